@@ -1,0 +1,61 @@
+# Two commands on a fresh machine: `make run` and `make test`. Everything else is a helper target.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | sha256sum | cut -c1-12)
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: setup run test test-fast lint typecheck data index bench eval load-test lock clean
+
+$(STAMP): pyproject.toml requirements.lock
+	@echo "==> creating $(VENV) and installing pinned dependencies (CPU torch first)"
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -r requirements.lock
+	$(BIN)/pip install -q --no-deps -e .
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+# Loads the code sets and builds the index when missing (with progress bars), migrates the
+# operational SQLite database, then serves http://127.0.0.1:8000.
+run: setup
+	$(BIN)/assistant serve --prepare
+
+data: setup
+	$(BIN)/assistant codesets load --if-missing
+
+index: data
+	$(BIN)/assistant index build
+
+# The whole suite: unit, API, CLI, real-model and browser tests.
+test: setup
+	$(BIN)/assistant codesets load --if-missing
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
+
+test-fast: setup
+	$(BIN)/python -m pytest -n 2 -q -m "not slow and not browser"
+
+lint: setup
+	$(BIN)/ruff check assistant web evals tests
+
+typecheck: setup
+	$(BIN)/mypy assistant web evals
+
+bench: index
+	$(BIN)/assistant bench
+
+eval: index
+	$(BIN)/assistant eval run --dataset evals/datasets/codiesp-en/dev.jsonl --report out/eval
+
+lock:
+	$(BIN)/pip freeze --exclude-editable | grep -v -E '^(torch==)' > requirements.lock.new
+	mv requirements.lock.new requirements.lock
+
+clean:
+	rm -rf $(VENV) data indexes/main

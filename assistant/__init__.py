@@ -1,0 +1,3 @@
+"""Local assistant for medical coding and billing."""
+
+__version__ = "0.1.0"

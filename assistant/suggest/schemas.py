@@ -1,0 +1,56 @@
+"""The public suggestion API: used identically by the CLI, the web app and the evaluation suite."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+MAX_NOTE_BYTES = 100_000
+Mode = Literal["full", "hybrid", "dense", "bm25"]
+Setting = Literal["outpatient", "inpatient"]
+
+
+class SuggestRequest(BaseModel):
+    text: str
+    top_k: int = Field(default=10, ge=1, le=100)
+    date_of_service: date | None = None
+    setting: Setting = "outpatient"
+    systems: list[str] | None = None  # e.g. ["ICD-10-CM", "HCPCS"]; None: every loaded system
+    # "full" is the product; the others are retrieval baselines the evaluation compares against.
+    mode: Mode = "full"
+
+    @field_validator("text")
+    @classmethod
+    def _text_ok(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("text is empty: paste the physician note to code")
+        if len(value.encode("utf-8")) > MAX_NOTE_BYTES:
+            raise ValueError(f"text is over {MAX_NOTE_BYTES // 1000} kB: split the note and submit each part")
+        return value
+
+
+class Evidence(BaseModel):
+    start: int
+    end: int
+    text: str  # == note[start:end]
+
+
+class Suggestion(BaseModel):
+    code: str  # with the dot for ICD-10-CM
+    system: str
+    title: str
+    score: float
+    confidence: Literal["high", "medium", "low"]
+    evidence: list[Evidence] = Field(default_factory=list)
+    reasons: list[str] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    notes: dict[str, list[str]] = Field(default_factory=dict)  # excludes1, code_first, use_additional, ...
+
+
+class SuggestResponse(BaseModel):
+    suggestions: list[Suggestion]
+    releases: dict[str, str] = Field(default_factory=dict)  # system -> release used
+    warnings: list[str] = Field(default_factory=list)  # note-level warnings
+    mentions: list[dict[str, object]] = Field(default_factory=list)  # what the reader found (debug/UI)

@@ -1,0 +1,65 @@
+"""FastAPI app factory. Delivery only: every route calls a service from ``assistant``."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from assistant.config import Settings, get_settings
+from assistant.core.container import Container
+from assistant.core.errors import AssistantError
+
+WEB_DIR = Path(__file__).resolve().parent
+
+# Routers are added here as domains land; each module exposes `router`.
+ROUTER_MODULES = [
+    "web.routers.health",
+    "web.routers.codes",
+    "web.routers.suggest",
+    "web.routers.chat",
+    "web.routers.trainee",
+    "web.routers.claims",
+    "web.routers.remits",
+    "web.routers.denials",
+    "web.routers.billing",
+    "web.routers.auth",
+    "web.routers.admin",
+]
+
+
+def create_app(
+    settings: Settings | None = None, *, container: Container | None = None, load_engine: bool = True
+) -> FastAPI:
+    container = container or Container(settings or get_settings())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from assistant.core import migrate
+
+        migrate.upgrade(container.settings.resolved_database_url)
+        if load_engine:
+            _ = container.suggester  # load the model and index once, here, not per request
+        yield
+        container.db_engine.dispose()
+
+    app = FastAPI(title="Coding & Billing Assistant", version="0.1.0", lifespan=lifespan)
+    app.state.container = container
+    app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
+
+    @app.exception_handler(AssistantError)
+    async def _domain_error(request: Request, exc: AssistantError) -> JSONResponse:
+        from web.rendering import render_error
+
+        return render_error(request, exc)
+
+    for module in ROUTER_MODULES:
+        if importlib.util.find_spec(module) is not None:
+            app.include_router(importlib.import_module(module).router)
+    return app
