@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import importlib.util
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -15,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from assistant.config import Settings, get_settings
 from assistant.core.container import Container
 from assistant.core.errors import AssistantError
+from assistant.core.modules import module_exists
 
 WEB_DIR = Path(__file__).resolve().parent
 
@@ -60,6 +60,6 @@ def create_app(
         return render_error(request, exc)
 
     for module in ROUTER_MODULES:
-        if importlib.util.find_spec(module) is not None:
+        if module_exists(module):
             app.include_router(importlib.import_module(module).router)
     return app

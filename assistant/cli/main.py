@@ -6,11 +6,11 @@ Heavy libraries (torch, faiss) are imported inside commands, so ``assistant --he
 from __future__ import annotations
 
 import importlib
-import importlib.util
 
 import typer
 
 from assistant.cli.common import run_guarded
+from assistant.core.modules import module_exists
 
 app = typer.Typer(
     name="assistant",
@@ -44,16 +44,12 @@ COMMANDS: list[tuple[str, str]] = [
 ]
 
 
-def _present(module: str) -> bool:
-    return importlib.util.find_spec(module) is not None
-
-
 for _name, _module in SUBCOMMANDS:
-    if _present(_module):
+    if module_exists(_module):
         app.add_typer(importlib.import_module(_module).app, name=_name)
 
 for _module, _func in COMMANDS:
-    if _present(_module):
+    if module_exists(_module):
         app.command(name=_func)(getattr(importlib.import_module(_module), _func))
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import importlib
-import importlib.util
 
 from assistant.core.db import Base
+from assistant.core.modules import module_exists
 
 DOMAIN_MODEL_MODULES = [
     "assistant.claims.models",
@@ -19,6 +19,6 @@ DOMAIN_MODEL_MODULES = [
 
 def load_all_models() -> type[Base]:
     for module in DOMAIN_MODEL_MODULES:
-        if importlib.util.find_spec(module) is not None:
+        if module_exists(module):
             importlib.import_module(module)
     return Base
