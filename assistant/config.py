@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     timely_filing_days: int = Field(
         default=365, ge=1, description="Default payer timely-filing limit, in days from the date of service."
     )
+    appeal_window_days: int = Field(
+        default=90,
+        ge=1,
+        description="Default payer appeal / corrected-claim window, in days from the remittance date.",
+    )
     llm_url: str = Field(
         default="",
         description="Optional OpenAI-compatible server on the user's own machine used only to phrase answers.",

@@ -49,6 +49,7 @@ def op_session_factory(tmp_settings: Settings) -> Iterator[object]:
     from assistant.core import migrate
     from assistant.core.db import make_engine, session_factory
 
+    tmp_settings.data_dir.mkdir(parents=True, exist_ok=True)
     migrate.upgrade(tmp_settings.resolved_database_url)
     engine = make_engine(tmp_settings.resolved_database_url)
     yield session_factory(engine)

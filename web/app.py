@@ -29,6 +29,9 @@ ROUTER_MODULES = [
     "web.routers.remits",
     "web.routers.denials",
     "web.routers.billing",
+    "web.routers.pages_claims",
+    "web.routers.pages_remits",
+    "web.routers.pages_billing",
     "web.routers.auth",
     "web.routers.admin",
 ]

@@ -1,0 +1,310 @@
+"""Patient payments: validation (never a card number), allocation, overpayment, receipts, refunds."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from assistant.billing import repository as repo
+from assistant.billing.models import Bucket, EntryKind, LedgerEntry, Payment, PaymentMethod
+from assistant.billing.money import dollars, require_positive_cents
+from assistant.billing.schemas import AllocationOut, PaymentIn, ReceiptOut, RefundOut
+from assistant.billing.service import (
+    allocate,
+    balance,
+    item_links,
+    items,
+    patient_name,
+    post_entry,
+    resolve_patient,
+)
+from assistant.claims.models import Patient
+from assistant.core.errors import Conflict, InvalidInput, NotFound
+
+_DIGIT_RUN = re.compile(r"(?:\d[ -]?){12,19}")
+
+
+def luhn_ok(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2 == 1:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def looks_like_pan(text: str | None) -> bool:
+    """True for anything holding 13-19 digits in a row (spaces/dashes allowed) that passes Luhn."""
+    if not text:
+        return False
+    for match in _DIGIT_RUN.finditer(text):
+        digits = re.sub(r"\D", "", match.group())
+        for size in range(min(19, len(digits)), 12, -1):
+            for start in range(0, len(digits) - size + 1):
+                if luhn_ok(digits[start : start + size]):
+                    return True
+    return False
+
+
+def refuse_pan(value: str | None, field: str) -> None:
+    if looks_like_pan(value):
+        raise InvalidInput(
+            f"{field} looks like a card number; card numbers are never stored",
+            field=field,
+            fix="record only the authorization code or the last 4 digits (e.g. 'auth 123456, x4242')",
+        )
+
+
+def _method(value: str) -> str:
+    try:
+        return PaymentMethod(value).value
+    except ValueError:
+        raise InvalidInput(
+            f"unknown payment method {value!r}", field="--method", fix="one of cash, check, card, other"
+        ) from None
+
+
+def receipt_number(received_on: date, payment_id: int) -> str:
+    return f"R{received_on:%Y%m%d}-{payment_id:06d}"
+
+
+def take_payment(session: Session, data: PaymentIn, *, actor: str) -> ReceiptOut:
+    """Record a payment and apply it oldest-first (or to one encounter); any excess is a credit or refund."""
+    amount = require_positive_cents(data.amount_cents)
+    method = _method(data.method)
+    refuse_pan(data.reference, "--reference")
+    refuse_pan(data.note, "note")
+    if method == PaymentMethod.CHECK and not (data.reference or "").strip():
+        raise InvalidInput(
+            "a check payment needs the check number", field="--reference", fix="--reference 1042"
+        )
+    p = resolve_patient(session, data.patient)
+    if data.idempotency_key:
+        prior = repo.payment_by_idempotency_key(session, data.idempotency_key)
+        if prior is not None:
+            if prior.patient_id != p.id or prior.amount_cents != amount:
+                raise Conflict(
+                    f"idempotency key {data.idempotency_key!r} was used for a different payment",
+                    field="idempotency_key",
+                    fix="use a new key for a new payment",
+                )
+            return receipt(session, prior, replayed=True)
+    plan = None
+    if data.plan_id is not None:
+        plan = repo.plan(session, data.plan_id)
+        if plan is None or plan.patient_id != p.id:
+            raise NotFound(f"patient {p.id} has no payment plan {data.plan_id}", field="plan_id")
+    received_on = data.received_on or date.today()
+    payment = Payment(
+        receipt_number=receipt_number(received_on, repo.next_id(session, Payment)),
+        patient_id=p.id,
+        amount_cents=amount,
+        method=method,
+        reference=(data.reference or None),
+        received_on=received_on,
+        plan_id=data.plan_id,
+        idempotency_key=data.idempotency_key,
+        note=data.note,
+        posted_by=actor,
+    )
+    session.add(payment)
+    session.flush()
+    kind = EntryKind.PLAN_INSTALLMENT if plan is not None else EntryKind.PATIENT_PAYMENT
+    label = f"{'Plan installment' if plan else 'Payment'} {payment.receipt_number} ({method})"
+    parts, left = allocate(
+        items(repo.entries(session, p.id)), amount, bucket=Bucket.PATIENT, encounter_id=data.encounter_id
+    )
+    for it, cents in parts:
+        post_entry(
+            session,
+            patient_id=p.id,
+            kind=kind,
+            amount_cents=cents,
+            actor=actor,
+            effective_date=received_on,
+            description=label,
+            payment_id=payment.id,
+            plan_id=data.plan_id,
+            **item_links(it),
+        )
+    if left:
+        post_entry(
+            session,
+            patient_id=p.id,
+            kind=kind,
+            amount_cents=left,
+            actor=actor,
+            effective_date=received_on,
+            description=f"{label}: unapplied (credit)",
+            payment_id=payment.id,
+            plan_id=data.plan_id,
+        )
+        if data.overpayment == "refund":
+            _post_refund(
+                session,
+                p,
+                left,
+                method=method,
+                reference=data.reference,
+                actor=actor,
+                reason=f"overpayment on {payment.receipt_number}",
+                payment_id=payment.id,
+            )
+    return receipt(session, payment)
+
+
+def receipt(session: Session, payment: Payment, *, replayed: bool = False) -> ReceiptOut:
+    p = repo.patient(session, payment.patient_id)
+    assert p is not None
+    es = repo.payment_entries(session, payment.id)
+    applied = [
+        e
+        for e in es
+        if e.kind in (EntryKind.PATIENT_PAYMENT, EntryKind.PLAN_INSTALLMENT) and e.reverses_entry_id is None
+    ]
+    refunded = sum(e.amount_cents for e in es if e.kind == EntryKind.REFUND and e.reverses_entry_id is None)
+    unapplied = sum(
+        e.amount_cents
+        for e in applied
+        if e.service_line_id is None
+        and e.claim_pk is None
+        and e.encounter_id is None
+        and e.applies_to_entry_id is None
+    )
+    after = balance(session, p, with_entries=False)
+    out = ReceiptOut(
+        payment_id=payment.id,
+        receipt_number=payment.receipt_number,
+        patient_id=p.id,
+        patient_name=patient_name(p),
+        amount_cents=payment.amount_cents,
+        method=payment.method,
+        reference=payment.reference,
+        received_on=payment.received_on,
+        posted_by=payment.posted_by,
+        allocations=[
+            AllocationOut(
+                entry_id=e.id,
+                service_line_id=e.service_line_id,
+                encounter_id=e.encounter_id,
+                claim_pk=e.claim_pk,
+                applies_to_entry_id=e.applies_to_entry_id,
+                amount_cents=e.amount_cents,
+            )
+            for e in applied
+        ],
+        credit_cents=unapplied - refunded,
+        refunded_cents=refunded,
+        balance_after_cents=after.balance_cents,
+        patient_due_after_cents=after.patient_due_cents,
+        replayed=replayed,
+    )
+    out.text = receipt_text(out)
+    return out
+
+
+def receipt_text(r: ReceiptOut) -> str:
+    lines = [
+        f"RECEIPT {r.receipt_number}",
+        f"Date: {r.received_on.isoformat()}",
+        f"Patient: {r.patient_name} (#{r.patient_id})",
+        f"Amount received: {dollars(r.amount_cents)} by {r.method}"
+        + (f" (ref {r.reference})" if r.reference else ""),
+    ]
+    for a in r.allocations:
+        where = (
+            f"service line {a.service_line_id}"
+            if a.service_line_id
+            else f"visit {a.encounter_id}"
+            if a.encounter_id
+            else f"charge #{a.applies_to_entry_id}"
+            if a.applies_to_entry_id
+            else f"claim {a.claim_pk}"
+            if a.claim_pk
+            else "account credit"
+        )
+        lines.append(f"  applied {dollars(a.amount_cents)} to {where}")
+    if r.refunded_cents:
+        lines.append(f"Refunded overpayment: {dollars(r.refunded_cents)}")
+    elif r.credit_cents:
+        lines.append(f"Kept as credit on your account: {dollars(r.credit_cents)}")
+    lines.append(f"You now owe: {dollars(r.patient_due_after_cents)}")
+    lines.append(f"Received by: {r.posted_by}")
+    return "\n".join(lines)
+
+
+def receipt_pdf(r: ReceiptOut) -> bytes:
+    from assistant.billing.pdf import text_pdf
+
+    return text_pdf("Payment receipt", r.text)
+
+
+def _post_refund(
+    session: Session,
+    p: Patient,
+    amount: int,
+    *,
+    method: str,
+    reference: str | None,
+    actor: str,
+    reason: str,
+    payment_id: int | None = None,
+) -> LedgerEntry:
+    entry, _ = post_entry(
+        session,
+        patient_id=p.id,
+        kind=EntryKind.REFUND,
+        amount_cents=amount,
+        actor=actor,
+        effective_date=date.today(),
+        description=f"Refund by {method}{f' ({reference})' if reference else ''}: {reason}",
+        payment_id=payment_id,
+    )
+    return entry
+
+
+def refund(
+    session: Session,
+    patient: Patient | str | int,
+    amount_cents: int,
+    *,
+    method: str,
+    reason: str,
+    actor: str,
+    reference: str | None = None,
+) -> RefundOut:
+    """Give back credit on the account; never more than the credit there is."""
+    amount = require_positive_cents(amount_cents)
+    method = _method(method)
+    refuse_pan(reference, "--reference")
+    if not reason.strip():
+        raise InvalidInput("a refund needs a reason", field="--reason", fix="e.g. 'overpaid copay'")
+    p = patient if isinstance(patient, Patient) else resolve_patient(session, patient)
+    credit = balance(session, p, with_entries=False).credit_cents
+    if amount > credit:
+        raise Conflict(
+            f"cannot refund {dollars(amount)}: the account's credit is {dollars(credit)}",
+            field="--amount-cents",
+            fix=f"refund at most {credit} cents, or reverse the payment if it was posted in error",
+        )
+    entry = _post_refund(session, p, amount, method=method, reference=reference, actor=actor, reason=reason)
+    return RefundOut(
+        entry_id=entry.id,
+        patient_id=p.id,
+        amount_cents=amount,
+        method=method,
+        reference=reference,
+        credit_after_cents=credit - amount,
+    )
+
+
+def get_receipt(session: Session, number_or_id: str) -> ReceiptOut:
+    payment = repo.payment_by_receipt(session, number_or_id)
+    if payment is None and number_or_id.isdigit():
+        payment = repo.payment(session, int(number_or_id))
+    if payment is None:
+        raise NotFound(f"no payment with receipt {number_or_id}", field="receipt")
+    return receipt(session, payment)

@@ -1,0 +1,146 @@
+"""All SQL of the billing domain."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from assistant.billing.models import LedgerEntry, Payment, PaymentPlan, Statement
+from assistant.claims.models import Claim, Coverage, Encounter, Patient, ServiceLine
+
+
+def patient(session: Session, patient_id: int) -> Patient | None:
+    return session.get(Patient, patient_id)
+
+
+def patients_by_member_id(session: Session, member_id: str) -> Sequence[Patient]:
+    return session.scalars(
+        select(Patient)
+        .join(Coverage, Coverage.patient_id == Patient.id)
+        .where(Coverage.member_id == member_id)
+        .distinct()
+    ).all()
+
+
+def member_ids(session: Session, patient_id: int) -> list[str]:
+    return list(session.scalars(select(Coverage.member_id).where(Coverage.patient_id == patient_id)).all())
+
+
+def entries(session: Session, patient_id: int) -> Sequence[LedgerEntry]:
+    return session.scalars(
+        select(LedgerEntry).where(LedgerEntry.patient_id == patient_id).order_by(LedgerEntry.id)
+    ).all()
+
+
+def all_entries(session: Session) -> Sequence[LedgerEntry]:
+    return session.scalars(select(LedgerEntry).order_by(LedgerEntry.id)).all()
+
+
+def entry(session: Session, entry_id: int) -> LedgerEntry | None:
+    return session.get(LedgerEntry, entry_id)
+
+
+def entry_by_key(session: Session, key: str) -> LedgerEntry | None:
+    return session.scalar(select(LedgerEntry).where(LedgerEntry.posting_key == key))
+
+
+def reversal_of(session: Session, entry_id: int) -> LedgerEntry | None:
+    return session.scalar(select(LedgerEntry).where(LedgerEntry.reverses_entry_id == entry_id))
+
+
+def payment_entries(session: Session, payment_id: int) -> Sequence[LedgerEntry]:
+    return session.scalars(
+        select(LedgerEntry).where(LedgerEntry.payment_id == payment_id).order_by(LedgerEntry.id)
+    ).all()
+
+
+def sums(session: Session, patient_id: int) -> tuple[int, int]:
+    row = session.execute(
+        select(
+            func.coalesce(func.sum(LedgerEntry.insurance_cents), 0),
+            func.coalesce(func.sum(LedgerEntry.patient_cents), 0),
+        ).where(LedgerEntry.patient_id == patient_id)
+    ).one()
+    return int(row[0]), int(row[1])
+
+
+def patients_with_entries(session: Session) -> list[int]:
+    return list(session.scalars(select(LedgerEntry.patient_id).distinct().order_by(LedgerEntry.patient_id)))
+
+
+def payment(session: Session, payment_id: int) -> Payment | None:
+    return session.get(Payment, payment_id)
+
+
+def payment_by_receipt(session: Session, receipt_number: str) -> Payment | None:
+    return session.scalar(select(Payment).where(Payment.receipt_number == receipt_number))
+
+
+def payment_by_idempotency_key(session: Session, key: str) -> Payment | None:
+    return session.scalar(select(Payment).where(Payment.idempotency_key == key))
+
+
+def next_id(session: Session, model: type[Payment] | type[Statement]) -> int:
+    return int(session.scalar(select(func.coalesce(func.max(model.id), 0))) or 0) + 1
+
+
+def claim(session: Session, claim_pk: int) -> Claim | None:
+    return session.get(Claim, claim_pk)
+
+
+def service_line(session: Session, line_id: int) -> ServiceLine | None:
+    return session.get(ServiceLine, line_id)
+
+
+def encounter(session: Session, encounter_id: int) -> Encounter | None:
+    return session.get(Encounter, encounter_id)
+
+
+def claims_for_patient(session: Session, patient_id: int) -> Sequence[Claim]:
+    return session.scalars(select(Claim).where(Claim.patient_id == patient_id).order_by(Claim.id)).all()
+
+
+def claims_in_statuses(session: Session, statuses: Sequence[str]) -> Sequence[Claim]:
+    return session.scalars(select(Claim).where(Claim.status.in_(list(statuses))).order_by(Claim.id)).all()
+
+
+def plan(session: Session, plan_id: int) -> PaymentPlan | None:
+    return session.get(PaymentPlan, plan_id)
+
+
+def plans(session: Session, patient_id: int | None = None) -> Sequence[PaymentPlan]:
+    q = select(PaymentPlan).order_by(PaymentPlan.id)
+    if patient_id is not None:
+        q = q.where(PaymentPlan.patient_id == patient_id)
+    return session.scalars(q).all()
+
+
+def plan_paid_cents(session: Session, plan_id: int) -> int:
+    paid = session.scalar(
+        select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0)).where(
+            LedgerEntry.plan_id == plan_id, LedgerEntry.kind == "plan_installment"
+        )
+    )
+    return int(paid or 0)
+
+
+def statement_for_cycle(session: Session, patient_id: int, cycle: str) -> Statement | None:
+    return session.scalar(
+        select(Statement).where(Statement.patient_id == patient_id, Statement.cycle == cycle)
+    )
+
+
+def statements(session: Session, patient_id: int | None = None) -> Sequence[Statement]:
+    q = select(Statement).order_by(Statement.id)
+    if patient_id is not None:
+        q = q.where(Statement.patient_id == patient_id)
+    return session.scalars(q).all()
+
+
+def entries_between(session: Session, start: date, end: date) -> Sequence[LedgerEntry]:
+    return session.scalars(
+        select(LedgerEntry).where(LedgerEntry.effective_date >= start, LedgerEntry.effective_date <= end)
+    ).all()

@@ -1,0 +1,207 @@
+"""``assistant claims``: import, scrub, x12, batch, show, list, status, cms1500."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from assistant.cli.common import console, handles_errors, print_json
+
+app = typer.Typer(
+    help="Claims: import, scrub, 837P export and batches, CMS-1500, status.", no_args_is_help=True
+)
+
+
+def make_container() -> Any:
+    """The CLI's container (tests replace this to inject a reference double)."""
+    from assistant.config import get_settings
+    from assistant.core.container import Container
+
+    return Container(get_settings())
+
+
+def _ready(container: Any) -> None:
+    from assistant.core import migrate
+
+    migrate.upgrade(container.settings.resolved_database_url)
+
+
+@app.command("import")
+@handles_errors
+def import_(
+    file: Path, by: Annotated[str, typer.Option("--by", help="User recorded in history")] = "cli"
+) -> None:
+    """Import a claim JSON file (one claim or a list); one transaction, idempotent per claim_id."""
+    from assistant.claims import service
+    from assistant.core.db import transaction
+    from assistant.core.errors import NotFound
+
+    if not file.is_file():
+        raise NotFound(f"no file {file}", field="FILE", fix="check the path")
+    c = make_container()
+    _ready(c)
+    with transaction(c.sessions) as session:
+        results = service.import_json(session, file.read_bytes(), actor=by, source=str(file))
+    print_json([r.model_dump() for r in results])
+
+
+@app.command()
+@handles_errors
+def scrub(
+    ref: Annotated[str, typer.Argument(help="Claim JSON file or stored claim_id")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
+    by: Annotated[str, typer.Option("--by")] = "cli",
+) -> None:
+    """Check a claim; exit status 1 when it has errors."""
+    from assistant.claims import service
+    from assistant.core.db import transaction
+
+    c = make_container()
+    _ready(c)
+    with transaction(c.sessions) as session:
+        report = service.scrub_input(session, ref, c.reference, c.settings, actor=by)
+    if as_json:
+        print_json(report.model_dump(exclude={"claim_id"}) | {"claim_id": report.claim_id})
+    else:
+        for f in report.findings:
+            where = f"line {f.line}" if f.line else (f.field or "claim")
+            style = "red" if f.severity == "error" else "yellow"
+            console.print(f"[{style}]{f.severity}[/] {f.rule} ({where}): {f.message}", highlight=False)
+            if f.fix:
+                console.print(f"    fix: {f.fix}", highlight=False)
+        console.print("clean" if report.clean else f"{len(report.errors)} error(s)")
+    if not report.clean:
+        raise typer.Exit(1)
+
+
+@app.command()
+@handles_errors
+def x12(
+    ref: Annotated[str, typer.Argument(help="Claim JSON file or stored claim_id")],
+    out: Annotated[Path | None, typer.Option("-o", "--out", help="Output file (default: stdout)")] = None,
+    production: Annotated[bool, typer.Option("--production", help="ISA15=P (default T, test)")] = False,
+    sender_id: Annotated[str, typer.Option("--sender-id")] = "SUBMITTER",
+) -> None:
+    """Write an 837P (005010X222A1); refused when the scrubber finds errors."""
+    from assistant.claims import service
+    from assistant.core.db import transaction
+
+    c = make_container()
+    _ready(c)
+    opts = service.X12Options(sender_id=sender_id, usage="P" if production else "T")
+    with transaction(c.sessions) as session:
+        text = service.x12_for_input(session, ref, c.reference, c.settings, opts)
+    if out:
+        out.write_text(text)
+        console.print(f"wrote {out}")
+    else:
+        typer.echo(text, nl=False)
+
+
+@app.command()
+@handles_errors
+def batch(
+    payer: Annotated[str, typer.Option("--payer", help="Payer ID")],
+    out_dir: Annotated[Path | None, typer.Option("--out-dir")] = None,
+    production: Annotated[bool, typer.Option("--production")] = False,
+    sender_id: Annotated[str, typer.Option("--sender-id")] = "SUBMITTER",
+    by: Annotated[str, typer.Option("--by")] = "cli",
+) -> None:
+    """Write one 837P file with every ready claim of the payer and mark them submitted."""
+    from assistant.claims import service
+    from assistant.core.db import transaction
+
+    c = make_container()
+    _ready(c)
+    opts = service.X12Options(sender_id=sender_id, usage="P" if production else "T")
+    with transaction(c.sessions) as session:
+        result = service.batch(
+            session,
+            payer,
+            out_dir or c.settings.data_dir / "exports",
+            c.reference,
+            c.settings,
+            actor=by,
+            opts=opts,
+        )
+    print_json(
+        {
+            "payer_id": result.payer_id,
+            "path": str(result.path),
+            "claims": result.claim_ids,
+            "interchange_control_number": result.interchange_control_number,
+            "total_charge_cents": result.total_charge_cents,
+        }
+    )
+
+
+@app.command()
+@handles_errors
+def show(claim_id: str) -> None:
+    """Show a stored claim (JSON) with its status history."""
+    from assistant.claims import service
+
+    c = make_container()
+    _ready(c)
+    with c.sessions() as session:
+        print_json(service.detail(service.get_claim(session, claim_id)))
+
+
+@app.command("list")
+@handles_errors
+def list_(
+    status: Annotated[str | None, typer.Option("--status")] = None,
+    payer: Annotated[str | None, typer.Option("--payer")] = None,
+) -> None:
+    """List claims (newest first)."""
+    from assistant.claims import service
+
+    c = make_container()
+    _ready(c)
+    with c.sessions() as session:
+        print_json([s.model_dump(mode="json") for s in service.list_claims(session, status, payer)])
+
+
+@app.command()
+@handles_errors
+def status(
+    claim_id: str,
+    to: Annotated[str, typer.Argument(help="New status, e.g. ready, submitted, paid, closed")],
+    by: Annotated[str, typer.Option("--by", help="User making the change")] = "cli",
+    note: Annotated[str | None, typer.Option("--note")] = None,
+) -> None:
+    """Move a claim to a new status (only allowed transitions)."""
+    from assistant.claims import service
+    from assistant.core.db import transaction
+
+    c = make_container()
+    _ready(c)
+    with transaction(c.sessions) as session:
+        claim = service.get_claim(session, claim_id)
+        event = service.transition(session, claim, to, by, note)
+        print_json({"claim_id": claim.claim_id, "from": event.from_status, "to": event.to_status, "by": by})
+
+
+@app.command()
+@handles_errors
+def cms1500(
+    claim_id: str, out: Annotated[Path | None, typer.Option("-o", "--out", help=".pdf or .html")] = None
+) -> None:
+    """The CMS-1500 view: box values as JSON, or an HTML/PDF file with -o."""
+    from assistant.claims import service
+    from assistant.claims.cms1500 import cms1500_boxes, cms1500_html, cms1500_pdf
+
+    c = make_container()
+    _ready(c)
+    with c.sessions() as session:
+        doc = service.to_document(service.get_claim(session, claim_id))
+    if out is None:
+        print_json(cms1500_boxes(doc))
+    elif out.suffix.lower() == ".pdf":
+        out.write_bytes(cms1500_pdf(doc))
+        console.print(f"wrote {out}")
+    else:
+        out.write_text(cms1500_html(doc))
+        console.print(f"wrote {out}")

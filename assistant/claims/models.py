@@ -1,0 +1,306 @@
+"""Claims domain ORM: patients, coverages, payers, providers, encounters, claims, lines, status history.
+
+Money is integer cents. Codes are stored in canonical form (ICD-10-CM with the dot). Status changes go
+through ``assistant.claims.service.transition`` which enforces ``ALLOWED_TRANSITIONS`` and records
+who/when in ``claim_status_events``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from assistant.core.db import Base
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class ClaimStatus(StrEnum):
+    DRAFT = "draft"
+    SCRUBBED = "scrubbed"  # scrubbed with no errors (warnings allowed)
+    READY = "ready"  # approved for submission
+    SUBMITTED = "submitted"  # included in an 837P batch
+    ACCEPTED = "accepted"  # accepted by the clearinghouse/payer front end (999/277CA)
+    REJECTED = "rejected"  # front-end rejection: fix and resubmit
+    PAID = "paid"
+    DENIED = "denied"
+    PARTIALLY_PAID = "partially_paid"
+    APPEALED = "appealed"
+    CORRECTED = "corrected"  # replaced by a corrected claim (frequency 7) or voided (8)
+    CLOSED = "closed"
+
+
+S = ClaimStatus
+ALLOWED_TRANSITIONS: dict[ClaimStatus, frozenset[ClaimStatus]] = {
+    S.DRAFT: frozenset({S.SCRUBBED, S.CLOSED}),
+    S.SCRUBBED: frozenset({S.READY, S.DRAFT, S.CLOSED}),
+    S.READY: frozenset({S.SUBMITTED, S.DRAFT, S.CLOSED}),
+    S.SUBMITTED: frozenset({S.ACCEPTED, S.REJECTED, S.PAID, S.DENIED, S.PARTIALLY_PAID}),
+    S.ACCEPTED: frozenset({S.PAID, S.DENIED, S.PARTIALLY_PAID, S.REJECTED}),
+    S.REJECTED: frozenset({S.DRAFT, S.CORRECTED, S.CLOSED}),
+    S.PAID: frozenset({S.CORRECTED, S.CLOSED, S.APPEALED}),
+    S.DENIED: frozenset({S.APPEALED, S.CORRECTED, S.CLOSED, S.PAID, S.PARTIALLY_PAID}),
+    S.PARTIALLY_PAID: frozenset({S.APPEALED, S.CORRECTED, S.CLOSED, S.PAID}),
+    S.APPEALED: frozenset({S.PAID, S.DENIED, S.PARTIALLY_PAID, S.CLOSED}),
+    S.CORRECTED: frozenset({S.CLOSED}),
+    S.CLOSED: frozenset(),
+}
+# Statuses in which the claim's content may still be replaced by a re-import (nothing sent yet).
+EDITABLE_STATUSES = frozenset({S.DRAFT, S.SCRUBBED, S.READY})
+
+
+class Patient(Base):
+    __tablename__ = "patients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_name: Mapped[str] = mapped_column(String(60))
+    last_name: Mapped[str] = mapped_column(String(60))
+    dob: Mapped[date] = mapped_column(Date)
+    sex: Mapped[str] = mapped_column(String(1))  # M | F | U
+    address_line1: Mapped[str | None] = mapped_column(String(55))
+    address_line2: Mapped[str | None] = mapped_column(String(55))
+    city: Mapped[str | None] = mapped_column(String(30))
+    state: Mapped[str | None] = mapped_column(String(2))
+    zip: Mapped[str | None] = mapped_column(String(9))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    coverages: Mapped[list[Coverage]] = relationship(
+        back_populates="patient", order_by="Coverage.order", cascade="all, delete-orphan"
+    )
+
+
+class Payer(Base):
+    __tablename__ = "payers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payer_id: Mapped[str] = mapped_column(String(80), unique=True)  # NM109 of NM1*PR (PI)
+    name: Mapped[str] = mapped_column(String(60))
+    filing_indicator: Mapped[str] = mapped_column(String(2), default="CI")  # SBR09: MB, MC, CI, BL, HM...
+    timely_filing_days: Mapped[int | None] = mapped_column(Integer)  # None: settings.timely_filing_days
+    # pos_and_95: POS 02/10 plus 95 (or 93/FQ audio-only); pos_only: POS 02/10, no modifier;
+    # modifier_only: the in-person POS plus 95/93/FQ (Medicare style since 2024).
+    telehealth_policy: Mapped[str] = mapped_column(String(16), default="pos_and_95")
+
+
+class Coverage(Base):
+    __tablename__ = "coverages"
+    __table_args__ = (UniqueConstraint("patient_id", "payer_pk", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"), index=True)
+    payer_pk: Mapped[int] = mapped_column(ForeignKey("payers.id"))
+    order: Mapped[int] = mapped_column(Integer, default=1)  # 1 primary, 2 secondary, 3 tertiary
+    member_id: Mapped[str] = mapped_column(String(80))
+    group_number: Mapped[str | None] = mapped_column(String(50))
+    relationship_to_subscriber: Mapped[str] = mapped_column(
+        String(10), default="self"
+    )  # self|spouse|child|other
+    subscriber_first_name: Mapped[str | None] = mapped_column(String(60))
+    subscriber_last_name: Mapped[str | None] = mapped_column(String(60))
+    subscriber_dob: Mapped[date | None] = mapped_column(Date)
+    subscriber_sex: Mapped[str | None] = mapped_column(String(1))
+    subscriber_address: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    effective_from: Mapped[date | None] = mapped_column(Date)
+    effective_to: Mapped[date | None] = mapped_column(Date)
+
+    patient: Mapped[Patient] = relationship(back_populates="coverages")
+    payer: Mapped[Payer] = relationship()
+
+
+class Provider(Base):
+    __tablename__ = "providers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    npi: Mapped[str] = mapped_column(String(10), unique=True)
+    entity_type: Mapped[str] = mapped_column(String(1), default="1")  # 1 person, 2 organisation
+    name: Mapped[str | None] = mapped_column(String(60))  # organisation name
+    first_name: Mapped[str | None] = mapped_column(String(35))
+    last_name: Mapped[str | None] = mapped_column(String(60))
+    taxonomy: Mapped[str | None] = mapped_column(String(10))
+    tax_id: Mapped[str | None] = mapped_column(String(9))
+    address_line1: Mapped[str | None] = mapped_column(String(55))
+    address_line2: Mapped[str | None] = mapped_column(String(55))
+    city: Mapped[str | None] = mapped_column(String(30))
+    state: Mapped[str | None] = mapped_column(String(2))
+    zip: Mapped[str | None] = mapped_column(String(9))
+
+    @property
+    def display_name(self) -> str:
+        if self.name:
+            return self.name
+        return " ".join(p for p in (self.first_name, self.last_name) if p)
+
+
+class Encounter(Base):
+    __tablename__ = "encounters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
+    date_of_service: Mapped[date] = mapped_column(Date)
+    place_of_service: Mapped[str] = mapped_column(String(2))
+    rendering_provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    diagnoses: Mapped[list[EncounterDiagnosis]] = relationship(
+        order_by="EncounterDiagnosis.position", cascade="all, delete-orphan"
+    )
+
+
+class EncounterDiagnosis(Base):
+    __tablename__ = "encounter_diagnoses"
+    __table_args__ = (UniqueConstraint("encounter_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    encounter_id: Mapped[int] = mapped_column(ForeignKey("encounters.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)  # 1 = primary
+    code: Mapped[str] = mapped_column(String(8))
+
+
+class Claim(Base):
+    __tablename__ = "claims"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[str] = mapped_column(String(38), unique=True)  # CLM01, patient control number
+    status: Mapped[str] = mapped_column(String(16), default=ClaimStatus.DRAFT.value, index=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
+    coverage_id: Mapped[int] = mapped_column(ForeignKey("coverages.id"))
+    payer_pk: Mapped[int] = mapped_column(ForeignKey("payers.id"), index=True)
+    billing_provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"))
+    rendering_provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"))
+    encounter_id: Mapped[int | None] = mapped_column(ForeignKey("encounters.id"))
+    patient_relationship: Mapped[str] = mapped_column(String(10), default="self")
+    place_of_service: Mapped[str] = mapped_column(String(2))
+    frequency_code: Mapped[str] = mapped_column(String(1), default="1")  # 1 original, 7 replacement, 8 void
+    original_claim_number: Mapped[str | None] = mapped_column(String(50))  # REF*F8 for frequency 7/8
+    payer_claim_number: Mapped[str | None] = mapped_column(String(50))  # CLP07 from the payer's 835/277
+    prior_authorization: Mapped[str | None] = mapped_column(String(50))
+    total_charge_cents: Mapped[int] = mapped_column(Integer, default=0)
+    content_hash: Mapped[str] = mapped_column(String(64))  # sha256 of the canonical import document
+    source: Mapped[dict[str, object]] = mapped_column(JSON)  # the import document as accepted
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    patient: Mapped[Patient] = relationship()
+    coverage: Mapped[Coverage] = relationship()
+    payer: Mapped[Payer] = relationship()
+    billing_provider: Mapped[Provider] = relationship(foreign_keys=[billing_provider_id])
+    rendering_provider: Mapped[Provider | None] = relationship(foreign_keys=[rendering_provider_id])
+    diagnoses: Mapped[list[ClaimDiagnosis]] = relationship(
+        order_by="ClaimDiagnosis.position", cascade="all, delete-orphan"
+    )
+    lines: Mapped[list[ServiceLine]] = relationship(
+        back_populates="claim", order_by="ServiceLine.line_number", cascade="all, delete-orphan"
+    )
+    history: Mapped[list[ClaimStatusEvent]] = relationship(
+        order_by="ClaimStatusEvent.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def diagnosis_codes(self) -> list[str]:
+        return [d.code for d in self.diagnoses]
+
+
+class ClaimDiagnosis(Base):
+    __tablename__ = "claim_diagnoses"
+    __table_args__ = (UniqueConstraint("claim_pk", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_pk: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)  # 1..12 (A..L on the CMS-1500)
+    code: Mapped[str] = mapped_column(String(8))
+
+
+class ServiceLine(Base):
+    __tablename__ = "service_lines"
+    __table_args__ = (UniqueConstraint("claim_pk", "line_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_pk: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)
+    line_number: Mapped[int] = mapped_column(Integer)  # 1-based, LX01
+    date_of_service: Mapped[date] = mapped_column(Date, index=True)
+    code: Mapped[str] = mapped_column(String(5), index=True)
+    modifier1: Mapped[str | None] = mapped_column(String(2))
+    modifier2: Mapped[str | None] = mapped_column(String(2))
+    modifier3: Mapped[str | None] = mapped_column(String(2))
+    modifier4: Mapped[str | None] = mapped_column(String(2))
+    units: Mapped[int] = mapped_column(Integer, default=1)
+    charge_cents: Mapped[int] = mapped_column(Integer)
+    dx_pointers: Mapped[list[int]] = mapped_column(JSON)  # 1-based positions into claim diagnoses
+    rendering_provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"))
+    # REF*6R: echoed back in the 835 (SVC/REF*6R) to match payments to lines. Unique across claims.
+    line_control_number: Mapped[str] = mapped_column(String(50), unique=True)
+
+    claim: Mapped[Claim] = relationship(back_populates="lines")
+    rendering_provider: Mapped[Provider | None] = relationship()
+
+    @property
+    def modifiers(self) -> list[str]:
+        return [m for m in (self.modifier1, self.modifier2, self.modifier3, self.modifier4) if m]
+
+    @modifiers.setter
+    def modifiers(self, values: list[str]) -> None:
+        padded = [*values, None, None, None, None][:4]
+        self.modifier1, self.modifier2, self.modifier3, self.modifier4 = padded
+
+
+class ClaimStatusEvent(Base):
+    __tablename__ = "claim_status_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_pk: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    actor: Mapped[str] = mapped_column(String(80))
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class X12ControlNumber(Base):
+    """Persisted sequences (ISA13/GS06 interchange and group numbers) so numbers never repeat."""
+
+    __tablename__ = "x12_control_numbers"
+
+    name: Mapped[str] = mapped_column(String(16), primary_key=True)
+    last_value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class X12Batch(Base):
+    """One 837P file written by ``assistant claims batch``."""
+
+    __tablename__ = "x12_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    interchange_control_number: Mapped[int] = mapped_column(Integer, unique=True)
+    group_control_number: Mapped[int] = mapped_column(Integer)
+    payer_pk: Mapped[int] = mapped_column(ForeignKey("payers.id"))
+    path: Mapped[str | None] = mapped_column(Text)
+    claim_count: Mapped[int] = mapped_column(Integer)
+    total_charge_cents: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(80), default="system")
+
+
+class X12BatchClaim(Base):
+    __tablename__ = "x12_batch_claims"
+    __table_args__ = (UniqueConstraint("batch_id", "claim_pk"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("x12_batches.id", ondelete="CASCADE"), index=True)
+    claim_pk: Mapped[int] = mapped_column(ForeignKey("claims.id"), index=True)
+    transaction_control_number: Mapped[str] = mapped_column(String(9))  # ST02

@@ -1,0 +1,130 @@
+"""All SQL of the claims domain."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from assistant.claims.models import (
+    Claim,
+    ClaimStatus,
+    Coverage,
+    Patient,
+    Payer,
+    Provider,
+    ServiceLine,
+    X12Batch,
+    X12ControlNumber,
+)
+
+_CLAIM_LOADS = (
+    selectinload(Claim.lines).selectinload(ServiceLine.rendering_provider),
+    selectinload(Claim.diagnoses),
+    selectinload(Claim.history),
+    selectinload(Claim.patient),
+    selectinload(Claim.coverage),
+    selectinload(Claim.payer),
+    selectinload(Claim.billing_provider),
+    selectinload(Claim.rendering_provider),
+)
+
+
+def claim_by_claim_id(session: Session, claim_id: str) -> Claim | None:
+    return session.scalars(select(Claim).where(Claim.claim_id == claim_id).options(*_CLAIM_LOADS)).first()
+
+
+def claim_by_pk(session: Session, pk: int) -> Claim | None:
+    return session.scalars(select(Claim).where(Claim.id == pk).options(*_CLAIM_LOADS)).first()
+
+
+def list_claims(
+    session: Session,
+    *,
+    status: str | None = None,
+    payer_id: str | None = None,
+    limit: int = 200,
+    offset: int = 0,
+) -> Sequence[Claim]:
+    stmt = select(Claim).options(*_CLAIM_LOADS).order_by(Claim.id.desc()).limit(limit).offset(offset)
+    if status:
+        stmt = stmt.where(Claim.status == status)
+    if payer_id:
+        stmt = stmt.join(Payer, Claim.payer_pk == Payer.id).where(Payer.payer_id == payer_id)
+    return session.scalars(stmt).all()
+
+
+def ready_claims_for_payer(session: Session, payer_id: str) -> Sequence[Claim]:
+    stmt = (
+        select(Claim)
+        .join(Payer, Claim.payer_pk == Payer.id)
+        .where(Payer.payer_id == payer_id, Claim.status == ClaimStatus.READY.value)
+        .options(*_CLAIM_LOADS)
+        .order_by(Claim.id)
+    )
+    return session.scalars(stmt).all()
+
+
+def payer_by_payer_id(session: Session, payer_id: str) -> Payer | None:
+    return session.scalars(select(Payer).where(Payer.payer_id == payer_id)).first()
+
+
+def provider_by_npi(session: Session, npi: str) -> Provider | None:
+    return session.scalars(select(Provider).where(Provider.npi == npi)).first()
+
+
+def find_patient(session: Session, first_name: str, last_name: str, dob: date) -> Patient | None:
+    stmt = select(Patient).where(
+        func.lower(Patient.first_name) == first_name.lower(),
+        func.lower(Patient.last_name) == last_name.lower(),
+        Patient.dob == dob,
+    )
+    return session.scalars(stmt.order_by(Patient.id)).first()
+
+
+def find_coverage(session: Session, patient_id: int, payer_pk: int, member_id: str) -> Coverage | None:
+    stmt = select(Coverage).where(
+        Coverage.patient_id == patient_id, Coverage.payer_pk == payer_pk, Coverage.member_id == member_id
+    )
+    return session.scalars(stmt).first()
+
+
+def max_coverage_order(session: Session, patient_id: int) -> int:
+    return session.scalar(select(func.max(Coverage.order)).where(Coverage.patient_id == patient_id)) or 0
+
+
+def patient_lines_on(
+    session: Session,
+    patient_id: int,
+    dates: list[date],
+    exclude_claim_id: str | None,
+    skip_statuses: set[str],
+) -> list[tuple[ServiceLine, Claim]]:
+    stmt = (
+        select(ServiceLine, Claim)
+        .join(Claim, ServiceLine.claim_pk == Claim.id)
+        .where(Claim.patient_id == patient_id, ServiceLine.date_of_service.in_(dates))
+        .where(Claim.status.not_in(skip_statuses))
+    )
+    if exclude_claim_id:
+        stmt = stmt.where(Claim.claim_id != exclude_claim_id)
+    return [(row[0], row[1]) for row in session.execute(stmt).all()]
+
+
+def next_control_number(session: Session, name: str) -> int:
+    """Increment and return a persisted sequence; unique across runs (the caller's transaction commits it)."""
+    row = session.get(X12ControlNumber, name, with_for_update=True)
+    if row is None:
+        row = X12ControlNumber(name=name, last_value=0)
+        session.add(row)
+    row.last_value += 1
+    session.flush()
+    return row.last_value
+
+
+def add_batch(session: Session, batch: X12Batch) -> X12Batch:
+    session.add(batch)
+    session.flush()
+    return batch

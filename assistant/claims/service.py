@@ -1,0 +1,715 @@
+"""Claims services: import, status transitions, scrubbing, 837P export and batches, draft from codes.
+
+Import rules (documented in docs/claims.md): a claim_id is imported once; re-importing the same content is a
+no-op ("unchanged"); changed content replaces the claim only while it has not been submitted (draft, scrubbed
+or ready: it goes back to draft); otherwise the import is refused (Conflict) and the fix is a corrected claim
+(frequency 7 with the payer's original claim number) under a new claim_id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from assistant.claims import repository as repo
+from assistant.claims.models import (
+    ALLOWED_TRANSITIONS,
+    EDITABLE_STATUSES,
+    Claim,
+    ClaimDiagnosis,
+    ClaimStatus,
+    ClaimStatusEvent,
+    Coverage,
+    Patient,
+    Payer,
+    Provider,
+    ServiceLine,
+    X12Batch,
+    X12BatchClaim,
+)
+from assistant.claims.schemas import (
+    AcceptedCode,
+    ClaimDetail,
+    ClaimImport,
+    ClaimSummary,
+    ImportResult,
+    ScrubReport,
+    StatusEventOut,
+    parse_claim_document,
+    parse_claim_json,
+)
+from assistant.claims.scrubber import DuplicateHit, Rule, ScrubContext, scrub
+from assistant.claims.x12_837 import Envelope, build_837p
+from assistant.claims.x12_validate import ensure_valid_x12
+from assistant.config import Settings
+from assistant.core.errors import Conflict, InvalidInput, NotFound
+
+
+class ClaimHasErrors(Conflict):
+    """Export refused: the scrubber found errors. ``report`` holds the findings."""
+
+    def __init__(self, report: ScrubReport) -> None:
+        errors = report.errors
+        first = "; ".join(f.message for f in errors[:3])
+        super().__init__(
+            f"claim {report.claim_id} has {len(errors)} scrubber error(s): {first}",
+            field=errors[0].field if errors else None,
+            fix=errors[0].fix if errors else None,
+        )
+        self.report = report
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = dict(super().to_dict())
+        data["findings"] = [f.model_dump() for f in self.report.findings]
+        return data
+
+
+# ---------------------------------------------------------------- import
+
+
+def _hash(doc: ClaimImport) -> str:
+    return hashlib.sha256(doc.canonical_json().encode()).hexdigest()
+
+
+def _upsert_provider(session: Session, npi: str, **fields: Any) -> Provider:
+    prov = repo.provider_by_npi(session, npi)
+    if prov is None:
+        prov = Provider(npi=npi)
+        session.add(prov)
+    for key, value in fields.items():
+        if value is not None:
+            setattr(prov, key, value)
+    return prov
+
+
+def _address_fields(addr: Any) -> dict[str, Any]:
+    if addr is None:
+        return {}
+    return {
+        "address_line1": addr.line1,
+        "address_line2": addr.line2,
+        "city": addr.city,
+        "state": addr.state,
+        "zip": addr.zip,
+    }
+
+
+def _resolve_parties(session: Session, doc: ClaimImport) -> dict[str, Any]:
+    bp = doc.billing_provider
+    billing = _upsert_provider(
+        session,
+        bp.npi,
+        entity_type="2",
+        name=bp.name,
+        taxonomy=bp.taxonomy,
+        tax_id=bp.tax_id,
+        **_address_fields(bp.address),
+    )
+    rendering = None
+    if doc.rendering_provider:
+        rp = doc.rendering_provider
+        rendering = _upsert_provider(
+            session,
+            rp.npi,
+            entity_type="1",
+            first_name=rp.first_name,
+            last_name=rp.last_name,
+            taxonomy=rp.taxonomy,
+        )
+    payer = repo.payer_by_payer_id(session, doc.payer.payer_id)
+    if payer is None:
+        payer = Payer(payer_id=doc.payer.payer_id, name=doc.payer.name)
+        session.add(payer)
+    payer.name = doc.payer.name
+    payer.filing_indicator = doc.payer.filing_indicator
+    if doc.payer.timely_filing_days is not None:
+        payer.timely_filing_days = doc.payer.timely_filing_days
+    if doc.payer.telehealth_policy is not None:
+        payer.telehealth_policy = doc.payer.telehealth_policy
+    person = doc.patient_person
+    patient = repo.find_patient(session, person.first_name, person.last_name, person.dob)
+    if patient is None:
+        patient = Patient(
+            first_name=person.first_name, last_name=person.last_name, dob=person.dob, sex=person.sex
+        )
+        session.add(patient)
+    patient.sex = person.sex
+    for key, value in _address_fields(person.address).items():
+        setattr(patient, key, value)
+    session.flush()
+    sub = doc.subscriber
+    coverage = repo.find_coverage(session, patient.id, payer.id, sub.member_id)
+    if coverage is None:
+        coverage = Coverage(
+            patient_id=patient.id,
+            payer_pk=payer.id,
+            member_id=sub.member_id,
+            order=repo.max_coverage_order(session, patient.id) + 1,
+        )
+        session.add(coverage)
+    coverage.relationship_to_subscriber = doc.patient_relationship
+    coverage.group_number = sub.group_number
+    coverage.subscriber_first_name, coverage.subscriber_last_name = sub.first_name, sub.last_name
+    coverage.subscriber_dob, coverage.subscriber_sex = sub.dob, sub.sex
+    coverage.subscriber_address = sub.address.model_dump() if sub.address else None
+    session.flush()
+    return {
+        "billing": billing,
+        "rendering": rendering,
+        "payer": payer,
+        "patient": patient,
+        "coverage": coverage,
+    }
+
+
+def _fill_claim(session: Session, claim: Claim, doc: ClaimImport, parties: dict[str, Any]) -> None:
+    claim.patient_id = parties["patient"].id
+    claim.coverage_id = parties["coverage"].id
+    claim.payer_pk = parties["payer"].id
+    claim.billing_provider_id = parties["billing"].id
+    claim.rendering_provider_id = parties["rendering"].id if parties["rendering"] else None
+    claim.patient_relationship = doc.patient_relationship
+    claim.place_of_service = doc.place_of_service
+    claim.frequency_code = doc.frequency_code
+    claim.original_claim_number = doc.original_claim_number
+    claim.prior_authorization = doc.prior_authorization
+    claim.total_charge_cents = doc.line_total_cents
+    claim.content_hash = _hash(doc)
+    claim.source = doc.model_dump(mode="json")
+    claim.diagnoses.clear()
+    claim.lines.clear()
+    session.flush()
+    for i, code in enumerate(doc.diagnoses, start=1):
+        claim.diagnoses.append(ClaimDiagnosis(position=i, code=code))
+    for n, line in enumerate(doc.lines, start=1):
+        line_rp = None
+        if line.rendering_provider:
+            r = line.rendering_provider
+            line_rp = _upsert_provider(
+                session,
+                r.npi,
+                entity_type="1",
+                first_name=r.first_name,
+                last_name=r.last_name,
+                taxonomy=r.taxonomy,
+            )
+            session.flush()
+        sl = ServiceLine(
+            line_number=n,
+            date_of_service=line.date_of_service,
+            code=line.code,
+            units=line.units,
+            charge_cents=line.charge_cents,
+            dx_pointers=list(line.dx_pointers),
+            rendering_provider_id=line_rp.id if line_rp else None,
+            line_control_number=line.line_control_number or f"{doc.claim_id}-{n}",
+        )
+        sl.modifiers = list(line.modifiers)
+        claim.lines.append(sl)
+
+
+def import_claim(session: Session, doc: ClaimImport, actor: str = "system") -> ImportResult:
+    existing = repo.claim_by_claim_id(session, doc.claim_id)
+    if existing is not None and existing.content_hash == _hash(doc):
+        return ImportResult(
+            claim_id=doc.claim_id, id=existing.id, outcome="unchanged", status=existing.status
+        )
+    if existing is not None and existing.status not in EDITABLE_STATUSES:
+        raise Conflict(
+            f"claim {doc.claim_id} is already {existing.status} and its content differs from the file",
+            field="claim_id",
+            fix="send a corrected claim under a new claim_id with frequency_code 7 and original_claim_number "
+            "set to the payer's claim number",
+        )
+    if doc.total_charge_cents is not None and doc.total_charge_cents != doc.line_total_cents:
+        raise InvalidInput(
+            f"total_charge_cents {doc.total_charge_cents} is not the sum of the lines {doc.line_total_cents}",
+            field="total_charge_cents",
+            fix=f"set it to {doc.line_total_cents} or leave it out",
+        )
+    parties = _resolve_parties(session, doc)
+    if existing is None:
+        claim = Claim(claim_id=doc.claim_id, status=ClaimStatus.DRAFT.value)
+        session.add(claim)
+        _fill_claim(session, claim, doc, parties)
+        claim.history.append(
+            ClaimStatusEvent(from_status=None, to_status="draft", actor=actor, note="imported")
+        )
+        session.flush()
+        return ImportResult(claim_id=doc.claim_id, id=claim.id, outcome="created", status=claim.status)
+    _fill_claim(session, existing, doc, parties)
+    if existing.status != ClaimStatus.DRAFT.value:
+        existing.history.append(
+            ClaimStatusEvent(
+                from_status=existing.status,
+                to_status="draft",
+                actor=actor,
+                note="content replaced by re-import",
+            )
+        )
+        existing.status = ClaimStatus.DRAFT.value
+    session.flush()
+    return ImportResult(claim_id=doc.claim_id, id=existing.id, outcome="updated", status=existing.status)
+
+
+def import_json(
+    session: Session, text: str | bytes, actor: str = "system", source: str = "input"
+) -> list[ImportResult]:
+    """Import one claim or a list; the caller's transaction makes it all-or-nothing."""
+    docs = parse_claim_json(text, source=source)
+    seen: set[str] = set()
+    for i, doc in enumerate(docs):
+        if doc.claim_id in seen:
+            raise InvalidInput(
+                f"claim_id {doc.claim_id} appears twice in {source}",
+                field=f"[{i}].claim_id",
+                fix="give every claim its own claim_id",
+            )
+        seen.add(doc.claim_id)
+    return [import_claim(session, doc, actor) for doc in docs]
+
+
+def import_data(session: Session, data: Any, actor: str = "api") -> ImportResult:
+    return import_claim(session, parse_claim_document(data), actor)
+
+
+# ---------------------------------------------------------------- reading
+
+
+def get_claim(session: Session, claim_id: str | int) -> Claim:
+    claim = repo.claim_by_pk(session, claim_id) if isinstance(claim_id, int) else None
+    claim = claim or repo.claim_by_claim_id(session, str(claim_id))
+    if claim is None:
+        raise NotFound(
+            f"no claim {claim_id}", field="claim_id", fix="list claims with `assistant claims list`"
+        )
+    return claim
+
+
+def to_document(claim: Claim) -> ClaimImport:
+    """The stored claim in the import shape (what the scrubber and the 837P writer consume)."""
+    src: dict[str, Any] = dict(claim.source)
+    src["claim_id"] = claim.claim_id
+    src["place_of_service"] = claim.place_of_service
+    src["frequency_code"] = claim.frequency_code
+    src["original_claim_number"] = claim.original_claim_number
+    src["prior_authorization"] = claim.prior_authorization
+    src["diagnoses"] = claim.diagnosis_codes
+    payer = dict(src["payer"])
+    payer.update(
+        payer_id=claim.payer.payer_id,
+        name=claim.payer.name,
+        filing_indicator=claim.payer.filing_indicator,
+        timely_filing_days=claim.payer.timely_filing_days,
+        telehealth_policy=claim.payer.telehealth_policy,
+    )
+    src["payer"] = payer
+    old_lines = list(src.get("lines") or [])
+    lines = []
+    for sl in claim.lines:
+        old = old_lines[sl.line_number - 1] if sl.line_number <= len(old_lines) else {}
+        lines.append(
+            {
+                "date_of_service": sl.date_of_service.isoformat(),
+                "code": sl.code,
+                "modifiers": sl.modifiers,
+                "units": sl.units,
+                "charge_cents": sl.charge_cents,
+                "dx_pointers": list(sl.dx_pointers),
+                "line_control_number": sl.line_control_number,
+                "rendering_provider": old.get("rendering_provider"),
+            }
+        )
+    src["lines"] = lines
+    return ClaimImport.model_validate(src)
+
+
+def summary(claim: Claim) -> ClaimSummary:
+    p = claim.patient
+    return ClaimSummary(
+        id=claim.id,
+        claim_id=claim.claim_id,
+        status=claim.status,
+        patient=f"{p.last_name}, {p.first_name}",
+        payer_id=claim.payer.payer_id,
+        payer_name=claim.payer.name,
+        first_date_of_service=min((sl.date_of_service for sl in claim.lines), default=None),
+        total_charge_cents=claim.total_charge_cents,
+        line_count=len(claim.lines),
+    )
+
+
+def detail(claim: Claim) -> ClaimDetail:
+    return ClaimDetail(
+        id=claim.id,
+        claim_id=claim.claim_id,
+        status=claim.status,
+        frequency_code=claim.frequency_code,
+        original_claim_number=claim.original_claim_number,
+        payer_claim_number=claim.payer_claim_number,
+        total_charge_cents=claim.total_charge_cents,
+        document=to_document(claim),
+        line_control_numbers=[sl.line_control_number for sl in claim.lines],
+        history=[
+            StatusEventOut(
+                from_status=e.from_status, to_status=e.to_status, actor=e.actor, at=e.at, note=e.note
+            )
+            for e in claim.history
+        ],
+    )
+
+
+def list_claims(
+    session: Session, status: str | None = None, payer_id: str | None = None
+) -> list[ClaimSummary]:
+    if status and status not in {s.value for s in ClaimStatus}:
+        raise InvalidInput(
+            f"unknown status {status!r}",
+            field="status",
+            fix=f"use one of {', '.join(s.value for s in ClaimStatus)}",
+        )
+    return [summary(c) for c in repo.list_claims(session, status=status, payer_id=payer_id)]
+
+
+# ---------------------------------------------------------------- status
+
+
+def transition(
+    session: Session, claim: Claim, to: str, actor: str, note: str | None = None, at: datetime | None = None
+) -> ClaimStatusEvent:
+    """Move ``claim`` to status ``to`` if allowed, recording who and when."""
+    try:
+        target = ClaimStatus(to)
+    except ValueError:
+        raise InvalidInput(
+            f"unknown status {to!r}", field="to", fix=f"use one of {', '.join(s.value for s in ClaimStatus)}"
+        ) from None
+    current = ClaimStatus(claim.status)
+    allowed = ALLOWED_TRANSITIONS[current]
+    if target not in allowed:
+        raise Conflict(
+            f"claim {claim.claim_id} cannot go from {current.value} to {target.value}",
+            field="to",
+            fix=f"allowed next statuses: {', '.join(sorted(s.value for s in allowed)) or 'none'}",
+        )
+    if not actor:
+        raise InvalidInput("a status change needs the user making it", field="actor", fix="pass --by USER")
+    event = ClaimStatusEvent(
+        from_status=current.value,
+        to_status=target.value,
+        actor=actor,
+        note=note,
+        **({"at": at} if at else {}),
+    )
+    claim.history.append(event)
+    claim.status = target.value
+    session.flush()
+    return event
+
+
+# ---------------------------------------------------------------- scrubbing
+
+_NOT_DUPLICATE_STATUSES = {ClaimStatus.REJECTED.value, ClaimStatus.CORRECTED.value}
+
+
+def duplicate_finder(session: Session) -> Any:
+    def find(doc: ClaimImport) -> list[DuplicateHit]:
+        person = doc.patient_person
+        patient = repo.find_patient(session, person.first_name, person.last_name, person.dob)
+        if patient is None:
+            return []
+        dates = sorted({line.date_of_service for line in doc.lines})
+        hits = []
+        others = repo.patient_lines_on(session, patient.id, dates, doc.claim_id, _NOT_DUPLICATE_STATUSES)
+        for n, line in enumerate(doc.lines, start=1):
+            for sl, other in others:
+                same = (sl.date_of_service, sl.code, sorted(sl.modifiers)) == (
+                    line.date_of_service,
+                    line.code,
+                    sorted(line.modifiers),
+                )
+                if same:
+                    hits.append(
+                        DuplicateHit(
+                            line=n,
+                            other_claim_id=other.claim_id,
+                            other_line=sl.line_number,
+                            other_status=other.status,
+                        )
+                    )
+        return hits
+
+    return find
+
+
+def scrub_document(
+    doc: ClaimImport,
+    reference: Any,
+    settings: Settings,
+    session: Session | None = None,
+    extra_rules: Iterable[Rule] = (),
+    today: date | None = None,
+) -> ScrubReport:
+    ctx = ScrubContext(
+        reference=reference,
+        today=today or date.today(),
+        default_timely_filing_days=settings.timely_filing_days,
+        find_duplicates=duplicate_finder(session) if session is not None else None,
+    )
+    return scrub(doc, reference, extra_rules, context=ctx)
+
+
+def scrub_claim(
+    session: Session,
+    claim: Claim,
+    reference: Any,
+    settings: Settings,
+    actor: str = "system",
+    extra_rules: Iterable[Rule] = (),
+    today: date | None = None,
+) -> ScrubReport:
+    """Scrub a stored claim: a clean draft becomes scrubbed; a scrubbed/ready one with errors goes back."""
+    report = scrub_document(to_document(claim), reference, settings, session, extra_rules, today)
+    if report.clean and claim.status == ClaimStatus.DRAFT.value:
+        transition(session, claim, ClaimStatus.SCRUBBED.value, actor, note="scrubber: no errors")
+    elif not report.clean and claim.status in {ClaimStatus.SCRUBBED.value, ClaimStatus.READY.value}:
+        transition(
+            session, claim, ClaimStatus.DRAFT.value, actor, note=f"scrubber: {len(report.errors)} error(s)"
+        )
+    return report
+
+
+def scrub_input(
+    session: Session,
+    ref: str,
+    reference: Any,
+    settings: Settings,
+    actor: str = "system",
+    extra_rules: Iterable[Rule] = (),
+    today: date | None = None,
+) -> ScrubReport:
+    """``ref`` is a path to a JSON file (scrubbed without storing) or a stored claim's claim_id."""
+    path = Path(ref)
+    if ref.endswith(".json") or path.is_file():
+        if not path.is_file():
+            raise NotFound(f"no file {ref}", field="FILE", fix="check the path")
+        docs = parse_claim_json(path.read_bytes(), source=str(path))
+        if len(docs) != 1:
+            raise InvalidInput(
+                f"{ref} holds {len(docs)} claims; scrub checks one at a time",
+                field="FILE",
+                fix="import the file, then scrub each claim_id",
+            )
+        return scrub_document(docs[0], reference, settings, session, extra_rules, today)
+    return scrub_claim(session, get_claim(session, ref), reference, settings, actor, extra_rules, today)
+
+
+# ---------------------------------------------------------------- 837P
+
+
+@dataclass
+class X12Options:
+    sender_id: str = "SUBMITTER"
+    submitter_name: str | None = None  # default: the billing provider's name
+    submitter_contact: str = "BILLING OFFICE"
+    submitter_phone: str = "5555555555"
+    receiver_id: str | None = None  # default: the payer ID
+    usage: str = "T"
+
+
+def _envelope(session: Session, opts: X12Options, doc: ClaimImport) -> Envelope:
+    isa = repo.next_control_number(session, "ISA")
+    return Envelope(
+        interchange_control_number=isa,
+        group_control_number=isa,
+        sender_id=opts.sender_id,
+        receiver_id=opts.receiver_id or doc.payer.payer_id,
+        submitter_name=opts.submitter_name or doc.billing_provider.name,
+        submitter_contact=opts.submitter_contact,
+        submitter_phone=opts.submitter_phone,
+        receiver_name=doc.payer.name,
+        usage=opts.usage,
+    )
+
+
+def x12_for_documents(
+    session: Session,
+    docs: list[ClaimImport],
+    reference: Any,
+    settings: Settings,
+    opts: X12Options | None = None,
+    today: date | None = None,
+) -> tuple[str, Envelope]:
+    """Scrub, refuse on errors, write and validate the 837P (control numbers persisted in the session)."""
+    for doc in docs:
+        report = scrub_document(doc, reference, settings, session, today=today)
+        if not report.clean:
+            raise ClaimHasErrors(report)
+    env = _envelope(session, opts or X12Options(), docs[0])
+    text = build_837p(docs, env)
+    ensure_valid_x12(text)
+    return text, env
+
+
+def x12_for_input(
+    session: Session,
+    ref: str,
+    reference: Any,
+    settings: Settings,
+    opts: X12Options | None = None,
+    today: date | None = None,
+) -> str:
+    path = Path(ref)
+    if ref.endswith(".json") or path.is_file():
+        if not path.is_file():
+            raise NotFound(f"no file {ref}", field="FILE", fix="check the path")
+        docs = parse_claim_json(path.read_bytes(), source=str(path))
+        if len({d.payer.payer_id for d in docs}) > 1:
+            raise InvalidInput(
+                "the claims in one 837P file must share a payer",
+                field="payer.payer_id",
+                fix="split the file by payer or use `assistant claims batch`",
+            )
+    else:
+        docs = [to_document(get_claim(session, ref))]
+    return x12_for_documents(session, docs, reference, settings, opts, today)[0]
+
+
+@dataclass
+class BatchResult:
+    payer_id: str
+    path: Path
+    interchange_control_number: int
+    claim_ids: list[str]
+    total_charge_cents: int
+
+
+def batch(
+    session: Session,
+    payer_id: str,
+    out_dir: Path,
+    reference: Any,
+    settings: Settings,
+    actor: str = "system",
+    opts: X12Options | None = None,
+    today: date | None = None,
+) -> BatchResult:
+    """Write one 837P with every ``ready`` claim of ``payer_id`` and mark them submitted."""
+    payer = repo.payer_by_payer_id(session, payer_id)
+    if payer is None:
+        raise NotFound(
+            f"no payer {payer_id}", field="payer", fix="check the payer ID (assistant claims list)"
+        )
+    claims = list(repo.ready_claims_for_payer(session, payer_id))
+    if not claims:
+        raise NotFound(
+            f"no ready claims for payer {payer_id}",
+            field="payer",
+            fix="scrub claims and move them to ready (assistant claims status CLAIM_ID ready)",
+        )
+    docs = [to_document(c) for c in claims]
+    text, env = x12_for_documents(session, docs, reference, settings, opts, today)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"837P-{payer_id}-{env.interchange_control_number:09d}.x12"
+    record = repo.add_batch(
+        session,
+        X12Batch(
+            interchange_control_number=env.interchange_control_number,
+            group_control_number=env.group_control_number,
+            payer_pk=payer.id,
+            path=str(path),
+            claim_count=len(claims),
+            created_by=actor,
+            total_charge_cents=sum(c.total_charge_cents for c in claims),
+        ),
+    )
+    for claim in claims:
+        session.add(X12BatchClaim(batch_id=record.id, claim_pk=claim.id, transaction_control_number="0001"))
+        transition(
+            session,
+            claim,
+            ClaimStatus.SUBMITTED.value,
+            actor,
+            note=f"837P interchange {env.interchange_control_number:09d}",
+        )
+    session.flush()
+    path.write_text(text)
+    return BatchResult(
+        payer_id=payer_id,
+        path=path,
+        interchange_control_number=env.interchange_control_number,
+        claim_ids=[c.claim_id for c in claims],
+        total_charge_cents=record.total_charge_cents,
+    )
+
+
+# ---------------------------------------------------------------- from accepted suggestions
+
+
+def create_draft_claim_from_codes(
+    session: Session, encounter: dict[str, Any], accepted: list[AcceptedCode], actor: str = "system"
+) -> ImportResult:
+    """Build a draft claim from an encounter and the codes a coder accepted.
+
+    ``encounter`` is the import document without ``diagnoses``/``lines`` plus ``date_of_service``, optional
+    ``note`` and ``default_charge_cents``. Diagnoses keep their accepted order (first = primary); every
+    procedure line points at the first four diagnoses. The encounter (with the note) is stored too.
+    """
+    enc = dict(encounter)
+    dos = enc.pop("date_of_service", None)
+    note = enc.pop("note", None)
+    default_charge = enc.pop("default_charge_cents", None)
+    dx = [a.code for a in accepted if a.system == "ICD-10-CM"]
+    procs = [a for a in accepted if a.system != "ICD-10-CM"]
+    if not dx:
+        raise InvalidInput(
+            "no accepted diagnosis codes", field="accepted", fix="accept at least one ICD-10-CM code"
+        )
+    if not procs:
+        raise InvalidInput(
+            "no accepted procedure codes", field="accepted", fix="accept at least one CPT/HCPCS code"
+        )
+    pointers = list(range(1, min(len(dx), 4) + 1))
+    lines = []
+    for i, p in enumerate(procs):
+        charge = p.charge_cents or default_charge
+        if not charge:
+            raise InvalidInput(
+                f"no charge for {p.code}",
+                field=f"accepted[{i}].charge_cents",
+                fix="give a charge_cents per code or a default_charge_cents",
+            )
+        lines.append(
+            {
+                "date_of_service": dos,
+                "code": p.code,
+                "modifiers": p.modifiers,
+                "units": p.units,
+                "charge_cents": charge,
+                "dx_pointers": pointers,
+            }
+        )
+    doc = parse_claim_document({**enc, "diagnoses": dx[:12], "lines": lines})
+    result = import_claim(session, doc, actor)
+    claim = get_claim(session, doc.claim_id)
+    if claim.encounter_id is None:
+        from assistant.claims.models import Encounter, EncounterDiagnosis
+
+        encounter_row = Encounter(
+            patient_id=claim.patient_id,
+            date_of_service=doc.lines[0].date_of_service,
+            place_of_service=doc.place_of_service,
+            note=note,
+            rendering_provider_id=claim.rendering_provider_id,
+            diagnoses=[EncounterDiagnosis(position=i, code=c) for i, c in enumerate(doc.diagnoses, start=1)],
+        )
+        session.add(encounter_row)
+        session.flush()
+        claim.encounter_id = encounter_row.id
+    return result

@@ -1,0 +1,211 @@
+"""A thin X12 837P (005010X222A1) writer: claims in the import shape -> one interchange.
+
+Separators: element ``*``, component ``:``, repetition ``^``, segment ``~`` (one segment per line).
+Claims are grouped under their billing provider (2000A); each claim gets a subscriber loop (2000B) and,
+when the patient is not the subscriber, a patient loop (2000C).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from assistant.claims.schemas import Address, ClaimImport, Person
+
+RELATIONSHIP_CODES = {"self": "18", "spouse": "01", "child": "19", "other": "G8"}
+RELATIONSHIP_BY_CODE = {v: k for k, v in RELATIONSHIP_CODES.items()}
+_BAD = re.compile(r"[*:^~\r\n]")
+
+
+@dataclass
+class Envelope:
+    interchange_control_number: int
+    group_control_number: int
+    sender_id: str = "SUBMITTER"
+    receiver_id: str = "RECEIVER"
+    submitter_name: str = "SUBMITTER"
+    submitter_contact: str = "BILLING OFFICE"
+    submitter_phone: str = "5555555555"
+    receiver_name: str = "RECEIVER"
+    usage: str = "T"  # ISA15: T test, P production
+    created: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
+    first_transaction_number: int = 1
+
+
+def clean(value: object) -> str:
+    """Replace X12 delimiters with spaces (case is kept: 5010 allows the extended character set)."""
+    return _BAD.sub(" ", str(value)).strip()
+
+
+def money(cents: int) -> str:
+    text = f"{cents // 100}.{cents % 100:02d}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _seg(*elements: object) -> str:
+    items = [
+        ":".join(clean(x) for x in e) if isinstance(e, tuple) else clean(e) if e is not None else ""
+        for e in elements
+    ]
+    while items and items[-1] == "":
+        items.pop()
+    return "*".join(items)
+
+
+def _address(addr: Address) -> list[str]:
+    return [_seg("N3", addr.line1, addr.line2), _seg("N4", addr.city, addr.state, addr.zip)]
+
+
+def _person_name(qualifier: str, person: Person, id_qual: str | None = None, ident: str | None = None) -> str:
+    return _seg("NM1", qualifier, "1", person.last_name, person.first_name, "", "", "", id_qual, ident)
+
+
+def _dmg(person: Person) -> str:
+    return _seg("DMG", "D8", person.dob.strftime("%Y%m%d"), person.sex)
+
+
+def build_837p(
+    claims: Sequence[ClaimImport],
+    envelope: Envelope,
+    line_control_numbers: dict[str, list[str]] | None = None,
+) -> str:
+    """Return the 837P text for ``claims`` (all for one payer) in one ISA/GS/ST envelope."""
+    if not claims:
+        raise ValueError("no claims to write")
+    env = envelope
+    lcn = line_control_numbers or {}
+    st = f"{env.first_transaction_number:04d}"
+    now = env.created
+    body: list[str] = [
+        _seg("ST", "837", st, "005010X222A1"),
+        _seg(
+            "BHT",
+            "0019",
+            "00",
+            f"{env.interchange_control_number}",
+            now.strftime("%Y%m%d"),
+            now.strftime("%H%M"),
+            "CH",
+        ),
+        _seg("NM1", "41", "2", env.submitter_name, "", "", "", "", "46", env.sender_id),
+        _seg("PER", "IC", env.submitter_contact, "TE", env.submitter_phone),
+        _seg("NM1", "40", "2", env.receiver_name, "", "", "", "", "46", env.receiver_id),
+    ]
+    hl = 0
+    groups: dict[str, list[ClaimImport]] = {}
+    for claim in claims:
+        groups.setdefault(claim.billing_provider.npi + claim.billing_provider.tax_id, []).append(claim)
+    for group in groups.values():
+        bp = group[0].billing_provider
+        hl += 1
+        parent_hl = hl
+        body.append(_seg("HL", hl, "", "20", "1"))
+        if bp.taxonomy:
+            body.append(_seg("PRV", "BI", "PXC", bp.taxonomy))
+        body.append(_seg("NM1", "85", "2", bp.name, "", "", "", "", "XX", bp.npi))
+        body += _address(bp.address)
+        body.append(_seg("REF", "EI", bp.tax_id))
+        for claim in group:
+            hl += 1
+            sub_hl = hl
+            is_self = claim.patient_relationship == "self"
+            body.append(_seg("HL", sub_hl, parent_hl, "22", "0" if is_self else "1"))
+            body.append(
+                _seg(
+                    "SBR",
+                    "P",
+                    "18" if is_self else "",
+                    claim.subscriber.group_number,
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    claim.payer.filing_indicator,
+                )
+            )
+            sub = claim.subscriber
+            body.append(_person_name("IL", sub, "MI", sub.member_id))
+            if sub.address:
+                body += _address(sub.address)
+            body.append(_dmg(sub))
+            body.append(_seg("NM1", "PR", "2", claim.payer.name, "", "", "", "", "PI", claim.payer.payer_id))
+            if not is_self and claim.patient is not None:
+                hl += 1
+                body.append(_seg("HL", hl, sub_hl, "23", "0"))
+                body.append(_seg("PAT", RELATIONSHIP_CODES[claim.patient_relationship]))
+                body.append(_person_name("QC", claim.patient))
+                if claim.patient.address:
+                    body += _address(claim.patient.address)
+                body.append(_dmg(claim.patient))
+            body += _claim_segments(claim, lcn.get(claim.claim_id))
+    body.append(_seg("SE", len(body) + 1, st))
+    isa = (
+        f"ISA*00*{'':10}*00*{'':10}*ZZ*{clean(env.sender_id)[:15]:<15}*ZZ*{clean(env.receiver_id)[:15]:<15}*"
+        f"{now.strftime('%y%m%d')}*{now.strftime('%H%M')}*^*00501*{env.interchange_control_number:09d}*0*"
+        f"{env.usage}*:"
+    )
+    gs = _seg(
+        "GS",
+        "HC",
+        env.sender_id,
+        env.receiver_id,
+        now.strftime("%Y%m%d"),
+        now.strftime("%H%M"),
+        env.group_control_number,
+        "X",
+        "005010X222A1",
+    )
+    segments = [
+        isa,
+        gs,
+        *body,
+        _seg("GE", "1", env.group_control_number),
+        _seg("IEA", "1", f"{env.interchange_control_number:09d}"),
+    ]
+    return "~\n".join(segments) + "~\n"
+
+
+def _claim_segments(claim: ClaimImport, line_controls: list[str] | None) -> list[str]:
+    out = [
+        _seg(
+            "CLM",
+            claim.claim_id,
+            money(claim.line_total_cents),
+            "",
+            "",
+            (claim.place_of_service, "B", claim.frequency_code),
+            "Y",
+            "A",
+            "Y",
+            "Y",
+        ),
+    ]
+    if claim.prior_authorization:
+        out.append(_seg("REF", "G1", claim.prior_authorization))
+    if claim.frequency_code in {"7", "8"} and claim.original_claim_number:
+        out.append(_seg("REF", "F8", claim.original_claim_number))
+    his = [f"{'ABK' if i == 0 else 'ABF'}:{code.replace('.', '')}" for i, code in enumerate(claim.diagnoses)]
+    out.append("HI*" + "*".join(his))
+    rp = claim.rendering_provider
+    if rp:
+        out.append(_seg("NM1", "82", "1", rp.last_name, rp.first_name, "", "", "", "XX", rp.npi))
+        if rp.taxonomy:
+            out.append(_seg("PRV", "PE", "PXC", rp.taxonomy))
+    for n, line in enumerate(claim.lines, start=1):
+        proc = ("HC", line.code, *line.modifiers)
+        pointers = tuple(str(p) for p in line.dx_pointers)
+        out.append(_seg("LX", n))
+        out.append(_seg("SV1", proc, money(line.charge_cents), "UN", line.units, "", "", pointers))
+        out.append(_seg("DTP", "472", "D8", line.date_of_service.strftime("%Y%m%d")))
+        control = (line_controls[n - 1] if line_controls and n <= len(line_controls) else None) or (
+            line.line_control_number
+        )
+        if control:
+            out.append(_seg("REF", "6R", control))
+        lrp = line.rendering_provider
+        if lrp:
+            out.append(_seg("NM1", "82", "1", lrp.last_name, lrp.first_name, "", "", "", "XX", lrp.npi))
+    return out

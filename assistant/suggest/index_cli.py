@@ -1,0 +1,61 @@
+"""``assistant index build|status``: the search index over the loaded code sets."""
+
+from __future__ import annotations
+
+import typer
+
+from assistant.cli.common import console, handles_errors, print_json
+from assistant.config import get_settings
+
+app = typer.Typer(help="Build and inspect the code search index.", no_args_is_help=True)
+
+
+@app.command("build")
+@handles_errors
+def build(
+    force: bool = typer.Option(False, "--force", help="Rebuild even when the inputs are unchanged."),
+) -> None:
+    """Embed every billable code (about 10 minutes on 2 cores) and build the lexical index."""
+    from assistant.suggest.index_build import build_index, ensure_index
+
+    settings = get_settings()
+    if force:
+        from assistant.core.container import Container
+
+        manifest = build_index(settings, Container(settings).reference, None, None, True)
+    else:
+        manifest = ensure_index(settings)
+    console.print(
+        f"index ready: {manifest['count']} codes, model {manifest['model']}, built {manifest['built_at']} "
+        f"({manifest['build_seconds']} s) in {settings.index_dir}"
+    )
+
+
+@app.command("status")
+@handles_errors
+def status(as_json: bool = typer.Option(False, "--json")) -> None:
+    """Whether the index is built and current for the loaded code sets and the configured model."""
+    from assistant.suggest.corpus import corpus_for
+    from assistant.suggest.embedder import configured_model_name
+    from assistant.suggest.index_build import read_manifest, stale_reason
+
+    settings = get_settings()
+    manifest = read_manifest(settings.index_dir)
+    releases = None
+    if settings.resolved_reference_db.exists():
+        releases = corpus_for(None, settings).releases()
+    reason = stale_reason(manifest, releases, configured_model_name(settings))
+    doc = {
+        "index_dir": str(settings.index_dir),
+        "ready": reason is None,
+        "reason": reason,
+        "manifest": manifest,
+    }
+    if as_json:
+        print_json(doc)
+    else:
+        console.print(f"index {'ready' if reason is None else 'NOT ready: ' + reason} ({settings.index_dir})")
+        if manifest:
+            console.print(
+                f"  {manifest['count']} codes, model {manifest['model']}, built {manifest['built_at']}"
+            )

@@ -1,0 +1,324 @@
+"""Reading a note like a coder: sections, sentences, mentions and their context (ConText-style rules).
+
+Context per mention: negated ("denies chest pain"), uncertain ("rule out", "probable"), historical
+("history of", "s/p"), family (FH section, "mother had") and the encounter / laterality words around it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.suggest.text import expand_abbreviations, tokens
+
+SECTION_WEIGHTS = {
+    "assessment": 1.0,
+    "diagnosis": 1.0,
+    "hpi": 0.85,
+    "body": 0.85,
+    "pmh": 0.8,
+    "psh": 0.6,
+    "exam": 0.7,
+    "ros": 0.55,
+    "sh": 0.6,
+    "fh": 0.7,
+    "meds": 0.3,
+    "other": 0.7,
+}
+
+_SECTION_HEADERS: list[tuple[str, str]] = [
+    (r"assessment\s*(?:and|&|/)\s*plan|a\s*/\s*p|assessment|impression|plan", "assessment"),
+    (r"(?:discharge|final|principal|admitting|working)?\s*diagnos[ie]s|dx", "diagnosis"),
+    (r"history\s+of\s+(?:the\s+)?present\s+illness|hpi|chief\s+complaint|cc|subjective", "hpi"),
+    (r"review\s+of\s+systems|ros", "ros"),
+    (r"past\s+medical\s+history|pmh|pmhx|medical\s+history|problem\s+list", "pmh"),
+    (r"past\s+surgical\s+history|psh|surgical\s+history", "psh"),
+    (r"family\s+history|fh|fhx", "fh"),
+    (r"social\s+history|sh", "sh"),
+    (r"physical\s+exam(?:ination)?|exam(?:ination)?|pe|objective|vitals", "exam"),
+    (r"medications?|meds|allergies", "meds"),
+]
+_HEADER_RE = re.compile(
+    r"^[ \t]*(?P<h>" + "|".join(f"(?:{p})" for p, _ in _SECTION_HEADERS) + r")[ \t]*(?::|-(?=\s)|$)",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+_NEG_PRE = (
+    r"no|not|denies|denied|deny|denying|without|negative\s+for|no\s+evidence\s+of|no\s+signs?\s+of|"
+    r"no\s+history\s+of|free\s+of|absence\s+of|ruled\s+out|rules\s+out|never\s+had|resolved|"
+    r"no\s+complaints?\s+of|not\s+consistent\s+with|excluded|discarding|discarded"
+)
+_NEG_POST = (
+    r"(?:was|were|is|are|been)\s+(?:ruled\s+out|excluded|negative|absent|not\s+seen|not\s+found)|"
+    r"unlikely|ruled\s+out"
+)
+_UNC_PRE = (
+    r"rule\s+out|r/o|probable|probably|possible|possibly|suspected|suspect|suspicion\s+of|likely|"
+    r"questionable|query|concern\s+for|cannot\s+(?:be\s+)?exclude[d]?|differential|suggestive\s+of|"
+    r"compatible\s+with|consistent\s+with|presumed|versus|vs\.?|\?"
+)
+_HIST_PRE = (
+    r"history\s+of|h/o|hx\s+of|past\s+history\s+of|previous|prior|status\s+post|s/p|"
+    r"in\s+remission|remote|resolved|treated\s+for|years?\s+ago"
+)
+_FAMILY_PRE = (
+    r"family\s+history\s+of|fh\s+of|fhx\s+of|(?:his|her|the\s+patient's|patient's)?\s*"
+    r"(?:mother|father|brother|sister|sibling|grandmother|grandfather|aunt|uncle|son|daughter|parents?)"
+    r"(?:\s+(?:has|had|with|died\s+of|diagnosed\s+with))?"
+)
+_TERMINATE = r"\bbut\b|\bhowever\b|\balthough\b|\bexcept\b|\baside\s+from\b|\bwhich\b|\bwho\b|;|:"
+_NEG_RE = re.compile(rf"(?<![\w/])(?:{_NEG_PRE})(?![\w/])", re.IGNORECASE)
+_NEG_POST_RE = re.compile(rf"(?<![\w/])(?:{_NEG_POST})(?![\w/])", re.IGNORECASE)
+_UNC_RE = re.compile(rf"(?<![\w/])(?:{_UNC_PRE})(?![\w/])", re.IGNORECASE)
+_HIST_RE = re.compile(rf"(?<![\w/])(?:{_HIST_PRE})(?![\w/])", re.IGNORECASE)
+_FAM_RE = re.compile(rf"(?<![\w/])(?:{_FAMILY_PRE})(?![\w/])", re.IGNORECASE)
+_TERM_RE = re.compile(_TERMINATE, re.IGNORECASE)
+
+_SENTENCE_RE = re.compile(r"[^\n.!?]+(?:[.!?](?!\d)|\n|$)")
+_CHUNK_SPLIT = re.compile(
+    r";|,(?!\d)|\band\b(?!\s+(?:vomiting|without|with))|\bbut\b|\bwhile\b|\bplus\b|\s-\s|"
+    r"\b(?:presents?|presented|presenting|complains?|complaining|admitted|came\s+in)\s+(?:with|of|for)\b|\bc/o\b",
+    re.IGNORECASE,
+)
+
+_LATERALITY = {
+    "right": re.compile(r"\b(?:right|rt)\b", re.IGNORECASE),
+    "left": re.compile(r"\b(?:left|lt)\b", re.IGNORECASE),
+    "bilateral": re.compile(r"\b(?:bilateral|bilaterally|both)\b", re.IGNORECASE),
+}
+_ENCOUNTER = [
+    ("S", re.compile(r"\bsequela[e]?\b|\blate\s+effect", re.IGNORECASE)),
+    (
+        "D",
+        re.compile(
+            r"\bfollow[- ]?up\b|\bhealing\b|\bsubsequent\s+encounter\b|\bcast\s+(?:check|removal)\b|"
+            r"\bsuture\s+removal\b|\broutine\s+healing\b|\brecheck\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "A",
+        re.compile(r"\binitial\s+encounter\b|\bemergency\b|\bacute\b|\bpresents?\b|\btoday\b", re.IGNORECASE),
+    ),
+]
+_CONTENT_MIN = 1
+QUALIFIERS = frozenset(
+    tokens(
+        "unspecified other nos nec acute chronic mild moderate severe left right bilateral stable controlled "
+        "uncontrolled recurrent initial subsequent sequela type stage unspecified site organism"
+    )
+)
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    text: str  # note[start:end]
+    query: str  # abbreviation-expanded text searched for
+    section: str = "body"
+    sentence_start: int = 0
+    sentence_end: int = 0
+    negated: bool = False
+    uncertain: bool = False
+    history: bool = False
+    family: bool = False
+    triggers: list[str] = field(default_factory=list)
+    laterality: set[str] = field(default_factory=set)
+    encounter: str | None = None
+
+    @property
+    def weight(self) -> float:
+        return SECTION_WEIGHTS.get(self.section, 0.7)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "query": self.query,
+            "section": self.section,
+            "negated": self.negated,
+            "uncertain": self.uncertain,
+            "history": self.history,
+            "family": self.family,
+            "triggers": self.triggers,
+            "laterality": sorted(self.laterality),
+            "encounter": self.encounter,
+        }
+
+
+def sections(note: str) -> list[tuple[int, int, str]]:
+    """(start, end, section) spans covering the note; text before the first header is "body"."""
+    headers = []
+    for m in _HEADER_RE.finditer(note):
+        label = m.group("h").lower()
+        name = next((n for p, n in _SECTION_HEADERS if re.fullmatch(p, label, re.IGNORECASE)), "other")
+        headers.append((m.start(), m.end(), name))
+    spans = []
+    pos, current = 0, "body"
+    for start, end, name in headers:
+        if start > pos:
+            spans.append((pos, start, current))
+        pos, current = end, name
+    spans.append((pos, len(note), current))
+    return [s for s in spans if s[1] > s[0]]
+
+
+def _strip_span(note: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and (
+        note[start].isspace() or note[start] in "-*•#>.,:;()0123456789" and _is_bullet(note, start)
+    ):
+        start += 1
+    while end > start and (note[end - 1].isspace() or note[end - 1] in ".,;:"):
+        end -= 1
+    return start, end
+
+
+def _is_bullet(note: str, i: int) -> bool:
+    # Leading list markers: "1.", "2)", "-", "*" at the start of a span.
+    ch = note[i]
+    if ch in "-*•#>":
+        return True
+    if ch.isdigit():
+        j = i
+        while j < len(note) and note[j].isdigit():
+            j += 1
+        return j < len(note) and note[j] in ".)" and (j + 1 >= len(note) or note[j + 1].isspace())
+    return ch in ".,:;()" and True
+
+
+def _scope_flags(sentence: str, chunk_start: int, chunk_end: int) -> tuple[dict[str, bool], list[str]]:
+    """ConText: a trigger before the chunk (no terminator between) or inside it scopes over it."""
+    flags = {"negated": False, "uncertain": False, "history": False, "family": False}
+    triggers: list[str] = []
+    for key, regex in (
+        ("negated", _NEG_RE),
+        ("uncertain", _UNC_RE),
+        ("history", _HIST_RE),
+        ("family", _FAM_RE),
+    ):
+        for m in regex.finditer(sentence):
+            if m.start() >= chunk_end:
+                continue
+            if chunk_start < m.start() and tokens(sentence[chunk_start : m.start()]):
+                continue  # "diabetes without complications": the concept comes before the trigger
+            if m.end() <= chunk_start:
+                between = sentence[m.end() : chunk_start]
+                if _TERM_RE.search(between):
+                    continue
+                if key != "negated" and len(between.split()) > 12:
+                    continue
+            flags[key] = True
+            triggers.append(f"{key}:{m.group(0).strip().lower()}")
+    for m in _NEG_POST_RE.finditer(sentence):
+        if m.start() >= chunk_start and not _TERM_RE.search(sentence[chunk_end : m.start()]):
+            flags["negated"] = True
+            triggers.append(f"negated:{m.group(0).strip().lower()}")
+    return flags, triggers
+
+
+def _trigger_only(text: str) -> bool:
+    stripped = text
+    for regex in (_NEG_RE, _UNC_RE, _HIST_RE, _FAM_RE):
+        stripped = regex.sub(" ", stripped)
+    return len(tokens(stripped)) < _CONTENT_MIN
+
+
+def is_phrase(text: str) -> bool:
+    """A short single-line text (a diagnosis phrase, not a note): searched as one mention."""
+    t = text.strip()
+    return not ("\n" in t or len(t.split()) > 20 or re.search(r"[.!?;]\s+\S", t) or _HEADER_RE.match(t))
+
+
+def read_note(note: str) -> list[Mention]:
+    """Mentions of a note, each a span of the original text with its context."""
+    if is_phrase(note):
+        start, end = _strip_span(note, 0, len(note))
+        if end <= start:
+            start, end = 0, len(note)
+        return [_make(note, start, end, "assessment", start, end, note[start:end], 0, end - start)]
+    out: list[Mention] = []
+    for sec_start, sec_end, section in sections(note):
+        for sm in _SENTENCE_RE.finditer(note, sec_start, sec_end):
+            s_start, s_end = sm.start(), min(sm.end(), sec_end)
+            sentence = note[s_start:s_end]
+            if not sentence.strip():
+                continue
+            pos = 0
+            pieces = []
+            for cm in _CHUNK_SPLIT.finditer(sentence):
+                pieces.append((pos, cm.start()))
+                pos = cm.end()
+            pieces.append((pos, len(sentence)))
+            merged: list[tuple[int, int]] = []
+            for c_start, c_end in pieces:
+                words = set(tokens(sentence[c_start:c_end]))
+                if merged and words and words <= QUALIFIERS:
+                    merged[-1] = (merged[-1][0], c_end)  # "Cholera, unspecified": one mention
+                else:
+                    merged.append((c_start, c_end))
+            pieces = merged
+            for c_start, c_end in pieces:
+                a, b = _strip_span(note, s_start + c_start, s_start + c_end)
+                if b - a < 3 or not tokens(note[a:b]):
+                    continue
+                out.append(_make(note, a, b, section, s_start, s_end, sentence, a - s_start, b - s_start))
+    _merge_trigger_only(out)
+    return [m for m in out if not _trigger_only(m.text)]
+
+
+def _make(
+    note: str, a: int, b: int, section: str, s_start: int, s_end: int, sentence: str, c_start: int, c_end: int
+) -> Mention:
+    text = note[a:b]
+    flags, triggers = _scope_flags(sentence, c_start, c_end)
+    if section == "fh":
+        flags["family"] = True
+    mention = Mention(
+        start=a,
+        end=b,
+        text=text,
+        query=expand_abbreviations(text),
+        section=section,
+        sentence_start=s_start,
+        sentence_end=s_end,
+        triggers=triggers,
+        **flags,
+    )
+    mention.laterality = {side for side, rx in _LATERALITY.items() if rx.search(text)} or {
+        side for side, rx in _LATERALITY.items() if rx.search(sentence)
+    }
+    context = note[s_start:s_end]
+    for char, rx in _ENCOUNTER:
+        if rx.search(context):
+            mention.encounter = char
+            break
+    assert note[mention.start : mention.end] == mention.text
+    return mention
+
+
+def _merge_trigger_only(mentions: list[Mention]) -> None:
+    """A chunk that is only a trigger ("no", "denies") still scopes over the rest of its sentence."""
+    for i, m in enumerate(mentions):
+        if not _trigger_only(m.text):
+            continue
+        for n in mentions[i + 1 :]:
+            if n.sentence_start != m.sentence_start:
+                break
+            n.negated |= m.negated
+            n.uncertain |= m.uncertain
+            n.history |= m.history
+            n.family |= m.family
+
+
+_ALL_TRIGGERS = (_NEG_RE, _UNC_RE, _HIST_RE, _FAM_RE, _NEG_POST_RE)
+
+
+def clean_query(query: str) -> str:
+    """The mention's query without its context trigger words ("denies", "history of", "mother")."""
+    out = query
+    for regex in _ALL_TRIGGERS:
+        out = regex.sub(" ", out)
+    out = re.sub(r"\s+", " ", out).strip(" ,.;:-")
+    return out or query

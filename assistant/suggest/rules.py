@@ -1,0 +1,155 @@
+"""Coding rules applied when ranking: billable leaves, laterality, 7th characters, Excludes1, paired codes."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.suggest.store import CodeCatalog
+
+_SIDE_WORDS = {
+    "right": re.compile(r"\bright\b", re.IGNORECASE),
+    "left": re.compile(r"\bleft\b", re.IGNORECASE),
+    "bilateral": re.compile(r"\bbilateral\b", re.IGNORECASE),
+    "unspecified": re.compile(
+        r"\bunspecified\s+(?:side|laterality|eye|ear|[a-z]+\s+(?:limb|arm|leg|hand|foot))\b|\bunspecified\s+\w+$",
+        re.IGNORECASE,
+    ),
+}
+
+
+def norm(code: str) -> str:
+    return code.replace(".", "").upper()
+
+
+def ref_matches(ref: str, code: str) -> bool:
+    """Does a note's code reference ("N18.-", "E11.2", "N18.1-N18.6") cover ``code``?"""
+    ref = ref.strip().upper()
+    c = norm(code)
+    if "-" in ref.strip("-").rstrip(".-") and not ref.endswith(".-"):
+        lo, _, hi = ref.partition("-")
+        lo_n, hi_n = norm(lo.rstrip(".")), norm(hi.rstrip(".-"))
+        if lo_n and hi_n:
+            return lo_n <= c[: len(lo_n)] and c[: len(hi_n)] <= hi_n
+    r = norm(ref.rstrip("-").rstrip("."))
+    return bool(r) and c.startswith(r)
+
+
+def side_of(title: str) -> str | None:
+    low = title.lower()
+    for side in ("bilateral", "right", "left"):
+        if _SIDE_WORDS[side].search(low):
+            return side
+    if re.search(r"\bunspecified (?:side|laterality)\b", low) or re.search(
+        r"\bunspecified (?:eye|ear|arm|leg|hand|foot|knee|hip|shoulder|elbow|wrist|ankle|breast|kidney|ovary|"
+        r"lung|thigh|lower leg|upper arm|forearm|finger|toe|lower limb|upper limb)\b",
+        low,
+    ):
+        return "unspecified"
+    return None
+
+
+def _strip_sides(title: str) -> str:
+    out = re.sub(r"\b(right|left|bilateral|unspecified)\b", "", title.lower())
+    return re.sub(r"\s+", " ", out).strip()
+
+
+def _side_or_unspecified(title: str) -> str | None:
+    return side_of(title) or ("unspecified" if "unspecified" in title.lower() else None)
+
+
+def laterality_variant(catalog: CodeCatalog, code: str, documented: set[str]) -> tuple[str, str | None]:
+    """Swap ``code`` for the variant that matches the documented side (or the unspecified one, warning)."""
+    title = catalog.title(code)
+    if _side_or_unspecified(title) is None:
+        return code, None
+    stem = _strip_sides(title)
+    by_side: dict[str, str] = {}
+    head = catalog.parent(code) or code
+    for ancestor in catalog.ancestors(code)[:3]:
+        for leaf in catalog.leaves_under(ancestor)[:400]:
+            lt = catalog.title(leaf)
+            s = _side_or_unspecified(lt)
+            if s and _strip_sides(lt) == stem:
+                by_side.setdefault(s, leaf)
+        if {"right", "left"} & by_side.keys():
+            head = ancestor
+            break
+    if not {"right", "left"} & by_side.keys():
+        return code, None
+    wanted = "bilateral" if "bilateral" in documented or {"right", "left"} <= documented else None
+    wanted = wanted or ("right" if "right" in documented else "left" if "left" in documented else None)
+    if wanted and wanted in by_side:
+        return by_side[wanted], None
+    if wanted is None:
+        warning = f"laterality not documented: {head}- needs right/left"
+        return by_side.get("unspecified", code), warning
+    return code, None
+
+
+def seventh_character(catalog: CodeCatalog, code: str, encounter: str | None) -> tuple[str, list[str]]:
+    """Choose A/D/S for codes that need a 7th character, from the encounter words around the mention."""
+    meanings = catalog.seven_chr_for(code)
+    n = norm(code)
+    if not meanings or len(n) < 7:
+        return code, []
+    wanted = encounter or "A"
+    notes = [f"7th character {wanted}: {meanings.get(wanted, '')}".strip()]
+    current = n[6]
+    if current == wanted or wanted not in meanings:
+        return code, notes
+    variant = code[:-1] + wanted
+    if variant in catalog:
+        return variant, notes
+    return code, notes
+
+
+def resolve_header(catalog: CodeCatalog, code: str, preferred: list[str]) -> tuple[str, str | None]:
+    """A non-billable header becomes its most likely leaf (best-ranked descendant, else "unspecified")."""
+    if catalog.billable(code) or code not in catalog:
+        return code, None
+    leaves = catalog.leaves_under(code)
+    if not leaves:
+        return code, f"{code} is a category header with no billable code below it"
+    leaf = next((p for p in preferred if p in leaves), None)
+    if leaf is None:
+        leaf = next((c for c in leaves if "unspecified" in catalog.title(c).lower()), leaves[0])
+    return leaf, f"{code} is a non-billable category header: suggested {leaf}; check for a more specific code"
+
+
+def more_specific_warning(catalog: CodeCatalog, code: str) -> str | None:
+    title = catalog.title(code).lower()
+    if "unspecified" not in title:
+        return None
+    parent = catalog.parent(code)
+    if parent and len(norm(code)) == 7 and catalog.seven_chr_for(code):
+        parent = catalog.parent(parent)
+    siblings = [s for s in catalog.leaves_under(parent) if s[:-1] != code[:-1]] if parent else []
+    if siblings:
+        return (
+            f"a more specific code exists under {parent} ({len(siblings)} others): document type/site/acuity"
+        )
+    return None
+
+
+def excludes1_conflict(catalog: CodeCatalog, a: str, b: str) -> bool:
+    return any(ref_matches(r, b) for r in catalog.refs_for(a, "excludes1")) or any(
+        ref_matches(r, a) for r in catalog.refs_for(b, "excludes1")
+    )
+
+
+def paired_refs(catalog: CodeCatalog, code: str, kind: str) -> list[str]:
+    """Codes a "use additional code" / "code first" note at the code (or an ancestor) points to."""
+    return catalog.refs_for(code, kind)
+
+
+def official_notes(catalog: CodeCatalog, code: str) -> dict[str, list[str]]:
+    notes = catalog.notes_for(code)
+    out = {
+        k: v
+        for k, v in notes.items()
+        if k in ("excludes1", "excludes2", "code_first", "use_additional", "code_also")
+    }
+    seven = catalog.seven_chr_for(code)
+    if seven:
+        out["seven_chr"] = [f"{k}: {v}" for k, v in sorted(seven.items())]
+    return out

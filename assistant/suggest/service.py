@@ -1,0 +1,449 @@
+"""The suggestion engine behind the public API (``SuggestRequest`` -> ``SuggestResponse``).
+
+full: reader (sections, context) + hybrid retrieval scored by dense similarity and lexical coverage + the
+coding rules. hybrid: reciprocal-rank fusion of dense and BM25. dense / bm25: one retriever alone.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.core.errors import AssistantError, InvalidInput
+from assistant.suggest import rules
+from assistant.suggest.embedder import Embedder
+from assistant.suggest.reader import Mention, clean_query, read_note
+from assistant.suggest.schemas import Evidence, Suggestion, SuggestRequest, SuggestResponse
+from assistant.suggest.store import LoadedIndex
+from assistant.suggest.text import lexical_query, tokens
+
+HISTORY_PREFIXES = ("Z85", "Z86", "Z87", "Z91", "Z92")
+STATUS_PREFIXES = ("Z89", "Z90", "Z93", "Z94", "Z95", "Z96", "Z97", "Z98")
+FAMILY_PREFIXES = ("Z80", "Z81", "Z82", "Z83", "Z84")
+CHRONIC = re.compile(
+    r"\b(hypertension|diabetes|asthma|chronic|copd|heart failure|hypothyroidism|hyperthyroidism|"
+    r"hyperlipidemia|"
+    r"atrial fibrillation|epilepsy|depression|depressive|arthritis|coronary|obesity|gout|psoriasis|hiv|"
+    r"dementia|parkinson|schizophrenia|bipolar|glaucoma|osteoporosis|cirrhosis|anemia|migraine)",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class EngineConfig:
+    k_dense: int = 30
+    k_lexical: int = 30
+    w_dense: float = 0.5
+    w_coverage: float = 0.3
+    w_title: float = 0.2
+    final_threshold: float = 0.55
+    high_threshold: float = 0.75
+    history_threshold: float = 0.6
+    rrf_k: int = 60
+    alternates_per_mention: int = 3
+
+
+@dataclass
+class Candidate:
+    code: str
+    row: int
+    score: float
+    cos: float = 0.0
+    coverage: float = 0.0
+    title: float = 0.0
+    matched: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Query:
+    text: str
+    prefixes: tuple[str, ...] | None = None
+    kind: str = "current"  # current | history | status | family
+
+
+@dataclass
+class Pick:
+    code: str
+    score: float
+    final: bool
+    mentions: list[Mention]
+    reasons: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    notes: dict[str, list[str]] = field(default_factory=dict)
+
+
+class SuggestionService:
+    def __init__(
+        self,
+        index: LoadedIndex,
+        embedder: Embedder,
+        reference: Any = None,
+        config: EngineConfig | None = None,
+    ) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.reference = reference
+        self.config = config or EngineConfig()
+        self.catalog = index.catalog
+        self._masks: dict[tuple[str, ...], np.ndarray] = {}
+
+    # ------------------------------------------------------------ construction
+    @classmethod
+    def from_settings(
+        cls, settings: Any, reference: Any = None, embedder: Embedder | None = None
+    ) -> SuggestionService:
+        """Load the model and the index once (the web lifespan and the CLI call this)."""
+        from assistant.suggest.embedder import configured_model_name, load_embedder
+
+        releases = None
+        if reference is not None:
+            try:
+                from assistant.suggest.corpus import corpus_for
+
+                releases = corpus_for(reference, settings).releases()
+            except Exception:  # noqa: BLE001 - a reference without release info: skip the release check
+                releases = None
+        model = embedder.name if embedder is not None else configured_model_name(settings)
+        index = LoadedIndex.open(Path(settings.index_dir), model=model, releases=releases)
+        return cls(index, embedder or load_embedder(settings), reference)
+
+    @classmethod
+    def from_index_dir(
+        cls, index_dir: Path, embedder: Embedder, reference: Any = None, config: EngineConfig | None = None
+    ) -> SuggestionService:
+        return cls(LoadedIndex.open(Path(index_dir), model=embedder.name), embedder, reference, config)
+
+    # ------------------------------------------------------------ public API
+    def suggest(self, request: SuggestRequest) -> SuggestResponse:
+        return self.suggest_many([request])[0]
+
+    def suggest_many(self, requests: Sequence[SuggestRequest]) -> list[SuggestResponse]:
+        note_warnings = [self._check_release(r) for r in requests]
+        readings = [read_note(r.text) for r in requests]
+        plans: list[list[tuple[Mention, Query | None, str | None]]] = [
+            self._plan(r, ms) for r, ms in zip(requests, readings, strict=True)
+        ]
+        texts = list(dict.fromkeys(q.text for plan in plans for _, q, _ in plan if q is not None))
+        vectors = self.embedder.embed(texts) if texts else np.zeros((0, self.index.dense.d), np.float32)
+        vec_of = {t: vectors[i] for i, t in enumerate(texts)}
+        unfiltered = [t for t in texts]
+        dense_hits = self._dense_search(unfiltered, vectors)
+        out = []
+        for request, plan, warnings in zip(requests, plans, note_warnings, strict=True):
+            out.append(self._respond(request, plan, vec_of, dense_hits, warnings))
+        return out
+
+    # ------------------------------------------------------------ reading -> queries
+    def _check_release(self, request: SuggestRequest) -> list[str]:
+        warnings: list[str] = []
+        if (
+            request.date_of_service is None
+            or self.reference is None
+            or not hasattr(self.reference, "release_for")
+        ):
+            return warnings
+        info = self.reference.release_for("ICD-10-CM", request.date_of_service)  # raises NoReleaseForDate
+        built = self.index.manifest.get("releases", {}).get("ICD-10-CM", {}).get("release")
+        label = getattr(info, "release", None)
+        if built and label and built != label:
+            warnings.append(
+                f"date of service {request.date_of_service} falls in ICD-10-CM release {label}; "
+                f"the index holds release {built}: check each code is valid on that date"
+            )
+        return warnings
+
+    def _plan(
+        self, request: SuggestRequest, mentions: list[Mention]
+    ) -> list[tuple[Mention, Query | None, str | None]]:
+        """For each mention: the query to run (or None) and why it was skipped."""
+        plan: list[tuple[Mention, Query | None, str | None]] = []
+        for m in mentions:
+            if request.mode != "full":
+                plan.append((m, Query(m.query), None))
+                continue
+            base = clean_query(m.query)
+            if not tokens(base):
+                plan.append((m, None, "no clinical words"))
+            elif m.negated:
+                plan.append((m, None, "negated"))
+            elif m.family:
+                plan.append((m, Query(f"family history of {base}", FAMILY_PREFIXES, "family"), None))
+            elif m.uncertain and request.setting == "outpatient":
+                plan.append((m, None, "uncertain (outpatient: code the symptoms)"))
+            elif m.history and not CHRONIC.search(base):
+                status = any(t.startswith(("history:status post", "history:s/p")) for t in m.triggers)
+                if status:
+                    plan.append(
+                        (m, Query(f"status post {base}", STATUS_PREFIXES + HISTORY_PREFIXES, "status"), None)
+                    )
+                else:
+                    plan.append(
+                        (
+                            m,
+                            Query(
+                                f"personal history of {base}", HISTORY_PREFIXES + STATUS_PREFIXES, "history"
+                            ),
+                            None,
+                        )
+                    )
+            else:
+                plan.append((m, Query(base), None))
+        return plan
+
+    # ------------------------------------------------------------ retrieval
+    def _dense_search(self, texts: list[str], vectors: np.ndarray) -> dict[str, list[tuple[int, float]]]:
+        if not texts or self.index.dense.ntotal == 0:
+            return {t: [] for t in texts}
+        k = min(self.config.k_dense, self.index.dense.ntotal)
+        scores, rows = self.index.dense.search(np.ascontiguousarray(vectors), k)
+        return {
+            t: [(int(r), float(s)) for r, s in zip(rows[i], scores[i], strict=True) if r >= 0]
+            for i, t in enumerate(texts)
+        }
+
+    def _mask(self, prefixes: tuple[str, ...]) -> np.ndarray:
+        if prefixes not in self._masks:
+            mask = np.zeros(len(self.index.ids), dtype=bool)
+            mask[self.index.rows_with_prefix(prefixes)] = True
+            self._masks[prefixes] = mask
+        return self._masks[prefixes]
+
+    def retrieve(
+        self,
+        query: Query,
+        vector: np.ndarray,
+        dense_hits: list[tuple[int, float]],
+        mode: str,
+        systems: list[str] | None = None,
+    ) -> list[Candidate]:
+        cfg = self.config
+        qtokens = tokens(lexical_query(query.text))
+        qids = self.index.lexical.token_ids(qtokens)
+        if query.prefixes:
+            rows, mat = self.index.subset(query.prefixes)
+            sims = mat @ vector if len(rows) else np.zeros(0, np.float32)
+            top = np.argsort(-sims)[: cfg.k_dense] if len(rows) else []
+            dense = [(int(rows[i]), float(sims[i])) for i in top]
+            mask = self._mask(query.prefixes)
+        else:
+            dense, mask = dense_hits, None
+        lexical = self.index.lexical.top(qids, cfg.k_lexical, mask) if mode != "dense" else []
+        if mode == "dense":
+            cands = [Candidate(self.index.ids[r], r, s, cos=s) for r, s in dense]
+        elif mode == "bm25":
+            cands = [Candidate(self.index.ids[r], r, s) for r, s in lexical]
+        elif mode == "hybrid":
+            fused: dict[int, float] = {}
+            for ranked in (dense, lexical):
+                for rank, (r, _) in enumerate(ranked):
+                    fused[r] = fused.get(r, 0.0) + 1.0 / (cfg.rrf_k + rank + 1)
+            cands = [Candidate(self.index.ids[r], r, s * (cfg.rrf_k + 1) / 2) for r, s in fused.items()]
+        else:
+            cos_of = dict(dense)
+            rows = list(dict.fromkeys([r for r, _ in dense] + [r for r, _ in lexical]))
+            missing = [r for r in rows if r not in cos_of]
+            if missing:
+                sims = self.index.vectors(np.array(missing)) @ vector
+                cos_of.update({r: float(s) for r, s in zip(missing, sims, strict=True)})
+            qset = set(qtokens)
+            cands = []
+            for r in rows:
+                code = self.index.ids[r]
+                cov = self.index.lexical.coverage(r, qids)
+                ttoks = self.catalog.title_tokens(code)
+                tprec = len(ttoks & qset) / len(ttoks) if ttoks else 0.0
+                score = cfg.w_dense * cos_of[r] + cfg.w_coverage * cov + cfg.w_title * tprec
+                cands.append(Candidate(code, r, score, cos_of[r], cov, tprec, sorted(ttoks & qset)))
+        if systems:
+            cands = [c for c in cands if self.catalog.system(c.code) in systems]
+        cands.sort(key=lambda c: (-c.score, c.code))
+        return cands
+
+    # ------------------------------------------------------------ ranking and rules
+    def _respond(
+        self,
+        request: SuggestRequest,
+        plan: list[tuple[Mention, Query | None, str | None]],
+        vec_of: dict[str, np.ndarray],
+        dense_hits: dict[str, list[tuple[int, float]]],
+        warnings: list[str],
+    ) -> SuggestResponse:
+        cfg = self.config
+        picks: dict[str, Pick] = {}
+        mentions_out: list[dict[str, object]] = []
+        skipped: list[tuple[Mention, str]] = []
+        phrase = len(plan) == 1
+        per_mention = request.top_k if phrase else cfg.alternates_per_mention
+        for m, q, why in plan:
+            info = m.as_dict()
+            if q is None:
+                info["skipped"] = why
+                mentions_out.append(info)
+                skipped.append((m, why or ""))
+                continue
+            cands = self.retrieve(
+                q, vec_of[q.text], dense_hits.get(q.text, []), request.mode, request.systems
+            )
+            info["query"] = q.text
+            info["candidates"] = [c.code for c in cands[:5]]
+            mentions_out.append(info)
+            if not cands:
+                continue
+            weight = (0.8 + 0.2 * m.weight) if request.mode == "full" and not phrase else 1.0
+            for rank, c in enumerate(cands[: max(per_mention, 1)]):
+                code, extra_warn, extra_notes = c.code, [], {}
+                final = False
+                if request.mode == "full":
+                    threshold = cfg.history_threshold if q.kind != "current" else cfg.final_threshold
+                    final = rank == 0 and c.score >= threshold
+                    code, extra_warn, extra_notes = self._apply_code_rules(code, m, [x.code for x in cands])
+                score = c.score * weight if rank == 0 else c.score * weight * 0.97
+                pick = picks.get(code)
+                if pick is None:
+                    pick = picks[code] = Pick(code, score, final, [m])
+                else:
+                    if m not in pick.mentions:
+                        pick.mentions.append(m)
+                    pick.score = max(pick.score, score) + (0.02 if final and pick.final else 0.0)
+                    pick.final = pick.final or final
+                pick.warnings.extend(w for w in extra_warn if w not in pick.warnings)
+                for k, v in extra_notes.items():
+                    pick.notes.setdefault(k, []).extend(x for x in v if x not in pick.notes[k])
+                if not pick.reasons:
+                    pick.reasons = self._reasons(c, m, q)
+        if request.mode == "full":
+            self._pair_rules(picks)
+            self._excludes1(picks)
+            self._context_warnings(picks, skipped)
+            for m, why in skipped:
+                if why.startswith("uncertain") or why == "negated":
+                    warnings.append(f'not coded ({why}): "{m.text}"')
+        ordered = sorted(picks.values(), key=lambda p: (not p.final, -p.score, p.code))[: request.top_k]
+        suggestions = [self._suggestion(p, request) for p in ordered]
+        releases = {s: v.get("release", "") for s, v in self.index.manifest.get("releases", {}).items()}
+        return SuggestResponse(
+            suggestions=suggestions, releases=releases, warnings=warnings, mentions=mentions_out
+        )
+
+    def _apply_code_rules(
+        self, code: str, m: Mention, ranked: list[str]
+    ) -> tuple[str, list[str], dict[str, list[str]]]:
+        warnings: list[str] = []
+        code, w = rules.resolve_header(self.catalog, code, ranked)
+        if w:
+            warnings.append(w)
+        code, w = rules.laterality_variant(self.catalog, code, m.laterality)
+        if w:
+            warnings.append(w)
+        code, seven_notes = rules.seventh_character(self.catalog, code, m.encounter)
+        notes: dict[str, list[str]] = {}
+        if seven_notes:
+            notes["seven_chr_applied"] = seven_notes
+            if m.encounter is None:
+                warnings.append(f"encounter not documented: 7th character A (initial) assumed for {code}")
+        w = rules.more_specific_warning(self.catalog, code)
+        if w:
+            warnings.append(w)
+        return code, warnings, notes
+
+    def _pair_rules(self, picks: dict[str, Pick]) -> None:
+        finals = [p for p in picks.values() if p.final]
+        for p in finals:
+            for kind, label in (("use_additional", "use additional code"), ("code_first", "code first")):
+                refs = rules.paired_refs(self.catalog, p.code, kind)
+                own = self.catalog.refs.get(p.code, {}).get(kind, [])
+                if not refs:
+                    continue
+                partners = [
+                    q
+                    for q in picks.values()
+                    if q is not p and any(rules.ref_matches(r, q.code) for r in refs)
+                ]
+                if partners:
+                    best = max(partners, key=lambda q: q.score)
+                    if not best.final:
+                        best.final = True
+                        best.score = max(best.score, p.score * 0.95)
+                    best.reasons.append(f"{label} partner of {p.code}")
+                    p.reasons.append(f"{label}: {best.code} kept together")
+                elif own:
+                    p.warnings.append(f"{label}: {', '.join(own[:3])} (not found in the note)")
+
+    def _excludes1(self, picks: dict[str, Pick]) -> None:
+        kept: list[Pick] = []
+        for p in sorted((p for p in picks.values() if p.final), key=lambda p: -p.score):
+            clash = next((k for k in kept if rules.excludes1_conflict(self.catalog, k.code, p.code)), None)
+            if clash is None:
+                kept.append(p)
+                continue
+            p.final = False
+            p.score *= 0.5
+            p.warnings.append(f"Excludes1 with {clash.code}: not coded together")
+            clash.warnings.append(f"Excludes1 conflict with {p.code} resolved: kept {clash.code}")
+
+    def _context_warnings(self, picks: dict[str, Pick], skipped: list[tuple[Mention, str]]) -> None:
+        for m, why in skipped:
+            if why not in ("negated",) and not why.startswith("uncertain"):
+                continue
+            mt = set(tokens(clean_query(m.query)))
+            if not mt:
+                continue
+            for p in picks.values():
+                tt = self.catalog.title_tokens(p.code)
+                if tt and len(tt & mt) / len(tt) >= 0.5:
+                    p.warnings.append(f'also documented as {why.split(" ")[0]}: "{m.text}"')
+
+    def _reasons(self, c: Candidate, m: Mention, q: Query) -> list[str]:
+        out = []
+        if c.matched:
+            out.append("matched terms: " + ", ".join(c.matched))
+        if c.cos:
+            out.append(f"meaning similarity {c.cos:.2f}")
+        if c.coverage:
+            out.append(f"index text covers {c.coverage:.0%} of the mention")
+        out.append(f"section: {m.section}")
+        if q.kind != "current":
+            out.append(f'{q.kind} mention: searched as "{q.text}"')
+        return out
+
+    def _suggestion(self, p: Pick, request: SuggestRequest) -> Suggestion:
+        note = request.text
+        evidence = []
+        for m in p.mentions[:3]:
+            assert note[m.start : m.end] == m.text, "evidence span does not match the note"
+            evidence.append(Evidence(start=m.start, end=m.end, text=m.text))
+        if request.mode == "full":
+            confidence = ("high" if p.score >= self.config.high_threshold else "medium") if p.final else "low"
+        else:
+            confidence = "high" if p.score >= 0.8 else "medium" if p.score >= 0.6 else "low"
+        notes = rules.official_notes(self.catalog, p.code) if request.mode == "full" else {}
+        for k, v in p.notes.items():
+            notes.setdefault(k, []).extend(v)
+        return Suggestion(
+            code=p.code,
+            system=self.catalog.system(p.code) if p.code in self.catalog else "ICD-10-CM",
+            title=self.catalog.title(p.code),
+            score=round(float(p.score), 4),
+            confidence=confidence,
+            evidence=evidence,
+            reasons=p.reasons,
+            warnings=p.warnings,
+            notes=notes,
+        )
+
+
+def check_evidence(note: str, response: SuggestResponse) -> None:
+    """The evidence invariant: every span's text is exactly the note's text at that span."""
+    for s in response.suggestions:
+        for e in s.evidence:
+            if note[e.start : e.end] != e.text:
+                raise AssistantError(f"evidence mismatch for {s.code}: {e}")
+
+
+__all__ = ["SuggestionService", "EngineConfig", "InvalidInput", "check_evidence", "time"]

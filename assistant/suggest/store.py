@@ -1,0 +1,159 @@
+"""The built index loaded for serving: faiss vectors, lexical index, id map, catalog and manifest."""
+
+from __future__ import annotations
+
+import json
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.core.errors import NotReady
+from assistant.suggest.index_build import read_manifest, stale_reason
+from assistant.suggest.lexical import LexicalIndex
+from assistant.suggest.text import tokens
+
+
+class CodeCatalog:
+    """Every code of the indexed systems (headers too) with titles, hierarchy and tabular notes."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.codes: dict[str, list[Any]] = data["codes"]
+        self.notes: dict[str, dict[str, list[str]]] = data.get("notes", {})
+        self.refs: dict[str, dict[str, list[str]]] = data.get("refs", {})
+        self.seven_chr: dict[str, dict[str, str]] = data.get("seven_chr", {})
+        self._children: dict[str, list[str]] | None = None
+        self._title_tokens: dict[str, set[str]] = {}
+
+    def __contains__(self, code: str) -> bool:
+        return code in self.codes
+
+    def system(self, code: str) -> str:
+        return str(self.codes[code][0])
+
+    def title(self, code: str) -> str:
+        return str(self.codes[code][1]) if code in self.codes else code
+
+    def billable(self, code: str) -> bool:
+        return bool(self.codes[code][2]) if code in self.codes else False
+
+    def parent(self, code: str) -> str | None:
+        return self.codes[code][3] if code in self.codes else None
+
+    def ancestors(self, code: str) -> list[str]:
+        out = []
+        p = self.parent(code)
+        while p and p in self.codes and self.codes[p][4] not in ("chapter", "block"):
+            out.append(p)
+            p = self.parent(p)
+        return out
+
+    def children(self, code: str) -> list[str]:
+        if self._children is None:
+            kids: dict[str, list[str]] = {}
+            for c, row in self.codes.items():
+                if row[3]:
+                    kids.setdefault(row[3], []).append(c)
+            self._children = kids
+        return self._children.get(code, [])
+
+    def leaves_under(self, code: str) -> list[str]:
+        out, stack = [], [code]
+        while stack:
+            c = stack.pop()
+            kids = self.children(c)
+            if not kids and self.billable(c):
+                out.append(c)
+            stack.extend(reversed(kids))
+        return sorted(out)
+
+    def title_tokens(self, code: str) -> set[str]:
+        got = self._title_tokens.get(code)
+        if got is None:
+            got = set(tokens(self.title(code)))
+            self._title_tokens[code] = got
+        return got
+
+    def notes_for(self, code: str) -> dict[str, list[str]]:
+        """Notes written at the code and inherited from its ancestors (nearest first)."""
+        out: dict[str, list[str]] = {}
+        for c in [code, *self.ancestors(code)]:
+            for kind, texts in self.notes.get(c, {}).items():
+                for t in texts:
+                    label = t if c == code else f"{t} (at {c})"
+                    out.setdefault(kind, []).append(label)
+        return out
+
+    def refs_for(self, code: str, kind: str) -> list[str]:
+        out: list[str] = []
+        for c in [code, *self.ancestors(code)]:
+            out.extend(self.refs.get(c, {}).get(kind, []))
+        return out
+
+    def seven_chr_for(self, code: str) -> dict[str, str]:
+        for c in [code, *self.ancestors(code)]:
+            if c in self.seven_chr:
+                return self.seven_chr[c]
+        return {}
+
+
+class LoadedIndex:
+    def __init__(self, index_dir: Path, manifest: dict[str, Any]) -> None:
+        import faiss
+
+        self.dir = index_dir
+        self.manifest = manifest
+        self.dense = faiss.read_index(str(index_dir / "dense.faiss"))
+        self.ids: list[str] = json.loads((index_dir / "ids.json").read_text())
+        self.row_of = {c: i for i, c in enumerate(self.ids)}
+        self.lexical = LexicalIndex.load(index_dir / "lexical")
+        self.catalog = CodeCatalog(json.loads((index_dir / "catalog.json").read_text()))
+
+    @classmethod
+    def open(
+        cls, index_dir: Path, *, model: str, releases: dict[str, dict[str, str]] | None = None
+    ) -> LoadedIndex:
+        index_dir = Path(index_dir)
+        manifest = read_manifest(index_dir)
+        reason = stale_reason(manifest, releases, model)
+        if reason is not None:
+            if manifest is None:
+                message = f"the search index is not built ({index_dir})"
+            else:
+                rel = ", ".join(f"{s} {v.get('release')}" for s, v in manifest.get("releases", {}).items())
+                model = manifest.get("model")
+                message = (
+                    f"the search index is stale: index built for release {rel} / model {model}; {reason}"
+                )
+            raise NotReady(message, field="index", fix="run `assistant index build`")
+        assert manifest is not None
+        return cls(index_dir, manifest)
+
+    @cached_property
+    def rows_by_prefix_cache(self) -> dict[tuple[str, ...], np.ndarray]:
+        return {}
+
+    def rows_with_prefix(self, prefixes: tuple[str, ...]) -> np.ndarray:
+        cache = self.rows_by_prefix_cache
+        if prefixes not in cache:
+            cache[prefixes] = np.array(
+                [i for i, c in enumerate(self.ids) if c.startswith(prefixes)], dtype=np.int64
+            )
+        return cache[prefixes]
+
+    def vectors(self, rows: np.ndarray) -> np.ndarray:
+        if len(rows) == 0:
+            return np.zeros((0, self.dense.d), dtype=np.float32)
+        return np.vstack([self.dense.reconstruct(int(r)) for r in rows]).astype(np.float32)
+
+    @cached_property
+    def _subset_vectors(self) -> dict[tuple[str, ...], np.ndarray]:
+        return {}
+
+    def subset(self, prefixes: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+        rows = self.rows_with_prefix(prefixes)
+        cache = self._subset_vectors
+        if prefixes not in cache:
+            cache[prefixes] = self.vectors(rows)
+        return rows, cache[prefixes]

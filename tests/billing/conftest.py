@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from assistant.config import Settings
+
+HERE = Path(__file__).resolve().parent
+
+
+@pytest.fixture
+def sessions(tmp_settings: Settings) -> Iterator[sessionmaker[Session]]:
+    """A fresh operational database migrated to head (claims, remit and billing branches)."""
+    from assistant.core import migrate
+    from assistant.core.db import make_engine, session_factory
+
+    tmp_settings.data_dir.mkdir(parents=True, exist_ok=True)
+    migrate.upgrade(tmp_settings.resolved_database_url)
+    engine = make_engine(tmp_settings.resolved_database_url)
+    yield session_factory(engine)
+    engine.dispose()
+
+
+def make_patient(
+    session: Session, first: str = "Jane", last: str = "Doe", member_id: str | None = None
+) -> int:
+    """A patient (and, with ``member_id``, a coverage) created through the claims models."""
+    from assistant.claims.models import Coverage, Patient, Payer
+
+    p = Patient(
+        first_name=first,
+        last_name=last,
+        dob=date(1970, 5, 1),
+        sex="F",
+        address_line1="1 Elm St",
+        city="Springfield",
+        state="IL",
+        zip="62701",
+    )
+    session.add(p)
+    session.flush()
+    if member_id:
+        payer = session.query(Payer).filter_by(payer_id="87726").one_or_none()
+        if payer is None:
+            payer = Payer(payer_id="87726", name="Acme Health Plan")
+            session.add(payer)
+            session.flush()
+        session.add(Coverage(patient_id=p.id, payer_pk=payer.id, member_id=member_id))
+        session.flush()
+    return p.id
+
+
+PR_FLOW_835 = HERE / "pr_flow.835"
+
+
+def pr_flow_claim() -> dict[str, object]:
+    """The claim the PR flow 835 pays: three lines on 2026-04-01 for Ann Lee (member MEM-2001)."""
+    from tests.remit.helpers import claim_doc
+
+    return claim_doc(
+        "CLM-2001",
+        [
+            {"date_of_service": "2026-04-01", "code": "99214", "charge_cents": 20000,
+             "line_control_number": "BL-2001-1"},
+            {"date_of_service": "2026-04-01", "code": "99213", "charge_cents": 15000,
+             "line_control_number": "BL-2001-2"},
+            {"date_of_service": "2026-04-01", "code": "36415", "charge_cents": 3000,
+             "line_control_number": "BL-2001-3"},
+        ],
+        subscriber={"member_id": "MEM-2001", "first_name": "Ann", "last_name": "Lee", "dob": "1980-02-03",
+                    "sex": "F"},
+    )
+
+
+@pytest.fixture
+def pr_flow(sessions: sessionmaker[Session]) -> dict[str, int]:
+    """Claim submitted, 835 imported by the remit domain, then posted to the ledger. Returns ids."""
+    from assistant.billing.remit_posting import post_remit_to_ledger
+    from assistant.core.db import transaction
+    from assistant.remit.service import import_835_file
+    from tests.remit.helpers import submit
+
+    claim_pk = submit(sessions, pr_flow_claim())
+    report = import_835_file(sessions, PR_FLOW_835)
+    with transaction(sessions) as s:
+        post_remit_to_ledger(s, report.remit_ids[0])
+        from assistant.claims.models import Claim
+
+        patient_id = s.get(Claim, claim_pk).patient_id  # type: ignore[union-attr]
+    return {"claim_pk": claim_pk, "remit_id": report.remit_ids[0], "patient_id": patient_id}

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import httpx
+
+from assistant.chat.highlight import segments
+from assistant.llm.client import LlmClient, validate
+from assistant.suggest.schemas import Evidence, Suggestion
+
+
+def _s(code: str, note: str, phrase: str) -> Suggestion:
+    start = note.index(phrase)
+    return Suggestion(code=code, system="ICD-10-CM", title=code, score=1, confidence="high",
+                      evidence=[Evidence(start=start, end=start + len(phrase), text=phrase)])
+
+
+def test_segments_cover_note_and_mark_evidence() -> None:
+    note = "Type 2 diabetes <b>with</b> hyperglycemia."
+    segs = segments(note, [_s("E11.65", note, "hyperglycemia"), _s("E11.9", note, "Type 2 diabetes")])
+    assert "".join(s.text for s in segs) == note
+    marked = {s.text: s.codes for s in segs if s.mark}
+    assert marked == {"hyperglycemia": ["E11.65"], "Type 2 diabetes": ["E11.9"]}
+
+
+def test_segments_ignore_spans_that_do_not_match_the_note() -> None:
+    bad = Suggestion(code="I10", system="ICD-10-CM", title="x", score=1, confidence="low",
+                     evidence=[Evidence(start=0, end=4, text="nope"), Evidence(start=90, end=99, text="x")])
+    assert all(not s.mark for s in segments("Type 2 diabetes", [bad]))
+
+
+def test_validate_drops_codes_not_in_facts() -> None:
+    out = validate("Use E11.65 here, or maybe E11.9.", {"E11.65"})
+    assert "E11.65" in out.text and "E11.9" not in out.text
+    assert out.flags and "E11.9" in out.flags[0]
+
+
+def test_llm_client_against_fake_local_server() -> None:
+    seen: list[dict] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(__import__("json").loads(request.content))
+        assert request.url.path == "/v1/chat/completions"
+        return httpx.Response(200, json={"choices": [{"message": {"content": "It is E11.65, not Z99.99."}}]})
+
+    client = LlmClient("http://127.0.0.1:9999", transport=httpx.MockTransport(handler))
+    out = client.phrase("what is E11.65?", ["E11.65 Type 2 diabetes mellitus with hyperglycemia"], {"E11.65"})
+    assert out is not None and "Z99.99" not in out.text and out.flags
+    assert "E11.65 Type 2" in seen[0]["messages"][1]["content"]
+
+
+def test_llm_client_refuses_remote_and_survives_errors() -> None:
+    import pytest
+
+    with pytest.raises(ValueError):
+        LlmClient("http://example.com:8080")
+    down = LlmClient("http://127.0.0.1:9", transport=httpx.MockTransport(lambda r: httpx.Response(500)))
+    assert down.phrase("q", ["f"], set()) is None

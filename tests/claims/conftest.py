@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import copy
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.claims.schemas import ClaimImport, parse_claim_document
+from assistant.claims.scrubber import ScrubContext
+from tests.claims.fakes import FakeReference
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "claims"
+TODAY = date(2026, 6, 1)
+
+
+@pytest.fixture
+def clean_data() -> dict[str, Any]:
+    """A claim (DOS 2026-05-04, inside the April-2026 ICD-10-CM window) that passes every rule."""
+    return json.loads((FIXTURES / "claim_clean.json").read_text())
+
+
+@pytest.fixture
+def example_data() -> dict[str, Any]:
+    return json.loads((FIXTURES / "claim_c1001.json").read_text())
+
+
+@pytest.fixture
+def ref() -> FakeReference:
+    return FakeReference()
+
+
+@pytest.fixture
+def ref_ncci() -> FakeReference:
+    return FakeReference(FIXTURES / "ncci_ptp_sample.csv", FIXTURES / "ncci_mue_sample.csv")
+
+
+def make(data: dict[str, Any], **changes: Any) -> ClaimImport:
+    out = copy.deepcopy(data)
+    out.update(changes)
+    return parse_claim_document(out)
+
+
+def ctx_for(reference: Any, **kw: Any) -> ScrubContext:
+    return ScrubContext(reference=reference, today=kw.pop("today", TODAY), **kw)
+
+
+@pytest.fixture
+def op_session_factory(tmp_settings: Any) -> Any:
+    """A fresh migrated operational DB (the data folder is created first: sqlite cannot create it)."""
+    from assistant.core import migrate
+    from assistant.core.db import make_engine, session_factory
+
+    tmp_settings.data_dir.mkdir(parents=True, exist_ok=True)
+    migrate.upgrade(tmp_settings.resolved_database_url)
+    engine = make_engine(tmp_settings.resolved_database_url)
+    yield session_factory(engine)
+    engine.dispose()

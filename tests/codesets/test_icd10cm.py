@@ -1,0 +1,126 @@
+"""The real ICD-10-CM April-2026 release and FY2025 Alphabetic Index as loaded into data/reference.sqlite."""
+
+from __future__ import annotations
+
+import random
+import re
+from datetime import date
+
+import pytest
+
+from assistant.codesets.loaders.icd10cm import extract_refs
+from assistant.codesets.repository import ref_covers
+from assistant.core.errors import NoReleaseForDate, UnknownCode
+
+
+def _norm(text: str) -> str:
+    """Whitespace-insensitive (the library keeps raw XML spacing, e.g. "II/ initial" in 7th-char notes)."""
+    return re.sub(r"\s*/\s*", "/", " ".join(text.split()))
+
+
+def test_release_counts_match_cdc(reference) -> None:  # type: ignore[no-untyped-def]
+    info = reference.release_for("ICD-10-CM")
+    assert (info.release, info.effective_from, info.effective_to) == (
+        "2026-04-01",
+        date(2026, 4, 1),
+        date(2026, 9, 30),
+    )
+    assert info.counts["codes"] == 98505
+    assert info.counts["billable"] == 74719
+    assert (info.counts["chapters"], info.counts["blocks"], info.counts["categories"]) == (22, 297, 1918)
+    assert (info.counts["subcategories"], info.counts["seven_char_codes"]) == (44963, 51305)
+    assert sum(1 for _ in reference.iter_codes("ICD-10-CM", billable_only=True)) == 74719
+    index = reference.release_for("ICD-10-CM-INDEX")
+    assert index.stale and index.release == "2025"
+
+
+def test_known_codes(reference) -> None:  # type: ignore[no-untyped-def]
+    e1165 = reference.get_code("e1165")
+    assert e1165.code == "E11.65" and e1165.billable
+    assert [p.code for p in e1165.parents] == ["4", "E08-E13", "E11", "E11.6"]
+    assert "E11" in e1165.inherited_notes and e1165.inherited_notes["E11"].excludes1
+    e11 = reference.get_code("E11")
+    assert not e11.billable and "type 1 diabetes mellitus (E10.-)" in e11.notes.excludes1
+    assert "E11.65" in {c.code for c in reference.get_code("E11.6").children}
+    assert reference.get_code("E08.32").notes.seven_chr == {
+        "1": "right eye",
+        "2": "left eye",
+        "3": "bilateral",
+        "9": "unspecified eye",
+    }
+    assert reference.is_billable("S72.001A") and not reference.is_billable("S72.001")
+    assert reference.is_billable("T36.0X1A") and reference.is_valid("t360x1a", "ICD-10-CM")
+    assert reference.seven_chr_for("S72.001A")["A"].startswith("initial encounter")
+    # a single-category block keeps its own row beside the category
+    assert reference.get_code("B99-B99").kind == "block"
+    assert reference.get_code("B99").kind == "category"
+
+
+def test_random_sample_agrees_with_simple_icd_10_cm(reference) -> None:  # type: ignore[no-untyped-def]
+    cm = pytest.importorskip("simple_icd_10_cm")
+    codes = random.Random(2026).sample(cm.get_all_codes(with_dots=True), 200)
+    for code in codes:
+        info = reference.get_code(code)
+        assert _norm(info.title) == _norm(cm.get_description(code)), code
+        assert info.billable == cm.is_leaf(code), code
+        assert [_norm(n) for n in info.notes.excludes1] == [_norm(n) for n in cm.get_excludes1(code)], code
+        expected_seven = cm.get_seven_chr_def(code) if info.kind != "code" else {}
+        assert info.notes.seven_chr == {k: _norm(v) for k, v in expected_seven.items()}, code
+        assert sorted(c.code for c in info.children) == sorted(cm.get_children(code)), code
+
+
+def test_unknown_code_suggests_a_close_one(reference) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(UnknownCode) as err:
+        reference.get_code("E11.999")
+    assert str(err.value) == "E11.999 is not an ICD-10-CM code in release 2026-04-01; did you mean E11.9?"
+    assert reference.find_code("E11.999") is None
+    assert not reference.is_valid("ZZZ", "ICD-10-CM")
+
+
+def test_date_outside_every_release(reference) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(NoReleaseForDate) as err:
+        reference.get_code("E11.9", on=date(2025, 12, 31))
+    assert "2026-04-01 to 2026-09-30" in err.value.message
+    assert "assistant codesets import" in (err.value.fix or "")
+    assert reference.get_code("E11.9", on=date(2026, 9, 30)).valid_on == date(2026, 9, 30)
+
+
+def test_excludes1_conflicts_use_inherited_notes_and_ranges(reference) -> None:  # type: ignore[no-untyped-def]
+    pairs = {(a, b) for a, b, _ in reference.excludes1_conflicts(["E11.9", "E10.9", "I10", "O24.410"])}
+    assert ("E11.9", "E10.9") in pairs and ("E10.9", "E11.9") in pairs
+    assert ("E11.9", "O24.410") in pairs  # "gestational diabetes (O24.4-)" at E11
+    assert not any("I10" in pair for pair in pairs)
+
+
+def test_reference_ranges() -> None:
+    assert extract_refs("malignant neoplasm (C00-C96)") == ["C00-C96"]
+    assert extract_refs("pancreas (K85-K86.-) and (N18.-), (E08.3-, Z79.4)") == [
+        "K85-K86.-",
+        "N18.-",
+        "E08.3-",
+        "Z79.4",
+    ]
+    assert (
+        ref_covers("E08-E13", "E13.9") and ref_covers("E08-E13", "E08") and not ref_covers("E08-E13", "E14")
+    )
+    assert ref_covers("N18.-", "N18.30") and not ref_covers("N18.-", "N19")
+    assert ref_covers("K85-K86.-", "K86.1") and not ref_covers("K85-K86.-", "K87")
+    assert ref_covers("N18.1-N18.6", "N18.30") and not ref_covers("N18.1-N18.6", "N18.9")
+    assert ref_covers("P70.2", "P70.2") and not ref_covers("P70.2", "P70.3")
+
+
+def test_index_resolves_see_references(reference) -> None:  # type: ignore[no-untyped-def]
+    resolved = reference.resolve_index("Attack, heart")
+    assert resolved["code"] == "I21.9"
+    assert resolved["via"][0] == "Attack, attacks, heart"
+    assert reference.lookup_index("Diabetes, type 2")["code"] == "E11.9"
+    assert reference.resolve_index("No such term at all") is None
+    paths = {t["path"] for t in reference.index_terms_for_code("I21.9")}
+    assert "Infarct, infarction, myocardium, myocardial" in paths
+
+
+def test_search_ranks_titles_then_index(reference) -> None:  # type: ignore[no-untyped-def]
+    hits = reference.search("type 2 diabetes hyperglycemia", system="ICD-10-CM", limit=5)
+    assert hits[0].code == "E11.65"
+    assert reference.search("heart attack", system="ICD-10-CM", limit=5)[0].code == "I21.9"
+    assert reference.search("   ", limit=5) == []

@@ -1,0 +1,103 @@
+"""End-to-end journeys in headless chromium through a real uvicorn server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.e2e.conftest import shot
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+NOTE = ("58 y/o with type 2 diabetes, A1c 9.2 and hyperglycemia on labs.\n"
+        "BP 158/96: hypertension, start lisinopril. Follow up in 3 months.")
+
+
+def test_note_to_claim_to_837p(page: Any, live_server: str) -> None:
+    r = httpx.post(f"{live_server}/api/claims", content=(FIXTURES / "claims" / "claim_clean.json").read_bytes())
+    assert r.status_code in (200, 201)
+    page.goto("/")
+    page.get_by_label("Message or physician note").fill(NOTE)
+    page.get_by_role("button", name="Send").click()
+    mark = page.locator(".note-view mark", has_text="hyperglycemia")
+    mark.wait_for()
+    assert mark.get_attribute("title") == "evidence for E11.65"
+    page.locator(".sources").first.wait_for()
+    shot(page, "chat-suggestions")
+    page.get_by_role("button", name="Accept E11.65").click()
+    page.locator("#decisions li", has_text="E11.65").wait_for()
+    page.get_by_role("button", name="Accept I10").click()
+    page.locator("#decisions li", has_text="I10").wait_for()
+    assert page.locator(".status-e11-65").inner_text() == "Accepted"
+    page.get_by_label("New claim ID").fill("C-3001")
+    page.get_by_label("Procedure code (CPT/HCPCS) if none was accepted").fill("99213")
+    page.get_by_label("Date of service").fill("2026-05-04")
+    shot(page, "chat-accepted")
+    page.get_by_role("button", name="Create draft claim").click()
+    page.get_by_role("link", name="C-3001").click()
+    page.wait_for_url("**/claims/C-3001")
+    assert "A E11.65" in page.locator("table.lines").inner_text()
+    assert "B I10" in page.locator("table.lines").inner_text()
+    page.get_by_role("button", name="Scrub").click()
+    page.get_by_text("Scrub result").wait_for()
+    shot(page, "claim-scrubbed")
+    with page.expect_download() as dl:
+        page.get_by_role("link", name="Download 837P").click()
+    text = Path(dl.value.path()).read_text()
+    assert text.startswith("ISA*") and "HI*ABK:E1165*ABF:I10" in text
+
+
+def test_835_denial_explained(page: Any) -> None:
+    page.goto("/remits")
+    page.get_by_label("835 remittance file").set_input_files(str(FIXTURES / "x12" / "multi_claim.835"))
+    page.get_by_role("button", name="Import and post").click()
+    page.get_by_text("claim(s) posted").wait_for()
+    shot(page, "remits")
+    page.get_by_role("link", name="Open remittance").first.click()
+    denial = page.locator("article.denial").first
+    denial.wait_for()
+    assert denial.locator("h3").inner_text().startswith("Line")
+    shot(page, "remit-denials")
+
+
+def test_payment_changes_balance(page: Any, live_server: str) -> None:
+    httpx.post(f"{live_server}/api/claims", content=(FIXTURES / "claims" / "claim_clean.json").read_bytes())
+    page.goto("/billing/patients/W123456789")
+    before = page.locator("#balance-amount").inner_text()
+    page.get_by_label("Amount ($)").fill("40.00")
+    page.get_by_role("button", name="Record payment").click()
+    page.get_by_text("Payment recorded").wait_for()
+    after = page.locator("#balance-amount").inner_text()
+    assert after != before and "40.00" in page.locator("table").inner_text()
+    shot(page, "billing-patient")
+    page.goto("/billing")
+    assert page.locator("svg[role=img]").count() == 1
+    shot(page, "billing-overview")
+
+
+def test_browse_code_and_take_quiz(page: Any) -> None:
+    page.goto("/codes")
+    page.get_by_label("Search codes, titles and inclusion terms").press_sequentially("hyperglycemia type 2", delay=20)
+    link = page.locator("#results a", has_text="E11.65")
+    link.wait_for()
+    shot(page, "codes-search")
+    link.click()
+    page.wait_for_url("**/codes/E11.65**")
+    assert page.get_by_role("heading", name="Notes, in plain words").is_visible()
+    shot(page, "code-detail")
+    page.goto("/trainee")
+    page.get_by_label("Your name").fill("trainee1")
+    page.get_by_label("Topic").fill("diabetes")
+    page.get_by_label("Questions").fill("3")
+    page.get_by_role("button", name="Start the quiz").click()
+    page.wait_for_url("**/trainee/quizzes/**")
+    shot(page, "quiz")
+    for fs in page.locator("fieldset").all():
+        fs.locator("input[type=radio]").first.check()
+    page.get_by_role("button", name="Score my answers").click()
+    page.get_by_role("heading", name="Score:").wait_for()
+    assert "/ 3" in page.get_by_role("heading", name="Score:").inner_text()
+    shot(page, "quiz-result")

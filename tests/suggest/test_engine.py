@@ -1,0 +1,180 @@
+"""Ranking and coding rules with the fake embedder on the fixture slice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.core.errors import NotReady
+from assistant.suggest import rules
+from assistant.suggest.embedder import HashingEmbedder
+from assistant.suggest.index_build import build_index, read_manifest
+from assistant.suggest.schemas import SuggestRequest, SuggestResponse
+from assistant.suggest.service import SuggestionService, check_evidence
+from tests.suggest.fixture_corpus import corpus
+
+
+def run(service: SuggestionService, text: str, **kw: object) -> SuggestResponse:
+    response = service.suggest(SuggestRequest(text=text, **kw))  # type: ignore[arg-type]
+    check_evidence(text, response)
+    for s in response.suggestions:
+        for e in s.evidence:
+            assert text[e.start : e.end] == e.text
+    return response
+
+
+def finals(response: SuggestResponse) -> list[str]:
+    return [s.code for s in response.suggestions if s.confidence in ("high", "medium")]
+
+
+def codes(response: SuggestResponse) -> list[str]:
+    return [s.code for s in response.suggestions]
+
+
+def test_phrase_ranks_inclusion_term(service: SuggestionService) -> None:
+    r = run(service, "Classical cholera", top_k=3)
+    assert codes(r)[0] == "A00.0"
+    assert len(r.suggestions) == 3
+
+
+def test_every_mode_returns_ranked_codes(service: SuggestionService) -> None:
+    for mode in ("full", "hybrid", "dense", "bm25"):
+        r = run(service, "Type 2 diabetes mellitus with hyperglycemia", mode=mode)
+        assert codes(r)[0] == "E11.65", mode
+        scores = [s.score for s in r.suggestions]
+        assert scores == sorted(scores, reverse=True) or mode == "full"
+
+
+def test_only_billable_codes(service: SuggestionService) -> None:
+    r = run(service, "HPI: chronic kidney disease stage 3. Cholera. Fracture of radius.")
+    for s in r.suggestions:
+        assert service.catalog.billable(s.code), s.code
+
+
+def test_negated_mention_not_coded(service: SuggestionService) -> None:
+    r = run(service, "HPI: Patient reports cough.\nROS: Denies fever.")
+    assert "R50.9" not in finals(r)
+    assert any("negated" in w and "fever" in w for w in r.warnings)
+    assert "R05.9" in finals(r)
+
+
+def test_uncertain_outpatient_vs_inpatient(service: SuggestionService) -> None:
+    note = "A/P: Probable pneumonia.\nCough for three days."
+    out = run(service, note, setting="outpatient")
+    assert "J18.9" not in finals(out)
+    assert "R05.9" in finals(out)
+    inp = run(service, note, setting="inpatient")
+    assert "J18.9" in finals(inp)
+
+
+def test_history_gives_z_code(service: SuggestionService) -> None:
+    r = run(service, "PMH: personal history of malignant neoplasm of large intestine.\nCough.")
+    top = finals(r)
+    assert "Z85.038" in top
+    assert not any(c.startswith("C") for c in top)
+
+
+def test_family_history_gives_family_z_code(service: SuggestionService) -> None:
+    r = run(service, "FH: mother with malignant neoplasm of breast.\nA/P: cough.")
+    assert "Z80.3" in finals(r)
+
+
+def test_combination_code_keeps_its_partner(service: SuggestionService) -> None:
+    r = run(service, "A/P: Type 2 diabetes mellitus with diabetic chronic kidney disease, stage 3a.")
+    f = finals(r)
+    assert "E11.22" in f and "N18.31" in f
+    e11 = next(s for s in r.suggestions if s.code == "E11.22")
+    assert any("N18.31" in reason for reason in e11.reasons)
+    assert e11.notes.get("use_additional")
+
+
+def test_missing_partner_warns(tmp_path: Path) -> None:
+    emb = HashingEmbedder(64)
+    build_index(tmp_path / "idx", corpus(), emb, codes={"E11.22", "I10", "A00.0"}, progress=False)
+    service = SuggestionService.from_index_dir(tmp_path / "idx", emb)
+    r = run(service, "Type 2 diabetes mellitus with diabetic chronic kidney disease")
+    e11 = next(s for s in r.suggestions if s.code == "E11.22")
+    assert any("use additional code" in w for w in e11.warnings)
+
+
+def test_excludes1_never_both_kept(service: SuggestionService) -> None:
+    r = run(
+        service,
+        "A/P: Type 1 diabetes mellitus without complications.\n"
+        "Type 2 diabetes mellitus without complications.",
+    )
+    f = finals(r)
+    assert not ("E10.9" in f and "E11.9" in f)
+    assert any("Excludes1" in w for s in r.suggestions for w in s.warnings)
+
+
+def test_laterality_documented_and_missing(service: SuggestionService) -> None:
+    right = run(service, "A/P: Unspecified fracture of the lower end of right radius, initial encounter.")
+    assert finals(right)[0] == "S52.501A"
+    none = run(service, "A/P: Unspecified fracture of the lower end of radius, initial encounter.")
+    top = none.suggestions[0]
+    assert top.code == "S52.509A"
+    assert any("laterality not documented" in w for w in top.warnings)
+
+
+def test_seventh_character_by_encounter(service: SuggestionService) -> None:
+    follow = run(service, "A/P: Fracture of lower end of left radius, follow-up visit, healing well.")
+    assert finals(follow)[0] == "S52.502D"
+    sequela = run(service, "A/P: Fracture of lower end of left radius, sequela.")
+    assert finals(sequela)[0] == "S52.502S"
+    assert sequela.suggestions[0].notes.get("seven_chr")
+
+
+def test_header_resolution_and_refs() -> None:
+    from assistant.suggest.index_build import _catalog
+    from assistant.suggest.store import CodeCatalog
+    from tests.suggest.fixture_corpus import records
+
+    cat = CodeCatalog(_catalog(records()))
+    leaf, warning = rules.resolve_header(cat, "N18.3", [])
+    assert leaf in ("N18.31", "N18.32") and warning and "header" in warning
+    leaf, _ = rules.resolve_header(cat, "N18", ["N18.4", "N18.9"])
+    assert leaf == "N18.4"
+    assert rules.ref_matches("N18.1-N18.6", "N18.31") and not rules.ref_matches("N18.1-N18.6", "N18.9")
+    assert rules.ref_matches("E10.-", "E10.9") and not rules.ref_matches("E10.-", "E11.9")
+    assert rules.excludes1_conflict(cat, "E11.9", "E10.9")
+    assert rules.more_specific_warning(cat, "N18.9")
+
+
+def test_one_mention_one_final_code(service: SuggestionService) -> None:
+    note = "A/P: Cholera, unspecified."
+    r = run(service, note)
+    assert len(finals(r)) == 1
+
+
+def test_systems_filter(service: SuggestionService) -> None:
+    r = run(service, "Classical cholera", systems=["HCPCS"])
+    assert r.suggestions == []
+
+
+def test_restricted_index_and_stale_refusal(tmp_path: Path) -> None:
+    emb = HashingEmbedder(64)
+    manifest = build_index(tmp_path / "idx", corpus(), emb, codes={"A00.0", "A00.9", "I10"}, progress=False)
+    assert manifest["restricted"] and manifest["count"] == 3
+    assert read_manifest(tmp_path / "idx")["model"] == "hashing-64"
+    svc = SuggestionService.from_index_dir(tmp_path / "idx", emb)
+    assert set(codes(svc.suggest(SuggestRequest(text="cholera")))) <= {"A00.0", "A00.9", "I10"}
+    with pytest.raises(NotReady, match="assistant index build"):
+        SuggestionService.from_index_dir(tmp_path / "idx", HashingEmbedder(32))
+    with pytest.raises(NotReady, match="not built"):
+        SuggestionService.from_index_dir(tmp_path / "missing", emb)
+
+
+def test_unchanged_inputs_are_not_rebuilt(tmp_path: Path) -> None:
+    emb = HashingEmbedder(64)
+    first = build_index(tmp_path / "idx", corpus(), emb, progress=False)
+    again = build_index(tmp_path / "idx", corpus(), emb, progress=False, force=False)
+    assert again["built_at"] == first["built_at"] and again["inputs_sha"] == first["inputs_sha"]
+
+
+def test_batch_equals_single(service: SuggestionService) -> None:
+    texts = ["Classical cholera", "A/P: cough. Denies fever.", "Essential hypertension"]
+    many = service.suggest_many([SuggestRequest(text=t) for t in texts])
+    for t, r in zip(texts, many, strict=True):
+        assert codes(r) == codes(service.suggest(SuggestRequest(text=t)))

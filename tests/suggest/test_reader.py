@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import pytest
+
+from assistant.suggest.reader import clean_query, is_phrase, read_note, sections
+from assistant.suggest.split import is_tune_split
+from assistant.suggest.text import expand_abbreviations
+
+NOTE = """HPI: 58yo M with HTN, DM2 with CKD 3a presents with chest pain. Denies shortness of breath or fever.
+PMH: history of colon cancer. Asthma.
+FH: mother with breast cancer.
+A/P:
+1. Closed fracture of right distal radius, follow-up, healing well.
+2. Rule out pneumonia.
+3. No evidence of urinary tract infection."""
+
+
+def _by_text(note: str) -> dict[str, object]:
+    return {m.text: m for m in read_note(note)}
+
+
+def test_mentions_are_spans_of_the_note() -> None:
+    for m in read_note(NOTE):
+        assert NOTE[m.start : m.end] == m.text
+
+
+def test_sections_found() -> None:
+    names = [s[2] for s in sections(NOTE)]
+    assert names == ["hpi", "pmh", "fh", "assessment"]
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("Denies shortness of breath or fever", "negated"),
+        ("No evidence of urinary tract infection", "negated"),
+        ("Rule out pneumonia", "uncertain"),
+        ("history of colon cancer", "history"),
+        ("mother with breast cancer", "family"),
+    ],
+)
+def test_context_flags(text: str, flag: str) -> None:
+    m = _by_text(NOTE)[text]
+    assert getattr(m, flag) is True
+    others = {"negated", "uncertain", "history", "family"} - {flag}
+    assert not any(getattr(m, o) for o in others)
+
+
+def test_plain_mentions_have_no_context() -> None:
+    m = _by_text(NOTE)["chest pain"]
+    assert not (m.negated or m.uncertain or m.history or m.family)
+    assert m.section == "hpi"
+
+
+def test_negation_stops_at_terminator() -> None:
+    ms = _by_text("Exam: No fever but productive cough present.\nPlan: follow up.")
+    assert ms["No fever"].negated
+    assert not ms["productive cough present"].negated
+
+
+def test_post_negation() -> None:
+    ms = _by_text("HPI: Pulmonary embolism was ruled out. Pain persists.")
+    assert ms["Pulmonary embolism was ruled out"].negated
+
+
+def test_laterality_and_encounter() -> None:
+    m = _by_text(NOTE)["Closed fracture of right distal radius"]
+    assert m.laterality == {"right"}
+    assert m.encounter == "D"
+    m2 = _by_text("A/P: Fracture of left wrist, sequela of fall last year.")["Fracture of left wrist"]
+    assert m2.laterality == {"left"} and m2.encounter == "S"
+
+
+def test_abbreviations() -> None:
+    assert expand_abbreviations("HTN, DM2, CKD 3a, COPD, CHF") == (
+        "hypertension, type 2 diabetes mellitus, chronic kidney disease stage 3a, "
+        "chronic obstructive pulmonary disease, congestive heart failure"
+    )
+    assert "history of" in expand_abbreviations("h/o MI")
+    assert expand_abbreviations("ca of lung") == "ca of lung"  # lower-case "ca" is left alone
+    assert "atrial fibrillation" in expand_abbreviations("AFib with RVR")
+
+
+def test_phrase_is_one_mention() -> None:
+    assert is_phrase("Classical cholera")
+    ms = read_note("Classical cholera")
+    assert len(ms) == 1 and ms[0].text == "Classical cholera"
+    assert not is_phrase(NOTE)
+
+
+def test_clean_query_drops_triggers() -> None:
+    assert clean_query("history of colon cancer") == "colon cancer"
+    assert clean_query("Denies chest pain") == "chest pain"
+
+
+def test_tune_split_rule() -> None:
+    import hashlib
+
+    ids = [f"case-{i}" for i in range(200)]
+    for i in ids:
+        assert is_tune_split(i) == (int(hashlib.sha1(i.encode()).hexdigest(), 16) % 5 != 0)
+    share = sum(map(is_tune_split, ids)) / len(ids)
+    assert 0.7 < share < 0.9

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from assistant.config import Settings
+from assistant.core.container import Container
+from tests.web.fakes import StubSuggester
+
+
+@pytest.fixture
+def container(tmp_settings: Settings, reference: Any) -> Container:
+    tmp_settings.data_dir.mkdir(parents=True, exist_ok=True)
+    c = Container(tmp_settings)
+    c.__dict__["reference"] = reference  # the session-wide real code sets (cached_property slot)
+    c.set_suggester(StubSuggester())
+    return c
+
+
+@pytest.fixture
+def client(container: Container) -> Iterator[TestClient]:
+    from web.app import create_app
+
+    with TestClient(create_app(container.settings, container=container, load_engine=False)) as tc:
+        yield tc

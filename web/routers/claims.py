@@ -1,0 +1,96 @@
+"""Claims JSON API (pages come from the web helper). Every route calls ``assistant.claims.service``."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+
+from assistant.claims import service
+from assistant.claims.cms1500 import cms1500_boxes, cms1500_html, cms1500_pdf
+from assistant.claims.schemas import ClaimDetail, ClaimSummary, ImportResult, ScrubReport, TransitionRequest
+from assistant.core.errors import InvalidInput
+from web.deps import ContainerDep, ReferenceDep, SessionDep
+
+router = APIRouter(prefix="/api/claims", tags=["claims"])
+
+
+async def _json_body(request: Request) -> Any:
+    raw = await request.body()
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(
+            f"the request body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
+            field="(body)",
+            fix="send one claim document as JSON",
+        ) from None
+
+
+@router.post("", response_model=ImportResult, status_code=201)
+async def create_claim(request: Request, session: SessionDep) -> ImportResult:
+    data = await _json_body(request)
+    return service.import_data(session, data, actor=request.headers.get("X-User", "api"))
+
+
+@router.get("", response_model=list[ClaimSummary])
+def list_claims(
+    session: SessionDep, status: str | None = None, payer_id: str | None = None
+) -> list[ClaimSummary]:
+    return service.list_claims(session, status, payer_id)
+
+
+@router.post("/scrub", response_model=ScrubReport)
+async def scrub(
+    request: Request, session: SessionDep, reference: ReferenceDep, container: ContainerDep
+) -> ScrubReport:
+    """Body: a claim document, or {"claim_id": "..."} for a stored claim."""
+    data = await _json_body(request)
+    if isinstance(data, dict) and set(data) == {"claim_id"}:
+        claim = service.get_claim(session, str(data["claim_id"]))
+        return service.scrub_claim(
+            session, claim, reference, container.settings, actor=request.headers.get("X-User", "api")
+        )
+    from assistant.claims.schemas import parse_claim_document
+
+    return service.scrub_document(parse_claim_document(data), reference, container.settings, session)
+
+
+@router.get("/{claim_id}", response_model=ClaimDetail)
+def get_claim(claim_id: str, session: SessionDep) -> ClaimDetail:
+    return service.detail(service.get_claim(session, claim_id))
+
+
+@router.post("/{claim_id}/status")
+def change_status(claim_id: str, body: TransitionRequest, session: SessionDep) -> dict[str, Any]:
+    claim = service.get_claim(session, claim_id)
+    event = service.transition(session, claim, body.to, body.actor, body.note)
+    return {"claim_id": claim.claim_id, "from": event.from_status, "to": event.to_status, "by": event.actor}
+
+
+@router.get("/{claim_id}/x12", response_class=PlainTextResponse)
+def x12(
+    claim_id: str, session: SessionDep, reference: ReferenceDep, container: ContainerDep
+) -> PlainTextResponse:
+    text = service.x12_for_input(session, claim_id, reference, container.settings)
+    return PlainTextResponse(text, media_type="application/edi-x12")
+
+
+@router.get("/{claim_id}/cms1500")
+def cms1500(claim_id: str, session: SessionDep, format: str = "json") -> Any:
+    doc = service.to_document(service.get_claim(session, claim_id))
+    if format == "html":
+        return HTMLResponse(cms1500_html(doc))
+    return cms1500_boxes(doc)
+
+
+@router.get("/{claim_id}/cms1500.pdf")
+def cms1500_pdf_route(claim_id: str, session: SessionDep) -> Response:
+    doc = service.to_document(service.get_claim(session, claim_id))
+    return Response(
+        cms1500_pdf(doc),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="cms1500-{doc.claim_id}.pdf"'},
+    )

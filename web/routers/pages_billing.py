@@ -1,0 +1,101 @@
+"""Patient billing pages: patients with balances, ledger, payments form, statement preview and PDF,
+aging and reports with a server-drawn SVG chart. JSON twins: /api/billing/... and /api/billing/page."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from assistant.billing import aging as aging_service
+from assistant.billing import payments, service, statements
+from assistant.billing import reports as reports_service
+from assistant.billing.schemas import PaymentIn
+from assistant.core.errors import InvalidInput
+from web.deps import SessionDep
+from web.rendering import render
+from web.routers.pages_common import current_user, money, respond
+
+router = APIRouter(tags=["billing pages"])
+CHART_W, CHART_H, PAD = 560, 220, 40
+
+
+def bar_chart(series: dict[str, dict[str, int]], buckets: list[str]) -> dict[str, Any]:
+    """Geometry of a grouped bar chart (one group per bucket, one bar per series), for inline SVG."""
+    names = list(series)
+    top = max([v for s in series.values() for v in s.values()] + [1])
+    group_w = (CHART_W - PAD) / max(len(buckets), 1)
+    bar_w = (group_w - 12) / max(len(names), 1)
+    bars = []
+    for i, b in enumerate(buckets):
+        for j, name in enumerate(names):
+            value = series[name].get(b, 0)
+            h = (CHART_H - PAD) * value / top
+            bars.append({"x": round(PAD + i * group_w + 6 + j * bar_w, 1), "y": round(CHART_H - PAD / 2 - h, 1),
+                         "w": round(bar_w - 2, 1), "h": round(h, 1), "series": j, "name": name, "bucket": b,
+                         "label": money(value)})
+    labels = [{"x": round(PAD + i * group_w + group_w / 2, 1), "text": b} for i, b in enumerate(buckets)]
+    return {"w": CHART_W, "h": CHART_H, "bars": bars, "labels": labels, "series": names, "top": money(top),
+            "baseline": CHART_H - PAD / 2}
+
+
+def _overview(session: Any, start: date | None, end: date | None) -> dict[str, Any]:
+    aging = aging_service.aging(session)
+    report = reports_service.reports(session, start=start, end=end)
+    chart = bar_chart({"Insurance": aging.insurance_total, "Patient": aging.patient_total}, list(aging.buckets))
+    return {"aging": aging, "report": report, "chart": chart}
+
+
+@router.get("/billing")
+@router.get("/api/billing/page")
+def billing_page(request: Request, session: SessionDep, start: date | None = None, end: date | None = None,
+                 patient: str = "") -> Response:
+    if patient.strip():
+        return RedirectResponse(f"/billing/patients/{patient.strip()}", status_code=303)
+    data = _overview(session, start, end)
+    return respond(request, "billing/index.html", data, extra={"active": "billing"})
+
+
+def _patient_ctx(session: Any, ref: str) -> dict[str, Any]:
+    bal = service.balance(session, ref)
+    return {"balance": bal, "ref": ref, "today": date.today().isoformat()}
+
+
+@router.get("/billing/patients/{ref}")
+@router.get("/api/billing/patients/{ref}")
+def patient_page(request: Request, ref: str, session: SessionDep, receipt: str = "") -> Response:
+    data = _patient_ctx(session, ref)
+    extra: dict[str, Any] = {"active": "billing"}
+    if receipt:
+        extra["receipt"] = payments.get_receipt(session, receipt)
+    return respond(request, "billing/patient.html", data, extra=extra)
+
+
+@router.post("/billing/patients/{ref}/payments")
+async def take_payment(request: Request, ref: str, session: SessionDep) -> Response:
+    form = await request.form()
+    amount = str(form.get("amount") or "").replace("$", "").replace(",", "").strip()
+    try:
+        cents = round(float(amount) * 100)
+    except ValueError:
+        raise InvalidInput(f"{amount!r} is not an amount", field="amount", fix="e.g. 25.00") from None
+    received = str(form.get("received_on") or "")
+    body = PaymentIn(
+        patient=ref, amount_cents=cents, method=str(form.get("method") or "cash"),  # type: ignore[arg-type]
+        reference=str(form.get("reference") or "") or None,
+        received_on=date.fromisoformat(received) if received else None,
+        idempotency_key=str(form.get("idempotency_key") or "") or None,
+        note=str(form.get("note") or "") or None,
+    )
+    receipt = payments.take_payment(session, body, actor=current_user(request) or "web")
+    if request.headers.get("HX-Request") == "true":
+        ctx = {**_patient_ctx(session, ref), "receipt": receipt}
+        return render(request, "billing/patient.html", ctx, block="ledger")
+    return RedirectResponse(f"/billing/patients/{ref}?receipt={receipt.receipt_number}", status_code=303)
+
+
+@router.get("/billing/patients/{ref}/statement")
+def statement_preview(ref: str, session: SessionDep) -> HTMLResponse:
+    return HTMLResponse(statements.statement_html(statements.statement_data(session, ref)))

@@ -1,0 +1,49 @@
+"""Shared helpers of the HTML pages: one context, two renderings (HTML page/fragment or JSON twin)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from fastapi import Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse, Response
+
+from web.rendering import render, templates, wants_json
+
+USER_COOKIE = "assistant_user"
+
+
+def money(cents: int | None) -> str:
+    if cents is None:
+        return "—"
+    sign = "-" if cents < 0 else ""
+    cents = abs(int(cents))
+    return f"{sign}${cents // 100:,}.{cents % 100:02d}"
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
+
+
+templates.env.filters.setdefault("money", money)
+templates.env.filters.setdefault("slug", slug)
+
+
+def respond(request: Request, template: str, data: dict[str, Any], *, block: str | None = None,
+            extra: dict[str, Any] | None = None, status_code: int = 200) -> Response:
+    """JSON of ``data`` under /api (or Accept: application/json), else the page (or ``block`` for HTMX)."""
+    if wants_json(request):
+        return JSONResponse(jsonable_encoder(data), status_code=status_code)
+    return render(request, template, {**data, **(extra or {})}, block=block, status_code=status_code)
+
+
+def current_user(request: Request, given: str | None = None) -> str:
+    """The trainee/biller name: a form field, else the session cookie (real users come with security)."""
+    return (given or request.cookies.get(USER_COOKIE) or "").strip()
+
+
+def remember_user(response: Response, username: str) -> Response:
+    if username:
+        response.set_cookie(USER_COOKIE, username, httponly=True, samesite="lax", max_age=60 * 60 * 24 * 365)
+    return response

@@ -1,0 +1,83 @@
+"""Remittance and denial pages: import an 835, postings, the unmatched work queue, and for each denied
+line the explanation, a corrected claim and an appeal draft. JSON twins: /api/remits/..., /api/denials/...."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from assistant.core.errors import InvalidInput
+from assistant.denials import service as denials
+from assistant.remit import service
+from web.deps import ContainerDep, ReferenceDep, SessionDep
+from web.rendering import render
+from web.routers.pages_common import current_user
+
+router = APIRouter(tags=["remittance pages"])
+
+
+def _list_ctx(session: Any, **extra: Any) -> dict[str, Any]:
+    return {"remits": service.list_remits(session), "queue": service.work_queue(session, "open"),
+            "active": "remits", **extra}
+
+
+@router.get("/remits")
+def remits_page(request: Request, session: SessionDep) -> Response:
+    return render(request, "remits/index.html", _list_ctx(session))
+
+
+@router.post("/remits/import")
+async def import_835(request: Request, container: ContainerDep, session: SessionDep) -> Response:
+    form = await request.form()
+    upload = form.get("file")
+    if upload is None or isinstance(upload, str):
+        raise InvalidInput("no 835 file chosen", field="file", fix="choose the 835 remittance file to import")
+    data = await upload.read()
+    if not data.strip():
+        raise InvalidInput(f"{upload.filename} is empty", field="file", fix="choose the 835 remittance file")
+    report = service.import_835_bytes(container.sessions, data, filename=upload.filename,
+                                      actor=current_user(request) or "web")
+    return render(request, "remits/index.html", _list_ctx(session, report=report))
+
+
+def _explanations(session: Any, remit_id: int, reference: Any, settings: Any) -> list[Any]:
+    return denials.explain_remit(session, remit_id, reference=reference,
+                                 timely_filing_days=settings.timely_filing_days,
+                                 appeal_window_days=settings.appeal_window_days)
+
+
+def _detail_ctx(session: Any, remit_id: int, reference: Any, settings: Any, **extra: Any) -> dict[str, Any]:
+    remit = service.remit_detail(session, remit_id)
+    exps = _explanations(session, remit_id, reference, settings)
+    by_key: dict[tuple[str | None, int | None], list[Any]] = {}
+    for e in exps:
+        by_key.setdefault((e.claim_id, e.line), []).append(e)
+    return {"remit": remit, "explanations": exps, "by_key": by_key, "active": "remits", **extra}
+
+
+@router.get("/remits/{remit_id}")
+def remit_page(request: Request, remit_id: int, session: SessionDep, reference: ReferenceDep,
+               container: ContainerDep) -> Response:
+    return render(request, "remits/detail.html", _detail_ctx(session, remit_id, reference, container.settings))
+
+
+@router.post("/remits/{remit_id}/lines/{remit_line_id}/appeal")
+def appeal(request: Request, remit_id: int, remit_line_id: int, session: SessionDep, reference: ReferenceDep,
+           container: ContainerDep) -> Response:
+    req = denials.request_for(session, remit_line_id=remit_line_id, claim_id=None, group=None, carc=None,
+                              rarcs=[], line=None)
+    letter = denials.appeal_letter(session, req, reference=reference, settings=container.settings)
+    return render(request, "remits/_appeal.html", {"letter": letter, "remit_id": remit_id,
+                                                    "remit_line_id": remit_line_id, "active": "remits"})
+
+
+@router.post("/remits/{remit_id}/lines/{remit_line_id}/corrected-claim")
+def corrected(request: Request, remit_id: int, remit_line_id: int, session: SessionDep, reference: ReferenceDep,
+              container: ContainerDep) -> Response:
+    req = denials.request_for(session, remit_line_id=remit_line_id, claim_id=None, group=None, carc=None,
+                              rarcs=[], line=None)
+    out = denials.corrected_claim(session, req, claim_id=req.claim_id or "", actions=None, reference=reference,
+                                  settings=container.settings, actor=current_user(request) or "web")
+    return render(request, "remits/_corrected.html", {"out": out, "remit_id": remit_id, "active": "remits"})

@@ -1,0 +1,43 @@
+"""POST /api/suggest: the suggestion API as JSON (pages come later from the same service call)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from assistant.core.errors import InvalidInput
+from assistant.suggest.schemas import SuggestResponse
+from web.deps import ContainerDep
+
+router = APIRouter()
+
+
+class SuggestBody(BaseModel):
+    text: Any = None
+    top_k: int | None = None
+    date_of_service: date | None = None
+    setting: str | None = None
+    systems: list[str] | None = None
+    mode: str | None = None
+
+
+@router.post("/api/suggest", response_model=SuggestResponse, tags=["suggest"])
+def api_suggest(body: SuggestBody, container: ContainerDep) -> SuggestResponse:
+    from assistant.suggest.cli import make_request
+
+    if not isinstance(body.text, str):
+        raise InvalidInput(
+            "text is required: paste the physician note", field="text", fix='send {"text": ...}'
+        )
+    request = make_request(
+        body.text,
+        top_k=body.top_k,
+        date_of_service=body.date_of_service,
+        setting=body.setting,
+        systems=body.systems,
+        mode=body.mode,
+    )
+    return container.suggester.suggest(request)  # type: ignore[no-any-return]
