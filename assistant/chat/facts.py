@@ -39,8 +39,16 @@ NOTE_MEANINGS: dict[str, tuple[str, str]] = {
     ),
     "notes": ("Note", "Instructions written in the Tabular List at this level."),
 }
-NOTE_ORDER = ["inclusion_terms", "includes", "excludes1", "excludes2", "code_first", "use_additional",
-              "code_also", "notes"]
+NOTE_ORDER = [
+    "inclusion_terms",
+    "includes",
+    "excludes1",
+    "excludes2",
+    "code_first",
+    "use_additional",
+    "code_also",
+    "notes",
+]
 STOP = {"and", "or", "of", "the", "in", "to", "a", "an", "for", "other", "by", "due", "on"}
 
 
@@ -92,7 +100,9 @@ def index_terms_for(reference: Any, code: str, limit: int = 15) -> list[str]:
 
 
 def plain_sentence(info: CodeInfo) -> str:
-    kind = "a billable code" if info.billable else "a header (not billable: pick a more specific code below it)"
+    kind = (
+        "a billable code" if info.billable else "a header (not billable: pick a more specific code below it)"
+    )
     parent = f", under {info.parents[-1].code} {info.parents[-1].title}" if info.parents else ""
     return f"{info.code} ({info.system} {info.release}) is {kind}: {info.title}{parent}."
 
@@ -100,7 +110,9 @@ def plain_sentence(info: CodeInfo) -> str:
 def code_facts(reference: Any, code: str, system: str = "ICD-10-CM", on: date | None = None) -> CodeFacts:
     info: CodeInfo = reference.get_code(code, system, on)
     return CodeFacts(
-        info=info, notes=explain_notes(info), index_terms=index_terms_for(reference, info.code),
+        info=info,
+        notes=explain_notes(info),
+        index_terms=index_terms_for(reference, info.code),
         plain=plain_sentence(info),
     )
 
@@ -139,5 +151,6 @@ def compare(reference: Any, code_a: str, code_b: str, system: str = "ICD-10-CM")
     for f in (a, b):
         if not f.info.billable:
             summary += f" {f.info.code} is not billable on its own."
-    return Comparison(a=a, b=b, common_parent=common, only_a=only_a, only_b=only_b, more_specific=specific,
-                      summary=summary)
+    return Comparison(
+        a=a, b=b, common_parent=common, only_a=only_a, only_b=only_b, more_specific=specific, summary=summary
+    )

@@ -8,7 +8,8 @@ from typing import Literal
 
 Intent = Literal["suggest", "denial_claim", "adjustment", "code", "compare", "quiz", "search", "help"]
 
-# ICD-10-CM (letter, digit, alnum, optional dot + 1-4), HCPCS level II (letter + 4 digits), CPT (4 digits + digit/F/T/U).
+# ICD-10-CM (letter, digit, alnum, optional dot + 1-4), HCPCS level II (letter + 4 digits),
+# CPT (4 digits + digit/F/T/U).
 ICD_RE = re.compile(r"(?i)\b([A-TV-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?)\b")
 HCPCS_RE = re.compile(r"\b([A-V][0-9]{4})\b")
 CPT_RE = re.compile(r"\b([0-9]{4}[0-9FTU])\b")

@@ -44,8 +44,14 @@ def validate(text: str, allowed_codes: set[str]) -> Phrased:
 
 
 class LlmClient:
-    def __init__(self, base_url: str, *, model: str = "local", timeout: float = 20.0,
-                 transport: httpx.BaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        model: str = "local",
+        timeout: float = 20.0,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
         if not is_local(base_url):
             raise ValueError(f"llm_url {base_url} is not on this machine: patient data must stay local")
         self.base_url = base_url.rstrip("/")
@@ -54,7 +60,9 @@ class LlmClient:
 
     def phrase(self, question: str, facts: list[str], allowed_codes: set[str]) -> Phrased | None:
         """The model's phrasing of ``facts``, validated; None when the server does not answer."""
-        url = self.base_url + ("/chat/completions" if self.base_url.endswith("/v1") else "/v1/chat/completions")
+        url = self.base_url + (
+            "/chat/completions" if self.base_url.endswith("/v1") else "/v1/chat/completions"
+        )
         body = {
             "model": self.model,
             "temperature": 0,

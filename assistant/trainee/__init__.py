@@ -1,1 +1,4 @@
-"""Trainee mode: quizzes generated from the code sets, scored against them, per-user history. No patient data."""
+"""Trainee mode: quizzes generated from the code sets, scored against them, per-user history.
+
+No patient data is involved.
+"""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import JSON, DateTime, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -21,7 +22,7 @@ class TraineeQuiz(Base):
     username: Mapped[str] = mapped_column(String(64), index=True)
     topic: Mapped[str] = mapped_column(String(120))
     release: Mapped[str] = mapped_column(String(64))
-    questions: Mapped[list[dict[str, object]]] = mapped_column(JSON)
+    questions: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     answers: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
     score: Mapped[int | None] = mapped_column(Integer, nullable=True)
     total: Mapped[int] = mapped_column(Integer)

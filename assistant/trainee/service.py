@@ -23,8 +23,11 @@ SYSTEM = "ICD-10-CM"
 def check_username(username: str) -> str:
     name = (username or "").strip()
     if not USERNAME_RE.fullmatch(name):
-        raise InvalidInput("a username is needed to keep your scores", field="username",
-                           fix="use 1-64 letters, digits, '.', '_', '@' or '-'")
+        raise InvalidInput(
+            "a username is needed to keep your scores",
+            field="username",
+            fix="use 1-64 letters, digits, '.', '_', '@' or '-'",
+        )
     return name
 
 
@@ -33,12 +36,15 @@ def _candidates(reference: Any, topic: str, limit: int = 80) -> list[str]:
     return [h.code for h in hits if h.billable]
 
 
-def generate(reference: Any, topic: str, *, count: int = 5, options: int = 4, seed: int | None = None
-             ) -> list[dict[str, Any]]:
+def generate(
+    reference: Any, topic: str, *, count: int = 5, options: int = 4, seed: int | None = None
+) -> list[dict[str, Any]]:
     """Questions with their answers (stored server-side). Deterministic for a given seed."""
     topic = (topic or "").strip()
     if not topic:
-        raise InvalidInput("a quiz needs a topic", field="topic", fix="e.g. diabetes, asthma, fracture of femur")
+        raise InvalidInput(
+            "a quiz needs a topic", field="topic", fix="e.g. diabetes, asthma, fracture of femur"
+        )
     if not 1 <= count <= 20:
         raise InvalidInput("a quiz has 1 to 20 questions", field="count", fix="choose 1 to 20")
     rng = random.Random(seed)
@@ -61,35 +67,70 @@ def generate(reference: Any, topic: str, *, count: int = 5, options: int = 4, se
         prompts += [("index_term", t) for t in index_terms_for(reference, info.code, limit=5)]
         kind, prompt = rng.choice(prompts) if prompts else ("title", info.title)
         picked = rng.sample(siblings, min(options - 1, len(siblings)))
-        opts = [{"code": c.code, "title": c.title} for c in [*picked]] + [{"code": info.code, "title": info.title}]
+        opts = [{"code": c.code, "title": c.title} for c in [*picked]] + [
+            {"code": info.code, "title": info.title}
+        ]
         rng.shuffle(opts)
         if kind == "title":  # the description is the answer's title: show the codes only
             opts = [{"code": o["code"], "title": ""} for o in opts]
-        questions.append({
-            "number": len(questions) + 1, "prompt": prompt, "prompt_kind": kind,
-            "parent": parent.code, "parent_title": parent.title, "options": opts, "answer": info.code,
-        })
+        questions.append(
+            {
+                "number": len(questions) + 1,
+                "prompt": prompt,
+                "prompt_kind": kind,
+                "parent": parent.code,
+                "parent_title": parent.title,
+                "options": opts,
+                "answer": info.code,
+            }
+        )
     if not questions:
-        raise NotFound(f"no quiz material for “{topic}” in {SYSTEM}", field="topic",
-                       fix="try a broader topic, e.g. diabetes, hypertension, asthma")
+        raise NotFound(
+            f"no quiz material for “{topic}” in {SYSTEM}",
+            field="topic",
+            fix="try a broader topic, e.g. diabetes, hypertension, asthma",
+        )
     return questions
 
 
 def _out(quiz: TraineeQuiz) -> QuizOut:
-    qs = [Question(number=q["number"], prompt=q["prompt"], prompt_kind=q["prompt_kind"], parent=q["parent"],
-                   parent_title=q["parent_title"], options=[Option(**o) for o in q["options"]])
-          for q in quiz.questions]  # type: ignore[misc]
-    return QuizOut(id=quiz.id, username=quiz.username, topic=quiz.topic, release=quiz.release, questions=qs,
-                   answered=quiz.score is not None)
+    qs = [
+        Question(
+            number=q["number"],
+            prompt=q["prompt"],
+            prompt_kind=q["prompt_kind"],
+            parent=q["parent"],
+            parent_title=q["parent_title"],
+            options=[Option(**o) for o in q["options"]],
+        )
+        for q in quiz.questions
+    ]  # type: ignore[misc]
+    return QuizOut(
+        id=quiz.id,
+        username=quiz.username,
+        topic=quiz.topic,
+        release=quiz.release,
+        questions=qs,
+        answered=quiz.score is not None,
+    )
 
 
-def start_quiz(session: Session, reference: Any, username: str, topic: str, *, count: int = 5,
-               seed: int | None = None) -> QuizOut:
+def start_quiz(
+    session: Session, reference: Any, username: str, topic: str, *, count: int = 5, seed: int | None = None
+) -> QuizOut:
     name = check_username(username)
     questions = generate(reference, topic, count=count, seed=seed)
     release = reference.release_for(SYSTEM).release
-    quiz = repo.add(session, TraineeQuiz(username=name, topic=topic.strip()[:120], release=release,
-                                         questions=questions, total=len(questions)))
+    quiz = repo.add(
+        session,
+        TraineeQuiz(
+            username=name,
+            topic=topic.strip()[:120],
+            release=release,
+            questions=questions,
+            total=len(questions),
+        ),
+    )
     return _out(quiz)
 
 
@@ -111,7 +152,9 @@ def _why(reference: Any, correct: str, chosen: str | None) -> str:
         return f"{other} is not a code of this category."
 
 
-def submit(session: Session, reference: Any, quiz_id: int, answers: dict[int, str], username: str) -> QuizResult:
+def submit(
+    session: Session, reference: Any, quiz_id: int, answers: dict[int, str], username: str
+) -> QuizResult:
     quiz = repo.get(session, quiz_id)
     if quiz is None:
         raise NotFound(f"no quiz {quiz_id}", field="quiz_id", fix="start a new quiz")
@@ -126,17 +169,40 @@ def submit(session: Session, reference: Any, quiz_id: int, answers: dict[int, st
         chosen = (answers.get(number) or "").strip().upper() or None
         correct = str(q["answer"])
         chosen_list.append(chosen or "")
-        results.append(QuestionResult(number=number, prompt=str(q["prompt"]), chosen=chosen, correct=correct,
-                                      is_correct=chosen == correct, why=_why(reference, correct, chosen)))
+        results.append(
+            QuestionResult(
+                number=number,
+                prompt=str(q["prompt"]),
+                chosen=chosen,
+                correct=correct,
+                is_correct=chosen == correct,
+                why=_why(reference, correct, chosen),
+            )
+        )
     quiz.answers = chosen_list
     quiz.score = sum(r.is_correct for r in results)
     quiz.answered_at = datetime.now(UTC).replace(tzinfo=None)
     session.flush()
-    return QuizResult(id=quiz.id, username=quiz.username, topic=quiz.topic, score=quiz.score, total=quiz.total,
-                      results=results)
+    return QuizResult(
+        id=quiz.id,
+        username=quiz.username,
+        topic=quiz.topic,
+        score=quiz.score,
+        total=quiz.total,
+        results=results,
+    )
 
 
 def history(session: Session, username: str) -> list[HistoryRow]:
     name = check_username(username)
-    return [HistoryRow(id=q.id, topic=q.topic, score=q.score, total=q.total, created_at=q.created_at,
-                       answered_at=q.answered_at) for q in repo.history(session, name)]
+    return [
+        HistoryRow(
+            id=q.id,
+            topic=q.topic,
+            score=q.score,
+            total=q.total,
+            created_at=q.created_at,
+            answered_at=q.answered_at,
+        )
+        for q in repo.history(session, name)
+    ]

@@ -90,7 +90,7 @@ def test_cli_refund_reverse_writeoff_aging_plans_reports(cli: CliRunner, pr_flow
     assert code == 0 and json.loads(out)[0]["status"] == "current"
     code, out = run(cli, "plan", "check", "--json")
     assert code == 0 and json.loads(out) == []
-    code, out = run(cli, "reports")
+    code, out = run(cli, "reports", "--from", "2026-01-01", "--to", "2026-12-31")
     assert code == 0
     rep = json.loads(out)
     assert rep["ar"]["patient_ar_cents"] == 8900

@@ -9,8 +9,14 @@ from assistant.suggest.schemas import Evidence, Suggestion
 
 def _s(code: str, note: str, phrase: str) -> Suggestion:
     start = note.index(phrase)
-    return Suggestion(code=code, system="ICD-10-CM", title=code, score=1, confidence="high",
-                      evidence=[Evidence(start=start, end=start + len(phrase), text=phrase)])
+    return Suggestion(
+        code=code,
+        system="ICD-10-CM",
+        title=code,
+        score=1,
+        confidence="high",
+        evidence=[Evidence(start=start, end=start + len(phrase), text=phrase)],
+    )
 
 
 def test_segments_cover_note_and_mark_evidence() -> None:
@@ -22,8 +28,14 @@ def test_segments_cover_note_and_mark_evidence() -> None:
 
 
 def test_segments_ignore_spans_that_do_not_match_the_note() -> None:
-    bad = Suggestion(code="I10", system="ICD-10-CM", title="x", score=1, confidence="low",
-                     evidence=[Evidence(start=0, end=4, text="nope"), Evidence(start=90, end=99, text="x")])
+    bad = Suggestion(
+        code="I10",
+        system="ICD-10-CM",
+        title="x",
+        score=1,
+        confidence="low",
+        evidence=[Evidence(start=0, end=4, text="nope"), Evidence(start=90, end=99, text="x")],
+    )
     assert all(not s.mark for s in segments("Type 2 diabetes", [bad]))
 
 

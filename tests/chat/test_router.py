@@ -15,8 +15,10 @@ from assistant.chat.router import find_codes, route
         ("quiz me on diabetes codes", "quiz"),
         ("chest pain", "search"),
         ("help", "help"),
-        ("58 y/o male with type 2 diabetes. A1c 9.2, hyperglycemia noted. Plan: metformin. Follow up 3 months.",
-         "suggest"),
+        (
+            "58 y/o male with type 2 diabetes. A1c 9.2, hyperglycemia noted. Plan: metformin. Follow up.",
+            "suggest",
+        ),
     ],
 )
 def test_intents(message: str, intent: str) -> None:
@@ -34,5 +36,7 @@ def test_details_are_extracted() -> None:
 def test_find_codes_kinds_and_order() -> None:
     assert find_codes("G0439 then 99213 and I10, J45.909") == ["G0439", "99213", "I10", "J45.909"]
     assert find_codes("no codes here, just words") == []
+
+
 def test_lowercase_word_is_not_a_code() -> None:
     assert find_codes("a1c was 9") == []

@@ -113,3 +113,17 @@ def test_import_cpt_cli(settings: Settings) -> None:
         assert info.title.startswith("Fake placeholder descriptor C") and info.extra["category"] == "III"
     finally:
         repo.close()
+
+
+def test_icd10cm_xml_import_is_delegated_to_the_icd_loader(settings: Settings) -> None:
+    out = _invoke(
+        "import",
+        str(FIXTURES / "codesets" / "mini-icd"),
+        "--release",
+        "mini",
+        "--effective-from",
+        "2026-10-01",
+    )
+    assert out["releases"][0]["system"] == "ICD-10-CM" and out["releases"][0]["release"] == "mini"
+    diff = out["diffs"][0]
+    assert diff["previous_release"] is None and diff["counts"]["new"] == out["releases"][0]["row_count"] > 0

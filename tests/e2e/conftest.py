@@ -16,8 +16,15 @@ from assistant.config import PROJECT_ROOT, Settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def _free_port() -> int:
@@ -42,8 +49,14 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     container = Container(settings)
     container.set_suggester(StubSuggester())
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, container=container, load_engine=False),
-                                           host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(settings, container=container, load_engine=False),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+        )
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -70,7 +83,9 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any, live_server: str) -> Iterator[Any]:
-    context = browser.new_context(base_url=live_server, accept_downloads=True, viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        base_url=live_server, accept_downloads=True, viewport={"width": 1280, "height": 900}
+    )
     p = context.new_page()
     p.set_default_timeout(15_000)
     yield p

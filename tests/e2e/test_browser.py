@@ -12,12 +12,16 @@ from tests.e2e.conftest import shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-NOTE = ("58 y/o with type 2 diabetes, A1c 9.2 and hyperglycemia on labs.\n"
-        "BP 158/96: hypertension, start lisinopril. Follow up in 3 months.")
+NOTE = (
+    "58 y/o with type 2 diabetes, A1c 9.2 and hyperglycemia on labs.\n"
+    "BP 158/96: hypertension, start lisinopril. Follow up in 3 months."
+)
 
 
 def test_note_to_claim_to_837p(page: Any, live_server: str) -> None:
-    r = httpx.post(f"{live_server}/api/claims", content=(FIXTURES / "claims" / "claim_clean.json").read_bytes())
+    r = httpx.post(
+        f"{live_server}/api/claims", content=(FIXTURES / "claims" / "claim_clean.json").read_bytes()
+    )
     assert r.status_code in (200, 201)
     page.goto("/")
     page.get_by_label("Message or physician note").fill(NOTE)
@@ -80,7 +84,9 @@ def test_payment_changes_balance(page: Any, live_server: str) -> None:
 
 def test_browse_code_and_take_quiz(page: Any) -> None:
     page.goto("/codes")
-    page.get_by_label("Search codes, titles and inclusion terms").press_sequentially("hyperglycemia type 2", delay=20)
+    page.get_by_label("Search codes, titles and inclusion terms").press_sequentially(
+        "hyperglycemia type 2", delay=20
+    )
     link = page.locator("#results a", has_text="E11.65")
     link.wait_for()
     shot(page, "codes-search")

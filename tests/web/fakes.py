@@ -6,7 +6,7 @@ real ICD-10-CM / HCPCS code and the phrase that supports it.
 
 from __future__ import annotations
 
-from assistant.suggest.schemas import Evidence, SuggestRequest, SuggestResponse, Suggestion
+from assistant.suggest.schemas import Evidence, Suggestion, SuggestRequest, SuggestResponse
 
 RULES = [
     ("hyperglycemia", "E11.65", "ICD-10-CM", "Type 2 diabetes mellitus with hyperglycemia"),
@@ -28,11 +28,23 @@ class StubSuggester:
             start = lower.find(phrase)
             if start < 0:
                 continue
-            ev = Evidence(start=start, end=start + len(phrase), text=request.text[start : start + len(phrase)])
+            ev = Evidence(
+                start=start, end=start + len(phrase), text=request.text[start : start + len(phrase)]
+            )
             if code in found:
                 found[code].evidence.append(ev)
                 continue
-            found[code] = Suggestion(code=code, system=system, title=title, score=0.9 - 0.1 * len(found),
-                                     confidence="high", evidence=[ev], reasons=[f"the note says '{ev.text}'"])
-        return SuggestResponse(suggestions=list(found.values()), releases={"ICD-10-CM": "2026-04-01"},
-                               warnings=["stub engine"] if not found else [])
+            found[code] = Suggestion(
+                code=code,
+                system=system,
+                title=title,
+                score=0.9 - 0.1 * len(found),
+                confidence="high",
+                evidence=[ev],
+                reasons=[f"the note says '{ev.text}'"],
+            )
+        return SuggestResponse(
+            suggestions=list(found.values()),
+            releases={"ICD-10-CM": "2026-04-01"},
+            warnings=["stub engine"] if not found else [],
+        )

@@ -5,8 +5,10 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-NOTE = ("58 y/o with type 2 diabetes, A1c 9.2 and hyperglycemia on labs. Blood pressure high: hypertension, "
-        "start lisinopril. <script>alert(1)</script> Follow up in 3 months.")
+NOTE = (
+    "58 y/o with type 2 diabetes, A1c 9.2 and hyperglycemia on labs. Blood pressure high: hypertension, "
+    "start lisinopril. <script>alert(1)</script> Follow up in 3 months."
+)
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
@@ -26,23 +28,36 @@ def test_note_streams_highlighted_suggestions_over_sse(client: TestClient) -> No
         body = "".join(resp.iter_text())
     events = re.findall(r"^event: (\w+)", body, flags=re.M)
     assert events[0] == "status" and events[-1] == "done" and events.count("part") >= 3
-    assert "<mark title=\"evidence for E11.65\">hyperglycemia</mark>" in body
+    assert '<mark title="evidence for E11.65">hyperglycemia</mark>' in body
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body and "<script>alert(1)" not in body
     assert "Accept E11.65" in body and "Sources:" in body and "ICD-10-CM release 2026-04-01" in body
 
 
 def test_accept_codes_then_draft_claim(client: TestClient) -> None:
-    client.post("/claims/import", files={"file": ("c.json", (FIXTURES / "claims" / "claim_clean.json").read_bytes())})
+    client.post(
+        "/claims/import", files={"file": ("c.json", (FIXTURES / "claims" / "claim_clean.json").read_bytes())}
+    )
     r = client.post("/api/chat", json={"message": NOTE})
     cid = r.json()["conversation_id"]
     codes = [s["code"] for s in r.json()["answer"]["suggestions"]["suggestions"]]
     assert codes == ["E11.65", "I10"]
     for code in codes:
-        r = client.post(f"/chat/{cid}/decisions", data={"code": code, "system": "ICD-10-CM", "decision": "accepted"},
-                        headers={"HX-Request": "true"})
+        r = client.post(
+            f"/chat/{cid}/decisions",
+            data={"code": code, "system": "ICD-10-CM", "decision": "accepted"},
+            headers={"HX-Request": "true"},
+        )
         assert 'id="decisions"' in r.text and f"<code>{code}</code>" in r.text and "hx-swap-oob" in r.text
-    r = client.post(f"/chat/{cid}/draft-claim", data={"template_claim_id": "C-2001", "new_claim_id": "C-3001",
-                    "date_of_service": "2026-05-04", "default_charge": "125.00", "procedure_code": "99213"})
+    r = client.post(
+        f"/chat/{cid}/draft-claim",
+        data={
+            "template_claim_id": "C-2001",
+            "new_claim_id": "C-3001",
+            "date_of_service": "2026-05-04",
+            "default_charge": "125.00",
+            "procedure_code": "99213",
+        },
+    )
     assert r.status_code == 200 and r.url.path == "/claims/C-3001"
     assert "A E11.65" in r.text and "B I10" in r.text and "$125.00" in r.text
     detail = client.get("/api/claims/C-3001").json()

@@ -5,7 +5,10 @@ from fastapi.testclient import TestClient
 
 def test_search_as_you_type_fragment_and_page(client: TestClient) -> None:
     page = client.get("/codes")
-    assert 'hx-trigger="input changed delay:300ms, search"' in page.text and 'hx-sync="this:replace"' in page.text
+    assert (
+        'hx-trigger="input changed delay:300ms, search"' in page.text
+        and 'hx-sync="this:replace"' in page.text
+    )
     assert "Chapter 4" in page.text
     frag = client.get("/codes/search", params={"q": "hyperglycemia type 2"}, headers={"HX-Request": "true"})
     assert "<html" not in frag.text and "E11.65" in frag.text
@@ -18,7 +21,11 @@ def test_search_as_you_type_fragment_and_page(client: TestClient) -> None:
 def test_code_detail_tree_and_notes(client: TestClient) -> None:
     r = client.get("/codes/E11.65")
     assert r.status_code == 200
-    assert 'href="/codes/E11?system=ICD-10-CM"' in r.text and "Excludes1" in r.text and "never together" in r.text
+    assert (
+        'href="/codes/E11?system=ICD-10-CM"' in r.text
+        and "Excludes1" in r.text
+        and "never together" in r.text
+    )
     assert "Billable" in r.text and "History across releases" in r.text
     data = client.get("/api/codes/E11.65").json()
     assert data["facts"]["info"]["billable"] is True and data["history"][0]["present"] is True

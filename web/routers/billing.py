@@ -38,15 +38,15 @@ def post_payment(body: PaymentIn, request: Request, session: SessionDep) -> Rece
     )
 
 
-@router.get("/payments/{receipt}", response_model=ReceiptOut)
-def get_receipt(receipt: str, session: SessionDep) -> ReceiptOut:
-    return payments.get_receipt(session, receipt)
-
-
 @router.get("/payments/{receipt}.pdf")
 def get_receipt_pdf(receipt: str, session: SessionDep) -> Response:
     r = payments.get_receipt(session, receipt)
     return Response(payments.receipt_pdf(r), media_type="application/pdf")
+
+
+@router.get("/payments/{receipt}", response_model=ReceiptOut)
+def get_receipt(receipt: str, session: SessionDep) -> ReceiptOut:
+    return payments.get_receipt(session, receipt)
 
 
 @router.get("/aging", response_model=AgingReport)

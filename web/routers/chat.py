@@ -29,8 +29,19 @@ from web.routers.pages_common import current_user
 
 router = APIRouter(tags=["chat"])
 ANSWER_TEMPLATE = "chat/_answer.html"
-ANSWER_BLOCKS = ["summary", "note", "suggestions", "codes", "comparison", "explanations", "hits", "quiz",
-                 "phrased", "warnings", "sources"]
+ANSWER_BLOCKS = [
+    "summary",
+    "note",
+    "suggestions",
+    "codes",
+    "comparison",
+    "explanations",
+    "hits",
+    "quiz",
+    "phrased",
+    "warnings",
+    "sources",
+]
 CONV_COOKIE = "assistant_conversation"
 
 
@@ -42,8 +53,13 @@ def chat_service(request: Request, container: Any) -> ChatService:
             from assistant.llm.client import LlmClient
 
             llm = LlmClient(container.settings.llm_url)
-        svc = ChatService(reference=container.reference, suggester=lambda: container.suggester,
-                          sessions=container.sessions, settings=container.settings, llm=llm)
+        svc = ChatService(
+            reference=container.reference,
+            suggester=lambda: container.suggester,
+            sessions=container.sessions,
+            settings=container.settings,
+            llm=llm,
+        )
         request.app.state.chat = svc
     return svc
 
@@ -58,8 +74,13 @@ def _claims_on_file(container: Any) -> list[Any]:
 
 
 def _ctx(conv: Conversation, container: Any, **extra: Any) -> dict[str, Any]:
-    return {"conv": conv, "claims": _claims_on_file(container), "today": date.today().isoformat(),
-            "active": "chat", **extra}
+    return {
+        "conv": conv,
+        "claims": _claims_on_file(container),
+        "today": date.today().isoformat(),
+        "active": "chat",
+        **extra,
+    }
 
 
 def answer_parts(answer: ChatAnswer, conv: Conversation) -> list[str]:
@@ -89,8 +110,9 @@ def home(request: Request, container: ContainerDep, c: str | None = None) -> Res
 
 
 @router.post("/chat")
-def post_message(request: Request, container: ContainerDep, message: str = Form(""),
-                 conversation_id: str = Form("")) -> Response:
+def post_message(
+    request: Request, container: ContainerDep, message: str = Form(""), conversation_id: str = Form("")
+) -> Response:
     svc = chat_service(request, container)
     conv = svc.conversation(conversation_id or request.cookies.get(CONV_COOKIE))
     turn = svc.add_turn(conv, message)
@@ -118,23 +140,32 @@ async def _events(svc: ChatService, conv: Conversation, turn_id: str) -> AsyncIt
 
 
 @router.get("/chat/{conversation_id}/turns/{turn_id}/stream")
-def stream(request: Request, conversation_id: str, turn_id: str, container: ContainerDep) -> EventSourceResponse:
+def stream(
+    request: Request, conversation_id: str, turn_id: str, container: ContainerDep
+) -> EventSourceResponse:
     svc = chat_service(request, container)
     conv = svc.conversation(conversation_id, create=False)
     svc.turn(conv, turn_id)  # 404 before the stream starts
     return EventSourceResponse(_events(svc, conv, turn_id), ping=15)
 
 
-def _decisions_response(request: Request, conv: Conversation, container: Any, code: str | None = None,
-                        **extra: Any) -> Response:
+def _decisions_response(
+    request: Request, conv: Conversation, container: Any, code: str | None = None, **extra: Any
+) -> Response:
     if is_htmx(request):
         return render(request, "chat/_decisions_oob.html", _ctx(conv, container, changed=code, **extra))
     return RedirectResponse(f"/?c={conv.id}#decisions", status_code=303)
 
 
 @router.post("/chat/{conversation_id}/decisions")
-def decide(request: Request, conversation_id: str, container: ContainerDep, code: str = Form(...),
-           system: str = Form("ICD-10-CM"), decision: str = Form(...)) -> Response:
+def decide(
+    request: Request,
+    conversation_id: str,
+    container: ContainerDep,
+    code: str = Form(...),
+    system: str = Form("ICD-10-CM"),
+    decision: str = Form(...),
+) -> Response:
     svc = chat_service(request, container)
     conv = svc.decide(svc.conversation(conversation_id, create=False), code.strip().upper(), system, decision)
     return _decisions_response(request, conv, container, code)
@@ -158,10 +189,16 @@ def _date(text: str) -> date:
 
 
 @router.post("/chat/{conversation_id}/draft-claim")
-def draft_claim(request: Request, conversation_id: str, container: ContainerDep,
-                template_claim_id: str = Form(""), new_claim_id: str = Form(""),
-                date_of_service: str = Form(""), default_charge: str = Form(""),
-                procedure_code: str = Form("")) -> Response:
+def draft_claim(
+    request: Request,
+    conversation_id: str,
+    container: ContainerDep,
+    template_claim_id: str = Form(""),
+    new_claim_id: str = Form(""),
+    date_of_service: str = Form(""),
+    default_charge: str = Form(""),
+    procedure_code: str = Form(""),
+) -> Response:
     svc = chat_service(request, container)
     conv = svc.conversation(conversation_id, create=False)
     if procedure_code.strip():
@@ -170,14 +207,21 @@ def draft_claim(request: Request, conversation_id: str, container: ContainerDep,
         code = procedure_code.strip().upper()
         svc.decide(conv, code, system_of(code), "accepted")
     if not template_claim_id:
-        raise InvalidInput("choose the claim whose patient, payer and provider to use", field="template_claim_id",
-                           fix="import a claim on the Claims page first")
+        raise InvalidInput(
+            "choose the claim whose patient, payer and provider to use",
+            field="template_claim_id",
+            fix="import a claim on the Claims page first",
+        )
     if not new_claim_id.strip():
         raise InvalidInput("the draft claim needs an ID", field="new_claim_id", fix="e.g. C-3001")
-    result = svc.draft_claim(conv, template_claim_id=template_claim_id, new_claim_id=new_claim_id.strip(),
-                             date_of_service=_date(date_of_service), default_charge_cents=_cents(default_charge,
-                                                                                                  "default_charge"),
-                             actor=current_user(request) or "chat")
+    result = svc.draft_claim(
+        conv,
+        template_claim_id=template_claim_id,
+        new_claim_id=new_claim_id.strip(),
+        date_of_service=_date(date_of_service),
+        default_charge_cents=_cents(default_charge, "default_charge"),
+        actor=current_user(request) or "chat",
+    )
     if is_htmx(request):
         return render(request, "chat/_decisions_oob.html", _ctx(conv, container, draft=result))
     return RedirectResponse(f"/claims/{result.claim_id}", status_code=303)
@@ -235,19 +279,28 @@ def api_conversation(conversation_id: str, request: Request, container: Containe
 
 
 @router.post("/api/chat/{conversation_id}/decisions")
-def api_decide(conversation_id: str, body: DecisionIn, request: Request, container: ContainerDep) -> JSONResponse:
+def api_decide(
+    conversation_id: str, body: DecisionIn, request: Request, container: ContainerDep
+) -> JSONResponse:
     svc = chat_service(request, container)
-    conv = svc.decide(svc.conversation(conversation_id, create=False), body.code.strip().upper(), body.system,
-                      body.decision)
-    return JSONResponse(jsonable_encoder({"conversation_id": conv.id, "decisions": conv.decisions,
-                                         "accepted": conv.accepted}))
+    conv = svc.decide(
+        svc.conversation(conversation_id, create=False), body.code.strip().upper(), body.system, body.decision
+    )
+    return JSONResponse(
+        jsonable_encoder({"conversation_id": conv.id, "decisions": conv.decisions, "accepted": conv.accepted})
+    )
 
 
 @router.post("/api/chat/{conversation_id}/draft-claim", status_code=201)
 def api_draft(conversation_id: str, body: DraftIn, request: Request, container: ContainerDep) -> JSONResponse:
     svc = chat_service(request, container)
     conv = svc.conversation(conversation_id, create=False)
-    result = svc.draft_claim(conv, template_claim_id=body.template_claim_id, new_claim_id=body.new_claim_id,
-                             date_of_service=body.date_of_service, default_charge_cents=body.default_charge_cents,
-                             actor=request.headers.get("X-User", "api"))
+    result = svc.draft_claim(
+        conv,
+        template_claim_id=body.template_claim_id,
+        new_claim_id=body.new_claim_id,
+        date_of_service=body.date_of_service,
+        default_charge_cents=body.default_charge_cents,
+        actor=request.headers.get("X-User", "api"),
+    )
     return JSONResponse(jsonable_encoder(result), status_code=201)

@@ -22,7 +22,9 @@ SYSTEMS = ("ICD-10-CM", "HCPCS", "CPT", "HCPCS-MODIFIER", "CPT-MODIFIER", "POS",
 def _system(system: str | None) -> str:
     s = (system or "ICD-10-CM").strip().upper()
     if s not in SYSTEMS:
-        raise InvalidInput(f"unknown code system {system!r}", field="system", fix=f"use one of {', '.join(SYSTEMS)}")
+        raise InvalidInput(
+            f"unknown code system {system!r}", field="system", fix=f"use one of {', '.join(SYSTEMS)}"
+        )
     return s
 
 
@@ -62,10 +64,13 @@ def search(request: Request, reference: ReferenceDep, q: str = "", system: str =
 
 @router.get("/codes/compare")
 @router.get("/api/codes/compare")
-def compare_page(request: Request, reference: ReferenceDep, a: str = "", b: str = "",
-                 system: str = "ICD-10-CM") -> Response:
+def compare_page(
+    request: Request, reference: ReferenceDep, a: str = "", b: str = "", system: str = "ICD-10-CM"
+) -> Response:
     if not a or not b:
-        raise InvalidInput("give two codes to compare", field="a" if not a else "b", fix="e.g. a=E11.9&b=E11.65")
+        raise InvalidInput(
+            "give two codes to compare", field="a" if not a else "b", fix="e.g. a=E11.9&b=E11.65"
+        )
     cmp = compare(reference, a, b, _system(system))
     return respond(request, "codes/compare.html", {"comparison": cmp})
 
@@ -78,9 +83,16 @@ def history(reference: Any, code: str, system: str) -> list[dict[str, Any]]:
         return []
     for rel in sorted(releases, key=lambda r: (r.effective_from is None, r.effective_from or 0)):
         info = reference.find_code(code, system, rel.effective_from) if rel.effective_from else None
-        rows.append({"release": rel.release, "effective_from": rel.effective_from, "effective_to": rel.effective_to,
-                     "present": info is not None and info.release == rel.release,
-                     "billable": bool(info and info.billable), "title": info.title if info else None})
+        rows.append(
+            {
+                "release": rel.release,
+                "effective_from": rel.effective_from,
+                "effective_to": rel.effective_to,
+                "present": info is not None and info.release == rel.release,
+                "billable": bool(info and info.billable),
+                "title": info.title if info else None,
+            }
+        )
     return rows
 
 
@@ -106,6 +118,11 @@ def detail(request: Request, code: str, reference: ReferenceDep, system: str = "
             mce = reference.mce_edits(facts.info.code)
         except Exception:  # noqa: BLE001 - MCE absent
             mce = []
-    data = {"facts": facts, "history": history(reference, facts.info.code, system),
-            "cms": cms_facts(reference, facts.info.code, system), "mce": mce, "system": system}
+    data = {
+        "facts": facts,
+        "history": history(reference, facts.info.code, system),
+        "cms": cms_facts(reference, facts.info.code, system),
+        "mce": mce,
+        "system": system,
+    }
     return respond(request, "codes/detail.html", data)

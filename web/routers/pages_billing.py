@@ -33,25 +33,48 @@ def bar_chart(series: dict[str, dict[str, int]], buckets: list[str]) -> dict[str
         for j, name in enumerate(names):
             value = series[name].get(b, 0)
             h = (CHART_H - PAD) * value / top
-            bars.append({"x": round(PAD + i * group_w + 6 + j * bar_w, 1), "y": round(CHART_H - PAD / 2 - h, 1),
-                         "w": round(bar_w - 2, 1), "h": round(h, 1), "series": j, "name": name, "bucket": b,
-                         "label": money(value)})
+            bars.append(
+                {
+                    "x": round(PAD + i * group_w + 6 + j * bar_w, 1),
+                    "y": round(CHART_H - PAD / 2 - h, 1),
+                    "w": round(bar_w - 2, 1),
+                    "h": round(h, 1),
+                    "series": j,
+                    "name": name,
+                    "bucket": b,
+                    "label": money(value),
+                }
+            )
     labels = [{"x": round(PAD + i * group_w + group_w / 2, 1), "text": b} for i, b in enumerate(buckets)]
-    return {"w": CHART_W, "h": CHART_H, "bars": bars, "labels": labels, "series": names, "top": money(top),
-            "baseline": CHART_H - PAD / 2}
+    return {
+        "w": CHART_W,
+        "h": CHART_H,
+        "bars": bars,
+        "labels": labels,
+        "series": names,
+        "top": money(top),
+        "baseline": CHART_H - PAD / 2,
+    }
 
 
 def _overview(session: Any, start: date | None, end: date | None) -> dict[str, Any]:
     aging = aging_service.aging(session)
     report = reports_service.reports(session, start=start, end=end)
-    chart = bar_chart({"Insurance": aging.insurance_total, "Patient": aging.patient_total}, list(aging.buckets))
+    chart = bar_chart(
+        {"Insurance": aging.insurance_total, "Patient": aging.patient_total}, list(aging.buckets)
+    )
     return {"aging": aging, "report": report, "chart": chart}
 
 
 @router.get("/billing")
 @router.get("/api/billing/page")
-def billing_page(request: Request, session: SessionDep, start: date | None = None, end: date | None = None,
-                 patient: str = "") -> Response:
+def billing_page(
+    request: Request,
+    session: SessionDep,
+    start: date | None = None,
+    end: date | None = None,
+    patient: str = "",
+) -> Response:
     if patient.strip():
         return RedirectResponse(f"/billing/patients/{patient.strip()}", status_code=303)
     data = _overview(session, start, end)
@@ -83,7 +106,9 @@ async def take_payment(request: Request, ref: str, session: SessionDep) -> Respo
         raise InvalidInput(f"{amount!r} is not an amount", field="amount", fix="e.g. 25.00") from None
     received = str(form.get("received_on") or "")
     body = PaymentIn(
-        patient=ref, amount_cents=cents, method=str(form.get("method") or "cash"),  # type: ignore[arg-type]
+        patient=ref,
+        amount_cents=cents,
+        method=str(form.get("method") or "cash"),  # type: ignore[arg-type]
         reference=str(form.get("reference") or "") or None,
         received_on=date.fromisoformat(received) if received else None,
         idempotency_key=str(form.get("idempotency_key") or "") or None,

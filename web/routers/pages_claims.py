@@ -24,8 +24,13 @@ EXPORT_NAME = re.compile(r"^837P-[A-Za-z0-9._-]+\.x12$")
 def _list_ctx(session: Any, status: str | None = None, payer_id: str | None = None) -> dict[str, Any]:
     claims = service.list_claims(session, status or None, payer_id or None)
     payers = sorted({(c.payer_id, c.payer_name) for c in claims})
-    return {"claims": claims, "payers": payers, "statuses": [s.value for s in ClaimStatus], "status": status or "",
-            "active": "claims"}
+    return {
+        "claims": claims,
+        "payers": payers,
+        "statuses": [s.value for s in ClaimStatus],
+        "status": status or "",
+        "active": "claims",
+    }
 
 
 @router.get("/claims")
@@ -43,12 +48,17 @@ async def import_claim(request: Request, session: SessionDep) -> Response:
     if not raw.strip():
         raw = str(form.get("document") or "").encode()
     if not raw.strip():
-        raise InvalidInput("no claim given", field="file", fix="choose a claim JSON file or paste the document")
+        raise InvalidInput(
+            "no claim given", field="file", fix="choose a claim JSON file or paste the document"
+        )
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise InvalidInput(f"the claim is not valid JSON: {exc.msg} at line {exc.lineno}", field="file",
-                           fix="fix the JSON syntax") from None
+        raise InvalidInput(
+            f"the claim is not valid JSON: {exc.msg} at line {exc.lineno}",
+            field="file",
+            fix="fix the JSON syntax",
+        ) from None
     result = service.import_data(session, data, actor=current_user(request) or "web")
     return RedirectResponse(f"/claims/{result.claim_id}?imported={result.outcome}", status_code=303)
 
@@ -66,40 +76,59 @@ def claim_page(request: Request, claim_id: str, session: SessionDep, imported: s
 
 
 @router.post("/claims/{claim_id}/scrub")
-def scrub(request: Request, claim_id: str, session: SessionDep, reference: ReferenceDep,
-          container: ContainerDep) -> Response:
+def scrub(
+    request: Request, claim_id: str, session: SessionDep, reference: ReferenceDep, container: ContainerDep
+) -> Response:
     claim = service.get_claim(session, claim_id)
-    report = service.scrub_claim(session, claim, reference, container.settings,
-                                 actor=current_user(request) or "web")
+    report = service.scrub_claim(
+        session, claim, reference, container.settings, actor=current_user(request) or "web"
+    )
     session.flush()
-    return render(request, "claims/detail.html", _detail_ctx(session, claim_id, report=report), block="claim_body")
+    return render(
+        request, "claims/detail.html", _detail_ctx(session, claim_id, report=report), block="claim_body"
+    )
 
 
 @router.post("/claims/{claim_id}/status")
 async def change_status(request: Request, claim_id: str, session: SessionDep) -> Response:
     form = await request.form()
     claim = service.get_claim(session, claim_id)
-    service.transition(session, claim, str(form.get("to") or ""), current_user(request) or "web",
-                       str(form.get("note") or "") or None)
+    service.transition(
+        session,
+        claim,
+        str(form.get("to") or ""),
+        current_user(request) or "web",
+        str(form.get("note") or "") or None,
+    )
     return RedirectResponse(f"/claims/{claim_id}", status_code=303)
 
 
 @router.get("/claims/{claim_id}/837p")
-def download_837p(claim_id: str, session: SessionDep, reference: ReferenceDep, container: ContainerDep) -> Response:
+def download_837p(
+    claim_id: str, session: SessionDep, reference: ReferenceDep, container: ContainerDep
+) -> Response:
     text = service.x12_for_input(session, claim_id, reference, container.settings)
-    return PlainTextResponse(text, media_type="application/edi-x12",
-                             headers={"Content-Disposition": f'attachment; filename="837P-{claim_id}.x12"'})
+    return PlainTextResponse(
+        text,
+        media_type="application/edi-x12",
+        headers={"Content-Disposition": f'attachment; filename="837P-{claim_id}.x12"'},
+    )
 
 
 @router.post("/claims/batch")
-async def batch(request: Request, session: SessionDep, reference: ReferenceDep, container: ContainerDep) -> Response:
+async def batch(
+    request: Request, session: SessionDep, reference: ReferenceDep, container: ContainerDep
+) -> Response:
     form = await request.form()
     payer_id = str(form.get("payer_id") or "").strip()
     if not payer_id:
-        raise InvalidInput("choose a payer", field="payer_id", fix="pick the payer whose ready claims to send")
+        raise InvalidInput(
+            "choose a payer", field="payer_id", fix="pick the payer whose ready claims to send"
+        )
     out_dir = container.settings.data_dir / "exports"
-    result = service.batch(session, payer_id, out_dir, reference, container.settings,
-                           actor=current_user(request) or "web")
+    result = service.batch(
+        session, payer_id, out_dir, reference, container.settings, actor=current_user(request) or "web"
+    )
     ctx = _list_ctx(session)
     ctx["batch"] = result
     return render(request, "claims/index.html", ctx)

@@ -30,8 +30,15 @@ templates.env.filters.setdefault("money", money)
 templates.env.filters.setdefault("slug", slug)
 
 
-def respond(request: Request, template: str, data: dict[str, Any], *, block: str | None = None,
-            extra: dict[str, Any] | None = None, status_code: int = 200) -> Response:
+def respond(
+    request: Request,
+    template: str,
+    data: dict[str, Any],
+    *,
+    block: str | None = None,
+    extra: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> Response:
     """JSON of ``data`` under /api (or Accept: application/json), else the page (or ``block`` for HTMX)."""
     if wants_json(request):
         return JSONResponse(jsonable_encoder(data), status_code=status_code)

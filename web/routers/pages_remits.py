@@ -19,8 +19,12 @@ router = APIRouter(tags=["remittance pages"])
 
 
 def _list_ctx(session: Any, **extra: Any) -> dict[str, Any]:
-    return {"remits": service.list_remits(session), "queue": service.work_queue(session, "open"),
-            "active": "remits", **extra}
+    return {
+        "remits": service.list_remits(session),
+        "queue": service.work_queue(session, "open"),
+        "active": "remits",
+        **extra,
+    }
 
 
 @router.get("/remits")
@@ -37,15 +41,20 @@ async def import_835(request: Request, container: ContainerDep, session: Session
     data = await upload.read()
     if not data.strip():
         raise InvalidInput(f"{upload.filename} is empty", field="file", fix="choose the 835 remittance file")
-    report = service.import_835_bytes(container.sessions, data, filename=upload.filename,
-                                      actor=current_user(request) or "web")
+    report = service.import_835_bytes(
+        container.sessions, data, filename=upload.filename, actor=current_user(request) or "web"
+    )
     return render(request, "remits/index.html", _list_ctx(session, report=report))
 
 
 def _explanations(session: Any, remit_id: int, reference: Any, settings: Any) -> list[Any]:
-    return denials.explain_remit(session, remit_id, reference=reference,
-                                 timely_filing_days=settings.timely_filing_days,
-                                 appeal_window_days=settings.appeal_window_days)
+    return denials.explain_remit(
+        session,
+        remit_id,
+        reference=reference,
+        timely_filing_days=settings.timely_filing_days,
+        appeal_window_days=settings.appeal_window_days,
+    )
 
 
 def _detail_ctx(session: Any, remit_id: int, reference: Any, settings: Any, **extra: Any) -> dict[str, Any]:
@@ -58,26 +67,53 @@ def _detail_ctx(session: Any, remit_id: int, reference: Any, settings: Any, **ex
 
 
 @router.get("/remits/{remit_id}")
-def remit_page(request: Request, remit_id: int, session: SessionDep, reference: ReferenceDep,
-               container: ContainerDep) -> Response:
-    return render(request, "remits/detail.html", _detail_ctx(session, remit_id, reference, container.settings))
+def remit_page(
+    request: Request, remit_id: int, session: SessionDep, reference: ReferenceDep, container: ContainerDep
+) -> Response:
+    return render(
+        request, "remits/detail.html", _detail_ctx(session, remit_id, reference, container.settings)
+    )
 
 
 @router.post("/remits/{remit_id}/lines/{remit_line_id}/appeal")
-def appeal(request: Request, remit_id: int, remit_line_id: int, session: SessionDep, reference: ReferenceDep,
-           container: ContainerDep) -> Response:
-    req = denials.request_for(session, remit_line_id=remit_line_id, claim_id=None, group=None, carc=None,
-                              rarcs=[], line=None)
+def appeal(
+    request: Request,
+    remit_id: int,
+    remit_line_id: int,
+    session: SessionDep,
+    reference: ReferenceDep,
+    container: ContainerDep,
+) -> Response:
+    req = denials.request_for(
+        session, remit_line_id=remit_line_id, claim_id=None, group=None, carc=None, rarcs=[], line=None
+    )
     letter = denials.appeal_letter(session, req, reference=reference, settings=container.settings)
-    return render(request, "remits/_appeal.html", {"letter": letter, "remit_id": remit_id,
-                                                    "remit_line_id": remit_line_id, "active": "remits"})
+    return render(
+        request,
+        "remits/_appeal.html",
+        {"letter": letter, "remit_id": remit_id, "remit_line_id": remit_line_id, "active": "remits"},
+    )
 
 
 @router.post("/remits/{remit_id}/lines/{remit_line_id}/corrected-claim")
-def corrected(request: Request, remit_id: int, remit_line_id: int, session: SessionDep, reference: ReferenceDep,
-              container: ContainerDep) -> Response:
-    req = denials.request_for(session, remit_line_id=remit_line_id, claim_id=None, group=None, carc=None,
-                              rarcs=[], line=None)
-    out = denials.corrected_claim(session, req, claim_id=req.claim_id or "", actions=None, reference=reference,
-                                  settings=container.settings, actor=current_user(request) or "web")
+def corrected(
+    request: Request,
+    remit_id: int,
+    remit_line_id: int,
+    session: SessionDep,
+    reference: ReferenceDep,
+    container: ContainerDep,
+) -> Response:
+    req = denials.request_for(
+        session, remit_line_id=remit_line_id, claim_id=None, group=None, carc=None, rarcs=[], line=None
+    )
+    out = denials.corrected_claim(
+        session,
+        req,
+        claim_id=req.claim_id or "",
+        actions=None,
+        reference=reference,
+        settings=container.settings,
+        actor=current_user(request) or "web",
+    )
     return render(request, "remits/_corrected.html", {"out": out, "remit_id": remit_id, "active": "remits"})

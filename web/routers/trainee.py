@@ -20,8 +20,12 @@ router = APIRouter(tags=["trainee"])
 def home(request: Request, session: SessionDep, topic: str = "", username: str = "") -> Response:
     user = current_user(request, username)
     hist = service.history(session, user) if user else []
-    return respond(request, "trainee/index.html", {"username": user, "topic": topic, "history": hist},
-                   extra={"active": "trainee"})
+    return respond(
+        request,
+        "trainee/index.html",
+        {"username": user, "topic": topic, "history": hist},
+        extra={"active": "trainee"},
+    )
 
 
 class StartIn(BaseModel):
@@ -36,8 +40,9 @@ async def start_form(request: Request, session: SessionDep, reference: Reference
     form = await request.form()
     username = str(form.get("username") or current_user(request))
     count = str(form.get("count") or "5")
-    quiz = service.start_quiz(session, reference, username, str(form.get("topic") or ""),
-                              count=int(count) if count.isdigit() else 5)
+    quiz = service.start_quiz(
+        session, reference, username, str(form.get("topic") or ""), count=int(count) if count.isdigit() else 5
+    )
     session.commit()
     return remember_user(RedirectResponse(f"/trainee/quizzes/{quiz.id}", status_code=303), quiz.username)
 
@@ -50,8 +55,12 @@ def start_api(body: StartIn, session: SessionDep, reference: ReferenceDep) -> An
 @router.get("/trainee/quizzes/{quiz_id}")
 @router.get("/api/trainee/quizzes/{quiz_id}")
 def show(request: Request, quiz_id: int, session: SessionDep) -> Response:
-    return respond(request, "trainee/quiz.html", {"quiz": service.get_quiz(session, quiz_id)},
-                   extra={"active": "trainee"})
+    return respond(
+        request,
+        "trainee/quiz.html",
+        {"quiz": service.get_quiz(session, quiz_id)},
+        extra={"active": "trainee"},
+    )
 
 
 class AnswersIn(BaseModel):
@@ -60,14 +69,17 @@ class AnswersIn(BaseModel):
 
 
 @router.post("/trainee/quizzes/{quiz_id}/answers")
-async def answer_form(request: Request, quiz_id: int, session: SessionDep, reference: ReferenceDep) -> Response:
+async def answer_form(
+    request: Request, quiz_id: int, session: SessionDep, reference: ReferenceDep
+) -> Response:
     form = await request.form()
     answers = {int(k[2:]): str(v) for k, v in form.items() if k.startswith("q-") and k[2:].isdigit()}
     username = str(form.get("username") or current_user(request))
     result = service.submit(session, reference, quiz_id, answers, username)
     hist = service.history(session, result.username)
-    return respond(request, "trainee/result.html", {"result": result, "history": hist},
-                   extra={"active": "trainee"})
+    return respond(
+        request, "trainee/result.html", {"result": result, "history": hist}, extra={"active": "trainee"}
+    )
 
 
 @router.post("/api/trainee/quizzes/{quiz_id}/answers")

@@ -359,9 +359,15 @@ def _import_icd(
         ),
         None,
     )
-    if code_list is not None:
-        shutil.copy2(code_list, folder / code_list.name)
-        entries.append(_file_entry(folder / code_list.name, role="code_list"))
+    if code_list is None:
+        shutil.rmtree(folder)
+        raise InvalidInput(
+            f"{xml.name}: the ICD-10-CM code list (icd10cm-codes-<year>.txt) is not beside the tabular XML",
+            field="path",
+            fix="import CDC's whole zip, or a folder holding both the tabular XML and the code-list .txt",
+        )
+    shutil.copy2(code_list, folder / code_list.name)
+    entries.append(_file_entry(folder / code_list.name, role="code_list"))
     manifest = {
         "system": ICD10CM,
         "release": label,
