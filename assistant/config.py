@@ -56,6 +56,28 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="Address the web app binds to.")
     port: int = Field(default=8000, description="Port the web app listens on.")
+    session_idle_minutes: int = Field(
+        default=15, ge=1, description="Sign a web session out after this many minutes without a request."
+    )
+    session_max_hours: int = Field(
+        default=12, ge=1, description="Absolute lifetime of a web session, in hours, however active it is."
+    )
+    lockout_threshold: int = Field(
+        default=5, ge=1, description="Consecutive failed sign-ins that lock an account."
+    )
+    lockout_minutes: int = Field(default=15, ge=1, description="How long a locked account stays locked.")
+    password_min_length: int = Field(default=12, ge=8, description="Shortest password accepted for a user.")
+    secret_key_path: Path | None = Field(
+        default=None,
+        description="File holding the server secret (CSRF tokens). Empty means data_dir/keys/secret.key; "
+        "created on first use with mode 0600.",
+    )
+    phi_key_path: Path | None = Field(
+        default=None,
+        description="File holding the key that encrypts PHI fields at rest (kept outside the database). "
+        "Empty means data_dir/keys/phi.key; created on first use with mode 0600. Back it up separately.",
+    )
+    totp_issuer: str = Field(default="Coding Assistant", description="Issuer name shown in authenticator apps.")
 
     @field_validator("database_url")
     @classmethod
@@ -71,6 +93,14 @@ class Settings(BaseSettings):
     @property
     def resolved_reference_db(self) -> Path:
         return self.reference_db_path or self.data_dir / "reference.sqlite"
+
+    @property
+    def resolved_secret_key_path(self) -> Path:
+        return self.secret_key_path or self.data_dir / "keys" / "secret.key"
+
+    @property
+    def resolved_phi_key_path(self) -> Path:
+        return self.phi_key_path or self.data_dir / "keys" / "phi.key"
 
     @property
     def local_codesets_dir(self) -> Path:

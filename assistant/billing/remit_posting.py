@@ -16,6 +16,7 @@ Provider-level PLB adjustments are not patient money and are not posted here.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -57,7 +58,7 @@ def post_remit_to_ledger(session: Session, remit_id: int, *, actor: str = "remit
         held_cents=0,
     )
 
-    def post(kind: str, amount: int, key: str, claim: Claim, desc: str, **links: int | str | None) -> None:
+    def post(kind: str, amount: int, key: str, claim: Claim, desc: str, **links: Any) -> None:
         if amount == 0:
             return
         _, new = post_entry(
@@ -92,7 +93,7 @@ def post_remit_to_ledger(session: Session, remit_id: int, *, actor: str = "remit
         if what == "patient" and forwarded:
             what = "held"  # the payer forwarded the claim: the patient's share goes to the next payer first
         code = f"{a.group_code}-{a.reason_code}"
-        links = {
+        links: dict[str, Any] = {
             "service_line_id": line_id,
             "remit_line_id": remit_line_id,
             "remit_adjustment_id": a.id,

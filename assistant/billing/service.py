@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -97,7 +98,7 @@ def post_entry(
     bucket: str | None = None,
     description: str = "",
     posting_key: str | None = None,
-    **links: int | str | None,
+    **links: Any,
 ) -> tuple[LedgerEntry, bool]:
     """Append one entry. With a ``posting_key`` it is idempotent: returns (existing, False) on a repeat."""
     if not isinstance(amount_cents, int) or isinstance(amount_cents, bool):
@@ -350,7 +351,7 @@ def allocate(
     return out, left
 
 
-def item_links(it: Item) -> dict[str, int | None]:
+def item_links(it: Item) -> dict[str, Any]:
     return {
         "service_line_id": it.service_line_id,
         "claim_pk": it.claim_pk,

@@ -64,15 +64,32 @@ def pr_flow_claim() -> dict[str, object]:
     return claim_doc(
         "CLM-2001",
         [
-            {"date_of_service": "2026-04-01", "code": "99214", "charge_cents": 20000,
-             "line_control_number": "BL-2001-1"},
-            {"date_of_service": "2026-04-01", "code": "99213", "charge_cents": 15000,
-             "line_control_number": "BL-2001-2"},
-            {"date_of_service": "2026-04-01", "code": "36415", "charge_cents": 3000,
-             "line_control_number": "BL-2001-3"},
+            {
+                "date_of_service": "2026-04-01",
+                "code": "99214",
+                "charge_cents": 20000,
+                "line_control_number": "BL-2001-1",
+            },
+            {
+                "date_of_service": "2026-04-01",
+                "code": "99213",
+                "charge_cents": 15000,
+                "line_control_number": "BL-2001-2",
+            },
+            {
+                "date_of_service": "2026-04-01",
+                "code": "36415",
+                "charge_cents": 3000,
+                "line_control_number": "BL-2001-3",
+            },
         ],
-        subscriber={"member_id": "MEM-2001", "first_name": "Ann", "last_name": "Lee", "dob": "1980-02-03",
-                    "sex": "F"},
+        subscriber={
+            "member_id": "MEM-2001",
+            "first_name": "Ann",
+            "last_name": "Lee",
+            "dob": "1980-02-03",
+            "sex": "F",
+        },
     )
 
 

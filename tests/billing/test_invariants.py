@@ -40,8 +40,11 @@ def test_random_operations_conserve_money(sessions: sessionmaker[Session], ops: 
                     service.post_charge(s, pid, cents, actor="h", bucket=extra, service_date=date(2026, 1, 1))
                     expected_total += cents
                 elif kind == "pay":
-                    take_payment(s, PaymentIn(patient=f"id:{pid}", amount_cents=cents, method="cash",
-                                              overpayment=extra), actor="h")
+                    take_payment(
+                        s,
+                        PaymentIn(patient=f"id:{pid}", amount_cents=cents, method="cash", overpayment=extra),
+                        actor="h",
+                    )
                     excess = max(cents - before.patient_due_cents, 0)
                     expected_total -= cents - (excess if extra == "refund" else 0)
                 elif kind == "refund":
@@ -56,12 +59,16 @@ def test_random_operations_conserve_money(sessions: sessionmaker[Session], ops: 
                     if not es:
                         continue
                     target = es[cents % len(es)]
-                    group = [target] if target.payment_id is None else [
-                        e for e in es if e.payment_id == target.payment_id
-                    ]
+                    group = (
+                        [target]
+                        if target.payment_id is None
+                        else [e for e in es if e.payment_id == target.payment_id]
+                    )
                     mirrors = service.reverse(s, target.id, reason="fix", actor="h")
                     undone = {m.reverses_entry_id for m in mirrors}
-                    expected_total -= sum(e.insurance_cents + e.patient_cents for e in group if e.id in undone)
+                    expected_total -= sum(
+                        e.insurance_cents + e.patient_cents for e in group if e.id in undone
+                    )
             except Conflict:
                 if kind == "refund":
                     assert cents > before.credit_cents

@@ -64,8 +64,11 @@ def test_partial_payment_is_applied_oldest_first(sessions: sessionmaker[Session]
 
 def test_overpayment_becomes_credit_then_refund(sessions: sessionmaker[Session], patient: int) -> None:
     with transaction(sessions) as s:
-        r = take_payment(s, PaymentIn(patient=str(patient), amount_cents=20000, method="check", reference="1042"),
-                         actor="desk")
+        r = take_payment(
+            s,
+            PaymentIn(patient=str(patient), amount_cents=20000, method="check", reference="1042"),
+            actor="desk",
+        )
         assert r.credit_cents == 5000
         assert service.balance(s, patient).credit_cents == 5000
         with pytest.raises(Conflict, match="credit is \\$50.00"):
@@ -79,7 +82,9 @@ def test_overpayment_becomes_credit_then_refund(sessions: sessionmaker[Session],
 def test_overpayment_refund_policy(sessions: sessionmaker[Session], patient: int) -> None:
     with transaction(sessions) as s:
         r = take_payment(
-            s, PaymentIn(patient=str(patient), amount_cents=16000, method="cash", overpayment="refund"), actor="d"
+            s,
+            PaymentIn(patient=str(patient), amount_cents=16000, method="cash", overpayment="refund"),
+            actor="d",
         )
         assert r.refunded_cents == 1000 and "Refunded overpayment: $10.00" in r.text
         assert service.balance(s, patient).balance_cents == 0
@@ -95,15 +100,19 @@ def test_payment_to_a_chosen_encounter(sessions: sessionmaker[Session]) -> None:
         s.flush()
         service.post_charge(s, pid, 4000, actor="t", service_date=date(2026, 1, 1))
         service.post_charge(s, pid, 6000, actor="t", service_date=date(2026, 3, 1), encounter_id=enc.id)
-        r = take_payment(s, PaymentIn(patient=str(pid), amount_cents=6000, method="cash", encounter_id=enc.id),
-                         actor="d")
+        r = take_payment(
+            s, PaymentIn(patient=str(pid), amount_cents=6000, method="cash", encounter_id=enc.id), actor="d"
+        )
         assert [(a.encounter_id, a.amount_cents) for a in r.allocations] == [(enc.id, 6000)]
 
 
 def test_reversing_a_payment_restores_the_balance_once(sessions: sessionmaker[Session], patient: int) -> None:
     with transaction(sessions) as s:
-        r = take_payment(s, PaymentIn(patient=str(patient), amount_cents=12000, method="check", reference="77"),
-                         actor="desk")
+        r = take_payment(
+            s,
+            PaymentIn(patient=str(patient), amount_cents=12000, method="check", reference="77"),
+            actor="desk",
+        )
         mirror = service.reverse(s, r.allocations[0].entry_id, reason="check bounced", actor="desk")
         assert len(mirror) == 2  # every entry of the payment
         assert service.balance(s, patient).patient_due_cents == 15000
@@ -128,7 +137,9 @@ def test_write_off_limited_to_what_is_open(sessions: sessionmaker[Session], pati
 
 
 @pytest.mark.parametrize("bad", [0, -5, "abc", 1.5, "12.50", True])
-def test_amount_must_be_positive_integer_cents(sessions: sessionmaker[Session], patient: int, bad: object) -> None:
+def test_amount_must_be_positive_integer_cents(
+    sessions: sessionmaker[Session], patient: int, bad: object
+) -> None:
     from assistant.billing.money import require_positive_cents
 
     with pytest.raises(InvalidInput) as exc:
@@ -140,8 +151,11 @@ def test_card_numbers_are_refused(sessions: sessionmaker[Session], patient: int)
     assert looks_like_pan("4111 1111 1111 1111") and looks_like_pan("ref 5500-0000-0000-0004")
     assert not looks_like_pan("auth 123456 x4242") and not looks_like_pan("1042")
     with transaction(sessions) as s, pytest.raises(InvalidInput, match="card number") as exc:
-        take_payment(s, PaymentIn(patient=str(patient), amount_cents=100, method="card",
-                                  reference="4111111111111111"), actor="d")
+        take_payment(
+            s,
+            PaymentIn(patient=str(patient), amount_cents=100, method="card", reference="4111111111111111"),
+            actor="d",
+        )
     assert exc.value.field == "--reference"
 
 
@@ -154,12 +168,14 @@ def test_idempotency_key_replays_the_same_receipt(sessions: sessionmaker[Session
         assert service.balance(s, patient).patient_due_cents == 14000
 
 
-def test_member_id_and_internal_id_resolve_the_same_patient(sessions: sessionmaker[Session], patient: int) -> None:
+def test_member_id_and_internal_id_resolve_the_same_patient(
+    sessions: sessionmaker[Session], patient: int
+) -> None:
     from assistant.core.errors import NotFound
 
     with transaction(sessions) as s:
         assert service.resolve_patient(s, "MEM-77").id == patient
         assert service.resolve_patient(s, str(patient)).id == patient
-        assert service.resolve_patient(s, f"member:MEM-77").id == patient
+        assert service.resolve_patient(s, "member:MEM-77").id == patient
         with pytest.raises(NotFound):
             service.resolve_patient(s, "NOPE-1")

@@ -20,7 +20,9 @@ def _count(s: Session) -> int:
     return int(s.scalar(select(func.count(LedgerEntry.id))) or 0)
 
 
-def test_pr_amounts_reach_the_patient_balance(sessions: sessionmaker[Session], pr_flow: dict[str, int]) -> None:
+def test_pr_amounts_reach_the_patient_balance(
+    sessions: sessionmaker[Session], pr_flow: dict[str, int]
+) -> None:
     with transaction(sessions) as s:
         bal = service.balance(s, "MEM-2001")  # the member ID names the patient
         assert bal.patient_id == pr_flow["patient_id"]
@@ -54,7 +56,9 @@ def test_posting_is_idempotent(sessions: sessionmaker[Session], pr_flow: dict[st
 
 def test_patient_pays_the_statement_balance(sessions: sessionmaker[Session], pr_flow: dict[str, int]) -> None:
     with transaction(sessions) as s:
-        receipt = take_payment(s, PaymentIn(patient="MEM-2001", amount_cents=8500, method="cash"), actor="desk")
+        receipt = take_payment(
+            s, PaymentIn(patient="MEM-2001", amount_cents=8500, method="cash"), actor="desk"
+        )
         assert sum(a.amount_cents for a in receipt.allocations) == 8500
         assert len(receipt.allocations) == 3  # one per service line that was owed
         bal = service.balance(s, "MEM-2001")
@@ -65,7 +69,9 @@ def test_denials_held_forwarded_pr_held_reversal_takes_back(sessions: sessionmak
     from pathlib import Path
 
     ids = load_fixture_claims(sessions)
-    report = import_835_file(sessions, Path(__file__).resolve().parent.parent / "fixtures/x12/multi_claim.835")
+    report = import_835_file(
+        sessions, Path(__file__).resolve().parent.parent / "fixtures/x12/multi_claim.835"
+    )
     with transaction(sessions) as s:
         out = post_remit_to_ledger(s, report.remit_ids[0])
         assert any("CLM-9999" in msg for msg in out.skipped)  # unmatched claim reported, not dropped

@@ -59,8 +59,13 @@ def test_statement_cycle_has_no_duplicates(sessions: sessionmaker[Session], pr_f
 def test_aging_buckets_on_a_frozen_clock(sessions: sessionmaker[Session]) -> None:
     with transaction(sessions) as s:
         a = make_patient(s, "Al", "Aged")
-        for day, cents in [(date(2026, 6, 20), 100), (date(2026, 5, 20), 200), (date(2026, 4, 20), 400),
-                           (date(2026, 3, 20), 800), (date(2026, 1, 2), 1600)]:
+        for day, cents in [
+            (date(2026, 6, 20), 100),
+            (date(2026, 5, 20), 200),
+            (date(2026, 4, 20), 400),
+            (date(2026, 3, 20), 800),
+            (date(2026, 1, 2), 1600),
+        ]:
             service.post_charge(s, a, cents, actor="t", service_date=day)
         service.post_charge(s, a, 5000, actor="t", service_date=date(2026, 5, 1), bucket="insurance")
         report = aging(s)
@@ -89,7 +94,9 @@ def test_payment_plan_missed_installments_and_dunning(sessions: sessionmaker[Ses
             create_plan(s, f"id:{a}", installment_cents=10000, total_cents=40000, actor="t")
         plan = create_plan(s, f"id:{a}", installment_cents=10000, actor="t", start_date=date(2026, 2, 1))
         assert [i.due_date for i in plan.schedule] == [date(2026, 2, 1), date(2026, 3, 1), date(2026, 4, 1)]
-        take_payment(s, PaymentIn(patient=f"id:{a}", amount_cents=10000, method="cash", plan_id=plan.id), actor="t")
+        take_payment(
+            s, PaymentIn(patient=f"id:{a}", amount_cents=10000, method="cash", plan_id=plan.id), actor="t"
+        )
         on_time = list_plans(s, f"id:{a}", as_of=date(2026, 3, 3))[0]
         assert on_time.status == "current" and on_time.paid_cents == 10000
         assert decide(s, a, date(2026, 3, 3)).stage == "statement"
