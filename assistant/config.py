@@ -77,7 +77,9 @@ class Settings(BaseSettings):
         description="File holding the key that encrypts PHI fields at rest (kept outside the database). "
         "Empty means data_dir/keys/phi.key; created on first use with mode 0600. Back it up separately.",
     )
-    totp_issuer: str = Field(default="Coding Assistant", description="Issuer name shown in authenticator apps.")
+    totp_issuer: str = Field(
+        default="Coding Assistant", description="Issuer name shown in authenticator apps."
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -40,7 +40,7 @@ def _plot_recall(results: Sequence[RunResult], path: Path) -> None:
 
     fig, ax = plt.subplots(figsize=(6, 4))
     for r in results:
-        curve = r.parts.get("all", next(iter(r.parts.values()))).get("recall_curve", [])
+        curve: Any = r.parts.get("all", next(iter(r.parts.values()))).get("recall_curve", [])
         if curve:
             ax.plot(range(1, len(curve) + 1), curve, marker=".", label=r.system)
     ax.set_xlabel("k")
@@ -93,7 +93,7 @@ def _plot_latency(results: Sequence[RunResult], path: Path) -> None:
     fig, ax = plt.subplots(figsize=(6, 4))
     values = [v for vs in by_system.values() for v in vs]
     if values:
-        bins = np.logspace(np.log10(min(values)), np.log10(max(values)) + 1e-9, 30)
+        bins: Any = np.logspace(np.log10(min(values)), np.log10(max(values)) + 1e-9, 30)
         for name, vs in by_system.items():
             ax.hist(vs, bins=bins, alpha=0.5, label=name)
         ax.set_xscale("log")

@@ -98,7 +98,7 @@ def load_dataset(value: str | Path) -> Dataset:
                 Case(id=str(row["id"]), text=row["text"], gold=list(row["gold"]), negated=row.get("negated"))
             )
     name = path.parent.name if path.name == "dev.jsonl" else path.stem
-    kind = meta.get("kind") or ("note" if _mean_len(cases) > 300 else "phrase")
+    kind: Any = meta.get("kind") or ("note" if _mean_len(cases) > 300 else "phrase")
     return Dataset(
         name=name,
         path=path,
@@ -184,7 +184,10 @@ class ServiceSystem:
         out: list[SystemOutput] = []
         for start in range(0, len(texts), size):
             chunk = texts[start : start + size]
-            requests = [SuggestRequest(text=t, top_k=top_k, mode=self.mode, systems=[ICD10CM]) for t in chunk]
+            requests = [
+                SuggestRequest(text=t, top_k=top_k, mode=self.mode, systems=[ICD10CM])  # type: ignore[arg-type]
+                for t in chunk
+            ]
             t0 = time.perf_counter()
             responses = self.service.suggest_many(requests)
             per_case = (time.perf_counter() - t0) / len(chunk)

@@ -41,6 +41,7 @@ class ClaimStatus(StrEnum):
     PARTIALLY_PAID = "partially_paid"
     APPEALED = "appealed"
     CORRECTED = "corrected"  # replaced by a corrected claim (frequency 7) or voided (8)
+    REVERSED = "reversed"  # the payer reversed its adjudication (835 CLP02 22); a re-adjudication follows
     CLOSED = "closed"
 
 
@@ -49,15 +50,17 @@ ALLOWED_TRANSITIONS: dict[ClaimStatus, frozenset[ClaimStatus]] = {
     S.DRAFT: frozenset({S.SCRUBBED, S.CLOSED}),
     S.SCRUBBED: frozenset({S.READY, S.DRAFT, S.CLOSED}),
     S.READY: frozenset({S.SUBMITTED, S.DRAFT, S.CLOSED}),
-    S.SUBMITTED: frozenset({S.ACCEPTED, S.REJECTED, S.PAID, S.DENIED, S.PARTIALLY_PAID}),
-    S.ACCEPTED: frozenset({S.PAID, S.DENIED, S.PARTIALLY_PAID, S.REJECTED}),
+    S.SUBMITTED: frozenset({S.ACCEPTED, S.REJECTED, S.PAID, S.DENIED, S.PARTIALLY_PAID, S.CORRECTED}),
+    S.ACCEPTED: frozenset({S.PAID, S.DENIED, S.PARTIALLY_PAID, S.REJECTED, S.CORRECTED}),
     S.REJECTED: frozenset({S.DRAFT, S.CORRECTED, S.CLOSED}),
-    S.PAID: frozenset({S.CORRECTED, S.CLOSED, S.APPEALED}),
-    S.DENIED: frozenset({S.APPEALED, S.CORRECTED, S.CLOSED, S.PAID, S.PARTIALLY_PAID}),
-    S.PARTIALLY_PAID: frozenset({S.APPEALED, S.CORRECTED, S.CLOSED, S.PAID}),
-    S.APPEALED: frozenset({S.PAID, S.DENIED, S.PARTIALLY_PAID, S.CLOSED}),
+    S.PAID: frozenset({S.CORRECTED, S.CLOSED, S.APPEALED, S.REVERSED}),
+    S.DENIED: frozenset({S.APPEALED, S.CORRECTED, S.CLOSED, S.PAID, S.PARTIALLY_PAID, S.REVERSED}),
+    S.PARTIALLY_PAID: frozenset({S.APPEALED, S.CORRECTED, S.CLOSED, S.PAID, S.REVERSED}),
+    S.APPEALED: frozenset({S.PAID, S.DENIED, S.PARTIALLY_PAID, S.CLOSED, S.REVERSED}),
+    # After a reversal the payer re-adjudicates (often in the same 835), or the biller corrects/appeals.
+    S.REVERSED: frozenset({S.PAID, S.DENIED, S.PARTIALLY_PAID, S.APPEALED, S.CORRECTED, S.CLOSED}),
     S.CORRECTED: frozenset({S.CLOSED}),
-    S.CLOSED: frozenset(),
+    S.CLOSED: frozenset({S.REVERSED}),  # a payer may take back a payment on a closed claim
 }
 # Statuses in which the claim's content may still be replaced by a re-import (nothing sent yet).
 EDITABLE_STATUSES = frozenset({S.DRAFT, S.SCRUBBED, S.READY})
@@ -189,6 +192,10 @@ class Claim(Base):
     frequency_code: Mapped[str] = mapped_column(String(1), default="1")  # 1 original, 7 replacement, 8 void
     original_claim_number: Mapped[str | None] = mapped_column(String(50))  # REF*F8 for frequency 7/8
     payer_claim_number: Mapped[str | None] = mapped_column(String(50))  # CLP07 from the payer's 835/277
+    # The claim this one replaces (frequency 7) or voids (8); set when a corrected claim is created.
+    replaces_claim_pk: Mapped[int | None] = mapped_column(
+        ForeignKey("claims.id", ondelete="SET NULL"), index=True, default=None
+    )
     prior_authorization: Mapped[str | None] = mapped_column(String(50))
     total_charge_cents: Mapped[int] = mapped_column(Integer, default=0)
     content_hash: Mapped[str] = mapped_column(String(64))  # sha256 of the canonical import document

@@ -128,3 +128,16 @@ def add_batch(session: Session, batch: X12Batch) -> X12Batch:
     session.add(batch)
     session.flush()
     return batch
+
+
+def claims_by_payer_claim_number(session: Session, payer_claim_number: str, payer_pk: int) -> Sequence[Claim]:
+    return session.scalars(
+        select(Claim)
+        .where(Claim.payer_claim_number == payer_claim_number, Claim.payer_pk == payer_pk)
+        .order_by(Claim.id)
+    ).all()
+
+
+def replacements_of(session: Session, claim_pk: int) -> Sequence[Claim]:
+    """Corrected (frequency 7) and void (8) claims that replace the claim ``claim_pk``."""
+    return session.scalars(select(Claim).where(Claim.replaces_claim_pk == claim_pk).order_by(Claim.id)).all()

@@ -391,6 +391,8 @@ class ClaimDetail(BaseModel):
     document: ClaimImport
     line_control_numbers: list[str]
     history: list[StatusEventOut]
+    replaces: str | None = None  # claim_id of the claim this corrected/void claim replaces
+    replaced_by: list[str] = Field(default_factory=list)  # corrected/void claims that replace this one
 
 
 class TransitionRequest(BaseModel):

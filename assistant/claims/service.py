@@ -242,6 +242,7 @@ def import_claim(session: Session, doc: ClaimImport, actor: str = "system") -> I
             ClaimStatusEvent(from_status=None, to_status="draft", actor=actor, note="imported")
         )
         session.flush()
+        _auto_link(session, claim)
         return ImportResult(claim_id=doc.claim_id, id=claim.id, outcome="created", status=claim.status)
     _fill_claim(session, existing, doc, parties)
     if existing.status != ClaimStatus.DRAFT.value:
@@ -255,7 +256,65 @@ def import_claim(session: Session, doc: ClaimImport, actor: str = "system") -> I
         )
         existing.status = ClaimStatus.DRAFT.value
     session.flush()
+    _auto_link(session, existing)
     return ImportResult(claim_id=doc.claim_id, id=existing.id, outcome="updated", status=existing.status)
+
+
+# ---------------------------------------------------------------- corrected / void claims
+
+REPLACEMENT_FREQUENCIES = frozenset({"7", "8"})
+
+
+def _auto_link(session: Session, claim: Claim) -> None:
+    """A frequency 7/8 claim whose REF*F8 names exactly one claim on file (same payer) replaces that one."""
+    if claim.frequency_code not in REPLACEMENT_FREQUENCIES or not claim.original_claim_number:
+        return
+    if claim.replaces_claim_pk is not None:
+        return
+    found = [
+        c
+        for c in repo.claims_by_payer_claim_number(session, claim.original_claim_number, claim.payer_pk)
+        if c.id != claim.id
+    ]
+    if len(found) == 1:
+        claim.replaces_claim_pk = found[0].id
+        session.flush()
+
+
+def link_replacement(session: Session, replacement: Claim, original: Claim) -> None:
+    """Record that ``replacement`` (frequency 7 or 8) replaces ``original``.
+
+    The original moves to ``corrected`` when the replacement is submitted (see ``transition``)."""
+    if replacement.id == original.id:
+        raise InvalidInput("a claim cannot replace itself", field="claim_id", fix="give the original claim")
+    if replacement.frequency_code not in REPLACEMENT_FREQUENCIES:
+        raise InvalidInput(
+            f"claim {replacement.claim_id} has frequency code {replacement.frequency_code}, not 7 or 8",
+            field="frequency_code",
+            fix="a replacement claim needs frequency_code 7 (corrected) or 8 (void)",
+        )
+    replacement.replaces_claim_pk = original.id
+    session.flush()
+
+
+def _retire_original(session: Session, replacement: Claim, actor: str) -> None:
+    original = repo.claim_by_pk(session, replacement.replaces_claim_pk or 0)
+    if original is None or original.status == ClaimStatus.CORRECTED.value:
+        return
+    kind = "corrected claim" if replacement.frequency_code == "7" else "void claim"
+    note = f"replaced by {kind} {replacement.claim_id} (submitted)"
+    if ClaimStatus.CORRECTED in ALLOWED_TRANSITIONS[ClaimStatus(original.status)]:
+        transition(session, original, ClaimStatus.CORRECTED.value, actor, note=note)
+    else:  # e.g. still a draft: record the fact without an illegal status change
+        original.history.append(
+            ClaimStatusEvent(
+                from_status=original.status,
+                to_status=original.status,
+                actor=actor,
+                note=f"{note}; status {original.status} cannot move to corrected",
+            )
+        )
+        session.flush()
 
 
 def import_json(
@@ -346,7 +405,18 @@ def summary(claim: Claim) -> ClaimSummary:
 
 
 def detail(claim: Claim) -> ClaimDetail:
+    from sqlalchemy.orm import object_session
+
+    session = object_session(claim)
+    replaces = replaced_by = None
+    if session is not None:
+        if claim.replaces_claim_pk is not None:
+            original = session.get(Claim, claim.replaces_claim_pk)
+            replaces = original.claim_id if original is not None else None
+        replaced_by = [c.claim_id for c in repo.replacements_of(session, claim.id)]
     return ClaimDetail(
+        replaces=replaces,
+        replaced_by=replaced_by or [],
         id=claim.id,
         claim_id=claim.claim_id,
         status=claim.status,
@@ -410,6 +480,8 @@ def transition(
     claim.history.append(event)
     claim.status = target.value
     session.flush()
+    if target == ClaimStatus.SUBMITTED and claim.replaces_claim_pk is not None:
+        _retire_original(session, claim, actor)
     return event
 
 
@@ -455,14 +527,23 @@ def scrub_document(
     session: Session | None = None,
     extra_rules: Iterable[Rule] = (),
     today: date | None = None,
+    *,
+    apply_local_rules: bool = True,
 ) -> ScrubReport:
+    """Scrub one document. With a session, the biller's active local rules (denials) run too."""
+    rules = list(extra_rules)
+    if session is not None and apply_local_rules:
+        from assistant.denials.service import local_rules  # local import: denials imports claims
+
+        seen = {r.id for r in rules}
+        rules.extend(r for r in local_rules(session) if r.id not in seen)
     ctx = ScrubContext(
         reference=reference,
         today=today or date.today(),
         default_timely_filing_days=settings.timely_filing_days,
         find_duplicates=duplicate_finder(session) if session is not None else None,
     )
-    return scrub(doc, reference, extra_rules, context=ctx)
+    return scrub(doc, reference, rules, context=ctx)
 
 
 def scrub_claim(

@@ -87,6 +87,8 @@ def build_corrected_claim(
     doc = parse_claim_document(data)
     result = claims_service.import_claim(session, doc, actor=actor)
     new = claims_service.get_claim(session, result.id)
+    # The original moves to "corrected" when this claim is submitted (claims_service.transition).
+    claims_service.link_replacement(session, new, original)
     report: ScrubReport = claims_service.scrub_claim(session, new, reference, settings, actor, extra_rules)
     return {
         "claim_id": new.claim_id,

@@ -486,7 +486,21 @@ def _apply_status(
             f"{claim.claim_id}: payer reversed {fmt_cents(-claim_in.paid_cents)} previously paid "
             "(CLP02 22); expect a re-adjudication, review the claim",
         )
-        return None
+        if claim.status in (ClaimStatus.REVERSED.value, ClaimStatus.CORRECTED.value):
+            return None  # a corrected claim's original is reversed by design; already recorded otherwise
+        note = (
+            f"835 remit #{remit_id}: reversal (CLP02 22) of payer claim "
+            f"{claim_in.payer_claim_number or '-'}, {fmt_cents(-claim_in.paid_cents)} taken back"
+        )
+        try:
+            _transition(session, claim, ClaimStatus.REVERSED, actor, note)
+        except AssistantError as exc:
+            work(
+                "status-blocked",
+                f"{claim.claim_id}: cannot move from {claim.status} to reversed: {exc.message}",
+            )
+            return None
+        return ClaimStatus.REVERSED.value
     if outcome in ("not_ours", "predetermination"):
         work("review", f"{claim.claim_id}: {CLAIM_STATUS_MEANING[claim_in.status_code]}")
         return None

@@ -42,7 +42,9 @@ def read_key(path: Path) -> bytes:
     try:
         key = base64.b64decode(path.read_bytes().strip(), validate=True)
     except ValueError as exc:
-        raise InvalidInput(f"key file {path} is not base64", field="key", fix="restore it from backup") from exc
+        raise InvalidInput(
+            f"key file {path} is not base64", field="key", fix="restore it from backup"
+        ) from exc
     if len(key) != KEY_BYTES:
         raise InvalidInput(f"key file {path} does not hold a {KEY_BYTES}-byte key", field="key")
     return key

@@ -11,8 +11,21 @@ _hasher = PasswordHasher()  # argon2id, library defaults (RFC 9106 low-memory pr
 _DUMMY_HASH = _hasher.hash("timing-equaliser-not-a-password")
 
 COMMON = frozenset(
-    {"password", "password1", "password123", "123456789012", "qwertyuiop", "letmein", "welcome1",
-     "changeme", "administrator", "iloveyou", "passw0rd", "P@ssw0rd", "abc123456789"}
+    {
+        "password",
+        "password1",
+        "password123",
+        "123456789012",
+        "qwertyuiop",
+        "letmein",
+        "welcome1",
+        "changeme",
+        "administrator",
+        "iloveyou",
+        "passw0rd",
+        "P@ssw0rd",
+        "abc123456789",
+    }
 )
 
 

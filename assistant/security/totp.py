@@ -36,9 +36,13 @@ def verify(secret: str, code: str, *, last_step: int | None = None, now: float |
     """Return the matched step; refuse a wrong code or one already used (step <= ``last_step``)."""
     step = matching_step(secret, code, now=now)
     if step is None:
-        raise InvalidInput("the authenticator code is wrong or expired", field="totp_code",
-                           fix="enter the current 6-digit code from your authenticator app")
+        raise InvalidInput(
+            "the authenticator code is wrong or expired",
+            field="totp_code",
+            fix="enter the current 6-digit code from your authenticator app",
+        )
     if last_step is not None and step <= last_step:
-        raise InvalidInput("this authenticator code was already used", field="totp_code",
-                           fix="wait for the next code")
+        raise InvalidInput(
+            "this authenticator code was already used", field="totp_code", fix="wait for the next code"
+        )
     return step

@@ -95,16 +95,45 @@ def _embed_all(embedder: Embedder, texts: list[str], progress: bool, batch: int 
         task = bar.add_task("embed", total=len(texts), rate="-")
         bar.start()
     t0 = time.perf_counter()
+    plain = progress and not bar.console.is_terminal  # logs and pipes: a line every ~5%
+    step = max(batch, len(texts) // 20)
     try:
         for start in range(0, len(order), batch):
             idx = order[start : start + batch]
             out[idx] = embedder.embed([texts[i] for i in idx])
             if progress:
                 done = start + len(idx)
-                bar.update(task, completed=done, rate=f"{done / max(1e-9, time.perf_counter() - t0):.0f}")
+                rate = done / max(1e-9, time.perf_counter() - t0)
+                bar.update(task, completed=done, rate=f"{rate:.0f}")
+                if plain and (done // step != (done - len(idx)) // step or done == len(texts)):
+                    eta = (len(texts) - done) / max(rate, 1e-9)
+                    print(f"embedded {done}/{len(texts)} codes, {rate:.0f} texts/s, ~{eta:.0f} s left", flush=True)
     finally:
         if progress:
             bar.stop()
+    return out
+
+
+def _cached_vectors(index_dir: Path, embedder: Embedder, dense: list[str]) -> dict[int, np.ndarray]:
+    """Vectors of texts already embedded by the same model in the previous index (rebuilds embed only changes)."""
+    old = read_manifest(index_dir)
+    if not old or old.get("model") != embedder.name or old.get("dimension") != embedder.dim:
+        return {}
+    try:
+        import faiss
+
+        old_texts = json.loads((index_dir / "dense_texts.json").read_text())
+        index = faiss.read_index(str(index_dir / "dense.faiss"))
+    except (OSError, RuntimeError, ValueError):
+        return {}
+    if index.ntotal != len(old_texts):
+        return {}
+    row_of = {t: i for i, t in enumerate(old_texts)}
+    out: dict[int, np.ndarray] = {}
+    for i, text in enumerate(dense):
+        r = row_of.get(text)
+        if r is not None:
+            out[i] = index.reconstruct(r)
     return out
 
 
@@ -151,7 +180,15 @@ def build_index(
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     t_embed = time.perf_counter()
-    vectors = _embed_all(embedder, dense, progress)
+    vectors = np.zeros((len(dense), embedder.dim), dtype=np.float32)
+    cached = _cached_vectors(index_dir, embedder, dense)
+    todo = [i for i in range(len(dense)) if i not in cached]
+    for i, vec in cached.items():
+        vectors[i] = vec
+    if todo:
+        if progress and cached:
+            print(f"reusing {len(cached)} cached vectors; embedding {len(todo)} new or changed texts", flush=True)
+        vectors[todo] = _embed_all(embedder, [dense[i] for i in todo], progress)
     embed_s = time.perf_counter() - t_embed
     index = faiss.IndexFlatIP(embedder.dim)
     if len(vectors):

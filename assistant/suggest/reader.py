@@ -254,7 +254,7 @@ def read_note(note: str) -> list[Mention]:
             merged: list[tuple[int, int]] = []
             for c_start, c_end in pieces:
                 words = set(tokens(sentence[c_start:c_end]))
-                if merged and words and words <= QUALIFIERS:
+                if merged and words and all(w in QUALIFIERS or len(w) <= 2 or w.isdigit() for w in words):
                     merged[-1] = (merged[-1][0], c_end)  # "Cholera, unspecified": one mention
                 else:
                     merged.append((c_start, c_end))

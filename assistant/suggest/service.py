@@ -318,6 +318,7 @@ class SuggestionService:
                 if not pick.reasons:
                     pick.reasons = self._reasons(c, m, q)
         if request.mode == "full":
+            self._combinations(picks)
             self._pair_rules(picks)
             self._excludes1(picks)
             self._context_warnings(picks, skipped)
@@ -351,6 +352,24 @@ class SuggestionService:
         if w:
             warnings.append(w)
         return code, warnings, notes
+
+    def _combinations(self, picks: dict[str, Pick]) -> None:
+        finals = [p.code for p in picks.values() if p.final]
+        for code in finals:
+            found = rules.combination_for(code, [c for c in finals if c != code], self.catalog)
+            if found is None or code not in picks:
+                continue
+            combo, partner, reason = found
+            old = picks.pop(code)
+            new = picks.get(combo)
+            if new is None:
+                new = picks[combo] = Pick(combo, old.score, True, list(old.mentions))
+            else:
+                new.mentions.extend(m for m in old.mentions if m not in new.mentions)
+                new.score = max(new.score, old.score)
+            new.final = True
+            new.reasons = [f"combination code: {code} + {partner} -> {combo}: {reason}", *old.reasons]
+            new.notes.setdefault("combination", []).append(reason)
 
     def _pair_rules(self, picks: dict[str, Pick]) -> None:
         finals = [p for p in picks.values() if p.final]

@@ -142,6 +142,47 @@ def test_corrected_claim_applies_fix_as_frequency_7_and_is_scrubbed(sessions, re
         x12 = claims_service.to_document(new)
     assert x12.frequency_code == "7"
 
+    # The link is recorded now; the original becomes "corrected" only once the replacement is submitted.
+    with sessions() as s:
+        original = claims_service.get_claim(s, "AP-1")
+        assert original.status == "denied"
+        assert claims_service.detail(original).replaced_by == ["AP-1-C1"]
+        assert claims_service.detail(claims_service.get_claim(s, "AP-1-C1")).replaces == "AP-1"
+    with transaction(sessions) as s:
+        new = claims_service.get_claim(s, "AP-1-C1")
+        for step in ("scrubbed", "ready")[1 if new.status == "scrubbed" else 0 :]:
+            claims_service.transition(s, new, step, actor="biller")
+        claims_service.transition(s, new, "submitted", actor="biller")
+    with sessions() as s:
+        original = claims_service.get_claim(s, "AP-1")
+        assert original.status == "corrected"
+        last = original.history[-1]
+        assert (last.from_status, last.to_status, last.actor) == ("denied", "corrected", "biller")
+        assert last.note == "replaced by corrected claim AP-1-C1 (submitted)"
+
+
+def test_imported_frequency_7_claim_links_to_original_by_payer_claim_number(sessions) -> None:  # type: ignore[no-untyped-def]
+    _bundled_claim(sessions)
+    doc = claim_doc(
+        "AP-1-R",
+        [{"date_of_service": "2026-04-06", "code": "20611", "modifiers": ["RT"], "charge_cents": 30000}],
+        frequency_code="7",
+        original_claim_number="PAYER-777",
+    )
+    with transaction(sessions) as s:
+        claims_service.import_claim(s, parse_claim_document(doc), actor="test")
+        other = claim_doc(
+            "AP-2-R",
+            [{"date_of_service": "2026-04-06", "code": "20611", "charge_cents": 30000}],
+            frequency_code="7",
+            original_claim_number="NO-SUCH-NUMBER",
+        )
+        claims_service.import_claim(s, parse_claim_document(other), actor="test")
+    with sessions() as s:
+        assert claims_service.detail(claims_service.get_claim(s, "AP-1-R")).replaces == "AP-1"
+        assert claims_service.detail(claims_service.get_claim(s, "AP-2-R")).replaces is None
+        assert claims_service.detail(claims_service.get_claim(s, "AP-1")).replaced_by == ["AP-1-R"]
+
 
 class BagOfWords:
     """Fake embedder: hashed word counts (deterministic, no model)."""

@@ -35,7 +35,7 @@ def test_posting_statuses_amounts_and_work_queue(sessions, x12: Path) -> None:  
     }
     assert _status(sessions, "CLM-1001") == "partially_paid"
     assert _status(sessions, "CLM-1002") == "denied"
-    assert _status(sessions, "CLM-1003") == "paid"  # reversal: left for review, not silently changed
+    assert _status(sessions, "CLM-1003") == "reversed"  # reversal: status changed and a work item raised
     assert _status(sessions, "CLM-1004") == "paid"
     with sessions() as s:
         lines = {(rl.procedure_code): rl for rl in s.scalars(select(RemitLine))}
@@ -125,3 +125,41 @@ def test_crash_mid_import_then_reimport_loses_and_doubles_nothing(sessions, tmp_
         assert len(list(s.scalars(select(RemitProviderAdjustment)))) == 3
         assert repo.list_remits(s)[0].status == "posted"
     assert _status(sessions, "CLM-1004") == "paid"
+
+
+def test_reversal_then_readjudication_moves_claim_through_reversed(sessions, x12: Path) -> None:  # type: ignore[no-untyped-def]
+    load_fixture_claims(sessions)  # CLM-1003 is on file as paid
+    report = import_835_file(sessions, x12 / "reversal.835", actor="poster")
+    assert [(c.claim_id, c.outcome, c.new_claim_status) for c in report.claims] == [
+        ("CLM-1003", "reversed", "reversed"),
+        ("CLM-1003", "paid", "paid"),
+    ]
+    with sessions() as s:
+        claim = s.scalar(select(Claim).where(Claim.claim_id == "CLM-1003"))
+        assert claim is not None and claim.status == "paid"
+        steps = [(h.from_status, h.to_status, h.actor) for h in claim.history][-2:]
+        assert steps == [("paid", "reversed", "poster"), ("reversed", "paid", "poster")]
+        note = claim.history[-2].note or ""
+        assert "CLP02 22" in note and "PCN1003" in note and "60.00" in note
+    with sessions() as s:
+        kinds = [w.kind for w in work_queue(s)]
+    assert kinds.count("reversal") == 1
+    again = import_835_file(sessions, x12 / "reversal.835", actor="poster")  # idempotent
+    assert again.claims_posted == 0
+    with sessions() as s:
+        claim = s.scalar(select(Claim).where(Claim.claim_id == "CLM-1003"))
+        assert claim is not None and len(claim.history) == len(steps) + 5  # no second reversal recorded
+
+
+def test_reversal_of_a_corrected_claims_original_keeps_corrected(sessions, x12: Path) -> None:  # type: ignore[no-untyped-def]
+    from assistant.claims import service as claims_service
+    from assistant.core.db import transaction
+
+    load_fixture_claims(sessions)
+    with transaction(sessions) as s:
+        claims_service.transition(s, claims_service.get_claim(s, "CLM-1003"), "corrected", actor="biller")
+    report = import_835_file(sessions, x12 / "reversal.835")
+    assert report.claims[0].outcome == "reversed" and report.claims[0].new_claim_status is None
+    assert _status(sessions, "CLM-1003") == "corrected"
+    with sessions() as s:
+        assert "reversal" in {w.kind for w in work_queue(s)}

@@ -178,3 +178,40 @@ def test_batch_equals_single(service: SuggestionService) -> None:
     many = service.suggest_many([SuggestRequest(text=t) for t in texts])
     for t, r in zip(texts, many, strict=True):
         assert codes(r) == codes(service.suggest(SuggestRequest(text=t)))
+
+
+class CountingEmbedder(HashingEmbedder):
+    def __init__(self) -> None:
+        super().__init__(64)
+        self.seen = 0
+
+    def embed(self, texts: list[str]):  # type: ignore[no-untyped-def]
+        self.seen += len(texts)
+        return super().embed(texts)
+
+
+def test_rebuild_reuses_cached_vectors(tmp_path: Path) -> None:
+    emb = CountingEmbedder()
+    first = build_index(tmp_path / "idx", corpus(), emb, codes={"A00.0", "A00.9"}, progress=False)
+    assert emb.seen == 2
+    second = build_index(tmp_path / "idx", corpus(), emb, codes={"A00.0", "A00.9", "I10"}, progress=False)
+    assert emb.seen == 3  # only the new code was embedded
+    assert second["inputs_sha"] != first["inputs_sha"]
+    svc = SuggestionService.from_index_dir(tmp_path / "idx", emb)
+    assert codes(svc.suggest(SuggestRequest(text="Cholera, unspecified")))[0] == "A00.9"
+
+
+def test_presumed_link_combinations(tmp_path: Path) -> None:
+    from tests.suggest.fixture_corpus import with_combinations
+
+    emb = HashingEmbedder(256)
+    build_index(tmp_path / "idx", with_combinations(), emb, progress=False)
+    svc = SuggestionService.from_index_dir(tmp_path / "idx", emb)
+    r = run(svc, "A/P:\n1. Type 2 diabetes mellitus without complications.\n2. Chronic kidney disease, stage 4.")
+    f = finals(r)
+    assert "E11.22" in f and "N18.4" in f and "E11.9" not in f
+    r = run(svc, "A/P:\n1. Essential hypertension.\n2. Chronic kidney disease, stage 4.")
+    f = finals(r)
+    assert "I12.9" in f and "N18.4" in f and "I10" not in f
+    i12 = next(s for s in r.suggestions if s.code == "I12.9")
+    assert any("presumed" in reason for reason in i12.reasons)

@@ -1,0 +1,103 @@
+"""Pydantic views of the security domain (what the CLI and API print)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Principal(BaseModel):
+    """Who is acting: returned by every authenticate_* call and passed to ``require``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    user_id: int
+    username: str
+    role: str
+    permissions: frozenset[str]
+    method: str  # "password", "token", "session"
+    session_id: str | None = None  # AuthSession.id (hash of the cookie) for session principals
+
+    def can(self, permission: str) -> bool:
+        from assistant.security.permissions import grants
+
+        return grants(self.permissions, permission)
+
+
+class UserView(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    username: str
+    role: str
+    disabled: bool
+    locked_until: datetime | None
+    failed_logins: int
+    totp_enabled: bool
+    created_at: datetime
+    last_login_at: datetime | None
+
+
+class IssuedToken(BaseModel):
+    username: str
+    name: str
+    token: str  # shown once, never stored
+
+
+class NewSession(BaseModel):
+    """A started session: ``token`` goes into the cookie, ``csrf_token`` into forms / X-CSRF-Token."""
+
+    token: str
+    session_id: str
+    csrf_token: str
+    expires_at: datetime
+    principal: Principal
+
+
+class AuditEntryView(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    ts: str
+    actor: str
+    action: str
+    target_type: str | None
+    target_id: str | None
+    ip: str | None
+    detail: dict[str, Any]
+    hash: str
+
+
+class ChainReport(BaseModel):
+    intact: bool
+    entries: int
+    last_hash: str | None
+    broken_id: int | None = None
+    reason: str | None = None
+
+
+class BackupFile(BaseModel):
+    path: str
+    sha256: str
+    bytes: int
+
+
+class BackupManifest(BaseModel):
+    format: int = 1
+    created_at: str
+    database: str
+    files: list[BackupFile]
+    row_counts: dict[str, int]
+    audit_entries: int
+    audit_last_hash: str | None
+    includes_keys: bool
+    warning: str
+
+
+class RestoreReport(BaseModel):
+    restored_to: str
+    files_verified: int
+    row_counts: dict[str, int]
+    audit: ChainReport
+    keys_restored: bool

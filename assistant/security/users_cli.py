@@ -1,0 +1,174 @@
+"""``assistant users``: create users, change roles, disable/enable, unlock, issue API tokens, TOTP."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from assistant.cli.common import console, handles_errors, print_json
+from assistant.core.errors import InvalidInput
+
+app = typer.Typer(help="Users, roles, API tokens and second factor.", no_args_is_help=True)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON")]
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        data = sys.stdin.readline()
+        password = data.rstrip("\r\n")
+        if not password:
+            raise InvalidInput(
+                "no password on standard input",
+                field="password",
+                fix="pipe the password, e.g. `printf '%s\\n' \"$PW\" | assistant users create ...`",
+            )
+        return password
+    first = typer.prompt("Password", hide_input=True)
+    if typer.prompt("Repeat password", hide_input=True) != first:
+        raise InvalidInput("the two passwords differ", field="password", fix="type the same password twice")
+    return str(first)
+
+
+@app.command()
+@handles_errors
+def create(
+    username: Annotated[str, typer.Argument(help="User name (lowercase)")],
+    role: Annotated[str, typer.Option("--role", help="admin, coder, biller or trainee")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from stdin")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Create a user (the password is read from stdin with --password-stdin, else prompted)."""
+    from assistant.security import service
+    from assistant.security.cli_support import cli_actor, tx
+
+    password = _read_password(password_stdin)
+    with tx() as session:
+        user = service.create_user(session, username, role, password, actor=cli_actor())
+    print_json(user) if as_json else console.print(f"created [bold]{user.username}[/] ({user.role})")
+
+
+@app.command("list")
+@handles_errors
+def list_(as_json: JsonOpt = False) -> None:
+    """List users with role, state and lockout."""
+    from rich.table import Table
+
+    from assistant.security import service
+    from assistant.security.cli_support import tx
+
+    with tx() as session:
+        users = service.list_users(session)
+    if as_json:
+        print_json([u.model_dump(mode="json") for u in users])
+        return
+    table = Table("user", "role", "state", "2FA", "last login")
+    for u in users:
+        state = (
+            "disabled"
+            if u.disabled
+            else (f"locked until {u.locked_until:%H:%M}" if u.locked_until else "active")
+        )
+        table.add_row(
+            u.username,
+            u.role,
+            state,
+            "yes" if u.totp_enabled else "no",
+            f"{u.last_login_at:%Y-%m-%d %H:%M}" if u.last_login_at else "-",
+        )
+    console.print(table)
+
+
+@app.command()
+@handles_errors
+def role(
+    username: Annotated[str, typer.Argument()],
+    new_role: Annotated[str, typer.Argument(metavar="ROLE", help="admin, coder, biller or trainee")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Change a user's role (audited; ends the user's open sessions)."""
+    from assistant.security import service
+    from assistant.security.cli_support import cli_actor, tx
+
+    with tx() as session:
+        user = service.set_role(session, username, new_role, actor=cli_actor())
+    print_json(user) if as_json else console.print(f"{user.username} is now {user.role}")
+
+
+@app.command()
+@handles_errors
+def disable(username: Annotated[str, typer.Argument()]) -> None:
+    """Disable a user: revokes API tokens and ends sessions."""
+    from assistant.security import service
+    from assistant.security.cli_support import cli_actor, tx
+
+    with tx() as session:
+        service.set_disabled(session, username, True, actor=cli_actor())
+    console.print(f"{username} disabled (tokens revoked, sessions ended)")
+
+
+@app.command()
+@handles_errors
+def enable(username: Annotated[str, typer.Argument()]) -> None:
+    """Re-enable a disabled user (tokens stay revoked: issue new ones)."""
+    from assistant.security import service
+    from assistant.security.cli_support import cli_actor, tx
+
+    with tx() as session:
+        service.set_disabled(session, username, False, actor=cli_actor())
+    console.print(f"{username} enabled")
+
+
+@app.command()
+@handles_errors
+def unlock(username: Annotated[str, typer.Argument()]) -> None:
+    """Clear a lockout after repeated failed sign-ins."""
+    from assistant.security import service
+    from assistant.security.cli_support import cli_actor, tx
+
+    with tx() as session:
+        service.unlock(session, username, actor=cli_actor())
+    console.print(f"{username} unlocked")
+
+
+@app.command()
+@handles_errors
+def token(
+    username: Annotated[str, typer.Argument()],
+    name: Annotated[str, typer.Option("--name", help="Label of the token")] = "default",
+) -> None:
+    """Print a new API token once (only its hash is kept). Send it as `Authorization: Bearer <token>`."""
+    from assistant.security import service
+    from assistant.security.cli_support import cli_actor, tx
+
+    with tx() as session:
+        issued = service.issue_token(session, username, name, actor=cli_actor())
+    typer.echo(issued.token)
+
+
+@app.command()
+@handles_errors
+def totp(username: Annotated[str, typer.Argument()]) -> None:
+    """Start TOTP enrollment: prints the provisioning URI (add it to an authenticator app)."""
+    from assistant.security import service
+    from assistant.security.cli_support import cli_actor, tx
+
+    with tx() as session:
+        uri = service.totp_enroll(session, username, actor=cli_actor())
+    typer.echo(uri)
+
+
+@app.command("totp-confirm")
+@handles_errors
+def totp_confirm(username: Annotated[str, typer.Argument()], code: Annotated[str, typer.Argument()]) -> None:
+    """Finish TOTP enrollment with a current code; sign-ins then need a code."""
+    from assistant.security import service
+    from assistant.security.cli_support import cli_actor, tx
+
+    with tx() as session:
+        service.totp_confirm(session, username, code, actor=cli_actor())
+    console.print(f"two-factor sign-in enabled for {username}")
