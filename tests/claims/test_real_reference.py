@@ -107,13 +107,21 @@ def test_mce_sex_and_age_conflicts_on_real_codes(example: dict[str, Any], refere
 
 
 def test_hcpcs_against_stale_2020_file(example: dict[str, Any], reference: Any) -> None:
-    line = {"date_of_service": DOS, "code": "J1100", "modifiers": [], "units": 4, "charge_cents": 1200,
-            "dx_pointers": [1]}
+    line = {
+        "date_of_service": DOS,
+        "code": "J1100",
+        "modifiers": [],
+        "units": 4,
+        "charge_cents": 1200,
+        "dx_pointers": [1],
+    }
     newer = dict(line, code="G2211", units=1)  # created after the loaded 2020-Q4 HCPCS file
     report = _run(example, reference, lines=[*example["lines"], line, newer])
     found = {f.line: f for f in _by(report, "procedure-code-valid")}
     assert found[3].severity == "warning" and "stale HCPCS file (2020-Q4)" in found[3].message
-    assert found[4].severity == "warning" and "not in the loaded HCPCS file (2020-Q4, stale)" in found[4].message
+    assert (
+        found[4].severity == "warning" and "not in the loaded HCPCS file (2020-Q4, stale)" in found[4].message
+    )
     assert report.clean  # stale data warns, never blocks
 
 
@@ -129,19 +137,39 @@ def test_ncci_ptp_and_mue_from_imported_release(example: dict[str, Any], ncci_re
     assert "99214 is bundled into 20610 (line 2)" in ptp[0].message and "indicator 1" in ptp[0].message
 
     lines = [
-        {"date_of_service": DOS, "code": "29877", "modifiers": [], "units": 1, "charge_cents": 90000,
-         "dx_pointers": [1]},
-        {"date_of_service": DOS, "code": "29880", "modifiers": ["59"], "units": 1, "charge_cents": 120000,
-         "dx_pointers": [1]},
-        {"date_of_service": DOS, "code": "20610", "modifiers": [], "units": 3, "charge_cents": 22000,
-         "dx_pointers": [1]},
+        {
+            "date_of_service": DOS,
+            "code": "29877",
+            "modifiers": [],
+            "units": 1,
+            "charge_cents": 90000,
+            "dx_pointers": [1],
+        },
+        {
+            "date_of_service": DOS,
+            "code": "29880",
+            "modifiers": ["59"],
+            "units": 1,
+            "charge_cents": 120000,
+            "dx_pointers": [1],
+        },
+        {
+            "date_of_service": DOS,
+            "code": "20610",
+            "modifiers": [],
+            "units": 3,
+            "charge_cents": 22000,
+            "dx_pointers": [1],
+        },
     ]
     report = _run(example, ncci_ref, lines=lines)
     ptp = _by(report, "ncci-ptp")
     assert len(ptp) == 1 and ptp[0].line == 2  # indicator 0: even 59 does not bypass it
     assert "no modifier allows both" in ptp[0].message
     mue = _by(report, "ncci-mue")
-    assert len(mue) == 1 and "3 units of 20610" in mue[0].message and "MUE of 2 per day (MAI 2" in mue[0].message
+    assert (
+        len(mue) == 1 and "3 units of 20610" in mue[0].message and "MUE of 2 per day (MAI 2" in mue[0].message
+    )
 
     before = copy.deepcopy(example)  # before the imported quarter: said so, not silently passed
     for line in before["lines"]:
