@@ -114,9 +114,14 @@ def take_payment(session: Session, data: PaymentIn, *, actor: str) -> ReceiptOut
     session.flush()
     kind = EntryKind.PLAN_INSTALLMENT if plan is not None else EntryKind.PATIENT_PAYMENT
     label = f"{'Plan installment' if plan else 'Payment'} {payment.receipt_number} ({method})"
-    parts, left = allocate(
-        items(repo.entries(session, p.id)), amount, bucket=Bucket.PATIENT, encounter_id=data.encounter_id
-    )
+    open_items = items(repo.entries(session, p.id))
+    # what this payment can settle: the open lines in scope, but never more than the net due (an existing
+    # credit already covers part of them); the rest is an overpayment
+    in_scope, _ = allocate(open_items, amount, bucket=Bucket.PATIENT, encounter_id=data.encounter_id)
+    net_due = max(sum(i.patient_cents for i in open_items), 0)
+    applicable = min(sum(c for _, c in in_scope), net_due)
+    parts, _ = allocate(open_items, applicable, bucket=Bucket.PATIENT, encounter_id=data.encounter_id)
+    left = amount - applicable
     for it, cents in parts:
         post_entry(
             session,

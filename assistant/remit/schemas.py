@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -178,3 +179,6 @@ class ImportReport(BaseModel):
     provider_adjustments_posted: int
     work_items: int
     claims: list[ClaimPostingOut] = Field(default_factory=list)
+    # Patient-billing ledger postings made from this remittance (payments, adjustments, PR transfers).
+    ledger: list[dict[str, Any]] = Field(default_factory=list)
+    ledger_errors: list[str] = Field(default_factory=list)

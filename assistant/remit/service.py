@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from assistant.claims.models import Claim, ClaimStatus
 from assistant.core.db import transaction
 from assistant.core.errors import AssistantError, InvalidInput, NotFound
+from assistant.core.modules import module_exists
 from assistant.remit import repository as repo
 from assistant.remit.balance import check_balance
 from assistant.remit.matching import OurLine, match_lines
@@ -191,7 +192,22 @@ def post_remit(
             assert done is not None
             done.status = "posted"
             done.claim_count = len(repo.remit_claims(session, remit_id))
+        _post_to_ledger(sessions, remit_id, actor, run.report)
     return run.report
+
+
+def _post_to_ledger(sessions: sessionmaker[Session], remit_id: int, actor: str, report: ImportReport) -> None:
+    """Hand what the payer paid and left to the patient ledger (idempotent; retried by a re-import)."""
+    if not module_exists("assistant.billing.remit_posting"):
+        return
+    from assistant.billing.remit_posting import post_remit_to_ledger
+
+    try:
+        with transaction(sessions) as session:
+            out = post_remit_to_ledger(session, remit_id, actor=actor)
+        report.ledger.append(out.model_dump(mode="json"))
+    except AssistantError as exc:
+        report.ledger_errors.append(f"remit {remit_id}: {exc}; retry with `assistant billing post-remit`")
 
 
 def _posting_keys(tx: RemitTransactionIn) -> list[str]:

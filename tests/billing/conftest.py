@@ -95,16 +95,16 @@ def pr_flow_claim() -> dict[str, object]:
 
 @pytest.fixture
 def pr_flow(sessions: sessionmaker[Session]) -> dict[str, int]:
-    """Claim submitted, 835 imported by the remit domain, then posted to the ledger. Returns ids."""
-    from assistant.billing.remit_posting import post_remit_to_ledger
+    """Claim submitted, 835 imported by the remit domain, which hands it to the ledger. Returns ids."""
     from assistant.core.db import transaction
     from assistant.remit.service import import_835_file
     from tests.remit.helpers import submit
 
     claim_pk = submit(sessions, pr_flow_claim())
     report = import_835_file(sessions, PR_FLOW_835)
+    assert not report.ledger_errors
+    assert report.ledger and report.ledger[0]["entries_posted"] > 0  # posted by the import itself
     with transaction(sessions) as s:
-        post_remit_to_ledger(s, report.remit_ids[0])
         from assistant.claims.models import Claim
 
         patient_id = s.get(Claim, claim_pk).patient_id  # type: ignore[union-attr]
