@@ -382,6 +382,7 @@ def reverse(session: Session, entry_id: int, *, reason: str, actor: str) -> list
     todo = [e for e in group if repo.reversal_of(session, e.id) is None]
     if not todo:
         raise Conflict(f"entry {entry_id} was already reversed", field="entry_id")
+    _refuse_negative_insurance(session, todo, entry_id)
     out = []
     for e in todo:
         mirror = LedgerEntry(
@@ -410,6 +411,23 @@ def reverse(session: Session, entry_id: int, *, reason: str, actor: str) -> list
         out.append(mirror)
     session.flush()
     return out
+
+
+def _refuse_negative_insurance(session: Session, todo: list[LedgerEntry], entry_id: int) -> None:
+    """A charge the payer has already settled cannot be voided first: its insurance side would go negative."""
+    balances = {i.key: i.insurance_cents for i in items(repo.entries(session, todo[0].patient_id))}
+    after = dict(balances)
+    for e in todo:
+        key = item_key(e)
+        if key[0] != "unapplied":
+            after[key] = after.get(key, 0) - e.insurance_cents
+    short = [k for k, v in after.items() if v < 0 and v < balances.get(k, 0)]
+    if short:
+        raise Conflict(
+            f"reversing entry {entry_id} would leave a negative insurance balance on {short[0][0]} {short[0][1]}",
+            field="entry_id",
+            fix="reverse the insurance payments and write-offs applied to that charge first, then the charge",
+        )
 
 
 def write_off(

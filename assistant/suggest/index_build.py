@@ -70,7 +70,9 @@ def _catalog(records: list[CodeRecord]) -> dict[str, Any]:
     return {"codes": codes, "notes": notes, "refs": refs, "seven_chr": seven}
 
 
-def _embed_all(embedder: Embedder, texts: list[str], progress: bool, batch: int = 256) -> np.ndarray:
+def _embed_all(
+    embedder: Embedder, texts: list[str], progress: bool, batch: int = 256, cache: EmbeddingCache | None = None
+) -> np.ndarray:
     out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
     # Sort by length so batches pad little; write back in the original order.
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
@@ -101,6 +103,8 @@ def _embed_all(embedder: Embedder, texts: list[str], progress: bool, batch: int 
         for start in range(0, len(order), batch):
             idx = order[start : start + batch]
             out[idx] = embedder.embed([texts[i] for i in idx])
+            if cache is not None:
+                cache.append([texts[i] for i in idx], out[idx])
             if progress:
                 done = start + len(idx)
                 rate = done / max(1e-9, time.perf_counter() - t0)
@@ -112,6 +116,36 @@ def _embed_all(embedder: Embedder, texts: list[str], progress: bool, batch: int 
         if progress:
             bar.stop()
     return out
+
+
+class EmbeddingCache:
+    """Append-only text -> vector store beside the index: an interrupted build resumes where it stopped."""
+
+    def __init__(self, folder: Path, embedder: Embedder) -> None:
+        safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in embedder.name)
+        self.dir = folder / f".embed-cache-{safe}-{embedder.dim}"
+        self.dim = embedder.dim
+        self.texts_path = self.dir / "texts.jsonl"
+        self.vectors_path = self.dir / "vectors.f32"
+
+    def load(self) -> dict[str, np.ndarray]:
+        if not self.texts_path.exists() or not self.vectors_path.exists():
+            return {}
+        texts = [json.loads(line) for line in self.texts_path.read_text().splitlines() if line.strip()]
+        raw = np.fromfile(self.vectors_path, dtype=np.float32)
+        n = min(len(texts), raw.size // self.dim)
+        vectors = raw[: n * self.dim].reshape(n, self.dim)
+        return {t: vectors[i] for i, t in enumerate(texts[:n])}
+
+    def append(self, texts: list[str], vectors: np.ndarray) -> None:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        with self.vectors_path.open("ab") as fv:
+            fv.write(np.ascontiguousarray(vectors, dtype=np.float32).tobytes())
+        with self.texts_path.open("a") as ft:
+            ft.write("".join(json.dumps(t) + "\n" for t in texts))
+
+    def clear(self) -> None:
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def _cached_vectors(index_dir: Path, embedder: Embedder, dense: list[str]) -> dict[int, np.ndarray]:
@@ -182,13 +216,18 @@ def build_index(
     t_embed = time.perf_counter()
     vectors = np.zeros((len(dense), embedder.dim), dtype=np.float32)
     cached = _cached_vectors(index_dir, embedder, dense)
+    cache = EmbeddingCache(index_dir.parent, embedder)
+    resumed = cache.load()
+    for i, text in enumerate(dense):
+        if i not in cached and text in resumed:
+            cached[i] = resumed[text]
     todo = [i for i in range(len(dense)) if i not in cached]
     for i, vec in cached.items():
         vectors[i] = vec
     if todo:
         if progress and cached:
             print(f"reusing {len(cached)} cached vectors; embedding {len(todo)} new or changed texts", flush=True)
-        vectors[todo] = _embed_all(embedder, [dense[i] for i in todo], progress)
+        vectors[todo] = _embed_all(embedder, [dense[i] for i in todo], progress, cache=cache)
     embed_s = time.perf_counter() - t_embed
     index = faiss.IndexFlatIP(embedder.dim)
     if len(vectors):
@@ -220,6 +259,7 @@ def build_index(
     if index_dir.exists():
         shutil.rmtree(index_dir)
     tmp.rename(index_dir)
+    cache.clear()  # the new index itself is now the cache
     return manifest
 
 

@@ -179,3 +179,14 @@ def test_member_id_and_internal_id_resolve_the_same_patient(
         assert service.resolve_patient(s, "member:MEM-77").id == patient
         with pytest.raises(NotFound):
             service.resolve_patient(s, "NOPE-1")
+
+
+def test_settled_insurance_charge_cannot_be_voided_first(sessions: sessionmaker[Session]) -> None:
+    with transaction(sessions) as s:
+        pid = make_patient(s)
+        charge = service.post_charge(s, pid, 500, actor="t", bucket="insurance", service_date=date(2026, 1, 1))
+        service.write_off(s, f"id:{pid}", 500, bucket="insurance", reason="contractual", actor="t")
+        with pytest.raises(Conflict, match="negative insurance balance") as err:
+            service.reverse(s, charge.id, reason="entered in error", actor="t")
+        assert "write-offs applied to that charge first" in (err.value.fix or "")
+        assert service.balance(s, f"id:{pid}").balance_cents == 0

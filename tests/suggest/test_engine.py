@@ -215,3 +215,29 @@ def test_presumed_link_combinations(tmp_path: Path) -> None:
     assert "I12.9" in f and "N18.4" in f and "I10" not in f
     i12 = next(s for s in r.suggestions if s.code == "I12.9")
     assert any("presumed" in reason for reason in i12.reasons)
+
+
+class FailingEmbedder(CountingEmbedder):
+    def __init__(self, fail_after: int) -> None:
+        super().__init__()
+        self.fail_after = fail_after
+
+    def embed(self, texts: list[str]):  # type: ignore[no-untyped-def]
+        if self.seen >= self.fail_after:
+            raise KeyboardInterrupt
+        return super().embed(texts)
+
+
+def test_interrupted_build_resumes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import assistant.suggest.index_build as ib
+
+    real = ib._embed_all
+    monkeypatch.setattr(ib, "_embed_all", lambda e, t, p, batch=256, cache=None: real(e, t, p, 4, cache))
+    broken = FailingEmbedder(fail_after=8)
+    with pytest.raises(KeyboardInterrupt):
+        build_index(tmp_path / "idx", corpus(), broken, progress=False)
+    assert not (tmp_path / "idx").exists()
+    resumed = CountingEmbedder()
+    manifest = build_index(tmp_path / "idx", corpus(), resumed, progress=False)
+    assert resumed.seen == manifest["count"] - 8
+    assert not list(tmp_path.glob(".embed-cache-*"))
