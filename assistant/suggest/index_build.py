@@ -71,7 +71,11 @@ def _catalog(records: list[CodeRecord]) -> dict[str, Any]:
 
 
 def _embed_all(
-    embedder: Embedder, texts: list[str], progress: bool, batch: int = 256, cache: EmbeddingCache | None = None
+    embedder: Embedder,
+    texts: list[str],
+    progress: bool,
+    batch: int = 256,
+    cache: EmbeddingCache | None = None,
 ) -> np.ndarray:
     out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
     # Sort by length so batches pad little; write back in the original order.
@@ -111,7 +115,10 @@ def _embed_all(
                 bar.update(task, completed=done, rate=f"{rate:.0f}")
                 if plain and (done // step != (done - len(idx)) // step or done == len(texts)):
                     eta = (len(texts) - done) / max(rate, 1e-9)
-                    print(f"embedded {done}/{len(texts)} codes, {rate:.0f} texts/s, ~{eta:.0f} s left", flush=True)
+                    print(
+                        f"embedded {done}/{len(texts)} codes, {rate:.0f} texts/s, ~{eta:.0f} s left",
+                        flush=True,
+                    )
     finally:
         if progress:
             bar.stop()
@@ -149,7 +156,7 @@ class EmbeddingCache:
 
 
 def _cached_vectors(index_dir: Path, embedder: Embedder, dense: list[str]) -> dict[int, np.ndarray]:
-    """Vectors of texts already embedded by the same model in the previous index (rebuilds embed only changes)."""
+    """Vectors already embedded by the same model in the previous index (a rebuild embeds only changes)."""
     old = read_manifest(index_dir)
     if not old or old.get("model") != embedder.name or old.get("dimension") != embedder.dim:
         return {}
@@ -226,7 +233,10 @@ def build_index(
         vectors[i] = vec
     if todo:
         if progress and cached:
-            print(f"reusing {len(cached)} cached vectors; embedding {len(todo)} new or changed texts", flush=True)
+            print(
+                f"reusing {len(cached)} cached vectors; embedding {len(todo)} new or changed texts",
+                flush=True,
+            )
         vectors[todo] = _embed_all(embedder, [dense[i] for i in todo], progress, cache=cache)
     embed_s = time.perf_counter() - t_embed
     index = faiss.IndexFlatIP(embedder.dim)

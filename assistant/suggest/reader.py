@@ -315,9 +315,18 @@ def _merge_trigger_only(mentions: list[Mention]) -> None:
 _ALL_TRIGGERS = (_NEG_RE, _UNC_RE, _HIST_RE, _FAM_RE, _NEG_POST_RE)
 
 
+# Words a coder reads past: they never change the code (the age and sex are coded from the claim, and
+# "community acquired" pneumonia is the default pneumonia). Our own list.
+_NON_CODING = re.compile(
+    r"\b(?:\d{1,3}[- ]?(?:year|yr|y)s?[- ]?old|\d{1,3}\s?(?:yo|y/o))(?:\s+(?:male|female|man|woman|boy|girl|"
+    r"gentleman|lady|patient|pt))?(?:\s+with)?\b|\bcommunity[- ]acquired\b|\bcommunity[- ]onset\b",
+    re.IGNORECASE,
+)
+
+
 def clean_query(query: str) -> str:
     """The mention's query without its context trigger words ("denies", "history of", "mother")."""
-    out = query
+    out = _NON_CODING.sub(" ", query)
     for regex in _ALL_TRIGGERS:
         out = regex.sub(" ", out)
     out = re.sub(r"\s+", " ", out).strip(" ,.;:-")

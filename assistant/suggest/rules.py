@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.codesets.repository import ref_covers
 from assistant.suggest.store import CodeCatalog
 
 _SIDE_WORDS = {
@@ -22,16 +23,8 @@ def norm(code: str) -> str:
 
 
 def ref_matches(ref: str, code: str) -> bool:
-    """Does a note's code reference ("N18.-", "E11.2", "N18.1-N18.6") cover ``code``?"""
-    ref = ref.strip().upper()
-    c = norm(code)
-    if "-" in ref.strip("-").rstrip(".-") and not ref.endswith(".-"):
-        lo, _, hi = ref.partition("-")
-        lo_n, hi_n = norm(lo.rstrip(".")), norm(hi.rstrip(".-"))
-        if lo_n and hi_n:
-            return lo_n <= c[: len(lo_n)] and c[: len(hi_n)] <= hi_n
-    r = norm(ref.rstrip("-").rstrip("."))
-    return bool(r) and c.startswith(r)
+    """Does a note's code reference ("N18.-", "E11.2", "N18.1-N18.6", "K85-K86.-") cover ``code``?"""
+    return ref_covers(ref, code)
 
 
 def side_of(title: str) -> str | None:
@@ -158,10 +151,15 @@ def official_notes(catalog: CodeCatalog, code: str) -> dict[str, list[str]]:
 # Official "presumed link" combinations (ICD-10-CM guidelines I.A.15 "with", I.C.4.a, I.C.9.a):
 # (code that is replaced, prefix of the partner that stays, combination code, reason)
 COMBINATIONS: list[tuple[str, str, str, str]] = [
-    ("E11.9", "N18", "E11.22", "type 2 diabetes and CKD are presumed linked (\"with\" convention)"),
-    ("E10.9", "N18", "E10.22", "type 1 diabetes and CKD are presumed linked (\"with\" convention)"),
+    ("E11.9", "N18", "E11.22", 'type 2 diabetes and CKD are presumed linked ("with" convention)'),
+    ("E10.9", "N18", "E10.22", 'type 1 diabetes and CKD are presumed linked ("with" convention)'),
     ("I10", "N18", "I12.9", "hypertension with CKD is presumed hypertensive CKD (guideline I.C.9.a.2)"),
-    ("I10", "I50", "I11.0", "hypertension with heart failure is presumed hypertensive heart disease (I.C.9.a.1)"),
+    (
+        "I10",
+        "I50",
+        "I11.0",
+        "hypertension with heart failure is presumed hypertensive heart disease (I.C.9.a.1)",  # noqa: E501,
+    ),
 ]
 
 

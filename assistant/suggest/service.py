@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from assistant.core.errors import AssistantError, InvalidInput
-from assistant.suggest import rules
+from assistant.suggest import consolidate, rules
 from assistant.suggest.embedder import Embedder
 from assistant.suggest.reader import Mention, clean_query, read_note
 from assistant.suggest.schemas import Evidence, Suggestion, SuggestRequest, SuggestResponse
@@ -132,8 +132,7 @@ class SuggestionService:
         texts = list(dict.fromkeys(q.text for plan in plans for _, q, _ in plan if q is not None))
         vectors = self.embedder.embed(texts) if texts else np.zeros((0, self.index.dense.d), np.float32)
         vec_of = {t: vectors[i] for i, t in enumerate(texts)}
-        unfiltered = [t for t in texts]
-        dense_hits = self._dense_search(unfiltered, vectors)
+        dense_hits = self._dense_search(texts, vectors)
         out = []
         for request, plan, warnings in zip(requests, plans, note_warnings, strict=True):
             out.append(self._respond(request, plan, vec_of, dense_hits, warnings))
@@ -319,6 +318,8 @@ class SuggestionService:
                     pick.reasons = self._reasons(c, m, q)
         if request.mode == "full":
             self._combinations(picks)
+            consolidate.absorb_same_category(picks, self.catalog)
+            consolidate.fold_integral_symptoms(picks)
             self._pair_rules(picks)
             self._excludes1(picks)
             self._context_warnings(picks, skipped)

@@ -151,7 +151,13 @@ def corpus() -> MemoryCorpus:
 def with_combinations() -> MemoryCorpus:
     extra = [
         CodeRecord(ICD, "I12", "Hypertensive chronic kidney disease", False, None, "category"),
-        CodeRecord(ICD, "I12.9", "Hypertensive chronic kidney disease with stage 1 through stage 4 chronic kidney "
-                   "disease, or unspecified chronic kidney disease", True, "I12"),
+        CodeRecord(
+            ICD,
+            "I12.9",
+            "Hypertensive chronic kidney disease with stage 1 through stage 4 chronic kidney "
+            "disease, or unspecified chronic kidney disease",
+            True,
+            "I12",
+        ),
     ]
     return MemoryCorpus(records() + extra, {ICD: {"release": "2026-04-01", "sha256": "fixture"}})

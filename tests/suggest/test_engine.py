@@ -207,7 +207,9 @@ def test_presumed_link_combinations(tmp_path: Path) -> None:
     emb = HashingEmbedder(256)
     build_index(tmp_path / "idx", with_combinations(), emb, progress=False)
     svc = SuggestionService.from_index_dir(tmp_path / "idx", emb)
-    r = run(svc, "A/P:\n1. Type 2 diabetes mellitus without complications.\n2. Chronic kidney disease, stage 4.")
+    r = run(
+        svc, "A/P:\n1. Type 2 diabetes mellitus without complications.\n2. Chronic kidney disease, stage 4."
+    )
     f = finals(r)
     assert "E11.22" in f and "N18.4" in f and "E11.9" not in f
     r = run(svc, "A/P:\n1. Essential hypertension.\n2. Chronic kidney disease, stage 4.")
