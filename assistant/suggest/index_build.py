@@ -174,7 +174,7 @@ def _cached_vectors(index_dir: Path, embedder: Embedder, dense: list[str]) -> di
     for i, text in enumerate(dense):
         r = row_of.get(text)
         if r is not None:
-            out[i] = index.reconstruct(r)
+            out[i] = np.asarray(index.reconstruct(r), dtype=np.float32)
     return out
 
 

@@ -284,7 +284,10 @@ def _make(
         sentence_start=s_start,
         sentence_end=s_end,
         triggers=triggers,
-        **flags,
+        negated=flags["negated"],
+        uncertain=flags["uncertain"],
+        history=flags["history"],
+        family=flags["family"],
     )
     mention.laterality = {side for side, rx in _LATERALITY.items() if rx.search(text)} or {
         side for side, rx in _LATERALITY.items() if rx.search(sentence)

@@ -11,7 +11,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -227,7 +227,7 @@ class SuggestionService:
         if query.prefixes:
             rows, mat = self.index.subset(query.prefixes)
             sims = mat @ vector if len(rows) else np.zeros(0, np.float32)
-            top = np.argsort(-sims)[: cfg.k_dense] if len(rows) else []
+            top: list[int] = [int(i) for i in np.argsort(-sims)[: cfg.k_dense]] if len(rows) else []
             dense = [(int(rows[i]), float(sims[i])) for i in top]
             mask = self._mask(query.prefixes)
         else:
@@ -245,14 +245,14 @@ class SuggestionService:
             cands = [Candidate(self.index.ids[r], r, s * (cfg.rrf_k + 1) / 2) for r, s in fused.items()]
         else:
             cos_of = dict(dense)
-            rows = list(dict.fromkeys([r for r, _ in dense] + [r for r, _ in lexical]))
-            missing = [r for r in rows if r not in cos_of]
+            ranked_rows = list(dict.fromkeys([r for r, _ in dense] + [r for r, _ in lexical]))
+            missing = [r for r in ranked_rows if r not in cos_of]
             if missing:
                 sims = self.index.vectors(np.array(missing)) @ vector
                 cos_of.update({r: float(s) for r, s in zip(missing, sims, strict=True)})
             qset = set(qtokens)
             cands = []
-            for r in rows:
+            for r in ranked_rows:
                 code = self.index.ids[r]
                 cov = self.index.lexical.coverage(r, qids)
                 ttoks = self.catalog.title_tokens(code)
@@ -296,7 +296,9 @@ class SuggestionService:
                 continue
             weight = (0.8 + 0.2 * m.weight) if request.mode == "full" and not phrase else 1.0
             for rank, c in enumerate(cands[: max(per_mention, 1)]):
-                code, extra_warn, extra_notes = c.code, [], {}
+                code = c.code
+                extra_warn: list[str] = []
+                extra_notes: dict[str, list[str]] = {}
                 final = False
                 if request.mode == "full":
                     threshold = cfg.history_threshold if q.kind != "current" else cfg.final_threshold
@@ -439,7 +441,9 @@ class SuggestionService:
             assert note[m.start : m.end] == m.text, "evidence span does not match the note"
             evidence.append(Evidence(start=m.start, end=m.end, text=m.text))
         if request.mode == "full":
-            confidence = ("high" if p.score >= self.config.high_threshold else "medium") if p.final else "low"
+            confidence: Literal["high", "medium", "low"] = (
+                ("high" if p.score >= self.config.high_threshold else "medium") if p.final else "low"
+            )
         else:
             confidence = "high" if p.score >= 0.8 else "medium" if p.score >= 0.6 else "low"
         notes = rules.official_notes(self.catalog, p.code) if request.mode == "full" else {}

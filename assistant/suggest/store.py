@@ -122,9 +122,9 @@ class LoadedIndex:
                 message = f"the search index is not built ({index_dir})"
             else:
                 rel = ", ".join(f"{s} {v.get('release')}" for s, v in manifest.get("releases", {}).items())
-                model = manifest.get("model")
+                built_with = manifest.get("model")
                 message = (
-                    f"the search index is stale: index built for release {rel} / model {model}; {reason}"
+                    f"the search index is stale: index built for release {rel} / model {built_with}; {reason}"
                 )
             raise NotReady(message, field="index", fix="run `assistant index build`")
         assert manifest is not None
