@@ -5,21 +5,19 @@ from pathlib import Path
 import pytest
 
 from assistant.suggest.embedder import HashingEmbedder
-from assistant.suggest.index_build import build_index
 from assistant.suggest.service import SuggestionService
-from tests.suggest.fixture_corpus import corpus
+from tests.suggest.fixture_corpus import FIXTURE_DIM, FIXTURE_DIR
 
 
 @pytest.fixture(scope="session")
 def fake_embedder() -> HashingEmbedder:
-    return HashingEmbedder(256)
+    return HashingEmbedder(FIXTURE_DIM)
 
 
 @pytest.fixture(scope="session")
-def fixture_index(tmp_path_factory: pytest.TempPathFactory, fake_embedder: HashingEmbedder) -> Path:
-    index_dir = tmp_path_factory.mktemp("suggest") / "index"
-    build_index(index_dir, corpus(), fake_embedder, progress=False)
-    return index_dir
+def fixture_index() -> Path:
+    """The committed tiny index (indexes/fixture); test_fixture_index keeps it equal to a fresh build."""
+    return FIXTURE_DIR
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from assistant.suggest.corpus import CodeRecord, MemoryCorpus
 
 ICD = "ICD-10-CM"
@@ -161,3 +163,20 @@ def with_combinations() -> MemoryCorpus:
         ),
     ]
     return MemoryCorpus(records() + extra, {ICD: {"release": "2026-04-01", "sha256": "fixture"}})
+
+
+FIXTURE_DIR = Path(__file__).resolve().parents[2] / "indexes" / "fixture"
+FIXTURE_DIM = 256
+
+
+def write_fixture(target: Path = FIXTURE_DIR) -> dict[str, object]:
+    """(Re)build the committed tiny index: this corpus, the deterministic hashing embedder."""
+    from assistant.suggest.embedder import HashingEmbedder
+    from assistant.suggest.index_build import build_index
+
+    return build_index(target, corpus(), HashingEmbedder(FIXTURE_DIM), progress=False, force=True)
+
+
+if __name__ == "__main__":  # python -m tests.suggest.fixture_corpus
+    manifest = write_fixture()
+    print(f"wrote {FIXTURE_DIR} ({manifest['count']} codes, inputs {manifest['inputs_sha']})")
