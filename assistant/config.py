@@ -80,6 +80,18 @@ class Settings(BaseSettings):
     totp_issuer: str = Field(
         default="Coding Assistant", description="Issuer name shown in authenticator apps."
     )
+    cookie_secure: bool = Field(
+        default=False,
+        description="Always mark the session cookie Secure (set it when a TLS proxy sits in front); "
+        "requests made over https get a Secure cookie anyway.",
+    )
+    tls_cert_path: Path | None = Field(
+        default=None,
+        description="TLS certificate (PEM) for `assistant serve`; needed to bind a non-loopback address.",
+    )
+    tls_key_path: Path | None = Field(
+        default=None, description="TLS private key (PEM) matching tls_cert_path."
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -8,8 +8,9 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.config import Settings, get_settings
 from assistant.core.container import Container
@@ -37,6 +38,36 @@ ROUTER_MODULES = [
 ]
 
 
+class SecurityHeaders:
+    """Pure ASGI middleware (streams pass through untouched): no framing, no sniffing, no caching of
+    pages and API answers that may hold PHI, no referrer leaving the site."""
+
+    HEADERS = [
+        (b"x-frame-options", b"DENY"),
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"same-origin"),
+    ]
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        static = scope.get("path", "").startswith("/static/")
+
+        async def add_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", [])) + self.HEADERS
+                if not static and not any(name.lower() == b"cache-control" for name, _ in headers):
+                    headers.append((b"cache-control", b"no-store"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, add_headers)
+
+
 def create_app(
     settings: Settings | None = None, *, container: Container | None = None, load_engine: bool = True
 ) -> FastAPI:
@@ -52,12 +83,21 @@ def create_app(
         yield
         container.db_engine.dispose()
 
-    app = FastAPI(title="Coding & Billing Assistant", version="0.1.0", lifespan=lifespan)
+    # The interactive docs would load scripts from a CDN; the schema is served to admins at /api/openapi.json.
+    app = FastAPI(
+        title="Coding & Billing Assistant",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
     app.state.container = container
+    app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
 
     @app.exception_handler(AssistantError)
-    async def _domain_error(request: Request, exc: AssistantError) -> JSONResponse:
+    async def _domain_error(request: Request, exc: AssistantError) -> Response:
         from web.rendering import render_error
 
         return render_error(request, exc)

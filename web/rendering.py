@@ -1,14 +1,20 @@
-"""Templates and the one rule for errors: JSON under /api, an inline alert for HTMX, a page otherwise."""
+"""Templates and the one rule for errors: JSON under /api, an inline alert for HTMX, a page otherwise.
+
+A page request without a valid sign-in is sent to ``/login?next=...`` (303; HTMX gets ``HX-Redirect``).
+"""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from jinja2_fragments.fastapi import Jinja2Blocks
 
 from assistant.core.errors import AssistantError
+from assistant.security import csrf, sessions
+from assistant.security.errors import Unauthorized
 from web.app import WEB_DIR
 
 templates = Jinja2Blocks(directory=str(WEB_DIR / "templates"))
@@ -22,19 +28,101 @@ def wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
 
 
-def render(request: Request, template: str, context: dict[str, Any], *, block: str | None = None,
-           status_code: int = 200) -> HTMLResponse:
+def principal_of(request: Request) -> Any:
+    return getattr(request.state, "principal", None)
+
+
+def csrf_token_for(request: Request) -> str:
+    """A CSRF token for the signed-in session of this request ('' without one), minted once per request."""
+    token: str | None = getattr(request.state, "csrf_token", None)
+    if token is not None:
+        return token
+    principal = principal_of(request)
+    token = ""
+    if principal is not None and principal.method == "session":
+        from web.security_deps import csrf_secret
+
+        token = csrf.issue(csrf_secret(request, request.app.state.container), principal.session_id)
+    request.state.csrf_token = token
+    return token
+
+
+def page_context(request: Request) -> dict[str, Any]:
+    """What base.html needs on every page: who is signed in, what they may do, the CSRF token."""
+    me = principal_of(request)
+    return {
+        "request": request,
+        "me": me,
+        "can": (lambda *needed: me is not None and all(me.can(p) for p in needed)),
+        "csrf_token": csrf_token_for(request),
+    }
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    *,
+    block: str | None = None,
+    status_code: int = 200,
+) -> Response:
     """Render a full page, or only ``block`` of it for an HTMX request."""
-    ctx = {"request": request, **context}
+    ctx = {**page_context(request), **context}
     if block and is_htmx(request):
         return templates.TemplateResponse(request, template, ctx, block_name=block, status_code=status_code)
     return templates.TemplateResponse(request, template, ctx, status_code=status_code)
 
 
+def safe_next(target: str | None, default: str = "/") -> str:
+    """Only a local path may follow sign-in (no scheme, no host, no '//' or backslash tricks)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or any(ord(c) < 32 for c in target):
+        return default
+    return target
+
+
+def login_url(request: Request) -> str:
+    """Where to come back after signing in: this page for a GET, else the page the form was on
+    (for HTMX, the page the fragment was asked from)."""
+    current = urlsplit(request.headers.get("hx-current-url", "")) if is_htmx(request) else None
+    if current is not None and current.netloc == request.url.netloc:
+        here = current.path + (f"?{current.query}" if current.query else "")
+    elif request.method == "GET":
+        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    else:
+        ref = urlsplit(request.headers.get("referer", ""))
+        here = ref.path + (f"?{ref.query}" if ref.query else "") if ref.netloc == request.url.netloc else "/"
+    here = safe_next(here)
+    return "/login" if here == "/" else f"/login?next={quote(here, safe='/')}"
+
+
+def _sign_in_again(request: Request, exc: Unauthorized) -> Response:
+    expired = bool(getattr(request.state, "clear_session_cookie", False))
+    if wants_json(request):
+        response: Response = JSONResponse(
+            exc.to_dict(), status_code=exc.status_code, headers={"WWW-Authenticate": "Bearer"}
+        )
+    elif is_htmx(request):
+        response = Response(status_code=exc.status_code, headers={"HX-Redirect": login_url(request)})
+    else:
+        url = login_url(request)
+        if expired:
+            url += ("&" if "?" in url else "?") + "expired=1"
+        response = RedirectResponse(url, status_code=303)
+    if expired:
+        response.delete_cookie(sessions.COOKIE_NAME, path="/")
+    return response
+
+
 def render_error(request: Request, exc: AssistantError) -> Response:
+    if isinstance(exc, Unauthorized):
+        return _sign_in_again(request, exc)
     if wants_json(request):
         return JSONResponse(exc.to_dict(), status_code=exc.status_code)
     template = "_alert.html" if is_htmx(request) else "error.html"
     # HTMX ignores 4xx bodies by default; the alert is swapped in with a 200 and an error flag.
     status = 200 if is_htmx(request) else exc.status_code
-    return templates.TemplateResponse(request, template, {"request": request, "error": exc}, status_code=status)
+    ctx = {**page_context(request), "error": exc}
+    return templates.TemplateResponse(request, template, ctx, status_code=status)

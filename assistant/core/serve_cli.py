@@ -1,11 +1,78 @@
-"""``assistant serve``: prepare reference data and the index if needed, then run the web app."""
+"""``assistant serve``: prepare reference data and the index if needed, then run the web app.
+
+Binding: 127.0.0.1 by default. Any other address carries sign-ins and patient data over the network,
+so it needs a TLS certificate and key (``--tls-cert``/``--tls-key`` or ASSISTANT_TLS_CERT_PATH /
+ASSISTANT_TLS_KEY_PATH) or an explicit ``--insecure-bind`` (e.g. behind a TLS-terminating proxy;
+then also set ASSISTANT_COOKIE_SECURE=true).
+
+First run: when the database has no user, an ``admin`` account is created with a random password that
+is printed once, here, and stored nowhere else (only its argon2 hash).
+"""
 
 from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
 
 import typer
 
 from assistant.cli.common import console, handles_errors
-from assistant.config import get_settings
+from assistant.config import Settings, get_settings
+from assistant.core.errors import InvalidInput
+
+
+def is_loopback(host: str) -> bool:
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_binding(host: str, cert: Path | None, key: Path | None, insecure_bind: bool) -> None:
+    """Refuse a non-loopback address without TLS (unless explicitly told), and half a TLS pair."""
+    if (cert is None) != (key is None):
+        raise InvalidInput(
+            "TLS needs both a certificate and its private key",
+            field="tls-key" if key is None else "tls-cert",
+            fix="pass both --tls-cert and --tls-key "
+            "(or set ASSISTANT_TLS_CERT_PATH and ASSISTANT_TLS_KEY_PATH)",
+        )
+    for path, name in ((cert, "tls-cert"), (key, "tls-key")):
+        if path is not None and not Path(path).is_file():
+            raise InvalidInput(f"{path} is not a file", field=name, fix="give the path of a PEM file")
+    if not is_loopback(host) and cert is None and not insecure_bind:
+        raise InvalidInput(
+            f"refusing to bind to {host} without TLS: sign-ins and patient data would cross the network "
+            "in clear text",
+            field="host",
+            fix="bind to 127.0.0.1 (the default), give --tls-cert and --tls-key, or pass --insecure-bind "
+            "only behind a TLS-terminating proxy (and set ASSISTANT_COOKIE_SECURE=true)",
+        )
+
+
+def bootstrap_first_admin(settings: Settings) -> None:
+    """Create the first admin when there is no user, and show its password once."""
+    from assistant.core.db import make_engine, session_factory, transaction
+    from assistant.security import service
+
+    engine = make_engine(settings.resolved_database_url)
+    try:
+        with transaction(session_factory(engine)) as session:
+            password = service.bootstrap_admin(session, settings=settings)
+    finally:
+        engine.dispose()
+    if password is None:
+        return
+    console.print(
+        "\n[bold]First run: created the user [cyan]admin[/cyan] (role admin).[/bold]\n"
+        f"  password: [bold yellow]{password}[/bold yellow]\n"
+        "  It is shown only this once and stored nowhere (only a hash). Sign in at /login, then create\n"
+        "  one account per person: assistant users create NAME --role coder|biller|trainee|admin\n",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 @handles_errors
@@ -13,32 +80,36 @@ def serve(
     host: str = typer.Option(None, help="Address to bind (default from settings: 127.0.0.1)."),
     port: int = typer.Option(None, help="Port (default 8000)."),
     prepare: bool = typer.Option(False, help="Load code sets and build the index first if they are missing."),
-    allow_remote: bool = typer.Option(
-        False, help="Allow binding to a non-loopback address without TLS (not recommended: PHI travels in clear)."
+    tls_cert: Path = typer.Option(None, "--tls-cert", help="TLS certificate (PEM); default from settings."),
+    tls_key: Path = typer.Option(None, "--tls-key", help="TLS private key (PEM); default from settings."),
+    insecure_bind: bool = typer.Option(
+        False,
+        "--insecure-bind",
+        help="Allow a non-loopback address without TLS (only behind a TLS-terminating proxy).",
     ),
     workers: int = typer.Option(1, help="Number of app worker processes."),
 ) -> None:
-    """Serve the web app (FastAPI + HTMX) on the local machine."""
+    """Serve the web app (FastAPI + HTMX). Binds 127.0.0.1 unless told otherwise (then TLS is required)."""
     import uvicorn
 
     from assistant.core import migrate
-    from assistant.core.errors import InvalidInput
 
     settings = get_settings()
     host = host or settings.host
     port = port or settings.port
-    if host not in ("127.0.0.1", "localhost", "::1") and not allow_remote:
-        raise InvalidInput(
-            f"refusing to bind to {host}: patient data would leave this machine's loopback interface.",
-            field="host",
-            fix="bind to 127.0.0.1, or pass --allow-remote behind a TLS-terminating proxy.",
-        )
+    cert = tls_cert or settings.tls_cert_path
+    key = tls_key or settings.tls_key_path
+    check_binding(host, cert, key, insecure_bind)
     if prepare:
         from assistant.codesets.service import ensure_loaded
         from assistant.suggest.index_build import ensure_index
 
         ensure_loaded(settings)
         ensure_index(settings)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
     migrate.upgrade(settings.resolved_database_url)
-    console.print(f"serving on http://{host}:{port}")
-    uvicorn.run("web.app:create_app", factory=True, host=host, port=port, workers=workers)
+    bootstrap_first_admin(settings)
+    scheme = "https" if cert else "http"
+    console.print(f"serving on {scheme}://{host}:{port}")
+    tls = {"ssl_certfile": str(cert), "ssl_keyfile": str(key)} if cert and key else {}
+    uvicorn.run("web.app:create_app", factory=True, host=host, port=port, workers=workers, **tls)  # type: ignore[arg-type]

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from assistant.core.db import serialize_writers
 from assistant.core.errors import InvalidInput
 from assistant.security import repository as repo
 from assistant.security.models import AuditEntry
-from assistant.security.schemas import AuditEntryView, ChainReport, Principal
+from assistant.security.schemas import AuditEntryView, AuditPage, ChainReport, Principal
 
 GENESIS = "0" * 64
 
@@ -82,6 +83,7 @@ def record(
     if not action:
         raise InvalidInput("audit action is empty", field="action", fix="name the action, e.g. phi.read")
     who = actor.username if isinstance(actor, Principal) else (actor or "anonymous")
+    serialize_writers(session, "audit_log")  # app workers append one at a time: the chain never forks
     last = repo.last_audit_entry(session)
     entry = AuditEntry(
         id=(last.id + 1) if last else 1,
@@ -138,3 +140,35 @@ def list_entries(
 ) -> list[AuditEntryView]:
     """Newest first. ``action`` may end in ``*`` (e.g. ``login.*``)."""
     return [to_view(e) for e in repo.audit_entries(session, actor=actor, action=action, limit=limit)]
+
+
+def page(
+    session: Session,
+    *,
+    actor: str | None = None,
+    action: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    page: int = 1,
+    per_page: int = 50,
+) -> AuditPage:
+    """One page of entries, newest first. ``since``/``until`` are inclusive UTC dates."""
+    if page < 1:
+        raise InvalidInput("page starts at 1", field="page", fix="use page=1 for the newest entries")
+    if not 1 <= per_page <= 500:
+        raise InvalidInput("per_page must be 1 to 500", field="per_page", fix="e.g. per_page=50")
+    if since and until and since > until:
+        raise InvalidInput("since is after until", field="since", fix="give since <= until")
+    rows, total = repo.audit_page(
+        session,
+        actor=actor or None,
+        action=action or None,
+        since=since.isoformat() if since else None,
+        until=(until + timedelta(days=1)).isoformat() if until else None,
+        offset=(page - 1) * per_page,
+        limit=per_page,
+    )
+    pages = max(1, -(-total // per_page))
+    return AuditPage(
+        entries=[to_view(e) for e in rows], total=total, page=page, per_page=per_page, pages=pages
+    )

@@ -81,3 +81,32 @@ def audit_entries(
 
 def count_audit(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(AuditEntry)) or 0
+
+
+def count_users(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(User)) or 0
+
+
+def audit_page(
+    session: Session,
+    *,
+    actor: str | None = None,
+    action: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[Sequence[AuditEntry], int]:
+    """Newest first, filtered; ``since``/``until`` compare with the ISO ``ts`` text (until is exclusive)."""
+    query = select(AuditEntry)
+    if actor:
+        query = query.where(AuditEntry.actor == actor)
+    if action:
+        query = query.where(AuditEntry.action.like(action.replace("*", "%")))
+    if since:
+        query = query.where(AuditEntry.ts >= since)
+    if until:
+        query = query.where(AuditEntry.ts < until)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(AuditEntry.id.desc()).offset(offset).limit(limit)).all()
+    return rows, total

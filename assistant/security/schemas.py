@@ -69,6 +69,14 @@ class AuditEntryView(BaseModel):
     hash: str
 
 
+class AuditPage(BaseModel):
+    entries: list[AuditEntryView]
+    total: int
+    page: int
+    per_page: int
+    pages: int
+
+
 class ChainReport(BaseModel):
     intact: bool
     entries: int

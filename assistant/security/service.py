@@ -287,3 +287,21 @@ def totp_confirm(
     user.totp_last_step = totp.verify(user.totp_secret, code, now=time.time() if now is None else now)
     user.totp_enabled = True
     audit.record(session, actor, audit.TOTP_ENABLE, "user", username, None, {})
+
+
+def has_users(session: Session) -> bool:
+    return repo.count_users(session) > 0
+
+
+def bootstrap_admin(
+    session: Session, *, username: str = "admin", settings: Settings | None = None
+) -> str | None:
+    """First run: when no user exists, create ``username`` (role admin) with a random password and
+    return that password (the caller shows it once and stores it nowhere). None when users exist."""
+    if has_users(session):
+        return None
+    import secrets
+
+    password = secrets.token_urlsafe(18)  # 24 characters, 144 bits
+    create_user(session, username, "admin", password, actor="bootstrap", settings=settings)
+    return password

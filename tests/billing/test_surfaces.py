@@ -131,6 +131,10 @@ def test_api(
     monkeypatch.setattr("web.app.ROUTER_MODULES", ["web.routers.health", "web.routers.billing"])
     app = create_app(tmp_settings, load_engine=False)
     with TestClient(app) as client:
+        from tests.web.auth import use_token
+
+        assert client.get("/api/billing/balance/MEM-2001").status_code == 401
+        use_token(client, "biller", "kim")  # the payment is posted by the signed-in user
         r = client.get("/api/billing/balance/MEM-2001")
         assert r.status_code == 200 and r.json()["patient_due_cents"] == 8500
         r = client.get("/api/billing/balance/NOBODY")
@@ -139,9 +143,7 @@ def test_api(
         r = client.post("/api/billing/payments", json=body)
         assert r.status_code == 422 and "--amount-cents" in r.text
         body["amount_cents"] = 1000
-        r1 = client.post(
-            "/api/billing/payments", json=body, headers={"Idempotency-Key": "abc", "X-User": "kim"}
-        )
+        r1 = client.post("/api/billing/payments", json=body, headers={"Idempotency-Key": "abc"})
         r2 = client.post("/api/billing/payments", json=body, headers={"Idempotency-Key": "abc"})
         assert r1.status_code == 201 and r2.json()["receipt_number"] == r1.json()["receipt_number"]
         assert r1.json()["posted_by"] == "kim"

@@ -96,6 +96,9 @@ def test_api_scrub_and_x12_apply_local_rules(container: Container) -> None:
     app = create_app(container=container, load_engine=False)
     doc = json.loads((FIXTURES / "claim_clean.json").read_text())
     with TestClient(app) as client:
+        from tests.web.auth import use_token
+
+        use_token(client, "biller")
         assert client.post("/api/claims", json=doc).status_code == 201
         assert client.post("/api/claims/scrub", json=doc).json()["clean"] is True
         rule_id = _add_rule(container)

@@ -80,6 +80,9 @@ def test_api(container):
     app = create_app(container=container, load_engine=False)
     doc = json.loads((FIXTURES / "claim_clean.json").read_text())
     with TestClient(app) as client:
+        from tests.web.auth import use_token
+
+        use_token(client, "biller")
         r = client.post("/api/claims", json=doc)
         assert r.status_code == 201 and r.json()["outcome"] == "created"
         r = client.post("/api/claims", content=b"{oops")

@@ -1,5 +1,9 @@
 """A real uvicorn server on 127.0.0.1 (random free port) with a temp data dir, the real reference DB and a
-fake suggestion engine (tests.web.fakes.StubSuggester: starts instantly), plus a headless Debian chromium."""
+fake suggestion engine (tests.web.fakes.StubSuggester: starts instantly), plus a headless Debian chromium.
+
+Users (one per role, password ``tests.web.auth.PASSWORD``) are created once the server has migrated its
+database; every browser page signs in through the real /login page, and API calls from the tests send
+an admin's bearer token (``api_headers``)."""
 
 from __future__ import annotations
 
@@ -33,6 +37,9 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+E2E_USERS = {"admin": "ada", "trainee": "tia"}
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     import uvicorn
@@ -64,6 +71,15 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         if time.monotonic() > deadline or not thread.is_alive():
             pytest.fail("the test server did not start")
         time.sleep(0.05)
+    from assistant.core.db import transaction
+    from assistant.security import service
+    from tests.web.auth import PASSWORD
+
+    with transaction(container.sessions) as session:
+        for role, username in E2E_USERS.items():
+            service.create_user(session, username, role, PASSWORD, settings=settings)
+        token = service.issue_token(session, E2E_USERS["admin"], "e2e").token
+    _TOKENS["admin"] = token
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
@@ -81,15 +97,51 @@ def browser() -> Iterator[Any]:
         b.close()
 
 
+_TOKENS: dict[str, str] = {}
+
+
 @pytest.fixture
-def page(browser: Any, live_server: str) -> Iterator[Any]:
+def api_headers(live_server: str) -> dict[str, str]:
+    """Headers for API calls made by the test itself (an admin's bearer token)."""
+    return {"Authorization": f"Bearer {_TOKENS['admin']}"}
+
+
+def sign_in_page(page: Any, username: str, then: str = "/") -> None:
+    """Sign in through the real login page (the app sends an unknown visitor there first)."""
+    from tests.web.auth import PASSWORD
+
+    page.goto(then)
+    page.wait_for_url("**/login**")
+    page.get_by_label("User name").fill(username)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign out").wait_for()
+
+
+def new_page(browser: Any, live_server: str) -> Any:
     context = browser.new_context(
         base_url=live_server, accept_downloads=True, viewport={"width": 1280, "height": 900}
     )
     p = context.new_page()
     p.set_default_timeout(15_000)
+    return p
+
+
+@pytest.fixture
+def page(browser: Any, live_server: str) -> Iterator[Any]:
+    """A browser signed in as the admin (every page of the app is open to it)."""
+    p = new_page(browser, live_server)
+    sign_in_page(p, E2E_USERS["admin"])
     yield p
-    context.close()
+    p.context.close()
+
+
+@pytest.fixture
+def trainee_page(browser: Any, live_server: str) -> Iterator[Any]:
+    p = new_page(browser, live_server)
+    sign_in_page(p, E2E_USERS["trainee"], then="/trainee")
+    yield p
+    p.context.close()
 
 
 def shot(page: Any, name: str) -> Path:

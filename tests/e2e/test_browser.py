@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.conftest import shot
+from tests.e2e.conftest import E2E_USERS, new_page, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -18,9 +18,11 @@ NOTE = (
 )
 
 
-def test_note_to_claim_to_837p(page: Any, live_server: str) -> None:
+def test_note_to_claim_to_837p(page: Any, live_server: str, api_headers: dict[str, str]) -> None:
     r = httpx.post(
-        f"{live_server}/api/claims", content=(FIXTURES / "claims" / "claim_clean.json").read_bytes()
+        f"{live_server}/api/claims",
+        content=(FIXTURES / "claims" / "claim_clean.json").read_bytes(),
+        headers=api_headers,
     )
     assert r.status_code in (200, 201)
     page.goto("/")
@@ -67,8 +69,12 @@ def test_835_denial_explained(page: Any) -> None:
     shot(page, "remit-denials")
 
 
-def test_payment_changes_balance(page: Any, live_server: str) -> None:
-    httpx.post(f"{live_server}/api/claims", content=(FIXTURES / "claims" / "claim_clean.json").read_bytes())
+def test_payment_changes_balance(page: Any, live_server: str, api_headers: dict[str, str]) -> None:
+    httpx.post(
+        f"{live_server}/api/claims",
+        content=(FIXTURES / "claims" / "claim_clean.json").read_bytes(),
+        headers=api_headers,
+    )
     page.goto("/billing/patients/W123456789")
     before = page.locator("#balance-amount").inner_text()
     page.get_by_label("Amount ($)").fill("40.00")
@@ -82,7 +88,11 @@ def test_payment_changes_balance(page: Any, live_server: str) -> None:
     shot(page, "billing-overview")
 
 
-def test_browse_code_and_take_quiz(page: Any) -> None:
+def test_browse_code_and_take_quiz(trainee_page: Any) -> None:
+    page = trainee_page
+    nav = page.get_by_role("navigation", name="Main")
+    assert nav.get_by_role("link", name="Trainee").is_visible()
+    assert nav.get_by_role("link", name="Claims").count() == 0  # a trainee never sees PHI areas
     page.goto("/codes")
     page.get_by_label("Search codes, titles and inclusion terms").press_sequentially(
         "hyperglycemia type 2", delay=20
@@ -95,7 +105,6 @@ def test_browse_code_and_take_quiz(page: Any) -> None:
     assert page.get_by_role("heading", name="Notes, in plain words").is_visible()
     shot(page, "code-detail")
     page.goto("/trainee")
-    page.get_by_label("Your name").fill("trainee1")
     page.get_by_label("Topic").fill("diabetes")
     page.get_by_label("Questions").fill("3")
     page.get_by_role("button", name="Start the quiz").click()
@@ -106,4 +115,28 @@ def test_browse_code_and_take_quiz(page: Any) -> None:
     page.get_by_role("button", name="Score my answers").click()
     page.get_by_role("heading", name="Score:").wait_for()
     assert "/ 3" in page.get_by_role("heading", name="Score:").inner_text()
+    assert f"for {E2E_USERS['trainee']}" in page.locator("main").inner_text()
     shot(page, "quiz-result")
+    page.goto("/claims")
+    assert page.get_by_role("alert").inner_text().startswith("role 'trainee' lacks permission")
+
+
+def test_sign_in_errors_and_sign_out(browser: Any, live_server: str) -> None:
+    from tests.web.auth import PASSWORD
+
+    page = new_page(browser, live_server)
+    page.goto("/billing")
+    page.wait_for_url("**/login?next=/billing")
+    page.get_by_label("User name").fill(E2E_USERS["admin"])
+    page.get_by_label("Password", exact=True).fill("not the password")
+    page.get_by_role("button", name="Sign in").click()
+    assert "invalid username or password" in page.get_by_role("alert").inner_text()
+    shot(page, "login-error")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/billing")
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/login?signed_out=1")
+    page.goto("/billing")
+    page.wait_for_url("**/login?next=/billing")
+    page.context.close()

@@ -111,6 +111,9 @@ def test_api_remits_and_denials(container, x12: Path) -> None:  # type: ignore[n
     from web.app import create_app
 
     with TestClient(create_app(container.settings, container=container, load_engine=False)) as client:
+        from tests.web.auth import use_token
+
+        use_token(client, "biller")
         r = client.post(
             "/api/remits",
             content=(x12 / "multi_claim.835").read_bytes(),

@@ -115,7 +115,13 @@ def client(engine: SuggestionService, tmp_path: Path) -> httpx.Client:
     settings.data_dir.mkdir(parents=True)
     container = Container(settings)
     container.set_suggester(engine)
-    return TestClient(create_app(settings, container=container, load_engine=False))
+    from assistant.core import migrate
+    from tests.web.auth import use_token
+
+    migrate.upgrade(settings.resolved_database_url)
+    tc = TestClient(create_app(settings, container=container, load_engine=False))
+    use_token(tc, "coder")  # the API needs a sign-in (codes:read)
+    return tc
 
 
 def test_api_suggest(client: httpx.Client) -> None:

@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 
 from assistant.config import Settings
 from assistant.core.container import Container
+from tests.web.auth import sign_in
 from tests.web.fakes import StubSuggester
 
 
@@ -21,8 +22,16 @@ def container(tmp_settings: Settings, reference: Any) -> Container:
 
 
 @pytest.fixture
-def client(container: Container) -> Iterator[TestClient]:
+def anon(container: Container) -> Iterator[TestClient]:
+    """A client with no credentials (the database is migrated when it starts)."""
     from web.app import create_app
 
     with TestClient(create_app(container.settings, container=container, load_engine=False)) as tc:
         yield tc
+
+
+@pytest.fixture
+def client(anon: TestClient) -> TestClient:
+    """Signed in as an admin through the real login form; sends the CSRF header like htmx does."""
+    sign_in(anon, "ada", role="admin")
+    return anon

@@ -3,15 +3,23 @@
 HTML: GET / (the conversation), POST /chat (a message; HTMX gets a bubble that streams the answer,
 plain forms are redirected back to the page with the answer rendered), decisions and the draft claim.
 JSON twins: POST /api/chat, POST /api/chat/stream (SSE of JSON events), GET /api/chat/{id}, decisions, draft.
+
+Chat needs ``codes:read``. A conversation belongs to the user who started it. Only a user holding
+``claims:read`` and ``phi:read`` gets the chat that reads claims on file (the claim picker, "why was
+claim C-1001 denied?"); a trainee's chat has no database at all, so it can never show patient data.
+Sending accepted codes to a draft claim needs ``claims:write`` and ``phi:write``. Claim reads and the
+draft are audited.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import AsyncIterator
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.encoders import jsonable_encoder
@@ -21,13 +29,17 @@ from pydantic import BaseModel, Field
 from sse_starlette import EventSourceResponse
 
 from assistant.chat.schemas import ChatAnswer, Conversation
-from assistant.chat.service import ChatService
-from assistant.core.errors import AssistantError, InvalidInput
+from assistant.chat.service import MAX_CONVERSATIONS, ChatService
+from assistant.core.errors import AssistantError, InvalidInput, NotFound
+from assistant.security import audit
+from assistant.security.schemas import Principal
 from web.deps import ContainerDep
-from web.rendering import is_htmx, render, templates
-from web.routers.pages_common import current_user
+from web.rendering import csrf_token_for, is_htmx, render, templates
+from web.security_deps import record_phi, require
 
 router = APIRouter(tags=["chat"])
+Chatter = Annotated[Principal, require("codes:read")]
+Drafter = Annotated[Principal, require("codes:read", "claims:write", "phi:write")]
 ANSWER_TEMPLATE = "chat/_answer.html"
 ANSWER_BLOCKS = [
     "summary",
@@ -45,48 +57,125 @@ ANSWER_BLOCKS = [
 CONV_COOKIE = "assistant_conversation"
 
 
-def chat_service(request: Request, container: Any) -> ChatService:
-    svc = getattr(request.app.state, "chat", None)
-    if svc is None:
-        llm = None
-        if container.settings.llm_url:
-            from assistant.llm.client import LlmClient
+_SERVICE_LOCK = threading.Lock()
 
-            llm = LlmClient(container.settings.llm_url)
-        svc = ChatService(
-            reference=container.reference,
-            suggester=lambda: container.suggester,
-            sessions=container.sessions,
-            settings=container.settings,
-            llm=llm,
-        )
-        request.app.state.chat = svc
+
+def reads_claims(principal: Principal) -> bool:
+    return principal.can("claims:read") and principal.can("phi:read")
+
+
+def chat_service(request: Request, container: Any, principal: Principal) -> ChatService:
+    """The chat with claim access for users who may read claims; a chat without any database otherwise."""
+    with_claims = reads_claims(principal)
+    name = "chat" if with_claims else "chat_no_phi"
+    with _SERVICE_LOCK:
+        svc = getattr(request.app.state, name, None)
+        if svc is None:
+            llm = None
+            if container.settings.llm_url:
+                from assistant.llm.client import LlmClient
+
+                llm = LlmClient(container.settings.llm_url)
+            svc = ChatService(
+                reference=container.reference,
+                suggester=lambda: container.suggester,
+                sessions=container.sessions if with_claims else None,
+                settings=container.settings,
+                llm=llm,
+            )
+            setattr(request.app.state, name, svc)
     return svc
 
 
-def _claims_on_file(container: Any) -> list[Any]:
-    try:
-        from assistant.claims import service as claims
-    except ImportError:
+def _owners(request: Request) -> OrderedDict[str, str]:
+    with _SERVICE_LOCK:
+        owners: OrderedDict[str, str] | None = getattr(request.app.state, "chat_owners", None)
+        if owners is None:
+            owners = OrderedDict()
+            request.app.state.chat_owners = owners
+    return owners
+
+
+def conversation(
+    request: Request,
+    svc: ChatService,
+    principal: Principal,
+    conversation_id: str | None,
+    *,
+    create: bool = True,
+) -> Conversation:
+    """The caller's conversation. Someone else's id is treated as unknown (a new one, or 404)."""
+    owners = _owners(request)
+    with _SERVICE_LOCK:
+        owner = owners.get(conversation_id or "")
+    if conversation_id and owner is not None and owner != principal.username:
+        if not create:
+            raise NotFound(
+                f"no conversation {conversation_id}",
+                field="conversation_id",
+                fix="start a new conversation on the chat page",
+            )
+        conversation_id = None
+    conv = svc.conversation(conversation_id, create=create)
+    with _SERVICE_LOCK:
+        owner = owners.get(conv.id)
+        if owner is None and conv.turns:  # its owner entry is gone: nobody may pick it up
+            conv = svc.conversation(None)
+        owners[conv.id] = owners.get(conv.id) or principal.username
+        owners.move_to_end(conv.id)
+        while len(owners) > 2 * MAX_CONVERSATIONS:
+            owners.popitem(last=False)
+    return conv
+
+
+def _claims_on_file(request: Request, container: Any, principal: Principal) -> list[Any]:
+    """Claims for the draft-claim picker (they name patients): only for users who may read them."""
+    if not (reads_claims(principal) and principal.can("claims:write")):
         return []
+    from assistant.claims import service as claims
+
     with container.sessions() as session:
-        return claims.list_claims(session)
+        found = claims.list_claims(session)
+    if found:
+        record_phi(container, principal, request, "claim", None, detail={"list": "chat draft-claim picker"})
+    return found
 
 
-def _ctx(conv: Conversation, container: Any, **extra: Any) -> dict[str, Any]:
+def _ctx(
+    request: Request, conv: Conversation, container: Any, principal: Principal, **extra: Any
+) -> dict[str, Any]:
     return {
         "conv": conv,
-        "claims": _claims_on_file(container),
+        "claims": _claims_on_file(request, container, principal) if conv.accepted else [],
         "today": date.today().isoformat(),
         "active": "chat",
         **extra,
     }
 
 
-def answer_parts(answer: ChatAnswer, conv: Conversation) -> list[str]:
+def audit_answer(request: Request, container: Any, principal: Principal, answer: ChatAnswer) -> None:
+    """An answer about a claim on file read that claim: audit it."""
+    if answer.intent == "denial_claim":
+        for source in answer.sources:
+            if source.kind == "claim":
+                claim_id = source.label.removeprefix("claim ").strip()
+                record_phi(container, principal, request, "claim", claim_id, detail={"via": "chat"})
+
+
+def run_turn(
+    request: Request, container: Any, principal: Principal, svc: ChatService, conv: Conversation, turn: Any
+) -> ChatAnswer:
+    fresh = turn.answer is None
+    answer = svc.run_turn(conv, turn)
+    if fresh:
+        audit_answer(request, container, principal, answer)
+    return answer
+
+
+def answer_parts(answer: ChatAnswer, conv: Conversation, csrf_token: str = "") -> list[str]:
     """The answer as HTML pieces, in order (what the stream sends and the page shows)."""
     env = templates.env
-    ctx = {"a": answer, "conv": conv}
+    ctx = {"a": answer, "conv": conv, "csrf_token": csrf_token}
     parts = []
     for block in ANSWER_BLOCKS:
         html = render_block(env, ANSWER_TEMPLATE, block, **ctx)
@@ -99,41 +188,48 @@ templates.env.globals.setdefault("answer_parts", answer_parts)
 
 
 @router.get("/")
-def home(request: Request, container: ContainerDep, c: str | None = None) -> Response:
-    svc = chat_service(request, container)
-    conv = svc.conversation(c or request.cookies.get(CONV_COOKIE))
+def home(request: Request, container: ContainerDep, principal: Chatter, c: str | None = None) -> Response:
+    svc = chat_service(request, container, principal)
+    conv = conversation(request, svc, principal, c or request.cookies.get(CONV_COOKIE))
     for turn in conv.turns:  # without JavaScript, answers are computed when the page is rendered
-        svc.run_turn(conv, turn)
-    resp = render(request, "chat/index.html", _ctx(conv, container, username=current_user(request)))
+        run_turn(request, container, principal, svc, conv, turn)
+    resp = render(request, "chat/index.html", _ctx(request, conv, container, principal))
     resp.set_cookie(CONV_COOKIE, conv.id, httponly=True, samesite="lax")
     return resp
 
 
 @router.post("/chat")
 def post_message(
-    request: Request, container: ContainerDep, message: str = Form(""), conversation_id: str = Form("")
+    request: Request,
+    container: ContainerDep,
+    principal: Chatter,
+    message: str = Form(""),
+    conversation_id: str = Form(""),
 ) -> Response:
-    svc = chat_service(request, container)
-    conv = svc.conversation(conversation_id or request.cookies.get(CONV_COOKIE))
+    svc = chat_service(request, container, principal)
+    conv = conversation(request, svc, principal, conversation_id or request.cookies.get(CONV_COOKIE))
     turn = svc.add_turn(conv, message)
     if is_htmx(request):
         return render(request, "chat/_turn.html", {"conv": conv, "turn": turn, "stream": True})
-    svc.run_turn(conv, turn)
+    run_turn(request, container, principal, svc, conv, turn)
     return RedirectResponse(f"/?c={conv.id}#turn-{turn.id}", status_code=303)
 
 
-async def _events(svc: ChatService, conv: Conversation, turn_id: str) -> AsyncIterator[dict[str, str]]:
+async def _events(
+    request: Request, container: Any, principal: Principal, svc: ChatService, conv: Conversation, turn_id: str
+) -> AsyncIterator[dict[str, str]]:
     turn = svc.turn(conv, turn_id)
+    token = csrf_token_for(request)
     yield {"event": "status", "data": "Looking this up in the code sets…"}
     try:
-        answer = await asyncio.to_thread(svc.run_turn, conv, turn)
+        answer = await asyncio.to_thread(run_turn, request, container, principal, svc, conv, turn)
     except AssistantError as exc:
         html = templates.env.get_template("_alert.html").render(error=exc)
         yield {"event": "part", "data": html}
         yield {"event": "status", "data": ""}
         yield {"event": "done", "data": ""}
         return
-    for part in answer_parts(answer, conv):
+    for part in answer_parts(answer, conv, token):
         yield {"event": "part", "data": part}
     yield {"event": "status", "data": ""}
     yield {"event": "done", "data": ""}
@@ -141,19 +237,25 @@ async def _events(svc: ChatService, conv: Conversation, turn_id: str) -> AsyncIt
 
 @router.get("/chat/{conversation_id}/turns/{turn_id}/stream")
 def stream(
-    request: Request, conversation_id: str, turn_id: str, container: ContainerDep
+    request: Request, conversation_id: str, turn_id: str, container: ContainerDep, principal: Chatter
 ) -> EventSourceResponse:
-    svc = chat_service(request, container)
-    conv = svc.conversation(conversation_id, create=False)
+    svc = chat_service(request, container, principal)
+    conv = conversation(request, svc, principal, conversation_id, create=False)
     svc.turn(conv, turn_id)  # 404 before the stream starts
-    return EventSourceResponse(_events(svc, conv, turn_id), ping=15)
+    return EventSourceResponse(_events(request, container, principal, svc, conv, turn_id), ping=15)
 
 
 def _decisions_response(
-    request: Request, conv: Conversation, container: Any, code: str | None = None, **extra: Any
+    request: Request,
+    conv: Conversation,
+    container: Any,
+    principal: Principal,
+    code: str | None = None,
+    **extra: Any,
 ) -> Response:
     if is_htmx(request):
-        return render(request, "chat/_decisions_oob.html", _ctx(conv, container, changed=code, **extra))
+        ctx = _ctx(request, conv, container, principal, changed=code, **extra)
+        return render(request, "chat/_decisions_oob.html", ctx)
     return RedirectResponse(f"/?c={conv.id}#decisions", status_code=303)
 
 
@@ -162,13 +264,15 @@ def decide(
     request: Request,
     conversation_id: str,
     container: ContainerDep,
+    principal: Chatter,
     code: str = Form(...),
     system: str = Form("ICD-10-CM"),
     decision: str = Form(...),
 ) -> Response:
-    svc = chat_service(request, container)
-    conv = svc.decide(svc.conversation(conversation_id, create=False), code.strip().upper(), system, decision)
-    return _decisions_response(request, conv, container, code)
+    svc = chat_service(request, container, principal)
+    conv = conversation(request, svc, principal, conversation_id, create=False)
+    conv = svc.decide(conv, code.strip().upper(), system, decision)
+    return _decisions_response(request, conv, container, principal, code)
 
 
 def _cents(dollars: str, field: str) -> int:
@@ -193,14 +297,15 @@ def draft_claim(
     request: Request,
     conversation_id: str,
     container: ContainerDep,
+    principal: Drafter,
     template_claim_id: str = Form(""),
     new_claim_id: str = Form(""),
     date_of_service: str = Form(""),
     default_charge: str = Form(""),
     procedure_code: str = Form(""),
 ) -> Response:
-    svc = chat_service(request, container)
-    conv = svc.conversation(conversation_id, create=False)
+    svc = chat_service(request, container, principal)
+    conv = conversation(request, svc, principal, conversation_id, create=False)
     if procedure_code.strip():
         from assistant.chat.service import system_of
 
@@ -214,16 +319,19 @@ def draft_claim(
         )
     if not new_claim_id.strip():
         raise InvalidInput("the draft claim needs an ID", field="new_claim_id", fix="e.g. C-3001")
+    record_phi(container, principal, request, "claim", template_claim_id, detail={"use": "draft template"})
+    record_phi(container, principal, request, "claim", new_claim_id.strip(), action=audit.PHI_WRITE)
     result = svc.draft_claim(
         conv,
         template_claim_id=template_claim_id,
         new_claim_id=new_claim_id.strip(),
         date_of_service=_date(date_of_service),
         default_charge_cents=_cents(default_charge, "default_charge"),
-        actor=current_user(request) or "chat",
+        actor=principal.username,
     )
     if is_htmx(request):
-        return render(request, "chat/_decisions_oob.html", _ctx(conv, container, draft=result))
+        ctx = _ctx(request, conv, container, principal, draft=result)
+        return render(request, "chat/_decisions_oob.html", ctx)
     return RedirectResponse(f"/claims/{result.claim_id}", status_code=303)
 
 
@@ -249,23 +357,25 @@ class DraftIn(BaseModel):
 
 
 @router.post("/api/chat")
-def api_chat(body: ChatIn, request: Request, container: ContainerDep) -> JSONResponse:
-    svc = chat_service(request, container)
-    conv = svc.conversation(body.conversation_id)
+def api_chat(body: ChatIn, request: Request, container: ContainerDep, principal: Chatter) -> JSONResponse:
+    svc = chat_service(request, container, principal)
+    conv = conversation(request, svc, principal, body.conversation_id)
     turn = svc.add_turn(conv, body.message)
-    answer = svc.run_turn(conv, turn)
+    answer = run_turn(request, container, principal, svc, conv, turn)
     return JSONResponse(jsonable_encoder({"conversation_id": conv.id, "turn_id": turn.id, "answer": answer}))
 
 
 @router.post("/api/chat/stream")
-def api_chat_stream(body: ChatIn, request: Request, container: ContainerDep) -> EventSourceResponse:
-    svc = chat_service(request, container)
-    conv = svc.conversation(body.conversation_id)
+def api_chat_stream(
+    body: ChatIn, request: Request, container: ContainerDep, principal: Chatter
+) -> EventSourceResponse:
+    svc = chat_service(request, container, principal)
+    conv = conversation(request, svc, principal, body.conversation_id)
     turn = svc.add_turn(conv, body.message)
 
     async def events() -> AsyncIterator[dict[str, str]]:
         yield {"event": "turn", "data": json.dumps({"conversation_id": conv.id, "turn_id": turn.id})}
-        answer = await asyncio.to_thread(svc.run_turn, conv, turn)
+        answer = await asyncio.to_thread(run_turn, request, container, principal, svc, conv, turn)
         yield {"event": "answer", "data": json.dumps(jsonable_encoder(answer))}
         yield {"event": "done", "data": ""}
 
@@ -273,34 +383,42 @@ def api_chat_stream(body: ChatIn, request: Request, container: ContainerDep) -> 
 
 
 @router.get("/api/chat/{conversation_id}")
-def api_conversation(conversation_id: str, request: Request, container: ContainerDep) -> JSONResponse:
-    conv = chat_service(request, container).conversation(conversation_id, create=False)
+def api_conversation(
+    conversation_id: str, request: Request, container: ContainerDep, principal: Chatter
+) -> JSONResponse:
+    svc = chat_service(request, container, principal)
+    conv = conversation(request, svc, principal, conversation_id, create=False)
     return JSONResponse(jsonable_encoder({**conv.model_dump(), "accepted": conv.accepted}))
 
 
 @router.post("/api/chat/{conversation_id}/decisions")
 def api_decide(
-    conversation_id: str, body: DecisionIn, request: Request, container: ContainerDep
+    conversation_id: str, body: DecisionIn, request: Request, container: ContainerDep, principal: Chatter
 ) -> JSONResponse:
-    svc = chat_service(request, container)
-    conv = svc.decide(
-        svc.conversation(conversation_id, create=False), body.code.strip().upper(), body.system, body.decision
-    )
+    svc = chat_service(request, container, principal)
+    conv = conversation(request, svc, principal, conversation_id, create=False)
+    conv = svc.decide(conv, body.code.strip().upper(), body.system, body.decision)
     return JSONResponse(
         jsonable_encoder({"conversation_id": conv.id, "decisions": conv.decisions, "accepted": conv.accepted})
     )
 
 
 @router.post("/api/chat/{conversation_id}/draft-claim", status_code=201)
-def api_draft(conversation_id: str, body: DraftIn, request: Request, container: ContainerDep) -> JSONResponse:
-    svc = chat_service(request, container)
-    conv = svc.conversation(conversation_id, create=False)
+def api_draft(
+    conversation_id: str, body: DraftIn, request: Request, container: ContainerDep, principal: Drafter
+) -> JSONResponse:
+    svc = chat_service(request, container, principal)
+    conv = conversation(request, svc, principal, conversation_id, create=False)
+    record_phi(
+        container, principal, request, "claim", body.template_claim_id, detail={"use": "draft template"}
+    )
+    record_phi(container, principal, request, "claim", body.new_claim_id, action=audit.PHI_WRITE)
     result = svc.draft_claim(
         conv,
         template_claim_id=body.template_claim_id,
         new_claim_id=body.new_claim_id,
         date_of_service=body.date_of_service,
         default_charge_cents=body.default_charge_cents,
-        actor=request.headers.get("X-User", "api"),
+        actor=principal.username,
     )
     return JSONResponse(jsonable_encoder(result), status_code=201)

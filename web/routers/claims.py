@@ -3,18 +3,33 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
 from assistant.claims import service
 from assistant.claims.cms1500 import cms1500_boxes, cms1500_html, cms1500_pdf
 from assistant.claims.schemas import ClaimDetail, ClaimSummary, ImportResult, ScrubReport, TransitionRequest
 from assistant.core.errors import InvalidInput
+from assistant.security import audit
+from assistant.security.schemas import Principal
 from web.deps import ContainerDep, ReferenceDep, SessionDep
+from web.security_deps import record_phi, require
 
 router = APIRouter(prefix="/api/claims", tags=["claims"])
+Reader = Annotated[Principal, require("claims:read", "phi:read")]
+Writer = Annotated[Principal, require("claims:write", "phi:write")]
+
+
+def reads(action: str = audit.PHI_READ) -> Any:
+    """Read one stored claim (``claim_id`` in the path), audited."""
+    return require("claims:read", "phi:read", record="claim", id_param="claim_id", action=action)
+
+
+def writes() -> Any:
+    return require("claims:write", "phi:write", record="claim", id_param="claim_id")
 
 
 async def _json_body(request: Request) -> Any:
@@ -30,12 +45,20 @@ async def _json_body(request: Request) -> Any:
 
 
 @router.post("", response_model=ImportResult, status_code=201)
-async def create_claim(request: Request, session: SessionDep) -> ImportResult:
+async def create_claim(
+    request: Request, session: SessionDep, container: ContainerDep, principal: Writer
+) -> ImportResult:
     data = await _json_body(request)
-    return service.import_data(session, data, actor=request.headers.get("X-User", "api"))
+    claim_id = data.get("claim_id") if isinstance(data, dict) else None
+    await run_in_threadpool(
+        record_phi, container, principal, request, "claim", claim_id, action=audit.PHI_WRITE
+    )
+    return service.import_data(session, data, actor=principal.username)
 
 
-@router.get("", response_model=list[ClaimSummary])
+@router.get(
+    "", response_model=list[ClaimSummary], dependencies=[require("claims:read", "phi:read", record="claim")]
+)
 def list_claims(
     session: SessionDep, status: str | None = None, payer_id: str | None = None
 ) -> list[ClaimSummary]:
@@ -44,33 +67,40 @@ def list_claims(
 
 @router.post("/scrub", response_model=ScrubReport)
 async def scrub(
-    request: Request, session: SessionDep, reference: ReferenceDep, container: ContainerDep
+    request: Request, session: SessionDep, reference: ReferenceDep, container: ContainerDep, principal: Writer
 ) -> ScrubReport:
     """Body: a claim document, or {"claim_id": "..."} for a stored claim."""
     data = await _json_body(request)
     if isinstance(data, dict) and set(data) == {"claim_id"}:
-        claim = service.get_claim(session, str(data["claim_id"]))
-        return service.scrub_claim(
-            session, claim, reference, container.settings, actor=request.headers.get("X-User", "api")
+        claim_id = str(data["claim_id"])
+        await run_in_threadpool(
+            record_phi, container, principal, request, "claim", claim_id, action=audit.PHI_WRITE
         )
+        claim = service.get_claim(session, claim_id)
+        return service.scrub_claim(session, claim, reference, container.settings, actor=principal.username)
     from assistant.claims.schemas import parse_claim_document
 
-    return service.scrub_document(parse_claim_document(data), reference, container.settings, session)
+    doc = parse_claim_document(data)
+    detail = {"stored": False}
+    await run_in_threadpool(record_phi, container, principal, request, "claim", doc.claim_id, detail=detail)
+    return service.scrub_document(doc, reference, container.settings, session)
 
 
-@router.get("/{claim_id}", response_model=ClaimDetail)
+@router.get("/{claim_id}", response_model=ClaimDetail, dependencies=[reads()])
 def get_claim(claim_id: str, session: SessionDep) -> ClaimDetail:
     return service.detail(service.get_claim(session, claim_id))
 
 
 @router.post("/{claim_id}/status")
-def change_status(claim_id: str, body: TransitionRequest, session: SessionDep) -> dict[str, Any]:
+def change_status(
+    claim_id: str, body: TransitionRequest, session: SessionDep, principal: Annotated[Principal, writes()]
+) -> dict[str, Any]:
     claim = service.get_claim(session, claim_id)
-    event = service.transition(session, claim, body.to, body.actor, body.note)
+    event = service.transition(session, claim, body.to, principal.username, body.note)
     return {"claim_id": claim.claim_id, "from": event.from_status, "to": event.to_status, "by": event.actor}
 
 
-@router.get("/{claim_id}/x12", response_class=PlainTextResponse)
+@router.get("/{claim_id}/x12", response_class=PlainTextResponse, dependencies=[reads(audit.EXPORT_837)])
 def x12(
     claim_id: str, session: SessionDep, reference: ReferenceDep, container: ContainerDep
 ) -> PlainTextResponse:
@@ -78,7 +108,7 @@ def x12(
     return PlainTextResponse(text, media_type="application/edi-x12")
 
 
-@router.get("/{claim_id}/cms1500")
+@router.get("/{claim_id}/cms1500", dependencies=[reads()])
 def cms1500(claim_id: str, session: SessionDep, format: str = "json") -> Any:
     doc = service.to_document(service.get_claim(session, claim_id))
     if format == "html":
@@ -86,7 +116,7 @@ def cms1500(claim_id: str, session: SessionDep, format: str = "json") -> Any:
     return cms1500_boxes(doc)
 
 
-@router.get("/{claim_id}/cms1500.pdf")
+@router.get("/{claim_id}/cms1500.pdf", dependencies=[reads(audit.EXPORT_PDF)])
 def cms1500_pdf_route(claim_id: str, session: SessionDep) -> Response:
     doc = service.to_document(service.get_claim(session, claim_id))
     return Response(

@@ -14,8 +14,9 @@ from assistant.chat.facts import code_facts, compare
 from assistant.core.errors import InvalidInput
 from web.deps import ReferenceDep
 from web.routers.pages_common import respond
+from web.security_deps import require
 
-router = APIRouter(tags=["codes"])
+router = APIRouter(tags=["codes"], dependencies=[require("codes:read")])
 SYSTEMS = ("ICD-10-CM", "HCPCS", "CPT", "HCPCS-MODIFIER", "CPT-MODIFIER", "POS", "CARC", "RARC")
 
 

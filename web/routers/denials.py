@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 
@@ -15,15 +15,35 @@ from assistant.denials.schemas import (
     Explanation,
     PromoteRequest,
 )
+from assistant.security import audit
+from assistant.security.schemas import Principal
 from web.deps import ContainerDep, ReferenceDep, SessionDep
+from web.security_deps import record_phi, require
 
 router = APIRouter(prefix="/api/denials", tags=["denials"])
+# Explaining and drafting an appeal read the claim and remittance on file; a corrected claim and a
+# promoted rule write. Without a claim, an explanation is about codes only and touches no record.
+Reader = Annotated[Principal, require("denials:read", "phi:read")]
+Writer = Annotated[Principal, require("denials:write", "claims:write", "phi:write")]
+
+
+def _target(claim_id: str | None, remit_line_id: int | None) -> tuple[str, str | int | None]:
+    return ("claim", claim_id) if claim_id or remit_line_id is None else ("remit_line", remit_line_id)
 
 
 @router.post("/explain", response_model=Explanation)
 def explain(
-    body: ExplainRequest, session: SessionDep, reference: ReferenceDep, container: ContainerDep
+    body: ExplainRequest,
+    request: Request,
+    session: SessionDep,
+    reference: ReferenceDep,
+    container: ContainerDep,
+    principal: Reader,
 ) -> Explanation:
+    if body.claim_id or body.claim:
+        record_phi(
+            container, principal, request, "claim", body.claim_id or (body.claim or {}).get("claim_id")
+        )
     s = container.settings
     return service.explain(
         body,
@@ -35,7 +55,15 @@ def explain(
 
 
 @router.post("/appeal", response_model=AppealLetter)
-def appeal(body: AppealRequest, session: SessionDep, reference: ReferenceDep, container: ContainerDep) -> Any:
+def appeal(
+    body: AppealRequest,
+    request: Request,
+    session: SessionDep,
+    reference: ReferenceDep,
+    container: ContainerDep,
+    principal: Reader,
+) -> Any:
+    record_phi(container, principal, request, *_target(body.claim_id, body.remit_line_id))
     req = service.request_for(
         session,
         remit_line_id=body.remit_line_id,
@@ -55,7 +83,9 @@ def corrected_claim(
     session: SessionDep,
     reference: ReferenceDep,
     container: ContainerDep,
+    principal: Writer,
 ) -> dict[str, Any]:
+    record_phi(container, principal, request, "claim", body.claim_id, action=audit.PHI_WRITE)
     req = None
     if body.actions is None:
         req = service.request_for(
@@ -75,17 +105,21 @@ def corrected_claim(
         reference=reference,
         settings=container.settings,
         new_claim_id=body.new_claim_id,
-        actor=request.headers.get("X-User", "api"),
+        actor=principal.username,
     )
 
 
-@router.get("/patterns")
+@router.get("/patterns", dependencies=[require("denials:read")])
 def patterns(session: SessionDep, min_count: int = 1) -> list[dict[str, Any]]:
+    """Denial counts per payer, code and adjustment reason (no patient data)."""
     return service.list_patterns(session, min_count)
 
 
 @router.post("/patterns/{pattern_id}/promote", status_code=201)
-def promote(pattern_id: int, body: PromoteRequest, request: Request, session: SessionDep) -> dict[str, Any]:
-    return service.promote_pattern(
-        session, pattern_id, modifiers=body.modifiers, actor=request.headers.get("X-User", body.actor)
-    )
+def promote(
+    pattern_id: int,
+    body: PromoteRequest,
+    session: SessionDep,
+    principal: Annotated[Principal, require("denials:write", "claims:write")],
+) -> dict[str, Any]:
+    return service.promote_pattern(session, pattern_id, modifiers=body.modifiers, actor=principal.username)

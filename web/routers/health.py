@@ -1,4 +1,4 @@
-"""Public health check (no PHI)."""
+"""Public health check (no PHI, no sign-in)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from fastapi import APIRouter
 router = APIRouter()
 
 
+@router.get("/health", tags=["public"])
 @router.get("/api/health", tags=["public"])
 def health() -> dict[str, str]:
     return {"status": "ok"}

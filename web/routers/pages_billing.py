@@ -4,7 +4,7 @@ aging and reports with a server-drawn SVG chart. JSON twins: /api/billing/... an
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -14,11 +14,19 @@ from assistant.billing import payments, service, statements
 from assistant.billing import reports as reports_service
 from assistant.billing.schemas import PaymentIn
 from assistant.core.errors import InvalidInput
+from assistant.security.schemas import Principal
 from web.deps import SessionDep
 from web.rendering import render
-from web.routers.pages_common import current_user, money, respond
+from web.routers.pages_common import money, respond
+from web.security_deps import require
 
 router = APIRouter(tags=["billing pages"])
+
+
+def reads(record: str = "patient", id_param: str | None = "ref") -> Any:
+    return require("billing:read", "phi:read", record=record, id_param=id_param)
+
+
 CHART_W, CHART_H, PAD = 560, 220, 40
 
 
@@ -66,8 +74,8 @@ def _overview(session: Any, start: date | None, end: date | None) -> dict[str, A
     return {"aging": aging, "report": report, "chart": chart}
 
 
-@router.get("/billing")
-@router.get("/api/billing/page")
+@router.get("/billing", dependencies=[reads("ledger", "patient")])
+@router.get("/api/billing/page", dependencies=[reads("ledger", "patient")])
 def billing_page(
     request: Request,
     session: SessionDep,
@@ -86,8 +94,8 @@ def _patient_ctx(session: Any, ref: str) -> dict[str, Any]:
     return {"balance": bal, "ref": ref, "today": date.today().isoformat()}
 
 
-@router.get("/billing/patients/{ref}")
-@router.get("/api/billing/patients/{ref}")
+@router.get("/billing/patients/{ref}", dependencies=[reads()])
+@router.get("/api/billing/patients/{ref}", dependencies=[reads()])
 def patient_page(request: Request, ref: str, session: SessionDep, receipt: str = "") -> Response:
     data = _patient_ctx(session, ref)
     extra: dict[str, Any] = {"active": "billing"}
@@ -97,7 +105,12 @@ def patient_page(request: Request, ref: str, session: SessionDep, receipt: str =
 
 
 @router.post("/billing/patients/{ref}/payments")
-async def take_payment(request: Request, ref: str, session: SessionDep) -> Response:
+async def take_payment(
+    request: Request,
+    ref: str,
+    session: SessionDep,
+    principal: Annotated[Principal, require("billing:write", "phi:write", record="patient", id_param="ref")],
+) -> Response:
     form = await request.form()
     amount = str(form.get("amount") or "").replace("$", "").replace(",", "").strip()
     try:
@@ -114,13 +127,13 @@ async def take_payment(request: Request, ref: str, session: SessionDep) -> Respo
         idempotency_key=str(form.get("idempotency_key") or "") or None,
         note=str(form.get("note") or "") or None,
     )
-    receipt = payments.take_payment(session, body, actor=current_user(request) or "web")
+    receipt = payments.take_payment(session, body, actor=principal.username)
     if request.headers.get("HX-Request") == "true":
         ctx = {**_patient_ctx(session, ref), "receipt": receipt}
         return render(request, "billing/patient.html", ctx, block="ledger")
     return RedirectResponse(f"/billing/patients/{ref}?receipt={receipt.receipt_number}", status_code=303)
 
 
-@router.get("/billing/patients/{ref}/statement")
+@router.get("/billing/patients/{ref}/statement", dependencies=[reads()])
 def statement_preview(ref: str, session: SessionDep) -> HTMLResponse:
     return HTMLResponse(statements.statement_html(statements.statement_data(session, ref)))

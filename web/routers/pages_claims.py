@@ -5,20 +5,31 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
 
 from assistant.claims import service
 from assistant.claims.models import ALLOWED_TRANSITIONS, ClaimStatus
 from assistant.core.errors import InvalidInput, NotFound
+from assistant.security import audit
+from assistant.security.schemas import Principal
 from web.deps import ContainerDep, ReferenceDep, SessionDep
 from web.rendering import render
-from web.routers.pages_common import current_user
+from web.security_deps import record_phi, require
 
 router = APIRouter(tags=["claims pages"])
 EXPORT_NAME = re.compile(r"^837P-[A-Za-z0-9._-]+\.x12$")
+
+
+def reads(id_param: str | None = "claim_id", action: str = audit.PHI_READ, record: str = "claim") -> Any:
+    return require("claims:read", "phi:read", record=record, id_param=id_param, action=action)
+
+
+def writes(id_param: str | None = "claim_id", action: str = audit.PHI_WRITE, record: str = "claim") -> Any:
+    return require("claims:write", "phi:write", record=record, id_param=id_param, action=action)
 
 
 def _list_ctx(session: Any, status: str | None = None, payer_id: str | None = None) -> dict[str, Any]:
@@ -33,13 +44,18 @@ def _list_ctx(session: Any, status: str | None = None, payer_id: str | None = No
     }
 
 
-@router.get("/claims")
+@router.get("/claims", dependencies=[reads(None)])
 def claims_page(request: Request, session: SessionDep, status: str = "", payer_id: str = "") -> Response:
     return render(request, "claims/index.html", _list_ctx(session, status, payer_id))
 
 
 @router.post("/claims/import")
-async def import_claim(request: Request, session: SessionDep) -> Response:
+async def import_claim(
+    request: Request,
+    session: SessionDep,
+    container: ContainerDep,
+    principal: Annotated[Principal, require("claims:write", "phi:write")],
+) -> Response:
     form = await request.form()
     upload = form.get("file")
     raw = b""
@@ -59,7 +75,11 @@ async def import_claim(request: Request, session: SessionDep) -> Response:
             field="file",
             fix="fix the JSON syntax",
         ) from None
-    result = service.import_data(session, data, actor=current_user(request) or "web")
+    claim_id = data.get("claim_id") if isinstance(data, dict) else None
+    await run_in_threadpool(
+        record_phi, container, principal, request, "claim", claim_id, action=audit.PHI_WRITE
+    )
+    result = service.import_data(session, data, actor=principal.username)
     return RedirectResponse(f"/claims/{result.claim_id}?imported={result.outcome}", status_code=303)
 
 
@@ -70,19 +90,22 @@ def _detail_ctx(session: Any, claim_id: str, **extra: Any) -> dict[str, Any]:
     return {"claim": det, "doc": det.document, "next_statuses": nexts, "active": "claims", **extra}
 
 
-@router.get("/claims/{claim_id}")
+@router.get("/claims/{claim_id}", dependencies=[reads()])
 def claim_page(request: Request, claim_id: str, session: SessionDep, imported: str = "") -> Response:
     return render(request, "claims/detail.html", _detail_ctx(session, claim_id, imported=imported))
 
 
 @router.post("/claims/{claim_id}/scrub")
 def scrub(
-    request: Request, claim_id: str, session: SessionDep, reference: ReferenceDep, container: ContainerDep
+    request: Request,
+    claim_id: str,
+    session: SessionDep,
+    reference: ReferenceDep,
+    container: ContainerDep,
+    principal: Annotated[Principal, writes()],
 ) -> Response:
     claim = service.get_claim(session, claim_id)
-    report = service.scrub_claim(
-        session, claim, reference, container.settings, actor=current_user(request) or "web"
-    )
+    report = service.scrub_claim(session, claim, reference, container.settings, actor=principal.username)
     session.flush()
     return render(
         request, "claims/detail.html", _detail_ctx(session, claim_id, report=report), block="claim_body"
@@ -90,20 +113,22 @@ def scrub(
 
 
 @router.post("/claims/{claim_id}/status")
-async def change_status(request: Request, claim_id: str, session: SessionDep) -> Response:
+async def change_status(
+    request: Request, claim_id: str, session: SessionDep, principal: Annotated[Principal, writes()]
+) -> Response:
     form = await request.form()
     claim = service.get_claim(session, claim_id)
     service.transition(
         session,
         claim,
         str(form.get("to") or ""),
-        current_user(request) or "web",
+        principal.username,
         str(form.get("note") or "") or None,
     )
     return RedirectResponse(f"/claims/{claim_id}", status_code=303)
 
 
-@router.get("/claims/{claim_id}/837p")
+@router.get("/claims/{claim_id}/837p", dependencies=[reads(action=audit.EXPORT_837)])
 def download_837p(
     claim_id: str, session: SessionDep, reference: ReferenceDep, container: ContainerDep
 ) -> Response:
@@ -117,7 +142,11 @@ def download_837p(
 
 @router.post("/claims/batch")
 async def batch(
-    request: Request, session: SessionDep, reference: ReferenceDep, container: ContainerDep
+    request: Request,
+    session: SessionDep,
+    reference: ReferenceDep,
+    container: ContainerDep,
+    principal: Annotated[Principal, writes("payer_id", audit.EXPORT_837, record="payer")],
 ) -> Response:
     form = await request.form()
     payer_id = str(form.get("payer_id") or "").strip()
@@ -127,14 +156,14 @@ async def batch(
         )
     out_dir = container.settings.data_dir / "exports"
     result = service.batch(
-        session, payer_id, out_dir, reference, container.settings, actor=current_user(request) or "web"
+        session, payer_id, out_dir, reference, container.settings, actor=principal.username
     )
     ctx = _list_ctx(session)
     ctx["batch"] = result
     return render(request, "claims/index.html", ctx)
 
 
-@router.get("/claims/exports/{name}")
+@router.get("/claims/exports/{name}", dependencies=[reads("name", audit.EXPORT_837, record="export")])
 def export_file(name: str, container: ContainerDep) -> Response:
     path = container.settings.data_dir / "exports" / name
     if not EXPORT_NAME.fullmatch(name) or not path.is_file():

@@ -11,8 +11,6 @@ from fastapi.responses import JSONResponse, Response
 
 from web.rendering import render, templates, wants_json
 
-USER_COOKIE = "assistant_user"
-
 
 def money(cents: int | None) -> str:
     if cents is None:
@@ -43,14 +41,3 @@ def respond(
     if wants_json(request):
         return JSONResponse(jsonable_encoder(data), status_code=status_code)
     return render(request, template, {**data, **(extra or {})}, block=block, status_code=status_code)
-
-
-def current_user(request: Request, given: str | None = None) -> str:
-    """The trainee/biller name: a form field, else the session cookie (real users come with security)."""
-    return (given or request.cookies.get(USER_COOKIE) or "").strip()
-
-
-def remember_user(response: Response, username: str) -> Response:
-    if username:
-        response.set_cookie(USER_COOKIE, username, httponly=True, samesite="lax", max_age=60 * 60 * 24 * 365)
-    return response

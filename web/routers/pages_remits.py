@@ -3,19 +3,30 @@ line the explanation, a corrected claim and an appeal draft. JSON twins: /api/re
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from assistant.core.errors import InvalidInput
 from assistant.denials import service as denials
 from assistant.remit import service
+from assistant.security.schemas import Principal
 from web.deps import ContainerDep, ReferenceDep, SessionDep
 from web.rendering import render
-from web.routers.pages_common import current_user
+from web.routers.remits import audit_import
+from web.security_deps import require
 
 router = APIRouter(tags=["remittance pages"])
+# An appeal letter and a corrected claim are built from the denied line's claim (denials + claims).
+Appealer = Annotated[
+    Principal, require("denials:read", "phi:read", record="remit_line", id_param="remit_line_id")
+]
+Corrector = Annotated[
+    Principal,
+    require("denials:write", "claims:write", "phi:write", record="remit_line", id_param="remit_line_id"),
+]
 
 
 def _list_ctx(session: Any, **extra: Any) -> dict[str, Any]:
@@ -27,13 +38,18 @@ def _list_ctx(session: Any, **extra: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/remits")
+@router.get("/remits", dependencies=[require("remits:read", "phi:read", record="remit")])
 def remits_page(request: Request, session: SessionDep) -> Response:
     return render(request, "remits/index.html", _list_ctx(session))
 
 
 @router.post("/remits/import")
-async def import_835(request: Request, container: ContainerDep, session: SessionDep) -> Response:
+async def import_835(
+    request: Request,
+    container: ContainerDep,
+    session: SessionDep,
+    principal: Annotated[Principal, require("remits:write", "phi:write")],
+) -> Response:
     form = await request.form()
     upload = form.get("file")
     if upload is None or isinstance(upload, str):
@@ -42,8 +58,9 @@ async def import_835(request: Request, container: ContainerDep, session: Session
     if not data.strip():
         raise InvalidInput(f"{upload.filename} is empty", field="file", fix="choose the 835 remittance file")
     report = service.import_835_bytes(
-        container.sessions, data, filename=upload.filename, actor=current_user(request) or "web"
+        container.sessions, data, filename=upload.filename, actor=principal.username
     )
+    await run_in_threadpool(audit_import, container, principal, request, report)
     return render(request, "remits/index.html", _list_ctx(session, report=report))
 
 
@@ -66,7 +83,10 @@ def _detail_ctx(session: Any, remit_id: int, reference: Any, settings: Any, **ex
     return {"remit": remit, "explanations": exps, "by_key": by_key, "active": "remits", **extra}
 
 
-@router.get("/remits/{remit_id}")
+@router.get(
+    "/remits/{remit_id}",
+    dependencies=[require("remits:read", "phi:read", record="remit", id_param="remit_id")],
+)
 def remit_page(
     request: Request, remit_id: int, session: SessionDep, reference: ReferenceDep, container: ContainerDep
 ) -> Response:
@@ -83,6 +103,7 @@ def appeal(
     session: SessionDep,
     reference: ReferenceDep,
     container: ContainerDep,
+    _: Appealer,
 ) -> Response:
     req = denials.request_for(
         session, remit_line_id=remit_line_id, claim_id=None, group=None, carc=None, rarcs=[], line=None
@@ -103,6 +124,7 @@ def corrected(
     session: SessionDep,
     reference: ReferenceDep,
     container: ContainerDep,
+    principal: Corrector,
 ) -> Response:
     req = denials.request_for(
         session, remit_line_id=remit_line_id, claim_id=None, group=None, carc=None, rarcs=[], line=None
@@ -114,6 +136,6 @@ def corrected(
         actions=None,
         reference=reference,
         settings=container.settings,
-        actor=current_user(request) or "web",
+        actor=principal.username,
     )
     return render(request, "remits/_corrected.html", {"out": out, "remit_id": remit_id, "active": "remits"})

@@ -2,21 +2,39 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 
 from assistant.core.errors import InvalidInput
 from assistant.denials.schemas import Explanation
 from assistant.remit import service
 from assistant.remit.schemas import ImportReport, WorkItemOut
+from assistant.security import audit
+from assistant.security.schemas import Principal
 from web.deps import ContainerDep, ReferenceDep, SessionDep
+from web.security_deps import record_phi, require
 
 router = APIRouter(prefix="/api/remits", tags=["remits"])
+Writer = Annotated[Principal, require("remits:write", "phi:write")]
+
+
+def reads(record: str = "remit", id_param: str | None = "remit_id") -> Any:
+    return require("remits:read", "phi:read", record=record, id_param=id_param)
+
+
+def audit_import(container: Any, principal: Principal, request: Request, report: ImportReport) -> None:
+    """One phi.write entry per remittance stored from the 835 just imported (one entry if none was new).
+    The detail holds the file's sha256, never its name (a name may carry PHI)."""
+    detail = {"file_sha256": report.file_sha256, "claims_posted": report.claims_posted}
+    targets: list[int | None] = list(report.remit_ids) or [None]
+    for remit_id in targets:
+        record_phi(container, principal, request, "remit", remit_id, action=audit.PHI_WRITE, detail=detail)
 
 
 @router.post("", response_model=ImportReport, status_code=201)
-async def import_remit(request: Request, container: ContainerDep) -> ImportReport:
+async def import_remit(request: Request, container: ContainerDep, principal: Writer) -> ImportReport:
     """Body: the 835 file itself (any content type), or multipart/form-data with a ``file`` field."""
     filename = request.headers.get("X-Filename")
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
@@ -27,27 +45,27 @@ async def import_remit(request: Request, container: ContainerDep) -> ImportRepor
         data, filename = await upload.read(), upload.filename
     else:
         data = await request.body()
-    return service.import_835_bytes(
-        container.sessions, data, filename=filename, actor=request.headers.get("X-User", "api")
-    )
+    report = service.import_835_bytes(container.sessions, data, filename=filename, actor=principal.username)
+    await run_in_threadpool(audit_import, container, principal, request, report)
+    return report
 
 
-@router.get("")
+@router.get("", dependencies=[reads(id_param=None)])
 def list_remits(session: SessionDep, limit: int = 100) -> list[dict[str, Any]]:
     return service.list_remits(session, limit)
 
 
-@router.get("/work-queue", response_model=list[WorkItemOut])
+@router.get("/work-queue", response_model=list[WorkItemOut], dependencies=[reads("work_item", None)])
 def work_queue(session: SessionDep, status: str | None = "open") -> list[WorkItemOut]:
     return service.work_queue(session, None if status == "all" else status)
 
 
-@router.get("/{remit_id}")
+@router.get("/{remit_id}", dependencies=[reads()])
 def get_remit(remit_id: int, session: SessionDep) -> dict[str, Any]:
     return service.remit_detail(session, remit_id)
 
 
-@router.get("/{remit_id}/explain", response_model=list[Explanation])
+@router.get("/{remit_id}/explain", response_model=list[Explanation], dependencies=[reads()])
 def explain_remit(
     remit_id: int,
     session: SessionDep,

@@ -11,8 +11,9 @@ from pydantic import BaseModel
 from assistant.core.errors import InvalidInput
 from assistant.suggest.schemas import SuggestResponse
 from web.deps import ContainerDep
+from web.security_deps import require
 
-router = APIRouter()
+router = APIRouter(dependencies=[require("codes:read")])
 
 
 class SuggestBody(BaseModel):

@@ -1,0 +1,197 @@
+"""Every route is either public (an explicit list) or refuses anonymous callers and roles lacking its
+permission; trainees never reach patient data."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from starlette.routing import Mount
+
+from assistant.security.permissions import ROLES, permissions_for
+from tests.web.auth import sign_in, token_for
+from web.security_deps import permissions_of
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+PUBLIC = {
+    ("GET", "/login"),
+    ("POST", "/login"),
+    ("POST", "/api/auth/login"),
+    ("GET", "/health"),
+    ("GET", "/api/health"),
+}
+PUBLIC_MOUNTS = {"/static"}
+# Role to try first when looking for one that lacks a route's permission.
+ROLE_ORDER = ("trainee", "coder", "biller", "admin")
+
+
+def _required(dependant: Any) -> set[str] | None:
+    """Permissions checked by the ``require`` dependencies of a route (None: no ``require`` at all)."""
+    found: set[str] | None = None
+    for dep in dependant.dependencies:
+        perms = permissions_of(dep.call) if dep.call else None
+        if perms is not None:
+            found = (found or set()) | set(perms)
+        sub = _required(dep)
+        if sub is not None:
+            found = (found or set()) | sub
+    return found
+
+
+def _path(route: Any) -> str:
+    return re.sub(r"\{([^}:]+)(:[^}]+)?\}", "1", route.path)
+
+
+def _routes(client: TestClient) -> list[tuple[str, Any]]:
+    """(method, route) for every effective route; a route exposes ``path`` and ``dependant``
+    (with the dependencies of the routers it was included through)."""
+    try:
+        from fastapi.routing import iter_route_contexts
+    except ImportError:  # FastAPI before included-router contexts: the routes are flat already
+        contexts: list[Any] = list(client.app.routes)  # type: ignore[attr-defined]
+    else:
+        contexts = list(iter_route_contexts(client.app.routes))  # type: ignore[attr-defined]
+    out = []
+    for route in contexts:
+        original = getattr(route, "original_route", route)
+        if isinstance(original, Mount):
+            assert route.path in PUBLIC_MOUNTS, f"unexpected mount {route.path}"
+            continue
+        assert isinstance(original, APIRoute), f"unexpected route type {original!r}"
+        for method in sorted(set(route.methods) - {"HEAD"}):
+            out.append((method, route))
+    return out
+
+
+def _lacking_role(perms: set[str]) -> str | None:
+    for role in ROLE_ORDER:
+        granted = permissions_for(role)
+        if any(not (p in granted or f"{p.split(':')[0]}:*" in granted) for p in perms):
+            return role
+    return None
+
+
+def test_every_route_is_public_or_refuses_strangers_and_wrong_roles(anon: TestClient) -> None:
+    client = anon
+    tokens = {role: token_for(client, f"{role}-probe", role) for role in ROLES}
+    routes = _routes(client)
+    assert len(routes) > 60  # the whole app, not a handful
+    seen_public = set()
+    unprotected = []
+    checked_403 = 0
+    for method, route in routes:
+        key = (method, route.path)
+        perms = _required(route.dependant)
+        if key in PUBLIC:
+            seen_public.add(key)
+            assert perms is None, f"public route {key} declares permissions"
+            continue
+        if perms is None:
+            unprotected.append(key)
+            continue
+        url = _path(route)
+        r = client.request(method, url, follow_redirects=False)
+        if url.startswith("/api/"):
+            assert r.status_code == 401, (key, r.status_code, r.text[:200])
+            body = r.json()
+            assert body["error"] == "Unauthorized" and body["field"] and body["fix"], key
+        else:
+            assert r.status_code == 303, (key, r.status_code)
+            assert r.headers["location"].startswith("/login"), key
+        role = _lacking_role(perms)
+        if role is None:
+            continue  # every role may (codes:read, sign-out, who-am-I)
+        r = client.request(
+            method, url, headers={"Authorization": f"Bearer {tokens[role]}"}, follow_redirects=False
+        )
+        assert r.status_code == 403, (key, role, r.status_code, r.text[:200])
+        if url.startswith("/api/"):
+            assert r.json()["field"] == "permission"
+        checked_403 += 1
+        if any(p.startswith("phi:") for p in perms):
+            assert role == "trainee"  # the role tried first: a trainee never reaches PHI
+    assert unprotected == [], f"routes without require(): {unprotected}"
+    assert seen_public == PUBLIC
+    assert checked_403 > 40
+
+
+def test_phi_routes_declare_phi_and_trainee_lacks_it(anon: TestClient) -> None:
+    phi_prefixes = (
+        "/api/claims",
+        "/claims",
+        "/api/remits",
+        "/remits",
+        "/api/billing",
+        "/billing",
+        "/api/denials",
+    )
+    lists = {("GET", "/api/claims"), ("GET", "/api/remits"), ("GET", "/api/billing/aging")}
+    found = {(m, r.path): _required(r.dependant) for m, r in _routes(anon) if (m, r.path) in lists}
+    assert set(found) == lists and all(perms and "phi:read" in perms for perms in found.values())
+    for method, route in _routes(anon):
+        if route.path.startswith(phi_prefixes) and route.path != "/api/denials/patterns":
+            perms = _required(route.dependant) or set()
+            if route.path.startswith("/api/denials/patterns/"):
+                continue  # promoting a pattern writes a payer rule, no patient record
+            assert perms & {"phi:read", "phi:write"}, (method, route.path)
+            assert "phi:write" in perms or method == "GET" or route.path.endswith(("/appeal", "/explain")), (
+                method,
+                route.path,
+            )
+
+
+def test_trainee_chat_never_shows_patient_data(anon: TestClient) -> None:
+    client = anon
+    admin = token_for(client, "boss", "admin")
+    doc = (FIXTURES / "claims" / "claim_clean.json").read_bytes()
+    assert (
+        client.post("/api/claims", content=doc, headers={"Authorization": f"Bearer {admin}"}).status_code
+        == 201
+    )
+    patient = client.get("/api/claims/C-2001", headers={"Authorization": f"Bearer {admin}"}).json()
+    name = patient["document"]["subscriber"]["last_name"]
+    assert name == "Doe" and client.get("/api/claims", headers={"Authorization": f"Bearer {admin}"}).json()
+    sign_in(client, "tess", role="trainee")
+    page = client.get("/")
+    assert page.status_code == 200 and name not in page.text
+    a = client.post("/api/chat", json={"message": "why was claim C-2001 denied?"})
+    assert name not in a.text and "C-2001" not in a.json().get("answer", {}).get("text", "")
+    r = client.post("/api/chat", json={"message": "type 2 diabetes with hyperglycemia"})
+    cid = r.json()["conversation_id"]
+    client.post(f"/api/chat/{cid}/decisions", json={"code": "E11.65", "decision": "accepted"})
+    page = client.get(f"/?c={cid}")
+    assert name not in page.text and "Create draft claim" not in page.text
+    assert client.get("/claims/C-2001", follow_redirects=False).status_code == 403
+    # the same steps as an admin do show the claim (the checks above can fail)
+    auth = {"Authorization": f"Bearer {admin}"}
+    a = client.post("/api/chat", json={"message": "why was claim C-2001 denied?"}, headers=auth).json()
+    assert "C-2001" in a["answer"]["text"]
+    cid = client.post(
+        "/api/chat", json={"message": "type 2 diabetes with hyperglycemia"}, headers=auth
+    ).json()["conversation_id"]
+    client.post(f"/api/chat/{cid}/decisions", json={"code": "E11.65", "decision": "accepted"}, headers=auth)
+    page = client.get(f"/?c={cid}", headers=auth)
+    assert name in page.text and "Create draft claim" in page.text
+
+
+def test_conversations_belong_to_their_user(anon: TestClient) -> None:
+    client = anon
+    one = token_for(client, "coder1", "coder")
+    two = token_for(client, "coder2", "coder")
+    r = client.post(
+        "/api/chat", json={"message": "what is E11.65?"}, headers={"Authorization": f"Bearer {one}"}
+    )
+    cid = r.json()["conversation_id"]
+    mine = client.get(f"/api/chat/{cid}", headers={"Authorization": f"Bearer {one}"})
+    assert mine.status_code == 200 and mine.json()["turns"][0]["message"] == "what is E11.65?"
+    other = client.get(f"/api/chat/{cid}", headers={"Authorization": f"Bearer {two}"})
+    assert other.status_code == 404
+    r = client.post(
+        "/api/chat",
+        json={"message": "hello", "conversation_id": cid},
+        headers={"Authorization": f"Bearer {two}"},
+    )
+    assert r.json()["conversation_id"] != cid  # a stranger's id starts a new conversation
