@@ -50,6 +50,10 @@ typecheck: setup
 bench: index
 	$(BIN)/assistant bench
 
+# Loopback load test, not part of `make test` (docs/deployment.md): 20 clients, 60 s, real model.
+load-test: index
+	$(BIN)/assistant load-test --clients 20 --seconds 60
+
 eval: index
 	$(BIN)/assistant eval run --dataset evals/datasets/codiesp-en/dev.jsonl --report out/eval
 

@@ -11,8 +11,8 @@ from typing import Annotated, Any
 
 import typer
 
-from assistant.cli.common import console, handles_errors, print_json
-from assistant.core.errors import InvalidInput
+from assistant.cli.common import console, handles_errors, print_json, write_file
+from assistant.core.errors import InvalidInput, StorageError
 
 app = typer.Typer(help="Patient billing: ledger, payments, statements, aging, plans.", no_args_is_help=True)
 plan_app = typer.Typer(help="Payment plans.", no_args_is_help=True)
@@ -127,7 +127,12 @@ def pay(
     with _tx() as s:
         r = take_payment(s, data, actor=by)
     if pdf:
-        pdf.write_bytes(receipt_pdf(r))
+        try:
+            write_file(pdf, receipt_pdf(r))
+        except StorageError as exc:  # the payment is committed: say so, or the user pays it twice
+            exc.message += f"; the payment itself WAS recorded as receipt {r.receipt_number}"
+            exc.fix = "do not take the payment again; free space and print the receipt again"
+            raise
     if as_json:
         print_json(r)
     else:
@@ -243,7 +248,7 @@ def statement(
     with _tx() as s:
         data = statement_data(s, patient_id)
     if pdf:
-        pdf.write_bytes(statement_pdf(data))
+        write_file(pdf, statement_pdf(data))
     if as_json:
         print_json(data)
     else:

@@ -21,6 +21,7 @@ from assistant.billing.service import (
     resolve_patient,
 )
 from assistant.claims.models import Patient
+from assistant.core.db import serialize_writers
 from assistant.core.errors import Conflict, InvalidInput, NotFound
 
 _DIGIT_RUN = re.compile(r"(?:\d[ -]?){12,19}")
@@ -82,6 +83,9 @@ def take_payment(session: Session, data: PaymentIn, *, actor: str) -> ReceiptOut
             "a check payment needs the check number", field="--reference", fix="--reference 1042"
         )
     p = resolve_patient(session, data.patient)
+    # several app workers: wait for any payment being numbered and applied right now (receipt number,
+    # idempotency key and the open items it settles are read below)
+    serialize_writers(session, "billing_payments")
     if data.idempotency_key:
         prior = repo.payment_by_idempotency_key(session, data.idempotency_key)
         if prior is not None:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from assistant.cli.common import console, handles_errors, print_json
+from assistant.cli.common import console, handles_errors, print_json, write_file
 
 app = typer.Typer(
     help="Claims: import, scrub, 837P export and batches, CMS-1500, status.", no_args_is_help=True
@@ -94,7 +94,7 @@ def x12(
     with transaction(c.sessions) as session:
         text = service.x12_for_input(session, ref, c.reference, c.settings, opts)
     if out:
-        out.write_text(text)
+        write_file(out, text)
         console.print(f"wrote {out}")
     else:
         typer.echo(text, nl=False)
@@ -200,8 +200,8 @@ def cms1500(
     if out is None:
         print_json(cms1500_boxes(doc))
     elif out.suffix.lower() == ".pdf":
-        out.write_bytes(cms1500_pdf(doc))
+        write_file(out, cms1500_pdf(doc))
         console.print(f"wrote {out}")
     else:
-        out.write_text(cms1500_html(doc))
+        write_file(out, cms1500_html(doc))
         console.print(f"wrote {out}")

@@ -19,6 +19,7 @@ from assistant.claims.models import (
     X12Batch,
     X12ControlNumber,
 )
+from assistant.core.db import serialize_writers
 
 _CLAIM_LOADS = (
     selectinload(Claim.lines).selectinload(ServiceLine.rendering_provider),
@@ -115,6 +116,7 @@ def patient_lines_on(
 
 def next_control_number(session: Session, name: str) -> int:
     """Increment and return a persisted sequence; unique across runs (the caller's transaction commits it)."""
+    serialize_writers(session, f"x12_control_numbers:{name}")  # SQLite ignores FOR UPDATE
     row = session.get(X12ControlNumber, name, with_for_update=True)
     if row is None:
         row = X12ControlNumber(name=name, last_value=0)

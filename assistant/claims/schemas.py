@@ -322,6 +322,18 @@ def parse_claim_json(text: str | bytes, *, source: str = "input") -> list[ClaimI
             field="(document)",
             fix="fix the JSON syntax (quotes, commas, brackets) at that position",
         ) from None
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(
+            f"{source} is not UTF-8 text: byte {exc.start} cannot be decoded",
+            field="(document)",
+            fix="save the file as UTF-8 JSON",
+        ) from None
+    except RecursionError:
+        raise InvalidInput(
+            f"{source} is nested too deeply to be a claim document",
+            field="(document)",
+            fix="send one claim object or a list of them (docs/claim-import.schema.json)",
+        ) from None
     if isinstance(data, list):
         if not data:
             raise InvalidInput(

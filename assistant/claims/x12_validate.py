@@ -8,6 +8,8 @@ import logging
 from datetime import datetime
 from typing import Any
 
+from pydantic import ValidationError
+
 from assistant.claims.schemas import ClaimImport
 from assistant.claims.x12_837 import RELATIONSHIP_BY_CODE
 from assistant.core.errors import InvalidInput
@@ -23,8 +25,14 @@ def validate_x12(text: str) -> list[dict[str, Any]]:
     fd_997 = io.StringIO()
     fd_json = io.StringIO()
     logging.getLogger("pyx12").setLevel(logging.CRITICAL)
-    ok = pyx12.x12n_document.x12n_document(param, io.StringIO(text), fd_997, None, None, fd_json)
-    errors = _collect(json.loads(fd_json.getvalue() or "{}"))
+    try:
+        ok = pyx12.x12n_document.x12n_document(param, io.StringIO(text), fd_997, None, None, fd_json)
+    except Exception as exc:  # noqa: BLE001 - pyx12 fails with IndexError etc. on some damaged files
+        return [{"message": f"pyx12 could not read the document: {type(exc).__name__}: {exc}"}]
+    try:
+        errors = _collect(json.loads(fd_json.getvalue() or "{}"))
+    except json.JSONDecodeError:  # pyx12 stopped half-way through its report
+        errors = [{"message": "pyx12 could not finish reading the document"}]
     if not ok and not errors:
         errors.append({"message": "pyx12 rejected the document", "ack": fd_997.getvalue()})
     return errors
@@ -85,7 +93,33 @@ def _getter(elements: list[str]) -> Any:
 
 
 def parse_837p(text: str) -> list[ClaimImport]:
-    """Read an 837P written by ``build_837p`` back into claim documents (round-trip checks, re-import)."""
+    """Read an 837P written by ``build_837p`` back into claim documents (round-trip checks, re-import).
+
+    A file that is not such an 837P raises InvalidInput (never IndexError, ValueError or pyx12's errors).
+    """
+    import pyx12.errors
+
+    try:
+        return _parse_837p(text)
+    except InvalidInput:
+        raise
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(x) for x in first.get("loc", ())) or "claim"
+        raise InvalidInput(
+            f"the 837P does not describe a valid claim: {where}: {first.get('msg')}",
+            field="x12",
+            fix="give an 837P (005010X222A1) written by this program or a clearinghouse",
+        ) from None
+    except (ValueError, IndexError, KeyError, TypeError, AttributeError, pyx12.errors.X12Error) as exc:
+        raise InvalidInput(
+            f"not a readable 837P: {type(exc).__name__}: {exc}",
+            field="x12",
+            fix="give an 837P (005010X222A1) written by this program or a clearinghouse",
+        ) from None
+
+
+def _parse_837p(text: str) -> list[ClaimImport]:
     claims: list[dict[str, Any]] = []
     billing: dict[str, Any] = {}
     current: dict[str, Any] | None = None

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
+import os
 import sys
 from collections.abc import Callable
 from datetime import date, datetime
 from functools import wraps
+from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
 from pydantic import BaseModel
 from rich.console import Console
 
-from assistant.core.errors import AssistantError
+from assistant.core.errors import AssistantError, StorageError
 
 console = Console()
 err_console = Console(stderr=True)
@@ -40,8 +44,47 @@ def fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
+_OS_FIX = {
+    errno.ENOSPC: "free disk space or write to another disk",
+    errno.EDQUOT: "free disk space or write to another disk",
+    errno.EACCES: "check the file's permissions or choose another path",
+    errno.EPERM: "check the file's permissions or choose another path",
+    errno.ENOENT: "check the path (the folder must exist)",
+    errno.EROFS: "choose a path on a writable disk",
+}
+
+
+def storage_error(exc: OSError, action: str = "write") -> StorageError:
+    """A clear message for a failed file operation (disk full, permissions, missing folder...)."""
+    where = f" {exc.filename}" if exc.filename else ""
+    fix = _OS_FIX.get(exc.errno or 0, "check the path, the disk and the permissions")
+    return StorageError(
+        f"could not {action}{where}: {exc.strerror or exc}",
+        field="file",
+        fix=f"{fix}; the database was not changed by this failure",
+    )
+
+
+def write_file(path: Path, data: bytes | str) -> None:
+    """Write an output file whole or not at all (temp file + rename): a full disk leaves no half PDF."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        if not exc.filename:
+            exc.filename = str(path)
+        raise storage_error(exc) from exc
+
+
 def handles_errors(func: F) -> F:
-    """Decorator for commands: an AssistantError becomes a one-line message and exit status 2."""
+    """Decorator for commands: an AssistantError becomes a one-line message and its exit status (2 by
+    default); a file-system error or a database write conflict too, never a traceback."""
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -49,6 +92,16 @@ def handles_errors(func: F) -> F:
             return func(*args, **kwargs)
         except AssistantError as exc:
             fail(str(exc), exc.exit_code)
+        except OSError as exc:
+            err = storage_error(exc, "read or write")
+            fail(str(err), err.exit_code)
+        except Exception as exc:
+            from assistant.core.db import busy_error
+
+            busy = busy_error(exc)
+            if busy is None:
+                raise
+            fail(str(busy), busy.exit_code)
 
     return wrapper  # type: ignore[return-value]
 

@@ -32,6 +32,7 @@ SUBCOMMANDS: list[tuple[str, str]] = [
     ("billing", "assistant.billing.cli"),
     ("users", "assistant.security.users_cli"),
     ("audit", "assistant.security.audit_cli"),
+    ("load-test", "assistant.reliability.load_cli"),
 ]
 
 # Single commands: (module, function name)

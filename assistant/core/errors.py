@@ -56,3 +56,17 @@ class UnknownCode(NotFound):
 
 class NoReleaseForDate(InvalidInput):
     """No release of a code system covers the requested date."""
+
+
+class DatabaseBusy(AssistantError):
+    """Another writer holds the database (SQLite lock, PostgreSQL lock/serialization conflict); retryable."""
+
+    status_code = 503
+    exit_code = 75  # EX_TEMPFAIL: try again later
+
+
+class StorageError(AssistantError):
+    """A file could not be written or read (disk full, no permission, missing folder)."""
+
+    status_code = 507
+    exit_code = 74  # EX_IOERR

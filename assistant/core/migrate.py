@@ -18,7 +18,12 @@ def alembic_config(database_url: str) -> Config:
 
 
 def upgrade(database_url: str, revision: str = "heads") -> None:
-    """Bring the database to the newest schema. Each domain is an Alembic branch, hence ``heads``."""
+    """Bring the database to the newest schema. Each domain is an Alembic branch, hence ``heads``.
+
+    Run it once before starting several app workers (``assistant serve`` does); a second run is a no-op.
+    """
+    if database_url.startswith("sqlite:///") and database_url != "sqlite:///:memory:":
+        Path(database_url.split("///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)  # a first run
     command.upgrade(alembic_config(database_url), revision)
 
 

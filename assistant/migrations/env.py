@@ -14,7 +14,7 @@ def run_migrations_offline() -> None:
         url=config.get_main_option("sqlalchemy.url"),
         target_metadata=target_metadata,
         literal_binds=True,
-        render_as_batch=True,
+        render_as_batch=str(config.get_main_option("sqlalchemy.url") or "").startswith("sqlite"),
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -29,7 +29,12 @@ def run_migrations_online() -> None:
             poolclass=pool.NullPool,
         )
     with connectable.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+        # Batch mode (copy-and-move table rebuilds) is only needed for SQLite's limited ALTER TABLE.
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+        )
         with context.begin_transaction():
             context.run_migrations()
 

@@ -14,6 +14,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from assistant.core.errors import InvalidInput
 from assistant.remit.money import to_cents
 from assistant.remit.schemas import (
@@ -27,6 +29,9 @@ from assistant.remit.schemas import (
 )
 
 Element = bytes | list[bytes]
+# Where we store less than X12 allows (SVC01-2 may hold 48 characters, REF02 50).
+MAX_PROCEDURE_CODE = 8
+MAX_TAX_ID = 20
 
 
 class _Seg:
@@ -105,7 +110,12 @@ def parse_835(data: bytes, *, filename: str | None = None) -> ParsedRemit:
     gs = next((s for s in segments if s.id == "GS"), None)
     if gs is not None and gs[8] and not gs[8].startswith("005010X221"):
         raise _refuse(f"GS08 is {gs[8]!r}, not an 835 005010X221A1", fix="import only 5010 835 files")
-    transactions = _Walker(segments).transactions()
+    try:
+        transactions = _Walker(segments).transactions()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(x) for x in first.get("loc", ())) or "835"
+        raise _refuse(f"malformed 835: {where}: {first.get('msg')}") from None
     if not transactions:
         raise _refuse("the file holds no 835 transaction (ST*835)")
     return ParsedRemit(
@@ -166,7 +176,7 @@ class _Walker:
         return out
 
     def _transaction(self, number: int, segs: list[_Seg]) -> RemitTransactionIn:
-        head: dict[str, Any] = {"payer": Party(), "payee": Party()}
+        head: dict[str, Any] = {"payer": Party(), "payee": Party(), "production_date": None}
         claims: list[RemitClaimIn] = []
         plbs: list[ProviderAdjustmentIn] = []
         party: Party | None = None
@@ -212,6 +222,12 @@ class _Walker:
                 if party is head["payer"] and seg[1] == "2U":
                     party.identifier, party.qualifier = seg[2], "2U"
                 elif party is head["payee"] and seg[1] == "TJ":
+                    if len(seg[2]) > MAX_TAX_ID:
+                        raise InvalidInput(
+                            f"REF*TJ (segment #{seg.index}) is not a tax ID: {seg[2]!r}",
+                            field="REF02",
+                            fix="the payee tax ID is 9 digits; ask the payer for a corrected 835",
+                        )
                     party.tax_id = seg[2]
             elif sid == "LX":
                 close_claim()
@@ -256,6 +272,15 @@ class _Walker:
                 }
                 if not line["procedure_code"]:
                     raise InvalidInput(f"SVC01 (segment #{seg.index}) has no procedure code", field="SVC01")
+                for key, where in (("procedure_code", "SVC01"), ("original_procedure_code", "SVC06")):
+                    code = line[key]
+                    if code and len(code) > MAX_PROCEDURE_CODE:
+                        raise InvalidInput(
+                            f"{where} (segment #{seg.index}) holds {code!r}, longer than the "
+                            f"{MAX_PROCEDURE_CODE} characters of a HCPCS/CPT code with room to spare",
+                            field=where,
+                            fix="only HCPCS/CPT-coded professional remittances can be imported",
+                        )
             elif claim is not None and line is not None:
                 if sid == "CAS":
                     line["adjustments"].extend(_cas(seg))

@@ -40,6 +40,21 @@ def _triggers(table: str) -> list[str]:
     ]
 
 
+def _postgres_triggers(table: str) -> list[str]:
+    """PostgreSQL equivalent: one plpgsql function raising on UPDATE or DELETE, one trigger per table."""
+    message = f"{table} is append-only: post a reversing entry instead of editing or deleting"
+    return [
+        f"CREATE OR REPLACE FUNCTION trg_{table}_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"BEGIN RAISE EXCEPTION '{message}' USING ERRCODE = 'restrict_violation'; END $$",
+        f"DROP TRIGGER IF EXISTS trg_{table}_no_update_delete ON {table}",
+        f"CREATE TRIGGER trg_{table}_no_update_delete BEFORE UPDATE OR DELETE ON {table} "
+        f"FOR EACH ROW EXECUTE FUNCTION trg_{table}_append_only()",
+        f"DROP TRIGGER IF EXISTS trg_{table}_no_truncate ON {table}",
+        f"CREATE TRIGGER trg_{table}_no_truncate BEFORE TRUNCATE ON {table} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION trg_{table}_append_only()",
+    ]
+
+
 def upgrade() -> None:
     op.create_table(
         "billing_payment_plans",
@@ -222,17 +237,26 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_billing_statements_cycle"), "billing_statements", ["cycle"], unique=False)
 
-    if op.get_bind().dialect.name == "sqlite":
-        for table in APPEND_ONLY:
+    dialect = op.get_bind().dialect.name
+    for table in APPEND_ONLY:
+        if dialect == "sqlite":
             for sql in _triggers(table):
+                op.execute(sql)
+        elif dialect == "postgresql":
+            for sql in _postgres_triggers(table):
                 op.execute(sql)
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "sqlite":
-        for table in APPEND_ONLY:
+    dialect = op.get_bind().dialect.name
+    for table in APPEND_ONLY:
+        if dialect == "sqlite":
             op.execute(f"DROP TRIGGER IF EXISTS trg_{table}_no_update")
             op.execute(f"DROP TRIGGER IF EXISTS trg_{table}_no_delete")
+        elif dialect == "postgresql":
+            op.execute(f"DROP TRIGGER IF EXISTS trg_{table}_no_update_delete ON {table}")
+            op.execute(f"DROP TRIGGER IF EXISTS trg_{table}_no_truncate ON {table}")
+            op.execute(f"DROP FUNCTION IF EXISTS trg_{table}_append_only()")
     op.drop_table("billing_statements")
     op.drop_table("billing_ledger_entries")
     op.drop_table("billing_payments")

@@ -21,6 +21,18 @@ TRIGGERS = (
     "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
 )
 
+# PostgreSQL: the same refusal as a plpgsql trigger function (also refuses TRUNCATE).
+POSTGRES_TRIGGERS = (
+    "CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+    "BEGIN RAISE EXCEPTION 'audit_log is append-only' USING ERRCODE = 'restrict_violation'; END $$",
+    "DROP TRIGGER IF EXISTS audit_log_no_update_delete ON audit_log",
+    "CREATE TRIGGER audit_log_no_update_delete BEFORE UPDATE OR DELETE ON audit_log "
+    "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()",
+    "DROP TRIGGER IF EXISTS audit_log_no_truncate ON audit_log",
+    "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log "
+    "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()",
+)
+
 
 def upgrade() -> None:
     op.create_table(
@@ -93,15 +105,24 @@ def upgrade() -> None:
     with op.batch_alter_table("audit_log") as batch:
         batch.create_index(batch.f("ix_audit_log_actor"), ["actor"], unique=False)
         batch.create_index(batch.f("ix_audit_log_action"), ["action"], unique=False)
-    if op.get_bind().dialect.name == "sqlite":
+    dialect = op.get_bind().dialect.name
+    if dialect == "sqlite":
         for sql in TRIGGERS:
+            op.execute(sql)
+    elif dialect == "postgresql":
+        for sql in POSTGRES_TRIGGERS:
             op.execute(sql)
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "sqlite":
+    dialect = op.get_bind().dialect.name
+    if dialect == "sqlite":
         op.execute("DROP TRIGGER IF EXISTS audit_log_no_update")
         op.execute("DROP TRIGGER IF EXISTS audit_log_no_delete")
+    elif dialect == "postgresql":
+        op.execute("DROP TRIGGER IF EXISTS audit_log_no_update_delete ON audit_log")
+        op.execute("DROP TRIGGER IF EXISTS audit_log_no_truncate ON audit_log")
+        op.execute("DROP FUNCTION IF EXISTS audit_log_append_only()")
     op.drop_table("audit_log")
     op.drop_table("security_sessions")
     op.drop_table("security_api_tokens")
