@@ -337,9 +337,10 @@ def allocate(
 ) -> tuple[list[tuple[Item, int]], int]:
     """Spread ``amount_cents`` over items owing in ``bucket``, oldest service first; returns the remainder."""
     field = "patient_cents" if bucket == Bucket.PATIENT else "insurance_cents"
-    pool = [i for i in open_items if i.key[0] != "unapplied" and getattr(i, field) > 0]
+    # The unapplied pool owes only when a refunded payment was later reversed: settle it last.
+    pool = [i for i in open_items if getattr(i, field) > 0]
     if encounter_id is not None:
-        pool = [i for i in pool if i.encounter_id == encounter_id]
+        pool = [i for i in pool if i.encounter_id == encounter_id and i.key[0] != "unapplied"]
     left = amount_cents
     out: list[tuple[Item, int]] = []
     for it in pool:

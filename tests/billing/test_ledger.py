@@ -190,3 +190,19 @@ def test_settled_insurance_charge_cannot_be_voided_first(sessions: sessionmaker[
             service.reverse(s, charge.id, reason="entered in error", actor="t")
         assert "write-offs applied to that charge first" in (err.value.fix or "")
         assert service.balance(s, f"id:{pid}").balance_cents == 0
+
+
+def test_debt_left_by_reversing_a_refunded_payment_is_settled_first(sessions: sessionmaker[Session]) -> None:
+    with transaction(sessions) as s:
+        pid = make_patient(s)
+        paid = take_payment(
+            s, PaymentIn(patient=f"id:{pid}", amount_cents=100, method="cash", overpayment="credit"), actor="t"
+        )
+        refund(s, f"id:{pid}", 100, method="check", reason="no balance", actor="t")
+        service.reverse(s, paid.allocations[0].entry_id, reason="payment entered twice", actor="t")
+        assert service.balance(s, f"id:{pid}").patient_due_cents == 100
+        again = take_payment(
+            s, PaymentIn(patient=f"id:{pid}", amount_cents=500, method="cash", overpayment="refund"), actor="t"
+        )
+        assert again.refunded_cents == 400
+        assert service.balance(s, f"id:{pid}").balance_cents == 0
