@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -101,6 +102,12 @@ def create_app(
         from web.rendering import render_error
 
         return render_error(request, exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        from web.rendering import validation_error
+
+        return validation_error(request, exc)
 
     for module in ROUTER_MODULES:
         if module_exists(module):

@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from assistant.core.container import Container
+from assistant.core.db import busy_error
 
 
 def get_container(request: Request) -> Container:
@@ -23,8 +24,11 @@ def get_session(container: ContainerDep) -> Iterator[Session]:
     try:
         yield session
         session.commit()
-    except BaseException:
+    except BaseException as exc:
         session.rollback()
+        busy = busy_error(exc)
+        if busy is not None:
+            raise busy from exc
         raise
     finally:
         session.close()

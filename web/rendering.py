@@ -12,7 +12,7 @@ from fastapi import Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from jinja2_fragments.fastapi import Jinja2Blocks
 
-from assistant.core.errors import AssistantError
+from assistant.core.errors import AssistantError, InvalidInput
 from assistant.security import csrf, sessions
 from assistant.security.errors import Unauthorized
 from web.app import WEB_DIR
@@ -126,3 +126,24 @@ def render_error(request: Request, exc: AssistantError) -> Response:
     status = 200 if is_htmx(request) else exc.status_code
     ctx = {**page_context(request), "error": exc}
     return templates.TemplateResponse(request, template, ctx, status_code=status)
+
+
+def validation_error(request: Request, exc: Any) -> Response:
+    """A request the schema refuses: the first problem as an InvalidInput, plus every problem in
+    ``detail`` without echoing the raw input (which may not even be JSON-writable, e.g. NaN)."""
+    problems = [
+        {
+            "loc": [str(p) for p in e.get("loc", ())],
+            "msg": str(e.get("msg", "")),
+            "type": str(e.get("type", "")),
+        }
+        for e in exc.errors()
+    ]
+    first = problems[0] if problems else {"loc": ["body"], "msg": "invalid request"}
+    field = ".".join(p for p in first["loc"] if p != "body") or "(body)"
+    err = InvalidInput(
+        f"{field}: {first['msg']}", field=field, fix="correct that field and send the request again"
+    )
+    if wants_json(request) or request.url.path.startswith("/api"):
+        return JSONResponse({**err.to_dict(), "detail": problems}, status_code=422)
+    return render_error(request, err)

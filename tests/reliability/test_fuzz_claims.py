@@ -136,11 +136,6 @@ def client(container: Container, reference: Any) -> Iterator[Any]:
         yield c
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="web/routers/claims.py _json_body catches JSONDecodeError only; a body that is not UTF-8 "
-    "raises UnicodeDecodeError -> 500 (fix there: `except ValueError`)",
-)
 def test_claims_api_refuses_a_body_that_is_not_utf8(client: Any) -> None:
     for path in ("/api/claims/scrub", "/api/claims"):
         r = client.post(path, content=b"\x80{}", headers={"Content-Type": "application/json"})

@@ -42,6 +42,12 @@ async def _json_body(request: Request) -> Any:
             field="(body)",
             fix="send one claim document as JSON",
         ) from None
+    except (UnicodeDecodeError, RecursionError):
+        raise InvalidInput(
+            "the request body is not UTF-8 JSON of a sane depth",
+            field="(body)",
+            fix="send one claim document as UTF-8 JSON",
+        ) from None
 
 
 @router.post("", response_model=ImportResult, status_code=201)
