@@ -85,9 +85,19 @@ class CodeCatalog:
                     out.setdefault(kind, []).append(label)
         return out
 
+    def lineage(self, code: str) -> list[str]:
+        """Every ancestor up to the chapter, blocks included (notes there bind every code below)."""
+        out = []
+        p = self.parent(code)
+        while p and p in self.codes and p not in out:
+            out.append(p)
+            p = self.parent(p)
+        return out
+
     def refs_for(self, code: str, kind: str) -> list[str]:
+        """Code references in the notes at ``code`` and at every level above it, chapter included."""
         out: list[str] = []
-        for c in [code, *self.ancestors(code)]:
+        for c in [code, *self.lineage(code)]:
             out.extend(self.refs.get(c, {}).get(kind, []))
         return out
 

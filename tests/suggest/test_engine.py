@@ -243,3 +243,40 @@ def test_interrupted_build_resumes(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     manifest = build_index(tmp_path / "idx", corpus(), resumed, progress=False)
     assert resumed.seen == manifest["count"] - 8
     assert not list(tmp_path.glob(".embed-cache-*"))
+
+
+def test_excludes1_declared_at_block_and_chapter_levels_binds_every_code_below() -> None:
+    from assistant.suggest.store import CodeCatalog
+
+    def row(title: str, billable: bool, parent: str | None, kind: str) -> list[object]:
+        return ["ICD-10-CM", title, billable, parent, kind]
+
+    catalog = CodeCatalog(
+        {
+            "codes": {
+                "4": row("Endocrine, nutritional and metabolic diseases", False, None, "chapter"),
+                "E70-E88": row("Metabolic disorders", False, "4", "block"),
+                "E87": row(
+                    "Other disorders of fluid, electrolyte and acid-base balance",
+                    False,
+                    "E70-E88",
+                    "category",
+                ),
+                "E87.6": row("Hypokalemia", True, "E87", "subcategory"),
+                "16": row("Certain conditions originating in the perinatal period", False, None, "chapter"),
+                "P74": row(
+                    "Other transitory neonatal electrolyte and metabolic disturbances",
+                    False,
+                    "16",
+                    "category",
+                ),
+                "P74.22": row("Hypokalemia of newborn", True, "P74", "subcategory"),
+            },
+            "notes": {},
+            "refs": {"4": {"excludes1": ["P70-P74"]}},
+            "seven_chr": {},
+        }
+    )
+    assert rules.excludes1_conflict(catalog, "E87.6", "P74.22")
+    assert rules.excludes1_conflict(catalog, "P74.22", "E87.6")  # found from either side
+    assert catalog.ancestors("E87.6") == ["E87"]  # rules that walk codes still stop below the block
