@@ -52,7 +52,8 @@ class Settings(BaseSettings):
     )
     llm_url: str = Field(
         default="",
-        description="Optional OpenAI-compatible server on the user's own machine used only to phrase answers.",
+        description="Optional OpenAI-compatible server on the user's own machine, used only to phrase "
+        "answers.",
     )
     host: str = Field(default="127.0.0.1", description="Address the web app binds to.")
     port: int = Field(default=8000, description="Port the web app listens on.")

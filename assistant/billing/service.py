@@ -425,7 +425,8 @@ def _refuse_negative_insurance(session: Session, todo: list[LedgerEntry], entry_
     short = [k for k, v in after.items() if v < 0 and v < balances.get(k, 0)]
     if short:
         raise Conflict(
-            f"reversing entry {entry_id} would leave a negative insurance balance on {short[0][0]} {short[0][1]}",
+            f"reversing entry {entry_id} would leave a negative insurance balance on "
+            f"{short[0][0]} {short[0][1]}",
             field="entry_id",
             fix="reverse the insurance payments and write-offs applied to that charge first, then the charge",
         )

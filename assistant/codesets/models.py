@@ -159,7 +159,9 @@ mce_edits = Table(
     reference_metadata,
     Column("id", Integer, primary_key=True),
     Column("release_id", Integer, ForeignKey("releases.id", ondelete="CASCADE"), nullable=False),
-    Column("edit_type", String(48), nullable=False),  # e.g. Newborn_Only, Female_Only, Principal_Manifestation
+    Column(
+        "edit_type", String(48), nullable=False
+    ),  # e.g. Newborn_Only, Female_Only, Principal_Manifestation
     Column("code_type", String(1), nullable=False),  # D diagnosis, P procedure
     Column("code", String(16), nullable=False),  # with the dot for diagnoses
     Column("description", Text, nullable=True),

@@ -106,7 +106,9 @@ class AdjustmentCode(BaseModel):
     category: str | None = None
     route: str | None = None
     fix: list[str] = Field(default_factory=list)
-    fields: list[str] = Field(default_factory=list)  # claim fields a RARC points at, e.g. ["rendering_provider.npi"]
+    fields: list[str] = Field(
+        default_factory=list
+    )  # claim fields a RARC points at, e.g. ["rendering_provider.npi"]
 
 
 class ReferenceLookup(Protocol):
@@ -124,8 +126,9 @@ class ReferenceLookup(Protocol):
     def find_code(self, code: str, system: str = "ICD-10-CM", on: date | None = None) -> CodeInfo | None: ...
     def is_valid(self, code: str, system: str, on: date | None = None) -> bool: ...
     def is_billable(self, code: str, system: str = "ICD-10-CM", on: date | None = None) -> bool: ...
-    def search(self, query: str, system: str | None = None, limit: int = 20,
-               on: date | None = None) -> list[SearchHit]: ...
+    def search(
+        self, query: str, system: str | None = None, limit: int = 20, on: date | None = None
+    ) -> list[SearchHit]: ...
     def excludes1_conflicts(self, codes: list[str], on: date | None = None) -> list[tuple[str, str, str]]:
         """Pairs (a, b, note_text) among ``codes`` where an Excludes1 note at a (or an ancestor) names b."""
         ...

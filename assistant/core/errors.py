@@ -4,7 +4,8 @@ from __future__ import annotations
 
 
 class AssistantError(Exception):
-    """Base error: ``message`` is shown to the user; ``field`` names the input at fault; ``fix`` says what to do."""
+    """Base error: ``message`` is shown to the user, ``field`` names the input at fault, ``fix`` says
+    what to do."""
 
     status_code = 400
     exit_code = 2

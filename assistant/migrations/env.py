@@ -24,7 +24,8 @@ def run_migrations_online() -> None:
     connectable = config.attributes.get("connection")
     if connectable is None:
         connectable = engine_from_config(
-            config.get_section(config.config_ini_section) or {"sqlalchemy.url": config.get_main_option("sqlalchemy.url")},
+            config.get_section(config.config_ini_section)
+            or {"sqlalchemy.url": config.get_main_option("sqlalchemy.url")},
             prefix="sqlalchemy.",
             poolclass=pool.NullPool,
         )

@@ -11,6 +11,7 @@ import asyncio
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -171,5 +172,8 @@ def run_load(base_url: str, token: str, *, clients: int, seconds: float, timeout
         )
         result.seconds = time.monotonic() - started  # requests in flight at the deadline finish
 
-    asyncio.run(main())
+    # A fresh thread owns its own event loop: the caller may already run one (an embedding app, or
+    # Playwright's sync API in the same test process).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, main()).result()
     return result

@@ -184,7 +184,9 @@ def test_member_id_and_internal_id_resolve_the_same_patient(
 def test_settled_insurance_charge_cannot_be_voided_first(sessions: sessionmaker[Session]) -> None:
     with transaction(sessions) as s:
         pid = make_patient(s)
-        charge = service.post_charge(s, pid, 500, actor="t", bucket="insurance", service_date=date(2026, 1, 1))
+        charge = service.post_charge(
+            s, pid, 500, actor="t", bucket="insurance", service_date=date(2026, 1, 1)
+        )
         service.write_off(s, f"id:{pid}", 500, bucket="insurance", reason="contractual", actor="t")
         with pytest.raises(Conflict, match="negative insurance balance") as err:
             service.reverse(s, charge.id, reason="entered in error", actor="t")
@@ -196,13 +198,17 @@ def test_debt_left_by_reversing_a_refunded_payment_is_settled_first(sessions: se
     with transaction(sessions) as s:
         pid = make_patient(s)
         paid = take_payment(
-            s, PaymentIn(patient=f"id:{pid}", amount_cents=100, method="cash", overpayment="credit"), actor="t"
+            s,
+            PaymentIn(patient=f"id:{pid}", amount_cents=100, method="cash", overpayment="credit"),
+            actor="t",
         )
         refund(s, f"id:{pid}", 100, method="check", reason="no balance", actor="t")
         service.reverse(s, paid.allocations[0].entry_id, reason="payment entered twice", actor="t")
         assert service.balance(s, f"id:{pid}").patient_due_cents == 100
         again = take_payment(
-            s, PaymentIn(patient=f"id:{pid}", amount_cents=500, method="cash", overpayment="refund"), actor="t"
+            s,
+            PaymentIn(patient=f"id:{pid}", amount_cents=500, method="cash", overpayment="refund"),
+            actor="t",
         )
         assert again.refunded_cents == 400
         assert service.balance(s, f"id:{pid}").balance_cents == 0

@@ -3,15 +3,17 @@ with the stub suggestion engine. It checks the command works and reports; it ass
 
 from __future__ import annotations
 
+import asyncio
 import json
+from typing import Any
 
 from typer.testing import CliRunner
 
 from assistant.cli.main import app
 
 
-def test_load_test_command_drives_the_three_endpoints_and_reports() -> None:
-    result = CliRunner().invoke(
+def _invoke() -> Any:
+    return CliRunner().invoke(
         app,
         [
             "load-test",
@@ -24,6 +26,10 @@ def test_load_test_command_drives_the_three_endpoints_and_reports() -> None:
             "--json",
         ],
     )
+
+
+def test_load_test_command_drives_the_three_endpoints_and_reports() -> None:
+    result = _invoke()
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert set(report["endpoints"]) == {"suggest", "code_search", "claim_scrub"}
@@ -37,3 +43,12 @@ def test_load_test_command_drives_the_three_endpoints_and_reports() -> None:
 def test_load_test_refuses_a_remote_url() -> None:
     result = CliRunner().invoke(app, ["load-test", "--url", "http://example.com", "--seconds", "1"])
     assert result.exit_code == 2 and "loopback" in result.output
+
+
+def test_load_test_runs_where_an_event_loop_is_already_running() -> None:
+    async def inside() -> Any:  # as under Playwright's sync API in the same test process
+        return _invoke()
+
+    result = asyncio.run(inside())
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["total"]["requests"] > 0
