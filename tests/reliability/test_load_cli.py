@@ -49,6 +49,10 @@ def test_load_test_runs_where_an_event_loop_is_already_running() -> None:
     async def inside() -> Any:  # as under Playwright's sync API in the same test process
         return _invoke()
 
-    result = asyncio.run(inside())
+    try:
+        asyncio.get_running_loop()  # already inside one (Playwright's sync API earlier in this worker)
+        result = _invoke()
+    except RuntimeError:
+        result = asyncio.run(inside())
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["total"]["requests"] > 0
