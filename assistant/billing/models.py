@@ -10,7 +10,7 @@ is a new entry pointing at the one it reverses.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import (
@@ -28,11 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from assistant.core.db import Base
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+from assistant.core.db import Base, utcnow
 
 
 class EntryKind(StrEnum):

@@ -7,7 +7,7 @@ who/when in ``claim_status_events``.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import (
@@ -22,11 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from assistant.core.db import Base
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+from assistant.core.db import Base, utcnow
 
 
 class ClaimStatus(StrEnum):

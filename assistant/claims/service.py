@@ -39,6 +39,7 @@ from assistant.claims.schemas import (
     ClaimImport,
     ClaimSummary,
     ImportResult,
+    RenderingProvider,
     ScrubReport,
     StatusEventOut,
     parse_claim_document,
@@ -100,6 +101,20 @@ def _address_fields(addr: Any) -> dict[str, Any]:
     }
 
 
+def _upsert_rendering(session: Session, rp: RenderingProvider | None) -> Provider | None:
+    """The rendering provider (a person, entity type 1) of the claim or of one line, if named."""
+    if rp is None:
+        return None
+    return _upsert_provider(
+        session,
+        rp.npi,
+        entity_type="1",
+        first_name=rp.first_name,
+        last_name=rp.last_name,
+        taxonomy=rp.taxonomy,
+    )
+
+
 def _resolve_parties(session: Session, doc: ClaimImport) -> dict[str, Any]:
     bp = doc.billing_provider
     billing = _upsert_provider(
@@ -111,17 +126,7 @@ def _resolve_parties(session: Session, doc: ClaimImport) -> dict[str, Any]:
         tax_id=bp.tax_id,
         **_address_fields(bp.address),
     )
-    rendering = None
-    if doc.rendering_provider:
-        rp = doc.rendering_provider
-        rendering = _upsert_provider(
-            session,
-            rp.npi,
-            entity_type="1",
-            first_name=rp.first_name,
-            last_name=rp.last_name,
-            taxonomy=rp.taxonomy,
-        )
+    rendering = _upsert_rendering(session, doc.rendering_provider)
     payer = repo.payer_by_payer_id(session, doc.payer.payer_id)
     if payer is None:
         payer = Payer(payer_id=doc.payer.payer_id, name=doc.payer.name)
@@ -188,17 +193,8 @@ def _fill_claim(session: Session, claim: Claim, doc: ClaimImport, parties: dict[
     for i, code in enumerate(doc.diagnoses, start=1):
         claim.diagnoses.append(ClaimDiagnosis(position=i, code=code))
     for n, line in enumerate(doc.lines, start=1):
-        line_rp = None
-        if line.rendering_provider:
-            r = line.rendering_provider
-            line_rp = _upsert_provider(
-                session,
-                r.npi,
-                entity_type="1",
-                first_name=r.first_name,
-                last_name=r.last_name,
-                taxonomy=r.taxonomy,
-            )
+        line_rp = _upsert_rendering(session, line.rendering_provider)
+        if line_rp is not None:
             session.flush()
         sl = ServiceLine(
             line_number=n,

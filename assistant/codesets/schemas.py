@@ -7,9 +7,42 @@ Code arguments are accepted with or without the dot; results always carry the ca
 from __future__ import annotations
 
 from datetime import date
-from typing import Protocol
+from typing import Literal, Protocol, get_args
 
 from pydantic import BaseModel, Field
+
+# How a claim adjustment is classed and what to do about it: the project's own vocabulary, shared by the
+# CARC/RARC loader (which checks the shipped explanations against it) and the denial explainer.
+AdjustmentCategory = Literal[
+    "bundling",
+    "coding",
+    "modifier",
+    "medical-necessity",
+    "authorization",
+    "eligibility",
+    "coordination-of-benefits",
+    "missing-information",
+    "timely-filing",
+    "duplicate",
+    "non-covered",
+    "benefit-limit",
+    "contractual",
+    "patient-responsibility",
+    "provider-enrollment",
+    "other",
+]
+AdjustmentRoute = Literal[
+    "correct-and-resubmit",
+    "appeal",
+    "write-off",
+    "bill-patient",
+    "bill-secondary",
+    "verify-eligibility",
+    "obtain-authorization",
+    "no-action",
+]
+ADJUSTMENT_CATEGORIES: tuple[str, ...] = get_args(AdjustmentCategory)
+ADJUSTMENT_ROUTES: tuple[str, ...] = get_args(AdjustmentRoute)
 
 
 class ReleaseInfo(BaseModel):

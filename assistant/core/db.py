@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -27,6 +28,11 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+def utcnow() -> datetime:
+    """Naive UTC, like every timestamp in the operational DB."""
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 # How long a writer waits for another writer's lock before giving up with DatabaseBusy

@@ -3,16 +3,12 @@ scrubber rules a biller promotes from them."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from assistant.core.db import Base
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+from assistant.core.db import Base, utcnow
 
 
 class DenialPattern(Base):

@@ -3,66 +3,21 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, Field
 
-CATEGORIES = (
-    "bundling",
-    "coding",
-    "modifier",
-    "medical-necessity",
-    "authorization",
-    "eligibility",
-    "coordination-of-benefits",
-    "missing-information",
-    "timely-filing",
-    "duplicate",
-    "non-covered",
-    "benefit-limit",
-    "contractual",
-    "patient-responsibility",
-    "provider-enrollment",
-    "other",
+from assistant.codesets.schemas import (
+    ADJUSTMENT_CATEGORIES,
+    ADJUSTMENT_ROUTES,
+    AdjustmentCategory,
+    AdjustmentRoute,
 )
-ROUTES = (
-    "correct-and-resubmit",
-    "appeal",
-    "write-off",
-    "bill-patient",
-    "bill-secondary",
-    "verify-eligibility",
-    "obtain-authorization",
-    "no-action",
-)
-Category = Literal[
-    "bundling",
-    "coding",
-    "modifier",
-    "medical-necessity",
-    "authorization",
-    "eligibility",
-    "coordination-of-benefits",
-    "missing-information",
-    "timely-filing",
-    "duplicate",
-    "non-covered",
-    "benefit-limit",
-    "contractual",
-    "patient-responsibility",
-    "provider-enrollment",
-    "other",
-]
-Route = Literal[
-    "correct-and-resubmit",
-    "appeal",
-    "write-off",
-    "bill-patient",
-    "bill-secondary",
-    "verify-eligibility",
-    "obtain-authorization",
-    "no-action",
-]
+
+Category = AdjustmentCategory
+Route = AdjustmentRoute
+CATEGORIES = ADJUSTMENT_CATEGORIES
+ROUTES = ADJUSTMENT_ROUTES
 
 
 class Evidence(BaseModel):

@@ -8,16 +8,12 @@ Idempotency: ``remit_claims.posting_key`` and ``remit_provider_adjustments.posti
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from assistant.core.db import Base
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+from assistant.core.db import Base, utcnow
 
 
 class Remit(Base):

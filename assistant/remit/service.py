@@ -544,7 +544,9 @@ def _transition(session: Session, claim: Claim, target: ClaimStatus, actor: str,
 # ------------------------------------------------------------------ read side
 
 
-def work_queue(session: Session, status: str | None = "open") -> list[WorkItemOut]:
+def work_queue(
+    session: Session, status: str | None = "open", remit_id: int | None = None
+) -> list[WorkItemOut]:
     return [
         WorkItemOut(
             id=w.id,
@@ -556,7 +558,7 @@ def work_queue(session: Session, status: str | None = "open") -> list[WorkItemOu
             status=w.status,
             created_at=w.created_at,
         )
-        for w in repo.work_items(session, status)
+        for w in repo.work_items(session, status, remit_id)
     ]
 
 
@@ -660,16 +662,4 @@ def remit_detail(session: Session, remit_id: int) -> dict[str, Any]:
 
 
 def work_queue_for(session: Session, remit_id: int) -> list[WorkItemOut]:
-    return [
-        WorkItemOut(
-            id=w.id,
-            remit_id=w.remit_id,
-            remit_claim_id=w.remit_claim_id,
-            remit_line_id=w.remit_line_id,
-            kind=w.kind,
-            reason=w.reason,
-            status=w.status,
-            created_at=w.created_at,
-        )
-        for w in repo.work_items(session, None, remit_id)
-    ]
+    return work_queue(session, None, remit_id)

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import DDL, Boolean, DateTime, ForeignKey, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
-from assistant.core.db import Base
+from assistant.core.db import Base, utcnow
 from assistant.security.crypto import EncryptedString
-
-
-def utcnow() -> datetime:
-    """Naive UTC, like every other timestamp in the operational DB."""
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class User(Base):

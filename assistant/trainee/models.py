@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from assistant.core.db import Base
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+from assistant.core.db import Base, utcnow
 
 
 class TraineeQuiz(Base):
@@ -26,5 +22,5 @@ class TraineeQuiz(Base):
     answers: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
     score: Mapped[int | None] = mapped_column(Integer, nullable=True)
     total: Mapped[int] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     answered_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

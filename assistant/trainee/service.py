@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import random
 import re
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from assistant.chat.facts import compare, index_terms_for
+from assistant.core.db import utcnow
 from assistant.core.errors import Conflict, InvalidInput, NotFound
 from assistant.trainee import repository as repo
 from assistant.trainee.models import TraineeQuiz
@@ -181,7 +181,7 @@ def submit(
         )
     quiz.answers = chosen_list
     quiz.score = sum(r.is_correct for r in results)
-    quiz.answered_at = datetime.now(UTC).replace(tzinfo=None)
+    quiz.answered_at = utcnow()
     session.flush()
     return QuizResult(
         id=quiz.id,

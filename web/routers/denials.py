@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
+from sqlalchemy.orm import Session
 
 from assistant.denials import service
 from assistant.denials.schemas import (
@@ -64,7 +65,13 @@ def appeal(
     principal: Reader,
 ) -> Any:
     record_phi(container, principal, request, *_target(body.claim_id, body.remit_line_id))
-    req = service.request_for(
+    req = _explain_request(session, body)
+    return service.appeal_letter(session, req, reference=reference, settings=container.settings)
+
+
+def _explain_request(session: Session, body: AppealRequest | CorrectedClaimRequest) -> ExplainRequest:
+    """The denial to explain: a posted remit line, or the group/CARC/RARC codes given in the body."""
+    return service.request_for(
         session,
         remit_line_id=body.remit_line_id,
         claim_id=body.claim_id,
@@ -73,7 +80,6 @@ def appeal(
         rarcs=body.rarcs,
         line=body.line,
     )
-    return service.appeal_letter(session, req, reference=reference, settings=container.settings)
 
 
 @router.post("/corrected-claim", status_code=201)
@@ -88,15 +94,7 @@ def corrected_claim(
     record_phi(container, principal, request, "claim", body.claim_id, action=audit.PHI_WRITE)
     req = None
     if body.actions is None:
-        req = service.request_for(
-            session,
-            remit_line_id=body.remit_line_id,
-            claim_id=body.claim_id,
-            group=body.group,
-            carc=body.carc,
-            rarcs=body.rarcs,
-            line=body.line,
-        )
+        req = _explain_request(session, body)
     return service.corrected_claim(
         session,
         req,

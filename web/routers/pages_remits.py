@@ -8,9 +8,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from assistant.core.errors import InvalidInput
 from assistant.denials import service as denials
+from assistant.denials.schemas import ExplainRequest
 from assistant.remit import service
 from assistant.security.schemas import Principal
 from web.deps import ContainerDep, ReferenceDep, SessionDep
@@ -95,6 +97,13 @@ def remit_page(
     )
 
 
+def _line_denial(session: Session, remit_line_id: int) -> ExplainRequest:
+    """The first denial adjustment of a posted remit line, as the explainer's request."""
+    return denials.request_for(
+        session, remit_line_id=remit_line_id, claim_id=None, group=None, carc=None, rarcs=[], line=None
+    )
+
+
 @router.post("/remits/{remit_id}/lines/{remit_line_id}/appeal")
 def appeal(
     request: Request,
@@ -105,9 +114,7 @@ def appeal(
     container: ContainerDep,
     _: Appealer,
 ) -> Response:
-    req = denials.request_for(
-        session, remit_line_id=remit_line_id, claim_id=None, group=None, carc=None, rarcs=[], line=None
-    )
+    req = _line_denial(session, remit_line_id)
     letter = denials.appeal_letter(session, req, reference=reference, settings=container.settings)
     return render(
         request,
@@ -126,9 +133,7 @@ def corrected(
     container: ContainerDep,
     principal: Corrector,
 ) -> Response:
-    req = denials.request_for(
-        session, remit_line_id=remit_line_id, claim_id=None, group=None, carc=None, rarcs=[], line=None
-    )
+    req = _line_denial(session, remit_line_id)
     out = denials.corrected_claim(
         session,
         req,

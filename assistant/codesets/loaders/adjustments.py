@@ -12,35 +12,8 @@ from typing import Any
 
 from assistant.codesets.loaders.base import LoadContext
 from assistant.codesets.models import CARC, GROUP, RARC, codes
-
-CATEGORIES = (
-    "bundling",
-    "coding",
-    "modifier",
-    "medical-necessity",
-    "authorization",
-    "eligibility",
-    "coordination-of-benefits",
-    "missing-information",
-    "timely-filing",
-    "duplicate",
-    "non-covered",
-    "benefit-limit",
-    "contractual",
-    "patient-responsibility",
-    "provider-enrollment",
-    "other",
-)
-ROUTES = (
-    "correct-and-resubmit",
-    "appeal",
-    "write-off",
-    "bill-patient",
-    "bill-secondary",
-    "verify-eligibility",
-    "obtain-authorization",
-    "no-action",
-)
+from assistant.codesets.schemas import ADJUSTMENT_CATEGORIES as CATEGORIES
+from assistant.codesets.schemas import ADJUSTMENT_ROUTES as ROUTES
 
 
 def _extra(system: str, item: dict[str, Any]) -> dict[str, Any]:
