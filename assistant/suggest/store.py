@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
 from assistant.core.errors import NotReady
-from assistant.suggest.index_build import read_manifest, stale_reason
+from assistant.suggest.index_build import FLAT_FILE, HNSW_FILE, read_manifest, stale_reason
 from assistant.suggest.lexical import LexicalIndex
 from assistant.suggest.text import tokens
 
@@ -108,13 +108,34 @@ class CodeCatalog:
         return {}
 
 
+DenseSearch = Literal["hnsw", "flat"]
+
+
 class LoadedIndex:
-    def __init__(self, index_dir: Path, manifest: dict[str, Any]) -> None:
+    """``search="hnsw"`` answers from the HNSW graph (approximate, fast); ``"flat"`` searches exhaustively."""
+
+    def __init__(
+        self, index_dir: Path, manifest: dict[str, Any], search: DenseSearch = "hnsw", ef_search: int = 128
+    ) -> None:
         import faiss
 
         self.dir = index_dir
         self.manifest = manifest
-        self.dense = faiss.read_index(str(index_dir / "dense.faiss"))
+        self.search = search
+        self.dense: Any
+        flat: Any
+        if search == "hnsw":
+            self.dense = faiss.read_index(str(index_dir / HNSW_FILE))
+            self.dense.hnsw.efSearch = ef_search
+            flat = faiss.downcast_index(self.dense.storage)
+        else:
+            self.dense = flat = faiss.read_index(str(index_dir / FLAT_FILE))
+        # A zero-copy view of the stored vectors (kept alive by self.dense).
+        self.matrix: np.ndarray = (
+            faiss.rev_swig_ptr(flat.get_xb(), flat.ntotal * flat.d).reshape(flat.ntotal, flat.d)
+            if flat.ntotal
+            else np.zeros((0, flat.d), dtype=np.float32)
+        )
         self.ids: list[str] = json.loads((index_dir / "ids.json").read_text())
         self.row_of = {c: i for i, c in enumerate(self.ids)}
         self.lexical = LexicalIndex.load(index_dir / "lexical")
@@ -122,7 +143,13 @@ class LoadedIndex:
 
     @classmethod
     def open(
-        cls, index_dir: Path, *, model: str, releases: dict[str, dict[str, str]] | None = None
+        cls,
+        index_dir: Path,
+        *,
+        model: str,
+        releases: dict[str, dict[str, str]] | None = None,
+        search: DenseSearch = "hnsw",
+        ef_search: int = 128,
     ) -> LoadedIndex:
         index_dir = Path(index_dir)
         manifest = read_manifest(index_dir)
@@ -138,7 +165,7 @@ class LoadedIndex:
                 )
             raise NotReady(message, field="index", fix="run `assistant index build`")
         assert manifest is not None
-        return cls(index_dir, manifest)
+        return cls(index_dir, manifest, search, ef_search)
 
     @cached_property
     def rows_by_prefix_cache(self) -> dict[tuple[str, ...], np.ndarray]:
@@ -153,9 +180,7 @@ class LoadedIndex:
         return cache[prefixes]
 
     def vectors(self, rows: np.ndarray) -> np.ndarray:
-        if len(rows) == 0:
-            return np.zeros((0, self.dense.d), dtype=np.float32)
-        return np.vstack([self.dense.reconstruct(int(r)) for r in rows]).astype(np.float32)
+        return self.matrix[np.asarray(rows, dtype=np.int64)]
 
     @cached_property
     def _subset_vectors(self) -> dict[tuple[str, ...], np.ndarray]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 STOPWORDS = frozenset(
     """a an and are as at be by for from has have he her his in into is it its of on or she that the their
@@ -139,6 +140,7 @@ def _roman(value: str) -> str:
     return {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5"}[value.lower()]
 
 
+@lru_cache(maxsize=131072)
 def stem(word: str) -> str:
     """A light suffix stripper (no PyStemmer offline): plurals and a few common endings."""
     if len(word) <= 3 or word.isdigit():

@@ -22,3 +22,6 @@ def test_committed_fixture_is_current(tmp_path: Path) -> None:
     b = LoadedIndex.open(tmp_path / "index", model=fresh["model"])
     assert a.ids == b.ids
     assert np.allclose(a.vectors(np.arange(len(a.ids))), b.vectors(np.arange(len(b.ids))))
+    exact = LoadedIndex.open(FIXTURE_DIR, model=fresh["model"], search="flat")
+    assert (a.search, exact.search) == ("hnsw", "flat")
+    assert np.array_equal(a.matrix, exact.matrix), "the HNSW graph holds the same vectors as the flat index"

@@ -1,0 +1,208 @@
+"""The same sentence-transformers model run by onnxruntime: one verified export, no torch at serving time.
+
+``export_onnx`` traces the model (transformer + pooling + normalisation, exactly as sentence-transformers
+runs it) once, checks the export against sentence-transformers on sample texts, and writes
+``model.onnx`` with ``export.json`` naming the source model's fingerprint. ``OnnxEmbedder.load`` accepts
+only an export whose fingerprint matches the installed model, so the vectors always agree with the index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import warnings
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+EXPORT_FORMAT = 1
+EXPORT_FILE = "export.json"
+MODEL_FILE = "model.onnx"
+# The export is used only when every sample agrees with sentence-transformers to this cosine.
+MIN_COSINE = 0.9999
+SAMPLE_TEXTS = (
+    "Type 2 diabetes mellitus with diabetic chronic kidney disease",
+    "cough",
+    "Displaced fracture of shaft of right femur, initial encounter for closed fracture",
+    "personal history of nicotine dependence",
+    "essential (primary) hypertension",
+    "Acute on chronic systolic (congestive) heart failure with reduced ejection fraction " * 12,
+    "status post left total knee arthroplasty",
+    "Wheelchair, standard, fixed full length arms, swing away detachable footrests",
+)
+
+
+def export_dir(settings: Any, name: str) -> Path:
+    """Where the export for model ``name`` lives: beside the index, under ``indexes/models/``."""
+    return Path(settings.index_dir).parent / "models" / name
+
+
+def model_fingerprint(model_path: str) -> str:
+    """sha256 over every file of the model folder (names and bytes), so any change retires the export."""
+    root = Path(model_path)
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and ".git" not in p.parts):
+        digest.update(str(path.relative_to(root)).encode())
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+def read_export(folder: Path) -> dict[str, Any] | None:
+    try:
+        info = json.loads((folder / EXPORT_FILE).read_text())
+    except (OSError, json.JSONDecodeError):
+        return None
+    if info.get("format") != EXPORT_FORMAT or not (folder / MODEL_FILE).exists():
+        return None
+    return info  # type: ignore[no-any-return]
+
+
+def export_current(folder: Path, model_path: str) -> bool:
+    info = read_export(folder)
+    return info is not None and info.get("source_sha256") == model_fingerprint(model_path)
+
+
+class OnnxEmbedder:
+    """Tokenizer (``tokenizers``) + onnxruntime session; vectors equal sentence-transformers' to 1e-4."""
+
+    runtime = "onnx"
+
+    def __init__(self, folder: Path, model_path: str, name: str, batch_size: int = 64) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        info = read_export(folder)
+        if info is None:
+            raise FileNotFoundError(f"no ONNX export in {folder}")
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = max(1, os.cpu_count() or 1)
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        # Idle worker threads would otherwise spin after each run and slow the retrieval that follows
+        # (measured: retrieval per note 52 -> 31 ms, embedding time unchanged).
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        self.session = ort.InferenceSession(
+            str(folder / MODEL_FILE), options, providers=["CPUExecutionProvider"]
+        )
+        self.tokenizer = Tokenizer.from_file(str(Path(model_path) / "tokenizer.json"))
+        self.tokenizer.enable_truncation(max_length=int(info["max_seq_length"]))
+        self.tokenizer.enable_padding(pad_id=int(info["pad_id"]), pad_token=str(info["pad_token"]))
+        self.inputs = [i.name for i in self.session.get_inputs()]
+        self.name = name
+        self.dim = int(info["dimension"])
+        self.batch_size = batch_size
+
+    @classmethod
+    def load(cls, folder: Path, model_path: str, name: str, batch_size: int = 64) -> OnnxEmbedder | None:
+        """The embedder when a current export exists, else None."""
+        if not export_current(folder, model_path):
+            return None
+        return cls(folder, model_path, name, batch_size)
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        # Batches of similar length pad little (as sentence-transformers does).
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for start in range(0, len(order), self.batch_size):
+            rows = order[start : start + self.batch_size]
+            encoded = self.tokenizer.encode_batch([texts[i] for i in rows])
+            feeds = {
+                "input_ids": np.array([e.ids for e in encoded], dtype=np.int64),
+                "attention_mask": np.array([e.attention_mask for e in encoded], dtype=np.int64),
+                "token_type_ids": np.array([e.type_ids for e in encoded], dtype=np.int64),
+            }
+            out[rows] = self.session.run(None, {k: feeds[k] for k in self.inputs})[0]
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        return np.ascontiguousarray(out / norms, dtype=np.float32)
+
+
+def export_onnx(model_path: str, folder: Path) -> dict[str, Any]:
+    """Trace the sentence-transformers model to ONNX in ``folder`` and verify it; returns export.json.
+
+    Raises RuntimeError (and leaves no export) when the traced model disagrees with sentence-transformers.
+    """
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    model = SentenceTransformer(model_path, device="cpu").eval()
+
+    class Traced(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.model = model
+
+        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
+            features = {
+                "input_ids": input_ids,
+                "attention_mask": attention_mask,
+                "token_type_ids": token_type_ids,
+            }
+            return self.model(features)["sentence_embedding"]
+
+    tmp = folder.with_name(folder.name + ".exporting")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    try:
+        info = _trace_and_verify(model, Traced().eval(), model_path, tmp)
+    except Exception:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    shutil.rmtree(folder, ignore_errors=True)
+    tmp.rename(folder)
+    return info
+
+
+def _trace_and_verify(model: Any, traced: Any, model_path: str, tmp: Path) -> dict[str, Any]:
+    import torch
+
+    tokenize = getattr(model, "preprocess", None) or model.tokenize
+    sample = tokenize(list(SAMPLE_TEXTS[:2]))
+    args = tuple(sample[k] for k in ("input_ids", "attention_mask", "token_type_ids"))
+    axes = {0: "batch", 1: "tokens"}
+    # The tracer's warnings are about shapes the verification below checks for real.
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            traced,
+            args,
+            str(tmp / MODEL_FILE),
+            input_names=["input_ids", "attention_mask", "token_type_ids"],
+            output_names=["sentence_embedding"],
+            dynamic_axes={
+                "input_ids": axes,
+                "attention_mask": axes,
+                "token_type_ids": axes,
+                "sentence_embedding": {0: "batch"},
+            },
+            opset_version=17,
+            dynamo=False,
+        )
+    tokenizer = model.tokenizer
+    info: dict[str, Any] = {
+        "format": EXPORT_FORMAT,
+        "source": model_path,
+        "source_sha256": model_fingerprint(model_path),
+        "dimension": int(model.encode(["x"]).shape[1]),
+        "max_seq_length": int(model.max_seq_length),
+        "pad_id": int(tokenizer.pad_token_id),
+        "pad_token": str(tokenizer.pad_token),
+        "torch": torch.__version__,
+        "opset": 17,
+        "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    (tmp / EXPORT_FILE).write_text(json.dumps(info, indent=2))
+    texts = list(SAMPLE_TEXTS)
+    expected = model.encode(texts, normalize_embeddings=True, batch_size=4)
+    got = OnnxEmbedder(tmp, model_path, "check").embed(texts)
+    worst = float(np.min(np.sum(expected * got, axis=1)))
+    if worst < MIN_COSINE:
+        raise RuntimeError(f"the ONNX export disagrees with sentence-transformers (cosine {worst:.6f})")
+    info["verified_min_cosine"] = round(worst, 7)
+    (tmp / EXPORT_FILE).write_text(json.dumps(info, indent=2))
+    return info
