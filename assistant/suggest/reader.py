@@ -59,7 +59,7 @@ _UNC_PRE = (
 )
 _HIST_PRE = (
     r"history\s+of|h/o|hx\s+of|past\s+history\s+of|previous|prior|status\s+post|s/p|"
-    r"in\s+remission|remote|resolved|treated\s+for|years?\s+ago"
+    r"in\s+remission|remote|resolved|treated\s+for|years?\s+ago|former|ex(?=-)"
 )
 _FAMILY_PRE = (
     r"family\s+history\s+of|fh\s+of|fhx\s+of|(?:his|her|the\s+patient's|patient's)?\s*"
@@ -102,6 +102,27 @@ _ENCOUNTER = [
     ),
 ]
 _CONTENT_MIN = 1
+# Normal findings ("abdomen soft", "lungs clear", "RRR"): documented, never coded. A chunk is normal when
+# every word is a body site or a normal descriptor (our own lists).
+_NORMAL_WORDS = frozenset(
+    tokens(
+        "soft nontender nondistended regular clear normal unremarkable intact "
+        "afebrile supple benign warm dry equal reactive symmetric symmetrical alert oriented well appearing "
+        "well-appearing nourished developed healthy appropriate wnl rrr ctab perrla perrl nad "
+        "auscultation rate rhythm sounds present bilaterally bowel breath good air entry within limits "
+        "palpation moist pink responsive cooperative pleasant "
+        "times three x3 person place time"
+    )
+)
+_NON_PREFIX = re.compile(r"\bnon[- ](?=tender|distended)", re.IGNORECASE)
+_BODY_SITES = frozenset(
+    tokens(
+        "abdomen abdominal heart cardiac cardiovascular lung lungs chest respiratory pulmonary head neck "
+        "heent eyes eye ears ear nose throat oropharynx mouth skin extremities extremity neuro neurologic "
+        "neurological psych psychiatric mood affect gait pupils mucous membranes general constitutional "
+        "back spine musculoskeletal msk lymph nodes thyroid pulses"
+    )
+)
 QUALIFIERS = frozenset(
     tokens(
         "unspecified other nos nec acute chronic mild moderate severe left right bilateral stable controlled "
@@ -123,6 +144,7 @@ class Mention:
     uncertain: bool = False
     history: bool = False
     family: bool = False
+    normal: bool = False
     triggers: list[str] = field(default_factory=list)
     laterality: set[str] = field(default_factory=set)
     encounter: str | None = None
@@ -142,6 +164,7 @@ class Mention:
             "uncertain": self.uncertain,
             "history": self.history,
             "family": self.family,
+            "normal": self.normal,
             "triggers": self.triggers,
             "laterality": sorted(self.laterality),
             "encounter": self.encounter,
@@ -288,6 +311,7 @@ def _make(
         uncertain=flags["uncertain"],
         history=flags["history"],
         family=flags["family"],
+        normal=is_normal_finding(text),
     )
     mention.laterality = {side for side, rx in _LATERALITY.items() if rx.search(text)} or {
         side for side, rx in _LATERALITY.items() if rx.search(sentence)
@@ -299,6 +323,16 @@ def _make(
             break
     assert note[mention.start : mention.end] == mention.text
     return mention
+
+
+def is_normal_finding(text: str) -> bool:
+    """ "Abdomen soft", "lungs clear to auscultation", "RRR": only body sites and normal descriptors."""
+    words = tokens(_NON_PREFIX.sub("non", text))
+    return (
+        bool(words)
+        and any(w in _NORMAL_WORDS for w in words)
+        and all(w in _NORMAL_WORDS or w in _BODY_SITES for w in words)
+    )
 
 
 def _merge_trigger_only(mentions: list[Mention]) -> None:

@@ -177,6 +177,8 @@ class SuggestionService:
                 plan.append((m, None, "no clinical words"))
             elif m.negated:
                 plan.append((m, None, "negated"))
+            elif m.normal:
+                plan.append((m, None, "normal finding"))
             elif m.family:
                 plan.append((m, Query(f"family history of {base}", FAMILY_PREFIXES, "family"), None))
             elif m.uncertain and request.setting == "outpatient":

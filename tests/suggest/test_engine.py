@@ -59,6 +59,20 @@ def test_negated_mention_not_coded(service: SuggestionService) -> None:
     assert "R05.9" in finals(r)
 
 
+def test_normal_exam_findings_are_not_searched(service: SuggestionService) -> None:
+    r = run(service, "HPI: cough.\nExam: chest clear, heart regular, abdomen soft and non-tender.")
+    skipped = {m["text"]: m.get("skipped") for m in r.mentions}
+    assert skipped["chest clear"] == skipped["heart regular"] == "normal finding"
+    assert skipped["abdomen soft"] == "normal finding"
+    assert all("candidates" not in m for m in r.mentions if m.get("skipped") == "normal finding")
+    assert "R05.9" in finals(r)
+
+
+def test_former_smoker_is_a_personal_history_code(service: SuggestionService) -> None:
+    r = run(service, "SH: former smoker.\nA/P: cough.")
+    assert "Z87.891" in finals(r)
+
+
 def test_uncertain_outpatient_vs_inpatient(service: SuggestionService) -> None:
     note = "A/P: Probable pneumonia.\nCough for three days."
     out = run(service, note, setting="outpatient")

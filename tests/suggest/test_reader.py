@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.suggest.reader import clean_query, is_phrase, read_note, sections
+from assistant.suggest.reader import clean_query, is_normal_finding, is_phrase, read_note, sections
 from assistant.suggest.split import is_tune_split
 from assistant.suggest.text import expand_abbreviations
 
@@ -101,3 +101,37 @@ def test_tune_split_rule() -> None:
         assert is_tune_split(i) == (int(hashlib.sha1(i.encode()).hexdigest(), 16) % 5 != 0)
     share = sum(map(is_tune_split, ids)) / len(ids)
     assert 0.7 < share < 0.9
+
+
+@pytest.mark.parametrize(
+    ("text", "normal"),
+    [
+        ("abdomen soft", True),
+        ("non-tender", True),
+        ("lungs clear to auscultation bilaterally", True),
+        ("Heart regular rate and rhythm", True),
+        ("skin warm and dry", True),
+        ("abdomen tender", False),
+        ("abdomen distended", False),
+        ("acute abdomen", False),
+        ("heart murmur", False),
+        ("soft tissue swelling", False),
+        ("Lungs with scattered wheezes", False),
+    ],
+)
+def test_normal_findings(text: str, normal: bool) -> None:
+    assert is_normal_finding(text) is normal
+
+
+def test_normal_exam_findings_are_read_but_marked() -> None:
+    note = "Exam: abdomen soft and non-tender, heart regular, lungs with scattered wheezes."
+    by_text = {m.text: m for m in read_note(note)}
+    assert by_text["abdomen soft"].normal and by_text["heart regular"].normal
+    assert not by_text["lungs with scattered wheezes"].normal
+
+
+@pytest.mark.parametrize("text", ["former smoker", "Ex-smoker"])
+def test_former_habits_are_history(text: str) -> None:
+    (m,) = read_note(f"SH: {text}.\nA/P: cough.")[:1]
+    assert m.history and not m.negated
+    assert clean_query(m.query).lower() == "smoker"
