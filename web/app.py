@@ -35,6 +35,7 @@ ROUTER_MODULES = [
     "web.routers.pages_remits",
     "web.routers.pages_billing",
     "web.routers.auth",
+    "web.routers.account",
     "web.routers.admin",
 ]
 

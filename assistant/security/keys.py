@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 import secrets
 import stat
@@ -14,19 +15,29 @@ KEY_BYTES = 32
 
 
 def load_or_create_key(path: Path) -> bytes:
-    """Read the key at ``path``, creating it (and its 0700 folder) when missing."""
+    """Read the key at ``path``, creating it (and its 0700 folder) when missing.
+
+    The key is written in full to a private temporary file and then hard-linked into place, so a process
+    starting at the same moment sees either no key file or a complete one, and every process ends up
+    with the same key.
+    """
     path = Path(path)
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         if os.name == "posix":
             os.chmod(path.parent, 0o700)
-        raw = base64.b64encode(secrets.token_bytes(KEY_BYTES)) + b"\n"
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another process created it first: read theirs
-            return read_key(path)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(raw)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(base64.b64encode(secrets.token_bytes(KEY_BYTES)) + b"\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+            # Another process may have put its key in place first: then use theirs.
+            with contextlib.suppress(FileExistsError):
+                os.link(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
     return read_key(path)
 
 

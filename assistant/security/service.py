@@ -138,6 +138,35 @@ def change_password(
     audit.record(session, actor, "user.password", "user", username, ip, {})
 
 
+def change_own_password(
+    session: Session,
+    username: str,
+    current_password: str,
+    new_password: str,
+    *,
+    ip: str | None = None,
+    settings: Settings | None = None,
+) -> None:
+    """A signed-in user's own change: the current password must match; every session of theirs ends."""
+    user = _user(session, username)
+    if not passwords.verify_password(user.password_hash, current_password):
+        raise InvalidInput(
+            "the current password is wrong",
+            field="current_password",
+            fix="type the password you signed in with",
+        )
+    if new_password == current_password:
+        raise InvalidInput(
+            "the new password is the current one", field="new_password", fix="choose a different password"
+        )
+    settings = settings or get_settings()
+    try:
+        passwords.check_policy(new_password, username=user.username, min_length=settings.password_min_length)
+    except InvalidInput as exc:  # the form's field is the new password
+        raise InvalidInput(exc.message, field="new_password", fix=exc.fix) from exc
+    change_password(session, username, new_password, actor=username, ip=ip, settings=settings)
+
+
 def issue_token(
     session: Session, username: str, name: str = "default", *, actor: str = "system", ip: str | None = None
 ) -> IssuedToken:

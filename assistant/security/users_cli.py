@@ -52,6 +52,24 @@ def create(
     print_json(user) if as_json else console.print(f"created [bold]{user.username}[/] ({user.role})")
 
 
+@app.command("password")
+@handles_errors
+def password(
+    username: Annotated[str, typer.Argument(help="User name")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the new password from stdin")
+    ] = False,
+) -> None:
+    """Set a user's password (audited; ends their sessions). Users change their own on /account/password."""
+    from assistant.security import service
+    from assistant.security.cli_support import cli_actor, tx
+
+    new_password = _read_password(password_stdin)
+    with tx() as session:
+        service.change_password(session, username, new_password, actor=cli_actor())
+    console.print(f"password of [bold]{username}[/] changed; their sessions were ended")
+
+
 @app.command("list")
 @handles_errors
 def list_(as_json: JsonOpt = False) -> None:

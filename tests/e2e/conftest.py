@@ -37,6 +37,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+PASSWORD_CHANGER = "e2e-changer"  # its own user: changing the password ends its sessions
 E2E_USERS = {"admin": "ada", "trainee": "tia"}
 
 
@@ -78,6 +79,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with transaction(container.sessions) as session:
         for role, username in E2E_USERS.items():
             service.create_user(session, username, role, PASSWORD, settings=settings)
+        service.create_user(session, PASSWORD_CHANGER, "coder", PASSWORD, settings=settings)
         token = service.issue_token(session, E2E_USERS["admin"], "e2e").token
     _TOKENS["admin"] = token
     yield f"http://127.0.0.1:{port}"

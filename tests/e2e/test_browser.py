@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.conftest import E2E_USERS, new_page, shot
+from tests.e2e.conftest import E2E_USERS, PASSWORD_CHANGER, new_page, shot, sign_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -139,4 +139,31 @@ def test_sign_in_errors_and_sign_out(browser: Any, live_server: str) -> None:
     page.wait_for_url("**/login?signed_out=1")
     page.goto("/billing")
     page.wait_for_url("**/login?next=/billing")
+    page.context.close()
+
+
+def test_change_password_then_sign_in_with_it(browser: Any, live_server: str) -> None:
+    from tests.web.auth import PASSWORD
+
+    new = PASSWORD + " changed"
+    page = new_page(browser, live_server)
+    sign_in_page(page, PASSWORD_CHANGER)
+    page.get_by_role("link", name=PASSWORD_CHANGER).click()
+    page.wait_for_url("**/account/password")
+    page.get_by_label("Current password").fill("not my password at all")
+    page.locator("#new_password").fill(new)
+    page.locator("#repeat_password").fill(new)
+    page.get_by_role("button", name="Change password").click()
+    assert "current password is wrong" in page.get_by_role("alert").inner_text()
+    shot(page, "password-error")
+    page.get_by_label("Current password").fill(PASSWORD)
+    page.locator("#new_password").fill(new)
+    page.locator("#repeat_password").fill(new)
+    page.get_by_role("button", name="Change password").click()
+    page.wait_for_url("**/login?password_changed=1")
+    assert "password was changed" in page.get_by_role("status").inner_text()
+    page.get_by_label("User name").fill(PASSWORD_CHANGER)
+    page.get_by_label("Password", exact=True).fill(new)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign out").wait_for()
     page.context.close()

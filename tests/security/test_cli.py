@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 import sqlite3
 
+import pytest
+
 from assistant.core.db import transaction
 from assistant.security import audit, service
+from assistant.security.errors import Unauthorized
 from tests.security.conftest import STRONG
 
 
@@ -98,3 +101,29 @@ def test_backup_with_keys_flag(cli, db, settings, tmp_path) -> None:
     restored_key = tmp_path / "r" / "keys" / "phi.key"
     assert restored_key.read_bytes() == settings.resolved_phi_key_path.read_bytes()
     assert oct(restored_key.stat().st_mode & 0o777) == "0o600"
+
+
+def test_users_password_resets_and_ends_sessions(cli, db, settings) -> None:
+    from assistant.security import sessions
+
+    assert (
+        cli("users", "create", "dan", "--role", "coder", "--password-stdin", input=STRONG + "\n").exit_code
+        == 0
+    )
+    with transaction(db) as s:
+        principal = service.authenticate_password(s, "dan", STRONG, None, settings=settings)
+        opened = sessions.start(s, settings, principal)
+    new = STRONG + " again"
+    changed = cli("users", "password", "dan", "--password-stdin", input=new + "\n")
+    assert changed.exit_code == 0, changed.output
+    weak = cli("users", "password", "dan", "--password-stdin", input="hunter2\n")
+    assert weak.exit_code == 2 and "password" in weak.output and "Traceback" not in weak.output
+    assert cli("users", "password", "ghost", "--password-stdin", input=new + "\n").exit_code == 2
+    with transaction(db) as s:
+        assert service.authenticate_password(s, "dan", new, None, settings=settings).username == "dan"
+    with transaction(db) as s, pytest.raises(Unauthorized):
+        sessions.resume(s, settings, opened.token)
+    with transaction(db) as s, pytest.raises(Unauthorized):
+        service.authenticate_password(s, "dan", STRONG, None, settings=settings)
+    actions = [e["action"] for e in json.loads(cli("audit", "list", "--json").output)]
+    assert actions.count("user.password") == 1

@@ -245,3 +245,44 @@ def test_security_headers(anon: TestClient) -> None:
     assert "no-store" not in anon.get("/static/app.css").headers.get("cache-control", "")
     assert anon.get("/health").json() == {"status": "ok"} and anon.get("/api/health").status_code == 200
     assert anon.get("/docs").status_code == 404 and anon.get("/openapi.json").status_code == 404
+
+
+def test_change_own_password_through_the_page(anon: TestClient) -> None:
+    client = anon
+    csrf = sign_in(client, "cara", role="coder", send_csrf_header=False)
+    page = client.get("/account/password")
+    assert page.status_code == 200 and 'name="current_password"' in page.text
+    assert 'href="/account/password"' in client.get("/").text
+    new = PASSWORD + " renewed"
+    form = {"csrf_token": csrf, "current_password": PASSWORD, "new_password": new, "repeat_password": new}
+    assert client.post("/account/password", data={**form, "csrf_token": ""}).status_code == 403
+    wrong = client.post("/account/password", data={**form, "current_password": "not it at all"})
+    assert wrong.status_code == 422 and "current password is wrong" in wrong.text
+    differ = client.post("/account/password", data={**form, "repeat_password": new + "x"})
+    assert differ.status_code == 422 and "differ" in differ.text
+    weak = client.post(
+        "/account/password", data={**form, "new_password": "short", "repeat_password": "short"}
+    )
+    assert weak.status_code == 422 and 'aria-invalid="true"' in weak.text
+    done = client.post("/account/password", data=form, follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"] == "/login?password_changed=1"
+    assert client.get("/api/me").status_code == 401  # this session ended with the change
+    assert "password was changed" in client.get("/login?password_changed=1").text
+    assert client.post("/api/auth/login", json={"username": "cara", "password": PASSWORD}).status_code == 401
+    sign_in(client, "cara", new)
+    assert len(_audit(client, "user.password")) == 1
+
+
+def test_change_own_password_api_twin(anon: TestClient) -> None:
+    client = anon
+    sign_in(client, "dora", role="biller")
+    body = {"current_password": "wrong password!", "new_password": PASSWORD + "2"}
+    bad = client.post("/api/account/password", json=body)
+    assert bad.status_code == 422 and bad.json()["field"] == "current_password"
+    same = client.post(
+        "/api/account/password", json={**body, "current_password": PASSWORD, "new_password": PASSWORD}
+    )
+    assert same.status_code == 422 and same.json()["field"] == "new_password"
+    ok = client.post("/api/account/password", json={**body, "current_password": PASSWORD})
+    assert ok.status_code == 200 and ok.json() == {"changed": True, "sessions_ended": True}
+    assert client.get("/api/me").status_code == 401

@@ -121,6 +121,8 @@ def login_form(request: Request, container: ContainerDep, next: str = "/") -> Re
     notice = ""
     if request.query_params.get("signed_out"):
         notice = "You were signed out."
+    elif request.query_params.get("password_changed"):
+        notice = "Your password was changed and you were signed out everywhere. Sign in with the new one."
     elif request.query_params.get("expired"):
         notice = (
             f"Your session ended (signed out after {container.settings.session_idle_minutes} minutes "
