@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -107,14 +108,20 @@ def reference():  # type: ignore[no-untyped-def]
     return CodeSetRepository.open(REAL_REFERENCE_DB)
 
 
-@pytest.fixture
-def op_session_factory(tmp_settings: Settings) -> Iterator[object]:
-    """A fresh operational database migrated to head."""
+def migrated_sessions(settings: Settings) -> Iterator[Any]:
+    """Session factory of ``settings``' operational database, migrated to head (the data folder is
+    created first: Alembic does not create it); the engine is disposed when the generator closes."""
     from assistant.core import migrate
     from assistant.core.db import make_engine, session_factory
 
-    tmp_settings.data_dir.mkdir(parents=True, exist_ok=True)
-    migrate.upgrade(tmp_settings.resolved_database_url)
-    engine = make_engine(tmp_settings.resolved_database_url)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    migrate.upgrade(settings.resolved_database_url)
+    engine = make_engine(settings.resolved_database_url)
     yield session_factory(engine)
     engine.dispose()
+
+
+@pytest.fixture
+def op_session_factory(tmp_settings: Settings) -> Iterator[Any]:
+    """A fresh operational database migrated to head."""
+    yield from migrated_sessions(tmp_settings)

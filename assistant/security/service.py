@@ -159,12 +159,10 @@ def change_own_password(
         raise InvalidInput(
             "the new password is the current one", field="new_password", fix="choose a different password"
         )
-    settings = settings or get_settings()
     try:
-        passwords.check_policy(new_password, username=user.username, min_length=settings.password_min_length)
-    except InvalidInput as exc:  # the form's field is the new password
+        change_password(session, username, new_password, actor=username, ip=ip, settings=settings)
+    except InvalidInput as exc:  # the password policy: on the form, that is the new password's field
         raise InvalidInput(exc.message, field="new_password", fix=exc.fix) from exc
-    change_password(session, username, new_password, actor=username, ip=ip, settings=settings)
 
 
 def issue_token(

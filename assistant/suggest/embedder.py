@@ -131,14 +131,15 @@ def load_embedder(settings: Any, runtime: str | None = None) -> Embedder:
 
 def ensure_onnx_export(settings: Any, progress: bool = False) -> dict[str, Any] | None:
     """Export the configured model to ONNX when its export is missing or stale; None when not possible."""
-    from assistant.suggest.onnx_embedder import export_current, export_dir, export_onnx, read_export
+    from assistant.suggest.onnx_embedder import current_export, export_dir, export_onnx
 
     if getattr(settings, "embed_runtime", "auto") == "torch":
         return None
     path, name = model_location(settings)
     folder = export_dir(settings, name)
-    if export_current(folder, path):
-        return read_export(folder)
+    info = current_export(folder, path)
+    if info is not None:
+        return info
     if progress:
         print(f"exporting {name} to ONNX for a fast start (one time, ~10 s)", flush=True)
     try:

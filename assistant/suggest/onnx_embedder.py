@@ -63,9 +63,12 @@ def read_export(folder: Path) -> dict[str, Any] | None:
     return info  # type: ignore[no-any-return]
 
 
-def export_current(folder: Path, model_path: str) -> bool:
+def current_export(folder: Path, model_path: str) -> dict[str, Any] | None:
+    """The export's export.json when it was made from the model now installed, else None."""
     info = read_export(folder)
-    return info is not None and info.get("source_sha256") == model_fingerprint(model_path)
+    if info is None or info.get("source_sha256") != model_fingerprint(model_path):
+        return None
+    return info
 
 
 class OnnxEmbedder:
@@ -73,13 +76,13 @@ class OnnxEmbedder:
 
     runtime = "onnx"
 
-    def __init__(self, folder: Path, model_path: str, name: str, batch_size: int = 64) -> None:
+    def __init__(
+        self, folder: Path, info: dict[str, Any], model_path: str, name: str, batch_size: int = 64
+    ) -> None:
+        """``info``: the export's export.json (``current_export`` or ``read_export``)."""
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        info = read_export(folder)
-        if info is None:
-            raise FileNotFoundError(f"no ONNX export in {folder}")
         options = ort.SessionOptions()
         options.intra_op_num_threads = max(1, os.cpu_count() or 1)
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
@@ -100,9 +103,8 @@ class OnnxEmbedder:
     @classmethod
     def load(cls, folder: Path, model_path: str, name: str, batch_size: int = 64) -> OnnxEmbedder | None:
         """The embedder when a current export exists, else None."""
-        if not export_current(folder, model_path):
-            return None
-        return cls(folder, model_path, name, batch_size)
+        info = current_export(folder, model_path)
+        return None if info is None else cls(folder, info, model_path, name, batch_size)
 
     def embed(self, texts: list[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
@@ -196,10 +198,9 @@ def _trace_and_verify(model: Any, traced: Any, model_path: str, tmp: Path) -> di
         "opset": 17,
         "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    (tmp / EXPORT_FILE).write_text(json.dumps(info, indent=2))
     texts = list(SAMPLE_TEXTS)
     expected = model.encode(texts, normalize_embeddings=True, batch_size=4)
-    got = OnnxEmbedder(tmp, model_path, "check").embed(texts)
+    got = OnnxEmbedder(tmp, info, model_path, "check").embed(texts)
     worst = float(np.min(np.sum(expected * got, axis=1)))
     if worst < MIN_COSINE:
         raise RuntimeError(f"the ONNX export disagrees with sentence-transformers (cosine {worst:.6f})")

@@ -1,28 +1,18 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from assistant.config import Settings
-
 HERE = Path(__file__).resolve().parent
 
 
 @pytest.fixture
-def sessions(tmp_settings: Settings) -> Iterator[sessionmaker[Session]]:
+def sessions(op_session_factory: sessionmaker[Session]) -> sessionmaker[Session]:
     """A fresh operational database migrated to head (claims, remit and billing branches)."""
-    from assistant.core import migrate
-    from assistant.core.db import make_engine, session_factory
-
-    tmp_settings.data_dir.mkdir(parents=True, exist_ok=True)
-    migrate.upgrade(tmp_settings.resolved_database_url)
-    engine = make_engine(tmp_settings.resolved_database_url)
-    yield session_factory(engine)
-    engine.dispose()
+    return op_session_factory
 
 
 def make_patient(
@@ -52,6 +42,16 @@ def make_patient(
         session.add(Coverage(patient_id=p.id, payer_pk=payer.id, member_id=member_id))
         session.flush()
     return p.id
+
+
+def make_owing_patient(session: Session, member_id: str) -> int:
+    """A covered patient owing two visits: 100.00 on 2026-01-05 (Visit A), 50.00 on 2026-02-05 (Visit B)."""
+    from assistant.billing.service import post_charge
+
+    pid = make_patient(session, member_id=member_id)
+    post_charge(session, pid, 10000, actor="t", service_date=date(2026, 1, 5), description="Visit A")
+    post_charge(session, pid, 5000, actor="t", service_date=date(2026, 2, 5), description="Visit B")
+    return pid
 
 
 PR_FLOW_835 = HERE / "pr_flow.835"

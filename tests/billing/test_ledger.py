@@ -14,16 +14,13 @@ from assistant.billing.payments import looks_like_pan, refund, take_payment
 from assistant.billing.schemas import PaymentIn
 from assistant.core.db import transaction
 from assistant.core.errors import Conflict, InvalidInput
-from tests.billing.conftest import make_patient
+from tests.billing.conftest import make_owing_patient, make_patient
 
 
 @pytest.fixture
 def patient(sessions: sessionmaker[Session]) -> int:
     with transaction(sessions) as s:
-        pid = make_patient(s, member_id="MEM-77")
-        service.post_charge(s, pid, 10000, actor="t", service_date=date(2026, 1, 5), description="Visit A")
-        service.post_charge(s, pid, 5000, actor="t", service_date=date(2026, 2, 5), description="Visit B")
-        return pid
+        return make_owing_patient(s, "MEM-77")
 
 
 def test_update_and_delete_are_refused_by_the_database(sessions: sessionmaker[Session], patient: int) -> None:

@@ -150,3 +150,30 @@ def snapshot(sessions: sessionmaker[Session]) -> dict[str, Any]:
             "ledger": {k: int(v) for k, v in sums.items()},
             "conservation": conservation(s),
         }
+
+
+def import_in_fresh_data(
+    tmp_path_factory: Any, monkeypatch: Any, file_name: str, content: bytes, *args: str
+) -> Any:
+    """``assistant <args> FILE`` through CliRunner on a fresh data folder, FILE holding ``content``.
+
+    A failure must be a clean exit with a message: the caller checks the output's wording.
+    """
+    from typer.testing import CliRunner
+
+    from assistant.cli.main import app
+    from assistant.config import get_settings
+
+    folder = tmp_path_factory.mktemp("cli")
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(folder / "data"))
+    monkeypatch.delenv("ASSISTANT_DATABASE_URL", raising=False)
+    get_settings.cache_clear()
+    path = folder / file_name
+    path.write_bytes(content)
+    try:
+        result = CliRunner().invoke(app, [*args[:2], str(path), *args[2:]])
+    finally:
+        get_settings.cache_clear()
+    if result.exit_code != 0:
+        assert isinstance(result.exception, SystemExit), repr(result.exception)
+    return result

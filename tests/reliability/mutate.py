@@ -85,37 +85,28 @@ def mutated_x12(draw: st.DrawFn, original: bytes) -> bytes:
     return sep.join(parts)
 
 
-json_scalars = st.one_of(
-    st.none(),
-    st.booleans(),
-    st.integers(min_value=-(2**70), max_value=2**70),
-    st.floats(allow_nan=True, allow_infinity=True),
-    st.sampled_from(NASTY_TEXT),
-    st.text(max_size=30),
-)
-json_values = st.recursive(
-    json_scalars,
-    lambda children: (
-        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
-    ),
-    max_leaves=12,
-)
-
-# The same without NaN and the infinities (what strict JSON allows).
-finite_json_values = st.recursive(
-    st.one_of(
+def _json_strategy(*, non_finite: bool) -> st.SearchStrategy[Any]:
+    """Nested JSON values: scalars (nasty text, huge integers, floats) in lists and objects."""
+    scalars = st.one_of(
         st.none(),
         st.booleans(),
         st.integers(min_value=-(2**70), max_value=2**70),
-        st.floats(allow_nan=False, allow_infinity=False),
+        st.floats(allow_nan=non_finite, allow_infinity=non_finite),
         st.sampled_from(NASTY_TEXT),
         st.text(max_size=30),
-    ),
-    lambda children: (
-        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
-    ),
-    max_leaves=12,
-)
+    )
+    return st.recursive(
+        scalars,
+        lambda children: (
+            st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
+        ),
+        max_leaves=12,
+    )
+
+
+json_values = _json_strategy(non_finite=True)
+# The same without NaN and the infinities (what strict JSON allows).
+finite_json_values = _json_strategy(non_finite=False)
 
 
 def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:

@@ -13,8 +13,14 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 
-def _admin_engine(admin_url: str):  # type: ignore[no-untyped-def]
-    return create_engine(admin_url, isolation_level="AUTOCOMMIT", pool_size=1, max_overflow=0)
+def _run_as_admin(admin_url: str, statement: str) -> None:
+    """One statement outside a transaction (CREATE/DROP DATABASE need that), on a throwaway engine."""
+    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT", pool_size=1, max_overflow=0)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(statement))
+    finally:
+        engine.dispose()
 
 
 def create_database(admin_url: str, *, template: str | None = None, prefix: str = "t") -> str:
@@ -22,21 +28,11 @@ def create_database(admin_url: str, *, template: str | None = None, prefix: str 
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     name = f"assistant_{prefix}_{worker}_{uuid.uuid4().hex[:10]}"
     clause = f" TEMPLATE {make_url(template).database}" if template else ""
-    engine = _admin_engine(admin_url)
-    try:
-        with engine.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"{clause}'))
-    finally:
-        engine.dispose()
+    _run_as_admin(admin_url, f'CREATE DATABASE "{name}"{clause}')
     return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
 
 
 def drop_database(admin_url: str, url: str) -> None:
     """DROP DATABASE, ending any connection a test left open (PostgreSQL 13+ ``WITH (FORCE)``)."""
     name = make_url(url).database
-    engine = _admin_engine(admin_url)
-    try:
-        with engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        engine.dispose()
+    _run_as_admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

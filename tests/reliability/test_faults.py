@@ -10,7 +10,6 @@ import errno
 import json
 import sqlite3
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,7 @@ from assistant.config import Settings, get_settings
 from assistant.core import migrate
 from assistant.core.db import make_engine, session_factory, transaction
 from assistant.remit.service import import_835_file
-from tests.billing.conftest import make_patient
+from tests.billing.conftest import make_owing_patient
 from tests.reliability.faults import kill_mid_transaction, run_cli, snapshot
 from tests.remit.helpers import load_fixture_claims
 
@@ -33,12 +32,8 @@ MULTI = X12 / "multi_claim.835"
 
 
 @pytest.fixture
-def sessions(tmp_settings: Settings) -> Iterator[sessionmaker[Session]]:
-    tmp_settings.data_dir.mkdir(parents=True, exist_ok=True)
-    migrate.upgrade(tmp_settings.resolved_database_url)
-    engine = make_engine(tmp_settings.resolved_database_url)
-    yield session_factory(engine)
-    engine.dispose()
+def sessions(op_session_factory: sessionmaker[Session]) -> sessionmaker[Session]:
+    return op_session_factory
 
 
 @pytest.fixture
@@ -117,10 +112,7 @@ def test_kill_9_while_the_remit_is_posted_to_the_ledger(
 @pytest.fixture
 def owing_patient(sessions: sessionmaker[Session]) -> int:
     with transaction(sessions) as s:
-        pid = make_patient(s, member_id="MEM-K9")
-        billing.post_charge(s, pid, 10000, actor="t", service_date=date(2026, 1, 5), description="Visit A")
-        billing.post_charge(s, pid, 5000, actor="t", service_date=date(2026, 2, 5), description="Visit B")
-    return pid
+        return make_owing_patient(s, "MEM-K9")
 
 
 def _balance(sessions: sessionmaker[Session], pid: int) -> int:

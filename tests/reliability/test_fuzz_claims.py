@@ -25,6 +25,7 @@ from assistant.core.db import transaction
 from assistant.core.errors import AssistantError
 from tests.claims.fakes import FakeReference
 from tests.reliability.api import api_client, count_rows
+from tests.reliability.faults import import_in_fresh_data
 from tests.reliability.mutate import json_values, mutated_json
 
 CLEAN = json.loads(
@@ -110,21 +111,9 @@ def test_an_import_with_one_damaged_claim_writes_nothing(container: Container, d
 def test_claims_import_cli_never_shows_a_traceback(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, doc: Any
 ) -> None:
-    from typer.testing import CliRunner
-
-    from assistant.cli.main import app
-    from assistant.config import get_settings
-
-    folder = tmp_path_factory.mktemp("cli")
-    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(folder / "data"))
-    monkeypatch.delenv("ASSISTANT_DATABASE_URL", raising=False)
-    get_settings.cache_clear()
-    path = folder / "claims.json"
-    path.write_text(json.dumps(doc, allow_nan=True))
-    result = CliRunner().invoke(app, ["claims", "import", str(path)])
-    get_settings.cache_clear()
+    content = json.dumps(doc, allow_nan=True).encode()
+    result = import_in_fresh_data(tmp_path_factory, monkeypatch, "claims.json", content, "claims", "import")
     if result.exit_code != 0:
-        assert isinstance(result.exception, SystemExit), repr(result.exception)
         assert "Error" in result.output
 
 

@@ -6,7 +6,6 @@ another exception; a file refused at import writes nothing; the CLI answers with
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,12 +13,10 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session, sessionmaker
 
-from assistant.core import migrate
-from assistant.core.db import make_engine, session_factory
 from assistant.core.errors import AssistantError
 from assistant.remit.parser import parse_835
 from assistant.remit.service import post_remit
-from tests.reliability.faults import snapshot
+from tests.reliability.faults import import_in_fresh_data, snapshot
 from tests.reliability.mutate import mutated_x12, revalued_x12
 from tests.remit.helpers import load_fixture_claims
 
@@ -60,14 +57,9 @@ def test_835_parser_damaged_files(data: bytes) -> None:
 
 
 @pytest.fixture
-def sessions(tmp_settings) -> Iterator[sessionmaker[Session]]:  # type: ignore[no-untyped-def]
-    tmp_settings.data_dir.mkdir(parents=True, exist_ok=True)
-    migrate.upgrade(tmp_settings.resolved_database_url)
-    engine = make_engine(tmp_settings.resolved_database_url)
-    factory = session_factory(engine)
-    load_fixture_claims(factory)
-    yield factory
-    engine.dispose()
+def sessions(op_session_factory: sessionmaker[Session]) -> sessionmaker[Session]:
+    load_fixture_claims(op_session_factory)
+    return op_session_factory
 
 
 @DB
@@ -101,21 +93,8 @@ def test_damaged_835_posts_whole_or_not_at_all(sessions: sessionmaker[Session], 
 def test_remit_import_cli_never_shows_a_traceback(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, data: bytes
 ) -> None:
-    from typer.testing import CliRunner
-
-    from assistant.cli.main import app
-    from assistant.config import get_settings
-
-    folder = tmp_path_factory.mktemp("cli")
-    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(folder / "data"))
-    monkeypatch.delenv("ASSISTANT_DATABASE_URL", raising=False)
-    get_settings.cache_clear()
-    path = folder / "in.835"
-    path.write_bytes(data)
-    result = CliRunner().invoke(app, ["remit", "import", str(path), "--json"])
-    get_settings.cache_clear()
+    result = import_in_fresh_data(tmp_path_factory, monkeypatch, "in.835", data, "remit", "import", "--json")
     if result.exit_code != 0:
-        assert isinstance(result.exception, SystemExit), repr(result.exception)
         assert "Error" in result.output or '"error"' in result.output
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner, Result
 
 from assistant.config import Settings, get_settings
+from tests.conftest import migrated_sessions
 
 STRONG = "correct horse battery staple"
 
@@ -26,14 +27,7 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settin
 
 @pytest.fixture
 def db(settings: Settings) -> Iterator[sessionmaker[Session]]:
-    from assistant.core import migrate
-    from assistant.core.db import make_engine, session_factory
-
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    migrate.upgrade(settings.resolved_database_url)
-    engine = make_engine(settings.resolved_database_url)
-    yield session_factory(engine)
-    engine.dispose()
+    yield from migrated_sessions(settings)
 
 
 @pytest.fixture
