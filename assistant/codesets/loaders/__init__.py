@@ -11,6 +11,7 @@ from assistant.codesets.loaders import (
     cpt,
     hcpcs,
     icd10cm,
+    icd10cm_addenda,
     index_terms,
     mce,
     modifiers,
@@ -21,6 +22,7 @@ from assistant.codesets.loaders.base import CorruptRelease, LoadContext, Loader,
 
 LOADERS: dict[str, Loader] = {
     "ICD-10-CM": icd10cm.load,
+    "ICD-10-CM-ADDENDA": icd10cm_addenda.load,  # a release derived from a base + next year's addenda
     "ICD-10-CM-INDEX": index_terms.load,
     # CMS code sets (assistant/codesets/loaders/{hcpcs,modifiers,pos,mce,ncci,cpt,adjustments}.py)
     "HCPCS": hcpcs.load,
