@@ -34,6 +34,27 @@ if TYPE_CHECKING:
     from assistant.codesets.schemas import ReleaseInfo
 
 ADJUSTMENT_SYSTEMS = (CARC, RARC, GROUP)
+# MCE table flags -> the edit names of CMS's "Definitions of Medicare Code Edits" (used since v37).
+EDIT_TYPES = {
+    "adult": "Adult_Only",
+    "pediatric": "Pediatric_Only",
+    "newborn": "Newborn_Only",
+    "maternity": "Maternity_Only",
+    "male": "Male_Only",
+    "female": "Female_Only",
+    "manifestation": "Principal_Manifestation",
+    "unacceptable": "Principal_Unacceptable",
+    "qadm": "Principal_Questionable_Admit",
+    "ecodepdx": "Principal_External_Cause",
+    "unspecified": "Unspecified",
+    "wrngproc": "Wrong_Performed",
+}
+AGE_GROUPS = {
+    "Adult_Only": "Adult",
+    "Pediatric_Only": "Pediatric",
+    "Newborn_Only": "Newborn",
+    "Maternity_Only": "Maternity",
+}
 PTP_NOT_READY = "no NCCI PTP release imported; run `assistant codesets import-ncci FILE --kind ptp`"
 MUE_NOT_READY = "no NCCI MUE release imported; run `assistant codesets import-ncci FILE --kind mue`"
 
@@ -125,23 +146,92 @@ class CmsQueriesMixin:
         )
 
     # ------------------------------------------------------------------ MCE
-    def mce_edits(self, code: str) -> list[MceEdit]:
-        """MCE edits naming ``code`` (with or without the dot) in the newest MCE release; [] if none."""
+    def _mce_release(self) -> tuple[int, ReleaseInfo] | None:
+        """The newest MCE release (its dated tables cover every date since 2015-10-01)."""
         if not self._has_release(MCE):
+            return None
+        return self._release(MCE, None)
+
+    def _mce_has_tables(self, rid: int) -> bool:
+        return bool(self._rows("SELECT 1 FROM mce_dx WHERE release_id = :r LIMIT 1", r=rid))
+
+    def code_validity(self, code: str) -> list[tuple[date, date | None]]:
+        """(start, end) ranges in which an ICD-10-CM code was valid (billable), from the MCE tables; end
+        None means still valid. [] when the code was never valid or no dated MCE table is loaded."""
+        found = self._mce_release()
+        if found is None:
             return []
-        rid, info = self._release(MCE, None)
+        rows = self._rows(
+            "SELECT start_date, end_date FROM mce_dx WHERE release_id = :r AND code_nodot = :c "
+            "ORDER BY start_date",
+            r=found[0],
+            c=_clean(code),
+        )
+        return [(_date(r.start_date) or date.min, _date(r.end_date)) for r in rows]
+
+    def mce_age_range(self, edit_type: str, on: date | None = None) -> tuple[int, int] | None:
+        """(lowest, highest) age of an age edit (Adult_Only, Maternity_Only, ...) in force on ``on``."""
+        group = AGE_GROUPS.get(edit_type)
+        found = self._mce_release()
+        if group is None or found is None:
+            return None
+        day = on or date.today()
+        rows = self._rows(
+            "SELECT start_age, end_age FROM mce_age_ranges WHERE release_id = :r AND age_group = :g "
+            "AND start_date <= :d AND (end_date IS NULL OR :d <= end_date) ORDER BY start_date DESC LIMIT 1",
+            r=found[0],
+            g=group,
+            d=day,
+        )
+        return (rows[0].start_age, rows[0].end_age) if rows else None
+
+    def mce_edits(self, code: str, on: date | None = None) -> list[MceEdit]:
+        """MCE edits of ``code`` (with or without the dot) in force on ``on`` (today when None); [] if none.
+
+        ``edit_type`` uses the MCE definitions' names (Newborn_Only, Pediatric_Only, Maternity_Only,
+        Adult_Only, Female_Only, Male_Only, Principal_Manifestation, ...); age edits carry their range.
+        """
+        found = self._mce_release()
+        if found is None:
+            return []
+        rid, info = found
         raw = _clean(code)
         dotted = f"{raw[:3]}.{raw[3:]}" if len(raw) > 3 else raw
+        if not self._mce_has_tables(rid):  # a v37-style release (edits without dates)
+            rows = self._rows(
+                "SELECT DISTINCT code, edit_type FROM mce_edits WHERE release_id = :r AND code IN (:a, :b) "
+                "ORDER BY edit_type",
+                r=rid,
+                a=dotted,
+                b=raw,
+            )
+            return [
+                MceEdit(code=r.code, edit_type=r.edit_type, release=info.release, stale=info.stale)
+                for r in rows
+            ]
+        day = on or date.today()
         rows = self._rows(
-            "SELECT DISTINCT code, edit_type FROM mce_edits WHERE release_id = :r AND code IN (:a, :b) "
-            "ORDER BY edit_type",
+            "SELECT code, flags FROM mce_dx WHERE release_id = :r AND code_nodot = :c "
+            "AND start_date <= :d AND (end_date IS NULL OR :d <= end_date)",
             r=rid,
-            a=dotted,
-            b=raw,
+            c=raw,
+            d=day,
         )
-        return [
-            MceEdit(code=r.code, edit_type=r.edit_type, release=info.release, stale=info.stale) for r in rows
-        ]
+        types = sorted({EDIT_TYPES.get(f, f) for r in rows for f in r.flags.split("|") if f})
+        edits = []
+        for edit_type in types:
+            ages = self.mce_age_range(edit_type, day)
+            edits.append(
+                MceEdit(
+                    code=rows[0].code,
+                    edit_type=edit_type,
+                    release=info.release,
+                    stale=info.stale,
+                    min_age=ages[0] if ages else None,
+                    max_age=ages[1] if ages else None,
+                )
+            )
+        return edits
 
     # ------------------------------------------------------------------ POS and modifiers
     def _code_info(self, system: str, code: str) -> CodeInfo | None:

@@ -167,3 +167,31 @@ mce_edits = Table(
     Column("description", Text, nullable=True),
 )
 Index("ix_mce_code", mce_edits.c.release_id, mce_edits.c.code)
+
+# Medicare Code Editor tables with dates (v43.1 and later): one row per ICD-10-CM code and date range in
+# which it was valid, with the MCE flags of that range ("adult|qadm"). They give code validity on any date
+# since 2015-10-01 and the age/sex/maternity/newborn/manifestation edits in force on a date of service.
+mce_dx = Table(
+    "mce_dx",
+    reference_metadata,
+    Column("id", Integer, primary_key=True),
+    Column("release_id", Integer, ForeignKey("releases.id", ondelete="CASCADE"), nullable=False),
+    Column("code", String(16), nullable=False),  # with the dot
+    Column("code_nodot", String(16), nullable=False),
+    Column("start_date", Date, nullable=False),
+    Column("end_date", Date, nullable=True),  # None: still valid
+    Column("flags", Text, nullable=False),  # MCE flag names joined by "|", "" when none
+)
+Index("ix_mce_dx_code", mce_dx.c.release_id, mce_dx.c.code_nodot)
+
+mce_age_ranges = Table(
+    "mce_age_ranges",
+    reference_metadata,
+    Column("id", Integer, primary_key=True),
+    Column("release_id", Integer, ForeignKey("releases.id", ondelete="CASCADE"), nullable=False),
+    Column("age_group", String(16), nullable=False),  # Adult | Maternity | Newborn | Pediatric
+    Column("start_age", Integer, nullable=False),
+    Column("end_age", Integer, nullable=False),
+    Column("start_date", Date, nullable=False),
+    Column("end_date", Date, nullable=True),
+)

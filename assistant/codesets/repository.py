@@ -26,6 +26,7 @@ from assistant.codesets.schemas import CodeInfo, CodeNotes, CodeRef, ReleaseInfo
 from assistant.core.errors import NoReleaseForDate, NotReady, UnknownCode
 
 LOAD_FIX = "run `assistant codesets load`"
+ICD10CM_START = date(2015, 10, 1)  # ICD-10-CM replaced ICD-9-CM for dates of service from this day
 _LIST_KINDS = {
     "inclusion_term": "inclusion_terms",
     "includes": "includes",
@@ -52,6 +53,12 @@ def display_code(code: str, system: str) -> str:
     if system == ICD10CM and "." not in raw and "-" not in raw and len(raw) > 3:
         return f"{raw[:3]}.{raw[3:]}"
     return raw
+
+
+def _covers(info: ReleaseInfo, on: date) -> bool:
+    return (info.effective_from is None or info.effective_from <= on) and (
+        info.effective_to is None or on <= info.effective_to
+    )
 
 
 @lru_cache(maxsize=65536)
@@ -189,10 +196,10 @@ class CodeSetRepository(CmsQueriesMixin):
         if on is None:
             return mine[0]
         for rid, info in mine:
-            if (info.effective_from is None or info.effective_from <= on) and (
-                info.effective_to is None or on <= info.effective_to
-            ):
+            if _covers(info, on):
                 return rid, info
+        if system == ICD10CM:
+            return self._icd10cm_outside_releases(mine, on)
         ranges = "; ".join(
             f"{i.release} ({i.effective_from or 'open'} to {i.effective_to or 'open'})" for _, i in mine
         )
@@ -201,6 +208,51 @@ class CodeSetRepository(CmsQueriesMixin):
             field="on",
             fix=f"import the {system} release in force on {on.isoformat()} with `assistant codesets import`",
         )
+
+    def _icd10cm_outside_releases(self, mine: list[tuple[int, ReleaseInfo]], on: date) -> tuple[int, ReleaseInfo]:
+        """A date no loaded tabular release covers: the ICD-9 era, after the newest release, or a date
+        since 2015-10-01 whose code validity the MCE tables give (the closest later release then serves
+        titles, hierarchy and notes; ``get_code`` checks validity on the date)."""
+        if on < ICD10CM_START:
+            raise NoReleaseForDate(
+                f"{on.isoformat()} is before ICD-10-CM: diagnoses for dates of service before "
+                f"{ICD10CM_START.isoformat()} are coded in ICD-9-CM, which this product does not carry",
+                field="date_of_service",
+                fix="check the date of service; a claim for a visit before 2015-10-01 must use ICD-9-CM codes",
+            )
+        ends = [info.effective_to for _, info in mine]
+        if all(end is not None for end in ends) and on > max(e for e in ends if e is not None):
+            newest = max(mine, key=lambda item: item[1].effective_to or date.max)[1]
+            fiscal = on.year + 1 if on.month >= 10 else on.year
+            raise NoReleaseForDate(
+                f"no ICD-10-CM release covers {on.isoformat()}: the newest loaded release, {newest.release}, "
+                f"ends on {newest.effective_to}; {on.isoformat()} needs the FY{fiscal} release "
+                f"(effective {fiscal - 1}-10-01 to {fiscal}-09-30)",
+                field="date_of_service",
+                fix=f"import CDC's FY{fiscal} ICD-10-CM files with `assistant codesets import FILE.zip`, "
+                "or correct the date of service",
+            )
+        later = [item for item in mine if item[1].effective_from and item[1].effective_from > on]
+        if later and self.has_code_validity():
+            return min(later, key=lambda item: item[1].effective_from or date.max)
+        ranges = "; ".join(
+            f"{i.release} ({i.effective_from or 'open'} to {i.effective_to or 'open'})" for _, i in mine
+        )
+        raise NoReleaseForDate(
+            f"no ICD-10-CM release covers {on.isoformat()}; loaded: {ranges}",
+            field="on",
+            fix="load the MCE tables (code validity since 2015-10-01) with `assistant codesets load`, or "
+            f"import the ICD-10-CM release in force on {on.isoformat()} with `assistant codesets import`",
+        )
+
+    def has_code_validity(self) -> bool:
+        """Whether a dated MCE table (ICD-10-CM code validity since 2015-10-01) is loaded."""
+        found = self._mce_release()
+        return found is not None and self._mce_has_tables(found[0])
+
+    def icd10cm_release_in_force(self, on: date | None = None) -> ReleaseInfo:
+        """The ICD-10-CM release whose codes, titles and notes apply on ``on`` (today when None)."""
+        return self._release(ICD10CM, on or date.today())[1]
 
     # ------------------------------------------------------------------ codes
     def _code_row(self, rid: int, code: str) -> Any | None:
@@ -237,18 +289,73 @@ class CodeSetRepository(CmsQueriesMixin):
                 best = (score, row.code)
         return best[1] if best and best[0] >= 50 else None
 
+    def validity_text(self, code: str) -> str:
+        """"from 2026-10-01" / "2015-10-01 to 2026-09-30": when an ICD-10-CM code was valid ("" unknown)."""
+        spans = self.code_validity(code)
+        return ", ".join(f"from {start}" if end is None else f"{start} to {end}" for start, end in spans)
+
     def _unknown(self, code: str, system: str, on: date | None, release: str) -> UnknownCode:
         article = "an" if system[:1] in "AEFHILMNORSX" else "a"
-        return UnknownCode(
-            f"{display_code(code, system) or repr(code)} is not {article} {system} code in release {release}",
-            suggestion=self.suggest_code(code, system, on),
-        )
+        shown = display_code(code, system) or repr(code)
+        suggestion = self.suggest_code(code, system, on)
+        validity = self.validity_text(code) if system == ICD10CM and on is not None else ""
+        if validity and on is not None:
+            return UnknownCode(
+                f"{shown} was not valid on {on.isoformat()} (ICD-10-CM release {release}): it is valid {validity}",
+                suggestion=suggestion,
+            )
+        if on is not None:
+            return UnknownCode(
+                f"{shown} does not exist in {system} on {on.isoformat()} (release {release})",
+                suggestion=suggestion,
+            )
+        return UnknownCode(f"{shown} is not {article} {system} code in release {release}", suggestion=suggestion)
 
     def get_code(self, code: str, system: str = ICD10CM, on: date | None = None) -> CodeInfo:
         rid, info = self._release(system, on)
+        if system == ICD10CM and on is not None and not _covers(info, on):
+            return self._historical_code(code, on, info)
         row = self._code_row(rid, code)
         if row is None:
             raise self._unknown(code, system, on, info.release)
+        return self._tabular_info(rid, info, row, on)
+
+    def _historical_code(self, code: str, on: date, basis: ReleaseInfo) -> CodeInfo:
+        """A code on a date before every loaded release: valid (billable) when an MCE range covers the
+        date; its title, hierarchy and notes come from the newest release that holds it."""
+        spans = self.code_validity(code)
+        valid = any(start <= on and (end is None or on <= end) for start, end in spans)
+        holder = None
+        for rid, info in self._all_releases():
+            if info.system == ICD10CM:
+                row = self._code_row(rid, code)
+                if row is not None:
+                    holder = (rid, info, row)
+                    break
+        mce = self.release_for("MCE").release
+        if holder is None:
+            if not valid:
+                raise self._unknown(code, ICD10CM, on, basis.release)
+            return CodeInfo(
+                code=display_code(code, ICD10CM),
+                system=ICD10CM,
+                title="(title not in the loaded releases)",
+                kind="code",
+                billable=True,
+                release=f"MCE {mce} validity",
+                valid_on=on,
+            )
+        rid, info, row = holder
+        result = self._tabular_info(rid, info, row, on)
+        if valid:
+            result.billable = True
+            result.children = []
+        elif spans or row.billable:  # a billable code, but not on this date
+            raise self._unknown(code, ICD10CM, on, basis.release)
+        result.release = f"{info.release} (validity on {on.isoformat()} from MCE {mce})"
+        return result
+
+    def _tabular_info(self, rid: int, info: ReleaseInfo, row: Any, on: date | None) -> CodeInfo:
         parents = self._ancestors(rid, row.code)
         children = [
             CodeRef(code=r.code, title=r.title, billable=bool(r.billable))
@@ -287,10 +394,15 @@ class CodeSetRepository(CmsQueriesMixin):
             return None
 
     def is_valid(self, code: str, system: str = ICD10CM, on: date | None = None) -> bool:
+        if system == ICD10CM:
+            return self.find_code(code, system, on) is not None
         rid, _ = self._release(system, on)
         return self._code_row(rid, code) is not None
 
     def is_billable(self, code: str, system: str = ICD10CM, on: date | None = None) -> bool:
+        if system == ICD10CM:
+            found = self.find_code(code, system, on)
+            return bool(found and found.billable)
         rid, _ = self._release(system, on)
         row = self._code_row(rid, code)
         return bool(row and row.billable)

@@ -144,7 +144,7 @@ class FakeReference:
         info = self.find_code(code, system, on)
         if info is None:
             suggestion = next((c for c in ICD if c.startswith(_canon(code)[:3]) and ICD[c][1]), None)
-            raise UnknownCode(f"{code} is not a {system} code", suggestion=suggestion)
+            raise UnknownCode(f"{code} does not exist in {system} on {on}", suggestion=suggestion)
         return info
 
     def find_code(self, code: str, system: str = "ICD-10-CM", on: date | None = None) -> CodeInfo | None:
@@ -214,9 +214,9 @@ class FakeReference:
     def mue(self, code: str, on: date | None = None) -> MueEdit | None:
         return self.mue_rows.get(code)
 
-    def mce_edits(self, code: str) -> list[MceEdit]:
+    def mce_edits(self, code: str, on: date | None = None) -> list[MceEdit]:
         return [
-            MceEdit(code=_canon(code), edit_type=t, release="v37", stale=True)
+            MceEdit(code=_canon(code), edit_type=t, release="v44", stale=False)
             for t in MCE.get(_canon(code), [])
         ]
 

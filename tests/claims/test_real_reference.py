@@ -67,20 +67,55 @@ def test_example_claim_scrubs_clean_on_real_codes(example: dict[str, Any], refer
     assert len(ptp) == 1 and ptp[0].severity == "warning" and "no NCCI PTP release imported" in ptp[0].message
 
 
+def _on(data: dict[str, Any], dos: str) -> dict[str, Any]:
+    moved = copy.deepcopy(data)
+    for line in moved["lines"]:
+        line["date_of_service"] = dos
+    return moved
+
+
 def test_icd10cm_validity_and_billable_on_real_release(example: dict[str, Any], reference: Any) -> None:
     report = _run(example, reference, diagnoses=["E11", "I10", "E11.999"])
     found = {f.field: f for f in _by(report, "icd10cm-valid")}
     assert "category header" in found["diagnoses[0]"].message
     assert "E11.65" in (found["diagnoses[0]"].fix or "") or "E11.0" in (found["diagnoses[0]"].fix or "")
-    assert "does not exist in ICD-10-CM on 2026-05-04" in found["diagnoses[2]"].message
+    assert "E11.999 does not exist in ICD-10-CM on 2026-05-04" in found["diagnoses[2]"].message
     assert "diagnoses[1]" not in found
-    # before the loaded release: no ICD-10-CM release covers the date, and the fix lists what is loaded
-    old = copy.deepcopy(example)
-    for line in old["lines"]:
-        line["date_of_service"] = "2026-03-02"
-    stale = _by(_run(old, reference), "icd10cm-valid")
-    assert stale and "No ICD-10-CM release covers the date of service 2026-03-02" in stale[0].message
-    assert "2026-04-01 (2026-04-01..2026-09-30)" in (stale[0].fix or "")
+
+
+@pytest.mark.parametrize(("dos", "today"), [("2026-03-02", "2026-05-04"), ("2026-11-20", "2026-11-30")])
+def test_example_claim_scrubs_clean_on_any_icd10_date(
+    example: dict[str, Any], reference: Any, dos: str, today: str
+) -> None:
+    """Before the April-2026 release (MCE validity dates) and in FY2027 (the derived release)."""
+    claim = make(_on(example, dos))
+    report = scrub(claim, reference, context=ctx_for(reference, today=date.fromisoformat(today)))
+    assert report.clean, _errors(report)
+    assert _by(report, "icd10cm-valid") == [] and _by(report, "mce-age-sex") == []
+    years_back = scrub(make(_on(example, "2018-06-01")), reference, context=ctx_for(reference))
+    assert _by(years_back, "icd10cm-valid") == []
+
+
+def test_dates_outside_icd10cm_are_explained(example: dict[str, Any], reference: Any) -> None:
+    icd9 = _by(_run(_on(example, "2014-05-01"), reference), "icd10cm-valid")
+    assert len(icd9) == 1 and "before ICD-10-CM" in icd9[0].message and "ICD-9-CM" in icd9[0].message
+    future = _by(_run(_on(example, "2027-11-01"), reference), "icd10cm-valid")
+    assert len(future) == 1 and "needs the FY2028 release" in future[0].message
+    assert "2027 (2026-10-01..2027-09-30)" in (future[0].fix or "")
+
+
+def test_fy2027_codes_by_date_of_service(example: dict[str, Any], reference: Any) -> None:
+    before = _by(_run(_on(example, "2026-09-30"), reference, diagnoses=["D69.11", "D69.1"]), "icd10cm-valid")
+    assert [f.field for f in before] == ["diagnoses[0]"]  # D69.1 is billable on 2026-09-30
+    assert "D69.11 was not valid on 2026-09-30" in before[0].message
+    assert "valid from 2026-10-01" in before[0].message
+    after = _by(_run(_on(example, "2026-11-20"), reference, diagnoses=["D69.11", "D69.1"]), "icd10cm-valid")
+    assert [f.field for f in after] == ["diagnoses[1]"]  # D69.11 accepted, D69.1 now a header
+    assert "D69.1 is a category header" in after[0].message and "release 2027" in after[0].message
+    assert "did you mean D69.11 / D69.19?" in (after[0].fix or "")
+    assert reference.is_billable("D69.1", on=date(2026, 3, 2))  # MCE validity before April 2026
+    assert not reference.is_valid("D69.11", on=date(2026, 3, 2))
+    assert reference.get_code("I42.0", on=date(2026, 11, 20)).children[0].code == "I42.00"
 
 
 def test_real_excludes1_pair_is_caught(example: dict[str, Any], reference: Any) -> None:
@@ -94,15 +129,17 @@ def test_real_excludes1_pair_is_caught(example: dict[str, Any], reference: Any) 
 def test_mce_sex_and_age_conflicts_on_real_codes(example: dict[str, Any], reference: Any) -> None:
     report = _run(example, reference, diagnoses=["O80", "I10"])  # maternity code, male subscriber aged 65
     mce = _by(report, "mce-age-sex")
-    assert [f.field for f in mce] == ["diagnoses[0]", "diagnoses[0]"]
-    assert any("female patients only" in f.message and "sex is M" in f.message for f in mce)
-    assert any("patients aged 9-64" in f.message and "patient is 65" in f.message for f in mce)
-    assert all("FY2020: stale" in f.message for f in mce)
+    assert [f.field for f in mce] == ["diagnoses[0]"]  # CMS dropped the sex edits from FY2025 (v42) on
+    assert "patients aged 9-64" in mce[0].message and "patient is 65" in mce[0].message
+    assert "Medicare Code Editor v44" in mce[0].message
+    old = _by(_run(_on(example, "2024-03-01"), reference, diagnoses=["O80", "I10"]), "mce-age-sex")
+    assert len(old) == 1 and "female patients only" in old[0].message and "sex is M" in old[0].message
     female = copy.deepcopy(example)
     female["subscriber"]["sex"] = "F"
     female["subscriber"]["dob"] = "1990-01-01"
     assert _by(_run(female, reference, diagnoses=["O80", "I10"]), "mce-age-sex") == []
-    prostate = _by(_run(female, reference, diagnoses=["N40.0"]), "mce-age-sex")
+    assert _by(_run(female, reference, diagnoses=["N40.0"]), "mce-age-sex") == []
+    prostate = _by(_run(_on(female, "2024-03-01"), reference, diagnoses=["N40.0"]), "mce-age-sex")
     assert len(prostate) == 1 and "male patients only" in prostate[0].message
 
 

@@ -66,12 +66,11 @@ def icd10cm_valid(claim: ClaimImport, ctx: ScrubContext) -> Iterator[Finding]:
                     reported_dates.add(dos)
                     yield error(
                         rid,
-                        f"No ICD-10-CM release covers the date of service {dos}, so the diagnoses "
-                        "cannot be checked for that date.",
+                        f"The diagnoses cannot be checked for the date of service {dos}: {release.message}.",
                         line=line_no or None,
                         field=f"lines[{line_no - 1}].date_of_service" if line_no else field,
-                        fix=f"releases loaded: {_coverage(ctx, 'ICD-10-CM')}; load the release in force "
-                        "on that date (assistant codesets load) or correct the date of service",
+                        fix=f"{release.fix or 'correct the date of service'} (releases loaded: "
+                        f"{_coverage(ctx, 'ICD-10-CM')})",
                     )
                 continue
             try:
@@ -80,22 +79,17 @@ def icd10cm_valid(claim: ClaimImport, ctx: ScrubContext) -> Iterator[Finding]:
                 hint = (
                     f"did you mean {exc.suggestion}?" if exc.suggestion else "look the code up in the index"
                 )
-                yield error(
-                    rid,
-                    f"Diagnosis {code} does not exist in ICD-10-CM on {dos}.",
-                    field=field,
-                    fix=f"{hint} (assistant codes show CODE)",
-                )
+                yield error(rid, f"Diagnosis {exc.message}.", field=field, fix=f"{hint} (assistant codes show CODE)")
                 break
             if not info.billable:
-                kids = ", ".join(c.code for c in info.children[:6])
+                kids = " / ".join(c.code for c in info.children[:6])
+                more = " / ..." if len(info.children) > 6 else ""
                 yield error(
                     rid,
-                    f"Diagnosis {code} is a category header, not a billable code, on {dos}.",
+                    f"Diagnosis {code} is a category header, not a billable code, on {dos} "
+                    f"(ICD-10-CM release {info.release}).",
                     field=field,
-                    fix=f"use a more specific child code ({kids}{', ...' if len(info.children) > 6 else ''})"
-                    if kids
-                    else "use a more specific code",
+                    fix=f"did you mean {kids}{more}? use a more specific child code" if kids else "use a more specific code",
                 )
                 break
 

@@ -6,17 +6,26 @@ from collections.abc import Iterator
 
 from assistant.claims.schemas import ClaimImport, Finding
 from assistant.claims.scrubber.base import ScrubContext, age_on, error, rule, warning
+from assistant.codesets.schemas import MceEdit
 from assistant.core.errors import AssistantError
 
-# MCE v37 age ranges (Definitions of Medicare Code Edits).
+# Fallback when an MCE release gives no age range (the MCE definitions' ranges since 2019-10-01).
 AGE_RANGES = {
-    "Newborn_Only": (0, 0, "newborns (age 0)"),
-    "Pediatric_Only": (0, 17, "patients aged 0-17"),
-    "Maternity_Only": (9, 64, "patients aged 9-64"),
-    "Adult_Only": (15, 124, "patients aged 15-124"),
+    "Newborn_Only": (0, 0),
+    "Pediatric_Only": (0, 17),
+    "Maternity_Only": (9, 64),
+    "Adult_Only": (15, 124),
 }
 SEX_ONLY = {"Female_Only": ("F", "female"), "Male_Only": ("M", "male")}
-STALE_NOTE = "(Medicare Code Editor data v37, FY2020: stale, codes added since are not covered)"
+
+
+def _who(edit_type: str, lo: int, hi: int) -> str:
+    return "newborns (age 0)" if edit_type == "Newborn_Only" else f"patients aged {lo}-{hi}"
+
+
+def _source(edit: MceEdit) -> str:
+    stale = ", stale: codes added since are not covered" if edit.stale else ""
+    return f"(Medicare Code Editor {edit.release}{stale})"
 
 
 @rule("excludes1")
@@ -48,13 +57,16 @@ def mce_age_sex(claim: ClaimImport, ctx: ScrubContext) -> Iterator[Finding]:
     age = age_on(person.dob, on)
     prefix = "patient" if claim.patient else "subscriber"
     for i, code in enumerate(claim.diagnoses):
-        for edit in ctx.reference.mce_edits(code):
+        for edit in ctx.reference.mce_edits(code, on=on):
             if edit.edit_type in AGE_RANGES:
-                lo, hi, who = AGE_RANGES[edit.edit_type]
+                lo, hi = AGE_RANGES[edit.edit_type]
+                if edit.min_age is not None and edit.max_age is not None:
+                    lo, hi = edit.min_age, edit.max_age
                 if not lo <= age <= hi:
                     yield error(
                         rid,
-                        f"Diagnosis {code} is for {who}, but the patient is {age} on {on} {STALE_NOTE}.",
+                        f"Diagnosis {code} is for {_who(edit.edit_type, lo, hi)}, but the patient is {age} "
+                        f"on {on} {_source(edit)}.",
                         field=f"diagnoses[{i}]",
                         fix=f"check the code and the {prefix}.dob; choose a code that fits the patient's age",
                     )
@@ -64,14 +76,14 @@ def mce_age_sex(claim: ClaimImport, ctx: ScrubContext) -> Iterator[Finding]:
                     yield error(
                         rid,
                         f"Diagnosis {code} applies to {word} patients only, but the patient's sex is "
-                        f"{person.sex} {STALE_NOTE}.",
+                        f"{person.sex} {_source(edit)}.",
                         field=f"diagnoses[{i}]",
                         fix=f"check the code and the {prefix}.sex",
                     )
             elif edit.edit_type == "Principal_Manifestation" and i == 0:
                 yield warning(
                     rid,
-                    f"Diagnosis {code} is a manifestation code and cannot be listed first {STALE_NOTE}.",
+                    f"Diagnosis {code} is a manifestation code and cannot be listed first {_source(edit)}.",
                     field="diagnoses[0]",
                     fix="list the underlying condition first (see the code's 'code first' note)",
                 )

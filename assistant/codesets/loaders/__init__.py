@@ -30,7 +30,8 @@ LOADERS: dict[str, Loader] = {
     "CPT-MODIFIER": modifiers.load_cpt_modifiers,
     "CPT": cpt.load,
     "POS": pos.load,
-    "MCE": mce.load,
+    "MCE": mce.load,  # v37 tab-separated simple edits
+    "MCE-TABLES": mce.load_tables,  # v43.1+ code/start/end/flags tables
     "NCCI-PTP": ncci.load_ptp,
     "NCCI-MUE": ncci.load_mue,
     "CARC": adjustments.load,

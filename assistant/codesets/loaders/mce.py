@@ -1,4 +1,7 @@
-"""Medicare Code Editor "simple" edits (tab-separated, CMS MCE definitions) -> ``mce_edits``.
+"""Medicare Code Editor data -> ``mce_edits`` (v37 "simple" edits, ``load``) or ``mce_dx`` and
+``mce_age_ranges`` (v43.1+ tables with dates, ``load_tables``).
+
+v37: "simple" edits (tab-separated, CMS MCE definitions) -> ``mce_edits``.
 
 Columns: MCE_Version, ICD_Version, MCE_Section, MCE_Subsection, MCE_Edit_Type, ICD_Code_Type, ICD_Code,
 ICD_Desc. Diagnosis codes (type D) get their dot after the third character (D630 -> D63.0); ICD-10-PCS
@@ -8,9 +11,11 @@ procedure codes (type P) have none.
 from __future__ import annotations
 
 import csv
+from datetime import date
+from pathlib import Path
 
 from assistant.codesets.loaders.base import LoadContext
-from assistant.codesets.models import mce_edits
+from assistant.codesets.models import mce_age_ranges, mce_dx, mce_edits
 
 
 def dotted(code: str) -> str:
@@ -44,4 +49,66 @@ def load(ctx: LoadContext) -> dict[str, int]:
         "diagnosis_rows": sum(1 for r in rows if r["code_type"] == "D"),
         "procedure_rows": sum(1 for r in rows if r["code_type"] == "P"),
         "edit_types": len({r["edit_type"] for r in rows}),
+    }
+
+
+def _yyyymmdd(value: str, ctx: LoadContext, path: Path, n: int) -> date | None:
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        if len(text) != 8 or not text.isdigit():
+            raise ValueError
+        return date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+    except ValueError:
+        raise ctx.corrupt(path, f"line {n}: {text!r} is not a date YYYYMMDD") from None
+
+
+def load_tables(ctx: LoadContext) -> dict[str, int]:
+    """MCE v43.1+ tables: ``code,start_date,end_date,flags`` (ICD-10-CM diagnoses) and the age ranges."""
+    dx_path = ctx.file(role="dx")
+    rows = []
+    with dx_path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if reader.fieldnames != ["code", "start_date", "end_date", "flags"]:
+            raise ctx.corrupt(dx_path, f"has columns {reader.fieldnames}; expected code,start_date,end_date,flags")
+        for n, row in enumerate(reader, start=2):
+            raw = row["code"].strip().upper()
+            start = _yyyymmdd(row["start_date"], ctx, dx_path, n)
+            if not raw or start is None:
+                raise ctx.corrupt(dx_path, f"line {n}: needs a code and a start_date")
+            rows.append(
+                {
+                    "code": dotted(raw),
+                    "code_nodot": raw,
+                    "start_date": start,
+                    "end_date": _yyyymmdd(row["end_date"], ctx, dx_path, n),
+                    "flags": row["flags"].strip(),
+                }
+            )
+    ages_path = ctx.file(role="age_ranges")
+    ages = []
+    with ages_path.open(encoding="utf-8", newline="") as handle:
+        for n, row in enumerate(csv.DictReader(handle), start=2):
+            try:
+                lo, hi = int(row["start_age"]), int(row["end_age"])
+            except (KeyError, TypeError, ValueError):
+                raise ctx.corrupt(ages_path, f"line {n}: start_age and end_age must be numbers") from None
+            start = _yyyymmdd(row.get("start_date") or "", ctx, ages_path, n)
+            ages.append(
+                {
+                    "age_group": (row.get("age_group") or "").strip(),
+                    "start_age": lo,
+                    "end_age": hi,
+                    "start_date": start or date(1900, 1, 1),
+                    "end_date": _yyyymmdd(row.get("end_date") or "", ctx, ages_path, n),
+                }
+            )
+    n_rows = ctx.insert(mce_dx, rows)
+    ctx.insert(mce_age_ranges, ages)
+    return {
+        "rows": n_rows,
+        "diagnosis_codes": len({r["code_nodot"] for r in rows}),
+        "flagged_rows": sum(1 for r in rows if r["flags"]),
+        "age_ranges": len(ages),
     }
