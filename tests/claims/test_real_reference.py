@@ -143,7 +143,7 @@ def test_mce_sex_and_age_conflicts_on_real_codes(example: dict[str, Any], refere
     assert len(prostate) == 1 and "male patients only" in prostate[0].message
 
 
-def test_hcpcs_against_stale_2020_file(example: dict[str, Any], reference: Any) -> None:
+def test_hcpcs_january_2026_file_with_code_dates(example: dict[str, Any], reference: Any) -> None:
     line = {
         "date_of_service": DOS,
         "code": "J1100",
@@ -152,14 +152,20 @@ def test_hcpcs_against_stale_2020_file(example: dict[str, Any], reference: Any) 
         "charge_cents": 1200,
         "dx_pointers": [1],
     }
-    newer = dict(line, code="G2211", units=1)  # created after the loaded 2020-Q4 HCPCS file
-    report = _run(example, reference, lines=[*example["lines"], line, newer])
+    newest = dict(line, code="G9871", units=1)  # added 2026-01-01
+    unknown = dict(line, code="G0999", units=1)  # in no file: may be a later quarter's code
+    report = _run(example, reference, lines=[*example["lines"], line, newest, unknown])
     found = {f.line: f for f in _by(report, "procedure-code-valid")}
-    assert found[3].severity == "warning" and "stale HCPCS file (2020-Q4)" in found[3].message
-    assert (
-        found[4].severity == "warning" and "not in the loaded HCPCS file (2020-Q4, stale)" in found[4].message
+    assert found[3].severity == "warning" and "HCPCS file 2026-Q1 (older than the quarter of 2026-05-04)" in (
+        found[3].message
     )
-    assert report.clean  # stale data warns, never blocks
+    assert 5 in found and "not in the loaded HCPCS file (2026-Q1" in found[5].message
+    assert report.clean  # a file older than the quarter warns, never blocks
+    early = _run(_on(example, "2026-03-02"), reference, lines=[dict(newest, date_of_service="2025-12-15")])
+    added = _by(early, "procedure-code-valid")
+    assert added and added[0].severity == "error" and "G9871 was added on 2026-01-01" in added[0].message
+    in_quarter = _run(_on(example, "2026-03-02"), reference, lines=[dict(newest, date_of_service="2026-03-02")])
+    assert not [f for f in _by(in_quarter, "procedure-code-valid") if "G9871" in f.message]
 
 
 def test_ncci_ptp_and_mue_from_imported_release(example: dict[str, Any], ncci_ref: Any) -> None:

@@ -138,13 +138,22 @@ def _check_cpt(ctx: ScrubContext, n: int, code: str, dos: date, field: str) -> I
         )
 
 
+def _quarter_after(start: date | None) -> date | None:
+    """The first day of the quarter after the one that starts on ``start`` (a HCPCS file's quarter)."""
+    if start is None:
+        return None
+    month = start.month + 3
+    return date(start.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
+
+
 def _check_hcpcs(ctx: ScrubContext, n: int, code: str, dos: date, field: str) -> Iterator[Finding]:
+    rid = "procedure-code-valid"
     release = _release(ctx, "HCPCS", dos)
     if isinstance(release, AssistantError):
         release = _release(ctx, "HCPCS", None)
     if isinstance(release, AssistantError):
         yield warning(
-            "procedure-code-valid",
+            rid,
             f"Line {n}: no HCPCS Level II file is loaded, so {code} can't be checked.",
             line=n,
             field=field,
@@ -152,36 +161,66 @@ def _check_hcpcs(ctx: ScrubContext, n: int, code: str, dos: date, field: str) ->
         )
         return
     label = getattr(release, "release", "?")
-    stale = bool(getattr(release, "stale", False))
+    next_quarter = _quarter_after(getattr(release, "effective_from", None))
+    later = next_quarter is not None and dos >= next_quarter  # the DOS is in a quarter after the file's
+    stale = bool(getattr(release, "stale", False)) or later
+    why = "stale" if getattr(release, "stale", False) else f"older than the quarter of {dos}"
     info = ctx.reference.find_code(code, "HCPCS")
     if info is None:
         if stale:
             yield warning(
-                "procedure-code-valid",
-                f"Line {n}: HCPCS {code} is not in the loaded HCPCS file "
-                f"({label}, stale): it may be a newer code or a typo.",
+                rid,
+                f"Line {n}: HCPCS {code} is not in the loaded HCPCS file ({label}, {why}): it may be a "
+                "newer code or a typo.",
                 line=n,
                 field=field,
-                fix="confirm the code in the current CMS HCPCS quarterly file",
+                fix="import the CMS HCPCS quarterly file for the date of service "
+                "(assistant codesets import-hcpcs FILE.zip) or correct the code",
             )
         else:
             yield error(
-                "procedure-code-valid",
+                rid,
                 f"Line {n}: HCPCS {code} is not in the HCPCS release {label}.",
                 line=n,
                 field=field,
                 fix="correct the code against the current CMS HCPCS file",
             )
         return
-    if stale:
-        yield warning(
-            "procedure-code-valid",
-            f"Line {n}: HCPCS {code} was checked against the stale HCPCS file "
-            f"({label}); it may have been deleted or changed since.",
+    added = _iso(info.extra.get("add_date"))
+    ended = _iso(info.extra.get("termination_date"))
+    if ended is not None and dos > ended:
+        yield error(
+            rid,
+            f"Line {n}: HCPCS {code} was terminated on {ended} (HCPCS {label}); it is not valid on {dos}.",
             line=n,
             field=field,
-            fix="confirm the code in the current CMS HCPCS quarterly file (or import a newer one)",
+            fix="use the code that replaced it (see the CMS HCPCS file's cross-reference) or correct the date",
         )
+    elif added is not None and dos < added:
+        yield error(
+            rid,
+            f"Line {n}: HCPCS {code} was added on {added}; it is not valid on {dos}.",
+            line=n,
+            field=field,
+            fix="use the code in force on the date of service, or correct the date",
+        )
+    elif stale:
+        yield warning(
+            rid,
+            f"Line {n}: HCPCS {code} was checked against the HCPCS file {label} ({why}); it may have been "
+            "deleted or changed since.",
+            line=n,
+            field=field,
+            fix="confirm the code in the CMS HCPCS quarterly file for the date of service "
+            "(assistant codesets import-hcpcs FILE.zip)",
+        )
+
+
+def _iso(value: object) -> date | None:
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
 
 
 @rule("modifier-pos-valid")

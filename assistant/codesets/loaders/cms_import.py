@@ -273,6 +273,10 @@ def import_release(
         raise InvalidInput(
             f"{path} does not exist", field="path", fix="give the path of the CMS/CDC file or zip"
         )
+    if path.is_file() and path.suffix.lower() == ".zip":
+        member = _zip_anweb(path)
+        if member is not None:  # a CMS HCPCS quarterly zip: kept and read as published
+            return _import_hcpcs(settings, path, release, effective_from, label_from=member)
     with tempfile.TemporaryDirectory() as tmp:
         files = _unpack(path, Path(tmp))
         hcpcs_file = _pick_hcpcs(files)
@@ -289,13 +293,43 @@ def import_release(
     )
 
 
+def _zip_anweb(path: Path) -> str | None:
+    from assistant.codesets.loaders import hcpcs
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return hcpcs.anweb_member(archive.namelist())
+    except zipfile.BadZipFile as exc:
+        raise InvalidInput(f"{path.name}: not a readable zip ({exc})", field="path") from exc
+
+
+def import_hcpcs(
+    settings: Settings, path: Path, release: str | None = None, effective_from: date | None = None
+) -> ImportResult:
+    """A CMS HCPCS quarterly zip (or its ANWEB .txt/.xlsx), kept as published; diff against the newest."""
+    if not path.is_file():
+        raise InvalidInput(f"{path} does not exist", field="path", fix="give the path of CMS's HCPCS zip")
+    member = _zip_anweb(path) if path.suffix.lower() == ".zip" else path.name
+    if member is None:
+        raise InvalidInput(
+            f"{path.name}: no fixed-width HCPC20xx_<MON>_ANWEB*.txt inside the zip",
+            field="path",
+            fix="supply CMS's HCPCS Level II quarterly alpha-numeric zip as downloaded",
+        )
+    return _import_hcpcs(settings, path, release, effective_from, label_from=member)
+
+
 def _import_hcpcs(
-    settings: Settings, source: Path, release: str | None, effective_from: date | None
+    settings: Settings,
+    source: Path,
+    release: str | None,
+    effective_from: date | None,
+    label_from: str | None = None,
 ) -> ImportResult:
     from assistant.codesets.loaders import hcpcs
 
     records = hcpcs.read_records(source)  # validates before anything is written
-    label, derived = hcpcs_release_label(source.name)
+    label, derived = hcpcs_release_label(label_from or source.name)
     label = release or label
     effective_from = effective_from or derived
     procedures = {r.code: r.long_description or r.short_description for r in records if not r.is_modifier}

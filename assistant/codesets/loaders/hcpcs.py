@@ -14,7 +14,10 @@ HCPCS-MODIFIER (see ``modifiers.py``).
 from __future__ import annotations
 
 import csv
+import io
 import re
+import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -162,26 +165,63 @@ def _rows_from_xlsx(path: Path) -> list[tuple[int, dict[str, str]]]:
         workbook.close()
 
 
-def _rows_from_fixed_width(path: Path) -> list[tuple[int, dict[str, str]]]:
+def _fixed_width_rows(name: str, lines: Iterable[str]) -> list[tuple[int, dict[str, str]]]:
+    """Records of 320 characters; a longer line (CMS's G9871 record is padded to 546) is read by position,
+    blank lines (the file ends with one of filler) are skipped."""
     out = []
-    with path.open(encoding="latin-1", newline="") as handle:
-        for n, raw in enumerate(handle, start=1):
-            line = raw.rstrip("\r\n")
-            if not line.strip():
-                continue
-            if len(line) < 11:
-                raise InvalidInput(
-                    f"{path.name}: line {n} is {len(line)} characters long; a HCPCS record is 320",
-                    field="RECID",
-                    fix="supply the unmodified CMS fixed-width file HCPC20xx_<MON>_ANWEB.txt",
-                )
-            row = {_key(name): line[start - 1 : end].strip() for name, start, end in FIXED_WIDTH}
-            out.append((n, row))
+    for n, raw in enumerate(lines, start=1):
+        line = raw.rstrip("\r\n")
+        if not line.strip():
+            continue
+        if len(line) < 11:
+            raise InvalidInput(
+                f"{name}: line {n} is {len(line)} characters long; a HCPCS record is 320",
+                field="RECID",
+                fix="supply the unmodified CMS fixed-width file HCPC20xx_<MON>_ANWEB.txt",
+            )
+        row = {_key(column): line[start - 1 : end].strip() for column, start, end in FIXED_WIDTH}
+        out.append((n, row))
     return out
+
+
+def _rows_from_fixed_width(path: Path) -> list[tuple[int, dict[str, str]]]:
+    with path.open(encoding="latin-1", newline="") as handle:
+        return _fixed_width_rows(path.name, handle)
+
+
+def anweb_member(names: list[str]) -> str | None:
+    """The fixed-width alpha-numeric file inside a CMS quarterly zip (HCPC2026_JAN_ANWEB_01122026.txt)."""
+    found = [
+        n
+        for n in names
+        if "ANWEB" in Path(n).name.upper()
+        and n.lower().endswith(".txt")
+        and "__MACOSX" not in n
+        and "LAYOUT" not in n.upper()
+    ]
+    return sorted(found)[0] if found else None
+
+
+def _rows_from_zip(path: Path) -> list[tuple[int, dict[str, str]]]:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            member = anweb_member(archive.namelist())
+            if member is None:
+                raise InvalidInput(
+                    f"{path.name}: no fixed-width HCPC20xx_<MON>_ANWEB*.txt inside the zip",
+                    field="file",
+                    fix="supply CMS's HCPCS quarterly alpha-numeric zip as downloaded",
+                )
+            text = archive.read(member).decode("latin-1")
+    except zipfile.BadZipFile as exc:
+        raise InvalidInput(f"{path.name}: not a readable zip ({exc})", field="file") from exc
+    return _fixed_width_rows(f"{path.name}:{member}", io.StringIO(text, newline=""))
 
 
 def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     suffix = path.suffix.lower()
+    if suffix == ".zip":
+        return _rows_from_zip(path)
     if suffix == ".csv":
         return _rows_from_csv(path)
     if suffix in (".xlsx", ".xlsm"):
@@ -191,7 +231,7 @@ def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     raise InvalidInput(
         f"{path.name}: unsupported HCPCS file type {suffix!r}",
         field="file",
-        fix="supply HCPC20xx_<MON>_ANWEB.xlsx, the fixed-width .txt, or the CSV form",
+        fix="supply CMS's quarterly zip, HCPC20xx_<MON>_ANWEB.xlsx, the fixed-width .txt, or the CSV form",
     )
 
 
