@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from datetime import date
 
 import typer
 
@@ -37,7 +38,7 @@ def load(
 @app.command()
 @handles_errors
 def status(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
-    """Loaded release per code system (absent systems show release null)."""
+    """The release of each code system in force today, what is stale or ended, and what to import."""
     from assistant.codesets import service
 
     data = service.status(get_settings())
@@ -48,14 +49,18 @@ def status(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) ->
 
     from assistant.cli.common import console
 
-    table = Table("system", "release", "effective", "rows", "stale", "source")
+    table = Table("system", "release in force", "effective", "rows", "stale", "what to do", title=f"as of {date.today()}")
     for system, entry in data.items():
         if entry["release"] is None:
-            table.add_row(system, "-", "-", "0", "", "not loaded")
+            table.add_row(system, "-", "-", "0", "[bold yellow]not loaded[/]" if entry["stale"] else "", entry["action"] or "")
             continue
         effective = f"{entry['effective_from'] or '?'} .. {entry['effective_to'] or 'open'}"
-        stale = "[bold yellow]STALE[/]" if entry["stale"] else ""
-        table.add_row(system, entry["release"], effective, str(entry["rows"]), stale, entry["source"][:60])
+        release = entry["release"] if entry["in_force"] else f"{entry['release']} (none in force)"
+        ended = [r["release"] for r in entry["releases"] if r["state"] == "ended" and r["release"] != entry["release"]]
+        if ended:
+            release += f"; ended: {', '.join(ended)}"
+        stale = f"[bold yellow]STALE[/] {entry['stale_reason']}" if entry["stale"] else ""
+        table.add_row(system, release, effective, str(entry["rows"]), stale, entry["action"] or "")
     console.print(table)
 
 

@@ -185,10 +185,69 @@ def ensure_loaded(settings: Settings, progress: bool = True) -> bool:
     return True
 
 
-def status(settings: Settings) -> dict[str, dict[str, Any]]:
-    """Per system: the newest loaded release (plus every release under "releases"); absent ones null."""
+# How often a system is republished: its release is stale once a newer period has begun.
+QUARTERLY = {HCPCS, HCPCS_MODIFIER, NCCI_PTP, NCCI_MUE}
+FISCAL_YEARLY = {ICD10CM, ICD10CM_INDEX, MCE}
+MUST_IMPORT = {
+    NCCI_PTP: "import the current NCCI practitioner PTP table: `assistant codesets import-ncci FILE --kind ptp`",
+    NCCI_MUE: "import the current NCCI practitioner MUE table: `assistant codesets import-ncci FILE --kind mue`",
+    CPT: "import your licensed AMA CPT file: `assistant codesets import-cpt FILE` (CPT codes show as numbers "
+    "until then)",
+}
+IMPORT_COMMAND = {
+    HCPCS: "`assistant codesets import-hcpcs FILE.zip` (CMS HCPCS quarterly zip)",
+    HCPCS_MODIFIER: "`assistant codesets import-hcpcs FILE.zip` (the modifiers come with the HCPCS zip)",
+    NCCI_PTP: "`assistant codesets import-ncci FILE --kind ptp`",
+    NCCI_MUE: "`assistant codesets import-ncci FILE --kind mue`",
+    ICD10CM: "`assistant codesets import FILE.zip` (CDC's ICD-10-CM tabular zip)",
+}
+
+
+def quarter_start(day: date) -> date:
+    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def fiscal_year_start(day: date) -> date:
+    """US federal fiscal year: FY2027 runs 2026-10-01 to 2027-09-30."""
+    return date(day.year if day.month >= 10 else day.year - 1, 10, 1)
+
+
+def _state(info: ReleaseInfo, today: date) -> str:
+    if info.effective_to is not None and info.effective_to < today:
+        return "ended"
+    if info.effective_from is not None and info.effective_from > today:
+        return "future"
+    return "in force"
+
+
+def _in_force(mine: list[ReleaseInfo], today: date) -> ReleaseInfo | None:
+    """The release in force today; for open-ended releases the newest started one (a later one
+    supersedes it)."""
+    started = [i for i in mine if _state(i, today) == "in force"]
+    return started[0] if started else None
+
+
+def _staleness(system: str, info: ReleaseInfo, today: date) -> str | None:
+    """Why ``info`` (the release in force, or the newest when none is) is out of date; None when current."""
+    if info.effective_to is not None and info.effective_to < today:
+        return f"ended on {info.effective_to}"
+    if system in QUARTERLY and info.effective_from and info.effective_from < quarter_start(today):
+        q = quarter_start(today)
+        return f"older than the current quarter ({q.year}-Q{(q.month - 1) // 3 + 1}, from {q})"
+    if system in FISCAL_YEARLY and info.effective_from and info.effective_from < fiscal_year_start(today):
+        fy = fiscal_year_start(today)
+        return f"older than the current fiscal year (FY{fy.year + 1}, from {fy})"
+    if info.stale:
+        return "marked stale in its manifest"
+    return None
+
+
+def status(settings: Settings, today: date | None = None) -> dict[str, dict[str, Any]]:
+    """Per system, by ``today``'s date: the release in force, whether it is stale and why, what to import,
+    and every loaded release with its state (in force, ended, future, superseded)."""
     from assistant.codesets.repository import CodeSetRepository
 
+    today = today or date.today()
     repo = CodeSetRepository.open(settings.resolved_reference_db)
     try:
         infos = repo.releases()
@@ -199,25 +258,47 @@ def status(settings: Settings) -> dict[str, dict[str, Any]]:
     for system in systems:
         mine = [i for i in infos if i.system == system]
         if not mine:
-            result[system] = {"release": None, "rows": 0, "codes": 0}
+            result[system] = {
+                "release": None,
+                "in_force": False,
+                "rows": 0,
+                "codes": 0,
+                "stale": system in MUST_IMPORT,
+                "action": MUST_IMPORT.get(system),
+            }
             continue
-        newest = mine[0]
+        current = _in_force(mine, today)
+        shown = current or mine[0]
+        reason = _staleness(system, shown, today) if current else (
+            f"no release is in force on {today}" + (f"; the newest ended on {shown.effective_to}" if shown.effective_to else "")
+        )
+        action = None
+        if reason and system in IMPORT_COMMAND:
+            action = f"import a current release: {IMPORT_COMMAND[system]}"
+        elif reason and system == ICD10CM_INDEX:
+            action = "no newer Alphabetic Index is shipped: check index codes against the tabular list"
         entry: dict[str, Any] = {
-            "release": newest.release,
-            "effective_from": newest.effective_from,
-            "effective_to": newest.effective_to,
-            "rows": newest.row_count,
+            "release": shown.release,
+            "in_force": current is not None,
+            "effective_from": shown.effective_from,
+            "effective_to": shown.effective_to,
+            "rows": shown.row_count,
         }
-        entry.update(newest.counts)
+        entry.update(shown.counts)
         entry.update(
-            stale=newest.stale,
-            user_imported=newest.user_imported,
-            source=newest.source,
-            license=newest.license,
-            sha256=newest.sha256,
+            stale=reason is not None,
+            stale_reason=reason,
+            action=action,
+            as_of=today,
+            user_imported=shown.user_imported,
+            source=shown.source,
+            license=shown.license,
+            sha256=shown.sha256,
             releases=[
                 {
                     "release": i.release,
+                    "state": "superseded" if current is not None and i is not current
+                    and _state(i, today) == "in force" else _state(i, today),
                     "effective_from": i.effective_from,
                     "effective_to": i.effective_to,
                     "rows": i.row_count,

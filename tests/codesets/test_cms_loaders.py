@@ -32,12 +32,12 @@ def _release(repo: CodeSetRepository, system: str):  # type: ignore[no-untyped-d
 
 def test_hcpcs_release_counts_dates_and_staleness(cms_repo: CodeSetRepository) -> None:
     info = _release(cms_repo, HCPCS)
-    # 6,826 procedure records in the CMS file: 6,825 codes, G0503's long description spans two records.
-    assert (info.release, info.row_count, info.stale) == ("2020-Q4", 6825, True)
-    assert info.effective_from == date(2020, 10, 1) and info.effective_to is None
-    assert info.counts["terminated"] > 0
+    # CMS January 2026 file: 8,623 procedure codes (RECID 3, continuation records joined), 383 modifiers.
+    assert (info.release, info.row_count, info.stale) == ("2026-Q1", 8623, False)
+    assert info.effective_from == date(2026, 1, 1) and info.effective_to is None
+    assert info.counts["terminated"] == 1300
     mods = _release(cms_repo, HCPCS_MODIFIER)
-    assert (mods.row_count, mods.stale, mods.counts["terminated"]) == (371, True, 10)
+    assert (mods.row_count, mods.stale, mods.counts["terminated"]) == (383, False, 20)
 
 
 def test_hcpcs_code_has_descriptions_dates_and_coverage(cms_repo: CodeSetRepository) -> None:
@@ -50,15 +50,14 @@ def test_hcpcs_code_has_descriptions_dates_and_coverage(cms_repo: CodeSetReposit
     assert g0503.title.endswith("prepared for discharge from active treatment")  # continuation record joined
 
 
-def test_terminated_hcpcs_code_keeps_its_termination_date() -> None:
-    import csv
-
-    path = PROJECT_ROOT / "codesets" / "hcpcs" / "2020-Q4" / "hcpcs_2020_oct_anweb.csv"
-    terminated = next(r for r in csv.DictReader(path.open()) if r["RECID"] == "3" and r["TERM DT"])
+def test_terminated_hcpcs_code_keeps_its_termination_date(cms_repo: CodeSetRepository) -> None:
     from assistant.codesets.loaders.hcpcs import read_records
 
-    rec = next(r for r in read_records(path) if r.code == terminated["HCPC"])
-    assert rec.fields["TERMDT"] == terminated["TERM DT"]
+    path = PROJECT_ROOT / "codesets" / "hcpcs" / "2026-01" / "january-2026-alpha-numeric-hcpcs-file.zip"
+    terminated = next(r for r in read_records(path) if not r.is_modifier and r.fields.get("TERMDT"))
+    info = cms_repo.get_code(terminated.code, system=HCPCS)
+    raw = terminated.fields["TERMDT"]
+    assert info.extra["termination_date"] == f"{raw[:4]}-{raw[4:6]}-{raw[6:]}"
 
 
 def test_modifiers_hcpcs_and_cpt(cms_repo: CodeSetRepository) -> None:
@@ -78,12 +77,27 @@ def test_place_of_service(cms_repo: CodeSetRepository) -> None:
 
 def test_mce_edits_with_and_without_dot(cms_repo: CodeSetRepository) -> None:
     info = _release(cms_repo, MCE)
-    assert (info.release, info.row_count, info.stale) == ("v37", 14153, True)
+    assert (info.release, info.row_count, info.stale) == ("v44", 85122, False)
     edits = cms_repo.mce_edits("D63.0")
     assert [e.edit_type for e in edits] == ["Principal_Manifestation"]
-    assert edits[0].code == "D63.0" and edits[0].stale
+    assert edits[0].code == "D63.0" and not edits[0].stale and edits[0].release == "v44"
     assert cms_repo.mce_edits("D630") == edits
-    assert "Newborn_Only" in {e.edit_type for e in cms_repo.mce_edits("A33")}
+    newborn = {e.edit_type: e for e in cms_repo.mce_edits("A33")}["Newborn_Only"]
+    assert (newborn.min_age, newborn.max_age) == (0, 0)
+
+
+def test_mce_edits_follow_the_date_of_service(cms_repo: CodeSetRepository) -> None:
+    """Sex edits ended with FY2024 (CMS dropped them in MCE v42); maternity ages changed on 2019-10-01."""
+    before = {e.edit_type: e for e in cms_repo.mce_edits("O80", on=date(2019, 5, 1))}
+    assert set(before) == {"Female_Only", "Maternity_Only"}
+    assert (before["Maternity_Only"].min_age, before["Maternity_Only"].max_age) == (12, 55)
+    now = cms_repo.mce_edits("O80", on=date(2026, 11, 20))
+    assert [(e.edit_type, e.min_age, e.max_age) for e in now] == [("Maternity_Only", 9, 64)]
+    assert cms_repo.mce_age_range("Adult_Only", date(2026, 11, 20)) == (15, 124)
+    assert cms_repo.mce_age_range("Pediatric_Only") == (0, 17)
+    assert cms_repo.mce_edits("D69.11", on=date(2026, 9, 30)) == []  # not a code yet
+    assert cms_repo.code_validity("D69.11") == [(date(2026, 10, 1), None)]
+    assert cms_repo.code_validity("D691") == [(date(2015, 10, 1), date(2026, 9, 30))]
 
 
 def test_adjustment_codes_lookup_and_unknown(cms_repo: CodeSetRepository) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 from typer.testing import CliRunner
 
@@ -44,8 +45,8 @@ def test_show_unknown_code_exits_2_with_suggestion(reference) -> None:  # type: 
 
 
 def test_show_date_outside_releases_exits_2(reference) -> None:  # type: ignore[no-untyped-def]
-    result = runner.invoke(app, ["codes", "show", "E11.9", "--on", "2024-01-01"])
-    assert result.exit_code == 2 and "no ICD-10-CM release covers 2024-01-01" in result.output
+    result = runner.invoke(app, ["codes", "show", "E11.9", "--on", "2014-01-01"])
+    assert result.exit_code == 2 and "2014-01-01 is before ICD-10-CM" in result.output
     bad = runner.invoke(app, ["codes", "show", "E11.9", "--on", "soon"])
     assert bad.exit_code == 2 and "YYYY-MM-DD" in bad.output
 
@@ -65,12 +66,36 @@ def test_status_json(reference) -> None:  # type: ignore[no-untyped-def]
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     icd = data["ICD-10-CM"]
-    assert (icd["release"], icd["codes"], icd["billable"], icd["stale"]) == (
-        "2026-04-01",
-        98505,
-        74719,
+    assert (icd["release"], icd["in_force"], icd["codes"], icd["billable"], icd["stale"]) == (
+        "2027",
+        True,
+        98722,
+        74879,
         False,
     )
+    states = {r["release"]: r["state"] for r in icd["releases"]}
+    assert states == {"2027": "in force", "2026-04-01": "ended"}
     assert len(icd["sha256"]) == 64 and icd["source"]
+    hcpcs = data["HCPCS"]
+    assert (hcpcs["release"], hcpcs["codes"], data["HCPCS-MODIFIER"]["codes"]) == ("2026-Q1", 8623, 383)
+    assert data["MCE"]["release"] == "v44" and data["MCE"]["in_force"]
     assert data["ICD-10-CM-INDEX"]["stale"] is True
-    assert data["NCCI-PTP"]["release"] is None and data["CPT"]["release"] is None
+    assert data["NCCI-PTP"]["release"] is None and "import-ncci" in data["NCCI-PTP"]["action"]
+    assert data["CPT"]["release"] is None and "import-cpt" in data["CPT"]["action"]
+    human = runner.invoke(app, ["codesets", "status"])
+    assert human.exit_code == 0 and "ended:" in human.stdout and "2026-04-01" in human.stdout
+
+
+def test_status_by_date(reference) -> None:  # type: ignore[no-untyped-def]
+    from assistant.codesets import service
+    from assistant.config import get_settings
+
+    summer = service.status(get_settings(), today=date(2026, 5, 4))
+    assert summer["ICD-10-CM"]["release"] == "2026-04-01" and not summer["ICD-10-CM"]["stale"]
+    assert {r["release"]: r["state"] for r in summer["ICD-10-CM"]["releases"]}["2027"] == "future"
+    assert "older than the current quarter (2026-Q2" in summer["HCPCS"]["stale_reason"]
+    assert "import-hcpcs" in summer["HCPCS"]["action"]
+    january = service.status(get_settings(), today=date(2026, 2, 1))
+    assert not january["HCPCS"]["stale"] and january["HCPCS"]["action"] is None
+    later = service.status(get_settings(), today=date(2027, 10, 5))
+    assert later["ICD-10-CM"]["in_force"] is False and "no release is in force" in later["ICD-10-CM"]["stale_reason"]

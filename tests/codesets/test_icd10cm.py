@@ -1,4 +1,4 @@
-"""The real ICD-10-CM April-2026 release and FY2025 Alphabetic Index as loaded into data/reference.sqlite."""
+"""The real ICD-10-CM releases (April 2026, FY2027 derived) and FY2025 Alphabetic Index in data/reference.sqlite."""
 
 from __future__ import annotations
 
@@ -18,8 +18,11 @@ def _norm(text: str) -> str:
     return re.sub(r"\s*/\s*", "/", " ".join(text.split()))
 
 
+APRIL = date(2026, 5, 1)  # a date of service in the April-2026 release
+
+
 def test_release_counts_match_cdc(reference) -> None:  # type: ignore[no-untyped-def]
-    info = reference.release_for("ICD-10-CM")
+    info = reference.release_for("ICD-10-CM", APRIL)
     assert (info.release, info.effective_from, info.effective_to) == (
         "2026-04-01",
         date(2026, 4, 1),
@@ -29,7 +32,11 @@ def test_release_counts_match_cdc(reference) -> None:  # type: ignore[no-untyped
     assert info.counts["billable"] == 74719
     assert (info.counts["chapters"], info.counts["blocks"], info.counts["categories"]) == (22, 297, 1918)
     assert (info.counts["subcategories"], info.counts["seven_char_codes"]) == (44963, 51305)
-    assert sum(1 for _ in reference.iter_codes("ICD-10-CM", billable_only=True)) == 74719
+    assert sum(1 for _ in reference.iter_codes("ICD-10-CM", "2026-04-01", billable_only=True)) == 74719
+    fy2027 = reference.release_for("ICD-10-CM")  # newest, and in force today
+    assert (fy2027.release, fy2027.effective_from, fy2027.effective_to) == ("2027", date(2026, 10, 1), date(2027, 9, 30))
+    assert (fy2027.counts["billable"], fy2027.counts["added"], fy2027.counts["deleted"]) == (74879, 190, 30)
+    assert sum(1 for _ in reference.iter_codes("ICD-10-CM", billable_only=True)) == 74879
     index = reference.release_for("ICD-10-CM-INDEX")
     assert index.stale and index.release == "2025"
 
@@ -60,7 +67,7 @@ def test_random_sample_agrees_with_simple_icd_10_cm(reference) -> None:  # type:
     cm = pytest.importorskip("simple_icd_10_cm")
     codes = random.Random(2026).sample(cm.get_all_codes(with_dots=True), 200)
     for code in codes:
-        info = reference.get_code(code)
+        info = reference.get_code(code, on=APRIL)  # the library carries the April-2026 release
         assert _norm(info.title) == _norm(cm.get_description(code)), code
         assert info.billable == cm.is_leaf(code), code
         assert [_norm(n) for n in info.notes.excludes1] == [_norm(n) for n in cm.get_excludes1(code)], code
@@ -72,17 +79,47 @@ def test_random_sample_agrees_with_simple_icd_10_cm(reference) -> None:  # type:
 def test_unknown_code_suggests_a_close_one(reference) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(UnknownCode) as err:
         reference.get_code("E11.999")
-    assert str(err.value) == "E11.999 is not an ICD-10-CM code in release 2026-04-01; did you mean E11.9?"
+    assert str(err.value) == "E11.999 is not an ICD-10-CM code in release 2027; did you mean E11.9?"
     assert reference.find_code("E11.999") is None
     assert not reference.is_valid("ZZZ", "ICD-10-CM")
 
 
-def test_date_outside_every_release(reference) -> None:  # type: ignore[no-untyped-def]
+def test_dates_outside_the_tabular_releases(reference) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(NoReleaseForDate) as err:
-        reference.get_code("E11.9", on=date(2025, 12, 31))
-    assert "2026-04-01 to 2026-09-30" in err.value.message
+        reference.get_code("E11.9", on=date(2014, 5, 1))
+    assert "before ICD-10-CM" in err.value.message and "ICD-9-CM" in err.value.message
+    with pytest.raises(NoReleaseForDate) as err:
+        reference.get_code("E11.9", on=date(2027, 11, 1))
+    assert "needs the FY2028 release (effective 2027-10-01 to 2028-09-30)" in err.value.message
     assert "assistant codesets import" in (err.value.fix or "")
+    # between 2015-10-01 and the oldest tabular release: validity from the MCE start/end dates
+    old = reference.get_code("E11.9", on=date(2025, 12, 31))
+    assert old.billable and old.valid_on == date(2025, 12, 31) and "MCE v44" in old.release
+    with pytest.raises(UnknownCode) as unknown:
+        reference.get_code("Z68.18", on=date(2025, 12, 31))
+    assert "was not valid on 2025-12-31" in unknown.value.message and "valid from 2026-10-01" in unknown.value.message
     assert reference.get_code("E11.9", on=date(2026, 9, 30)).valid_on == date(2026, 9, 30)
+
+
+def test_fy2027_derivation(reference) -> None:  # type: ignore[no-untyped-def]
+    fy = date(2026, 11, 20)
+    d6911 = reference.get_code("D69.11", on=fy)
+    assert (d6911.title, d6911.billable, d6911.parent, d6911.release) == ("Glanzmann thrombasthenia", True, "D69.1", "2027")
+    assert "D69" in d6911.inherited_notes  # notes of the category reach the new code
+    header = reference.get_code("D69.1", on=fy)
+    assert not header.billable and [c.code for c in header.children] == ["D69.11", "D69.19"]
+    assert reference.get_code("D69.1", on=date(2026, 9, 30)).billable
+    i42 = reference.get_code("I42.0", on=fy)
+    assert not i42.billable and [c.code for c in i42.children] == ["I42.00", "I42.01", "I42.09"]
+    # a new 7th-character code under created headers inherits the category's 7th characters
+    t52 = reference.get_code("T52.811A", on=fy)
+    assert [p.code for p in t52.parents][-3:] == ["T52.8", "T52.81", "T52.811"]
+    assert reference.seven_chr_for("T52.811A", on=fy)["A"] == "initial encounter"
+    created = reference.get_code("T52.81", on=fy)
+    assert created.title == "Toxic effect of alkenes" and created.extra.get("title_derived") is True
+    assert not reference.is_valid("T52.8X1A", on=fy) and reference.is_valid("T52.8X1A", on=date(2026, 9, 30))
+    revised = reference.get_code("Z29.14", on=fy).title
+    assert revised.endswith("immune globulin") and reference.get_code("Z29.14", on=APRIL).title.endswith("globin")
 
 
 def test_excludes1_conflicts_use_inherited_notes_and_ranges(reference) -> None:  # type: ignore[no-untyped-def]

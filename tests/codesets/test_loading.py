@@ -143,4 +143,5 @@ def test_status_lists_every_known_system(settings: Settings) -> None:
     data = service.status(settings)
     assert set(service.KNOWN_SYSTEMS) <= set(data)
     assert data["ICD-10-CM"]["codes"] == 8 and data["ICD-10-CM"]["release"] == "2026-04-01"
-    assert data["NCCI-PTP"] == {"release": None, "rows": 0, "codes": 0}
+    assert data["NCCI-PTP"]["release"] is None and data["NCCI-PTP"]["stale"] is True
+    assert "import-ncci" in data["NCCI-PTP"]["action"]
