@@ -23,6 +23,19 @@ def _date(value: str | None) -> date | None:
         raise InvalidInput(f"--on {value!r} is not a date", field="on", fix="use YYYY-MM-DD") from exc
 
 
+def _in_force_date(repo: Any, system: str | None, on: date | None) -> date | None:
+    """The date asked, else today when a release of the system is in force today (else None: newest)."""
+    if on is not None:
+        return on
+    from assistant.core.errors import AssistantError
+
+    try:
+        repo.release_for(system or "ICD-10-CM", date.today())
+    except AssistantError:
+        return None
+    return date.today()
+
+
 def _repo() -> Any:
     from assistant.codesets.repository import CodeSetRepository
 
@@ -49,12 +62,14 @@ def show_payload(repo: Any, code: str, system: str, on: date | None) -> dict[str
 def show(
     code: str = typer.Argument(..., help="Code, with or without the dot (E11.65 or e1165)."),
     system: str = typer.Option("ICD-10-CM", "--system", help="Code system."),
-    on: str | None = typer.Option(None, "--on", help="Date of service YYYY-MM-DD (default: newest release)."),
+    on: str | None = typer.Option(
+        None, "--on", help="Date of service YYYY-MM-DD (default: today, in the release in force)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """A code with its parents, children and tabular notes (inherited notes included)."""
     repo = _repo()
-    data = show_payload(repo, code, system, _date(on))
+    data = show_payload(repo, code, system, _in_force_date(repo, system, _date(on)))
     if as_json:
         print_json(data)
         return
@@ -106,11 +121,12 @@ def search(
     query: str = typer.Argument(..., help="Words to look for in titles and inclusion terms."),
     system: str | None = typer.Option(None, "--system", help="Restrict to one code system."),
     limit: int = typer.Option(20, "--limit", min=1, max=500, help="Number of results."),
-    on: str | None = typer.Option(None, "--on", help="Date of service YYYY-MM-DD."),
+    on: str | None = typer.Option(None, "--on", help="Date of service YYYY-MM-DD (default: today)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Ranked lexical search (SQLite FTS5 bm25); Alphabetic Index matches follow title matches."""
-    hits = _repo().search(query, system=system, limit=limit, on=_date(on))
+    repo = _repo()
+    hits = repo.search(query, system=system, limit=limit, on=_in_force_date(repo, system, _date(on)))
     if as_json:
         print_json([hit.model_dump(mode="json") for hit in hits])
         return

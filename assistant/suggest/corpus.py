@@ -7,6 +7,7 @@ text is rich (title, parents, inclusion terms, Alphabetic Index paths that lead 
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,8 +61,13 @@ class MemoryCorpus:
         return iter(self._records)
 
 
+def _day(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
 class SqlCorpus:
-    """Reads the reference SQLite (``codesets/models.py`` tables) in bulk, newest release per system."""
+    """Reads the reference SQLite (``codesets/models.py`` tables) in bulk: per system the release in force
+    today (the newest when none is)."""
 
     def __init__(self, engine: Any) -> None:
         self.engine = engine
@@ -87,10 +93,16 @@ class SqlCorpus:
                     releases.c.release,
                     releases.c.sha256,
                     releases.c.effective_from,
+                    releases.c.effective_to,
                 ).where(releases.c.system.in_(wanted))
             ).all()
+        today = date.today()
         for row in sorted(rows, key=lambda r: (r.effective_from is not None, r.effective_from or 0, r.id)):
-            out[row.system] = (row.id, row.release, row.sha256)  # the last one (newest) wins
+            out[row.system] = (row.id, row.release, row.sha256)  # the last one (newest) wins ...
+        for row in sorted(rows, key=lambda r: (r.effective_from is not None, r.effective_from or 0, r.id)):
+            started = row.effective_from is None or _day(row.effective_from) <= today
+            if started and (row.effective_to is None or today <= _day(row.effective_to)):
+                out[row.system] = (row.id, row.release, row.sha256)  # ... unless one is in force today
         return out
 
     def releases(self) -> dict[str, dict[str, str]]:

@@ -17,7 +17,8 @@ def test_show_json_shape(reference) -> None:  # type: ignore[no-untyped-def]
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert {"code", "system", "title", "billable", "valid_on", "parents", "children", "notes"} <= set(data)
-    assert data["code"] == "E11.65" and data["billable"] is True and data["valid_on"] is None
+    assert data["code"] == "E11.65" and data["billable"] is True
+    assert data["valid_on"] == date.today().isoformat() and data["release"] == "2027"  # in force today
     assert {
         "inclusion_terms",
         "excludes1",
@@ -36,6 +37,26 @@ def test_show_seven_char_and_date(reference) -> None:  # type: ignore[no-untyped
     assert data["notes"]["seven_chr"]["3"] == "bilateral" and data["valid_on"] == "2026-05-01"
     human = runner.invoke(app, ["codes", "show", "E11"])
     assert human.exit_code == 0 and "Excludes1" in human.stdout
+
+
+def test_show_fy2027_code_by_date(reference) -> None:  # type: ignore[no-untyped-def]
+    result = runner.invoke(app, ["codes", "show", "D69.11", "--on", "2026-11-20", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert (data["title"], data["release"], data["billable"]) == ("Glanzmann thrombasthenia", "2027", True)
+    assert data["valid_on"] == "2026-11-20" and data["parent"] == "D69.1"
+    before = runner.invoke(app, ["codes", "show", "D69.11", "--on", "2026-09-30", "--json"])
+    assert before.exit_code == 2 and "valid from 2026-10-01" in before.output
+    header = json.loads(runner.invoke(app, ["codes", "show", "D69.1", "--on", "2026-11-20", "--json"]).stdout)
+    assert not header["billable"] and [c["code"] for c in header["children"]] == ["D69.11", "D69.19"]
+    old = json.loads(runner.invoke(app, ["codes", "show", "D69.1", "--on", "2026-09-30", "--json"]).stdout)
+    assert old["billable"] and old["release"] == "2026-04-01"
+    hits = json.loads(runner.invoke(app, ["codes", "search", "Glanzmann", "--json"]).stdout)
+    assert hits and hits[0]["code"] == "D69.11"  # today's release (FY2027)
+    old_hits = json.loads(
+        runner.invoke(app, ["codes", "search", "Glanzmann", "--on", "2026-05-01", "--json"]).stdout
+    )
+    assert "D69.11" not in {h["code"] for h in old_hits}
 
 
 def test_show_unknown_code_exits_2_with_suggestion(reference) -> None:  # type: ignore[no-untyped-def]
