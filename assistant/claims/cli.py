@@ -166,6 +166,23 @@ def list_(
 
 @app.command()
 @handles_errors
+def flags(
+    recheck: Annotated[bool, typer.Option("--recheck", help="Check the unsubmitted claims again now.")] = False,
+) -> None:
+    """Open work-queue items: codes on unsubmitted claims that are invalid on their date of service."""
+    from assistant.claims import code_flags
+    from assistant.core.db import transaction
+
+    c = make_container()
+    _ready(c)
+    with transaction(c.sessions) as session:
+        if recheck:
+            code_flags.flag_invalid_codes(session, c.reference)
+        print_json([f.model_dump(mode="json") for f in code_flags.open_flags(session)])
+
+
+@app.command()
+@handles_errors
 def status(
     claim_id: str,
     to: Annotated[str, typer.Argument(help="New status, e.g. ready, submitted, paid, closed")],

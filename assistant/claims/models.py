@@ -307,3 +307,21 @@ class X12BatchClaim(Base):
     batch_id: Mapped[int] = mapped_column(ForeignKey("x12_batches.id", ondelete="CASCADE"), index=True)
     claim_pk: Mapped[int] = mapped_column(ForeignKey("claims.id"), index=True)
     transaction_control_number: Mapped[str] = mapped_column(String(9))  # ST02
+
+
+class ClaimCodeFlag(Base):
+    """A code on a not-yet-submitted claim that is invalid on its date of service under the code sets now
+    loaded (raised after a code-set load or import); a work-queue item until the claim is fixed."""
+
+    __tablename__ = "claim_code_flags"
+    __table_args__ = (UniqueConstraint("claim_pk", "system", "code", "date_of_service", name="uq_claim_code_flag"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_pk: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)
+    system: Mapped[str] = mapped_column(String(16))  # ICD-10-CM | HCPCS
+    code: Mapped[str] = mapped_column(String(16))
+    date_of_service: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="open", index=True)  # open | resolved
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime)

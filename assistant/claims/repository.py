@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from assistant.claims.models import (
     Claim,
+    ClaimCodeFlag,
     ClaimStatus,
     Coverage,
     Patient,
@@ -143,3 +144,24 @@ def claims_by_payer_claim_number(session: Session, payer_claim_number: str, paye
 def replacements_of(session: Session, claim_pk: int) -> Sequence[Claim]:
     """Corrected (frequency 7) and void (8) claims that replace the claim ``claim_pk``."""
     return session.scalars(select(Claim).where(Claim.replaces_claim_pk == claim_pk).order_by(Claim.id)).all()
+
+
+def unsubmitted_claims(session: Session, statuses: Sequence[str]) -> Sequence[Claim]:
+    return session.scalars(select(Claim).where(Claim.status.in_(list(statuses))).options(*_CLAIM_LOADS)).all()
+
+
+def code_flags(
+    session: Session, status: str | None = "open", claim_pks: Sequence[int] | None = None
+) -> Sequence[ClaimCodeFlag]:
+    stmt = select(ClaimCodeFlag).order_by(ClaimCodeFlag.id)
+    if status:
+        stmt = stmt.where(ClaimCodeFlag.status == status)
+    if claim_pks is not None:
+        stmt = stmt.where(ClaimCodeFlag.claim_pk.in_(list(claim_pks)))
+    return session.scalars(stmt).all()
+
+
+def add_code_flag(session: Session, flag: ClaimCodeFlag) -> ClaimCodeFlag:
+    session.add(flag)
+    session.flush()
+    return flag

@@ -390,6 +390,7 @@ class ClaimSummary(BaseModel):
     first_date_of_service: date | None
     total_charge_cents: int
     line_count: int
+    code_flags: list[str] = Field(default_factory=list)  # open: codes invalid on their date of service
 
 
 class ClaimDetail(BaseModel):

@@ -440,7 +440,11 @@ def list_claims(
             field="status",
             fix=f"use one of {', '.join(s.value for s in ClaimStatus)}",
         )
-    return [summary(c) for c in repo.list_claims(session, status=status, payer_id=payer_id)]
+    claims = repo.list_claims(session, status=status, payer_id=payer_id)
+    flags: dict[int, list[str]] = {}
+    for flag in repo.code_flags(session, "open", [c.id for c in claims]):
+        flags.setdefault(flag.claim_pk, []).append(flag.reason)
+    return [summary(c).model_copy(update={"code_flags": flags.get(c.id, [])}) for c in claims]
 
 
 # ---------------------------------------------------------------- status

@@ -8,6 +8,7 @@ from datetime import date
 import typer
 
 from assistant.cli.common import handles_errors, print_json
+from assistant.codesets.flags_report import report_claim_flags
 from assistant.config import get_settings
 from assistant.core.modules import module_exists
 
@@ -33,6 +34,7 @@ def load(
         return
     if not if_missing:
         service.load_all(settings, progress=not quiet)
+    report_claim_flags()
 
 
 @app.command()

@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from assistant.cli.common import handles_errors, print_json
+from assistant.codesets.flags_report import report_claim_flags
 from assistant.config import get_settings
 from assistant.core.errors import InvalidInput
 
@@ -27,6 +28,7 @@ def _print_result(result: object, as_json: bool, show: int) -> None:
     from assistant.codesets.loaders.cms_import import ImportResult
 
     assert isinstance(result, ImportResult)
+    report_claim_flags()
     if as_json:
         print_json(result.to_dict())
         return
