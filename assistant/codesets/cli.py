@@ -66,5 +66,44 @@ def status(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) ->
     console.print(table)
 
 
+@app.command()
+@handles_errors
+def diff(
+    system: str = typer.Argument(..., help="Code system, e.g. ICD-10-CM or HCPCS."),
+    old: str = typer.Argument(..., help="Older release: its label (2026-04-01) or a date of service."),
+    new: str = typer.Argument(..., help="Newer release: its label (2027) or a date of service."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON (every code)."),
+    show: int = typer.Option(25, "--show", help="Rows per table."),
+) -> None:
+    """Codes added, deleted and revised between two loaded releases (and codes that became headers)."""
+    from assistant.codesets import service
+
+    data = service.diff_releases(get_settings(), system, old, new)
+    if as_json:
+        print_json(data)
+        return
+    from rich.markup import escape
+    from rich.table import Table
+
+    from assistant.cli.common import console
+
+    c = data["counts"]
+    console.print(
+        f"[bold]{system} {data['from']['release']} -> {data['to']['release']}[/]: {c['added']} added "
+        f"({c['added_billable']} billable), {c['deleted']} deleted ({c['deleted_billable']} billable), "
+        f"{c['revised']} revised, {c['billable_changed']} changed billable status"
+    )
+    table = Table("change", "code", "title")
+    for label, key in (("added", "added"), ("deleted", "deleted")):
+        for item in data[key][:show]:
+            table.add_row(label, item["code"], escape(item["title"]))
+    for item in data["revised"][:show]:
+        table.add_row("revised", item["code"], escape(f"{item['old_title']} -> {item['new_title']}"))
+    for item in data["billable_changed"][:show]:
+        now = "billable" if item["billable"] else "header (not billable)"
+        table.add_row("now " + now, item["code"], escape(item["title"]))
+    console.print(table)
+
+
 if module_exists("assistant.codesets.import_cli"):
     importlib.import_module("assistant.codesets.import_cli").register(app)

@@ -490,6 +490,31 @@ class CodeSetRepository(CmsQueriesMixin):
             for r in result:
                 yield CodeRef(code=r.code, title=r.title, billable=bool(r.billable))
 
+    def release_named(self, system: str, name: str) -> ReleaseInfo:
+        """A loaded release by its label ("2027", "2026-04-01", "2026-Q1"), else the one in force on the
+        date ``name`` (YYYY-MM-DD)."""
+        for _, info in self._all_releases():
+            if info.system == system and info.release == name:
+                return info
+        try:
+            on = date.fromisoformat(name)
+        except ValueError:
+            labels = ", ".join(i.release for i in self.releases(system)) or "none"
+            raise NotReady(
+                f"no {system} release named {name!r} is loaded (loaded: {labels})",
+                field="release",
+                fix="give a loaded release label or a date of service YYYY-MM-DD",
+            ) from None
+        return self.release_for(system, on)
+
+    def release_codes(self, system: str, release: str) -> dict[str, tuple[str, bool]]:
+        """code -> (title, billable) for every code of a loaded release."""
+        matches = [r for r, i in self._all_releases() if i.system == system and i.release == release]
+        if not matches:
+            raise NotReady(f"{system} release {release} is not loaded", field="release", fix=LOAD_FIX)
+        rows = self._rows("SELECT code, title, billable FROM codes WHERE release_id = :r", r=matches[0])
+        return {r.code: (r.title, bool(r.billable)) for r in rows}
+
     # ------------------------------------------------------------------ excludes1
     def excludes1_notes(self, code: str, on: date | None = None) -> list[tuple[str, str, list[str]]]:
         """(code where written, note text, referenced codes/ranges) at ``code`` and its ancestors."""

@@ -310,3 +310,51 @@ def status(settings: Settings, today: date | None = None) -> dict[str, dict[str,
         )
         result[system] = entry
     return result
+
+
+def diff_releases(settings: Settings, system: str, old: str, new: str) -> dict[str, Any]:
+    """Codes added, deleted and revised (title) between two loaded releases of ``system``, plus codes whose
+    billable status changed (e.g. D69.1, a header from FY2027). ``old``/``new``: labels or dates."""
+    from assistant.codesets.repository import CodeSetRepository
+
+    repo = CodeSetRepository.open(settings.resolved_reference_db)
+    try:
+        before_info, after_info = repo.release_named(system, old), repo.release_named(system, new)
+        before = repo.release_codes(system, before_info.release)
+        after = repo.release_codes(system, after_info.release)
+    finally:
+        repo.close()
+    added = [{"code": c, "title": after[c][0], "billable": after[c][1]} for c in sorted(after.keys() - before.keys())]
+    deleted = [
+        {"code": c, "title": before[c][0], "billable": before[c][1]} for c in sorted(before.keys() - after.keys())
+    ]
+    common = sorted(before.keys() & after.keys())
+    revised = [
+        {"code": c, "old_title": before[c][0], "new_title": after[c][0]}
+        for c in common
+        if " ".join(before[c][0].split()) != " ".join(after[c][0].split())
+    ]
+    billable = [
+        {"code": c, "title": after[c][0], "was_billable": before[c][1], "billable": after[c][1]}
+        for c in common
+        if before[c][1] != after[c][1]
+    ]
+    return {
+        "system": system,
+        "from": {"release": before_info.release, "effective_from": before_info.effective_from,
+                 "effective_to": before_info.effective_to},
+        "to": {"release": after_info.release, "effective_from": after_info.effective_from,
+               "effective_to": after_info.effective_to},
+        "counts": {
+            "added": len(added),
+            "added_billable": sum(1 for a in added if a["billable"]),
+            "deleted": len(deleted),
+            "deleted_billable": sum(1 for d in deleted if d["billable"]),
+            "revised": len(revised),
+            "billable_changed": len(billable),
+        },
+        "added": added,
+        "deleted": deleted,
+        "revised": revised,
+        "billable_changed": billable,
+    }

@@ -120,3 +120,28 @@ def test_status_by_date(reference) -> None:  # type: ignore[no-untyped-def]
     assert not january["HCPCS"]["stale"] and january["HCPCS"]["action"] is None
     later = service.status(get_settings(), today=date(2027, 10, 5))
     assert later["ICD-10-CM"]["in_force"] is False and "no release is in force" in later["ICD-10-CM"]["stale_reason"]
+
+
+def test_diff_fy2027_against_april_2026(reference) -> None:  # type: ignore[no-untyped-def]
+    result = runner.invoke(app, ["codesets", "diff", "ICD-10-CM", "2026-04-01", "2027", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert (data["from"]["release"], data["to"]["release"]) == ("2026-04-01", "2027")
+    c = data["counts"]
+    assert (c["added_billable"], c["deleted_billable"], c["revised"], c["billable_changed"]) == (190, 15, 4, 15)
+    assert c["deleted_billable"] + c["billable_changed"] == 30  # the addenda's 30 deletions
+    added = {a["code"]: a for a in data["added"]}
+    assert added["D69.11"]["title"] == "Glanzmann thrombasthenia" and added["D69.11"]["billable"]
+    assert {"code": "D69.1", "title": "Qualitative platelet defects", "was_billable": True, "billable": False} in (
+        data["billable_changed"]
+    )
+    revised = {r["code"]: r for r in data["revised"]}
+    assert revised["L02.232"]["new_title"].endswith("except buttock and flank]")
+    by_date = json.loads(
+        runner.invoke(app, ["codesets", "diff", "ICD-10-CM", "2026-05-01", "2026-11-20", "--json"]).stdout
+    )
+    assert by_date["counts"] == c
+    table = runner.invoke(app, ["codesets", "diff", "ICD-10-CM", "2026-04-01", "2027", "--show", "500"])
+    assert table.exit_code == 0 and "D69.11" in table.stdout and "buttock and flank]" in table.stdout
+    missing = runner.invoke(app, ["codesets", "diff", "ICD-10-CM", "2019", "2027"])
+    assert missing.exit_code != 0 and "no ICD-10-CM release named '2019'" in missing.output
