@@ -167,7 +167,9 @@ def list_(
 @app.command()
 @handles_errors
 def flags(
-    recheck: Annotated[bool, typer.Option("--recheck", help="Check the unsubmitted claims again now.")] = False,
+    recheck: Annotated[
+        bool, typer.Option("--recheck", help="Check the unsubmitted claims again now.")
+    ] = False,
 ) -> None:
     """Open work-queue items: codes on unsubmitted claims that are invalid on their date of service."""
     from assistant.claims import code_flags

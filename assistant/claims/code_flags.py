@@ -66,9 +66,14 @@ def _problems(claim: Claim, reference: Any) -> Iterator[tuple[str, str, date, st
                 continue
             if not info.billable:
                 kids = " / ".join(c.code for c in info.children[:6])
-                yield "ICD-10-CM", code, dos, (
-                    f"{code} is a header, not billable, on {dos} (ICD-10-CM {info.release})"
-                    + (f": did you mean {kids}?" if kids else "")
+                yield (
+                    "ICD-10-CM",
+                    code,
+                    dos,
+                    (
+                        f"{code} is a header, not billable, on {dos} (ICD-10-CM {info.release})"
+                        + (f": did you mean {kids}?" if kids else "")
+                    ),
                 )
         if procedure_system(line.code) == "HCPCS":
             try:
@@ -111,7 +116,9 @@ def flag_invalid_codes(session: Session, reference: Any) -> FlagReport:
             if flag is None:
                 flag = repo.add_code_flag(
                     session,
-                    ClaimCodeFlag(claim_pk=claim.id, system=system, code=code, date_of_service=dos, reason=reason),
+                    ClaimCodeFlag(
+                        claim_pk=claim.id, system=system, code=code, date_of_service=dos, reason=reason
+                    ),
                 )
                 report.opened.append(_out(flag, claim.claim_id))
             elif flag.status != "open":

@@ -314,7 +314,9 @@ class ClaimCodeFlag(Base):
     loaded (raised after a code-set load or import); a work-queue item until the claim is fixed."""
 
     __tablename__ = "claim_code_flags"
-    __table_args__ = (UniqueConstraint("claim_pk", "system", "code", "date_of_service", name="uq_claim_code_flag"),)
+    __table_args__ = (
+        UniqueConstraint("claim_pk", "system", "code", "date_of_service", name="uq_claim_code_flag"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_pk: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)

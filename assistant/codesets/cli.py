@@ -51,14 +51,33 @@ def status(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) ->
 
     from assistant.cli.common import console
 
-    table = Table("system", "release in force", "effective", "rows", "stale", "what to do", title=f"as of {date.today()}")
+    table = Table(
+        "system",
+        "release in force",
+        "effective",
+        "rows",
+        "stale",
+        "what to do",
+        title=f"as of {date.today()}",
+    )
     for system, entry in data.items():
         if entry["release"] is None:
-            table.add_row(system, "-", "-", "0", "[bold yellow]not loaded[/]" if entry["stale"] else "", entry["action"] or "")
+            table.add_row(
+                system,
+                "-",
+                "-",
+                "0",
+                "[bold yellow]not loaded[/]" if entry["stale"] else "",
+                entry["action"] or "",
+            )
             continue
         effective = f"{entry['effective_from'] or '?'} .. {entry['effective_to'] or 'open'}"
         release = entry["release"] if entry["in_force"] else f"{entry['release']} (none in force)"
-        ended = [r["release"] for r in entry["releases"] if r["state"] == "ended" and r["release"] != entry["release"]]
+        ended = [
+            r["release"]
+            for r in entry["releases"]
+            if r["state"] == "ended" and r["release"] != entry["release"]
+        ]
         if ended:
             release += f"; ended: {', '.join(ended)}"
         stale = f"[bold yellow]STALE[/] {entry['stale_reason']}" if entry["stale"] else ""

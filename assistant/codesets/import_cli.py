@@ -77,8 +77,12 @@ def register(app: typer.Typer) -> None:
     @app.command("import-hcpcs")
     @handles_errors
     def import_hcpcs(
-        path: Path = typer.Argument(..., help="CMS HCPCS Level II quarterly zip, as downloaded (or its ANWEB .txt)."),
-        release: str | None = typer.Option(None, "--release", help="Release label (default: from the file, e.g. 2026-Q2)."),
+        path: Path = typer.Argument(
+            ..., help="CMS HCPCS Level II quarterly zip, as downloaded (or its ANWEB .txt)."
+        ),
+        release: str | None = typer.Option(
+            None, "--release", help="Release label (default: from the file, e.g. 2026-Q2)."
+        ),
         effective_from: str | None = typer.Option(None, "--effective-from", help="YYYY-MM-DD"),
         as_json: bool = typer.Option(False, "--json", help="Print JSON (with the full diff)."),
         show: int = typer.Option(20, "--show", help="Codes listed per change kind."),

@@ -209,7 +209,9 @@ class CodeSetRepository(CmsQueriesMixin):
             fix=f"import the {system} release in force on {on.isoformat()} with `assistant codesets import`",
         )
 
-    def _icd10cm_outside_releases(self, mine: list[tuple[int, ReleaseInfo]], on: date) -> tuple[int, ReleaseInfo]:
+    def _icd10cm_outside_releases(
+        self, mine: list[tuple[int, ReleaseInfo]], on: date
+    ) -> tuple[int, ReleaseInfo]:
         """A date no loaded tabular release covers: the ICD-9 era, after the newest release, or a date
         since 2015-10-01 whose code validity the MCE tables give (the closest later release then serves
         titles, hierarchy and notes; ``get_code`` checks validity on the date)."""
@@ -218,7 +220,8 @@ class CodeSetRepository(CmsQueriesMixin):
                 f"{on.isoformat()} is before ICD-10-CM: diagnoses for dates of service before "
                 f"{ICD10CM_START.isoformat()} are coded in ICD-9-CM, which this product does not carry",
                 field="date_of_service",
-                fix="check the date of service; a claim for a visit before 2015-10-01 must use ICD-9-CM codes",
+                fix="check the date of service; a claim for a visit before 2015-10-01 must use "
+                "ICD-9-CM codes",
             )
         ends = [info.effective_to for _, info in mine]
         if all(end is not None for end in ends) and on > max(e for e in ends if e is not None):
@@ -290,7 +293,7 @@ class CodeSetRepository(CmsQueriesMixin):
         return best[1] if best and best[0] >= 50 else None
 
     def validity_text(self, code: str) -> str:
-        """"from 2026-10-01" / "2015-10-01 to 2026-09-30": when an ICD-10-CM code was valid ("" unknown)."""
+        """ "from 2026-10-01" / "2015-10-01 to 2026-09-30": when an ICD-10-CM code was valid ("" unknown)."""
         spans = self.code_validity(code)
         return ", ".join(f"from {start}" if end is None else f"{start} to {end}" for start, end in spans)
 
@@ -301,7 +304,8 @@ class CodeSetRepository(CmsQueriesMixin):
         validity = self.validity_text(code) if system == ICD10CM and on is not None else ""
         if validity and on is not None:
             return UnknownCode(
-                f"{shown} was not valid on {on.isoformat()} (ICD-10-CM release {release}): it is valid {validity}",
+                f"{shown} was not valid on {on.isoformat()} (ICD-10-CM release {release}): "
+                f"it is valid {validity}",
                 suggestion=suggestion,
             )
         if on is not None:
@@ -309,7 +313,9 @@ class CodeSetRepository(CmsQueriesMixin):
                 f"{shown} does not exist in {system} on {on.isoformat()} (release {release})",
                 suggestion=suggestion,
             )
-        return UnknownCode(f"{shown} is not {article} {system} code in release {release}", suggestion=suggestion)
+        return UnknownCode(
+            f"{shown} is not {article} {system} code in release {release}", suggestion=suggestion
+        )
 
     def get_code(self, code: str, system: str = ICD10CM, on: date | None = None) -> CodeInfo:
         rid, info = self._release(system, on)

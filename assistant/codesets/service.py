@@ -189,8 +189,10 @@ def ensure_loaded(settings: Settings, progress: bool = True) -> bool:
 QUARTERLY = {HCPCS, HCPCS_MODIFIER, NCCI_PTP, NCCI_MUE}
 FISCAL_YEARLY = {ICD10CM, ICD10CM_INDEX, MCE}
 MUST_IMPORT = {
-    NCCI_PTP: "import the current NCCI practitioner PTP table: `assistant codesets import-ncci FILE --kind ptp`",
-    NCCI_MUE: "import the current NCCI practitioner MUE table: `assistant codesets import-ncci FILE --kind mue`",
+    NCCI_PTP: "import the current NCCI practitioner PTP table: "
+    "`assistant codesets import-ncci FILE --kind ptp`",
+    NCCI_MUE: "import the current NCCI practitioner MUE table: "
+    "`assistant codesets import-ncci FILE --kind mue`",
     CPT: "import your licensed AMA CPT file: `assistant codesets import-cpt FILE` (CPT codes show as numbers "
     "until then)",
 }
@@ -269,8 +271,13 @@ def status(settings: Settings, today: date | None = None) -> dict[str, dict[str,
             continue
         current = _in_force(mine, today)
         shown = current or mine[0]
-        reason = _staleness(system, shown, today) if current else (
-            f"no release is in force on {today}" + (f"; the newest ended on {shown.effective_to}" if shown.effective_to else "")
+        reason = (
+            _staleness(system, shown, today)
+            if current
+            else (
+                f"no release is in force on {today}"
+                + (f"; the newest ended on {shown.effective_to}" if shown.effective_to else "")
+            )
         )
         action = None
         if reason and system in IMPORT_COMMAND:
@@ -297,8 +304,9 @@ def status(settings: Settings, today: date | None = None) -> dict[str, dict[str,
             releases=[
                 {
                     "release": i.release,
-                    "state": "superseded" if current is not None and i is not current
-                    and _state(i, today) == "in force" else _state(i, today),
+                    "state": "superseded"
+                    if current is not None and i is not current and _state(i, today) == "in force"
+                    else _state(i, today),
                     "effective_from": i.effective_from,
                     "effective_to": i.effective_to,
                     "rows": i.row_count,
@@ -324,9 +332,13 @@ def diff_releases(settings: Settings, system: str, old: str, new: str) -> dict[s
         after = repo.release_codes(system, after_info.release)
     finally:
         repo.close()
-    added = [{"code": c, "title": after[c][0], "billable": after[c][1]} for c in sorted(after.keys() - before.keys())]
+    added = [
+        {"code": c, "title": after[c][0], "billable": after[c][1]}
+        for c in sorted(after.keys() - before.keys())
+    ]
     deleted = [
-        {"code": c, "title": before[c][0], "billable": before[c][1]} for c in sorted(before.keys() - after.keys())
+        {"code": c, "title": before[c][0], "billable": before[c][1]}
+        for c in sorted(before.keys() - after.keys())
     ]
     common = sorted(before.keys() & after.keys())
     revised = [
@@ -341,10 +353,16 @@ def diff_releases(settings: Settings, system: str, old: str, new: str) -> dict[s
     ]
     return {
         "system": system,
-        "from": {"release": before_info.release, "effective_from": before_info.effective_from,
-                 "effective_to": before_info.effective_to},
-        "to": {"release": after_info.release, "effective_from": after_info.effective_from,
-               "effective_to": after_info.effective_to},
+        "from": {
+            "release": before_info.release,
+            "effective_from": before_info.effective_from,
+            "effective_to": before_info.effective_to,
+        },
+        "to": {
+            "release": after_info.release,
+            "effective_from": after_info.effective_from,
+            "effective_to": after_info.effective_to,
+        },
         "counts": {
             "added": len(added),
             "added_billable": sum(1 for a in added if a["billable"]),

@@ -7,9 +7,9 @@ text is rich (title, parents, inclusion terms, Alphabetic Index paths that lead 
 from __future__ import annotations
 
 import hashlib
-from datetime import date
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 

@@ -23,7 +23,9 @@ SETTINGS = Settings()
 TODAY = date(2026, 11, 30)
 
 
-def _moved(data: dict[str, Any], dos: str, claim_id: str | None = None, diagnoses: list[str] | None = None) -> dict[str, Any]:
+def _moved(
+    data: dict[str, Any], dos: str, claim_id: str | None = None, diagnoses: list[str] | None = None
+) -> dict[str, Any]:
     moved = copy.deepcopy(data)
     for line in moved["lines"]:
         line["date_of_service"] = dos
@@ -65,7 +67,8 @@ def _era(dos: str) -> str:
     ]
     body.append(f"SE*{len(body) + 1}*0001")
     head = [
-        "ISA*00*          *00*          *ZZ*87726          *ZZ*MAINSTREET     *261125*0930*^*00501*000000301*0*P*:",
+        "ISA*00*          *00*          *ZZ*87726          *ZZ*MAINSTREET     "
+        "*261125*0930*^*00501*000000301*0*P*:",
         "GS*HP*87726*MAINSTREET*20261125*0930*301*X*005010X221A1",
     ]
     return "~\n".join([*head, *body, "GE*1*301", "IEA*1*000000301"]) + "~\n"
@@ -126,16 +129,22 @@ def test_unsubmitted_claims_with_invalid_codes_are_flagged(
     assert after.resolved == 1 and [f.claim_id for f in open_now] == ["C-NEW"]
 
 
-def test_code_set_load_reports_flags(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example_data: dict[str, Any]) -> None:
+def test_code_set_load_reports_flags(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example_data: dict[str, Any]
+) -> None:
     """`assistant claims flags --recheck` through the CLI on a real migrated database."""
     from assistant.claims import cli as claims_cli
     from assistant.cli.main import app
     from assistant.core.container import Container
     from tests.conftest import REAL_REFERENCE_DB
 
-    settings = Settings(data_dir=tmp_path / "data", reference_db_path=REAL_REFERENCE_DB, index_dir=tmp_path / "i")
+    settings = Settings(
+        data_dir=tmp_path / "data", reference_db_path=REAL_REFERENCE_DB, index_dir=tmp_path / "i"
+    )
     monkeypatch.setattr(claims_cli, "make_container", lambda: Container(settings))
-    (tmp_path / "c.json").write_text(json.dumps(_moved(example_data, "2026-11-20", diagnoses=["D69.1", "I10"])))
+    (tmp_path / "c.json").write_text(
+        json.dumps(_moved(example_data, "2026-11-20", diagnoses=["D69.1", "I10"]))
+    )
     runner = CliRunner()
     assert runner.invoke(app, ["claims", "import", str(tmp_path / "c.json")]).exit_code == 0
     result = runner.invoke(app, ["claims", "flags", "--recheck"])

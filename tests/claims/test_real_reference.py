@@ -164,7 +164,9 @@ def test_hcpcs_january_2026_file_with_code_dates(example: dict[str, Any], refere
     early = _run(_on(example, "2026-03-02"), reference, lines=[dict(newest, date_of_service="2025-12-15")])
     added = _by(early, "procedure-code-valid")
     assert added and added[0].severity == "error" and "G9871 was added on 2026-01-01" in added[0].message
-    in_quarter = _run(_on(example, "2026-03-02"), reference, lines=[dict(newest, date_of_service="2026-03-02")])
+    in_quarter = _run(
+        _on(example, "2026-03-02"), reference, lines=[dict(newest, date_of_service="2026-03-02")]
+    )
     assert not [f for f in _by(in_quarter, "procedure-code-valid") if "G9871" in f.message]
 
 

@@ -119,7 +119,10 @@ def test_status_by_date(reference) -> None:  # type: ignore[no-untyped-def]
     january = service.status(get_settings(), today=date(2026, 2, 1))
     assert not january["HCPCS"]["stale"] and january["HCPCS"]["action"] is None
     later = service.status(get_settings(), today=date(2027, 10, 5))
-    assert later["ICD-10-CM"]["in_force"] is False and "no release is in force" in later["ICD-10-CM"]["stale_reason"]
+    assert (
+        later["ICD-10-CM"]["in_force"] is False
+        and "no release is in force" in later["ICD-10-CM"]["stale_reason"]
+    )
 
 
 def test_diff_fy2027_against_april_2026(reference) -> None:  # type: ignore[no-untyped-def]
@@ -128,13 +131,21 @@ def test_diff_fy2027_against_april_2026(reference) -> None:  # type: ignore[no-u
     data = json.loads(result.stdout)
     assert (data["from"]["release"], data["to"]["release"]) == ("2026-04-01", "2027")
     c = data["counts"]
-    assert (c["added_billable"], c["deleted_billable"], c["revised"], c["billable_changed"]) == (190, 15, 4, 15)
+    assert (c["added_billable"], c["deleted_billable"], c["revised"], c["billable_changed"]) == (
+        190,
+        15,
+        4,
+        15,
+    )
     assert c["deleted_billable"] + c["billable_changed"] == 30  # the addenda's 30 deletions
     added = {a["code"]: a for a in data["added"]}
     assert added["D69.11"]["title"] == "Glanzmann thrombasthenia" and added["D69.11"]["billable"]
-    assert {"code": "D69.1", "title": "Qualitative platelet defects", "was_billable": True, "billable": False} in (
-        data["billable_changed"]
-    )
+    assert {
+        "code": "D69.1",
+        "title": "Qualitative platelet defects",
+        "was_billable": True,
+        "billable": False,
+    } in (data["billable_changed"])
     revised = {r["code"]: r for r in data["revised"]}
     assert revised["L02.232"]["new_title"].endswith("except buttock and flank]")
     by_date = json.loads(

@@ -46,14 +46,18 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settin
 
 JAN = [
     hcpcs_record("J1100", "Injection, dexamethasone sodium phosphate, 1 mg", added="19840101"),
-    hcpcs_record("G9871", "Behavioral counseling for diabetes prevention, online, 60 minutes", added="20260101"),
+    hcpcs_record(
+        "G9871", "Behavioral counseling for diabetes prevention, online, 60 minutes", added="20260101"
+    ),
     hcpcs_record("A4206", "Syringe with needle, sterile, 1 cc or less, each", added="19840101"),
     hcpcs_record("GA", "Waiver of liability statement issued as required by payer policy", recid="7"),
 ]
 APR = [
     JAN[0],
     hcpcs_record(
-        "G9871", "Behavioral counseling for diabetes prevention, online, 60 minutes or more", added="20260101",
+        "G9871",
+        "Behavioral counseling for diabetes prevention, online, 60 minutes or more",
+        added="20260101",
         action="C",
     ),
     hcpcs_record("Q9999", "Made-up supply code of the synthetic April file", added="20260401", action="A"),

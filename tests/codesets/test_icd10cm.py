@@ -1,4 +1,5 @@
-"""The real ICD-10-CM releases (April 2026, FY2027 derived) and FY2025 Alphabetic Index in data/reference.sqlite."""
+"""The real ICD-10-CM releases (April 2026, FY2027 derived) and the FY2025 Alphabetic Index as loaded
+into data/reference.sqlite."""
 
 from __future__ import annotations
 
@@ -34,7 +35,11 @@ def test_release_counts_match_cdc(reference) -> None:  # type: ignore[no-untyped
     assert (info.counts["subcategories"], info.counts["seven_char_codes"]) == (44963, 51305)
     assert sum(1 for _ in reference.iter_codes("ICD-10-CM", "2026-04-01", billable_only=True)) == 74719
     fy2027 = reference.release_for("ICD-10-CM")  # newest, and in force today
-    assert (fy2027.release, fy2027.effective_from, fy2027.effective_to) == ("2027", date(2026, 10, 1), date(2027, 9, 30))
+    assert (fy2027.release, fy2027.effective_from, fy2027.effective_to) == (
+        "2027",
+        date(2026, 10, 1),
+        date(2027, 9, 30),
+    )
     assert (fy2027.counts["billable"], fy2027.counts["added"], fy2027.counts["deleted"]) == (74879, 190, 30)
     assert sum(1 for _ in reference.iter_codes("ICD-10-CM", billable_only=True)) == 74879
     index = reference.release_for("ICD-10-CM-INDEX")
@@ -97,14 +102,22 @@ def test_dates_outside_the_tabular_releases(reference) -> None:  # type: ignore[
     assert old.billable and old.valid_on == date(2025, 12, 31) and "MCE v44" in old.release
     with pytest.raises(UnknownCode) as unknown:
         reference.get_code("Z68.18", on=date(2025, 12, 31))
-    assert "was not valid on 2025-12-31" in unknown.value.message and "valid from 2026-10-01" in unknown.value.message
+    assert (
+        "was not valid on 2025-12-31" in unknown.value.message
+        and "valid from 2026-10-01" in unknown.value.message
+    )
     assert reference.get_code("E11.9", on=date(2026, 9, 30)).valid_on == date(2026, 9, 30)
 
 
 def test_fy2027_derivation(reference) -> None:  # type: ignore[no-untyped-def]
     fy = date(2026, 11, 20)
     d6911 = reference.get_code("D69.11", on=fy)
-    assert (d6911.title, d6911.billable, d6911.parent, d6911.release) == ("Glanzmann thrombasthenia", True, "D69.1", "2027")
+    assert (d6911.title, d6911.billable, d6911.parent, d6911.release) == (
+        "Glanzmann thrombasthenia",
+        True,
+        "D69.1",
+        "2027",
+    )
     assert "D69" in d6911.inherited_notes  # notes of the category reach the new code
     header = reference.get_code("D69.1", on=fy)
     assert not header.billable and [c.code for c in header.children] == ["D69.11", "D69.19"]
@@ -119,7 +132,9 @@ def test_fy2027_derivation(reference) -> None:  # type: ignore[no-untyped-def]
     assert created.title == "Toxic effect of alkenes" and created.extra.get("title_derived") is True
     assert not reference.is_valid("T52.8X1A", on=fy) and reference.is_valid("T52.8X1A", on=date(2026, 9, 30))
     revised = reference.get_code("Z29.14", on=fy).title
-    assert revised.endswith("immune globulin") and reference.get_code("Z29.14", on=APRIL).title.endswith("globin")
+    assert revised.endswith("immune globulin") and reference.get_code("Z29.14", on=APRIL).title.endswith(
+        "globin"
+    )
 
 
 def test_excludes1_conflicts_use_inherited_notes_and_ranges(reference) -> None:  # type: ignore[no-untyped-def]

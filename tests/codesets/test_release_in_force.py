@@ -27,7 +27,9 @@ def _release(root: Path, label: str, start: date, end: date | None, renamed: boo
     shutil.copy(FIXTURE / "codes.txt", folder / "codes.txt")
     xml = (FIXTURE / "tabular.xml").read_text(encoding="utf-8")
     if renamed:
-        xml = xml.replace("<desc>Toxic effect of alcohol</desc>", "<desc>Toxic effect of ethanol and alcohol</desc>")
+        xml = xml.replace(
+            "<desc>Toxic effect of alcohol</desc>", "<desc>Toxic effect of ethanol and alcohol</desc>"
+        )
     (folder / "tabular.xml").write_text(xml, encoding="utf-8")
 
     def sha(name: str) -> str:
@@ -59,7 +61,9 @@ class CountingEmbedder(HashingEmbedder):
 
 
 def test_index_follows_the_release_in_force_and_embeds_only_changes(tmp_path: Path) -> None:
-    settings = Settings(data_dir=tmp_path / "data", codesets_dir=tmp_path / "codesets", index_dir=tmp_path / "idx")
+    settings = Settings(
+        data_dir=tmp_path / "data", codesets_dir=tmp_path / "codesets", index_dir=tmp_path / "idx"
+    )
     _release(settings.codesets_dir, "old", TODAY - timedelta(days=400), TODAY - timedelta(days=1))
     service.load_all(settings, progress=False)
     embedder = CountingEmbedder()

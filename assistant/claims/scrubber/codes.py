@@ -79,7 +79,9 @@ def icd10cm_valid(claim: ClaimImport, ctx: ScrubContext) -> Iterator[Finding]:
                 hint = (
                     f"did you mean {exc.suggestion}?" if exc.suggestion else "look the code up in the index"
                 )
-                yield error(rid, f"Diagnosis {exc.message}.", field=field, fix=f"{hint} (assistant codes show CODE)")
+                yield error(
+                    rid, f"Diagnosis {exc.message}.", field=field, fix=f"{hint} (assistant codes show CODE)"
+                )
                 break
             if not info.billable:
                 kids = " / ".join(c.code for c in info.children[:6])
@@ -89,7 +91,9 @@ def icd10cm_valid(claim: ClaimImport, ctx: ScrubContext) -> Iterator[Finding]:
                     f"Diagnosis {code} is a category header, not a billable code, on {dos} "
                     f"(ICD-10-CM release {info.release}).",
                     field=field,
-                    fix=f"did you mean {kids}{more}? use a more specific child code" if kids else "use a more specific code",
+                    fix=f"did you mean {kids}{more}? use a more specific child code"
+                    if kids
+                    else "use a more specific code",
                 )
                 break
 
@@ -194,7 +198,8 @@ def _check_hcpcs(ctx: ScrubContext, n: int, code: str, dos: date, field: str) ->
             f"Line {n}: HCPCS {code} was terminated on {ended} (HCPCS {label}); it is not valid on {dos}.",
             line=n,
             field=field,
-            fix="use the code that replaced it (see the CMS HCPCS file's cross-reference) or correct the date",
+            fix="use the code that replaced it (see the CMS HCPCS file's cross-reference) "
+            "or correct the date",
         )
     elif added is not None and dos < added:
         yield error(

@@ -229,7 +229,11 @@ class _Release:
         if parent is not None:
             siblings = self.children.get(parent, [])
             siblings.remove(code)
-            if not siblings and not self.rows[parent]["billable"] and self.rows[parent]["kind"] == "subcategory":
+            if (
+                not siblings
+                and not self.rows[parent]["billable"]
+                and self.rows[parent]["kind"] == "subcategory"
+            ):
                 self._remove(parent)
 
     def ordered_rows(self) -> list[dict[str, Any]]:

@@ -71,7 +71,9 @@ def load_tables(ctx: LoadContext) -> dict[str, int]:
     with dx_path.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
         if reader.fieldnames != ["code", "start_date", "end_date", "flags"]:
-            raise ctx.corrupt(dx_path, f"has columns {reader.fieldnames}; expected code,start_date,end_date,flags")
+            raise ctx.corrupt(
+                dx_path, f"has columns {reader.fieldnames}; expected code,start_date,end_date,flags"
+            )
         for n, row in enumerate(reader, start=2):
             raw = row["code"].strip().upper()
             start = _yyyymmdd(row["start_date"], ctx, dx_path, n)
