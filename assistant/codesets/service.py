@@ -29,11 +29,11 @@ from assistant.codesets.models import (
     RARC,
     reference_metadata,
 )
-from assistant.codesets.schemas import ReleaseInfo
+from assistant.codesets.schemas import ReferenceLookup, ReleaseInfo
 from assistant.config import Settings
 
 # Bump when loaders change what they write, so `ensure_loaded` rebuilds existing databases.
-BUILD_VERSION = "1"
+BUILD_VERSION = "2"  # 2: MCE dated tables (mce_dx, mce_age_ranges), derived ICD-10-CM releases
 
 KNOWN_SYSTEMS = [
     ICD10CM,
@@ -376,3 +376,10 @@ def diff_releases(settings: Settings, system: str, old: str, new: str) -> dict[s
         "revised": revised,
         "billable_changed": billable,
     }
+
+
+def release_in_force(reference: ReferenceLookup, system: str = ICD10CM, on: date | None = None) -> ReleaseInfo:
+    """The release of ``system`` that applies on ``on`` (today when None): what the suggestion engine and
+    any caller with a date of service should report. Raises NoReleaseForDate with the reason (ICD-9 era,
+    a newer release needed)."""
+    return reference.release_for(system, on or date.today())

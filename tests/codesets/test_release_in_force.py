@@ -89,3 +89,10 @@ def test_index_follows_the_release_in_force_and_embeds_only_changes(tmp_path: Pa
         assert repo.search("ethanol", on=TODAY + timedelta(days=400)) == []
     finally:
         repo.close()
+
+
+def test_release_in_force_service_function(reference) -> None:  # type: ignore[no-untyped-def]
+    assert service.release_in_force(reference).release == "2027"
+    assert service.release_in_force(reference, on=date(2026, 9, 30)).release == "2026-04-01"
+    assert service.release_in_force(reference, "HCPCS", date(2026, 2, 1)).release == "2026-Q1"
+    assert service.release_in_force(reference, "MCE").release == "v44"

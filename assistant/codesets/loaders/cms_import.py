@@ -161,6 +161,8 @@ def apply_to_reference(settings: Settings, manifest_paths: list[Path]) -> list[R
                         models.ncci_ptp,
                         models.ncci_mue,
                         models.mce_edits,
+                        models.mce_dx,
+                        models.mce_age_ranges,
                     ):
                         conn.execute(delete(table).where(table.c.release_id.in_(old)))
                     conn.execute(delete(releases).where(releases.c.id.in_(old)))
