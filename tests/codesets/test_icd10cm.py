@@ -176,3 +176,24 @@ def test_search_ranks_titles_then_index(reference) -> None:  # type: ignore[no-u
     assert hits[0].code == "E11.65"
     assert reference.search("heart attack", system="ICD-10-CM", limit=5)[0].code == "I21.9"
     assert reference.search("   ", limit=5) == []
+
+
+def test_addenda_reader_checks_its_summary(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from assistant.codesets.loaders.icd10cm_addenda import read_addenda
+
+    good = tmp_path / "good.txt"
+    good.write_text(
+        "Add:         D6911   Glanzmann thrombasthenia\r\nDelete:      D691    Qualitative platelet defects\r\n"
+        "Revise from: Z2914   Old title\r\nRevise to:   Z2914   New title\r\n\r\nCodes\r\n"
+        "      1 additions\r\n      1 deletions\r\n      1 revisions\r\n"
+    )
+    addenda = read_addenda(good)
+    assert addenda.added == {"D6911": "Glanzmann thrombasthenia"} and "D691" in addenda.deleted
+    assert addenda.revised == {"Z2914": ("Old title", "New title")}
+    bad = tmp_path / "bad.txt"
+    bad.write_text("Add:         D6911   Glanzmann thrombasthenia\nCodes\n      2 additions\n")
+    with pytest.raises(ValueError, match="the summary says 2 additions, the file lists 1"):
+        read_addenda(bad)
+    (tmp_path / "odd.txt").write_text("Rename:  D6911  x\n")
+    with pytest.raises(ValueError, match="line 1 is not an Add/Delete/Revise line"):
+        read_addenda(tmp_path / "odd.txt")
