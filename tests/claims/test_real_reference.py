@@ -85,13 +85,14 @@ def test_icd10cm_validity_and_billable_on_real_release(example: dict[str, Any], 
 
 @pytest.mark.parametrize(("dos", "today"), [("2026-03-02", "2026-05-04"), ("2026-11-20", "2026-11-30")])
 def test_example_claim_scrubs_clean_on_any_icd10_date(
-    example: dict[str, Any], reference: Any, dos: str, today: str
+    example: dict[str, Any], clean_data: dict[str, Any], reference: Any, dos: str, today: str
 ) -> None:
-    """Before the April-2026 release (MCE validity dates) and in FY2027 (the derived release)."""
-    claim = make(_on(example, dos))
-    report = scrub(claim, reference, context=ctx_for(reference, today=date.fromisoformat(today)))
-    assert report.clean, _errors(report)
-    assert _by(report, "icd10cm-valid") == [] and _by(report, "mce-age-sex") == []
+    """Both example claims, before the April-2026 release (MCE validity dates) and in FY2027 (derived)."""
+    for data in (example, clean_data):
+        claim = make(_on(data, dos))
+        report = scrub(claim, reference, context=ctx_for(reference, today=date.fromisoformat(today)))
+        assert report.clean, (data["claim_id"], _errors(report))
+        assert _by(report, "icd10cm-valid") == [] and _by(report, "mce-age-sex") == []
     years_back = scrub(make(_on(example, "2018-06-01")), reference, context=ctx_for(reference))
     assert _by(years_back, "icd10cm-valid") == []
 
