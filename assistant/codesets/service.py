@@ -378,7 +378,9 @@ def diff_releases(settings: Settings, system: str, old: str, new: str) -> dict[s
     }
 
 
-def release_in_force(reference: ReferenceLookup, system: str = ICD10CM, on: date | None = None) -> ReleaseInfo:
+def release_in_force(
+    reference: ReferenceLookup, system: str = ICD10CM, on: date | None = None
+) -> ReleaseInfo:
     """The release of ``system`` that applies on ``on`` (today when None): what the suggestion engine and
     any caller with a date of service should report. Raises NoReleaseForDate with the reason (ICD-9 era,
     a newer release needed)."""

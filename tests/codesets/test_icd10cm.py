@@ -183,7 +183,8 @@ def test_addenda_reader_checks_its_summary(tmp_path) -> None:  # type: ignore[no
 
     good = tmp_path / "good.txt"
     good.write_text(
-        "Add:         D6911   Glanzmann thrombasthenia\r\nDelete:      D691    Qualitative platelet defects\r\n"
+        "Add:         D6911   Glanzmann thrombasthenia\r\n"
+        "Delete:      D691    Qualitative platelet defects\r\n"
         "Revise from: Z2914   Old title\r\nRevise to:   Z2914   New title\r\n\r\nCodes\r\n"
         "      1 additions\r\n      1 deletions\r\n      1 revisions\r\n"
     )
