@@ -9,7 +9,7 @@ import typer
 
 from assistant.cli.common import console, handles_errors, print_json
 from assistant.config import get_settings
-from assistant.core.errors import InvalidInput
+from assistant.core.errors import AssistantError, InvalidInput
 
 app = typer.Typer(help="Look up and search codes (ICD-10-CM, HCPCS, ...).", no_args_is_help=True)
 
@@ -27,8 +27,6 @@ def _in_force_date(repo: Any, system: str | None, on: date | None) -> date | Non
     """The date asked, else today when a release of the system is in force today (else None: newest)."""
     if on is not None:
         return on
-    from assistant.core.errors import AssistantError
-
     try:
         repo.release_for(system or "ICD-10-CM", date.today())
     except AssistantError:
