@@ -7,8 +7,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from assistant.claims import repository as claims_repo
 from assistant.claims import service as claims_service
-from assistant.claims.schemas import ClaimImport, ScrubReport
+from assistant.claims.schemas import ClaimImport, ScrubReport, parse_claim_document
 from assistant.config import Settings
 from assistant.core.errors import Conflict, InvalidInput
 
@@ -82,8 +83,6 @@ def build_corrected_claim(
     data["total_charge_cents"] = None
     for line in data["lines"]:
         line["line_control_number"] = None  # new lines get their own control numbers
-    from assistant.claims.schemas import parse_claim_document
-
     doc = parse_claim_document(data)
     result = claims_service.import_claim(session, doc, actor=actor)
     new = claims_service.get_claim(session, result.id)
@@ -103,8 +102,6 @@ def build_corrected_claim(
 
 
 def _next_id(session: Session, base: str) -> str:
-    from assistant.claims import repository as claims_repo
-
     for k in range(1, 100):
         cand = f"{base[:34]}-C{k}"
         if claims_repo.claim_by_claim_id(session, cand) is None:

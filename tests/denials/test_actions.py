@@ -49,12 +49,12 @@ def test_repeated_denial_promoted_to_local_rule_used_by_scrubber(sessions, ref, 
     load_fixture_claims(sessions)
     import_835_file(sessions, X12 / "multi_claim.835")
     with sessions() as s:
-        pats = {(p["payer_id"], p["carc"], p["procedure_code"]): p for p in list_patterns(s)}
+        pats = {(p.payer_id, p.carc, p.procedure_code): p for p in list_patterns(s)}
     pat = pats[("87726", "4", "97110")]
-    assert pat["count"] == 1 and pat["modifier_counts"] == {"": 1}
+    assert pat.count == 1 and pat.modifier_counts == {"": 1}
     with transaction(sessions) as s:
-        rule = promote_pattern(s, pat["id"], modifiers=["GP"], actor="biller")
-    assert "denies 97110 without GP" in rule["message"]
+        rule = promote_pattern(s, pat.id, modifiers=["GP"], actor="biller")
+    assert "denies 97110 without GP" in rule.message
     no_gp = claim_doc("NEW-1", [{"date_of_service": "2026-04-06", "code": "97110", "charge_cents": 9000}])
     with_gp = claim_doc(
         "NEW-2",
@@ -71,7 +71,7 @@ def test_repeated_denial_promoted_to_local_rule_used_by_scrubber(sessions, ref, 
             claims_service.scrub_document(parse_claim_document(d), ref, tmp_settings, s, extra_rules=rules)
             for d in (no_gp, with_gp, other_payer)
         ]
-    hits = [[f for f in r.findings if f.rule == rule["rule_id"]] for r in reports]
+    hits = [[f for f in r.findings if f.rule == rule.rule_id] for r in reports]
     assert len(hits[0]) == 1 and hits[0][0].line == 1 and "GP" in (hits[0][0].fix or "")
     assert hits[1] == [] and hits[2] == []
 
@@ -187,7 +187,7 @@ def test_imported_frequency_7_claim_links_to_original_by_payer_claim_number(sess
 class BagOfWords:
     """Fake embedder: hashed word counts (deterministic, no model)."""
 
-    def encode(self, texts: list[str]) -> np.ndarray:
+    def embed(self, texts: list[str]) -> np.ndarray:
         out = np.zeros((len(texts), 64), dtype=np.float32)
         for i, t in enumerate(texts):
             for w in re.findall(r"[a-z]+", t.lower()):

@@ -12,8 +12,10 @@ from assistant.denials.schemas import (
     AppealLetter,
     AppealRequest,
     CorrectedClaimRequest,
+    DenialPatternOut,
     ExplainRequest,
     Explanation,
+    LocalRuleOut,
     PromoteRequest,
 )
 from assistant.security import audit
@@ -108,7 +110,7 @@ def corrected_claim(
 
 
 @router.get("/patterns", dependencies=[require("denials:read")])
-def patterns(session: SessionDep, min_count: int = 1) -> list[dict[str, Any]]:
+def patterns(session: SessionDep, min_count: int = 1) -> list[DenialPatternOut]:
     """Denial counts per payer, code and adjustment reason (no patient data)."""
     return service.list_patterns(session, min_count)
 
@@ -119,5 +121,5 @@ def promote(
     body: PromoteRequest,
     session: SessionDep,
     principal: Annotated[Principal, require("denials:write", "claims:write")],
-) -> dict[str, Any]:
+) -> LocalRuleOut:
     return service.promote_pattern(session, pattern_id, modifiers=body.modifiers, actor=principal.username)
