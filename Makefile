@@ -43,6 +43,7 @@ test-fast: setup
 
 lint: setup
 	$(BIN)/ruff check assistant web evals tests
+	$(BIN)/lint-imports
 
 typecheck: setup
 	$(BIN)/mypy assistant web evals

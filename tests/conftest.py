@@ -3,8 +3,8 @@
 Reference data: the code sets shipped in ``codesets/`` are loaded by the tests themselves, once, into a
 cache folder of this checkout under the system temp dir (``reference_db()``; rebuilt only when the
 manifests change, kept read-only, shared by xdist workers under a file lock). ``pytest_configure`` points
-``ASSISTANT_DATA_DIR`` at an empty temporary folder and ``ASSISTANT_REFERENCE_DB_PATH`` at that build, so
-CLI tests that read settings from the environment see the same data.
+``ASSISTANT_DATA_DIR`` at a temporary folder of the session, which receives a copy of that build, so CLI
+tests that read settings from the environment see the same data and may write without harm.
 
 Operational data: one SQLite database migrated with Alembic per test process (``migrated_template``),
 copied into each test's temporary folder by ``tmp_settings`` instead of running the migrations for every
@@ -87,8 +87,9 @@ def pytest_configure(config: pytest.Config) -> None:
     data = Path(tempfile.mkdtemp(prefix="assistant-tests-data-"))
     _SESSION_DATA.append(data)
     os.environ["ASSISTANT_DATA_DIR"] = str(data)
-    os.environ["ASSISTANT_REFERENCE_DB_PATH"] = str(REFERENCE_CACHE / "reference.sqlite")
-    os.environ["ASSISTANT_DATABASE_URL"] = ""
+    os.environ["ASSISTANT_DATABASE_URL"] = ""  # the data folder's SQLite file, never a .env's database
+    for name in ("REFERENCE_DB_PATH", "SECRET_KEY_PATH", "PHI_KEY_PATH"):
+        os.environ.pop(f"ASSISTANT_{name}", None)  # unset: inside the data folder
     get_settings.cache_clear()
 
 
@@ -107,8 +108,13 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 @pytest.fixture(scope="session", autouse=True)
 def reference_db_path() -> Path:
-    """Built before the first test so that CLI tests reading ASSISTANT_REFERENCE_DB_PATH find it."""
-    return reference_db()
+    """The tests' reference build, also copied into the session's ASSISTANT_DATA_DIR before the first test
+    (CLI tests reading the environment's settings find it there)."""
+    built = reference_db()
+    session_copy = Path(os.environ["ASSISTANT_DATA_DIR"]) / "reference.sqlite"
+    if not session_copy.exists():
+        shutil.copyfile(built, session_copy)
+    return built
 
 
 @pytest.fixture

@@ -15,7 +15,12 @@ from assistant.chat import facts as facts_mod
 from assistant.chat.highlight import segments
 from assistant.chat.router import HCPCS_RE, Route, route
 from assistant.chat.schemas import ChatAnswer, CodeFacts, Conversation, Decision, Source, Turn
+from assistant.claims import service as claims
+from assistant.claims.schemas import AcceptedCode
 from assistant.core.errors import AssistantError, InvalidInput, NotFound
+from assistant.denials import service as denials
+from assistant.denials.schemas import ExplainRequest
+from assistant.remit import repository as remit_repo
 from assistant.suggest.schemas import SuggestRequest
 
 HELP_TEXT = [
@@ -126,8 +131,6 @@ class ChatService:
         actor: str = "chat",
     ) -> Any:
         """Send the accepted codes to a draft claim (claims service), parties copied from a claim on file."""
-        from assistant.claims import service as claims
-        from assistant.claims.schemas import AcceptedCode
 
         if self.sessions is None:
             raise InvalidInput("claims are not available here", field="template_claim_id")
@@ -239,8 +242,6 @@ class ChatService:
         return out
 
     def _adjustment(self, r: Route, message: str) -> ChatAnswer:
-        from assistant.denials import service as denials
-        from assistant.denials.schemas import ExplainRequest
 
         warnings = []
         group = r.group
@@ -270,9 +271,6 @@ class ChatService:
         )
 
     def _denial_claim(self, r: Route, message: str) -> ChatAnswer:
-        from assistant.claims import service as claims
-        from assistant.denials import service as denials
-        from assistant.remit import repository as remit_repo
 
         if self.sessions is None:
             raise InvalidInput("claims are not available here", field="claim_id")

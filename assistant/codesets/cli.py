@@ -1,14 +1,13 @@
-"""`assistant codesets load|status` (and `import*` commands from import_cli when present)."""
+"""`assistant codesets load|status` and the `import*` commands of ``import_cli``."""
 
 from __future__ import annotations
 
-import importlib
-
 import typer
 
-from assistant.cli.common import handles_errors, print_json
+from assistant.cli.common import console, handles_errors, print_json
+from assistant.codesets import service
+from assistant.codesets.import_cli import register as register_import_commands
 from assistant.config import get_settings
-from assistant.core.modules import module_exists
 
 app = typer.Typer(
     help="Load and inspect the code-set releases (ICD-10-CM, index, HCPCS, NCCI, ...).", no_args_is_help=True
@@ -24,8 +23,6 @@ def load(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
 ) -> None:
     """Build the reference database from codesets/ and user-imported releases."""
-    from assistant.codesets import service
-
     settings = get_settings()
     if if_missing and not service.ensure_loaded(settings, progress=not quiet):
         typer.echo(f"Code sets already loaded and current: {settings.resolved_reference_db}")
@@ -38,15 +35,11 @@ def load(
 @handles_errors
 def status(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """Loaded release per code system (absent systems show release null)."""
-    from assistant.codesets import service
-
     data = service.status(get_settings())
     if as_json:
         print_json(data)
         return
     from rich.table import Table
-
-    from assistant.cli.common import console
 
     table = Table("system", "release", "effective", "rows", "stale", "source")
     for system, entry in data.items():
@@ -59,5 +52,4 @@ def status(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) ->
     console.print(table)
 
 
-if module_exists("assistant.codesets.import_cli"):
-    importlib.import_module("assistant.codesets.import_cli").register(app)
+register_import_commands(app)

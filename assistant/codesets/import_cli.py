@@ -8,6 +8,8 @@ from pathlib import Path
 import typer
 
 from assistant.cli.common import handles_errors, print_json
+from assistant.codesets.loaders import cms_import
+from assistant.codesets.loaders.cms_import import ImportResult
 from assistant.config import get_settings
 from assistant.core.errors import InvalidInput
 
@@ -24,8 +26,6 @@ def _parse_date(value: str | None, option: str) -> date | None:
 
 
 def _print_result(result: object, as_json: bool, show: int) -> None:
-    from assistant.codesets.loaders.cms_import import ImportResult
-
     assert isinstance(result, ImportResult)
     if as_json:
         print_json(result.to_dict())
@@ -67,9 +67,9 @@ def register(app: typer.Typer) -> None:
         show: int = typer.Option(20, "--show", help="Codes listed per change kind."),
     ) -> None:
         """Import an official CMS/CDC release and print what changed against the newest loaded one."""
-        from assistant.codesets.loaders.cms_import import import_release as run
-
-        result = run(get_settings(), path, release, _parse_date(effective_from, "--effective-from"))
+        result = cms_import.import_release(
+            get_settings(), path, release, _parse_date(effective_from, "--effective-from")
+        )
         _print_result(result, as_json, show)
 
     @app.command("import-ncci")
@@ -86,9 +86,9 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     ) -> None:
         """Import a quarterly NCCI PTP or MUE table (CMS layout or plain CSV; see docs/formats.md)."""
-        from assistant.codesets.loaders.cms_import import import_ncci as run
-
-        result = run(get_settings(), file, kind, release, _parse_date(effective_from, "--effective-from"))
+        result = cms_import.import_ncci(
+            get_settings(), file, kind, release, _parse_date(effective_from, "--effective-from")
+        )
         _print_result(result, as_json, 0)
 
     @app.command("import-cpt")
@@ -100,7 +100,7 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     ) -> None:
         """Import a licensed CPT descriptor file; without one CPT codes show as numbers only."""
-        from assistant.codesets.loaders.cms_import import import_cpt as run
-
-        result = run(get_settings(), file, release, _parse_date(effective_from, "--effective-from"))
+        result = cms_import.import_cpt(
+            get_settings(), file, release, _parse_date(effective_from, "--effective-from")
+        )
         _print_result(result, as_json, 0)

@@ -13,6 +13,8 @@ from typing import Any
 from sqlalchemy import create_engine, event, text
 
 from assistant.codesets import fts
+from assistant.codesets.loaders import LOADERS, load_release
+from assistant.codesets.loaders.base import read_manifest
 from assistant.codesets.models import (
     CARC,
     CPT,
@@ -29,6 +31,7 @@ from assistant.codesets.models import (
     RARC,
     reference_metadata,
 )
+from assistant.codesets.repository import CodeSetRepository
 from assistant.codesets.schemas import ReleaseInfo
 from assistant.config import Settings
 
@@ -123,8 +126,6 @@ class _Progress:
 
 def load_all(settings: Settings, progress: bool = True) -> dict[str, ReleaseInfo]:
     """Load every release into a fresh SQLite file, then rename it over the reference DB."""
-    from assistant.codesets.loaders import LOADERS, load_release
-    from assistant.codesets.loaders.base import read_manifest
 
     started = time.perf_counter()
     target = settings.resolved_reference_db
@@ -187,8 +188,6 @@ def ensure_loaded(settings: Settings, progress: bool = True) -> bool:
 
 def status(settings: Settings) -> dict[str, dict[str, Any]]:
     """Per system: the newest loaded release (plus every release under "releases"); absent ones null."""
-    from assistant.codesets.repository import CodeSetRepository
-
     repo = CodeSetRepository.open(settings.resolved_reference_db)
     try:
         infos = repo.releases()

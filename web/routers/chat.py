@@ -29,8 +29,10 @@ from pydantic import BaseModel, Field
 from sse_starlette import EventSourceResponse
 
 from assistant.chat.schemas import ChatAnswer, Conversation
-from assistant.chat.service import MAX_CONVERSATIONS, ChatService
+from assistant.chat.service import MAX_CONVERSATIONS, ChatService, system_of
+from assistant.claims import service as claims
 from assistant.core.errors import AssistantError, InvalidInput, NotFound
+from assistant.llm.client import LlmClient
 from assistant.security import audit
 from assistant.security.schemas import Principal
 from web.deps import ContainerDep
@@ -73,8 +75,6 @@ def chat_service(request: Request, container: Any, principal: Principal) -> Chat
         if svc is None:
             llm = None
             if container.settings.llm_url:
-                from assistant.llm.client import LlmClient
-
                 llm = LlmClient(container.settings.llm_url)
             svc = ChatService(
                 reference=container.reference,
@@ -132,7 +132,6 @@ def _claims_on_file(request: Request, container: Any, principal: Principal) -> l
     """Claims for the draft-claim picker (they name patients): only for users who may read them."""
     if not (reads_claims(principal) and principal.can("claims:write")):
         return []
-    from assistant.claims import service as claims
 
     with container.sessions() as session:
         found = claims.list_claims(session)
@@ -307,8 +306,6 @@ def draft_claim(
     svc = chat_service(request, container, principal)
     conv = conversation(request, svc, principal, conversation_id, create=False)
     if procedure_code.strip():
-        from assistant.chat.service import system_of
-
         code = procedure_code.strip().upper()
         svc.decide(conv, code, system_of(code), "accepted")
     if not template_claim_id:

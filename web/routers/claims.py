@@ -11,7 +11,14 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
 from assistant.claims import service
 from assistant.claims.cms1500 import cms1500_boxes, cms1500_html, cms1500_pdf
-from assistant.claims.schemas import ClaimDetail, ClaimSummary, ImportResult, ScrubReport, TransitionRequest
+from assistant.claims.schemas import (
+    ClaimDetail,
+    ClaimSummary,
+    ImportResult,
+    ScrubReport,
+    TransitionRequest,
+    parse_claim_document,
+)
 from assistant.core.errors import InvalidInput
 from assistant.security import audit
 from assistant.security.schemas import Principal
@@ -84,7 +91,6 @@ async def scrub(
         )
         claim = service.get_claim(session, claim_id)
         return service.scrub_claim(session, claim, reference, container.settings, actor=principal.username)
-    from assistant.claims.schemas import parse_claim_document
 
     doc = parse_claim_document(data)
     detail = {"stored": False}

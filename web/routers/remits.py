@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 
 from assistant.core.errors import InvalidInput
+from assistant.denials import service as denials_service
 from assistant.denials.schemas import Explanation
 from assistant.remit import service
 from assistant.remit.schemas import ImportReport, WorkItemOut
@@ -73,10 +74,8 @@ def explain_remit(
     container: ContainerDep,
     appeal_days: int | None = None,
 ) -> list[Explanation]:
-    from assistant.denials.service import explain_remit as run
-
     s = container.settings
-    return run(
+    return denials_service.explain_remit(
         session,
         remit_id,
         reference=reference,
