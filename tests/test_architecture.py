@@ -28,7 +28,13 @@ FUNCTION_IMPORTS_ALLOWED = {
 }
 
 # Where SQL may be built: repositories, migrations and the database plumbing.
-SQL_HOMES = ("/repository.py", "/cms_repository.py", "/repositories/", "assistant/migrations/", "assistant/core/db.py")
+SQL_HOMES = (
+    "/repository.py",
+    "/cms_repository.py",
+    "/repositories/",
+    "assistant/migrations/",
+    "assistant/core/db.py",
+)
 # Queries still outside repositories, by area owner (issue 15; removed after the merge).
 SQL_PENDING = {
     "assistant/remit/service.py": "money/remit branch (issue 15)",

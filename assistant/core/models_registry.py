@@ -13,6 +13,7 @@ DOMAIN_MODEL_MODULES = [
     "assistant.billing.models",
     "assistant.security.models",
     "assistant.trainee.models",
+    "assistant.chat.models",
 ]
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-from collections import OrderedDict
 from collections.abc import AsyncIterator
 from datetime import date
 from typing import Annotated, Any
@@ -29,9 +28,9 @@ from pydantic import BaseModel, Field
 from sse_starlette import EventSourceResponse
 
 from assistant.chat.schemas import ChatAnswer, Conversation
-from assistant.chat.service import MAX_CONVERSATIONS, ChatService, system_of
+from assistant.chat.service import ChatService, system_of
 from assistant.claims import service as claims
-from assistant.core.errors import AssistantError, InvalidInput, NotFound
+from assistant.core.errors import AssistantError, InvalidInput
 from assistant.llm.client import LlmClient
 from assistant.security import audit
 from assistant.security.schemas import Principal
@@ -79,21 +78,13 @@ def chat_service(request: Request, container: Any, principal: Principal) -> Chat
             svc = ChatService(
                 reference=container.reference,
                 suggester=lambda: container.suggester,
+                conversations=container.sessions,
                 sessions=container.sessions if with_claims else None,
                 settings=container.settings,
                 llm=llm,
             )
             setattr(request.app.state, name, svc)
     return svc
-
-
-def _owners(request: Request) -> OrderedDict[str, str]:
-    with _SERVICE_LOCK:
-        owners: OrderedDict[str, str] | None = getattr(request.app.state, "chat_owners", None)
-        if owners is None:
-            owners = OrderedDict()
-            request.app.state.chat_owners = owners
-    return owners
 
 
 def conversation(
@@ -104,28 +95,8 @@ def conversation(
     *,
     create: bool = True,
 ) -> Conversation:
-    """The caller's conversation. Someone else's id is treated as unknown (a new one, or 404)."""
-    owners = _owners(request)
-    with _SERVICE_LOCK:
-        owner = owners.get(conversation_id or "")
-    if conversation_id and owner is not None and owner != principal.username:
-        if not create:
-            raise NotFound(
-                f"no conversation {conversation_id}",
-                field="conversation_id",
-                fix="start a new conversation on the chat page",
-            )
-        conversation_id = None
-    conv = svc.conversation(conversation_id, create=create)
-    with _SERVICE_LOCK:
-        owner = owners.get(conv.id)
-        if owner is None and conv.turns:  # its owner entry is gone: nobody may pick it up
-            conv = svc.conversation(None)
-        owners[conv.id] = owners.get(conv.id) or principal.username
-        owners.move_to_end(conv.id)
-        while len(owners) > 2 * MAX_CONVERSATIONS:
-            owners.popitem(last=False)
-    return conv
+    """The caller's conversation (from the database). Someone else's id is treated as unknown."""
+    return svc.conversation(conversation_id, principal.username, create=create)
 
 
 def _claims_on_file(request: Request, container: Any, principal: Principal) -> list[Any]:
