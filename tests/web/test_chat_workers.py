@@ -66,9 +66,7 @@ def test_the_html_stream_runs_on_the_other_worker(workers: tuple[TestClient, Tes
     first, second = workers
     r = first.post("/api/chat", json={"message": "hello"})
     cid = r.json()["conversation_id"]
-    turn = first.post(
-        "/chat", data={"message": NOTE, "conversation_id": cid}, headers={"HX-Request": "true"}
-    )
+    turn = first.post("/chat", data={"message": NOTE, "conversation_id": cid}, headers={"HX-Request": "true"})
     assert turn.status_code == 200, turn.text[:500]
     url = re.search(r'sse-connect="([^"]+)"', turn.text).group(1)  # type: ignore[union-attr]
     with second.stream("GET", url) as resp:
