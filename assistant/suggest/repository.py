@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, select
+from sqlalchemy import Connection, select
 
 from assistant.codesets.models import code_notes, codes, index_terms, releases, seven_chr
 
 
-def release_rows(conn: Connection, systems: Iterable[str]) -> Sequence[Row[Any]]:
-    """Every loaded release of ``systems``: id, system, release, sha256, effective_from."""
+def release_rows(conn: Connection, systems: Iterable[str]) -> Sequence[Any]:
+    """Every loaded release of ``systems`` (rows: id, system, release, sha256, effective_from)."""
     return conn.execute(
         select(
             releases.c.id,
@@ -24,7 +24,7 @@ def release_rows(conn: Connection, systems: Iterable[str]) -> Sequence[Row[Any]]
     ).all()
 
 
-def code_rows(conn: Connection, release_id: int) -> Sequence[Row[Any]]:
+def code_rows(conn: Connection, release_id: int) -> Sequence[Any]:
     return conn.execute(
         select(
             codes.c.code,
@@ -39,7 +39,7 @@ def code_rows(conn: Connection, release_id: int) -> Sequence[Row[Any]]:
     ).all()
 
 
-def note_rows(conn: Connection, release_id: int) -> Sequence[Row[Any]]:
+def note_rows(conn: Connection, release_id: int) -> Sequence[Any]:
     return conn.execute(
         select(code_notes.c.code, code_notes.c.kind, code_notes.c.text, code_notes.c.ref_codes)
         .where(code_notes.c.release_id == release_id)
@@ -47,7 +47,7 @@ def note_rows(conn: Connection, release_id: int) -> Sequence[Row[Any]]:
     ).all()
 
 
-def seven_chr_rows(conn: Connection, release_id: int) -> Sequence[Row[Any]]:
+def seven_chr_rows(conn: Connection, release_id: int) -> Sequence[Any]:
     return conn.execute(
         select(seven_chr.c.code, seven_chr.c.char, seven_chr.c.meaning).where(
             seven_chr.c.release_id == release_id
@@ -55,7 +55,7 @@ def seven_chr_rows(conn: Connection, release_id: int) -> Sequence[Row[Any]]:
     ).all()
 
 
-def index_term_rows(conn: Connection, release_id: int) -> Sequence[Row[Any]]:
+def index_term_rows(conn: Connection, release_id: int) -> Sequence[Any]:
     """Alphabetic Index terms of a release that point at a code."""
     return conn.execute(
         select(index_terms.c.path, index_terms.c.code, index_terms.c.source).where(

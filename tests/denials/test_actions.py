@@ -185,7 +185,10 @@ def test_imported_frequency_7_claim_links_to_original_by_payer_claim_number(sess
 
 
 class BagOfWords:
-    """Fake embedder: hashed word counts (deterministic, no model)."""
+    """Fake embedder: hashed word counts (deterministic, no model), with the suggest Embedder protocol."""
+
+    name = "bag-of-words-64"
+    dim = 64
 
     def embed(self, texts: list[str]) -> np.ndarray:
         out = np.zeros((len(texts), 64), dtype=np.float32)
