@@ -85,7 +85,6 @@ def run(
     batch_size: int = typer.Option(32, min=1, help="Requests per suggest_many call (phrase sets)."),
 ) -> None:
     """Run every dataset × system and print a table (or JSON, or a report)."""
-
     if split not in ("tune", "holdout", "all"):
         raise InvalidInput(f"unknown split {split!r}", field="split", fix="use tune, holdout or all")
     names = list(system or runner.ALL_SYSTEMS)

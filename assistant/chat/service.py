@@ -144,7 +144,6 @@ class ChatService:
         actor: str = "chat",
     ) -> Any:
         """Send the accepted codes to a draft claim (claims service), parties copied from a claim on file."""
-
         if self.sessions is None:
             raise InvalidInput("claims are not available here", field="template_claim_id")
         accepted = [
@@ -256,7 +255,6 @@ class ChatService:
         return out
 
     def _adjustment(self, r: Route, message: str) -> ChatAnswer:
-
         warnings = []
         group = r.group
         if group is None:
@@ -285,7 +283,6 @@ class ChatService:
         )
 
     def _denial_claim(self, r: Route, message: str) -> ChatAnswer:
-
         if self.sessions is None:
             raise InvalidInput("claims are not available here", field="claim_id")
         s = self.settings

@@ -26,7 +26,6 @@ def import_(
     file: Path, by: Annotated[str, typer.Option("--by", help="User recorded in history")] = "cli"
 ) -> None:
     """Import a claim JSON file (one claim or a list); one transaction, idempotent per claim_id."""
-
     if not file.is_file():
         raise NotFound(f"no file {file}", field="FILE", fix="check the path")
     c = make_container()
@@ -44,7 +43,6 @@ def scrub(
     by: Annotated[str, typer.Option("--by")] = "cli",
 ) -> None:
     """Check a claim; exit status 1 when it has errors."""
-
     c = make_container()
     _ready(c)
     with transaction(c.sessions) as session:
@@ -72,7 +70,6 @@ def x12(
     sender_id: Annotated[str, typer.Option("--sender-id")] = "SUBMITTER",
 ) -> None:
     """Write an 837P (005010X222A1); refused when the scrubber finds errors."""
-
     c = make_container()
     _ready(c)
     opts = service.X12Options(sender_id=sender_id, usage="P" if production else "T")
@@ -95,7 +92,6 @@ def batch(
     by: Annotated[str, typer.Option("--by")] = "cli",
 ) -> None:
     """Write one 837P file with every ready claim of the payer and mark them submitted."""
-
     c = make_container()
     _ready(c)
     opts = service.X12Options(sender_id=sender_id, usage="P" if production else "T")
@@ -152,7 +148,6 @@ def status(
     note: Annotated[str | None, typer.Option("--note")] = None,
 ) -> None:
     """Move a claim to a new status (only allowed transitions)."""
-
     c = make_container()
     _ready(c)
     with transaction(c.sessions) as session:
@@ -167,7 +162,6 @@ def cms1500(
     claim_id: str, out: Annotated[Path | None, typer.Option("-o", "--out", help=".pdf or .html")] = None
 ) -> None:
     """The CMS-1500 view: box values as JSON, or an HTML/PDF file with -o."""
-
     c = make_container()
     _ready(c)
     with c.sessions() as session:

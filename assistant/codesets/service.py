@@ -126,7 +126,6 @@ class _Progress:
 
 def load_all(settings: Settings, progress: bool = True) -> dict[str, ReleaseInfo]:
     """Load every release into a fresh SQLite file, then rename it over the reference DB."""
-
     started = time.perf_counter()
     target = settings.resolved_reference_db
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -59,7 +59,6 @@ def check_binding(host: str, cert: Path | None, key: Path | None, insecure_bind:
 
 def bootstrap_first_admin(settings: Settings) -> None:
     """Create the first admin when there is no user, and show its password once."""
-
     engine = make_engine(settings.resolved_database_url)
     try:
         with transaction(session_factory(engine)) as session:

@@ -39,7 +39,6 @@ def _request(
     remit_date: str | None,
     appeal_days: int | None,
 ) -> Any:
-
     when = None
     if remit_date:
         try:
@@ -161,7 +160,6 @@ def corrected_claim(
     by: Annotated[str, typer.Option("--by")] = "cli",
 ) -> None:
     """Create a corrected claim (frequency 7, REF*F8) from the explainer's fix; it is scrubbed on creation."""
-
     parsed = None
     if actions:
         try:
@@ -215,7 +213,6 @@ def promote(
     by: Annotated[str, typer.Option("--by")] = "cli",
 ) -> None:
     """Turn a denial pattern into a local scrubber rule for that payer and code."""
-
     c = make_container()
     _ready(c)
     with transaction(c.sessions) as session:

@@ -136,7 +136,6 @@ def _line_label(case: Case) -> str:
 
 
 def bundling(case: Case) -> Diagnosis:
-
     t = case.target
     if t is None:
         return _no_claim("NCCI pair")
@@ -225,7 +224,6 @@ def bundling(case: Case) -> Diagnosis:
 
 
 def modifier(case: Case) -> Diagnosis:
-
     t = case.target
     if t is None:
         return _no_claim("modifier")
@@ -269,7 +267,6 @@ def _modifiers_named(text: str) -> list[str]:
 
 
 def diagnosis_link(case: Case) -> Diagnosis:
-
     t = case.target
     if t is None:
         return _no_claim("diagnosis linked to the procedure")
@@ -322,7 +319,6 @@ def diagnosis_link(case: Case) -> Diagnosis:
 
 
 def missing_information(case: Case) -> Diagnosis:
-
     if not case.rarcs:
         return Diagnosis(
             root_cause="The payer says information is missing or invalid but sent no remark code naming it.",
@@ -380,7 +376,6 @@ def _field_value(doc: ClaimImport, dotted: str) -> Any:
 
 
 def duplicate(case: Case) -> Diagnosis:
-
     if case.doc is None:
         return _no_claim("earlier claim")
     findings = run_rules(case, [duplicate_line, duplicate_claim])

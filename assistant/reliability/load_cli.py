@@ -32,7 +32,6 @@ app = typer.Typer(help="Loopback load test: concurrent clients over suggest, cod
 
 def _prepare(data_dir: Path, database_url: str) -> tuple[dict[str, str], str]:
     """Environment of the app process (a fresh data folder), migrated once, plus a new API token."""
-
     base = get_settings()
     env = {
         **os.environ,
@@ -84,7 +83,6 @@ def load_test(
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON")] = False,
 ) -> None:
     """Run the load test and print p50/p95 per endpoint, requests/s and the count of errors and 5xx."""
-
     if url is not None:
         if not url.startswith(("http://127.0.0.1", "http://localhost", "http://[::1]")):
             raise InvalidInput(

@@ -125,7 +125,6 @@ def apply_to_reference(settings: Settings, manifest_paths: list[Path]) -> list[R
 
     When the DB does not exist yet everything is built (``service.load_all``), which includes these.
     """
-
     db = settings.resolved_reference_db
     if not db.exists() or service.stored_fingerprint(db) is None:
         loaded = service.load_all(settings, progress=False)
