@@ -14,7 +14,7 @@ from assistant.denials.appeal import draft_appeal
 from assistant.denials.corrected_claim import build_corrected_claim
 from assistant.denials.explain import explain
 from assistant.denials.rules import local_rules
-from assistant.denials.schemas import AppealLetter, ExplainRequest
+from assistant.denials.schemas import AppealLetter, CorrectedClaimOut, ExplainRequest
 from assistant.remit import repository as rrepo
 from assistant.remit.models import RemitLine
 
@@ -90,7 +90,8 @@ def corrected_claim(
     settings: Any,
     new_claim_id: str | None = None,
     actor: str = "system",
-) -> dict[str, Any]:
+) -> CorrectedClaimOut:
+    """A corrected claim from the given actions, or from the explanation of ``req``'s denial."""
     exp = None
     if actions is None:
         if req is None:
@@ -120,5 +121,5 @@ def corrected_claim(
         extra_rules=local_rules(session),
     )
     if exp is not None:
-        out["explanation"] = exp.model_dump(mode="json")
+        out.explanation = exp
     return out

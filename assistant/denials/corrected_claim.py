@@ -12,6 +12,7 @@ from assistant.claims import service as claims_service
 from assistant.claims.schemas import ClaimImport, ScrubReport, parse_claim_document
 from assistant.config import Settings
 from assistant.core.errors import Conflict, InvalidInput
+from assistant.denials.schemas import CorrectedClaimOut
 
 
 def apply_actions(doc: ClaimImport, actions: list[dict[str, Any]]) -> tuple[dict[str, Any], list[str]]:
@@ -62,7 +63,7 @@ def build_corrected_claim(
     new_claim_id: str | None = None,
     actor: str = "system",
     extra_rules: Any = (),
-) -> dict[str, Any]:
+) -> CorrectedClaimOut:
     original = claims_service.get_claim(session, claim_id)
     if not original.payer_claim_number:
         raise Conflict(
@@ -89,16 +90,16 @@ def build_corrected_claim(
     # The original moves to "corrected" when this claim is submitted (claims_service.transition).
     claims_service.link_replacement(session, new, original)
     report: ScrubReport = claims_service.scrub_claim(session, new, reference, settings, actor, extra_rules)
-    return {
-        "claim_id": new.claim_id,
-        "id": new.id,
-        "frequency_code": new.frequency_code,
-        "original_claim_number": new.original_claim_number,
-        "replaces": original.claim_id,
-        "applied": applied,
-        "status": new.status,
-        "scrub": report.model_dump(),
-    }
+    return CorrectedClaimOut(
+        claim_id=new.claim_id,
+        id=new.id,
+        frequency_code=new.frequency_code,
+        original_claim_number=new.original_claim_number,
+        replaces=original.claim_id,
+        applied=applied,
+        status=new.status,
+        scrub=report,
+    )
 
 
 def _next_id(session: Session, base: str) -> str:

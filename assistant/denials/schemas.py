@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from assistant.claims.schemas import ScrubReport
 from assistant.codesets.schemas import (
     ADJUSTMENT_CATEGORIES,
     ADJUSTMENT_ROUTES,
@@ -127,3 +128,17 @@ class LocalRuleOut(BaseModel):
     kind: str
     modifiers: list[str] = Field(default_factory=list)
     message: str
+
+
+class CorrectedClaimOut(BaseModel):
+    """A corrected claim (frequency 7) built from a denial's fix, as stored and scrubbed."""
+
+    claim_id: str
+    id: int
+    frequency_code: str
+    original_claim_number: str | None
+    replaces: str
+    applied: list[str] = Field(default_factory=list)
+    status: str
+    scrub: ScrubReport
+    explanation: Explanation | None = None

@@ -133,9 +133,10 @@ def test_corrected_claim_applies_fix_as_frequency_7_and_is_scrubbed(sessions, re
             reference=ref,
             settings=tmp_settings,
         )
-    assert out["frequency_code"] == "7" and out["original_claim_number"] == "PAYER-777"
-    assert out["applied"] == ["line 2: add modifier XS"] and out["claim_id"] == "AP-1-C1"
-    assert not [f for f in out["scrub"]["findings"] if f["rule"] == "ncci-ptp" and f["severity"] == "error"]
+    assert out.frequency_code == "7" and out.original_claim_number == "PAYER-777"
+    assert out.applied == ["line 2: add modifier XS"] and out.claim_id == "AP-1-C1"
+    assert not [f for f in out.scrub.findings if f.rule == "ncci-ptp" and f.severity == "error"]
+    assert out.explanation is not None and out.explanation.carc == "97"
     with sessions() as s:
         new = claims_service.get_claim(s, "AP-1-C1")
         assert new.lines[1].modifiers == ["XS"] and new.lines[1].line_control_number == "AP-1-C1-2"

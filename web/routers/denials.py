@@ -11,6 +11,7 @@ from assistant.denials import service
 from assistant.denials.schemas import (
     AppealLetter,
     AppealRequest,
+    CorrectedClaimOut,
     CorrectedClaimRequest,
     DenialPatternOut,
     ExplainRequest,
@@ -92,7 +93,7 @@ def corrected_claim(
     reference: ReferenceDep,
     container: ContainerDep,
     principal: Writer,
-) -> dict[str, Any]:
+) -> CorrectedClaimOut:
     record_phi(container, principal, request, "claim", body.claim_id, action=audit.PHI_WRITE)
     req = None
     if body.actions is None:
