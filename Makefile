@@ -33,9 +33,9 @@ data: setup
 index: data
 	$(BIN)/assistant index build
 
-# The whole suite: unit, API, CLI, real-model and browser tests.
+# The whole suite: unit, API, CLI, real-model and browser tests. The tests load the shipped code sets
+# themselves (tests/conftest.py: a cached build under the temp dir), never reading data/.
 test: setup
-	$(BIN)/assistant codesets load --if-missing
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 test-fast: setup
@@ -43,6 +43,7 @@ test-fast: setup
 
 lint: setup
 	$(BIN)/ruff check assistant web evals tests
+	$(BIN)/lint-imports
 
 typecheck: setup
 	$(BIN)/mypy assistant web evals

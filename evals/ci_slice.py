@@ -22,6 +22,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from assistant.codesets.repository import CodeSetRepository
+from assistant.config import Settings
+from assistant.suggest import SuggestionService, index_build
 from evals import metrics, runner
 
 PHRASE_SETS = ("gem-phrases", "icd10cm-inclusion-terms", "icd10cm-index-terms")
@@ -85,15 +88,11 @@ def slice_codes(
 
 def build_slice_index(settings: Any, reference: Any, codes: set[str], progress: Any = None) -> None:
     """Build the restricted index through the engine's public builder."""
-    from assistant.suggest import index_build
-
     index_build.build_index(settings, reference, _embedder(settings), codes, progress)
 
 
 def _embedder(settings: Any) -> Any:
     """The engine's embedder (the real model); None lets build_index load its default."""
-    from assistant.suggest import index_build
-
     for name in ("load_embedder", "make_embedder", "get_embedder"):
         factory = getattr(index_build, name, None)
         if factory is not None:
@@ -103,8 +102,6 @@ def _embedder(settings: Any) -> Any:
 
 def run_slice(settings: Any, reference: Any, systems: Sequence[str] = SYSTEMS) -> dict[str, Any]:
     """Build the slice index into ``settings.index_dir``, score the slice, return the baseline document."""
-    from assistant.suggest import SuggestionService
-
     datasets = slice_datasets()
     codes = slice_codes(datasets, billable_icd10cm_codes())
     t0 = time.perf_counter()
@@ -159,9 +156,6 @@ def main(argv: list[str]) -> int:
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    from assistant.codesets.repository import CodeSetRepository
-
-    from assistant.config import Settings
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--write", type=Path, help="write the baseline JSON here (on purpose only)")

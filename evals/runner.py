@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from assistant.core.errors import InvalidInput
+from assistant.suggest.schemas import SuggestRequest
 from evals import metrics
 from evals.metrics import CaseOutcome, GoldRule
 
@@ -71,8 +73,6 @@ def resolve_dataset_path(value: str | Path) -> Path:
 
 
 def load_dataset(value: str | Path) -> Dataset:
-    from assistant.core.errors import InvalidInput
-
     path = resolve_dataset_path(value)
     if not path.is_file():
         raise InvalidInput(
@@ -178,8 +178,6 @@ class ServiceSystem:
         self.policy = policy or FinalPolicy()
 
     def run(self, texts: list[str], top_k: int, kind: str) -> list[SystemOutput]:
-        from assistant.suggest.schemas import SuggestRequest
-
         size = self.batch_size if kind == "phrase" else max(1, self.batch_size // 8)
         out: list[SystemOutput] = []
         for start in range(0, len(texts), size):

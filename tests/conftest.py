@@ -1,8 +1,14 @@
-"""Shared fixtures.
+"""Shared fixtures. Tests never read or write the user's ``data/`` folder.
 
-The real code sets are loaded once by ``make test`` (``assistant codesets load --if-missing``) into
-``data/reference.sqlite``; tests open it read-only through ``reference``. Operational databases are
-fresh temporary SQLite files migrated with Alembic.
+Reference data: the code sets shipped in ``codesets/`` are loaded by the tests themselves, once, into a
+cache folder of this checkout under the system temp dir (``reference_db()``; rebuilt only when the
+manifests change, kept read-only, shared by xdist workers under a file lock). ``pytest_configure`` points
+``ASSISTANT_DATA_DIR`` at a temporary folder of the session, which receives a copy of that build, so CLI
+tests that read settings from the environment see the same data and may write without harm.
+
+Operational data: one SQLite database migrated with Alembic per test process (``migrated_template``),
+copied into each test's temporary folder by ``tmp_settings`` instead of running the migrations for every
+test; ``sessions`` (the one database fixture name of every domain) opens it.
 
 PostgreSQL: with ``ASSISTANT_TEST_POSTGRES_URL`` (or ``--postgres-url``) set to an admin URL such as
 ``postgresql+psycopg://postgres@127.0.0.1:5432/postgres``, every test under ``BOTH_BACKENDS`` that uses
@@ -12,26 +18,59 @@ migrated template, dropped after the test). Unset, the PostgreSQL runs are skipp
 
 from __future__ import annotations
 
+import fcntl
+import functools
+import hashlib
 import os
+import shutil
+import stat
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
+from sqlalchemy.orm import Session, sessionmaker
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from assistant.config import PROJECT_ROOT, Settings  # noqa: E402
+from assistant.codesets.repository import CodeSetRepository  # noqa: E402
+from assistant.codesets.service import ensure_loaded  # noqa: E402
+from assistant.config import PROJECT_ROOT, Settings, get_settings  # noqa: E402
+from assistant.core import migrate  # noqa: E402
+from assistant.core.db import make_engine, session_factory  # noqa: E402
+from tests.reliability.pg import create_database, drop_database  # noqa: E402
 
 SHARED = PROJECT_ROOT.parent / "shared"
-REAL_REFERENCE_DB = PROJECT_ROOT / "data" / "reference.sqlite"
-
+# The tests' own build of the shipped code sets: one folder per checkout, never the user's data/.
+REFERENCE_CACHE = Path(tempfile.gettempdir()) / (
+    f"assistant-tests-{os.getuid()}-{hashlib.sha256(str(PROJECT_ROOT).encode()).hexdigest()[:10]}"
+)
 
 POSTGRES_ENV = "ASSISTANT_TEST_POSTGRES_URL"
 # Test folders whose database tests (those using ``tmp_settings`` or ``op_database_url``) run on both.
 BOTH_BACKENDS = ("billing", "claims", "denials", "remit", "reliability", "trainee")
+_SESSION_DATA: list[Path] = []
+
+
+@functools.cache
+def reference_db() -> Path:
+    """The shipped code sets loaded into the tests' cache folder (built on first use, ~10 s; reused while
+    the manifests are unchanged). The file is read-only: a test that needs to write copies it."""
+    REFERENCE_CACHE.mkdir(parents=True, exist_ok=True)
+    settings = Settings(
+        data_dir=REFERENCE_CACHE / "data",
+        reference_db_path=REFERENCE_CACHE / "reference.sqlite",
+        codesets_dir=PROJECT_ROOT / "codesets",
+        index_dir=REFERENCE_CACHE / "index",
+        database_url="",
+    )
+    with open(REFERENCE_CACHE / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # xdist workers: one builds, the others wait and reuse it
+        ensure_loaded(settings, progress=False)
+        settings.resolved_reference_db.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+    return settings.resolved_reference_db
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -42,12 +81,40 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Environment-driven settings (the CLI's) point at a temporary data folder and the tests' reference
+    build, never at the user's data/ or .env database."""
+    data = Path(tempfile.mkdtemp(prefix="assistant-tests-data-"))
+    _SESSION_DATA.append(data)
+    os.environ["ASSISTANT_DATA_DIR"] = str(data)
+    os.environ["ASSISTANT_DATABASE_URL"] = ""  # the data folder's SQLite file, never a .env's database
+    for name in ("REFERENCE_DB_PATH", "SECRET_KEY_PATH", "PHI_KEY_PATH"):
+        os.environ.pop(f"ASSISTANT_{name}", None)  # unset: inside the data folder
+    get_settings.cache_clear()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for folder in _SESSION_DATA:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "op_backend" in metafunc.fixturenames:
         tests_dir = Path(__file__).resolve().parent
         rel = metafunc.definition.path.resolve().relative_to(tests_dir).parts
         if rel and rel[0] in BOTH_BACKENDS:
             metafunc.parametrize("op_backend", ["sqlite", "postgresql"], indirect=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def reference_db_path() -> Path:
+    """The tests' reference build, also copied into the session's ASSISTANT_DATA_DIR before the first test
+    (CLI tests reading the environment's settings find it there)."""
+    built = reference_db()
+    session_copy = Path(os.environ["ASSISTANT_DATA_DIR"]) / "reference.sqlite"
+    if not session_copy.exists():
+        shutil.copyfile(built, session_copy)
+    return built
 
 
 @pytest.fixture
@@ -57,15 +124,19 @@ def op_backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An operational SQLite database migrated to head once per test process; tests copy it."""
+    path = tmp_path_factory.mktemp("op-template") / "assistant.db"
+    migrate.upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
 def postgres_template(request: pytest.FixtureRequest) -> Iterator[str]:
     """A database migrated to head once per test process, copied for every PostgreSQL test."""
-    from tests.reliability.pg import create_database, drop_database
-
     admin = request.config.getoption("--postgres-url")
     if not admin:
         pytest.skip(f"PostgreSQL backend not configured: set {POSTGRES_ENV} (.ci/run starts a server)")
-    from assistant.core import migrate
-
     url = create_database(admin, prefix="tmpl")
     migrate.upgrade(url)
     yield url
@@ -78,8 +149,6 @@ def op_database_url(op_backend: str, tmp_path: Path, request: pytest.FixtureRequ
     if op_backend == "sqlite":
         yield f"sqlite:///{tmp_path / 'data' / 'assistant.db'}"
         return
-    from tests.reliability.pg import create_database, drop_database
-
     admin = request.config.getoption("--postgres-url")
     url = create_database(admin, template=request.getfixturevalue("postgres_template"))
     yield url
@@ -87,41 +156,56 @@ def op_database_url(op_backend: str, tmp_path: Path, request: pytest.FixtureRequ
 
 
 @pytest.fixture
-def tmp_settings(tmp_path: Path, op_backend: str, request: pytest.FixtureRequest) -> Settings:
-    """Settings pointing every writable path into a temporary folder, reading the real reference DB."""
+def tmp_settings(
+    tmp_path: Path, op_backend: str, migrated_template: Path, request: pytest.FixtureRequest
+) -> Settings:
+    """Settings pointing every writable path into a temporary folder, reading the tests' reference DB.
+    The operational database already exists at head (a copy of the session template), so the app's and
+    the CLI's own ``migrate.upgrade`` on start are no-ops."""
     url = request.getfixturevalue("op_database_url") if op_backend == "postgresql" else ""
-    return Settings(
+    settings = Settings(
         data_dir=tmp_path / "data",
-        reference_db_path=REAL_REFERENCE_DB,
+        reference_db_path=reference_db(),
         index_dir=tmp_path / "index",
         database_url=url,
     )
+    copy_migrated(settings, migrated_template)
+    return settings
 
 
 @pytest.fixture(scope="session")
-def reference():  # type: ignore[no-untyped-def]
-    """The real, fully loaded code sets (read-only)."""
-    from assistant.codesets.repository import CodeSetRepository
-
-    if not REAL_REFERENCE_DB.exists():
-        pytest.fail("reference data not loaded: run `assistant codesets load` (make test does this)")
-    return CodeSetRepository.open(REAL_REFERENCE_DB)
+def reference() -> CodeSetRepository:
+    """The shipped code sets, fully loaded by the tests (read-only)."""
+    return CodeSetRepository.open(reference_db())
 
 
-def migrated_sessions(settings: Settings) -> Iterator[Any]:
-    """Session factory of ``settings``' operational database, migrated to head (the data folder is
-    created first: Alembic does not create it); the engine is disposed when the generator closes."""
-    from assistant.core import migrate
-    from assistant.core.db import make_engine, session_factory
-
+def copy_migrated(settings: Settings, template: Path) -> None:
+    """Give ``settings``' SQLite database the migrated schema by copying the session template (a
+    PostgreSQL URL already points at a copy of its own template)."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    migrate.upgrade(settings.resolved_database_url)
+    url = settings.resolved_database_url
+    if url.startswith("sqlite:///"):
+        target = Path(url.split("///", 1)[1])
+        if not target.exists():
+            shutil.copyfile(template, target)
+
+
+def migrated_sessions(settings: Settings, template: Path) -> Iterator[sessionmaker[Session]]:
+    """Session factory of ``settings``' operational database at head (copied from ``template``); the
+    engine is disposed when the generator closes."""
+    copy_migrated(settings, template)
     engine = make_engine(settings.resolved_database_url)
     yield session_factory(engine)
     engine.dispose()
 
 
 @pytest.fixture
-def op_session_factory(tmp_settings: Settings) -> Iterator[Any]:
-    """A fresh operational database migrated to head."""
-    yield from migrated_sessions(tmp_settings)
+def sessions(tmp_settings: Settings, migrated_template: Path) -> Iterator[sessionmaker[Session]]:
+    """A fresh operational database at head: the one database fixture of every domain."""
+    yield from migrated_sessions(tmp_settings, migrated_template)
+
+
+@pytest.fixture
+def op_session_factory(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
+    """Temporary alias of ``sessions`` for branches written before issue 15; remove after the merge."""
+    return sessions

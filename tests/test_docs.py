@@ -60,3 +60,43 @@ def test_every_readme_command_exists(words: list[str]) -> None:
     groups = {group.name for group in app.registered_groups}
     if path[0] in groups:
         assert len(probe) >= 2, f"`assistant {path[0]} {path[1]}` is not a command"
+
+
+ARCHITECTURE = (PROJECT_ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+
+
+def _named_paths(text: str) -> list[str]:
+    """Every `path` in backticks that names a file or folder of the repository."""
+    found = re.findall(r"`([A-Za-z0-9_.\-]+(?:/[A-Za-z0-9_.\-]*)+)`", text)
+    return sorted({p for p in found if not p.startswith(("/", "http"))})
+
+
+def test_architecture_names_files_that_exist() -> None:
+    paths = _named_paths(ARCHITECTURE)
+    assert len(paths) > 20  # the guide keeps naming real places
+    missing = [p for p in paths if not (PROJECT_ROOT / p).exists()]
+    assert missing == [], f"docs/architecture.md names missing files: {missing}"
+
+
+@pytest.mark.parametrize(
+    ("name", "path"),
+    [
+        ("register_session_rules", "assistant/claims/scrubber/registry.py"),
+        ("DEFAULT_RULES", "assistant/claims/scrubber/registry.py"),
+        ("def rule(", "assistant/claims/scrubber/base.py"),
+        ("AdjustmentCategory", "assistant/codesets/schemas.py"),
+        ("BY_CATEGORY", "assistant/denials/knowledge.py"),
+        ("DIAGNOSERS", "assistant/denials/knowledge.py"),
+        ("def respond(", "web/routers/pages_common.py"),
+        ("ROUTERS", "web/app.py"),
+        ("RawBody", "web/deps.py"),
+        ("FormDep", "web/deps.py"),
+        ("def make_container", "assistant/cli/bootstrap.py"),
+        ("[tool.importlinter]", "pyproject.toml"),
+        ("SQL_PENDING", "tests/test_architecture.py"),
+        ("lint-imports", "Makefile"),
+    ],
+)
+def test_architecture_names_real_symbols(name: str, path: str) -> None:
+    assert f"`{path}`" in ARCHITECTURE or path in ("Makefile", "tests/test_architecture.py")
+    assert name in (PROJECT_ROOT / path).read_text(encoding="utf-8"), f"{name} is no longer in {path}"

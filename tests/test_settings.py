@@ -8,7 +8,8 @@ from pydantic import ValidationError
 from assistant.config import Settings
 
 
-def test_defaults_use_embedded_sqlite_in_data_dir(tmp_path: Path) -> None:
+def test_defaults_use_embedded_sqlite_in_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ASSISTANT_REFERENCE_DB_PATH", raising=False)  # set for the whole test session
     s = Settings(data_dir=tmp_path)
     assert s.resolved_database_url == f"sqlite:///{tmp_path / 'assistant.db'}"
     assert s.resolved_reference_db == tmp_path / "reference.sqlite"

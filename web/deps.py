@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from assistant.core.container import Container
 from assistant.core.db import busy_error
+from assistant.core.errors import InvalidInput
 
 
 def get_container(request: Request) -> Container:
@@ -42,3 +45,42 @@ def get_reference(container: ContainerDep) -> Any:
 
 
 ReferenceDep = Annotated[Any, Depends(get_reference)]
+
+
+# Reading the request body is the only awaiting a route needs: these async dependencies do it, so the
+# routes themselves stay ``def`` and their database and CPU work runs in the thread pool.
+async def get_raw_body(request: Request) -> bytes:
+    return await request.body()
+
+
+async def get_form(request: Request) -> FormData:
+    return await request.form()  # cached on the request: the CSRF check may have read it already
+
+
+RawBody = Annotated[bytes, Depends(get_raw_body)]
+FormDep = Annotated[FormData, Depends(get_form)]
+
+
+def uploaded_bytes(form: FormData, field: str = "file") -> tuple[bytes, str | None] | None:
+    """The bytes and file name of an uploaded file field (None when the field holds no file)."""
+    upload = form.get(field)
+    if upload is None or isinstance(upload, str):
+        return None
+    upload.file.seek(0)
+    return upload.file.read(), upload.filename
+
+
+def parse_json_body(raw: bytes, fix: str) -> Any:
+    """A JSON request body, or InvalidInput naming where it is broken."""
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(
+            f"the request body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
+            field="(body)",
+            fix=fix,
+        ) from None
+    except (UnicodeDecodeError, RecursionError):
+        raise InvalidInput(
+            "the request body is not UTF-8 JSON of a sane depth", field="(body)", fix=f"{fix} (UTF-8)"
+        ) from None

@@ -15,9 +15,10 @@ from jinja2_fragments.fastapi import Jinja2Blocks
 from assistant.core.errors import AssistantError, InvalidInput
 from assistant.security import csrf, sessions
 from assistant.security.errors import Unauthorized
-from web.app import WEB_DIR
+from web.paths import TEMPLATES_DIR
+from web.security_deps import csrf_secret
 
-templates = Jinja2Blocks(directory=str(WEB_DIR / "templates"))
+templates = Jinja2Blocks(directory=str(TEMPLATES_DIR))
 
 
 def is_htmx(request: Request) -> bool:
@@ -40,8 +41,6 @@ def csrf_token_for(request: Request) -> str:
     principal = principal_of(request)
     token = ""
     if principal is not None and principal.method == "session":
-        from web.security_deps import csrf_secret
-
         token = csrf.issue(csrf_secret(request, request.app.state.container), principal.session_id)
     request.state.csrf_token = token
     return token

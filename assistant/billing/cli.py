@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
+from assistant.cli.bootstrap import make_container, ready
 from assistant.cli.common import console, handles_errors, print_json, write_file
 from assistant.core.errors import InvalidInput, StorageError
 
@@ -22,19 +23,8 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON")]
 ByOpt = Annotated[str, typer.Option("--by", help="User recorded on the entries")]
 
 
-def make_container() -> Any:
-    from assistant.config import get_settings
-    from assistant.core.container import Container
-
-    return Container(get_settings())
-
-
 def _sessions() -> Any:
-    from assistant.core import migrate
-
-    c = make_container()
-    c.settings.data_dir.mkdir(parents=True, exist_ok=True)
-    migrate.upgrade(c.settings.resolved_database_url)
+    c = ready(make_container())
     return c.sessions
 
 

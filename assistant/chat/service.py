@@ -1,10 +1,9 @@
-"""Compose grounded chat answers from the domain services, and keep conversations (accepted codes)."""
+"""Compose grounded chat answers from the domain services, and keep conversations (accepted codes) in the
+operational database with their owner: every app worker sees every conversation."""
 
 from __future__ import annotations
 
-import threading
 import uuid
-from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -12,10 +11,17 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.chat import facts as facts_mod
+from assistant.chat import repository as repo
 from assistant.chat.highlight import segments
 from assistant.chat.router import HCPCS_RE, Route, route
 from assistant.chat.schemas import ChatAnswer, CodeFacts, Conversation, Decision, Source, Turn
+from assistant.claims import service as claims
+from assistant.claims.schemas import AcceptedCode
+from assistant.core.db import transaction
 from assistant.core.errors import AssistantError, InvalidInput, NotFound
+from assistant.denials import service as denials
+from assistant.denials.schemas import ExplainRequest
+from assistant.remit import repository as remit_repo
 from assistant.suggest.schemas import SuggestRequest
 
 HELP_TEXT = [
@@ -24,7 +30,6 @@ HELP_TEXT = [
     "Ask “what is E11.65?” or “E11.9 vs E11.65?” for code facts, notes and the difference between siblings.",
     "Say “quiz me on diabetes codes” to practise in trainee mode.",
 ]
-MAX_CONVERSATIONS = 500
 
 
 def system_of(code: str) -> str:
@@ -36,32 +41,36 @@ def system_of(code: str) -> str:
 
 
 class ChatService:
-    """One instance per app. ``suggester`` is a callable returning the engine (loaded lazily)."""
+    """``suggester`` is a callable returning the engine (loaded lazily). ``conversations`` is the operational
+    database that keeps the conversations; ``sessions`` (the same database, or None) gives the chat access
+    to claims on file: a chat without it never reads patient data."""
 
     def __init__(
         self,
         *,
         reference: Any,
         suggester: Callable[[], Any],
+        conversations: sessionmaker[Session],
         sessions: sessionmaker[Session] | None = None,
         settings: Any = None,
         llm: Any = None,
     ) -> None:
         self.reference = reference
         self._suggester = suggester
+        self.conversations = conversations
         self.sessions = sessions
         self.settings = settings
         self.llm = llm
-        self._lock = threading.Lock()
-        self._conversations: OrderedDict[str, Conversation] = OrderedDict()
 
     # ------------------------------------------------------------ conversations
 
-    def conversation(self, conversation_id: str | None, *, create: bool = True) -> Conversation:
-        with self._lock:
-            if conversation_id and conversation_id in self._conversations:
-                self._conversations.move_to_end(conversation_id)
-                return self._conversations[conversation_id]
+    def conversation(self, conversation_id: str | None, owner: str, *, create: bool = True) -> Conversation:
+        """``owner``'s conversation ``conversation_id``. Someone else's id is treated as unknown: a new
+        conversation (``create``) or NotFound."""
+        with transaction(self.conversations) as session:
+            row = repo.get(session, conversation_id) if conversation_id else None
+            if row is not None and row.owner == owner:
+                return Conversation.model_validate_json(row.body)
             if not create:
                 raise NotFound(
                     f"no conversation {conversation_id}",
@@ -69,16 +78,23 @@ class ChatService:
                     fix="start a new conversation on the chat page",
                 )
             conv = Conversation(id=uuid.uuid4().hex[:16])
-            self._conversations[conv.id] = conv
-            while len(self._conversations) > MAX_CONVERSATIONS:
-                self._conversations.popitem(last=False)
+            repo.create(session, conv.id, owner, conv.model_dump_json())
             return conv
+
+    def save(self, conv: Conversation) -> None:
+        """Store ``conv`` as it is now (every change below calls this)."""
+        with transaction(self.conversations) as session:
+            row = repo.get(session, conv.id)
+            if row is None:
+                raise NotFound(f"no conversation {conv.id}", field="conversation_id")
+            repo.update_body(session, row, conv.model_dump_json())
 
     def add_turn(self, conv: Conversation, message: str) -> Turn:
         if not message.strip():
             raise InvalidInput("the message is empty", field="message", fix="type a question or paste a note")
         turn = Turn(id=uuid.uuid4().hex[:12], message=message)
         conv.turns.append(turn)
+        self.save(conv)
         return turn
 
     def turn(self, conv: Conversation, turn_id: str) -> Turn:
@@ -90,6 +106,7 @@ class ChatService:
     def run_turn(self, conv: Conversation, turn: Turn) -> ChatAnswer:
         if turn.answer is None:
             turn.answer = self.answer(turn.message, conv)
+            self.save(conv)
         return turn.answer
 
     def decide(self, conv: Conversation, code: str, system: str, decision: str) -> Conversation:
@@ -113,6 +130,7 @@ class ChatService:
             title = info.title if info else ""
         conv.decisions = [d for d in conv.decisions if d.code != code]
         conv.decisions.append(Decision(code=code, system=system, title=title, decision=decision))  # type: ignore[arg-type]
+        self.save(conv)
         return conv
 
     def draft_claim(
@@ -126,9 +144,6 @@ class ChatService:
         actor: str = "chat",
     ) -> Any:
         """Send the accepted codes to a draft claim (claims service), parties copied from a claim on file."""
-        from assistant.claims import service as claims
-        from assistant.claims.schemas import AcceptedCode
-
         if self.sessions is None:
             raise InvalidInput("claims are not available here", field="template_claim_id")
         accepted = [
@@ -150,6 +165,7 @@ class ChatService:
             result = claims.create_draft_claim_from_codes(session, encounter, accepted, actor=actor)
             session.commit()
         conv.draft_claim_id = result.claim_id
+        self.save(conv)
         return result
 
     # ------------------------------------------------------------ answers
@@ -239,9 +255,6 @@ class ChatService:
         return out
 
     def _adjustment(self, r: Route, message: str) -> ChatAnswer:
-        from assistant.denials import service as denials
-        from assistant.denials.schemas import ExplainRequest
-
         warnings = []
         group = r.group
         if group is None:
@@ -270,10 +283,6 @@ class ChatService:
         )
 
     def _denial_claim(self, r: Route, message: str) -> ChatAnswer:
-        from assistant.claims import service as claims
-        from assistant.denials import service as denials
-        from assistant.remit import repository as remit_repo
-
         if self.sessions is None:
             raise InvalidInput("claims are not available here", field="claim_id")
         s = self.settings

@@ -3,29 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
+from assistant.claims import code_flags, service
+from assistant.claims.cms1500 import cms1500_boxes, cms1500_html, cms1500_pdf
+from assistant.cli.bootstrap import make_container
+from assistant.cli.bootstrap import ready as _ready
 from assistant.cli.common import console, handles_errors, print_json, write_file
+from assistant.core.db import transaction
+from assistant.core.errors import NotFound
 
 app = typer.Typer(
     help="Claims: import, scrub, 837P export and batches, CMS-1500, status.", no_args_is_help=True
 )
-
-
-def make_container() -> Any:
-    """The CLI's container (tests replace this to inject a reference double)."""
-    from assistant.config import get_settings
-    from assistant.core.container import Container
-
-    return Container(get_settings())
-
-
-def _ready(container: Any) -> None:
-    from assistant.core import migrate
-
-    migrate.upgrade(container.settings.resolved_database_url)
 
 
 @app.command("import")
@@ -34,10 +26,6 @@ def import_(
     file: Path, by: Annotated[str, typer.Option("--by", help="User recorded in history")] = "cli"
 ) -> None:
     """Import a claim JSON file (one claim or a list); one transaction, idempotent per claim_id."""
-    from assistant.claims import service
-    from assistant.core.db import transaction
-    from assistant.core.errors import NotFound
-
     if not file.is_file():
         raise NotFound(f"no file {file}", field="FILE", fix="check the path")
     c = make_container()
@@ -55,9 +43,6 @@ def scrub(
     by: Annotated[str, typer.Option("--by")] = "cli",
 ) -> None:
     """Check a claim; exit status 1 when it has errors."""
-    from assistant.claims import service
-    from assistant.core.db import transaction
-
     c = make_container()
     _ready(c)
     with transaction(c.sessions) as session:
@@ -85,9 +70,6 @@ def x12(
     sender_id: Annotated[str, typer.Option("--sender-id")] = "SUBMITTER",
 ) -> None:
     """Write an 837P (005010X222A1); refused when the scrubber finds errors."""
-    from assistant.claims import service
-    from assistant.core.db import transaction
-
     c = make_container()
     _ready(c)
     opts = service.X12Options(sender_id=sender_id, usage="P" if production else "T")
@@ -110,9 +92,6 @@ def batch(
     by: Annotated[str, typer.Option("--by")] = "cli",
 ) -> None:
     """Write one 837P file with every ready claim of the payer and mark them submitted."""
-    from assistant.claims import service
-    from assistant.core.db import transaction
-
     c = make_container()
     _ready(c)
     opts = service.X12Options(sender_id=sender_id, usage="P" if production else "T")
@@ -141,8 +120,6 @@ def batch(
 @handles_errors
 def show(claim_id: str) -> None:
     """Show a stored claim (JSON) with its status history."""
-    from assistant.claims import service
-
     c = make_container()
     _ready(c)
     with c.sessions() as session:
@@ -156,8 +133,6 @@ def list_(
     payer: Annotated[str | None, typer.Option("--payer")] = None,
 ) -> None:
     """List claims (newest first)."""
-    from assistant.claims import service
-
     c = make_container()
     _ready(c)
     with c.sessions() as session:
@@ -172,9 +147,6 @@ def flags(
     ] = False,
 ) -> None:
     """Open work-queue items: codes on unsubmitted claims that are invalid on their date of service."""
-    from assistant.claims import code_flags
-    from assistant.core.db import transaction
-
     c = make_container()
     _ready(c)
     with transaction(c.sessions) as session:
@@ -192,9 +164,6 @@ def status(
     note: Annotated[str | None, typer.Option("--note")] = None,
 ) -> None:
     """Move a claim to a new status (only allowed transitions)."""
-    from assistant.claims import service
-    from assistant.core.db import transaction
-
     c = make_container()
     _ready(c)
     with transaction(c.sessions) as session:
@@ -209,9 +178,6 @@ def cms1500(
     claim_id: str, out: Annotated[Path | None, typer.Option("-o", "--out", help=".pdf or .html")] = None
 ) -> None:
     """The CMS-1500 view: box values as JSON, or an HTML/PDF file with -o."""
-    from assistant.claims import service
-    from assistant.claims.cms1500 import cms1500_boxes, cms1500_html, cms1500_pdf
-
     c = make_container()
     _ready(c)
     with c.sessions() as session:

@@ -26,6 +26,8 @@ from assistant.claims.models import (
     ClaimStatus,
     ClaimStatusEvent,
     Coverage,
+    Encounter,
+    EncounterDiagnosis,
     Patient,
     Payer,
     Provider,
@@ -45,7 +47,7 @@ from assistant.claims.schemas import (
     parse_claim_document,
     parse_claim_json,
 )
-from assistant.claims.scrubber import DuplicateHit, Rule, ScrubContext, scrub
+from assistant.claims.scrubber import DuplicateHit, Rule, ScrubContext, scrub, session_rules
 from assistant.claims.x12_837 import Envelope, build_837p
 from assistant.claims.x12_validate import ensure_valid_x12
 from assistant.config import Settings
@@ -530,13 +532,12 @@ def scrub_document(
     *,
     apply_local_rules: bool = True,
 ) -> ScrubReport:
-    """Scrub one document. With a session, the biller's active local rules (denials) run too."""
+    """Scrub one document. With a session, the rules other domains registered run too (the biller's
+    active local rules, registered by denials: ``register_session_rules``)."""
     rules = list(extra_rules)
     if session is not None and apply_local_rules:
-        from assistant.denials.service import local_rules  # local import: denials imports claims
-
         seen = {r.id for r in rules}
-        rules.extend(r for r in local_rules(session) if r.id not in seen)
+        rules.extend(r for r in session_rules(session) if r.id not in seen)
     ctx = ScrubContext(
         reference=reference,
         today=today or date.today(),
@@ -780,8 +781,6 @@ def create_draft_claim_from_codes(
     result = import_claim(session, doc, actor)
     claim = get_claim(session, doc.claim_id)
     if claim.encounter_id is None:
-        from assistant.claims.models import Encounter, EncounterDiagnosis
-
         encounter_row = Encounter(
             patient_id=claim.patient_id,
             date_of_service=doc.lines[0].date_of_service,

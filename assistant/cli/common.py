@@ -17,6 +17,7 @@ import typer
 from pydantic import BaseModel
 from rich.console import Console
 
+from assistant.core.db import busy_error
 from assistant.core.errors import AssistantError, StorageError
 
 console = Console()
@@ -96,8 +97,6 @@ def handles_errors(func: F) -> F:
             err = storage_error(exc, "read or write")
             fail(str(err), err.exit_code)
         except Exception as exc:
-            from assistant.core.db import busy_error
-
             busy = busy_error(exc)
             if busy is None:
                 raise

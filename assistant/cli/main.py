@@ -5,12 +5,26 @@ Heavy libraries (torch, faiss) are imported inside commands, so ``assistant --he
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Callable
 
 import typer
 
+from assistant.billing import cli as billing_cli
+from assistant.claims import cli as claims_cli
+from assistant.claims.flags_report import report_claim_flags
 from assistant.cli.common import run_guarded
-from assistant.core.modules import module_exists
+from assistant.codesets import cli as codesets_cli
+from assistant.codesets import codes_cli
+from assistant.codesets.events import on_code_sets_changed
+from assistant.core import cli as core_cli
+from assistant.core import serve_cli
+from assistant.denials import cli as denials_cli
+from assistant.reliability import load_cli
+from assistant.remit import cli as remit_cli
+from assistant.security import audit_cli, backup_cli, users_cli
+from assistant.suggest import bench_cli, index_cli
+from assistant.suggest import cli as suggest_cli
+from evals import cli as evals_cli
 
 app = typer.Typer(
     name="assistant",
@@ -19,39 +33,39 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-# (sub-command name, module holding a typer app named `app`)
-SUBCOMMANDS: list[tuple[str, str]] = [
-    ("db", "assistant.core.cli"),
-    ("codesets", "assistant.codesets.cli"),
-    ("codes", "assistant.codesets.codes_cli"),
-    ("index", "assistant.suggest.index_cli"),
-    ("eval", "evals.cli"),
-    ("claims", "assistant.claims.cli"),
-    ("remit", "assistant.remit.cli"),
-    ("denials", "assistant.denials.cli"),
-    ("billing", "assistant.billing.cli"),
-    ("users", "assistant.security.users_cli"),
-    ("audit", "assistant.security.audit_cli"),
-    ("load-test", "assistant.reliability.load_cli"),
+# Each domain contributes a typer sub-app (`app`) or single commands. Plain imports: a renamed module
+# fails at start-up instead of silently dropping its commands.
+SUBCOMMANDS: list[tuple[str, typer.Typer]] = [
+    ("db", core_cli.app),
+    ("codesets", codesets_cli.app),
+    ("codes", codes_cli.app),
+    ("index", index_cli.app),
+    ("eval", evals_cli.app),
+    ("claims", claims_cli.app),
+    ("remit", remit_cli.app),
+    ("denials", denials_cli.app),
+    ("billing", billing_cli.app),
+    ("users", users_cli.app),
+    ("audit", audit_cli.app),
+    ("load-test", load_cli.app),
 ]
 
-# Single commands: (module, function name)
-COMMANDS: list[tuple[str, str]] = [
-    ("assistant.suggest.cli", "suggest"),
-    ("assistant.suggest.bench_cli", "bench"),
-    ("assistant.core.serve_cli", "serve"),
-    ("assistant.security.backup_cli", "backup"),
-    ("assistant.security.backup_cli", "restore"),
+COMMANDS: list[Callable[..., None]] = [
+    suggest_cli.suggest,
+    bench_cli.bench,
+    serve_cli.serve,
+    backup_cli.backup,
+    backup_cli.restore,
 ]
 
+# After a code-set load or import, unsubmitted claims carrying codes the new sets make invalid are flagged.
+on_code_sets_changed(report_claim_flags)
 
-for _name, _module in SUBCOMMANDS:
-    if module_exists(_module):
-        app.add_typer(importlib.import_module(_module).app, name=_name)
+for _name, _sub_app in SUBCOMMANDS:
+    app.add_typer(_sub_app, name=_name)
 
-for _module, _func in COMMANDS:
-    if module_exists(_module):
-        app.command(name=_func)(getattr(importlib.import_module(_module), _func))
+for _command in COMMANDS:
+    app.command(name=_command.__name__)(_command)
 
 
 def main() -> None:

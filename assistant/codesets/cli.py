@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import importlib
 from datetime import date
 
 import typer
+from rich.markup import escape
+from rich.table import Table
 
-from assistant.cli.common import handles_errors, print_json
-from assistant.codesets.flags_report import report_claim_flags
+from assistant.cli.common import console, handles_errors, print_json
+from assistant.codesets import service
+from assistant.codesets.events import code_sets_changed
+from assistant.codesets.import_cli import register as register_import_commands
 from assistant.config import get_settings
-from assistant.core.modules import module_exists
 
 app = typer.Typer(
     help="Load and inspect the code-set releases (ICD-10-CM, index, HCPCS, NCCI, ...).", no_args_is_help=True
@@ -26,31 +28,23 @@ def load(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
 ) -> None:
     """Build the reference database from codesets/ and user-imported releases."""
-    from assistant.codesets import service
-
     settings = get_settings()
     if if_missing and not service.ensure_loaded(settings, progress=not quiet):
         typer.echo(f"Code sets already loaded and current: {settings.resolved_reference_db}")
         return
     if not if_missing:
         service.load_all(settings, progress=not quiet)
-    report_claim_flags()
+    code_sets_changed()
 
 
 @app.command()
 @handles_errors
 def status(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """The release of each code system in force today, what is stale or ended, and what to import."""
-    from assistant.codesets import service
-
     data = service.status(get_settings())
     if as_json:
         print_json(data)
         return
-    from rich.table import Table
-
-    from assistant.cli.common import console
-
     table = Table(
         "system",
         "release in force",
@@ -95,17 +89,10 @@ def diff(
     show: int = typer.Option(25, "--show", help="Rows per table."),
 ) -> None:
     """Codes added, deleted and revised between two loaded releases (and codes that became headers)."""
-    from assistant.codesets import service
-
     data = service.diff_releases(get_settings(), system, old, new)
     if as_json:
         print_json(data)
         return
-    from rich.markup import escape
-    from rich.table import Table
-
-    from assistant.cli.common import console
-
     c = data["counts"]
     console.print(
         f"[bold]{system} {data['from']['release']} -> {data['to']['release']}[/]: {c['added']} added "
@@ -124,5 +111,4 @@ def diff(
     console.print(table)
 
 
-if module_exists("assistant.codesets.import_cli"):
-    importlib.import_module("assistant.codesets.import_cli").register(app)
+register_import_commands(app)

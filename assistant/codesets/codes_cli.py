@@ -8,6 +8,8 @@ from typing import Any
 import typer
 
 from assistant.cli.common import console, handles_errors, print_json
+from assistant.codesets.models import ICD10CM, ICD10CM_INDEX
+from assistant.codesets.repository import CodeSetRepository
 from assistant.config import get_settings
 from assistant.core.errors import AssistantError, InvalidInput
 
@@ -35,14 +37,10 @@ def _in_force_date(repo: Any, system: str | None, on: date | None) -> date | Non
 
 
 def _repo() -> Any:
-    from assistant.codesets.repository import CodeSetRepository
-
     return CodeSetRepository.open(get_settings().resolved_reference_db)
 
 
 def show_payload(repo: Any, code: str, system: str, on: date | None) -> dict[str, Any]:
-    from assistant.codesets.models import ICD10CM, ICD10CM_INDEX
-
     info = repo.get_code(code, system, on)
     data = info.model_dump(mode="json")
     notes = data["notes"]

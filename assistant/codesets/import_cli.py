@@ -8,7 +8,9 @@ from pathlib import Path
 import typer
 
 from assistant.cli.common import handles_errors, print_json
-from assistant.codesets.flags_report import report_claim_flags
+from assistant.codesets.events import code_sets_changed
+from assistant.codesets.loaders import cms_import
+from assistant.codesets.loaders.cms_import import ImportResult
 from assistant.config import get_settings
 from assistant.core.errors import InvalidInput
 
@@ -25,10 +27,8 @@ def _parse_date(value: str | None, option: str) -> date | None:
 
 
 def _print_result(result: object, as_json: bool, show: int) -> None:
-    from assistant.codesets.loaders.cms_import import ImportResult
-
     assert isinstance(result, ImportResult)
-    report_claim_flags()
+    code_sets_changed()
     if as_json:
         print_json(result.to_dict())
         return
@@ -69,9 +69,9 @@ def register(app: typer.Typer) -> None:
         show: int = typer.Option(20, "--show", help="Codes listed per change kind."),
     ) -> None:
         """Import an official CMS/CDC release and print what changed against the newest loaded one."""
-        from assistant.codesets.loaders.cms_import import import_release as run
-
-        result = run(get_settings(), path, release, _parse_date(effective_from, "--effective-from"))
+        result = cms_import.import_release(
+            get_settings(), path, release, _parse_date(effective_from, "--effective-from")
+        )
         _print_result(result, as_json, show)
 
     @app.command("import-hcpcs")
@@ -88,9 +88,9 @@ def register(app: typer.Typer) -> None:
         show: int = typer.Option(20, "--show", help="Codes listed per change kind."),
     ) -> None:
         """Load a later CMS HCPCS quarter as published and report added, deleted and changed codes."""
-        from assistant.codesets.loaders.cms_import import import_hcpcs as run
-
-        result = run(get_settings(), path, release, _parse_date(effective_from, "--effective-from"))
+        result = cms_import.import_hcpcs(
+            get_settings(), path, release, _parse_date(effective_from, "--effective-from")
+        )
         _print_result(result, as_json, show)
 
     @app.command("import-ncci")
@@ -107,9 +107,9 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     ) -> None:
         """Import a quarterly NCCI PTP or MUE table (CMS layout or plain CSV; see docs/formats.md)."""
-        from assistant.codesets.loaders.cms_import import import_ncci as run
-
-        result = run(get_settings(), file, kind, release, _parse_date(effective_from, "--effective-from"))
+        result = cms_import.import_ncci(
+            get_settings(), file, kind, release, _parse_date(effective_from, "--effective-from")
+        )
         _print_result(result, as_json, 0)
 
     @app.command("import-cpt")
@@ -121,7 +121,7 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     ) -> None:
         """Import a licensed CPT descriptor file; without one CPT codes show as numbers only."""
-        from assistant.codesets.loaders.cms_import import import_cpt as run
-
-        result = run(get_settings(), file, release, _parse_date(effective_from, "--effective-from"))
+        result = cms_import.import_cpt(
+            get_settings(), file, release, _parse_date(effective_from, "--effective-from")
+        )
         _print_result(result, as_json, 0)

@@ -13,6 +13,8 @@ from typing import Any
 from sqlalchemy import create_engine, event, text
 
 from assistant.codesets import fts
+from assistant.codesets.loaders import LOADERS, load_release
+from assistant.codesets.loaders.base import read_manifest
 from assistant.codesets.models import (
     CARC,
     CPT,
@@ -29,6 +31,7 @@ from assistant.codesets.models import (
     RARC,
     reference_metadata,
 )
+from assistant.codesets.repository import CodeSetRepository
 from assistant.codesets.schemas import ReferenceLookup, ReleaseInfo
 from assistant.config import Settings
 
@@ -123,9 +126,6 @@ class _Progress:
 
 def load_all(settings: Settings, progress: bool = True) -> dict[str, ReleaseInfo]:
     """Load every release into a fresh SQLite file, then rename it over the reference DB."""
-    from assistant.codesets.loaders import LOADERS, load_release
-    from assistant.codesets.loaders.base import read_manifest
-
     started = time.perf_counter()
     target = settings.resolved_reference_db
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -247,8 +247,6 @@ def _staleness(system: str, info: ReleaseInfo, today: date) -> str | None:
 def status(settings: Settings, today: date | None = None) -> dict[str, dict[str, Any]]:
     """Per system, by ``today``'s date: the release in force, whether it is stale and why, what to import,
     and every loaded release with its state (in force, ended, future, superseded)."""
-    from assistant.codesets.repository import CodeSetRepository
-
     today = today or date.today()
     repo = CodeSetRepository.open(settings.resolved_reference_db)
     try:
@@ -323,8 +321,6 @@ def status(settings: Settings, today: date | None = None) -> dict[str, dict[str,
 def diff_releases(settings: Settings, system: str, old: str, new: str) -> dict[str, Any]:
     """Codes added, deleted and revised (title) between two loaded releases of ``system``, plus codes whose
     billable status changed (e.g. D69.1, a header from FY2027). ``old``/``new``: labels or dates."""
-    from assistant.codesets.repository import CodeSetRepository
-
     repo = CodeSetRepository.open(settings.resolved_reference_db)
     try:
         before_info, after_info = repo.release_named(system, old), repo.release_named(system, new)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib
 
 from assistant.core.db import Base
-from assistant.core.modules import module_exists
 
 DOMAIN_MODEL_MODULES = [
     "assistant.claims.models",
@@ -14,11 +13,11 @@ DOMAIN_MODEL_MODULES = [
     "assistant.billing.models",
     "assistant.security.models",
     "assistant.trainee.models",
+    "assistant.chat.models",
 ]
 
 
 def load_all_models() -> type[Base]:
-    for module in DOMAIN_MODEL_MODULES:
-        if module_exists(module):
-            importlib.import_module(module)
+    for module in DOMAIN_MODEL_MODULES:  # a renamed module fails here, loudly
+        importlib.import_module(module)
     return Base

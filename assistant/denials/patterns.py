@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from assistant.denials import repository as repo
 from assistant.denials.models import DenialPattern, utcnow
 
 CONTRACTUAL_CARCS = frozenset({"45", "253"})
@@ -20,14 +20,7 @@ def record_denied_line(session: Session, payer_id: str, remit_line: Any, adjustm
             continue
         code = remit_line.original_procedure_code or remit_line.procedure_code
         mods = remit_line.original_modifiers if remit_line.original_procedure_code else remit_line.modifiers
-        pattern = session.scalar(
-            select(DenialPattern).where(
-                DenialPattern.payer_id == payer_id,
-                DenialPattern.group_code == adj.group,
-                DenialPattern.reason_code == adj.reason,
-                DenialPattern.procedure_code == code,
-            )
-        )
+        pattern = repo.pattern_for(session, payer_id, adj.group, adj.reason, code)
         if pattern is None:
             pattern = DenialPattern(
                 payer_id=payer_id,

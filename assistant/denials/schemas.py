@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
 
+from assistant.claims.schemas import ScrubReport
 from assistant.codesets.schemas import (
     ADJUSTMENT_CATEGORIES,
     ADJUSTMENT_ROUTES,
@@ -101,3 +102,43 @@ class CorrectedClaimRequest(BaseModel):
 class PromoteRequest(BaseModel):
     modifiers: list[str] = Field(default_factory=list)  # empty: flag the code for this payer
     actor: str = "api"
+
+
+class DenialPatternOut(BaseModel):
+    """A repeated denial: payer x group x CARC x procedure code, with how often and how much."""
+
+    id: int
+    payer_id: str
+    group: str
+    carc: str
+    procedure_code: str
+    count: int
+    denied_cents: int
+    modifier_counts: dict[str, int] = Field(default_factory=dict)
+    last_seen: datetime | None = None
+
+
+class LocalRuleOut(BaseModel):
+    """A local scrubber rule promoted from a denial pattern."""
+
+    id: int
+    rule_id: str
+    payer_id: str
+    procedure_code: str
+    kind: str
+    modifiers: list[str] = Field(default_factory=list)
+    message: str
+
+
+class CorrectedClaimOut(BaseModel):
+    """A corrected claim (frequency 7) built from a denial's fix, as stored and scrubbed."""
+
+    claim_id: str
+    id: int
+    frequency_code: str
+    original_claim_number: str | None
+    replaces: str
+    applied: list[str] = Field(default_factory=list)
+    status: str
+    scrub: ScrubReport
+    explanation: Explanation | None = None

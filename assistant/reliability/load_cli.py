@@ -19,17 +19,19 @@ from typing import Annotated, Any
 import typer
 
 from assistant.cli.common import console, handles_errors, print_json
+from assistant.config import Settings, get_settings
+from assistant.core import migrate
+from assistant.core.db import make_engine, session_factory, transaction
+from assistant.core.errors import InvalidInput
+from assistant.reliability.load import run_load
+from assistant.reliability.server import AppServer
+from assistant.security import service
 
 app = typer.Typer(help="Loopback load test: concurrent clients over suggest, code search and claim scrub.")
 
 
 def _prepare(data_dir: Path, database_url: str) -> tuple[dict[str, str], str]:
     """Environment of the app process (a fresh data folder), migrated once, plus a new API token."""
-    from assistant.config import Settings, get_settings
-    from assistant.core import migrate
-    from assistant.core.db import make_engine, session_factory, transaction
-    from assistant.security import service
-
     base = get_settings()
     env = {
         **os.environ,
@@ -81,9 +83,6 @@ def load_test(
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON")] = False,
 ) -> None:
     """Run the load test and print p50/p95 per endpoint, requests/s and the count of errors and 5xx."""
-    from assistant.core.errors import InvalidInput
-    from assistant.reliability.load import run_load
-
     if url is not None:
         if not url.startswith(("http://127.0.0.1", "http://localhost", "http://[::1]")):
             raise InvalidInput(
@@ -93,8 +92,6 @@ def load_test(
         _report(result.summary() | {"url": url}, as_json)
         _exit_status(result.summary())
         return
-
-    from assistant.reliability.server import AppServer
 
     with tempfile.TemporaryDirectory(prefix="assistant-load-") as tmp:
         data_dir = Path(tmp) / "data"

@@ -7,25 +7,16 @@ from typing import Annotated, Any
 
 import typer
 
+from assistant.cli.bootstrap import make_container
+from assistant.cli.bootstrap import ready as _ready
 from assistant.cli.common import console, handles_errors, print_json
+from assistant.denials.service import explain_remit
+from assistant.remit import service as remit_service
+from assistant.remit.service import UnbalancedRemit, import_835_file, list_remits, remit_detail
 
 app = typer.Typer(
     help="Remittances (X12 835): import, show, explain denials, work queue.", no_args_is_help=True
 )
-
-
-def make_container() -> Any:
-    """The CLI's container (tests replace this to inject a reference double)."""
-    from assistant.config import get_settings
-    from assistant.core.container import Container
-
-    return Container(get_settings())
-
-
-def _ready(container: Any) -> None:
-    from assistant.core import migrate
-
-    migrate.upgrade(container.settings.resolved_database_url)
 
 
 def _reference(container: Any) -> Any:
@@ -43,8 +34,6 @@ def import_(
     by: Annotated[str, typer.Option("--by", help="User recorded on the remittance")] = "cli",
 ) -> None:
     """Parse, balance-check, match and post an 835; importing the same file again posts nothing."""
-    from assistant.remit.service import UnbalancedRemit, import_835_file
-
     c = make_container()
     _ready(c)
     try:
@@ -70,8 +59,6 @@ def import_(
 @handles_errors
 def list_() -> None:
     """Imported remittances, newest first (JSON)."""
-    from assistant.remit.service import list_remits
-
     c = make_container()
     _ready(c)
     with c.sessions() as session:
@@ -82,8 +69,6 @@ def list_() -> None:
 @handles_errors
 def show(remit_id: int) -> None:
     """One remittance with its claims, lines, adjustments and work items (JSON)."""
-    from assistant.remit.service import remit_detail
-
     c = make_container()
     _ready(c)
     with c.sessions() as session:
@@ -98,8 +83,6 @@ def explain(
     appeal_days: Annotated[int | None, typer.Option("--appeal-days", help="Payer appeal window")] = None,
 ) -> None:
     """Explain every denied or reduced line of an imported remittance."""
-    from assistant.denials.service import explain_remit
-
     c = make_container()
     _ready(c)
     s = c.settings
@@ -127,9 +110,12 @@ def work_queue(
     all_items: Annotated[bool, typer.Option("--all", help="Include resolved items")] = False,
 ) -> None:
     """Unmatched claims and lines, fuzzy matches, reversals and blocked status changes (JSON)."""
-    from assistant.remit.service import work_queue as wq
-
     c = make_container()
     _ready(c)
     with c.sessions() as session:
-        print_json([w.model_dump(mode="json") for w in wq(session, None if all_items else "open")])
+        print_json(
+            [
+                w.model_dump(mode="json")
+                for w in remit_service.work_queue(session, None if all_items else "open")
+            ]
+        )

@@ -24,10 +24,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from assistant.billing.remit_posting import post_remit_to_ledger
+from assistant.claims import service as claims_service
 from assistant.claims.models import Claim, ClaimStatus
 from assistant.core.db import transaction
 from assistant.core.errors import AssistantError, InvalidInput, NotFound
-from assistant.core.modules import module_exists
+from assistant.denials.patterns import record_denied_line
 from assistant.remit import repository as repo
 from assistant.remit.balance import check_balance
 from assistant.remit.matching import OurLine, match_lines
@@ -198,10 +200,6 @@ def post_remit(
 
 def _post_to_ledger(sessions: sessionmaker[Session], remit_id: int, actor: str, report: ImportReport) -> None:
     """Hand what the payer paid and left to the patient ledger (idempotent; retried by a re-import)."""
-    if not module_exists("assistant.billing.remit_posting"):
-        return
-    from assistant.billing.remit_posting import post_remit_to_ledger
-
     try:
         with transaction(sessions) as session:
             out = post_remit_to_ledger(session, remit_id, actor=actor)
@@ -437,8 +435,6 @@ def _post_claim(
             )
         )
         if claim is not None:
-            from assistant.denials.patterns import record_denied_line
-
             record_denied_line(session, tx.payer_key, rl, line_in.adjustments)
 
     if crash:  # test hook: die with this claim's rows flushed but not committed
@@ -536,8 +532,6 @@ def _apply_status(
 
 
 def _transition(session: Session, claim: Claim, target: ClaimStatus, actor: str, note: str) -> None:
-    from assistant.claims import service as claims_service
-
     claims_service.transition(session, claim, target, actor=actor, note=note)
 
 

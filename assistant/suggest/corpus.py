@@ -13,6 +13,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
+from assistant.codesets.models import ICD10CM_INDEX
+from assistant.suggest import repository as corpus_sql
+
 ICD10CM = "ICD-10-CM"
 HCPCS = "HCPCS"
 CPT = "CPT"
@@ -79,23 +82,10 @@ class SqlCorpus:
         return cls(create_engine(f"sqlite:///{path}"))
 
     def _release_ids(self) -> dict[str, tuple[int, str, str]]:
-        from sqlalchemy import select
-
-        from assistant.codesets.models import ICD10CM_INDEX, releases
-
         wanted = (*INDEXED_SYSTEMS, ICD10CM_INDEX)
         out: dict[str, tuple[int, str, str]] = {}
         with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(
-                    releases.c.id,
-                    releases.c.system,
-                    releases.c.release,
-                    releases.c.sha256,
-                    releases.c.effective_from,
-                    releases.c.effective_to,
-                ).where(releases.c.system.in_(wanted))
-            ).all()
+            rows = corpus_sql.release_rows(conn, wanted)
         today = date.today()
         for row in sorted(rows, key=lambda r: (r.effective_from is not None, r.effective_from or 0, r.id)):
             out[row.system] = (row.id, row.release, row.sha256)  # the last one (newest) wins ...
@@ -109,10 +99,6 @@ class SqlCorpus:
         return {s: {"release": rel, "sha256": sha} for s, (_, rel, sha) in self._release_ids().items()}
 
     def records(self) -> Iterator[CodeRecord]:
-        from sqlalchemy import select
-
-        from assistant.codesets.models import ICD10CM_INDEX, code_notes, codes, index_terms, seven_chr
-
         ids = self._release_ids()
         with self.engine.connect() as conn:
             by_code: dict[tuple[str, str], CodeRecord] = {}
@@ -120,28 +106,13 @@ class SqlCorpus:
                 if system not in ids:
                     continue
                 rid = ids[system][0]
-                rows = conn.execute(
-                    select(
-                        codes.c.code,
-                        codes.c.kind,
-                        codes.c.title,
-                        codes.c.long_title,
-                        codes.c.billable,
-                        codes.c.parent,
-                    )
-                    .where(codes.c.release_id == rid)
-                    .order_by(codes.c.sort_order, codes.c.id)
-                ).all()
+                rows = corpus_sql.code_rows(conn, rid)
                 for r in rows:
                     title = r.long_title or r.title if system != ICD10CM else r.title
                     by_code[(system, r.code)] = CodeRecord(
                         system, r.code, title or r.code, bool(r.billable), r.parent, r.kind
                     )
-                notes = conn.execute(
-                    select(code_notes.c.code, code_notes.c.kind, code_notes.c.text, code_notes.c.ref_codes)
-                    .where(code_notes.c.release_id == rid)
-                    .order_by(code_notes.c.code, code_notes.c.position)
-                ).all()
+                notes = corpus_sql.note_rows(conn, rid)
                 for n in notes:
                     rec = by_code.get((system, n.code))
                     if rec is None:
@@ -153,20 +124,12 @@ class SqlCorpus:
                     rec.notes.setdefault(kind, []).append(n.text)
                     if n.ref_codes:
                         rec.refs.setdefault(kind, []).extend(list(n.ref_codes))
-                for s in conn.execute(
-                    select(seven_chr.c.code, seven_chr.c.char, seven_chr.c.meaning).where(
-                        seven_chr.c.release_id == rid
-                    )
-                ):
+                for s in corpus_sql.seven_chr_rows(conn, rid):
                     rec = by_code.get((system, s.code))
                     if rec is not None:
                         rec.seven_chr[s.char] = s.meaning
             if ICD10CM_INDEX in ids:
-                for t in conn.execute(
-                    select(index_terms.c.path, index_terms.c.code, index_terms.c.source).where(
-                        index_terms.c.release_id == ids[ICD10CM_INDEX][0], index_terms.c.code.is_not(None)
-                    )
-                ):
+                for t in corpus_sql.index_term_rows(conn, ids[ICD10CM_INDEX][0]):
                     rec = by_code.get((ICD10CM, t.code)) or by_code.get(
                         (ICD10CM, t.code.rstrip("-").rstrip("."))
                     )

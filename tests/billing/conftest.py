@@ -9,12 +9,6 @@ from sqlalchemy.orm import Session, sessionmaker
 HERE = Path(__file__).resolve().parent
 
 
-@pytest.fixture
-def sessions(op_session_factory: sessionmaker[Session]) -> sessionmaker[Session]:
-    """A fresh operational database migrated to head (claims, remit and billing branches)."""
-    return op_session_factory
-
-
 def make_patient(
     session: Session, first: str = "Jane", last: str = "Doe", member_id: str | None = None
 ) -> int:

@@ -45,16 +45,3 @@ def make(data: dict[str, Any], **changes: Any) -> ClaimImport:
 
 def ctx_for(reference: Any, **kw: Any) -> ScrubContext:
     return ScrubContext(reference=reference, today=kw.pop("today", TODAY), **kw)
-
-
-@pytest.fixture
-def op_session_factory(tmp_settings: Any) -> Any:
-    """A fresh migrated operational DB (the data folder is created first: sqlite cannot create it)."""
-    from assistant.core import migrate
-    from assistant.core.db import make_engine, session_factory
-
-    tmp_settings.data_dir.mkdir(parents=True, exist_ok=True)
-    migrate.upgrade(tmp_settings.resolved_database_url)
-    engine = make_engine(tmp_settings.resolved_database_url)
-    yield session_factory(engine)
-    engine.dispose()

@@ -1,6 +1,6 @@
-"""A temporary copy of the real reference DB with a small, made-up NCCI release imported through the real
-import path (``assistant.codesets.loaders.cms_import.import_ncci``). ``data/reference.sqlite`` is never
-written: the copy lives under the test's temporary folder."""
+"""A temporary copy of the tests' reference DB (``tests.conftest.reference_db``) with a small, made-up NCCI
+release imported through the real import path (``assistant.codesets.loaders.cms_import.import_ncci``). The
+session build is never written: the copy lives under the test's temporary folder."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from datetime import date
 from pathlib import Path
 
 from assistant.codesets.repository import CodeSetRepository
-from assistant.config import PROJECT_ROOT, Settings
+from assistant.config import Settings
+from tests.conftest import reference_db
 
-REAL_DB = PROJECT_ROOT / "data" / "reference.sqlite"
 NCCI_EFFECTIVE = date(2026, 4, 1)
 PTP_RELEASE = "test-2026Q2-ptp"
 MUE_RELEASE = "test-2026Q2-mue"
@@ -31,12 +31,12 @@ J1100,100,3,Clinical: Data
 
 
 def reference_with_ncci(folder: Path) -> tuple[CodeSetRepository, Settings]:
-    """Copy the real DB into ``folder`` and import the PTP and MUE fixtures into the copy."""
+    """Copy the tests' reference DB into ``folder`` and import the PTP and MUE fixtures into the copy."""
     from assistant.codesets.loaders.cms_import import import_ncci
 
     folder.mkdir(parents=True, exist_ok=True)
     db = folder / "reference.sqlite"
-    shutil.copy2(REAL_DB, db)
+    shutil.copyfile(reference_db(), db)  # copyfile: the copy is writable, the session build is not
     settings = Settings(data_dir=folder / "data", reference_db_path=db, index_dir=folder / "index")
     (folder / "ptp.csv").write_text(PTP_CSV)
     (folder / "mue.csv").write_text(MUE_CSV)

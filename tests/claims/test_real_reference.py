@@ -17,7 +17,8 @@ import pytest
 from assistant.claims.schemas import Finding, ScrubReport
 from assistant.claims.scrubber import scrub
 from tests.claims.conftest import ctx_for, make
-from tests.claims.real_reference import MUE_RELEASE, PTP_RELEASE, REAL_DB, reference_with_ncci
+from tests.claims.real_reference import MUE_RELEASE, PTP_RELEASE, reference_with_ncci
+from tests.conftest import reference_db
 
 DOS = "2026-05-04"  # inside the ICD-10-CM 2026-04-01 release (2026-04-01..2026-09-30)
 
@@ -28,11 +29,12 @@ def _sha(path: Path) -> str:
 
 @pytest.fixture(scope="module")
 def ncci_ref(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    before = (REAL_DB.stat().st_mtime_ns, REAL_DB.stat().st_size)
+    shared = reference_db()
+    before = (shared.stat().st_mtime_ns, shared.stat().st_size)
     repo, _settings = reference_with_ncci(tmp_path_factory.mktemp("ncci-ref"))
     yield repo
     repo.close()
-    assert (REAL_DB.stat().st_mtime_ns, REAL_DB.stat().st_size) == before  # the real DB was not touched
+    assert (shared.stat().st_mtime_ns, shared.stat().st_size) == before  # the session build was not touched
 
 
 @pytest.fixture

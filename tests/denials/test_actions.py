@@ -49,12 +49,12 @@ def test_repeated_denial_promoted_to_local_rule_used_by_scrubber(sessions, ref, 
     load_fixture_claims(sessions)
     import_835_file(sessions, X12 / "multi_claim.835")
     with sessions() as s:
-        pats = {(p["payer_id"], p["carc"], p["procedure_code"]): p for p in list_patterns(s)}
+        pats = {(p.payer_id, p.carc, p.procedure_code): p for p in list_patterns(s)}
     pat = pats[("87726", "4", "97110")]
-    assert pat["count"] == 1 and pat["modifier_counts"] == {"": 1}
+    assert pat.count == 1 and pat.modifier_counts == {"": 1}
     with transaction(sessions) as s:
-        rule = promote_pattern(s, pat["id"], modifiers=["GP"], actor="biller")
-    assert "denies 97110 without GP" in rule["message"]
+        rule = promote_pattern(s, pat.id, modifiers=["GP"], actor="biller")
+    assert "denies 97110 without GP" in rule.message
     no_gp = claim_doc("NEW-1", [{"date_of_service": "2026-04-06", "code": "97110", "charge_cents": 9000}])
     with_gp = claim_doc(
         "NEW-2",
@@ -71,7 +71,7 @@ def test_repeated_denial_promoted_to_local_rule_used_by_scrubber(sessions, ref, 
             claims_service.scrub_document(parse_claim_document(d), ref, tmp_settings, s, extra_rules=rules)
             for d in (no_gp, with_gp, other_payer)
         ]
-    hits = [[f for f in r.findings if f.rule == rule["rule_id"]] for r in reports]
+    hits = [[f for f in r.findings if f.rule == rule.rule_id] for r in reports]
     assert len(hits[0]) == 1 and hits[0][0].line == 1 and "GP" in (hits[0][0].fix or "")
     assert hits[1] == [] and hits[2] == []
 
@@ -133,9 +133,10 @@ def test_corrected_claim_applies_fix_as_frequency_7_and_is_scrubbed(sessions, re
             reference=ref,
             settings=tmp_settings,
         )
-    assert out["frequency_code"] == "7" and out["original_claim_number"] == "PAYER-777"
-    assert out["applied"] == ["line 2: add modifier XS"] and out["claim_id"] == "AP-1-C1"
-    assert not [f for f in out["scrub"]["findings"] if f["rule"] == "ncci-ptp" and f["severity"] == "error"]
+    assert out.frequency_code == "7" and out.original_claim_number == "PAYER-777"
+    assert out.applied == ["line 2: add modifier XS"] and out.claim_id == "AP-1-C1"
+    assert not [f for f in out.scrub.findings if f.rule == "ncci-ptp" and f.severity == "error"]
+    assert out.explanation is not None and out.explanation.carc == "97"
     with sessions() as s:
         new = claims_service.get_claim(s, "AP-1-C1")
         assert new.lines[1].modifiers == ["XS"] and new.lines[1].line_control_number == "AP-1-C1-2"
@@ -185,9 +186,12 @@ def test_imported_frequency_7_claim_links_to_original_by_payer_claim_number(sess
 
 
 class BagOfWords:
-    """Fake embedder: hashed word counts (deterministic, no model)."""
+    """Fake embedder: hashed word counts (deterministic, no model), with the suggest Embedder protocol."""
 
-    def encode(self, texts: list[str]) -> np.ndarray:
+    name = "bag-of-words-64"
+    dim = 64
+
+    def embed(self, texts: list[str]) -> np.ndarray:
         out = np.zeros((len(texts), 64), dtype=np.float32)
         for i, t in enumerate(texts):
             for w in re.findall(r"[a-z]+", t.lower()):

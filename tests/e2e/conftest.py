@@ -1,4 +1,4 @@
-"""A real uvicorn server on 127.0.0.1 (random free port) with a temp data dir, the real reference DB and a
+"""A real uvicorn server on 127.0.0.1 (random free port) with a temp data dir, the tests' reference DB and a
 fake suggestion engine (tests.web.fakes.StubSuggester: starts instantly), plus a headless Debian chromium.
 
 Users (one per role, password ``tests.web.auth.PASSWORD``) are created once the server has migrated its
@@ -46,14 +46,12 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     import uvicorn
 
     from assistant.core.container import Container
-    from tests.conftest import REAL_REFERENCE_DB
+    from tests.conftest import reference_db
     from tests.web.fakes import StubSuggester
     from web.app import create_app
 
-    if not REAL_REFERENCE_DB.exists():
-        pytest.fail("reference data not loaded: run `assistant codesets load` (make test does this)")
     data = tmp_path_factory.mktemp("e2e-data")
-    settings = Settings(data_dir=data, reference_db_path=REAL_REFERENCE_DB, index_dir=data / "index")
+    settings = Settings(data_dir=data, reference_db_path=reference_db(), index_dir=data / "index")
     container = Container(settings)
     container.set_suggester(StubSuggester())
     port = _free_port()

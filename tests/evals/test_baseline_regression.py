@@ -18,13 +18,13 @@ from evals import ci_slice
 @pytest.fixture(scope="session")
 def ci_slice_run(tmp_path_factory: pytest.TempPathFactory, reference: Any) -> dict[str, Any]:
     from assistant.config import Settings
-    from tests.conftest import REAL_REFERENCE_DB
+    from tests.conftest import reference_db
 
     pytest.importorskip("assistant.suggest.index_build", reason="suggestion engine not built yet")
     if not ci_slice.BASELINE_PATH.exists():
         pytest.fail(f"no committed baseline: run `python -m evals.ci_slice --write {ci_slice.BASELINE_PATH}`")
     root = tmp_path_factory.mktemp("ci-slice")
-    settings = Settings(data_dir=root / "data", reference_db_path=REAL_REFERENCE_DB, index_dir=root / "index")
+    settings = Settings(data_dir=root / "data", reference_db_path=reference_db(), index_dir=root / "index")
     return ci_slice.run_slice(settings, reference)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import json
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +21,6 @@ from typer.testing import CliRunner
 
 from assistant.billing import service as billing
 from assistant.config import Settings, get_settings
-from assistant.core import migrate
 from assistant.core.db import make_engine, session_factory, transaction
 from assistant.remit.service import import_835_file
 from tests.billing.conftest import make_owing_patient
@@ -32,15 +32,10 @@ MULTI = X12 / "multi_claim.835"
 
 
 @pytest.fixture
-def sessions(op_session_factory: sessionmaker[Session]) -> sessionmaker[Session]:
-    return op_session_factory
-
-
-@pytest.fixture
-def reference_run(tmp_path: Path) -> dict[str, Any]:
+def reference_run(tmp_path: Path, migrated_template: Path) -> dict[str, Any]:
     """The same claims and 835 posted once, without any fault, in a separate SQLite database."""
+    shutil.copyfile(migrated_template, tmp_path / "reference-run.db")
     url = f"sqlite:///{tmp_path / 'reference-run.db'}"
-    migrate.upgrade(url)
     engine = make_engine(url)
     try:
         factory = session_factory(engine)

@@ -57,9 +57,10 @@ def test_835_parser_damaged_files(data: bytes) -> None:
 
 
 @pytest.fixture
-def sessions(op_session_factory: sessionmaker[Session]) -> sessionmaker[Session]:
-    load_fixture_claims(op_session_factory)
-    return op_session_factory
+def sessions(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
+    """The shared fresh database, with the fixture claims the 835s pay."""
+    load_fixture_claims(sessions)
+    return sessions
 
 
 @DB

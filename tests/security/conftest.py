@@ -26,8 +26,9 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settin
 
 
 @pytest.fixture
-def db(settings: Settings) -> Iterator[sessionmaker[Session]]:
-    yield from migrated_sessions(settings)
+def db(settings: Settings, migrated_template: Path) -> Iterator[sessionmaker[Session]]:
+    """The operational database of the env-driven ``settings`` (the CLI's), at head."""
+    yield from migrated_sessions(settings, migrated_template)
 
 
 @pytest.fixture

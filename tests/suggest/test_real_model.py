@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from assistant.config import Settings
 from assistant.suggest.schemas import SuggestRequest
 from assistant.suggest.service import SuggestionService, check_evidence
+from tests.conftest import reference_db
 
 pytestmark = pytest.mark.slow
-REAL_DB = Path(__file__).resolve().parents[2] / "data" / "reference.sqlite"
 
 
 @pytest.fixture(scope="session")
 def real_service(tmp_path_factory: pytest.TempPathFactory) -> SuggestionService:
-    if not REAL_DB.exists():
-        pytest.fail("reference data not loaded: run `assistant codesets load`")
     from assistant.codesets.repository import CodeSetRepository
     from assistant.suggest.corpus import SqlCorpus, indexable
     from assistant.suggest.index_build import build_index, load_embedder
 
-    reference = CodeSetRepository.open(REAL_DB)
-    settings = Settings(reference_db_path=REAL_DB, index_dir=tmp_path_factory.mktemp("real") / "index")
+    reference = CodeSetRepository.open(reference_db())
+    settings = Settings(reference_db_path=reference_db(), index_dir=tmp_path_factory.mktemp("real") / "index")
     records = list(SqlCorpus(reference.engine).records())
     wanted = {
         r.code

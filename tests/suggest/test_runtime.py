@@ -21,7 +21,7 @@ from assistant.config import Settings, get_settings
 from assistant.core.errors import NotReady
 from assistant.suggest.embedder import ensure_onnx_export, load_embedder
 from assistant.suggest.onnx_embedder import EXPORT_FILE, export_dir
-from tests.conftest import REAL_REFERENCE_DB
+from tests.conftest import reference_db
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("real-runtime")]
 PREFIXES = ("J01", "J02", "E11.6", "I10", "R05")
@@ -36,15 +36,13 @@ TEXTS = [
 
 @pytest.fixture(scope="module")
 def small_real(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    if not REAL_REFERENCE_DB.exists():
-        pytest.fail("reference data not loaded: run `assistant codesets load`")
     from assistant.codesets.repository import CodeSetRepository
     from assistant.suggest.corpus import SqlCorpus, indexable
     from assistant.suggest.index_build import build_index
 
     root = tmp_path_factory.mktemp("runtime")
-    settings = Settings(reference_db_path=REAL_REFERENCE_DB, index_dir=root / "index", data_dir=root / "data")
-    reference = CodeSetRepository.open(REAL_REFERENCE_DB)
+    settings = Settings(reference_db_path=reference_db(), index_dir=root / "index", data_dir=root / "data")
+    reference = CodeSetRepository.open(reference_db())
     codes = {
         r.code for r in SqlCorpus(reference.engine).records() if indexable(r) and r.code.startswith(PREFIXES)
     }

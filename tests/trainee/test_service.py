@@ -21,8 +21,8 @@ def test_generated_questions_are_grounded_in_the_code_set(reference: Any) -> Non
     assert service.generate(reference, "diabetes", count=4, seed=7) == qs  # deterministic per seed
 
 
-def test_quiz_scoring_and_history(reference: Any, op_session_factory: Any) -> None:
-    with op_session_factory() as session:
+def test_quiz_scoring_and_history(reference: Any, sessions: Any) -> None:
+    with sessions() as session:
         quiz = service.start_quiz(session, reference, "ann", "asthma", count=3, seed=1)
         stored = service.repo.get(session, quiz.id)
         right = {q["number"]: q["answer"] for q in stored.questions}
@@ -40,8 +40,8 @@ def test_quiz_scoring_and_history(reference: Any, op_session_factory: Any) -> No
         assert service.history(session, "bob") == []
 
 
-def test_bad_inputs(reference: Any, op_session_factory: Any) -> None:
-    with op_session_factory() as session:
+def test_bad_inputs(reference: Any, sessions: Any) -> None:
+    with sessions() as session:
         with pytest.raises(InvalidInput):
             service.start_quiz(session, reference, "", "diabetes")
         with pytest.raises(NotFound):

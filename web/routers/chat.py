@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-from collections import OrderedDict
 from collections.abc import AsyncIterator
 from datetime import date
 from typing import Annotated, Any
@@ -29,8 +28,10 @@ from pydantic import BaseModel, Field
 from sse_starlette import EventSourceResponse
 
 from assistant.chat.schemas import ChatAnswer, Conversation
-from assistant.chat.service import MAX_CONVERSATIONS, ChatService
-from assistant.core.errors import AssistantError, InvalidInput, NotFound
+from assistant.chat.service import ChatService, system_of
+from assistant.claims import service as claims
+from assistant.core.errors import AssistantError, InvalidInput
+from assistant.llm.client import LlmClient
 from assistant.security import audit
 from assistant.security.schemas import Principal
 from web.deps import ContainerDep
@@ -73,27 +74,17 @@ def chat_service(request: Request, container: Any, principal: Principal) -> Chat
         if svc is None:
             llm = None
             if container.settings.llm_url:
-                from assistant.llm.client import LlmClient
-
                 llm = LlmClient(container.settings.llm_url)
             svc = ChatService(
                 reference=container.reference,
                 suggester=lambda: container.suggester,
+                conversations=container.sessions,
                 sessions=container.sessions if with_claims else None,
                 settings=container.settings,
                 llm=llm,
             )
             setattr(request.app.state, name, svc)
     return svc
-
-
-def _owners(request: Request) -> OrderedDict[str, str]:
-    with _SERVICE_LOCK:
-        owners: OrderedDict[str, str] | None = getattr(request.app.state, "chat_owners", None)
-        if owners is None:
-            owners = OrderedDict()
-            request.app.state.chat_owners = owners
-    return owners
 
 
 def conversation(
@@ -104,35 +95,14 @@ def conversation(
     *,
     create: bool = True,
 ) -> Conversation:
-    """The caller's conversation. Someone else's id is treated as unknown (a new one, or 404)."""
-    owners = _owners(request)
-    with _SERVICE_LOCK:
-        owner = owners.get(conversation_id or "")
-    if conversation_id and owner is not None and owner != principal.username:
-        if not create:
-            raise NotFound(
-                f"no conversation {conversation_id}",
-                field="conversation_id",
-                fix="start a new conversation on the chat page",
-            )
-        conversation_id = None
-    conv = svc.conversation(conversation_id, create=create)
-    with _SERVICE_LOCK:
-        owner = owners.get(conv.id)
-        if owner is None and conv.turns:  # its owner entry is gone: nobody may pick it up
-            conv = svc.conversation(None)
-        owners[conv.id] = owners.get(conv.id) or principal.username
-        owners.move_to_end(conv.id)
-        while len(owners) > 2 * MAX_CONVERSATIONS:
-            owners.popitem(last=False)
-    return conv
+    """The caller's conversation (from the database). Someone else's id is treated as unknown."""
+    return svc.conversation(conversation_id, principal.username, create=create)
 
 
 def _claims_on_file(request: Request, container: Any, principal: Principal) -> list[Any]:
     """Claims for the draft-claim picker (they name patients): only for users who may read them."""
     if not (reads_claims(principal) and principal.can("claims:write")):
         return []
-    from assistant.claims import service as claims
 
     with container.sessions() as session:
         found = claims.list_claims(session)
@@ -307,8 +277,6 @@ def draft_claim(
     svc = chat_service(request, container, principal)
     conv = conversation(request, svc, principal, conversation_id, create=False)
     if procedure_code.strip():
-        from assistant.chat.service import system_of
-
         code = procedure_code.strip().upper()
         svc.decide(conv, code, system_of(code), "accepted")
     if not template_claim_id:

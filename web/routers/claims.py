@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
 from assistant.claims import service
 from assistant.claims.cms1500 import cms1500_boxes, cms1500_html, cms1500_pdf
-from assistant.claims.schemas import ClaimDetail, ClaimSummary, ImportResult, ScrubReport, TransitionRequest
-from assistant.core.errors import InvalidInput
+from assistant.claims.schemas import (
+    ClaimDetail,
+    ClaimSummary,
+    ImportResult,
+    ScrubReport,
+    TransitionRequest,
+    parse_claim_document,
+)
 from assistant.security import audit
 from assistant.security.schemas import Principal
-from web.deps import ContainerDep, ReferenceDep, SessionDep
+from web.deps import ContainerDep, RawBody, ReferenceDep, SessionDep, parse_json_body
 from web.security_deps import record_phi, require
 
 router = APIRouter(prefix="/api/claims", tags=["claims"])
@@ -32,33 +36,17 @@ def writes() -> Any:
     return require("claims:write", "phi:write", record="claim", id_param="claim_id")
 
 
-async def _json_body(request: Request) -> Any:
-    raw = await request.body()
-    try:
-        return json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise InvalidInput(
-            f"the request body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
-            field="(body)",
-            fix="send one claim document as JSON",
-        ) from None
-    except (UnicodeDecodeError, RecursionError):
-        raise InvalidInput(
-            "the request body is not UTF-8 JSON of a sane depth",
-            field="(body)",
-            fix="send one claim document as UTF-8 JSON",
-        ) from None
+def _json_body(raw: bytes) -> Any:
+    return parse_json_body(raw, fix="send one claim document as JSON")
 
 
 @router.post("", response_model=ImportResult, status_code=201)
-async def create_claim(
-    request: Request, session: SessionDep, container: ContainerDep, principal: Writer
+def create_claim(
+    request: Request, session: SessionDep, container: ContainerDep, principal: Writer, raw: RawBody
 ) -> ImportResult:
-    data = await _json_body(request)
+    data = _json_body(raw)
     claim_id = data.get("claim_id") if isinstance(data, dict) else None
-    await run_in_threadpool(
-        record_phi, container, principal, request, "claim", claim_id, action=audit.PHI_WRITE
-    )
+    record_phi(container, principal, request, "claim", claim_id, action=audit.PHI_WRITE)
     return service.import_data(session, data, actor=principal.username)
 
 
@@ -72,23 +60,25 @@ def list_claims(
 
 
 @router.post("/scrub", response_model=ScrubReport)
-async def scrub(
-    request: Request, session: SessionDep, reference: ReferenceDep, container: ContainerDep, principal: Writer
+def scrub(
+    request: Request,
+    session: SessionDep,
+    reference: ReferenceDep,
+    container: ContainerDep,
+    principal: Writer,
+    raw: RawBody,
 ) -> ScrubReport:
     """Body: a claim document, or {"claim_id": "..."} for a stored claim."""
-    data = await _json_body(request)
+    data = _json_body(raw)
     if isinstance(data, dict) and set(data) == {"claim_id"}:
         claim_id = str(data["claim_id"])
-        await run_in_threadpool(
-            record_phi, container, principal, request, "claim", claim_id, action=audit.PHI_WRITE
-        )
+        record_phi(container, principal, request, "claim", claim_id, action=audit.PHI_WRITE)
         claim = service.get_claim(session, claim_id)
         return service.scrub_claim(session, claim, reference, container.settings, actor=principal.username)
-    from assistant.claims.schemas import parse_claim_document
 
     doc = parse_claim_document(data)
     detail = {"stored": False}
-    await run_in_threadpool(record_phi, container, principal, request, "claim", doc.claim_id, detail=detail)
+    record_phi(container, principal, request, "claim", doc.claim_id, detail=detail)
     return service.scrub_document(doc, reference, container.settings, session)
 
 

@@ -11,9 +11,12 @@ from assistant.denials import service
 from assistant.denials.schemas import (
     AppealLetter,
     AppealRequest,
+    CorrectedClaimOut,
     CorrectedClaimRequest,
+    DenialPatternOut,
     ExplainRequest,
     Explanation,
+    LocalRuleOut,
     PromoteRequest,
 )
 from assistant.security import audit
@@ -90,7 +93,7 @@ def corrected_claim(
     reference: ReferenceDep,
     container: ContainerDep,
     principal: Writer,
-) -> dict[str, Any]:
+) -> CorrectedClaimOut:
     record_phi(container, principal, request, "claim", body.claim_id, action=audit.PHI_WRITE)
     req = None
     if body.actions is None:
@@ -108,7 +111,7 @@ def corrected_claim(
 
 
 @router.get("/patterns", dependencies=[require("denials:read")])
-def patterns(session: SessionDep, min_count: int = 1) -> list[dict[str, Any]]:
+def patterns(session: SessionDep, min_count: int = 1) -> list[DenialPatternOut]:
     """Denial counts per payer, code and adjustment reason (no patient data)."""
     return service.list_patterns(session, min_count)
 
@@ -119,5 +122,5 @@ def promote(
     body: PromoteRequest,
     session: SessionDep,
     principal: Annotated[Principal, require("denials:write", "claims:write")],
-) -> dict[str, Any]:
+) -> LocalRuleOut:
     return service.promote_pattern(session, pattern_id, modifiers=body.modifiers, actor=principal.username)

@@ -8,7 +8,6 @@ import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
 
 from assistant.claims import service
@@ -16,7 +15,7 @@ from assistant.claims.models import ALLOWED_TRANSITIONS, ClaimStatus
 from assistant.core.errors import InvalidInput, NotFound
 from assistant.security import audit
 from assistant.security.schemas import Principal
-from web.deps import ContainerDep, ReferenceDep, SessionDep
+from web.deps import ContainerDep, FormDep, ReferenceDep, SessionDep, uploaded_bytes
 from web.rendering import render
 from web.security_deps import record_phi, require
 
@@ -50,17 +49,15 @@ def claims_page(request: Request, session: SessionDep, status: str = "", payer_i
 
 
 @router.post("/claims/import")
-async def import_claim(
+def import_claim(
     request: Request,
     session: SessionDep,
     container: ContainerDep,
     principal: Annotated[Principal, require("claims:write", "phi:write")],
+    form: FormDep,
 ) -> Response:
-    form = await request.form()
-    upload = form.get("file")
-    raw = b""
-    if upload is not None and not isinstance(upload, str):
-        raw = await upload.read()
+    found = uploaded_bytes(form)
+    raw = found[0] if found is not None else b""
     if not raw.strip():
         raw = str(form.get("document") or "").encode()
     if not raw.strip():
@@ -76,9 +73,7 @@ async def import_claim(
             fix="fix the JSON syntax",
         ) from None
     claim_id = data.get("claim_id") if isinstance(data, dict) else None
-    await run_in_threadpool(
-        record_phi, container, principal, request, "claim", claim_id, action=audit.PHI_WRITE
-    )
+    record_phi(container, principal, request, "claim", claim_id, action=audit.PHI_WRITE)
     result = service.import_data(session, data, actor=principal.username)
     return RedirectResponse(f"/claims/{result.claim_id}?imported={result.outcome}", status_code=303)
 
@@ -113,10 +108,13 @@ def scrub(
 
 
 @router.post("/claims/{claim_id}/status")
-async def change_status(
-    request: Request, claim_id: str, session: SessionDep, principal: Annotated[Principal, writes()]
+def change_status(
+    request: Request,
+    claim_id: str,
+    session: SessionDep,
+    principal: Annotated[Principal, writes()],
+    form: FormDep,
 ) -> Response:
-    form = await request.form()
     claim = service.get_claim(session, claim_id)
     service.transition(
         session,
@@ -141,14 +139,14 @@ def download_837p(
 
 
 @router.post("/claims/batch")
-async def batch(
+def batch(
     request: Request,
     session: SessionDep,
     reference: ReferenceDep,
     container: ContainerDep,
     principal: Annotated[Principal, writes("payer_id", audit.EXPORT_837, record="payer")],
+    form: FormDep,
 ) -> Response:
-    form = await request.form()
     payer_id = str(form.get("payer_id") or "").strip()
     if not payer_id:
         raise InvalidInput(

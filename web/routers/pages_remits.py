@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
@@ -15,7 +14,7 @@ from assistant.denials import service as denials
 from assistant.denials.schemas import ExplainRequest
 from assistant.remit import service
 from assistant.security.schemas import Principal
-from web.deps import ContainerDep, ReferenceDep, SessionDep
+from web.deps import ContainerDep, FormDep, ReferenceDep, SessionDep, uploaded_bytes
 from web.rendering import render
 from web.routers.remits import audit_import
 from web.security_deps import require
@@ -46,23 +45,21 @@ def remits_page(request: Request, session: SessionDep) -> Response:
 
 
 @router.post("/remits/import")
-async def import_835(
+def import_835(
     request: Request,
     container: ContainerDep,
     session: SessionDep,
     principal: Annotated[Principal, require("remits:write", "phi:write")],
+    form: FormDep,
 ) -> Response:
-    form = await request.form()
-    upload = form.get("file")
-    if upload is None or isinstance(upload, str):
+    found = uploaded_bytes(form)
+    if found is None:
         raise InvalidInput("no 835 file chosen", field="file", fix="choose the 835 remittance file to import")
-    data = await upload.read()
+    data, filename = found
     if not data.strip():
-        raise InvalidInput(f"{upload.filename} is empty", field="file", fix="choose the 835 remittance file")
-    report = service.import_835_bytes(
-        container.sessions, data, filename=upload.filename, actor=principal.username
-    )
-    await run_in_threadpool(audit_import, container, principal, request, report)
+        raise InvalidInput(f"{filename} is empty", field="file", fix="choose the 835 remittance file")
+    report = service.import_835_bytes(container.sessions, data, filename=filename, actor=principal.username)
+    audit_import(container, principal, request, report)
     return render(request, "remits/index.html", _list_ctx(session, report=report))
 
 

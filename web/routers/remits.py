@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
+from fastapi import APIRouter, Depends, Request
 
 from assistant.core.errors import InvalidInput
+from assistant.denials import service as denials_service
 from assistant.denials.schemas import Explanation
 from assistant.remit import service
 from assistant.remit.schemas import ImportReport, WorkItemOut
 from assistant.security import audit
 from assistant.security.schemas import Principal
-from web.deps import ContainerDep, ReferenceDep, SessionDep
+from web.deps import ContainerDep, ReferenceDep, SessionDep, uploaded_bytes
 from web.security_deps import record_phi, require
 
 router = APIRouter(prefix="/api/remits", tags=["remits"])
@@ -33,20 +33,27 @@ def audit_import(container: Any, principal: Principal, request: Request, report:
         record_phi(container, principal, request, "remit", remit_id, action=audit.PHI_WRITE, detail=detail)
 
 
-@router.post("", response_model=ImportReport, status_code=201)
-async def import_remit(request: Request, container: ContainerDep, principal: Writer) -> ImportReport:
-    """Body: the 835 file itself (any content type), or multipart/form-data with a ``file`` field."""
-    filename = request.headers.get("X-Filename")
+async def _remit_upload(request: Request) -> tuple[bytes, str | None]:
+    """The 835 sent as the body itself (any content type) or as multipart/form-data ``file``."""
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
-        form = await request.form()
-        upload = form.get("file")
-        if upload is None or isinstance(upload, str):
+        found = uploaded_bytes(await request.form())
+        if found is None:
             raise InvalidInput("no file in the form", field="file", fix="send the 835 in a field named file")
-        data, filename = await upload.read(), upload.filename
-    else:
-        data = await request.body()
+        return found
+    return await request.body(), request.headers.get("X-Filename")
+
+
+@router.post("", response_model=ImportReport, status_code=201)
+def import_remit(
+    request: Request,
+    container: ContainerDep,
+    principal: Writer,
+    upload: Annotated[tuple[bytes, str | None], Depends(_remit_upload)],
+) -> ImportReport:
+    """Body: the 835 file itself (any content type), or multipart/form-data with a ``file`` field."""
+    data, filename = upload
     report = service.import_835_bytes(container.sessions, data, filename=filename, actor=principal.username)
-    await run_in_threadpool(audit_import, container, principal, request, report)
+    audit_import(container, principal, request, report)
     return report
 
 
@@ -73,10 +80,8 @@ def explain_remit(
     container: ContainerDep,
     appeal_days: int | None = None,
 ) -> list[Explanation]:
-    from assistant.denials.service import explain_remit as run
-
     s = container.settings
-    return run(
+    return denials_service.explain_remit(
         session,
         remit_id,
         reference=reference,

@@ -9,7 +9,8 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from assistant.core.errors import InvalidInput
-from assistant.suggest.schemas import SuggestResponse
+from assistant.core.validation import validated
+from assistant.suggest.schemas import SuggestRequest, SuggestResponse
 from web.deps import ContainerDep
 from web.security_deps import require
 
@@ -27,14 +28,13 @@ class SuggestBody(BaseModel):
 
 @router.post("/api/suggest", response_model=SuggestResponse, tags=["suggest"])
 def api_suggest(body: SuggestBody, container: ContainerDep) -> SuggestResponse:
-    from assistant.suggest.cli import make_request
-
     if not isinstance(body.text, str):
         raise InvalidInput(
             "text is required: paste the physician note", field="text", fix='send {"text": ...}'
         )
-    request = make_request(
-        body.text,
+    request = validated(
+        SuggestRequest,
+        text=body.text,
         top_k=body.top_k,
         date_of_service=body.date_of_service,
         setting=body.setting,

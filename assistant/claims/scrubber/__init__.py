@@ -1,7 +1,13 @@
 """Claim scrubber: one small module per rule family, combined in ``registry``."""
 
 from assistant.claims.scrubber.base import DuplicateHit, FunctionRule, Rule, ScrubContext, rule
-from assistant.claims.scrubber.registry import DEFAULT_RULES, rule_ids, scrub
+from assistant.claims.scrubber.registry import (
+    DEFAULT_RULES,
+    register_session_rules,
+    rule_ids,
+    scrub,
+    session_rules,
+)
 
 __all__ = [
     "DEFAULT_RULES",
@@ -9,7 +15,9 @@ __all__ = [
     "FunctionRule",
     "Rule",
     "ScrubContext",
+    "register_session_rules",
     "rule",
     "rule_ids",
     "scrub",
+    "session_rules",
 ]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
+
+from sqlalchemy.orm import Session
 
 from assistant.claims.schemas import ClaimImport, Finding, ScrubReport
 from assistant.claims.scrubber.base import Rule, ScrubContext
@@ -79,3 +81,26 @@ def scrub(
     return ScrubReport(
         claim_id=claim.claim_id, findings=findings, clean=not any(f.severity == "error" for f in findings)
     )
+
+
+# Rules that live in other domains' databases (denials' local rules promoted from denial patterns) are
+# registered here by their owners, so that claims never imports them: ``scrub_document`` with a session
+# runs every registered source. The CLI and the app import every domain, so registration has happened
+# before the first scrub (tests/test_architecture.py checks it).
+SessionRuleSource = Callable[[Session], Iterable[Rule]]
+_SESSION_RULE_SOURCES: list[SessionRuleSource] = []
+
+
+def register_session_rules(source: SessionRuleSource) -> None:
+    """Add a source of database-held rules (idempotent: a module imported twice registers once)."""
+    if source not in _SESSION_RULE_SOURCES:
+        _SESSION_RULE_SOURCES.append(source)
+
+
+def session_rule_sources() -> list[SessionRuleSource]:
+    return list(_SESSION_RULE_SOURCES)
+
+
+def session_rules(session: Session) -> list[Rule]:
+    """Every registered source's rules for this database."""
+    return [r for source in _SESSION_RULE_SOURCES for r in source(session)]

@@ -22,10 +22,12 @@ from typing import Any
 
 from sqlalchemy import create_engine, delete, select, text
 
-from assistant.codesets.loaders import ncci
-from assistant.codesets.loaders.base import sha256_of
+from assistant.codesets import fts, models, service
+from assistant.codesets.loaders import LOADERS, hcpcs, load_release, ncci
+from assistant.codesets.loaders.base import read_manifest, sha256_of
 from assistant.codesets.loaders.cpt import parse_cpt
 from assistant.codesets.models import CPT, HCPCS, HCPCS_MODIFIER, ICD10CM, NCCI_MUE, NCCI_PTP, codes, releases
+from assistant.codesets.repository import CodeSetRepository
 from assistant.codesets.schemas import ReleaseInfo
 from assistant.config import Settings
 from assistant.core.errors import InvalidInput
@@ -123,10 +125,6 @@ def apply_to_reference(settings: Settings, manifest_paths: list[Path]) -> list[R
 
     When the DB does not exist yet everything is built (``service.load_all``), which includes these.
     """
-    from assistant.codesets import fts, service
-    from assistant.codesets.loaders import LOADERS, load_release
-    from assistant.codesets.loaders.base import read_manifest
-
     db = settings.resolved_reference_db
     if not db.exists() or service.stored_fingerprint(db) is None:
         loaded = service.load_all(settings, progress=False)
@@ -151,8 +149,6 @@ def apply_to_reference(settings: Settings, manifest_paths: list[Path]) -> list[R
                     .all()
                 )
                 if old:
-                    from assistant.codesets import models
-
                     for table in (
                         models.codes,
                         models.code_notes,
@@ -178,8 +174,6 @@ def apply_to_reference(settings: Settings, manifest_paths: list[Path]) -> list[R
 
 
 def _infos_for(settings: Settings, wanted: set[tuple[str, str]]) -> list[ReleaseInfo]:
-    from assistant.codesets.repository import CodeSetRepository
-
     repo = CodeSetRepository.open(settings.resolved_reference_db)
     try:
         return [i for i in repo.releases() if (i.system, i.release) in wanted]
@@ -296,8 +290,6 @@ def import_release(
 
 
 def _zip_anweb(path: Path) -> str | None:
-    from assistant.codesets.loaders import hcpcs
-
     try:
         with zipfile.ZipFile(path) as archive:
             return hcpcs.anweb_member(archive.namelist())
@@ -328,8 +320,6 @@ def _import_hcpcs(
     effective_from: date | None,
     label_from: str | None = None,
 ) -> ImportResult:
-    from assistant.codesets.loaders import hcpcs
-
     records = hcpcs.read_records(source)  # validates before anything is written
     label, derived = hcpcs_release_label(label_from or source.name)
     label = release or label

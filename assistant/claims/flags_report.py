@@ -1,5 +1,5 @@
 """After a code-set load or import: flag unsubmitted claims whose codes the new code sets make invalid
-(CLI side; the check itself is ``assistant.claims.code_flags``)."""
+(CLI side, subscribed to ``assistant.codesets.events``; the check is ``assistant.claims.code_flags``)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,24 @@
+"""Building a pydantic model from user input, with the house error: ``InvalidInput`` naming the field."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from assistant.core.errors import InvalidInput
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def validated(model: type[M], **values: Any) -> M:
+    """``model(**values)`` without the values that are None (the model's defaults apply); the first
+    validation error becomes ``InvalidInput`` with its field."""
+    try:
+        return model(**{k: v for k, v in values.items() if v is not None})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(x) for x in err.get("loc", ())) or next(iter(values), "input")
+        raise InvalidInput(
+            f"{field}: {err.get('msg')}", field=field, fix="correct the input and retry"
+        ) from None

@@ -1,0 +1,158 @@
+"""The layer rules of docs/architecture.md, checked on the source: import-linter contracts, imports at the
+top of modules, SQL only in repositories, and the denials rules registered with the claims scrubber."""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from assistant.config import PROJECT_ROOT
+
+PACKAGES = ("assistant", "web", "evals")
+SQL_BUILDERS = {"select", "text", "insert", "update", "delete"}
+
+# Function-level imports of project modules still to be moved, by area owner (issue 15; the lead removes
+# each entry once that area's branch is merged). Not a place for new code.
+FUNCTION_IMPORTS_PENDING = {
+    "assistant/billing/": "money/billing branch (issue 15)",
+    "assistant/security/": "security branch (issue 15)",
+    "assistant/suggest/": "suggestion-engine branch (issue 15: Pick/consolidate cycle)",
+}
+# Documented lazy loads: the container builds the suggestion engine (faiss, the model) on first use only.
+FUNCTION_IMPORTS_ALLOWED = {
+    "assistant/core/container.py": "loads the suggestion engine and code sets on first use",
+}
+
+# Where SQL may be built: repositories, migrations and the database plumbing.
+SQL_HOMES = (
+    "/repository.py",
+    "/cms_repository.py",
+    "/repositories/",
+    "assistant/migrations/",
+    "assistant/core/db.py",
+)
+# Queries still outside repositories, by area owner (issue 15; removed after the merge).
+SQL_PENDING = {
+    "assistant/remit/service.py": "money/remit branch (issue 15)",
+    "assistant/billing/remit_posting.py": "money/billing branch (issue 15)",
+    "assistant/billing/reports.py": "money/billing branch (issue 15)",
+    "assistant/codesets/fts.py": "code-sets branch: FTS build (issue 15)",
+    "assistant/codesets/service.py": "code-sets branch: build_info of the reference DB (issue 15)",
+    "assistant/codesets/loaders/cms_import.py": "code-sets branch: import bookkeeping (issue 15)",
+}
+
+
+def _sources() -> Iterator[tuple[str, ast.Module]]:
+    for package in PACKAGES:
+        for path in sorted((PROJECT_ROOT / package).rglob("*.py")):
+            yield path.relative_to(PROJECT_ROOT).as_posix(), ast.parse(path.read_text(), filename=str(path))
+
+
+def _is_project(module: str | None) -> bool:
+    return bool(module) and module.split(".")[0] in PACKAGES  # type: ignore[union-attr]
+
+
+def _function_imports(tree: ast.Module) -> list[tuple[int, str]]:
+    found = []
+    for fn in ast.walk(tree):
+        if not isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for node in ast.walk(fn):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and _is_project(node.module):
+                found.append((node.lineno, str(node.module)))
+            elif isinstance(node, ast.Import):
+                found += [(node.lineno, a.name) for a in node.names if _is_project(a.name)]
+    return found
+
+
+def _sql_calls(tree: ast.Module) -> list[int]:
+    """Lines calling sqlalchemy's select/text/insert/update/delete (imported by name or via the module)."""
+    names: set[str] = set()
+    modules: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "sqlalchemy":
+            names |= {a.asname or a.name for a in node.names if a.name in SQL_BUILDERS}
+        elif isinstance(node, ast.Import):
+            modules |= {a.asname or a.name for a in node.names if a.name.split(".")[0] == "sqlalchemy"}
+    lines = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        fn = node.func
+        if (isinstance(fn, ast.Name) and fn.id in names) or (
+            isinstance(fn, ast.Attribute)
+            and fn.attr in SQL_BUILDERS
+            and isinstance(fn.value, ast.Name)
+            and fn.value.id in modules
+        ):
+            lines.append(node.lineno)
+    return sorted(lines)
+
+
+def test_import_contracts_hold() -> None:
+    """pyproject.toml's import-linter contracts (also run by `make lint`)."""
+    lint_imports = Path(sys.executable).with_name("lint-imports")
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
+    result = subprocess.run(
+        [str(lint_imports), "--no-cache"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert "0 broken" in result.stdout
+
+
+def test_project_imports_are_at_module_top() -> None:
+    offenders = [
+        f"{rel}:{line} imports {module} inside a function"
+        for rel, tree in _sources()
+        if not rel.startswith(tuple(FUNCTION_IMPORTS_PENDING)) and rel not in FUNCTION_IMPORTS_ALLOWED
+        for line, module in _function_imports(tree)
+    ]
+    assert offenders == [], "\n".join(offenders)
+
+
+def test_sql_is_built_only_in_repositories() -> None:
+    offenders = [
+        f"{rel}:{line} builds SQL outside a repository"
+        for rel, tree in _sources()
+        if not any(home in f"/{rel}" for home in SQL_HOMES) and rel not in SQL_PENDING
+        for line in _sql_calls(tree)
+    ]
+    assert offenders == [], "\n".join(offenders)
+
+
+def test_the_checks_see_what_they_forbid() -> None:
+    """The two source checks find a function-level import and a query (they are not vacuous)."""
+    tree = ast.parse(
+        "from sqlalchemy import select as s\nimport sqlalchemy as sa\n"
+        "def f():\n    from assistant.claims import service\n    return s(1), sa.text('x'), sa.delete(t)\n"
+    )
+    assert _function_imports(tree) == [(4, "assistant.claims")]
+    assert _sql_calls(tree) == [5, 5, 5]
+
+
+def test_allow_lists_name_files_that_exist() -> None:
+    for entry in [*FUNCTION_IMPORTS_PENDING, *FUNCTION_IMPORTS_ALLOWED, *SQL_PENDING]:
+        assert (PROJECT_ROOT / entry).exists(), f"stale allow-list entry {entry}"
+
+
+def test_cli_and_app_register_the_denials_local_rules() -> None:
+    """claims never imports denials: the surfaces import every domain, which registers its rules."""
+    code = (
+        "import {mod}\n"
+        "from assistant.claims.scrubber.registry import session_rule_sources\n"
+        "from assistant.denials.rules import local_rules\n"
+        "assert local_rules in session_rule_sources()\n"
+    )
+    for mod in ("assistant.cli.main", "web.app"):
+        result = subprocess.run(
+            [sys.executable, "-c", code.format(mod=mod)],
+            cwd=PROJECT_ROOT,
+            env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 0, f"{mod}: {result.stderr[-2000:]}"
