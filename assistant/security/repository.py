@@ -55,6 +55,16 @@ def last_audit_entry(session: Session) -> AuditEntry | None:
     return session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).one_or_none()
 
 
+def audit_entry(session: Session, entry_id: int) -> AuditEntry | None:
+    return session.get(AuditEntry, entry_id)
+
+
+def first_audit_entry(session: Session, action: str) -> AuditEntry | None:
+    return session.scalars(
+        select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id).limit(1)
+    ).one_or_none()
+
+
 def iter_audit(session: Session, batch: int = 1000) -> Iterator[AuditEntry]:
     """Every entry in id order, read in batches (the log can be long)."""
     after = 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Principal(BaseModel):
@@ -83,6 +83,12 @@ class ChainReport(BaseModel):
     last_hash: str | None
     broken_id: int | None = None
     reason: str | None = None
+    scheme: str | None = None  # "hmac-sha256", or sha256 up to a seal then hmac-sha256
+    legacy_entries: int = 0  # entries before the seal, checked as plain sha256 links
+    anchored_id: int | None = None  # newest entry recorded in the anchor file
+    anchor_file: str | None = None
+    proves: list[str] = Field(default_factory=list)
+    cannot_prove: list[str] = Field(default_factory=list)
 
 
 class BackupFile(BaseModel):

@@ -135,7 +135,7 @@ def change_password(
     passwords.check_policy(new_password, username=user.username, min_length=settings.password_min_length)
     user.password_hash = passwords.hash_password(new_password)
     end_all_for_user(session, user.id, "password-change", actor)
-    audit.record(session, actor, "user.password", "user", username, ip, {})
+    audit.record(session, actor, audit.USER_PASSWORD, "user", username, ip, {})
 
 
 def change_own_password(
