@@ -65,6 +65,16 @@ def first_audit_entry(session: Session, action: str) -> AuditEntry | None:
     ).one_or_none()
 
 
+def recent_audit_times(session: Session, actions: Sequence[str], ip: str, since: str) -> list[str]:
+    """Timestamps (oldest first) of entries with one of ``actions`` from ``ip`` at or after ``since``."""
+    rows = session.scalars(
+        select(AuditEntry.ts)
+        .where(AuditEntry.action.in_(actions), AuditEntry.ip == ip, AuditEntry.ts >= since)
+        .order_by(AuditEntry.id)
+    ).all()
+    return list(rows)
+
+
 def iter_audit(session: Session, batch: int = 1000) -> Iterator[AuditEntry]:
     """Every entry in id order, read in batches (the log can be long)."""
     after = 0
