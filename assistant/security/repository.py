@@ -32,6 +32,14 @@ def token_by_hash(session: Session, digest: str) -> ApiToken | None:
     return session.scalars(select(ApiToken).where(ApiToken.token_hash == digest)).one_or_none()
 
 
+def token_by_id(session: Session, token_id: int) -> ApiToken | None:
+    return session.get(ApiToken, token_id)
+
+
+def tokens_of(session: Session, user_id: int) -> Sequence[ApiToken]:
+    return session.scalars(select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id)).all()
+
+
 def auth_session(session: Session, session_id: str) -> AuthSession | None:
     return session.get(AuthSession, session_id)
 

@@ -43,6 +43,20 @@ class IssuedToken(BaseModel):
     username: str
     name: str
     token: str  # shown once, never stored
+    token_id: int | None = None
+    expires_at: datetime | None = None
+
+
+class TokenView(BaseModel):
+    """One API token of a user (never the token itself)."""
+
+    id: int
+    name: str
+    created_at: datetime
+    expires_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+    state: str  # active | expired | revoked
 
 
 class NewSession(BaseModel):

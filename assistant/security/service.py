@@ -21,7 +21,7 @@ from assistant.security import repository as repo
 from assistant.security.errors import Forbidden, TooManyAttempts, Unauthorized
 from assistant.security.models import ApiToken, User, utcnow
 from assistant.security.permissions import ROLES, grants
-from assistant.security.schemas import IssuedToken, Principal, UserView
+from assistant.security.schemas import IssuedToken, Principal, TokenView, UserView
 from assistant.security.sessions import end_all_for_user, principal_for
 from assistant.security.tokens import new_api_token, token_hash
 
@@ -136,13 +136,16 @@ def change_password(
     actor: str = "system",
     ip: str | None = None,
     settings: Settings | None = None,
+    revoke_tokens: bool = True,
 ) -> None:
+    """Set a password (an admin reset): ends the user's sessions and revokes their API tokens."""
     settings = settings or get_settings()
     user = _user(session, username)
     passwords.check_policy(new_password, username=user.username, min_length=settings.password_min_length)
     user.password_hash = passwords.hash_password(new_password)
     end_all_for_user(session, user.id, "password-change", actor)
-    audit.record(session, actor, audit.USER_PASSWORD, "user", username, ip, {})
+    revoked = repo.revoke_tokens_of(session, user.id, utcnow()) if revoke_tokens else 0
+    audit.record(session, actor, audit.USER_PASSWORD, "user", username, ip, {"tokens_revoked": revoked})
 
 
 def change_own_password(
@@ -167,21 +170,90 @@ def change_own_password(
             "the new password is the current one", field="new_password", fix="choose a different password"
         )
     try:
-        change_password(session, username, new_password, actor=username, ip=ip, settings=settings)
+        change_password(
+            session, username, new_password, actor=username, ip=ip, settings=settings, revoke_tokens=False
+        )
     except InvalidInput as exc:  # the password policy: on the form, that is the new password's field
         raise InvalidInput(exc.message, field="new_password", fix=exc.fix) from exc
 
 
 def issue_token(
-    session: Session, username: str, name: str = "default", *, actor: str = "system", ip: str | None = None
+    session: Session,
+    username: str,
+    name: str = "default",
+    *,
+    actor: str = "system",
+    ip: str | None = None,
+    days: int | None = None,
+    settings: Settings | None = None,
 ) -> IssuedToken:
+    """A new API token (only its hash is stored) valid for ``days`` (default ``api_token_days``)."""
+    settings = settings or get_settings()
     user = _user(session, username)
     if user.disabled:
         raise Conflict(f"user {username!r} is disabled", field="username", fix="enable the user first")
+    valid_days = settings.api_token_days if days is None else days
+    if valid_days < 1:
+        raise InvalidInput("a token must be valid for at least one day", field="days", fix="e.g. --days 90")
     raw = new_api_token()
-    repo.add(session, ApiToken(user_id=user.id, name=name[:64], token_hash=token_hash(raw)))
-    audit.record(session, actor, audit.TOKEN_ISSUE, "user", username, ip, {"name": name})
-    return IssuedToken(username=user.username, name=name, token=raw)
+    now = utcnow()
+    token = ApiToken(
+        user_id=user.id,
+        name=name[:64],
+        token_hash=token_hash(raw),
+        created_at=now,
+        expires_at=now + timedelta(days=valid_days),
+    )
+    repo.add(session, token)
+    detail = {"name": name, "token_id": token.id, "days": valid_days}
+    audit.record(session, actor, audit.TOKEN_ISSUE, "user", username, ip, detail)
+    return IssuedToken(
+        username=user.username, name=name, token=raw, token_id=token.id, expires_at=token.expires_at
+    )
+
+
+def token_expiry(token: ApiToken, settings: Settings) -> datetime:
+    """When a token stops working (tokens issued before expiry existed: ``api_token_days`` after issue)."""
+    return token.expires_at or token.created_at + timedelta(days=settings.api_token_days)
+
+
+def list_tokens(session: Session, username: str, *, settings: Settings | None = None) -> list[TokenView]:
+    settings = settings or get_settings()
+    user = _user(session, username)
+    now = utcnow()
+    views = []
+    for token in repo.tokens_of(session, user.id):
+        expires = token_expiry(token, settings)
+        state = "revoked" if token.revoked_at else ("expired" if expires <= now else "active")
+        views.append(
+            TokenView(
+                id=token.id,
+                name=token.name,
+                created_at=token.created_at,
+                expires_at=expires,
+                last_used_at=token.last_used_at,
+                revoked_at=token.revoked_at,
+                state=state,
+            )
+        )
+    return views
+
+
+def revoke_token(
+    session: Session, username: str, token_id: int, *, actor: str = "system", ip: str | None = None
+) -> None:
+    """Revoke one token of ``username`` (audited). An unknown id, or another user's, is NotFound."""
+    user = _user(session, username)
+    token = repo.token_by_id(session, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotFound(
+            f"{username} has no token {token_id}",
+            field="token_id",
+            fix=f"see `assistant users tokens {username}`",
+        )
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        audit.record(session, actor, audit.TOKEN_REVOKE, "token", token.id, ip, {"user": username})
 
 
 def _fail(
@@ -329,11 +401,23 @@ def check_login_rate(session: Session, ip: str | None, *, settings: Settings | N
     )
 
 
-def authenticate_token(session: Session, raw_token: str | None, ip: str | None = None) -> Principal:
+def authenticate_token(
+    session: Session, raw_token: str | None, ip: str | None = None, *, settings: Settings | None = None
+) -> Principal:
     """The principal behind an API token (``Authorization: Bearer``); ``Unauthorized`` otherwise."""
+    settings = settings or get_settings()
     token = repo.token_by_hash(session, token_hash(raw_token)) if raw_token else None
     user = repo.user_by_id(session, token.user_id) if token else None
-    if token is None or token.revoked_at is not None or user is None or user.disabled:
+    reason = None
+    if token is None or user is None:
+        reason = "unknown token"
+    elif token.revoked_at is not None:
+        reason = "revoked"
+    elif user.disabled:
+        reason = "user disabled"
+    elif token_expiry(token, settings) <= utcnow():
+        reason = "expired"
+    if reason is not None:
         audit.record(
             session,
             user.username if user else "anonymous",
@@ -341,14 +425,15 @@ def authenticate_token(session: Session, raw_token: str | None, ip: str | None =
             "token",
             str(token.id) if token else None,
             ip,
-            {},
+            {"reason": reason},
         )
         session.commit()
         raise Unauthorized(
-            "invalid or revoked API token",
+            "invalid, expired or revoked API token",
             field="Authorization",
-            fix="send `Authorization: Bearer <token>` with a token from `assistant users token`",
+            fix="send `Authorization: Bearer <token>` with a current token from `assistant users token`",
         )
+    assert token is not None and user is not None
     token.last_used_at = utcnow()
     return principal_for(user, "token")
 
