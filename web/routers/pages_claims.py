@@ -114,25 +114,40 @@ def scrub(
 
 @router.post("/claims/{claim_id}/status")
 async def change_status(
-    request: Request, claim_id: str, session: SessionDep, principal: Annotated[Principal, writes()]
+    request: Request,
+    claim_id: str,
+    session: SessionDep,
+    reference: ReferenceDep,
+    container: ContainerDep,
+    principal: Annotated[Principal, writes()],
 ) -> Response:
     form = await request.form()
-    claim = service.get_claim(session, claim_id)
-    service.transition(
+    await run_in_threadpool(
+        _request_status,
         session,
-        claim,
+        claim_id,
         str(form.get("to") or ""),
         principal.username,
+        reference,
+        container.settings,
         str(form.get("note") or "") or None,
     )
     return RedirectResponse(f"/claims/{claim_id}", status_code=303)
+
+
+def _request_status(
+    session: Any, claim_id: str, to: str, actor: str, reference: Any, settings: Any, note: str | None
+) -> None:
+    """Scrubs (ready/scrubbed) before the move: synchronous work, run off the event loop."""
+    claim = service.get_claim(session, claim_id)
+    service.request_status(session, claim, to, actor, reference, settings, note)
 
 
 @router.get("/claims/{claim_id}/837p", dependencies=[reads(action=audit.EXPORT_837)])
 def download_837p(
     claim_id: str, session: SessionDep, reference: ReferenceDep, container: ContainerDep
 ) -> Response:
-    text = service.x12_for_input(session, claim_id, reference, container.settings)
+    text = service.x12_for_input(session, claim_id, reference, container.settings, keep=False)  # a preview
     return PlainTextResponse(
         text,
         media_type="application/edi-x12",
