@@ -159,3 +159,15 @@ def test_audit_list_cli(db, cli) -> None:
     only = json.loads(cli("audit", "list", "--json", "--actor", "alice", "--action", "phi.*").output)
     assert {r["actor"] for r in only} == {"alice"} and len(only) == 3
     assert "export.837" in cli("audit", "list").output
+
+
+def test_an_emptied_log_is_caught(db, cli) -> None:
+    from tests.security.conftest import make_user
+
+    make_user(db, "alice", "coder")  # creating a user is audited, and anchored
+    assert cli("audit", "verify").exit_code == 0
+    with transaction(db) as s:
+        _drop_triggers(s)
+        s.execute(text("DELETE FROM audit_log"))
+    result = cli("audit", "verify", "--json")
+    assert result.exit_code == 1 and "emptied" in json.loads(result.output)["reason"]
