@@ -140,6 +140,17 @@ def _append(
     return entry
 
 
+def _unsealed_legacy_log(session: Session, last: AuditEntry) -> bool:
+    """A log written before the MAC, met for the first time: its newest entry is a valid sha256 link, no
+    seal exists, and nothing was anchored yet. Once anything is anchored, an unkeyed newest entry is a
+    rewrite (verify reports it), never a new legacy part to seal."""
+    return (
+        legacy_hash(_fields(last), last.prev_hash) == last.hash
+        and repo.first_audit_entry(session, AUDIT_SEAL) is None
+        and not audit_anchor.default_anchor().has_lines()
+    )
+
+
 def record(
     session: Session,
     actor: str | Principal,
@@ -159,7 +170,7 @@ def record(
     key = audit_key()
     serialize_writers(session, "audit_log")  # app workers append one at a time: the chain never forks
     last = repo.last_audit_entry(session)
-    if last is not None and not _mac_ok(key, last) and repo.first_audit_entry(session, AUDIT_SEAL) is None:
+    if last is not None and not _mac_ok(key, last) and _unsealed_legacy_log(session, last):
         seal = {"legacy_through": last.id, "legacy_scheme": "sha256", "scheme": SCHEME}
         last = _append(session, key, last, "system", AUDIT_SEAL, "audit_log", None, None, seal)
     entry = _append(session, key, last, who, action, target_type, target_id, ip, detail)

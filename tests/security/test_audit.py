@@ -130,12 +130,13 @@ def test_truncated_newest_rows_are_caught_by_the_anchor(db, cli, settings) -> No
     assert not again["intact"] and again["broken_id"] == 4 and "cut and rewritten" in again["reason"]
 
 
-def test_legacy_chain_is_sealed_and_still_verified(db, cli) -> None:
+def test_legacy_chain_is_sealed_and_still_verified(db, cli, settings) -> None:
     """An unkeyed (sha256) log from before the upgrade: the next entry is preceded by a seal."""
     _fill(db, 3)
     with transaction(db) as s:
         _drop_triggers(s)
-        _rehash_with_sha256(s)  # what a pre-upgrade database holds
+        _rehash_with_sha256(s)  # what a pre-upgrade database holds...
+    settings.resolved_audit_anchor_path.unlink()  # ...with no anchor file yet
     with transaction(db) as s:
         audit.record(s, "bob", audit.PHI_READ, "patient", 7, None, {})
     with transaction(db) as s:
@@ -171,3 +172,16 @@ def test_an_emptied_log_is_caught(db, cli) -> None:
         s.execute(text("DELETE FROM audit_log"))
     result = cli("audit", "verify", "--json")
     assert result.exit_code == 1 and "emptied" in json.loads(result.output)["reason"]
+
+
+def test_a_log_rewritten_unkeyed_after_the_upgrade_is_not_sealed(db, cli) -> None:
+    """Rewriting the whole log as sha256 links (no key needed) must not pass as a legacy log to seal."""
+    _fill(db, 3)
+    with transaction(db) as s:
+        _drop_triggers(s)
+        _rehash_with_sha256(s, actor_of={2: "mallory"})
+    with transaction(db) as s:
+        audit.record(s, "bob", audit.PHI_READ, "patient", 7, None, {})
+        assert audit.list_entries(s, action=audit.AUDIT_SEAL) == []
+    result = json.loads(cli("audit", "verify", "--json").output)
+    assert not result["intact"] and result["broken_id"] == 1
