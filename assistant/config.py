@@ -94,6 +94,31 @@ class Settings(BaseSettings):
         description="File holding the key that encrypts PHI fields at rest (kept outside the database). "
         "Empty means data_dir/keys/phi.key; created on first use with mode 0600. Back it up separately.",
     )
+    audit_key_path: Path | None = Field(
+        default=None,
+        description="File holding the HMAC-SHA256 key that seals the audit chain (outside the database). "
+        "Empty means data_dir/keys/audit.key; created on first use with mode 0600. Back it up separately.",
+    )
+    audit_anchor_path: Path | None = Field(
+        default=None,
+        description="Append-only file where each commit's newest audit entry (id and MAC) is written, so a "
+        "truncated log is caught. Empty means data_dir/audit-anchor.log; put it on another disk or an "
+        "append-only (WORM) volume.",
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Addresses of reverse proxies whose X-Forwarded-For/-Proto headers are believed (e.g. "
+        '["127.0.0.1"]). Empty (the default): those headers are ignored and the peer address is logged.',
+    )
+    api_token_days: int = Field(
+        default=90, ge=1, description="Days an API token stays valid after it is issued."
+    )
+    login_max_concurrent: int = Field(
+        default=2, ge=1, description="Sign-in attempts checked at the same time per worker (others get 429)."
+    )
+    login_attempts_per_minute: int = Field(
+        default=10, ge=1, description="Sign-in attempts accepted per client address per minute (then 429)."
+    )
     totp_issuer: str = Field(
         default="Coding Assistant", description="Issuer name shown in authenticator apps."
     )
@@ -132,6 +157,14 @@ class Settings(BaseSettings):
     @property
     def resolved_phi_key_path(self) -> Path:
         return self.phi_key_path or self.data_dir / "keys" / "phi.key"
+
+    @property
+    def resolved_audit_key_path(self) -> Path:
+        return self.audit_key_path or self.data_dir / "keys" / "audit.key"
+
+    @property
+    def resolved_audit_anchor_path(self) -> Path:
+        return self.audit_anchor_path or self.data_dir / "audit-anchor.log"
 
     @property
     def local_codesets_dir(self) -> Path:

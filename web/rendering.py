@@ -118,13 +118,15 @@ def _sign_in_again(request: Request, exc: Unauthorized) -> Response:
 def render_error(request: Request, exc: AssistantError) -> Response:
     if isinstance(exc, Unauthorized):
         return _sign_in_again(request, exc)
+    retry_after = getattr(exc, "retry_after", None)  # 429: when to come back
+    headers = {"Retry-After": str(retry_after)} if retry_after else None
     if wants_json(request):
-        return JSONResponse(exc.to_dict(), status_code=exc.status_code)
+        return JSONResponse(exc.to_dict(), status_code=exc.status_code, headers=headers)
     template = "_alert.html" if is_htmx(request) else "error.html"
     # HTMX ignores 4xx bodies by default; the alert is swapped in with a 200 and an error flag.
     status = 200 if is_htmx(request) else exc.status_code
     ctx = {**page_context(request), "error": exc}
-    return templates.TemplateResponse(request, template, ctx, status_code=status)
+    return templates.TemplateResponse(request, template, ctx, status_code=status, headers=headers)
 
 
 def validation_error(request: Request, exc: Any) -> Response:

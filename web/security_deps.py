@@ -84,7 +84,7 @@ def get_principal(request: Request, container: ContainerDep) -> Principal | None
 
     def authenticate(db: Session) -> Principal:
         if raw_token is not None:
-            return service.authenticate_token(db, raw_token, ip)
+            return service.authenticate_token(db, raw_token, ip, settings=container.settings)
         return sessions.resume(db, container.settings, cookie, ip=ip)
 
     try:

@@ -68,13 +68,18 @@ def x12(
     out: Annotated[Path | None, typer.Option("-o", "--out", help="Output file (default: stdout)")] = None,
     production: Annotated[bool, typer.Option("--production", help="ISA15=P (default T, test)")] = False,
     sender_id: Annotated[str, typer.Option("--sender-id")] = "SUBMITTER",
+    preview: Annotated[
+        bool, typer.Option("--preview", help="Interchange control number 000000000; none is used up")
+    ] = False,
 ) -> None:
-    """Write an 837P (005010X222A1); refused when the scrubber finds errors."""
+    """Write an 837P (005010X222A1); refused when the scrubber finds errors.
+
+    It takes the next interchange control number (a file kept for sending) unless --preview."""
     c = make_container()
     _ready(c)
     opts = service.X12Options(sender_id=sender_id, usage="P" if production else "T")
     with transaction(c.sessions) as session:
-        text = service.x12_for_input(session, ref, c.reference, c.settings, opts)
+        text = service.x12_for_input(session, ref, c.reference, c.settings, opts, keep=not preview)
     if out:
         write_file(out, text)
         console.print(f"wrote {out}")
@@ -91,7 +96,9 @@ def batch(
     sender_id: Annotated[str, typer.Option("--sender-id")] = "SUBMITTER",
     by: Annotated[str, typer.Option("--by")] = "cli",
 ) -> None:
-    """Write one 837P file with every ready claim of the payer and mark them submitted."""
+    """Write one 837P file with every sendable ready claim of the payer and mark them submitted.
+
+    Claims the scrubber now refuses are held back (listed with why, back to draft); exit 1 if none went."""
     c = make_container()
     _ready(c)
     opts = service.X12Options(sender_id=sender_id, usage="P" if production else "T")
@@ -108,12 +115,15 @@ def batch(
     print_json(
         {
             "payer_id": result.payer_id,
-            "path": str(result.path),
+            "path": str(result.path) if result.path else None,
             "claims": result.claim_ids,
             "interchange_control_number": result.interchange_control_number,
             "total_charge_cents": result.total_charge_cents,
+            "held_back": [{"claim_id": h.claim_id, "reasons": h.reasons} for h in result.held_back],
         }
     )
+    if result.path is None:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -163,12 +173,13 @@ def status(
     by: Annotated[str, typer.Option("--by", help="User making the change")] = "cli",
     note: Annotated[str | None, typer.Option("--note")] = None,
 ) -> None:
-    """Move a claim to a new status (only allowed transitions)."""
+    """Move a claim to a new status (only allowed transitions; scrubbed/ready run the scrubber first,
+    submitted happens only through `assistant claims batch` or an export)."""
     c = make_container()
     _ready(c)
     with transaction(c.sessions) as session:
         claim = service.get_claim(session, claim_id)
-        event = service.transition(session, claim, to, by, note)
+        event = service.request_status(session, claim, to, by, c.reference, c.settings, note)
         print_json({"claim_id": claim.claim_id, "from": event.from_status, "to": event.to_status, "by": by})
 
 

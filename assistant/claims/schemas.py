@@ -130,6 +130,16 @@ Pos = Annotated[str, _pattern(r"\d{2}", "must be a 2-digit place-of-service code
 ProcCode = Annotated[str, _pattern(PROC_RE.pattern, "must be a 5-character CPT or HCPCS code")]
 Modifier = Annotated[str, _pattern(MODIFIER_RE.pattern, "must be a 2-character modifier")]
 IcdCode = Annotated[str, BeforeValidator(_icd)]
+# X12 NM109 (AN 2-80) as payers publish them: letters, digits, '-' and '.'; never '/', '\\' or '..', because
+# the payer ID also names the batch file of its claims.
+PayerId = Annotated[
+    str,
+    _pattern(
+        r"[A-Za-z0-9](?:[A-Za-z0-9-]|\.(?!\.)){1,79}",
+        "must be an X12 payer ID: 2-80 letters, digits, '-' or '.' (no spaces, '/' or '..')",
+        upper=False,
+    ),
+]
 ClaimId = Annotated[
     str, _pattern(r"[A-Za-z0-9._\-]{1,38}", "must be 1-38 letters, digits, '.', '_' or '-'", upper=False)
 ]
@@ -163,7 +173,7 @@ class RenderingProvider(_Model):
 
 
 class PayerIn(_Model):
-    payer_id: Annotated[str, _text(80)]
+    payer_id: PayerId
     name: Annotated[str, _text(60)]
     filing_indicator: str = "CI"
     timely_filing_days: Annotated[int, _positive_int("must be a positive number of days")] | None = None

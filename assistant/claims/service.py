@@ -9,8 +9,9 @@ or ready: it goes back to draft); otherwise the import is refused (Conflict) and
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -49,7 +50,7 @@ from assistant.claims.schemas import (
 )
 from assistant.claims.scrubber import DuplicateHit, Rule, ScrubContext, scrub, session_rules
 from assistant.claims.x12_837 import Envelope, build_837p
-from assistant.claims.x12_validate import ensure_valid_x12
+from assistant.claims.x12_validate import ensure_valid_x12, validate_x12
 from assistant.config import Settings
 from assistant.core.errors import Conflict, InvalidInput, NotFound
 
@@ -487,6 +488,34 @@ def transition(
     return event
 
 
+SCRUB_GATED = frozenset({ClaimStatus.SCRUBBED.value, ClaimStatus.READY.value})
+
+
+def request_status(
+    session: Session,
+    claim: Claim,
+    to: str,
+    actor: str,
+    reference: Any,
+    settings: Settings,
+    note: str | None = None,
+    today: date | None = None,
+) -> ClaimStatusEvent:
+    """A user's status change (status API, claim page, CLI): moving to ``scrubbed`` or ``ready`` runs the
+    scrubber and is refused with its errors; ``submitted`` happens only through an export or a batch."""
+    if to == ClaimStatus.SUBMITTED.value:
+        raise Conflict(
+            f"claim {claim.claim_id} is marked submitted only when it is sent",
+            field="to",
+            fix="send it in a payer batch (Claims page, or `assistant claims batch --payer ID`)",
+        )
+    if to in SCRUB_GATED:
+        report = scrub_document(to_document(claim), reference, settings, session, today=today)
+        if not report.clean:
+            raise ClaimHasErrors(report)
+    return transition(session, claim, to, actor, note)
+
+
 # ---------------------------------------------------------------- scrubbing
 
 _NOT_DUPLICATE_STATUSES = {ClaimStatus.REJECTED.value, ClaimStatus.CORRECTED.value}
@@ -605,8 +634,11 @@ class X12Options:
     usage: str = "T"
 
 
-def _envelope(session: Session, opts: X12Options, doc: ClaimImport) -> Envelope:
-    isa = repo.next_control_number(session, "ISA")
+PREVIEW_CONTROL_NUMBER = 0  # ISA13 000000000: a preview, never sent, uses up no control number
+
+
+def _envelope(session: Session, opts: X12Options, doc: ClaimImport, *, keep: bool = True) -> Envelope:
+    isa = repo.next_control_number(session, "ISA") if keep else PREVIEW_CONTROL_NUMBER
     return Envelope(
         interchange_control_number=isa,
         group_control_number=isa,
@@ -627,13 +659,18 @@ def x12_for_documents(
     settings: Settings,
     opts: X12Options | None = None,
     today: date | None = None,
+    *,
+    keep: bool = True,
 ) -> tuple[str, Envelope]:
-    """Scrub, refuse on errors, write and validate the 837P (control numbers persisted in the session)."""
+    """Scrub, refuse on errors, write and validate the 837P.
+
+    ``keep``: an export kept for sending takes the next interchange control number (persisted in the
+    session); a preview (``keep=False``) carries 000000000 and uses none up."""
     for doc in docs:
         report = scrub_document(doc, reference, settings, session, today=today)
         if not report.clean:
             raise ClaimHasErrors(report)
-    env = _envelope(session, opts or X12Options(), docs[0])
+    env = _envelope(session, opts or X12Options(), docs[0], keep=keep)
     text = build_837p(docs, env)
     ensure_valid_x12(text)
     return text, env
@@ -646,7 +683,10 @@ def x12_for_input(
     settings: Settings,
     opts: X12Options | None = None,
     today: date | None = None,
+    *,
+    keep: bool = True,
 ) -> str:
+    """The 837P of a claim file or stored claim_id; ``keep=False`` for a preview (no control number)."""
     path = Path(ref)
     if ref.endswith(".json") or path.is_file():
         if not path.is_file():
@@ -660,16 +700,56 @@ def x12_for_input(
             )
     else:
         docs = [to_document(get_claim(session, ref))]
-    return x12_for_documents(session, docs, reference, settings, opts, today)[0]
+    return x12_for_documents(session, docs, reference, settings, opts, today, keep=keep)[0]
+
+
+@dataclass
+class HeldBack:
+    """A ready claim a batch did not send, and why (scrubber errors or an 837 it cannot be written into)."""
+
+    claim_id: str
+    reasons: list[str]
 
 
 @dataclass
 class BatchResult:
     payer_id: str
-    path: Path
-    interchange_control_number: int
+    path: Path | None  # None when no claim could be sent
+    interchange_control_number: int | None
     claim_ids: list[str]
     total_charge_cents: int
+    held_back: list[HeldBack] = field(default_factory=list)
+
+
+def batch_file_name(payer_id: str, interchange_control_number: int) -> str:
+    """``837P-<slug>-<ICN>.x12``: the slug keeps letters, digits and '-' only, whatever the payer ID holds."""
+    slug = re.sub(r"[^A-Za-z0-9-]+", "_", payer_id).strip("_-")[:40] or "payer"
+    return f"837P-{slug}-{interchange_control_number:09d}.x12"
+
+
+def _sendable(
+    session: Session,
+    claim: Claim,
+    reference: Any,
+    settings: Settings,
+    actor: str,
+    opts: X12Options,
+    today: date | None,
+) -> tuple[ClaimImport | None, list[str]]:
+    """The claim's document when it can go out in an 837 now, else the reasons it cannot.
+
+    A claim with scrubber errors goes back to draft (``scrub_claim``); one the 837 writer cannot turn into
+    a valid file on its own (a gap in the scrubber) is held back with the validator's words."""
+    report = scrub_claim(session, claim, reference, settings, actor=actor, today=today)
+    if not report.clean:
+        return None, [
+            f"{f.field or f.rule}: {f.message}" + (f" (fix: {f.fix})" if f.fix else "") for f in report.errors
+        ]
+    doc = to_document(claim)
+    problems = validate_x12(build_837p([doc], _envelope(session, opts, doc, keep=False)))
+    if problems:
+        return None, [f"X12: {p.get('err_str') or p.get('message') or p}" for p in problems[:3]]
+    return doc, []
 
 
 def batch(
@@ -682,7 +762,11 @@ def batch(
     opts: X12Options | None = None,
     today: date | None = None,
 ) -> BatchResult:
-    """Write one 837P with every ``ready`` claim of ``payer_id`` and mark them submitted."""
+    """Write one 837P with every sendable ``ready`` claim of ``payer_id`` and mark those submitted.
+
+    A claim that cannot be sent (scrubber errors, e.g. characters X12 cannot carry) does not stop the
+    others: it is held back, listed with its reasons in ``held_back``, and goes back to draft."""
+    opts = opts or X12Options()
     payer = repo.payer_by_payer_id(session, payer_id)
     if payer is None:
         raise NotFound(
@@ -695,10 +779,21 @@ def batch(
             field="payer",
             fix="scrub claims and move them to ready (assistant claims status CLAIM_ID ready)",
         )
-    docs = [to_document(c) for c in claims]
-    text, env = x12_for_documents(session, docs, reference, settings, opts, today)
+    sending: list[tuple[Claim, ClaimImport]] = []
+    held: list[HeldBack] = []
+    for claim in claims:
+        doc, reasons = _sendable(session, claim, reference, settings, actor, opts, today)
+        if doc is None:
+            held.append(HeldBack(claim_id=claim.claim_id, reasons=reasons))
+        else:
+            sending.append((claim, doc))
+    if not sending:
+        return BatchResult(payer_id, None, None, [], 0, held)
+    env = _envelope(session, opts, sending[0][1])
+    text = build_837p([doc for _, doc in sending], env)
+    ensure_valid_x12(text)
     out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / f"837P-{payer_id}-{env.interchange_control_number:09d}.x12"
+    path = out_dir / batch_file_name(payer_id, env.interchange_control_number)
     record = repo.add_batch(
         session,
         X12Batch(
@@ -706,12 +801,12 @@ def batch(
             group_control_number=env.group_control_number,
             payer_pk=payer.id,
             path=str(path),
-            claim_count=len(claims),
+            claim_count=len(sending),
             created_by=actor,
-            total_charge_cents=sum(c.total_charge_cents for c in claims),
+            total_charge_cents=sum(c.total_charge_cents for c, _ in sending),
         ),
     )
-    for claim in claims:
+    for claim, _ in sending:
         session.add(X12BatchClaim(batch_id=record.id, claim_pk=claim.id, transaction_control_number="0001"))
         transition(
             session,
@@ -726,8 +821,9 @@ def batch(
         payer_id=payer_id,
         path=path,
         interchange_control_number=env.interchange_control_number,
-        claim_ids=[c.claim_id for c in claims],
+        claim_ids=[c.claim_id for c, _ in sending],
         total_charge_cents=record.total_charge_cents,
+        held_back=held,
     )
 
 

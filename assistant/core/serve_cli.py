@@ -3,7 +3,8 @@
 Binding: 127.0.0.1 by default. Any other address carries sign-ins and patient data over the network,
 so it needs a TLS certificate and key (``--tls-cert``/``--tls-key`` or ASSISTANT_TLS_CERT_PATH /
 ASSISTANT_TLS_KEY_PATH) or an explicit ``--insecure-bind`` (e.g. behind a TLS-terminating proxy;
-then also set ASSISTANT_COOKIE_SECURE=true).
+then also set ASSISTANT_COOKIE_SECURE=true). Forwarded headers are believed only from the addresses in
+ASSISTANT_TRUSTED_PROXIES (none by default).
 
 First run: when the database has no user, an ``admin`` account is created with a random password that
 is printed once, here, and stored nowhere else (only its argon2 hash).
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import ipaddress
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -55,6 +57,15 @@ def check_binding(host: str, cert: Path | None, key: Path | None, insecure_bind:
             fix="bind to 127.0.0.1 (the default), give --tls-cert and --tls-key, or pass --insecure-bind "
             "only behind a TLS-terminating proxy (and set ASSISTANT_COOKIE_SECURE=true)",
         )
+
+
+def proxy_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn believes X-Forwarded-For/-Proto only from ``settings.trusted_proxies`` (none by default;
+    uvicorn's own default trusts 127.0.0.1, so a local client could forge the address it is logged with)."""
+    trusted = [address.strip() for address in settings.trusted_proxies if address.strip()]
+    if not trusted:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": ",".join(trusted)}
 
 
 def bootstrap_first_admin(settings: Settings) -> None:
@@ -109,4 +120,5 @@ def serve(
     scheme = "https" if cert else "http"
     console.print(f"serving on {scheme}://{host}:{port}")
     tls = {"ssl_certfile": str(cert), "ssl_keyfile": str(key)} if cert and key else {}
-    uvicorn.run("web.app:create_app", factory=True, host=host, port=port, workers=workers, **tls)  # type: ignore[arg-type]
+    proxies = proxy_options(settings)
+    uvicorn.run("web.app:create_app", factory=True, host=host, port=port, workers=workers, **tls, **proxies)  # type: ignore[arg-type]

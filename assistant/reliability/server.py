@@ -36,7 +36,7 @@ class AppServer:
     def __enter__(self) -> AppServer:
         cmd = [sys.executable, "-m", "uvicorn", self.app, "--factory", "--host", "127.0.0.1"]
         cmd += ["--port", str(self.port), "--workers", str(self.workers), "--log-level", "warning"]
-        cmd += ["--no-access-log"]
+        cmd += ["--no-access-log", "--no-proxy-headers"]  # as `assistant serve`: no forged client address
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(
                 cmd,

@@ -1,4 +1,4 @@
-"""``assistant audit``: verify the hash chain, list entries."""
+"""``assistant audit``: verify the MAC chain and its anchor, list entries."""
 
 from __future__ import annotations
 
@@ -14,18 +14,33 @@ app = typer.Typer(help="Tamper-evident audit log.", no_args_is_help=True)
 @app.command()
 @handles_errors
 def verify(as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False) -> None:
-    """Check the hash chain. Exit 0 when intact, 1 with the first broken entry id otherwise."""
+    """Check the MAC chain and the anchor file. Exit 0 when intact, 1 naming the first broken entry.
+
+    Says what the check proves and what it cannot prove."""
+    from assistant.config import get_settings
     from assistant.security.audit import verify_chain
+    from assistant.security.audit_anchor import Anchor
     from assistant.security.cli_support import tx
 
-    with tx() as session:
-        report = verify_chain(session)
+    settings = get_settings()
+    with tx(settings) as session:
+        report = verify_chain(session, anchor=Anchor(settings.resolved_audit_anchor_path))
     if as_json:
         print_json(report)
-    elif report.intact:
-        console.print(f"audit chain intact: {report.entries} entries, last hash {report.last_hash or '-'}")
     else:
-        err_console.print(f"[bold red]audit chain broken at entry {report.broken_id}[/]: {report.reason}")
+        if report.intact:
+            console.print(
+                f"audit chain intact: {report.entries} entries ({report.scheme}), "
+                f"last MAC {report.last_hash or '-'}, newest anchored entry {report.anchored_id or '-'} "
+                f"in {report.anchor_file}",
+                highlight=False,
+            )
+        else:
+            err_console.print(f"[bold red]audit chain broken at entry {report.broken_id}[/]: {report.reason}")
+        for line in report.proves:
+            console.print(f"  proves: {line}", highlight=False)
+        for line in report.cannot_prove:
+            console.print(f"  cannot prove: {line}", highlight=False)
     if not report.intact:
         raise typer.Exit(1)
 

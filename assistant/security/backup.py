@@ -75,18 +75,22 @@ def _row_counts(db: Path) -> dict[str, int]:
         conn.close()
 
 
-def _chain(db: Path) -> ChainReport:
+def _chain(db: Path, key_file: Path | None = None) -> ChainReport:
+    """The audit chain of a copied database, checked with the live audit key (or the backup's copy)."""
     from sqlalchemy import create_engine
     from sqlalchemy.orm import Session
 
-    from assistant.security.audit import verify_chain
+    from assistant.security.audit import audit_key, verify_chain
+    from assistant.security.keys import read_key
+
+    key = read_key(key_file) if key_file is not None and key_file.exists() else audit_key()
 
     engine = create_engine(f"sqlite:///{db}")  # no WAL pragma: the file must stay byte-identical
     try:
         with Session(engine) as session:
             if "audit_log" not in _row_counts(db):
                 return ChainReport(intact=True, entries=0, last_hash=None)
-            return verify_chain(session)
+            return verify_chain(session, key=key)  # the chain alone: the live anchor may be newer
     finally:
         engine.dispose()
 
@@ -108,7 +112,11 @@ def create_backup(
     files = [folder / DB_NAME]
     if include_keys:
         (folder / "keys").mkdir(mode=0o700)
-        for key in (settings.resolved_secret_key_path, settings.resolved_phi_key_path):
+        for key in (
+            settings.resolved_secret_key_path,
+            settings.resolved_phi_key_path,
+            settings.resolved_audit_key_path,
+        ):
             if key.exists():
                 target = folder / "keys" / key.name
                 shutil.copyfile(key, target)
@@ -171,7 +179,7 @@ def restore_backup(backup: Path, to_dir: Path, *, force: bool = False) -> Restor
     finally:
         conn.close()
     counts = _row_counts(tmp)
-    chain = _chain(tmp)
+    chain = _chain(tmp, backup / "keys" / "audit.key")
     problems = []
     if ok != "ok":
         problems.append(f"integrity_check: {ok}")

@@ -12,12 +12,20 @@ class Unauthorized(AssistantError):
     exit_code = 2
 
 
-class MfaRequired(Unauthorized):
-    """The password was right but the account needs a TOTP code too."""
-
-
 class Forbidden(AssistantError):
     """The identity is known but its role lacks the permission."""
 
     status_code = 403
     exit_code = 2
+
+
+class TooManyAttempts(AssistantError):
+    """Sign-in refused without checking the password: too many recent failures from this address, or
+    too many sign-ins being checked at once. ``retry_after`` (seconds) becomes the Retry-After header."""
+
+    status_code = 429
+    exit_code = 75
+
+    def __init__(self, message: str, *, retry_after: int, field: str | None = None, fix: str | None = None):
+        super().__init__(message, field=field, fix=fix)
+        self.retry_after = max(1, int(retry_after))

@@ -32,6 +32,14 @@ def token_by_hash(session: Session, digest: str) -> ApiToken | None:
     return session.scalars(select(ApiToken).where(ApiToken.token_hash == digest)).one_or_none()
 
 
+def token_by_id(session: Session, token_id: int) -> ApiToken | None:
+    return session.get(ApiToken, token_id)
+
+
+def tokens_of(session: Session, user_id: int) -> Sequence[ApiToken]:
+    return session.scalars(select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id)).all()
+
+
 def auth_session(session: Session, session_id: str) -> AuthSession | None:
     return session.get(AuthSession, session_id)
 
@@ -53,6 +61,26 @@ def revoke_tokens_of(session: Session, user_id: int, when: datetime) -> int:
 
 def last_audit_entry(session: Session) -> AuditEntry | None:
     return session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).one_or_none()
+
+
+def audit_entry(session: Session, entry_id: int) -> AuditEntry | None:
+    return session.get(AuditEntry, entry_id)
+
+
+def first_audit_entry(session: Session, action: str) -> AuditEntry | None:
+    return session.scalars(
+        select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id).limit(1)
+    ).one_or_none()
+
+
+def recent_audit_times(session: Session, actions: Sequence[str], ip: str, since: str) -> list[str]:
+    """Timestamps (oldest first) of entries with one of ``actions`` from ``ip`` at or after ``since``."""
+    rows = session.scalars(
+        select(AuditEntry.ts)
+        .where(AuditEntry.action.in_(actions), AuditEntry.ip == ip, AuditEntry.ts >= since)
+        .order_by(AuditEntry.id)
+    ).all()
+    return list(rows)
 
 
 def iter_audit(session: Session, batch: int = 1000) -> Iterator[AuditEntry]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Principal(BaseModel):
@@ -43,6 +43,20 @@ class IssuedToken(BaseModel):
     username: str
     name: str
     token: str  # shown once, never stored
+    token_id: int | None = None
+    expires_at: datetime | None = None
+
+
+class TokenView(BaseModel):
+    """One API token of a user (never the token itself)."""
+
+    id: int
+    name: str
+    created_at: datetime
+    expires_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+    state: str  # active | expired | revoked
 
 
 class NewSession(BaseModel):
@@ -83,6 +97,12 @@ class ChainReport(BaseModel):
     last_hash: str | None
     broken_id: int | None = None
     reason: str | None = None
+    scheme: str | None = None  # "hmac-sha256", or sha256 up to a seal then hmac-sha256
+    legacy_entries: int = 0  # entries before the seal, checked as plain sha256 links
+    anchored_id: int | None = None  # newest entry recorded in the anchor file
+    anchor_file: str | None = None
+    proves: list[str] = Field(default_factory=list)
+    cannot_prove: list[str] = Field(default_factory=list)
 
 
 class BackupFile(BaseModel):

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import NoReturn
 
 from sqlalchemy.orm import Session
 
@@ -16,15 +18,20 @@ from assistant.config import Settings, get_settings
 from assistant.core.errors import Conflict, InvalidInput, NotFound
 from assistant.security import audit, passwords, totp
 from assistant.security import repository as repo
-from assistant.security.errors import Forbidden, MfaRequired, Unauthorized
+from assistant.security.errors import Forbidden, TooManyAttempts, Unauthorized
 from assistant.security.models import ApiToken, User, utcnow
 from assistant.security.permissions import ROLES, grants
-from assistant.security.schemas import IssuedToken, Principal, UserView
+from assistant.security.schemas import IssuedToken, Principal, TokenView, UserView
 from assistant.security.sessions import end_all_for_user, principal_for
 from assistant.security.tokens import new_api_token, token_hash
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 BAD_LOGIN = "invalid username or password"
+BAD_LOGIN_FIX = (
+    "check the user name, password and authenticator code (if your account uses one); "
+    "after repeated failures wait or ask an admin"
+)
+THROTTLE_WINDOW_S = 60
 
 
 def _role(role: str) -> str:
@@ -129,13 +136,16 @@ def change_password(
     actor: str = "system",
     ip: str | None = None,
     settings: Settings | None = None,
+    revoke_tokens: bool = True,
 ) -> None:
+    """Set a password (an admin reset): ends the user's sessions and revokes their API tokens."""
     settings = settings or get_settings()
     user = _user(session, username)
     passwords.check_policy(new_password, username=user.username, min_length=settings.password_min_length)
     user.password_hash = passwords.hash_password(new_password)
     end_all_for_user(session, user.id, "password-change", actor)
-    audit.record(session, actor, "user.password", "user", username, ip, {})
+    revoked = repo.revoke_tokens_of(session, user.id, utcnow()) if revoke_tokens else 0
+    audit.record(session, actor, audit.USER_PASSWORD, "user", username, ip, {"tokens_revoked": revoked})
 
 
 def change_own_password(
@@ -160,84 +170,180 @@ def change_own_password(
             "the new password is the current one", field="new_password", fix="choose a different password"
         )
     try:
-        change_password(session, username, new_password, actor=username, ip=ip, settings=settings)
+        change_password(
+            session, username, new_password, actor=username, ip=ip, settings=settings, revoke_tokens=False
+        )
     except InvalidInput as exc:  # the password policy: on the form, that is the new password's field
         raise InvalidInput(exc.message, field="new_password", fix=exc.fix) from exc
 
 
 def issue_token(
-    session: Session, username: str, name: str = "default", *, actor: str = "system", ip: str | None = None
+    session: Session,
+    username: str,
+    name: str = "default",
+    *,
+    actor: str = "system",
+    ip: str | None = None,
+    days: int | None = None,
+    settings: Settings | None = None,
 ) -> IssuedToken:
+    """A new API token (only its hash is stored) valid for ``days`` (default ``api_token_days``)."""
+    settings = settings or get_settings()
     user = _user(session, username)
     if user.disabled:
         raise Conflict(f"user {username!r} is disabled", field="username", fix="enable the user first")
+    valid_days = settings.api_token_days if days is None else days
+    if valid_days < 1:
+        raise InvalidInput("a token must be valid for at least one day", field="days", fix="e.g. --days 90")
     raw = new_api_token()
-    repo.add(session, ApiToken(user_id=user.id, name=name[:64], token_hash=token_hash(raw)))
-    audit.record(session, actor, audit.TOKEN_ISSUE, "user", username, ip, {"name": name})
-    return IssuedToken(username=user.username, name=name, token=raw)
+    now = utcnow()
+    token = ApiToken(
+        user_id=user.id,
+        name=name[:64],
+        token_hash=token_hash(raw),
+        created_at=now,
+        expires_at=now + timedelta(days=valid_days),
+    )
+    repo.add(session, token)
+    detail = {"name": name, "token_id": token.id, "days": valid_days}
+    audit.record(session, actor, audit.TOKEN_ISSUE, "user", username, ip, detail)
+    return IssuedToken(
+        username=user.username, name=name, token=raw, token_id=token.id, expires_at=token.expires_at
+    )
+
+
+def token_expiry(token: ApiToken, settings: Settings) -> datetime:
+    """When a token stops working (tokens issued before expiry existed: ``api_token_days`` after issue)."""
+    return token.expires_at or token.created_at + timedelta(days=settings.api_token_days)
+
+
+def list_tokens(session: Session, username: str, *, settings: Settings | None = None) -> list[TokenView]:
+    settings = settings or get_settings()
+    user = _user(session, username)
+    now = utcnow()
+    views = []
+    for token in repo.tokens_of(session, user.id):
+        expires = token_expiry(token, settings)
+        state = "revoked" if token.revoked_at else ("expired" if expires <= now else "active")
+        views.append(
+            TokenView(
+                id=token.id,
+                name=token.name,
+                created_at=token.created_at,
+                expires_at=expires,
+                last_used_at=token.last_used_at,
+                revoked_at=token.revoked_at,
+                state=state,
+            )
+        )
+    return views
+
+
+def revoke_token(
+    session: Session, username: str, token_id: int, *, actor: str = "system", ip: str | None = None
+) -> None:
+    """Revoke one token of ``username`` (audited). An unknown id, or another user's, is NotFound."""
+    user = _user(session, username)
+    token = repo.token_by_id(session, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotFound(
+            f"{username} has no token {token_id}",
+            field="token_id",
+            fix=f"see `assistant users tokens {username}`",
+        )
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        audit.record(session, actor, audit.TOKEN_REVOKE, "token", token.id, ip, {"user": username})
 
 
 def _fail(
-    session: Session, user: User | None, username: str, ip: str | None, reason: str, settings: Settings
-) -> None:
-    """Count a failure (locking at the threshold), audit it, commit, raise a generic 401."""
+    session: Session,
+    user: User | None,
+    username: str,
+    ip: str | None,
+    reason: str,
+    settings: Settings,
+    action: str = audit.LOGIN_FAILURE,
+) -> NoReturn:
+    """Count a failure (locking at the threshold), audit the real reason, commit, raise the one generic 401.
+
+    Every sign-in failure (unknown user, wrong password, disabled, locked, missing or wrong TOTP code)
+    answers the same message, so the answer never tells whether an account exists or a password was right.
+    """
     detail: dict[str, object] = {"reason": reason}
-    if user is not None:
+    if user is not None and action == audit.LOGIN_FAILURE:
         user.failed_logins += 1
         if user.failed_logins >= settings.lockout_threshold:
             user.locked_until = utcnow() + timedelta(minutes=settings.lockout_minutes)
             user.failed_logins = 0
             detail["locked_minutes"] = settings.lockout_minutes
-    audit.record(session, username or "anonymous", audit.LOGIN_FAILURE, "user", username, ip, detail)
+    audit.record(session, username or "anonymous", action, "user", username, ip, detail)
     session.commit()
-    raise Unauthorized(BAD_LOGIN, field="password", fix="check the user name and password")
+    raise Unauthorized(BAD_LOGIN, field="password", fix=BAD_LOGIN_FIX)
 
 
-def authenticate_password(
+@dataclass(frozen=True)
+class PasswordVerdict:
+    """The slow part of a sign-in (argon2), computed without holding any lock or transaction."""
+
+    username: str
+    checked_hash: str | None  # the stored hash that was verified (None: unknown user)
+    ok: bool
+    new_hash: str | None = None  # the password re-hashed when the argon2 parameters changed
+
+
+def _normal(username: str | None) -> str:
+    return (username or "").strip().lower()
+
+
+def stored_password_hash(session: Session, username: str) -> str | None:
+    """The user's argon2 hash, or None for an unknown user (read in a short transaction of its own)."""
+    name = _normal(username)
+    user = repo.user_by_name(session, name) if name else None
+    return user.password_hash if user is not None else None
+
+
+def check_password(username: str, stored_hash: str | None, password: str) -> PasswordVerdict:
+    """Verify ``password`` against ``stored_hash`` (an unknown user costs the same). No database access."""
+    ok = passwords.verify_password(stored_hash, password)
+    new_hash = None
+    if ok and stored_hash is not None and passwords.needs_rehash(stored_hash):
+        new_hash = passwords.hash_password(password)
+    return PasswordVerdict(username=_normal(username), checked_hash=stored_hash, ok=ok, new_hash=new_hash)
+
+
+def finish_password_login(
     session: Session,
-    username: str,
-    password: str,
+    verdict: PasswordVerdict,
     ip: str | None = None,
     *,
     totp_code: str | None = None,
     settings: Settings | None = None,
 ) -> Principal:
-    """Check a password (and the TOTP code when the user enrolled). Locks after repeated failures."""
+    """The quick bookkeeping after ``check_password``: lockout, disabled, TOTP, failure counter, audit."""
     settings = settings or get_settings()
-    username = (username or "").strip().lower()
+    username = verdict.username
     user = repo.user_by_name(session, username) if username else None
     now = utcnow()
     if user is not None and user.locked_until is not None and user.locked_until > now:
-        passwords.verify_password(None, password)  # same cost as a normal attempt
-        audit.record(session, username, audit.LOGIN_LOCKED, "user", username, ip, {})
-        session.commit()
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        raise Unauthorized(
-            "account is locked after repeated failed sign-ins",
-            field="username",
-            fix=f"try again in about {minutes} minute(s) or ask an admin to run `assistant users unlock`",
-        )
-    ok = passwords.verify_password(user.password_hash if user else None, password)
-    if user is None or not ok:
+        _fail(session, user, username, ip, "locked", settings, action=audit.LOGIN_LOCKED)
+    if user is None or not verdict.ok:
         _fail(session, user, username, ip, "unknown user" if user is None else "bad password", settings)
-    assert user is not None
+    if user.password_hash != verdict.checked_hash:  # changed while the password was being checked
+        _fail(session, user, username, ip, "password changed during sign-in", settings)
     if user.disabled:
         _fail(session, None, username, ip, "disabled", settings)
     if user.totp_enabled:
         if not totp_code:
-            raise MfaRequired(
-                "this account needs its authenticator code",
-                field="totp_code",
-                fix="enter the 6-digit code from your authenticator app",
-            )
+            _fail(session, user, username, ip, "totp code missing", settings)
         try:
             user.totp_last_step = totp.verify(
                 user.totp_secret or "", totp_code, last_step=user.totp_last_step
             )
         except InvalidInput:
             _fail(session, user, username, ip, "bad totp", settings)
-    if passwords.needs_rehash(user.password_hash):
-        user.password_hash = passwords.hash_password(password)
+    if verdict.new_hash:
+        user.password_hash = verdict.new_hash
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now
@@ -253,11 +359,65 @@ def authenticate_password(
     return principal_for(user, "password")
 
 
-def authenticate_token(session: Session, raw_token: str | None, ip: str | None = None) -> Principal:
+def authenticate_password(
+    session: Session,
+    username: str,
+    password: str,
+    ip: str | None = None,
+    *,
+    totp_code: str | None = None,
+    settings: Settings | None = None,
+) -> Principal:
+    """Check a password (and the TOTP code when the user enrolled). Locks after repeated failures.
+
+    One session for everything (the CLI and tests); the web app runs the three steps separately so the
+    argon2 check holds no lock."""
+    verdict = check_password(username, stored_password_hash(session, username), password)
+    return finish_password_login(session, verdict, ip, totp_code=totp_code, settings=settings)
+
+
+def check_login_rate(session: Session, ip: str | None, *, settings: Settings | None = None) -> None:
+    """Refuse (429) an address with ``login_attempts_per_minute`` failed sign-ins in the last minute.
+
+    Counted from the audit log (every worker sees the same count); the refusal is audited too."""
+    settings = settings or get_settings()
+    if not ip:
+        return
+    since = utcnow() - timedelta(seconds=THROTTLE_WINDOW_S)
+    failures = repo.recent_audit_times(
+        session, (audit.LOGIN_FAILURE, audit.LOGIN_LOCKED), ip, since.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    )
+    if len(failures) < settings.login_attempts_per_minute:
+        return
+    oldest = datetime.strptime(failures[0], "%Y-%m-%dT%H:%M:%S.%fZ")
+    wait = THROTTLE_WINDOW_S - int((utcnow() - oldest).total_seconds())
+    audit.record(session, "anonymous", audit.LOGIN_THROTTLED, "address", ip, ip, {"failures": len(failures)})
+    session.commit()
+    raise TooManyAttempts(
+        f"too many failed sign-ins from this address; try again in {max(1, wait)} second(s)",
+        retry_after=wait,
+        field="username",
+        fix="wait, then sign in with the right user name and password",
+    )
+
+
+def authenticate_token(
+    session: Session, raw_token: str | None, ip: str | None = None, *, settings: Settings | None = None
+) -> Principal:
     """The principal behind an API token (``Authorization: Bearer``); ``Unauthorized`` otherwise."""
+    settings = settings or get_settings()
     token = repo.token_by_hash(session, token_hash(raw_token)) if raw_token else None
     user = repo.user_by_id(session, token.user_id) if token else None
-    if token is None or token.revoked_at is not None or user is None or user.disabled:
+    reason = None
+    if token is None or user is None:
+        reason = "unknown token"
+    elif token.revoked_at is not None:
+        reason = "revoked"
+    elif user.disabled:
+        reason = "user disabled"
+    elif token_expiry(token, settings) <= utcnow():
+        reason = "expired"
+    if reason is not None:
         audit.record(
             session,
             user.username if user else "anonymous",
@@ -265,14 +425,15 @@ def authenticate_token(session: Session, raw_token: str | None, ip: str | None =
             "token",
             str(token.id) if token else None,
             ip,
-            {},
+            {"reason": reason},
         )
         session.commit()
         raise Unauthorized(
-            "invalid or revoked API token",
+            "invalid, expired or revoked API token",
             field="Authorization",
-            fix="send `Authorization: Bearer <token>` with a token from `assistant users token`",
+            fix="send `Authorization: Bearer <token>` with a current token from `assistant users token`",
         )
+    assert token is not None and user is not None
     token.last_used_at = utcnow()
     return principal_for(user, "token")
 

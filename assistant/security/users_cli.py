@@ -60,14 +60,16 @@ def password(
         bool, typer.Option("--password-stdin", help="Read the new password from stdin")
     ] = False,
 ) -> None:
-    """Set a user's password (audited; ends their sessions). Users change their own on /account/password."""
+    """Set a user's password (audited; ends their sessions, revokes their API tokens).
+
+    Users change their own on /account/password."""
     from assistant.security import service
     from assistant.security.cli_support import cli_actor, tx
 
     new_password = _read_password(password_stdin)
     with tx() as session:
         service.change_password(session, username, new_password, actor=cli_actor())
-    console.print(f"password of [bold]{username}[/] changed; their sessions were ended")
+    console.print(f"password of [bold]{username}[/] changed; their sessions were ended, API tokens revoked")
 
 
 @app.command("list")
@@ -158,14 +160,55 @@ def unlock(username: Annotated[str, typer.Argument()]) -> None:
 def token(
     username: Annotated[str, typer.Argument()],
     name: Annotated[str, typer.Option("--name", help="Label of the token")] = "default",
+    days: Annotated[
+        int | None, typer.Option("--days", min=1, help="Days it stays valid (default: api_token_days, 90)")
+    ] = None,
 ) -> None:
     """Print a new API token once (only its hash is kept). Send it as `Authorization: Bearer <token>`."""
     from assistant.security import service
     from assistant.security.cli_support import cli_actor, tx
 
     with tx() as session:
-        issued = service.issue_token(session, username, name, actor=cli_actor())
+        issued = service.issue_token(session, username, name, actor=cli_actor(), days=days)
     typer.echo(issued.token)
+
+
+@app.command()
+@handles_errors
+def tokens(username: Annotated[str, typer.Argument()], as_json: JsonOpt = False) -> None:
+    """List a user's API tokens: id, name, issued, expires, last used, state (never the token itself)."""
+    from rich.table import Table
+
+    from assistant.security import service
+    from assistant.security.cli_support import tx
+
+    with tx() as session:
+        views = service.list_tokens(session, username)
+    if as_json:
+        print_json([v.model_dump(mode="json") for v in views])
+        return
+    table = Table("id", "name", "issued", "expires", "last used", "state")
+    for v in views:
+        used = f"{v.last_used_at:%Y-%m-%d %H:%M}" if v.last_used_at else "-"
+        table.add_row(
+            str(v.id), v.name, f"{v.created_at:%Y-%m-%d}", f"{v.expires_at:%Y-%m-%d}", used, v.state
+        )
+    console.print(table)
+
+
+@app.command()
+@handles_errors
+def revoke(
+    username: Annotated[str, typer.Argument()],
+    token_id: Annotated[int, typer.Argument(metavar="TOKEN_ID", help="Id from `assistant users tokens`")],
+) -> None:
+    """Revoke one API token of a user (audited); their other tokens keep working."""
+    from assistant.security import service
+    from assistant.security.cli_support import cli_actor, tx
+
+    with tx() as session:
+        service.revoke_token(session, username, token_id, actor=cli_actor())
+    console.print(f"token {token_id} of {username} revoked")
 
 
 @app.command()

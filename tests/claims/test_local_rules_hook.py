@@ -81,10 +81,15 @@ def test_cli_scrub_x12_and_batch_apply_local_rules(cli: Any, container: Containe
     result = cli("x12", "C-2001")
     assert result.exit_code == 2 and "scrubber error" in result.output
     result = cli("batch", "--payer", "87726", "--out-dir", str(tmp_path / "out"))
-    assert result.exit_code == 2, result.output
-    assert json.loads(cli("show", "C-2001").output)["status"] == "ready"  # nothing was submitted
+    assert result.exit_code == 1, result.output  # nothing could be sent: the claim is held back, with why
+    held = json.loads(result.output)["held_back"]
+    assert [h["claim_id"] for h in held] == ["C-2001"] and RULE_MESSAGE in held[0]["reasons"][0]
+    assert json.loads(cli("show", "C-2001").output)["status"] == "draft"  # not submitted: back to draft
+    assert cli("status", "C-2001", "ready").exit_code == 2  # ready needs a clean scrub
 
     _set_active(container, rule_id, False)  # a retired rule no longer fires
+    assert cli("status", "C-2001", "scrubbed").exit_code == 0
+    assert cli("status", "C-2001", "ready").exit_code == 0
     result = cli("batch", "--payer", "87726", "--out-dir", str(tmp_path / "out"))
     assert result.exit_code == 0, result.output
     assert json.loads(cli("show", "C-2001").output)["status"] == "submitted"

@@ -12,7 +12,7 @@ from sqlalchemy import text
 from assistant.core.db import transaction
 from assistant.core.errors import InvalidInput
 from assistant.security import audit, service
-from assistant.security.errors import Forbidden, MfaRequired, Unauthorized
+from assistant.security.errors import Forbidden, Unauthorized
 from assistant.security.models import User, utcnow
 from assistant.security.passwords import check_policy, hash_password, verify_password
 from assistant.security.permissions import ROLE_PERMISSIONS, grants
@@ -39,9 +39,11 @@ def test_password_login_lockout_and_unlock(db, settings) -> None:
     for _ in range(settings.lockout_threshold):
         with transaction(db) as s, pytest.raises(Unauthorized):
             service.authenticate_password(s, "alice", "wrong password here", "10.0.0.5")
-    # locked: even the right password is refused, with a message saying so
-    with transaction(db) as s, pytest.raises(Unauthorized, match="locked"):
+    # locked: even the right password is refused, with the one generic message; the log says why
+    with transaction(db) as s, pytest.raises(Unauthorized, match="^invalid username or password Fix"):
         service.authenticate_password(s, "alice", STRONG, "10.0.0.5")
+    with transaction(db) as s:
+        assert [e.detail["reason"] for e in audit.list_entries(s, action="login.locked")] == ["locked"]
     with transaction(db) as s:
         failures = audit.list_entries(s, action="login.failure")
         assert len(failures) == settings.lockout_threshold
@@ -82,8 +84,8 @@ def test_totp_enrollment_and_second_factor(db) -> None:
     with transaction(db) as s:
         raw = s.get(User, 1)
         assert raw is not None and raw.totp_enabled
-    with transaction(db) as s, pytest.raises(MfaRequired):
-        service.authenticate_password(s, "carol", STRONG)
+    with transaction(db) as s, pytest.raises(Unauthorized, match="invalid username or password"):
+        service.authenticate_password(s, "carol", STRONG)  # the code is missing: the generic message
     # the code used to confirm cannot be replayed; the next step's code works
     with time_machine.travel(utcnow() + timedelta(seconds=30), tick=False):
         code = pyotp.TOTP(secret).now()

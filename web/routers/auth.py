@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+import threading
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -18,9 +19,10 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from assistant.config import Settings
+from assistant.core.db import transaction
 from assistant.core.errors import AssistantError
 from assistant.security import service, sessions
-from assistant.security.errors import MfaRequired, Unauthorized
+from assistant.security.errors import TooManyAttempts, Unauthorized
 from assistant.security.schemas import NewSession, Principal
 from web.deps import ContainerDep
 from web.rendering import csrf_token_for, render, safe_next
@@ -29,6 +31,8 @@ from web.security_deps import audited, client_ip, get_principal, require
 router = APIRouter(tags=["auth"])
 LOGIN_CSRF_COOKIE = "assistant_login_csrf"  # double-submit token of the sign-in form (no session yet)
 SignedIn = Annotated[Principal, require()]
+LOGIN_SLOT_WAIT_S = 2.0  # a sign-in waits this long for a free check slot, then gets 429
+_SLOTS_LOCK = threading.Lock()
 
 
 def _secure(request: Request, settings: Settings) -> bool:
@@ -51,22 +55,51 @@ def _clear_session_cookie(response: Response) -> None:
     response.delete_cookie(sessions.COOKIE_NAME, path="/")
 
 
+def _login_slots(request: Request, settings: Settings) -> threading.BoundedSemaphore:
+    """The worker's sign-in checks that may run at once (argon2 is slow on purpose: a burst of bad
+    sign-ins must not take every core from signed-in users)."""
+    slots: threading.BoundedSemaphore | None = getattr(request.app.state, "login_slots", None)
+    if slots is None:
+        with _SLOTS_LOCK:
+            slots = getattr(request.app.state, "login_slots", None)
+            if slots is None:
+                slots = threading.BoundedSemaphore(settings.login_max_concurrent)
+                request.app.state.login_slots = slots
+    return slots
+
+
 def _sign_in(
     request: Request, container: Any, username: str, password: str, totp_code: str | None
 ) -> NewSession:
-    """Check the credentials and open a session (both committed together)."""
+    """Throttle, check the password outside any lock, then record the outcome and open a session.
+
+    Only the short bookkeeping runs in ``audited`` (which writers take in turns); the argon2 check runs
+    with no lock and no open transaction, at most ``login_max_concurrent`` at a time per worker."""
     settings = container.settings
     ip = client_ip(request)
     code = (totp_code or "").replace(" ", "") or None
     agent = request.headers.get("user-agent")
-
-    def sign_in(db: Session) -> NewSession:
-        principal = service.authenticate_password(
-            db, username, password, ip, totp_code=code, settings=settings
+    audited(container, lambda db: service.check_login_rate(db, ip, settings=settings))
+    slots = _login_slots(request, settings)
+    if not slots.acquire(timeout=LOGIN_SLOT_WAIT_S):
+        raise TooManyAttempts(
+            "too many sign-ins are being checked right now",
+            retry_after=1,
+            field="username",
+            fix="try again in a second",
         )
+    try:
+        with transaction(container.sessions) as db:
+            stored = service.stored_password_hash(db, username)
+        verdict = service.check_password(username, stored, password)
+    finally:
+        slots.release()
+
+    def finish(db: Session) -> NewSession:
+        principal = service.finish_password_login(db, verdict, ip, totp_code=code, settings=settings)
         return sessions.start(db, settings, principal, ip=ip, user_agent=agent)
 
-    return audited(container, sign_in)
+    return audited(container, finish)
 
 
 def _login_page(
@@ -87,7 +120,6 @@ def _login_page(
             "next": next_url,
             "username": username,
             "error": error,
-            "mfa": isinstance(error, MfaRequired),
             "notice": notice,
             "login_csrf": token,
             "idle_minutes": settings.session_idle_minutes,
@@ -154,9 +186,12 @@ def login(
     try:
         new = _sign_in(request, container, username, password, totp_code)
     except AssistantError as exc:
-        return _login_page(
+        page = _login_page(
             request, settings, next_url=target, username=username, error=exc, status_code=exc.status_code
         )
+        if isinstance(exc, TooManyAttempts):
+            page.headers["Retry-After"] = str(exc.retry_after)
+        return page
     response = RedirectResponse(target, status_code=303)
     _set_session_cookie(response, request, settings, new)
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")

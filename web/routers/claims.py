@@ -89,10 +89,19 @@ def get_claim(claim_id: str, session: SessionDep) -> ClaimDetail:
 
 @router.post("/{claim_id}/status")
 def change_status(
-    claim_id: str, body: TransitionRequest, session: SessionDep, principal: Annotated[Principal, writes()]
+    claim_id: str,
+    body: TransitionRequest,
+    session: SessionDep,
+    reference: ReferenceDep,
+    container: ContainerDep,
+    principal: Annotated[Principal, writes()],
 ) -> dict[str, Any]:
+    """Moving to scrubbed/ready runs the scrubber (409 with its findings on errors); submitted is set
+    only by sending (a payer batch or an export)."""
     claim = service.get_claim(session, claim_id)
-    event = service.transition(session, claim, body.to, principal.username, body.note)
+    event = service.request_status(
+        session, claim, body.to, principal.username, reference, container.settings, body.note
+    )
     return {"claim_id": claim.claim_id, "from": event.from_status, "to": event.to_status, "by": event.actor}
 
 
@@ -100,7 +109,8 @@ def change_status(
 def x12(
     claim_id: str, session: SessionDep, reference: ReferenceDep, container: ContainerDep
 ) -> PlainTextResponse:
-    text = service.x12_for_input(session, claim_id, reference, container.settings)
+    """A preview: interchange control number 000000000, none used up (a payer batch takes one)."""
+    text = service.x12_for_input(session, claim_id, reference, container.settings, keep=False)
     return PlainTextResponse(text, media_type="application/edi-x12")
 
 

@@ -13,7 +13,7 @@ from assistant.billing import aging as aging_service
 from assistant.billing import payments, service, statements
 from assistant.billing import reports as reports_service
 from assistant.billing.schemas import PaymentIn
-from assistant.core.errors import InvalidInput
+from assistant.core.errors import InvalidInput, NotFound
 from assistant.security.schemas import Principal
 from web.deps import SessionDep
 from web.rendering import render
@@ -100,7 +100,10 @@ def patient_page(request: Request, ref: str, session: SessionDep, receipt: str =
     data = _patient_ctx(session, ref)
     extra: dict[str, Any] = {"active": "billing"}
     if receipt:
-        extra["receipt"] = payments.get_receipt(session, receipt)
+        shown = payments.get_receipt(session, receipt)
+        if shown.patient_id != data["balance"].patient_id:  # a receipt shows only on its own patient
+            raise NotFound(f"no payment with receipt {receipt} for this patient", field="receipt")
+        extra["receipt"] = shown
     return respond(request, "billing/patient.html", data, extra=extra)
 
 

@@ -112,15 +112,20 @@ def change_status(
     request: Request,
     claim_id: str,
     session: SessionDep,
+    reference: ReferenceDep,
+    container: ContainerDep,
     principal: Annotated[Principal, writes()],
     form: FormDep,
 ) -> Response:
+    """Scrubbed/ready run the scrubber first and are refused with its findings."""
     claim = service.get_claim(session, claim_id)
-    service.transition(
+    service.request_status(
         session,
         claim,
         str(form.get("to") or ""),
         principal.username,
+        reference,
+        container.settings,
         str(form.get("note") or "") or None,
     )
     return RedirectResponse(f"/claims/{claim_id}", status_code=303)
@@ -130,7 +135,7 @@ def change_status(
 def download_837p(
     claim_id: str, session: SessionDep, reference: ReferenceDep, container: ContainerDep
 ) -> Response:
-    text = service.x12_for_input(session, claim_id, reference, container.settings)
+    text = service.x12_for_input(session, claim_id, reference, container.settings, keep=False)  # a preview
     return PlainTextResponse(
         text,
         media_type="application/edi-x12",

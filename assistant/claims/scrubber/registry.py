@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from assistant.claims.schemas import ClaimImport, Finding, ScrubReport
 from assistant.claims.scrubber.base import Rule, ScrubContext
+from assistant.claims.scrubber.characters import x12_characters
 from assistant.claims.scrubber.codes import icd10cm_valid, modifier_pos_valid, procedure_code_valid
 from assistant.claims.scrubber.dates import dates, timely_filing
 from assistant.claims.scrubber.diagnoses import excludes1, mce_age_sex
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_RULES: tuple[Rule, ...] = (
     required_fields,
+    x12_characters,
     npi_check_digit,
     billing_zip4,
     dates,
