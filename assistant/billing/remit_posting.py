@@ -6,7 +6,7 @@ after a crash half-way) posts each amount exactly once.
 
 Rules per CAS adjustment:
 - PR (any reason): moved from insurance to the patient (PR-1 deductible, PR-2 coinsurance, PR-3 copay).
-- CO/PI/OA/CR with a contractual reason (45, 42, 131, 253): a contractual adjustment, never owed.
+- CO/PI/OA/CR with a contractual reason (``assistant.core.adjustments``): adjusted off, never owed.
 - PR on a claim the payer forwarded to the next payer (CLP02 19, 20 or 21): held with insurance.
 - any other CO/PI/OA/CR (a denial or a prior-payer amount): *held* with insurance, not adjusted off, so the
   money stays visible in insurance A/R until it is appealed, corrected or written off by a person.
@@ -25,24 +25,17 @@ from assistant.billing.models import EntryKind
 from assistant.billing.schemas import RemitPostingOut
 from assistant.billing.service import post_claim_charges, post_entry
 from assistant.claims.models import EDITABLE_STATUSES, Claim
+from assistant.core.adjustments import classify_adjustment, pr_word
 from assistant.core.errors import NotFound
-
-CONTRACTUAL_REASONS = frozenset({"45", "42", "131", "253"})
-PR_WORDS = {"1": "deductible", "2": "coinsurance", "3": "copay"}
+from assistant.remit.models import Remit, RemitAdjustment, RemitClaim
 
 
 def classify(group: str, reason: str) -> str:
-    """'patient' | 'contractual' | 'held'."""
-    if group == "PR":
-        return "patient"
-    if reason in CONTRACTUAL_REASONS:
-        return "contractual"
-    return "held"
+    """'patient' | 'contractual' | 'held' (the ledger treatment of the one adjustment policy)."""
+    return classify_adjustment(group, reason).treatment
 
 
 def post_remit_to_ledger(session: Session, remit_id: int, *, actor: str = "remit-posting") -> RemitPostingOut:
-    from assistant.remit.models import Remit, RemitAdjustment, RemitClaim
-
     remit = session.get(Remit, remit_id)
     if remit is None:
         raise NotFound(f"no remittance {remit_id}", field="remit_id")
@@ -101,7 +94,7 @@ def post_remit_to_ledger(session: Session, remit_id: int, *, actor: str = "remit
             "reason_code": a.reason_code,
         }
         if what == "patient":
-            word = PR_WORDS.get(a.reason_code, "patient responsibility")
+            word = pr_word(a.reason_code)
             post(
                 EntryKind.PR_TRANSFER,
                 a.amount_cents,
@@ -181,7 +174,5 @@ def post_remit_to_ledger(session: Session, remit_id: int, *, actor: str = "remit
 
 def post_all_remits(session: Session, *, actor: str = "remit-posting") -> list[RemitPostingOut]:
     """Run the ledger step for every remittance on file (idempotent: posts only what is missing)."""
-    from assistant.remit.models import Remit
-
     ids = session.scalars(select(Remit.id).order_by(Remit.id)).all()
     return [post_remit_to_ledger(session, rid, actor=actor) for rid in ids]
