@@ -5,7 +5,8 @@
   full-width digits, exponents, ``inf``/``nan``, signs); greater than zero and at most ``max_cents``.
 - ``require_cents``: a JSON/CLI amount already in cents: a real integer (``true`` is not one), same bounds.
 - ``x12_cents``: an X12 amount (may be negative, e.g. a reversal), exact to the cent.
-- ``dollars``: the one display form, ``$1,234.50`` / ``-$2.50``.
+- ``dollars``: the one display form, ``$1,234.50`` / ``-$2.50``; ``decimal_amount`` and ``x12_amount``
+  spell amounts for forms and X12 elements.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, StrictInt
 
+from assistant.config import Settings, get_settings
 from assistant.core.errors import InvalidInput
 
 # Amounts are stored in 32-bit integer columns (PostgreSQL ``integer``): $21,474,836.47 at most.
@@ -32,10 +34,27 @@ _PLAIN_DOLLARS = re.compile(
 PositiveCents = Annotated[StrictInt, Field(gt=0, le=MAX_STORED_CENTS)]
 
 
+def payment_limit(settings: Settings | None = None) -> int:
+    """The configured maximum for one amount (``ASSISTANT_MAX_PAYMENT_CENTS``)."""
+    return (settings or get_settings()).max_payment_cents
+
+
 def dollars(cents: int) -> str:
     """15000 -> "$150.00"; -250 -> "-$2.50"; 123456789 -> "$1,234,567.89"."""
     sign = "-" if cents < 0 else ""
     return f"{sign}${abs(cents) // 100:,}.{abs(cents) % 100:02d}"
+
+
+def decimal_amount(cents: int) -> str:
+    """The form/wire spelling without a currency sign: 15000 -> "150.00", -250 -> "-2.50" (CMS-1500 24F)."""
+    sign = "-" if cents < 0 else ""
+    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
+
+
+def x12_amount(cents: int) -> str:
+    """An X12 decimal (R) element: no trailing zeros, no point when whole: 15000 -> "150", 1250 -> "12.5"."""
+    text = decimal_amount(cents)
+    return text.rstrip("0").rstrip(".")
 
 
 def _example(field: str) -> str:
