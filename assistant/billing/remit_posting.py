@@ -18,16 +18,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from assistant.billing import repository as repo
 from assistant.billing.models import EntryKind
 from assistant.billing.schemas import RemitPostingOut
 from assistant.billing.service import post_claim_charges, post_entry
 from assistant.claims.models import EDITABLE_STATUSES, Claim
 from assistant.core.adjustments import classify_adjustment, pr_word
 from assistant.core.errors import NotFound
-from assistant.remit.models import Remit, RemitAdjustment, RemitClaim
+from assistant.remit.models import Remit, RemitAdjustment
 
 
 def classify(group: str, reason: str) -> str:
@@ -115,10 +115,7 @@ def post_remit_to_ledger(session: Session, remit_id: int, *, actor: str = "remit
         else:
             out.held_cents += a.amount_cents
 
-    claims = session.scalars(
-        select(RemitClaim).where(RemitClaim.remit_id == remit_id).order_by(RemitClaim.id)
-    )
-    for rc in claims:
+    for rc in repo.remit_claims_in_posting_order(session, remit_id):
         if rc.claim_pk is None:
             out.skipped.append(f"CLP {rc.clp_claim_id}: no claim on file (see the remit work queue)")
             continue
@@ -174,5 +171,4 @@ def post_remit_to_ledger(session: Session, remit_id: int, *, actor: str = "remit
 
 def post_all_remits(session: Session, *, actor: str = "remit-posting") -> list[RemitPostingOut]:
     """Run the ledger step for every remittance on file (idempotent: posts only what is missing)."""
-    ids = session.scalars(select(Remit.id).order_by(Remit.id)).all()
-    return [post_remit_to_ledger(session, rid, actor=actor) for rid in ids]
+    return [post_remit_to_ledger(session, rid, actor=actor) for rid in repo.remit_ids(session)]
