@@ -61,6 +61,13 @@ class Settings(BaseSettings):
     timely_filing_days: int = Field(
         default=365, ge=1, description="Default payer timely-filing limit, in days from the date of service."
     )
+    max_payment_cents: int = Field(
+        default=100_000_000,
+        ge=1,
+        le=2**31 - 1,
+        description="Largest single amount (payment, refund, plan, charge typed in) accepted, in cents "
+        "(default $1,000,000.00).",
+    )
     appeal_window_days: int = Field(
         default=90,
         ge=1,

@@ -14,6 +14,7 @@ import typer
 from assistant.cli.bootstrap import make_container, ready
 from assistant.cli.common import console, handles_errors, print_json, write_file
 from assistant.core.errors import InvalidInput, StorageError
+from assistant.core.money import dollars, payment_limit, require_cents
 
 app = typer.Typer(help="Patient billing: ledger, payments, statements, aging, plans.", no_args_is_help=True)
 plan_app = typer.Typer(help="Payment plans.", no_args_is_help=True)
@@ -35,11 +36,7 @@ def _tx() -> Any:
 
 
 def _cents(value: str, field: str) -> int:
-    from assistant.billing.money import require_positive_cents
-
-    return require_positive_cents(
-        value.strip() if value.strip().lstrip("+-").isdigit() else value, field=field
-    )
+    return require_cents(value, field=field, max_cents=payment_limit())
 
 
 def _date(value: str | None, field: str) -> date | None:
@@ -55,7 +52,6 @@ def _date(value: str | None, field: str) -> date | None:
 @handles_errors
 def balance(patient_id: str, as_json: JsonOpt = False) -> None:
     """The patient's balance: insurance pending, patient due, credit, and every ledger entry."""
-    from assistant.billing.money import dollars
     from assistant.billing.service import balance as run
 
     with _tx() as s:
@@ -274,7 +270,6 @@ def aging(
 ) -> None:
     """A/R aging buckets (0-30 ... 120+) per patient and in total, insurance and patient apart."""
     from assistant.billing.aging import aging as run
-    from assistant.billing.money import dollars
 
     with _tx() as s:
         out = run(s, _date(as_of, "--as-of"))

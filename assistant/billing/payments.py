@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 
 from sqlalchemy.orm import Session
 
 from assistant.billing import repository as repo
 from assistant.billing.models import Bucket, EntryKind, LedgerEntry, Payment, PaymentMethod
-from assistant.billing.money import dollars, require_positive_cents
-from assistant.billing.schemas import AllocationOut, PaymentIn, ReceiptOut, RefundOut
+from assistant.billing.schemas import (
+    METHODS,
+    AllocationOut,
+    PaymentIn,
+    ReceiptOut,
+    RefundOut,
+    check_past_date,
+)
 from assistant.billing.service import (
     allocate,
     balance,
@@ -23,6 +30,7 @@ from assistant.billing.service import (
 from assistant.claims.models import Patient
 from assistant.core.db import serialize_writers
 from assistant.core.errors import Conflict, InvalidInput, NotFound
+from assistant.core.money import dollars, parse_dollars, payment_limit, require_cents
 
 _DIGIT_RUN = re.compile(r"(?:\d[ -]?){12,19}")
 
@@ -72,9 +80,40 @@ def receipt_number(received_on: date, payment_id: int) -> str:
     return f"R{received_on:%Y%m%d}-{payment_id:06d}"
 
 
-def take_payment(session: Session, data: PaymentIn, *, actor: str) -> ReceiptOut:
+def payment_from_form(patient: str, form: Mapping[str, str], *, max_cents: int | None = None) -> PaymentIn:
+    """A payment typed into the web form: every field checked, each refusal an InvalidInput naming it."""
+    limit = max_cents if max_cents is not None else payment_limit()
+    cents = parse_dollars(form.get("amount", ""), field="amount", max_cents=limit)
+    method = (form.get("method") or "cash").strip()
+    if method not in METHODS:
+        raise InvalidInput(f"unknown payment method {method!r}", field="method", fix=", ".join(METHODS))
+    received = (form.get("received_on") or "").strip()
+    received_on = None
+    if received:
+        try:
+            received_on = date.fromisoformat(received)
+        except ValueError:
+            raise InvalidInput(
+                f"received_on {received!r} is not a date", field="received_on", fix="use YYYY-MM-DD"
+            ) from None
+        check_past_date(received_on, field="received_on")
+    return PaymentIn(
+        patient=patient,
+        amount_cents=cents,
+        method=method,  # type: ignore[arg-type]
+        reference=(form.get("reference") or "").strip() or None,
+        received_on=received_on,
+        idempotency_key=(form.get("idempotency_key") or "").strip() or None,
+        note=(form.get("note") or "").strip() or None,
+    )
+
+
+def take_payment(
+    session: Session, data: PaymentIn, *, actor: str, max_cents: int | None = None
+) -> ReceiptOut:
     """Record a payment and apply it oldest-first (or to one encounter); any excess is a credit or refund."""
-    amount = require_positive_cents(data.amount_cents)
+    limit = max_cents if max_cents is not None else payment_limit()
+    amount = require_cents(data.amount_cents, field="--amount-cents", max_cents=limit)
     method = _method(data.method)
     refuse_pan(data.reference, "--reference")
     refuse_pan(data.note, "note")
@@ -286,7 +325,7 @@ def refund(
     reference: str | None = None,
 ) -> RefundOut:
     """Give back credit on the account; never more than the credit there is."""
-    amount = require_positive_cents(amount_cents)
+    amount = require_cents(amount_cents, field="--amount-cents", max_cents=payment_limit())
     method = _method(method)
     refuse_pan(reference, "--reference")
     if not reason.strip():

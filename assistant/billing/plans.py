@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 
 from assistant.billing import repository as repo
 from assistant.billing.models import PaymentPlan
-from assistant.billing.money import dollars, require_positive_cents
 from assistant.billing.service import balance, resolve_patient
 from assistant.core.errors import Conflict, InvalidInput, NotFound
+from assistant.core.money import dollars, payment_limit, require_cents
 
 FREQUENCIES = ("weekly", "biweekly", "monthly")
 
@@ -135,7 +135,7 @@ def create_plan(
 ) -> PlanOut:
     """A plan for ``total_cents`` (default: all the patient owes now) in ``installment_cents`` steps."""
     p = resolve_patient(session, patient)
-    installment = require_positive_cents(installment_cents, field="--installment-cents")
+    installment = require_cents(installment_cents, field="--installment-cents", max_cents=payment_limit())
     if frequency not in FREQUENCIES:
         raise InvalidInput(
             f"unknown frequency {frequency!r}", field="--frequency", fix=", ".join(FREQUENCIES)
@@ -143,7 +143,11 @@ def create_plan(
     if grace_days < 0:
         raise InvalidInput("grace days cannot be negative", field="--grace-days")
     due = balance(session, p, with_entries=False).patient_due_cents
-    total = require_positive_cents(total_cents, field="--total-cents") if total_cents is not None else due
+    total = (
+        require_cents(total_cents, field="--total-cents", max_cents=payment_limit())
+        if total_cents is not None
+        else due
+    )
     if total <= 0:
         raise Conflict(f"patient {p.id} owes nothing", field="--total-cents", fix="give --total-cents")
     if total > due:

@@ -6,7 +6,7 @@ after a crash half-way) posts each amount exactly once.
 
 Rules per CAS adjustment:
 - PR (any reason): moved from insurance to the patient (PR-1 deductible, PR-2 coinsurance, PR-3 copay).
-- CO/PI/OA/CR with a contractual reason (45, 42, 131, 253): a contractual adjustment, never owed.
+- CO/PI/OA/CR with a contractual reason (``assistant.core.adjustments``): adjusted off, never owed.
 - PR on a claim the payer forwarded to the next payer (CLP02 19, 20 or 21): held with insurance.
 - any other CO/PI/OA/CR (a denial or a prior-payer amount): *held* with insurance, not adjusted off, so the
   money stays visible in insurance A/R until it is appealed, corrected or written off by a person.
@@ -15,173 +15,192 @@ Provider-level PLB adjustments are not patient money and are not posted here.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from assistant.billing import repository as repo
 from assistant.billing.models import EntryKind
 from assistant.billing.schemas import RemitPostingOut
 from assistant.billing.service import post_claim_charges, post_entry
 from assistant.claims.models import EDITABLE_STATUSES, Claim
+from assistant.core.adjustments import classify_adjustment, pr_word
 from assistant.core.errors import NotFound
-
-CONTRACTUAL_REASONS = frozenset({"45", "42", "131", "253"})
-PR_WORDS = {"1": "deductible", "2": "coinsurance", "3": "copay"}
+from assistant.core.money import dollars
+from assistant.remit.models import Remit, RemitAdjustment, RemitClaim, RemitLine
 
 
 def classify(group: str, reason: str) -> str:
-    """'patient' | 'contractual' | 'held'."""
-    if group == "PR":
-        return "patient"
-    if reason in CONTRACTUAL_REASONS:
-        return "contractual"
-    return "held"
+    """'patient' | 'contractual' | 'held' (the ledger treatment of the one adjustment policy)."""
+    return classify_adjustment(group, reason).treatment
 
 
 def post_remit_to_ledger(session: Session, remit_id: int, *, actor: str = "remit-posting") -> RemitPostingOut:
-    from assistant.remit.models import Remit, RemitAdjustment, RemitClaim
-
     remit = session.get(Remit, remit_id)
     if remit is None:
         raise NotFound(f"no remittance {remit_id}", field="remit_id")
-    when: date = remit.payment_date or remit.production_date or date.today()
-    out = RemitPostingOut(
-        remit_id=remit_id,
-        entries_posted=0,
-        entries_already_posted=0,
-        charges_posted=0,
-        insurance_paid_cents=0,
-        contractual_cents=0,
-        patient_responsibility_cents=0,
-        held_cents=0,
-    )
+    run = _LedgerRun(session, remit, actor)
+    for rc in repo.remit_claims_in_posting_order(session, remit_id):
+        claim = run.claim_to_post(rc)
+        if claim is not None:
+            run.post_claim(rc, claim)
+    session.flush()
+    return run.out
 
-    def post(kind: str, amount: int, key: str, claim: Claim, desc: str, **links: Any) -> None:
+
+@dataclass
+class _LedgerRun:
+    """The ledger postings of one remittance, step by step, with their running totals in ``out``."""
+
+    session: Session
+    remit: Remit
+    actor: str
+    out: RemitPostingOut = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.out = RemitPostingOut(
+            remit_id=self.remit.id,
+            entries_posted=0,
+            entries_already_posted=0,
+            charges_posted=0,
+            insurance_paid_cents=0,
+            contractual_cents=0,
+            patient_responsibility_cents=0,
+            held_cents=0,
+        )
+
+    @property
+    def when(self) -> date:
+        return self.remit.payment_date or self.remit.production_date or date.today()
+
+    @property
+    def payer(self) -> str:
+        return self.remit.payer_name or self.remit.payer_id
+
+    def claim_to_post(self, rc: RemitClaim) -> Claim | None:
+        """Our claim for a remit claim, or None (reported in ``skipped``) when it cannot be posted."""
+        if rc.claim_pk is None:
+            self.out.skipped.append(f"CLP {rc.clp_claim_id}: no claim on file (see the remit work queue)")
+            return None
+        claim = self.session.get(Claim, rc.claim_pk)
+        assert claim is not None
+        if claim.frequency_code in ("7", "8") or claim.status in EDITABLE_STATUSES:
+            self.out.skipped.append(
+                f"CLP {rc.clp_claim_id}: claim is {claim.status} (frequency {claim.frequency_code}); "
+                "post it to the original claim's lines by hand"
+            )
+            return None
+        return claim
+
+    def post_claim(self, rc: RemitClaim, claim: Claim) -> None:
+        """The claim's charges (once), each matched line's payment and adjustments, then what the payer
+        paid and adjusted at claim level."""
+        self.out.charges_posted += len(post_claim_charges(self.session, claim, actor=self.actor))
+        forwarded = rc.outcome == "forwarded"
+        if forwarded:
+            self.out.notes.append(
+                f"CLP {rc.clp_claim_id}: forwarded to {rc.crossover_payer_name or 'the next payer'}; the "
+                "patient's share stays with insurance until that payer answers"
+            )
+        line_paid = sum(self.post_line(rc, rl, claim, forwarded) for rl in rc.lines)
+        unmatched_paid = sum(rl.paid_cents for rl in rc.lines if rl.service_line_id is None)
+        self.post(
+            EntryKind.INSURANCE_PAYMENT,
+            rc.paid_cents - line_paid - unmatched_paid,
+            f"remit-claim:{rc.id}:paid",
+            claim,
+            f"{self.payer} paid at claim level (trace {self.remit.trace_number})",
+        )
+        for a in rc.adjustments:
+            self.post_adjustment(claim, a, None, None, forwarded)
+
+    def post_line(self, rc: RemitClaim, rl: RemitLine, claim: Claim, forwarded: bool) -> int:
+        """One matched line's payment and adjustments; returns what it paid (0 when not matched)."""
+        if rl.service_line_id is None:
+            self.out.skipped.append(
+                f"CLP {rc.clp_claim_id} line {rl.line_index} ({rl.procedure_code}): not matched to a "
+                f"service line; {dollars(rl.paid_cents)} paid is in the remit work queue"
+            )
+            return 0
+        self.post(
+            EntryKind.INSURANCE_PAYMENT,
+            rl.paid_cents,
+            f"remit-line:{rl.id}:paid",
+            claim,
+            f"{self.payer} paid (trace {self.remit.trace_number})",
+            service_line_id=rl.service_line_id,
+            remit_line_id=rl.id,
+        )
+        for a in rl.adjustments:
+            self.post_adjustment(claim, a, rl.service_line_id, rl.id, forwarded)
+        return rl.paid_cents
+
+    def post_adjustment(
+        self,
+        claim: Claim,
+        a: RemitAdjustment,
+        line_id: int | None,
+        remit_line_id: int | None,
+        forwarded: bool,
+    ) -> None:
+        """Move it to the patient, adjust it off, or hold it with insurance (the adjustment policy)."""
+        what = classify(a.group_code, a.reason_code)
+        if what == "patient" and forwarded:
+            what = "held"  # the payer forwarded the claim: the patient's share goes to the next payer first
+        if what == "held":
+            self.out.held_cents += a.amount_cents
+            return
+        code = f"{a.group_code}-{a.reason_code}"
+        kind, desc = (
+            (EntryKind.PR_TRANSFER, f"{code}: {pr_word(a.reason_code)} moved to the patient")
+            if what == "patient"
+            else (EntryKind.CONTRACTUAL_ADJUSTMENT, f"{code}: contractual adjustment")
+        )
+        self.post(
+            kind,
+            a.amount_cents,
+            f"remit-adj:{a.id}",
+            claim,
+            desc,
+            service_line_id=line_id,
+            remit_line_id=remit_line_id,
+            remit_adjustment_id=a.id,
+            group_code=a.group_code,
+            reason_code=a.reason_code,
+        )
+
+    def post(self, kind: str, amount: int, key: str, claim: Claim, desc: str, **links: Any) -> None:
+        """One idempotent ledger entry (nothing for a zero amount), counted in the totals."""
         if amount == 0:
             return
         _, new = post_entry(
-            session,
+            self.session,
             patient_id=claim.patient_id,
             kind=kind,
             amount_cents=amount,
-            actor=actor,
-            effective_date=when,
+            actor=self.actor,
+            effective_date=self.when,
             description=desc,
             posting_key=key,
             claim_pk=claim.id,
             encounter_id=claim.encounter_id,
-            remit_id=remit_id,
+            remit_id=self.remit.id,
             **links,
         )
         if new:
-            out.entries_posted += 1
+            self.out.entries_posted += 1
         else:
-            out.entries_already_posted += 1
+            self.out.entries_already_posted += 1
         if kind == EntryKind.INSURANCE_PAYMENT:
-            out.insurance_paid_cents += amount
+            self.out.insurance_paid_cents += amount
         elif kind == EntryKind.CONTRACTUAL_ADJUSTMENT:
-            out.contractual_cents += amount
+            self.out.contractual_cents += amount
         elif kind == EntryKind.PR_TRANSFER:
-            out.patient_responsibility_cents += amount
-
-    def adjustment(
-        claim: Claim, a: RemitAdjustment, line_id: int | None, remit_line_id: int | None, forwarded: bool
-    ) -> None:
-        what = classify(a.group_code, a.reason_code)
-        if what == "patient" and forwarded:
-            what = "held"  # the payer forwarded the claim: the patient's share goes to the next payer first
-        code = f"{a.group_code}-{a.reason_code}"
-        links: dict[str, Any] = {
-            "service_line_id": line_id,
-            "remit_line_id": remit_line_id,
-            "remit_adjustment_id": a.id,
-            "group_code": a.group_code,
-            "reason_code": a.reason_code,
-        }
-        if what == "patient":
-            word = PR_WORDS.get(a.reason_code, "patient responsibility")
-            post(
-                EntryKind.PR_TRANSFER,
-                a.amount_cents,
-                f"remit-adj:{a.id}",
-                claim,
-                f"{code}: {word} moved to the patient",
-                **links,
-            )
-        elif what == "contractual":
-            post(
-                EntryKind.CONTRACTUAL_ADJUSTMENT,
-                a.amount_cents,
-                f"remit-adj:{a.id}",
-                claim,
-                f"{code}: contractual adjustment",
-                **links,
-            )
-        else:
-            out.held_cents += a.amount_cents
-
-    claims = session.scalars(
-        select(RemitClaim).where(RemitClaim.remit_id == remit_id).order_by(RemitClaim.id)
-    )
-    for rc in claims:
-        if rc.claim_pk is None:
-            out.skipped.append(f"CLP {rc.clp_claim_id}: no claim on file (see the remit work queue)")
-            continue
-        claim = session.get(Claim, rc.claim_pk)
-        assert claim is not None
-        if claim.frequency_code in ("7", "8") or claim.status in EDITABLE_STATUSES:
-            out.skipped.append(
-                f"CLP {rc.clp_claim_id}: claim is {claim.status} (frequency {claim.frequency_code}); "
-                "post it to the original claim's lines by hand"
-            )
-            continue
-        out.charges_posted += len(post_claim_charges(session, claim, actor=actor))
-        forwarded = rc.outcome == "forwarded"
-        if forwarded:
-            out.notes.append(
-                f"CLP {rc.clp_claim_id}: forwarded to {rc.crossover_payer_name or 'the next payer'}; the "
-                "patient's share stays with insurance until that payer answers"
-            )
-        line_paid = 0
-        for rl in rc.lines:
-            if rl.service_line_id is None:
-                out.skipped.append(
-                    f"CLP {rc.clp_claim_id} line {rl.line_index} ({rl.procedure_code}): not matched to a "
-                    f"service line; {rl.paid_cents} cents paid is in the remit work queue"
-                )
-                continue
-            line_paid += rl.paid_cents
-            post(
-                EntryKind.INSURANCE_PAYMENT,
-                rl.paid_cents,
-                f"remit-line:{rl.id}:paid",
-                claim,
-                f"{remit.payer_name or remit.payer_id} paid (trace {remit.trace_number})",
-                service_line_id=rl.service_line_id,
-                remit_line_id=rl.id,
-            )
-            for a in rl.adjustments:
-                adjustment(claim, a, rl.service_line_id, rl.id, forwarded)
-        unmatched_paid = sum(rl.paid_cents for rl in rc.lines if rl.service_line_id is None)
-        residual = rc.paid_cents - line_paid - unmatched_paid
-        post(
-            EntryKind.INSURANCE_PAYMENT,
-            residual,
-            f"remit-claim:{rc.id}:paid",
-            claim,
-            f"{remit.payer_name or remit.payer_id} paid at claim level (trace {remit.trace_number})",
-        )
-        for a in rc.adjustments:
-            adjustment(claim, a, None, None, forwarded)
-    session.flush()
-    return out
+            self.out.patient_responsibility_cents += amount
 
 
 def post_all_remits(session: Session, *, actor: str = "remit-posting") -> list[RemitPostingOut]:
     """Run the ledger step for every remittance on file (idempotent: posts only what is missing)."""
-    from assistant.remit.models import Remit
-
-    ids = session.scalars(select(Remit.id).order_by(Remit.id)).all()
-    return [post_remit_to_ledger(session, rid, actor=actor) for rid in ids]
+    return [post_remit_to_ledger(session, rid, actor=actor) for rid in repo.remit_ids(session)]

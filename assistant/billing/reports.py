@@ -7,14 +7,13 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.billing import repository as repo
 from assistant.billing.models import EntryKind
 from assistant.billing.service import totals
+from assistant.core.adjustments import classify_adjustment, is_denial
 from assistant.core.errors import InvalidInput
-from assistant.core.modules import module_exists
 
 
 def _rate(num: int, den: int) -> float | None:
@@ -38,29 +37,7 @@ def ar_split(session: Session) -> dict[str, int]:
 
 def denial_rates(session: Session, start: date, end: date) -> list[dict[str, Any]]:
     """Per payer and denial category: lines adjudicated, lines denied, the rate and the cents denied."""
-    if not module_exists("assistant.remit.models"):
-        return []
-    from assistant.remit.models import Remit, RemitAdjustment, RemitClaim, RemitLine
-
-    try:
-        from assistant.denials.knowledge import FALLBACK
-    except Exception:  # noqa: BLE001 - categories are optional
-        FALLBACK = {}  # noqa: N806
-    rows = session.execute(
-        select(
-            Remit.payer_id,
-            Remit.payer_name,
-            RemitLine.id,
-            RemitAdjustment.group_code,
-            RemitAdjustment.reason_code,
-            RemitAdjustment.amount_cents,
-        )
-        .join(RemitClaim, RemitClaim.remit_id == Remit.id)
-        .join(RemitLine, RemitLine.remit_claim_id == RemitClaim.id)
-        .outerjoin(RemitAdjustment, RemitAdjustment.remit_line_id == RemitLine.id)
-        .where(RemitClaim.outcome != "reversed")
-        .where((Remit.payment_date.is_(None)) | ((Remit.payment_date >= start) & (Remit.payment_date <= end)))
-    ).all()
+    rows = repo.adjudicated_line_adjustments(session, start, end)
     lines: dict[str, set[int]] = defaultdict(set)
     names: dict[str, str] = {}
     denied: dict[tuple[str, str], set[int]] = defaultdict(set)
@@ -68,8 +45,8 @@ def denial_rates(session: Session, start: date, end: date) -> list[dict[str, Any
     for payer, name, line_id, group, reason, amount in rows:
         lines[payer].add(line_id)
         names[payer] = name or payer
-        if group and group != "PR" and reason not in ("45", "42", "131", "253") and (amount or 0) > 0:
-            category = FALLBACK.get(reason, ("other", ""))[0]
+        if group and reason and amount and is_denial(group, reason, amount):
+            category = classify_adjustment(group, reason).category
             denied[(payer, category)].add(line_id)
             cents[(payer, category)] += amount
     out = []

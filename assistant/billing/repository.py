@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from assistant.billing.models import LedgerEntry, Payment, PaymentPlan, Statement
 from assistant.claims.models import Claim, Coverage, Encounter, Patient, ServiceLine
+from assistant.remit.models import Remit, RemitAdjustment, RemitClaim, RemitLine
 
 
 def patient(session: Session, patient_id: int) -> Patient | None:
@@ -144,3 +145,39 @@ def entries_between(session: Session, start: date, end: date) -> Sequence[Ledger
     return session.scalars(
         select(LedgerEntry).where(LedgerEntry.effective_date >= start, LedgerEntry.effective_date <= end)
     ).all()
+
+
+# ------------------------------------------------------------------ remittances read by the ledger
+
+
+def remit_claims_in_posting_order(session: Session, remit_id: int) -> Sequence[RemitClaim]:
+    return session.scalars(
+        select(RemitClaim).where(RemitClaim.remit_id == remit_id).order_by(RemitClaim.id)
+    ).all()
+
+
+def remit_ids(session: Session) -> Sequence[int]:
+    return session.scalars(select(Remit.id).order_by(Remit.id)).all()
+
+
+def adjudicated_line_adjustments(
+    session: Session, start: date, end: date
+) -> Sequence[tuple[str, str | None, int, str | None, str | None, int | None]]:
+    """(payer id, payer name, remit line id, group, CARC, amount) for every line of every remit paid in the
+    period (or undated), one row per adjustment (None when the line has none); reversals excluded."""
+    rows = session.execute(
+        select(
+            Remit.payer_id,
+            Remit.payer_name,
+            RemitLine.id,
+            RemitAdjustment.group_code,
+            RemitAdjustment.reason_code,
+            RemitAdjustment.amount_cents,
+        )
+        .join(RemitClaim, RemitClaim.remit_id == Remit.id)
+        .join(RemitLine, RemitLine.remit_claim_id == RemitClaim.id)
+        .outerjoin(RemitAdjustment, RemitAdjustment.remit_line_id == RemitLine.id)
+        .where(RemitClaim.outcome != "reversed")
+        .where((Remit.payment_date.is_(None)) | ((Remit.payment_date >= start) & (Remit.payment_date <= end)))
+    ).all()
+    return [tuple(r) for r in rows]  # type: ignore[misc]

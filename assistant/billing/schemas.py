@@ -3,12 +3,28 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Literal, get_args
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
+
+from assistant.core.errors import InvalidInput
+from assistant.core.money import PositiveCents
 
 Method = Literal["cash", "check", "card", "other"]
+METHODS: tuple[str, ...] = get_args(Method)
 OverpaymentPolicy = Literal["credit", "refund"]
+EARLIEST_DATE = date(1900, 1, 1)
+
+
+def check_past_date(value: date, *, field: str) -> date:
+    """A date that has happened: not after today, not before 1900."""
+    if value > date.today() or value < EARLIEST_DATE:
+        raise InvalidInput(
+            f"{field} {value.isoformat()} is not a plausible date",
+            field=field,
+            fix=f"give a date between {EARLIEST_DATE.isoformat()} and today, as YYYY-MM-DD",
+        )
+    return value
 
 
 class EntryOut(BaseModel):
@@ -58,7 +74,7 @@ class ItemBalance(BaseModel):
 
 class PaymentIn(BaseModel):
     patient: str = Field(description="internal patient id or insurance member ID")
-    amount_cents: int
+    amount_cents: PositiveCents = Field(description="whole cents, a JSON integer (at most the setting)")
     method: Method
     reference: str | None = None
     encounter_id: int | None = None
@@ -67,6 +83,16 @@ class PaymentIn(BaseModel):
     received_on: date | None = None
     idempotency_key: str | None = None
     note: str | None = None
+
+    @field_validator("received_on")
+    @classmethod
+    def _received_on_has_happened(cls, value: date | None) -> date | None:
+        if value is None:
+            return None
+        try:
+            return check_past_date(value, field="received_on")
+        except InvalidInput as exc:
+            raise ValueError(exc.message) from None
 
 
 class AllocationOut(BaseModel):

@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 
 from assistant.billing import repository as repo
 from assistant.billing.models import ENTRY_LABEL, Bucket, EntryKind, LedgerEntry
-from assistant.billing.money import dollars, require_positive_cents
 from assistant.billing.schemas import BalanceOut, EntryOut, ItemBalance
 from assistant.claims.models import EDITABLE_STATUSES, Claim, Patient
 from assistant.core.errors import Conflict, InvalidInput, NotFound
+from assistant.core.money import dollars, payment_limit, require_cents
 
 # ----------------------------------------------------------------------------------------- patients
 
@@ -145,7 +145,7 @@ def post_charge(
     description: str = "Self-pay charge",
 ) -> LedgerEntry:
     """A charge the patient owes directly (self-pay visit, no-show fee...)."""
-    require_positive_cents(amount_cents)
+    require_cents(amount_cents, field="--amount-cents", max_cents=payment_limit())
     entry, _ = post_entry(
         session,
         patient_id=patient_id,
@@ -443,7 +443,7 @@ def write_off(
     encounter_id: int | None = None,
 ) -> list[LedgerEntry]:
     """Write off an open balance (small balance, hardship, timely filing...), oldest items first."""
-    amount_cents = require_positive_cents(amount_cents)
+    amount_cents = require_cents(amount_cents, field="--amount-cents", max_cents=payment_limit())
     if bucket not in (Bucket.INSURANCE, Bucket.PATIENT):
         raise InvalidInput(f"unknown bucket {bucket!r}", field="--bucket", fix="insurance or patient")
     if not reason.strip():

@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session
 from assistant.billing import repository as repo
 from assistant.billing.dunning import DEFAULT_SEQUENCE, Step, decide
 from assistant.billing.models import EntryKind, LedgerEntry, Statement
-from assistant.billing.money import dollars
 from assistant.billing.service import balance, item_key, patient_name, resolve_patient
 from assistant.claims.models import Patient
 from assistant.core.errors import InvalidInput
+from assistant.core.money import dollars
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 DUE_DAYS = 30

@@ -265,8 +265,8 @@ class ChatService:
         exp = denials.explain(
             req,
             reference=self.reference,
-            timely_filing_days=getattr(s, "timely_filing_days", 365),
-            appeal_window_days=getattr(s, "appeal_window_days", 90),
+            timely_filing_days=getattr(s, "timely_filing_days", None),
+            appeal_window_days=getattr(s, "appeal_window_days", None),
         )
         text = (
             f"{exp.group}-{exp.carc}"
@@ -307,8 +307,8 @@ class ChatService:
                         session,
                         rid,
                         reference=self.reference,
-                        timely_filing_days=getattr(s, "timely_filing_days", 365),
-                        appeal_window_days=getattr(s, "appeal_window_days", 90),
+                        timely_filing_days=getattr(s, "timely_filing_days", None),
+                        appeal_window_days=getattr(s, "appeal_window_days", None),
                     )
                     if e.claim_id == claim.claim_id
                 ]

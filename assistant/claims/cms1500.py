@@ -7,6 +7,7 @@ from typing import Any
 
 from assistant.claims.schemas import ClaimImport
 from assistant.claims.x12_837 import money
+from assistant.core.money import decimal_amount
 
 LETTERS = "ABCDEFGHIJKL"
 INSURANCE_TYPE = {
@@ -73,7 +74,7 @@ def cms1500_boxes(doc: ClaimImport) -> dict[str, Any]:
                 "24B": doc.place_of_service,
                 "24D": " ".join([line.code, *line.modifiers]),
                 "24E": "".join(LETTERS[p - 1] for p in line.dx_pointers if p <= 12),
-                "24F": f"{line.charge_cents / 100:.2f}",
+                "24F": decimal_amount(line.charge_cents),
                 "24G": str(line.units),
                 "24J": lrp.npi if lrp else bp.npi,
             }

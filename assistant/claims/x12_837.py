@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from assistant.claims.schemas import Address, ClaimImport, Person
+from assistant.core.money import x12_amount
 
 RELATIONSHIP_CODES = {"self": "18", "spouse": "01", "child": "19", "other": "G8"}
 RELATIONSHIP_BY_CODE = {v: k for k, v in RELATIONSHIP_CODES.items()}
@@ -39,9 +40,7 @@ def clean(value: object) -> str:
     return _BAD.sub(" ", str(value)).strip()
 
 
-def money(cents: int) -> str:
-    text = f"{cents // 100}.{cents % 100:02d}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+money = x12_amount
 
 
 def _seg(*elements: object) -> str:

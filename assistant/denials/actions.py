@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from assistant.claims import service as claims_service
 from assistant.claims.models import Claim
+from assistant.core.adjustments import classify_adjustment
 from assistant.core.errors import InvalidInput, NotFound
 from assistant.denials.appeal import draft_appeal
 from assistant.denials.corrected_claim import build_corrected_claim
@@ -41,7 +42,7 @@ def request_for(
             a
             for a in rrepo.line_adjustments(session, rl.id)
             if a.amount_cents > 0
-            and not (a.group_code == "CO" and a.reason_code == "45")
+            and not classify_adjustment(a.group_code, a.reason_code).is_contractual
             and (carc is None or a.reason_code == carc)
         ]
         if not adjs:

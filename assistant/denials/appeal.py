@@ -12,9 +12,9 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from assistant.claims.schemas import ClaimImport
+from assistant.core.money import dollars
 from assistant.denials.knowledge import PLACEHOLDER
 from assistant.denials.schemas import AppealLetter, Explanation
-from assistant.remit.money import fmt_cents
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _env = Environment(
@@ -43,13 +43,13 @@ def draft_appeal(
         line=exp.line,
         code=line.code if line else None,
         modifiers=line.modifiers if line else [],
-        charge=fmt_cents(line.charge_cents) if line else None,
+        charge=dollars(line.charge_cents) if line else None,
         diagnoses=doc.diagnoses,
         linked=[doc.diagnoses[p - 1] for p in line.dx_pointers if p <= len(doc.diagnoses)] if line else [],
         group=exp.group,
         carc=exp.carc,
         rarcs=exp.rarcs,
-        amount=fmt_cents(exp.amount_cents) if exp.amount_cents else None,
+        amount=dollars(exp.amount_cents) if exp.amount_cents else None,
         root_cause=exp.root_cause,
         evidence=exp.evidence,
         appeal_deadline=exp.deadline,

@@ -12,8 +12,10 @@ from sqlalchemy.orm import Session
 from assistant.claims import service as claims_service
 from assistant.claims.models import Claim
 from assistant.claims.schemas import ClaimImport, parse_claim_document, parse_claim_json
+from assistant.config import get_settings
+from assistant.core.adjustments import DEFAULT_CATEGORIES, PR_WORDS, classify_adjustment
 from assistant.core.errors import InvalidInput, NotFound
-from assistant.denials.knowledge import BY_CATEGORY, DIAGNOSERS, FALLBACK, Case, Diagnosis
+from assistant.denials.knowledge import BY_CATEGORY, DIAGNOSERS, Case, Diagnosis
 from assistant.denials.schemas import CATEGORIES, ROUTES, Evidence, ExplainRequest, Explanation
 from assistant.remit import repository as rrepo
 
@@ -33,10 +35,14 @@ def explain(
     *,
     reference: Any,
     session: Session | None = None,
-    timely_filing_days: int = 365,
-    appeal_window_days: int = 90,
+    timely_filing_days: int | None = None,
+    appeal_window_days: int | None = None,
     remit_line: Any = None,
 ) -> Explanation:
+    """``timely_filing_days``/``appeal_window_days``: the payer defaults (None: the settings')."""
+    settings = get_settings()
+    timely_filing_days = timely_filing_days or settings.timely_filing_days
+    appeal_window_days = appeal_window_days or settings.appeal_window_days
     group, carc = req.group.strip().upper(), req.carc.strip().upper()
     if group not in GROUPS:
         raise InvalidInput(f"unknown group code {req.group!r}", field="group", fix="use CO, PR, OA, PI or CR")
@@ -71,27 +77,17 @@ def explain(
         if ri is None:
             unknowns.append(f"RARC {r} is not in the loaded RARC list")
 
-    category, route = _category_route(info, carc)
+    category, route = _category_route(info, group, carc, rarcs)
     if info is None:
         unknowns.append(f"CARC {carc} is not in the loaded CARC list: no summary available")
     if group == "PR":
-        category = (
-            "patient-responsibility" if carc in ("1", "2", "3") or category in (None, "other") else category
-        )
-        diag = (
-            BY_CATEGORY["patient-responsibility"](case)
-            if carc in ("1", "2", "3")
-            else _diagnose(case, category)
-        )
-        route = "bill-patient"
+        diag = BY_CATEGORY["patient-responsibility"](case) if carc in PR_WORDS else _diagnose(case, category)
     else:
         diag = _diagnose(case, category)
         if diag.route:
             route = diag.route
         if route == "bill-patient":  # CO/OA/PI amounts may never be billed to the patient
             route = "write-off"
-    if category is None:
-        category = "other"
     if route is None:
         route = "no-action" if category == "contractual" else "appeal" if diag.appeal_viable else "write-off"
         unknowns.append(f"no default route for CARC {carc}: chose {route} from the diagnosis")
@@ -137,15 +133,15 @@ def explain(
     )
 
 
-def _category_route(info: Any, carc: str) -> tuple[str | None, str | None]:
+def _category_route(info: Any, group: str, carc: str, rarcs: list[str]) -> tuple[str, str | None]:
+    """The policy's category and route; the route is None when neither the release nor the policy's
+    defaults know one for a held code (the diagnosis then chooses)."""
     category = getattr(info, "category", None) if info is not None else None
     route = getattr(info, "route", None) if info is not None else None
-    fb = FALLBACK.get(carc)
-    if category not in CATEGORIES:
-        category = fb[0] if fb else None
-    if route not in ROUTES:
-        route = fb[1] if fb else None
-    return category, route
+    known = (category if category in CATEGORIES else None, route if route in ROUTES else None)
+    policy = classify_adjustment(group, carc, rarcs, known=known)
+    has_route = known[1] is not None or carc in DEFAULT_CATEGORIES or policy.treatment != "held"
+    return policy.category, policy.route if has_route else None
 
 
 def _diagnose(case: Case, category: str | None) -> Diagnosis:
@@ -181,10 +177,11 @@ def explain_remit(
     remit_id: int,
     *,
     reference: Any,
-    timely_filing_days: int = 365,
-    appeal_window_days: int = 90,
+    timely_filing_days: int | None = None,
+    appeal_window_days: int | None = None,
 ) -> list[Explanation]:
-    """One explanation per denied or reduced adjustment of a posted remit (all but contractual CO-45)."""
+    """One explanation per denied or reduced adjustment of a posted remit (every positive adjustment but
+    the contractual ones of the adjustment policy)."""
     remit = rrepo.remit_by_pk(session, remit_id)
     if remit is None:
         raise NotFound(
@@ -202,7 +199,7 @@ def explain_remit(
                 line_no = next((sl.line_number for sl in claim.lines if sl.id == rl.service_line_id), None)
             targets += [(rl, a, line_no) for a in rrepo.line_adjustments(session, rl.id)]
         for rl, adj, line_no in targets:
-            if adj.amount_cents <= 0 or (adj.group_code == "CO" and adj.reason_code == "45"):
+            if adj.amount_cents <= 0 or classify_adjustment(adj.group_code, adj.reason_code).is_contractual:
                 continue
             remarks = list(rl.remarks if rl is not None else []) + list(rc.remarks or [])
             req = ExplainRequest(

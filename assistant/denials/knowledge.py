@@ -3,8 +3,8 @@
 Summaries, categories and routes of CARC/RARC codes come from the reference data
 (``ReferenceLookup.adjustment_code``, written in the project's own words). This module only knows how to
 *check* a denial against the claim: it calls the claims scrubber's rules and the reference lookups,
-never a re-implementation of them. ``FALLBACK`` gives a category/route for the codes diagnosed here when
-the loaded reference has none; any other unknown code is reported in ``unknowns``.
+never a re-implementation of them. The category and route of an adjustment come from the one policy,
+``assistant.core.adjustments.classify_adjustment``; any unknown code is reported in ``unknowns``.
 """
 
 from __future__ import annotations
@@ -24,34 +24,12 @@ from assistant.claims.scrubber.required import billing_zip4, required_fields
 from assistant.claims.scrubber.services import em_modifier_25, telehealth
 from assistant.claims.scrubber.structure import duplicate_claim, duplicate_line, dx_pointers
 from assistant.claims.service import duplicate_finder
+from assistant.config import get_settings
 from assistant.core.errors import AssistantError, NoReleaseForDate, NotReady
 from assistant.denials.rules import local_rules
 from assistant.denials.schemas import Evidence
 
 PLACEHOLDER = "[TO BE COMPLETED BY PRACTICE]"
-
-# CARC -> (category, route) used only when the reference has no category/route for the code.
-FALLBACK: dict[str, tuple[str, str]] = {
-    "1": ("patient-responsibility", "bill-patient"),
-    "2": ("patient-responsibility", "bill-patient"),
-    "3": ("patient-responsibility", "bill-patient"),
-    "4": ("modifier", "correct-and-resubmit"),
-    "11": ("coding", "correct-and-resubmit"),
-    "16": ("missing-information", "correct-and-resubmit"),
-    "18": ("duplicate", "no-action"),
-    "22": ("coordination-of-benefits", "bill-secondary"),
-    "26": ("eligibility", "verify-eligibility"),
-    "27": ("eligibility", "verify-eligibility"),
-    "29": ("timely-filing", "appeal"),
-    "45": ("contractual", "no-action"),
-    "50": ("medical-necessity", "appeal"),
-    "96": ("non-covered", "write-off"),
-    "97": ("bundling", "correct-and-resubmit"),
-    "119": ("benefit-limit", "write-off"),
-    "167": ("non-covered", "correct-and-resubmit"),
-    "197": ("authorization", "obtain-authorization"),
-    "B7": ("provider-enrollment", "write-off"),
-}
 
 
 @dataclass
@@ -64,7 +42,7 @@ class Case:
     claim: Any = None  # assistant.claims.models.Claim when on file
     line: int | None = None  # 1-based
     session: Any = None
-    timely_filing_days: int = 365
+    timely_filing_days: int = field(default_factory=lambda: get_settings().timely_filing_days)
     remit_line: Any = None  # assistant.remit.models.RemitLine when explaining a posted remit
     rarc_info: dict[str, Any] = field(default_factory=dict)  # code -> AdjustmentCode | None
 

@@ -7,16 +7,15 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from assistant.core.adjustments import is_denial
 from assistant.denials import repository as repo
 from assistant.denials.models import DenialPattern, utcnow
 
-CONTRACTUAL_CARCS = frozenset({"45", "253"})
-
 
 def record_denied_line(session: Session, payer_id: str, remit_line: Any, adjustments: Sequence[Any]) -> None:
-    """Count each payer-side, non-contractual adjustment of a line (CO/OA/PI/CR with a positive amount)."""
+    """Count each denial of a line: a payer-side, non-contractual adjustment with a positive amount."""
     for adj in adjustments:
-        if adj.group == "PR" or adj.reason in CONTRACTUAL_CARCS or adj.amount_cents <= 0:
+        if not is_denial(adj.group, adj.reason, adj.amount_cents):
             continue
         code = remit_line.original_procedure_code or remit_line.procedure_code
         mods = remit_line.original_modifiers if remit_line.original_procedure_code else remit_line.modifiers

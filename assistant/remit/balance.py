@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from assistant.remit.money import fmt_cents
+from assistant.core.money import dollars
 from assistant.remit.schemas import Imbalance, RemitTransactionIn
 
 
@@ -28,8 +28,8 @@ def check_balance(tx: RemitTransactionIn) -> list[Imbalance]:
                         where=f"{where} line {line.index} {line.procedure_code} (segment #{line.segment})",
                         expected_cents=line.charge_cents,
                         actual_cents=line.paid_cents + cas,
-                        rule=f"charge {fmt_cents(line.charge_cents)} != paid {fmt_cents(line.paid_cents)}"
-                        f" + adjustments {fmt_cents(cas)}",
+                        rule=f"charge {dollars(line.charge_cents)} != paid {dollars(line.paid_cents)}"
+                        f" + adjustments {dollars(cas)}",
                     )
                 )
         total = claim.paid_cents + claim_cas + line_cas
@@ -39,8 +39,8 @@ def check_balance(tx: RemitTransactionIn) -> list[Imbalance]:
                     where=where,
                     expected_cents=claim.charge_cents,
                     actual_cents=total,
-                    rule=f"charge {fmt_cents(claim.charge_cents)} != paid {fmt_cents(claim.paid_cents)}"
-                    f" + adjustments {fmt_cents(claim_cas + line_cas)}",
+                    rule=f"charge {dollars(claim.charge_cents)} != paid {dollars(claim.paid_cents)}"
+                    f" + adjustments {dollars(claim_cas + line_cas)}",
                 )
             )
         if claim.lines:

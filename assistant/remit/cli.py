@@ -47,7 +47,8 @@ def import_(
         return
     console.print(
         f"remit {', '.join(map(str, report.remit_ids))}: {report.claims_posted} claim(s) posted, "
-        f"{report.claims_skipped} already posted, "
+        f"{report.claims_skipped} not posted again "
+        f"({report.claims_possible_duplicates} possible duplicate(s), see the work queue), "
         f"{report.provider_adjustments_posted} provider adjustment(s), "
         f"{report.work_items} work item(s)"
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from assistant.core.money import dollars
 from assistant.remit.schemas import RemitLineIn
 
 
@@ -97,7 +98,7 @@ def match_lines(
             continue
         mods = "-".join([rl.billed_code, *rl.billed_modifiers])
         when = rl.service_date or claim_date
-        reason = f"no line of the claim has {mods} on {when} for {rl.charge_cents / 100:.2f}"
+        reason = f"no line of the claim has {mods} on {when} for {dollars(rl.charge_cents)}"
         if rl.line_control_number:
             reason = f"line control number {rl.line_control_number} is unknown and {reason}"
         out.append(LineMatch(rl.index, None, "unmatched", reason))

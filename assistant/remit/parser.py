@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from assistant.core.errors import InvalidInput
-from assistant.remit.money import to_cents
+from assistant.core.money import x12_cents
 from assistant.remit.schemas import (
     Adjustment,
     ParsedRemit,
@@ -71,7 +71,7 @@ class _Seg:
                     fix="the 835 is incomplete; ask the payer to resend it",
                 )
             return None
-        return to_cents(text, field=f"{self.id}{pos:02d} (segment #{self.index})")
+        return x12_cents(text, field=f"{self.id}{pos:02d} (segment #{self.index})")
 
     def date(self, pos: int) -> date | None:
         text = self[pos]
@@ -146,7 +146,7 @@ def _cas(seg: _Seg) -> list[Adjustment]:
             Adjustment(
                 group=group,
                 reason=reason,
-                amount_cents=to_cents(amount, field=f"CAS{3 + 3 * k:02d} (segment #{seg.index})"),
+                amount_cents=x12_cents(amount, field=f"CAS{3 + 3 * k:02d} (segment #{seg.index})"),
                 quantity=qty or None,
                 segment=seg.index,
             )
@@ -339,7 +339,7 @@ class _Walker:
                     fiscal_period_date=seg.date(2),
                     reason=ident[0],
                     reference=ident[1] if len(ident) > 1 and ident[1] else None,
-                    amount_cents=to_cents(amount, field=f"PLB{4 + 2 * k:02d} (segment #{seg.index})"),
+                    amount_cents=x12_cents(amount, field=f"PLB{4 + 2 * k:02d} (segment #{seg.index})"),
                     segment=seg.index,
                 )
             )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assistant.claims.models import Claim, ServiceLine
@@ -30,6 +30,47 @@ def remit_by_pk(session: Session, pk: int) -> Remit | None:
 
 def list_remits(session: Session, limit: int = 100, offset: int = 0) -> Sequence[Remit]:
     return session.scalars(select(Remit).order_by(Remit.id.desc()).limit(limit).offset(offset)).all()
+
+
+def remit_by_payment(session: Session, payer_id: str, trace_number: str, payment_cents: int) -> Remit | None:
+    return session.scalar(
+        select(Remit).where(
+            Remit.payer_id == payer_id,
+            Remit.trace_number == trace_number,
+            Remit.payment_cents == payment_cents,
+        )
+    )
+
+
+def posted_claims_for(session: Session, payer_id: str, clp_claim_id: str) -> Sequence[RemitClaim]:
+    """Every posted payment or reversal of one claim (CLP01) from one payer, in posting order."""
+    return session.scalars(
+        select(RemitClaim)
+        .join(Remit, Remit.id == RemitClaim.remit_id)
+        .where(Remit.payer_id == payer_id, RemitClaim.clp_claim_id == clp_claim_id)
+        .order_by(RemitClaim.id)
+    ).all()
+
+
+def paid_total(session: Session, remit_id: int) -> int:
+    """Sum of CLP04 posted under one remit."""
+    return int(
+        session.scalar(select(func.sum(RemitClaim.paid_cents)).where(RemitClaim.remit_id == remit_id)) or 0
+    )
+
+
+def open_work_item_exists(session: Session, remit_claim_id: int | None, kind: str, reason: str) -> bool:
+    return (
+        session.scalar(
+            select(RemitWorkItem.id).where(
+                RemitWorkItem.remit_claim_id == remit_claim_id,
+                RemitWorkItem.kind == kind,
+                RemitWorkItem.reason == reason,
+                RemitWorkItem.status == "open",
+            )
+        )
+        is not None
+    )
 
 
 def posting_key_exists(session: Session, key: str) -> bool:
@@ -101,8 +142,6 @@ def work_items(
 
 
 def count_rows(session: Session) -> dict[str, int]:
-    from sqlalchemy import func
-
     out = {}
     for model in (Remit, RemitClaim, RemitLine, RemitAdjustment, RemitProviderAdjustment, RemitWorkItem):
         out[model.__tablename__] = session.scalar(select(func.count()).select_from(model)) or 0

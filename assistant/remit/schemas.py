@@ -175,9 +175,12 @@ class ImportReport(BaseModel):
     remit_ids: list[int]
     file_sha256: str
     claims_posted: int
-    claims_skipped: int  # already posted before
+    claims_skipped: int  # not posted: already posted before, or a possible duplicate
     provider_adjustments_posted: int
     work_items: int
+    # same payer, claim, lines, dates and amounts as a payment already posted, but another trace, CLP02
+    # or CLP07: not posted, put in the work queue of the remit that posted it first
+    claims_possible_duplicates: int = 0
     claims: list[ClaimPostingOut] = Field(default_factory=list)
     # Patient-billing ledger postings made from this remittance (payments, adjustments, PR transfers).
     ledger: list[dict[str, Any]] = Field(default_factory=list)

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from assistant.core.errors import InvalidInput
+from assistant.core.money import x12_cents as to_cents
 from assistant.remit.balance import check_balance
-from assistant.remit.money import to_cents
 from assistant.remit.parser import parse_835, parse_835_file
 
 

@@ -12,7 +12,7 @@ from assistant.claims.models import Claim
 from assistant.config import PROJECT_ROOT
 from assistant.remit import repository as repo
 from assistant.remit.models import RemitLine, RemitProviderAdjustment
-from assistant.remit.service import CRASH_ENV, UnbalancedRemit, import_835_file, work_queue
+from assistant.remit.service import UnbalancedRemit, import_835_file, work_queue
 from tests.remit.helpers import load_fixture_claims
 
 
@@ -83,11 +83,26 @@ def test_unbalanced_file_posts_nothing(sessions, x12: Path) -> None:  # type: ig
     assert _status(sessions, "CLM-1001") == "submitted"
 
 
+# The fault is injected from the test side: an engine event in the child process exits the moment the
+# Nth remit claim row is inserted, inside its open transaction (the product carries no hook).
 CRASH_SCRIPT = """
-import sys
+import os, sys
 from pathlib import Path
+from sqlalchemy import Engine, event
 from assistant.core.db import make_engine, session_factory
 from assistant.remit.service import import_835_file
+
+crash_at = int(os.environ.get("CRASH_AT_REMIT_CLAIM", "0"))
+inserted = 0
+
+@event.listens_for(Engine, "after_cursor_execute")
+def _crash(conn, cursor, statement, params, context, executemany):
+    global inserted
+    if crash_at and statement.lstrip().lower().replace('"', "").startswith("insert into remit_claims"):
+        inserted += 1
+        if inserted == crash_at:
+            os._exit(75)
+
 import_835_file(session_factory(make_engine(sys.argv[1])), Path(sys.argv[2]))
 """
 
@@ -95,7 +110,7 @@ import_835_file(session_factory(make_engine(sys.argv[1])), Path(sys.argv[2]))
 def test_crash_mid_import_then_reimport_loses_and_doubles_nothing(sessions, tmp_settings, x12: Path) -> None:  # type: ignore[no-untyped-def]
     load_fixture_claims(sessions)
     url = tmp_settings.resolved_database_url
-    env = {**os.environ, CRASH_ENV: "2", "PYTHONPATH": str(PROJECT_ROOT)}
+    env = {**os.environ, "CRASH_AT_REMIT_CLAIM": "3", "PYTHONPATH": str(PROJECT_ROOT)}
     proc = subprocess.run(
         [sys.executable, "-c", CRASH_SCRIPT, url, str(x12 / "multi_claim.835")],
         env=env,
@@ -109,7 +124,7 @@ def test_crash_mid_import_then_reimport_loses_and_doubles_nothing(sessions, tmp_
         assert repo.count_rows(s)["remit_provider_adjustments"] == 3
         assert s.scalar(select(RemitLine).where(RemitLine.procedure_code == "99214")) is None
     assert _status(sessions, "CLM-1001") == "partially_paid"
-    env.pop(CRASH_ENV)
+    env.pop("CRASH_AT_REMIT_CLAIM")
     proc = subprocess.run(
         [sys.executable, "-c", CRASH_SCRIPT, url, str(x12 / "multi_claim.835")],
         env=env,

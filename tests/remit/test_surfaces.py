@@ -157,3 +157,29 @@ def test_api_remits_and_denials(container, x12: Path) -> None:  # type: ignore[n
         promoted = client.post(f"/api/denials/patterns/{pid}/promote", json={"modifiers": ["GP"]})
         assert promoted.status_code == 201 and promoted.json()["kind"] == "require-modifier"
         assert client.post("/api/denials/patterns/9999/promote", json={}).status_code == 404
+
+
+def test_cli_and_api_resend_with_new_labels_is_a_possible_duplicate(container, x12: Path) -> None:  # type: ignore[no-untyped-def]
+    """The same payments re-sent with other payer claim numbers (CLP07) and another trace (TRN02)."""
+    from web.app import create_app
+
+    original = (x12 / "multi_claim.835").read_bytes()
+    resent = original.replace(b"*PCN100", b"*XPCN100").replace(b"EFT0012345", b"EFT0099999")
+    assert resent != original
+    runner = CliRunner()
+    first = json.loads(runner.invoke(cli, ["remit", "import", str(x12 / "multi_claim.835"), "--json"]).output)
+    assert first["claims_posted"] == 5
+    with TestClient(create_app(container.settings, container=container, load_engine=False)) as client:
+        from tests.web.auth import use_token
+
+        use_token(client, "biller")
+        r = client.post("/api/remits", content=resent, headers={"X-Filename": "resent.835"})
+        assert r.status_code == 201, r.text
+        body = r.json()
+        assert body["claims_posted"] == 0 and body["remit_ids"] == []
+        assert body["claims_possible_duplicates"] == 5  # all of them: new trace, new CLP07s
+        queue = client.get("/api/remits/work-queue").json()
+        dupes = [w for w in queue if w["kind"] == "possible-duplicate"]
+        assert len(dupes) == body["claims_possible_duplicates"]
+        assert {w["remit_id"] for w in dupes} == set(first["remit_ids"])
+        assert len(client.get("/api/remits").json()) == 1  # no second remittance

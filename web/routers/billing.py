@@ -16,6 +16,7 @@ from assistant.billing.aging import AgingReport
 from assistant.billing.plans import PlanOut
 from assistant.billing.schemas import BalanceOut, PaymentIn, ReceiptOut
 from assistant.billing.statements import StatementData
+from assistant.core.money import PositiveCents, require_cents
 from assistant.security import audit
 from assistant.security.schemas import Principal
 from web.deps import ContainerDep, SessionDep
@@ -41,8 +42,10 @@ def post_payment(
 ) -> ReceiptOut:
     record_phi(container, principal, request, "patient", body.patient, action=audit.PHI_WRITE)
     key = body.idempotency_key or request.headers.get("Idempotency-Key")
+    limit = container.settings.max_payment_cents
+    require_cents(body.amount_cents, field="amount_cents", max_cents=limit)
     return payments.take_payment(
-        session, body.model_copy(update={"idempotency_key": key}), actor=principal.username
+        session, body.model_copy(update={"idempotency_key": key}), actor=principal.username, max_cents=limit
     )
 
 
@@ -84,8 +87,8 @@ def get_reports(session: SessionDep, start: date | None = None, end: date | None
 
 class PlanIn(BaseModel):
     patient: str
-    installment_cents: int
-    total_cents: int | None = None
+    installment_cents: PositiveCents
+    total_cents: PositiveCents | None = None
     frequency: str = "monthly"
     start_date: date | None = None
     grace_days: int = 5

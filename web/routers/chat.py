@@ -24,13 +24,14 @@ from fastapi import APIRouter, Form, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from jinja2_fragments import render_block
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 from sse_starlette import EventSourceResponse
 
 from assistant.chat.schemas import ChatAnswer, Conversation
 from assistant.chat.service import ChatService, system_of
 from assistant.claims import service as claims
 from assistant.core.errors import AssistantError, InvalidInput
+from assistant.core.money import PositiveCents, parse_dollars
 from assistant.llm.client import LlmClient
 from assistant.security import audit
 from assistant.security.schemas import Principal
@@ -245,16 +246,6 @@ def decide(
     return _decisions_response(request, conv, container, principal, code)
 
 
-def _cents(dollars: str, field: str) -> int:
-    try:
-        value = round(float(dollars.replace("$", "").replace(",", "")) * 100)
-    except ValueError:
-        raise InvalidInput(f"{dollars!r} is not an amount", field=field, fix="e.g. 125.00") from None
-    if value <= 0:
-        raise InvalidInput("the charge must be positive", field=field, fix="e.g. 125.00")
-    return value
-
-
 def _date(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -294,7 +285,9 @@ def draft_claim(
         template_claim_id=template_claim_id,
         new_claim_id=new_claim_id.strip(),
         date_of_service=_date(date_of_service),
-        default_charge_cents=_cents(default_charge, "default_charge"),
+        default_charge_cents=parse_dollars(
+            default_charge, field="default_charge", max_cents=container.settings.max_payment_cents
+        ),
         actor=principal.username,
     )
     if is_htmx(request):
@@ -321,7 +314,7 @@ class DraftIn(BaseModel):
     template_claim_id: str
     new_claim_id: str
     date_of_service: date
-    default_charge_cents: int = Field(gt=0)
+    default_charge_cents: PositiveCents
 
 
 @router.post("/api/chat")

@@ -6,16 +6,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from assistant.billing import aging as aging_service
 from assistant.billing import payments, service, statements
 from assistant.billing import reports as reports_service
-from assistant.billing.schemas import PaymentIn
-from assistant.core.errors import InvalidInput, NotFound
+from assistant.core.errors import NotFound
 from assistant.security.schemas import Principal
-from web.deps import SessionDep
+from web.deps import ContainerDep, SessionDep
 from web.rendering import render
 from web.routers.pages_common import money, respond
 from web.security_deps import require
@@ -108,29 +107,30 @@ def patient_page(request: Request, ref: str, session: SessionDep, receipt: str =
 
 
 @router.post("/billing/patients/{ref}/payments")
-async def take_payment(
+def take_payment(
     request: Request,
     ref: str,
     session: SessionDep,
+    container: ContainerDep,
     principal: Annotated[Principal, require("billing:write", "phi:write", record="patient", id_param="ref")],
+    amount: Annotated[str, Form()] = "",
+    method: Annotated[str, Form()] = "cash",
+    reference: Annotated[str, Form()] = "",
+    received_on: Annotated[str, Form()] = "",
+    idempotency_key: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
 ) -> Response:
-    form = await request.form()
-    amount = str(form.get("amount") or "").replace("$", "").replace(",", "").strip()
-    try:
-        cents = round(float(amount) * 100)
-    except ValueError:
-        raise InvalidInput(f"{amount!r} is not an amount", field="amount", fix="e.g. 25.00") from None
-    received = str(form.get("received_on") or "")
-    body = PaymentIn(
-        patient=ref,
-        amount_cents=cents,
-        method=str(form.get("method") or "cash"),  # type: ignore[arg-type]
-        reference=str(form.get("reference") or "") or None,
-        received_on=date.fromisoformat(received) if received else None,
-        idempotency_key=str(form.get("idempotency_key") or "") or None,
-        note=str(form.get("note") or "") or None,
-    )
-    receipt = payments.take_payment(session, body, actor=principal.username)
+    form = {
+        "amount": amount,
+        "method": method,
+        "reference": reference,
+        "received_on": received_on,
+        "idempotency_key": idempotency_key,
+        "note": note,
+    }
+    limit = container.settings.max_payment_cents
+    body = payments.payment_from_form(ref, form, max_cents=limit)
+    receipt = payments.take_payment(session, body, actor=principal.username, max_cents=limit)
     if request.headers.get("HX-Request") == "true":
         ctx = {**_patient_ctx(session, ref), "receipt": receipt}
         return render(request, "billing/patient.html", ctx, block="ledger")

@@ -9,15 +9,12 @@ from fastapi import Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response
 
+from assistant.core.money import dollars
 from web.rendering import render, templates, wants_json
 
 
 def money(cents: int | None) -> str:
-    if cents is None:
-        return "—"
-    sign = "-" if cents < 0 else ""
-    cents = abs(int(cents))
-    return f"{sign}${cents // 100:,}.{cents % 100:02d}"
+    return "—" if cents is None else dollars(int(cents))
 
 
 def slug(text: str) -> str:

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any, Protocol, runtime_checkable
 
 from assistant.claims.schemas import ClaimImport, Finding, ServiceLineIn
+from assistant.config import get_settings
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class DuplicateHit:
 class ScrubContext:
     reference: Any  # ReferenceLookup
     today: date = field(default_factory=date.today)
-    default_timely_filing_days: int = 365
+    default_timely_filing_days: int = field(default_factory=lambda: get_settings().timely_filing_days)
     # Looks up lines of other claims on file for the same patient (service layer provides it).
     find_duplicates: Callable[[ClaimImport], list[DuplicateHit]] | None = None
     # Memo for rules sharing an expensive lookup.

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from assistant.claims.schemas import ClaimImport, Finding
 from assistant.claims.scrubber.base import ScrubContext, error, numbered_lines, rule, warning
+from assistant.core.money import dollars
 
 LETTERS = "ABCDEFGHIJKL"
 
@@ -107,8 +108,8 @@ def balancing(claim: ClaimImport, ctx: ScrubContext) -> Iterator[Finding]:
     if claim.total_charge_cents is not None and claim.total_charge_cents != total:
         yield error(
             "balancing",
-            f"The claim total {claim.total_charge_cents / 100:.2f} does not equal the sum of the "
-            f"line charges {total / 100:.2f}.",
+            f"The claim total {dollars(claim.total_charge_cents)} does not equal the sum of the "
+            f"line charges {dollars(total)}.",
             field="total_charge_cents",
             fix=f"set total_charge_cents to {total} or correct the line charges",
         )

@@ -1,0 +1,118 @@
+"""The one adjustment policy: what a CAS adjustment (group + CARC [+ RARCs]) means for the practice.
+
+Every domain asks here: the remit poster (is the claim denied?), the denial patterns and explanations
+(is this a denial to explain or count?), the ledger (adjust it off, move it to the patient, or hold it
+with insurance?) and the revenue reports (does it count in the denial rate?).
+
+- ``patient``: group PR, the patient's share (PR-1 deductible, PR-2 coinsurance, PR-3 copay, other),
+  routed to bill the patient.
+- ``contractual``: the contract working as agreed (CARC 45 fee schedule, 42 fee schedule maximum, 131
+  claim-specific discount, 253 sequestration) under any payer group: adjusted off, never a denial.
+- ``held``: every other payer-side adjustment (a denial or a reduction): kept with insurance, explained,
+  counted as a denial when its amount is positive, until a person appeals, corrects or writes it off.
+
+The category and route of a held adjustment come from the loaded CARC release when the caller passes
+it (``known``), else from ``DEFAULT_CATEGORIES`` below, else from the CARC release shipped in
+``codesets/adjustment-codes`` (so a report without the reference database names the same category as
+an explanation), else ``other``/``no-action``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from assistant.config import get_settings
+
+Treatment = Literal["patient", "contractual", "held"]
+
+CONTRACTUAL_CARCS = frozenset({"45", "42", "131", "253"})
+
+# PR-1/2/3: the patient's share by kind; the word shown to people and the remit line column it fills.
+PR_WORDS = {"1": "deductible", "2": "coinsurance", "3": "copay"}
+PR_COLUMNS = {code: f"{word}_cents" for code, word in PR_WORDS.items()}
+
+# CARC -> (category, route) used when the caller has no CARC release row for the code.
+DEFAULT_CATEGORIES: dict[str, tuple[str, str]] = {
+    "1": ("patient-responsibility", "bill-patient"),
+    "2": ("patient-responsibility", "bill-patient"),
+    "3": ("patient-responsibility", "bill-patient"),
+    "4": ("modifier", "correct-and-resubmit"),
+    "11": ("coding", "correct-and-resubmit"),
+    "16": ("missing-information", "correct-and-resubmit"),
+    "18": ("duplicate", "no-action"),
+    "22": ("coordination-of-benefits", "bill-secondary"),
+    "26": ("eligibility", "verify-eligibility"),
+    "27": ("eligibility", "verify-eligibility"),
+    "29": ("timely-filing", "appeal"),
+    "42": ("contractual", "write-off"),
+    "45": ("contractual", "write-off"),
+    "50": ("medical-necessity", "appeal"),
+    "96": ("non-covered", "write-off"),
+    "97": ("bundling", "correct-and-resubmit"),
+    "119": ("benefit-limit", "write-off"),
+    "131": ("contractual", "write-off"),
+    "167": ("non-covered", "correct-and-resubmit"),
+    "197": ("authorization", "obtain-authorization"),
+    "253": ("contractual", "write-off"),
+    "B7": ("provider-enrollment", "write-off"),
+}
+
+
+@dataclass(frozen=True)
+class Classification:
+    category: str
+    route: str
+    treatment: Treatment
+
+    @property
+    def is_contractual(self) -> bool:
+        return self.treatment == "contractual"
+
+
+def classify_adjustment(
+    group: str,
+    carc: str,
+    rarcs: Sequence[str] = (),
+    *,
+    known: tuple[str | None, str | None] | None = None,
+) -> Classification:
+    """(category, route, treatment) of one adjustment. ``known``: the CARC release's (category, route)."""
+    del rarcs  # no RARC changes the treatment today; kept in the signature so callers pass them
+    category, route = known or (None, None)
+    default_category, default_route = (
+        DEFAULT_CATEGORIES.get(carc) or shipped_carc_categories().get(carc) or ("other", "no-action")
+    )
+    if group == "PR":
+        # the patient's share; a release category other than "other" says why (e.g. non-covered)
+        category = category or default_category
+        if carc in PR_WORDS or category == "other":
+            category = "patient-responsibility"
+        return Classification(category, "bill-patient", "patient")
+    if carc in CONTRACTUAL_CARCS:  # adjusted off by the ledger: written off, nothing for a person to do
+        return Classification("contractual", "write-off", "contractual")
+    # A release may call a held code "contractual" (e.g. 59, multiple-procedure reduction): it keeps that
+    # category in explanations, but only the CARCs above are adjusted off without a person's review.
+    return Classification(category or default_category, route or default_route, "held")
+
+
+@lru_cache(maxsize=1)
+def shipped_carc_categories() -> dict[str, tuple[str, str]]:
+    """CARC -> (category, route) of the newest CARC release in the project's ``codesets`` folder."""
+    releases = sorted((get_settings().codesets_dir / "adjustment-codes").glob("*-carc/carc.json"))
+    if not releases:
+        return {}
+    rows = json.loads(releases[-1].read_text(encoding="utf-8"))
+    return {str(r["code"]): (str(r["category"]), str(r["route"])) for r in rows if r.get("category")}
+
+
+def is_denial(group: str, carc: str, amount_cents: int) -> bool:
+    """A payer-side amount the payer did not pay and the contract does not explain (counted, explained)."""
+    return amount_cents > 0 and classify_adjustment(group, carc).treatment == "held"
+
+
+def pr_word(carc: str) -> str:
+    return PR_WORDS.get(carc, "patient responsibility")
