@@ -37,9 +37,6 @@ SQL_HOMES = (
 )
 # Queries still outside repositories, by area owner (issue 15; removed after the merge).
 SQL_PENDING = {
-    "assistant/remit/service.py": "money/remit branch (issue 15)",
-    "assistant/billing/remit_posting.py": "money/billing branch (issue 15)",
-    "assistant/billing/reports.py": "money/billing branch (issue 15)",
     "assistant/codesets/fts.py": "code-sets branch: FTS build (issue 15)",
     "assistant/codesets/service.py": "code-sets branch: build_info of the reference DB (issue 15)",
     "assistant/codesets/loaders/cms_import.py": "code-sets branch: import bookkeeping (issue 15)",
