@@ -136,10 +136,10 @@ def test_code_set_load_reports_flags(
     from assistant.claims import cli as claims_cli
     from assistant.cli.main import app
     from assistant.core.container import Container
-    from tests.conftest import REAL_REFERENCE_DB
+    from tests.conftest import reference_db
 
     settings = Settings(
-        data_dir=tmp_path / "data", reference_db_path=REAL_REFERENCE_DB, index_dir=tmp_path / "i"
+        data_dir=tmp_path / "data", reference_db_path=reference_db(), index_dir=tmp_path / "i"
     )
     monkeypatch.setattr(claims_cli, "make_container", lambda: Container(settings))
     (tmp_path / "c.json").write_text(
