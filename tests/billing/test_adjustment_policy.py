@@ -24,7 +24,7 @@ from assistant.core.adjustments import (
     shipped_carc_categories,
 )
 from assistant.core.db import transaction
-from assistant.denials import service as denials
+from assistant.denials import explain as denials
 from assistant.denials.models import DenialPattern
 from assistant.remit import service as remit
 from assistant.remit.models import RemitLine

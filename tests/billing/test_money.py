@@ -134,10 +134,9 @@ def client(
 ) -> Iterator[TestClient]:
     from tests.web.auth import use_token
     from web.app import create_app
+    from web.routers import billing, health, pages_billing
 
-    monkeypatch.setattr(
-        "web.app.ROUTER_MODULES", ["web.routers.health", "web.routers.billing", "web.routers.pages_billing"]
-    )
+    monkeypatch.setattr("web.app.ROUTERS", [health.router, billing.router, pages_billing.router])
     app = create_app(tmp_settings.model_copy(update={"max_payment_cents": 1_000_000}), load_engine=False)
     with TestClient(app, follow_redirects=False) as c:
         use_token(c, "biller", "kim")
