@@ -221,3 +221,22 @@ def test_us_notes_is_a_default_dev_set() -> None:
     from evals.cli import DEFAULT_DATASETS
 
     assert "us-notes" in DEFAULT_DATASETS and "us-notes" in runner.available_datasets()
+
+
+def test_us_notes_runs_through_the_real_service_on_the_fixture_index() -> None:
+    """The real SuggestionService (fixture index, HashingEmbedder) accepts the runner's requests for the
+    us-notes cases (setting, code systems, patient when the schema has it) and is scored on them."""
+    from assistant.suggest.embedder import HashingEmbedder
+    from assistant.suggest.service import SuggestionService
+    from tests.suggest.fixture_corpus import FIXTURE_DIM, FIXTURE_DIR
+
+    service = SuggestionService.from_index_dir(FIXTURE_DIR, HashingEmbedder(FIXTURE_DIM))
+    ds = runner.load_dataset("us-notes")
+    inpatient = [c for c in ds.cases if c.setting == "inpatient"][:2]
+    ds.cases = [*[c for c in ds.cases if c.setting == "outpatient"][:6], *inpatient]
+    result = runner.evaluate([ds], [runner.ServiceSystem(service, "full")], None)[0]
+    whole = result.parts["all"]
+    assert whole["n"] == 8 and set(result.parts) == {"all", "tune", "check"}
+    assert 0.0 <= whole["required_recall"] <= 1.0  # type: ignore[operator]
+    assert isinstance(whole["dangerous"], int)
+    assert sum(int(g["n"]) for g in result.groups["specialty"].values()) == 8  # type: ignore[call-overload]
