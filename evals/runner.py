@@ -207,6 +207,7 @@ class SystemOutput:
     final: list[str]
     latency_s: float
     titles: dict[str, str] = field(default_factory=dict)
+    systems: dict[str, str] = field(default_factory=dict)  # code -> its code system (ICD-10-CM if absent)
 
 
 @dataclass(frozen=True)
@@ -310,6 +311,7 @@ class ServiceSystem:
                         final=self.policy.select(sugg),
                         latency_s=per_case,
                         titles={s.code: s.title for s in sugg},
+                        systems={s.code: s.system for s in sugg},
                     )
                 )
         return out
@@ -343,17 +345,22 @@ class RunResult:
         }
 
 
-def _dangerous(final: list[str], reference: Any | None) -> tuple[int | None, int | None]:
+def dangerous_counts(
+    final: list[str], reference: Any | None, systems: dict[str, str] | None = None
+) -> tuple[int | None, int | None]:
+    """(non-billable codes, Excludes1 pairs) in a final list; each code checked in its own code system."""
     if reference is None:
         return None, None
+    systems = systems or {}
     headers = 0
     for code in final:
         try:
-            if not reference.is_billable(code, ICD10CM):
+            if not reference.is_billable(code, systems.get(code, ICD10CM)):
                 headers += 1
         except Exception:  # an unknown code is not a header; it is simply wrong
             continue
-    pairs = len(reference.excludes1_conflicts(final)) if len(final) > 1 else 0
+    icd = [c for c in final if systems.get(c, ICD10CM) == ICD10CM]
+    pairs = len(reference.excludes1_conflicts(icd)) if len(icd) > 1 else 0
     return headers, pairs
 
 
@@ -386,7 +393,7 @@ def score(
     outcomes: list[CaseOutcome] = []
     titles: dict[str, str] = {}
     for case, out in zip(cases, outputs, strict=True):
-        headers, pairs = _dangerous(out.final, reference)
+        headers, pairs = dangerous_counts(out.final, reference, out.systems)
         titles.update(out.titles)
         outcomes.append(
             CaseOutcome(

@@ -240,3 +240,18 @@ def test_us_notes_runs_through_the_real_service_on_the_fixture_index() -> None:
     assert 0.0 <= whole["required_recall"] <= 1.0  # type: ignore[operator]
     assert isinstance(whole["dangerous"], int)
     assert sum(int(g["n"]) for g in result.groups["specialty"].values()) == 8  # type: ignore[call-overload]
+
+
+class SystemAwareReference(FakeReference):
+    """HCPCS codes (a letter then four digits) are billable only when asked about as HCPCS."""
+
+    def is_billable(self, code: str, system: str = "ICD-10-CM", on: object = None) -> bool:
+        hcpcs = len(code) == 5 and code[1:].isdigit()
+        return hcpcs == (system == "HCPCS")
+
+
+def test_header_count_checks_each_code_in_its_own_system() -> None:
+    reference = SystemAwareReference()
+    final = ["G0008", "Z23"]
+    assert runner.dangerous_counts(final, reference, {"G0008": "HCPCS", "Z23": "ICD-10-CM"})[0] == 0
+    assert runner.dangerous_counts(final, reference)[0] == 1  # without systems, G0008 reads as ICD-10-CM
