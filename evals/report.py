@@ -13,6 +13,8 @@ from evals.runner import Dataset, RunResult
 HEADLINE = ("recall@1", "recall@5", "recall@10", "mrr", "ndcg@10", "category@1", "micro_f1", "macro_f1")
 NOTE_EXTRA = ("map", "r_precision", "p@5")
 DANGER = ("header_codes", "excludes1_pairs", "negated_coded")
+CODER = ("required_recall", "final_precision", "dangerous")
+CODER_DETAIL = (*CODER, "dangerous_forbidden", "dangerous_pregnancy", "dangerous_sex", "dangerous_cases")
 
 
 def fmt(value: object) -> str:
@@ -27,9 +29,30 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def metric_columns(kind: str) -> tuple[str, ...]:
+def metric_columns(kind: str, annotated: bool = False) -> tuple[str, ...]:
     cols = HEADLINE + (NOTE_EXTRA if kind == "note" else ())
-    return (*cols, "top1_near_miss", "over_coding", *DANGER, "latency_mean_s")
+    return (*cols, "top1_near_miss", "over_coding", *DANGER, *(CODER if annotated else ()), "latency_mean_s")
+
+
+def coder_lines(results: Sequence[RunResult]) -> list[str]:
+    """Markdown tables of the coder metrics: per part (with the dangerous kinds), then per group."""
+    lines = ["### Coder metrics (final list: required recall, precision on gold+acceptable, dangerous)", ""]
+    lines.append("| system | part | n | " + " | ".join(CODER_DETAIL) + " |")
+    lines.append("|" + "---|" * (len(CODER_DETAIL) + 3))
+    for r in results:
+        for part, m in r.parts.items():
+            cells = " | ".join(fmt(m.get(c)) for c in CODER_DETAIL)
+            lines.append(f"| {r.system} | {part} | {m.get('n', 0)} | {cells} |")
+    lines.append("")
+    for group in dict.fromkeys(g for r in results for g in r.groups):
+        lines += [f"#### By {group}", "", f"| system | {group} | n | " + " | ".join(CODER) + " |"]
+        lines.append("|" + "---|" * (len(CODER) + 3))
+        for r in results:
+            for name, m in r.groups.get(group, {}).items():
+                cells = " | ".join(fmt(m.get(c)) for c in CODER)
+                lines.append(f"| {r.system} | {name} | {m.get('n', 0)} | {cells} |")
+        lines.append("")
+    return lines
 
 
 def _plot_recall(results: Sequence[RunResult], path: Path) -> None:
@@ -152,7 +175,8 @@ def write_report(
             lines += ["> **SMOKE SET** (hand-written, not a benchmark).", ""]
         lines += [f"- Independence from the index: {ds.independence or 'not stated'}"]
         lines += [f"- Gold rule: `{ds.gold_rule}`; kind: {ds.kind}; ranking depth top_k={ds.top_k}", ""]
-        cols = metric_columns(ds.kind)
+        annotated = any(r.groups for r in ds_results)
+        cols = metric_columns(ds.kind, annotated)
         lines.append("| system | part | n | " + " | ".join(cols) + " |")
         lines.append("|" + "---|" * (len(cols) + 3))
         for r in ds_results:
@@ -168,6 +192,8 @@ def write_report(
         _plot_recall(ds_results, out_dir / recall_png)
         _plot_chapters(ds_results, out_dir / chapters_png)
         lines += [f"![recall@k]({recall_png})", "", f"![chapters]({chapters_png})", ""]
+        if annotated:
+            lines += coder_lines(ds_results)
 
         lines += ["### Recall@10 by gold-code frequency in this set", ""]
         buckets = sorted(

@@ -20,7 +20,8 @@ from evals import metrics
 from evals.metrics import CaseOutcome, GoldRule
 
 DATASETS_DIR = Path(__file__).resolve().parent / "datasets"
-Split = Literal["tune", "holdout", "all"]
+Split = Literal["tune", "holdout", "check", "all"]
+SPLIT_FILES: tuple[str, ...] = ("tune.jsonl", "check.jsonl")  # sets that ship their own split
 SERVICE_MODES: tuple[str, ...] = ("full", "hybrid", "dense", "bm25")
 PEER_NAME = "icd10-coder"
 ALL_SYSTEMS: tuple[str, ...] = (*SERVICE_MODES, PEER_NAME)
@@ -34,6 +35,19 @@ class Case:
     text: str
     gold: list[str]
     negated: list[str] | None = None
+    # Coder annotations (us-notes): defensible extras, dangerous codes, who the patient is.
+    acceptable: list[str] | None = None
+    forbidden: list[str] | None = None
+    sex: str | None = None
+    age: int | None = None
+    setting: str | None = None
+    specialty: str | None = None
+    format: str | None = None
+    part: str | None = None  # "tune" | "check" when the set ships its own split
+
+    @property
+    def annotated(self) -> bool:
+        return self.forbidden is not None
 
 
 @dataclass
@@ -46,6 +60,12 @@ class Dataset:
     top_k: int = 10
     independence: str = ""
     smoke: bool = False
+    systems: tuple[str, ...] = (ICD10CM,)  # code systems requested and scored
+
+    @property
+    def part_names(self) -> tuple[str, str]:
+        """("tune", "check") for a set with its own split files, else the hash rule's ("tune", "holdout")."""
+        return ("tune", "check") if any(c.part for c in self.cases) else ("tune", "holdout")
 
 
 def is_tune(case_id: str) -> bool:
@@ -57,31 +77,62 @@ def part_of(case_id: str) -> str:
     return "tune" if is_tune(case_id) else "holdout"
 
 
+def case_part(case: Case) -> str:
+    """The case's own split ("tune"/"check") when its set ships one, else the hash rule."""
+    return case.part or part_of(case.id)
+
+
+def in_split(case: Case, split: Split) -> bool:
+    """``holdout`` and ``check`` name the same thing: the part that is never tuned on."""
+    if split == "all":
+        return True
+    held = case_part(case) in ("holdout", "check")
+    return held if split in ("holdout", "check") else not held
+
+
 def sample_key(case_id: str) -> str:
     """Deterministic order used by --limit (salted, so it is independent of the split hash)."""
     return hashlib.sha1(f"eval-sample:{case_id}".encode()).hexdigest()
 
 
 def resolve_dataset_path(value: str | Path) -> Path:
-    """A dataset folder, its dev.jsonl, or a bare name under evals/datasets/."""
+    """A dataset folder, its dev.jsonl, or a bare name under evals/datasets/.
+
+    A folder without dev.jsonl but with tune.jsonl/check.jsonl (its own split) resolves to the folder.
+    """
     path = Path(value)
     if not path.exists() and (DATASETS_DIR / str(value)).exists():
         path = DATASETS_DIR / str(value)
+    if path.is_dir() and not (path / "dev.jsonl").exists() and _split_files(path):
+        return path
     if path.is_dir():
         path = path / "dev.jsonl"
     return path
 
 
-def load_dataset(value: str | Path) -> Dataset:
-    path = resolve_dataset_path(value)
-    if not path.is_file():
-        raise InvalidInput(
-            f"dataset not found: {value}",
-            field="dataset",
-            fix=f"pass a folder with dev.jsonl or one of: {', '.join(available_datasets())}",
-        )
-    meta_path = path.parent / "meta.json"
-    meta: dict[str, Any] = json.loads(meta_path.read_text()) if meta_path.exists() else {}
+def _split_files(folder: Path) -> list[Path]:
+    return [folder / name for name in SPLIT_FILES if (folder / name).is_file()]
+
+
+def _case(row: dict[str, Any], part: str | None) -> Case:
+    age = row.get("age")
+    return Case(
+        id=str(row["id"]),
+        text=row["text"],
+        gold=list(row["gold"]),
+        negated=row.get("negated"),
+        acceptable=list(row["acceptable"]) if "acceptable" in row else None,
+        forbidden=list(row["forbidden"]) if "forbidden" in row else None,
+        sex=row.get("sex"),
+        age=int(age) if age is not None else None,
+        setting=row.get("setting"),
+        specialty=row.get("specialty"),
+        format=row.get("format"),
+        part=part or (row["split"] if row.get("split") in ("tune", "check") else None),
+    )
+
+
+def _read_cases(path: Path, part: str | None) -> list[Case]:
     cases: list[Case] = []
     with path.open(encoding="utf-8") as fh:
         for lineno, line in enumerate(fh, 1):
@@ -94,10 +145,28 @@ def load_dataset(value: str | Path) -> Dataset:
                     field="dataset",
                     fix="every line needs non-empty 'text' and 'gold'",
                 )
-            cases.append(
-                Case(id=str(row["id"]), text=row["text"], gold=list(row["gold"]), negated=row.get("negated"))
-            )
-    name = path.parent.name if path.name == "dev.jsonl" else path.stem
+            cases.append(_case(row, part))
+    return cases
+
+
+def load_dataset(value: str | Path) -> Dataset:
+    path = resolve_dataset_path(value)
+    if not path.is_file() and not (path.is_dir() and _split_files(path)):
+        raise InvalidInput(
+            f"dataset not found: {value}",
+            field="dataset",
+            fix=f"pass a folder with dev.jsonl or one of: {', '.join(available_datasets())}",
+        )
+    folder = path if path.is_dir() else path.parent
+    meta_path = folder / "meta.json"
+    meta: dict[str, Any] = json.loads(meta_path.read_text()) if meta_path.exists() else {}
+    if path.is_dir():
+        cases = [c for f in _split_files(path) for c in _read_cases(f, f.stem)]
+        name = path.name
+    else:
+        part = path.stem if path.name in SPLIT_FILES else None
+        cases = _read_cases(path, part)
+        name = path.parent.name if path.name == "dev.jsonl" else path.stem
     kind: Any = meta.get("kind") or ("note" if _mean_len(cases) > 300 else "phrase")
     return Dataset(
         name=name,
@@ -108,6 +177,7 @@ def load_dataset(value: str | Path) -> Dataset:
         top_k=int(meta.get("top_k", 50 if kind == "note" else 10)),
         independence=meta.get("independence", ""),
         smoke=bool(meta.get("smoke", False)),
+        systems=tuple(meta.get("systems") or (ICD10CM,)),
     )
 
 
@@ -116,12 +186,13 @@ def _mean_len(cases: Sequence[Case]) -> float:
 
 
 def available_datasets() -> list[str]:
-    return sorted(p.parent.name for p in DATASETS_DIR.glob("*/dev.jsonl"))
+    folders = (p for p in DATASETS_DIR.iterdir() if p.is_dir())
+    return sorted(p.name for p in folders if (p / "dev.jsonl").exists() or _split_files(p))
 
 
 def select_cases(cases: Sequence[Case], split: Split = "all", limit: int | None = None) -> list[Case]:
     """Filter by split, then (with ``limit``) take the first N cases in hash order: deterministic."""
-    chosen = [c for c in cases if split == "all" or part_of(c.id) == split]
+    chosen = [c for c in cases if in_split(c, split)]
     if limit is not None and limit < len(chosen):
         chosen = sorted(chosen, key=lambda c: sample_key(c.id))[:limit]
     return chosen
@@ -134,12 +205,43 @@ class SystemOutput:
     final: list[str]
     latency_s: float
     titles: dict[str, str] = field(default_factory=dict)
+    systems: dict[str, str] = field(default_factory=dict)  # code -> its code system (ICD-10-CM if absent)
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    """What a case tells the request besides its text: setting, patient, code systems."""
+
+    setting: str | None = None
+    sex: str | None = None
+    age: int | None = None
+    systems: tuple[str, ...] = (ICD10CM,)
+
+    @classmethod
+    def of(cls, case: Case, dataset: Dataset) -> RequestContext:
+        return cls(setting=case.setting, sex=case.sex, age=case.age, systems=dataset.systems)
 
 
 class System(Protocol):
     name: str
 
-    def run(self, texts: list[str], top_k: int, kind: str) -> list[SystemOutput]: ...
+    def run(
+        self, texts: list[str], top_k: int, kind: str, contexts: Sequence[RequestContext] | None = None
+    ) -> list[SystemOutput]: ...
+
+
+def request_payload(text: str, top_k: int, mode: str, context: RequestContext, fields: Any) -> dict[str, Any]:
+    """The SuggestRequest fields for one case. ``patient`` is sent only when the request model has it
+    (``fields`` is ``SuggestRequest.model_fields``), so the runner works before and after it exists."""
+    payload: dict[str, Any] = {"text": text, "top_k": top_k, "mode": mode, "systems": list(context.systems)}
+    if context.setting and "setting" in fields:
+        payload["setting"] = context.setting
+    if "patient" in fields and (context.sex or context.age is not None):
+        patient: dict[str, Any] = {"sex": context.sex or "U"}
+        if context.age is not None:
+            patient["age_years"] = context.age
+        payload["patient"] = patient
+    return payload
 
 
 @dataclass(frozen=True)
@@ -177,14 +279,18 @@ class ServiceSystem:
         self.batch_size = batch_size
         self.policy = policy or FinalPolicy()
 
-    def run(self, texts: list[str], top_k: int, kind: str) -> list[SystemOutput]:
+    def run(
+        self, texts: list[str], top_k: int, kind: str, contexts: Sequence[RequestContext] | None = None
+    ) -> list[SystemOutput]:
         size = self.batch_size if kind == "phrase" else max(1, self.batch_size // 8)
+        contexts = list(contexts) if contexts is not None else [RequestContext()] * len(texts)
+        fields = SuggestRequest.model_fields
         out: list[SystemOutput] = []
         for start in range(0, len(texts), size):
             chunk = texts[start : start + size]
             requests = [
-                SuggestRequest(text=t, top_k=top_k, mode=self.mode, systems=[ICD10CM])  # type: ignore[arg-type]
-                for t in chunk
+                SuggestRequest.model_validate(request_payload(t, top_k, self.mode, ctx, fields))
+                for t, ctx in zip(chunk, contexts[start : start + size], strict=True)
             ]
             t0 = time.perf_counter()
             responses = self.service.suggest_many(requests)
@@ -193,14 +299,15 @@ class ServiceSystem:
                 raise RuntimeError(
                     f"suggest_many returned {len(responses)} responses for {len(chunk)} requests"
                 )
-            for resp in responses:
-                sugg = [s for s in resp.suggestions if s.system == ICD10CM]
+            for resp, ctx in zip(responses, contexts[start : start + size], strict=True):
+                sugg = [s for s in resp.suggestions if s.system in ctx.systems]
                 out.append(
                     SystemOutput(
                         ranked=[s.code for s in sugg],
                         final=self.policy.select(sugg),
                         latency_s=per_case,
                         titles={s.code: s.title for s in sugg},
+                        systems={s.code: s.system for s in sugg},
                     )
                 )
         return out
@@ -218,6 +325,8 @@ class RunResult:
     frequency: dict[str, dict[str, float]]
     outcomes: list[CaseOutcome]
     titles: dict[str, str] = field(default_factory=dict)
+    # Coder metrics per specialty / note format (annotated sets only): {"specialty": {name: metrics}}.
+    groups: dict[str, dict[str, dict[str, object]]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -228,21 +337,45 @@ class RunResult:
             "parts": self.parts,
             "by_chapter": self.chapters,
             "by_frequency": self.frequency,
+            **{f"by_{name}": table for name, table in self.groups.items()},
         }
 
 
-def _dangerous(final: list[str], reference: Any | None) -> tuple[int | None, int | None]:
+def dangerous_counts(
+    final: list[str], reference: Any | None, systems: dict[str, str] | None = None
+) -> tuple[int | None, int | None]:
+    """(non-billable codes, Excludes1 pairs) in a final list; each code checked in its own code system."""
     if reference is None:
         return None, None
+    systems = systems or {}
     headers = 0
     for code in final:
         try:
-            if not reference.is_billable(code, ICD10CM):
+            if not reference.is_billable(code, systems.get(code, ICD10CM)):
                 headers += 1
         except Exception:  # an unknown code is not a header; it is simply wrong
             continue
-    pairs = len(reference.excludes1_conflicts(final)) if len(final) > 1 else 0
+    icd = [c for c in final if systems.get(c, ICD10CM) == ICD10CM]
+    pairs = len(reference.excludes1_conflicts(icd)) if len(icd) > 1 else 0
     return headers, pairs
+
+
+GROUPS: tuple[str, ...] = ("specialty", "format")
+SEX_EDITS = {"Female_Only": "F", "Male_Only": "M"}
+
+
+def _sex_conflicts(case: Case, final: list[str], reference: Any | None) -> list[str] | None:
+    """Final-list codes whose MCE sex edit contradicts the case's patient (None: not checkable)."""
+    if not case.annotated:
+        return None
+    if reference is None or not hasattr(reference, "mce_edits") or case.sex not in ("F", "M"):
+        return []
+    conflicts = []
+    for code in final:
+        sexes = {SEX_EDITS[e.edit_type] for e in reference.mce_edits(code) if e.edit_type in SEX_EDITS}
+        if sexes and case.sex not in sexes:
+            conflicts.append(code)
+    return conflicts
 
 
 def score(
@@ -256,7 +389,7 @@ def score(
     outcomes: list[CaseOutcome] = []
     titles: dict[str, str] = {}
     for case, out in zip(cases, outputs, strict=True):
-        headers, pairs = _dangerous(out.final, reference)
+        headers, pairs = dangerous_counts(out.final, reference, out.systems)
         titles.update(out.titles)
         outcomes.append(
             CaseOutcome(
@@ -269,17 +402,24 @@ def score(
                 excludes1_pairs=pairs,
                 negated=case.negated,
                 text=case.text,
+                acceptable=case.acceptable,
+                forbidden=case.forbidden,
+                sex=case.sex,
+                sex_conflicts=_sex_conflicts(case, out.final, reference),
+                groups={g: v for g in GROUPS if (v := getattr(case, g))},
             )
         )
     rule = dataset.gold_rule
     max_k = max(10, min(dataset.top_k, 50))
     parts: dict[str, dict[str, object]] = {}
+    names = dataset.part_names
     if split == "all":
         parts["all"] = metrics.aggregate(outcomes, rule, max_k)
-        for name in ("tune", "holdout"):
-            parts[name] = metrics.aggregate([o for o in outcomes if part_of(o.case_id) == name], rule, max_k)
+        part = {c.id: case_part(c) for c in cases}
+        for name in names:
+            parts[name] = metrics.aggregate([o for o in outcomes if part[o.case_id] == name], rule, max_k)
     else:
-        parts[split] = metrics.aggregate(outcomes, rule, max_k)
+        parts[names[1] if split in ("holdout", "check") else split] = metrics.aggregate(outcomes, rule, max_k)
     return RunResult(
         dataset=dataset.name,
         system=system_name,
@@ -290,6 +430,7 @@ def score(
         frequency=metrics.breakdown(outcomes, rule, metrics.frequency_key(outcomes)),
         outcomes=outcomes,
         titles=titles,
+        groups={g: t for g in GROUPS if (t := metrics.coder_breakdown(outcomes, g))},
     )
 
 
@@ -306,9 +447,10 @@ def evaluate(
     for ds in datasets:
         cases = select_cases(ds.cases, split, limit)
         texts = [c.text for c in cases]
+        contexts = [RequestContext.of(c, ds) for c in cases]
         for system in systems:
             if progress:
                 progress(f"{ds.name}: {system.name} on {len(cases)} cases")
-            outputs = system.run(texts, ds.top_k, ds.kind)
+            outputs = system.run(texts, ds.top_k, ds.kind, contexts)
             results.append(score(ds, system.name, cases, outputs, reference, split))
     return results
