@@ -168,3 +168,44 @@ def run(
         path = write_report(results, datasets, report, context)
         if not as_json:
             console.print(f"Report written to {path}")
+
+
+@app.command("code-search")
+@handles_errors
+def code_search(
+    dataset: Path = typer.Option(
+        None, "--dataset", help="A queries.jsonl (default: evals/datasets/code-search)."
+    ),
+    k: int = typer.Option(3, "--k", min=1, max=25, help="Expected code within the top k."),
+    walker: bool = typer.Option(
+        True, "--walker/--no-walker", help="Walk the Alphabetic Index (compare without)."
+    ),
+    expand: bool = typer.Option(True, "--expand/--no-expand", help="Expand abbreviations (compare without)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """The search-quality set: share of queries with an expected code in the top k of `codes search`."""
+    from assistant.codesets.repository import CodeSetRepository
+    from assistant.config import get_settings
+    from assistant.suggest.index_walker import IndexWalker
+    from assistant.suggest.text import expand_abbreviations
+    from evals import code_search as cs
+
+    reference = CodeSetRepository.open(get_settings().resolved_reference_db)
+    cases = cs.load_cases(dataset or cs.DEFAULT_SET)
+    result = cs.evaluate(
+        reference,
+        cases,
+        walker=IndexWalker.from_reference(reference) if walker else None,
+        expander=expand_abbreviations if expand else None,
+        k=k,
+    )
+    if as_json:
+        print_json(result.to_json(k))
+        return
+    console.print(f"top-{k}: {result.rate:.3f} ({result.hits}/{result.n})")
+    for kind, (h, n) in sorted(result.by_kind.items()):
+        console.print(f"  {kind:<13} {h / n:.3f} ({h}/{n})")
+    for miss in result.misses:
+        console.print(
+            f"  [yellow]miss[/] {miss['id']} {miss['q']!r}: want {miss['expected']}, got {miss['got']}"
+        )

@@ -28,8 +28,10 @@ CONNECTORS = frozenset(
 )
 NEGATORS = frozenset({"without", "no", "absence", "absent", "non", "not"})
 _NEGATED_SPAN = 3  # words after a negator that it covers ("without gross hematuria")
-SEE_SKIP = re.compile(r"^(condition|specific condition|.*\bby site\b.*)$", re.IGNORECASE)
+SEE_SKIP = re.compile(r"^(condition|specific condition)$", re.IGNORECASE)
+_BY = re.compile(r",?\s*\bby (?:site|type|body region)\b.*$", re.IGNORECASE)  # "Ulcer, pressure, by site"
 _WORD = re.compile(r"[a-z0-9]+")
+_OR = re.compile(r"\s+or\s+|\s*/\s*", re.IGNORECASE)
 NEOPLASM_COLUMNS = (  # words in a "see Neoplasm, ..." reference or in the mention -> table column
     ("secondary", "Malignant Secondary"),
     ("metasta", "Malignant Secondary"),
@@ -54,6 +56,24 @@ DRUG_COLUMNS = (
     ("toxicity", "Poisoning, Accidental"),
 )
 MAX_HOPS = 2
+# Everyday words -> the words the Index uses (our own short list; the abbreviation table is separate).
+WORD_ALIASES: dict[str, tuple[str, ...]] = {
+    "cancer": ("malignant", "neoplasm"),
+    "carcinoma": ("malignant", "neoplasm"),
+    "malignancy": ("malignant", "neoplasm"),
+    "tumor": ("neoplasm",),
+    "tumour": ("neoplasm",),
+    "kidney": ("renal",),
+    "renal": ("kidney",),
+    "heart": ("cardiac",),
+    "cardiac": ("heart",),
+    "lung": ("pulmonary",),
+    "pulmonary": ("lung",),
+    "stomach": ("gastric",),
+    "liver": ("hepatic",),
+    "exam": ("examination",),
+    "strep": ("streptococcal",),
+}
 QUALIFIER_PENALTY = 0.05
 
 
@@ -110,6 +130,7 @@ class Entry:
     parent: Entry | None = None
     children: list[Entry] = field(default_factory=list)
     words: frozenset[str] = frozenset()
+    alts: tuple[frozenset[str], ...] = ()  # the words of each alternative ("atrial or auricular")
     negative: bool = False  # "without ...", "no ..."
     id: int = 0
     end: int | None = None  # a main term's subterms lie between its id and ``end``
@@ -140,28 +161,48 @@ class WalkHit:
 
 @dataclass
 class _Mention:
-    words: frozenset[str]
+    words: frozenset[str]  # the mention's word keys and their aliases
     negated: frozenset[str]
     text: str
+    base: frozenset[str] = frozenset()  # the mention's own word keys (what the score counts)
+    origin: dict[str, str] = field(default_factory=dict)  # alias -> the mention word it stands for
+
+    def credit(self, used: frozenset[str], half: frozenset[str]) -> float:
+        full = {self.origin.get(w, w) for w in used} & self.base
+        part = {self.origin.get(w, w) for w in half} & self.base - full
+        return (len(full) + 0.5 * len(part)) / max(1, len(self.base))
 
 
 def read_mention(text: str) -> _Mention:
     raw = _WORD.findall(text.lower())
     words: set[str] = set()
     negated: set[str] = set()
+    origin: dict[str, str] = {}
     left = 0
+    previous: str | None = None
     for w in raw:
         k = word_key(w)
         if w in NEGATORS or w == "w/o":
-            left = _NEGATED_SPAN
+            left, previous = _NEGATED_SPAN, None
             continue
         if k in CONNECTORS:
+            previous = None
             continue
         words.add(k)
+        aliases = [word_key(a) for a in WORD_ALIASES.get(k, ())]
+        if previous is not None:  # a compound written as two words ("chicken pox" ~ "chickenpox")
+            aliases.append(word_key(previous + w))
+        for alias in aliases:
+            origin.setdefault(alias, k)
         if left:
             negated.add(k)
+            negated.update(aliases)
             left -= 1
-    return _Mention(frozenset(words), frozenset(negated), text)
+        previous = w
+    for k in words:
+        origin.pop(k, None)
+    base = frozenset(words)
+    return _Mention(base | frozenset(origin), frozenset(negated), text, base, origin)
 
 
 Fetch = Callable[[int, int | None], Sequence[Mapping[str, Any]]]
@@ -257,6 +298,8 @@ class IndexWalker:
                 if not rest:
                     return node
                 partial = partial or node
+        if partial is None and len(parts) == 1 and " " in parts[0]:  # "Otitis media" -> Otitis, media
+            return self.find(", ".join(parts[0].split(" ", 1)), source)
         return partial
 
     def _descend_named(self, node: Entry, parts: list[str]) -> tuple[Entry, list[str]]:
@@ -317,10 +360,10 @@ class IndexWalker:
                     matched_child = matched_child or bool(deeper)
                     out.extend(deeper)
                 continue
-            full = child.words & mention.words
-            half = frozenset(w for w in mention.words - full for cw in child.words - full if _part_of(w, cw))
-            if len(full) + len(half) < len(child.words) or (half and not full and len(child.words) > 1):
+            matched = _match(child, mention)
+            if matched is None:
                 continue
+            full, half = matched
             if child_negative != bool(child.words & mention.negated):
                 continue  # "with hematuria" for "without hematuria" and the reverse: never the opposite
             matched_child = True
@@ -339,7 +382,8 @@ class IndexWalker:
         ref = ref.strip()
         if ref.lower().startswith("neoplasm"):
             return self._neoplasm_root()
-        if SEE_SKIP.match(ref):
+        ref = _BY.sub("", ref).strip(" ,")
+        if not ref or SEE_SKIP.match(ref):
             return None
         return self.find(ref, source) or self.find(ref, "main")
 
@@ -361,8 +405,7 @@ class IndexWalker:
         full = complete(code, mention, tabular) if tabular is not None else code.rstrip(".-")
         if full is None:
             return
-        credit = len(state.used & mention.words) + 0.5 * len(state.half - state.used)
-        score = credit / len(mention.words) - 0.01 * state.hops - state.penalty
+        score = mention.credit(state.used, state.half) - 0.01 * state.hops - state.penalty
         path = node.path
         if node.source == "neoplasm" and node.columns:
             path = [*path, _column_for(mention.text, NEOPLASM_COLUMNS, "Unspecified Behavior")]
@@ -380,6 +423,20 @@ class IndexWalker:
         else:
             column = _column_for(mention.text, DRUG_COLUMNS, "Adverse effect")
         return node.columns.get(column)
+
+
+def _match(entry: Entry, mention: _Mention) -> tuple[frozenset[str], frozenset[str]] | None:
+    """The mention words an entry's term matches (whole, and inside a longer word), or None: every word of
+    one of the term's alternatives ("atrial or auricular") must be there."""
+    best: tuple[frozenset[str], frozenset[str]] | None = None
+    for alt in entry.alts:
+        full = alt & mention.words
+        half = frozenset(w for w in mention.words - full for cw in alt - full if _part_of(w, cw))
+        if len(full) + len(half) < len(alt) or (half and not full and len(alt) > 1):
+            continue
+        if best is None or len(full) + 0.5 * len(half) > len(best[0]) + 0.5 * len(best[1]):
+            best = (full, half)
+    return best
 
 
 class _State(NamedTuple):
@@ -414,6 +471,7 @@ def _entry(row: Mapping[str, Any], term: str, parent: Entry | None) -> Entry:
         node.code = row.get("code")
     node.negative = term.lower().startswith(("without ", "no ", "non-", "absence "))
     node.words = content_keys(term)
+    node.alts = tuple(a for a in (content_keys(part) for part in _OR.split(term)) if a) or (node.words,)
     return node
 
 
@@ -470,6 +528,6 @@ def _best_child(kids: list[str], mention: _Mention, tabular: Tabular) -> str:
             (read.words - read.negated) & mention.negated
         )
         default = next((i for i, w in enumerate(DEFAULT_WORDS) if w in title), len(DEFAULT_WORDS))
-        return (-(fit - 2 * clash), default, 0, code)
+        return (-(fit - 2 * clash), default, -title.count("unspecified"), code)
 
     return min(sorted(kids), key=rank)
