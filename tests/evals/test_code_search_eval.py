@@ -1,4 +1,4 @@
-"""The code-search quality set: its runner and `assistant eval code-search` (real code sets, small query file)."""
+"""The code-search quality set: its runner and `assistant eval code-search` (real code sets)."""
 
 from __future__ import annotations
 
