@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple, Protocol
 
+from assistant.core.errors import NoReleaseForDate, NotReady
 from assistant.suggest.text import stem
 
 # Words that join subterms and never identify one ("with", "in", "due to" ...); "without" / "no" negate.
@@ -347,7 +348,11 @@ class IndexWalker:
         if node.see and not node.code and state.hops < MAX_HOPS:
             target = self._see_target(node.see, node.source)
             if target is not None:
-                gained = state._replace(used=state.used | target.words & mention.words, hops=state.hops + 1)
+                gained = state._replace(
+                    used=state.used | target.words & mention.words,
+                    hops=state.hops + 1,
+                    trail=(*state.trail, *node.path, "see"),
+                )
                 out.extend(self._descend(target, mention, gained))
         matched_child = False
         for child in self.children(node):
@@ -372,9 +377,10 @@ class IndexWalker:
         if not matched_child and node.see_also and state.hops < MAX_HOPS:
             target = self._see_target(node.see_also, node.source)
             if target is not None and target is not node:
-                further = self._descend(target, mention, state._replace(hops=state.hops + 1))
+                crossed = state._replace(hops=state.hops + 1, trail=(*state.trail, *node.path, "see also"))
+                further = self._descend(target, mention, crossed)
                 if node.code:  # the entry has its own code: take the reference only where it goes further
-                    further = [x for x in further[1:] if x[1].used != state.used or x[1].half != state.half]
+                    further = [x for x in further[1:] if (x[1].used, x[1].half) != (state.used, state.half)]
                 out.extend(further)
         return out
 
@@ -406,7 +412,7 @@ class IndexWalker:
         if full is None:
             return
         score = mention.credit(state.used, state.half) - 0.01 * state.hops - state.penalty
-        path = node.path
+        path = [*state.trail, *node.path]
         if node.source == "neoplasm" and node.columns:
             path = [*path, _column_for(mention.text, NEOPLASM_COLUMNS, "Unspecified Behavior")]
         elif node.source == "drug" and node.columns:
@@ -444,6 +450,7 @@ class _State(NamedTuple):
     half: frozenset[str]  # mention words found inside a longer Index word ("neuropathy" in "polyneuropathy")
     hops: int  # cross-references followed
     penalty: float  # main-term qualifiers the mention lacks
+    trail: tuple[str, ...] = ()  # the Index path walked before a cross-reference ("High", "blood pressure", "see")
 
 
 def _part_of(word: str, longer: str) -> bool:
@@ -495,6 +502,16 @@ def _variants(term: str) -> list[str]:
     out = [parts[0]]
     out.extend(p for p in parts[1:] if p.lower()[:4] == first[:4])
     return out
+
+
+def walker_for(reference: Any) -> IndexWalker | None:
+    """The walker over a reference repository's Index release, or None where none is loaded."""
+    if reference is None or not hasattr(reference, "index_roots"):
+        return None
+    try:
+        return IndexWalker.from_reference(reference)
+    except (NotReady, NoReleaseForDate):
+        return None
 
 
 # ---------------------------------------------------------------------- tabular completion
