@@ -450,7 +450,7 @@ class _State(NamedTuple):
     half: frozenset[str]  # mention words found inside a longer Index word ("neuropathy" in "polyneuropathy")
     hops: int  # cross-references followed
     penalty: float  # main-term qualifiers the mention lacks
-    trail: tuple[str, ...] = ()  # the Index path walked before a cross-reference ("High", "blood pressure", "see")
+    trail: tuple[str, ...] = ()  # the Index path walked before a cross-reference, "see" included
 
 
 def _part_of(word: str, longer: str) -> bool:
