@@ -209,3 +209,48 @@ def code_search(
         console.print(
             f"  [yellow]miss[/] {miss['id']} {miss['q']!r}: want {miss['expected']}, got {miss['got']}"
         )
+
+
+@app.command("candidates")
+@handles_errors
+def candidates(
+    dataset: list[str] = typer.Option(
+        None, "--dataset", help="Dataset folder, a .jsonl file, or a name under evals/datasets (repeatable)."
+    ),
+    source: str | None = typer.Option(
+        None, "--source", help="Keep cases whose `source` field contains this (e.g. 'dev split')."
+    ),
+    k: int = typer.Option(100, "--k", min=1, max=100, help="Pool size per generator."),
+    limit: int | None = typer.Option(None, min=1, help="Deterministic hash-ordered sample of N cases."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Recall@k of the candidate pool per generator (dense, bm25, walker, their union, the engine)."""
+    import json
+
+    from assistant.config import get_settings
+    from evals import candidate_recall, runner
+
+    service, _ = open_backend(get_settings())
+    out = []
+    for name in dataset or ["codiesp-en"]:
+        ds = runner.load_dataset(name)
+        cases = ds.cases
+        if source:
+            sources = {
+                str(row["id"]): str(row.get("source", ""))
+                for row in map(
+                    json.loads, filter(str.strip, ds.path.read_text(encoding="utf-8").splitlines())
+                )
+            }
+            cases = [c for c in cases if source in sources.get(c.id, "")]
+        cases = runner.select_cases(cases, "all", limit)
+        result = {"dataset": ds.name, "source": source, **candidate_recall.evaluate(service, cases, k)}
+        out.append(result)
+        if not as_json:
+            console.print(f"{ds.name} ({len(cases)} cases, {result['gold']} gold codes), recall@{k}:")
+            for gen in candidate_recall.GENERATORS:
+                console.print(
+                    f"  {gen:<7} {result['recall'][gen]:.3f}  (mean pool {result['pool_size'][gen]})"
+                )
+    if as_json:
+        print_json(out)
