@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -541,16 +541,16 @@ class CodeSetRepository(CmsQueriesMixin):
         )
         return [dict(r._mapping) for r in rows]
 
-    def index_roots(self) -> list[dict[str, Any]]:
+    def index_roots(self) -> list[Mapping[str, Any]]:
         """The Alphabetic Index main terms (level 0 of every source) in document order."""
         rows = self._rows(
             'SELECT id, source, level, path, code, see, see_also, "column" FROM index_terms '
             "WHERE release_id = :r AND level = 0 ORDER BY id",
             r=self._index_release(),
         )
-        return [dict(r._mapping) for r in rows]
+        return [r._mapping for r in rows]
 
-    def index_rows_between(self, first: int, end: int | None) -> list[dict[str, Any]]:
+    def index_rows_between(self, first: int, end: int | None) -> list[Mapping[str, Any]]:
         """The Index rows after row ``first`` and before row ``end`` (a main term's subterms), in order."""
         rows = self._rows(
             'SELECT id, source, level, path, code, see, see_also, "column" FROM index_terms '
@@ -559,7 +559,7 @@ class CodeSetRepository(CmsQueriesMixin):
             a=first,
             b=end if end is not None else 2**62,
         )
-        return [dict(r._mapping) for r in rows]
+        return [r._mapping for r in rows]
 
     def _index_nodes(self, rid: int, source: str, main: str) -> list[_IndexNode]:
         rows = self._rows(
