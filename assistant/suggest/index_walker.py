@@ -136,6 +136,7 @@ class Entry:
     id: int = 0
     end: int | None = None  # a main term's subterms lie between its id and ``end``
     loaded: bool = True
+    by_word: dict[str, list[int]] | None = None  # a large entry's subterms by word (and word ending)
 
     @property
     def path(self) -> list[str]:
@@ -167,6 +168,7 @@ class _Mention:
     text: str
     base: frozenset[str] = frozenset()  # the mention's own word keys (what the score counts)
     origin: dict[str, str] = field(default_factory=dict)  # alias -> the mention word it stands for
+    long: tuple[str, ...] = ()  # words long enough to be found inside a longer Index word
 
     def credit(self, used: frozenset[str], half: frozenset[str]) -> float:
         full = {self.origin.get(w, w) for w in used} & self.base
@@ -203,7 +205,8 @@ def read_mention(text: str) -> _Mention:
     for k in words:
         origin.pop(k, None)
     base = frozenset(words)
-    return _Mention(base | frozenset(origin), frozenset(negated), text, base, origin)
+    every = base | frozenset(origin)
+    return _Mention(every, frozenset(negated), text, base, origin, tuple(w for w in every if len(w) >= 6))
 
 
 Fetch = Callable[[int, int | None], Sequence[Mapping[str, Any]]]
@@ -355,7 +358,7 @@ class IndexWalker:
                 )
                 out.extend(self._descend(target, mention, gained))
         matched_child = False
-        for child in self.children(node):
+        for child in self._candidates(node, mention):
             child_negative = negative or child.negative
             if not child.words:  # a connector level ("with", "in", "without")
                 if child.term.lower().startswith(("without", "no ")):
@@ -383,6 +386,21 @@ class IndexWalker:
                     further = [x for x in further[1:] if (x[1].used, x[1].half) != (state.used, state.half)]
                 out.extend(further)
         return out
+
+    def _candidates(self, node: Entry, mention: _Mention) -> list[Entry]:
+        """The subterms that may match: all of a small entry's; a large entry's through its word index."""
+        kids = self.children(node)
+        if len(kids) <= SMALL_ENTRY:
+            return kids
+        if node.by_word is None:
+            node.by_word = _word_index(kids)
+        index = node.by_word
+        picked = set(index.get("", ()))
+        for w in mention.words:
+            picked.update(index.get(w, ()))
+        for w in mention.long:
+            picked.update(index.get("~" + w, ()))
+        return [kids[i] for i in sorted(picked)]
 
     def _see_target(self, ref: str, source: str) -> Entry | None:
         ref = ref.strip()
@@ -431,15 +449,34 @@ class IndexWalker:
         return node.columns.get(column)
 
 
+SMALL_ENTRY = 12
+
+
+def _word_index(kids: list[Entry]) -> dict[str, list[int]]:
+    """word -> positions of the subterms holding it; "~ending" for endings of 6+ letters of longer words;
+    "" for connector levels (no words of their own)."""
+    index: dict[str, list[int]] = {}
+    for i, kid in enumerate(kids):
+        words = {w for alt in kid.alts for w in alt}
+        keys = set(words) if words else {""}
+        keys.update("~" + w[j:] for w in words for j in range(1, len(w) - 5))
+        for key in keys:
+            index.setdefault(key, []).append(i)
+    return index
+
+
 def _match(entry: Entry, mention: _Mention) -> tuple[frozenset[str], frozenset[str]] | None:
     """The mention words an entry's term matches (whole, and inside a longer word), or None: every word of
     one of the term's alternatives ("atrial or auricular") must be there."""
     best: tuple[frozenset[str], frozenset[str]] | None = None
     for alt in entry.alts:
-        full = alt & mention.words
-        half = frozenset(w for w in mention.words - full for cw in alt - full if _part_of(w, cw))
-        if len(full) + len(half) < len(alt) or (half and not full and len(alt) > 1):
+        missing = alt - mention.words
+        if missing and (len(missing) == len(alt) > 1 or not mention.long):
             continue
+        parts = [next((w for w in mention.long if _part_of(w, cw)), None) for cw in missing]
+        if None in parts:
+            continue
+        full, half = alt - missing, frozenset(w for w in parts if w is not None)
         if best is None or len(full) + 0.5 * len(half) > len(best[0]) + 0.5 * len(best[1]):
             best = (full, half)
     return best

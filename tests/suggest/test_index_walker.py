@@ -159,3 +159,32 @@ def test_subterms_are_read_on_first_use() -> None:
     assert not cystitis.loaded
     walker.walk("acute cystitis", Tab())
     assert cystitis.loaded and [c.term for c in cystitis.children][:2] == ["with", "acute"]
+
+
+def test_large_entries_are_searched_through_their_word_index() -> None:
+    sites = [
+        "arm",
+        "back",
+        "chest",
+        "ear",
+        "eye",
+        "face",
+        "foot",
+        "hand",
+        "hip",
+        "knee",
+        "leg",
+        "neck",
+        "toe",
+    ]
+    rows = [_row(0, "Pain", "R52")] + [_row(1, f"Pain, {s}", f"X{i:02d}") for i, s in enumerate(sites)]
+    rows += [
+        _row(1, "Pain, polyneuropathic", "X90"),
+        _row(1, "Pain, with"),
+        _row(2, "Pain, with, fever", "X91"),
+    ]
+    walker = IndexWalker.from_rows(rows)
+    assert [h.code for h in walker.walk("knee pain")][:1] == ["X09"]
+    assert "X90" in [h.code for h in walker.walk("neuropathic pain")]  # an ending inside a longer word
+    assert [h.code for h in walker.walk("pain with fever")][:1] == ["X91"]  # through the connector level
+    assert walker.roots["main"][0].by_word is not None
