@@ -423,30 +423,32 @@ class IndexWalker:
         tabular: Tabular | None,
         found: dict[str, WalkHit],
     ) -> None:
-        code = node.code or self._table_code(node, mention)
+        column = self._column(node, mention) if node.columns and not node.code else None
+        code = node.code or (node.columns.get(column) if column else None)
         if not code:
             return
         full = complete(code, mention, tabular) if tabular is not None else code.rstrip(".-")
         if full is None:
             return
-        score = mention.credit(state.used, state.half) - 0.01 * state.hops - state.penalty
+        used = state.used
         path = [*state.trail, *node.path]
-        if node.source == "neoplasm" and node.columns:
-            path = [*path, _column_for(mention.text, NEOPLASM_COLUMNS, "Unspecified Behavior")]
-        elif node.source == "drug" and node.columns:
-            path = [*path, _column_for(mention.text, DRUG_COLUMNS, "Adverse effect")]
+        if column:  # the table column the mention's words chose ("overdose" -> Poisoning, Accidental)
+            cue = next(
+                (w for w, c in NEOPLASM_COLUMNS + DRUG_COLUMNS if c == column and w in mention.text.lower()),
+                "",
+            )
+            used = used | (content_keys(f"{column} {cue}") & mention.words)
+            path.append(column)
+        score = mention.credit(used, state.half) - 0.01 * state.hops - state.penalty
         old = found.get(full)
         if old is None or score > old.score or (score == old.score and len(path) < len(old.path)):
             found[full] = WalkHit(full, path, round(score, 4), node.source, code)
 
-    def _table_code(self, node: Entry, mention: _Mention) -> str | None:
-        if not node.columns:
-            return None
+    def _column(self, node: Entry, mention: _Mention) -> str | None:
         if node.source == "neoplasm":
-            column = _column_for(mention.text, NEOPLASM_COLUMNS, "Unspecified Behavior")
-        else:
-            column = _column_for(mention.text, DRUG_COLUMNS, "Adverse effect")
-        return node.columns.get(column)
+            return _column_for(mention.text, NEOPLASM_COLUMNS, "Unspecified Behavior")
+        # a drug named without poisoning, adverse effect or underdosing is no Drug-table code
+        return _column_for(mention.text, DRUG_COLUMNS, "") or None
 
 
 SMALL_ENTRY = 12
@@ -552,7 +554,7 @@ def walker_for(reference: Any) -> IndexWalker | None:
 
 
 # ---------------------------------------------------------------------- tabular completion
-DEFAULT_WORDS = ("unspecified", "without")
+DEFAULT_WORDS = ("initial", "unspecified", "without")  # "initial": the 7th character A
 
 
 def complete(code: str, mention: _Mention | str, tabular: Tabular) -> str | None:
@@ -574,7 +576,7 @@ def complete(code: str, mention: _Mention | str, tabular: Tabular) -> str | None
 
 
 def _best_child(kids: list[str], mention: _Mention, tabular: Tabular) -> str:
-    def rank(code: str) -> tuple[int, int, int, str]:
+    def rank(code: str) -> tuple[int, int, int, int, str]:
         title = tabular.title(code).lower()
         read = read_mention(title)
         fit = len(read.words & mention.words)
@@ -582,6 +584,7 @@ def _best_child(kids: list[str], mention: _Mention, tabular: Tabular) -> str:
             (read.words - read.negated) & mention.negated
         )
         default = next((i for i, w in enumerate(DEFAULT_WORDS) if w in title), len(DEFAULT_WORDS))
-        return (-(fit - 2 * clash), default, -title.count("unspecified"), code)
+        extra = len(read.words - mention.words)  # fewest words the mention did not say ("recurrent")
+        return (-(fit - 2 * clash), default, -title.count("unspecified"), extra, code)
 
     return min(sorted(kids), key=rank)

@@ -188,3 +188,16 @@ def test_large_entries_are_searched_through_their_word_index() -> None:
     assert "X90" in [h.code for h in walker.walk("neuropathic pain")]  # an ending inside a longer word
     assert [h.code for h in walker.walk("pain with fever")][:1] == ["X91"]  # through the connector level
     assert walker.roots["main"][0].by_word is not None
+
+
+def test_drug_table_needs_poisoning_adverse_effect_or_underdosing() -> None:
+    rows = [
+        _row(0, "Albuterol", "T48.6X1", source="drug", column="Poisoning, Accidental"),
+        _row(0, "Albuterol", "T48.6X5", source="drug", column="Adverse effect"),
+    ]
+    walker = IndexWalker.from_rows(rows)
+    assert walker.walk("albuterol use most days") == []  # a drug the patient takes is no T-code
+    hit = walker.walk("adverse effect of albuterol")[0]
+    assert (hit.code, hit.evidence) == ("T48.6X5", "Albuterol -> Adverse effect -> T48.6X5")
+    assert hit.score == 1.0
+    assert walker.walk("albuterol overdose")[0].code == "T48.6X1"
