@@ -12,7 +12,10 @@ from assistant.codesets.repository import CodeSetRepository
 from assistant.config import get_settings
 from assistant.core.errors import InvalidInput
 from assistant.suggest import SuggestionService
-from evals import runner
+from assistant.suggest.index_walker import IndexWalker
+from assistant.suggest.text import expand_abbreviations
+from evals import candidate_recall, runner
+from evals import code_search as cs
 from evals.peer import PeerSystem, PeerUnavailable, peer_status
 from evals.report import fmt, write_report
 
@@ -26,7 +29,6 @@ CODER = (("req R", "required_recall"), ("P(g+a)", "final_precision"), ("danger",
 
 def open_backend(settings: Any) -> tuple[Any, Any]:
     """The real SuggestionService and reference repository (tests replace this with fakes)."""
-
     reference = CodeSetRepository.open(settings.resolved_reference_db)
     return SuggestionService.from_settings(settings, reference), reference
 
@@ -183,3 +185,80 @@ def run(
         path = write_report(results, datasets, report, context)
         if not as_json:
             console.print(f"Report written to {path}")
+
+
+@app.command("code-search")
+@handles_errors
+def code_search(
+    dataset: Path = typer.Option(
+        None, "--dataset", help="A queries.jsonl (default: evals/datasets/code-search)."
+    ),
+    k: int = typer.Option(3, "--k", min=1, max=25, help="Expected code within the top k."),
+    walker: bool = typer.Option(
+        True, "--walker/--no-walker", help="Walk the Alphabetic Index (compare without)."
+    ),
+    expand: bool = typer.Option(True, "--expand/--no-expand", help="Expand abbreviations (compare without)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """The search-quality set: share of queries with an expected code in the top k of `codes search`."""
+    reference = CodeSetRepository.open(get_settings().resolved_reference_db)
+    cases = cs.load_cases(dataset or cs.DEFAULT_SET)
+    result = cs.evaluate(
+        reference,
+        cases,
+        walker=IndexWalker.from_reference(reference) if walker else None,
+        expander=expand_abbreviations if expand else None,
+        k=k,
+    )
+    if as_json:
+        print_json(result.to_json(k))
+        return
+    console.print(f"top-{k}: {result.rate:.3f} ({result.hits}/{result.n})")
+    for kind, (h, n) in sorted(result.by_kind.items()):
+        console.print(f"  {kind:<13} {h / n:.3f} ({h}/{n})")
+    for miss in result.misses:
+        console.print(
+            f"  [yellow]miss[/] {miss['id']} {miss['q']!r}: want {miss['expected']}, got {miss['got']}"
+        )
+
+
+@app.command("candidates")
+@handles_errors
+def candidates(
+    dataset: list[str] = typer.Option(
+        None, "--dataset", help="Dataset folder, a .jsonl file, or a name under evals/datasets (repeatable)."
+    ),
+    source: str | None = typer.Option(
+        None, "--source", help="Keep cases whose `source` field contains this (e.g. 'dev split')."
+    ),
+    k: int = typer.Option(100, "--k", min=1, max=100, help="Pool size per generator."),
+    limit: int | None = typer.Option(None, min=1, help="Deterministic hash-ordered sample of N cases."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Recall@k of the candidate pool per generator (dense, bm25, walker, their union, the engine)."""
+    import json
+
+    service, _ = open_backend(get_settings())
+    out = []
+    for name in dataset or ["codiesp-en"]:
+        ds = runner.load_dataset(name)
+        cases = ds.cases
+        if source:
+            sources = {
+                str(row["id"]): str(row.get("source", ""))
+                for row in map(
+                    json.loads, filter(str.strip, ds.path.read_text(encoding="utf-8").splitlines())
+                )
+            }
+            cases = [c for c in cases if source in sources.get(c.id, "")]
+        cases = runner.select_cases(cases, "all", limit)
+        result = {"dataset": ds.name, "source": source, **candidate_recall.evaluate(service, cases, k)}
+        out.append(result)
+        if not as_json:
+            console.print(f"{ds.name} ({len(cases)} cases, {result['gold']} gold codes), recall@{k}:")
+            for gen in candidate_recall.GENERATORS:
+                console.print(
+                    f"  {gen:<7} {result['recall'][gen]:.3f}  (mean pool {result['pool_size'][gen]})"
+                )
+    if as_json:
+        print_json(out)

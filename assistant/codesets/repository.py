@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -460,6 +460,35 @@ class CodeSetRepository(CmsQueriesMixin):
     def children(self, code: str, system: str = ICD10CM, on: date | None = None) -> list[CodeRef]:
         return self.get_code(code, system, on).children
 
+    def codes_with_prefix(
+        self, prefix: str, system: str = ICD10CM, on: date | None = None, limit: int = 25
+    ) -> list[CodeRef]:
+        """The code itself and the codes under it ("e116" -> E11.6, E11.61, ...), shortest first."""
+        rid, _ = self._release(system, on)
+        target = normalise(prefix).replace("%", "").replace("_", "")
+        if not target:
+            return []
+        rows = self._rows(
+            "SELECT code, title, billable FROM codes WHERE release_id = :r AND code_nodot >= :lo "
+            "AND code_nodot < :hi ORDER BY length(code_nodot), sort_order LIMIT :n",
+            r=rid,
+            lo=target,
+            hi=target + "\uffff",
+            n=limit,
+        )
+        return [CodeRef(code=r.code, title=r.title, billable=bool(r.billable)) for r in rows]
+
+    def child_refs(self, code: str, system: str = ICD10CM, on: date | None = None) -> list[CodeRef]:
+        """The codes one level under ``code`` (no notes or ancestors: cheaper than ``children``)."""
+        rid, _ = self._release(system, on)
+        rows = self._rows(
+            "SELECT code, title, billable FROM codes WHERE release_id = :r AND parent = :c "
+            "ORDER BY sort_order",
+            r=rid,
+            c=display_code(code, system),
+        )
+        return [CodeRef(code=r.code, title=r.title, billable=bool(r.billable)) for r in rows]
+
     def notes(self, code: str, system: str = ICD10CM, on: date | None = None) -> dict[str, CodeNotes]:
         """Notes written at the code, then at each ancestor (nearest first): code -> CodeNotes."""
         info = self.get_code(code, system, on)
@@ -654,6 +683,26 @@ class CodeSetRepository(CmsQueriesMixin):
             n=limit,
         )
         return [dict(r._mapping) for r in rows]
+
+    def index_roots(self) -> list[Mapping[str, Any]]:
+        """The Alphabetic Index main terms (level 0 of every source) in document order."""
+        rows = self._rows(
+            'SELECT id, source, level, path, code, see, see_also, "column" FROM index_terms '
+            "WHERE release_id = :r AND level = 0 ORDER BY id",
+            r=self._index_release(),
+        )
+        return [r._mapping for r in rows]
+
+    def index_rows_between(self, first: int, end: int | None) -> list[Mapping[str, Any]]:
+        """The Index rows after row ``first`` and before row ``end`` (a main term's subterms), in order."""
+        rows = self._rows(
+            'SELECT id, source, level, path, code, see, see_also, "column" FROM index_terms '
+            "WHERE id > :a AND id < :b AND +release_id = :r ORDER BY id",
+            r=self._index_release(),
+            a=first,
+            b=end if end is not None else 2**62,
+        )
+        return [r._mapping for r in rows]
 
     def _index_nodes(self, rid: int, source: str, main: str) -> list[_IndexNode]:
         rows = self._rows(

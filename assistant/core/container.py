@@ -39,6 +39,13 @@ class Container:
 
         return CodeSetRepository.open(self.settings.resolved_reference_db)
 
+    @cached_property
+    def index_walker(self) -> Any:
+        """The Alphabetic Index walker (``assistant.suggest.index_walker.IndexWalker``), loaded once."""
+        from assistant.suggest.index_walker import IndexWalker
+
+        return IndexWalker.from_reference(self.reference)
+
     @property
     def suggester(self) -> Any:
         """The suggestion engine (``assistant.suggest.service.SuggestionService``), loaded once."""

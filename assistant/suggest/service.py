@@ -18,10 +18,11 @@ import numpy as np
 from assistant.core.errors import AssistantError, InvalidInput
 from assistant.suggest import consolidate, rules
 from assistant.suggest.embedder import Embedder
+from assistant.suggest.index_walker import IndexWalker, walker_for
 from assistant.suggest.reader import Mention, clean_query, read_note
 from assistant.suggest.schemas import Evidence, Suggestion, SuggestRequest, SuggestResponse
 from assistant.suggest.store import LoadedIndex
-from assistant.suggest.text import lexical_query, tokens
+from assistant.suggest.text import expand_abbreviations, lexical_query, tokens
 
 HISTORY_PREFIXES = ("Z85", "Z86", "Z87", "Z91", "Z92")
 STATUS_PREFIXES = ("Z89", "Z90", "Z93", "Z94", "Z95", "Z96", "Z97", "Z98")
@@ -47,6 +48,9 @@ class EngineConfig:
     history_threshold: float = 0.6
     rrf_k: int = 60
     alternates_per_mention: int = 3
+    k_walker: int = 10
+    # Weight of the Alphabetic Index walk's score (0: off), chosen on CodiEsp train + the us-notes tune split.
+    w_walker: float = 0.3
 
 
 @dataclass
@@ -58,6 +62,8 @@ class Candidate:
     coverage: float = 0.0
     title: float = 0.0
     matched: list[str] = field(default_factory=list)
+    walk: float = 0.0  # the Index walk's score (0: not reached by the walk)
+    walk_path: str = ""
 
 
 @dataclass
@@ -85,8 +91,10 @@ class SuggestionService:
         embedder: Embedder,
         reference: Any = None,
         config: EngineConfig | None = None,
+        walker: IndexWalker | None = None,
     ) -> None:
         self.index = index
+        self.walker = walker
         self.embedder = embedder
         self.reference = reference
         self.config = config or EngineConfig()
@@ -117,7 +125,7 @@ class SuggestionService:
             search=getattr(settings, "dense_search", "hnsw"),
             ef_search=getattr(settings, "hnsw_ef_search", 128),
         )
-        return cls(index, embedder or load_embedder(settings), reference)
+        return cls(index, embedder or load_embedder(settings), reference, walker=walker_for(reference))
 
     @classmethod
     def from_index_dir(
@@ -241,6 +249,7 @@ class SuggestionService:
         else:
             dense, mask = dense_hits, None
         lexical = self.index.lexical.top(qids, cfg.k_lexical, mask) if mode != "dense" else []
+        walked = self.walk(query) if mode == "full" else {}
         if mode == "dense":
             cands = [Candidate(self.index.ids[r], r, s, cos=s) for r, s in dense]
         elif mode == "bm25":
@@ -252,7 +261,7 @@ class SuggestionService:
                     fused[r] = fused.get(r, 0.0) + 1.0 / (cfg.rrf_k + rank + 1)
             cands = [Candidate(self.index.ids[r], r, s * (cfg.rrf_k + 1) / 2) for r, s in fused.items()]
         else:
-            ranked_rows = list(dict.fromkeys([r for r, _ in dense] + [r for r, _ in lexical]))
+            ranked_rows = list(dict.fromkeys([r for r, _ in dense] + [r for r, _ in lexical] + list(walked)))
             rows_arr = np.array(ranked_rows, dtype=np.int64)
             # Exact cosine for every candidate (the graph's scores and the lexical-only rows alike).
             cosines = self.index.vectors(rows_arr) @ vector if ranked_rows else np.zeros(0)
@@ -264,12 +273,24 @@ class SuggestionService:
                 ttoks = self.catalog.title_tokens(code)
                 shared = ttoks & qset
                 tprec = len(shared) / len(ttoks) if ttoks else 0.0
-                score = cfg.w_dense * cos + cfg.w_coverage * cov + cfg.w_title * tprec
-                cands.append(Candidate(code, r, score, cos, cov, tprec, sorted(shared)))
+                walk, path = walked.get(r, (0.0, ""))
+                score = cfg.w_dense * cos + cfg.w_coverage * cov + cfg.w_title * tprec + cfg.w_walker * walk
+                cands.append(Candidate(code, r, score, cos, cov, tprec, sorted(shared), walk, path))
         if systems:
             cands = [c for c in cands if self.catalog.system(c.code) in systems]
         cands.sort(key=lambda c: (-c.score, c.code))
         return cands
+
+    def walk(self, query: Query) -> dict[int, tuple[float, str]]:
+        """The Alphabetic Index walk's candidates for a query: index row -> (walk score, Index path)."""
+        if self.walker is None or self.config.w_walker <= 0:
+            return {}
+        out: dict[int, tuple[float, str]] = {}
+        for hit in self.walker.walk(expand_abbreviations(query.text), self.catalog, self.config.k_walker):
+            row = self.index.row_of.get(hit.code)
+            if row is not None and (not query.prefixes or hit.code.startswith(query.prefixes)):
+                out.setdefault(row, (hit.score, hit.evidence))
+        return out
 
     # ------------------------------------------------------------ ranking and rules
     def _respond(
@@ -429,7 +450,7 @@ class SuggestionService:
                     p.warnings.append(f'also documented as {why.split(" ")[0]}: "{m.text}"')
 
     def _reasons(self, c: Candidate, m: Mention, q: Query) -> list[str]:
-        out = []
+        out = [f"Alphabetic Index: {c.walk_path}"] if c.walk_path else []
         if c.matched:
             out.append("matched terms: " + ", ".join(c.matched))
         if c.cos:

@@ -11,8 +11,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from assistant.chat.facts import code_facts, compare
-from assistant.core.errors import InvalidInput
-from web.deps import ReferenceDep
+from assistant.core.errors import InvalidInput, NoReleaseForDate, NotReady
+from assistant.suggest.code_search import parse_on, release_label, search_codes
+from assistant.suggest.text import expand_abbreviations
+from web.deps import ContainerDep, ReferenceDep
 from web.routers.pages_common import respond
 from web.security_deps import require
 
@@ -41,25 +43,64 @@ def chapters(reference: Any) -> list[Any]:
     return out
 
 
-def search_data(reference: Any, q: str, system: str | None) -> dict[str, Any]:
+def search_data(
+    reference: Any, q: str, system: str | None, walker: Any = None, on: str | None = None
+) -> dict[str, Any]:
     q = (q or "").strip()
-    if len(q) > 200:
-        raise InvalidInput("the search is too long", field="q", fix="use up to 200 characters")
-    hits = reference.search(q, system=_system(system) if system else None, limit=25) if q else []
-    return {"q": q, "system": system or "", "hits": hits}
+    day = parse_on(on)
+    name = _system(system) if system else None
+    hits = search_codes(
+        reference, q, system=name, limit=25, on=day, walker=walker, expander=expand_abbreviations
+    )
+    return {
+        "q": q,
+        "system": system or "",
+        "on": day,
+        "release": release_label(reference, name, day),
+        "hits": hits,
+    }
+
+
+def _walker(container: Any) -> Any:
+    try:
+        return container.index_walker
+    except (NotReady, NoReleaseForDate):  # no Alphabetic Index loaded: the text search still answers
+        return None
 
 
 @router.get("/codes")
 @router.get("/api/codes")
-def browser(request: Request, reference: ReferenceDep, q: str = "", system: str = "") -> Response:
-    data = {**search_data(reference, q, system), "chapters": chapters(reference), "systems": SYSTEMS}
+def browser(
+    request: Request,
+    reference: ReferenceDep,
+    container: ContainerDep,
+    q: str = "",
+    system: str = "",
+    on: str = "",
+) -> Response:
+    data = {
+        **search_data(reference, q, system, _walker(container) if q else None, on),
+        "chapters": chapters(reference),
+        "systems": SYSTEMS,
+    }
     return respond(request, "codes/index.html", data, block="results")
 
 
 @router.get("/codes/search")
 @router.get("/api/codes/search")
-def search(request: Request, reference: ReferenceDep, q: str = "", system: str = "") -> Response:
-    data = {**search_data(reference, q, system), "chapters": chapters(reference), "systems": SYSTEMS}
+def search(
+    request: Request,
+    reference: ReferenceDep,
+    container: ContainerDep,
+    q: str = "",
+    system: str = "",
+    on: str = "",
+) -> Response:
+    data = {
+        **search_data(reference, q, system, _walker(container) if q else None, on),
+        "chapters": chapters(reference),
+        "systems": SYSTEMS,
+    }
     return respond(request, "codes/index.html", data, block="results")
 
 

@@ -12,6 +12,9 @@ from assistant.codesets.models import ICD10CM, ICD10CM_INDEX
 from assistant.codesets.repository import CodeSetRepository
 from assistant.config import get_settings
 from assistant.core.errors import AssistantError, InvalidInput
+from assistant.suggest.code_search import search_codes
+from assistant.suggest.index_walker import IndexWalker
+from assistant.suggest.text import expand_abbreviations
 
 app = typer.Typer(help="Look up and search codes (ICD-10-CM, HCPCS, ...).", no_args_is_help=True)
 
@@ -120,9 +123,19 @@ def search(
     on: str | None = typer.Option(None, "--on", help="Date of service YYYY-MM-DD (default: today)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """Ranked lexical search (SQLite FTS5 bm25); Alphabetic Index matches follow title matches."""
+    """A code or prefix goes to that code and its children; words are expanded (HTN, DM2), walked through
+    the Alphabetic Index (its targets first) and then searched in titles, inclusion terms and Index paths."""
     repo = _repo()
-    hits = repo.search(query, system=system, limit=limit, on=_in_force_date(repo, system, _date(on)))
+    walker = IndexWalker.from_reference(repo) if repo.releases(ICD10CM_INDEX) else None
+    hits = search_codes(
+        repo,
+        query,
+        system=system,
+        limit=limit,
+        on=_in_force_date(repo, system, _date(on)),
+        walker=walker,
+        expander=expand_abbreviations,
+    )
     if as_json:
         print_json([hit.model_dump(mode="json") for hit in hits])
         return

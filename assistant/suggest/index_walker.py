@@ -1,0 +1,590 @@
+"""Walk the ICD-10-CM Alphabetic Index the way a coder does, as a candidate generator.
+
+A mention ("acute cystitis with hematuria") is matched to a main term ("Cystitis"), then the walker descends
+the subterms whose words the mention holds ("acute" -> "with hematuria"), follows "see" / "see also"
+cross-references, routes neoplasm and drug references to their tables, and ends on a code. A code the
+Index gives as a category ("N30.0-") is completed by the tabular list (``Tabular``): the child whose title
+the mention's words fit best, else the unspecified / "without" default, else the first child (7th character
+"A", initial encounter, when the mention says nothing).
+
+Each candidate carries its path as evidence: "Cystitis -> acute -> with hematuria -> N30.01".
+The Index data comes from the reference DB (``CodeSetRepository.index_entries``); nothing here builds SQL.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, NamedTuple, Protocol
+
+from assistant.core.errors import NoReleaseForDate, NotReady
+from assistant.suggest.text import stem
+
+# Words that join subterms and never identify one ("with", "in", "due to" ...); "without" / "no" negate.
+CONNECTORS = frozenset(
+    "with in of due to by the and or a an as on for from during following after at other than not".split()  # noqa: SIM905
+)
+NEGATORS = frozenset({"without", "no", "absence", "absent", "non", "not"})
+_NEGATED_SPAN = 3  # words after a negator that it covers ("without gross hematuria")
+SEE_SKIP = re.compile(r"^(condition|specific condition)$", re.IGNORECASE)
+_BY = re.compile(r",?\s*\bby (?:site|type|body region)\b.*$", re.IGNORECASE)  # "Ulcer, pressure, by site"
+_WORD = re.compile(r"[a-z0-9]+")
+_OR = re.compile(r"\s+or\s+|\s*/\s*", re.IGNORECASE)
+NEOPLASM_COLUMNS = (  # words in a "see Neoplasm, ..." reference or in the mention -> table column
+    ("secondary", "Malignant Secondary"),
+    ("metasta", "Malignant Secondary"),
+    ("in situ", "Ca in situ"),
+    ("uncertain", "Uncertain Behavior"),
+    ("benign", "Benign"),
+    ("malignan", "Malignant Primary"),
+    ("cancer", "Malignant Primary"),
+    ("carcinoma", "Malignant Primary"),
+)
+DRUG_COLUMNS = (
+    ("adverse", "Adverse effect"),
+    ("side effect", "Adverse effect"),
+    ("underdos", "Underdosing"),
+    ("suicid", "Poisoning, Intentional self-harm"),
+    ("self harm", "Poisoning, Intentional self-harm"),
+    ("intentional", "Poisoning, Intentional self-harm"),
+    ("assault", "Poisoning, Assault"),
+    ("undetermined", "Poisoning, Undetermined"),
+    ("poison", "Poisoning, Accidental"),
+    ("overdose", "Poisoning, Accidental"),
+    ("toxicity", "Poisoning, Accidental"),
+)
+MAX_HOPS = 2
+# Everyday words -> the words the Index uses (our own short list; the abbreviation table is separate).
+WORD_ALIASES: dict[str, tuple[str, ...]] = {
+    "cancer": ("malignant", "neoplasm"),
+    "carcinoma": ("malignant", "neoplasm"),
+    "malignancy": ("malignant", "neoplasm"),
+    "tumor": ("neoplasm",),
+    "tumour": ("neoplasm",),
+    "kidney": ("renal",),
+    "renal": ("kidney",),
+    "heart": ("cardiac",),
+    "cardiac": ("heart",),
+    "lung": ("pulmonary",),
+    "pulmonary": ("lung",),
+    "stomach": ("gastric",),
+    "liver": ("hepatic",),
+    "exam": ("examination",),
+    "strep": ("streptococcal",),
+}
+QUALIFIER_PENALTY = 0.05
+
+
+class Tabular(Protocol):
+    """What completion needs from the tabular list (``CodeCatalog`` has it; so does a repository adapter)."""
+
+    def __contains__(self, code: str) -> bool: ...
+
+    def billable(self, code: str) -> bool: ...
+
+    def children(self, code: str) -> list[str]: ...
+
+    def title(self, code: str) -> str: ...
+
+
+@lru_cache(maxsize=262144)
+def word_key(word: str) -> str:
+    """One form per word for matching: plurals, "-ed" and a final "e" go ("fractured" ~ "fracture")."""
+    w = stem(word)
+    if len(w) > 5 and w.endswith("ed"):
+        w = w[:-2]
+    for suffix in ("ive", "ion", "ic"):  # "hypertensive" ~ "hypertension", "diabetic" ~ "diabetes"
+        if len(w) - len(suffix) >= 5 and w.endswith(suffix):
+            w = w[: -len(suffix)]
+            break
+    if len(w) > 4 and w.endswith("e"):
+        w = w[:-1]
+    return w
+
+
+# A fracture is traumatic unless documented as pathological or stress (guideline I.C.13.c, I.C.19.c): the
+# main term "Fracture, traumatic" is the default, so its qualifier costs nothing when the note is silent.
+DEFAULT_QUALIFIERS = frozenset({"traumat"})  # word_key("traumatic")
+
+
+def keys(text: str) -> list[str]:
+    return [word_key(w) for w in _WORD.findall(text.lower()) if w != "s"]
+
+
+def content_keys(text: str) -> frozenset[str]:
+    return frozenset(k for k in keys(text) if k not in CONNECTORS and k not in NEGATORS)
+
+
+@dataclass(eq=False)
+class Entry:
+    """One Index term with its subterms."""
+
+    term: str
+    source: str
+    code: str | None = None
+    see: str | None = None
+    see_also: str | None = None
+    columns: dict[str, str] = field(default_factory=dict)  # Drug / Neoplasm table cells
+    parent: Entry | None = None
+    children: list[Entry] = field(default_factory=list)
+    words: frozenset[str] = frozenset()
+    alts: tuple[frozenset[str], ...] = ()  # the words of each alternative ("atrial or auricular")
+    negative: bool = False  # "without ...", "no ..."
+    id: int = 0
+    end: int | None = None  # a main term's subterms lie between its id and ``end``
+    loaded: bool = True
+    by_word: dict[str, list[int]] | None = None  # a large entry's subterms by word (and word ending)
+
+    @property
+    def path(self) -> list[str]:
+        out: list[str] = []
+        node: Entry | None = self
+        while node is not None:
+            out.append(node.term)
+            node = node.parent
+        return out[::-1]
+
+
+@dataclass
+class WalkHit:
+    code: str
+    path: list[str]  # Index terms from the main term down, then the code
+    score: float  # share of the mention's words the path accounts for (0..1)
+    source: str = "main"
+    index_code: str = ""  # the code as the Index gives it (a category before completion)
+
+    @property
+    def evidence(self) -> str:
+        return " -> ".join([*self.path, self.code])
+
+
+@dataclass
+class _Mention:
+    words: frozenset[str]  # the mention's word keys and their aliases
+    negated: frozenset[str]
+    text: str
+    base: frozenset[str] = frozenset()  # the mention's own word keys (what the score counts)
+    origin: dict[str, str] = field(default_factory=dict)  # alias -> the mention word it stands for
+    long: tuple[str, ...] = ()  # words long enough to be found inside a longer Index word
+
+    def credit(self, used: frozenset[str], half: frozenset[str]) -> float:
+        full = {self.origin.get(w, w) for w in used} & self.base
+        part = {self.origin.get(w, w) for w in half} & self.base - full
+        return (len(full) + 0.5 * len(part)) / max(1, len(self.base))
+
+
+def read_mention(text: str) -> _Mention:
+    raw = _WORD.findall(text.lower())
+    words: set[str] = set()
+    negated: set[str] = set()
+    origin: dict[str, str] = {}
+    left = 0
+    previous: str | None = None
+    for w in raw:
+        k = word_key(w)
+        if w in NEGATORS or w == "w/o":
+            left, previous = _NEGATED_SPAN, None
+            continue
+        if k in CONNECTORS:
+            previous = None
+            continue
+        words.add(k)
+        aliases = [word_key(a) for a in WORD_ALIASES.get(k, ())]
+        if previous is not None:  # a compound written as two words ("chicken pox" ~ "chickenpox")
+            aliases.append(word_key(previous + w))
+        for alias in aliases:
+            origin.setdefault(alias, k)
+        if left:
+            negated.add(k)
+            negated.update(aliases)
+            left -= 1
+        previous = w
+    for k in words:
+        origin.pop(k, None)
+    base = frozenset(words)
+    every = base | frozenset(origin)
+    return _Mention(every, frozenset(negated), text, base, origin, tuple(w for w in every if len(w) >= 6))
+
+
+Fetch = Callable[[int, int | None], Sequence[Mapping[str, Any]]]
+
+
+class IndexWalker:
+    """Main terms are read at start; a main term's subterms are read on first use (warm start stays fast)."""
+
+    def __init__(self, roots: Iterable[Mapping[str, Any]], fetch: Fetch) -> None:
+        """``roots``: the level-0 rows (id, source, path, code, see, see_also, column) in document order;
+        ``fetch(first_id, end_id)``: the rows with first_id < id < end_id (None: to the end), in order."""
+        self.fetch = fetch
+        self.roots: dict[str, list[Entry]] = {}
+        self.by_head: dict[str, list[tuple[frozenset[str], Entry]]] = {}
+        self._by_name: dict[tuple[str, str], list[Entry]] = {}
+        self._lock = threading.Lock()
+        previous: Entry | None = None
+        for row in roots:
+            if previous is not None and (previous.source, previous.term) == (row["source"], row["path"]):
+                _add_cell(previous, row)
+                continue
+            if previous is not None:
+                previous.end = int(row["id"])
+            node = _entry(row, row["path"], None)
+            node.id = int(row["id"])
+            node.loaded = False
+            self.roots.setdefault(node.source, []).append(node)
+            self._register_main(node)
+            previous = node
+        self.size = sum(len(v) for v in self.roots.values())
+
+    @classmethod
+    def from_rows(cls, rows: Sequence[Mapping[str, Any]]) -> IndexWalker:
+        """A walker over rows held in memory (tests, small data); ids are the rows' positions."""
+        numbered = [{**row, "id": i} for i, row in enumerate(rows)]
+
+        def fetch(first: int, end: int | None) -> Sequence[Mapping[str, Any]]:
+            return numbered[first + 1 : end]
+
+        return cls([r for r in numbered if int(r["level"]) == 0], fetch)
+
+    @classmethod
+    def from_reference(cls, reference: Any) -> IndexWalker:
+        """The walker over the reference DB's Index release (``CodeSetRepository``)."""
+        return cls(reference.index_roots(), reference.index_rows_between)
+
+    def children(self, node: Entry) -> list[Entry]:
+        if node.loaded:
+            return node.children
+        with self._lock:
+            if not node.loaded:
+                self._load(node)
+        return node.children
+
+    def _load(self, root: Entry) -> None:
+        stack: list[Entry] = [root]
+        last: tuple[int, str] | None = None
+        for row in self.fetch(root.id, root.end):
+            level, path = int(row["level"]), row["path"]
+            if level < 1:  # the main term's own other table cells
+                continue
+            if (level, path) == last:
+                _add_cell(stack[-1], row)
+                continue
+            last = (level, path)
+            del stack[level:]
+            parent = stack[-1]
+            node = _entry(row, path[len(_joined(parent)) + 2 :], parent)
+            parent.children.append(node)
+            stack.append(node)
+        root.loaded = True
+
+    # ------------------------------------------------------------------ construction helpers
+    def _register_main(self, node: Entry) -> None:
+        variants = _variants(node.term)
+        for variant in variants:
+            words = content_keys(variant)
+            if not words:
+                continue
+            head = min(words)
+            self.by_head.setdefault(head, []).append((words, node))
+        for name in {node.term.lower(), *(v.lower() for v in variants)}:
+            self._by_name.setdefault((node.source, name), []).append(node)
+
+    # ------------------------------------------------------------------ lookups
+    def find(self, path: str, source: str = "main") -> Entry | None:
+        """The entry a "see" reference names ("Cystitis, chronic, interstitial", "Fracture, arm")."""
+        parts = [p.strip() for p in path.split(",") if p.strip()]
+        partial: Entry | None = None
+        for k in range(len(parts), 0, -1):  # main terms hold commas themselves ("Diabetes, diabetic")
+            for root in self._by_name.get((source, ", ".join(parts[:k]).lower()), []):
+                node, rest = self._descend_named(root, parts[k:])
+                if not rest:
+                    return node
+                partial = partial or node
+        if partial is None and len(parts) == 1 and " " in parts[0]:  # "Otitis media" -> Otitis, media
+            return self.find(", ".join(parts[0].split(" ", 1)), source)
+        return partial
+
+    def _descend_named(self, node: Entry, parts: list[str]) -> tuple[Entry, list[str]]:
+        for i, part in enumerate(parts):
+            want = part.lower()
+            kids = self.children(node)
+            child = next((c for c in kids if c.term.lower() == want), None)
+            if child is None:
+                child = next((c for c in kids if c.term.lower().startswith(want)), None)
+            if child is None:
+                return node, parts[i:]
+            node = child
+        return node, []
+
+    def main_terms(self, mention: _Mention) -> list[tuple[frozenset[str], Entry]]:
+        seen: set[int] = set()
+        out = []
+        for word in mention.words:
+            for words, node in self.by_head.get(word, []):
+                if id(node) in seen or not words <= mention.words:
+                    continue
+                seen.add(id(node))
+                out.append((words, node))
+        return out
+
+    # ------------------------------------------------------------------ the walk
+    def walk(self, text: str, tabular: Tabular | None = None, limit: int = 10) -> list[WalkHit]:
+        """Candidates for one mention, best first (one per code)."""
+        mention = read_mention(text)
+        if not mention.words:
+            return []
+        found: dict[str, WalkHit] = {}
+        for words, root in self.main_terms(mention):
+            penalty = QUALIFIER_PENALTY * len(_qualifiers(root.term) - mention.words)
+            for node, state in self._descend(root, mention, _State(words, frozenset(), 0, penalty)):
+                self._emit(node, state, mention, tabular, found)
+        hits = sorted(found.values(), key=lambda h: (-h.score, len(h.path), h.code))
+        return hits[:limit]
+
+    def _descend(
+        self, node: Entry, mention: _Mention, state: _State, negative: bool = False
+    ) -> list[tuple[Entry, _State]]:
+        """Every entry reachable from ``node`` through subterms the mention matches, ``node`` included."""
+        out = [(node, state)]
+        if node.see and not node.code and state.hops < MAX_HOPS:
+            target = self._see_target(node.see, node.source)
+            if target is not None:
+                gained = state._replace(
+                    used=state.used | target.words & mention.words,
+                    hops=state.hops + 1,
+                    trail=(*state.trail, *node.path, "see"),
+                )
+                out.extend(self._descend(target, mention, gained))
+        matched_child = False
+        for child in self._candidates(node, mention):
+            child_negative = negative or child.negative
+            if not child.words:  # a connector level ("with", "in", "without")
+                if child.term.lower().startswith(("without", "no ")):
+                    child_negative = True
+                if self.children(child):
+                    deeper = self._descend(child, mention, state, child_negative)[1:]
+                    matched_child = matched_child or bool(deeper)
+                    out.extend(deeper)
+                continue
+            matched = _match(child, mention)
+            if matched is None:
+                continue
+            full, half = matched
+            if child_negative != bool(child.words & mention.negated):
+                continue  # "with hematuria" for "without hematuria" and the reverse: never the opposite
+            matched_child = True
+            step = state._replace(used=state.used | full, half=state.half | half)
+            out.extend(self._descend(child, mention, step, negative))
+        if not matched_child and node.see_also and state.hops < MAX_HOPS:
+            target = self._see_target(node.see_also, node.source)
+            if target is not None and target is not node:
+                crossed = state._replace(hops=state.hops + 1, trail=(*state.trail, *node.path, "see also"))
+                further = self._descend(target, mention, crossed)
+                if node.code:  # the entry has its own code: take the reference only where it goes further
+                    further = [x for x in further[1:] if (x[1].used, x[1].half) != (state.used, state.half)]
+                out.extend(further)
+        return out
+
+    def _candidates(self, node: Entry, mention: _Mention) -> list[Entry]:
+        """The subterms that may match: all of a small entry's; a large entry's through its word index."""
+        kids = self.children(node)
+        if len(kids) <= SMALL_ENTRY:
+            return kids
+        if node.by_word is None:
+            node.by_word = _word_index(kids)
+        index = node.by_word
+        picked = set(index.get("", ()))
+        for w in mention.words:
+            picked.update(index.get(w, ()))
+        for w in mention.long:
+            picked.update(index.get("~" + w, ()))
+        return [kids[i] for i in sorted(picked)]
+
+    def _see_target(self, ref: str, source: str) -> Entry | None:
+        ref = ref.strip()
+        if ref.lower().startswith("neoplasm"):
+            return self._neoplasm_root()
+        ref = _BY.sub("", ref).strip(" ,")
+        if not ref or SEE_SKIP.match(ref):
+            return None
+        return self.find(ref, source) or self.find(ref, "main")
+
+    def _neoplasm_root(self) -> Entry | None:
+        roots = self.roots.get("neoplasm", [])
+        return roots[0] if roots else None
+
+    def _emit(
+        self,
+        node: Entry,
+        state: _State,
+        mention: _Mention,
+        tabular: Tabular | None,
+        found: dict[str, WalkHit],
+    ) -> None:
+        column = self._column(node, mention) if node.columns and not node.code else None
+        code = node.code or (node.columns.get(column) if column else None)
+        if not code:
+            return
+        full = complete(code, mention, tabular) if tabular is not None else code.rstrip(".-")
+        if full is None:
+            return
+        used = state.used
+        path = [*state.trail, *node.path]
+        if column:  # the table column the mention's words chose ("overdose" -> Poisoning, Accidental)
+            cue = next(
+                (w for w, c in NEOPLASM_COLUMNS + DRUG_COLUMNS if c == column and w in mention.text.lower()),
+                "",
+            )
+            used = used | (content_keys(f"{column} {cue}") & mention.words)
+            path.append(column)
+        score = mention.credit(used, state.half) - 0.01 * state.hops - state.penalty
+        old = found.get(full)
+        if old is None or score > old.score or (score == old.score and len(path) < len(old.path)):
+            found[full] = WalkHit(full, path, round(score, 4), node.source, code)
+
+    def _column(self, node: Entry, mention: _Mention) -> str | None:
+        if node.source == "neoplasm":
+            return _column_for(mention.text, NEOPLASM_COLUMNS, "Unspecified Behavior")
+        # a drug named without poisoning, adverse effect or underdosing is no Drug-table code
+        return _column_for(mention.text, DRUG_COLUMNS, "") or None
+
+
+SMALL_ENTRY = 12
+
+
+def _word_index(kids: list[Entry]) -> dict[str, list[int]]:
+    """word -> positions of the subterms holding it; "~ending" for endings of 6+ letters of longer words;
+    "" for connector levels (no words of their own)."""
+    index: dict[str, list[int]] = {}
+    for i, kid in enumerate(kids):
+        words = {w for alt in kid.alts for w in alt}
+        keys = set(words) if words else {""}
+        keys.update("~" + w[j:] for w in words for j in range(1, len(w) - 5))
+        for key in keys:
+            index.setdefault(key, []).append(i)
+    return index
+
+
+def _match(entry: Entry, mention: _Mention) -> tuple[frozenset[str], frozenset[str]] | None:
+    """The mention words an entry's term matches (whole, and inside a longer word), or None: every word of
+    one of the term's alternatives ("atrial or auricular") must be there."""
+    best: tuple[frozenset[str], frozenset[str]] | None = None
+    for alt in entry.alts:
+        missing = alt - mention.words
+        if missing and (len(missing) == len(alt) > 1 or not mention.long):
+            continue
+        parts = [next((w for w in mention.long if _part_of(w, cw)), None) for cw in missing]
+        if None in parts:
+            continue
+        full, half = alt - missing, frozenset(w for w in parts if w is not None)
+        if best is None or len(full) + 0.5 * len(half) > len(best[0]) + 0.5 * len(best[1]):
+            best = (full, half)
+    return best
+
+
+class _State(NamedTuple):
+    used: frozenset[str]  # the mention's words the path matched
+    half: frozenset[str]  # mention words found inside a longer Index word ("neuropathy" in "polyneuropathy")
+    hops: int  # cross-references followed
+    penalty: float  # main-term qualifiers the mention lacks
+    trail: tuple[str, ...] = ()  # the Index path walked before a cross-reference, "see" included
+
+
+def _part_of(word: str, longer: str) -> bool:
+    return len(word) >= 6 and len(longer) > len(word) and longer.endswith(word)
+
+
+def _qualifiers(term: str) -> frozenset[str]:
+    """A main term's comma parts that are not spelling variants ("Fracture, pathological" -> pathological)."""
+    variants = {v.lower() for v in _variants(term)}
+    parts = [p.strip() for p in re.sub(r"\([^)]*\)", "", term).split(",") if p.strip()]
+    words = {k for p in parts if p.lower() not in variants for k in content_keys(p)}
+    return frozenset(words - DEFAULT_QUALIFIERS)
+
+
+def _column_for(text: str, table: tuple[tuple[str, str], ...], default: str) -> str:
+    lowered = text.lower()
+    return next((column for word, column in table if word in lowered), default)
+
+
+def _entry(row: Mapping[str, Any], term: str, parent: Entry | None) -> Entry:
+    node = Entry(term, row["source"], see=row.get("see"), see_also=row.get("see_also"), parent=parent)
+    if row.get("column"):
+        _add_cell(node, row)
+    else:
+        node.code = row.get("code")
+    node.negative = term.lower().startswith(("without ", "no ", "non-", "absence "))
+    node.words = content_keys(term)
+    node.alts = tuple(a for a in (content_keys(part) for part in _OR.split(term)) if a) or (node.words,)
+    return node
+
+
+def _add_cell(node: Entry, row: Mapping[str, Any]) -> None:
+    if row.get("column") and row.get("code"):
+        node.columns[row["column"]] = row["code"]
+
+
+def _joined(node: Entry | None) -> str:
+    return ", ".join(node.path) if node is not None else ""
+
+
+def _variants(term: str) -> list[str]:
+    """Spelling variants of a main term: "Diabetes, diabetic" -> both; "Fracture, traumatic" -> "Fracture"
+    only (there the second part is a qualifier)."""
+    term = re.sub(r"\([^)]*\)", "", term).strip()
+    parts = [p.strip() for p in term.split(",") if p.strip()]
+    if not parts:
+        return []
+    first = parts[0].lower()
+    out = [parts[0]]
+    out.extend(p for p in parts[1:] if p.lower()[:4] == first[:4])
+    return out
+
+
+def walker_for(reference: Any) -> IndexWalker | None:
+    """The walker over a reference repository's Index release, or None where none is loaded."""
+    if reference is None or not hasattr(reference, "index_roots"):
+        return None
+    try:
+        return IndexWalker.from_reference(reference)
+    except (NotReady, NoReleaseForDate):
+        return None
+
+
+# ---------------------------------------------------------------------- tabular completion
+DEFAULT_WORDS = ("initial", "unspecified", "without")  # "initial": the 7th character A
+
+
+def complete(code: str, mention: _Mention | str, tabular: Tabular) -> str | None:
+    """The billable code the tabular list gives for an Index code (a category "N30.0-" included)."""
+    if isinstance(mention, str):
+        mention = read_mention(mention)
+    base = code.rstrip("-").rstrip(".")
+    if base not in tabular:
+        return None
+    current = base
+    for _ in range(5):
+        if tabular.billable(current):
+            return current
+        kids = tabular.children(current)
+        if not kids:
+            return None
+        current = _best_child(kids, mention, tabular)
+    return current if tabular.billable(current) else None
+
+
+def _best_child(kids: list[str], mention: _Mention, tabular: Tabular) -> str:
+    def rank(code: str) -> tuple[int, int, int, int, str]:
+        title = tabular.title(code).lower()
+        read = read_mention(title)
+        fit = len(read.words & mention.words)
+        clash = len(read.negated & (mention.words - mention.negated)) + len(
+            (read.words - read.negated) & mention.negated
+        )
+        default = next((i for i, w in enumerate(DEFAULT_WORDS) if w in title), len(DEFAULT_WORDS))
+        extra = len(read.words - mention.words)  # fewest words the mention did not say ("recurrent")
+        return (-(fit - 2 * clash), default, -title.count("unspecified"), extra, code)
+
+    return min(sorted(kids), key=rank)

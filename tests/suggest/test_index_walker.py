@@ -1,0 +1,203 @@
+"""The Alphabetic Index walker on small Index data (shaped like the CDC files) and a small tabular list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from assistant.suggest.index_walker import IndexWalker, complete, word_key
+
+
+def _row(level: int, path: str, code: str | None = None, **kw: Any) -> dict[str, Any]:
+    return {"source": kw.pop("source", "main"), "level": level, "path": path, "code": code, **kw}
+
+
+ROWS = [
+    _row(0, "Cystitis", "N30.90"),
+    _row(1, "Cystitis, with"),
+    _row(2, "Cystitis, with, hematuria", "N30.91"),
+    _row(1, "Cystitis, acute", "N30.0-"),
+    _row(2, "Cystitis, acute, with hematuria", "N30.01"),
+    _row(1, "Cystitis, allergic", see="Cystitis, specified type NEC"),
+    _row(1, "Cystitis, specified type NEC", "N30.80"),
+    _row(0, "Diabetes, diabetic", "E11.9"),
+    _row(1, "Diabetes, diabetic, type 2", "E11.9"),
+    _row(2, "Diabetes, diabetic, type 2, with"),
+    _row(3, "Diabetes, diabetic, type 2, with, neuropathy", "E11.40"),
+    _row(3, "Diabetes, diabetic, type 2, with, polyneuropathy", "E11.42"),
+    _row(0, "Fracture, pathological", "M84.40-"),
+    _row(1, "Fracture, pathological, radius", "M84.43-"),
+    _row(0, "Fracture, traumatic", "T14.8", see_also="Fracture, pathological"),
+    _row(1, "Fracture, traumatic, radius", "S52.9-"),
+    _row(1, "Fracture, traumatic, arm", see_also="Fracture, traumatic, radius"),
+    _row(0, "Cancer", see_also="Neoplasm, by site, malignant"),
+    _row(0, "Neoplasm, neoplastic", "C80.1", source="neoplasm", column="Malignant Primary"),
+    _row(0, "Neoplasm, neoplastic", "C79.9", source="neoplasm", column="Malignant Secondary"),
+    _row(1, "Neoplasm, neoplastic, liver", "C22.9", source="neoplasm", column="Malignant Primary"),
+    _row(1, "Neoplasm, neoplastic, liver", "C78.7", source="neoplasm", column="Malignant Secondary"),
+    _row(1, "Neoplasm, neoplastic, liver", "D13.4", source="neoplasm", column="Benign"),
+]
+
+
+class Tab:
+    """A tabular list: code -> (title, billable, children)."""
+
+    CODES: dict[str, tuple[str, bool, list[str]]] = {
+        "N30.0": ("Acute cystitis", False, ["N30.00", "N30.01"]),
+        "N30.00": ("Acute cystitis without hematuria", True, []),
+        "N30.01": ("Acute cystitis with hematuria", True, []),
+        "N30.80": ("Other cystitis without hematuria", True, []),
+        "N30.90": ("Cystitis, unspecified without hematuria", True, []),
+        "N30.91": ("Cystitis, unspecified with hematuria", True, []),
+        "E11.9": ("Type 2 diabetes mellitus without complications", True, []),
+        "E11.40": ("Type 2 diabetes mellitus with diabetic neuropathy, unspecified", True, []),
+        "E11.42": ("Type 2 diabetes mellitus with diabetic polyneuropathy", True, []),
+        "S52.9": ("Unspecified fracture of forearm", False, ["S52.90", "S52.91", "S52.92"]),
+        "S52.90": ("Unspecified fracture of unspecified forearm", False, ["S52.90XA", "S52.90XD"]),
+        "S52.91": ("Unspecified fracture of right forearm", False, ["S52.91XA", "S52.91XD"]),
+        "S52.92": ("Unspecified fracture of left forearm", False, ["S52.92XA", "S52.92XD"]),
+        "S52.90XA": ("Unspecified fracture of unspecified forearm, initial encounter", True, []),
+        "S52.90XD": ("Unspecified fracture of unspecified forearm, subsequent encounter", True, []),
+        "S52.91XA": ("Unspecified fracture of right forearm, initial encounter", True, []),
+        "S52.91XD": ("Unspecified fracture of right forearm, subsequent encounter", True, []),
+        "S52.92XA": ("Unspecified fracture of left forearm, initial encounter", True, []),
+        "S52.92XD": ("Unspecified fracture of left forearm, subsequent encounter", True, []),
+        "C22.9": ("Malignant neoplasm of liver, not specified as primary or secondary", True, []),
+        "C78.7": ("Secondary malignant neoplasm of liver and intrahepatic bile duct", True, []),
+        "D13.4": ("Benign neoplasm of liver", True, []),
+    }
+
+    def __contains__(self, code: str) -> bool:
+        return code in self.CODES
+
+    def billable(self, code: str) -> bool:
+        return self.CODES[code][1]
+
+    def children(self, code: str) -> list[str]:
+        return self.CODES[code][2]
+
+    def title(self, code: str) -> str:
+        return self.CODES[code][0]
+
+
+@pytest.fixture(scope="module")
+def walker() -> IndexWalker:
+    return IndexWalker.from_rows(ROWS)
+
+
+def top(walker: IndexWalker, text: str) -> tuple[str, str]:
+    hits = walker.walk(text, Tab())
+    assert hits, f"no candidate for {text!r}"
+    return hits[0].code, hits[0].evidence
+
+
+def test_descends_subterms_and_shows_the_path(walker: IndexWalker) -> None:
+    assert top(walker, "acute cystitis with hematuria") == (
+        "N30.01",
+        "Cystitis -> acute -> with hematuria -> N30.01",
+    )
+    assert top(walker, "Cystitis") == ("N30.90", "Cystitis -> N30.90")
+    # a connector level ("with") is passed through; words in any order
+    assert top(walker, "hematuria with cystitis")[0] == "N30.91"
+
+
+def test_without_never_takes_the_with_sibling(walker: IndexWalker) -> None:
+    codes = [h.code for h in walker.walk("acute cystitis without hematuria", Tab())]
+    assert codes[0] == "N30.00" and "N30.01" not in codes and "N30.91" not in codes
+
+
+def test_category_is_completed_by_the_tabular_default_child(walker: IndexWalker) -> None:
+    # "Cystitis, acute" gives the category N30.0-: the tabular list's "without" child is the default
+    hit = walker.walk("acute cystitis", Tab())[0]
+    assert (hit.code, hit.index_code) == ("N30.00", "N30.0-")
+
+
+def test_laterality_and_seventh_character_from_the_mention(walker: IndexWalker) -> None:
+    assert top(walker, "fracture of left radius")[0] == "S52.92XA"
+    assert top(walker, "fracture of the radius, subsequent encounter")[0] == "S52.90XD"
+    # the traumatic main term is the default; "pathological" costs a qualifier the mention lacks
+    codes = [h.code for h in walker.walk("radius fracture", Tab())]
+    assert codes.index("S52.90XA") == 0
+
+
+def test_see_and_see_also_are_followed(walker: IndexWalker) -> None:
+    code, path = top(walker, "allergic cystitis")
+    assert code == "N30.80" and path.endswith("specified type NEC -> N30.80")
+    code, path = top(walker, "fractured arm")
+    assert code == "S52.90XA" and "radius" in path
+
+
+def test_neoplasm_table_column_follows_the_behaviour(walker: IndexWalker) -> None:
+    assert top(walker, "liver cancer") == (
+        "C22.9",
+        "Neoplasm, neoplastic -> liver -> Malignant Primary -> C22.9",
+    )
+    assert top(walker, "cancer metastatic to the liver")[0] == "C78.7"
+
+
+def test_morphology_and_partial_words(walker: IndexWalker) -> None:
+    assert word_key("diabetic") == word_key("diabetes") and word_key("fractured") == word_key("fracture")
+    codes = [h.code for h in walker.walk("type 2 diabetes with neuropathy", Tab())]
+    assert codes[:2] == ["E11.40", "E11.42"]  # "neuropathy" inside "polyneuropathy" ranks next
+    assert top(walker, "diabetic polyneuropathy, type 2")[0] == "E11.42"
+
+
+def test_nothing_for_words_outside_the_index(walker: IndexWalker) -> None:
+    assert walker.walk("follow up in three months", Tab()) == []
+    assert walker.walk("", Tab()) == []
+
+
+def test_complete_rejects_unknown_codes() -> None:
+    assert complete("Q99.9", "anything", Tab()) is None
+    assert complete("E11.9", "diabetes", Tab()) == "E11.9"
+
+
+def test_subterms_are_read_on_first_use() -> None:
+    walker = IndexWalker.from_rows(ROWS)
+    cystitis = walker.roots["main"][0]
+    assert not cystitis.loaded
+    walker.walk("acute cystitis", Tab())
+    assert cystitis.loaded and [c.term for c in cystitis.children][:2] == ["with", "acute"]
+
+
+def test_large_entries_are_searched_through_their_word_index() -> None:
+    sites = [
+        "arm",
+        "back",
+        "chest",
+        "ear",
+        "eye",
+        "face",
+        "foot",
+        "hand",
+        "hip",
+        "knee",
+        "leg",
+        "neck",
+        "toe",
+    ]
+    rows = [_row(0, "Pain", "R52")] + [_row(1, f"Pain, {s}", f"X{i:02d}") for i, s in enumerate(sites)]
+    rows += [
+        _row(1, "Pain, polyneuropathic", "X90"),
+        _row(1, "Pain, with"),
+        _row(2, "Pain, with, fever", "X91"),
+    ]
+    walker = IndexWalker.from_rows(rows)
+    assert [h.code for h in walker.walk("knee pain")][:1] == ["X09"]
+    assert "X90" in [h.code for h in walker.walk("neuropathic pain")]  # an ending inside a longer word
+    assert [h.code for h in walker.walk("pain with fever")][:1] == ["X91"]  # through the connector level
+    assert walker.roots["main"][0].by_word is not None
+
+
+def test_drug_table_needs_poisoning_adverse_effect_or_underdosing() -> None:
+    rows = [
+        _row(0, "Albuterol", "T48.6X1", source="drug", column="Poisoning, Accidental"),
+        _row(0, "Albuterol", "T48.6X5", source="drug", column="Adverse effect"),
+    ]
+    walker = IndexWalker.from_rows(rows)
+    assert walker.walk("albuterol use most days") == []  # a drug the patient takes is no T-code
+    hit = walker.walk("adverse effect of albuterol")[0]
+    assert (hit.code, hit.evidence) == ("T48.6X5", "Albuterol -> Adverse effect -> T48.6X5")
+    assert hit.score == 1.0
+    assert walker.walk("albuterol overdose")[0].code == "T48.6X1"

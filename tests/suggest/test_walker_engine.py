@@ -1,0 +1,64 @@
+"""The Index walk as a candidate generator inside the engine (fixture index, HashingEmbedder, small Index)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from assistant.suggest.embedder import HashingEmbedder
+from assistant.suggest.index_walker import IndexWalker
+from assistant.suggest.schemas import SuggestRequest
+from assistant.suggest.service import EngineConfig, Query, SuggestionService
+from assistant.suggest.store import LoadedIndex
+
+
+def _row(level: int, path: str, code: str | None = None, **kw: Any) -> dict[str, Any]:
+    return {"source": "main", "level": level, "path": path, "code": code, **kw}
+
+
+ROWS = [
+    _row(0, "Elevated, elevation"),
+    _row(1, "Elevated, elevation, blood pressure", see="Hypertension"),
+    _row(0, "Hypertension, hypertensive", "I10"),
+    _row(0, "Pyrexia", "R50.9"),
+]
+
+
+def _service(index: Path, embedder: HashingEmbedder, w_walker: float = 0.15) -> SuggestionService:
+    loaded = LoadedIndex.open(index, model=embedder.name)
+    return SuggestionService(
+        loaded, embedder, None, EngineConfig(w_walker=w_walker), walker=IndexWalker.from_rows(ROWS)
+    )
+
+
+def test_walk_adds_candidates_with_their_index_path(
+    fixture_index: Path, fake_embedder: HashingEmbedder
+) -> None:
+    service = _service(fixture_index, fake_embedder)
+    walked = service.walk(Query("elevated blood pressure"))
+    row = service.index.row_of["I10"]
+    assert walked[row][0] > 0.9
+    assert (
+        walked[row][1] == "Elevated, elevation -> blood pressure -> see -> Hypertension, hypertensive -> I10"
+    )
+    cands = service.retrieve(Query("pyrexia"), fake_embedder.embed(["pyrexia"])[0], [], "full")
+    fever = next(c for c in cands if c.code == "R50.9")
+    assert fever.walk == 1.0 and fever.walk_path == "Pyrexia -> R50.9"
+
+
+def test_walk_score_raises_the_candidate_and_shows_in_reasons(
+    fixture_index: Path, fake_embedder: HashingEmbedder
+) -> None:
+    text = "Assessment: elevated blood pressure."
+    with_walk = _service(fixture_index, fake_embedder).suggest(SuggestRequest(text=text))
+    without = _service(fixture_index, fake_embedder, w_walker=0.0).suggest(SuggestRequest(text=text))
+    hit = next(s for s in with_walk.suggestions if s.code == "I10")
+    assert any(r.startswith("Alphabetic Index: Elevated, elevation -> blood pressure") for r in hit.reasons)
+    before = next((s.score for s in without.suggestions if s.code == "I10"), 0.0)
+    assert hit.score > before
+    assert not any(r.startswith("Alphabetic Index") for s in without.suggestions for r in s.reasons)
+
+
+def test_history_queries_keep_their_prefixes(fixture_index: Path, fake_embedder: HashingEmbedder) -> None:
+    service = _service(fixture_index, fake_embedder)
+    assert service.walk(Query("pyrexia", prefixes=("Z85", "Z86", "Z87"), kind="history")) == {}
