@@ -18,8 +18,6 @@ SQL_BUILDERS = {"select", "text", "insert", "update", "delete"}
 # Function-level imports of project modules still to be moved, by area owner (issue 15; the lead removes
 # each entry once that area's branch is merged). Not a place for new code.
 FUNCTION_IMPORTS_PENDING = {
-    "assistant/billing/": "money/billing branch (issue 15)",
-    "assistant/security/": "security branch (issue 15)",
     "assistant/suggest/": "suggestion-engine branch (issue 15: Pick/consolidate cycle)",
 }
 # Documented lazy loads: the container builds the suggestion engine (faiss, the model) on first use only.

@@ -11,8 +11,20 @@ from typing import Annotated, Any
 
 import typer
 
+from assistant.billing.aging import aging as aging_report
+from assistant.billing.payments import receipt_pdf, take_payment
+from assistant.billing.payments import refund as refund_credit
+from assistant.billing.plans import check_plans, create_plan, list_plans
+from assistant.billing.remit_posting import post_all_remits, post_remit_to_ledger
+from assistant.billing.reports import reports as billing_reports
+from assistant.billing.schemas import PaymentIn
+from assistant.billing.service import balance as patient_balance
+from assistant.billing.service import entry_out, post_sent_claim_charges, write_off
+from assistant.billing.service import reverse as reverse_entry
+from assistant.billing.statements import run_cycle, statement_data, statement_pdf, statement_text
 from assistant.cli.bootstrap import make_container, ready
 from assistant.cli.common import console, handles_errors, print_json, write_file
+from assistant.core.db import transaction
 from assistant.core.errors import InvalidInput, StorageError
 from assistant.core.money import dollars, payment_limit, require_cents
 
@@ -30,8 +42,6 @@ def _sessions() -> Any:
 
 
 def _tx() -> Any:
-    from assistant.core.db import transaction
-
     return transaction(_sessions())
 
 
@@ -52,10 +62,8 @@ def _date(value: str | None, field: str) -> date | None:
 @handles_errors
 def balance(patient_id: str, as_json: JsonOpt = False) -> None:
     """The patient's balance: insurance pending, patient due, credit, and every ledger entry."""
-    from assistant.billing.service import balance as run
-
     with _tx() as s:
-        out = run(s, patient_id)
+        out = patient_balance(s, patient_id)
     if as_json:
         print_json(out)
         return
@@ -88,9 +96,6 @@ def pay(
     by: ByOpt = "cli",
 ) -> None:
     """Record a payment; it is applied oldest-first (or to --encounter) and a receipt is printed."""
-    from assistant.billing.payments import receipt_pdf, take_payment
-    from assistant.billing.schemas import PaymentIn
-
     cents = _cents(amount_cents, "--amount-cents")
     if overpayment not in ("credit", "refund"):
         raise InvalidInput(
@@ -137,11 +142,9 @@ def refund(
     by: ByOpt = "cli",
 ) -> None:
     """Refund credit on the account (never more than the credit)."""
-    from assistant.billing.payments import refund as run
-
     cents = _cents(amount_cents, "--amount-cents")
     with _tx() as s:
-        out = run(s, patient_id, cents, method=method, reason=reason, actor=by, reference=reference)
+        out = refund_credit(s, patient_id, cents, method=method, reason=reason, actor=by, reference=reference)
     print_json(out) if as_json else typer.echo(f"refund entry {out.entry_id}: {out.amount_cents} cents")
 
 
@@ -157,8 +160,6 @@ def writeoff(
     by: ByOpt = "cli",
 ) -> None:
     """Write off part of an open balance, oldest items first."""
-    from assistant.billing.service import entry_out, write_off
-
     cents = _cents(amount_cents, "--amount-cents")
     with _tx() as s:
         out = [
@@ -179,11 +180,8 @@ def reverse(
     by: ByOpt = "cli",
 ) -> None:
     """Post reversing entries for an entry (for a payment: every entry of that payment)."""
-    from assistant.billing.service import entry_out
-    from assistant.billing.service import reverse as run
-
     with _tx() as s:
-        out = [entry_out(e) for e in run(s, entry_id, reason=reason, actor=by)]
+        out = [entry_out(e) for e in reverse_entry(s, entry_id, reason=reason, actor=by)]
     print_json(out) if as_json else typer.echo(f"reversed with entries {', '.join(str(e.id) for e in out)}")
 
 
@@ -195,8 +193,6 @@ def post_remit(
     by: ByOpt = "remit-posting",
 ) -> None:
     """Turn posted 835 remittances into ledger entries (idempotent)."""
-    from assistant.billing.remit_posting import post_all_remits, post_remit_to_ledger
-
     with _tx() as s:
         out = [post_remit_to_ledger(s, remit_id, actor=by)] if remit_id else post_all_remits(s, actor=by)
     if as_json:
@@ -214,8 +210,6 @@ def post_remit(
 @handles_errors
 def post_charges(by: ByOpt = "cli") -> None:
     """Post charges for every submitted claim not yet on the ledger (idempotent)."""
-    from assistant.billing.service import post_sent_claim_charges
-
     with _tx() as s:
         n = post_sent_claim_charges(s, actor=by)
     typer.echo(f"{n} charge(s) posted")
@@ -229,8 +223,6 @@ def statement(
     as_json: JsonOpt = False,
 ) -> None:
     """A patient statement: per visit, charges, what insurance paid and why, what is owed and by when."""
-    from assistant.billing.statements import statement_data, statement_pdf, statement_text
-
     with _tx() as s:
         data = statement_data(s, patient_id)
     if pdf:
@@ -252,8 +244,6 @@ def statements_cycle(
     by: ByOpt = "cli",
 ) -> None:
     """Issue statements to every patient owing at least the threshold; a rerun adds no duplicates."""
-    from assistant.billing.statements import run_cycle
-
     with _tx() as s:
         out = run_cycle(s, cycle=cycle, threshold_cents=threshold_cents, actor=by)
     if as_json:
@@ -269,10 +259,8 @@ def aging(
     as_json: JsonOpt = False,
 ) -> None:
     """A/R aging buckets (0-30 ... 120+) per patient and in total, insurance and patient apart."""
-    from assistant.billing.aging import aging as run
-
     with _tx() as s:
-        out = run(s, _date(as_of, "--as-of"))
+        out = aging_report(s, _date(as_of, "--as-of"))
     if as_json:
         print_json(out)
         return
@@ -288,10 +276,8 @@ def reports(
     end: Annotated[str | None, typer.Option("--to")] = None,
 ) -> None:
     """Days in A/R, collection rates, net collections, A/R split, denial rate by payer x category (JSON)."""
-    from assistant.billing.reports import reports as run
-
     with _tx() as s:
-        print_json(run(s, start=_date(start, "--from"), end=_date(end, "--to")))
+        print_json(billing_reports(s, start=_date(start, "--from"), end=_date(end, "--to")))
 
 
 @plan_app.command("create")
@@ -308,8 +294,6 @@ def plan_create(
     by: ByOpt = "cli",
 ) -> None:
     """Create a payment plan."""
-    from assistant.billing.plans import create_plan
-
     with _tx() as s:
         out = create_plan(
             s,
@@ -327,8 +311,6 @@ def plan_create(
 @handles_errors
 def plan_list(patient_id: Annotated[str | None, typer.Argument()] = None, as_json: JsonOpt = False) -> None:
     """Payment plans with their status (current, behind, completed)."""
-    from assistant.billing.plans import list_plans
-
     with _tx() as s:
         out = list_plans(s, patient_id)
     if as_json:
@@ -344,8 +326,6 @@ def plan_check(
     as_of: Annotated[str | None, typer.Option("--as-of")] = None, as_json: JsonOpt = False
 ) -> None:
     """Plans with missed installments."""
-    from assistant.billing.plans import check_plans
-
     with _tx() as s:
         out = check_plans(s, _date(as_of, "--as-of"))
     if as_json:

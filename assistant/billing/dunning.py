@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from assistant.billing.aging import patient_aging
 from assistant.billing.plans import active_plan
+from assistant.core.errors import InvalidInput
 
 
 @dataclass(frozen=True)
@@ -69,8 +70,6 @@ def decide(
 
 def parse_sequence(text: str) -> tuple[Step, ...]:
     """``"statement:0,reminder:30,final_notice:60,collections_hold:90"`` -> steps (messages from defaults)."""
-    from assistant.core.errors import InvalidInput
-
     known = {s.stage: s.message for s in DEFAULT_SEQUENCE}
     out = []
     for part in text.split(","):

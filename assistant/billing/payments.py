@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from assistant.billing import repository as repo
 from assistant.billing.models import Bucket, EntryKind, LedgerEntry, Payment, PaymentMethod
+from assistant.billing.pdf import text_pdf
 from assistant.billing.schemas import (
     METHODS,
     AllocationOut,
@@ -285,8 +286,6 @@ def receipt_text(r: ReceiptOut) -> str:
 
 
 def receipt_pdf(r: ReceiptOut) -> bytes:
-    from assistant.billing.pdf import text_pdf
-
     return text_pdf("Payment receipt", r.text)
 
 

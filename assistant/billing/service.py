@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from assistant.billing import repository as repo
 from assistant.billing.models import ENTRY_LABEL, Bucket, EntryKind, LedgerEntry
 from assistant.billing.schemas import BalanceOut, EntryOut, ItemBalance
-from assistant.claims.models import EDITABLE_STATUSES, Claim, Patient
+from assistant.claims.models import EDITABLE_STATUSES, Claim, ClaimStatus, Patient
 from assistant.core.errors import Conflict, InvalidInput, NotFound
 from assistant.core.money import dollars, payment_limit, require_cents
 
@@ -203,8 +203,6 @@ def post_claim_charges(session: Session, claim: Claim | int, *, actor: str) -> l
 
 def post_sent_claim_charges(session: Session, *, actor: str) -> int:
     """Charges for every original claim that has left the editable statuses (idempotent)."""
-    from assistant.claims.models import ClaimStatus
-
     statuses = [s.value for s in ClaimStatus if s not in EDITABLE_STATUSES]
     count = 0
     for claim in repo.claims_in_statuses(session, statuses):

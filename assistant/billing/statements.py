@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from assistant.billing import repository as repo
 from assistant.billing.dunning import DEFAULT_SEQUENCE, Step, decide
 from assistant.billing.models import EntryKind, LedgerEntry, Statement
+from assistant.billing.pdf import html_pdf
 from assistant.billing.service import balance, item_key, patient_name, resolve_patient
 from assistant.claims.models import Patient
 from assistant.core.errors import InvalidInput
@@ -238,8 +239,6 @@ def statement_text(s: StatementData) -> str:
 
 
 def statement_pdf(s: StatementData) -> bytes:
-    from assistant.billing.pdf import html_pdf
-
     return html_pdf(statement_html(s), f"Statement {s.patient_name}")
 
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from assistant.config import get_settings
 from assistant.core.db import serialize_writers
 from assistant.core.errors import InvalidInput
 from assistant.security import audit_anchor
@@ -63,8 +64,6 @@ AUDIT_SEAL = "audit.seal"
 
 
 def _default_key() -> bytes:
-    from assistant.config import get_settings
-
     return load_or_create_key(get_settings().resolved_audit_key_path)
 
 

@@ -20,6 +20,8 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from assistant.config import get_settings
+
 log = logging.getLogger("assistant.audit")
 _PENDING = "audit_head"
 
@@ -63,8 +65,6 @@ class Anchor:
 
 
 def default_anchor() -> Anchor:
-    from assistant.config import get_settings
-
     return Anchor(get_settings().resolved_audit_anchor_path)
 
 

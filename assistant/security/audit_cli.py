@@ -7,6 +7,10 @@ from typing import Annotated
 import typer
 
 from assistant.cli.common import console, err_console, handles_errors, print_json
+from assistant.config import get_settings
+from assistant.security.audit import list_entries, verify_chain
+from assistant.security.audit_anchor import Anchor
+from assistant.security.cli_support import tx
 
 app = typer.Typer(help="Tamper-evident audit log.", no_args_is_help=True)
 
@@ -17,11 +21,6 @@ def verify(as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] =
     """Check the MAC chain and the anchor file. Exit 0 when intact, 1 naming the first broken entry.
 
     Says what the check proves and what it cannot prove."""
-    from assistant.config import get_settings
-    from assistant.security.audit import verify_chain
-    from assistant.security.audit_anchor import Anchor
-    from assistant.security.cli_support import tx
-
     settings = get_settings()
     with tx(settings) as session:
         report = verify_chain(session, anchor=Anchor(settings.resolved_audit_anchor_path))
@@ -55,9 +54,6 @@ def list_(
 ) -> None:
     """Newest entries first."""
     from rich.table import Table
-
-    from assistant.security.audit import list_entries
-    from assistant.security.cli_support import tx
 
     with tx() as session:
         entries = list_entries(session, actor=actor, action=action, limit=limit)

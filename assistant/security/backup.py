@@ -16,6 +16,8 @@ from pathlib import Path
 
 from assistant.config import Settings
 from assistant.core.errors import Conflict, InvalidInput, NotFound, NotReady
+from assistant.security.audit import audit_key, verify_chain
+from assistant.security.keys import read_key
 from assistant.security.schemas import BackupFile, BackupManifest, ChainReport, RestoreReport
 
 DB_NAME = "assistant.db"
@@ -79,9 +81,6 @@ def _chain(db: Path, key_file: Path | None = None) -> ChainReport:
     """The audit chain of a copied database, checked with the live audit key (or the backup's copy)."""
     from sqlalchemy import create_engine
     from sqlalchemy.orm import Session
-
-    from assistant.security.audit import audit_key, verify_chain
-    from assistant.security.keys import read_key
 
     key = read_key(key_file) if key_file is not None and key_file.exists() else audit_key()
 

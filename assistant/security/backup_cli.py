@@ -8,7 +8,12 @@ from typing import Annotated
 import typer
 
 from assistant.cli.common import console, err_console, handles_errors, print_json
+from assistant.config import get_settings
+from assistant.core.db import make_engine
 from assistant.core.errors import InvalidInput
+from assistant.security import audit
+from assistant.security.backup import DB_NAME, create_backup, restore_backup, sqlite_path
+from assistant.security.cli_support import cli_actor, tx
 
 
 @handles_errors
@@ -22,11 +27,6 @@ def backup(
     as_json: Annotated[bool, typer.Option("--json", help="Print the manifest as JSON")] = False,
 ) -> None:
     """Back up the operational database (+ manifest with sha256). Keys only with --include-keys."""
-    from assistant.config import get_settings
-    from assistant.security import audit
-    from assistant.security.backup import create_backup
-    from assistant.security.cli_support import cli_actor, tx
-
     settings = get_settings()
     with tx(settings) as session:  # make sure the schema exists; record the backup in the audit log first
         audit.record(
@@ -59,11 +59,6 @@ def restore(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
 ) -> None:
     """Restore a backup after checking its sha256; verifies integrity, row counts and the audit chain."""
-    from assistant.config import get_settings
-    from assistant.security import audit
-    from assistant.security.backup import DB_NAME, restore_backup, sqlite_path
-    from assistant.security.cli_support import cli_actor
-
     settings = get_settings()
     if to is None:
         if not force:
@@ -75,8 +70,6 @@ def restore(
         to = sqlite_path(settings).parent
     report = restore_backup(backup_dir, to, force=force)
     from sqlalchemy.orm import Session
-
-    from assistant.core.db import make_engine
 
     engine = make_engine(f"sqlite:///{Path(to) / DB_NAME}")
     try:

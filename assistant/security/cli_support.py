@@ -9,6 +9,8 @@ from contextlib import contextmanager
 from sqlalchemy.orm import Session
 
 from assistant.config import Settings, get_settings
+from assistant.core import migrate
+from assistant.core.db import make_engine, session_factory, transaction
 
 
 def cli_actor() -> str:
@@ -20,9 +22,6 @@ def cli_actor() -> str:
 
 @contextmanager
 def tx(settings: Settings | None = None) -> Iterator[Session]:
-    from assistant.core import migrate
-    from assistant.core.db import make_engine, session_factory, transaction
-
     settings = settings or get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     migrate.upgrade(settings.resolved_database_url)

@@ -29,6 +29,7 @@ from sqlalchemy import Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+from assistant.config import get_settings
 from assistant.core.errors import InvalidInput
 from assistant.security.keys import load_or_create_key
 
@@ -78,8 +79,6 @@ def cipher_for_path(path: Path) -> PhiCipher:
 
 
 def _default_cipher() -> PhiCipher:
-    from assistant.config import get_settings
-
     return cipher_for_path(get_settings().resolved_phi_key_path)
 
 

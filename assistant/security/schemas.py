@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.security.permissions import grants
+
 
 class Principal(BaseModel):
     """Who is acting: returned by every authenticate_* call and passed to ``require``."""
@@ -21,8 +23,6 @@ class Principal(BaseModel):
     session_id: str | None = None  # AuthSession.id (hash of the cookie) for session principals
 
     def can(self, permission: str) -> bool:
-        from assistant.security.permissions import grants
-
         return grants(self.permissions, permission)
 
 

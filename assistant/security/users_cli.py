@@ -9,6 +9,8 @@ import typer
 
 from assistant.cli.common import console, handles_errors, print_json
 from assistant.core.errors import InvalidInput
+from assistant.security import service
+from assistant.security.cli_support import cli_actor, tx
 
 app = typer.Typer(help="Users, roles, API tokens and second factor.", no_args_is_help=True)
 
@@ -43,9 +45,6 @@ def create(
     as_json: JsonOpt = False,
 ) -> None:
     """Create a user (the password is read from stdin with --password-stdin, else prompted)."""
-    from assistant.security import service
-    from assistant.security.cli_support import cli_actor, tx
-
     password = _read_password(password_stdin)
     with tx() as session:
         user = service.create_user(session, username, role, password, actor=cli_actor())
@@ -63,9 +62,6 @@ def password(
     """Set a user's password (audited; ends their sessions, revokes their API tokens).
 
     Users change their own on /account/password."""
-    from assistant.security import service
-    from assistant.security.cli_support import cli_actor, tx
-
     new_password = _read_password(password_stdin)
     with tx() as session:
         service.change_password(session, username, new_password, actor=cli_actor())
@@ -77,9 +73,6 @@ def password(
 def list_(as_json: JsonOpt = False) -> None:
     """List users with role, state and lockout."""
     from rich.table import Table
-
-    from assistant.security import service
-    from assistant.security.cli_support import tx
 
     with tx() as session:
         users = service.list_users(session)
@@ -111,9 +104,6 @@ def role(
     as_json: JsonOpt = False,
 ) -> None:
     """Change a user's role (audited; ends the user's open sessions)."""
-    from assistant.security import service
-    from assistant.security.cli_support import cli_actor, tx
-
     with tx() as session:
         user = service.set_role(session, username, new_role, actor=cli_actor())
     print_json(user) if as_json else console.print(f"{user.username} is now {user.role}")
@@ -123,9 +113,6 @@ def role(
 @handles_errors
 def disable(username: Annotated[str, typer.Argument()]) -> None:
     """Disable a user: revokes API tokens and ends sessions."""
-    from assistant.security import service
-    from assistant.security.cli_support import cli_actor, tx
-
     with tx() as session:
         service.set_disabled(session, username, True, actor=cli_actor())
     console.print(f"{username} disabled (tokens revoked, sessions ended)")
@@ -135,9 +122,6 @@ def disable(username: Annotated[str, typer.Argument()]) -> None:
 @handles_errors
 def enable(username: Annotated[str, typer.Argument()]) -> None:
     """Re-enable a disabled user (tokens stay revoked: issue new ones)."""
-    from assistant.security import service
-    from assistant.security.cli_support import cli_actor, tx
-
     with tx() as session:
         service.set_disabled(session, username, False, actor=cli_actor())
     console.print(f"{username} enabled")
@@ -147,9 +131,6 @@ def enable(username: Annotated[str, typer.Argument()]) -> None:
 @handles_errors
 def unlock(username: Annotated[str, typer.Argument()]) -> None:
     """Clear a lockout after repeated failed sign-ins."""
-    from assistant.security import service
-    from assistant.security.cli_support import cli_actor, tx
-
     with tx() as session:
         service.unlock(session, username, actor=cli_actor())
     console.print(f"{username} unlocked")
@@ -165,9 +146,6 @@ def token(
     ] = None,
 ) -> None:
     """Print a new API token once (only its hash is kept). Send it as `Authorization: Bearer <token>`."""
-    from assistant.security import service
-    from assistant.security.cli_support import cli_actor, tx
-
     with tx() as session:
         issued = service.issue_token(session, username, name, actor=cli_actor(), days=days)
     typer.echo(issued.token)
@@ -178,9 +156,6 @@ def token(
 def tokens(username: Annotated[str, typer.Argument()], as_json: JsonOpt = False) -> None:
     """List a user's API tokens: id, name, issued, expires, last used, state (never the token itself)."""
     from rich.table import Table
-
-    from assistant.security import service
-    from assistant.security.cli_support import tx
 
     with tx() as session:
         views = service.list_tokens(session, username)
@@ -203,9 +178,6 @@ def revoke(
     token_id: Annotated[int, typer.Argument(metavar="TOKEN_ID", help="Id from `assistant users tokens`")],
 ) -> None:
     """Revoke one API token of a user (audited); their other tokens keep working."""
-    from assistant.security import service
-    from assistant.security.cli_support import cli_actor, tx
-
     with tx() as session:
         service.revoke_token(session, username, token_id, actor=cli_actor())
     console.print(f"token {token_id} of {username} revoked")
@@ -215,9 +187,6 @@ def revoke(
 @handles_errors
 def totp(username: Annotated[str, typer.Argument()]) -> None:
     """Start TOTP enrollment: prints the provisioning URI (add it to an authenticator app)."""
-    from assistant.security import service
-    from assistant.security.cli_support import cli_actor, tx
-
     with tx() as session:
         uri = service.totp_enroll(session, username, actor=cli_actor())
     typer.echo(uri)
@@ -227,9 +196,6 @@ def totp(username: Annotated[str, typer.Argument()]) -> None:
 @handles_errors
 def totp_confirm(username: Annotated[str, typer.Argument()], code: Annotated[str, typer.Argument()]) -> None:
     """Finish TOTP enrollment with a current code; sign-ins then need a code."""
-    from assistant.security import service
-    from assistant.security.cli_support import cli_actor, tx
-
     with tx() as session:
         service.totp_confirm(session, username, code, actor=cli_actor())
     console.print(f"two-factor sign-in enabled for {username}")
