@@ -15,7 +15,7 @@ app = typer.Typer(help="Build and inspect the code search index.", no_args_is_he
 def build(
     force: bool = typer.Option(False, "--force", help="Rebuild even when the inputs are unchanged."),
 ) -> None:
-    """Embed every billable code (~19 min on 2 cores), link the HNSW graph, export the model to ONNX."""
+    """Export the model to ONNX (when missing), embed every billable code's text, link the HNSW graph."""
     from assistant.suggest.index_build import build_index, ensure_index
 
     settings = get_settings()
