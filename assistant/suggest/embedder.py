@@ -81,6 +81,12 @@ class SentenceTransformerEmbedder:
         self.dim = int(dim)
         self.batch_size = batch_size
 
+    def token_lengths(self, texts: list[str]) -> list[int]:
+        """Tokens per text after truncation (as ``encode`` will see them)."""
+        limit = int(self.model.max_seq_length)
+        ids = self.model.tokenizer(texts, truncation=True, max_length=limit)["input_ids"]
+        return [len(i) for i in ids]
+
     def embed(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
@@ -147,6 +153,20 @@ def ensure_onnx_export(settings: Any, progress: bool = False) -> dict[str, Any] 
     except Exception as exc:  # noqa: BLE001 - any failed export leaves serving on torch, never blocked
         print(f"ONNX export not used ({type(exc).__name__}: {exc}); the model runs on torch", flush=True)
         return None
+
+
+def token_lengths(embedder: Embedder, texts: list[str]) -> list[int]:
+    """Tokens per text when the embedder can say (ONNX, torch), else characters (the fakes)."""
+    counter = getattr(embedder, "token_lengths", None)
+    return list(counter(texts)) if counter is not None else [len(t) for t in texts]
+
+
+def build_embedder(settings: Any, progress: bool = False) -> Embedder:
+    """The embedder an index build uses: the ONNX export (made first when missing), unless
+    ``settings.embed_runtime`` is "torch" (the old path) or the export cannot be made (torch then)."""
+    if getattr(settings, "embed_runtime", "auto") != "torch":
+        ensure_onnx_export(settings, progress)
+    return load_embedder(settings)
 
 
 def configured_model_name(settings: Any) -> str:

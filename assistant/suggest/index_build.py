@@ -25,7 +25,13 @@ from assistant.suggest.corpus import (
     lexical_text,
     parent_chain,
 )
-from assistant.suggest.embedder import Embedder, configured_model_name, ensure_onnx_export
+from assistant.suggest.embedder import (
+    Embedder,
+    build_embedder,
+    configured_model_name,
+    ensure_onnx_export,
+    token_lengths,
+)
 from assistant.suggest.embedder import load_embedder as _load_embedder
 from assistant.suggest.text import tokens
 
@@ -76,16 +82,29 @@ def _catalog(records: list[CodeRecord]) -> dict[str, Any]:
     return {"codes": codes, "notes": notes, "refs": refs, "seven_chr": seven}
 
 
+def embed_plan(embedder: Embedder, texts: list[str], *, sort: bool = True, dedup: bool = True) -> list[str]:
+    """The texts to embed, in the order to embed them: each distinct text once (``dedup``), shortest
+    token count first (``sort``) so that every batch pads to nearly its own length."""
+    unique = list(dict.fromkeys(texts)) if dedup else list(texts)
+    if not sort:
+        return unique
+    lengths = token_lengths(embedder, unique)
+    return [unique[i] for i in sorted(range(len(unique)), key=lambda i: (lengths[i], len(unique[i])))]
+
+
 def _embed_all(
     embedder: Embedder,
     texts: list[str],
     progress: bool,
     batch: int = 256,
     cache: EmbeddingCache | None = None,
+    *,
+    sort: bool = True,
+    dedup: bool = True,
 ) -> np.ndarray:
-    out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
-    # Sort by length so batches pad little; write back in the original order.
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    """Vectors for ``texts`` in their order; identical texts are embedded once (see ``embed_plan``)."""
+    plan = embed_plan(embedder, texts, sort=sort, dedup=dedup)
+    done_vectors = np.zeros((len(plan), embedder.dim), dtype=np.float32)
     if progress:
         from rich.progress import (
             BarColumn,
@@ -104,31 +123,34 @@ def _embed_all(
             TimeElapsedColumn(),
             TimeRemainingColumn(),
         )
-        task = bar.add_task("embed", total=len(texts), rate="-")
+        task = bar.add_task("embed", total=len(plan), rate="-")
         bar.start()
     t0 = time.perf_counter()
     plain = progress and not bar.console.is_terminal  # logs and pipes: a line every ~5%
-    step = max(batch, len(texts) // 20)
+    step = max(batch, len(plan) // 20)
     try:
-        for start in range(0, len(order), batch):
-            idx = order[start : start + batch]
-            out[idx] = embedder.embed([texts[i] for i in idx])
+        for start in range(0, len(plan), batch):
+            chunk = plan[start : start + batch]
+            done_vectors[start : start + len(chunk)] = embedder.embed(chunk)
             if cache is not None:
-                cache.append([texts[i] for i in idx], out[idx])
+                cache.append(chunk, done_vectors[start : start + len(chunk)])
             if progress:
-                done = start + len(idx)
+                done = start + len(chunk)
                 rate = done / max(1e-9, time.perf_counter() - t0)
                 bar.update(task, completed=done, rate=f"{rate:.0f}")
-                if plain and (done // step != (done - len(idx)) // step or done == len(texts)):
-                    eta = (len(texts) - done) / max(rate, 1e-9)
+                if plain and (done // step != (done - len(chunk)) // step or done == len(plan)):
+                    eta = (len(plan) - done) / max(rate, 1e-9)
                     print(
-                        f"embedded {done}/{len(texts)} codes, {rate:.0f} texts/s, ~{eta:.0f} s left",
+                        f"embedded {done}/{len(plan)} texts, {rate:.0f} texts/s, ~{eta:.0f} s left",
                         flush=True,
                     )
     finally:
         if progress:
             bar.stop()
-    return out
+    if not dedup and not sort:
+        return done_vectors
+    row_of = {text: i for i, text in enumerate(plan)}
+    return done_vectors[[row_of[t] for t in texts]] if texts else done_vectors[:0]
 
 
 class EmbeddingCache:
@@ -195,6 +217,18 @@ def _cached_vectors(index_dir: Path, embedder: Embedder, dense: list[str]) -> di
     return out
 
 
+def index_texts(
+    records: list[CodeRecord], codes: set[str] | None = None
+) -> tuple[list[CodeRecord], list[str], list[str]]:
+    """(indexed records, their dense texts, their lexical texts), in corpus order."""
+    by_code = {(r.system, r.code): r for r in records}
+    chosen = [r for r in records if indexable(r) and (codes is None or r.code in codes)]
+    chains = [parent_chain(r, by_code) for r in chosen]
+    dense = [dense_text(r, c) for r, c in zip(chosen, chains, strict=True)]
+    lexical = [lexical_text(r, c) for r, c in zip(chosen, chains, strict=True)]
+    return chosen, dense, lexical
+
+
 def build_index(
     settings_or_dir: Any,
     reference: Any,
@@ -219,16 +253,12 @@ def build_index(
     t_start = time.perf_counter()
     corpus: CorpusSource = corpus_for(reference, settings)
     records = list(corpus.records())
-    by_code = {(r.system, r.code): r for r in records}
-    chosen = [r for r in records if indexable(r) and (codes is None or r.code in codes)]
+    chosen, dense, lexical = index_texts(records, codes)
     ids = [r.code for r in chosen]
-    chains = [parent_chain(r, by_code) for r in chosen]
-    dense = [dense_text(r, c) for r, c in zip(chosen, chains, strict=True)]
-    lexical = [lexical_text(r, c) for r, c in zip(chosen, chains, strict=True)]
     if embedder is None:
         if settings is None:
             raise TypeError("build_index needs an embedder or settings to load one")
-        embedder = load_embedder(settings)
+        embedder = build_embedder(settings, progress)
     sha = inputs_sha(embedder.name, dense, lexical, ids)
     old = read_manifest(index_dir)
     if not force and old and old.get("inputs_sha") == sha and old.get("format") == FORMAT_VERSION:
@@ -293,6 +323,8 @@ def build_index(
         "build_seconds": round(time.perf_counter() - t_start, 1),
         "embed_seconds": round(embed_s, 1),
         "vectors_reused": len(cached),
+        "texts_embedded": len(set(dense[i] for i in todo)),
+        "embed_runtime": getattr(embedder, "runtime", type(embedder).__name__),
     }
     (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2))
     if index_dir.exists():

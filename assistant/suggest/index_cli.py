@@ -15,7 +15,7 @@ app = typer.Typer(help="Build and inspect the code search index.", no_args_is_he
 def build(
     force: bool = typer.Option(False, "--force", help="Rebuild even when the inputs are unchanged."),
 ) -> None:
-    """Embed every billable code (~19 min on 2 cores), link the HNSW graph, export the model to ONNX."""
+    """Export the model to ONNX (when missing), embed every billable code's text, link the HNSW graph."""
     from assistant.suggest.index_build import build_index, ensure_index
 
     settings = get_settings()
@@ -61,3 +61,36 @@ def status(as_json: bool = typer.Option(False, "--json")) -> None:
             console.print(
                 f"  {manifest['count']} codes, model {manifest['model']}, built {manifest['built_at']}"
             )
+
+
+@app.command("bench-build")
+@handles_errors
+def bench_build_cmd(
+    sample: int = typer.Option(2000, "--sample", min=1, help="Real corpus texts to embed each way."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the random sample."),
+    int8: bool = typer.Option(True, "--int8/--no-int8", help="Also measure a dynamic int8 ONNX copy."),
+    rounds: int = typer.Option(
+        5, "--rounds", min=1, help="Slices each step embeds in turn."
+    ),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Texts/s of each embedding path on one sample, in one run: torch (before), sorted, ONNX, dedup, int8."""
+    from assistant.suggest.build_bench import bench_build
+
+    doc = bench_build(get_settings(), sample, seed, int8, rounds)
+    if as_json:
+        print_json(doc)
+        return
+    console.print(
+        f"{doc['sample']} corpus texts ({doc['sample_unique']} distinct; the corpus has "
+        f"{doc['corpus_unique']} distinct of {doc['corpus_texts']}), batches of {doc['batch_size']}, "
+        f"{doc['rounds']} rounds"
+    )
+    pad = doc["padded_tokens"]
+    console.print(
+        f"tokens run: {pad['corpus_order']} in corpus order, {pad['sorted']} sorted ({pad['real']} real)"
+    )
+    for s in doc["steps"]:
+        console.print(f"  {s['step']:<45} {s['texts_per_s']:>8.1f} texts/s  x{s['ratio']:.2f}")
+    for name, (low, mean) in doc["cosine_min_mean"].items():
+        console.print(f"  cosine {name}: min {low}, mean {mean}")

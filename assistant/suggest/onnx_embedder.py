@@ -94,7 +94,7 @@ class OnnxEmbedder:
         )
         self.tokenizer = Tokenizer.from_file(str(Path(model_path) / "tokenizer.json"))
         self.tokenizer.enable_truncation(max_length=int(info["max_seq_length"]))
-        self.tokenizer.enable_padding(pad_id=int(info["pad_id"]), pad_token=str(info["pad_token"]))
+        self.pad_id = int(info["pad_id"])  # batches are padded by hand to their longest text
         self.inputs = [i.name for i in self.session.get_inputs()]
         self.name = name
         self.dim = int(info["dimension"])
@@ -106,22 +106,46 @@ class OnnxEmbedder:
         info = current_export(folder, model_path)
         return None if info is None else cls(folder, info, model_path, name, batch_size)
 
+    def token_lengths(self, texts: list[str]) -> list[int]:
+        """Tokens per text after truncation (the length each one pads a batch to)."""
+        return [len(e.ids) for e in self._encode(texts)]
+
+    def _encode(self, texts: list[str]) -> list[Any]:
+        return list(self.tokenizer.encode_batch(texts))
+
     def embed(self, texts: list[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        # Batches of similar length pad little (as sentence-transformers does).
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        encoded = self._encode(texts)
+        # Batches of equal token length pad nothing (sentence-transformers sorts by characters only).
+        order = sorted(range(len(texts)), key=lambda i: len(encoded[i].ids))
         for start in range(0, len(order), self.batch_size):
             rows = order[start : start + self.batch_size]
-            encoded = self.tokenizer.encode_batch([texts[i] for i in rows])
+            width = max(len(encoded[i].ids) for i in rows)
             feeds = {
-                "input_ids": np.array([e.ids for e in encoded], dtype=np.int64),
-                "attention_mask": np.array([e.attention_mask for e in encoded], dtype=np.int64),
-                "token_type_ids": np.array([e.type_ids for e in encoded], dtype=np.int64),
+                "input_ids": np.full((len(rows), width), self.pad_id, dtype=np.int64),
+                "attention_mask": np.zeros((len(rows), width), dtype=np.int64),
+                "token_type_ids": np.zeros((len(rows), width), dtype=np.int64),
             }
+            for r, i in enumerate(rows):
+                e = encoded[i]
+                n = len(e.ids)
+                feeds["input_ids"][r, :n] = e.ids
+                feeds["attention_mask"][r, :n] = e.attention_mask
+                feeds["token_type_ids"][r, :n] = e.type_ids
             out[rows] = self.session.run(None, {k: feeds[k] for k in self.inputs})[0]
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
         return np.ascontiguousarray(out / norms, dtype=np.float32)
+
+
+def quantize_int8(folder: Path, out_folder: Path) -> Path:
+    """A dynamic int8 copy of the export in ``out_folder`` (measured by ``index bench-build``, not used)."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    out_folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(folder / EXPORT_FILE, out_folder / EXPORT_FILE)
+    quantize_dynamic(str(folder / MODEL_FILE), str(out_folder / MODEL_FILE), weight_type=QuantType.QInt8)
+    return out_folder
 
 
 def export_onnx(model_path: str, folder: Path) -> dict[str, Any]:

@@ -1,0 +1,148 @@
+"""The fast index build: distinct texts embedded once, batches sorted by token count, the ONNX export
+made first and used for the build, and ``assistant index bench-build``.
+
+The plumbing runs on the HashingEmbedder; the vectors and the benchmark on the real model and a sample of
+real code-set texts.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from assistant.cli.main import app
+from assistant.config import Settings, get_settings
+from assistant.suggest.corpus import MemoryCorpus
+from assistant.suggest.embedder import HashingEmbedder, build_embedder, load_embedder, model_location
+from assistant.suggest.index_build import _embed_all, build_index, embed_plan
+from assistant.suggest.onnx_embedder import current_export, export_dir
+from tests.conftest import REAL_REFERENCE_DB
+from tests.suggest.fixture_corpus import FIXTURE_DIM, corpus
+
+
+class Recording:
+    """The hashing embedder, remembering every batch it was given."""
+
+    def __init__(self, dim: int = 64) -> None:
+        self.inner = HashingEmbedder(dim)
+        self.name, self.dim = self.inner.name, dim
+        self.batches: list[list[str]] = []
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        self.batches.append(list(texts))
+        return self.inner.embed(texts)
+
+
+class WordCounting(Recording):
+    """Counts a word as a token, so that token order differs from character order."""
+
+    def token_lengths(self, texts: list[str]) -> list[int]:
+        return [len(t.split()) for t in texts]
+
+
+TEXTS = [
+    "essential hypertension",
+    "cough",
+    "type 2 diabetes mellitus with hyperglycemia",
+    "cough",
+    "a b c d e f g",
+    "essential hypertension",
+    "acute maxillary sinusitis, unspecified",
+]
+
+
+def test_each_distinct_text_is_embedded_once_and_rows_keep_their_order() -> None:
+    embedder = Recording()
+    vectors = _embed_all(embedder, TEXTS, False, batch=2)
+    assert np.allclose(vectors, embedder.inner.embed(TEXTS), atol=1e-6)
+    seen = [t for batch in embedder.batches for t in batch]
+    assert sorted(seen) == sorted(set(TEXTS))
+    assert all(len(b) <= 2 for b in embedder.batches)
+    assert _embed_all(embedder, [], False).shape == (0, 64)
+
+
+def test_batches_follow_the_token_count_not_the_characters() -> None:
+    embedder = WordCounting()
+    plan = embed_plan(embedder, TEXTS)
+    counts = embedder.token_lengths(plan)
+    assert counts == sorted(counts) and len(plan) == len(set(TEXTS))
+    # 7 words, though fewer characters than the 6-word diabetes text
+    assert plan[0] == "cough" and plan[-1] == "a b c d e f g"
+    assert embed_plan(embedder, TEXTS, sort=False, dedup=False) == TEXTS
+    unsorted = _embed_all(embedder, TEXTS, False, sort=False, dedup=False)
+    assert np.allclose(unsorted, _embed_all(embedder, TEXTS, False), atol=1e-6)
+
+
+def test_the_manifest_says_how_many_distinct_texts_were_embedded(tmp_path: Path) -> None:
+    records = list(corpus().records())
+    twin = next(r for r in records if r.billable)
+    copy = replace(twin, code=twin.code + "X")  # same title and parent: the same dense text
+    manifest = build_index(
+        tmp_path / "index", MemoryCorpus([*records, copy]), HashingEmbedder(FIXTURE_DIM), progress=False
+    )
+    dense = json.loads((tmp_path / "index" / "dense_texts.json").read_text())
+    assert manifest["count"] == len(dense) and len(set(dense)) == len(dense) - 1
+    assert manifest["texts_embedded"] == len(set(dense))
+    assert manifest["embed_runtime"] == "HashingEmbedder"
+
+
+@pytest.fixture(scope="module")
+def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    if not REAL_REFERENCE_DB.exists():
+        pytest.fail("reference data not loaded: run `assistant codesets load`")
+    root = tmp_path_factory.mktemp("fastbuild")
+    return Settings(reference_db_path=REAL_REFERENCE_DB, index_dir=root / "index", data_dir=root / "data")
+
+
+@pytest.mark.slow
+def test_the_build_exports_first_then_embeds_on_onnx_with_torch_vectors(real_settings: Settings) -> None:
+    from assistant.suggest.build_bench import sample_texts
+
+    torch_settings = real_settings.model_copy(update={"embed_runtime": "torch"})
+    assert getattr(build_embedder(torch_settings), "runtime", "") == "torch"  # the old path, kept
+    name = load_embedder(torch_settings).name
+    assert not export_dir(real_settings, name).exists()
+    onnx = build_embedder(real_settings)
+    assert getattr(onnx, "runtime", "") == "onnx"
+    assert current_export(export_dir(real_settings, name), model_location(real_settings)[0]) is not None
+    texts, _ = sample_texts(real_settings, 96, seed=3)
+    texts += texts[:5] + ["", "chronic kidney disease, stage 3 " * 40]  # duplicates, empty, past 256 tokens
+    got = _embed_all(onnx, texts, False, batch=32)
+    want = load_embedder(torch_settings).embed(texts)
+    assert np.min(np.sum(got * want, axis=1)) >= 0.9999
+
+
+@pytest.mark.slow
+def test_bench_build_measures_every_step_on_one_sample(
+    real_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ASSISTANT_REFERENCE_DB_PATH", str(real_settings.reference_db_path))
+    monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(real_settings.index_dir))
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(real_settings.data_dir))
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(
+            app, ["index", "bench-build", "--sample", "40", "--rounds", "2", "--json"]
+        )
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output[result.output.index("{") :])
+    assert doc["sample"] == 40 and doc["rounds"] == 2 and doc["corpus_texts"] > 70_000
+    assert [(s["runtime"], s["sorted"], s["dedup"]) for s in doc["steps"]] == [
+        ("torch", False, False),
+        ("torch", True, False),
+        ("onnx", True, False),
+        ("onnx", True, True),
+        ("onnx", True, True),
+    ]
+    assert all(s["texts_per_s"] > 0 for s in doc["steps"]) and doc["steps"][0]["ratio"] == 1.0
+    pad = doc["padded_tokens"]
+    assert pad["real"] <= pad["sorted"] <= pad["corpus_order"]
+    assert doc["cosine_min_mean"]["onnx_vs_torch"][0] >= 0.9999
+    assert 0.5 < doc["cosine_min_mean"]["int8_vs_fp32"][0] < 1.0
