@@ -21,7 +21,7 @@ from assistant.suggest.corpus import MemoryCorpus
 from assistant.suggest.embedder import HashingEmbedder, build_embedder, load_embedder, model_location
 from assistant.suggest.index_build import _embed_all, build_index, embed_plan
 from assistant.suggest.onnx_embedder import current_export, export_dir
-from tests.conftest import REAL_REFERENCE_DB
+from tests.conftest import reference_db
 from tests.suggest.fixture_corpus import FIXTURE_DIM, corpus
 
 
@@ -93,10 +93,8 @@ def test_the_manifest_says_how_many_distinct_texts_were_embedded(tmp_path: Path)
 
 @pytest.fixture(scope="module")
 def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    if not REAL_REFERENCE_DB.exists():
-        pytest.fail("reference data not loaded: run `assistant codesets load`")
     root = tmp_path_factory.mktemp("fastbuild")
-    return Settings(reference_db_path=REAL_REFERENCE_DB, index_dir=root / "index", data_dir=root / "data")
+    return Settings(reference_db_path=reference_db(), index_dir=root / "index", data_dir=root / "data")
 
 
 @pytest.mark.slow
