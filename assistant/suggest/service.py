@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -17,11 +17,13 @@ import numpy as np
 
 from assistant.core.errors import AssistantError, InvalidInput
 from assistant.suggest import consolidate, rules
-from assistant.suggest.embedder import Embedder
+from assistant.suggest.corpus import corpus_for
+from assistant.suggest.embedder import Embedder, configured_model_name, load_embedder
 from assistant.suggest.reader import Mention, clean_query, read_note
 from assistant.suggest.schemas import Evidence, Suggestion, SuggestRequest, SuggestResponse
 from assistant.suggest.store import LoadedIndex
 from assistant.suggest.text import lexical_query, tokens
+from assistant.suggest.types import Candidate, Pick, Query
 
 HISTORY_PREFIXES = ("Z85", "Z86", "Z87", "Z91", "Z92")
 STATUS_PREFIXES = ("Z89", "Z90", "Z93", "Z94", "Z95", "Z96", "Z97", "Z98")
@@ -49,35 +51,6 @@ class EngineConfig:
     alternates_per_mention: int = 3
 
 
-@dataclass
-class Candidate:
-    code: str
-    row: int
-    score: float
-    cos: float = 0.0
-    coverage: float = 0.0
-    title: float = 0.0
-    matched: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Query:
-    text: str
-    prefixes: tuple[str, ...] | None = None
-    kind: str = "current"  # current | history | status | family
-
-
-@dataclass
-class Pick:
-    code: str
-    score: float
-    final: bool
-    mentions: list[Mention]
-    reasons: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    notes: dict[str, list[str]] = field(default_factory=dict)
-
-
 class SuggestionService:
     def __init__(
         self,
@@ -99,13 +72,9 @@ class SuggestionService:
         cls, settings: Any, reference: Any = None, embedder: Embedder | None = None
     ) -> SuggestionService:
         """Load the model and the index once (the web lifespan and the CLI call this)."""
-        from assistant.suggest.embedder import configured_model_name, load_embedder
-
         releases = None
         if reference is not None:
             try:
-                from assistant.suggest.corpus import corpus_for
-
                 releases = corpus_for(reference, settings).releases()
             except Exception:  # noqa: BLE001 - a reference without release info: skip the release check
                 releases = None
