@@ -16,7 +16,7 @@ from typing import Any, Literal
 import numpy as np
 
 from assistant.core.errors import AssistantError, InvalidInput
-from assistant.suggest import consolidate, rules
+from assistant.suggest import coding_rules, consolidate, rules
 from assistant.suggest.corpus import corpus_for
 from assistant.suggest.embedder import Embedder, configured_model_name, load_embedder
 from assistant.suggest.reader import Mention, clean_query, read_note
@@ -295,9 +295,9 @@ class SuggestionService:
                 if not pick.reasons:
                     pick.reasons = self._reasons(c, m, q)
         if request.mode == "full":
-            self._combinations(picks)
             consolidate.absorb_same_category(picks, self.catalog)
             consolidate.fold_integral_symptoms(picks)
+            coding_rules.apply_coding_rules(picks, coding_rules.context_for(request), self.catalog)
             self._pair_rules(picks)
             self._excludes1(picks)
             self._context_warnings(picks, skipped)
@@ -331,24 +331,6 @@ class SuggestionService:
         if w:
             warnings.append(w)
         return code, warnings, notes
-
-    def _combinations(self, picks: dict[str, Pick]) -> None:
-        finals = [p.code for p in picks.values() if p.final]
-        for code in finals:
-            found = rules.combination_for(code, [c for c in finals if c != code], self.catalog)
-            if found is None or code not in picks:
-                continue
-            combo, partner, reason = found
-            old = picks.pop(code)
-            new = picks.get(combo)
-            if new is None:
-                new = picks[combo] = Pick(combo, old.score, True, list(old.mentions))
-            else:
-                new.mentions.extend(m for m in old.mentions if m not in new.mentions)
-                new.score = max(new.score, old.score)
-            new.final = True
-            new.reasons = [f"combination code: {code} + {partner} -> {combo}: {reason}", *old.reasons]
-            new.notes.setdefault("combination", []).append(reason)
 
     def _pair_rules(self, picks: dict[str, Pick]) -> None:
         finals = [p for p in picks.values() if p.final]

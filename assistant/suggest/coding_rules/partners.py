@@ -1,0 +1,228 @@
+"""Use-additional partners the note documents: BMI (Z68), long-term drugs (Z79), the organism (B95-B97),
+weeks of gestation (Z3A). Each is added only beside a final diagnosis whose tabular note asks for it (or, for
+drugs with no such note, beside any final diagnosis), with the words of the note as evidence.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.codesets.repository import ref_covers
+from assistant.suggest.coding_rules.context import NoteContext, add_pick
+from assistant.suggest.store import CodeCatalog
+from assistant.suggest.types import Pick
+
+ADULT_BMI_AGE = 20  # Z68.1-Z68.45 are adult codes (20 years and older); Z68.5- pediatric percentiles
+
+_BMI = re.compile(r"\b(?:BMI|body mass index)\b[^0-9\n]{0,12}?(\d{2}(?:\.\d+)?)", re.IGNORECASE)
+_BMI_RANGE = re.compile(r"\[BMI\]\s*(\d+(?:\.\d)?)(?:-(\d+(?:\.\d)?)| or (less|greater)), adult")
+
+# Drug words -> the Z79 code for their class (ICD-10-CM I.C.21.c.3; class names are the Z79 titles').
+DRUG_CLASSES: tuple[tuple[str, str], ...] = (
+    (
+        "Z79.4",
+        r"insulin|lantus|levemir|humalog|novolog|tresiba|basaglar|glargine|lispro|aspart|detemir|degludec",
+    ),
+    (
+        "Z79.84",
+        r"metformin|glucophage|glipizide|glimepiride|glyburide|pioglitazone|sitagliptin|januvia|linagliptin|"
+        r"empagliflozin|jardiance|dapagliflozin|farxiga|canagliflozin|"
+        r"oral hypoglycemics?|oral antidiabetics?",
+    ),
+    (
+        "Z79.85",
+        r"semaglutide|ozempic|liraglutide|victoza|dulaglutide|trulicity|tirzepatide|mounjaro|exenatide",
+    ),
+    (
+        "Z79.01",
+        r"warfarin|coumadin|apixaban|eliquis|rivaroxaban|xarelto|dabigatran|pradaxa|edoxaban|enoxaparin|"
+        r"lovenox|anticoagula(?:nt|tion|ted)",
+    ),
+    ("Z79.02", r"clopidogrel|plavix|prasugrel|ticagrelor|brilinta|antiplatelet"),
+    ("Z79.82", r"aspirin|asa\s*\d{2,3}\s*mg"),
+    ("Z79.52", r"prednisone|methylprednisolone|dexamethasone|hydrocortisone|chronic steroids?"),
+    ("Z79.891", r"oxycodone|hydrocodone|morphine|methadone|fentanyl patch|tramadol|chronic opioids?"),
+)
+_STOPPED = re.compile(
+    r"\b(?:stopped|discontinued|d/c'?d|off|held|holding|allergic|allergy|intoleran\w*|declines?|refuses?|"
+    r"instead of|no longer|not on|never)\b",
+    re.IGNORECASE,
+)
+_TAKING_CONTEXT = re.compile(
+    r"\b(?:on|takes|taking|continue|continues|continued|uses|using|daily|bid|tid|qd|qhs|mg|units?|"
+    r"medications?|meds|refill)\b",
+    re.IGNORECASE,
+)
+
+# Organism words -> B95-B97 codes (the B95-B97 titles; "E. coli" and "MRSA" as clinicians write them).
+ORGANISMS: tuple[tuple[str, str], ...] = (
+    ("B95.62", r"(?-i:MRSA)|methicillin[- ]resistant staph\w*(?: aureus)?"),
+    ("B95.61", r"(?-i:MSSA)|methicillin[- ](?:susceptible|sensitive) staph\w*(?: aureus)?"),
+    ("B95.61", r"staph(?:ylococcus)? aureus|S\. aureus"),
+    ("B95.0", r"group A strep\w*|(?-i:GAS)|streptococcus pyogenes"),
+    ("B95.1", r"group B strep\w*|(?-i:GBS)|streptococcus agalactiae"),
+    ("B95.3", r"streptococcus pneumoniae|S\. pneumoniae|pneumococc\w+"),
+    ("B95.2", r"enterococc\w+"),
+    ("B96.20", r"E\. ?coli|escherichia coli"),
+    ("B96.1", r"klebsiella(?: pneumoniae)?"),
+    ("B96.4", r"proteus(?: mirabilis)?"),
+    ("B96.5", r"pseudomonas(?: aeruginosa)?"),
+    ("B96.3", r"h(?:aemophilus|\.) influenzae"),
+    ("B96.0", r"mycoplasma pneumoniae"),
+    ("B97.4", r"(?-i:RSV)|respiratory syncytial virus"),
+)
+_WEEKS = re.compile(
+    r"\b(\d{1,2})(?:\s*(?:\+|and)\s*\d/7)?\s*(?:weeks?|wks?|w)(?:\s*(?:\d\s*days?|of)?\s*"
+    r"(?:gestation|gestational age|pregnant|GA|IUP|pregnancy))?\b|"
+    r"\bGA\s*(?:of\s*)?(\d{1,2})\s*(?:weeks?|wks?|w)\b",
+    re.IGNORECASE,
+)
+_PREGNANCY_WORDS = re.compile(
+    r"\b(?:gestation|pregnan\w*|G\d+\s*P\d+|IUP|GA|trimester|prenatal)\b", re.IGNORECASE
+)
+
+
+def _diagnoses(picks: dict[str, Pick], catalog: CodeCatalog) -> list[Pick]:
+    return [
+        p
+        for p in picks.values()
+        if p.final
+        and p.code in catalog
+        and catalog.system(p.code) == "ICD-10-CM"
+        and not p.code.startswith("Z")
+    ]
+
+
+def _asks_for(catalog: CodeCatalog, pick: Pick, code: str) -> bool:
+    return any(ref_covers(r, code) for r in catalog.refs_for(pick.code, "use_additional"))
+
+
+def bmi_code(catalog: CodeCatalog, value: float) -> str | None:
+    """The adult Z68 code whose title's range holds ``value`` (read from the code set's titles)."""
+    for code in catalog.leaves_under("Z68"):
+        m = _BMI_RANGE.search(catalog.title(code))
+        if not m:
+            continue
+        low = float(m.group(1))
+        if m.group(3) == "less" and value <= low + 0.05:
+            return code
+        if m.group(3) == "greater" and value >= low:
+            return code
+        if m.group(2) and low <= value < float(m.group(2)) + 0.1:
+            return code
+    return None
+
+
+def add_bmi(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    """Z68.xx beside the diagnosis that asks for it (obesity, overweight ...); adults only (I.B.14)."""
+    owners = [p for p in _diagnoses(picks, catalog) if _asks_for(catalog, p, "Z68.30")]
+    for p in [q for q in picks.values() if q.code.startswith("Z68")]:
+        if not owners:
+            p.final = False
+            p.warnings.append("BMI is coded only with an associated diagnosis (obesity, overweight ...)")
+    match = _BMI.search(ctx.note)
+    if not owners or match is None or (ctx.age is not None and ctx.age < ADULT_BMI_AGE):
+        return
+    code = bmi_code(catalog, float(match.group(1)))
+    if code:
+        owner = max(owners, key=lambda p: p.score)
+        add_pick(
+            picks,
+            catalog,
+            code,
+            owner.score * 0.95,
+            [ctx.mention(match.start(), match.end())],
+            f"use additional code for BMI with {owner.code} (guideline I.B.14)",
+        )
+
+
+def add_drugs(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    """Z79.x for a drug the patient takes now: a line naming it, not stopped, not an allergy."""
+    diagnoses = _diagnoses(picks, catalog)
+    if not diagnoses:
+        return
+    top = max(p.score for p in diagnoses)
+    for code, words in DRUG_CLASSES:
+        asked = [p for p in diagnoses if _asks_for(catalog, p, code)]
+        family_refs = {
+            r for p in diagnoses for r in catalog.refs_for(p.code, "use_additional") if r.startswith("Z79")
+        }
+        if family_refs and not asked and code in ("Z79.4", "Z79.84", "Z79.85"):
+            continue  # a diabetes code lists which of these apply (type 1 does not take Z79.4)
+        for m in re.finditer(rf"\b(?:{words})\b", ctx.note, re.IGNORECASE):
+            line_start = ctx.note.rfind("\n", 0, m.start()) + 1
+            line_end = ctx.note.find("\n", m.end())
+            line = ctx.note[line_start : line_end if line_end >= 0 else len(ctx.note)]
+            if _STOPPED.search(line) or not (_TAKING_CONTEXT.search(line) or asked):
+                continue
+            owner = asked[0].code if asked else "the treated condition"
+            add_pick(
+                picks,
+                catalog,
+                code,
+                top * 0.9,
+                [ctx.mention(m.start(), m.end())],
+                f"long-term (current) drug therapy documented, with {owner} (guideline I.C.21.c.3)",
+            )
+            break
+
+
+def add_organism(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    """B95-B97 beside an infection whose note says "use additional code (B95-B97) to identify the agent"."""
+    infections = [p for p in _diagnoses(picks, catalog) if _asks_for(catalog, p, "B96.20")]
+    if not infections:
+        return
+    owner = max(infections, key=lambda p: p.score)
+    for code, words in ORGANISMS:
+        m = re.search(rf"(?<![\w.])(?:{words})(?![\w])", ctx.note, re.IGNORECASE)
+        if m is None:
+            continue
+        add_pick(
+            picks,
+            catalog,
+            code,
+            owner.score * 0.95,
+            [ctx.mention(m.start(), m.end())],
+            f"use additional code to identify the infectious agent with {owner.code}",
+        )
+        return
+
+
+def weeks_code(weeks: int) -> str:
+    if weeks < 8:
+        return "Z3A.01"
+    if weeks > 42:
+        return "Z3A.49"
+    return f"Z3A.{weeks:02d}"
+
+
+def add_weeks(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    """Z3A weeks of gestation beside a pregnancy code (chapter 15) when the note states the weeks."""
+    pregnancy = [p for p in picks.values() if p.final and p.code.startswith("O")]
+    if not pregnancy:
+        for p in [q for q in picks.values() if q.final and q.code.startswith("Z3A")]:
+            p.final = False  # Z3A: "code first" the obstetric condition (tabular note at Z3A)
+            p.warnings.append("weeks of gestation are coded only with a pregnancy (chapter 15) code")
+        return
+    for m in _WEEKS.finditer(ctx.note):
+        window = ctx.note[max(0, m.start() - 40) : m.end() + 40]
+        if not _PREGNANCY_WORDS.search(window):
+            continue
+        weeks = int(m.group(1) or m.group(2))
+        owner = max(pregnancy, key=lambda p: p.score)
+        add_pick(
+            picks,
+            catalog,
+            weeks_code(weeks),
+            owner.score * 0.9,
+            [ctx.mention(m.start(), m.end())],
+            f"weeks of gestation with {owner.code} (guideline I.C.15.b.4)",
+        )
+        return
+
+
+def add_partners(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    add_bmi(picks, ctx, catalog)
+    add_drugs(picks, ctx, catalog)
+    add_organism(picks, ctx, catalog)
+    add_weeks(picks, ctx, catalog)

@@ -1,0 +1,250 @@
+"""The coder's rules (issue 13 §4), each with a note that should trigger it and one that must not.
+
+Engine-level on a temporary index of the fixture slice plus the codes the rules need (tests/suggest/
+rules_corpus.py), with the HashingEmbedder fake; unit-level where the rule is a pure function.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from assistant.suggest.coding_rules import age_from_note
+from assistant.suggest.coding_rules.hcpcs_gate import documents_service
+from assistant.suggest.coding_rules.partners import bmi_code, weeks_code
+from assistant.suggest.coding_rules.tobacco import tobacco_code
+from assistant.suggest.embedder import HashingEmbedder
+from assistant.suggest.index_build import build_index
+from assistant.suggest.schemas import SuggestRequest, SuggestResponse
+from assistant.suggest.service import SuggestionService, check_evidence
+from tests.suggest.rules_corpus import rules_corpus
+
+
+@pytest.fixture(scope="module")
+def svc(tmp_path_factory: pytest.TempPathFactory) -> SuggestionService:
+    emb = HashingEmbedder(256)
+    target = tmp_path_factory.mktemp("rules") / "idx"
+    build_index(target, rules_corpus(), emb, progress=False)
+    return SuggestionService.from_index_dir(target, emb)
+
+
+def run(svc: SuggestionService, text: str, **kw: object) -> SuggestResponse:
+    response = svc.suggest(SuggestRequest(text=text, **kw))  # type: ignore[arg-type]
+    check_evidence(text, response)
+    return response
+
+
+def finals(response: SuggestResponse) -> list[str]:
+    return [s.code for s in response.suggestions if s.confidence in ("high", "medium")]
+
+
+def listed(response: SuggestResponse) -> list[str]:
+    return [s.code for s in response.suggestions]
+
+
+# ----------------------------------------------------------------- combination codes
+def test_diabetes_with_polyneuropathy_is_one_combination_code(svc: SuggestionService) -> None:
+    f = finals(run(svc, "A/P:\n1. Type 2 diabetes mellitus without complications.\n2. Polyneuropathy."))
+    assert "E11.42" in f and "E11.9" not in f and "G62.9" not in f
+
+
+def test_diabetes_with_hyperglycemia(svc: SuggestionService) -> None:
+    r = run(svc, "A/P:\n1. Type 2 diabetes mellitus without complications.\n2. Hyperglycemia.")
+    assert "E11.65" in finals(r) and "R73.9" not in finals(r) and "E11.9" not in finals(r)
+    e1165 = next(s for s in r.suggestions if s.code == "E11.65")
+    assert any("I.A.15" in reason for reason in e1165.reasons)
+
+
+def test_diabetes_with_unrelated_condition_stays_apart(svc: SuggestionService) -> None:
+    f = finals(run(svc, "A/P:\n1. Type 2 diabetes mellitus without complications.\n2. Hyperlipidemia."))
+    assert "E11.9" in f and "E78.5" in f
+    assert not any(c.startswith("E11") and c != "E11.9" for c in f)
+
+
+def test_hypertension_heart_failure_and_ckd_is_i13_with_both_partners(svc: SuggestionService) -> None:
+    note = (
+        "A/P:\n1. Essential hypertension.\n2. Chronic systolic heart failure.\n"
+        "3. Chronic kidney disease, stage 4."
+    )
+    f = finals(run(svc, note))
+    assert "I13.0" in f and "I50.22" in f and "N18.4" in f
+    assert not {"I10", "I11.0", "I12.9"} & set(f)
+
+
+def test_hypertension_with_heart_failure_only_is_i11(svc: SuggestionService) -> None:
+    f = finals(run(svc, "A/P:\n1. Essential hypertension.\n2. Chronic systolic heart failure."))
+    assert "I11.0" in f and "I50.22" in f and "I13.0" not in f and "I10" not in f
+
+
+def test_hypertension_with_esrd_takes_the_stage_5_code(svc: SuggestionService) -> None:
+    f = finals(run(svc, "A/P:\n1. Essential hypertension.\n2. End stage renal disease."))
+    assert "I12.0" in f and "N18.6" in f and "I12.9" not in f
+
+
+def test_hypertension_alone_stays_i10(svc: SuggestionService) -> None:
+    f = finals(run(svc, "A/P:\n1. Essential hypertension.\n2. Cough."))
+    assert "I10" in f and not any(c[:3] in ("I11", "I12", "I13") for c in f)
+
+
+def test_anemia_in_ckd_takes_d63_1_with_the_stage(svc: SuggestionService) -> None:
+    f = finals(run(svc, "A/P:\n1. Anemia in chronic kidney disease stage 4."))
+    assert "D63.1" in f and "N18.4" in f
+    f = finals(run(svc, "A/P:\n1. Chronic kidney disease stage 4.\n2. Cough."))
+    assert "D63.1" not in f
+
+
+# ----------------------------------------------------------------- use-additional partners
+def test_bmi_with_obesity_in_an_adult(svc: SuggestionService) -> None:
+    r = run(svc, "45 year old woman.\nA/P:\n1. Obesity, unspecified.\n2. BMI 32.4.")
+    assert "E66.9" in finals(r) and "Z68.32" in finals(r)
+    z68 = next(s for s in r.suggestions if s.code == "Z68.32")
+    assert z68.evidence and z68.evidence[0].text.startswith("BMI")
+
+
+def test_bmi_not_coded_without_obesity_or_in_a_child(svc: SuggestionService) -> None:
+    assert "Z68.32" not in finals(run(svc, "A/P:\n1. Essential hypertension.\n2. BMI 32.4."))
+    assert "Z68.32" not in finals(run(svc, "12 year old boy.\nA/P:\n1. Obesity, unspecified.\n2. BMI 32.4."))
+
+
+def test_bmi_code_from_the_z68_titles(svc: SuggestionService) -> None:
+    cat = svc.catalog
+    assert bmi_code(cat, 32.4) == "Z68.32"
+    assert bmi_code(cat, 30.0) == "Z68.30"
+    assert bmi_code(cat, 39.95) == "Z68.39"
+    assert bmi_code(cat, 41.2) == "Z68.41"
+    assert bmi_code(cat, 18.0) is None  # Z68.1 is not in this slice
+
+
+def test_organism_with_the_infection(svc: SuggestionService) -> None:
+    f = finals(run(svc, "A/P: Urinary tract infection, culture grew E. coli."))
+    assert "N39.0" in f and "B96.20" in f
+    assert "B96.20" not in finals(run(svc, "A/P: Urinary tract infection, culture pending."))
+
+
+def test_long_term_drugs_documented_as_taken(svc: SuggestionService) -> None:
+    note = (
+        "A/P:\n1. Type 2 diabetes mellitus without complications.\n"
+        "Medications: metformin 500 mg bid, insulin glargine 20 units qhs."
+    )
+    f = finals(run(svc, note))
+    assert "Z79.84" in f and "Z79.4" in f
+    stopped = "A/P:\n1. Type 2 diabetes mellitus without complications.\nMetformin was stopped last year."
+    assert "Z79.84" not in finals(run(svc, stopped))
+
+
+def test_tobacco_history_versus_current(svc: SuggestionService) -> None:
+    r = run(svc, "HPI: 45 yo M with cough.\nSH: He quit smoking 10 years ago.\nA/P: cough.")
+    assert "Z87.891" in finals(r) and not any(c.startswith("F17") for c in listed(r))
+    r = run(svc, "HPI: 45 yo M with cough.\nSH: Smokes 1 pack of cigarettes per day.\nA/P: cough.")
+    assert "F17.210" in finals(r) and "Z87.891" not in finals(r)
+
+
+def test_tobacco_code_by_status_and_product() -> None:
+    assert tobacco_code("He quit smoking 10 years ago") == "Z87.891"
+    assert tobacco_code("former smoker") == "Z87.891"
+    assert tobacco_code("smokes 1 ppd, wants to quit") == "F17.210"
+    assert tobacco_code("nicotine dependence, cigarettes, in remission") == "F17.211"
+    assert tobacco_code("chews tobacco daily") == "F17.220"
+
+
+def test_weeks_of_gestation_with_a_pregnancy_code(svc: SuggestionService) -> None:
+    note = "G2P1 at 28 weeks gestation.\nA/P: Gestational diabetes mellitus in pregnancy, diet controlled."
+    f = finals(run(svc, note))
+    assert "O24.410" in f and "Z3A.28" in f
+    assert "Z3A.28" not in finals(run(svc, "Walked 28 weeks ago.\nA/P: Essential hypertension."))
+    assert (weeks_code(5), weeks_code(28), weeks_code(44)) == ("Z3A.01", "Z3A.28", "Z3A.49")
+
+
+# ----------------------------------------------------------------- encounters
+def test_adult_exam_with_and_without_findings(svc: SuggestionService) -> None:
+    r = run(svc, "Annual physical exam. 45 year old man.\nA/P: Healthy adult, no concerns.")
+    assert finals(r)[0] == "Z00.00"
+    r = run(svc, "Annual physical exam. 45 year old man.\nA/P: Essential hypertension.")
+    assert finals(r)[0] == "Z00.01" and "I10" in finals(r)
+
+
+def test_child_exam_by_age(svc: SuggestionService) -> None:
+    r = run(svc, "4 year old girl here for well child check.\nA/P: growing well.")
+    assert "Z00.129" in finals(r) and not {"Z00.00", "Z00.01"} & set(finals(r))
+
+
+def test_no_exam_code_for_an_ordinary_visit(svc: SuggestionService) -> None:
+    r = run(svc, "Established patient.\nA/P: Essential hypertension.")
+    assert not any(c.startswith("Z00") for c in finals(r))
+
+
+def test_immunization_only_when_given(svc: SuggestionService) -> None:
+    assert "Z23" in finals(run(svc, "A/P: Cough.\nInfluenza vaccine administered today."))
+    assert "Z23" not in finals(run(svc, "A/P: Cough.\nPatient declined the influenza vaccine."))
+
+
+def test_cancer_surveillance_adds_z08(svc: SuggestionService) -> None:
+    note = (
+        "A/P: Personal history of malignant neoplasm of breast. Surveillance visit, no evidence of recurrence"
+    )
+    f = finals(run(svc, note))
+    assert "Z08" in f and "Z85.3" in f and f.index("Z08") < f.index("Z85.3")
+    assert "Z08" not in finals(run(svc, "A/P: Personal history of malignant neoplasm of breast.\nCough."))
+
+
+def test_screening_and_counseling_visits(svc: SuggestionService) -> None:
+    assert "Z12.11" in finals(run(svc, "Here for screening colonoscopy referral.\nA/P: average risk."))
+    assert "Z12.11" not in finals(run(svc, "A/P: Cough.\nColonoscopy last year was normal."))
+    assert "Z71.3" in finals(run(svc, "Visit for dietary counseling.\nA/P: Obesity, unspecified."))
+    assert "Z71.3" not in finals(run(svc, "A/P: Obesity, unspecified.\nDiet discussed."))
+
+
+# ----------------------------------------------------------------- HCPCS gate
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Blood pressure",
+        "Established patient",
+        "A/P: Essential hypertension, well controlled on lisinopril. Blood pressure at goal.",
+        "A/P: Vitamin B12 deficiency; will consider cyanocobalamin injection next visit.",
+    ],
+)
+def test_no_hcpcs_from_a_diagnosis_or_administrative_phrase(svc: SuggestionService, text: str) -> None:
+    r = run(svc, text)
+    assert not [s.code for s in r.suggestions if s.system == "HCPCS"]
+
+
+def test_hcpcs_for_a_service_documented_as_given(svc: SuggestionService) -> None:
+    r = run(svc, "A/P: Cough.\nInfluenza vaccine administered today.")
+    assert "G0008" in listed(r)
+    r = run(svc, "Vitamin b-12 cyanocobalamin injection given today, 1000 mcg.")
+    assert "J3420" in listed(r)
+
+
+def test_documents_service() -> None:
+    assert documents_service("Influenza vaccine administered today")
+    assert documents_service("B12 injection given")
+    assert not documents_service("Blood pressure at goal")
+    assert not documents_service("given his history of CKD, continue lisinopril")
+
+
+def test_age_from_note() -> None:
+    assert age_from_note("58 y/o male with cough") == 58
+    assert age_from_note("A 4-year-old girl") == 4
+    assert age_from_note("9 month old boy, 3 years of symptoms") == 0
+    assert age_from_note("Cough for 3 days") is None
+
+
+# ----------------------------------------------------------------- module structure
+def test_rule_modules_import_at_module_top() -> None:
+    """No function-level imports of project modules inside the engine's rule modules (no hidden cycles)."""
+    root = Path(__file__).resolve().parents[2] / "assistant" / "suggest"
+    files = [
+        root / "consolidate.py",
+        root / "rules.py",
+        root / "types.py",
+        *sorted((root / "coding_rules").glob("*.py")),
+    ]
+    for path in files:
+        tree = ast.parse(path.read_text())
+        for fn in (n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)):
+            for node in ast.walk(fn):
+                if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("assistant"):
+                    pytest.fail(f"{path.name}: {fn.name} imports {node.module} inside the function")
