@@ -297,7 +297,8 @@ class SuggestionService:
         if request.mode == "full":
             consolidate.absorb_same_category(picks, self.catalog)
             consolidate.fold_integral_symptoms(picks)
-            coding_rules.apply_coding_rules(picks, coding_rules.context_for(request), self.catalog)
+            context = coding_rules.context_for(request, self._search_within)
+            coding_rules.apply_coding_rules(picks, context, self.catalog)
             self._pair_rules(picks)
             self._excludes1(picks)
             self._context_warnings(picks, skipped)
@@ -331,6 +332,11 @@ class SuggestionService:
         if w:
             warnings.append(w)
         return code, warnings, notes
+
+    def _search_within(self, text: str, prefixes: tuple[str, ...]) -> list[tuple[str, float]]:
+        """Codes under ``prefixes`` for ``text``: the coding rules' own look-ups (external causes)."""
+        vector = self.embedder.embed([text])[0]
+        return [(c.code, c.score) for c in self.retrieve(Query(text, prefixes), vector, [], "full")]
 
     def _pair_rules(self, picks: dict[str, Pick]) -> None:
         finals = [p for p in picks.values() if p.final]

@@ -26,6 +26,15 @@ def _ua(*refs: str) -> dict[str, Any]:
     }
 
 
+def _seven(head: str, title: str, stem: str | None = None) -> list[CodeRecord]:
+    """An external-cause category with its A/D/S 7th characters (W11 -> W11.XXXA ...)."""
+    stem = stem or f"{head}.XXX"
+    seven = {"A": "initial encounter", "D": "subsequent encounter", "S": "sequela"}
+    out = [_r(head, title, billable=False, seven_chr=seven)]
+    out += [_r(stem + ch, f"{title}, {meaning}", head) for ch, meaning in seven.items()]
+    return out
+
+
 def extra_records() -> list[CodeRecord]:
     return [
         _r("I11", "Hypertensive heart disease", billable=False),
@@ -150,6 +159,27 @@ def extra_records() -> list[CodeRecord]:
         _r("Z71", "Persons encountering health services for other counseling", billable=False),
         _r("Z71.3", "Dietary counseling and surveillance", "Z71"),
         _r("J06.9", "Acute upper respiratory infection, unspecified"),
+        *_seven("W11", "Fall on and from ladder"),
+        *_seven(
+            "W01.0",
+            "Fall on same level from slipping, tripping and stumbling without subsequent striking "
+            "against object",
+            "W01.0XX",
+        ),
+        *_seven("Y04.0", "Assault by unarmed brawl or fight", "Y04.0XX"),
+        _r("Y92", "Place of occurrence of the external cause", billable=False),
+        _r(
+            "Y92.009",
+            "Unspecified place in unspecified non-institutional (private) residence as the place of "
+            "occurrence of the external cause",
+            "Y92",
+            inclusion_terms=["Home (NOS)"],
+        ),
+        _r("Y93", "Activity codes", billable=False),
+        _r("Y93.67", "Activity, basketball", "Y93"),
+        _r("Y99", "External cause status", billable=False),
+        _r("Y99.0", "Civilian activity done for income or pay", "Y99"),
+        _r("Y99.8", "Other external cause status", "Y99"),
         CodeRecord(HCPCS, "A4663", "Blood pressure cuff only", True),
         CodeRecord(HCPCS, "S0612", "Annual gynecological examination, established patient", True),
         CodeRecord(HCPCS, "G0008", "Administration of influenza virus vaccine", True),

@@ -11,14 +11,17 @@ from pathlib import Path
 
 import pytest
 
-from assistant.suggest.coding_rules import age_from_note
+from assistant.suggest.coding_rules import NoteContext, age_from_note
 from assistant.suggest.coding_rules.hcpcs_gate import documents_service
+from assistant.suggest.coding_rules.injuries import encounter_character, injury_rules
 from assistant.suggest.coding_rules.partners import bmi_code, weeks_code
 from assistant.suggest.coding_rules.tobacco import tobacco_code
 from assistant.suggest.embedder import HashingEmbedder
 from assistant.suggest.index_build import build_index
+from assistant.suggest.reader import Mention
 from assistant.suggest.schemas import SuggestRequest, SuggestResponse
 from assistant.suggest.service import SuggestionService, check_evidence
+from assistant.suggest.types import Pick
 from tests.suggest.rules_corpus import rules_corpus
 
 
@@ -248,3 +251,57 @@ def test_rule_modules_import_at_module_top() -> None:
             for node in ast.walk(fn):
                 if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("assistant"):
                     pytest.fail(f"{path.name}: {fn.name} imports {node.module} inside the function")
+
+
+# ----------------------------------------------------------------- injuries
+def test_seventh_character_from_the_encounter(svc: SuggestionService) -> None:
+    initial = "HPI: fell today.\nA/P: Fracture of lower end of right radius. Follow up in 2 weeks with ortho."
+    assert "S52.501A" in finals(run(svc, initial))  # "follow up in 2 weeks" is a plan, not the encounter
+    later = (
+        "HPI: Here for follow-up of the fracture, healing well, cast removed.\n"
+        "A/P: Fracture of lower end of right radius."
+    )
+    f = finals(run(svc, later))
+    assert "S52.501D" in f and "S52.501A" not in f
+    assert encounter_character("Sequela of an old fracture of the radius") == "S"
+
+
+def _injury_picks(svc: SuggestionService, note: str) -> dict[str, Pick]:
+    m = Mention(0, 8, note[:8], note[:8], "assessment", 0, len(note))
+    return {"S52.501A": Pick("S52.501A", 0.8, True, [m])}
+
+
+def test_external_causes_take_the_encounter_character(svc: SuggestionService) -> None:
+    asked: list[tuple[str, tuple[str, ...]]] = []
+
+    def search(text: str, prefixes: tuple[str, ...]) -> list[tuple[str, float]]:
+        asked.append((text, prefixes))
+        best = {"W": "W11.XXXS", "Y92": "Y92.009", "Y93": "Y93.67"}
+        return [(best[p], 0.7) for p in prefixes if p in best][:1]
+
+    note = "Fell from a ladder at home while playing basketball today.\nA/P: fracture of right radius."
+    picks = _injury_picks(svc, note)
+    injury_rules(picks, NoteContext(note, 40, search=search), svc.catalog)
+    assert {"S52.501A", "W11.XXXA", "Y92.009", "Y93.67", "Y99.8"} <= {c for c, p in picks.items() if p.final}
+    assert asked[0][1][0] == "V" and "ladder" in asked[0][0]
+
+    later = (
+        "Here for follow-up, healing well. Fell from a ladder at home last month.\nA/P: fracture of radius."
+    )
+    picks = {"S52.501A": Pick("S52.501A", 0.8, True, [Mention(0, 8, later[:8], later[:8])])}
+    injury_rules(picks, NoteContext(later, 40, search=search), svc.catalog)
+    assert "S52.501D" in picks and "W11.XXXD" in picks
+    assert not any(c.startswith(("Y92", "Y93", "Y99")) for c in picks)  # place/activity: initial only
+
+
+def test_no_external_cause_without_an_injury_or_a_weak_match(svc: SuggestionService) -> None:
+    def weak(text: str, prefixes: tuple[str, ...]) -> list[tuple[str, float]]:
+        return [("W11.XXXA", 0.2)]
+
+    note = "Fell from a ladder.\nA/P: fracture of right radius."
+    picks = _injury_picks(svc, note)
+    injury_rules(picks, NoteContext(note, 40, search=weak), svc.catalog)
+    assert set(picks) == {"S52.501A"}
+    picks = {"I10": Pick("I10", 0.8, True, [Mention(0, 4, "Fell", "Fell")])}
+    injury_rules(picks, NoteContext(note, 40, search=lambda t, p: [("W11.XXXA", 0.9)]), svc.catalog)
+    assert set(picks) == {"I10"}

@@ -9,9 +9,10 @@ which diagnoses remain.
 from __future__ import annotations
 
 from assistant.suggest.coding_rules.combination import combine
-from assistant.suggest.coding_rules.context import NoteContext, age_from_note
+from assistant.suggest.coding_rules.context import CodeSearch, NoteContext, age_from_note
 from assistant.suggest.coding_rules.encounters import encounter_codes
 from assistant.suggest.coding_rules.hcpcs_gate import gate
+from assistant.suggest.coding_rules.injuries import injury_rules
 from assistant.suggest.coding_rules.partners import add_partners
 from assistant.suggest.coding_rules.tobacco import tobacco_status
 from assistant.suggest.schemas import SuggestRequest
@@ -19,21 +20,22 @@ from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 
 
-def context_for(request: SuggestRequest) -> NoteContext:
+def context_for(request: SuggestRequest, search: CodeSearch | None = None) -> NoteContext:
     """The note and the patient's age: the request's patient when given, else the age the note states."""
     patient = getattr(request, "patient", None)
     age = getattr(patient, "age_years", None) if patient is not None else None
     if age is None:
         age = age_from_note(request.text)
-    return NoteContext(note=request.text, age=age, setting=request.setting)
+    return NoteContext(note=request.text, age=age, setting=request.setting, search=search)
 
 
 def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     gate(picks, ctx, catalog)
     tobacco_status(picks, ctx, catalog)
     combine(picks, ctx, catalog)
+    injury_rules(picks, ctx, catalog)
     add_partners(picks, ctx, catalog)
     encounter_codes(picks, ctx, catalog)
 
 
-__all__ = ["NoteContext", "age_from_note", "apply_coding_rules", "context_for"]
+__all__ = ["CodeSearch", "NoteContext", "age_from_note", "apply_coding_rules", "context_for"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.suggest.reader import Mention, sections
@@ -27,11 +28,16 @@ def age_from_note(note: str) -> int | None:
     return None
 
 
+# (text, code prefixes) -> [(code, score)] best first: the engine's own retrieval, limited to those codes.
+CodeSearch = Callable[[str, tuple[str, ...]], list[tuple[str, float]]]
+
+
 @dataclass
 class NoteContext:
     note: str
     age: int | None = None
     setting: str = "outpatient"
+    search: CodeSearch | None = None
 
     def sentence(self, m: Mention) -> str:
         return self.note[m.sentence_start : m.sentence_end] if m.sentence_end > m.sentence_start else m.text

@@ -1,0 +1,153 @@
+"""Injuries (ICD-10-CM I.C.19.a, I.C.20): the 7th character from the encounter and the external causes.
+
+The encounter is read from the whole note: sequela words give S; a visit after active treatment (routine
+healing, cast or suture removal, "here for follow-up of the fracture") gives D; anything else is active
+treatment, A. "Follow up in 2 weeks" is a plan and changes nothing. Every injury code and external-cause
+code of the note takes that character when its category defines it.
+
+External causes (cause, place Y92, activity Y93, status Y99) are looked up in the index among those
+codes only, from the sentence that tells how the injury happened; place, activity and status are reported
+once, at the initial encounter (I.C.20.b-c, k).
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.suggest.coding_rules.context import NoteContext, add_pick
+from assistant.suggest.store import CodeCatalog
+from assistant.suggest.types import Pick
+
+_SEQUELA = re.compile(r"\bsequela[e]?\b|\blate effects?\b", re.IGNORECASE)
+_SUBSEQUENT = re.compile(
+    r"\bsubsequent encounter\b|\broutine healing\b|\bhealing (?:well|nicely|as expected|appropriately)\b|"
+    r"\bcast (?:check|change|removal|removed)\b|\b(?:suture|staple|stitch)e?s? (?:removal|removed)\b|"
+    r"\bremoval of (?:the )?(?:sutures|staples|stitches|cast)\b|\bpost[- ]?op(?:erative)? (?:visit|check)\b|"
+    r"\b(?:here|seen|returns?|presents?|comes? in) for (?:a |his |her )?"
+    r"(?:follow[- ]?up|recheck|re-?evaluation)\b|"
+    r"\bfollow[- ]?up (?:visit|of|for|on)\b|\brecheck\b",
+    re.IGNORECASE,
+)
+_MECHANISM = re.compile(
+    r"\b(?:fell|falls?|falling|slipped|tripped|struck|hit|kicked|bitten|bit|stung|cut|lacerated|burned|"
+    r"twisted|rolled|jammed|crushed|collided|collision|crash|MVC|MVA|motor vehicle|assault\w*|punched|"
+    r"lifting|lifted|dog|bicycle|bike|skateboard\w*|ladder|stairs?)\b",
+    re.IGNORECASE,
+)
+_PLACE = re.compile(
+    r"\b(?:at|in|on) (?:his |her |their |the |a )?(?:home|house|kitchen|bathroom|bedroom|garage|yard|"
+    r"backyard|garden|driveway|stairs|street|road|highway|sidewalk|parking lot|school|work|workplace|office|"
+    r"store|restaurant|gym|playground|park|field|court|farm|construction site|nursing home|pool|beach)\b",
+    re.IGNORECASE,
+)
+_ACTIVITY = re.compile(
+    r"\b(?:playing|while|during)\b[^.\n]{0,40}?\b(?:basketball|soccer|football|baseball|softball|hockey|"
+    r"tennis|volleyball|running|jogging|walking|hiking|cycling|biking|skiing|snowboarding|swimming|"
+    r"gardening|yard work|mowing|cooking|cleaning|climbing|dancing|skateboarding|weight ?lifting|"
+    r"lifting|moving furniture|yoga|wrestling|golf)\w*",
+    re.IGNORECASE,
+)
+_WORK = re.compile(r"\b(?:at work|while working|on the job|work[- ]related|at his job|at her job)\b", re.I)
+_ASSAULT = re.compile(
+    r"\b(?:assault\w*|attacked|punched by|beaten|hit by (?:a|an|his|her) \w+ during)\b", re.I
+)
+
+ACCIDENT_PREFIXES = ("V", "W", "X0", "X1", "X2", "X3", "X5")
+ASSAULT_PREFIXES = ("X9", "Y0")
+MIN_SCORE = 0.45
+
+
+def encounter_character(note: str) -> str:
+    if _SEQUELA.search(note):
+        return "S"
+    if _SUBSEQUENT.search(note):
+        return "D"
+    return "A"
+
+
+def _with_character(catalog: CodeCatalog, code: str, char: str) -> str:
+    meanings = catalog.seven_chr_for(code)
+    plain = code.replace(".", "")
+    if not meanings or len(plain) < 7 or char not in meanings or code.endswith(char):
+        return code
+    variant = code[:-1] + char
+    return variant if variant in catalog else code
+
+
+def _injuries(picks: dict[str, Pick], catalog: CodeCatalog) -> list[Pick]:
+    return [
+        p for p in picks.values() if p.final and p.code[:1] in ("S", "T") and catalog.seven_chr_for(p.code)
+    ]
+
+
+def seventh_characters(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> str:
+    """Give every final 7th-character code of the note the encounter's character; returns it."""
+    char = encounter_character(ctx.note)
+    for pick in [p for p in picks.values() if p.final and catalog.seven_chr_for(p.code)]:
+        own_words = " ".join(ctx.sentence(m) for m in pick.mentions)
+        wanted = "S" if _SEQUELA.search(own_words) else char
+        new = _with_character(catalog, pick.code, wanted)
+        if new == pick.code:
+            continue
+        picks.pop(pick.code)
+        meaning = catalog.seven_chr_for(new).get(wanted, "")
+        target = add_pick(
+            picks,
+            catalog,
+            new,
+            pick.score,
+            pick.mentions,
+            f"7th character {wanted} ({meaning}): from the encounter",
+        )
+        if target is None:
+            picks[pick.code] = pick
+        else:
+            target.warnings.extend(w for w in pick.warnings if w not in target.warnings)
+    return char
+
+
+def _best(
+    ctx: NoteContext, catalog: CodeCatalog, text: str, prefixes: tuple[str, ...], char: str
+) -> str | None:
+    """The best code under ``prefixes`` for ``text``, with the encounter's 7th character; None if weak."""
+    found = ctx.search(text, prefixes)[:1] if ctx.search is not None else []
+    if not found or found[0][1] < MIN_SCORE:
+        return None
+    return _with_character(catalog, found[0][0], char)
+
+
+def external_causes(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog, char: str) -> None:
+    injuries = _injuries(picks, catalog)
+    if not injuries or ctx.search is None or any(c[:1] in "VWXY" and picks[c].final for c in picks):
+        return
+    how = next((s for s in re.split(r"(?<=[.!?])\s+|\n", ctx.note) if _MECHANISM.search(s)), None)
+    if how is None:
+        return
+    start = ctx.note.find(how)
+    evidence = [ctx.mention(start, start + len(how.rstrip(" .")))]
+    score = min(p.score for p in injuries) * 0.9
+    prefixes = ASSAULT_PREFIXES if _ASSAULT.search(how) else ACCIDENT_PREFIXES
+    cause = _best(ctx, catalog, how, prefixes, char)
+    if cause:
+        add_pick(picks, catalog, cause, score, evidence, "external cause of the injury (guideline I.C.20.a)")
+    if char != "A":
+        return
+    place = _PLACE.search(how) or _PLACE.search(ctx.note)
+    if place:
+        found = _best(ctx, catalog, place.group(0), ("Y92",), char)
+        if found:
+            add_pick(picks, catalog, found, score * 0.98, evidence, "place of occurrence (I.C.20.b)")
+    activity = _ACTIVITY.search(how) or _ACTIVITY.search(ctx.note)
+    if activity:
+        found = _best(ctx, catalog, activity.group(0), ("Y93",), char)
+        if found:
+            add_pick(picks, catalog, found, score * 0.97, evidence, "activity (guideline I.C.20.c)")
+    if _WORK.search(ctx.note):
+        add_pick(picks, catalog, "Y99.0", score * 0.96, evidence, "external cause status: work (I.C.20.k)")
+    elif activity:
+        add_pick(picks, catalog, "Y99.8", score * 0.96, evidence, "external cause status: leisure (I.C.20.k)")
+
+
+def injury_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    char = seventh_characters(picks, ctx, catalog)
+    external_causes(picks, ctx, catalog, char)
