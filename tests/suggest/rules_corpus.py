@@ -188,9 +188,22 @@ def extra_records() -> list[CodeRecord]:
 
 
 def rules_corpus() -> MemoryCorpus:
-    base = [r for r in records() if r.code != "N39.0"]
+    base = [r for r in records() if r.code not in ("N39.0", "E11")]
+    e11 = CodeRecord(
+        ICD,
+        "E11",
+        "Type 2 diabetes mellitus",
+        False,
+        None,
+        "category",
+        notes={
+            "excludes1": ["type 1 diabetes mellitus (E10.-)"],
+            "use_additional": ["insulin (Z79.4)", "oral hypoglycemic drugs (Z79.84)"],
+        },
+        refs={"excludes1": ["E10.-"], "use_additional": ["Z79.4", "Z79.84", "Z79.85"]},
+    )
     n39 = _r("N39.0", "Urinary tract infection, site not specified", "N39", **_ua("B95-B97"))
     return MemoryCorpus(
-        base + [n39, *extra_records()],
+        base + [e11, n39, *extra_records()],
         {ICD: {"release": "2026-04-01", "sha256": "rules"}, HCPCS: {"release": "2020-10", "sha256": "rules"}},
     )

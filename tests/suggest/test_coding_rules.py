@@ -135,6 +135,10 @@ def test_long_term_drugs_documented_as_taken(svc: SuggestionService) -> None:
     assert "Z79.84" in f and "Z79.4" in f
     stopped = "A/P:\n1. Type 2 diabetes mellitus without complications.\nMetformin was stopped last year."
     assert "Z79.84" not in finals(run(svc, stopped))
+    type1 = "A/P:\n1. Type 1 diabetes mellitus without complications.\nMedications: insulin glargine 20 units."
+    assert "Z79.4" not in finals(run(svc, type1))  # the type 1 code does not ask for it
+    warfarin = "A/P:\n1. Unspecified atrial fibrillation.\nMedications: warfarin 5 mg daily."
+    assert "Z79.01" in finals(run(svc, warfarin))
 
 
 def test_tobacco_history_versus_current(svc: SuggestionService) -> None:
@@ -150,6 +154,11 @@ def test_tobacco_code_by_status_and_product() -> None:
     assert tobacco_code("smokes 1 ppd, wants to quit") == "F17.210"
     assert tobacco_code("nicotine dependence, cigarettes, in remission") == "F17.211"
     assert tobacco_code("chews tobacco daily") == "F17.220"
+
+
+def test_never_smoker_has_no_tobacco_code(svc: SuggestionService) -> None:
+    r = run(svc, "HPI: 45 yo M with cough.\nSH: Never smoker.\nA/P: cough.")
+    assert not any(c.startswith("F17") or c == "Z87.891" for c in finals(r))
 
 
 def test_weeks_of_gestation_with_a_pregnancy_code(svc: SuggestionService) -> None:

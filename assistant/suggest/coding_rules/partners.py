@@ -144,11 +144,8 @@ def add_drugs(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) ->
     top = max(p.score for p in diagnoses)
     for code, words in DRUG_CLASSES:
         asked = [p for p in diagnoses if _asks_for(catalog, p, code)]
-        family_refs = {
-            r for p in diagnoses for r in catalog.refs_for(p.code, "use_additional") if r.startswith("Z79")
-        }
-        if family_refs and not asked and code in ("Z79.4", "Z79.84", "Z79.85"):
-            continue  # a diabetes code lists which of these apply (type 1 does not take Z79.4)
+        if not asked and code in ("Z79.4", "Z79.84", "Z79.85"):
+            continue  # only where the diabetes code's note lists them (type 1 does not take Z79.4)
         for m in re.finditer(rf"\b(?:{words})\b", ctx.note, re.IGNORECASE):
             line_start = ctx.note.rfind("\n", 0, m.start()) + 1
             line_end = ctx.note.find("\n", m.end())

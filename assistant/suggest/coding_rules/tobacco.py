@@ -10,7 +10,12 @@ from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 
 _TOBACCO = re.compile(
-    r"\b(?:smok\w*|tobacco|cigar\w*|nicotine|chew\w*|dip|snuff|vap\w*|e-cig\w*|pack)\b", re.I
+    r"\b(?:smok\w*|tobacco|cigarettes?|cigars?|nicotine|vap(?:e|es|ing)|e-cig\w*|pack[- ]years?|ppd|snuff|"
+    r"chew(?:s|ing)? tobacco|dip(?:s|ping)? tobacco)\b",
+    re.IGNORECASE,
+)
+_NEVER = re.compile(
+    r"\b(?:never|non-?smoker|nonsmoker|denies|no (?:tobacco|smoking|history of (?:tobacco|smoking)))\b", re.I
 )
 _FORMER = re.compile(
     r"(?<!to )(?<!\bnot )\bquit\b|\b(?:former|formerly|ex-?\s?smoker|ex-|stopped|used to|previous|prior|"
@@ -41,7 +46,9 @@ def tobacco_status(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalo
     for code in tobacco:
         pick = picks[code]
         said = [ctx.sentence(m) for m in pick.mentions if _TOBACCO.search(ctx.sentence(m))]
-        if said and not any(m.negated or m.family for m in pick.mentions):
+        if said and _NEVER.search(said[0]):
+            picks.pop(code)  # "never smoker": no tobacco code at all
+        elif said and not any(m.negated or m.family for m in pick.mentions):
             by_sentence.setdefault(said[0], []).append(pick)
     for sentence, group in by_sentence.items():
         wanted = tobacco_code(sentence)
