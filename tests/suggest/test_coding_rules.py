@@ -135,7 +135,7 @@ def test_long_term_drugs_documented_as_taken(svc: SuggestionService) -> None:
     assert "Z79.84" in f and "Z79.4" in f
     stopped = "A/P:\n1. Type 2 diabetes mellitus without complications.\nMetformin was stopped last year."
     assert "Z79.84" not in finals(run(svc, stopped))
-    type1 = "A/P:\n1. Type 1 diabetes mellitus without complications.\nMedications: insulin glargine 20 units."
+    type1 = "A/P:\n1. Type 1 diabetes mellitus without complications.\nMeds: insulin glargine 20 units."
     assert "Z79.4" not in finals(run(svc, type1))  # the type 1 code does not ask for it
     warfarin = "A/P:\n1. Unspecified atrial fibrillation.\nMedications: warfarin 5 mg daily."
     assert "Z79.01" in finals(run(svc, warfarin))
