@@ -7,10 +7,13 @@ rules_corpus.py), with the HashingEmbedder fake; unit-level where the rule is a 
 from __future__ import annotations
 
 import ast
+import json
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from assistant.cli.main import app
 from assistant.suggest.coding_rules import NoteContext, age_from_note
 from assistant.suggest.coding_rules.hcpcs_gate import documents_service
 from assistant.suggest.coding_rules.injuries import encounter_character, injury_rules
@@ -314,3 +317,21 @@ def test_no_external_cause_without_an_injury_or_a_weak_match(svc: SuggestionServ
     picks = {"I10": Pick("I10", 0.8, True, [Mention(0, 4, "Fell", "Fell")])}
     injury_rules(picks, NoteContext(note, 40, search=lambda t, p: [("W11.XXXA", 0.9)]), svc.catalog)
     assert set(picks) == {"I10"}
+
+
+# ----------------------------------------------------------------- through the CLI
+def test_cli_shows_the_combination_and_no_hcpcs_noise(
+    svc: SuggestionService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import assistant.suggest.cli as cli
+
+    monkeypatch.setattr(cli, "_service", lambda: svc)
+    note = "A/P:\n1. Essential hypertension.\n2. Chronic systolic heart failure.\n3. CKD stage 4.\n"
+    note += "Blood pressure at goal."
+    result = CliRunner().invoke(app, ["suggest", "-", "--json"], input=note)
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    final = {s["code"]: s for s in doc["suggestions"] if s["confidence"] in ("high", "medium")}
+    assert {"I13.0", "I50.22", "N18.4"} <= set(final) and "I10" not in final
+    assert any("I.C.9.a" in reason for reason in final["I13.0"]["reasons"])
+    assert not [s for s in doc["suggestions"] if s["system"] == "HCPCS"]
