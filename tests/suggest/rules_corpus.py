@@ -159,6 +159,8 @@ def extra_records() -> list[CodeRecord]:
         _r("Z71", "Persons encountering health services for other counseling", billable=False),
         _r("Z71.3", "Dietary counseling and surveillance", "Z71"),
         _r("J06.9", "Acute upper respiratory infection, unspecified"),
+        _r("R30", "Pain associated with micturition", billable=False),
+        _r("R30.0", "Dysuria", "R30"),
         *_seven("W11", "Fall on and from ladder"),
         *_seven(
             "W01.0",

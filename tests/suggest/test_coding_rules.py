@@ -265,6 +265,16 @@ def test_rule_modules_import_at_module_top() -> None:
                     pytest.fail(f"{path.name}: {fn.name} imports {node.module} inside the function")
 
 
+# ----------------------------------------------------------------- integral symptoms
+def test_symptom_integral_to_the_diagnosis_is_not_coded(svc: SuggestionService) -> None:
+    r = run(svc, "A/P:\n1. Urinary tract infection.\n2. Dysuria.\n3. Cough.")
+    assert "N39.0" in finals(r) and "R30.0" not in finals(r) and "R05.9" in finals(r)
+    r30 = next(s for s in r.suggestions if s.code == "R30.0")
+    assert any("I.B.5" in w for w in r30.warnings)
+    r = run(svc, "A/P:\n1. Essential hypertension.\n2. Chest pain.")
+    assert "I10" in finals(r) and "R07.9" in finals(r)  # not routinely part of hypertension (I.B.6)
+
+
 # ----------------------------------------------------------------- injuries
 def test_seventh_character_from_the_encounter(svc: SuggestionService) -> None:
     initial = "HPI: fell today.\nA/P: Fracture of lower end of right radius. Follow up in 2 weeks with ortho."
