@@ -172,6 +172,13 @@ def test_weeks_of_gestation_with_a_pregnancy_code(svc: SuggestionService) -> Non
     assert (weeks_code(5), weeks_code(28), weeks_code(44)) == ("Z3A.01", "Z3A.28", "Z3A.49")
 
 
+def test_device_status_from_before(svc: SuggestionService) -> None:
+    f = finals(run(svc, "PMH: s/p CABG in 2015. History of left TKA.\nA/P: Essential hypertension."))
+    assert "Z95.1" in f and "Z96.652" in f and "Z96.651" not in f
+    f = finals(run(svc, "Scheduled for left TKA next month.\nA/P: Essential hypertension."))
+    assert not any(c.startswith("Z96") for c in f)
+
+
 # ----------------------------------------------------------------- encounters
 def test_adult_exam_with_and_without_findings(svc: SuggestionService) -> None:
     r = run(svc, "Annual physical exam. 45 year old man.\nA/P: Healthy adult, no concerns.")

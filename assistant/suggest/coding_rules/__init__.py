@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from assistant.suggest.coding_rules.combination import combine
 from assistant.suggest.coding_rules.context import CodeSearch, NoteContext, age_from_note
+from assistant.suggest.coding_rules.device_status import device_status
 from assistant.suggest.coding_rules.encounters import encounter_codes
 from assistant.suggest.coding_rules.hcpcs_gate import gate
 from assistant.suggest.coding_rules.injuries import injury_rules
@@ -37,6 +38,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     injury_rules(picks, ctx, catalog)
     drop_integral_symptoms(picks, ctx, catalog)
     add_partners(picks, ctx, catalog)
+    device_status(picks, ctx, catalog)
     encounter_codes(picks, ctx, catalog)
 
 
