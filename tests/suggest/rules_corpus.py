@@ -78,6 +78,8 @@ def extra_records() -> list[CodeRecord]:
             "I13",
             **_ua("I50.-", *STAGE_5),
         ),
+        _r("I1A", "Other hypertension", billable=False),
+        _r("I1A.0", "Resistant hypertension", "I1A"),
         _r("I50", "Heart failure", billable=False),
         _r("I50.2", "Systolic (congestive) heart failure", "I50", False),
         _r("I50.22", "Chronic systolic (congestive) heart failure", "I50.2"),

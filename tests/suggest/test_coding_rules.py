@@ -15,9 +15,10 @@ from typer.testing import CliRunner
 
 from assistant.cli.main import app
 from assistant.suggest.coding_rules import NoteContext, age_from_note
+from assistant.suggest.coding_rules.combination import combine
 from assistant.suggest.coding_rules.hcpcs_gate import documents_service
 from assistant.suggest.coding_rules.injuries import encounter_character, injury_rules
-from assistant.suggest.coding_rules.partners import bmi_code, weeks_code
+from assistant.suggest.coding_rules.partners import add_organism, bmi_code, weeks_code
 from assistant.suggest.coding_rules.tobacco import tobacco_code
 from assistant.suggest.embedder import HashingEmbedder
 from assistant.suggest.index_build import build_index
@@ -101,6 +102,44 @@ def test_anemia_in_ckd_takes_d63_1_with_the_stage(svc: SuggestionService) -> Non
     assert "D63.1" not in f
 
 
+def _pick(code: str, text: str, final: bool = True, start: int = 0) -> Pick:
+    return Pick(code, 0.8, final, [Mention(start, start + len(text), text, text, "assessment", 0, 200)])
+
+
+def test_family_codes_need_their_condition_documented(svc: SuggestionService) -> None:
+    picks = {"I12.9": _pick("I12.9", "CKD stage 4"), "N18.4": _pick("N18.4", "CKD stage 4")}
+    combine(picks, NoteContext("A/P: CKD stage 4."), svc.catalog)
+    assert not picks["I12.9"].final and picks["N18.4"].final
+    picks = {"I12.9": _pick("I12.9", "CKD stage 4"), "N18.4": _pick("N18.4", "CKD stage 4")}
+    combine(picks, NoteContext("PMH: HTN.\nA/P: CKD stage 4."), svc.catalog)
+    assert picks["I12.9"].final
+
+
+def test_hypertension_without_a_qualifier_is_i10(svc: SuggestionService) -> None:
+    picks = {"I1A.0": _pick("I1A.0", "Hypertension")}
+    combine(picks, NoteContext("A/P: Hypertension - continue lisinopril."), svc.catalog)
+    assert set(picks) == {"I10"} and picks["I10"].final
+    picks = {"I1A.0": _pick("I1A.0", "Resistant hypertension")}
+    combine(picks, NoteContext("A/P: Resistant hypertension on four drugs."), svc.catalog)
+    assert set(picks) == {"I1A.0"}
+
+
+def test_diabetic_complication_takes_the_documented_type(svc: SuggestionService) -> None:
+    note = "A/P: 1. Type 2 diabetes mellitus. 2. Diabetic polyneuropathy."
+    picks = {
+        "E11.9": _pick("E11.9", "Type 2 diabetes mellitus"),
+        "E11.42": _pick("E11.42", "Diabetic polyneuropathy", final=False, start=30),
+    }
+    combine(picks, NoteContext(note), svc.catalog)
+    assert set(picks) == {"E11.42"} and picks["E11.42"].final
+    picks = {
+        "E11.9": _pick("E11.9", "Type 2 diabetes mellitus"),
+        "E11.42": _pick("E11.42", "Neuropathy", final=False, start=30),
+    }
+    combine(picks, NoteContext("A/P: 1. Type 2 diabetes mellitus. 2. Neuropathy."), svc.catalog)
+    assert picks["E11.9"].final and not picks["E11.42"].final  # "neuropathy" is not "polyneuropathy"
+
+
 # ----------------------------------------------------------------- use-additional partners
 def test_bmi_with_obesity_in_an_adult(svc: SuggestionService) -> None:
     r = run(svc, "45 year old woman.\nA/P:\n1. Obesity, unspecified.\n2. BMI 32.4.")
@@ -127,6 +166,14 @@ def test_organism_with_the_infection(svc: SuggestionService) -> None:
     f = finals(run(svc, "A/P: Urinary tract infection, culture grew E. coli."))
     assert "N39.0" in f and "B96.20" in f
     assert "B96.20" not in finals(run(svc, "A/P: Urinary tract infection, culture pending."))
+    note = "A/P: Urinary tract infection, culture grew E. coli."
+    start = note.index("E. coli")
+    picks = {
+        "N39.0": _pick("N39.0", "Urinary tract infection", start=5),
+        "A04.4": _pick("A04.4", "E. coli", start=start),
+    }
+    add_organism(picks, NoteContext(note), svc.catalog)
+    assert picks["B96.20"].final and not picks["A04.4"].final  # the agent, not an intestinal infection
 
 
 def test_long_term_drugs_documented_as_taken(svc: SuggestionService) -> None:
@@ -149,6 +196,10 @@ def test_tobacco_history_versus_current(svc: SuggestionService) -> None:
     assert "Z87.891" in finals(r) and not any(c.startswith("F17") for c in listed(r))
     r = run(svc, "HPI: 45 yo M with cough.\nSH: Smokes 1 pack of cigarettes per day.\nA/P: cough.")
     assert "F17.210" in finals(r) and "Z87.891" not in finals(r)
+    r = run(svc, "HPI: cough.\nSH: Smokes 1 ppd.\nA/P: cough.")  # no tobacco candidate: read from the note
+    assert "F17.210" in finals(r)
+    r = run(svc, "HPI: cough.\nSH: Mother smokes at home.\nA/P: cough.")
+    assert not any(c.startswith("F17") for c in finals(r))
 
 
 def test_tobacco_code_by_status_and_product() -> None:
@@ -212,7 +263,8 @@ def test_cancer_surveillance_adds_z08(svc: SuggestionService) -> None:
 
 
 def test_screening_and_counseling_visits(svc: SuggestionService) -> None:
-    assert "Z12.11" in finals(run(svc, "Here for screening colonoscopy referral.\nA/P: average risk."))
+    assert "Z12.11" in finals(run(svc, "Here for screening colonoscopy, average risk.\nA/P: no symptoms."))
+    assert "Z12.31" not in finals(run(svc, "Annual physical exam.\nA/P: Screening mammogram ordered."))
     assert "Z12.11" not in finals(run(svc, "A/P: Cough.\nColonoscopy last year was normal."))
     assert "Z71.3" in finals(run(svc, "Visit for dietary counseling.\nA/P: Obesity, unspecified."))
     assert "Z71.3" not in finals(run(svc, "A/P: Obesity, unspecified.\nDiet discussed."))
@@ -312,7 +364,7 @@ def test_external_causes_take_the_encounter_character(svc: SuggestionService) ->
     picks = _injury_picks(svc, note)
     injury_rules(picks, NoteContext(note, 40, search=search), svc.catalog)
     assert {"S52.501A", "W11.XXXA", "Y92.009", "Y93.67", "Y99.8"} <= {c for c, p in picks.items() if p.final}
-    assert asked[0][1][0] == "V" and "ladder" in asked[0][0]
+    assert asked[0][1][0] == "W" and "ladder" in asked[0][0]  # no vehicle: falls and other accidents
 
     later = (
         "Here for follow-up, healing well. Fell from a ladder at home last month.\nA/P: fracture of radius."

@@ -40,6 +40,9 @@ class Family:
     presumed: bool  # "with" convention: linked unless the note says otherwise
     one_code: bool  # only one code of the family is reported (hypertension I10-I13)
     guideline: str
+    documented: str  # the base condition's words: a family code needs them somewhere in the note
+    default: str = ""  # the Index's code for the condition without qualifiers ("Hypertension" -> I10)
+    variants: tuple[str, ...] = ()  # categories that need their own qualifier words documented
 
 
 def _category_leaves(catalog: CodeCatalog, code: str) -> list[str]:
@@ -61,6 +64,9 @@ FAMILIES: tuple[Family, ...] = (
         presumed=True,
         one_code=False,
         guideline='I.A.15 "with" and I.C.4.a: diabetes and the conditions listed under "with" are linked',
+        documented=r"diabet|\bDM\s?[12I]*\b|\bT[12]DM\b|\bN?IDDM\b",
+        default="E11",
+        variants=("E08", "E09", "E13"),
     ),
     Family(
         "hypertension",
@@ -69,6 +75,9 @@ FAMILIES: tuple[Family, ...] = (
         presumed=True,
         one_code=True,
         guideline="I.C.9.a: hypertension with heart disease (I11), CKD (I12) or both (I13) is presumed",
+        documented=r"hypertens|\bHTN\b|high blood pressure",
+        default="I10",
+        variants=("I1A", "I15", "I16"),
     ),
     Family(
         "anemia in chronic disease",
@@ -77,6 +86,7 @@ FAMILIES: tuple[Family, ...] = (
         presumed=False,
         one_code=True,
         guideline='I.C.3.a / tabular D63: anemia documented "in" or "due to" the chronic disease',
+        documented=r"an(?:a)?emi",
     ),
 )
 
@@ -137,9 +147,84 @@ def _linked(ctx: NoteContext, base: Pick, partner: Pick) -> bool:
 
 
 def _plain(catalog: CodeCatalog, code: str) -> bool:
-    """A base code that states no complication ("without complications", "Essential hypertension")."""
-    title = catalog.title(code).lower()
+    """A base code that states no complication ("without complications", "with unspecified complications",
+    "Essential hypertension")."""
+    title = catalog.title(code).lower().replace("with unspecified complications", "")
     return " with " not in f" {_positive_title(title)} " and " in " not in f" {title} "
+
+
+def _said(pick: Pick) -> set[str]:
+    return {w for m in pick.mentions for w in tokens(m.query)}
+
+
+def _qualifiers_documented(catalog: CodeCatalog, code: str, pick: Pick) -> bool:
+    words = _core(catalog, code) - set(tokens("hypertension hypertensive diabetes"))
+    return words <= _said(pick)
+
+
+def _family_in_category(catalog: CodeCatalog, code: str, category: str) -> str | None:
+    """The same code in another diabetes category (E13.42 -> E11.42), when it exists."""
+    twin = category + code[3:]
+    return twin if twin in catalog and catalog.billable(twin) else None
+
+
+def check_family(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog, family: Family) -> None:
+    """A family code needs its condition in the note (no I12.9 without hypertension); a variant category
+    needs its own qualifier ("resistant", "secondary", "due to underlying condition"), else it is the
+    Index's default code for the condition (I10, E11.-)."""
+    in_family = [
+        p for p in picks.values() if p.final and (family.is_base(p.code) or p.code[:3] in family.variants)
+    ]
+    if not re.search(family.documented, ctx.note, re.IGNORECASE):
+        for p in in_family:
+            if p.final:
+                p.final = False
+                p.warnings.append(f"the note does not document the condition {p.code} codes ({family.name})")
+        return
+    if not family.default:
+        return
+    for p in [q for q in in_family if q.code[:3] in family.variants]:
+        if _qualifiers_documented(catalog, p.code, p):
+            continue
+        target = family.default if family.default in catalog else None
+        if target is None or not catalog.billable(target):
+            target = _family_in_category(catalog, p.code, family.default)
+        if target is None:
+            continue
+        picks.pop(p.code)
+        reason = f"{p.code} needs words the note does not give ({catalog.title(p.code)}): coded {target}"
+        add = picks.get(target)
+        if add is None:
+            picks[target] = Pick(
+                target, p.score, True, list(p.mentions), [reason, *p.reasons], list(p.warnings)
+            )
+        else:
+            add.final = True
+            add.score = max(add.score, p.score)
+            add.mentions.extend(m for m in p.mentions if m not in add.mentions)
+            add.reasons.append(reason)
+
+
+def complete_in_family(picks: dict[str, Pick], catalog: CodeCatalog, family: Family) -> None:
+    """ "Type 2 diabetes ... diabetic polyneuropathy": the complication mention's candidate in the documented
+    diabetes category (E11.42, not E13.42) is final when the mention says the complication's words."""
+    categories = {p.code[:3] for p in picks.values() if p.final and family.is_base(p.code)}
+    if family.one_code or len(categories) != 1:
+        return
+    (category,) = categories
+    for q in [p for p in picks.values() if not p.final and family.is_base(p.code)]:
+        code = q.code if q.code[:3] == category else _family_in_category(catalog, q.code, category)
+        if code is None or _plain(catalog, code) or not _core(catalog, code) - _core(catalog, category):
+            continue
+        with_words = _core(catalog, code) - _core(catalog, category) - {"diabetic"}
+        if not with_words or not with_words <= _said(q):
+            continue
+        picks.pop(q.code)
+        target = picks.setdefault(code, Pick(code, q.score, True, list(q.mentions), list(q.reasons)))
+        target.final = True
+        target.reasons.insert(
+            0, f'{catalog.title(code)}: the diabetes documented is {category} (I.A.15 "with")'
+        )
 
 
 def named_in_one_mention(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
@@ -172,13 +257,17 @@ def named_in_one_mention(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
 def combine(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     named_in_one_mention(picks, catalog)
     for family in FAMILIES:
+        check_family(picks, ctx, catalog, family)
+        complete_in_family(picks, catalog, family)
         bases = sorted(
             (p for p in picks.values() if p.final and family.is_base(p.code)), key=lambda p: -p.score
         )
         if not bases:
             continue
         base = bases[0]
-        members = [c for c in family.members(catalog, base.code) if c != base.code]
+        members = family.members(catalog, base.code)
+        if _plain(catalog, base.code):
+            members = [c for c in members if c != base.code]
         partners = [
             p
             for p in picks.values()
@@ -199,18 +288,21 @@ def combine(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> N
             partners = [p for p in partners if p.code not in taken]
             if family.one_code:
                 break
-        if family.one_code and any(
-            family.is_base(c) and p.final and not _plain(catalog, c) for c, p in picks.items()
-        ):
-            for p in bases:
-                if _plain(catalog, p.code):
-                    picks.pop(p.code, None)  # I10 beside I12.9: the combination says it
+        if any(family.is_base(c) and p.final and not _plain(catalog, c) for c, p in picks.items()):
+            specific = {
+                c[:3] for c, p in picks.items() if p.final and family.is_base(c) and not _plain(catalog, c)
+            }
+            for c in [c for c, p in picks.items() if p.final and family.is_base(c) and _plain(catalog, c)]:
+                if family.one_code or c[:3] in specific:
+                    picks.pop(c)  # I10 beside I12.9, E11.9 beside E11.42: the combination says it
 
 
 def _apply(picks: dict[str, Pick], catalog: CodeCatalog, family: Family, base: Pick, choice: Choice) -> None:
     combo = choice.code
     named = ", ".join(p.code for p in choice.kept + choice.absorbed)
     reason = f"combination code: {base.code} + {named} -> {combo} ({family.guideline})"
+    if combo == base.code:
+        reason = f"{combo} with {named} ({family.guideline})"
     target = picks.get(combo)
     if target is None:
         target = picks[combo] = Pick(combo, base.score, True, list(base.mentions))

@@ -39,6 +39,11 @@ SCREENING: tuple[tuple[str, str], ...] = (
     ("Z12.5", r"PSA|prostate cancer"),
     ("Z12.2", r"lung cancer|low[- ]dose CT|LDCT"),
 )
+# A screening that is ordered, due or already a diagnosis is not this encounter's screening.
+_NOT_THIS_SCREENING = re.compile(
+    r"\b(?:history of|h/o|diagnosed|positive|order\w*|referr\w*|schedul\w*|due|recommend\w*|next)\b",
+    re.IGNORECASE,
+)
 COUNSELING: tuple[tuple[str, str], ...] = (
     ("Z71.3", r"diet\w*|nutrition\w*|weight loss|weight management"),
     ("Z71.6", r"tobacco|smoking cessation|smoking|quit smoking"),
@@ -144,13 +149,17 @@ def cancer_follow_up(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCata
 
 
 def screening(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    for p in [q for q in picks.values() if q.final and q.code.startswith("Z12")]:
+        if all(_NOT_THIS_SCREENING.search(ctx.sentence(m)) for m in p.mentions):
+            p.final = False
+            p.warnings.append("the screening is ordered or due, not done at this encounter (I.C.21.c.5)")
     for line_match in re.finditer(r"[^\n]+", ctx.note):
         line = line_match.group(0)
         if not re.search(r"\bscreen\w*\b", line, re.IGNORECASE):
             continue
         for code, words in SCREENING:
             m = re.search(rf"\b(?:{words})\b", line, re.IGNORECASE if code != "Z12.5" else 0)
-            if m is None or re.search(r"\b(?:history of|h/o|diagnosed|positive)\b", line, re.IGNORECASE):
+            if m is None or _NOT_THIS_SCREENING.search(line):
                 continue
             start = line_match.start() + m.start()
             add_pick(

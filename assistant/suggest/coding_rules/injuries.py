@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from assistant.suggest.coding_rules.context import NoteContext, add_pick
+from assistant.suggest.reader import clean_query
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 
@@ -52,9 +53,19 @@ _ASSAULT = re.compile(
     r"\b(?:assault\w*|attacked|punched by|beaten|hit by (?:a|an|his|her) \w+ during)\b", re.I
 )
 
-ACCIDENT_PREFIXES = ("V", "W", "X0", "X1", "X2", "X3", "X5")
+_VEHICLE = re.compile(
+    r"\b(?:car|vehicle|MVC|MVA|truck|bus|motorcycle|bicycle|bike|pedestrian|scooter|skateboard\w*|"
+    r"skates?|driver|passenger|collision|crash)\b",
+    re.IGNORECASE,
+)
+_HOME = re.compile(r"\b(?:home|house|apartment)\b", re.IGNORECASE)
+_ROOMS = ("kitchen", "bathroom", "bedroom", "garden or yard", "garage", "driveway")
+TRANSPORT_PREFIXES = ("V",)
+ACCIDENT_PREFIXES = ("W", "X0", "X1", "X2", "X3", "X5")
 ASSAULT_PREFIXES = ("X9", "Y0")
-MIN_SCORE = 0.45
+# Lowest search score to accept, per kind (measured with the MiniLM index: right causes from a whole
+# sentence score 0.35-0.55; a short place or activity phrase that names its code scores 0.45 and up).
+MIN_SCORE = {"cause": 0.35, "place": 0.45, "activity": 0.45}
 
 
 def encounter_character(note: str) -> str:
@@ -107,13 +118,21 @@ def seventh_characters(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
 
 
 def _best(
-    ctx: NoteContext, catalog: CodeCatalog, text: str, prefixes: tuple[str, ...], char: str
+    ctx: NoteContext, catalog: CodeCatalog, text: str, prefixes: tuple[str, ...], char: str, kind: str
 ) -> str | None:
     """The best code under ``prefixes`` for ``text``, with the encounter's 7th character; None if weak."""
     found = ctx.search(text, prefixes)[:1] if ctx.search is not None else []
-    if not found or found[0][1] < MIN_SCORE:
+    if not found or found[0][1] < MIN_SCORE[kind]:
         return None
     return _with_character(catalog, found[0][0], char)
+
+
+def _place_query(place: str) -> str:
+    """A home is a "non-institutional (private) residence" in the External Cause Index; the room, if named."""
+    if not _HOME.search(place) and not any(room.split()[0] in place.lower() for room in _ROOMS[:3]):
+        return place
+    room = next((r for r in _ROOMS if r.split()[-1] in place.lower()), "unspecified place")
+    return f"{room} in unspecified non-institutional (private) residence as the place of occurrence"
 
 
 def external_causes(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog, char: str) -> None:
@@ -126,20 +145,24 @@ def external_causes(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatal
     start = ctx.note.find(how)
     evidence = [ctx.mention(start, start + len(how.rstrip(" .")))]
     score = min(p.score for p in injuries) * 0.9
-    prefixes = ASSAULT_PREFIXES if _ASSAULT.search(how) else ACCIDENT_PREFIXES
-    cause = _best(ctx, catalog, how, prefixes, char)
+    prefixes: tuple[str, ...]
+    if _ASSAULT.search(how):
+        prefixes = ASSAULT_PREFIXES
+    else:
+        prefixes = TRANSPORT_PREFIXES if _VEHICLE.search(how) else ACCIDENT_PREFIXES
+    cause = _best(ctx, catalog, clean_query(how), prefixes, char, "cause")
     if cause:
         add_pick(picks, catalog, cause, score, evidence, "external cause of the injury (guideline I.C.20.a)")
     if char != "A":
         return
     place = _PLACE.search(how) or _PLACE.search(ctx.note)
     if place:
-        found = _best(ctx, catalog, place.group(0), ("Y92",), char)
+        found = _best(ctx, catalog, _place_query(place.group(0)), ("Y92",), char, "place")
         if found:
             add_pick(picks, catalog, found, score * 0.98, evidence, "place of occurrence (I.C.20.b)")
     activity = _ACTIVITY.search(how) or _ACTIVITY.search(ctx.note)
     if activity:
-        found = _best(ctx, catalog, activity.group(0), ("Y93",), char)
+        found = _best(ctx, catalog, activity.group(0), ("Y93",), char, "activity")
         if found:
             add_pick(picks, catalog, found, score * 0.97, evidence, "activity (guideline I.C.20.c)")
     if _WORK.search(ctx.note):

@@ -174,7 +174,7 @@ def add_organism(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog)
         m = re.search(rf"(?<![\w.])(?:{words})(?![\w])", ctx.note, re.IGNORECASE)
         if m is None:
             continue
-        add_pick(
+        added = add_pick(
             picks,
             catalog,
             code,
@@ -182,7 +182,26 @@ def add_organism(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog)
             [ctx.mention(m.start(), m.end())],
             f"use additional code to identify the infectious agent with {owner.code}",
         )
+        if added is not None:
+            _organism_is_not_a_second_infection(picks, added, owner)
         return
+
+
+def _organism_is_not_a_second_infection(picks: dict[str, Pick], organism: Pick, owner: Pick) -> None:
+    """ "UTI, culture grew E. coli": the organism words are the UTI's agent, not an intestinal E. coli
+    infection (A04.-) of their own."""
+    span = organism.mentions[0]
+    for p in picks.values():
+        if (
+            p is organism
+            or not p.final
+            or p.code[:1] not in ("A", "B")
+            or p.code.startswith(("B95", "B96", "B97"))
+        ):
+            continue
+        if all(m.start < span.end and span.start < m.end for m in p.mentions):
+            p.final = False
+            p.warnings.append(f"the organism is the agent of {owner.code}, coded {organism.code}")
 
 
 def weeks_code(weeks: int) -> str:

@@ -50,6 +50,8 @@ def tobacco_status(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalo
             picks.pop(code)  # "never smoker": no tobacco code at all
         elif said and not any(m.negated or m.family for m in pick.mentions):
             by_sentence.setdefault(said[0], []).append(pick)
+    if not by_sentence:
+        _from_the_note(picks, ctx, catalog)
     for sentence, group in by_sentence.items():
         wanted = tobacco_code(sentence)
         if wanted not in catalog:
@@ -60,3 +62,24 @@ def tobacco_status(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalo
         mentions = [m for p in group for m in p.mentions]
         note = f"tobacco status from the note: {wanted} (guideline I.C.5.b; a former user is Z87.891)"
         add_pick(picks, catalog, wanted, max(best.score, 0.6), mentions, note)
+
+
+_SOMEONE_ELSE = re.compile(
+    r"\b(?:mother|father|parents?|husband|wife|spouse|partner|household|secondhand|second-hand|passive|"
+    r"exposure|exposed|FH|family)\b",
+    re.IGNORECASE,
+)
+
+
+def _from_the_note(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    """No tobacco candidate was retrieved, but a sentence states the patient's use: code that status."""
+    for m in re.finditer(r"[^.\n]+", ctx.note):
+        sentence = m.group(0)
+        found = _TOBACCO.search(sentence)
+        if not found or _NEVER.search(sentence) or _SOMEONE_ELSE.search(sentence):
+            continue
+        wanted = tobacco_code(sentence)
+        start = m.start() + found.start()
+        note = f"tobacco status from the note: {wanted} (guideline I.C.5.b; a former user is Z87.891)"
+        if add_pick(picks, catalog, wanted, 0.6, [ctx.mention(start, m.start() + found.end())], note):
+            return
