@@ -349,7 +349,7 @@ class SuggestionService:
                 partners = [
                     q
                     for q in picks.values()
-                    if q is not p and any(rules.ref_matches(r, q.code) for r in refs)
+                    if q is not p and not q.vetoed and any(rules.ref_matches(r, q.code) for r in refs)
                 ]
                 if partners:
                     best = max(partners, key=lambda q: q.score)

@@ -38,3 +38,4 @@ class Pick:
     reasons: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     notes: dict[str, list[str]] = field(default_factory=dict)
+    vetoed: bool = False  # a coding rule said "not coded": pairing rules must not make it final again

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.codesets.repository import ref_covers
-from assistant.suggest.coding_rules.context import NoteContext
+from assistant.suggest.coding_rules.context import NoteContext, demote
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.text import tokens
 from assistant.suggest.types import Pick
@@ -157,9 +157,14 @@ def _said(pick: Pick) -> set[str]:
     return {w for m in pick.mentions for w in tokens(m.query)}
 
 
-def _qualifiers_documented(catalog: CodeCatalog, code: str, pick: Pick) -> bool:
-    words = _core(catalog, code) - set(tokens("hypertension hypertensive diabetes"))
-    return words <= _said(pick)
+_FAMILY_WORDS = frozenset(tokens("hypertensive diabetic unspecified"))
+
+
+def _qualifiers_documented(catalog: CodeCatalog, code: str, default: str, pick: Pick) -> bool:
+    """Does the note say one of the words that set ``code`` apart from the default ("resistant",
+    "secondary", "other specified", "due to underlying condition")?"""
+    distinct = set(tokens(catalog.title(code))) - set(tokens(catalog.title(default))) - _FAMILY_WORDS
+    return not distinct or bool(distinct & _said(pick))
 
 
 def _family_in_category(catalog: CodeCatalog, code: str, category: str) -> str | None:
@@ -177,19 +182,15 @@ def check_family(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog,
     ]
     if not re.search(family.documented, ctx.note, re.IGNORECASE):
         for p in in_family:
-            if p.final:
-                p.final = False
-                p.warnings.append(f"the note does not document the condition {p.code} codes ({family.name})")
+            demote(p, f"the note does not document the condition {p.code} codes ({family.name})")
         return
     if not family.default:
         return
     for p in [q for q in in_family if q.code[:3] in family.variants]:
-        if _qualifiers_documented(catalog, p.code, p):
-            continue
         target = family.default if family.default in catalog else None
         if target is None or not catalog.billable(target):
             target = _family_in_category(catalog, p.code, family.default)
-        if target is None:
+        if target is None or _qualifiers_documented(catalog, p.code, target, p):
             continue
         picks.pop(p.code)
         reason = f"{p.code} needs words the note does not give ({catalog.title(p.code)}): coded {target}"

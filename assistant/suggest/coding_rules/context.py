@@ -78,3 +78,11 @@ def add_pick(
 
 def best_score(picks: dict[str, Pick]) -> float:
     return max((p.score for p in picks.values() if p.final), default=0.6)
+
+
+def demote(pick: Pick, warning: str) -> None:
+    """A rule's "not coded": the pick stays as an option with the reason, and no later pairing revives it."""
+    pick.final = False
+    pick.vetoed = True
+    if warning not in pick.warnings:
+        pick.warnings.append(warning)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.suggest.coding_rules.context import NoteContext, add_pick, best_score
+from assistant.suggest.coding_rules.context import NoteContext, add_pick, best_score, demote
 from assistant.suggest.coding_rules.hcpcs_gate import documents_service
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
@@ -84,8 +84,7 @@ def general_exam(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog)
         return
     if match is None and not any(_EXAM_REASON.search(m.text) for c in exams for m in picks[c].mentions):
         for c in exams:  # "established patient" is not a general examination
-            picks[c].final = False
-            picks[c].warnings.append("no general examination documented: an exam code needs that visit")
+            demote(picks[c], "no general examination documented: an exam code needs that visit")
         return
     abnormal = bool(_findings(picks, catalog))
     child_words = re.search(r"\bwell[- ]child|\bWCC\b|\bpediatric\b", ctx.note, re.IGNORECASE)
@@ -151,8 +150,7 @@ def cancer_follow_up(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCata
 def screening(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     for p in [q for q in picks.values() if q.final and q.code.startswith("Z12")]:
         if all(_NOT_THIS_SCREENING.search(ctx.sentence(m)) for m in p.mentions):
-            p.final = False
-            p.warnings.append("the screening is ordered or due, not done at this encounter (I.C.21.c.5)")
+            demote(p, "the screening is ordered or due, not done at this encounter (I.C.21.c.5)")
     for line_match in re.finditer(r"[^\n]+", ctx.note):
         line = line_match.group(0)
         if not re.search(r"\bscreen\w*\b", line, re.IGNORECASE):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from assistant.codesets.repository import ref_covers
-from assistant.suggest.coding_rules.context import NoteContext, add_pick
+from assistant.suggest.coding_rules.context import NoteContext, add_pick, demote
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 
@@ -118,8 +118,7 @@ def add_bmi(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> N
     owners = [p for p in _diagnoses(picks, catalog) if _asks_for(catalog, p, "Z68.30")]
     for p in [q for q in picks.values() if q.code.startswith("Z68")]:
         if not owners:
-            p.final = False
-            p.warnings.append("BMI is coded only with an associated diagnosis (obesity, overweight ...)")
+            demote(p, "BMI is coded only with an associated diagnosis (obesity, overweight ...)")
     match = _BMI.search(ctx.note)
     if not owners or match is None or (ctx.age is not None and ctx.age < ADULT_BMI_AGE):
         return
@@ -200,8 +199,7 @@ def _organism_is_not_a_second_infection(picks: dict[str, Pick], organism: Pick, 
         ):
             continue
         if all(m.start < span.end and span.start < m.end for m in p.mentions):
-            p.final = False
-            p.warnings.append(f"the organism is the agent of {owner.code}, coded {organism.code}")
+            demote(p, f"the organism is the agent of {owner.code}, coded {organism.code}")
 
 
 def weeks_code(weeks: int) -> str:
@@ -217,8 +215,7 @@ def add_weeks(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) ->
     pregnancy = [p for p in picks.values() if p.final and p.code.startswith("O")]
     if not pregnancy:
         for p in [q for q in picks.values() if q.final and q.code.startswith("Z3A")]:
-            p.final = False  # Z3A: "code first" the obstetric condition (tabular note at Z3A)
-            p.warnings.append("weeks of gestation are coded only with a pregnancy (chapter 15) code")
+            demote(p, "weeks of gestation are coded only with a pregnancy (chapter 15) code")
         return
     for m in _WEEKS.finditer(ctx.note):
         window = ctx.note[max(0, m.start() - 40) : m.end() + 40]

@@ -7,7 +7,7 @@ The table pairs chapter-18 symptom codes with the diagnosis categories that rout
 
 from __future__ import annotations
 
-from assistant.suggest.coding_rules.context import NoteContext
+from assistant.suggest.coding_rules.context import NoteContext, demote
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 
@@ -133,8 +133,8 @@ def drop_integral_symptoms(picks: dict[str, Pick], ctx: NoteContext, catalog: Co
         owner = integral_to(code, diagnoses)
         if owner is None:
             continue
-        pick.final = False
-        pick.warnings.append(
+        demote(
+            pick,
             f"a symptom routinely part of {owner} is not coded beside it (guideline I.B.5); "
-            "add it back if the note says it is unrelated"
+            "add it back if the note says it is unrelated",
         )
