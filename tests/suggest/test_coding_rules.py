@@ -16,9 +16,9 @@ from typer.testing import CliRunner
 from assistant.cli.main import app
 from assistant.suggest.coding_rules import NoteContext, age_from_note
 from assistant.suggest.coding_rules.combination import combine
-from assistant.suggest.coding_rules.hcpcs_gate import documents_service
+from assistant.suggest.coding_rules.hcpcs_gate import QUALITY_DATA, documents_service
 from assistant.suggest.coding_rules.injuries import encounter_character, injury_rules
-from assistant.suggest.coding_rules.partners import add_organism, bmi_code, weeks_code
+from assistant.suggest.coding_rules.partners import add_organism, add_partners, bmi_code, weeks_code
 from assistant.suggest.coding_rules.tobacco import tobacco_code
 from assistant.suggest.embedder import HashingEmbedder
 from assistant.suggest.index_build import build_index
@@ -230,12 +230,39 @@ def test_device_status_from_before(svc: SuggestionService) -> None:
     assert not any(c.startswith("Z96") for c in f)
 
 
+def test_ckd_stage_documented_in_the_note(svc: SuggestionService) -> None:
+    note = "A/P: Type 2 diabetes with diabetic chronic kidney disease, stage 3b."
+    picks = {"E11.22": _pick("E11.22", "Type 2 diabetes"), "N18.9": _pick("N18.9", "chronic kidney disease")}
+    add_partners(picks, NoteContext(note), svc.catalog)
+    assert "N18.32" in picks and "N18.9" not in picks
+    picks = {"N18.9": _pick("N18.9", "chronic kidney disease")}
+    add_partners(picks, NoteContext("A/P: chronic kidney disease, followed by nephrology."), svc.catalog)
+    assert set(picks) == {"N18.9"}
+
+
+def test_weeks_written_the_clinic_way(svc: SuggestionService) -> None:
+    note = "G1P0 at 28w3d.\nA/P: Gestational diabetes mellitus in pregnancy, diet controlled."
+    assert "Z3A.28" in finals(run(svc, note))
+
+
+def test_short_steroid_course_is_not_long_term(svc: SuggestionService) -> None:
+    note = "A/P:\n1. Unspecified asthma, uncomplicated.\nPrednisone 40 mg x 5 d."
+    assert not any(c.startswith("Z79") for c in finals(run(svc, note)))
+
+
 # ----------------------------------------------------------------- encounters
 def test_adult_exam_with_and_without_findings(svc: SuggestionService) -> None:
     r = run(svc, "Annual physical exam. 45 year old man.\nA/P: Healthy adult, no concerns.")
     assert finals(r)[0] == "Z00.00"
     r = run(svc, "Annual physical exam. 45 year old man.\nA/P: Essential hypertension.")
     assert finals(r)[0] == "Z00.01" and "I10" in finals(r)
+
+
+def test_exam_findings_as_the_note_states_them(svc: SuggestionService) -> None:
+    note = "4 year old well child check.\nA/P: Routine child health exam without abnormal findings. Cough."
+    f = finals(run(svc, note))
+    assert "Z00.129" in f and "Z00.121" not in f
+    assert "Z00.00" not in finals(run(svc, "71M, annual med check.\nA/P: Essential hypertension."))
 
 
 def test_child_exam_by_age(svc: SuggestionService) -> None:
@@ -290,6 +317,10 @@ def test_hcpcs_for_a_service_documented_as_given(svc: SuggestionService) -> None
     assert "G0008" in listed(r)
     r = run(svc, "Vitamin b-12 cyanocobalamin injection given today, 1000 mcg.")
     assert "J3420" in listed(r)
+
+
+def test_quality_data_codes_never_from_a_note() -> None:
+    assert QUALITY_DATA.match("G8929") and QUALITY_DATA.match("G9434") and not QUALITY_DATA.match("G0008")
 
 
 def test_documents_service() -> None:
@@ -373,6 +404,16 @@ def test_external_causes_take_the_encounter_character(svc: SuggestionService) ->
     injury_rules(picks, NoteContext(later, 40, search=search), svc.catalog)
     assert "S52.501D" in picks and "W11.XXXD" in picks
     assert not any(c.startswith(("Y92", "Y93", "Y99")) for c in picks)  # place/activity: initial only
+
+
+def test_external_cause_codes_need_an_injury_and_the_initial_encounter(svc: SuggestionService) -> None:
+    picks = {"I10": _pick("I10", "hypertension"), "Y93.67": _pick("Y93.67", "playing basketball")}
+    injury_rules(picks, NoteContext("Plays basketball.\nA/P: hypertension.", 40), svc.catalog)
+    assert not picks["Y93.67"].final and picks["I10"].final
+    note = "Here for follow-up, healing well.\nA/P: fracture of right radius."
+    picks = {"S52.501D": _pick("S52.501D", "fracture"), "Y93.67": _pick("Y93.67", "basketball")}
+    injury_rules(picks, NoteContext(note, 40), svc.catalog)
+    assert picks["S52.501D"].final and not picks["Y93.67"].final
 
 
 def test_no_external_cause_without_an_injury_or_a_weak_match(svc: SuggestionService) -> None:

@@ -16,11 +16,13 @@ ADULT_AGE = 18  # Z00.0- adult (18+), Z00.12- child (after the first 28 days)
 
 _GENERAL_EXAM = re.compile(
     r"\b(?:annual|routine|yearly|preventive|preventative|wellness|well[- ](?:child|adult|woman|visit|exam)|"
-    r"health maintenance|complete)\s+(?:physical|exam\w*|visit|check[- ]?up|care visit)?|"
+    r"health maintenance|complete)(?:\s+(?:wellness|preventive|health))?\s+(?:physical|exam\w*|visit|"
+    r"check[- ]?up|care visit)|"
     r"\b(?:physical exam(?:ination)? for|annual physical|well[- ]child|WCC|"
     r"\d+[- ](?:month|year) (?:well|WCC))\b",
     re.IGNORECASE,
 )
+_STATED_FINDINGS = re.compile(r"\b(without|no|with)\s+abnormal findings\b|\bnormal (?:exam|physical)\b", re.I)
 _EXAM_REASON = re.compile(r"\b(?:physical|exam\w*|visit|check[- ]?up|WCC|well[- ]child)\b", re.IGNORECASE)
 _IMMUNIZATION = re.compile(
     r"\b(?:vaccin\w*|immuniz\w*|flu shot|influenza shot|tdap|dtap|mmr|hpv|pneumovax|prevnar|shingrix|"
@@ -86,7 +88,8 @@ def general_exam(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog)
         for c in exams:  # "established patient" is not a general examination
             demote(picks[c], "no general examination documented: an exam code needs that visit")
         return
-    abnormal = bool(_findings(picks, catalog))
+    stated = _STATED_FINDINGS.search(ctx.note)
+    abnormal = (stated.group(1) or "").lower() == "with" if stated else bool(_findings(picks, catalog))
     child_words = re.search(r"\bwell[- ]child|\bWCC\b|\bpediatric\b", ctx.note, re.IGNORECASE)
     if (ctx.age is not None and ctx.age < ADULT_AGE) or (ctx.age is None and child_words):
         code = "Z00.121" if abnormal else "Z00.129"

@@ -37,11 +37,15 @@ def documents_service(sentence: str) -> bool:
     return PERFORMED.search(text) is not None and _NOT_YET.search(text) is None
 
 
+# G8xxx-G9xxx are quality-data (performance measure) codes: reported from measure logic, never from a note.
+QUALITY_DATA = re.compile(r"^G[89]\d{3}$")
+
+
 def gate(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     """Drop HCPCS picks none of whose mentions sits in a sentence documenting a service as done."""
     for code in [c for c, p in picks.items() if c in catalog and catalog.system(c) == "HCPCS"]:
         pick = picks[code]
-        if not any(
+        if QUALITY_DATA.match(code) or not any(
             documents_service(ctx.sentence(m)) and not (m.negated or m.uncertain or m.history or m.family)
             for m in pick.mentions
         ):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.suggest.coding_rules.context import NoteContext, add_pick
+from assistant.suggest.coding_rules.context import NoteContext, add_pick, demote
 from assistant.suggest.reader import clean_query
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
@@ -36,13 +36,14 @@ _MECHANISM = re.compile(
     re.IGNORECASE,
 )
 _PLACE = re.compile(
-    r"\b(?:at|in|on) (?:his |her |their |the |a )?(?:home|house|kitchen|bathroom|bedroom|garage|yard|"
-    r"backyard|garden|driveway|stairs|street|road|highway|sidewalk|parking lot|school|work|workplace|office|"
-    r"store|restaurant|gym|playground|park|field|court|farm|construction site|nursing home|pool|beach)\b",
+    r"\b(?:at|in|on) (?:his |her |their |the |a )?(?:[a-z]+ ){0,2}?(?:home|house|kitchen|bathroom|bedroom|"
+    r"garage|yard|backyard|garden|driveway|stairs|street|road|highway|sidewalk|parking lot|school|work|"
+    r"workplace|office|store|restaurant|gym|playground|park|field|court|farm|construction site|"
+    r"nursing home|pool|beach)\b",
     re.IGNORECASE,
 )
 _ACTIVITY = re.compile(
-    r"\b(?:playing|while|during)\b[^.\n]{0,40}?\b(?:basketball|soccer|football|baseball|softball|hockey|"
+    r"\b(?:playing|while|during)\b[^.\n]{0,40}?\b(basketball|soccer|football|baseball|softball|hockey|"
     r"tennis|volleyball|running|jogging|walking|hiking|cycling|biking|skiing|snowboarding|swimming|"
     r"gardening|yard work|mowing|cooking|cleaning|climbing|dancing|skateboarding|weight ?lifting|"
     r"lifting|moving furniture|yoga|wrestling|golf)\w*",
@@ -135,40 +136,78 @@ def _place_query(place: str) -> str:
     return f"{room} in unspecified non-institutional (private) residence as the place of occurrence"
 
 
+def _not_this_encounter(picks: dict[str, Pick], catalog: CodeCatalog, char: str) -> None:
+    """External-cause codes only beside an injury or poisoning (I.C.20); place, activity and status only
+    at the initial encounter (I.C.20.b, c, k)."""
+    injured = bool(_injuries(picks, catalog))
+    for code, pick in picks.items():
+        if not pick.final or code[:1] not in "VWXY" or catalog.system(code) != "ICD-10-CM":
+            continue
+        if not injured:
+            demote(pick, "an external-cause code goes with an injury or poisoning code (I.C.20)")
+        elif char != "A" and code.startswith(("Y92", "Y93", "Y99")):
+            demote(pick, "place, activity and status are reported at the initial encounter only (I.C.20)")
+
+
 def external_causes(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog, char: str) -> None:
+    _not_this_encounter(picks, catalog, char)
     injuries = _injuries(picks, catalog)
-    if not injuries or ctx.search is None or any(c[:1] in "VWXY" and picks[c].final for c in picks):
+    if not injuries or ctx.search is None:
         return
-    how = next((s for s in re.split(r"(?<=[.!?])\s+|\n", ctx.note) if _MECHANISM.search(s)), None)
-    if how is None:
-        return
-    start = ctx.note.find(how)
-    evidence = [ctx.mention(start, start + len(how.rstrip(" .")))]
     score = min(p.score for p in injuries) * 0.9
-    prefixes: tuple[str, ...]
-    if _ASSAULT.search(how):
-        prefixes = ASSAULT_PREFIXES
-    else:
-        prefixes = TRANSPORT_PREFIXES if _VEHICLE.search(how) else ACCIDENT_PREFIXES
-    cause = _best(ctx, catalog, clean_query(how), prefixes, char, "cause")
-    if cause:
-        add_pick(picks, catalog, cause, score, evidence, "external cause of the injury (guideline I.C.20.a)")
+    how = next((s for s in re.split(r"(?<=[.!?])\s+|\n", ctx.note) if _MECHANISM.search(s)), None)
+    have = {c[:3] for c, p in picks.items() if p.final and c[:1] in "VWXY"}
+    if how is not None and not have - {"Y92", "Y93", "Y99"}:
+        start = ctx.note.find(how)
+        evidence = [ctx.mention(start, start + len(how.rstrip(" .")))]
+        prefixes: tuple[str, ...]
+        if _ASSAULT.search(how):
+            prefixes = ASSAULT_PREFIXES
+        else:
+            prefixes = TRANSPORT_PREFIXES if _VEHICLE.search(how) else ACCIDENT_PREFIXES
+        cause = _best(ctx, catalog, clean_query(how), prefixes, char, "cause")
+        if cause:
+            add_pick(
+                picks, catalog, cause, score, evidence, "external cause of the injury (guideline I.C.20.a)"
+            )
     if char != "A":
         return
-    place = _PLACE.search(how) or _PLACE.search(ctx.note)
-    if place:
+    place = (_PLACE.search(how) if how else None) or _PLACE.search(ctx.note)
+    if place and "Y92" not in have:
         found = _best(ctx, catalog, _place_query(place.group(0)), ("Y92",), char, "place")
         if found:
+            evidence = [ctx.mention(*_span(ctx, place))]
             add_pick(picks, catalog, found, score * 0.98, evidence, "place of occurrence (I.C.20.b)")
-    activity = _ACTIVITY.search(how) or _ACTIVITY.search(ctx.note)
-    if activity:
-        found = _best(ctx, catalog, activity.group(0), ("Y93",), char, "activity")
+    activity = (_ACTIVITY.search(how) if how else None) or _ACTIVITY.search(ctx.note)
+    if activity and "Y93" not in have:
+        found = _best(ctx, catalog, f"Activity, {activity.group(1)}", ("Y93",), char, "activity")
         if found:
-            add_pick(picks, catalog, found, score * 0.97, evidence, "activity (guideline I.C.20.c)")
-    if _WORK.search(ctx.note):
-        add_pick(picks, catalog, "Y99.0", score * 0.96, evidence, "external cause status: work (I.C.20.k)")
+            add_pick(
+                picks,
+                catalog,
+                found,
+                score * 0.97,
+                [ctx.mention(*_span(ctx, activity))],
+                "activity (I.C.20.c)",
+            )
+    if "Y99" in have:
+        return
+    work = _WORK.search(ctx.note)
+    if work:
+        add_pick(
+            picks, catalog, "Y99.0", score * 0.96, [ctx.mention(*_span(ctx, work))], "status: work (I.C.20.k)"
+        )
     elif activity:
+        evidence = [ctx.mention(*_span(ctx, activity))]
         add_pick(picks, catalog, "Y99.8", score * 0.96, evidence, "external cause status: leisure (I.C.20.k)")
+
+
+def _span(ctx: NoteContext, match: re.Match[str]) -> tuple[int, int]:
+    """Where a match made on the note or on one of its sentences lies in the note."""
+    if ctx.note[match.start() : match.end()] == match.group(0):
+        return match.start(), match.end()
+    start = ctx.note.find(match.group(0))
+    return start, start + len(match.group(0))
 
 
 def injury_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:

@@ -40,12 +40,16 @@ DRUG_CLASSES: tuple[tuple[str, str], ...] = (
     ),
     ("Z79.02", r"clopidogrel|plavix|prasugrel|ticagrelor|brilinta|antiplatelet"),
     ("Z79.82", r"aspirin|asa\s*\d{2,3}\s*mg"),
-    ("Z79.52", r"prednisone|methylprednisolone|dexamethasone|hydrocortisone|chronic steroids?"),
-    ("Z79.891", r"oxycodone|hydrocodone|morphine|methadone|fentanyl patch|tramadol|chronic opioids?"),
+    ("Z79.52", r"(?:chronic|long[- ]term|maintenance|daily) (?:prednisone|steroids?|prednisolone)"),
+    ("Z79.621", r"tacrolimus|prograf|cyclosporine|envarsus"),
+    ("Z79.624", r"mycophenolate|cellcept|myfortic|azathioprine"),
+    ("Z79.631", r"methotrexate"),
+    ("Z79.891", r"oxycodone|hydrocodone|morphine|fentanyl patch|tramadol|chronic opioids?"),
 )
 _STOPPED = re.compile(
     r"\b(?:stopped|discontinued|d/c'?d|off|held|holding|allergic|allergy|intoleran\w*|declines?|refuses?|"
-    r"instead of|no longer|not on|never)\b",
+    r"instead of|no longer|not on|never|x\s?\d+\s?d(?:ays?)?|for \d+ days|taper\w*|burst|"
+    r"given (?:in|at) (?:clinic|the ed|ed|office)|in clinic|start(?:ed|ing)? today)\b",
     re.IGNORECASE,
 )
 _TAKING_CONTEXT = re.compile(
@@ -72,7 +76,7 @@ ORGANISMS: tuple[tuple[str, str], ...] = (
     ("B97.4", r"(?-i:RSV)|respiratory syncytial virus"),
 )
 _WEEKS = re.compile(
-    r"\b(\d{1,2})(?:\s*(?:\+|and)\s*\d/7)?\s*(?:weeks?|wks?|w)(?:\s*(?:\d\s*days?|of)?\s*"
+    r"\b(\d{1,2})(?:\s*(?:\+|and)\s*\d/7)?\s*(?:weeks?|wks?|w(?:\d+d)?)(?:\s*(?:\d\s*days?|of)?\s*"
     r"(?:gestation|gestational age|pregnant|GA|IUP|pregnancy))?\b|"
     r"\bGA\s*(?:of\s*)?(\d{1,2})\s*(?:weeks?|wks?|w)\b",
     re.IGNORECASE,
@@ -202,6 +206,11 @@ def _organism_is_not_a_second_infection(picks: dict[str, Pick], organism: Pick, 
             demote(p, f"the organism is the agent of {owner.code}, coded {organism.code}")
 
 
+def _z3a_goes_with(code_first: list[str], code: str) -> bool:
+    """Z3A's "code first" note lists the obstetric codes it goes with (not O00-O08, abortive outcomes)."""
+    return not code_first or any(ref_covers(r, code) for r in code_first)
+
+
 def weeks_code(weeks: int) -> str:
     if weeks < 8:
         return "Z3A.01"
@@ -212,7 +221,15 @@ def weeks_code(weeks: int) -> str:
 
 def add_weeks(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     """Z3A weeks of gestation beside a pregnancy code (chapter 15) when the note states the weeks."""
-    pregnancy = [p for p in picks.values() if p.final and p.code.startswith("O")]
+    first = catalog.refs_for("Z3A.00", "code_first") if "Z3A.00" in catalog else []
+    pregnancy = [
+        p
+        for p in picks.values()
+        if p.final
+        and (
+            p.code.startswith(("Z34", "Z33.1")) or (p.code.startswith("O") and _z3a_goes_with(first, p.code))
+        )
+    ]
     if not pregnancy:
         for p in [q for q in picks.values() if q.final and q.code.startswith("Z3A")]:
             demote(p, "weeks of gestation are coded only with a pregnancy (chapter 15) code")
@@ -234,7 +251,57 @@ def add_weeks(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) ->
         return
 
 
+_CKD_STAGE = re.compile(
+    r"\b(?:CKD|chronic kidney disease)\b[^.\n;]{0,40}?\b(?:stage\s*)?(1|2|3a|3b|3|4|5|I{1,3}[ab]?|IV|V)\b"
+    r"|\b(ESRD|end[- ]stage renal disease|end[- ]stage kidney disease)\b",
+    re.IGNORECASE,
+)
+_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iiia": "3a", "iiib": "3b", "iv": "4", "v": "5"}
+STAGE_TITLES = {
+    "1": "stage 1",
+    "2": "stage 2",
+    "3": "stage 3 unspecified",
+    "3a": "stage 3a",
+    "3b": "stage 3b",
+    "4": "stage 4",
+    "5": "stage 5",
+}
+
+
+def stage_code(catalog: CodeCatalog, stage: str) -> str | None:
+    """The N18 code whose title names the stage ("Chronic kidney disease, stage 3b" -> N18.32)."""
+    if stage == "esrd":
+        return "N18.6" if "N18.6" in catalog else None
+    words = STAGE_TITLES.get(stage)
+    for code in catalog.leaves_under("N18") if words else []:
+        title = catalog.title(code).lower()
+        if re.search(rf"\b{re.escape(words or '')}\b", title):
+            return code
+    return None
+
+
+def ckd_stage(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    """The CKD stage the note states replaces an unspecified or other-stage N18 code (use-additional partner
+    of E11.22, I12.-, I13.-, D63.1)."""
+    finals = [p for p in picks.values() if p.final and p.code.startswith("N18")]
+    match = _CKD_STAGE.search(ctx.note)
+    if not finals or match is None:
+        return
+    raw = (match.group(1) or "esrd").lower()
+    code = stage_code(catalog, "esrd" if match.group(2) else _ROMAN.get(raw, raw))
+    if code is None or all(p.code == code for p in finals):
+        return
+    mentions = [m for p in finals for m in p.mentions]
+    score = max(p.score for p in finals)
+    for p in finals:
+        picks.pop(p.code)
+    add_pick(
+        picks, catalog, code, score, mentions, f"the stage documented in the note: {catalog.title(code)}"
+    )
+
+
 def add_partners(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    ckd_stage(picks, ctx, catalog)
     add_bmi(picks, ctx, catalog)
     add_drugs(picks, ctx, catalog)
     add_organism(picks, ctx, catalog)
