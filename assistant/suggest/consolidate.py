@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from assistant.suggest.reader import clean_query
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.text import tokens
-
-if TYPE_CHECKING:
-    from assistant.suggest.service import Pick
+from assistant.suggest.types import Pick
 
 DIAGNOSIS_SECTIONS = frozenset({"assessment", "diagnosis"})
 

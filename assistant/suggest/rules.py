@@ -154,32 +154,3 @@ def official_notes(catalog: CodeCatalog, code: str) -> dict[str, list[str]]:
     if seven:
         out["seven_chr"] = [f"{k}: {v}" for k, v in sorted(seven.items())]
     return out
-
-
-# Official "presumed link" combinations (ICD-10-CM guidelines I.A.15 "with", I.C.4.a, I.C.9.a):
-# (code that is replaced, prefix of the partner that stays, combination code, reason)
-COMBINATIONS: list[tuple[str, str, str, str]] = [
-    ("E11.9", "N18", "E11.22", 'type 2 diabetes and CKD are presumed linked ("with" convention)'),
-    ("E10.9", "N18", "E10.22", 'type 1 diabetes and CKD are presumed linked ("with" convention)'),
-    ("I10", "N18", "I12.9", "hypertension with CKD is presumed hypertensive CKD (guideline I.C.9.a.2)"),
-    (
-        "I10",
-        "I50",
-        "I11.0",
-        "hypertension with heart failure is presumed hypertensive heart disease (I.C.9.a.1)",  # noqa: E501,
-    ),
-]
-
-
-def combination_for(code: str, others: list[str], catalog: CodeCatalog) -> tuple[str, str, str] | None:
-    """(combination code, partner, reason) when ``code`` plus a partner among ``others`` has one."""
-    for single, partner_prefix, combo, reason in COMBINATIONS:
-        if code != single or combo not in catalog:
-            continue
-        partner = next((o for o in others if o.startswith(partner_prefix)), None)
-        if partner is None:
-            continue
-        if combo == "I12.9" and partner in ("N18.5", "N18.6"):
-            combo = "I12.0" if "I12.0" in catalog else combo
-        return combo, partner, reason
-    return None

@@ -9,20 +9,22 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 
 from assistant.core.errors import AssistantError, InvalidInput
-from assistant.suggest import consolidate, rules
-from assistant.suggest.embedder import Embedder
+from assistant.suggest import coding_rules, consolidate, rules
+from assistant.suggest.corpus import corpus_for
+from assistant.suggest.embedder import Embedder, configured_model_name, load_embedder
 from assistant.suggest.index_walker import IndexWalker, walker_for
 from assistant.suggest.reader import Mention, clean_query, read_note
 from assistant.suggest.schemas import Evidence, Suggestion, SuggestRequest, SuggestResponse
 from assistant.suggest.store import LoadedIndex
 from assistant.suggest.text import expand_abbreviations, lexical_query, tokens
+from assistant.suggest.types import Candidate, Pick, Query
 
 HISTORY_PREFIXES = ("Z85", "Z86", "Z87", "Z91", "Z92")
 STATUS_PREFIXES = ("Z89", "Z90", "Z93", "Z94", "Z95", "Z96", "Z97", "Z98")
@@ -53,37 +55,6 @@ class EngineConfig:
     w_walker: float = 0.3
 
 
-@dataclass
-class Candidate:
-    code: str
-    row: int
-    score: float
-    cos: float = 0.0
-    coverage: float = 0.0
-    title: float = 0.0
-    matched: list[str] = field(default_factory=list)
-    walk: float = 0.0  # the Index walk's score (0: not reached by the walk)
-    walk_path: str = ""
-
-
-@dataclass
-class Query:
-    text: str
-    prefixes: tuple[str, ...] | None = None
-    kind: str = "current"  # current | history | status | family
-
-
-@dataclass
-class Pick:
-    code: str
-    score: float
-    final: bool
-    mentions: list[Mention]
-    reasons: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    notes: dict[str, list[str]] = field(default_factory=dict)
-
-
 class SuggestionService:
     def __init__(
         self,
@@ -107,13 +78,9 @@ class SuggestionService:
         cls, settings: Any, reference: Any = None, embedder: Embedder | None = None
     ) -> SuggestionService:
         """Load the model and the index once (the web lifespan and the CLI call this)."""
-        from assistant.suggest.embedder import configured_model_name, load_embedder
-
         releases = None
         if reference is not None:
             try:
-                from assistant.suggest.corpus import corpus_for
-
                 releases = corpus_for(reference, settings).releases()
             except Exception:  # noqa: BLE001 - a reference without release info: skip the release check
                 releases = None
@@ -347,9 +314,10 @@ class SuggestionService:
                 if not pick.reasons:
                     pick.reasons = self._reasons(c, m, q)
         if request.mode == "full":
-            self._combinations(picks)
             consolidate.absorb_same_category(picks, self.catalog)
             consolidate.fold_integral_symptoms(picks)
+            context = coding_rules.context_for(request, self._search_within)
+            coding_rules.apply_coding_rules(picks, context, self.catalog)
             self._pair_rules(picks)
             self._excludes1(picks)
             self._context_warnings(picks, skipped)
@@ -384,23 +352,10 @@ class SuggestionService:
             warnings.append(w)
         return code, warnings, notes
 
-    def _combinations(self, picks: dict[str, Pick]) -> None:
-        finals = [p.code for p in picks.values() if p.final]
-        for code in finals:
-            found = rules.combination_for(code, [c for c in finals if c != code], self.catalog)
-            if found is None or code not in picks:
-                continue
-            combo, partner, reason = found
-            old = picks.pop(code)
-            new = picks.get(combo)
-            if new is None:
-                new = picks[combo] = Pick(combo, old.score, True, list(old.mentions))
-            else:
-                new.mentions.extend(m for m in old.mentions if m not in new.mentions)
-                new.score = max(new.score, old.score)
-            new.final = True
-            new.reasons = [f"combination code: {code} + {partner} -> {combo}: {reason}", *old.reasons]
-            new.notes.setdefault("combination", []).append(reason)
+    def _search_within(self, text: str, prefixes: tuple[str, ...]) -> list[tuple[str, float]]:
+        """Codes under ``prefixes`` for ``text``: the coding rules' own look-ups (external causes)."""
+        vector = self.embedder.embed([text])[0]
+        return [(c.code, c.score) for c in self.retrieve(Query(text, prefixes), vector, [], "full")]
 
     def _pair_rules(self, picks: dict[str, Pick]) -> None:
         finals = [p for p in picks.values() if p.final]
@@ -413,7 +368,7 @@ class SuggestionService:
                 partners = [
                     q
                     for q in picks.values()
-                    if q is not p and any(rules.ref_matches(r, q.code) for r in refs)
+                    if q is not p and not q.vetoed and any(rules.ref_matches(r, q.code) for r in refs)
                 ]
                 if partners:
                     best = max(partners, key=lambda q: q.score)

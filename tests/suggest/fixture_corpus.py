@@ -160,6 +160,12 @@ def with_combinations() -> MemoryCorpus:
             "disease, or unspecified chronic kidney disease",
             True,
             "I12",
+            notes={
+                "use_additional": [
+                    "code to identify the stage of chronic kidney disease (N18.1-N18.4, N18.9)"
+                ]
+            },
+            refs={"use_additional": ["N18.1-N18.4", "N18.9"]},
         ),
     ]
     return MemoryCorpus(records() + extra, {ICD: {"release": "2026-04-01", "sha256": "fixture"}})

@@ -1,0 +1,45 @@
+"""The coder's rules applied to the scored picks of a note (ICD-10-CM Official Guidelines, section I).
+
+Order matters: HCPCS codes without a documented service go first, tobacco takes its status, combination codes
+take their partners, use-additional partners are added beside the diagnoses that ask for them, and the
+encounter codes (exams, immunization, screening, follow-up, counseling) come last because they depend on
+which diagnoses remain.
+"""
+
+from __future__ import annotations
+
+from assistant.suggest.coding_rules.combination import combine
+from assistant.suggest.coding_rules.context import CodeSearch, NoteContext, age_from_note
+from assistant.suggest.coding_rules.device_status import device_status
+from assistant.suggest.coding_rules.encounters import encounter_codes
+from assistant.suggest.coding_rules.hcpcs_gate import gate
+from assistant.suggest.coding_rules.injuries import injury_rules
+from assistant.suggest.coding_rules.partners import add_partners
+from assistant.suggest.coding_rules.symptoms import drop_integral_symptoms
+from assistant.suggest.coding_rules.tobacco import tobacco_status
+from assistant.suggest.schemas import SuggestRequest
+from assistant.suggest.store import CodeCatalog
+from assistant.suggest.types import Pick
+
+
+def context_for(request: SuggestRequest, search: CodeSearch | None = None) -> NoteContext:
+    """The note and the patient's age: the request's patient when given, else the age the note states."""
+    patient = getattr(request, "patient", None)
+    age = getattr(patient, "age_years", None) if patient is not None else None
+    if age is None:
+        age = age_from_note(request.text)
+    return NoteContext(note=request.text, age=age, setting=request.setting, search=search)
+
+
+def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    gate(picks, ctx, catalog)
+    tobacco_status(picks, ctx, catalog)
+    combine(picks, ctx, catalog)
+    injury_rules(picks, ctx, catalog)
+    drop_integral_symptoms(picks, ctx, catalog)
+    add_partners(picks, ctx, catalog)
+    device_status(picks, ctx, catalog)
+    encounter_codes(picks, ctx, catalog)
+
+
+__all__ = ["CodeSearch", "NoteContext", "age_from_note", "apply_coding_rules", "context_for"]

@@ -1,0 +1,324 @@
+"""Combination codes (ICD-10-CM I.A.15 "with", I.C.4.a diabetes, I.C.9.a hypertension, I.C.3.a anemia).
+
+The guideline names the families; the code set decides the code. For a base condition (type 2 diabetes,
+essential hypertension, anemia) and the other final codes of the note, every code of the family is scored by
+the partners it takes:
+- a partner its own "use additional code" / "code first" note asks for is kept beside it (N18.4 with I12.9,
+  I50.22 with I11.0);
+- a partner whose title words are all in the combination's title is absorbed into it (polyneuropathy G62.9
+  into E11.42, hyperglycemia R73.9 into E11.65);
+- a combination whose note asks for a partner the note lacks (I13.0 without heart failure) is not chosen,
+  and of two that take the same partners the one whose title says least beyond them wins.
+"Presumed" families (diabetes, hypertension) link conditions anywhere in the note; the others need both in
+one sentence ("anemia in CKD").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from assistant.codesets.repository import ref_covers
+from assistant.suggest.coding_rules.context import NoteContext, demote
+from assistant.suggest.store import CodeCatalog
+from assistant.suggest.text import tokens
+from assistant.suggest.types import Pick
+
+# Words that never make a partner: qualifiers the combination title need not repeat.
+_QUALIFIER_WORDS = frozenset(tokens("unspecified other specified nos type mellitus essential primary"))
+# An Alphabetic Index equivalence the titles do not spell out: "Angiopathy, peripheral" is peripheral
+# vascular disease.
+_SAME_AS = {"angiopathy": ("vascular", "disease")}
+
+
+@dataclass(frozen=True)
+class Family:
+    name: str
+    is_base: Callable[[str], bool]
+    members: Callable[[CodeCatalog, str], list[str]]
+    presumed: bool  # "with" convention: linked unless the note says otherwise
+    one_code: bool  # only one code of the family is reported (hypertension I10-I13)
+    guideline: str
+    documented: str  # the base condition's words: a family code needs them somewhere in the note
+    default: str = ""  # the Index's code for the condition without qualifiers ("Hypertension" -> I10)
+    variants: tuple[str, ...] = ()  # categories that need their own qualifier words documented
+
+
+def _category_leaves(catalog: CodeCatalog, code: str) -> list[str]:
+    return catalog.leaves_under(code[:3])
+
+
+def _leaves(*categories: str) -> Callable[[CodeCatalog, str], list[str]]:
+    def members(catalog: CodeCatalog, _: str) -> list[str]:
+        return [leaf for c in categories if c in catalog for leaf in catalog.leaves_under(c)]
+
+    return members
+
+
+FAMILIES: tuple[Family, ...] = (
+    Family(
+        "diabetes",
+        lambda c: re.match(r"E(0[89]|1[013])\.", c) is not None,
+        _category_leaves,
+        presumed=True,
+        one_code=False,
+        guideline='I.A.15 "with" and I.C.4.a: diabetes and the conditions listed under "with" are linked',
+        documented=r"diabet|\bDM\s?[12I]*\b|\bT[12]DM\b|\bN?IDDM\b",
+        default="E11",
+        variants=("E08", "E09", "E13"),
+    ),
+    Family(
+        "hypertension",
+        lambda c: c == "I10" or c[:3] in ("I11", "I12", "I13"),
+        _leaves("I11", "I12", "I13"),
+        presumed=True,
+        one_code=True,
+        guideline="I.C.9.a: hypertension with heart disease (I11), CKD (I12) or both (I13) is presumed",
+        documented=r"hypertens|\bHTN\b|high blood pressure",
+        default="I10",
+        variants=("I1A", "I15", "I16"),
+    ),
+    Family(
+        "anemia in chronic disease",
+        lambda c: c in ("D64.9", "D63.8") or c[:3] == "D63",
+        _leaves("D63"),
+        presumed=False,
+        one_code=True,
+        guideline='I.C.3.a / tabular D63: anemia documented "in" or "due to" the chronic disease',
+        documented=r"an(?:a)?emi",
+    ),
+)
+
+
+def _positive_title(title: str) -> str:
+    """The title without its "without ..." clauses (I13.10 "... without heart failure, with stage 1 ...")."""
+    return re.sub(r"\bwithout\b[^,]*", " ", title, flags=re.IGNORECASE)
+
+
+def _core(catalog: CodeCatalog, code: str) -> set[str]:
+    words = set(tokens(_positive_title(catalog.title(code)))) - _QUALIFIER_WORDS
+    return {w for w in words if not w.isdigit()}
+
+
+def _own_refs(catalog: CodeCatalog, code: str) -> list[str]:
+    own = catalog.refs.get(code, {})
+    return [*own.get("use_additional", []), *own.get("code_first", [])]
+
+
+def _groups(refs: list[str]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for r in refs:
+        out.setdefault(r[:3], []).append(r)
+    return out
+
+
+@dataclass
+class Choice:
+    code: str
+    kept: list[Pick]
+    absorbed: list[Pick]
+    extra_words: int
+
+
+def _evaluate(catalog: CodeCatalog, combo: str, base: Pick, partners: list[Pick]) -> Choice | None:
+    refs = _own_refs(catalog, combo)
+    groups = _groups(refs)
+    kept = [p for p in partners if any(ref_covers(r, p.code) for r in refs)]
+    if any(not any(ref_covers(r, p.code) for p in kept for r in rs) for rs in groups.values()):
+        return None  # the combination needs a partner the note does not give
+    words = set(tokens(_positive_title(catalog.title(combo))))
+    for key, same in _SAME_AS.items():
+        if key in words:
+            words |= set(same)
+    absorbed = [
+        p for p in partners if p not in kept and _core(catalog, p.code) and _core(catalog, p.code) <= words
+    ]
+    if not kept and not absorbed:
+        return None
+    said = _core(catalog, base.code) | {w for p in kept + absorbed for w in catalog.title_tokens(p.code)}
+    said |= {w for p in [base, *kept, *absorbed] for m in p.mentions for w in tokens(m.query)}
+    extra = len(_core(catalog, combo) - said - {"diabetic", "hypertensive", "through", "stage"})
+    return Choice(combo, kept, absorbed, extra)
+
+
+def _linked(ctx: NoteContext, base: Pick, partner: Pick) -> bool:
+    return any(m.sentence_start == n.sentence_start for m in base.mentions for n in partner.mentions)
+
+
+def _plain(catalog: CodeCatalog, code: str) -> bool:
+    """A base code that states no complication ("without complications", "with unspecified complications",
+    "Essential hypertension")."""
+    title = catalog.title(code).lower().replace("with unspecified complications", "")
+    return " with " not in f" {_positive_title(title)} " and " in " not in f" {title} "
+
+
+def _said(pick: Pick) -> set[str]:
+    return {w for m in pick.mentions for w in tokens(m.query)}
+
+
+_FAMILY_WORDS = frozenset(tokens("hypertensive diabetic unspecified"))
+
+
+def _qualifiers_documented(catalog: CodeCatalog, code: str, default: str, pick: Pick) -> bool:
+    """Does the note say one of the words that set ``code`` apart from the default ("resistant",
+    "secondary", "other specified", "due to underlying condition")?"""
+    distinct = set(tokens(catalog.title(code))) - set(tokens(catalog.title(default))) - _FAMILY_WORDS
+    return not distinct or bool(distinct & _said(pick))
+
+
+def _family_in_category(catalog: CodeCatalog, code: str, category: str) -> str | None:
+    """The same code in another diabetes category (E13.42 -> E11.42), when it exists."""
+    twin = category + code[3:]
+    return twin if twin in catalog and catalog.billable(twin) else None
+
+
+def check_family(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog, family: Family) -> None:
+    """A family code needs its condition in the note (no I12.9 without hypertension); a variant category
+    needs its own qualifier ("resistant", "secondary", "due to underlying condition"), else it is the
+    Index's default code for the condition (I10, E11.-)."""
+    in_family = [
+        p for p in picks.values() if p.final and (family.is_base(p.code) or p.code[:3] in family.variants)
+    ]
+    if not re.search(family.documented, ctx.note, re.IGNORECASE):
+        for p in in_family:
+            demote(p, f"the note does not document the condition {p.code} codes ({family.name})")
+        return
+    if not family.default:
+        return
+    for p in [q for q in in_family if q.code[:3] in family.variants]:
+        target = family.default if family.default in catalog else None
+        if target is None or not catalog.billable(target):
+            target = _family_in_category(catalog, p.code, family.default)
+        if target is None or _qualifiers_documented(catalog, p.code, target, p):
+            continue
+        picks.pop(p.code)
+        reason = f"{p.code} needs words the note does not give ({catalog.title(p.code)}): coded {target}"
+        add = picks.get(target)
+        if add is None:
+            picks[target] = Pick(
+                target, p.score, True, list(p.mentions), [reason, *p.reasons], list(p.warnings)
+            )
+        else:
+            add.final = True
+            add.score = max(add.score, p.score)
+            add.mentions.extend(m for m in p.mentions if m not in add.mentions)
+            add.reasons.append(reason)
+
+
+def complete_in_family(picks: dict[str, Pick], catalog: CodeCatalog, family: Family) -> None:
+    """ "Type 2 diabetes ... diabetic polyneuropathy": the complication mention's candidate in the documented
+    diabetes category (E11.42, not E13.42) is final when the mention says the complication's words."""
+    categories = {p.code[:3] for p in picks.values() if p.final and family.is_base(p.code)}
+    if family.one_code or len(categories) != 1:
+        return
+    (category,) = categories
+    for q in [p for p in picks.values() if not p.final and family.is_base(p.code)]:
+        code = q.code if q.code[:3] == category else _family_in_category(catalog, q.code, category)
+        if code is None or _plain(catalog, code) or not _core(catalog, code) - _core(catalog, category):
+            continue
+        with_words = _core(catalog, code) - _core(catalog, category) - {"diabetic"}
+        if not with_words or not with_words <= _said(q):
+            continue
+        picks.pop(q.code)
+        target = picks.setdefault(code, Pick(code, q.score, True, list(q.mentions), list(q.reasons)))
+        target.final = True
+        target.reasons.insert(
+            0, f'{catalog.title(code)}: the diabetes documented is {category} (I.A.15 "with")'
+        )
+
+
+def named_in_one_mention(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
+    """A candidate whose "code first"/"use additional" note names a final code of the same mention, and
+    whose title words the mention all says, is that mention's combination ("anemia in CKD stage 4" is
+    D63.1 with N18.4; "type 2 diabetes with CKD 3a" is E11.22 with N18.31)."""
+    finals = [p for p in picks.values() if p.final]
+    for q in [p for p in picks.values() if not p.final and catalog.system(p.code) == "ICD-10-CM"]:
+        refs = _own_refs(catalog, q.code)
+        said = {w for m in q.mentions for w in tokens(m.query)}
+        core = _core(catalog, q.code)
+        if not refs or not core or not core <= said:
+            continue
+        partner = next(
+            (
+                p
+                for p in finals
+                if any(m in q.mentions for m in p.mentions) and any(ref_covers(r, p.code) for r in refs)
+            ),
+            None,
+        )
+        if partner is not None:
+            q.final = True
+            q.score = max(q.score, partner.score)
+            q.reasons.insert(
+                0, f"the mention names both {q.code} and its partner {partner.code} (tabular note)"
+            )
+
+
+def combine(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    named_in_one_mention(picks, catalog)
+    for family in FAMILIES:
+        check_family(picks, ctx, catalog, family)
+        complete_in_family(picks, catalog, family)
+        bases = sorted(
+            (p for p in picks.values() if p.final and family.is_base(p.code)), key=lambda p: -p.score
+        )
+        if not bases:
+            continue
+        base = bases[0]
+        members = family.members(catalog, base.code)
+        if _plain(catalog, base.code):
+            members = [c for c in members if c != base.code]
+        partners = [
+            p
+            for p in picks.values()
+            if p.final
+            and not family.is_base(p.code)
+            and not p.code.startswith("Z")
+            and catalog.system(p.code) == "ICD-10-CM"
+            and (family.presumed or _linked(ctx, base, p))
+        ]
+        taken: set[str] = set()
+        while partners:
+            options = [c for c in (_evaluate(catalog, m, base, partners) for m in members) if c]
+            if not options:
+                break
+            best = max(options, key=lambda o: (len(o.kept) + len(o.absorbed), -o.extra_words, o.code))
+            _apply(picks, catalog, family, base, best)
+            taken |= {p.code for p in best.kept + best.absorbed}
+            partners = [p for p in partners if p.code not in taken]
+            if family.one_code:
+                break
+        if any(family.is_base(c) and p.final and not _plain(catalog, c) for c, p in picks.items()):
+            specific = {
+                c[:3] for c, p in picks.items() if p.final and family.is_base(c) and not _plain(catalog, c)
+            }
+            for c in [c for c, p in picks.items() if p.final and family.is_base(c) and _plain(catalog, c)]:
+                if family.one_code or c[:3] in specific:
+                    picks.pop(c)  # I10 beside I12.9, E11.9 beside E11.42: the combination says it
+
+
+def _apply(picks: dict[str, Pick], catalog: CodeCatalog, family: Family, base: Pick, choice: Choice) -> None:
+    combo = choice.code
+    named = ", ".join(p.code for p in choice.kept + choice.absorbed)
+    reason = f"combination code: {base.code} + {named} -> {combo} ({family.guideline})"
+    if combo == base.code:
+        reason = f"{combo} with {named} ({family.guideline})"
+    target = picks.get(combo)
+    if target is None:
+        target = picks[combo] = Pick(combo, base.score, True, list(base.mentions))
+    else:
+        target.mentions.extend(m for m in base.mentions if m not in target.mentions)
+        target.score = max(target.score, base.score)
+        target.final = True
+    target.reasons.insert(0, reason)
+    target.notes.setdefault("combination", []).append(reason)
+    for p in choice.absorbed:
+        picks.pop(p.code, None)
+        target.mentions.extend(m for m in p.mentions if m not in target.mentions)
+        target.score = max(target.score, p.score)
+    for p in choice.kept:
+        p.final = True
+        p.reasons.append(f"use additional code with {combo}: kept beside it")
+    if base.code != combo and base.code in picks and (family.one_code or _plain(catalog, base.code)):
+        picks.pop(base.code)

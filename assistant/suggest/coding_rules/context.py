@@ -1,0 +1,88 @@
+"""What the coding rules read besides the picks: the note, the patient's age, and helpers to add a code."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from assistant.suggest.reader import Mention, sections
+from assistant.suggest.store import CodeCatalog
+from assistant.suggest.types import Pick
+
+_AGE_YEARS = re.compile(
+    r"\b(\d{1,3})[- ]?(?:years?|yrs?|y)[- ]?old\b|\b(\d{1,3})\s?(?:yo|y/o|y\.o\.)(?![a-z])", re.IGNORECASE
+)
+_AGE_MONTHS = re.compile(r"\b(\d{1,2})[- ]?(?:months?|mos?|weeks?|wks?|days?)[- ]?old\b", re.IGNORECASE)
+
+
+def age_from_note(note: str) -> int | None:
+    """The first stated age ("58 y/o", "4-year-old", "9 month old" -> 0), else None."""
+    years = _AGE_YEARS.search(note)
+    months = _AGE_MONTHS.search(note)
+    if months and (years is None or months.start() < years.start()):
+        return 0
+    if years:
+        value = int(years.group(1) or years.group(2))
+        return value if value <= 130 else None
+    return None
+
+
+# (text, code prefixes) -> [(code, score)] best first: the engine's own retrieval, limited to those codes.
+CodeSearch = Callable[[str, tuple[str, ...]], list[tuple[str, float]]]
+
+
+@dataclass
+class NoteContext:
+    note: str
+    age: int | None = None
+    setting: str = "outpatient"
+    search: CodeSearch | None = None
+
+    def sentence(self, m: Mention) -> str:
+        return self.note[m.sentence_start : m.sentence_end] if m.sentence_end > m.sentence_start else m.text
+
+    def mention(self, start: int, end: int) -> Mention:
+        """A mention for a span the rules found (a BMI value, a drug name): evidence on the original text."""
+        section = next((name for a, b, name in sections(self.note) if a <= start < b), "body")
+        s_start = max(self.note.rfind("\n", 0, start), self.note.rfind(". ", 0, start)) + 1
+        s_end = min(
+            i for i in (self.note.find("\n", end), self.note.find(". ", end), len(self.note)) if i >= 0
+        )
+        text = self.note[start:end]
+        return Mention(start, end, text, text, section, s_start, s_end)
+
+
+def add_pick(
+    picks: dict[str, Pick],
+    catalog: CodeCatalog,
+    code: str,
+    score: float,
+    mentions: list[Mention],
+    reason: str,
+) -> Pick | None:
+    """Make ``code`` a final pick (new or existing) with the reason; None when the index lacks the code."""
+    if code not in catalog or not catalog.billable(code):
+        return None
+    pick = picks.get(code)
+    if pick is None:
+        pick = picks[code] = Pick(code, score, True, list(mentions))
+    else:
+        pick.mentions.extend(m for m in mentions if m not in pick.mentions)
+        pick.score = max(pick.score, score)
+        pick.final = True
+    if reason not in pick.reasons:
+        pick.reasons.insert(0, reason)
+    return pick
+
+
+def best_score(picks: dict[str, Pick]) -> float:
+    return max((p.score for p in picks.values() if p.final), default=0.6)
+
+
+def demote(pick: Pick, warning: str) -> None:
+    """A rule's "not coded": the pick stays as an option with the reason, and no later pairing revives it."""
+    pick.final = False
+    pick.vetoed = True
+    if warning not in pick.warnings:
+        pick.warnings.append(warning)

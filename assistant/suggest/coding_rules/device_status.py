@@ -1,0 +1,68 @@
+"""Device, graft and transplant status (Z93-Z96; ICD-10-CM I.C.21.c.3): a device or operation the patient
+has from before ("s/p CABG", "has a pacemaker", "history of right TKA") is a status code, with the side where
+the code has one. Not while the device is being placed, adjusted or has a complication."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.suggest.coding_rules.context import NoteContext, add_pick, best_score
+from assistant.suggest.store import CodeCatalog
+from assistant.suggest.types import Pick
+
+# (code, words); a code ending in "-" takes the side digit: 1 right, 2 left, 3 bilateral, 9 unspecified.
+DEVICES: tuple[tuple[str, str], ...] = (
+    ("Z95.0", r"pacemaker|PPM"),
+    ("Z95.810", r"AICD|ICD in place|implantable (?:cardioverter[- ])?defibrillator"),
+    ("Z95.1", r"CABG|coronary (?:artery )?bypass(?: graft\w*)?"),
+    ("Z95.5", r"coronary stents?|(?:cardiac|drug[- ]eluting) stents?|PCI|angioplasty with stent\w*"),
+    ("Z95.2", r"(?:mechanical|prosthetic|bioprosthetic) (?:aortic |mitral )?valve|[AM]VR|TAVR|TAVI"),
+    ("Z96.64-", r"(?:total )?hip (?:replacement|arthroplasty)|THA|THR"),
+    ("Z96.65-", r"(?:total )?knee (?:replacement|arthroplasty)|TKA|TKR"),
+    ("Z96.1", r"pseudophakia|intraocular lens|IOL|cataract (?:surgery|extraction)"),
+    ("Z94.0", r"kidney transplant\w*|renal transplant\w*"),
+    ("Z94.1", r"heart transplant\w*"),
+    ("Z94.4", r"liver transplant\w*"),
+    ("Z93.3", r"colostomy"),
+)
+_STATUS = re.compile(
+    r"\b(?:s/p|status post|h/o|history of|hx of|has an? |with an? |prior|previous|old|in place|remote|"
+    r"\d{4}|years? ago|months? ago)\b",
+    re.IGNORECASE,
+)
+_NOT_STATUS = re.compile(
+    r"\b(?:placement|implanted today|today|scheduled|planned|referr\w*|candidate for|consider\w*|"
+    r"malfunction|complication|infect\w*|failure of|dislocat\w*|loosening|interrogat\w*|adjust\w*|"
+    r"denies|no history)\b",
+    re.IGNORECASE,
+)
+_SIDES = (("3", r"\bbilateral|\bboth\b"), ("1", r"\bright\b|\bR\b"), ("2", r"\bleft\b|\bL\b"))
+
+
+def _code(stem: str, context: str) -> str:
+    if not stem.endswith("-"):
+        return stem
+    side = next((d for d, rx in _SIDES if re.search(rx, context, re.IGNORECASE)), "9")
+    return stem[:-1] + side
+
+
+def device_status(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    for stem, words in DEVICES:
+        for m in re.finditer(rf"(?<![\w/])(?:{words})(?![\w])", ctx.note, re.IGNORECASE):
+            if len(m.group(0)) <= 4 and not m.group(0).isupper():
+                continue  # "ppm", "pci" in lower case are not the abbreviations
+            line_start = ctx.note.rfind("\n", 0, m.start()) + 1
+            line_end = ctx.note.find("\n", m.end())
+            line = ctx.note[line_start : line_end if line_end >= 0 else len(ctx.note)]
+            if not _STATUS.search(line) or _NOT_STATUS.search(line):
+                continue
+            window = ctx.note[max(line_start, m.start() - 25) : m.end() + 5]
+            add_pick(
+                picks,
+                catalog,
+                _code(stem, window),
+                best_score(picks) * 0.85,
+                [ctx.mention(m.start(), m.end())],
+                "status: the device, graft or transplant is documented from before (I.C.21.c.3)",
+            )
+            break

@@ -1,0 +1,202 @@
+"""Encounter Z codes when the note is that kind of visit (ICD-10-CM I.C.21.c): general exams by age and
+findings (Z00.00/Z00.01 adult, Z00.121/Z00.129 child), immunization (Z23), follow-up after completed cancer
+treatment (Z08 with the Z85 history), cancer screening (Z12.-) and counseling as the visit's reason (Z71.-).
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.suggest.coding_rules.context import NoteContext, add_pick, best_score, demote
+from assistant.suggest.coding_rules.hcpcs_gate import documents_service
+from assistant.suggest.store import CodeCatalog
+from assistant.suggest.types import Pick
+
+ADULT_AGE = 18  # Z00.0- adult (18+), Z00.12- child (after the first 28 days)
+
+_GENERAL_EXAM = re.compile(
+    r"\b(?:annual|routine|yearly|preventive|preventative|wellness|well[- ](?:child|adult|woman|visit|exam)|"
+    r"health maintenance|complete)(?:\s+(?:wellness|preventive|health))?\s+(?:physical|exam\w*|visit|"
+    r"check[- ]?up|care visit)|"
+    r"\b(?:physical exam(?:ination)? for|annual physical|well[- ]child|WCC|"
+    r"\d+[- ](?:month|year) (?:well|WCC))\b",
+    re.IGNORECASE,
+)
+_STATED_FINDINGS = re.compile(r"\b(without|no|with)\s+abnormal findings\b|\bnormal (?:exam|physical)\b", re.I)
+_EXAM_REASON = re.compile(r"\b(?:physical|exam\w*|visit|check[- ]?up|WCC|well[- ]child)\b", re.IGNORECASE)
+_IMMUNIZATION = re.compile(
+    r"\b(?:vaccin\w*|immuniz\w*|flu shot|influenza shot|tdap|dtap|mmr|hpv|pneumovax|prevnar|shingrix|"
+    r"hep(?:atitis)? [ab] vaccine|covid(?:-19)? (?:vaccine|booster)|booster)\b",
+    re.IGNORECASE,
+)
+_SURVEILLANCE = re.compile(
+    r"\b(?:surveillance|no evidence of (?:recurrence|disease)|NED|completed (?:chemo\w*|radiation|treatment|"
+    r"therapy)|post[- ]treatment follow[- ]?up|remission|cancer follow[- ]?up)\b",
+    re.IGNORECASE,
+)
+SCREENING: tuple[tuple[str, str], ...] = (
+    ("Z12.11", r"colonoscopy|colon cancer|colorectal cancer|cologuard|FIT test|fecal immunochemical"),
+    ("Z12.31", r"mammogra\w+|breast cancer"),
+    ("Z12.4", r"pap(?: smear| test)?|cervical cancer"),
+    ("Z12.5", r"PSA|prostate cancer"),
+    ("Z12.2", r"lung cancer|low[- ]dose CT|LDCT"),
+)
+# A screening that is ordered, due or already a diagnosis is not this encounter's screening.
+_NOT_THIS_SCREENING = re.compile(
+    r"\b(?:history of|h/o|diagnosed|positive|order\w*|referr\w*|schedul\w*|due|recommend\w*|next)\b",
+    re.IGNORECASE,
+)
+COUNSELING: tuple[tuple[str, str], ...] = (
+    ("Z71.3", r"diet\w*|nutrition\w*|weight loss|weight management"),
+    ("Z71.6", r"tobacco|smoking cessation|smoking|quit smoking"),
+    ("Z71.41", r"alcohol"),
+    ("Z71.51", r"drug|substance|opioid"),
+    ("Z71.82", r"exercise|physical activity"),
+)
+_COUNSEL = re.compile(r"\b(?:counsel\w*|education|educated)\b", re.IGNORECASE)
+_REASON_SECTIONS = frozenset({"hpi", "body"})
+
+
+def _head(note: str, n: int = 3) -> str:
+    """The note's first ``n`` non-empty lines, as a prefix of the note (offsets stay the note's)."""
+    end, seen = 0, 0
+    for line in re.finditer(r"[^\n]*\n?", note):
+        if not line.group(0):
+            break
+        end = line.end()
+        seen += bool(line.group(0).strip())
+        if seen >= n:
+            break
+    return note[:end]
+
+
+def _findings(picks: dict[str, Pick], catalog: CodeCatalog) -> list[Pick]:
+    """Final diagnoses that are findings of the exam (not encounter, history, status or BMI Z codes)."""
+    return [
+        p for p in picks.values() if p.final and catalog.system(p.code) == "ICD-10-CM" and p.code[0] != "Z"
+    ]
+
+
+def general_exam(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    exams = [c for c in picks if c.startswith(("Z00.0", "Z00.12"))]
+    match = _GENERAL_EXAM.search(_head(ctx.note, 4))
+    if match is None and not exams:
+        return
+    if match is not None and not _EXAM_REASON.search(match.group(0)) and not exams:
+        return
+    if match is None and not any(_EXAM_REASON.search(m.text) for c in exams for m in picks[c].mentions):
+        for c in exams:  # "established patient" is not a general examination
+            demote(picks[c], "no general examination documented: an exam code needs that visit")
+        return
+    stated = _STATED_FINDINGS.search(ctx.note)
+    abnormal = (stated.group(1) or "").lower() == "with" if stated else bool(_findings(picks, catalog))
+    child_words = re.search(r"\bwell[- ]child|\bWCC\b|\bpediatric\b", ctx.note, re.IGNORECASE)
+    if (ctx.age is not None and ctx.age < ADULT_AGE) or (ctx.age is None and child_words):
+        code = "Z00.121" if abnormal else "Z00.129"
+    else:
+        code = "Z00.01" if abnormal else "Z00.00"
+    mentions = [m for c in exams for m in picks[c].mentions]
+    for c in exams:
+        picks.pop(c)
+    if match is not None:
+        mentions.append(ctx.mention(match.start(), match.end()))
+    state = "with" if abnormal else "without"
+    add_pick(
+        picks,
+        catalog,
+        code,
+        best_score(picks) + 0.05,
+        mentions[:2],
+        f"general examination {state} abnormal findings, age {'not stated' if ctx.age is None else ctx.age} "
+        "(guideline I.C.21.c.13: the exam code is listed first)",
+    )
+
+
+def immunization(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    for line_match in re.finditer(r"[^\n]+", ctx.note):
+        line = line_match.group(0)
+        m = _IMMUNIZATION.search(line)
+        if (
+            m
+            and documents_service(line)
+            and not re.search(r"\b(?:declin\w*|refus\w*|due|next)\b", line, re.I)
+        ):
+            start = line_match.start() + m.start()
+            add_pick(
+                picks,
+                catalog,
+                "Z23",
+                best_score(picks) * 0.9,
+                [ctx.mention(start, line_match.start() + m.end())],
+                "vaccine administered at this encounter (guideline I.C.21.c.2: Z23)",
+            )
+            return
+
+
+def cancer_follow_up(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    history = [p for p in picks.values() if p.final and p.code.startswith("Z85")]
+    if not history:
+        return
+    m = _SURVEILLANCE.search(ctx.note)
+    if m is None:
+        return
+    add_pick(
+        picks,
+        catalog,
+        "Z08",
+        best_score(picks) + 0.02,
+        [ctx.mention(m.start(), m.end())],
+        f"follow-up after completed cancer treatment, with the history {history[0].code} (guideline I.C.2.d)",
+    )
+
+
+def screening(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    for p in [q for q in picks.values() if q.final and q.code.startswith("Z12")]:
+        if all(_NOT_THIS_SCREENING.search(ctx.sentence(m)) for m in p.mentions):
+            demote(p, "the screening is ordered or due, not done at this encounter (I.C.21.c.5)")
+    for line_match in re.finditer(r"[^\n]+", ctx.note):
+        line = line_match.group(0)
+        if not re.search(r"\bscreen\w*\b", line, re.IGNORECASE):
+            continue
+        for code, words in SCREENING:
+            m = re.search(rf"\b(?:{words})\b", line, re.IGNORECASE if code != "Z12.5" else 0)
+            if m is None or _NOT_THIS_SCREENING.search(line):
+                continue
+            start = line_match.start() + m.start()
+            add_pick(
+                picks,
+                catalog,
+                code,
+                best_score(picks) * 0.9,
+                [ctx.mention(start, line_match.start() + m.end())],
+                "screening for cancer in a patient without signs of it (guideline I.C.21.c.5)",
+            )
+
+
+def counseling(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    """Z71.- when counseling is why the patient came (the visit's first lines), not an aside in the plan."""
+    reason = _head(ctx.note)
+    if not _COUNSEL.search(reason):
+        return
+    for code, words in COUNSELING:
+        m = re.search(rf"\b(?:{words})\b", reason, re.IGNORECASE)
+        if m is None:
+            continue
+        start = m.start()
+        add_pick(
+            picks,
+            catalog,
+            code,
+            best_score(picks),
+            [ctx.mention(start, start + len(m.group(0)))],
+            "counseling is the reason for the visit (guideline I.C.21.c.10)",
+        )
+        return
+
+
+def encounter_codes(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    cancer_follow_up(picks, ctx, catalog)
+    immunization(picks, ctx, catalog)
+    screening(picks, ctx, catalog)
+    counseling(picks, ctx, catalog)
+    general_exam(picks, ctx, catalog)

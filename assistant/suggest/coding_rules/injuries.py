@@ -1,0 +1,215 @@
+"""Injuries (ICD-10-CM I.C.19.a, I.C.20): the 7th character from the encounter and the external causes.
+
+The encounter is read from the whole note: sequela words give S; a visit after active treatment (routine
+healing, cast or suture removal, "here for follow-up of the fracture") gives D; anything else is active
+treatment, A. "Follow up in 2 weeks" is a plan and changes nothing. Every injury code and external-cause
+code of the note takes that character when its category defines it.
+
+External causes (cause, place Y92, activity Y93, status Y99) are looked up in the index among those
+codes only, from the sentence that tells how the injury happened; place, activity and status are reported
+once, at the initial encounter (I.C.20.b-c, k).
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.suggest.coding_rules.context import NoteContext, add_pick, demote
+from assistant.suggest.reader import clean_query
+from assistant.suggest.store import CodeCatalog
+from assistant.suggest.types import Pick
+
+_SEQUELA = re.compile(r"\bsequela[e]?\b|\blate effects?\b", re.IGNORECASE)
+_SUBSEQUENT = re.compile(
+    r"\bsubsequent encounter\b|\broutine healing\b|\bhealing (?:well|nicely|as expected|appropriately)\b|"
+    r"\bcast (?:check|change|removal|removed)\b|\b(?:suture|staple|stitch)e?s? (?:removal|removed)\b|"
+    r"\bremoval of (?:the )?(?:sutures|staples|stitches|cast)\b|\bpost[- ]?op(?:erative)? (?:visit|check)\b|"
+    r"\b(?:here|seen|returns?|presents?|comes? in) for (?:a |his |her )?"
+    r"(?:follow[- ]?up|recheck|re-?evaluation)\b|"
+    r"\bfollow[- ]?up (?:visit|of|for|on)\b|\brecheck\b",
+    re.IGNORECASE,
+)
+_MECHANISM = re.compile(
+    r"\b(?:fell|falls?|falling|slipped|tripped|struck|hit|kicked|bitten|bit|stung|cut|lacerated|burned|"
+    r"twisted|rolled|jammed|crushed|collided|collision|crash|MVC|MVA|motor vehicle|assault\w*|punched|"
+    r"lifting|lifted|dog|bicycle|bike|skateboard\w*|ladder|stairs?)\b",
+    re.IGNORECASE,
+)
+_PLACE = re.compile(
+    r"\b(?:at|in|on) (?:his |her |their |the |a )?(?:[a-z]+ ){0,2}?(?:home|house|kitchen|bathroom|bedroom|"
+    r"garage|yard|backyard|garden|driveway|stairs|street|road|highway|sidewalk|parking lot|school|work|"
+    r"workplace|office|store|restaurant|gym|playground|park|field|court|farm|construction site|"
+    r"nursing home|pool|beach)\b",
+    re.IGNORECASE,
+)
+_ACTIVITY = re.compile(
+    r"\b(?:playing|while|during)\b[^.\n]{0,40}?\b(basketball|soccer|football|baseball|softball|hockey|"
+    r"tennis|volleyball|running|jogging|walking|hiking|cycling|biking|skiing|snowboarding|swimming|"
+    r"gardening|yard work|mowing|cooking|cleaning|climbing|dancing|skateboarding|weight ?lifting|"
+    r"lifting|moving furniture|yoga|wrestling|golf)\w*",
+    re.IGNORECASE,
+)
+_WORK = re.compile(r"\b(?:at work|while working|on the job|work[- ]related|at his job|at her job)\b", re.I)
+_ASSAULT = re.compile(
+    r"\b(?:assault\w*|attacked|punched by|beaten|hit by (?:a|an|his|her) \w+ during)\b", re.I
+)
+
+_VEHICLE = re.compile(
+    r"\b(?:car|vehicle|MVC|MVA|truck|bus|motorcycle|bicycle|bike|pedestrian|scooter|skateboard\w*|"
+    r"skates?|driver|passenger|collision|crash)\b",
+    re.IGNORECASE,
+)
+_HOME = re.compile(r"\b(?:home|house|apartment)\b", re.IGNORECASE)
+_ROOMS = ("kitchen", "bathroom", "bedroom", "garden or yard", "garage", "driveway")
+TRANSPORT_PREFIXES = ("V",)
+ACCIDENT_PREFIXES = ("W", "X0", "X1", "X2", "X3", "X5")
+ASSAULT_PREFIXES = ("X9", "Y0")
+# Lowest search score to accept, per kind (measured with the MiniLM index: right causes from a whole
+# sentence score 0.35-0.55; a short place or activity phrase that names its code scores 0.45 and up).
+MIN_SCORE = {"cause": 0.35, "place": 0.45, "activity": 0.45}
+
+
+def encounter_character(note: str) -> str:
+    if _SEQUELA.search(note):
+        return "S"
+    if _SUBSEQUENT.search(note):
+        return "D"
+    return "A"
+
+
+def _with_character(catalog: CodeCatalog, code: str, char: str) -> str:
+    meanings = catalog.seven_chr_for(code)
+    plain = code.replace(".", "")
+    if not meanings or len(plain) < 7 or char not in meanings or code.endswith(char):
+        return code
+    variant = code[:-1] + char
+    return variant if variant in catalog else code
+
+
+def _injuries(picks: dict[str, Pick], catalog: CodeCatalog) -> list[Pick]:
+    return [
+        p for p in picks.values() if p.final and p.code[:1] in ("S", "T") and catalog.seven_chr_for(p.code)
+    ]
+
+
+def seventh_characters(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> str:
+    """Give every final 7th-character code of the note the encounter's character; returns it."""
+    char = encounter_character(ctx.note)
+    for pick in [p for p in picks.values() if p.final and catalog.seven_chr_for(p.code)]:
+        own_words = " ".join(ctx.sentence(m) for m in pick.mentions)
+        wanted = "S" if _SEQUELA.search(own_words) else char
+        new = _with_character(catalog, pick.code, wanted)
+        if new == pick.code:
+            continue
+        picks.pop(pick.code)
+        meaning = catalog.seven_chr_for(new).get(wanted, "")
+        target = add_pick(
+            picks,
+            catalog,
+            new,
+            pick.score,
+            pick.mentions,
+            f"7th character {wanted} ({meaning}): from the encounter",
+        )
+        if target is None:
+            picks[pick.code] = pick
+        else:
+            target.warnings.extend(w for w in pick.warnings if w not in target.warnings)
+    return char
+
+
+def _best(
+    ctx: NoteContext, catalog: CodeCatalog, text: str, prefixes: tuple[str, ...], char: str, kind: str
+) -> str | None:
+    """The best code under ``prefixes`` for ``text``, with the encounter's 7th character; None if weak."""
+    found = ctx.search(text, prefixes)[:1] if ctx.search is not None else []
+    if not found or found[0][1] < MIN_SCORE[kind]:
+        return None
+    return _with_character(catalog, found[0][0], char)
+
+
+def _place_query(place: str) -> str:
+    """A home is a "non-institutional (private) residence" in the External Cause Index; the room, if named."""
+    if not _HOME.search(place) and not any(room.split()[0] in place.lower() for room in _ROOMS[:3]):
+        return place
+    room = next((r for r in _ROOMS if r.split()[-1] in place.lower()), "unspecified place")
+    return f"{room} in unspecified non-institutional (private) residence as the place of occurrence"
+
+
+def _not_this_encounter(picks: dict[str, Pick], catalog: CodeCatalog, char: str) -> None:
+    """External-cause codes only beside an injury or poisoning (I.C.20); place, activity and status only
+    at the initial encounter (I.C.20.b, c, k)."""
+    injured = bool(_injuries(picks, catalog))
+    for code, pick in picks.items():
+        if not pick.final or code[:1] not in "VWXY" or catalog.system(code) != "ICD-10-CM":
+            continue
+        if not injured:
+            demote(pick, "an external-cause code goes with an injury or poisoning code (I.C.20)")
+        elif char != "A" and code.startswith(("Y92", "Y93", "Y99")):
+            demote(pick, "place, activity and status are reported at the initial encounter only (I.C.20)")
+
+
+def external_causes(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog, char: str) -> None:
+    _not_this_encounter(picks, catalog, char)
+    injuries = _injuries(picks, catalog)
+    if not injuries or ctx.search is None:
+        return
+    score = min(p.score for p in injuries) * 0.9
+    how = next((s for s in re.split(r"(?<=[.!?])\s+|\n", ctx.note) if _MECHANISM.search(s)), None)
+    have = {c[:3] for c, p in picks.items() if p.final and c[:1] in "VWXY"}
+    if how is not None and not have - {"Y92", "Y93", "Y99"}:
+        start = ctx.note.find(how)
+        evidence = [ctx.mention(start, start + len(how.rstrip(" .")))]
+        prefixes: tuple[str, ...]
+        if _ASSAULT.search(how):
+            prefixes = ASSAULT_PREFIXES
+        else:
+            prefixes = TRANSPORT_PREFIXES if _VEHICLE.search(how) else ACCIDENT_PREFIXES
+        cause = _best(ctx, catalog, clean_query(how), prefixes, char, "cause")
+        if cause:
+            add_pick(
+                picks, catalog, cause, score, evidence, "external cause of the injury (guideline I.C.20.a)"
+            )
+    if char != "A":
+        return
+    place = (_PLACE.search(how) if how else None) or _PLACE.search(ctx.note)
+    if place and "Y92" not in have:
+        found = _best(ctx, catalog, _place_query(place.group(0)), ("Y92",), char, "place")
+        if found:
+            evidence = [ctx.mention(*_span(ctx, place))]
+            add_pick(picks, catalog, found, score * 0.98, evidence, "place of occurrence (I.C.20.b)")
+    activity = (_ACTIVITY.search(how) if how else None) or _ACTIVITY.search(ctx.note)
+    if activity and "Y93" not in have:
+        found = _best(ctx, catalog, f"Activity, {activity.group(1)}", ("Y93",), char, "activity")
+        if found:
+            add_pick(
+                picks,
+                catalog,
+                found,
+                score * 0.97,
+                [ctx.mention(*_span(ctx, activity))],
+                "activity (I.C.20.c)",
+            )
+    if "Y99" in have:
+        return
+    work = _WORK.search(ctx.note)
+    if work:
+        add_pick(
+            picks, catalog, "Y99.0", score * 0.96, [ctx.mention(*_span(ctx, work))], "status: work (I.C.20.k)"
+        )
+    elif activity:
+        evidence = [ctx.mention(*_span(ctx, activity))]
+        add_pick(picks, catalog, "Y99.8", score * 0.96, evidence, "external cause status: leisure (I.C.20.k)")
+
+
+def _span(ctx: NoteContext, match: re.Match[str]) -> tuple[int, int]:
+    """Where a match made on the note or on one of its sentences lies in the note."""
+    if ctx.note[match.start() : match.end()] == match.group(0):
+        return match.start(), match.end()
+    start = ctx.note.find(match.group(0))
+    return start, start + len(match.group(0))
+
+
+def injury_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    char = seventh_characters(picks, ctx, catalog)
+    external_causes(picks, ctx, catalog, char)

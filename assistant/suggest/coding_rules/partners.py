@@ -1,0 +1,308 @@
+"""Use-additional partners the note documents: BMI (Z68), long-term drugs (Z79), the organism (B95-B97),
+weeks of gestation (Z3A). Each is added only beside a final diagnosis whose tabular note asks for it (or, for
+drugs with no such note, beside any final diagnosis), with the words of the note as evidence.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.codesets.repository import ref_covers
+from assistant.suggest.coding_rules.context import NoteContext, add_pick, demote
+from assistant.suggest.store import CodeCatalog
+from assistant.suggest.types import Pick
+
+ADULT_BMI_AGE = 20  # Z68.1-Z68.45 are adult codes (20 years and older); Z68.5- pediatric percentiles
+
+_BMI = re.compile(r"\b(?:BMI|body mass index)\b[^0-9\n]{0,12}?(\d{2}(?:\.\d+)?)", re.IGNORECASE)
+_BMI_RANGE = re.compile(r"\[BMI\]\s*(\d+(?:\.\d)?)(?:-(\d+(?:\.\d)?)| or (less|greater)), adult")
+
+# Drug words -> the Z79 code for their class (ICD-10-CM I.C.21.c.3; class names are the Z79 titles').
+DRUG_CLASSES: tuple[tuple[str, str], ...] = (
+    (
+        "Z79.4",
+        r"insulin|lantus|levemir|humalog|novolog|tresiba|basaglar|glargine|lispro|aspart|detemir|degludec",
+    ),
+    (
+        "Z79.84",
+        r"metformin|glucophage|glipizide|glimepiride|glyburide|pioglitazone|sitagliptin|januvia|linagliptin|"
+        r"empagliflozin|jardiance|dapagliflozin|farxiga|canagliflozin|"
+        r"oral hypoglycemics?|oral antidiabetics?",
+    ),
+    (
+        "Z79.85",
+        r"semaglutide|ozempic|liraglutide|victoza|dulaglutide|trulicity|tirzepatide|mounjaro|exenatide",
+    ),
+    (
+        "Z79.01",
+        r"warfarin|coumadin|apixaban|eliquis|rivaroxaban|xarelto|dabigatran|pradaxa|edoxaban|enoxaparin|"
+        r"lovenox|anticoagula(?:nt|tion|ted)",
+    ),
+    ("Z79.02", r"clopidogrel|plavix|prasugrel|ticagrelor|brilinta|antiplatelet"),
+    ("Z79.82", r"aspirin|asa\s*\d{2,3}\s*mg"),
+    ("Z79.52", r"(?:chronic|long[- ]term|maintenance|daily) (?:prednisone|steroids?|prednisolone)"),
+    ("Z79.621", r"tacrolimus|prograf|cyclosporine|envarsus"),
+    ("Z79.624", r"mycophenolate|cellcept|myfortic|azathioprine"),
+    ("Z79.631", r"methotrexate"),
+    ("Z79.891", r"oxycodone|hydrocodone|morphine|fentanyl patch|tramadol|chronic opioids?"),
+)
+_STOPPED = re.compile(
+    r"\b(?:stopped|discontinued|d/c'?d|off|held|holding|allergic|allergy|intoleran\w*|declines?|refuses?|"
+    r"instead of|no longer|not on|never|x\s?\d+\s?d(?:ays?)?|for \d+ days|taper\w*|burst|"
+    r"given (?:in|at) (?:clinic|the ed|ed|office)|in clinic|start(?:ed|ing)? today)\b",
+    re.IGNORECASE,
+)
+_TAKING_CONTEXT = re.compile(
+    r"\b(?:on|takes|taking|continue|continues|continued|uses|using|daily|bid|tid|qd|qhs|mg|units?|"
+    r"medications?|meds|refill)\b",
+    re.IGNORECASE,
+)
+
+# Organism words -> B95-B97 codes (the B95-B97 titles; "E. coli" and "MRSA" as clinicians write them).
+ORGANISMS: tuple[tuple[str, str], ...] = (
+    ("B95.62", r"(?-i:MRSA)|methicillin[- ]resistant staph\w*(?: aureus)?"),
+    ("B95.61", r"(?-i:MSSA)|methicillin[- ](?:susceptible|sensitive) staph\w*(?: aureus)?"),
+    ("B95.61", r"staph(?:ylococcus)? aureus|S\. aureus"),
+    ("B95.0", r"group A strep\w*|(?-i:GAS)|streptococcus pyogenes"),
+    ("B95.1", r"group B strep\w*|(?-i:GBS)|streptococcus agalactiae"),
+    ("B95.3", r"streptococcus pneumoniae|S\. pneumoniae|pneumococc\w+"),
+    ("B95.2", r"enterococc\w+"),
+    ("B96.20", r"E\. ?coli|escherichia coli"),
+    ("B96.1", r"klebsiella(?: pneumoniae)?"),
+    ("B96.4", r"proteus(?: mirabilis)?"),
+    ("B96.5", r"pseudomonas(?: aeruginosa)?"),
+    ("B96.3", r"h(?:aemophilus|\.) influenzae"),
+    ("B96.0", r"mycoplasma pneumoniae"),
+    ("B97.4", r"(?-i:RSV)|respiratory syncytial virus"),
+)
+_WEEKS = re.compile(
+    r"\b(\d{1,2})(?:\s*(?:\+|and)\s*\d/7)?\s*(?:weeks?|wks?|w(?:\d+d)?)(?:\s*(?:\d\s*days?|of)?\s*"
+    r"(?:gestation|gestational age|pregnant|GA|IUP|pregnancy))?\b|"
+    r"\bGA\s*(?:of\s*)?(\d{1,2})\s*(?:weeks?|wks?|w)\b",
+    re.IGNORECASE,
+)
+_PREGNANCY_WORDS = re.compile(
+    r"\b(?:gestation|pregnan\w*|G\d+\s*P\d+|IUP|GA|trimester|prenatal)\b", re.IGNORECASE
+)
+
+
+def _diagnoses(picks: dict[str, Pick], catalog: CodeCatalog) -> list[Pick]:
+    return [
+        p
+        for p in picks.values()
+        if p.final
+        and p.code in catalog
+        and catalog.system(p.code) == "ICD-10-CM"
+        and not p.code.startswith("Z")
+    ]
+
+
+def _asks_for(catalog: CodeCatalog, pick: Pick, code: str) -> bool:
+    return any(ref_covers(r, code) for r in catalog.refs_for(pick.code, "use_additional"))
+
+
+def bmi_code(catalog: CodeCatalog, value: float) -> str | None:
+    """The adult Z68 code whose title's range holds ``value`` (read from the code set's titles)."""
+    for code in catalog.leaves_under("Z68"):
+        m = _BMI_RANGE.search(catalog.title(code))
+        if not m:
+            continue
+        low = float(m.group(1))
+        if m.group(3) == "less" and value <= low + 0.05:
+            return code
+        if m.group(3) == "greater" and value >= low:
+            return code
+        if m.group(2) and low <= value < float(m.group(2)) + 0.1:
+            return code
+    return None
+
+
+def add_bmi(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    """Z68.xx beside the diagnosis that asks for it (obesity, overweight ...); adults only (I.B.14)."""
+    owners = [p for p in _diagnoses(picks, catalog) if _asks_for(catalog, p, "Z68.30")]
+    for p in [q for q in picks.values() if q.code.startswith("Z68")]:
+        if not owners:
+            demote(p, "BMI is coded only with an associated diagnosis (obesity, overweight ...)")
+    match = _BMI.search(ctx.note)
+    if not owners or match is None or (ctx.age is not None and ctx.age < ADULT_BMI_AGE):
+        return
+    code = bmi_code(catalog, float(match.group(1)))
+    if code:
+        owner = max(owners, key=lambda p: p.score)
+        add_pick(
+            picks,
+            catalog,
+            code,
+            owner.score * 0.95,
+            [ctx.mention(match.start(), match.end())],
+            f"use additional code for BMI with {owner.code} (guideline I.B.14)",
+        )
+
+
+def add_drugs(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    """Z79.x for a drug the patient takes now: a line naming it, not stopped, not an allergy."""
+    diagnoses = _diagnoses(picks, catalog)
+    if not diagnoses:
+        return
+    top = max(p.score for p in diagnoses)
+    for code, words in DRUG_CLASSES:
+        asked = [p for p in diagnoses if _asks_for(catalog, p, code)]
+        if not asked and code in ("Z79.4", "Z79.84", "Z79.85"):
+            continue  # only where the diabetes code's note lists them (type 1 does not take Z79.4)
+        for m in re.finditer(rf"\b(?:{words})\b", ctx.note, re.IGNORECASE):
+            line_start = ctx.note.rfind("\n", 0, m.start()) + 1
+            line_end = ctx.note.find("\n", m.end())
+            line = ctx.note[line_start : line_end if line_end >= 0 else len(ctx.note)]
+            if _STOPPED.search(line) or not (_TAKING_CONTEXT.search(line) or asked):
+                continue
+            owner = asked[0].code if asked else "the treated condition"
+            add_pick(
+                picks,
+                catalog,
+                code,
+                top * 0.9,
+                [ctx.mention(m.start(), m.end())],
+                f"long-term (current) drug therapy documented, with {owner} (guideline I.C.21.c.3)",
+            )
+            break
+
+
+def add_organism(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    """B95-B97 beside an infection whose note says "use additional code (B95-B97) to identify the agent"."""
+    infections = [p for p in _diagnoses(picks, catalog) if _asks_for(catalog, p, "B96.20")]
+    if not infections:
+        return
+    owner = max(infections, key=lambda p: p.score)
+    for code, words in ORGANISMS:
+        m = re.search(rf"(?<![\w.])(?:{words})(?![\w])", ctx.note, re.IGNORECASE)
+        if m is None:
+            continue
+        added = add_pick(
+            picks,
+            catalog,
+            code,
+            owner.score * 0.95,
+            [ctx.mention(m.start(), m.end())],
+            f"use additional code to identify the infectious agent with {owner.code}",
+        )
+        if added is not None:
+            _organism_is_not_a_second_infection(picks, added, owner)
+        return
+
+
+def _organism_is_not_a_second_infection(picks: dict[str, Pick], organism: Pick, owner: Pick) -> None:
+    """ "UTI, culture grew E. coli": the organism words are the UTI's agent, not an intestinal E. coli
+    infection (A04.-) of their own."""
+    span = organism.mentions[0]
+    for p in picks.values():
+        if (
+            p is organism
+            or not p.final
+            or p.code[:1] not in ("A", "B")
+            or p.code.startswith(("B95", "B96", "B97"))
+        ):
+            continue
+        if all(m.start < span.end and span.start < m.end for m in p.mentions):
+            demote(p, f"the organism is the agent of {owner.code}, coded {organism.code}")
+
+
+def _z3a_goes_with(code_first: list[str], code: str) -> bool:
+    """Z3A's "code first" note lists the obstetric codes it goes with (not O00-O08, abortive outcomes)."""
+    return not code_first or any(ref_covers(r, code) for r in code_first)
+
+
+def weeks_code(weeks: int) -> str:
+    if weeks < 8:
+        return "Z3A.01"
+    if weeks > 42:
+        return "Z3A.49"
+    return f"Z3A.{weeks:02d}"
+
+
+def add_weeks(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    """Z3A weeks of gestation beside a pregnancy code (chapter 15) when the note states the weeks."""
+    first = catalog.refs_for("Z3A.00", "code_first") if "Z3A.00" in catalog else []
+    pregnancy = [
+        p
+        for p in picks.values()
+        if p.final
+        and (
+            p.code.startswith(("Z34", "Z33.1")) or (p.code.startswith("O") and _z3a_goes_with(first, p.code))
+        )
+    ]
+    if not pregnancy:
+        for p in [q for q in picks.values() if q.final and q.code.startswith("Z3A")]:
+            demote(p, "weeks of gestation are coded only with a pregnancy (chapter 15) code")
+        return
+    for m in _WEEKS.finditer(ctx.note):
+        window = ctx.note[max(0, m.start() - 40) : m.end() + 40]
+        if not _PREGNANCY_WORDS.search(window):
+            continue
+        weeks = int(m.group(1) or m.group(2))
+        owner = max(pregnancy, key=lambda p: p.score)
+        add_pick(
+            picks,
+            catalog,
+            weeks_code(weeks),
+            owner.score * 0.9,
+            [ctx.mention(m.start(), m.end())],
+            f"weeks of gestation with {owner.code} (guideline I.C.15.b.4)",
+        )
+        return
+
+
+_CKD_STAGE = re.compile(
+    r"\b(?:CKD|chronic kidney disease)\b[^.\n;]{0,40}?\b(?:stage\s*)?(1|2|3a|3b|3|4|5|I{1,3}[ab]?|IV|V)\b"
+    r"|\b(ESRD|end[- ]stage renal disease|end[- ]stage kidney disease)\b",
+    re.IGNORECASE,
+)
+_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iiia": "3a", "iiib": "3b", "iv": "4", "v": "5"}
+STAGE_TITLES = {
+    "1": "stage 1",
+    "2": "stage 2",
+    "3": "stage 3 unspecified",
+    "3a": "stage 3a",
+    "3b": "stage 3b",
+    "4": "stage 4",
+    "5": "stage 5",
+}
+
+
+def stage_code(catalog: CodeCatalog, stage: str) -> str | None:
+    """The N18 code whose title names the stage ("Chronic kidney disease, stage 3b" -> N18.32)."""
+    if stage == "esrd":
+        return "N18.6" if "N18.6" in catalog else None
+    words = STAGE_TITLES.get(stage)
+    for code in catalog.leaves_under("N18") if words else []:
+        title = catalog.title(code).lower()
+        if re.search(rf"\b{re.escape(words or '')}\b", title):
+            return code
+    return None
+
+
+def ckd_stage(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    """The CKD stage the note states replaces an unspecified or other-stage N18 code (use-additional partner
+    of E11.22, I12.-, I13.-, D63.1)."""
+    finals = [p for p in picks.values() if p.final and p.code.startswith("N18")]
+    match = _CKD_STAGE.search(ctx.note)
+    if not finals or match is None:
+        return
+    raw = (match.group(1) or "esrd").lower()
+    code = stage_code(catalog, "esrd" if match.group(2) else _ROMAN.get(raw, raw))
+    if code is None or all(p.code == code for p in finals):
+        return
+    mentions = [m for p in finals for m in p.mentions]
+    score = max(p.score for p in finals)
+    for p in finals:
+        picks.pop(p.code)
+    add_pick(
+        picks, catalog, code, score, mentions, f"the stage documented in the note: {catalog.title(code)}"
+    )
+
+
+def add_partners(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    ckd_stage(picks, ctx, catalog)
+    add_bmi(picks, ctx, catalog)
+    add_drugs(picks, ctx, catalog)
+    add_organism(picks, ctx, catalog)
+    add_weeks(picks, ctx, catalog)

@@ -1,0 +1,140 @@
+"""Signs and symptoms routinely part of a confirmed diagnosis are not coded beside it (ICD-10-CM I.B.5);
+symptoms not routinely associated with it still are (I.B.6).
+
+The table pairs chapter-18 symptom codes with the diagnosis categories that routinely present with them
+(our own clinical summary of I.B.5, read against the tabular titles); everything else is left as found.
+"""
+
+from __future__ import annotations
+
+from assistant.suggest.coding_rules.context import NoteContext, demote
+from assistant.suggest.store import CodeCatalog
+from assistant.suggest.types import Pick
+
+_RESPIRATORY_INFECTION = (
+    "J00",
+    "J01",
+    "J02",
+    "J03",
+    "J04",
+    "J05",
+    "J06",
+    "J09",
+    "J10",
+    "J11",
+    "J12",
+    "J13",
+    "J14",
+    "J15",
+    "J16",
+    "J17",
+    "J18",
+    "J20",
+    "J21",
+    "J22",
+    "J40",
+    "U07.1",
+)
+_FEVER_INFECTION = (
+    *_RESPIRATORY_INFECTION,
+    "A0",
+    "A40",
+    "A41",
+    "B01",
+    "B02",
+    "B05",
+    "B06",
+    "B08",
+    "B09",
+    "B26",
+    "B27",
+    "B34",
+    "N10",
+    "N11",
+    "N12",
+    "H66",
+    "K35",
+    "K57.",
+    "K81.0",
+    "L03",
+    "L02",
+)
+_GASTRO = (
+    "A02",
+    "A04",
+    "A05",
+    "A08",
+    "A09",
+    "K29",
+    "K52",
+    "K50",
+    "K51",
+    "K56",
+    "K35",
+    "K80",
+    "K81",
+    "K85",
+    "K57",
+)
+
+# symptom code prefix -> diagnosis code prefixes it is integral to
+INTEGRAL: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    (("R05",), (*_RESPIRATORY_INFECTION, "J41", "J42", "J44", "J45", "J98.01")),
+    (("R50",), _FEVER_INFECTION),
+    (("R06.0", "R06.2"), ("J44", "J45", "I50", "J18", "J20", "J21", "J12", "J80", "J81", "U07.1")),
+    (("R07.0", "R09.81", "R09.82", "R43"), _RESPIRATORY_INFECTION),
+    (("R30", "R35", "R39.1"), ("N30", "N39.0", "N34", "N41", "N10", "N40.1")),
+    (("R31",), ("N20", "N21", "N30.01", "N30.91")),
+    (
+        ("R10",),
+        (
+            "K35",
+            "K36",
+            "K37",
+            "K57",
+            "K80",
+            "K81",
+            "K85",
+            "K29",
+            "N20",
+            "A08",
+            "A09",
+            "K52",
+            "K56",
+            "N10",
+            "O00",
+        ),
+    ),
+    (("R11",), (*_GASTRO, "G43")),
+    (("R19.7",), _GASTRO),
+    (("R51",), ("G43", "G44")),
+    (("R07.9", "R07.89", "R07.2"), ("I20", "I21", "I22", "I24")),
+    (("R60",), ("I50",)),
+    (("R42",), ("H81",)),
+    (("R21",), ("B01", "B02", "B05", "B06", "B08", "B09", "L20", "L23", "L24", "L25", "L30", "L50")),
+    (("R73",), ("E08", "E09", "E10", "E11", "E13")),
+    (("R52", "M79.6", "M25.5"), ("S",)),
+)
+
+
+def integral_to(symptom: str, diagnoses: list[str]) -> str | None:
+    """The first diagnosis that ``symptom`` routinely belongs to, if any."""
+    for symptoms, conditions in INTEGRAL:
+        if symptom.startswith(symptoms):
+            return next((d for d in diagnoses if d.startswith(conditions)), None)
+    return None
+
+
+def drop_integral_symptoms(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    diagnoses = [c for c, p in picks.items() if p.final and c[:1] not in ("R", "Z") and c in catalog]
+    for code, pick in list(picks.items()):
+        if not pick.final or not code.startswith(("R", "M79.6", "M25.5")):
+            continue
+        owner = integral_to(code, diagnoses)
+        if owner is None:
+            continue
+        demote(
+            pick,
+            f"a symptom routinely part of {owner} is not coded beside it (guideline I.B.5); "
+            "add it back if the note says it is unrelated",
+        )

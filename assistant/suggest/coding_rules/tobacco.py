@@ -1,0 +1,85 @@
+"""Tobacco by status (ICD-10-CM I.C.5.b, F17 and Z87.891): current use is F17.2- by product, "in remission"
+is the 5th-digit 1, and a former user ("quit 10 years ago", "ex-smoker") is history, Z87.891."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.suggest.coding_rules.context import NoteContext, add_pick
+from assistant.suggest.store import CodeCatalog
+from assistant.suggest.types import Pick
+
+_TOBACCO = re.compile(
+    r"\b(?:smok\w*|tobacco|cigarettes?|cigars?|nicotine|vap(?:e|es|ing)|e-cig\w*|pack[- ]years?|ppd|snuff|"
+    r"chew(?:s|ing)? tobacco|dip(?:s|ping)? tobacco)\b",
+    re.IGNORECASE,
+)
+_NEVER = re.compile(
+    r"\b(?:never|non-?smoker|nonsmoker|denies|no (?:tobacco|smoking|history of (?:tobacco|smoking)))\b", re.I
+)
+_FORMER = re.compile(
+    r"(?<!to )(?<!\bnot )\bquit\b|\b(?:former|formerly|ex-?\s?smoker|ex-|stopped|used to|previous|prior|"
+    r"h/o|history of|hx of|remote|years? ago|until \d{4})\b",
+    re.IGNORECASE,
+)
+_REMISSION = re.compile(r"\bin (?:early |sustained )?remission\b", re.IGNORECASE)
+_PRODUCT = (
+    ("22", re.compile(r"\b(?:chew\w*|dip|snuff|smokeless)\b", re.I)),
+    ("29", re.compile(r"\b(?:cigars?|pipe|vap\w*|e-cig\w*|hookah)\b", re.I)),
+    ("21", re.compile(r"\b(?:cigarettes?|packs?|ppd|smok\w*)\b", re.I)),
+)
+
+
+def tobacco_code(sentence: str) -> str:
+    """The code a tobacco sentence supports: Z87.891 (former), F17.2x1 (in remission) or F17.2x0 (current)."""
+    if _FORMER.search(sentence) and not _REMISSION.search(sentence):
+        return "Z87.891"
+    product = next((p for p, rx in _PRODUCT if rx.search(sentence)), "20")
+    return f"F17.{product}{'1' if _REMISSION.search(sentence) else '0'}"
+
+
+def tobacco_status(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    """Each tobacco pick (F17.2-, Z87.891, Z72.0) becomes the code its sentence documents, and is final:
+    smoking status stated anywhere in the note (social history included) is coded."""
+    tobacco = [c for c in picks if c.startswith("F17.2") or c in ("Z87.891", "Z72.0")]
+    by_sentence: dict[str, list[Pick]] = {}
+    for code in tobacco:
+        pick = picks[code]
+        said = [ctx.sentence(m) for m in pick.mentions if _TOBACCO.search(ctx.sentence(m))]
+        if said and _NEVER.search(said[0]):
+            picks.pop(code)  # "never smoker": no tobacco code at all
+        elif said and not any(m.negated or m.family for m in pick.mentions):
+            by_sentence.setdefault(said[0], []).append(pick)
+    if not by_sentence:
+        _from_the_note(picks, ctx, catalog)
+    for sentence, group in by_sentence.items():
+        wanted = tobacco_code(sentence)
+        if wanted not in catalog:
+            continue
+        for pick in group:
+            picks.pop(pick.code, None)
+        best = max(group, key=lambda p: p.score)
+        mentions = [m for p in group for m in p.mentions]
+        note = f"tobacco status from the note: {wanted} (guideline I.C.5.b; a former user is Z87.891)"
+        add_pick(picks, catalog, wanted, max(best.score, 0.6), mentions, note)
+
+
+_SOMEONE_ELSE = re.compile(
+    r"\b(?:mother|father|parents?|husband|wife|spouse|partner|household|secondhand|second-hand|passive|"
+    r"exposure|exposed|FH|family)\b",
+    re.IGNORECASE,
+)
+
+
+def _from_the_note(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    """No tobacco candidate was retrieved, but a sentence states the patient's use: code that status."""
+    for m in re.finditer(r"[^.\n]+", ctx.note):
+        sentence = m.group(0)
+        found = _TOBACCO.search(sentence)
+        if not found or _NEVER.search(sentence) or _SOMEONE_ELSE.search(sentence):
+            continue
+        wanted = tobacco_code(sentence)
+        start = m.start() + found.start()
+        note = f"tobacco status from the note: {wanted} (guideline I.C.5.b; a former user is Z87.891)"
+        if add_pick(picks, catalog, wanted, 0.6, [ctx.mention(start, m.start() + found.end())], note):
+            return

@@ -1,0 +1,43 @@
+"""The engine's working records: a retrieved candidate, a query and a pick (a code on its way to the answer).
+
+They live apart from service.py so that the rule modules (rules, consolidate, coding_rules) import them at
+module top without an import cycle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from assistant.suggest.reader import Mention
+
+
+@dataclass
+class Candidate:
+    code: str
+    row: int
+    score: float
+    cos: float = 0.0
+    coverage: float = 0.0
+    title: float = 0.0
+    matched: list[str] = field(default_factory=list)
+    walk: float = 0.0  # the Index walk's score (0: not reached by the walk)
+    walk_path: str = ""
+
+
+@dataclass
+class Query:
+    text: str
+    prefixes: tuple[str, ...] | None = None
+    kind: str = "current"  # current | history | status | family
+
+
+@dataclass
+class Pick:
+    code: str
+    score: float
+    final: bool
+    mentions: list[Mention]
+    reasons: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    notes: dict[str, list[str]] = field(default_factory=dict)
+    vetoed: bool = False  # a coding rule said "not coded": pairing rules must not make it final again
