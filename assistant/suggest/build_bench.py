@@ -57,7 +57,7 @@ def bench_build(
     batch = int(getattr(settings, "embed_batch_size", 64))
     path, name = model_location(settings)
     torch = load_embedder(settings, runtime="torch")
-    onnx = build_embedder(settings.model_copy(update={"embed_runtime": "onnx"}), progress=False)
+    onnx = build_embedder(settings.model_copy(update={"build_embed_runtime": "onnx"}), progress=False)
     # (name, embedder, sorted, dedup, chunk): the unsorted step hands the model one batch at a time in
     # corpus order (sentence-transformers sorts only within what it is given).
     steps: list[tuple[str, Embedder, bool, bool, int]] = [

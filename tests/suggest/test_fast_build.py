@@ -98,16 +98,17 @@ def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 
 @pytest.mark.slow
-def test_the_build_exports_first_then_embeds_on_onnx_with_torch_vectors(real_settings: Settings) -> None:
+def test_the_build_exports_first_then_embeds_with_the_build_runtime(real_settings: Settings) -> None:
     from assistant.suggest.build_bench import sample_texts
 
     torch_settings = real_settings.model_copy(update={"embed_runtime": "torch"})
     assert getattr(build_embedder(torch_settings), "runtime", "") == "torch"  # the old path, kept
     name = load_embedder(torch_settings).name
     assert not export_dir(real_settings, name).exists()
-    onnx = build_embedder(real_settings)
-    assert getattr(onnx, "runtime", "") == "onnx"
+    assert getattr(build_embedder(real_settings), "runtime", "") == "torch"  # the build's default
     assert current_export(export_dir(real_settings, name), model_location(real_settings)[0]) is not None
+    onnx = build_embedder(real_settings.model_copy(update={"build_embed_runtime": "onnx"}))
+    assert getattr(onnx, "runtime", "") == "onnx"
     texts, _ = sample_texts(real_settings, 96, seed=3)
     texts += texts[:5] + ["", "chronic kidney disease, stage 3 " * 40]  # duplicates, empty, past 256 tokens
     got = _embed_all(onnx, texts, False, batch=32)
