@@ -18,6 +18,8 @@ import numpy as np
 from assistant.core.errors import AssistantError, InvalidInput
 from assistant.suggest import consolidate, rules
 from assistant.suggest.embedder import Embedder
+from assistant.suggest.patient import PatientFacts, read_demographics, resolve_patient
+from assistant.suggest.patient_edits import PatientEdits, exam_for_age, weeks_code
 from assistant.suggest.reader import Mention, clean_query, read_note
 from assistant.suggest.schemas import Evidence, Suggestion, SuggestRequest, SuggestResponse
 from assistant.suggest.store import LoadedIndex
@@ -92,6 +94,7 @@ class SuggestionService:
         self.config = config or EngineConfig()
         self.catalog = index.catalog
         self._masks: dict[tuple[str, ...], np.ndarray] = {}
+        self.patient_edits = PatientEdits(reference, self.catalog)
 
     # ------------------------------------------------------------ construction
     @classmethod
@@ -141,7 +144,8 @@ class SuggestionService:
         dense_hits = self._dense_search(texts, vectors)
         out = []
         for request, plan, warnings in zip(requests, plans, note_warnings, strict=True):
-            out.append(self._respond(request, plan, vec_of, dense_hits, warnings))
+            facts = resolve_patient(request.patient, read_demographics(request.text), request.date_of_service)
+            out.append(self._respond(request, plan, vec_of, dense_hits, warnings, facts))
         return out
 
     # ------------------------------------------------------------ reading -> queries
@@ -279,8 +283,11 @@ class SuggestionService:
         vec_of: dict[str, np.ndarray],
         dense_hits: dict[str, list[tuple[int, float]]],
         warnings: list[str],
+        facts: PatientFacts | None = None,
     ) -> SuggestResponse:
         cfg = self.config
+        facts = facts or PatientFacts()
+        left_out: dict[str, str] = {}
         picks: dict[str, Pick] = {}
         mentions_out: list[dict[str, object]] = []
         skipped: list[tuple[Mention, str]] = []
@@ -299,6 +306,8 @@ class SuggestionService:
             info["query"] = q.text
             info["candidates"] = [c.code for c in cands[:5]]
             mentions_out.append(info)
+            if request.mode == "full":
+                cands = self._fit_patient(cands, facts, max(per_mention, 1), left_out)
             if not cands:
                 continue
             weight = (0.8 + 0.2 * m.weight) if request.mode == "full" and not phrase else 1.0
@@ -311,6 +320,11 @@ class SuggestionService:
                     threshold = cfg.history_threshold if q.kind != "current" else cfg.final_threshold
                     final = rank == 0 and c.score >= threshold
                     code, extra_warn, extra_notes = self._apply_code_rules(code, m, [x.code for x in cands])
+                    code = exam_for_age(code, facts.age_years, self.catalog)
+                    why = self.patient_edits.conflict(code, facts)
+                    if why:
+                        left_out.setdefault(code, why)
+                        continue
                 score = c.score * weight if rank == 0 else c.score * weight * 0.97
                 pick = picks.get(code)
                 if pick is None:
@@ -326,6 +340,8 @@ class SuggestionService:
                 if not pick.reasons:
                     pick.reasons = self._reasons(c, m, q)
         if request.mode == "full":
+            self._weeks_of_gestation(picks, facts, request.text)
+            warnings.extend(list(dict.fromkeys(left_out.values()))[:8])
             self._combinations(picks)
             consolidate.absorb_same_category(picks, self.catalog)
             consolidate.fold_integral_symptoms(picks)
@@ -362,6 +378,37 @@ class SuggestionService:
         if w:
             warnings.append(w)
         return code, warnings, notes
+
+    def _fit_patient(
+        self, cands: list[Candidate], facts: PatientFacts, wanted: int, left_out: dict[str, str]
+    ) -> list[Candidate]:
+        """The first ``wanted`` candidates this patient can have (the rest unchecked, in order)."""
+        kept: list[Candidate] = []
+        for i, c in enumerate(cands):
+            why = self.patient_edits.conflict(c.code, facts)
+            if why:
+                left_out.setdefault(c.code, why)
+                continue
+            kept.append(c)
+            if len(kept) >= wanted:
+                return kept + cands[i + 1 :]
+        return kept
+
+    def _weeks_of_gestation(self, picks: dict[str, Pick], facts: PatientFacts, note: str) -> None:
+        """A documented pregnancy with its weeks gets the Z3A weeks code (and only that one)."""
+        if not facts.pregnant or facts.weeks is None or facts.weeks_span is None:
+            return
+        code = weeks_code(facts.weeks, self.catalog)
+        if code is None:
+            return
+        for other in [c for c in picks if c.startswith("Z3A") and c != code]:
+            picks.pop(other)
+        a, b = facts.weeks_span.start, facts.weeks_span.end
+        span = Mention(start=a, end=b, text=note[a:b], query=note[a:b], section="body")
+        pick = picks.setdefault(code, Pick(code, self.config.high_threshold, True, [span]))
+        pick.final = True
+        pick.score = max(pick.score, self.config.high_threshold)
+        pick.reasons.append(f"weeks of gestation documented: {facts.weeks} (use additional code Z3A)")
 
     def _combinations(self, picks: dict[str, Pick]) -> None:
         finals = [p.code for p in picks.values() if p.final]
