@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from assistant.suggest.history import history_cue
+from assistant.suggest.not_coded import why_not_coded
 from assistant.suggest.text import expand_abbreviations, tokens
 
 SECTION_WEIGHTS = {
@@ -59,7 +61,7 @@ _UNC_PRE = (
 )
 _HIST_PRE = (
     r"history\s+of|h/o|hx\s+of|past\s+history\s+of|previous|prior|status\s+post|s/p|"
-    r"in\s+remission|remote|resolved|treated\s+for|years?\s+ago|former|ex(?=-)"
+    r"remote|resolved|treated\s+for|years?\s+ago|former|ex(?=-)|quit|quitting|gave\s+up"
 )
 _FAMILY_PRE = (
     r"family\s+history\s+of|fh\s+of|fhx\s+of|(?:his|her|the\s+patient's|patient's)?\s*"
@@ -74,9 +76,13 @@ _HIST_RE = re.compile(rf"(?<![\w/])(?:{_HIST_PRE})(?![\w/])", re.IGNORECASE)
 _FAM_RE = re.compile(rf"(?<![\w/])(?:{_FAMILY_PRE})(?![\w/])", re.IGNORECASE)
 _TERM_RE = re.compile(_TERMINATE, re.IGNORECASE)
 
-_SENTENCE_RE = re.compile(r"[^\n.!?]+(?:[.!?](?!\d)|\n|$)")
+# A sentence ends at . ! ? (not inside "9.2") or at a line break.
+_SENTENCE_RE = re.compile(r"(?:[^\n.!?]|[.](?=\d))+(?:[.!?](?!\d)|\n|$)")
+# Chunks: clauses, list items written inline ("2) asthma", "#HTN #DM2") and the plan after a problem's
+# dash or colon ("Hypertension - continue lisinopril", "DM2: A1c 9.2").
 _CHUNK_SPLIT = re.compile(
-    r";|,(?!\d)|\band\b(?!\s+(?:vomiting|without|with))|\bbut\b|\bwhile\b|\bplus\b|\s-\s|"
+    r";|,(?!\d)|\band\b(?!\s+(?:vomiting|without|with))|\bbut\b|\bwhile\b|\bplus\b|\s[-–—]+\s|:\s|"
+    r"\s(?:\d{1,2}|[a-hA-H])\)\s|\s#(?=\w)|"
     r"\b(?:presents?|presented|presenting|complains?|complaining|admitted|came\s+in)\s+(?:with|of|for)\b|\bc/o\b",
     re.IGNORECASE,
 )
@@ -148,6 +154,7 @@ class Mention:
     triggers: list[str] = field(default_factory=list)
     laterality: set[str] = field(default_factory=set)
     encounter: str | None = None
+    not_coded: str | None = None  # plan, administrative, vitals or labs, medication, status
 
     @property
     def weight(self) -> float:
@@ -168,6 +175,7 @@ class Mention:
             "triggers": self.triggers,
             "laterality": sorted(self.laterality),
             "encounter": self.encounter,
+            "not_coded": self.not_coded,
         }
 
 
@@ -190,7 +198,7 @@ def sections(note: str) -> list[tuple[int, int, str]]:
 
 def _strip_span(note: str, start: int, end: int) -> tuple[int, int]:
     while start < end and (
-        note[start].isspace() or note[start] in "-*•#>.,:;()0123456789" and _is_bullet(note, start)
+        note[start].isspace() or note[start] in "-*•#>.,:;()0123456789abcdefghABCDEFGH" and _is_bullet(note, start)
     ):
         start += 1
     while end > start and (note[end - 1].isspace() or note[end - 1] in ".,;:"):
@@ -203,6 +211,8 @@ def _is_bullet(note: str, i: int) -> bool:
     ch = note[i]
     if ch in "-*•#>":
         return True
+    if ch.isalpha() and i + 2 < len(note) and note[i + 1] in ".)" and note[i + 2] in " \t":
+        return (i == 0 or not note[i - 1].isalnum()) and ch.lower() in "abcdefgh"  # "a) asthma"
     if ch.isdigit():
         j = i
         while j < len(note) and note[j].isdigit():
@@ -286,7 +296,9 @@ def read_note(note: str) -> list[Mention]:
                 a, b = _strip_span(note, s_start + c_start, s_start + c_end)
                 if b - a < 3 or not tokens(note[a:b]):
                     continue
-                out.append(_make(note, a, b, section, s_start, s_end, sentence, a - s_start, b - s_start))
+                mention = _make(note, a, b, section, s_start, s_end, sentence, a - s_start, b - s_start)
+                mention.not_coded = why_not_coded(mention.text)
+                out.append(mention)
     _merge_trigger_only(out)
     return [m for m in out if not _trigger_only(m.text)]
 
@@ -298,6 +310,10 @@ def _make(
     flags, triggers = _scope_flags(sentence, c_start, c_end)
     if section == "fh":
         flags["family"] = True
+    cue = None if flags["history"] else history_cue(sentence, text)
+    if cue:
+        flags["history"] = True
+        triggers.append(f"history:{cue}")
     mention = Mention(
         start=a,
         end=b,

@@ -181,6 +181,8 @@ class SuggestionService:
                 plan.append((m, None, "no clinical words"))
             elif m.negated:
                 plan.append((m, None, "negated"))
+            elif m.not_coded:
+                plan.append((m, None, f"not a diagnosis ({m.not_coded})"))
             elif m.normal:
                 plan.append((m, None, "normal finding"))
             elif m.family:
