@@ -15,7 +15,8 @@ import re
 
 _SUBSTANCE = re.compile(
     r"\b(?:smok\w*|tobacco|cigar\w*|nicotine|vap(?:e|ing)|chew\w*|dip|snuff|alcohol\w*|etoh|drink\w*|"
-    r"cocaine|heroin|opioids?|opiates?|meth\w*|amphetamines?|marijuana|cannabis|drugs?|ivdu|ivda|pack[- ]years?)\b",
+    r"cocaine|heroin|opioids?|opiates?|meth\w*|amphetamines?|marijuana|cannabis|drugs?|ivdu|ivda|"
+    r"pack[- ]years?)\b",
     re.IGNORECASE,
 )
 _CESSATION = re.compile(
@@ -33,9 +34,11 @@ _TREATMENT_OVER = re.compile(
     r"\bno\s+(?:evidence|signs?)\s+of\s+(?:recurrence|recurrent|residual|active|metastatic)?\s*(?:disease|cancer|"
     r"recurrence|malignancy)|\bned\b|\bcompleted\s+(?:\w+\s+){0,3}?(?:chemo\w*|radiation|radiotherapy|"
     r"treatment|therapy|immunotherapy)|\bfinished\s+(?:\w+\s+){0,2}?(?:chemo\w*|radiation|treatment)|"
-    r"\b(?:cancer|disease)[- ]free\b|\bsurveillance\b|\bsurvivor\b|\bin\s+(?:complete\s+)?remission\s+since\b|"
+    r"\b(?:cancer|disease)[- ]free\b|\bsurveillance\b|\bsurvivor\b|"
+    r"\bin\s+(?:complete\s+)?remission\s+since\b|"
     r"\b(?:s/p|status\s+post)\s+(?:\w+\s+){0,2}?(?:resection|excision|mastectomy|lumpectomy|prostatectomy|"
-    r"colectomy|hemicolectomy|nephrectomy|hysterectomy|orchiectomy|thyroidectomy|chemo\w*|radiation|surgery)\b|"
+    r"colectomy|hemicolectomy|nephrectomy|hysterectomy|orchiectomy|thyroidectomy|chemo\w*|radiation|"
+    r"surgery)\b|"
     r"\btreated\s+(?:in\s+(?:19|20)\d\d|\d+\s+years?\s+ago|with\s+(?:surgery|chemo\w*|radiation))",
     re.IGNORECASE,
 )

@@ -20,7 +20,8 @@ _PLAN_VERBS = (
     r"titrate[sd]?|adjust(?:ed)?|stop(?:ped)?|discontinue[sd]?|d/c|hold|held|resume[sd]?|switch(?:ed)?|"
     r"change[sd]?\s+(?:to|dose)|refill(?:ed|s)?|renew(?:ed)?|prescribe[sd]?|rx|order(?:ed|s)?|obtain(?:ed)?|"
     r"check(?:ed)?|recheck(?:ed)?|repeat(?:ed)?|draw(?:n)?|send|sent|schedule[sd]?|refer(?:red|ral)?|"
-    r"consult(?:ed)?\s+(?!for\b)|follow(?:[- ]?up|\s+up)|f/u|fu|followup|return(?:\s+to\s+clinic)?|rtc|"
+    r"consult(?:ed)?\s+(?!for\b)|(?:follow(?:[- ]?up|\s+up)|f/u|fu|followup)"
+    r"(?=\s+(?:in|with|on|at|as|prn|after|next|visit|appointment|scheduled|if|when|\d)\b|\s*$)|return(?:\s+to\s+clinic)?|rtc|"
     r"see\s+(?:in|back|again)|monitor(?:ed|ing)?|counsel(?:l?ed|ing)?|educate[sd]?|education|discuss(?:ed)?|"
     r"review(?:ed)?|reconcile[sd]?|encourage[sd]?|instruct(?:ed)?|provide[sd]?|reassure[sd]?|maintain|"
     r"keep|goal|target|call|notify|plan|labs?\b|imaging|dispo(?:sition)?|discharge[sd]?\s+(?:home|to)|"
@@ -38,7 +39,7 @@ _ADMIN_RE = re.compile(
     r"return\s+precautions|electronically\s+signed|signed\s+by|dictated|scribe|attestation|chart\s+reviewed|"
     r"records?\s+reviewed|(?:video|audio|telephone|telehealth|virtual)\s+(?:visit|encounter)|"
     r"located\s+at\s+(?:home|work)|patient\s+location|provider\s+location|identity\s+(?:was\s+)?verified|"
-    r"seen\s+(?:and\s+examined|today)|here\s+(?:today\s+)?for\s+(?:follow|f/u|a\s+visit|med)|"
+    r"seen\s+(?:and\s+examined|today)|"
     r"accompanied\s+by|history\s+(?:obtained|provided)\s+by|level\s+of\s+service|billing)\b",
     re.IGNORECASE,
 )

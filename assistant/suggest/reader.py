@@ -196,10 +196,11 @@ def sections(note: str) -> list[tuple[int, int, str]]:
     return [s for s in spans if s[1] > s[0]]
 
 
+_BULLET_CHARS = "-*•#>.,:;()0123456789abcdefghABCDEFGH"
+
+
 def _strip_span(note: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and (
-        note[start].isspace() or note[start] in "-*•#>.,:;()0123456789abcdefghABCDEFGH" and _is_bullet(note, start)
-    ):
+    while start < end and (note[start].isspace() or note[start] in _BULLET_CHARS and _is_bullet(note, start)):
         start += 1
     while end > start and (note[end - 1].isspace() or note[end - 1] in ".,;:"):
         end -= 1
