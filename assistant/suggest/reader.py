@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from assistant.suggest.history import history_cue
 from assistant.suggest.not_coded import why_not_coded
+from assistant.suggest.qualifiers import Qualifiers, read_qualifiers
 from assistant.suggest.text import expand_abbreviations, tokens
 
 SECTION_WEIGHTS = {
@@ -155,6 +156,7 @@ class Mention:
     laterality: set[str] = field(default_factory=set)
     encounter: str | None = None
     not_coded: str | None = None  # plan, administrative, vitals or labs, medication, status
+    qualifiers: Qualifiers = field(default_factory=Qualifiers)
 
     @property
     def weight(self) -> float:
@@ -271,7 +273,9 @@ def read_note(note: str) -> list[Mention]:
         start, end = _strip_span(note, 0, len(note))
         if end <= start:
             start, end = 0, len(note)
-        return [_make(note, start, end, "assessment", start, end, note[start:end], 0, end - start)]
+        mention = _make(note, start, end, "assessment", start, end, note[start:end], 0, end - start)
+        mention.qualifiers = read_qualifiers(mention.query)
+        return [mention]
     out: list[Mention] = []
     for sec_start, sec_end, section in sections(note):
         for sm in _SENTENCE_RE.finditer(note, sec_start, sec_end):
@@ -301,7 +305,24 @@ def read_note(note: str) -> list[Mention]:
                 mention.not_coded = why_not_coded(mention.text)
                 out.append(mention)
     _merge_trigger_only(out)
-    return [m for m in out if not _trigger_only(m.text)]
+    kept = [m for m in out if not _trigger_only(m.text)]
+    _read_qualifiers(note, kept)
+    return kept
+
+
+def _read_qualifiers(note: str, mentions: list[Mention]) -> None:
+    """A mention's qualifiers come from its own words and the status/negated chunks after it in the
+    sentence ("Migraine without aura, not intractable", "Hypertension, well controlled") up to the next
+    condition."""
+    for i, m in enumerate(mentions):
+        end = m.sentence_end
+        for n in mentions[i + 1 :]:
+            if n.sentence_start != m.sentence_start:
+                break
+            if not (n.negated or n.not_coded or n.normal):
+                end = n.start
+                break
+        m.qualifiers = read_qualifiers(expand_abbreviations(note[m.start : end]))
 
 
 def _make(

@@ -9,14 +9,14 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 
 from assistant.core.errors import AssistantError, InvalidInput
-from assistant.suggest import consolidate, rules
+from assistant.suggest import consolidate, qualifiers, rules
 from assistant.suggest.embedder import Embedder
 from assistant.suggest.patient import PatientFacts, read_demographics, resolve_patient
 from assistant.suggest.patient_edits import PatientEdits, exam_for_age, weeks_code
@@ -308,7 +308,9 @@ class SuggestionService:
             info["query"] = q.text
             info["candidates"] = [c.code for c in cands[:5]]
             mentions_out.append(info)
+            qualifier_reasons: dict[str, list[str]] = {}
             if request.mode == "full":
+                cands, qualifier_reasons = self._rerank_qualifiers(cands, m, facts)
                 cands = self._fit_patient(cands, facts, max(per_mention, 1), left_out)
             if not cands:
                 continue
@@ -340,7 +342,7 @@ class SuggestionService:
                 for k, v in extra_notes.items():
                     pick.notes.setdefault(k, []).extend(x for x in v if x not in pick.notes[k])
                 if not pick.reasons:
-                    pick.reasons = self._reasons(c, m, q)
+                    pick.reasons = self._reasons(c, m, q) + qualifier_reasons.get(c.code, [])
         if request.mode == "full":
             self._weeks_of_gestation(picks, facts, request.text)
             warnings.extend(list(dict.fromkeys(left_out.values()))[:8])
@@ -380,6 +382,22 @@ class SuggestionService:
         if w:
             warnings.append(w)
         return code, warnings, notes
+
+    def _rerank_qualifiers(
+        self, cands: list[Candidate], m: Mention, facts: PatientFacts
+    ) -> tuple[list[Candidate], dict[str, list[str]]]:
+        """The sibling the note's qualifiers agree with above the one they contradict (qualifiers.py)."""
+        quals = m.qualifiers
+        if quals.trimester is None and facts.pregnant and facts.weeks is not None:
+            quals = replace(quals, trimester=qualifiers.trimester_of_weeks(facts.weeks))
+
+        def siblings(code: str) -> list[str]:
+            return [s for a in self.catalog.ancestors(code)[:2] for s in self.catalog.leaves_under(a)[:80]]
+
+        def make(code: str, score: float) -> Candidate:
+            return Candidate(code, self.index.row_of.get(code, -1), score)
+
+        return qualifiers.rerank(cands, quals, self.catalog.title, siblings, make)
 
     def _fit_patient(
         self, cands: list[Candidate], facts: PatientFacts, wanted: int, left_out: dict[str, str]
