@@ -25,9 +25,9 @@ _PLAN_VERBS = (
     r"see\s+(?:in|back|again)|monitor(?:ed|ing)?|counsel(?:l?ed|ing)?|educate[sd]?|education|discuss(?:ed)?|"
     r"review(?:ed)?|reconcile[sd]?|encourage[sd]?|instruct(?:ed)?|provide[sd]?|reassure[sd]?|maintain|"
     r"keep|goal|target|call|notify|plan|labs?\b|imaging|dispo(?:sition)?|discharge[sd]?\s+(?:home|to)|"
-    r"npo|diet\s+(?:and|counsel|education|modification|changes?|control\s+of)|"
-    r"exercise\s+(?:\d|daily|regularly|counsel|more|program)|lifestyle\s+(?:modification|changes?|counsel)|"
-    r"weight\s+loss\s+(?:counsel|advice|program|encouraged)|avoid|apply|use\s+(?!disorder)|take|taking|"
+    r"npo|diet(?:ary)?\s+(?:and|counsel\w*|education|modification|changes?|control\s+of|advice)|"
+    r"exercise\s+(?:\d|daily|regularly|counsel\w*|more|program)|lifestyle\s+(?:modification|changes?|counsel\w*)|"
+    r"weight\s+loss\s+(?:counsel\w*|advice|program|encouraged)|avoid|apply|use\s+(?!disorder)|take|taking|"
     r"medications?\s+(?:reviewed|list|reconcil\w*|refilled|as\s+above|unchanged)|meds\b|same\b|no\s+change"
 )
 _PLAN_RE = re.compile(rf"^\s*{_PLAN_LEAD}(?:{_PLAN_VERBS})(?![\w/])", re.IGNORECASE)

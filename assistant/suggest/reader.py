@@ -47,7 +47,7 @@ _HEADER_RE = re.compile(
 )
 
 _NEG_PRE = (
-    r"no|not|denies|denied|deny|denying|without|negative\s+for|no\s+evidence\s+of|no\s+signs?\s+of|"
+    r"no(?!\s+longer)|not|denies|denied|deny|denying|without|negative\s+for|no\s+evidence\s+of|no\s+signs?\s+of|"
     r"no\s+history\s+of|free\s+of|absence\s+of|ruled\s+out|rules\s+out|never\s+had|resolved|"
     r"no\s+complaints?\s+of|not\s+consistent\s+with|excluded|discarding|discarded"
 )
@@ -292,7 +292,8 @@ def read_note(note: str) -> list[Mention]:
             merged: list[tuple[int, int]] = []
             for c_start, c_end in pieces:
                 words = set(tokens(sentence[c_start:c_end]))
-                if merged and words and all(w in QUALIFIERS or len(w) <= 2 or w.isdigit() for w in words):
+                short = all(w in QUALIFIERS or len(w) <= 2 or w.isdigit() for w in words)
+                if merged and words and short and not why_not_coded(sentence[c_start:c_end]):
                     merged[-1] = (merged[-1][0], c_end)  # "Cholera, unspecified": one mention
                 else:
                     merged.append((c_start, c_end))
