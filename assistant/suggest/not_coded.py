@@ -40,7 +40,8 @@ _ADMIN_RE = re.compile(
     r"records?\s+reviewed|(?:video|audio|telephone|telehealth|virtual)\s+(?:visit|encounter)|"
     r"located\s+at\s+(?:home|work)|patient\s+location|provider\s+location|identity\s+(?:was\s+)?verified|"
     r"seen\s+(?:and\s+examined|today)|"
-    r"accompanied\s+by|history\s+(?:obtained|provided)\s+by|level\s+of\s+service|billing)\b",
+    r"accompanied\s+by|\w+\s+following|referral(?:\s+(?:to|placed|sent))?\s*$|referred\s+to|"
+    r"(?:yearly|annually|annual|every\s+\d+\s+(?:weeks?|months?|years?))\s*$|history\s+(?:obtained|provided)\s+by|level\s+of\s+service|billing)\b",
     re.IGNORECASE,
 )
 _VITAL_NAMES = (

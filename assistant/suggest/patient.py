@@ -29,6 +29,8 @@ _SEX_AFTER_AGE = re.compile(
     r"(?P<w>male|man|gentleman|gent|boy|female|woman|lady|girl|[MF])(?![\w'])",
     re.IGNORECASE,
 )
+_AGE_SEX_COMPACT = re.compile(r"(?<![\w.,/:])(\d{1,3})\s?([MF])(?![\w'])")
+_TEMPERATURE = re.compile(r"(?:temp\w*|t|tmax|fever\w*|°)\s*(?:of|:|=)?\s*$", re.IGNORECASE)
 _SEX_ALONE = re.compile(
     r"\b(?:sex|gender)\s*:\s*(?P<w>male|female|[MF])\b|\b(?P<t>mr|mrs|ms|miss)\.?\s+[A-Z]", re.IGNORECASE
 )
@@ -100,6 +102,17 @@ def read_demographics(note: str) -> NoteDemographics:
         if after:
             sex = _SEX_WORDS[after.group("w").lower()]
         break
+    if age is None:
+        compact = next(
+            (
+                m
+                for m in _AGE_SEX_COMPACT.finditer(note)
+                if not _TEMPERATURE.search(note[max(0, m.start() - 14) : m.start()])
+            ),
+            None,
+        )  # "71M", "72 F" (not "Temp 100 F")
+        if compact:
+            age, sex = int(compact.group(1)), _SEX_WORDS[compact.group(2).lower()]
     if sex == "U":
         alone = _SEX_ALONE.search(note)
         if alone and alone.group("w"):

@@ -30,17 +30,22 @@ SECTION_WEIGHTS = {
 }
 
 _SECTION_HEADERS: list[tuple[str, str]] = [
-    (r"assessment\s*(?:and|&|/)\s*plan|a\s*/\s*p|assessment|impression|plan", "assessment"),
+    (
+        r"assessment\s*(?:and|&|/)\s*plan|a\s*/\s*p|assessment|(?:ed\s+|clinical\s+|final\s+)?impression|plan|"
+        r"a(?=\s*:)|p(?=\s*:)",
+        "assessment",
+    ),
     (r"(?:discharge|final|principal|admitting|working)?\s*diagnos[ie]s|dx", "diagnosis"),
-    (r"history\s+of\s+(?:the\s+)?present\s+illness|hpi|chief\s+complaint|cc|subjective", "hpi"),
+    (r"history\s+of\s+(?:the\s+)?present\s+illness|hpi|chief\s+complaint|cc|subjective|s(?=\s*:)", "hpi"),
     (r"review\s+of\s+systems|ros", "ros"),
     (r"past\s+medical\s+history|pmh|pmhx|medical\s+history|problem\s+list", "pmh"),
     (r"past\s+surgical\s+history|psh|surgical\s+history", "psh"),
     (r"family\s+history|fh|fhx", "fh"),
     (r"social\s+history|sh", "sh"),
-    (r"physical\s+exam(?:ination)?|exam(?:ination)?|pe|objective|vitals", "exam"),
+    (r"physical\s+exam(?:ination)?|exam(?:ination)?|pe|objective|vitals|o(?=\s*:)", "exam"),
     (r"medications?|meds|allergies", "meds"),
 ]
+_NO_LOOKAHEAD = re.compile(r"\(\?=[^()]*\)")
 _HEADER_RE = re.compile(
     r"^[ \t]*(?P<h>" + "|".join(f"(?:{p})" for p, _ in _SECTION_HEADERS) + r")[ \t]*(?::|-(?=\s)|$)",
     re.IGNORECASE | re.MULTILINE,
@@ -186,7 +191,9 @@ def sections(note: str) -> list[tuple[int, int, str]]:
     headers = []
     for m in _HEADER_RE.finditer(note):
         label = m.group("h").lower()
-        name = next((n for p, n in _SECTION_HEADERS if re.fullmatch(p, label, re.IGNORECASE)), "other")
+        name = next(
+            (n for p, n in _SECTION_HEADERS if re.fullmatch(_NO_LOOKAHEAD.sub("", p), label, re.I)), "other"
+        )
         headers.append((m.start(), m.end(), name))
     spans = []
     pos, current = 0, "body"
@@ -248,7 +255,8 @@ def _scope_flags(sentence: str, chunk_start: int, chunk_end: int) -> tuple[dict[
             flags[key] = True
             triggers.append(f"{key}:{m.group(0).strip().lower()}")
     for m in _NEG_POST_RE.finditer(sentence):
-        if m.start() >= chunk_start and not _TERM_RE.search(sentence[chunk_end : m.start()]):
+        between = sentence[chunk_end : m.start()]
+        if m.start() >= chunk_start and not (_TERM_RE.search(between) or "," in between):
             flags["negated"] = True
             triggers.append(f"negated:{m.group(0).strip().lower()}")
     return flags, triggers

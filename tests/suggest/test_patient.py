@@ -285,3 +285,12 @@ def test_api_accepts_patient(client: httpx.Client) -> None:
     assert "N40.0" not in [s["code"] for s in female.json()["suggestions"]]
     assert any("Male_Only" in w for w in female.json()["warnings"])
     assert bad.status_code == 422 and "Traceback" not in bad.text
+
+
+@pytest.mark.parametrize(
+    ("note", "sex", "age"),
+    [("71M, annual check", "M", 71), ("72F bone health visit", "F", 72), ("Temp 100 F, cough", "U", None)],
+)
+def test_compact_age_and_sex(note: str, sex: str, age: int | None) -> None:
+    d = read_demographics(note)
+    assert (d.sex, d.age_years) == (sex, age)

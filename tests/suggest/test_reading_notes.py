@@ -297,3 +297,17 @@ def test_engine_picks_the_agreeing_sibling(
     qualifier_engine: SuggestionService, note: str, expected: str
 ) -> None:
     assert top(qualifier_engine, note) == expected
+
+
+def test_soap_letters_are_sections() -> None:
+    ms = by_text("S: cough for 3 days.\nO: BP 120/80.\nA: 1. Acute bronchitis.\nP: Dietitian referral.")
+    assert ms["cough for 3 days"].section == "hpi"
+    assert ms["BP 120/80"].section == "exam"
+    assert ms["Acute bronchitis"].section == "assessment"
+    assert ms["Dietitian referral"].not_coded
+
+
+def test_ruled_out_does_not_reach_back_across_a_comma() -> None:
+    ms = by_text("ED impression: Atypical chest pain, ACS ruled out with 2 negative troponins.")
+    assert ms["ACS ruled out with 2 negative troponins"].negated
+    assert not ms["Atypical chest pain"].negated
