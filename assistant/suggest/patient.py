@@ -15,10 +15,12 @@ from assistant.suggest.schemas import Patient
 Sex = Literal["F", "M", "U"]
 
 _AGE_UNIT = (
-    r"(?:-|\s)?(?:y/o|y\.o\.?|yo|yrs?(?:[- ]old)?|years?[- ]old|year|years|"
+    r"(?:-|\s)?(?:y/o|y\.o\.?|yo|yrs?[- ]old|years?[- ]old|"
     r"(?P<young>months?|mos?|weeks?|wks?|days?)[- ]old)"
 )
-_AGE_RE = re.compile(rf"(?<![\w.])(?P<n>\d{{1,3}})\s*{_AGE_UNIT}(?![\w/])", re.IGNORECASE)
+_AGE_RE = re.compile(
+    rf"(?<![\w.])(?P<n>\d{{1,3}})\s*{_AGE_UNIT}(?![\w/])|\bage[d:]?\s+(?P<n2>\d{{1,3}})\b", re.IGNORECASE
+)
 _SEX_WORDS: dict[str, Sex] = {
     "male": "M", "man": "M", "gentleman": "M", "boy": "M", "m": "M", "gent": "M",
     "female": "F", "woman": "F", "lady": "F", "girl": "F", "f": "F",
@@ -31,6 +33,19 @@ _SEX_AFTER_AGE = re.compile(
 )
 _AGE_SEX_COMPACT = re.compile(r"(?<![\w.,/:])(\d{1,3})\s?([MF])(?![\w'])")
 _TEMPERATURE = re.compile(r"(?:temp\w*|t|tmax|fever\w*|°)\s*(?:of|:|=)?\s*$", re.IGNORECASE)
+_INFANT_RE = re.compile(
+    r"\b(?:newborn|neonate|neonatal\s+visit|day\s+of\s+life\s+\d+|DOL\s*\d+)\b|"
+    r"\b(?P<months>\d{1,2})[- ]?(?:months?|mos?|mo)[- ](?:old|well|wcc|wcv|visit|check)\b",
+    re.IGNORECASE,
+)
+_SEX_WORD_RE = re.compile(r"\b(male|female|boy|girl|man|woman|gentleman|lady)\b", re.IGNORECASE)
+_RELATIVE_BEFORE = re.compile(
+    r"\b(?:mother|father|mom|dad|parents?|brother|sister|son|daughter|wife|husband|partner|aunt|uncle|"
+    r"grand\w+|family|with\s+a|another|other)\W+(?:\w+\W+)?$",
+    re.IGNORECASE,
+)
+_HE = re.compile(r"\b(?:he|him|his)\b", re.IGNORECASE)
+_SHE = re.compile(r"\b(?:she|her|hers)\b", re.IGNORECASE)
 _SEX_ALONE = re.compile(
     r"\b(?:sex|gender)\s*:\s*(?P<w>male|female|[MF])\b|\b(?P<t>mr|mrs|ms|miss)\.?\s+[A-Z]", re.IGNORECASE
 )
@@ -93,26 +108,28 @@ def read_demographics(note: str) -> NoteDemographics:
     """Age, sex and a documented pregnancy (with its weeks of gestation) as the note writes them."""
     sex: Sex = "U"
     age: int | None = None
-    for m in _AGE_RE.finditer(note):
-        n = int(m.group("n"))
-        if n > 130:
-            continue
-        age = 0 if m.group("young") else n
-        after = _SEX_AFTER_AGE.match(note, m.end())
+    spelled = next((m for m in _AGE_RE.finditer(note) if int(m.group("n") or m.group("n2")) <= 130), None)
+    compact = next(
+        (
+            m
+            for m in _AGE_SEX_COMPACT.finditer(note)
+            if not _TEMPERATURE.search(note[max(0, m.start() - 14) : m.start()])
+        ),
+        None,
+    )  # "71M", "72 F" (not "Temp 100 F")
+    if compact is not None and (spelled is None or compact.start() < spelled.start()):
+        age, sex = int(compact.group(1)), _SEX_WORDS[compact.group(2).lower()]
+    elif spelled is not None:
+        age = 0 if spelled.group("young") else int(spelled.group("n") or spelled.group("n2"))
+        after = _SEX_AFTER_AGE.match(note, spelled.end())
         if after:
             sex = _SEX_WORDS[after.group("w").lower()]
-        break
     if age is None:
-        compact = next(
-            (
-                m
-                for m in _AGE_SEX_COMPACT.finditer(note)
-                if not _TEMPERATURE.search(note[max(0, m.start() - 14) : m.start()])
-            ),
-            None,
-        )  # "71M", "72 F" (not "Temp 100 F")
-        if compact:
-            age, sex = int(compact.group(1)), _SEX_WORDS[compact.group(2).lower()]
+        infant = _INFANT_RE.search(note)  # "newborn", "day of life 5", "15 month well child visit"
+        if infant:
+            age = int(infant.group("months")) // 12 if infant.group("months") else 0
+    if sex == "U":
+        sex = _sex_from_words(note)
     if sex == "U":
         alone = _SEX_ALONE.search(note)
         if alone and alone.group("w"):
@@ -130,6 +147,20 @@ def read_demographics(note: str) -> NoteDemographics:
     if preg is not None and sex == "U":
         sex = "F"  # a documented pregnancy ("G2P1", "28 weeks pregnant") is a female patient
     return NoteDemographics(sex, age, preg is not None, weeks, weeks_span, preg)
+
+
+def _sex_from_words(note: str) -> Sex:
+    """ "Boy here with mother", "Term male": a sex word about the patient (not a relative), else pronouns."""
+    for m in _SEX_WORD_RE.finditer(note):
+        if not _RELATIVE_BEFORE.search(note[max(0, m.start() - 25) : m.start()]):
+            return _SEX_WORDS[m.group(1).lower()]
+    he = len(_HE.findall(note))
+    she = len(_SHE.findall(note))
+    if he >= 2 and she == 0:
+        return "M"
+    if she >= 2 and he == 0:
+        return "F"
+    return "U"
 
 
 def _documented_pregnancy(note: str) -> Span | None:

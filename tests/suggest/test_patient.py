@@ -294,3 +294,18 @@ def test_api_accepts_patient(client: httpx.Client) -> None:
 def test_compact_age_and_sex(note: str, sex: str, age: int | None) -> None:
     d = read_demographics(note)
     assert (d.sex, d.age_years) == (sex, age)
+
+
+@pytest.mark.parametrize(
+    ("note", "sex", "age"),
+    [
+        ("15 month well child visit. Girl here with dad.", "F", 1),
+        ("Newborn visit, day of life 5. Term male, breastfed.", "M", 0),
+        ("Here with his mother. 4 year old boy with cough.", "M", 4),
+        ("She reports knee pain. She walks daily.", "F", None),
+        ("Completed 5 yrs of anastrozole. 61F with history of breast cancer.", "F", 61),
+    ],
+)
+def test_sex_and_age_in_other_words(note: str, sex: str, age: int | None) -> None:
+    d = read_demographics(note)
+    assert (d.sex, d.age_years) == (sex, age)
