@@ -79,6 +79,20 @@ _STATUS_RE = re.compile(
     r"per|for\s+now|currently|recently)\b)",
     re.IGNORECASE,
 )
+# A vaccine given is a service (Z23 and the administration codes), not a diagnosis ("varicella given today").
+_VACCINE_GIVEN = re.compile(
+    r"\b(?:dtap|tdap|td|ipv|mmr|mmrv|varicella|hep(?:atitis)?\s*[ab]|hib|pcv\d*|pneumococcal|ppsv\d*|rotavirus|"
+    r"hpv|influenza|flu|covid(?:-19)?|zoster|shingrix|rsv|menacwy|mening\w*|prevnar|vaccines?|vaccinations?|"
+    r"immuni[sz]ations?|shots?|boosters?)\b[^.;]*\b(?:given|administered|received|updated|due|today|up\s+to\s+date|utd)\b|"
+    r"\b(?:given|administered|received)\b[^.;]*\b(?:vaccines?|dtap|tdap|mmr|varicella|influenza|flu\s+shot|booster)\b",
+    re.IGNORECASE,
+)
+# Names that only ever mean a vaccine.
+_VACCINE_ONLY = re.compile(
+    r"^(?:(?:dtap|tdap|ipv|mmrv?|hib|pcv\d*|ppsv\d*|menacwy|menb|prevnar\s*\d*|shingrix|gardasil|hep\s*[ab]\s+vaccine|"
+    r"flu\s+shot|flu\s+vaccine)[\s,/&+]*(?:and\s+)?)+(?:\s*#?\d)?$",
+    re.IGNORECASE,
+)
 _DIAGNOSTIC_WORDS = re.compile(
     r"\b(?:itis|osis|emia|pathy|algia|cancer|carcinoma|fracture|infection|disease|disorder|syndrome|"
     r"failure|deficiency|injury|pain|ulcer|obesity|overweight)\b",
@@ -96,6 +110,8 @@ def why_not_coded(chunk: str) -> str | None:
         return "status"
     if _PLAN_RE.match(text):
         return "plan"
+    if _VACCINE_GIVEN.search(text) or _VACCINE_ONLY.match(text):
+        return "immunization given"
     if _ADMIN_RE.search(text):
         return "administrative"
     if _VITAL_RE.match(text):

@@ -58,7 +58,7 @@ _NEG_PRE = (
 )
 _NEG_POST = (
     r"(?:was|were|is|are|been)\s+(?:ruled\s+out|excluded|negative|absent|not\s+seen|not\s+found)|"
-    r"unlikely|ruled\s+out"
+    r"unlikely|ruled\s+out|(?:has\s+|have\s+|now\s+)?resolved"
 )
 _UNC_PRE = (
     r"rule\s+out|r/o|probable|probably|possible|possibly|suspected|suspect|suspicion\s+of|likely|"
@@ -403,7 +403,8 @@ _ALL_TRIGGERS = (_NEG_RE, _UNC_RE, _HIST_RE, _FAM_RE, _NEG_POST_RE)
 # "community acquired" pneumonia is the default pneumonia). Our own list.
 _NON_CODING = re.compile(
     r"\b(?:\d{1,3}[- ]?(?:year|yr|y)s?[- ]?old|\d{1,3}\s?(?:yo|y/o))(?:\s+(?:male|female|man|woman|boy|girl|"
-    r"gentleman|lady|patient|pt))?(?:\s+with)?\b|\bcommunity[- ]acquired\b|\bcommunity[- ]onset\b",
+    r"gentleman|lady|patient|pt))?(?:\s+with)?\b|\b\d{1,3}\s?[MF]\b(?:\s+with)?|"
+    r"\bcommunity[- ]acquired\b|\bcommunity[- ]onset\b",
     re.IGNORECASE,
 )
 

@@ -311,3 +311,21 @@ def test_ruled_out_does_not_reach_back_across_a_comma() -> None:
     ms = by_text("ED impression: Atypical chest pain, ACS ruled out with 2 negative troponins.")
     assert ms["ACS ruled out with 2 negative troponins"].negated
     assert not ms["Atypical chest pain"].negated
+
+
+@pytest.mark.parametrize(
+    "chunk", ["varicella given today", "DTaP", "IPV/MMR", "Influenza vaccine administered"]
+)
+def test_vaccines_given_are_not_diagnoses(chunk: str) -> None:
+    assert why_not_coded(chunk) == "immunization given"
+
+
+@pytest.mark.parametrize("chunk", ["Varicella", "hepatitis B", "influenza A"])
+def test_the_disease_is_still_a_diagnosis(chunk: str) -> None:
+    assert why_not_coded(chunk) is None
+
+
+def test_resolved_after_the_symptom_negates_it() -> None:
+    ms = by_text("HPI: tremor resolved. Palpitations have resolved. Cough persists.")
+    assert ms["tremor resolved"].negated and ms["Palpitations have resolved"].negated
+    assert not ms["Cough persists"].negated
