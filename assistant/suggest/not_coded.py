@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from assistant.suggest.abbreviations import expand_text
+
 # A chunk that starts with a plan or order verb is the plan, not a problem ("increase metformin",
 # "follow up in 3 months", "will check A1c", "counseled on diet").
 _PLAN_LEAD = (
@@ -100,6 +102,40 @@ _DIAGNOSTIC_WORDS = re.compile(
 )
 
 
+# Tests named as such ("Urine cx", "CXR", "BMP in 1 week", "colonoscopy due 2027"): orders and results
+# headings, not diagnoses.
+_TEST_RE = re.compile(
+    r"^(?:[\w-]+\s+){0,2}(?:cx|cultures?|swabs?|panel|x-?rays?|xr|cxr|cta?|mri|mra|ua|labs?|bmp|cmp|cbc|lfts?|"
+    r"tfts?|ekg|ecg|echo|ultrasound|dxa|dexa|pfts?|psg|colonoscopy|mammogram|a1c|lipids?)"
+    r"(?:\s+(?:pending|sent|ordered|obtained|done|today|negative|normal|unremarkable|due|in\s+\d+\s+\w+|"
+    r"(?:19|20)\d\d))*\s*$",
+    re.IGNORECASE,
+)
+_CLINIC_RE = re.compile(r"^(?:[\w/&-]+\s+){0,2}(?:clinic|service|dept|department)$", re.IGNORECASE)
+_LABEL_WORDS = (
+    "other course hospital course blood labs lab procedure procedures imaging results findings studies "
+    "disposition condition allergies medications meds vitals exam plan dx diagnoses diagnosis impression "
+    "assessment history pmh psh sh fh ros data"
+)
+_LABELS = frozenset(_LABEL_WORDS.split())
+_CONTINUE_DELIMITER = re.compile(r"^\s*(?:,|,?\s*and|,?\s*\+|/)\s*$", re.IGNORECASE)
+
+
+def is_label(chunk: str) -> bool:
+    """A heading word before a colon ("Other:", "Course:", "Labs:")."""
+    return chunk.strip().lower() in _LABELS
+
+
+def continues_plan(previous: str | None, delimiter: str, chunk: str) -> str | None:
+    """ "Continue carvedilol, spironolactone": a short item listed after a plan or medication chunk
+    (joined by a comma or "and") belongs to the same plan, unless it names a diagnosis."""
+    if previous not in ("plan", "medication") or not _CONTINUE_DELIMITER.match(delimiter):
+        return None
+    if len(chunk.split()) > 3 or _DIAGNOSTIC_WORDS.search(chunk) or expand_text(chunk) != chunk:
+        return None  # a diagnosis word or a clinical abbreviation ("DM2") starts a new problem
+    return previous
+
+
 def why_not_coded(chunk: str) -> str | None:
     """'plan', 'administrative', 'vitals or labs', 'medication' or 'status' for a chunk that is not a
     diagnosis; None when the chunk may name one."""
@@ -116,6 +152,10 @@ def why_not_coded(chunk: str) -> str | None:
         return "administrative"
     if _VITAL_RE.match(text):
         return "vitals or labs"
+    if _TEST_RE.match(text):
+        return "test"
+    if _CLINIC_RE.match(text):
+        return "administrative"
     if _MED_LEAD.match(text) or (_DOSE_RE.search(text) and not _DIAGNOSTIC_WORDS.search(text)):
         return "medication"
     return None

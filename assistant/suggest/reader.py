@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.suggest.history import history_cue
-from assistant.suggest.not_coded import why_not_coded
+from assistant.suggest.not_coded import continues_plan, is_label, why_not_coded
 from assistant.suggest.qualifiers import Qualifiers, read_qualifiers
 from assistant.suggest.text import expand_abbreviations, tokens
 
@@ -58,7 +58,7 @@ _NEG_PRE = (
 )
 _NEG_POST = (
     r"(?:was|were|is|are|been)\s+(?:ruled\s+out|excluded|negative|absent|not\s+seen|not\s+found)|"
-    r"unlikely|ruled\s+out|(?:has\s+|have\s+|now\s+)?resolved"
+    r"unlikely|ruled\s+out|(?:has\s+|have\s+|now\s+)?resolved|(?<!rh\s)(?<!rh-)(?:negative|neg)"
 )
 _UNC_PRE = (
     r"rule\s+out|r/o|probable|probably|possible|possibly|suspected|suspect|suspicion\s+of|likely|"
@@ -83,7 +83,7 @@ _FAM_RE = re.compile(rf"(?<![\w/])(?:{_FAMILY_PRE})(?![\w/])", re.IGNORECASE)
 _TERM_RE = re.compile(_TERMINATE, re.IGNORECASE)
 
 # A sentence ends at . ! ? (not inside "9.2") or at a line break.
-_SENTENCE_RE = re.compile(r"(?:[^\n.!?]|[.](?=\d))+(?:[.!?](?!\d)|\n|$)")
+_SENTENCE_RE = re.compile(r"(?:[^\n.!?]|[.](?=\d)|(?<=\b[A-Za-z])[.](?=[ \t]+[a-z]))+(?:[.!?](?!\d)|\n|$)")
 # Chunks: clauses, list items written inline ("2) asthma", "#HTN #DM2") and the plan after a problem's
 # dash or colon ("Hypertension - continue lisinopril", "DM2: A1c 9.2").
 _CHUNK_SPLIT = re.compile(
@@ -138,7 +138,9 @@ _BODY_SITES = frozenset(
 QUALIFIERS = frozenset(
     tokens(
         "unspecified other nos nec acute chronic mild moderate severe left right bilateral stable controlled "
-        "uncontrolled recurrent initial subsequent sequela type stage unspecified site organism"
+        "uncontrolled recurrent initial subsequent sequela type stage unspecified site organism "
+        "uncomplicated complicated intractable nonintractable persistent intermittent episode single partial "
+        "full early sustained remission"
     )
 )
 
@@ -266,7 +268,8 @@ def _trigger_only(text: str) -> bool:
     stripped = text
     for regex in (_NEG_RE, _UNC_RE, _HIST_RE, _FAM_RE):
         stripped = regex.sub(" ", stripped)
-    return len(tokens(stripped)) < _CONTENT_MIN
+    content = [t for t in tokens(stripped) if len(t) > 1 and not t.isdigit()]
+    return len(content) < _CONTENT_MIN
 
 
 def is_phrase(text: str) -> bool:
@@ -306,13 +309,22 @@ def read_note(note: str) -> list[Mention]:
                 else:
                     merged.append((c_start, c_end))
             pieces = merged
+            previous: Mention | None = None
             for c_start, c_end in pieces:
                 a, b = _strip_span(note, s_start + c_start, s_start + c_end)
                 if b - a < 3 or not tokens(note[a:b]):
                     continue
                 mention = _make(note, a, b, section, s_start, s_end, sentence, a - s_start, b - s_start)
                 mention.not_coded = why_not_coded(mention.text)
+                starts_problem = re.match(r"\s*(?:[-–—]+\s|:)", note[b : b + 4]) is not None
+                if mention.not_coded is None and previous is not None and not starts_problem:
+                    mention.not_coded = continues_plan(
+                        previous.not_coded, note[previous.end : a], mention.text
+                    )
+                if mention.not_coded is None and note[b : b + 2].startswith(":") and is_label(mention.text):
+                    mention.not_coded = "label"
                 out.append(mention)
+                previous = mention
     _merge_trigger_only(out)
     kept = [m for m in out if not _trigger_only(m.text)]
     _read_qualifiers(note, kept)

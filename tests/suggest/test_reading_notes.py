@@ -52,7 +52,10 @@ def test_problem_list_formats_read_every_problem_and_no_plan(note: str) -> None:
 def test_decimals_do_not_split_sentences() -> None:
     ms = by_text("A/P: 1. Obesity, BMI 32.4, diet counseling. 2. Hypokalemia, K 3.1.")
     assert "Obesity" in ms and "BMI 32.4" in ms and "Hypokalemia" in ms
-    assert ms["K 3.1"].not_coded == "vitals or labs"
+    assert "Hypokalemia" in coded("A/P: 1. Obesity, BMI 32.4, diet counseling. 2. Hypokalemia, K 3.1.")
+    assert not any(
+        "3.1" in t for t in coded("A/P: 1. Obesity, BMI 32.4, diet counseling. 2. Hypokalemia, K 3.1.")
+    )
 
 
 # ------------------------------------------------------------ not coded
@@ -329,3 +332,29 @@ def test_resolved_after_the_symptom_negates_it() -> None:
     ms = by_text("HPI: tremor resolved. Palpitations have resolved. Cough persists.")
     assert ms["tremor resolved"].negated and ms["Palpitations have resolved"].negated
     assert not ms["Cough persists"].negated
+
+
+def test_tests_labels_and_plan_lists_are_not_coded() -> None:
+    note = (
+        "Pulm clinic.\nUrine cx: 100K E. coli, pan-sensitive.\nOther: urine cultures negative.\n"
+        "P: Continue carvedilol, spironolactone and dapagliflozin. HTN - continue lisinopril, DM2 - increase "
+        "metformin. Colonoscopy due 2027. BMP in 1 week."
+    )
+    found = coded(note)
+    assert "100K E. coli" in found  # "E. coli" does not end the sentence
+    assert "HTN" in found and "DM2" in found
+    for text in (
+        "Pulm clinic",
+        "Urine cx",
+        "Other",
+        "spironolactone",
+        "dapagliflozin",
+        "Colonoscopy due 2027",
+    ):
+        assert text not in found
+
+
+def test_negative_result_is_negated_but_rh_negative_is_a_condition() -> None:
+    ms = by_text("Labs: HIV negative. Rh negative, RhoGAM given.")
+    assert ms["HIV negative"].negated
+    assert not ms["Rh negative"].negated
