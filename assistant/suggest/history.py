@@ -43,7 +43,7 @@ _TREATMENT_OVER = re.compile(
     re.IGNORECASE,
 )
 _PAST_EVENT = re.compile(
-    r"\b(?:had|diagnosed|treated|underwent|hospitalized|admitted)\b[^.;]{0,60}?"
+    r"\b(?:had|treated|underwent|hospitalized|admitted)\b[^.;]{0,60}?"
     r"(?:\b(?:\d+|a|one|two|three|four|five|six|ten|several|many|few)\s+(?:years?|yrs?|months?|decades?)\s+ago\b|"
     r"\bin\s+(?:19|20)\d\d\b|\blast\s+year\b|\bas\s+a\s+child\b)"
     r"|(?:\b(?:\d+|a|one|two|three|four|five|six|ten|several|many|few)\s+(?:years?|yrs?|decades?)\s+ago\b|"

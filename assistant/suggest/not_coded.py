@@ -42,7 +42,9 @@ _ADMIN_RE = re.compile(
     r"records?\s+reviewed|(?:video|audio|telephone|telehealth|virtual)\s+(?:visit|encounter)|"
     r"located\s+at\s+(?:home|work)|patient\s+location|provider\s+location|identity\s+(?:was\s+)?verified|"
     r"seen\s+(?:and\s+examined|today)|"
-    r"accompanied\s+by|\w+\s+following|referral(?:\s+(?:to|placed|sent))?\s*$|referred\s+to|"
+    r"accompanied\s+by\s+(?:his\s+|her\s+|their\s+|the\s+)?(?:mother|father|mom|dad|parents?|wife|husband|"
+    r"daughter|son|family|spouse|caregiver|partner|friend)|\w+\s+following\s*$|"
+    r"referral(?:\s+(?:to|placed|sent))?\s*$|"
     r"(?:yearly|annually|annual|every\s+\d+\s+(?:weeks?|months?|years?))\s*$|history\s+(?:obtained|provided)\s+by|level\s+of\s+service|billing)\b",
     re.IGNORECASE,
 )
@@ -61,7 +63,7 @@ _VITAL_RE = re.compile(
     re.IGNORECASE,
 )
 _DOSE_RE = re.compile(
-    r"\b\d+(?:\.\d+)?\s*(?:mg|mcg|µg|g|units?|u|ml|meq|puffs?|tabs?|tablets?|caps?)\b|"
+    r"\b\d+(?:\.\d+)?\s*(?:mg|mcg|µg|g|units?|u|ml|meq|puffs?|tabs?|tablets?|caps?)\b(?!\s*/)|"
     r"\b(?:bid|tid|qid|qhs|qam|qpm|prn|q\d+h)\b",
     re.IGNORECASE,
 )
@@ -71,7 +73,11 @@ _LONG_TERM = (
     r"rivaroxaban|xarelto|dabigatran|aspirin|asa|plavix|clopidogrel|steroids?|prednisone|chemo\w*|"
     r"immunosuppress\w*|methotrexate|opioids?|hormone\w*|tamoxifen|letrozole|anastrozole|ventilator"
 )
-_MED_LEAD = re.compile(rf"^\s*(?:on|taking|takes|uses|using)\s+(?!(?:{_LONG_TERM})\b)", re.IGNORECASE)
+_MED_LEAD = re.compile(
+    rf"^\s*(?:on|taking|takes|uses|using)\s+(?!(?:{_LONG_TERM}|the|a|an|day|days|admission|arrival|exam\w*|"
+    r"physical|follow\w*|presentation|\d+)\b)",
+    re.IGNORECASE,
+)
 # Status words after a problem: they qualify it (the qualifier reader reads "controlled") and code nothing.
 _STATUS_RE = re.compile(
     r"^\s*(?:(?:well|poorly|adequately|fairly|not\s+well|sub-?optimally|now|currently|reasonably)\s+)?"
@@ -156,6 +162,7 @@ def why_not_coded(chunk: str) -> str | None:
         return "test"
     if _CLINIC_RE.match(text):
         return "administrative"
-    if _MED_LEAD.match(text) or (_DOSE_RE.search(text) and not _DIAGNOSTIC_WORDS.search(text)):
+    dose_only = _DOSE_RE.search(text) and len(text.split()) <= 6 and not _DIAGNOSTIC_WORDS.search(text)
+    if _MED_LEAD.match(text) or dose_only:
         return "medication"
     return None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Protocol, TypeVar
 
 from assistant.suggest.text import stem
@@ -23,7 +24,8 @@ _WITH_RE = re.compile(
 )
 _STOP_WORDS = (
     "and or of the a an to in on at for by as is was but other unspecified mention not any "
-    "acute chronic mild moderate severe left right bilateral status symptom sign"
+    "acute chronic mild moderate severe left right bilateral status symptom sign history past known prior "
+    "previous his her their patient diagnosis diagnosed"
 )
 _STOP_CONCEPT = frozenset(_STOP_WORDS.split())
 _STOP_AT = re.compile(r"\b(?:and|or|with|without|but|due|in|on|of|not|no)\b|[,;:.]", re.IGNORECASE)
@@ -134,6 +136,12 @@ def read_qualifiers(text: str, *, title: bool = False) -> Qualifiers:
     )
 
 
+@lru_cache(maxsize=65536)
+def title_qualifiers(title: str) -> Qualifiers:
+    """A code title's qualifiers (cached: titles repeat across mentions and notes)."""
+    return read_qualifiers(title, title=True)
+
+
 def trimester_of_weeks(weeks: int | None) -> int | None:
     """Trimesters counted from the first day of the last menstrual period (ICD-10-CM chapter 15 note)."""
     if weeks is None:
@@ -230,7 +238,7 @@ def rerank(
     reasons: dict[str, list[str]] = {}
     out: list[C] = []
     for c in cands:
-        conflicts, agree = compare(note, read_qualifiers(title_of(c.code), title=True))
+        conflicts, agree = compare(note, title_qualifiers(title_of(c.code)))
         c.score = c.score * (CONFLICT_FACTOR if conflicts else 1.0) + AGREE_BONUS * len(agree)
         out.append(c)
         if conflicts or agree:
@@ -245,7 +253,7 @@ def rerank(
         for sib in siblings_of(top.code):
             if sib in present:
                 continue
-            conflicts, agree = compare(note, read_qualifiers(title_of(sib), title=True))
+            conflicts, agree = compare(note, title_qualifiers(title_of(sib)))
             if not conflicts and agree and (best is None or len(agree) > best[0]):
                 best = (len(agree), sib)
                 reasons[sib] = [f"qualifier: {x}" for x in agree]

@@ -343,7 +343,7 @@ def _read_qualifiers(note: str, mentions: list[Mention]) -> None:
             if not (n.negated or n.not_coded or n.normal):
                 end = n.start
                 break
-        m.qualifiers = read_qualifiers(expand_abbreviations(note[m.start : end]))
+        m.qualifiers = read_qualifiers(_NON_CODING.sub(" ", expand_abbreviations(note[m.start : end])))
 
 
 def _make(
