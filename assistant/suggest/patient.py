@@ -51,7 +51,10 @@ _SEX_ALONE = re.compile(
 )
 _PREGNANCY_CUES = re.compile(
     r"\bG\d{1,2}\s*P\d{1,4}(?:-\d+){0,3}\b|\bpregnan(?:t|cy)\b|\bgestation(?:al)?\b|\bIUP\b|\btrimester\b|"
-    r"\bprenatal\b|\bantepartum\b|\bpostpartum\b|\bpuerperium\b|\b\d{1,2}w\d d\b|\bEGA\b",
+    r"\bprenatal\b|\bantepartum\b|\bpostpartum\b|\bpuerper\w*|\b\d{1,2}w\d d\b|\bEGA\b|\bgravid\w*|"
+    r"\b(?:in\s+)?labou?r\b(?!\s+(?:force|market|union))|\bdeliver(?:y|ed)\b|\babortion\b|\bmiscarriage\b|"
+    r"\bectopic\b|\bplacenta\w*|\b(?:pre-?)?eclampsia\b|\bhyperemesis\b|\bobstetric\w*|\bcesarean\b|"
+    r"\bc-section\b|\bamniotic\b|\bchorioamnionitis\b|\bfetus\b|\bmaternal\b",
     re.IGNORECASE,
 )
 _PREG_NEGATION = re.compile(
@@ -96,6 +99,7 @@ class PatientFacts:
     pregnant: bool = False
     weeks: int | None = None
     weeks_span: Span | None = None
+    phrase: bool = False  # a search phrase, not a note: the phrase itself is all the documentation
     sex_source: str = "unknown"  # request | note | unknown
     age_source: str = "unknown"
 

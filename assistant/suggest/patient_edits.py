@@ -52,7 +52,7 @@ class PatientEdits:
         pregnancy_code = "Maternity_Only" in types or code.startswith(PREGNANCY_PREFIXES)
         if pregnancy_code and facts.sex == "M":
             return f"{code} left out: MCE Maternity_Only edit, the patient is male"
-        if pregnancy_code and not facts.pregnant:
+        if pregnancy_code and not facts.pregnant and not facts.phrase:
             return f"{code} left out: pregnancy code and no pregnancy documented in the note"
         age, sex = facts.age_years, facts.sex
         for edit in types:

@@ -20,7 +20,7 @@ from assistant.suggest import consolidate, qualifiers, rules
 from assistant.suggest.embedder import Embedder
 from assistant.suggest.patient import PatientFacts, read_demographics, resolve_patient
 from assistant.suggest.patient_edits import PatientEdits, exam_for_age, weeks_code
-from assistant.suggest.reader import Mention, clean_query, read_note
+from assistant.suggest.reader import Mention, clean_query, is_phrase, read_note
 from assistant.suggest.schemas import Evidence, Suggestion, SuggestRequest, SuggestResponse
 from assistant.suggest.store import LoadedIndex
 from assistant.suggest.text import lexical_query, tokens
@@ -145,6 +145,7 @@ class SuggestionService:
         out = []
         for request, plan, warnings in zip(requests, plans, note_warnings, strict=True):
             facts = resolve_patient(request.patient, read_demographics(request.text), request.date_of_service)
+            facts = replace(facts, phrase=is_phrase(request.text))
             out.append(self._respond(request, plan, vec_of, dense_hits, warnings, facts))
         return out
 

@@ -309,3 +309,14 @@ def test_compact_age_and_sex(note: str, sex: str, age: int | None) -> None:
 def test_sex_and_age_in_other_words(note: str, sex: str, age: int | None) -> None:
     d = read_demographics(note)
     assert (d.sex, d.age_years) == (sex, age)
+
+
+def test_a_search_phrase_is_its_own_documentation(engine: SuggestionService) -> None:
+    phrase = "Pre-existing essential hypertension complicating"
+    assert any(c.startswith("O10") for c in codes(run(engine, phrase)))
+    assert not any(c.startswith("O10") for c in codes(run(engine, f"A/P: 1. {phrase}.\n2. Cough.")))
+
+
+@pytest.mark.parametrize("note", ["Obstructed labor, 39 weeks.", "Hyperemesis gravidarum.", "s/p cesarean"])
+def test_other_pregnancy_words(note: str) -> None:
+    assert read_demographics(note).pregnant
