@@ -25,14 +25,15 @@ _WITH_RE = re.compile(
 _STOP_WORDS = (
     "and or of the a an to in on at for by as is was but other unspecified mention not any "
     "acute chronic mild moderate severe left right bilateral status symptom sign history past known prior "
-    "previous his her their patient diagnosis diagnosed"
+    "previous his her their patient diagnosis diagnosed disorder disorders disease condition specified "
+    "induced"
 )
 _STOP_CONCEPT = frozenset(_STOP_WORDS.split())
 _STOP_AT = re.compile(r"\b(?:and|or|with|without|but|due|in|on|of|not|no)\b|[,;:.]", re.IGNORECASE)
 _PAREN = re.compile(r"\([^)]*\)")
 _EXACERBATION = re.compile(r"\b(?:exacerbation|exacerbated|flare|flare-up)\b", re.I)
 _INTRACTABLE_NO = re.compile(
-    r"\b(?:not\s+intractable|non-?intractable|without\s+(?:mention\s+of\s+)?intractab)", re.I
+    r"\b(?:not\s+intractable|non-?intractable|without\s+(?:mention\s+of\s+)?(?:intractab|refractory))", re.I
 )
 _INTRACTABLE_YES = re.compile(r"\b(?:intractable|refractory|pharmacoresistant|medically\s+resistant)\b", re.I)
 _REMISSION_NO = re.compile(r"\b(?:not\s+(?:having\s+achieved|in)\s+remission|in\s+relapse|relapsed)\b", re.I)

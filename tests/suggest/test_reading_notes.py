@@ -358,3 +358,21 @@ def test_negative_result_is_negated_but_rh_negative_is_a_condition() -> None:
     ms = by_text("Labs: HIV negative. Rh negative, RhoGAM given.")
     assert ms["HIV negative"].negated
     assert not ms["Rh negative"].negated
+
+
+@pytest.mark.parametrize(
+    ("note", "title"),
+    [
+        (
+            "Ophthalmoplegic migraine, without refractory migraine",
+            "Ophthalmoplegic migraine, not intractable",
+        ),
+        (
+            "Amphetamine or other stimulant-induced depressive disorder, without use disorder",
+            "Other stimulant use, unspecified with stimulant-induced depressive disorder",
+        ),
+    ],
+)
+def test_generic_words_make_no_conflict(note: str, title: str) -> None:
+    conflicts, _ = compare(read_qualifiers(note), read_qualifiers(title, title=True))
+    assert conflicts == []
