@@ -115,8 +115,8 @@ def read_qualifiers(text: str, *, title: bool = False) -> Qualifiers:
     else:
         acuity = "acute" if _ACUTE.search(low) else "chronic" if _CHRONIC.search(low) else None
     recurrent = True if _RECURRENT.search(low) else False if _SINGLE.search(low) else None
-    sev = _SEVERITY.search(_PAREN.sub(" ", text) if title else low)
-    per = _PERSISTENCE.search(low)
+    severities = {x.lower() for x in _SEVERITY.findall(_PAREN.sub(" ", text) if title else low)}
+    persistences = {x.lower() for x in _PERSISTENCE.findall(low)}
     stage = _STAGE.search(low)
     tri = _TRIMESTER.search(low)
     trimester = (
@@ -130,8 +130,8 @@ def read_qualifiers(text: str, *, title: bool = False) -> Qualifiers:
         controlled=controlled,
         acuity=acuity,
         recurrent=recurrent,
-        severity=sev.group(1).lower() if sev else None,
-        persistence=per.group(1).lower() if per else None,
+        severity=severities.pop() if len(severities) == 1 else None,  # two severities: say nothing
+        persistence=persistences.pop() if len(persistences) == 1 else None,
         stage=stage.group(1).lower() if stage else None,
         trimester=trimester,
     )

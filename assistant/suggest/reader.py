@@ -93,6 +93,14 @@ _CHUNK_SPLIT = re.compile(
     re.IGNORECASE,
 )
 
+
+def _heading(text: str) -> bool:
+    """ "Labs:", "Urine cx:", "BP:": a heading before a colon."""
+    return is_label(text) or why_not_coded(text) in ("test", "vitals or labs")
+
+
+_LIST_LINE = re.compile(r"[ \t]*(?:[-*•#]|\d{1,2}[.)]|[a-hA-H][.)])")
+
 _LATERALITY = {
     "right": re.compile(r"\b(?:right|rt)\b", re.IGNORECASE),
     "left": re.compile(r"\b(?:left|lt)\b", re.IGNORECASE),
@@ -296,7 +304,14 @@ def read_note(note: str) -> list[Mention]:
                 continue
             pos = 0
             pieces = []
+            line_start = note.rfind("\n", 0, s_start) + 1
+            problem_line = (
+                section in ("assessment", "diagnosis") or _LIST_LINE.match(note, line_start) is not None
+            )
             for cm in _CHUNK_SPLIT.finditer(sentence):
+                left = sentence[pos : cm.start()]
+                if cm.group(0).startswith(":") and not problem_line and not _heading(left):
+                    continue  # "Better eye: moderate impairment": a colon splits problem lines and headings
                 pieces.append((pos, cm.start()))
                 pos = cm.end()
             pieces.append((pos, len(sentence)))

@@ -376,3 +376,9 @@ def test_negative_result_is_negated_but_rh_negative_is_a_condition() -> None:
 def test_generic_words_make_no_conflict(note: str, title: str) -> None:
     conflicts, _ = compare(read_qualifiers(note), read_qualifiers(title, title=True))
     assert conflicts == []
+
+
+def test_a_colon_in_prose_does_not_split_the_phrase() -> None:
+    note = "Better eye: moderate vision impairment; lesser eye: profound vision impairment."
+    assert "Better eye: moderate vision impairment" in coded(note)
+    assert "Type 2 diabetes mellitus" in coded("A/P:\n# Type 2 diabetes mellitus: A1c 9.2")
