@@ -92,16 +92,19 @@ def suggest(
     mode: str = typer.Option("full", "--mode", help="full | hybrid | dense | bm25."),
     as_json: bool = typer.Option(False, "--json", help="Print the SuggestResponse JSON."),
     jsonl: Path = typer.Option(
-        None, "--jsonl", help="Batch: JSONL lines {id, text, date_of_service?, setting?}."
+        None, "--jsonl", help="Batch: JSONL lines {id, text, date_of_service?, setting?, patient?}."
     ),
+    sex: str = typer.Option(None, "--sex", help="Patient sex F | M | U (wins over the note)."),
+    age: int = typer.Option(None, "--age", help="Patient age in years (wins over the note)."),
 ) -> None:
     """Suggest ICD-10-CM / HCPCS codes for a physician note, best first, with evidence and warnings."""
     if setting not in ("outpatient", "inpatient"):
         raise InvalidInput(f"unknown setting {setting!r}", field="setting", fix="use outpatient or inpatient")
     if mode not in ("full", "hybrid", "dense", "bm25"):
         raise InvalidInput(f"unknown mode {mode!r}", field="mode", fix="use full, hybrid, dense or bm25")
+    patient = _patient_option(sex, age)
     if jsonl is not None:
-        _batch(jsonl, top, setting, mode)
+        _batch(jsonl, top, setting, mode, patient)
         return
     if file in (None, "-"):
         raw = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
@@ -113,7 +116,12 @@ def suggest(
         raw, where = path.read_bytes(), str(path)
     text = _decode(raw, where)
     request = make_request(
-        text, top_k=top, date_of_service=_parse_date(date_of_service), setting=setting, mode=mode
+        text,
+        top_k=top,
+        date_of_service=_parse_date(date_of_service),
+        setting=setting,
+        mode=mode,
+        patient=patient,
     )
     response = _service().suggest(request)
     if as_json:
@@ -122,7 +130,19 @@ def suggest(
         _print_table(response)
 
 
-def _batch(path: Path, top: int, setting: str, mode: str) -> None:
+def _patient_option(sex: str | None, age: int | None) -> dict[str, object] | None:
+    """The --sex/--age options as a request patient (None when neither is given)."""
+    if sex is None and age is None:
+        return None
+    if sex is not None and sex.upper() not in ("F", "M", "U"):
+        raise InvalidInput(f"unknown sex {sex!r}", field="sex", fix="use F, M or U")
+    patient: dict[str, object] = {"sex": (sex or "U").upper()}
+    if age is not None:
+        patient["age_years"] = age
+    return patient
+
+
+def _batch(path: Path, top: int, setting: str, mode: str, patient: dict[str, object] | None = None) -> None:
     if not path.is_file():
         raise InvalidInput(f"no such file: {path}", field="jsonl", fix="give a JSONL file")
     lines = _decode(path.read_bytes(), str(path)) if path.stat().st_size <= MAX_NOTE_BYTES else None
@@ -155,6 +175,7 @@ def _batch(path: Path, top: int, setting: str, mode: str) -> None:
                     date_of_service=_parse_date(row.get("date_of_service"), f"line {n} date_of_service"),
                     setting=row.get("setting") or setting,
                     mode=mode,
+                    patient=row.get("patient") or patient,
                 )
             )
         except InvalidInput as exc:

@@ -9,6 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from assistant.suggest.history import history_cue
+from assistant.suggest.not_coded import continues_plan, is_label, why_not_coded
+from assistant.suggest.qualifiers import Qualifiers, read_qualifiers
 from assistant.suggest.text import expand_abbreviations, tokens
 
 SECTION_WEIGHTS = {
@@ -27,30 +30,35 @@ SECTION_WEIGHTS = {
 }
 
 _SECTION_HEADERS: list[tuple[str, str]] = [
-    (r"assessment\s*(?:and|&|/)\s*plan|a\s*/\s*p|assessment|impression|plan", "assessment"),
+    (
+        r"assessment\s*(?:and|&|/)\s*plan|a\s*/\s*p|assessment|(?:ed\s+|clinical\s+|final\s+)?impression|plan|"
+        r"a(?=\s*:)|p(?=\s*:)",
+        "assessment",
+    ),
     (r"(?:discharge|final|principal|admitting|working)?\s*diagnos[ie]s|dx", "diagnosis"),
-    (r"history\s+of\s+(?:the\s+)?present\s+illness|hpi|chief\s+complaint|cc|subjective", "hpi"),
+    (r"history\s+of\s+(?:the\s+)?present\s+illness|hpi|chief\s+complaint|cc|subjective|s(?=\s*:)", "hpi"),
     (r"review\s+of\s+systems|ros", "ros"),
     (r"past\s+medical\s+history|pmh|pmhx|medical\s+history|problem\s+list", "pmh"),
     (r"past\s+surgical\s+history|psh|surgical\s+history", "psh"),
     (r"family\s+history|fh|fhx", "fh"),
     (r"social\s+history|sh", "sh"),
-    (r"physical\s+exam(?:ination)?|exam(?:ination)?|pe|objective|vitals", "exam"),
+    (r"physical\s+exam(?:ination)?|exam(?:ination)?|pe|objective|vitals|o(?=\s*:)", "exam"),
     (r"medications?|meds|allergies", "meds"),
 ]
+_NO_LOOKAHEAD = re.compile(r"\(\?=[^()]*\)")
 _HEADER_RE = re.compile(
     r"^[ \t]*(?P<h>" + "|".join(f"(?:{p})" for p, _ in _SECTION_HEADERS) + r")[ \t]*(?::|-(?=\s)|$)",
     re.IGNORECASE | re.MULTILINE,
 )
 
 _NEG_PRE = (
-    r"no|not|denies|denied|deny|denying|without|negative\s+for|no\s+evidence\s+of|no\s+signs?\s+of|"
+    r"no(?!\s+longer)|not|denies|denied|deny|denying|without|negative\s+for|no\s+evidence\s+of|no\s+signs?\s+of|"
     r"no\s+history\s+of|free\s+of|absence\s+of|ruled\s+out|rules\s+out|never\s+had|resolved|"
     r"no\s+complaints?\s+of|not\s+consistent\s+with|excluded|discarding|discarded"
 )
 _NEG_POST = (
     r"(?:was|were|is|are|been)\s+(?:ruled\s+out|excluded|negative|absent|not\s+seen|not\s+found)|"
-    r"unlikely|ruled\s+out"
+    r"unlikely|ruled\s+out|(?:has\s+|have\s+|now\s+)?resolved|(?<!rh\s)(?<!rh-)(?:negative|neg)"
 )
 _UNC_PRE = (
     r"rule\s+out|r/o|probable|probably|possible|possibly|suspected|suspect|suspicion\s+of|likely|"
@@ -59,7 +67,7 @@ _UNC_PRE = (
 )
 _HIST_PRE = (
     r"history\s+of|h/o|hx\s+of|past\s+history\s+of|previous|prior|status\s+post|s/p|"
-    r"in\s+remission|remote|resolved|treated\s+for|years?\s+ago|former|ex(?=-)"
+    r"remote|resolved|treated\s+for|years?\s+ago|former|ex(?=-)|quit|quitting|gave\s+up"
 )
 _FAMILY_PRE = (
     r"family\s+history\s+of|fh\s+of|fhx\s+of|(?:his|her|the\s+patient's|patient's)?\s*"
@@ -74,12 +82,24 @@ _HIST_RE = re.compile(rf"(?<![\w/])(?:{_HIST_PRE})(?![\w/])", re.IGNORECASE)
 _FAM_RE = re.compile(rf"(?<![\w/])(?:{_FAMILY_PRE})(?![\w/])", re.IGNORECASE)
 _TERM_RE = re.compile(_TERMINATE, re.IGNORECASE)
 
-_SENTENCE_RE = re.compile(r"[^\n.!?]+(?:[.!?](?!\d)|\n|$)")
+# A sentence ends at . ! ? (not inside "9.2") or at a line break.
+_SENTENCE_RE = re.compile(r"(?:[^\n.!?]|[.](?=\d)|(?<=\b[A-Za-z])[.](?=[ \t]+[a-z]))+(?:[.!?](?!\d)|\n|$)")
+# Chunks: clauses, list items written inline ("2) asthma", "#HTN #DM2") and the plan after a problem's
+# dash or colon ("Hypertension - continue lisinopril", "DM2: A1c 9.2").
 _CHUNK_SPLIT = re.compile(
-    r";|,(?!\d)|\band\b(?!\s+(?:vomiting|without|with))|\bbut\b|\bwhile\b|\bplus\b|\s-\s|"
+    r";|,(?!\d)|\band\b(?!\s+(?:vomiting|without|with))|\bbut\b|\bwhile\b|\bplus\b|\s[-–—]+\s|:\s|"
+    r"\s(?:\d{1,2}|[a-hA-H])\)\s|\s#(?=\w)|"
     r"\b(?:presents?|presented|presenting|complains?|complaining|admitted|came\s+in)\s+(?:with|of|for)\b|\bc/o\b",
     re.IGNORECASE,
 )
+
+
+def _heading(text: str) -> bool:
+    """ "Labs:", "Urine cx:", "BP:": a heading before a colon."""
+    return is_label(text) or why_not_coded(text) in ("test", "vitals or labs")
+
+
+_LIST_LINE = re.compile(r"[ \t]*(?:[-*•#]|\d{1,2}[.)]|[a-hA-H][.)])")
 
 _LATERALITY = {
     "right": re.compile(r"\b(?:right|rt)\b", re.IGNORECASE),
@@ -126,7 +146,9 @@ _BODY_SITES = frozenset(
 QUALIFIERS = frozenset(
     tokens(
         "unspecified other nos nec acute chronic mild moderate severe left right bilateral stable controlled "
-        "uncontrolled recurrent initial subsequent sequela type stage unspecified site organism"
+        "uncontrolled recurrent initial subsequent sequela type stage unspecified site organism "
+        "uncomplicated complicated intractable nonintractable persistent intermittent episode single partial "
+        "full early sustained remission"
     )
 )
 
@@ -148,6 +170,8 @@ class Mention:
     triggers: list[str] = field(default_factory=list)
     laterality: set[str] = field(default_factory=set)
     encounter: str | None = None
+    not_coded: str | None = None  # plan, administrative, vitals or labs, medication, status
+    qualifiers: Qualifiers = field(default_factory=Qualifiers)
 
     @property
     def weight(self) -> float:
@@ -168,6 +192,7 @@ class Mention:
             "triggers": self.triggers,
             "laterality": sorted(self.laterality),
             "encounter": self.encounter,
+            "not_coded": self.not_coded,
         }
 
 
@@ -176,7 +201,9 @@ def sections(note: str) -> list[tuple[int, int, str]]:
     headers = []
     for m in _HEADER_RE.finditer(note):
         label = m.group("h").lower()
-        name = next((n for p, n in _SECTION_HEADERS if re.fullmatch(p, label, re.IGNORECASE)), "other")
+        name = next(
+            (n for p, n in _SECTION_HEADERS if re.fullmatch(_NO_LOOKAHEAD.sub("", p), label, re.I)), "other"
+        )
         headers.append((m.start(), m.end(), name))
     spans = []
     pos, current = 0, "body"
@@ -188,10 +215,11 @@ def sections(note: str) -> list[tuple[int, int, str]]:
     return [s for s in spans if s[1] > s[0]]
 
 
+_BULLET_CHARS = "-*•#>.,:;()0123456789abcdefghABCDEFGH"
+
+
 def _strip_span(note: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and (
-        note[start].isspace() or note[start] in "-*•#>.,:;()0123456789" and _is_bullet(note, start)
-    ):
+    while start < end and (note[start].isspace() or note[start] in _BULLET_CHARS and _is_bullet(note, start)):
         start += 1
     while end > start and (note[end - 1].isspace() or note[end - 1] in ".,;:"):
         end -= 1
@@ -203,6 +231,8 @@ def _is_bullet(note: str, i: int) -> bool:
     ch = note[i]
     if ch in "-*•#>":
         return True
+    if ch.isalpha() and i + 2 < len(note) and note[i + 1] in ".)" and note[i + 2] in " \t":
+        return (i == 0 or not note[i - 1].isalnum()) and ch.lower() in "abcdefgh"  # "a) asthma"
     if ch.isdigit():
         j = i
         while j < len(note) and note[j].isdigit():
@@ -235,7 +265,8 @@ def _scope_flags(sentence: str, chunk_start: int, chunk_end: int) -> tuple[dict[
             flags[key] = True
             triggers.append(f"{key}:{m.group(0).strip().lower()}")
     for m in _NEG_POST_RE.finditer(sentence):
-        if m.start() >= chunk_start and not _TERM_RE.search(sentence[chunk_end : m.start()]):
+        between = sentence[chunk_end : m.start()]
+        if m.start() >= chunk_start and not (_TERM_RE.search(between) or "," in between):
             flags["negated"] = True
             triggers.append(f"negated:{m.group(0).strip().lower()}")
     return flags, triggers
@@ -245,7 +276,8 @@ def _trigger_only(text: str) -> bool:
     stripped = text
     for regex in (_NEG_RE, _UNC_RE, _HIST_RE, _FAM_RE):
         stripped = regex.sub(" ", stripped)
-    return len(tokens(stripped)) < _CONTENT_MIN
+    content = [t for t in tokens(stripped) if len(t) > 1 and not t.isdigit()]
+    return len(content) < _CONTENT_MIN
 
 
 def is_phrase(text: str) -> bool:
@@ -260,7 +292,9 @@ def read_note(note: str) -> list[Mention]:
         start, end = _strip_span(note, 0, len(note))
         if end <= start:
             start, end = 0, len(note)
-        return [_make(note, start, end, "assessment", start, end, note[start:end], 0, end - start)]
+        mention = _make(note, start, end, "assessment", start, end, note[start:end], 0, end - start)
+        mention.qualifiers = read_qualifiers(mention.query)
+        return [mention]
     out: list[Mention] = []
     for sec_start, sec_end, section in sections(note):
         for sm in _SENTENCE_RE.finditer(note, sec_start, sec_end):
@@ -270,25 +304,61 @@ def read_note(note: str) -> list[Mention]:
                 continue
             pos = 0
             pieces = []
+            line_start = note.rfind("\n", 0, s_start) + 1
+            problem_line = (
+                section in ("assessment", "diagnosis") or _LIST_LINE.match(note, line_start) is not None
+            )
             for cm in _CHUNK_SPLIT.finditer(sentence):
+                left = sentence[pos : cm.start()]
+                if cm.group(0).startswith(":") and not problem_line and not _heading(left):
+                    continue  # "Better eye: moderate impairment": a colon splits problem lines and headings
                 pieces.append((pos, cm.start()))
                 pos = cm.end()
             pieces.append((pos, len(sentence)))
             merged: list[tuple[int, int]] = []
             for c_start, c_end in pieces:
                 words = set(tokens(sentence[c_start:c_end]))
-                if merged and words and all(w in QUALIFIERS or len(w) <= 2 or w.isdigit() for w in words):
+                short = all(w in QUALIFIERS or len(w) <= 2 or w.isdigit() for w in words)
+                if merged and words and short and not why_not_coded(sentence[c_start:c_end]):
                     merged[-1] = (merged[-1][0], c_end)  # "Cholera, unspecified": one mention
                 else:
                     merged.append((c_start, c_end))
             pieces = merged
+            previous: Mention | None = None
             for c_start, c_end in pieces:
                 a, b = _strip_span(note, s_start + c_start, s_start + c_end)
                 if b - a < 3 or not tokens(note[a:b]):
                     continue
-                out.append(_make(note, a, b, section, s_start, s_end, sentence, a - s_start, b - s_start))
+                mention = _make(note, a, b, section, s_start, s_end, sentence, a - s_start, b - s_start)
+                mention.not_coded = why_not_coded(mention.text)
+                starts_problem = re.match(r"\s*(?:[-–—]+\s|:)", note[b : b + 4]) is not None
+                if mention.not_coded is None and previous is not None and not starts_problem:
+                    mention.not_coded = continues_plan(
+                        previous.not_coded, note[previous.end : a], mention.text
+                    )
+                if mention.not_coded is None and note[b : b + 2].startswith(":") and is_label(mention.text):
+                    mention.not_coded = "label"
+                out.append(mention)
+                previous = mention
     _merge_trigger_only(out)
-    return [m for m in out if not _trigger_only(m.text)]
+    kept = [m for m in out if not _trigger_only(m.text)]
+    _read_qualifiers(note, kept)
+    return kept
+
+
+def _read_qualifiers(note: str, mentions: list[Mention]) -> None:
+    """A mention's qualifiers come from its own words and the status/negated chunks after it in the
+    sentence ("Migraine without aura, not intractable", "Hypertension, well controlled") up to the next
+    condition."""
+    for i, m in enumerate(mentions):
+        end = m.sentence_end
+        for n in mentions[i + 1 :]:
+            if n.sentence_start != m.sentence_start:
+                break
+            if not (n.negated or n.not_coded or n.normal):
+                end = n.start
+                break
+        m.qualifiers = read_qualifiers(_NON_CODING.sub(" ", expand_abbreviations(note[m.start : end])))
 
 
 def _make(
@@ -298,6 +368,10 @@ def _make(
     flags, triggers = _scope_flags(sentence, c_start, c_end)
     if section == "fh":
         flags["family"] = True
+    cue = None if flags["history"] else history_cue(sentence, text)
+    if cue:
+        flags["history"] = True
+        triggers.append(f"history:{cue}")
     mention = Mention(
         start=a,
         end=b,
@@ -356,7 +430,8 @@ _ALL_TRIGGERS = (_NEG_RE, _UNC_RE, _HIST_RE, _FAM_RE, _NEG_POST_RE)
 # "community acquired" pneumonia is the default pneumonia). Our own list.
 _NON_CODING = re.compile(
     r"\b(?:\d{1,3}[- ]?(?:year|yr|y)s?[- ]?old|\d{1,3}\s?(?:yo|y/o))(?:\s+(?:male|female|man|woman|boy|girl|"
-    r"gentleman|lady|patient|pt))?(?:\s+with)?\b|\bcommunity[- ]acquired\b|\bcommunity[- ]onset\b",
+    r"gentleman|lady|patient|pt))?(?:\s+with)?\b|\b\d{1,3}\s?[MF]\b(?:\s+with)?|"
+    r"\bcommunity[- ]acquired\b|\bcommunity[- ]onset\b",
     re.IGNORECASE,
 )
 

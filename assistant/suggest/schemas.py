@@ -12,6 +12,14 @@ Mode = Literal["full", "hybrid", "dense", "bm25"]
 Setting = Literal["outpatient", "inpatient"]
 
 
+class Patient(BaseModel):
+    """Who the note is about: the MCE age/sex edits and the pediatric/adult codes need it."""
+
+    sex: Literal["F", "M", "U"] = "U"
+    age_years: int | None = Field(None, ge=0, le=130)
+    date_of_birth: date | None = None
+
+
 class SuggestRequest(BaseModel):
     text: str
     top_k: int = Field(default=10, ge=1, le=100)
@@ -20,6 +28,7 @@ class SuggestRequest(BaseModel):
     systems: list[str] | None = None  # e.g. ["ICD-10-CM", "HCPCS"]; None: every loaded system
     # "full" is the product; the others are retrieval baselines the evaluation compares against.
     mode: Mode = "full"
+    patient: Patient | None = None  # wins over the demographics read from the note
 
     @field_validator("text")
     @classmethod

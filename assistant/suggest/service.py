@@ -9,18 +9,20 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 
 from assistant.core.errors import AssistantError, InvalidInput
-from assistant.suggest import coding_rules, consolidate, rules
+from assistant.suggest import coding_rules, consolidate, qualifiers, rules
 from assistant.suggest.corpus import corpus_for
 from assistant.suggest.embedder import Embedder, configured_model_name, load_embedder
 from assistant.suggest.index_walker import IndexWalker, walker_for
-from assistant.suggest.reader import Mention, clean_query, read_note
+from assistant.suggest.patient import PatientFacts, read_demographics, resolve_patient
+from assistant.suggest.patient_edits import PatientEdits, exam_for_age, weeks_code
+from assistant.suggest.reader import Mention, clean_query, is_phrase, read_note
 from assistant.suggest.schemas import Evidence, Suggestion, SuggestRequest, SuggestResponse
 from assistant.suggest.store import LoadedIndex
 from assistant.suggest.text import expand_abbreviations, lexical_query, tokens
@@ -28,6 +30,9 @@ from assistant.suggest.types import Candidate, Pick, Query
 
 HISTORY_PREFIXES = ("Z85", "Z86", "Z87", "Z91", "Z92")
 STATUS_PREFIXES = ("Z89", "Z90", "Z93", "Z94", "Z95", "Z96", "Z97", "Z98")
+# A mention the reader marks as a service given (not a diagnosis) is searched among these systems only.
+SERVICE_GIVEN = frozenset({"immunization given"})
+SERVICE_SYSTEMS = ("HCPCS", "CPT")
 FAMILY_PREFIXES = ("Z80", "Z81", "Z82", "Z83", "Z84")
 CHRONIC = re.compile(
     r"\b(hypertension|diabetes|asthma|chronic|copd|heart failure|hypothyroidism|hyperthyroidism|"
@@ -71,6 +76,7 @@ class SuggestionService:
         self.config = config or EngineConfig()
         self.catalog = index.catalog
         self._masks: dict[tuple[str, ...], np.ndarray] = {}
+        self.patient_edits = PatientEdits(reference, self.catalog)
 
     # ------------------------------------------------------------ construction
     @classmethod
@@ -116,7 +122,9 @@ class SuggestionService:
         dense_hits = self._dense_search(texts, vectors)
         out = []
         for request, plan, warnings in zip(requests, plans, note_warnings, strict=True):
-            out.append(self._respond(request, plan, vec_of, dense_hits, warnings))
+            facts = resolve_patient(request.patient, read_demographics(request.text), request.date_of_service)
+            facts = replace(facts, phrase=is_phrase(request.text))
+            out.append(self._respond(request, plan, vec_of, dense_hits, warnings, facts))
         return out
 
     # ------------------------------------------------------------ reading -> queries
@@ -152,6 +160,10 @@ class SuggestionService:
                 plan.append((m, None, "no clinical words"))
             elif m.negated:
                 plan.append((m, None, "negated"))
+            elif m.not_coded in SERVICE_GIVEN:
+                plan.append((m, Query(base, kind="service"), None))  # a service, never a diagnosis
+            elif m.not_coded:
+                plan.append((m, None, f"not a diagnosis ({m.not_coded})"))
             elif m.normal:
                 plan.append((m, None, "normal finding"))
             elif m.family:
@@ -267,8 +279,11 @@ class SuggestionService:
         vec_of: dict[str, np.ndarray],
         dense_hits: dict[str, list[tuple[int, float]]],
         warnings: list[str],
+        facts: PatientFacts | None = None,
     ) -> SuggestResponse:
         cfg = self.config
+        facts = facts or PatientFacts()
+        left_out: dict[str, str] = {}
         picks: dict[str, Pick] = {}
         mentions_out: list[dict[str, object]] = []
         skipped: list[tuple[Mention, str]] = []
@@ -281,12 +296,17 @@ class SuggestionService:
                 mentions_out.append(info)
                 skipped.append((m, why or ""))
                 continue
-            cands = self.retrieve(
-                q, vec_of[q.text], dense_hits.get(q.text, []), request.mode, request.systems
-            )
+            systems = request.systems
+            if q.kind == "service":  # only procedure/supply codes: the HCPCS gate then checks it was given
+                systems = [s for s in (systems or SERVICE_SYSTEMS) if s in SERVICE_SYSTEMS]
+            cands = self.retrieve(q, vec_of[q.text], dense_hits.get(q.text, []), request.mode, systems)
             info["query"] = q.text
             info["candidates"] = [c.code for c in cands[:5]]
             mentions_out.append(info)
+            qualifier_reasons: dict[str, list[str]] = {}
+            if request.mode == "full":
+                cands, qualifier_reasons = self._rerank_qualifiers(cands, m, facts)
+                cands = self._fit_patient(cands, facts, max(per_mention, 1), left_out)
             if not cands:
                 continue
             weight = (0.8 + 0.2 * m.weight) if request.mode == "full" and not phrase else 1.0
@@ -299,6 +319,11 @@ class SuggestionService:
                     threshold = cfg.history_threshold if q.kind != "current" else cfg.final_threshold
                     final = rank == 0 and c.score >= threshold
                     code, extra_warn, extra_notes = self._apply_code_rules(code, m, [x.code for x in cands])
+                    code = exam_for_age(code, facts.age_years, self.catalog)
+                    why = self.patient_edits.conflict(code, facts)
+                    if why:
+                        left_out.setdefault(code, why)
+                        continue
                 score = c.score * weight if rank == 0 else c.score * weight * 0.97
                 pick = picks.get(code)
                 if pick is None:
@@ -312,8 +337,10 @@ class SuggestionService:
                 for k, v in extra_notes.items():
                     pick.notes.setdefault(k, []).extend(x for x in v if x not in pick.notes[k])
                 if not pick.reasons:
-                    pick.reasons = self._reasons(c, m, q)
+                    pick.reasons = self._reasons(c, m, q) + qualifier_reasons.get(c.code, [])
         if request.mode == "full":
+            self._weeks_of_gestation(picks, facts, request.text)
+            warnings.extend(list(dict.fromkeys(left_out.values()))[:8])
             consolidate.absorb_same_category(picks, self.catalog)
             consolidate.fold_integral_symptoms(picks)
             context = coding_rules.context_for(request, self._search_within)
@@ -356,6 +383,53 @@ class SuggestionService:
         """Codes under ``prefixes`` for ``text``: the coding rules' own look-ups (external causes)."""
         vector = self.embedder.embed([text])[0]
         return [(c.code, c.score) for c in self.retrieve(Query(text, prefixes), vector, [], "full")]
+
+    def _rerank_qualifiers(
+        self, cands: list[Candidate], m: Mention, facts: PatientFacts
+    ) -> tuple[list[Candidate], dict[str, list[str]]]:
+        """The sibling the note's qualifiers agree with above the one they contradict (qualifiers.py)."""
+        quals = m.qualifiers
+        if quals.trimester is None and facts.pregnant and facts.weeks is not None:
+            quals = replace(quals, trimester=qualifiers.trimester_of_weeks(facts.weeks))
+
+        def siblings(code: str) -> list[str]:
+            return [s for a in self.catalog.ancestors(code)[:2] for s in self.catalog.leaves_under(a)[:80]]
+
+        def make(code: str, score: float) -> Candidate:
+            return Candidate(code, self.index.row_of.get(code, -1), score)
+
+        return qualifiers.rerank(cands, quals, self.catalog.title, siblings, make)
+
+    def _fit_patient(
+        self, cands: list[Candidate], facts: PatientFacts, wanted: int, left_out: dict[str, str]
+    ) -> list[Candidate]:
+        """The first ``wanted`` candidates this patient can have (the rest unchecked, in order)."""
+        kept: list[Candidate] = []
+        for i, c in enumerate(cands):
+            why = self.patient_edits.conflict(c.code, facts)
+            if why:
+                left_out.setdefault(c.code, why)
+                continue
+            kept.append(c)
+            if len(kept) >= wanted:
+                return kept + cands[i + 1 :]
+        return kept
+
+    def _weeks_of_gestation(self, picks: dict[str, Pick], facts: PatientFacts, note: str) -> None:
+        """A documented pregnancy with its weeks gets the Z3A weeks code (and only that one)."""
+        if not facts.pregnant or facts.weeks is None or facts.weeks_span is None:
+            return
+        code = weeks_code(facts.weeks, self.catalog)
+        if code is None:
+            return
+        for other in [c for c in picks if c.startswith("Z3A") and c != code]:
+            picks.pop(other)
+        a, b = facts.weeks_span.start, facts.weeks_span.end
+        span = Mention(start=a, end=b, text=note[a:b], query=note[a:b], section="body")
+        pick = picks.setdefault(code, Pick(code, self.config.high_threshold, True, [span]))
+        pick.final = True
+        pick.score = max(pick.score, self.config.high_threshold)
+        pick.reasons.append(f"weeks of gestation documented: {facts.weeks} (use additional code Z3A)")
 
     def _pair_rules(self, picks: dict[str, Pick]) -> None:
         finals = [p for p in picks.values() if p.final]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from assistant.suggest.abbreviations import default_expansions, expand_text
+
 STOPWORDS = frozenset(
     """a an and are as at be by for from has have he her his in into is it its of on or she that the their
     there this to was were which who will with patient pt presents presented presenting reports reported
@@ -14,130 +16,13 @@ STOPWORDS = frozenset(
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 
-# Hand-written clinical abbreviations -> expansion (whole-token, case-insensitive unless noted).
-ABBREVIATIONS: dict[str, str] = {
-    "htn": "hypertension",
-    "dm": "diabetes mellitus",
-    "dm1": "type 1 diabetes mellitus",
-    "dm2": "type 2 diabetes mellitus",
-    "t1dm": "type 1 diabetes mellitus",
-    "t2dm": "type 2 diabetes mellitus",
-    "iddm": "type 1 diabetes mellitus",
-    "niddm": "type 2 diabetes mellitus",
-    "ckd": "chronic kidney disease",
-    "esrd": "end stage renal disease",
-    "aki": "acute kidney injury",
-    "arf": "acute kidney failure",
-    "copd": "chronic obstructive pulmonary disease",
-    "chf": "congestive heart failure",
-    "hf": "heart failure",
-    "hfref": "heart failure with reduced ejection fraction systolic heart failure",
-    "hfpef": "heart failure with preserved ejection fraction diastolic heart failure",
-    "cad": "coronary artery disease atherosclerotic heart disease",
-    "mi": "myocardial infarction",
-    "stemi": "st elevation myocardial infarction",
-    "nstemi": "non st elevation myocardial infarction",
-    "afib": "atrial fibrillation",
-    "af": "atrial fibrillation",
-    "a-fib": "atrial fibrillation",
-    "aflutter": "atrial flutter",
-    "gerd": "gastro-esophageal reflux disease",
-    "uti": "urinary tract infection",
-    "uri": "upper respiratory infection",
-    "urti": "upper respiratory infection",
-    "cap": "community acquired pneumonia",
-    "pna": "pneumonia",
-    "dvt": "deep vein thrombosis",
-    "pe": "pulmonary embolism",
-    "cva": "cerebral infarction stroke",
-    "tia": "transient ischemic attack",
-    "osa": "obstructive sleep apnea",
-    "bph": "benign prostatic hyperplasia",
-    "oa": "osteoarthritis",
-    "ra": "rheumatoid arthritis",
-    "sle": "systemic lupus erythematosus",
-    "ibs": "irritable bowel syndrome",
-    "ibd": "inflammatory bowel disease",
-    "hld": "hyperlipidemia",
-    "hlp": "hyperlipidemia",
-    "hypothyroid": "hypothyroidism",
-    "mdd": "major depressive disorder",
-    "gad": "generalized anxiety disorder",
-    "adhd": "attention deficit hyperactivity disorder",
-    "ptsd": "post-traumatic stress disorder",
-    "sob": "shortness of breath",
-    "doe": "dyspnea on exertion",
-    "cp": "chest pain",
-    "n/v": "nausea and vomiting",
-    "abd": "abdominal",
-    "lbp": "low back pain",
-    "ha": "headache",
-    "hx": "history",
-    "h/o": "history of",
-    "s/p": "status post",
-    "r/o": "rule out",
-    "fh": "family history",
-    "fhx": "family history",
-    "pmh": "past medical history",
-    "hiv": "human immunodeficiency virus hiv disease",
-    "hcv": "hepatitis c",
-    "hbv": "hepatitis b",
-    "tb": "tuberculosis",
-    "ca": "cancer malignant neoplasm",
-    "mets": "metastases secondary malignant neoplasm",
-    "bmi": "body mass index",
-    "rle": "right lower extremity",
-    "lle": "left lower extremity",
-    "rue": "right upper extremity",
-    "lue": "left upper extremity",
-    "rlq": "right lower quadrant",
-    "llq": "left lower quadrant",
-    "ruq": "right upper quadrant",
-    "luq": "left upper quadrant",
-    "fx": "fracture",
-    "sz": "seizure",
-    "etoh": "alcohol",
-    "aaa": "abdominal aortic aneurysm",
-    "pvd": "peripheral vascular disease",
-    "pad": "peripheral arterial disease",
-    "ards": "acute respiratory distress syndrome",
-    "dka": "diabetic ketoacidosis",
-    "ckd3": "chronic kidney disease stage 3",
-    "ckd3a": "chronic kidney disease stage 3a",
-    "ckd3b": "chronic kidney disease stage 3b",
-    "ckd4": "chronic kidney disease stage 4",
-    "ckd5": "chronic kidney disease stage 5",
-}
-
-_ABBREV_PATTERN = re.compile(
-    r"(?<![A-Za-z0-9/])("
-    + "|".join(sorted((re.escape(k) for k in ABBREVIATIONS), key=len, reverse=True))
-    + r")(?![A-Za-z0-9/])",
-    re.IGNORECASE,
-)
-# Words that are ordinary English when lower-case: expand only when written in capitals.
-_CAPS_ONLY = frozenset(
-    {"ca", "pe", "ha", "cap", "af", "mi", "pad", "ra", "oa", "cp", "dm", "hf", "tb", "sob"}
-)
+# The clinical abbreviation table (assistant/suggest/data/abbreviations.tsv): context-free meanings.
+ABBREVIATIONS: dict[str, str] = default_expansions()
 
 
 def expand_abbreviations(text: str) -> str:
     """Expand clinical shorthand: ``HTN`` -> hypertension, "CKD 3a" -> chronic kidney disease stage 3a."""
-
-    def repl(match: re.Match[str]) -> str:
-        word = match.group(1)
-        key = word.lower()
-        if key in _CAPS_ONLY and not word.isupper():
-            return word
-        return ABBREVIATIONS[key]
-
-    text = re.sub(r"(?i)\bckd\s*(?:stage\s*)?([1-5][ab]?)\b", lambda m: f"CKD{m.group(1)}", text)
-    text = re.sub(r"(?i)\bstage\s+(iii|iv|ii|i|v)\b", lambda m: "stage " + _roman(m.group(1)), text)
-    return _ABBREV_PATTERN.sub(repl, text)
-
-
-def _roman(value: str) -> str:
-    return {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5"}[value.lower()]
+    return expand_text(text)
 
 
 @lru_cache(maxsize=131072)

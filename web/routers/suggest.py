@@ -24,6 +24,7 @@ class SuggestBody(BaseModel):
     setting: str | None = None
     systems: list[str] | None = None
     mode: str | None = None
+    patient: Any = None  # {"sex": "F"|"M"|"U", "age_years"?, "date_of_birth"?}; validated by the request
 
 
 @router.post("/api/suggest", response_model=SuggestResponse, tags=["suggest"])
@@ -40,5 +41,6 @@ def api_suggest(body: SuggestBody, container: ContainerDep) -> SuggestResponse:
         setting=body.setting,
         systems=body.systems,
         mode=body.mode,
+        patient=body.patient,
     )
     return container.suggester.suggest(request)  # type: ignore[no-any-return]

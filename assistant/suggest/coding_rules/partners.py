@@ -120,11 +120,14 @@ def bmi_code(catalog: CodeCatalog, value: float) -> str | None:
 def add_bmi(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     """Z68.xx beside the diagnosis that asks for it (obesity, overweight ...); adults only (I.B.14)."""
     owners = [p for p in _diagnoses(picks, catalog) if _asks_for(catalog, p, "Z68.30")]
+    child = ctx.age is not None and ctx.age < ADULT_BMI_AGE
     for p in [q for q in picks.values() if q.code.startswith("Z68")]:
         if not owners:
             demote(p, "BMI is coded only with an associated diagnosis (obesity, overweight ...)")
+        elif child and not p.code.startswith("Z68.5"):
+            demote(p, "adult BMI codes are for patients 20 and older; a child's BMI is a percentile (Z68.5-)")
     match = _BMI.search(ctx.note)
-    if not owners or match is None or (ctx.age is not None and ctx.age < ADULT_BMI_AGE):
+    if not owners or match is None or child:
         return
     code = bmi_code(catalog, float(match.group(1)))
     if code:

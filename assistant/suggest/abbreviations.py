@@ -1,0 +1,151 @@
+"""Clinical abbreviations expanded before retrieval, with an offset map back to the note as written.
+
+The table is data (``data/abbreviations.tsv``, our own expansions). Ambiguous abbreviations ("MS", "PE",
+"CA") carry a context regex per meaning; without a matching context they are left as written. Lower-case
+ordinary words ("pe", "ca", "all") expand only when the table says any case is fine.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+TABLE_PATH = Path(__file__).with_name("data") / "abbreviations.tsv"
+_CONTEXT_CHARS = 40
+
+
+@dataclass(frozen=True)
+class Meaning:
+    expansion: str
+    caps_only: bool
+    context: re.Pattern[str] | None
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """Expanded text; ``origin[i]`` is the note offset of expanded character ``i`` (one extra at the end)."""
+
+    text: str
+    origin: tuple[int, ...]
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """The note span behind ``text[start:end]`` (a replaced abbreviation maps to the whole of it)."""
+        if end <= start:
+            return self.origin[start], self.origin[start]
+        return self.origin[start], self._end_of(end - 1)
+
+    def _end_of(self, i: int) -> int:
+        j = i + 1
+        while j < len(self.origin) - 1 and self.origin[j] == self.origin[i]:
+            j += 1
+        return self.origin[j] if self.origin[j] > self.origin[i] else self.origin[i] + 1
+
+
+@lru_cache(maxsize=1)
+def table() -> dict[str, list[Meaning]]:
+    """abbreviation (lower case) -> its meanings in the table's order."""
+    out: dict[str, list[Meaning]] = {}
+    for n, line in enumerate(TABLE_PATH.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cols = line.split("\t")
+        if len(cols) < 3 or cols[2] not in ("any", "caps"):
+            raise ValueError(f"{TABLE_PATH.name} line {n}: expected abbreviation, expansion, any|caps")
+        context = re.compile(cols[3]) if len(cols) > 3 and cols[3] else None
+        out.setdefault(cols[0].lower(), []).append(Meaning(cols[1], cols[2] == "caps", context))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _pattern() -> re.Pattern[str]:
+    keys = sorted(table(), key=len, reverse=True)
+    return re.compile(
+        r"(?<![A-Za-z0-9/])(" + "|".join(re.escape(k) for k in keys) + r")(?![A-Za-z0-9/])", re.IGNORECASE
+    )
+
+
+def _roman(value: str) -> str:
+    return {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5"}[value.lower()]
+
+
+_SEX = {"m": "male", "f": "female"}
+# Patterns read before the table: (regex, replacement builder).
+_SHAPES: list[tuple[re.Pattern[str], object]] = [
+    (
+        re.compile(r"\bckd\s*(?:stage\s*|st\.?\s*)?([1-5][ab]?)\b", re.IGNORECASE),
+        lambda m: f"chronic kidney disease stage {m.group(1).lower()}",
+    ),
+    (re.compile(r"\bstage\s+(iii|iv|ii|i|v)\b", re.IGNORECASE), lambda m: "stage " + _roman(m.group(1))),
+    (
+        re.compile(r"\bG(\d{1,2})\s*P(\d{1,2})(?:[- ]?\d){0,3}\b"),
+        lambda m: f"gravida {m.group(1)} para {m.group(2)}",
+    ),
+    (
+        re.compile(r"\b(\d{1,3})\s*-?\s*(?:yo|y/o|y\.o\.?|yr old)\s*([MF])\b", re.IGNORECASE),
+        lambda m: f"{m.group(1)} year old {_SEX[m.group(2).lower()]}",
+    ),
+]
+
+
+def _meaning(text: str, match: re.Match[str]) -> str | None:
+    word = match.group(1)
+    lo, hi = max(0, match.start() - _CONTEXT_CHARS), min(len(text), match.end() + _CONTEXT_CHARS)
+    around = text[lo:hi]
+    for meaning in table()[word.lower()]:
+        if meaning.caps_only and not word.isupper():
+            continue
+        if meaning.context is None or meaning.context.search(around):
+            return meaning.expansion
+    return None
+
+
+def expand(text: str) -> Expansion:
+    """Expand shorthand ("HTN" -> hypertension, "CKD 3b", "G2P1", "58yo M") keeping the offset map."""
+    edits: list[tuple[int, int, str]] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(a: int, b: int) -> bool:
+        return all(b <= s or a >= e for s, e in taken)
+
+    for regex, build in _SHAPES:
+        for m in regex.finditer(text):
+            if free(m.start(), m.end()):
+                edits.append((m.start(), m.end(), build(m)))  # type: ignore[operator]
+                taken.append((m.start(), m.end()))
+    for m in _pattern().finditer(text):
+        if not free(m.start(), m.end()):
+            continue
+        expansion = _meaning(text, m)
+        if expansion is not None:
+            edits.append((m.start(), m.end(), expansion))
+            taken.append((m.start(), m.end()))
+    edits.sort()
+    parts: list[str] = []
+    origin: list[int] = []
+    pos = 0
+    for start, end, repl in edits:
+        parts.append(text[pos:start])
+        origin.extend(range(pos, start))
+        parts.append(repl)
+        origin.extend([start] * len(repl))
+        pos = end
+    parts.append(text[pos:])
+    origin.extend(range(pos, len(text)))
+    origin.append(len(text))
+    return Expansion("".join(parts), tuple(origin))
+
+
+def expand_text(text: str) -> str:
+    return expand(text).text
+
+
+def default_expansions() -> dict[str, str]:
+    """abbreviation -> its context-free expansion (the table's default meaning), for lexical search."""
+    out: dict[str, str] = {}
+    for key, meanings in table().items():
+        default = next((m for m in meanings if m.context is None), None)
+        if default is not None:
+            out[key] = default.expansion
+    return out

@@ -1,0 +1,68 @@
+"""Time and status across a sentence: what is over is history, not a current condition (ICD-10-CM I.C.21.c.4).
+
+- Substance use that stopped ("quit in 2015", "quit smoking 10 years ago", "former", "ex-smoker", "no longer
+  drinks"): history (Z87.891), never dependence.
+- A cancer whose treatment is over ("completed chemotherapy, no evidence of recurrence", "s/p mastectomy,
+  NED"): personal history (Z85.-), not an active neoplasm (I.C.2.d).
+- An event that happened before ("had pneumonia 2 years ago", "MI in 2019"): history.
+
+Our own cue lists; the reader calls ``history_cue`` per mention with its sentence.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SUBSTANCE = re.compile(
+    r"\b(?:smok\w*|tobacco|cigar\w*|nicotine|vap(?:e|ing)|chew\w*|dip|snuff|alcohol\w*|etoh|drink\w*|"
+    r"cocaine|heroin|opioids?|opiates?|meth\w*|amphetamines?|marijuana|cannabis|drugs?|ivdu|ivda|"
+    r"pack[- ]years?)\b",
+    re.IGNORECASE,
+)
+_CESSATION = re.compile(
+    r"\b(?:quit|quitting|stopped|gave\s+up|ceased|former(?:ly)?|ex-?\s?(?=smok|drink|user)|"
+    r"no\s+longer\s+(?:smokes?|drinks?|uses?)|not\s+(?:smoked|used|had\s+a\s+drink)\s+(?:since|in|for)|"
+    r"(?:in\s+)?(?:sustained\s+|full\s+)?remission\s+from|sober\s+(?:since|for)|abstinent)\b",
+    re.IGNORECASE,
+)
+_NEOPLASM = re.compile(
+    r"\b(?:cancer|ca|carcinoma|malignan\w*|neoplasm|tumou?r|adenocarcinoma|melanoma|sarcoma|lymphoma|"
+    r"seminoma|glioma|blastoma|dcis|cll|hodgkin\w*)\b",
+    re.IGNORECASE,
+)
+_TREATMENT_OVER = re.compile(
+    r"\bno\s+(?:evidence|signs?)\s+of\s+(?:recurrence|recurrent|residual|active|metastatic)?\s*(?:disease|cancer|"
+    r"recurrence|malignancy)|\bned\b|\bcompleted\s+(?:\w+\s+){0,3}?(?:chemo\w*|radiation|radiotherapy|"
+    r"treatment|therapy|immunotherapy)|\bfinished\s+(?:\w+\s+){0,2}?(?:chemo\w*|radiation|treatment)|"
+    r"\b(?:cancer|disease)[- ]free\b|\bsurveillance\b|\bsurvivor\b|"
+    r"\bin\s+(?:complete\s+)?remission\s+since\b|"
+    r"\b(?:s/p|status\s+post)\s+(?:\w+\s+){0,2}?(?:resection|excision|mastectomy|lumpectomy|prostatectomy|"
+    r"colectomy|hemicolectomy|nephrectomy|hysterectomy|orchiectomy|thyroidectomy|chemo\w*|radiation|"
+    r"surgery)\b|"
+    r"\btreated\s+(?:in\s+(?:19|20)\d\d|\d+\s+years?\s+ago|with\s+(?:surgery|chemo\w*|radiation))",
+    re.IGNORECASE,
+)
+_PAST_EVENT = re.compile(
+    r"\b(?:had|treated|underwent|hospitalized|admitted)\b[^.;]{0,60}?"
+    r"(?:\b(?:\d+|a|one|two|three|four|five|six|ten|several|many|few)\s+(?:years?|yrs?|months?|decades?)\s+ago\b|"
+    r"\bin\s+(?:19|20)\d\d\b|\blast\s+year\b|\bas\s+a\s+child\b)"
+    r"|(?:\b(?:\d+|a|one|two|three|four|five|six|ten|several|many|few)\s+(?:years?|yrs?|decades?)\s+ago\b|"
+    r"\bin\s+(?:19|20)\d\d\b)",
+    re.IGNORECASE,
+)
+
+
+def history_cue(sentence: str, mention: str) -> str | None:
+    """The history trigger that covers ``mention`` (a span inside ``sentence``), or None."""
+    if _SUBSTANCE.search(mention):
+        m = _CESSATION.search(sentence)
+        if m:
+            return m.group(0).strip().lower()
+    if _NEOPLASM.search(mention):
+        m = _TREATMENT_OVER.search(sentence)
+        if m:
+            return m.group(0).strip().lower()
+    m = _PAST_EVENT.search(mention)
+    if m:
+        return m.group(0).strip().lower()
+    return None

@@ -1,0 +1,168 @@
+"""Parts of a note a coder reads past: plans, orders, counseling, administrative sentences, vitals and labs,
+medication lines and status words ("well controlled on lisinopril"). They become no diagnosis mention.
+
+Our own word lists (no dataset text). ``why_not_coded`` names the kind, or returns None for a chunk that may
+hold a diagnosis.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.suggest.abbreviations import expand_text
+
+# A chunk that starts with a plan or order verb is the plan, not a problem ("increase metformin",
+# "follow up in 3 months", "will check A1c", "counseled on diet").
+_PLAN_LEAD = (
+    r"(?:(?:we|i|pt|patient|he|she)\s+)?(?:will\s+|to\s+|plan(?:s|ned)?\s+(?:to\s+)?|recommend(?:ed)?\s+|"
+    r"advised?\s+(?:to\s+)?|would\s+|may\s+|should\s+|please\s+)?"
+)
+_PLAN_VERBS = (
+    r"continue[sd]?|cont\.?|start(?:ed)?|begin|began|initiate[sd]?|increase[sd]?|decrease[sd]?|reduce[sd]?|"
+    r"titrate[sd]?|adjust(?:ed)?|stop(?:ped)?|discontinue[sd]?|d/c|hold|held|resume[sd]?|switch(?:ed)?|"
+    r"change[sd]?\s+(?:to|dose)|refill(?:ed|s)?|renew(?:ed)?|prescribe[sd]?|rx|order(?:ed|s)?|obtain(?:ed)?|"
+    r"check(?:ed)?|recheck(?:ed)?|repeat(?:ed)?|draw(?:n)?|send|sent|schedule[sd]?|refer(?:red|ral)?|"
+    r"consult(?:ed)?\s+(?!for\b)|(?:follow(?:[- ]?up|\s+up)|f/u|fu|followup)"
+    r"(?=\s+(?:in|with|on|at|as|prn|after|next|visit|appointment|scheduled|if|when|\d)\b|\s*$)|return(?:\s+to\s+clinic)?|rtc|"
+    r"see\s+(?:in|back|again)|monitor(?:ed|ing)?|counsel(?:l?ed|ing)?|educate[sd]?|education|discuss(?:ed)?|"
+    r"review(?:ed)?|reconcile[sd]?|encourage[sd]?|instruct(?:ed)?|provide[sd]?|reassure[sd]?|maintain|"
+    r"keep|goal|target|call|notify|plan|labs?\b|imaging|dispo(?:sition)?|discharge[sd]?\s+(?:home|to)|"
+    r"npo|diet(?:ary)?\s+(?:and|counsel\w*|education|modification|changes?|control\s+of|advice)|"
+    r"exercise\s+(?:\d|daily|regularly|counsel\w*|more|program)|lifestyle\s+(?:modification|changes?|counsel\w*)|"
+    r"weight\s+loss\s+(?:counsel\w*|advice|program|encouraged)|avoid|apply|use\s+(?!disorder)|take|taking|"
+    r"medications?\s+(?:reviewed|list|reconcil\w*|refilled|as\s+above|unchanged)|meds\b|same\b|no\s+change"
+)
+_PLAN_RE = re.compile(rf"^\s*{_PLAN_LEAD}(?:{_PLAN_VERBS})(?![\w/])", re.IGNORECASE)
+
+_ADMIN_RE = re.compile(
+    r"\b(?:medication\s+list|med(?:ication)?s?\s+rec(?:onciliation|onciled)?|reconciled|"
+    r"established\s+patient|new\s+patient|time\s+spent|minutes?\s+(?:spent|of|face)|face[- ]to[- ]face|"
+    r"(?:informed\s+)?consent|questions\s+(?:were\s+)?answered|agrees?\s+with|verbali[sz]ed|understand(?:s|ing)|"
+    r"return\s+precautions|electronically\s+signed|signed\s+by|dictated|scribe|attestation|chart\s+reviewed|"
+    r"records?\s+reviewed|(?:video|audio|telephone|telehealth|virtual)\s+(?:visit|encounter)|"
+    r"located\s+at\s+(?:home|work)|patient\s+location|provider\s+location|identity\s+(?:was\s+)?verified|"
+    r"seen\s+(?:and\s+examined|today)|"
+    r"accompanied\s+by\s+(?:his\s+|her\s+|their\s+|the\s+)?(?:mother|father|mom|dad|parents?|wife|husband|"
+    r"daughter|son|family|spouse|caregiver|partner|friend)|\w+\s+following\s*$|"
+    r"referral(?:\s+(?:to|placed|sent))?\s*$|"
+    r"(?:yearly|annually|annual|every\s+\d+\s+(?:weeks?|months?|years?))\s*$|history\s+(?:obtained|provided)\s+by|level\s+of\s+service|billing)\b",
+    re.IGNORECASE,
+)
+_VITAL_NAMES = (
+    r"bp|blood\s+pressure|hr|heart\s+rate|pulse|p|rr|resp(?:irations|iratory\s+rate)?|t|temp(?:erature)?|"
+    r"spo2|sao2|o2\s+sat(?:uration)?|sat(?:uration)?s?|pulse\s+ox(?:imetry)?|weight|wt|height|ht|"
+    r"a1c|hba1c|hemoglobin\s+a1c|ldl|hdl|tg|triglycerides|cholesterol|cr|creatinine|egfr|gfr|bun|k|na|"
+    r"potassium|sodium|glucose|fasting\s+glucose|bg|wbc|hgb|hb|hemoglobin|hct|plt|platelets|tsh|free\s+t4|"
+    r"psa|inr|ua|urinalysis|lmp|ef|ejection\s+fraction|vitals?|pain\s+score"
+)
+# "BP 128/76", "A1c 9.2", "blood pressure" alone in a vitals line, "Vitals: stable". BMI is left out on
+# purpose: "BMI 32.4" is coded (Z68.-) beside obesity.
+_VITAL_RE = re.compile(
+    rf"^\s*(?:{_VITAL_NAMES})\b\s*(?:(?:is|was|of|at|=|:|~)\s*)?(?:[<>≤≥]?\s*\d|normal|stable|wnl|within|"
+    r"unremarkable|pending|ordered|today|reviewed|$)",
+    re.IGNORECASE,
+)
+_DOSE_RE = re.compile(
+    r"\b\d+(?:\.\d+)?\s*(?:mg|mcg|µg|g|units?|u|ml|meq|puffs?|tabs?|tablets?|caps?)\b(?!\s*/)|"
+    r"\b(?:bid|tid|qid|qhs|qam|qpm|prn|q\d+h)\b",
+    re.IGNORECASE,
+)
+# Long-term drug use (Z79.-) and dependence on devices stay readable: "on insulin", "on warfarin".
+_LONG_TERM = (
+    r"insulin|oxygen|home\s+oxygen|dialysis|hemodialysis|anticoag\w*|warfarin|coumadin|apixaban|eliquis|"
+    r"rivaroxaban|xarelto|dabigatran|aspirin|asa|plavix|clopidogrel|steroids?|prednisone|chemo\w*|"
+    r"immunosuppress\w*|methotrexate|opioids?|hormone\w*|tamoxifen|letrozole|anastrozole|ventilator"
+)
+_MED_LEAD = re.compile(
+    rf"^\s*(?:on|taking|takes|uses|using)\s+(?!(?:{_LONG_TERM}|the|a|an|day|days|admission|arrival|exam\w*|"
+    r"physical|follow\w*|presentation|\d+)\b)",
+    re.IGNORECASE,
+)
+# Status words after a problem: they qualify it (the qualifier reader reads "controlled") and code nothing.
+_STATUS_RE = re.compile(
+    r"^\s*(?:(?:well|poorly|adequately|fairly|not\s+well|sub-?optimally|now|currently|reasonably)\s+)?"
+    r"(?:controlled|uncontrolled|stable|improving|improved|worsening|worse|better|unchanged|at\s+goal|"
+    r"not\s+at\s+goal|resolving|compensated|doing\s+well)"
+    r"(?:\s*$|\s+(?:on|off|with\s+(?:current|meds|medications?|treatment)|since|today|overall|at\s+this\s+time|"
+    r"per|for\s+now|currently|recently)\b)",
+    re.IGNORECASE,
+)
+# A vaccine given is a service (Z23 and the administration codes), not a diagnosis ("varicella given today").
+_VACCINE_GIVEN = re.compile(
+    r"\b(?:dtap|tdap|td|ipv|mmr|mmrv|varicella|hep(?:atitis)?\s*[ab]|hib|pcv\d*|pneumococcal|ppsv\d*|rotavirus|"
+    r"hpv|influenza|flu|covid(?:-19)?|zoster|shingrix|rsv|menacwy|mening\w*|prevnar|vaccines?|vaccinations?|"
+    r"immuni[sz]ations?|shots?|boosters?)\b[^.;]*\b(?:given|administered|received|updated|due|today|up\s+to\s+date|utd)\b|"
+    r"\b(?:given|administered|received)\b[^.;]*\b(?:vaccines?|dtap|tdap|mmr|varicella|influenza|flu\s+shot|booster)\b",
+    re.IGNORECASE,
+)
+# Names that only ever mean a vaccine.
+_VACCINE_ONLY = re.compile(
+    r"^(?:(?:dtap|tdap|ipv|mmrv?|hib|pcv\d*|ppsv\d*|menacwy|menb|prevnar\s*\d*|shingrix|gardasil|hep\s*[ab]\s+vaccine|"
+    r"flu\s+shot|flu\s+vaccine)[\s,/&+]*(?:and\s+)?)+(?:\s*#?\d)?$",
+    re.IGNORECASE,
+)
+_DIAGNOSTIC_WORDS = re.compile(
+    r"\b(?:itis|osis|emia|pathy|algia|cancer|carcinoma|fracture|infection|disease|disorder|syndrome|"
+    r"failure|deficiency|injury|pain|ulcer|obesity|overweight)\b",
+    re.IGNORECASE,
+)
+
+
+# Tests named as such ("Urine cx", "CXR", "BMP in 1 week", "colonoscopy due 2027"): orders and results
+# headings, not diagnoses.
+_TEST_RE = re.compile(
+    r"^(?:[\w-]+\s+){0,2}(?:cx|cultures?|swabs?|panel|x-?rays?|xr|cxr|cta?|mri|mra|ua|labs?|bmp|cmp|cbc|lfts?|"
+    r"tfts?|ekg|ecg|echo|ultrasound|dxa|dexa|pfts?|psg|colonoscopy|mammogram|a1c|lipids?)"
+    r"(?:\s+(?:pending|sent|ordered|obtained|done|today|negative|normal|unremarkable|due|in\s+\d+\s+\w+|"
+    r"(?:19|20)\d\d))*\s*$",
+    re.IGNORECASE,
+)
+_CLINIC_RE = re.compile(r"^(?:[\w/&-]+\s+){0,2}(?:clinic|service|dept|department)$", re.IGNORECASE)
+_LABEL_WORDS = (
+    "other course hospital course blood labs lab procedure procedures imaging results findings studies "
+    "disposition condition allergies medications meds vitals exam plan dx diagnoses diagnosis impression "
+    "assessment history pmh psh sh fh ros data"
+)
+_LABELS = frozenset(_LABEL_WORDS.split())
+_CONTINUE_DELIMITER = re.compile(r"^\s*(?:,|,?\s*and|,?\s*\+|/)\s*$", re.IGNORECASE)
+
+
+def is_label(chunk: str) -> bool:
+    """A heading word before a colon ("Other:", "Course:", "Labs:")."""
+    return chunk.strip().lower() in _LABELS
+
+
+def continues_plan(previous: str | None, delimiter: str, chunk: str) -> str | None:
+    """ "Continue carvedilol, spironolactone": a short item listed after a plan or medication chunk
+    (joined by a comma or "and") belongs to the same plan, unless it names a diagnosis."""
+    if previous not in ("plan", "medication") or not _CONTINUE_DELIMITER.match(delimiter):
+        return None
+    if len(chunk.split()) > 3 or _DIAGNOSTIC_WORDS.search(chunk) or expand_text(chunk) != chunk:
+        return None  # a diagnosis word or a clinical abbreviation ("DM2") starts a new problem
+    return previous
+
+
+def why_not_coded(chunk: str) -> str | None:
+    """'plan', 'administrative', 'vitals or labs', 'medication' or 'status' for a chunk that is not a
+    diagnosis; None when the chunk may name one."""
+    text = chunk.strip(" \t-*#•>")
+    if not text:
+        return None
+    if _STATUS_RE.match(text):
+        return "status"
+    if _PLAN_RE.match(text):
+        return "plan"
+    if _VACCINE_GIVEN.search(text) or _VACCINE_ONLY.match(text):
+        return "immunization given"
+    if _ADMIN_RE.search(text):
+        return "administrative"
+    if _VITAL_RE.match(text):
+        return "vitals or labs"
+    if _TEST_RE.match(text):
+        return "test"
+    if _CLINIC_RE.match(text):
+        return "administrative"
+    dose_only = _DOSE_RE.search(text) and len(text.split()) <= 6 and not _DIAGNOSTIC_WORDS.search(text)
+    if _MED_LEAD.match(text) or dose_only:
+        return "medication"
+    return None

@@ -1,0 +1,264 @@
+"""Qualifiers inside a diagnosis phrase choose the sibling code, and never the opposite one.
+
+The note's words (with/without X, intractable, in remission, controlled, acute/chronic, recurrent/single
+episode, severity, persistence, stage, trimester) are read into ``Qualifiers``; each candidate title is read
+the same way, and ``rerank`` demotes a title that asserts the opposite of the note below the agreeing sibling,
+bringing that sibling in from the code set when retrieval missed it. Our own rules, from the code titles'
+structure (ICD-10-CM's "with"/"without" and axis words).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Protocol, TypeVar
+
+from assistant.suggest.text import stem
+
+_WITH_RE = re.compile(
+    r"\b(?P<pol>with|without|w/o|w/|no|not|denies|negative\s+for)\s+"
+    r"(?P<what>(?:(?!(?:with|without|and|or|no|not|but)\b)\(?[a-z][a-z-]*\)?\s*){1,4})",
+    re.IGNORECASE,
+)
+_STOP_WORDS = (
+    "and or of the a an to in on at for by as is was but other unspecified mention not any "
+    "acute chronic mild moderate severe left right bilateral status symptom sign history past known prior "
+    "previous his her their patient diagnosis diagnosed disorder disorders disease condition specified "
+    "induced"
+)
+_STOP_CONCEPT = frozenset(_STOP_WORDS.split())
+_STOP_AT = re.compile(r"\b(?:and|or|with|without|but|due|in|on|of|not|no)\b|[,;:.]", re.IGNORECASE)
+_PAREN = re.compile(r"\([^)]*\)")
+_EXACERBATION = re.compile(r"\b(?:exacerbation|exacerbated|flare|flare-up)\b", re.I)
+_INTRACTABLE_NO = re.compile(
+    r"\b(?:not\s+intractable|non-?intractable|without\s+(?:mention\s+of\s+)?(?:intractab|refractory))", re.I
+)
+_INTRACTABLE_YES = re.compile(r"\b(?:intractable|refractory|pharmacoresistant|medically\s+resistant)\b", re.I)
+_REMISSION_NO = re.compile(r"\b(?:not\s+(?:having\s+achieved|in)\s+remission|in\s+relapse|relapsed)\b", re.I)
+_REMISSION = re.compile(r"\bin\s+(?:(?P<kind>full|partial|early|sustained|complete)\s+)?remission\b", re.I)
+_UNCONTROLLED = re.compile(
+    r"\b(?:uncontrolled|poorly\s+controlled|not\s+(?:well\s+)?controlled|out\s+of\s+control|inadequately\s+"
+    r"controlled|suboptimally\s+controlled)\b",
+    re.I,
+)
+_CONTROLLED = re.compile(r"\b(?:well\s+|adequately\s+)?controlled\b", re.I)
+_ACUTE_ON_CHRONIC = re.compile(r"\bacute\s+on\s+chronic\b", re.I)
+_ACUTE = re.compile(r"\b(?:acute|acutely)\b", re.I)
+_CHRONIC = re.compile(r"\bchronic\b", re.I)
+_RECURRENT = re.compile(r"\b(?:recurrent|recurring)\b", re.I)
+_SINGLE = re.compile(r"\bsingle\s+episode\b", re.I)
+_SEVERITY = re.compile(r"\b(mild|moderate|severe)\b", re.I)
+_PERSISTENCE = re.compile(r"\b(intermittent|persistent)\b", re.I)
+_STAGE = re.compile(r"\bstage\s+(\d[ab]?)\b", re.I)
+_TRIMESTER = re.compile(r"\b(first|second|third|1st|2nd|3rd)\s+trimester\b", re.I)
+_TRIMESTER_NUM = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3}
+_UNSPECIFIED_TRIMESTER = re.compile(r"\bunspecified\s+trimester\b", re.I)
+
+
+@dataclass(frozen=True)
+class Qualifiers:
+    """What a phrase asserts about its condition; None means it says nothing on that axis."""
+
+    with_: frozenset[str] = frozenset()
+    without: frozenset[str] = frozenset()
+    intractable: bool | None = None
+    remission: str | None = None  # "any" | full | partial | early | sustained | "no" (not in remission)
+    controlled: bool | None = None
+    acuity: str | None = None  # acute | chronic | acute on chronic
+    recurrent: bool | None = None
+    severity: str | None = None
+    persistence: str | None = None
+    stage: str | None = None
+    trimester: int | None = None
+    notes: list[str] = field(default_factory=list, compare=False)
+
+    @property
+    def empty(self) -> bool:
+        return self == Qualifiers()
+
+
+def _concepts(words: str) -> set[str]:
+    cut = _STOP_AT.search(words)
+    part = words[: cut.start()] if cut else words
+    return {stem(w) for w in re.findall(r"[a-z]+", part.lower().replace("-", " ")) if w not in _STOP_CONCEPT}
+
+
+def read_qualifiers(text: str, *, title: bool = False) -> Qualifiers:
+    """The qualifiers a diagnosis phrase (or a code title, ``title=True``) asserts."""
+    low = _PAREN.sub(lambda m: m.group(0)[1:-1], text) if title else text
+    with_: set[str] = set()
+    without: set[str] = set()
+    for m in _WITH_RE.finditer(low):
+        pol = m.group("pol").lower()
+        if pol in ("not",) and re.match(r"intractable|in\s+remission|having", m.group("what"), re.I):
+            continue
+        concepts = _concepts(m.group("what"))
+        (with_ if pol in ("with", "w/") else without).update(concepts)
+    if _EXACERBATION.search(low):
+        with_.add("exacerbation")
+    if title and re.search(r"\buncomplicated\b", low, re.I):
+        without.add("exacerbation")
+    intractable = False if _INTRACTABLE_NO.search(low) else True if _INTRACTABLE_YES.search(low) else None
+    remission: str | None = None
+    if _REMISSION_NO.search(low):
+        remission = "no"
+    elif (rm := _REMISSION.search(low)) is not None:
+        kind = (rm.group("kind") or "any").lower()
+        remission = "full" if kind == "complete" else kind
+    controlled = False if _UNCONTROLLED.search(low) else True if _CONTROLLED.search(low) else None
+    if _ACUTE_ON_CHRONIC.search(low):
+        acuity: str | None = "acute on chronic"
+    elif _ACUTE.search(low) and _CHRONIC.search(low) and not title:
+        acuity = "acute on chronic"
+    else:
+        acuity = "acute" if _ACUTE.search(low) else "chronic" if _CHRONIC.search(low) else None
+    recurrent = True if _RECURRENT.search(low) else False if _SINGLE.search(low) else None
+    severities = {x.lower() for x in _SEVERITY.findall(_PAREN.sub(" ", text) if title else low)}
+    persistences = {x.lower() for x in _PERSISTENCE.findall(low)}
+    stage = _STAGE.search(low)
+    tri = _TRIMESTER.search(low)
+    trimester = (
+        _TRIMESTER_NUM[tri.group(1).lower()] if tri else (0 if _UNSPECIFIED_TRIMESTER.search(low) else None)
+    )
+    return Qualifiers(
+        with_=frozenset(with_ - without),
+        without=frozenset(without - with_),
+        intractable=intractable,
+        remission=remission,
+        controlled=controlled,
+        acuity=acuity,
+        recurrent=recurrent,
+        severity=severities.pop() if len(severities) == 1 else None,  # two severities: say nothing
+        persistence=persistences.pop() if len(persistences) == 1 else None,
+        stage=stage.group(1).lower() if stage else None,
+        trimester=trimester,
+    )
+
+
+@lru_cache(maxsize=65536)
+def title_qualifiers(title: str) -> Qualifiers:
+    """A code title's qualifiers (cached: titles repeat across mentions and notes)."""
+    return read_qualifiers(title, title=True)
+
+
+def trimester_of_weeks(weeks: int | None) -> int | None:
+    """Trimesters counted from the first day of the last menstrual period (ICD-10-CM chapter 15 note)."""
+    if weeks is None:
+        return None
+    return 1 if weeks < 14 else 2 if weeks < 28 else 3
+
+
+def compare(note: Qualifiers, title: Qualifiers) -> tuple[list[str], list[str]]:
+    """(conflicts, agreements) of a code title against what the note says."""
+    conflicts: list[str] = []
+    agree: list[str] = []
+    for said, opposite, title_word, note_word in (
+        (title.without, note.with_, "without", "with"),
+        (title.with_, note.without, "with", "without"),
+    ):
+        if said & opposite:
+            words = " ".join(sorted(said & opposite))
+            conflicts.append(f'title says "{title_word} {words}", the note "{note_word}"')
+    agree += [f"with {c}" for c in title.with_ & note.with_]
+    agree += [f"without {c}" for c in title.without & note.without]
+    if "complication" in title.without and note.with_ - {"exacerbation"}:
+        conflicts.append('title says "without complications", the note names one')
+    if note.controlled is False and "hyperglycemia" in title.with_:
+        agree.append("uncontrolled diabetes is coded with hyperglycemia")
+    _axis(conflicts, agree, "intractable", note.intractable, title.intractable)
+    if title.remission is not None or note.remission is not None:
+        n, t = note.remission, title.remission
+        if t not in (None, "no") and n in (None, "no"):
+            conflicts.append("title says in remission, the note does not")
+        elif t == "no" and n not in (None, "no"):
+            conflicts.append("title says not in remission, the note says in remission")
+        elif n not in (None, "no") and t not in (None, "no"):
+            if n != "any" and t != "any" and n != t:
+                conflicts.append(f"title says {t} remission, the note {n}")
+            else:
+                agree.append("in remission")
+    if note.acuity and title.acuity:
+        if note.acuity == title.acuity:
+            agree.append(note.acuity)
+        else:
+            conflicts.append(f"title says {title.acuity}, the note {note.acuity}")
+    _axis(conflicts, agree, "recurrent", note.recurrent, title.recurrent)
+    for name in ("severity", "persistence", "stage"):
+        n, t = getattr(note, name), getattr(title, name)
+        if n and t:
+            if n == t:
+                agree.append(f"{name} {n}")
+            elif name == "stage" and n[0] == t:
+                continue  # "stage 3" for a note's "3a": less specific, not opposite
+            else:
+                conflicts.append(f"title says {name} {t}, the note {n}")
+    if note.trimester and title.trimester is not None:
+        if title.trimester == note.trimester:
+            agree.append("trimester")
+        elif title.trimester != 0:
+            conflicts.append(f"title says trimester {title.trimester}, the note {note.trimester}")
+    return conflicts, agree
+
+
+def _axis(conflicts: list[str], agree: list[str], name: str, note: bool | None, title: bool | None) -> None:
+    if note is None or title is None:
+        return
+    if note == title:
+        agree.append(name if note else f"not {name}")
+    else:
+        conflicts.append(
+            f"title says {'' if title else 'not '}{name}, the note {'' if note else 'not '}{name}"
+        )
+
+
+class _Cand(Protocol):
+    code: str
+    score: float  # re-scored in place (the engine builds fresh candidates per query)
+
+
+C = TypeVar("C", bound=_Cand)
+CONFLICT_FACTOR = 0.5
+AGREE_BONUS = 0.03
+
+
+def rerank(
+    cands: Sequence[C],
+    note: Qualifiers,
+    title_of: Callable[[str], str],
+    siblings_of: Callable[[str], list[str]],
+    make: Callable[[str, float], C],
+) -> tuple[list[C], dict[str, list[str]]]:
+    """Candidates re-scored by qualifier agreement; the top one's agreeing sibling joins when missing.
+
+    Returns the re-sorted candidates and, per code, the reasons (conflicts and agreements) shown to the coder.
+    """
+    if note.empty or not cands:
+        return list(cands), {}
+    reasons: dict[str, list[str]] = {}
+    out: list[C] = []
+    for c in cands:
+        conflicts, agree = compare(note, title_qualifiers(title_of(c.code)))
+        c.score = c.score * (CONFLICT_FACTOR if conflicts else 1.0) + AGREE_BONUS * len(agree)
+        out.append(c)
+        if conflicts or agree:
+            reasons[c.code] = [f"qualifier conflict: {x}" for x in conflicts] + [
+                f"qualifier: {x}" for x in agree
+            ]
+    top = cands[0]
+    top_score = top.score / CONFLICT_FACTOR
+    if reasons.get(top.code, [""])[0].startswith("qualifier conflict"):
+        present = {c.code for c in cands}
+        best: tuple[int, str] | None = None
+        for sib in siblings_of(top.code):
+            if sib in present:
+                continue
+            conflicts, agree = compare(note, title_qualifiers(title_of(sib)))
+            if not conflicts and agree and (best is None or len(agree) > best[0]):
+                best = (len(agree), sib)
+                reasons[sib] = [f"qualifier: {x}" for x in agree]
+        if best is not None:
+            out.append(make(best[1], top_score + AGREE_BONUS * best[0]))
+    out.sort(key=lambda c: (-c.score, c.code))
+    return out, reasons
