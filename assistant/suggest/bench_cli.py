@@ -12,12 +12,21 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
+import numpy as np
 import typer
 
 from assistant.cli.common import console, handles_errors, print_json
 from assistant.config import get_settings
+from assistant.core.container import Container
+from assistant.suggest.bench_notes import synthetic_notes
+from assistant.suggest.embedder import load_embedder
+from assistant.suggest.reader import read_note
+from assistant.suggest.schemas import SuggestRequest
+from assistant.suggest.service import SuggestionService
+from assistant.suggest.store import LoadedIndex
 
 # Run in a fresh interpreter: time from start to the first answer, then peak RSS after `notes` notes.
 _FRESH_PROCESS = """
@@ -41,8 +50,6 @@ print(json.dumps({
 
 
 def _pct(values: list[float]) -> dict[str, float]:
-    import numpy as np
-
     if not values:
         return {"p50": 0.0, "p95": 0.0}
     arr = np.asarray(values)
@@ -69,8 +76,6 @@ def fresh_process(notes: int, runtime: str | None = None) -> dict[str, Any]:
 
 def measure(service: Any, requests: list[Any]) -> dict[str, Any]:
     """Per-note latency, the embedding floor of the same notes' queries, and retrieval time."""
-    from assistant.suggest.reader import read_note
-
     service.suggest(requests[0])  # warm-up
     latency, floor, retrieval_note, retrieval_query = [], [], [], []
     for req in requests:
@@ -103,12 +108,6 @@ def measure(service: Any, requests: list[Any]) -> dict[str, Any]:
 
 def _variants(product: Any, settings: Any) -> list[tuple[str, str, Any]]:
     """(runtime, dense_search, service) for every pair, sharing loaded parts with the product engine."""
-    from pathlib import Path
-
-    from assistant.suggest.embedder import load_embedder
-    from assistant.suggest.service import SuggestionService
-    from assistant.suggest.store import LoadedIndex
-
     embedders = {getattr(product.embedder, "runtime", "?"): product.embedder}
     for runtime in ("onnx", "torch"):
         if runtime not in embedders:
@@ -135,8 +134,6 @@ def _variants(product: Any, settings: Any) -> list[tuple[str, str, Any]]:
 
 def dense_compare(flat: Any, hnsw: Any, vectors: Any, k: int = 30) -> dict[str, Any]:
     """The HNSW graph against the exact search on the bench's own query vectors."""
-    import numpy as np
-
     t1 = time.perf_counter()
     _, exact = flat.search(vectors, k)
     flat_ms = (time.perf_counter() - t1) * 1000 / len(vectors)
@@ -163,13 +160,6 @@ def bench(
     compare: bool = typer.Option(True, help="Also time every embedding runtime x dense search pair."),
 ) -> None:
     """Measure the engine on synthetic notes (targets: latency <= 1.3x floor, retrieval <= 10 ms)."""
-    import numpy as np
-
-    from assistant.core.container import Container
-    from assistant.suggest.bench_notes import synthetic_notes
-    from assistant.suggest.reader import read_note
-    from assistant.suggest.schemas import SuggestRequest
-
     settings = get_settings()
     product = Container(settings).suggester
     texts = synthetic_notes(notes)

@@ -11,6 +11,7 @@ from typing import Any
 import typer
 
 from assistant.cli.common import console, handles_errors, print_json
+from assistant.core.container import Container
 from assistant.core.errors import InvalidInput
 from assistant.suggest.schemas import MAX_NOTE_BYTES, SuggestRequest, SuggestResponse
 
@@ -56,8 +57,6 @@ def _parse_date(value: str | None, field: str = "date") -> date | None:
 
 
 def _service() -> Any:
-    from assistant.core.container import Container
-
     return Container().suggester
 
 

