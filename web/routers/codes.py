@@ -70,25 +70,9 @@ def _walker(container: Any) -> Any:
 
 @router.get("/codes")
 @router.get("/api/codes")
-def browser(
-    request: Request,
-    reference: ReferenceDep,
-    container: ContainerDep,
-    q: str = "",
-    system: str = "",
-    on: str = "",
-) -> Response:
-    data = {
-        **search_data(reference, q, system, _walker(container) if q else None, on),
-        "chapters": chapters(reference),
-        "systems": SYSTEMS,
-    }
-    return respond(request, "codes/index.html", data, block="results")
-
-
 @router.get("/codes/search")
 @router.get("/api/codes/search")
-def search(
+def browser(
     request: Request,
     reference: ReferenceDep,
     container: ContainerDep,
