@@ -161,12 +161,12 @@ def token_lengths(embedder: Embedder, texts: list[str]) -> list[int]:
 def build_embedder(settings: Any, progress: bool = False) -> Embedder:
     """The embedder an index build uses. The ONNX export that serving loads is made first (unless
     ``settings.embed_runtime`` is "torch"); the build itself embeds with ``settings.build_embed_runtime``
-    (torch by default: faster than onnxruntime for batch embedding on this hardware, same vectors)."""
+    (onnx by default, torch on request: the same vectors)."""
     if getattr(settings, "embed_runtime", "auto") != "torch":
         ensure_onnx_export(settings, progress)
-    if getattr(settings, "build_embed_runtime", "torch") == "onnx":
-        return load_embedder(settings)
-    return load_embedder(settings, runtime="torch")
+    if getattr(settings, "build_embed_runtime", "onnx") == "torch":
+        return load_embedder(settings, runtime="torch")
+    return load_embedder(settings)
 
 
 def configured_model_name(settings: Any) -> str:

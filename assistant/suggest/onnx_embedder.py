@@ -94,6 +94,9 @@ class OnnxEmbedder:
         )
         self.tokenizer = Tokenizer.from_file(str(Path(model_path) / "tokenizer.json"))
         self.tokenizer.enable_truncation(max_length=int(info["max_seq_length"]))
+        # tokenizer.json may carry a fixed padding (128 tokens for this model): off, so each text keeps its
+        # own length and a batch is padded by hand to its longest text (9x less work on short queries).
+        self.tokenizer.no_padding()
         self.pad_id = int(info["pad_id"])  # batches are padded by hand to their longest text
         self.inputs = [i.name for i in self.session.get_inputs()]
         self.name = name

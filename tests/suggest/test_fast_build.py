@@ -105,10 +105,14 @@ def test_the_build_exports_first_then_embeds_with_the_build_runtime(real_setting
     assert getattr(build_embedder(torch_settings), "runtime", "") == "torch"  # the old path, kept
     name = load_embedder(torch_settings).name
     assert not export_dir(real_settings, name).exists()
-    assert getattr(build_embedder(real_settings), "runtime", "") == "torch"  # the build's default
+    onnx = build_embedder(real_settings)
+    assert getattr(onnx, "runtime", "") == "onnx"  # the build's default, after exporting
     assert current_export(export_dir(real_settings, name), model_location(real_settings)[0]) is not None
-    onnx = build_embedder(real_settings.model_copy(update={"build_embed_runtime": "onnx"}))
-    assert getattr(onnx, "runtime", "") == "onnx"
+    by_torch = real_settings.model_copy(update={"build_embed_runtime": "torch"})
+    assert getattr(build_embedder(by_torch), "runtime", "") == "torch"
+    # No fixed padding from tokenizer.json: a short text keeps its own length (it was padded to 128 tokens).
+    assert onnx.token_lengths(["fever"]) == load_embedder(torch_settings).token_lengths(["fever"])
+    assert onnx.token_lengths(["fever"])[0] < 8
     texts, _ = sample_texts(real_settings, 96, seed=3)
     texts += texts[:5] + ["", "chronic kidney disease, stage 3 " * 40]  # duplicates, empty, past 256 tokens
     got = _embed_all(onnx, texts, False, batch=32)
