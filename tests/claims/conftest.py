@@ -7,9 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
+import assistant.claims.cli as claims_cli
 from assistant.claims.schemas import ClaimImport, parse_claim_document
 from assistant.claims.scrubber import ScrubContext
+from assistant.cli.main import app as cli_app
+from assistant.core.container import Container
 from tests.claims.fakes import FakeReference
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "claims"
@@ -45,3 +49,23 @@ def make(data: dict[str, Any], **changes: Any) -> ClaimImport:
 
 def ctx_for(reference: Any, **kw: Any) -> ScrubContext:
     return ScrubContext(reference=reference, today=kw.pop("today", TODAY), **kw)
+
+
+@pytest.fixture
+def container(tmp_settings: Any) -> Container:
+    """A container on the test's settings with the fake code sets (NCCI samples loaded)."""
+    tmp_settings.data_dir.mkdir(parents=True, exist_ok=True)
+    tmp_settings.timely_filing_days = 36500  # the CLI/API scrub against today's date
+    c = Container(tmp_settings)
+    c.__dict__["reference"] = FakeReference(
+        FIXTURES / "ncci_ptp_sample.csv", FIXTURES / "ncci_mue_sample.csv"
+    )
+    return c
+
+
+@pytest.fixture
+def cli(container: Container, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """``cli("scrub", ...)`` runs ``assistant claims ...`` against ``container``."""
+    monkeypatch.setattr(claims_cli, "make_container", lambda: container)
+    runner = CliRunner()
+    return lambda *args: runner.invoke(cli_app, ["claims", *args])

@@ -6,38 +6,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
-from typer.testing import CliRunner
 
-from assistant.cli.main import app as cli_app
 from assistant.core.container import Container
 from assistant.core.db import transaction
 from assistant.denials.models import LocalRule
 from tests.claims.conftest import FIXTURES
-from tests.claims.fakes import FakeReference
 
 RULE_MESSAGE = "payer 87726 denies 20610 without XS (3 denial(s) CO-97 on file)"
-
-
-@pytest.fixture
-def container(tmp_settings: Any) -> Container:
-    tmp_settings.data_dir.mkdir(parents=True, exist_ok=True)
-    tmp_settings.timely_filing_days = 36500  # the CLI/API scrub against today's date
-    c = Container(tmp_settings)
-    c.__dict__["reference"] = FakeReference(
-        FIXTURES / "ncci_ptp_sample.csv", FIXTURES / "ncci_mue_sample.csv"
-    )
-    return c
-
-
-@pytest.fixture
-def cli(container: Container, monkeypatch: pytest.MonkeyPatch) -> Any:
-    import assistant.claims.cli as claims_cli
-
-    monkeypatch.setattr(claims_cli, "make_container", lambda: container)
-    runner = CliRunner()
-    return lambda *args: runner.invoke(cli_app, ["claims", *args])
 
 
 def _add_rule(container: Container, active: bool = True) -> int:

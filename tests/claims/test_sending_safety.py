@@ -13,37 +13,14 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from typer.testing import CliRunner
 
 from assistant.claims import service
 from assistant.claims.x12_validate import parse_837p, validate_x12
-from assistant.cli.main import app as cli_app
 from assistant.core.container import Container
 from assistant.core.db import transaction
 from tests.claims.conftest import FIXTURES
-from tests.claims.fakes import FakeReference
 
 CLEAN = json.loads((FIXTURES / "claim_clean.json").read_text())
-
-
-@pytest.fixture
-def container(tmp_settings: Any) -> Container:
-    tmp_settings.data_dir.mkdir(parents=True, exist_ok=True)
-    tmp_settings.timely_filing_days = 36500  # the CLI/API scrub against today's date
-    c = Container(tmp_settings)
-    c.__dict__["reference"] = FakeReference(
-        FIXTURES / "ncci_ptp_sample.csv", FIXTURES / "ncci_mue_sample.csv"
-    )
-    return c
-
-
-@pytest.fixture
-def cli(container: Container, monkeypatch: pytest.MonkeyPatch) -> Any:
-    import assistant.claims.cli as claims_cli
-
-    monkeypatch.setattr(claims_cli, "make_container", lambda: container)
-    runner = CliRunner()
-    return lambda *args: runner.invoke(cli_app, ["claims", *args])
 
 
 @pytest.fixture

@@ -4,34 +4,9 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from fastapi.testclient import TestClient
-from typer.testing import CliRunner
 
-from assistant.cli.main import app as cli_app
-from assistant.core.container import Container
 from tests.claims.conftest import FIXTURES
-from tests.claims.fakes import FakeReference
-
-
-@pytest.fixture
-def container(tmp_settings):
-    tmp_settings.data_dir.mkdir(parents=True, exist_ok=True)
-    tmp_settings.timely_filing_days = 36500  # the CLI/API scrub against today's date
-    c = Container(tmp_settings)
-    c.__dict__["reference"] = FakeReference(
-        FIXTURES / "ncci_ptp_sample.csv", FIXTURES / "ncci_mue_sample.csv"
-    )
-    return c
-
-
-@pytest.fixture
-def cli(container, monkeypatch):
-    import assistant.claims.cli as claims_cli
-
-    monkeypatch.setattr(claims_cli, "make_container", lambda: container)
-    runner = CliRunner()
-    return lambda *args: runner.invoke(cli_app, ["claims", *args])
 
 
 def test_cli_import_scrub_status_x12(cli, tmp_path):
