@@ -41,10 +41,11 @@ class Container:
 
     @cached_property
     def index_walker(self) -> Any:
-        """The Alphabetic Index walker (``assistant.suggest.index_walker.IndexWalker``), loaded once."""
-        from assistant.suggest.index_walker import IndexWalker
+        """The Alphabetic Index walker (``assistant.suggest.index_walker.IndexWalker``), loaded once and
+        shared by code search and the suggestion engine; None where no Index release is loaded."""
+        from assistant.suggest.index_walker import walker_for
 
-        return IndexWalker.from_reference(self.reference)
+        return walker_for(self.reference)
 
     @property
     def suggester(self) -> Any:
@@ -53,7 +54,9 @@ class Container:
             if self._suggester is None:
                 from assistant.suggest.service import SuggestionService
 
-                self._suggester = SuggestionService.from_settings(self.settings, self.reference)
+                self._suggester = SuggestionService.from_settings(
+                    self.settings, self.reference, walker=self.index_walker
+                )
             return self._suggester
 
     def set_suggester(self, suggester: Any) -> None:

@@ -81,9 +81,14 @@ class SuggestionService:
     # ------------------------------------------------------------ construction
     @classmethod
     def from_settings(
-        cls, settings: Any, reference: Any = None, embedder: Embedder | None = None
+        cls,
+        settings: Any,
+        reference: Any = None,
+        embedder: Embedder | None = None,
+        walker: IndexWalker | None = None,
     ) -> SuggestionService:
-        """Load the model and the index once (the web lifespan and the CLI call this)."""
+        """Load the model and the index once (the web lifespan and the CLI call this). ``walker``: an
+        Index walker already loaded over ``reference`` (the container's, shared with code search)."""
         releases = None
         if reference is not None:
             try:
@@ -98,7 +103,8 @@ class SuggestionService:
             search=getattr(settings, "dense_search", "hnsw"),
             ef_search=getattr(settings, "hnsw_ef_search", 128),
         )
-        return cls(index, embedder or load_embedder(settings), reference, walker=walker_for(reference))
+        walker = walker or walker_for(reference)
+        return cls(index, embedder or load_embedder(settings), reference, walker=walker)
 
     @classmethod
     def from_index_dir(
