@@ -28,10 +28,10 @@ from assistant.billing.service import (
     post_entry,
     resolve_patient,
 )
-from assistant.claims.models import Patient
 from assistant.core.db import serialize_writers
 from assistant.core.errors import Conflict, InvalidInput, NotFound
 from assistant.core.money import dollars, parse_dollars, payment_limit, require_cents
+from assistant.parties.models import Patient
 
 _DIGIT_RUN = re.compile(r"(?:\d[ -]?){12,19}")
 

@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session
 from assistant.billing import repository as repo
 from assistant.billing.models import ENTRY_LABEL, Bucket, EntryKind, LedgerEntry
 from assistant.billing.schemas import BalanceOut, EntryOut, ItemBalance
-from assistant.claims.models import EDITABLE_STATUSES, Claim, ClaimStatus, Patient
+from assistant.claims.models import EDITABLE_STATUSES, Claim, ClaimStatus
 from assistant.core.errors import Conflict, InvalidInput, NotFound
 from assistant.core.money import dollars, payment_limit, require_cents
+from assistant.parties.models import Patient
 
 # ----------------------------------------------------------------------------------------- patients
 

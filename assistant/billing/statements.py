@@ -21,9 +21,9 @@ from assistant.billing.dunning import DEFAULT_SEQUENCE, Step, decide
 from assistant.billing.models import EntryKind, LedgerEntry, Statement
 from assistant.billing.pdf import html_pdf
 from assistant.billing.service import balance, item_key, patient_name, resolve_patient
-from assistant.claims.models import Patient
 from assistant.core.errors import InvalidInput
 from assistant.core.money import dollars
+from assistant.parties.models import Patient
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 DUE_DAYS = 30

@@ -8,19 +8,9 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from assistant.claims.models import (
-    Claim,
-    ClaimCodeFlag,
-    ClaimStatus,
-    Coverage,
-    Patient,
-    Payer,
-    Provider,
-    ServiceLine,
-    X12Batch,
-    X12ControlNumber,
-)
+from assistant.claims.models import Claim, ClaimCodeFlag, ClaimStatus, ServiceLine, X12Batch, X12ControlNumber
 from assistant.core.db import serialize_writers
+from assistant.parties.models import Coverage, Patient, Payer, Provider
 
 _CLAIM_LOADS = (
     selectinload(Claim.lines).selectinload(ServiceLine.rendering_provider),

@@ -26,12 +26,8 @@ from assistant.claims.models import (
     ClaimDiagnosis,
     ClaimStatus,
     ClaimStatusEvent,
-    Coverage,
     Encounter,
     EncounterDiagnosis,
-    Patient,
-    Payer,
-    Provider,
     ServiceLine,
     X12Batch,
     X12BatchClaim,
@@ -53,6 +49,7 @@ from assistant.claims.x12_837 import Envelope, build_837p
 from assistant.claims.x12_validate import ensure_valid_x12, validate_x12
 from assistant.config import Settings
 from assistant.core.errors import Conflict, InvalidInput, NotFound
+from assistant.parties.models import Coverage, Patient, Payer, Provider
 
 
 class ClaimHasErrors(Conflict):

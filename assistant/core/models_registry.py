@@ -7,6 +7,7 @@ import importlib
 from assistant.core.db import Base
 
 DOMAIN_MODEL_MODULES = [
+    "assistant.parties.models",
     "assistant.claims.models",
     "assistant.remit.models",
     "assistant.denials.models",

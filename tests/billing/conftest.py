@@ -13,7 +13,7 @@ def make_patient(
     session: Session, first: str = "Jane", last: str = "Doe", member_id: str | None = None
 ) -> int:
     """A patient (and, with ``member_id``, a coverage) created through the claims models."""
-    from assistant.claims.models import Coverage, Patient, Payer
+    from assistant.parties.models import Coverage, Patient, Payer
 
     p = Patient(
         first_name=first,
