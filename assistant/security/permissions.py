@@ -5,7 +5,7 @@ A trainee never holds a ``phi:`` permission (checked at import time).
 
 from __future__ import annotations
 
-ROLES: tuple[str, ...] = ("admin", "coder", "biller", "trainee")
+ROLES: tuple[str, ...] = ("admin", "frontdesk", "coder", "biller", "trainee")
 
 PHI_READ = "phi:read"
 PHI_WRITE = "phi:write"
@@ -23,15 +23,45 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "denials:*",
             "codes:read",
             "codes:import",
+            "patients:*",
+            "schedule:*",
+            "encounters:*",
+            "fees:*",
             "trainee:*",
             AUDIT_READ,
             USERS_ADMIN,
             "backup:run",
         }
     ),
-    "coder": frozenset({PHI_READ, PHI_WRITE, "codes:read", "claims:read", "denials:read", "trainee:*"}),
+    # Registers patients and coverage and runs the schedule (check-in opens the encounter); does no coding.
+    "frontdesk": frozenset({PHI_READ, PHI_WRITE, "patients:*", "schedule:*"}),
+    "coder": frozenset(
+        {
+            PHI_READ,
+            PHI_WRITE,
+            "codes:read",
+            "claims:read",
+            "denials:read",
+            "trainee:*",
+            "patients:read",
+            "schedule:read",
+            "encounters:*",
+        }
+    ),
     "biller": frozenset(
-        {PHI_READ, PHI_WRITE, "claims:*", "remits:*", "billing:*", "denials:*", "codes:read"}
+        {
+            PHI_READ,
+            PHI_WRITE,
+            "claims:*",
+            "remits:*",
+            "billing:*",
+            "denials:*",
+            "codes:read",
+            "patients:*",
+            "schedule:read",
+            "encounters:read",
+            "fees:*",
+        }
     ),
     "trainee": frozenset({"codes:read", "trainee:*"}),
 }

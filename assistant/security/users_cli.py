@@ -38,7 +38,7 @@ def _read_password(from_stdin: bool) -> str:
 @handles_errors
 def create(
     username: Annotated[str, typer.Argument(help="User name (lowercase)")],
-    role: Annotated[str, typer.Option("--role", help="admin, coder, biller or trainee")],
+    role: Annotated[str, typer.Option("--role", help="admin, frontdesk, coder, biller or trainee")],
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Read the password from stdin")
     ] = False,
@@ -100,7 +100,9 @@ def list_(as_json: JsonOpt = False) -> None:
 @handles_errors
 def role(
     username: Annotated[str, typer.Argument()],
-    new_role: Annotated[str, typer.Argument(metavar="ROLE", help="admin, coder, biller or trainee")],
+    new_role: Annotated[
+        str, typer.Argument(metavar="ROLE", help="admin, frontdesk, coder, biller or trainee")
+    ],
     as_json: JsonOpt = False,
 ) -> None:
     """Change a user's role (audited; ends the user's open sessions)."""
