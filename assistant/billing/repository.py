@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assistant.billing.models import LedgerEntry, Payment, PaymentPlan, Statement
-from assistant.claims.models import Claim, Encounter, ServiceLine
+from assistant.claims.models import Claim, ServiceLine
+from assistant.encounters.models import Encounter
 from assistant.parties.models import Coverage, Patient
 from assistant.remit.models import Remit, RemitAdjustment, RemitClaim, RemitLine
 

@@ -1,4 +1,4 @@
-"""Claims domain ORM: encounters, claims, lines, status history (people and payers: ``assistant.parties``).
+"""Claims domain ORM: claims, lines, status history (visits: ``assistant.encounters``; people: ``assistant.parties``).
 
 Money is integer cents. Codes are stored in canonical form (ICD-10-CM with the dot). Status changes go
 through ``assistant.claims.service.transition`` which enforces ``ALLOWED_TRANSITIONS`` and records
@@ -61,32 +61,6 @@ ALLOWED_TRANSITIONS: dict[ClaimStatus, frozenset[ClaimStatus]] = {
 }
 # Statuses in which the claim's content may still be replaced by a re-import (nothing sent yet).
 EDITABLE_STATUSES = frozenset({S.DRAFT, S.SCRUBBED, S.READY})
-
-
-class Encounter(Base):
-    __tablename__ = "encounters"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
-    date_of_service: Mapped[date] = mapped_column(Date)
-    place_of_service: Mapped[str] = mapped_column(String(2))
-    rendering_provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"))
-    note: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-
-    diagnoses: Mapped[list[EncounterDiagnosis]] = relationship(
-        order_by="EncounterDiagnosis.position", cascade="all, delete-orphan"
-    )
-
-
-class EncounterDiagnosis(Base):
-    __tablename__ = "encounter_diagnoses"
-    __table_args__ = (UniqueConstraint("encounter_id", "position"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    encounter_id: Mapped[int] = mapped_column(ForeignKey("encounters.id", ondelete="CASCADE"))
-    position: Mapped[int] = mapped_column(Integer)  # 1 = primary
-    code: Mapped[str] = mapped_column(String(8))
 
 
 class Claim(Base):

@@ -26,8 +26,6 @@ from assistant.claims.models import (
     ClaimDiagnosis,
     ClaimStatus,
     ClaimStatusEvent,
-    Encounter,
-    EncounterDiagnosis,
     ServiceLine,
     X12Batch,
     X12BatchClaim,
@@ -49,6 +47,7 @@ from assistant.claims.x12_837 import Envelope, build_837p
 from assistant.claims.x12_validate import ensure_valid_x12, validate_x12
 from assistant.config import Settings
 from assistant.core.errors import Conflict, InvalidInput, NotFound
+from assistant.encounters.models import Encounter, EncounterDiagnosis
 from assistant.parties.models import Coverage, Patient, Payer, Provider
 
 

@@ -88,7 +88,7 @@ def test_overpayment_refund_policy(sessions: sessionmaker[Session], patient: int
 
 
 def test_payment_to_a_chosen_encounter(sessions: sessionmaker[Session]) -> None:
-    from assistant.claims.models import Encounter
+    from assistant.encounters.models import Encounter
 
     with transaction(sessions) as s:
         pid = make_patient(s)
