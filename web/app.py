@@ -15,6 +15,7 @@ from assistant.config import Settings, get_settings
 from assistant.core import migrate
 from assistant.core.container import Container
 from assistant.core.errors import AssistantError
+from assistant.suggest.index_status import index_status
 from web.paths import STATIC_DIR
 from web.rendering import render_error, validation_error
 from web.routers import (
@@ -99,8 +100,9 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         migrate.upgrade(container.settings.resolved_database_url)
-        if load_engine:
+        if load_engine and index_status(container.settings.index_dir).state == "ready":
             _ = container.suggester  # load the model and index once, here, not per request
+        # While the index builds, the engine loads (keyword-only) on the first suggestion instead.
         yield
         container.db_engine.dispose()
 

@@ -15,6 +15,7 @@ from jinja2_fragments.fastapi import Jinja2Blocks
 from assistant.core.errors import AssistantError, InvalidInput
 from assistant.security import csrf, sessions
 from assistant.security.errors import Unauthorized
+from assistant.suggest.index_status import index_status
 from web.paths import TEMPLATES_DIR
 from web.security_deps import csrf_secret
 
@@ -49,9 +50,11 @@ def csrf_token_for(request: Request) -> str:
 def page_context(request: Request) -> dict[str, Any]:
     """What base.html needs on every page: who is signed in, what they may do, the CSRF token."""
     me = principal_of(request)
+    index_dir = request.app.state.container.settings.index_dir
     return {
         "request": request,
         "me": me,
+        "index": index_status(index_dir) if me is not None else None,
         "can": (lambda *needed: me is not None and all(me.can(p) for p in needed)),
         "csrf_token": csrf_token_for(request),
     }

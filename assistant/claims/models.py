@@ -1,4 +1,4 @@
-"""Claims domain ORM: claims, lines, status history (visits: ``assistant.encounters``; people: ``assistant.parties``).
+"""Claims domain ORM: claims, service lines, status history (visits and people: encounters, parties).
 
 Money is integer cents. Codes are stored in canonical form (ICD-10-CM with the dot). Status changes go
 through ``assistant.claims.service.transition`` which enforces ``ALLOWED_TRANSITIONS`` and records

@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.config import Settings, get_settings
 from assistant.core.db import make_engine, session_factory
+from assistant.core.errors import NotReady
 
 
 @dataclass
@@ -23,6 +25,9 @@ class Container:
     settings: Settings = field(default_factory=get_settings)
     _engine_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _suggester: Any = field(default=None, repr=False)
+    _loaded_stamp: float | None = field(default=None, repr=False)
+    # The embedder for queries (None: the configured model); tests pass the HashingEmbedder.
+    embedder: Any = None
 
     @cached_property
     def db_engine(self) -> Engine:
@@ -49,15 +54,40 @@ class Container:
 
     @property
     def suggester(self) -> Any:
-        """The suggestion engine (``assistant.suggest.service.SuggestionService``), loaded once."""
-        with self._engine_lock:
-            if self._suggester is None:
-                from assistant.suggest.service import SuggestionService
+        """The suggestion engine (``assistant.suggest.service.SuggestionService``), loaded once.
 
-                self._suggester = SuggestionService.from_settings(
-                    self.settings, self.reference, walker=self.index_walker
-                )
+        While ``assistant index build`` runs, the engine is keyword-only (from the keyword half the build
+        writes first); it is replaced by the full engine as soon as the build's manifest appears."""
+        with self._engine_lock:
+            if self._suggester is None or self._finished_since_loaded():
+                self._suggester = self._load_engine()
             return self._suggester
+
+    def _finished_since_loaded(self) -> bool:
+        index = getattr(self._suggester, "index", None)
+        if not getattr(index, "keyword_only", False):
+            return False
+        return self._manifest_stamp() != self._loaded_stamp
+
+    def _manifest_stamp(self) -> float | None:
+        try:
+            return (Path(self.settings.index_dir) / "manifest.json").stat().st_mtime
+        except OSError:
+            return None
+
+    def _load_engine(self) -> Any:
+        from assistant.suggest.index_status import build_progress
+        from assistant.suggest.service import SuggestionService
+
+        self._loaded_stamp = self._manifest_stamp()
+        try:
+            return SuggestionService.from_settings(
+                self.settings, self.reference, embedder=self.embedder, walker=self.index_walker
+            )
+        except NotReady:
+            if build_progress(Path(self.settings.index_dir)) is None:
+                raise
+            return SuggestionService.keyword_only(self.settings, self.reference, walker=self.index_walker)
 
     def set_suggester(self, suggester: Any) -> None:
         """Tests inject an engine built on a fake embedder."""

@@ -25,7 +25,7 @@ from assistant.core import migrate
 from assistant.core.db import make_engine, session_factory, transaction
 from assistant.core.errors import InvalidInput
 from assistant.security import service
-from assistant.suggest.index_build import ensure_index
+from assistant.suggest.index_background import start_background_build, stop_background_build
 
 
 def is_loopback(host: str) -> bool:
@@ -92,7 +92,11 @@ def bootstrap_first_admin(settings: Settings) -> None:
 def serve(
     host: str = typer.Option(None, help="Address to bind (default from settings: 127.0.0.1)."),
     port: int = typer.Option(None, help="Port (default 8000)."),
-    prepare: bool = typer.Option(False, help="Load code sets and build the index first if they are missing."),
+    prepare: bool = typer.Option(
+        False,
+        help="Load code sets if missing and build a missing or stale index in the background "
+        "(suggestions are keyword-only until it is done).",
+    ),
     tls_cert: Path = typer.Option(None, "--tls-cert", help="TLS certificate (PEM); default from settings."),
     tls_key: Path = typer.Option(None, "--tls-key", help="TLS private key (PEM); default from settings."),
     insecure_bind: bool = typer.Option(
@@ -111,14 +115,18 @@ def serve(
     cert = tls_cert or settings.tls_cert_path
     key = tls_key or settings.tls_key_path
     check_binding(host, cert, key, insecure_bind)
+    builder = None
     if prepare:
         ensure_loaded(settings)
-        ensure_index(settings)
+        builder = start_background_build(settings)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     migrate.upgrade(settings.resolved_database_url)
     bootstrap_first_admin(settings)
     scheme = "https" if cert else "http"
     console.print(f"serving on {scheme}://{host}:{port}")
     tls = {"ssl_certfile": str(cert), "ssl_keyfile": str(key)} if cert and key else {}
-    proxies = proxy_options(settings)
-    uvicorn.run("web.app:create_app", factory=True, host=host, port=port, workers=workers, **tls, **proxies)  # type: ignore[arg-type]
+    options: dict[str, Any] = {**tls, **proxy_options(settings)}
+    try:
+        uvicorn.run("web.app:create_app", factory=True, host=host, port=port, workers=workers, **options)
+    finally:
+        stop_background_build(builder)

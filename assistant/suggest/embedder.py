@@ -26,6 +26,17 @@ class Embedder(Protocol):
         ...
 
 
+class NoVectorsEmbedder:
+    """Keyword-only serving while the index is built: no model is loaded and every vector is zero."""
+
+    def __init__(self, dim: int) -> None:
+        self.dim = dim
+        self.name = "keyword-only"
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        return np.zeros((len(texts), self.dim), dtype=np.float32)
+
+
 def _normalise(matrix: np.ndarray) -> np.ndarray:
     matrix = np.asarray(matrix, dtype=np.float32)
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -34,10 +35,10 @@ from assistant.suggest.embedder import (
     token_lengths,
 )
 from assistant.suggest.embedder import load_embedder as _load_embedder
+from assistant.suggest.index_status import LEXICAL_READY, MANIFEST, staging_dir, write_progress
 from assistant.suggest.lexical import LexicalIndex
 from assistant.suggest.text import tokens
 
-MANIFEST = "manifest.json"
 FORMAT_VERSION = 2  # 2: an HNSW graph beside the exact flat vectors
 FLAT_FILE = "dense.faiss"
 HNSW_FILE = "dense_hnsw.faiss"
@@ -103,8 +104,10 @@ def _embed_all(
     *,
     sort: bool = True,
     dedup: bool = True,
+    on_batch: Callable[[int, int], None] | None = None,
 ) -> np.ndarray:
-    """Vectors for ``texts`` in their order; identical texts are embedded once (see ``embed_plan``)."""
+    """Vectors for ``texts`` in their order; identical texts are embedded once (see ``embed_plan``).
+    ``on_batch(done, total)`` is called after each batch (the build's progress file)."""
     plan = embed_plan(embedder, texts, sort=sort, dedup=dedup)
     done_vectors = np.zeros((len(plan), embedder.dim), dtype=np.float32)
     if progress:
@@ -136,6 +139,8 @@ def _embed_all(
             done_vectors[start : start + len(chunk)] = embedder.embed(chunk)
             if cache is not None:
                 cache.append(chunk, done_vectors[start : start + len(chunk)])
+            if on_batch is not None:
+                on_batch(start + len(chunk), len(plan))
             if progress:
                 done = start + len(chunk)
                 rate = done / max(1e-9, time.perf_counter() - t0)
@@ -255,18 +260,28 @@ def build_index(
     records = list(corpus.records())
     chosen, dense, lexical = index_texts(records, codes)
     ids = [r.code for r in chosen]
-    if embedder is None:
-        if settings is None:
-            raise TypeError("build_index needs an embedder or settings to load one")
-        embedder = build_embedder(settings, progress)
-    sha = inputs_sha(embedder.name, dense, lexical, ids)
+    if embedder is None and settings is None:
+        raise TypeError("build_index needs an embedder or settings to load one")
+    model = embedder.name if embedder is not None else configured_model_name(settings)
+    sha = inputs_sha(model, dense, lexical, ids)
     old = read_manifest(index_dir)
     if not force and old and old.get("inputs_sha") == sha and old.get("format") == FORMAT_VERSION:
         return old
 
-    tmp = index_dir.with_name(index_dir.name + ".building")
+    tmp = staging_dir(index_dir)
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
+    # The keyword half first: the app answers keyword-only suggestions from it while vectors are embedded.
+    write_progress(tmp, "preparing")
+    LexicalIndex.build([tokens(t) for t in lexical]).save(tmp / "lexical")
+    (tmp / "ids.json").write_text(json.dumps(ids))
+    (tmp / "dense_texts.json").write_text(json.dumps(dense))
+    (tmp / "catalog.json").write_text(json.dumps(_catalog(records), separators=(",", ":")))
+    releases = corpus.releases()
+    (tmp / LEXICAL_READY).write_text(json.dumps({"releases": releases, "count": len(ids)}))
+    if embedder is None:
+        write_progress(tmp, "exporting")
+        embedder = build_embedder(settings, progress)
     t_embed = time.perf_counter()
     vectors = np.zeros((len(dense), embedder.dim), dtype=np.float32)
     cached = _cached_vectors(index_dir, embedder, dense)
@@ -278,28 +293,31 @@ def build_index(
     todo = [i for i in range(len(dense)) if i not in cached]
     for i, vec in cached.items():
         vectors[i] = vec
+    write_progress(tmp, "embedding", 0, len(set(dense[i] for i in todo)))
     if todo:
         if progress and cached:
             print(
                 f"reusing {len(cached)} cached vectors; embedding {len(todo)} new or changed texts",
                 flush=True,
             )
-        vectors[todo] = _embed_all(embedder, [dense[i] for i in todo], progress, cache=cache)
+        vectors[todo] = _embed_all(
+            embedder,
+            [dense[i] for i in todo],
+            progress,
+            cache=cache,
+            on_batch=lambda done, total: write_progress(tmp, "embedding", done, total),
+        )
     embed_s = time.perf_counter() - t_embed
     index = faiss.IndexFlatIP(embedder.dim)
     if len(vectors):
         index.add(vectors)
     faiss.write_index(index, str(tmp / FLAT_FILE))
     t_graph = time.perf_counter()
+    write_progress(tmp, "linking")
     if progress:
         print(f"linking {len(vectors)} vectors into the HNSW search graph", flush=True)
     faiss.write_index(hnsw_graph(vectors, embedder.dim), str(tmp / HNSW_FILE))
     graph_s = time.perf_counter() - t_graph
-    LexicalIndex.build([tokens(t) for t in lexical]).save(tmp / "lexical")
-    (tmp / "ids.json").write_text(json.dumps(ids))
-    (tmp / "dense_texts.json").write_text(json.dumps(dense))
-    (tmp / "catalog.json").write_text(json.dumps(_catalog(records), separators=(",", ":")))
-    releases = corpus.releases()
     manifest = {
         "format": FORMAT_VERSION,
         "model": embedder.name,
@@ -327,6 +345,8 @@ def build_index(
         "embed_runtime": getattr(embedder, "runtime", type(embedder).__name__),
     }
     (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2))
+    (tmp / LEXICAL_READY).unlink()
+    write_progress(tmp, "done")
     if index_dir.exists():
         shutil.rmtree(index_dir)
     tmp.rename(index_dir)
@@ -357,15 +377,25 @@ def stale_reason(
     return None
 
 
-def ensure_index(settings: Any, reference: Any = None, progress: bool = True) -> dict[str, Any]:
-    """Build the index when it is missing or stale (``serve --prepare``); returns the manifest."""
+def build_needed(settings: Any, reference: Any = None) -> str | None:
+    """Why the index must be (re)built for ``settings``, or None when it can serve as it is."""
     if reference is None:
         reference = CodeSetRepository.open(settings.resolved_reference_db)
-    index_dir = _index_dir(settings)
-    manifest = read_manifest(index_dir)
-    corpus = corpus_for(reference, settings)
-    reason = stale_reason(manifest, corpus.releases(), configured_model_name(settings))
-    if reason is None and manifest is not None and not manifest.get("restricted"):
+    manifest = read_manifest(_index_dir(settings))
+    reason = stale_reason(
+        manifest, corpus_for(reference, settings).releases(), configured_model_name(settings)
+    )
+    if reason is None and manifest is not None and manifest.get("restricted"):
+        return "the index holds a restricted set of codes"
+    return reason
+
+
+def ensure_index(settings: Any, reference: Any = None, progress: bool = True) -> dict[str, Any]:
+    """Build the index when it is missing or stale (``index build``); returns the manifest."""
+    if reference is None:
+        reference = CodeSetRepository.open(settings.resolved_reference_db)
+    manifest = read_manifest(_index_dir(settings))
+    if build_needed(settings, reference) is None and manifest is not None:
         ensure_onnx_export(settings, progress)
         return manifest
     manifest = build_index(settings, reference, None, None, progress, force=False)

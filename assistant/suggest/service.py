@@ -18,7 +18,8 @@ import numpy as np
 from assistant.core.errors import AssistantError, InvalidInput
 from assistant.suggest import coding_rules, consolidate, qualifiers, rules
 from assistant.suggest.corpus import corpus_for
-from assistant.suggest.embedder import Embedder, configured_model_name, load_embedder
+from assistant.suggest.embedder import Embedder, NoVectorsEmbedder, configured_model_name, load_embedder
+from assistant.suggest.index_status import index_status
 from assistant.suggest.index_walker import IndexWalker, walker_for
 from assistant.suggest.patient import PatientFacts, read_demographics, resolve_patient
 from assistant.suggest.patient_edits import PatientEdits, exam_for_age, weeks_code
@@ -58,6 +59,9 @@ class EngineConfig:
     k_walker: int = 10
     # Weight of the Alphabetic Index walk's score (0: off), chosen on CodiEsp train + the us-notes tune split.
     w_walker: float = 0.3
+
+
+KEYWORD_ONLY_DIM = 8  # any width: the keyword-only index and its embedder only need to agree
 
 
 class SuggestionService:
@@ -107,6 +111,15 @@ class SuggestionService:
         return cls(index, embedder or load_embedder(settings), reference, walker=walker)
 
     @classmethod
+    def keyword_only(
+        cls, settings: Any, reference: Any = None, walker: IndexWalker | None = None
+    ) -> SuggestionService:
+        """Keyword-only engine over the index being built (no model loaded; every answer says so)."""
+        index = LoadedIndex.open_keyword_only(Path(settings.index_dir), dimension=KEYWORD_ONLY_DIM)
+        walker = walker or walker_for(reference)
+        return cls(index, NoVectorsEmbedder(KEYWORD_ONLY_DIM), reference, walker=walker)
+
+    @classmethod
     def from_index_dir(
         cls, index_dir: Path, embedder: Embedder, reference: Any = None, config: EngineConfig | None = None
     ) -> SuggestionService:
@@ -136,6 +149,8 @@ class SuggestionService:
     # ------------------------------------------------------------ reading -> queries
     def _check_release(self, request: SuggestRequest) -> list[str]:
         warnings: list[str] = []
+        if self.index.keyword_only:
+            warnings.append(index_status(self.index.target_dir).message)
         if (
             request.date_of_service is None
             or self.reference is None
@@ -227,8 +242,9 @@ class SuggestionService:
         qids = self.index.lexical.token_ids(qtokens)
         if query.prefixes:
             rows, mat = self.index.subset(query.prefixes)
-            sims = mat @ vector if len(rows) else np.zeros(0, np.float32)
-            top: list[int] = [int(i) for i in np.argsort(-sims)[: cfg.k_dense]] if len(rows) else []
+            with_vectors = len(rows) and not self.index.keyword_only
+            sims = mat @ vector if with_vectors else np.zeros(0, np.float32)
+            top: list[int] = [int(i) for i in np.argsort(-sims)[: cfg.k_dense]] if with_vectors else []
             dense = [(int(rows[i]), float(sims[i])) for i in top]
             mask = self._mask(query.prefixes)
         else:

@@ -11,6 +11,7 @@ import numpy as np
 
 from assistant.core.errors import NotReady
 from assistant.suggest.index_build import FLAT_FILE, HNSW_FILE, read_manifest, stale_reason
+from assistant.suggest.index_status import LEXICAL_READY, keyword_ready, staging_dir
 from assistant.suggest.lexical import LexicalIndex
 from assistant.suggest.text import tokens
 
@@ -115,14 +116,34 @@ class LoadedIndex:
     """``search="hnsw"`` answers from the HNSW graph (approximate, fast); ``"flat"`` searches exhaustively."""
 
     def __init__(
-        self, index_dir: Path, manifest: dict[str, Any], search: DenseSearch = "hnsw", ef_search: int = 128
+        self,
+        index_dir: Path,
+        manifest: dict[str, Any],
+        search: DenseSearch = "hnsw",
+        ef_search: int = 128,
+        *,
+        keyword_only: bool = False,
     ) -> None:
         import faiss
 
         self.dir = index_dir
+        # Where the finished index lives (``dir`` is its ``.building`` folder while keyword-only).
+        self.target_dir = index_dir.with_name(index_dir.name.removesuffix(".building"))
         self.manifest = manifest
         self.search = search
+        self.keyword_only = keyword_only
+        self.ids: list[str] = json.loads((index_dir / "ids.json").read_text())
+        self.row_of = {c: i for i, c in enumerate(self.ids)}
+        self.lexical = LexicalIndex.load(index_dir / "lexical")
+        self.catalog = CodeCatalog(json.loads((index_dir / "catalog.json").read_text()))
         self.dense: Any
+        if keyword_only:
+            # No vectors yet: an empty dense index and all-zero cosines, so only the keyword,
+            # title and Index-walker evidence ranks candidates.
+            dim = int(manifest.get("dimension") or 1)
+            self.dense = faiss.IndexFlatIP(dim)
+            self.matrix: np.ndarray = np.broadcast_to(np.zeros(dim, dtype=np.float32), (len(self.ids), dim))
+            return
         flat: Any
         if search == "hnsw":
             self.dense = faiss.read_index(str(index_dir / HNSW_FILE))
@@ -131,15 +152,25 @@ class LoadedIndex:
         else:
             self.dense = flat = faiss.read_index(str(index_dir / FLAT_FILE))
         # A zero-copy view of the stored vectors (kept alive by self.dense).
-        self.matrix: np.ndarray = (
+        self.matrix = (
             faiss.rev_swig_ptr(flat.get_xb(), flat.ntotal * flat.d).reshape(flat.ntotal, flat.d)
             if flat.ntotal
             else np.zeros((0, flat.d), dtype=np.float32)
         )
-        self.ids: list[str] = json.loads((index_dir / "ids.json").read_text())
-        self.row_of = {c: i for i, c in enumerate(self.ids)}
-        self.lexical = LexicalIndex.load(index_dir / "lexical")
-        self.catalog = CodeCatalog(json.loads((index_dir / "catalog.json").read_text()))
+
+    @classmethod
+    def open_keyword_only(cls, index_dir: Path, dimension: int) -> LoadedIndex:
+        """The keyword half of an index still being built (``<index_dir>.building``)."""
+        folder = staging_dir(index_dir)
+        if not keyword_ready(index_dir):
+            raise NotReady(
+                "the search index is being built and keyword search is not ready yet",
+                field="index",
+                fix="wait a few seconds and try again",
+            )
+        info = json.loads((folder / LEXICAL_READY).read_text())
+        manifest = {"releases": info.get("releases", {}), "dimension": dimension, "keyword_only": True}
+        return cls(folder, manifest, keyword_only=True)
 
     @classmethod
     def open(

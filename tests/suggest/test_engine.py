@@ -248,7 +248,9 @@ def test_interrupted_build_resumes(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     import assistant.suggest.index_build as ib
 
     real = ib._embed_all
-    monkeypatch.setattr(ib, "_embed_all", lambda e, t, p, batch=256, cache=None: real(e, t, p, 4, cache))
+    monkeypatch.setattr(
+        ib, "_embed_all", lambda e, t, p, batch=256, cache=None, **kw: real(e, t, p, 4, cache, **kw)
+    )
     broken = FailingEmbedder(fail_after=8)
     with pytest.raises(KeyboardInterrupt):
         build_index(tmp_path / "idx", corpus(), broken, progress=False)

@@ -22,6 +22,8 @@ PUBLIC = {
     ("POST", "/api/auth/login"),
     ("GET", "/health"),
     ("GET", "/api/health"),
+    ("GET", "/index/status"),
+    ("GET", "/api/index/status"),
 }
 PUBLIC_MOUNTS = {"/static"}
 # Role to try first when looking for one that lacks a route's permission.
