@@ -54,6 +54,12 @@ class Settings(BaseSettings):
         "sentence-transformers. Measured in one `assistant index bench-build` run on the 2-core machine: "
         "onnx, token-sorted batches: 219 texts/s; torch sorted 151; torch unsorted 115 (same vectors).",
     )
+    embed_precision: Literal["fp32", "int8"] = Field(
+        default="fp32",
+        description="The ONNX model's weights: fp32 (the export as traced) or a dynamic int8 copy (faster "
+        "build and queries). The index records the variant (model name `...-int8`) and is rebuilt when it "
+        "changes, so the build and the queries always use the same one. int8 runs on onnxruntime only.",
+    )
     dense_search: Literal["hnsw", "flat"] = Field(
         default="hnsw",
         description="Dense search: the HNSW graph (approximate, ~30x faster) or the exact flat scan.",

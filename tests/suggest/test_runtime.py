@@ -145,3 +145,23 @@ def test_bench_cli_prints_the_contract_and_compares_configurations(
     assert pairs == {("onnx", "hnsw"), ("onnx", "flat"), ("torch", "hnsw"), ("torch", "flat")}
     assert set(doc["warm_start_by_runtime"]) == {"onnx", "torch"}
     assert 0.0 <= doc["dense_index_compare"]["hnsw_recall_at_30_vs_flat"] <= 1.0
+
+
+def test_int8_is_one_setting_for_build_and_queries(small_real: Settings) -> None:
+    from assistant.suggest.embedder import configured_model_name
+    from assistant.suggest.index_build import build_needed
+
+    int8 = small_real.model_copy(update={"embed_precision": "int8"})
+    assert configured_model_name(int8) == configured_model_name(small_real) + "-int8"
+    # The fp32 index no longer serves: the index records its variant, so switching means a rebuild.
+    assert "model" in (build_needed(int8) or "")
+    with pytest.raises(NotReady, match="int8"):
+        load_embedder(int8)  # no int8 copy made yet
+    ensure_onnx_export(int8)
+    embedder = load_embedder(int8)
+    assert embedder.name.endswith("-int8") and getattr(embedder, "runtime", "") == "onnx"
+    fp32 = load_embedder(small_real, runtime="onnx").embed(TEXTS)
+    got = embedder.embed(TEXTS)
+    assert np.min(np.sum(got * fp32, axis=1)) > 0.9  # close to the fp32 vectors, not equal
+    with pytest.raises(NotReady, match="onnxruntime only"):
+        load_embedder(int8, runtime="torch")
