@@ -26,11 +26,13 @@ from web.routers import (
     claims,
     codes,
     denials,
+    encounters,
     health,
     pages_billing,
     pages_claims,
     pages_remits,
     remits,
+    schedule,
     suggest,
     trainee,
 )
@@ -52,6 +54,8 @@ ROUTERS = [
     auth.router,
     account.router,
     admin.router,
+    schedule.router,
+    encounters.router,
 ]
 
 
