@@ -225,6 +225,11 @@ def suggest_request(session: Session, row: Encounter, text: str, top_k: int = 10
     return SuggestRequest(text=text, top_k=top_k, date_of_service=row.date_of_service, patient=who)
 
 
+def request_for(session: Session, encounter_id: int, text: str) -> SuggestRequest:
+    """The engine request for ``text`` as the note of encounter ``encounter_id``."""
+    return suggest_request(session, _row(session, encounter_id), text)
+
+
 def run_suggestions(session: Session, encounter_id: int, engine: Suggester, *, actor: str) -> EncounterOut:
     """Run the suggestion engine on the encounter's note and attach its codes to the encounter."""
     row = _row(session, encounter_id)

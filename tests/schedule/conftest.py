@@ -3,18 +3,25 @@ fixtures make them, until the parties service lands), and the suggestion engine 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from assistant.config import Settings
+from assistant.core.container import Container
 from assistant.core.db import transaction
 from assistant.parties.models import Coverage, Patient, Payer, Provider
 from assistant.suggest.embedder import HashingEmbedder
 from assistant.suggest.service import SuggestionService
 from tests.suggest.fixture_corpus import FIXTURE_DIM, FIXTURE_DIR
+from tests.web.auth import token_for
+from web.app import create_app
 
 NOTE = (
     "58 year old woman with type 2 diabetes mellitus with hyperglycemia, A1c 9.2.\n"
@@ -74,3 +81,25 @@ def office(sessions: sessionmaker[Session]) -> Office:
 def engine() -> SuggestionService:
     """The real suggestion engine on the committed fixture index with the HashingEmbedder fake."""
     return SuggestionService.from_index_dir(Path(FIXTURE_DIR), HashingEmbedder(FIXTURE_DIM))
+
+
+# ---------------------------------------------------------------- the app (httpx) on the same engine
+
+
+@pytest.fixture
+def container(tmp_settings: Settings, reference: Any, engine: Any) -> Container:
+    tmp_settings.data_dir.mkdir(parents=True, exist_ok=True)
+    c = Container(tmp_settings)
+    c.__dict__["reference"] = reference
+    c.set_suggester(engine)
+    return c
+
+
+@pytest.fixture
+def app_client(container: Container) -> Iterator[TestClient]:
+    with TestClient(create_app(container.settings, container=container, load_engine=False)) as tc:
+        yield tc
+
+
+def bearer(client: TestClient, role: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token_for(client, f'{role}-x', role)}"}

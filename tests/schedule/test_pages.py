@@ -4,44 +4,13 @@ suggestion engine on the fixture index (HashingEmbedder), and who may do what.""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from assistant.config import Settings
-from assistant.core.container import Container
 from assistant.security.models import AuditEntry
-from tests.schedule.conftest import NOTE, Office, make_office
-from tests.web.auth import sign_in, token_for
-
-
-@pytest.fixture
-def container(tmp_settings: Settings, reference: Any, engine: Any) -> Container:
-    tmp_settings.data_dir.mkdir(parents=True, exist_ok=True)
-    c = Container(tmp_settings)
-    c.__dict__["reference"] = reference
-    c.set_suggester(engine)
-    return c
-
-
-@pytest.fixture
-def app_client(container: Container) -> Iterator[TestClient]:
-    from web.app import create_app
-
-    with TestClient(create_app(container.settings, container=container, load_engine=False)) as tc:
-        yield tc
-
-
-@pytest.fixture
-def office(app_client: TestClient, container: Container) -> Office:
-    return make_office(container.sessions)
-
-
-def bearer(client: TestClient, role: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token_for(client, f'{role}-x', role)}"}
+from tests.schedule.conftest import NOTE, Office, bearer
+from tests.web.auth import sign_in
 
 
 def test_api_book_check_in_code_and_hand_to_billing(app_client: TestClient, office: Office) -> None:
@@ -77,19 +46,22 @@ def test_api_book_check_in_code_and_hand_to_billing(app_client: TestClient, offi
     assert r.status_code == 422 and r.json()["field"] == "note"
     app_client.post(f"/api/encounters/{enc}/note", json={"note": NOTE}, headers=coder)
     r = app_client.post(f"/api/encounters/{enc}/suggest", headers=coder)
-    assert {"E11.65", "I10"} <= {s["code"] for s in r.json()["suggestions"]}
+    assert {"E11.65", "I10"} <= {s["code"] for s in r.json()["encounter"]["suggestions"]}
     app_client.post(
         f"/api/encounters/{enc}/decisions", json={"code": "E11.65", "decision": "accepted"}, headers=coder
     )
     r = app_client.post(f"/api/encounters/{enc}/codes", json={"code": "Z79.84"}, headers=coder)
-    assert r.json()["diagnoses"] == ["E11.65", "Z79.84"]
+    assert r.json()["encounter"]["diagnoses"] == ["E11.65", "Z79.84"]
     hits = app_client.get(
         f"/api/encounters/{enc}/codes/search?q=long term oral hypoglycemic", headers=coder
     ).json()
     assert hits["date_of_service"] == "2026-12-01" and hits["hits"]
     r = app_client.post(f"/api/encounters/{enc}/codes", json={"code": "E11"}, headers=coder)
     assert r.status_code == 422 and r.json()["field"] == "code"
-    assert app_client.post(f"/api/encounters/{enc}/ready", headers=coder).json()["status"] == "ready_to_bill"
+    assert (
+        app_client.post(f"/api/encounters/{enc}/ready", headers=coder).json()["encounter"]["status"]
+        == "ready_to_bill"
+    )
     queue = app_client.get("/api/encounters?status=ready_to_bill", headers=biller).json()
     assert [e["id"] for e in queue["encounters"]] == [enc]
     assert (

@@ -132,7 +132,7 @@ def _after(
     request: Request, session: Any, container: Any, encounter_id: int, out: Any, anchor: str
 ) -> Response:
     if request.url.path.startswith("/api/"):
-        return JSONResponse(jsonable_encoder(out))
+        return JSONResponse(jsonable_encoder({"encounter": out}))  # the shape of GET /api/encounters/{id}
     return RedirectResponse(f"/encounters/{encounter_id}#{anchor}", status_code=303)
 
 
