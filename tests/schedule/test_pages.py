@@ -132,3 +132,36 @@ def test_bad_input_is_named_on_the_field(app_client: TestClient, office: Office)
     assert r.status_code == 422 and r.json()["field"] == "day"
     r = app_client.post("/api/schedule/appointments/1/explode", headers=desk)
     assert r.status_code == 422 and r.json()["field"] == "action"
+
+
+def test_page_forms_reschedule_cancel_and_show_the_week(app_client: TestClient, office: Office) -> None:
+    sign_in(app_client, "desk", role="frontdesk")
+    ids = []
+    for at in ("09:00", "09:00", "11:00"):
+        r = app_client.post(
+            "/schedule/appointments",
+            data={
+                "patient_id": office.jane,
+                "provider_id": office.dr_smith,
+                "date": "2026-12-01",
+                "time": at,
+            },
+            follow_redirects=False,
+        )
+        ids.append(int(r.headers["location"].split("booked=")[1]))
+    day = app_client.get(f"/schedule?day=2026-12-01&provider={office.dr_smith}")
+    assert day.text.count("double booking") == 2  # each of the two 09:00 visits names the other
+    assert "Book an appointment" in day.text and "Ready to bill" not in day.text
+    r = app_client.post(
+        f"/schedule/appointments/{ids[1]}/reschedule",
+        data={"date": "2026-12-03", "time": "14:30"},
+        follow_redirects=True,
+    )
+    assert "Thursday 2026-12-03" in r.text and "14:30–14:45" in r.text
+    app_client.post(f"/schedule/appointments/{ids[2]}/noshow")
+    week = app_client.get(f"/schedule?day=2026-12-02&week=1&provider={office.dr_smith}")
+    assert "Monday 2026-11-30" in week.text and "Sunday 2026-12-06" in week.text
+    assert "double booking" not in week.text and "no show" in week.text
+    r = app_client.post(f"/schedule/appointments/{ids[2]}/cancel")
+    assert r.status_code == 409 and "no show" in r.text
+    assert "Encounters" not in app_client.get("/schedule").text.split("</nav>")[0]  # no coding for the desk

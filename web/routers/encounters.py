@@ -33,6 +33,10 @@ Reader = Annotated[
 Writer = Annotated[
     Principal, require("encounters:write", "phi:write", record="encounter", id_param="encounter_id")
 ]
+# The hand-add search box: only coders use it, and it reads (the encounter's date of service).
+Searcher = Annotated[
+    Principal, require("encounters:write", "phi:read", record="encounter", id_param="encounter_id")
+]
 
 
 def _date(text: str, field: str) -> date | None:
@@ -117,7 +121,7 @@ def code_search(
     encounter_id: int,
     session: SessionDep,
     container: ContainerDep,
-    principal: Writer,
+    principal: Searcher,
     q: str = "",
 ) -> Response:
     """Codes of the release in force on the encounter's date of service (the page's active search)."""
