@@ -3,6 +3,7 @@ suggestions attach to that encounter and accepting a code makes it the encounter
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from fastapi.testclient import TestClient
@@ -103,6 +104,16 @@ def test_chat_page_offers_the_encounter_picker_to_coders_only(app_client: TestCl
     assert "Encounter this note belongs to" in page.text and f"Encounter {enc} — Roe, Jane" in page.text
     r = app_client.post("/chat", data={"message": NOTE, "encounter_id": str(enc)}, follow_redirects=True)
     assert f"Encounter {enc} codes" in r.text and 'name="turn_id"' in r.text
+    turn = re.search(r'name="turn_id" value="([0-9a-f]+)"', r.text).group(1)  # type: ignore[union-attr]
+    r = app_client.post(
+        f"/chat/{r.url.params['c']}/decisions",
+        data={"code": "I10", "decision": "accepted", "turn_id": turn},
+        headers={"HX-Request": "true"},
+    )
+    assert re.search(
+        r"<code>I10</code> <span class=\"badge\">A</span>", r.text
+    )  # the encounter's diagnosis A
+    assert f'hx-swap-oob="innerHTML:.status-{turn}-i10"' in r.text  # only this note's card changes
     app_client.post("/logout")
     sign_in(app_client, "bill", role="biller")
     assert "Encounter this note belongs to" not in app_client.get("/").text
