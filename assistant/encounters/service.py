@@ -378,6 +378,39 @@ def search_codes_for(
     return {"q": q, "date_of_service": row.date_of_service, "hits": hits}
 
 
+def order_diagnoses(session: Session, encounter_id: int, codes: list[str], *, actor: str) -> EncounterOut:
+    """Put the diagnoses in this order (the first is the primary, pointer A): the same codes, reordered."""
+    row = _row(session, encounter_id)
+    _editable(row)
+    wanted = [c.strip().upper() for c in codes if c.strip()]
+    current = [d.code for d in row.diagnoses]
+    if sorted(wanted) != sorted(current):
+        raise InvalidInput(
+            "the new order must list the encounter's diagnoses, each once",
+            field="codes",
+            fix=f"reorder {', '.join(current)}",
+        )
+    if wanted != current:
+        repo.set_diagnoses(session, row, wanted)
+        if row.status == "ready_to_bill":
+            row.status = "coded"
+    _touch(row, actor)
+    session.flush()
+    return get_encounter(session, encounter_id)
+
+
+def move_up(session: Session, encounter_id: int, code: str, *, actor: str) -> EncounterOut:
+    """Move one diagnosis a place up (to primary from pointer B)."""
+    current = [d.code for d in _row(session, encounter_id).diagnoses]
+    code = code.strip().upper()
+    if code not in current:
+        raise NotFound(f"{code} is not a diagnosis of encounter {encounter_id}", field="code")
+    i = current.index(code)
+    if i > 0:
+        current[i - 1], current[i] = current[i], current[i - 1]
+    return order_diagnoses(session, encounter_id, current, actor=actor)
+
+
 def ready_to_bill(session: Session, encounter_id: int, *, actor: str) -> EncounterOut:
     """Hand a coded encounter to billing."""
     row = _row(session, encounter_id)

@@ -103,6 +103,12 @@ def test_pages_book_check_in_and_code_with_forms(app_client: TestClient, office:
     assert re.search(r"<strong>A</strong> <code>I10</code>", r.text)
     search = app_client.get(f"/encounters/{enc}/codes/search?q=E11.65", headers={"HX-Request": "true"})
     assert "Add E11.65" in search.text and "<html" not in search.text
+    r = app_client.post(f"/encounters/{enc}/codes", data={"code": "E11.65"}, follow_redirects=True)
+    assert re.search(r"<strong>B</strong> <code>E11.65</code>", r.text)
+    r = app_client.post(f"/encounters/{enc}/diagnoses/up", data={"code": "E11.65"}, follow_redirects=True)
+    assert re.search(r"<strong>A</strong> <code>E11.65</code>", r.text)
+    r = app_client.post(f"/api/encounters/{enc}/diagnoses/order", json={"codes": ["I10", "E11.65"]})
+    assert r.json()["encounter"]["diagnoses"] == ["I10", "E11.65"]
     r = app_client.post(f"/encounters/{enc}/ready", follow_redirects=True)
     assert "ready to bill" in r.text
     queue = app_client.get("/encounters")

@@ -197,3 +197,21 @@ def test_thirteen_diagnoses_are_refused(
         with pytest.raises(InvalidInput) as exc:
             encounters.add_code(s, enc_id, codes[12], reference, actor="coder")
         assert exc.value.field == "code"
+
+
+def test_the_coder_reorders_diagnoses(
+    sessions: sessionmaker[Session], office: Office, reference: object
+) -> None:
+    with transaction(sessions) as s:
+        enc_id = schedule.check_in(s, book(s, office.jane, office.dr_smith), actor="desk").encounter_id
+        for code in ("E11.65", "I10", "Z79.84"):
+            encounters.add_code(s, enc_id, code, reference, actor="coder")
+        encounters.ready_to_bill(s, enc_id, actor="coder")
+        out = encounters.move_up(s, enc_id, "I10", actor="coder")
+        assert out.diagnoses == ["I10", "E11.65", "Z79.84"] and out.status == "coded"
+        assert encounters.move_up(s, enc_id, "I10", actor="coder").diagnoses == ["I10", "E11.65", "Z79.84"]
+        out = encounters.order_diagnoses(s, enc_id, ["z79.84", "E11.65", "I10"], actor="coder")
+        assert [d.pointer + d.code for d in out.diagnoses_detail] == ["AZ79.84", "BE11.65", "CI10"]
+        with pytest.raises(InvalidInput) as exc:
+            encounters.order_diagnoses(s, enc_id, ["I10", "E11.65"], actor="coder")
+        assert exc.value.field == "codes"

@@ -255,6 +255,37 @@ def add_code_api(
     return _after(request, session, container, encounter_id, out, "diagnoses")
 
 
+@router.post("/encounters/{encounter_id}/diagnoses/up")
+def move_up_form(
+    request: Request,
+    encounter_id: int,
+    session: SessionDep,
+    container: ContainerDep,
+    principal: Writer,
+    code: Annotated[str, Form()] = "",
+) -> Response:
+    out = service.move_up(session, encounter_id, code, actor=principal.username)
+    return _after(request, session, container, encounter_id, out, "diagnoses")
+
+
+@router.post("/api/encounters/{encounter_id}/diagnoses/order")
+def order_api(
+    request: Request,
+    encounter_id: int,
+    raw: RawBody,
+    session: SessionDep,
+    container: ContainerDep,
+    principal: Writer,
+) -> Response:
+    codes = _body(raw).get("codes")
+    if not isinstance(codes, list):
+        raise InvalidInput(
+            "send the diagnoses in their new order", field="codes", fix='{"codes": ["I10", "E11.65"]}'
+        )
+    out = service.order_diagnoses(session, encounter_id, [str(c) for c in codes], actor=principal.username)
+    return _after(request, session, container, encounter_id, out, "diagnoses")
+
+
 @router.post("/encounters/{encounter_id}/ready")
 @router.post("/api/encounters/{encounter_id}/ready")
 def ready(
