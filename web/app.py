@@ -27,11 +27,13 @@ from web.routers import (
     claims,
     codes,
     denials,
+    encounters,
     health,
     pages_billing,
     pages_claims,
     pages_remits,
     remits,
+    schedule,
     suggest,
     trainee,
 )
@@ -53,6 +55,8 @@ ROUTERS = [
     auth.router,
     account.router,
     admin.router,
+    schedule.router,
+    encounters.router,
 ]
 
 

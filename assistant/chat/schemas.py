@@ -52,6 +52,8 @@ class Decision(BaseModel):
     system: str
     title: str = ""
     decision: Literal["accepted", "rejected"]
+    turn_id: str | None = None  # the note decided on (None: a conversation from before per-note scopes)
+    encounter_id: int | None = None  # the encounter that note joined: the decision is the encounter's
 
 
 class ChatAnswer(BaseModel):
@@ -77,6 +79,7 @@ class Turn(BaseModel):
     id: str
     message: str
     answer: ChatAnswer | None = None
+    encounter_id: int | None = None  # the encounter this note starts or joins (None: the note alone)
 
 
 class Conversation(BaseModel):
@@ -85,7 +88,29 @@ class Conversation(BaseModel):
     decisions: list[Decision] = Field(default_factory=list)
     note: str | None = None  # the last note coded in this conversation
     draft_claim_id: str | None = None
+    encounter_id: int | None = None  # the encounter the next note joins (the user's pick)
+    scope_turn_id: str | None = None  # the note whose codes the panel shows (the last one coded)
+
+    def turn_by_id(self, turn_id: str | None) -> Turn | None:
+        return next((t for t in self.turns if t.id == turn_id), None) if turn_id else None
+
+    def decisions_for(self, turn_id: str | None) -> list[Decision]:
+        """The decisions of one note: those of its encounter when it joined one, else its own. Each note
+        is its own scope, so accepting a code in one note never shows it accepted in another."""
+        turn = self.turn_by_id(turn_id)
+        if turn is not None and turn.encounter_id is not None:
+            return [d for d in self.decisions if d.encounter_id == turn.encounter_id]
+        return [d for d in self.decisions if d.turn_id == turn_id and d.encounter_id is None]
+
+    def decision_for(self, turn_id: str | None, code: str) -> Decision | None:
+        return next((d for d in self.decisions_for(turn_id) if d.code == code), None)
+
+    @property
+    def scope_encounter_id(self) -> int | None:
+        turn = self.turn_by_id(self.scope_turn_id)
+        return turn.encounter_id if turn is not None else None
 
     @property
     def accepted(self) -> list[Decision]:
-        return [d for d in self.decisions if d.decision == "accepted"]
+        """The accepted codes of the note the panel shows."""
+        return [d for d in self.decisions_for(self.scope_turn_id) if d.decision == "accepted"]

@@ -21,6 +21,7 @@ from assistant.core.db import transaction
 from assistant.core.errors import AssistantError, InvalidInput, NotFound
 from assistant.denials import service as denials
 from assistant.denials.schemas import ExplainRequest
+from assistant.encounters import service as encounters
 from assistant.remit import repository as remit_repo
 from assistant.suggest.schemas import SuggestRequest
 
@@ -89,10 +90,13 @@ class ChatService:
                 raise NotFound(f"no conversation {conv.id}", field="conversation_id")
             repo.update_body(session, row, conv.model_dump_json())
 
-    def add_turn(self, conv: Conversation, message: str) -> Turn:
+    def add_turn(self, conv: Conversation, message: str, encounter_id: int | None = None) -> Turn:
+        """A new message. A note sent with ``encounter_id`` joins that encounter (the caller checked the
+        user may code it): its suggestions attach to the encounter and its decisions are the encounter's."""
         if not message.strip():
             raise InvalidInput("the message is empty", field="message", fix="type a question or paste a note")
-        turn = Turn(id=uuid.uuid4().hex[:12], message=message)
+        turn = Turn(id=uuid.uuid4().hex[:12], message=message, encounter_id=encounter_id)
+        conv.encounter_id = encounter_id
         conv.turns.append(turn)
         self.save(conv)
         return turn
@@ -105,15 +109,36 @@ class ChatService:
 
     def run_turn(self, conv: Conversation, turn: Turn) -> ChatAnswer:
         if turn.answer is None:
-            turn.answer = self.answer(turn.message, conv)
+            turn.answer = self.answer(turn.message, conv, encounter_id=turn.encounter_id)
+            if turn.answer.intent == "suggest":
+                conv.scope_turn_id = turn.id
             self.save(conv)
         return turn.answer
 
-    def decide(self, conv: Conversation, code: str, system: str, decision: str) -> Conversation:
+    def _encounter_sessions(self) -> sessionmaker[Session]:
+        if self.sessions is None:
+            raise InvalidInput(
+                "encounters are not available in this chat", field="encounter_id", fix="paste the note alone"
+            )
+        return self.sessions
+
+    def encounter(self, encounter_id: int) -> Any:
+        """The encounter a note joins (``assistant.encounters.schemas.EncounterOut``)."""
+        with transaction(self._encounter_sessions()) as session:
+            return encounters.get_encounter(session, encounter_id)
+
+    def decide(
+        self, conv: Conversation, code: str, system: str, decision: str, turn_id: str | None = None
+    ) -> Conversation:
+        """Accept or reject ``code`` for one note (``turn_id``, by default the note the panel shows): a
+        note that joined an encounter decides for that encounter (accepted codes become its diagnoses)."""
         if decision not in ("accepted", "rejected"):
             raise InvalidInput(f"unknown decision {decision!r}", field="decision", fix="accepted or rejected")
+        scope = conv.turn_by_id(turn_id or conv.scope_turn_id)
+        if turn_id and scope is None:
+            raise NotFound(f"no message {turn_id} in this conversation", field="turn_id")
         title = ""
-        for t in reversed(conv.turns):
+        for t in [scope] if scope is not None else reversed(conv.turns):
             if t.answer and t.answer.suggestions:
                 hit = next((s for s in t.answer.suggestions.suggestions if s.code == code), None)
                 if hit:
@@ -128,10 +153,33 @@ class ChatService:
                     fix="check the code in the code browser",
                 )
             title = info.title if info else ""
-        conv.decisions = [d for d in conv.decisions if d.code != code]
-        conv.decisions.append(Decision(code=code, system=system, title=title, decision=decision))  # type: ignore[arg-type]
+        encounter_id = scope.encounter_id if scope is not None else None
+        if encounter_id is not None:
+            with transaction(self._encounter_sessions()) as session:
+                encounters.decide(
+                    session, encounter_id, code, decision, actor=self._actor(conv), system=system
+                )
+        mine = conv.decisions_for(scope.id if scope is not None else None)
+        conv.decisions = [d for d in conv.decisions if not (d.code == code and d in mine)]
+        conv.decisions.append(
+            Decision(
+                code=code,
+                system=system,
+                title=title,
+                decision=decision,  # type: ignore[arg-type]
+                turn_id=scope.id if scope is not None else None,
+                encounter_id=encounter_id,
+            )
+        )
+        if scope is not None:
+            conv.scope_turn_id = scope.id
         self.save(conv)
         return conv
+
+    def _actor(self, conv: Conversation) -> str:
+        with transaction(self.conversations) as session:
+            row = repo.get(session, conv.id)
+            return row.owner if row is not None else "chat"
 
     def draft_claim(
         self,
@@ -170,7 +218,9 @@ class ChatService:
 
     # ------------------------------------------------------------ answers
 
-    def answer(self, message: str, conv: Conversation | None = None) -> ChatAnswer:
+    def answer(
+        self, message: str, conv: Conversation | None = None, *, encounter_id: int | None = None
+    ) -> ChatAnswer:
         r = route(message)
         handler = {
             "help": self._help,
@@ -183,7 +233,10 @@ class ChatService:
             "search": self._search,
         }[r.intent]
         try:
-            ans = handler(r, message)
+            if r.intent == "suggest" and encounter_id is not None:
+                ans = self._suggest_for_encounter(message, encounter_id, conv)
+            else:
+                ans = handler(r, message)
         except AssistantError as exc:
             ans = ChatAnswer(
                 intent=r.intent,
@@ -208,8 +261,28 @@ class ChatService:
         return ChatAnswer(intent="help", message=message, text="Here is what I can do.", paragraphs=HELP_TEXT)
 
     def _suggest(self, r: Route, message: str) -> ChatAnswer:
-        engine = self._suggester()
-        resp = engine.suggest(SuggestRequest(text=message))
+        return self._suggest_answer(message, self._suggester().suggest(SuggestRequest(text=message)))
+
+    def _suggest_for_encounter(
+        self, message: str, encounter_id: int, conv: Conversation | None
+    ) -> ChatAnswer:
+        """The note of an encounter: coded for its patient (sex, age) and date of service, and the
+        suggestions attached to the encounter, its note replaced by this one."""
+        actor = self._actor(conv) if conv is not None else "chat"
+        with transaction(self._encounter_sessions()) as session:
+            row = encounters.repo.get(session, encounter_id)
+            if row is None:
+                raise NotFound(
+                    f"no encounter {encounter_id}", field="encounter_id", fix="pick another encounter"
+                )
+            resp = self._suggester().suggest(encounters.suggest_request(session, row, message))
+            encounters.attach_suggestions(session, encounter_id, resp, actor=actor, note=message)
+        ans = self._suggest_answer(message, resp)
+        if ans.suggestions and ans.suggestions.suggestions:
+            ans.text += f" This note is encounter {encounter_id}'s: accepted codes become its diagnoses."
+        return ans
+
+    def _suggest_answer(self, message: str, resp: Any) -> ChatAnswer:
         n = len(resp.suggestions)
         sources = [
             Source(kind="code-set", label=f"{sys} release {rel}", detail="codes and notes")

@@ -19,8 +19,10 @@ from assistant.codesets.events import on_code_sets_changed
 from assistant.core import cli as core_cli
 from assistant.core import serve_cli
 from assistant.denials import cli as denials_cli
+from assistant.encounters import cli as encounters_cli
 from assistant.reliability import load_cli
 from assistant.remit import cli as remit_cli
+from assistant.schedule import cli as schedule_cli
 from assistant.security import audit_cli, backup_cli, users_cli
 from assistant.suggest import bench_cli, index_cli
 from assistant.suggest import cli as suggest_cli
@@ -48,6 +50,8 @@ SUBCOMMANDS: list[tuple[str, typer.Typer]] = [
     ("users", users_cli.app),
     ("audit", audit_cli.app),
     ("load-test", load_cli.app),
+    ("schedule", schedule_cli.app),
+    ("encounters", encounters_cli.app),
 ]
 
 COMMANDS: list[Callable[..., None]] = [

@@ -9,6 +9,7 @@ from assistant.core.db import Base
 DOMAIN_MODEL_MODULES = [
     "assistant.parties.models",
     "assistant.encounters.models",
+    "assistant.schedule.models",
     "assistant.claims.models",
     "assistant.remit.models",
     "assistant.denials.models",

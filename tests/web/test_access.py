@@ -197,3 +197,19 @@ def test_conversations_belong_to_their_user(anon: TestClient) -> None:
         headers={"Authorization": f"Bearer {two}"},
     )
     assert r.json()["conversation_id"] != cid  # a stranger's id starts a new conversation
+
+
+def test_front_desk_schedules_coders_code_billers_read_encounters(anon: TestClient) -> None:
+    """Issue 16's roles on the schedule and encounter routes (403 = refused, anything else = let through)."""
+    cases = {
+        ("GET", "/api/schedule"): {"frontdesk", "coder", "biller", "admin"},
+        ("POST", "/api/schedule/appointments/1/cancel"): {"frontdesk", "admin"},
+        ("GET", "/api/encounters"): {"coder", "biller", "admin"},
+        ("GET", "/api/encounters/1"): {"coder", "biller", "admin"},
+        ("POST", "/api/encounters/1/ready"): {"coder", "admin"},
+    }
+    tokens = {role: token_for(anon, f"{role}-matrix", role) for role in ROLES}
+    for (method, url), allowed in cases.items():
+        for role, token in tokens.items():
+            r = anon.request(method, url, headers={"Authorization": f"Bearer {token}"})
+            assert (r.status_code != 403) == (role in allowed), (method, url, role, r.status_code)

@@ -9,6 +9,10 @@ Chat needs ``codes:read``. A conversation belongs to the user who started it. On
 claim C-1001 denied?"); a trainee's chat has no database at all, so it can never show patient data.
 Sending accepted codes to a draft claim needs ``claims:write`` and ``phi:write``. Claim reads and the
 draft are audited.
+
+Each note is its own scope: accepting a code in one note never marks it in another. A note may join an
+encounter the user picks (or starts here): its suggestions attach to the encounter and accepting a code
+makes it the encounter's diagnosis. That needs ``encounters:write`` and ``phi:write`` and is audited.
 """
 
 from __future__ import annotations
@@ -32,10 +36,14 @@ from assistant.chat.service import ChatService, system_of
 from assistant.claims import service as claims
 from assistant.core.errors import AssistantError, InvalidInput
 from assistant.core.money import PositiveCents, parse_dollars
+from assistant.encounters import service as encounters
+from assistant.encounters.schemas import EncounterOpen, QueueFilter
 from assistant.llm.client import LlmClient
+from assistant.schedule import service as schedule
 from assistant.security import audit
+from assistant.security import service as security
 from assistant.security.schemas import Principal
-from web.deps import ContainerDep
+from web.deps import ContainerDep, SessionDep
 from web.rendering import csrf_token_for, is_htmx, render, templates
 from web.security_deps import record_phi, require
 
@@ -64,6 +72,27 @@ _SERVICE_LOCK = threading.Lock()
 
 def reads_claims(principal: Principal) -> bool:
     return principal.can("claims:read") and principal.can("phi:read")
+
+
+ENCOUNTER_PERMISSIONS = ("encounters:write", "phi:write")
+
+
+def codes_encounters(principal: Principal) -> bool:
+    return all(principal.can(p) for p in ENCOUNTER_PERMISSIONS) and reads_claims(principal)
+
+
+def require_encounter(
+    request: Request, container: Any, principal: Principal, encounter_id: int, *, write: bool = True
+) -> None:
+    """The caller may code encounters (403 otherwise); the access is audited."""
+    for permission in ENCOUNTER_PERMISSIONS:
+        security.require(principal, permission)
+    if not reads_claims(principal):
+        security.require(principal, "claims:read")
+    action = audit.PHI_WRITE if write else audit.PHI_READ
+    record_phi(
+        container, principal, request, "encounter", encounter_id, action=action, detail={"via": "chat"}
+    )
 
 
 def chat_service(request: Request, container: Any, principal: Principal) -> ChatService:
@@ -112,6 +141,25 @@ def _claims_on_file(request: Request, container: Any, principal: Principal) -> l
     return found
 
 
+def _encounter_choices(request: Request, container: Any, principal: Principal) -> dict[str, Any]:
+    """Open and coded encounters a note can join, and the patients and providers to start one."""
+    if not codes_encounters(principal):
+        return {}
+    with container.sessions() as session:
+        found = encounters.queue(session, QueueFilter(statuses=["open", "coded"], limit=50))
+        patients = schedule.patient_choices(session)
+        providers = schedule.provider_choices(session)
+    record_phi(container, principal, request, "encounter", None, detail={"list": "chat encounter picker"})
+    return {"encounter_choices": found, "patient_choices": patients, "provider_choices": providers}
+
+
+def _scope_encounter(conv: Conversation, container: Any, principal: Principal) -> Any:
+    if conv.scope_encounter_id is None or not codes_encounters(principal):
+        return None
+    with container.sessions() as session:
+        return encounters.get_encounter(session, conv.scope_encounter_id)
+
+
 def _ctx(
     request: Request, conv: Conversation, container: Any, principal: Principal, **extra: Any
 ) -> dict[str, Any]:
@@ -120,6 +168,8 @@ def _ctx(
         "claims": _claims_on_file(request, container, principal) if conv.accepted else [],
         "today": date.today().isoformat(),
         "active": "chat",
+        "scope_encounter": _scope_encounter(conv, container, principal),
+        **_encounter_choices(request, container, principal),
         **extra,
     }
 
@@ -143,10 +193,10 @@ def run_turn(
     return answer
 
 
-def answer_parts(answer: ChatAnswer, conv: Conversation, csrf_token: str = "") -> list[str]:
+def answer_parts(answer: ChatAnswer, conv: Conversation, csrf_token: str = "", turn: Any = None) -> list[str]:
     """The answer as HTML pieces, in order (what the stream sends and the page shows)."""
     env = templates.env
-    ctx = {"a": answer, "conv": conv, "csrf_token": csrf_token}
+    ctx = {"a": answer, "conv": conv, "csrf_token": csrf_token, "turn": turn}
     parts = []
     for block in ANSWER_BLOCKS:
         html = render_block(env, ANSWER_TEMPLATE, block, **ctx)
@@ -176,14 +226,34 @@ def post_message(
     principal: Chatter,
     message: str = Form(""),
     conversation_id: str = Form(""),
+    encounter_id: str = Form(""),
 ) -> Response:
     svc = chat_service(request, container, principal)
     conv = conversation(request, svc, principal, conversation_id or request.cookies.get(CONV_COOKIE))
-    turn = svc.add_turn(conv, message)
+    turn = svc.add_turn(conv, message, _joined_encounter(request, container, principal, svc, encounter_id))
     if is_htmx(request):
         return render(request, "chat/_turn.html", {"conv": conv, "turn": turn, "stream": True})
     run_turn(request, container, principal, svc, conv, turn)
     return RedirectResponse(f"/?c={conv.id}#turn-{turn.id}", status_code=303)
+
+
+def _joined_encounter(
+    request: Request, container: Any, principal: Principal, svc: ChatService, encounter_id: str | int | None
+) -> int | None:
+    """The encounter a new note joins (None: the note alone), checked and audited."""
+    if encounter_id in (None, ""):
+        return None
+    try:
+        eid = int(encounter_id)  # type: ignore[arg-type]
+    except ValueError:
+        raise InvalidInput(f"{encounter_id!r} is not an encounter", field="encounter_id") from None
+    require_encounter(request, container, principal, eid)
+    found = svc.encounter(eid)
+    if not found.can_edit:
+        raise InvalidInput(
+            f"encounter {eid} is billed", field="encounter_id", fix="start a new encounter for this note"
+        )
+    return eid
 
 
 async def _events(
@@ -200,7 +270,7 @@ async def _events(
         yield {"event": "status", "data": ""}
         yield {"event": "done", "data": ""}
         return
-    for part in answer_parts(answer, conv, token):
+    for part in answer_parts(answer, conv, token, turn):
         yield {"event": "part", "data": part}
     yield {"event": "status", "data": ""}
     yield {"event": "done", "data": ""}
@@ -239,11 +309,63 @@ def decide(
     code: str = Form(...),
     system: str = Form("ICD-10-CM"),
     decision: str = Form(...),
+    turn_id: str = Form(""),
 ) -> Response:
     svc = chat_service(request, container, principal)
     conv = conversation(request, svc, principal, conversation_id, create=False)
-    conv = svc.decide(conv, code.strip().upper(), system, decision)
-    return _decisions_response(request, conv, container, principal, code)
+    _check_scope(request, container, principal, conv, turn_id or None)
+    conv = svc.decide(conv, code.strip().upper(), system, decision, turn_id=turn_id or None)
+    return _decisions_response(request, conv, container, principal, code, changed_turn=conv.scope_turn_id)
+
+
+def _check_scope(
+    request: Request, container: Any, principal: Principal, conv: Conversation, turn_id: str | None
+) -> None:
+    """Deciding on a note that joined an encounter changes the encounter: the caller must code it."""
+    turn = conv.turn_by_id(turn_id or conv.scope_turn_id)
+    if turn is not None and turn.encounter_id is not None:
+        require_encounter(request, container, principal, turn.encounter_id)
+
+
+@router.post("/chat/{conversation_id}/encounter")
+def start_encounter(
+    request: Request,
+    conversation_id: str,
+    container: ContainerDep,
+    session: SessionDep,
+    principal: Annotated[Principal, require("codes:read", *ENCOUNTER_PERMISSIONS, record="encounter")],
+    patient_id: str = Form(""),
+    provider_id: str = Form(""),
+    date_of_service: str = Form(""),
+) -> Response:
+    """Start an encounter for the next note (a walk-in, or a visit not booked on the schedule)."""
+    svc = chat_service(request, container, principal)
+    conv = conversation(request, svc, principal, conversation_id, create=False)
+    data = EncounterOpen(
+        patient_id=_form_int(patient_id, "patient_id"),
+        rendering_provider_id=_form_int(provider_id, "provider_id"),
+        date_of_service=_date(date_of_service),
+        place_of_service="11",
+    )
+    _open_for_next_note(svc, conv, session, data, principal)
+    return RedirectResponse(f"/?c={conv.id}#chat-form", status_code=303)
+
+
+def _open_for_next_note(
+    svc: ChatService, conv: Conversation, session: Any, data: EncounterOpen, principal: Principal
+) -> int:
+    encounter_id = encounters.open_encounter(session, data, actor=principal.username)
+    session.commit()
+    conv.encounter_id = encounter_id
+    svc.save(conv)
+    return encounter_id
+
+
+def _form_int(text: str, field: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise InvalidInput("choose one from the list", field=field) from None
 
 
 def _date(text: str) -> date:
@@ -302,12 +424,20 @@ def draft_claim(
 class ChatIn(BaseModel):
     message: str
     conversation_id: str | None = None
+    encounter_id: int | None = None  # the encounter the note joins
+
+
+class EncounterIn(BaseModel):
+    patient_id: int
+    rendering_provider_id: int
+    date_of_service: date
 
 
 class DecisionIn(BaseModel):
     code: str
     system: str = "ICD-10-CM"
     decision: str
+    turn_id: str | None = None  # the note decided on (default: the last note coded)
 
 
 class DraftIn(BaseModel):
@@ -321,7 +451,9 @@ class DraftIn(BaseModel):
 def api_chat(body: ChatIn, request: Request, container: ContainerDep, principal: Chatter) -> JSONResponse:
     svc = chat_service(request, container, principal)
     conv = conversation(request, svc, principal, body.conversation_id)
-    turn = svc.add_turn(conv, body.message)
+    turn = svc.add_turn(
+        conv, body.message, _joined_encounter(request, container, principal, svc, body.encounter_id)
+    )
     answer = run_turn(request, container, principal, svc, conv, turn)
     return JSONResponse(jsonable_encoder({"conversation_id": conv.id, "turn_id": turn.id, "answer": answer}))
 
@@ -332,7 +464,9 @@ def api_chat_stream(
 ) -> EventSourceResponse:
     svc = chat_service(request, container, principal)
     conv = conversation(request, svc, principal, body.conversation_id)
-    turn = svc.add_turn(conv, body.message)
+    turn = svc.add_turn(
+        conv, body.message, _joined_encounter(request, container, principal, svc, body.encounter_id)
+    )
 
     async def events() -> AsyncIterator[dict[str, str]]:
         yield {"event": "turn", "data": json.dumps({"conversation_id": conv.id, "turn_id": turn.id})}
@@ -358,10 +492,32 @@ def api_decide(
 ) -> JSONResponse:
     svc = chat_service(request, container, principal)
     conv = conversation(request, svc, principal, conversation_id, create=False)
-    conv = svc.decide(conv, body.code.strip().upper(), body.system, body.decision)
+    _check_scope(request, container, principal, conv, body.turn_id)
+    conv = svc.decide(conv, body.code.strip().upper(), body.system, body.decision, turn_id=body.turn_id)
     return JSONResponse(
         jsonable_encoder({"conversation_id": conv.id, "decisions": conv.decisions, "accepted": conv.accepted})
     )
+
+
+@router.post("/api/chat/{conversation_id}/encounter", status_code=201)
+def api_start_encounter(
+    conversation_id: str,
+    body: EncounterIn,
+    request: Request,
+    container: ContainerDep,
+    session: SessionDep,
+    principal: Annotated[Principal, require("codes:read", *ENCOUNTER_PERMISSIONS, record="encounter")],
+) -> JSONResponse:
+    svc = chat_service(request, container, principal)
+    conv = conversation(request, svc, principal, conversation_id, create=False)
+    data = EncounterOpen(
+        patient_id=body.patient_id,
+        rendering_provider_id=body.rendering_provider_id,
+        date_of_service=body.date_of_service,
+        place_of_service="11",
+    )
+    encounter_id = _open_for_next_note(svc, conv, session, data, principal)
+    return JSONResponse({"conversation_id": conv.id, "encounter_id": encounter_id}, status_code=201)
 
 
 @router.post("/api/chat/{conversation_id}/draft-claim", status_code=201)

@@ -15,9 +15,7 @@ from assistant.claims.scrubber.base import (
     rule,
     warning,
 )
-
-TELEHEALTH_POS = frozenset({"02", "10"})
-TELEHEALTH_MODIFIERS = frozenset({"95", "93", "FQ"})  # 93/FQ: audio-only
+from assistant.parties.telehealth import TELEHEALTH_MODIFIERS, TELEHEALTH_POS
 
 
 @rule("em-modifier-25")

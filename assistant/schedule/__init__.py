@@ -1,0 +1,1 @@
+"""The front desk's schedule: appointments per rendering provider; check-in opens the encounter."""
