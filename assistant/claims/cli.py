@@ -23,16 +23,26 @@ app = typer.Typer(
 @app.command("import")
 @handles_errors
 def import_(
-    file: Path, by: Annotated[str, typer.Option("--by", help="User recorded in history")] = "cli"
+    file: Path,
+    by: Annotated[str, typer.Option("--by", help="User recorded in history")] = "cli",
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace", help="Allow a re-import to change a claim's patient or payer (kept in history)"
+        ),
+    ] = False,
 ) -> None:
-    """Import a claim JSON file (one claim or a list); one transaction, idempotent per claim_id."""
+    """Import a claim JSON file (one claim or a list); one transaction, idempotent per claim_id.
+
+    A re-import that would give an existing claim another patient or payer is refused unless --replace;
+    every change is kept in the claim's history with the whole claim before and after."""
     if not file.is_file():
         raise NotFound(f"no file {file}", field="FILE", fix="check the path")
     c = make_container()
     _ready(c)
     with transaction(c.sessions) as session:
-        results = service.import_json(session, file.read_bytes(), actor=by, source=str(file))
-    print_json([r.model_dump() for r in results])
+        results = service.import_json(session, file.read_bytes(), actor=by, source=str(file), replace=replace)
+    print_json([r.model_dump(mode="json") for r in results])
 
 
 @app.command()
@@ -102,11 +112,12 @@ def batch(
     c = make_container()
     _ready(c)
     opts = service.X12Options(sender_id=sender_id, usage="P" if production else "T")
+    out_dir_used = out_dir or c.settings.data_dir / "exports"
     with transaction(c.sessions) as session:
         result = service.batch(
             session,
             payer,
-            out_dir or c.settings.data_dir / "exports",
+            out_dir_used,
             c.reference,
             c.settings,
             actor=by,
@@ -114,15 +125,16 @@ def batch(
         )
     print_json(
         {
+            "batch": result.id,
             "payer_id": result.payer_id,
-            "path": str(result.path) if result.path else None,
+            "path": str(out_dir_used / result.file_name) if result.file_name else None,
             "claims": result.claim_ids,
             "interchange_control_number": result.interchange_control_number,
             "total_charge_cents": result.total_charge_cents,
-            "held_back": [{"claim_id": h.claim_id, "reasons": h.reasons} for h in result.held_back],
+            "held_back": [h.model_dump() for h in result.held_back],
         }
     )
-    if result.path is None:
+    if result.file_name is None:
         raise typer.Exit(1)
 
 
