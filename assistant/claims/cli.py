@@ -8,12 +8,13 @@ from typing import Annotated
 import typer
 
 from assistant.claims import code_flags, service
-from assistant.claims.cms1500 import cms1500_boxes, cms1500_html, cms1500_pdf
+from assistant.claims.cms1500 import cms1500_boxes, cms1500_html
+from assistant.claims.cms1500_pdf import FORM_KINDS, cms1500_pdf
 from assistant.cli.bootstrap import make_container
 from assistant.cli.bootstrap import ready as _ready
 from assistant.cli.common import console, handles_errors, print_json, write_file
 from assistant.core.db import transaction
-from assistant.core.errors import NotFound
+from assistant.core.errors import InvalidInput, NotFound
 
 app = typer.Typer(
     help="Claims: import, scrub, 837P export and batches, CMS-1500, status.", no_args_is_help=True
@@ -198,9 +199,22 @@ def status(
 @app.command()
 @handles_errors
 def cms1500(
-    claim_id: str, out: Annotated[Path | None, typer.Option("-o", "--out", help=".pdf or .html")] = None
+    claim_id: str,
+    out: Annotated[Path | None, typer.Option("-o", "--out", help=".pdf or .html")] = None,
+    form: Annotated[
+        str,
+        typer.Option(
+            "--form", help="PDF: view (the form drawn, to view or fax) or print (data only, for the red form)"
+        ),
+    ] = "view",
+    offset_x: Annotated[float, typer.Option("--offset-x", help="print: move the data right (mm)")] = 0.0,
+    offset_y: Annotated[float, typer.Option("--offset-y", help="print: move the data down (mm)")] = 0.0,
 ) -> None:
-    """The CMS-1500 view: box values as JSON, or an HTML/PDF file with -o."""
+    """The CMS-1500: box values as JSON, or an HTML/PDF file with -o (PDF: --form view|print)."""
+    if form not in FORM_KINDS:
+        raise InvalidInput(
+            f"unknown form {form!r}", field="--form", fix="use --form view (form drawn) or --form print"
+        )
     c = make_container()
     _ready(c)
     with c.sessions() as session:
@@ -208,8 +222,8 @@ def cms1500(
     if out is None:
         print_json(cms1500_boxes(doc))
     elif out.suffix.lower() == ".pdf":
-        write_file(out, cms1500_pdf(doc))
-        console.print(f"wrote {out}")
+        write_file(out, cms1500_pdf(doc, form, (offset_x, offset_y)))
+        console.print(f"wrote {out} ({form})")
     else:
         write_file(out, cms1500_html(doc))
         console.print(f"wrote {out}")

@@ -19,15 +19,14 @@ from assistant.claims import service
 from assistant.core.container import Container
 from assistant.core.db import transaction
 from tests.claims.conftest import FIXTURES
+from tests.web.auth import use_token
+from web.app import create_app
 
 CLEAN = json.loads((FIXTURES / "claim_clean.json").read_text())
 
 
 @pytest.fixture
 def client(container: Container) -> Iterator[TestClient]:
-    from tests.web.auth import use_token
-    from web.app import create_app
-
     with TestClient(create_app(container=container, load_engine=False)) as tc:
         use_token(tc, "biller")
         yield tc

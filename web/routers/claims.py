@@ -9,10 +9,12 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from pydantic import BaseModel
 
 from assistant.claims import service
-from assistant.claims.cms1500 import cms1500_boxes, cms1500_html, cms1500_pdf
+from assistant.claims.cms1500 import cms1500_boxes, cms1500_html
+from assistant.claims.cms1500_pdf import cms1500_pdf
 from assistant.claims.schemas import (
     BatchRunOut,
     ClaimDetail,
+    ClaimImport,
     ClaimSummary,
     ImportResult,
     ScrubReport,
@@ -170,10 +172,15 @@ def cms1500(claim_id: str, session: SessionDep, format: str = "json") -> Any:
 
 
 @router.get("/{claim_id}/cms1500.pdf", dependencies=[reads(audit.EXPORT_PDF)])
-def cms1500_pdf_route(claim_id: str, session: SessionDep) -> Response:
-    doc = service.to_document(service.get_claim(session, claim_id))
+def cms1500_pdf_route(claim_id: str, session: SessionDep, form: str = "view") -> Response:
+    """``form=view``: the form drawn with the data (view, fax); ``form=print``: data only (red form)."""
+    return cms1500_pdf_response(service.to_document(service.get_claim(session, claim_id)), form)
+
+
+def cms1500_pdf_response(doc: ClaimImport, form: str) -> Response:
+    """The CMS-1500 PDF of a claim, shown inline (the page route sends the same)."""
     return Response(
-        cms1500_pdf(doc),
+        cms1500_pdf(doc, form),
         media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="cms1500-{doc.claim_id}.pdf"'},
+        headers={"Content-Disposition": f'inline; filename="cms1500-{doc.claim_id}-{form}.pdf"'},
     )

@@ -17,6 +17,7 @@ from assistant.security import audit
 from assistant.security.schemas import Principal
 from web.deps import ContainerDep, FormDep, ReferenceDep, SessionDep, uploaded_bytes
 from web.rendering import is_htmx, render
+from web.routers.claims import cms1500_pdf_response
 from web.security_deps import record_phi, require
 
 router = APIRouter(tags=["claims pages"])
@@ -196,6 +197,12 @@ def change_status(
     except service.ClaimHasErrors as exc:
         return _refused(request, session, claim_id, reference, exc, f"Move to {to}")
     return RedirectResponse(f"/claims/{claim_id}", status_code=303)
+
+
+@router.get("/claims/{claim_id}/cms1500.pdf", dependencies=[reads(action=audit.EXPORT_PDF)])
+def cms1500_pdf(claim_id: str, session: SessionDep, form: str = "view") -> Response:
+    """The page's CMS-1500 link: ``form=view`` (form drawn, to view or fax) or ``form=print`` (red form)."""
+    return cms1500_pdf_response(service.to_document(service.get_claim(session, claim_id)), form)
 
 
 @router.get("/claims/{claim_id}/837p", dependencies=[reads(action=audit.EXPORT_837)])
