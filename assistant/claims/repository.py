@@ -20,6 +20,7 @@ from assistant.claims.models import (
     X12ControlNumber,
 )
 from assistant.core.db import serialize_writers
+from assistant.encounters.models import Encounter
 from assistant.parties.models import Coverage, Patient, Payer, Provider
 
 _CLAIM_LOADS = (
@@ -207,3 +208,7 @@ def batch_claim_ids(session: Session, batch_id: int) -> list[str]:
             .order_by(Claim.claim_id)
         )
     )
+
+
+def encounter_by_id(session: Session, encounter_id: int) -> Encounter | None:
+    return session.get(Encounter, encounter_id)

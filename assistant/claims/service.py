@@ -1007,25 +1007,86 @@ def create_draft_claim_from_codes(
 ) -> ImportResult:
     """Build a draft claim from an encounter and the codes a coder accepted.
 
-    ``encounter`` is the import document without ``diagnoses``/``lines`` plus ``date_of_service``, optional
-    ``note`` and ``default_charge_cents``. Diagnoses keep their accepted order (first = primary); every
-    procedure line points at the first four diagnoses. The encounter (with the note) is stored too.
+    ``encounter`` is the import document without ``diagnoses``/``lines`` plus optional ``encounter_id`` (a
+    stored visit: its date of service and place of service are the defaults and the claim is linked to it),
+    ``date_of_service``, ``note`` and ``default_charge_cents``. Without a stored visit the encounter (with
+    the note) is stored too. Diagnoses keep their accepted order (first = primary); every procedure line
+    points at the first four diagnoses. A draft never replaces a claim already on file.
     """
     enc = dict(encounter)
-    dos = enc.pop("date_of_service", None)
+    visit = _visit(session, enc.pop("encounter_id", None))
+    dos = enc.pop("date_of_service", None) or (visit.date_of_service.isoformat() if visit else None)
+    if not dos:
+        raise InvalidInput(
+            "the draft claim needs a date of service",
+            field="date_of_service",
+            fix="give the visit's date of service, or start the draft from its encounter",
+        )
+    if visit is not None and not enc.get("place_of_service"):
+        enc["place_of_service"] = visit.place_of_service
     note = enc.pop("note", None)
     default_charge = enc.pop("default_charge_cents", None)
+    if repo.claim_by_claim_id(session, str(enc.get("claim_id"))) is not None:
+        raise Conflict(
+            f"claim {enc.get('claim_id')} is already on file; a draft never replaces another claim",
+            field="claim_id",
+            fix="give the draft a new claim ID",
+        )
+    doc = parse_claim_document(
+        {**enc, "diagnoses": _draft_diagnoses(accepted), "lines": _draft_lines(accepted, dos, default_charge)}
+    )
+    result = import_claim(session, doc, actor)
+    claim = get_claim(session, doc.claim_id)
+    if visit is not None:
+        if visit.patient_id != claim.patient_id:
+            raise Conflict(
+                f"encounter {visit.id} is another patient's visit",
+                field="encounter_id",
+                fix="start the draft from this patient's encounter",
+            )
+        claim.encounter_id = visit.id
+    elif claim.encounter_id is None:
+        encounter_row = Encounter(
+            patient_id=claim.patient_id,
+            date_of_service=doc.lines[0].date_of_service,
+            place_of_service=doc.place_of_service,
+            note=note,
+            rendering_provider_id=claim.rendering_provider_id,
+            diagnoses=[EncounterDiagnosis(position=i, code=c) for i, c in enumerate(doc.diagnoses, start=1)],
+        )
+        session.add(encounter_row)
+        session.flush()
+        claim.encounter_id = encounter_row.id
+    session.flush()
+    return result
+
+
+def _visit(session: Session, encounter_id: Any) -> Encounter | None:
+    if encounter_id in (None, ""):
+        return None
+    visit = repo.encounter_by_id(session, int(encounter_id))
+    if visit is None:
+        raise NotFound(f"no encounter {encounter_id}", field="encounter_id", fix="pick the visit to bill")
+    return visit
+
+
+def _draft_diagnoses(accepted: list[AcceptedCode]) -> list[str]:
     dx = [a.code for a in accepted if a.system == "ICD-10-CM"]
-    procs = [a for a in accepted if a.system != "ICD-10-CM"]
     if not dx:
         raise InvalidInput(
             "no accepted diagnosis codes", field="accepted", fix="accept at least one ICD-10-CM code"
         )
+    return dx[:12]
+
+
+def _draft_lines(accepted: list[AcceptedCode], dos: str, default_charge: int | None) -> list[dict[str, Any]]:
+    procs = [a for a in accepted if a.system != "ICD-10-CM"]
     if not procs:
         raise InvalidInput(
             "no accepted procedure codes", field="accepted", fix="accept at least one CPT/HCPCS code"
         )
-    pointers = list(range(1, min(len(dx), 4) + 1))
+    dx_count = sum(1 for a in accepted if a.system == "ICD-10-CM")
+    pointers = list(range(1, min(dx_count, 4) + 1))
     lines = []
     for i, p in enumerate(procs):
         charge = p.charge_cents or default_charge
@@ -1045,19 +1106,4 @@ def create_draft_claim_from_codes(
                 "dx_pointers": pointers,
             }
         )
-    doc = parse_claim_document({**enc, "diagnoses": dx[:12], "lines": lines})
-    result = import_claim(session, doc, actor)
-    claim = get_claim(session, doc.claim_id)
-    if claim.encounter_id is None:
-        encounter_row = Encounter(
-            patient_id=claim.patient_id,
-            date_of_service=doc.lines[0].date_of_service,
-            place_of_service=doc.place_of_service,
-            note=note,
-            rendering_provider_id=claim.rendering_provider_id,
-            diagnoses=[EncounterDiagnosis(position=i, code=c) for i, c in enumerate(doc.diagnoses, start=1)],
-        )
-        session.add(encounter_row)
-        session.flush()
-        claim.encounter_id = encounter_row.id
-    return result
+    return lines

@@ -16,8 +16,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from assistant.claims import service
+from assistant.claims.schemas import AcceptedCode
 from assistant.core.container import Container
 from assistant.core.db import transaction
+from assistant.core.errors import Conflict, InvalidInput
+from assistant.encounters.models import Encounter
 from tests.claims.conftest import FIXTURES
 from tests.web.auth import use_token
 from web.app import create_app
@@ -184,3 +187,44 @@ def test_claim_pages_show_diagnosis_titles_from_the_release_in_force(
         assert info is not None and info.title and titles[code] == info.title
     page = client.get("/claims/C-2001").text
     assert all(f"{title}</span>" in page for title in titles.values())
+
+
+DRAFT_CODES = [
+    AcceptedCode(code="E11.65", system="ICD-10-CM"),
+    AcceptedCode(code="99213", system="CPT", charge_cents=12000),
+]
+
+
+def _parties(claim_id: str) -> dict[str, Any]:
+    enc = {k: v for k, v in CLEAN.items() if k not in {"diagnoses", "lines"}}
+    return {**copy.deepcopy(enc), "claim_id": claim_id}
+
+
+def test_a_draft_takes_its_encounters_date_of_service_and_never_replaces_a_claim(
+    sessions: Any,
+) -> None:
+    with transaction(sessions) as s:
+        service.import_json(s, json.dumps(CLEAN), actor="t")
+        patient_id = service.get_claim(s, "C-2001").patient_id
+        visit = Encounter(patient_id=patient_id, date_of_service=date(2026, 4, 20), place_of_service="02")
+        s.add(visit)
+        s.flush()
+        visit_id = visit.id
+    with transaction(sessions) as s:
+        draft = {**_parties("C-3001"), "encounter_id": visit_id, "place_of_service": None}
+        service.create_draft_claim_from_codes(s, draft, DRAFT_CODES, actor="coder")
+    with sessions() as s:
+        claim = service.get_claim(s, "C-3001")
+        assert [sl.date_of_service for sl in claim.lines] == [date(2026, 4, 20)]  # the visit's, not today
+        assert claim.place_of_service == "02" and claim.encounter_id == visit_id
+    with transaction(sessions) as s, pytest.raises(Conflict) as exc:  # C-2001 is John Doe's claim on file
+        service.create_draft_claim_from_codes(
+            s, {**_parties("C-2001"), "date_of_service": "2026-05-05"}, DRAFT_CODES
+        )
+    assert exc.value.field == "claim_id" and "never replaces" in exc.value.message
+    with transaction(sessions) as s, pytest.raises(InvalidInput) as missing:
+        service.create_draft_claim_from_codes(s, _parties("C-3002"), DRAFT_CODES)
+    assert missing.value.field == "date_of_service"
+    with sessions() as s:
+        assert service.get_claim(s, "C-2001").lines[0].code == "99214"
+        assert {c.claim_id for c in service.list_claims(s)} == {"C-3001", "C-2001"}
