@@ -1,9 +1,11 @@
 """Claims services: import, status transitions, scrubbing, 837P export and batches, draft from codes.
 
 Import rules (documented in docs/claims.md): a claim_id is imported once; re-importing the same content is a
-no-op ("unchanged"); changed content replaces the claim only while it has not been submitted (draft, scrubbed
-or ready: it goes back to draft); otherwise the import is refused (Conflict) and the fix is a corrected claim
-(frequency 7 with the payer's original claim number) under a new claim_id.
+no-op ("unchanged"); changed content updates the claim only while it has not been submitted (draft, scrubbed
+or ready: it goes back to draft), and only with ``replace`` when it would change the claim's patient or payer;
+each update keeps the whole claim before and after (``claim_revisions``). A submitted claim is never
+overwritten: the fix is a corrected claim (frequency 7 with the payer's original claim number) under a new
+claim_id.
 """
 
 from __future__ import annotations
