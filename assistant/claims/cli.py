@@ -182,7 +182,10 @@ def flags(
 @handles_errors
 def status(
     claim_id: str,
-    to: Annotated[str, typer.Argument(help="New status, e.g. ready, submitted, paid, closed")],
+    to: Annotated[
+        str,
+        typer.Argument(help="New status, e.g. scrubbed, ready, paid, closed (submitted: only by sending)"),
+    ],
     by: Annotated[str, typer.Option("--by", help="User making the change")] = "cli",
     note: Annotated[str | None, typer.Option("--note")] = None,
 ) -> None:

@@ -881,7 +881,7 @@ def _sendable(
     doc = to_document(claim)
     problems = validate_x12(build_837p([doc], _envelope(session, opts, doc, keep=False)))
     if problems:
-        return None, [f"X12: {p.get('err_str') or p.get('message') or p}" for p in problems[:3]]
+        return None, [f"X12: {p.get('err_str') or p.get('message') or p}" for p in problems]
     return doc, []
 
 
