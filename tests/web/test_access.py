@@ -195,3 +195,19 @@ def test_conversations_belong_to_their_user(anon: TestClient) -> None:
         headers={"Authorization": f"Bearer {two}"},
     )
     assert r.json()["conversation_id"] != cid  # a stranger's id starts a new conversation
+
+
+def test_claim_batches_and_cms1500_pdfs_are_phi_routes(anon: TestClient) -> None:
+    paths = {
+        ("GET", "/claims/batches"),
+        ("GET", "/claims/batches/{run_id}"),
+        ("GET", "/api/claims/batches"),
+        ("GET", "/api/claims/batches/{run_id}"),
+        ("POST", "/api/claims/batches"),
+        ("GET", "/claims/{claim_id}/cms1500.pdf"),
+    }
+    found = {(m, r.path): _required(r.dependant) or set() for m, r in _routes(anon) if (m, r.path) in paths}
+    assert set(found) == paths and all(perms & {"phi:read", "phi:write"} for perms in found.values())
+    trainee = token_for(anon, "tina", "trainee")
+    for url in ("/api/claims/batches", "/api/claims/batches/1"):
+        assert anon.get(url, headers={"Authorization": f"Bearer {trainee}"}).status_code == 403
