@@ -11,6 +11,7 @@ claim_id.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -261,11 +262,23 @@ def claim_changes(before: ClaimImport, after: ClaimImport) -> list[dict[str, str
         return out
 
     old, new = facts(before), facts(after)
-    return [
+    changes = [
         {"field": key, "before": old.get(key, ""), "after": new.get(key, "")}
         for key in new
         if old.get(key, "") != new.get(key, "")
     ]
+    named = {re.split(r"[.\[]", c["field"])[0] for c in changes} | {"total_charge_cents"}
+    old_json, new_json = before.model_dump(mode="json"), after.model_dump(mode="json")
+    for key in new_json:  # anything else (addresses, names of providers...): the section, as JSON
+        if key not in named and old_json.get(key) != new_json.get(key):
+            changes.append(
+                {"field": key, "before": _compact(old_json.get(key)), "after": _compact(new_json[key])}
+            )
+    return changes
+
+
+def _compact(value: Any) -> str:
+    return "" if value is None else json.dumps(value, sort_keys=True, separators=(",", ":"))
 
 
 def _folded(name: str) -> str:
@@ -336,7 +349,9 @@ def import_claim(
     _fill_claim(session, existing, doc, parties)
     session.flush()
     changes = _record_revision(session, existing, before, actor)
-    summary_note = "; ".join(f"{c['field']}: {c['before']} -> {c['after']}" for c in changes[:4])
+    summary_note = (
+        "; ".join(f"{c['field']}: {c['before']} -> {c['after']}" for c in changes[:4]) or "no field"
+    )
     more = f" and {len(changes) - 4} more" if len(changes) > 4 else ""
     existing.history.append(
         ClaimStatusEvent(

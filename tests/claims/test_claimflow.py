@@ -99,6 +99,12 @@ def test_a_reimport_that_changes_the_patient_needs_replace_and_keeps_before_and_
         "total_charge",
         "lines[2]",
     ]
+    moved = copy.deepcopy(cheaper)  # a field the summary does not name is listed by its section
+    moved["subscriber"]["address"]["line1"] = "9 Elm St"
+    (change,) = client.post("/api/claims", json=moved).json()["changes"]
+    assert (
+        change["field"] == "subscriber" and "5 Oak Ave" in change["before"] and "9 Elm St" in change["after"]
+    )
 
 
 def test_export_errors_show_on_the_claim_page_and_the_counts_match(client: TestClient, cli: Any) -> None:
