@@ -8,12 +8,13 @@ from typing import Annotated
 import typer
 
 from assistant.claims import code_flags, service
-from assistant.claims.cms1500 import cms1500_boxes, cms1500_html, cms1500_pdf
+from assistant.claims.cms1500 import cms1500_boxes, cms1500_html
+from assistant.claims.cms1500_pdf import FORM_KINDS, cms1500_pdf
 from assistant.cli.bootstrap import make_container
 from assistant.cli.bootstrap import ready as _ready
 from assistant.cli.common import console, handles_errors, print_json, write_file
 from assistant.core.db import transaction
-from assistant.core.errors import NotFound
+from assistant.core.errors import InvalidInput, NotFound
 
 app = typer.Typer(
     help="Claims: import, scrub, 837P export and batches, CMS-1500, status.", no_args_is_help=True
@@ -23,16 +24,26 @@ app = typer.Typer(
 @app.command("import")
 @handles_errors
 def import_(
-    file: Path, by: Annotated[str, typer.Option("--by", help="User recorded in history")] = "cli"
+    file: Path,
+    by: Annotated[str, typer.Option("--by", help="User recorded in history")] = "cli",
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace", help="Allow a re-import to change a claim's patient or payer (kept in history)"
+        ),
+    ] = False,
 ) -> None:
-    """Import a claim JSON file (one claim or a list); one transaction, idempotent per claim_id."""
+    """Import a claim JSON file (one claim or a list); one transaction, idempotent per claim_id.
+
+    A re-import that would give an existing claim another patient or payer is refused unless --replace;
+    every change is kept in the claim's history with the whole claim before and after."""
     if not file.is_file():
         raise NotFound(f"no file {file}", field="FILE", fix="check the path")
     c = make_container()
     _ready(c)
     with transaction(c.sessions) as session:
-        results = service.import_json(session, file.read_bytes(), actor=by, source=str(file))
-    print_json([r.model_dump() for r in results])
+        results = service.import_json(session, file.read_bytes(), actor=by, source=str(file), replace=replace)
+    print_json([r.model_dump(mode="json") for r in results])
 
 
 @app.command()
@@ -102,11 +113,12 @@ def batch(
     c = make_container()
     _ready(c)
     opts = service.X12Options(sender_id=sender_id, usage="P" if production else "T")
+    out_dir_used = out_dir or c.settings.data_dir / "exports"
     with transaction(c.sessions) as session:
         result = service.batch(
             session,
             payer,
-            out_dir or c.settings.data_dir / "exports",
+            out_dir_used,
             c.reference,
             c.settings,
             actor=by,
@@ -114,15 +126,16 @@ def batch(
         )
     print_json(
         {
+            "batch": result.id,
             "payer_id": result.payer_id,
-            "path": str(result.path) if result.path else None,
+            "path": str(out_dir_used / result.file_name) if result.file_name else None,
             "claims": result.claim_ids,
             "interchange_control_number": result.interchange_control_number,
             "total_charge_cents": result.total_charge_cents,
-            "held_back": [{"claim_id": h.claim_id, "reasons": h.reasons} for h in result.held_back],
+            "held_back": [h.model_dump() for h in result.held_back],
         }
     )
-    if result.path is None:
+    if result.file_name is None:
         raise typer.Exit(1)
 
 
@@ -169,7 +182,10 @@ def flags(
 @handles_errors
 def status(
     claim_id: str,
-    to: Annotated[str, typer.Argument(help="New status, e.g. ready, submitted, paid, closed")],
+    to: Annotated[
+        str,
+        typer.Argument(help="New status, e.g. scrubbed, ready, paid, closed (submitted: only by sending)"),
+    ],
     by: Annotated[str, typer.Option("--by", help="User making the change")] = "cli",
     note: Annotated[str | None, typer.Option("--note")] = None,
 ) -> None:
@@ -186,9 +202,22 @@ def status(
 @app.command()
 @handles_errors
 def cms1500(
-    claim_id: str, out: Annotated[Path | None, typer.Option("-o", "--out", help=".pdf or .html")] = None
+    claim_id: str,
+    out: Annotated[Path | None, typer.Option("-o", "--out", help=".pdf or .html")] = None,
+    form: Annotated[
+        str,
+        typer.Option(
+            "--form", help="PDF: view (the form drawn, to view or fax) or print (data only, for the red form)"
+        ),
+    ] = "view",
+    offset_x: Annotated[float, typer.Option("--offset-x", help="print: move the data right (mm)")] = 0.0,
+    offset_y: Annotated[float, typer.Option("--offset-y", help="print: move the data down (mm)")] = 0.0,
 ) -> None:
-    """The CMS-1500 view: box values as JSON, or an HTML/PDF file with -o."""
+    """The CMS-1500: box values as JSON, or an HTML/PDF file with -o (PDF: --form view|print)."""
+    if form not in FORM_KINDS:
+        raise InvalidInput(
+            f"unknown form {form!r}", field="--form", fix="use --form view (form drawn) or --form print"
+        )
     c = make_container()
     _ready(c)
     with c.sessions() as session:
@@ -196,8 +225,8 @@ def cms1500(
     if out is None:
         print_json(cms1500_boxes(doc))
     elif out.suffix.lower() == ".pdf":
-        write_file(out, cms1500_pdf(doc))
-        console.print(f"wrote {out}")
+        write_file(out, cms1500_pdf(doc, form, (offset_x, offset_y)))
+        console.print(f"wrote {out} ({form})")
     else:
         write_file(out, cms1500_html(doc))
         console.print(f"wrote {out}")

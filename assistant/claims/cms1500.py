@@ -1,4 +1,4 @@
-"""The CMS-1500 (02/12) view of a claim: box numbers -> values, and HTML/PDF renderings."""
+"""The CMS-1500 (02/12) view of a claim: box numbers -> values, and an HTML table (the PDFs: cms1500_pdf)."""
 
 from __future__ import annotations
 
@@ -104,21 +104,3 @@ def cms1500_html(doc: ClaimImport) -> str:
         f'<section class="cms1500"><h2>CMS-1500 claim {html.escape(doc.claim_id)}</h2>'
         f"<table>{rows}</table></section>"
     )
-
-
-def cms1500_pdf(doc: ClaimImport) -> bytes:
-    from fpdf import FPDF
-
-    pdf = FPDF(orientation="P", unit="mm", format="Letter")
-    pdf.set_auto_page_break(auto=True, margin=12)
-    pdf.add_page()
-    pdf.set_font("Helvetica", "B", 14)
-    pdf.cell(0, 8, f"CMS-1500 (02/12) - claim {doc.claim_id}", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", size=9)
-    for key, value in _flat(cms1500_boxes(doc)):
-        text = value.encode("latin-1", "replace").decode("latin-1")
-        pdf.set_font("Helvetica", "B", 9)
-        pdf.cell(28, 6, f"Box {key}")
-        pdf.set_font("Helvetica", size=9)
-        pdf.multi_cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())

@@ -219,3 +219,36 @@ class ClaimCodeFlag(Base):
     status: Mapped[str] = mapped_column(String(10), default="open", index=True)  # open | resolved
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class ClaimRevision(Base):
+    """A re-import that changed a stored claim: who, when, the field-by-field changes and the whole
+    document before and after (a replace that changes the patient or payer is one of these)."""
+
+    __tablename__ = "claim_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_pk: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(80))
+    reason: Mapped[str] = mapped_column(String(40))  # "re-import" | "replace (patient or payer changed)"
+    changes: Mapped[list[dict[str, object]]] = mapped_column(JSON)  # [{"field", "before", "after"}]
+    before: Mapped[dict[str, object]] = mapped_column(JSON)
+    after: Mapped[dict[str, object]] = mapped_column(JSON)
+
+
+class ClaimBatchRun(Base):
+    """One request for a payer batch: the 837P it wrote (if any claim could go) and every claim it held
+    back with the reasons, kept so the result page survives a reload and past batches can be listed."""
+
+    __tablename__ = "claim_batch_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payer_pk: Mapped[int] = mapped_column(ForeignKey("payers.id"), index=True)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("x12_batches.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(80), default="system")
+    held_back: Mapped[list[dict[str, object]]] = mapped_column(JSON)  # [{"claim_id", "reasons": [...]}]
+
+    payer: Mapped[Payer] = relationship()
+    batch: Mapped[X12Batch | None] = relationship()

@@ -8,8 +8,19 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from assistant.claims.models import Claim, ClaimCodeFlag, ClaimStatus, ServiceLine, X12Batch, X12ControlNumber
+from assistant.claims.models import (
+    Claim,
+    ClaimBatchRun,
+    ClaimCodeFlag,
+    ClaimRevision,
+    ClaimStatus,
+    ServiceLine,
+    X12Batch,
+    X12BatchClaim,
+    X12ControlNumber,
+)
 from assistant.core.db import serialize_writers
+from assistant.encounters.models import Encounter
 from assistant.parties.models import Coverage, Patient, Payer, Provider
 
 _CLAIM_LOADS = (
@@ -155,3 +166,49 @@ def add_code_flag(session: Session, flag: ClaimCodeFlag) -> ClaimCodeFlag:
     session.add(flag)
     session.flush()
     return flag
+
+
+def add_revision(session: Session, revision: ClaimRevision) -> ClaimRevision:
+    session.add(revision)
+    session.flush()
+    return revision
+
+
+def revisions_of(session: Session, claim_pk: int) -> Sequence[ClaimRevision]:
+    return session.scalars(
+        select(ClaimRevision).where(ClaimRevision.claim_pk == claim_pk).order_by(ClaimRevision.id)
+    ).all()
+
+
+def add_batch_run(session: Session, run: ClaimBatchRun) -> ClaimBatchRun:
+    session.add(run)
+    session.flush()
+    return run
+
+
+def batch_run(session: Session, run_id: int) -> ClaimBatchRun | None:
+    return session.get(ClaimBatchRun, run_id)
+
+
+def batch_runs(session: Session, limit: int = 50) -> Sequence[ClaimBatchRun]:
+    return session.scalars(
+        select(ClaimBatchRun)
+        .options(selectinload(ClaimBatchRun.batch), selectinload(ClaimBatchRun.payer))
+        .order_by(ClaimBatchRun.id.desc())
+        .limit(limit)
+    ).all()
+
+
+def batch_claim_ids(session: Session, batch_id: int) -> list[str]:
+    return list(
+        session.scalars(
+            select(Claim.claim_id)
+            .join(X12BatchClaim, X12BatchClaim.claim_pk == Claim.id)
+            .where(X12BatchClaim.batch_id == batch_id)
+            .order_by(Claim.claim_id)
+        )
+    )
+
+
+def encounter_by_id(session: Session, encounter_id: int) -> Encounter | None:
+    return session.get(Encounter, encounter_id)

@@ -375,11 +375,31 @@ class ScrubReport(BaseModel):
         return [f for f in self.findings if f.severity == "error"]
 
 
+class ChangeOut(BaseModel):
+    """One field a re-import changed, before and after, in words."""
+
+    field: str
+    before: str
+    after: str
+
+
 class ImportResult(BaseModel):
     claim_id: str
     id: int
     outcome: Literal["created", "unchanged", "updated"]
     status: str
+    changes: list[ChangeOut] = Field(default_factory=list)
+
+
+class RevisionOut(BaseModel):
+    """A re-import that changed the claim, with the whole document before and after."""
+
+    at: datetime
+    actor: str
+    reason: str
+    changes: list[ChangeOut]
+    before: dict[str, Any]
+    after: dict[str, Any]
 
 
 class StatusEventOut(BaseModel):
@@ -388,6 +408,28 @@ class StatusEventOut(BaseModel):
     actor: str
     at: datetime
     note: str | None = None
+
+
+class HeldBackOut(BaseModel):
+    """A ready claim a batch did not send, and every reason why."""
+
+    claim_id: str
+    reasons: list[str]
+
+
+class BatchRunOut(BaseModel):
+    """One payer batch request: the 837P file it wrote (None when nothing could go) and what it held back."""
+
+    id: int
+    payer_id: str
+    payer_name: str
+    created_at: datetime
+    created_by: str
+    file_name: str | None = None
+    interchange_control_number: int | None = None
+    claim_ids: list[str] = Field(default_factory=list)
+    total_charge_cents: int = 0
+    held_back: list[HeldBackOut] = Field(default_factory=list)
 
 
 class ClaimSummary(BaseModel):
@@ -416,6 +458,8 @@ class ClaimDetail(BaseModel):
     history: list[StatusEventOut]
     replaces: str | None = None  # claim_id of the claim this corrected/void claim replaces
     replaced_by: list[str] = Field(default_factory=list)  # corrected/void claims that replace this one
+    revisions: list[RevisionOut] = Field(default_factory=list)  # re-imports, newest last
+    diagnosis_titles: dict[str, str] = Field(default_factory=dict)  # code -> title in force on the DOS
 
 
 class TransitionRequest(BaseModel):

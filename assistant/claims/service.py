@@ -1,29 +1,35 @@
 """Claims services: import, status transitions, scrubbing, 837P export and batches, draft from codes.
 
 Import rules (documented in docs/claims.md): a claim_id is imported once; re-importing the same content is a
-no-op ("unchanged"); changed content replaces the claim only while it has not been submitted (draft, scrubbed
-or ready: it goes back to draft); otherwise the import is refused (Conflict) and the fix is a corrected claim
-(frequency 7 with the payer's original claim number) under a new claim_id.
+no-op ("unchanged"); changed content updates the claim only while it has not been submitted (draft, scrubbed
+or ready: it goes back to draft), and only with ``replace`` when it would change the claim's patient or payer;
+each update keeps the whole claim before and after (``claim_revisions``). A submitted claim is never
+overwritten: the fix is a corrected claim (frequency 7 with the payer's original claim number) under a new
+claim_id.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
+import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from assistant.claims import repository as repo
 from assistant.claims.models import (
     ALLOWED_TRANSITIONS,
     EDITABLE_STATUSES,
     Claim,
+    ClaimBatchRun,
     ClaimDiagnosis,
+    ClaimRevision,
     ClaimStatus,
     ClaimStatusEvent,
     ServiceLine,
@@ -32,11 +38,15 @@ from assistant.claims.models import (
 )
 from assistant.claims.schemas import (
     AcceptedCode,
+    BatchRunOut,
+    ChangeOut,
     ClaimDetail,
     ClaimImport,
     ClaimSummary,
+    HeldBackOut,
     ImportResult,
     RenderingProvider,
+    RevisionOut,
     ScrubReport,
     StatusEventOut,
     parse_claim_document,
@@ -46,7 +56,8 @@ from assistant.claims.scrubber import DuplicateHit, Rule, ScrubContext, scrub, s
 from assistant.claims.x12_837 import Envelope, build_837p
 from assistant.claims.x12_validate import ensure_valid_x12, validate_x12
 from assistant.config import Settings
-from assistant.core.errors import Conflict, InvalidInput, NotFound
+from assistant.core.errors import AssistantError, Conflict, InvalidInput, NotFound
+from assistant.core.money import decimal_amount
 from assistant.encounters.models import Encounter, EncounterDiagnosis
 from assistant.parties.models import Coverage, Patient, Payer, Provider
 
@@ -56,9 +67,9 @@ class ClaimHasErrors(Conflict):
 
     def __init__(self, report: ScrubReport) -> None:
         errors = report.errors
-        first = "; ".join(f.message for f in errors[:3])
+        listed = "; ".join(f"{f.field or f.rule}: {f.message}" for f in errors)
         super().__init__(
-            f"claim {report.claim_id} has {len(errors)} scrubber error(s): {first}",
+            f"claim {report.claim_id} has {len(errors)} scrubber error(s): {listed}",
             field=errors[0].field if errors else None,
             fix=errors[0].fix if errors else None,
         )
@@ -209,7 +220,100 @@ def _fill_claim(session: Session, claim: Claim, doc: ClaimImport, parties: dict[
         claim.lines.append(sl)
 
 
-def import_claim(session: Session, doc: ClaimImport, actor: str = "system") -> ImportResult:
+def _identity(doc: ClaimImport) -> dict[str, str]:
+    """Whose claim this is and who pays it: what a re-import may change only with ``replace``."""
+    person = doc.patient_person
+    return {
+        "patient": f"{person.last_name}, {person.first_name} (born {person.dob.isoformat()})",
+        "payer.payer_id": f"{doc.payer.name} ({doc.payer.payer_id})",
+    }
+
+
+def _line_text(line: Any) -> str:
+    mods = "-".join(line.modifiers)
+    return (
+        f"{line.date_of_service.isoformat()} {line.code}{'-' + mods if mods else ''} x{line.units} "
+        f"{decimal_amount(line.charge_cents)} -> {','.join(str(p) for p in line.dx_pointers)}"
+    )
+
+
+def claim_changes(before: ClaimImport, after: ClaimImport) -> list[dict[str, str]]:
+    """Field-by-field differences between two versions of a claim, in words a biller reads."""
+
+    def facts(doc: ClaimImport) -> dict[str, str]:
+        sub = doc.subscriber
+        out = _identity(doc)
+        out.update(
+            {
+                "subscriber.member_id": sub.member_id,
+                "subscriber.group_number": sub.group_number or "",
+                "patient_relationship": doc.patient_relationship,
+                "billing_provider.npi": doc.billing_provider.npi,
+                "rendering_provider.npi": doc.rendering_provider.npi if doc.rendering_provider else "",
+                "place_of_service": doc.place_of_service,
+                "prior_authorization": doc.prior_authorization or "",
+                "frequency_code": doc.frequency_code,
+                "diagnoses": " ".join(doc.diagnoses),
+                "total_charge": decimal_amount(doc.line_total_cents),
+            }
+        )
+        for n in range(1, max(len(before.lines), len(after.lines)) + 1):
+            out[f"lines[{n}]"] = _line_text(doc.lines[n - 1]) if n <= len(doc.lines) else ""
+        return out
+
+    old, new = facts(before), facts(after)
+    changes = [
+        {"field": key, "before": old.get(key, ""), "after": new.get(key, "")}
+        for key in new
+        if old.get(key, "") != new.get(key, "")
+    ]
+    named = {re.split(r"[.\[]", c["field"])[0] for c in changes} | {"total_charge_cents"}
+    old_json, new_json = before.model_dump(mode="json"), after.model_dump(mode="json")
+    for key in new_json:  # anything else (addresses, names of providers...): the section, as JSON
+        if key not in named and old_json.get(key) != new_json.get(key):
+            changes.append(
+                {"field": key, "before": _compact(old_json.get(key)), "after": _compact(new_json[key])}
+            )
+    return changes
+
+
+def _compact(value: Any) -> str:
+    return "" if value is None else json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def _folded(name: str) -> str:
+    """A name compared without case or accents: re-spelling "José" as "Jose" is the same person."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return " ".join(plain.upper().split())
+
+
+def _identity_keys(doc: ClaimImport) -> dict[str, tuple[str, ...]]:
+    person = doc.patient_person
+    return {
+        "patient": (_folded(person.last_name), _folded(person.first_name), person.dob.isoformat()),
+        "payer.payer_id": (doc.payer.payer_id,),
+    }
+
+
+def _refuse_new_identity(before: ClaimImport, doc: ClaimImport) -> None:
+    old, new = _identity(before), _identity(doc)
+    old_keys, new_keys = _identity_keys(before), _identity_keys(doc)
+    for key in old:
+        if old_keys[key] != new_keys[key]:
+            raise Conflict(
+                f"claim {doc.claim_id} is {old[key]}'s claim on file; the file gives it to {new[key]}",
+                field=key,
+                fix="check the claim_id (every claim has its own); to give this claim to another "
+                + ("patient" if key == "patient" else "payer")
+                + " on purpose, import it again with --replace (API: ?replace=true; page: tick Replace)",
+            )
+
+
+def import_claim(
+    session: Session, doc: ClaimImport, actor: str = "system", *, replace: bool = False
+) -> ImportResult:
+    """Create a claim or update a not-yet-sent one. An update that would change the claim's patient or
+    payer is refused unless ``replace``; every update keeps the whole document before and after."""
     existing = repo.claim_by_claim_id(session, doc.claim_id)
     if existing is not None and existing.content_hash == _hash(doc):
         return ImportResult(
@@ -228,8 +332,11 @@ def import_claim(session: Session, doc: ClaimImport, actor: str = "system") -> I
             field="total_charge_cents",
             fix=f"set it to {doc.line_total_cents} or leave it out",
         )
+    before = to_document(existing) if existing is not None else None
+    if existing is not None and before is not None and not replace:
+        _refuse_new_identity(before, doc)
     parties = _resolve_parties(session, doc)
-    if existing is None:
+    if existing is None or before is None:
         claim = Claim(claim_id=doc.claim_id, status=ClaimStatus.DRAFT.value)
         session.add(claim)
         _fill_claim(session, claim, doc, parties)
@@ -240,19 +347,48 @@ def import_claim(session: Session, doc: ClaimImport, actor: str = "system") -> I
         _auto_link(session, claim)
         return ImportResult(claim_id=doc.claim_id, id=claim.id, outcome="created", status=claim.status)
     _fill_claim(session, existing, doc, parties)
-    if existing.status != ClaimStatus.DRAFT.value:
-        existing.history.append(
-            ClaimStatusEvent(
-                from_status=existing.status,
-                to_status="draft",
-                actor=actor,
-                note="content replaced by re-import",
-            )
+    session.flush()
+    changes = _record_revision(session, existing, before, actor)
+    summary_note = (
+        "; ".join(f"{c['field']}: {c['before']} -> {c['after']}" for c in changes[:4]) or "no field"
+    )
+    more = f" and {len(changes) - 4} more" if len(changes) > 4 else ""
+    existing.history.append(
+        ClaimStatusEvent(
+            from_status=existing.status,
+            to_status=ClaimStatus.DRAFT.value,
+            actor=actor,
+            note=f"{'replaced' if replace else 'updated'} by re-import: {summary_note}{more}",
         )
-        existing.status = ClaimStatus.DRAFT.value
+    )
+    existing.status = ClaimStatus.DRAFT.value
     session.flush()
     _auto_link(session, existing)
-    return ImportResult(claim_id=doc.claim_id, id=existing.id, outcome="updated", status=existing.status)
+    return ImportResult(
+        claim_id=doc.claim_id,
+        id=existing.id,
+        outcome="updated",
+        status=existing.status,
+        changes=[ChangeOut.model_validate(c) for c in changes],
+    )
+
+
+def _record_revision(session: Session, claim: Claim, before: ClaimImport, actor: str) -> list[dict[str, str]]:
+    after = to_document(claim)
+    changes = claim_changes(before, after)
+    identity_changed = _identity_keys(before) != _identity_keys(after)
+    repo.add_revision(
+        session,
+        ClaimRevision(
+            claim_pk=claim.id,
+            actor=actor,
+            reason="replace (patient or payer changed)" if identity_changed else "re-import",
+            changes=list(changes),
+            before=before.model_dump(mode="json"),
+            after=after.model_dump(mode="json"),
+        ),
+    )
+    return changes
 
 
 # ---------------------------------------------------------------- corrected / void claims
@@ -313,7 +449,12 @@ def _retire_original(session: Session, replacement: Claim, actor: str) -> None:
 
 
 def import_json(
-    session: Session, text: str | bytes, actor: str = "system", source: str = "input"
+    session: Session,
+    text: str | bytes,
+    actor: str = "system",
+    source: str = "input",
+    *,
+    replace: bool = False,
 ) -> list[ImportResult]:
     """Import one claim or a list; the caller's transaction makes it all-or-nothing."""
     docs = parse_claim_json(text, source=source)
@@ -326,11 +467,11 @@ def import_json(
                 fix="give every claim its own claim_id",
             )
         seen.add(doc.claim_id)
-    return [import_claim(session, doc, actor) for doc in docs]
+    return [import_claim(session, doc, actor, replace=replace) for doc in docs]
 
 
-def import_data(session: Session, data: Any, actor: str = "api") -> ImportResult:
-    return import_claim(session, parse_claim_document(data), actor)
+def import_data(session: Session, data: Any, actor: str = "api", *, replace: bool = False) -> ImportResult:
+    return import_claim(session, parse_claim_document(data), actor, replace=replace)
 
 
 # ---------------------------------------------------------------- reading
@@ -399,19 +540,48 @@ def summary(claim: Claim) -> ClaimSummary:
     )
 
 
-def detail(claim: Claim) -> ClaimDetail:
-    from sqlalchemy.orm import object_session
+def diagnosis_titles(doc: ClaimImport, reference: Any) -> dict[str, str]:
+    """Each diagnosis code's title in the ICD-10-CM release in force on the claim's first date of service
+    (a code that release does not hold gets no title: the scrubber names it)."""
+    on = min((line.date_of_service for line in doc.lines), default=None)
+    titles: dict[str, str] = {}
+    for code in doc.diagnoses:
+        try:
+            info = reference.find_code(code, "ICD-10-CM", on)
+        except AssistantError:
+            info = None
+        if info is not None:
+            titles[code] = info.title
+    return titles
 
+
+def detail(claim: Claim, reference: Any = None) -> ClaimDetail:
+    """The claim with its history and re-import revisions; with ``reference``, its diagnosis titles."""
     session = object_session(claim)
     replaces = replaced_by = None
+    revisions: list[RevisionOut] = []
     if session is not None:
         if claim.replaces_claim_pk is not None:
             original = session.get(Claim, claim.replaces_claim_pk)
             replaces = original.claim_id if original is not None else None
         replaced_by = [c.claim_id for c in repo.replacements_of(session, claim.id)]
+        revisions = [
+            RevisionOut(
+                at=r.at,
+                actor=r.actor,
+                reason=r.reason,
+                changes=[ChangeOut.model_validate(c) for c in r.changes],
+                before=r.before,
+                after=r.after,
+            )
+            for r in repo.revisions_of(session, claim.id)
+        ]
+    document = to_document(claim)
     return ClaimDetail(
         replaces=replaces,
         replaced_by=replaced_by or [],
+        revisions=revisions,
+        diagnosis_titles=diagnosis_titles(document, reference) if reference is not None else {},
         id=claim.id,
         claim_id=claim.claim_id,
         status=claim.status,
@@ -419,7 +589,7 @@ def detail(claim: Claim) -> ClaimDetail:
         original_claim_number=claim.original_claim_number,
         payer_claim_number=claim.payer_claim_number,
         total_charge_cents=claim.total_charge_cents,
-        document=to_document(claim),
+        document=document,
         line_control_numbers=[sl.line_control_number for sl in claim.lines],
         history=[
             StatusEventOut(
@@ -699,24 +869,6 @@ def x12_for_input(
     return x12_for_documents(session, docs, reference, settings, opts, today, keep=keep)[0]
 
 
-@dataclass
-class HeldBack:
-    """A ready claim a batch did not send, and why (scrubber errors or an 837 it cannot be written into)."""
-
-    claim_id: str
-    reasons: list[str]
-
-
-@dataclass
-class BatchResult:
-    payer_id: str
-    path: Path | None  # None when no claim could be sent
-    interchange_control_number: int | None
-    claim_ids: list[str]
-    total_charge_cents: int
-    held_back: list[HeldBack] = field(default_factory=list)
-
-
 def batch_file_name(payer_id: str, interchange_control_number: int) -> str:
     """``837P-<slug>-<ICN>.x12``: the slug keeps letters, digits and '-' only, whatever the payer ID holds."""
     slug = re.sub(r"[^A-Za-z0-9-]+", "_", payer_id).strip("_-")[:40] or "payer"
@@ -744,7 +896,7 @@ def _sendable(
     doc = to_document(claim)
     problems = validate_x12(build_837p([doc], _envelope(session, opts, doc, keep=False)))
     if problems:
-        return None, [f"X12: {p.get('err_str') or p.get('message') or p}" for p in problems[:3]]
+        return None, [f"X12: {p.get('err_str') or p.get('message') or p}" for p in problems]
     return doc, []
 
 
@@ -757,11 +909,12 @@ def batch(
     actor: str = "system",
     opts: X12Options | None = None,
     today: date | None = None,
-) -> BatchResult:
+) -> BatchRunOut:
     """Write one 837P with every sendable ``ready`` claim of ``payer_id`` and mark those submitted.
 
     A claim that cannot be sent (scrubber errors, e.g. characters X12 cannot carry) does not stop the
-    others: it is held back, listed with its reasons in ``held_back``, and goes back to draft."""
+    others: it is held back, listed with all its reasons, and goes back to draft. Every request is kept
+    (``claim_batch_runs``) so its result can be shown again and past batches listed with their files."""
     opts = opts or X12Options()
     payer = repo.payer_by_payer_id(session, payer_id)
     if payer is None:
@@ -776,20 +929,39 @@ def batch(
             fix="scrub claims and move them to ready (assistant claims status CLAIM_ID ready)",
         )
     sending: list[tuple[Claim, ClaimImport]] = []
-    held: list[HeldBack] = []
+    held: list[HeldBackOut] = []
     for claim in claims:
         doc, reasons = _sendable(session, claim, reference, settings, actor, opts, today)
         if doc is None:
-            held.append(HeldBack(claim_id=claim.claim_id, reasons=reasons))
+            held.append(HeldBackOut(claim_id=claim.claim_id, reasons=reasons))
         else:
             sending.append((claim, doc))
-    if not sending:
-        return BatchResult(payer_id, None, None, [], 0, held)
+    record = _write_batch(session, payer, sending, out_dir, actor, opts) if sending else None
+    run = repo.add_batch_run(
+        session,
+        ClaimBatchRun(
+            payer_pk=payer.id,
+            batch_id=record.id if record else None,
+            created_by=actor,
+            held_back=[h.model_dump() for h in held],
+        ),
+    )
+    return batch_run(session, run.id)
+
+
+def _write_batch(
+    session: Session,
+    payer: Payer,
+    sending: list[tuple[Claim, ClaimImport]],
+    out_dir: Path,
+    actor: str,
+    opts: X12Options,
+) -> X12Batch:
     env = _envelope(session, opts, sending[0][1])
     text = build_837p([doc for _, doc in sending], env)
     ensure_valid_x12(text)
     out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / batch_file_name(payer_id, env.interchange_control_number)
+    path = out_dir / batch_file_name(payer.payer_id, env.interchange_control_number)
     record = repo.add_batch(
         session,
         X12Batch(
@@ -813,14 +985,35 @@ def batch(
         )
     session.flush()
     path.write_text(text)
-    return BatchResult(
-        payer_id=payer_id,
-        path=path,
-        interchange_control_number=env.interchange_control_number,
-        claim_ids=[c.claim_id for c, _ in sending],
-        total_charge_cents=record.total_charge_cents,
-        held_back=held,
+    return record
+
+
+def _run_out(session: Session, run: ClaimBatchRun) -> BatchRunOut:
+    record = run.batch
+    return BatchRunOut(
+        id=run.id,
+        payer_id=run.payer.payer_id,
+        payer_name=run.payer.name,
+        created_at=run.created_at,
+        created_by=run.created_by,
+        file_name=Path(record.path).name if record and record.path else None,
+        interchange_control_number=record.interchange_control_number if record else None,
+        claim_ids=repo.batch_claim_ids(session, record.id) if record else [],
+        total_charge_cents=record.total_charge_cents if record else 0,
+        held_back=[HeldBackOut.model_validate(h) for h in run.held_back],
     )
+
+
+def batch_run(session: Session, run_id: int) -> BatchRunOut:
+    run = repo.batch_run(session, run_id)
+    if run is None:
+        raise NotFound(f"no batch {run_id}", field="run_id", fix="pick one from the list of past batches")
+    return _run_out(session, run)
+
+
+def batch_runs(session: Session) -> list[BatchRunOut]:
+    """Past payer batches, newest first, each with its file and the claims it held back."""
+    return [_run_out(session, run) for run in repo.batch_runs(session)]
 
 
 # ---------------------------------------------------------------- from accepted suggestions
@@ -831,25 +1024,86 @@ def create_draft_claim_from_codes(
 ) -> ImportResult:
     """Build a draft claim from an encounter and the codes a coder accepted.
 
-    ``encounter`` is the import document without ``diagnoses``/``lines`` plus ``date_of_service``, optional
-    ``note`` and ``default_charge_cents``. Diagnoses keep their accepted order (first = primary); every
-    procedure line points at the first four diagnoses. The encounter (with the note) is stored too.
+    ``encounter`` is the import document without ``diagnoses``/``lines`` plus optional ``encounter_id`` (a
+    stored visit: its date of service and place of service are the defaults and the claim is linked to it),
+    ``date_of_service``, ``note`` and ``default_charge_cents``. Without a stored visit the encounter (with
+    the note) is stored too. Diagnoses keep their accepted order (first = primary); every procedure line
+    points at the first four diagnoses. A draft never replaces a claim already on file.
     """
     enc = dict(encounter)
-    dos = enc.pop("date_of_service", None)
+    visit = _visit(session, enc.pop("encounter_id", None))
+    dos = enc.pop("date_of_service", None) or (visit.date_of_service.isoformat() if visit else None)
+    if not dos:
+        raise InvalidInput(
+            "the draft claim needs a date of service",
+            field="date_of_service",
+            fix="give the visit's date of service, or start the draft from its encounter",
+        )
+    if visit is not None and not enc.get("place_of_service"):
+        enc["place_of_service"] = visit.place_of_service
     note = enc.pop("note", None)
     default_charge = enc.pop("default_charge_cents", None)
+    if repo.claim_by_claim_id(session, str(enc.get("claim_id"))) is not None:
+        raise Conflict(
+            f"claim {enc.get('claim_id')} is already on file; a draft never replaces another claim",
+            field="claim_id",
+            fix="give the draft a new claim ID",
+        )
+    doc = parse_claim_document(
+        {**enc, "diagnoses": _draft_diagnoses(accepted), "lines": _draft_lines(accepted, dos, default_charge)}
+    )
+    result = import_claim(session, doc, actor)
+    claim = get_claim(session, doc.claim_id)
+    if visit is not None:
+        if visit.patient_id != claim.patient_id:
+            raise Conflict(
+                f"encounter {visit.id} is another patient's visit",
+                field="encounter_id",
+                fix="start the draft from this patient's encounter",
+            )
+        claim.encounter_id = visit.id
+    elif claim.encounter_id is None:
+        encounter_row = Encounter(
+            patient_id=claim.patient_id,
+            date_of_service=doc.lines[0].date_of_service,
+            place_of_service=doc.place_of_service,
+            note=note,
+            rendering_provider_id=claim.rendering_provider_id,
+            diagnoses=[EncounterDiagnosis(position=i, code=c) for i, c in enumerate(doc.diagnoses, start=1)],
+        )
+        session.add(encounter_row)
+        session.flush()
+        claim.encounter_id = encounter_row.id
+    session.flush()
+    return result
+
+
+def _visit(session: Session, encounter_id: Any) -> Encounter | None:
+    if encounter_id in (None, ""):
+        return None
+    visit = repo.encounter_by_id(session, int(encounter_id))
+    if visit is None:
+        raise NotFound(f"no encounter {encounter_id}", field="encounter_id", fix="pick the visit to bill")
+    return visit
+
+
+def _draft_diagnoses(accepted: list[AcceptedCode]) -> list[str]:
     dx = [a.code for a in accepted if a.system == "ICD-10-CM"]
-    procs = [a for a in accepted if a.system != "ICD-10-CM"]
     if not dx:
         raise InvalidInput(
             "no accepted diagnosis codes", field="accepted", fix="accept at least one ICD-10-CM code"
         )
+    return dx[:12]
+
+
+def _draft_lines(accepted: list[AcceptedCode], dos: str, default_charge: int | None) -> list[dict[str, Any]]:
+    procs = [a for a in accepted if a.system != "ICD-10-CM"]
     if not procs:
         raise InvalidInput(
             "no accepted procedure codes", field="accepted", fix="accept at least one CPT/HCPCS code"
         )
-    pointers = list(range(1, min(len(dx), 4) + 1))
+    dx_count = sum(1 for a in accepted if a.system == "ICD-10-CM")
+    pointers = list(range(1, min(dx_count, 4) + 1))
     lines = []
     for i, p in enumerate(procs):
         charge = p.charge_cents or default_charge
@@ -869,19 +1123,4 @@ def create_draft_claim_from_codes(
                 "dx_pointers": pointers,
             }
         )
-    doc = parse_claim_document({**enc, "diagnoses": dx[:12], "lines": lines})
-    result = import_claim(session, doc, actor)
-    claim = get_claim(session, doc.claim_id)
-    if claim.encounter_id is None:
-        encounter_row = Encounter(
-            patient_id=claim.patient_id,
-            date_of_service=doc.lines[0].date_of_service,
-            place_of_service=doc.place_of_service,
-            note=note,
-            rendering_provider_id=claim.rendering_provider_id,
-            diagnoses=[EncounterDiagnosis(position=i, code=c) for i, c in enumerate(doc.diagnoses, start=1)],
-        )
-        session.add(encounter_row)
-        session.flush()
-        claim.encounter_id = encounter_row.id
-    return result
+    return lines

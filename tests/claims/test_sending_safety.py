@@ -141,7 +141,9 @@ def test_a_claim_with_scrubber_errors_cannot_be_made_ready(client: TestClient, c
         assert r.status_code == 409 and r.json()["findings"], r.text
         assert any(f["rule"] == "icd10cm-valid" for f in r.json()["findings"])
     page = client.post("/claims/C-1001/status", data={"to": "scrubbed"}, follow_redirects=False)
-    assert page.status_code == 409 and "scrubber error" in page.text
+    assert (
+        page.status_code == 409 and "Move to scrubbed refused" in page.text and "icd10cm-valid" in page.text
+    )
     assert cli("status", "C-1001", "scrubbed").exit_code == 2
     assert client.get("/api/claims/C-1001").json()["status"] == "draft"
     assert client.post("/api/claims", json=_doc("C-2001")).status_code == 201

@@ -146,7 +146,7 @@ def test_batch_control_numbers_unique_across_runs(sessions, clean_data, ref_ncci
         with transaction(sessions) as s:
             result = service.batch(s, "87726", tmp_path, ref_ncci, SETTINGS, actor="t", today=TODAY)
         numbers.append(result.interchange_control_number)
-        text = result.path.read_text()
+        text = (tmp_path / result.file_name).read_text()
         assert validate_x12(text) == []
         assert [c.claim_id for c in parse_837p(text)] == ids
     assert len(set(numbers)) == 3 and numbers == sorted(numbers)

@@ -213,3 +213,19 @@ def test_front_desk_schedules_coders_code_billers_read_encounters(anon: TestClie
         for role, token in tokens.items():
             r = anon.request(method, url, headers={"Authorization": f"Bearer {token}"})
             assert (r.status_code != 403) == (role in allowed), (method, url, role, r.status_code)
+
+
+def test_claim_batches_and_cms1500_pdfs_are_phi_routes(anon: TestClient) -> None:
+    paths = {
+        ("GET", "/claims/batches"),
+        ("GET", "/claims/batches/{run_id}"),
+        ("GET", "/api/claims/batches"),
+        ("GET", "/api/claims/batches/{run_id}"),
+        ("POST", "/api/claims/batches"),
+        ("GET", "/claims/{claim_id}/cms1500.pdf"),
+    }
+    found = {(m, r.path): _required(r.dependant) or set() for m, r in _routes(anon) if (m, r.path) in paths}
+    assert set(found) == paths and all(perms & {"phi:read", "phi:write"} for perms in found.values())
+    trainee = token_for(anon, "tina", "trainee")
+    for url in ("/api/claims/batches", "/api/claims/batches/1"):
+        assert anon.get(url, headers={"Authorization": f"Bearer {trainee}"}).status_code == 403

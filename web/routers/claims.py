@@ -6,11 +6,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+from pydantic import BaseModel
 
 from assistant.claims import service
-from assistant.claims.cms1500 import cms1500_boxes, cms1500_html, cms1500_pdf
+from assistant.claims.cms1500 import cms1500_boxes, cms1500_html
+from assistant.claims.cms1500_pdf import cms1500_pdf
 from assistant.claims.schemas import (
+    BatchRunOut,
     ClaimDetail,
+    ClaimImport,
     ClaimSummary,
     ImportResult,
     ScrubReport,
@@ -42,12 +46,18 @@ def _json_body(raw: bytes) -> Any:
 
 @router.post("", response_model=ImportResult, status_code=201)
 def create_claim(
-    request: Request, session: SessionDep, container: ContainerDep, principal: Writer, raw: RawBody
+    request: Request,
+    session: SessionDep,
+    container: ContainerDep,
+    principal: Writer,
+    raw: RawBody,
+    replace: bool = False,
 ) -> ImportResult:
+    """Import one claim document; ``?replace=true`` lets a re-import change the claim's patient or payer."""
     data = _json_body(raw)
     claim_id = data.get("claim_id") if isinstance(data, dict) else None
     record_phi(container, principal, request, "claim", claim_id, action=audit.PHI_WRITE)
-    return service.import_data(session, data, actor=principal.username)
+    return service.import_data(session, data, actor=principal.username, replace=replace)
 
 
 @router.get(
@@ -82,9 +92,48 @@ def scrub(
     return service.scrub_document(doc, reference, container.settings, session)
 
 
+class BatchRequest(BaseModel):
+    payer_id: str
+
+
+@router.post("/batches", response_model=BatchRunOut, status_code=201)
+def create_batch(
+    body: BatchRequest,
+    session: SessionDep,
+    reference: ReferenceDep,
+    container: ContainerDep,
+    principal: Annotated[
+        Principal, require("claims:write", "phi:write", record="payer", action=audit.EXPORT_837)
+    ],
+) -> BatchRunOut:
+    """Send the payer's ready claims in one 837P; every claim held back is listed with its reasons."""
+    out_dir = container.settings.data_dir / "exports"
+    return service.batch(
+        session, body.payer_id.strip(), out_dir, reference, container.settings, actor=principal.username
+    )
+
+
+@router.get(
+    "/batches",
+    response_model=list[BatchRunOut],
+    dependencies=[require("claims:read", "phi:read", record="batch")],
+)
+def list_batches(session: SessionDep) -> list[BatchRunOut]:
+    return service.batch_runs(session)
+
+
+@router.get(
+    "/batches/{run_id}",
+    response_model=BatchRunOut,
+    dependencies=[require("claims:read", "phi:read", record="batch", id_param="run_id")],
+)
+def get_batch(run_id: int, session: SessionDep) -> BatchRunOut:
+    return service.batch_run(session, run_id)
+
+
 @router.get("/{claim_id}", response_model=ClaimDetail, dependencies=[reads()])
-def get_claim(claim_id: str, session: SessionDep) -> ClaimDetail:
-    return service.detail(service.get_claim(session, claim_id))
+def get_claim(claim_id: str, session: SessionDep, reference: ReferenceDep) -> ClaimDetail:
+    return service.detail(service.get_claim(session, claim_id), reference)
 
 
 @router.post("/{claim_id}/status")
@@ -123,10 +172,15 @@ def cms1500(claim_id: str, session: SessionDep, format: str = "json") -> Any:
 
 
 @router.get("/{claim_id}/cms1500.pdf", dependencies=[reads(audit.EXPORT_PDF)])
-def cms1500_pdf_route(claim_id: str, session: SessionDep) -> Response:
-    doc = service.to_document(service.get_claim(session, claim_id))
+def cms1500_pdf_route(claim_id: str, session: SessionDep, form: str = "view") -> Response:
+    """``form=view``: the form drawn with the data (view, fax); ``form=print``: data only (red form)."""
+    return cms1500_pdf_response(service.to_document(service.get_claim(session, claim_id)), form)
+
+
+def cms1500_pdf_response(doc: ClaimImport, form: str) -> Response:
+    """The CMS-1500 PDF of a claim, shown inline (the page route sends the same)."""
     return Response(
-        cms1500_pdf(doc),
+        cms1500_pdf(doc, form),
         media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="cms1500-{doc.claim_id}.pdf"'},
+        headers={"Content-Disposition": f'inline; filename="cms1500-{doc.claim_id}-{form}.pdf"'},
     )

@@ -16,7 +16,8 @@ from assistant.core.errors import InvalidInput, NotFound
 from assistant.security import audit
 from assistant.security.schemas import Principal
 from web.deps import ContainerDep, FormDep, ReferenceDep, SessionDep, uploaded_bytes
-from web.rendering import render
+from web.rendering import is_htmx, render
+from web.routers.claims import cms1500_pdf_response
 from web.security_deps import record_phi, require
 
 router = APIRouter(tags=["claims pages"])
@@ -74,20 +75,80 @@ def import_claim(
         ) from None
     claim_id = data.get("claim_id") if isinstance(data, dict) else None
     record_phi(container, principal, request, "claim", claim_id, action=audit.PHI_WRITE)
-    result = service.import_data(session, data, actor=principal.username)
+    replace = str(form.get("replace") or "") in {"1", "on", "true"}
+    result = service.import_data(session, data, actor=principal.username, replace=replace)
     return RedirectResponse(f"/claims/{result.claim_id}?imported={result.outcome}", status_code=303)
 
 
-def _detail_ctx(session: Any, claim_id: str, **extra: Any) -> dict[str, Any]:
+OFFERED_BY_HAND = frozenset(s.value for s in ClaimStatus) - {ClaimStatus.SUBMITTED.value}
+
+
+def _detail_ctx(session: Any, claim_id: str, reference: Any, **extra: Any) -> dict[str, Any]:
     claim = service.get_claim(session, claim_id)
-    det = service.detail(claim)
-    nexts = sorted(s.value for s in ALLOWED_TRANSITIONS[ClaimStatus(claim.status)])
+    det = service.detail(claim, reference)
+    nexts = sorted(s.value for s in ALLOWED_TRANSITIONS[ClaimStatus(claim.status)] if s in OFFERED_BY_HAND)
     return {"claim": det, "doc": det.document, "next_statuses": nexts, "active": "claims", **extra}
 
 
+def _refused(
+    request: Request, session: Any, claim_id: str, reference: Any, exc: service.ClaimHasErrors, action: str
+) -> Response:
+    """The claim page with every scrubber error listed where it applies, and the refused action named."""
+    ctx = _detail_ctx(session, claim_id, reference, report=exc.report, refused=action)
+    status = 200 if is_htmx(request) else 409  # htmx swaps only 2xx bodies
+    return render(request, "claims/detail.html", ctx, block="claim_body", status_code=status)
+
+
+@router.post("/claims/batch")
+def batch(
+    session: SessionDep,
+    reference: ReferenceDep,
+    container: ContainerDep,
+    principal: Annotated[Principal, writes("payer_id", audit.EXPORT_837, record="payer")],
+    form: FormDep,
+) -> Response:
+    """Send the payer's ready claims, then show the result at its own address (reloading re-sends nothing)."""
+    payer_id = str(form.get("payer_id") or "").strip()
+    if not payer_id:
+        raise InvalidInput(
+            "choose a payer", field="payer_id", fix="pick the payer whose ready claims to send"
+        )
+    out_dir = container.settings.data_dir / "exports"
+    result = service.batch(
+        session, payer_id, out_dir, reference, container.settings, actor=principal.username
+    )
+    session.commit()
+    return RedirectResponse(f"/claims/batches/{result.id}", status_code=303)
+
+
+@router.get("/claims/batches", dependencies=[reads(None, audit.PHI_READ, record="batch")])
+def batches_page(request: Request, session: SessionDep) -> Response:
+    return render(request, "claims/batches.html", {"runs": service.batch_runs(session), "active": "claims"})
+
+
+@router.get("/claims/batches/{run_id}", dependencies=[reads("run_id", audit.PHI_READ, record="batch")])
+def batch_page(request: Request, run_id: int, session: SessionDep) -> Response:
+    ctx = {
+        "batch": service.batch_run(session, run_id),
+        "runs": service.batch_runs(session),
+        "active": "claims",
+    }
+    return render(request, "claims/batches.html", ctx)
+
+
+@router.get("/claims/exports/{name}", dependencies=[reads("name", audit.EXPORT_837, record="export")])
+def export_file(name: str, container: ContainerDep) -> Response:
+    path = container.settings.data_dir / "exports" / name
+    if not EXPORT_NAME.fullmatch(name) or not path.is_file():
+        raise NotFound(f"no export {name}", field="name", fix="create a batch on the Claims page")
+    return FileResponse(path, media_type="application/edi-x12", filename=name)
+
+
 @router.get("/claims/{claim_id}", dependencies=[reads()])
-def claim_page(request: Request, claim_id: str, session: SessionDep, imported: str = "") -> Response:
-    return render(request, "claims/detail.html", _detail_ctx(session, claim_id, imported=imported))
+def claim_page(
+    request: Request, claim_id: str, session: SessionDep, reference: ReferenceDep, imported: str = ""
+) -> Response:
+    return render(request, "claims/detail.html", _detail_ctx(session, claim_id, reference, imported=imported))
 
 
 @router.post("/claims/{claim_id}/scrub")
@@ -103,7 +164,10 @@ def scrub(
     report = service.scrub_claim(session, claim, reference, container.settings, actor=principal.username)
     session.flush()
     return render(
-        request, "claims/detail.html", _detail_ctx(session, claim_id, report=report), block="claim_body"
+        request,
+        "claims/detail.html",
+        _detail_ctx(session, claim_id, reference, report=report),
+        block="claim_body",
     )
 
 
@@ -117,58 +181,41 @@ def change_status(
     principal: Annotated[Principal, writes()],
     form: FormDep,
 ) -> Response:
-    """Scrubbed/ready run the scrubber first and are refused with its findings."""
+    """Scrubbed/ready run the scrubber first; a refusal shows the claim page with every error."""
     claim = service.get_claim(session, claim_id)
-    service.request_status(
-        session,
-        claim,
-        str(form.get("to") or ""),
-        principal.username,
-        reference,
-        container.settings,
-        str(form.get("note") or "") or None,
-    )
+    to = str(form.get("to") or "")
+    try:
+        service.request_status(
+            session,
+            claim,
+            to,
+            principal.username,
+            reference,
+            container.settings,
+            str(form.get("note") or "") or None,
+        )
+    except service.ClaimHasErrors as exc:
+        return _refused(request, session, claim_id, reference, exc, f"Move to {to}")
     return RedirectResponse(f"/claims/{claim_id}", status_code=303)
+
+
+@router.get("/claims/{claim_id}/cms1500.pdf", dependencies=[reads(action=audit.EXPORT_PDF)])
+def cms1500_pdf(claim_id: str, session: SessionDep, form: str = "view") -> Response:
+    """The page's CMS-1500 link: ``form=view`` (form drawn, to view or fax) or ``form=print`` (red form)."""
+    return cms1500_pdf_response(service.to_document(service.get_claim(session, claim_id)), form)
 
 
 @router.get("/claims/{claim_id}/837p", dependencies=[reads(action=audit.EXPORT_837)])
 def download_837p(
-    claim_id: str, session: SessionDep, reference: ReferenceDep, container: ContainerDep
+    request: Request, claim_id: str, session: SessionDep, reference: ReferenceDep, container: ContainerDep
 ) -> Response:
-    text = service.x12_for_input(session, claim_id, reference, container.settings, keep=False)  # a preview
+    """The 837P preview as a download; a claim with scrubber errors gets its page back with every error."""
+    try:
+        text = service.x12_for_input(session, claim_id, reference, container.settings, keep=False)
+    except service.ClaimHasErrors as exc:
+        return _refused(request, session, claim_id, reference, exc, "Download 837P")
     return PlainTextResponse(
         text,
         media_type="application/edi-x12",
         headers={"Content-Disposition": f'attachment; filename="837P-{claim_id}.x12"'},
     )
-
-
-@router.post("/claims/batch")
-def batch(
-    request: Request,
-    session: SessionDep,
-    reference: ReferenceDep,
-    container: ContainerDep,
-    principal: Annotated[Principal, writes("payer_id", audit.EXPORT_837, record="payer")],
-    form: FormDep,
-) -> Response:
-    payer_id = str(form.get("payer_id") or "").strip()
-    if not payer_id:
-        raise InvalidInput(
-            "choose a payer", field="payer_id", fix="pick the payer whose ready claims to send"
-        )
-    out_dir = container.settings.data_dir / "exports"
-    result = service.batch(
-        session, payer_id, out_dir, reference, container.settings, actor=principal.username
-    )
-    ctx = _list_ctx(session)
-    ctx["batch"] = result
-    return render(request, "claims/index.html", ctx)
-
-
-@router.get("/claims/exports/{name}", dependencies=[reads("name", audit.EXPORT_837, record="export")])
-def export_file(name: str, container: ContainerDep) -> Response:
-    path = container.settings.data_dir / "exports" / name
-    if not EXPORT_NAME.fullmatch(name) or not path.is_file():
-        raise NotFound(f"no export {name}", field="name", fix="create a batch on the Claims page")
-    return FileResponse(path, media_type="application/edi-x12", filename=name)
