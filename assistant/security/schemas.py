@@ -59,6 +59,36 @@ class TokenView(BaseModel):
     state: str  # active | expired | revoked
 
 
+class UserDetail(BaseModel):
+    """One user as the admin pages show it: the account and its API tokens."""
+
+    user: UserView
+    tokens: list[TokenView]
+
+
+class CreatedUser(BaseModel):
+    """A new account; ``temporary_password`` is set (and shown once) when the admin typed none."""
+
+    user: UserView
+    temporary_password: str | None = None
+
+
+class TemporaryPassword(BaseModel):
+    """An admin's password reset: the new password, shown once and stored only as a hash."""
+
+    username: str
+    temporary_password: str
+    tokens_revoked: bool = True
+
+
+class TotpEnrollment(BaseModel):
+    """A started TOTP enrolment: the URI (or the key typed by hand) goes into the authenticator app."""
+
+    username: str
+    provisioning_uri: str
+    secret: str
+
+
 class NewSession(BaseModel):
     """A started session: ``token`` goes into the cookie, ``csrf_token`` into forms / X-CSRF-Token."""
 

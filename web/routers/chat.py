@@ -179,9 +179,18 @@ def post_message(
 ) -> Response:
     svc = chat_service(request, container, principal)
     conv = conversation(request, svc, principal, conversation_id or request.cookies.get(CONV_COOKIE))
-    turn = svc.add_turn(conv, message)
+    try:
+        turn = svc.add_turn(conv, message)
+    except AssistantError as exc:
+        if not is_htmx(request):
+            raise
+        # under the form, not among the turns: the next turn that goes through clears it
+        alert = render(request, "_alert.html", {"error": exc})
+        alert.headers.update({"HX-Retarget": "#chat-error", "HX-Reswap": "innerHTML"})
+        return alert
     if is_htmx(request):
-        return render(request, "chat/_turn.html", {"conv": conv, "turn": turn, "stream": True})
+        ctx = {"conv": conv, "turn": turn, "stream": True, "clear_error": True}
+        return render(request, "chat/_turn.html", ctx)
     run_turn(request, container, principal, svc, conv, turn)
     return RedirectResponse(f"/?c={conv.id}#turn-{turn.id}", status_code=303)
 
