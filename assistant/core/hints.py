@@ -17,7 +17,7 @@ class AppPlace(BaseModel):
 # The first column is a command prefix: the longest one a hint names wins.
 COMMAND_PAGES: dict[str, AppPlace] = {
     "assistant users": AppPlace(label="Admin → Users", path="/admin/users"),
-    "assistant claims batch": AppPlace(label="Claims → Batch", path="/claims/batch"),
+    "assistant claims batch": AppPlace(label="Claims (837P batch per payer)", path="/claims"),
     "assistant claims": AppPlace(label="Claims", path="/claims"),
     "assistant remit": AppPlace(label="Remittances", path="/remits"),
     "assistant codes": AppPlace(label="Codes", path="/codes"),
