@@ -80,6 +80,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         service.create_user(session, PASSWORD_CHANGER, "coder", PASSWORD, settings=settings)
         token = service.issue_token(session, E2E_USERS["admin"], "e2e").token
     _TOKENS["admin"] = token
+    LIVE["container"] = container  # the server's own container (a test may age a session in its database)
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
@@ -98,6 +99,7 @@ def browser() -> Iterator[Any]:
 
 
 _TOKENS: dict[str, str] = {}
+LIVE: dict[str, Any] = {}
 
 
 @pytest.fixture
