@@ -4,13 +4,16 @@ answered with a redirect (a reload re-sends nothing), secrets shown once."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pyotp
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from assistant.core.db import transaction
 from assistant.security import audit, service
+from assistant.security.models import User
 from tests.web.auth import PASSWORD, login_form_token, sign_in, token_for
 
 
@@ -55,28 +58,45 @@ def test_create_reset_and_sign_in_with_the_temporary_password(client: TestClient
 
 
 def test_every_form_redirects_so_a_reload_sends_nothing_again(client: TestClient) -> None:
-    _post(client, "/admin/users", {"username": "dora", "role": "coder", "password": PASSWORD})
     base = "/admin/users/dora"
-    forms: list[tuple[str, dict[str, str]]] = [
-        (f"{base}/role", {"role": "trainee"}),
-        (f"{base}/tokens", {"name": "laptop", "days": "7"}),
-        (f"{base}/disable", {}),
-        (f"{base}/enable", {}),
-        (f"{base}/unlock", {}),
-        (f"{base}/password", {}),
-        (f"{base}/totp", {}),
-        (f"{base}/totp/reset", {}),
+
+    def totp_code() -> dict[str, str]:
+        with transaction(client.app.state.container.sessions) as s:  # type: ignore[attr-defined]
+            secret = s.scalars(select(User.totp_secret).where(User.username == "dora")).one()
+        return {"code": pyotp.TOTP(secret).now()}
+
+    def token_id(name: str) -> int:
+        return next(t["id"] for t in client.get("/api/admin/users/dora/tokens").json() if t["name"] == name)
+
+    forms: list[tuple[str, Callable[[], dict[str, str]]]] = [
+        ("/admin/users", lambda: {"username": "dora", "role": "coder", "password": PASSWORD}),
+        (f"{base}/role", lambda: {"role": "trainee"}),
+        (f"{base}/tokens", lambda: {"name": "laptop", "days": "7"}),
+        (f"{base}/tokens", lambda: {"name": "ci"}),
+        ("expire laptop", dict),
+        ("revoke ci", dict),
+        (f"{base}/totp", dict),
+        (f"{base}/totp/confirm", totp_code),
+        (f"{base}/totp/reset", dict),
+        (f"{base}/disable", dict),
+        (f"{base}/enable", dict),
+        (f"{base}/unlock", dict),
+        (f"{base}/password", dict),
     ]
     for url, data in forms:
+        if " " in url:
+            verb, name = url.split()
+            url = f"{base}/tokens/{token_id(name)}/{verb}"
         before = len(_actions(client, "ada"))
-        r = _post(client, url, data)
+        r = _post(client, url, data())
         assert r.headers["location"] == base
-        again = client.get(r.headers["location"])  # what a reload of the result repeats: a GET
-        assert again.status_code == 200
-        client.get(r.headers["location"])
+        for _ in range(2):  # what a reload of the result repeats: the GET, never the POST
+            page = client.get(r.headers["location"])
+            assert page.status_code == 200 and 'role="alert"' not in page.text, url
         assert len(_actions(client, "ada")) == before + 1, url  # one action, however often reloaded
     tokens = client.get("/api/admin/users/dora/tokens").json()
-    assert [t["name"] for t in tokens] == ["laptop"] and tokens[0]["state"] == "revoked"  # by the reset
+    assert [t["name"] for t in tokens] == ["laptop", "ci"]  # each issued once
+    assert all(t["state"] == "revoked" for t in tokens)  # the disable and the reset revoked what was left
 
 
 def test_tokens_issue_expire_revoke_through_the_api_twin(client: TestClient) -> None:
