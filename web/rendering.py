@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException
 from assistant.core.errors import AssistantError, InvalidInput, NotFound
 from assistant.core.hints import in_app
 from assistant.security import csrf, sessions
-from assistant.security.errors import Unauthorized
+from assistant.security.errors import PasswordChangeRequired, Unauthorized
 from web.paths import TEMPLATES_DIR
 from web.security_deps import csrf_secret, get_principal
 
@@ -127,6 +127,10 @@ def render_error(
 ) -> Response:
     if isinstance(exc, Unauthorized):
         return _sign_in_again(request, exc)
+    if isinstance(exc, PasswordChangeRequired) and not wants_json(request):
+        if is_htmx(request):
+            return Response(status_code=exc.status_code, headers={"HX-Redirect": exc.PAGE})
+        return RedirectResponse(exc.PAGE, status_code=303)
     extra_json = extra_json or {}
     retry_after = getattr(exc, "retry_after", None)  # 429: when to come back
     headers = {"Retry-After": str(retry_after)} if retry_after else None

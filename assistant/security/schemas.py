@@ -21,6 +21,7 @@ class Principal(BaseModel):
     permissions: frozenset[str]
     method: str  # "password", "token", "session"
     session_id: str | None = None  # AuthSession.id (hash of the cookie) for session principals
+    must_change_password: bool = False  # signed in with an admin-set password: only a change is allowed
 
     def can(self, permission: str) -> bool:
         return grants(self.permissions, permission)
@@ -37,6 +38,7 @@ class UserView(BaseModel):
     totp_enabled: bool
     created_at: datetime
     last_login_at: datetime | None
+    must_change_password: bool = False
 
 
 class IssuedToken(BaseModel):

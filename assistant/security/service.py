@@ -112,6 +112,8 @@ def create_account(
     user = create_user(
         session, username, role, password or temporary or "", actor=actor, ip=ip, settings=settings
     )
+    if temporary:
+        _user(session, user.username).must_change_password = True  # the owner replaces it at sign-in
     return CreatedUser(user=user, temporary_password=temporary)
 
 
@@ -195,6 +197,7 @@ def change_password(
     user = _user(session, username)
     passwords.check_policy(new_password, username=user.username, min_length=settings.password_min_length)
     user.password_hash = passwords.hash_password(new_password)
+    user.must_change_password = False
     end_all_for_user(session, user.id, "password-change", actor)
     revoked = repo.revoke_tokens_of(session, user.id, utcnow()) if revoke_tokens else 0
     audit.record(session, actor, audit.USER_PASSWORD, "user", username, ip, {"tokens_revoked": revoked})
@@ -212,7 +215,9 @@ def reset_password(
     their API tokens are revoked, as with any admin-set password."""
     password = temporary_password()
     change_password(session, username, password, actor=actor, ip=ip, settings=settings)
-    return TemporaryPassword(username=_user(session, username).username, temporary_password=password)
+    user = _user(session, username)
+    user.must_change_password = True  # the owner replaces it at the next sign-in
+    return TemporaryPassword(username=user.username, temporary_password=password)
 
 
 def change_own_password(

@@ -50,7 +50,18 @@ def test_admin_creates_user_resets_password_revokes_token_enrols_totp(
     assert temporary != created_password and "was reset" in page.locator("#flash").inner_text()
     shot(page, "admin-password-reset")
     nina = _sign_in_as(browser, live_server, "nina", temporary)
-    nina.get_by_role("button", name="Sign out").wait_for()
+    nina.wait_for_url("**/account/password")  # a temporary password opens only the page that replaces it
+    assert "set by an admin" in nina.locator("#must-change").inner_text()
+    shot(nina, "admin-temporary-password-must-change")
+    nina.get_by_label("Current password").fill(temporary)
+    nina.locator("#new_password").fill(PASSWORD)
+    nina.locator("#repeat_password").fill(PASSWORD)
+    nina.get_by_role("button", name="Change password").click()
+    nina.wait_for_url("**/login?password_changed=1")
+    nina.context.close()
+    nina = _sign_in_as(browser, live_server, "nina", PASSWORD)
+    nina.wait_for_url(f"{live_server}/")
+    nina.get_by_label("Message or physician note").wait_for()  # her own password: the app opens
     nina.context.close()
 
     page.get_by_label("Name").fill("laptop")
@@ -73,7 +84,7 @@ def test_admin_creates_user_resets_password_revokes_token_enrols_totp(
     page.get_by_role("button", name="Confirm").click()
     assert page.locator("#user-totp").inner_text() == "on"
     shot(page, "admin-totp-on")
-    without = _sign_in_as(browser, live_server, "nina", temporary)
+    without = _sign_in_as(browser, live_server, "nina", PASSWORD)
     assert "invalid username or password" in without.get_by_role("alert").inner_text()  # a code is needed
     without.context.close()
     actions = httpx.get(

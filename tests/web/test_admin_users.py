@@ -47,8 +47,25 @@ def test_create_reset_and_sign_in_with_the_temporary_password(client: TestClient
     temporary = _shown_once(page)
     assert temporary != first and "was reset" in page.text
     other = TestClient(client.app)
-    sign_in(other, "cleo", temporary)
+    csrf = sign_in(other, "cleo", temporary)
     assert other.get("/api/me").json()["role"] == "biller"
+    # a temporary password opens only the page that replaces it
+    r = other.get("/claims", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/account/password"
+    assert "set by an admin" in other.get("/account/password").text
+    api = other.get("/api/claims")
+    assert api.status_code == 403 and api.json()["field"] == "password"
+    mine = PASSWORD + " of my own"
+    changed = other.post(
+        "/api/account/password",
+        json={"current_password": temporary, "new_password": mine},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert changed.status_code == 200
+    other.cookies.clear()
+    sign_in(other, "cleo", mine)
+    assert other.get("/claims").status_code == 200
+    assert client.get("/api/admin/users/cleo").json()["user"]["must_change_password"] is False
     form = login_form_token(other := TestClient(client.app))
     bad = other.post(
         "/login", data={"username": "cleo", "password": first, "csrf_token": form}, follow_redirects=False

@@ -30,7 +30,7 @@ from web.security_deps import audited, client_ip, get_principal, require
 
 router = APIRouter(tags=["auth"])
 LOGIN_CSRF_COOKIE = "assistant_login_csrf"  # double-submit token of the sign-in form (no session yet)
-SignedIn = Annotated[Principal, require()]
+SignedIn = Annotated[Principal, require(password_change=True)]  # sign-out and who-am-I
 LOGIN_SLOT_WAIT_S = 2.0  # a sign-in waits this long for a free check slot, then gets 429
 _SLOTS_LOCK = threading.Lock()
 KEPT = "Sign in again to continue: you go back to the page you were on, with any text you had not sent."
