@@ -42,6 +42,7 @@ def test_create_reset_and_sign_in_with_the_temporary_password(client: TestClient
     assert "Created cleo (biller)" in page.text and 'id="user-role">biller<' in page.text
     first = _shown_once(page)
     assert client.get("/admin/users/cleo").text.count("shown-once") == 0  # a reload shows it no more
+    assert "active; signs in with a temporary password" in client.get("/admin/users/cleo").text
     # the reset password works for sign-in; the first one no longer does
     page = client.get(_post(client, "/admin/users/cleo/password").headers["location"])
     temporary = _shown_once(page)
@@ -66,6 +67,7 @@ def test_create_reset_and_sign_in_with_the_temporary_password(client: TestClient
     sign_in(other, "cleo", mine)
     assert other.get("/claims").status_code == 200
     assert client.get("/api/admin/users/cleo").json()["user"]["must_change_password"] is False
+    assert "temporary password" not in client.get("/admin/users/cleo").text.split('id="user-status">')[1][:80]
     form = login_form_token(other := TestClient(client.app))
     bad = other.post(
         "/login", data={"username": "cleo", "password": first, "csrf_token": form}, follow_redirects=False
