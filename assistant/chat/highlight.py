@@ -24,6 +24,11 @@ def markup_mask(note: str) -> list[bool]:
     return mask
 
 
+def without_markup(text: str) -> str:
+    """``text`` with its markup removed (an evidence phrase quoted on its own, away from the note)."""
+    return " ".join(MARKUP.sub(" ", text).split())
+
+
 def segments(note: str, suggestions: Iterable[Suggestion]) -> list[Segment]:
     """Segments covering ``note`` exactly; a marked segment lists the codes its words support.
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import httpx
 
-from assistant.chat.highlight import segments
+from assistant.chat.highlight import segments, without_markup
 from assistant.llm.client import LlmClient, validate
 from assistant.suggest.schemas import Evidence, Suggestion
 
@@ -71,6 +71,12 @@ def test_evidence_never_lands_on_pasted_markup() -> None:
     assert "".join(s.text for s in segs) == note
     marked = [(s.text, s.codes) for s in segs if s.mark]
     assert marked == [("Type 2 diabetes", ["E11.9"]), ("hyperglycemia", ["E11.65"])]
+
+
+def test_evidence_quoted_alone_loses_its_markup() -> None:
+    assert without_markup('<p class="dm">Type 2&nbsp;diabetes</p>') == "Type 2 diabetes"
+    assert without_markup("<b></b><!-- x -->") == ""  # nothing left to quote
+    assert without_markup("BP < 140 and > 90") == "BP < 140 and > 90"  # comparison signs are not markup
 
 
 def test_validate_drops_codes_not_in_facts() -> None:

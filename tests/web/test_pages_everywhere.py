@@ -109,3 +109,17 @@ def test_the_empty_message_error_is_cleared_by_the_next_turn(client: TestClient)
     turn = client.post("/chat", data={"message": "what is I10?"}, headers=htmx)
     assert turn.status_code == 200 and 'class="turn"' in turn.text
     assert '<div id="chat-error" hx-swap-oob="innerHTML"></div>' in turn.text
+
+
+def test_a_note_pasted_with_html_is_shown_escaped_and_its_tags_are_never_evidence(client: TestClient) -> None:
+    note = (
+        '<div class="hypertension"><p>58 y/o with type 2 diabetes, A1c 9.2 and hyperglycemia on labs.</p>'
+        "<p>Plan: metformin, follow up in 3 months.</p></div>"
+    )
+    page = client.post("/chat", data={"message": note})  # without JavaScript: the answer is on the page
+    assert page.status_code == 200
+    shown = page.text.split('<pre class="note">')[1].split("</pre>")[0]
+    assert shown.startswith("&lt;div class=&#34;hypertension&#34;&gt;")  # the tag as typed, escaped
+    assert '<mark title="evidence for E11.65">hyperglycemia</mark>' in shown
+    # the fake engine read "hypertension" inside the tag: that span marks nothing
+    assert "evidence for I10" not in shown and "<div" not in shown

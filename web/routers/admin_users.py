@@ -74,7 +74,8 @@ async def submitted(request: Request) -> dict[str, Any]:
             )
         return data
     form = await request.form()
-    return {k: v.strip() for k, v in form.items() if isinstance(v, str) and v.strip() and k != "csrf_token"}
+    fields = {k: v for k, v in form.items() if isinstance(v, str) and v.strip() and k != "csrf_token"}
+    return {k: v if k == "password" else v.strip() for k, v in fields.items()}  # a password as typed
 
 
 Fields = Annotated[dict[str, Any], Depends(submitted)]

@@ -27,6 +27,7 @@ from jinja2_fragments import render_block
 from pydantic import BaseModel
 from sse_starlette import EventSourceResponse
 
+from assistant.chat.highlight import without_markup
 from assistant.chat.schemas import ChatAnswer, Conversation
 from assistant.chat.service import ChatService, system_of
 from assistant.claims import service as claims
@@ -156,6 +157,7 @@ def answer_parts(answer: ChatAnswer, conv: Conversation, csrf_token: str = "") -
 
 
 templates.env.globals.setdefault("answer_parts", answer_parts)
+templates.env.filters.setdefault("without_markup", without_markup)
 
 
 @router.get("/")
