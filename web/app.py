@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.config import Settings, get_settings
@@ -17,10 +18,11 @@ from assistant.core.container import Container
 from assistant.core.errors import AssistantError
 from assistant.suggest.index_status import index_status
 from web.paths import STATIC_DIR
-from web.rendering import render_error, validation_error
+from web.rendering import http_error, render_error, validation_error
 from web.routers import (
     account,
     admin,
+    admin_users,
     auth,
     billing,
     chat,
@@ -57,6 +59,7 @@ ROUTERS = [
     admin.router,
     schedule.router,
     encounters.router,
+    admin_users.router,
 ]
 
 
@@ -130,6 +133,10 @@ def create_app(
     @app.exception_handler(RequestValidationError)
     async def _invalid_request(request: Request, exc: RequestValidationError) -> Response:
         return validation_error(request, exc)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return await http_error(request, exc)
 
     for router in ROUTERS:
         app.include_router(router)

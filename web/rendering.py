@@ -11,15 +11,19 @@ from urllib.parse import quote, urlsplit
 from fastapi import Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from jinja2_fragments.fastapi import Jinja2Blocks
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 
-from assistant.core.errors import AssistantError, InvalidInput
+from assistant.core.errors import AssistantError, InvalidInput, NotFound
+from assistant.core.hints import in_app
 from assistant.security import csrf, sessions
-from assistant.security.errors import Unauthorized
+from assistant.security.errors import PasswordChangeRequired, Unauthorized
 from assistant.suggest.index_status import index_status
 from web.paths import TEMPLATES_DIR
-from web.security_deps import csrf_secret
+from web.security_deps import csrf_secret, get_principal
 
 templates = Jinja2Blocks(directory=str(TEMPLATES_DIR))
+templates.env.globals["app_place"] = in_app  # _alert.html: where the app does what a fix's command does
 
 
 def is_htmx(request: Request) -> bool:
@@ -100,36 +104,75 @@ def login_url(request: Request) -> str:
     return "/login" if here == "/" else f"/login?next={quote(here, safe='/')}"
 
 
+def _expired(url: str, expired: bool) -> str:
+    return url + ("&" if "?" in url else "?") + "expired=1" if expired else url
+
+
 def _sign_in_again(request: Request, exc: Unauthorized) -> Response:
     expired = bool(getattr(request.state, "clear_session_cookie", False))
     if wants_json(request):
         response: Response = JSONResponse(
             exc.to_dict(), status_code=exc.status_code, headers={"WWW-Authenticate": "Bearer"}
         )
-    elif is_htmx(request):
-        response = Response(status_code=exc.status_code, headers={"HX-Redirect": login_url(request)})
+    elif is_htmx(request):  # htmx follows HX-Redirect; the page's unsent text waits in sessionStorage
+        response = Response(
+            status_code=exc.status_code, headers={"HX-Redirect": _expired(login_url(request), expired)}
+        )
     else:
-        url = login_url(request)
-        if expired:
-            url += ("&" if "?" in url else "?") + "expired=1"
-        response = RedirectResponse(url, status_code=303)
+        response = RedirectResponse(_expired(login_url(request), expired), status_code=303)
     if expired:
         response.delete_cookie(sessions.COOKIE_NAME, path="/")
     return response
 
 
-def render_error(request: Request, exc: AssistantError) -> Response:
+def render_error(
+    request: Request, exc: AssistantError, *, extra_json: dict[str, Any] | None = None
+) -> Response:
     if isinstance(exc, Unauthorized):
         return _sign_in_again(request, exc)
+    if isinstance(exc, PasswordChangeRequired) and not wants_json(request):
+        if is_htmx(request):
+            return Response(status_code=exc.status_code, headers={"HX-Redirect": exc.PAGE})
+        return RedirectResponse(exc.PAGE, status_code=303)
+    extra_json = extra_json or {}
     retry_after = getattr(exc, "retry_after", None)  # 429: when to come back
     headers = {"Retry-After": str(retry_after)} if retry_after else None
     if wants_json(request):
-        return JSONResponse(exc.to_dict(), status_code=exc.status_code, headers=headers)
+        body: dict[str, Any] = {**exc.to_dict(), **extra_json}
+        place = in_app(exc.fix)
+        if place is not None:  # the page that does what the hint's command does
+            body["fix_in_app"] = place.model_dump()
+        return JSONResponse(body, status_code=exc.status_code, headers=headers)
     template = "_alert.html" if is_htmx(request) else "error.html"
     # HTMX ignores 4xx bodies by default; the alert is swapped in with a 200 and an error flag.
     status = 200 if is_htmx(request) else exc.status_code
     ctx = {**page_context(request), "error": exc}
     return templates.TemplateResponse(request, template, ctx, status_code=status, headers=headers)
+
+
+async def http_error(request: Request, exc: HTTPException) -> Response:
+    """Starlette's own errors (an unknown URL, a wrong method) as AssistantErrors: JSON under /api
+    (with the usual ``detail`` too), an error page with the navigation for a page."""
+    if exc.status_code == 404:
+        err: AssistantError = NotFound(
+            f"there is no page at {request.url.path}",
+            field="url",
+            fix="check the address, or use the menu above",
+        )
+    else:
+        err = AssistantError(
+            str(exc.detail), field="url", fix="go back and use the page's own links and forms"
+        )
+        err.status_code = exc.status_code
+    if not wants_json(request) and getattr(request.state, "principal", None) is None:
+        try:  # who is asking, for the navigation of the error page (a dead session shows none)
+            await run_in_threadpool(get_principal, request, request.app.state.container)
+        except AssistantError:
+            request.state.principal = None
+    response = render_error(request, err, extra_json={"detail": exc.detail})
+    for name, value in (exc.headers or {}).items():
+        response.headers[name] = value
+    return response
 
 
 def validation_error(request: Request, exc: Any) -> Response:

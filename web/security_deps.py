@@ -24,7 +24,7 @@ from starlette.datastructures import FormData
 from assistant.core.container import Container
 from assistant.core.db import transaction
 from assistant.security import audit, csrf, service, sessions
-from assistant.security.errors import Unauthorized
+from assistant.security.errors import PasswordChangeRequired, Unauthorized
 from assistant.security.permissions import PHI_READ, PHI_WRITE
 from assistant.security.schemas import Principal
 from assistant.security.tokens import bearer_token
@@ -145,9 +145,16 @@ def _deny(container: Container, request: Request, principal: Principal, permissi
 
 
 def require(
-    *permissions: str, record: str | None = None, id_param: str | None = None, action: str | None = None
+    *permissions: str,
+    record: str | None = None,
+    id_param: str | None = None,
+    action: str | None = None,
+    password_change: bool = False,
 ) -> Any:
     """Dependency: a signed-in caller holding every permission; with ``record``, audit the PHI access.
+
+    A session signed in with a password an admin set reaches only the routes declared with
+    ``password_change=True`` (changing it, signing out, who-am-I) until the owner chose their own.
 
     ``record`` names the record type (``claim``, ``patient``...) and ``id_param`` the path, query or
     form parameter holding its id. ``action`` defaults to phi.write when ``phi:write`` is required,
@@ -165,6 +172,8 @@ def require(
     ) -> Principal:
         if principal is None:
             raise Unauthorized("sign-in required", field="session", fix="sign in, or send an API token")
+        if principal.must_change_password and principal.method == "session" and not password_change:
+            raise PasswordChangeRequired()
         token = request.headers.get(csrf.HEADER) or _field(form, csrf.FORM_FIELD)
         check_csrf(request, container, principal, token)
         for permission in permissions:

@@ -56,8 +56,10 @@ USER_UNLOCK = "user.unlock"
 USER_PASSWORD = "user.password"
 TOKEN_ISSUE = "token.issue"
 TOKEN_REVOKE = "token.revoke"
+TOKEN_EXPIRE = "token.expire"
 TOTP_ENROLL = "totp.enroll"
 TOTP_ENABLE = "totp.enable"
+TOTP_RESET = "totp.reset"
 BACKUP_CREATE = "backup.create"
 BACKUP_RESTORE = "backup.restore"
 AUDIT_SEAL = "audit.seal"
@@ -279,6 +281,25 @@ def list_entries(
     return [to_view(e) for e in repo.audit_entries(session, actor=actor, action=action, limit=limit)]
 
 
+FILTER_LABELS = {"since": "From", "until": "To"}
+
+
+def filter_day(text: str | None, field: str) -> date | None:
+    """A filter date typed as YYYY-MM-DD ('' or None: no limit); a wrong one is refused in words."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        label = FILTER_LABELS.get(field, field)
+        raise InvalidInput(
+            f"the {label} date {text!r} is not a calendar date",
+            field=field,
+            fix=f"write it as year-month-day (e.g. {date.today().isoformat()}) or leave it empty",
+        ) from None
+
+
 def page(
     session: Session,
     *,
@@ -295,7 +316,11 @@ def page(
     if not 1 <= per_page <= 500:
         raise InvalidInput("per_page must be 1 to 500", field="per_page", fix="e.g. per_page=50")
     if since and until and since > until:
-        raise InvalidInput("since is after until", field="since", fix="give since <= until")
+        raise InvalidInput(
+            f"the From date ({since.isoformat()}) is after the To date ({until.isoformat()})",
+            field="since",
+            fix="give a From date on or before the To date",
+        )
     rows, total = repo.audit_page(
         session,
         actor=actor or None,

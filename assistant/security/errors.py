@@ -19,6 +19,19 @@ class Forbidden(AssistantError):
     exit_code = 2
 
 
+class PasswordChangeRequired(Forbidden):
+    """Signed in with a password an admin set (a reset or a new account): only changing it is allowed."""
+
+    PAGE = "/account/password"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "your password was set by an admin: choose your own before going on",
+            field="password",
+            fix=f"change it on {self.PAGE} (POST /api/account/password)",
+        )
+
+
 class TooManyAttempts(AssistantError):
     """Sign-in refused without checking the password: too many recent failures from this address, or
     too many sign-ins being checked at once. ``retry_after`` (seconds) becomes the Retry-After header."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DDL, Boolean, DateTime, ForeignKey, Integer, String, Text, event
+from sqlalchemy import DDL, Boolean, DateTime, ForeignKey, Integer, String, Text, event, false
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from assistant.core.db import Base, utcnow
@@ -26,6 +26,8 @@ class User(Base):
     )
     totp_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
     totp_last_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # A password an admin set (reset, temporary): the owner must replace it at the next sign-in.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 

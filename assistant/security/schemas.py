@@ -21,6 +21,7 @@ class Principal(BaseModel):
     permissions: frozenset[str]
     method: str  # "password", "token", "session"
     session_id: str | None = None  # AuthSession.id (hash of the cookie) for session principals
+    must_change_password: bool = False  # signed in with an admin-set password: only a change is allowed
 
     def can(self, permission: str) -> bool:
         return grants(self.permissions, permission)
@@ -37,6 +38,7 @@ class UserView(BaseModel):
     totp_enabled: bool
     created_at: datetime
     last_login_at: datetime | None
+    must_change_password: bool = False
 
 
 class IssuedToken(BaseModel):
@@ -57,6 +59,36 @@ class TokenView(BaseModel):
     last_used_at: datetime | None
     revoked_at: datetime | None
     state: str  # active | expired | revoked
+
+
+class UserDetail(BaseModel):
+    """One user as the admin pages show it: the account and its API tokens."""
+
+    user: UserView
+    tokens: list[TokenView]
+
+
+class CreatedUser(BaseModel):
+    """A new account; ``temporary_password`` is set (and shown once) when the admin typed none."""
+
+    user: UserView
+    temporary_password: str | None = None
+
+
+class TemporaryPassword(BaseModel):
+    """An admin's password reset: the new password, shown once and stored only as a hash."""
+
+    username: str
+    temporary_password: str
+    tokens_revoked: bool = True
+
+
+class TotpEnrollment(BaseModel):
+    """A started TOTP enrolment: the URI (or the key typed by hand) goes into the authenticator app."""
+
+    username: str
+    provisioning_uri: str
+    secret: str
 
 
 class NewSession(BaseModel):

@@ -7,6 +7,7 @@ lockout, audit entry) before raising, so a caller's rollback cannot erase a fail
 from __future__ import annotations
 
 import re
+import secrets
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,7 +22,16 @@ from assistant.security import repository as repo
 from assistant.security.errors import Forbidden, TooManyAttempts, Unauthorized
 from assistant.security.models import ApiToken, User, utcnow
 from assistant.security.permissions import ROLES, grants
-from assistant.security.schemas import IssuedToken, Principal, TokenView, UserView
+from assistant.security.schemas import (
+    CreatedUser,
+    IssuedToken,
+    Principal,
+    TemporaryPassword,
+    TokenView,
+    TotpEnrollment,
+    UserDetail,
+    UserView,
+)
 from assistant.security.sessions import end_all_for_user, principal_for
 from assistant.security.tokens import new_api_token, token_hash
 
@@ -82,6 +92,46 @@ def create_user(
     return UserView.model_validate(user)
 
 
+def temporary_password() -> str:
+    """A random password for an admin to hand over once (24 characters, 144 bits)."""
+    return secrets.token_urlsafe(18)
+
+
+def create_account(
+    session: Session,
+    username: str,
+    role: str,
+    password: str | None = None,
+    *,
+    actor: str = "system",
+    ip: str | None = None,
+    settings: Settings | None = None,
+) -> CreatedUser:
+    """Create a user with the given password, or with a temporary one returned (to show once)."""
+    temporary = None if password else temporary_password()
+    user = create_user(
+        session, username, role, password or temporary or "", actor=actor, ip=ip, settings=settings
+    )
+    if temporary:
+        _user(session, user.username).must_change_password = True  # the owner replaces it at sign-in
+    return CreatedUser(user=user, temporary_password=temporary)
+
+
+def user_detail(session: Session, username: str, *, settings: Settings | None = None) -> UserDetail:
+    user = UserView.model_validate(_user(session, username))
+    return UserDetail(user=user, tokens=list_tokens(session, username, settings=settings))
+
+
+def _not_yourself(actor: str, username: str, what: str) -> None:
+    """An admin never locks themself out: no disabling or re-roling of one's own account."""
+    if actor == username:
+        raise Conflict(
+            f"you cannot {what} your own account",
+            field="username",
+            fix="ask another admin to do it (an account that does it to itself could lock everyone out)",
+        )
+
+
 def list_users(session: Session) -> list[UserView]:
     return [UserView.model_validate(u) for u in repo.list_users(session)]
 
@@ -91,6 +141,8 @@ def set_role(
 ) -> UserView:
     user = _user(session, username)
     old = user.role
+    if old != role:
+        _not_yourself(actor, username, "change the role of")
     user.role = _role(role)
     if old != role:
         audit.record(session, actor, audit.PERMISSION_CHANGE, "user", username, ip, {"from": old, "to": role})
@@ -102,6 +154,8 @@ def set_disabled(
     session: Session, username: str, disabled: bool, *, actor: str = "system", ip: str | None = None
 ) -> UserView:
     user = _user(session, username)
+    if disabled:
+        _not_yourself(actor, username, "disable")
     user.disabled = disabled
     if disabled:
         revoked = repo.revoke_tokens_of(session, user.id, utcnow())
@@ -143,9 +197,27 @@ def change_password(
     user = _user(session, username)
     passwords.check_policy(new_password, username=user.username, min_length=settings.password_min_length)
     user.password_hash = passwords.hash_password(new_password)
+    user.must_change_password = False
     end_all_for_user(session, user.id, "password-change", actor)
     revoked = repo.revoke_tokens_of(session, user.id, utcnow()) if revoke_tokens else 0
     audit.record(session, actor, audit.USER_PASSWORD, "user", username, ip, {"tokens_revoked": revoked})
+
+
+def reset_password(
+    session: Session,
+    username: str,
+    *,
+    actor: str = "system",
+    ip: str | None = None,
+    settings: Settings | None = None,
+) -> TemporaryPassword:
+    """An admin's reset: a random temporary password (returned once), the user's sessions end and
+    their API tokens are revoked, as with any admin-set password."""
+    password = temporary_password()
+    change_password(session, username, password, actor=actor, ip=ip, settings=settings)
+    user = _user(session, username)
+    user.must_change_password = True  # the owner replaces it at the next sign-in
+    return TemporaryPassword(username=user.username, temporary_password=password)
 
 
 def change_own_password(
@@ -254,6 +326,25 @@ def revoke_token(
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         audit.record(session, actor, audit.TOKEN_REVOKE, "token", token.id, ip, {"user": username})
+
+
+def expire_token(
+    session: Session, username: str, token_id: int, *, actor: str = "system", ip: str | None = None
+) -> TokenView:
+    """End one token of ``username`` now (it stays listed as expired; audited). Revoked ones stay revoked."""
+    user = _user(session, username)
+    token = repo.token_by_id(session, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotFound(
+            f"{username} has no token {token_id}",
+            field="token_id",
+            fix=f"see `assistant users tokens {username}`",
+        )
+    now = utcnow()
+    if token.revoked_at is None and (token.expires_at is None or token.expires_at > now):
+        token.expires_at = now
+        audit.record(session, actor, audit.TOKEN_EXPIRE, "token", token.id, ip, {"user": username})
+    return next(v for v in list_tokens(session, username) if v.id == token_id)
 
 
 def _fail(
@@ -477,6 +568,31 @@ def totp_confirm(
     audit.record(session, actor, audit.TOTP_ENABLE, "user", username, None, {})
 
 
+def totp_enrollment(
+    session: Session, username: str, *, actor: str = "system", settings: Settings | None = None
+) -> TotpEnrollment:
+    """``totp_enroll`` with the key spelled out too (for typing it into an app by hand)."""
+    uri = totp_enroll(session, username, actor=actor, settings=settings)
+    secret = _user(session, username).totp_secret or ""
+    return TotpEnrollment(username=username, provisioning_uri=uri, secret=secret)
+
+
+def totp_pending(session: Session, username: str) -> bool:
+    """True while an enrolment waits for its first code (a key is stored, sign-in does not ask yet)."""
+    user = _user(session, username)
+    return bool(user.totp_secret) and not user.totp_enabled
+
+
+def totp_reset(session: Session, username: str, *, actor: str = "system", ip: str | None = None) -> UserView:
+    """Turn the second factor off and forget its key (a lost phone); the user enrols again."""
+    user = _user(session, username)
+    user.totp_secret = None
+    user.totp_enabled = False
+    user.totp_last_step = None
+    audit.record(session, actor, audit.TOTP_RESET, "user", username, ip, {})
+    return UserView.model_validate(user)
+
+
 def has_users(session: Session) -> bool:
     return repo.count_users(session) > 0
 
@@ -488,8 +604,6 @@ def bootstrap_admin(
     return that password (the caller shows it once and stores it nowhere). None when users exist."""
     if has_users(session):
         return None
-    import secrets
-
-    password = secrets.token_urlsafe(18)  # 24 characters, 144 bits
+    password = temporary_password()
     create_user(session, username, "admin", password, actor="bootstrap", settings=settings)
     return password

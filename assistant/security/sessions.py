@@ -31,6 +31,7 @@ def principal_for(user: User, method: str, session_id: str | None = None) -> Pri
         permissions=permissions_for(user.role),
         method=method,
         session_id=session_id,
+        must_change_password=bool(user.must_change_password),
     )
 
 

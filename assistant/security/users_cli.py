@@ -187,6 +187,18 @@ def revoke(
 
 @app.command()
 @handles_errors
+def expire(
+    username: Annotated[str, typer.Argument()],
+    token_id: Annotated[int, typer.Argument(metavar="TOKEN_ID", help="Id from `assistant users tokens`")],
+) -> None:
+    """End one API token of a user now (audited as token.expire); it stays listed as expired."""
+    with tx() as session:
+        view = service.expire_token(session, username, token_id, actor=cli_actor())
+    console.print(f"token {token_id} of {username} is {view.state}")
+
+
+@app.command()
+@handles_errors
 def totp(username: Annotated[str, typer.Argument()]) -> None:
     """Start TOTP enrollment: prints the provisioning URI (add it to an authenticator app)."""
     with tx() as session:
@@ -201,3 +213,12 @@ def totp_confirm(username: Annotated[str, typer.Argument()], code: Annotated[str
     with tx() as session:
         service.totp_confirm(session, username, code, actor=cli_actor())
     console.print(f"two-factor sign-in enabled for {username}")
+
+
+@app.command("totp-reset")
+@handles_errors
+def totp_reset(username: Annotated[str, typer.Argument()]) -> None:
+    """Remove a user's authenticator (a lost phone): they sign in with the password until enrolled again."""
+    with tx() as session:
+        service.totp_reset(session, username, actor=cli_actor())
+    console.print(f"authenticator of {username} removed")

@@ -162,16 +162,29 @@ def submit(
         raise Conflict("this quiz belongs to another user", field="username", fix="start your own quiz")
     if quiz.score is not None:
         raise Conflict(f"quiz {quiz_id} was already answered", field="quiz_id", fix="start a new quiz")
-    results = []
-    chosen_list: list[str] = []
+    chosen_list = []
     for q in quiz.questions:
-        number = int(q["number"])  # type: ignore[call-overload]
-        chosen = (answers.get(number) or "").strip().upper() or None
+        chosen = (answers.get(int(q["number"])) or "").strip().upper()  # type: ignore[call-overload]
+        chosen_list.append(chosen)
+    quiz.answers = chosen_list
+    quiz.score = sum(
+        chosen == str(q["answer"]) for chosen, q in zip(chosen_list, quiz.questions, strict=True)
+    )
+    quiz.answered_at = utcnow()
+    session.flush()
+    return _result(reference, quiz)
+
+
+def _result(reference: Any, quiz: TraineeQuiz) -> QuizResult:
+    """The scored quiz, from the answers stored when it was submitted."""
+    chosen_list = list(quiz.answers or [])
+    results = []
+    for i, q in enumerate(quiz.questions):
+        chosen = (chosen_list[i] if i < len(chosen_list) else "") or None
         correct = str(q["answer"])
-        chosen_list.append(chosen or "")
         results.append(
             QuestionResult(
-                number=number,
+                number=int(q["number"]),  # type: ignore[call-overload]
                 prompt=str(q["prompt"]),
                 chosen=chosen,
                 correct=correct,
@@ -179,18 +192,28 @@ def submit(
                 why=_why(reference, correct, chosen),
             )
         )
-    quiz.answers = chosen_list
-    quiz.score = sum(r.is_correct for r in results)
-    quiz.answered_at = utcnow()
-    session.flush()
     return QuizResult(
         id=quiz.id,
         username=quiz.username,
         topic=quiz.topic,
-        score=quiz.score,
+        score=sum(r.is_correct for r in results),
         total=quiz.total,
         results=results,
     )
+
+
+def result(session: Session, reference: Any, quiz_id: int) -> QuizResult:
+    """The result of an answered quiz (what the page shows after the answers were sent)."""
+    quiz = repo.get(session, quiz_id)
+    if quiz is None:
+        raise NotFound(f"no quiz {quiz_id}", field="quiz_id", fix="start a new quiz")
+    if quiz.score is None:
+        raise Conflict(
+            f"quiz {quiz_id} has not been answered yet",
+            field="quiz_id",
+            fix=f"answer it at /trainee/quizzes/{quiz_id}",
+        )
+    return _result(reference, quiz)
 
 
 def history(session: Session, username: str) -> list[HistoryRow]:

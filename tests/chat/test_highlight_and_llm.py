@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import httpx
 
-from assistant.chat.highlight import segments
+from assistant.chat.highlight import segments, without_markup
 from assistant.llm.client import LlmClient, validate
 from assistant.suggest.schemas import Evidence, Suggestion
 
@@ -37,6 +37,46 @@ def test_segments_ignore_spans_that_do_not_match_the_note() -> None:
         evidence=[Evidence(start=0, end=4, text="nope"), Evidence(start=90, end=99, text="x")],
     )
     assert all(not s.mark for s in segments("Type 2 diabetes", [bad]))
+
+
+def test_evidence_never_lands_on_pasted_markup() -> None:
+    """A note pasted with HTML: spans that cover tag text, comments or entities mark only the words."""
+    note = '<p class="dm">Type 2 diabetes</p><!-- hyperglycemia --> with&nbsp;<b>hyperglycemia</b>'
+    tag = note.index('class="dm"')
+    spans = [
+        _s("E11.9", note, '<p class="dm">Type 2 diabetes</p>'),  # the engine read the tags as words
+        Suggestion(
+            code="E11.65",
+            system="ICD-10-CM",
+            title="x",
+            score=1,
+            confidence="high",
+            evidence=[
+                Evidence(start=tag, end=tag + 10, text='class="dm"'),
+                Evidence(
+                    start=note.index("hyperglycemia"),
+                    end=note.index("hyperglycemia") + 13,
+                    text="hyperglycemia",
+                ),
+                Evidence(start=note.index("&nbsp;"), end=note.index("&nbsp;") + 6, text="&nbsp;"),
+                Evidence(
+                    start=note.rindex("hyperglycemia"),
+                    end=note.rindex("hyperglycemia") + 13,
+                    text="hyperglycemia",
+                ),
+            ],
+        ),
+    ]
+    segs = segments(note, spans)
+    assert "".join(s.text for s in segs) == note
+    marked = [(s.text, s.codes) for s in segs if s.mark]
+    assert marked == [("Type 2 diabetes", ["E11.9"]), ("hyperglycemia", ["E11.65"])]
+
+
+def test_evidence_quoted_alone_loses_its_markup() -> None:
+    assert without_markup('<p class="dm">Type 2&nbsp;diabetes</p>') == "Type 2 diabetes"
+    assert without_markup("<b></b><!-- x -->") == ""  # nothing left to quote
+    assert without_markup("BP < 140 and > 90") == "BP < 140 and > 90"  # comparison signs are not markup
 
 
 def test_validate_drops_codes_not_in_facts() -> None:

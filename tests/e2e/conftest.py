@@ -81,6 +81,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         token = service.issue_token(session, E2E_USERS["admin"], "e2e").token
     _TOKENS["admin"] = token
     _SETTINGS["live"] = settings
+    LIVE["container"] = container  # the server's own container (a test may age a session in its database)
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
@@ -106,6 +107,7 @@ _SETTINGS: dict[str, Settings] = {}
 def live_settings(live_server: str) -> Settings:
     """The live server's settings (its data and index folders)."""
     return _SETTINGS["live"]
+LIVE: dict[str, Any] = {}
 
 
 @pytest.fixture

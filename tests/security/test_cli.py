@@ -127,3 +127,25 @@ def test_users_password_resets_and_ends_sessions(cli, db, settings) -> None:
         service.authenticate_password(s, "dan", STRONG, None, settings=settings)
     actions = [e["action"] for e in json.loads(cli("audit", "list", "--json").output)]
     assert actions.count("user.password") == 1
+
+
+def test_users_expire_token_and_reset_totp(cli, db) -> None:
+    assert (
+        cli("users", "create", "gil", "--role", "coder", "--password-stdin", input=STRONG + "\n").exit_code
+        == 0
+    )
+    raw = cli("users", "token", "gil", "--name", "laptop").output.strip()
+    token_id = json.loads(cli("users", "tokens", "gil", "--json").output)[0]["id"]
+    out = cli("users", "expire", "gil", str(token_id))
+    assert out.exit_code == 0 and "expired" in out.output
+    with transaction(db) as s, pytest.raises(Unauthorized):
+        service.authenticate_token(s, raw)
+    assert json.loads(cli("users", "tokens", "gil", "--json").output)[0]["state"] == "expired"
+    assert cli("users", "expire", "gil", "999").exit_code == 2
+    assert cli("users", "totp", "gil").output.startswith("otpauth://")
+    assert cli("users", "totp-reset", "gil").exit_code == 0
+    with transaction(db) as s:
+        assert not service.totp_pending(s, "gil")
+        assert service.authenticate_password(s, "gil", STRONG).username == "gil"  # no code asked
+    actions = [e["action"] for e in json.loads(cli("audit", "list", "--json").output)]
+    assert {"token.expire", "totp.enroll", "totp.reset"} <= set(actions)

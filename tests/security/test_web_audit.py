@@ -109,9 +109,25 @@ def test_admin_pages(client: TestClient) -> None:
     assert "<code>login.success</code>" not in audit_page.text
     assert "<code>login.success</code>" in client.get("/admin/audit", params={"user": "root"}).text
     users = client.get("/admin/users")
-    assert users.status_code == 200 and "<td>bea</td><td>biller</td>" in users.text
+    assert users.status_code == 200 and '">bea</a></td><td>biller</td>' in users.text
     assert client.get("/api/users").json()[0]["username"] == "bea"
     assert client.get("/api/openapi.json").json()["info"]["title"]
     client.cookies.clear()
     sign_in(client, "bea", role="biller")
     assert client.get("/admin/audit").status_code == 403 and client.get("/admin/users").status_code == 403
+
+
+def test_a_bad_filter_date_is_a_form_error_in_words(client: TestClient) -> None:
+    sign_in(client, "ada", role="admin")
+    page = client.get("/admin/audit", params={"since": "2026-13-45", "user": "ada"})
+    assert page.status_code == 422
+    alert = page.text.split('id="filter-error">')[1].split("</div>")[0]
+    assert "the From date &#39;2026-13-45&#39; is not a calendar date" in alert
+    assert "year-month-day" in alert and "Input should be" not in page.text and "valid date" not in page.text
+    assert 'name="since" type="date" value="2026-13-45" aria-invalid="true"' in page.text  # kept, flagged
+    assert 'value="ada"' in page.text  # the other filters stay as typed
+    backwards = client.get("/admin/audit", params={"since": "2026-11-30", "until": "2026-11-01"})
+    assert "the From date (2026-11-30) is after the To date (2026-11-01)" in backwards.text
+    api = client.get("/api/audit", params={"until": "yesterday"})
+    assert api.status_code == 422 and api.json()["field"] == "until" and "To date" in api.json()["message"]
+    assert client.get("/admin/audit", params={"since": "2026-11-01"}).status_code == 200

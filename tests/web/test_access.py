@@ -229,3 +229,24 @@ def test_claim_batches_and_cms1500_pdfs_are_phi_routes(anon: TestClient) -> None
     trainee = token_for(anon, "tina", "trainee")
     for url in ("/api/claims/batches", "/api/claims/batches/1"):
         assert anon.get(url, headers={"Authorization": f"Bearer {trainee}"}).status_code == 403
+
+
+def test_user_management_routes_are_admin_only(anon: TestClient) -> None:
+    """Every user-management route (page, form and JSON twin) is walked above and needs users:admin."""
+    found = {
+        (m, r.path): _required(r.dependant)
+        for m, r in _routes(anon)
+        if r.path.startswith(("/admin/users", "/api/admin/"))
+    }
+    expected = {
+        ("GET", "/admin/users"),
+        ("POST", "/admin/users"),
+        ("GET", "/admin/users/{username}"),
+        ("POST", "/api/admin/users/{username}/password"),
+        ("POST", "/admin/users/{username}/totp"),
+        ("POST", "/api/admin/users/{username}/totp/confirm"),
+        ("POST", "/admin/users/{username}/tokens/{token_id}/revoke"),
+        ("POST", "/api/admin/users/{username}/tokens/{token_id}/expire"),
+    }
+    assert expected <= set(found) and len(found) >= 28
+    assert all(perms == {"users:admin"} for perms in found.values()), found

@@ -40,3 +40,29 @@ def test_quiz_json_api_validates(anon: TestClient) -> None:
     r = client.post("/api/trainee/quizzes", json={"topic": "asthma", "count": 2, "seed": 1})
     assert r.status_code == 201 and r.json()["username"] == "ann"
     assert client.get("/api/trainee/history/bob").status_code == 403  # another user's scores: admin only
+
+
+def test_answers_redirect_to_the_result_so_a_reload_sends_nothing(anon: TestClient) -> None:
+    client = anon
+    sign_in(client, "ann", role="trainee")
+    start = client.post("/trainee/quizzes", data={"topic": "asthma", "count": "2"}, follow_redirects=False)
+    assert start.status_code == 303
+    quiz_id = int(start.headers["location"].rsplit("/", 1)[1])
+    quiz = client.get(f"/api/trainee/quizzes/{quiz_id}").json()["quiz"]
+    picks = {f"q-{q['number']}": q["options"][0]["code"] for q in quiz["questions"]}
+    r = client.post(f"/trainee/quizzes/{quiz_id}/answers", data=picks, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/trainee/quizzes/{quiz_id}/result"
+    first = client.get(r.headers["location"])
+    reload = client.get(r.headers["location"])  # what the browser repeats on reload: a GET
+    score = re.search(r"Score: (\d+) / 2", first.text)
+    assert score and score.group(0) in reload.text
+    assert client.get(f"/api/trainee/quizzes/{quiz_id}/result").json()["result"]["score"] == int(
+        score.group(1)
+    )
+    assert [h["id"] for h in client.get("/api/trainee/history/ann").json()] == [quiz_id]  # scored once
+    back = client.get(f"/trainee/quizzes/{quiz_id}", follow_redirects=False)  # the answered quiz: its result
+    assert back.status_code == 303 and back.headers["location"].endswith("/result")
+    again = client.post(f"/trainee/quizzes/{quiz_id}/answers", data=picks, follow_redirects=False)
+    assert again.status_code == 409 and "already answered" in again.text  # a second send is refused
+    other = client.get(f"/trainee/quizzes/{quiz_id + 999}/result")
+    assert other.status_code == 404

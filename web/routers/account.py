@@ -19,7 +19,7 @@ from web.rendering import render
 from web.security_deps import audited, client_ip, require
 
 router = APIRouter(tags=["account"])
-SignedIn = Annotated[Principal, require()]
+SignedIn = Annotated[Principal, require(password_change=True)]
 
 
 class PasswordChange(BaseModel):

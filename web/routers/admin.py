@@ -1,23 +1,24 @@
-"""Admin pages (read-only): the audit log with filters and paging, and the user list.
+"""Admin pages: the audit log with filters and paging (user management is in ``admin_users``).
 
-HTML: /admin/audit, /admin/users. JSON twins: GET /api/audit, GET /api/users. GET /api/openapi.json
-(the API description) is admin-only too; the interactive docs are off (they would load from a CDN).
+HTML: /admin/audit (a wrong filter shows as a form error in words). JSON twin: GET /api/audit.
+GET /api/openapi.json (the API description) is admin-only too; the interactive docs are off (they
+would load from a CDN).
 """
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from assistant.security import audit, service
-from assistant.security.models import utcnow
+from assistant.core.errors import InvalidInput
+from assistant.security import audit
 from assistant.security.permissions import AUDIT_READ, USERS_ADMIN
-from assistant.security.schemas import AuditPage, Principal, UserView
+from assistant.security.schemas import AuditPage, Principal
 from web.deps import SessionDep
+from web.rendering import wants_json
 from web.routers.pages_common import respond
 from web.security_deps import require
 
@@ -30,8 +31,8 @@ def _audit_page(
     session: Any,
     user: str,
     action: str,
-    since: date | None,
-    until: date | None,
+    since: str,
+    until: str,
     page: int,
     per_page: int,
 ) -> AuditPage:
@@ -39,8 +40,8 @@ def _audit_page(
         session,
         actor=user.strip().lower() or None,
         action=action.strip() or None,
-        since=since,
-        until=until,
+        since=audit.filter_day(since, "since"),
+        until=audit.filter_day(until, "until"),
         page=page,
         per_page=per_page,
     )
@@ -52,8 +53,8 @@ def api_audit(
     _: AuditReader,
     user: str = "",
     action: str = "",
-    since: date | None = None,
-    until: date | None = None,
+    since: str = "",
+    until: str = "",
     page: int = 1,
     per_page: int = 50,
 ) -> AuditPage:
@@ -68,19 +69,20 @@ def audit_page(
     _: AuditReader,
     user: str = "",
     action: str = "",
-    since: date | None = None,
-    until: date | None = None,
+    since: str = "",
+    until: str = "",
     page: int = 1,
     per_page: int = 50,
 ) -> Response:
-    result = _audit_page(session, user, action, since, until, page, per_page)
-    filters = {
-        "user": user,
-        "action": action,
-        "since": since or "",
-        "until": until or "",
-        "per_page": per_page,
-    }
+    filters = {"user": user, "action": action, "since": since, "until": until, "per_page": per_page}
+    error = None
+    try:
+        result = _audit_page(session, user, action, since, until, page, per_page)
+    except InvalidInput as exc:  # a form error in words, shown above the filters; no entries listed
+        if wants_json(request):
+            raise
+        error = exc
+        result = AuditPage(entries=[], total=0, page=1, per_page=per_page, pages=1)
 
     def link(to: int) -> str:
         return "/admin/audit?" + urlencode({**{k: v for k, v in filters.items() if v}, "page": to})
@@ -89,26 +91,13 @@ def audit_page(
         request,
         "admin/audit.html",
         {"result": result, "filters": filters},
+        status_code=error.status_code if error else 200,
         extra={
+            "error": error,
             "active": "admin",
             "prev_url": link(page - 1) if page > 1 else "",
             "next_url": link(page + 1) if page < result.pages else "",
         },
-    )
-
-
-@router.get("/api/users", response_model=list[UserView])
-def api_users(session: SessionDep, _: UserAdmin) -> list[UserView]:
-    return service.list_users(session)
-
-
-@router.get("/admin/users")
-def users_page(request: Request, session: SessionDep, _: UserAdmin) -> Response:
-    return respond(
-        request,
-        "admin/users.html",
-        {"users": service.list_users(session)},
-        extra={"active": "admin", "now": utcnow()},
     )
 
 

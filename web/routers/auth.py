@@ -30,9 +30,10 @@ from web.security_deps import audited, client_ip, get_principal, require
 
 router = APIRouter(tags=["auth"])
 LOGIN_CSRF_COOKIE = "assistant_login_csrf"  # double-submit token of the sign-in form (no session yet)
-SignedIn = Annotated[Principal, require()]
+SignedIn = Annotated[Principal, require(password_change=True)]  # sign-out and who-am-I
 LOGIN_SLOT_WAIT_S = 2.0  # a sign-in waits this long for a free check slot, then gets 429
 _SLOTS_LOCK = threading.Lock()
+KEPT = "Sign in again to continue: you go back to the page you were on, with any text you had not sent."
 
 
 def _secure(request: Request, settings: Settings) -> bool:
@@ -110,6 +111,7 @@ def _login_page(
     username: str = "",
     error: AssistantError | None = None,
     notice: str = "",
+    expired: bool = False,
     status_code: int = 200,
 ) -> Response:
     token = secrets.token_urlsafe(24)
@@ -121,6 +123,7 @@ def _login_page(
             "username": username,
             "error": error,
             "notice": notice,
+            "expired": expired,
             "login_csrf": token,
             "idle_minutes": settings.session_idle_minutes,
         },
@@ -145,7 +148,8 @@ def login_form(request: Request, container: ContainerDep, next: str = "/") -> Re
         principal = get_principal(request, container)
     except Unauthorized as exc:  # a dead session: say why, and forget the cookie
         request.state.principal = None
-        response = _login_page(request, container.settings, next_url=target, notice=exc.message)
+        notice = f"Your session expired ({exc.message}). {KEPT}"
+        response = _login_page(request, container.settings, next_url=target, notice=notice, expired=True)
         _clear_session_cookie(response)
         return response
     if principal is not None and principal.method == "session":
@@ -157,10 +161,11 @@ def login_form(request: Request, container: ContainerDep, next: str = "/") -> Re
         notice = "Your password was changed and you were signed out everywhere. Sign in with the new one."
     elif request.query_params.get("expired"):
         notice = (
-            f"Your session ended (signed out after {container.settings.session_idle_minutes} minutes "
-            "without activity, or elsewhere). Sign in again to continue."
+            f"Your session expired (signed out after {container.settings.session_idle_minutes} minutes "
+            f"without activity, or elsewhere). {KEPT}"
         )
-    return _login_page(request, container.settings, next_url=target, notice=notice)
+    expired = bool(request.query_params.get("expired"))
+    return _login_page(request, container.settings, next_url=target, notice=notice, expired=expired)
 
 
 @router.post("/login")

@@ -31,6 +31,7 @@ from jinja2_fragments import render_block
 from pydantic import BaseModel
 from sse_starlette import EventSourceResponse
 
+from assistant.chat.highlight import without_markup
 from assistant.chat.schemas import ChatAnswer, Conversation
 from assistant.chat.service import ChatService, system_of
 from assistant.claims import service as claims
@@ -206,6 +207,7 @@ def answer_parts(answer: ChatAnswer, conv: Conversation, csrf_token: str = "", t
 
 
 templates.env.globals.setdefault("answer_parts", answer_parts)
+templates.env.filters.setdefault("without_markup", without_markup)
 
 
 @router.get("/")
@@ -230,9 +232,19 @@ def post_message(
 ) -> Response:
     svc = chat_service(request, container, principal)
     conv = conversation(request, svc, principal, conversation_id or request.cookies.get(CONV_COOKIE))
-    turn = svc.add_turn(conv, message, _joined_encounter(request, container, principal, svc, encounter_id))
+    try:
+        joined = _joined_encounter(request, container, principal, svc, encounter_id)
+        turn = svc.add_turn(conv, message, joined)
+    except AssistantError as exc:
+        if not is_htmx(request):
+            raise
+        # under the form, not among the turns: the next turn that goes through clears it
+        alert = render(request, "_alert.html", {"error": exc})
+        alert.headers.update({"HX-Retarget": "#chat-error", "HX-Reswap": "innerHTML"})
+        return alert
     if is_htmx(request):
-        return render(request, "chat/_turn.html", {"conv": conv, "turn": turn, "stream": True})
+        ctx = {"conv": conv, "turn": turn, "stream": True, "clear_error": True}
+        return render(request, "chat/_turn.html", ctx)
     run_turn(request, container, principal, svc, conv, turn)
     return RedirectResponse(f"/?c={conv.id}#turn-{turn.id}", status_code=303)
 

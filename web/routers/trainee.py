@@ -18,6 +18,7 @@ from assistant.security.permissions import USERS_ADMIN
 from assistant.security.schemas import Principal
 from assistant.trainee import service
 from web.deps import ReferenceDep, SessionDep
+from web.rendering import wants_json
 from web.routers.pages_common import respond
 from web.security_deps import require
 
@@ -89,12 +90,10 @@ def start_api(body: StartIn, session: SessionDep, reference: ReferenceDep, princ
 @router.get("/trainee/quizzes/{quiz_id}")
 @router.get("/api/trainee/quizzes/{quiz_id}")
 def show(request: Request, quiz_id: int, session: SessionDep, principal: Reader) -> Response:
-    return respond(
-        request,
-        "trainee/quiz.html",
-        {"quiz": _own_quiz(session, quiz_id, principal)},
-        extra={"active": "trainee"},
-    )
+    quiz = _own_quiz(session, quiz_id, principal)
+    if quiz.answered and not wants_json(request):
+        return RedirectResponse(f"/trainee/quizzes/{quiz_id}/result", status_code=303)
+    return respond(request, "trainee/quiz.html", {"quiz": quiz}, extra={"active": "trainee"})
 
 
 class AnswersIn(BaseModel):
@@ -109,10 +108,23 @@ async def answer_form(
     form = await request.form()
     answers = {int(k[2:]): str(v) for k, v in form.items() if k.startswith("q-") and k[2:].isdigit()}
     user = _as_self(principal, str(form.get("username") or ""))
-    result = service.submit(session, reference, quiz_id, answers, user)
-    hist = service.history(session, result.username)
+    service.submit(session, reference, quiz_id, answers, user)
+    session.commit()
+    return RedirectResponse(
+        f"/trainee/quizzes/{quiz_id}/result", status_code=303
+    )  # a reload re-sends nothing
+
+
+@router.get("/trainee/quizzes/{quiz_id}/result")
+@router.get("/api/trainee/quizzes/{quiz_id}/result")
+def result(
+    request: Request, quiz_id: int, session: SessionDep, reference: ReferenceDep, principal: Reader
+) -> Response:
+    quiz = _own_quiz(session, quiz_id, principal)
+    outcome = service.result(session, reference, quiz.id)
+    hist = service.history(session, outcome.username)
     return respond(
-        request, "trainee/result.html", {"result": result, "history": hist}, extra={"active": "trainee"}
+        request, "trainee/result.html", {"result": outcome, "history": hist}, extra={"active": "trainee"}
     )
 
 

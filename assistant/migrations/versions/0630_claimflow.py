@@ -2,7 +2,7 @@
 runs with the claims they held back (claim_batch_runs).
 
 Revision ID: 0630_claimflow
-Revises: 0520_codeset_flags
+Revises: 0610_schedule
 """
 
 from __future__ import annotations
