@@ -19,6 +19,7 @@ from assistant.codesets.events import on_code_sets_changed
 from assistant.core import cli as core_cli
 from assistant.core import serve_cli
 from assistant.denials import cli as denials_cli
+from assistant.parties import cli as parties_cli
 from assistant.reliability import load_cli
 from assistant.remit import cli as remit_cli
 from assistant.security import audit_cli, backup_cli, users_cli
@@ -48,6 +49,8 @@ SUBCOMMANDS: list[tuple[str, typer.Typer]] = [
     ("users", users_cli.app),
     ("audit", audit_cli.app),
     ("load-test", load_cli.app),
+    ("patients", parties_cli.patients_app),
+    ("payers", parties_cli.payers_app),
 ]
 
 COMMANDS: list[Callable[..., None]] = [
