@@ -29,7 +29,9 @@ from web.routers import (
     health,
     pages_billing,
     pages_claims,
+    pages_patients,
     pages_remits,
+    patients,
     remits,
     suggest,
     trainee,
@@ -52,6 +54,8 @@ ROUTERS = [
     auth.router,
     account.router,
     admin.router,
+    pages_patients.router,
+    patients.router,
 ]
 
 

@@ -3,6 +3,7 @@ groups mean "none" (no guarantor, no subscriber), and the copay is typed in doll
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -47,11 +48,23 @@ def coverage_from_form(form: Mapping[str, Any]) -> CoverageIn:
         data.pop("subscriber", None)
     copay = form.get("copay")
     if isinstance(copay, str) and copay.strip():
-        data["copay_cents"] = (
-            0 if copay.strip().strip("$") in ("0", "0.00", "0.0") else parse_dollars(copay, field="copay")
-        )
+        zero = re.fullmatch(r"\$?0+(\.0{1,2})?", copay.strip())
+        data["copay_cents"] = 0 if zero else parse_dollars(copay, field="copay")
     return validated(CoverageIn, **data)
 
 
 def payer_from_form(form: Mapping[str, Any]) -> PayerIn:
     return validated(PayerIn, **nest(form, skip=("csrf_token",)))
+
+
+def flat(data: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
+    """The inverse of ``nest`` for filling a form: ``{"address": {"zip": "62701"}}`` ->
+    ``{"address.zip": "62701"}`` (None becomes absent, dates their ISO form)."""
+    out: dict[str, str] = {}
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            out.update(flat(value, f"{name}."))
+        elif value is not None:
+            out[name] = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return out
