@@ -5,23 +5,21 @@ Every command that reads or writes a patient appends a PHI audit entry (actor ``
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Annotated, Any
 
 import typer
 from sqlalchemy.orm import Session
 
-from assistant.cli.bootstrap import make_container, ready
 from assistant.cli.common import console, handles_errors, print_json
-from assistant.core.db import transaction
+from assistant.config import Settings, get_settings
 from assistant.core.errors import InvalidInput
 from assistant.core.money import dollars
 from assistant.core.validation import validated
 from assistant.parties import service
 from assistant.parties.schemas import CoverageIn, PatientIn, PatientOut, PayerIn
 from assistant.security import audit
-from assistant.security.cli_support import cli_actor
+from assistant.security.cli_support import cli_actor, tx
 
 patients_app = typer.Typer(
     help="Patients: register, search, show, edit, merge duplicates.", no_args_is_help=True
@@ -34,10 +32,13 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON")]
 Opt = Annotated[str | None, typer.Option()]
 
 
-@contextmanager
-def _tx() -> Iterator[Session]:
-    with transaction(ready(make_container()).sessions) as session:
-        yield session
+def load_settings() -> Settings:
+    """The environment's settings (tests replace this to point at their own database)."""
+    return get_settings()
+
+
+def _tx() -> AbstractContextManager[Session]:
+    return tx(load_settings())  # migrated on first use; one transaction
 
 
 def _audit(session: Session, action: str, patient_id: int | None, what: str) -> None:

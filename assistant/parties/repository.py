@@ -106,7 +106,7 @@ def referencing_columns(session: Session, target: str) -> list[tuple[str, str]]:
     database itself, so rows of every domain (claims, encounters, ledger...) are found without this
     domain importing them."""
     inspector = inspect(session.connection())
-    found = []
+    found: list[tuple[str, str]] = []
     for name in sorted(inspector.get_table_names()):
         for fk in inspector.get_foreign_keys(name):
             if fk.get("referred_table") == target and fk.get("referred_columns") == ["id"]:

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from assistant.parties import service
-from assistant.parties.schemas import CoverageIn, PatientIn, PayerIn
+from assistant.parties.schemas import AddressIn, CoverageIn, PatientIn, PayerIn
 
 CLAIMS = Path(__file__).resolve().parent.parent / "fixtures" / "claims"
 
@@ -20,7 +20,7 @@ def payer(session: Session, payer_id: str = "87726", name: str = "Example Health
             payer_id=payer_id,
             name=name,
             filing_indicator="CI",
-            address={"line1": "PO Box 30555", "city": "Salt Lake City", "state": "UT", "zip": "84130"},
+            address=AddressIn(line1="PO Box 30555", city="Salt Lake City", state="UT", zip="84130"),
         ),
     )
     return payer_id

@@ -21,7 +21,7 @@ from assistant.security.models import AuditEntry
 def container(tmp_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Container:
     tmp_settings.data_dir.mkdir(parents=True, exist_ok=True)
     c = Container(tmp_settings)
-    monkeypatch.setattr(parties_cli, "make_container", lambda: c)
+    monkeypatch.setattr(parties_cli, "load_settings", lambda: tmp_settings)
     return c
 
 
