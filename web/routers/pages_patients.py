@@ -25,7 +25,7 @@ from assistant.parties.schemas import (
 from assistant.security import audit
 from assistant.security.schemas import Principal
 from web.deps import FormDep, SessionDep
-from web.rendering import render
+from web.rendering import render, templates
 from web.routers.pages_common import respond
 from web.security_deps import require
 
@@ -47,6 +47,16 @@ CHOICES = {
     "relationship_options": [(word, f"{code} {word}") for word, code in RELATIONSHIP_CODES.items()],
     "orders": [(n, name) for n, name in ORDER_NAMES.items()],
 }
+
+
+def phone(digits: str | None) -> str:
+    """2175550134 -> (217) 555-0134 (stored as 10 digits)."""
+    if not digits or len(digits) != 10:
+        return digits or ""
+    return f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
+
+
+templates.env.filters.setdefault("phone", phone)
 
 
 def audit_registration(request: Request, session: Session, principal: Principal, patient_id: int) -> None:
