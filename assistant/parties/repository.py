@@ -58,15 +58,23 @@ def search_patients(
 
 
 def same_name_and_dob(
-    session: Session, first_name: str, last_name: str, dob: date, *, exclude_id: int | None = None
+    session: Session,
+    first_name: str,
+    last_name: str,
+    dob: date,
+    *,
+    exclude_id: int | None = None,
+    include_merged: bool = False,
 ) -> Sequence[Patient]:
-    """Active patients with this name (case-insensitive) and date of birth, oldest record first."""
+    """Patients with this name (case-insensitive) and date of birth, oldest record first (active ones
+    only unless ``include_merged``)."""
     stmt = select(Patient).where(
         func.lower(Patient.first_name) == first_name.lower(),
         func.lower(Patient.last_name) == last_name.lower(),
         Patient.dob == dob,
-        Patient.merged_into_id.is_(None),
     )
+    if not include_merged:
+        stmt = stmt.where(Patient.merged_into_id.is_(None))
     if exclude_id is not None:
         stmt = stmt.where(Patient.id != exclude_id)
     return session.scalars(stmt.options(*_PATIENT_LOADS).order_by(Patient.id)).all()

@@ -555,21 +555,34 @@ def payer_for_claim(session: Session, payer_id: str, name: str) -> Payer:
     return payer
 
 
-def patient_for_claim(session: Session, first_name: str, last_name: str, dob: date, sex: str) -> Patient:
-    """The registered patient of this name and birth date (the oldest record), or a new registration:
-    a person is stored once whether they were keyed at the front desk or arrived in a claim file."""
-    found = repo.same_name_and_dob(session, first_name, last_name, dob)
-    if found:
-        return found[0]
-    patient = Patient(first_name=first_name, last_name=last_name, dob=dob, sex=sex)
-    repo.add(session, patient)
+def _survivor(session: Session, patient: Patient) -> Patient:
+    """The record a merged-away patient now lives in (following merges of merges)."""
+    seen = {patient.id}
+    while patient.merged_into_id is not None and patient.merged_into_id not in seen:
+        seen.add(patient.merged_into_id)
+        patient = _patient_row(session, patient.merged_into_id)
     return patient
 
 
 def find_patient(session: Session, first_name: str, last_name: str, dob: date) -> Patient | None:
-    """The active record of this name and birth date (the oldest one), if any."""
-    found = repo.same_name_and_dob(session, first_name, last_name, dob)
-    return found[0] if found else None
+    """The record of this name and birth date: the oldest active one, else the survivor of a merged one
+    (a claim file still spelling a merged duplicate's name lands on the surviving record)."""
+    found = repo.same_name_and_dob(session, first_name, last_name, dob, include_merged=True)
+    active = [p for p in found if p.merged_into_id is None]
+    if active:
+        return active[0]
+    return _survivor(session, found[0]) if found else None
+
+
+def patient_for_claim(session: Session, first_name: str, last_name: str, dob: date, sex: str) -> Patient:
+    """The registered patient of this name and birth date (``find_patient``), or a new registration:
+    a person is stored once whether they were keyed at the front desk or arrived in a claim file."""
+    found = find_patient(session, first_name, last_name, dob)
+    if found is not None:
+        return found
+    patient = Patient(first_name=first_name, last_name=last_name, dob=dob, sex=sex)
+    repo.add(session, patient)
+    return patient
 
 
 def coverage_for_claim(session: Session, patient: Patient, payer: Payer, member_id: str) -> Coverage:

@@ -224,6 +224,9 @@ def test_merge_moves_everything_and_is_audited(sessions: sessionmaker[Session]) 
             keep,
         )
         assert audit.verify_chain(s).intact
+    with transaction(sessions) as s:  # a claim file still naming the duplicate lands on the survivor
+        assert _import(s, "Jon", "W123456789", "C-10") == keep
+        assert _count(s) == 2
     with pytest.raises(Conflict), transaction(sessions) as s:  # a merged record takes no more work
         service.merge_patients(s, keep, dup, actor="desk")
     with pytest.raises(DatabaseError, match="append-only"), transaction(sessions) as s:

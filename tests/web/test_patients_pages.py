@@ -185,3 +185,51 @@ def test_roles(anon: TestClient) -> None:
     )
     assert anon.get(f"/api/patients/{pid}", headers=headers["trainee"]).status_code == 403
     assert anon.get("/api/payers", headers=headers["trainee"]).status_code == 403
+
+
+def test_edit_patient_and_coverage_pages(client: TestClient) -> None:
+    _payers(client)
+    pid = client.post("/api/patients", json=JOHN).json()["patient"]["id"]
+    cov = client.post(f"/api/patients/{pid}/coverages", json={"payer_id": "87726", "member_id": "W1"}).json()
+    form = client.get(f"/patients/{pid}/edit").text
+    assert 'value="Springfield"' in form and 'value="1961-04-12"' in form
+    r = client.post(
+        f"/patients/{pid}",
+        data={
+            **{k: v for k, v in JOHN.items() if isinstance(v, str)},
+            "address.city": "Chatham",
+            "guarantor.relationship": "parent",
+            "guarantor.first_name": "Ed",
+            "guarantor.last_name": "Doe",
+        },
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    p = client.get(f"/api/patients/{pid}").json()["patient"]
+    assert p["address"]["city"] == "Chatham" and p["address"]["line1"] is None  # the form is the whole record
+    assert (p["guarantor"]["relationship"], p["guarantor"]["first_name"]) == ("parent", "Ed")
+    page = client.get(f"/patients/{pid}/coverages/{cov['id']}/edit").text
+    assert 'value="W1"' in page and '<option value="87726" selected>' in page
+    r = client.post(
+        f"/patients/{pid}/coverages/{cov['id']}",
+        data={"payer_id": "00431", "member_id": "MB9", "effective_from": "2026-01-01", "copay": "0"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    r = client.put(
+        f"/api/patients/{pid}/coverages/{cov['id']}",
+        json={
+            "payer_id": "00431",
+            "member_id": "MB9",
+            "effective_from": "2026-01-01",
+            "effective_to": "2025-01-01",
+        },
+    )
+    assert r.status_code == 422 and r.json()["field"] == "effective_to"
+    c = client.get(f"/api/patients/{pid}").json()["patient"]["coverages"][0]
+    assert (c["payer"]["payer_id"], c["member_id"], c["copay_cents"], c["effective_to"]) == (
+        "00431",
+        "MB9",
+        0,
+        None,
+    )
