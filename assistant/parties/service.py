@@ -472,6 +472,33 @@ def move_coverage_up(session: Session, patient_id: int, coverage_id: int) -> Pat
     return reorder_coverages(session, patient_id, ids)
 
 
+def coverages_in_force(session: Session, patient_id: int, on: date) -> list[CoverageOut]:
+    """The patient's coverages in force on ``on`` (a date of service), primary first."""
+    patient = _active_row(session, patient_id)
+    ranked = sorted(patient.coverages, key=lambda c: c.order)
+    return [coverage_out(c, on) for c in ranked if is_active(c, on)]
+
+
+def coverage_for_service(session: Session, patient_id: int, coverage_id: int, on: date) -> CoverageOut:
+    """The coverage a claim bills for a visit on ``on``; refused when it is not the patient's or not in
+    force that day (ended before, or starting after, the date of service)."""
+    patient = _active_row(session, patient_id)
+    c = _coverage_row(patient, coverage_id)
+    if c.effective_to is not None and c.effective_to < on:
+        raise InvalidInput(
+            f"the {c.payer.name} coverage ended on {c.effective_to}, before the date of service {on}",
+            field="coverage_id",
+            fix="bill a coverage in force that day, or correct the coverage's termination date",
+        )
+    if c.effective_from is not None and on < c.effective_from:
+        raise InvalidInput(
+            f"the {c.payer.name} coverage starts on {c.effective_from}, after the date of service {on}",
+            field="coverage_id",
+            fix="bill a coverage in force that day, or correct the coverage's effective date",
+        )
+    return coverage_out(c, on)
+
+
 # ------------------------------------------------------------------------------------------ merge
 
 

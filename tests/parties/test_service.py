@@ -250,3 +250,21 @@ def test_payers_add_edit_list(sessions: sessionmaker[Session]) -> None:
         assert err.value.field == "filing_indicator"
         assert [p.payer_id for p in service.list_payers(s)] == ["87726"]
         assert s.scalar(select(func.count()).select_from(Coverage)) == 0
+
+
+def test_coverage_in_force_on_the_date_of_service(sessions: sessionmaker[Session]) -> None:
+    with transaction(sessions) as s:
+        payer(s)
+        payer(s, "00431", "Medicare Part B")
+        pid = service.register_patient(s, person()).patient.id
+        old = service.add_coverage(s, pid, coverage(effective_from="2025-01-01", effective_to="2025-12-31"))
+        new = service.add_coverage(s, pid, coverage("00431", "MB-1", effective_from="2026-01-01"))
+    with transaction(sessions) as s:
+        assert [c.id for c in service.coverages_in_force(s, pid, date(2026, 3, 4))] == [new.id]
+        assert [c.id for c in service.coverages_in_force(s, pid, date(2025, 6, 1))] == [old.id]
+        assert service.coverage_for_service(s, pid, new.id, date(2026, 3, 4)).active
+        with pytest.raises(InvalidInput, match="ended on 2025-12-31, before the date of service") as err:
+            service.coverage_for_service(s, pid, old.id, date(2026, 3, 4))
+        assert err.value.field == "coverage_id"
+        with pytest.raises(InvalidInput, match="starts on 2026-01-01"):
+            service.coverage_for_service(s, pid, new.id, date(2025, 12, 1))
