@@ -18,6 +18,7 @@ from assistant.core.errors import AssistantError, InvalidInput
 from assistant.parties import forms, service
 from assistant.parties.schemas import (
     CONTACT_METHODS,
+    FILING_INDICATORS,
     GUARANTOR_RELATIONSHIPS,
     ORDER_NAMES,
     RELATIONSHIP_CODES,
@@ -38,6 +39,18 @@ Writer = Annotated[Principal, WRITE]
 PAYERS_READ = require("patients:read")
 PAYERS_WRITE = require("patients:write")
 
+FILING_NAMES = {
+    "CI": "commercial",
+    "MB": "Medicare Part B",
+    "MA": "Medicare Part A",
+    "MC": "Medicaid",
+    "BL": "Blue Cross Blue Shield",
+    "HM": "HMO",
+    "CH": "Tricare",
+    "VA": "Veterans Affairs",
+    "WC": "workers' compensation",
+    "ZZ": "other",
+}
 CHOICES = {
     "sexes": [("M", "Male"), ("F", "Female"), ("U", "Unknown")],
     "contact_options": [(c, c.capitalize()) for c in CONTACT_METHODS],
@@ -46,6 +59,9 @@ CHOICES = {
     ],
     "relationship_options": [(word, f"{code} {word}") for word, code in RELATIONSHIP_CODES.items()],
     "orders": [(n, name) for n, name in ORDER_NAMES.items()],
+    "filing_options": [
+        (code, f"{code} {FILING_NAMES.get(code, '')}".strip()) for code in sorted(FILING_INDICATORS)
+    ],
 }
 
 
@@ -268,8 +284,8 @@ def merge_patient(
 def payers_page(request: Request, session: SessionDep, edit: str = "") -> Response:
     payers = service.list_payers(session)
     editing = next((p for p in payers if p.payer_id == edit), None)
-    values = forms.flat(editing.model_dump(exclude={"id"})) if editing else {}
-    extra = {"editing": editing, "values": values, "active": "payers"}
+    values = forms.flat(editing.model_dump(exclude={"id"})) if editing else {"filing_indicator": "CI"}
+    extra = {**CHOICES, "editing": editing, "values": values, "active": "payers"}
     return respond(request, "payers/index.html", {"payers": payers}, extra=extra)
 
 
