@@ -421,8 +421,17 @@ def add_coverage(session: Session, patient_id: int, data: CoverageIn) -> Coverag
     c = Coverage(patient_id=patient.id, order=order)
     _fill_coverage(c, payer, data)
     repo.add(session, c)
-    session.refresh(patient)
-    return coverage_out(c)
+    _compact_orders(session, patient.id)
+    return coverage_out(_coverage_row(_patient_row(session, patient.id), c.id))
+
+
+def _compact_orders(session: Session, patient_id: int) -> None:
+    """Keep the ranks 1, 2, 3... without gaps (a lone "tertiary" coverage is the secondary)."""
+    session.expire_all()
+    ranked = sorted(_patient_row(session, patient_id).coverages, key=lambda c: c.order)
+    wanted = {c.id: n for n, c in enumerate(ranked, start=1)}
+    if any(c.order != wanted[c.id] for c in ranked):
+        repo.set_coverage_orders(session, wanted)
 
 
 def _coverage_row(patient: Patient, coverage_id: int) -> Coverage:
@@ -442,6 +451,7 @@ def update_coverage(session: Session, patient_id: int, coverage_id: int, data: C
     session.flush()
     if data.order is not None and data.order != c.order:
         repo.set_coverage_orders(session, {coverage_id: data.order})
+        _compact_orders(session, patient_id)
     return coverage_out(_coverage_row(_patient_row(session, patient_id), coverage_id))
 
 
@@ -547,6 +557,7 @@ def merge_patients(
         merged = _patient_row(session, merged_id)
         merged.merged_into_id = survivor_id
         session.flush()
+        _compact_orders(session, survivor_id)
     except IntegrityError as exc:
         raise Conflict(
             "the two records hold rows that cannot be combined (e.g. a statement of the same cycle)",

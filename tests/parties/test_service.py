@@ -166,6 +166,9 @@ def test_two_coverages_ordered_and_reordered(sessions: sessionmaker[Session]) ->
             service.reorder_coverages(s, pid, [first.id, first.id])
         assert err.value.field == "coverage_ids"
         service.add_coverage(s, pid, coverage(member_id="T3"))
+        with pytest.raises(InvalidInput) as err:  # a taken rank is refused: reorder instead
+            service.update_coverage(s, pid, first.id, coverage(order=3))
+        assert err.value.field == "order"
         with pytest.raises(Conflict):
             service.add_coverage(s, pid, coverage(member_id="T4"))
 
@@ -268,3 +271,16 @@ def test_coverage_in_force_on_the_date_of_service(sessions: sessionmaker[Session
         assert err.value.field == "coverage_id"
         with pytest.raises(InvalidInput, match="starts on 2026-01-01"):
             service.coverage_for_service(s, pid, new.id, date(2025, 12, 1))
+
+
+def test_coverage_ranks_leave_no_gap(sessions: sessionmaker[Session]) -> None:
+    with transaction(sessions) as s:
+        payer(s)
+        pid = service.register_patient(s, person()).patient.id
+        service.add_coverage(s, pid, coverage(member_id="A"))
+        lone = service.add_coverage(s, pid, coverage(member_id="B", order=3))
+        assert (lone.order, lone.order_name) == (2, "secondary")
+        primary = service.get_patient(s, pid).coverages[0]
+        moved = service.update_coverage(s, pid, primary.id, coverage(member_id="A", order=3))
+        assert moved.order == 2  # the primary moved to the end: B is primary now
+        assert [c.member_id for c in service.get_patient(s, pid).coverages] == ["B", "A"]
