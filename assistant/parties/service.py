@@ -253,6 +253,15 @@ def get_patient(session: Session, patient_id: int) -> PatientOut:
     return patient_out(_patient_row(session, patient_id))
 
 
+def possible_duplicates(session: Session, patient_id: int) -> list[PatientSummary]:
+    """Other active records with this patient's name and date of birth (candidates for a merge)."""
+    p = _patient_row(session, patient_id)
+    if p.merged_into_id is not None:
+        return []
+    rows = repo.same_name_and_dob(session, p.first_name, p.last_name, p.dob, exclude_id=p.id)
+    return [summary(r) for r in rows]
+
+
 def parse_date(text: str) -> date | None:
     """2026-01-31 or 1/31/2026 (the two ways people type a birth date); None when ``text`` is neither."""
     m = _DATE_RE.fullmatch(text.strip())

@@ -124,6 +124,8 @@ def test_pages_register_warn_search_coverage_and_merge(client: TestClient) -> No
     assert 'name="confirm_duplicate"' in r.text
     r = client.post("/patients", data={**form, "confirm_duplicate": "1"}, follow_redirects=False)
     dup = int(r.headers["location"].split("/")[2].split("?")[0])
+    assert [d["id"] for d in client.get(f"/api/patients/{ann}").json()["possible_duplicates"]] == [dup]
+    assert 'id="possible-duplicates"' in client.get(f"/patients/{ann}").text
     r = client.get("/patients", params={"q": "lee"}, headers={"HX-Request": "true"})
     assert "<html" not in r.text and f"/patients/{ann}" in r.text and f"/patients/{dup}" in r.text
     for payer, member in (("87726", "W1"), ("00431", "MB1")):
@@ -148,6 +150,7 @@ def test_pages_register_warn_search_coverage_and_merge(client: TestClient) -> No
     )
     assert r.status_code == 303
     assert "was merged into" in client.get(f"/patients/{dup}").text
+    assert client.get(f"/api/patients/{ann}").json()["possible_duplicates"] == []
 
 
 def test_payers_page_add_and_edit(client: TestClient) -> None:

@@ -140,7 +140,10 @@ def register_patient(request: Request, session: SessionDep, form: FormDep, princ
 
 
 def _detail(session: Session, patient_id: int) -> dict[str, Any]:
-    return {"patient": service.get_patient(session, patient_id)}
+    return {
+        "patient": service.get_patient(session, patient_id),
+        "possible_duplicates": service.possible_duplicates(session, patient_id),
+    }
 
 
 @router.get("/patients/{patient_id}", dependencies=[READ])
