@@ -33,7 +33,9 @@ from web.routers import (
     health,
     pages_billing,
     pages_claims,
+    pages_patients,
     pages_remits,
+    patients,
     remits,
     schedule,
     suggest,
@@ -60,6 +62,8 @@ ROUTERS = [
     schedule.router,
     encounters.router,
     admin_users.router,
+    pages_patients.router,
+    patients.router,
 ]
 
 

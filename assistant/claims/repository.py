@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from assistant.claims.models import (
@@ -21,7 +21,7 @@ from assistant.claims.models import (
 )
 from assistant.core.db import serialize_writers
 from assistant.encounters.models import Encounter
-from assistant.parties.models import Coverage, Patient, Payer, Provider
+from assistant.parties.models import Payer, Provider
 
 _CLAIM_LOADS = (
     selectinload(Claim.lines).selectinload(ServiceLine.rendering_provider),
@@ -76,26 +76,6 @@ def payer_by_payer_id(session: Session, payer_id: str) -> Payer | None:
 
 def provider_by_npi(session: Session, npi: str) -> Provider | None:
     return session.scalars(select(Provider).where(Provider.npi == npi)).first()
-
-
-def find_patient(session: Session, first_name: str, last_name: str, dob: date) -> Patient | None:
-    stmt = select(Patient).where(
-        func.lower(Patient.first_name) == first_name.lower(),
-        func.lower(Patient.last_name) == last_name.lower(),
-        Patient.dob == dob,
-    )
-    return session.scalars(stmt.order_by(Patient.id)).first()
-
-
-def find_coverage(session: Session, patient_id: int, payer_pk: int, member_id: str) -> Coverage | None:
-    stmt = select(Coverage).where(
-        Coverage.patient_id == patient_id, Coverage.payer_pk == payer_pk, Coverage.member_id == member_id
-    )
-    return session.scalars(stmt).first()
-
-
-def max_coverage_order(session: Session, patient_id: int) -> int:
-    return session.scalar(select(func.max(Coverage.order)).where(Coverage.patient_id == patient_id)) or 0
 
 
 def patient_lines_on(

@@ -23,34 +23,8 @@ from pydantic import (
 )
 
 from assistant.core.errors import InvalidInput
+from assistant.parties.schemas import FILING_INDICATORS, RELATIONSHIPS, TELEHEALTH_POLICIES  # noqa: F401
 
-FILING_INDICATORS = {
-    "11",
-    "12",
-    "13",
-    "14",
-    "15",
-    "16",
-    "17",
-    "AM",
-    "BL",
-    "CH",
-    "CI",
-    "DS",
-    "FI",
-    "HM",
-    "LM",
-    "MA",
-    "MB",
-    "MC",
-    "OF",
-    "TV",
-    "VA",
-    "WC",
-    "ZZ",
-}
-RELATIONSHIPS = ("self", "spouse", "child", "other")
-TELEHEALTH_POLICIES = ("pos_and_95", "pos_only", "modifier_only")
 ICD_RE = re.compile(r"^[A-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?$")
 PROC_RE = re.compile(r"^[0-9A-Z]{5}$")
 MODIFIER_RE = re.compile(r"^[0-9A-Z]{2}$")

@@ -59,7 +59,8 @@ from assistant.config import Settings
 from assistant.core.errors import AssistantError, Conflict, InvalidInput, NotFound
 from assistant.core.money import decimal_amount
 from assistant.encounters.models import Encounter, EncounterDiagnosis
-from assistant.parties.models import Coverage, Patient, Payer, Provider
+from assistant.parties import service as parties
+from assistant.parties.models import Payer, Provider
 
 
 class ClaimHasErrors(Conflict):
@@ -137,10 +138,7 @@ def _resolve_parties(session: Session, doc: ClaimImport) -> dict[str, Any]:
         **_address_fields(bp.address),
     )
     rendering = _upsert_rendering(session, doc.rendering_provider)
-    payer = repo.payer_by_payer_id(session, doc.payer.payer_id)
-    if payer is None:
-        payer = Payer(payer_id=doc.payer.payer_id, name=doc.payer.name)
-        session.add(payer)
+    payer = parties.payer_for_claim(session, doc.payer.payer_id, doc.payer.name)
     payer.name = doc.payer.name
     payer.filing_indicator = doc.payer.filing_indicator
     if doc.payer.timely_filing_days is not None:
@@ -148,26 +146,13 @@ def _resolve_parties(session: Session, doc: ClaimImport) -> dict[str, Any]:
     if doc.payer.telehealth_policy is not None:
         payer.telehealth_policy = doc.payer.telehealth_policy
     person = doc.patient_person
-    patient = repo.find_patient(session, person.first_name, person.last_name, person.dob)
-    if patient is None:
-        patient = Patient(
-            first_name=person.first_name, last_name=person.last_name, dob=person.dob, sex=person.sex
-        )
-        session.add(patient)
+    patient = parties.patient_for_claim(session, person.first_name, person.last_name, person.dob, person.sex)
     patient.sex = person.sex
     for key, value in _address_fields(person.address).items():
         setattr(patient, key, value)
     session.flush()
     sub = doc.subscriber
-    coverage = repo.find_coverage(session, patient.id, payer.id, sub.member_id)
-    if coverage is None:
-        coverage = Coverage(
-            patient_id=patient.id,
-            payer_pk=payer.id,
-            member_id=sub.member_id,
-            order=repo.max_coverage_order(session, patient.id) + 1,
-        )
-        session.add(coverage)
+    coverage = parties.coverage_for_claim(session, patient, payer, sub.member_id)
     coverage.relationship_to_subscriber = doc.patient_relationship
     coverage.group_number = sub.group_number
     coverage.subscriber_first_name, coverage.subscriber_last_name = sub.first_name, sub.last_name
@@ -690,7 +675,7 @@ _NOT_DUPLICATE_STATUSES = {ClaimStatus.REJECTED.value, ClaimStatus.CORRECTED.val
 def duplicate_finder(session: Session) -> Any:
     def find(doc: ClaimImport) -> list[DuplicateHit]:
         person = doc.patient_person
-        patient = repo.find_patient(session, person.first_name, person.last_name, person.dob)
+        patient = parties.find_patient(session, person.first_name, person.last_name, person.dob)
         if patient is None:
             return []
         dates = sorted({line.date_of_service for line in doc.lines})

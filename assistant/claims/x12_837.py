@@ -14,8 +14,8 @@ from datetime import datetime
 
 from assistant.claims.schemas import Address, ClaimImport, Person
 from assistant.core.money import x12_amount
+from assistant.parties.schemas import RELATIONSHIP_CODES
 
-RELATIONSHIP_CODES = {"self": "18", "spouse": "01", "child": "19", "other": "G8"}
 RELATIONSHIP_BY_CODE = {v: k for k, v in RELATIONSHIP_CODES.items()}
 _BAD = re.compile(r"[*:^~\r\n]")
 

@@ -20,6 +20,7 @@ from assistant.core import cli as core_cli
 from assistant.core import serve_cli
 from assistant.denials import cli as denials_cli
 from assistant.encounters import cli as encounters_cli
+from assistant.parties import cli as parties_cli
 from assistant.reliability import load_cli
 from assistant.remit import cli as remit_cli
 from assistant.schedule import cli as schedule_cli
@@ -52,6 +53,8 @@ SUBCOMMANDS: list[tuple[str, typer.Typer]] = [
     ("load-test", load_cli.app),
     ("schedule", schedule_cli.app),
     ("encounters", encounters_cli.app),
+    ("patients", parties_cli.patients_app),
+    ("payers", parties_cli.payers_app),
 ]
 
 COMMANDS: list[Callable[..., None]] = [

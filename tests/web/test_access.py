@@ -129,6 +129,8 @@ def test_phi_routes_declare_phi_and_trainee_lacks_it(anon: TestClient) -> None:
         "/api/billing",
         "/billing",
         "/api/denials",
+        "/patients",
+        "/api/patients",
     )
     lists = {("GET", "/api/claims"), ("GET", "/api/remits"), ("GET", "/api/billing/aging")}
     found = {(m, r.path): _required(r.dependant) for m, r in _routes(anon) if (m, r.path) in lists}
