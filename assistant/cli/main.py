@@ -19,6 +19,7 @@ from assistant.codesets.events import on_code_sets_changed
 from assistant.core import cli as core_cli
 from assistant.core import serve_cli
 from assistant.denials import cli as denials_cli
+from assistant.fees import cli as fees_cli
 from assistant.reliability import load_cli
 from assistant.remit import cli as remit_cli
 from assistant.security import audit_cli, backup_cli, users_cli
@@ -48,6 +49,7 @@ SUBCOMMANDS: list[tuple[str, typer.Typer]] = [
     ("users", users_cli.app),
     ("audit", audit_cli.app),
     ("load-test", load_cli.app),
+    ("fees", fees_cli.app),
 ]
 
 COMMANDS: list[Callable[..., None]] = [
