@@ -23,9 +23,11 @@ from web.routers import (
     auth,
     billing,
     chat,
+    claim_form,
     claims,
     codes,
     denials,
+    fees,
     health,
     pages_billing,
     pages_claims,
@@ -42,6 +44,7 @@ ROUTERS = [
     suggest.router,
     chat.router,
     trainee.router,
+    claim_form.router,  # before the claims routes: /claims/new is not a claim ID
     claims.router,
     remits.router,
     denials.router,
@@ -52,6 +55,7 @@ ROUTERS = [
     auth.router,
     account.router,
     admin.router,
+    fees.router,
 ]
 
 

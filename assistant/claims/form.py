@@ -75,7 +75,9 @@ def _coverage_label(c: Coverage) -> str:
     span = ""
     if c.effective_from or c.effective_to:
         span = f"{c.effective_from or '…'} to {c.effective_to or '…'}"
-    return f"{order}: {c.payer.name} ({c.payer.payer_id}) member {c.member_id}" + (f", {span}" if span else "")
+    return f"{order}: {c.payer.name} ({c.payer.payer_id}) member {c.member_id}" + (
+        f", {span}" if span else ""
+    )
 
 
 def _provider_label(p: Provider) -> str:
@@ -95,7 +97,9 @@ def choices(session: Session, patient_id: int | None = None) -> FormChoices:
 
 
 def _in_force(c: Coverage, on: date) -> bool:
-    return (c.effective_from is None or c.effective_from <= on) and (c.effective_to is None or c.effective_to >= on)
+    return (c.effective_from is None or c.effective_from <= on) and (
+        c.effective_to is None or c.effective_to >= on
+    )
 
 
 def coverage_in_force(session: Session, patient_id: int, on: date) -> Coverage | None:
@@ -121,7 +125,9 @@ def prefill(
     if encounter_id is not None:
         enc = repo.encounter_by_id(session, encounter_id)
         if enc is None:
-            raise NotFound(f"no encounter {encounter_id}", field="encounter", fix="open the claim form from an encounter")
+            raise NotFound(
+                f"no encounter {encounter_id}", field="encounter", fix="open the claim form from an encounter"
+            )
         form.encounter_id = enc.id
         form.date_of_service = enc.date_of_service.isoformat()
         form.patient_id = enc.patient_id
@@ -218,14 +224,21 @@ def _address(row: Any) -> dict[str, Any] | None:
 
 
 def _person(p: Patient) -> dict[str, Any]:
-    return {"first_name": p.first_name, "last_name": p.last_name, "dob": p.dob.isoformat(), "sex": p.sex,
-            "address": _address(p)}
+    return {
+        "first_name": p.first_name,
+        "last_name": p.last_name,
+        "dob": p.dob.isoformat(),
+        "sex": p.sex,
+        "address": _address(p),
+    }
 
 
 def _npi_ok(npi: str, field: str, who: str, problems: list[FormProblem]) -> None:
     if not is_valid_npi(npi):
         problems.append(
-            FormProblem(field=field, message=f"{who} NPI {npi} fails the NPI check digit (or is not 10 digits)")
+            FormProblem(
+                field=field, message=f"{who} NPI {npi} fails the NPI check digit (or is not 10 digits)"
+            )
         )
 
 
@@ -243,12 +256,15 @@ def _patient_part(
         problems.append(
             FormProblem(
                 field="patient_id",
-                message=f"the patient's date of birth {patient.dob} is in the future; correct it on the patient's record",
+                message=f"the patient's date of birth {patient.dob} is in the future; "
+                "correct it on the patient's record",
             )
         )
     elif dos and patient.dob > dos:
         problems.append(
-            FormProblem(field="patient_id", message=f"the patient was born ({patient.dob}) after the date of service")
+            FormProblem(
+                field="patient_id", message=f"the patient was born ({patient.dob}) after the date of service"
+            )
         )
     if form.coverage_id is None:
         problems.append(FormProblem(field="coverage_id", message="choose the coverage (the payer billed)"))
@@ -261,14 +277,16 @@ def _patient_part(
         problems.append(
             FormProblem(
                 field="coverage_id",
-                message=f"{cov.payer.name} coverage ended {cov.effective_to}, before the date of service {dos}",
+                message=f"{cov.payer.name} coverage ended {cov.effective_to}, "
+                f"before the date of service {dos}",
             )
         )
     if dos and cov.effective_from and cov.effective_from > dos:
         problems.append(
             FormProblem(
                 field="coverage_id",
-                message=f"{cov.payer.name} coverage starts {cov.effective_from}, after the date of service {dos}",
+                message=f"{cov.payer.name} coverage starts {cov.effective_from}, "
+                f"after the date of service {dos}",
             )
         )
     payer = cov.payer
@@ -343,12 +361,18 @@ def _diagnoses(form: ClaimForm, problems: list[FormProblem]) -> list[str]:
     for i, code in enumerate(codes):
         if not code:
             problems.append(
-                FormProblem(field=f"diagnoses[{i}]", message=f"diagnosis {LETTERS[i] if i < 12 else i + 1} is empty "
-                            "while a later one is filled; keep them in order without gaps")
+                FormProblem(
+                    field=f"diagnoses[{i}]",
+                    message=f"diagnosis {LETTERS[i] if i < 12 else i + 1} is empty "
+                    "while a later one is filled; keep them in order without gaps",
+                )
             )
     if len(codes) > MAX_DIAGNOSES:
         problems.append(
-            FormProblem(field="diagnoses", message=f"{len(codes)} diagnoses: a claim carries at most {MAX_DIAGNOSES} (A-L)")
+            FormProblem(
+                field="diagnoses",
+                message=f"{len(codes)} diagnoses: a claim carries at most {MAX_DIAGNOSES} (A-L)",
+            )
         )
     if not codes:
         problems.append(FormProblem(field="diagnoses[0]", message="enter at least one diagnosis"))
@@ -365,8 +389,11 @@ def _pointers(text: str, n_dx: int, field: str, problems: list[FormProblem]) -> 
         pos = LETTERS.index(ch) + 1
         if pos > n_dx:
             problems.append(
-                FormProblem(field=field, message=f"pointer {ch} points at a diagnosis the claim does not have "
-                            f"(it has {n_dx}: A-{LETTERS[max(n_dx, 1) - 1]})")
+                FormProblem(
+                    field=field,
+                    message=f"pointer {ch} points at a diagnosis the claim does not have "
+                    f"(it has {n_dx}: A-{LETTERS[max(n_dx, 1) - 1]})",
+                )
             )
             return []
         out.append(pos)
@@ -380,7 +407,12 @@ def _pointers(text: str, n_dx: int, field: str, problems: list[FormProblem]) -> 
 
 
 def _charge(
-    session: Session, line: FormLine, code: str, mods: list[str], dos: date | None, field: str,
+    session: Session,
+    line: FormLine,
+    code: str,
+    mods: list[str],
+    dos: date | None,
+    field: str,
     problems: list[FormProblem],
 ) -> tuple[int | None, bool]:
     """(cents, from_schedule)."""
@@ -402,7 +434,9 @@ def _charge(
     fee = fees.charge_for(session, code, mods, dos)
     if fee is None:
         problems.append(
-            FormProblem(field=field, message=f"no fee on file for {code} on {dos}; type the charge or add it on /fees")
+            FormProblem(
+                field=field, message=f"no fee on file for {code} on {dos}; type the charge or add it on /fees"
+            )
         )
         return None, False
     return fee.charge_cents, True
@@ -413,7 +447,9 @@ def _lines(
 ) -> tuple[list[dict[str, Any]], dict[int, int]]:
     out: list[dict[str, Any]] = []
     filled: dict[int, int] = {}
-    keyed = [(i, ln) for i, ln in enumerate(form.lines) if ln.code.strip() or ln.charge.strip() or ln.ndc.strip()]
+    keyed = [
+        (i, ln) for i, ln in enumerate(form.lines) if ln.code.strip() or ln.charge.strip() or ln.ndc.strip()
+    ]
     if not keyed:
         problems.append(FormProblem(field="lines[0].code", message="enter at least one service line"))
     if len(keyed) > MAX_FORM_LINES:
@@ -431,7 +467,9 @@ def _lines(
         if isinstance(units, str):
             units = int(units.strip()) if units.strip().isdigit() else units
         if not isinstance(units, int) or units <= 0:
-            problems.append(FormProblem(field=f"{at}.units", message=f"{ln.units!r} is not a positive whole number"))
+            problems.append(
+                FormProblem(field=f"{at}.units", message=f"{ln.units!r} is not a positive whole number")
+            )
         cents, from_schedule = _charge(session, ln, code, mods, line_dos, f"{at}.charge", problems)
         if from_schedule and cents is not None:
             filled[i] = cents
@@ -499,14 +537,22 @@ def build_document(
     data["lines"] = lines
     if problems:
         raise ClaimFormErrors(problems)
-    line_index = {n: i for n, (i, _) in enumerate(
-        (i, ln) for i, ln in enumerate(form.lines) if ln.code.strip() or ln.charge.strip() or ln.ndc.strip()
-    )}
+    line_index = {
+        n: i
+        for n, (i, _) in enumerate(
+            (i, ln)
+            for i, ln in enumerate(form.lines)
+            if ln.code.strip() or ln.charge.strip() or ln.ndc.strip()
+        )
+    }
     try:
         doc = ClaimImport.model_validate(data)
     except ValidationError as exc:
         raise ClaimFormErrors(
-            [FormProblem(field=_form_field(path, line_index), message=msg) for path, msg in format_validation_error(exc)]
+            [
+                FormProblem(field=_form_field(path, line_index), message=msg)
+                for path, msg in format_validation_error(exc)
+            ]
         ) from None
     return doc, filled
 
@@ -564,7 +610,9 @@ def create(session: Session, form: ClaimForm, actor: str, today: date | None = N
     claim_id = new_claim_id(session)
     doc, _ = build_document(session, form, claim_id, today)
     if form.encounter_id is not None and repo.encounter_by_id(session, form.encounter_id) is None:
-        raise ClaimFormErrors([FormProblem(field="encounter_id", message=f"no encounter {form.encounter_id}")])
+        raise ClaimFormErrors(
+            [FormProblem(field="encounter_id", message=f"no encounter {form.encounter_id}")]
+        )
     if repo.claim_by_claim_id(session, claim_id) is not None:  # the sequence is ours: defensive only
         raise Conflict(f"claim {claim_id} exists", field="claim_id", fix="save again for a new ID")
     result = service.import_claim(session, doc, actor)
@@ -575,7 +623,9 @@ def create(session: Session, form: ClaimForm, actor: str, today: date | None = N
     return result
 
 
-def update(session: Session, claim_id: str, form: ClaimForm, actor: str, today: date | None = None) -> ImportResult:
+def update(
+    session: Session, claim_id: str, form: ClaimForm, actor: str, today: date | None = None
+) -> ImportResult:
     """Save the form over a stored draft (same claim ID)."""
     claim = _draft(session, claim_id)
     doc, _ = build_document(session, form, claim.claim_id, today)
@@ -587,7 +637,9 @@ def diagnosis_search(reference: Any, query: str, on: date | None, limit: int = 8
     if len(query.strip()) < 2:
         return []
     code = query.strip().upper()
-    exact = reference.find_code(code, "ICD-10-CM", on=on) if re.fullmatch(r"[A-Z]\d[\dA-Z.]{1,6}", code) else None
+    exact = (
+        reference.find_code(code, "ICD-10-CM", on=on) if re.fullmatch(r"[A-Z]\d[\dA-Z.]{1,6}", code) else None
+    )
     hits = [h for h in reference.search(query, system="ICD-10-CM", limit=limit * 2, on=on) if h.billable]
     out = [h for h in hits if exact is None or h.code != exact.code][:limit]
     return ([exact] if exact is not None else []) + out

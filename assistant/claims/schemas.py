@@ -181,7 +181,13 @@ class ReferringProvider(_Model):
     last_name: Annotated[str, _text(60)]
 
 
-OPTIONAL_HEADER_KEYS = ("referring_provider", "onset_date", "accident_date", "accident_cause", "accident_state")
+OPTIONAL_HEADER_KEYS = (
+    "referring_provider",
+    "onset_date",
+    "accident_date",
+    "accident_cause",
+    "accident_state",
+)
 
 
 class PayerIn(_Model):
@@ -262,7 +268,9 @@ class ClaimImport(_Model):
         if self.patient_relationship != "self" and self.patient is None:
             raise ValueError("patient: is required when patient_relationship is not 'self'")
         if self.accident_date and not self.accident_cause:
-            raise ValueError("accident_cause: is required with accident_date (AA auto, EM employment, OA other)")
+            raise ValueError(
+                "accident_cause: is required with accident_date (AA auto, EM employment, OA other)"
+            )
         if self.accident_cause == "AA" and not self.accident_state:
             raise ValueError("accident_state: is required for an auto accident (the state it happened in)")
         if self.frequency_code in {"7", "8"} and not self.original_claim_number:

@@ -15,6 +15,8 @@ Tables (2021+ rules, as adopted by CMS for the physician fee schedule):
 
 from __future__ import annotations
 
+from typing import Literal
+
 from assistant.em.schemas import EmRequest, EmResult, MdmLevel, ProlongedService
 
 MDM_ORDER: tuple[MdmLevel, ...] = ("straightforward", "low", "moderate", "high")
@@ -51,7 +53,9 @@ def mdm_level(problems: MdmLevel, data: MdmLevel, risk: MdmLevel) -> MdmLevel:
     return MDM_ORDER[ranks[1]]
 
 
-def level_by_mdm(patient: str, problems: MdmLevel, data: MdmLevel, risk: MdmLevel) -> tuple[str, MdmLevel, str]:
+def level_by_mdm(
+    patient: str, problems: MdmLevel, data: MdmLevel, risk: MdmLevel
+) -> tuple[str, MdmLevel, str]:
     level = mdm_level(problems, data, risk)
     code = TIME_TABLE[patient][MDM_ORDER.index(level)][1]
     reason = (
@@ -96,9 +100,11 @@ def propose(req: EmRequest) -> EmResult:
     if not codes:
         if req.total_minutes is None and not any(mdm):
             reasons.append("give the total time on the date, or rate problems, data and risk")
-        return EmResult(code=None, basis="none", by_time=by_time, by_mdm=by_mdm, mdm_level=level, reasons=reasons)
+        return EmResult(
+            code=None, basis="none", by_time=by_time, by_mdm=by_mdm, mdm_level=level, reasons=reasons
+        )
     code = max(codes)  # codes of one patient type rise with the level
-    basis = "time" if code == by_time else "mdm"
+    basis: Literal["time", "mdm"] = "time" if code == by_time else "mdm"
     if by_time and by_mdm and by_time != by_mdm:
         reasons.append(f"{code} by {basis}: the higher of the two is reported")
     extra = None
@@ -107,5 +113,11 @@ def propose(req: EmRequest) -> EmResult:
         if extra:
             reasons.append(extra.reason)
     return EmResult(
-        code=code, basis=basis, by_time=by_time, by_mdm=by_mdm, mdm_level=level, reasons=reasons, prolonged=extra
+        code=code,
+        basis=basis,
+        by_time=by_time,
+        by_mdm=by_mdm,
+        mdm_level=level,
+        reasons=reasons,
+        prolonged=extra,
     )

@@ -35,7 +35,9 @@ def import_(
 @handles_errors
 def list_(
     code: Annotated[str | None, typer.Option("--code")] = None,
-    on: Annotated[str | None, typer.Option("--on", help="Only fees in force on this date (YYYY-MM-DD)")] = None,
+    on: Annotated[
+        str | None, typer.Option("--on", help="Only fees in force on this date (YYYY-MM-DD)")
+    ] = None,
 ) -> None:
     """List the fee schedule as JSON."""
     c = ready(make_container())
@@ -55,7 +57,9 @@ def charge(
     with c.sessions() as session:
         fee = service.charge_for(session, code, modifier or [], _day(on) or date.today())
     if fee is None:
-        raise NotFound(f"no fee for {code} on {on}", field="code", fix="import or add one: assistant fees import")
+        raise NotFound(
+            f"no fee for {code} on {on}", field="code", fix="import or add one: assistant fees import"
+        )
     print_json(fee)
 
 

@@ -61,7 +61,9 @@ def _date(value: Any, field: str, problems: list[FeeProblem], row: int | None) -
             raise ValueError
         return date.fromisoformat(text)
     except ValueError:
-        problems.append(FeeProblem(row=row, field=field, message=f"{text!r} is not a date in YYYY-MM-DD form"))
+        problems.append(
+            FeeProblem(row=row, field=field, message=f"{text!r} is not a date in YYYY-MM-DD form")
+        )
         return None
 
 
@@ -145,7 +147,9 @@ def _check_overlaps(
 def _save(session: Session, fee: FeeIn, actor: str, result: FeeImportResult) -> FeeScheduleEntry:
     assert isinstance(fee.effective_from, date) and isinstance(fee.charge_cents, int)
     end = fee.effective_to if isinstance(fee.effective_to, date) else None
-    same = [e for e in repo.entries_for(session, fee.code, fee.modifier) if e.effective_from == fee.effective_from]
+    same = [
+        e for e in repo.entries_for(session, fee.code, fee.modifier) if e.effective_from == fee.effective_from
+    ]
     if same:
         entry = same[0]
         if entry.charge_cents == fee.charge_cents and entry.effective_to == end:
@@ -187,14 +191,18 @@ def _read_csv(text: str) -> list[tuple[int, FeeIn]]:
             continue
         if len(cells) != len(CSV_HEADER):
             problems.append(
-                FeeProblem(row=n, field="(row)", message=f"has {len(cells)} columns, expected {len(CSV_HEADER)}")
+                FeeProblem(
+                    row=n, field="(row)", message=f"has {len(cells)} columns, expected {len(CSV_HEADER)}"
+                )
             )
             continue
         rows.append((n, FeeIn(**dict(zip(CSV_HEADER, (c.strip() for c in cells), strict=True)))))
     if problems:
         raise FeeImportErrors(problems)
     if not rows:
-        raise InvalidInput("the fee file has no rows", field="file", fix="add one fee per line under the header")
+        raise InvalidInput(
+            "the fee file has no rows", field="file", fix="add one fee per line under the header"
+        )
     return rows
 
 
@@ -203,7 +211,9 @@ def import_csv(session: Session, data: str | bytes, actor: str = "system") -> Fe
     try:
         text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
     except UnicodeDecodeError:
-        raise InvalidInput("the fee file is not UTF-8 text", field="file", fix="save it as UTF-8 CSV") from None
+        raise InvalidInput(
+            "the fee file is not UTF-8 text", field="file", fix="save it as UTF-8 CSV"
+        ) from None
     problems: list[FeeProblem] = []
     fees: list[tuple[int | None, FeeIn]] = []
     for row, raw in _read_csv(text):

@@ -21,7 +21,10 @@ from assistant.encounters.models import Encounter, EncounterDiagnosis
 from assistant.fees import service as fees
 from tests.claims.conftest import TODAY
 
-FEES = "code,modifier,charge_cents,effective_from,effective_to\n99214,,18500,2026-01-01,\n20610,RT,22000,2026-01-01,\n"
+FEES = (
+    "code,modifier,charge_cents,effective_from,effective_to\n"
+    "99214,,18500,2026-01-01,\n20610,RT,22000,2026-01-01,\n"
+)
 COMPARED_OUT = {"claim_id"}
 
 
@@ -59,7 +62,9 @@ def _doc(sessions: Any, claim_id: str) -> dict[str, Any]:
     return {k: v for k, v in doc.items() if k not in COMPARED_OUT}
 
 
-def test_keyed_claim_equals_the_same_claim_imported_from_json(sessions: Any, clean_data: dict[str, Any]) -> None:
+def test_keyed_claim_equals_the_same_claim_imported_from_json(
+    sessions: Any, clean_data: dict[str, Any]
+) -> None:
     _seed(sessions, clean_data)
     form = _form_for(sessions)
     with transaction(sessions) as s:
@@ -68,8 +73,18 @@ def test_keyed_claim_equals_the_same_claim_imported_from_json(sessions: Any, cle
     assert _doc(sessions, "C-000001") == _doc(sessions, "C-2001")
     with sessions() as s:
         keyed, imported = service.get_claim(s, "C-000001"), service.get_claim(s, "C-2001")
-        for attr in ("patient_id", "coverage_id", "payer_pk", "billing_provider_id", "rendering_provider_id",
-                     "place_of_service", "frequency_code", "total_charge_cents", "diagnosis_codes", "status"):
+        for attr in (
+            "patient_id",
+            "coverage_id",
+            "payer_pk",
+            "billing_provider_id",
+            "rendering_provider_id",
+            "place_of_service",
+            "frequency_code",
+            "total_charge_cents",
+            "diagnosis_codes",
+            "status",
+        ):
             assert getattr(keyed, attr) == getattr(imported, attr), attr
         assert [(sl.code, sl.modifiers, sl.units, sl.charge_cents, sl.dx_pointers) for sl in keyed.lines] == [
             (sl.code, sl.modifiers, sl.units, sl.charge_cents, sl.dx_pointers) for sl in imported.lines
@@ -77,7 +92,9 @@ def test_keyed_claim_equals_the_same_claim_imported_from_json(sessions: Any, cle
         assert keyed.history[0].note == "keyed on the claim form" and keyed.history[0].actor == "bea"
 
 
-def test_generated_ids_never_overwrite_and_only_drafts_are_edited(sessions: Any, clean_data: dict[str, Any]) -> None:
+def test_generated_ids_never_overwrite_and_only_drafts_are_edited(
+    sessions: Any, clean_data: dict[str, Any]
+) -> None:
     _seed(sessions, clean_data)
     with transaction(sessions) as s:  # a claim someone imported under the next generated ID
         service.import_json(s, json.dumps(dict(copy.deepcopy(clean_data), claim_id="C-000001")))
@@ -103,12 +120,27 @@ def _problems(sessions: Any, form: ClaimForm, today: date = TODAY) -> dict[str, 
     return {p.field: p.message for p in err.value.problems}
 
 
-def test_bad_input_is_named_on_its_field_and_nothing_is_saved(sessions: Any, clean_data: dict[str, Any]) -> None:
+def test_bad_input_is_named_on_its_field_and_nothing_is_saved(
+    sessions: Any, clean_data: dict[str, Any]
+) -> None:
     _seed(sessions, clean_data)
     form = _form_for(sessions)
     bad = form.model_copy(deep=True)
-    bad.diagnoses = ["E11.65", "M17.11", "I10", "E11.9", "J45.909", "E10.9", "N40.0", "D63.0", "O09.90",
-                     "P07.30", "E11.65", "I10", "M17.11"]
+    bad.diagnoses = [
+        "E11.65",
+        "M17.11",
+        "I10",
+        "E11.9",
+        "J45.909",
+        "E10.9",
+        "N40.0",
+        "D63.0",
+        "O09.90",
+        "P07.30",
+        "E11.65",
+        "I10",
+        "M17.11",
+    ]
     bad.lines[1].pointers = "BM"
     bad.lines[0].charge = "-185.00"
     got = _problems(sessions, bad)
@@ -136,7 +168,9 @@ def test_bad_input_is_named_on_its_field_and_nothing_is_saved(sessions: Any, cle
         assert [c.claim_id for c in service.list_claims(s)] == ["C-2001"]  # nothing half-saved
 
 
-def test_check_fills_fees_and_names_scrubber_fields(sessions: Any, clean_data: dict[str, Any], ref: Any) -> None:
+def test_check_fills_fees_and_names_scrubber_fields(
+    sessions: Any, clean_data: dict[str, Any], ref: Any
+) -> None:
     _seed(sessions, clean_data)
     form = _form_for(sessions)
     settings = Settings(timely_filing_days=36500)
@@ -158,17 +192,32 @@ def test_prefill_from_encounter(sessions: Any, clean_data: dict[str, Any]) -> No
     _seed(sessions, clean_data)
     with transaction(sessions) as s:
         claim = service.get_claim(s, "C-2001")
-        enc = Encounter(patient_id=claim.patient_id, date_of_service=date(2026, 5, 4), place_of_service="11",
-                        rendering_provider_id=claim.rendering_provider_id,
-                        diagnoses=[EncounterDiagnosis(position=1, code="E11.65"), EncounterDiagnosis(position=2, code="I10")])
+        enc = Encounter(
+            patient_id=claim.patient_id,
+            date_of_service=date(2026, 5, 4),
+            place_of_service="11",
+            rendering_provider_id=claim.rendering_provider_id,
+            diagnoses=[
+                EncounterDiagnosis(position=1, code="E11.65"),
+                EncounterDiagnosis(position=2, code="I10"),
+            ],
+        )
         s.add(enc)
         s.flush()
         enc_id = enc.id
     with sessions() as s:
         form = claim_form.prefill(s, encounter_id=enc_id, procedures=["99214"])
         claim = service.get_claim(s, "C-2001")
-    assert (form.date_of_service, form.patient_id, form.coverage_id) == ("2026-05-04", claim.patient_id, claim.coverage_id)
-    assert form.diagnoses == ["E11.65", "I10"] and form.lines[0].code == "99214" and form.lines[0].pointers == "AB"
+    assert (form.date_of_service, form.patient_id, form.coverage_id) == (
+        "2026-05-04",
+        claim.patient_id,
+        claim.coverage_id,
+    )
+    assert (
+        form.diagnoses == ["E11.65", "I10"]
+        and form.lines[0].code == "99214"
+        and form.lines[0].pointers == "AB"
+    )
     assert form.billing_provider_id == claim.billing_provider_id
     with transaction(sessions) as s:
         result = claim_form.create(s, form, actor="bea", today=TODAY)

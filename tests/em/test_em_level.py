@@ -43,7 +43,9 @@ def test_time_boundaries(patient: str, minutes: int, code: str | None) -> None:
 def test_35_minutes_established_is_99214_with_reason() -> None:
     result = propose(EmRequest(patient="established", total_minutes=35))
     assert result.code == "99214" and result.prolonged is None
-    assert result.reasons == ["total time 35 min meets the 30 min minimum of 99214, under the 40 min of 99215"]
+    assert result.reasons == [
+        "total time 35 min meets the 30 min minimum of 99214, under the 40 min of 99215"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -101,7 +103,9 @@ def test_mdm_levels(patient: str, elements: tuple[str, str, str], code: str) -> 
 
 
 def test_higher_of_time_and_mdm_wins_and_prolonged_needs_time() -> None:
-    both = propose(EmRequest(patient="established", total_minutes=25, problems="high", data="high", risk="low"))
+    both = propose(
+        EmRequest(patient="established", total_minutes=25, problems="high", data="high", risk="low")
+    )
     assert (both.by_time, both.by_mdm, both.code, both.basis) == ("99213", "99215", "99215", "mdm")
     assert both.prolonged is None
     partial = propose(EmRequest(patient="new", problems="high"))

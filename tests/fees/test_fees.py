@@ -39,8 +39,9 @@ def test_import_then_charge_for_by_date_and_modifier(sessions: Any) -> None:
     with transaction(sessions) as s:  # the same file again: idempotent
         again = service.import_csv(s, GOOD.encode())
         assert (again.created, again.updated, again.unchanged) == (0, 0, 4)
-        changed = service.import_csv(s, "code,modifier,charge_cents,effective_from,effective_to\n"
-                                     "99214,,19900,2026-07-01,\n")
+        changed = service.import_csv(
+            s, "code,modifier,charge_cents,effective_from,effective_to\n99214,,19900,2026-07-01,\n"
+        )
         assert changed.updated == 1
     with sessions() as s:
         assert service.charge_for(s, "99214", [], date(2026, 8, 1)).charge_cents == 19900
