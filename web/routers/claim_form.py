@@ -244,7 +244,9 @@ def dx_search(
 
 
 @router.get("/claims/em-helper")
-def em_helper_page(request: Request, principal: EmUser) -> Response:
+def em_helper_page(
+    request: Request, principal: Annotated[Principal, require("claims:read", "phi:read")]
+) -> Response:
     """The E/M level helper: a page, or its result block for HTMX (the claim form embeds it)."""
     params = dict(request.query_params)
     result = None
