@@ -14,9 +14,12 @@ from assistant.claims import repository as repo
 from assistant.claims import service
 from assistant.claims.form import ClaimFormErrors
 from assistant.claims.form_schemas import ClaimForm, FormLine
+from assistant.claims.schemas import parse_claim_document
+from assistant.claims.x12_837 import Envelope, build_837p
+from assistant.claims.x12_validate import validate_x12
 from assistant.config import Settings
 from assistant.core.db import transaction
-from assistant.core.errors import Conflict
+from assistant.core.errors import Conflict, InvalidInput
 from assistant.encounters.models import Encounter, EncounterDiagnosis
 from assistant.fees import service as fees
 from tests.claims.conftest import TODAY
@@ -222,3 +225,25 @@ def test_prefill_from_encounter(sessions: Any, clean_data: dict[str, Any]) -> No
     with transaction(sessions) as s:
         result = claim_form.create(s, form, actor="bea", today=TODAY)
         assert service.get_claim(s, result.claim_id).encounter_id == enc_id
+
+
+def test_form_header_items_reach_the_837p_and_pyx12_accepts_it(clean_data: dict[str, Any]) -> None:
+    assert "referring_provider" not in parse_claim_document(clean_data).canonical_json()  # old hashes kept
+    data = copy.deepcopy(clean_data)
+    data.update(
+        referring_provider={"npi": "1245319599", "first_name": "Bo", "last_name": "Ref"},
+        onset_date="2026-04-01",
+        accident_date="2026-04-02",
+        accident_cause="AA",
+        accident_state="IL",
+    )
+    data["lines"][1].update(code="J1100", modifiers=[], ndc="00009-0022-01")
+    doc = parse_claim_document(data)
+    text = build_837p([doc], Envelope(7, 7))
+    assert validate_x12(text) == []
+    segments = text.split("~\n")
+    assert "CLM*C-2001*405***11:B:1*Y*A*Y*Y**AA:::IL" in segments
+    assert {"DTP*431*D8*20260401", "DTP*439*D8*20260402", "NM1*DN*1*Ref*Bo****XX*1245319599"} <= set(segments)
+    assert {"LIN**N4*00009002201", "CTP****1*UN"} <= set(segments)
+    with pytest.raises(InvalidInput, match="accident_state"):
+        parse_claim_document({**data, "accident_state": None})
