@@ -22,7 +22,7 @@ from assistant.core.db import transaction
 from assistant.core.errors import Conflict, InvalidInput
 from assistant.encounters.models import Encounter, EncounterDiagnosis
 from assistant.fees import service as fees
-from tests.claims.conftest import TODAY
+from tests.claims.conftest import FIXTURES, TODAY
 
 FEES = (
     "code,modifier,charge_cents,effective_from,effective_to\n"
@@ -247,3 +247,32 @@ def test_form_header_items_reach_the_837p_and_pyx12_accepts_it(clean_data: dict[
     assert {"LIN**N4*00009002201", "CTP****1*UN"} <= set(segments)
     with pytest.raises(InvalidInput, match="accident_state"):
         parse_claim_document({**data, "accident_state": None})
+
+
+def test_cli_claims_new_from_encounter(cli: Any, container: Any) -> None:
+    data = json.loads((FIXTURES / "claim_clean.json").read_text())
+    _seed(container.sessions, data)
+    with transaction(container.sessions) as s:
+        claim = service.get_claim(s, "C-2001")
+        enc = Encounter(
+            patient_id=claim.patient_id,
+            date_of_service=date(2026, 5, 4),
+            place_of_service="11",
+            diagnoses=[EncounterDiagnosis(position=1, code="E11.65")],
+        )
+        s.add(enc)
+        s.flush()
+        enc_id = enc.id
+    result = cli("new", "--encounter", str(enc_id), "--code", "99214:25", "--by", "cli-user")
+    assert result.exit_code == 0, result.output
+    claim_id = json.loads(result.output)["claim_id"]
+    shown = json.loads(cli("show", claim_id).output)
+    line = shown["document"]["lines"][0]
+    assert (line["code"], line["modifiers"], line["charge_cents"], line["dx_pointers"]) == (
+        "99214",
+        ["25"],
+        18500,
+        [1],
+    )
+    bad = cli("new", "--encounter", str(enc_id), "--code", "99999")
+    assert bad.exit_code == 2 and "no fee on file for 99999" in bad.output
