@@ -75,7 +75,12 @@ def test_migrations_build_the_models_schema_from_nothing_and_back(empty_url: str
     script = ScriptDirectory.from_config(migrate.alembic_config(empty_url))
     applied = {r.revision for r in script.iterate_revisions(sorted(heads), "base")}
     # each domain branch is applied up to its head (a head may have later revisions built on it)
-    assert {"0520_codeset_flags", "0300_billing", "0410_chat_conversations", "0510_security_tokens"} <= applied
+    assert {
+        "0520_codeset_flags",
+        "0300_billing",
+        "0410_chat_conversations",
+        "0510_security_tokens",
+    } <= applied
     assert heads == {r.revision for r in script.get_revisions("heads")}
     assert _drift(empty_url) == []  # the migrated schema is exactly what the ORM models declare
     migrate.upgrade(empty_url)  # a second run (every worker's start-up) is a no-op
