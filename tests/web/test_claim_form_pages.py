@@ -81,6 +81,11 @@ def test_claim_form_to_draft_and_keyed_equals_imported(client: TestClient) -> No
     # edit the draft on the same form
     edit = client.get("/claims/C-000001/edit")
     assert edit.status_code == 200 and 'value="185.00"' in edit.text
+    assert '<option value="other" selected>' in edit.text  # a commercial payer (CI): prolonged time is 99417
+    with client.app.state.container.sessions() as s:
+        repository.payer_by_payer_id(s, "87726").filing_indicator = "MB"
+        s.commit()
+    assert '<option value="medicare" selected>' in client.get("/claims/C-000001/edit").text
     r = client.post(
         "/claims/C-000001/edit", data=_page_form(ids, **{"line-1-charge": "230.00"}), follow_redirects=False
     )

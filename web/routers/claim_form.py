@@ -30,6 +30,7 @@ from web.routers.pages_common import money  # noqa: F401 - registers the money f
 from web.security_deps import record_phi, require
 
 router = APIRouter(tags=["claim form"])
+MEDICARE_FILING = frozenset({"MA", "MB"})  # SBR09 of Medicare Part A/B: prolonged time is G2212
 FORM_ROWS = 6  # service-line rows shown (the CMS-1500 has six per page)
 Reader = Annotated[Principal, require("claims:read", "phi:read")]
 Writer = Annotated[Principal, require("claims:write", "phi:write")]
@@ -92,6 +93,9 @@ def _form_ctx(
     problems: list[Any] | None = None,
     **extra: Any,
 ) -> dict[str, Any]:
+    choices = claim_form.choices(session, form.patient_id)
+    billed = next((c for c in choices.coverages if c.id == form.coverage_id), None)
+    payer = "medicare" if billed is not None and billed.note in MEDICARE_FILING else "other"
     rows = max(FORM_ROWS, len(form.lines))
     lines = form.lines + [FormLine() for _ in range(rows - len(form.lines))]
     dx = (form.diagnoses + [""] * 12)[: max(12, len(form.diagnoses))]
@@ -99,13 +103,13 @@ def _form_ctx(
         "form": form,
         "lines": lines,
         "dx": dx,
-        "choices": claim_form.choices(session, form.patient_id),
+        "choices": choices,
         "claim_id": claim_id,
         "errors": {p.field: p.message for p in problems or []},
         "problems": problems or [],
         "action": f"/claims/{claim_id}/edit" if claim_id else "/claims/new",
         "active": "claims",
-        "params": {"patient": "established"},  # the embedded E/M helper's defaults
+        "params": {"patient": "established", "payer": payer},  # the embedded E/M helper's defaults
         "result": None,
         **extra,
     }
