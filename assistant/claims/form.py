@@ -442,14 +442,21 @@ def _charge(
     return fee.charge_cents, True
 
 
+def keyed_rows(form: ClaimForm) -> list[int]:
+    """The form rows that hold a service line (empty rows of the form are ignored), in order."""
+    return [
+        i
+        for i, ln in enumerate(form.lines)
+        if ln.code.strip() or ln.charge.strip() or ln.ndc.strip() or ln.charge_cents is not None
+    ]
+
+
 def _lines(
     session: Session, form: ClaimForm, dos: date | None, n_dx: int, problems: list[FormProblem]
 ) -> tuple[list[dict[str, Any]], dict[int, int]]:
     out: list[dict[str, Any]] = []
     filled: dict[int, int] = {}
-    keyed = [
-        (i, ln) for i, ln in enumerate(form.lines) if ln.code.strip() or ln.charge.strip() or ln.ndc.strip()
-    ]
+    keyed = [(i, form.lines[i]) for i in keyed_rows(form)]
     if not keyed:
         problems.append(FormProblem(field="lines[0].code", message="enter at least one service line"))
     if len(keyed) > MAX_FORM_LINES:
@@ -537,14 +544,7 @@ def build_document(
     data["lines"] = lines
     if problems:
         raise ClaimFormErrors(problems)
-    line_index = {
-        n: i
-        for n, (i, _) in enumerate(
-            (i, ln)
-            for i, ln in enumerate(form.lines)
-            if ln.code.strip() or ln.charge.strip() or ln.ndc.strip()
-        )
-    }
+    line_index = dict(enumerate(keyed_rows(form)))  # document line -> form row
     try:
         doc = ClaimImport.model_validate(data)
     except ValidationError as exc:
@@ -569,11 +569,12 @@ def check(
     except ClaimFormErrors as exc:
         return FormCheck(problems=exc.problems, fees=_fees_only(session, form))
     report = service.scrub_document(doc, reference, settings, session, today=today)
-    keyed = [i for i, ln in enumerate(form.lines) if ln.code.strip() or ln.charge.strip() or ln.ndc.strip()]
+    line_index = dict(enumerate(keyed_rows(form)))
     findings = []
     for f in report.findings:
-        field = _form_field(f.field, dict(enumerate(keyed))) if f.field else None
-        findings.append(f.model_copy(update={"field": field}))
+        field = _form_field(f.field, line_index) if f.field else None
+        line = line_index.get(f.line - 1, f.line - 1) + 1 if f.line else None
+        findings.append(f.model_copy(update={"field": field, "line": line}))
     return FormCheck(findings=findings, fees=filled, date_of_service=doc.lines[0].date_of_service)
 
 

@@ -276,3 +276,15 @@ def test_cli_claims_new_from_encounter(cli: Any, container: Any) -> None:
     )
     bad = cli("new", "--encounter", str(enc_id), "--code", "99999")
     assert bad.exit_code == 2 and "no fee on file for 99999" in bad.output
+
+
+def test_findings_name_the_form_row_even_after_an_empty_row(
+    sessions: Any, clean_data: dict[str, Any], ref: Any
+) -> None:
+    _seed(sessions, clean_data)
+    form = _form_for(sessions)
+    form.lines = [form.lines[0], FormLine(), FormLine(code="J9999", charge="10.00", pointers="A")]
+    with sessions() as s:
+        found = claim_form.check(s, form, ref, Settings(timely_filing_days=36500), today=TODAY)
+    j9999 = [f for f in found.findings if f.rule == "procedure-code-valid" and "J9999" in f.message]
+    assert [(f.field, f.line) for f in j9999] == [("lines[2].code", 3)]  # the form's third row
