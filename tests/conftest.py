@@ -50,7 +50,17 @@ REFERENCE_CACHE = Path(tempfile.gettempdir()) / (
 
 POSTGRES_ENV = "ASSISTANT_TEST_POSTGRES_URL"
 # Test folders whose database tests (those using ``tmp_settings`` or ``op_database_url``) run on both.
-BOTH_BACKENDS = ("billing", "claims", "denials", "parties", "remit", "reliability", "schedule", "trainee")
+BOTH_BACKENDS = (
+    "billing",
+    "claims",
+    "denials",
+    "fees",
+    "parties",
+    "remit",
+    "reliability",
+    "schedule",
+    "trainee",
+)
 _SESSION_DATA: list[Path] = []
 
 

@@ -26,10 +26,12 @@ from web.routers import (
     auth,
     billing,
     chat,
+    claim_form,
     claims,
     codes,
     denials,
     encounters,
+    fees,
     health,
     pages_billing,
     pages_claims,
@@ -49,6 +51,7 @@ ROUTERS = [
     suggest.router,
     chat.router,
     trainee.router,
+    claim_form.router,  # before the claims routes: /claims/new is not a claim ID
     claims.router,
     remits.router,
     denials.router,
@@ -64,6 +67,7 @@ ROUTERS = [
     admin_users.router,
     pages_patients.router,
     patients.router,
+    fees.router,
 ]
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,7 +15,6 @@ from assistant.chat.highlight import segments
 from assistant.chat.router import HCPCS_RE, Route, route
 from assistant.chat.schemas import ChatAnswer, CodeFacts, Conversation, Decision, Source, Turn
 from assistant.claims import service as claims
-from assistant.claims.schemas import AcceptedCode
 from assistant.core.db import transaction
 from assistant.core.errors import AssistantError, InvalidInput, NotFound
 from assistant.denials import service as denials
@@ -180,41 +178,6 @@ class ChatService:
         with transaction(self.conversations) as session:
             row = repo.get(session, conv.id)
             return row.owner if row is not None else "chat"
-
-    def draft_claim(
-        self,
-        conv: Conversation,
-        *,
-        template_claim_id: str,
-        new_claim_id: str,
-        date_of_service: date,
-        default_charge_cents: int,
-        actor: str = "chat",
-    ) -> Any:
-        """Send the accepted codes to a draft claim (claims service), parties copied from a claim on file."""
-        if self.sessions is None:
-            raise InvalidInput("claims are not available here", field="template_claim_id")
-        accepted = [
-            AcceptedCode.model_validate({"code": d.code, "system": d.system})
-            for d in conv.accepted
-            if d.system in ("ICD-10-CM", "CPT", "HCPCS")
-        ]
-        with self.sessions() as session:
-            template = claims.to_document(claims.get_claim(session, template_claim_id))
-            encounter = template.model_dump(mode="json", exclude={"diagnoses", "lines", "total_charge_cents"})
-            encounter.update(
-                claim_id=new_claim_id,
-                date_of_service=date_of_service.isoformat(),
-                note=conv.note,
-                default_charge_cents=default_charge_cents,
-                frequency_code="1",
-                original_claim_number=None,
-            )
-            result = claims.create_draft_claim_from_codes(session, encounter, accepted, actor=actor)
-            session.commit()
-        conv.draft_claim_id = result.claim_id
-        self.save(conv)
-        return result
 
     # ------------------------------------------------------------ answers
 

@@ -8,8 +8,10 @@ from typing import Annotated
 import typer
 
 from assistant.claims import code_flags, service
+from assistant.claims import form as claim_form
 from assistant.claims.cms1500 import cms1500_boxes, cms1500_html
 from assistant.claims.cms1500_pdf import FORM_KINDS, cms1500_pdf
+from assistant.claims.form_schemas import FormLine
 from assistant.cli.bootstrap import make_container
 from assistant.cli.bootstrap import ready as _ready
 from assistant.cli.common import console, handles_errors, print_json, write_file
@@ -230,3 +232,33 @@ def cms1500(
     else:
         write_file(out, cms1500_html(doc))
         console.print(f"wrote {out}")
+
+
+@app.command("new")
+@handles_errors
+def new(
+    encounter: Annotated[int, typer.Option("--encounter", help="Encounter ID to build the claim from")],
+    code: Annotated[
+        list[str], typer.Option("--code", help="A service line: CODE or CODE:MOD[:MOD...] (repeat per line)")
+    ],
+    coverage: Annotated[
+        int | None, typer.Option("--coverage", help="Coverage ID (default: in force)")
+    ] = None,
+    billing_provider: Annotated[int | None, typer.Option("--billing-provider", help="Provider ID")] = None,
+    by: Annotated[str, typer.Option("--by")] = "cli",
+) -> None:
+    """Save a draft claim from an encounter, as the claim form does (generated claim ID; charges from the
+    fee schedule in force on the date of service)."""
+    c = make_container()
+    _ready(c)
+    with transaction(c.sessions) as session:
+        form = claim_form.prefill(session, encounter_id=encounter)
+        pointers = form.lines[0].pointers
+        form.lines = [
+            FormLine(code=spec.split(":")[0], modifiers=spec.split(":")[1:], pointers=pointers)
+            for spec in code
+        ]
+        form.coverage_id = coverage or form.coverage_id
+        form.billing_provider_id = billing_provider or form.billing_provider_id
+        result = claim_form.create(session, form, actor=by)
+    print_json(result)

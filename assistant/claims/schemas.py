@@ -18,7 +18,9 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
     ValidationError,
+    model_serializer,
     model_validator,
 )
 
@@ -104,6 +106,7 @@ Pos = Annotated[str, _pattern(r"\d{2}", "must be a 2-digit place-of-service code
 ProcCode = Annotated[str, _pattern(PROC_RE.pattern, "must be a 5-character CPT or HCPCS code")]
 Modifier = Annotated[str, _pattern(MODIFIER_RE.pattern, "must be a 2-character modifier")]
 IcdCode = Annotated[str, BeforeValidator(_icd)]
+Ndc = Annotated[str, _pattern(r"\d{11}", "must be an 11-digit NDC (5-4-2, dashes allowed)", strip="-")]
 # X12 NM109 (AN 2-80) as payers publish them: letters, digits, '-' and '.'; never '/', '\\' or '..', because
 # the payer ID also names the batch file of its claims.
 PayerId = Annotated[
@@ -146,6 +149,21 @@ class RenderingProvider(_Model):
     taxonomy: Taxonomy | None = None
 
 
+class ReferringProvider(_Model):
+    npi: Npi
+    first_name: Annotated[str, _text(35)]
+    last_name: Annotated[str, _text(60)]
+
+
+OPTIONAL_HEADER_KEYS = (
+    "referring_provider",
+    "onset_date",
+    "accident_date",
+    "accident_cause",
+    "accident_state",
+)
+
+
 class PayerIn(_Model):
     payer_id: PayerId
     name: Annotated[str, _text(60)]
@@ -186,6 +204,11 @@ class ServiceLineIn(_Model):
     dx_pointers: list[Annotated[int, Field(ge=1, le=12)]] = Field(min_length=1, max_length=4)
     line_control_number: Annotated[str, _text(50)] | None = None
     rendering_provider: RenderingProvider | None = None
+    ndc: Ndc | None = None  # National Drug Code (11 digits, 5-4-2) for a drug line: 837P LIN*N4
+
+    @model_serializer(mode="wrap")
+    def _without_empty_ndc(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return _drop_none(handler(self), ("ndc",))
 
 
 class ClaimImport(_Model):
@@ -205,11 +228,25 @@ class ClaimImport(_Model):
     total_charge_cents: Cents | None = None
     diagnoses: list[IcdCode] = Field(min_length=1, max_length=12)
     lines: list[ServiceLineIn] = Field(min_length=1, max_length=50)
+    # Optional header items keyed on the claim form (CMS-1500 boxes 14, 10 and 17; 837P DTP*431,
+    # CLM11 + DTP*439, NM1*DN). Left out of the canonical JSON when empty, so older documents keep
+    # their content hash.
+    referring_provider: ReferringProvider | None = None
+    onset_date: IsoDate | None = None
+    accident_date: IsoDate | None = None
+    accident_cause: Literal["AA", "EM", "OA"] | None = None  # auto, employment, other accident
+    accident_state: State | None = None  # required for an auto accident (AA)
 
     @model_validator(mode="after")
     def _consistency(self) -> ClaimImport:
         if self.patient_relationship != "self" and self.patient is None:
             raise ValueError("patient: is required when patient_relationship is not 'self'")
+        if self.accident_date and not self.accident_cause:
+            raise ValueError(
+                "accident_cause: is required with accident_date (AA auto, EM employment, OA other)"
+            )
+        if self.accident_cause == "AA" and not self.accident_state:
+            raise ValueError("accident_state: is required for an auto accident (the state it happened in)")
         if self.frequency_code in {"7", "8"} and not self.original_claim_number:
             raise ValueError(
                 "original_claim_number: is required for a corrected (7) or void (8) claim; "
@@ -227,6 +264,18 @@ class ClaimImport(_Model):
 
     def canonical_json(self) -> str:
         return json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+
+    @model_serializer(mode="wrap")
+    def _without_empty_form_items(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """The optional form-era header items are left out when empty (older documents keep their hash)."""
+        return _drop_none(handler(self), OPTIONAL_HEADER_KEYS)
+
+
+def _drop_none(data: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    for key in keys:
+        if data.get(key) is None:
+            data.pop(key, None)
+    return data
 
 
 # ---------------------------------------------------------------- error formatting

@@ -504,6 +504,7 @@ def to_document(claim: Claim) -> ClaimImport:
                 "dx_pointers": list(sl.dx_pointers),
                 "line_control_number": sl.line_control_number,
                 "rendering_provider": old.get("rendering_provider"),
+                "ndc": old.get("ndc"),
             }
         )
     src["lines"] = lines

@@ -167,6 +167,15 @@ def build_837p(
     return "~\n".join(segments) + "~\n"
 
 
+def _related_causes(claim: ClaimImport) -> list[object]:
+    """CLM10 (blank) and CLM11: the accident's related-causes code (and state for an auto accident)."""
+    if not claim.accident_cause:
+        return []
+    if claim.accident_cause == "AA":
+        return ["", (claim.accident_cause, "", "", claim.accident_state or "")]
+    return ["", claim.accident_cause]
+
+
 def _claim_segments(claim: ClaimImport, line_controls: list[str] | None) -> list[str]:
     out = [
         _seg(
@@ -180,14 +189,22 @@ def _claim_segments(claim: ClaimImport, line_controls: list[str] | None) -> list
             "A",
             "Y",
             "Y",
+            *_related_causes(claim),
         ),
     ]
+    if claim.onset_date:
+        out.append(_seg("DTP", "431", "D8", claim.onset_date.strftime("%Y%m%d")))
+    if claim.accident_date:
+        out.append(_seg("DTP", "439", "D8", claim.accident_date.strftime("%Y%m%d")))
     if claim.prior_authorization:
         out.append(_seg("REF", "G1", claim.prior_authorization))
     if claim.frequency_code in {"7", "8"} and claim.original_claim_number:
         out.append(_seg("REF", "F8", claim.original_claim_number))
     his = [f"{'ABK' if i == 0 else 'ABF'}:{code.replace('.', '')}" for i, code in enumerate(claim.diagnoses)]
     out.append("HI*" + "*".join(his))
+    ref = claim.referring_provider
+    if ref:
+        out.append(_seg("NM1", "DN", "1", ref.last_name, ref.first_name, "", "", "", "XX", ref.npi))
     rp = claim.rendering_provider
     if rp:
         out.append(_seg("NM1", "82", "1", rp.last_name, rp.first_name, "", "", "", "XX", rp.npi))
@@ -204,6 +221,9 @@ def _claim_segments(claim: ClaimImport, line_controls: list[str] | None) -> list
         )
         if control:
             out.append(_seg("REF", "6R", control))
+        if line.ndc:  # 2410: the drug, with the quantity given in units
+            out.append(_seg("LIN", "", "N4", line.ndc))
+            out.append(_seg("CTP", "", "", "", line.units, "UN"))
         lrp = line.rendering_provider
         if lrp:
             out.append(_seg("NM1", "82", "1", lrp.last_name, lrp.first_name, "", "", "", "XX", lrp.npi))

@@ -20,6 +20,7 @@ from assistant.core import cli as core_cli
 from assistant.core import serve_cli
 from assistant.denials import cli as denials_cli
 from assistant.encounters import cli as encounters_cli
+from assistant.fees import cli as fees_cli
 from assistant.parties import cli as parties_cli
 from assistant.reliability import load_cli
 from assistant.remit import cli as remit_cli
@@ -55,6 +56,7 @@ SUBCOMMANDS: list[tuple[str, typer.Typer]] = [
     ("encounters", encounters_cli.app),
     ("patients", parties_cli.patients_app),
     ("payers", parties_cli.payers_app),
+    ("fees", fees_cli.app),
 ]
 
 COMMANDS: list[Callable[..., None]] = [

@@ -17,6 +17,7 @@ DOMAIN_MODEL_MODULES = [
     "assistant.security.models",
     "assistant.trainee.models",
     "assistant.chat.models",
+    "assistant.fees.models",
 ]
 
 

@@ -82,6 +82,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     _TOKENS["admin"] = token
     _SETTINGS["live"] = settings
     LIVE["container"] = container  # the server's own container (a test may age a session in its database)
+    _CONTAINER["live"] = container
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
@@ -108,6 +109,13 @@ def live_settings(live_server: str) -> Settings:
     """The live server's settings (its data and index folders)."""
     return _SETTINGS["live"]
 LIVE: dict[str, Any] = {}
+_CONTAINER: dict[str, Any] = {}
+
+
+@pytest.fixture
+def live_container(live_server: str) -> Any:
+    """The live server's container (tests seed rows no page creates yet, e.g. an encounter)."""
+    return _CONTAINER["live"]
 
 
 @pytest.fixture

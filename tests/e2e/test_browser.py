@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -38,13 +39,19 @@ def test_note_to_claim_to_837p(page: Any, live_server: str, api_headers: dict[st
     page.get_by_role("button", name="Accept I10").click()
     page.locator("#decisions li", has_text="I10").wait_for()
     assert page.locator(".status-e11-65").inner_text() == "Accepted"
-    page.get_by_label("New claim ID").fill("C-3001")
-    page.get_by_label("Procedure code (CPT/HCPCS) if none was accepted").fill("99213")
-    page.get_by_label("Date of service").fill("2026-05-04")
     shot(page, "chat-accepted")
-    page.get_by_role("button", name="Create draft claim").click()
-    page.get_by_role("link", name="C-3001").click()
-    page.wait_for_url("**/claims/C-3001")
+    page.get_by_role("button", name="Create draft claim").click()  # opens the claim form, no template claim
+    page.wait_for_url("**/claims/new?conversation=*")
+    assert page.locator("#dx-0").input_value() == "E11.65" and page.locator("#dx-1").input_value() == "I10"
+    page.get_by_label("Patient", exact=True).select_option(label="Doe, John (1961-04-12)")
+    page.locator("#coverage_id option", has_text="member W123456789").wait_for(state="attached")
+    page.get_by_label("Coverage billed (payer)").select_option(index=1)
+    page.get_by_label("Billing provider").select_option(label="Main Street Clinic (NPI 1234567893)")
+    page.get_by_label("Date of service").fill("2026-05-04")
+    page.get_by_label("Line 1 code", exact=True).fill("99213")
+    page.get_by_label("Line 1 charge", exact=True).fill("125.00")
+    page.get_by_role("button", name="Save draft").click()
+    page.wait_for_url(re.compile(r".*/claims/C-\d{6}\?imported=keyed$"))
     assert "A E11.65" in page.locator("table.lines").inner_text()
     assert "B I10" in page.locator("table.lines").inner_text()
     page.get_by_role("button", name="Scrub").click()

@@ -48,22 +48,20 @@ def test_accept_codes_then_draft_claim(client: TestClient) -> None:
             headers={"HX-Request": "true"},
         )
         assert 'id="decisions"' in r.text and f"<code>{code}</code>" in r.text and "hx-swap-oob" in r.text
-    r = client.post(
-        f"/chat/{cid}/draft-claim",
-        data={
-            "template_claim_id": "C-2001",
-            "new_claim_id": "C-3001",
-            "date_of_service": "2026-05-04",
-            "default_charge": "125.00",
-            "procedure_code": "99213",
-        },
+    # "Create draft claim" opens the claim form filled with the accepted codes: no template, no claim ID typed
+    page = client.get(f"/?c={cid}")
+    assert "Create draft claim" in page.text and "New claim ID" not in page.text
+    r = client.post(f"/chat/{cid}/draft-claim", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/claims/new?conversation={cid}"
+    form = client.get(r.headers["location"])
+    assert form.status_code == 200
+    assert (
+        'id="dx-0" name="dx" value="E11.65"' in form.text and 'id="dx-1" name="dx" value="I10"' in form.text
     )
-    assert r.status_code == 200 and r.url.path == "/claims/C-3001"
-    assert "A E11.65" in r.text and "B I10" in r.text and "$125.00" in r.text
-    detail = client.get("/api/claims/C-3001").json()
-    assert detail["document"]["diagnoses"] == ["E11.65", "I10"] and detail["status"] == "draft"
-    conv = client.get(f"/api/chat/{cid}").json()
-    assert conv["draft_claim_id"] == "C-3001"
+    twin = client.post(f"/api/chat/{cid}/draft-claim").json()
+    assert twin["form_url"] == f"/claims/new?conversation={cid}"
+    assert twin["form"]["diagnoses"] == ["E11.65", "I10"] and twin["form"]["lines"][0]["pointers"] == "AB"
+    assert [c["claim_id"] for c in client.get("/api/claims").json()] == ["C-2001"]  # nothing was saved
 
 
 def test_questions_are_answered_with_sources(client: TestClient) -> None:

@@ -5,10 +5,10 @@ plain forms are redirected back to the page with the answer rendered), decisions
 JSON twins: POST /api/chat, POST /api/chat/stream (SSE of JSON events), GET /api/chat/{id}, decisions, draft.
 
 Chat needs ``codes:read``. A conversation belongs to the user who started it. Only a user holding
-``claims:read`` and ``phi:read`` gets the chat that reads claims on file (the claim picker, "why was
-claim C-1001 denied?"); a trainee's chat has no database at all, so it can never show patient data.
-Sending accepted codes to a draft claim needs ``claims:write`` and ``phi:write``. Claim reads and the
-draft are audited.
+``claims:read`` and ``phi:read`` gets the chat that reads claims on file ("why was claim C-1001
+denied?"); a trainee's chat has no database at all, so it can never show patient data. "Create draft
+claim" (``claims:write`` and ``phi:write``) opens the claim form filled with the accepted codes: no
+template claim, and the draft gets a generated claim ID. Claim reads are audited.
 
 Each note is its own scope: accepting a code in one note never marks it in another. A note may join an
 encounter the user picks (or starts here): its suggestions attach to the encounter and accepting a code
@@ -23,6 +23,7 @@ import threading
 from collections.abc import AsyncIterator
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.encoders import jsonable_encoder
@@ -33,10 +34,9 @@ from sse_starlette import EventSourceResponse
 
 from assistant.chat.highlight import without_markup
 from assistant.chat.schemas import ChatAnswer, Conversation
-from assistant.chat.service import ChatService, system_of
-from assistant.claims import service as claims
+from assistant.chat.service import ChatService
+from assistant.claims import form as claim_form
 from assistant.core.errors import AssistantError, InvalidInput
-from assistant.core.money import PositiveCents, parse_dollars
 from assistant.encounters import service as encounters
 from assistant.encounters.schemas import EncounterOpen, QueueFilter
 from assistant.llm.client import LlmClient
@@ -130,16 +130,11 @@ def conversation(
     return svc.conversation(conversation_id, principal.username, create=create)
 
 
-def _claims_on_file(request: Request, container: Any, principal: Principal) -> list[Any]:
-    """Claims for the draft-claim picker (they name patients): only for users who may read them."""
-    if not (reads_claims(principal) and principal.can("claims:write")):
-        return []
-
-    with container.sessions() as session:
-        found = claims.list_claims(session)
-    if found:
-        record_phi(container, principal, request, "claim", None, detail={"list": "chat draft-claim picker"})
-    return found
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"{text!r} is not a date", field="date_of_service", fix="use YYYY-MM-DD") from None
 
 
 def _encounter_choices(request: Request, container: Any, principal: Principal) -> dict[str, Any]:
@@ -166,7 +161,6 @@ def _ctx(
 ) -> dict[str, Any]:
     return {
         "conv": conv,
-        "claims": _claims_on_file(request, container, principal) if conv.accepted else [],
         "today": date.today().isoformat(),
         "active": "chat",
         "scope_encounter": _scope_encounter(conv, container, principal),
@@ -380,54 +374,13 @@ def _form_int(text: str, field: str) -> int:
         raise InvalidInput("choose one from the list", field=field) from None
 
 
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(f"{text!r} is not a date", field="date_of_service", fix="use YYYY-MM-DD") from None
-
-
 @router.post("/chat/{conversation_id}/draft-claim")
-def draft_claim(
-    request: Request,
-    conversation_id: str,
-    container: ContainerDep,
-    principal: Drafter,
-    template_claim_id: str = Form(""),
-    new_claim_id: str = Form(""),
-    date_of_service: str = Form(""),
-    default_charge: str = Form(""),
-    procedure_code: str = Form(""),
-) -> Response:
-    svc = chat_service(request, container, principal)
-    conv = conversation(request, svc, principal, conversation_id, create=False)
-    if procedure_code.strip():
-        code = procedure_code.strip().upper()
-        svc.decide(conv, code, system_of(code), "accepted")
-    if not template_claim_id:
-        raise InvalidInput(
-            "choose the claim whose patient, payer and provider to use",
-            field="template_claim_id",
-            fix="import a claim on the Claims page first",
-        )
-    if not new_claim_id.strip():
-        raise InvalidInput("the draft claim needs an ID", field="new_claim_id", fix="e.g. C-3001")
-    record_phi(container, principal, request, "claim", template_claim_id, detail={"use": "draft template"})
-    record_phi(container, principal, request, "claim", new_claim_id.strip(), action=audit.PHI_WRITE)
-    result = svc.draft_claim(
-        conv,
-        template_claim_id=template_claim_id,
-        new_claim_id=new_claim_id.strip(),
-        date_of_service=_date(date_of_service),
-        default_charge_cents=parse_dollars(
-            default_charge, field="default_charge", max_cents=container.settings.max_payment_cents
-        ),
-        actor=principal.username,
-    )
+def draft_claim(conversation_id: str, request: Request, principal: Drafter) -> Response:
+    """The claim form filled from this conversation's accepted codes (no template claim; nothing saved)."""
+    target = f"/claims/new?conversation={quote(conversation_id)}"
     if is_htmx(request):
-        ctx = _ctx(request, conv, container, principal, draft=result)
-        return render(request, "chat/_decisions_oob.html", ctx)
-    return RedirectResponse(f"/claims/{result.claim_id}", status_code=303)
+        return Response(status_code=204, headers={"HX-Redirect": target})
+    return RedirectResponse(target, status_code=303)
 
 
 # ---------------------------------------------------------------- JSON twins
@@ -450,13 +403,6 @@ class DecisionIn(BaseModel):
     system: str = "ICD-10-CM"
     decision: str
     turn_id: str | None = None  # the note decided on (default: the last note coded)
-
-
-class DraftIn(BaseModel):
-    template_claim_id: str
-    new_claim_id: str
-    date_of_service: date
-    default_charge_cents: PositiveCents
 
 
 @router.post("/api/chat")
@@ -532,22 +478,16 @@ def api_start_encounter(
     return JSONResponse({"conversation_id": conv.id, "encounter_id": encounter_id}, status_code=201)
 
 
-@router.post("/api/chat/{conversation_id}/draft-claim", status_code=201)
+@router.post("/api/chat/{conversation_id}/draft-claim")
 def api_draft(
-    conversation_id: str, body: DraftIn, request: Request, container: ContainerDep, principal: Drafter
+    conversation_id: str, request: Request, container: ContainerDep, principal: Drafter
 ) -> JSONResponse:
+    """Where the claim form for this conversation's accepted codes is, and the form as it opens."""
     svc = chat_service(request, container, principal)
     conv = conversation(request, svc, principal, conversation_id, create=False)
-    record_phi(
-        container, principal, request, "claim", body.template_claim_id, detail={"use": "draft template"}
-    )
-    record_phi(container, principal, request, "claim", body.new_claim_id, action=audit.PHI_WRITE)
-    result = svc.draft_claim(
-        conv,
-        template_claim_id=body.template_claim_id,
-        new_claim_id=body.new_claim_id,
-        date_of_service=body.date_of_service,
-        default_charge_cents=body.default_charge_cents,
-        actor=principal.username,
-    )
-    return JSONResponse(jsonable_encoder(result), status_code=201)
+    dx = [d.code for d in conv.accepted if d.system == "ICD-10-CM"]
+    procs = [d.code for d in conv.accepted if d.system in ("CPT", "HCPCS")]
+    with container.sessions() as session:
+        form = claim_form.prefill(session, diagnoses=dx, procedures=procs)
+    url = f"/claims/new?conversation={quote(conv.id)}"
+    return JSONResponse(jsonable_encoder({"form_url": url, "form": form}))

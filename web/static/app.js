@@ -11,6 +11,7 @@
     if (field) {
       field.value = button.textContent;
       field.focus();
+      field.dispatchEvent(new Event("change", { bubbles: true })); // forms that check on change re-check
     }
   });
 

@@ -1,0 +1,1 @@
+"""Fee schedule: the practice's charge per code (and modifier) over a period of dates."""
