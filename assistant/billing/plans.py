@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -10,7 +11,9 @@ from sqlalchemy.orm import Session
 
 from assistant.billing import repository as repo
 from assistant.billing.models import PaymentPlan
-from assistant.billing.service import balance, resolve_patient
+from assistant.billing.pdf import text_pdf
+from assistant.billing.practice import Practice, practice_from
+from assistant.billing.service import balance, patient_name, resolve_patient
 from assistant.core.errors import Conflict, InvalidInput, NotFound
 from assistant.core.money import dollars, payment_limit, require_cents
 
@@ -43,8 +46,6 @@ class PlanOut(BaseModel):
 def add_months(d: date, months: int) -> date:
     y, m = divmod(d.month - 1 + months, 12)
     year, month = d.year + y, m + 1
-    import calendar
-
     return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
 
 
@@ -204,3 +205,35 @@ def active_plan(session: Session, patient_id: int, as_of: date | None = None) ->
         if out.status in ("current", "behind"):
             return out
     return None
+
+
+def plan_text(session: Session, plan: PlanOut, practice: Practice | None = None) -> str:
+    """The letter the patient keeps: the agreement, each installment with its due date, what is paid."""
+    p = repo.patient(session, plan.patient_id)
+    who = patient_name(p) if p is not None else f"patient {plan.patient_id}"
+    practice = practice or practice_from()
+    missed = {i.number for i in plan.missed_installments}
+    lines = [
+        *practice.header_lines(),
+        "",
+        f"PAYMENT PLAN {plan.id} for {who} (account {plan.patient_id})",
+        f"Total: {dollars(plan.total_cents)} in {len(plan.schedule)} {plan.frequency} installments, "
+        f"starting {plan.start_date.isoformat()}.",
+        f"Paid so far: {dollars(plan.paid_cents)}. Still to pay: {dollars(plan.remaining_cents)}.",
+        f"Status: {plan.status}.",
+        "",
+        "Schedule:",
+    ]
+    for inst in plan.schedule:
+        flag = "  MISSED" if inst.number in missed else ""
+        lines.append(f"  {inst.number}. {inst.due_date.isoformat()}  {dollars(inst.amount_cents)}{flag}")
+    lines += [
+        "",
+        f"A payment more than {plan.grace_days} days late is a missed installment; please call us if a "
+        "date will not work. Every payment you make goes to this plan first.",
+    ]
+    return "\n".join(lines)
+
+
+def plan_pdf(session: Session, plan: PlanOut, practice: Practice | None = None) -> bytes:
+    return text_pdf("Payment plan", plan_text(session, plan, practice))
