@@ -15,8 +15,8 @@ from assistant.billing.aging import aging as aging_report
 from assistant.billing.payments import apply_credit, receipt_pdf, take_payment
 from assistant.billing.payments import refund as refund_credit
 from assistant.billing.plans import check_plans, create_plan, get_plan, list_plans, plan_out, plan_pdf
-from assistant.billing.remit_posting import post_all_remits, post_remit_to_ledger
 from assistant.billing.practice import practice_from
+from assistant.billing.remit_posting import post_all_remits, post_remit_to_ledger
 from assistant.billing.reports import report_csv
 from assistant.billing.reports import reports as billing_reports
 from assistant.billing.schemas import PaymentIn
@@ -340,7 +340,10 @@ def reports(
 @handles_errors
 def plan_create(
     patient_id: str,
-    installment_cents: Annotated[str, typer.Option("--installment-cents")],
+    installment_cents: Annotated[str | None, typer.Option("--installment-cents")] = None,
+    installments: Annotated[
+        int | None, typer.Option("--installments", help="Number of equal installments instead")
+    ] = None,
     total_cents: Annotated[
         str | None, typer.Option("--total-cents", help="Default: all the patient owes")
     ] = None,
@@ -354,7 +357,8 @@ def plan_create(
         out = create_plan(
             s,
             patient_id,
-            installment_cents=_cents(installment_cents, "--installment-cents"),
+            installment_cents=_cents(installment_cents, "--installment-cents") if installment_cents else None,
+            installments=installments,
             actor=by,
             total_cents=_cents(total_cents, "--total-cents") if total_cents else None,
             frequency=frequency,

@@ -24,6 +24,7 @@ from assistant.billing.schemas import (
     check_past_date,
 )
 from assistant.billing.service import (
+    Item,
     allocate,
     balance,
     item_links,
@@ -103,15 +104,39 @@ def payment_from_form(patient: str, form: Mapping[str, str], *, max_cents: int |
                 f"received_on {received!r} is not a date", field="received_on", fix="use YYYY-MM-DD"
             ) from None
         check_past_date(received_on, field="received_on")
+    overpayment = (form.get("overpayment") or "").strip() or None
+    if overpayment not in (None, "credit", "refund"):
+        raise InvalidInput(
+            f"unknown overpayment choice {overpayment!r}", field="overpayment", fix="credit or refund"
+        )
     return PaymentIn(
         patient=patient,
         amount_cents=cents,
+        overpayment=overpayment,  # type: ignore[arg-type]
         method=method,  # type: ignore[arg-type]
         reference=(form.get("reference") or "").strip() or None,
         received_on=received_on,
         idempotency_key=(form.get("idempotency_key") or "").strip() or None,
         note=(form.get("note") or "").strip() or None,
     )
+
+
+def _applicable(
+    session: Session, patient_id: int, amount: int, encounter_id: int | None
+) -> tuple[list[Item], int]:
+    """The open items and how much of ``amount`` they can take: the open lines in scope, but never more
+    than the net due (an existing credit already covers part of them); the rest is an overpayment."""
+    open_items = items(repo.entries(session, patient_id))
+    in_scope, _ = allocate(open_items, amount, bucket=Bucket.PATIENT, encounter_id=encounter_id)
+    net_due = max(sum(i.patient_cents for i in open_items), 0)
+    return open_items, min(sum(c for _, c in in_scope), net_due)
+
+
+def overpayment_cents(session: Session, data: PaymentIn) -> int:
+    """How much of this payment would be left over once everything it may pay is paid (0: none)."""
+    p = resolve_patient(session, data.patient)
+    _, applicable = _applicable(session, p.id, data.amount_cents, data.encounter_id)
+    return data.amount_cents - applicable
 
 
 def take_payment(
@@ -149,12 +174,7 @@ def take_payment(
     else:  # a patient on a plan pays into it, whoever takes the payment
         current = active_plan(session, p.id)
         plan_id = current.id if current is not None else None
-    open_items = items(repo.entries(session, p.id))
-    # what this payment can settle: the open lines in scope, but never more than the net due (an existing
-    # credit already covers part of them); the rest is an overpayment
-    in_scope, _ = allocate(open_items, amount, bucket=Bucket.PATIENT, encounter_id=data.encounter_id)
-    net_due = max(sum(i.patient_cents for i in open_items), 0)
-    applicable = min(sum(c for _, c in in_scope), net_due)
+    open_items, applicable = _applicable(session, p.id, amount, data.encounter_id)
     left = amount - applicable
     if left and data.overpayment is None:
         raise Conflict(
@@ -503,6 +523,19 @@ def apply_credit(
         )
         posted.append(entry)
     return _credit_out(session, p, posted)
+
+
+def get_credit_application(session: Session, patient_id: int, key: str) -> CreditApplicationOut:
+    """The credit application made with idempotency key ``key`` on this patient's account."""
+    done = [
+        e
+        for e in repo.entries_with_key_prefix(session, f"credit:{key}:")
+        if e.amount_cents > 0 and e.patient_id == patient_id
+    ]
+    p = repo.patient(session, patient_id)
+    if not done or p is None:
+        raise NotFound(f"no credit application {key!r} on this account", field="credit")
+    return _credit_out(session, p, done, replayed=True)
 
 
 def _credit_out(

@@ -29,6 +29,7 @@ class Installment(BaseModel):
 class PlanOut(BaseModel):
     id: int
     patient_id: int
+    patient_name: str = ""
     total_cents: int
     installment_cents: int
     frequency: str
@@ -105,9 +106,11 @@ def plan_out(session: Session, plan: PaymentPlan, as_of: date | None = None) -> 
             continue
         upcoming = inst
         break
+    who = repo.patient(session, plan.patient_id)
     return PlanOut(
         id=plan.id,
         patient_id=plan.patient_id,
+        patient_name=patient_name(who) if who is not None else "",
         total_cents=plan.total_cents,
         installment_cents=plan.installment_cents,
         frequency=plan.frequency,
@@ -127,16 +130,23 @@ def create_plan(
     session: Session,
     patient: str | int,
     *,
-    installment_cents: int,
+    installment_cents: int | None = None,
     actor: str,
     total_cents: int | None = None,
+    installments: int | None = None,
     frequency: str = "monthly",
     start_date: date | None = None,
     grace_days: int = 5,
 ) -> PlanOut:
-    """A plan for ``total_cents`` (default: all the patient owes now) in ``installment_cents`` steps."""
+    """A plan for ``total_cents`` (default: all the patient owes now) in ``installment_cents`` steps, or in
+    ``installments`` equal steps (the last one takes the rounding)."""
     p = resolve_patient(session, patient)
-    installment = require_cents(installment_cents, field="--installment-cents", max_cents=payment_limit())
+    if (installment_cents is None) == (installments is None):
+        raise InvalidInput(
+            "give either the installment amount or the number of installments",
+            field="installments",
+            fix="e.g. 3 installments, or an installment of 3000 cents",
+        )
     if frequency not in FREQUENCIES:
         raise InvalidInput(
             f"unknown frequency {frequency!r}", field="--frequency", fix=", ".join(FREQUENCIES)
@@ -157,6 +167,20 @@ def create_plan(
             field="--total-cents",
             fix=f"use at most {due} cents",
         )
+    if installments is not None:
+        if not 1 <= installments <= 120:
+            raise InvalidInput(
+                f"{installments} installments is not a plan", field="installments", fix="from 1 to 120"
+            )
+        installment = -(-total // installments)  # ceiling: n-1 equal steps and a smaller last one
+        if -(-total // installment) != installments:
+            raise InvalidInput(
+                f"{dollars(total)} cannot be split into {installments} installments of whole cents",
+                field="installments",
+                fix="choose fewer installments",
+            )
+    else:
+        installment = require_cents(installment_cents, field="--installment-cents", max_cents=payment_limit())
     if installment > total:
         raise InvalidInput("the installment is larger than the plan", field="--installment-cents")
     for existing in repo.plans(session, p.id):
