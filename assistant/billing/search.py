@@ -46,7 +46,7 @@ def search_accounts(session: Session, query: str, *, limit: int = 25) -> Account
     """Every account matching the query: a date is a date of birth, a token with digits an account, member
     or claim number, other words parts of the name (all must match, first or last name)."""
     text = " ".join(query.split())
-    if len(text) < MIN_QUERY:
+    if len(text) < MIN_QUERY and not text.isdigit():  # an account number may be one digit
         return AccountSearch(
             query=text, searched_as=[], hits=[], hint=f"type at least {MIN_QUERY} characters"
         )
