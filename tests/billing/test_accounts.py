@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections import defaultdict
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 from sqlalchemy.orm import Session, sessionmaker
+from typer.testing import CliRunner
 
 from assistant.billing import payments, plans, reports, search, service, statements
 from assistant.billing import repository as repo
@@ -19,6 +22,8 @@ from assistant.billing.models import EntryKind
 from assistant.billing.practice import Practice
 from assistant.billing.schemas import PaymentIn
 from assistant.codesets.repository import CodeSetRepository
+from assistant.config import Settings
+from assistant.core.container import Container
 from assistant.core.db import transaction
 from assistant.core.errors import Conflict, InvalidInput
 from tests.billing.conftest import make_owing_patient, make_patient
@@ -324,3 +329,76 @@ def test_reports_by_payer_match_the_ledger(sessions: sessionmaker[Session], pr_f
         reports.report_csv(rep, "nothing")
     with transaction(sessions) as s, pytest.raises(InvalidInput, match="after it ends"):
         reports.reports(s, start=date.today(), end=date.today() - timedelta(days=1))
+
+
+# ------------------------------------------------------------------------------------------- CLI
+
+
+def test_cli_plan_credit_refund_and_report_csv(
+    monkeypatch: pytest.MonkeyPatch, tmp_settings: Settings, pr_flow: dict[str, int], tmp_path: Path
+) -> None:
+    from assistant.cli.main import app
+
+    monkeypatch.setattr("assistant.billing.cli.make_container", lambda: Container(tmp_settings))
+    runner = CliRunner()
+
+    def run(*args: str) -> tuple[int, str]:
+        result = runner.invoke(app, ["billing", *args])
+        return result.exit_code, result.output
+
+    code, out = run("plan", "create", "MEM-2001", "--installments", "3", "--start", "2026-05-01", "--json")
+    assert code == 0, out
+    plan = json.loads(out)
+    assert [i["amount_cents"] for i in plan["schedule"]] == [2834, 2834, 2832]  # 85.00 in three
+    pdf = tmp_path / "plan.pdf"
+    code, out = run("plan", "pdf", str(plan["id"]), "--pdf", str(pdf))
+    assert code == 0 and "PAYMENT PLAN" in PdfReader(pdf).pages[0].extract_text()
+    code, out = run(
+        "pay",
+        "MEM-2001",
+        "--amount-cents",
+        "9000",
+        "--method",
+        "card",
+        "--reference",
+        "x4242",
+        "--overpayment",
+        "credit",
+        "--json",
+    )
+    assert code == 0, out
+    assert json.loads(out)["credit_cents"] == 500
+    code, out = run("apply-credit", "MEM-2001")
+    assert code == 2 and "no open charge" in out
+    code, out = run(
+        "refund",
+        "MEM-2001",
+        "--amount-cents",
+        "500",
+        "--method",
+        "original",
+        "--reason",
+        "overpaid",
+        "--key",
+        "cli-1",
+    )
+    assert code == 0 and "Refunded: $5.00" in out and "card" in out
+    code, out = run(
+        "refund",
+        "MEM-2001",
+        "--amount-cents",
+        "500",
+        "--method",
+        "original",
+        "--reason",
+        "overpaid",
+        "--key",
+        "cli-1",
+        "--json",
+    )
+    assert code == 0 and json.loads(out)["replayed"] is True
+    code, out = run("reports", "--from", "2026-01-01", "--to", "2026-12-31", "--csv", "payers")
+    assert code == 0, out
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows[0]["payer_id"] == "87726" and rows[-1]["payer_id"] == "ALL"
+    assert int(rows[-1]["refunds_cents"]) == 500 and int(rows[-1]["patient_payments_cents"]) == 9000
