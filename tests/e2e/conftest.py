@@ -80,6 +80,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         service.create_user(session, PASSWORD_CHANGER, "coder", PASSWORD, settings=settings)
         token = service.issue_token(session, E2E_USERS["admin"], "e2e").token
     _TOKENS["admin"] = token
+    _CONTAINER["live"] = container
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
@@ -98,6 +99,14 @@ def browser() -> Iterator[Any]:
 
 
 _TOKENS: dict[str, str] = {}
+_CONTAINER: dict[str, Any] = {}
+
+
+@pytest.fixture
+def live_container(live_server: str) -> Any:
+    """The server's container: tests seed data the app has no page for yet (self-pay charges) and read
+    the ledger to check what the pages show."""
+    return _CONTAINER["live"]
 
 
 @pytest.fixture
