@@ -260,15 +260,18 @@ def claim_numbers(session: Session, patient_id: int) -> list[str]:
 SELF_PAY = "self-pay"  # entries on no claim: self-pay charges, patient payments and credits kept unapplied
 
 
-def _payer_of_entry() -> Any:
+PAYER_ID = func.coalesce(Payer.payer_id, SELF_PAY)
+PAYER_NAME = func.coalesce(Payer.name, "Self-pay / no claim")
+
+
+def _payer_of_entry(*columns: Any) -> Any:
+    """Ledger entries with the payer of their claim (self-pay without one), grouped by that payer."""
     return (
-        select(
-            func.coalesce(Payer.payer_id, SELF_PAY).label("payer_id"),
-            func.coalesce(Payer.name, "Self-pay / no claim").label("payer_name"),
-        )
+        select(PAYER_ID, PAYER_NAME, *columns)
         .select_from(LedgerEntry)
         .outerjoin(Claim, Claim.id == LedgerEntry.claim_pk)
         .outerjoin(Payer, Payer.id == Claim.payer_pk)
+        .group_by(Payer.payer_id, Payer.name)  # the raw columns: no bound value in GROUP BY (PostgreSQL)
     )
 
 
@@ -285,10 +288,9 @@ def ledger_sums_by_payer(
 ) -> list[tuple[str, str, str, int]]:
     """(payer id, payer name, entry kind, cents) of the entries dated in the period, by the claim's payer."""
     q = (
-        _payer_of_entry()
-        .add_columns(LedgerEntry.kind, func.sum(LedgerEntry.amount_cents))
+        _payer_of_entry(LedgerEntry.kind, func.sum(LedgerEntry.amount_cents))
         .where(LedgerEntry.effective_date >= start, LedgerEntry.effective_date <= end)
-        .group_by("payer_id", "payer_name", LedgerEntry.kind)
+        .group_by(LedgerEntry.kind)
     )
     return [(r[0], r[1], r[2], int(r[3] or 0)) for r in session.execute(_only_payer(q, payer_id)).all()]
 
@@ -298,14 +300,13 @@ def balances_by_payer_and_patient(
 ) -> list[tuple[str, str, int, int, int]]:
     """(payer id, payer name, patient id, insurance cents, patient cents) owed on ``as_of``."""
     q = (
-        _payer_of_entry()
-        .add_columns(
+        _payer_of_entry(
             LedgerEntry.patient_id,
             func.sum(LedgerEntry.insurance_cents),
             func.sum(LedgerEntry.patient_cents),
         )
         .where(LedgerEntry.effective_date <= as_of)
-        .group_by("payer_id", "payer_name", LedgerEntry.patient_id)
+        .group_by(LedgerEntry.patient_id)
     )
     return [
         (r[0], r[1], int(r[2]), int(r[3] or 0), int(r[4] or 0))
