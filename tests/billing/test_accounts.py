@@ -10,6 +10,7 @@ import json
 from collections import defaultdict
 from datetime import date, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from pypdf import PdfReader
@@ -21,6 +22,8 @@ from assistant.billing import repository as repo
 from assistant.billing.models import EntryKind
 from assistant.billing.practice import Practice
 from assistant.billing.schemas import PaymentIn
+from assistant.billing.visits import procedure_text
+from assistant.codesets.models import CPT
 from assistant.codesets.repository import CodeSetRepository
 from assistant.config import Settings
 from assistant.core.container import Container
@@ -402,3 +405,17 @@ def test_cli_plan_credit_refund_and_report_csv(
     rows = list(csv.DictReader(io.StringIO(out)))
     assert rows[0]["payer_id"] == "87726" and rows[-1]["payer_id"] == "ALL"
     assert int(rows[-1]["refunds_cents"]) == 500 and int(rows[-1]["patient_payments_cents"]) == 9000
+
+
+def test_cpt_descriptions_come_only_from_a_licensed_file() -> None:
+    class LicensedCpt:
+        """A code-set lookup holding an imported CPT file (the shipped sets have no CPT text)."""
+
+        def find_code(self, code: str, system: str = "ICD-10-CM", on: date | None = None) -> object:
+            if system == CPT and code == "99214":
+                return SimpleNamespace(title="Licensed descriptor text")
+            return None
+
+    assert procedure_text(LicensedCpt(), "99214") == "99214 Licensed descriptor text"
+    assert procedure_text(LicensedCpt(), "99213") == "99213"
+    assert procedure_text(None, "99214") == "99214"

@@ -78,8 +78,8 @@ def _overview(session: Any, q: str) -> dict[str, Any]:
     return {"aging": aging, "chart": chart, "search": found, "plans_behind": plans.check_plans(session)}
 
 
-@router.get("/billing", dependencies=[reads("ledger", "q")])
-@router.get("/api/billing/page", dependencies=[reads("ledger", "q")])
+@router.get("/billing", dependencies=[reads("ledger", None)])
+@router.get("/api/billing/page", dependencies=[reads("ledger", None)])
 def billing_page(request: Request, session: SessionDep, q: str = "", patient: str = "") -> Response:
     data = _overview(session, q or patient)
     return respond(request, "billing/index.html", data, extra={"active": "billing", "q": q or patient})
