@@ -216,19 +216,17 @@ def search_patient_ids(
     number: str | None = None,
     limit: int = 25,
 ) -> list[int]:
-    """Patients whose names contain every word, born on ``dob``, or holding ``number`` as member ID, claim
-    number (ours or the payer's) or account number (the patient id)."""
+    """Patients whose names contain every word and who were born on ``dob`` (either may be left out), and
+    those holding ``number`` as member ID, claim number (ours or the payer's) or account number."""
     found: list[int] = []
-    if words:
+    if words or dob is not None:
         q = select(Patient.id)
         for w in words:
             like = f"%{w.lower()}%"
             q = q.where(func.lower(Patient.first_name).like(like) | func.lower(Patient.last_name).like(like))
+        if dob is not None:
+            q = q.where(Patient.dob == dob)
         found += session.scalars(q.order_by(Patient.last_name, Patient.first_name).limit(limit)).all()
-    if dob is not None:
-        found += session.scalars(
-            select(Patient.id).where(Patient.dob == dob).order_by(Patient.last_name).limit(limit)
-        ).all()
     if number:
         upper = number.upper()
         found += session.scalars(

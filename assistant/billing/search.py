@@ -43,16 +43,20 @@ def parse_dob(text: str) -> date | None:
 
 
 def search_accounts(session: Session, query: str, *, limit: int = 25) -> AccountSearch:
-    """Every account matching the query: a date is a date of birth, a token with digits an account, member
-    or claim number, other words parts of the name (all must match, first or last name)."""
+    """Every account matching the query: a date is a date of birth, a lone token with digits an account,
+    member or claim number, other words parts of the name (all must match, first or last name); a name
+    and a date of birth together must both match."""
     text = " ".join(query.split())
     if len(text) < MIN_QUERY and not text.isdigit():  # an account number may be one digit
         return AccountSearch(
             query=text, searched_as=[], hits=[], hint=f"type at least {MIN_QUERY} characters"
         )
-    dob = parse_dob(text)
-    number = text if dob is None and re.search(r"\d", text) and " " not in text else None
-    words = [] if dob or number else [w for w in re.split(r"[\s,]+", text) if w]
+    tokens = [t for t in re.split(r"[\s,]+", text) if t]
+    dates = [d for d in (parse_dob(t) for t in tokens) if d is not None]
+    dob = dates[0] if len(dates) == 1 else None
+    rest = [t for t in tokens if parse_dob(t) is None]
+    number = rest[0] if len(tokens) == 1 and rest and re.search(r"\d", rest[0]) else None
+    words = [] if number else rest
     searched_as = (
         (["date of birth"] if dob else [])
         + (["member ID", "claim number", "account number"] if number else [])

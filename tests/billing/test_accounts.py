@@ -65,6 +65,12 @@ def test_search_by_name_dob_member_account_and_claim_number(
         by_dob = {h.patient_id for h in search.search_accounts(s, "05/01/1970").hits}
         assert {maria, luis} <= by_dob and pr_flow["patient_id"] not in by_dob  # Ann Lee: 1980-02-03
         assert by_dob == {h.patient_id for h in search.search_accounts(s, "1970-05-01").hits}
+        both = search.search_accounts(s, "Gonzalez, 1970-05-01")
+        assert {h.patient_id for h in both.hits} == {maria, luis} and both.searched_as == [
+            "date of birth",
+            "name",
+        ]
+        assert search.search_accounts(s, "Gonzalez 1980-02-03").hits == []  # Ann Lee's birthday
         none = search.search_accounts(s, "Nobody")
         assert none.hits == [] and "no account matches 'Nobody'" in (none.hint or "")
         assert search.search_accounts(s, "G").hint == "type at least 2 characters"
