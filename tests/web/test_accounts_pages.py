@@ -122,7 +122,11 @@ def test_three_installment_plan_page_pdf_and_missed_flag(client: Any) -> None:
     assert api["status"] == "behind" and [i["number"] for i in api["missed_installments"]] == [1, 2]
     listing = client.get("/billing/plans")
     assert "behind" in listing.text and f"/billing/plans/{plan_id}" in listing.text
-    assert f"Plan {plan_id}" in client.get("/billing").text  # flagged on the billing overview
+    overview = client.get("/billing").text
+    assert f"Plan {plan_id}" in overview and "plan behind: 2 missed" in overview  # flagged with the aging
+    aging = client.get("/api/billing/aging").json()
+    row = next(p for p in aging["patients"] if p["patient_id"] == pid)
+    assert (row["plan_id"], row["plan_missed_installments"]) == (int(plan_id), 2)
     pdf = client.get(f"/api/billing/plans/{plan_id}.pdf")
     text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
     assert pdf.status_code == 200 and "MISSED" in text and "PAYMENT PLAN" in text
