@@ -80,6 +80,23 @@ class Settings(BaseSettings):
         description="Largest single amount (payment, refund, plan, charge typed in) accepted, in cents "
         "(default $1,000,000.00).",
     )
+    practice_name: str = Field(
+        default="Your medical practice",
+        description="Practice name printed at the top of patient statements, receipts and plan letters.",
+    )
+    practice_address: str = Field(
+        default="",
+        description="Practice mailing address for statements (one line, e.g. '12 Main St, Springfield, IL "
+        "62701'); empty leaves it out.",
+    )
+    practice_phone: str = Field(
+        default="", description="Billing-office phone number printed on statements; empty leaves it out."
+    )
+    practice_pay_instructions: str = Field(
+        default="",
+        description="How patients pay, printed on statements (e.g. 'Pay online at ... or mail a check "
+        "payable to ...'); empty uses the built-in front-desk / mail / phone wording.",
+    )
     appeal_window_days: int = Field(
         default=90,
         ge=1,

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from assistant.billing import repository as repo
+from assistant.billing.plans import active_plan
 from assistant.billing.service import items, patient_name
 
 BUCKETS = ("0-30", "31-60", "61-90", "91-120", "120+")
@@ -43,6 +44,8 @@ class PatientAging(BaseModel):
     patient_total_cents: int
     credit_cents: int
     oldest_patient_days: int | None
+    plan_id: int | None = None
+    plan_missed_installments: int = 0  # missed installments of the patient's active payment plan
 
 
 class AgingReport(BaseModel):
@@ -82,9 +85,12 @@ def patient_aging(session: Session, patient_id: int, as_of: date) -> PatientAgin
     for i in its:
         if i.insurance_cents > 0:
             ins[bucket_for(max((as_of - (i.service_date or as_of)).days, 0))] += i.insurance_cents
+    plan = active_plan(session, patient_id, as_of)
     return PatientAging(
         patient_id=patient_id,
         patient_name=patient_name(p),
+        plan_id=plan.id if plan is not None else None,
+        plan_missed_installments=len(plan.missed_installments) if plan is not None else 0,
         insurance=ins,
         patient=pat,
         insurance_total_cents=sum(ins.values()),

@@ -12,10 +12,12 @@ from typing import Annotated, Any
 import typer
 
 from assistant.billing.aging import aging as aging_report
-from assistant.billing.payments import receipt_pdf, take_payment
+from assistant.billing.payments import apply_credit, receipt_pdf, take_payment
 from assistant.billing.payments import refund as refund_credit
-from assistant.billing.plans import check_plans, create_plan, list_plans
+from assistant.billing.plans import check_plans, create_plan, get_plan, list_plans, plan_out, plan_pdf
+from assistant.billing.practice import practice_from
 from assistant.billing.remit_posting import post_all_remits, post_remit_to_ledger
+from assistant.billing.reports import report_csv
 from assistant.billing.reports import reports as billing_reports
 from assistant.billing.schemas import PaymentIn
 from assistant.billing.service import balance as patient_balance
@@ -89,7 +91,10 @@ def pay(
     ] = None,
     encounter: Annotated[int | None, typer.Option("--encounter", help="Apply to this encounter only")] = None,
     plan: Annotated[int | None, typer.Option("--plan", help="Installment of this payment plan")] = None,
-    overpayment: Annotated[str, typer.Option("--overpayment", help="credit | refund")] = "credit",
+    overpayment: Annotated[
+        str | None,
+        typer.Option("--overpayment", help="credit | refund: needed when the payment is more than owed"),
+    ] = None,
     received_on: Annotated[str | None, typer.Option("--date", help="Date received (YYYY-MM-DD)")] = None,
     pdf: Annotated[Path | None, typer.Option("--pdf", help="Write the receipt PDF here")] = None,
     as_json: JsonOpt = False,
@@ -97,7 +102,7 @@ def pay(
 ) -> None:
     """Record a payment; it is applied oldest-first (or to --encounter) and a receipt is printed."""
     cents = _cents(amount_cents, "--amount-cents")
-    if overpayment not in ("credit", "refund"):
+    if overpayment not in (None, "credit", "refund"):
         raise InvalidInput(
             f"unknown --overpayment {overpayment!r}", field="--overpayment", fix="credit or refund"
         )
@@ -135,17 +140,55 @@ def pay(
 def refund(
     patient_id: str,
     amount_cents: Annotated[str, typer.Option("--amount-cents")],
-    method: Annotated[str, typer.Option("--method")] = "check",
+    method: Annotated[
+        str, typer.Option("--method", help="check | original (the newest payment's method) | cash | card")
+    ] = "check",
     reason: Annotated[str, typer.Option("--reason")] = "",
-    reference: Annotated[str | None, typer.Option("--reference")] = None,
+    reference: Annotated[str | None, typer.Option("--reference", help="Check number")] = None,
+    key: Annotated[str | None, typer.Option("--key", help="Idempotency key: a repeat refunds once")] = None,
+    pdf: Annotated[Path | None, typer.Option("--pdf", help="Write the refund receipt PDF here")] = None,
     as_json: JsonOpt = False,
     by: ByOpt = "cli",
 ) -> None:
     """Refund credit on the account (never more than the credit)."""
     cents = _cents(amount_cents, "--amount-cents")
     with _tx() as s:
-        out = refund_credit(s, patient_id, cents, method=method, reason=reason, actor=by, reference=reference)
-    print_json(out) if as_json else typer.echo(f"refund entry {out.entry_id}: {out.amount_cents} cents")
+        out = refund_credit(
+            s,
+            patient_id,
+            cents,
+            method=method,
+            reason=reason,
+            actor=by,
+            reference=reference,
+            idempotency_key=key,
+        )
+    if pdf:
+        write_file(pdf, receipt_pdf(out))
+    print_json(out) if as_json else typer.echo(out.text)
+
+
+@app.command("apply-credit")
+@handles_errors
+def apply_credit_cmd(
+    patient_id: str,
+    amount_cents: Annotated[
+        str | None, typer.Option("--amount-cents", help="Default: all the credit")
+    ] = None,
+    key: Annotated[str | None, typer.Option("--key", help="Idempotency key: a repeat applies once")] = None,
+    as_json: JsonOpt = False,
+    by: ByOpt = "cli",
+) -> None:
+    """Apply the account's credit to its open charges, oldest visit first."""
+    with _tx() as s:
+        out = apply_credit(
+            s,
+            patient_id,
+            actor=by,
+            amount_cents=_cents(amount_cents, "--amount-cents") if amount_cents else None,
+            idempotency_key=key,
+        )
+    print_json(out) if as_json else typer.echo(out.text)
 
 
 @app.command()
@@ -223,8 +266,9 @@ def statement(
     as_json: JsonOpt = False,
 ) -> None:
     """A patient statement: per visit, charges, what insurance paid and why, what is owed and by when."""
-    with _tx() as s:
-        data = statement_data(s, patient_id)
+    c = ready(make_container())
+    with transaction(c.sessions) as s:
+        data = statement_data(s, patient_id, practice=practice_from(c.settings), reference=c.reference)
     if pdf:
         write_file(pdf, statement_pdf(data))
     if as_json:
@@ -244,8 +288,11 @@ def statements_cycle(
     by: ByOpt = "cli",
 ) -> None:
     """Issue statements to every patient owing at least the threshold; a rerun adds no duplicates."""
-    with _tx() as s:
-        out = run_cycle(s, cycle=cycle, threshold_cents=threshold_cents, actor=by)
+    c = ready(make_container())
+    with transaction(c.sessions) as s:
+        out = run_cycle(
+            s, cycle=cycle, threshold_cents=threshold_cents, actor=by, practice=practice_from(c.settings)
+        )
     if as_json:
         print_json(out)
     else:
@@ -274,17 +321,29 @@ def aging(
 def reports(
     start: Annotated[str | None, typer.Option("--from")] = None,
     end: Annotated[str | None, typer.Option("--to")] = None,
+    payer: Annotated[str | None, typer.Option("--payer", help="Payer id (or 'self-pay')")] = None,
+    as_csv: Annotated[
+        str | None, typer.Option("--csv", help="payers | denials: print that table as CSV instead")
+    ] = None,
 ) -> None:
-    """Days in A/R, collection rates, net collections, A/R split, denial rate by payer x category (JSON)."""
+    """Charges, payments, adjustments and A/R by payer, denial rate by payer x category, days in A/R and
+    collections for a period (JSON, or one table as CSV)."""
     with _tx() as s:
-        print_json(billing_reports(s, start=_date(start, "--from"), end=_date(end, "--to")))
+        out = billing_reports(s, start=_date(start, "--from"), end=_date(end, "--to"), payer=payer)
+    if as_csv:
+        typer.echo(report_csv(out, as_csv), nl=False)
+    else:
+        print_json(out)
 
 
 @plan_app.command("create")
 @handles_errors
 def plan_create(
     patient_id: str,
-    installment_cents: Annotated[str, typer.Option("--installment-cents")],
+    installment_cents: Annotated[str | None, typer.Option("--installment-cents")] = None,
+    installments: Annotated[
+        int | None, typer.Option("--installments", help="Number of equal installments instead")
+    ] = None,
     total_cents: Annotated[
         str | None, typer.Option("--total-cents", help="Default: all the patient owes")
     ] = None,
@@ -298,13 +357,27 @@ def plan_create(
         out = create_plan(
             s,
             patient_id,
-            installment_cents=_cents(installment_cents, "--installment-cents"),
+            installment_cents=_cents(installment_cents, "--installment-cents") if installment_cents else None,
+            installments=installments,
             actor=by,
             total_cents=_cents(total_cents, "--total-cents") if total_cents else None,
             frequency=frequency,
             start_date=_date(start, "--start"),
         )
     print_json(out) if as_json else typer.echo(f"plan {out.id}: {len(out.schedule)} installments")
+
+
+@plan_app.command("pdf")
+@handles_errors
+def plan_pdf_cmd(
+    plan_id: int, pdf: Annotated[Path, typer.Option("--pdf", help="Write the plan letter PDF here")]
+) -> None:
+    """The plan letter for the patient (schedule, what is paid, missed installments)."""
+    with _tx() as s:
+        out = plan_out(s, get_plan(s, plan_id))
+        data = plan_pdf(s, out)
+    write_file(pdf, data)
+    typer.echo(f"PDF written to {pdf}")
 
 
 @plan_app.command("list")

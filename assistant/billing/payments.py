@@ -11,15 +11,20 @@ from sqlalchemy.orm import Session
 from assistant.billing import repository as repo
 from assistant.billing.models import Bucket, EntryKind, LedgerEntry, Payment, PaymentMethod
 from assistant.billing.pdf import text_pdf
+from assistant.billing.plans import active_plan
+from assistant.billing.practice import Practice, practice_from
 from assistant.billing.schemas import (
     METHODS,
     AllocationOut,
+    CreditApplicationOut,
+    CreditApplied,
     PaymentIn,
     ReceiptOut,
     RefundOut,
     check_past_date,
 )
 from assistant.billing.service import (
+    Item,
     allocate,
     balance,
     item_links,
@@ -28,6 +33,7 @@ from assistant.billing.service import (
     post_entry,
     resolve_patient,
 )
+from assistant.billing.visits import visit_of
 from assistant.core.db import serialize_writers
 from assistant.core.errors import Conflict, InvalidInput, NotFound
 from assistant.core.money import dollars, parse_dollars, payment_limit, require_cents
@@ -98,15 +104,39 @@ def payment_from_form(patient: str, form: Mapping[str, str], *, max_cents: int |
                 f"received_on {received!r} is not a date", field="received_on", fix="use YYYY-MM-DD"
             ) from None
         check_past_date(received_on, field="received_on")
+    overpayment = (form.get("overpayment") or "").strip() or None
+    if overpayment not in (None, "credit", "refund"):
+        raise InvalidInput(
+            f"unknown overpayment choice {overpayment!r}", field="overpayment", fix="credit or refund"
+        )
     return PaymentIn(
         patient=patient,
         amount_cents=cents,
+        overpayment=overpayment,  # type: ignore[arg-type]
         method=method,  # type: ignore[arg-type]
         reference=(form.get("reference") or "").strip() or None,
         received_on=received_on,
         idempotency_key=(form.get("idempotency_key") or "").strip() or None,
         note=(form.get("note") or "").strip() or None,
     )
+
+
+def _applicable(
+    session: Session, patient_id: int, amount: int, encounter_id: int | None
+) -> tuple[list[Item], int]:
+    """The open items and how much of ``amount`` they can take: the open lines in scope, but never more
+    than the net due (an existing credit already covers part of them); the rest is an overpayment."""
+    open_items = items(repo.entries(session, patient_id))
+    in_scope, _ = allocate(open_items, amount, bucket=Bucket.PATIENT, encounter_id=encounter_id)
+    net_due = max(sum(i.patient_cents for i in open_items), 0)
+    return open_items, min(sum(c for _, c in in_scope), net_due)
+
+
+def overpayment_cents(session: Session, data: PaymentIn) -> int:
+    """How much of this payment would be left over once everything it may pay is paid (0: none)."""
+    p = resolve_patient(session, data.patient)
+    _, applicable = _applicable(session, p.id, data.amount_cents, data.encounter_id)
+    return data.amount_cents - applicable
 
 
 def take_payment(
@@ -136,11 +166,25 @@ def take_payment(
                     fix="use a new key for a new payment",
                 )
             return receipt(session, prior, replayed=True)
-    plan = None
-    if data.plan_id is not None:
-        plan = repo.plan(session, data.plan_id)
+    plan_id = data.plan_id
+    if plan_id is not None:
+        plan = repo.plan(session, plan_id)
         if plan is None or plan.patient_id != p.id:
-            raise NotFound(f"patient {p.id} has no payment plan {data.plan_id}", field="plan_id")
+            raise NotFound(f"patient {p.id} has no payment plan {plan_id}", field="plan_id")
+    else:  # a patient on a plan pays into it, whoever takes the payment
+        current = active_plan(session, p.id)
+        plan_id = current.id if current is not None else None
+    open_items, applicable = _applicable(session, p.id, amount, data.encounter_id)
+    left = amount - applicable
+    if left and data.overpayment is None:
+        raise Conflict(
+            f"the payment of {dollars(amount)} is more than the {dollars(applicable)} owed"
+            + (f" on encounter {data.encounter_id}" if data.encounter_id else "")
+            + f": {dollars(left)} would be left over",
+            field="overpayment",
+            fix="check the amount; to accept it, say what to do with the extra: overpayment 'credit' keeps "
+            "it on the account, 'refund' gives it back now",
+        )
     received_on = data.received_on or date.today()
     payment = Payment(
         receipt_number=receipt_number(received_on, repo.next_id(session, Payment)),
@@ -149,23 +193,16 @@ def take_payment(
         method=method,
         reference=(data.reference or None),
         received_on=received_on,
-        plan_id=data.plan_id,
+        plan_id=plan_id,
         idempotency_key=data.idempotency_key,
         note=data.note,
         posted_by=actor,
     )
     session.add(payment)
     session.flush()
-    kind = EntryKind.PLAN_INSTALLMENT if plan is not None else EntryKind.PATIENT_PAYMENT
-    label = f"{'Plan installment' if plan else 'Payment'} {payment.receipt_number} ({method})"
-    open_items = items(repo.entries(session, p.id))
-    # what this payment can settle: the open lines in scope, but never more than the net due (an existing
-    # credit already covers part of them); the rest is an overpayment
-    in_scope, _ = allocate(open_items, amount, bucket=Bucket.PATIENT, encounter_id=data.encounter_id)
-    net_due = max(sum(i.patient_cents for i in open_items), 0)
-    applicable = min(sum(c for _, c in in_scope), net_due)
+    kind = EntryKind.PLAN_INSTALLMENT if plan_id is not None else EntryKind.PATIENT_PAYMENT
+    label = f"{'Plan installment' if plan_id else 'Payment'} {payment.receipt_number} ({method})"
     parts, _ = allocate(open_items, applicable, bucket=Bucket.PATIENT, encounter_id=data.encounter_id)
-    left = amount - applicable
     for it, cents in parts:
         post_entry(
             session,
@@ -176,7 +213,7 @@ def take_payment(
             effective_date=received_on,
             description=label,
             payment_id=payment.id,
-            plan_id=data.plan_id,
+            plan_id=plan_id,
             **item_links(it),
         )
     if left:
@@ -189,7 +226,7 @@ def take_payment(
             effective_date=received_on,
             description=f"{label}: unapplied (credit)",
             payment_id=payment.id,
-            plan_id=data.plan_id,
+            plan_id=plan_id,
         )
         if data.overpayment == "refund":
             _post_refund(
@@ -242,6 +279,7 @@ def receipt(session: Session, payment: Payment, *, replayed: bool = False) -> Re
                 claim_pk=e.claim_pk,
                 applies_to_entry_id=e.applies_to_entry_id,
                 amount_cents=e.amount_cents,
+                visit=_visit_text(session, e),
             )
             for e in applied
         ],
@@ -255,6 +293,17 @@ def receipt(session: Session, payment: Payment, *, replayed: bool = False) -> Re
     return out
 
 
+def _visit_text(session: Session, e: LedgerEntry) -> str | None:
+    ref = visit_of(
+        session,
+        service_line_id=e.service_line_id,
+        claim_pk=e.claim_pk,
+        encounter_id=e.encounter_id,
+        applies_to_entry_id=e.applies_to_entry_id,
+    )
+    return ref.text if ref is not None else None
+
+
 def receipt_text(r: ReceiptOut) -> str:
     lines = [
         f"RECEIPT {r.receipt_number}",
@@ -264,17 +313,7 @@ def receipt_text(r: ReceiptOut) -> str:
         + (f" (ref {r.reference})" if r.reference else ""),
     ]
     for a in r.allocations:
-        where = (
-            f"service line {a.service_line_id}"
-            if a.service_line_id
-            else f"visit {a.encounter_id}"
-            if a.encounter_id
-            else f"charge #{a.applies_to_entry_id}"
-            if a.applies_to_entry_id
-            else f"claim {a.claim_pk}"
-            if a.claim_pk
-            else "account credit"
-        )
+        where = a.visit or "account credit"
         lines.append(f"  applied {dollars(a.amount_cents)} to {where}")
     if r.refunded_cents:
         lines.append(f"Refunded overpayment: {dollars(r.refunded_cents)}")
@@ -285,8 +324,10 @@ def receipt_text(r: ReceiptOut) -> str:
     return "\n".join(lines)
 
 
-def receipt_pdf(r: ReceiptOut) -> bytes:
-    return text_pdf("Payment receipt", r.text)
+def receipt_pdf(r: ReceiptOut | RefundOut | CreditApplicationOut, practice: Practice | None = None) -> bytes:
+    title = {ReceiptOut: "Payment receipt", RefundOut: "Refund receipt"}.get(type(r), "Credit applied")
+    header = "\n".join((practice or practice_from()).header_lines())
+    return text_pdf(title, f"{header}\n\n{r.text}")
 
 
 def _post_refund(
@@ -299,6 +340,7 @@ def _post_refund(
     actor: str,
     reason: str,
     payment_id: int | None = None,
+    posting_key: str | None = None,
 ) -> LedgerEntry:
     entry, _ = post_entry(
         session,
@@ -309,8 +351,26 @@ def _post_refund(
         effective_date=date.today(),
         description=f"Refund by {method}{f' ({reference})' if reference else ''}: {reason}",
         payment_id=payment_id,
+        posting_key=posting_key,
     )
     return entry
+
+
+REFUND_METHODS = ("check", "original", *METHODS)
+
+
+def _refund_method(session: Session, p: Patient, method: str) -> tuple[str, str | None]:
+    """(method, the payment it goes back through): ``original`` is the method of the newest payment."""
+    if method != "original":
+        return _method(method), None
+    last = repo.latest_payment(session, p.id)
+    if last is None:
+        raise Conflict(
+            f"patient {p.id} has made no payment to refund through",
+            field="method",
+            fix="refund by check",
+        )
+    return last.method, last.receipt_number
 
 
 def refund(
@@ -322,14 +382,27 @@ def refund(
     reason: str,
     actor: str,
     reference: str | None = None,
+    idempotency_key: str | None = None,
 ) -> RefundOut:
-    """Give back credit on the account; never more than the credit there is."""
+    """Give back credit on the account; never more than the credit there is. ``method`` ``original`` sends it
+    back the way the newest payment came in. With an idempotency key a repeat returns the first refund."""
     amount = require_cents(amount_cents, field="--amount-cents", max_cents=payment_limit())
-    method = _method(method)
     refuse_pan(reference, "--reference")
     if not reason.strip():
         raise InvalidInput("a refund needs a reason", field="--reason", fix="e.g. 'overpaid copay'")
     p = patient if isinstance(patient, Patient) else resolve_patient(session, patient)
+    serialize_writers(session, "billing_payments")
+    key = f"refund:{idempotency_key}" if idempotency_key else None
+    prior = repo.entry_by_key(session, key) if key else None
+    if prior is not None:
+        if prior.patient_id != p.id or prior.amount_cents != amount:
+            raise Conflict(
+                f"idempotency key {idempotency_key!r} was used for a different refund",
+                field="idempotency_key",
+                fix="use a new key for a new refund",
+            )
+        return _refund_out(session, p, prior, method=method, reference=reference, replayed=True)
+    how, through = _refund_method(session, p, method)
     credit = balance(session, p, with_entries=False).credit_cents
     if amount > credit:
         raise Conflict(
@@ -337,15 +410,162 @@ def refund(
             field="--amount-cents",
             fix=f"refund at most {credit} cents, or reverse the payment if it was posted in error",
         )
-    entry = _post_refund(session, p, amount, method=method, reference=reference, actor=actor, reason=reason)
-    return RefundOut(
+    why = reason.strip() + (f" (back through payment {through})" if through else "")
+    entry = _post_refund(
+        session, p, amount, method=how, reference=reference, actor=actor, reason=why, posting_key=key
+    )
+    return _refund_out(session, p, entry, method=how, reference=reference)
+
+
+def _refund_out(
+    session: Session,
+    p: Patient,
+    entry: LedgerEntry,
+    *,
+    method: str,
+    reference: str | None,
+    replayed: bool = False,
+) -> RefundOut:
+    after = balance(session, p, with_entries=False)
+    out = RefundOut(
         entry_id=entry.id,
         patient_id=p.id,
-        amount_cents=amount,
+        patient_name=patient_name(p),
+        amount_cents=entry.amount_cents,
         method=method,
         reference=reference,
-        credit_after_cents=credit - amount,
+        credit_after_cents=after.credit_cents,
+        refunded_on=entry.effective_date,
+        replayed=replayed,
     )
+    out.text = "\n".join(
+        [
+            f"REFUND {entry.id}",
+            f"Date: {entry.effective_date.isoformat()}",
+            f"Patient: {out.patient_name} (#{p.id})",
+            f"Refunded: {dollars(entry.amount_cents)}",
+            f"How: {entry.description.removeprefix('Refund ')}",
+            f"Credit left on your account: {dollars(after.credit_cents)}",
+            f"Issued by: {entry.posted_by}",
+        ]
+    )
+    return out
+
+
+def get_refund(session: Session, entry_id: int) -> RefundOut:
+    entry = repo.entry(session, entry_id)
+    if entry is None or entry.kind != EntryKind.REFUND:
+        raise NotFound(f"no refund {entry_id}", field="refund")
+    p = repo.patient(session, entry.patient_id)
+    assert p is not None
+    how = re.match(r"Refund by (\w+)", entry.description)
+    return _refund_out(session, p, entry, method=how.group(1) if how else "other", reference=None)
+
+
+def apply_credit(
+    session: Session,
+    patient: Patient | str | int,
+    *,
+    actor: str,
+    amount_cents: int | None = None,
+    idempotency_key: str | None = None,
+) -> CreditApplicationOut:
+    """Move credit from the account's unapplied pool onto its open charges, oldest visit first. Each move is
+    two entries of the same payment kind (off the pool, onto the visit), so money received is unchanged."""
+    p = patient if isinstance(patient, Patient) else resolve_patient(session, patient)
+    serialize_writers(session, "billing_payments")
+    base = f"credit:{idempotency_key}" if idempotency_key else None
+    if base is not None:
+        done = [e for e in repo.entries_with_key_prefix(session, base + ":") if e.amount_cents > 0]
+        if done:
+            return _credit_out(session, p, done, replayed=True)
+    open_items = items(repo.entries(session, p.id))
+    credit = max(-sum(i.patient_cents for i in open_items if i.key[0] == "unapplied"), 0)
+    owed = [i for i in open_items if i.key[0] != "unapplied" and i.patient_cents > 0]
+    wanted = credit if amount_cents is None else require_cents(amount_cents, field="amount_cents")
+    if credit <= 0:
+        raise Conflict(f"patient {p.id} has no credit to apply", field="amount_cents")
+    if wanted > credit:
+        raise Conflict(
+            f"cannot apply {dollars(wanted)}: the credit is {dollars(credit)}",
+            field="amount_cents",
+            fix=f"apply at most {credit} cents",
+        )
+    parts, _ = allocate(owed, wanted, bucket=Bucket.PATIENT)
+    if not parts:
+        raise Conflict(
+            f"patient {p.id} has no open charge to apply the credit to",
+            field="amount_cents",
+            fix="refund the credit instead, or keep it for the next visit",
+        )
+    posted = []
+    for n, (it, cents) in enumerate(parts, start=1):
+        post_entry(
+            session,
+            patient_id=p.id,
+            kind=EntryKind.PATIENT_PAYMENT,
+            amount_cents=-cents,
+            actor=actor,
+            effective_date=date.today(),
+            description="Credit moved off the account to pay a visit",
+            posting_key=f"{base}:{n}:from" if base else None,
+        )
+        entry, _ = post_entry(
+            session,
+            patient_id=p.id,
+            kind=EntryKind.PATIENT_PAYMENT,
+            amount_cents=cents,
+            actor=actor,
+            effective_date=date.today(),
+            description="Account credit applied",
+            posting_key=f"{base}:{n}:to" if base else None,
+            **item_links(it),
+        )
+        posted.append(entry)
+    return _credit_out(session, p, posted)
+
+
+def get_credit_application(session: Session, patient_id: int, key: str) -> CreditApplicationOut:
+    """The credit application made with idempotency key ``key`` on this patient's account."""
+    done = [
+        e
+        for e in repo.entries_with_key_prefix(session, f"credit:{key}:")
+        if e.amount_cents > 0 and e.patient_id == patient_id
+    ]
+    p = repo.patient(session, patient_id)
+    if not done or p is None:
+        raise NotFound(f"no credit application {key!r} on this account", field="credit")
+    return _credit_out(session, p, done, replayed=True)
+
+
+def _credit_out(
+    session: Session, p: Patient, entries: list[LedgerEntry], *, replayed: bool = False
+) -> CreditApplicationOut:
+    after = balance(session, p, with_entries=False)
+    out = CreditApplicationOut(
+        patient_id=p.id,
+        patient_name=patient_name(p),
+        applied_cents=sum(e.amount_cents for e in entries),
+        applications=[
+            CreditApplied(entry_id=e.id, amount_cents=e.amount_cents, visit=_visit_text(session, e))
+            for e in entries
+        ],
+        credit_after_cents=after.credit_cents,
+        patient_due_after_cents=after.patient_due_cents,
+        replayed=replayed,
+    )
+    lines = [
+        "ACCOUNT CREDIT APPLIED",
+        f"Date: {entries[0].effective_date.isoformat()}",
+        f"Patient: {out.patient_name} (#{p.id})",
+    ]
+    lines += [f"  applied {dollars(a.amount_cents)} to {a.visit or 'account'}" for a in out.applications]
+    lines += [
+        f"Credit left on your account: {dollars(out.credit_after_cents)}",
+        f"You now owe: {dollars(out.patient_due_after_cents)}",
+    ]
+    out.text = "\n".join(lines)
+    return out
 
 
 def get_receipt(session: Session, number_or_id: str) -> ReceiptOut:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -10,7 +11,9 @@ from sqlalchemy.orm import Session
 
 from assistant.billing import repository as repo
 from assistant.billing.models import PaymentPlan
-from assistant.billing.service import balance, resolve_patient
+from assistant.billing.pdf import text_pdf
+from assistant.billing.practice import Practice, practice_from
+from assistant.billing.service import balance, patient_name, resolve_patient
 from assistant.core.errors import Conflict, InvalidInput, NotFound
 from assistant.core.money import dollars, payment_limit, require_cents
 
@@ -26,6 +29,7 @@ class Installment(BaseModel):
 class PlanOut(BaseModel):
     id: int
     patient_id: int
+    patient_name: str = ""
     total_cents: int
     installment_cents: int
     frequency: str
@@ -43,8 +47,6 @@ class PlanOut(BaseModel):
 def add_months(d: date, months: int) -> date:
     y, m = divmod(d.month - 1 + months, 12)
     year, month = d.year + y, m + 1
-    import calendar
-
     return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
 
 
@@ -104,9 +106,11 @@ def plan_out(session: Session, plan: PaymentPlan, as_of: date | None = None) -> 
             continue
         upcoming = inst
         break
+    who = repo.patient(session, plan.patient_id)
     return PlanOut(
         id=plan.id,
         patient_id=plan.patient_id,
+        patient_name=patient_name(who) if who is not None else "",
         total_cents=plan.total_cents,
         installment_cents=plan.installment_cents,
         frequency=plan.frequency,
@@ -126,16 +130,23 @@ def create_plan(
     session: Session,
     patient: str | int,
     *,
-    installment_cents: int,
+    installment_cents: int | None = None,
     actor: str,
     total_cents: int | None = None,
+    installments: int | None = None,
     frequency: str = "monthly",
     start_date: date | None = None,
     grace_days: int = 5,
 ) -> PlanOut:
-    """A plan for ``total_cents`` (default: all the patient owes now) in ``installment_cents`` steps."""
+    """A plan for ``total_cents`` (default: all the patient owes now) in ``installment_cents`` steps, or in
+    ``installments`` equal steps (the last one takes the rounding)."""
     p = resolve_patient(session, patient)
-    installment = require_cents(installment_cents, field="--installment-cents", max_cents=payment_limit())
+    if (installment_cents is None) == (installments is None):
+        raise InvalidInput(
+            "give either the installment amount or the number of installments",
+            field="installments",
+            fix="e.g. 3 installments, or an installment of 3000 cents",
+        )
     if frequency not in FREQUENCIES:
         raise InvalidInput(
             f"unknown frequency {frequency!r}", field="--frequency", fix=", ".join(FREQUENCIES)
@@ -156,6 +167,20 @@ def create_plan(
             field="--total-cents",
             fix=f"use at most {due} cents",
         )
+    if installments is not None:
+        if not 1 <= installments <= 120:
+            raise InvalidInput(
+                f"{installments} installments is not a plan", field="installments", fix="from 1 to 120"
+            )
+        installment = -(-total // installments)  # ceiling: n-1 equal steps and a smaller last one
+        if -(-total // installment) != installments:
+            raise InvalidInput(
+                f"{dollars(total)} cannot be split into {installments} installments of whole cents",
+                field="installments",
+                fix="choose fewer installments",
+            )
+    else:
+        installment = require_cents(installment_cents, field="--installment-cents", max_cents=payment_limit())
     if installment > total:
         raise InvalidInput("the installment is larger than the plan", field="--installment-cents")
     for existing in repo.plans(session, p.id):
@@ -204,3 +229,35 @@ def active_plan(session: Session, patient_id: int, as_of: date | None = None) ->
         if out.status in ("current", "behind"):
             return out
     return None
+
+
+def plan_text(session: Session, plan: PlanOut, practice: Practice | None = None) -> str:
+    """The letter the patient keeps: the agreement, each installment with its due date, what is paid."""
+    p = repo.patient(session, plan.patient_id)
+    who = patient_name(p) if p is not None else f"patient {plan.patient_id}"
+    practice = practice or practice_from()
+    missed = {i.number for i in plan.missed_installments}
+    lines = [
+        *practice.header_lines(),
+        "",
+        f"PAYMENT PLAN {plan.id} for {who} (account {plan.patient_id})",
+        f"Total: {dollars(plan.total_cents)} in {len(plan.schedule)} {plan.frequency} installments, "
+        f"starting {plan.start_date.isoformat()}.",
+        f"Paid so far: {dollars(plan.paid_cents)}. Still to pay: {dollars(plan.remaining_cents)}.",
+        f"Status: {plan.status}.",
+        "",
+        "Schedule:",
+    ]
+    for inst in plan.schedule:
+        flag = "  MISSED" if inst.number in missed else ""
+        lines.append(f"  {inst.number}. {inst.due_date.isoformat()}  {dollars(inst.amount_cents)}{flag}")
+    lines += [
+        "",
+        f"A payment more than {plan.grace_days} days late is a missed installment; please call us if a "
+        "date will not work. Every payment you make goes to this plan first.",
+    ]
+    return "\n".join(lines)
+
+
+def plan_pdf(session: Session, plan: PlanOut, practice: Practice | None = None) -> bytes:
+    return text_pdf("Payment plan", plan_text(session, plan, practice))

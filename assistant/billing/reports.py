@@ -1,8 +1,12 @@
-"""Revenue-cycle figures as JSON (the web page draws the charts): days in A/R, collection rates,
-net collections, patient vs insurance A/R, and denial rate by payer x category from the 835 data."""
+"""Revenue-cycle reports for a period and (optionally) one payer, every figure summed from the ledger and
+the 835 tables by the repository: charges, payments, adjustments and A/R by payer; denial rate by payer x
+denial category (the categories of ``assistant.core.adjustments``); days in A/R; collections. The web page,
+its JSON twin, the CSV exports and the CLI all print ``reports()``."""
 
 from __future__ import annotations
 
+import csv
+import io
 from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
@@ -11,100 +15,171 @@ from sqlalchemy.orm import Session
 
 from assistant.billing import repository as repo
 from assistant.billing.models import EntryKind
-from assistant.billing.service import totals
 from assistant.core.adjustments import classify_adjustment, is_denial
 from assistant.core.errors import InvalidInput
+
+DEFAULT_DAYS = 90
+# the money columns of a by-payer row: the ledger entry kinds summed over the period
+KIND_COLUMNS = {
+    EntryKind.CHARGE: "charges_cents",
+    EntryKind.INSURANCE_PAYMENT: "insurance_payments_cents",
+    EntryKind.PATIENT_PAYMENT: "patient_payments_cents",
+    EntryKind.PLAN_INSTALLMENT: "patient_payments_cents",
+    EntryKind.REFUND: "refunds_cents",
+    EntryKind.CONTRACTUAL_ADJUSTMENT: "contractual_adjustments_cents",
+    EntryKind.WRITE_OFF: "write_offs_cents",
+}
+AR_COLUMNS = ("insurance_ar_cents", "patient_ar_cents", "credit_cents", "total_ar_cents")
+PAYER_COLUMNS = (
+    "payer_id",
+    "payer_name",
+    *dict.fromkeys(KIND_COLUMNS.values()),
+    "net_collections_cents",
+    *AR_COLUMNS,
+)
+DENIAL_COLUMNS = (
+    "payer_id",
+    "payer_name",
+    "category",
+    "lines_adjudicated",
+    "lines_denied",
+    "denial_rate",
+    "denied_cents",
+)
 
 
 def _rate(num: int, den: int) -> float | None:
     return round(num / den, 4) if den else None
 
 
-def ar_split(session: Session) -> dict[str, int]:
-    ins = due = credit = 0
-    for pid in repo.patients_with_entries(session):
-        i, p = totals(repo.entries(session, pid))
-        ins += i
-        due += max(p, 0)
-        credit += max(-p, 0)
-    return {
-        "insurance_ar_cents": ins,
-        "patient_ar_cents": due,
-        "credit_cents": credit,
-        "total_ar_cents": ins + due,
-    }
+def period(start: date | None, end: date | None) -> tuple[date, date]:
+    end = end or date.today()
+    start = start or end - timedelta(days=DEFAULT_DAYS - 1)
+    if start > end:
+        raise InvalidInput(
+            f"the period starts ({start.isoformat()}) after it ends ({end.isoformat()})",
+            field="start",
+            fix="give a start date on or before the end date",
+        )
+    return start, end
 
 
-def denial_rates(session: Session, start: date, end: date) -> list[dict[str, Any]]:
+def by_payer(session: Session, start: date, end: date, payer: str | None = None) -> list[dict[str, Any]]:
+    """One row per payer: the period's charges, payments, refunds and adjustments, and the A/R at the end."""
+    rows: dict[str, dict[str, Any]] = {}
+
+    def row(pid: str, name: str) -> dict[str, Any]:
+        if pid not in rows:
+            rows[pid] = {"payer_id": pid, "payer_name": name, **{c: 0 for c in PAYER_COLUMNS[2:]}}
+        return rows[pid]
+
+    for pid, name, kind, cents in repo.ledger_sums_by_payer(session, start, end, payer):
+        column = KIND_COLUMNS.get(kind)  # type: ignore[call-overload]
+        if column:
+            row(pid, name)[column] += cents
+    for pid, name, _patient, ins, pat in repo.balances_by_payer_and_patient(session, end, payer):
+        r = row(pid, name)
+        r["insurance_ar_cents"] += ins
+        r["patient_ar_cents"] += max(pat, 0)
+        r["credit_cents"] += max(-pat, 0)
+    for r in rows.values():
+        r["net_collections_cents"] = (
+            r["insurance_payments_cents"] + r["patient_payments_cents"] - r["refunds_cents"]
+        )
+        r["total_ar_cents"] = r["insurance_ar_cents"] + r["patient_ar_cents"]
+    return sorted(rows.values(), key=lambda r: (r["payer_id"] == repo.SELF_PAY, r["payer_name"]))
+
+
+def denial_rates(session: Session, start: date, end: date, payer: str | None = None) -> list[dict[str, Any]]:
     """Per payer and denial category: lines adjudicated, lines denied, the rate and the cents denied."""
-    rows = repo.adjudicated_line_adjustments(session, start, end)
+    rows = repo.adjudicated_line_adjustments(session, start, end, payer)
     lines: dict[str, set[int]] = defaultdict(set)
     names: dict[str, str] = {}
     denied: dict[tuple[str, str], set[int]] = defaultdict(set)
     cents: dict[tuple[str, str], int] = defaultdict(int)
-    for payer, name, line_id, group, reason, amount in rows:
-        lines[payer].add(line_id)
-        names[payer] = name or payer
+    for payer_id, name, line_id, group, reason, amount in rows:
+        lines[payer_id].add(line_id)
+        names[payer_id] = name or payer_id
         if group and reason and amount and is_denial(group, reason, amount):
             category = classify_adjustment(group, reason).category
-            denied[(payer, category)].add(line_id)
-            cents[(payer, category)] += amount
+            denied[(payer_id, category)].add(line_id)
+            cents[(payer_id, category)] += amount
     out = []
-    for (payer, category), ids in sorted(denied.items()):
+    for (payer_id, category), ids in sorted(denied.items()):
         out.append(
             {
-                "payer_id": payer,
-                "payer_name": names[payer],
+                "payer_id": payer_id,
+                "payer_name": names[payer_id],
                 "category": category,
-                "lines_adjudicated": len(lines[payer]),
+                "lines_adjudicated": len(lines[payer_id]),
                 "lines_denied": len(ids),
-                "denial_rate": _rate(len(ids), len(lines[payer])),
-                "denied_cents": cents[(payer, category)],
+                "denial_rate": _rate(len(ids), len(lines[payer_id])),
+                "denied_cents": cents[(payer_id, category)],
             }
         )
-    for payer, ids in sorted(lines.items()):
-        all_denied = set().union(*(v for (p, _), v in denied.items() if p == payer)) if denied else set()
+    for payer_id, ids in sorted(lines.items()):
+        mine = [v for (p, _), v in denied.items() if p == payer_id]
+        all_denied: set[int] = set().union(*mine) if mine else set()
         out.append(
             {
-                "payer_id": payer,
-                "payer_name": names[payer],
+                "payer_id": payer_id,
+                "payer_name": names[payer_id],
                 "category": "all",
                 "lines_adjudicated": len(ids),
                 "lines_denied": len(all_denied),
                 "denial_rate": _rate(len(all_denied), len(ids)),
-                "denied_cents": sum(v for (p, _), v in cents.items() if p == payer),
+                "denied_cents": sum(v for (p, _), v in cents.items() if p == payer_id),
             }
         )
     return out
 
 
-def reports(session: Session, *, start: date | None = None, end: date | None = None) -> dict[str, Any]:
-    end = end or date.today()
-    start = start or end - timedelta(days=89)
-    if start > end:
-        raise InvalidInput("the period starts after it ends", field="--from", fix="give --from before --to")
+def reports(
+    session: Session, *, start: date | None = None, end: date | None = None, payer: str | None = None
+) -> dict[str, Any]:
+    """Every figure of the period (default: the 90 days up to today), for all payers or one."""
+    start, end = period(start, end)
+    payer = (payer or "").strip() or None
     days = (end - start).days + 1
-    by_kind: dict[str, int] = defaultdict(int)
-    for e in repo.entries_between(session, start, end):
-        by_kind[e.kind] += e.amount_cents
-    charges = by_kind[EntryKind.CHARGE]
-    patient_paid = by_kind[EntryKind.PATIENT_PAYMENT] + by_kind[EntryKind.PLAN_INSTALLMENT]
-    payments = by_kind[EntryKind.INSURANCE_PAYMENT] + patient_paid
-    net = payments - by_kind[EntryKind.REFUND]
-    ar = ar_split(session)
-    daily = charges / days if days else 0
+    rows = by_payer(session, start, end, payer)
+    total = {c: sum(r[c] for r in rows) for c in PAYER_COLUMNS[2:]}
+    charges = total["charges_cents"]
+    net = total["net_collections_cents"]
+    daily = charges / days
     return {
         "period": {"from": start.isoformat(), "to": end.isoformat(), "days": days},
+        "payer": payer,
+        "payers": [{"payer_id": p, "payer_name": n} for p, n in repo.payers(session)],
         "charges_cents": charges,
-        "insurance_payments_cents": by_kind[EntryKind.INSURANCE_PAYMENT],
-        "patient_payments_cents": patient_paid,
-        "refunds_cents": by_kind[EntryKind.REFUND],
-        "contractual_adjustments_cents": by_kind[EntryKind.CONTRACTUAL_ADJUSTMENT],
-        "write_offs_cents": by_kind[EntryKind.WRITE_OFF],
+        "insurance_payments_cents": total["insurance_payments_cents"],
+        "patient_payments_cents": total["patient_payments_cents"],
+        "refunds_cents": total["refunds_cents"],
+        "contractual_adjustments_cents": total["contractual_adjustments_cents"],
+        "write_offs_cents": total["write_offs_cents"],
         "net_collections_cents": net,
         "gross_collection_rate": _rate(net, charges),
-        "net_collection_rate": _rate(net, charges - by_kind[EntryKind.CONTRACTUAL_ADJUSTMENT]),
-        "days_in_ar": round(ar["total_ar_cents"] / daily, 1) if daily else None,
-        "ar": ar,
-        "denial_rate": denial_rates(session, start, end),
+        "net_collection_rate": _rate(net, charges - total["contractual_adjustments_cents"]),
+        "days_in_ar": round(total["total_ar_cents"] / daily, 1) if daily else None,
+        "ar": {c: total[c] for c in AR_COLUMNS},
+        "by_payer": rows,
+        "denial_rate": denial_rates(session, start, end, payer),
     }
+
+
+def to_csv(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+def report_csv(report: dict[str, Any], section: str) -> str:
+    """``payers``: the by-payer table and a total row; ``denials``: denial rate by payer x category."""
+    if section == "payers":
+        total = {"payer_id": "ALL", "payer_name": "All payers"}
+        total.update({c: sum(r[c] for r in report["by_payer"]) for c in PAYER_COLUMNS[2:]})
+        return to_csv([*report["by_payer"], total], PAYER_COLUMNS)
+    if section == "denials":
+        return to_csv(report["denial_rate"], DENIAL_COLUMNS)
+    raise InvalidInput(f"unknown report {section!r}", field="section", fix="payers or denials")

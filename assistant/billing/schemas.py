@@ -27,6 +27,14 @@ def check_past_date(value: date, *, field: str) -> date:
     return value
 
 
+def parse_form_date(text: str, *, field: str) -> date:
+    """A YYYY-MM-DD date typed into a form."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(f"{field} {text!r} is not a date", field=field, fix="use YYYY-MM-DD") from None
+
+
 class EntryOut(BaseModel):
     id: int
     kind: str
@@ -79,7 +87,11 @@ class PaymentIn(BaseModel):
     reference: str | None = None
     encounter_id: int | None = None
     plan_id: int | None = None
-    overpayment: OverpaymentPolicy = "credit"
+    overpayment: OverpaymentPolicy | None = Field(
+        default=None,
+        description="what to do with any amount above the balance: keep it as a credit or refund it now; "
+        "a payment larger than the balance is refused until this is given",
+    )
     received_on: date | None = None
     idempotency_key: str | None = None
     note: str | None = None
@@ -102,6 +114,7 @@ class AllocationOut(BaseModel):
     claim_pk: int | None
     applies_to_entry_id: int | None = None
     amount_cents: int
+    visit: str | None = Field(default=None, description="the visit it paid: date, provider, codes, claim")
 
 
 class ReceiptOut(BaseModel):
@@ -130,6 +143,27 @@ class RefundOut(BaseModel):
     method: str
     reference: str | None
     credit_after_cents: int
+    patient_name: str = ""
+    refunded_on: date | None = None
+    replayed: bool = False
+    text: str = ""
+
+
+class CreditApplied(BaseModel):
+    entry_id: int
+    amount_cents: int
+    visit: str | None
+
+
+class CreditApplicationOut(BaseModel):
+    patient_id: int
+    patient_name: str
+    applied_cents: int
+    applications: list[CreditApplied]
+    credit_after_cents: int
+    patient_due_after_cents: int
+    replayed: bool = False
+    text: str = ""
 
 
 class RemitPostingOut(BaseModel):

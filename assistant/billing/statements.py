@@ -20,7 +20,9 @@ from assistant.billing import repository as repo
 from assistant.billing.dunning import DEFAULT_SEQUENCE, Step, decide
 from assistant.billing.models import EntryKind, LedgerEntry, Statement
 from assistant.billing.pdf import html_pdf
+from assistant.billing.practice import Practice, practice_from
 from assistant.billing.service import balance, item_key, patient_name, resolve_patient
+from assistant.billing.visits import CodeLookup, diagnosis_text, line_diagnoses, line_text
 from assistant.core.errors import InvalidInput
 from assistant.core.money import dollars
 from assistant.parties.models import Patient
@@ -42,6 +44,7 @@ PR_PHRASE = {
 
 class StatementLine(BaseModel):
     service: str
+    diagnoses: list[str] = Field(default_factory=list)
     charged_cents: int
     insurance_paid_cents: int
     adjusted_cents: int
@@ -75,7 +78,9 @@ class StatementData(BaseModel):
     credit_cents: int
     visits: list[Visit]
     how_to_pay: list[str] = Field(default_factory=lambda: list(HOW_TO_PAY))
-    practice_name: str = "Your care team"
+    practice_name: str
+    practice_address: str = ""
+    practice_phone: str = ""
 
 
 def explain(entries: list[LedgerEntry]) -> tuple[StatementLine, str]:
@@ -144,7 +149,12 @@ def statement_data(
     issued_on: date | None = None,
     due_days: int = DUE_DAYS,
     sequence: tuple[Step, ...] = DEFAULT_SEQUENCE,
+    practice: Practice | None = None,
+    reference: CodeLookup | None = None,
 ) -> StatementData:
+    """The statement of one patient; ``practice`` defaults to the Settings' practice, ``reference`` (the
+    code sets) adds code titles to the services."""
+    practice = practice or practice_from()
     p = patient if isinstance(patient, Patient) else resolve_patient(session, patient)
     issued_on = issued_on or date.today()
     es = list(repo.entries(session, p.id))
@@ -159,6 +169,10 @@ def statement_data(
     for group in groups.values():
         line, _ = explain(group)
         first = group[0]
+        sl = repo.service_line(session, first.service_line_id) if first.service_line_id else None
+        if sl is not None:
+            line.service = line_text(reference, sl)
+            line.diagnoses = [diagnosis_text(reference, c) for c in line_diagnoses(sl)]
         if first.claim_pk is not None:
             claim = repo.claim(session, first.claim_pk)
             vkey: tuple[str, int | None] = ("claim", first.claim_pk)
@@ -194,7 +208,20 @@ def statement_data(
         insurance_pending_cents=max(bal.insurance_pending_cents, 0),
         credit_cents=bal.credit_cents,
         visits=sorted(visits.values(), key=lambda v: v.date or date.max),
+        how_to_pay=how_to_pay(practice),
+        practice_name=practice.name,
+        practice_address=practice.address,
+        practice_phone=practice.phone,
     )
+
+
+def how_to_pay(practice: Practice) -> list[str]:
+    if not practice.pay_instructions:
+        lines = list(HOW_TO_PAY)
+        if practice.phone:
+            lines[2] = f"By phone: call our billing office at {practice.phone}. " + lines[2].split(". ", 1)[1]
+        return lines
+    return [practice.pay_instructions, HOW_TO_PAY[-1]]
 
 
 def _env() -> Environment:
@@ -219,6 +246,7 @@ def statement_html(s: StatementData) -> str:
 
 def statement_text(s: StatementData) -> str:
     out = [
+        *(x for x in (s.practice_name, s.practice_address, s.practice_phone) if x),
         f"STATEMENT for {s.patient_name} (account {s.patient_id}) - {s.issued_on}",
         f"Amount due now: {dollars(s.amount_due_cents)} by {s.due_date}",
     ]
@@ -230,6 +258,8 @@ def statement_text(s: StatementData) -> str:
             out.append(
                 f"  {ln.service}: charged {dollars(ln.charged_cents)}, you owe {dollars(ln.owed_cents)}"
             )
+            if ln.diagnoses:
+                out.append(f"    for: {'; '.join(ln.diagnoses)}")
             out.extend(f"    {e}" for e in ln.explanations)
     if s.credit_cents:
         out.append(f"Unapplied credit: {dollars(s.credit_cents)}")
@@ -251,14 +281,20 @@ class CycleResult(BaseModel):
 
 
 def issue_statement(
-    session: Session, patient: Patient | str | int, cycle: str, *, actor: str, issued_on: date | None = None
+    session: Session,
+    patient: Patient | str | int,
+    cycle: str,
+    *,
+    actor: str,
+    issued_on: date | None = None,
+    practice: Practice | None = None,
 ) -> tuple[Statement, bool]:
     """Record the statement of ``cycle`` for a patient; an existing one is returned, never duplicated."""
     p = patient if isinstance(patient, Patient) else resolve_patient(session, patient)
     existing = repo.statement_for_cycle(session, p.id, cycle)
     if existing is not None:
         return existing, False
-    data = statement_data(session, p, issued_on=issued_on)
+    data = statement_data(session, p, issued_on=issued_on, practice=practice)
     number = f"S{cycle.replace('-', '')}-{p.id:06d}"
     data.statement_number = number
     st = Statement(
@@ -289,6 +325,7 @@ def run_cycle(
     threshold_cents: int = 500,
     actor: str,
     issued_on: date | None = None,
+    practice: Practice | None = None,
 ) -> CycleResult:
     """A statement for every patient owing at least ``threshold_cents``; a rerun of the cycle adds none."""
     if threshold_cents < 0:
@@ -303,7 +340,9 @@ def run_cycle(
         if due <= 0 or due < threshold_cents:
             result.below_threshold += 1
             continue
-        st, new = issue_statement(session, f"id:{pid}", cycle, actor=actor, issued_on=issued_on)
+        st, new = issue_statement(
+            session, f"id:{pid}", cycle, actor=actor, issued_on=issued_on, practice=practice
+        )
         if new:
             result.issued.append(
                 {

@@ -61,11 +61,11 @@ def test_partial_payment_is_applied_oldest_first(sessions: sessionmaker[Session]
 
 def test_overpayment_becomes_credit_then_refund(sessions: sessionmaker[Session], patient: int) -> None:
     with transaction(sessions) as s:
-        r = take_payment(
-            s,
-            PaymentIn(patient=str(patient), amount_cents=20000, method="check", reference="1042"),
-            actor="desk",
-        )
+        unconfirmed = PaymentIn(patient=str(patient), amount_cents=20000, method="check", reference="1042")
+        with pytest.raises(Conflict, match=r"more than the \$150.00 owed: \$50.00 would be left over"):
+            take_payment(s, unconfirmed, actor="desk")
+        assert service.balance(s, patient).entries[-1].kind == "charge"  # nothing was posted
+        r = take_payment(s, unconfirmed.model_copy(update={"overpayment": "credit"}), actor="desk")
         assert r.credit_cents == 5000
         assert service.balance(s, patient).credit_cents == 5000
         with pytest.raises(Conflict, match="credit is \\$50.00"):

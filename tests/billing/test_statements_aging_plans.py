@@ -80,7 +80,9 @@ def test_credit_is_netted_against_the_oldest_balance(sessions: sessionmaker[Sess
     with transaction(sessions) as s:
         a = make_patient(s)
         service.post_charge(s, a, 1000, actor="t", service_date=date(2026, 1, 1))
-        take_payment(s, PaymentIn(patient=f"id:{a}", amount_cents=1500, method="cash"), actor="t")
+        take_payment(
+            s, PaymentIn(patient=f"id:{a}", amount_cents=1500, method="cash", overpayment="credit"), actor="t"
+        )
         service.post_charge(s, a, 2000, actor="t", service_date=date(2026, 6, 25))
         row = aging(s).patients[0]
     assert row.patient == {"0-30": 1500, "31-60": 0, "61-90": 0, "91-120": 0, "120+": 0}

@@ -83,6 +83,19 @@ def test_cli_pay_refuses_a_card_number(cli: CliRunner) -> None:
 
 def test_cli_refund_reverse_writeoff_aging_plans_reports(cli: CliRunner, pr_flow: dict[str, int]) -> None:
     code, out = run(cli, "pay", "MEM-2001", "--amount-cents", "9000", "--method", "cash", "--json")
+    assert code == 2 and "more than the $85.00 owed" in out and "overpayment" in out
+    code, out = run(
+        cli,
+        "pay",
+        "MEM-2001",
+        "--amount-cents",
+        "9000",
+        "--method",
+        "cash",
+        "--overpayment",
+        "credit",
+        "--json",
+    )
     assert code == 0 and json.loads(out)["credit_cents"] == 500
     code, out = run(cli, "refund", "MEM-2001", "--amount-cents", "600", "--reason", "overpaid")
     assert code == 2 and "credit" in out

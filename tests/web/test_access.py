@@ -131,8 +131,18 @@ def test_phi_routes_declare_phi_and_trainee_lacks_it(anon: TestClient) -> None:
         "/api/denials",
         "/patients",
         "/api/patients",
+        "/reports",
+        "/api/reports",
     )
-    lists = {("GET", "/api/claims"), ("GET", "/api/remits"), ("GET", "/api/billing/aging")}
+    lists = {
+        ("GET", "/api/claims"),
+        ("GET", "/api/remits"),
+        ("GET", "/api/billing/aging"),
+        ("GET", "/api/billing/search"),
+        ("GET", "/api/billing/plans/overview"),
+        ("GET", "/api/reports"),
+        ("GET", "/reports"),
+    }
     found = {(m, r.path): _required(r.dependant) for m, r in _routes(anon) if (m, r.path) in lists}
     assert set(found) == lists and all(perms and "phi:read" in perms for perms in found.values())
     for method, route in _routes(anon):

@@ -41,7 +41,14 @@ def test_payment_changes_balance_and_chart_is_svg(client: TestClient) -> None:
         "/claims/import", files={"file": ("c.json", (FIXTURES / "claims" / "claim_clean.json").read_bytes())}
     )
     before = client.get("/api/billing/patients/W123456789").json()["balance"]["balance_cents"]
+    # a draft claim posts no charge: $25.00 is more than the balance, so the page asks first
     r = client.post("/billing/patients/W123456789/payments", data={"amount": "25.00", "method": "cash"})
+    assert "More than the balance" in r.text and "Payment recorded" not in r.text
+    assert client.get("/api/billing/patients/W123456789").json()["balance"]["balance_cents"] == before
+    r = client.post(
+        "/billing/patients/W123456789/payments",
+        data={"amount": "25.00", "method": "cash", "overpayment": "credit"},
+    )
     assert "Payment recorded" in r.text
     after = client.get("/api/billing/patients/W123456789").json()["balance"]["balance_cents"]
     assert after == before - 2500

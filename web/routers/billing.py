@@ -7,14 +7,16 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from assistant.billing import aging as aging_service
-from assistant.billing import payments, plans, service, statements
+from assistant.billing import payments, plans, search, service, statements
 from assistant.billing import reports as reports_service
 from assistant.billing.aging import AgingReport
 from assistant.billing.plans import PlanOut
-from assistant.billing.schemas import BalanceOut, PaymentIn, ReceiptOut
+from assistant.billing.practice import practice_from
+from assistant.billing.schemas import BalanceOut, CreditApplicationOut, PaymentIn, ReceiptOut, RefundOut
+from assistant.billing.search import AccountSearch
 from assistant.billing.statements import StatementData
 from assistant.core.money import PositiveCents, require_cents
 from assistant.security import audit
@@ -50,9 +52,9 @@ def post_payment(
 
 
 @router.get("/payments/{receipt}.pdf", dependencies=[reads("receipt", "receipt", audit.EXPORT_PDF)])
-def get_receipt_pdf(receipt: str, session: SessionDep) -> Response:
+def get_receipt_pdf(receipt: str, session: SessionDep, container: ContainerDep) -> Response:
     r = payments.get_receipt(session, receipt)
-    return Response(payments.receipt_pdf(r), media_type="application/pdf")
+    return Response(payments.receipt_pdf(r, practice_from(container.settings)), media_type="application/pdf")
 
 
 @router.get("/payments/{receipt}", response_model=ReceiptOut, dependencies=[reads("receipt", "receipt")])
@@ -65,9 +67,16 @@ def get_aging(session: SessionDep, as_of: date | None = None) -> AgingReport:
     return aging_service.aging(session, as_of)
 
 
+def statement_for(session: Any, container: Any, patient: str) -> StatementData:
+    """The statement with this app's practice header and code titles (the page and the API share it)."""
+    return statements.statement_data(
+        session, patient, practice=practice_from(container.settings), reference=container.reference
+    )
+
+
 @router.get("/statements/{patient}.pdf", dependencies=[reads(action=audit.EXPORT_PDF)])
-def get_statement_pdf(patient: str, session: SessionDep) -> Response:
-    data = statements.statement_data(session, patient)
+def get_statement_pdf(patient: str, session: SessionDep, container: ContainerDep) -> Response:
+    data = statement_for(session, container, patient)
     return Response(
         statements.statement_pdf(data),
         media_type="application/pdf",
@@ -76,18 +85,85 @@ def get_statement_pdf(patient: str, session: SessionDep) -> Response:
 
 
 @router.get("/statements/{patient}", response_model=StatementData, dependencies=[reads()])
-def get_statement(patient: str, session: SessionDep) -> StatementData:
-    return statements.statement_data(session, patient)
+def get_statement(patient: str, session: SessionDep, container: ContainerDep) -> StatementData:
+    return statement_for(session, container, patient)
 
 
 @router.get("/reports", dependencies=[reads("ledger", None)])
-def get_reports(session: SessionDep, start: date | None = None, end: date | None = None) -> dict[str, Any]:
-    return reports_service.reports(session, start=start, end=end)
+def get_reports(
+    session: SessionDep, start: date | None = None, end: date | None = None, payer: str | None = None
+) -> dict[str, Any]:
+    return reports_service.reports(session, start=start, end=end, payer=payer)
+
+
+@router.get("/search", response_model=AccountSearch, dependencies=[reads("patient", None)])
+def search_accounts(session: SessionDep, q: str = "") -> AccountSearch:
+    return search.search_accounts(session, q)
+
+
+class RefundIn(BaseModel):
+    patient: str
+    amount_cents: PositiveCents
+    method: str = Field(default="check", description="check, original (the newest payment's method), ...")
+    reason: str
+    reference: str | None = None
+    idempotency_key: str | None = None
+
+
+@router.post("/refunds", response_model=RefundOut, status_code=201)
+def post_refund(
+    body: RefundIn, request: Request, session: SessionDep, container: ContainerDep, principal: Writer
+) -> RefundOut:
+    record_phi(container, principal, request, "patient", body.patient, action=audit.PHI_WRITE)
+    return payments.refund(
+        session,
+        body.patient,
+        body.amount_cents,
+        method=body.method,
+        reason=body.reason,
+        actor=principal.username,
+        reference=body.reference,
+        idempotency_key=body.idempotency_key or request.headers.get("Idempotency-Key"),
+    )
+
+
+@router.get("/refunds/{entry_id}.pdf", dependencies=[reads("refund", "entry_id", audit.EXPORT_PDF)])
+def get_refund_pdf(entry_id: int, session: SessionDep, container: ContainerDep) -> Response:
+    out = payments.get_refund(session, entry_id)
+    return Response(
+        payments.receipt_pdf(out, practice_from(container.settings)), media_type="application/pdf"
+    )
+
+
+@router.get("/refunds/{entry_id}", response_model=RefundOut, dependencies=[reads("refund", "entry_id")])
+def get_refund(entry_id: int, session: SessionDep) -> RefundOut:
+    return payments.get_refund(session, entry_id)
+
+
+class CreditIn(BaseModel):
+    patient: str
+    amount_cents: PositiveCents | None = Field(default=None, description="default: all the credit")
+    idempotency_key: str | None = None
+
+
+@router.post("/credits/apply", response_model=CreditApplicationOut, status_code=201)
+def apply_credit(
+    body: CreditIn, request: Request, session: SessionDep, container: ContainerDep, principal: Writer
+) -> CreditApplicationOut:
+    record_phi(container, principal, request, "patient", body.patient, action=audit.PHI_WRITE)
+    return payments.apply_credit(
+        session,
+        body.patient,
+        actor=principal.username,
+        amount_cents=body.amount_cents,
+        idempotency_key=body.idempotency_key or request.headers.get("Idempotency-Key"),
+    )
 
 
 class PlanIn(BaseModel):
     patient: str
-    installment_cents: PositiveCents
+    installment_cents: PositiveCents | None = None
+    installments: int | None = Field(default=None, description="number of equal installments instead")
     total_cents: PositiveCents | None = None
     frequency: str = "monthly"
     start_date: date | None = None
@@ -103,6 +179,7 @@ def create_plan(
         session,
         body.patient,
         installment_cents=body.installment_cents,
+        installments=body.installments,
         actor=principal.username,
         total_cents=body.total_cents,
         frequency=body.frequency,
@@ -119,3 +196,13 @@ def list_plans(session: SessionDep, patient: str | None = None, as_of: date | No
 @router.get("/plans/missed", response_model=list[PlanOut], dependencies=[reads("plan", None)])
 def missed_plans(session: SessionDep, as_of: date | None = None) -> list[PlanOut]:
     return plans.check_plans(session, as_of)
+
+
+@router.get("/plans/{plan_id}.pdf", dependencies=[reads("plan", "plan_id", audit.EXPORT_PDF)])
+def get_plan_pdf(plan_id: int, session: SessionDep, container: ContainerDep) -> Response:
+    out = plans.plan_out(session, plans.get_plan(session, plan_id))
+    return Response(
+        plans.plan_pdf(session, out, practice_from(container.settings)),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="payment-plan-{plan_id}.pdf"'},
+    )

@@ -1,21 +1,26 @@
-"""Patient billing pages: patients with balances, ledger, payments form, statement preview and PDF,
-aging and reports with a server-drawn SVG chart. JSON twins: /api/billing/... and /api/billing/page."""
+"""Patient billing pages: account search, patients with balances, ledger, payments form (asking before
+an overpayment), credit refunds and applications, payment plans, statement preview and PDF, aging with a
+server-drawn SVG chart. JSON twins: /api/billing/... and /api/billing/page."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from assistant.billing import aging as aging_service
-from assistant.billing import payments, service, statements
-from assistant.billing import reports as reports_service
-from assistant.core.errors import NotFound
+from assistant.billing import payments, plans, search, service, statements
+from assistant.billing.schemas import parse_form_date
+from assistant.core.errors import InvalidInput, NotFound
+from assistant.core.money import parse_dollars
 from assistant.security.schemas import Principal
 from web.deps import ContainerDep, SessionDep
-from web.rendering import render
+from web.rendering import is_htmx, render, wants_json
+from web.routers.billing import statement_for
 from web.routers.pages_common import money, respond
 from web.security_deps import require
 
@@ -64,45 +69,67 @@ def bar_chart(series: dict[str, dict[str, int]], buckets: list[str]) -> dict[str
     }
 
 
-def _overview(session: Any, start: date | None, end: date | None) -> dict[str, Any]:
+def _overview(session: Any, q: str) -> dict[str, Any]:
     aging = aging_service.aging(session)
-    report = reports_service.reports(session, start=start, end=end)
     chart = bar_chart(
         {"Insurance": aging.insurance_total, "Patient": aging.patient_total}, list(aging.buckets)
     )
-    return {"aging": aging, "report": report, "chart": chart}
+    found = search.search_accounts(session, q) if q.strip() else None
+    return {"aging": aging, "chart": chart, "search": found, "plans_behind": plans.check_plans(session)}
 
 
-@router.get("/billing", dependencies=[reads("ledger", "patient")])
-@router.get("/api/billing/page", dependencies=[reads("ledger", "patient")])
-def billing_page(
-    request: Request,
-    session: SessionDep,
-    start: date | None = None,
-    end: date | None = None,
-    patient: str = "",
-) -> Response:
-    if patient.strip():
-        return RedirectResponse(f"/billing/patients/{patient.strip()}", status_code=303)
-    data = _overview(session, start, end)
-    return respond(request, "billing/index.html", data, extra={"active": "billing"})
+@router.get("/billing", dependencies=[reads("ledger", None)])
+@router.get("/api/billing/page", dependencies=[reads("ledger", None)])
+def billing_page(request: Request, session: SessionDep, q: str = "", patient: str = "") -> Response:
+    data = _overview(session, q or patient)
+    return respond(request, "billing/index.html", data, extra={"active": "billing", "q": q or patient})
+
+
+@router.get("/billing/search", dependencies=[reads("patient", None)])
+def search_page(request: Request, session: SessionDep, q: str = "") -> Response:
+    """Active search: the results fragment for htmx, the overview with results otherwise."""
+    if not is_htmx(request):
+        return RedirectResponse(f"/billing?q={quote(q)}", status_code=303)
+    found = search.search_accounts(session, q) if q.strip() else None
+    return render(request, "billing/_search_results.html", {"search": found})
 
 
 def _patient_ctx(session: Any, ref: str) -> dict[str, Any]:
     bal = service.balance(session, ref)
-    return {"balance": bal, "ref": ref, "today": date.today().isoformat()}
+    return {
+        "balance": bal,
+        "ref": ref,
+        "today": date.today().isoformat(),
+        "plans": plans.list_plans(session, f"id:{bal.patient_id}"),
+        "new_key": uuid.uuid4().hex,
+    }
 
 
 @router.get("/billing/patients/{ref}", dependencies=[reads()])
 @router.get("/api/billing/patients/{ref}", dependencies=[reads()])
-def patient_page(request: Request, ref: str, session: SessionDep, receipt: str = "") -> Response:
+def patient_page(
+    request: Request,
+    ref: str,
+    session: SessionDep,
+    receipt: str = "",
+    refund: int | None = None,
+    credit: str = "",
+) -> Response:
     data = _patient_ctx(session, ref)
+    pid = data["balance"].patient_id
     extra: dict[str, Any] = {"active": "billing"}
     if receipt:
         shown = payments.get_receipt(session, receipt)
-        if shown.patient_id != data["balance"].patient_id:  # a receipt shows only on its own patient
+        if shown.patient_id != pid:  # a receipt shows only on its own patient
             raise NotFound(f"no payment with receipt {receipt} for this patient", field="receipt")
         extra["receipt"] = shown
+    if refund is not None:
+        given = payments.get_refund(session, refund)
+        if given.patient_id != pid:
+            raise NotFound(f"no refund {refund} for this patient", field="refund")
+        extra["refund"] = given
+    if credit:
+        extra["credit_applied"] = payments.get_credit_application(session, pid, credit)
     return respond(request, "billing/patient.html", data, extra=extra)
 
 
@@ -119,6 +146,7 @@ def take_payment(
     received_on: Annotated[str, Form()] = "",
     idempotency_key: Annotated[str, Form()] = "",
     note: Annotated[str, Form()] = "",
+    overpayment: Annotated[str, Form()] = "",
 ) -> Response:
     form = {
         "amount": amount,
@@ -127,16 +155,110 @@ def take_payment(
         "received_on": received_on,
         "idempotency_key": idempotency_key,
         "note": note,
+        "overpayment": overpayment,
     }
     limit = container.settings.max_payment_cents
     body = payments.payment_from_form(ref, form, max_cents=limit)
+    extra_cents = payments.overpayment_cents(session, body)
+    if extra_cents and body.overpayment is None and not wants_json(request):
+        # nothing is posted: the page asks what to do with the extra, the same form fields kept
+        confirm = {"form": form, "amount_cents": body.amount_cents, "extra_cents": extra_cents}
+        ctx = {**_patient_ctx(session, ref), "confirm": confirm, "active": "billing"}
+        return render(request, "billing/patient.html", ctx, block="ledger", status_code=200)
     receipt = payments.take_payment(session, body, actor=principal.username, max_cents=limit)
-    if request.headers.get("HX-Request") == "true":
+    if is_htmx(request):
         ctx = {**_patient_ctx(session, ref), "receipt": receipt}
         return render(request, "billing/patient.html", ctx, block="ledger")
     return RedirectResponse(f"/billing/patients/{ref}?receipt={receipt.receipt_number}", status_code=303)
 
 
+Writer = Annotated[Principal, require("billing:write", "phi:write", record="patient", id_param="ref")]
+
+
+@router.post("/billing/patients/{ref}/refunds")
+def refund_credit(
+    ref: str,
+    session: SessionDep,
+    container: ContainerDep,
+    principal: Writer,
+    amount: Annotated[str, Form()] = "",
+    method: Annotated[str, Form()] = "check",
+    reference: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+    idempotency_key: Annotated[str, Form()] = "",
+) -> Response:
+    cents = parse_dollars(amount, field="amount", max_cents=container.settings.max_payment_cents)
+    out = payments.refund(
+        session,
+        ref,
+        cents,
+        method=method,
+        reason=reason,
+        actor=principal.username,
+        reference=reference.strip() or None,
+        idempotency_key=idempotency_key or None,
+    )
+    return RedirectResponse(f"/billing/patients/{ref}?refund={out.entry_id}", status_code=303)
+
+
+@router.post("/billing/patients/{ref}/credit")
+def apply_credit(
+    ref: str,
+    session: SessionDep,
+    principal: Writer,
+    idempotency_key: Annotated[str, Form()] = "",
+) -> Response:
+    key = idempotency_key.strip() or uuid.uuid4().hex
+    payments.apply_credit(session, ref, actor=principal.username, idempotency_key=key)
+    return RedirectResponse(f"/billing/patients/{ref}?credit={quote(key)}", status_code=303)
+
+
+@router.post("/billing/patients/{ref}/plans")
+def create_plan(
+    ref: str,
+    session: SessionDep,
+    container: ContainerDep,
+    principal: Writer,
+    installments: Annotated[str, Form()] = "",
+    total: Annotated[str, Form()] = "",
+    frequency: Annotated[str, Form()] = "monthly",
+    start_date: Annotated[str, Form()] = "",
+) -> Response:
+    count = installments.strip()
+    if not count.isdigit():
+        raise InvalidInput(
+            f"number of installments {count!r} is not a whole number", field="installments", fix="e.g. 3"
+        )
+    out = plans.create_plan(
+        session,
+        ref,
+        installments=int(count),
+        total_cents=(
+            parse_dollars(total, field="total", max_cents=container.settings.max_payment_cents)
+            if total.strip()
+            else None
+        ),
+        frequency=frequency,
+        start_date=parse_form_date(start_date, field="start_date") if start_date.strip() else None,
+        actor=principal.username,
+    )
+    return RedirectResponse(f"/billing/plans/{out.id}", status_code=303)
+
+
+@router.get("/billing/plans", dependencies=[reads("plan", None)])
+@router.get("/api/billing/plans/overview", dependencies=[reads("plan", None)])
+def plans_page(request: Request, session: SessionDep) -> Response:
+    data = {"plans": plans.list_plans(session), "today": date.today().isoformat()}
+    return respond(request, "billing/plans.html", data, extra={"active": "billing"})
+
+
+@router.get("/billing/plans/{plan_id}", dependencies=[reads("plan", "plan_id")])
+@router.get("/api/billing/plans/{plan_id}", dependencies=[reads("plan", "plan_id")])
+def plan_page(request: Request, plan_id: int, session: SessionDep) -> Response:
+    data = {"plan": plans.plan_out(session, plans.get_plan(session, plan_id))}
+    return respond(request, "billing/plan.html", data, extra={"active": "billing"})
+
+
 @router.get("/billing/patients/{ref}/statement", dependencies=[reads()])
-def statement_preview(ref: str, session: SessionDep) -> HTMLResponse:
-    return HTMLResponse(statements.statement_html(statements.statement_data(session, ref)))
+def statement_preview(ref: str, session: SessionDep, container: ContainerDep) -> HTMLResponse:
+    return HTMLResponse(statements.statement_html(statement_for(session, container, ref)))
