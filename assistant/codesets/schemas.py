@@ -123,6 +123,15 @@ class MueEdit(BaseModel):
     release: str
 
 
+# The MCE definitions' age ranges since 2019-10-01, for a release that gives none with its edits.
+MCE_AGE_RANGES: dict[str, tuple[int, int]] = {
+    "Newborn_Only": (0, 0),
+    "Pediatric_Only": (0, 17),
+    "Maternity_Only": (9, 64),
+    "Adult_Only": (15, 124),
+}
+
+
 class MceEdit(BaseModel):
     code: str
     edit_type: str  # Newborn_Only, Pediatric_Only, Maternity_Only, Adult_Only, Female_Only, Male_Only, ...
@@ -130,6 +139,14 @@ class MceEdit(BaseModel):
     stale: bool
     min_age: int | None = None  # age edits: the MCE age range in force on the date asked
     max_age: int | None = None
+
+    def age_range(self) -> tuple[int, int] | None:
+        """The ages this edit allows (its release's range, else the definitions'); None: not an age edit."""
+        if self.edit_type not in MCE_AGE_RANGES:
+            return None
+        if self.min_age is not None and self.max_age is not None:
+            return (self.min_age, self.max_age)
+        return MCE_AGE_RANGES[self.edit_type]
 
 
 class AdjustmentCode(BaseModel):

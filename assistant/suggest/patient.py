@@ -102,6 +102,7 @@ class PatientFacts:
     phrase: bool = False  # a search phrase, not a note: the phrase itself is all the documentation
     sex_source: str = "unknown"  # request | note | unknown
     age_source: str = "unknown"
+    date_of_service: date | None = None  # the MCE edits in force on that date (today when None)
 
     @property
     def known(self) -> bool:
@@ -203,4 +204,5 @@ def resolve_patient(
         weeks_span=note.weeks_span if pregnant else None,
         sex_source=sex_source,
         age_source=age_source,
+        date_of_service=date_of_service,
     )

@@ -8,17 +8,13 @@ chapter 15 (O00-O9A) and Z3A weeks of gestation are pregnancy codes.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from assistant.codesets.schemas import MceEdit
 from assistant.suggest.patient import PatientFacts
 from assistant.suggest.store import CodeCatalog
 
-# MCE age ranges (CMS Definitions of Medicare Code Edits): newborn 0, pediatric 0-17, maternity 9-64,
-# adult 15-124.
-NEWBORN_MAX = 0
-PEDIATRIC_MAX = 17
-MATERNITY_AGES = (9, 64)
-ADULT_MIN = 15
 PREGNANCY_PREFIXES = ("O", "Z3A")
 
 # Routine exam codes by age (the Z00 category's own structure): adult <-> child, same findings status.
@@ -33,50 +29,50 @@ class PatientEdits:
     def __init__(self, reference: Any, catalog: CodeCatalog) -> None:
         self.reference = reference if hasattr(reference, "mce_edits") else None
         self.catalog = catalog
-        self._edits: dict[str, tuple[str, ...]] = {}
+        self._edits: dict[tuple[str, date | None], tuple[MceEdit, ...]] = {}
 
-    def edit_types(self, code: str) -> tuple[str, ...]:
+    def edits(self, code: str, on: date | None = None) -> tuple[MceEdit, ...]:
+        """The MCE edits of ``code`` in force on ``on`` (the date of service; today when None)."""
         if self.reference is None or self.catalog.system(code) != "ICD-10-CM":
             return ()
-        if code not in self._edits:
+        key = (code, on)
+        if key not in self._edits:
             try:
-                found = self.reference.mce_edits(code)
+                found = self.reference.mce_edits(code, on=on)
             except Exception:  # noqa: BLE001 - a reference without MCE data: no edit applies
                 found = []
-            self._edits[code] = tuple(sorted({e.edit_type for e in found}))
-        return self._edits[code]
+            self._edits[key] = tuple(sorted(found, key=lambda e: e.edit_type))
+        return self._edits[key]
 
     def conflict(self, code: str, facts: PatientFacts) -> str | None:
         """Why ``code`` cannot be coded for this patient (the warning names the edit), or None."""
-        types = self.edit_types(code)
-        pregnancy_code = "Maternity_Only" in types or code.startswith(PREGNANCY_PREFIXES)
+        edits = self.edits(code, facts.date_of_service)
+        pregnancy_code = any(e.edit_type == "Maternity_Only" for e in edits) or code.startswith(
+            PREGNANCY_PREFIXES
+        )
         if pregnancy_code and facts.sex == "M":
             return f"{code} left out: MCE Maternity_Only edit, the patient is male"
         if pregnancy_code and not facts.pregnant and not facts.phrase:
             return f"{code} left out: pregnancy code and no pregnancy documented in the note"
-        age, sex = facts.age_years, facts.sex
-        for edit in types:
-            why = _edit_conflict(edit, sex, age)
+        for edit in edits:
+            why = _edit_conflict(edit, facts.sex, facts.age_years)
             if why:
-                return f"{code} left out: MCE {edit} edit ({why})"
+                return f"{code} left out: MCE {edit.edit_type} edit ({why})"
         return None
 
 
-def _edit_conflict(edit: str, sex: str, age: int | None) -> str | None:
-    if edit == "Male_Only" and sex == "F":
+def _edit_conflict(edit: MceEdit, sex: str, age: int | None) -> str | None:
+    if edit.edit_type == "Male_Only" and sex == "F":
         return "the patient is female"
-    if edit == "Female_Only" and sex == "M":
+    if edit.edit_type == "Female_Only" and sex == "M":
         return "the patient is male"
-    if age is None:
+    ages = edit.age_range()
+    if age is None or ages is None:
         return None
-    if edit == "Newborn_Only" and age > NEWBORN_MAX:
-        return f"age {age}, newborn codes are for age 0"
-    if edit == "Pediatric_Only" and age > PEDIATRIC_MAX:
-        return f"age {age}, pediatric codes are for ages 0-{PEDIATRIC_MAX}"
-    if edit == "Adult_Only" and age < ADULT_MIN:
-        return f"age {age}, adult codes are for ages {ADULT_MIN}-124"
-    if edit == "Maternity_Only" and not MATERNITY_AGES[0] <= age <= MATERNITY_AGES[1]:
-        return f"age {age}, maternity codes are for ages {MATERNITY_AGES[0]}-{MATERNITY_AGES[1]}"
+    lo, hi = ages
+    if not lo <= age <= hi:
+        allowed = "age 0" if lo == hi == 0 else f"ages {lo}-{hi}"
+        return f"age {age}, {edit.edit_type.removesuffix('_Only').lower()} codes are for {allowed}"
     return None
 
 

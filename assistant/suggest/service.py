@@ -365,7 +365,7 @@ class SuggestionService:
             warnings.extend(list(dict.fromkeys(left_out.values()))[:8])
             consolidate.absorb_same_category(picks, self.catalog)
             consolidate.fold_integral_symptoms(picks)
-            context = coding_rules.context_for(request, self._search_within)
+            context = coding_rules.context_for(request, self._search_within, facts)
             coding_rules.apply_coding_rules(picks, context, self.catalog)
             self._pair_rules(picks)
             self._excludes1(picks)

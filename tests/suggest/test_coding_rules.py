@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant.cli.main import app
-from assistant.suggest.coding_rules import NoteContext, age_from_note
+from assistant.suggest.coding_rules import NoteContext, context_for
 from assistant.suggest.coding_rules.combination import combine
 from assistant.suggest.coding_rules.hcpcs_gate import QUALITY_DATA, documents_service
 from assistant.suggest.coding_rules.injuries import encounter_character, injury_rules
@@ -23,7 +23,7 @@ from assistant.suggest.coding_rules.tobacco import tobacco_code
 from assistant.suggest.embedder import HashingEmbedder
 from assistant.suggest.index_build import build_index
 from assistant.suggest.reader import Mention
-from assistant.suggest.schemas import SuggestRequest, SuggestResponse
+from assistant.suggest.schemas import Patient, SuggestRequest, SuggestResponse
 from assistant.suggest.service import SuggestionService, check_evidence
 from assistant.suggest.types import Pick
 from tests.suggest.rules_corpus import rules_corpus
@@ -330,11 +330,15 @@ def test_documents_service() -> None:
     assert not documents_service("given his history of CKD, continue lisinopril")
 
 
-def test_age_from_note() -> None:
-    assert age_from_note("58 y/o male with cough") == 58
-    assert age_from_note("A 4-year-old girl") == 4
-    assert age_from_note("9 month old boy, 3 years of symptoms") == 0
-    assert age_from_note("Cough for 3 days") is None
+def test_the_rules_read_the_age_the_engine_resolved() -> None:
+    def age(text: str, **kw: object) -> int | None:
+        return context_for(SuggestRequest(text=text, **kw)).age  # type: ignore[arg-type]
+
+    assert age("58 y/o male with cough") == 58
+    assert age("A 4-year-old girl") == 4
+    assert age("9 month old boy, 3 years of symptoms") == 0
+    assert age("Cough for 3 days") is None
+    assert age("58 y/o male with cough", patient=Patient(age_years=61)) == 61  # the request's patient wins
 
 
 # ----------------------------------------------------------------- module structure

@@ -17,7 +17,8 @@ from assistant.core.container import Container
 from assistant.suggest.corpus import CodeRecord, MemoryCorpus
 from assistant.suggest.embedder import HashingEmbedder
 from assistant.suggest.index_build import build_index
-from assistant.suggest.patient import read_demographics, resolve_patient
+from assistant.suggest.patient import PatientFacts, read_demographics, resolve_patient
+from assistant.suggest.patient_edits import PatientEdits
 from assistant.suggest.schemas import Patient, SuggestRequest, SuggestResponse
 from assistant.suggest.service import SuggestionService, check_evidence
 
@@ -77,9 +78,11 @@ MCE = {
 class MceReference:
     def __init__(self) -> None:
         self.calls = 0
+        self.dates: list[date | None] = []
 
-    def mce_edits(self, code: str) -> list[MceEdit]:
+    def mce_edits(self, code: str, on: date | None = None) -> list[MceEdit]:
         self.calls += 1
+        self.dates.append(on)
         return [MceEdit(code=code, edit_type=t, release="v37", stale=True) for t in MCE.get(code, [])]
 
 
@@ -212,6 +215,38 @@ def test_mce_lookups_are_cached(engine: SuggestionService) -> None:
     before = ref.calls
     run(engine, "Benign prostatic hyperplasia", patient={"sex": "M", "age_years": 70})
     assert ref.calls == before
+
+
+def test_mce_edits_are_those_in_force_on_the_date_of_service(engine: SuggestionService) -> None:
+    ref = engine.reference
+    run(
+        engine,
+        "Benign prostatic hyperplasia",
+        patient={"sex": "M", "age_years": 70},
+        date_of_service="2026-10-05",
+    )
+    assert date(2026, 10, 5) in ref.dates
+
+
+def test_an_age_edit_uses_its_release_range() -> None:
+    class Release:  # an MCE release whose adult range starts at 18 on that date
+        def mce_edits(self, code: str, on: date | None = None) -> list[MceEdit]:
+            return [
+                MceEdit(
+                    code=code, edit_type="Adult_Only", release="v44", stale=False, min_age=18, max_age=124
+                )
+            ]
+
+    edits = PatientEdits(Release(), _Catalog())  # type: ignore[arg-type]
+    assert "ages 18-124" in (edits.conflict("N40.0", PatientFacts(sex="M", age_years=16)) or "")
+    assert edits.conflict("N40.0", PatientFacts(sex="M", age_years=19)) is None
+    default = MceEdit(code="N40.0", edit_type="Adult_Only", release="v37", stale=True)
+    assert default.age_range() == (15, 124)  # a release without ranges: the MCE definitions' range
+
+
+class _Catalog:
+    def system(self, code: str) -> str:
+        return "ICD-10-CM"
 
 
 # ------------------------------------------------------------ surfaces: CLI, --jsonl, API

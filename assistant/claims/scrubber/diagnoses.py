@@ -9,13 +9,6 @@ from assistant.claims.scrubber.base import ScrubContext, age_on, error, rule, wa
 from assistant.codesets.schemas import MceEdit
 from assistant.core.errors import AssistantError
 
-# Fallback when an MCE release gives no age range (the MCE definitions' ranges since 2019-10-01).
-AGE_RANGES = {
-    "Newborn_Only": (0, 0),
-    "Pediatric_Only": (0, 17),
-    "Maternity_Only": (9, 64),
-    "Adult_Only": (15, 124),
-}
 SEX_ONLY = {"Female_Only": ("F", "female"), "Male_Only": ("M", "male")}
 
 
@@ -58,10 +51,9 @@ def mce_age_sex(claim: ClaimImport, ctx: ScrubContext) -> Iterator[Finding]:
     prefix = "patient" if claim.patient else "subscriber"
     for i, code in enumerate(claim.diagnoses):
         for edit in ctx.reference.mce_edits(code, on=on):
-            if edit.edit_type in AGE_RANGES:
-                lo, hi = AGE_RANGES[edit.edit_type]
-                if edit.min_age is not None and edit.max_age is not None:
-                    lo, hi = edit.min_age, edit.max_age
+            ages = edit.age_range()
+            if ages is not None:
+                lo, hi = ages
                 if not lo <= age <= hi:
                     yield error(
                         rid,

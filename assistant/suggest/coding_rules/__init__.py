@@ -9,7 +9,7 @@ which diagnoses remain.
 from __future__ import annotations
 
 from assistant.suggest.coding_rules.combination import combine
-from assistant.suggest.coding_rules.context import CodeSearch, NoteContext, age_from_note
+from assistant.suggest.coding_rules.context import CodeSearch, NoteContext
 from assistant.suggest.coding_rules.device_status import device_status
 from assistant.suggest.coding_rules.encounters import encounter_codes
 from assistant.suggest.coding_rules.hcpcs_gate import gate
@@ -17,18 +17,20 @@ from assistant.suggest.coding_rules.injuries import injury_rules
 from assistant.suggest.coding_rules.partners import add_partners
 from assistant.suggest.coding_rules.symptoms import drop_integral_symptoms
 from assistant.suggest.coding_rules.tobacco import tobacco_status
+from assistant.suggest.patient import PatientFacts, read_demographics, resolve_patient
 from assistant.suggest.schemas import SuggestRequest
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 
 
-def context_for(request: SuggestRequest, search: CodeSearch | None = None) -> NoteContext:
-    """The note and the patient's age: the request's patient when given, else the age the note states."""
-    patient = getattr(request, "patient", None)
-    age = getattr(patient, "age_years", None) if patient is not None else None
-    if age is None:
-        age = age_from_note(request.text)
-    return NoteContext(note=request.text, age=age, setting=request.setting, search=search)
+def context_for(
+    request: SuggestRequest, search: CodeSearch | None = None, facts: PatientFacts | None = None
+) -> NoteContext:
+    """The note and the patient's age as the engine resolved it (the request's patient over the note's
+    demographics, on the date of service)."""
+    if facts is None:
+        facts = resolve_patient(request.patient, read_demographics(request.text), request.date_of_service)
+    return NoteContext(note=request.text, age=facts.age_years, setting=request.setting, search=search)
 
 
 def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
@@ -42,4 +44,4 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     encounter_codes(picks, ctx, catalog)
 
 
-__all__ = ["CodeSearch", "NoteContext", "age_from_note", "apply_coding_rules", "context_for"]
+__all__ = ["CodeSearch", "NoteContext", "apply_coding_rules", "context_for"]

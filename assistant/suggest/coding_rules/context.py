@@ -1,32 +1,14 @@
-"""What the coding rules read besides the picks: the note, the patient's age, and helpers to add a code."""
+"""What the coding rules read besides the picks: the note, the patient's age (resolved by the engine), and
+helpers to add a code."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.suggest.reader import Mention, sections
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
-
-_AGE_YEARS = re.compile(
-    r"\b(\d{1,3})[- ]?(?:years?|yrs?|y)[- ]?old\b|\b(\d{1,3})\s?(?:yo|y/o|y\.o\.)(?![a-z])", re.IGNORECASE
-)
-_AGE_MONTHS = re.compile(r"\b(\d{1,2})[- ]?(?:months?|mos?|weeks?|wks?|days?)[- ]?old\b", re.IGNORECASE)
-
-
-def age_from_note(note: str) -> int | None:
-    """The first stated age ("58 y/o", "4-year-old", "9 month old" -> 0), else None."""
-    years = _AGE_YEARS.search(note)
-    months = _AGE_MONTHS.search(note)
-    if months and (years is None or months.start() < years.start()):
-        return 0
-    if years:
-        value = int(years.group(1) or years.group(2))
-        return value if value <= 130 else None
-    return None
-
 
 # (text, code prefixes) -> [(code, score)] best first: the engine's own retrieval, limited to those codes.
 CodeSearch = Callable[[str, tuple[str, ...]], list[tuple[str, float]]]
