@@ -116,3 +116,55 @@ def is_denial(group: str, carc: str, amount_cents: int) -> bool:
 
 def pr_word(carc: str) -> str:
     return PR_WORDS.get(carc, "patient responsibility")
+
+
+# ---------------------------------------------------------------- what a person can do about it
+
+NextStep = Literal[
+    "bill-patient",
+    "bill-secondary",
+    "corrected-claim",
+    "appeal",
+    "write-off",
+    "verify-eligibility",
+    "obtain-authorization",
+]
+
+STEP_LABELS: dict[str, str] = {
+    "bill-patient": "Bill the patient",
+    "bill-secondary": "Bill the secondary payer",
+    "corrected-claim": "Build corrected claim",
+    "appeal": "Draft appeal",
+    "write-off": "Write off",
+    "verify-eligibility": "Verify eligibility",
+    "obtain-authorization": "Obtain authorization",
+}
+
+# The steps offered for each route, main step first, when the claim itself shows no error of ours.
+_STEPS_BY_ROUTE: dict[str, tuple[NextStep, ...]] = {
+    "bill-patient": ("bill-patient",),
+    "bill-secondary": ("bill-secondary",),
+    "appeal": ("appeal", "write-off"),
+    # the payer asks for a correction but our claim shows no error to fix: argue, or let it go
+    "correct-and-resubmit": ("appeal", "write-off"),
+    "write-off": ("write-off",),
+    "verify-eligibility": ("verify-eligibility", "corrected-claim"),
+    "obtain-authorization": ("obtain-authorization", "appeal", "write-off"),
+    "no-action": (),
+}
+
+
+def next_steps(route: str, *, own_error: bool = False, has_secondary: bool = False) -> list[NextStep]:
+    """The actions offered for an adjustment, main action first: the one policy behind the denial pages,
+    the API and the chat.
+
+    ``own_error``: the claim as we sent it shows the cause (a missing modifier, a wrong pointer, a missing
+    field) and a correction can be applied: the route is a corrected claim, never an appeal.
+    ``has_secondary``: the patient has secondary coverage in force on the date of service, so the
+    patient's share (PR) is billed to the secondary payer before the patient.
+    """
+    if route in ("bill-patient", "bill-secondary"):
+        return ["bill-secondary"] if has_secondary or route == "bill-secondary" else ["bill-patient"]
+    if own_error:
+        return ["corrected-claim", "write-off"]
+    return list(_STEPS_BY_ROUTE.get(route, ("appeal", "write-off")))

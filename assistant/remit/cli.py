@@ -45,15 +45,16 @@ def import_(
     if as_json:
         print_json(report)
         return
+    remits = ", ".join(map(str, report.remit_ids)) or "none new"
     console.print(
-        f"remit {', '.join(map(str, report.remit_ids))}: {report.claims_posted} claim(s) posted, "
-        f"{report.claims_skipped} not posted again "
-        f"({report.claims_possible_duplicates} possible duplicate(s), see the work queue), "
-        f"{report.provider_adjustments_posted} provider adjustment(s), "
-        f"{report.work_items} work item(s)"
+        f"remit {remits}: {report.message()} "
+        f"{report.provider_adjustments_posted} provider adjustment(s) posted."
     )
     for cl in report.claims:
-        console.print(f"  {cl.claim_id}: {cl.outcome}{'' if cl.posted else ' (already posted)'}")
+        state = "" if cl.posted else " (not posted again)"
+        if cl.posted and cl.claim_pk is None:
+            state = " (held in the work queue: no claim on file)"
+        console.print(f"  {cl.claim_id}: {cl.outcome}{state}")
 
 
 @app.command("list")

@@ -174,7 +174,7 @@ class ClaimPostingOut(BaseModel):
 class ImportReport(BaseModel):
     remit_ids: list[int]
     file_sha256: str
-    claims_posted: int
+    claims_posted: int  # recorded from this file (matched to a claim on file, or held as unmatched)
     claims_skipped: int  # not posted: already posted before, or a possible duplicate
     provider_adjustments_posted: int
     work_items: int
@@ -185,3 +185,29 @@ class ImportReport(BaseModel):
     # Patient-billing ledger postings made from this remittance (payments, adjustments, PR transfers).
     ledger: list[dict[str, Any]] = Field(default_factory=list)
     ledger_errors: list[str] = Field(default_factory=list)
+    # recorded but matching no claim on file: held in the remit work queue, not posted to any claim
+    claims_unmatched: int = 0
+
+    @property
+    def claims_matched(self) -> int:
+        return self.claims_posted - self.claims_unmatched
+
+    @property
+    def claims_already_posted(self) -> int:
+        return self.claims_skipped - self.claims_possible_duplicates
+
+    def message(self) -> str:
+        """What the import did, in words: posted, held in the work queue, skipped as duplicates."""
+        parts = [f"{self.claims_matched} claim(s) posted"]
+        if self.claims_unmatched:
+            parts.append(f"{self.claims_unmatched} held in the work queue (no matching claim on file)")
+        if self.claims_already_posted:
+            parts.append(f"{self.claims_already_posted} skipped as already posted")
+        if self.claims_possible_duplicates:
+            parts.append(
+                f"{self.claims_possible_duplicates} skipped as possible duplicate(s) (in the work queue)"
+            )
+        other = self.work_items - self.claims_unmatched - self.claims_possible_duplicates
+        if other > 0:
+            parts.append(f"{other} other work-queue item(s)")
+        return "Imported: " + ", ".join(parts) + "."
