@@ -31,6 +31,7 @@ from web.routers import (
     pages_claims,
     pages_remits,
     remits,
+    secondary,
     suggest,
     trainee,
 )
@@ -45,6 +46,7 @@ ROUTERS = [
     claims.router,
     remits.router,
     denials.router,
+    secondary.router,
     billing.router,
     pages_claims.router,
     pages_remits.router,

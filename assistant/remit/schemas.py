@@ -188,26 +188,41 @@ class ImportReport(BaseModel):
     # recorded but matching no claim on file: held in the remit work queue, not posted to any claim
     claims_unmatched: int = 0
 
-    @property
-    def claims_matched(self) -> int:
-        return self.claims_posted - self.claims_unmatched
-
-    @property
-    def claims_already_posted(self) -> int:
-        return self.claims_skipped - self.claims_possible_duplicates
+    def summary(self) -> ImportSummary:
+        return ImportSummary(
+            posted=self.claims_posted - self.claims_unmatched,
+            held=self.claims_unmatched,
+            already_posted=self.claims_skipped - self.claims_possible_duplicates,
+            possible_duplicates=self.claims_possible_duplicates,
+            work_items=self.work_items,
+            remit_ids=self.remit_ids,
+        )
 
     def message(self) -> str:
-        """What the import did, in words: posted, held in the work queue, skipped as duplicates."""
-        parts = [f"{self.claims_matched} claim(s) posted"]
-        if self.claims_unmatched:
-            parts.append(f"{self.claims_unmatched} held in the work queue (no matching claim on file)")
-        if self.claims_already_posted:
-            parts.append(f"{self.claims_already_posted} skipped as already posted")
-        if self.claims_possible_duplicates:
-            parts.append(
-                f"{self.claims_possible_duplicates} skipped as possible duplicate(s) (in the work queue)"
-            )
-        other = self.work_items - self.claims_unmatched - self.claims_possible_duplicates
+        return self.summary().message()
+
+
+class ImportSummary(BaseModel):
+    """What an 835 import did, by claim: posted to a claim on file, held in the work queue (no claim on
+    file), skipped as already posted, skipped as a possible duplicate. Carried in the redirect after the
+    import form, so the page shows it without keeping state."""
+
+    posted: int = 0
+    held: int = 0
+    already_posted: int = 0
+    possible_duplicates: int = 0
+    work_items: int = 0
+    remit_ids: list[int] = Field(default_factory=list)
+
+    def message(self) -> str:
+        parts = [f"{self.posted} claim(s) posted"]
+        if self.held:
+            parts.append(f"{self.held} held in the work queue (no matching claim on file)")
+        if self.already_posted:
+            parts.append(f"{self.already_posted} skipped as already posted")
+        if self.possible_duplicates:
+            parts.append(f"{self.possible_duplicates} skipped as possible duplicate(s) (see the work queue)")
+        other = self.work_items - self.held - self.possible_duplicates
         if other > 0:
             parts.append(f"{other} other work-queue item(s)")
         return "Imported: " + ", ".join(parts) + "."
