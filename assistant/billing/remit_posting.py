@@ -104,7 +104,8 @@ class _LedgerRun:
         """The claim whose services a secondary claim bills again (the claim itself otherwise)."""
         if not is_secondary_claim(claim):
             return claim
-        primary_id = str((claim.source.get("prior_payer") or {}).get("claim_id") or "")
+        prior: Any = claim.source.get("prior_payer") or {}
+        primary_id = str(prior.get("claim_id") or "")
         primary = claims_repo.claim_by_claim_id(self.session, primary_id) if primary_id else None
         return primary if primary is not None and primary.patient_id == claim.patient_id else claim
 

@@ -154,7 +154,7 @@ _STEPS_BY_ROUTE: dict[str, tuple[NextStep, ...]] = {
 }
 
 
-def next_steps(route: str, *, own_error: bool = False, has_secondary: bool = False) -> list[NextStep]:
+def next_steps(route: str, *, own_error: bool = False, has_secondary: bool = False) -> list[str]:
     """The actions offered for an adjustment, main action first: the one policy behind the denial pages,
     the API and the chat.
 

@@ -91,8 +91,8 @@ def work_item_reason(session: Session, claim: Claim, rc: RemitClaim) -> str | No
         return None
     return (
         f"{claim.claim_id}: the primary left {dollars(left)} and the patient has secondary coverage with "
-        f"{cov.payer.name} ({cov.payer.payer_id}); create the secondary claim "
-        f"(`assistant claims secondary {claim.claim_id}`)"
+        f'{cov.payer.name} ({cov.payer.payer_id}); create the secondary claim: "Bill the secondary '
+        f"payer\" on this remittance's page, or `assistant claims secondary {claim.claim_id}`"
     )
 
 

@@ -80,6 +80,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         service.create_user(session, PASSWORD_CHANGER, "coder", PASSWORD, settings=settings)
         token = service.issue_token(session, E2E_USERS["admin"], "e2e").token
     _TOKENS["admin"] = token
+    _SESSIONS.append(container.sessions)
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
@@ -98,6 +99,13 @@ def browser() -> Iterator[Any]:
 
 
 _TOKENS: dict[str, str] = {}
+_SESSIONS: list[Any] = []  # the live server's session factory, for tests that set up data directly
+
+
+@pytest.fixture
+def live_sessions(live_server: str) -> Any:
+    """The live server's database sessions (to put a claim in a state no page reaches directly)."""
+    return _SESSIONS[0]
 
 
 @pytest.fixture
