@@ -109,3 +109,37 @@ def test_no_secondary_claim_without_secondary_coverage_in_force(sessions: sessio
     with transaction(sessions) as s, pytest.raises(Conflict) as err:
         create_secondary_claim(s, "CLM-2001", actor="biller")
     assert "no secondary coverage in force" in err.value.message
+
+
+@pytest.fixture
+def cli_container(tmp_settings, sessions, monkeypatch):  # type: ignore[no-untyped-def]
+    import assistant.remit.cli as rcli
+    from assistant.core.container import Container
+    from tests.denials.fakes import DenialsFakeReference
+
+    c = Container(tmp_settings)
+    c.__dict__["reference"] = DenialsFakeReference()
+    monkeypatch.setattr(rcli, "make_container", lambda: c)
+    return c
+
+
+def test_cli_claims_secondary(cli_container, sessions: sessionmaker[Session]) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from typer.testing import CliRunner
+
+    from assistant.cli.main import app as cli
+
+    runner = CliRunner()
+    claim_pk = submit(sessions, pr_flow_claim())
+    _add_secondary(sessions, claim_pk)
+    early = runner.invoke(cli, ["claims", "secondary", "CLM-2001"])
+    assert early.exit_code != 0 and "import the primary payer's 835 first" in early.output
+    res = runner.invoke(cli, ["remit", "import", str(PR_FLOW_835)])
+    assert res.exit_code == 0 and "Imported: 1 claim(s) posted" in res.output, res.output
+    made = runner.invoke(cli, ["claims", "secondary", "CLM-2001", "--json"])
+    assert made.exit_code == 0, made.output
+    out = json.loads(made.output)
+    assert out["created"] is True and out["claim_id"] == "CLM-2001-S" and out["balance_cents"] == 8500
+    again = runner.invoke(cli, ["claims", "secondary", "CLM-2001"])
+    assert again.exit_code == 0 and "CLM-2001-S already exists for Beta Insurance" in again.output
