@@ -30,7 +30,7 @@ from assistant.billing.schemas import RemitPostingOut
 from assistant.billing.service import post_claim_charges, post_entry
 from assistant.claims import repository as claims_repo
 from assistant.claims.models import EDITABLE_STATUSES, Claim
-from assistant.core.adjustments import classify_adjustment, pr_word
+from assistant.core.adjustments import classify_adjustment, is_prior_payer, pr_word
 from assistant.core.errors import NotFound
 from assistant.core.money import dollars
 from assistant.remit.models import Remit, RemitAdjustment, RemitClaim, RemitLine
@@ -181,7 +181,8 @@ class _LedgerRun:
         if what == "patient" and forwarded:
             what = "held"  # the payer forwarded the claim: the patient's share goes to the next payer first
         if what == "held":
-            self.out.held_cents += a.amount_cents
+            if not is_prior_payer(a.reason_code):  # the prior payer's share: settled, not held
+                self.out.held_cents += a.amount_cents
             return
         code = f"{a.group_code}-{a.reason_code}"
         kind, desc = (

@@ -109,9 +109,20 @@ def shipped_carc_categories() -> dict[str, tuple[str, str]]:
     return {str(r["code"]): (str(r["category"]), str(r["route"])) for r in rows if r.get("category")}
 
 
+# CARC 23 on a secondary payer's remittance: the part the prior payer already paid or adjusted. Nothing
+# is denied and nothing is left to hold: neither a denial nor money waiting with insurance.
+PRIOR_PAYER_CARCS = frozenset({"23"})
+
+
+def is_prior_payer(carc: str) -> bool:
+    return carc in PRIOR_PAYER_CARCS
+
+
 def is_denial(group: str, carc: str, amount_cents: int) -> bool:
     """A payer-side amount the payer did not pay and the contract does not explain (counted, explained)."""
-    return amount_cents > 0 and classify_adjustment(group, carc).treatment == "held"
+    return (
+        amount_cents > 0 and not is_prior_payer(carc) and classify_adjustment(group, carc).treatment == "held"
+    )
 
 
 def pr_word(carc: str) -> str:

@@ -13,7 +13,13 @@ from assistant.claims import service as claims_service
 from assistant.claims.models import Claim
 from assistant.claims.schemas import ClaimImport, parse_claim_document, parse_claim_json
 from assistant.config import get_settings
-from assistant.core.adjustments import DEFAULT_CATEGORIES, PR_WORDS, classify_adjustment, next_steps
+from assistant.core.adjustments import (
+    DEFAULT_CATEGORIES,
+    PR_WORDS,
+    classify_adjustment,
+    is_prior_payer,
+    next_steps,
+)
 from assistant.core.errors import InvalidInput, NotFound
 from assistant.denials.knowledge import BY_CATEGORY, DIAGNOSERS, Case, Diagnosis
 from assistant.denials.schemas import CATEGORIES, ROUTES, Evidence, ExplainRequest, Explanation
@@ -205,7 +211,11 @@ def explain_remit(
                 line_no = next((sl.line_number for sl in claim.lines if sl.id == rl.service_line_id), None)
             targets += [(rl, a, line_no) for a in rrepo.line_adjustments(session, rl.id)]
         for rl, adj, line_no in targets:
-            if adj.amount_cents <= 0 or classify_adjustment(adj.group_code, adj.reason_code).is_contractual:
+            if (
+                adj.amount_cents <= 0
+                or classify_adjustment(adj.group_code, adj.reason_code).is_contractual
+                or is_prior_payer(adj.reason_code)
+            ):
                 continue
             remarks = list(rl.remarks if rl is not None else []) + list(rc.remarks or [])
             req = ExplainRequest(

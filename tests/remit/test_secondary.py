@@ -16,6 +16,7 @@ from assistant.claims.x12_837 import Envelope, build_837p
 from assistant.claims.x12_validate import validate_x12
 from assistant.core.db import transaction
 from assistant.core.errors import Conflict
+from assistant.denials.service import explain_remit
 from assistant.parties.models import Coverage, Payer
 from assistant.remit.secondary import create_secondary_claim
 from assistant.remit.service import import_835_file, work_queue
@@ -93,6 +94,10 @@ def test_secondary_claim_from_primary_835_to_patient_balance(sessions: sessionma
     sec = import_835_file(sessions, X12 / "secondary_pays.835")
     assert sec.summary().posted == 1 and not sec.ledger_errors
     assert _balance(sessions, claim_pk) == (0, 2500)
+    assert sec.ledger[0]["held_cents"] == 0  # OA-23 is the primary's share: settled, not held
+    with sessions() as s:
+        exps = explain_remit(s, sec.remit_ids[0], reference=None)
+    assert [(e.group, e.carc) for e in exps] == [("PR", "3")]  # OA-23 is no denial to explain
     with sessions() as s:
         entries = billing.balance(s, f"id:{claims_service.get_claim(s, claim_pk).patient_id}").entries
     assert sum(e.amount_cents for e in entries if e.kind == "charge") == 38000  # charged once
