@@ -30,7 +30,7 @@ from assistant.billing.schemas import RemitPostingOut
 from assistant.billing.service import post_claim_charges, post_entry
 from assistant.claims import repository as claims_repo
 from assistant.claims.models import EDITABLE_STATUSES, Claim
-from assistant.core.adjustments import classify_adjustment, is_prior_payer, pr_word
+from assistant.core.adjustments import classify_adjustment, pr_word
 from assistant.core.errors import NotFound
 from assistant.core.money import dollars
 from assistant.remit.models import Remit, RemitAdjustment, RemitClaim, RemitLine
@@ -38,7 +38,7 @@ from assistant.remit.secondary import is_secondary_claim, secondary_coverage
 
 
 def classify(group: str, reason: str) -> str:
-    """'patient' | 'contractual' | 'held' (the ledger treatment of the one adjustment policy)."""
+    """patient | contractual | held | prior-payer: the ledger treatment of the one adjustment policy."""
     return classify_adjustment(group, reason).treatment
 
 
@@ -180,9 +180,10 @@ class _LedgerRun:
         what = classify(a.group_code, a.reason_code)
         if what == "patient" and forwarded:
             what = "held"  # the payer forwarded the claim: the patient's share goes to the next payer first
+        if what == "prior-payer":  # the prior payer's share, already settled on this line
+            return
         if what == "held":
-            if not is_prior_payer(a.reason_code):  # the prior payer's share: settled, not held
-                self.out.held_cents += a.amount_cents
+            self.out.held_cents += a.amount_cents
             return
         code = f"{a.group_code}-{a.reason_code}"
         kind, desc = (

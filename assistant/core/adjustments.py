@@ -8,6 +8,8 @@ with insurance?) and the revenue reports (does it count in the denial rate?).
   routed to bill the patient.
 - ``contractual``: the contract working as agreed (CARC 45 fee schedule, 42 fee schedule maximum, 131
   claim-specific discount, 253 sequestration) under any payer group: adjusted off, never a denial.
+- ``prior-payer``: CARC 23 under a payer group, on a secondary payer's remittance: what the prior payer
+  already paid or adjusted; settled elsewhere, so neither a denial nor money held with insurance.
 - ``held``: every other payer-side adjustment (a denial or a reduction): kept with insurance, explained,
   counted as a denial when its amount is positive, until a person appeals, corrects or writes it off.
 
@@ -27,9 +29,12 @@ from typing import Literal
 
 from assistant.config import get_settings
 
-Treatment = Literal["patient", "contractual", "held"]
+Treatment = Literal["patient", "contractual", "held", "prior-payer"]
 
 CONTRACTUAL_CARCS = frozenset({"45", "42", "131", "253"})
+# CARC 23 on a secondary payer's remittance: the part the prior payer already paid or adjusted. Nothing is
+# denied and nothing waits with insurance for it: no ledger entry, no denial, no explanation.
+PRIOR_PAYER_CARCS = frozenset({"23"})
 
 # PR-1/2/3: the patient's share by kind; the word shown to people and the remit line column it fills.
 PR_WORDS = {"1": "deductible", "2": "coinsurance", "3": "copay"}
@@ -94,6 +99,8 @@ def classify_adjustment(
         return Classification(category, "bill-patient", "patient")
     if carc in CONTRACTUAL_CARCS:  # adjusted off by the ledger: written off, nothing for a person to do
         return Classification("contractual", "write-off", "contractual")
+    if carc in PRIOR_PAYER_CARCS:
+        return Classification(category or default_category, "no-action", "prior-payer")
     # A release may call a held code "contractual" (e.g. 59, multiple-procedure reduction): it keeps that
     # category in explanations, but only the CARCs above are adjusted off without a person's review.
     return Classification(category or default_category, route or default_route, "held")
@@ -109,20 +116,9 @@ def shipped_carc_categories() -> dict[str, tuple[str, str]]:
     return {str(r["code"]): (str(r["category"]), str(r["route"])) for r in rows if r.get("category")}
 
 
-# CARC 23 on a secondary payer's remittance: the part the prior payer already paid or adjusted. Nothing
-# is denied and nothing is left to hold: neither a denial nor money waiting with insurance.
-PRIOR_PAYER_CARCS = frozenset({"23"})
-
-
-def is_prior_payer(carc: str) -> bool:
-    return carc in PRIOR_PAYER_CARCS
-
-
 def is_denial(group: str, carc: str, amount_cents: int) -> bool:
     """A payer-side amount the payer did not pay and the contract does not explain (counted, explained)."""
-    return (
-        amount_cents > 0 and not is_prior_payer(carc) and classify_adjustment(group, carc).treatment == "held"
-    )
+    return amount_cents > 0 and classify_adjustment(group, carc).treatment == "held"
 
 
 def pr_word(carc: str) -> str:

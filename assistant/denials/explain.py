@@ -17,7 +17,6 @@ from assistant.core.adjustments import (
     DEFAULT_CATEGORIES,
     PR_WORDS,
     classify_adjustment,
-    is_prior_payer,
     next_steps,
 )
 from assistant.core.errors import InvalidInput, NotFound
@@ -211,11 +210,8 @@ def explain_remit(
                 line_no = next((sl.line_number for sl in claim.lines if sl.id == rl.service_line_id), None)
             targets += [(rl, a, line_no) for a in rrepo.line_adjustments(session, rl.id)]
         for rl, adj, line_no in targets:
-            if (
-                adj.amount_cents <= 0
-                or classify_adjustment(adj.group_code, adj.reason_code).is_contractual
-                or is_prior_payer(adj.reason_code)
-            ):
+            treatment = classify_adjustment(adj.group_code, adj.reason_code).treatment
+            if adj.amount_cents <= 0 or treatment in ("contractual", "prior-payer"):
                 continue
             remarks = list(rl.remarks if rl is not None else []) + list(rc.remarks or [])
             req = ExplainRequest(

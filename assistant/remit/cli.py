@@ -50,7 +50,7 @@ def import_(
         return
     remits = ", ".join(map(str, report.remit_ids)) or "none new"
     console.print(
-        f"remit {remits}: {report.message()} "
+        f"remit {remits}: {report.message} "
         f"{report.provider_adjustments_posted} provider adjustment(s) posted."
     )
     for cl in report.claims:

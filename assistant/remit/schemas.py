@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 # CLP02 claim status codes (meaning in our own words).
 CLAIM_STATUS_MEANING = {
@@ -198,7 +198,10 @@ class ImportReport(BaseModel):
             remit_ids=self.remit_ids,
         )
 
+    @computed_field  # type: ignore[prop-decorator]
+    @property
     def message(self) -> str:
+        """The import's outcome in words (the page shows the same sentence)."""
         return self.summary().message()
 
 

@@ -38,6 +38,8 @@ def test_import_redirects_and_says_what_happened(client: TestClient, container: 
     held = re.search(r"Imported: 0 claim\(s\) posted, (\d+) held in the work queue", unmatched.text)
     assert held and int(held.group(1)) >= 2, unmatched.text[:2000]
     assert "claim(s) posted" not in client.get("/remits").text  # a reload shows no stale message
+    api = client.post("/api/remits", content=(FIXTURES / "x12" / "multi_claim.835").read_bytes())
+    assert api.status_code == 201 and "skipped as already posted" in api.json()["message"]
 
 
 def test_each_line_offers_the_policy_action(client: TestClient, container: Any) -> None:
