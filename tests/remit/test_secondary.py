@@ -101,6 +101,8 @@ def test_secondary_claim_from_primary_835_to_patient_balance(sessions: sessionma
     with sessions() as s:
         entries = billing.balance(s, f"id:{claims_service.get_claim(s, claim_pk).patient_id}").entries
     assert sum(e.amount_cents for e in entries if e.kind == "charge") == 38000  # charged once
+    with transaction(sessions) as s:
+        assert billing.post_sent_claim_charges(s, actor="biller") == 0  # the secondary adds no charge
     assert [e.amount_cents for e in entries if e.kind == "pr_transfer"] == [2500]
 
 
