@@ -71,7 +71,6 @@ def remits_page(
 def import_835(
     request: Request,
     container: ContainerDep,
-    session: SessionDep,
     principal: Annotated[Principal, require("remits:write", "phi:write")],
     form: FormDep,
 ) -> Response:
