@@ -233,11 +233,21 @@ class PriorPayerLine(_Model):
     adjustments: list[PriorAdjustment] = Field(default_factory=list)
 
 
+class OtherSubscriber(_Model):
+    """The subscriber of the prior payer's coverage, as 837P loop 2330A carries it (no birth date)."""
+
+    first_name: Annotated[str, _text(35)]
+    last_name: Annotated[str, _text(60)]
+    member_id: Annotated[str, _text(80)]
+    group_number: Annotated[str, _text(50)] | None = None
+    address: Address | None = None
+
+
 class PriorPayer(_Model):
     """On a secondary claim: the primary payer and what it paid and adjusted (837P loops 2320-2330B)."""
 
     payer: PayerIn
-    subscriber: Subscriber
+    subscriber: OtherSubscriber
     patient_relationship: Literal["self", "spouse", "child", "other"] = "self"
     claim_id: ClaimId | None = None  # our claim billed to that payer
     payer_claim_number: Annotated[str, _text(50)] | None = None  # its CLP07

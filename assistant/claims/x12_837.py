@@ -253,7 +253,7 @@ def _other_payer_segments(prior: PriorPayer) -> list[str]:
     if prior.patient_responsibility_cents:
         out.append(_seg("AMT", "EAF", money(prior.patient_responsibility_cents)))
     out.append(_seg("OI", "", "", "Y", "", "", "Y"))
-    out.append(_person_name("IL", sub, "MI", sub.member_id))
+    out.append(_seg("NM1", "IL", "1", sub.last_name, sub.first_name, "", "", "", "MI", sub.member_id))
     if sub.address:
         out += _address(sub.address)
     out.append(_seg("NM1", "PR", "2", prior.payer.name, "", "", "", "", "PI", prior.payer.payer_id))

@@ -141,8 +141,12 @@ def _prior_payer(session: Session, claim: Claim, rc: RemitClaim) -> dict[str, An
         )
     remit = rc.remit
     return {
-        "payer": doc.payer.model_dump(mode="json", exclude_none=True),
-        "subscriber": doc.subscriber.model_dump(mode="json", exclude_none=True),
+        "payer": doc.payer.model_dump(mode="json", include={"payer_id", "name", "filing_indicator"}),
+        "subscriber": doc.subscriber.model_dump(
+            mode="json",
+            include={"first_name", "last_name", "member_id", "group_number", "address"},
+            exclude_none=True,
+        ),
         "patient_relationship": doc.patient_relationship,
         "claim_id": claim.claim_id,
         "payer_claim_number": rc.payer_claim_number or claim.payer_claim_number,

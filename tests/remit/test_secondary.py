@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from assistant.billing import service as billing
 from assistant.claims import service as claims_service
 from assistant.claims.x12_837 import Envelope, build_837p
-from assistant.claims.x12_validate import validate_x12
+from assistant.claims.x12_validate import parse_837p, validate_x12
 from assistant.core.db import transaction
 from assistant.core.errors import Conflict
 from assistant.denials.service import explain_remit
@@ -80,6 +80,12 @@ def test_secondary_claim_from_primary_835_to_patient_balance(sessions: sessionma
 
     text = build_837p([doc], Envelope(interchange_control_number=7, group_control_number=7))
     assert validate_x12(text) == []
+    back = parse_837p(text)[0]  # read back: the primary's adjudication survives the round trip
+    assert back.prior_payer and back.prior_payer.claim_id is None  # our own claim ID is not sent
+    assert back.prior_payer.model_dump(exclude={"claim_id"}) == doc.prior_payer.model_dump(
+        exclude={"claim_id"}
+    )
+    assert (back.payer.payer_id, back.subscriber.member_id) == ("BETA77", "B-77")
     segs = text.split("~\n")
     assert "SBR*S*18*G-500******CI" in segs  # the secondary is the payer billed
     assert "NM1*PR*2*Beta Insurance*****PI*BETA77" in segs
