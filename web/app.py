@@ -41,6 +41,7 @@ from web.routers import (
     patients,
     remits,
     schedule,
+    secondary,
     suggest,
     trainee,
 )
@@ -56,6 +57,7 @@ ROUTERS = [
     claims.router,
     remits.router,
     denials.router,
+    secondary.router,
     billing.router,
     pages_claims.router,
     pages_remits.router,

@@ -8,6 +8,9 @@ Rules per CAS adjustment:
 - PR (any reason): moved from insurance to the patient (PR-1 deductible, PR-2 coinsurance, PR-3 copay).
 - CO/PI/OA/CR with a contractual reason (``assistant.core.adjustments``): adjusted off, never owed.
 - PR on a claim the payer forwarded to the next payer (CLP02 19, 20 or 21): held with insurance.
+- PR on a primary claim whose patient has secondary coverage in force (``assistant.remit.secondary``):
+  held with insurance for the secondary claim; the secondary's 835 posts to the primary claim's lines
+  (its payment, adjustments, and its PR, which is what finally moves to the patient).
 - any other CO/PI/OA/CR (a denial or a prior-payer amount): *held* with insurance, not adjusted off, so the
   money stays visible in insurance A/R until it is appealed, corrected or written off by a person.
 Provider-level PLB adjustments are not patient money and are not posted here.
@@ -25,15 +28,17 @@ from assistant.billing import repository as repo
 from assistant.billing.models import EntryKind
 from assistant.billing.schemas import RemitPostingOut
 from assistant.billing.service import post_claim_charges, post_entry
+from assistant.claims import repository as claims_repo
 from assistant.claims.models import EDITABLE_STATUSES, Claim
 from assistant.core.adjustments import classify_adjustment, pr_word
 from assistant.core.errors import NotFound
 from assistant.core.money import dollars
 from assistant.remit.models import Remit, RemitAdjustment, RemitClaim, RemitLine
+from assistant.remit.secondary import is_secondary_claim, secondary_coverage
 
 
 def classify(group: str, reason: str) -> str:
-    """'patient' | 'contractual' | 'held' (the ledger treatment of the one adjustment policy)."""
+    """patient | contractual | held | prior-payer: the ledger treatment of the one adjustment policy."""
     return classify_adjustment(group, reason).treatment
 
 
@@ -58,6 +63,7 @@ class _LedgerRun:
     remit: Remit
     actor: str
     out: RemitPostingOut = field(init=False)
+    line_numbers: dict[int, int] = field(default_factory=dict)  # billed claim's line id -> line number
 
     def __post_init__(self) -> None:
         self.out = RemitPostingOut(
@@ -94,15 +100,33 @@ class _LedgerRun:
             return None
         return claim
 
+    def primary_of(self, claim: Claim) -> Claim:
+        """The claim whose services a secondary claim bills again (the claim itself otherwise)."""
+        if not is_secondary_claim(claim):
+            return claim
+        prior: Any = claim.source.get("prior_payer") or {}
+        primary_id = str(prior.get("claim_id") or "")
+        primary = claims_repo.claim_by_claim_id(self.session, primary_id) if primary_id else None
+        return primary if primary is not None and primary.patient_id == claim.patient_id else claim
+
     def post_claim(self, rc: RemitClaim, claim: Claim) -> None:
         """The claim's charges (once), each matched line's payment and adjustments, then what the payer
-        paid and adjusted at claim level."""
+        paid and adjusted at claim level. A secondary claim's remit posts to its primary claim's lines."""
+        billed = claim
+        claim = self.primary_of(billed)
+        self.line_numbers = {sl.id: sl.line_number for sl in billed.lines}
         self.out.charges_posted += len(post_claim_charges(self.session, claim, actor=self.actor))
         forwarded = rc.outcome == "forwarded"
         if forwarded:
             self.out.notes.append(
                 f"CLP {rc.clp_claim_id}: forwarded to {rc.crossover_payer_name or 'the next payer'}; the "
                 "patient's share stays with insurance until that payer answers"
+            )
+        elif (cov := secondary_coverage(billed)) is not None:
+            forwarded = True  # held for the secondary claim, like a crossover
+            self.out.notes.append(
+                f"CLP {rc.clp_claim_id}: the patient's share stays with insurance for the secondary "
+                f"payer {cov.payer.name}; the secondary's 835 moves what it leaves to the patient"
             )
         line_paid = sum(self.post_line(rc, rl, claim, forwarded) for rl in rc.lines)
         unmatched_paid = sum(rl.paid_cents for rl in rc.lines if rl.service_line_id is None)
@@ -124,18 +148,25 @@ class _LedgerRun:
                 f"service line; {dollars(rl.paid_cents)} paid is in the remit work queue"
             )
             return 0
+        line_id = self.line_on(claim, rl.service_line_id)
         self.post(
             EntryKind.INSURANCE_PAYMENT,
             rl.paid_cents,
             f"remit-line:{rl.id}:paid",
             claim,
             f"{self.payer} paid (trace {self.remit.trace_number})",
-            service_line_id=rl.service_line_id,
+            service_line_id=line_id,
             remit_line_id=rl.id,
         )
         for a in rl.adjustments:
-            self.post_adjustment(claim, a, rl.service_line_id, rl.id, forwarded)
+            self.post_adjustment(claim, a, line_id, rl.id, forwarded)
         return rl.paid_cents
+
+    def line_on(self, claim: Claim, billed_line_id: int) -> int | None:
+        """The service line of ``claim`` with the line number of the billed claim's line (a secondary
+        claim repeats its primary's lines in order)."""
+        number = self.line_numbers.get(billed_line_id)
+        return next((sl.id for sl in claim.lines if sl.line_number == number), billed_line_id)
 
     def post_adjustment(
         self,
@@ -149,6 +180,8 @@ class _LedgerRun:
         what = classify(a.group_code, a.reason_code)
         if what == "patient" and forwarded:
             what = "held"  # the payer forwarded the claim: the patient's share goes to the next payer first
+        if what == "prior-payer":  # the prior payer's share, already settled on this line
+            return
         if what == "held":
             self.out.held_cents += a.amount_cents
             return

@@ -22,6 +22,7 @@ from assistant.claims.models import EDITABLE_STATUSES, Claim, ClaimStatus
 from assistant.core.errors import Conflict, InvalidInput, NotFound
 from assistant.core.money import dollars, payment_limit, require_cents
 from assistant.parties.models import Patient
+from assistant.remit.secondary import is_secondary_claim
 
 # ----------------------------------------------------------------------------------------- patients
 
@@ -181,6 +182,12 @@ def post_claim_charges(session: Session, claim: Claim | int, *, actor: str) -> l
             field="claim",
             fix="adjust the original claim's lines (reverse or write off) instead",
         )
+    if is_secondary_claim(claim):
+        raise Conflict(
+            f"claim {claim.claim_id} bills the secondary payer for services charged with its primary claim",
+            field="claim",
+            fix="the secondary's payments post to the primary claim's lines",
+        )
     posted = []
     for line in claim.lines:
         entry, new = post_entry(
@@ -207,8 +214,8 @@ def post_sent_claim_charges(session: Session, *, actor: str) -> int:
     statuses = [s.value for s in ClaimStatus if s not in EDITABLE_STATUSES]
     count = 0
     for claim in repo.claims_in_statuses(session, statuses):
-        if claim.frequency_code in ("7", "8"):
-            continue
+        if claim.frequency_code in ("7", "8") or is_secondary_claim(claim):
+            continue  # their services were charged with the original (primary) claim
         count += len(post_claim_charges(session, claim, actor=actor))
     return count
 

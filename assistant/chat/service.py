@@ -15,6 +15,7 @@ from assistant.chat.highlight import segments
 from assistant.chat.router import HCPCS_RE, Route, route
 from assistant.chat.schemas import ChatAnswer, CodeFacts, Conversation, Decision, Source, Turn
 from assistant.claims import service as claims
+from assistant.core.adjustments import STEP_LABELS
 from assistant.core.db import transaction
 from assistant.core.errors import AssistantError, InvalidInput, NotFound
 from assistant.denials import service as denials
@@ -359,6 +360,7 @@ class ChatService:
         else:
             text = f"Claim {claim.claim_id} is {status}. " + " ".join(
                 f"{'Line ' + str(e.line) + ': ' if e.line else ''}{e.group}-{e.carc} — {e.summary}"
+                + (f" Next: {STEP_LABELS[e.next_steps[0]].lower()}." if e.next_steps else "")
                 for e in exps
             )
         sources = [Source(kind="claim", label=f"claim {claim.claim_id}", detail=f"status {status}"), *traces]

@@ -211,6 +211,50 @@ class ServiceLineIn(_Model):
         return _drop_none(handler(self), ("ndc",))
 
 
+class PriorAdjustment(_Model):
+    """One CAS adjustment of the prior payer (group, CARC, amount in cents; negative reverses)."""
+
+    group: Literal["CO", "PR", "OA", "PI", "CR"]
+    reason: Annotated[str, _pattern(r"[0-9A-Z]{1,5}", "must be a CARC such as 45 or B7")]
+    amount_cents: int
+
+
+class PriorPayerLine(_Model):
+    """The prior payer's adjudication of one service line (837P loop 2430)."""
+
+    line: Annotated[int, Field(ge=1, le=50)]  # 1-based line of this claim
+    code: ProcCode
+    modifiers: list[Modifier] = Field(default_factory=list, max_length=4)
+    units: Units = 1
+    paid_cents: Annotated[int, Field(ge=0)]
+    adjustments: list[PriorAdjustment] = Field(default_factory=list)
+
+
+class OtherSubscriber(_Model):
+    """The subscriber of the prior payer's coverage, as 837P loop 2330A carries it (no birth date)."""
+
+    first_name: Annotated[str, _text(35)]
+    last_name: Annotated[str, _text(60)]
+    member_id: Annotated[str, _text(80)]
+    group_number: Annotated[str, _text(50)] | None = None
+    address: Address | None = None
+
+
+class PriorPayer(_Model):
+    """On a secondary claim: the primary payer and what it paid and adjusted (837P loops 2320-2330B)."""
+
+    payer: PayerIn
+    subscriber: OtherSubscriber
+    patient_relationship: Literal["self", "spouse", "child", "other"] = "self"
+    claim_id: ClaimId | None = None  # our claim billed to that payer
+    payer_claim_number: Annotated[str, _text(50)] | None = None  # its CLP07
+    paid_cents: Annotated[int, Field(ge=0)]
+    patient_responsibility_cents: Annotated[int, Field(ge=0)] = 0
+    adjudication_date: IsoDate
+    adjustments: list[PriorAdjustment] = Field(default_factory=list)  # claim-level CAS
+    lines: list[PriorPayerLine] = Field(default_factory=list)
+
+
 class ClaimImport(_Model):
     """The claim import document (one claim)."""
 
@@ -236,6 +280,7 @@ class ClaimImport(_Model):
     accident_date: IsoDate | None = None
     accident_cause: Literal["AA", "EM", "OA"] | None = None  # auto, employment, other accident
     accident_state: State | None = None  # required for an auto accident (AA)
+    prior_payer: PriorPayer | None = None  # set on a secondary claim: the primary's adjudication
 
     @model_validator(mode="after")
     def _consistency(self) -> ClaimImport:

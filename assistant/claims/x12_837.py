@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from assistant.claims.schemas import Address, ClaimImport, Person
+from assistant.claims.schemas import Address, ClaimImport, Person, PriorAdjustment, PriorPayer
 from assistant.core.money import x12_amount
 from assistant.parties.schemas import RELATIONSHIP_CODES
 
@@ -114,7 +114,7 @@ def build_837p(
             body.append(
                 _seg(
                     "SBR",
-                    "P",
+                    "S" if claim.prior_payer else "P",  # a secondary claim names the prior payer in 2320
                     "18" if is_self else "",
                     claim.subscriber.group_number,
                     "",
@@ -210,6 +210,9 @@ def _claim_segments(claim: ClaimImport, line_controls: list[str] | None) -> list
         out.append(_seg("NM1", "82", "1", rp.last_name, rp.first_name, "", "", "", "XX", rp.npi))
         if rp.taxonomy:
             out.append(_seg("PRV", "PE", "PXC", rp.taxonomy))
+    prior = claim.prior_payer
+    if prior is not None:
+        out += _other_payer_segments(prior)
     for n, line in enumerate(claim.lines, start=1):
         proc = ("HC", line.code, *line.modifiers)
         pointers = tuple(str(p) for p in line.dx_pointers)
@@ -227,4 +230,76 @@ def _claim_segments(claim: ClaimImport, line_controls: list[str] | None) -> list
         lrp = line.rendering_provider
         if lrp:
             out.append(_seg("NM1", "82", "1", lrp.last_name, lrp.first_name, "", "", "", "XX", lrp.npi))
+        if prior is not None:
+            out += _line_adjudication_segments(prior, n)
+    return out
+
+
+def _cas(adjustments: Sequence[PriorAdjustment]) -> list[str]:
+    """CAS segments: one per group code, at most 6 reason/amount pairs each."""
+    by_group: dict[str, list[PriorAdjustment]] = {}
+    for a in adjustments:
+        if a.amount_cents:
+            by_group.setdefault(a.group, []).append(a)
+    out = []
+    for group, adjs in by_group.items():
+        for i in range(0, len(adjs), 6):
+            pairs: list[object] = []
+            for a in adjs[i : i + 6]:
+                pairs += [a.reason, money(a.amount_cents), ""]
+            out.append(_seg("CAS", group, *pairs))
+    return out
+
+
+def _other_payer_segments(prior: PriorPayer) -> list[str]:
+    """Loops 2320 (other subscriber), 2330A (its subscriber) and 2330B (the prior payer)."""
+    sub = prior.subscriber
+    out = [
+        _seg(
+            "SBR",
+            "P",
+            RELATIONSHIP_CODES[prior.patient_relationship],
+            sub.group_number,
+            "",
+            "",
+            "",
+            "",
+            "",
+            prior.payer.filing_indicator,
+        ),
+        *_cas(prior.adjustments),
+        _seg("AMT", "D", money(prior.paid_cents)),
+    ]
+    if prior.patient_responsibility_cents:
+        out.append(_seg("AMT", "EAF", money(prior.patient_responsibility_cents)))
+    out.append(_seg("OI", "", "", "Y", "", "", "Y"))
+    out.append(_seg("NM1", "IL", "1", sub.last_name, sub.first_name, "", "", "", "MI", sub.member_id))
+    if sub.address:
+        out += _address(sub.address)
+    out.append(_seg("NM1", "PR", "2", prior.payer.name, "", "", "", "", "PI", prior.payer.payer_id))
+    if not prior.lines:  # adjudicated at claim level only: the date goes here instead of 2430
+        out.append(_seg("DTP", "573", "D8", prior.adjudication_date.strftime("%Y%m%d")))
+    if prior.payer_claim_number:
+        out.append(_seg("REF", "F8", prior.payer_claim_number))
+    return out
+
+
+def _line_adjudication_segments(prior: PriorPayer, line_number: int) -> list[str]:
+    """Loop 2430: what the prior payer paid and adjusted on this line, and when."""
+    out = []
+    for pl in prior.lines:
+        if pl.line != line_number:
+            continue
+        out.append(
+            _seg(
+                "SVD",
+                prior.payer.payer_id,
+                money(pl.paid_cents),
+                ("HC", pl.code, *pl.modifiers),
+                "",
+                pl.units,
+            )
+        )
+        out += _cas(pl.adjustments)
+        out.append(_seg("DTP", "573", "D8", prior.adjudication_date.strftime("%Y%m%d")))
     return out

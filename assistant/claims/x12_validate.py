@@ -129,9 +129,15 @@ def _parse_837p(text: str) -> list[ClaimImport]:
     relationship = "self"
     target: dict[str, Any] | None = None  # the person an N3/N4/DMG belongs to
     line: dict[str, Any] | None = None
+    prior: dict[str, Any] | None = None  # loops 2320-2330B of a secondary claim
     for el in _segments(text):
         sid = el[0]
         get = _getter(el)
+        if current is not None and _read_prior_payer(el, current, line, prior):
+            prior = current.get("prior_payer")
+            if sid == "NM1":  # N3/N4 after 2330A belong to the other subscriber, never to a payer
+                target = prior["subscriber"] if prior and get(1) == "IL" else None
+            continue
         if sid == "HL" and get(3) == "20":
             billing = {}
             target = billing
@@ -144,7 +150,7 @@ def _parse_837p(text: str) -> list[ClaimImport]:
         elif sid == "REF" and get(1) == "EI":
             billing["tax_id"] = get(2)
         elif sid == "HL" and get(3) == "22":
-            subscriber, relationship, current = {}, "self", None
+            subscriber, relationship, current, prior = {}, "self", None, None
         elif sid == "SBR":
             filing = get(9)
             if get(3):
@@ -200,6 +206,7 @@ def _parse_837p(text: str) -> list[ClaimImport]:
                 current["rendering_provider"] = prov
         elif sid == "LX":
             line = None
+            target = None
         elif sid == "SV1" and current is not None:
             proc = get(1).split(":")
             line = {
@@ -214,4 +221,66 @@ def _parse_837p(text: str) -> list[ClaimImport]:
             line["date_of_service"] = _date(get(3))
         elif sid == "REF" and get(1) == "6R" and line is not None:
             line["line_control_number"] = get(2)
+    for c in claims:
+        for ln in c["lines"]:
+            ln.pop("_prior", None)
     return [ClaimImport.model_validate(c) for c in claims]
+
+
+def _cas(el: list[str]) -> list[dict[str, Any]]:
+    """The adjustments of one CAS segment (group, then reason/amount/quantity triples)."""
+    return [
+        {"group": el[1], "reason": el[i], "amount_cents": _cents(el[i + 1])}
+        for i in range(2, len(el) - 1, 3)
+        if el[i]
+    ]
+
+
+def _read_prior_payer(
+    el: list[str], claim: dict[str, Any], line: dict[str, Any] | None, prior: dict[str, Any] | None
+) -> bool:
+    """Read a segment of loops 2320/2330A/2330B/2430 into ``claim["prior_payer"]``; False for any other."""
+    sid, get = el[0], _getter(el)
+    if sid == "SBR" and line is None:  # 2320 opens: the other payer's subscriber
+        claim["prior_payer"] = {
+            "patient_relationship": RELATIONSHIP_BY_CODE.get(get(2), "other"),
+            "subscriber": {"group_number": get(3)} if get(3) else {},
+            "payer": {"filing_indicator": get(9) or "CI"},
+            "adjustments": [],
+            "lines": [],
+            "paid_cents": 0,
+        }
+        return True
+    if prior is None:
+        return False
+    if sid == "CAS":
+        (
+            line["_prior"]["adjustments"] if line is not None and "_prior" in line else prior["adjustments"]
+        ).extend(_cas(el))
+    elif sid == "AMT" and get(1) in ("D", "EAF") and line is None:
+        prior["paid_cents" if get(1) == "D" else "patient_responsibility_cents"] = _cents(get(2))
+    elif sid == "OI":
+        pass
+    elif sid == "NM1" and get(1) == "IL" and line is None:
+        prior["subscriber"].update(last_name=get(3), first_name=get(4), member_id=get(9))
+    elif sid == "NM1" and get(1) == "PR" and line is None:
+        prior["payer"].update(name=get(3), payer_id=get(9))
+    elif sid == "REF" and get(1) == "F8" and line is None:
+        prior["payer_claim_number"] = get(2)
+    elif sid == "DTP" and get(1) == "573":
+        prior["adjudication_date"] = _date(get(3))
+    elif sid == "SVD" and line is not None:
+        proc = get(3).split(":")
+        entry = {
+            "line": len(claim["lines"]),
+            "code": proc[1],
+            "modifiers": proc[2:],
+            "units": int(float(get(5) or "1")),
+            "paid_cents": _cents(get(2)),
+            "adjustments": [],
+        }
+        prior["lines"].append(entry)
+        line["_prior"] = entry
+    else:
+        return False
+    return True

@@ -70,6 +70,9 @@ COMMANDS: list[Callable[..., None]] = [
 # After a code-set load or import, unsubmitted claims carrying codes the new sets make invalid are flagged.
 on_code_sets_changed(report_claim_flags)
 
+# The secondary claim is built from the primary's remittance, so its command lives with the remit domain.
+claims_cli.app.command("secondary")(remit_cli.claims_secondary)
+
 for _name, _sub_app in SUBCOMMANDS:
     app.add_typer(_sub_app, name=_name)
 

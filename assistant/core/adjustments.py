@@ -8,6 +8,8 @@ with insurance?) and the revenue reports (does it count in the denial rate?).
   routed to bill the patient.
 - ``contractual``: the contract working as agreed (CARC 45 fee schedule, 42 fee schedule maximum, 131
   claim-specific discount, 253 sequestration) under any payer group: adjusted off, never a denial.
+- ``prior-payer``: CARC 23 under a payer group, on a secondary payer's remittance: what the prior payer
+  already paid or adjusted; settled elsewhere, so neither a denial nor money held with insurance.
 - ``held``: every other payer-side adjustment (a denial or a reduction): kept with insurance, explained,
   counted as a denial when its amount is positive, until a person appeals, corrects or writes it off.
 
@@ -27,9 +29,12 @@ from typing import Literal
 
 from assistant.config import get_settings
 
-Treatment = Literal["patient", "contractual", "held"]
+Treatment = Literal["patient", "contractual", "held", "prior-payer"]
 
 CONTRACTUAL_CARCS = frozenset({"45", "42", "131", "253"})
+# CARC 23 on a secondary payer's remittance: the part the prior payer already paid or adjusted. Nothing is
+# denied and nothing waits with insurance for it: no ledger entry, no denial, no explanation.
+PRIOR_PAYER_CARCS = frozenset({"23"})
 
 # PR-1/2/3: the patient's share by kind; the word shown to people and the remit line column it fills.
 PR_WORDS = {"1": "deductible", "2": "coinsurance", "3": "copay"}
@@ -94,6 +99,8 @@ def classify_adjustment(
         return Classification(category, "bill-patient", "patient")
     if carc in CONTRACTUAL_CARCS:  # adjusted off by the ledger: written off, nothing for a person to do
         return Classification("contractual", "write-off", "contractual")
+    if carc in PRIOR_PAYER_CARCS:
+        return Classification(category or default_category, "no-action", "prior-payer")
     # A release may call a held code "contractual" (e.g. 59, multiple-procedure reduction): it keeps that
     # category in explanations, but only the CARCs above are adjusted off without a person's review.
     return Classification(category or default_category, route or default_route, "held")
@@ -116,3 +123,55 @@ def is_denial(group: str, carc: str, amount_cents: int) -> bool:
 
 def pr_word(carc: str) -> str:
     return PR_WORDS.get(carc, "patient responsibility")
+
+
+# ---------------------------------------------------------------- what a person can do about it
+
+NextStep = Literal[
+    "bill-patient",
+    "bill-secondary",
+    "corrected-claim",
+    "appeal",
+    "write-off",
+    "verify-eligibility",
+    "obtain-authorization",
+]
+
+STEP_LABELS: dict[str, str] = {
+    "bill-patient": "Bill the patient",
+    "bill-secondary": "Bill the secondary payer",
+    "corrected-claim": "Build corrected claim",
+    "appeal": "Draft appeal",
+    "write-off": "Write off",
+    "verify-eligibility": "Verify eligibility",
+    "obtain-authorization": "Obtain authorization",
+}
+
+# The steps offered for each route, main step first, when the claim itself shows no error of ours.
+_STEPS_BY_ROUTE: dict[str, tuple[NextStep, ...]] = {
+    "bill-patient": ("bill-patient",),
+    "bill-secondary": ("bill-secondary",),
+    "appeal": ("appeal", "write-off"),
+    # the payer asks for a correction but our claim shows no error to fix: argue, or let it go
+    "correct-and-resubmit": ("appeal", "write-off"),
+    "write-off": ("write-off",),
+    "verify-eligibility": ("verify-eligibility", "corrected-claim"),
+    "obtain-authorization": ("obtain-authorization", "appeal", "write-off"),
+    "no-action": (),
+}
+
+
+def next_steps(route: str, *, own_error: bool = False, has_secondary: bool = False) -> list[str]:
+    """The actions offered for an adjustment, main action first: the one policy behind the denial pages,
+    the API and the chat.
+
+    ``own_error``: the claim as we sent it shows the cause (a missing modifier, a wrong pointer, a missing
+    field) and a correction can be applied: the route is a corrected claim, never an appeal.
+    ``has_secondary``: the patient has secondary coverage in force on the date of service, so the
+    patient's share (PR) is billed to the secondary payer before the patient.
+    """
+    if route in ("bill-patient", "bill-secondary"):
+        return ["bill-secondary"] if has_secondary or route == "bill-secondary" else ["bill-patient"]
+    if own_error:
+        return ["corrected-claim", "write-off"]
+    return list(_STEPS_BY_ROUTE.get(route, ("appeal", "write-off")))

@@ -42,7 +42,8 @@ def request_for(
             a
             for a in rrepo.line_adjustments(session, rl.id)
             if a.amount_cents > 0
-            and not classify_adjustment(a.group_code, a.reason_code).is_contractual
+            and classify_adjustment(a.group_code, a.reason_code).treatment
+            not in ("contractual", "prior-payer")
             and (carc is None or a.reason_code == carc)
         ]
         if not adjs:

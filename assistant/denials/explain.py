@@ -13,11 +13,17 @@ from assistant.claims import service as claims_service
 from assistant.claims.models import Claim
 from assistant.claims.schemas import ClaimImport, parse_claim_document, parse_claim_json
 from assistant.config import get_settings
-from assistant.core.adjustments import DEFAULT_CATEGORIES, PR_WORDS, classify_adjustment
+from assistant.core.adjustments import (
+    DEFAULT_CATEGORIES,
+    PR_WORDS,
+    classify_adjustment,
+    next_steps,
+)
 from assistant.core.errors import InvalidInput, NotFound
 from assistant.denials.knowledge import BY_CATEGORY, DIAGNOSERS, Case, Diagnosis
 from assistant.denials.schemas import CATEGORIES, ROUTES, Evidence, ExplainRequest, Explanation
 from assistant.remit import repository as rrepo
+from assistant.remit.secondary import secondary_coverage
 
 GROUPS = {"CO", "PR", "OA", "PI", "CR"}
 DEADLINE_ROUTES = {"appeal", "correct-and-resubmit", "obtain-authorization", "verify-eligibility"}
@@ -130,6 +136,11 @@ def explain(
         procedure_code=t.code if t is not None else None,
         amount_cents=req.amount_cents,
         actions=diag.actions,
+        next_steps=next_steps(
+            route,
+            own_error=bool(diag.actions),
+            has_secondary=claim is not None and secondary_coverage(claim) is not None,
+        ),
     )
 
 
@@ -199,7 +210,8 @@ def explain_remit(
                 line_no = next((sl.line_number for sl in claim.lines if sl.id == rl.service_line_id), None)
             targets += [(rl, a, line_no) for a in rrepo.line_adjustments(session, rl.id)]
         for rl, adj, line_no in targets:
-            if adj.amount_cents <= 0 or classify_adjustment(adj.group_code, adj.reason_code).is_contractual:
+            treatment = classify_adjustment(adj.group_code, adj.reason_code).treatment
+            if adj.amount_cents <= 0 or treatment in ("contractual", "prior-payer"):
                 continue
             remarks = list(rl.remarks if rl is not None else []) + list(rc.remarks or [])
             req = ExplainRequest(

@@ -49,6 +49,9 @@ class Explanation(BaseModel):
     # {"op": "add-modifier", "line": 2, "modifier": "XS"} or
     # {"op": "set-dx-pointers", "line": 1, "pointers": [2]}
     actions: list[dict[str, Any]] = Field(default_factory=list)
+    # What a person can do, main action first (assistant.core.adjustments.next_steps): bill-patient,
+    # bill-secondary, corrected-claim, appeal, write-off, verify-eligibility, obtain-authorization
+    next_steps: list[str] = Field(default_factory=list)
 
 
 class ExplainRequest(BaseModel):

@@ -10,8 +10,11 @@ import typer
 from assistant.cli.bootstrap import make_container
 from assistant.cli.bootstrap import ready as _ready
 from assistant.cli.common import console, handles_errors, print_json
+from assistant.core.db import transaction
+from assistant.core.money import dollars
 from assistant.denials.service import explain_remit
 from assistant.remit import service as remit_service
+from assistant.remit.secondary import create_secondary_claim
 from assistant.remit.service import UnbalancedRemit, import_835_file, list_remits, remit_detail
 
 app = typer.Typer(
@@ -45,15 +48,16 @@ def import_(
     if as_json:
         print_json(report)
         return
+    remits = ", ".join(map(str, report.remit_ids)) or "none new"
     console.print(
-        f"remit {', '.join(map(str, report.remit_ids))}: {report.claims_posted} claim(s) posted, "
-        f"{report.claims_skipped} not posted again "
-        f"({report.claims_possible_duplicates} possible duplicate(s), see the work queue), "
-        f"{report.provider_adjustments_posted} provider adjustment(s), "
-        f"{report.work_items} work item(s)"
+        f"remit {remits}: {report.message} "
+        f"{report.provider_adjustments_posted} provider adjustment(s) posted."
     )
     for cl in report.claims:
-        console.print(f"  {cl.claim_id}: {cl.outcome}{'' if cl.posted else ' (already posted)'}")
+        state = "" if cl.posted else " (not posted again)"
+        if cl.posted and cl.claim_pk is None:
+            state = " (held in the work queue: no claim on file)"
+        console.print(f"  {cl.claim_id}: {cl.outcome}{state}")
 
 
 @app.command("list")
@@ -120,3 +124,31 @@ def work_queue(
                 for w in remit_service.work_queue(session, None if all_items else "open")
             ]
         )
+
+
+@handles_errors
+def claims_secondary(
+    claim_id: str,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON")] = False,
+    by: Annotated[str, typer.Option("--by", help="User recorded on the new claim")] = "cli",
+) -> None:
+    """Create the secondary claim of a claim its primary payer has adjudicated (mounted as
+    ``assistant claims secondary``): the same services billed to the patient's secondary coverage, with
+    the primary's payment and adjustments (837P loops 2320/2430). Running it again changes nothing."""
+    c = make_container()
+    _ready(c)
+    with transaction(c.sessions) as session:
+        out = create_secondary_claim(
+            session, claim_id, actor=by, reference=_reference(c), settings=c.settings
+        )
+    if as_json:
+        print_json(out)
+        return
+    verb = "created" if out.created else "already exists"
+    console.print(
+        f"secondary claim {out.claim_id} {verb} for {out.payer_name} ({out.payer_id}): the primary paid "
+        f"{dollars(out.primary_paid_cents)}, {dollars(out.balance_cents)} left to bill; status {out.status}"
+    )
+    if out.scrub is not None:
+        for f in out.scrub.findings:
+            console.print(f"  {f.severity}: {f.message}")

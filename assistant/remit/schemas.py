@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 # CLP02 claim status codes (meaning in our own words).
 CLAIM_STATUS_MEANING = {
@@ -174,7 +174,7 @@ class ClaimPostingOut(BaseModel):
 class ImportReport(BaseModel):
     remit_ids: list[int]
     file_sha256: str
-    claims_posted: int
+    claims_posted: int  # recorded from this file (matched to a claim on file, or held as unmatched)
     claims_skipped: int  # not posted: already posted before, or a possible duplicate
     provider_adjustments_posted: int
     work_items: int
@@ -185,3 +185,47 @@ class ImportReport(BaseModel):
     # Patient-billing ledger postings made from this remittance (payments, adjustments, PR transfers).
     ledger: list[dict[str, Any]] = Field(default_factory=list)
     ledger_errors: list[str] = Field(default_factory=list)
+    # recorded but matching no claim on file: held in the remit work queue, not posted to any claim
+    claims_unmatched: int = 0
+
+    def summary(self) -> ImportSummary:
+        return ImportSummary(
+            posted=self.claims_posted - self.claims_unmatched,
+            held=self.claims_unmatched,
+            already_posted=self.claims_skipped - self.claims_possible_duplicates,
+            possible_duplicates=self.claims_possible_duplicates,
+            work_items=self.work_items,
+            remit_ids=self.remit_ids,
+        )
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def message(self) -> str:
+        """The import's outcome in words (the page shows the same sentence)."""
+        return self.summary().message()
+
+
+class ImportSummary(BaseModel):
+    """What an 835 import did, by claim: posted to a claim on file, held in the work queue (no claim on
+    file), skipped as already posted, skipped as a possible duplicate. Carried in the redirect after the
+    import form, so the page shows it without keeping state."""
+
+    posted: int = 0
+    held: int = 0
+    already_posted: int = 0
+    possible_duplicates: int = 0
+    work_items: int = 0
+    remit_ids: list[int] = Field(default_factory=list)
+
+    def message(self) -> str:
+        parts = [f"{self.posted} claim(s) posted"]
+        if self.held:
+            parts.append(f"{self.held} held in the work queue (no matching claim on file)")
+        if self.already_posted:
+            parts.append(f"{self.already_posted} skipped as already posted")
+        if self.possible_duplicates:
+            parts.append(f"{self.possible_duplicates} skipped as possible duplicate(s) (see the work queue)")
+        other = self.work_items - self.held - self.possible_duplicates
+        if other > 0:
+            parts.append(f"{other} other work-queue item(s)")
+        return "Imported: " + ", ".join(parts) + "."

@@ -34,6 +34,7 @@ from assistant.core.errors import AssistantError, InvalidInput, NotFound
 from assistant.core.money import dollars
 from assistant.denials.patterns import record_denied_line
 from assistant.remit import repository as repo
+from assistant.remit import secondary
 from assistant.remit.balance import check_balance
 from assistant.remit.dedupe import ClaimHistory, facts_from_file
 from assistant.remit.matching import LineMatch, OurLine, match_lines
@@ -478,12 +479,17 @@ def _post_claim(
             f"CLP01 {claim_in.claim_id} (payer claim {claim_in.payer_claim_number or '-'}, "
             f"paid {dollars(claim_in.paid_cents)}) matches no claim on file",
         )
+        report.claims_unmatched += 1
     else:
         if claim_in.lines and outcome != "reversed":
             _flag_lines_not_adjudicated(claim, matches.values(), work)
         if claim_in.payer_claim_number and not claim.payer_claim_number:
             claim.payer_claim_number = claim_in.payer_claim_number
         new_status = _apply_status(session, claim, claim_in, outcome, actor, remit_id, work)
+        session.flush()
+        if secondary.add_work_item(session, claim, rc):
+            report.work_items += 1
+            notes.append("the patient has secondary coverage: create the secondary claim (work queue)")
     return ClaimPostingOut(
         claim_id=claim_in.claim_id,
         status_code=claim_in.status_code,

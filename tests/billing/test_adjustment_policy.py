@@ -20,6 +20,7 @@ from assistant.core.adjustments import (
     DEFAULT_CATEGORIES,
     PR_COLUMNS,
     PR_WORDS,
+    PRIOR_PAYER_CARCS,
     classify_adjustment,
     shipped_carc_categories,
 )
@@ -50,6 +51,8 @@ def test_one_category_per_carc_everywhere(carc: str) -> None:
     row = SHIPPED.get(carc)
     if carc in CONTRACTUAL_CARCS:
         assert (policy.category, policy.treatment) == ("contractual", "contractual")
+    elif carc in PRIOR_PAYER_CARCS:  # a secondary's remit: the prior payer's share, settled elsewhere
+        assert policy.treatment == "prior-payer" and row and policy.category == row["category"]
     else:
         assert policy.treatment == "held"
         assert policy.category == (row["category"] if row else DEFAULT_CATEGORIES[carc][0])

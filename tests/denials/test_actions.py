@@ -76,12 +76,17 @@ def test_repeated_denial_promoted_to_local_rule_used_by_scrubber(sessions, ref, 
     assert hits[1] == [] and hits[2] == []
 
 
-def _bundled_claim(sessions) -> None:  # type: ignore[no-untyped-def]
+def _bundled_claim(sessions, second_modifiers: list[str] | None = None) -> None:  # type: ignore[no-untyped-def]
     doc = claim_doc(
         "AP-1",
         [
             {"date_of_service": "2026-04-06", "code": "20611", "modifiers": ["RT"], "charge_cents": 30000},
-            {"date_of_service": "2026-04-06", "code": "20610", "charge_cents": 10000},
+            {
+                "date_of_service": "2026-04-06",
+                "code": "20610",
+                "modifiers": second_modifiers or [],
+                "charge_cents": 10000,
+            },
         ],
     )
     submit(sessions, doc, "denied")
@@ -95,7 +100,7 @@ CODE_TOKEN = re.compile(
 
 
 def test_appeal_letter_cites_claim_facts_and_invents_no_clinical_facts(sessions, ref, tmp_settings) -> None:  # type: ignore[no-untyped-def]
-    _bundled_claim(sessions)
+    _bundled_claim(sessions, ["XS"])  # the distinct service was marked: the payer bundled it anyway
     with sessions() as s:
         letter = appeal_letter(
             s,
@@ -105,7 +110,7 @@ def test_appeal_letter_cites_claim_facts_and_invents_no_clinical_facts(sessions,
         )
     text = letter.text
     assert "AP-1" in text and "PAYER-777" in text and "MEM-AP-1" in text and "20610" in text
-    assert "20610 is column 2 of 20611" in text  # the rule, cited
+    assert "NCCI lists 20610 as column 2 of 20611" in text  # the public edit, cited in our favour
     assert letter.placeholders >= 3
     clinical = text.split("Clinical reasons the service was necessary and distinct as billed:")[1]
     assert clinical.strip().startswith(PLACEHOLDER)

@@ -83,6 +83,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     _SETTINGS["live"] = settings
     LIVE["container"] = container  # the server's own container (a test may age a session in its database)
     _CONTAINER["live"] = container
+    _SESSIONS.append(container.sessions)
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
@@ -108,6 +109,8 @@ _SETTINGS: dict[str, Settings] = {}
 def live_settings(live_server: str) -> Settings:
     """The live server's settings (its data and index folders)."""
     return _SETTINGS["live"]
+
+
 LIVE: dict[str, Any] = {}
 _CONTAINER: dict[str, Any] = {}
 
@@ -116,6 +119,15 @@ _CONTAINER: dict[str, Any] = {}
 def live_container(live_server: str) -> Any:
     """The live server's container (tests seed rows no page creates yet, e.g. an encounter)."""
     return _CONTAINER["live"]
+
+
+_SESSIONS: list[Any] = []  # the live server's session factory, for tests that set up data directly
+
+
+@pytest.fixture
+def live_sessions(live_server: str) -> Any:
+    """The live server's database sessions (to put a claim in a state no page reaches directly)."""
+    return _SESSIONS[0]
 
 
 @pytest.fixture

@@ -299,3 +299,21 @@ def test_claim_form_fees_and_em_helper_by_role(anon: TestClient) -> None:
         headers={"Authorization": f"Bearer {desk}"},
     )
     assert r.status_code == 403
+
+
+def test_biller_action_routes_are_protected(anon: TestClient) -> None:
+    """The secondary-claim action (page and API) and the denial actions write claims and PHI."""
+    found = {(m, r.path): _required(r.dependant) for m, r in _routes(anon)}
+    for key in (
+        ("POST", "/claims/{claim_id}/secondary"),
+        ("POST", "/api/claims/{claim_id}/secondary"),
+        ("POST", "/remits/{remit_id}/lines/{remit_line_id}/corrected-claim"),
+    ):
+        perms = found[key] or set()
+        assert {"claims:write", "phi:write"} <= perms, key
+    assert {"remits:write", "phi:write"} <= (found[("POST", "/remits/import")] or set())
+    assert "trainee" not in {
+        role
+        for role in ROLES
+        if "claims:*" in permissions_for(role) or "claims:write" in permissions_for(role)
+    }

@@ -4,15 +4,18 @@ line the explanation, a corrected claim and an appeal draft. JSON twins: /api/re
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from assistant.core.adjustments import STEP_LABELS
 from assistant.core.errors import InvalidInput
 from assistant.denials import service as denials
 from assistant.denials.schemas import ExplainRequest
 from assistant.remit import service
+from assistant.remit.schemas import ImportSummary
 from assistant.security.schemas import Principal
 from web.deps import ContainerDep, FormDep, ReferenceDep, SessionDep, uploaded_bytes
 from web.rendering import render
@@ -40,15 +43,34 @@ def _list_ctx(session: Any, **extra: Any) -> dict[str, Any]:
 
 
 @router.get("/remits", dependencies=[require("remits:read", "phi:read", record="remit")])
-def remits_page(request: Request, session: SessionDep) -> Response:
-    return render(request, "remits/index.html", _list_ctx(session))
+def remits_page(
+    request: Request,
+    session: SessionDep,
+    imported: bool = False,
+    posted: int = 0,
+    held: int = 0,
+    already: int = 0,
+    dups: int = 0,
+    items: int = 0,
+    remit: Annotated[list[int] | None, Query()] = None,
+) -> Response:
+    summary = None
+    if imported:  # the redirect after an import carries what it did (nothing is kept in memory)
+        summary = ImportSummary(
+            posted=posted,
+            held=held,
+            already_posted=already,
+            possible_duplicates=dups,
+            work_items=items,
+            remit_ids=remit or [],
+        )
+    return render(request, "remits/index.html", _list_ctx(session, summary=summary))
 
 
 @router.post("/remits/import")
 def import_835(
     request: Request,
     container: ContainerDep,
-    session: SessionDep,
     principal: Annotated[Principal, require("remits:write", "phi:write")],
     form: FormDep,
 ) -> Response:
@@ -60,7 +82,17 @@ def import_835(
         raise InvalidInput(f"{filename} is empty", field="file", fix="choose the 835 remittance file")
     report = service.import_835_bytes(container.sessions, data, filename=filename, actor=principal.username)
     audit_import(container, principal, request, report)
-    return render(request, "remits/index.html", _list_ctx(session, report=report))
+    s = report.summary()
+    query = {
+        "imported": 1,
+        "posted": s.posted,
+        "held": s.held,
+        "already": s.already_posted,
+        "dups": s.possible_duplicates,
+        "items": s.work_items,
+        "remit": s.remit_ids,
+    }
+    return RedirectResponse(f"/remits?{urlencode(query, doseq=True)}", status_code=303)
 
 
 def _explanations(session: Any, remit_id: int, reference: Any, settings: Any) -> list[Any]:
@@ -79,7 +111,14 @@ def _detail_ctx(session: Any, remit_id: int, reference: Any, settings: Any, **ex
     by_key: dict[tuple[str | None, int | None], list[Any]] = {}
     for e in exps:
         by_key.setdefault((e.claim_id, e.line), []).append(e)
-    return {"remit": remit, "explanations": exps, "by_key": by_key, "active": "remits", **extra}
+    return {
+        "remit": remit,
+        "explanations": exps,
+        "by_key": by_key,
+        "step_labels": STEP_LABELS,
+        "active": "remits",
+        **extra,
+    }
 
 
 @router.get(
@@ -87,17 +126,24 @@ def _detail_ctx(session: Any, remit_id: int, reference: Any, settings: Any, **ex
     dependencies=[require("remits:read", "phi:read", record="remit", id_param="remit_id")],
 )
 def remit_page(
-    request: Request, remit_id: int, session: SessionDep, reference: ReferenceDep, container: ContainerDep
+    request: Request,
+    remit_id: int,
+    session: SessionDep,
+    reference: ReferenceDep,
+    container: ContainerDep,
+    secondary: str | None = None,
+    state: str | None = None,
 ) -> Response:
-    return render(
-        request, "remits/detail.html", _detail_ctx(session, remit_id, reference, container.settings)
-    )
+    ctx = _detail_ctx(session, remit_id, reference, container.settings)
+    ctx["secondary_made"] = {"claim_id": secondary, "state": state} if secondary else None
+    return render(request, "remits/detail.html", ctx)
 
 
-def _line_denial(session: Session, remit_line_id: int) -> ExplainRequest:
-    """The first denial adjustment of a posted remit line, as the explainer's request."""
+def _line_denial(session: Session, remit_line_id: int, form: Any = None) -> ExplainRequest:
+    """The posted remit line's denial adjustment named by the form's ``carc`` (else its first one)."""
+    carc = str(form.get("carc") or "").strip().upper() or None if form is not None else None
     return denials.request_for(
-        session, remit_line_id=remit_line_id, claim_id=None, group=None, carc=None, rarcs=[], line=None
+        session, remit_line_id=remit_line_id, claim_id=None, group=None, carc=carc, rarcs=[], line=None
     )
 
 
@@ -110,8 +156,9 @@ def appeal(
     reference: ReferenceDep,
     container: ContainerDep,
     _: Appealer,
+    form: FormDep,
 ) -> Response:
-    req = _line_denial(session, remit_line_id)
+    req = _line_denial(session, remit_line_id, form)
     letter = denials.appeal_letter(session, req, reference=reference, settings=container.settings)
     return render(
         request,
@@ -129,8 +176,9 @@ def corrected(
     reference: ReferenceDep,
     container: ContainerDep,
     principal: Corrector,
+    form: FormDep,
 ) -> Response:
-    req = _line_denial(session, remit_line_id)
+    req = _line_denial(session, remit_line_id, form)
     out = denials.corrected_claim(
         session,
         req,
