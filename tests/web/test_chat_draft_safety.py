@@ -11,7 +11,7 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 NOTE = "58 y/o with type 2 diabetes, A1c 9.2 and hyperglycemia on labs. Blood pressure high: hypertension."
 
 
-def test_a_chat_draft_under_an_existing_claim_id_is_refused_and_the_claim_is_untouched(
+def test_a_chat_draft_opens_the_form_and_never_touches_a_claim_on_file(
     client: TestClient,
 ) -> None:
     clean = json.loads((FIXTURES / "claims" / "claim_clean.json").read_text())
@@ -26,24 +26,13 @@ def test_a_chat_draft_under_an_existing_claim_id_is_refused_and_the_claim_is_unt
     for code in ("E11.65", "I10"):
         client.post(f"/api/chat/{cid}/decisions", json={"code": code, "decision": "accepted"})
     client.post(f"/api/chat/{cid}/decisions", json={"code": "99213", "system": "CPT", "decision": "accepted"})
-    draft = {
-        "template_claim_id": "C-2001",
-        "new_claim_id": "C-3002",  # Maria Gonzalez's claim
-        "date_of_service": "2026-05-04",
-        "default_charge_cents": 12500,
-    }
-    refused = client.post(f"/api/chat/{cid}/draft-claim", json=draft)
-    assert refused.status_code == 409 and refused.json()["field"] == "claim_id"
-    page = client.post(
-        f"/chat/{cid}/draft-claim",
-        data={
-            "template_claim_id": "C-2001",
-            "new_claim_id": "C-3002",
-            "date_of_service": "2026-05-04",
-            "default_charge": "125.00",
-        },
-    )
-    assert page.status_code == 409 and "never replaces another claim" in page.text
+    # Whatever the request names, the chat only opens the claim form: it creates and replaces nothing.
+    draft = {"template_claim_id": "C-2001", "new_claim_id": "C-3002", "date_of_service": "2026-05-04"}
+    opened = client.post(f"/api/chat/{cid}/draft-claim", json=draft)
+    assert opened.status_code == 200 and opened.json()["form_url"].startswith("/claims/new?")
+    form = opened.json()["form"]
+    assert [d["code"] if isinstance(d, dict) else d for d in form["diagnoses"]][:2] == ["E11.65", "I10"]
+    assert "C-3002" not in json.dumps(form)  # the form's claim ID is generated on save, never typed
     after = client.get("/api/claims/C-3002").json()
     assert after["document"] == before["document"] and after["history"] == before["history"]
     assert after["document"]["subscriber"]["last_name"] == "Gonzalez"
