@@ -28,7 +28,8 @@ HEADER_RUNTIME = (
 )
 HEADER_TEST = (
     "# Exact pins of what only the tests and checkers add (pytest, hypothesis, playwright, ruff, mypy...),\n"
-    "# installed after requirements.lock by `make test`, `make lint` and `make typecheck`. Regenerate: make lock\n"
+    "# installed after requirements.lock by `make test`, `make lint` and `make typecheck`.\n"
+    "# Regenerate both with: make lock\n"
     "-c requirements.lock\n"
 )
 
@@ -72,13 +73,14 @@ def _pins(dists: dict[str, metadata.Distribution]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main() -> None:
+def write_locks(out: Path = ROOT) -> None:
+    """Write requirements.lock and requirements-test.lock into ``out`` (the project root by default)."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     runtime = closure(project["dependencies"])
     test_all = closure(project["optional-dependencies"]["test"])
     test_only = {name: dist for name, dist in test_all.items() if name not in runtime}
-    (ROOT / "requirements.lock").write_text(HEADER_RUNTIME + _pins(runtime))
-    (ROOT / "requirements-test.lock").write_text(HEADER_TEST + _pins(test_only))
+    (out / "requirements.lock").write_text(HEADER_RUNTIME + _pins(runtime))
+    (out / "requirements-test.lock").write_text(HEADER_TEST + _pins(test_only))
     known = set(runtime) | set(test_all) | {canonicalize_name(project["name"]), "pip", "wheel"}
     stray = sorted(
         str(dist.metadata["Name"])
@@ -91,4 +93,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    write_locks(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT)
