@@ -53,11 +53,11 @@ test-fast: setup-test
 	$(BIN)/python -m pytest -n 2 -q -m "not slow and not browser"
 
 lint: setup-test
-	$(BIN)/ruff check assistant web evals tests
+	$(BIN)/ruff check assistant web evals tests tools
 	$(BIN)/lint-imports
 
 typecheck: setup-test
-	$(BIN)/mypy assistant web evals
+	$(BIN)/mypy assistant web evals tools
 
 bench: index
 	$(BIN)/assistant bench

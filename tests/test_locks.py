@@ -16,7 +16,7 @@ PROJECT = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="ut
 
 
 def _pins(path: Path) -> dict[str, str]:
-    pins = {}
+    pins: dict[str, str] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith(("#", "-")):
             name, version = line.split("==")
@@ -29,7 +29,7 @@ TEST = _pins(PROJECT_ROOT / "requirements-test.lock")
 
 
 def _direct(reqs: list[str]) -> dict[str, str]:
-    out = {}
+    out: dict[str, str] = {}
     for text in reqs:
         req = Requirement(text)
         out[canonicalize_name(req.name)] = str(req.specifier).removeprefix("==")
