@@ -4,14 +4,16 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | sha256sum | cut -c1-12)
+TEST_STAMP := $(VENV)/.test-installed-$(shell cat requirements.lock requirements-test.lock | sha256sum | cut -c1-12)
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup run test test-fast lint typecheck data index bench eval load-test lock clean
+.PHONY: setup setup-test run test test-fast lint typecheck data index bench eval load-test lock clean
 
+# Stage 1 (`make setup`, run by `make run`): only what serving and the index build need.
 $(STAMP): pyproject.toml requirements.lock
-	@echo "==> creating $(VENV) and installing pinned dependencies (CPU torch first)"
+	@echo "==> creating $(VENV) and installing the runtime dependencies (CPU torch first)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q torch==2.13.0
@@ -21,6 +23,15 @@ $(STAMP): pyproject.toml requirements.lock
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+# Stage 2 (run by `make test`, `make lint`, `make typecheck`): the test-only tools.
+$(TEST_STAMP): $(STAMP) requirements-test.lock
+	@echo "==> installing the test tools (pytest, hypothesis, playwright, ruff, mypy, import-linter)"
+	$(BIN)/pip install -q -r requirements-test.lock
+	rm -f $(VENV)/.test-installed-*
+	touch $(TEST_STAMP)
+
+setup-test: $(TEST_STAMP)
 
 # Loads the code sets and builds the index when missing (with progress bars), migrates the
 # operational SQLite database, then serves http://127.0.0.1:8000.
@@ -35,18 +46,18 @@ index: data
 
 # The whole suite: unit, API, CLI, real-model and browser tests. The tests load the shipped code sets
 # themselves (tests/conftest.py: a cached build under the temp dir), never reading data/.
-test: setup
+test: setup-test
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
-test-fast: setup
+test-fast: setup-test
 	$(BIN)/python -m pytest -n 2 -q -m "not slow and not browser"
 
-lint: setup
-	$(BIN)/ruff check assistant web evals tests
+lint: setup-test
+	$(BIN)/ruff check assistant web evals tests tools
 	$(BIN)/lint-imports
 
-typecheck: setup
-	$(BIN)/mypy assistant web evals
+typecheck: setup-test
+	$(BIN)/mypy assistant web evals tools
 
 bench: index
 	$(BIN)/assistant bench
@@ -58,9 +69,10 @@ load-test: index
 eval: index
 	$(BIN)/assistant eval run --dataset evals/datasets/codiesp-en/dev.jsonl --report out/eval
 
+# Rewrites requirements.lock (runtime closure of [project] dependencies, torch excluded) and
+# requirements-test.lock (what the `test` extra adds) from the versions installed in $(VENV).
 lock:
-	$(BIN)/pip freeze --exclude-editable | grep -v -E '^(torch==)' > requirements.lock.new
-	mv requirements.lock.new requirements.lock
+	$(BIN)/python tools/lock.py
 
 clean:
 	rm -rf $(VENV) data indexes/main
