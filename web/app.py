@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -111,6 +113,11 @@ class SecurityHeaders:
         await self.app(scope, receive, add_headers)
 
 
+def _warm(container: Container) -> None:
+    with contextlib.suppress(AssistantError):  # said again, with its fix, to whoever asks for a suggestion
+        _ = container.suggester
+
+
 def create_app(
     settings: Settings | None = None, *, container: Container | None = None, load_engine: bool = True
 ) -> FastAPI:
@@ -120,7 +127,9 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         migrate.upgrade(container.settings.resolved_database_url)
         if load_engine and index_status(container.settings.index_dir).state == "ready":
-            _ = container.suggester  # load the model and index once, here, not per request
+            # Load the model and index once, beside the first requests rather than before them: sign-in
+            # and every page answer at once; a suggestion asked meanwhile waits for the load.
+            threading.Thread(target=_warm, args=(container,), name="engine-load", daemon=True).start()
         # While the index builds, the engine loads (keyword-only) on the first suggestion instead.
         yield
         container.db_engine.dispose()
