@@ -20,7 +20,7 @@ SQL_BUILDERS = {"select", "text", "insert", "update", "delete"}
 FUNCTION_IMPORTS_PENDING: dict[str, str] = {}
 # Documented lazy loads: the container builds the suggestion engine (faiss, the model) on first use only.
 FUNCTION_IMPORTS_ALLOWED = {
-    "assistant/core/container.py": "loads the suggestion engine and code sets on first use",
+    "assistant/app/container.py": "loads the suggestion engine on first use",
     "assistant/suggest/__init__.py": "SuggestionService on first use: suggest submodules import light",
 }
 

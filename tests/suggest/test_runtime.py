@@ -92,7 +92,7 @@ def test_serving_on_the_export_never_imports_torch(small_real: Settings) -> None
     code = (
         "import json, sys\n"
         "from assistant.config import get_settings\n"
-        "from assistant.core.container import Container\n"
+        "from assistant.app.container import Container\n"
         "from assistant.suggest.schemas import SuggestRequest\n"
         "r = Container(get_settings()).suggester.suggest(SuggestRequest(text='Acute maxillary sinusitis'))\n"
         "print(json.dumps({'codes': [s.code for s in r.suggestions], 'torch': 'torch' in sys.modules,\n"
