@@ -735,21 +735,7 @@ def _adjustment_out(a: RemitAdjustment) -> RemitAdjustmentOut:
 
 
 def remit_summary(r: Remit) -> RemitSummary:
-    return RemitSummary(
-        id=r.id,
-        payer_id=r.payer_id,
-        payer_name=r.payer_name,
-        payee_name=r.payee_name,
-        payee_npi=r.payee_npi,
-        trace_number=r.trace_number,
-        payment_cents=r.payment_cents,
-        payment_method=r.payment_method,
-        payment_date=r.payment_date,
-        status=r.status,
-        claim_count=r.claim_count,
-        file_sha256=r.file_sha256,
-        imported_at=r.imported_at,
-    )
+    return RemitSummary.model_validate(r, from_attributes=True)
 
 
 def list_remits(session: Session, limit: int = 100) -> list[RemitSummary]:
