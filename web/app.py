@@ -14,9 +14,9 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from assistant.app.container import Container
 from assistant.config import Settings, get_settings
 from assistant.core import migrate
-from assistant.core.container import Container
 from assistant.core.errors import AssistantError
 from assistant.suggest.index_status import index_status
 from web.paths import STATIC_DIR

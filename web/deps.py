@@ -10,7 +10,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from assistant.core.container import Container
+from assistant.app.container import Container
 from assistant.core.db import busy_error
 from assistant.core.errors import InvalidInput
 

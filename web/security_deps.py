@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from assistant.core.container import Container
+from assistant.app.container import Container
 from assistant.core.db import transaction
 from assistant.security import audit, csrf, service, sessions
 from assistant.security.errors import PasswordChangeRequired, Unauthorized

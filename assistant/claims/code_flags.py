@@ -12,13 +12,13 @@ from typing import Any
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from assistant.app.container import Container
 from assistant.claims import repository as repo
 from assistant.claims.models import Claim, ClaimCodeFlag, ClaimStatus
 from assistant.claims.scrubber.base import procedure_system
 from assistant.claims.service import to_document
 from assistant.config import Settings
 from assistant.core import migrate
-from assistant.core.container import Container
 from assistant.core.db import transaction, utcnow
 from assistant.core.errors import AssistantError, UnknownCode
 

@@ -33,7 +33,7 @@ from assistant.claims.npi import is_valid_npi
 from assistant.claims.schemas import ClaimImport, ImportResult, format_validation_error
 from assistant.config import Settings
 from assistant.core.errors import Conflict, InvalidInput, NotFound
-from assistant.core.money import MAX_STORED_CENTS, parse_dollars, require_cents
+from assistant.core.money import MAX_STORED_CENTS, decimal_amount, parse_dollars, require_cents
 from assistant.fees import service as fees
 from assistant.parties.models import Coverage, Patient, Provider
 
@@ -173,7 +173,7 @@ def form_of_claim(session: Session, claim_id: str) -> ClaimForm:
                 modifiers=list(ln.modifiers),
                 units=ln.units,
                 charge_cents=ln.charge_cents,
-                charge=f"{ln.charge_cents // 100}.{ln.charge_cents % 100:02d}",
+                charge=decimal_amount(ln.charge_cents),
                 pointers="".join(LETTERS[p - 1] for p in ln.dx_pointers),
                 ndc=ln.ndc or "",
             )

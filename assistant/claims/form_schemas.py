@@ -12,6 +12,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.claims.schemas import Finding
+from assistant.parties.telehealth import OFFICE_POS
 
 MAX_FORM_LINES = 50
 
@@ -41,7 +42,7 @@ class ClaimForm(BaseModel):
     referring_npi: str = ""
     referring_first_name: str = ""
     referring_last_name: str = ""
-    place_of_service: str = "11"
+    place_of_service: str = OFFICE_POS
     prior_authorization: str = ""
     onset_date: str = ""
     accident_date: str = ""

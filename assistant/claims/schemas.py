@@ -25,7 +25,8 @@ from pydantic import (
 )
 
 from assistant.core.errors import InvalidInput
-from assistant.parties.schemas import FILING_INDICATORS, RELATIONSHIPS, TELEHEALTH_POLICIES  # noqa: F401
+from assistant.parties.schemas import FILING_INDICATORS
+from assistant.parties.telehealth import TelehealthPolicy
 
 ICD_RE = re.compile(r"^[A-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?$")
 PROC_RE = re.compile(r"^[0-9A-Z]{5}$")
@@ -169,7 +170,7 @@ class PayerIn(_Model):
     name: Annotated[str, _text(60)]
     filing_indicator: str = "CI"
     timely_filing_days: Annotated[int, _positive_int("must be a positive number of days")] | None = None
-    telehealth_policy: Literal["pos_and_95", "pos_only", "modifier_only"] | None = None
+    telehealth_policy: TelehealthPolicy | None = None
 
     @model_validator(mode="after")
     def _indicator(self) -> PayerIn:

@@ -3,9 +3,9 @@ operational database brought to the newest schema before a command uses it."""
 
 from __future__ import annotations
 
+from assistant.app.container import Container
 from assistant.config import get_settings
 from assistant.core import migrate
-from assistant.core.container import Container
 
 
 def make_container() -> Container:

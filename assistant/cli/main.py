@@ -13,11 +13,11 @@ from assistant.billing import cli as billing_cli
 from assistant.claims import cli as claims_cli
 from assistant.claims.flags_report import report_claim_flags
 from assistant.cli import codes as codes_cli
+from assistant.cli import serve as serve_cli
 from assistant.cli.common import run_guarded
 from assistant.codesets import cli as codesets_cli
 from assistant.codesets.events import on_code_sets_changed
 from assistant.core import cli as core_cli
-from assistant.core import serve_cli
 from assistant.denials import cli as denials_cli
 from assistant.encounters import cli as encounters_cli
 from assistant.fees import cli as fees_cli

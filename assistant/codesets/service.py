@@ -10,9 +10,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event
 
-from assistant.codesets import fts
+from assistant.codesets import loader_repository
 from assistant.codesets.loaders import LOADERS, load_release
 from assistant.codesets.loaders.base import read_manifest
 from assistant.codesets.models import (
@@ -73,16 +73,7 @@ def fingerprint(settings: Settings) -> str:
 
 
 def stored_fingerprint(db_path: Path) -> str | None:
-    if not db_path.exists():
-        return None
-    engine = create_engine(f"sqlite:///file:{db_path}?mode=ro&uri=true")
-    try:
-        with engine.connect() as conn:
-            return conn.execute(text("SELECT value FROM build_info WHERE key = 'fingerprint'")).scalar()
-    except Exception:  # an old or foreign file: rebuild it
-        return None
-    finally:
-        engine.dispose()
+    return loader_repository.stored_fingerprint(db_path)
 
 
 def _fast_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -156,12 +147,8 @@ def load_all(settings: Settings, progress: bool = True) -> dict[str, ReleaseInfo
             bar.step(f"loaded {info.system} {info.release}", advance=1)
         bar.step("building search index")
         with engine.begin() as conn:
-            fts.build(conn)
-            conn.execute(text("CREATE TABLE build_info (key TEXT PRIMARY KEY, value TEXT NOT NULL)"))
-            conn.execute(
-                text("INSERT INTO build_info VALUES ('fingerprint', :f), ('built_seconds', :s)"),
-                {"f": print_fingerprint, "s": f"{time.perf_counter() - started:.1f}"},
-            )
+            loader_repository.build_search_table(conn)
+            loader_repository.write_build_info(conn, print_fingerprint, time.perf_counter() - started)
         bar.step("code text search (FTS) built", advance=1)
     except BaseException:
         bar.stop()

@@ -13,9 +13,9 @@ from typing import Annotated, Any
 import typer
 from sqlalchemy.orm import Session
 
+from assistant.app.container import Container
 from assistant.cli.bootstrap import make_container, ready
 from assistant.cli.common import console, handles_errors, print_json
-from assistant.core.container import Container
 from assistant.core.db import transaction
 from assistant.core.errors import InvalidInput
 from assistant.encounters import service

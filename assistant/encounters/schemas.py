@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from assistant.parties.telehealth import OFFICE_POS
+
 EncounterStatus = Literal["open", "coded", "ready_to_bill", "billed"]
 ENCOUNTER_STATUSES: tuple[str, ...] = ("open", "coded", "ready_to_bill", "billed")
 MAX_DIAGNOSES = 12  # a CMS-1500 / 837P claim holds 12 diagnosis pointers A-L
@@ -18,7 +20,7 @@ class EncounterOpen(BaseModel):
     patient_id: int
     rendering_provider_id: int | None = None
     date_of_service: date
-    place_of_service: str = Field("11", pattern=r"^\d{2}$")
+    place_of_service: str = Field(OFFICE_POS, pattern=r"^\d{2}$")
     visit_type: str = "office"
     telehealth_modifier: str | None = None
     note: str | None = None

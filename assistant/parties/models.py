@@ -12,6 +12,7 @@ from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from assistant.core.db import Base, utcnow
+from assistant.parties.telehealth import DEFAULT_TELEHEALTH_POLICY
 
 
 class Patient(Base):
@@ -61,7 +62,7 @@ class Payer(Base):
     timely_filing_days: Mapped[int | None] = mapped_column(Integer)  # None: settings.timely_filing_days
     # pos_and_95: POS 02/10 plus 95 (or 93/FQ audio-only); pos_only: POS 02/10, no modifier;
     # modifier_only: the in-person POS plus 95/93/FQ (Medicare style since 2024).
-    telehealth_policy: Mapped[str] = mapped_column(String(16), default="pos_and_95")
+    telehealth_policy: Mapped[str] = mapped_column(String(16), default=DEFAULT_TELEHEALTH_POLICY)
     # Where paper claims go (CMS-1500, top right).
     address_line1: Mapped[str | None] = mapped_column(String(55))
     address_line2: Mapped[str | None] = mapped_column(String(55))

@@ -14,6 +14,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
 
+from assistant.parties.telehealth import DEFAULT_TELEHEALTH_POLICY, TelehealthPolicy
+
 # X12 SBR09 claim filing indicator codes.
 FILING_INDICATORS = frozenset(
     {
@@ -25,7 +27,6 @@ FILING_INDICATORS = frozenset(
 RELATIONSHIP_CODES: dict[str, str] = {"self": "18", "spouse": "01", "child": "19", "other": "G8"}
 RELATIONSHIPS = tuple(RELATIONSHIP_CODES)
 GUARANTOR_RELATIONSHIPS = ("self", "spouse", "parent", "child", "other")
-TELEHEALTH_POLICIES = ("pos_and_95", "pos_only", "modifier_only")
 CONTACT_METHODS = ("phone", "text", "email", "mail")
 SEXES = ("M", "F", "U")
 ORDER_NAMES = {1: "primary", 2: "secondary", 3: "tertiary"}
@@ -219,7 +220,7 @@ class PayerIn(_In):
     filing_indicator: Annotated[str, BeforeValidator(_upper)] = "CI"
     address: AddressIn | None = None  # where paper claims go
     timely_filing_days: Annotated[int | None, BeforeValidator(_blank_to_none), Field(ge=1, le=3650)] = None
-    telehealth_policy: Literal["pos_and_95", "pos_only", "modifier_only"] = "pos_and_95"
+    telehealth_policy: TelehealthPolicy = DEFAULT_TELEHEALTH_POLICY
 
 
 class ReorderIn(_In):

@@ -9,9 +9,14 @@ The payer's ``telehealth_policy`` (``Payer.telehealth_policy``) says how it want
 
 from __future__ import annotations
 
-from typing import Literal, NamedTuple
+from typing import Literal, NamedTuple, get_args
 
 from assistant.core.errors import InvalidInput
+
+# How a payer wants telehealth shown (``Payer.telehealth_policy``), and what a payer without one gets.
+TelehealthPolicy = Literal["pos_and_95", "pos_only", "modifier_only"]
+TELEHEALTH_POLICIES: tuple[str, ...] = get_args(TelehealthPolicy)
+DEFAULT_TELEHEALTH_POLICY: TelehealthPolicy = "pos_and_95"
 
 VisitType = Literal["office", "telehealth_video", "telehealth_audio"]
 VISIT_TYPES: tuple[str, ...] = ("office", "telehealth_video", "telehealth_audio")
@@ -37,7 +42,7 @@ def visit_coding(
             field="visit_type",
             fix=f"use one of {', '.join(VISIT_TYPES)}",
         )
-    policy = policy or "pos_and_95"
+    policy = policy or DEFAULT_TELEHEALTH_POLICY
     if visit_type == "office":
         return VisitCoding(in_person_pos, None)
     tele_pos = "10" if patient_at_home else "02"

@@ -229,3 +229,82 @@ class ImportSummary(BaseModel):
         if other > 0:
             parts.append(f"{other} other work-queue item(s)")
         return "Imported: " + ", ".join(parts) + "."
+
+
+# ------------------------------------------------------------------ read side: a stored remittance
+
+
+class RemitAdjustmentOut(BaseModel):
+    group: str
+    carc: str
+    amount_cents: int
+    quantity: str | None
+
+
+class RemitLineOut(BaseModel):
+    id: int
+    line_index: int
+    procedure_code: str
+    modifiers: list[str]
+    service_date: date | None
+    service_line_id: int | None
+    match_method: str
+    match_note: str | None
+    line_control_number: str | None
+    charge_cents: int
+    paid_cents: int
+    allowed_cents: int | None
+    contractual_cents: int
+    patient_responsibility_cents: int
+    deductible_cents: int
+    coinsurance_cents: int
+    copay_cents: int
+    remarks: list[str]
+    adjustments: list[RemitAdjustmentOut]
+
+
+class RemitClaimOut(BaseModel):
+    id: int
+    claim_id: str  # CLP01
+    claim_pk: int | None
+    status_code: str
+    outcome: str
+    charge_cents: int
+    paid_cents: int
+    patient_responsibility_cents: int
+    payer_claim_number: str | None
+    crossover_payer_name: str | None
+    remarks: list[str]
+    notes: list[str]
+    adjustments: list[RemitAdjustmentOut]  # claim-level
+    lines: list[RemitLineOut]
+
+
+class ProviderAdjustmentOut(BaseModel):
+    provider_id: str
+    reason: str
+    reference: str | None
+    amount_cents: int
+    fiscal_period_date: date | None
+
+
+class RemitSummary(BaseModel):
+    id: int
+    payer_id: str
+    payer_name: str | None
+    payee_name: str | None
+    payee_npi: str | None
+    trace_number: str
+    payment_cents: int
+    payment_method: str | None
+    payment_date: date | None
+    status: str
+    claim_count: int
+    file_sha256: str
+    imported_at: datetime
+
+
+class RemitDetail(RemitSummary):
+    provider_adjustments: list[ProviderAdjustmentOut]
+    claims: list[RemitClaimOut]
+    work_items: list[WorkItemOut]

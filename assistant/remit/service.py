@@ -57,8 +57,14 @@ from assistant.remit.schemas import (
     ImportReport,
     LineMatchOut,
     ParsedRemit,
+    ProviderAdjustmentOut,
+    RemitAdjustmentOut,
     RemitClaimIn,
+    RemitClaimOut,
+    RemitDetail,
     RemitLineIn,
+    RemitLineOut,
+    RemitSummary,
     RemitTransactionIn,
     WorkItemOut,
 )
@@ -728,103 +734,84 @@ def work_queue(
     ]
 
 
-def _adj_dict(a: RemitAdjustment) -> dict[str, Any]:
-    return {
-        "group": a.group_code,
-        "carc": a.reason_code,
-        "amount_cents": a.amount_cents,
-        "quantity": a.quantity,
-    }
+def _adjustment_out(a: RemitAdjustment) -> RemitAdjustmentOut:
+    return RemitAdjustmentOut(
+        group=a.group_code, carc=a.reason_code, amount_cents=a.amount_cents, quantity=a.quantity
+    )
 
 
-def remit_summary(r: Remit) -> dict[str, Any]:
-    return {
-        "id": r.id,
-        "payer_id": r.payer_id,
-        "payer_name": r.payer_name,
-        "payee_name": r.payee_name,
-        "payee_npi": r.payee_npi,
-        "trace_number": r.trace_number,
-        "payment_cents": r.payment_cents,
-        "payment_method": r.payment_method,
-        "payment_date": r.payment_date,
-        "status": r.status,
-        "claim_count": r.claim_count,
-        "file_sha256": r.file_sha256,
-        "imported_at": r.imported_at,
-    }
+def remit_summary(r: Remit) -> RemitSummary:
+    return RemitSummary.model_validate(r, from_attributes=True)
 
 
-def list_remits(session: Session, limit: int = 100) -> list[dict[str, Any]]:
+def list_remits(session: Session, limit: int = 100) -> list[RemitSummary]:
     return [remit_summary(r) for r in repo.list_remits(session, limit)]
 
 
-def remit_detail(session: Session, remit_id: int) -> dict[str, Any]:
+def _line_out(session: Session, rl: RemitLine) -> RemitLineOut:
+    return RemitLineOut(
+        id=rl.id,
+        line_index=rl.line_index,
+        procedure_code=rl.procedure_code,
+        modifiers=rl.modifiers,
+        service_date=rl.service_date,
+        service_line_id=rl.service_line_id,
+        match_method=rl.match_method,
+        match_note=rl.match_note,
+        line_control_number=rl.line_control_number,
+        charge_cents=rl.charge_cents,
+        paid_cents=rl.paid_cents,
+        allowed_cents=rl.allowed_cents,
+        contractual_cents=rl.contractual_cents,
+        patient_responsibility_cents=rl.patient_responsibility_cents,
+        deductible_cents=rl.deductible_cents,
+        coinsurance_cents=rl.coinsurance_cents,
+        copay_cents=rl.copay_cents,
+        remarks=rl.remarks,
+        adjustments=[_adjustment_out(a) for a in repo.line_adjustments(session, rl.id)],
+    )
+
+
+def _claim_out(session: Session, rc: RemitClaim) -> RemitClaimOut:
+    return RemitClaimOut(
+        id=rc.id,
+        claim_id=rc.clp_claim_id,
+        claim_pk=rc.claim_pk,
+        status_code=rc.status_code,
+        outcome=rc.outcome,
+        charge_cents=rc.charge_cents,
+        paid_cents=rc.paid_cents,
+        patient_responsibility_cents=rc.patient_responsibility_cents,
+        payer_claim_number=rc.payer_claim_number,
+        crossover_payer_name=rc.crossover_payer_name,
+        remarks=rc.remarks,
+        notes=rc.notes,
+        adjustments=[_adjustment_out(a) for a in repo.claim_level_adjustments(session, rc.id)],
+        lines=[_line_out(session, rl) for rl in repo.remit_lines(session, rc.id)],
+    )
+
+
+def remit_detail(session: Session, remit_id: int) -> RemitDetail:
     r = repo.remit_by_pk(session, remit_id)
     if r is None:
         raise NotFound(
             f"no remittance {remit_id}", field="remit_id", fix="list remittances with `assistant remit list`"
         )
-    claims = []
-    for rc in repo.remit_claims(session, r.id):
-        lines = []
-        for rl in repo.remit_lines(session, rc.id):
-            lines.append(
-                {
-                    "id": rl.id,
-                    "line_index": rl.line_index,
-                    "procedure_code": rl.procedure_code,
-                    "modifiers": rl.modifiers,
-                    "service_date": rl.service_date,
-                    "service_line_id": rl.service_line_id,
-                    "match_method": rl.match_method,
-                    "match_note": rl.match_note,
-                    "line_control_number": rl.line_control_number,
-                    "charge_cents": rl.charge_cents,
-                    "paid_cents": rl.paid_cents,
-                    "allowed_cents": rl.allowed_cents,
-                    "contractual_cents": rl.contractual_cents,
-                    "patient_responsibility_cents": rl.patient_responsibility_cents,
-                    "deductible_cents": rl.deductible_cents,
-                    "coinsurance_cents": rl.coinsurance_cents,
-                    "copay_cents": rl.copay_cents,
-                    "remarks": rl.remarks,
-                    "adjustments": [_adj_dict(a) for a in repo.line_adjustments(session, rl.id)],
-                }
+    return RemitDetail(
+        **remit_summary(r).model_dump(),
+        provider_adjustments=[
+            ProviderAdjustmentOut(
+                provider_id=p.provider_id,
+                reason=p.reason_code,
+                reference=p.reference,
+                amount_cents=p.amount_cents,
+                fiscal_period_date=p.fiscal_period_date,
             )
-        claims.append(
-            {
-                "id": rc.id,
-                "claim_id": rc.clp_claim_id,
-                "claim_pk": rc.claim_pk,
-                "status_code": rc.status_code,
-                "outcome": rc.outcome,
-                "charge_cents": rc.charge_cents,
-                "paid_cents": rc.paid_cents,
-                "patient_responsibility_cents": rc.patient_responsibility_cents,
-                "payer_claim_number": rc.payer_claim_number,
-                "crossover_payer_name": rc.crossover_payer_name,
-                "remarks": rc.remarks,
-                "notes": rc.notes,
-                "adjustments": [_adj_dict(a) for a in repo.claim_level_adjustments(session, rc.id)],
-                "lines": lines,
-            }
-        )
-    return {
-        **remit_summary(r),
-        "provider_adjustments": [
-            {
-                "provider_id": p.provider_id,
-                "reason": p.reason_code,
-                "reference": p.reference,
-                "amount_cents": p.amount_cents,
-                "fiscal_period_date": p.fiscal_period_date,
-            }
             for p in r.provider_adjustments
         ],
-        "claims": claims,
-        "work_items": [w.model_dump() for w in work_queue_for(session, r.id)],
-    }
+        claims=[_claim_out(session, rc) for rc in repo.remit_claims(session, r.id)],
+        work_items=work_queue_for(session, r.id),
+    )
 
 
 def work_queue_for(session: Session, remit_id: int) -> list[WorkItemOut]:

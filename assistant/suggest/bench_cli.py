@@ -18,9 +18,9 @@ from typing import Any
 import numpy as np
 import typer
 
+from assistant.app.container import Container
 from assistant.cli.common import console, handles_errors, print_json
 from assistant.config import get_settings
-from assistant.core.container import Container
 from assistant.suggest.bench_notes import synthetic_notes
 from assistant.suggest.embedder import load_embedder
 from assistant.suggest.reader import read_note
@@ -33,7 +33,7 @@ _FRESH_PROCESS = """
 import json, resource, sys, time
 start = float(sys.argv[1])
 from assistant.config import get_settings
-from assistant.core.container import Container
+from assistant.app.container import Container
 from assistant.suggest.schemas import SuggestRequest
 service = Container(get_settings()).suggester
 service.suggest(SuggestRequest(text="cough"))

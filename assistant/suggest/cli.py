@@ -10,8 +10,8 @@ from typing import Any
 
 import typer
 
+from assistant.app.container import Container
 from assistant.cli.common import console, handles_errors, print_json
-from assistant.core.container import Container
 from assistant.core.errors import InvalidInput
 from assistant.suggest.schemas import MAX_NOTE_BYTES, SuggestRequest, SuggestResponse
 

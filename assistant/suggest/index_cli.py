@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import typer
 
+from assistant.app.container import Container
 from assistant.cli.common import console, handles_errors, print_json
 from assistant.config import get_settings
-from assistant.core.container import Container
 from assistant.suggest.build_bench import bench_build
 from assistant.suggest.corpus import corpus_for
 from assistant.suggest.embedder import configured_model_name, ensure_onnx_export

@@ -21,6 +21,12 @@ class Question(BaseModel):
     options: list[Option]
 
 
+class StoredQuestion(Question):
+    """A question as generated and stored with its quiz (the answer never leaves the server)."""
+
+    answer: str
+
+
 class QuizOut(BaseModel):
     id: int
     username: str

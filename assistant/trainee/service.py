@@ -14,7 +14,15 @@ from assistant.core.db import utcnow
 from assistant.core.errors import Conflict, InvalidInput, NotFound
 from assistant.trainee import repository as repo
 from assistant.trainee.models import TraineeQuiz
-from assistant.trainee.schemas import HistoryRow, Option, Question, QuestionResult, QuizOut, QuizResult
+from assistant.trainee.schemas import (
+    HistoryRow,
+    Option,
+    Question,
+    QuestionResult,
+    QuizOut,
+    QuizResult,
+    StoredQuestion,
+)
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9._@-]{1,64}$")
 SYSTEM = "ICD-10-CM"
@@ -38,7 +46,7 @@ def _candidates(reference: Any, topic: str, limit: int = 80) -> list[str]:
 
 def generate(
     reference: Any, topic: str, *, count: int = 5, options: int = 4, seed: int | None = None
-) -> list[dict[str, Any]]:
+) -> list[StoredQuestion]:
     """Questions with their answers (stored server-side). Deterministic for a given seed."""
     topic = (topic or "").strip()
     if not topic:
@@ -49,7 +57,7 @@ def generate(
         raise InvalidInput("a quiz has 1 to 20 questions", field="count", fix="choose 1 to 20")
     rng = random.Random(seed)
     seen_parents: set[str] = set()
-    questions: list[dict[str, Any]] = []
+    questions: list[StoredQuestion] = []
     codes = _candidates(reference, topic)
     rng.shuffle(codes)
     for code in codes:
@@ -67,22 +75,20 @@ def generate(
         prompts += [("index_term", t) for t in index_terms_for(reference, info.code, limit=5)]
         kind, prompt = rng.choice(prompts) if prompts else ("title", info.title)
         picked = rng.sample(siblings, min(options - 1, len(siblings)))
-        opts = [{"code": c.code, "title": c.title} for c in [*picked]] + [
-            {"code": info.code, "title": info.title}
-        ]
+        opts = [Option(code=c.code, title=c.title) for c in [*picked, info]]
         rng.shuffle(opts)
         if kind == "title":  # the description is the answer's title: show the codes only
-            opts = [{"code": o["code"], "title": ""} for o in opts]
+            opts = [Option(code=o.code, title="") for o in opts]
         questions.append(
-            {
-                "number": len(questions) + 1,
-                "prompt": prompt,
-                "prompt_kind": kind,
-                "parent": parent.code,
-                "parent_title": parent.title,
-                "options": opts,
-                "answer": info.code,
-            }
+            StoredQuestion(
+                number=len(questions) + 1,
+                prompt=prompt,
+                prompt_kind=kind,
+                parent=parent.code,
+                parent_title=parent.title,
+                options=opts,
+                answer=info.code,
+            )
         )
     if not questions:
         raise NotFound(
@@ -93,18 +99,12 @@ def generate(
     return questions
 
 
+def _stored(quiz: TraineeQuiz) -> list[StoredQuestion]:
+    return [StoredQuestion.model_validate(q) for q in quiz.questions]
+
+
 def _out(quiz: TraineeQuiz) -> QuizOut:
-    qs = [
-        Question(
-            number=q["number"],
-            prompt=q["prompt"],
-            prompt_kind=q["prompt_kind"],
-            parent=q["parent"],
-            parent_title=q["parent_title"],
-            options=[Option(**o) for o in q["options"]],
-        )
-        for q in quiz.questions
-    ]  # type: ignore[misc]
+    qs = [Question.model_validate(q) for q in quiz.questions]  # the stored answer is left out
     return QuizOut(
         id=quiz.id,
         username=quiz.username,
@@ -127,7 +127,7 @@ def start_quiz(
             username=name,
             topic=topic.strip()[:120],
             release=release,
-            questions=questions,
+            questions=[q.model_dump() for q in questions],
             total=len(questions),
         ),
     )
@@ -162,14 +162,10 @@ def submit(
         raise Conflict("this quiz belongs to another user", field="username", fix="start your own quiz")
     if quiz.score is not None:
         raise Conflict(f"quiz {quiz_id} was already answered", field="quiz_id", fix="start a new quiz")
-    chosen_list = []
-    for q in quiz.questions:
-        chosen = (answers.get(int(q["number"])) or "").strip().upper()  # type: ignore[call-overload]
-        chosen_list.append(chosen)
+    questions = _stored(quiz)
+    chosen_list = [(answers.get(q.number) or "").strip().upper() for q in questions]
     quiz.answers = chosen_list
-    quiz.score = sum(
-        chosen == str(q["answer"]) for chosen, q in zip(chosen_list, quiz.questions, strict=True)
-    )
+    quiz.score = sum(chosen == q.answer for chosen, q in zip(chosen_list, questions, strict=True))
     quiz.answered_at = utcnow()
     session.flush()
     return _result(reference, quiz)
@@ -179,13 +175,13 @@ def _result(reference: Any, quiz: TraineeQuiz) -> QuizResult:
     """The scored quiz, from the answers stored when it was submitted."""
     chosen_list = list(quiz.answers or [])
     results = []
-    for i, q in enumerate(quiz.questions):
+    for i, q in enumerate(_stored(quiz)):
         chosen = (chosen_list[i] if i < len(chosen_list) else "") or None
-        correct = str(q["answer"])
+        correct = q.answer
         results.append(
             QuestionResult(
-                number=int(q["number"]),  # type: ignore[call-overload]
-                prompt=str(q["prompt"]),
+                number=q.number,
+                prompt=q.prompt,
                 chosen=chosen,
                 correct=correct,
                 is_correct=chosen == correct,

@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
+from assistant.app.container import Container
 from assistant.billing import payments, plans, reports, search, service, statements
 from assistant.billing import repository as repo
 from assistant.billing.models import EntryKind
@@ -26,7 +27,6 @@ from assistant.billing.visits import procedure_text
 from assistant.codesets.models import CPT
 from assistant.codesets.repository import CodeSetRepository
 from assistant.config import Settings
-from assistant.core.container import Container
 from assistant.core.db import transaction
 from assistant.core.errors import Conflict, InvalidInput
 from tests.billing.conftest import make_owing_patient, make_patient

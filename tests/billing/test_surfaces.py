@@ -12,8 +12,8 @@ from pypdf import PdfReader
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
+from assistant.app.container import Container
 from assistant.config import Settings
-from assistant.core.container import Container
 
 
 @pytest.fixture

@@ -10,10 +10,10 @@ import pytest
 from typer.testing import CliRunner
 
 import assistant.claims.cli as claims_cli
+from assistant.app.container import Container
 from assistant.claims.schemas import ClaimImport, parse_claim_document
 from assistant.claims.scrubber import ScrubContext
 from assistant.cli.main import app as cli_app
-from assistant.core.container import Container
 from tests.claims.fakes import FakeReference
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "claims"

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from assistant.app.container import Container
 from assistant.claims import service
 from assistant.claims.schemas import AcceptedCode
-from assistant.core.container import Container
 from assistant.core.db import transaction
 from assistant.core.errors import Conflict, InvalidInput
 from assistant.encounters.models import Encounter

@@ -11,10 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
 
+from assistant.app.container import Container
 from assistant.claims.cms1500 import cms1500_boxes, cms1500_html
 from assistant.claims.cms1500_layout import LEFT_PT, TOP_PT, cms1500_pages
 from assistant.claims.cms1500_pdf import FORM_BOXES, box_rect, cms1500_pdf
-from assistant.core.container import Container
 from tests.claims.conftest import make
 from tests.web.auth import use_token
 from web.app import create_app

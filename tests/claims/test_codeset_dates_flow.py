@@ -133,9 +133,9 @@ def test_code_set_load_reports_flags(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example_data: dict[str, Any]
 ) -> None:
     """`assistant claims flags --recheck` through the CLI on a real migrated database."""
+    from assistant.app.container import Container
     from assistant.claims import cli as claims_cli
     from assistant.cli.main import app
-    from assistant.core.container import Container
     from tests.conftest import reference_db
 
     settings = Settings(

@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from assistant.core.container import Container
+from assistant.app.container import Container
 from assistant.core.db import transaction
 from assistant.denials.models import LocalRule
 from tests.claims.conftest import FIXTURES

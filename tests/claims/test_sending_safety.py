@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from assistant.app.container import Container
 from assistant.claims import service
 from assistant.claims.x12_validate import parse_837p, validate_x12
-from assistant.core.container import Container
 from assistant.core.db import transaction
 from tests.claims.conftest import FIXTURES
 

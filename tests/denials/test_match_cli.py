@@ -10,9 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 import assistant.denials.cli as dcli
+from assistant.app.container import Container
 from assistant.cli.main import app
 from assistant.config import Settings
-from assistant.core.container import Container
 from assistant.suggest.embedder import HashingEmbedder
 from tests.suggest.fixture_corpus import FIXTURE_DIR
 

@@ -45,7 +45,7 @@ E2E_USERS = {"admin": "ada", "trainee": "tia"}
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     import uvicorn
 
-    from assistant.core.container import Container
+    from assistant.app.container import Container
     from tests.conftest import reference_db
     from tests.web.fakes import StubSuggester
     from web.app import create_app

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 import assistant.parties.cli as parties_cli
+from assistant.app.container import Container
 from assistant.cli.main import app
 from assistant.config import Settings
-from assistant.core.container import Container
 from assistant.core.db import transaction
 from assistant.security.models import AuditEntry
 

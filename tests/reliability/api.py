@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from assistant.core.container import Container
+from assistant.app.container import Container
 from assistant.core.db import transaction
 
 PASSWORD = "correct horse battery staple"

@@ -6,8 +6,8 @@ from typing import Any
 
 
 def create_app() -> Any:
+    from assistant.app.container import Container
     from assistant.config import get_settings
-    from assistant.core.container import Container
     from tests.web.fakes import StubSuggester
     from web.app import create_app as real_create_app
 

@@ -17,10 +17,10 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from assistant.app.container import Container
 from assistant.claims import service
 from assistant.claims.schemas import parse_claim_json
 from assistant.config import Settings
-from assistant.core.container import Container
 from assistant.core.db import transaction
 from assistant.core.errors import AssistantError
 from tests.claims.fakes import FakeReference

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from assistant.app.container import Container
 from assistant.config import Settings
-from assistant.core.container import Container
 from assistant.suggest.embedder import HashingEmbedder
 from assistant.suggest.service import SuggestionService
 from tests.reliability.api import api_client

@@ -127,7 +127,7 @@ def test_no_secondary_claim_without_secondary_coverage_in_force(sessions: sessio
 @pytest.fixture
 def cli_container(tmp_settings, sessions, monkeypatch):  # type: ignore[no-untyped-def]
     import assistant.remit.cli as rcli
-    from assistant.core.container import Container
+    from assistant.app.container import Container
     from tests.denials.fakes import DenialsFakeReference
 
     c = Container(tmp_settings)

@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from assistant.app.container import Container
 from assistant.cli.main import app as cli
-from assistant.core.container import Container
 from tests.denials.fakes import DenialsFakeReference
 from tests.remit.helpers import claim_doc, load_fixture_claims, submit
 

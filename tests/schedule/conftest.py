@@ -13,8 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from assistant.app.container import Container
 from assistant.config import Settings
-from assistant.core.container import Container
 from assistant.core.db import transaction
 from assistant.parties.models import Coverage, Patient, Payer, Provider
 from assistant.suggest.embedder import HashingEmbedder

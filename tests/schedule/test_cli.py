@@ -12,9 +12,9 @@ from typer.testing import CliRunner
 
 import assistant.encounters.cli as encounters_cli
 import assistant.schedule.cli as schedule_cli
+from assistant.app.container import Container
 from assistant.cli.main import app as cli_app
 from assistant.config import Settings
-from assistant.core.container import Container
 from assistant.security.models import AuditEntry
 from tests.schedule.conftest import NOTE, Office, make_office
 

@@ -13,10 +13,10 @@ import httpx
 import pytest
 import uvicorn
 
+from assistant.app.container import Container
+from assistant.cli.serve import proxy_options
 from assistant.config import Settings
-from assistant.core.container import Container
 from assistant.core.db import transaction
-from assistant.core.serve_cli import proxy_options
 from assistant.security import audit, service
 from tests.security.conftest import STRONG
 

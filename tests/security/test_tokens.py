@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from fastapi.testclient import TestClient
 
-from assistant.core.container import Container
+from assistant.app.container import Container
 from assistant.core.db import transaction, utcnow
 from assistant.security import audit, service
 from assistant.security.errors import Unauthorized

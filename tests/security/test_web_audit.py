@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from assistant.app.container import Container
 from assistant.config import Settings
-from assistant.core.container import Container
 from tests.web.auth import sign_in, token_for
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"

@@ -102,6 +102,6 @@ def test_tls_from_settings(
     ],
 )
 def test_is_loopback(host: str, loopback: bool) -> None:
-    from assistant.core.serve_cli import is_loopback
+    from assistant.cli.serve import is_loopback
 
     assert is_loopback(host) is loopback

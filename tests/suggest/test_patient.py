@@ -10,10 +10,10 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
+from assistant.app.container import Container
 from assistant.cli.main import app
 from assistant.codesets.schemas import MceEdit
 from assistant.config import Settings
-from assistant.core.container import Container
 from assistant.suggest.corpus import CodeRecord, MemoryCorpus
 from assistant.suggest.embedder import HashingEmbedder
 from assistant.suggest.index_build import build_index

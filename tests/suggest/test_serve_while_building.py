@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from assistant.app.container import Container
 from assistant.config import Settings
-from assistant.core.container import Container
 from assistant.core.errors import NotReady
 from assistant.suggest.embedder import HashingEmbedder
 from assistant.suggest.index_background import start_background_build

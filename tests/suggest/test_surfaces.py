@@ -9,9 +9,9 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
+from assistant.app.container import Container
 from assistant.cli.main import app
 from assistant.config import Settings
-from assistant.core.container import Container
 from assistant.core.errors import NoReleaseForDate
 from assistant.suggest.service import SuggestionService
 

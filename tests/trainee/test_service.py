@@ -12,11 +12,11 @@ def test_generated_questions_are_grounded_in_the_code_set(reference: Any) -> Non
     qs = service.generate(reference, "diabetes", count=4, seed=7)
     assert 1 <= len(qs) <= 4
     for q in qs:
-        answer = reference.get_code(q["answer"])
-        assert answer.billable and answer.parent == q["parent"]
-        codes = [o["code"] for o in q["options"]]
-        assert q["answer"] in codes and len(set(codes)) == len(codes) >= 2
-        siblings = {c.code for c in reference.get_code(q["parent"]).children}
+        answer = reference.get_code(q.answer)
+        assert answer.billable and answer.parent == q.parent
+        codes = [o.code for o in q.options]
+        assert q.answer in codes and len(set(codes)) == len(codes) >= 2
+        siblings = {c.code for c in reference.get_code(q.parent).children}
         assert set(codes) <= siblings
     assert service.generate(reference, "diabetes", count=4, seed=7) == qs  # deterministic per seed
 

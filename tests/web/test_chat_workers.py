@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from assistant.app.container import Container
 from assistant.chat.models import ChatConversation
 from assistant.config import Settings
-from assistant.core.container import Container
 from tests.web.auth import create_user, use_token
 from tests.web.fakes import StubSuggester
 from web.app import create_app

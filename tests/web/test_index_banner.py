@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from assistant.core.container import Container
+from assistant.app.container import Container
 from tests.suggest.building import Build
 
 

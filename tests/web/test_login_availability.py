@@ -12,7 +12,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from assistant.core.container import Container
+from assistant.app.container import Container
 from assistant.core.db import transaction
 from assistant.security import service
 from assistant.security.models import AuditEntry, User

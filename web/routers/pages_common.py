@@ -9,7 +9,7 @@ from fastapi import Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response
 
-from assistant.core.money import dollars
+from assistant.core.money import decimal_amount, dollars
 from web.rendering import render, templates, wants_json
 
 
@@ -17,11 +17,17 @@ def money(cents: int | None) -> str:
     return "—" if cents is None else dollars(int(cents))
 
 
+def amount(cents: int | None) -> str:
+    """A form field's value in dollars, without the sign: 15000 -> "150.00" ("" for no amount)."""
+    return "" if cents is None else decimal_amount(int(cents))
+
+
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
 
 
 templates.env.filters.setdefault("money", money)
+templates.env.filters.setdefault("amount", amount)
 templates.env.filters.setdefault("slug", slug)
 
 

@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from assistant.core.errors import AssistantError, InvalidInput
+from assistant.core.money import decimal_amount
 from assistant.parties import forms, service
 from assistant.parties.schemas import (
     CONTACT_METHODS,
@@ -222,7 +223,7 @@ def edit_coverage_form(request: Request, patient_id: int, coverage_id: int, sess
     if c.subscriber:
         values.update(forms.flat(c.subscriber.model_dump(), "subscriber."))
     if c.copay_cents is not None:
-        values["copay"] = f"{c.copay_cents // 100}.{c.copay_cents % 100:02d}"
+        values["copay"] = decimal_amount(c.copay_cents)
     ctx = {**CHOICES, "patient": p, "coverage": c, "values": values, "payers": service.list_payers(session)}
     return render(request, "patients/coverage_form.html", {**ctx, "active": "patients"})
 

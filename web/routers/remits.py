@@ -10,7 +10,7 @@ from assistant.core.errors import InvalidInput
 from assistant.denials import service as denials_service
 from assistant.denials.schemas import Explanation
 from assistant.remit import service
-from assistant.remit.schemas import ImportReport, WorkItemOut
+from assistant.remit.schemas import ImportReport, RemitDetail, RemitSummary, WorkItemOut
 from assistant.security import audit
 from assistant.security.schemas import Principal
 from web.deps import ContainerDep, ReferenceDep, SessionDep, uploaded_bytes
@@ -57,8 +57,8 @@ def import_remit(
     return report
 
 
-@router.get("", dependencies=[reads(id_param=None)])
-def list_remits(session: SessionDep, limit: int = 100) -> list[dict[str, Any]]:
+@router.get("", response_model=list[RemitSummary], dependencies=[reads(id_param=None)])
+def list_remits(session: SessionDep, limit: int = 100) -> list[RemitSummary]:
     return service.list_remits(session, limit)
 
 
@@ -67,8 +67,8 @@ def work_queue(session: SessionDep, status: str | None = "open") -> list[WorkIte
     return service.work_queue(session, None if status == "all" else status)
 
 
-@router.get("/{remit_id}", dependencies=[reads()])
-def get_remit(remit_id: int, session: SessionDep) -> dict[str, Any]:
+@router.get("/{remit_id}", response_model=RemitDetail, dependencies=[reads()])
+def get_remit(remit_id: int, session: SessionDep) -> RemitDetail:
     return service.remit_detail(session, remit_id)
 
 

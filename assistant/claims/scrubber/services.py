@@ -15,7 +15,7 @@ from assistant.claims.scrubber.base import (
     rule,
     warning,
 )
-from assistant.parties.telehealth import TELEHEALTH_MODIFIERS, TELEHEALTH_POS
+from assistant.parties.telehealth import DEFAULT_TELEHEALTH_POLICY, TELEHEALTH_MODIFIERS, TELEHEALTH_POS
 
 
 @rule("em-modifier-25")
@@ -43,7 +43,7 @@ def em_modifier_25(claim: ClaimImport, ctx: ScrubContext) -> Iterator[Finding]:
 def telehealth(claim: ClaimImport, ctx: ScrubContext) -> Iterator[Finding]:
     """POS 02/10 and modifiers 95/93/FQ agree, following the payer's telehealth policy."""
     rid = "telehealth"
-    policy = claim.payer.telehealth_policy or "pos_and_95"
+    policy = claim.payer.telehealth_policy or DEFAULT_TELEHEALTH_POLICY
     tele_pos = claim.place_of_service in TELEHEALTH_POS
     for n, line in numbered_lines(claim):
         mods = set(line.modifiers) & TELEHEALTH_MODIFIERS

@@ -20,13 +20,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, delete, select, text
+from sqlalchemy import create_engine
 
-from assistant.codesets import fts, models, service
+from assistant.codesets import loader_repository, service
 from assistant.codesets.loaders import LOADERS, hcpcs, load_release, ncci
 from assistant.codesets.loaders.base import read_manifest, sha256_of
 from assistant.codesets.loaders.cpt import parse_cpt
-from assistant.codesets.models import CPT, HCPCS, HCPCS_MODIFIER, ICD10CM, NCCI_MUE, NCCI_PTP, codes, releases
+from assistant.codesets.models import CPT, HCPCS, HCPCS_MODIFIER, ICD10CM, NCCI_MUE, NCCI_PTP
 from assistant.codesets.repository import CodeSetRepository
 from assistant.codesets.schemas import ReleaseInfo
 from assistant.config import Settings
@@ -136,38 +136,13 @@ def apply_to_reference(settings: Settings, manifest_paths: list[Path]) -> list[R
     infos = []
     try:
         with engine.begin() as conn:
-            conn.execute(text("PRAGMA foreign_keys=ON"))
+            loader_repository.enable_foreign_keys(conn)
             for path in manifest_paths:
                 manifest = read_manifest(path)
-                old = (
-                    conn.execute(
-                        select(releases.c.id).where(
-                            releases.c.system == manifest.system, releases.c.release == manifest.release
-                        )
-                    )
-                    .scalars()
-                    .all()
-                )
-                if old:
-                    for table in (
-                        models.codes,
-                        models.code_notes,
-                        models.seven_chr,
-                        models.index_terms,
-                        models.ncci_ptp,
-                        models.ncci_mue,
-                        models.mce_edits,
-                        models.mce_dx,
-                        models.mce_age_ranges,
-                    ):
-                        conn.execute(delete(table).where(table.c.release_id.in_(old)))
-                    conn.execute(delete(releases).where(releases.c.id.in_(old)))
+                loader_repository.delete_release(conn, manifest.system, manifest.release)
                 infos.append(load_release(conn, path, LOADERS, user_imported=True))
-            fts.build(conn)
-            conn.execute(
-                text("UPDATE build_info SET value = :f WHERE key = 'fingerprint'"),
-                {"f": service.fingerprint(settings)},
-            )
+            loader_repository.build_search_table(conn)
+            loader_repository.update_fingerprint(conn, service.fingerprint(settings))
     finally:
         engine.dispose()
     return infos
@@ -183,26 +158,7 @@ def _infos_for(settings: Settings, wanted: set[tuple[str, str]]) -> list[Release
 
 def _snapshot(settings: Settings, system: str) -> tuple[str | None, dict[str, str]]:
     """Codes and titles of the newest loaded release of ``system`` (empty when none)."""
-    db = settings.resolved_reference_db
-    if not db.exists():
-        return None, {}
-    engine = create_engine(f"sqlite:///file:{db}?mode=ro&uri=true")
-    try:
-        with engine.connect() as conn:
-            row = conn.execute(
-                select(releases.c.id, releases.c.release)
-                .where(releases.c.system == system)
-                .order_by(releases.c.effective_from.desc(), releases.c.id.desc())
-                .limit(1)
-            ).first()
-            if row is None:
-                return None, {}
-            result = conn.execute(select(codes.c.code, codes.c.title).where(codes.c.release_id == row.id))
-            return row.release, {r.code: r.title for r in result}
-    except Exception:
-        return None, {}
-    finally:
-        engine.dispose()
+    return loader_repository.newest_release_codes(settings.resolved_reference_db, system)
 
 
 def code_diff(
@@ -407,21 +363,8 @@ def _import_icd(
     }
     manifest_path = write_manifest(folder, manifest)
     infos = apply_to_reference(settings, [manifest_path])
-    _, new_codes = _snapshot_release(settings, ICD10CM, label)
+    new_codes = loader_repository.release_codes(settings.resolved_reference_db, ICD10CM, label)
     return ImportResult(infos, folder, [code_diff(ICD10CM, label, prev[0], prev[1], new_codes)])
-
-
-def _snapshot_release(settings: Settings, system: str, label: str) -> tuple[str | None, dict[str, str]]:
-    engine = create_engine(f"sqlite:///file:{settings.resolved_reference_db}?mode=ro&uri=true")
-    try:
-        with engine.connect() as conn:
-            rid = conn.execute(
-                select(releases.c.id).where(releases.c.system == system, releases.c.release == label)
-            ).scalar()
-            rows = conn.execute(select(codes.c.code, codes.c.title).where(codes.c.release_id == rid))
-            return label, {r.code: r.title for r in rows}
-    finally:
-        engine.dispose()
 
 
 # ---------------------------------------------------------------------------- NCCI

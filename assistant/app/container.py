@@ -15,9 +15,12 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from assistant.codesets.repository import CodeSetRepository
 from assistant.config import Settings, get_settings
 from assistant.core.db import make_engine, session_factory
 from assistant.core.errors import NotReady
+from assistant.suggest.index_status import build_progress
+from assistant.suggest.index_walker import walker_for
 
 
 @dataclass
@@ -38,18 +41,14 @@ class Container:
         return session_factory(self.db_engine)
 
     @cached_property
-    def reference(self) -> Any:
-        """The code-set repository (``assistant.codesets.repository.CodeSetRepository``)."""
-        from assistant.codesets.repository import CodeSetRepository
-
+    def reference(self) -> CodeSetRepository:
+        """The code-set repository."""
         return CodeSetRepository.open(self.settings.resolved_reference_db)
 
     @cached_property
     def index_walker(self) -> Any:
         """The Alphabetic Index walker (``assistant.suggest.index_walker.IndexWalker``), loaded once and
         shared by code search and the suggestion engine; None where no Index release is loaded."""
-        from assistant.suggest.index_walker import walker_for
-
         return walker_for(self.reference)
 
     @property
@@ -76,7 +75,7 @@ class Container:
             return None
 
     def _load_engine(self) -> Any:
-        from assistant.suggest.index_status import build_progress
+        # Lazy: the engine's modules (numpy, the retrieval stack) load only when suggestions are asked for.
         from assistant.suggest.service import SuggestionService
 
         self._loaded_stamp = self._manifest_stamp()
