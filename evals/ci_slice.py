@@ -24,7 +24,8 @@ from typing import Any
 
 from assistant.codesets.repository import CodeSetRepository
 from assistant.config import Settings
-from assistant.suggest import SuggestionService, index_build
+from assistant.suggest import index_build
+from assistant.suggest.service import SuggestionService
 from evals import metrics, runner
 
 PHRASE_SETS = ("gem-phrases", "icd10cm-inclusion-terms", "icd10cm-index-terms")

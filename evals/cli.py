@@ -11,8 +11,8 @@ from assistant.cli.common import console, err_console, handles_errors, print_jso
 from assistant.codesets.repository import CodeSetRepository
 from assistant.config import get_settings
 from assistant.core.errors import InvalidInput
-from assistant.suggest import SuggestionService
 from assistant.suggest.index_walker import IndexWalker
+from assistant.suggest.service import SuggestionService
 from assistant.suggest.text import expand_abbreviations
 from evals import candidate_recall, runner
 from evals import code_search as cs

@@ -21,6 +21,7 @@ from assistant.core.db import make_engine, session_factory
 from assistant.core.errors import NotReady
 from assistant.suggest.index_status import build_progress
 from assistant.suggest.index_walker import walker_for
+from assistant.suggest.service import SuggestionService
 
 
 @dataclass
@@ -76,8 +77,6 @@ class Container:
 
     def _load_engine(self) -> Any:
         # Lazy: the engine's modules (numpy, the retrieval stack) load only when suggestions are asked for.
-        from assistant.suggest.service import SuggestionService
-
         self._loaded_stamp = self._manifest_stamp()
         try:
             return SuggestionService.from_settings(
