@@ -109,14 +109,16 @@ def prefill(
     procedures: list[str] | None = None,
     today: date | None = None,
 ) -> ClaimForm:
-    """A new claim form: from an encounter (patient, date, place, rendering provider, its diagnoses and
-    the coverage in force), and/or from accepted codes (the chat); else blank with today's date."""
+    """A new claim form: from an encounter (patient, date, place, rendering provider, its diagnoses, its
+    accepted procedures as lines with the visit's telehealth modifier, and the coverage in force), and/or
+    from accepted codes (the chat); else blank with today's date."""
     form = ClaimForm(date_of_service=(today or date.today()).isoformat())
     billers = parties.providers_of_type(session, "2")
     if len(billers) == 1:
         form.billing_provider_id = billers[0].id
     dx = list(diagnoses or [])
     procs = list(procedures or [])
+    modifiers: list[str] = []
     if encounter_id is not None:
         enc = encounters.get_encounter(session, encounter_id)
         form.encounter_id = enc.id
@@ -130,9 +132,13 @@ def prefill(
         ]
         cov = parties.first_coverage_in_force(session, enc.patient_id, enc.date_of_service)
         form.coverage_id = cov.id if cov else None
+        if enc.telehealth_modifier:  # 95 or 93, chosen at check-in from the payer's telehealth policy
+            modifiers = [enc.telehealth_modifier]
     form.diagnoses = dx[:MAX_DIAGNOSES]
     pointers = LETTERS[: min(len(form.diagnoses), 4)] or "A"
-    form.lines = [FormLine(code=code, pointers=pointers) for code in procs] or [FormLine(pointers=pointers)]
+    form.lines = [FormLine(code=code, pointers=pointers, modifiers=list(modifiers)) for code in procs] or [
+        FormLine(pointers=pointers, modifiers=list(modifiers))
+    ]
     return form
 
 

@@ -243,10 +243,13 @@ def test_a_claim_from_an_encounter_not_handed_to_billing_is_refused_whole(
         sessions,
         ["E11.65"],
         suggestions=[EncounterSuggestion(system="HCPCS", code="G0439", decision="accepted")],
+        visit_type="telehealth_video",
+        telehealth_modifier="95",
     )
     with sessions() as s:
         form = claim_form.prefill(s, encounter_id=enc_id)
-    assert [ln.code for ln in form.lines] == ["G0439"]  # the encounter's accepted procedure is a line
+    # the encounter's accepted procedure is a line, with the visit's telehealth modifier
+    assert [(ln.code, ln.modifiers) for ln in form.lines] == [("G0439", ["95"])]
     form.lines[0].charge = "100.00"
     with pytest.raises(ClaimFormErrors) as refused, transaction(sessions) as s:
         claim_form.create(s, form, actor="bea", today=TODAY)
