@@ -23,6 +23,7 @@ from playwright.sync_api import expect
 
 from assistant.claims.x12_validate import validate_x12
 from tests.e2e.conftest import shot
+from tests.remit.era import primary_835
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -154,50 +155,6 @@ def _scrub_and_send(page: Any, claim_id: str) -> str:
     return Path(dl.value.path()).read_text()
 
 
-def _835_for(x12: str, claim_id: str, paid: int, contractual: int, patient: int) -> str:
-    """The primary payer's 835 for the one-line claim in the 837P (amounts in cents)."""
-    segments = [s.strip() for s in x12.split("~") if s.strip()]
-    control = next((s.split("*")[2] for s in segments if s.startswith("REF*6R*")), None)
-
-    def dollars(cents: int) -> str:
-        return f"{cents // 100}.{cents % 100:02d}"
-
-    charge = paid + contractual + patient
-    day = date.today().strftime("%Y%m%d")
-    body = [
-        "ST*835*0001",
-        f"BPR*I*{dollars(paid)}*C*ACH*CCP*01*999999999*DA*123456*1512345678**01*999988880*DA*98765*{day}",
-        "TRN*1*EFT-DAY-1*1512345678",
-        f"DTM*405*{day}",
-        "N1*PR*EXAMPLE HEALTH PLAN",
-        "N3*PO BOX 1000",
-        "N4*ATLANTA*GA*30301",
-        "REF*2U*87726",
-        "PER*BL*PROVIDER SERVICES*TE*8005551212",
-        "N1*PE*MAIN STREET CLINIC*XX*1234567893",
-        "N3*1 MAIN ST",
-        "N4*SPRINGFIELD*IL*627011234",
-        "REF*TJ*123456789",
-        "LX*1",
-        f"CLP*{claim_id}*1*{dollars(charge)}*{dollars(paid)}*{dollars(patient)}*12*PCN-DAY-1*11*1",
-        "NM1*QC*1*FIELDS*NORA****MI*NF100200300",
-        f"SVC*HC:99214*{dollars(charge)}*{dollars(paid)}**1",
-        f"DTM*472*{day}",
-        f"CAS*CO*45*{dollars(contractual)}",
-        f"CAS*PR*3*{dollars(patient)}",
-    ]
-    if control:
-        body.append(f"REF*6R*{control}")
-    body.append(f"SE*{len(body) + 1}*0001")
-    stamp = date.today().strftime("%y%m%d")
-    head = [
-        "ISA*00*          *00*          *ZZ*87726          *ZZ*MAINSTREET     "
-        f"*{stamp}*0930*^*00501*000000771*0*P*:",
-        f"GS*HP*87726*MAINSTREET*{day}*0930*771*X*005010X221A1",
-    ]
-    return "~\n".join([*head, *body, "GE*1*771", "IEA*1*000000771"]) + "~\n"
-
-
 def test_a_day_at_the_front_desk(
     page: Any, live_server: str, api_headers: dict[str, str], tmp_path: Path
 ) -> None:
@@ -221,7 +178,7 @@ def test_a_day_at_the_front_desk(
     )
 
     era = tmp_path / "primary.835"
-    era.write_text(_835_for(x12, claim_id, paid=12000, contractual=4000, patient=2500))
+    era.write_text(primary_835(x12, claim_id, paid=12000, contractual=4000, patient=2500))
     page.goto("/remits")
     page.get_by_label("835 remittance file").set_input_files(str(era))
     page.get_by_role("button", name="Import and post").click()
