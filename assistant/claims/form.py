@@ -32,9 +32,11 @@ from assistant.claims.models import ClaimStatus
 from assistant.claims.npi import is_valid_npi
 from assistant.claims.schemas import ClaimImport, ImportResult, format_validation_error
 from assistant.config import Settings
-from assistant.core.errors import Conflict, InvalidInput, NotFound
+from assistant.core.errors import AssistantError, Conflict, InvalidInput
 from assistant.core.money import MAX_STORED_CENTS, decimal_amount, parse_dollars, require_cents
+from assistant.encounters import service as encounters
 from assistant.fees import service as fees
+from assistant.parties import service as parties
 from assistant.parties.models import Coverage, Patient, Provider
 
 LETTERS = "ABCDEFGHIJKL"
@@ -66,10 +68,6 @@ class ClaimFormErrors(InvalidInput):
 # ---------------------------------------------------------------- pickers and prefill
 
 
-def _patient_label(p: Patient) -> str:
-    return f"{p.last_name}, {p.first_name} ({p.dob.isoformat()})"
-
-
 def _coverage_label(c: Coverage) -> str:
     order = {1: "primary", 2: "secondary", 3: "tertiary"}.get(c.order, f"#{c.order}")
     span = ""
@@ -86,25 +84,21 @@ def _provider_label(p: Provider) -> str:
 
 def choices(session: Session, patient_id: int | None = None) -> FormChoices:
     return FormChoices(
-        patients=[Choice(id=p.id, label=_patient_label(p)) for p in repo.patients(session)],
+        patients=[
+            Choice(id=p.id, label=f"{p.last_name}, {p.first_name} ({p.dob.isoformat()})")
+            for p in parties.search_patients(session, limit=500)
+        ],
         coverages=[
             Choice(id=c.id, label=_coverage_label(c), note=c.payer.filing_indicator)
-            for c in (repo.coverages_of(session, patient_id) if patient_id else [])
+            for c in (parties.coverages_of(session, patient_id) if patient_id else [])
         ],
-        billing_providers=[Choice(id=p.id, label=_provider_label(p)) for p in repo.providers(session, "2")],
-        rendering_providers=[Choice(id=p.id, label=_provider_label(p)) for p in repo.providers(session, "1")],
+        billing_providers=[
+            Choice(id=p.id, label=_provider_label(p)) for p in parties.providers_of_type(session, "2")
+        ],
+        rendering_providers=[
+            Choice(id=p.id, label=_provider_label(p)) for p in parties.providers_of_type(session, "1")
+        ],
     )
-
-
-def _in_force(c: Coverage, on: date) -> bool:
-    return (c.effective_from is None or c.effective_from <= on) and (
-        c.effective_to is None or c.effective_to >= on
-    )
-
-
-def coverage_in_force(session: Session, patient_id: int, on: date) -> Coverage | None:
-    """The patient's first coverage (primary first) in force on ``on``."""
-    return next((c for c in repo.coverages_of(session, patient_id) if _in_force(c, on)), None)
 
 
 def prefill(
@@ -115,31 +109,35 @@ def prefill(
     procedures: list[str] | None = None,
     today: date | None = None,
 ) -> ClaimForm:
-    """A new claim form: from an encounter (patient, date, place, rendering provider, its diagnoses and
-    the coverage in force), and/or from accepted codes (the chat); else blank with today's date."""
+    """A new claim form: from an encounter (patient, date, place, rendering provider, its diagnoses, its
+    accepted procedures as lines with the visit's telehealth modifier, and the coverage in force), and/or
+    from accepted codes (the chat); else blank with today's date."""
     form = ClaimForm(date_of_service=(today or date.today()).isoformat())
-    billers = repo.providers(session, "2")
+    billers = parties.providers_of_type(session, "2")
     if len(billers) == 1:
         form.billing_provider_id = billers[0].id
     dx = list(diagnoses or [])
+    procs = list(procedures or [])
+    modifiers: list[str] = []
     if encounter_id is not None:
-        enc = repo.encounter_by_id(session, encounter_id)
-        if enc is None:
-            raise NotFound(
-                f"no encounter {encounter_id}", field="encounter", fix="open the claim form from an encounter"
-            )
+        enc = encounters.get_encounter(session, encounter_id)
         form.encounter_id = enc.id
         form.date_of_service = enc.date_of_service.isoformat()
         form.patient_id = enc.patient_id
         form.place_of_service = enc.place_of_service
         form.rendering_provider_id = enc.rendering_provider_id
-        dx = [d.code for d in enc.diagnoses] + [c for c in dx if c not in {d.code for d in enc.diagnoses}]
-        cov = coverage_in_force(session, enc.patient_id, enc.date_of_service)
+        dx = enc.diagnoses + [c for c in dx if c not in enc.diagnoses]
+        procs = [p.code for p in enc.procedures] + [
+            c for c in procs if c not in {p.code for p in enc.procedures}
+        ]
+        cov = parties.first_coverage_in_force(session, enc.patient_id, enc.date_of_service)
         form.coverage_id = cov.id if cov else None
+        if enc.telehealth_modifier:  # 95 or 93, chosen at check-in from the payer's telehealth policy
+            modifiers = [enc.telehealth_modifier]
     form.diagnoses = dx[:MAX_DIAGNOSES]
     pointers = LETTERS[: min(len(form.diagnoses), 4)] or "A"
-    form.lines = [FormLine(code=code, pointers=pointers) for code in (procedures or [])] or [
-        FormLine(pointers=pointers)
+    form.lines = [FormLine(code=code, pointers=pointers, modifiers=list(modifiers)) for code in procs] or [
+        FormLine(pointers=pointers, modifiers=list(modifiers))
     ]
     return form
 
@@ -248,7 +246,7 @@ def _patient_part(
     if form.patient_id is None:
         problems.append(FormProblem(field="patient_id", message="choose the patient"))
         return {}
-    patient = repo.patient_by_id(session, form.patient_id)
+    patient = parties.patient_record(session, form.patient_id)
     if patient is None:
         problems.append(FormProblem(field="patient_id", message=f"no patient {form.patient_id}"))
         return {}
@@ -269,26 +267,15 @@ def _patient_part(
     if form.coverage_id is None:
         problems.append(FormProblem(field="coverage_id", message="choose the coverage (the payer billed)"))
         return {}
-    cov = repo.coverage_by_id(session, form.coverage_id)
+    cov = parties.coverage_record(session, form.coverage_id)
     if cov is None or cov.patient_id != patient.id:
         problems.append(FormProblem(field="coverage_id", message="this coverage is not one of the patient's"))
         return {}
-    if dos and cov.effective_to and cov.effective_to < dos:
-        problems.append(
-            FormProblem(
-                field="coverage_id",
-                message=f"{cov.payer.name} coverage ended {cov.effective_to}, "
-                f"before the date of service {dos}",
-            )
-        )
-    if dos and cov.effective_from and cov.effective_from > dos:
-        problems.append(
-            FormProblem(
-                field="coverage_id",
-                message=f"{cov.payer.name} coverage starts {cov.effective_from}, "
-                f"after the date of service {dos}",
-            )
-        )
+    if dos:
+        try:  # the parties rule: a coverage billed for a visit is in force on its date
+            parties.coverage_for_service(session, patient.id, cov.id, dos)
+        except AssistantError as exc:
+            problems.append(FormProblem(field="coverage_id", message=exc.message))
     payer = cov.payer
     out: dict[str, Any] = {
         "payer": {
@@ -319,7 +306,7 @@ def _patient_part(
 
 def _providers_part(session: Session, form: ClaimForm, problems: list[FormProblem]) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    bp = repo.provider_by_id(session, form.billing_provider_id) if form.billing_provider_id else None
+    bp = parties.provider_record(session, form.billing_provider_id) if form.billing_provider_id else None
     if bp is None:
         problems.append(FormProblem(field="billing_provider_id", message="choose the billing provider"))
     else:
@@ -332,7 +319,7 @@ def _providers_part(session: Session, form: ClaimForm, problems: list[FormProble
             "address": _address(bp),
         }
     if form.rendering_provider_id:
-        rp = repo.provider_by_id(session, form.rendering_provider_id)
+        rp = parties.provider_record(session, form.rendering_provider_id)
         if rp is None:
             problems.append(FormProblem(field="rendering_provider_id", message="no such provider"))
         else:
@@ -610,10 +597,17 @@ def create(session: Session, form: ClaimForm, actor: str, today: date | None = N
     """Save the form as a new draft under a generated claim ID (the caller's transaction: all or nothing)."""
     claim_id = new_claim_id(session)
     doc, _ = build_document(session, form, claim_id, today)
-    if form.encounter_id is not None and repo.encounter_by_id(session, form.encounter_id) is None:
-        raise ClaimFormErrors(
-            [FormProblem(field="encounter_id", message=f"no encounter {form.encounter_id}")]
-        )
+    if form.encounter_id is not None:
+        try:  # the encounter rule: only an encounter handed to billing is billed
+            encounters.mark_billed(session, form.encounter_id, actor=actor)
+        except AssistantError as exc:
+            raise ClaimFormErrors(
+                [
+                    FormProblem(
+                        field="encounter_id", message=f"{exc.message}: {exc.fix}" if exc.fix else exc.message
+                    )
+                ]
+            ) from None
     if repo.claim_by_claim_id(session, claim_id) is not None:  # the sequence is ours: defensive only
         raise Conflict(f"claim {claim_id} exists", field="claim_id", fix="save again for a new ID")
     result = service.import_claim(session, doc, actor)

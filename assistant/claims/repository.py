@@ -21,7 +21,7 @@ from assistant.claims.models import (
 )
 from assistant.core.db import serialize_writers
 from assistant.encounters.models import Encounter
-from assistant.parties.models import Coverage, Patient, Payer, Provider
+from assistant.parties.models import Payer, Provider
 
 _CLAIM_LOADS = (
     selectinload(Claim.lines).selectinload(ServiceLine.rendering_provider),
@@ -190,34 +190,13 @@ def batch_claim_ids(session: Session, batch_id: int) -> list[str]:
     )
 
 
-# ---------------------------------------------------------------- the claim form's pickers and lookups
-
-
-def patients(session: Session, limit: int = 500) -> Sequence[Patient]:
-    return session.scalars(select(Patient).order_by(Patient.last_name, Patient.first_name).limit(limit)).all()
-
-
-def patient_by_id(session: Session, patient_id: int) -> Patient | None:
-    return session.get(Patient, patient_id)
-
-
-def coverages_of(session: Session, patient_id: int) -> Sequence[Coverage]:
-    stmt = select(Coverage).where(Coverage.patient_id == patient_id).options(selectinload(Coverage.payer))
-    return session.scalars(stmt.order_by(Coverage.order, Coverage.id)).all()
-
-
-def coverage_by_id(session: Session, coverage_id: int) -> Coverage | None:
-    return session.get(Coverage, coverage_id)
-
-
-def providers(session: Session, entity_type: str) -> Sequence[Provider]:
-    stmt = select(Provider).where(Provider.entity_type == entity_type)
-    return session.scalars(stmt.order_by(Provider.name, Provider.last_name, Provider.id)).all()
-
-
-def provider_by_id(session: Session, provider_id: int) -> Provider | None:
-    return session.get(Provider, provider_id)
+# ---------------------------------------------------------------- the visit a chat draft bills
 
 
 def encounter_by_id(session: Session, encounter_id: int) -> Encounter | None:
     return session.get(Encounter, encounter_id)
+
+
+def claims_of_encounter(session: Session, encounter_id: int) -> Sequence[Claim]:
+    """The claims built from one encounter, oldest first."""
+    return session.scalars(select(Claim).where(Claim.encounter_id == encounter_id).order_by(Claim.id)).all()

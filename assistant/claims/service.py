@@ -462,6 +462,13 @@ def import_data(session: Session, data: Any, actor: str = "api", *, replace: boo
 # ---------------------------------------------------------------- reading
 
 
+def claims_of_encounter(session: Session, encounter_id: int) -> list[dict[str, str]]:
+    """The claims built from an encounter (claim ID and status), for the encounter page's links."""
+    return [
+        {"claim_id": c.claim_id, "status": c.status} for c in repo.claims_of_encounter(session, encounter_id)
+    ]
+
+
 def get_claim(session: Session, claim_id: str | int) -> Claim:
     claim = repo.claim_by_pk(session, claim_id) if isinstance(claim_id, int) else None
     claim = claim or repo.claim_by_claim_id(session, str(claim_id))

@@ -19,6 +19,7 @@ from assistant.codesets import cli as codesets_cli
 from assistant.codesets.events import on_code_sets_changed
 from assistant.core import cli as core_cli
 from assistant.denials import cli as denials_cli
+from assistant.em import cli as em_cli
 from assistant.encounters import cli as encounters_cli
 from assistant.fees import cli as fees_cli
 from assistant.parties import cli as parties_cli
@@ -57,6 +58,7 @@ SUBCOMMANDS: list[tuple[str, typer.Typer]] = [
     ("patients", parties_cli.patients_app),
     ("payers", parties_cli.payers_app),
     ("fees", fees_cli.app),
+    ("em", em_cli.app),
 ]
 
 COMMANDS: list[Callable[..., None]] = [

@@ -17,14 +17,6 @@ def get(session: Session, encounter_id: int) -> Encounter | None:
     return session.get(Encounter, encounter_id)
 
 
-def patient(session: Session, patient_id: int) -> Patient | None:
-    return session.get(Patient, patient_id)
-
-
-def provider(session: Session, provider_id: int) -> Provider | None:
-    return session.get(Provider, provider_id)
-
-
 def add(session: Session, row: Encounter) -> Encounter:
     session.add(row)
     session.flush()

@@ -28,6 +28,7 @@ from assistant.encounters.schemas import (
     QueueFilter,
     SuggestionOut,
 )
+from assistant.parties import service as parties
 from assistant.parties.models import Patient, Provider
 from assistant.parties.telehealth import visit_coding
 from assistant.suggest.code_search import search_codes
@@ -97,10 +98,11 @@ def _summary_fields(row: Encounter, patient: Patient | None, provider: Provider 
 
 def get_encounter(session: Session, encounter_id: int) -> EncounterOut:
     row = _row(session, encounter_id)
-    patient = repo.patient(session, row.patient_id)
+    patient = parties.patient_record(session, row.patient_id)
     if patient is None:
         raise NotFound(f"encounter {encounter_id} names no patient on file", field="patient_id")
-    provider = repo.provider(session, row.rendering_provider_id) if row.rendering_provider_id else None
+    rendering = row.rendering_provider_id
+    provider = parties.provider_record(session, rendering) if rendering else None
     titles = {(s.system, s.code): s.title for s in row.suggestions}
     return EncounterOut(
         **_summary_fields(row, patient, provider),
@@ -179,9 +181,10 @@ def _editable(row: Encounter) -> None:
 
 def open_encounter(session: Session, data: EncounterOpen, *, actor: str) -> int:
     """Open an encounter and return its id (the patient and provider must be on file)."""
-    if repo.patient(session, data.patient_id) is None:
+    if parties.patient_record(session, data.patient_id) is None:
         raise NotFound(f"no patient {data.patient_id}", field="patient_id", fix="register the patient first")
-    if data.rendering_provider_id is not None and repo.provider(session, data.rendering_provider_id) is None:
+    rendering = data.rendering_provider_id
+    if rendering is not None and parties.provider_record(session, rendering) is None:
         raise NotFound(
             f"no provider {data.rendering_provider_id}",
             field="rendering_provider_id",
@@ -213,7 +216,7 @@ def set_note(session: Session, encounter_id: int, note: str, *, actor: str) -> E
 
 def suggest_request(session: Session, row: Encounter, text: str, top_k: int = 10) -> SuggestRequest:
     """The engine request for the encounter's note: its date of service and the patient's sex and age."""
-    patient = repo.patient(session, row.patient_id)
+    patient = parties.patient_record(session, row.patient_id)
     who = None
     if patient is not None:
         sex = patient.sex if patient.sex in ("F", "M") else "U"

@@ -9,7 +9,7 @@ from sqlalchemy import func, inspect, or_, select, table, update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql import column
 
-from assistant.parties.models import Coverage, Patient, Payer
+from assistant.parties.models import Coverage, Patient, Payer, Provider
 
 _PATIENT_LOADS = (selectinload(Patient.coverages).selectinload(Coverage.payer),)
 
@@ -127,3 +127,19 @@ def repoint(session: Session, table_name: str, column_name: str, old: int, new: 
     t = table(table_name, column(column_name))
     result = session.execute(update(t).where(t.c[column_name] == old).values({column_name: new}))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def coverage(session: Session, coverage_id: int) -> Coverage | None:
+    return session.get(Coverage, coverage_id)
+
+
+def provider(session: Session, provider_id: int) -> Provider | None:
+    return session.get(Provider, provider_id)
+
+
+def providers(session: Session, entity_type: str) -> Sequence[Provider]:
+    """Providers of one NPI entity type (1 person, 2 organisation), by name."""
+    stmt = select(Provider).where(Provider.entity_type == entity_type)
+    return session.scalars(
+        stmt.order_by(Provider.name, Provider.last_name, Provider.first_name, Provider.id)
+    ).all()

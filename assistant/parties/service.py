@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from assistant.core.errors import Conflict, InvalidInput, NotFound
 from assistant.parties import repository as repo
-from assistant.parties.models import Coverage, Patient, Payer
+from assistant.parties.models import Coverage, Patient, Payer, Provider
 from assistant.parties.schemas import (
     FILING_INDICATORS,
     MAX_COVERAGES,
@@ -640,3 +640,35 @@ def coverage_for_claim(session: Session, patient: Patient, payer: Payer, member_
         coverage = Coverage(patient_id=patient.id, payer_pk=payer.id, member_id=member_id, order=order)
         repo.add(session, coverage)
     return coverage
+
+
+# ------------------------------------------------------- records for the claim form, schedule and encounters
+
+
+def patient_record(session: Session, patient_id: int) -> Patient | None:
+    """The stored patient (merged-away records too: their history still names them)."""
+    return repo.patient(session, patient_id)
+
+
+def coverages_of(session: Session, patient_id: int) -> list[Coverage]:
+    """The patient's coverages in billing order (primary first); none for an unknown patient."""
+    p = repo.patient(session, patient_id)
+    return sorted(p.coverages, key=lambda c: (c.order, c.id)) if p is not None else []
+
+
+def coverage_record(session: Session, coverage_id: int) -> Coverage | None:
+    return repo.coverage(session, coverage_id)
+
+
+def first_coverage_in_force(session: Session, patient_id: int, on: date) -> Coverage | None:
+    """The coverage billed first for a visit on ``on`` (the primary in force; None: self-pay)."""
+    return next((c for c in coverages_of(session, patient_id) if is_active(c, on)), None)
+
+
+def provider_record(session: Session, provider_id: int) -> Provider | None:
+    return repo.provider(session, provider_id)
+
+
+def providers_of_type(session: Session, entity_type: str) -> list[Provider]:
+    """Rendering providers are people (NPI entity type 1); billing providers organisations (2)."""
+    return list(repo.providers(session, entity_type))

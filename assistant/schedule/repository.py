@@ -1,13 +1,13 @@
-"""Every query of the schedule: appointments, and the patients, providers and coverage they name."""
+"""Every query of the schedule's appointments (patients, providers and coverage are read through the
+parties service)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assistant.parties.models import Coverage, Patient, Payer, Provider
 from assistant.schedule.models import Appointment
 
 
@@ -43,38 +43,3 @@ def active_same_day(
         Appointment.status.in_(["booked", "checked_in"]),
     )
     return list(session.scalars(stmt.order_by(Appointment.starts_at)))
-
-
-def patient(session: Session, patient_id: int) -> Patient | None:
-    return session.get(Patient, patient_id)
-
-
-def provider(session: Session, provider_id: int) -> Provider | None:
-    return session.get(Provider, provider_id)
-
-
-def patients(session: Session, q: str = "", limit: int = 200) -> list[Patient]:
-    stmt = select(Patient)
-    for word in q.split():
-        like = f"%{word}%"
-        stmt = stmt.where(or_(Patient.first_name.ilike(like), Patient.last_name.ilike(like)))
-    return list(session.scalars(stmt.order_by(Patient.last_name, Patient.first_name).limit(limit)))
-
-
-def providers(session: Session) -> list[Provider]:
-    """Providers who can render a visit (people, entity type 1), by name."""
-    stmt = select(Provider).where(Provider.entity_type == "1")
-    return list(session.scalars(stmt.order_by(Provider.last_name, Provider.first_name, Provider.id)))
-
-
-def primary_payer_on(session: Session, patient_id: int, day: date) -> Payer | None:
-    """The payer of the patient's first coverage in force on ``day`` (None: self-pay)."""
-    stmt = (
-        select(Coverage)
-        .where(Coverage.patient_id == patient_id)
-        .where(or_(Coverage.effective_from.is_(None), Coverage.effective_from <= day))
-        .where(or_(Coverage.effective_to.is_(None), Coverage.effective_to >= day))
-        .order_by(Coverage.order, Coverage.id)
-    )
-    coverage = session.scalars(stmt).first()
-    return coverage.payer if coverage is not None else None

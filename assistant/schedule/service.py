@@ -13,6 +13,7 @@ from assistant.core.db import utcnow
 from assistant.core.errors import Conflict, InvalidInput, NotFound
 from assistant.encounters import service as encounters
 from assistant.encounters.schemas import EncounterOpen
+from assistant.parties import service as parties
 from assistant.parties.models import Patient, Provider
 from assistant.parties.telehealth import VisitCoding, visit_coding
 from assistant.schedule import repository as repo
@@ -38,14 +39,14 @@ def week_start(day: date) -> date:
 
 
 def _patient(session: Session, patient_id: int) -> Patient:
-    p = repo.patient(session, patient_id)
+    p = parties.patient_record(session, patient_id)
     if p is None:
         raise NotFound(f"no patient {patient_id}", field="patient_id", fix="register the patient first")
     return p
 
 
 def _provider(session: Session, provider_id: int) -> Provider:
-    p = repo.provider(session, provider_id)
+    p = parties.provider_record(session, provider_id)
     if p is None:
         raise NotFound(
             f"no provider {provider_id}", field="provider_id", fix="pick a rendering provider on file"
@@ -64,8 +65,8 @@ def _appointment(session: Session, appointment_id: int) -> Appointment:
 
 def coding_for(session: Session, a: Appointment) -> VisitCoding:
     """The POS and modifier of the visit, from the telehealth policy of the payer billed on its date."""
-    payer = repo.primary_payer_on(session, a.patient_id, a.starts_at.date())
-    policy = payer.telehealth_policy if payer is not None else None
+    coverage = parties.first_coverage_in_force(session, a.patient_id, a.starts_at.date())
+    policy = coverage.payer.telehealth_policy if coverage is not None else None
     return visit_coding(a.visit_type, policy, patient_at_home=a.patient_at_home)
 
 
@@ -86,8 +87,8 @@ def _overlaps(session: Session, a: Appointment) -> list[str]:
 
 
 def to_out(session: Session, a: Appointment, warnings: list[str] | None = None) -> AppointmentOut:
-    patient = repo.patient(session, a.patient_id)
-    provider = repo.provider(session, a.provider_id)
+    patient = parties.patient_record(session, a.patient_id)
+    provider = parties.provider_record(session, a.provider_id)
     warn = list(warnings or [])
     try:
         coding: VisitCoding | None = coding_for(session, a)
@@ -225,11 +226,16 @@ def view(session: Session, day: date, *, week: bool = False, provider_id: int | 
 
 
 def patient_choices(session: Session, q: str = "") -> list[PickItem]:
+    """Registered patients (merged-away records left out), found as on /patients."""
     return [
         PickItem(id=p.id, label=f"{p.last_name}, {p.first_name} ({p.dob:%Y-%m-%d})")
-        for p in repo.patients(session, q)
+        for p in parties.search_patients(session, q, limit=200)
     ]
 
 
 def provider_choices(session: Session) -> list[PickItem]:
-    return [PickItem(id=p.id, label=f"{p.display_name} (NPI {p.npi})") for p in repo.providers(session)]
+    """Providers who can render a visit (people, NPI entity type 1)."""
+    return [
+        PickItem(id=p.id, label=f"{p.display_name} (NPI {p.npi})")
+        for p in parties.providers_of_type(session, "1")
+    ]

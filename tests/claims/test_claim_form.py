@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 
 from assistant.claims import form as claim_form
-from assistant.claims import repository as repo
 from assistant.claims import service
 from assistant.claims.form import ClaimFormErrors
 from assistant.claims.form_schemas import ClaimForm, FormLine
@@ -20,8 +19,10 @@ from assistant.claims.x12_validate import validate_x12
 from assistant.config import Settings
 from assistant.core.db import transaction
 from assistant.core.errors import Conflict, InvalidInput
-from assistant.encounters.models import Encounter, EncounterDiagnosis
+from assistant.encounters import service as encounters
+from assistant.encounters.models import Encounter, EncounterDiagnosis, EncounterSuggestion
 from assistant.fees import service as fees
+from assistant.parties import service as parties
 from tests.claims.conftest import FIXTURES, TODAY
 
 FEES = (
@@ -160,12 +161,13 @@ def test_bad_input_is_named_on_its_field_and_nothing_is_saved(
     assert _problems(sessions, api_negative)["lines[0].charge"] == "a charge cannot be negative"
 
     with transaction(sessions) as s:
-        cov = repo.coverage_by_id(s, form.coverage_id)
+        cov = parties.coverage_record(s, form.coverage_id)
         cov.effective_to = date(2026, 4, 30)
-    assert "ended 2026-04-30, before the date of service" in _problems(sessions, form)["coverage_id"]
+    ended = _problems(sessions, form)["coverage_id"]
+    assert "coverage ended on 2026-04-30, before the date of service" in ended
     with transaction(sessions) as s:
-        repo.coverage_by_id(s, form.coverage_id).effective_to = None
-        repo.patient_by_id(s, form.patient_id).dob = date(2027, 1, 1)
+        parties.coverage_record(s, form.coverage_id).effective_to = None
+        parties.patient_record(s, form.patient_id).dob = date(2027, 1, 1)
     assert "in the future" in _problems(sessions, form, today=date(2026, 6, 1))["patient_id"]
     with sessions() as s:
         assert [c.claim_id for c in service.list_claims(s)] == ["C-2001"]  # nothing half-saved
@@ -191,8 +193,8 @@ def test_check_fills_fees_and_names_scrubber_fields(
     assert {p.field for p in blocked.problems} >= {"diagnoses[0]", "lines[0].charge"}
 
 
-def test_prefill_from_encounter(sessions: Any, clean_data: dict[str, Any]) -> None:
-    _seed(sessions, clean_data)
+def _encounter(sessions: Any, codes: list[str], **fields: Any) -> int:
+    """An encounter of C-2001's patient and rendering provider on 2026-05-04 with these diagnoses."""
     with transaction(sessions) as s:
         claim = service.get_claim(s, "C-2001")
         enc = Encounter(
@@ -200,14 +202,17 @@ def test_prefill_from_encounter(sessions: Any, clean_data: dict[str, Any]) -> No
             date_of_service=date(2026, 5, 4),
             place_of_service="11",
             rendering_provider_id=claim.rendering_provider_id,
-            diagnoses=[
-                EncounterDiagnosis(position=1, code="E11.65"),
-                EncounterDiagnosis(position=2, code="I10"),
-            ],
+            diagnoses=[EncounterDiagnosis(position=i, code=c) for i, c in enumerate(codes, start=1)],
+            **fields,
         )
         s.add(enc)
         s.flush()
-        enc_id = enc.id
+        return enc.id
+
+
+def test_prefill_from_encounter(sessions: Any, clean_data: dict[str, Any]) -> None:
+    _seed(sessions, clean_data)
+    enc_id = _encounter(sessions, ["E11.65", "I10"], status="ready_to_bill")  # handed to billing
     with sessions() as s:
         form = claim_form.prefill(s, encounter_id=enc_id, procedures=["99214"])
         claim = service.get_claim(s, "C-2001")
@@ -225,6 +230,34 @@ def test_prefill_from_encounter(sessions: Any, clean_data: dict[str, Any]) -> No
     with transaction(sessions) as s:
         result = claim_form.create(s, form, actor="bea", today=TODAY)
         assert service.get_claim(s, result.claim_id).encounter_id == enc_id
+    with sessions() as s:
+        assert encounters.get_encounter(s, enc_id).status == "billed"  # saving the draft billed it
+        assert service.claims_of_encounter(s, enc_id) == [{"claim_id": result.claim_id, "status": "draft"}]
+
+
+def test_a_claim_from_an_encounter_not_handed_to_billing_is_refused_whole(
+    sessions: Any, clean_data: dict[str, Any]
+) -> None:
+    _seed(sessions, clean_data)
+    enc_id = _encounter(
+        sessions,
+        ["E11.65"],
+        suggestions=[EncounterSuggestion(system="HCPCS", code="G0439", decision="accepted")],
+        visit_type="telehealth_video",
+        telehealth_modifier="95",
+    )
+    with sessions() as s:
+        form = claim_form.prefill(s, encounter_id=enc_id)
+    # the encounter's accepted procedure is a line, with the visit's telehealth modifier
+    assert [(ln.code, ln.modifiers) for ln in form.lines] == [("G0439", ["95"])]
+    form.lines[0].charge = "100.00"
+    with pytest.raises(ClaimFormErrors) as refused, transaction(sessions) as s:
+        claim_form.create(s, form, actor="bea", today=TODAY)
+    assert [p.field for p in refused.value.problems] == ["encounter_id"]
+    assert "not ready to bill" in refused.value.problems[0].message
+    with sessions() as s:
+        assert [c.claim_id for c in service.list_claims(s)] == ["C-2001"]  # nothing half-saved
+        assert encounters.get_encounter(s, enc_id).status == "open"
 
 
 def test_form_header_items_reach_the_837p_and_pyx12_accepts_it(clean_data: dict[str, Any]) -> None:
@@ -258,6 +291,7 @@ def test_cli_claims_new_from_encounter(cli: Any, container: Any) -> None:
             patient_id=claim.patient_id,
             date_of_service=date(2026, 5, 4),
             place_of_service="11",
+            status="ready_to_bill",  # the coder handed it to billing
             diagnoses=[EncounterDiagnosis(position=1, code="E11.65")],
         )
         s.add(enc)

@@ -32,6 +32,7 @@ def _encounter(container: Any) -> int:
             patient_id=claim.patient_id,
             date_of_service=date(2026, 5, 4),
             place_of_service="11",
+            status="ready_to_bill",  # the coder handed it to billing
             rendering_provider_id=claim.rendering_provider_id,
             note="Established patient, diabetes follow-up. Total time 35 minutes.",
             diagnoses=[

@@ -9,6 +9,7 @@ from datetime import datetime
 from fastapi.testclient import TestClient
 
 from assistant.core.db import transaction
+from assistant.parties.models import Provider
 from assistant.schedule import service as schedule
 from assistant.schedule.schemas import AppointmentIn
 from tests.schedule.conftest import NOTE, Office, bearer
@@ -117,3 +118,56 @@ def test_chat_page_offers_the_encounter_picker_to_coders_only(app_client: TestCl
     app_client.post("/logout")
     sign_in(app_client, "bill", role="biller")
     assert "Encounter this note belongs to" not in app_client.get("/").text
+
+
+def test_the_chats_draft_claim_opens_the_encounters_form_and_its_claim_bills_it(
+    app_client: TestClient, office: Office
+) -> None:
+    coder, admin = bearer(app_client, "coder"), bearer(app_client, "admin")
+    with transaction(app_client.app.state.container.sessions) as s:  # type: ignore[attr-defined]
+        s.add(
+            Provider(
+                npi="1679576722",
+                entity_type="2",
+                name="Roe Family Clinic",
+                tax_id="123456789",
+                address_line1="1 Main St",
+                city="Springfield",
+                state="IL",
+                zip="62701",
+            )
+        )
+    enc = _checked_in(app_client, office)
+    # an admin codes in the chat (a conversation is its user's own) and drafts the claim
+    r = app_client.post("/api/chat", json={"message": NOTE, "encounter_id": enc}, headers=admin).json()
+    cid = r["conversation_id"]
+    app_client.post(
+        f"/api/chat/{cid}/decisions",
+        json={"code": "E11.65", "decision": "accepted", "turn_id": r["turn_id"]},
+        headers=admin,
+    )
+    page = app_client.post(f"/chat/{cid}/draft-claim", headers=admin, follow_redirects=False)
+    assert page.status_code == 303 and page.headers["location"] == f"/claims/new?encounter={enc}"
+    twin = app_client.post(f"/api/chat/{cid}/draft-claim", headers=admin).json()
+    assert twin["form_url"] == f"/claims/new?encounter={enc}"
+    form = twin["form"]
+    assert form["encounter_id"] == enc and form["diagnoses"] == ["E11.65"]
+
+    shown = app_client.get(f"/encounters/{enc}", headers=admin).text
+    assert "none yet" in shown and "Build the claim" not in shown  # not handed to billing yet
+    form["lines"] = [{"code": "99213", "charge": "100.00", "pointers": "A"}]
+    refused = app_client.post("/api/claims/new", json=form, headers=admin)
+    assert refused.status_code == 422 and refused.json()["problems"][0]["field"] == "encounter_id"
+    assert app_client.post(f"/api/encounters/{enc}/ready", headers=coder).status_code == 200
+    shown = app_client.get(f"/encounters/{enc}", headers=admin).text
+    assert f'<a href="/claims/new?encounter={enc}">Build the claim</a>' in shown
+
+    saved = app_client.post("/api/claims/new", json=form, headers=admin)
+    assert saved.status_code == 201, saved.text
+    claim_id = saved.json()["claim_id"]
+    data = app_client.get(f"/api/encounters/{enc}", headers=admin).json()
+    assert data["encounter"]["status"] == "billed"
+    assert data["claims"] == [{"claim_id": claim_id, "status": "draft"}]
+    assert f'<a href="/claims/{claim_id}">Claim {claim_id}</a> (draft)' in app_client.get(
+        f"/encounters/{enc}", headers=admin
+    ).text

@@ -11,6 +11,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from assistant.claims import repository
+from assistant.parties import service as parties
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 FEES_CSV = (
@@ -123,15 +124,15 @@ def test_bad_input_gets_a_message_on_its_field_and_nothing_is_saved(client: Test
     assert r.status_code == 422
     assert 'id="err-lines-1-pointers">pointer D points at a diagnosis the claim does not have' in r.text
     with client.app.state.container.sessions() as s:  # a coverage that ended before the date of service
-        repository.coverage_by_id(s, ids["coverage_id"]).effective_to = date(2026, 5, 1)
+        parties.coverage_record(s, ids["coverage_id"]).effective_to = date(2026, 5, 1)
         s.commit()
     r = client.post("/claims/new", data=_page_form(ids), follow_redirects=False)
     assert (
         r.status_code == 422
-        and 'id="err-coverage_id">Example Health Plan coverage ended 2026-05-01' in r.text
+        and 'id="err-coverage_id">the Example Health Plan coverage ended on 2026-05-01' in r.text
     )
     with client.app.state.container.sessions() as s:
-        repository.coverage_by_id(s, ids["coverage_id"]).effective_to = None
+        parties.coverage_record(s, ids["coverage_id"]).effective_to = None
         s.commit()
     api = client.post(
         "/api/claims/new",

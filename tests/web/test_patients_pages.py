@@ -236,3 +236,27 @@ def test_edit_patient_and_coverage_pages(client: TestClient) -> None:
         0,
         None,
     )
+
+
+def test_page_forms_refuse_a_future_birth_date_and_a_coverage_ending_before_it_starts(
+    client: TestClient,
+) -> None:
+    _payers(client)
+    future = (date.today() + timedelta(days=2)).isoformat()
+    form = {"first_name": "Eve", "last_name": "Early", "dob": future, "sex": "F"}
+    r = client.post("/patients", data=form)
+    assert r.status_code == 422 and re.search(r'name="dob"[^>]*aria-invalid="true"', r.text)
+    assert "future" in r.text and f'value="{future}"' in r.text  # the message and what was typed
+    assert client.get("/api/patients", params={"q": "Early"}).json()["patients"] == []  # nothing saved
+    r = client.post("/patients", data={**form, "dob": "1990-02-03"}, follow_redirects=False)
+    pid = int(r.headers["location"].split("/")[2].split("?")[0])
+    coverage = {
+        "payer_id": "87726",
+        "member_id": "E1",
+        "effective_from": "2026-03-01",
+        "effective_to": "2026-02-01",
+    }
+    r = client.post(f"/patients/{pid}/coverages", data=coverage)
+    assert r.status_code == 422 and re.search(r'name="effective_to"[^>]*aria-invalid="true"', r.text)
+    assert "before it starts" in r.text
+    assert client.get(f"/api/patients/{pid}").json()["patient"]["coverages"] == []

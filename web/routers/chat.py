@@ -374,10 +374,22 @@ def _form_int(text: str, field: str) -> int:
         raise InvalidInput("choose one from the list", field=field) from None
 
 
+def _form_url(conv: Conversation) -> str:
+    """The claim form for a conversation: its encounter's form when the last note joined one (accepting a code
+    there made it the encounter's diagnosis), else the form filled from the chat's accepted codes."""
+    if conv.scope_encounter_id is not None:
+        return f"/claims/new?encounter={conv.scope_encounter_id}"
+    return f"/claims/new?conversation={quote(conv.id)}"
+
+
 @router.post("/chat/{conversation_id}/draft-claim")
-def draft_claim(conversation_id: str, request: Request, principal: Drafter) -> Response:
-    """The claim form filled from this conversation's accepted codes (no template claim; nothing saved)."""
-    target = f"/claims/new?conversation={quote(conversation_id)}"
+def draft_claim(
+    conversation_id: str, request: Request, container: ContainerDep, principal: Drafter
+) -> Response:
+    """The claim form filled from the encounter the note joined, else from this conversation's accepted
+    codes (no template claim; nothing saved)."""
+    svc = chat_service(request, container, principal)
+    target = _form_url(conversation(request, svc, principal, conversation_id, create=False))
     if is_htmx(request):
         return Response(status_code=204, headers={"HX-Redirect": target})
     return RedirectResponse(target, status_code=303)
@@ -488,6 +500,8 @@ def api_draft(
     dx = [d.code for d in conv.accepted if d.system == "ICD-10-CM"]
     procs = [d.code for d in conv.accepted if d.system in ("CPT", "HCPCS")]
     with container.sessions() as session:
-        form = claim_form.prefill(session, diagnoses=dx, procedures=procs)
-    url = f"/claims/new?conversation={quote(conv.id)}"
-    return JSONResponse(jsonable_encoder({"form_url": url, "form": form}))
+        if conv.scope_encounter_id is not None:
+            form = claim_form.prefill(session, encounter_id=conv.scope_encounter_id)
+        else:
+            form = claim_form.prefill(session, diagnoses=dx, procedures=procs)
+    return JSONResponse(jsonable_encoder({"form_url": _form_url(conv), "form": form}))

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
+from assistant.claims import service as claims
 from assistant.core.errors import InvalidInput, NoReleaseForDate, NotReady
 from assistant.encounters import service
 from assistant.encounters.schemas import ENCOUNTER_STATUSES, QueueFilter
@@ -92,7 +93,10 @@ def queue_page(
 
 
 def _page(request: Request, session: Any, container: Any, encounter_id: int, q: str = "") -> Response:
-    data: dict[str, Any] = {"encounter": service.get_encounter(session, encounter_id)}
+    data: dict[str, Any] = {
+        "encounter": service.get_encounter(session, encounter_id),
+        "claims": claims.claims_of_encounter(session, encounter_id),  # the claims built from it
+    }
     extra: dict[str, Any] = {"active": "encounters", "q": q, "hits": []}
     if q.strip():
         extra.update(
