@@ -161,6 +161,19 @@ def _prior_payer(session: Session, claim: Claim, rc: RemitClaim) -> dict[str, An
     }
 
 
+def _patient_address(p: Any) -> dict[str, Any] | None:
+    """The patient's own address: the subscriber's when the patient is the subscriber (837P 2010BA N3/N4)."""
+    if not (p.address_line1 and p.city and p.state and p.zip):
+        return None
+    return {
+        "line1": p.address_line1,
+        "line2": p.address_line2,
+        "city": p.city,
+        "state": p.state,
+        "zip": p.zip,
+    }
+
+
 def _subscriber(cov: Coverage) -> dict[str, Any]:
     p = cov.patient
     self_ = cov.relationship_to_subscriber == "self"
@@ -173,7 +186,7 @@ def _subscriber(cov: Coverage) -> dict[str, Any]:
     }
     if cov.group_number:
         sub["group_number"] = cov.group_number
-    address = cov.subscriber_address
+    address = cov.subscriber_address or (_patient_address(p) if self_ else None)
     if address:
         sub["address"] = {k: v for k, v in address.items() if v}
     missing = [k for k, v in sub.items() if v in (None, "")]

@@ -169,6 +169,21 @@ def test_duplicate_claim_uses_lookup(clean_data, ref):
     assert "already on claim C-0999" in found[0].message and found[0].line == 2
 
 
+def test_a_secondary_claim_repeats_its_primary_without_being_a_duplicate(clean_data, ref):
+    clean_data["prior_payer"] = {
+        "payer": {"payer_id": "87726", "name": "Acme Health Plan"},
+        "subscriber": {"first_name": "Ann", "last_name": "Lee", "member_id": "A-1"},
+        "claim_id": "C-0999",
+        "paid_cents": 12000,
+        "adjudication_date": "2026-04-20",
+    }
+    primary = DuplicateHit(line=2, other_claim_id="C-0999", other_line=1, other_status="paid")
+    assert not run(clean_data, ref, "duplicate-claim", find_duplicates=lambda c: [primary])
+    other = DuplicateHit(line=2, other_claim_id="C-0500", other_line=1, other_status="paid")
+    found = errors(run(clean_data, ref, "duplicate-claim", find_duplicates=lambda c: [primary, other]))
+    assert [f.message.split(" is already on claim ")[1][:6] for f in found] == ["C-0500"]
+
+
 def test_balancing(clean_data, ref):
     clean_data["total_charge_cents"] = 40500
     assert not run(clean_data, ref, "balancing")

@@ -2,12 +2,8 @@
 register a patient with two coverages, book and check in, paste the note and accept codes on the
 encounter, build the claim from the encounter (the fee schedule fills the charge, the E/M helper picks
 99214 for an established patient's 35 minutes), scrub it clean, send it in an 837P batch that pyx12
-accepts, import the primary's 835 and read the patient's balance.
-
-FOLLOW-UP (issue 16, step 9): "create the secondary claim" from the primary's 835 is being built on
-branch h-biller (837P loops 2320/2430, the ledger bucket move). Once it is merged, add that step after
-the 835 import below; it changes the last assertion too: the primary's patient responsibility then
-waits on the secondary instead of being owed by the patient.
+accepts, import the primary's 835, bill the secondary payer (its 837P carries the primary's adjudication
+and passes pyx12) and read the patient's balance: her copay waits on the secondary.
 """
 
 from __future__ import annotations
@@ -185,9 +181,21 @@ def test_a_day_at_the_front_desk(
     page.get_by_text("claim(s) posted").wait_for()
     shot(page, "day-8-primary-835")
 
-    # FOLLOW-UP (h-biller): create the secondary claim here, then import the secondary's 835.
+    # Step 9: she has a secondary coverage, so the copay the primary left goes to the secondary payer.
+    page.get_by_role("link", name="Open remittance").first.click()
+    patient_share = page.get_by_role("article", name="Denial PR-3")
+    assert patient_share.get_by_role("button", name="Draft appeal").count() == 0
+    patient_share.get_by_role("button", name="Bill the secondary payer").click()
+    page.get_by_text("Secondary claim").first.wait_for()
+    secondary_id = f"{claim_id}-S"
+    assert f"secondary={secondary_id}" in page.url
+    shot(page, "day-9-secondary-claim")
+    secondary = httpx.get(f"{live_server}/api/claims/{secondary_id}/x12", headers=api_headers).text
+    assert validate_x12(secondary) == []  # pyx12 accepts the secondary 837P
+    assert "SBR*S*" in secondary and "AMT*D*120" in secondary  # billed as secondary, the primary paid $120
+
     page.goto(f"/billing/patients/{patient_id}")
-    assert page.locator("#patient-due").inner_text() == "$25.00"  # the copay the primary left to her
+    assert page.locator("#patient-due").inner_text() == "$0.00"  # nothing billed to her yet
     shot(page, "day-10-patient-balance")
     balance = httpx.get(f"{live_server}/api/billing/balance/NF100200300", headers=api_headers).json()
-    assert balance["patient_due_cents"] == 2500 and balance["insurance_pending_cents"] == 0
+    assert balance["patient_due_cents"] == 0 and balance["insurance_pending_cents"] == 2500

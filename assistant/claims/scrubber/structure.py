@@ -88,7 +88,11 @@ def duplicate_claim(claim: ClaimImport, ctx: ScrubContext) -> Iterator[Finding]:
     """Lines already billed on another claim for the same patient (same date, code and modifiers)."""
     if ctx.find_duplicates is None or claim.frequency_code in {"7", "8"}:
         return
+    # A secondary claim bills the primary claim's lines again, to the next payer: that is no duplicate.
+    primary = claim.prior_payer.claim_id if claim.prior_payer is not None else None
     for hit in ctx.find_duplicates(claim):
+        if primary is not None and hit.other_claim_id == primary:
+            continue
         line = claim.lines[hit.line - 1]
         yield error(
             "duplicate-claim",
