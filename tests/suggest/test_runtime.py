@@ -163,6 +163,6 @@ def test_int8_is_one_setting_for_build_and_queries(small_real: Settings) -> None
     fp32 = load_embedder(small_real, runtime="onnx").embed(TEXTS)
     got = embedder.embed(TEXTS)
     agreement = np.sum(got * fp32, axis=1)
-    assert np.min(agreement) > 0.85 and np.mean(agreement) > 0.93  # close to the fp32 vectors, not equal
+    assert np.min(agreement) > 0.85 and np.mean(agreement) > 0.9  # close to the fp32 vectors, not equal
     with pytest.raises(NotReady, match="onnxruntime only"):
         load_embedder(int8, runtime="torch")
