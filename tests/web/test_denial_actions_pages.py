@@ -67,7 +67,9 @@ def test_each_line_offers_the_policy_action(client: TestClient, container: Any) 
     ).group(1)  # type: ignore[union-attr]
     refused = client.post("/api/denials/appeal", json={"remit_line_id": int(co4_line), "carc": "4"})
     assert refused.status_code == 409 and "corrected claim, not an appeal" in refused.json()["message"]
-    fixed = client.post(f"/remits/{rid}/lines/{co4_line}/corrected-claim", data={"carc": "4"})
+    fixed = client.post(  # as the page's htmx form sends it (a plain form redirects to the new claim)
+        f"/remits/{rid}/lines/{co4_line}/corrected-claim", data={"carc": "4"}, headers={"HX-Request": "true"}
+    )
     assert fixed.status_code == 200 and "J-1-C1" in fixed.text and "line 1: add modifier 25" in fixed.text
     detail = client.get("/api/claims/J-1-C1").json()
     assert detail["frequency_code"] == "7" and detail["original_claim_number"] == "PAYER-J1"

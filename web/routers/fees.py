@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -53,8 +54,19 @@ def _page(request: Request, session: Any, *, status_code: int = 200, **extra: An
 
 
 @router.get("/fees")
-def fees_page(request: Request, session: SessionDep, principal: Reader) -> Response:
-    return _page(request, session)
+def fees_page(
+    request: Request,
+    session: SessionDep,
+    principal: Reader,
+    created: int | None = None,
+    updated: int = 0,
+    unchanged: int = 0,
+) -> Response:
+    """``created``/``updated``/``unchanged``: the counts an import redirects with (post/redirect/get)."""
+    if created is None:
+        return _page(request, session)
+    imported = FeeImportResult(created=created, updated=updated, unchanged=unchanged)
+    return _page(request, session, imported=imported)
 
 
 @router.post("/fees")
@@ -92,7 +104,8 @@ def import_page(request: Request, session: SessionDep, principal: Writer, form: 
     except FeeImportErrors as exc:
         session.rollback()
         return _page(request, session, problems=exc.problems, status_code=422)
-    return _page(request, session, imported=result)
+    counts = {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
+    return RedirectResponse(f"/fees?{urlencode(counts)}", status_code=303)
 
 
 @router.post("/fees/{entry_id}/delete")

@@ -146,9 +146,20 @@ def export_file(name: str, container: ContainerDep) -> Response:
 
 @router.get("/claims/{claim_id}", dependencies=[reads()])
 def claim_page(
-    request: Request, claim_id: str, session: SessionDep, reference: ReferenceDep, imported: str = ""
+    request: Request,
+    claim_id: str,
+    session: SessionDep,
+    reference: ReferenceDep,
+    container: ContainerDep,
+    imported: str = "",
+    scrubbed: str = "",
 ) -> Response:
-    return render(request, "claims/detail.html", _detail_ctx(session, claim_id, reference, imported=imported))
+    """``scrubbed``: where a plain scrub form lands, with the scrubber's report (run again, read-only)."""
+    ctx = _detail_ctx(session, claim_id, reference, imported=imported)
+    if scrubbed:
+        doc = service.to_document(service.get_claim(session, claim_id))
+        ctx["report"] = service.scrub_document(doc, reference, container.settings, session)
+    return render(request, "claims/detail.html", ctx)
 
 
 @router.post("/claims/{claim_id}/scrub")
@@ -163,6 +174,8 @@ def scrub(
     claim = service.get_claim(session, claim_id)
     report = service.scrub_claim(session, claim, reference, container.settings, actor=principal.username)
     session.flush()
+    if not is_htmx(request):  # post/redirect/get: the claim page shows the report again
+        return RedirectResponse(f"/claims/{claim_id}?scrubbed=1#scrub", status_code=303)
     return render(
         request,
         "claims/detail.html",

@@ -4,7 +4,7 @@ line the explanation, a corrected claim and an appeal draft. JSON twins: /api/re
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -18,7 +18,7 @@ from assistant.remit import service
 from assistant.remit.schemas import ImportSummary
 from assistant.security.schemas import Principal
 from web.deps import ContainerDep, FormDep, ReferenceDep, SessionDep, uploaded_bytes
-from web.rendering import render
+from web.rendering import is_htmx, render
 from web.routers.remits import audit_import
 from web.security_deps import require
 
@@ -158,7 +158,26 @@ def appeal(
     _: Appealer,
     form: FormDep,
 ) -> Response:
-    req = _line_denial(session, remit_line_id, form)
+    """htmx swaps the draft in place; a plain form goes to the draft's own page (reloading posts nothing)."""
+    carc = str(form.get("carc") or "").strip().upper()
+    if is_htmx(request):
+        return appeal_page(request, remit_id, remit_line_id, session, reference, container, _, carc)
+    query = f"?{urlencode({'carc': carc})}" if carc else ""
+    return RedirectResponse(f"/remits/{remit_id}/lines/{remit_line_id}/appeal{query}", status_code=303)
+
+
+@router.get("/remits/{remit_id}/lines/{remit_line_id}/appeal")
+def appeal_page(
+    request: Request,
+    remit_id: int,
+    remit_line_id: int,
+    session: SessionDep,
+    reference: ReferenceDep,
+    container: ContainerDep,
+    _: Appealer,
+    carc: str = "",
+) -> Response:
+    req = _line_denial(session, remit_line_id, {"carc": carc})
     letter = denials.appeal_letter(session, req, reference=reference, settings=container.settings)
     return render(
         request,
@@ -188,4 +207,7 @@ def corrected(
         settings=container.settings,
         actor=principal.username,
     )
-    return render(request, "remits/_corrected.html", {"out": out, "remit_id": remit_id, "active": "remits"})
+    if is_htmx(request):
+        ctx = {"out": out, "remit_id": remit_id, "active": "remits"}
+        return render(request, "remits/_corrected.html", ctx)
+    return RedirectResponse(f"/claims/{quote(out.claim_id)}?imported=corrected", status_code=303)
