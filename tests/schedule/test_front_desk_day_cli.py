@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from assistant.app.container import Container
 from typer.testing import CliRunner
 
 import assistant.billing.cli as billing_cli
@@ -22,6 +21,7 @@ import assistant.fees.cli as fees_cli
 import assistant.parties.cli as parties_cli
 import assistant.remit.cli as remit_cli
 import assistant.schedule.cli as schedule_cli
+from assistant.app.container import Container
 from assistant.claims.x12_validate import validate_x12
 from assistant.cli.main import app as cli_app
 from assistant.config import Settings
