@@ -45,6 +45,7 @@ def test_page_add_edit_and_errors_on_the_field(client: TestClient) -> None:
     r = client.post("/providers", data={"npi": "1234567893", "entity_type": "2"})
     assert r.status_code == 422 and "needs its name" in r.text
     pid = client.get("/api/providers").json()["providers"][0]["id"]
+    assert client.get("/providers?edit=x").status_code == 200  # no such provider: the add form
     form = client.get(f"/providers?edit={pid}").text
     assert 'value="Lopez"' in form and f'action="/providers/{pid}"' in form and "cannot change" in form
     r = client.post(

@@ -329,9 +329,9 @@ def edit_payer(request: Request, payer_id: str, session: SessionDep, form: FormD
 
 @router.get("/providers", dependencies=[PAYERS_READ])
 @router.get("/api/providers", dependencies=[PAYERS_READ])
-def providers_page(request: Request, session: SessionDep, edit: int | None = None) -> Response:
+def providers_page(request: Request, session: SessionDep, edit: str = "") -> Response:
     providers = service.list_providers(session)
-    editing = next((p for p in providers if p.id == edit), None)
+    editing = next((p for p in providers if str(p.id) == edit.strip()), None)
     exclude = {"id", "entity_name", "display_name"}
     values = forms.flat(editing.model_dump(exclude=exclude)) if editing else {"entity_type": "1"}
     extra = {**CHOICES, "editing": editing, "values": values, "active": "providers"}
