@@ -20,7 +20,7 @@ from assistant.parties.models import Provider
 from assistant.parties.schemas import ProviderIn
 from tests.parties.conftest import CLAIMS
 
-CLINIC = {
+CLINIC: dict[str, Any] = {
     "npi": "1234567893",
     "entity_type": "2",
     "name": "Main Street Clinic",
@@ -28,7 +28,7 @@ CLINIC = {
     "tax_id": "12-3456789",
     "address": {"line1": "1 Main St", "city": "Springfield", "state": "il", "zip": "62701-1234"},
 }
-DOCTOR = {"npi": "1245319599", "entity_type": "1", "first_name": "Ana", "last_name": "Lopez"}
+DOCTOR: dict[str, Any] = {"npi": "1245319599", "entity_type": "1", "first_name": "Ana", "last_name": "Lopez"}
 
 
 def provider(**changes: Any) -> ProviderIn:

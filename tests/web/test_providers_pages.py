@@ -56,8 +56,8 @@ def test_page_add_edit_and_errors_on_the_field(client: TestClient) -> None:
     assert r.status_code == 303
     r = client.post(f"/providers/{pid}", data={"entity_type": "1", "first_name": "Ana", "taxonomy": "12"})
     assert r.status_code == 422 and "NUCC" in r.text
-    page = client.get("/providers").text
-    assert "Ana Lopez-Ruiz" in page and "207Q00000X" in page
+    listing = client.get("/providers").text
+    assert "Ana Lopez-Ruiz" in listing and "207Q00000X" in listing
 
 
 def test_roles(anon: TestClient) -> None:
