@@ -29,7 +29,6 @@ from assistant.claims.form_schemas import (
     FormProblem,
 )
 from assistant.claims.models import ClaimStatus
-from assistant.claims.npi import is_valid_npi
 from assistant.claims.schemas import ClaimImport, ImportResult, format_validation_error
 from assistant.config import Settings
 from assistant.core.errors import AssistantError, Conflict, InvalidInput
@@ -38,6 +37,7 @@ from assistant.encounters import service as encounters
 from assistant.fees import service as fees
 from assistant.parties import service as parties
 from assistant.parties.models import Coverage, Patient, Provider
+from assistant.parties.npi import is_valid_npi
 
 LETTERS = "ABCDEFGHIJKL"
 MAX_DIAGNOSES = 12

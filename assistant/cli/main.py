@@ -57,6 +57,7 @@ SUBCOMMANDS: list[tuple[str, typer.Typer]] = [
     ("encounters", encounters_cli.app),
     ("patients", parties_cli.patients_app),
     ("payers", parties_cli.payers_app),
+    ("providers", parties_cli.providers_app),
     ("fees", fees_cli.app),
     ("em", em_cli.app),
 ]

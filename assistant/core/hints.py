@@ -22,6 +22,7 @@ COMMAND_PAGES: dict[str, AppPlace] = {
     "assistant remit": AppPlace(label="Remittances", path="/remits"),
     "assistant codes": AppPlace(label="Codes", path="/codes"),
     "assistant trainee": AppPlace(label="Trainee", path="/trainee"),
+    "assistant providers": AppPlace(label="Providers", path="/providers"),
 }
 _COMMAND = re.compile(r"assistant(?: [a-z][a-z0-9-]*){1,2}")
 

@@ -188,7 +188,7 @@ def open_encounter(session: Session, data: EncounterOpen, *, actor: str) -> int:
         raise NotFound(
             f"no provider {data.rendering_provider_id}",
             field="rendering_provider_id",
-            fix="pick a provider on file",
+            fix="pick a provider on file (add one on /providers: assistant providers add)",
         )
     visit_coding(data.visit_type, None, patient_at_home=False)  # a known visit type
     row = Encounter(

@@ -1,4 +1,5 @@
-"""``assistant patients`` (add, list, show, edit, merge, coverage-add) and ``assistant payers`` (add, list).
+"""``assistant patients`` (add, list, show, edit, merge, coverage-add), ``assistant payers`` (add, list) and
+``assistant providers`` (add, list).
 
 Every command that reads or writes a patient appends a PHI audit entry (actor ``cli:<os user>``).
 """
@@ -17,7 +18,7 @@ from assistant.core.errors import InvalidInput
 from assistant.core.money import dollars
 from assistant.core.validation import validated
 from assistant.parties import service
-from assistant.parties.schemas import CoverageIn, PatientIn, PatientOut, PayerIn
+from assistant.parties.schemas import CoverageIn, PatientIn, PatientOut, PayerIn, ProviderIn
 from assistant.security import audit
 from assistant.security.cli_support import cli_actor, tx
 
@@ -26,6 +27,9 @@ patients_app = typer.Typer(
 )
 payers_app = typer.Typer(
     help="The payer list (payer ID, name, claim address, filing indicator).", no_args_is_help=True
+)
+providers_app = typer.Typer(
+    help="Billing and rendering providers (NPI checked, taxonomy, tax ID, address).", no_args_is_help=True
 )
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON")]
@@ -315,3 +319,62 @@ def list_payers(as_json: JsonOpt = False) -> None:
         console.print(f"{p.payer_id:<12} {p.name:<30} {p.filing_indicator}  {where}")
     if not found:
         console.print("No payers yet: assistant payers add --payer-id ID --name NAME")
+
+
+@providers_app.command("add")
+@handles_errors
+def add_provider(
+    npi: Annotated[str, typer.Option("--npi", help="10 digits; the check digit is verified")],
+    entity_type: Annotated[
+        str, typer.Option("--entity-type", help="1 a person (rendering), 2 an organisation (billing)")
+    ] = "1",
+    name: Annotated[str | None, typer.Option("--name", help="Organisation name (entity type 2)")] = None,
+    first_name: Annotated[str | None, typer.Option("--first", help="Entity type 1")] = None,
+    last_name: Annotated[str | None, typer.Option("--last", help="Entity type 1")] = None,
+    taxonomy: Annotated[str | None, typer.Option("--taxonomy", help="NUCC code, e.g. 207Q00000X")] = None,
+    tax_id: Annotated[str | None, typer.Option("--tax-id", help="EIN or SSN, 9 digits")] = None,
+    line1: Opt = None,
+    line2: Opt = None,
+    city: Opt = None,
+    state: Opt = None,
+    zip: Opt = None,  # noqa: A002
+    as_json: JsonOpt = False,
+) -> None:
+    """Register a billing or rendering provider (refused when the NPI is already registered)."""
+    address = {
+        k: v
+        for k, v in {"line1": line1, "line2": line2, "city": city, "state": state, "zip": zip}.items()
+        if v
+    }
+    data = validated(
+        ProviderIn,
+        npi=npi,
+        entity_type=entity_type,
+        name=name,
+        first_name=first_name,
+        last_name=last_name,
+        taxonomy=taxonomy,
+        tax_id=tax_id,
+        address=address or None,
+    )
+    with _tx() as s:
+        out = service.add_provider(s, data)
+    if as_json:
+        print_json(out)
+        return
+    console.print(f"#{out.id} {out.npi}  {out.display_name}  ({out.entity_name})")
+
+
+@providers_app.command("list")
+@handles_errors
+def list_providers(as_json: JsonOpt = False) -> None:
+    """The providers: organisations (billing) first, then people (rendering)."""
+    with _tx() as s:
+        found = service.list_providers(s)
+    if as_json:
+        print_json(found)
+        return
+    for p in found:
+        console.print(f"#{p.id:<4} {p.npi}  {p.display_name:<30} {p.entity_name:<12} {p.taxonomy or ''}")
+    if not found:
+        console.print("No providers yet: assistant providers add --npi NPI --first NAME --last NAME")

@@ -9,7 +9,7 @@ from typing import Any
 
 from assistant.core.money import parse_dollars
 from assistant.core.validation import validated
-from assistant.parties.schemas import CoverageIn, PatientIn, PayerIn
+from assistant.parties.schemas import CoverageIn, PatientIn, PayerIn, ProviderIn
 
 TRUE_WORDS = ("1", "true", "on", "yes")
 
@@ -55,6 +55,10 @@ def coverage_from_form(form: Mapping[str, Any]) -> CoverageIn:
 
 def payer_from_form(form: Mapping[str, Any]) -> PayerIn:
     return validated(PayerIn, **nest(form, skip=("csrf_token",)))
+
+
+def provider_from_form(form: Mapping[str, Any]) -> ProviderIn:
+    return validated(ProviderIn, **nest(form, skip=("csrf_token",)))
 
 
 def flat(data: Mapping[str, Any], prefix: str = "") -> dict[str, str]:

@@ -1,4 +1,5 @@
-"""All SQL of the parties domain: patients, payers and coverages, and the re-pointing a merge does."""
+"""All SQL of the parties domain: patients, payers, coverages and providers, and the re-pointing a merge
+does."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from assistant.parties.models import Coverage, Patient, Payer, Provider
 _PATIENT_LOADS = (selectinload(Patient.coverages).selectinload(Coverage.payer),)
 
 
-def add(session: Session, row: Patient | Payer | Coverage) -> None:
+def add(session: Session, row: Patient | Payer | Coverage | Provider) -> None:
     session.add(row)
     session.flush()
 
@@ -143,3 +144,15 @@ def providers(session: Session, entity_type: str) -> Sequence[Provider]:
     return session.scalars(
         stmt.order_by(Provider.name, Provider.last_name, Provider.first_name, Provider.id)
     ).all()
+
+
+def provider_by_npi(session: Session, npi: str) -> Provider | None:
+    return session.scalars(select(Provider).where(Provider.npi == npi)).first()
+
+
+def all_providers(session: Session) -> Sequence[Provider]:
+    """Every provider: organisations (billing) first, then people, by name."""
+    stmt = select(Provider).order_by(
+        Provider.entity_type.desc(), Provider.name, Provider.last_name, Provider.first_name, Provider.id
+    )
+    return session.scalars(stmt).all()

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
 
+from assistant.parties.npi import is_valid_npi
 from assistant.parties.telehealth import DEFAULT_TELEHEALTH_POLICY, TelehealthPolicy
 
 # X12 SBR09 claim filing indicator codes.
@@ -38,6 +39,9 @@ US_STATES = frozenset(
 )
 EMAIL_RE = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
 PAYER_ID_RE = re.compile(r"[0-9A-Za-z][0-9A-Za-z.\-]{0,79}")
+# NPI entity types (NPPES): a person (a rendering doctor) or an organisation (the billing practice).
+ENTITY_TYPES = {"1": "person", "2": "organisation"}
+TAXONOMY_RE = re.compile(r"[0-9A-Z]{9}X")  # NUCC health care provider taxonomy, e.g. 207Q00000X
 
 
 def _blank_to_none(value: Any) -> Any:
@@ -105,6 +109,35 @@ def _past_date(value: date) -> date:
     if value.year < 1900:
         raise ValueError(f"{value.isoformat()} is before 1900")
     return value
+
+
+def _npi(value: Any) -> Any:
+    value = _blank_to_none(value)
+    if value is None:
+        raise ValueError("is required")
+    text = str(value).replace(" ", "").replace("-", "")
+    if not re.fullmatch(r"\d{10}", text):
+        raise ValueError("must be the 10-digit NPI (e.g. 1234567893)")
+    if not is_valid_npi(text):
+        raise ValueError(f"{text} is not a valid NPI: its check digit does not match (a typo?)")
+    return text
+
+
+def _taxonomy(value: Any) -> Any:
+    value = _upper(value)
+    if value is not None and not TAXONOMY_RE.fullmatch(value):
+        raise ValueError("must be a 10-character NUCC taxonomy code ending in X, e.g. 207Q00000X")
+    return value
+
+
+def _tax_id(value: Any) -> Any:
+    value = _blank_to_none(value)
+    if value is None:
+        return None
+    digits = str(value).replace("-", "").replace(" ", "")
+    if not re.fullmatch(r"\d{9}", digits):
+        raise ValueError("must be the 9-digit tax ID (EIN 12-3456789, or an SSN)")
+    return digits
 
 
 def _relationship(value: Any) -> Any:
@@ -223,6 +256,20 @@ class PayerIn(_In):
     telehealth_policy: TelehealthPolicy = DEFAULT_TELEHEALTH_POLICY
 
 
+class ProviderIn(_In):
+    """A billing (organisation, entity type 2) or rendering (person, entity type 1) provider. Which names
+    the entity type needs is checked in ``service`` (a rule over two fields)."""
+
+    npi: Annotated[str, BeforeValidator(_npi)]
+    entity_type: Literal["1", "2"] = "1"
+    name: Annotated[str | None, _optional_text(60)] = None  # organisation name
+    first_name: Annotated[str | None, _optional_text(35)] = None
+    last_name: Annotated[str | None, _optional_text(60)] = None
+    taxonomy: Annotated[str | None, BeforeValidator(_taxonomy)] = None
+    tax_id: Annotated[str | None, BeforeValidator(_tax_id)] = None
+    address: AddressIn | None = None
+
+
 class ReorderIn(_In):
     coverage_ids: list[int]  # primary first
 
@@ -258,6 +305,20 @@ class PayerOut(BaseModel):
     address: AddressOut
     timely_filing_days: int | None
     telehealth_policy: str
+
+
+class ProviderOut(BaseModel):
+    id: int
+    npi: str
+    entity_type: str  # 1 person, 2 organisation
+    entity_name: str
+    display_name: str
+    name: str | None
+    first_name: str | None
+    last_name: str | None
+    taxonomy: str | None
+    tax_id: str | None
+    address: AddressOut
 
 
 class SubscriberOut(BaseModel):

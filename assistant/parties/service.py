@@ -1,4 +1,4 @@
-"""Patients, coverage and payers: register, find, edit, order the coverages, merge duplicates.
+"""Patients, coverage, payers and providers: register, find, edit, order the coverages, merge duplicates.
 
 Every function works inside the caller's transaction and flushes; a refused input raises an
 ``AssistantError`` naming the field before anything is written, so nothing is half-saved.
@@ -17,6 +17,7 @@ from assistant.core.errors import Conflict, InvalidInput, NotFound
 from assistant.parties import repository as repo
 from assistant.parties.models import Coverage, Patient, Payer, Provider
 from assistant.parties.schemas import (
+    ENTITY_TYPES,
     FILING_INDICATORS,
     MAX_COVERAGES,
     ORDER_NAMES,
@@ -33,6 +34,8 @@ from assistant.parties.schemas import (
     PatientSummary,
     PayerIn,
     PayerOut,
+    ProviderIn,
+    ProviderOut,
     SubscriberOut,
 )
 from assistant.security import audit
@@ -362,6 +365,104 @@ def list_payers(session: Session) -> list[PayerOut]:
 
 def get_payer(session: Session, payer_id: str) -> PayerOut:
     return payer_out(_payer_row(session, payer_id))
+
+
+# -------------------------------------------------------------------------------------- providers
+
+
+def provider_out(p: Provider) -> ProviderOut:
+    return ProviderOut(
+        id=p.id,
+        npi=p.npi,
+        entity_type=p.entity_type,
+        entity_name=ENTITY_TYPES.get(p.entity_type, p.entity_type),
+        display_name=p.display_name,
+        name=p.name,
+        first_name=p.first_name,
+        last_name=p.last_name,
+        taxonomy=p.taxonomy,
+        tax_id=p.tax_id,
+        address=_address(p.address_line1, p.address_line2, p.city, p.state, p.zip),
+    )
+
+
+def _provider_row(session: Session, provider_id: int) -> Provider:
+    p = repo.provider(session, provider_id)
+    if p is None:
+        raise NotFound(
+            f"no provider #{provider_id}", field="provider_id", fix="choose one from the provider list"
+        )
+    return p
+
+
+def _check_provider_names(data: ProviderIn) -> None:
+    """A person (entity type 1) has a first and last name; an organisation (2) has a name."""
+    if data.entity_type == "2":
+        if not data.name:
+            raise InvalidInput(
+                "an organisation (entity type 2) needs its name",
+                field="name",
+                fix="enter the practice's name as on its NPI record, or choose entity type 1 for a person",
+            )
+        return
+    for field, label in (("first_name", "first"), ("last_name", "last")):
+        if not getattr(data, field):
+            raise InvalidInput(
+                f"a person (entity type 1) needs a {label} name",
+                field=field,
+                fix=f"enter the provider's {label} name, or choose entity type 2 for an organisation",
+            )
+
+
+def _fill_provider(p: Provider, data: ProviderIn) -> None:
+    p.entity_type = data.entity_type
+    person = data.entity_type == "1"
+    p.name = None if person else data.name
+    p.first_name = data.first_name if person else None
+    p.last_name = data.last_name if person else None
+    p.taxonomy, p.tax_id = data.taxonomy, data.tax_id
+    address = data.address or AddressIn()
+    p.address_line1, p.address_line2 = address.line1, address.line2
+    p.city, p.state, p.zip = address.city, address.state, address.zip
+
+
+def add_provider(session: Session, data: ProviderIn) -> ProviderOut:
+    """Register a billing or rendering provider; an NPI already registered is refused."""
+    _check_provider_names(data)
+    same = repo.provider_by_npi(session, data.npi)
+    if same is not None:
+        raise Conflict(
+            f"NPI {data.npi} is already registered ({same.display_name}, provider #{same.id})",
+            field="npi",
+            fix=f"edit provider #{same.id} instead (on /providers, or PUT /api/providers/{same.id})",
+        )
+    p = Provider(npi=data.npi)
+    _fill_provider(p, data)
+    repo.add(session, p)
+    return provider_out(p)
+
+
+def update_provider(session: Session, provider_id: int, data: ProviderIn) -> ProviderOut:
+    """Edit a provider's names, taxonomy, tax ID and address; the NPI stays (claims name it)."""
+    p = _provider_row(session, provider_id)
+    if data.npi != p.npi:
+        raise InvalidInput(
+            f"a provider's NPI cannot change (provider #{provider_id} is NPI {p.npi}; claims name it)",
+            field="npi",
+            fix="add a new provider for the other NPI",
+        )
+    _check_provider_names(data)
+    _fill_provider(p, data)
+    session.flush()
+    return provider_out(p)
+
+
+def list_providers(session: Session) -> list[ProviderOut]:
+    return [provider_out(p) for p in repo.all_providers(session)]
+
+
+def get_provider(session: Session, provider_id: int) -> ProviderOut:
+    return provider_out(_provider_row(session, provider_id))
 
 
 # -------------------------------------------------------------------------------------- coverages

@@ -49,7 +49,9 @@ def _provider(session: Session, provider_id: int) -> Provider:
     p = parties.provider_record(session, provider_id)
     if p is None:
         raise NotFound(
-            f"no provider {provider_id}", field="provider_id", fix="pick a rendering provider on file"
+            f"no provider {provider_id}",
+            field="provider_id",
+            fix="pick a rendering provider on file (add one on /providers: assistant providers add)",
         )
     return p
 

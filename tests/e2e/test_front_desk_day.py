@@ -35,8 +35,14 @@ def _label(page: Any, text: str) -> Any:
 
 
 def _setup(live_server: str, headers: dict[str, str]) -> None:
-    """What the office has before the day starts: its providers and payers (the imported claim brings the
-    billing and rendering providers; no page registers providers) and the fee schedule."""
+    """What the office has before the day starts: its providers (registered on /providers; the imported
+    claim names the same NPIs), its payers and the fee schedule."""
+    for provider in (
+        {"npi": "1234567893", "entity_type": "2", "name": "Main Street Clinic", "tax_id": "123456789"},
+        {"npi": "1245319599", "entity_type": "1", "first_name": "Ana", "last_name": "Lopez"},
+    ):
+        r = httpx.post(f"{live_server}/api/providers", json=provider, headers=headers)
+        assert r.status_code in (201, 409), r.text  # 409: another journey registered it
     clean = (FIXTURES / "claims" / "claim_clean.json").read_bytes()
     assert httpx.post(f"{live_server}/api/claims", content=clean, headers=headers).status_code in (200, 201)
     r = httpx.post(

@@ -82,3 +82,28 @@ def test_register_search_show_edit_merge(container: Container) -> None:
     assert ("phi.write", str(ann)) in actions and ("phi.read", str(ann)) in actions
     assert ("patient.merge", str(ann)) in actions and ("phi.read", None) in actions
     assert all(e.actor.startswith("cli:") for e in entries)
+
+
+def test_providers_add_and_list(container: Container) -> None:
+    r = run(
+        "providers", "add", "--npi", "1234567893", "--entity-type", "2", "--name", "Main Street Clinic",
+        "--tax-id", "12-3456789", "--taxonomy", "261QP2300X", "--state", "IL", "--zip", "62701", "--json",
+    )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    clinic = json.loads(r.output)
+    assert (clinic["entity_name"], clinic["tax_id"], clinic["address"]["state"]) == (
+        "organisation",
+        "123456789",
+        "IL",
+    )
+    r = run("providers", "add", "--npi", "1245319599", "--first", "Ana", "--last", "Lopez")
+    assert r.exit_code == 0 and "Ana Lopez" in r.output and "person" in r.output, r.output
+    r = run("providers", "add", "--npi", "1245319598", "--first", "Bo", "--last", "Typo")
+    assert r.exit_code != 0 and "check digit" in r.output and "npi" in r.output
+    r = run("providers", "add", "--npi", "1245319599", "--first", "Ana", "--last", "Again")
+    assert r.exit_code != 0 and "already registered" in r.output
+    r = run("providers", "add", "--npi", "1003000126", "--entity-type", "2")
+    assert r.exit_code != 0 and "needs its name" in r.output
+    r = run("providers", "list", "--json")
+    assert [p["display_name"] for p in json.loads(r.output)] == ["Main Street Clinic", "Ana Lopez"]
+    assert "1245319599" in run("providers", "list").output

@@ -11,8 +11,6 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from assistant.claims.x12_validate import validate_x12
-from assistant.core.db import transaction
-from assistant.parties.models import Provider
 from tests.remit.era import primary_835
 from tests.schedule.conftest import NOTE, bearer
 
@@ -26,27 +24,25 @@ NORA = {
 }
 
 
-def _providers(client: TestClient) -> int:
-    with transaction(client.app.state.container.sessions) as s:  # type: ignore[attr-defined]
-        doctor = Provider(npi="1245319599", entity_type="1", first_name="Ana", last_name="Lopez")
-        clinic = Provider(
-            npi="1234567893",
-            entity_type="2",
-            name="Main Street Clinic",
-            tax_id="123456789",
-            address_line1="1 Main St",
-            city="Springfield",
-            state="IL",
-            zip="627011234",
-        )
-        s.add_all([doctor, clinic])
-        s.flush()
-        return doctor.id
+def _providers(client: TestClient, headers: dict[str, str]) -> int:
+    """The practice's setup: the billing organisation and the rendering doctor (POST /api/providers)."""
+    clinic = {
+        "npi": "1234567893",
+        "entity_type": "2",
+        "name": "Main Street Clinic",
+        "tax_id": "123456789",
+        "address": {"line1": "1 Main St", "city": "Springfield", "state": "IL", "zip": "627011234"},
+    }
+    assert client.post("/api/providers", json=clinic, headers=headers).status_code == 201
+    doctor = {"npi": "1245319599", "entity_type": "1", "first_name": "Ana", "last_name": "Lopez"}
+    r = client.post("/api/providers", json=doctor, headers=headers)
+    assert r.status_code == 201, r.text
+    return int(r.json()["id"])
 
 
 def test_a_day_at_the_front_desk_through_the_api(app_client: TestClient) -> None:
     c, h = app_client, bearer(app_client, "admin")
-    doctor = _providers(c)
+    doctor = _providers(c, h)
     today = date.today().isoformat()
 
     def ok(method: str, url: str, **kw: Any) -> Any:
@@ -93,4 +89,5 @@ def test_a_day_at_the_front_desk_through_the_api(app_client: TestClient) -> None
     era = primary_835(x12, claim_id, paid=12000, contractual=4000, patient=2500)
     ok("POST", "/api/remits", content=era.encode())
     balance = ok("GET", "/api/billing/balance/NF100200300")
-    assert (balance["patient_due_cents"], balance["insurance_pending_cents"]) == (2500, 0)
+    # Nora has a secondary coverage: the copay waits on the secondary until its 835 (README step 10)
+    assert (balance["patient_due_cents"], balance["insurance_pending_cents"]) == (0, 2500)

@@ -317,3 +317,27 @@ def test_biller_action_routes_are_protected(anon: TestClient) -> None:
         for role in ROLES
         if "claims:*" in permissions_for(role) or "claims:write" in permissions_for(role)
     }
+
+
+def test_payer_and_provider_routes_need_the_front_desk_permissions(anon: TestClient) -> None:
+    """The payer list and the providers (no patient record): reading needs patients:read, writing
+    patients:write; every page has its JSON twin."""
+    expected = {
+        ("GET", "/payers"): {"patients:read"},
+        ("GET", "/api/payers"): {"patients:read"},
+        ("POST", "/payers"): {"patients:write"},
+        ("POST", "/payers/{payer_id}"): {"patients:write"},
+        ("POST", "/api/payers"): {"patients:write"},
+        ("PUT", "/api/payers/{payer_id}"): {"patients:write"},
+        ("GET", "/providers"): {"patients:read"},
+        ("GET", "/api/providers"): {"patients:read"},
+        ("POST", "/providers"): {"patients:write"},
+        ("POST", "/providers/{provider_id}"): {"patients:write"},
+        ("POST", "/api/providers"): {"patients:write"},
+        ("PUT", "/api/providers/{provider_id}"): {"patients:write"},
+    }
+    found = {(m, r.path): _required(r.dependant) for m, r in _routes(anon) if (m, r.path) in expected}
+    assert found == expected
+    trainee = token_for(anon, "tina-prov", "trainee")
+    for url in ("/api/providers", "/api/payers"):
+        assert anon.get(url, headers={"Authorization": f"Bearer {trainee}"}).status_code == 403

@@ -1,4 +1,4 @@
-"""Front-desk pages: patients (search, register, edit, coverages, merge) and the payer list.
+"""Front-desk pages: patients (search, register, edit, coverages, merge), the payer list and the providers.
 
 Each page's GET has its JSON twin under /api fed by the same service call (``respond``); the forms post
 here and redirect (post/redirect/get), and a refused form comes back with the message on its field.
@@ -19,6 +19,7 @@ from assistant.core.money import decimal_amount
 from assistant.parties import forms, service
 from assistant.parties.schemas import (
     CONTACT_METHODS,
+    ENTITY_TYPES,
     FILING_INDICATORS,
     GUARANTOR_RELATIONSHIPS,
     ORDER_NAMES,
@@ -60,6 +61,7 @@ CHOICES = {
     ],
     "relationship_options": [(word, f"{code} {word}") for word, code in RELATIONSHIP_CODES.items()],
     "orders": [(n, name) for n, name in ORDER_NAMES.items()],
+    "entity_options": [(code, f"{code} {word}") for code, word in ENTITY_TYPES.items()],
     "filing_options": [
         (code, f"{code} {FILING_NAMES.get(code, '')}".strip()) for code in sorted(FILING_INDICATORS)
     ],
@@ -320,3 +322,50 @@ def edit_payer(request: Request, payer_id: str, session: SessionDep, form: FormD
         session.rollback()
         return _payers_again(request, session, {**values, "payer_id": payer_id}, exc)
     return RedirectResponse("/payers", status_code=303)
+
+
+# ------------------------------------------------------------------------------------------ providers
+
+
+@router.get("/providers", dependencies=[PAYERS_READ])
+@router.get("/api/providers", dependencies=[PAYERS_READ])
+def providers_page(request: Request, session: SessionDep, edit: str = "") -> Response:
+    providers = service.list_providers(session)
+    editing = next((p for p in providers if str(p.id) == edit.strip()), None)
+    exclude = {"id", "entity_name", "display_name"}
+    values = forms.flat(editing.model_dump(exclude=exclude)) if editing else {"entity_type": "1"}
+    extra = {**CHOICES, "editing": editing, "values": values, "active": "providers"}
+    return respond(request, "providers/index.html", {"providers": providers}, extra=extra)
+
+
+def _providers_again(
+    request: Request, session: Session, values: dict[str, str], exc: AssistantError, editing_id: int | None
+) -> Response:
+    providers = service.list_providers(session)
+    editing = next((p for p in providers if p.id == editing_id), None)
+    ctx = {"providers": providers, "values": values, "editing": editing, "active": "providers"}
+    return _again(request, "providers/index.html", ctx, exc)
+
+
+@router.post("/providers", dependencies=[PAYERS_WRITE])
+def add_provider(request: Request, session: SessionDep, form: FormDep) -> Response:
+    values = {k: v for k, v in form.items() if isinstance(v, str)}
+    try:
+        service.add_provider(session, forms.provider_from_form(values))
+    except AssistantError as exc:
+        session.rollback()
+        return _providers_again(request, session, values, exc, None)
+    return RedirectResponse("/providers", status_code=303)
+
+
+@router.post("/providers/{provider_id}", dependencies=[PAYERS_WRITE])
+def edit_provider(request: Request, provider_id: int, session: SessionDep, form: FormDep) -> Response:
+    values = {k: v for k, v in form.items() if isinstance(v, str)}
+    try:
+        npi = service.get_provider(session, provider_id).npi
+        values["npi"] = npi
+        service.update_provider(session, provider_id, forms.provider_from_form(values))
+    except AssistantError as exc:
+        session.rollback()
+        return _providers_again(request, session, values, exc, provider_id)
+    return RedirectResponse("/providers", status_code=303)

@@ -1,4 +1,4 @@
-"""Patients, coverage and payers JSON API (the writes; the reads are the pages' twins in
+"""Patients, coverage, payers and providers JSON API (the writes; the reads are the pages' twins in
 ``web.routers.pages_patients``). Every route calls ``assistant.parties.service``."""
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from assistant.parties.schemas import (
     PatientSaved,
     PayerIn,
     PayerOut,
+    ProviderIn,
+    ProviderOut,
     ReorderIn,
 )
 from assistant.security.schemas import Principal
@@ -88,3 +90,13 @@ def add_payer(body: PayerIn, session: SessionDep) -> PayerOut:
 @router.put("/payers/{payer_id}", response_model=PayerOut, dependencies=[PAYERS_WRITE])
 def edit_payer(payer_id: str, body: PayerIn, session: SessionDep) -> PayerOut:
     return service.update_payer(session, payer_id, body)
+
+
+@router.post("/providers", response_model=ProviderOut, status_code=201, dependencies=[PAYERS_WRITE])
+def add_provider(body: ProviderIn, session: SessionDep) -> ProviderOut:
+    return service.add_provider(session, body)
+
+
+@router.put("/providers/{provider_id}", response_model=ProviderOut, dependencies=[PAYERS_WRITE])
+def edit_provider(provider_id: int, body: ProviderIn, session: SessionDep) -> ProviderOut:
+    return service.update_provider(session, provider_id, body)

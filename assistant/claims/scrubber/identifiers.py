@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from assistant.claims.npi import is_valid_npi
 from assistant.claims.schemas import ClaimImport, Finding
 from assistant.claims.scrubber.base import ScrubContext, error, rule
+from assistant.parties.npi import is_valid_npi
 
 
 @rule("npi-check-digit")

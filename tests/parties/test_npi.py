@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.claims.npi import is_valid_npi, npi_check_digit
+from assistant.parties.npi import is_valid_npi, npi_check_digit
 
 
 @pytest.mark.parametrize("npi", ["1234567893", "1245319599", "1003000126"])
