@@ -79,6 +79,14 @@ def _payer(client: TestClient) -> str:
     return "87726"
 
 
+def _provider(client: TestClient) -> int:
+    r = client.post(
+        "/api/providers", json={"npi": "1234567893", "entity_type": "2", "name": "Main Street Clinic"}
+    )
+    assert r.status_code == 201, r.text
+    return int(r.json()["id"])
+
+
 def _patient(client: TestClient) -> int:
     _payer(client)
     r = client.post(
@@ -363,6 +371,14 @@ SUBMITS: dict[str, Callable[[TestClient], Submit]] = {
     "/patients/{patient_id}/merge": _merge,
     "/payers": lambda c: ("/payers", {"data": {"payer_id": "87726", "name": "Example"}}),
     "/payers/{payer_id}": lambda c: (f"/payers/{_payer(c)}", {"data": {"name": "Example Health"}}),
+    "/providers": lambda c: (
+        "/providers",
+        {"data": {"npi": "1234567893", "entity_type": "2", "name": "Main Street Clinic"}},
+    ),
+    "/providers/{provider_id}": lambda c: (
+        f"/providers/{_provider(c)}",
+        {"data": {"entity_type": "2", "name": "Main Street Family Clinic"}},
+    ),
     "/fees": lambda c: (
         "/fees",
         {"data": {"code": "99214", "charge": "185.00", "effective_from": "2026-01-01"}},
