@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup run test test-fast lint typecheck data index bench eval load-test lock clean
+.PHONY: setup run test test-fast lint typecheck data index bench eval train load-test lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@echo "==> creating $(VENV) and installing pinned dependencies (CPU torch first)"
@@ -50,6 +50,11 @@ typecheck: setup
 
 bench: index
 	$(BIN)/assistant bench
+
+# The learned reranker (assistant/suggest/data/ranker.json and its README): CodiEsp-en train + us-notes tune,
+# chosen on CodiEsp-en dev + us-notes check, fixed seeds; needs the built index (a few minutes).
+train: index
+	$(BIN)/python -m evals.train_ranker --fresh
 
 # Loopback load test, not part of `make test` (docs/deployment.md): 20 clients, 60 s, real model.
 load-test: index
