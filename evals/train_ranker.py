@@ -93,6 +93,8 @@ class Rows:
     y: np.ndarray  # 1 gold, 0 not, -1 acceptable (neutral: left out of training)
     note: np.ndarray  # index into the notes list
     group: np.ndarray  # "codiesp" | "us-notes"
+    codes: np.ndarray  # the candidate code of each row
+    mention: np.ndarray  # a running mention number (rows of one mention are consecutive)
 
 
 def label(code: str, note: Note) -> int:
@@ -108,6 +110,8 @@ def collect(service: Any, notes: Sequence[Note], prior: CodePrior, log: Callable
     ys: list[int] = []
     idx: list[int] = []
     groups: list[str] = []
+    all_codes: list[str] = []
+    mentions: list[int] = []
     t0 = time.perf_counter()
     for i, note in enumerate(notes):
         for codes, x in service.candidate_features(note.request, prior):
@@ -115,10 +119,19 @@ def collect(service: Any, notes: Sequence[Note], prior: CodePrior, log: Callable
             ys.extend(label(c, note) for c in codes)
             idx.extend([i] * len(codes))
             groups.extend([note.group] * len(codes))
+            all_codes.extend(codes)
+            mentions.extend([len(xs)] * len(codes))
         if (i + 1) % 100 == 0:
             log(f"  features: {i + 1}/{len(notes)} notes ({time.perf_counter() - t0:.0f} s)")
     x_all = np.concatenate(xs) if xs else np.zeros((0, len(FEATURES)), np.float32)
-    return Rows(x_all, np.asarray(ys), np.asarray(idx), np.asarray(groups))
+    return Rows(
+        x_all,
+        np.asarray(ys),
+        np.asarray(idx),
+        np.asarray(groups),
+        np.asarray(all_codes),
+        np.asarray(mentions),
+    )
 
 
 def sample_weights(rows: Rows, us_share: float) -> np.ndarray:
@@ -194,26 +207,38 @@ def final_counts(finals: Sequence[tuple[str, float]], note: Note, threshold: flo
     return tp, fp, len(gold_left)
 
 
-def choose_thresholds(
-    service: Any, ranker: Ranker, notes: Sequence[Note]
-) -> tuple[float, float, dict[str, Any]]:
-    """Run the engine with the ranker (every threshold open) on the dev notes, then sweep: the final-list
-    threshold maximizes the mean of the two dev splits' micro-F1; "high" starts where precision reaches
-    0.85 on both."""
+def simulated_finals(ranker: Ranker, rows: Rows, n_notes: int) -> list[list[tuple[str, float]]]:
+    """Each dev note's final-list candidates as the engine forms them before its coding rules: every
+    mention's best candidate by the ranker's probability (a code found by several mentions keeps its best)."""
+    p = ranker.predict(rows.x)
+    best: dict[int, tuple[float, int]] = {}
+    for i, (m, pi) in enumerate(zip(rows.mention.tolist(), p.tolist(), strict=True)):
+        if m not in best or pi > best[m][0]:
+            best[m] = (pi, i)
+    per_note: list[dict[str, float]] = [{} for _ in range(n_notes)]
+    for pi, i in best.values():
+        note, code = int(rows.note[i]), str(rows.codes[i])
+        per_note[note][code] = max(pi, per_note[note].get(code, 0.0))
+    return [sorted(d.items(), key=lambda kv: -kv[1]) for d in per_note]
+
+
+def engine_finals(service: Any, ranker: Ranker, notes: Sequence[Note]) -> list[list[tuple[str, float]]]:
+    """Each dev note's final list from the engine itself, the ranker in place with every threshold open."""
     ranker.threshold = 0.0
     service.ranker = ranker
-    finals: list[list[tuple[str, float]]] = []
+    out = []
     for note in notes:
         resp = service.suggest(note.request)
-        finals.append(
-            [
-                (s.code, s.score)
-                for s in resp.suggestions
-                if s.confidence != "low" and s.system in ("ICD-10-CM",)
-            ]
-            if note.group == "codiesp"
-            else [(s.code, s.score) for s in resp.suggestions if s.confidence != "low"]
-        )
+        out.append([(s.code, s.score) for s in resp.suggestions if s.confidence != "low"])
+    return out
+
+
+def choose_thresholds(
+    finals: Sequence[Sequence[tuple[str, float]]], notes: Sequence[Note]
+) -> tuple[float, float, dict[str, Any]]:
+    """Sweep the dev notes' final-list candidates and their probabilities: the final-list
+    threshold maximizes the mean of the two dev splits' micro-F1; "high" starts where precision reaches
+    0.85 on both."""
     grid = [round(t, 3) for t in np.arange(0.05, 0.951, 0.025)]
     table: dict[float, dict[str, tuple[float, float, float]]] = {}
     for t in grid:
@@ -239,6 +264,12 @@ def main(
     out: Path = typer.Option(DEFAULT_PATH, help="Where to write the artifact."),
     cache: Path = typer.Option(Path("out/ranker-cache"), help="Feature rows are cached here (.npz)."),
     fresh: bool = typer.Option(False, "--fresh", help="Recompute the cached feature rows."),
+    codiesp_train_notes: int = typer.Option(
+        300, min=1, help="CodiEsp train notes used (hash order; all 500 take twice the time)."
+    ),
+    end_to_end: bool = typer.Option(
+        False, "--end-to-end", help="Choose the threshold on the engine's own final lists (slower)."
+    ),
 ) -> None:
     """Train, choose and write the learned reranker (reads the real index: ASSISTANT_INDEX_DIR)."""
 
@@ -246,7 +277,9 @@ def main(
         typer.echo(msg, err=True)
 
     notes = load_notes()
-    train = [n for n in notes if n.part == "train"]
+    train = [n for n in notes if n.part == "train" and n.group != "codiesp"]
+    codiesp_train = [n for n in notes if n.part == "train" and n.group == "codiesp"]
+    train += sorted(codiesp_train, key=lambda n: runner.sample_key(n.id))[:codiesp_train_notes]
     dev = [n for n in notes if n.part == "dev"]
     log(
         f"notes: train {len(train)} (CodiEsp train, us-notes tune), "
@@ -261,11 +294,13 @@ def main(
         path = cache / f"{name}.npz"
         if path.exists() and not fresh:
             z = np.load(path)
-            sets[name] = Rows(z["x"], z["y"], z["note"], z["group"])
+            sets[name] = Rows(z["x"], z["y"], z["note"], z["group"], z["codes"], z["mention"])
         else:
             sets[name] = collect(service, part, prior, log)
             got = sets[name]
-            np.savez_compressed(path, x=got.x, y=got.y, note=got.note, group=got.group)
+            np.savez_compressed(
+                path, x=got.x, y=got.y, note=got.note, group=got.group, codes=got.codes, mention=got.mention
+            )
         log(f"{name}: {len(sets[name].y)} rows, {int((sets[name].y == 1).sum())} positive")
     tr = sets["train"]
     keep = tr.y >= 0
@@ -286,7 +321,10 @@ def main(
     scores, name, ranker = max(trials, key=lambda t: t[0]["mean_ap"])
     log(f"chosen on the dev splits (mean average precision): {name}")
     ranker.prior = prior
-    threshold, high, sweep = choose_thresholds(service, ranker, dev)
+    finals = (
+        engine_finals(service, ranker, dev) if end_to_end else simulated_finals(ranker, sets["dev"], len(dev))
+    )
+    threshold, high, sweep = choose_thresholds(finals, dev)
     ranker.threshold, ranker.high_threshold = threshold, high
     best = sweep[str(threshold)]
     log(f"final-list threshold {threshold} (dev P/R/F1 {best}), high from {high}")
@@ -299,7 +337,13 @@ def main(
         "dev_rows": int((sets["dev"].y >= 0).sum()),
         "dev_row_scores": scores,
         "trials": {t[1]: t[0] for t in trials},
-        "threshold_rule": "maximizes the mean of the two dev splits' micro-F1 of the final list",
+        "threshold_rule": "maximizes the mean of the two dev splits' micro-F1 of the final list "
+        + (
+            "(the engine's own lists)"
+            if end_to_end
+            else "(each mention's best candidate, before coding rules)"
+        ),
+        "codiesp_train_notes": min(codiesp_train_notes, len(codiesp_train)),
         "dev_final_prf_at_threshold": best,
         "seed": SEED,
         "sklearn": sklearn.__version__,
