@@ -93,6 +93,16 @@ class CodePrior:
         denom = self.notes + 2.0
         return math.log((n + 0.5) / denom), math.log((cat + 0.5) / denom), float(n > 0)
 
+    def without(self, gold: Sequence[str]) -> CodePrior:
+        """The prior without one training note (its own gold must not describe its own rows: no leak)."""
+        counts = dict(self.counts)
+        cats = dict(self.category_counts)
+        for code in dict.fromkeys(_norm(g) for g in gold):
+            if counts.get(code, 0) > 0:
+                counts[code] -= 1
+                cats[code[:3]] -= 1
+        return CodePrior(counts, cats, self.notes - 1)
+
     def to_json(self) -> dict[str, object]:
         return {"counts": dict(sorted(self.counts.items())), "notes": self.notes}
 
