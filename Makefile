@@ -54,7 +54,7 @@ bench: index
 # The learned reranker (assistant/suggest/data/ranker.json and its README): CodiEsp-en train + us-notes tune,
 # chosen on CodiEsp-en dev + us-notes check, fixed seeds; needs the built index (a few minutes).
 train: index
-	$(BIN)/python -m evals.train_ranker --fresh
+	$(BIN)/python -m evals.train_ranker --fresh --end-to-end
 
 # Loopback load test, not part of `make test` (docs/deployment.md): 20 clients, 60 s, real model.
 load-test: index

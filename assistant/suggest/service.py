@@ -344,7 +344,8 @@ class SuggestionService:
         phrase = len(plan) == 1
         per_mention = request.top_k if phrase else cfg.alternates_per_mention
         ranked = self._mention_candidates(request, plan, vec_of, dense_hits, facts, left_out)
-        learned = self.ranker is not None and request.mode == "full"
+        # The ranker learned from notes' mentions; a single phrase (a search) keeps the rule-based order.
+        learned = self.ranker is not None and request.mode == "full" and not phrase
         if learned:
             ranked = self._learned_order(ranked, facts, phrase, per_mention, left_out)
         for m, q, why, cands, qualifier_reasons, retrieved in ranked:
@@ -367,7 +368,7 @@ class SuggestionService:
                 final = False
                 if request.mode == "full":
                     threshold = cfg.history_threshold if q.kind != "current" else cfg.final_threshold
-                    if self.ranker is not None:
+                    if learned and self.ranker is not None:
                         threshold = self.ranker.threshold
                     final = rank == 0 and c.score >= threshold
                     code, extra_warn, extra_notes = self._apply_code_rules(code, m, [x.code for x in cands])
@@ -405,7 +406,7 @@ class SuggestionService:
                 if why.startswith("uncertain") or why == "negated":
                     warnings.append(f'not coded ({why}): "{m.text}"')
         ordered = sorted(picks.values(), key=lambda p: (not p.final, -p.score, p.code))[: request.top_k]
-        suggestions = [self._suggestion(p, request) for p in ordered]
+        suggestions = [self._suggestion(p, request, learned) for p in ordered]
         releases = {s: v.get("release", "") for s, v in self.index.manifest.get("releases", {}).items()}
         return SuggestResponse(
             suggestions=suggestions, releases=releases, warnings=warnings, mentions=mentions_out
@@ -631,15 +632,16 @@ class SuggestionService:
             out.append(f'{q.kind} mention: searched as "{q.text}"')
         return out
 
-    def _suggestion(self, p: Pick, request: SuggestRequest) -> Suggestion:
+    def _suggestion(self, p: Pick, request: SuggestRequest, learned: bool = False) -> Suggestion:
         note = request.text
         evidence = []
         for m in p.mentions[:3]:
             assert note[m.start : m.end] == m.text, "evidence span does not match the note"
             evidence.append(Evidence(start=m.start, end=m.end, text=m.text))
+        high = self.high_threshold if learned else self.config.high_threshold
         if request.mode == "full":
             confidence: Literal["high", "medium", "low"] = (
-                ("high" if p.score >= self.high_threshold else "medium") if p.final else "low"
+                ("high" if p.score >= high else "medium") if p.final else "low"
             )
         else:
             confidence = "high" if p.score >= 0.8 else "medium" if p.score >= 0.6 else "low"
