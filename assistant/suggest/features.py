@@ -63,6 +63,38 @@ FEATURES: tuple[str, ...] = (
 )
 
 
+_COL = {name: i for i, name in enumerate(FEATURES)}
+# The columns that vary per candidate, in the order mention_features fills them.
+_CANDIDATE_COLS = [
+    _COL[name]
+    for name in (
+        "hand_score",
+        "cos",
+        "coverage",
+        "title_overlap",
+        "walk",
+        "walked",
+        "dense_rank",
+        "lex_rank",
+        "lex_score",
+        "in_dense",
+        "in_lexical",
+        "rank",
+        "gap_to_top",
+        "cos_gap_to_top",
+        "q_conflicts",
+        "q_agree",
+        "mention_count",
+        "billable",
+        "depth",
+        "hcpcs",
+        "prior_code",
+        "prior_category",
+        "prior_seen",
+    )
+]
+
+
 @dataclass(frozen=True)
 class CodePrior:
     """Smoothed gold-code frequencies of the training splits (code and its 3-character category).
@@ -136,60 +168,52 @@ def mention_features(
     out = np.zeros((n, len(FEATURES)), dtype=np.float32)
     if not n:
         return out
-    col = {name: i for i, name in enumerate(FEATURES)}
     top_score = cands[0].score
     top_cos = max(c.cos for c in cands)
     kind = "service" if query.kind == "service" else query.kind
     section = mention.section if mention.section in SECTIONS else "other"
-    n_tokens = len(tokens(clean_query(mention.query)))
-    flags = (float(mention.negated), float(mention.uncertain), float(mention.history), float(mention.family))
+    # the note-level columns, the same for every candidate of the mention
+    out[:, _COL["patient_known"]] = float(patient_known)
+    out[:, _COL["negated"]] = float(mention.negated)
+    out[:, _COL["uncertain"]] = float(mention.uncertain)
+    out[:, _COL["history"]] = float(mention.history)
+    out[:, _COL["family"]] = float(mention.family)
+    out[:, _COL["mention_tokens"]] = math.log1p(len(tokens(clean_query(mention.query))))
+    out[:, _COL["phrase"]] = float(phrase)
+    out[:, _COL[f"section_{section}"]] = 1.0
+    out[:, _COL[f"kind_{kind}"]] = 1.0
     for i, c in enumerate(cands):
-        row = out[i]
         reasons = qualifier_reasons.get(c.code, [])
         conflicts = sum(r.startswith("qualifier conflict") for r in reasons)
-        system = catalog.system(c.code) if c.code in catalog else "ICD-10-CM"
-        p_code, p_cat, p_seen = prior.code(c.code) if prior is not None else (0.0, 0.0, 0.0)
+        known = c.code in catalog
+        system = catalog.system(c.code) if known else "ICD-10-CM"
         dense_rank = c.dense_rank if c.dense_rank >= 0 else MISSING_RANK
         lex_rank = c.lex_rank if c.lex_rank >= 0 else MISSING_RANK
-        values = {
-            "hand_score": c.score,
-            "cos": c.cos,
-            "coverage": c.coverage,
-            "title_overlap": c.title,
-            "walk": c.walk,
-            "walked": float(c.walk > 0),
-            "dense_rank": math.log1p(dense_rank),
-            "lex_rank": math.log1p(lex_rank),
-            "lex_score": math.log1p(max(c.lex_score, 0.0)),
-            "in_dense": float(c.dense_rank >= 0),
-            "in_lexical": float(c.lex_rank >= 0),
-            "rank": math.log1p(i),
-            "gap_to_top": top_score - c.score,
-            "cos_gap_to_top": top_cos - c.cos,
-            "q_conflicts": float(conflicts),
-            "q_agree": float(len(reasons) - conflicts),
-            "patient_known": float(patient_known),
-            "negated": flags[0],
-            "uncertain": flags[1],
-            "history": flags[2],
-            "family": flags[3],
-            "mention_tokens": math.log1p(n_tokens),
-            "mention_count": math.log1p(mention_count.get(c.code, 1) - 1),
-            "phrase": float(phrase),
-            "billable": float(catalog.billable(c.code)) if c.code in catalog else 0.0,
-            "depth": float(len(_norm(c.code))),
-            "hcpcs": float(system != "ICD-10-CM"),
-            "prior_code": p_code,
-            "prior_category": p_cat,
-            "prior_seen": p_seen,
-            f"section_{section}": 1.0,
-            f"kind_{kind}": 1.0,
-        }
+        row = out[i]
+        row[_CANDIDATE_COLS] = (
+            c.score,
+            c.cos,
+            c.coverage,
+            c.title,
+            c.walk,
+            float(c.walk > 0),
+            math.log1p(dense_rank),
+            math.log1p(lex_rank),
+            math.log1p(max(c.lex_score, 0.0)),
+            float(c.dense_rank >= 0),
+            float(c.lex_rank >= 0),
+            math.log1p(i),
+            top_score - c.score,
+            top_cos - c.cos,
+            float(conflicts),
+            float(len(reasons) - conflicts),
+            math.log1p(mention_count.get(c.code, 1) - 1),
+            float(catalog.billable(c.code)) if known else 0.0,
+            float(len(_norm(c.code))),
+            float(system != "ICD-10-CM"),
+            *(prior.code(c.code) if prior is not None else (0.0, 0.0, 0.0)),
+        )
         letter = c.code[:1].upper()
         if system == "ICD-10-CM" and letter in CHAPTER_LETTERS:
-            values[f"chapter_{letter}"] = 1.0
-        for name, value in values.items():
-            j = col.get(name)
-            if j is not None:
-                row[j] = value
+            row[_COL[f"chapter_{letter}"]] = 1.0
     return out

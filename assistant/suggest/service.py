@@ -72,8 +72,10 @@ class EngineConfig:
     k_walker: int = 10
     # Weight of the Alphabetic Index walk's score (0: off), chosen on CodiEsp train + the us-notes tune split.
     w_walker: float = 0.3
-    # Candidates per mention the learned ranker scores (at least the alternates asked for).
+    # Candidates per mention the learned ranker sees (its mention-count feature, its training rows) and
+    # scores when serving (at least the alternates asked for; the rest are dropped): speed vs depth.
     rank_window: int = 30
+    rank_scored: int = 15
 
 
 class SuggestionService:
@@ -448,6 +450,7 @@ class SuggestionService:
         phrase: bool,
         per_mention: int,
         prior: CodePrior | None,
+        scored: int | None = None,
     ) -> list[tuple[MentionCandidates, np.ndarray]]:
         """The learned ranker's feature rows (features.py) for each mention's first candidates."""
         window = max(self.config.rank_window, per_mention)
@@ -460,7 +463,7 @@ class SuggestionService:
             if mc.query is None or not mc.cands:
                 continue
             x = mention_features(
-                mc.cands[:window],
+                mc.cands[: max(scored, per_mention) if scored else window],
                 mc.mention,
                 mc.query,
                 catalog=self.catalog,
@@ -484,14 +487,15 @@ class SuggestionService:
         """Each mention's candidates re-scored by the ranker's calibrated probability, best first (the first
         ones again fitted to the patient)."""
         assert self.ranker is not None
-        window = max(self.config.rank_window, per_mention)
-        rows = self.ranking_features(ranked, facts, phrase, per_mention, self.ranker.prior)
+        rows = self.ranking_features(
+            ranked, facts, phrase, per_mention, self.ranker.prior, self.config.rank_scored
+        )
         if not rows:
             return ranked
         probs = self.ranker.predict(np.concatenate([x for _, x in rows]))
         start = 0
         for mc, x in rows:
-            head = mc.cands[:window]
+            head = mc.cands[: len(x)]
             for c, p in zip(head, probs[start : start + len(x)].tolist(), strict=True):
                 c.score = p
             start += len(x)
