@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup setup-test run test test-fast lint typecheck data index bench eval load-test lock clean
+.PHONY: setup setup-test run test test-fast lint typecheck data index bench eval train load-test lock clean
 
 # Stage 1 (`make setup`, run by `make run`): only what serving and the index build need.
 $(STAMP): pyproject.toml requirements.lock
@@ -61,6 +61,11 @@ typecheck: setup-test
 
 bench: index
 	$(BIN)/assistant bench
+
+# The learned reranker (assistant/suggest/data/ranker.json and its README): CodiEsp-en train + us-notes tune,
+# chosen on CodiEsp-en dev + us-notes check, fixed seeds; needs the built index (a few minutes).
+train: index
+	$(BIN)/python -m evals.train_ranker --fresh --end-to-end
 
 # Loopback load test, not part of `make test` (docs/deployment.md): 20 clients, 60 s, real model.
 load-test: index

@@ -70,6 +70,11 @@ class Settings(BaseSettings):
         le=4096,
         description="HNSW breadth at query time (higher: closer to exact, slower).",
     )
+    suggest_ranker: bool = Field(
+        default=True,
+        description="Rank suggestions with the learned reranker (assistant/suggest/data/ranker.json) when "
+        "it is there; off: the rule-based scores (the evaluation compares both).",
+    )
     timely_filing_days: int = Field(
         default=365, ge=1, description="Default payer timely-filing limit, in days from the date of service."
     )

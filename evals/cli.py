@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,17 @@ def open_backend(settings: Any) -> tuple[Any, Any]:
     """The real SuggestionService and reference repository (tests replace this with fakes)."""
     reference = CodeSetRepository.open(settings.resolved_reference_db)
     return SuggestionService.from_settings(settings, reference), reference
+
+
+def _from_source(ds: Any, source: str) -> list[Any]:
+    """The dataset's cases whose ``source`` field contains ``source`` (a set file read line by line)."""
+    files = [ds.path] if ds.path.is_file() else sorted(ds.path.glob("*.jsonl"))
+    sources = {
+        str(row["id"]): str(row.get("source", ""))
+        for f in files
+        for row in map(json.loads, filter(str.strip, f.read_text(encoding="utf-8").splitlines()))
+    }
+    return [c for c in ds.cases if source in sources.get(c.id, "")]
 
 
 def _table(results: list[Any], split: str) -> None:
@@ -106,6 +119,9 @@ def run(
         None, help="Final list by score >= threshold instead of the confidence bands high+medium."
     ),
     batch_size: int = typer.Option(32, min=1, help="Requests per suggest_many call (phrase sets)."),
+    source: str | None = typer.Option(
+        None, "--source", help="Keep cases whose `source` field contains this (e.g. 'dev split')."
+    ),
 ) -> None:
     """Run every dataset × system and print a table (or JSON, or a report)."""
     if split not in ("tune", "holdout", "check", "all"):
@@ -119,6 +135,8 @@ def run(
             fix=f"use {', '.join(runner.ALL_SYSTEMS)}",
         )
     datasets = [runner.load_dataset(d) for d in (dataset or DEFAULT_DATASETS)]
+    if source:
+        datasets = [replace(ds, cases=_from_source(ds, source)) for ds in datasets]
     policy = runner.FinalPolicy(min_score=score_threshold)
 
     systems: list[Any] = []
@@ -236,21 +254,11 @@ def candidates(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Recall@k of the candidate pool per generator (dense, bm25, walker, their union, the engine)."""
-    import json
-
     service, _ = open_backend(get_settings())
     out = []
     for name in dataset or ["codiesp-en"]:
         ds = runner.load_dataset(name)
-        cases = ds.cases
-        if source:
-            sources = {
-                str(row["id"]): str(row.get("source", ""))
-                for row in map(
-                    json.loads, filter(str.strip, ds.path.read_text(encoding="utf-8").splitlines())
-                )
-            }
-            cases = [c for c in cases if source in sources.get(c.id, "")]
+        cases = _from_source(ds, source) if source else ds.cases
         cases = runner.select_cases(cases, "all", limit)
         result = {"dataset": ds.name, "source": source, **candidate_recall.evaluate(service, cases, k)}
         out.append(result)

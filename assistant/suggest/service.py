@@ -11,7 +11,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 
@@ -19,10 +19,12 @@ from assistant.core.errors import AssistantError, InvalidInput
 from assistant.suggest import coding_rules, consolidate, qualifiers, rules
 from assistant.suggest.corpus import corpus_for
 from assistant.suggest.embedder import Embedder, NoVectorsEmbedder, configured_model_name, load_embedder
+from assistant.suggest.features import CodePrior, mention_features
 from assistant.suggest.index_status import index_status
 from assistant.suggest.index_walker import IndexWalker, walker_for
 from assistant.suggest.patient import PatientFacts, read_demographics, resolve_patient
 from assistant.suggest.patient_edits import PatientEdits, exam_for_age, weeks_code
+from assistant.suggest.ranker import Ranker, load_ranker
 from assistant.suggest.reader import Mention, clean_query, is_phrase, read_note
 from assistant.suggest.schemas import Evidence, Suggestion, SuggestRequest, SuggestResponse
 from assistant.suggest.store import LoadedIndex
@@ -44,6 +46,18 @@ CHRONIC = re.compile(
 )
 
 
+Plan = list[tuple[Mention, Query | None, str | None]]
+
+
+class MentionCandidates(NamedTuple):
+    mention: Mention
+    query: Query | None
+    skipped: str | None  # why the mention is not searched (query None)
+    cands: list[Candidate]
+    qualifier_reasons: dict[str, list[str]]
+    retrieved: list[str]  # the retrievers' first codes, before any rule (shown in the debug view)
+
+
 @dataclass
 class EngineConfig:
     k_dense: int = 30
@@ -59,6 +73,10 @@ class EngineConfig:
     k_walker: int = 10
     # Weight of the Alphabetic Index walk's score (0: off), chosen on CodiEsp train + the us-notes tune split.
     w_walker: float = 0.3
+    # Candidates per mention the learned ranker sees (its mention-count feature, its training rows) and
+    # scores when serving (at least the alternates asked for; the rest are dropped): speed vs depth.
+    rank_window: int = 30
+    rank_scored: int = 15
 
 
 KEYWORD_ONLY_DIM = 8  # any width: the keyword-only index and its embedder only need to agree
@@ -72,8 +90,10 @@ class SuggestionService:
         reference: Any = None,
         config: EngineConfig | None = None,
         walker: IndexWalker | None = None,
+        ranker: Ranker | None = None,
     ) -> None:
         self.index = index
+        self.ranker = ranker  # the learned reranker + calibrator (None: the rule-based scores)
         self.walker = walker
         self.embedder = embedder
         self.reference = reference
@@ -81,6 +101,11 @@ class SuggestionService:
         self.catalog = index.catalog
         self._masks: dict[tuple[str, ...], np.ndarray] = {}
         self.patient_edits = PatientEdits(reference, self.catalog)
+
+    @property
+    def high_threshold(self) -> float:
+        """The score from which a final code shows "high" confidence (the ranker's own when it is loaded)."""
+        return self.ranker.high_threshold if self.ranker is not None else self.config.high_threshold
 
     # ------------------------------------------------------------ construction
     @classmethod
@@ -108,7 +133,8 @@ class SuggestionService:
             ef_search=getattr(settings, "hnsw_ef_search", 128),
         )
         walker = walker or walker_for(reference)
-        return cls(index, embedder or load_embedder(settings), reference, walker=walker)
+        ranker = load_ranker() if getattr(settings, "suggest_ranker", True) else None
+        return cls(index, embedder or load_embedder(settings), reference, walker=walker, ranker=ranker)
 
     @classmethod
     def keyword_only(
@@ -131,20 +157,39 @@ class SuggestionService:
 
     def suggest_many(self, requests: Sequence[SuggestRequest]) -> list[SuggestResponse]:
         note_warnings = [self._check_release(r) for r in requests]
-        readings = [read_note(r.text) for r in requests]
-        plans: list[list[tuple[Mention, Query | None, str | None]]] = [
-            self._plan(r, ms) for r, ms in zip(requests, readings, strict=True)
+        plans, vec_of, dense_hits, all_facts = self._prepare(requests)
+        return [
+            self._respond(request, plan, vec_of, dense_hits, warnings, facts)
+            for request, plan, warnings, facts in zip(requests, plans, note_warnings, all_facts, strict=True)
         ]
+
+    def candidate_features(
+        self, request: SuggestRequest, prior: CodePrior | None
+    ) -> list[tuple[list[str], np.ndarray]]:
+        """The learned ranker's inputs for one note: per searched mention, its candidate codes and their
+        feature rows, exactly as ``suggest`` computes them (the training recipe reads them)."""
+        plans, vec_of, dense_hits, all_facts = self._prepare([request])
+        plan, facts = plans[0], all_facts[0]
+        ranked = self._mention_candidates(request, plan, vec_of, dense_hits, facts, {})
+        per_mention = request.top_k if len(plan) == 1 else self.config.alternates_per_mention
+        rows = self.ranking_features(ranked, facts, len(plan) == 1, per_mention, prior)
+        return [([c.code for c in mc.cands[: len(x)]], x) for mc, x in rows]
+
+    def _prepare(
+        self, requests: Sequence[SuggestRequest]
+    ) -> tuple[list[Plan], dict[str, np.ndarray], dict[str, list[tuple[int, float]]], list[PatientFacts]]:
+        """Read and plan each note, embed every query once, search the dense index once per query."""
+        readings = [read_note(r.text) for r in requests]
+        plans = [self._plan(r, ms) for r, ms in zip(requests, readings, strict=True)]
         texts = list(dict.fromkeys(q.text for plan in plans for _, q, _ in plan if q is not None))
         vectors = self.embedder.embed(texts) if texts else np.zeros((0, self.index.dense.d), np.float32)
         vec_of = {t: vectors[i] for i, t in enumerate(texts)}
         dense_hits = self._dense_search(texts, vectors)
-        out = []
-        for request, plan, warnings in zip(requests, plans, note_warnings, strict=True):
-            facts = resolve_patient(request.patient, read_demographics(request.text), request.date_of_service)
-            facts = replace(facts, phrase=is_phrase(request.text))
-            out.append(self._respond(request, plan, vec_of, dense_hits, warnings, facts))
-        return out
+        all_facts = [
+            resolve_patient(r.patient, read_demographics(r.text), r.date_of_service) for r in requests
+        ]
+        all_facts = [replace(f, phrase=is_phrase(r.text)) for f, r in zip(all_facts, requests, strict=True)]
+        return plans, vec_of, dense_hits, all_facts
 
     # ------------------------------------------------------------ reading -> queries
     def _check_release(self, request: SuggestRequest) -> list[str]:
@@ -268,6 +313,8 @@ class SuggestionService:
             cosines = self.index.vectors(rows_arr) @ vector if ranked_rows else np.zeros(0)
             coverages = self.index.lexical.coverage_many(rows_arr, qids)
             qset = set(qtokens)
+            dense_rank = {r: i for i, (r, _) in enumerate(dense)}
+            lex_rank = {r: (i, s) for i, (r, s) in enumerate(lexical)}
             cands = []
             for r, cos, cov in zip(ranked_rows, cosines.tolist(), coverages.tolist(), strict=True):
                 code = self.index.ids[r]
@@ -276,7 +323,10 @@ class SuggestionService:
                 tprec = len(shared) / len(ttoks) if ttoks else 0.0
                 walk, path = walked.get(r, (0.0, ""))
                 score = cfg.w_dense * cos + cfg.w_coverage * cov + cfg.w_title * tprec + cfg.w_walker * walk
-                cands.append(Candidate(code, r, score, cos, cov, tprec, sorted(shared), walk, path))
+                lr, ls = lex_rank.get(r, (-1, 0.0))
+                cand = Candidate(code, r, score, cos, cov, tprec, sorted(shared), walk, path)
+                cand.dense_rank, cand.lex_rank, cand.lex_score = dense_rank.get(r, -1), lr, ls
+                cands.append(cand)
         if systems:
             cands = [c for c in cands if self.catalog.system(c.code) in systems]
         cands.sort(key=lambda c: (-c.score, c.code))
@@ -311,27 +361,24 @@ class SuggestionService:
         skipped: list[tuple[Mention, str]] = []
         phrase = len(plan) == 1
         per_mention = request.top_k if phrase else cfg.alternates_per_mention
-        for m, q, why in plan:
+        ranked = self._mention_candidates(request, plan, vec_of, dense_hits, facts, left_out)
+        # The ranker learned from notes' mentions; a single phrase (a search) keeps the rule-based order.
+        learned = self.ranker is not None and request.mode == "full" and not phrase
+        if learned:
+            ranked = self._learned_order(ranked, facts, phrase, per_mention, left_out)
+        for m, q, why, cands, qualifier_reasons, retrieved in ranked:
             info = m.as_dict()
             if q is None:
                 info["skipped"] = why
                 mentions_out.append(info)
                 skipped.append((m, why or ""))
                 continue
-            systems = request.systems
-            if q.kind == "service":  # only procedure/supply codes: the HCPCS gate then checks it was given
-                systems = [s for s in (systems or SERVICE_SYSTEMS) if s in SERVICE_SYSTEMS]
-            cands = self.retrieve(q, vec_of[q.text], dense_hits.get(q.text, []), request.mode, systems)
             info["query"] = q.text
-            info["candidates"] = [c.code for c in cands[:5]]
+            info["candidates"] = retrieved
             mentions_out.append(info)
-            qualifier_reasons: dict[str, list[str]] = {}
-            if request.mode == "full":
-                cands, qualifier_reasons = self._rerank_qualifiers(cands, m, facts)
-                cands = self._fit_patient(cands, facts, max(per_mention, 1), left_out)
             if not cands:
                 continue
-            weight = (0.8 + 0.2 * m.weight) if request.mode == "full" and not phrase else 1.0
+            weight = (0.8 + 0.2 * m.weight) if request.mode == "full" and not phrase and not learned else 1.0
             for rank, c in enumerate(cands[: max(per_mention, 1)]):
                 code = c.code
                 extra_warn: list[str] = []
@@ -339,6 +386,8 @@ class SuggestionService:
                 final = False
                 if request.mode == "full":
                     threshold = cfg.history_threshold if q.kind != "current" else cfg.final_threshold
+                    if learned and self.ranker is not None:
+                        threshold = self.ranker.threshold
                     final = rank == 0 and c.score >= threshold
                     code, extra_warn, extra_notes = self._apply_code_rules(code, m, [x.code for x in cands])
                     code = exam_for_age(code, facts.age_years, self.catalog)
@@ -346,14 +395,15 @@ class SuggestionService:
                     if why:
                         left_out.setdefault(code, why)
                         continue
-                score = c.score * weight if rank == 0 else c.score * weight * 0.97
+                score = c.score * weight if rank == 0 or learned else c.score * weight * 0.97
                 pick = picks.get(code)
                 if pick is None:
                     pick = picks[code] = Pick(code, score, final, [m])
                 else:
                     if m not in pick.mentions:
                         pick.mentions.append(m)
-                    pick.score = max(pick.score, score) + (0.02 if final and pick.final else 0.0)
+                    bump = 0.02 if final and pick.final and not learned else 0.0
+                    pick.score = max(pick.score, score) + bump
                     pick.final = pick.final or final
                 pick.warnings.extend(w for w in extra_warn if w not in pick.warnings)
                 for k, v in extra_notes.items():
@@ -374,11 +424,100 @@ class SuggestionService:
                 if why.startswith("uncertain") or why == "negated":
                     warnings.append(f'not coded ({why}): "{m.text}"')
         ordered = sorted(picks.values(), key=lambda p: (not p.final, -p.score, p.code))[: request.top_k]
-        suggestions = [self._suggestion(p, request) for p in ordered]
+        suggestions = [self._suggestion(p, request, learned) for p in ordered]
         releases = {s: v.get("release", "") for s, v in self.index.manifest.get("releases", {}).items()}
         return SuggestResponse(
             suggestions=suggestions, releases=releases, warnings=warnings, mentions=mentions_out
         )
+
+    def _mention_candidates(
+        self,
+        request: SuggestRequest,
+        plan: list[tuple[Mention, Query | None, str | None]],
+        vec_of: dict[str, np.ndarray],
+        dense_hits: dict[str, list[tuple[int, float]]],
+        facts: PatientFacts,
+        left_out: dict[str, str],
+    ) -> list[MentionCandidates]:
+        """Each planned mention's candidates, retrieved then (full mode) qualifier-reranked and fitted to the
+        patient; skipped mentions come with no candidates and the reason."""
+        per_mention = request.top_k if len(plan) == 1 else self.config.alternates_per_mention
+        out: list[MentionCandidates] = []
+        for m, q, why in plan:
+            if q is None:
+                out.append(MentionCandidates(m, None, why, [], {}, []))
+                continue
+            systems = request.systems
+            if q.kind == "service":  # only procedure/supply codes: the HCPCS gate then checks it was given
+                systems = [s for s in (systems or SERVICE_SYSTEMS) if s in SERVICE_SYSTEMS]
+            cands = self.retrieve(q, vec_of[q.text], dense_hits.get(q.text, []), request.mode, systems)
+            retrieved = [c.code for c in cands[:5]]
+            qualifier_reasons: dict[str, list[str]] = {}
+            if request.mode == "full":
+                cands, qualifier_reasons = self._rerank_qualifiers(cands, m, facts)
+                cands = self._fit_patient(cands, facts, max(per_mention, 1), left_out)
+            out.append(MentionCandidates(m, q, None, cands, qualifier_reasons, retrieved))
+        return out
+
+    def ranking_features(
+        self,
+        ranked: list[MentionCandidates],
+        facts: PatientFacts,
+        phrase: bool,
+        per_mention: int,
+        prior: CodePrior | None,
+        scored: int | None = None,
+    ) -> list[tuple[MentionCandidates, np.ndarray]]:
+        """The learned ranker's feature rows (features.py) for each mention's first candidates."""
+        window = max(self.config.rank_window, per_mention)
+        counts: dict[str, int] = {}
+        for mc in ranked:
+            for code in {c.code for c in mc.cands[:window]}:
+                counts[code] = counts.get(code, 0) + 1
+        out = []
+        for mc in ranked:
+            if mc.query is None or not mc.cands:
+                continue
+            x = mention_features(
+                mc.cands[: max(scored, per_mention) if scored else window],
+                mc.mention,
+                mc.query,
+                catalog=self.catalog,
+                prior=prior,
+                qualifier_reasons=mc.qualifier_reasons,
+                patient_known=facts.known,
+                mention_count=counts,
+                phrase=phrase,
+            )
+            out.append((mc, x))
+        return out
+
+    def _learned_order(
+        self,
+        ranked: list[MentionCandidates],
+        facts: PatientFacts,
+        phrase: bool,
+        per_mention: int,
+        left_out: dict[str, str],
+    ) -> list[MentionCandidates]:
+        """Each mention's candidates re-scored by the ranker's calibrated probability, best first (the first
+        ones again fitted to the patient)."""
+        assert self.ranker is not None
+        rows = self.ranking_features(
+            ranked, facts, phrase, per_mention, self.ranker.prior, self.config.rank_scored
+        )
+        if not rows:
+            return ranked
+        probs = self.ranker.predict(np.concatenate([x for _, x in rows]))
+        start = 0
+        for mc, x in rows:
+            head = mc.cands[: len(x)]
+            for c, p in zip(head, probs[start : start + len(x)].tolist(), strict=True):
+                c.score = p
+            start += len(x)
+            head.sort(key=lambda c: (-c.score, c.code))
+            mc.cands[:] = self._fit_patient(head, facts, max(per_mention, 1), left_out)
+        return ranked
 
     def _apply_code_rules(
         self, code: str, m: Mention, ranked: list[str]
@@ -448,9 +587,9 @@ class SuggestionService:
             picks.pop(other)
         a, b = facts.weeks_span.start, facts.weeks_span.end
         span = Mention(start=a, end=b, text=note[a:b], query=note[a:b], section="body")
-        pick = picks.setdefault(code, Pick(code, self.config.high_threshold, True, [span]))
+        pick = picks.setdefault(code, Pick(code, self.high_threshold, True, [span]))
         pick.final = True
-        pick.score = max(pick.score, self.config.high_threshold)
+        pick.score = max(pick.score, self.high_threshold)
         pick.reasons.append(f"weeks of gestation documented: {facts.weeks} (use additional code Z3A)")
 
     def _pair_rules(self, picks: dict[str, Pick]) -> None:
@@ -513,15 +652,16 @@ class SuggestionService:
             out.append(f'{q.kind} mention: searched as "{q.text}"')
         return out
 
-    def _suggestion(self, p: Pick, request: SuggestRequest) -> Suggestion:
+    def _suggestion(self, p: Pick, request: SuggestRequest, learned: bool = False) -> Suggestion:
         note = request.text
         evidence = []
         for m in p.mentions[:3]:
             assert note[m.start : m.end] == m.text, "evidence span does not match the note"
             evidence.append(Evidence(start=m.start, end=m.end, text=m.text))
+        high = self.high_threshold if learned else self.config.high_threshold
         if request.mode == "full":
             confidence: Literal["high", "medium", "low"] = (
-                ("high" if p.score >= self.config.high_threshold else "medium") if p.final else "low"
+                ("high" if p.score >= high else "medium") if p.final else "low"
             )
         else:
             confidence = "high" if p.score >= 0.8 else "medium" if p.score >= 0.6 else "low"

@@ -22,6 +22,9 @@ class Candidate:
     matched: list[str] = field(default_factory=list)
     walk: float = 0.0  # the Index walk's score (0: not reached by the walk)
     walk_path: str = ""
+    dense_rank: int = -1  # rank in the dense retriever's list (-1: not there)
+    lex_rank: int = -1  # rank in the lexical retriever's list (-1: not there)
+    lex_score: float = 0.0
 
 
 @dataclass

@@ -75,6 +75,18 @@ def test_eval_run_json_one_object_per_dataset_and_system(fake_backend: FakeServi
     assert rows[0]["parts"]["all"]["negated_coded"] is None
 
 
+def test_eval_run_source_keeps_the_named_split(fake_backend: FakeService, mini: Path) -> None:
+    rows = [json.loads(line) for line in (mini / "dev.jsonl").read_text().splitlines()]
+    for i, row in enumerate(rows):
+        row["source"] = f"corpus {'dev' if i % 4 == 0 else 'train'} split, document {i}"
+    (mini / "dev.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    args = ["eval", "run", "--dataset", str(mini), "--system", "full", "--json", "--source", " dev split"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)[0]["parts"]["all"]["n"] == 2
+    assert sum(len(call) for call in fake_backend.calls) == 2  # only the dev notes were run
+
+
 def test_eval_run_writes_report_with_valid_pngs(
     fake_backend: FakeService, mini: Path, tmp_path: Path
 ) -> None:

@@ -1,0 +1,219 @@
+"""Features of one (note, mention, candidate code) for the learned reranker (ranker.py, train.py).
+
+Everything here is read from what the engine already computed for the mention: the retrievers' scores and
+ranks, the Index walk, the qualifier agreement, the reader's section and context flags, whether the patient
+is known, the code's place in the code set and a code prior learned from the training splits. (The MCE
+patient edits are not a feature: the engine removes every code they forbid, before and after ranking.)
+One row per candidate, columns in ``FEATURES`` order (the artifact stores the names, refuses a mismatch).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.suggest.reader import Mention, clean_query
+from assistant.suggest.store import CodeCatalog
+from assistant.suggest.text import tokens
+from assistant.suggest.types import Candidate, Query
+
+SECTIONS = ("assessment", "diagnosis", "hpi", "body", "pmh", "exam", "ros", "other")
+QUERY_KINDS = ("current", "history", "status", "family", "service")
+# ICD-10-CM chapters by first letter (D and H are split by the tabular list; the letter is close enough).
+CHAPTER_LETTERS = tuple("ABCDEFGHIJKLMNOQRSTVWXYZ")
+MISSING_RANK = 50
+
+FEATURES: tuple[str, ...] = (
+    "hand_score",
+    "cos",
+    "coverage",
+    "title_overlap",
+    "walk",
+    "walked",
+    "dense_rank",
+    "lex_rank",
+    "lex_score",
+    "in_dense",
+    "in_lexical",
+    "rank",
+    "gap_to_top",
+    "cos_gap_to_top",
+    "q_conflicts",
+    "q_agree",
+    "patient_known",
+    "negated",
+    "uncertain",
+    "history",
+    "family",
+    "mention_tokens",
+    "mention_count",
+    "phrase",
+    "billable",
+    "depth",
+    "hcpcs",
+    "prior_code",
+    "prior_category",
+    "prior_seen",
+    *(f"section_{s}" for s in SECTIONS),
+    *(f"kind_{k}" for k in QUERY_KINDS),
+    *(f"chapter_{c}" for c in CHAPTER_LETTERS),
+)
+
+
+_COL = {name: i for i, name in enumerate(FEATURES)}
+# The columns that vary per candidate, in the order mention_features fills them.
+_CANDIDATE_COLS = [
+    _COL[name]
+    for name in (
+        "hand_score",
+        "cos",
+        "coverage",
+        "title_overlap",
+        "walk",
+        "walked",
+        "dense_rank",
+        "lex_rank",
+        "lex_score",
+        "in_dense",
+        "in_lexical",
+        "rank",
+        "gap_to_top",
+        "cos_gap_to_top",
+        "q_conflicts",
+        "q_agree",
+        "mention_count",
+        "billable",
+        "depth",
+        "hcpcs",
+        "prior_code",
+        "prior_category",
+        "prior_seen",
+    )
+]
+
+
+@dataclass(frozen=True)
+class CodePrior:
+    """Smoothed gold-code frequencies of the training splits (code and its 3-character category).
+
+    A gold code may be a category (the prefix rule), so a candidate leaf counts every gold code
+    it falls under.
+    """
+
+    counts: Mapping[str, int]
+    category_counts: Mapping[str, int]
+    notes: int
+
+    @classmethod
+    def from_gold(cls, gold_lists: Sequence[Sequence[str]]) -> CodePrior:
+        counts: dict[str, int] = {}
+        cats: dict[str, int] = {}
+        for gold in gold_lists:
+            for code in dict.fromkeys(_norm(g) for g in gold):
+                counts[code] = counts.get(code, 0) + 1
+                cats[code[:3]] = cats.get(code[:3], 0) + 1
+        return cls(counts, cats, len(gold_lists))
+
+    def code(self, code: str) -> tuple[float, float, float]:
+        """(log smoothed frequency of the code, of its category, seen in training 0/1)."""
+        c = _norm(code)
+        n = sum(self.counts.get(c[:i], 0) for i in range(3, len(c) + 1))
+        cat = self.category_counts.get(c[:3], 0)
+        denom = self.notes + 2.0
+        return math.log((n + 0.5) / denom), math.log((cat + 0.5) / denom), float(n > 0)
+
+    def without(self, gold: Sequence[str]) -> CodePrior:
+        """The prior without one training note (its own gold must not describe its own rows: no leak)."""
+        counts = dict(self.counts)
+        cats = dict(self.category_counts)
+        for code in dict.fromkeys(_norm(g) for g in gold):
+            if counts.get(code, 0) > 0:
+                counts[code] -= 1
+                cats[code[:3]] -= 1
+        return CodePrior(counts, cats, self.notes - 1)
+
+    def to_json(self) -> dict[str, object]:
+        return {"counts": dict(sorted(self.counts.items())), "notes": self.notes}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> CodePrior:
+        counts = {str(k): int(v) for k, v in dict(data["counts"]).items()}  # type: ignore[call-overload]
+        cats: dict[str, int] = {}
+        for code, n in counts.items():
+            cats[code[:3]] = cats.get(code[:3], 0) + n
+        return cls(counts, cats, int(data["notes"]))  # type: ignore[call-overload]
+
+
+def _norm(code: str) -> str:
+    return code.replace(".", "").upper()
+
+
+def mention_features(
+    cands: Sequence[Candidate],
+    mention: Mention,
+    query: Query,
+    *,
+    catalog: CodeCatalog,
+    prior: CodePrior | None,
+    qualifier_reasons: Mapping[str, list[str]],
+    patient_known: bool,
+    mention_count: Mapping[str, int],
+    phrase: bool,
+) -> np.ndarray:
+    """One row of ``FEATURES`` per candidate of one mention (in the candidates' order)."""
+    n = len(cands)
+    out = np.zeros((n, len(FEATURES)), dtype=np.float32)
+    if not n:
+        return out
+    top_score = cands[0].score
+    top_cos = max(c.cos for c in cands)
+    kind = "service" if query.kind == "service" else query.kind
+    section = mention.section if mention.section in SECTIONS else "other"
+    # the note-level columns, the same for every candidate of the mention
+    out[:, _COL["patient_known"]] = float(patient_known)
+    out[:, _COL["negated"]] = float(mention.negated)
+    out[:, _COL["uncertain"]] = float(mention.uncertain)
+    out[:, _COL["history"]] = float(mention.history)
+    out[:, _COL["family"]] = float(mention.family)
+    out[:, _COL["mention_tokens"]] = math.log1p(len(tokens(clean_query(mention.query))))
+    out[:, _COL["phrase"]] = float(phrase)
+    out[:, _COL[f"section_{section}"]] = 1.0
+    out[:, _COL[f"kind_{kind}"]] = 1.0
+    for i, c in enumerate(cands):
+        reasons = qualifier_reasons.get(c.code, [])
+        conflicts = sum(r.startswith("qualifier conflict") for r in reasons)
+        known = c.code in catalog
+        system = catalog.system(c.code) if known else "ICD-10-CM"
+        dense_rank = c.dense_rank if c.dense_rank >= 0 else MISSING_RANK
+        lex_rank = c.lex_rank if c.lex_rank >= 0 else MISSING_RANK
+        row = out[i]
+        row[_CANDIDATE_COLS] = (
+            c.score,
+            c.cos,
+            c.coverage,
+            c.title,
+            c.walk,
+            float(c.walk > 0),
+            math.log1p(dense_rank),
+            math.log1p(lex_rank),
+            math.log1p(max(c.lex_score, 0.0)),
+            float(c.dense_rank >= 0),
+            float(c.lex_rank >= 0),
+            math.log1p(i),
+            top_score - c.score,
+            top_cos - c.cos,
+            float(conflicts),
+            float(len(reasons) - conflicts),
+            math.log1p(mention_count.get(c.code, 1) - 1),
+            float(catalog.billable(c.code)) if known else 0.0,
+            float(len(_norm(c.code))),
+            float(system != "ICD-10-CM"),
+            *(prior.code(c.code) if prior is not None else (0.0, 0.0, 0.0)),
+        )
+        letter = c.code[:1].upper()
+        if system == "ICD-10-CM" and letter in CHAPTER_LETTERS:
+            row[_COL[f"chapter_{letter}"]] = 1.0
+    return out

@@ -1,0 +1,211 @@
+"""The learned reranker and calibrator: a committed JSON artifact (no pickle) turned into probabilities.
+
+The artifact (assistant/suggest/data/ranker.json, written by ``python -m assistant.suggest.train``) holds
+the feature names, the model (a logistic regression over standardized features, or gradient-boosted trees),
+a Platt calibration, the final-list threshold, the "high" confidence threshold and the code prior. When the
+file is missing the engine keeps its rule-based scores (``load_ranker`` returns None).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.core.errors import AssistantError
+from assistant.suggest.features import FEATURES, CodePrior
+
+FORMAT = "assistant-ranker/1"
+DEFAULT_PATH = Path(__file__).parent / "data" / "ranker.json"
+
+
+@dataclass(frozen=True)
+class Tree:
+    feature: np.ndarray
+    threshold: np.ndarray
+    left: np.ndarray
+    right: np.ndarray
+    leaf: np.ndarray
+    value: np.ndarray
+    depth: int
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        node = np.zeros(len(x), dtype=np.int64)
+        rows = np.arange(len(x))
+        for _ in range(self.depth + 1):
+            leaf = self.leaf[node]
+            if leaf.all():
+                break
+            go_left = x[rows, self.feature[node]] <= self.threshold[node]
+            node = np.where(leaf, node, np.where(go_left, self.left[node], self.right[node]))
+        return self.value[node]
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Tree:
+        return cls(
+            feature=np.asarray(d["feature"], dtype=np.int64),
+            threshold=np.asarray(d["threshold"], dtype=np.float64),
+            left=np.asarray(d["left"], dtype=np.int64),
+            right=np.asarray(d["right"], dtype=np.int64),
+            leaf=np.asarray(d["leaf"], dtype=bool),
+            value=np.asarray(d["value"], dtype=np.float64),
+            depth=int(d["depth"]),
+        )
+
+
+@dataclass
+class Ranker:
+    """Calibrated probability that a candidate is one of the note's codes."""
+
+    kind: str  # "logistic" | "trees"
+    threshold: float  # final-list threshold (chosen on the dev splits for micro-F1)
+    high_threshold: float  # "high" confidence from here up
+    prior: CodePrior | None = None
+    mean: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    scale: np.ndarray = field(default_factory=lambda: np.ones(0))
+    coef: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    intercept: float = 0.0
+    trees: list[Tree] = field(default_factory=list)
+    calibration: tuple[float, float] = (1.0, 0.0)  # p = sigmoid(a * raw + b)
+    info: dict[str, Any] = field(default_factory=dict)
+    _forest: Tree | None = field(default=None, init=False, repr=False)
+    _roots: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), init=False, repr=False)
+
+    def raw(self, x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x, dtype=np.float64)
+        if self.kind == "logistic":
+            return ((x - self.mean) / self.scale) @ self.coef + self.intercept
+        if not self.trees:
+            return np.full(len(x), self.intercept)
+        forest = self._forest or self._stack()
+        # every tree at once: one node per (row, tree), descended level by level
+        node = np.tile(self._roots, (len(x), 1))
+        for _ in range(forest.depth + 1):
+            leaf = forest.leaf[node]
+            if leaf.all():
+                break
+            go_left = np.take_along_axis(x, forest.feature[node], axis=1) <= forest.threshold[node]
+            node = np.where(leaf, node, np.where(go_left, forest.left[node], forest.right[node]))
+        return forest.value[node].sum(axis=1) + self.intercept
+
+    def _stack(self) -> Tree:
+        """All trees as one node table (children renumbered), built once."""
+        offsets = np.cumsum([0] + [len(t.leaf) for t in self.trees[:-1]])
+        self._roots = offsets.astype(np.int64)
+        self._forest = Tree(
+            feature=np.concatenate([t.feature for t in self.trees]),
+            threshold=np.concatenate([t.threshold for t in self.trees]),
+            left=np.concatenate([t.left + o for t, o in zip(self.trees, offsets, strict=True)]),
+            right=np.concatenate([t.right + o for t, o in zip(self.trees, offsets, strict=True)]),
+            leaf=np.concatenate([t.leaf for t in self.trees]),
+            value=np.concatenate([t.value for t in self.trees]),
+            depth=max(t.depth for t in self.trees),
+        )
+        return self._forest
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        if not len(x):
+            return np.zeros(0)
+        a, b = self.calibration
+        return 1.0 / (1.0 + np.exp(-(a * self.raw(x) + b)))
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "format": FORMAT,
+            "kind": self.kind,
+            "features": list(FEATURES),
+            "threshold": round(self.threshold, 4),
+            "high_threshold": round(self.high_threshold, 4),
+            "calibration": [float(v) for v in self.calibration],
+            "intercept": float(self.intercept),
+            "info": self.info,
+        }
+        if self.kind == "logistic":
+            out |= {
+                "mean": _floats(self.mean),
+                "scale": _floats(self.scale),
+                "coef": _floats(self.coef),
+            }
+        else:
+            out["trees"] = [
+                {
+                    "feature": t.feature.tolist(),
+                    "threshold": _floats(t.threshold),
+                    "left": t.left.tolist(),
+                    "right": t.right.tolist(),
+                    "leaf": t.leaf.astype(int).tolist(),
+                    "value": _floats(t.value),
+                    "depth": t.depth,
+                }
+                for t in self.trees
+            ]
+        if self.prior is not None:
+            out["prior"] = self.prior.to_json()
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Ranker:
+        if data.get("format") != FORMAT:
+            raise AssistantError(
+                f"ranker artifact format {data.get('format')!r} is not {FORMAT}",
+                field="ranker",
+                fix="rebuild it with `make train`",
+            )
+        if tuple(data.get("features", ())) != FEATURES:
+            raise AssistantError(
+                "ranker artifact was trained on other features than this code computes",
+                field="ranker",
+                fix="rebuild it with `make train`",
+            )
+        kind = str(data["kind"])
+        a, b = data.get("calibration", [1.0, 0.0])
+        return cls(
+            kind=kind,
+            threshold=float(data["threshold"]),
+            high_threshold=float(data["high_threshold"]),
+            prior=CodePrior.from_json(data["prior"]) if "prior" in data else None,
+            mean=np.asarray(data.get("mean", []), dtype=np.float64),
+            scale=np.asarray(data.get("scale", []), dtype=np.float64),
+            coef=np.asarray(data.get("coef", []), dtype=np.float64),
+            intercept=float(data.get("intercept", 0.0)),
+            trees=[Tree.from_json(t) for t in data.get("trees", [])],
+            calibration=(float(a), float(b)),
+            info=dict(data.get("info", {})),
+        )
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps(self.to_json(), separators=(",", ":")) + "\n", encoding="utf-8")
+
+
+def export_trees(model: Any) -> tuple[list[Tree], float]:
+    """A fitted scikit-learn HistGradientBoostingClassifier (binary) as plain trees and its baseline."""
+    trees = []
+    for (predictor,) in model._predictors:  # noqa: SLF001 - its fitted trees, read once at export
+        nodes = predictor.nodes
+        trees.append(
+            Tree(
+                feature=nodes["feature_idx"].astype(np.int64),
+                threshold=nodes["num_threshold"].astype(np.float64),
+                left=nodes["left"].astype(np.int64),
+                right=nodes["right"].astype(np.int64),
+                leaf=nodes["is_leaf"].astype(bool),
+                value=nodes["value"].astype(np.float64),
+                depth=int(nodes["depth"].max()),
+            )
+        )
+    return trees, float(np.ravel(model._baseline_prediction)[0])  # noqa: SLF001
+
+
+def _floats(values: np.ndarray) -> list[float]:
+    return [float(f"{v:.6g}") for v in np.asarray(values, dtype=np.float64).tolist()]
+
+
+def load_ranker(path: Path | None = None) -> Ranker | None:
+    """The committed artifact, or None when it is missing (the engine then keeps its rule-based scores)."""
+    path = path or DEFAULT_PATH
+    if not path.is_file():
+        return None
+    return Ranker.from_json(json.loads(path.read_text(encoding="utf-8")))
