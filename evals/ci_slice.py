@@ -30,6 +30,7 @@ from evals import metrics, runner
 
 PHRASE_SETS = ("gem-phrases", "icd10cm-inclusion-terms", "icd10cm-index-terms")
 NOTE_SETS = ("codiesp-en",)
+DEV_SPLIT = "dev split"
 PHRASE_CASES = 150
 NOTE_CASES = 40
 RANDOM_CODES = 3000
@@ -45,6 +46,8 @@ def slice_datasets() -> list[runner.Dataset]:
     out = []
     for name in (*NOTE_SETS, *PHRASE_SETS):
         ds = runner.load_dataset(name)
+        if name in NOTE_SETS:  # the dev split only: the learned ranker trained on the train split's notes
+            ds.cases = runner.cases_from_source(ds, DEV_SPLIT)
         n = NOTE_CASES if name in NOTE_SETS else PHRASE_CASES
         ds.cases = runner.select_cases(ds.cases, "all", n)
         out.append(ds)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -33,17 +32,6 @@ def open_backend(settings: Any) -> tuple[Any, Any]:
     """The real SuggestionService and reference repository (tests replace this with fakes)."""
     reference = CodeSetRepository.open(settings.resolved_reference_db)
     return SuggestionService.from_settings(settings, reference), reference
-
-
-def _from_source(ds: Any, source: str) -> list[Any]:
-    """The dataset's cases whose ``source`` field contains ``source`` (a set file read line by line)."""
-    files = [ds.path] if ds.path.is_file() else sorted(ds.path.glob("*.jsonl"))
-    sources = {
-        str(row["id"]): str(row.get("source", ""))
-        for f in files
-        for row in map(json.loads, filter(str.strip, f.read_text(encoding="utf-8").splitlines()))
-    }
-    return [c for c in ds.cases if source in sources.get(c.id, "")]
 
 
 def _table(results: list[Any], split: str) -> None:
@@ -136,7 +124,7 @@ def run(
         )
     datasets = [runner.load_dataset(d) for d in (dataset or DEFAULT_DATASETS)]
     if source:
-        datasets = [replace(ds, cases=_from_source(ds, source)) for ds in datasets]
+        datasets = [replace(ds, cases=runner.cases_from_source(ds, source)) for ds in datasets]
     policy = runner.FinalPolicy(min_score=score_threshold)
 
     systems: list[Any] = []
@@ -258,7 +246,7 @@ def candidates(
     out = []
     for name in dataset or ["codiesp-en"]:
         ds = runner.load_dataset(name)
-        cases = _from_source(ds, source) if source else ds.cases
+        cases = runner.cases_from_source(ds, source) if source else ds.cases
         cases = runner.select_cases(cases, "all", limit)
         result = {"dataset": ds.name, "source": source, **candidate_recall.evaluate(service, cases, k)}
         out.append(result)

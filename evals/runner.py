@@ -454,3 +454,14 @@ def evaluate(
             outputs = system.run(texts, ds.top_k, ds.kind, contexts)
             results.append(score(ds, system.name, cases, outputs, reference, split))
     return results
+
+
+def cases_from_source(ds: Any, source: str) -> list[Any]:
+    """The cases whose ``source`` field contains ``source`` (e.g. "dev split": the CodiEsp dev notes)."""
+    files = [ds.path] if ds.path.is_file() else sorted(ds.path.glob("*.jsonl"))
+    sources = {
+        str(row["id"]): str(row.get("source", ""))
+        for f in files
+        for row in map(json.loads, filter(str.strip, f.read_text(encoding="utf-8").splitlines()))
+    }
+    return [c for c in ds.cases if source in sources.get(c.id, "")]
