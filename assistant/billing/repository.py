@@ -21,12 +21,9 @@ def patient(session: Session, patient_id: int) -> Patient | None:
 
 
 def patients_by_member_id(session: Session, member_id: str) -> Sequence[Patient]:
-    return session.scalars(
-        select(Patient)
-        .join(Coverage, Coverage.patient_id == Patient.id)
-        .where(Coverage.member_id == member_id)
-        .distinct()
-    ).all()
+    # A subquery, not DISTINCT over the rows: PostgreSQL cannot compare the JSON columns DISTINCT would.
+    holders = select(Coverage.patient_id).where(Coverage.member_id == member_id)
+    return session.scalars(select(Patient).where(Patient.id.in_(holders)).order_by(Patient.id)).all()
 
 
 def member_ids(session: Session, patient_id: int) -> list[str]:
