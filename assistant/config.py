@@ -75,6 +75,13 @@ class Settings(BaseSettings):
         description="Rank suggestions with the learned reranker (assistant/suggest/data/ranker.json) when "
         "it is there; off: the rule-based scores (the evaluation compares both).",
     )
+    suggest_final_threshold: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description="The learned ranker's final-list threshold (None: the one chosen on the dev splits and "
+        "stored with the model). Lower keeps more codes (recall), higher fewer (precision).",
+    )
     timely_filing_days: int = Field(
         default=365, ge=1, description="Default payer timely-filing limit, in days from the date of service."
     )

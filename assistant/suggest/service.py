@@ -134,6 +134,9 @@ class SuggestionService:
         )
         walker = walker or walker_for(reference)
         ranker = load_ranker() if getattr(settings, "suggest_ranker", True) else None
+        chosen = getattr(settings, "suggest_final_threshold", None)
+        if ranker is not None and chosen is not None:
+            ranker = replace(ranker, threshold=chosen)
         return cls(index, embedder or load_embedder(settings), reference, walker=walker, ranker=ranker)
 
     @classmethod
