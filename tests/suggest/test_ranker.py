@@ -100,11 +100,29 @@ def test_a_single_phrase_keeps_the_rule_based_order(service: SuggestionService) 
 
 def test_ranker_threshold_makes_the_final_list(service: SuggestionService) -> None:
     request = SuggestRequest(text=NOTE)
-    for threshold, high, want in ((0.3, 0.9, "medium"), (0.3, 0.4, "high"), (0.95, 0.99, "low")):
+    # the note's mentions are in the assessment or history: final from half the threshold (0.5 >= 0.95 / 2)
+    for threshold, high, want in ((0.3, 0.9, "medium"), (0.3, 0.4, "high"), (1.0, 0.99, "medium")):
         ranker = one_feature_ranker("hand_score", 0.0, 0.0, threshold=threshold, high_threshold=high)
         response = with_ranker(service, ranker).suggest(request)  # every candidate: p = 0.5
         top = response.suggestions[0]
         assert top.score == pytest.approx(0.5) and top.confidence == want, (threshold, high)
+
+
+def test_the_assessment_and_history_keep_their_best_code_at_half_the_threshold(
+    service: SuggestionService,
+) -> None:
+    ranker = one_feature_ranker("hand_score", 0.0, 0.0, threshold=0.8, high_threshold=0.99)  # p = 0.5
+    engine = with_ranker(service, ranker)
+
+    def finals(text: str) -> list[str]:
+        return [
+            s.code for s in engine.suggest(SuggestRequest(text=text)).suggestions if s.confidence != "low"
+        ]
+
+    # Two mentions, so the learned ranker decides; every candidate has p = 0.5.
+    assert finals("HPI: fever. Cough.") == []  # 0.5 < 0.8
+    assert len(finals("HPI: fever.\nAssessment: cough.")) == 1  # the assessment's best: 0.5 >= 0.8 x 0.5
+    assert len(finals("HPI: fever.\nHistory of cholera.")) == 1  # a history mention: the same
 
 
 def test_without_artifact_the_rule_based_scores_stay(service: SuggestionService, tmp_path: Path) -> None:
