@@ -91,3 +91,6 @@ def test_a_day_at_the_front_desk_through_the_api(app_client: TestClient) -> None
     balance = ok("GET", "/api/billing/balance/NF100200300")
     # Nora has a secondary coverage: the copay waits on the secondary until its 835 (README step 10)
     assert (balance["patient_due_cents"], balance["insurance_pending_cents"]) == (0, 2500)
+    secondary = ok("POST", f"/api/claims/{claim_id}/secondary")  # step 9
+    assert secondary["claim_id"] == f"{claim_id}-S" and secondary["balance_cents"] == 2500
+    assert validate_x12(c.get(f"/api/claims/{claim_id}-S/x12", headers=h).text) == []

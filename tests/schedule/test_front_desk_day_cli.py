@@ -110,3 +110,6 @@ def test_a_day_at_the_front_desk_from_the_command_line(container: Container, tmp
     balance = run("billing", "balance", "NF100200300", "--json")
     # Nora has a secondary coverage: the copay waits on the secondary until its 835 (README step 10)
     assert (balance["patient_due_cents"], balance["insurance_pending_cents"]) == (0, 2500)
+    secondary = run("claims", "secondary", claim_id, "--json")  # step 9
+    assert secondary["claim_id"] == f"{claim_id}-S" and secondary["balance_cents"] == 2500
+    assert not [f for f in (secondary["scrub"] or {}).get("findings", []) if f["severity"] == "error"]
