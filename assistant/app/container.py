@@ -19,7 +19,7 @@ from assistant.codesets.repository import CodeSetRepository
 from assistant.config import Settings, get_settings
 from assistant.core.db import make_engine, session_factory
 from assistant.core.errors import NotReady
-from assistant.suggest.index_status import build_progress
+from assistant.suggest.index_status import MANIFEST, build_progress
 from assistant.suggest.index_walker import walker_for
 from assistant.suggest.service import SuggestionService
 
@@ -71,7 +71,7 @@ class Container:
 
     def _manifest_stamp(self) -> float | None:
         try:
-            return (Path(self.settings.index_dir) / "manifest.json").stat().st_mtime
+            return (Path(self.settings.index_dir) / MANIFEST).stat().st_mtime
         except OSError:
             return None
 

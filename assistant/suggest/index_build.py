@@ -35,7 +35,7 @@ from assistant.suggest.embedder import (
     token_lengths,
 )
 from assistant.suggest.embedder import load_embedder as _load_embedder
-from assistant.suggest.index_status import LEXICAL_READY, MANIFEST, staging_dir, write_progress
+from assistant.suggest.index_status import LEXICAL_READY, MANIFEST, read_json, staging_dir, write_progress
 from assistant.suggest.lexical import LexicalIndex
 from assistant.suggest.text import tokens
 
@@ -60,13 +60,7 @@ def _index_dir(settings_or_dir: Any) -> Path:
 
 
 def read_manifest(index_dir: Path) -> dict[str, Any] | None:
-    path = Path(index_dir) / MANIFEST
-    if not path.exists():
-        return None
-    try:
-        return json.loads(path.read_text())  # type: ignore[no-any-return]
-    except (OSError, json.JSONDecodeError):
-        return None
+    return read_json(Path(index_dir) / MANIFEST)
 
 
 def _catalog(records: list[CodeRecord]) -> dict[str, Any]:

@@ -52,7 +52,8 @@ def write_progress(folder: Path, stage: Stage, done: int = 0, total: int = 0, pi
     tmp.replace(folder / PROGRESS)
 
 
-def _read_json(path: Path) -> dict[str, Any] | None:
+def read_json(path: Path) -> dict[str, Any] | None:
+    """A small JSON file written by the build, or None when it is missing or half-written."""
     try:
         return json.loads(path.read_text())  # type: ignore[no-any-return]
     except (OSError, json.JSONDecodeError):
@@ -73,7 +74,7 @@ def _alive(pid: Any) -> bool:
 
 def build_progress(index_dir: Path) -> dict[str, Any] | None:
     """The running build's progress, or None when no build is running (a dead builder's file is ignored)."""
-    progress = _read_json(staging_dir(index_dir) / PROGRESS)
+    progress = read_json(staging_dir(index_dir) / PROGRESS)
     if progress is None or progress.get("stage") == "done" or not _alive(progress.get("pid")):
         return None
     return progress

@@ -196,6 +196,10 @@ class Mention:
         }
 
 
+# Where the physician states the diagnoses (each line a problem; the engine trusts their best codes more).
+ASSESSMENT_SECTIONS = frozenset({"assessment", "diagnosis"})
+
+
 def sections(note: str) -> list[tuple[int, int, str]]:
     """(start, end, section) spans covering the note; text before the first header is "body"."""
     headers = []
@@ -305,9 +309,7 @@ def read_note(note: str) -> list[Mention]:
             pos = 0
             pieces = []
             line_start = note.rfind("\n", 0, s_start) + 1
-            problem_line = (
-                section in ("assessment", "diagnosis") or _LIST_LINE.match(note, line_start) is not None
-            )
+            problem_line = section in ASSESSMENT_SECTIONS or _LIST_LINE.match(note, line_start) is not None
             for cm in _CHUNK_SPLIT.finditer(sentence):
                 left = sentence[pos : cm.start()]
                 if cm.group(0).startswith(":") and not problem_line and not _heading(left):

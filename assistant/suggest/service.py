@@ -25,7 +25,7 @@ from assistant.suggest.index_walker import IndexWalker, walker_for
 from assistant.suggest.patient import PatientFacts, read_demographics, resolve_patient
 from assistant.suggest.patient_edits import PatientEdits, exam_for_age, weeks_code
 from assistant.suggest.ranker import Ranker, load_ranker
-from assistant.suggest.reader import Mention, clean_query, is_phrase, read_note
+from assistant.suggest.reader import ASSESSMENT_SECTIONS, Mention, clean_query, is_phrase, read_note
 from assistant.suggest.schemas import Evidence, Suggestion, SuggestRequest, SuggestResponse
 from assistant.suggest.store import LoadedIndex
 from assistant.suggest.text import expand_abbreviations, lexical_query, tokens
@@ -84,7 +84,6 @@ class EngineConfig:
     rank_scored: int = 15
 
 
-ASSESSED_SECTIONS = frozenset({"assessment", "diagnosis"})
 KEYWORD_ONLY_DIM = 8  # any width: the keyword-only index and its embedder only need to agree
 
 
@@ -397,7 +396,7 @@ class SuggestionService:
                     threshold = cfg.history_threshold if q.kind != "current" else cfg.final_threshold
                     if learned and self.ranker is not None:
                         threshold = self.ranker.threshold
-                        if m.section in ASSESSED_SECTIONS or q.kind != "current":
+                        if m.section in ASSESSMENT_SECTIONS or q.kind != "current":
                             threshold *= cfg.assessed_factor
                     final = rank == 0 and c.score >= threshold
                     code, extra_warn, extra_notes = self._apply_code_rules(code, m, [x.code for x in cands])
