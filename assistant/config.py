@@ -54,6 +54,19 @@ class Settings(BaseSettings):
         "sentence-transformers. Measured in one `assistant index bench-build` run on the 2-core machine: "
         "onnx, token-sorted batches: 219 texts/s; torch sorted 151; torch unsorted 115 (same vectors).",
     )
+    build_embed_workers: int = Field(
+        default=0,
+        ge=0,
+        le=64,
+        description="Processes that embed the codes during `assistant index build` with the ONNX runtime, "
+        "one thread each: 0 means one per core, 1 means one in-process session over every core (the build "
+        "before). `assistant index bench-build` measures both in one run.",
+    )
+    build_embed_batch_size: int = Field(
+        default=16,
+        ge=1,
+        description="Texts per batch in each build worker (the texts are sorted by token count first).",
+    )
     embed_precision: Literal["fp32", "int8"] = Field(
         default="fp32",
         description="The ONNX model's weights: fp32 (the export as traced) or a dynamic int8 copy (faster "

@@ -18,7 +18,16 @@ import numpy as np
 
 from assistant.core.errors import NotReady
 from assistant.suggest.corpus import corpus_for
-from assistant.suggest.embedder import Embedder, build_embedder, load_embedder, model_location, token_lengths
+from assistant.suggest.embed_pool import ProcessPoolEmbedder
+from assistant.suggest.embedder import (
+    Embedder,
+    build_embedder,
+    build_workers,
+    close_embedder,
+    load_embedder,
+    model_location,
+    token_lengths,
+)
 from assistant.suggest.index_build import _embed_all, index_texts
 from assistant.suggest.onnx_embedder import OnnxEmbedder, current_export, export_dir, quantize_int8
 
@@ -45,6 +54,24 @@ def _min_mean_cosine(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     return round(float(np.min(cos)), 6), round(float(np.mean(cos)), 6)
 
 
+def _measure(
+    steps: list[tuple[str, Embedder, bool, bool, int]], texts: list[str], rounds: int
+) -> tuple[list[float], list[np.ndarray]]:
+    """(seconds per step, vectors per step): every step embeds each of ``rounds`` slices in turn."""
+    for _, embedder, _, _, _ in steps:
+        embedder.embed(texts[:WARM_UP])
+    seconds = [0.0] * len(steps)
+    vectors: list[list[np.ndarray]] = [[] for _ in steps]
+    cut = max(1, -(-len(texts) // max(1, rounds)))
+    for start in range(0, len(texts), cut):
+        part = texts[start : start + cut]
+        for k, (_, embedder, sort, dedup, chunk) in enumerate(steps):
+            t0 = time.perf_counter()
+            vectors[k].append(_embed_all(embedder, part, False, chunk, sort=sort, dedup=dedup))
+            seconds[k] += time.perf_counter() - t0
+    return seconds, [np.concatenate(v) for v in vectors]
+
+
 def bench_build(
     settings: Any, sample: int = 2000, seed: int = 0, int8: bool = True, rounds: int = 5
 ) -> dict[str, Any]:
@@ -57,38 +84,41 @@ def bench_build(
     batch = int(getattr(settings, "embed_batch_size", 64))
     path, name = model_location(settings)
     torch = load_embedder(settings, runtime="torch")
-    onnx = build_embedder(settings.model_copy(update={"build_embed_runtime": "onnx"}), progress=False)
+    onnx = build_embedder(
+        settings.model_copy(update={"build_embed_runtime": "onnx", "build_embed_workers": 1}), progress=False
+    )
+    if not isinstance(onnx, OnnxEmbedder):
+        raise NotReady(f"no current ONNX export of {name}", fix="run `assistant index build`")
+    workers = build_workers(settings)
+    pool = ProcessPoolEmbedder(onnx, workers, int(getattr(settings, "build_embed_batch_size", 16)))
     # (name, embedder, sorted, dedup, chunk): the unsorted step hands the model one batch at a time in
     # corpus order (sentence-transformers sorts only within what it is given).
     steps: list[tuple[str, Embedder, bool, bool, int]] = [
         ("torch, corpus order", torch, False, False, batch),
         ("torch, sorted by tokens", torch, True, False, 256),
         ("onnx, sorted by tokens", onnx, True, False, 256),
-        ("onnx, sorted + dedup (the build now)", onnx, True, True, 256),
+        ("onnx, sorted + dedup, one process over every core (the build before)", onnx, True, True, 256),
+        (f"onnx, sorted + dedup, {workers} processes x 1 thread (the build now)", pool, True, True, 256),
     ]
-    with tempfile.TemporaryDirectory() as tmp:
-        if int8:
-            info = current_export(export_dir(settings, name), path)
-            if info is None:
-                raise NotReady(f"no current ONNX export of {name}", fix="run `assistant index build`")
-            quantized = quantize_int8(export_dir(settings, name), Path(tmp) / "int8")
-            small = OnnxEmbedder(quantized, info, path, f"{name}-int8", batch)
-            steps.append(("onnx int8, sorted + dedup (measured only)", small, True, True, 256))
-        for _, embedder, _, _, _ in steps:
-            embedder.embed(texts[:WARM_UP])
-        seconds = [0.0] * len(steps)
-        vectors: list[list[np.ndarray]] = [[] for _ in steps]
-        cut = max(1, -(-len(texts) // max(1, rounds)))
-        for start in range(0, len(texts), cut):
-            part = texts[start : start + cut]
-            for k, (_, embedder, sort, dedup, chunk) in enumerate(steps):
-                t0 = time.perf_counter()
-                vectors[k].append(_embed_all(embedder, part, False, chunk, sort=sort, dedup=dedup))
-                seconds[k] += time.perf_counter() - t0
-    full = [np.concatenate(v) for v in vectors]
-    cosine: dict[str, Any] = {"onnx_vs_torch": _min_mean_cosine(full[3], full[0])}
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            if int8:
+                info = current_export(export_dir(settings, name), path)
+                if info is None:
+                    raise NotReady(f"no current ONNX export of {name}", fix="run `assistant index build`")
+                quantized = quantize_int8(export_dir(settings, name), Path(tmp) / "int8")
+                small = OnnxEmbedder(quantized, info, path, f"{name}-int8", batch)
+                steps.append(("onnx int8, sorted + dedup (measured only)", small, True, True, 256))
+            seconds, full = _measure(steps, texts, rounds)
+    finally:
+        close_embedder(pool)
+    cosine: dict[str, Any] = {
+        "onnx_vs_torch": _min_mean_cosine(full[3], full[0]),
+        "processes_vs_one": _min_mean_cosine(full[4], full[3]),
+    }
     if int8:
-        cosine["int8_vs_fp32"] = _min_mean_cosine(full[4], full[3])
+        cosine["int8_vs_fp32"] = _min_mean_cosine(full[5], full[3])
+    cut = max(1, -(-len(texts) // max(1, rounds)))
     lengths = token_lengths(torch, texts)
     rates = [len(texts) / max(s, 1e-9) for s in seconds]
     return {
@@ -97,6 +127,8 @@ def bench_build(
         "corpus_texts": len(corpus),
         "corpus_unique": len(set(corpus)),
         "batch_size": batch,
+        "build_workers": workers,
+        "build_batch_size": pool.batch_size,
         "rounds": -(-len(texts) // cut),
         "padded_tokens": {
             "real": sum(lengths),

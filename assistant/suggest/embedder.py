@@ -11,6 +11,7 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 
 from assistant.core.errors import NotReady
+from assistant.suggest.embed_pool import ProcessPoolEmbedder
 from assistant.suggest.onnx_embedder import (
     OnnxEmbedder,
     current_export,
@@ -214,7 +215,23 @@ def build_embedder(settings: Any, progress: bool = False) -> Embedder:
         ensure_onnx_export(settings, progress)
     if getattr(settings, "build_embed_runtime", "onnx") == "torch":
         return load_embedder(settings, runtime="torch")
-    return load_embedder(settings)
+    embedder = load_embedder(settings)
+    workers = build_workers(settings)
+    if isinstance(embedder, OnnxEmbedder) and workers > 1:
+        return ProcessPoolEmbedder(embedder, workers, int(getattr(settings, "build_embed_batch_size", 16)))
+    return embedder
+
+
+def build_workers(settings: Any) -> int:
+    """How many processes the build embeds with (``build_embed_workers``; 0: one per core)."""
+    return int(getattr(settings, "build_embed_workers", 0)) or max(1, os.cpu_count() or 1)
+
+
+def close_embedder(embedder: Any) -> None:
+    """Stop an embedder's worker processes, if it has any."""
+    close = getattr(embedder, "close", None)
+    if callable(close):
+        close()
 
 
 def configured_model_name(settings: Any) -> str:

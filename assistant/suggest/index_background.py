@@ -6,7 +6,9 @@ The child is ``assistant index build``; its plain progress lines are echoed to t
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -35,6 +37,7 @@ def start_background_build(settings: Any, reference: Any = None) -> subprocess.P
         stderr=subprocess.STDOUT,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        start_new_session=True,  # its own process group: stopping it stops its embedding workers too
     )
     # Seen as "building" from this moment, before the child has imported anything.
     write_progress(staging_dir(index_dir), "starting", pid=child.pid)
@@ -53,8 +56,13 @@ def _echo(child: subprocess.Popen[str]) -> None:
 def stop_background_build(child: subprocess.Popen[str] | None) -> None:
     """The app stopped: stop the build too (the next start resumes from its embedding cache)."""
     if child is not None and child.poll() is None:
-        child.terminate()
+        _signal_group(child, signal.SIGTERM)
         try:
             child.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            child.kill()
+            _signal_group(child, signal.SIGKILL)
+
+
+def _signal_group(child: subprocess.Popen[str], sig: signal.Signals) -> None:
+    with contextlib.suppress(ProcessLookupError):  # already gone
+        os.killpg(child.pid, sig)

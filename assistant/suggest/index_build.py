@@ -30,6 +30,7 @@ from assistant.suggest.corpus import (
 from assistant.suggest.embedder import (
     Embedder,
     build_embedder,
+    close_embedder,
     configured_model_name,
     ensure_onnx_export,
     token_lengths,
@@ -273,35 +274,15 @@ def build_index(
     (tmp / "catalog.json").write_text(json.dumps(_catalog(records), separators=(",", ":")))
     releases = corpus.releases()
     (tmp / LEXICAL_READY).write_text(json.dumps({"releases": releases, "count": len(ids)}))
+    own = embedder is None
     if embedder is None:
         write_progress(tmp, "exporting")
         embedder = build_embedder(settings, progress)
-    t_embed = time.perf_counter()
-    vectors = np.zeros((len(dense), embedder.dim), dtype=np.float32)
-    cached = _cached_vectors(index_dir, embedder, dense)
-    cache = EmbeddingCache(index_dir.parent, embedder)
-    resumed = cache.load()
-    for i, text in enumerate(dense):
-        if i not in cached and text in resumed:
-            cached[i] = resumed[text]
-    todo = [i for i in range(len(dense)) if i not in cached]
-    for i, vec in cached.items():
-        vectors[i] = vec
-    write_progress(tmp, "embedding", 0, len(set(dense[i] for i in todo)))
-    if todo:
-        if progress and cached:
-            print(
-                f"reusing {len(cached)} cached vectors; embedding {len(todo)} new or changed texts",
-                flush=True,
-            )
-        vectors[todo] = _embed_all(
-            embedder,
-            [dense[i] for i in todo],
-            progress,
-            cache=cache,
-            on_batch=lambda done, total: write_progress(tmp, "embedding", done, total),
-        )
-    embed_s = time.perf_counter() - t_embed
+    try:
+        vectors, embed_s, reused, embedded = _embed_codes(tmp, index_dir, embedder, dense, progress)
+    finally:
+        if own:
+            close_embedder(embedder)
     index = faiss.IndexFlatIP(embedder.dim)
     if len(vectors):
         index.add(vectors)
@@ -334,9 +315,10 @@ def build_index(
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "build_seconds": round(time.perf_counter() - t_start, 1),
         "embed_seconds": round(embed_s, 1),
-        "vectors_reused": len(cached),
-        "texts_embedded": len(set(dense[i] for i in todo)),
+        "vectors_reused": reused,
+        "texts_embedded": embedded,
         "embed_runtime": getattr(embedder, "runtime", type(embedder).__name__),
+        "embed_workers": getattr(embedder, "workers", 1),
     }
     (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2))
     (tmp / LEXICAL_READY).unlink()
@@ -344,8 +326,41 @@ def build_index(
     if index_dir.exists():
         shutil.rmtree(index_dir)
     tmp.rename(index_dir)
-    cache.clear()  # the new index itself is now the cache
+    EmbeddingCache(index_dir.parent, embedder).clear()  # the new index itself is now the cache
     return manifest
+
+
+def _embed_codes(
+    tmp: Path, index_dir: Path, embedder: Embedder, dense: list[str], progress: bool
+) -> tuple[np.ndarray, float, int, int]:
+    """(vectors for ``dense``, seconds, vectors reused, distinct texts embedded); reuses the old index's
+    vectors and an interrupted build's cache."""
+    t_embed = time.perf_counter()
+    vectors = np.zeros((len(dense), embedder.dim), dtype=np.float32)
+    cached = _cached_vectors(index_dir, embedder, dense)
+    cache = EmbeddingCache(index_dir.parent, embedder)
+    resumed = cache.load()
+    for i, text in enumerate(dense):
+        if i not in cached and text in resumed:
+            cached[i] = resumed[text]
+    todo = [i for i in range(len(dense)) if i not in cached]
+    for i, vec in cached.items():
+        vectors[i] = vec
+    write_progress(tmp, "embedding", 0, len(set(dense[i] for i in todo)))
+    if todo:
+        if progress and cached:
+            print(
+                f"reusing {len(cached)} cached vectors; embedding {len(todo)} new or changed texts",
+                flush=True,
+            )
+        vectors[todo] = _embed_all(
+            embedder,
+            [dense[i] for i in todo],
+            progress,
+            cache=cache,
+            on_batch=lambda done, total: write_progress(tmp, "embedding", done, total),
+        )
+    return vectors, time.perf_counter() - t_embed, len(cached), len(set(dense[i] for i in todo))
 
 
 def stale_reason(

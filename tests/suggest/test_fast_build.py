@@ -18,9 +18,10 @@ from typer.testing import CliRunner
 from assistant.cli.main import app
 from assistant.config import Settings, get_settings
 from assistant.suggest.corpus import MemoryCorpus
+from assistant.suggest.embed_pool import ProcessPoolEmbedder
 from assistant.suggest.embedder import HashingEmbedder, build_embedder, load_embedder, model_location
 from assistant.suggest.index_build import _embed_all, build_index, embed_plan
-from assistant.suggest.onnx_embedder import current_export, export_dir
+from assistant.suggest.onnx_embedder import OnnxEmbedder, current_export, export_dir
 from tests.conftest import reference_db
 from tests.suggest.fixture_corpus import FIXTURE_DIM, corpus
 
@@ -105,8 +106,8 @@ def test_the_build_exports_first_then_embeds_with_the_build_runtime(real_setting
     assert getattr(build_embedder(torch_settings), "runtime", "") == "torch"  # the old path, kept
     name = load_embedder(torch_settings).name
     assert not export_dir(real_settings, name).exists()
-    onnx = build_embedder(real_settings)
-    assert getattr(onnx, "runtime", "") == "onnx"  # the build's default, after exporting
+    onnx = build_embedder(real_settings.model_copy(update={"build_embed_workers": 1}))
+    assert isinstance(onnx, OnnxEmbedder)  # one in-process session: the build before the worker processes
     assert current_export(export_dir(real_settings, name), model_location(real_settings)[0]) is not None
     by_torch = real_settings.model_copy(update={"build_embed_runtime": "torch"})
     assert getattr(build_embedder(by_torch), "runtime", "") == "torch"
@@ -118,6 +119,44 @@ def test_the_build_exports_first_then_embeds_with_the_build_runtime(real_setting
     got = _embed_all(onnx, texts, False, batch=32)
     want = load_embedder(torch_settings).embed(texts)
     assert np.min(np.sum(got * want, axis=1)) >= 0.9999
+
+
+@pytest.mark.slow
+def test_the_build_embeds_in_worker_processes_with_the_same_vectors(real_settings: Settings) -> None:
+    from assistant.suggest.build_bench import sample_texts
+
+    one = build_embedder(real_settings.model_copy(update={"build_embed_workers": 1}))
+    pool = build_embedder(
+        real_settings.model_copy(update={"build_embed_workers": 2, "build_embed_batch_size": 8})
+    )
+    assert isinstance(pool, ProcessPoolEmbedder) and pool.workers == 2 and pool.batch_size == 8
+    try:
+        texts, _ = sample_texts(real_settings, 40, seed=5)
+        texts += ["", "cough", "chronic kidney disease, stage 3 " * 40]
+        got = _embed_all(pool, texts, False, batch=16)
+        want = _embed_all(one, texts, False, batch=16)
+        assert got.shape == want.shape
+        assert np.min(np.sum(got * want, axis=1)) >= 0.99999  # row for row: the workers keep the order
+        assert pool.embed([]).shape == (0, pool.dim)
+    finally:
+        pool.close()
+
+
+def test_build_index_stops_the_worker_processes_it_started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    closed: list[str] = []
+
+    class Pooled(Recording):
+        def close(self) -> None:
+            closed.append(self.name)
+
+    monkeypatch.setattr(
+        "assistant.suggest.index_build.build_embedder", lambda settings, progress: Pooled(FIXTURE_DIM)
+    )
+    settings = Settings(index_dir=tmp_path / "index", data_dir=tmp_path / "data")
+    build_index(settings, corpus(), None, progress=False)
+    assert closed == [f"hashing-{FIXTURE_DIM}"]
 
 
 @pytest.mark.slow
@@ -143,7 +182,10 @@ def test_bench_build_measures_every_step_on_one_sample(
         ("onnx", True, False),
         ("onnx", True, True),
         ("onnx", True, True),
+        ("onnx", True, True),
     ]
+    assert "processes" in doc["steps"][4]["step"] and doc["build_workers"] >= 1
+    assert doc["cosine_min_mean"]["processes_vs_one"][0] >= 0.99999
     assert all(s["texts_per_s"] > 0 for s in doc["steps"]) and doc["steps"][0]["ratio"] == 1.0
     pad = doc["padded_tokens"]
     assert pad["real"] <= pad["sorted"] <= pad["corpus_order"]

@@ -4,6 +4,9 @@ engine switches to the full index when the build's manifest appears (no restart)
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +16,7 @@ from assistant.app.container import Container
 from assistant.config import Settings
 from assistant.core.errors import NotReady
 from assistant.suggest.embedder import HashingEmbedder
-from assistant.suggest.index_background import start_background_build
+from assistant.suggest.index_background import start_background_build, stop_background_build
 from assistant.suggest.index_build import build_index
 from assistant.suggest.index_status import index_status, staging_dir, write_progress
 from assistant.suggest.schemas import SuggestRequest
@@ -93,3 +96,32 @@ def test_a_current_index_is_not_rebuilt(settings: Settings) -> None:
     settings.model_path = str(settings.data_dir / HashingEmbedder(FIXTURE_DIM).name)  # the model's name
     build_index(settings.index_dir, corpus(), HashingEmbedder(FIXTURE_DIM), progress=False)
     assert start_background_build(settings, corpus()) is None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in state  # a zombie has exited; only its exit status is left to collect
+
+
+def test_stopping_the_app_stops_the_build_and_its_embedding_workers() -> None:
+    script = (
+        "import subprocess, sys, time\n"
+        "w = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(120)'])\n"
+        "print(w.pid, flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, start_new_session=True
+    )
+    assert child.stdout is not None
+    worker = int(child.stdout.readline())
+    assert _alive(worker)
+    stop_background_build(child)
+    assert child.poll() is not None
+    deadline = time.monotonic() + 10
+    while _alive(worker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(worker)
