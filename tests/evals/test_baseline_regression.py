@@ -63,6 +63,20 @@ def test_regression_check_catches_a_drop() -> None:
     assert len(problems) == 1 and "recall@1" in problems[0]
 
 
+def test_regression_check_catches_new_dangerous_codes_and_lost_recall() -> None:
+    """The coder's figures (us-notes): more dangerous codes than the slack, or lost required recall."""
+    figures = {"map": 0.6, "required_recall": 0.7, "final_precision": 0.7, "dangerous": 2}
+    base = {"results": {"us-notes": {"kind": "note", "full": {"all": figures}}}}
+
+    def now(**changes: float) -> dict[str, Any]:
+        return {"results": {"us-notes": {"kind": "note", "full": {"all": {**figures, **changes}}}}}
+
+    assert ci_slice.regressions(now(dangerous=3), base) == []  # one more is tolerated
+    assert ci_slice.regressions(now(dangerous=4), base) == ["us-notes dangerous: 4 > baseline 2 + 1"]
+    assert len(ci_slice.regressions(now(required_recall=0.6), base)) == 1
+    assert ci_slice.regressions(now(dangerous=0, final_precision=0.9), base) == []
+
+
 def test_slice_codes_are_gold_siblings_and_a_fixed_random_sample() -> None:
     from evals.runner import Case, Dataset
 
@@ -78,3 +92,7 @@ def test_slice_codes_are_gold_siblings_and_a_fixed_random_sample() -> None:
     assert "S82.099A" not in core and "S82.009A" in core
     assert len(codes - core) == 2  # the random sample of other billable codes
     assert codes == ci_slice.slice_codes([ds], list(reversed(billable)), n_random=2)  # deterministic
+    coded = Dataset(
+        name="y", path=Path("y"), cases=[Case("c", "t", ["I10"], acceptable=["J18.9"], forbidden=["Z00.01"])]
+    )
+    assert {"I10", "J18.9", "Z00.00", "Z00.01"} <= ci_slice.slice_codes([coded], billable, n_random=0)
