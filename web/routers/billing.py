@@ -15,7 +15,14 @@ from assistant.billing import reports as reports_service
 from assistant.billing.aging import AgingReport
 from assistant.billing.plans import PlanOut
 from assistant.billing.practice import practice_from
-from assistant.billing.schemas import BalanceOut, CreditApplicationOut, PaymentIn, ReceiptOut, RefundOut
+from assistant.billing.schemas import (
+    BalanceOut,
+    CreditApplicationOut,
+    PaymentIn,
+    ReceiptOut,
+    RefundOut,
+    RevenueReport,
+)
 from assistant.billing.search import AccountSearch
 from assistant.billing.statements import StatementData
 from assistant.core.money import PositiveCents, require_cents
@@ -89,10 +96,10 @@ def get_statement(patient: str, session: SessionDep, container: ContainerDep) ->
     return statement_for(session, container, patient)
 
 
-@router.get("/reports", dependencies=[reads("ledger", None)])
+@router.get("/reports", response_model=RevenueReport, dependencies=[reads("ledger", None)])
 def get_reports(
     session: SessionDep, start: date | None = None, end: date | None = None, payer: str | None = None
-) -> dict[str, Any]:
+) -> RevenueReport:
     return reports_service.reports(session, start=start, end=end, payer=payer)
 
 

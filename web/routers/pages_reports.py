@@ -48,7 +48,7 @@ def reports_csv(
     first, last = _dates(start, end)
     data = reports_service.reports(session, start=first, end=last, payer=payer)
     text = reports_service.report_csv(data, section)
-    period = f"{data['period']['from']}_{data['period']['to']}"
+    period = f"{data.period.start.isoformat()}_{data.period.end.isoformat()}"
     return Response(
         text,
         media_type="text/csv; charset=utf-8",
