@@ -68,12 +68,19 @@ def _show(p: PatientOut) -> None:
         )
 
 
+ADDRESS_OPTIONS = ("line1", "line2", "city", "state", "zip")
+
+
+def _address(**options: str | None) -> dict[str, str] | None:
+    """The address options given on the command line (None when none is)."""
+    given = {key: value for key, value in options.items() if value}
+    return given or None
+
+
 def _patient_data(base: dict[str, Any], options: dict[str, Any]) -> PatientIn:
     data = dict(base)
     address = dict(data.get("address") or {})
-    for key in ("line1", "line2", "city", "state", "zip"):
-        if options.get(key) is not None:
-            address[key] = options[key]
+    address.update({k: options[k] for k in ADDRESS_OPTIONS if options.get(k) is not None})
     data["address"] = address or None
     for key in ("first_name", "last_name", "dob", "sex", "phone", "email", "preferred_contact"):
         if options.get(key) is not None:
@@ -289,13 +296,12 @@ def add_payer(
     as_json: JsonOpt = False,
 ) -> None:
     """Add a payer to the payer list."""
-    address = {
-        k: v
-        for k, v in {"line1": line1, "line2": line2, "city": city, "state": state, "zip": zip}.items()
-        if v
-    }
     data = validated(
-        PayerIn, payer_id=payer_id, name=name, filing_indicator=filing_indicator, address=address or None
+        PayerIn,
+        payer_id=payer_id,
+        name=name,
+        filing_indicator=filing_indicator,
+        address=_address(line1=line1, line2=line2, city=city, state=state, zip=zip),
     )
     with _tx() as s:
         out = service.add_payer(s, data)
@@ -341,11 +347,6 @@ def add_provider(
     as_json: JsonOpt = False,
 ) -> None:
     """Register a billing or rendering provider (refused when the NPI is already registered)."""
-    address = {
-        k: v
-        for k, v in {"line1": line1, "line2": line2, "city": city, "state": state, "zip": zip}.items()
-        if v
-    }
     data = validated(
         ProviderIn,
         npi=npi,
@@ -355,7 +356,7 @@ def add_provider(
         last_name=last_name,
         taxonomy=taxonomy,
         tax_id=tax_id,
-        address=address or None,
+        address=_address(line1=line1, line2=line2, city=city, state=state, zip=zip),
     )
     with _tx() as s:
         out = service.add_provider(s, data)
