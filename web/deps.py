@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from assistant.app.container import Container
-from assistant.core.db import busy_error
+from assistant.core.db import transaction
 from assistant.core.errors import InvalidInput
 
 
@@ -23,18 +23,9 @@ ContainerDep = Annotated[Container, Depends(get_container)]
 
 
 def get_session(container: ContainerDep) -> Iterator[Session]:
-    session = container.sessions()
-    try:
+    """One transaction per request: committed when the route returns, rolled back when it raises."""
+    with transaction(container.sessions) as session:
         yield session
-        session.commit()
-    except BaseException as exc:
-        session.rollback()
-        busy = busy_error(exc)
-        if busy is not None:
-            raise busy from exc
-        raise
-    finally:
-        session.close()
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
@@ -82,8 +73,15 @@ async def get_fields(request: Request) -> dict[str, Any]:
     return {k: v if k == "password" else v.strip() for k, v in fields.items()}
 
 
+async def get_form_values(request: Request) -> dict[str, str]:
+    """A form's text fields as typed (what a refused form shows again)."""
+    form = await request.form()
+    return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
 RawBody = Annotated[bytes, Depends(get_raw_body)]
 FormDep = Annotated[FormData, Depends(get_form)]
+FormValues = Annotated[dict[str, str], Depends(get_form_values)]
 Fields = Annotated[dict[str, Any], Depends(get_fields)]
 
 

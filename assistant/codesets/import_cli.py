@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -14,15 +15,22 @@ from assistant.codesets.loaders.cms_import import ImportResult
 from assistant.config import get_settings
 from assistant.core.errors import InvalidInput
 
+# The options every import command takes.
+EffectiveFrom = Annotated[str | None, typer.Option("--effective-from", help="YYYY-MM-DD")]
+DiffJson = Annotated[bool, typer.Option("--json", help="Print JSON (with the full diff).")]
+PlainJson = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+Show = Annotated[int, typer.Option("--show", help="Codes listed per change kind.")]
 
-def _parse_date(value: str | None, option: str) -> date | None:
+
+def _effective(value: str | None) -> date | None:
+    """The --effective-from date (None: the release's own)."""
     if not value:
         return None
     try:
         return date.fromisoformat(value)
     except ValueError:
         raise InvalidInput(
-            f"{option} {value!r} is not a date", field=option.lstrip("-"), fix="use YYYY-MM-DD"
+            f"--effective-from {value!r} is not a date", field="effective-from", fix="use YYYY-MM-DD"
         ) from None
 
 
@@ -64,14 +72,12 @@ def register(app: typer.Typer) -> None:
         release: str | None = typer.Option(
             None, "--release", help="Release label (default: from the file name)."
         ),
-        effective_from: str | None = typer.Option(None, "--effective-from", help="YYYY-MM-DD"),
-        as_json: bool = typer.Option(False, "--json", help="Print JSON (with the full diff)."),
-        show: int = typer.Option(20, "--show", help="Codes listed per change kind."),
+        effective_from: EffectiveFrom = None,
+        as_json: DiffJson = False,
+        show: Show = 20,
     ) -> None:
         """Import an official CMS/CDC release and print what changed against the newest loaded one."""
-        result = cms_import.import_release(
-            get_settings(), path, release, _parse_date(effective_from, "--effective-from")
-        )
+        result = cms_import.import_release(get_settings(), path, release, _effective(effective_from))
         _print_result(result, as_json, show)
 
     @app.command("import-hcpcs")
@@ -83,14 +89,12 @@ def register(app: typer.Typer) -> None:
         release: str | None = typer.Option(
             None, "--release", help="Release label (default: from the file, e.g. 2026-Q2)."
         ),
-        effective_from: str | None = typer.Option(None, "--effective-from", help="YYYY-MM-DD"),
-        as_json: bool = typer.Option(False, "--json", help="Print JSON (with the full diff)."),
-        show: int = typer.Option(20, "--show", help="Codes listed per change kind."),
+        effective_from: EffectiveFrom = None,
+        as_json: DiffJson = False,
+        show: Show = 20,
     ) -> None:
         """Load a later CMS HCPCS quarter as published and report added, deleted and changed codes."""
-        result = cms_import.import_hcpcs(
-            get_settings(), path, release, _parse_date(effective_from, "--effective-from")
-        )
+        result = cms_import.import_hcpcs(get_settings(), path, release, _effective(effective_from))
         _print_result(result, as_json, show)
 
     @app.command("import-ncci")
@@ -103,13 +107,11 @@ def register(app: typer.Typer) -> None:
         release: str | None = typer.Option(
             None, "--release", help="Release label (default: from the file name)."
         ),
-        effective_from: str | None = typer.Option(None, "--effective-from", help="YYYY-MM-DD"),
-        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+        effective_from: EffectiveFrom = None,
+        as_json: PlainJson = False,
     ) -> None:
         """Import a quarterly NCCI PTP or MUE table (CMS layout or plain CSV; see docs/formats.md)."""
-        result = cms_import.import_ncci(
-            get_settings(), file, kind, release, _parse_date(effective_from, "--effective-from")
-        )
+        result = cms_import.import_ncci(get_settings(), file, kind, release, _effective(effective_from))
         _print_result(result, as_json, 0)
 
     @app.command("import-cpt")
@@ -117,11 +119,9 @@ def register(app: typer.Typer) -> None:
     def import_cpt(
         file: Path = typer.Argument(..., help="Your licensed CPT file (CSV/TSV; see docs/formats.md)."),
         release: str | None = typer.Option(None, "--release", help="Release label, e.g. 2026."),
-        effective_from: str | None = typer.Option(None, "--effective-from", help="YYYY-MM-DD"),
-        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+        effective_from: EffectiveFrom = None,
+        as_json: PlainJson = False,
     ) -> None:
         """Import a licensed CPT descriptor file; without one CPT codes show as numbers only."""
-        result = cms_import.import_cpt(
-            get_settings(), file, release, _parse_date(effective_from, "--effective-from")
-        )
+        result = cms_import.import_cpt(get_settings(), file, release, _effective(effective_from))
         _print_result(result, as_json, 0)

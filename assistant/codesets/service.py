@@ -259,11 +259,11 @@ def _release_state(info: ReleaseInfo, current: ReleaseInfo | None, today: date) 
 
 def _system_status(system: str, mine: list[ReleaseInfo], today: date) -> SystemStatus:
     if not mine:
+        nothing: dict[str, Any] = {"rows": 0, "codes": 0}  # codes: an extra field, as a manifest's count
         return SystemStatus(
             release=None,
             in_force=False,
-            rows=0,
-            codes=0,
+            **nothing,
             stale=system in MUST_IMPORT,
             action=MUST_IMPORT.get(system),
         )
