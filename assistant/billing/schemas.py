@@ -27,14 +27,6 @@ def check_past_date(value: date, *, field: str) -> date:
     return value
 
 
-def parse_form_date(text: str, *, field: str) -> date:
-    """A YYYY-MM-DD date typed into a form."""
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidInput(f"{field} {text!r} is not a date", field=field, fix="use YYYY-MM-DD") from None
-
-
 class EntryOut(BaseModel):
     id: int
     kind: str

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -13,25 +12,13 @@ from assistant.codesets.events import code_sets_changed
 from assistant.codesets.loaders import cms_import
 from assistant.codesets.loaders.cms_import import ImportResult
 from assistant.config import get_settings
-from assistant.core.errors import InvalidInput
+from assistant.core.validation import parse_day
 
 # The options every import command takes.
 EffectiveFrom = Annotated[str | None, typer.Option("--effective-from", help="YYYY-MM-DD")]
 DiffJson = Annotated[bool, typer.Option("--json", help="Print JSON (with the full diff).")]
 PlainJson = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 Show = Annotated[int, typer.Option("--show", help="Codes listed per change kind.")]
-
-
-def _effective(value: str | None) -> date | None:
-    """The --effective-from date (None: the release's own)."""
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(
-            f"--effective-from {value!r} is not a date", field="effective-from", fix="use YYYY-MM-DD"
-        ) from None
 
 
 def _print_result(result: object, as_json: bool, show: int) -> None:
@@ -77,7 +64,9 @@ def register(app: typer.Typer) -> None:
         show: Show = 20,
     ) -> None:
         """Import an official CMS/CDC release and print what changed against the newest loaded one."""
-        result = cms_import.import_release(get_settings(), path, release, _effective(effective_from))
+        result = cms_import.import_release(
+            get_settings(), path, release, parse_day(effective_from, "--effective-from")
+        )
         _print_result(result, as_json, show)
 
     @app.command("import-hcpcs")
@@ -94,7 +83,9 @@ def register(app: typer.Typer) -> None:
         show: Show = 20,
     ) -> None:
         """Load a later CMS HCPCS quarter as published and report added, deleted and changed codes."""
-        result = cms_import.import_hcpcs(get_settings(), path, release, _effective(effective_from))
+        result = cms_import.import_hcpcs(
+            get_settings(), path, release, parse_day(effective_from, "--effective-from")
+        )
         _print_result(result, as_json, show)
 
     @app.command("import-ncci")
@@ -111,7 +102,9 @@ def register(app: typer.Typer) -> None:
         as_json: PlainJson = False,
     ) -> None:
         """Import a quarterly NCCI PTP or MUE table (CMS layout or plain CSV; see docs/formats.md)."""
-        result = cms_import.import_ncci(get_settings(), file, kind, release, _effective(effective_from))
+        result = cms_import.import_ncci(
+            get_settings(), file, kind, release, parse_day(effective_from, "--effective-from")
+        )
         _print_result(result, as_json, 0)
 
     @app.command("import-cpt")
@@ -123,5 +116,7 @@ def register(app: typer.Typer) -> None:
         as_json: PlainJson = False,
     ) -> None:
         """Import a licensed CPT descriptor file; without one CPT codes show as numbers only."""
-        result = cms_import.import_cpt(get_settings(), file, release, _effective(effective_from))
+        result = cms_import.import_cpt(
+            get_settings(), file, release, parse_day(effective_from, "--effective-from")
+        )
         _print_result(result, as_json, 0)

@@ -246,15 +246,8 @@ def _release_state(info: ReleaseInfo, current: ReleaseInfo | None, today: date) 
     state = _state(info, today)
     if current is not None and info is not current and state == "in force":
         state = "superseded"
-    return ReleaseState(
-        release=info.release,
-        state=state,
-        effective_from=info.effective_from,
-        effective_to=info.effective_to,
-        rows=info.row_count,
-        stale=info.stale,
-        user_imported=info.user_imported,
-    )
+    shared = info.model_dump(include={"release", "effective_from", "effective_to", "stale", "user_imported"})
+    return ReleaseState(**shared, state=state, rows=info.row_count)
 
 
 def _system_status(system: str, mine: list[ReleaseInfo], today: date) -> SystemStatus:
@@ -282,21 +275,18 @@ def _system_status(system: str, mine: list[ReleaseInfo], today: date) -> SystemS
         action = f"import a current release: {IMPORT_COMMAND[system]}"
     elif reason and system == ICD10CM_INDEX:
         action = "no newer Alphabetic Index is shipped: check index codes against the tabular list"
+    facts = shown.model_dump(
+        include={"release", "effective_from", "effective_to", "user_imported", "source", "license", "sha256"}
+    )
     counts: dict[str, Any] = {"rows": shown.row_count, **shown.counts}  # a manifest's count may name rows
     return SystemStatus(
-        release=shown.release,
-        in_force=current is not None,
-        effective_from=shown.effective_from,
-        effective_to=shown.effective_to,
+        **facts,
         **counts,
+        in_force=current is not None,
         stale=reason is not None,
         stale_reason=reason,
         action=action,
         as_of=today,
-        user_imported=shown.user_imported,
-        source=shown.source,
-        license=shown.license,
-        sha256=shown.sha256,
         releases=[_release_state(i, current, today) for i in mine],
     )
 
@@ -317,9 +307,7 @@ def status(settings: Settings, today: date | None = None) -> dict[str, SystemSta
 
 
 def _span(info: ReleaseInfo) -> ReleaseSpan:
-    return ReleaseSpan(
-        release=info.release, effective_from=info.effective_from, effective_to=info.effective_to
-    )
+    return ReleaseSpan(**info.model_dump(include={"release", "effective_from", "effective_to"}))
 
 
 def diff_releases(settings: Settings, system: str, old: str, new: str) -> ReleaseDiff:

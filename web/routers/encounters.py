@@ -8,7 +8,6 @@ Reading needs ``encounters:read`` + ``phi:read`` (billers, coders); changing nee
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -18,6 +17,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from assistant.claims import service as claims
 from assistant.codesets.models import ICD10CM
 from assistant.core.errors import InvalidInput, NoReleaseForDate, NotReady
+from assistant.core.validation import parse_day
 from assistant.encounters import service
 from assistant.encounters.schemas import ENCOUNTER_STATUSES, EncounterOut, QueueFilter
 from assistant.schedule import service as schedule
@@ -38,15 +38,6 @@ Writer = Annotated[
 Searcher = Annotated[
     Principal, require("encounters:write", "phi:read", record="encounter", id_param="encounter_id")
 ]
-
-
-def _date(text: str, field: str) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(f"{text!r} is not a date", field=field, fix="use YYYY-MM-DD") from None
 
 
 def _walker(container: Any) -> Any:
@@ -78,8 +69,8 @@ def queue_page(
         {
             **({"statuses": statuses} if statuses else {}),
             "provider_id": provider_id,
-            "date_from": _date(date_from, "date_from"),
-            "date_to": _date(date_to, "date_to"),
+            "date_from": parse_day(date_from, "date_from"),
+            "date_to": parse_day(date_to, "date_to"),
         }
     )
     data = {"encounters": service.queue(session, filters), "filters": filters}

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from assistant.billing import reports as reports_service
-from assistant.billing.schemas import parse_form_date
+from assistant.core.validation import parse_day
 from assistant.security import audit
 from web.deps import SessionDep
 from web.routers.pages_common import respond
@@ -25,10 +25,7 @@ def reads(action: str = audit.PHI_READ) -> Any:
 
 def _dates(start: str, end: str) -> tuple[date | None, date | None]:
     """Dates typed into the report form (empty: the default period), refused in words when malformed."""
-    return (
-        parse_form_date(start, field="start") if start.strip() else None,
-        parse_form_date(end, field="end") if end.strip() else None,
-    )
+    return parse_day(start, "start"), parse_day(end, "end")
 
 
 @router.get("/reports", dependencies=[reads()])
