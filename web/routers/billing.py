@@ -45,12 +45,19 @@ def get_balance(patient: str, session: SessionDep) -> BalanceOut:
     return service.balance(session, patient)
 
 
+def _patient_write(body: Any, request: Request, container: Any, principal: Principal) -> str | None:
+    """Audit a write to the body's patient; answer its idempotency key (the body's, else the
+    ``Idempotency-Key`` header)."""
+    record_phi(container, principal, request, "patient", body.patient, action=audit.PHI_WRITE)
+    key: str | None = body.idempotency_key or request.headers.get("Idempotency-Key")
+    return key
+
+
 @router.post("/payments", response_model=ReceiptOut, status_code=201)
 def post_payment(
     body: PaymentIn, request: Request, session: SessionDep, container: ContainerDep, principal: Writer
 ) -> ReceiptOut:
-    record_phi(container, principal, request, "patient", body.patient, action=audit.PHI_WRITE)
-    key = body.idempotency_key or request.headers.get("Idempotency-Key")
+    key = _patient_write(body, request, container, principal)
     limit = container.settings.max_payment_cents
     require_cents(body.amount_cents, field="amount_cents", max_cents=limit)
     return payments.take_payment(
@@ -121,7 +128,7 @@ class RefundIn(BaseModel):
 def post_refund(
     body: RefundIn, request: Request, session: SessionDep, container: ContainerDep, principal: Writer
 ) -> RefundOut:
-    record_phi(container, principal, request, "patient", body.patient, action=audit.PHI_WRITE)
+    key = _patient_write(body, request, container, principal)
     return payments.refund(
         session,
         body.patient,
@@ -130,7 +137,7 @@ def post_refund(
         reason=body.reason,
         actor=principal.username,
         reference=body.reference,
-        idempotency_key=body.idempotency_key or request.headers.get("Idempotency-Key"),
+        idempotency_key=key,
     )
 
 
@@ -157,13 +164,13 @@ class CreditIn(BaseModel):
 def apply_credit(
     body: CreditIn, request: Request, session: SessionDep, container: ContainerDep, principal: Writer
 ) -> CreditApplicationOut:
-    record_phi(container, principal, request, "patient", body.patient, action=audit.PHI_WRITE)
+    key = _patient_write(body, request, container, principal)
     return payments.apply_credit(
         session,
         body.patient,
         actor=principal.username,
         amount_cents=body.amount_cents,
-        idempotency_key=body.idempotency_key or request.headers.get("Idempotency-Key"),
+        idempotency_key=key,
     )
 
 
