@@ -52,12 +52,12 @@ NOT_SERVICES = (
 DICT_RETURNS_ALLOWED: dict[str, str] = {
     "assistant/billing/aging.py::empty": "an aging row's zeroed buckets (bucket label -> cents)",
     "assistant/billing/service.py::item_links": "the keyword arguments of post_entry that tie it to an item",
-    "assistant/claims/cms1500.py::cms1500_boxes": "the CMS-1500 form itself, keyed by its box numbers (1a, 24J)",
+    "assistant/claims/cms1500.py::cms1500_boxes": "the CMS-1500 form itself, by box number (1a, 24J)",
     "assistant/claims/form.py::build_document": "the document and its fee schedule's charges (line -> cents)",
     "assistant/claims/scrubber/base.py::lines_by_date": "a claim's lines grouped by date, for the rules",
     "assistant/claims/service.py::diagnosis_titles": "a lookup: code -> title",
-    "assistant/denials/corrected_claim.py::apply_actions": "a claim import document (JSON), validated on import",
-    "assistant/remit/secondary.py::build_secondary_document": "a claim import document (JSON), validated on import",
+    "assistant/denials/corrected_claim.py::apply_actions": "a claim import document (JSON), validated",
+    "assistant/remit/secondary.py::build_secondary_document": "a claim import document (JSON), validated",
     "assistant/parties/forms.py::nest": "an HTML form's flat fields nested into a schema's input",
     "assistant/parties/forms.py::flat": "a schema's input flattened into an HTML form's fields",
     "assistant/suggest/abbreviations.py::table": "a lookup: abbreviation -> its meanings",
@@ -159,7 +159,7 @@ def test_sql_is_built_only_in_repositories() -> None:
 
 
 def _returns_dicts(annotation: ast.expr | None) -> bool:
-    """A dict (of anything but a schema), or a list/tuple/union holding one: what a service must not return."""
+    """A dict (of anything but schemas), or a list/tuple/union holding one: what a service must not return."""
     if isinstance(annotation, ast.Name):
         return annotation.id in ("dict", "Dict")
     if isinstance(annotation, ast.BinOp):

@@ -40,9 +40,9 @@ from assistant.claims.schemas import (
     AcceptedCode,
     BatchRunOut,
     ChangeOut,
-    ClaimLink,
     ClaimDetail,
     ClaimImport,
+    ClaimLink,
     ClaimSummary,
     HeldBackOut,
     ImportResult,
@@ -257,7 +257,9 @@ def claim_changes(before: ClaimImport, after: ClaimImport) -> list[ChangeOut]:
     old_json, new_json = before.model_dump(mode="json"), after.model_dump(mode="json")
     for key in new_json:  # anything else (addresses, names of providers...): the section, as JSON
         if key not in named and old_json.get(key) != new_json.get(key):
-            changes.append(ChangeOut(field=key, before=_compact(old_json.get(key)), after=_compact(new_json[key])))
+            changes.append(
+                ChangeOut(field=key, before=_compact(old_json.get(key)), after=_compact(new_json[key]))
+            )
     return changes
 
 
@@ -333,9 +335,7 @@ def import_claim(
     _fill_claim(session, existing, doc, parties)
     session.flush()
     changes = _record_revision(session, existing, before, actor)
-    summary_note = (
-        "; ".join(f"{c.field}: {c.before} -> {c.after}" for c in changes[:4]) or "no field"
-    )
+    summary_note = "; ".join(f"{c.field}: {c.before} -> {c.after}" for c in changes[:4]) or "no field"
     more = f" and {len(changes) - 4} more" if len(changes) > 4 else ""
     existing.history.append(
         ClaimStatusEvent(
@@ -463,7 +463,10 @@ def import_data(session: Session, data: Any, actor: str = "api", *, replace: boo
 
 def claims_of_encounter(session: Session, encounter_id: int) -> list[ClaimLink]:
     """The claims built from an encounter (claim ID and status), for the encounter page's links."""
-    return [ClaimLink(claim_id=c.claim_id, status=c.status) for c in repo.claims_of_encounter(session, encounter_id)]
+    return [
+        ClaimLink(claim_id=c.claim_id, status=c.status)
+        for c in repo.claims_of_encounter(session, encounter_id)
+    ]
 
 
 def get_claim(session: Session, claim_id: str | int) -> Claim:
