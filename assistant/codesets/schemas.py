@@ -94,6 +94,17 @@ class SystemStatus(BaseModel):
     releases: list[ReleaseState] = Field(default_factory=list)
 
 
+class CodeInRelease(BaseModel):
+    """A code in one loaded release of its system: present or not, billable, its title there."""
+
+    release: str
+    effective_from: date | None
+    effective_to: date | None
+    present: bool
+    billable: bool
+    title: str | None
+
+
 class ReleaseSpan(BaseModel):
     release: str
     effective_from: date | None

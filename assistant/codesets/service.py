@@ -34,6 +34,7 @@ from assistant.codesets.models import (
 from assistant.codesets.repository import CodeSetRepository
 from assistant.codesets.schemas import (
     BillableChange,
+    CodeInRelease,
     DiffCode,
     DiffCounts,
     ReferenceLookup,
@@ -356,6 +357,27 @@ def diff_releases(settings: Settings, system: str, old: str, new: str) -> Releas
         revised=revised,
         billable_changed=billable,
     )
+
+
+def code_history(reference: ReferenceLookup, code: str, system: str) -> list[CodeInRelease]:
+    """The code in every loaded release of ``system``, oldest first (empty when none is loaded)."""
+    try:
+        releases = reference.releases(system)
+    except Exception:  # noqa: BLE001 - no release data: no history
+        return []
+    rows = []
+    for rel in sorted(releases, key=lambda r: (r.effective_from is None, r.effective_from or date.min)):
+        info = reference.find_code(code, system, rel.effective_from) if rel.effective_from else None
+        present = info is not None and info.release == rel.release
+        rows.append(
+            CodeInRelease(
+                **rel.model_dump(include={"release", "effective_from", "effective_to"}),
+                present=present,
+                billable=bool(info and info.billable),
+                title=info.title if info else None,
+            )
+        )
+    return rows
 
 
 def release_in_force(
