@@ -1,5 +1,6 @@
 """The layer rules of docs/architecture.md, checked on the source: import-linter contracts, imports at the
-top of modules, SQL only in repositories, and the denials rules registered with the claims scrubber."""
+top of modules, SQL only in repositories, services that return schemas (not dicts), and the denials rules
+registered with the claims scrubber."""
 
 from __future__ import annotations
 
@@ -32,6 +33,51 @@ SQL_HOMES = (
 )
 # Queries still outside repositories, by area owner (issue 15; removed after the merge).
 SQL_PENDING: dict[str, str] = {}
+
+# Modules that are not services: the other roles of a domain, and the layers below and above the domains.
+NOT_SERVICES = (
+    "/models.py",
+    "/schemas.py",
+    "/cli.py",
+    "_cli.py",
+    "assistant/cli/",
+    "assistant/app/",
+    "assistant/core/",
+    "assistant/config.py",
+    "assistant/codesets/loaders/",  # a loader's contract: ``load(ctx) -> dict[str, int]`` (rows by table)
+    *SQL_HOMES,
+)
+# Public functions of service modules that return a dict and may: not rows of a result, but a mapping
+# that is the thing itself. "path::function": why.
+DICT_RETURNS_ALLOWED: dict[str, str] = {
+    "assistant/billing/aging.py::empty": "an aging row's zeroed buckets (bucket label -> cents)",
+    "assistant/billing/service.py::item_links": "the keyword arguments of post_entry that tie it to an item",
+    "assistant/claims/cms1500.py::cms1500_boxes": "the CMS-1500 form itself, by box number (1a, 24J)",
+    "assistant/claims/form.py::build_document": "the document and its fee schedule's charges (line -> cents)",
+    "assistant/claims/scrubber/base.py::lines_by_date": "a claim's lines grouped by date, for the rules",
+    "assistant/claims/service.py::diagnosis_titles": "a lookup: code -> title",
+    "assistant/denials/corrected_claim.py::apply_actions": "a claim import document (JSON), validated",
+    "assistant/remit/secondary.py::build_secondary_document": "a claim import document (JSON), validated",
+    "assistant/parties/forms.py::nest": "an HTML form's flat fields nested into a schema's input",
+    "assistant/parties/forms.py::flat": "a schema's input flattened into an HTML form's fields",
+    "assistant/suggest/abbreviations.py::table": "a lookup: abbreviation -> its meanings",
+    "assistant/suggest/abbreviations.py::default_expansions": "a lookup: abbreviation -> expansion",
+    "assistant/suggest/qualifiers.py::rerank": "the reranked candidates and the words behind each rerank",
+    "assistant/suggest/rules.py::official_notes": "a lookup: note kind -> the code's notes",
+}
+# Still returning a JSON file's dict, by area owner (issue 15; removed after the merge). Not for new code.
+DICT_RETURNS_PENDING: dict[str, str] = {
+    "assistant/suggest/build_bench.py::bench_build": "suggest: the bench's JSON report",
+    "assistant/suggest/embedder.py::ensure_onnx_export": "suggest: the ONNX export's manifest",
+    "assistant/suggest/index_build.py::read_manifest": "suggest: the index manifest",
+    "assistant/suggest/index_build.py::build_index": "suggest: the index manifest",
+    "assistant/suggest/index_build.py::ensure_index": "suggest: the index manifest",
+    "assistant/suggest/index_status.py::read_json": "suggest: the index manifest / build progress",
+    "assistant/suggest/index_status.py::build_progress": "suggest: the build progress file",
+    "assistant/suggest/onnx_embedder.py::read_export": "suggest: the ONNX export's manifest",
+    "assistant/suggest/onnx_embedder.py::current_export": "suggest: the ONNX export's manifest",
+    "assistant/suggest/onnx_embedder.py::export_onnx": "suggest: the ONNX export's manifest",
+}
 
 
 def _sources() -> Iterator[tuple[str, ast.Module]]:
@@ -112,6 +158,46 @@ def test_sql_is_built_only_in_repositories() -> None:
     assert offenders == [], "\n".join(offenders)
 
 
+def _returns_dicts(annotation: ast.expr | None) -> bool:
+    """A dict (of anything but schemas), or a list/tuple/union holding one: what a service must not return."""
+    if isinstance(annotation, ast.Name):
+        return annotation.id in ("dict", "Dict")
+    if isinstance(annotation, ast.BinOp):
+        return _returns_dicts(annotation.left) or _returns_dicts(annotation.right)
+    if not isinstance(annotation, ast.Subscript):
+        return False
+    base = ast.unparse(annotation.value).split(".")[-1]
+    args = annotation.slice.elts if isinstance(annotation.slice, ast.Tuple) else [annotation.slice]
+    if base in ("dict", "Dict", "Mapping"):
+        value = args[-1]  # a dict of schemas (release -> ReleaseInfo) is a schema's answer
+        return not (isinstance(value, ast.Name) and value.id[:1].isupper() and value.id != "Any")
+    return base in ("list", "List", "Sequence", "tuple", "Iterator", "Iterable") and any(
+        _returns_dicts(a) for a in args
+    )
+
+
+def _dict_returns(tree: ast.Module) -> list[str]:
+    """The module's public functions whose return annotation is a dict (or holds one)."""
+    return [
+        fn.name
+        for fn in tree.body
+        if isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef)
+        and not fn.name.startswith("_")
+        and _returns_dicts(fn.returns)
+    ]
+
+
+def test_services_return_schemas_not_dicts() -> None:
+    offenders = [
+        f"{rel}::{name} returns a dict: return a pydantic schema (the domain's schemas.py)"
+        for rel, tree in _sources()
+        if rel.startswith("assistant/") and not any(part in f"/{rel}" for part in NOT_SERVICES)
+        for name in _dict_returns(tree)
+        if f"{rel}::{name}" not in DICT_RETURNS_ALLOWED and f"{rel}::{name}" not in DICT_RETURNS_PENDING
+    ]
+    assert offenders == [], "\n".join(offenders)
+
+
 def test_the_checks_see_what_they_forbid() -> None:
     """The two source checks find a function-level import and a query (they are not vacuous)."""
     tree = ast.parse(
@@ -120,11 +206,21 @@ def test_the_checks_see_what_they_forbid() -> None:
     )
     assert _function_imports(tree) == [(4, "assistant.claims")]
     assert _sql_calls(tree) == [5, 5, 5]
+    service = ast.parse(
+        "def rows() -> list[dict[str, Any]]: ...\ndef one() -> dict[str, Any] | None: ...\n"
+        "def pair() -> tuple[Claim, dict]: ...\ndef by_id() -> dict[str, ReleaseInfo]: ...\n"
+        "def schema() -> RevenueReport: ...\ndef _private() -> dict[str, int]: ...\n"
+    )
+    assert _dict_returns(service) == ["rows", "one", "pair"]
 
 
 def test_allow_lists_name_files_that_exist() -> None:
     for entry in [*FUNCTION_IMPORTS_PENDING, *FUNCTION_IMPORTS_ALLOWED, *SQL_PENDING]:
         assert (PROJECT_ROOT / entry).exists(), f"stale allow-list entry {entry}"
+    trees = dict(_sources())
+    for entry in [*DICT_RETURNS_ALLOWED, *DICT_RETURNS_PENDING]:
+        path, name = entry.split("::")
+        assert path in trees and name in _dict_returns(trees[path]), f"stale allow-list entry {entry}"
 
 
 def test_cli_and_app_register_the_denials_local_rules() -> None:

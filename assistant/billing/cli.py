@@ -5,7 +5,6 @@ PATIENT_ID is the internal patient id or the insurance member ID (``id:N`` / ``m
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -29,6 +28,7 @@ from assistant.cli.common import console, handles_errors, print_json, write_file
 from assistant.core.db import transaction
 from assistant.core.errors import InvalidInput, StorageError
 from assistant.core.money import dollars, payment_limit, require_cents
+from assistant.core.validation import parse_day
 
 app = typer.Typer(help="Patient billing: ledger, payments, statements, aging, plans.", no_args_is_help=True)
 plan_app = typer.Typer(help="Payment plans.", no_args_is_help=True)
@@ -49,15 +49,6 @@ def _tx() -> Any:
 
 def _cents(value: str, field: str) -> int:
     return require_cents(value, field=field, max_cents=payment_limit())
-
-
-def _date(value: str | None, field: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(f"{field} is not a date: {value!r}", field=field, fix="use YYYY-MM-DD") from None
 
 
 @app.command()
@@ -118,7 +109,7 @@ def pay(
         encounter_id=encounter,
         plan_id=plan,
         overpayment=overpayment,  # type: ignore[arg-type]
-        received_on=_date(received_on, "--date"),
+        received_on=parse_day(received_on, "--date"),
     )
     with _tx() as s:
         r = take_payment(s, data, actor=by)
@@ -307,7 +298,7 @@ def aging(
 ) -> None:
     """A/R aging buckets (0-30 ... 120+) per patient and in total, insurance and patient apart."""
     with _tx() as s:
-        out = aging_report(s, _date(as_of, "--as-of"))
+        out = aging_report(s, parse_day(as_of, "--as-of"))
     if as_json:
         print_json(out)
         return
@@ -329,7 +320,7 @@ def reports(
     """Charges, payments, adjustments and A/R by payer, denial rate by payer x category, days in A/R and
     collections for a period (JSON, or one table as CSV)."""
     with _tx() as s:
-        out = billing_reports(s, start=_date(start, "--from"), end=_date(end, "--to"), payer=payer)
+        out = billing_reports(s, start=parse_day(start, "--from"), end=parse_day(end, "--to"), payer=payer)
     if as_csv:
         typer.echo(report_csv(out, as_csv), nl=False)
     else:
@@ -362,7 +353,7 @@ def plan_create(
             actor=by,
             total_cents=_cents(total_cents, "--total-cents") if total_cents else None,
             frequency=frequency,
-            start_date=_date(start, "--start"),
+            start_date=parse_day(start, "--start"),
         )
     print_json(out) if as_json else typer.echo(f"plan {out.id}: {len(out.schedule)} installments")
 
@@ -400,7 +391,7 @@ def plan_check(
 ) -> None:
     """Plans with missed installments."""
     with _tx() as s:
-        out = check_plans(s, _date(as_of, "--as-of"))
+        out = check_plans(s, parse_day(as_of, "--as-of"))
     if as_json:
         print_json([p.model_dump(mode="json") for p in out])
         return

@@ -9,12 +9,19 @@ import csv
 import io
 from collections import defaultdict
 from datetime import date, timedelta
-from typing import Any
 
 from sqlalchemy.orm import Session
 
 from assistant.billing import repository as repo
 from assistant.billing.models import EntryKind
+from assistant.billing.schemas import (
+    ArTotals,
+    DenialRateRow,
+    PayerRef,
+    PayerReportRow,
+    ReportPeriod,
+    RevenueReport,
+)
 from assistant.core.adjustments import classify_adjustment, is_denial
 from assistant.core.errors import InvalidInput
 
@@ -64,33 +71,30 @@ def period(start: date | None, end: date | None) -> tuple[date, date]:
     return start, end
 
 
-def by_payer(session: Session, start: date, end: date, payer: str | None = None) -> list[dict[str, Any]]:
+def by_payer(session: Session, start: date, end: date, payer: str | None = None) -> list[PayerReportRow]:
     """One row per payer: the period's charges, payments, refunds and adjustments, and the A/R at the end."""
-    rows: dict[str, dict[str, Any]] = {}
+    rows: dict[str, PayerReportRow] = {}
 
-    def row(pid: str, name: str) -> dict[str, Any]:
-        if pid not in rows:
-            rows[pid] = {"payer_id": pid, "payer_name": name, **{c: 0 for c in PAYER_COLUMNS[2:]}}
-        return rows[pid]
+    def row(pid: str, name: str) -> PayerReportRow:
+        return rows.setdefault(pid, PayerReportRow(payer_id=pid, payer_name=name))
 
     for pid, name, kind, cents in repo.ledger_sums_by_payer(session, start, end, payer):
         column = KIND_COLUMNS.get(kind)  # type: ignore[call-overload]
         if column:
-            row(pid, name)[column] += cents
+            r = row(pid, name)
+            setattr(r, column, getattr(r, column) + cents)
     for pid, name, _patient, ins, pat in repo.balances_by_payer_and_patient(session, end, payer):
         r = row(pid, name)
-        r["insurance_ar_cents"] += ins
-        r["patient_ar_cents"] += max(pat, 0)
-        r["credit_cents"] += max(-pat, 0)
+        r.insurance_ar_cents += ins
+        r.patient_ar_cents += max(pat, 0)
+        r.credit_cents += max(-pat, 0)
     for r in rows.values():
-        r["net_collections_cents"] = (
-            r["insurance_payments_cents"] + r["patient_payments_cents"] - r["refunds_cents"]
-        )
-        r["total_ar_cents"] = r["insurance_ar_cents"] + r["patient_ar_cents"]
-    return sorted(rows.values(), key=lambda r: (r["payer_id"] == repo.SELF_PAY, r["payer_name"]))
+        r.net_collections_cents = r.insurance_payments_cents + r.patient_payments_cents - r.refunds_cents
+        r.total_ar_cents = r.insurance_ar_cents + r.patient_ar_cents
+    return sorted(rows.values(), key=lambda r: (r.payer_id == repo.SELF_PAY, r.payer_name))
 
 
-def denial_rates(session: Session, start: date, end: date, payer: str | None = None) -> list[dict[str, Any]]:
+def denial_rates(session: Session, start: date, end: date, payer: str | None = None) -> list[DenialRateRow]:
     """Per payer and denial category: lines adjudicated, lines denied, the rate and the cents denied."""
     rows = repo.adjudicated_line_adjustments(session, start, end, payer)
     lines: dict[str, set[int]] = defaultdict(set)
@@ -104,82 +108,71 @@ def denial_rates(session: Session, start: date, end: date, payer: str | None = N
             category = classify_adjustment(group, reason).category
             denied[(payer_id, category)].add(line_id)
             cents[(payer_id, category)] += amount
-    out = []
-    for (payer_id, category), ids in sorted(denied.items()):
-        out.append(
-            {
-                "payer_id": payer_id,
-                "payer_name": names[payer_id],
-                "category": category,
-                "lines_adjudicated": len(lines[payer_id]),
-                "lines_denied": len(ids),
-                "denial_rate": _rate(len(ids), len(lines[payer_id])),
-                "denied_cents": cents[(payer_id, category)],
-            }
+
+    def rate_row(payer_id: str, category: str, ids: set[int], denied_cents: int) -> DenialRateRow:
+        return DenialRateRow(
+            payer_id=payer_id,
+            payer_name=names[payer_id],
+            category=category,
+            lines_adjudicated=len(lines[payer_id]),
+            lines_denied=len(ids),
+            denial_rate=_rate(len(ids), len(lines[payer_id])),
+            denied_cents=denied_cents,
         )
-    for payer_id, ids in sorted(lines.items()):
+
+    out = [rate_row(p, category, ids, cents[(p, category)]) for (p, category), ids in sorted(denied.items())]
+    for payer_id in sorted(lines):
         mine = [v for (p, _), v in denied.items() if p == payer_id]
         all_denied: set[int] = set().union(*mine) if mine else set()
-        out.append(
-            {
-                "payer_id": payer_id,
-                "payer_name": names[payer_id],
-                "category": "all",
-                "lines_adjudicated": len(ids),
-                "lines_denied": len(all_denied),
-                "denial_rate": _rate(len(all_denied), len(ids)),
-                "denied_cents": sum(v for (p, _), v in cents.items() if p == payer_id),
-            }
-        )
+        total = sum(v for (p, _), v in cents.items() if p == payer_id)
+        out.append(rate_row(payer_id, "all", all_denied, total))
     return out
+
+
+def _totals(rows: list[PayerReportRow]) -> PayerReportRow:
+    """The by-payer rows summed into one row (payer ``ALL``)."""
+    sums = {c: sum(getattr(r, c) for r in rows) for c in PAYER_COLUMNS[2:]}
+    return PayerReportRow(payer_id="ALL", payer_name="All payers", **sums)
 
 
 def reports(
     session: Session, *, start: date | None = None, end: date | None = None, payer: str | None = None
-) -> dict[str, Any]:
+) -> RevenueReport:
     """Every figure of the period (default: the 90 days up to today), for all payers or one."""
     start, end = period(start, end)
     payer = (payer or "").strip() or None
     days = (end - start).days + 1
     rows = by_payer(session, start, end, payer)
-    total = {c: sum(r[c] for r in rows) for c in PAYER_COLUMNS[2:]}
-    charges = total["charges_cents"]
-    net = total["net_collections_cents"]
+    total = _totals(rows)
+    charges = total.charges_cents
+    net = total.net_collections_cents
     daily = charges / days
-    return {
-        "period": {"from": start.isoformat(), "to": end.isoformat(), "days": days},
-        "payer": payer,
-        "payers": [{"payer_id": p, "payer_name": n} for p, n in repo.payers(session)],
-        "charges_cents": charges,
-        "insurance_payments_cents": total["insurance_payments_cents"],
-        "patient_payments_cents": total["patient_payments_cents"],
-        "refunds_cents": total["refunds_cents"],
-        "contractual_adjustments_cents": total["contractual_adjustments_cents"],
-        "write_offs_cents": total["write_offs_cents"],
-        "net_collections_cents": net,
-        "gross_collection_rate": _rate(net, charges),
-        "net_collection_rate": _rate(net, charges - total["contractual_adjustments_cents"]),
-        "days_in_ar": round(total["total_ar_cents"] / daily, 1) if daily else None,
-        "ar": {c: total[c] for c in AR_COLUMNS},
-        "by_payer": rows,
-        "denial_rate": denial_rates(session, start, end, payer),
-    }
+    return RevenueReport(
+        period=ReportPeriod(start=start, end=end, days=days),
+        payer=payer,
+        payers=[PayerRef(payer_id=p, payer_name=n) for p, n in repo.payers(session)],
+        **total.model_dump(include={*KIND_COLUMNS.values(), "net_collections_cents"}),
+        gross_collection_rate=_rate(net, charges),
+        net_collection_rate=_rate(net, charges - total.contractual_adjustments_cents),
+        days_in_ar=round(total.total_ar_cents / daily, 1) if daily else None,
+        ar=ArTotals(**total.model_dump(include=set(AR_COLUMNS))),
+        by_payer=rows,
+        denial_rate=denial_rates(session, start, end, payer),
+    )
 
 
-def to_csv(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
+def to_csv(rows: list[PayerReportRow] | list[DenialRateRow], columns: tuple[str, ...]) -> str:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(r.model_dump() for r in rows)
     return buf.getvalue()
 
 
-def report_csv(report: dict[str, Any], section: str) -> str:
+def report_csv(report: RevenueReport, section: str) -> str:
     """``payers``: the by-payer table and a total row; ``denials``: denial rate by payer x category."""
     if section == "payers":
-        total = {"payer_id": "ALL", "payer_name": "All payers"}
-        total.update({c: sum(r[c] for r in report["by_payer"]) for c in PAYER_COLUMNS[2:]})
-        return to_csv([*report["by_payer"], total], PAYER_COLUMNS)
+        return to_csv([*report.by_payer, _totals(report.by_payer)], PAYER_COLUMNS)
     if section == "denials":
-        return to_csv(report["denial_rate"], DENIAL_COLUMNS)
+        return to_csv(report.denial_rate, DENIAL_COLUMNS)
     raise InvalidInput(f"unknown report {section!r}", field="section", fix="payers or denials")

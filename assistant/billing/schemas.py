@@ -27,14 +27,6 @@ def check_past_date(value: date, *, field: str) -> date:
     return value
 
 
-def parse_form_date(text: str, *, field: str) -> date:
-    """A YYYY-MM-DD date typed into a form."""
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidInput(f"{field} {text!r} is not a date", field=field, fix="use YYYY-MM-DD") from None
-
-
 class EntryOut(BaseModel):
     id: int
     kind: str
@@ -177,3 +169,75 @@ class RemitPostingOut(BaseModel):
     held_cents: int = Field(description="denied amounts left with insurance for appeal or write-off")
     skipped: list[str] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+
+
+class ReportPeriod(BaseModel):
+    start: date = Field(serialization_alias="from")
+    end: date = Field(serialization_alias="to")
+    days: int
+
+
+class PayerRef(BaseModel):
+    payer_id: str
+    payer_name: str
+
+
+class PayerReportRow(PayerRef):
+    """One payer's period: ledger sums by entry kind, and the A/R owed at the period's end."""
+
+    charges_cents: int = 0
+    insurance_payments_cents: int = 0
+    patient_payments_cents: int = 0
+    refunds_cents: int = 0
+    contractual_adjustments_cents: int = 0
+    write_offs_cents: int = 0
+    net_collections_cents: int = 0
+    insurance_ar_cents: int = 0
+    patient_ar_cents: int = 0
+    credit_cents: int = 0
+    total_ar_cents: int = 0
+
+
+class DenialRateRow(PayerRef):
+    category: str = Field(description="a denial category, or 'all' for the payer's total")
+    lines_adjudicated: int
+    lines_denied: int
+    denial_rate: float | None
+    denied_cents: int
+
+
+class ArTotals(BaseModel):
+    insurance_ar_cents: int
+    patient_ar_cents: int
+    credit_cents: int
+    total_ar_cents: int
+
+
+class RevenueReport(BaseModel):
+    """Every figure of a period, for all payers or one (``assistant.billing.reports.reports``)."""
+
+    period: ReportPeriod
+    payer: str | None
+    payers: list[PayerRef]
+    charges_cents: int
+    insurance_payments_cents: int
+    patient_payments_cents: int
+    refunds_cents: int
+    contractual_adjustments_cents: int
+    write_offs_cents: int
+    net_collections_cents: int
+    gross_collection_rate: float | None
+    net_collection_rate: float | None
+    days_in_ar: float | None
+    ar: ArTotals
+    by_payer: list[PayerReportRow]
+    denial_rate: list[DenialRateRow]
+
+
+class LedgerConservation(BaseModel):
+    """The ledger's sums against the items' balances: ``difference_cents`` is 0 when they agree."""
+
+    charged_cents: int
+    settled_cents: int
+    outstanding_cents: int
+    difference_cents: int

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from assistant.billing import repository as repo
 from assistant.billing.models import ENTRY_LABEL, Bucket, EntryKind, LedgerEntry
-from assistant.billing.schemas import BalanceOut, EntryOut, ItemBalance
+from assistant.billing.schemas import BalanceOut, EntryOut, ItemBalance, LedgerConservation
 from assistant.claims.models import EDITABLE_STATUSES, Claim, ClaimStatus
 from assistant.core.errors import Conflict, InvalidInput, NotFound
 from assistant.core.money import dollars, payment_limit, require_cents
@@ -482,7 +482,7 @@ def write_off(
     return out
 
 
-def conservation(session: Session) -> dict[str, int]:
+def conservation(session: Session) -> LedgerConservation:
     """Whole-ledger check: what is still owed equals everything charged minus everything settled."""
     by_kind: dict[str, int] = defaultdict(int)
     ins = pat = 0
@@ -498,9 +498,9 @@ def conservation(session: Session) -> dict[str, int]:
         + by_kind[EntryKind.WRITE_OFF]
         - by_kind[EntryKind.REFUND]
     )
-    return {
-        "charged_cents": by_kind[EntryKind.CHARGE],
-        "settled_cents": settled,
-        "outstanding_cents": ins + pat,
-        "difference_cents": by_kind[EntryKind.CHARGE] - settled - (ins + pat),
-    }
+    return LedgerConservation(
+        charged_cents=by_kind[EntryKind.CHARGE],
+        settled_cents=settled,
+        outstanding_cents=ins + pat,
+        difference_cents=by_kind[EntryKind.CHARGE] - settled - (ins + pat),
+    )

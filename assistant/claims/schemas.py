@@ -444,6 +444,28 @@ class ScrubReport(BaseModel):
         return [f for f in self.findings if f.severity == "error"]
 
 
+class X12Problem(BaseModel):
+    """One problem pyx12 found in an X12 document: its words, where it is, and pyx12's other fields
+    (``err_cde``, ``ack``...) as pyx12 gives them."""
+
+    model_config = ConfigDict(extra="allow")
+
+    err_str: str | None = None
+    message: str | None = None
+    where: str = ""
+
+    @property
+    def text(self) -> str:
+        return self.err_str or self.message or str(self.model_dump(exclude_none=True))
+
+
+class ClaimLink(BaseModel):
+    """A claim named by its ID and status (the claims built from an encounter)."""
+
+    claim_id: str
+    status: str
+
+
 class ChangeOut(BaseModel):
     """One field a re-import changed, before and after, in words."""
 

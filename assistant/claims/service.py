@@ -42,6 +42,7 @@ from assistant.claims.schemas import (
     ChangeOut,
     ClaimDetail,
     ClaimImport,
+    ClaimLink,
     ClaimSummary,
     HeldBackOut,
     ImportResult,
@@ -222,7 +223,7 @@ def _line_text(line: Any) -> str:
     )
 
 
-def claim_changes(before: ClaimImport, after: ClaimImport) -> list[dict[str, str]]:
+def claim_changes(before: ClaimImport, after: ClaimImport) -> list[ChangeOut]:
     """Field-by-field differences between two versions of a claim, in words a biller reads."""
 
     def facts(doc: ClaimImport) -> dict[str, str]:
@@ -248,16 +249,16 @@ def claim_changes(before: ClaimImport, after: ClaimImport) -> list[dict[str, str
 
     old, new = facts(before), facts(after)
     changes = [
-        {"field": key, "before": old.get(key, ""), "after": new.get(key, "")}
+        ChangeOut(field=key, before=old.get(key, ""), after=new.get(key, ""))
         for key in new
         if old.get(key, "") != new.get(key, "")
     ]
-    named = {re.split(r"[.\[]", c["field"])[0] for c in changes} | {"total_charge_cents"}
+    named = {re.split(r"[.\[]", c.field)[0] for c in changes} | {"total_charge_cents"}
     old_json, new_json = before.model_dump(mode="json"), after.model_dump(mode="json")
     for key in new_json:  # anything else (addresses, names of providers...): the section, as JSON
         if key not in named and old_json.get(key) != new_json.get(key):
             changes.append(
-                {"field": key, "before": _compact(old_json.get(key)), "after": _compact(new_json[key])}
+                ChangeOut(field=key, before=_compact(old_json.get(key)), after=_compact(new_json[key]))
             )
     return changes
 
@@ -334,9 +335,7 @@ def import_claim(
     _fill_claim(session, existing, doc, parties)
     session.flush()
     changes = _record_revision(session, existing, before, actor)
-    summary_note = (
-        "; ".join(f"{c['field']}: {c['before']} -> {c['after']}" for c in changes[:4]) or "no field"
-    )
+    summary_note = "; ".join(f"{c.field}: {c.before} -> {c.after}" for c in changes[:4]) or "no field"
     more = f" and {len(changes) - 4} more" if len(changes) > 4 else ""
     existing.history.append(
         ClaimStatusEvent(
@@ -354,11 +353,11 @@ def import_claim(
         id=existing.id,
         outcome="updated",
         status=existing.status,
-        changes=[ChangeOut.model_validate(c) for c in changes],
+        changes=changes,
     )
 
 
-def _record_revision(session: Session, claim: Claim, before: ClaimImport, actor: str) -> list[dict[str, str]]:
+def _record_revision(session: Session, claim: Claim, before: ClaimImport, actor: str) -> list[ChangeOut]:
     after = to_document(claim)
     changes = claim_changes(before, after)
     identity_changed = _identity_keys(before) != _identity_keys(after)
@@ -368,7 +367,7 @@ def _record_revision(session: Session, claim: Claim, before: ClaimImport, actor:
             claim_pk=claim.id,
             actor=actor,
             reason="replace (patient or payer changed)" if identity_changed else "re-import",
-            changes=list(changes),
+            changes=[c.model_dump() for c in changes],
             before=before.model_dump(mode="json"),
             after=after.model_dump(mode="json"),
         ),
@@ -462,10 +461,11 @@ def import_data(session: Session, data: Any, actor: str = "api", *, replace: boo
 # ---------------------------------------------------------------- reading
 
 
-def claims_of_encounter(session: Session, encounter_id: int) -> list[dict[str, str]]:
+def claims_of_encounter(session: Session, encounter_id: int) -> list[ClaimLink]:
     """The claims built from an encounter (claim ID and status), for the encounter page's links."""
     return [
-        {"claim_id": c.claim_id, "status": c.status} for c in repo.claims_of_encounter(session, encounter_id)
+        ClaimLink(claim_id=c.claim_id, status=c.status)
+        for c in repo.claims_of_encounter(session, encounter_id)
     ]
 
 
@@ -889,7 +889,7 @@ def _sendable(
     doc = to_document(claim)
     problems = validate_x12(build_837p([doc], _envelope(session, opts, doc, keep=False)))
     if problems:
-        return None, [f"X12: {p.get('err_str') or p.get('message') or p}" for p in problems]
+        return None, [f"X12: {p.text}" for p in problems]
     return doc, []
 
 

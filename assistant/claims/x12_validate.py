@@ -10,12 +10,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from assistant.claims.schemas import ClaimImport
+from assistant.claims.schemas import ClaimImport, X12Problem
 from assistant.claims.x12_837 import RELATIONSHIP_BY_CODE
 from assistant.core.errors import InvalidInput
 
 
-def validate_x12(text: str) -> list[dict[str, Any]]:
+def validate_x12(text: str) -> list[X12Problem]:
     """Return pyx12's errors (empty when the document is valid). Uses the Python API, not ``x12valid``."""
     import pyx12.error_handler  # noqa: F401  (imported for side effects of the package)
     import pyx12.params
@@ -28,14 +28,14 @@ def validate_x12(text: str) -> list[dict[str, Any]]:
     try:
         ok = pyx12.x12n_document.x12n_document(param, io.StringIO(text), fd_997, None, None, fd_json)
     except Exception as exc:  # noqa: BLE001 - pyx12 fails with IndexError etc. on some damaged files
-        return [{"message": f"pyx12 could not read the document: {type(exc).__name__}: {exc}"}]
+        return [X12Problem(message=f"pyx12 could not read the document: {type(exc).__name__}: {exc}")]
     try:
         errors = _collect(json.loads(fd_json.getvalue() or "{}"))
     except json.JSONDecodeError:  # pyx12 stopped half-way through its report
         errors = [{"message": "pyx12 could not finish reading the document"}]
     if not ok and not errors:
         errors.append({"message": "pyx12 rejected the document", "ack": fd_997.getvalue()})
-    return errors
+    return [X12Problem.model_validate(e) for e in errors]
 
 
 def _collect(node: Any, path: str = "") -> list[dict[str, Any]]:
@@ -58,7 +58,7 @@ def _collect(node: Any, path: str = "") -> list[dict[str, Any]]:
 def ensure_valid_x12(text: str) -> None:
     errors = validate_x12(text)
     if errors:
-        summary = "; ".join(str(e.get("err_str") or e.get("message") or e) for e in errors[:5])
+        summary = "; ".join(e.text for e in errors[:5])
         raise InvalidInput(
             f"the generated 837P failed X12 validation: {summary}",
             field="x12",

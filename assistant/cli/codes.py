@@ -11,21 +11,13 @@ from assistant.cli.common import console, handles_errors, print_json
 from assistant.codesets.models import ICD10CM, ICD10CM_INDEX
 from assistant.codesets.repository import CodeSetRepository
 from assistant.config import get_settings
-from assistant.core.errors import AssistantError, InvalidInput
+from assistant.core.errors import AssistantError
+from assistant.core.validation import parse_day
 from assistant.suggest.code_search import search_codes
 from assistant.suggest.index_walker import IndexWalker
 from assistant.suggest.text import expand_abbreviations
 
 app = typer.Typer(help="Look up and search codes (ICD-10-CM, HCPCS, ...).", no_args_is_help=True)
-
-
-def _date(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise InvalidInput(f"--on {value!r} is not a date", field="on", fix="use YYYY-MM-DD") from exc
 
 
 def _in_force_date(repo: Any, system: str | None, on: date | None) -> date | None:
@@ -68,7 +60,7 @@ def show(
 ) -> None:
     """A code with its parents, children and tabular notes (inherited notes included)."""
     repo = _repo()
-    data = show_payload(repo, code, system, _in_force_date(repo, system, _date(on)))
+    data = show_payload(repo, code, system, _in_force_date(repo, system, parse_day(on, "--on")))
     if as_json:
         print_json(data)
         return
@@ -132,7 +124,7 @@ def search(
         query,
         system=system,
         limit=limit,
-        on=_in_force_date(repo, system, _date(on)),
+        on=_in_force_date(repo, system, parse_day(on, "--on")),
         walker=walker,
         expander=expand_abbreviations,
     )

@@ -28,7 +28,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def _default(obj: Any) -> Any:
     if isinstance(obj, BaseModel):
-        return obj.model_dump(mode="json")
+        return obj.model_dump(mode="json", by_alias=True)
     if isinstance(obj, date | datetime):
         return obj.isoformat()
     raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
@@ -36,7 +36,7 @@ def _default(obj: Any) -> Any:
 
 def print_json(data: Any) -> None:
     if isinstance(data, BaseModel):
-        data = data.model_dump(mode="json")
+        data = data.model_dump(mode="json", by_alias=True)
     typer.echo(json.dumps(data, default=_default, ensure_ascii=False, indent=2))
 
 

@@ -55,27 +55,18 @@ def status(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) ->
         title=f"as of {date.today()}",
     )
     for system, entry in data.items():
-        if entry["release"] is None:
+        if entry.release is None:
             table.add_row(
-                system,
-                "-",
-                "-",
-                "0",
-                "[bold yellow]not loaded[/]" if entry["stale"] else "",
-                entry["action"] or "",
+                system, "-", "-", "0", "[bold yellow]not loaded[/]" if entry.stale else "", entry.action or ""
             )
             continue
-        effective = f"{entry['effective_from'] or '?'} .. {entry['effective_to'] or 'open'}"
-        release = entry["release"] if entry["in_force"] else f"{entry['release']} (none in force)"
-        ended = [
-            r["release"]
-            for r in entry["releases"]
-            if r["state"] == "ended" and r["release"] != entry["release"]
-        ]
+        effective = f"{entry.effective_from or '?'} .. {entry.effective_to or 'open'}"
+        release = entry.release if entry.in_force else f"{entry.release} (none in force)"
+        ended = [r.release for r in entry.releases if r.state == "ended" and r.release != entry.release]
         if ended:
             release += f"; ended: {', '.join(ended)}"
-        stale = f"[bold yellow]STALE[/] {entry['stale_reason']}" if entry["stale"] else ""
-        table.add_row(system, release, effective, str(entry["rows"]), stale, entry["action"] or "")
+        stale = f"[bold yellow]STALE[/] {entry.stale_reason}" if entry.stale else ""
+        table.add_row(system, release, effective, str(entry.rows), stale, entry.action or "")
     console.print(table)
 
 
@@ -93,21 +84,21 @@ def diff(
     if as_json:
         print_json(data)
         return
-    c = data["counts"]
+    c = data.counts
     console.print(
-        f"[bold]{system} {data['from']['release']} -> {data['to']['release']}[/]: {c['added']} added "
-        f"({c['added_billable']} billable), {c['deleted']} deleted ({c['deleted_billable']} billable), "
-        f"{c['revised']} revised, {c['billable_changed']} changed billable status"
+        f"[bold]{system} {data.old.release} -> {data.new.release}[/]: {c.added} added "
+        f"({c.added_billable} billable), {c.deleted} deleted ({c.deleted_billable} billable), "
+        f"{c.revised} revised, {c.billable_changed} changed billable status"
     )
     table = Table("change", "code", "title")
-    for label, key in (("added", "added"), ("deleted", "deleted")):
-        for item in data[key][:show]:
-            table.add_row(label, item["code"], escape(item["title"]))
-    for item in data["revised"][:show]:
-        table.add_row("revised", item["code"], escape(f"{item['old_title']} -> {item['new_title']}"))
-    for item in data["billable_changed"][:show]:
-        now = "billable" if item["billable"] else "header (not billable)"
-        table.add_row("now " + now, item["code"], escape(item["title"]))
+    for label, items in (("added", data.added), ("deleted", data.deleted)):
+        for item in items[:show]:
+            table.add_row(label, item.code, escape(item.title))
+    for rev in data.revised[:show]:
+        table.add_row("revised", rev.code, escape(f"{rev.old_title} -> {rev.new_title}"))
+    for change in data.billable_changed[:show]:
+        now = "billable" if change.billable else "header (not billable)"
+        table.add_row("now " + now, change.code, escape(change.title))
     console.print(table)
 
 

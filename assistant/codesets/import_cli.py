@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -12,18 +12,13 @@ from assistant.codesets.events import code_sets_changed
 from assistant.codesets.loaders import cms_import
 from assistant.codesets.loaders.cms_import import ImportResult
 from assistant.config import get_settings
-from assistant.core.errors import InvalidInput
+from assistant.core.validation import parse_day
 
-
-def _parse_date(value: str | None, option: str) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(
-            f"{option} {value!r} is not a date", field=option.lstrip("-"), fix="use YYYY-MM-DD"
-        ) from None
+# The options every import command takes.
+EffectiveFrom = Annotated[str | None, typer.Option("--effective-from", help="YYYY-MM-DD")]
+DiffJson = Annotated[bool, typer.Option("--json", help="Print JSON (with the full diff).")]
+PlainJson = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+Show = Annotated[int, typer.Option("--show", help="Codes listed per change kind.")]
 
 
 def _print_result(result: object, as_json: bool, show: int) -> None:
@@ -64,13 +59,13 @@ def register(app: typer.Typer) -> None:
         release: str | None = typer.Option(
             None, "--release", help="Release label (default: from the file name)."
         ),
-        effective_from: str | None = typer.Option(None, "--effective-from", help="YYYY-MM-DD"),
-        as_json: bool = typer.Option(False, "--json", help="Print JSON (with the full diff)."),
-        show: int = typer.Option(20, "--show", help="Codes listed per change kind."),
+        effective_from: EffectiveFrom = None,
+        as_json: DiffJson = False,
+        show: Show = 20,
     ) -> None:
         """Import an official CMS/CDC release and print what changed against the newest loaded one."""
         result = cms_import.import_release(
-            get_settings(), path, release, _parse_date(effective_from, "--effective-from")
+            get_settings(), path, release, parse_day(effective_from, "--effective-from")
         )
         _print_result(result, as_json, show)
 
@@ -83,13 +78,13 @@ def register(app: typer.Typer) -> None:
         release: str | None = typer.Option(
             None, "--release", help="Release label (default: from the file, e.g. 2026-Q2)."
         ),
-        effective_from: str | None = typer.Option(None, "--effective-from", help="YYYY-MM-DD"),
-        as_json: bool = typer.Option(False, "--json", help="Print JSON (with the full diff)."),
-        show: int = typer.Option(20, "--show", help="Codes listed per change kind."),
+        effective_from: EffectiveFrom = None,
+        as_json: DiffJson = False,
+        show: Show = 20,
     ) -> None:
         """Load a later CMS HCPCS quarter as published and report added, deleted and changed codes."""
         result = cms_import.import_hcpcs(
-            get_settings(), path, release, _parse_date(effective_from, "--effective-from")
+            get_settings(), path, release, parse_day(effective_from, "--effective-from")
         )
         _print_result(result, as_json, show)
 
@@ -103,12 +98,12 @@ def register(app: typer.Typer) -> None:
         release: str | None = typer.Option(
             None, "--release", help="Release label (default: from the file name)."
         ),
-        effective_from: str | None = typer.Option(None, "--effective-from", help="YYYY-MM-DD"),
-        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+        effective_from: EffectiveFrom = None,
+        as_json: PlainJson = False,
     ) -> None:
         """Import a quarterly NCCI PTP or MUE table (CMS layout or plain CSV; see docs/formats.md)."""
         result = cms_import.import_ncci(
-            get_settings(), file, kind, release, _parse_date(effective_from, "--effective-from")
+            get_settings(), file, kind, release, parse_day(effective_from, "--effective-from")
         )
         _print_result(result, as_json, 0)
 
@@ -117,11 +112,11 @@ def register(app: typer.Typer) -> None:
     def import_cpt(
         file: Path = typer.Argument(..., help="Your licensed CPT file (CSV/TSV; see docs/formats.md)."),
         release: str | None = typer.Option(None, "--release", help="Release label, e.g. 2026."),
-        effective_from: str | None = typer.Option(None, "--effective-from", help="YYYY-MM-DD"),
-        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+        effective_from: EffectiveFrom = None,
+        as_json: PlainJson = False,
     ) -> None:
         """Import a licensed CPT descriptor file; without one CPT codes show as numbers only."""
         result = cms_import.import_cpt(
-            get_settings(), file, release, _parse_date(effective_from, "--effective-from")
+            get_settings(), file, release, parse_day(effective_from, "--effective-from")
         )
         _print_result(result, as_json, 0)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal, Protocol, get_args
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 # How a claim adjustment is classed and what to do about it: the project's own vocabulary, shared by the
 # CARC/RARC loader (which checks the shipped explanations against it) and the denial explainer.
@@ -57,6 +57,101 @@ class ReleaseInfo(BaseModel):
     row_count: int = 0
     user_imported: bool = False
     counts: dict[str, int] = Field(default_factory=dict)  # e.g. {"codes": 98505, "billable": 74719}
+
+
+class ReleaseState(BaseModel):
+    """One loaded release of a system, by a date: in force, ended, future or superseded."""
+
+    release: str
+    state: str
+    effective_from: date | None
+    effective_to: date | None
+    rows: int
+    stale: bool
+    user_imported: bool
+
+
+class SystemStatus(BaseModel):
+    """A code system by a date: the release shown (in force, else the newest), whether it is stale and why,
+    what to do, and every loaded release. The manifest's row counts (``codes``, ``billable``...) are extra
+    fields of their own names."""
+
+    model_config = ConfigDict(extra="allow")
+
+    release: str | None
+    in_force: bool
+    effective_from: date | None = None
+    effective_to: date | None = None
+    rows: int
+    stale: bool
+    stale_reason: str | None = None
+    action: str | None
+    as_of: date | None = None
+    user_imported: bool = False
+    source: str | None = None
+    license: str | None = None
+    sha256: str | None = None
+    releases: list[ReleaseState] = Field(default_factory=list)
+
+
+class CodeInRelease(BaseModel):
+    """A code in one loaded release of its system: present or not, billable, its title there."""
+
+    release: str
+    effective_from: date | None
+    effective_to: date | None
+    present: bool
+    billable: bool
+    title: str | None
+
+
+class ReleaseSpan(BaseModel):
+    release: str
+    effective_from: date | None
+    effective_to: date | None
+
+
+class DiffCounts(BaseModel):
+    added: int
+    added_billable: int
+    deleted: int
+    deleted_billable: int
+    revised: int
+    billable_changed: int
+
+
+class DiffCode(BaseModel):
+    """A code added or deleted between two releases."""
+
+    code: str
+    title: str
+    billable: bool
+
+
+class RevisedCode(BaseModel):
+    code: str
+    old_title: str
+    new_title: str
+
+
+class BillableChange(BaseModel):
+    code: str
+    title: str
+    was_billable: bool
+    billable: bool
+
+
+class ReleaseDiff(BaseModel):
+    """What changed in a system between two loaded releases (``assistant codesets diff``)."""
+
+    system: str
+    old: ReleaseSpan = Field(serialization_alias="from")
+    new: ReleaseSpan = Field(serialization_alias="to")
+    counts: DiffCounts
+    added: list[DiffCode]
+    deleted: list[DiffCode]
+    revised: list[RevisedCode]
+    billable_changed: list[BillableChange]
 
 
 class CodeNotes(BaseModel):

@@ -32,7 +32,19 @@ from assistant.codesets.models import (
     reference_metadata,
 )
 from assistant.codesets.repository import CodeSetRepository
-from assistant.codesets.schemas import ReferenceLookup, ReleaseInfo
+from assistant.codesets.schemas import (
+    BillableChange,
+    CodeInRelease,
+    DiffCode,
+    DiffCounts,
+    ReferenceLookup,
+    ReleaseDiff,
+    ReleaseInfo,
+    ReleaseSpan,
+    ReleaseState,
+    RevisedCode,
+    SystemStatus,
+)
 from assistant.config import Settings
 
 # Bump when loaders change what they write, so `ensure_loaded` rebuilds existing databases.
@@ -231,7 +243,56 @@ def _staleness(system: str, info: ReleaseInfo, today: date) -> str | None:
     return None
 
 
-def status(settings: Settings, today: date | None = None) -> dict[str, dict[str, Any]]:
+def _release_state(info: ReleaseInfo, current: ReleaseInfo | None, today: date) -> ReleaseState:
+    state = _state(info, today)
+    if current is not None and info is not current and state == "in force":
+        state = "superseded"
+    shared = info.model_dump(include={"release", "effective_from", "effective_to", "stale", "user_imported"})
+    return ReleaseState(**shared, state=state, rows=info.row_count)
+
+
+def _system_status(system: str, mine: list[ReleaseInfo], today: date) -> SystemStatus:
+    if not mine:
+        nothing: dict[str, Any] = {"rows": 0, "codes": 0}  # codes: an extra field, as a manifest's count
+        return SystemStatus(
+            release=None,
+            in_force=False,
+            **nothing,
+            stale=system in MUST_IMPORT,
+            action=MUST_IMPORT.get(system),
+        )
+    current = _in_force(mine, today)
+    shown = current or mine[0]
+    reason = (
+        _staleness(system, shown, today)
+        if current
+        else (
+            f"no release is in force on {today}"
+            + (f"; the newest ended on {shown.effective_to}" if shown.effective_to else "")
+        )
+    )
+    action = None
+    if reason and system in IMPORT_COMMAND:
+        action = f"import a current release: {IMPORT_COMMAND[system]}"
+    elif reason and system == ICD10CM_INDEX:
+        action = "no newer Alphabetic Index is shipped: check index codes against the tabular list"
+    facts = shown.model_dump(
+        include={"release", "effective_from", "effective_to", "user_imported", "source", "license", "sha256"}
+    )
+    counts: dict[str, Any] = {"rows": shown.row_count, **shown.counts}  # a manifest's count may name rows
+    return SystemStatus(
+        **facts,
+        **counts,
+        in_force=current is not None,
+        stale=reason is not None,
+        stale_reason=reason,
+        action=action,
+        as_of=today,
+        releases=[_release_state(i, current, today) for i in mine],
+    )
+
+
+def status(settings: Settings, today: date | None = None) -> dict[str, SystemStatus]:
     """Per system, by ``today``'s date: the release in force, whether it is stale and why, what to import,
     and every loaded release with its state (in force, ended, future, superseded)."""
     today = today or date.today()
@@ -240,72 +301,17 @@ def status(settings: Settings, today: date | None = None) -> dict[str, dict[str,
         infos = repo.releases()
     finally:
         repo.close()
-    result: dict[str, dict[str, Any]] = {}
     systems = KNOWN_SYSTEMS + sorted({i.system for i in infos} - set(KNOWN_SYSTEMS))
-    for system in systems:
-        mine = [i for i in infos if i.system == system]
-        if not mine:
-            result[system] = {
-                "release": None,
-                "in_force": False,
-                "rows": 0,
-                "codes": 0,
-                "stale": system in MUST_IMPORT,
-                "action": MUST_IMPORT.get(system),
-            }
-            continue
-        current = _in_force(mine, today)
-        shown = current or mine[0]
-        reason = (
-            _staleness(system, shown, today)
-            if current
-            else (
-                f"no release is in force on {today}"
-                + (f"; the newest ended on {shown.effective_to}" if shown.effective_to else "")
-            )
-        )
-        action = None
-        if reason and system in IMPORT_COMMAND:
-            action = f"import a current release: {IMPORT_COMMAND[system]}"
-        elif reason and system == ICD10CM_INDEX:
-            action = "no newer Alphabetic Index is shipped: check index codes against the tabular list"
-        entry: dict[str, Any] = {
-            "release": shown.release,
-            "in_force": current is not None,
-            "effective_from": shown.effective_from,
-            "effective_to": shown.effective_to,
-            "rows": shown.row_count,
-        }
-        entry.update(shown.counts)
-        entry.update(
-            stale=reason is not None,
-            stale_reason=reason,
-            action=action,
-            as_of=today,
-            user_imported=shown.user_imported,
-            source=shown.source,
-            license=shown.license,
-            sha256=shown.sha256,
-            releases=[
-                {
-                    "release": i.release,
-                    "state": "superseded"
-                    if current is not None and i is not current and _state(i, today) == "in force"
-                    else _state(i, today),
-                    "effective_from": i.effective_from,
-                    "effective_to": i.effective_to,
-                    "rows": i.row_count,
-                    "stale": i.stale,
-                    "user_imported": i.user_imported,
-                }
-                for i in mine
-            ],
-        )
-        result[system] = entry
-    return result
+    return {
+        system: _system_status(system, [i for i in infos if i.system == system], today) for system in systems
+    }
 
 
-def diff_releases(settings: Settings, system: str, old: str, new: str) -> dict[str, Any]:
+def _span(info: ReleaseInfo) -> ReleaseSpan:
+    return ReleaseSpan(**info.model_dump(include={"release", "effective_from", "effective_to"}))
+
+
+def diff_releases(settings: Settings, system: str, old: str, new: str) -> ReleaseDiff:
     """Codes added, deleted and revised (title) between two loaded releases of ``system``, plus codes whose
     billable status changed (e.g. D69.1, a header from FY2027). ``old``/``new``: labels or dates."""
     repo = CodeSetRepository.open(settings.resolved_reference_db)
@@ -316,49 +322,62 @@ def diff_releases(settings: Settings, system: str, old: str, new: str) -> dict[s
     finally:
         repo.close()
     added = [
-        {"code": c, "title": after[c][0], "billable": after[c][1]}
+        DiffCode(code=c, title=after[c][0], billable=after[c][1])
         for c in sorted(after.keys() - before.keys())
     ]
     deleted = [
-        {"code": c, "title": before[c][0], "billable": before[c][1]}
+        DiffCode(code=c, title=before[c][0], billable=before[c][1])
         for c in sorted(before.keys() - after.keys())
     ]
     common = sorted(before.keys() & after.keys())
     revised = [
-        {"code": c, "old_title": before[c][0], "new_title": after[c][0]}
+        RevisedCode(code=c, old_title=before[c][0], new_title=after[c][0])
         for c in common
         if " ".join(before[c][0].split()) != " ".join(after[c][0].split())
     ]
     billable = [
-        {"code": c, "title": after[c][0], "was_billable": before[c][1], "billable": after[c][1]}
+        BillableChange(code=c, title=after[c][0], was_billable=before[c][1], billable=after[c][1])
         for c in common
         if before[c][1] != after[c][1]
     ]
-    return {
-        "system": system,
-        "from": {
-            "release": before_info.release,
-            "effective_from": before_info.effective_from,
-            "effective_to": before_info.effective_to,
-        },
-        "to": {
-            "release": after_info.release,
-            "effective_from": after_info.effective_from,
-            "effective_to": after_info.effective_to,
-        },
-        "counts": {
-            "added": len(added),
-            "added_billable": sum(1 for a in added if a["billable"]),
-            "deleted": len(deleted),
-            "deleted_billable": sum(1 for d in deleted if d["billable"]),
-            "revised": len(revised),
-            "billable_changed": len(billable),
-        },
-        "added": added,
-        "deleted": deleted,
-        "revised": revised,
-        "billable_changed": billable,
-    }
+    return ReleaseDiff(
+        system=system,
+        old=_span(before_info),
+        new=_span(after_info),
+        counts=DiffCounts(
+            added=len(added),
+            added_billable=sum(1 for a in added if a.billable),
+            deleted=len(deleted),
+            deleted_billable=sum(1 for d in deleted if d.billable),
+            revised=len(revised),
+            billable_changed=len(billable),
+        ),
+        added=added,
+        deleted=deleted,
+        revised=revised,
+        billable_changed=billable,
+    )
+
+
+def code_history(reference: ReferenceLookup, code: str, system: str) -> list[CodeInRelease]:
+    """The code in every loaded release of ``system``, oldest first (empty when none is loaded)."""
+    try:
+        releases = reference.releases(system)
+    except Exception:  # noqa: BLE001 - no release data: no history
+        return []
+    rows = []
+    for rel in sorted(releases, key=lambda r: (r.effective_from is None, r.effective_from or date.min)):
+        info = reference.find_code(code, system, rel.effective_from) if rel.effective_from else None
+        present = info is not None and info.release == rel.release
+        rows.append(
+            CodeInRelease(
+                **rel.model_dump(include={"release", "effective_from", "effective_to"}),
+                present=present,
+                billable=bool(info and info.billable),
+                title=info.title if info else None,
+            )
+        )
+    return rows
 
 
 def release_in_force(

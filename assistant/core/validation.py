@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -22,3 +23,14 @@ def validated(model: type[M], **values: Any) -> M:
         raise InvalidInput(
             f"{field}: {err.get('msg')}", field=field, fix="correct the input and retry"
         ) from None
+
+
+def parse_day(text: str | None, field: str) -> date | None:
+    """A YYYY-MM-DD date typed by a person (None or blank: None), refused in words naming ``field`` (an
+    option such as ``--on``, or a form field)."""
+    if text is None or not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(f"{field} {text!r} is not a date", field=field, fix="use YYYY-MM-DD") from None

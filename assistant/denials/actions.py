@@ -15,7 +15,7 @@ from assistant.denials.appeal import draft_appeal
 from assistant.denials.corrected_claim import build_corrected_claim
 from assistant.denials.explain import explain
 from assistant.denials.rules import local_rules
-from assistant.denials.schemas import AppealLetter, CorrectedClaimOut, ExplainRequest
+from assistant.denials.schemas import AppealLetter, CorrectedClaimOut, ExplainRequest, Explanation
 from assistant.remit import repository as rrepo
 from assistant.remit.models import RemitLine
 
@@ -70,14 +70,19 @@ def request_for(
     return ExplainRequest(group=group, carc=carc, rarcs=rarcs, claim_id=claim_id, line=line)
 
 
-def appeal_letter(session: Session, req: ExplainRequest, *, reference: Any, settings: Any) -> AppealLetter:
-    exp = explain(
+def _explained(session: Session, req: ExplainRequest, reference: Any, settings: Any) -> Explanation:
+    """The denial explained with the settings' filing and appeal windows."""
+    return explain(
         req,
         reference=reference,
         session=session,
         timely_filing_days=settings.timely_filing_days,
         appeal_window_days=settings.appeal_window_days,
     )
+
+
+def appeal_letter(session: Session, req: ExplainRequest, *, reference: Any, settings: Any) -> AppealLetter:
+    exp = _explained(session, req, reference, settings)
     claim = claims_service.get_claim(session, req.claim_id or "")
     return draft_appeal(claims_service.to_document(claim), exp, payer_claim_number=claim.payer_claim_number)
 
@@ -98,13 +103,7 @@ def corrected_claim(
     if actions is None:
         if req is None:
             raise InvalidInput("give actions or a denial to explain", field="actions")
-        exp = explain(
-            req,
-            reference=reference,
-            session=session,
-            timely_filing_days=settings.timely_filing_days,
-            appeal_window_days=settings.appeal_window_days,
-        )
+        exp = _explained(session, req, reference, settings)
         actions = exp.actions
         if not actions:
             raise InvalidInput(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,6 +13,7 @@ from assistant.cli.bootstrap import ready as _ready
 from assistant.cli.common import console, handles_errors, print_json
 from assistant.core.db import transaction
 from assistant.core.errors import InvalidInput
+from assistant.core.validation import parse_day
 from assistant.denials import service
 from assistant.denials.match import default_embedder, match_text
 from assistant.denials.schemas import ExplainRequest
@@ -39,14 +39,7 @@ def _request(
     remit_date: str | None,
     appeal_days: int | None,
 ) -> Any:
-    when = None
-    if remit_date:
-        try:
-            when = date.fromisoformat(remit_date)
-        except ValueError:
-            raise InvalidInput(
-                f"{remit_date!r} is not a date", field="--remit-date", fix="use YYYY-MM-DD"
-            ) from None
+    when = parse_day(remit_date, "--remit-date")
     return ExplainRequest(
         group=group,
         carc=carc,

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 from typing import Annotated, Any
 
 import typer
@@ -17,7 +16,7 @@ from assistant.app.container import Container
 from assistant.cli.bootstrap import make_container, ready
 from assistant.cli.common import console, handles_errors, print_json
 from assistant.core.db import transaction
-from assistant.core.errors import InvalidInput
+from assistant.core.validation import parse_day
 from assistant.encounters import service
 from assistant.encounters.schemas import EncounterOut, QueueFilter
 from assistant.security import audit
@@ -142,15 +141,6 @@ def ready_(encounter_id: int, as_json: JsonOpt = False) -> None:
     _out(out, as_json)
 
 
-def _date(text: str | None, field: str) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(f"{text!r} is not a date", field=field, fix="use YYYY-MM-DD") from None
-
-
 @app.command()
 @handles_errors
 def queue(
@@ -167,8 +157,8 @@ def queue(
         {
             **({"statuses": status} if status else {}),
             "provider_id": provider,
-            "date_from": _date(since, "date_from"),
-            "date_to": _date(until, "date_to"),
+            "date_from": parse_day(since, "date_from"),
+            "date_to": parse_day(until, "date_to"),
         }
     )
     with _tx() as (_, s):

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from assistant.codesets.schemas import SearchHit
 from assistant.parties.telehealth import OFFICE_POS
 
 EncounterStatus = Literal["open", "coded", "ready_to_bill", "billed"]
@@ -78,3 +79,11 @@ class QueueFilter(BaseModel):
     date_to: date | None = None
     patient_id: int | None = None
     limit: int = Field(200, ge=1, le=1000)
+
+
+class EncounterCodeSearch(BaseModel):
+    """Codes matching ``q`` in the ICD-10-CM release in force on the encounter's date of service."""
+
+    q: str
+    date_of_service: date
+    hits: list[SearchHit]

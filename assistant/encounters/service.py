@@ -22,6 +22,7 @@ from assistant.encounters.schemas import (
     ENCOUNTER_STATUSES,
     MAX_DIAGNOSES,
     DiagnosisOut,
+    EncounterCodeSearch,
     EncounterOpen,
     EncounterOut,
     EncounterSummary,
@@ -374,11 +375,11 @@ def add_code(
 
 def search_codes_for(
     session: Session, encounter_id: int, q: str, reference: Any, walker: Any = None
-) -> dict[str, Any]:
+) -> EncounterCodeSearch:
     """Codes matching ``q`` in the ICD-10-CM release in force on the encounter's date of service."""
     row = _row(session, encounter_id)
     hits = search_codes(reference, q, system=ICD10CM, limit=15, on=row.date_of_service, walker=walker)
-    return {"q": q, "date_of_service": row.date_of_service, "hits": hits}
+    return EncounterCodeSearch(q=q, date_of_service=row.date_of_service, hits=hits)
 
 
 def order_diagnoses(session: Session, encounter_id: int, codes: list[str], *, actor: str) -> EncounterOut:

@@ -11,7 +11,8 @@ import typer
 from assistant.cli.bootstrap import make_container, ready
 from assistant.cli.common import handles_errors, print_json
 from assistant.core.db import transaction
-from assistant.core.errors import InvalidInput, NotFound
+from assistant.core.errors import NotFound
+from assistant.core.validation import parse_day
 from assistant.fees import service
 
 app = typer.Typer(help="Fee schedule: import, list, charge in force.", no_args_is_help=True)
@@ -42,7 +43,9 @@ def list_(
     """List the fee schedule as JSON."""
     c = ready(make_container())
     with c.sessions() as session:
-        print_json([f.model_dump(mode="json") for f in service.list_fees(session, code, _day(on))])
+        print_json(
+            [f.model_dump(mode="json") for f in service.list_fees(session, code, parse_day(on, "--on"))]
+        )
 
 
 @app.command("charge")
@@ -55,18 +58,9 @@ def charge(
     """The fee in force for CODE (and modifiers) on a date of service."""
     c = ready(make_container())
     with c.sessions() as session:
-        fee = service.charge_for(session, code, modifier or [], _day(on) or date.today())
+        fee = service.charge_for(session, code, modifier or [], parse_day(on, "--on") or date.today())
     if fee is None:
         raise NotFound(
             f"no fee for {code} on {on}", field="code", fix="import or add one: assistant fees import"
         )
     print_json(fee)
-
-
-def _day(text: str | None) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(f"{text!r} is not a date", field="--on", fix="use YYYY-MM-DD") from None

@@ -6,6 +6,7 @@ Every command that reads or writes a patient appends a PHI audit entry (actor ``
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from typing import Annotated, Any
 
@@ -49,31 +50,47 @@ def _audit(session: Session, action: str, patient_id: int | None, what: str) -> 
     audit.record(session, cli_actor(), action, "patient", patient_id, None, {"via": "cli", "what": what})
 
 
-def _show(p: PatientOut) -> None:
+def _answer(out: Any, as_json: bool, lines: Iterable[str]) -> None:
+    """What a command answers: ``out`` as JSON, or the lines for people."""
+    if as_json:
+        print_json(out)
+        return
+    for line in lines:
+        console.print(line)
+
+
+def _patient_lines(p: PatientOut) -> Iterator[str]:
     merged = f"  (merged into #{p.merged_into_id})" if p.merged_into_id else ""
-    console.print(f"[bold]#{p.id} {p.first_name} {p.last_name}[/]  born {p.dob}  sex {p.sex}{merged}")
+    yield f"[bold]#{p.id} {p.first_name} {p.last_name}[/]  born {p.dob}  sex {p.sex}{merged}"
     a = p.address
     if a.line1 or a.city:
-        console.print(f"  {a.line1 or ''} {a.line2 or ''}, {a.city or ''} {a.state or ''} {a.zip or ''}")
-    console.print(f"  phone {p.phone or '—'}  email {p.email or '—'}  prefers {p.preferred_contact or '—'}")
+        yield f"  {a.line1 or ''} {a.line2 or ''}, {a.city or ''} {a.state or ''} {a.zip or ''}"
+    yield f"  phone {p.phone or '—'}  email {p.email or '—'}  prefers {p.preferred_contact or '—'}"
     g = p.guarantor
     who = "self" if g.relationship == "self" else f"{g.first_name} {g.last_name} ({g.relationship})"
-    console.print(f"  guarantor: {who}")
+    yield f"  guarantor: {who}"
     for c in p.coverages:
         copay = f", copay {dollars(c.copay_cents)}" if c.copay_cents is not None else ""
         ended = "" if c.active else " (not in force today)"
-        console.print(
+        yield (
             f"  {c.order_name}: {c.payer.name} ({c.payer.payer_id}) member {c.member_id}"
             f" rel {c.relationship_code}{copay}{ended}"
         )
 
 
+ADDRESS_OPTIONS = ("line1", "line2", "city", "state", "zip")
+
+
+def _address(**options: str | None) -> dict[str, str] | None:
+    """The address options given on the command line (None when none is)."""
+    given = {key: value for key, value in options.items() if value}
+    return given or None
+
+
 def _patient_data(base: dict[str, Any], options: dict[str, Any]) -> PatientIn:
     data = dict(base)
     address = dict(data.get("address") or {})
-    for key in ("line1", "line2", "city", "state", "zip"):
-        if options.get(key) is not None:
-            address[key] = options[key]
+    address.update({k: options[k] for k in ADDRESS_OPTIONS if options.get(k) is not None})
     data["address"] = address or None
     for key in ("first_name", "last_name", "dob", "sex", "phone", "email", "preferred_contact"):
         if options.get(key) is not None:
@@ -108,10 +125,7 @@ def add_patient(
     with _tx() as s:
         saved = service.register_patient(s, data, confirm_duplicate=confirm_duplicate)
         _audit(s, audit.PHI_WRITE, saved.patient.id, "register")
-    if as_json:
-        print_json(saved)
-        return
-    _show(saved.patient)
+    _answer(saved, as_json, _patient_lines(saved.patient))
 
 
 @patients_app.command("list")
@@ -131,14 +145,12 @@ def list_patients(
     with _tx() as s:
         found = service.search_patients(s, query, dob=born, member_id=member_id)
         _audit(s, audit.PHI_READ, None, f"search ({len(found)} found)")
-    if as_json:
-        print_json(found)
-        return
-    for p in found:
-        payer = f"{p.primary_payer} {p.primary_member_id}" if p.primary_payer else "self-pay"
-        console.print(f"#{p.id:<5} {p.last_name}, {p.first_name:<20} {p.dob}  {p.sex}  {payer}")
-    if not found:
-        console.print("No patient found.")
+    lines = [
+        f"#{p.id:<5} {p.last_name}, {p.first_name:<20} {p.dob}  {p.sex}  "
+        + (f"{p.primary_payer} {p.primary_member_id}" if p.primary_payer else "self-pay")
+        for p in found
+    ]
+    _answer(found, as_json, lines or ["No patient found."])
 
 
 @patients_app.command("show")
@@ -148,10 +160,7 @@ def show_patient(patient_id: int, as_json: JsonOpt = False) -> None:
     with _tx() as s:
         p = service.get_patient(s, patient_id)
         _audit(s, audit.PHI_READ, patient_id, "show")
-    if as_json:
-        print_json(p)
-        return
-    _show(p)
+    _answer(p, as_json, _patient_lines(p))
 
 
 @patients_app.command("edit")
@@ -195,10 +204,7 @@ def edit_patient(
             s, patient_id, _patient_data(current, options), confirm_duplicate=confirm_duplicate
         )
         _audit(s, audit.PHI_WRITE, patient_id, "edit")
-    if as_json:
-        print_json(saved)
-        return
-    _show(saved.patient)
+    _answer(saved, as_json, _patient_lines(saved.patient))
 
 
 @patients_app.command("merge")
@@ -214,20 +220,17 @@ def merge(
         keep, dup = service.get_patient(s, survivor_id), service.get_patient(s, duplicate_id)
         _audit(s, audit.PHI_READ, survivor_id, f"merge preview with #{duplicate_id}")
     if not yes:
-        _show(keep)
-        _show(dup)
-        console.print(f"Run again with --yes to merge #{duplicate_id} into #{survivor_id}.")
+        again = f"Run again with --yes to merge #{duplicate_id} into #{survivor_id}."
+        _answer(None, False, [*_patient_lines(keep), *_patient_lines(dup), again])
         return
     with _tx() as s:
         result = service.merge_patients(s, survivor_id, duplicate_id, actor=cli_actor())
-    if as_json:
-        print_json(result)
-        return
     moved = ", ".join(f"{n} {t}" for t, n in sorted(result.moved.items())) or "no other rows"
-    console.print(
+    said = (
         f"Merged #{duplicate_id} into #{survivor_id}: {result.coverages_moved} coverage(s) moved, "
         f"{result.coverages_combined} combined; {moved}."
     )
+    _answer(result, as_json, [said])
 
 
 @patients_app.command("coverage-add")
@@ -269,10 +272,7 @@ def coverage_add(
     with _tx() as s:
         out = service.add_coverage(s, patient_id, data)
         _audit(s, audit.PHI_WRITE, patient_id, "coverage add")
-    if as_json:
-        print_json(out)
-        return
-    console.print(f"#{patient_id} {out.order_name}: {out.payer.name} member {out.member_id}")
+    _answer(out, as_json, [f"#{patient_id} {out.order_name}: {out.payer.name} member {out.member_id}"])
 
 
 @payers_app.command("add")
@@ -289,20 +289,16 @@ def add_payer(
     as_json: JsonOpt = False,
 ) -> None:
     """Add a payer to the payer list."""
-    address = {
-        k: v
-        for k, v in {"line1": line1, "line2": line2, "city": city, "state": state, "zip": zip}.items()
-        if v
-    }
     data = validated(
-        PayerIn, payer_id=payer_id, name=name, filing_indicator=filing_indicator, address=address or None
+        PayerIn,
+        payer_id=payer_id,
+        name=name,
+        filing_indicator=filing_indicator,
+        address=_address(line1=line1, line2=line2, city=city, state=state, zip=zip),
     )
     with _tx() as s:
         out = service.add_payer(s, data)
-    if as_json:
-        print_json(out)
-        return
-    console.print(f"{out.payer_id}  {out.name}  ({out.filing_indicator})")
+    _answer(out, as_json, [f"{out.payer_id}  {out.name}  ({out.filing_indicator})"])
 
 
 @payers_app.command("list")
@@ -311,14 +307,12 @@ def list_payers(as_json: JsonOpt = False) -> None:
     """The payer list."""
     with _tx() as s:
         found = service.list_payers(s)
-    if as_json:
-        print_json(found)
-        return
-    for p in found:
-        where = ", ".join(x for x in (p.address.line1, p.address.city, p.address.state, p.address.zip) if x)
-        console.print(f"{p.payer_id:<12} {p.name:<30} {p.filing_indicator}  {where}")
-    if not found:
-        console.print("No payers yet: assistant payers add --payer-id ID --name NAME")
+    lines = [
+        f"{p.payer_id:<12} {p.name:<30} {p.filing_indicator}  "
+        + ", ".join(x for x in (p.address.line1, p.address.city, p.address.state, p.address.zip) if x)
+        for p in found
+    ]
+    _answer(found, as_json, lines or ["No payers yet: assistant payers add --payer-id ID --name NAME"])
 
 
 @providers_app.command("add")
@@ -341,11 +335,6 @@ def add_provider(
     as_json: JsonOpt = False,
 ) -> None:
     """Register a billing or rendering provider (refused when the NPI is already registered)."""
-    address = {
-        k: v
-        for k, v in {"line1": line1, "line2": line2, "city": city, "state": state, "zip": zip}.items()
-        if v
-    }
     data = validated(
         ProviderIn,
         npi=npi,
@@ -355,14 +344,11 @@ def add_provider(
         last_name=last_name,
         taxonomy=taxonomy,
         tax_id=tax_id,
-        address=address or None,
+        address=_address(line1=line1, line2=line2, city=city, state=state, zip=zip),
     )
     with _tx() as s:
         out = service.add_provider(s, data)
-    if as_json:
-        print_json(out)
-        return
-    console.print(f"#{out.id} {out.npi}  {out.display_name}  ({out.entity_name})")
+    _answer(out, as_json, [f"#{out.id} {out.npi}  {out.display_name}  ({out.entity_name})"])
 
 
 @providers_app.command("list")
@@ -371,10 +357,8 @@ def list_providers(as_json: JsonOpt = False) -> None:
     """The providers: organisations (billing) first, then people (rendering)."""
     with _tx() as s:
         found = service.list_providers(s)
-    if as_json:
-        print_json(found)
-        return
-    for p in found:
-        console.print(f"#{p.id:<4} {p.npi}  {p.display_name:<30} {p.entity_name:<12} {p.taxonomy or ''}")
-    if not found:
-        console.print("No providers yet: assistant providers add --npi NPI --first NAME --last NAME")
+    lines = [
+        f"#{p.id:<4} {p.npi}  {p.display_name:<30} {p.entity_name:<12} {p.taxonomy or ''}" for p in found
+    ]
+    empty = "No providers yet: assistant providers add --npi NPI --first NAME --last NAME"
+    _answer(found, as_json, lines or [empty])

@@ -9,6 +9,7 @@ field is the input to mark.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -62,21 +63,36 @@ def _state(value: str | None) -> str | None:
     return value
 
 
-def _zip(value: Any) -> Any:
-    value = _blank_to_none(value)
-    if value is None:
-        return None
-    digits = str(value).replace("-", "").replace(" ", "")
-    if not re.fullmatch(r"\d{5}(\d{4})?", digits):
-        raise ValueError("must be a 5-digit ZIP code or ZIP+4 (12345 or 12345-6789)")
-    return digits
+def _optional(check: Callable[[str], Any]) -> Callable[[Any], Any]:
+    """A check of a field that may be left blank: blank (or None) is None, anything else is checked."""
+
+    def optional(value: Any) -> Any:
+        value = _blank_to_none(value)
+        return None if value is None else check(str(value))
+
+    return optional
 
 
-def _phone(value: Any) -> Any:
-    value = _blank_to_none(value)
-    if value is None:
-        return None
-    text = str(value)
+def _digits(pattern: str, message: str) -> Callable[[str], str]:
+    """A number typed with or without dashes and spaces (ZIP, tax ID, NPI): its digits, which must match
+    ``pattern``."""
+
+    def check(value: str) -> str:
+        digits = value.replace("-", "").replace(" ", "")
+        if not re.fullmatch(pattern, digits):
+            raise ValueError(message)
+        return digits
+
+    return check
+
+
+_zip = _optional(_digits(r"\d{5}(\d{4})?", "must be a 5-digit ZIP code or ZIP+4 (12345 or 12345-6789)"))
+_tax_id = _optional(_digits(r"\d{9}", "must be the 9-digit tax ID (EIN 12-3456789, or an SSN)"))
+_npi_digits = _digits(r"\d{10}", "must be the 10-digit NPI (e.g. 1234567893)")
+
+
+@_optional
+def _phone(text: str) -> str:
     if re.search(r"[^0-9()+.\- ]", text):
         raise ValueError("must be a phone number: digits, spaces, ( ) - . only")
     digits = re.sub(r"\D", "", text)
@@ -87,10 +103,8 @@ def _phone(value: Any) -> Any:
     return digits
 
 
-def _email(value: Any) -> Any:
-    value = _blank_to_none(value)
-    if value is None:
-        return None
+@_optional
+def _email(value: str) -> str:
     if len(value) > 120 or not EMAIL_RE.fullmatch(value):
         raise ValueError("must be an e-mail address such as name@example.org")
     return value.lower()
@@ -115,9 +129,7 @@ def _npi(value: Any) -> Any:
     value = _blank_to_none(value)
     if value is None:
         raise ValueError("is required")
-    text = str(value).replace(" ", "").replace("-", "")
-    if not re.fullmatch(r"\d{10}", text):
-        raise ValueError("must be the 10-digit NPI (e.g. 1234567893)")
+    text = _npi_digits(str(value))
     if not is_valid_npi(text):
         raise ValueError(f"{text} is not a valid NPI: its check digit does not match (a typo?)")
     return text
@@ -128,16 +140,6 @@ def _taxonomy(value: Any) -> Any:
     if value is not None and not TAXONOMY_RE.fullmatch(value):
         raise ValueError("must be a 10-character NUCC taxonomy code ending in X, e.g. 207Q00000X")
     return value
-
-
-def _tax_id(value: Any) -> Any:
-    value = _blank_to_none(value)
-    if value is None:
-        return None
-    digits = str(value).replace("-", "").replace(" ", "")
-    if not re.fullmatch(r"\d{9}", digits):
-        raise ValueError("must be the 9-digit tax ID (EIN 12-3456789, or an SSN)")
-    return digits
 
 
 def _relationship(value: Any) -> Any:

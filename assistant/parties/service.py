@@ -65,10 +65,22 @@ class DuplicatePatient(Conflict):
 # ------------------------------------------------------------------------------------------ views
 
 
-def _address(
-    line1: str | None, line2: str | None, city: str | None, state: str | None, zip_: str | None
-) -> AddressOut:
-    return AddressOut(line1=line1, line2=line2, city=city, state=state, zip=zip_)
+def _address(row: Patient | Payer | Provider) -> AddressOut:
+    """The address columns of a patient, payer or provider row."""
+    return AddressOut(
+        line1=row.address_line1, line2=row.address_line2, city=row.city, state=row.state, zip=row.zip
+    )
+
+
+def _set_address(row: Patient | Payer | Provider, address: AddressIn | None) -> None:
+    a = address or AddressIn()
+    row.address_line1, row.address_line2, row.city, row.state, row.zip = (
+        a.line1,
+        a.line2,
+        a.city,
+        a.state,
+        a.zip,
+    )
 
 
 def _address_dict(address: AddressIn | None) -> dict[str, str] | None:
@@ -83,7 +95,7 @@ def payer_out(p: Payer) -> PayerOut:
         payer_id=p.payer_id,
         name=p.name,
         filing_indicator=p.filing_indicator,
-        address=_address(p.address_line1, p.address_line2, p.city, p.state, p.zip),
+        address=_address(p),
         timely_filing_days=p.timely_filing_days,
         telehealth_policy=p.telehealth_policy,
     )
@@ -139,7 +151,7 @@ def patient_out(p: Patient) -> PatientOut:
         last_name=p.last_name,
         dob=p.dob,
         sex=p.sex,
-        address=_address(p.address_line1, p.address_line2, p.city, p.state, p.zip),
+        address=_address(p),
         phone=p.phone,
         email=p.email,
         preferred_contact=p.preferred_contact,
@@ -204,9 +216,7 @@ def _check_contact(data: PatientIn) -> None:
 
 def _fill_patient(p: Patient, data: PatientIn) -> None:
     p.first_name, p.last_name, p.dob, p.sex = data.first_name, data.last_name, data.dob, data.sex
-    address = data.address or AddressIn()
-    p.address_line1, p.address_line2 = address.line1, address.line2
-    p.city, p.state, p.zip = address.city, address.state, address.zip
+    _set_address(p, data.address)
     p.phone, p.email, p.preferred_contact = data.phone, data.email, data.preferred_contact
     g = data.guarantor
     p.guarantor_relationship = g.relationship if g else "self"
@@ -326,10 +336,8 @@ def _fill_payer(p: Payer, data: PayerIn) -> None:
             field="filing_indicator",
             fix="use an X12 SBR09 code such as CI (commercial), MB (Medicare Part B), MC (Medicaid), BL",
         )
-    address = data.address or AddressIn()
     p.name, p.filing_indicator = data.name, data.filing_indicator
-    p.address_line1, p.address_line2 = address.line1, address.line2
-    p.city, p.state, p.zip = address.city, address.state, address.zip
+    _set_address(p, data.address)
     p.timely_filing_days, p.telehealth_policy = data.timely_filing_days, data.telehealth_policy
 
 
@@ -382,7 +390,7 @@ def provider_out(p: Provider) -> ProviderOut:
         last_name=p.last_name,
         taxonomy=p.taxonomy,
         tax_id=p.tax_id,
-        address=_address(p.address_line1, p.address_line2, p.city, p.state, p.zip),
+        address=_address(p),
     )
 
 
@@ -421,9 +429,7 @@ def _fill_provider(p: Provider, data: ProviderIn) -> None:
     p.first_name = data.first_name if person else None
     p.last_name = data.last_name if person else None
     p.taxonomy, p.tax_id = data.taxonomy, data.tax_id
-    address = data.address or AddressIn()
-    p.address_line1, p.address_line2 = address.line1, address.line2
-    p.city, p.state, p.zip = address.city, address.state, address.zip
+    _set_address(p, data.address)
 
 
 def add_provider(session: Session, data: ProviderIn) -> ProviderOut:

@@ -97,10 +97,11 @@ def _cas(adjustments: Iterable[Adjustment | RemitAdjustment]) -> tuple[tuple[str
     return tuple(sorted(triples))
 
 
-def facts_from_file(payer_id: str, claim: RemitClaimIn) -> PaymentFacts:
+def _facts(payer_id: str, claim_id: str, claim: RemitClaimIn | RemitClaim) -> PaymentFacts:
+    """What a payment says about a claim, from the file being imported or from a posted remit claim."""
     return PaymentFacts(
         payer_id=payer_id,
-        claim_id=claim.claim_id,
+        claim_id=claim_id,
         charge_cents=claim.charge_cents,
         paid_cents=claim.paid_cents,
         patient_responsibility_cents=claim.patient_responsibility_cents,
@@ -109,7 +110,7 @@ def facts_from_file(payer_id: str, claim: RemitClaimIn) -> PaymentFacts:
         lines=tuple(
             LineFacts(
                 procedure_code=ln.procedure_code,
-                modifiers=tuple(ln.modifiers),
+                modifiers=tuple(ln.modifiers or ()),
                 service_date=ln.service_date,
                 charge_cents=ln.charge_cents,
                 paid_cents=ln.paid_cents,
@@ -120,27 +121,12 @@ def facts_from_file(payer_id: str, claim: RemitClaimIn) -> PaymentFacts:
     )
 
 
+def facts_from_file(payer_id: str, claim: RemitClaimIn) -> PaymentFacts:
+    return _facts(payer_id, claim.claim_id, claim)
+
+
 def facts_from_posted(payer_id: str, rc: RemitClaim) -> PaymentFacts:
-    return PaymentFacts(
-        payer_id=payer_id,
-        claim_id=rc.clp_claim_id,
-        charge_cents=rc.charge_cents,
-        paid_cents=rc.paid_cents,
-        patient_responsibility_cents=rc.patient_responsibility_cents,
-        statement_from=rc.statement_from,
-        adjustments=_cas(rc.adjustments),
-        lines=tuple(
-            LineFacts(
-                procedure_code=rl.procedure_code,
-                modifiers=tuple(rl.modifiers or ()),
-                service_date=rl.service_date,
-                charge_cents=rl.charge_cents,
-                paid_cents=rl.paid_cents,
-                adjustments=_cas(rl.adjustments),
-            )
-            for rl in rc.lines
-        ),
-    )
+    return _facts(payer_id, rc.clp_claim_id, rc)
 
 
 @dataclass

@@ -17,6 +17,7 @@ from assistant.cli.bootstrap import make_container, ready
 from assistant.cli.common import console, handles_errors, print_json
 from assistant.core.db import transaction
 from assistant.core.errors import InvalidInput
+from assistant.core.validation import parse_day
 from assistant.schedule import service
 from assistant.schedule.schemas import AppointmentIn, AppointmentOut, RescheduleIn
 from assistant.security import audit
@@ -46,15 +47,6 @@ def _when(text: str, field: str) -> datetime:
         raise InvalidInput(
             f"{text!r} is not a date and time", field=field, fix="use YYYY-MM-DDTHH:MM"
         ) from None
-
-
-def _day(text: str | None) -> date:
-    if not text:
-        return date.today()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(f"{text!r} is not a date", field="day", fix="use YYYY-MM-DD") from None
 
 
 def _show(a: AppointmentOut) -> None:
@@ -110,7 +102,7 @@ def list_(
 ) -> None:
     """The day's (or week's) schedule."""
     with _tx() as s:
-        out = service.view(s, _day(day), week=week, provider_id=provider)
+        out = service.view(s, parse_day(day, "day") or date.today(), week=week, provider_id=provider)
         _audit(s, audit.PHI_READ, None, list=f"{out.view} {out.start}")
     if as_json:
         print_json(out)

@@ -311,10 +311,8 @@ def list_tokens(session: Session, username: str, *, settings: Settings | None = 
     return views
 
 
-def revoke_token(
-    session: Session, username: str, token_id: int, *, actor: str = "system", ip: str | None = None
-) -> None:
-    """Revoke one token of ``username`` (audited). An unknown id, or another user's, is NotFound."""
+def _token_of(session: Session, username: str, token_id: int) -> ApiToken:
+    """A token of ``username``; an unknown id, or another user's, is NotFound."""
     user = _user(session, username)
     token = repo.token_by_id(session, token_id)
     if token is None or token.user_id != user.id:
@@ -323,6 +321,14 @@ def revoke_token(
             field="token_id",
             fix=f"see `assistant users tokens {username}`",
         )
+    return token
+
+
+def revoke_token(
+    session: Session, username: str, token_id: int, *, actor: str = "system", ip: str | None = None
+) -> None:
+    """Revoke one token of ``username`` (audited). An unknown id, or another user's, is NotFound."""
+    token = _token_of(session, username, token_id)
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         audit.record(session, actor, audit.TOKEN_REVOKE, "token", token.id, ip, {"user": username})
@@ -332,14 +338,7 @@ def expire_token(
     session: Session, username: str, token_id: int, *, actor: str = "system", ip: str | None = None
 ) -> TokenView:
     """End one token of ``username`` now (it stays listed as expired; audited). Revoked ones stay revoked."""
-    user = _user(session, username)
-    token = repo.token_by_id(session, token_id)
-    if token is None or token.user_id != user.id:
-        raise NotFound(
-            f"{username} has no token {token_id}",
-            field="token_id",
-            fix=f"see `assistant users tokens {username}`",
-        )
+    token = _token_of(session, username, token_id)
     now = utcnow()
     if token.revoked_at is None and (token.expires_at is None or token.expires_at > now):
         token.expires_at = now

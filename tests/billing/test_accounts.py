@@ -102,7 +102,7 @@ def test_an_overpayment_needs_confirmation_then_credit_can_pay_a_later_visit(
         assert (bal.patient_due_cents, bal.credit_cents) == (0, 35000)
         with pytest.raises(Conflict, match="no open charge"):
             payments.apply_credit(s, "MEM-OP", actor="desk")
-        assert service.conservation(s)["difference_cents"] == 0
+        assert service.conservation(s).difference_cents == 0
         # money received is unchanged by moving the credit: the two entries cancel in the payments total
         paid = sum(e.amount_cents for e in repo.entries(s, pid) if e.kind == EntryKind.PATIENT_PAYMENT)
         assert paid == 50000
@@ -296,44 +296,44 @@ def test_reports_by_payer_match_the_ledger(sessions: sessionmaker[Session], pr_f
         if e.effective_date <= end:
             owed[(payer, e.patient_id)][0] += e.insurance_cents
             owed[(payer, e.patient_id)][1] += e.patient_cents
-    rows = {r["payer_id"]: r for r in rep["by_payer"]}
+    rows = {r.payer_id: r for r in rep.by_payer}
     assert set(rows) == {"87726", "60054", "self-pay"}
     for payer, row in rows.items():
-        assert row["charges_cents"] == by_kind[(payer, "charge")]
-        assert row["insurance_payments_cents"] == by_kind[(payer, "insurance_payment")]
+        assert row.charges_cents == by_kind[(payer, "charge")]
+        assert row.insurance_payments_cents == by_kind[(payer, "insurance_payment")]
         assert (
-            row["patient_payments_cents"]
+            row.patient_payments_cents
             == by_kind[(payer, "patient_payment")] + by_kind[(payer, "plan_installment")]
         )
-        assert row["contractual_adjustments_cents"] == by_kind[(payer, "contractual_adjustment")]
-        assert row["insurance_ar_cents"] == sum(v[0] for (p, _), v in owed.items() if p == payer)
-        assert row["patient_ar_cents"] == sum(max(v[1], 0) for (p, _), v in owed.items() if p == payer)
-    assert rows["60054"]["charges_cents"] == 12000 and rows["60054"]["insurance_ar_cents"] == 12000
-    assert rows["self-pay"]["credit_cents"] == 1000
-    assert rep["charges_cents"] == sum(v for (_, k), v in by_kind.items() if k == "charge")
-    assert rep["ar"]["total_ar_cents"] == sum(v[0] + max(v[1], 0) for v in owed.values())
+        assert row.contractual_adjustments_cents == by_kind[(payer, "contractual_adjustment")]
+        assert row.insurance_ar_cents == sum(v[0] for (p, _), v in owed.items() if p == payer)
+        assert row.patient_ar_cents == sum(max(v[1], 0) for (p, _), v in owed.items() if p == payer)
+    assert rows["60054"].charges_cents == 12000 and rows["60054"].insurance_ar_cents == 12000
+    assert rows["self-pay"].credit_cents == 1000
+    assert rep.charges_cents == sum(v for (_, k), v in by_kind.items() if k == "charge")
+    assert rep.ar.total_ar_cents == sum(v[0] + max(v[1], 0) for v in owed.values())
     days = (end - start).days + 1
-    assert rep["days_in_ar"] == round(rep["ar"]["total_ar_cents"] / (rep["charges_cents"] / days), 1)
+    assert rep.days_in_ar == round(rep.ar.total_ar_cents / (rep.charges_cents / days), 1)
     assert (
-        rep["net_collections_cents"]
-        == rep["insurance_payments_cents"] + rep["patient_payments_cents"] - rep["refunds_cents"]
+        rep.net_collections_cents
+        == rep.insurance_payments_cents + rep.patient_payments_cents - rep.refunds_cents
     )
     # denial rate by payer x category: the pr_flow 835 has Acme lines only
-    assert {r["payer_id"] for r in rep["denial_rate"]} == {"87726"}
+    assert {r.payer_id for r in rep.denial_rate} == {"87726"}
 
     with transaction(sessions) as s:
         beta = reports.reports(s, start=start, end=end, payer="60054")
         may = reports.reports(s, start=date(2026, 5, 1), end=date(2026, 5, 31))
-    assert [r["payer_id"] for r in beta["by_payer"]] == ["60054"] and beta["charges_cents"] == 12000
-    assert beta["denial_rate"] == []
-    assert may["charges_cents"] == 16000  # the Beta visit (05-10) and the self-pay charge (05-01) only
+    assert [r.payer_id for r in beta.by_payer] == ["60054"] and beta.charges_cents == 12000
+    assert beta.denial_rate == []
+    assert may.charges_cents == 16000  # the Beta visit (05-10) and the self-pay charge (05-01) only
 
     table = list(csv.DictReader(io.StringIO(reports.report_csv(rep, "payers"))))
-    assert [r["payer_id"] for r in table] == [r["payer_id"] for r in rep["by_payer"]] + ["ALL"]
-    assert int(table[-1]["charges_cents"]) == rep["charges_cents"]
-    assert int(table[-1]["total_ar_cents"]) == rep["ar"]["total_ar_cents"]
+    assert [r["payer_id"] for r in table] == [r.payer_id for r in rep.by_payer] + ["ALL"]
+    assert int(table[-1]["charges_cents"]) == rep.charges_cents
+    assert int(table[-1]["total_ar_cents"]) == rep.ar.total_ar_cents
     denials = list(csv.DictReader(io.StringIO(reports.report_csv(rep, "denials"))))
-    assert len(denials) == len(rep["denial_rate"]) and denials[0]["category"]
+    assert len(denials) == len(rep.denial_rate) and denials[0]["category"]
     with pytest.raises(InvalidInput):
         reports.report_csv(rep, "nothing")
     with transaction(sessions) as s, pytest.raises(InvalidInput, match="after it ends"):

@@ -88,5 +88,5 @@ def test_co_42_is_contractual_in_the_poster_patterns_ledger_explanations_and_rep
         assert entry is not None and entry.kind == "contractual_adjustment" and entry.amount_cents == 4000
         explained = denials.explain_remit(s, report.remit_ids[0], reference=None)
         assert all(e.carc != "42" for e in explained)
-        rates = {r["category"]: r for r in denial_rates(s, date(2026, 1, 1), date(2026, 12, 31))}
-        assert rates["all"]["lines_denied"] == 0
+        rates = {r.category: r for r in denial_rates(s, date(2026, 1, 1), date(2026, 12, 31))}
+        assert rates["all"].lines_denied == 0

@@ -84,5 +84,5 @@ def test_random_operations_conserve_money(sessions: sessionmaker[Session], ops: 
             assert bal.insurance_pending_cents == ins
             assert bal.patient_due_cents - bal.credit_cents == pat
             assert min(bal.patient_due_cents, bal.credit_cents) == 0
-            assert service.conservation(s)["difference_cents"] == 0
+            assert service.conservation(s).difference_cents == 0
             assert all(i.insurance_cents >= 0 for i in service.items(es) if i.key[0] != "unapplied")

@@ -93,7 +93,7 @@ def test_denials_held_forwarded_pr_held_reversal_takes_back(sessions: sessionmak
         c1001 = by_claim[ids["CLM-1001"]]  # PR-2 20 to the patient; CO-97 100 held
         assert sum(e.patient_cents for e in c1001) == 2000
         assert sum(e.insurance_cents for e in c1001) == 10000
-        assert service.conservation(s)["difference_cents"] == 0
+        assert service.conservation(s).difference_cents == 0
 
 
 def test_denial_rate_by_payer_and_category(sessions: sessionmaker[Session]) -> None:
@@ -105,10 +105,10 @@ def test_denial_rate_by_payer_and_category(sessions: sessionmaker[Session]) -> N
     load_fixture_claims(sessions)
     import_835_file(sessions, Path(__file__).resolve().parent.parent / "fixtures/x12/multi_claim.835")
     with transaction(sessions) as s:
-        rows = reports(s, start=date(2026, 1, 1), end=date(2026, 12, 31))["denial_rate"]
-    by_cat = {r["category"]: r for r in rows if r["payer_id"] == "87726"}
+        rows = reports(s, start=date(2026, 1, 1), end=date(2026, 12, 31)).denial_rate
+    by_cat = {r.category: r for r in rows if r.payer_id == "87726"}
     # adjudicated lines (reversal excluded): 99213, 20610, 81002, 97110, 99214, 36415 -> 6
-    assert by_cat["all"]["lines_adjudicated"] == 6
-    assert by_cat["bundling"]["lines_denied"] == 1 and by_cat["bundling"]["denied_cents"] == 10000
-    assert by_cat["modifier"]["lines_denied"] == 1 and by_cat["modifier"]["denied_cents"] == 12000
-    assert by_cat["all"]["denial_rate"] == round(2 / 6, 4)
+    assert by_cat["all"].lines_adjudicated == 6
+    assert by_cat["bundling"].lines_denied == 1 and by_cat["bundling"].denied_cents == 10000
+    assert by_cat["modifier"].lines_denied == 1 and by_cat["modifier"].denied_cents == 12000
+    assert by_cat["all"].denial_rate == round(2 / 6, 4)

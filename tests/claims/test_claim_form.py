@@ -13,7 +13,7 @@ from assistant.claims import form as claim_form
 from assistant.claims import service
 from assistant.claims.form import ClaimFormErrors
 from assistant.claims.form_schemas import ClaimForm, FormLine
-from assistant.claims.schemas import parse_claim_document
+from assistant.claims.schemas import ClaimLink, parse_claim_document
 from assistant.claims.x12_837 import Envelope, build_837p
 from assistant.claims.x12_validate import validate_x12
 from assistant.config import Settings
@@ -232,7 +232,7 @@ def test_prefill_from_encounter(sessions: Any, clean_data: dict[str, Any]) -> No
         assert service.get_claim(s, result.claim_id).encounter_id == enc_id
     with sessions() as s:
         assert encounters.get_encounter(s, enc_id).status == "billed"  # saving the draft billed it
-        assert service.claims_of_encounter(s, enc_id) == [{"claim_id": result.claim_id, "status": "draft"}]
+        assert service.claims_of_encounter(s, enc_id) == [ClaimLink(claim_id=result.claim_id, status="draft")]
 
 
 def test_a_claim_from_an_encounter_not_handed_to_billing_is_refused_whole(

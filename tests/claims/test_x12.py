@@ -55,7 +55,7 @@ def test_dependent_patient_and_corrected_claim(clean_data):
 def test_validator_reports_errors(clean_data):
     text = build_837p([make(clean_data)], ENV).replace("*UN*", "*XX*")
     errors = validate_x12(text)
-    assert errors and "SV103" in errors[0]["err_str"]
+    assert errors and "SV103" in (errors[0].err_str or "")
 
 
 @pytest.mark.parametrize(

@@ -112,16 +112,15 @@ def test_status_by_date(reference) -> None:  # type: ignore[no-untyped-def]
     from assistant.config import get_settings
 
     summer = service.status(get_settings(), today=date(2026, 5, 4))
-    assert summer["ICD-10-CM"]["release"] == "2026-04-01" and not summer["ICD-10-CM"]["stale"]
-    assert {r["release"]: r["state"] for r in summer["ICD-10-CM"]["releases"]}["2027"] == "future"
-    assert "older than the current quarter (2026-Q2" in summer["HCPCS"]["stale_reason"]
-    assert "import-hcpcs" in summer["HCPCS"]["action"]
+    assert summer["ICD-10-CM"].release == "2026-04-01" and not summer["ICD-10-CM"].stale
+    assert {r.release: r.state for r in summer["ICD-10-CM"].releases}["2027"] == "future"
+    assert "older than the current quarter (2026-Q2" in summer["HCPCS"].stale_reason
+    assert "import-hcpcs" in summer["HCPCS"].action
     january = service.status(get_settings(), today=date(2026, 2, 1))
-    assert not january["HCPCS"]["stale"] and january["HCPCS"]["action"] is None
+    assert not january["HCPCS"].stale and january["HCPCS"].action is None
     later = service.status(get_settings(), today=date(2027, 10, 5))
     assert (
-        later["ICD-10-CM"]["in_force"] is False
-        and "no release is in force" in later["ICD-10-CM"]["stale_reason"]
+        later["ICD-10-CM"].in_force is False and "no release is in force" in later["ICD-10-CM"].stale_reason
     )
 
 

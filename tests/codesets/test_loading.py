@@ -142,6 +142,6 @@ def test_status_lists_every_known_system(settings: Settings) -> None:
     service.load_all(settings, progress=False)
     data = service.status(settings)
     assert set(service.KNOWN_SYSTEMS) <= set(data)
-    assert data["ICD-10-CM"]["codes"] == 8 and data["ICD-10-CM"]["release"] == "2026-04-01"
-    assert data["NCCI-PTP"]["release"] is None and data["NCCI-PTP"]["stale"] is True
-    assert "import-ncci" in data["NCCI-PTP"]["action"]
+    assert data["ICD-10-CM"].codes == 8 and data["ICD-10-CM"].release == "2026-04-01"
+    assert data["NCCI-PTP"].release is None and data["NCCI-PTP"].stale is True
+    assert "import-ncci" in data["NCCI-PTP"].action

@@ -202,7 +202,7 @@ def test_concurrent_writers_keep_the_chain_and_the_ledger_whole(sessions: sessio
         assert tuple(receipts) == (20, 20)
         report = audit.verify_chain(s)
         assert report.intact and report.entries >= 20
-        assert billing.conservation(s)["difference_cents"] == 0
+        assert billing.conservation(s).difference_cents == 0
 
 
 def _in_threads(n: int, target) -> list[BaseException]:  # type: ignore[no-untyped-def]

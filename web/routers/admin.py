@@ -7,7 +7,7 @@ would load from a CDN).
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -27,42 +27,8 @@ AuditReader = Annotated[Principal, require(AUDIT_READ)]
 UserAdmin = Annotated[Principal, require(USERS_ADMIN)]
 
 
-def _audit_page(
-    session: Any,
-    user: str,
-    action: str,
-    since: str,
-    until: str,
-    page: int,
-    per_page: int,
-) -> AuditPage:
-    return audit.page(
-        session,
-        actor=user.strip().lower() or None,
-        action=action.strip() or None,
-        since=audit.filter_day(since, "since"),
-        until=audit.filter_day(until, "until"),
-        page=page,
-        per_page=per_page,
-    )
-
-
-@router.get("/api/audit", response_model=AuditPage)
-def api_audit(
-    session: SessionDep,
-    _: AuditReader,
-    user: str = "",
-    action: str = "",
-    since: str = "",
-    until: str = "",
-    page: int = 1,
-    per_page: int = 50,
-) -> AuditPage:
-    """Newest first. ``action`` may end in ``*`` (``login.*``); ``since``/``until`` are UTC dates."""
-    return _audit_page(session, user, action, since, until, page, per_page)
-
-
 @router.get("/admin/audit")
+@router.get("/api/audit", response_model=AuditPage)
 def audit_page(
     request: Request,
     session: SessionDep,
@@ -74,10 +40,20 @@ def audit_page(
     page: int = 1,
     per_page: int = 50,
 ) -> Response:
+    """Newest first. ``action`` may end in ``*`` (``login.*``); ``since``/``until`` are UTC dates. The JSON
+    twin answers the page of entries (``AuditPage``); the page lists them under its filters."""
     filters = {"user": user, "action": action, "since": since, "until": until, "per_page": per_page}
     error = None
     try:
-        result = _audit_page(session, user, action, since, until, page, per_page)
+        result = audit.page(
+            session,
+            actor=user.strip().lower() or None,
+            action=action.strip() or None,
+            since=audit.filter_day(since, "since"),
+            until=audit.filter_day(until, "until"),
+            page=page,
+            per_page=per_page,
+        )
     except InvalidInput as exc:  # a form error in words, shown above the filters; no entries listed
         if wants_json(request):
             raise
@@ -90,9 +66,11 @@ def audit_page(
     return respond(
         request,
         "admin/audit.html",
-        {"result": result, "filters": filters},
+        result,
         status_code=error.status_code if error else 200,
         extra={
+            "result": result,
+            "filters": filters,
             "error": error,
             "active": "admin",
             "prev_url": link(page - 1) if page > 1 else "",

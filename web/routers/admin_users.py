@@ -12,12 +12,12 @@ Every action is audited by the security service, with the signed-in admin as the
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
+from functools import partial
 from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
@@ -28,7 +28,7 @@ from assistant.security import service
 from assistant.security.models import utcnow
 from assistant.security.permissions import ROLES, USERS_ADMIN
 from assistant.security.schemas import Principal, UserView
-from web.deps import ContainerDep, SessionDep
+from web.deps import ContainerDep, Fields, SessionDep
 from web.flash import clear_flash, read_flash, set_flash
 from web.rendering import render, wants_json
 from web.security_deps import audited, client_ip, require
@@ -56,29 +56,6 @@ class TokenIn(BaseModel):
 
 class CodeIn(BaseModel):
     code: str
-
-
-async def submitted(request: Request) -> dict[str, Any]:
-    """The request's fields: a JSON object (API twins) or the form (pages); empty fields dropped."""
-    if request.headers.get("content-type", "").startswith("application/json"):
-        raw = await request.body()
-        try:
-            data = json.loads(raw) if raw.strip() else {}
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            raise InvalidInput(
-                "the request body is not valid JSON", field="(body)", fix="send a JSON object"
-            ) from None
-        if not isinstance(data, dict):
-            raise InvalidInput(
-                "the request body is not a JSON object", field="(body)", fix="send a JSON object"
-            )
-        return data
-    form = await request.form()
-    fields = {k: v for k, v in form.items() if isinstance(v, str) and v.strip() and k != "csrf_token"}
-    return {k: v if k == "password" else v.strip() for k, v in fields.items()}  # a password as typed
-
-
-Fields = Annotated[dict[str, Any], Depends(submitted)]
 
 
 def _parse(model: type[M], fields: dict[str, Any]) -> M:
@@ -129,6 +106,36 @@ def _outcome(
     return response
 
 
+def _shown_once(attr: str, label: str, uri: str | None = None) -> Callable[[Any], dict[str, str]]:
+    """The result's secret (attribute ``attr``), shown once on the next page under ``label``."""
+
+    def once(result: Any) -> dict[str, str]:
+        secret = getattr(result, attr)
+        if not secret:
+            return {}
+        return {"secret": secret, "secret_label": label, **({"uri": getattr(result, uri)} if uri else {})}
+
+    return once
+
+
+UserCall = Callable[..., Any]  # service.f(db, username, *, actor, ip) -> UserView
+
+
+def _user_action(action: str, call: UserCall, said: str) -> None:
+    """``POST /admin/users/{username}/<action>`` and its JSON twin: one service call on the user, which
+    answers the user (``UserView``); ``said`` formats the page's flash from it."""
+
+    def handler(request: Request, username: str, container: ContainerDep, principal: UserAdmin) -> Response:
+        def work(db: Session, actor: str, ip: str | None) -> Any:
+            return call(db, username, actor=actor, ip=ip)
+
+        return _outcome(request, container, principal, work, back=user_url(username), said=said.format)
+
+    handler.__name__ = handler.__qualname__ = action.replace("/", "_")
+    router.post(f"/admin/users/{{username}}/{action}")(handler)
+    router.post(f"/api/admin/users/{{username}}/{action}", response_model=UserView)(handler)
+
+
 def _page(request: Request, template: str, context: dict[str, Any]) -> Response:
     flash = read_flash(request)
     response = render(request, template, {**context, "flash": flash, "roles": ROLES, "active": "admin"})
@@ -163,13 +170,6 @@ def create_user(request: Request, container: ContainerDep, principal: UserAdmin,
         how = " with a temporary password (shown once, below)" if r.temporary_password else ""
         return f"Created {r.user.username} ({r.user.role}){how}."
 
-    def once(r: Any) -> dict[str, str]:
-        return (
-            {"secret": r.temporary_password, "secret_label": "Temporary password"}
-            if r.temporary_password
-            else {}
-        )
-
     return _outcome(
         request,
         container,
@@ -178,7 +178,7 @@ def create_user(request: Request, container: ContainerDep, principal: UserAdmin,
         back=user_url(str(fields.get("username", "")).strip().lower()),
         back_on_error="/admin/users",
         said=said,
-        shown_once=once,
+        shown_once=_shown_once("temporary_password", "Temporary password"),
         created=True,
     )
 
@@ -214,34 +214,21 @@ def set_role(
     return _outcome(request, container, principal, work, back=user_url(username), said=said)
 
 
-@router.post("/admin/users/{username}/disable")
-@router.post("/api/admin/users/{username}/disable", response_model=UserView)
-def disable(request: Request, username: str, container: ContainerDep, principal: UserAdmin) -> Response:
-    def work(db: Session, actor: str, ip: str | None) -> Any:
-        return service.set_disabled(db, username, True, actor=actor, ip=ip)
-
-    said = "{0.username} is disabled: their API tokens were revoked and their sessions ended.".format
-    return _outcome(request, container, principal, work, back=user_url(username), said=said)
+_user_action(
+    "disable",
+    partial(service.set_disabled, disabled=True),
+    "{0.username} is disabled: their API tokens were revoked and their sessions ended.",
+)
 
 
-@router.post("/admin/users/{username}/enable")
-@router.post("/api/admin/users/{username}/enable", response_model=UserView)
-def enable(request: Request, username: str, container: ContainerDep, principal: UserAdmin) -> Response:
-    def work(db: Session, actor: str, ip: str | None) -> Any:
-        return service.set_disabled(db, username, False, actor=actor, ip=ip)
-
-    said = "{0.username} is enabled again (revoked tokens stay revoked: issue new ones).".format
-    return _outcome(request, container, principal, work, back=user_url(username), said=said)
+_user_action(
+    "enable",
+    partial(service.set_disabled, disabled=False),
+    "{0.username} is enabled again (revoked tokens stay revoked: issue new ones).",
+)
 
 
-@router.post("/admin/users/{username}/unlock")
-@router.post("/api/admin/users/{username}/unlock", response_model=UserView)
-def unlock(request: Request, username: str, container: ContainerDep, principal: UserAdmin) -> Response:
-    def work(db: Session, actor: str, ip: str | None) -> Any:
-        return service.unlock(db, username, actor=actor, ip=ip)
-
-    said = "{0.username} is unlocked and may sign in again.".format
-    return _outcome(request, container, principal, work, back=user_url(username), said=said)
+_user_action("unlock", service.unlock, "{0.username} is unlocked and may sign in again.")
 
 
 @router.post("/admin/users/{username}/password")
@@ -258,9 +245,7 @@ def reset_password(
             "Give them the temporary password below; they change it on their Account page."
         )
 
-    def once(r: Any) -> dict[str, str]:
-        return {"secret": r.temporary_password, "secret_label": "Temporary password"}
-
+    once = _shown_once("temporary_password", "Temporary password")
     return _outcome(request, container, principal, work, back=user_url(username), said=said, shown_once=once)
 
 
@@ -276,9 +261,7 @@ def totp_enroll(request: Request, username: str, container: ContainerDep, princi
             "then confirm with a code it shows. Sign-in needs a code only once confirmed."
         )
 
-    def once(r: Any) -> dict[str, str]:
-        return {"secret": r.secret, "secret_label": "Authenticator key", "uri": r.provisioning_uri}
-
+    once = _shown_once("secret", "Authenticator key", uri="provisioning_uri")
     return _outcome(request, container, principal, work, back=user_url(username), said=said, shown_once=once)
 
 
@@ -295,14 +278,11 @@ def totp_confirm(
     return _outcome(request, container, principal, work, back=user_url(username), said=said)
 
 
-@router.post("/admin/users/{username}/totp/reset")
-@router.post("/api/admin/users/{username}/totp/reset", response_model=UserView)
-def totp_reset(request: Request, username: str, container: ContainerDep, principal: UserAdmin) -> Response:
-    def work(db: Session, actor: str, ip: str | None) -> Any:
-        return service.totp_reset(db, username, actor=actor, ip=ip)
-
-    said = "The authenticator of {0.username} was removed: until enrolled again, a password signs in.".format
-    return _outcome(request, container, principal, work, back=user_url(username), said=said)
+_user_action(
+    "totp/reset",
+    service.totp_reset,
+    "The authenticator of {0.username} was removed: until enrolled again, a password signs in.",
+)
 
 
 # ------------------------------------------------------------------ API tokens
@@ -327,9 +307,7 @@ def issue_token(
     def said(r: Any) -> str:
         return f"New API token {r.name!r} for {r.username}, valid until {r.expires_at:%Y-%m-%d}: copy it now."
 
-    def once(r: Any) -> dict[str, str]:
-        return {"secret": r.token, "secret_label": "API token"}
-
+    once = _shown_once("token", "API token")
     return _outcome(
         request, container, principal, work, back=user_url(username), said=said, shown_once=once, created=True
     )

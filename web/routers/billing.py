@@ -15,7 +15,14 @@ from assistant.billing import reports as reports_service
 from assistant.billing.aging import AgingReport
 from assistant.billing.plans import PlanOut
 from assistant.billing.practice import practice_from
-from assistant.billing.schemas import BalanceOut, CreditApplicationOut, PaymentIn, ReceiptOut, RefundOut
+from assistant.billing.schemas import (
+    BalanceOut,
+    CreditApplicationOut,
+    PaymentIn,
+    ReceiptOut,
+    RefundOut,
+    RevenueReport,
+)
 from assistant.billing.search import AccountSearch
 from assistant.billing.statements import StatementData
 from assistant.core.money import PositiveCents, require_cents
@@ -38,12 +45,19 @@ def get_balance(patient: str, session: SessionDep) -> BalanceOut:
     return service.balance(session, patient)
 
 
+def _patient_write(body: Any, request: Request, container: Any, principal: Principal) -> str | None:
+    """Audit a write to the body's patient; answer its idempotency key (the body's, else the
+    ``Idempotency-Key`` header)."""
+    record_phi(container, principal, request, "patient", body.patient, action=audit.PHI_WRITE)
+    key: str | None = body.idempotency_key or request.headers.get("Idempotency-Key")
+    return key
+
+
 @router.post("/payments", response_model=ReceiptOut, status_code=201)
 def post_payment(
     body: PaymentIn, request: Request, session: SessionDep, container: ContainerDep, principal: Writer
 ) -> ReceiptOut:
-    record_phi(container, principal, request, "patient", body.patient, action=audit.PHI_WRITE)
-    key = body.idempotency_key or request.headers.get("Idempotency-Key")
+    key = _patient_write(body, request, container, principal)
     limit = container.settings.max_payment_cents
     require_cents(body.amount_cents, field="amount_cents", max_cents=limit)
     return payments.take_payment(
@@ -89,10 +103,10 @@ def get_statement(patient: str, session: SessionDep, container: ContainerDep) ->
     return statement_for(session, container, patient)
 
 
-@router.get("/reports", dependencies=[reads("ledger", None)])
+@router.get("/reports", response_model=RevenueReport, dependencies=[reads("ledger", None)])
 def get_reports(
     session: SessionDep, start: date | None = None, end: date | None = None, payer: str | None = None
-) -> dict[str, Any]:
+) -> RevenueReport:
     return reports_service.reports(session, start=start, end=end, payer=payer)
 
 
@@ -114,7 +128,7 @@ class RefundIn(BaseModel):
 def post_refund(
     body: RefundIn, request: Request, session: SessionDep, container: ContainerDep, principal: Writer
 ) -> RefundOut:
-    record_phi(container, principal, request, "patient", body.patient, action=audit.PHI_WRITE)
+    key = _patient_write(body, request, container, principal)
     return payments.refund(
         session,
         body.patient,
@@ -123,7 +137,7 @@ def post_refund(
         reason=body.reason,
         actor=principal.username,
         reference=body.reference,
-        idempotency_key=body.idempotency_key or request.headers.get("Idempotency-Key"),
+        idempotency_key=key,
     )
 
 
@@ -150,13 +164,13 @@ class CreditIn(BaseModel):
 def apply_credit(
     body: CreditIn, request: Request, session: SessionDep, container: ContainerDep, principal: Writer
 ) -> CreditApplicationOut:
-    record_phi(container, principal, request, "patient", body.patient, action=audit.PHI_WRITE)
+    key = _patient_write(body, request, container, principal)
     return payments.apply_credit(
         session,
         body.patient,
         actor=principal.username,
         amount_cents=body.amount_cents,
-        idempotency_key=body.idempotency_key or request.headers.get("Idempotency-Key"),
+        idempotency_key=key,
     )
 
 

@@ -10,7 +10,8 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
@@ -24,7 +25,7 @@ from assistant.em.schemas import EmRequest, EmResult
 from assistant.security import audit
 from assistant.security.schemas import Principal
 from web.deps import ContainerDep, FormDep, ReferenceDep, SessionDep
-from web.rendering import is_htmx, render
+from web.rendering import is_htmx, render, wants_json
 from web.routers.chat import chat_service
 from web.routers.pages_common import money  # noqa: F401 - registers the money filter
 from web.security_deps import record_phi, require
@@ -126,6 +127,7 @@ def _conversation_codes(
 
 
 @router.get("/claims/new")
+@router.get("/api/claims/new", response_model=ClaimForm)
 def new_claim_page(
     request: Request,
     session: SessionDep,
@@ -137,9 +139,11 @@ def new_claim_page(
     conversation: str = "",
 ) -> Response:
     """The form, filled from an encounter (``?encounter=ID``) and/or a chat's accepted codes
-    (``?conversation=ID``), else blank."""
+    (``?conversation=ID``), else blank. The JSON twin answers the filled form (``ClaimForm``)."""
     dx, procs = _conversation_codes(request, container, principal, conversation) if conversation else ([], [])
     form = claim_form.prefill(session, encounter_id=encounter, diagnoses=dx, procedures=procs)
+    if wants_json(request):
+        return JSONResponse(jsonable_encoder(form))
     return render(request, "claims/form.html", _form_ctx(session, form))
 
 
@@ -288,22 +292,6 @@ def _em_request(params: dict[str, str]) -> EmRequest:
 @router.post("/api/em-level", response_model=EmResult)
 def api_em_level(body: EmRequest, principal: EmUser) -> EmResult:
     return em.propose(body)
-
-
-@router.get("/api/claims/new", response_model=ClaimForm)
-def api_new_form(
-    request: Request,
-    session: SessionDep,
-    container: ContainerDep,
-    principal: Annotated[
-        Principal, require("claims:write", "phi:read", record="encounter", id_param="encounter")
-    ],
-    encounter: int | None = None,
-    conversation: str = "",
-) -> ClaimForm:
-    """The form as /claims/new fills it (twin of the page)."""
-    dx, procs = _conversation_codes(request, container, principal, conversation) if conversation else ([], [])
-    return claim_form.prefill(session, encounter_id=encounter, diagnoses=dx, procedures=procs)
 
 
 @router.get("/api/claims/new/choices", response_model=FormChoices)

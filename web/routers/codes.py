@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from assistant.chat.facts import code_facts, compare
+from assistant.codesets import service as codesets
 from assistant.core.errors import InvalidInput, NoReleaseForDate, NotReady
 from assistant.suggest.code_search import parse_on, release_label, search_codes
 from assistant.suggest.text import expand_abbreviations
@@ -101,27 +102,6 @@ def compare_page(
     return respond(request, "codes/compare.html", {"comparison": cmp})
 
 
-def history(reference: Any, code: str, system: str) -> list[dict[str, Any]]:
-    rows = []
-    try:
-        releases = reference.releases(system)
-    except Exception:  # noqa: BLE001 - no release data: no history
-        return []
-    for rel in sorted(releases, key=lambda r: (r.effective_from is None, r.effective_from or 0)):
-        info = reference.find_code(code, system, rel.effective_from) if rel.effective_from else None
-        rows.append(
-            {
-                "release": rel.release,
-                "effective_from": rel.effective_from,
-                "effective_to": rel.effective_to,
-                "present": info is not None and info.release == rel.release,
-                "billable": bool(info and info.billable),
-                "title": info.title if info else None,
-            }
-        )
-    return rows
-
-
 def cms_facts(reference: Any, code: str, system: str) -> dict[str, Any]:
     if system not in ("HCPCS", "CPT"):
         return {}
@@ -146,7 +126,7 @@ def detail(request: Request, code: str, reference: ReferenceDep, system: str = "
             mce = []
     data = {
         "facts": facts,
-        "history": history(reference, facts.info.code, system),
+        "history": codesets.code_history(reference, facts.info.code, system),
         "cms": cms_facts(reference, facts.info.code, system),
         "mce": mce,
         "system": system,

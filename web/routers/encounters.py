@@ -8,7 +8,6 @@ Reading needs ``encounters:read`` + ``phi:read`` (billers, coders); changing nee
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -16,14 +15,15 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from assistant.claims import service as claims
+from assistant.codesets.models import ICD10CM
 from assistant.core.errors import InvalidInput, NoReleaseForDate, NotReady
+from assistant.core.validation import parse_day
 from assistant.encounters import service
-from assistant.encounters.schemas import ENCOUNTER_STATUSES, QueueFilter
+from assistant.encounters.schemas import ENCOUNTER_STATUSES, EncounterOut, QueueFilter
 from assistant.schedule import service as schedule
 from assistant.security.schemas import Principal
-from web.deps import ContainerDep, RawBody, SessionDep, parse_json_body
-from web.rendering import render
-from web.routers.pages_common import respond
+from web.deps import ContainerDep, Fields, SessionDep
+from web.routers.pages_common import context_of, respond
 from web.security_deps import require
 
 router = APIRouter(tags=["encounters"])
@@ -38,15 +38,6 @@ Writer = Annotated[
 Searcher = Annotated[
     Principal, require("encounters:write", "phi:read", record="encounter", id_param="encounter_id")
 ]
-
-
-def _date(text: str, field: str) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(f"{text!r} is not a date", field=field, fix="use YYYY-MM-DD") from None
 
 
 def _walker(container: Any) -> Any:
@@ -78,8 +69,8 @@ def queue_page(
         {
             **({"statuses": statuses} if statuses else {}),
             "provider_id": provider_id,
-            "date_from": _date(date_from, "date_from"),
-            "date_to": _date(date_to, "date_to"),
+            "date_from": parse_day(date_from, "date_from"),
+            "date_to": parse_day(date_to, "date_to"),
         }
     )
     data = {"encounters": service.queue(session, filters), "filters": filters}
@@ -99,9 +90,8 @@ def _page(request: Request, session: Any, container: Any, encounter_id: int, q: 
     }
     extra: dict[str, Any] = {"active": "encounters", "q": q, "hits": []}
     if q.strip():
-        extra.update(
-            service.search_codes_for(session, encounter_id, q, container.reference, _walker(container))
-        )
+        found = service.search_codes_for(session, encounter_id, q, container.reference, _walker(container))
+        extra.update(context_of(found))
     return respond(request, "encounters/detail.html", data, extra=extra)
 
 
@@ -130,54 +120,33 @@ def code_search(
 ) -> Response:
     """Codes of the release in force on the encounter's date of service (the page's active search)."""
     data = service.search_codes_for(session, encounter_id, q, container.reference, _walker(container))
-    ctx = {"encounter": service.get_encounter(session, encounter_id), **data}
-    if request.url.path.startswith("/api/"):
-        return JSONResponse(jsonable_encoder(data))
-    return render(request, "encounters/detail.html", ctx, block="hits")
+    extra = {"encounter": service.get_encounter(session, encounter_id)}
+    return respond(request, "encounters/detail.html", data, block="hits", extra=extra)
 
 
-def _after(
-    request: Request, session: Any, container: Any, encounter_id: int, out: Any, anchor: str
-) -> Response:
+def _after(request: Request, encounter_id: int, out: EncounterOut, anchor: str) -> Response:
+    """The JSON twin answers the encounter (the shape of GET /api/encounters/{id}); the form redirects back
+    to the encounter's page, at ``anchor``."""
     if request.url.path.startswith("/api/"):
-        return JSONResponse(jsonable_encoder({"encounter": out}))  # the shape of GET /api/encounters/{id}
+        return JSONResponse(jsonable_encoder({"encounter": out}))
     return RedirectResponse(f"/encounters/{encounter_id}#{anchor}", status_code=303)
 
 
-def _body(raw: bytes) -> dict[str, Any]:
-    data = parse_json_body(raw, "send a JSON object") if raw.strip() else {}
-    if not isinstance(data, dict):
-        raise InvalidInput("the body must be a JSON object", field="(body)")
-    return data
-
-
 @router.post("/encounters/{encounter_id}/note")
-def note_form(
-    request: Request,
-    encounter_id: int,
-    session: SessionDep,
-    container: ContainerDep,
-    principal: Writer,
-    note: Annotated[str, Form()] = "",
-    run: Annotated[str, Form()] = "",
-) -> Response:
-    out = service.set_note(session, encounter_id, note, actor=principal.username)
-    if run:
-        out = service.run_suggestions(session, encounter_id, container.suggester, actor=principal.username)
-    return _after(request, session, container, encounter_id, out, "suggestions" if run else "note")
-
-
 @router.post("/api/encounters/{encounter_id}/note")
-def note_api(
+def note(
     request: Request,
     encounter_id: int,
-    raw: RawBody,
     session: SessionDep,
     container: ContainerDep,
     principal: Writer,
+    fields: Fields,
 ) -> Response:
-    out = service.set_note(session, encounter_id, str(_body(raw).get("note", "")), actor=principal.username)
-    return _after(request, session, container, encounter_id, out, "note")
+    """Save the note; with ``run``, suggest codes for it too."""
+    out = service.set_note(session, encounter_id, str(fields.get("note", "")), actor=principal.username)
+    if fields.get("run"):
+        out = service.run_suggestions(session, encounter_id, container.suggester, actor=principal.username)
+    return _after(request, encounter_id, out, "suggestions" if fields.get("run") else "note")
 
 
 @router.post("/encounters/{encounter_id}/suggest")
@@ -186,77 +155,44 @@ def suggest(
     request: Request, encounter_id: int, session: SessionDep, container: ContainerDep, principal: Writer
 ) -> Response:
     out = service.run_suggestions(session, encounter_id, container.suggester, actor=principal.username)
-    return _after(request, session, container, encounter_id, out, "suggestions")
+    return _after(request, encounter_id, out, "suggestions")
 
 
 @router.post("/encounters/{encounter_id}/decisions")
-def decide_form(
-    request: Request,
-    encounter_id: int,
-    session: SessionDep,
-    container: ContainerDep,
-    principal: Writer,
-    code: Annotated[str, Form()] = "",
-    system: Annotated[str, Form()] = "ICD-10-CM",
-    decision: Annotated[str, Form()] = "",
-) -> Response:
-    out = service.decide(session, encounter_id, code, decision, actor=principal.username, system=system)
-    return _after(request, session, container, encounter_id, out, "diagnoses")
-
-
 @router.post("/api/encounters/{encounter_id}/decisions")
-def decide_api(
-    request: Request,
-    encounter_id: int,
-    raw: RawBody,
-    session: SessionDep,
-    container: ContainerDep,
-    principal: Writer,
+def decide(
+    request: Request, encounter_id: int, session: SessionDep, principal: Writer, fields: Fields
 ) -> Response:
-    body = _body(raw)
     out = service.decide(
         session,
         encounter_id,
-        str(body.get("code", "")),
-        str(body.get("decision", "")),
+        str(fields.get("code", "")),
+        str(fields.get("decision", "")),
         actor=principal.username,
-        system=str(body.get("system", "ICD-10-CM")),
+        system=str(fields.get("system", ICD10CM)),
     )
-    return _after(request, session, container, encounter_id, out, "diagnoses")
+    return _after(request, encounter_id, out, "diagnoses")
 
 
 @router.post("/encounters/{encounter_id}/codes")
-def add_code_form(
-    request: Request,
-    encounter_id: int,
-    session: SessionDep,
-    container: ContainerDep,
-    principal: Writer,
-    code: Annotated[str, Form()] = "",
-) -> Response:
-    out = service.add_code(session, encounter_id, code, container.reference, actor=principal.username)
-    return _after(request, session, container, encounter_id, out, "diagnoses")
-
-
 @router.post("/api/encounters/{encounter_id}/codes")
-def add_code_api(
+def add_code(
     request: Request,
     encounter_id: int,
-    raw: RawBody,
     session: SessionDep,
     container: ContainerDep,
     principal: Writer,
+    fields: Fields,
 ) -> Response:
-    body = _body(raw)
     out = service.add_code(
         session,
         encounter_id,
-        str(body.get("code", "")),
+        str(fields.get("code", "")),
         container.reference,
         actor=principal.username,
-        system=str(body.get("system", "ICD-10-CM")),
+        system=str(fields.get("system", ICD10CM)),
     )
-    return _after(request, session, container, encounter_id, out, "diagnoses")
+    return _after(request, encounter_id, out, "diagnoses")
 
 
 @router.post("/encounters/{encounter_id}/diagnoses/up")
@@ -269,31 +205,28 @@ def move_up_form(
     code: Annotated[str, Form()] = "",
 ) -> Response:
     out = service.move_up(session, encounter_id, code, actor=principal.username)
-    return _after(request, session, container, encounter_id, out, "diagnoses")
+    return _after(request, encounter_id, out, "diagnoses")
 
 
 @router.post("/api/encounters/{encounter_id}/diagnoses/order")
 def order_api(
     request: Request,
     encounter_id: int,
-    raw: RawBody,
     session: SessionDep,
-    container: ContainerDep,
     principal: Writer,
+    fields: Fields,
 ) -> Response:
-    codes = _body(raw).get("codes")
+    codes = fields.get("codes")
     if not isinstance(codes, list):
         raise InvalidInput(
             "send the diagnoses in their new order", field="codes", fix='{"codes": ["I10", "E11.65"]}'
         )
     out = service.order_diagnoses(session, encounter_id, [str(c) for c in codes], actor=principal.username)
-    return _after(request, session, container, encounter_id, out, "diagnoses")
+    return _after(request, encounter_id, out, "diagnoses")
 
 
 @router.post("/encounters/{encounter_id}/ready")
 @router.post("/api/encounters/{encounter_id}/ready")
-def ready(
-    request: Request, encounter_id: int, session: SessionDep, container: ContainerDep, principal: Writer
-) -> Response:
+def ready(request: Request, encounter_id: int, session: SessionDep, principal: Writer) -> Response:
     out = service.ready_to_bill(session, encounter_id, actor=principal.username)
-    return _after(request, session, container, encounter_id, out, "status")
+    return _after(request, encounter_id, out, "status")

@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from assistant.core.errors import InvalidInput, NotFound
 from assistant.core.money import MAX_STORED_CENTS, parse_dollars
+from assistant.core.validation import parse_day
 from assistant.fees import service
 from assistant.fees.schemas import FeeImportResult, FeeIn, FeeOut, FeeProblem
 from assistant.fees.service import FeeImportErrors
@@ -26,15 +27,6 @@ Reader = Annotated[Principal, require("fees:read")]
 Writer = Annotated[Principal, require("fees:write")]
 
 
-def _on(text: str | None) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(f"{text!r} is not a date", field="on", fix="use YYYY-MM-DD") from None
-
-
 def _page(request: Request, session: Any, *, status_code: int = 200, **extra: Any) -> Response:
     code = request.query_params.get("code") or ""
     on = request.query_params.get("on") or ""
@@ -43,7 +35,7 @@ def _page(request: Request, session: Any, *, status_code: int = 200, **extra: An
     if edit_id.isdigit():
         editing = next((f for f in service.list_fees(session) if f.id == int(edit_id)), None)
     ctx = {
-        "fees": service.list_fees(session, code or None, _on(on)),
+        "fees": service.list_fees(session, code or None, parse_day(on, "on")),
         "code": code,
         "on": on,
         "editing": editing,
@@ -119,7 +111,7 @@ def delete_page(entry_id: int, session: SessionDep, principal: Writer) -> Respon
 
 @router.get("/api/fees", response_model=list[FeeOut])
 def api_list(session: SessionDep, principal: Reader, code: str = "", on: str = "") -> list[FeeOut]:
-    return service.list_fees(session, code or None, _on(on))
+    return service.list_fees(session, code or None, parse_day(on, "on"))
 
 
 @router.get("/api/fees/charge", response_model=FeeOut)
@@ -130,7 +122,7 @@ def api_charge(
     on: str,
     modifier: Annotated[list[str] | None, Query()] = None,
 ) -> FeeOut:
-    day = _on(on) or date.today()
+    day = parse_day(on, "on") or date.today()
     fee = service.charge_for(session, code, modifier or [], day)
     if fee is None:
         raise NotFound(f"no fee for {code} on {day}", field="code", fix="add one on the Fees page")

@@ -14,9 +14,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from assistant.billing import aging as aging_service
 from assistant.billing import payments, plans, search, service, statements
-from assistant.billing.schemas import parse_form_date
 from assistant.core.errors import InvalidInput, NotFound
 from assistant.core.money import parse_dollars
+from assistant.core.validation import parse_day
 from assistant.security.schemas import Principal
 from web.deps import ContainerDep, SessionDep
 from web.rendering import is_htmx, render, wants_json
@@ -239,7 +239,7 @@ def create_plan(
             else None
         ),
         frequency=frequency,
-        start_date=parse_form_date(start_date, field="start_date") if start_date.strip() else None,
+        start_date=parse_day(start_date, "start_date"),
         actor=principal.username,
     )
     return RedirectResponse(f"/billing/plans/{out.id}", status_code=303)

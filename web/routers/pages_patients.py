@@ -7,6 +7,7 @@ The JSON writes are in ``web.routers.patients``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
@@ -27,7 +28,7 @@ from assistant.parties.schemas import (
 )
 from assistant.security import audit
 from assistant.security.schemas import Principal
-from web.deps import FormDep, SessionDep
+from web.deps import FormValues, SessionDep
 from web.rendering import render, templates
 from web.routers.pages_common import respond
 from web.security_deps import require
@@ -94,6 +95,18 @@ def _again(request: Request, template: str, ctx: dict[str, Any], exc: AssistantE
     return render(request, template, {**CHOICES, **ctx, "error": exc}, status_code=exc.status_code)
 
 
+def _saved(
+    session: Session, save: Callable[[], object], again: Callable[[AssistantError], Response], to: str
+) -> Response:
+    """Post/redirect/get: ``save``, then go to ``to``; a refusal rolls back and shows the form ``again``."""
+    try:
+        save()
+    except AssistantError as exc:
+        session.rollback()
+        return again(exc)
+    return RedirectResponse(to, status_code=303)
+
+
 # ------------------------------------------------------------------------------------------ search
 
 
@@ -121,8 +134,9 @@ def new_patient_form(request: Request) -> Response:
 
 
 @router.post("/patients")
-def register_patient(request: Request, session: SessionDep, form: FormDep, principal: Writer) -> Response:
-    values = {k: v for k, v in form.items() if isinstance(v, str)}
+def register_patient(
+    request: Request, session: SessionDep, values: FormValues, principal: Writer
+) -> Response:
     try:
         data = forms.patient_from_form(values)
         saved = service.register_patient(
@@ -173,8 +187,7 @@ def edit_patient_form(request: Request, patient_id: int, session: SessionDep) ->
 
 
 @router.post("/patients/{patient_id}", dependencies=[WRITE])
-def edit_patient(request: Request, patient_id: int, session: SessionDep, form: FormDep) -> Response:
-    values = {k: v for k, v in form.items() if isinstance(v, str)}
+def edit_patient(request: Request, patient_id: int, session: SessionDep, values: FormValues) -> Response:
     try:
         data = forms.patient_from_form(values)
         service.update_patient(
@@ -200,14 +213,13 @@ def _detail_again(
 
 
 @router.post("/patients/{patient_id}/coverages", dependencies=[WRITE])
-def add_coverage(request: Request, patient_id: int, session: SessionDep, form: FormDep) -> Response:
-    values = {k: v for k, v in form.items() if isinstance(v, str)}
-    try:
-        service.add_coverage(session, patient_id, forms.coverage_from_form(values))
-    except AssistantError as exc:
-        session.rollback()
-        return _detail_again(request, session, patient_id, values, exc)
-    return RedirectResponse(f"/patients/{patient_id}?saved=1#coverages", status_code=303)
+def add_coverage(request: Request, patient_id: int, session: SessionDep, values: FormValues) -> Response:
+    return _saved(
+        session,
+        lambda: service.add_coverage(session, patient_id, forms.coverage_from_form(values)),
+        lambda exc: _detail_again(request, session, patient_id, values, exc),
+        f"/patients/{patient_id}?saved=1#coverages",
+    )
 
 
 @router.get("/patients/{patient_id}/coverages/{coverage_id}/edit", dependencies=[FORM])
@@ -232,9 +244,8 @@ def edit_coverage_form(request: Request, patient_id: int, coverage_id: int, sess
 
 @router.post("/patients/{patient_id}/coverages/{coverage_id}", dependencies=[WRITE])
 def edit_coverage(
-    request: Request, patient_id: int, coverage_id: int, session: SessionDep, form: FormDep
+    request: Request, patient_id: int, coverage_id: int, session: SessionDep, values: FormValues
 ) -> Response:
-    values = {k: v for k, v in form.items() if isinstance(v, str)}
     try:
         service.update_coverage(session, patient_id, coverage_id, forms.coverage_from_form(values))
     except AssistantError as exc:
@@ -257,9 +268,8 @@ def move_coverage_up(patient_id: int, coverage_id: int, session: SessionDep) -> 
 
 @router.post("/patients/{patient_id}/merge")
 def merge_patient(
-    request: Request, patient_id: int, session: SessionDep, form: FormDep, principal: Writer
+    request: Request, patient_id: int, session: SessionDep, values: FormValues, principal: Writer
 ) -> Response:
-    values = {k: v for k, v in form.items() if isinstance(v, str)}
     raw = values.get("merge_id", "").strip().lstrip("#")
     try:
         if not raw.isdigit():
@@ -303,25 +313,24 @@ def _payers_again(
 
 
 @router.post("/payers", dependencies=[PAYERS_WRITE])
-def add_payer(request: Request, session: SessionDep, form: FormDep) -> Response:
-    values = {k: v for k, v in form.items() if isinstance(v, str)}
-    try:
-        service.add_payer(session, forms.payer_from_form(values))
-    except AssistantError as exc:
-        session.rollback()
-        return _payers_again(request, session, values, exc)
-    return RedirectResponse("/payers", status_code=303)
+def add_payer(request: Request, session: SessionDep, values: FormValues) -> Response:
+    return _saved(
+        session,
+        lambda: service.add_payer(session, forms.payer_from_form(values)),
+        lambda exc: _payers_again(request, session, values, exc),
+        "/payers",
+    )
 
 
 @router.post("/payers/{payer_id}", dependencies=[PAYERS_WRITE])
-def edit_payer(request: Request, payer_id: str, session: SessionDep, form: FormDep) -> Response:
-    values = {k: v for k, v in form.items() if isinstance(v, str)}
-    try:
-        service.update_payer(session, payer_id, forms.payer_from_form({**values, "payer_id": payer_id}))
-    except AssistantError as exc:
-        session.rollback()
-        return _payers_again(request, session, {**values, "payer_id": payer_id}, exc)
-    return RedirectResponse("/payers", status_code=303)
+def edit_payer(request: Request, payer_id: str, session: SessionDep, values: FormValues) -> Response:
+    values = {**values, "payer_id": payer_id}
+    return _saved(
+        session,
+        lambda: service.update_payer(session, payer_id, forms.payer_from_form(values)),
+        lambda exc: _payers_again(request, session, values, exc),
+        "/payers",
+    )
 
 
 # ------------------------------------------------------------------------------------------ providers
@@ -348,24 +357,21 @@ def _providers_again(
 
 
 @router.post("/providers", dependencies=[PAYERS_WRITE])
-def add_provider(request: Request, session: SessionDep, form: FormDep) -> Response:
-    values = {k: v for k, v in form.items() if isinstance(v, str)}
-    try:
-        service.add_provider(session, forms.provider_from_form(values))
-    except AssistantError as exc:
-        session.rollback()
-        return _providers_again(request, session, values, exc, None)
-    return RedirectResponse("/providers", status_code=303)
+def add_provider(request: Request, session: SessionDep, values: FormValues) -> Response:
+    return _saved(
+        session,
+        lambda: service.add_provider(session, forms.provider_from_form(values)),
+        lambda exc: _providers_again(request, session, values, exc, None),
+        "/providers",
+    )
 
 
 @router.post("/providers/{provider_id}", dependencies=[PAYERS_WRITE])
-def edit_provider(request: Request, provider_id: int, session: SessionDep, form: FormDep) -> Response:
-    values = {k: v for k, v in form.items() if isinstance(v, str)}
-    try:
-        npi = service.get_provider(session, provider_id).npi
-        values["npi"] = npi
-        service.update_provider(session, provider_id, forms.provider_from_form(values))
-    except AssistantError as exc:
-        session.rollback()
-        return _providers_again(request, session, values, exc, provider_id)
-    return RedirectResponse("/providers", status_code=303)
+def edit_provider(request: Request, provider_id: int, session: SessionDep, values: FormValues) -> Response:
+    def save() -> object:
+        values["npi"] = service.get_provider(session, provider_id).npi  # the NPI is not edited
+        return service.update_provider(session, provider_id, forms.provider_from_form(values))
+
+    return _saved(
+        session, save, lambda exc: _providers_again(request, session, values, exc, provider_id), "/providers"
+    )

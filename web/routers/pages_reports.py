@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from assistant.billing import reports as reports_service
-from assistant.billing.schemas import parse_form_date
+from assistant.core.validation import parse_day
 from assistant.security import audit
 from web.deps import SessionDep
 from web.routers.pages_common import respond
@@ -25,10 +25,7 @@ def reads(action: str = audit.PHI_READ) -> Any:
 
 def _dates(start: str, end: str) -> tuple[date | None, date | None]:
     """Dates typed into the report form (empty: the default period), refused in words when malformed."""
-    return (
-        parse_form_date(start, field="start") if start.strip() else None,
-        parse_form_date(end, field="end") if end.strip() else None,
-    )
+    return parse_day(start, "start"), parse_day(end, "end")
 
 
 @router.get("/reports", dependencies=[reads()])
@@ -48,7 +45,7 @@ def reports_csv(
     first, last = _dates(start, end)
     data = reports_service.reports(session, start=first, end=last, payer=payer)
     text = reports_service.report_csv(data, section)
-    period = f"{data['period']['from']}_{data['period']['to']}"
+    period = f"{data.period.start.isoformat()}_{data.period.end.isoformat()}"
     return Response(
         text,
         media_type="text/csv; charset=utf-8",

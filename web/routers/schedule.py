@@ -17,6 +17,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from assistant.core.errors import InvalidInput
+from assistant.core.validation import parse_day
 from assistant.parties.telehealth import VISIT_TYPES
 from assistant.schedule import service
 from assistant.schedule.schemas import AppointmentIn, RescheduleIn
@@ -33,12 +34,7 @@ Writer = Annotated[
 
 
 def _day(text: str | None, field: str = "day") -> date:
-    if not text:
-        return date.today()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(f"{text!r} is not a date", field=field, fix="use YYYY-MM-DD") from None
+    return parse_day(text, field) or date.today()
 
 
 def _starts(day: str, at: str) -> datetime:

@@ -195,21 +195,15 @@ def load_release(
         )
     files = verify_files(manifest_path, manifest)
     stored_manifest = manifest.model_dump(mode="json", exclude_none=True)
+    facts: dict[str, Any] = {  # the release as stored and as answered
+        **manifest.model_dump(
+            include={"system", "release", "effective_from", "effective_to", "source", "license", "stale"}
+        ),
+        "sha256": release_sha(manifest),
+        "user_imported": user_imported,
+    }
     result = conn.execute(
-        releases.insert().values(
-            system=manifest.system,
-            release=manifest.release,
-            effective_from=manifest.effective_from,
-            effective_to=manifest.effective_to,
-            source=manifest.source,
-            license=manifest.license,
-            sha256=release_sha(manifest),
-            stale=manifest.stale,
-            row_count=0,
-            loaded_at=datetime.now(),
-            manifest=stored_manifest,
-            user_imported=user_imported,
-        )
+        releases.insert().values(**facts, row_count=0, loaded_at=datetime.now(), manifest=stored_manifest)
     )
     release_id = int(result.inserted_primary_key[0])  # type: ignore[index]
     ctx = LoadContext(conn, release_id, manifest, manifest_path, files, user_imported)
@@ -222,15 +216,7 @@ def load_release(
         .values(row_count=row_count, manifest=stored_manifest)
     )
     return ReleaseInfo(
-        system=manifest.system,
-        release=manifest.release,
-        effective_from=manifest.effective_from,
-        effective_to=manifest.effective_to,
-        source=manifest.source,
-        license=manifest.license,
-        sha256=release_sha(manifest),
-        stale=manifest.stale,
+        **facts,
         row_count=row_count,
-        user_imported=user_imported,
         counts=counts,
     )
