@@ -17,12 +17,25 @@ import numpy as np
 
 
 class TreeArrays(Protocol):
-    feature: np.ndarray
-    threshold: np.ndarray
-    left: np.ndarray
-    right: np.ndarray
-    leaf: np.ndarray
-    value: np.ndarray
+    """One tree's node arrays (ranker.Tree)."""
+
+    @property
+    def feature(self) -> np.ndarray: ...
+
+    @property
+    def threshold(self) -> np.ndarray: ...
+
+    @property
+    def left(self) -> np.ndarray: ...
+
+    @property
+    def right(self) -> np.ndarray: ...
+
+    @property
+    def leaf(self) -> np.ndarray: ...
+
+    @property
+    def value(self) -> np.ndarray: ...
 
 
 @dataclass(frozen=True)

@@ -106,7 +106,9 @@ def test_forest_sums_exactly_like_each_tree_in_turn() -> None:
     test = rng.random((257, len(FEATURES))).astype(np.float32)
     assert np.array_equal(ranker.raw(test), _per_tree_raw(ranker, test))
     assert np.allclose(ranker.predict(test), model.predict_proba(test.astype(np.float64))[:, 1], atol=1e-6)
-    assert np.array_equal(load_ranker().raw(test), _per_tree_raw(load_ranker(), test))  # type: ignore[union-attr]
+    committed = load_ranker()
+    assert committed is not None
+    assert np.array_equal(committed.raw(test), _per_tree_raw(committed, test))
 
 
 def test_abbreviation_trie_matches_like_the_plain_alternation() -> None:
