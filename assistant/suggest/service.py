@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
@@ -18,7 +18,6 @@ import numpy as np
 from assistant.core.errors import AssistantError, InvalidInput
 from assistant.suggest import coding_rules, consolidate, qualifiers, rules
 from assistant.suggest.corpus import corpus_for
-from assistant.suggest.dense_pipeline import DenseHits
 from assistant.suggest.embedder import Embedder, NoVectorsEmbedder, configured_model_name, load_embedder
 from assistant.suggest.features import CodePrior, StaticColumns, mention_features
 from assistant.suggest.index_status import index_status
@@ -188,15 +187,14 @@ class SuggestionService:
 
     def _prepare(
         self, requests: Sequence[SuggestRequest]
-    ) -> tuple[list[Plan], dict[str, np.ndarray], Mapping[str, list[tuple[int, float]]], list[PatientFacts]]:
+    ) -> tuple[list[Plan], dict[str, np.ndarray], dict[str, list[tuple[int, float]]], list[PatientFacts]]:
         """Read and plan each note, embed every query once, search the dense index once per query."""
         readings = [read_note(r.text) for r in requests]
         plans = [self._plan(r, ms) for r, ms in zip(requests, readings, strict=True)]
         texts = list(dict.fromkeys(q.text for plan in plans for _, q, _ in plan if q is not None))
         vectors = self.embedder.embed(texts) if texts else np.zeros((0, self.index.dense.d), np.float32)
         vec_of = {t: vectors[i] for i, t in enumerate(texts)}
-        # searched a few queries at a time beside the engine's work on the first ones (dense_pipeline.py)
-        dense_hits = DenseHits(self._dense_search, texts, vectors) if texts else {}
+        dense_hits = self._dense_search(texts, vectors)
         all_facts = [
             resolve_patient(r.patient, read_demographics(r.text), r.date_of_service) for r in requests
         ]
@@ -364,7 +362,7 @@ class SuggestionService:
         request: SuggestRequest,
         plan: list[tuple[Mention, Query | None, str | None]],
         vec_of: dict[str, np.ndarray],
-        dense_hits: Mapping[str, list[tuple[int, float]]],
+        dense_hits: dict[str, list[tuple[int, float]]],
         warnings: list[str],
         facts: PatientFacts | None = None,
     ) -> SuggestResponse:
@@ -452,7 +450,7 @@ class SuggestionService:
         request: SuggestRequest,
         plan: list[tuple[Mention, Query | None, str | None]],
         vec_of: dict[str, np.ndarray],
-        dense_hits: Mapping[str, list[tuple[int, float]]],
+        dense_hits: dict[str, list[tuple[int, float]]],
         facts: PatientFacts,
         left_out: dict[str, str],
     ) -> list[MentionCandidates]:

@@ -1,10 +1,9 @@
 """The engine's fast paths give exactly what the plain computations they replace give.
 
 Each fast path (the forest as one node table, the per-code feature columns kept, the abbreviation trie
-regex, the Index walker's head index and memos, the one-thread dense search run a few queries at a time
-in a worker thread) is switched back to the plain computation, and the answers must be equal to the last
-digit: on whole notes through the engine (fixture index, HashingEmbedder, the tests' code sets and Index,
-the committed ranker) and piece by piece.
+regex, the Index walker's head index and memos, the one-thread dense search) is switched back to the plain
+computation, and the answers must be equal to the last digit: on whole notes through the engine (fixture
+index, HashingEmbedder, the tests' code sets and Index, the committed ranker) and piece by piece.
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 
 from assistant.codesets.repository import CodeSetRepository
 from assistant.suggest import abbreviations, index_walker
-from assistant.suggest import service as service_module
 from assistant.suggest.embedder import HashingEmbedder
 from assistant.suggest.features import FEATURES
 from assistant.suggest.index_walker import IndexWalker, walker_for
@@ -94,7 +92,6 @@ def test_fast_paths_answer_like_the_plain_ones(
     monkeypatch.setattr(index_walker, "_title_words", index_walker._title_words.__wrapped__)
     monkeypatch.setattr(engine, "static_columns", None)  # each mention's columns computed afresh
     monkeypatch.setattr(engine.index, "search_dense", lambda v, k: engine.index.dense.search(v, k))
-    monkeypatch.setattr(service_module, "DenseHits", lambda search, texts, vectors: search(texts, vectors))
     assert _answers(engine) == fast
 
 
