@@ -151,6 +151,37 @@ def _norm(code: str) -> str:
     return code.replace(".", "").upper()
 
 
+class StaticColumns:
+    """The candidate columns that depend on the code alone (its place in the code set, its prior), each
+    code's computed on first use and kept (neither the code set nor the prior changes while serving)."""
+
+    def __init__(self, catalog: CodeCatalog, prior: CodePrior | None) -> None:
+        self.catalog = catalog
+        self.prior = prior
+        self._memo: dict[str, tuple[tuple[float, ...], int]] = {}
+
+    def of(self, code: str) -> tuple[tuple[float, ...], int]:
+        """(billable, depth, hcpcs, the prior's three columns), and the chapter column (-1: none)."""
+        got = self._memo.get(code)
+        if got is None:
+            catalog = self.catalog
+            known = code in catalog
+            system = catalog.system(code) if known else "ICD-10-CM"
+            letter = code[:1].upper()
+            chapter = _COL[f"chapter_{letter}"] if system == "ICD-10-CM" and letter in CHAPTER_LETTERS else -1
+            got = (
+                (
+                    float(catalog.billable(code)) if known else 0.0,
+                    float(len(_norm(code))),
+                    float(system != "ICD-10-CM"),
+                    *(self.prior.code(code) if self.prior is not None else (0.0, 0.0, 0.0)),
+                ),
+                chapter,
+            )
+            self._memo[code] = got
+        return got
+
+
 def mention_features(
     cands: Sequence[Candidate],
     mention: Mention,
@@ -162,12 +193,16 @@ def mention_features(
     patient_known: bool,
     mention_count: Mapping[str, int],
     phrase: bool,
+    statics: StaticColumns | None = None,
 ) -> np.ndarray:
-    """One row of ``FEATURES`` per candidate of one mention (in the candidates' order)."""
+    """One row of ``FEATURES`` per candidate of one mention (in the candidates' order). ``statics``: the
+    engine's per-code columns for this catalog and prior (a fresh one when None or for another prior)."""
     n = len(cands)
     out = np.zeros((n, len(FEATURES)), dtype=np.float32)
     if not n:
         return out
+    if statics is None or statics.prior is not prior or statics.catalog is not catalog:
+        statics = StaticColumns(catalog, prior)
     top_score = cands[0].score
     top_cos = max(c.cos for c in cands)
     kind = "service" if query.kind == "service" else query.kind
@@ -182,38 +217,40 @@ def mention_features(
     out[:, _COL["phrase"]] = float(phrase)
     out[:, _COL[f"section_{section}"]] = 1.0
     out[:, _COL[f"kind_{kind}"]] = 1.0
+    rows: list[tuple[float, ...]] = []
+    chapters: list[tuple[int, int]] = []
     for i, c in enumerate(cands):
-        reasons = qualifier_reasons.get(c.code, [])
+        reasons = qualifier_reasons.get(c.code, ())
         conflicts = sum(r.startswith("qualifier conflict") for r in reasons)
-        known = c.code in catalog
-        system = catalog.system(c.code) if known else "ICD-10-CM"
         dense_rank = c.dense_rank if c.dense_rank >= 0 else MISSING_RANK
         lex_rank = c.lex_rank if c.lex_rank >= 0 else MISSING_RANK
-        row = out[i]
-        row[_CANDIDATE_COLS] = (
-            c.score,
-            c.cos,
-            c.coverage,
-            c.title,
-            c.walk,
-            float(c.walk > 0),
-            math.log1p(dense_rank),
-            math.log1p(lex_rank),
-            math.log1p(max(c.lex_score, 0.0)),
-            float(c.dense_rank >= 0),
-            float(c.lex_rank >= 0),
-            math.log1p(i),
-            top_score - c.score,
-            top_cos - c.cos,
-            float(conflicts),
-            float(len(reasons) - conflicts),
-            math.log1p(mention_count.get(c.code, 1) - 1),
-            float(catalog.billable(c.code)) if known else 0.0,
-            float(len(_norm(c.code))),
-            float(system != "ICD-10-CM"),
-            *(prior.code(c.code) if prior is not None else (0.0, 0.0, 0.0)),
+        static, chapter = statics.of(c.code)
+        rows.append(
+            (
+                c.score,
+                c.cos,
+                c.coverage,
+                c.title,
+                c.walk,
+                float(c.walk > 0),
+                math.log1p(dense_rank),
+                math.log1p(lex_rank),
+                math.log1p(max(c.lex_score, 0.0)),
+                float(c.dense_rank >= 0),
+                float(c.lex_rank >= 0),
+                math.log1p(i),
+                top_score - c.score,
+                top_cos - c.cos,
+                float(conflicts),
+                float(len(reasons) - conflicts),
+                math.log1p(mention_count.get(c.code, 1) - 1),
+                *static,
+            )
         )
-        letter = c.code[:1].upper()
-        if system == "ICD-10-CM" and letter in CHAPTER_LETTERS:
-            row[_COL[f"chapter_{letter}"]] = 1.0
+        if chapter >= 0:
+            chapters.append((i, chapter))
+    out[:, _CANDIDATE_COLS] = np.array(rows, dtype=np.float64)
+    if chapters:
+        at = np.array(chapters, dtype=np.int64)
+        out[at[:, 0], at[:, 1]] = 1.0
     return out

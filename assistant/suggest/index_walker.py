@@ -221,8 +221,11 @@ class IndexWalker:
         self.fetch = fetch
         self.roots: dict[str, list[Entry]] = {}
         self.by_head: dict[str, list[tuple[frozenset[str], Entry]]] = {}
+        # a long head list ("disease": some 350 main terms) by its terms' second word: position lists
+        self._by_second: dict[str, dict[str, list[int]]] = {}
         self._by_name: dict[tuple[str, str], list[Entry]] = {}
         self._lock = threading.Lock()
+        self._see_memo: dict[tuple[str, str], Entry | None] = {}  # the Index does not change: each ref once
         previous: Entry | None = None
         for row in roots:
             if previous is not None and (previous.source, previous.term) == (row["source"], row["path"]):
@@ -237,6 +240,13 @@ class IndexWalker:
             self._register_main(node)
             previous = node
         self.size = sum(len(v) for v in self.roots.values())
+        for head, entries in self.by_head.items():
+            if len(entries) > LONG_HEAD:
+                index: dict[str, list[int]] = {}
+                for i, (words, _) in enumerate(entries):
+                    second = min(words - {head}, default="")
+                    index.setdefault(second, []).append(i)
+                self._by_second[head] = index
 
     @classmethod
     def from_rows(cls, rows: Sequence[Mapping[str, Any]]) -> IndexWalker:
@@ -322,12 +332,24 @@ class IndexWalker:
         seen: set[int] = set()
         out = []
         for word in mention.words:
-            for words, node in self.by_head.get(word, []):
+            for words, node in self._head_entries(word, mention.words):
                 if id(node) in seen or not words <= mention.words:
                     continue
                 seen.add(id(node))
                 out.append((words, node))
         return out
+
+    def _head_entries(self, head: str, words: frozenset[str]) -> list[tuple[frozenset[str], Entry]]:
+        """The head's main terms that may lie within ``words``, in the head list's order."""
+        entries = self.by_head.get(head, [])
+        index = self._by_second.get(head)
+        if index is None:
+            return entries
+        positions = list(index.get("", ()))
+        for w in words:
+            if w != head:
+                positions.extend(index.get(w, ()))
+        return [entries[i] for i in sorted(positions)]
 
     # ------------------------------------------------------------------ the walk
     def walk(self, text: str, tabular: Tabular | None = None, limit: int = 10) -> list[WalkHit]:
@@ -403,6 +425,12 @@ class IndexWalker:
         return [kids[i] for i in sorted(picked)]
 
     def _see_target(self, ref: str, source: str) -> Entry | None:
+        key = (ref, source)
+        if key not in self._see_memo:
+            self._see_memo[key] = self._find_target(ref, source)
+        return self._see_memo[key]
+
+    def _find_target(self, ref: str, source: str) -> Entry | None:
         ref = ref.strip()
         if ref.lower().startswith("neoplasm"):
             return self._neoplasm_root()
@@ -452,6 +480,7 @@ class IndexWalker:
 
 
 SMALL_ENTRY = 12
+LONG_HEAD = 24  # head lists longer than this are indexed by their terms' second word
 
 
 def _word_index(kids: list[Entry]) -> dict[str, list[int]]:
@@ -475,7 +504,10 @@ def _match(entry: Entry, mention: _Mention) -> tuple[frozenset[str], frozenset[s
         missing = alt - mention.words
         if missing and (len(missing) == len(alt) > 1 or not mention.long):
             continue
-        parts = [next((w for w in mention.long if _part_of(w, cw)), None) for cw in missing]
+        # a 6+ letter mention word (mention.long) found as the ending of a longer Index word
+        parts = [
+            next((w for w in mention.long if len(cw) > len(w) and cw.endswith(w)), None) for cw in missing
+        ]
         if None in parts:
             continue
         full, half = alt - missing, frozenset(w for w in parts if w is not None)
@@ -492,10 +524,7 @@ class _State(NamedTuple):
     trail: tuple[str, ...] = ()  # the Index path walked before a cross-reference, "see" included
 
 
-def _part_of(word: str, longer: str) -> bool:
-    return len(word) >= 6 and len(longer) > len(word) and longer.endswith(word)
-
-
+@lru_cache(maxsize=65536)
 def _qualifiers(term: str) -> frozenset[str]:
     """A main term's comma parts that are not spelling variants ("Fracture, pathological" -> pathological)."""
     variants = {v.lower() for v in _variants(term)}
@@ -575,16 +604,21 @@ def complete(code: str, mention: _Mention | str, tabular: Tabular) -> str | None
     return current if tabular.billable(current) else None
 
 
+@lru_cache(maxsize=65536)
+def _title_words(title: str) -> tuple[frozenset[str], frozenset[str]]:
+    """A tabular title's word keys and the negated ones (read once per title)."""
+    read = read_mention(title)
+    return read.words, read.negated
+
+
 def _best_child(kids: list[str], mention: _Mention, tabular: Tabular) -> str:
     def rank(code: str) -> tuple[int, int, int, int, str]:
         title = tabular.title(code).lower()
-        read = read_mention(title)
-        fit = len(read.words & mention.words)
-        clash = len(read.negated & (mention.words - mention.negated)) + len(
-            (read.words - read.negated) & mention.negated
-        )
+        words, negated = _title_words(title)
+        fit = len(words & mention.words)
+        clash = len(negated & (mention.words - mention.negated)) + len((words - negated) & mention.negated)
         default = next((i for i, w in enumerate(DEFAULT_WORDS) if w in title), len(DEFAULT_WORDS))
-        extra = len(read.words - mention.words)  # fewest words the mention did not say ("recurrent")
+        extra = len(words - mention.words)  # fewest words the mention did not say ("recurrent")
         return (-(fit - 2 * clash), default, -title.count("unspecified"), extra, code)
 
     return min(sorted(kids), key=rank)

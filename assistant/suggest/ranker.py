@@ -17,6 +17,7 @@ import numpy as np
 
 from assistant.core.errors import AssistantError
 from assistant.suggest.features import FEATURES, CodePrior
+from assistant.suggest.forest import Forest
 
 FORMAT = "assistant-ranker/1"
 DEFAULT_PATH = Path(__file__).parent / "data" / "ranker.json"
@@ -71,8 +72,7 @@ class Ranker:
     trees: list[Tree] = field(default_factory=list)
     calibration: tuple[float, float] = (1.0, 0.0)  # p = sigmoid(a * raw + b)
     info: dict[str, Any] = field(default_factory=dict)
-    _forest: Tree | None = field(default=None, init=False, repr=False)
-    _roots: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), init=False, repr=False)
+    _forest: Forest | None = field(default=None, init=False, repr=False)
 
     def raw(self, x: np.ndarray) -> np.ndarray:
         x = np.asarray(x, dtype=np.float64)
@@ -80,31 +80,9 @@ class Ranker:
             return ((x - self.mean) / self.scale) @ self.coef + self.intercept
         if not self.trees:
             return np.full(len(x), self.intercept)
-        forest = self._forest or self._stack()
-        # every tree at once: one node per (row, tree), descended level by level
-        node = np.tile(self._roots, (len(x), 1))
-        for _ in range(forest.depth + 1):
-            leaf = forest.leaf[node]
-            if leaf.all():
-                break
-            go_left = np.take_along_axis(x, forest.feature[node], axis=1) <= forest.threshold[node]
-            node = np.where(leaf, node, np.where(go_left, forest.left[node], forest.right[node]))
-        return forest.value[node].sum(axis=1) + self.intercept
-
-    def _stack(self) -> Tree:
-        """All trees as one node table (children renumbered), built once."""
-        offsets = np.cumsum([0] + [len(t.leaf) for t in self.trees[:-1]])
-        self._roots = offsets.astype(np.int64)
-        self._forest = Tree(
-            feature=np.concatenate([t.feature for t in self.trees]),
-            threshold=np.concatenate([t.threshold for t in self.trees]),
-            left=np.concatenate([t.left + o for t, o in zip(self.trees, offsets, strict=True)]),
-            right=np.concatenate([t.right + o for t, o in zip(self.trees, offsets, strict=True)]),
-            leaf=np.concatenate([t.leaf for t in self.trees]),
-            value=np.concatenate([t.value for t in self.trees]),
-            depth=max(t.depth for t in self.trees),
-        )
-        return self._forest
+        if self._forest is None:
+            self._forest = Forest.from_trees(self.trees)  # every tree as one node table, built once
+        return self._forest.leaf_values(x).sum(axis=1) + self.intercept
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         if not len(x):

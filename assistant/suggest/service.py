@@ -19,7 +19,7 @@ from assistant.core.errors import AssistantError, InvalidInput
 from assistant.suggest import coding_rules, consolidate, qualifiers, rules
 from assistant.suggest.corpus import corpus_for
 from assistant.suggest.embedder import Embedder, NoVectorsEmbedder, configured_model_name, load_embedder
-from assistant.suggest.features import CodePrior, mention_features
+from assistant.suggest.features import CodePrior, StaticColumns, mention_features
 from assistant.suggest.index_status import index_status
 from assistant.suggest.index_walker import IndexWalker, walker_for
 from assistant.suggest.patient import PatientFacts, read_demographics, resolve_patient
@@ -106,6 +106,8 @@ class SuggestionService:
         self.catalog = index.catalog
         self._masks: dict[tuple[str, ...], np.ndarray] = {}
         self.patient_edits = PatientEdits(reference, self.catalog)
+        # the ranker's per-code feature columns, each code's computed once
+        self.static_columns = StaticColumns(self.catalog, ranker.prior if ranker is not None else None)
 
     @property
     def high_threshold(self) -> float:
@@ -269,7 +271,7 @@ class SuggestionService:
         if not texts or self.index.dense.ntotal == 0:
             return {t: [] for t in texts}
         k = min(self.config.k_dense, self.index.dense.ntotal)
-        scores, rows = self.index.dense.search(np.ascontiguousarray(vectors), k)
+        scores, rows = self.index.search_dense(np.ascontiguousarray(vectors), k)
         return {
             t: [(int(r), float(s)) for r, s in zip(rows[i], scores[i], strict=True) if r >= 0]
             for i, t in enumerate(texts)
@@ -324,17 +326,20 @@ class SuggestionService:
             dense_rank = {r: i for i, (r, _) in enumerate(dense)}
             lex_rank = {r: (i, s) for i, (r, s) in enumerate(lexical)}
             cands = []
+            ids, title_tokens = self.index.ids, self.catalog.title_tokens  # the loop runs ~50 times a query
+            w_dense, w_coverage, w_title, w_walker = cfg.w_dense, cfg.w_coverage, cfg.w_title, cfg.w_walker
             for r, cos, cov in zip(ranked_rows, cosines.tolist(), coverages.tolist(), strict=True):
-                code = self.index.ids[r]
-                ttoks = self.catalog.title_tokens(code)
+                code = ids[r]
+                ttoks = title_tokens(code)
                 shared = ttoks & qset
                 tprec = len(shared) / len(ttoks) if ttoks else 0.0
                 walk, path = walked.get(r, (0.0, ""))
-                score = cfg.w_dense * cos + cfg.w_coverage * cov + cfg.w_title * tprec + cfg.w_walker * walk
+                score = w_dense * cos + w_coverage * cov + w_title * tprec + w_walker * walk
                 lr, ls = lex_rank.get(r, (-1, 0.0))
-                cand = Candidate(code, r, score, cos, cov, tprec, sorted(shared), walk, path)
-                cand.dense_rank, cand.lex_rank, cand.lex_score = dense_rank.get(r, -1), lr, ls
-                cands.append(cand)
+                dr = dense_rank.get(r, -1)
+                cands.append(
+                    Candidate(code, r, score, cos, cov, tprec, sorted(shared), walk, path, dr, lr, ls)
+                )
         if systems:
             cands = [c for c in cands if self.catalog.system(c.code) in systems]
         cands.sort(key=lambda c: (-c.score, c.code))
@@ -498,6 +503,7 @@ class SuggestionService:
                 patient_known=facts.known,
                 mention_count=counts,
                 phrase=phrase,
+                statics=self.static_columns,
             )
             out.append((mc, x))
         return out

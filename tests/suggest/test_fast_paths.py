@@ -1,0 +1,153 @@
+"""The engine's fast paths give exactly what the plain computations they replace give.
+
+Each fast path (the forest as one node table, the per-code feature columns kept, the abbreviation trie
+regex, the Index walker's head index and memos, the one-thread dense search) is switched back to the plain
+computation, and the answers must be equal to the last digit: on whole notes through the engine (fixture
+index, HashingEmbedder, the tests' code sets and Index, the committed ranker) and piece by piece.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from sklearn.ensemble import HistGradientBoostingClassifier
+
+from assistant.codesets.repository import CodeSetRepository
+from assistant.suggest import abbreviations, index_walker
+from assistant.suggest.embedder import HashingEmbedder
+from assistant.suggest.features import FEATURES
+from assistant.suggest.index_walker import IndexWalker, walker_for
+from assistant.suggest.ranker import Ranker, export_trees, load_ranker
+from assistant.suggest.schemas import SuggestRequest
+from assistant.suggest.service import SuggestionService
+from assistant.suggest.store import LoadedIndex
+
+NOTES = [
+    "58 yo M. Assessment and plan: 1. DM2 with hyperglycemia, A1c 9.2, increase metformin. 2. HTN, well "
+    "controlled on lisinopril. 3. CKD 3b. 4. Hyperlipidemia - continue atorvastatin.",
+    "HPI: cough and fever for 3 days, no chest pain. PMH: coronary artery disease s/p stent, GERD.\n"
+    "Assessment: community acquired pneumonia. Hx of colon cancer. Former smoker, quit 10 years ago.",
+    "# Acute cystitis without hematuria\n# Chronic obstructive pulmonary disease with acute exacerbation\n"
+    "# Migraine without aura, not intractable\n# Major depressive disorder, recurrent, moderate",
+    "Type 2 diabetes mellitus with diabetic polyneuropathy",
+]
+
+
+def _per_tree_raw(ranker: Ranker, x: np.ndarray) -> np.ndarray:
+    """The plain walk: each tree on its own, the leaf values stacked in the artifact's order and summed."""
+    x = np.asarray(x, dtype=np.float64)
+    return np.stack([t.predict(x) for t in ranker.trees], axis=1).sum(axis=1) + ranker.intercept
+
+
+def _plain_abbreviation_pattern() -> re.Pattern[str]:
+    keys = sorted(abbreviations.table(), key=len, reverse=True)
+    return re.compile(
+        r"(?<![A-Za-z0-9/])(" + "|".join(re.escape(k) for k in keys) + r")(?![A-Za-z0-9/])", re.IGNORECASE
+    )
+
+
+@pytest.fixture(scope="module")
+def engine(
+    fixture_index: Path, fake_embedder: HashingEmbedder, reference: CodeSetRepository
+) -> SuggestionService:
+    walker = walker_for(reference)
+    assert walker is not None
+    return SuggestionService(
+        LoadedIndex.open(fixture_index, model=fake_embedder.name),
+        fake_embedder,
+        reference,
+        walker=walker,
+        ranker=load_ranker(),
+    )
+
+
+def _answers(engine: SuggestionService) -> list[Any]:
+    requests = [SuggestRequest(text=t, top_k=15) for t in NOTES]
+    out: list[Any] = [engine.suggest(r).model_dump() for r in requests]
+    out += [r.model_dump() for r in engine.suggest_many(requests)]
+    assert engine.ranker is not None
+    out += [
+        [(codes, x.tolist()) for codes, x in engine.candidate_features(r, engine.ranker.prior)]
+        for r in requests
+    ]
+    return out
+
+
+def test_fast_paths_answer_like_the_plain_ones(
+    engine: SuggestionService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast = _answers(engine)
+    assert any(s["code"] for s in fast[0]["suggestions"])  # the notes do reach codes
+    walker = engine.walker
+    assert walker is not None
+    monkeypatch.setattr(Ranker, "raw", _per_tree_raw)
+    monkeypatch.setattr(abbreviations, "_pattern", _plain_abbreviation_pattern)
+    monkeypatch.setattr(walker, "_head_entries", lambda head, words: walker.by_head.get(head, []))
+    monkeypatch.setattr(walker, "_see_target", walker._find_target)
+    monkeypatch.setattr(index_walker, "_qualifiers", index_walker._qualifiers.__wrapped__)
+    monkeypatch.setattr(index_walker, "_title_words", index_walker._title_words.__wrapped__)
+    monkeypatch.setattr(engine, "static_columns", None)  # each mention's columns computed afresh
+    monkeypatch.setattr(engine.index, "search_dense", lambda v, k: engine.index.dense.search(v, k))
+    assert _answers(engine) == fast
+
+
+def test_forest_sums_exactly_like_each_tree_in_turn() -> None:
+    rng = np.random.default_rng(3)
+    x = rng.random((600, len(FEATURES)))
+    y = ((x[:, 1] + 0.5 * x[:, 3] - 0.3 * x[:, 7] + 0.2 * rng.random(600)) > 0.8).astype(int)
+    model = HistGradientBoostingClassifier(max_iter=40, max_leaf_nodes=15, random_state=0).fit(x, y)
+    trees, baseline = export_trees(model)
+    assert len({t.depth for t in trees}) > 1  # trees of several depths: the deepest-first order matters
+    ranker = Ranker(kind="trees", threshold=0.5, high_threshold=0.8, intercept=baseline, trees=trees)
+    test = rng.random((257, len(FEATURES))).astype(np.float32)
+    assert np.array_equal(ranker.raw(test), _per_tree_raw(ranker, test))
+    assert np.allclose(ranker.predict(test), model.predict_proba(test.astype(np.float64))[:, 1], atol=1e-6)
+    committed = load_ranker()
+    assert committed is not None
+    assert np.array_equal(committed.raw(test), _per_tree_raw(committed, test))
+
+
+def test_abbreviation_trie_matches_like_the_plain_alternation() -> None:
+    plain = _plain_abbreviation_pattern()
+    texts = []
+    for key in abbreviations.table():
+        for v in (key, key.upper(), key.title(), key + "s", "x" + key, key + "/", key + " " + key, key[:-1]):
+            texts.append(f"pt {v} with {v}, ({v}) and {key}-{v}.")
+    for text in texts:
+        fast = [(m.span(), m.group(1)) for m in abbreviations._pattern().finditer(text)]
+        assert fast == [(m.span(), m.group(1)) for m in plain.finditer(text)], text
+    assert abbreviations.expand_text("HTN, DM2, CKD 3b") == abbreviations.expand("HTN, DM2, CKD 3b").text
+
+
+def _row(level: int, path: str, code: str | None = None) -> dict[str, Any]:
+    return {"source": "main", "level": level, "path": path, "code": code}
+
+
+def test_long_head_lists_give_the_main_terms_a_scan_gives() -> None:
+    rows = [_row(0, "Disease, diseased")]
+    rows += [
+        _row(0, f"Disease, {w}", f"X{i:02d}") for i, w in enumerate(["heart", "kidney", "lung", "liver"] * 8)
+    ]
+    rows += [
+        _row(0, "Kidney disease, chronic", "N18.9"),
+        _row(0, "Heart", "I51.9"),
+        _row(0, "Chronic", "R69"),
+    ]
+    walker = IndexWalker.from_rows(rows)
+    head = min(index_walker.content_keys("Disease"))
+    assert len(walker.by_head[head]) > index_walker.LONG_HEAD  # the indexed path is taken
+    for text in ["chronic kidney disease", "heart disease", "disease", "liver and lung disease", "kidney"]:
+        mention = index_walker.read_mention(text)
+        fast = walker.main_terms(mention)
+        slow = [
+            (words, node)
+            for word in mention.words
+            for words, node in walker.by_head.get(word, [])
+            if words <= mention.words
+        ]
+        slow = [(w, n) for i, (w, n) in enumerate(slow) if all(n is not m for _, m in slow[:i])]
+        assert fast == slow, text
