@@ -47,6 +47,11 @@ _CONTROLLED = re.compile(r"\b(?:well\s+|adequately\s+)?controlled\b", re.I)
 _ACUTE_ON_CHRONIC = re.compile(r"\bacute\s+on\s+chronic\b", re.I)
 _ACUTE = re.compile(r"\b(?:acute|acutely)\b", re.I)
 _CHRONIC = re.compile(r"\bchronic\b", re.I)
+_NAMED_CHRONIC = re.compile(
+    r"\bchronic\s+(?:obstructive\s+(?:pulmonary|lung|airways?)\s+disease|kidney\s+disease|"
+    r"renal\s+(?:disease|insufficiency))\b",
+    re.IGNORECASE,
+)
 _RECURRENT = re.compile(r"\b(?:recurrent|recurring)\b", re.I)
 _SINGLE = re.compile(r"\bsingle\s+episode\b", re.I)
 _SEVERITY = re.compile(r"\b(mild|moderate|severe)\b", re.I)
@@ -72,6 +77,8 @@ class Qualifiers:
     persistence: str | None = None
     stage: str | None = None
     trimester: int | None = None
+    head: frozenset[str] = frozenset()  # a code title's own condition (its words before "with"/"without")
+    excluded: frozenset[str] = frozenset()  # a note's "without X" phrases, whole (stemmed words)
     notes: list[str] = field(default_factory=list, compare=False)
 
     @property
@@ -90,12 +97,15 @@ def read_qualifiers(text: str, *, title: bool = False) -> Qualifiers:
     low = _PAREN.sub(lambda m: m.group(0)[1:-1], text) if title else text
     with_: set[str] = set()
     without: set[str] = set()
+    excluded: set[str] = set()
     for m in _WITH_RE.finditer(low):
         pol = m.group("pol").lower()
         if pol in ("not",) and re.match(r"intractable|in\s+remission|having", m.group("what"), re.I):
             continue
         concepts = _concepts(m.group("what"))
         (with_ if pol in ("with", "w/") else without).update(concepts)
+        if pol in ("without", "w/o") and not title:
+            excluded.add(" ".join(_phrase_stems(m.group("what"))))
     if _EXACERBATION.search(low):
         with_.add("exacerbation")
     if title and re.search(r"\buncomplicated\b", low, re.I):
@@ -108,12 +118,13 @@ def read_qualifiers(text: str, *, title: bool = False) -> Qualifiers:
         kind = (rm.group("kind") or "any").lower()
         remission = "full" if kind == "complete" else kind
     controlled = False if _UNCONTROLLED.search(low) else True if _CONTROLLED.search(low) else None
-    if _ACUTE_ON_CHRONIC.search(low):
+    acu = _NAMED_CHRONIC.sub(" ", low)  # "chronic" inside a disease's name says nothing of this episode
+    if _ACUTE_ON_CHRONIC.search(acu):
         acuity: str | None = "acute on chronic"
-    elif _ACUTE.search(low) and _CHRONIC.search(low) and not title:
+    elif _ACUTE.search(acu) and _CHRONIC.search(acu) and not title:
         acuity = "acute on chronic"
     else:
-        acuity = "acute" if _ACUTE.search(low) else "chronic" if _CHRONIC.search(low) else None
+        acuity = "acute" if _ACUTE.search(acu) else "chronic" if _CHRONIC.search(acu) else None
     recurrent = True if _RECURRENT.search(low) else False if _SINGLE.search(low) else None
     severities = {x.lower() for x in _SEVERITY.findall(_PAREN.sub(" ", text) if title else low)}
     persistences = {x.lower() for x in _PERSISTENCE.findall(low)}
@@ -134,7 +145,27 @@ def read_qualifiers(text: str, *, title: bool = False) -> Qualifiers:
         persistence=persistences.pop() if len(persistences) == 1 else None,
         stage=stage.group(1).lower() if stage else None,
         trimester=trimester,
+        head=frozenset(_phrase_stems(_before_qualifiers(low))) if title else frozenset(),
+        excluded=frozenset(e for e in excluded if e),
     )
+
+
+_HEAD_END = re.compile(r"\b(?:with|without|w/|w/o|due\s+to|in|of)\b|[,;:(\[]", re.IGNORECASE)
+
+
+def _before_qualifiers(title: str) -> str:
+    """The condition a title names before its qualifiers ("Agoraphobia with panic disorder": agoraphobia)."""
+    cut = _HEAD_END.search(title)
+    return title[: cut.start()] if cut else title
+
+
+_ARTICLES = frozenset(["a", "an", "the", "any", "of"])
+
+
+def _phrase_stems(words: str) -> list[str]:
+    cut = _STOP_AT.search(words)
+    part = words[: cut.start()] if cut else words
+    return [stem(w) for w in re.findall(r"[a-z]+", part.lower().replace("-", " ")) if w not in _ARTICLES]
 
 
 @lru_cache(maxsize=65536)
@@ -161,6 +192,9 @@ def compare(note: Qualifiers, title: Qualifiers) -> tuple[list[str], list[str]]:
         if said & opposite:
             words = " ".join(sorted(said & opposite))
             conflicts.append(f'title says "{title_word} {words}", the note "{note_word}"')
+    for phrase in sorted(note.excluded):
+        if set(phrase.split()) <= title.head:
+            conflicts.append(f'title names {phrase}, the note says "without {phrase}"')
     agree += [f"with {c}" for c in title.with_ & note.with_]
     agree += [f"without {c}" for c in title.without & note.without]
     if "complication" in title.without and note.with_ - {"exacerbation"}:

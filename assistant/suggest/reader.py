@@ -66,7 +66,7 @@ _UNC_PRE = (
     r"compatible\s+with|consistent\s+with|presumed|versus|vs\.?|\?"
 )
 _HIST_PRE = (
-    r"history\s+of|h/o|hx\s+of|past\s+history\s+of|previous|prior|status\s+post|s/p|"
+    r"history\s+of|h/o|hx\s+of|hx(?=\s+[a-z])|past\s+history\s+of|previous|prior|status\s+post|s/p|"
     r"remote|resolved|treated\s+for|years?\s+ago|former|ex(?=-)|quit|quitting|gave\s+up"
 )
 _FAMILY_PRE = (
@@ -148,7 +148,7 @@ QUALIFIERS = frozenset(
         "unspecified other nos nec acute chronic mild moderate severe left right bilateral stable controlled "
         "uncontrolled recurrent initial subsequent sequela type stage unspecified site organism "
         "uncomplicated complicated intractable nonintractable persistent intermittent episode single partial "
-        "full early sustained remission"
+        "full early sustained remission trimester first second third"
     )
 )
 
@@ -171,6 +171,7 @@ class Mention:
     laterality: set[str] = field(default_factory=set)
     encounter: str | None = None
     not_coded: str | None = None  # plan, administrative, vitals or labs, medication, status
+    problem: bool = False  # the first chunk of a problem-list line ("# HTN - ...", "2. Asthma: ...")
     qualifiers: Qualifiers = field(default_factory=Qualifiers)
 
     @property
@@ -220,6 +221,33 @@ def sections(note: str) -> list[tuple[int, int, str]]:
 
 
 _BULLET_CHARS = "-*•#>.,:;()0123456789abcdefghABCDEFGH"
+
+
+# A chunk that only completes the condition before it: its side and site ("R ear", "left knee", "both
+# feet") or its type ("bipolar type"). It joins the previous mention instead of being searched alone.
+_SITE = (
+    r"(?:(?:lower|upper|great|index|middle|ring|little)\s+)?(?:ears?|eyes?|foot|feet|hands?|knees?|hips?|"
+    r"shoulders?|ankles?|wrists?|elbows?|legs?|arms?|breasts?|sides?|thighs?|calf|calves|shins?|heels?|toes?|"
+    r"fingers?|thumbs?|flanks?|groins?|axillae?|lungs?|kidneys?|forearms?|buttocks?|ovary|ovaries|testis|"
+    r"testes|tm|extremity|extremities|limbs?)"
+)
+_COMPLETES_PREVIOUS = re.compile(
+    rf"\s*(?:(?:right|left|bilateral|both|r|l|rt|lt)\s+{_SITE}|[a-z]+(?:\s+[a-z]+)?\s+type)[\s.!?]*",
+    re.IGNORECASE,
+)
+
+
+def qualifies_previous(chunk: str) -> bool:
+    """ "Otitis media, R ear", "Schizoaffective disorder, bipolar type": the chunk after the comma says
+    which side or which type of the condition named before it."""
+    return _COMPLETES_PREVIOUS.fullmatch(chunk) is not None
+
+
+def _first_on_line(note: str, line_start: int, s_start: int) -> bool:
+    """Whether the sentence starting at ``s_start`` is the first on its line (after any list marker)."""
+    before = note[line_start:s_start]
+    marker = _LIST_LINE.match(before)
+    return not tokens(before[marker.end() :] if marker else before)
 
 
 def _strip_span(note: str, start: int, end: int) -> tuple[int, int]:
@@ -321,17 +349,20 @@ def read_note(note: str) -> list[Mention]:
             for c_start, c_end in pieces:
                 words = set(tokens(sentence[c_start:c_end]))
                 short = all(w in QUALIFIERS or len(w) <= 2 or w.isdigit() for w in words)
+                short = short or qualifies_previous(sentence[c_start:c_end])
                 if merged and words and short and not why_not_coded(sentence[c_start:c_end]):
                     merged[-1] = (merged[-1][0], c_end)  # "Cholera, unspecified": one mention
                 else:
                     merged.append((c_start, c_end))
             pieces = merged
             previous: Mention | None = None
+            heads_line = problem_line and _first_on_line(note, line_start, s_start)
             for c_start, c_end in pieces:
                 a, b = _strip_span(note, s_start + c_start, s_start + c_end)
                 if b - a < 3 or not tokens(note[a:b]):
                     continue
                 mention = _make(note, a, b, section, s_start, s_end, sentence, a - s_start, b - s_start)
+                mention.problem = heads_line and previous is None
                 mention.not_coded = why_not_coded(mention.text)
                 starts_problem = re.match(r"\s*(?:[-–—]+\s|:)", note[b : b + 4]) is not None
                 if mention.not_coded is None and previous is not None and not starts_problem:
@@ -389,8 +420,8 @@ def _make(
         family=flags["family"],
         normal=is_normal_finding(text),
     )
-    mention.laterality = {side for side, rx in _LATERALITY.items() if rx.search(text)} or {
-        side for side, rx in _LATERALITY.items() if rx.search(sentence)
+    mention.laterality = {side for side, rx in _LATERALITY.items() if rx.search(mention.query)} or {
+        side for side, rx in _LATERALITY.items() if rx.search(expand_abbreviations(sentence))
     }
     context = note[s_start:s_end]
     for char, rx in _ENCOUNTER:

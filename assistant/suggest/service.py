@@ -16,7 +16,7 @@ from typing import Any, Literal, NamedTuple
 import numpy as np
 
 from assistant.core.errors import AssistantError, InvalidInput
-from assistant.suggest import coding_rules, consolidate, qualifiers, rules
+from assistant.suggest import coding_rules, consolidate, qualifiers, rules, sibling_choice
 from assistant.suggest.corpus import corpus_for
 from assistant.suggest.embedder import Embedder, NoVectorsEmbedder, configured_model_name, load_embedder
 from assistant.suggest.features import CodePrior, mention_features
@@ -396,7 +396,7 @@ class SuggestionService:
                     threshold = cfg.history_threshold if q.kind != "current" else cfg.final_threshold
                     if learned and self.ranker is not None:
                         threshold = self.ranker.threshold
-                        if m.section in ASSESSMENT_SECTIONS or q.kind != "current":
+                        if m.section in ASSESSMENT_SECTIONS or m.problem or q.kind != "current":
                             threshold *= cfg.assessed_factor
                     final = rank == 0 and c.score >= threshold
                     code, extra_warn, extra_notes = self._apply_code_rules(code, m, [x.code for x in cands])
@@ -526,6 +526,7 @@ class SuggestionService:
                 c.score = p
             start += len(x)
             head.sort(key=lambda c: (-c.score, c.code))
+            sibling_choice.prefer_named_sibling(head, mc.qualifier_reasons, self.catalog.title)
             mc.cands[:] = self._fit_patient(head, facts, max(per_mention, 1), left_out)
         return ranked
 

@@ -1,0 +1,190 @@
+"""Reader and sibling rules that bring required codes into the final list (issue 13, recall round).
+
+Each rule has a note where it applies and one where it must not (notes written for these tests).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from assistant.suggest.abbreviations import expand_text
+from assistant.suggest.history import history_cue
+from assistant.suggest.qualifiers import compare, read_qualifiers
+from assistant.suggest.reader import Mention, qualifies_previous, read_note
+from assistant.suggest.sibling_choice import prefer_named_sibling
+
+
+def by_text(note: str) -> dict[str, Mention]:
+    return {m.text: m for m in read_note(note)}
+
+
+# ------------------------------------------------------------ "Hx <condition>" is history
+def test_hx_before_a_condition_is_history() -> None:
+    m = by_text("Derm f/u.\n# Hx basal cell carcinoma of the nose, excised.\n")[
+        "Hx basal cell carcinoma of the nose"
+    ]
+    assert m.history
+
+
+def test_a_condition_without_hx_is_not_history() -> None:
+    m = by_text("Derm f/u.\n# Basal cell carcinoma of the nose - excision scheduled.\n")[
+        "Basal cell carcinoma of the nose"
+    ]
+    assert not m.history
+
+
+# ------------------------------------------------------------ side and type after a comma
+def test_side_after_a_comma_completes_the_condition() -> None:
+    ms = by_text("Dx: Acute serous otitis media, L ear. Drops prescribed.")
+    m = ms["Acute serous otitis media, L ear"]
+    assert m.laterality == {"left"}
+    assert "left ear" in m.query
+
+
+def test_a_single_letter_that_is_not_a_side_gives_no_laterality() -> None:
+    ms = by_text("Dx: Acute serous otitis media. R/O cholesteatoma.")
+    assert ms["Acute serous otitis media"].laterality == set()
+
+
+@pytest.mark.parametrize(
+    ("chunk", "joins"),
+    [
+        ("R foot", True),
+        ("both knees", True),
+        ("depressive type", True),
+        ("type 2 diabetes", False),
+        ("hyperlipidemia", False),
+        ("right lower lobe pneumonia with effusion", False),
+        ("left ventricular hypertrophy", False),
+        ("both stable", False),
+    ],
+)
+def test_which_chunks_complete_the_previous_condition(chunk: str, joins: bool) -> None:
+    assert qualifies_previous(chunk) is joins
+
+
+def test_type_after_a_comma_stays_with_its_condition() -> None:
+    ms = by_text("A/P: Schizoaffective disorder, depressive type, stable on current regimen.")
+    assert "Schizoaffective disorder, depressive type" in ms
+
+
+def test_a_second_condition_after_a_comma_stays_separate() -> None:
+    ms = by_text("A/P: Schizoaffective disorder, type 2 diabetes, both stable.")
+    assert "Schizoaffective disorder" in ms and "type 2 diabetes" in ms
+
+
+# ------------------------------------------------------------ problem-list lines
+def test_the_problem_heading_a_list_line_is_marked() -> None:
+    ms = by_text("68F here for f/u.\n# Hypothyroidism - continue levothyroxine 50 mcg\n- Gout: no flares\n")
+    assert ms["Hypothyroidism"].problem
+    assert ms["Gout"].problem
+    assert not ms["continue levothyroxine 50 mcg"].problem
+
+
+def test_a_narrative_sentence_is_not_a_problem_line() -> None:
+    ms = by_text("68F here for f/u. She has hypothyroidism on levothyroxine. Gout quiet.")
+    assert not any(m.problem for m in ms.values())
+
+
+# ------------------------------------------------------------ abbreviations
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("hypoTH", "hypothyroidism"),
+        ("ischemic CM", "ischemic cardiomyopathy"),
+        (
+            "mild NPDR OU w/o DME",
+            "mild nonproliferative diabetic retinopathy bilateral without diabetic macular edema",
+        ),
+        ("R TM bulging", "right tympanic membrane bulging"),
+    ],
+)
+def test_new_abbreviations_expand(text: str, expected: str) -> None:
+    assert expand_text(text) == expected
+
+
+@pytest.mark.parametrize("text", ["DME order for a walker", "lesion 2 CM wide", "ROM OU"])
+def test_ambiguous_abbreviations_stay_without_their_context(text: str) -> None:
+    out = expand_text(text)
+    assert "macular" not in out and "cardiomyopathy" not in out and "bilateral" not in out
+
+
+# ------------------------------------------------------------ cancer still under treatment
+def test_cancer_on_adjuvant_treatment_is_current() -> None:
+    sentence = "61M with adenocarcinoma of the rectum, s/p low anterior resection, on adjuvant chemotherapy."
+    assert history_cue(sentence, "adenocarcinoma of the rectum") is None
+
+
+def test_cancer_after_finished_treatment_is_history() -> None:
+    sentence = (
+        "61M with adenocarcinoma of the rectum, s/p low anterior resection 2019, no evidence of disease."
+    )
+    assert history_cue(sentence, "adenocarcinoma of the rectum") is not None
+
+
+# ------------------------------------------------------------ qualifiers
+def test_without_names_the_condition_a_title_is_about() -> None:
+    note = read_qualifiers("Panic disorder without agoraphobia")
+    conflicts, _ = compare(note, read_qualifiers("Agoraphobia with panic disorder", title=True))
+    assert conflicts
+    conflicts, _ = compare(note, read_qualifiers("Panic disorder [episodic paroxysmal anxiety]", title=True))
+    assert conflicts == []
+
+
+def test_chronic_in_a_disease_name_is_not_the_episode_acuity() -> None:
+    note = read_qualifiers("chronic obstructive pulmonary disease with acute exacerbation")
+    assert note.acuity == "acute"
+    title = read_qualifiers("Chronic obstructive pulmonary disease with (acute) exacerbation", title=True)
+    assert compare(note, title)[0] == []
+
+
+def test_acute_on_chronic_is_still_read() -> None:
+    assert read_qualifiers("acute on chronic systolic heart failure").acuity == "acute on chronic"
+    assert read_qualifiers("acute pancreatitis with chronic pain").acuity == "acute on chronic"
+
+
+# ------------------------------------------------------------ the sibling the note names wins
+@dataclass
+class Cand:
+    code: str
+    score: float
+    title: float = 0.0
+
+
+TITLES = {
+    "F40.01": "Agoraphobia with panic disorder",
+    "F41.0": "Panic disorder [episodic paroxysmal anxiety]",
+    "F40.9": "Phobic anxiety disorder, unspecified",
+    "O13.9": "Gestational hypertension without significant proteinuria, unspecified trimester",
+    "O13.3": "Gestational hypertension without significant proteinuria, third trimester",
+}
+
+
+def test_a_contradicted_first_code_gives_way() -> None:
+    cands = [Cand("F40.01", 0.8, 0.3), Cand("F40.9", 0.15, 0.2), Cand("F41.0", 0.14, 0.6)]
+    reasons = {"F40.01": ["qualifier conflict: title names agoraphobia"]}
+    why = prefer_named_sibling(cands, reasons, TITLES.__getitem__)  # type: ignore[arg-type]
+    assert why and cands[0].code == "F41.0" and cands[0].score == pytest.approx(0.8)
+    assert cands[1].code == "F40.01" and cands[1].score == pytest.approx(0.14)
+
+
+def test_a_contradicted_first_code_stays_when_no_sibling_is_plausible() -> None:
+    cands = [Cand("F40.01", 0.9, 0.3), Cand("F41.0", 0.05, 0.6)]
+    reasons = {"F40.01": ["qualifier conflict: title names agoraphobia"]}
+    assert prefer_named_sibling(cands, reasons, TITLES.__getitem__) is None  # type: ignore[arg-type]
+    assert cands[0].code == "F40.01"
+
+
+def test_an_unspecified_first_code_gives_way_to_the_named_sibling() -> None:
+    cands = [Cand("O13.9", 0.6), Cand("O13.3", 0.48)]
+    reasons = {"O13.3": ["qualifier: trimester"]}
+    assert prefer_named_sibling(cands, reasons, TITLES.__getitem__)  # type: ignore[arg-type]
+    assert [c.code for c in cands] == ["O13.3", "O13.9"]
+
+
+def test_an_unspecified_first_code_stays_when_the_note_names_nothing_more() -> None:
+    cands = [Cand("O13.9", 0.6), Cand("O13.3", 0.48)]
+    assert prefer_named_sibling(cands, {}, TITLES.__getitem__) is None  # type: ignore[arg-type]
+    assert [c.code for c in cands] == ["O13.9", "O13.3"]
