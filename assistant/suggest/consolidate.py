@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from assistant.suggest.reader import clean_query
+from assistant.suggest import qualifiers
+from assistant.suggest.reader import Mention, clean_query
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.text import tokens
 from assistant.suggest.types import Pick
@@ -35,24 +36,49 @@ def absorb_same_category(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
             break
 
 
+def _states_diagnosis(m: Mention) -> bool:
+    """The physician's own statement of a problem: the assessment, or the head of a problem-list line."""
+    return m.section in DIAGNOSIS_SECTIONS or m.problem
+
+
 def fold_integral_symptoms(picks: dict[str, Pick]) -> None:
-    """Signs and symptoms (chapter R) found only outside the assessment stop being final codes when the
-    assessment gives a confirmed diagnosis (ICD-10-CM guideline I.B.5): the coder keeps them as options."""
+    """Signs and symptoms (chapter R) found only outside the assessment (and outside the heads of
+    problem-list lines) stop being final codes when the assessment or a problem line gives a confirmed
+    diagnosis (ICD-10-CM guideline I.B.5): the coder keeps them as options."""
     confirmed = [
         p
         for p in picks.values()
-        if p.final and not p.code.startswith("R") and any(m.section in DIAGNOSIS_SECTIONS for m in p.mentions)
+        if p.final and not p.code.startswith("R") and any(_states_diagnosis(m) for m in p.mentions)
     ]
     if not confirmed:
         return
     for p in picks.values():
-        if (
-            p.final
-            and p.code.startswith("R")
-            and all(m.section not in DIAGNOSIS_SECTIONS for m in p.mentions)
-        ):
+        if p.final and p.code.startswith("R") and not any(_states_diagnosis(m) for m in p.mentions):
             p.final = False
             p.warnings.append(
                 "sign or symptom outside the assessment: not coded when it is integral to a confirmed "
                 f"diagnosis ({', '.join(c.code for c in confirmed[:3])}); add it back if it is not"
             )
+
+
+def _contradict(catalog: CodeCatalog, a: str, b: str) -> bool:
+    ta, tb = qualifiers.title_qualifiers(catalog.title(a)), qualifiers.title_qualifiers(catalog.title(b))
+    return bool(qualifiers.compare(ta, tb)[0] or qualifiers.compare(tb, ta)[0])
+
+
+def drop_contradicting_siblings(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
+    """Two final codes of one category whose titles say opposite things (I11.0 "with heart failure" and
+    I11.9 "without heart failure", two CKD stages, two acuities) cannot both be true: the better-supported
+    one stays final, the other stays an option with the reason."""
+    kept: list[Pick] = []
+    for p in sorted((p for p in picks.values() if p.final), key=lambda p: (-p.score, p.code)):
+        clash = next(
+            (k for k in kept if k.code[:3] == p.code[:3] and _contradict(catalog, k.code, p.code)), None
+        )
+        if clash is None:
+            kept.append(p)
+            continue
+        p.final = False
+        p.warnings.append(
+            f"its title contradicts {clash.code} ({catalog.title(clash.code)}): coded {clash.code}"
+        )

@@ -47,6 +47,7 @@ _CONTROLLED = re.compile(r"\b(?:well\s+|adequately\s+)?controlled\b", re.I)
 _ACUTE_ON_CHRONIC = re.compile(r"\bacute\s+on\s+chronic\b", re.I)
 _ACUTE = re.compile(r"\b(?:acute|acutely)\b", re.I)
 _CHRONIC = re.compile(r"\bchronic\b", re.I)
+_UNCOMPLICATED = re.compile(r"\buncomplicated\b", re.I)
 _NAMED_CHRONIC = re.compile(
     r"\bchronic\s+(?:obstructive\s+(?:pulmonary|lung|airways?)\s+disease|kidney\s+disease|"
     r"renal\s+(?:disease|insufficiency))\b",
@@ -77,6 +78,7 @@ class Qualifiers:
     persistence: str | None = None
     stage: str | None = None
     trimester: int | None = None
+    uncomplicated: bool | None = None
     head: frozenset[str] = frozenset()  # a code title's own condition (its words before "with"/"without")
     excluded: frozenset[str] = frozenset()  # a note's "without X" phrases, whole (stemmed words)
     notes: list[str] = field(default_factory=list, compare=False)
@@ -145,6 +147,7 @@ def read_qualifiers(text: str, *, title: bool = False) -> Qualifiers:
         persistence=persistences.pop() if len(persistences) == 1 else None,
         stage=stage.group(1).lower() if stage else None,
         trimester=trimester,
+        uncomplicated=True if _UNCOMPLICATED.search(low) else None,
         head=frozenset(_phrase_stems(_before_qualifiers(low))) if title else frozenset(),
         excluded=frozenset(e for e in excluded if e),
     )
@@ -219,6 +222,8 @@ def compare(note: Qualifiers, title: Qualifiers) -> tuple[list[str], list[str]]:
         else:
             conflicts.append(f"title says {title.acuity}, the note {note.acuity}")
     _axis(conflicts, agree, "recurrent", note.recurrent, title.recurrent)
+    if note.uncomplicated and title.uncomplicated:
+        agree.append("uncomplicated")
     for name in ("severity", "persistence", "stage"):
         n, t = getattr(note, name), getattr(title, name)
         if n and t:

@@ -36,7 +36,11 @@ _SECTION_HEADERS: list[tuple[str, str]] = [
         "assessment",
     ),
     (r"(?:discharge|final|principal|admitting|working)?\s*diagnos[ie]s|dx", "diagnosis"),
-    (r"history\s+of\s+(?:the\s+)?present\s+illness|hpi|chief\s+complaint|cc|subjective|s(?=\s*:)", "hpi"),
+    (
+        r"history\s+of\s+(?:the\s+)?present\s+illness|hpi|chief\s+complaint|cc|subjective|s(?=\s*:)|"
+        r"(?:hospital|clinical|ed|emergency\s+department)\s+course|course",
+        "hpi",
+    ),
     (r"review\s+of\s+systems|ros", "ros"),
     (r"past\s+medical\s+history|pmh|pmhx|medical\s+history|problem\s+list", "pmh"),
     (r"past\s+surgical\s+history|psh|surgical\s+history", "psh"),
@@ -74,7 +78,7 @@ _FAMILY_PRE = (
     r"(?:mother|father|brother|sister|sibling|grandmother|grandfather|aunt|uncle|son|daughter|parents?)"
     r"(?:\s+(?:has|had|with|died\s+of|diagnosed\s+with))?"
 )
-_TERMINATE = r"\bbut\b|\bhowever\b|\balthough\b|\bexcept\b|\baside\s+from\b|\bwhich\b|\bwho\b|;|:"
+_TERMINATE = r"\bbut\b|\bhowever\b|\balthough\b|\bexcept\b|\baside\s+from\b|\bwhich\b|\bwho\b|;|:|\)"
 _NEG_RE = re.compile(rf"(?<![\w/])(?:{_NEG_PRE})(?![\w/])", re.IGNORECASE)
 _NEG_POST_RE = re.compile(rf"(?<![\w/])(?:{_NEG_POST})(?![\w/])", re.IGNORECASE)
 _UNC_RE = re.compile(rf"(?<![\w/])(?:{_UNC_PRE})(?![\w/])", re.IGNORECASE)
@@ -237,6 +241,23 @@ _COMPLETES_PREVIOUS = re.compile(
 )
 
 
+# A parenthesis (closed or not: "uncomplicated (no delirium") explains the words before it.
+_PARENTHESIS = re.compile(r"\([^)]*\)?")
+
+
+def _only_qualifiers(chunk: str) -> str | None:
+    """ "uncomplicated (no delirium": qualifier words (and a parenthesis): they qualify the condition before
+    them (the qualifier reader reads them there) and are not searched on their own."""
+    words = tokens(_PARENTHESIS.sub(" ", chunk))
+    if not words or not all(w in QUALIFIERS for w in words):
+        return None
+    for inside in _PARENTHESIS.findall(chunk):
+        said = tokens(inside)
+        if said and said[0] not in ("no", "not", "without") and not all(w in QUALIFIERS for w in said):
+            return None  # "mild (alcohol abuse)": the parenthesis names the condition
+    return "status"
+
+
 def qualifies_previous(chunk: str) -> bool:
     """ "Otitis media, R ear", "Schizoaffective disorder, bipolar type": the chunk after the comma says
     which side or which type of the condition named before it."""
@@ -363,7 +384,7 @@ def read_note(note: str) -> list[Mention]:
                     continue
                 mention = _make(note, a, b, section, s_start, s_end, sentence, a - s_start, b - s_start)
                 mention.problem = heads_line and previous is None
-                mention.not_coded = why_not_coded(mention.text)
+                mention.not_coded = why_not_coded(mention.text) or _only_qualifiers(mention.text)
                 starts_problem = re.match(r"\s*(?:[-–—]+\s|:)", note[b : b + 4]) is not None
                 if mention.not_coded is None and previous is not None and not starts_problem:
                     mention.not_coded = continues_plan(

@@ -428,6 +428,7 @@ class SuggestionService:
             context = coding_rules.context_for(request, self._search_within, facts)
             coding_rules.apply_coding_rules(picks, context, self.catalog)
             self._pair_rules(picks)
+            consolidate.drop_contradicting_siblings(picks, self.catalog)
             self._excludes1(picks)
             self._context_warnings(picks, skipped)
             for m, why in skipped:
@@ -611,19 +612,26 @@ class SuggestionService:
                 own = self.catalog.refs.get(p.code, {}).get(kind, [])
                 if not refs:
                     continue
-                partners = [
-                    q
-                    for q in picks.values()
-                    if q is not p and not q.vetoed and any(rules.ref_matches(r, q.code) for r in refs)
-                ]
-                if partners:
+                found = False
+                # The code's own "use additional" note names each partner apart (I13.0: the HF type and the
+                # CKD stage); other notes list alternatives: one partner.
+                groups = rules.ref_groups(refs) if kind == "use_additional" and own else [refs]
+                for group in groups:
+                    partners = [
+                        q
+                        for q in picks.values()
+                        if q is not p and not q.vetoed and any(rules.ref_matches(r, q.code) for r in group)
+                    ]
+                    if not partners:
+                        continue
+                    found = True
                     best = max(partners, key=lambda q: q.score)
                     if not best.final:
                         best.final = True
                         best.score = max(best.score, p.score * 0.95)
                     best.reasons.append(f"{label} partner of {p.code}")
                     p.reasons.append(f"{label}: {best.code} kept together")
-                elif own:
+                if not found and own:
                     p.warnings.append(f"{label}: {', '.join(own[:3])} (not found in the note)")
 
     def _excludes1(self, picks: dict[str, Pick]) -> None:

@@ -10,10 +10,19 @@ from dataclasses import dataclass
 import pytest
 
 from assistant.suggest.abbreviations import expand_text
+from assistant.suggest.coding_rules import NoteContext
+from assistant.suggest.coding_rules.combination import combine
+from assistant.suggest.consolidate import drop_contradicting_siblings, fold_integral_symptoms
+from assistant.suggest.embedder import HashingEmbedder
 from assistant.suggest.history import history_cue
+from assistant.suggest.index_build import build_index
 from assistant.suggest.qualifiers import compare, read_qualifiers
 from assistant.suggest.reader import Mention, qualifies_previous, read_note
+from assistant.suggest.service import SuggestionService
 from assistant.suggest.sibling_choice import prefer_named_sibling
+from assistant.suggest.store import CodeCatalog
+from assistant.suggest.types import Pick
+from tests.suggest.rules_corpus import rules_corpus
 
 
 def by_text(note: str) -> dict[str, Mention]:
@@ -188,3 +197,133 @@ def test_an_unspecified_first_code_stays_when_the_note_names_nothing_more() -> N
     cands = [Cand("O13.9", 0.6), Cand("O13.3", 0.48)]
     assert prefer_named_sibling(cands, {}, TITLES.__getitem__) is None  # type: ignore[arg-type]
     assert [c.code for c in cands] == ["O13.9", "O13.3"]
+
+
+# ------------------------------------------------------------ coder's rules on the rules corpus
+@pytest.fixture(scope="module")
+def svc(tmp_path_factory: pytest.TempPathFactory) -> SuggestionService:
+    emb = HashingEmbedder(256)
+    target = tmp_path_factory.mktemp("recall-rules") / "idx"
+    build_index(target, rules_corpus(), emb, progress=False)
+    return SuggestionService.from_index_dir(target, emb)
+
+
+@pytest.fixture(scope="module")
+def catalog(svc: SuggestionService) -> CodeCatalog:
+    return svc.catalog
+
+
+def _pick(code: str, text: str, final: bool = True, start: int = 0, score: float = 0.8) -> Pick:
+    return Pick(code, score, final, [Mention(start, start + len(text), text, text, "assessment", 0, 200)])
+
+
+def test_hypertensive_heart_disease_with_heart_failure_and_ckd_is_i13_0(catalog: CodeCatalog) -> None:
+    note = "A/P: 1. Hypertensive heart disease with heart failure. 2. CKD stage 4."
+    picks = {
+        "I11.0": _pick("I11.0", "Hypertensive heart disease with heart failure"),
+        "N18.4": _pick("N18.4", "CKD stage 4", start=60),
+    }
+    combine(picks, NoteContext(note), catalog)
+    assert picks.get("I13.0") is not None and picks["I13.0"].final
+    assert "I13.10" not in picks
+
+
+def test_hypertensive_heart_disease_without_heart_failure_and_ckd_is_i13_10(catalog: CodeCatalog) -> None:
+    note = "A/P: 1. Hypertensive heart disease without heart failure. 2. CKD stage 4."
+    picks = {
+        "I11.9": _pick("I11.9", "Hypertensive heart disease without heart failure"),
+        "N18.4": _pick("N18.4", "CKD stage 4", start=60),
+    }
+    combine(picks, NoteContext(note), catalog)
+    assert picks.get("I13.10") is not None and picks["I13.10"].final
+    assert "I13.0" not in picks
+
+
+def test_opposite_final_siblings_keep_the_better_supported_one(catalog: CodeCatalog) -> None:
+    picks = {"I11.0": _pick("I11.0", "a", score=0.65), "I11.9": _pick("I11.9", "b", score=0.6)}
+    drop_contradicting_siblings(picks, catalog)
+    assert picks["I11.0"].final and not picks["I11.9"].final
+    assert any("I11.0" in w for w in picks["I11.9"].warnings)
+
+
+def test_final_codes_of_different_conditions_both_stay(catalog: CodeCatalog) -> None:
+    picks = {"I11.0": _pick("I11.0", "a", score=0.65), "I50.22": _pick("I50.22", "b", score=0.6)}
+    drop_contradicting_siblings(picks, catalog)
+    assert picks["I11.0"].final and picks["I50.22"].final
+
+
+def test_each_use_additional_partner_of_a_combination_is_kept(svc: SuggestionService) -> None:
+    picks = {
+        "I13.0": _pick("I13.0", "a", score=0.7),
+        "N18.4": _pick("N18.4", "b", score=0.9),
+        "I50.22": _pick("I50.22", "c", final=False, score=0.5),
+        "I50.9": _pick("I50.9", "d", final=False, score=0.2),
+    }
+    svc._pair_rules(picks)
+    assert picks["I50.22"].final and picks["N18.4"].final and not picks["I50.9"].final
+
+
+# ------------------------------------------------------------ integral symptoms on problem lists
+def _mention(text: str, section: str, problem: bool) -> Mention:
+    m = Mention(0, len(text), text, text, section, 0, 200)
+    m.problem = problem
+    return m
+
+
+def test_symptom_after_a_problem_line_head_folds_into_it() -> None:
+    picks = {
+        "K31.84": Pick("K31.84", 0.8, True, [_mention("Gastroparesis", "body", True)]),
+        "R11.10": Pick("R11.10", 0.7, True, [_mention("vomiting after meals", "body", False)]),
+    }
+    fold_integral_symptoms(picks)
+    assert picks["K31.84"].final and not picks["R11.10"].final
+
+
+def test_symptom_heading_its_own_problem_line_stays() -> None:
+    picks = {
+        "K31.84": Pick("K31.84", 0.8, True, [_mention("Gastroparesis", "body", True)]),
+        "R07.9": Pick("R07.9", 0.7, True, [_mention("Chest pain", "body", True)]),
+    }
+    fold_integral_symptoms(picks)
+    assert picks["R07.9"].final
+
+
+# ------------------------------------------------------------ reading: course sections, parentheses
+def test_hospital_course_is_a_narrative_section() -> None:
+    ms = by_text(
+        "Discharge diagnoses: Influenza A.\nHospital course: Fever and cough for 4 days, oseltamivir.\n"
+    )
+    assert ms["Influenza A"].section == "diagnosis"
+    assert ms["Fever"].section == "hpi"
+
+
+def test_diagnosis_lines_without_a_course_header_stay_diagnoses() -> None:
+    ms = by_text("Discharge diagnoses: Influenza A.\nFever and cough for 4 days.\n")
+    assert ms["Fever"].section == "diagnosis"
+
+
+def test_qualifier_with_a_negated_parenthesis_qualifies_the_condition() -> None:
+    ms = by_text("Dx: Alcohol withdrawal, uncomplicated (no delirium, no seizures), in alcohol dependence.")
+    assert ms["uncomplicated (no delirium"].not_coded == "status"
+    assert ms["Alcohol withdrawal"].qualifiers.uncomplicated
+    assert not ms["in alcohol dependence"].negated  # the parenthesis ends the negation
+
+
+def test_a_parenthesis_naming_the_condition_is_searched() -> None:
+    ms = by_text("A/P: Alcohol use disorder, mild (alcohol abuse). Counseling.")
+    assert ms["mild (alcohol abuse)"].not_coded is None
+
+
+def test_uncomplicated_agrees_with_an_uncomplicated_title() -> None:
+    note = read_qualifiers("alcohol withdrawal, uncomplicated")
+    assert (
+        "uncomplicated"
+        in compare(note, read_qualifiers("Alcohol dependence with withdrawal, uncomplicated", title=True))[1]
+    )
+    assert (
+        "uncomplicated"
+        not in compare(
+            read_qualifiers("alcohol withdrawal"),
+            read_qualifiers("Alcohol dependence with withdrawal, uncomplicated", title=True),
+        )[1]
+    )
