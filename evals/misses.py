@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -101,12 +102,15 @@ def main() -> None:
     ap.add_argument("--split", default="tune")
     ap.add_argument("--out", type=Path)
     ap.add_argument("--dataset", default="evals/datasets/us-notes")
+    ap.add_argument("--source", help="keep cases whose source contains this (e.g. 'dev split')")
     args = ap.parse_args()
     settings = get_settings()
     reference = CodeSetRepository.open(settings.resolved_reference_db)
     service = SuggestionService.from_settings(settings, reference)
     probe = Probe(service)
     ds = runner.load_dataset(args.dataset)
+    if args.source:
+        ds = replace(ds, cases=runner.cases_from_source(ds, args.source))
     cases = runner.select_cases(ds.cases, args.split)  # type: ignore[arg-type]
     system = runner.ServiceSystem(service, "full")
     miss_cls: Counter[str] = Counter()
@@ -148,7 +152,8 @@ def main() -> None:
                 "heads": probe.heads,
             }
         )
-    print(f"cases {len(cases)}  recall {tot_found / tot_req:.3f}  precision {tot_ok / max(tot_final, 1):.3f}")
+    p, r = tot_ok / max(tot_final, 1), tot_found / max(tot_req, 1)
+    print(f"cases {len(cases)}  recall {r:.3f}  precision {p:.3f}  F1 {2 * p * r / max(p + r, 1e-9):.3f}")
     print("misses:", dict(sorted(miss_cls.items())), sum(miss_cls.values()))
     print("extras:", dict(sorted(extra_cls.items())), sum(extra_cls.values()))
     print("dangerous:", dict(sorted(danger_cls.items())), sum(danger_cls.values()))

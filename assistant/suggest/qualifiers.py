@@ -177,6 +177,33 @@ def title_qualifiers(title: str) -> Qualifiers:
     return read_qualifiers(title, title=True)
 
 
+_WORD = re.compile(r"[a-z]+(?:-[a-z]+)?")
+
+
+def _non_words(text: str) -> tuple[set[str], set[str]]:
+    """(words the text says with a "non" prefix, stripped; the other words) of ``text``."""
+    nons: set[str] = set()
+    plain: set[str] = set()
+    for w in _WORD.findall(text.lower()):
+        if w.startswith("non") and len(w) > 6:
+            nons.add(w[3:].lstrip("-"))
+        else:
+            plain.add(w)
+    return nons, plain
+
+
+def prefix_conflict(note: str, title: str) -> str | None:
+    """ "Toxic multinodular goiter" against "Nontoxic multinodular goiter" (and the reverse): the title
+    negates with "non-" a word the note says plainly, or says plainly what the note negates."""
+    note_non, note_plain = _non_words(note)
+    title_non, title_plain = _non_words(title)
+    for word in sorted((title_non & note_plain) - note_non):
+        return f'title says "non{word}", the note "{word}"'
+    for word in sorted((note_non & title_plain) - title_non):
+        return f'title says "{word}", the note "non{word}"'
+    return None
+
+
 def trimester_of_weeks(weeks: int | None) -> int | None:
     """Trimesters counted from the first day of the last menstrual period (ICD-10-CM chapter 15 note)."""
     if weeks is None:

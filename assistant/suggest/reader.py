@@ -58,7 +58,8 @@ _HEADER_RE = re.compile(
 _NEG_PRE = (
     r"no(?!\s+longer)|not|denies|denied|deny|denying|without|negative\s+for|no\s+evidence\s+of|no\s+signs?\s+of|"
     r"no\s+history\s+of|free\s+of|absence\s+of|ruled\s+out|rules\s+out|never\s+had|resolved|"
-    r"no\s+complaints?\s+of|not\s+consistent\s+with|excluded|discarding|discarded"
+    r"no\s+complaints?\s+of|not\s+consistent\s+with|excluded|discarding|discarded|"
+    r"never\s+(?:been\s+)?(?:tested|screened)\s+for"
 )
 _NEG_POST = (
     r"(?:was|were|is|are|been)\s+(?:ruled\s+out|excluded|negative|absent|not\s+seen|not\s+found)|"

@@ -527,7 +527,9 @@ class SuggestionService:
                 c.score = p
             start += len(x)
             head.sort(key=lambda c: (-c.score, c.code))
-            sibling_choice.prefer_named_sibling(head, mc.qualifier_reasons, self.catalog.title)
+            sibling_choice.prefer_named_sibling(
+                head, mc.qualifier_reasons, self.catalog.title, mc.mention.query
+            )
             mc.cands[:] = self._fit_patient(head, facts, max(per_mention, 1), left_out)
         return ranked
 

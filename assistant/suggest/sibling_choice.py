@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol, TypeVar
 
+from assistant.suggest import qualifiers
+
 CONFLICT = "qualifier conflict"
 WINDOW = 6  # candidates looked at below the first one
 MIN_SHARE = 0.1  # a replacement the ranker finds this unlikely next to the first code is no replacement
@@ -39,11 +41,17 @@ def _agreements(reasons: list[str]) -> int:
 
 
 def prefer_named_sibling(
-    cands: list[C], reasons: dict[str, list[str]], title_of: Callable[[str], str]
+    cands: list[C], reasons: dict[str, list[str]], title_of: Callable[[str], str], note: str = ""
 ) -> str | None:
-    """Reorder ``cands`` in place by the two rules; returns the reason when the first code changed."""
+    """Reorder ``cands`` in place by the two rules; returns the reason when the first code changed.
+    ``note``: the mention's words, for the "non-" prefix check (qualifiers.prefix_conflict)."""
     if len(cands) < 2:
         return None
+    if note:
+        for c in cands[: WINDOW + 1]:
+            why_not = qualifiers.prefix_conflict(note, title_of(c.code))
+            if why_not and not _conflicted(reasons.get(c.code, [])):
+                reasons.setdefault(c.code, []).append(f"{CONFLICT}: {why_not}")
     top = cands[0]
     top_reasons = reasons.get(top.code, [])
     window = list(enumerate(cands[1 : WINDOW + 1], 1))

@@ -12,11 +12,13 @@ import pytest
 from assistant.suggest.abbreviations import expand_text
 from assistant.suggest.coding_rules import NoteContext
 from assistant.suggest.coding_rules.combination import combine
+from assistant.suggest.coding_rules.partners import bmi_percentile_code
 from assistant.suggest.consolidate import drop_contradicting_siblings, fold_integral_symptoms
 from assistant.suggest.embedder import HashingEmbedder
 from assistant.suggest.history import history_cue
 from assistant.suggest.index_build import build_index
-from assistant.suggest.qualifiers import compare, read_qualifiers
+from assistant.suggest.not_coded import why_not_coded
+from assistant.suggest.qualifiers import compare, prefix_conflict, read_qualifiers
 from assistant.suggest.reader import Mention, qualifies_previous, read_note
 from assistant.suggest.service import SuggestionService
 from assistant.suggest.sibling_choice import prefer_named_sibling
@@ -327,3 +329,87 @@ def test_uncomplicated_agrees_with_an_uncomplicated_title() -> None:
             read_qualifiers("Alcohol dependence with withdrawal, uncomplicated", title=True),
         )[1]
     )
+
+
+# ------------------------------------------------------------ a child's BMI percentile
+class _Z68:
+    """The pediatric BMI codes as the code set titles them (the rules corpus has none)."""
+
+    TITLES = {
+        "Z68.51": "Body mass index [BMI] pediatric, less than 5th percentile for age",
+        "Z68.52": "Body mass index [BMI] pediatric, 5th percentile to less than 85th percentile for age",
+        "Z68.53": "Body mass index [BMI] pediatric, 85th percentile to less than 95th percentile for age",
+        "Z68.54": "Body mass index [BMI] pediatric, 95th percentile for age to less than 120% of the 95th "
+        "percentile for age",
+        "Z68.55": "Body mass index [BMI] pediatric, 120% of the 95th percentile for age to less than 140% of "
+        "the 95th percentile for age",
+        "Z68.56": "Body mass index [BMI] pediatric, greater than or equal to 140% of the 95th percentile "
+        "for age",
+    }
+
+    def leaves_under(self, code: str) -> list[str]:
+        return sorted(c for c in self.TITLES if c.startswith(code))
+
+    def title(self, code: str) -> str:
+        return self.TITLES[code]
+
+
+@pytest.mark.parametrize(
+    ("percentile", "code"), [(3, "Z68.51"), (60, "Z68.52"), (91, "Z68.53"), (97, "Z68.54")]
+)
+def test_the_written_percentile_chooses_the_pediatric_bmi_code(percentile: int, code: str) -> None:
+    assert bmi_percentile_code(_Z68(), percentile) == code  # type: ignore[arg-type]
+
+
+def test_an_impossible_percentile_chooses_no_code() -> None:
+    assert bmi_percentile_code(_Z68(), 250) is None  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------ not the disease: tests, prevention, doses
+@pytest.mark.parametrize(
+    ("chunk", "why"),
+    [
+        ("HIV-1/2 Ag/Ab", "test"),
+        ("HCV antibody ordered at lab", "test"),
+        ("malaria prophylaxis", "prevention"),
+        ("fall precautions", "prevention"),
+        ("HPV #2", "immunization given"),
+    ],
+)
+def test_tests_prevention_and_vaccine_doses_are_not_diagnoses(chunk: str, why: str) -> None:
+    assert why_not_coded(chunk) == why
+
+
+@pytest.mark.parametrize("chunk", ["HIV infection", "Malaria", "HPV infection of the cervix", "Hepatitis C"])
+def test_the_conditions_themselves_are_read(chunk: str) -> None:
+    assert why_not_coded(chunk) is None
+
+
+def test_never_tested_for_is_not_a_diagnosis() -> None:
+    ms = by_text("S: 30M. Has never been tested for hepatitis C. Reports dysuria.")
+    assert ms["Has never been tested for hepatitis C"].negated
+    assert not ms["Reports dysuria"].negated
+
+
+# ------------------------------------------------------------ "non-" in a title
+def test_a_title_negating_the_notes_word_contradicts_it() -> None:
+    assert prefix_conflict("toxic multinodular goiter", "Nontoxic multinodular goiter")
+    assert prefix_conflict("nonischemic cardiomyopathy", "Ischemic cardiomyopathy")
+    cands = [Cand("E04.2", 0.8), Cand("E05.20", 0.5)]
+    titles = {
+        "E04.2": "Nontoxic multinodular goiter",
+        "E05.20": "Thyrotoxicosis with toxic multinodular goiter",
+    }
+    assert prefer_named_sibling(cands, {}, titles.__getitem__, "toxic multinodular goiter")  # type: ignore[arg-type]
+    assert cands[0].code == "E05.20"
+
+
+def test_a_title_agreeing_with_the_notes_non_word_stands() -> None:
+    assert prefix_conflict("nontoxic goiter", "Nontoxic multinodular goiter") is None
+    assert prefix_conflict("multinodular goiter", "Nontoxic multinodular goiter") is None
+    cands = [Cand("E04.2", 0.8), Cand("E05.20", 0.5)]
+    titles = {
+        "E04.2": "Nontoxic multinodular goiter",
+        "E05.20": "Thyrotoxicosis with toxic multinodular goiter",
+    }
+    assert prefer_named_sibling(cands, {}, titles.__getitem__, "nontoxic goiter") is None  # type: ignore[arg-type]
