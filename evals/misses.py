@@ -103,10 +103,13 @@ def main() -> None:
     ap.add_argument("--out", type=Path)
     ap.add_argument("--dataset", default="evals/datasets/us-notes")
     ap.add_argument("--source", help="keep cases whose source contains this (e.g. 'dev split')")
+    ap.add_argument("--assessed-factor", type=float, help="EngineConfig.assessed_factor to try")
     args = ap.parse_args()
     settings = get_settings()
     reference = CodeSetRepository.open(settings.resolved_reference_db)
     service = SuggestionService.from_settings(settings, reference)
+    if args.assessed_factor is not None:
+        service.config.assessed_factor = args.assessed_factor
     probe = Probe(service)
     ds = runner.load_dataset(args.dataset)
     if args.source:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.suggest import qualifiers
-from assistant.suggest.reader import Mention, clean_query
+from assistant.suggest.reader import clean_query
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.text import tokens
 from assistant.suggest.types import Pick
@@ -36,29 +36,50 @@ def absorb_same_category(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
             break
 
 
-def _states_diagnosis(m: Mention) -> bool:
-    """The physician's own statement of a problem: the assessment, or the head of a problem-list line."""
-    return m.section in DIAGNOSIS_SECTIONS or m.problem
-
-
-def fold_integral_symptoms(picks: dict[str, Pick]) -> None:
-    """Signs and symptoms (chapter R) found only outside the assessment (and outside the heads of
-    problem-list lines) stop being final codes when the assessment or a problem line gives a confirmed
-    diagnosis (ICD-10-CM guideline I.B.5): the coder keeps them as options."""
+def fold_integral_symptoms(picks: dict[str, Pick], note: str = "") -> None:
+    """Signs and symptoms (chapter R) stop being final codes when they are integral to a confirmed
+    diagnosis (ICD-10-CM guideline I.B.5); the coder keeps them as options:
+    - found only outside the assessment while the assessment gives a confirmed diagnosis;
+    - found only on a problem-list line after its confirmed head ("# Gastroparesis - vomiting after
+      meals")."""
     confirmed = [
         p
         for p in picks.values()
-        if p.final and not p.code.startswith("R") and any(_states_diagnosis(m) for m in p.mentions)
+        if p.final and not p.code.startswith("R") and any(m.section in DIAGNOSIS_SECTIONS for m in p.mentions)
     ]
-    if not confirmed:
-        return
+    heads = {
+        _line_of(note, m.start): p
+        for p in picks.values()
+        if p.final and not p.code.startswith("R")
+        for m in p.mentions
+        if m.problem
+    }
     for p in picks.values():
-        if p.final and p.code.startswith("R") and not any(_states_diagnosis(m) for m in p.mentions):
-            p.final = False
-            p.warnings.append(
-                "sign or symptom outside the assessment: not coded when it is integral to a confirmed "
-                f"diagnosis ({', '.join(c.code for c in confirmed[:3])}); add it back if it is not"
+        if not p.final or not p.code.startswith("R") or any(m.problem for m in p.mentions):
+            continue
+        if confirmed and all(m.section not in DIAGNOSIS_SECTIONS for m in p.mentions):
+            owners = ", ".join(c.code for c in confirmed[:3])
+            where = "outside the assessment"
+        elif (
+            note
+            and p.mentions
+            and all(
+                m.section not in DIAGNOSIS_SECTIONS and _line_of(note, m.start) in heads for m in p.mentions
             )
+        ):
+            owners = ", ".join(dict.fromkeys(heads[_line_of(note, m.start)].code for m in p.mentions))
+            where = "on the problem line of"
+        else:
+            continue
+        p.final = False
+        p.warnings.append(
+            f"sign or symptom {where} a confirmed diagnosis ({owners}): not coded when it is integral to it; "
+            "add it back if it is not"
+        )
+
+
+def _line_of(note: str, offset: int) -> int:
+    return note.rfind("\n", 0, offset) + 1
 
 
 def _contradict(catalog: CodeCatalog, a: str, b: str) -> bool:

@@ -49,9 +49,7 @@ _ACUTE = re.compile(r"\b(?:acute|acutely)\b", re.I)
 _CHRONIC = re.compile(r"\bchronic\b", re.I)
 _UNCOMPLICATED = re.compile(r"\buncomplicated\b", re.I)
 _NAMED_CHRONIC = re.compile(
-    r"\bchronic\s+(?:obstructive\s+(?:pulmonary|lung|airways?)\s+disease|kidney\s+disease|"
-    r"renal\s+(?:disease|insufficiency))\b",
-    re.IGNORECASE,
+    r"\bchronic\s+(?:obstructive\s+(?:pulmonary|lung|airways?)\s+disease|kidney\s+disease)\b", re.IGNORECASE
 )
 _RECURRENT = re.compile(r"\b(?:recurrent|recurring)\b", re.I)
 _SINGLE = re.compile(r"\bsingle\s+episode\b", re.I)

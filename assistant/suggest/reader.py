@@ -104,7 +104,7 @@ def _heading(text: str) -> bool:
     return is_label(text) or why_not_coded(text) in ("test", "vitals or labs")
 
 
-_LIST_LINE = re.compile(r"[ \t]*(?:[-*•#]|\d{1,2}[.)]|[a-hA-H][.)])")
+_LIST_LINE = re.compile(r"[ \t]*(?:[-*•#]|\d{1,2}[.)](?=\s)|[a-hA-H][.)](?=\s))")
 
 _LATERALITY = {
     "right": re.compile(r"\b(?:right|rt)\b", re.IGNORECASE),
@@ -265,10 +265,32 @@ def qualifies_previous(chunk: str) -> bool:
     return _COMPLETES_PREVIOUS.fullmatch(chunk) is not None
 
 
+_AND = re.compile(r"\s*and\s*", re.IGNORECASE)
+_OF_SITE = re.compile(r"[a-z-]+(?:\s+[a-z-]+)?\s+(of\s+.+)", re.IGNORECASE)
+
+
+def _share_site(first: Mention, second: Mention, between: str) -> None:
+    """ "Cellulitis and abscess of right lower leg": the site after the second condition is the first's too
+    (searched with it; the evidence span stays the first's own words)."""
+    if first.not_coded or first.negated or " of " in f" {first.text.lower()} " or not _AND.fullmatch(between):
+        return
+    if second.not_coded or second.negated or second.history or second.family or second.uncertain:
+        return  # "Hypertension and history of stroke": no shared site
+    site = _OF_SITE.fullmatch(second.text)
+    if site and len(first.text.split()) <= 3:
+        where = re.split(r"\b(?:due|secondary|with|without|from|caused|after)\b", site.group(1), maxsplit=1)[
+            0
+        ]
+        first.query = f"{first.query} {expand_abbreviations(where.strip())}"
+
+
+_MARKER = re.compile(r"\s*(?:[-*•#]|\d{1,2}[.)]|[a-hA-H][.)])")
+
+
 def _first_on_line(note: str, line_start: int, s_start: int) -> bool:
     """Whether the sentence starting at ``s_start`` is the first on its line (after any list marker)."""
     before = note[line_start:s_start]
-    marker = _LIST_LINE.match(before)
+    marker = _MARKER.match(before)
     return not tokens(before[marker.end() :] if marker else before)
 
 
@@ -393,6 +415,8 @@ def read_note(note: str) -> list[Mention]:
                     )
                 if mention.not_coded is None and note[b : b + 2].startswith(":") and is_label(mention.text):
                     mention.not_coded = "label"
+                if previous is not None:
+                    _share_site(previous, mention, note[previous.end : a])
                 out.append(mention)
                 previous = mention
     _merge_trigger_only(out)

@@ -31,7 +31,8 @@ from assistant.suggest.store import LoadedIndex
 from assistant.suggest.text import expand_abbreviations, lexical_query, tokens
 from assistant.suggest.types import Candidate, Pick, Query
 
-HISTORY_PREFIXES = ("Z85", "Z86", "Z87", "Z91", "Z92")
+# I25.2 "old myocardial infarction" is the history code of an MI (guideline I.C.9.e.4; Index: History, MI).
+HISTORY_PREFIXES = ("Z85", "Z86", "Z87", "Z91", "Z92", "I25.2")
 STATUS_PREFIXES = ("Z89", "Z90", "Z93", "Z94", "Z95", "Z96", "Z97", "Z98")
 # A mention the reader marks as a service given (not a diagnosis) is searched among these systems only.
 SERVICE_GIVEN = frozenset({"immunization given"})
@@ -424,7 +425,7 @@ class SuggestionService:
             self._weeks_of_gestation(picks, facts, request.text)
             warnings.extend(list(dict.fromkeys(left_out.values()))[:8])
             consolidate.absorb_same_category(picks, self.catalog)
-            consolidate.fold_integral_symptoms(picks)
+            consolidate.fold_integral_symptoms(picks, request.text)
             context = coding_rules.context_for(request, self._search_within, facts)
             coding_rules.apply_coding_rules(picks, context, self.catalog)
             self._pair_rules(picks)

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Protocol, TypeVar
 
 from assistant.suggest import qualifiers
+from assistant.suggest.text import stem, tokens
 
 CONFLICT = "qualifier conflict"
 WINDOW = 6  # candidates looked at below the first one
@@ -38,6 +39,12 @@ def _conflicted(reasons: list[str]) -> bool:
 
 def _agreements(reasons: list[str]) -> int:
     return sum(1 for r in reasons if not r.startswith(CONFLICT))
+
+
+def _head_said(title: str, note: str) -> bool:
+    """The note names the condition the title is about ("Nausea with vomiting" needs "nausea")."""
+    head = qualifiers.title_qualifiers(title).head
+    return not head or bool(head & {stem(w) for w in tokens(note)})
 
 
 def prefer_named_sibling(
@@ -82,6 +89,7 @@ def prefer_named_sibling(
             if c.code[:3] == top.code[:3]
             and not _conflicted(reasons.get(c.code, []))
             and _agreements(reasons.get(c.code, [])) > have
+            and (not note or _head_said(title_of(c.code), note))
         ]
         if better:
             pick, best = max(better, key=lambda ic: (_agreements(reasons.get(ic[1].code, [])), ic[1].score))

@@ -20,6 +20,7 @@ from assistant.suggest.index_build import build_index
 from assistant.suggest.not_coded import why_not_coded
 from assistant.suggest.qualifiers import compare, prefix_conflict, read_qualifiers
 from assistant.suggest.reader import Mention, qualifies_previous, read_note
+from assistant.suggest.schemas import SuggestRequest
 from assistant.suggest.service import SuggestionService
 from assistant.suggest.sibling_choice import prefer_named_sibling
 from assistant.suggest.store import CodeCatalog
@@ -266,28 +267,34 @@ def test_each_use_additional_partner_of_a_combination_is_kept(svc: SuggestionSer
 
 
 # ------------------------------------------------------------ integral symptoms on problem lists
-def _mention(text: str, section: str, problem: bool) -> Mention:
-    m = Mention(0, len(text), text, text, section, 0, 200)
+PROBLEMS = "# Gastroparesis - vomiting after meals\nNausea for two weeks.\n# Chest pain - atypical\n"
+
+
+def _mention(text: str, problem: bool) -> Mention:
+    start = PROBLEMS.index(text)
+    m = Mention(start, start + len(text), text, text, "body", 0, 200)
     m.problem = problem
     return m
 
 
 def test_symptom_after_a_problem_line_head_folds_into_it() -> None:
     picks = {
-        "K31.84": Pick("K31.84", 0.8, True, [_mention("Gastroparesis", "body", True)]),
-        "R11.10": Pick("R11.10", 0.7, True, [_mention("vomiting after meals", "body", False)]),
+        "K31.84": Pick("K31.84", 0.8, True, [_mention("Gastroparesis", True)]),
+        "R11.10": Pick("R11.10", 0.7, True, [_mention("vomiting after meals", False)]),
     }
-    fold_integral_symptoms(picks)
+    fold_integral_symptoms(picks, PROBLEMS)
     assert picks["K31.84"].final and not picks["R11.10"].final
+    assert any("K31.84" in w for w in picks["R11.10"].warnings)
 
 
-def test_symptom_heading_its_own_problem_line_stays() -> None:
+def test_symptoms_off_the_problem_line_or_heading_their_own_stay() -> None:
     picks = {
-        "K31.84": Pick("K31.84", 0.8, True, [_mention("Gastroparesis", "body", True)]),
-        "R07.9": Pick("R07.9", 0.7, True, [_mention("Chest pain", "body", True)]),
+        "K31.84": Pick("K31.84", 0.8, True, [_mention("Gastroparesis", True)]),
+        "R11.0": Pick("R11.0", 0.7, True, [_mention("Nausea for two weeks", False)]),
+        "R07.9": Pick("R07.9", 0.7, True, [_mention("Chest pain", True)]),
     }
-    fold_integral_symptoms(picks)
-    assert picks["R07.9"].final
+    fold_integral_symptoms(picks, PROBLEMS)
+    assert picks["R11.0"].final and picks["R07.9"].final
 
 
 # ------------------------------------------------------------ reading: course sections, parentheses
@@ -413,3 +420,35 @@ def test_a_title_agreeing_with_the_notes_non_word_stands() -> None:
         "E05.20": "Thyrotoxicosis with toxic multinodular goiter",
     }
     assert prefer_named_sibling(cands, {}, titles.__getitem__, "nontoxic goiter") is None  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------ shared site, list lines, history of MI
+def test_the_site_after_and_belongs_to_both_conditions() -> None:
+    ms = by_text("A: Cellulitis and abscess of left forearm due to MRSA.\nP: I&D.")
+    assert ms["Cellulitis"].query == "Cellulitis of left forearm"
+    assert ms["Cellulitis"].text == "Cellulitis"
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["A: Hypertension and history of stroke.\n", "A: Hypertension and family history of stroke.\n"],
+)
+def test_a_history_or_negated_second_condition_shares_nothing(note: str) -> None:
+    first = read_note(note)[0]
+    assert " of " not in first.query
+
+
+def test_a_line_starting_with_a_decimal_is_not_a_list_item() -> None:
+    assert not by_text("Seen today.\n2.5 cm lesion on the back, excised.\n")[
+        "2.5 cm lesion on the back"
+    ].problem
+    assert by_text("Seen today.\n2. Lesion on the back - excised.\n")["Lesion on the back"].problem
+
+
+def test_history_of_mi_may_be_coded_as_old_mi(svc: SuggestionService) -> None:
+    note = "A/P:\n1. History of MI.\n2. Asthma."
+    plan = svc._plan(SuggestRequest(text=note), read_note(note))
+    history = next(q for m, q, _ in plan if q is not None and m.text == "History of MI")
+    assert history.kind == "history" and history.prefixes and "I25.2" in history.prefixes
+    asthma = next(q for m, q, _ in plan if q is not None and m.text == "Asthma")
+    assert asthma.kind == "current" and asthma.prefixes is None
