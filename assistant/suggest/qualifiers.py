@@ -47,6 +47,29 @@ _CONTROLLED = re.compile(r"\b(?:well\s+|adequately\s+)?controlled\b", re.I)
 _ACUTE_ON_CHRONIC = re.compile(r"\bacute\s+on\s+chronic\b", re.I)
 _ACUTE = re.compile(r"\b(?:acute|acutely)\b", re.I)
 _CHRONIC = re.compile(r"\bchronic\b", re.I)
+# What controls a diabetes: insulin first, then oral drugs, then diet (guideline I.C.15.g: insulin and an
+# oral drug together are coded insulin controlled).
+_NOTE_CONTROL = (
+    ("insulin", re.compile(r"\binsulin\b", re.I)),
+    (
+        "oral",
+        re.compile(
+            r"\b(?:metformin|glyburide|glipizide|oral\s+(?:agents?|hypoglycemics?|medications?))\b", re.I
+        ),
+    ),
+    ("diet", re.compile(r"\bdiet(?:[- ]controlled|\s+alone|\s+only|\s+and\s+exercise)\b", re.I)),
+)
+_TITLE_CONTROL = (
+    ("insulin", re.compile(r"\binsulin controlled\b", re.I)),
+    ("oral", re.compile(r"\bcontrolled by oral hypoglycemic", re.I)),
+    ("diet", re.compile(r"\bdiet controlled\b", re.I)),
+)
+
+
+def _control(text: str, title: bool) -> str | None:
+    return next((name for name, rx in (_TITLE_CONTROL if title else _NOTE_CONTROL) if rx.search(text)), None)
+
+
 _UNCOMPLICATED = re.compile(r"\buncomplicated\b", re.I)
 _NAMED_CHRONIC = re.compile(
     r"\bchronic\s+(?:obstructive\s+(?:pulmonary|lung|airways?)\s+disease|kidney\s+disease)\b", re.IGNORECASE
@@ -77,6 +100,7 @@ class Qualifiers:
     stage: str | None = None
     trimester: int | None = None
     uncomplicated: bool | None = None
+    control: str | None = None  # diabetes control: insulin | oral | diet (gestational diabetes titles)
     head: frozenset[str] = frozenset()  # a code title's own condition (its words before "with"/"without")
     excluded: frozenset[str] = frozenset()  # a note's "without X" phrases, whole (stemmed words)
     notes: list[str] = field(default_factory=list, compare=False)
@@ -146,6 +170,7 @@ def read_qualifiers(text: str, *, title: bool = False) -> Qualifiers:
         stage=stage.group(1).lower() if stage else None,
         trimester=trimester,
         uncomplicated=True if _UNCOMPLICATED.search(low) else None,
+        control=_control(low, title),
         head=frozenset(_phrase_stems(_before_qualifiers(low))) if title else frozenset(),
         excluded=frozenset(e for e in excluded if e),
     )
@@ -249,6 +274,11 @@ def compare(note: Qualifiers, title: Qualifiers) -> tuple[list[str], list[str]]:
     _axis(conflicts, agree, "recurrent", note.recurrent, title.recurrent)
     if note.uncomplicated and title.uncomplicated:
         agree.append("uncomplicated")
+    if note.control and title.control:
+        if note.control == title.control:
+            agree.append(f"{note.control} controlled")
+        else:
+            conflicts.append(f"title says {title.control} controlled, the note {note.control}")
     for name in ("severity", "persistence", "stage"):
         n, t = getattr(note, name), getattr(title, name)
         if n and t:

@@ -452,3 +452,21 @@ def test_history_of_mi_may_be_coded_as_old_mi(svc: SuggestionService) -> None:
     assert history.kind == "history" and history.prefixes and "I25.2" in history.prefixes
     asthma = next(q for m, q, _ in plan if q is not None and m.text == "Asthma")
     assert asthma.kind == "current" and asthma.prefixes is None
+
+
+# ------------------------------------------------------------ what controls a gestational diabetes
+INSULIN = "Gestational diabetes mellitus in pregnancy, insulin controlled"
+DIET = "Gestational diabetes mellitus in pregnancy, diet controlled"
+
+
+def test_insulin_documented_chooses_insulin_controlled() -> None:
+    note = read_qualifiers("Gestational diabetes, on insulin and metformin")
+    assert note.control == "insulin"  # insulin with an oral drug is coded insulin controlled (I.C.15.g)
+    assert "insulin controlled" in compare(note, read_qualifiers(INSULIN, title=True))[1]
+    assert compare(note, read_qualifiers(DIET, title=True))[0]
+
+
+def test_no_treatment_documented_says_nothing_of_control() -> None:
+    note = read_qualifiers("Gestational diabetes, follow-up in two weeks")
+    assert note.control is None
+    assert compare(note, read_qualifiers(DIET, title=True)) == ([], [])
