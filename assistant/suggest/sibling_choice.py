@@ -8,7 +8,8 @@ which member of the family the words name. Two rules, on a mention's best-ranked
 - the first candidate's title is "unspecified" while a same-category candidate agrees with more of the
   note's qualifiers (trimester, acuity, severity, with/without) without contradicting any: that one does.
 
-The promoted code takes the displaced one's probability (the family is as likely; only the member changes).
+The promoted code takes the displaced one's probability (the family is as likely; only the member changes);
+the displaced one stays just below it, the mention's first alternate.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from assistant.suggest.text import stem, tokens
 
 CONFLICT = "qualifier conflict"
 WINDOW = 6  # candidates looked at below the first one
+DISPLACED = 0.99  # the displaced first code's share of its place's probability
 MIN_SHARE = 0.1  # a replacement the ranker finds this unlikely next to the first code is no replacement
 
 
@@ -97,7 +99,9 @@ def prefer_named_sibling(
     if pick is None:
         return None
     chosen = cands.pop(pick)
-    chosen.score, top.score = max(chosen.score, top.score), min(chosen.score, top.score)
+    # The displaced code stays right below as the first alternate (the ranked list keeps it near the top).
+    chosen.score = max(chosen.score, top.score)
+    top.score = chosen.score * DISPLACED
     cands.insert(0, chosen)
     reasons.setdefault(chosen.code, []).append(why)
     return why
