@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from assistant.suggest import qualifiers
 from assistant.suggest.reader import clean_query
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.text import tokens
@@ -35,24 +36,70 @@ def absorb_same_category(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
             break
 
 
-def fold_integral_symptoms(picks: dict[str, Pick]) -> None:
-    """Signs and symptoms (chapter R) found only outside the assessment stop being final codes when the
-    assessment gives a confirmed diagnosis (ICD-10-CM guideline I.B.5): the coder keeps them as options."""
+def fold_integral_symptoms(picks: dict[str, Pick], note: str = "") -> None:
+    """Signs and symptoms (chapter R) stop being final codes when they are integral to a confirmed
+    diagnosis (ICD-10-CM guideline I.B.5); the coder keeps them as options:
+    - found only outside the assessment while the assessment gives a confirmed diagnosis;
+    - found only on a problem-list line after its confirmed head ("# Gastroparesis - vomiting after
+      meals")."""
     confirmed = [
         p
         for p in picks.values()
         if p.final and not p.code.startswith("R") and any(m.section in DIAGNOSIS_SECTIONS for m in p.mentions)
     ]
-    if not confirmed:
-        return
+    heads = {
+        _line_of(note, m.start): p
+        for p in picks.values()
+        if p.final and not p.code.startswith("R")
+        for m in p.mentions
+        if m.problem
+    }
     for p in picks.values():
-        if (
-            p.final
-            and p.code.startswith("R")
-            and all(m.section not in DIAGNOSIS_SECTIONS for m in p.mentions)
-        ):
-            p.final = False
-            p.warnings.append(
-                "sign or symptom outside the assessment: not coded when it is integral to a confirmed "
-                f"diagnosis ({', '.join(c.code for c in confirmed[:3])}); add it back if it is not"
+        if not p.final or not p.code.startswith("R") or any(m.problem for m in p.mentions):
+            continue
+        if confirmed and all(m.section not in DIAGNOSIS_SECTIONS for m in p.mentions):
+            owners = ", ".join(c.code for c in confirmed[:3])
+            where = "outside the assessment"
+        elif (
+            note
+            and p.mentions
+            and all(
+                m.section not in DIAGNOSIS_SECTIONS and _line_of(note, m.start) in heads for m in p.mentions
             )
+        ):
+            owners = ", ".join(dict.fromkeys(heads[_line_of(note, m.start)].code for m in p.mentions))
+            where = "on the problem line of"
+        else:
+            continue
+        p.final = False
+        p.warnings.append(
+            f"sign or symptom {where} a confirmed diagnosis ({owners}): not coded when it is integral to it; "
+            "add it back if it is not"
+        )
+
+
+def _line_of(note: str, offset: int) -> int:
+    return note.rfind("\n", 0, offset) + 1
+
+
+def _contradict(catalog: CodeCatalog, a: str, b: str) -> bool:
+    ta, tb = qualifiers.title_qualifiers(catalog.title(a)), qualifiers.title_qualifiers(catalog.title(b))
+    return bool(qualifiers.compare(ta, tb)[0] or qualifiers.compare(tb, ta)[0])
+
+
+def drop_contradicting_siblings(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
+    """Two final codes of one category whose titles say opposite things (I11.0 "with heart failure" and
+    I11.9 "without heart failure", two CKD stages, two acuities) cannot both be true: the better-supported
+    one stays final, the other stays an option with the reason."""
+    kept: list[Pick] = []
+    for p in sorted((p for p in picks.values() if p.final), key=lambda p: (-p.score, p.code)):
+        clash = next(
+            (k for k in kept if k.code[:3] == p.code[:3] and _contradict(catalog, k.code, p.code)), None
+        )
+        if clash is None:
+            kept.append(p)
+            continue
+        p.final = False
+        p.warnings.append(
+            f"its title contradicts {clash.code} ({catalog.title(clash.code)}): coded {clash.code}"
+        )

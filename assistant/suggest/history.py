@@ -42,6 +42,13 @@ _TREATMENT_OVER = re.compile(
     r"\btreated\s+(?:in\s+(?:19|20)\d\d|\d+\s+years?\s+ago|with\s+(?:surgery|chemo\w*|radiation))",
     re.IGNORECASE,
 )
+# Treatment still going on: the cancer is current (I.C.2.d), whatever surgery came before.
+_TREATMENT_ONGOING = re.compile(
+    r"\b(?:on|receiving|undergoing|currently\s+on|continuing|started|starting)\s+(?:\w+\s+){0,2}?"
+    r"(?:chemo\w*|radiation|radiotherapy|immunotherapy|folfox|folfiri|capox|tamoxifen|letrozole|anastrozole|"
+    r"hormon\w+\s+therapy|adjuvant|neoadjuvant)\b|\bcycle\s+\d+\b",
+    re.IGNORECASE,
+)
 _PAST_EVENT = re.compile(
     r"\b(?:had|treated|underwent|hospitalized|admitted)\b[^.;]{0,60}?"
     r"(?:\b(?:\d+|a|one|two|three|four|five|six|ten|several|many|few)\s+(?:years?|yrs?|months?|decades?)\s+ago\b|"
@@ -58,7 +65,7 @@ def history_cue(sentence: str, mention: str) -> str | None:
         m = _CESSATION.search(sentence)
         if m:
             return m.group(0).strip().lower()
-    if _NEOPLASM.search(mention):
+    if _NEOPLASM.search(mention) and not _TREATMENT_ONGOING.search(sentence):
         m = _TREATMENT_OVER.search(sentence)
         if m:
             return m.group(0).strip().lower()

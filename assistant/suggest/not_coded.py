@@ -98,7 +98,9 @@ _VACCINE_GIVEN = re.compile(
 # Names that only ever mean a vaccine.
 _VACCINE_ONLY = re.compile(
     r"^(?:(?:dtap|tdap|ipv|mmrv?|hib|pcv\d*|ppsv\d*|menacwy|menb|prevnar\s*\d*|shingrix|gardasil|hep\s*[ab]\s+vaccine|"
-    r"flu\s+shot|flu\s+vaccine)[\s,/&+]*(?:and\s+)?)+(?:\s*#?\d)?$",
+    r"flu\s+shot|flu\s+vaccine)[\s,/&+]*(?:and\s+)?)+(?:\s*#?\d)?$|"
+    r"^(?:hpv|hep(?:atitis)?\s*[ab]|covid(?:-19)?|influenza|flu|varicella|zoster|pneumococcal|rsv)\s*"
+    r"(?:#|dose\s*)\d$",  # a dose number: the vaccine, not the infection ("HPV #1")
     re.IGNORECASE,
 )
 _DIAGNOSTIC_WORDS = re.compile(
@@ -111,12 +113,15 @@ _DIAGNOSTIC_WORDS = re.compile(
 # Tests named as such ("Urine cx", "CXR", "BMP in 1 week", "colonoscopy due 2027"): orders and results
 # headings, not diagnoses.
 _TEST_RE = re.compile(
-    r"^(?:[\w-]+\s+){0,2}(?:cx|cultures?|swabs?|panel|x-?rays?|xr|cxr|cta?|mri|mra|ua|labs?|bmp|cmp|cbc|lfts?|"
-    r"tfts?|ekg|ecg|echo|ultrasound|dxa|dexa|pfts?|psg|colonoscopy|mammogram|a1c|lipids?)"
-    r"(?:\s+(?:pending|sent|ordered|obtained|done|today|negative|normal|unremarkable|due|in\s+\d+\s+\w+|"
-    r"(?:19|20)\d\d))*\s*$",
+    r"^(?:[\w/-]+\s+){0,2}(?:cx|cultures?|swabs?|panel|x-?rays?|xr|cxr|cta?|mri|mra|ua|labs?|bmp|cmp|cbc|lfts?|"
+    r"tfts?|ekg|ecg|echo|ultrasound|dxa|dexa|pfts?|psg|colonoscopy|mammogram|a1c|lipids?|"
+    r"ag/ab|antibody|antibodies|antigen|pcr|naat|serology|titers?|viral\s+load)"
+    r"(?:\s+(?:pending|sent|ordered|obtained|drawn|done|today|negative|normal|unremarkable|due|in\s+\d+\s+\w+|"
+    r"at\s+(?:the\s+)?lab|(?:19|20)\d\d))*\s*$",
     re.IGNORECASE,
 )
+# Prevention of a condition is not the condition ("malaria prophylaxis", "fall precautions").
+_PREVENTION_RE = re.compile(r"\b(?:prophylaxis|prophylactic|precautions)\b", re.IGNORECASE)
 _CLINIC_RE = re.compile(r"^(?:[\w/&-]+\s+){0,2}(?:clinic|service|dept|department)$", re.IGNORECASE)
 _LABEL_WORDS = (
     "other course hospital course blood labs lab procedure procedures imaging results findings studies "
@@ -160,6 +165,8 @@ def why_not_coded(chunk: str) -> str | None:
         return "vitals or labs"
     if _TEST_RE.match(text):
         return "test"
+    if _PREVENTION_RE.search(text):
+        return "prevention"
     if _CLINIC_RE.match(text):
         return "administrative"
     dose_only = _DOSE_RE.search(text) and len(text.split()) <= 6 and not _DIAGNOSTIC_WORDS.search(text)

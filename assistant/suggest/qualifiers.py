@@ -47,6 +47,33 @@ _CONTROLLED = re.compile(r"\b(?:well\s+|adequately\s+)?controlled\b", re.I)
 _ACUTE_ON_CHRONIC = re.compile(r"\bacute\s+on\s+chronic\b", re.I)
 _ACUTE = re.compile(r"\b(?:acute|acutely)\b", re.I)
 _CHRONIC = re.compile(r"\bchronic\b", re.I)
+# What controls a diabetes: insulin first, then oral drugs, then diet (guideline I.C.15.g: insulin and an
+# oral drug together are coded insulin controlled).
+_NOTE_CONTROL = (
+    ("insulin", re.compile(r"\binsulin\b", re.I)),
+    (
+        "oral",
+        re.compile(
+            r"\b(?:metformin|glyburide|glipizide|oral\s+(?:agents?|hypoglycemics?|medications?))\b", re.I
+        ),
+    ),
+    ("diet", re.compile(r"\bdiet(?:[- ]controlled|\s+alone|\s+only|\s+and\s+exercise)\b", re.I)),
+)
+_TITLE_CONTROL = (
+    ("insulin", re.compile(r"\binsulin controlled\b", re.I)),
+    ("oral", re.compile(r"\bcontrolled by oral hypoglycemic", re.I)),
+    ("diet", re.compile(r"\bdiet controlled\b", re.I)),
+)
+
+
+def _control(text: str, title: bool) -> str | None:
+    return next((name for name, rx in (_TITLE_CONTROL if title else _NOTE_CONTROL) if rx.search(text)), None)
+
+
+_UNCOMPLICATED = re.compile(r"\buncomplicated\b", re.I)
+_NAMED_CHRONIC = re.compile(
+    r"\bchronic\s+(?:obstructive\s+(?:pulmonary|lung|airways?)\s+disease|kidney\s+disease)\b", re.IGNORECASE
+)
 _RECURRENT = re.compile(r"\b(?:recurrent|recurring)\b", re.I)
 _SINGLE = re.compile(r"\bsingle\s+episode\b", re.I)
 _SEVERITY = re.compile(r"\b(mild|moderate|severe)\b", re.I)
@@ -72,6 +99,10 @@ class Qualifiers:
     persistence: str | None = None
     stage: str | None = None
     trimester: int | None = None
+    uncomplicated: bool | None = None
+    control: str | None = None  # diabetes control: insulin | oral | diet (gestational diabetes titles)
+    head: frozenset[str] = frozenset()  # a code title's own condition (its words before "with"/"without")
+    excluded: frozenset[str] = frozenset()  # a note's "without X" phrases, whole (stemmed words)
     notes: list[str] = field(default_factory=list, compare=False)
 
     @property
@@ -90,12 +121,15 @@ def read_qualifiers(text: str, *, title: bool = False) -> Qualifiers:
     low = _PAREN.sub(lambda m: m.group(0)[1:-1], text) if title else text
     with_: set[str] = set()
     without: set[str] = set()
+    excluded: set[str] = set()
     for m in _WITH_RE.finditer(low):
         pol = m.group("pol").lower()
         if pol in ("not",) and re.match(r"intractable|in\s+remission|having", m.group("what"), re.I):
             continue
         concepts = _concepts(m.group("what"))
         (with_ if pol in ("with", "w/") else without).update(concepts)
+        if pol in ("without", "w/o") and not title:
+            excluded.add(" ".join(_phrase_stems(m.group("what"))))
     if _EXACERBATION.search(low):
         with_.add("exacerbation")
     if title and re.search(r"\buncomplicated\b", low, re.I):
@@ -108,12 +142,13 @@ def read_qualifiers(text: str, *, title: bool = False) -> Qualifiers:
         kind = (rm.group("kind") or "any").lower()
         remission = "full" if kind == "complete" else kind
     controlled = False if _UNCONTROLLED.search(low) else True if _CONTROLLED.search(low) else None
-    if _ACUTE_ON_CHRONIC.search(low):
+    acu = _NAMED_CHRONIC.sub(" ", low)  # "chronic" inside a disease's name says nothing of this episode
+    if _ACUTE_ON_CHRONIC.search(acu):
         acuity: str | None = "acute on chronic"
-    elif _ACUTE.search(low) and _CHRONIC.search(low) and not title:
+    elif _ACUTE.search(acu) and _CHRONIC.search(acu) and not title:
         acuity = "acute on chronic"
     else:
-        acuity = "acute" if _ACUTE.search(low) else "chronic" if _CHRONIC.search(low) else None
+        acuity = "acute" if _ACUTE.search(acu) else "chronic" if _CHRONIC.search(acu) else None
     recurrent = True if _RECURRENT.search(low) else False if _SINGLE.search(low) else None
     severities = {x.lower() for x in _SEVERITY.findall(_PAREN.sub(" ", text) if title else low)}
     persistences = {x.lower() for x in _PERSISTENCE.findall(low)}
@@ -134,13 +169,62 @@ def read_qualifiers(text: str, *, title: bool = False) -> Qualifiers:
         persistence=persistences.pop() if len(persistences) == 1 else None,
         stage=stage.group(1).lower() if stage else None,
         trimester=trimester,
+        uncomplicated=True if _UNCOMPLICATED.search(low) else None,
+        control=_control(low, title),
+        head=frozenset(_phrase_stems(_before_qualifiers(low))) if title else frozenset(),
+        excluded=frozenset(e for e in excluded if e),
     )
+
+
+_HEAD_END = re.compile(r"\b(?:with|without|w/|w/o|due\s+to|in|of)\b|[,;:(\[]", re.IGNORECASE)
+
+
+def _before_qualifiers(title: str) -> str:
+    """The condition a title names before its qualifiers ("Agoraphobia with panic disorder": agoraphobia)."""
+    cut = _HEAD_END.search(title)
+    return title[: cut.start()] if cut else title
+
+
+_ARTICLES = frozenset(["a", "an", "the", "any", "of"])
+
+
+def _phrase_stems(words: str) -> list[str]:
+    cut = _STOP_AT.search(words)
+    part = words[: cut.start()] if cut else words
+    return [stem(w) for w in re.findall(r"[a-z]+", part.lower().replace("-", " ")) if w not in _ARTICLES]
 
 
 @lru_cache(maxsize=65536)
 def title_qualifiers(title: str) -> Qualifiers:
     """A code title's qualifiers (cached: titles repeat across mentions and notes)."""
     return read_qualifiers(title, title=True)
+
+
+_WORD = re.compile(r"[a-z]+(?:-[a-z]+)?")
+
+
+def _non_words(text: str) -> tuple[set[str], set[str]]:
+    """(words the text says with a "non" prefix, stripped; the other words) of ``text``."""
+    nons: set[str] = set()
+    plain: set[str] = set()
+    for w in _WORD.findall(text.lower()):
+        if w.startswith("non") and len(w) > 6:
+            nons.add(w[3:].lstrip("-"))
+        else:
+            plain.add(w)
+    return nons, plain
+
+
+def prefix_conflict(note: str, title: str) -> str | None:
+    """ "Toxic multinodular goiter" against "Nontoxic multinodular goiter" (and the reverse): the title
+    negates with "non-" a word the note says plainly, or says plainly what the note negates."""
+    note_non, note_plain = _non_words(note)
+    title_non, title_plain = _non_words(title)
+    for word in sorted((title_non & note_plain) - note_non):
+        return f'title says "non{word}", the note "{word}"'
+    for word in sorted((note_non & title_plain) - title_non):
+        return f'title says "{word}", the note "non{word}"'
+    return None
 
 
 def trimester_of_weeks(weeks: int | None) -> int | None:
@@ -161,6 +245,9 @@ def compare(note: Qualifiers, title: Qualifiers) -> tuple[list[str], list[str]]:
         if said & opposite:
             words = " ".join(sorted(said & opposite))
             conflicts.append(f'title says "{title_word} {words}", the note "{note_word}"')
+    for phrase in sorted(note.excluded):
+        if set(phrase.split()) <= title.head:
+            conflicts.append(f'title names {phrase}, the note says "without {phrase}"')
     agree += [f"with {c}" for c in title.with_ & note.with_]
     agree += [f"without {c}" for c in title.without & note.without]
     if "complication" in title.without and note.with_ - {"exacerbation"}:
@@ -185,6 +272,13 @@ def compare(note: Qualifiers, title: Qualifiers) -> tuple[list[str], list[str]]:
         else:
             conflicts.append(f"title says {title.acuity}, the note {note.acuity}")
     _axis(conflicts, agree, "recurrent", note.recurrent, title.recurrent)
+    if note.uncomplicated and title.uncomplicated:
+        agree.append("uncomplicated")
+    if note.control and title.control:
+        if note.control == title.control:
+            agree.append(f"{note.control} controlled")
+        else:
+            conflicts.append(f"title says {title.control} controlled, the note {note.control}")
     for name in ("severity", "persistence", "stage"):
         n, t = getattr(note, name), getattr(title, name)
         if n and t:

@@ -36,7 +36,11 @@ _SECTION_HEADERS: list[tuple[str, str]] = [
         "assessment",
     ),
     (r"(?:discharge|final|principal|admitting|working)?\s*diagnos[ie]s|dx", "diagnosis"),
-    (r"history\s+of\s+(?:the\s+)?present\s+illness|hpi|chief\s+complaint|cc|subjective|s(?=\s*:)", "hpi"),
+    (
+        r"history\s+of\s+(?:the\s+)?present\s+illness|hpi|chief\s+complaint|cc|subjective|s(?=\s*:)|"
+        r"(?:hospital|clinical|ed|emergency\s+department)\s+course|course",
+        "hpi",
+    ),
     (r"review\s+of\s+systems|ros", "ros"),
     (r"past\s+medical\s+history|pmh|pmhx|medical\s+history|problem\s+list", "pmh"),
     (r"past\s+surgical\s+history|psh|surgical\s+history", "psh"),
@@ -54,7 +58,8 @@ _HEADER_RE = re.compile(
 _NEG_PRE = (
     r"no(?!\s+longer)|not|denies|denied|deny|denying|without|negative\s+for|no\s+evidence\s+of|no\s+signs?\s+of|"
     r"no\s+history\s+of|free\s+of|absence\s+of|ruled\s+out|rules\s+out|never\s+had|resolved|"
-    r"no\s+complaints?\s+of|not\s+consistent\s+with|excluded|discarding|discarded"
+    r"no\s+complaints?\s+of|not\s+consistent\s+with|excluded|discarding|discarded|"
+    r"never\s+(?:been\s+)?(?:tested|screened)\s+for"
 )
 _NEG_POST = (
     r"(?:was|were|is|are|been)\s+(?:ruled\s+out|excluded|negative|absent|not\s+seen|not\s+found)|"
@@ -66,7 +71,7 @@ _UNC_PRE = (
     r"compatible\s+with|consistent\s+with|presumed|versus|vs\.?|\?"
 )
 _HIST_PRE = (
-    r"history\s+of|h/o|hx\s+of|past\s+history\s+of|previous|prior|status\s+post|s/p|"
+    r"history\s+of|h/o|hx\s+of|hx(?=\s+[a-z])|past\s+history\s+of|previous|prior|status\s+post|s/p|"
     r"remote|resolved|treated\s+for|years?\s+ago|former|ex(?=-)|quit|quitting|gave\s+up"
 )
 _FAMILY_PRE = (
@@ -74,7 +79,7 @@ _FAMILY_PRE = (
     r"(?:mother|father|brother|sister|sibling|grandmother|grandfather|aunt|uncle|son|daughter|parents?)"
     r"(?:\s+(?:has|had|with|died\s+of|diagnosed\s+with))?"
 )
-_TERMINATE = r"\bbut\b|\bhowever\b|\balthough\b|\bexcept\b|\baside\s+from\b|\bwhich\b|\bwho\b|;|:"
+_TERMINATE = r"\bbut\b|\bhowever\b|\balthough\b|\bexcept\b|\baside\s+from\b|\bwhich\b|\bwho\b|;|:|\)"
 _NEG_RE = re.compile(rf"(?<![\w/])(?:{_NEG_PRE})(?![\w/])", re.IGNORECASE)
 _NEG_POST_RE = re.compile(rf"(?<![\w/])(?:{_NEG_POST})(?![\w/])", re.IGNORECASE)
 _UNC_RE = re.compile(rf"(?<![\w/])(?:{_UNC_PRE})(?![\w/])", re.IGNORECASE)
@@ -99,7 +104,7 @@ def _heading(text: str) -> bool:
     return is_label(text) or why_not_coded(text) in ("test", "vitals or labs")
 
 
-_LIST_LINE = re.compile(r"[ \t]*(?:[-*•#]|\d{1,2}[.)]|[a-hA-H][.)])")
+_LIST_LINE = re.compile(r"[ \t]*(?:[-*•#]|\d{1,2}[.)](?=\s)|[a-hA-H][.)](?=\s))")
 
 _LATERALITY = {
     "right": re.compile(r"\b(?:right|rt)\b", re.IGNORECASE),
@@ -148,7 +153,7 @@ QUALIFIERS = frozenset(
         "unspecified other nos nec acute chronic mild moderate severe left right bilateral stable controlled "
         "uncontrolled recurrent initial subsequent sequela type stage unspecified site organism "
         "uncomplicated complicated intractable nonintractable persistent intermittent episode single partial "
-        "full early sustained remission"
+        "full early sustained remission trimester first second third"
     )
 )
 
@@ -171,6 +176,7 @@ class Mention:
     laterality: set[str] = field(default_factory=set)
     encounter: str | None = None
     not_coded: str | None = None  # plan, administrative, vitals or labs, medication, status
+    problem: bool = False  # the first chunk of a problem-list line ("# HTN - ...", "2. Asthma: ...")
     qualifiers: Qualifiers = field(default_factory=Qualifiers)
 
     @property
@@ -220,6 +226,72 @@ def sections(note: str) -> list[tuple[int, int, str]]:
 
 
 _BULLET_CHARS = "-*•#>.,:;()0123456789abcdefghABCDEFGH"
+
+
+# A chunk that only completes the condition before it: its side and site ("R ear", "left knee", "both
+# feet") or its type ("bipolar type"). It joins the previous mention instead of being searched alone.
+_SITE = (
+    r"(?:(?:lower|upper|great|index|middle|ring|little)\s+)?(?:ears?|eyes?|foot|feet|hands?|knees?|hips?|"
+    r"shoulders?|ankles?|wrists?|elbows?|legs?|arms?|breasts?|sides?|thighs?|calf|calves|shins?|heels?|toes?|"
+    r"fingers?|thumbs?|flanks?|groins?|axillae?|lungs?|kidneys?|forearms?|buttocks?|ovary|ovaries|testis|"
+    r"testes|tm|extremity|extremities|limbs?)"
+)
+_COMPLETES_PREVIOUS = re.compile(
+    rf"\s*(?:(?:right|left|bilateral|both|r|l|rt|lt)\s+{_SITE}|[a-z]+(?:\s+[a-z]+)?\s+type)[\s.!?]*",
+    re.IGNORECASE,
+)
+
+
+# A parenthesis (closed or not: "uncomplicated (no delirium") explains the words before it.
+_PARENTHESIS = re.compile(r"\([^)]*\)?")
+
+
+def _only_qualifiers(chunk: str) -> str | None:
+    """ "uncomplicated (no delirium": qualifier words (and a parenthesis): they qualify the condition before
+    them (the qualifier reader reads them there) and are not searched on their own."""
+    words = tokens(_PARENTHESIS.sub(" ", chunk))
+    if not words or not all(w in QUALIFIERS for w in words):
+        return None
+    for inside in _PARENTHESIS.findall(chunk):
+        said = tokens(inside)
+        if said and said[0] not in ("no", "not", "without") and not all(w in QUALIFIERS for w in said):
+            return None  # "mild (alcohol abuse)": the parenthesis names the condition
+    return "status"
+
+
+def qualifies_previous(chunk: str) -> bool:
+    """ "Otitis media, R ear", "Schizoaffective disorder, bipolar type": the chunk after the comma says
+    which side or which type of the condition named before it."""
+    return _COMPLETES_PREVIOUS.fullmatch(chunk) is not None
+
+
+_AND = re.compile(r"\s*and\s*", re.IGNORECASE)
+_OF_SITE = re.compile(r"[a-z-]+(?:\s+[a-z-]+)?\s+(of\s+.+)", re.IGNORECASE)
+
+
+def _share_site(first: Mention, second: Mention, between: str) -> None:
+    """ "Cellulitis and abscess of right lower leg": the site after the second condition is the first's too
+    (searched with it; the evidence span stays the first's own words)."""
+    if first.not_coded or first.negated or " of " in f" {first.text.lower()} " or not _AND.fullmatch(between):
+        return
+    if second.not_coded or second.negated or second.history or second.family or second.uncertain:
+        return  # "Hypertension and history of stroke": no shared site
+    site = _OF_SITE.fullmatch(second.text)
+    if site and len(first.text.split()) <= 3:
+        where = re.split(r"\b(?:due|secondary|with|without|from|caused|after)\b", site.group(1), maxsplit=1)[
+            0
+        ]
+        first.query = f"{first.query} {expand_abbreviations(where.strip())}"
+
+
+_MARKER = re.compile(r"\s*(?:[-*•#]|\d{1,2}[.)]|[a-hA-H][.)])")
+
+
+def _first_on_line(note: str, line_start: int, s_start: int) -> bool:
+    """Whether the sentence starting at ``s_start`` is the first on its line (after any list marker)."""
+    before = note[line_start:s_start]
+    marker = _MARKER.match(before)
+    return not tokens(before[marker.end() :] if marker else before)
 
 
 def _strip_span(note: str, start: int, end: int) -> tuple[int, int]:
@@ -321,18 +393,21 @@ def read_note(note: str) -> list[Mention]:
             for c_start, c_end in pieces:
                 words = set(tokens(sentence[c_start:c_end]))
                 short = all(w in QUALIFIERS or len(w) <= 2 or w.isdigit() for w in words)
+                short = short or qualifies_previous(sentence[c_start:c_end])
                 if merged and words and short and not why_not_coded(sentence[c_start:c_end]):
                     merged[-1] = (merged[-1][0], c_end)  # "Cholera, unspecified": one mention
                 else:
                     merged.append((c_start, c_end))
             pieces = merged
             previous: Mention | None = None
+            heads_line = problem_line and _first_on_line(note, line_start, s_start)
             for c_start, c_end in pieces:
                 a, b = _strip_span(note, s_start + c_start, s_start + c_end)
                 if b - a < 3 or not tokens(note[a:b]):
                     continue
                 mention = _make(note, a, b, section, s_start, s_end, sentence, a - s_start, b - s_start)
-                mention.not_coded = why_not_coded(mention.text)
+                mention.problem = heads_line and previous is None
+                mention.not_coded = why_not_coded(mention.text) or _only_qualifiers(mention.text)
                 starts_problem = re.match(r"\s*(?:[-–—]+\s|:)", note[b : b + 4]) is not None
                 if mention.not_coded is None and previous is not None and not starts_problem:
                     mention.not_coded = continues_plan(
@@ -340,6 +415,8 @@ def read_note(note: str) -> list[Mention]:
                     )
                 if mention.not_coded is None and note[b : b + 2].startswith(":") and is_label(mention.text):
                     mention.not_coded = "label"
+                if previous is not None:
+                    _share_site(previous, mention, note[previous.end : a])
                 out.append(mention)
                 previous = mention
     _merge_trigger_only(out)
@@ -389,8 +466,8 @@ def _make(
         family=flags["family"],
         normal=is_normal_finding(text),
     )
-    mention.laterality = {side for side, rx in _LATERALITY.items() if rx.search(text)} or {
-        side for side, rx in _LATERALITY.items() if rx.search(sentence)
+    mention.laterality = {side for side, rx in _LATERALITY.items() if rx.search(mention.query)} or {
+        side for side, rx in _LATERALITY.items() if rx.search(expand_abbreviations(sentence))
     }
     context = note[s_start:s_end]
     for char, rx in _ENCOUNTER:

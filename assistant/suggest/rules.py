@@ -138,6 +138,14 @@ def excludes1_conflict(catalog: CodeCatalog, a: str, b: str) -> bool:
     )
 
 
+def ref_groups(refs: list[str]) -> list[list[str]]:
+    """References grouped by the category they point to ("I50.-" apart from "N18.1-N18.4", "N18.9")."""
+    groups: dict[str, list[str]] = {}
+    for r in refs:
+        groups.setdefault(norm(r)[:3], []).append(r)
+    return list(groups.values())
+
+
 def paired_refs(catalog: CodeCatalog, code: str, kind: str) -> list[str]:
     """Codes a "use additional code" / "code first" note at the code (or an ancestor) points to."""
     return catalog.refs_for(code, kind)

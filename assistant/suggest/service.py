@@ -16,7 +16,7 @@ from typing import Any, Literal, NamedTuple
 import numpy as np
 
 from assistant.core.errors import AssistantError, InvalidInput
-from assistant.suggest import coding_rules, consolidate, qualifiers, rules
+from assistant.suggest import coding_rules, consolidate, qualifiers, rules, sibling_choice
 from assistant.suggest.corpus import corpus_for
 from assistant.suggest.embedder import Embedder, NoVectorsEmbedder, configured_model_name, load_embedder
 from assistant.suggest.features import CodePrior, StaticColumns, mention_features
@@ -31,7 +31,8 @@ from assistant.suggest.store import LoadedIndex
 from assistant.suggest.text import expand_abbreviations, lexical_query, tokens
 from assistant.suggest.types import Candidate, Pick, Query
 
-HISTORY_PREFIXES = ("Z85", "Z86", "Z87", "Z91", "Z92")
+# I25.2 "old myocardial infarction" is the history code of an MI (guideline I.C.9.e.4; Index: History, MI).
+HISTORY_PREFIXES = ("Z85", "Z86", "Z87", "Z91", "Z92", "I25.2")
 STATUS_PREFIXES = ("Z89", "Z90", "Z93", "Z94", "Z95", "Z96", "Z97", "Z98")
 # A mention the reader marks as a service given (not a diagnosis) is searched among these systems only.
 SERVICE_GIVEN = frozenset({"immunization given"})
@@ -401,7 +402,7 @@ class SuggestionService:
                     threshold = cfg.history_threshold if q.kind != "current" else cfg.final_threshold
                     if learned and self.ranker is not None:
                         threshold = self.ranker.threshold
-                        if m.section in ASSESSMENT_SECTIONS or q.kind != "current":
+                        if m.section in ASSESSMENT_SECTIONS or m.problem or q.kind != "current":
                             threshold *= cfg.assessed_factor
                     final = rank == 0 and c.score >= threshold
                     code, extra_warn, extra_notes = self._apply_code_rules(code, m, [x.code for x in cands])
@@ -429,10 +430,11 @@ class SuggestionService:
             self._weeks_of_gestation(picks, facts, request.text)
             warnings.extend(list(dict.fromkeys(left_out.values()))[:8])
             consolidate.absorb_same_category(picks, self.catalog)
-            consolidate.fold_integral_symptoms(picks)
+            consolidate.fold_integral_symptoms(picks, request.text)
             context = coding_rules.context_for(request, self._search_within, facts)
             coding_rules.apply_coding_rules(picks, context, self.catalog)
             self._pair_rules(picks)
+            consolidate.drop_contradicting_siblings(picks, self.catalog)
             self._excludes1(picks)
             self._context_warnings(picks, skipped)
             for m, why in skipped:
@@ -532,6 +534,9 @@ class SuggestionService:
                 c.score = p
             start += len(x)
             head.sort(key=lambda c: (-c.score, c.code))
+            sibling_choice.prefer_named_sibling(
+                head, mc.qualifier_reasons, self.catalog.title, mc.mention.query
+            )
             mc.cands[:] = self._fit_patient(head, facts, max(per_mention, 1), left_out)
         return ranked
 
@@ -616,19 +621,26 @@ class SuggestionService:
                 own = self.catalog.refs.get(p.code, {}).get(kind, [])
                 if not refs:
                     continue
-                partners = [
-                    q
-                    for q in picks.values()
-                    if q is not p and not q.vetoed and any(rules.ref_matches(r, q.code) for r in refs)
-                ]
-                if partners:
+                found = False
+                # The code's own "use additional" note names each partner apart (I13.0: the HF type and the
+                # CKD stage); other notes list alternatives: one partner.
+                groups = rules.ref_groups(refs) if kind == "use_additional" and own else [refs]
+                for group in groups:
+                    partners = [
+                        q
+                        for q in picks.values()
+                        if q is not p and not q.vetoed and any(rules.ref_matches(r, q.code) for r in group)
+                    ]
+                    if not partners:
+                        continue
+                    found = True
                     best = max(partners, key=lambda q: q.score)
                     if not best.final:
                         best.final = True
                         best.score = max(best.score, p.score * 0.95)
                     best.reasons.append(f"{label} partner of {p.code}")
                     p.reasons.append(f"{label}: {best.code} kept together")
-                elif own:
+                if not found and own:
                     p.warnings.append(f"{label}: {', '.join(own[:3])} (not found in the note)")
 
     def _excludes1(self, picks: dict[str, Pick]) -> None:

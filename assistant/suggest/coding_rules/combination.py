@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.codesets.repository import ref_covers
+from assistant.suggest import qualifiers
 from assistant.suggest.coding_rules.context import NoteContext, demote
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.text import tokens
@@ -124,9 +125,23 @@ class Choice:
 def _evaluate(catalog: CodeCatalog, combo: str, base: Pick, partners: list[Pick]) -> Choice | None:
     refs = _own_refs(catalog, combo)
     groups = _groups(refs)
+    # The base code was coded without the partners its own note asks for: the combination may be too.
+    inherited = set(_groups(_own_refs(catalog, base.code))) if combo != base.code else set()
     kept = [p for p in partners if any(ref_covers(r, p.code) for r in refs)]
-    if any(not any(ref_covers(r, p.code) for p in kept for r in rs) for rs in groups.values()):
+    if any(
+        not any(ref_covers(r, p.code) for p in kept for r in rs)
+        for key, rs in groups.items()
+        if key not in inherited
+    ):
         return None  # the combination needs a partner the note does not give
+    if (
+        combo != base.code
+        and qualifiers.compare(
+            qualifiers.title_qualifiers(catalog.title(base.code)),
+            qualifiers.title_qualifiers(catalog.title(combo)),
+        )[0]
+    ):
+        return None  # the combination says the opposite of the base ("without heart failure" for I11.0)
     words = set(tokens(_positive_title(catalog.title(combo))))
     for key, same in _SAME_AS.items():
         if key in words:

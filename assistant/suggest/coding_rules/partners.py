@@ -117,6 +117,27 @@ def bmi_code(catalog: CodeCatalog, value: float) -> str | None:
     return None
 
 
+_PERCENTILE = re.compile(
+    r"\b(?:BMI|body mass index)\b[^.\n]{0,30}?\b(\d{1,3})(?:st|nd|rd|th)?\s*(?:percentile|%ile|centile)",
+    re.IGNORECASE,
+)
+_PERCENTILE_RANGE = re.compile(r"(?:(\d+)th percentile(?: for age)? to )?less than (\d+)(th percentile|%)")
+
+
+def bmi_percentile_code(catalog: CodeCatalog, percentile: int) -> str | None:
+    """The pediatric Z68.5- code whose title's percentile range holds ``percentile`` (from the titles; the
+    multiples of the 95th percentile need the BMI itself, so 95th and up is the first of them)."""
+    for code in catalog.leaves_under("Z68.5"):
+        m = _PERCENTILE_RANGE.search(catalog.title(code))
+        if not m:
+            continue
+        low = int(m.group(1) or 0)
+        high = int(m.group(2)) if m.group(3).startswith("th") else 101  # "less than 120% of the 95th"
+        if low <= percentile < high:
+            return code
+    return None
+
+
 def add_bmi(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     """Z68.xx beside the diagnosis that asks for it (obesity, overweight ...); adults only (I.B.14)."""
     owners = [p for p in _diagnoses(picks, catalog) if _asks_for(catalog, p, "Z68.30")]
@@ -126,8 +147,11 @@ def add_bmi(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> N
             demote(p, "BMI is coded only with an associated diagnosis (obesity, overweight ...)")
         elif child and not p.code.startswith("Z68.5"):
             demote(p, "adult BMI codes are for patients 20 and older; a child's BMI is a percentile (Z68.5-)")
+    if child:
+        _add_percentile(picks, ctx, catalog, owners)
+        return
     match = _BMI.search(ctx.note)
-    if not owners or match is None or child:
+    if not owners or match is None:
         return
     code = bmi_code(catalog, float(match.group(1)))
     if code:
@@ -140,6 +164,29 @@ def add_bmi(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> N
             [ctx.mention(match.start(), match.end())],
             f"use additional code for BMI with {owner.code} (guideline I.B.14)",
         )
+
+
+def _add_percentile(
+    picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog, owners: list[Pick]
+) -> None:
+    """A child's BMI percentile, as written, chooses the Z68.5- code (never a neighbouring range)."""
+    match = _PERCENTILE.search(ctx.note)
+    if match is None or not owners:
+        return
+    code = bmi_percentile_code(catalog, int(match.group(1)))
+    if code is None:
+        return
+    for p in [q for q in picks.values() if q.code.startswith("Z68.5") and q.code != code and q.final]:
+        demote(p, f"the note's BMI percentile ({match.group(1)}) is {code}")
+    owner = max(owners, key=lambda p: p.score)
+    add_pick(
+        picks,
+        catalog,
+        code,
+        owner.score * 0.95,
+        [ctx.mention(match.start(), match.end())],
+        f"use additional code for BMI percentile with {owner.code} (guideline I.B.14)",
+    )
 
 
 def add_drugs(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:

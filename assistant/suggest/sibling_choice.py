@@ -1,0 +1,107 @@
+"""After the learned ranking: the sibling the note names wins over the one it contradicts or leaves vague.
+
+The ranker's probability says how likely a code family is the mention's; the qualifiers (qualifiers.py) say
+which member of the family the words name. Two rules, on a mention's best-ranked candidates:
+
+- the first candidate's title contradicts the note ("with" where the note says "without", another trimester,
+  the condition the note excludes): the best candidate that does not contradict it takes its place;
+- the first candidate's title is "unspecified" while a same-category candidate agrees with more of the
+  note's qualifiers (trimester, acuity, severity, with/without) without contradicting any: that one does.
+
+The promoted code takes the displaced one's probability (the family is as likely; only the member changes);
+the displaced one stays just below it, the mention's first alternate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol, TypeVar
+
+from assistant.suggest import qualifiers
+from assistant.suggest.text import stem, tokens
+
+CONFLICT = "qualifier conflict"
+WINDOW = 6  # candidates looked at below the first one
+DISPLACED = 0.99  # the displaced first code's share of its place's probability
+MIN_SHARE = 0.1  # a replacement the ranker finds this unlikely next to the first code is no replacement
+
+
+class _Cand(Protocol):
+    code: str
+    score: float
+    title: float  # share of the title's words found in the mention
+
+
+C = TypeVar("C", bound=_Cand)
+
+
+def _conflicted(reasons: list[str]) -> bool:
+    return any(r.startswith(CONFLICT) for r in reasons)
+
+
+def _agreements(reasons: list[str]) -> int:
+    return sum(1 for r in reasons if not r.startswith(CONFLICT))
+
+
+def _head_said(title: str, note: str) -> bool:
+    """The note names the condition the title is about ("Nausea with vomiting" needs "nausea")."""
+    head = qualifiers.title_qualifiers(title).head
+    return not head or bool(head & {stem(w) for w in tokens(note)})
+
+
+def prefer_named_sibling(
+    cands: list[C], reasons: dict[str, list[str]], title_of: Callable[[str], str], note: str = ""
+) -> str | None:
+    """Reorder ``cands`` in place by the two rules; returns the reason when the first code changed.
+    ``note``: the mention's words, for the "non-" prefix check (qualifiers.prefix_conflict)."""
+    if len(cands) < 2:
+        return None
+    if note:
+        for c in cands[: WINDOW + 1]:
+            why_not = qualifiers.prefix_conflict(note, title_of(c.code))
+            if why_not and not _conflicted(reasons.get(c.code, [])):
+                reasons.setdefault(c.code, []).append(f"{CONFLICT}: {why_not}")
+    top = cands[0]
+    top_reasons = reasons.get(top.code, [])
+    window = list(enumerate(cands[1 : WINDOW + 1], 1))
+    pick: int | None = None
+    why = ""
+    if _conflicted(top_reasons):
+        clean = [
+            (i, c)
+            for i, c in window
+            if not _conflicted(reasons.get(c.code, [])) and c.score >= MIN_SHARE * top.score
+        ]
+        if clean:
+            pick, best = max(
+                clean,
+                key=lambda ic: (
+                    _agreements(reasons.get(ic[1].code, [])),
+                    ic[1].title,
+                    ic[1].code[:3] == top.code[:3],
+                    ic[1].score,
+                ),
+            )
+            why = f"{best.code} over {top.code}: the note contradicts {top.code}'s title"
+    elif "unspecified" in title_of(top.code).lower():
+        have = _agreements(top_reasons)
+        better = [
+            (i, c)
+            for i, c in window
+            if c.code[:3] == top.code[:3]
+            and not _conflicted(reasons.get(c.code, []))
+            and _agreements(reasons.get(c.code, [])) > have
+            and (not note or _head_said(title_of(c.code), note))
+        ]
+        if better:
+            pick, best = max(better, key=lambda ic: (_agreements(reasons.get(ic[1].code, [])), ic[1].score))
+            why = f"{best.code} over {top.code}: the note names what {top.code} leaves unspecified"
+    if pick is None:
+        return None
+    chosen = cands.pop(pick)
+    # The displaced code stays right below as the first alternate (the ranked list keeps it near the top).
+    chosen.score = max(chosen.score, top.score)
+    top.score = chosen.score * DISPLACED
+    cands.insert(0, chosen)
+    reasons.setdefault(chosen.code, []).append(why)
+    return why

@@ -1,0 +1,472 @@
+"""Reader and sibling rules that bring required codes into the final list (issue 13, recall round).
+
+Each rule has a note where it applies and one where it must not (notes written for these tests).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from assistant.suggest.abbreviations import expand_text
+from assistant.suggest.coding_rules import NoteContext
+from assistant.suggest.coding_rules.combination import combine
+from assistant.suggest.coding_rules.partners import bmi_percentile_code
+from assistant.suggest.consolidate import drop_contradicting_siblings, fold_integral_symptoms
+from assistant.suggest.embedder import HashingEmbedder
+from assistant.suggest.history import history_cue
+from assistant.suggest.index_build import build_index
+from assistant.suggest.not_coded import why_not_coded
+from assistant.suggest.qualifiers import compare, prefix_conflict, read_qualifiers
+from assistant.suggest.reader import Mention, qualifies_previous, read_note
+from assistant.suggest.schemas import SuggestRequest
+from assistant.suggest.service import SuggestionService
+from assistant.suggest.sibling_choice import prefer_named_sibling
+from assistant.suggest.store import CodeCatalog
+from assistant.suggest.types import Pick
+from tests.suggest.rules_corpus import rules_corpus
+
+
+def by_text(note: str) -> dict[str, Mention]:
+    return {m.text: m for m in read_note(note)}
+
+
+# ------------------------------------------------------------ "Hx <condition>" is history
+def test_hx_before_a_condition_is_history() -> None:
+    m = by_text("Derm f/u.\n# Hx basal cell carcinoma of the nose, excised.\n")[
+        "Hx basal cell carcinoma of the nose"
+    ]
+    assert m.history
+
+
+def test_a_condition_without_hx_is_not_history() -> None:
+    m = by_text("Derm f/u.\n# Basal cell carcinoma of the nose - excision scheduled.\n")[
+        "Basal cell carcinoma of the nose"
+    ]
+    assert not m.history
+
+
+# ------------------------------------------------------------ side and type after a comma
+def test_side_after_a_comma_completes_the_condition() -> None:
+    ms = by_text("Dx: Acute serous otitis media, L ear. Drops prescribed.")
+    m = ms["Acute serous otitis media, L ear"]
+    assert m.laterality == {"left"}
+    assert "left ear" in m.query
+
+
+def test_a_single_letter_that_is_not_a_side_gives_no_laterality() -> None:
+    ms = by_text("Dx: Acute serous otitis media. R/O cholesteatoma.")
+    assert ms["Acute serous otitis media"].laterality == set()
+
+
+@pytest.mark.parametrize(
+    ("chunk", "joins"),
+    [
+        ("R foot", True),
+        ("both knees", True),
+        ("depressive type", True),
+        ("type 2 diabetes", False),
+        ("hyperlipidemia", False),
+        ("right lower lobe pneumonia with effusion", False),
+        ("left ventricular hypertrophy", False),
+        ("both stable", False),
+    ],
+)
+def test_which_chunks_complete_the_previous_condition(chunk: str, joins: bool) -> None:
+    assert qualifies_previous(chunk) is joins
+
+
+def test_type_after_a_comma_stays_with_its_condition() -> None:
+    ms = by_text("A/P: Schizoaffective disorder, depressive type, stable on current regimen.")
+    assert "Schizoaffective disorder, depressive type" in ms
+
+
+def test_a_second_condition_after_a_comma_stays_separate() -> None:
+    ms = by_text("A/P: Schizoaffective disorder, type 2 diabetes, both stable.")
+    assert "Schizoaffective disorder" in ms and "type 2 diabetes" in ms
+
+
+# ------------------------------------------------------------ problem-list lines
+def test_the_problem_heading_a_list_line_is_marked() -> None:
+    ms = by_text("68F here for f/u.\n# Hypothyroidism - continue levothyroxine 50 mcg\n- Gout: no flares\n")
+    assert ms["Hypothyroidism"].problem
+    assert ms["Gout"].problem
+    assert not ms["continue levothyroxine 50 mcg"].problem
+
+
+def test_a_narrative_sentence_is_not_a_problem_line() -> None:
+    ms = by_text("68F here for f/u. She has hypothyroidism on levothyroxine. Gout quiet.")
+    assert not any(m.problem for m in ms.values())
+
+
+# ------------------------------------------------------------ abbreviations
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("hypoTH", "hypothyroidism"),
+        ("ischemic CM", "ischemic cardiomyopathy"),
+        (
+            "mild NPDR OU w/o DME",
+            "mild nonproliferative diabetic retinopathy bilateral without diabetic macular edema",
+        ),
+        ("R TM bulging", "right tympanic membrane bulging"),
+    ],
+)
+def test_new_abbreviations_expand(text: str, expected: str) -> None:
+    assert expand_text(text) == expected
+
+
+@pytest.mark.parametrize("text", ["DME order for a walker", "lesion 2 CM wide", "ROM OU"])
+def test_ambiguous_abbreviations_stay_without_their_context(text: str) -> None:
+    out = expand_text(text)
+    assert "macular" not in out and "cardiomyopathy" not in out and "bilateral" not in out
+
+
+# ------------------------------------------------------------ cancer still under treatment
+def test_cancer_on_adjuvant_treatment_is_current() -> None:
+    sentence = "61M with adenocarcinoma of the rectum, s/p low anterior resection, on adjuvant chemotherapy."
+    assert history_cue(sentence, "adenocarcinoma of the rectum") is None
+
+
+def test_cancer_after_finished_treatment_is_history() -> None:
+    sentence = (
+        "61M with adenocarcinoma of the rectum, s/p low anterior resection 2019, no evidence of disease."
+    )
+    assert history_cue(sentence, "adenocarcinoma of the rectum") is not None
+
+
+# ------------------------------------------------------------ qualifiers
+def test_without_names_the_condition_a_title_is_about() -> None:
+    note = read_qualifiers("Panic disorder without agoraphobia")
+    conflicts, _ = compare(note, read_qualifiers("Agoraphobia with panic disorder", title=True))
+    assert conflicts
+    conflicts, _ = compare(note, read_qualifiers("Panic disorder [episodic paroxysmal anxiety]", title=True))
+    assert conflicts == []
+
+
+def test_chronic_in_a_disease_name_is_not_the_episode_acuity() -> None:
+    note = read_qualifiers("chronic obstructive pulmonary disease with acute exacerbation")
+    assert note.acuity == "acute"
+    title = read_qualifiers("Chronic obstructive pulmonary disease with (acute) exacerbation", title=True)
+    assert compare(note, title)[0] == []
+
+
+def test_acute_on_chronic_is_still_read() -> None:
+    assert read_qualifiers("acute on chronic systolic heart failure").acuity == "acute on chronic"
+    assert read_qualifiers("acute pancreatitis with chronic pain").acuity == "acute on chronic"
+
+
+# ------------------------------------------------------------ the sibling the note names wins
+@dataclass
+class Cand:
+    code: str
+    score: float
+    title: float = 0.0
+
+
+TITLES = {
+    "F40.01": "Agoraphobia with panic disorder",
+    "F41.0": "Panic disorder [episodic paroxysmal anxiety]",
+    "F40.9": "Phobic anxiety disorder, unspecified",
+    "O13.9": "Gestational hypertension without significant proteinuria, unspecified trimester",
+    "O13.3": "Gestational hypertension without significant proteinuria, third trimester",
+}
+
+
+def test_a_contradicted_first_code_gives_way() -> None:
+    cands = [Cand("F40.01", 0.8, 0.3), Cand("F40.9", 0.15, 0.2), Cand("F41.0", 0.14, 0.6)]
+    reasons = {"F40.01": ["qualifier conflict: title names agoraphobia"]}
+    why = prefer_named_sibling(cands, reasons, TITLES.__getitem__)  # type: ignore[arg-type]
+    assert why and cands[0].code == "F41.0" and cands[0].score == pytest.approx(0.8)
+    assert cands[1].code == "F40.01" and cands[1].score < cands[0].score
+
+
+def test_a_contradicted_first_code_stays_when_no_sibling_is_plausible() -> None:
+    cands = [Cand("F40.01", 0.9, 0.3), Cand("F41.0", 0.05, 0.6)]
+    reasons = {"F40.01": ["qualifier conflict: title names agoraphobia"]}
+    assert prefer_named_sibling(cands, reasons, TITLES.__getitem__) is None  # type: ignore[arg-type]
+    assert cands[0].code == "F40.01"
+
+
+def test_an_unspecified_first_code_gives_way_to_the_named_sibling() -> None:
+    cands = [Cand("O13.9", 0.6), Cand("O13.3", 0.48)]
+    reasons = {"O13.3": ["qualifier: trimester"]}
+    assert prefer_named_sibling(cands, reasons, TITLES.__getitem__)  # type: ignore[arg-type]
+    assert [c.code for c in cands] == ["O13.3", "O13.9"]
+
+
+def test_an_unspecified_first_code_stays_when_the_note_names_nothing_more() -> None:
+    cands = [Cand("O13.9", 0.6), Cand("O13.3", 0.48)]
+    assert prefer_named_sibling(cands, {}, TITLES.__getitem__) is None  # type: ignore[arg-type]
+    assert [c.code for c in cands] == ["O13.9", "O13.3"]
+
+
+# ------------------------------------------------------------ coder's rules on the rules corpus
+@pytest.fixture(scope="module")
+def svc(tmp_path_factory: pytest.TempPathFactory) -> SuggestionService:
+    emb = HashingEmbedder(256)
+    target = tmp_path_factory.mktemp("recall-rules") / "idx"
+    build_index(target, rules_corpus(), emb, progress=False)
+    return SuggestionService.from_index_dir(target, emb)
+
+
+@pytest.fixture(scope="module")
+def catalog(svc: SuggestionService) -> CodeCatalog:
+    return svc.catalog
+
+
+def _pick(code: str, text: str, final: bool = True, start: int = 0, score: float = 0.8) -> Pick:
+    return Pick(code, score, final, [Mention(start, start + len(text), text, text, "assessment", 0, 200)])
+
+
+def test_hypertensive_heart_disease_with_heart_failure_and_ckd_is_i13_0(catalog: CodeCatalog) -> None:
+    note = "A/P: 1. Hypertensive heart disease with heart failure. 2. CKD stage 4."
+    picks = {
+        "I11.0": _pick("I11.0", "Hypertensive heart disease with heart failure"),
+        "N18.4": _pick("N18.4", "CKD stage 4", start=60),
+    }
+    combine(picks, NoteContext(note), catalog)
+    assert picks.get("I13.0") is not None and picks["I13.0"].final
+    assert "I13.10" not in picks
+
+
+def test_hypertensive_heart_disease_without_heart_failure_and_ckd_is_i13_10(catalog: CodeCatalog) -> None:
+    note = "A/P: 1. Hypertensive heart disease without heart failure. 2. CKD stage 4."
+    picks = {
+        "I11.9": _pick("I11.9", "Hypertensive heart disease without heart failure"),
+        "N18.4": _pick("N18.4", "CKD stage 4", start=60),
+    }
+    combine(picks, NoteContext(note), catalog)
+    assert picks.get("I13.10") is not None and picks["I13.10"].final
+    assert "I13.0" not in picks
+
+
+def test_opposite_final_siblings_keep_the_better_supported_one(catalog: CodeCatalog) -> None:
+    picks = {"I11.0": _pick("I11.0", "a", score=0.65), "I11.9": _pick("I11.9", "b", score=0.6)}
+    drop_contradicting_siblings(picks, catalog)
+    assert picks["I11.0"].final and not picks["I11.9"].final
+    assert any("I11.0" in w for w in picks["I11.9"].warnings)
+
+
+def test_final_codes_of_different_conditions_both_stay(catalog: CodeCatalog) -> None:
+    picks = {"I11.0": _pick("I11.0", "a", score=0.65), "I50.22": _pick("I50.22", "b", score=0.6)}
+    drop_contradicting_siblings(picks, catalog)
+    assert picks["I11.0"].final and picks["I50.22"].final
+
+
+def test_each_use_additional_partner_of_a_combination_is_kept(svc: SuggestionService) -> None:
+    picks = {
+        "I13.0": _pick("I13.0", "a", score=0.7),
+        "N18.4": _pick("N18.4", "b", score=0.9),
+        "I50.22": _pick("I50.22", "c", final=False, score=0.5),
+        "I50.9": _pick("I50.9", "d", final=False, score=0.2),
+    }
+    svc._pair_rules(picks)
+    assert picks["I50.22"].final and picks["N18.4"].final and not picks["I50.9"].final
+
+
+# ------------------------------------------------------------ integral symptoms on problem lists
+PROBLEMS = "# Gastroparesis - vomiting after meals\nNausea for two weeks.\n# Chest pain - atypical\n"
+
+
+def _mention(text: str, problem: bool) -> Mention:
+    start = PROBLEMS.index(text)
+    m = Mention(start, start + len(text), text, text, "body", 0, 200)
+    m.problem = problem
+    return m
+
+
+def test_symptom_after_a_problem_line_head_folds_into_it() -> None:
+    picks = {
+        "K31.84": Pick("K31.84", 0.8, True, [_mention("Gastroparesis", True)]),
+        "R11.10": Pick("R11.10", 0.7, True, [_mention("vomiting after meals", False)]),
+    }
+    fold_integral_symptoms(picks, PROBLEMS)
+    assert picks["K31.84"].final and not picks["R11.10"].final
+    assert any("K31.84" in w for w in picks["R11.10"].warnings)
+
+
+def test_symptoms_off_the_problem_line_or_heading_their_own_stay() -> None:
+    picks = {
+        "K31.84": Pick("K31.84", 0.8, True, [_mention("Gastroparesis", True)]),
+        "R11.0": Pick("R11.0", 0.7, True, [_mention("Nausea for two weeks", False)]),
+        "R07.9": Pick("R07.9", 0.7, True, [_mention("Chest pain", True)]),
+    }
+    fold_integral_symptoms(picks, PROBLEMS)
+    assert picks["R11.0"].final and picks["R07.9"].final
+
+
+# ------------------------------------------------------------ reading: course sections, parentheses
+def test_hospital_course_is_a_narrative_section() -> None:
+    ms = by_text(
+        "Discharge diagnoses: Influenza A.\nHospital course: Fever and cough for 4 days, oseltamivir.\n"
+    )
+    assert ms["Influenza A"].section == "diagnosis"
+    assert ms["Fever"].section == "hpi"
+
+
+def test_diagnosis_lines_without_a_course_header_stay_diagnoses() -> None:
+    ms = by_text("Discharge diagnoses: Influenza A.\nFever and cough for 4 days.\n")
+    assert ms["Fever"].section == "diagnosis"
+
+
+def test_qualifier_with_a_negated_parenthesis_qualifies_the_condition() -> None:
+    ms = by_text("Dx: Alcohol withdrawal, uncomplicated (no delirium, no seizures), in alcohol dependence.")
+    assert ms["uncomplicated (no delirium"].not_coded == "status"
+    assert ms["Alcohol withdrawal"].qualifiers.uncomplicated
+    assert not ms["in alcohol dependence"].negated  # the parenthesis ends the negation
+
+
+def test_a_parenthesis_naming_the_condition_is_searched() -> None:
+    ms = by_text("A/P: Alcohol use disorder, mild (alcohol abuse). Counseling.")
+    assert ms["mild (alcohol abuse)"].not_coded is None
+
+
+def test_uncomplicated_agrees_with_an_uncomplicated_title() -> None:
+    note = read_qualifiers("alcohol withdrawal, uncomplicated")
+    assert (
+        "uncomplicated"
+        in compare(note, read_qualifiers("Alcohol dependence with withdrawal, uncomplicated", title=True))[1]
+    )
+    assert (
+        "uncomplicated"
+        not in compare(
+            read_qualifiers("alcohol withdrawal"),
+            read_qualifiers("Alcohol dependence with withdrawal, uncomplicated", title=True),
+        )[1]
+    )
+
+
+# ------------------------------------------------------------ a child's BMI percentile
+class _Z68:
+    """The pediatric BMI codes as the code set titles them (the rules corpus has none)."""
+
+    TITLES = {
+        "Z68.51": "Body mass index [BMI] pediatric, less than 5th percentile for age",
+        "Z68.52": "Body mass index [BMI] pediatric, 5th percentile to less than 85th percentile for age",
+        "Z68.53": "Body mass index [BMI] pediatric, 85th percentile to less than 95th percentile for age",
+        "Z68.54": "Body mass index [BMI] pediatric, 95th percentile for age to less than 120% of the 95th "
+        "percentile for age",
+        "Z68.55": "Body mass index [BMI] pediatric, 120% of the 95th percentile for age to less than 140% of "
+        "the 95th percentile for age",
+        "Z68.56": "Body mass index [BMI] pediatric, greater than or equal to 140% of the 95th percentile "
+        "for age",
+    }
+
+    def leaves_under(self, code: str) -> list[str]:
+        return sorted(c for c in self.TITLES if c.startswith(code))
+
+    def title(self, code: str) -> str:
+        return self.TITLES[code]
+
+
+@pytest.mark.parametrize(
+    ("percentile", "code"), [(3, "Z68.51"), (60, "Z68.52"), (91, "Z68.53"), (97, "Z68.54")]
+)
+def test_the_written_percentile_chooses_the_pediatric_bmi_code(percentile: int, code: str) -> None:
+    assert bmi_percentile_code(_Z68(), percentile) == code  # type: ignore[arg-type]
+
+
+def test_an_impossible_percentile_chooses_no_code() -> None:
+    assert bmi_percentile_code(_Z68(), 250) is None  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------ not the disease: tests, prevention, doses
+@pytest.mark.parametrize(
+    ("chunk", "why"),
+    [
+        ("HIV-1/2 Ag/Ab", "test"),
+        ("HCV antibody ordered at lab", "test"),
+        ("malaria prophylaxis", "prevention"),
+        ("fall precautions", "prevention"),
+        ("HPV #2", "immunization given"),
+    ],
+)
+def test_tests_prevention_and_vaccine_doses_are_not_diagnoses(chunk: str, why: str) -> None:
+    assert why_not_coded(chunk) == why
+
+
+@pytest.mark.parametrize("chunk", ["HIV infection", "Malaria", "HPV infection of the cervix", "Hepatitis C"])
+def test_the_conditions_themselves_are_read(chunk: str) -> None:
+    assert why_not_coded(chunk) is None
+
+
+def test_never_tested_for_is_not_a_diagnosis() -> None:
+    ms = by_text("S: 30M. Has never been tested for hepatitis C. Reports dysuria.")
+    assert ms["Has never been tested for hepatitis C"].negated
+    assert not ms["Reports dysuria"].negated
+
+
+# ------------------------------------------------------------ "non-" in a title
+def test_a_title_negating_the_notes_word_contradicts_it() -> None:
+    assert prefix_conflict("toxic multinodular goiter", "Nontoxic multinodular goiter")
+    assert prefix_conflict("nonischemic cardiomyopathy", "Ischemic cardiomyopathy")
+    cands = [Cand("E04.2", 0.8), Cand("E05.20", 0.5)]
+    titles = {
+        "E04.2": "Nontoxic multinodular goiter",
+        "E05.20": "Thyrotoxicosis with toxic multinodular goiter",
+    }
+    assert prefer_named_sibling(cands, {}, titles.__getitem__, "toxic multinodular goiter")  # type: ignore[arg-type]
+    assert cands[0].code == "E05.20"
+
+
+def test_a_title_agreeing_with_the_notes_non_word_stands() -> None:
+    assert prefix_conflict("nontoxic goiter", "Nontoxic multinodular goiter") is None
+    assert prefix_conflict("multinodular goiter", "Nontoxic multinodular goiter") is None
+    cands = [Cand("E04.2", 0.8), Cand("E05.20", 0.5)]
+    titles = {
+        "E04.2": "Nontoxic multinodular goiter",
+        "E05.20": "Thyrotoxicosis with toxic multinodular goiter",
+    }
+    assert prefer_named_sibling(cands, {}, titles.__getitem__, "nontoxic goiter") is None  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------ shared site, list lines, history of MI
+def test_the_site_after_and_belongs_to_both_conditions() -> None:
+    ms = by_text("A: Cellulitis and abscess of left forearm due to MRSA.\nP: I&D.")
+    assert ms["Cellulitis"].query == "Cellulitis of left forearm"
+    assert ms["Cellulitis"].text == "Cellulitis"
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["A: Hypertension and history of stroke.\n", "A: Hypertension and family history of stroke.\n"],
+)
+def test_a_history_or_negated_second_condition_shares_nothing(note: str) -> None:
+    first = read_note(note)[0]
+    assert " of " not in first.query
+
+
+def test_a_line_starting_with_a_decimal_is_not_a_list_item() -> None:
+    assert not by_text("Seen today.\n2.5 cm lesion on the back, excised.\n")[
+        "2.5 cm lesion on the back"
+    ].problem
+    assert by_text("Seen today.\n2. Lesion on the back - excised.\n")["Lesion on the back"].problem
+
+
+def test_history_of_mi_may_be_coded_as_old_mi(svc: SuggestionService) -> None:
+    note = "A/P:\n1. History of MI.\n2. Asthma."
+    plan = svc._plan(SuggestRequest(text=note), read_note(note))
+    history = next(q for m, q, _ in plan if q is not None and m.text == "History of MI")
+    assert history.kind == "history" and history.prefixes and "I25.2" in history.prefixes
+    asthma = next(q for m, q, _ in plan if q is not None and m.text == "Asthma")
+    assert asthma.kind == "current" and asthma.prefixes is None
+
+
+# ------------------------------------------------------------ what controls a gestational diabetes
+INSULIN = "Gestational diabetes mellitus in pregnancy, insulin controlled"
+DIET = "Gestational diabetes mellitus in pregnancy, diet controlled"
+
+
+def test_insulin_documented_chooses_insulin_controlled() -> None:
+    note = read_qualifiers("Gestational diabetes, on insulin and metformin")
+    assert note.control == "insulin"  # insulin with an oral drug is coded insulin controlled (I.C.15.g)
+    assert "insulin controlled" in compare(note, read_qualifiers(INSULIN, title=True))[1]
+    assert compare(note, read_qualifiers(DIET, title=True))[0]
+
+
+def test_no_treatment_documented_says_nothing_of_control() -> None:
+    note = read_qualifiers("Gestational diabetes, follow-up in two weeks")
+    assert note.control is None
+    assert compare(note, read_qualifiers(DIET, title=True)) == ([], [])
