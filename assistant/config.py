@@ -75,6 +75,11 @@ class Settings(BaseSettings):
         description="Rank suggestions with the learned reranker (assistant/suggest/data/ranker.json) when "
         "it is there; off: the rule-based scores (the evaluation compares both).",
     )
+    suggest_query_adapter: bool = Field(
+        default=True,
+        description="Pass query vectors through the linear query adapter learned from ICD-10-CM's own "
+        "synonyms (assistant/suggest/data/query_adapter.npy) when it is there; the index is unchanged.",
+    )
     suggest_final_threshold: float | None = Field(
         default=None,
         ge=0.0,
