@@ -136,6 +136,7 @@ def train_weight(
     shape (n, k, dim), may be empty in k) + decay * ||A||^2. Returns W and the mean loss per epoch."""
     import torch
 
+    torch.set_num_threads(1)  # small matrices: one thread, no spinning on a shared machine
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     dim = queries.shape[1]
@@ -169,7 +170,9 @@ def train_weight(
     return (eye + delta).detach().numpy(), losses
 
 
-def recall_at(index: LoadedIndex, queries: np.ndarray, codes: list[str], ks: tuple[int, ...] = (1, 10)) -> dict:
+def recall_at(
+    index: LoadedIndex, queries: np.ndarray, codes: list[str], ks: tuple[int, ...] = (1, 10)
+) -> dict:
     """Share of held-out queries whose code (or a code under it) is in the exact top k of the index."""
     hits = dict.fromkeys(ks, 0)
     top = max(ks)
@@ -189,7 +192,7 @@ def main(
     pairs: int = typer.Option(40000, help="Synonym pairs sampled for training (embedding them is the cost)."),
     holdout: int = typer.Option(2000, help="Pairs kept out to report held-out recall."),
     epochs: int = typer.Option(4),
-    decay: float = typer.Option(0.05, help="Weight of ||W - I||^2 (higher: closer to the plain embedder)."),
+    decay: float = typer.Option(0.005, help="Weight of ||W - I||^2 (higher: closer to the plain embedder)."),
     negatives: int = typer.Option(7, help="Hard negatives per query (nearest wrong codes, unadapted)."),
     out: Path = typer.Option(DEFAULT_PATH),
     cache: Path = typer.Option(Path("out/adapter-cache")),
@@ -200,14 +203,19 @@ def main(
     indexed = set(index.catalog.codes)
     all_pairs = synonym_pairs(corpus.records(), indexed)
     rng = np.random.default_rng(SEED)
-    chosen = [all_pairs[i] for i in sorted(rng.choice(len(all_pairs), min(pairs + holdout, len(all_pairs)), False))]
+    chosen = [
+        all_pairs[i] for i in sorted(rng.choice(len(all_pairs), min(pairs + holdout, len(all_pairs)), False))
+    ]
     targets_of = code_targets(index, [p.code for p in chosen])
     chosen = [p for p in chosen if p.code in targets_of]
     rng.shuffle(chosen)  # type: ignore[arg-type]
     held, train = chosen[:holdout], chosen[holdout:]
     abbreviations = abbreviation_pairs()
-    print(f"{len(all_pairs)} synonym pairs; training on {len(train)} (+{len(abbreviations)} abbreviations), "
-          f"held out {len(held)}", flush=True)
+    print(
+        f"{len(all_pairs)} synonym pairs; training on {len(train)} (+{len(abbreviations)} abbreviations), "
+        f"held out {len(held)}",
+        flush=True,
+    )
     embedder = load_embedder(settings)
     texts = [p.text for p in chosen] + [p.text for p in abbreviations] + [p.expansion for p in abbreviations]
     vectors = embed_cached(embedder, texts, cache)

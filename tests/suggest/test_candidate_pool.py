@@ -13,7 +13,9 @@ NOTE = "Assessment: 1. Type 2 diabetes mellitus with hyperglycemia. 2. Chronic k
 
 
 def _service(fixture_index: Path, embedder: HashingEmbedder, fill: int) -> SuggestionService:
-    return SuggestionService.from_index_dir(fixture_index, embedder, config=EngineConfig(fill_alternates=fill))
+    return SuggestionService.from_index_dir(
+        fixture_index, embedder, config=EngineConfig(fill_alternates=fill)
+    )
 
 
 def test_a_short_note_fills_the_list_with_more_alternates(
@@ -23,7 +25,9 @@ def test_a_short_note_fills_the_list_with_more_alternates(
     plain = _service(fixture_index, fake_embedder, 0).suggest(request).suggestions
     filled = _service(fixture_index, fake_embedder, 15).suggest(request).suggestions
     assert len(filled) > len(plain)
-    assert [s.code for s in filled if s.confidence != "low"] == [s.code for s in plain if s.confidence != "low"]
+    assert [s.code for s in filled if s.confidence != "low"] == [
+        s.code for s in plain if s.confidence != "low"
+    ]
     assert {s.code for s in plain} <= {s.code for s in filled}
 
 

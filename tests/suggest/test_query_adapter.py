@@ -129,3 +129,15 @@ def test_training_pairs_come_from_index_paths_and_inclusion_terms() -> None:
         ("Acute cystitis NOS", "N30.00", "inclusion"),
     }
     assert query_text("Hypertension, hypertensive (accelerated) (benign)") == "Hypertension hypertensive"
+
+
+def test_long_queries_keep_their_plain_vector(tmp_path: Path) -> None:
+    fake = HashingEmbedder(32)
+    rng = np.random.default_rng(2)
+    wrapped = with_query_adapter(
+        fake, True, _saved(tmp_path, np.eye(32) + 0.3 * rng.standard_normal((32, 32)))
+    )
+    texts = ["acute cystitis", "the patient was admitted with acute cystitis and fever"]
+    plain, adapted = fake.embed(texts), wrapped.embed(texts)
+    assert not np.allclose(plain[0], adapted[0])
+    assert np.allclose(plain[1], adapted[1])
