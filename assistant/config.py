@@ -76,9 +76,10 @@ class Settings(BaseSettings):
         "it is there; off: the rule-based scores (the evaluation compares both).",
     )
     suggest_query_adapter: bool = Field(
-        default=True,
-        description="Pass query vectors through the linear query adapter learned from ICD-10-CM's own "
-        "synonyms (assistant/suggest/data/query_adapter.npy) when it is there; the index is unchanged.",
+        default=False,
+        description="Pass short query vectors (at most 3 words) through the linear query adapter learned "
+        "from ICD-10-CM's own synonyms (assistant/suggest/data/query_adapter.npy); the index is unchanged. "
+        "Off by default: on the dev splits it is about even (evals/reports/adapter-2026-11-30.md).",
     )
     suggest_final_threshold: float | None = Field(
         default=None,

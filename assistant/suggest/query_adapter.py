@@ -104,8 +104,8 @@ def adapter_in_use(embedder: Embedder) -> str | None:
 
 def describe_query_adapter(settings: object, path: Path = DEFAULT_PATH) -> str:
     """Whether the engine for ``settings`` applies the query adapter (eval reports record it)."""
-    if not getattr(settings, "suggest_query_adapter", True):
-        return "off (ASSISTANT_SUGGEST_QUERY_ADAPTER=0)"
+    if not getattr(settings, "suggest_query_adapter", False):
+        return "off (ASSISTANT_SUGGEST_QUERY_ADAPTER unset or false)"
     if not Path(path).exists():
         return f"off (no {Path(path).name})"
     return f"on ({Path(path).name})"

@@ -148,7 +148,7 @@ class SuggestionService:
         if ranker is not None and chosen is not None:
             ranker = replace(ranker, threshold=chosen)
         embedder = with_query_adapter(
-            embedder or load_embedder(settings), getattr(settings, "suggest_query_adapter", True)
+            embedder or load_embedder(settings), getattr(settings, "suggest_query_adapter", False)
         )
         return cls(index, embedder, reference, walker=walker, ranker=ranker)
 

@@ -94,10 +94,11 @@ def test_adapter_off_when_missing_disabled_or_of_another_width(tmp_path: Path) -
         load_query_adapter(tmp_path / "bad.npy")
 
 
-def test_setting_defaults_on_and_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert Settings().suggest_query_adapter is True
-    monkeypatch.setenv("ASSISTANT_SUGGEST_QUERY_ADAPTER", "0")
+def test_setting_defaults_off_and_can_be_turned_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ASSISTANT_SUGGEST_QUERY_ADAPTER", raising=False)
     assert Settings().suggest_query_adapter is False
+    monkeypatch.setenv("ASSISTANT_SUGGEST_QUERY_ADAPTER", "1")
+    assert Settings().suggest_query_adapter is True
 
 
 def test_the_engine_suggests_through_an_adapted_embedder(
