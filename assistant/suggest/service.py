@@ -17,6 +17,7 @@ import numpy as np
 
 from assistant.core.errors import AssistantError, InvalidInput
 from assistant.suggest import coding_rules, consolidate, qualifiers, rules
+from assistant.suggest.coding_rules.hcpcs_gate import gate as hcpcs_gate
 from assistant.suggest.corpus import corpus_for
 from assistant.suggest.embedder import Embedder, NoVectorsEmbedder, configured_model_name, load_embedder
 from assistant.suggest.features import CodePrior, mention_features
@@ -434,10 +435,14 @@ class SuggestionService:
         if request.mode == "full":
             self._weeks_of_gestation(picks, facts, request.text)
             warnings.extend(list(dict.fromkeys(left_out.values()))[:8])
+            before = set(picks)
             consolidate.absorb_same_category(picks, self.catalog)
             consolidate.fold_integral_symptoms(picks)
             context = coding_rules.context_for(request, self._search_within, facts)
             coding_rules.apply_coding_rules(picks, context, self.catalog)
+            # The fill never brings back what the rules dropped, nor a HCPCS code without a service given.
+            tail = {c: p for c, p in tail.items() if c not in before - set(picks)}
+            hcpcs_gate(tail, context, self.catalog)
             self._pair_rules(picks)
             self._excludes1(picks)
             self._context_warnings(picks, skipped)
