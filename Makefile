@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup setup-test run test test-fast lint typecheck data index bench eval train load-test lock clean
+.PHONY: setup setup-test run test test-fast lint typecheck data index bench eval train train-adapter load-test lock clean
 
 # Stage 1 (`make setup`, run by `make run`): only what serving and the index build need.
 $(STAMP): pyproject.toml requirements.lock
@@ -66,6 +66,11 @@ bench: index
 # chosen on CodiEsp-en dev + us-notes check, fixed seeds; needs the built index (a few minutes).
 train: index
 	$(BIN)/python -m evals.train_ranker --fresh --end-to-end
+
+# The query adapter (assistant/suggest/data/query_adapter.npy and its README): ICD-10-CM Index paths and
+# inclusion terms -> the indexed code vectors, fixed seed; needs the built index (embeds ~40k short texts).
+train-adapter: index
+	$(BIN)/python -m evals.train_adapter
 
 # Loopback load test, not part of `make test` (docs/deployment.md): 20 clients, 60 s, real model.
 load-test: index

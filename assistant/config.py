@@ -88,6 +88,12 @@ class Settings(BaseSettings):
         description="Rank suggestions with the learned reranker (assistant/suggest/data/ranker.json) when "
         "it is there; off: the rule-based scores (the evaluation compares both).",
     )
+    suggest_query_adapter: bool = Field(
+        default=False,
+        description="Pass short query vectors (at most 3 words) through the linear query adapter learned "
+        "from ICD-10-CM's own synonyms (assistant/suggest/data/query_adapter.npy); the index is unchanged. "
+        "Off by default: on the dev splits it is about even (evals/reports/adapter-2026-11-30.md).",
+    )
     suggest_final_threshold: float | None = Field(
         default=None,
         ge=0.0,

@@ -13,6 +13,7 @@ from assistant.codesets.repository import CodeSetRepository
 from assistant.config import get_settings
 from assistant.core.errors import InvalidInput
 from assistant.suggest.index_walker import IndexWalker
+from assistant.suggest.query_adapter import describe_query_adapter
 from assistant.suggest.service import SuggestionService
 from assistant.suggest.text import expand_abbreviations
 from evals import candidate_recall, runner
@@ -159,7 +160,8 @@ def run(
         raise InvalidInput(str(exc), field="system", fix="install the eval extra") from exc
 
     if as_json:
-        rows: list[dict[str, Any]] = [r.to_json() for r in results]
+        adapter = describe_query_adapter(get_settings())
+        rows: list[dict[str, Any]] = [{**r.to_json(), "query_adapter": adapter} for r in results]
         if runner.PEER_NAME in names and not any(s.name == runner.PEER_NAME for s in systems):
             rows += [{"dataset": d.name, "system": runner.PEER_NAME, "error": peer_note} for d in datasets]
         print_json(rows)
@@ -182,6 +184,7 @@ def run(
             "systems": ", ".join(s.name for s in systems),
             "final list (product threshold)": policy.describe() + " (peer: see evals/peer.py)",
             "peer": peer_note,
+            "query adapter": describe_query_adapter(get_settings()),
             "query-embedding cache": "none (no embedding hook in the public API; each mode embeds itself)",
             "dangerous errors": "header codes and Excludes1 pairs via the reference DB; on annotated sets "
             "also forbidden codes, O-codes without a documented pregnancy or for a man, MCE sex conflicts"
@@ -248,7 +251,12 @@ def candidates(
         ds = runner.load_dataset(name)
         cases = runner.cases_from_source(ds, source) if source else ds.cases
         cases = runner.select_cases(cases, "all", limit)
-        result = {"dataset": ds.name, "source": source, **candidate_recall.evaluate(service, cases, k)}
+        result = {
+            "dataset": ds.name,
+            "source": source,
+            "query_adapter": describe_query_adapter(get_settings()),
+            **candidate_recall.evaluate(service, cases, k),
+        }
         out.append(result)
         if not as_json:
             console.print(f"{ds.name} ({len(cases)} cases, {result['gold']} gold codes), recall@{k}:")

@@ -17,6 +17,7 @@ import numpy as np
 
 from assistant.core.errors import AssistantError, InvalidInput
 from assistant.suggest import coding_rules, consolidate, qualifiers, rules, sibling_choice
+from assistant.suggest.coding_rules.hcpcs_gate import gate as hcpcs_gate
 from assistant.suggest.corpus import corpus_for
 from assistant.suggest.embedder import Embedder, NoVectorsEmbedder, configured_model_name, load_embedder
 from assistant.suggest.features import CodePrior, StaticColumns, mention_features
@@ -24,6 +25,7 @@ from assistant.suggest.index_status import index_status
 from assistant.suggest.index_walker import IndexWalker, walker_for
 from assistant.suggest.patient import PatientFacts, read_demographics, resolve_patient
 from assistant.suggest.patient_edits import PatientEdits, exam_for_age, weeks_code
+from assistant.suggest.query_adapter import with_query_adapter
 from assistant.suggest.ranker import Ranker, load_ranker
 from assistant.suggest.reader import ASSESSMENT_SECTIONS, Mention, clean_query, is_phrase, read_note
 from assistant.suggest.schemas import Evidence, Suggestion, SuggestRequest, SuggestResponse
@@ -76,6 +78,10 @@ class EngineConfig:
     history_threshold: float = 0.6
     rrf_k: int = 60
     alternates_per_mention: int = 3
+    # A note whose mentions' first alternates cannot fill the list asked for (top_k) lists more of each
+    # mention's ranked candidates, up to this many (0: always alternates_per_mention). The extra ones are
+    # never final; they only fill the tail of the ranked list (its recall@k and the candidate pool).
+    fill_alternates: int = 15
     k_walker: int = 10
     # Weight of the Alphabetic Index walk's score (0: off), chosen on CodiEsp train + the us-notes tune split.
     w_walker: float = 0.3
@@ -145,7 +151,10 @@ class SuggestionService:
         chosen = getattr(settings, "suggest_final_threshold", None)
         if ranker is not None and chosen is not None:
             ranker = replace(ranker, threshold=chosen)
-        return cls(index, embedder or load_embedder(settings), reference, walker=walker, ranker=ranker)
+        embedder = with_query_adapter(
+            embedder or load_embedder(settings), getattr(settings, "suggest_query_adapter", False)
+        )
+        return cls(index, embedder, reference, walker=walker, ranker=ranker)
 
     @classmethod
     def keyword_only(
@@ -371,10 +380,11 @@ class SuggestionService:
         facts = facts or PatientFacts()
         left_out: dict[str, str] = {}
         picks: dict[str, Pick] = {}
+        tail: dict[str, Pick] = {}  # the fill alternates (see EngineConfig.fill_alternates), never final
         mentions_out: list[dict[str, object]] = []
         skipped: list[tuple[Mention, str]] = []
         phrase = len(plan) == 1
-        per_mention = request.top_k if phrase else cfg.alternates_per_mention
+        per_mention = request.top_k if phrase else self._alternates(request, plan)
         ranked = self._mention_candidates(request, plan, vec_of, dense_hits, facts, left_out)
         # The ranker learned from notes' mentions; a single phrase (a search) keeps the rule-based order.
         learned = self.ranker is not None and request.mode == "full" and not phrase
@@ -412,9 +422,11 @@ class SuggestionService:
                         left_out.setdefault(code, why)
                         continue
                 score = c.score * weight if rank == 0 or learned else c.score * weight * 0.97
-                pick = picks.get(code)
+                # Fill alternates (beyond the configured ones) only extend the list after the rules ran.
+                pool = picks if phrase or rank < cfg.alternates_per_mention else tail
+                pick = pool.get(code)
                 if pick is None:
-                    pick = picks[code] = Pick(code, score, final, [m])
+                    pick = pool[code] = Pick(code, score, final, [m])
                 else:
                     if m not in pick.mentions:
                         pick.mentions.append(m)
@@ -429,10 +441,14 @@ class SuggestionService:
         if request.mode == "full":
             self._weeks_of_gestation(picks, facts, request.text)
             warnings.extend(list(dict.fromkeys(left_out.values()))[:8])
+            before = set(picks)
             consolidate.absorb_same_category(picks, self.catalog)
             consolidate.fold_integral_symptoms(picks, request.text)
             context = coding_rules.context_for(request, self._search_within, facts)
             coding_rules.apply_coding_rules(picks, context, self.catalog)
+            # The fill never brings back what the rules dropped, nor a HCPCS code without a service given.
+            tail = {c: p for c, p in tail.items() if c not in before - set(picks)}
+            hcpcs_gate(tail, context, self.catalog)
             self._pair_rules(picks)
             consolidate.drop_contradicting_siblings(picks, self.catalog)
             self._excludes1(picks)
@@ -440,6 +456,8 @@ class SuggestionService:
             for m, why in skipped:
                 if why.startswith("uncertain") or why == "negated":
                     warnings.append(f'not coded ({why}): "{m.text}"')
+        for code, pick in tail.items():
+            picks.setdefault(code, pick)
         ordered = sorted(picks.values(), key=lambda p: (not p.final, -p.score, p.code))[: request.top_k]
         suggestions = [self._suggestion(p, request, learned) for p in ordered]
         releases = {s: v.get("release", "") for s, v in self.index.manifest.get("releases", {}).items()}
@@ -458,7 +476,7 @@ class SuggestionService:
     ) -> list[MentionCandidates]:
         """Each planned mention's candidates, retrieved then (full mode) qualifier-reranked and fitted to the
         patient; skipped mentions come with no candidates and the reason."""
-        per_mention = request.top_k if len(plan) == 1 else self.config.alternates_per_mention
+        per_mention = request.top_k if len(plan) == 1 else self._alternates(request, plan)
         out: list[MentionCandidates] = []
         for m, q, why in plan:
             if q is None:
@@ -475,6 +493,13 @@ class SuggestionService:
                 cands = self._fit_patient(cands, facts, max(per_mention, 1), left_out)
             out.append(MentionCandidates(m, q, None, cands, qualifier_reasons, retrieved))
         return out
+
+    def _alternates(self, request: SuggestRequest, plan: Plan) -> int:
+        """Candidates listed per searched mention: the configured alternates, or enough to fill top_k."""
+        cfg = self.config
+        searched = sum(q is not None for _, q, _ in plan)
+        fill = -(-2 * request.top_k // max(searched, 1))  # twice over: mentions share codes
+        return max(cfg.alternates_per_mention, min(fill, cfg.fill_alternates))
 
     def ranking_features(
         self,
