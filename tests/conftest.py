@@ -164,12 +164,21 @@ def op_backend(request: pytest.FixtureRequest) -> str:
     return str(getattr(request, "param", "sqlite"))
 
 
-@pytest.fixture(scope="session")
-def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An operational SQLite database migrated to head once per test process; tests copy it."""
-    path = tmp_path_factory.mktemp("op-template") / "assistant.db"
+@functools.cache
+def migrated_sqlite() -> Path:
+    """An operational SQLite database migrated to head once per test process (removed at its end);
+    tests copy it rather than running the migrations again."""
+    folder = Path(tempfile.mkdtemp(prefix="assistant-tests-op-template-"))
+    _SESSION_DATA.append(folder)
+    path = folder / "assistant.db"
     migrate.upgrade(f"sqlite:///{path}")
     return path
+
+
+@pytest.fixture(scope="session")
+def migrated_template() -> Path:
+    """``migrated_sqlite()`` as a fixture: the template ``tmp_settings`` and ``sessions`` copy."""
+    return migrated_sqlite()
 
 
 @pytest.fixture(scope="session")
