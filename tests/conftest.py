@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from _pytest.nodeid import coerce_node_id
 from argon2 import PasswordHasher
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -137,6 +138,27 @@ def production_password_hashing() -> Iterator[PasswordHasher]:
 def pytest_unconfigure(config: pytest.Config) -> None:
     for folder in _SESSION_DATA:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``--dist loadgroup`` (``make test``): keep each ``xdist_group`` on one worker.
+
+    pytest-xdist 3.8 tells its scheduler a test's group by appending ``@group`` to the node id in the
+    worker, through ``item._nodeid``; pytest 9.2 keeps node ids in ``item._id`` and ignores that, so the
+    groups were silently spread over the workers (pytest-xdist issue 1386): a second live server and
+    browser, and the real-model fixtures built once per worker. Set the suffix where pytest reads it,
+    unless xdist already did."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    for item in items:
+        names = {
+            str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+            for mark in item.iter_markers("xdist_group")
+        }
+        if not names or item.nodeid.rfind("@") > item.nodeid.rfind("]"):
+            continue
+        item._id = coerce_node_id(f"{item.nodeid}@{'_'.join(sorted(names))}")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
