@@ -12,8 +12,9 @@ test; ``sessions`` (the one database fixture name of every domain) opens it.
 
 PostgreSQL: with ``ASSISTANT_TEST_POSTGRES_URL`` (or ``--postgres-url``) set to an admin URL such as
 ``postgresql+psycopg://postgres@127.0.0.1:5432/postgres``, every test under ``BOTH_BACKENDS`` that uses
-``tmp_settings`` runs twice, on SQLite and on a fresh PostgreSQL database of its own (created from a
-migrated template, dropped after the test). Unset, the PostgreSQL runs are skipped with the reason.
+``tmp_settings`` runs twice, on SQLite and on PostgreSQL: one database per test process, copied from a
+migrated template and emptied before each test (copied again when a test changed its schema), so each
+test starts as on a fresh copy. Unset, the PostgreSQL runs are skipped with the reason.
 """
 
 from __future__ import annotations
@@ -26,9 +27,12 @@ import shutil
 import stat
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from _pytest.nodeid import coerce_node_id
+from argon2 import PasswordHasher
 from sqlalchemy.orm import Session, sessionmaker
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -40,7 +44,13 @@ from assistant.codesets.service import ensure_loaded  # noqa: E402
 from assistant.config import PROJECT_ROOT, Settings, get_settings  # noqa: E402
 from assistant.core import migrate  # noqa: E402
 from assistant.core.db import make_engine, session_factory  # noqa: E402
-from tests.reliability.pg import create_database, drop_database  # noqa: E402
+from assistant.security import passwords  # noqa: E402
+from tests.reliability.pg import (  # noqa: E402
+    create_database,
+    drop_database,
+    reset_database,
+    schema_fingerprint,
+)
 
 SHARED = PROJECT_ROOT.parent / "shared"
 # The tests' own build of the shipped code sets: one folder per checkout, never the user's data/.
@@ -101,11 +111,54 @@ def pytest_configure(config: pytest.Config) -> None:
     for name in ("REFERENCE_DB_PATH", "SECRET_KEY_PATH", "PHI_KEY_PATH"):
         os.environ.pop(f"ASSISTANT_{name}", None)  # unset: inside the data folder
     get_settings.cache_clear()
+    _use_password_hasher(_CHEAP_HASHER)
+
+
+# Password hashing: the product's argon2id profile (passwords.PROFILE, 64 MiB and 3 passes) costs about
+# 0.1 s per hash or check on a quiet machine and seconds on a busy one, twice for every signed-in test
+# client. The tests hash with argon2id at its cheapest cost instead; the tests that are about the real
+# cost (the profile itself, sign-ins under load) ask for ``production_password_hashing``.
+_CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+def _use_password_hasher(hasher: PasswordHasher) -> None:
+    passwords._hasher = hasher
+    passwords._DUMMY_HASH = hasher.hash("timing-equaliser-not-a-password")
+
+
+@pytest.fixture
+def production_password_hashing() -> Iterator[PasswordHasher]:
+    """The product's argon2id profile for this test (every other test hashes at the cheapest cost)."""
+    real = PasswordHasher.from_parameters(passwords.PROFILE)
+    _use_password_hasher(real)
+    yield real
+    _use_password_hasher(_CHEAP_HASHER)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     for folder in _SESSION_DATA:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``--dist loadgroup`` (``make test``): keep each ``xdist_group`` on one worker.
+
+    pytest-xdist 3.8 tells its scheduler a test's group by appending ``@group`` to the node id in the
+    worker, through ``item._nodeid``; pytest 9.2 keeps node ids in ``item._id`` and ignores that, so the
+    groups were silently spread over the workers (pytest-xdist issue 1386): a second live server and
+    browser, and the real-model fixtures built once per worker. Set the suffix where pytest reads it,
+    unless xdist already did."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    for item in items:
+        names = {
+            str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+            for mark in item.iter_markers("xdist_group")
+        }
+        if not names or item.nodeid.rfind("@") > item.nodeid.rfind("]"):
+            continue
+        item._id = coerce_node_id(f"{item.nodeid}@{'_'.join(sorted(names))}")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -133,12 +186,21 @@ def op_backend(request: pytest.FixtureRequest) -> str:
     return str(getattr(request, "param", "sqlite"))
 
 
-@pytest.fixture(scope="session")
-def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An operational SQLite database migrated to head once per test process; tests copy it."""
-    path = tmp_path_factory.mktemp("op-template") / "assistant.db"
+@functools.cache
+def migrated_sqlite() -> Path:
+    """An operational SQLite database migrated to head once per test process (removed at its end);
+    tests copy it rather than running the migrations again."""
+    folder = Path(tempfile.mkdtemp(prefix="assistant-tests-op-template-"))
+    _SESSION_DATA.append(folder)
+    path = folder / "assistant.db"
     migrate.upgrade(f"sqlite:///{path}")
     return path
+
+
+@pytest.fixture(scope="session")
+def migrated_template() -> Path:
+    """``migrated_sqlite()`` as a fixture: the template ``tmp_settings`` and ``sessions`` copy."""
+    return migrated_sqlite()
 
 
 @pytest.fixture(scope="session")
@@ -153,16 +215,37 @@ def postgres_template(request: pytest.FixtureRequest) -> Iterator[str]:
     drop_database(admin, url)
 
 
-@pytest.fixture
-def op_database_url(op_backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
-    """The operational database URL of this test: a SQLite file in tmp_path or a fresh PostgreSQL DB."""
-    if op_backend == "sqlite":
-        yield f"sqlite:///{tmp_path / 'data' / 'assistant.db'}"
-        return
+@dataclass(frozen=True)
+class PostgresCopy:
+    """This test process's PostgreSQL database: a copy of ``template`` that every test gets back fresh."""
+
+    admin: str
+    template: str
+    url: str
+    fingerprint: str  # the template's schema digest
+
+    def fresh(self) -> str:
+        """The database as a new copy of the template would be (see ``reset_database``)."""
+        reset_database(self.admin, self.url, template=self.template, fingerprint=self.fingerprint)
+        return self.url
+
+
+@pytest.fixture(scope="session")
+def postgres_copy(request: pytest.FixtureRequest, postgres_template: str) -> Iterator[PostgresCopy]:
     admin = request.config.getoption("--postgres-url")
-    url = create_database(admin, template=request.getfixturevalue("postgres_template"))
-    yield url
+    url = create_database(admin, template=postgres_template, prefix="w")
+    yield PostgresCopy(admin, postgres_template, url, schema_fingerprint(url))
     drop_database(admin, url)
+
+
+@pytest.fixture
+def op_database_url(op_backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """The operational database URL of this test: a SQLite file in tmp_path, or the test process's
+    PostgreSQL database emptied (or copied again) to be what a fresh copy of the template would be."""
+    if op_backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'data' / 'assistant.db'}"
+    copy: PostgresCopy = request.getfixturevalue("postgres_copy")
+    return copy.fresh()
 
 
 @pytest.fixture

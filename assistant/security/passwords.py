@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from argon2.profiles import RFC_9106_LOW_MEMORY
 
 from assistant.core.errors import InvalidInput
 
-_hasher = PasswordHasher()  # argon2id, library defaults (RFC 9106 low-memory profile)
+PROFILE = RFC_9106_LOW_MEMORY  # argon2id, 64 MiB, 3 passes, 4 lanes (the library's defaults)
+_hasher = PasswordHasher.from_parameters(PROFILE)
 _DUMMY_HASH = _hasher.hash("timing-equaliser-not-a-password")
 
 COMMON = frozenset(

@@ -14,7 +14,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.billing import service
-from assistant.core import migrate
 from assistant.core.db import make_engine, session_factory, transaction
 from assistant.core.errors import InvalidInput
 from assistant.remit import repository as repo
@@ -205,11 +204,11 @@ def test_every_single_label_change_is_recognized(
 
 
 @pytest.fixture
-def template_db(tmp_path: Path) -> Path:
+def template_db(tmp_path: Path, migrated_template: Path) -> Path:
     """A migrated SQLite database holding the PR-flow claim, copied for every hypothesis example."""
     path = tmp_path / "template.db"
     url = f"sqlite:///{path}"
-    migrate.upgrade(url)
+    shutil.copyfile(migrated_template, path)
     engine = make_engine(url)
     submit(session_factory(engine), pr_flow_claim())
     engine.dispose()

@@ -28,13 +28,20 @@ def ci_slice_run(tmp_path_factory: pytest.TempPathFactory, reference: Any) -> di
     return ci_slice.run_slice(settings, reference)
 
 
+# The two tests of the slice run share one xdist worker, so its index is built once per run (xdist's
+# loadgroup also hands out groups before single tests: the suite's longest unit starts early).
+CI_SLICE_GROUP = pytest.mark.xdist_group("ci-slice")
+
+
 @pytest.mark.slow
+@CI_SLICE_GROUP
 def test_ci_slice_configuration_is_the_committed_one(ci_slice_run: dict[str, Any]) -> None:
     baseline = json.loads(ci_slice.BASELINE_PATH.read_text())
     assert ci_slice_run["config"] == baseline["config"], "slice changed: refresh the baseline on purpose"
 
 
 @pytest.mark.slow
+@CI_SLICE_GROUP
 def test_full_pipeline_not_below_baseline(ci_slice_run: dict[str, Any]) -> None:
     baseline = json.loads(Path(ci_slice.BASELINE_PATH).read_text())
     for name, per_system in ci_slice_run["results"].items():

@@ -19,6 +19,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.config import PROJECT_ROOT, Settings
+from tests.conftest import copy_migrated, migrated_sqlite
 
 CHILD = r"""
 import os, sys, time
@@ -155,7 +156,8 @@ def snapshot(sessions: sessionmaker[Session]) -> dict[str, Any]:
 def import_in_fresh_data(
     tmp_path_factory: Any, monkeypatch: Any, file_name: str, content: bytes, *args: str
 ) -> Any:
-    """``assistant <args> FILE`` through CliRunner on a fresh data folder, FILE holding ``content``.
+    """``assistant <args> FILE`` through CliRunner on a fresh data folder (its database new, at head), FILE
+    holding ``content``.
 
     A failure must be a clean exit with a message: the caller checks the output's wording.
     """
@@ -168,6 +170,7 @@ def import_in_fresh_data(
     monkeypatch.setenv("ASSISTANT_DATA_DIR", str(folder / "data"))
     monkeypatch.delenv("ASSISTANT_DATABASE_URL", raising=False)
     get_settings.cache_clear()
+    copy_migrated(get_settings(), migrated_sqlite())  # a new database at head, without the migrations' cost
     path = folder / file_name
     path.write_bytes(content)
     try:

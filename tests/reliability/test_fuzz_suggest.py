@@ -17,6 +17,7 @@ from assistant.app.container import Container
 from assistant.config import Settings
 from assistant.suggest.embedder import HashingEmbedder
 from assistant.suggest.service import SuggestionService
+from tests.conftest import copy_migrated
 from tests.reliability.api import api_client
 from tests.reliability.mutate import NASTY_TEXT, finite_json_values
 from tests.suggest.fixture_corpus import FIXTURE_DIM, FIXTURE_DIR
@@ -76,10 +77,10 @@ def engine() -> SuggestionService:
 
 
 @pytest.fixture
-def client(tmp_path: Path, engine: SuggestionService) -> Iterator[Any]:
+def client(tmp_path: Path, engine: SuggestionService, migrated_template: Path) -> Iterator[Any]:
     """SQLite only: the database holds just the API user here (the backends are compared elsewhere)."""
     settings = Settings(data_dir=tmp_path / "data", index_dir=tmp_path / "index", database_url="")
-    settings.data_dir.mkdir(parents=True)
+    copy_migrated(settings, migrated_template)  # the database at head, as the app expects
     container = Container(settings)
     container.set_suggester(engine)
     with api_client(container) as c:

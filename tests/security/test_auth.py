@@ -14,15 +14,17 @@ from assistant.core.errors import InvalidInput
 from assistant.security import audit, service
 from assistant.security.errors import Forbidden, Unauthorized
 from assistant.security.models import User, utcnow
-from assistant.security.passwords import check_policy, hash_password, verify_password
+from assistant.security.passwords import check_policy, hash_password, needs_rehash, verify_password
 from assistant.security.permissions import ROLE_PERMISSIONS, grants
 from assistant.security.tokens import bearer_token
 from tests.security.conftest import STRONG, make_user
 
 
-def test_argon2_hash_and_policy() -> None:
+def test_argon2_hash_and_policy(production_password_hashing: object) -> None:
     stored = hash_password(STRONG)
-    assert stored.startswith("$argon2id$") and STRONG not in stored
+    # the product's profile: argon2id, RFC 9106 low-memory (64 MiB, 3 passes, 4 lanes)
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$") and STRONG not in stored
+    assert not needs_rehash(stored)
     assert verify_password(stored, STRONG) and not verify_password(stored, STRONG + "x")
     assert not verify_password(None, STRONG)
     for weak in ("", "   ", "short", "password123", "aaaaaaaaaaaaaaa", "alice-is-the-best-user"):

@@ -92,6 +92,10 @@ def test_the_manifest_says_how_many_distinct_texts_were_embedded(tmp_path: Path)
     assert manifest["embed_runtime"] == "HashingEmbedder"
 
 
+# The real-model tests share the module's build on one xdist worker (one build per run).
+REAL_BUILD = pytest.mark.xdist_group("real-build")
+
+
 @pytest.fixture(scope="module")
 def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     root = tmp_path_factory.mktemp("fastbuild")
@@ -99,6 +103,7 @@ def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 
 @pytest.mark.slow
+@REAL_BUILD
 def test_the_build_exports_first_then_embeds_with_the_build_runtime(real_settings: Settings) -> None:
     from assistant.suggest.build_bench import sample_texts
 
@@ -122,6 +127,7 @@ def test_the_build_exports_first_then_embeds_with_the_build_runtime(real_setting
 
 
 @pytest.mark.slow
+@REAL_BUILD
 def test_the_build_embeds_in_worker_processes_with_the_same_vectors(real_settings: Settings) -> None:
     from assistant.suggest.build_bench import sample_texts
 
@@ -160,6 +166,7 @@ def test_build_index_stops_the_worker_processes_it_started(
 
 
 @pytest.mark.slow
+@REAL_BUILD
 def test_bench_build_measures_every_step_on_one_sample(
     real_settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -21,6 +21,7 @@ from assistant.suggest.patient import PatientFacts, read_demographics, resolve_p
 from assistant.suggest.patient_edits import PatientEdits
 from assistant.suggest.schemas import Patient, SuggestRequest, SuggestResponse
 from assistant.suggest.service import SuggestionService, check_evidence
+from tests.conftest import copy_migrated
 
 ICD = "ICD-10-CM"
 runner = CliRunner()
@@ -292,10 +293,9 @@ def test_cli_jsonl_lines_carry_patient(cli_engine: SuggestionService, tmp_path: 
 
 
 @pytest.fixture
-def client(engine: SuggestionService, tmp_path: Path) -> httpx.Client:
+def client(engine: SuggestionService, tmp_path: Path, migrated_template: Path) -> httpx.Client:
     from fastapi.testclient import TestClient
 
-    from assistant.core import migrate
     from tests.web.auth import use_token
     from web.app import create_app
 
@@ -303,7 +303,7 @@ def client(engine: SuggestionService, tmp_path: Path) -> httpx.Client:
     settings.data_dir.mkdir(parents=True)
     container = Container(settings)
     container.set_suggester(engine)
-    migrate.upgrade(settings.resolved_database_url)
+    copy_migrated(settings, migrated_template)  # the database at head, as the app expects
     tc = TestClient(create_app(settings, container=container, load_engine=False))
     use_token(tc, "coder")
     return tc

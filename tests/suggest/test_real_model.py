@@ -9,7 +9,7 @@ from assistant.suggest.schemas import SuggestRequest
 from assistant.suggest.service import SuggestionService, check_evidence
 from tests.conftest import reference_db
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("real-model")]  # one index build per run
 
 
 @pytest.fixture(scope="session")

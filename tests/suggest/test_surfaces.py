@@ -14,6 +14,7 @@ from assistant.cli.main import app
 from assistant.config import Settings
 from assistant.core.errors import NoReleaseForDate
 from assistant.suggest.service import SuggestionService
+from tests.conftest import copy_migrated
 
 runner = CliRunner()
 NOTE = "HPI: cough for three days. Denies fever.\nA/P: Type 2 diabetes mellitus with hyperglycemia."
@@ -106,7 +107,7 @@ def test_cli_not_utf8(engine: SuggestionService, tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def client(engine: SuggestionService, tmp_path: Path) -> httpx.Client:
+def client(engine: SuggestionService, tmp_path: Path, migrated_template: Path) -> httpx.Client:
     from fastapi.testclient import TestClient
 
     from web.app import create_app
@@ -115,10 +116,9 @@ def client(engine: SuggestionService, tmp_path: Path) -> httpx.Client:
     settings.data_dir.mkdir(parents=True)
     container = Container(settings)
     container.set_suggester(engine)
-    from assistant.core import migrate
     from tests.web.auth import use_token
 
-    migrate.upgrade(settings.resolved_database_url)
+    copy_migrated(settings, migrated_template)  # the database at head, as the app expects
     tc = TestClient(create_app(settings, container=container, load_engine=False))
     use_token(tc, "coder")  # the API needs a sign-in (codes:read)
     return tc
