@@ -54,6 +54,13 @@ class Settings(BaseSettings):
         "sentence-transformers. Measured in one `assistant index bench-build` run on the 2-core machine: "
         "onnx, token-sorted batches: 219 texts/s; torch sorted 151; torch unsorted 115 (same vectors).",
     )
+    embed_threads: int = Field(
+        default=0,
+        ge=0,
+        le=256,
+        description="Threads the embedding model uses in this process (onnxruntime or torch): 0 means one "
+        "per core. Set 1 when several processes embed at once on a small machine (e.g. `serve --workers 2`).",
+    )
     build_embed_workers: int = Field(
         default=0,
         ge=0,

@@ -110,6 +110,9 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["ASSISTANT_DATABASE_URL"] = ""  # the data folder's SQLite file, never a .env's database
     for name in ("REFERENCE_DB_PATH", "SECRET_KEY_PATH", "PHI_KEY_PATH"):
         os.environ.pop(f"ASSISTANT_{name}", None)  # unset: inside the data folder
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        # Each xdist worker is one process of several on the machine: one model thread each, not one per core.
+        os.environ["ASSISTANT_EMBED_THREADS"] = "1"
     get_settings.cache_clear()
     _use_password_hasher(_CHEAP_HASHER)
 

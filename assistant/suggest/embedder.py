@@ -140,6 +140,7 @@ def load_embedder(settings: Any, runtime: str | None = None) -> Embedder:
     runtime = runtime or getattr(settings, "embed_runtime", "auto")
     path, name = model_location(settings)
     batch = getattr(settings, "embed_batch_size", 64)
+    threads = int(getattr(settings, "embed_threads", 0)) or None
     if wants_int8(settings):
         if runtime == "torch":
             raise NotReady(
@@ -147,7 +148,9 @@ def load_embedder(settings: Any, runtime: str | None = None) -> Embedder:
                 field="embed_precision",
                 fix="set ASSISTANT_EMBED_PRECISION=fp32 or ASSISTANT_EMBED_RUNTIME=onnx",
             )
-        int8 = OnnxEmbedder.load(export_dir(settings, name + INT8_SUFFIX), path, name + INT8_SUFFIX, batch)
+        int8 = OnnxEmbedder.load(
+            export_dir(settings, name + INT8_SUFFIX), path, name + INT8_SUFFIX, batch, threads
+        )
         if int8 is None:
             raise NotReady(
                 f"no current int8 copy of {name}",
@@ -156,7 +159,7 @@ def load_embedder(settings: Any, runtime: str | None = None) -> Embedder:
             )
         return int8
     if runtime in ("auto", "onnx"):
-        onnx = OnnxEmbedder.load(export_dir(settings, name), path, name, batch)
+        onnx = OnnxEmbedder.load(export_dir(settings, name), path, name, batch, threads)
         if onnx is not None:
             return onnx
         if runtime == "onnx":
@@ -168,7 +171,7 @@ def load_embedder(settings: Any, runtime: str | None = None) -> Embedder:
     try:
         import torch
 
-        torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+        torch.set_num_threads(threads or max(1, min(2, os.cpu_count() or 1)))
     except Exception:  # noqa: BLE001 - torch thread tuning is best-effort
         pass
     return SentenceTransformerEmbedder(path, name, batch_size=batch)

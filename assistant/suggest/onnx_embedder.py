@@ -114,10 +114,12 @@ class OnnxEmbedder:
         self.batch_size = batch_size
 
     @classmethod
-    def load(cls, folder: Path, model_path: str, name: str, batch_size: int = 64) -> OnnxEmbedder | None:
+    def load(
+        cls, folder: Path, model_path: str, name: str, batch_size: int = 64, threads: int | None = None
+    ) -> OnnxEmbedder | None:
         """The embedder when a current export exists, else None."""
         info = current_export(folder, model_path)
-        return None if info is None else cls(folder, info, model_path, name, batch_size)
+        return None if info is None else cls(folder, info, model_path, name, batch_size, threads)
 
     def token_lengths(self, texts: list[str]) -> list[int]:
         """Tokens per text after truncation (the length each one pads a batch to)."""

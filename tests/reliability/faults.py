@@ -149,7 +149,7 @@ def snapshot(sessions: sessionmaker[Session]) -> dict[str, Any]:
             "counts": counts,
             "statuses": statuses,
             "ledger": {k: int(v) for k, v in sums.items()},
-            "conservation": conservation(s),
+            "conservation": conservation(s).model_dump(),
         }
 
 

@@ -136,6 +136,9 @@ def test_the_build_embeds_in_worker_processes_with_the_same_vectors(real_setting
         real_settings.model_copy(update={"build_embed_workers": 2, "build_embed_batch_size": 8})
     )
     assert isinstance(pool, ProcessPoolEmbedder) and pool.workers == 2 and pool.batch_size == 8
+    single = load_embedder(real_settings.model_copy(update={"embed_threads": 1}))
+    assert isinstance(single, OnnxEmbedder)
+    assert single.session.get_session_options().intra_op_num_threads == 1  # ASSISTANT_EMBED_THREADS=1
     try:
         texts, _ = sample_texts(real_settings, 40, seed=5)
         texts += ["", "cough", "chronic kidney disease, stage 3 " * 40]
