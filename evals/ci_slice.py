@@ -33,7 +33,7 @@ from evals import metrics, runner
 PHRASE_SETS = ("gem-phrases", "icd10cm-inclusion-terms", "icd10cm-index-terms")
 NOTE_SETS = ("codiesp-en", "us-notes")
 DEV_SPLIT = "dev split"
-US_NOTES_SPLIT = "check"
+US_NOTES_SPLIT: runner.Split = "check"
 PHRASE_CASES = 150
 NOTE_CASES = 40
 RANDOM_CODES = 3000

@@ -155,15 +155,7 @@ def add_bmi(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> N
         return
     code = bmi_code(catalog, float(match.group(1)))
     if code:
-        owner = max(owners, key=lambda p: p.score)
-        add_pick(
-            picks,
-            catalog,
-            code,
-            owner.score * 0.95,
-            [ctx.mention(match.start(), match.end())],
-            f"use additional code for BMI with {owner.code} (guideline I.B.14)",
-        )
+        _add_bmi_pick(picks, ctx, catalog, owners, code, match, "BMI")
 
 
 def _add_percentile(
@@ -178,6 +170,19 @@ def _add_percentile(
         return
     for p in [q for q in picks.values() if q.code.startswith("Z68.5") and q.code != code and q.final]:
         demote(p, f"the note's BMI percentile ({match.group(1)}) is {code}")
+    _add_bmi_pick(picks, ctx, catalog, owners, code, match, "BMI percentile")
+
+
+def _add_bmi_pick(
+    picks: dict[str, Pick],
+    ctx: NoteContext,
+    catalog: CodeCatalog,
+    owners: list[Pick],
+    code: str,
+    match: re.Match[str],
+    what: str,
+) -> None:
+    """The Z68 partner of the best-scored weight diagnosis, with the note's words as its evidence."""
     owner = max(owners, key=lambda p: p.score)
     add_pick(
         picks,
@@ -185,7 +190,7 @@ def _add_percentile(
         code,
         owner.score * 0.95,
         [ctx.mention(match.start(), match.end())],
-        f"use additional code for BMI percentile with {owner.code} (guideline I.B.14)",
+        f"use additional code for {what} with {owner.code} (guideline I.B.14)",
     )
 
 
