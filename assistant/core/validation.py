@@ -34,3 +34,9 @@ def parse_day(text: str | None, field: str) -> date | None:
         return date.fromisoformat(text.strip())
     except ValueError:
         raise InvalidInput(f"{field} {text!r} is not a date", field=field, fix="use YYYY-MM-DD") from None
+
+
+def from_row(schema: type[M], row: object, **given: object) -> M:
+    """``schema`` with each field read from ``row``'s attribute of the same name, except those ``given``."""
+    fields = {name: given[name] if name in given else getattr(row, name) for name in schema.model_fields}
+    return schema(**fields)

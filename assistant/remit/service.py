@@ -32,6 +32,7 @@ from assistant.core.adjustments import is_denial as policy_is_denial
 from assistant.core.db import transaction
 from assistant.core.errors import AssistantError, InvalidInput, NotFound
 from assistant.core.money import dollars
+from assistant.core.validation import from_row
 from assistant.denials.patterns import record_denied_line
 from assistant.remit import repository as repo
 from assistant.remit import secondary
@@ -749,43 +750,15 @@ def list_remits(session: Session, limit: int = 100) -> list[RemitSummary]:
 
 
 def _line_out(session: Session, rl: RemitLine) -> RemitLineOut:
-    return RemitLineOut(
-        id=rl.id,
-        line_index=rl.line_index,
-        procedure_code=rl.procedure_code,
-        modifiers=rl.modifiers,
-        service_date=rl.service_date,
-        service_line_id=rl.service_line_id,
-        match_method=rl.match_method,
-        match_note=rl.match_note,
-        line_control_number=rl.line_control_number,
-        charge_cents=rl.charge_cents,
-        paid_cents=rl.paid_cents,
-        allowed_cents=rl.allowed_cents,
-        contractual_cents=rl.contractual_cents,
-        patient_responsibility_cents=rl.patient_responsibility_cents,
-        deductible_cents=rl.deductible_cents,
-        coinsurance_cents=rl.coinsurance_cents,
-        copay_cents=rl.copay_cents,
-        remarks=rl.remarks,
-        adjustments=[_adjustment_out(a) for a in repo.line_adjustments(session, rl.id)],
-    )
+    adjustments = [_adjustment_out(a) for a in repo.line_adjustments(session, rl.id)]
+    return from_row(RemitLineOut, rl, adjustments=adjustments)
 
 
 def _claim_out(session: Session, rc: RemitClaim) -> RemitClaimOut:
-    return RemitClaimOut(
-        id=rc.id,
+    return from_row(
+        RemitClaimOut,
+        rc,
         claim_id=rc.clp_claim_id,
-        claim_pk=rc.claim_pk,
-        status_code=rc.status_code,
-        outcome=rc.outcome,
-        charge_cents=rc.charge_cents,
-        paid_cents=rc.paid_cents,
-        patient_responsibility_cents=rc.patient_responsibility_cents,
-        payer_claim_number=rc.payer_claim_number,
-        crossover_payer_name=rc.crossover_payer_name,
-        remarks=rc.remarks,
-        notes=rc.notes,
         adjustments=[_adjustment_out(a) for a in repo.claim_level_adjustments(session, rc.id)],
         lines=[_line_out(session, rl) for rl in repo.remit_lines(session, rc.id)],
     )

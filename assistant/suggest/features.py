@@ -64,34 +64,14 @@ FEATURES: tuple[str, ...] = (
 
 
 _COL = {name: i for i, name in enumerate(FEATURES)}
-# The columns that vary per candidate, in the order mention_features fills them.
+# The columns one value fills for a whole mention; set apart from the per-candidate rows below.
+_MENTION_COLUMNS = ("patient_known", "negated", "uncertain", "history", "family", "mention_tokens", "phrase")
+_ONE_HOT_PREFIXES = ("section_", "kind_", "chapter_")
+# The columns that vary per candidate, in FEATURES order: the order mention_features builds each row in.
 _CANDIDATE_COLS = [
-    _COL[name]
-    for name in (
-        "hand_score",
-        "cos",
-        "coverage",
-        "title_overlap",
-        "walk",
-        "walked",
-        "dense_rank",
-        "lex_rank",
-        "lex_score",
-        "in_dense",
-        "in_lexical",
-        "rank",
-        "gap_to_top",
-        "cos_gap_to_top",
-        "q_conflicts",
-        "q_agree",
-        "mention_count",
-        "billable",
-        "depth",
-        "hcpcs",
-        "prior_code",
-        "prior_category",
-        "prior_seen",
-    )
+    i
+    for i, name in enumerate(FEATURES)
+    if name not in _MENTION_COLUMNS and not name.startswith(_ONE_HOT_PREFIXES)
 ]
 
 
