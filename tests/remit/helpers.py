@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -9,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from assistant.claims import service as claims_service
 from assistant.claims.schemas import parse_claim_document
 from assistant.core.db import transaction
+from assistant.parties.models import Coverage, Payer
 
 PAYER = {"payer_id": "87726", "name": "Acme Health Plan", "filing_indicator": "CI"}
 
@@ -93,3 +95,33 @@ def load_fixture_claims(sessions: sessionmaker[Session]) -> dict[str, int]:
     for doc in FIXTURE_CLAIMS:
         out[doc["claim_id"]] = submit(sessions, doc, "paid" if doc["claim_id"] == "CLM-1003" else "submitted")
     return out
+
+
+def add_secondary_coverage(
+    sessions: sessionmaker[Session],
+    claim_pk: int,
+    *,
+    member_id: str,
+    group_number: str | None = None,
+    ends: date | None = None,
+) -> None:
+    """Beta Insurance (BETA77) as the claim's patient's coverage of order 2, from 2026-01-01."""
+    with transaction(sessions) as s:
+        claim = claims_service.get_claim(s, claim_pk)
+        payer = s.query(Payer).filter_by(payer_id="BETA77").one_or_none()
+        if payer is None:
+            payer = Payer(payer_id="BETA77", name="Beta Insurance", filing_indicator="CI")
+            s.add(payer)
+            s.flush()
+        s.add(
+            Coverage(
+                patient_id=claim.patient_id,
+                payer_pk=payer.id,
+                order=2,
+                member_id=member_id,
+                group_number=group_number,
+                relationship_to_subscriber="self",
+                effective_from=date(2026, 1, 1),
+                effective_to=ends,
+            )
+        )

@@ -4,15 +4,11 @@ tests)."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from assistant.claims import service as claims_service
-from assistant.core.db import transaction
-from assistant.parties.models import Coverage, Payer
-from tests.remit.helpers import claim_doc, submit
+from tests.remit.helpers import add_secondary_coverage, claim_doc, submit
 
 CLAIM_ID = "J-1"
 
@@ -32,23 +28,7 @@ def submit_journey_claim(sessions: sessionmaker[Session], *, secondary: bool = T
     """J-1 sent to Acme (87726); with ``secondary``, the patient also has Beta Insurance as order 2."""
     pk = submit(sessions, journey_claim())
     if secondary:
-        with transaction(sessions) as s:
-            claim = claims_service.get_claim(s, pk)
-            payer = s.query(Payer).filter_by(payer_id="BETA77").one_or_none()
-            if payer is None:
-                payer = Payer(payer_id="BETA77", name="Beta Insurance")
-                s.add(payer)
-                s.flush()
-            s.add(
-                Coverage(
-                    patient_id=claim.patient_id,
-                    payer_pk=payer.id,
-                    order=2,
-                    member_id="B-J1",
-                    relationship_to_subscriber="self",
-                    effective_from=date(2026, 1, 1),
-                )
-            )
+        add_secondary_coverage(sessions, pk, member_id="B-J1")
     return pk
 
 

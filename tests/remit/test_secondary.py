@@ -17,33 +17,16 @@ from assistant.claims.x12_validate import parse_837p, validate_x12
 from assistant.core.db import transaction
 from assistant.core.errors import Conflict
 from assistant.denials.service import explain_remit
-from assistant.parties.models import Coverage, Payer
 from assistant.remit.secondary import create_secondary_claim
 from assistant.remit.service import import_835_file, work_queue
 from tests.billing.conftest import PR_FLOW_835, pr_flow_claim
-from tests.remit.helpers import submit
+from tests.remit.helpers import add_secondary_coverage, submit
 
 X12 = Path(__file__).resolve().parent.parent / "fixtures" / "x12"
 
 
 def _add_secondary(sessions: sessionmaker[Session], claim_pk: int, *, ends: date | None = None) -> None:
-    with transaction(sessions) as s:
-        claim = claims_service.get_claim(s, claim_pk)
-        payer = Payer(payer_id="BETA77", name="Beta Insurance", filing_indicator="CI")
-        s.add(payer)
-        s.flush()
-        s.add(
-            Coverage(
-                patient_id=claim.patient_id,
-                payer_pk=payer.id,
-                order=2,
-                member_id="B-77",
-                group_number="G-500",
-                relationship_to_subscriber="self",
-                effective_from=date(2026, 1, 1),
-                effective_to=ends,
-            )
-        )
+    add_secondary_coverage(sessions, claim_pk, member_id="B-77", group_number="G-500", ends=ends)
 
 
 def _balance(sessions: sessionmaker[Session], claim_pk: int) -> tuple[int, int]:
