@@ -9,6 +9,7 @@ core busy (``assistant index bench-build`` measures both in one run). Serving ke
 from __future__ import annotations
 
 import multiprocessing
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,26 @@ class ProcessPoolEmbedder:
         ):
             out[rows] = vectors
         return out
+
+    def embed_stream(self, texts: list[str], chunk: int) -> Iterator[np.ndarray]:
+        """Vectors of ``texts[k : k + chunk]`` for k = 0, chunk, 2 chunk..., in order, with rows in the order
+        given (``texts`` should come sorted by token length: each batch is the next ``batch_size`` texts).
+
+        Every batch is queued at once, so the workers never wait while the caller stores a chunk or
+        tokenizes the next one (``embed`` per chunk left both workers idle at each chunk's end).
+        """
+        batches = [texts[k : k + self.batch_size] for k in range(0, len(texts), self.batch_size)]
+        held: list[np.ndarray] = []
+        rows = 0
+        for vectors in self.pool.map(_embed_in_worker, batches):
+            held.append(vectors)
+            rows += len(vectors)
+            while rows >= chunk:
+                block = np.concatenate(held)
+                yield block[:chunk]
+                held, rows = [block[chunk:]], rows - chunk
+        if rows:
+            yield np.concatenate(held)
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
