@@ -10,6 +10,7 @@ so each step is also given as a ratio to the first one, measured minutes apart i
 
 from __future__ import annotations
 
+import json
 import random
 import tempfile
 import time
@@ -107,6 +108,63 @@ def _measure(
     return seconds, cpu, [np.concatenate(v) for v in vectors]
 
 
+def weight_flops_per_token(model_path: str) -> int:
+    """Floating-point operations of the model's weight products for one token (the attention projections
+    and the feed-forward layers; the attention scores add ~1% at these lengths and are left out)."""
+    config = json.loads((Path(model_path) / "config.json").read_text())
+    h, inner = int(config["hidden_size"]), int(config["intermediate_size"])
+    return 2 * int(config["num_hidden_layers"]) * (4 * h * h + 2 * h * inner)
+
+
+def gemm_flops_per_cpu_second(rows: int, h: int, inner: int, seconds: float = 2.0) -> float:
+    """What onnxruntime's one-thread matrix product ([rows, h] x [h, inner], the feed-forward shape of a
+    batch) does per CPU second on this machine: the most a one-thread session of the model can reach."""
+    import onnxruntime as ort
+    from onnx import TensorProto, helper, numpy_helper
+
+    weights = np.random.default_rng(0).standard_normal((h, inner)).astype(np.float32)
+    graph = helper.make_graph(
+        [helper.make_node("MatMul", ["x", "w"], ["y"])],
+        "gemm",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["rows", h])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["rows", inner])],
+        initializer=[numpy_helper.from_array(weights, "w")],
+    )
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = options.inter_op_num_threads = 1
+    session = ort.InferenceSession(
+        helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]).SerializeToString(),
+        options,
+        providers=["CPUExecutionProvider"],
+    )
+    x = np.random.default_rng(1).standard_normal((rows, h)).astype(np.float32)
+    session.run(None, {"x": x})
+    runs, start = 0, time.thread_time()
+    while time.thread_time() - start < seconds:
+        session.run(None, {"x": x})
+        runs += 1
+    return 2.0 * rows * h * inner * runs / (time.thread_time() - start)
+
+
+def fp32_ceiling(model_path: str, lengths: list[int], batch: int, workers: int) -> dict[str, Any]:
+    """The most texts/s ``workers`` one-thread processes can embed (in fp32, batches of ``batch`` sorted
+    texts of these token ``lengths``) if every CPU second ran the weight products at the matrix-product
+    rate measured here and nothing else ran."""
+    config = json.loads((Path(model_path) / "config.json").read_text())
+    per_token = weight_flops_per_token(model_path)
+    padded = padded_tokens(sorted(lengths), batch)
+    rows = batch * max(1, round(padded / max(1, len(lengths))))
+    rate = gemm_flops_per_cpu_second(rows, int(config["hidden_size"]), int(config["intermediate_size"]))
+    per_text = per_token * padded / max(1, len(lengths))
+    return {
+        "weight_flops_per_token": per_token,
+        "tokens_per_text": round(padded / max(1, len(lengths)), 2),
+        "gemm_gflops_per_cpu_second": round(rate / 1e9, 1),
+        "texts_per_cpu_second": round(rate / per_text, 1),
+        "texts_per_s": round(workers * rate / per_text, 1),
+    }
+
+
 def bench_build(
     settings: Any, sample: int = 2000, seed: int = 0, int8: bool = True, rounds: int = 5, fused: bool = True
 ) -> dict[str, Any]:
@@ -180,6 +238,7 @@ def bench_build(
         )
     cut = max(1, -(-len(texts) // max(1, rounds)))
     lengths = token_lengths(torch, texts)
+    ceiling = fp32_ceiling(path, lengths, pool.batch_size, workers)
     rates = [len(texts) / max(s, 1e-9) for s in seconds]
     return {
         "sample": len(texts),
@@ -196,6 +255,7 @@ def bench_build(
             "sorted": padded_tokens(sorted(lengths), batch),
         },
         "fused_operators": graphs,
+        "fp32_ceiling": ceiling,
         "steps": [
             {
                 "step": step.label,

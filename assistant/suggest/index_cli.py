@@ -89,5 +89,10 @@ def bench_build_cmd(
     for s in doc["steps"]:
         cpu = "" if s["cpu_texts_per_s"] is None else f"  ({s['cpu_texts_per_s']:.1f} a CPU second)"
         console.print(f"  {s['step']:<45} {s['texts_per_s']:>8.1f} texts/s  x{s['ratio']:.2f}{cpu}")
+    top = doc["fp32_ceiling"]
+    console.print(
+        f"  fp32 ceiling ({doc['build_workers']} processes, weight products only, at "
+        f"{top['gemm_gflops_per_cpu_second']} GFLOP per CPU second): {top['texts_per_s']} texts/s"
+    )
     for name, (low, mean) in doc["cosine_min_mean"].items():
         console.print(f"  cosine {name}: min {low}, mean {mean}")
