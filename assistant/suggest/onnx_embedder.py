@@ -206,8 +206,8 @@ def export_onnx(model_path: str, folder: Path, attention: str | None = None) -> 
     import torch
     from sentence_transformers import SentenceTransformer
 
-    kwargs = {"model_kwargs": {"attn_implementation": attention}} if attention else {}
-    model = SentenceTransformer(model_path, device="cpu", **kwargs).eval()
+    kwargs = {"attn_implementation": attention} if attention else None
+    model = SentenceTransformer(model_path, device="cpu", model_kwargs=kwargs).eval()
 
     class Traced(torch.nn.Module):
         def __init__(self) -> None:

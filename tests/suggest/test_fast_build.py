@@ -26,6 +26,7 @@ from assistant.suggest.embedder import (
     ensure_onnx_export,
     load_embedder,
     model_location,
+    token_lengths,
 )
 from assistant.suggest.index_build import _embed_all, build_index, embed_plan
 from assistant.suggest.onnx_embedder import (
@@ -122,11 +123,12 @@ def test_the_fp32_ceiling_counts_the_weight_products_of_each_padded_token(
     per_token = 2 * 3 * (4 * 8 * 8 + 2 * 8 * 32)
     assert build_bench.weight_flops_per_token(str(tmp_path)) == per_token
     shapes: list[tuple[int, int, int]] = []
-    monkeypatch.setattr(
-        build_bench,
-        "gemm_flops_per_cpu_second",
-        lambda rows, h, inner: shapes.append((rows, h, inner)) or 1e9,
-    )
+
+    def one_gflop_per_second(rows: int, h: int, inner: int) -> float:
+        shapes.append((rows, h, inner))
+        return 1e9
+
+    monkeypatch.setattr(build_bench, "gemm_flops_per_cpu_second", one_gflop_per_second)
     # batches of 2 sorted texts: [3, 3] and [5, 9] pad to 3 + 3 + 9 + 9 = 24 tokens, 6 a text
     ceiling = build_bench.fp32_ceiling(str(tmp_path), [9, 3, 5, 3], 2, 2)
     assert shapes == [(12, 8, 32)] and ceiling["tokens_per_text"] == 6.0
@@ -184,7 +186,7 @@ def test_the_build_exports_first_then_embeds_with_the_build_runtime(real_setting
     by_torch = real_settings.model_copy(update={"build_embed_runtime": "torch"})
     assert getattr(build_embedder(by_torch), "runtime", "") == "torch"
     # No fixed padding from tokenizer.json: a short text keeps its own length (it was padded to 128 tokens).
-    assert onnx.token_lengths(["fever"]) == load_embedder(torch_settings).token_lengths(["fever"])
+    assert onnx.token_lengths(["fever"]) == token_lengths(load_embedder(torch_settings), ["fever"])
     assert onnx.token_lengths(["fever"])[0] < 8
     texts, _ = sample_texts(real_settings, 96, seed=3)
     texts += texts[:5] + ["", "chronic kidney disease, stage 3 " * 40]  # duplicates, empty, past 256 tokens
