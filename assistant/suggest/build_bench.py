@@ -42,6 +42,7 @@ from assistant.suggest.onnx_embedder import (
     fused_operators,
     quantize_int8,
 )
+from assistant.suggest.schemas import EmbeddingCeiling
 
 WARM_UP = 64  # four batches of 16: both worker processes start their sessions
 
@@ -146,23 +147,21 @@ def gemm_flops_per_cpu_second(rows: int, h: int, inner: int, seconds: float = 2.
     return 2.0 * rows * h * inner * runs / (time.thread_time() - start)
 
 
-def fp32_ceiling(model_path: str, lengths: list[int], batch: int, workers: int) -> dict[str, Any]:
-    """The most texts/s ``workers`` one-thread processes can embed (in fp32, batches of ``batch`` sorted
-    texts of these token ``lengths``) if every CPU second ran the weight products at the matrix-product
-    rate measured here and nothing else ran."""
+def fp32_ceiling(model_path: str, lengths: list[int], batch: int, workers: int) -> EmbeddingCeiling:
+    """The most texts/s ``workers`` one-thread processes can embed in fp32 (batches of ``batch`` sorted
+    texts of these token ``lengths``): see ``EmbeddingCeiling``."""
     config = json.loads((Path(model_path) / "config.json").read_text())
     per_token = weight_flops_per_token(model_path)
-    padded = padded_tokens(sorted(lengths), batch)
-    rows = batch * max(1, round(padded / max(1, len(lengths))))
+    tokens = padded_tokens(sorted(lengths), batch) / max(1, len(lengths))
+    rows = batch * max(1, round(tokens))
     rate = gemm_flops_per_cpu_second(rows, int(config["hidden_size"]), int(config["intermediate_size"]))
-    per_text = per_token * padded / max(1, len(lengths))
-    return {
-        "weight_flops_per_token": per_token,
-        "tokens_per_text": round(padded / max(1, len(lengths)), 2),
-        "gemm_gflops_per_cpu_second": round(rate / 1e9, 1),
-        "texts_per_cpu_second": round(rate / per_text, 1),
-        "texts_per_s": round(workers * rate / per_text, 1),
-    }
+    return EmbeddingCeiling(
+        weight_flops_per_token=per_token,
+        tokens_per_text=round(tokens, 2),
+        gemm_gflops_per_cpu_second=round(rate / 1e9, 1),
+        texts_per_cpu_second=round(rate / (per_token * tokens), 1),
+        texts_per_s=round(workers * rate / (per_token * tokens), 1),
+    )
 
 
 def bench_build(
@@ -209,7 +208,10 @@ def bench_build(
                 eager = Path(tmp) / "eager"
                 export_onnx(path, eager, attention="eager")
                 graph = fused_graph(eager, path, Path(tmp) / "fused")
-                graphs = {"export": fused_operators(onnx.folder), "fused": fused_operators(graph)}
+                graphs = {
+                    "export": fused_operators(onnx.folder).model_dump(),
+                    "fused": fused_operators(graph).model_dump(),
+                }
                 steps.append(Step("onnx export, 1 thread", one))
                 steps.append(
                     Step(
@@ -255,7 +257,7 @@ def bench_build(
             "sorted": padded_tokens(sorted(lengths), batch),
         },
         "fused_operators": graphs,
-        "fp32_ceiling": ceiling,
+        "fp32_ceiling": ceiling.model_dump(),
         "steps": [
             {
                 "step": step.label,

@@ -13,11 +13,14 @@ import json
 import os
 import shutil
 import warnings
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from assistant.suggest.schemas import FusedOperators
 
 EXPORT_FORMAT = 1
 EXPORT_FILE = "export.json"
@@ -187,13 +190,18 @@ def fused_graph(folder: Path, model_path: str, out_folder: Path) -> Path:
     return out_folder
 
 
-def fused_operators(folder: Path) -> dict[str, int]:
+def fused_operators(folder: Path) -> FusedOperators:
     """How many nodes of each fused transformer operator the graph in ``folder`` holds."""
     import onnx
 
-    fused = ("Attention", "SkipLayerNormalization", "BiasGelu", "EmbedLayerNormalization")
     graph = onnx.load(str(folder / MODEL_FILE), load_external_data=False).graph
-    return {op: sum(1 for n in graph.node if n.op_type == op) for op in fused}
+    count = Counter(node.op_type for node in graph.node)
+    return FusedOperators(
+        attention=count["Attention"],
+        skip_layer_normalization=count["SkipLayerNormalization"],
+        bias_gelu=count["BiasGelu"],
+        embed_layer_normalization=count["EmbedLayerNormalization"],
+    )
 
 
 def export_onnx(model_path: str, folder: Path, attention: str | None = None) -> dict[str, Any]:

@@ -37,6 +37,7 @@ from assistant.suggest.onnx_embedder import (
     fused_graph,
     fused_operators,
 )
+from assistant.suggest.schemas import FusedOperators
 from tests.conftest import reference_db
 from tests.suggest.fixture_corpus import FIXTURE_DIM, corpus
 
@@ -131,9 +132,9 @@ def test_the_fp32_ceiling_counts_the_weight_products_of_each_padded_token(
     monkeypatch.setattr(build_bench, "gemm_flops_per_cpu_second", one_gflop_per_second)
     # batches of 2 sorted texts: [3, 3] and [5, 9] pad to 3 + 3 + 9 + 9 = 24 tokens, 6 a text
     ceiling = build_bench.fp32_ceiling(str(tmp_path), [9, 3, 5, 3], 2, 2)
-    assert shapes == [(12, 8, 32)] and ceiling["tokens_per_text"] == 6.0
-    assert ceiling["texts_per_cpu_second"] == round(1e9 / (per_token * 6), 1)
-    assert ceiling["texts_per_s"] == round(2 * 1e9 / (per_token * 6), 1)
+    assert shapes == [(12, 8, 32)] and ceiling.tokens_per_text == 6.0
+    assert ceiling.texts_per_cpu_second == round(1e9 / (per_token * 6), 1)
+    assert ceiling.texts_per_s == round(2 * 1e9 / (per_token * 6), 1)
 
 
 def test_batches_follow_the_token_count_not_the_characters() -> None:
@@ -233,13 +234,10 @@ def test_the_fused_graph_gives_the_exports_vectors(real_settings: Settings, tmp_
     export = export_dir(real_settings, name)
     export_onnx(path, tmp_path / "eager", attention="eager")
     fused = fused_graph(tmp_path / "eager", path, tmp_path / "fused")
-    assert fused_operators(fused) == {
-        "Attention": 6,
-        "SkipLayerNormalization": 12,
-        "BiasGelu": 6,
-        "EmbedLayerNormalization": 1,
-    }
-    assert fused_operators(export)["Attention"] == 0  # the export serving loads is left as it is
+    assert fused_operators(fused) == FusedOperators(
+        attention=6, skip_layer_normalization=12, bias_gelu=6, embed_layer_normalization=1
+    )
+    assert fused_operators(export).attention == 0  # the export serving loads is left as it is
     texts, _ = sample_texts(real_settings, 24, seed=7)
     texts += ["", "cough", "chronic kidney disease, stage 3 " * 40]
     plain = OnnxEmbedder(export, info, path, name, 8).embed(texts)
@@ -292,7 +290,7 @@ def test_bench_build_measures_every_step_on_one_sample(
     assert "queued at once" in doc["steps"][5]["step"] and "fused" in doc["steps"][7]["step"]
     assert [s["cpu_texts_per_s"] is None for s in doc["steps"]] == [False] * 4 + [True] * 2 + [False] * 3
     graphs = doc["fused_operators"]
-    assert graphs["fused"]["Attention"] == 6 and graphs["export"]["Attention"] == 0
+    assert graphs["fused"]["attention"] == 6 and graphs["export"]["attention"] == 0
     for pair in ("processes_vs_one", "streamed_vs_per_chunk"):
         assert doc["cosine_min_mean"][pair][0] >= 0.99999
     assert doc["cosine_min_mean"]["fused_vs_export"][0] >= 0.99999
