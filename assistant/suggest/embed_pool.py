@@ -9,6 +9,7 @@ core busy (``assistant index bench-build`` measures both in one run). Serving ke
 from __future__ import annotations
 
 import multiprocessing
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,21 @@ def _embed_in_worker(texts: list[str]) -> np.ndarray:
     if _worker is None:  # the pool's initializer sets it; a plain call would be a programming error
         raise RuntimeError("the embedding worker was not started")
     return _worker.embed(texts)
+
+
+def rechunk(blocks: Iterable[np.ndarray], chunk: int) -> Iterator[np.ndarray]:
+    """The rows of ``blocks`` (in order) regrouped ``chunk`` rows at a time; the last group may be short."""
+    held: list[np.ndarray] = []
+    rows = 0
+    for block in blocks:
+        held.append(block)
+        rows += len(block)
+        while rows >= chunk:
+            joined = np.concatenate(held)
+            yield joined[:chunk]
+            held, rows = [joined[chunk:]], rows - chunk
+    if rows:
+        yield np.concatenate(held)
 
 
 class ProcessPoolEmbedder:
@@ -63,6 +79,16 @@ class ProcessPoolEmbedder:
         ):
             out[rows] = vectors
         return out
+
+    def embed_stream(self, texts: list[str], chunk: int) -> Iterator[np.ndarray]:
+        """Vectors of ``texts[k : k + chunk]`` for k = 0, chunk, 2 chunk..., in order, with rows in the order
+        given (``texts`` should come sorted by token length: each batch is the next ``batch_size`` texts).
+
+        Every batch is queued at once, so the workers never wait while the caller stores a chunk or
+        tokenizes the next one (``embed`` per chunk left both workers idle at each chunk's end).
+        """
+        batches = [texts[k : k + self.batch_size] for k in range(0, len(texts), self.batch_size)]
+        return rechunk(self.pool.map(_embed_in_worker, batches), chunk)
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)

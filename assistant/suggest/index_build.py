@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -99,11 +99,20 @@ def _embed_all(
     *,
     sort: bool = True,
     dedup: bool = True,
+    stream: bool = True,
     on_batch: Callable[[int, int], None] | None = None,
 ) -> np.ndarray:
     """Vectors for ``texts`` in their order; identical texts are embedded once (see ``embed_plan``).
-    ``on_batch(done, total)`` is called after each batch (the build's progress file)."""
+    ``on_batch(done, total)`` is called after each chunk of ``batch`` texts (the build's progress file).
+    An embedder with ``embed_stream`` (the worker processes) is given the whole plan at once unless
+    ``stream`` is False (one call per chunk: the build before, kept for the bench)."""
     plan = embed_plan(embedder, texts, sort=sort, dedup=dedup)
+    streamer = getattr(embedder, "embed_stream", None) if stream else None
+    chunks: Iterator[np.ndarray] = (
+        streamer(plan, batch)
+        if streamer is not None
+        else (embedder.embed(plan[k : k + batch]) for k in range(0, len(plan), batch))
+    )
     done_vectors = np.zeros((len(plan), embedder.dim), dtype=np.float32)
     if progress:
         from rich.progress import (
@@ -129,9 +138,9 @@ def _embed_all(
     plain = progress and not bar.console.is_terminal  # logs and pipes: a line every ~5%
     step = max(batch, len(plan) // 20)
     try:
-        for start in range(0, len(plan), batch):
+        for start, vectors in zip(range(0, len(plan), batch), chunks, strict=True):
             chunk = plan[start : start + batch]
-            done_vectors[start : start + len(chunk)] = embedder.embed(chunk)
+            done_vectors[start : start + len(chunk)] = vectors
             if cache is not None:
                 cache.append(chunk, done_vectors[start : start + len(chunk)])
             if on_batch is not None:

@@ -66,10 +66,14 @@ def bench_build_cmd(
     seed: int = typer.Option(0, "--seed", help="Seed of the random sample."),
     int8: bool = typer.Option(True, "--int8/--no-int8", help="Also measure a dynamic int8 ONNX copy."),
     rounds: int = typer.Option(5, "--rounds", min=1, help="Slices each step embeds in turn."),
+    fused: bool = typer.Option(
+        True, "--fused/--no-fused", help="Also measure a copy with onnxruntime's transformer fusions."
+    ),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Texts/s of each embedding path on one sample, in one run: torch (before), sorted, ONNX, dedup, int8."""
-    doc = bench_build(get_settings(), sample, seed, int8, rounds)
+    """Texts/s of each embedding path on one sample, in one run: torch (before), sorted, ONNX, dedup,
+    worker processes, fused graph, int8."""
+    doc = bench_build(get_settings(), sample, seed, int8, rounds, fused)
     if as_json:
         print_json(doc)
         return
@@ -83,6 +87,12 @@ def bench_build_cmd(
         f"tokens run: {pad['corpus_order']} in corpus order, {pad['sorted']} sorted ({pad['real']} real)"
     )
     for s in doc["steps"]:
-        console.print(f"  {s['step']:<45} {s['texts_per_s']:>8.1f} texts/s  x{s['ratio']:.2f}")
+        cpu = "" if s["cpu_texts_per_s"] is None else f"  ({s['cpu_texts_per_s']:.1f} a CPU second)"
+        console.print(f"  {s['step']:<45} {s['texts_per_s']:>8.1f} texts/s  x{s['ratio']:.2f}{cpu}")
+    top = doc["fp32_ceiling"]
+    console.print(
+        f"  fp32 ceiling ({doc['build_workers']} processes, weight products only, at "
+        f"{top['gemm_gflops_per_cpu_second']} GFLOP per CPU second): {top['texts_per_s']} texts/s"
+    )
     for name, (low, mean) in doc["cosine_min_mean"].items():
         console.print(f"  cosine {name}: min {low}, mean {mean}")

@@ -63,3 +63,24 @@ class SuggestResponse(BaseModel):
     releases: dict[str, str] = Field(default_factory=dict)  # system -> release used
     warnings: list[str] = Field(default_factory=list)  # note-level warnings
     mentions: list[dict[str, object]] = Field(default_factory=list)  # what the reader found (debug/UI)
+
+
+class EmbeddingCeiling(BaseModel):
+    """The most texts/s the build's fp32 embedding can reach on this machine (``index bench-build``): every
+    CPU second of its worker processes spent on the model's weight products at onnxruntime's measured
+    one-thread matrix-product rate, nothing else run."""
+
+    weight_flops_per_token: int
+    tokens_per_text: float  # after padding each sorted batch to its longest text
+    gemm_gflops_per_cpu_second: float
+    texts_per_cpu_second: float
+    texts_per_s: float  # with the build's worker processes, one core each
+
+
+class FusedOperators(BaseModel):
+    """Nodes of each fused transformer operator in an ONNX graph (onnxruntime's transformer optimizer)."""
+
+    attention: int
+    skip_layer_normalization: int
+    bias_gelu: int
+    embed_layer_normalization: int

@@ -8,6 +8,7 @@ real code-set texts.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,10 +19,25 @@ from typer.testing import CliRunner
 from assistant.cli.main import app
 from assistant.config import Settings, get_settings
 from assistant.suggest.corpus import MemoryCorpus
-from assistant.suggest.embed_pool import ProcessPoolEmbedder
-from assistant.suggest.embedder import HashingEmbedder, build_embedder, load_embedder, model_location
+from assistant.suggest.embed_pool import ProcessPoolEmbedder, rechunk
+from assistant.suggest.embedder import (
+    HashingEmbedder,
+    build_embedder,
+    ensure_onnx_export,
+    load_embedder,
+    model_location,
+    token_lengths,
+)
 from assistant.suggest.index_build import _embed_all, build_index, embed_plan
-from assistant.suggest.onnx_embedder import OnnxEmbedder, current_export, export_dir
+from assistant.suggest.onnx_embedder import (
+    OnnxEmbedder,
+    current_export,
+    export_dir,
+    export_onnx,
+    fused_graph,
+    fused_operators,
+)
+from assistant.suggest.schemas import FusedOperators
 from tests.conftest import reference_db
 from tests.suggest.fixture_corpus import FIXTURE_DIM, corpus
 
@@ -46,6 +62,18 @@ class WordCounting(Recording):
         return [len(t.split()) for t in texts]
 
 
+class Streaming(Recording):
+    """Takes the whole plan in one call, as the worker processes do, and hands it back chunk by chunk."""
+
+    def __init__(self, dim: int = 64) -> None:
+        super().__init__(dim)
+        self.streamed: list[list[str]] = []
+
+    def embed_stream(self, texts: list[str], chunk: int) -> Iterator[np.ndarray]:
+        self.streamed.append(list(texts))
+        return rechunk((self.inner.embed(texts[k : k + 3]) for k in range(0, len(texts), 3)), chunk)
+
+
 TEXTS = [
     "essential hypertension",
     "cough",
@@ -65,6 +93,48 @@ def test_each_distinct_text_is_embedded_once_and_rows_keep_their_order() -> None
     assert sorted(seen) == sorted(set(TEXTS))
     assert all(len(b) <= 2 for b in embedder.batches)
     assert _embed_all(embedder, [], False).shape == (0, 64)
+
+
+def test_a_streaming_embedder_is_given_the_whole_plan_once_and_rows_keep_their_order() -> None:
+    embedder = Streaming()
+    progress: list[tuple[int, int]] = []
+    vectors = _embed_all(embedder, TEXTS, False, batch=2, on_batch=lambda done, n: progress.append((done, n)))
+    assert np.allclose(vectors, embedder.inner.embed(TEXTS), atol=1e-6)
+    assert embedder.streamed == [embed_plan(embedder, TEXTS)] and embedder.batches == []
+    assert progress == [(2, 5), (4, 5), (5, 5)]  # the progress file still moves chunk by chunk
+    per_chunk = _embed_all(embedder, TEXTS, False, batch=2, stream=False)  # the build before
+    assert np.allclose(per_chunk, vectors, atol=1e-6)
+    assert len(embedder.streamed) == 1 and [len(b) for b in embedder.batches] == [2, 2, 1]
+
+
+def test_rechunk_regroups_the_rows_in_order_across_block_boundaries() -> None:
+    blocks = [np.arange(k, k + n).reshape(-1, 1) for k, n in ((0, 3), (3, 3), (6, 1))]
+    assert [g[:, 0].tolist() for g in rechunk(iter(blocks), 2)] == [[0, 1], [2, 3], [4, 5], [6]]
+    assert [len(g) for g in rechunk(iter(blocks), 7)] == [7]
+    assert list(rechunk(iter([]), 4)) == []
+
+
+def test_the_fp32_ceiling_counts_the_weight_products_of_each_padded_token(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant.suggest import build_bench
+
+    config = {"hidden_size": 8, "intermediate_size": 32, "num_hidden_layers": 3}
+    (tmp_path / "config.json").write_text(json.dumps(config))
+    per_token = 2 * 3 * (4 * 8 * 8 + 2 * 8 * 32)
+    assert build_bench.weight_flops_per_token(str(tmp_path)) == per_token
+    shapes: list[tuple[int, int, int]] = []
+
+    def one_gflop_per_second(rows: int, h: int, inner: int) -> float:
+        shapes.append((rows, h, inner))
+        return 1e9
+
+    monkeypatch.setattr(build_bench, "gemm_flops_per_cpu_second", one_gflop_per_second)
+    # batches of 2 sorted texts: [3, 3] and [5, 9] pad to 3 + 3 + 9 + 9 = 24 tokens, 6 a text
+    ceiling = build_bench.fp32_ceiling(str(tmp_path), [9, 3, 5, 3], 2, 2)
+    assert shapes == [(12, 8, 32)] and ceiling.tokens_per_text == 6.0
+    assert ceiling.texts_per_cpu_second == round(1e9 / (per_token * 6), 1)
+    assert ceiling.texts_per_s == round(2 * 1e9 / (per_token * 6), 1)
 
 
 def test_batches_follow_the_token_count_not_the_characters() -> None:
@@ -117,7 +187,7 @@ def test_the_build_exports_first_then_embeds_with_the_build_runtime(real_setting
     by_torch = real_settings.model_copy(update={"build_embed_runtime": "torch"})
     assert getattr(build_embedder(by_torch), "runtime", "") == "torch"
     # No fixed padding from tokenizer.json: a short text keeps its own length (it was padded to 128 tokens).
-    assert onnx.token_lengths(["fever"]) == load_embedder(torch_settings).token_lengths(["fever"])
+    assert onnx.token_lengths(["fever"]) == token_lengths(load_embedder(torch_settings), ["fever"])
     assert onnx.token_lengths(["fever"])[0] < 8
     texts, _ = sample_texts(real_settings, 96, seed=3)
     texts += texts[:5] + ["", "chronic kidney disease, stage 3 " * 40]  # duplicates, empty, past 256 tokens
@@ -142,13 +212,37 @@ def test_the_build_embeds_in_worker_processes_with_the_same_vectors(real_setting
     try:
         texts, _ = sample_texts(real_settings, 40, seed=5)
         texts += ["", "cough", "chronic kidney disease, stage 3 " * 40]
-        got = _embed_all(pool, texts, False, batch=16)
+        got = _embed_all(pool, texts, False, batch=12)  # every batch of 8 queued at once, chunks of 12
         want = _embed_all(one, texts, False, batch=16)
         assert got.shape == want.shape
         assert np.min(np.sum(got * want, axis=1)) >= 0.99999  # row for row: the workers keep the order
+        per_chunk = _embed_all(pool, texts, False, batch=12, stream=False)  # the build before
+        assert np.min(np.sum(per_chunk * got, axis=1)) >= 0.99999
         assert pool.embed([]).shape == (0, pool.dim)
     finally:
         pool.close()
+
+
+@pytest.mark.slow
+@REAL_BUILD
+def test_the_fused_graph_gives_the_exports_vectors(real_settings: Settings, tmp_path: Path) -> None:
+    from assistant.suggest.build_bench import sample_texts
+
+    path, name = model_location(real_settings)
+    info = ensure_onnx_export(real_settings)
+    assert info is not None
+    export = export_dir(real_settings, name)
+    export_onnx(path, tmp_path / "eager", attention="eager")
+    fused = fused_graph(tmp_path / "eager", path, tmp_path / "fused")
+    assert fused_operators(fused) == FusedOperators(
+        attention=6, skip_layer_normalization=12, bias_gelu=6, embed_layer_normalization=1
+    )
+    assert fused_operators(export).attention == 0  # the export serving loads is left as it is
+    texts, _ = sample_texts(real_settings, 24, seed=7)
+    texts += ["", "cough", "chronic kidney disease, stage 3 " * 40]
+    plain = OnnxEmbedder(export, info, path, name, 8).embed(texts)
+    got = OnnxEmbedder(fused, info, path, f"{name}-fused", 8).embed(texts)
+    assert np.max(np.abs(np.sum(plain * got, axis=1) - 1.0)) < 1e-5
 
 
 def test_build_index_stops_the_worker_processes_it_started(
@@ -190,12 +284,20 @@ def test_bench_build_measures_every_step_on_one_sample(
         ("torch", False, False),
         ("torch", True, False),
         ("onnx", True, False),
-        ("onnx", True, True),
-        ("onnx", True, True),
-        ("onnx", True, True),
+        *[("onnx", True, True)] * 6,
     ]
     assert "processes" in doc["steps"][4]["step"] and doc["build_workers"] >= 1
-    assert doc["cosine_min_mean"]["processes_vs_one"][0] >= 0.99999
+    assert "queued at once" in doc["steps"][5]["step"] and "fused" in doc["steps"][7]["step"]
+    assert [s["cpu_texts_per_s"] is None for s in doc["steps"]] == [False] * 4 + [True] * 2 + [False] * 3
+    graphs = doc["fused_operators"]
+    assert graphs["fused"]["attention"] == 6 and graphs["export"]["attention"] == 0
+    for pair in ("processes_vs_one", "streamed_vs_per_chunk"):
+        assert doc["cosine_min_mean"][pair][0] >= 0.99999
+    assert doc["cosine_min_mean"]["fused_vs_export"][0] >= 0.99999
+    top = doc["fp32_ceiling"]
+    assert top["gemm_gflops_per_cpu_second"] > 1 and top["weight_flops_per_token"] == 2 * 6 * (
+        4 * 384 * 384 + 2 * 384 * 1536
+    )  # MiniLM-L6: 6 layers, 384 wide, 1536 in the feed-forward layer
     assert all(s["texts_per_s"] > 0 for s in doc["steps"]) and doc["steps"][0]["ratio"] == 1.0
     pad = doc["padded_tokens"]
     assert pad["real"] <= pad["sorted"] <= pad["corpus_order"]
