@@ -197,6 +197,44 @@ def dense_text(rec: CodeRecord, chain: list[CodeRecord]) -> str:
     return text[:300]
 
 
+def _fracture_kind(meaning: str) -> str:
+    low = meaning.lower()
+    if "type iiia" in low:
+        return "open IIIA-C"
+    if "open fracture" in low:
+        return "open I-II"
+    return "closed"
+
+
+def encounter_representatives(chosen: list[CodeRecord], chains: list[list[CodeRecord]]) -> dict[str, str]:
+    """code -> its initial-encounter sibling, for codes whose 7th character only tells the encounter.
+
+    The engine sets that character from the note (``rules.seventh_character``), so a subsequent-encounter or
+    sequela code shares the vector of its sibling for the initial encounter of the same fracture kind (closed,
+    open I-II, open IIIA-C); 7th characters with a clinical meaning of their own (stage, eye, fetus, coma
+    scale time) keep their own vectors.
+    """
+    by_code = {r.code: r for r in chosen}
+    out: dict[str, str] = {}
+    for rec, chain in zip(chosen, chains, strict=True):
+        code = rec.code
+        if rec.system != ICD10CM or len(code.replace(".", "")) != 7:
+            continue
+        meanings = next((c.seven_chr for c in [rec, *chain] if c.seven_chr), {})
+        own = meanings.get(code[-1], "").lower()
+        if not own.startswith(("subsequent encounter", "sequela")):
+            continue
+        kind = _fracture_kind(own)
+        for letter, meaning in meanings.items():
+            low = meaning.lower()
+            if low.startswith("initial encounter") and _fracture_kind(low) == kind:
+                rep = code[:-1] + letter
+                if rep in by_code:
+                    out[code] = rep
+                break
+    return out
+
+
 def lexical_text(rec: CodeRecord, chain: list[CodeRecord]) -> str:
     parts = [rec.title, rec.title]  # title counts twice
     if chain:

@@ -22,6 +22,7 @@ from assistant.suggest.corpus import (
     CorpusSource,
     corpus_for,
     dense_text,
+    encounter_representatives,
     indexable,
     inputs_sha,
     lexical_text,
@@ -236,6 +237,10 @@ def index_texts(
     chosen = [r for r in records if indexable(r) and (codes is None or r.code in codes)]
     chains = [parent_chain(r, by_code) for r in chosen]
     dense = [dense_text(r, c) for r, c in zip(chosen, chains, strict=True)]
+    shared = encounter_representatives(chosen, chains)
+    if shared:
+        own = {r.code: d for r, d in zip(chosen, dense, strict=True)}
+        dense = [own[shared.get(r.code, r.code)] for r in chosen]
     lexical = [lexical_text(r, c) for r, c in zip(chosen, chains, strict=True)]
     return chosen, dense, lexical
 
