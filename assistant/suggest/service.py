@@ -575,7 +575,7 @@ class SuggestionService:
         code, w = rules.laterality_variant(self.catalog, code, m.laterality)
         if w:
             warnings.append(w)
-        code, seven_notes = rules.seventh_character(self.catalog, code, m.encounter)
+        code, seven_notes = rules.seventh_character(self.catalog, code, m.encounter, m.query)
         notes: dict[str, list[str]] = {}
         if seven_notes:
             notes["seven_chr_applied"] = seven_notes
