@@ -81,13 +81,13 @@ def main(argv: list[str] | None = None) -> None:
     for start in range(0, len(cases), 32):
         chunk = cases[start : start + 32]
         pools.clear()
-        reqs = [
-            SuggestRequest(text=c.text, top_k=10, mode="full", systems=list(ds.systems)) for c in chunk
-        ]
+        reqs = [SuggestRequest(text=c.text, top_k=10, mode="full", systems=list(ds.systems)) for c in chunk]
         for case, resp, pool in zip(chunk, service.suggest_many(reqs), pools, strict=True):
             ranked = [s.code for s in resp.suggestions]
             gold = case.gold
-            rank = next((i + 1 for i, c in enumerate(ranked) if any(metrics.code_matches(c, g) for g in gold)), 0)
+            rank = next(
+                (i + 1 for i, c in enumerate(ranked) if any(metrics.code_matches(c, g) for g in gold)), 0
+            )
             cands = [c for mc in pool for c in mc]
             prank = next(
                 (i + 1 for i, c in enumerate(cands) if any(metrics.code_matches(c.code, g) for g in gold)), 0
@@ -95,13 +95,39 @@ def main(argv: list[str] | None = None) -> None:
             hit = cands[prank - 1] if prank else None
             gens = []
             if hit is not None:
-                gens = [n for n, on in (("dense", hit.dense_rank >= 0), ("bm25", hit.lex_rank >= 0),
-                                        ("walker", hit.walk > 0)) if on]
+                gens = [
+                    n
+                    for n, on in (
+                        ("dense", hit.dense_rank >= 0),
+                        ("bm25", hit.lex_rank >= 0),
+                        ("walker", hit.walk > 0),
+                    )
+                    if on
+                ]
             bucket = "1" if rank == 1 else "2-10" if rank else ("pool" if prank else "absent")
             top = ranked[0] if ranked else ""
-            rel = min((relation(top, g, catalog) for g in gold), key=lambda r: [
-                "exact", "descendant", "ancestor", "sibling", "category", "block", "chapter", "other"].index(r)) if top else "none"
-            spec = specificity(top, gold[0], catalog) if rel in ("sibling", "category") and gold[0] in catalog else ""
+            rel = (
+                min(
+                    (relation(top, g, catalog) for g in gold),
+                    key=lambda r: [
+                        "exact",
+                        "descendant",
+                        "ancestor",
+                        "sibling",
+                        "category",
+                        "block",
+                        "chapter",
+                        "other",
+                    ].index(r),
+                )
+                if top
+                else "none"
+            )
+            spec = (
+                specificity(top, gold[0], catalog)
+                if rel in ("sibling", "category") and gold[0] in catalog
+                else ""
+            )
             counts[f"rank {bucket}"] += 1
             if rank != 1:
                 counts[f"miss rank {bucket} | top1 {rel}"] += 1
@@ -109,13 +135,35 @@ def main(argv: list[str] | None = None) -> None:
                     counts[f"miss {rel}: {spec}"] += 1
                 counts[f"miss gold generators: {'+'.join(gens) or 'none'}"] += 1
                 if prank:
-                    counts[f"miss pool rank {'1-10' if prank <= 10 else '11-30' if prank <= 30 else '31+'}"] += 1
-            records.append({
-                "id": case.id, "gold": gold, "ranked": ranked, "rank": rank, "pool_rank": prank,
-                "generators": gens, "top1_relation": rel, "specificity": spec,
-                "pool": [[c.code, round(c.score, 4), round(c.cos, 4), round(c.coverage, 4), round(c.title, 4),
-                          round(c.walk, 4), c.dense_rank, c.lex_rank, c.walk_path] for c in cands[:40]],
-            })
+                    counts[
+                        f"miss pool rank {'1-10' if prank <= 10 else '11-30' if prank <= 30 else '31+'}"
+                    ] += 1
+            records.append(
+                {
+                    "id": case.id,
+                    "gold": gold,
+                    "ranked": ranked,
+                    "rank": rank,
+                    "pool_rank": prank,
+                    "generators": gens,
+                    "top1_relation": rel,
+                    "specificity": spec,
+                    "pool": [
+                        [
+                            c.code,
+                            round(c.score, 4),
+                            round(c.cos, 4),
+                            round(c.coverage, 4),
+                            round(c.title, 4),
+                            round(c.walk, 4),
+                            c.dense_rank,
+                            c.lex_rank,
+                            c.walk_path,
+                        ]
+                        for c in cands[:40]
+                    ],
+                }
+            )
     n = len(records)
     ranks = [r["rank"] for r in records]
     print(

@@ -16,7 +16,7 @@ from typing import Any, Literal, NamedTuple
 import numpy as np
 
 from assistant.core.errors import AssistantError, InvalidInput
-from assistant.suggest import coding_rules, consolidate, qualifiers, rules, sibling_choice
+from assistant.suggest import coding_rules, consolidate, phrase_order, qualifiers, rules, sibling_choice
 from assistant.suggest.coding_rules.hcpcs_gate import gate as hcpcs_gate
 from assistant.suggest.corpus import corpus_for
 from assistant.suggest.embedder import Embedder, NoVectorsEmbedder, configured_model_name, load_embedder
@@ -237,11 +237,12 @@ class SuggestionService:
     ) -> list[tuple[Mention, Query | None, str | None]]:
         """For each mention: the query to run (or None) and why it was skipped."""
         plan: list[tuple[Mention, Query | None, str | None]] = []
+        phrase = len(mentions) == 1 and is_phrase(request.text)
         for m in mentions:
             if request.mode != "full":
                 plan.append((m, Query(m.query), None))
                 continue
-            base = clean_query(m.query)
+            base = phrase_order.phrase_query(m.query) if phrase else clean_query(m.query)
             if not tokens(base):
                 plan.append((m, None, "no clinical words"))
             elif m.negated:
@@ -489,6 +490,8 @@ class SuggestionService:
             retrieved = [c.code for c in cands[:5]]
             qualifier_reasons: dict[str, list[str]] = {}
             if request.mode == "full":
+                if facts.phrase and len(plan) == 1:
+                    cands = phrase_order.prefer_specificity(cands, q.text, self.catalog.title)
                 cands, qualifier_reasons = self._rerank_qualifiers(cands, m, facts)
                 cands = self._fit_patient(cands, facts, max(per_mention, 1), left_out)
             out.append(MentionCandidates(m, q, None, cands, qualifier_reasons, retrieved))
