@@ -1,4 +1,4 @@
-"""Why a short diagnosis phrase misses its gold code (gem-phrases or any phrase set with ``gold`` alternatives).
+"""Why a short diagnosis phrase misses its gold code (gem-phrases, or any phrase set of gold alternatives).
 
 ``python -m evals.phrase_misses --limit 2000 [--out misses.jsonl]`` runs the full engine on each phrase (hash
 order, as ``eval run --limit``) and records, per phrase: the rank of the first gold alternative in the answer
@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> None:
 
     service._mention_candidates = probe  # type: ignore[method-assign]
     counts: Counter[str] = Counter()
-    records = []
+    records: list[dict[str, Any]] = []
     for start in range(0, len(cases), 32):
         chunk = cases[start : start + 32]
         pools.clear()
@@ -165,10 +165,10 @@ def main(argv: list[str] | None = None) -> None:
                 }
             )
     n = len(records)
-    ranks = [r["rank"] for r in records]
+    ranks: list[int] = [r["rank"] for r in records]
     print(
         f"{n} phrases  R@1 {sum(r == 1 for r in ranks) / n:.3f}  R@10 {sum(r > 0 for r in ranks) / n:.3f}  "
-        f"MRR {sum(1 / r for r in ranks if r) / n:.3f}"
+        f"MRR {sum(1.0 / r for r in ranks if r) / n:.3f}"
     )
     for k, v in sorted(counts.items()):
         print(f"{v:6d} {v / n:6.3f}  {k}")

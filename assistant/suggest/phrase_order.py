@@ -10,7 +10,10 @@ Two steps, both our own rules from the way ICD-10-CM titles are written:
   about specificity. A phrase that names no side takes the unspecified-side code (guideline I.B.13), not
   a right / left / bilateral one; "other" (a specified kind the titles do not list) takes the "Other ..."
   code rather than the unspecified one; "unspecified" / "NOS" takes the unspecified code rather than an
-  "other" one.
+  "other" one. A phrase set in a pregnancy (antepartum, postpartum, delivered, "in the mother",
+  "complicating pregnancy") is a pregnancy-chapter code (guideline I.C.15.a.1: chapter 15 codes come first
+  for a condition in pregnancy, as the Index's "Pregnancy, complicated by" does), a perinatal one (newborn,
+  fetus or newborn) a chapter 16 code: ``chapter_cue`` names the chapter, searched on its own as well.
 """
 
 from __future__ import annotations
@@ -35,9 +38,17 @@ _UNSPECIFIED_SITE = re.compile(
     re.IGNORECASE,
 )
 
+_PREGNANCY = re.compile(
+    r"\b(?:antepartum|postpartum|puerper\w*|delivered|childbirth|in the mother|maternal|trimester|"
+    r"(?:complicating|in|of) pregnancy|labou?r and delivery|obstetric\w*)\b",
+    re.IGNORECASE,
+)
+_PERINATAL = re.compile(r"\b(?:newborn|neonat\w*|perinatal|fetus or newborn)\b", re.IGNORECASE)
+
 # Score moves, chosen on the gem-phrases dev sample (evals/reports/phrases-2026-11-30.md).
 SIDE_PENALTY = 0.1
 KIND_BONUS = 0.1
+CHAPTER_BONUS = 0.1
 
 
 def phrase_query(text: str) -> str:
@@ -63,12 +74,24 @@ def _kind_words(title: str) -> tuple[bool, bool]:
     return bool(_OTHER.search(title)), bool(_UNSPECIFIED.search(unsite))
 
 
+def chapter_cue(phrase: str) -> tuple[str, ...] | None:
+    """The chapter a phrase's setting words call for: pregnancy ("O"), perinatal ("P"), else None."""
+    if _PERINATAL.search(phrase):
+        return ("P",)
+    if _PREGNANCY.search(phrase):
+        return ("O",)
+    return None
+
+
 def prefer_specificity(cands: Sequence[C], phrase: str, title_of: Callable[[str], str]) -> list[C]:
     """The candidates re-scored by specificity agreement with the phrase, best first."""
     sided = bool(_SIDE.search(phrase))
     q_other, q_unspecified = _kind_words(phrase)
+    cue = chapter_cue(phrase)
     for c in cands:
         title = title_of(c.code)
+        if cue and c.code.startswith(cue):
+            c.score += CHAPTER_BONUS
         if not sided and _TITLE_SIDE.search(title):
             c.score -= SIDE_PENALTY
         t_other, t_unspecified = _kind_words(title)

@@ -404,7 +404,10 @@ class SuggestionService:
             if not cands:
                 continue
             weight = (0.8 + 0.2 * m.weight) if request.mode == "full" and not phrase and not learned else 1.0
-            for rank, c in enumerate(cands[: max(per_mention, 1)]):
+            # A phrase lists its candidates until top_k distinct codes (the rules map several to one code).
+            for rank, c in enumerate(cands if phrase else cands[: max(per_mention, 1)]):
+                if phrase and len(picks) >= request.top_k:
+                    break
                 code = c.code
                 extra_warn: list[str] = []
                 extra_notes: dict[str, list[str]] = {}
@@ -491,11 +494,22 @@ class SuggestionService:
             qualifier_reasons: dict[str, list[str]] = {}
             if request.mode == "full":
                 if facts.phrase and len(plan) == 1:
-                    cands = phrase_order.prefer_specificity(cands, q.text, self.catalog.title)
+                    cands = self._phrase_candidates(q, cands, vec_of[q.text], request.mode, systems)
                 cands, qualifier_reasons = self._rerank_qualifiers(cands, m, facts)
                 cands = self._fit_patient(cands, facts, max(per_mention, 1), left_out)
             out.append(MentionCandidates(m, q, None, cands, qualifier_reasons, retrieved))
         return out
+
+    def _phrase_candidates(
+        self, q: Query, cands: list[Candidate], vector: np.ndarray, mode: str, systems: list[str] | None
+    ) -> list[Candidate]:
+        """A phrase's candidates with its cued chapter searched on its own too, ordered by phrase_order."""
+        cue = phrase_order.chapter_cue(q.text)
+        if cue and not q.prefixes:
+            seen = {c.code for c in cands}
+            more = self.retrieve(Query(q.text, cue, q.kind), vector, [], mode, systems)
+            cands = cands + [c for c in more[: self.config.k_walker] if c.code not in seen]
+        return phrase_order.prefer_specificity(cands, q.text, self.catalog.title)
 
     def _alternates(self, request: SuggestRequest, plan: Plan) -> int:
         """Candidates listed per searched mention: the configured alternates, or enough to fill top_k."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.suggest.phrase_order import phrase_query, prefer_specificity
+from assistant.suggest.phrase_order import chapter_cue, phrase_query, prefer_specificity
 
 TITLES = {
     "H44.821": "Luxation of globe, right eye",
@@ -49,3 +49,10 @@ def test_other_takes_the_other_code_and_unspecified_the_unspecified_one() -> Non
     assert order("Constipation", scored)[0] == "K59.00"
     scored = {"M25.879": 0.9, "M25.9": 0.85}
     assert order("Unspecified disorder of joint", scored)[0] == "M25.9"
+
+
+def test_a_pregnancy_or_newborn_setting_cues_its_chapter() -> None:
+    assert chapter_cue("Anemia of mother, antepartum condition or complication") == ("O",)
+    assert chapter_cue("Varicose veins complicating pregnancy") == ("O",)
+    assert chapter_cue("Fetus or newborn affected by maternal hypertension") == ("P",)
+    assert chapter_cue("Anemia, unspecified") is None
