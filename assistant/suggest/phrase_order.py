@@ -3,9 +3,9 @@
 Two steps, both our own rules from the way ICD-10-CM titles are written:
 
 - ``phrase_query``: the search text of a phrase. Diagnosis statements say "without mention of X" where the
-  titles say "without X", and "with or without mention of X" qualifies nothing; the reader's trigger words
-  ("without", "no") are context in a note but a qualifier inside one phrase ("spina bifida without
-  hydrocephalus"), so the part from an inner "without" on is kept as written.
+  titles say "without X", and "with or without mention of X" qualifies nothing. The reader's trigger words
+  are context in a note but part of the diagnosis in one phrase: "spina bifida without hydrocephalus",
+  "personal history of malaria" (Z86.13) are searched as written.
 - ``prefer_specificity``: among the retrieved codes, the one whose title agrees with what the phrase says
   about specificity. A phrase that names no side takes the unspecified-side code (guideline I.B.13), not
   a right / left / bilateral one; "other" (a specified kind the titles do not list) takes the "Other ..."
@@ -22,11 +22,8 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar
 
-from assistant.suggest.reader import clean_query
-
 _WITH_OR_WITHOUT = re.compile(r"\bwith or without (?:mention of )?[^,;]*", re.IGNORECASE)
 _WITHOUT_MENTION = re.compile(r"\bwithout mention of\b", re.IGNORECASE)
-_INNER_WITHOUT = re.compile(r"(?<=\S)\s+(?=without\b)", re.IGNORECASE)
 _SIDE = re.compile(r"\b(?:right|left|bilateral|both|rt|lt|unilateral)\b", re.IGNORECASE)
 _TITLE_SIDE = re.compile(r"\b(?:right|left|bilateral)\b", re.IGNORECASE)
 _OTHER = re.compile(r"\bother\b(?!\s+than)", re.IGNORECASE)
@@ -55,9 +52,7 @@ def phrase_query(text: str) -> str:
     """The search text of a one-phrase request (see the module docstring)."""
     text = _WITH_OR_WITHOUT.sub(" ", text)
     text = _WITHOUT_MENTION.sub("without", text)
-    head, sep, tail = _INNER_WITHOUT.sub("\x00", text, count=1).partition("\x00")
-    out = clean_query(head) + (" " + tail if sep else "")
-    return re.sub(r"\s+", " ", out).strip(" ,;:-") or text.strip()
+    return re.sub(r"\s+", " ", text).strip(" ,;:-") or text.strip()
 
 
 class Scored(Protocol):

@@ -28,7 +28,8 @@ def order(phrase: str, scored: dict[str, float]) -> list[str]:
     return [c.code for c in prefer_specificity(cands, phrase, TITLES.__getitem__)]
 
 
-def test_without_mention_of_reads_as_without_and_the_qualifier_is_kept() -> None:
+def test_without_mention_of_reads_as_without_and_the_phrase_keeps_its_words() -> None:
+    assert phrase_query("Personal history of malaria") == "Personal history of malaria"
     assert phrase_query("Spina bifida without mention of hydrocephalus, dorsal region") == (
         "Spina bifida without hydrocephalus, dorsal region"
     )
