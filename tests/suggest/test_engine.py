@@ -304,4 +304,3 @@ def test_a_phrase_fills_its_list_with_distinct_codes(service: SuggestionService)
     out = run(service, "Fracture of lower end of radius", top_k=8)
     listed = codes(out)
     assert len(listed) == 8 == len(set(listed))
-
