@@ -46,6 +46,7 @@ _PERINATAL = re.compile(r"\b(?:newborn|neonat\w*|perinatal|fetus or newborn)\b",
 SIDE_PENALTY = 0.1
 KIND_BONUS = 0.1
 CHAPTER_BONUS = 0.1
+CUED_CANDIDATES = 10  # codes of the cued chapter added to a phrase's candidates
 
 
 def phrase_query(text: str) -> str:

@@ -508,7 +508,7 @@ class SuggestionService:
         if cue and not q.prefixes:
             seen = {c.code for c in cands}
             more = self.retrieve(Query(q.text, cue, q.kind), vector, [], mode, systems)
-            cands = cands + [c for c in more[: self.config.k_walker] if c.code not in seen]
+            cands = cands + [c for c in more[: phrase_order.CUED_CANDIDATES] if c.code not in seen]
         return phrase_order.prefer_specificity(cands, q.text, self.catalog.title)
 
     def _alternates(self, request: SuggestRequest, plan: Plan) -> int:
