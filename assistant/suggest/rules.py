@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 
 from assistant.codesets.repository import ref_covers
+from assistant.suggest import seventh
 from assistant.suggest.store import CodeCatalog
 
 _SIDE_WORDS = {
@@ -87,13 +88,16 @@ def laterality_variant(catalog: CodeCatalog, code: str, documented: set[str]) ->
     return code, None
 
 
-def seventh_character(catalog: CodeCatalog, code: str, encounter: str | None) -> tuple[str, list[str]]:
-    """Choose A/D/S for codes that need a 7th character, from the encounter words around the mention."""
+def seventh_character(
+    catalog: CodeCatalog, code: str, encounter: str | None, text: str = ""
+) -> tuple[str, list[str]]:
+    """Choose the 7th character from the encounter words around the mention and the mention's own words
+    (open fracture, malunion, nonunion, the fetus: seventh.py)."""
     meanings = catalog.seven_chr_for(code)
     n = norm(code)
     if not meanings or len(n) < 7:
         return code, []
-    wanted = encounter or "A"
+    wanted = seventh.choose(meanings, encounter, text) or encounter or "A"
     notes = [f"7th character {wanted}: {meanings.get(wanted, '')}".strip()]
     current = n[6]
     if current == wanted or wanted not in meanings:

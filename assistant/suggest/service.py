@@ -16,7 +16,7 @@ from typing import Any, Literal, NamedTuple
 import numpy as np
 
 from assistant.core.errors import AssistantError, InvalidInput
-from assistant.suggest import coding_rules, consolidate, qualifiers, rules, sibling_choice
+from assistant.suggest import coding_rules, consolidate, phrase_order, qualifiers, rules, sibling_choice
 from assistant.suggest.coding_rules.hcpcs_gate import gate as hcpcs_gate
 from assistant.suggest.corpus import corpus_for
 from assistant.suggest.embedder import Embedder, NoVectorsEmbedder, configured_model_name, load_embedder
@@ -237,11 +237,12 @@ class SuggestionService:
     ) -> list[tuple[Mention, Query | None, str | None]]:
         """For each mention: the query to run (or None) and why it was skipped."""
         plan: list[tuple[Mention, Query | None, str | None]] = []
+        phrase = len(mentions) == 1 and is_phrase(request.text)
         for m in mentions:
             if request.mode != "full":
                 plan.append((m, Query(m.query), None))
                 continue
-            base = clean_query(m.query)
+            base = phrase_order.phrase_query(m.query) if phrase else clean_query(m.query)
             if not tokens(base):
                 plan.append((m, None, "no clinical words"))
             elif m.negated:
@@ -403,7 +404,10 @@ class SuggestionService:
             if not cands:
                 continue
             weight = (0.8 + 0.2 * m.weight) if request.mode == "full" and not phrase and not learned else 1.0
-            for rank, c in enumerate(cands[: max(per_mention, 1)]):
+            # A phrase lists its candidates until top_k distinct codes (the rules map several to one code).
+            for rank, c in enumerate(cands if phrase else cands[: max(per_mention, 1)]):
+                if phrase and len(picks) >= request.top_k:
+                    break
                 code = c.code
                 extra_warn: list[str] = []
                 extra_notes: dict[str, list[str]] = {}
@@ -489,10 +493,23 @@ class SuggestionService:
             retrieved = [c.code for c in cands[:5]]
             qualifier_reasons: dict[str, list[str]] = {}
             if request.mode == "full":
+                if facts.phrase and len(plan) == 1:
+                    cands = self._phrase_candidates(q, cands, vec_of[q.text], request.mode, systems)
                 cands, qualifier_reasons = self._rerank_qualifiers(cands, m, facts)
                 cands = self._fit_patient(cands, facts, max(per_mention, 1), left_out)
             out.append(MentionCandidates(m, q, None, cands, qualifier_reasons, retrieved))
         return out
+
+    def _phrase_candidates(
+        self, q: Query, cands: list[Candidate], vector: np.ndarray, mode: str, systems: list[str] | None
+    ) -> list[Candidate]:
+        """A phrase's candidates with its cued chapter searched on its own too, ordered by phrase_order."""
+        cue = phrase_order.chapter_cue(q.text)
+        if cue and not q.prefixes:
+            seen = {c.code for c in cands}
+            more = self.retrieve(Query(q.text, cue, q.kind), vector, [], mode, systems)
+            cands = cands + [c for c in more[: phrase_order.CUED_CANDIDATES] if c.code not in seen]
+        return phrase_order.prefer_specificity(cands, q.text, self.catalog.title)
 
     def _alternates(self, request: SuggestRequest, plan: Plan) -> int:
         """Candidates listed per searched mention: the configured alternates, or enough to fill top_k."""
@@ -575,7 +592,7 @@ class SuggestionService:
         code, w = rules.laterality_variant(self.catalog, code, m.laterality)
         if w:
             warnings.append(w)
-        code, seven_notes = rules.seventh_character(self.catalog, code, m.encounter)
+        code, seven_notes = rules.seventh_character(self.catalog, code, m.encounter, m.query)
         notes: dict[str, list[str]] = {}
         if seven_notes:
             notes["seven_chr_applied"] = seven_notes

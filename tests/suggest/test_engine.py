@@ -296,3 +296,11 @@ def test_excludes1_declared_at_block_and_chapter_levels_binds_every_code_below()
     assert rules.excludes1_conflict(catalog, "E87.6", "P74.22")
     assert rules.excludes1_conflict(catalog, "P74.22", "E87.6")  # found from either side
     assert catalog.ancestors("E87.6") == ["E87"]  # rules that walk codes still stop below the block
+
+
+def test_a_phrase_fills_its_list_with_distinct_codes(service: SuggestionService) -> None:
+    # The 7th-character and laterality rules map several fracture candidates to one code; the phrase still
+    # lists top_k different codes.
+    out = run(service, "Fracture of lower end of radius", top_k=8)
+    listed = codes(out)
+    assert len(listed) == 8 == len(set(listed))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.suggest import seventh
 from assistant.suggest.coding_rules.context import NoteContext, add_pick, demote
 from assistant.suggest.reader import clean_query
 from assistant.suggest.store import CodeCatalog
@@ -82,6 +83,7 @@ def _with_character(catalog: CodeCatalog, code: str, char: str) -> str:
     plain = code.replace(".", "")
     if not meanings or len(plain) < 7 or char not in meanings or code.endswith(char):
         return code
+    char = seventh.same_encounter_variant(meanings, plain[6], char)  # an open fracture stays open
     variant = code[:-1] + char
     return variant if variant in catalog else code
 

@@ -1,0 +1,98 @@
+"""A short diagnosis phrase (one mention, the engine's phrase mode) read as the code sets word their titles.
+
+Two steps, both our own rules from the way ICD-10-CM titles are written:
+
+- ``phrase_query``: the search text of a phrase. Diagnosis statements say "without mention of X" where the
+  titles say "without X", and "with or without mention of X" qualifies nothing. The reader's trigger words
+  are context in a note but part of the diagnosis in one phrase: "spina bifida without hydrocephalus",
+  "personal history of malaria" (Z86.13) are searched as written.
+- ``prefer_specificity``: among the retrieved codes, the one whose title agrees with what the phrase says
+  about specificity. A phrase that names no side takes the unspecified-side code (guideline I.B.13), not
+  a right / left / bilateral one; "other" (a specified kind the titles do not list) takes the "Other ..."
+  code rather than the unspecified one; "unspecified" / "NOS" takes the unspecified code rather than an
+  "other" one. A phrase set in a pregnancy (antepartum, postpartum, delivered, "in the mother",
+  "complicating pregnancy") is a pregnancy-chapter code (guideline I.C.15.a.1: chapter 15 codes come first
+  for a condition in pregnancy, as the Index's "Pregnancy, complicated by" does), a perinatal one (newborn,
+  fetus or newborn) a chapter 16 code: ``chapter_cue`` names the chapter, searched on its own as well.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import Protocol, TypeVar
+
+_WITH_OR_WITHOUT = re.compile(r"\bwith or without (?:mention of )?[^,;]*", re.IGNORECASE)
+_WITHOUT_MENTION = re.compile(r"\bwithout mention of\b", re.IGNORECASE)
+_SIDE = re.compile(r"\b(?:right|left|bilateral|both|rt|lt|unilateral)\b", re.IGNORECASE)
+_TITLE_SIDE = re.compile(r"\b(?:right|left|bilateral)\b", re.IGNORECASE)
+_OTHER = re.compile(r"\bother\b(?!\s+than)", re.IGNORECASE)
+_UNSPECIFIED = re.compile(r"\bunspecified\b|\bNOS\b|\bnot otherwise specified\b", re.IGNORECASE)
+# "unspecified" naming a site or side is about laterality / site, not the kind of condition
+_UNSPECIFIED_SITE = re.compile(
+    r"\bunspecified\s+(?:side|site|sites|laterality|eye|ear|[a-z]+\s+(?:limb|arm|leg|hand|foot))\b|"
+    r",\s*unspecified\s+[a-z ]+$",
+    re.IGNORECASE,
+)
+
+_PREGNANCY = re.compile(
+    r"\b(?:antepartum|postpartum|puerper\w*|delivered|childbirth|in the mother|maternal|trimester|"
+    r"(?:complicating|in|of) pregnancy|labou?r and delivery|obstetric\w*)\b",
+    re.IGNORECASE,
+)
+_PERINATAL = re.compile(r"\b(?:newborn|neonat\w*|perinatal|fetus or newborn)\b", re.IGNORECASE)
+
+# Score moves, chosen on the gem-phrases dev sample (evals/reports/phrases-2026-11-30.md).
+SIDE_PENALTY = 0.1
+KIND_BONUS = 0.1
+CHAPTER_BONUS = 0.1
+CUED_CANDIDATES = 10  # codes of the cued chapter added to a phrase's candidates
+
+
+def phrase_query(text: str) -> str:
+    """The search text of a one-phrase request (see the module docstring)."""
+    text = _WITH_OR_WITHOUT.sub(" ", text)
+    text = _WITHOUT_MENTION.sub("without", text)
+    return re.sub(r"\s+", " ", text).strip(" ,;:-") or text.strip()
+
+
+class Scored(Protocol):
+    code: str
+    score: float
+
+
+C = TypeVar("C", bound=Scored)
+
+
+def _kind_words(title: str) -> tuple[bool, bool]:
+    """(says "other", says "unspecified" about the kind of condition) for a code title or a phrase."""
+    unsite = _UNSPECIFIED_SITE.sub(" ", title)
+    return bool(_OTHER.search(title)), bool(_UNSPECIFIED.search(unsite))
+
+
+def chapter_cue(phrase: str) -> tuple[str, ...] | None:
+    """The chapter a phrase's setting words call for: pregnancy ("O"), perinatal ("P"), else None."""
+    if _PERINATAL.search(phrase):
+        return ("P",)
+    if _PREGNANCY.search(phrase):
+        return ("O",)
+    return None
+
+
+def prefer_specificity(cands: Sequence[C], phrase: str, title_of: Callable[[str], str]) -> list[C]:
+    """The candidates re-scored by specificity agreement with the phrase, best first."""
+    sided = bool(_SIDE.search(phrase))
+    q_other, q_unspecified = _kind_words(phrase)
+    cue = chapter_cue(phrase)
+    for c in cands:
+        title = title_of(c.code)
+        if cue and c.code.startswith(cue):
+            c.score += CHAPTER_BONUS
+        if not sided and _TITLE_SIDE.search(title):
+            c.score -= SIDE_PENALTY
+        t_other, t_unspecified = _kind_words(title)
+        if q_other and not q_unspecified:
+            c.score += KIND_BONUS * (t_other - (t_unspecified and not t_other))
+        elif q_unspecified and not q_other:
+            c.score += KIND_BONUS * (t_unspecified - (t_other and not t_unspecified))
+    return sorted(cands, key=lambda c: (-c.score, c.code))

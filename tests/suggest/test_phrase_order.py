@@ -1,0 +1,59 @@
+"""A short diagnosis phrase read as the code titles are worded (phrase_order.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.suggest.phrase_order import chapter_cue, phrase_query, prefer_specificity
+
+TITLES = {
+    "H44.821": "Luxation of globe, right eye",
+    "H44.823": "Luxation of globe, bilateral",
+    "H44.829": "Luxation of globe, unspecified eye",
+    "K59.00": "Constipation, unspecified",
+    "K59.09": "Other constipation",
+    "M25.879": "Other specified joint disorders, unspecified ankle and foot",
+    "M25.9": "Joint disorder, unspecified",
+}
+
+
+@dataclass
+class Cand:
+    code: str
+    score: float
+
+
+def order(phrase: str, scored: dict[str, float]) -> list[str]:
+    cands = [Cand(c, s) for c, s in scored.items()]
+    return [c.code for c in prefer_specificity(cands, phrase, TITLES.__getitem__)]
+
+
+def test_without_mention_of_reads_as_without_and_the_phrase_keeps_its_words() -> None:
+    assert phrase_query("Personal history of malaria") == "Personal history of malaria"
+    assert phrase_query("Spina bifida without mention of hydrocephalus, dorsal region") == (
+        "Spina bifida without hydrocephalus, dorsal region"
+    )
+    assert phrase_query("Triplet pregnancy, delivered, with or without mention of antepartum condition") == (
+        "Triplet pregnancy, delivered"
+    )
+
+
+def test_a_phrase_without_a_side_takes_the_unspecified_side() -> None:
+    scored = {"H44.823": 0.80, "H44.829": 0.78, "H44.821": 0.76}
+    assert order("Luxation of globe", scored)[0] == "H44.829"
+    assert order("Luxation of globe, bilateral", scored)[0] == "H44.823"
+
+
+def test_other_takes_the_other_code_and_unspecified_the_unspecified_one() -> None:
+    scored = {"K59.00": 1.0, "K59.09": 0.93}
+    assert order("Other constipation", scored)[0] == "K59.09"
+    assert order("Constipation", scored)[0] == "K59.00"
+    scored = {"M25.879": 0.9, "M25.9": 0.85}
+    assert order("Unspecified disorder of joint", scored)[0] == "M25.9"
+
+
+def test_a_pregnancy_or_newborn_setting_cues_its_chapter() -> None:
+    assert chapter_cue("Anemia of mother, antepartum condition or complication") == ("O",)
+    assert chapter_cue("Varicose veins complicating pregnancy") == ("O",)
+    assert chapter_cue("Fetus or newborn affected by maternal hypertension") == ("P",)
+    assert chapter_cue("Anemia, unspecified") is None
