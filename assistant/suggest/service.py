@@ -16,7 +16,7 @@ from typing import Any, Literal, NamedTuple
 import numpy as np
 
 from assistant.core.errors import AssistantError, InvalidInput
-from assistant.suggest import coding_rules, consolidate, qualifiers, rules, sibling_choice
+from assistant.suggest import coding_rules, consolidate, qualifiers, ranked_tail, rules, sibling_choice
 from assistant.suggest.coding_rules.hcpcs_gate import gate as hcpcs_gate
 from assistant.suggest.corpus import corpus_for
 from assistant.suggest.embedder import Embedder, NoVectorsEmbedder, configured_model_name, load_embedder
@@ -82,6 +82,9 @@ class EngineConfig:
     # mention's ranked candidates, up to this many (0: always alternates_per_mention). The extra ones are
     # never final; they only fill the tail of the ranked list (its recall@k and the candidate pool).
     fill_alternates: int = 15
+    # With the learned ranker, the tail instead holds every scored candidate of every mention (rank_scored),
+    # one entry per code at its best mention's calibrated probability (ranked_tail.py); False: the fill.
+    ranked_tail: bool = True
     k_walker: int = 10
     # Weight of the Alphabetic Index walk's score (0: off), chosen on CodiEsp train + the us-notes tune split.
     w_walker: float = 0.3
@@ -403,7 +406,8 @@ class SuggestionService:
             if not cands:
                 continue
             weight = (0.8 + 0.2 * m.weight) if request.mode == "full" and not phrase and not learned else 1.0
-            for rank, c in enumerate(cands[: max(per_mention, 1)]):
+            depth = len(cands) if learned and cfg.ranked_tail else max(per_mention, 1)
+            for rank, c in enumerate(cands[:depth]):
                 code = c.code
                 extra_warn: list[str] = []
                 extra_notes: dict[str, list[str]] = {}
@@ -425,7 +429,9 @@ class SuggestionService:
                 # Fill alternates (beyond the configured ones) only extend the list after the rules ran.
                 pool = picks if phrase or rank < cfg.alternates_per_mention else tail
                 pick = pool.get(code)
-                if pick is None:
+                if pool is tail and learned and cfg.ranked_tail:
+                    pick = ranked_tail.keep_best(tail, code, score, m)
+                elif pick is None:
                     pick = pool[code] = Pick(code, score, final, [m])
                 else:
                     if m not in pick.mentions:
@@ -456,6 +462,8 @@ class SuggestionService:
             for m, why in skipped:
                 if why.startswith("uncertain") or why == "negated":
                     warnings.append(f'not coded ({why}): "{m.text}"')
+        if learned and cfg.ranked_tail:
+            ranked_tail.merge(picks, tail)
         for code, pick in tail.items():
             picks.setdefault(code, pick)
         ordered = sorted(picks.values(), key=lambda p: (not p.final, -p.score, p.code))[: request.top_k]
