@@ -9,8 +9,41 @@ chosen from each mention's first candidates as before (service.py), and the tail
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+
 from assistant.suggest.reader import Mention
-from assistant.suggest.types import Pick
+from assistant.suggest.types import Candidate, Pick
+
+
+class Scorer(Protocol):
+    def predict(self, x: np.ndarray) -> np.ndarray: ...
+
+
+def beyond_head(
+    deep: Sequence[tuple[list[Candidate], np.ndarray]],
+    heads: Sequence[int],
+    scorer: Scorer,
+) -> list[list[Candidate]]:
+    """Each mention's candidates past its first ``heads[i]`` (those that choose its first code, scored as
+    before), scored from the deeper feature rows ``deep`` (its candidates, their rows), best first; one
+    empty list a mention when there are no deeper rows."""
+    if not deep:
+        return [[] for _ in heads]
+    rest = [x[h:] for (_, x), h in zip(deep, heads, strict=True)]
+    probs = scorer.predict(np.concatenate(rest)).tolist() if any(len(x) for x in rest) else []
+    out: list[list[Candidate]] = []
+    start = 0
+    for (cands, _), h, x in zip(deep, heads, rest, strict=True):
+        later = cands[h : h + len(x)]
+        for c, p in zip(later, probs[start : start + len(x)], strict=True):
+            c.score = p
+        start += len(x)
+        later.sort(key=lambda c: (-c.score, c.code))
+        out.append(later)
+    return out
 
 
 def keep_best(tail: dict[str, Pick], code: str, score: float, mention: Mention) -> Pick:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from assistant.codesets.repository import CodeSetRepository
@@ -16,7 +17,7 @@ from assistant.suggest.reader import Mention
 from assistant.suggest.schemas import Suggestion, SuggestRequest
 from assistant.suggest.service import EngineConfig, SuggestionService
 from assistant.suggest.store import LoadedIndex
-from assistant.suggest.types import Pick
+from assistant.suggest.types import Candidate, Pick
 
 NOTE = (
     "58 yo M. HPI: cough and fever for 3 days, shortness of breath, no chest pain. PMH: coronary artery "
@@ -112,3 +113,18 @@ def test_the_rule_based_engine_keeps_the_fill(fixture_index: Path, fake_embedder
         for on in (False, True)
     ]
     assert answers[0] == answers[1]
+
+
+class _Half:
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        return x[:, 0] / 2
+
+
+def test_candidates_past_the_head_are_scored_from_the_deeper_rows_best_first() -> None:
+    cands = [Candidate(code, i, 0.0) for i, code in enumerate(["A00", "B00", "C00", "D00", "E00"])]
+    x = np.array([[0.9], [0.8], [0.1], [0.6], [0.3]])
+    (later,) = ranked_tail.beyond_head([(cands, x)], [2], _Half())
+    assert [c.code for c in later] == ["D00", "E00", "C00"]
+    assert [c.score for c in later] == [0.3, 0.15, 0.05]
+    assert cands[0].score == 0.0  # the head is left to the caller
+    assert ranked_tail.beyond_head([], [2, 3], _Half()) == [[], []]
