@@ -46,6 +46,22 @@ def beyond_head(
     return out
 
 
+def score_floor(per_mention: Sequence[Sequence[Candidate]], listed: int, wanted: int) -> float:
+    """The lowest score a tail candidate needs to matter: the ``wanted``-th best score among the tail's
+    candidates (past each mention's first ``listed``) whose code no mention lists first, one per code; 0 when
+    there are fewer. ``wanted`` (twice the list asked for) leaves room for the codes the rules merge or drop,
+    so a candidate below it never reaches the list, and the rules need not run on it."""
+    first = {c.code for cands in per_mention for c in cands[:listed]}
+    best: dict[str, float] = {}
+    for cands in per_mention:
+        for c in cands[listed:]:
+            if c.code not in first and c.score > best.get(c.code, -1.0):
+                best[c.code] = c.score
+    if len(best) < wanted:
+        return 0.0
+    return sorted(best.values(), reverse=True)[wanted - 1]
+
+
 def keep_best(tail: dict[str, Pick], code: str, score: float, mention: Mention) -> Pick:
     """Add ``code`` found by ``mention`` at ``score`` to the tail: a new code, or a better mention for a code
     already there (its score raised, the mention put first in its evidence). A pick whose reasons are empty
@@ -58,7 +74,7 @@ def keep_best(tail: dict[str, Pick], code: str, score: float, mention: Mention) 
         pick.score = score
         pick.mentions = [mention] + [m for m in pick.mentions if m is not mention]
         pick.reasons = []
-    elif mention not in pick.mentions:
+    elif all(m is not mention for m in pick.mentions):
         pick.mentions.append(mention)
     return pick
 

@@ -396,8 +396,12 @@ class SuggestionService:
         ranked = self._mention_candidates(request, plan, vec_of, dense_hits, facts, left_out)
         # The ranker learned from notes' mentions; a single phrase (a search) keeps the rule-based order.
         learned = self.ranker is not None and request.mode == "full" and not phrase
+        floor = 0.0
         if learned:
             ranked = self._learned_order(ranked, facts, phrase, per_mention, left_out)
+            if cfg.ranked_tail:
+                cands_of = [mc.cands for mc in ranked if mc.query is not None]
+                floor = ranked_tail.score_floor(cands_of, cfg.alternates_per_mention, 2 * request.top_k)
         for m, q, why, cands, qualifier_reasons, retrieved in ranked:
             info = m.as_dict()
             if q is None:
@@ -413,6 +417,8 @@ class SuggestionService:
             weight = (0.8 + 0.2 * m.weight) if request.mode == "full" and not phrase and not learned else 1.0
             depth = len(cands) if learned and cfg.ranked_tail else max(per_mention, 1)
             for rank, c in enumerate(cands[:depth]):
+                if floor and rank >= cfg.alternates_per_mention and c.score < floor:
+                    continue
                 code = c.code
                 extra_warn: list[str] = []
                 extra_notes: dict[str, list[str]] = {}

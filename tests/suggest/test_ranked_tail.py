@@ -128,3 +128,21 @@ def test_candidates_past_the_head_are_scored_from_the_deeper_rows_best_first() -
     assert [c.score for c in later] == [0.3, 0.15, 0.05]
     assert cands[0].score == 0.0  # the head is left to the caller
     assert ranked_tail.beyond_head([], [2, 3], _Half()) == [[], []]
+
+
+def test_the_score_floor_is_the_wanted_best_tail_code_not_listed_first() -> None:
+    def cands(*pairs: tuple[str, float]) -> list[Candidate]:
+        return [Candidate(code, i, score) for i, (code, score) in enumerate(pairs)]
+
+    a = cands(("A00", 0.9), ("B00", 0.5), ("C00", 0.4))
+    b = cands(("B00", 0.8), ("C00", 0.7), ("D00", 0.2), ("A00", 0.6))
+    # listed first: A00, B00 (one each); the tail's other codes: C00 0.7, D00 0.2
+    assert ranked_tail.score_floor([a, b], 1, 1) == 0.7
+    assert ranked_tail.score_floor([a, b], 1, 2) == 0.2
+    assert ranked_tail.score_floor([a, b], 1, 3) == 0.0
+
+
+def test_a_short_list_is_the_head_of_a_long_one(engines: dict[bool, SuggestionService]) -> None:
+    long = engines[True].suggest(SuggestRequest(text=NOTE, top_k=100)).suggestions
+    short = engines[True].suggest(SuggestRequest(text=NOTE, top_k=8)).suggestions
+    assert [(s.code, s.score) for s in short] == [(s.code, s.score) for s in long[:8]]
