@@ -121,7 +121,7 @@ def test_the_assessment_and_history_keep_their_best_code_at_half_the_threshold(
 
     # Two mentions, so the learned ranker decides; every candidate has p = 0.5.
     assert finals("HPI: fever. Cough.") == []  # 0.5 < 0.8
-    assert len(finals("HPI: fever.\nAssessment: cough.")) == 1  # the assessment's best: 0.5 >= 0.8 x 0.5
+    assert len(finals("HPI: fever.\nAssessment: pneumonia.")) == 1  # its best: 0.5 >= 0.8 x 0.5
     assert len(finals("HPI: fever.\nHistory of cholera.")) == 1  # a history mention: the same
 
 
