@@ -433,6 +433,8 @@ class SuggestionService:
                     bump = 0.02 if final and pick.final and not learned else 0.0
                     pick.score = max(pick.score, score) + bump
                     pick.final = pick.final or final
+                if final and m not in pick.heads:
+                    pick.heads.append(m)
                 pick.warnings.extend(w for w in extra_warn if w not in pick.warnings)
                 for k, v in extra_notes.items():
                     pick.notes.setdefault(k, []).extend(x for x in v if x not in pick.notes[k])

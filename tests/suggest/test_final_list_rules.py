@@ -1,0 +1,64 @@
+"""Coding rules of the recall round (b): which final codes survive consolidation, which sibling the note
+names, and the first-listed diagnosis of a note. Each rule has a note where it applies and one where it must
+not (notes written for these tests)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.suggest.consolidate import absorb_same_category
+from assistant.suggest.embedder import HashingEmbedder
+from assistant.suggest.index_build import build_index
+from assistant.suggest.reader import Mention
+from assistant.suggest.service import SuggestionService
+from assistant.suggest.store import CodeCatalog
+from assistant.suggest.types import Pick
+from tests.suggest.rules_corpus import rules_corpus
+
+
+@pytest.fixture(scope="module")
+def svc(tmp_path_factory: pytest.TempPathFactory) -> SuggestionService:
+    emb = HashingEmbedder(256)
+    target = tmp_path_factory.mktemp("final-list") / "idx"
+    build_index(target, rules_corpus(), emb, progress=False)
+    return SuggestionService.from_index_dir(target, emb)
+
+
+@pytest.fixture(scope="module")
+def catalog(svc: SuggestionService) -> CodeCatalog:
+    return svc.catalog
+
+
+def _head(code: str, text: str, score: float, start: int = 0, problem: bool = False) -> Pick:
+    m = Mention(start, start + len(text), text, text, "assessment", 0, 200)
+    m.problem = problem
+    return Pick(code, score, True, [m], heads=[m])
+
+
+# ------------------------------------------------------------ consolidation keeps the specific code
+def test_a_specific_code_is_not_folded_into_its_unspecified_sibling(catalog: CodeCatalog) -> None:
+    picks = {
+        "E11.40": _head("E11.40", "type 2 diabetes with diabetic neuropathy", 0.8),
+        "E11.42": _head("E11.42", "type 2 diabetes neuropathy", 0.6, start=60),
+    }
+    absorb_same_category(picks, catalog)
+    assert "E11.42" in picks and picks["E11.42"].final
+
+
+def test_a_vague_repeat_is_still_folded_into_the_specific_code(catalog: CodeCatalog) -> None:
+    picks = {
+        "E11.42": _head("E11.42", "type 2 diabetes with diabetic polyneuropathy", 0.8),
+        "E11.40": _head("E11.40", "diabetes type 2", 0.6, start=60),
+    }
+    absorb_same_category(picks, catalog)
+    assert "E11.40" not in picks and picks["E11.42"].final
+
+
+@pytest.mark.parametrize("problem", [True, False])
+def test_two_problem_lines_of_one_category_are_two_problems(catalog: CodeCatalog, problem: bool) -> None:
+    picks = {
+        "E11.65": _head("E11.65", "DM2 with hyperglycemia", 0.8, problem=problem),
+        "E11.42": _head("E11.42", "stocking glove sensory loss", 0.6, start=40, problem=problem),
+    }
+    absorb_same_category(picks, catalog)
+    assert ("E11.42" in picks) is problem
