@@ -4,6 +4,8 @@ not (notes written for these tests)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
 
 from assistant.suggest.consolidate import absorb_same_category
@@ -11,6 +13,7 @@ from assistant.suggest.embedder import HashingEmbedder
 from assistant.suggest.index_build import build_index
 from assistant.suggest.reader import Mention
 from assistant.suggest.service import SuggestionService
+from assistant.suggest.sibling_choice import prefer_named_sibling
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 from tests.suggest.rules_corpus import rules_corpus
@@ -62,3 +65,55 @@ def test_two_problem_lines_of_one_category_are_two_problems(catalog: CodeCatalog
     }
     absorb_same_category(picks, catalog)
     assert ("E11.42" in picks) is problem
+
+
+# ------------------------------------------------------------ the sibling whose own words the note names
+@dataclass
+class Cand:
+    code: str
+    score: float
+    title: float = 0.0
+
+
+TITLES = {
+    "D70.9": "Neutropenia, unspecified",
+    "D70.1": "Agranulocytosis secondary to cancer chemotherapy",
+    "S61.218A": "Laceration without foreign body of other finger without damage to nail, initial encounter",
+    "S61.211A": "Laceration without foreign body of left index finger without damage to nail, initial encounter",
+    "S61.210A": "Laceration without foreign body of right index finger without damage to nail, initial encounter",
+    "I25.9": "Chronic ischemic heart disease, unspecified",
+    "I25.5": "Ischemic cardiomyopathy",
+}
+
+
+@pytest.mark.parametrize(
+    ("note", "cands", "first"),
+    [
+        ("low neutrophil count after her chemotherapy", [("D70.9", 0.7), ("D70.1", 0.1)], "D70.1"),
+        ("neutropenia, cause not yet clear", [("D70.9", 0.7), ("D70.1", 0.1)], "D70.9"),
+        (
+            "cut to the L index finger, no foreign body",
+            [("S61.218A", 0.3), ("S61.210A", 0.05), ("S61.211A", 0.04)],
+            "S61.211A",
+        ),
+        (
+            "cut to a finger, no foreign body",
+            [("S61.218A", 0.3), ("S61.210A", 0.05), ("S61.211A", 0.04)],
+            "S61.218A",
+        ),
+        ("weak heart muscle from ischemic cardiomyopathy", [("I25.9", 0.7), ("I25.5", 0.3)], "I25.5"),
+        ("stable ischemic heart disease", [("I25.9", 0.7), ("I25.5", 0.3)], "I25.9"),
+    ],
+)
+def test_a_residual_first_code_gives_way_to_the_sibling_the_note_names(
+    note: str, cands: list[tuple[str, float]], first: str
+) -> None:
+    ranked = [Cand(code, score) for code, score in cands]
+    prefer_named_sibling(ranked, {}, TITLES.__getitem__, note)
+    assert ranked[0].code == first
+
+
+def test_a_named_sibling_the_ranker_finds_unlikely_does_not_win() -> None:
+    ranked = [Cand("D70.9", 0.9), Cand("D70.1", 0.05)]
+    assert prefer_named_sibling(ranked, {}, TITLES.__getitem__, "neutropenia after chemotherapy") is None
+    assert ranked[0].code == "D70.9"
