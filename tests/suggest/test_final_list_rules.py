@@ -8,10 +8,11 @@ from dataclasses import dataclass
 
 import pytest
 
+from assistant.suggest.abbreviations import expand_text
 from assistant.suggest.consolidate import absorb_same_category
 from assistant.suggest.embedder import HashingEmbedder
 from assistant.suggest.index_build import build_index
-from assistant.suggest.reader import Mention
+from assistant.suggest.reader import Mention, read_note
 from assistant.suggest.service import SuggestionService
 from assistant.suggest.sibling_choice import prefer_named_sibling
 from assistant.suggest.store import CodeCatalog
@@ -79,8 +80,10 @@ TITLES = {
     "D70.9": "Neutropenia, unspecified",
     "D70.1": "Agranulocytosis secondary to cancer chemotherapy",
     "S61.218A": "Laceration without foreign body of other finger without damage to nail, initial encounter",
-    "S61.211A": "Laceration without foreign body of left index finger without damage to nail, initial encounter",
-    "S61.210A": "Laceration without foreign body of right index finger without damage to nail, initial encounter",
+    "S61.211A": "Laceration without foreign body of left index finger without damage to nail, "
+    "initial encounter",
+    "S61.210A": "Laceration without foreign body of right index finger without damage to nail, "
+    "initial encounter",
     "I25.9": "Chronic ischemic heart disease, unspecified",
     "I25.5": "Ischemic cardiomyopathy",
 }
@@ -117,3 +120,47 @@ def test_a_named_sibling_the_ranker_finds_unlikely_does_not_win() -> None:
     ranked = [Cand("D70.9", 0.9), Cand("D70.1", 0.05)]
     assert prefer_named_sibling(ranked, {}, TITLES.__getitem__, "neutropenia after chemotherapy") is None
     assert ranked[0].code == "D70.9"
+
+
+# ------------------------------------------------------------ reading "status post" and sides
+def _mentions(note: str) -> dict[str, Mention]:
+    return {m.text: m for m in read_note(note)}
+
+
+def test_what_a_condition_is_status_post_is_history_and_the_condition_current() -> None:
+    got = _mentions("Cardiology visit.\nA/P: CAD s/p remote MI 2015, stable on aspirin.\nHTN controlled.")
+    assert not got["CAD"].history
+    assert got["s/p remote MI 2015"].history
+
+
+def test_a_cancer_and_its_treatment_stay_one_mention() -> None:
+    got = _mentions("PMH: Colon cancer s/p hemicolectomy, no evidence of recurrence.\nHTN.")
+    assert got["Colon cancer s/p hemicolectomy"].history
+
+
+@pytest.mark.parametrize("prefix", ["62M", "58 yo F"])
+def test_an_age_and_sex_prefix_does_not_hide_a_history_cue(prefix: str) -> None:
+    got = _mentions(f"{prefix} s/p NSTEMI in March, now without chest pain.\nA/P: CAD.")
+    (m,) = [m for t, m in got.items() if "NSTEMI" in t]
+    assert m.history
+
+
+def test_a_condition_before_the_cue_keeps_the_chunk_current() -> None:
+    got = _mentions("Follow-up.\nDiabetes without complications, on metformin.\nHTN.")
+    assert not got["Diabetes without complications"].history
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("laceration L index finger", "laceration left index finger"),
+        ("R 5th metatarsal fracture", "right 5th metatarsal fracture"),
+        ("contusion L ring finger", "contusion left ring finger"),
+    ],
+)
+def test_a_side_letter_before_a_digit_or_bone_is_the_side(text: str, expected: str) -> None:
+    assert expand_text(text) == expected
+
+
+def test_a_letter_without_a_body_site_is_not_a_side() -> None:
+    assert expand_text("Vitamin L level") == "Vitamin L level"
