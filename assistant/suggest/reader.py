@@ -7,11 +7,11 @@ Context per mention: negated ("denies chest pain"), uncertain ("rule out", "prob
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from assistant.suggest.history import history_cue, names_neoplasm
 from assistant.suggest.not_coded import continues_plan, is_label, why_not_coded
-from assistant.suggest.qualifiers import Qualifiers, read_qualifiers
+from assistant.suggest.qualifiers import Qualifiers, diabetes_type, read_qualifiers
 from assistant.suggest.text import expand_abbreviations, tokens
 
 SECTION_WEIGHTS = {
@@ -442,6 +442,11 @@ def _read_qualifiers(note: str, mentions: list[Mention]) -> None:
                 end = n.start
                 break
         m.qualifiers = read_qualifiers(_NON_CODING.sub(" ", expand_abbreviations(note[m.start : end])))
+    # The type of diabetes is written once ("T1DM since age 9") and holds for every mention ("DKA").
+    note_type = diabetes_type(expand_abbreviations(note))
+    for m in mentions:
+        if note_type and m.qualifiers.diabetes_type is None:
+            m.qualifiers = replace(m.qualifiers, diabetes_type=note_type)
 
 
 def _make(
