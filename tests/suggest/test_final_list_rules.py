@@ -11,7 +11,10 @@ import pytest
 from assistant.suggest.abbreviations import expand_text
 from assistant.suggest.consolidate import absorb_same_category
 from assistant.suggest.embedder import HashingEmbedder
+from assistant.suggest.first_listed import ensure_first_listed
 from assistant.suggest.index_build import build_index
+from assistant.suggest.not_coded import why_not_coded
+from assistant.suggest.qualifiers import compare, read_qualifiers, rerank, title_qualifiers
 from assistant.suggest.reader import Mention, read_note
 from assistant.suggest.service import SuggestionService
 from assistant.suggest.sibling_choice import prefer_named_sibling
@@ -92,8 +95,8 @@ TITLES = {
 @pytest.mark.parametrize(
     ("note", "cands", "first"),
     [
-        ("low neutrophil count after her chemotherapy", [("D70.9", 0.7), ("D70.1", 0.1)], "D70.1"),
-        ("neutropenia, cause not yet clear", [("D70.9", 0.7), ("D70.1", 0.1)], "D70.9"),
+        ("agranulocytosis after chemotherapy for breast cancer", [("D70.9", 0.7), ("D70.1", 0.1)], "D70.1"),
+        ("neutropenia after chemotherapy", [("D70.9", 0.7), ("D70.1", 0.1)], "D70.9"),
         (
             "cut to the L index finger, no foreign body",
             [("S61.218A", 0.3), ("S61.210A", 0.05), ("S61.211A", 0.04)],
@@ -164,3 +167,115 @@ def test_a_side_letter_before_a_digit_or_bone_is_the_side(text: str, expected: s
 
 def test_a_letter_without_a_body_site_is_not_a_side() -> None:
     assert expand_text("Vitamin L level") == "Vitamin L level"
+
+
+# ------------------------------------------------------------ states a title asserts and the note must say
+@dataclass
+class Scored:
+    code: str
+    score: float
+
+
+MYELOMA = {
+    "C90.00": "Multiple myeloma not having achieved remission",
+    "C90.01": "Multiple myeloma in remission",
+}
+
+
+def test_in_remission_is_a_conflict_when_the_note_says_nothing_of_remission() -> None:
+    cands = [Scored("C90.01", 0.7), Scored("C90.00", 0.6)]
+    out, reasons = rerank(
+        cands, read_qualifiers("multiple myeloma"), MYELOMA.__getitem__, lambda c: [], Scored
+    )
+    assert out[0].code == "C90.00"
+    assert any("remission" in r for r in reasons["C90.01"])
+
+
+def test_in_remission_stays_first_when_the_note_says_it() -> None:
+    cands = [Scored("C90.01", 0.7), Scored("C90.00", 0.6)]
+    q = read_qualifiers("multiple myeloma in remission")
+    out, _ = rerank(cands, q, MYELOMA.__getitem__, lambda c: [], Scored)
+    assert out[0].code == "C90.01"
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        ("History: T1DM since age 9.\nA/P: DKA, insulin drip.", "1"),
+        ("History: DM2 on metformin.\nA/P: DKA, insulin drip.", "2"),
+        ("History: DM2. Mother has T1DM.\nA/P: DKA, insulin drip.", None),
+        ("History: asthma.\nA/P: DKA, insulin drip.", None),
+    ],
+)
+def test_the_type_of_diabetes_written_once_holds_for_the_note(note: str, expected: str | None) -> None:
+    (dka,) = [m for m in read_note(note) if m.text.startswith("DKA")]
+    assert dka.qualifiers.diabetes_type == expected
+
+
+def test_the_other_type_of_diabetes_is_a_conflict() -> None:
+    type2 = title_qualifiers("Type 2 diabetes mellitus with ketoacidosis without coma")
+    type1 = title_qualifiers("Type 1 diabetes mellitus with ketoacidosis without coma")
+    note = read_qualifiers("DKA in type 1 diabetes mellitus")
+    assert compare(note, type2)[0] and not compare(note, type1)[0]
+
+
+# ------------------------------------------------------------ "X, uncomplicated" over "X, unspecified"
+INTOXICATION = {
+    "F10.229": "Alcohol dependence with intoxication, unspecified",
+    "F10.220": "Alcohol dependence with intoxication, uncomplicated",
+    "F10.221": "Alcohol dependence with intoxication delirium",
+}
+
+
+def test_with_no_complication_documented_the_uncomplicated_twin_wins() -> None:
+    ranked = [Cand("F10.229", 0.7), Cand("F10.221", 0.2), Cand("F10.220", 0.15)]
+    assert prefer_named_sibling(ranked, {}, INTOXICATION.__getitem__, "alcohol dependence, intoxicated")
+    assert ranked[0].code == "F10.220"
+
+
+def test_a_contradicted_uncomplicated_twin_does_not_win() -> None:
+    ranked = [Cand("F10.229", 0.7), Cand("F10.220", 0.15)]
+    reasons = {"F10.220": ["qualifier conflict: the note names a complication"]}
+    assert prefer_named_sibling(ranked, reasons, INTOXICATION.__getitem__, "intoxicated, complicated") is None
+    assert ranked[0].code == "F10.229"
+
+
+# ------------------------------------------------------------ every encounter lists a diagnosis
+def _plain(code: str, score: float, final: bool = False) -> Pick:
+    m = Mention(0, 4, "text", "text", "body", 0, 4)
+    return Pick(code, score, final, [m])
+
+
+def test_a_note_without_a_final_code_lists_its_best_plausible_diagnosis(catalog: CodeCatalog) -> None:
+    picks = {"J06.9": _plain("J06.9", 0.12), "R05.9": _plain("R05.9", 0.08)}
+    assert ensure_first_listed(picks, catalog) == "J06.9"
+    assert picks["J06.9"].final and not picks["R05.9"].final
+
+
+@pytest.mark.parametrize(
+    "picks",
+    [
+        {"J06.9": _plain("J06.9", 0.03)},  # nothing plausible: the coder chooses
+        {"J06.9": _plain("J06.9", 0.4), "E11.9": _plain("E11.9", 0.9, final=True)},  # a diagnosis is final
+    ],
+)
+def test_no_first_listed_code_is_added_when_not_needed(catalog: CodeCatalog, picks: dict[str, Pick]) -> None:
+    before = {c: p.final for c, p in picks.items()}
+    assert ensure_first_listed(picks, catalog) is None
+    assert {c: p.final for c, p in picks.items()} == before
+
+
+# ------------------------------------------------------------ "decreased X": a finding, or a dose change
+@pytest.mark.parametrize(
+    ("chunk", "why"),
+    [
+        ("decreased fetal movements", None),
+        ("increased thirst and urination", None),
+        ("reduced ejection fraction", None),
+        ("Decreased lisinopril to 10 mg", "plan"),
+        ("increased glargine by 4 units", "plan"),
+        ("Increase metformin", "plan"),
+    ],
+)
+def test_a_changed_dose_is_the_plan_and_a_changed_finding_is_not(chunk: str, why: str | None) -> None:
+    assert why_not_coded(chunk) == why
