@@ -332,7 +332,7 @@ def _scope_flags(sentence: str, chunk_start: int, chunk_end: int) -> tuple[dict[
         for m in regex.finditer(sentence):
             if m.start() >= chunk_end:
                 continue
-            if chunk_start < m.start() and tokens(_NON_CODING.sub(" ", sentence[chunk_start : m.start()])):
+            if chunk_start < m.start() and tokens(sentence[chunk_start : m.start()]):
                 continue  # "diabetes without complications": the concept comes before the trigger
             if m.end() <= chunk_start:
                 between = sentence[m.end() : chunk_start]
