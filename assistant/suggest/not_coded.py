@@ -150,6 +150,15 @@ def continues_plan(previous: str | None, delimiter: str, chunk: str) -> str | No
     return previous
 
 
+# The patient's age and sex alone ("74 y/o man", "54F", "a 45-year-old woman"): coded from the claim, never
+# from the note's words.
+_DEMOGRAPHICS = re.compile(
+    r"^(?:an?\s+)?(?:\d{1,3}[- ]?(?:years?|yrs?|y)[- ]?old|\d{1,3}\s?(?:yo|y/o|y\.o\.)|\d{1,3}\s?[MF])"
+    r"(?:\s+(?:male|female|man|woman|boy|girl|gentleman|lady|patient|pt|[MF]))?$",
+    re.IGNORECASE,
+)
+
+
 def why_not_coded(chunk: str) -> str | None:
     """'plan', 'administrative', 'vitals or labs', 'medication' or 'status' for a chunk that is not a
     diagnosis; None when the chunk may name one."""
@@ -158,6 +167,8 @@ def why_not_coded(chunk: str) -> str | None:
         return None
     if _STATUS_RE.match(text):
         return "status"
+    if _DEMOGRAPHICS.match(text):
+        return "demographics"
     if _PLAN_RE.match(text):
         return "plan"
     if _VACCINE_GIVEN.search(text) or _VACCINE_ONLY.match(text):
