@@ -313,3 +313,21 @@ def test_no_chapter_15_code_without_a_pregnancy_it_complicates(catalog: CodeCata
     picks = {"E03.9": _head("E03.9", "hypothyroidism", 0.7)}
     complicating_pregnancy(picks, NoteContext(note), catalog)
     assert set(picks) == {"E03.9"}
+
+
+@pytest.mark.parametrize("chunk", ["74 y/o man", "54F", "a 45-year-old woman", "28 yo M"])
+def test_age_and_sex_alone_are_not_a_diagnosis(chunk: str) -> None:
+    assert why_not_coded(chunk) == "demographics"
+
+
+def test_age_and_sex_with_a_condition_are_read() -> None:
+    assert why_not_coded("74 y/o man with COPD") is None
+
+
+def test_weeks_of_gestation_come_back_with_a_first_listed_pregnancy_code(catalog: CodeCatalog) -> None:
+    weeks = _plain("Z3A.28", 0.9)
+    weeks.vetoed = True
+    weeks.warnings.append("weeks of gestation are coded only with a pregnancy (chapter 15) code")
+    picks = {"O99.283": _plain("O99.283", 0.2), "Z3A.28": weeks}
+    assert ensure_first_listed(picks, catalog) == "O99.283"
+    assert picks["Z3A.28"].final and not picks["Z3A.28"].warnings
