@@ -9,8 +9,6 @@ from dataclasses import dataclass
 import pytest
 
 from assistant.suggest.abbreviations import expand_text
-from assistant.suggest.coding_rules import NoteContext
-from assistant.suggest.coding_rules.pregnancy import complicating_pregnancy
 from assistant.suggest.consolidate import absorb_same_category
 from assistant.suggest.embedder import HashingEmbedder
 from assistant.suggest.first_listed import ensure_first_listed
@@ -281,38 +279,6 @@ def test_no_first_listed_code_is_added_when_not_needed(catalog: CodeCatalog, pic
 )
 def test_a_changed_dose_is_the_plan_and_a_changed_finding_is_not(chunk: str, why: str | None) -> None:
     assert why_not_coded(chunk) == why
-
-
-# ------------------------------------------------------------ a condition in a pregnancy (I.C.15.a.1)
-@pytest.mark.parametrize(
-    ("note", "expected"),
-    [
-        ("28 yo G2P1 at 30 weeks gestation, hypothyroidism on levothyroxine.", "O99.283"),
-        ("Pregnant, second trimester. Hypothyroidism, TSH up.", "O99.282"),
-        ("Pregnant 31 yo, unsure of dates. Hypothyroidism.", "O99.280"),
-    ],
-)
-def test_a_condition_in_a_pregnancy_is_coded_first_with_its_chapter_15_code(
-    catalog: CodeCatalog, note: str, expected: str
-) -> None:
-    start = note.index("Hypothyroidism") if "Hypothyroidism" in note else note.index("hypothyroidism")
-    picks = {"E03.9": _head("E03.9", "hypothyroidism", 0.7, start=start)}
-    complicating_pregnancy(picks, NoteContext(note), catalog)
-    assert picks[expected].final and picks["E03.9"].final
-    assert picks[expected].score > picks["E03.9"].score
-
-
-@pytest.mark.parametrize(
-    "note",
-    [
-        "58 yo woman, hypothyroidism on levothyroxine.",  # no pregnancy
-        "Pregnancy is incidental to this visit. Hypothyroidism follow-up.",  # the physician says incidental
-    ],
-)
-def test_no_chapter_15_code_without_a_pregnancy_it_complicates(catalog: CodeCatalog, note: str) -> None:
-    picks = {"E03.9": _head("E03.9", "hypothyroidism", 0.7)}
-    complicating_pregnancy(picks, NoteContext(note), catalog)
-    assert set(picks) == {"E03.9"}
 
 
 @pytest.mark.parametrize("chunk", ["74 y/o man", "54F", "a 45-year-old woman", "28 yo M"])

@@ -15,7 +15,6 @@ from assistant.suggest.coding_rules.encounters import encounter_codes
 from assistant.suggest.coding_rules.hcpcs_gate import gate
 from assistant.suggest.coding_rules.injuries import injury_rules
 from assistant.suggest.coding_rules.partners import add_partners
-from assistant.suggest.coding_rules.pregnancy import complicating_pregnancy
 from assistant.suggest.coding_rules.symptoms import drop_integral_symptoms
 from assistant.suggest.coding_rules.tobacco import tobacco_status
 from assistant.suggest.patient import PatientFacts, read_demographics, resolve_patient
@@ -40,7 +39,6 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     combine(picks, ctx, catalog)
     injury_rules(picks, ctx, catalog)
     drop_integral_symptoms(picks, ctx, catalog)
-    complicating_pregnancy(picks, ctx, catalog)
     add_partners(picks, ctx, catalog)
     device_status(picks, ctx, catalog)
     encounter_codes(picks, ctx, catalog)
