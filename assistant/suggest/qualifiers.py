@@ -297,13 +297,11 @@ def compare(note: Qualifiers, title: Qualifiers) -> tuple[list[str], list[str]]:
             agree.append(f"{note.control} controlled")
         else:
             conflicts.append(f"title says {title.control} controlled, the note {note.control}")
-    if note.diabetes_type and title.diabetes_type:
-        if note.diabetes_type == title.diabetes_type:
-            agree.append(f"type {note.diabetes_type} diabetes")
-        else:
-            conflicts.append(
-                f"title says type {title.diabetes_type} diabetes, the note type {note.diabetes_type}"
-            )
+    # Only the opposite type counts: an agreement would shift the ranker's qualifier features it never saw.
+    if note.diabetes_type and title.diabetes_type and note.diabetes_type != title.diabetes_type:
+        conflicts.append(
+            f"title says type {title.diabetes_type} diabetes, the note type {note.diabetes_type}"
+        )
     for name in ("severity", "persistence", "stage"):
         n, t = getattr(note, name), getattr(title, name)
         if n and t:
