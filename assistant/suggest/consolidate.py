@@ -19,12 +19,18 @@ def absorb_same_category(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
     """Drop a final code whose mentions say nothing its same-category sibling does not already code.
 
     "T2DM" in the HPI and "type 2 diabetes with diabetic CKD" in the assessment are one condition:
-    E11.22, not E11.22 plus E11.9. Two mentions that each add their own words (CKD, neuropathy) keep both.
+    E11.22, not E11.22 plus E11.9. Two mentions that each add their own words (CKD, neuropathy) keep both,
+    and so do two problem-list lines (each line is its own problem). A specific code is never folded into
+    an "unspecified" sibling: the coder keeps the code of the highest specificity documented.
     """
     finals = sorted((p for p in picks.values() if p.final), key=lambda p: -p.score)
     for lo in reversed(finals):
         for hi in finals:
             if hi is lo or hi.code not in picks or lo.code not in picks or hi.code[:3] != lo.code[:3]:
+                continue
+            if _own_problem_line(lo, hi) or (
+                _unspecified(catalog, hi.code) and not _unspecified(catalog, lo.code)
+            ):
                 continue
             said = _mention_tokens(hi) | catalog.title_tokens(hi.code)
             extra = _mention_tokens(lo) - said
@@ -34,6 +40,15 @@ def absorb_same_category(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
             hi.mentions.extend(m for m in lo.mentions if m not in hi.mentions)
             hi.reasons.append(f"also documented as {lo.code}'s wording; coded once as {hi.code}")
             break
+
+
+def _own_problem_line(lo: Pick, hi: Pick) -> bool:
+    """``lo`` is the code of a problem line that ``hi`` is not the code of: a separate problem."""
+    return any(m.problem and m not in hi.heads for m in lo.heads)
+
+
+def _unspecified(catalog: CodeCatalog, code: str) -> bool:
+    return "unspecified" in catalog.title(code).lower()
 
 
 def fold_integral_symptoms(picks: dict[str, Pick], note: str = "") -> None:

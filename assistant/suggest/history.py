@@ -59,6 +59,11 @@ _PAST_EVENT = re.compile(
 )
 
 
+def names_neoplasm(text: str) -> bool:
+    """The text names a cancer or another neoplasm."""
+    return _NEOPLASM.search(text) is not None
+
+
 def history_cue(sentence: str, mention: str) -> str | None:
     """The history trigger that covers ``mention`` (a span inside ``sentence``), or None."""
     if _SUBSTANCE.search(mention):

@@ -12,13 +12,16 @@ import re
 from assistant.suggest.abbreviations import expand_text
 
 # A chunk that starts with a plan or order verb is the plan, not a problem ("increase metformin",
-# "follow up in 3 months", "will check A1c", "counseled on diet").
+# "follow up in 3 months", "will check A1c", "counseled on diet"). "Decreased" / "increased" / "reduced" are
+# the plan only with a dose change ("decreased lisinopril to 10 mg"); before a finding they describe it
+# ("decreased fetal movement", "increased thirst").
 _PLAN_LEAD = (
     r"(?:(?:we|i|pt|patient|he|she)\s+)?(?:will\s+|to\s+|plan(?:s|ned)?\s+(?:to\s+)?|recommend(?:ed)?\s+|"
     r"advised?\s+(?:to\s+)?|would\s+|may\s+|should\s+|please\s+)?"
 )
 _PLAN_VERBS = (
-    r"continue[sd]?|cont\.?|start(?:ed)?|begin|began|initiate[sd]?|increase[sd]?|decrease[sd]?|reduce[sd]?|"
+    r"continue[sd]?|cont\.?|start(?:ed)?|begin|began|initiate[sd]?|(?:increase|decrease|reduce)s?|"
+    r"(?:increased|decreased|reduced)(?=.*\b(?:to|from|by|dose|dosage|mg|units?)\b)|"
     r"titrate[sd]?|adjust(?:ed)?|stop(?:ped)?|discontinue[sd]?|d/c|hold|held|resume[sd]?|switch(?:ed)?|"
     r"change[sd]?\s+(?:to|dose)|refill(?:ed|s)?|renew(?:ed)?|prescribe[sd]?|rx|order(?:ed|s)?|obtain(?:ed)?|"
     r"check(?:ed)?|recheck(?:ed)?|repeat(?:ed)?|draw(?:n)?|send|sent|schedule[sd]?|refer(?:red|ral)?|"
@@ -147,6 +150,15 @@ def continues_plan(previous: str | None, delimiter: str, chunk: str) -> str | No
     return previous
 
 
+# The patient's age and sex alone ("74 y/o man", "54F", "a 45-year-old woman"): coded from the claim, never
+# from the note's words.
+_DEMOGRAPHICS = re.compile(
+    r"^(?:an?\s+)?(?:\d{1,3}[- ]?(?:years?|yrs?|y)[- ]?old|\d{1,3}\s?(?:yo|y/o|y\.o\.)|\d{1,3}\s?[MF])"
+    r"(?:\s+(?:male|female|man|woman|boy|girl|gentleman|lady|patient|pt|[MF]))?$",
+    re.IGNORECASE,
+)
+
+
 def why_not_coded(chunk: str) -> str | None:
     """'plan', 'administrative', 'vitals or labs', 'medication' or 'status' for a chunk that is not a
     diagnosis; None when the chunk may name one."""
@@ -155,6 +167,8 @@ def why_not_coded(chunk: str) -> str | None:
         return None
     if _STATUS_RE.match(text):
         return "status"
+    if _DEMOGRAPHICS.match(text):
+        return "demographics"
     if _PLAN_RE.match(text):
         return "plan"
     if _VACCINE_GIVEN.search(text) or _VACCINE_ONLY.match(text):

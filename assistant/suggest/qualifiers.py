@@ -44,6 +44,22 @@ _UNCONTROLLED = re.compile(
     re.I,
 )
 _CONTROLLED = re.compile(r"\b(?:well\s+|adequately\s+)?controlled\b", re.I)
+# "Type 1 diabetes", "type II DM", "T1DM", "DM2", "IDDM": which type (after the abbreviation table).
+_DIABETES_TYPE = re.compile(
+    r"\btype\s*(?P<n>1|2|i{1,2})\b(?=\s+(?:diabetes|diabetic|dm\b))|\bt(?P<t>[12])dm\b|\bdm\s*(?P<d>[12])\b",
+    re.I,
+)
+
+
+def diabetes_type(text: str) -> str | None:
+    """The one type of diabetes a text names ("1" or "2"), None when it names none or both."""
+    found = set()
+    for m in _DIABETES_TYPE.finditer(text):
+        n = (m.group("n") or m.group("t") or m.group("d")).lower()
+        found.add({"i": "1", "ii": "2"}.get(n, n))
+    return found.pop() if len(found) == 1 else None
+
+
 _ACUTE_ON_CHRONIC = re.compile(r"\bacute\s+on\s+chronic\b", re.I)
 _ACUTE = re.compile(r"\b(?:acute|acutely)\b", re.I)
 _CHRONIC = re.compile(r"\bchronic\b", re.I)
@@ -101,6 +117,7 @@ class Qualifiers:
     trimester: int | None = None
     uncomplicated: bool | None = None
     control: str | None = None  # diabetes control: insulin | oral | diet (gestational diabetes titles)
+    diabetes_type: str | None = None  # "1" | "2": the type of diabetes named
     head: frozenset[str] = frozenset()  # a code title's own condition (its words before "with"/"without")
     excluded: frozenset[str] = frozenset()  # a note's "without X" phrases, whole (stemmed words)
     notes: list[str] = field(default_factory=list, compare=False)
@@ -171,6 +188,7 @@ def read_qualifiers(text: str, *, title: bool = False) -> Qualifiers:
         trimester=trimester,
         uncomplicated=True if _UNCOMPLICATED.search(low) else None,
         control=_control(low, title),
+        diabetes_type=diabetes_type(low),
         head=frozenset(_phrase_stems(_before_qualifiers(low))) if title else frozenset(),
         excluded=frozenset(e for e in excluded if e),
     )
@@ -279,6 +297,11 @@ def compare(note: Qualifiers, title: Qualifiers) -> tuple[list[str], list[str]]:
             agree.append(f"{note.control} controlled")
         else:
             conflicts.append(f"title says {title.control} controlled, the note {note.control}")
+    # Only the opposite type counts: an agreement would shift the ranker's qualifier features it never saw.
+    if note.diabetes_type and title.diabetes_type and note.diabetes_type != title.diabetes_type:
+        conflicts.append(
+            f"title says type {title.diabetes_type} diabetes, the note type {note.diabetes_type}"
+        )
     for name in ("severity", "persistence", "stage"):
         n, t = getattr(note, name), getattr(title, name)
         if n and t:
@@ -317,6 +340,10 @@ CONFLICT_FACTOR = 0.5
 AGREE_BONUS = 0.03
 
 
+def _asserts_remission(title: str) -> bool:
+    return title_qualifiers(title).remission not in (None, "no")
+
+
 def rerank(
     cands: Sequence[C],
     note: Qualifiers,
@@ -328,8 +355,10 @@ def rerank(
 
     Returns the re-sorted candidates and, per code, the reasons (conflicts and agreements) shown to the coder.
     """
-    if note.empty or not cands:
+    if not cands:
         return list(cands), {}
+    if note.empty and not any(_asserts_remission(title_of(c.code)) for c in cands):
+        return list(cands), {}  # an empty note still flags a title that asserts what it never says
     reasons: dict[str, list[str]] = {}
     out: list[C] = []
     for c in cands:

@@ -7,11 +7,11 @@ Context per mention: negated ("denies chest pain"), uncertain ("rule out", "prob
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from assistant.suggest.history import history_cue
+from assistant.suggest.history import history_cue, names_neoplasm
 from assistant.suggest.not_coded import continues_plan, is_label, why_not_coded
-from assistant.suggest.qualifiers import Qualifiers, read_qualifiers
+from assistant.suggest.qualifiers import Qualifiers, diabetes_type, read_qualifiers
 from assistant.suggest.text import expand_abbreviations, tokens
 
 SECTION_WEIGHTS = {
@@ -89,11 +89,13 @@ _TERM_RE = re.compile(_TERMINATE, re.IGNORECASE)
 
 # A sentence ends at . ! ? (not inside "9.2") or at a line break.
 _SENTENCE_RE = re.compile(r"(?:[^\n.!?]|[.](?=\d)|(?<=\b[A-Za-z])[.](?=[ \t]+[a-z]))+(?:[.!?](?!\d)|\n|$)")
-# Chunks: clauses, list items written inline ("2) asthma", "#HTN #DM2") and the plan after a problem's
-# dash or colon ("Hypertension - continue lisinopril", "DM2: A1c 9.2").
+# Chunks: clauses, list items written inline ("2) asthma", "#HTN #DM2"), the plan after a problem's
+# dash or colon ("Hypertension - continue lisinopril", "DM2: A1c 9.2") and what a condition is "status post"
+# ("CAD s/p remote MI": the disease is current, the infarction history).
+_STATUS_POST = re.compile(r"\s*(?:s/p|status\s+post)\s", re.IGNORECASE)
 _CHUNK_SPLIT = re.compile(
     r";|,(?!\d)|\band\b(?!\s+(?:vomiting|without|with))|\bbut\b|\bwhile\b|\bplus\b|\s[-–—]+\s|:\s|"
-    r"\s(?:\d{1,2}|[a-hA-H])\)\s|\s#(?=\w)|"
+    r"\s(?:\d{1,2}|[a-hA-H])\)\s|\s#(?=\w)|(?<=\w)\s+(?=(?:s/p|status\s+post)\s)|"
     r"\b(?:presents?|presented|presenting|complains?|complaining|admitted|came\s+in)\s+(?:with|of|for)\b|\bc/o\b",
     re.IGNORECASE,
 )
@@ -394,6 +396,8 @@ def read_note(note: str) -> list[Mention]:
                 words = set(tokens(sentence[c_start:c_end]))
                 short = all(w in QUALIFIERS or len(w) <= 2 or w.isdigit() for w in words)
                 short = short or qualifies_previous(sentence[c_start:c_end])
+                if _STATUS_POST.match(sentence, c_start):  # a cancer's treatment stays with the cancer
+                    short = bool(merged) and names_neoplasm(sentence[merged[-1][0] : merged[-1][1]])
                 if merged and words and short and not why_not_coded(sentence[c_start:c_end]):
                     merged[-1] = (merged[-1][0], c_end)  # "Cholera, unspecified": one mention
                 else:
@@ -438,6 +442,11 @@ def _read_qualifiers(note: str, mentions: list[Mention]) -> None:
                 end = n.start
                 break
         m.qualifiers = read_qualifiers(_NON_CODING.sub(" ", expand_abbreviations(note[m.start : end])))
+    # The type of diabetes is written once ("T1DM since age 9") and holds for every mention ("DKA").
+    note_type = diabetes_type(expand_abbreviations(note))
+    for m in mentions:
+        if note_type and m.qualifiers.diabetes_type is None:
+            m.qualifiers = replace(m.qualifiers, diabetes_type=note_type)
 
 
 def _make(

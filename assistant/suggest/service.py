@@ -29,6 +29,7 @@ from assistant.suggest.coding_rules.hcpcs_gate import gate as hcpcs_gate
 from assistant.suggest.corpus import corpus_for
 from assistant.suggest.embedder import Embedder, NoVectorsEmbedder, configured_model_name, load_embedder
 from assistant.suggest.features import CodePrior, StaticColumns, mention_features
+from assistant.suggest.first_listed import ensure_first_listed
 from assistant.suggest.index_status import index_status
 from assistant.suggest.index_walker import IndexWalker, walker_for
 from assistant.suggest.patient import PatientFacts, read_demographics, resolve_patient
@@ -462,6 +463,8 @@ class SuggestionService:
                     bump = 0.02 if final and pick.final and not learned else 0.0
                     pick.score = max(pick.score, score) + bump
                     pick.final = pick.final or final
+                if final and m not in pick.heads:
+                    pick.heads.append(m)
                 pick.warnings.extend(w for w in extra_warn if w not in pick.warnings)
                 for k, v in extra_notes.items():
                     pick.notes.setdefault(k, []).extend(x for x in v if x not in pick.notes[k])
@@ -481,6 +484,8 @@ class SuggestionService:
             self._pair_rules(picks)
             consolidate.drop_contradicting_siblings(picks, self.catalog)
             self._excludes1(picks)
+            if learned:  # FLOOR is one of the ranker's probabilities
+                ensure_first_listed(picks, self.catalog)
             self._context_warnings(picks, skipped)
             for m, why in skipped:
                 if why.startswith("uncertain") or why == "negated":

@@ -43,4 +43,5 @@ class Pick:
     reasons: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     notes: dict[str, list[str]] = field(default_factory=dict)
+    heads: list[Mention] = field(default_factory=list)  # the mentions whose first (final) code it is
     vetoed: bool = False  # a coding rule said "not coded": pairing rules must not make it final again

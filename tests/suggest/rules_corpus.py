@@ -189,6 +189,34 @@ def extra_records() -> list[CodeRecord]:
         _r("Y99", "External cause status", billable=False),
         _r("Y99.0", "Civilian activity done for income or pay", "Y99"),
         _r("Y99.8", "Other external cause status", "Y99"),
+        _r("E03", "Other hypothyroidism", billable=False),
+        _r("E03.9", "Hypothyroidism, unspecified", "E03"),
+        _r(
+            "O99",
+            "Other maternal diseases classifiable elsewhere but complicating pregnancy, childbirth and the "
+            "puerperium",
+            billable=False,
+        ),
+        _r(
+            "O99.28",
+            "Other endocrine, nutritional and metabolic diseases complicating pregnancy, childbirth and "
+            "the puerperium",
+            "O99",
+            billable=False,
+        ),
+        *[
+            _r(f"O99.28{d}", f"Endocrine, nutritional and metabolic diseases complicating {what}", "O99.28")
+            for d, what in enumerate(
+                [
+                    "pregnancy, unspecified trimester",
+                    "pregnancy, first trimester",
+                    "pregnancy, second trimester",
+                    "pregnancy, third trimester",
+                    "childbirth",
+                    "the puerperium",
+                ]
+            )
+        ],
         CodeRecord(HCPCS, "A4663", "Blood pressure cuff only", True),
         CodeRecord(HCPCS, "S0612", "Annual gynecological examination, established patient", True),
         CodeRecord(HCPCS, "G0008", "Administration of influenza virus vaccine", True),

@@ -1,0 +1,44 @@
+"""Every encounter lists a diagnosis (ICD-10-CM guideline IV.A and IV.D: the first-listed diagnosis is the
+reason for the visit, a symptom when nothing is confirmed). When no diagnosis code reached the final list,
+the note's best-supported diagnosis code becomes final with the reason, if the ranker finds it at least
+plausible (FLOOR); otherwise the list stays empty and the coder chooses."""
+
+from __future__ import annotations
+
+from assistant.suggest.store import CodeCatalog
+from assistant.suggest.types import Pick
+
+DIAGNOSIS_SYSTEM = "ICD-10-CM"
+# The ranker's probability below which a code is no diagnosis at all (chosen on the us-notes tune split:
+# the right first-listed codes of notes without a final code scored 0.055-0.16, the wrong ones <= 0.04).
+FLOOR = 0.05
+WEEKS_WAITING = "coded only with a pregnancy"  # the weeks rule's warning (coding_rules.partners.add_weeks)
+NEVER_FIRST = ("Z3A",)  # weeks of gestation only accompany a pregnancy code (I.C.15.b.4)
+
+
+def ensure_first_listed(picks: dict[str, Pick], catalog: CodeCatalog) -> str | None:
+    """Make the best plausible diagnosis code final when none is; returns it (None: nothing changed)."""
+    diagnoses = [
+        p
+        for p in picks.values()
+        if p.code in catalog
+        and catalog.system(p.code) == DIAGNOSIS_SYSTEM
+        and not p.code.startswith(NEVER_FIRST)
+    ]
+    if any(p.final for p in diagnoses):
+        return None
+    open_ = [p for p in diagnoses if not p.vetoed and p.score >= FLOOR]
+    if not open_:
+        return None
+    best = max(open_, key=lambda p: (p.score, p.code))
+    best.final = True
+    if best.code.startswith("O"):  # the weeks of gestation that waited for a pregnancy code come with it
+        for p in picks.values():
+            if p.code.startswith("Z3A") and any(WEEKS_WAITING in w for w in p.warnings):
+                p.final, p.vetoed = True, False
+                p.warnings = [w for w in p.warnings if WEEKS_WAITING not in w]
+    best.reasons.append(
+        "first-listed diagnosis: no other diagnosis code reached the final list, "
+        "and every encounter lists one"
+    )
+    return best.code

@@ -1,0 +1,299 @@
+"""Coding rules of the recall round (b): which final codes survive consolidation, which sibling the note
+names, and the first-listed diagnosis of a note. Each rule has a note where it applies and one where it must
+not (notes written for these tests)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from assistant.suggest.abbreviations import expand_text
+from assistant.suggest.consolidate import absorb_same_category
+from assistant.suggest.embedder import HashingEmbedder
+from assistant.suggest.first_listed import ensure_first_listed
+from assistant.suggest.index_build import build_index
+from assistant.suggest.not_coded import why_not_coded
+from assistant.suggest.qualifiers import compare, read_qualifiers, rerank, title_qualifiers
+from assistant.suggest.reader import Mention, read_note
+from assistant.suggest.service import SuggestionService
+from assistant.suggest.sibling_choice import prefer_named_sibling
+from assistant.suggest.store import CodeCatalog
+from assistant.suggest.types import Pick
+from tests.suggest.rules_corpus import rules_corpus
+
+
+@pytest.fixture(scope="module")
+def svc(tmp_path_factory: pytest.TempPathFactory) -> SuggestionService:
+    emb = HashingEmbedder(256)
+    target = tmp_path_factory.mktemp("final-list") / "idx"
+    build_index(target, rules_corpus(), emb, progress=False)
+    return SuggestionService.from_index_dir(target, emb)
+
+
+@pytest.fixture(scope="module")
+def catalog(svc: SuggestionService) -> CodeCatalog:
+    return svc.catalog
+
+
+def _head(code: str, text: str, score: float, start: int = 0, problem: bool = False) -> Pick:
+    m = Mention(start, start + len(text), text, text, "assessment", 0, 200)
+    m.problem = problem
+    return Pick(code, score, True, [m], heads=[m])
+
+
+# ------------------------------------------------------------ consolidation keeps the specific code
+def test_a_specific_code_is_not_folded_into_its_unspecified_sibling(catalog: CodeCatalog) -> None:
+    picks = {
+        "E11.40": _head("E11.40", "type 2 diabetes with diabetic neuropathy", 0.8),
+        "E11.42": _head("E11.42", "type 2 diabetes neuropathy", 0.6, start=60),
+    }
+    absorb_same_category(picks, catalog)
+    assert "E11.42" in picks and picks["E11.42"].final
+
+
+def test_a_vague_repeat_is_still_folded_into_the_specific_code(catalog: CodeCatalog) -> None:
+    picks = {
+        "E11.42": _head("E11.42", "type 2 diabetes with diabetic polyneuropathy", 0.8),
+        "E11.40": _head("E11.40", "diabetes type 2", 0.6, start=60),
+    }
+    absorb_same_category(picks, catalog)
+    assert "E11.40" not in picks and picks["E11.42"].final
+
+
+@pytest.mark.parametrize("problem", [True, False])
+def test_two_problem_lines_of_one_category_are_two_problems(catalog: CodeCatalog, problem: bool) -> None:
+    picks = {
+        "E11.65": _head("E11.65", "DM2 with hyperglycemia", 0.8, problem=problem),
+        "E11.42": _head("E11.42", "stocking glove sensory loss", 0.6, start=40, problem=problem),
+    }
+    absorb_same_category(picks, catalog)
+    assert ("E11.42" in picks) is problem
+
+
+# ------------------------------------------------------------ the sibling whose own words the note names
+@dataclass
+class Cand:
+    code: str
+    score: float
+    title: float = 0.0
+
+
+TITLES = {
+    "D70.9": "Neutropenia, unspecified",
+    "D70.1": "Agranulocytosis secondary to cancer chemotherapy",
+    "S61.218A": "Laceration without foreign body of other finger without damage to nail, initial encounter",
+    "S61.211A": "Laceration without foreign body of left index finger without damage to nail, "
+    "initial encounter",
+    "S61.210A": "Laceration without foreign body of right index finger without damage to nail, "
+    "initial encounter",
+    "I25.9": "Chronic ischemic heart disease, unspecified",
+    "I25.5": "Ischemic cardiomyopathy",
+}
+
+
+@pytest.mark.parametrize(
+    ("note", "cands", "first"),
+    [
+        ("agranulocytosis after chemotherapy for breast cancer", [("D70.9", 0.7), ("D70.1", 0.1)], "D70.1"),
+        ("neutropenia after chemotherapy", [("D70.9", 0.7), ("D70.1", 0.1)], "D70.9"),
+        (
+            "cut to the L index finger, no foreign body",
+            [("S61.218A", 0.3), ("S61.210A", 0.05), ("S61.211A", 0.04)],
+            "S61.211A",
+        ),
+        (
+            "cut to a finger, no foreign body",
+            [("S61.218A", 0.3), ("S61.210A", 0.05), ("S61.211A", 0.04)],
+            "S61.218A",
+        ),
+        ("weak heart muscle from ischemic cardiomyopathy", [("I25.9", 0.7), ("I25.5", 0.3)], "I25.5"),
+        ("stable ischemic heart disease", [("I25.9", 0.7), ("I25.5", 0.3)], "I25.9"),
+    ],
+)
+def test_a_residual_first_code_gives_way_to_the_sibling_the_note_names(
+    note: str, cands: list[tuple[str, float]], first: str
+) -> None:
+    ranked = [Cand(code, score) for code, score in cands]
+    prefer_named_sibling(ranked, {}, TITLES.__getitem__, note)
+    assert ranked[0].code == first
+
+
+def test_a_named_sibling_the_ranker_finds_unlikely_does_not_win() -> None:
+    ranked = [Cand("D70.9", 0.9), Cand("D70.1", 0.05)]
+    assert prefer_named_sibling(ranked, {}, TITLES.__getitem__, "neutropenia after chemotherapy") is None
+    assert ranked[0].code == "D70.9"
+
+
+# ------------------------------------------------------------ reading "status post" and sides
+def _mentions(note: str) -> dict[str, Mention]:
+    return {m.text: m for m in read_note(note)}
+
+
+def test_what_a_condition_is_status_post_is_history_and_the_condition_current() -> None:
+    got = _mentions("Cardiology visit.\nA/P: CAD s/p remote MI 2015, stable on aspirin.\nHTN controlled.")
+    assert not got["CAD"].history
+    assert got["s/p remote MI 2015"].history
+
+
+def test_a_cancer_and_its_treatment_stay_one_mention() -> None:
+    got = _mentions("PMH: Colon cancer s/p hemicolectomy, no evidence of recurrence.\nHTN.")
+    assert got["Colon cancer s/p hemicolectomy"].history
+
+
+@pytest.mark.parametrize("prefix", ["62M", "58 yo F"])
+def test_an_age_and_sex_prefix_does_not_hide_a_history_cue(prefix: str) -> None:
+    got = _mentions(f"{prefix} s/p NSTEMI in March, now without chest pain.\nA/P: CAD.")
+    (m,) = [m for t, m in got.items() if "NSTEMI" in t]
+    assert m.history
+
+
+def test_a_condition_before_the_cue_keeps_the_chunk_current() -> None:
+    got = _mentions("Follow-up.\nDiabetes without complications, on metformin.\nHTN.")
+    assert not got["Diabetes without complications"].history
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("laceration L index finger", "laceration left index finger"),
+        ("R 5th metatarsal fracture", "right 5th metatarsal fracture"),
+        ("contusion L ring finger", "contusion left ring finger"),
+    ],
+)
+def test_a_side_letter_before_a_digit_or_bone_is_the_side(text: str, expected: str) -> None:
+    assert expand_text(text) == expected
+
+
+def test_a_letter_without_a_body_site_is_not_a_side() -> None:
+    assert expand_text("Vitamin L level") == "Vitamin L level"
+
+
+# ------------------------------------------------------------ states a title asserts and the note must say
+@dataclass
+class Scored:
+    code: str
+    score: float
+
+
+MYELOMA = {
+    "C90.00": "Multiple myeloma not having achieved remission",
+    "C90.01": "Multiple myeloma in remission",
+}
+
+
+def test_in_remission_is_a_conflict_when_the_note_says_nothing_of_remission() -> None:
+    cands = [Scored("C90.01", 0.7), Scored("C90.00", 0.6)]
+    out, reasons = rerank(
+        cands, read_qualifiers("multiple myeloma"), MYELOMA.__getitem__, lambda c: [], Scored
+    )
+    assert out[0].code == "C90.00"
+    assert any("remission" in r for r in reasons["C90.01"])
+
+
+def test_in_remission_stays_first_when_the_note_says_it() -> None:
+    cands = [Scored("C90.01", 0.7), Scored("C90.00", 0.6)]
+    q = read_qualifiers("multiple myeloma in remission")
+    out, _ = rerank(cands, q, MYELOMA.__getitem__, lambda c: [], Scored)
+    assert out[0].code == "C90.01"
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        ("History: T1DM since age 9.\nA/P: DKA, insulin drip.", "1"),
+        ("History: DM2 on metformin.\nA/P: DKA, insulin drip.", "2"),
+        ("History: DM2. Mother has T1DM.\nA/P: DKA, insulin drip.", None),
+        ("History: asthma.\nA/P: DKA, insulin drip.", None),
+    ],
+)
+def test_the_type_of_diabetes_written_once_holds_for_the_note(note: str, expected: str | None) -> None:
+    (dka,) = [m for m in read_note(note) if m.text.startswith("DKA")]
+    assert dka.qualifiers.diabetes_type == expected
+
+
+def test_the_other_type_of_diabetes_is_a_conflict() -> None:
+    type2 = title_qualifiers("Type 2 diabetes mellitus with ketoacidosis without coma")
+    type1 = title_qualifiers("Type 1 diabetes mellitus with ketoacidosis without coma")
+    note = read_qualifiers("DKA in type 1 diabetes mellitus")
+    assert compare(note, type2)[0] and not compare(note, type1)[0]
+
+
+# ------------------------------------------------------------ "X, uncomplicated" over "X, unspecified"
+INTOXICATION = {
+    "F10.229": "Alcohol dependence with intoxication, unspecified",
+    "F10.220": "Alcohol dependence with intoxication, uncomplicated",
+    "F10.221": "Alcohol dependence with intoxication delirium",
+}
+
+
+def test_with_no_complication_documented_the_uncomplicated_twin_wins() -> None:
+    ranked = [Cand("F10.229", 0.7), Cand("F10.221", 0.2), Cand("F10.220", 0.15)]
+    assert prefer_named_sibling(ranked, {}, INTOXICATION.__getitem__, "alcohol dependence, intoxicated")
+    assert ranked[0].code == "F10.220"
+
+
+def test_a_contradicted_uncomplicated_twin_does_not_win() -> None:
+    ranked = [Cand("F10.229", 0.7), Cand("F10.220", 0.15)]
+    reasons = {"F10.220": ["qualifier conflict: the note names a complication"]}
+    assert prefer_named_sibling(ranked, reasons, INTOXICATION.__getitem__, "intoxicated, complicated") is None
+    assert ranked[0].code == "F10.229"
+
+
+# ------------------------------------------------------------ every encounter lists a diagnosis
+def _plain(code: str, score: float, final: bool = False) -> Pick:
+    m = Mention(0, 4, "text", "text", "body", 0, 4)
+    return Pick(code, score, final, [m])
+
+
+def test_a_note_without_a_final_code_lists_its_best_plausible_diagnosis(catalog: CodeCatalog) -> None:
+    picks = {"J06.9": _plain("J06.9", 0.12), "R05.9": _plain("R05.9", 0.08)}
+    assert ensure_first_listed(picks, catalog) == "J06.9"
+    assert picks["J06.9"].final and not picks["R05.9"].final
+
+
+@pytest.mark.parametrize(
+    "picks",
+    [
+        {"J06.9": _plain("J06.9", 0.03)},  # nothing plausible: the coder chooses
+        {"J06.9": _plain("J06.9", 0.4), "E11.9": _plain("E11.9", 0.9, final=True)},  # a diagnosis is final
+    ],
+)
+def test_no_first_listed_code_is_added_when_not_needed(catalog: CodeCatalog, picks: dict[str, Pick]) -> None:
+    before = {c: p.final for c, p in picks.items()}
+    assert ensure_first_listed(picks, catalog) is None
+    assert {c: p.final for c, p in picks.items()} == before
+
+
+# ------------------------------------------------------------ "decreased X": a finding, or a dose change
+@pytest.mark.parametrize(
+    ("chunk", "why"),
+    [
+        ("decreased fetal movements", None),
+        ("increased thirst and urination", None),
+        ("reduced ejection fraction", None),
+        ("Decreased lisinopril to 10 mg", "plan"),
+        ("increased glargine by 4 units", "plan"),
+        ("Increase metformin", "plan"),
+    ],
+)
+def test_a_changed_dose_is_the_plan_and_a_changed_finding_is_not(chunk: str, why: str | None) -> None:
+    assert why_not_coded(chunk) == why
+
+
+@pytest.mark.parametrize("chunk", ["74 y/o man", "54F", "a 45-year-old woman", "28 yo M"])
+def test_age_and_sex_alone_are_not_a_diagnosis(chunk: str) -> None:
+    assert why_not_coded(chunk) == "demographics"
+
+
+def test_age_and_sex_with_a_condition_are_read() -> None:
+    assert why_not_coded("74 y/o man with COPD") is None
+
+
+def test_weeks_of_gestation_come_back_with_a_first_listed_pregnancy_code(catalog: CodeCatalog) -> None:
+    weeks = _plain("Z3A.28", 0.9)
+    weeks.vetoed = True
+    weeks.warnings.append("weeks of gestation are coded only with a pregnancy (chapter 15) code")
+    picks = {"O99.283": _plain("O99.283", 0.2), "Z3A.28": weeks}
+    assert ensure_first_listed(picks, catalog) == "O99.283"
+    assert picks["Z3A.28"].final and not picks["Z3A.28"].warnings
