@@ -317,7 +317,10 @@ def build_index(
         "systems": sorted({r.system for r in chosen}),
         "restricted": codes is not None,
         "restricted_to": len(codes) if codes is not None else None,
-        "dense_text": "title; nearest parent titles (one vector per billable code)",
+        "dense_text": (
+            "title; nearest parent titles (one vector per billable code; a code whose 7th character "
+            "only tells the encounter shares its initial sibling's)"
+        ),
         "lexical_text": "title x2 | parent | inclusion terms | Alphabetic Index paths",
         "index_type": "IndexFlatIP",
         "hnsw": {
