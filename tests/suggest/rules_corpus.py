@@ -4,9 +4,13 @@ the tests that use it; the committed fixture index is untouched."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from assistant.suggest.corpus import CodeRecord, MemoryCorpus
+from assistant.suggest.embedder import HashingEmbedder
+from assistant.suggest.index_build import build_index
+from assistant.suggest.service import SuggestionService
 from tests.suggest.fixture_corpus import ICD, records
 
 HCPCS = "HCPCS"
@@ -244,3 +248,10 @@ def rules_corpus() -> MemoryCorpus:
         base + [e11, n39, *extra_records()],
         {ICD: {"release": "2026-04-01", "sha256": "rules"}, HCPCS: {"release": "2020-10", "sha256": "rules"}},
     )
+
+
+def rules_service(folder: Path) -> SuggestionService:
+    """The engine over the rules corpus (HashingEmbedder), its index built in ``folder``."""
+    emb = HashingEmbedder(256)
+    build_index(folder / "idx", rules_corpus(), emb, progress=False)
+    return SuggestionService.from_index_dir(folder / "idx", emb)

@@ -20,21 +20,16 @@ from assistant.suggest.coding_rules.hcpcs_gate import QUALITY_DATA, documents_se
 from assistant.suggest.coding_rules.injuries import encounter_character, injury_rules
 from assistant.suggest.coding_rules.partners import add_organism, add_partners, bmi_code, weeks_code
 from assistant.suggest.coding_rules.tobacco import tobacco_code
-from assistant.suggest.embedder import HashingEmbedder
-from assistant.suggest.index_build import build_index
 from assistant.suggest.reader import Mention
 from assistant.suggest.schemas import Patient, SuggestRequest, SuggestResponse
 from assistant.suggest.service import SuggestionService, check_evidence
 from assistant.suggest.types import Pick
-from tests.suggest.rules_corpus import rules_corpus
+from tests.suggest.rules_corpus import rules_service
 
 
 @pytest.fixture(scope="module")
 def svc(tmp_path_factory: pytest.TempPathFactory) -> SuggestionService:
-    emb = HashingEmbedder(256)
-    target = tmp_path_factory.mktemp("rules") / "idx"
-    build_index(target, rules_corpus(), emb, progress=False)
-    return SuggestionService.from_index_dir(target, emb)
+    return rules_service(tmp_path_factory.mktemp("rules"))
 
 
 def run(svc: SuggestionService, text: str, **kw: object) -> SuggestResponse:

@@ -10,9 +10,7 @@ import pytest
 
 from assistant.suggest.abbreviations import expand_text
 from assistant.suggest.consolidate import absorb_same_category
-from assistant.suggest.embedder import HashingEmbedder
 from assistant.suggest.first_listed import ensure_first_listed
-from assistant.suggest.index_build import build_index
 from assistant.suggest.not_coded import why_not_coded
 from assistant.suggest.qualifiers import compare, read_qualifiers, rerank, title_qualifiers
 from assistant.suggest.reader import Mention, read_note
@@ -20,15 +18,12 @@ from assistant.suggest.service import SuggestionService
 from assistant.suggest.sibling_choice import prefer_named_sibling
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
-from tests.suggest.rules_corpus import rules_corpus
+from tests.suggest.rules_corpus import rules_service
 
 
 @pytest.fixture(scope="module")
 def svc(tmp_path_factory: pytest.TempPathFactory) -> SuggestionService:
-    emb = HashingEmbedder(256)
-    target = tmp_path_factory.mktemp("final-list") / "idx"
-    build_index(target, rules_corpus(), emb, progress=False)
-    return SuggestionService.from_index_dir(target, emb)
+    return rules_service(tmp_path_factory.mktemp("final-list"))
 
 
 @pytest.fixture(scope="module")

@@ -14,9 +14,7 @@ from assistant.suggest.coding_rules import NoteContext
 from assistant.suggest.coding_rules.combination import combine
 from assistant.suggest.coding_rules.partners import bmi_percentile_code
 from assistant.suggest.consolidate import drop_contradicting_siblings, fold_integral_symptoms
-from assistant.suggest.embedder import HashingEmbedder
 from assistant.suggest.history import history_cue
-from assistant.suggest.index_build import build_index
 from assistant.suggest.not_coded import why_not_coded
 from assistant.suggest.qualifiers import compare, prefix_conflict, read_qualifiers
 from assistant.suggest.reader import Mention, qualifies_previous, read_note
@@ -25,7 +23,7 @@ from assistant.suggest.service import SuggestionService
 from assistant.suggest.sibling_choice import prefer_named_sibling
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
-from tests.suggest.rules_corpus import rules_corpus
+from tests.suggest.rules_corpus import rules_service
 
 
 def by_text(note: str) -> dict[str, Mention]:
@@ -205,10 +203,7 @@ def test_an_unspecified_first_code_stays_when_the_note_names_nothing_more() -> N
 # ------------------------------------------------------------ coder's rules on the rules corpus
 @pytest.fixture(scope="module")
 def svc(tmp_path_factory: pytest.TempPathFactory) -> SuggestionService:
-    emb = HashingEmbedder(256)
-    target = tmp_path_factory.mktemp("recall-rules") / "idx"
-    build_index(target, rules_corpus(), emb, progress=False)
-    return SuggestionService.from_index_dir(target, emb)
+    return rules_service(tmp_path_factory.mktemp("recall-rules"))
 
 
 @pytest.fixture(scope="module")
