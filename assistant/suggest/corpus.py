@@ -214,7 +214,7 @@ def encounter_representatives(chosen: list[CodeRecord], chains: list[list[CodeRe
     open I-II, open IIIA-C); 7th characters with a clinical meaning of their own (stage, eye, fetus, coma
     scale time) keep their own vectors.
     """
-    by_code = {r.code: r for r in chosen}
+    indexed = {r.code for r in chosen}
     out: dict[str, str] = {}
     for rec, chain in zip(chosen, chains, strict=True):
         code = rec.code
@@ -229,7 +229,7 @@ def encounter_representatives(chosen: list[CodeRecord], chains: list[list[CodeRe
             low = meaning.lower()
             if low.startswith("initial encounter") and _fracture_kind(low) == kind:
                 rep = code[:-1] + letter
-                if rep in by_code:
+                if rep in indexed:
                     out[code] = rep
                 break
     return out

@@ -492,8 +492,9 @@ class SuggestionService:
                     warnings.append(f'not coded ({why}): "{m.text}"')
         if learned and cfg.ranked_tail:
             ranked_tail.merge(picks, tail)
-        for code, pick in tail.items():
-            picks.setdefault(code, pick)
+        else:
+            for code, pick in tail.items():
+                picks.setdefault(code, pick)
         ordered = sorted(picks.values(), key=lambda p: (not p.final, -p.score, p.code))[: request.top_k]
         suggestions = [self._suggestion(p, request, learned) for p in ordered]
         releases = {s: v.get("release", "") for s, v in self.index.manifest.get("releases", {}).items()}
