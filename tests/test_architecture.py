@@ -66,19 +66,6 @@ DICT_RETURNS_ALLOWED: dict[str, str] = {
     "assistant/suggest/rules.py::official_notes": "a lookup: note kind -> the code's notes",
     "assistant/suggest/corpus.py::encounter_representatives": "a lookup: code -> whose vector it shares",
 }
-# Still returning a JSON file's dict, by area owner (issue 15; removed after the merge). Not for new code.
-DICT_RETURNS_PENDING: dict[str, str] = {
-    "assistant/suggest/build_bench.py::bench_build": "suggest: the bench's JSON report",
-    "assistant/suggest/embedder.py::ensure_onnx_export": "suggest: the ONNX export's manifest",
-    "assistant/suggest/index_build.py::read_manifest": "suggest: the index manifest",
-    "assistant/suggest/index_build.py::build_index": "suggest: the index manifest",
-    "assistant/suggest/index_build.py::ensure_index": "suggest: the index manifest",
-    "assistant/suggest/index_status.py::read_json": "suggest: the index manifest / build progress",
-    "assistant/suggest/index_status.py::build_progress": "suggest: the build progress file",
-    "assistant/suggest/onnx_embedder.py::read_export": "suggest: the ONNX export's manifest",
-    "assistant/suggest/onnx_embedder.py::current_export": "suggest: the ONNX export's manifest",
-    "assistant/suggest/onnx_embedder.py::export_onnx": "suggest: the ONNX export's manifest",
-}
 
 
 def _sources() -> Iterator[tuple[str, ast.Module]]:
@@ -194,7 +181,7 @@ def test_services_return_schemas_not_dicts() -> None:
         for rel, tree in _sources()
         if rel.startswith("assistant/") and not any(part in f"/{rel}" for part in NOT_SERVICES)
         for name in _dict_returns(tree)
-        if f"{rel}::{name}" not in DICT_RETURNS_ALLOWED and f"{rel}::{name}" not in DICT_RETURNS_PENDING
+        if f"{rel}::{name}" not in DICT_RETURNS_ALLOWED
     ]
     assert offenders == [], "\n".join(offenders)
 
@@ -219,7 +206,7 @@ def test_allow_lists_name_files_that_exist() -> None:
     for entry in [*FUNCTION_IMPORTS_PENDING, *FUNCTION_IMPORTS_ALLOWED, *SQL_PENDING]:
         assert (PROJECT_ROOT / entry).exists(), f"stale allow-list entry {entry}"
     trees = dict(_sources())
-    for entry in [*DICT_RETURNS_ALLOWED, *DICT_RETURNS_PENDING]:
+    for entry in DICT_RETURNS_ALLOWED:
         path, name = entry.split("::")
         assert path in trees and name in _dict_returns(trees[path]), f"stale allow-list entry {entry}"
 

@@ -42,7 +42,13 @@ from assistant.suggest.onnx_embedder import (
     fused_operators,
     quantize_int8,
 )
-from assistant.suggest.schemas import EmbeddingCeiling
+from assistant.suggest.schemas import (
+    BuildBenchReport,
+    BuildBenchStep,
+    EmbeddingCeiling,
+    FusedOperators,
+    PaddedTokens,
+)
 
 WARM_UP = 64  # four batches of 16: both worker processes start their sessions
 
@@ -166,7 +172,7 @@ def fp32_ceiling(model_path: str, lengths: list[int], batch: int, workers: int) 
 
 def bench_build(
     settings: Any, sample: int = 2000, seed: int = 0, int8: bool = True, rounds: int = 5, fused: bool = True
-) -> dict[str, Any]:
+) -> BuildBenchReport:
     """Embed one sample every way; returns the figures (``index bench-build --json``).
 
     The sample is cut into ``rounds`` slices and every step embeds each slice in turn (in reverse order
@@ -200,7 +206,7 @@ def bench_build(
         ),
         Step(f"onnx, {workers} processes x 1 thread, every batch queued at once (the build now)", pool),
     ]
-    graphs: dict[str, Any] = {}
+    graphs: dict[str, FusedOperators] = {}
     try:
         with tempfile.TemporaryDirectory() as tmp:
             if fused:
@@ -208,10 +214,7 @@ def bench_build(
                 eager = Path(tmp) / "eager"
                 export_onnx(path, eager, attention="eager")
                 graph = fused_graph(eager, path, Path(tmp) / "fused")
-                graphs = {
-                    "export": fused_operators(onnx.folder).model_dump(),
-                    "fused": fused_operators(graph).model_dump(),
-                }
+                graphs = {"export": fused_operators(onnx.folder), "fused": fused_operators(graph)}
                 steps.append(Step("onnx export, 1 thread", one))
                 steps.append(
                     Step(
@@ -227,7 +230,7 @@ def bench_build(
     finally:
         close_embedder(pool)
     at = {step.label: k for k, step in enumerate(steps)}
-    cosine: dict[str, Any] = {
+    cosine: dict[str, tuple[float, float]] = {
         "onnx_vs_torch": _min_mean_cosine(full[3], full[0]),
         "processes_vs_one": _min_mean_cosine(full[5], full[3]),
         "streamed_vs_per_chunk": _min_mean_cosine(full[5], full[4]),
@@ -242,35 +245,34 @@ def bench_build(
     lengths = token_lengths(torch, texts)
     ceiling = fp32_ceiling(path, lengths, pool.batch_size, workers)
     rates = [len(texts) / max(s, 1e-9) for s in seconds]
-    return {
-        "sample": len(texts),
-        "sample_unique": len(set(texts)),
-        "corpus_texts": len(corpus),
-        "corpus_unique": len(set(corpus)),
-        "batch_size": batch,
-        "build_workers": workers,
-        "build_batch_size": pool.batch_size,
-        "rounds": -(-len(texts) // cut),
-        "padded_tokens": {
-            "real": sum(lengths),
-            "corpus_order": padded_tokens(lengths, batch),
-            "sorted": padded_tokens(sorted(lengths), batch),
-        },
-        "fused_operators": graphs,
-        "fp32_ceiling": ceiling.model_dump(),
-        "steps": [
-            {
-                "step": step.label,
-                "runtime": getattr(step.embedder, "runtime", type(step.embedder).__name__),
-                "sorted": step.sort,
-                "dedup": step.dedup,
-                "seconds": round(sec, 2),
-                "texts_per_s": round(rate, 1),
-                "ratio": round(rate / max(rates[0], 1e-9), 2),
-                # worker processes' CPU time is not this process's: no CPU rate for them
-                "cpu_texts_per_s": None if step.embedder is pool else round(len(texts) / max(c, 1e-9), 1),
-            }
+    return BuildBenchReport(
+        sample=len(texts),
+        sample_unique=len(set(texts)),
+        corpus_texts=len(corpus),
+        corpus_unique=len(set(corpus)),
+        batch_size=batch,
+        build_workers=workers,
+        build_batch_size=pool.batch_size,
+        rounds=-(-len(texts) // cut),
+        padded_tokens=PaddedTokens(
+            real=sum(lengths),
+            corpus_order=padded_tokens(lengths, batch),
+            sorted=padded_tokens(sorted(lengths), batch),
+        ),
+        fused_operators=graphs,
+        fp32_ceiling=ceiling,
+        steps=[
+            BuildBenchStep(
+                step=step.label,
+                runtime=getattr(step.embedder, "runtime", type(step.embedder).__name__),
+                sorted=step.sort,
+                dedup=step.dedup,
+                seconds=round(sec, 2),
+                texts_per_s=round(rate, 1),
+                ratio=round(rate / max(rates[0], 1e-9), 2),
+                cpu_texts_per_s=None if step.embedder is pool else round(len(texts) / max(c, 1e-9), 1),
+            )
             for step, sec, c, rate in zip(steps, seconds, cpu, rates, strict=True)
         ],
-        "cosine_min_mean": cosine,
-    }
+        cosine_min_mean=cosine,
+    )

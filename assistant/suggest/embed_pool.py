@@ -12,16 +12,15 @@ import multiprocessing
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
-from assistant.suggest.onnx_embedder import OnnxEmbedder
+from assistant.suggest.onnx_embedder import OnnxEmbedder, OnnxExport
 
 _worker: OnnxEmbedder | None = None
 
 
-def _start_worker(folder: str, info: dict[str, Any], model_path: str, name: str, batch: int) -> None:
+def _start_worker(folder: str, info: OnnxExport, model_path: str, name: str, batch: int) -> None:
     global _worker
     _worker = OnnxEmbedder(Path(folder), info, model_path, name, batch, threads=1)
 

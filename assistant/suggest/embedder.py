@@ -14,6 +14,7 @@ from assistant.core.errors import NotReady
 from assistant.suggest.embed_pool import ProcessPoolEmbedder
 from assistant.suggest.onnx_embedder import (
     OnnxEmbedder,
+    OnnxExport,
     current_export,
     export_dir,
     export_onnx,
@@ -177,7 +178,7 @@ def load_embedder(settings: Any, runtime: str | None = None) -> Embedder:
     return SentenceTransformerEmbedder(path, name, batch_size=batch)
 
 
-def ensure_onnx_export(settings: Any, progress: bool = False) -> dict[str, Any] | None:
+def ensure_onnx_export(settings: Any, progress: bool = False) -> OnnxExport | None:
     """Export the configured model to ONNX when its export is missing or stale; None when not possible."""
     if getattr(settings, "embed_runtime", "auto") == "torch":
         return None
@@ -193,7 +194,7 @@ def ensure_onnx_export(settings: Any, progress: bool = False) -> dict[str, Any] 
     return info
 
 
-def _export(path: str, name: str, folder: Path, progress: bool) -> dict[str, Any] | None:
+def _export(path: str, name: str, folder: Path, progress: bool) -> OnnxExport | None:
     if progress:
         print(f"exporting {name} to ONNX for a fast start (one time, ~10 s)", flush=True)
     try:

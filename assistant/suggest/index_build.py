@@ -37,7 +37,8 @@ from assistant.suggest.embedder import (
     token_lengths,
 )
 from assistant.suggest.embedder import load_embedder as _load_embedder
-from assistant.suggest.index_status import LEXICAL_READY, MANIFEST, read_json, staging_dir, write_progress
+from assistant.suggest.index_manifest import HnswInfo, IndexManifest, ReleaseStamp
+from assistant.suggest.index_status import LEXICAL_READY, staging_dir, write_progress
 from assistant.suggest.lexical import LexicalIndex
 from assistant.suggest.text import tokens
 
@@ -61,8 +62,8 @@ def _index_dir(settings_or_dir: Any) -> Path:
     return Path(settings_or_dir.index_dir)
 
 
-def read_manifest(index_dir: Path) -> dict[str, Any] | None:
-    return read_json(Path(index_dir) / MANIFEST)
+def read_manifest(index_dir: Path) -> IndexManifest | None:
+    return IndexManifest.read(index_dir)
 
 
 def _catalog(records: list[CodeRecord]) -> dict[str, Any]:
@@ -209,7 +210,7 @@ def hnsw_graph(vectors: np.ndarray, dim: int) -> Any:
 def _cached_vectors(index_dir: Path, embedder: Embedder, dense: list[str]) -> dict[int, np.ndarray]:
     """Vectors already embedded by the same model in the previous index (a rebuild embeds only changes)."""
     old = read_manifest(index_dir)
-    if not old or old.get("model") != embedder.name or old.get("dimension") != embedder.dim:
+    if not old or old.model != embedder.name or old.dimension != embedder.dim:
         return {}
     try:
         import faiss
@@ -253,7 +254,7 @@ def build_index(
     progress: Any = True,
     *,
     force: bool = True,
-) -> dict[str, Any]:
+) -> IndexManifest:
     """Build the index into ``settings.index_dir`` (or the given folder); returns the manifest.
 
     ``codes`` restricts the indexed codes (every other code stays in the catalog for the rules).
@@ -274,7 +275,7 @@ def build_index(
     model = embedder.name if embedder is not None else configured_model_name(settings)
     sha = inputs_sha(model, dense, lexical, ids)
     old = read_manifest(index_dir)
-    if not force and old and old.get("inputs_sha") == sha and old.get("format") == FORMAT_VERSION:
+    if not force and old and old.inputs_sha == sha and old.format == FORMAT_VERSION:
         return old
 
     tmp = staging_dir(index_dir)
@@ -307,37 +308,33 @@ def build_index(
         print(f"linking {len(vectors)} vectors into the HNSW search graph", flush=True)
     faiss.write_index(hnsw_graph(vectors, embedder.dim), str(tmp / HNSW_FILE))
     graph_s = time.perf_counter() - t_graph
-    manifest = {
-        "format": FORMAT_VERSION,
-        "model": embedder.name,
-        "dimension": embedder.dim,
-        "releases": releases,
-        "inputs_sha": sha,
-        "count": len(ids),
-        "systems": sorted({r.system for r in chosen}),
-        "restricted": codes is not None,
-        "restricted_to": len(codes) if codes is not None else None,
-        "dense_text": (
+    manifest = IndexManifest(
+        format=FORMAT_VERSION,
+        model=embedder.name,
+        dimension=embedder.dim,
+        releases={system: ReleaseStamp(**stamp) for system, stamp in releases.items()},
+        inputs_sha=sha,
+        count=len(ids),
+        systems=sorted({r.system for r in chosen}),
+        restricted=codes is not None,
+        restricted_to=len(codes) if codes is not None else None,
+        dense_text=(
             "title; nearest parent titles (one vector per billable code; a code whose 7th character "
             "only tells the encounter shares its initial sibling's)"
         ),
-        "lexical_text": "title x2 | parent | inclusion terms | Alphabetic Index paths",
-        "index_type": "IndexFlatIP",
-        "hnsw": {
-            "file": HNSW_FILE,
-            "M": HNSW_M,
-            "ef_construction": HNSW_EF_CONSTRUCTION,
-            "build_seconds": round(graph_s, 1),
-        },
-        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "build_seconds": round(time.perf_counter() - t_start, 1),
-        "embed_seconds": round(embed_s, 1),
-        "vectors_reused": reused,
-        "texts_embedded": embedded,
-        "embed_runtime": getattr(embedder, "runtime", type(embedder).__name__),
-        "embed_workers": getattr(embedder, "workers", 1),
-    }
-    (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2))
+        lexical_text="title x2 | parent | inclusion terms | Alphabetic Index paths",
+        hnsw=HnswInfo(
+            file=HNSW_FILE, M=HNSW_M, ef_construction=HNSW_EF_CONSTRUCTION, build_seconds=round(graph_s, 1)
+        ),
+        built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        build_seconds=round(time.perf_counter() - t_start, 1),
+        embed_seconds=round(embed_s, 1),
+        vectors_reused=reused,
+        texts_embedded=embedded,
+        embed_runtime=getattr(embedder, "runtime", type(embedder).__name__),
+        embed_workers=getattr(embedder, "workers", 1),
+    )
+    manifest.write(tmp)
     (tmp / LEXICAL_READY).unlink()
     write_progress(tmp, "done")
     if index_dir.exists():
@@ -381,21 +378,21 @@ def _embed_codes(
 
 
 def stale_reason(
-    manifest: dict[str, Any] | None, releases: dict[str, dict[str, str]] | None, model: str
+    manifest: IndexManifest | None, releases: dict[str, dict[str, str]] | None, model: str
 ) -> str | None:
     """Why the index cannot serve (None when it can)."""
     if manifest is None:
         return "no index has been built"
-    if manifest.get("format") != FORMAT_VERSION:
+    if manifest.format != FORMAT_VERSION:
         return "the index was built by an older version of the engine"
-    if manifest.get("model") != model:
-        return f"index built for model {manifest.get('model')}, the configured model is {model}"
+    if manifest.model != model:
+        return f"index built for model {manifest.model}, the configured model is {model}"
     if releases:
-        built = manifest.get("releases", {})
+        built = manifest.releases
         for system, info in releases.items():
-            if system in built and built[system].get("sha256") != info.get("sha256"):
+            if system in built and built[system].sha256 != info.get("sha256"):
                 return (
-                    f"index built for {system} release {built[system].get('release')}, "
+                    f"index built for {system} release {built[system].release}, "
                     f"the loaded release is {info.get('release')}"
                 )
             if system not in built and system in ("ICD-10-CM", "HCPCS"):
@@ -411,12 +408,12 @@ def build_needed(settings: Any, reference: Any = None) -> str | None:
     reason = stale_reason(
         manifest, corpus_for(reference, settings).releases(), configured_model_name(settings)
     )
-    if reason is None and manifest is not None and manifest.get("restricted"):
+    if reason is None and manifest is not None and manifest.restricted:
         return "the index holds a restricted set of codes"
     return reason
 
 
-def ensure_index(settings: Any, reference: Any = None, progress: bool = True) -> dict[str, Any]:
+def ensure_index(settings: Any, reference: Any = None, progress: bool = True) -> IndexManifest:
     """Build the index when it is missing or stale (``index build``); returns the manifest."""
     if reference is None:
         reference = CodeSetRepository.open(settings.resolved_reference_db)

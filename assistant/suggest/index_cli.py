@@ -28,8 +28,8 @@ def build(
     else:
         manifest = ensure_index(settings)
     console.print(
-        f"index ready: {manifest['count']} codes, model {manifest['model']}, built {manifest['built_at']} "
-        f"({manifest['build_seconds']} s) in {settings.index_dir}"
+        f"index ready: {manifest.count} codes, model {manifest.model}, built {manifest.built_at} "
+        f"({manifest.build_seconds} s) in {settings.index_dir}"
     )
 
 
@@ -47,16 +47,14 @@ def status(as_json: bool = typer.Option(False, "--json")) -> None:
         "index_dir": str(settings.index_dir),
         "ready": reason is None,
         "reason": reason,
-        "manifest": manifest,
+        "manifest": manifest.model_dump() if manifest else None,
     }
     if as_json:
         print_json(doc)
     else:
         console.print(f"index {'ready' if reason is None else 'NOT ready: ' + reason} ({settings.index_dir})")
         if manifest:
-            console.print(
-                f"  {manifest['count']} codes, model {manifest['model']}, built {manifest['built_at']}"
-            )
+            console.print(f"  {manifest.count} codes, model {manifest.model}, built {manifest.built_at}")
 
 
 @app.command("bench-build")
@@ -75,24 +73,22 @@ def bench_build_cmd(
     worker processes, fused graph, int8."""
     doc = bench_build(get_settings(), sample, seed, int8, rounds, fused)
     if as_json:
-        print_json(doc)
+        print_json(doc.model_dump())
         return
     console.print(
-        f"{doc['sample']} corpus texts ({doc['sample_unique']} distinct; the corpus has "
-        f"{doc['corpus_unique']} distinct of {doc['corpus_texts']}), batches of {doc['batch_size']}, "
-        f"{doc['rounds']} rounds"
+        f"{doc.sample} corpus texts ({doc.sample_unique} distinct; the corpus has "
+        f"{doc.corpus_unique} distinct of {doc.corpus_texts}), batches of {doc.batch_size}, "
+        f"{doc.rounds} rounds"
     )
-    pad = doc["padded_tokens"]
+    pad = doc.padded_tokens
+    console.print(f"tokens run: {pad.corpus_order} in corpus order, {pad.sorted} sorted ({pad.real} real)")
+    for s in doc.steps:
+        cpu = "" if s.cpu_texts_per_s is None else f"  ({s.cpu_texts_per_s:.1f} a CPU second)"
+        console.print(f"  {s.step:<45} {s.texts_per_s:>8.1f} texts/s  x{s.ratio:.2f}{cpu}")
+    top = doc.fp32_ceiling
     console.print(
-        f"tokens run: {pad['corpus_order']} in corpus order, {pad['sorted']} sorted ({pad['real']} real)"
+        f"  fp32 ceiling ({doc.build_workers} processes, weight products only, at "
+        f"{top.gemm_gflops_per_cpu_second} GFLOP per CPU second): {top.texts_per_s} texts/s"
     )
-    for s in doc["steps"]:
-        cpu = "" if s["cpu_texts_per_s"] is None else f"  ({s['cpu_texts_per_s']:.1f} a CPU second)"
-        console.print(f"  {s['step']:<45} {s['texts_per_s']:>8.1f} texts/s  x{s['ratio']:.2f}{cpu}")
-    top = doc["fp32_ceiling"]
-    console.print(
-        f"  fp32 ceiling ({doc['build_workers']} processes, weight products only, at "
-        f"{top['gemm_gflops_per_cpu_second']} GFLOP per CPU second): {top['texts_per_s']} texts/s"
-    )
-    for name, (low, mean) in doc["cosine_min_mean"].items():
+    for name, (low, mean) in doc.cosine_min_mean.items():
         console.print(f"  cosine {name}: min {low}, mean {mean}")

@@ -7,19 +7,16 @@ the vectors are embedded. The folder is renamed to ``<index_dir>`` when the buil
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel
 
-MANIFEST = "manifest.json"
-PROGRESS = "progress.json"
-LEXICAL_READY = "lexical.json"  # written once the keyword half (ids, catalog, bm25) is complete
+from assistant.suggest.index_manifest import MANIFEST, PROGRESS, BuildProgress, Stage, read_document
 
-Stage = Literal["starting", "preparing", "exporting", "embedding", "linking", "done"]
+LEXICAL_READY = "lexical.json"  # written once the keyword half (ids, catalog, bm25) is complete
 
 
 class IndexStatus(BaseModel):
@@ -39,29 +36,15 @@ def staging_dir(index_dir: Path) -> Path:
 
 def write_progress(folder: Path, stage: Stage, done: int = 0, total: int = 0, pid: int | None = None) -> None:
     """Record the build's stage (atomically: readers never see half a file)."""
-    doc = {
-        "stage": stage,
-        "done": done,
-        "total": total,
-        "pid": pid or os.getpid(),
-        "updated_at": time.time(),
-    }
+    doc = BuildProgress(stage=stage, done=done, total=total, pid=pid or os.getpid(), updated_at=time.time())
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / (PROGRESS + ".tmp")
-    tmp.write_text(json.dumps(doc))
+    tmp.write_text(doc.model_dump_json())
     tmp.replace(folder / PROGRESS)
 
 
-def read_json(path: Path) -> dict[str, Any] | None:
-    """A small JSON file written by the build, or None when it is missing or half-written."""
-    try:
-        return json.loads(path.read_text())  # type: ignore[no-any-return]
-    except (OSError, json.JSONDecodeError):
-        return None
-
-
-def _alive(pid: Any) -> bool:
-    if not isinstance(pid, int) or pid <= 0:
+def _alive(pid: int) -> bool:
+    if pid <= 0:
         return False
     try:
         os.kill(pid, 0)
@@ -72,10 +55,10 @@ def _alive(pid: Any) -> bool:
     return True
 
 
-def build_progress(index_dir: Path) -> dict[str, Any] | None:
+def build_progress(index_dir: Path) -> BuildProgress | None:
     """The running build's progress, or None when no build is running (a dead builder's file is ignored)."""
-    progress = read_json(staging_dir(index_dir) / PROGRESS)
-    if progress is None or progress.get("stage") == "done" or not _alive(progress.get("pid")):
+    progress = read_document(staging_dir(index_dir) / PROGRESS, BuildProgress)
+    if progress is None or progress.stage == "done" or not _alive(progress.pid):
         return None
     return progress
 
@@ -98,8 +81,7 @@ def index_status(index_dir: Path) -> IndexStatus:
     index_dir = Path(index_dir)
     progress = build_progress(index_dir)
     if progress is not None:
-        done, total = int(progress.get("done") or 0), int(progress.get("total") or 0)
-        stage = str(progress.get("stage"))
+        done, total, stage = progress.done, progress.total, progress.stage
         percent = _percent(stage, done, total)
         ready = keyword_ready(index_dir)
         tail = (

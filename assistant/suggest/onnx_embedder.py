@@ -19,7 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from pydantic import BaseModel
 
+from assistant.suggest.index_manifest import read_document
 from assistant.suggest.schemas import FusedOperators
 
 EXPORT_FORMAT = 1
@@ -56,20 +58,36 @@ def model_fingerprint(model_path: str) -> str:
     return digest.hexdigest()
 
 
-def read_export(folder: Path) -> dict[str, Any] | None:
-    try:
-        info = json.loads((folder / EXPORT_FILE).read_text())
-    except (OSError, json.JSONDecodeError):
-        return None
-    if info.get("format") != EXPORT_FORMAT or not (folder / MODEL_FILE).exists():
-        return None
-    return info  # type: ignore[no-any-return]
+class OnnxExport(BaseModel):
+    """An export's ``export.json``: the model it was traced from and what the runtime needs to serve it."""
+
+    format: int
+    source: str
+    source_sha256: str
+    dimension: int
+    max_seq_length: int
+    pad_id: int
+    pad_token: str
+    torch: str
+    opset: int
+    exported_at: str
+    verified_min_cosine: float | None = None
+
+    def write(self, folder: Path) -> None:
+        (folder / EXPORT_FILE).write_text(self.model_dump_json(indent=2))
 
 
-def current_export(folder: Path, model_path: str) -> dict[str, Any] | None:
+def read_export(folder: Path) -> OnnxExport | None:
+    info = read_document(folder / EXPORT_FILE, OnnxExport)
+    if info is None or info.format != EXPORT_FORMAT or not (folder / MODEL_FILE).exists():
+        return None
+    return info
+
+
+def current_export(folder: Path, model_path: str) -> OnnxExport | None:
     """The export's export.json when it was made from the model now installed, else None."""
     info = read_export(folder)
-    if info is None or info.get("source_sha256") != model_fingerprint(model_path):
+    if info is None or info.source_sha256 != model_fingerprint(model_path):
         return None
     return info
 
@@ -82,7 +100,7 @@ class OnnxEmbedder:
     def __init__(
         self,
         folder: Path,
-        info: dict[str, Any],
+        info: OnnxExport,
         model_path: str,
         name: str,
         batch_size: int = 64,
@@ -106,14 +124,14 @@ class OnnxEmbedder:
             str(folder / MODEL_FILE), options, providers=["CPUExecutionProvider"]
         )
         self.tokenizer = Tokenizer.from_file(str(Path(model_path) / "tokenizer.json"))
-        self.tokenizer.enable_truncation(max_length=int(info["max_seq_length"]))
+        self.tokenizer.enable_truncation(max_length=info.max_seq_length)
         # tokenizer.json may carry a fixed padding (128 tokens for this model): off, so each text keeps its
         # own length and a batch is padded by hand to its longest text (9x less work on short queries).
         self.tokenizer.no_padding()
-        self.pad_id = int(info["pad_id"])  # batches are padded by hand to their longest text
+        self.pad_id = info.pad_id  # batches are padded by hand to their longest text
         self.inputs = [i.name for i in self.session.get_inputs()]
         self.name = name
-        self.dim = int(info["dimension"])
+        self.dim = info.dimension
         self.batch_size = batch_size
 
     @classmethod
@@ -204,7 +222,7 @@ def fused_operators(folder: Path) -> FusedOperators:
     )
 
 
-def export_onnx(model_path: str, folder: Path, attention: str | None = None) -> dict[str, Any]:
+def export_onnx(model_path: str, folder: Path, attention: str | None = None) -> OnnxExport:
     """Trace the sentence-transformers model to ONNX in ``folder`` and verify it; returns export.json.
 
     ``attention``: transformers' attention implementation to trace (default: the library's, sdpa; "eager"
@@ -243,7 +261,7 @@ def export_onnx(model_path: str, folder: Path, attention: str | None = None) -> 
     return info
 
 
-def _trace_and_verify(model: Any, traced: Any, model_path: str, tmp: Path) -> dict[str, Any]:
+def _trace_and_verify(model: Any, traced: Any, model_path: str, tmp: Path) -> OnnxExport:
     import torch
 
     tokenize = getattr(model, "preprocess", None) or model.tokenize
@@ -269,24 +287,24 @@ def _trace_and_verify(model: Any, traced: Any, model_path: str, tmp: Path) -> di
             dynamo=False,
         )
     tokenizer = model.tokenizer
-    info: dict[str, Any] = {
-        "format": EXPORT_FORMAT,
-        "source": model_path,
-        "source_sha256": model_fingerprint(model_path),
-        "dimension": int(model.encode(["x"]).shape[1]),
-        "max_seq_length": int(model.max_seq_length),
-        "pad_id": int(tokenizer.pad_token_id),
-        "pad_token": str(tokenizer.pad_token),
-        "torch": torch.__version__,
-        "opset": 17,
-        "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
-    }
+    info = OnnxExport(
+        format=EXPORT_FORMAT,
+        source=model_path,
+        source_sha256=model_fingerprint(model_path),
+        dimension=int(model.encode(["x"]).shape[1]),
+        max_seq_length=int(model.max_seq_length),
+        pad_id=int(tokenizer.pad_token_id),
+        pad_token=str(tokenizer.pad_token),
+        torch=str(torch.__version__),
+        opset=17,
+        exported_at=datetime.now(UTC).isoformat(timespec="seconds"),
+    )
     texts = list(SAMPLE_TEXTS)
     expected = model.encode(texts, normalize_embeddings=True, batch_size=4)
     got = OnnxEmbedder(tmp, info, model_path, "check").embed(texts)
     worst = float(np.min(np.sum(expected * got, axis=1)))
     if worst < MIN_COSINE:
         raise RuntimeError(f"the ONNX export disagrees with sentence-transformers (cosine {worst:.6f})")
-    info["verified_min_cosine"] = round(worst, 7)
-    (tmp / EXPORT_FILE).write_text(json.dumps(info, indent=2))
+    info.verified_min_cosine = round(worst, 7)
+    info.write(tmp)
     return info

@@ -84,3 +84,38 @@ class FusedOperators(BaseModel):
     skip_layer_normalization: int
     bias_gelu: int
     embed_layer_normalization: int
+
+
+class PaddedTokens(BaseModel):
+    real: int
+    corpus_order: int  # batches cut in corpus order, each padded to its longest text
+    sorted: int  # batches cut after sorting by length
+
+
+class BuildBenchStep(BaseModel):
+    step: str
+    runtime: str
+    sorted: bool
+    dedup: bool
+    seconds: float
+    texts_per_s: float
+    ratio: float  # against the first step (torch, corpus order: the build before)
+    cpu_texts_per_s: float | None  # None for worker processes (their CPU time is not this process's)
+
+
+class BuildBenchReport(BaseModel):
+    """``assistant index bench-build``: every embedding path on one sample of the corpus, in one run."""
+
+    sample: int
+    sample_unique: int
+    corpus_texts: int
+    corpus_unique: int
+    batch_size: int
+    build_workers: int
+    build_batch_size: int
+    rounds: int
+    padded_tokens: PaddedTokens
+    fused_operators: dict[str, FusedOperators]
+    fp32_ceiling: EmbeddingCeiling
+    steps: list[BuildBenchStep]
+    cosine_min_mean: dict[str, tuple[float, float]]

@@ -240,7 +240,7 @@ class SuggestionService:
         ):
             return warnings
         info = self.reference.release_for("ICD-10-CM", request.date_of_service)  # raises NoReleaseForDate
-        built = self.index.manifest.get("releases", {}).get("ICD-10-CM", {}).get("release")
+        built = self.index.manifest.release("ICD-10-CM")
         label = getattr(info, "release", None)
         if built and label and built != label:
             warnings.append(
@@ -497,7 +497,7 @@ class SuggestionService:
                 picks.setdefault(code, pick)
         ordered = sorted(picks.values(), key=lambda p: (not p.final, -p.score, p.code))[: request.top_k]
         suggestions = [self._suggestion(p, request, learned) for p in ordered]
-        releases = {s: v.get("release", "") for s, v in self.index.manifest.get("releases", {}).items()}
+        releases = self.index.manifest.release_names()
         return SuggestResponse(
             suggestions=suggestions, releases=releases, warnings=warnings, mentions=mentions_out
         )

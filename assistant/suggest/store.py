@@ -10,7 +10,8 @@ from typing import Any, Literal
 import numpy as np
 
 from assistant.core.errors import NotReady
-from assistant.suggest.index_build import FLAT_FILE, HNSW_FILE, read_manifest, stale_reason
+from assistant.suggest.index_build import FLAT_FILE, FORMAT_VERSION, HNSW_FILE, read_manifest, stale_reason
+from assistant.suggest.index_manifest import IndexManifest
 from assistant.suggest.index_status import LEXICAL_READY, keyword_ready, staging_dir
 from assistant.suggest.lexical import LexicalIndex
 from assistant.suggest.text import tokens
@@ -119,7 +120,7 @@ class LoadedIndex:
     def __init__(
         self,
         index_dir: Path,
-        manifest: dict[str, Any],
+        manifest: IndexManifest,
         search: DenseSearch = "hnsw",
         ef_search: int = 128,
         *,
@@ -141,7 +142,7 @@ class LoadedIndex:
         if keyword_only:
             # No vectors yet: an empty dense index and all-zero cosines, so only the keyword,
             # title and Index-walker evidence ranks candidates.
-            dim = int(manifest.get("dimension") or 1)
+            dim = manifest.dimension or 1
             self.dense = faiss.IndexFlatIP(dim)
             self.matrix: np.ndarray = np.broadcast_to(np.zeros(dim, dtype=np.float32), (len(self.ids), dim))
             return
@@ -170,7 +171,14 @@ class LoadedIndex:
                 fix="wait a few seconds and try again",
             )
         info = json.loads((folder / LEXICAL_READY).read_text())
-        manifest = {"releases": info.get("releases", {}), "dimension": dimension, "keyword_only": True}
+        manifest = IndexManifest(
+            format=FORMAT_VERSION,
+            model="",
+            dimension=dimension,
+            releases=info.get("releases", {}),
+            count=info.get("count", 0),
+            keyword_only=True,
+        )
         return cls(folder, manifest, keyword_only=True)
 
     @classmethod
@@ -190,8 +198,8 @@ class LoadedIndex:
             if manifest is None:
                 message = f"the search index is not built ({index_dir})"
             else:
-                rel = ", ".join(f"{s} {v.get('release')}" for s, v in manifest.get("releases", {}).items())
-                built_with = manifest.get("model")
+                rel = ", ".join(f"{s} {v}" for s, v in manifest.release_names().items())
+                built_with = manifest.model
                 message = (
                     f"the search index is stale: index built for release {rel} / model {built_with}; {reason}"
                 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from assistant.suggest.corpus import CodeRecord, MemoryCorpus
+from assistant.suggest.index_manifest import IndexManifest
 
 ICD = "ICD-10-CM"
 SEVEN = {
@@ -175,7 +176,7 @@ FIXTURE_DIR = Path(__file__).resolve().parents[2] / "indexes" / "fixture"
 FIXTURE_DIM = 256
 
 
-def write_fixture(target: Path = FIXTURE_DIR) -> dict[str, object]:
+def write_fixture(target: Path = FIXTURE_DIR) -> IndexManifest:
     """(Re)build the committed tiny index: this corpus, the deterministic hashing embedder."""
     from assistant.suggest.embedder import HashingEmbedder
     from assistant.suggest.index_build import build_index
@@ -185,4 +186,4 @@ def write_fixture(target: Path = FIXTURE_DIR) -> dict[str, object]:
 
 if __name__ == "__main__":  # python -m tests.suggest.fixture_corpus
     manifest = write_fixture()
-    print(f"wrote {FIXTURE_DIR} ({manifest['count']} codes, inputs {manifest['inputs_sha']})")
+    print(f"wrote {FIXTURE_DIR} ({manifest.count} codes, inputs {manifest.inputs_sha})")

@@ -171,8 +171,8 @@ def test_systems_filter(service: SuggestionService) -> None:
 def test_restricted_index_and_stale_refusal(tmp_path: Path) -> None:
     emb = HashingEmbedder(64)
     manifest = build_index(tmp_path / "idx", corpus(), emb, codes={"A00.0", "A00.9", "I10"}, progress=False)
-    assert manifest["restricted"] and manifest["count"] == 3
-    assert read_manifest(tmp_path / "idx")["model"] == "hashing-64"
+    assert manifest.restricted and manifest.count == 3
+    assert read_manifest(tmp_path / "idx").model == "hashing-64"
     svc = SuggestionService.from_index_dir(tmp_path / "idx", emb)
     assert set(codes(svc.suggest(SuggestRequest(text="cholera")))) <= {"A00.0", "A00.9", "I10"}
     with pytest.raises(NotReady, match="assistant index build"):
@@ -185,7 +185,7 @@ def test_unchanged_inputs_are_not_rebuilt(tmp_path: Path) -> None:
     emb = HashingEmbedder(64)
     first = build_index(tmp_path / "idx", corpus(), emb, progress=False)
     again = build_index(tmp_path / "idx", corpus(), emb, progress=False, force=False)
-    assert again["built_at"] == first["built_at"] and again["inputs_sha"] == first["inputs_sha"]
+    assert again.built_at == first.built_at and again.inputs_sha == first.inputs_sha
 
 
 def test_batch_equals_single(service: SuggestionService) -> None:
@@ -211,7 +211,7 @@ def test_rebuild_reuses_cached_vectors(tmp_path: Path) -> None:
     assert emb.seen == 2
     second = build_index(tmp_path / "idx", corpus(), emb, codes={"A00.0", "A00.9", "I10"}, progress=False)
     assert emb.seen == 3  # only the new code was embedded
-    assert second["inputs_sha"] != first["inputs_sha"]
+    assert second.inputs_sha != first.inputs_sha
     svc = SuggestionService.from_index_dir(tmp_path / "idx", emb)
     assert codes(svc.suggest(SuggestRequest(text="Cholera, unspecified")))[0] == "A00.9"
 
@@ -259,7 +259,7 @@ def test_interrupted_build_resumes(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     resumed = CountingEmbedder()
     manifest = build_index(tmp_path / "idx", corpus(), resumed, progress=False)
     distinct = len(set(json.loads((tmp_path / "idx" / "dense_texts.json").read_text())))
-    assert distinct < manifest["count"]  # the fixture's fractures share their initial encounter's text
+    assert distinct < manifest.count  # the fixture's fractures share their initial encounter's text
     assert resumed.seen == distinct - 8
     assert not list(tmp_path.glob(".embed-cache-*"))
 

@@ -158,10 +158,10 @@ def test_the_manifest_says_how_many_distinct_texts_were_embedded(tmp_path: Path)
     )
     dense = json.loads((tmp_path / "index" / "dense_texts.json").read_text())
     without_twin = index_texts(records)[1]
-    assert manifest["count"] == len(dense) == len(without_twin) + 1
+    assert manifest.count == len(dense) == len(without_twin) + 1
     assert len(set(dense)) == len(set(without_twin))  # the twin's text is embedded once, with the code's
-    assert manifest["texts_embedded"] == len(set(dense))
-    assert manifest["embed_runtime"] == "HashingEmbedder"
+    assert manifest.texts_embedded == len(set(dense))
+    assert manifest.embed_runtime == "HashingEmbedder"
 
 
 # The real-model tests share the module's build on one xdist worker (one build per run).

@@ -16,12 +16,12 @@ from tests.suggest.fixture_corpus import FIXTURE_DIM, FIXTURE_DIR, corpus
 def test_committed_fixture_is_current(tmp_path: Path) -> None:
     fresh = build_index(tmp_path / "index", corpus(), HashingEmbedder(FIXTURE_DIM), progress=False)
     committed = json.loads((FIXTURE_DIR / "manifest.json").read_text())
-    assert committed["inputs_sha"] == fresh["inputs_sha"], "run `python -m tests.suggest.fixture_corpus`"
-    assert committed["count"] == fresh["count"] == len(json.loads((FIXTURE_DIR / "ids.json").read_text()))
-    a = LoadedIndex.open(FIXTURE_DIR, model=fresh["model"])
-    b = LoadedIndex.open(tmp_path / "index", model=fresh["model"])
+    assert committed["inputs_sha"] == fresh.inputs_sha, "run `python -m tests.suggest.fixture_corpus`"
+    assert committed["count"] == fresh.count == len(json.loads((FIXTURE_DIR / "ids.json").read_text()))
+    a = LoadedIndex.open(FIXTURE_DIR, model=fresh.model)
+    b = LoadedIndex.open(tmp_path / "index", model=fresh.model)
     assert a.ids == b.ids
     assert np.allclose(a.vectors(np.arange(len(a.ids))), b.vectors(np.arange(len(b.ids))))
-    exact = LoadedIndex.open(FIXTURE_DIR, model=fresh["model"], search="flat")
+    exact = LoadedIndex.open(FIXTURE_DIR, model=fresh.model, search="flat")
     assert (a.search, exact.search) == ("hnsw", "flat")
     assert np.array_equal(a.matrix, exact.matrix), "the HNSW graph holds the same vectors as the flat index"

@@ -31,7 +31,7 @@ def real_service(tmp_path_factory: pytest.TempPathFactory) -> SuggestionService:
     }
     embedder = load_embedder(settings)
     manifest = build_index(settings, reference, embedder, codes=wanted, progress=False)
-    assert manifest["restricted"] and manifest["count"] == len(wanted)
+    assert manifest.restricted and manifest.count == len(wanted)
     return SuggestionService.from_settings(settings, reference, embedder)
 
 
