@@ -28,7 +28,7 @@ def test_a_built_index_reads_back_as_the_manifest_it_returned(tmp_path: Path) ->
 
 
 @pytest.mark.parametrize("damage", ['{"format": 2, "mod', '{"format": 2}', "[]"])
-def test_a_half_written_or_foreign_manifest_means_the_index_must_be_built(tmp_path: Path, damage: str) -> None:
+def test_a_damaged_or_foreign_manifest_means_the_index_must_be_built(tmp_path: Path, damage: str) -> None:
     build_index(tmp_path / "idx", corpus(), HashingEmbedder(32), progress=False)
     (tmp_path / "idx" / MANIFEST).write_text(damage)
     assert read_manifest(tmp_path / "idx") is None
