@@ -125,6 +125,35 @@ _TEST_RE = re.compile(
 )
 # Prevention of a condition is not the condition ("malaria prophylaxis", "fall precautions").
 _PREVENTION_RE = re.compile(r"\b(?:prophylaxis|prophylactic|precautions)\b", re.IGNORECASE)
+# Immunity found on a titer is no disease ("rubella immune", "hep B immune", "varicella immunity confirmed").
+_IMMUNE_RE = re.compile(
+    r"^(?:[\w/-]+\s+){1,3}(?:immune|immunity)(?:\s+(?:confirmed|documented|by\s+titers?|per\s+titers?))?$|"
+    r"^immune\s+to\s+[\w\s/-]+$",
+    re.IGNORECASE,
+)
+# The heart rhythm named as a finding ("in sinus today", "NSR"): not sinusitis.
+_RHYTHM_RE = re.compile(
+    r"^(?:(?:now|back|remains|is|currently)\s+)?(?:in\s+)?(?:normal\s+)?sinus(?:\s+rhythm)?"
+    r"(?:\s+(?:today|now|on\s+(?:ekg|ecg|exam|monitor|telemetry)))?$",
+    re.IGNORECASE,
+)
+# A sentence that only orders or reports screening tests ("HIV and syphilis screening drawn", "GC/chlamydia
+# testing sent"): what is screened for is no diagnosis of this encounter (the Z11-/Z12- rules code the
+# screening).
+_SCREENING_SENTENCE = re.compile(
+    r"^\W*(?:[\w/-]+(?:\s*,\s*|\s+and\s+|\s*/\s*|\s+))(?:[\w/-]+(?:\s*,\s*|\s+and\s+|\s*/\s*|\s+)){0,5}?"
+    r"(?:screening|screen|tests?|testing|serolog\w*|titers?)\s+"
+    r"(?:drawn|ordered|sent|obtained|collected|done|pending|today|negative|normal|nonreactive|non-reactive)"
+    r"(?:\s+today)?\W*$",
+    re.IGNORECASE,
+)
+
+
+def screening_sentence(sentence: str) -> bool:
+    """Does the sentence only order or report screening tests (every condition in it is what is screened)?"""
+    return _SCREENING_SENTENCE.match(sentence.strip()) is not None
+
+
 _CLINIC_RE = re.compile(r"^(?:[\w/&-]+\s+){0,2}(?:clinic|service|dept|department)$", re.IGNORECASE)
 _LABEL_WORDS = (
     "other course hospital course blood labs lab procedure procedures imaging results findings studies "
@@ -181,6 +210,10 @@ def why_not_coded(chunk: str) -> str | None:
         return "test"
     if _PREVENTION_RE.search(text):
         return "prevention"
+    if _IMMUNE_RE.match(text):
+        return "immunity status"
+    if _RHYTHM_RE.match(text):
+        return "vitals or labs"
     if _CLINIC_RE.match(text):
         return "administrative"
     dose_only = _DOSE_RE.search(text) and len(text.split()) <= 6 and not _DIAGNOSTIC_WORDS.search(text)
