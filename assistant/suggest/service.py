@@ -713,7 +713,10 @@ class SuggestionService:
                     partners = [
                         q
                         for q in picks.values()
-                        if q is not p and not q.vetoed and any(rules.ref_matches(r, q.code) for r in group)
+                        if q is not p
+                        and not q.vetoed
+                        and any(rules.ref_matches(r, q.code) for r in group)
+                        and rules.partner_documented(q.code, q.score, own)
                     ]
                     if not partners:
                         continue
