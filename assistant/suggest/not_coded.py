@@ -155,6 +155,20 @@ def screening_sentence(sentence: str) -> bool:
 
 
 _CLINIC_RE = re.compile(r"^(?:[\w/&-]+\s+){0,2}(?:clinic|service|dept|department)$", re.IGNORECASE)
+# A note's heading that names the specialty and the visit ("Addiction psychiatry f/u", "Heme/Onc visit",
+# "Cardiology consult"): a specialty is no diagnosis.
+_SPECIALTIES = (
+    r"psychiatry|cardiology|oncology|heme/onc|hematology|nephrology|endocrinology|endocrine|pulmonology|"
+    r"pulmonary|rheumatology|neurology|dermatology|gastroenterology|\bgi\b|orthopedics|orthopaedics|ortho|"
+    r"urology|gynecology|obstetrics|ob/gyn|obgyn|pediatrics|peds|infectious\s+diseases?|\bid\b|"
+    r"sports\s+medicine|primary\s+care|internal\s+medicine|family\s+medicine|geriatrics|survivorship|"
+    r"addiction(?=\s+(?:medicine|psychiatry))|addiction\s+medicine"
+)
+_SPECIALTY_VISIT_RE = re.compile(
+    rf"^(?:(?:addiction|general|adult|pediatric|outpatient|inpatient)\s+)?(?:{_SPECIALTIES})(?:\s+(?:{_SPECIALTIES}))?"
+    r"(?:\s+(?:f/u|fu|follow[- ]?up|visit|consult(?:ation)?|clinic|note|new\s+patient|post-?op\s+visit))*$",
+    re.IGNORECASE,
+)
 _LABEL_WORDS = (
     "other course hospital course blood labs lab procedure procedures imaging results findings studies "
     "disposition condition allergies medications meds vitals exam plan dx diagnoses diagnosis impression "
@@ -214,7 +228,7 @@ def why_not_coded(chunk: str) -> str | None:
         return "immunity status"
     if _RHYTHM_RE.match(text):
         return "vitals or labs"
-    if _CLINIC_RE.match(text):
+    if _CLINIC_RE.match(text) or _SPECIALTY_VISIT_RE.match(text):
         return "administrative"
     dose_only = _DOSE_RE.search(text) and len(text.split()) <= 6 and not _DIAGNOSTIC_WORDS.search(text)
     if _MED_LEAD.match(text) or dose_only:
