@@ -140,9 +140,8 @@ _RHYTHM_RE = re.compile(
 # A sentence that only orders or reports screening tests ("HIV and syphilis screening drawn", "GC/chlamydia
 # testing sent"): what is screened for is no diagnosis of this encounter (the Z11-/Z12- rules code the
 # screening).
-_SCREENING_SENTENCE = re.compile(
-    r"^\W*(?:[\w/-]+(?:\s*,\s*|\s+and\s+|\s*/\s*|\s+))(?:[\w/-]+(?:\s*,\s*|\s+and\s+|\s*/\s*|\s+)){0,5}?"
-    r"(?:screening|screen|tests?|testing|serolog\w*|titers?)\s+"
+_SCREENING_TAIL = re.compile(
+    r"\b(?:screening|screen|tests?|testing|serolog\w*|titers?)\s+"
     r"(?:drawn|ordered|sent|obtained|collected|done|pending|today|negative|normal|nonreactive|non-reactive)"
     r"(?:\s+today)?\W*$",
     re.IGNORECASE,
@@ -151,7 +150,12 @@ _SCREENING_SENTENCE = re.compile(
 
 def screening_sentence(sentence: str) -> bool:
     """Does the sentence only order or report screening tests (every condition in it is what is screened)?"""
-    return _SCREENING_SENTENCE.match(sentence.strip()) is not None
+    text = sentence.strip()
+    tail = _SCREENING_TAIL.search(text)
+    if tail is None:
+        return False
+    head = text[: tail.start()]
+    return 1 <= len(re.findall(r"[\w/-]+", head)) <= 6 and re.search(r"[.;:()]", head) is None
 
 
 _CLINIC_RE = re.compile(r"^(?:[\w/&-]+\s+){0,2}(?:clinic|service|dept|department)$", re.IGNORECASE)
