@@ -106,6 +106,11 @@ _VACCINE_ONLY = re.compile(
     r"(?:#|dose\s*)\d$",  # a dose number: the vaccine, not the infection ("HPV #1")
     re.IGNORECASE,
 )
+# What is prescribed or dispensed is a drug or a vaccine, never the disease its name recalls ("oral typhoid
+# prescribed": the vaccine; "nitrofurantoin sent to pharmacy").
+_PRESCRIBED_RE = re.compile(
+    r"\b(?:prescribed|rx'?d|dispensed|sent\s+to\s+(?:the\s+)?pharmacy|e-?prescribed)\s*$", re.IGNORECASE
+)
 _DIAGNOSTIC_WORDS = re.compile(
     r"\b(?:itis|osis|emia|pathy|algia|cancer|carcinoma|fracture|infection|disease|disorder|syndrome|"
     r"failure|deficiency|injury|pain|ulcer|obesity|overweight)\b",
@@ -235,6 +240,7 @@ def why_not_coded(chunk: str) -> str | None:
     if _CLINIC_RE.match(text) or _SPECIALTY_VISIT_RE.match(text):
         return "administrative"
     dose_only = _DOSE_RE.search(text) and len(text.split()) <= 6 and not _DIAGNOSTIC_WORDS.search(text)
-    if _MED_LEAD.match(text) or dose_only:
+    prescribed = _PRESCRIBED_RE.search(text) and len(text.split()) <= 4 and not _DIAGNOSTIC_WORDS.search(text)
+    if _MED_LEAD.match(text) or dose_only or prescribed:
         return "medication"
     return None

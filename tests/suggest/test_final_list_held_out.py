@@ -92,6 +92,10 @@ def test_an_intrauterine_pregnancy_is_not_read_as_an_ectopic_one() -> None:
         ("rubella immune", "immunity status"),
         ("Varicella immunity confirmed", "immunity status"),
         ("in sinus today", "vitals or labs"),
+        ("oral typhoid prescribed", "medication"),
+        ("nitrofurantoin sent to pharmacy", "medication"),
+        ("typhoid fever", None),
+        ("chronic pain prescribed", None),  # a diagnosis word: read on, not a drug line
         ("Addiction psychiatry f/u", "administrative"),
         ("Heme/Onc visit", "administrative"),
         ("opioid addiction", None),
@@ -102,7 +106,9 @@ def test_an_intrauterine_pregnancy_is_not_read_as_an_ectopic_one() -> None:
         ("chronic sinusitis", None),
     ],
 )
-def test_immunity_rhythm_and_specialty_headings_are_not_diagnoses(chunk: str, why: str | None) -> None:
+def test_immunity_rhythm_prescriptions_and_specialty_headings_are_not_diagnoses(
+    chunk: str, why: str | None
+) -> None:
     assert why_not_coded(chunk) == why
 
 
