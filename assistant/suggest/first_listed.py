@@ -16,6 +16,41 @@ WEEKS_WAITING = "coded only with a pregnancy"  # the weeks rule's warning (codin
 NEVER_FIRST = ("Z3A",)  # weeks of gestation only accompany a pregnancy code (I.C.15.b.4)
 
 
+def _release_weeks(picks: dict[str, Pick]) -> None:
+    """The weeks of gestation that waited for a pregnancy code come with it."""
+    for p in picks.values():
+        if p.code.startswith("Z3A") and any(WEEKS_WAITING in w for w in p.warnings):
+            p.final, p.vetoed = True, False
+            p.warnings = [w for w in p.warnings if WEEKS_WAITING not in w]
+
+
+def ensure_pregnancy_code(picks: dict[str, Pick], catalog: CodeCatalog) -> str | None:
+    """A documented pregnancy (its Z3A weeks code waits for a chapter 15 code) is coded with a chapter 15
+    code: I.C.15.a.1 makes chapter 15 codes sequenced first in a pregnant patient's record. When none
+    reached the final list, the best plausible one (FLOOR) does, with the weeks; returns it (None: nothing
+    changed)."""
+    waiting = any(
+        p.code.startswith("Z3A") and any(WEEKS_WAITING in w for w in p.warnings) for p in picks.values()
+    )
+    if not waiting or any(p.final and p.code.startswith("O") for p in picks.values()):
+        return None
+    open_ = [
+        p
+        for p in picks.values()
+        if p.code.startswith("O") and p.code in catalog and not p.vetoed and p.score >= FLOOR
+    ]
+    if not open_:
+        return None
+    best = max(open_, key=lambda p: (p.score, p.code))
+    best.final = True
+    _release_weeks(picks)
+    best.reasons.append(
+        "pregnancy documented with its weeks: the best-supported pregnancy (chapter 15) code is listed "
+        "(guideline I.C.15.a.1)"
+    )
+    return best.code
+
+
 def ensure_first_listed(picks: dict[str, Pick], catalog: CodeCatalog) -> str | None:
     """Make the best plausible diagnosis code final when none is; returns it (None: nothing changed)."""
     diagnoses = [
@@ -32,11 +67,8 @@ def ensure_first_listed(picks: dict[str, Pick], catalog: CodeCatalog) -> str | N
         return None
     best = max(open_, key=lambda p: (p.score, p.code))
     best.final = True
-    if best.code.startswith("O"):  # the weeks of gestation that waited for a pregnancy code come with it
-        for p in picks.values():
-            if p.code.startswith("Z3A") and any(WEEKS_WAITING in w for w in p.warnings):
-                p.final, p.vetoed = True, False
-                p.warnings = [w for w in p.warnings if WEEKS_WAITING not in w]
+    if best.code.startswith("O"):
+        _release_weeks(picks)
     best.reasons.append(
         "first-listed diagnosis: no other diagnosis code reached the final list, "
         "and every encounter lists one"

@@ -106,6 +106,11 @@ _VACCINE_ONLY = re.compile(
     r"(?:#|dose\s*)\d$",  # a dose number: the vaccine, not the infection ("HPV #1")
     re.IGNORECASE,
 )
+# What is prescribed or dispensed is a drug or a vaccine, never the disease its name recalls ("oral typhoid
+# prescribed": the vaccine; "nitrofurantoin sent to pharmacy").
+_PRESCRIBED_RE = re.compile(
+    r"\b(?:prescribed|rx'?d|dispensed|sent\s+to\s+(?:the\s+)?pharmacy|e-?prescribed)\s*$", re.IGNORECASE
+)
 _DIAGNOSTIC_WORDS = re.compile(
     r"\b(?:itis|osis|emia|pathy|algia|cancer|carcinoma|fracture|infection|disease|disorder|syndrome|"
     r"failure|deficiency|injury|pain|ulcer|obesity|overweight)\b",
@@ -125,7 +130,54 @@ _TEST_RE = re.compile(
 )
 # Prevention of a condition is not the condition ("malaria prophylaxis", "fall precautions").
 _PREVENTION_RE = re.compile(r"\b(?:prophylaxis|prophylactic|precautions)\b", re.IGNORECASE)
+# Immunity found on a titer is no disease ("rubella immune", "hep B immune", "varicella immunity confirmed").
+_IMMUNE_RE = re.compile(
+    r"^(?:[\w/-]+\s+){1,3}(?:immune|immunity)(?:\s+(?:confirmed|documented|by\s+titers?|per\s+titers?))?$|"
+    r"^immune\s+to\s+[\w\s/-]+$",
+    re.IGNORECASE,
+)
+# The heart rhythm named as a finding ("in sinus today", "NSR"): not sinusitis.
+_RHYTHM_RE = re.compile(
+    r"^(?:(?:now|back|remains|is|currently)\s+)?(?:in\s+)?(?:normal\s+)?sinus(?:\s+rhythm)?"
+    r"(?:\s+(?:today|now|on\s+(?:ekg|ecg|exam|monitor|telemetry)))?$",
+    re.IGNORECASE,
+)
+# A sentence that only orders or reports screening tests ("HIV and syphilis screening drawn", "GC/chlamydia
+# testing sent"): what is screened for is no diagnosis of this encounter (the Z11-/Z12- rules code the
+# screening).
+_SCREENING_TAIL = re.compile(
+    r"\b(?:screening|screen|tests?|testing|serolog\w*|titers?)\s+"
+    r"(?:drawn|ordered|sent|obtained|collected|done|pending|today|negative|normal|nonreactive|non-reactive)"
+    r"(?:\s+today)?\W*$",
+    re.IGNORECASE,
+)
+
+
+def screening_sentence(sentence: str) -> bool:
+    """Does the sentence only order or report screening tests (every condition in it is what is screened)?"""
+    text = sentence.strip()
+    tail = _SCREENING_TAIL.search(text)
+    if tail is None:
+        return False
+    head = text[: tail.start()]
+    return 1 <= len(re.findall(r"[\w/-]+", head)) <= 6 and re.search(r"[.;:()]", head) is None
+
+
 _CLINIC_RE = re.compile(r"^(?:[\w/&-]+\s+){0,2}(?:clinic|service|dept|department)$", re.IGNORECASE)
+# A note's heading that names the specialty and the visit ("Addiction psychiatry f/u", "Heme/Onc visit",
+# "Cardiology consult"): a specialty is no diagnosis.
+_SPECIALTIES = (
+    r"psychiatry|cardiology|oncology|heme/onc|hematology|nephrology|endocrinology|endocrine|pulmonology|"
+    r"pulmonary|rheumatology|neurology|dermatology|gastroenterology|\bgi\b|orthopedics|orthopaedics|ortho|"
+    r"urology|gynecology|obstetrics|ob/gyn|obgyn|pediatrics|peds|infectious\s+diseases?|\bid\b|"
+    r"sports\s+medicine|primary\s+care|internal\s+medicine|family\s+medicine|geriatrics|survivorship|"
+    r"addiction(?=\s+(?:medicine|psychiatry))|addiction\s+medicine"
+)
+_SPECIALTY_VISIT_RE = re.compile(
+    rf"^(?:(?:addiction|general|adult|pediatric|outpatient|inpatient)\s+)?(?:{_SPECIALTIES})(?:\s+(?:{_SPECIALTIES}))?"
+    r"(?:\s+(?:f/u|fu|follow[- ]?up|visit|consult(?:ation)?|clinic|note|new\s+patient|post-?op\s+visit))*$",
+    re.IGNORECASE,
+)
 _LABEL_WORDS = (
     "other course hospital course blood labs lab procedure procedures imaging results findings studies "
     "disposition condition allergies medications meds vitals exam plan dx diagnoses diagnosis impression "
@@ -181,9 +233,14 @@ def why_not_coded(chunk: str) -> str | None:
         return "test"
     if _PREVENTION_RE.search(text):
         return "prevention"
-    if _CLINIC_RE.match(text):
+    if _IMMUNE_RE.match(text):
+        return "immunity status"
+    if _RHYTHM_RE.match(text):
+        return "vitals or labs"
+    if _CLINIC_RE.match(text) or _SPECIALTY_VISIT_RE.match(text):
         return "administrative"
     dose_only = _DOSE_RE.search(text) and len(text.split()) <= 6 and not _DIAGNOSTIC_WORDS.search(text)
-    if _MED_LEAD.match(text) or dose_only:
+    prescribed = _PRESCRIBED_RE.search(text) and len(text.split()) <= 4 and not _DIAGNOSTIC_WORDS.search(text)
+    if _MED_LEAD.match(text) or dose_only or prescribed:
         return "medication"
     return None

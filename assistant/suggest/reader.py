@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from assistant.suggest.history import history_cue, names_neoplasm
-from assistant.suggest.not_coded import continues_plan, is_label, why_not_coded
+from assistant.suggest.not_coded import continues_plan, is_label, screening_sentence, why_not_coded
 from assistant.suggest.qualifiers import Qualifiers, diabetes_type, read_qualifiers
 from assistant.suggest.text import expand_abbreviations, tokens
 
@@ -405,13 +405,18 @@ def read_note(note: str) -> list[Mention]:
             pieces = merged
             previous: Mention | None = None
             heads_line = problem_line and _first_on_line(note, line_start, s_start)
+            screened = screening_sentence(sentence)
             for c_start, c_end in pieces:
                 a, b = _strip_span(note, s_start + c_start, s_start + c_end)
                 if b - a < 3 or not tokens(note[a:b]):
                     continue
                 mention = _make(note, a, b, section, s_start, s_end, sentence, a - s_start, b - s_start)
                 mention.problem = heads_line and previous is None
-                mention.not_coded = why_not_coded(mention.text) or _only_qualifiers(mention.text)
+                mention.not_coded = (
+                    why_not_coded(mention.text)
+                    or _only_qualifiers(mention.text)
+                    or ("test" if screened else None)
+                )
                 starts_problem = re.match(r"\s*(?:[-–—]+\s|:)", note[b : b + 4]) is not None
                 if mention.not_coded is None and previous is not None and not starts_problem:
                     mention.not_coded = continues_plan(

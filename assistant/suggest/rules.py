@@ -150,6 +150,22 @@ def ref_groups(refs: list[str]) -> list[list[str]]:
     return list(groups.values())
 
 
+# The ranker's probability below which a pick is no documented condition (first_listed.FLOOR's scale).
+PARTNER_FLOOR = 0.05
+
+
+def partner_documented(partner_code: str, partner_score: float, own_refs: list[str]) -> bool:
+    """Is a pick documented enough to be coded as a "use additional" / "code first" partner?
+
+    A partner named by the code's own note (N18.6: "use additional code to identify dialysis status") is coded
+    whenever the note gave it as a candidate at all. One named only by a category, block or chapter note
+    (I10-I1A: "use additional code to identify ... history of tobacco dependence") is an "if applicable"
+    list: it is coded only when the note supports it on its own (score at least PARTNER_FLOOR)."""
+    if any(ref_matches(r, partner_code) for r in own_refs):
+        return True
+    return partner_score >= PARTNER_FLOOR
+
+
 def paired_refs(catalog: CodeCatalog, code: str, kind: str) -> list[str]:
     """Codes a "use additional code" / "code first" note at the code (or an ancestor) points to."""
     return catalog.refs_for(code, kind)

@@ -29,7 +29,7 @@ from assistant.suggest.coding_rules.hcpcs_gate import gate as hcpcs_gate
 from assistant.suggest.corpus import corpus_for
 from assistant.suggest.embedder import Embedder, NoVectorsEmbedder, configured_model_name, load_embedder
 from assistant.suggest.features import CodePrior, StaticColumns, mention_features
-from assistant.suggest.first_listed import ensure_first_listed
+from assistant.suggest.first_listed import ensure_first_listed, ensure_pregnancy_code
 from assistant.suggest.index_status import index_status
 from assistant.suggest.index_walker import IndexWalker, walker_for
 from assistant.suggest.patient import PatientFacts, read_demographics, resolve_patient
@@ -485,6 +485,7 @@ class SuggestionService:
             consolidate.drop_contradicting_siblings(picks, self.catalog)
             self._excludes1(picks)
             if learned:  # FLOOR is one of the ranker's probabilities
+                ensure_pregnancy_code(picks, self.catalog)
                 ensure_first_listed(picks, self.catalog)
             self._context_warnings(picks, skipped)
             for m, why in skipped:
@@ -713,7 +714,10 @@ class SuggestionService:
                     partners = [
                         q
                         for q in picks.values()
-                        if q is not p and not q.vetoed and any(rules.ref_matches(r, q.code) for r in group)
+                        if q is not p
+                        and not q.vetoed
+                        and any(rules.ref_matches(r, q.code) for r in group)
+                        and rules.partner_documented(q.code, q.score, own)
                     ]
                     if not partners:
                         continue

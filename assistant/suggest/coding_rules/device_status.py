@@ -24,6 +24,18 @@ DEVICES: tuple[tuple[str, str], ...] = (
     ("Z94.1", r"heart transplant\w*"),
     ("Z94.4", r"liver transplant\w*"),
     ("Z93.3", r"colostomy"),
+    ("Z96.41", r"(?:\w+\s+)?insulin pump"),
+)
+# Devices the patient lives on ("on an insulin pump", "COPD on home oxygen"): documented status by their use.
+_IN_USE = re.compile(
+    r"\b(?:on|uses?|using|wears?|with)\s+(?:an?\s+|her\s+|his\s+)?(?:\w+\s+)?insulin pump", re.I
+)
+# Long-term oxygen at home is dependence on supplemental oxygen (Z99.81); oxygen given in the ED or the
+# hospital is treatment, not this status.
+_HOME_OXYGEN = re.compile(
+    r"\bhome\s+(?:oxygen|O2)\b|\b(?:oxygen|O2)\s+at\s+home\b|\b(?:oxygen|O2)[- ]dependent\b|"
+    r"\bon\s+(?:continuous|nocturnal|supplemental|chronic)\s+(?:oxygen|O2)\b",
+    re.IGNORECASE,
 )
 _STATUS = re.compile(
     r"\b(?:s/p|status post|h/o|history of|hx of|has an? |with an? |prior|previous|old|in place|remote|"
@@ -54,7 +66,7 @@ def device_status(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog
             line_start = ctx.note.rfind("\n", 0, m.start()) + 1
             line_end = ctx.note.find("\n", m.end())
             line = ctx.note[line_start : line_end if line_end >= 0 else len(ctx.note)]
-            if not _STATUS.search(line) or _NOT_STATUS.search(line):
+            if not (_STATUS.search(line) or _IN_USE.search(line)) or _NOT_STATUS.search(line):
                 continue
             window = ctx.note[max(line_start, m.start() - 25) : m.end() + 5]
             add_pick(
@@ -66,3 +78,21 @@ def device_status(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog
                 "status: the device, graft or transplant is documented from before (I.C.21.c.3)",
             )
             break
+    home_oxygen(picks, ctx, catalog)
+
+
+def home_oxygen(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    """Dependence on supplemental oxygen (Z99.81) when the patient uses oxygen at home."""
+    for m in _HOME_OXYGEN.finditer(ctx.note):
+        before = ctx.note[max(0, m.start() - 30) : m.start()]
+        if re.search(r"\b(?:no|not|denies|without|off|weaned)\b", before, re.IGNORECASE):
+            continue
+        add_pick(
+            picks,
+            catalog,
+            "Z99.81",
+            best_score(picks) * 0.85,
+            [ctx.mention(m.start(), m.end())],
+            "status: dependence on supplemental oxygen at home (I.C.21.c.3)",
+        )
+        return

@@ -16,12 +16,15 @@ ADULT_AGE = 18  # Z00.0- adult (18+), Z00.12- child (after the first 28 days)
 
 _GENERAL_EXAM = re.compile(
     r"\b(?:annual|routine|yearly|preventive|preventative|wellness|well[- ](?:child|adult|woman|visit|exam)|"
-    r"health maintenance|complete)(?:\s+(?:wellness|preventive|health))?\s+(?:physical|exam\w*|visit|"
+    r"health maintenance|complete)(?:\s+(?:wellness|preventive|health|gyn\w*|well[- ]woman))?\s+"
+    r"(?:physical|exam\w*|visit|"
     r"check[- ]?up|care visit)|"
     r"\b(?:physical exam(?:ination)? for|annual physical|well[- ]child|WCC|"
     r"\d+[- ](?:month|year) (?:well|WCC))\b",
     re.IGNORECASE,
 )
+# A gynecological exam has its own encounter code, Z01.41- (Z00.0- Excludes1 it; I.C.21.c.13).
+_GYN_EXAM = re.compile(r"\b(?:gyn\w*|well[- ]woman)\b", re.IGNORECASE)
 _STATED_FINDINGS = re.compile(r"\b(without|no|with)\s+abnormal findings\b|\bnormal (?:exam|physical)\b", re.I)
 _EXAM_REASON = re.compile(r"\b(?:physical|exam\w*|visit|check[- ]?up|WCC|well[- ]child)\b", re.IGNORECASE)
 _IMMUNIZATION = re.compile(
@@ -48,9 +51,9 @@ _NOT_THIS_SCREENING = re.compile(
 )
 COUNSELING: tuple[tuple[str, str], ...] = (
     ("Z71.3", r"diet\w*|nutrition\w*|weight loss|weight management"),
-    ("Z71.6", r"tobacco|smoking cessation|smoking|quit smoking"),
+    ("Z71.6", r"tobacco|smoking cessation|smoking|quit smoking|smokes|cigarettes?|nicotine|vap(?:e|es|ing)"),
     ("Z71.41", r"alcohol"),
-    ("Z71.51", r"drug|substance|opioid"),
+    ("Z71.51", r"drugs?(?![- ]eluting)|substance|opioid"),
     ("Z71.82", r"exercise|physical activity"),
 )
 _COUNSEL = re.compile(r"\b(?:counsel\w*|education|educated)\b", re.IGNORECASE)
@@ -91,7 +94,12 @@ def general_exam(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog)
     stated = _STATED_FINDINGS.search(ctx.note)
     abnormal = (stated.group(1) or "").lower() == "with" if stated else bool(_findings(picks, catalog))
     child_words = re.search(r"\bwell[- ]child|\bWCC\b|\bpediatric\b", ctx.note, re.IGNORECASE)
-    if (ctx.age is not None and ctx.age < ADULT_AGE) or (ctx.age is None and child_words):
+    exam_words = " ".join(
+        [match.group(0) if match else "", *(m.text for c in exams for m in picks[c].mentions)]
+    )
+    if _GYN_EXAM.search(exam_words):
+        code = "Z01.411" if abnormal else "Z01.419"
+    elif (ctx.age is not None and ctx.age < ADULT_AGE) or (ctx.age is None and child_words):
         code = "Z00.121" if abnormal else "Z00.129"
     else:
         code = "Z00.01" if abnormal else "Z00.00"
@@ -101,21 +109,34 @@ def general_exam(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog)
     if match is not None:
         mentions.append(ctx.mention(match.start(), match.end()))
     state = "with" if abnormal else "without"
+    kind = "gynecological" if code.startswith("Z01.41") else "general"
     add_pick(
         picks,
         catalog,
         code,
         best_score(picks) + 0.05,
         mentions[:2],
-        f"general examination {state} abnormal findings, age {'not stated' if ctx.age is None else ctx.age} "
+        f"{kind} examination {state} abnormal findings, age {'not stated' if ctx.age is None else ctx.age} "
         "(guideline I.C.21.c.13: the exam code is listed first)",
     )
+
+
+# "Pap with HPV cotesting", "HPV DNA negative": HPV named as a test, not the vaccine.
+_HPV_TEST = re.compile(
+    r"\bpap\b|\bhpv\s*(?:co-?)?test\w*|\bhpv\s+(?:dna|rna|screen\w*|typing|negative|positive|neg|pos)\b|"
+    r"\bco-?test\w*",
+    re.IGNORECASE,
+)
+
+
+def _is_a_test(line: str, match: re.Match[str]) -> bool:
+    return match.group(0).lower() == "hpv" and _HPV_TEST.search(line) is not None
 
 
 def immunization(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     for line_match in re.finditer(r"[^\n]+", ctx.note):
         line = line_match.group(0)
-        m = _IMMUNIZATION.search(line)
+        m = next((v for v in _IMMUNIZATION.finditer(line) if not _is_a_test(line, v)), None)
         if (
             m
             and documents_service(line)
@@ -173,22 +194,28 @@ def screening(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) ->
             )
 
 
+def _topic_counseled(text: str, words: str) -> tuple[int, int] | None:
+    """Where the counseling topic ``words`` sit in the visit's first lines."""
+    t = re.search(rf"\b(?:{words})\b", text, re.IGNORECASE)
+    return (t.start(), t.end()) if t is not None else None
+
+
 def counseling(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     """Z71.- when counseling is why the patient came (the visit's first lines), not an aside in the plan."""
     reason = _head(ctx.note)
     if not _COUNSEL.search(reason):
         return
     for code, words in COUNSELING:
-        m = re.search(rf"\b(?:{words})\b", reason, re.IGNORECASE)
-        if m is None:
+        found = _topic_counseled(reason, words)
+        if found is None:
             continue
-        start = m.start()
+        start, end = found
         add_pick(
             picks,
             catalog,
             code,
             best_score(picks),
-            [ctx.mention(start, start + len(m.group(0)))],
+            [ctx.mention(start, end)],
             "counseling is the reason for the visit (guideline I.C.21.c.10)",
         )
         return

@@ -10,7 +10,8 @@ from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 
 _TOBACCO = re.compile(
-    r"\b(?:smok\w*|tobacco|cigarettes?|cigars?|nicotine|vap(?:e|es|ing)|e-cig\w*|pack[- ]years?|ppd|snuff|"
+    r"(?:\d|\bone|\bhalf|\ba)\s*ppd\b|"  # packs per day only after an amount ("PPD#2": postpartum day 2)
+    r"\b(?:smok\w*|tobacco|cigarettes?|cigars?|nicotine|vap(?:e|es|ing)|e-cig\w*|pack[- ]years?|snuff|"
     r"chew(?:s|ing)? tobacco|dip(?:s|ping)? tobacco)\b",
     re.IGNORECASE,
 )

@@ -1,0 +1,247 @@
+"""Reader and final-list rules found on new office notes: each with a note it must code and one it must not.
+
+Notes here are written for these tests; titles are the ICD-10-CM tabular's (public domain)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.suggest import rules
+from assistant.suggest.abbreviations import expand_text
+from assistant.suggest.coding_rules.context import NoteContext
+from assistant.suggest.coding_rules.device_status import device_status
+from assistant.suggest.coding_rules.encounters import counseling, general_exam, immunization
+from assistant.suggest.coding_rules.tobacco import tobacco_status
+from assistant.suggest.first_listed import WEEKS_WAITING, ensure_pregnancy_code
+from assistant.suggest.not_coded import screening_sentence, why_not_coded
+from assistant.suggest.reader import Mention, read_note
+from assistant.suggest.store import CodeCatalog
+from assistant.suggest.types import Pick
+
+ICD = "ICD-10-CM"
+TITLES = {
+    "Z00.00": "Encounter for general adult medical examination without abnormal findings",
+    "Z00.01": "Encounter for general adult medical examination with abnormal findings",
+    "Z01.411": "Encounter for gynecological examination (general) (routine) with abnormal findings",
+    "Z01.419": "Encounter for gynecological examination (general) (routine) without abnormal findings",
+    "Z23": "Encounter for immunization",
+    "Z71.51": "Drug abuse counseling and surveillance of drug abuser",
+    "Z71.6": "Tobacco abuse counseling",
+    "F17.210": "Nicotine dependence, cigarettes, uncomplicated",
+    "F17.290": "Nicotine dependence, other tobacco product, uncomplicated",
+    "Z87.891": "Personal history of nicotine dependence",
+    "O70.1": "Second degree perineal laceration during delivery",
+    "Z3A.39": "39 weeks gestation of pregnancy",
+    "B06.9": "Rubella without complication",
+    "I12.9": "Hypertensive chronic kidney disease with stage 1 through stage 4 chronic kidney disease, or "
+    "unspecified chronic kidney disease",
+    "N18.4": "Chronic kidney disease, stage 4 (severe)",
+    "Z96.41": "Presence of insulin pump (external) (internal)",
+    "Z99.81": "Dependence on supplemental oxygen",
+}
+
+
+@pytest.fixture(scope="module")
+def catalog() -> CodeCatalog:
+    codes = {code: [ICD, title, True, code[:3], "code"] for code, title in TITLES.items()}
+    codes["I10-I1A"] = [ICD, "Hypertensive diseases", False, None, "block"]
+    codes["I12"] = [ICD, "Hypertensive chronic kidney disease", False, "I10-I1A", "category"]
+    refs = {
+        "I10-I1A": {"use_additional": ["Z87.891", "F17.-"]},  # the block's "if applicable" list
+        "I12.9": {"use_additional": ["N18.1-N18.4", "N18.9"]},  # the code's own partner
+    }
+    return CodeCatalog({"codes": codes, "refs": refs})
+
+
+def _pick(note: str, code: str, phrase: str, score: float, final: bool = True) -> Pick:
+    start = note.index(phrase)
+    m = Mention(start, start + len(phrase), phrase, phrase, "body", 0, len(note))
+    return Pick(code, score, final, [m])
+
+
+# ------------------------------------------------------------ abbreviations read by their context
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("SpO2 96% RA at discharge", "room air"),
+        ("weaned to RA by day 3", "room air"),
+        ("RA on methotrexate, hands stiff", "rheumatoid arthritis"),
+        ("UC: 16 yo M rolled his ankle", "urgent care"),
+        ("UC visit. Fever and cough", "urgent care"),
+        ("UC flare on mesalamine", "ulcerative colitis"),
+        ("IUP at 9 weeks by US", "pregnancy at 9 weeks"),
+        ("FOOSH onto the R wrist", "fall on outstretched hand"),
+        ("+FM, no ctx, LOF or VB", "fetal movement, no contractions, leakage of fluid or vaginal bleeding"),
+        ("no ctx in this note", "no ctx in this note"),  # no pregnancy around "ctx": left as written
+    ],
+)
+def test_an_abbreviation_means_what_its_context_says(text: str, expected: str) -> None:
+    assert expected in expand_text(text)
+    if expected in ("room air", "urgent care"):
+        assert "rheumatoid" not in expand_text(text) and "colitis" not in expand_text(text)
+
+
+def test_an_intrauterine_pregnancy_is_not_read_as_an_ectopic_one() -> None:
+    assert "intrauterine" not in expand_text("IUP 24w3d, doing well")
+
+
+# ------------------------------------------------------------ not coded: immunity, rhythm, screening
+@pytest.mark.parametrize(
+    ("chunk", "why"),
+    [
+        ("rubella immune", "immunity status"),
+        ("Varicella immunity confirmed", "immunity status"),
+        ("in sinus today", "vitals or labs"),
+        ("oral typhoid prescribed", "medication"),
+        ("nitrofurantoin sent to pharmacy", "medication"),
+        ("typhoid fever", None),
+        ("chronic pain prescribed", None),  # a diagnosis word: read on, not a drug line
+        ("Addiction psychiatry f/u", "administrative"),
+        ("Heme/Onc visit", "administrative"),
+        ("opioid addiction", None),
+        ("GI bleed", None),
+        ("immune thrombocytopenia", None),
+        ("rubella", None),
+        ("sinus tachycardia", None),
+        ("chronic sinusitis", None),
+    ],
+)
+def test_immunity_rhythm_prescriptions_and_specialty_headings_are_not_diagnoses(
+    chunk: str, why: str | None
+) -> None:
+    assert why_not_coded(chunk) == why
+
+
+@pytest.mark.parametrize(
+    ("sentence", "screened"),
+    [
+        ("HIV and syphilis screening drawn.", True),
+        ("Hepatitis C screening ordered today.", True),
+        ("GC/chlamydia testing sent", True),
+        ("HIV positive, on antiretrovirals.", False),
+        ("Chlamydia test positive", False),
+        ("Depression screening done, PHQ-9 of 14.", False),
+    ],
+)
+def test_a_screening_order_names_no_diagnosis(sentence: str, screened: bool) -> None:
+    assert screening_sentence(sentence) is screened
+    note = f"A/P: Chlamydial cervicitis, doxycycline.\n{sentence}\n"
+    first_word = sentence.split()[0].lower()
+    named = [m for m in read_note(note) if m.text.lower().startswith(first_word)]
+    assert named and all((m.not_coded == "test") is screened for m in named)
+
+
+# ------------------------------------------------------------ partners: own note vs an "if applicable" list
+def test_a_block_level_partner_needs_its_own_support(catalog: CodeCatalog) -> None:
+    own = catalog.refs.get("I12.9", {}).get("use_additional", [])
+    assert "Z87.891" in rules.paired_refs(catalog, "I12.9", "use_additional")  # the block names it
+    assert not rules.partner_documented("Z87.891", 0.014, own)  # "still drinking poorly": no tobacco
+    assert rules.partner_documented("Z87.891", 0.4, own)  # "quit smoking in 2010"
+    assert rules.partner_documented("N18.4", 0.01, own)  # the code's own note: the stage is always coded
+
+
+# ------------------------------------------------------------ a documented pregnancy gets its chapter 15 code
+def _waiting_weeks(note: str) -> Pick:
+    p = _pick(note, "Z3A.39", "39w2d", 0.8, final=False)
+    p.vetoed = True
+    p.warnings.append(f"weeks of gestation are {WEEKS_WAITING} (chapter 15) code")
+    return p
+
+
+def test_the_pregnancy_code_comes_with_the_waiting_weeks(catalog: CodeCatalog) -> None:
+    note = "G1P0 at 39w2d, vaginal delivery with a second-degree perineal laceration. Rubella immune."
+    picks = {
+        "Z3A.39": _waiting_weeks(note),
+        "O70.1": _pick(note, "O70.1", "second-degree perineal laceration", 0.28, final=False),
+        "B06.9": _pick(note, "B06.9", "Rubella", 0.8),  # another final code does not stand in for it
+    }
+    assert ensure_pregnancy_code(picks, catalog) == "O70.1"
+    assert picks["O70.1"].final and picks["Z3A.39"].final and not picks["Z3A.39"].warnings
+
+
+@pytest.mark.parametrize("score", [0.01, None])
+def test_no_pregnancy_code_is_forced_without_a_plausible_one_or_waiting_weeks(
+    catalog: CodeCatalog, score: float | None
+) -> None:
+    note = "G1P0 at 39w2d, vaginal delivery with a second-degree perineal laceration."
+    picks = {"O70.1": _pick(note, "O70.1", "second-degree perineal laceration", score or 0.3, final=False)}
+    if score is not None:  # weeks wait, but the only chapter 15 code is implausible
+        picks["Z3A.39"] = _waiting_weeks(note)
+    assert ensure_pregnancy_code(picks, catalog) is None
+    assert not picks["O70.1"].final
+
+
+# ------------------------------------------------------------ encounter codes
+@pytest.mark.parametrize(
+    ("note", "code", "not_code"),
+    [
+        ("Annual GYN exam, 42F\n# Breast and pelvic exam normal.", "Z01.419", "Z00.00"),
+        ("Annual physical, 42F\nExam normal.", "Z00.00", "Z01.419"),
+    ],
+)
+def test_a_gynecological_exam_has_its_own_encounter_code(
+    catalog: CodeCatalog, note: str, code: str, not_code: str
+) -> None:
+    picks: dict[str, Pick] = {}
+    general_exam(picks, NoteContext(note=note, age=42), catalog)
+    assert code in picks and picks[code].final and not_code not in picks
+
+
+@pytest.mark.parametrize(
+    ("note", "vaccine"),
+    [
+        ("Routine gyn exam. Pap with HPV cotesting collected today.", False),
+        ("HPV vaccine #2 given today, left deltoid.", True),
+    ],
+)
+def test_hpv_named_as_a_test_is_no_immunization(catalog: CodeCatalog, note: str, vaccine: bool) -> None:
+    picks: dict[str, Pick] = {}
+    immunization(picks, NoteContext(note=note, age=30), catalog)
+    assert ("Z23" in picks) is vaccine
+
+
+@pytest.mark.parametrize(
+    ("note", "code"),
+    [
+        ("Telehealth, 19F. Vapes nicotine daily, wants to quit - counseled 4 min, NRT reviewed.", "Z71.6"),
+        ("NSTEMI, drug-eluting stent placed. Smokes; cessation counseling done.", "Z71.6"),
+        ("NSTEMI, drug-eluting stent placed; counseled on the procedure.", None),
+    ],
+)
+def test_counseling_names_its_topic_and_a_drug_eluting_stent_is_no_drug(
+    catalog: CodeCatalog, note: str, code: str | None
+) -> None:
+    picks: dict[str, Pick] = {}
+    counseling(picks, NoteContext(note=note), catalog)
+    assert [c for c in picks if c.startswith("Z71")] == ([code] if code else [])
+
+
+# ------------------------------------------------------------ tobacco: "PPD" is packs/day after an amount
+@pytest.mark.parametrize(
+    ("note", "code"),
+    [
+        ("Uncomplicated postpartum course. Discharged PPD#2.", None),
+        ("COPD. Smokes 1 ppd x 30 years.", "F17.210"),
+    ],
+)
+def test_postpartum_day_is_not_packs_per_day(catalog: CodeCatalog, note: str, code: str | None) -> None:
+    picks: dict[str, Pick] = {}
+    tobacco_status(picks, NoteContext(note=note), catalog)
+    assert [c for c in picks if c.startswith(("F17", "Z87.891"))] == ([code] if code else [])
+
+
+# ------------------------------------------------------------ devices the patient lives on
+@pytest.mark.parametrize(
+    ("note", "code"),
+    [
+        ("T1DM x 20 yr, on Omnipod insulin pump + CGM. A1c 8.6.", "Z96.41"),
+        ("T1DM, on MDI; discussed starting an insulin pump next year, referral placed.", None),
+        ("70M with COPD on home oxygen 2 L, here for follow-up.", "Z99.81"),
+        ("COPD exacerbation, needed 4 L nasal cannula oxygen in the ED, weaned to room air.", None),
+        ("No home O2 needed at discharge.", None),
+    ],
+)
+def test_a_device_in_use_at_home_is_a_status(catalog: CodeCatalog, note: str, code: str | None) -> None:
+    picks: dict[str, Pick] = {}
+    device_status(picks, NoteContext(note=note), catalog)
+    assert [c for c in picks if c in ("Z96.41", "Z99.81")] == ([code] if code else [])
