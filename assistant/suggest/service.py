@@ -24,6 +24,7 @@ from assistant.suggest import (
     ranked_tail,
     rules,
     sibling_choice,
+    sibling_guard,
 )
 from assistant.suggest.coding_rules.hcpcs_gate import gate as hcpcs_gate
 from assistant.suggest.corpus import corpus_for
@@ -474,6 +475,9 @@ class SuggestionService:
             self._weeks_of_gestation(picks, facts, request.text)
             warnings.extend(list(dict.fromkeys(left_out.values()))[:8])
             before = set(picks)
+            sibling_guard.settle(
+                picks, request.text, self.catalog, lambda c: not self.patient_edits.conflict(c, facts)
+            )
             consolidate.absorb_same_category(picks, self.catalog)
             consolidate.fold_integral_symptoms(picks, request.text)
             context = coding_rules.context_for(request, self._search_within, facts)

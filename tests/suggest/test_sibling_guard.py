@@ -4,8 +4,10 @@ pair. Titles as in the ICD-10-CM tabular (public domain); notes written for thes
 
 from __future__ import annotations
 
-from assistant.suggest import rules
+from assistant.suggest import rules, sibling_guard
+from assistant.suggest.reader import Mention
 from assistant.suggest.store import CodeCatalog
+from assistant.suggest.types import Pick
 
 ICD = "ICD-10-CM"
 
@@ -20,6 +22,96 @@ def _catalog(leaves: dict[str, str], headers: dict[str, str], refs: dict | None 
         parent = code[:-1].rstrip(".")
         codes[code] = [ICD, title, True, parent, "code"]
     return CodeCatalog({"codes": codes, "refs": refs or {}})
+
+
+CLL = _catalog(
+    {
+        "C91.10": "Chronic lymphocytic leukemia of B-cell type not having achieved remission",
+        "C91.11": "Chronic lymphocytic leukemia of B-cell type in remission",
+        "C91.12": "Chronic lymphocytic leukemia of B-cell type in relapse",
+        "C91.00": "Acute lymphoblastic leukemia not having achieved remission",
+        "C91.01": "Acute lymphoblastic leukemia, in remission",
+    },
+    {"C91": "Lymphoid leukemia", "C91.1": "Chronic lymphocytic leukemia of B-cell type", "C91.0": "ALL"},
+)
+KNEE = _catalog(
+    {
+        "M17.0": "Bilateral primary osteoarthritis of knee",
+        "M17.10": "Unilateral primary osteoarthritis, unspecified knee",
+        "M17.11": "Unilateral primary osteoarthritis, right knee",
+        "M17.12": "Unilateral primary osteoarthritis, left knee",
+        "M17.2": "Bilateral post-traumatic osteoarthritis of knee",
+        "M17.9": "Osteoarthritis of knee, unspecified",
+    },
+    {"M17": "Osteoarthritis of knee", "M17.1": "Unilateral primary osteoarthritis of knee"},
+)
+MDD = _catalog(
+    {
+        "F33.0": "Major depressive disorder, recurrent, mild",
+        "F33.1": "Major depressive disorder, recurrent, moderate",
+        "F33.2": "Major depressive disorder, recurrent severe without psychotic features",
+        "F33.3": "Major depressive disorder, recurrent, severe with psychotic symptoms",
+        "F33.9": "Major depressive disorder, recurrent, unspecified",
+        "F32.9": "Major depressive disorder, single episode, unspecified",
+        "F32.A": "Depression, unspecified",
+    },
+    {"F33": "Major depressive disorder, recurrent", "F32": "Depressive episode"},
+    refs={"F32": {"excludes1": ["F33.-"]}},
+)
+
+
+def _settle(catalog: CodeCatalog, note: str, code: str, *, problem: bool = True) -> dict[str, Pick]:
+    line_end = note.find("\n") if "\n" in note else len(note)
+    head = Mention(start=0, end=line_end, text=note[:line_end], query=note[:line_end], problem=problem)
+    picks = {code: Pick(code, 0.6, True, [head], heads=[head])}
+    sibling_guard.settle(picks, note, catalog)
+    return picks
+
+
+def _finals(picks: dict[str, Pick]) -> list[str]:
+    return sorted(c for c, p in picks.items() if p.final)
+
+
+def test_a_line_that_says_remission_never_keeps_the_relapse_code() -> None:
+    picks = _settle(CLL, "# CLL, B-cell - finished chemo last year, now in remission. CBC normal.", "C91.12")
+    assert _finals(picks) == ["C91.11"]
+    assert not picks["C91.12"].final and picks["C91.12"].warnings  # still shown, as an option
+    # The line says relapse: the relapse code stands.
+    assert _finals(_settle(CLL, "# CLL, B-cell - in relapse, restarting therapy", "C91.12")) == ["C91.12"]
+
+
+def test_both_knees_is_the_bilateral_code_and_one_knee_its_side() -> None:
+    assert _finals(_settle(KNEE, "# Primary OA of both knees - injection today", "M17.10")) == ["M17.0"]
+    assert _finals(_settle(KNEE, "# Primary OA, bilat knees", "M17.11")) == ["M17.0"]
+    # An unspecified knee completed from the side the line names ("R knee" is the right knee).
+    assert _finals(_settle(KNEE, "# Primary OA R knee - PT", "M17.10")) == ["M17.11"]
+    # The other side is never kept.
+    assert _finals(_settle(KNEE, "# Primary osteoarthritis, left knee", "M17.11")) == ["M17.12"]
+    # No side named: the unspecified code stays.
+    assert _finals(_settle(KNEE, "# Primary osteoarthritis of knee - PT", "M17.10")) == ["M17.10"]
+
+
+def test_severity_on_the_line_completes_an_unspecified_code() -> None:
+    note = "A: MDD, recurrent, mod, without psychotic features.\nP: sertraline"
+    assert _finals(_settle(MDD, note, "F33.9")) == ["F33.1"]
+    # No severity documented: the unspecified code is the right one.
+    assert _finals(_settle(MDD, "A: Major depressive disorder, recurrent - stable", "F33.9")) == ["F33.9"]
+
+
+def test_only_the_code_heading_a_problem_line_is_read_against_it() -> None:
+    note = "She has CLL in relapse per outside notes, now in remission after therapy."
+    assert _finals(_settle(CLL, note, "C91.12", problem=False)) == ["C91.12"]
+
+
+def test_an_existing_final_sibling_absorbs_the_contradicted_code() -> None:
+    note = "# Primary OA of both knees"
+    head = Mention(start=0, end=len(note), text=note, query=note, problem=True)
+    picks = {
+        "M17.10": Pick("M17.10", 0.7, True, [head], heads=[head]),
+        "M17.0": Pick("M17.0", 0.4, True, [head], heads=[head]),
+    }
+    sibling_guard.settle(picks, note, KNEE)
+    assert _finals(picks) == ["M17.0"] and picks["M17.0"].score == 0.7
 
 
 def test_bilateral_twin_of_a_title_that_names_the_organ() -> None:
