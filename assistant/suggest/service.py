@@ -733,7 +733,10 @@ class SuggestionService:
 
     def _excludes1(self, picks: dict[str, Pick]) -> None:
         kept: list[Pick] = []
-        for p in sorted((p for p in picks.values() if p.final), key=lambda p: -p.score):
+        # The code a problem line states wins over one read from the narrative (F33 "MDD, recurrent" on
+        # the assessment line over F32 from "depressive episode" in the HPI), then the likelier one.
+        stated = sorted((p for p in picks.values() if p.final), key=lambda p: (not _states(p), -p.score))
+        for p in stated:
             clash = next((k for k in kept if rules.excludes1_conflict(self.catalog, k.code, p.code)), None)
             if clash is None:
                 kept.append(p)
@@ -803,6 +806,11 @@ def check_evidence(note: str, response: SuggestResponse) -> None:
         for e in s.evidence:
             if note[e.start : e.end] != e.text:
                 raise AssistantError(f"evidence mismatch for {s.code}: {e}")
+
+
+def _states(pick: Pick) -> bool:
+    """A final code that heads a problem-list or assessment line (the physician's stated diagnosis)."""
+    return any(m.problem for m in pick.heads)
 
 
 __all__ = ["SuggestionService", "EngineConfig", "InvalidInput", "check_evidence", "time"]

@@ -4,8 +4,11 @@ pair. Titles as in the ICD-10-CM tabular (public domain); notes written for thes
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from assistant.suggest import rules, sibling_guard
 from assistant.suggest.reader import Mention
+from assistant.suggest.service import SuggestionService
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 
@@ -136,3 +139,22 @@ def test_bilateral_twin_of_a_title_that_names_the_organ() -> None:
     assert rules.laterality_variant(ears, "H66.007", {"left"}) == ("H66.005", None)
     code, warning = rules.laterality_variant(ears, "H66.007", set())
     assert code == "H66.007" and warning  # no side documented: the unspecified ear, with the warning
+
+
+def test_the_stated_diagnosis_wins_an_excludes1_pair() -> None:
+    def picks(stated: bool) -> dict[str, Pick]:
+        hpi = Mention(start=0, end=20, text="x", query="x", section="hpi")
+        line = Mention(start=30, end=50, text="y", query="y", section="assessment", problem=stated)
+        return {
+            "F32.A": Pick("F32.A", 0.8, True, [hpi], heads=[hpi]),
+            "F33.1": Pick("F33.1", 0.5, True, [line], heads=[line]),
+        }
+
+    service = SimpleNamespace(catalog=MDD)
+    stated = picks(True)
+    SuggestionService._excludes1(service, stated)  # type: ignore[arg-type]
+    assert _finals(stated) == ["F33.1"]
+    # Neither heads a problem line: the likelier one stays, as before.
+    narrative = picks(False)
+    SuggestionService._excludes1(service, narrative)  # type: ignore[arg-type]
+    assert _finals(narrative) == ["F32.A"]
