@@ -479,6 +479,7 @@ class SuggestionService:
                 picks, request.text, self.catalog, lambda c: not self.patient_edits.conflict(c, facts)
             )
             consolidate.absorb_same_category(picks, self.catalog)
+            sibling_guard.uncontrolled_diabetes(picks, request.text, self.catalog)
             consolidate.fold_integral_symptoms(picks, request.text)
             context = coding_rules.context_for(request, self._search_within, facts)
             coding_rules.apply_coding_rules(picks, context, self.catalog)

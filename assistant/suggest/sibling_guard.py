@@ -174,6 +174,49 @@ def settle(
         _swap(picks, pick, found[0], f"{found[0]} over {code}: {why}")
 
 
+def _hyperglycemia(catalog: CodeCatalog, code: str) -> str | None:
+    """The "with hyperglycemia" leaf of ``code``'s category (E11.65 for E11.x), if it has one."""
+    leaves = catalog.leaves_under(code[:3])
+    if len(leaves) > MAX_FAMILY:
+        return None
+    return next(
+        (c for c in leaves if "hyperglycemia" in qualifiers.title_qualifiers(catalog.title(c)).with_), None
+    )
+
+
+def uncontrolled_diabetes(
+    picks: dict[str, Pick], note: str, catalog: CodeCatalog, allowed: Callable[[str], bool] = lambda c: True
+) -> None:
+    """A diabetes line that says uncontrolled ("poorly controlled", "out of control") documents
+    hyperglycemia (Alphabetic Index: Diabetes, uncontrolled, meaning hyperglycemia; I.C.4.a: as many codes
+    of the category as the complications need): its "with hyperglycemia" code joins the line's code, or
+    replaces it when that code says "without complications"."""
+    for code, pick in list(picks.items()):
+        if not pick.final or picks.get(code) is not pick or code not in catalog:
+            continue
+        head = next((m for m in pick.heads if m.problem), None)
+        if head is None or read_line(_line_of(note, head)).qualifiers.controlled is not False:
+            continue
+        target = _hyperglycemia(catalog, code)
+        if target is None or not allowed(target):
+            continue
+        if any(
+            p.final and c[:3] == code[:3] and "hyperglycemia" in catalog.title(c).lower()
+            for c, p in picks.items()
+        ):
+            continue
+        why = f"{target}: the line says the diabetes is uncontrolled (Index: meaning hyperglycemia)"
+        if "complication" in qualifiers.title_qualifiers(catalog.title(code)).without:
+            _swap(picks, pick, target, f"{target} over {code}: {why}")
+            continue
+        new = picks.setdefault(target, Pick(target, pick.score, True, [head]))
+        new.final = True
+        new.score = max(new.score, pick.score)
+        if head not in new.heads:
+            new.heads.append(head)
+        new.reasons.append(why)
+
+
 def _swap(picks: dict[str, Pick], old: Pick, code: str, why: str) -> None:
     new = picks.get(code)
     if new is None:

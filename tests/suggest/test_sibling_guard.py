@@ -68,6 +68,7 @@ def _settle(catalog: CodeCatalog, note: str, code: str, *, problem: bool = True)
     head = Mention(start=0, end=line_end, text=note[:line_end], query=note[:line_end], problem=problem)
     picks = {code: Pick(code, 0.6, True, [head], heads=[head])}
     sibling_guard.settle(picks, note, catalog)
+    sibling_guard.uncontrolled_diabetes(picks, note, catalog)
     return picks
 
 
@@ -158,3 +159,27 @@ def test_the_stated_diagnosis_wins_an_excludes1_pair() -> None:
     narrative = picks(False)
     SuggestionService._excludes1(service, narrative)  # type: ignore[arg-type]
     assert _finals(narrative) == ["F32.A"]
+
+
+DIABETES = _catalog(
+    {
+        "E11.22": "Type 2 diabetes mellitus with diabetic chronic kidney disease",
+        "E11.65": "Type 2 diabetes mellitus with hyperglycemia",
+        "E11.649": "Type 2 diabetes mellitus with hypoglycemia without coma",
+        "E11.9": "Type 2 diabetes mellitus without complications",
+    },
+    {"E11": "Type 2 diabetes mellitus", "E11.2": "T2DM with kidney complications", "E11.6": "T2DM, other"},
+)
+
+
+def test_an_uncontrolled_diabetes_line_is_coded_with_hyperglycemia() -> None:
+    # "without complications" is replaced: hyperglycemia is one.
+    assert _finals(_settle(DIABETES, "# T2DM, poorly controlled, A1c 9.8 - add glipizide", "E11.9")) == [
+        "E11.65"
+    ]
+    # A complication already coded keeps its code; hyperglycemia joins it.
+    note = "1. Type 2 DM with diabetic CKD, not well controlled - titrate insulin"
+    assert _finals(_settle(DIABETES, note, "E11.22")) == ["E11.22", "E11.65"]
+    # Controlled, or nothing said about control: no hyperglycemia code.
+    assert _finals(_settle(DIABETES, "# T2DM, well controlled on metformin", "E11.9")) == ["E11.9"]
+    assert _finals(_settle(DIABETES, "# T2DM with diabetic CKD - follow eGFR", "E11.22")) == ["E11.22"]
