@@ -9,6 +9,7 @@ from types import SimpleNamespace
 from assistant.suggest import rules, sibling_guard
 from assistant.suggest.reader import Mention
 from assistant.suggest.service import SuggestionService
+from assistant.suggest.sibling_choice import prefer_named_sibling
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 
@@ -183,3 +184,23 @@ def test_an_uncontrolled_diabetes_line_is_coded_with_hyperglycemia() -> None:
     # Controlled, or nothing said about control: no hyperglycemia code.
     assert _finals(_settle(DIABETES, "# T2DM, well controlled on metformin", "E11.9")) == ["E11.9"]
     assert _finals(_settle(DIABETES, "# T2DM with diabetic CKD - follow eGFR", "E11.22")) == ["E11.22"]
+
+
+def test_a_site_named_as_a_noun_completes_the_adjective_title() -> None:
+    """ "sacrum" names "sacral region"; "region" adds nothing the note must say."""
+    titles = {
+        "L89.93": "Pressure ulcer of unspecified site, stage 3",
+        "L89.153": "Pressure ulcer of sacral region, stage 3",
+        "L89.133": "Pressure ulcer of right lower back, stage 3",
+    }
+
+    def ranked() -> list[SimpleNamespace]:
+        return [SimpleNamespace(code=c, score=s, title=0.5) for c, s in [("L89.93", 0.5), ("L89.153", 0.3)]]
+
+    cands = ranked()
+    assert prefer_named_sibling(cands, {}, titles.__getitem__, "Pressure ulcer of sacrum, stage 3")
+    assert cands[0].code == "L89.153"
+    # No site named: the unspecified-site code stays first.
+    cands = ranked()
+    assert prefer_named_sibling(cands, {}, titles.__getitem__, "Pressure ulcer, stage 3") is None
+    assert cands[0].code == "L89.93"
