@@ -491,6 +491,7 @@ class SuggestionService:
             self._excludes1(picks)
             if learned:  # FLOOR is one of the ranker's probabilities
                 ensure_first_listed(picks, self.catalog)
+                sibling_guard.settle(picks, request.text, self.catalog)  # after the rules, the first-listed
             self._context_warnings(picks, skipped)
             for m, why in skipped:
                 if why.startswith("uncertain") or why == "negated":

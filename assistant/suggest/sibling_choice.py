@@ -80,23 +80,24 @@ def _residual(title: str) -> bool:
     return _RESIDUAL.search(title) is not None
 
 
-def _root(word: str) -> str:
+def root(word: str) -> str:
+    """A word's site root (see _SITE_ENDING)."""
     if len(word) < 6:
         return word
-    root = word[:-1] + "c" if word.endswith("x") else word
-    while len(root) > 5 and (shorter := _SITE_ENDING.sub("", root)) != root:
-        root = shorter
-    return root
+    out = word[:-1] + "c" if word.endswith("x") else word
+    while len(out) > 5 and (shorter := _SITE_ENDING.sub("", out)) != out:
+        out = shorter
+    return out
 
 
 def _title_stems(title: str) -> set[str]:
-    return {_root(w) for w in tokens(title) if w not in _GENERIC and not w.isdigit()}
+    return {root(w) for w in tokens(title) if w not in _GENERIC and not w.isdigit()}
 
 
 def _note_stems(note: str) -> set[str]:
-    said = {_root(w) for w in tokens(expand_text(note))}
+    said = {root(w) for w in tokens(expand_text(note))}
     if _CAUSED.search(note):
-        said.add(_root(stem("secondary")))
+        said.add(root(stem("secondary")))
     return said
 
 

@@ -21,14 +21,19 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assistant.suggest import qualifiers, rules
-from assistant.suggest.reader import Mention
+from assistant.suggest import qualifiers, rules, sibling_choice
+from assistant.suggest.reader import ASSESSMENT_SECTIONS, Mention
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.text import expand_abbreviations, tokens
 from assistant.suggest.types import Pick
 
 MAX_FAMILY = 300  # leaves looked at per level (a category larger than this is not a sibling set)
 DISPLACED = 0.99
+# Words a completing sibling's title may add that the line does not say ("primary" in "Unilateral primary
+# osteoarthritis, left knee" for "left knee osteoarthritis"); two ("idiopathic gout, left shoulder" for a
+# left foot) is another condition or site.
+MAX_UNNAMED = 1
+_STAGE_RANGE = re.compile(r"\bstage\s+\d[ab]?\s+through\s+stage\b", re.IGNORECASE)
 _MOD = re.compile(r"\bmod\b\.?", re.IGNORECASE)  # "mod" is a severity only inside a diagnosis line
 _SIDES = {
     "right": re.compile(r"\b(?:right|rt)\b", re.IGNORECASE),
@@ -39,7 +44,8 @@ _SIDES = {
 _AXIS_WORDS = frozenset(
     tokens(
         "right left bilateral unilateral unspecified other with without in remission relapse not having "
-        "achieved mild moderate severe recurrent single episode stage acute chronic controlled",
+        "achieved mild moderate severe recurrent single episode stage acute chronic controlled site region "
+        "type part specified elsewhere classified",
         keep_stopwords=True,
     )
 )
@@ -51,13 +57,18 @@ class LineSays:
 
     qualifiers: qualifiers.Qualifiers
     side: str | None  # right | left | bilateral | None (none, or more than one side named)
+    words: frozenset[str] = frozenset()  # the line's word roots (sibling_choice.root)
 
 
 def read_line(text: str) -> LineSays:
     said = _MOD.sub("moderate", expand_abbreviations(text))
     sides = {s for s, rx in _SIDES.items() if rx.search(said)}
     side = "bilateral" if "bilateral" in sides else sides.pop() if len(sides) == 1 else None
-    return LineSays(qualifiers.read_qualifiers(said), side)
+    return LineSays(qualifiers.read_qualifiers(said), side, frozenset(_roots(set(tokens(said)))))
+
+
+def _roots(words: set[str]) -> set[str]:
+    return {sibling_choice.root(w) for w in words}
 
 
 def title_side(title: str) -> str | None:
@@ -73,6 +84,8 @@ def title_side(title: str) -> str | None:
 def judge(line: LineSays, title: str) -> tuple[list[str], list[str]]:
     """(conflicts, agreements) of a code title with its problem line."""
     conflicts, agree = qualifiers.compare(line.qualifiers, qualifiers.title_qualifiers(title))
+    if _STAGE_RANGE.search(title):  # "stage 1 through stage 4" names a range, not one stage
+        conflicts = [c for c in conflicts if "stage" not in c]
     said, has = line.side, title_side(title)
     if said and has and has != "unspecified":
         opposite = {
@@ -121,15 +134,19 @@ def _sibling(
     title words shared with ``code``, then an "unspecified" one."""
     own = _words(catalog.title(code))
     for leaves in _levels(catalog, code):
-        best: tuple[tuple[int, bool, float, bool], str, list[str]] | None = None
+        best: tuple[tuple[int, bool, bool, float, bool], str, list[str]] | None = None
         for leaf in leaves:
             title = catalog.title(leaf)
             conflicts, agree = judge(line, title)
             if conflicts or len(agree) <= more_than or not allowed(leaf):
                 continue
             words = _words(title)
+            unnamed = len(_roots(words - own) - line.words)
+            named = unnamed == 0
+            if more_than >= 0 and unnamed > MAX_UNNAMED:
+                continue  # completing a code needs the words its sibling adds (a site) on the line
             overlap = len(own & words) / max(len(own | words), 1)
-            key = (len(agree), leaf in coded, overlap, _residual(title))
+            key = (len(agree), named, leaf in coded, overlap, _residual(title))
             if best is None or key > best[0]:
                 best = (key, leaf, agree)
         if best is not None:
@@ -142,25 +159,49 @@ def _line_of(note: str, m: Mention) -> str:
     return note[m.start : end if end >= 0 else len(note)]
 
 
+def _clause_of(note: str, m: Mention, other_heads: list[int]) -> str:
+    """A narrative mention's words up to the end of its sentence or the next final code's mention."""
+    end = m.sentence_end if m.sentence_end > m.start else len(note)
+    line_end = note.find("\n", m.start)
+    if line_end >= 0:
+        end = min(end, line_end)
+    end = min([end, *(s for s in other_heads if s > m.start)])
+    return note[m.start : end]
+
+
 def settle(
-    picks: dict[str, Pick], note: str, catalog: CodeCatalog, allowed: Callable[[str], bool] = lambda c: True
+    picks: dict[str, Pick],
+    note: str,
+    catalog: CodeCatalog,
+    allowed: Callable[[str], bool] = lambda c: True,
+    only: str | None = None,
 ) -> None:
-    """Replace each final code its problem line contradicts or leaves unspecified (see the module doc)."""
+    """Replace each final code its problem line contradicts or leaves unspecified (see the module doc);
+    ``only``: that code alone (one made final after the others, from its mentions).
+    A code read elsewhere is checked against its clause (up to the next final code of another category):
+    for contradictions, and in the assessment for completion too."""
     for code, pick in list(picks.items()):
-        if not pick.final or picks.get(code) is not pick or code not in catalog:
+        if not pick.final or picks.get(code) is not pick or code not in catalog or only not in (None, code):
             continue
         if catalog.system(code) != "ICD-10-CM" or catalog.seven_chr_for(code):
             continue  # injuries: the 7th character and side rules (rules.py) decide
         head = next((m for m in pick.heads if m.problem), None)
-        if head is None:
+        said = head or next(iter(pick.heads or pick.mentions), None)
+        if said is None:
             continue
-        line = read_line(_line_of(note, head))
+        if head is not None:
+            line = read_line(_line_of(note, head))
+        else:  # up to the next final code of another category (the same one's words qualify it)
+            others = [m.start for c, p in picks.items() if p.final and c[:3] != code[:3] for m in p.heads]
+            line = read_line(_clause_of(note, said, others))
         title = catalog.title(code)
         conflicts, agree = judge(line, title)
         coded = {c for c, p in picks.items() if p.final}
         if conflicts:
             found = _sibling(catalog, code, line, -1, allowed, coded)
             why = f"its problem line contradicts {code} ({conflicts[0]})"
+        elif (head is None and said.section not in ASSESSMENT_SECTIONS) or not (pick.heads or only):
+            continue  # the narrative, and a code a coding rule made, are only checked for contradictions
         elif _residual(title):
             found = _sibling(catalog, code, line, len(agree), allowed, coded)
             why = f"its problem line names what {code} leaves unspecified"

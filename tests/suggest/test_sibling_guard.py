@@ -204,3 +204,51 @@ def test_a_site_named_as_a_noun_completes_the_adjective_title() -> None:
     cands = ranked()
     assert prefer_named_sibling(cands, {}, titles.__getitem__, "Pressure ulcer, stage 3") is None
     assert cands[0].code == "L89.93"
+
+
+def _narrative(catalog: CodeCatalog, note: str, code: str, start: int, end: int, section: str) -> Pick:
+    m = Mention(start=start, end=end, text=note[start:end], query=note[start:end], section=section)
+    m.sentence_end = len(note)
+    return Pick(code, 0.6, True, [m], heads=[m])
+
+
+def test_a_narrative_code_is_read_against_its_clause_for_contradictions() -> None:
+    note = "HPI: 70M with CLL, B-cell type, in remission since 2023, here for labs."
+    picks = {"C91.12": _narrative(CLL, note, "C91.12", 14, 17, "hpi")}
+    sibling_guard.settle(picks, note, CLL)
+    assert _finals(picks) == ["C91.11"]
+    # The clause ends where another category's final code is read: its remission is not the CLL's.
+    note = "HPI: 70M with CLL, B-cell type, also alcohol dependence in remission."
+    at = note.index("alcohol")
+    picks = {
+        "C91.12": _narrative(CLL, note, "C91.12", 14, 17, "hpi"),
+        "F10.21": _narrative(CLL, note, "F10.21", at, at + 18, "hpi"),
+    }
+    sibling_guard.settle(picks, note, CLL)
+    assert "C91.12" in _finals(picks)
+
+
+def test_an_assessment_clause_completes_but_the_narrative_does_not() -> None:
+    note = "A: Right knee pain; left knee osteoarthritis."
+    at = note.index("left")
+    picks = {"M17.9": _narrative(KNEE, note, "M17.9", at, len(note) - 1, "assessment")}
+    sibling_guard.settle(picks, note, KNEE)
+    assert _finals(picks) == ["M17.12"]  # adds only "primary", the Index's default for knee OA
+    picks = {"M17.9": _narrative(KNEE, note, "M17.9", at, len(note) - 1, "hpi")}
+    sibling_guard.settle(picks, note, KNEE)
+    assert _finals(picks) == ["M17.9"]
+
+
+def test_a_title_naming_a_range_of_stages_does_not_contradict_one_stage() -> None:
+    ckd = _catalog(
+        {
+            "I12.0": "Hypertensive chronic kidney disease with stage 5 chronic kidney disease or end "
+            "stage renal disease",
+            "I12.9": "Hypertensive chronic kidney disease with stage 1 through stage 4 chronic kidney "
+            "disease, or unspecified chronic kidney disease",
+        },
+        {"I12": "Hypertensive chronic kidney disease"},
+    )
+    assert _finals(
+        _settle(ckd, "1. CKD stage 4 due to hypertensive nephrosclerosis - losartan", "I12.9")
+    ) == ["I12.9"]
