@@ -11,6 +11,10 @@ list is chosen, each final code whose first mention heads such a line is read ag
 - its title is "unspecified" and a sibling agrees with more of the line's qualifiers (severity, control,
   side...) without contradicting any: that sibling, the code the line documents.
 
+A final code read from the narrative or a coding rule is checked the same way against its clause (its
+words up to the next final code of another category) for contradictions; one read in the assessment is
+also completed. It runs before consolidation and again after the coding rules and the first-listed code.
+
 Siblings come from the code set's own hierarchy (parent first, then the category); the axes are those of
 qualifiers.py plus the side (right / left / bilateral / unilateral) read from the titles.
 """
@@ -174,14 +178,12 @@ def settle(
     note: str,
     catalog: CodeCatalog,
     allowed: Callable[[str], bool] = lambda c: True,
-    only: str | None = None,
 ) -> None:
-    """Replace each final code its problem line contradicts or leaves unspecified (see the module doc);
-    ``only``: that code alone (one made final after the others, from its mentions).
+    """Replace each final code its problem line contradicts or leaves unspecified (see the module doc).
     A code read elsewhere is checked against its clause (up to the next final code of another category):
     for contradictions, and in the assessment for completion too."""
     for code, pick in list(picks.items()):
-        if not pick.final or picks.get(code) is not pick or code not in catalog or only not in (None, code):
+        if not pick.final or picks.get(code) is not pick or code not in catalog:
             continue
         if catalog.system(code) != "ICD-10-CM" or catalog.seven_chr_for(code):
             continue  # injuries: the 7th character and side rules (rules.py) decide
@@ -194,23 +196,24 @@ def settle(
         else:  # up to the next final code of another category (the same one's words qualify it)
             others = [m.start for c, p in picks.items() if p.final and c[:3] != code[:3] for m in p.heads]
             line = read_line(_clause_of(note, said, others))
+        where = "problem line" if head is not None else "clause"
         title = catalog.title(code)
         conflicts, agree = judge(line, title)
         coded = {c for c, p in picks.items() if p.final}
         if conflicts:
             found = _sibling(catalog, code, line, -1, allowed, coded)
-            why = f"its problem line contradicts {code} ({conflicts[0]})"
-        elif (head is None and said.section not in ASSESSMENT_SECTIONS) or not (pick.heads or only):
+            why = f"its {where} contradicts {code} ({conflicts[0]})"
+        elif (head is None and said.section not in ASSESSMENT_SECTIONS) or not pick.heads:
             continue  # the narrative, and a code a coding rule made, are only checked for contradictions
         elif _residual(title):
             found = _sibling(catalog, code, line, len(agree), allowed, coded)
-            why = f"its problem line names what {code} leaves unspecified"
+            why = f"its {where} names what {code} leaves unspecified"
         else:
             continue
         if found is None:
             if conflicts:
                 pick.final = False
-                pick.warnings.append(f"{why}: no sibling fits the line; not coded")
+                pick.warnings.append(f"{why}: no sibling fits it; not coded")
             continue
         _swap(picks, pick, found[0], f"{found[0]} over {code}: {why}")
 
