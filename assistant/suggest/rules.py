@@ -70,7 +70,28 @@ def _side_variants(catalog: CodeCatalog, code: str) -> tuple[dict[str, str], str
         if {"right", "left"} & by_side.keys():
             head = ancestor
             break
+    if "bilateral" not in by_side and by_side:
+        by_side.update(_bilateral_twin(catalog, head, by_side))
     return by_side, head
+
+
+_ONE_SIDE_AT_END = re.compile(r"\b(?:right|left|unspecified)\s+[a-z]+$")
+
+
+def _bilateral_twin(catalog: CodeCatalog, head: str, by_side: dict[str, str]) -> dict[str, str]:
+    """ "…, right ear" / "…, unspecified eye" beside "…, bilateral": the bilateral title drops the organ
+    word, so its stem differs; it is the leaf whose title is a one-side title with "bilateral" instead."""
+    wanted = {
+        _ONE_SIDE_AT_END.sub("bilateral", catalog.title(code).lower())
+        for code in by_side.values()
+        if _ONE_SIDE_AT_END.search(catalog.title(code).lower())
+    }
+    if not wanted:
+        return {}
+    for leaf in catalog.leaves_under(head)[:400]:
+        if catalog.title(leaf).lower() in wanted:
+            return {"bilateral": leaf}
+    return {}
 
 
 def laterality_variant(catalog: CodeCatalog, code: str, documented: set[str]) -> tuple[str, str | None]:

@@ -24,6 +24,7 @@ from assistant.suggest import (
     ranked_tail,
     rules,
     sibling_choice,
+    sibling_guard,
 )
 from assistant.suggest.coding_rules.hcpcs_gate import gate as hcpcs_gate
 from assistant.suggest.corpus import corpus_for
@@ -474,7 +475,11 @@ class SuggestionService:
             self._weeks_of_gestation(picks, facts, request.text)
             warnings.extend(list(dict.fromkeys(left_out.values()))[:8])
             before = set(picks)
+            sibling_guard.settle(
+                picks, request.text, self.catalog, lambda c: not self.patient_edits.conflict(c, facts)
+            )
             consolidate.absorb_same_category(picks, self.catalog)
+            sibling_guard.uncontrolled_diabetes(picks, request.text, self.catalog)
             consolidate.fold_integral_symptoms(picks, request.text)
             context = coding_rules.context_for(request, self._search_within, facts)
             coding_rules.apply_coding_rules(picks, context, self.catalog)
@@ -487,6 +492,7 @@ class SuggestionService:
             if learned:  # FLOOR is one of the ranker's probabilities
                 ensure_pregnancy_code(picks, self.catalog)
                 ensure_first_listed(picks, self.catalog)
+                sibling_guard.settle(picks, request.text, self.catalog)  # after the rules, the first-listed
             self._context_warnings(picks, skipped)
             for m, why in skipped:
                 if why.startswith("uncertain") or why == "negated":
@@ -733,7 +739,10 @@ class SuggestionService:
 
     def _excludes1(self, picks: dict[str, Pick]) -> None:
         kept: list[Pick] = []
-        for p in sorted((p for p in picks.values() if p.final), key=lambda p: -p.score):
+        # The code a problem line states wins over one read from the narrative (F33 "MDD, recurrent" on
+        # the assessment line over F32 from "depressive episode" in the HPI), then the likelier one.
+        stated = sorted((p for p in picks.values() if p.final), key=lambda p: (not _states(p), -p.score))
+        for p in stated:
             clash = next((k for k in kept if rules.excludes1_conflict(self.catalog, k.code, p.code)), None)
             if clash is None:
                 kept.append(p)
@@ -803,6 +812,11 @@ def check_evidence(note: str, response: SuggestResponse) -> None:
         for e in s.evidence:
             if note[e.start : e.end] != e.text:
                 raise AssistantError(f"evidence mismatch for {s.code}: {e}")
+
+
+def _states(pick: Pick) -> bool:
+    """A final code that heads a problem-list or assessment line (the physician's stated diagnosis)."""
+    return any(m.problem for m in pick.heads)
 
 
 __all__ = ["SuggestionService", "EngineConfig", "InvalidInput", "check_evidence", "time"]

@@ -61,8 +61,11 @@ def _head_said(title: str, note: str) -> bool:
 
 # Words that do not make a title more specific, and the ways a note says a title's "secondary".
 _GENERIC = frozenset(
-    {"other", "unspecified", "specified", "site", "type", "without", "with", "not", "elsewhere"}
+    {"other", "unspecified", "specified", "site", "region", "type", "without", "with", "not", "elsewhere"}
 )
+# A site named as a noun or as its adjective ("sacrum" / "sacral", "thorax" / "thoracic", "cervix" /
+# "cervical", "pelvis" / "pelvic"): both come to one root before the titles' words are compared.
+_SITE_ENDING = re.compile(r"(?:al|um|ic|is|ar)$")
 _CAUSED = re.compile(r"\b(?:due\s+to|secondary\s+to|caused\s+by|induced|related|from|after)\b", re.IGNORECASE)
 _RESIDUAL = re.compile(r"\bunspecified\b|\bother\b", re.IGNORECASE)
 
@@ -77,14 +80,24 @@ def _residual(title: str) -> bool:
     return _RESIDUAL.search(title) is not None
 
 
+def root(word: str) -> str:
+    """A word's site root (see _SITE_ENDING)."""
+    if len(word) < 6:
+        return word
+    out = word[:-1] + "c" if word.endswith("x") else word
+    while len(out) > 5 and (shorter := _SITE_ENDING.sub("", out)) != out:
+        out = shorter
+    return out
+
+
 def _title_stems(title: str) -> set[str]:
-    return {w for w in tokens(title) if w not in _GENERIC and not w.isdigit()}
+    return {root(w) for w in tokens(title) if w not in _GENERIC and not w.isdigit()}
 
 
 def _note_stems(note: str) -> set[str]:
-    said = set(tokens(expand_text(note)))
+    said = {root(w) for w in tokens(expand_text(note))}
     if _CAUSED.search(note):
-        said.add(stem("secondary"))
+        said.add(root(stem("secondary")))
     return said
 
 

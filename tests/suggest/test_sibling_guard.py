@@ -1,0 +1,254 @@
+"""The sibling a final code ends on: its problem line decides (sibling_guard), the bilateral twin of a
+one-side title (rules.laterality_variant), and the stated diagnosis over the narrative's in an Excludes1
+pair. Titles as in the ICD-10-CM tabular (public domain); notes written for these tests."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from assistant.suggest import rules, sibling_guard
+from assistant.suggest.reader import Mention
+from assistant.suggest.service import SuggestionService
+from assistant.suggest.sibling_choice import prefer_named_sibling
+from assistant.suggest.store import CodeCatalog
+from assistant.suggest.types import Pick
+
+ICD = "ICD-10-CM"
+
+
+def _catalog(leaves: dict[str, str], headers: dict[str, str], refs: dict | None = None) -> CodeCatalog:
+    codes: dict[str, list[object]] = {"5": [ICD, "A chapter", False, None, "chapter"]}
+    codes["B-B"] = [ICD, "A block", False, "5", "block"]
+    for code, title in headers.items():
+        parent = "B-B" if len(code) == 3 else code[:-1].rstrip(".")
+        codes[code] = [ICD, title, False, parent, "category" if len(code) == 3 else "subcategory"]
+    for code, title in leaves.items():
+        parent = code[:-1].rstrip(".")
+        codes[code] = [ICD, title, True, parent, "code"]
+    return CodeCatalog({"codes": codes, "refs": refs or {}})
+
+
+CLL = _catalog(
+    {
+        "C91.10": "Chronic lymphocytic leukemia of B-cell type not having achieved remission",
+        "C91.11": "Chronic lymphocytic leukemia of B-cell type in remission",
+        "C91.12": "Chronic lymphocytic leukemia of B-cell type in relapse",
+        "C91.00": "Acute lymphoblastic leukemia not having achieved remission",
+        "C91.01": "Acute lymphoblastic leukemia, in remission",
+    },
+    {"C91": "Lymphoid leukemia", "C91.1": "Chronic lymphocytic leukemia of B-cell type", "C91.0": "ALL"},
+)
+KNEE = _catalog(
+    {
+        "M17.0": "Bilateral primary osteoarthritis of knee",
+        "M17.10": "Unilateral primary osteoarthritis, unspecified knee",
+        "M17.11": "Unilateral primary osteoarthritis, right knee",
+        "M17.12": "Unilateral primary osteoarthritis, left knee",
+        "M17.2": "Bilateral post-traumatic osteoarthritis of knee",
+        "M17.9": "Osteoarthritis of knee, unspecified",
+    },
+    {"M17": "Osteoarthritis of knee", "M17.1": "Unilateral primary osteoarthritis of knee"},
+)
+MDD = _catalog(
+    {
+        "F33.0": "Major depressive disorder, recurrent, mild",
+        "F33.1": "Major depressive disorder, recurrent, moderate",
+        "F33.2": "Major depressive disorder, recurrent severe without psychotic features",
+        "F33.3": "Major depressive disorder, recurrent, severe with psychotic symptoms",
+        "F33.9": "Major depressive disorder, recurrent, unspecified",
+        "F32.9": "Major depressive disorder, single episode, unspecified",
+        "F32.A": "Depression, unspecified",
+    },
+    {"F33": "Major depressive disorder, recurrent", "F32": "Depressive episode"},
+    refs={"F32": {"excludes1": ["F33.-"]}},
+)
+
+
+def _settle(catalog: CodeCatalog, note: str, code: str, *, problem: bool = True) -> dict[str, Pick]:
+    line_end = note.find("\n") if "\n" in note else len(note)
+    head = Mention(start=0, end=line_end, text=note[:line_end], query=note[:line_end], problem=problem)
+    picks = {code: Pick(code, 0.6, True, [head], heads=[head])}
+    sibling_guard.settle(picks, note, catalog)
+    sibling_guard.uncontrolled_diabetes(picks, note, catalog)
+    return picks
+
+
+def _finals(picks: dict[str, Pick]) -> list[str]:
+    return sorted(c for c, p in picks.items() if p.final)
+
+
+def test_a_line_that_says_remission_never_keeps_the_relapse_code() -> None:
+    picks = _settle(CLL, "# CLL, B-cell - finished chemo last year, now in remission. CBC normal.", "C91.12")
+    assert _finals(picks) == ["C91.11"]
+    assert not picks["C91.12"].final and picks["C91.12"].warnings  # still shown, as an option
+    # The line says relapse: the relapse code stands.
+    assert _finals(_settle(CLL, "# CLL, B-cell - in relapse, restarting therapy", "C91.12")) == ["C91.12"]
+
+
+def test_both_knees_is_the_bilateral_code_and_one_knee_its_side() -> None:
+    assert _finals(_settle(KNEE, "# Primary OA of both knees - injection today", "M17.10")) == ["M17.0"]
+    assert _finals(_settle(KNEE, "# Primary OA, bilat knees", "M17.11")) == ["M17.0"]
+    # An unspecified knee completed from the side the line names ("R knee" is the right knee).
+    assert _finals(_settle(KNEE, "# Primary OA R knee - PT", "M17.10")) == ["M17.11"]
+    # The other side is never kept.
+    assert _finals(_settle(KNEE, "# Primary osteoarthritis, left knee", "M17.11")) == ["M17.12"]
+    # No side named: the unspecified code stays.
+    assert _finals(_settle(KNEE, "# Primary osteoarthritis of knee - PT", "M17.10")) == ["M17.10"]
+
+
+def test_severity_on_the_line_completes_an_unspecified_code() -> None:
+    note = "A: MDD, recurrent, mod, without psychotic features.\nP: sertraline"
+    assert _finals(_settle(MDD, note, "F33.9")) == ["F33.1"]
+    # No severity documented: the unspecified code is the right one.
+    assert _finals(_settle(MDD, "A: Major depressive disorder, recurrent - stable", "F33.9")) == ["F33.9"]
+
+
+def test_only_the_code_heading_a_problem_line_is_read_against_it() -> None:
+    note = "She has CLL in relapse per outside notes, now in remission after therapy."
+    assert _finals(_settle(CLL, note, "C91.12", problem=False)) == ["C91.12"]
+
+
+def test_an_existing_final_sibling_absorbs_the_contradicted_code() -> None:
+    note = "# Primary OA of both knees"
+    head = Mention(start=0, end=len(note), text=note, query=note, problem=True)
+    picks = {
+        "M17.10": Pick("M17.10", 0.7, True, [head], heads=[head]),
+        "M17.0": Pick("M17.0", 0.4, True, [head], heads=[head]),
+    }
+    sibling_guard.settle(picks, note, KNEE)
+    assert _finals(picks) == ["M17.0"] and picks["M17.0"].score == 0.7
+
+
+def test_bilateral_twin_of_a_title_that_names_the_organ() -> None:
+    ears = _catalog(
+        {
+            "H66.004": "Acute suppurative otitis media without spontaneous rupture of ear drum, recurrent, "
+            "right ear",
+            "H66.005": "Acute suppurative otitis media without spontaneous rupture of ear drum, recurrent, "
+            "left ear",
+            "H66.006": "Acute suppurative otitis media without spontaneous rupture of ear drum, recurrent, "
+            "bilateral",
+            "H66.007": "Acute suppurative otitis media without spontaneous rupture of ear drum, recurrent, "
+            "unspecified ear",
+        },
+        {
+            "H66": "Suppurative and unspecified otitis media",
+            "H66.0": "Acute suppurative otitis media",
+            "H66.00": "Acute suppurative otitis media without spontaneous rupture of ear drum",
+        },
+    )
+    assert rules.laterality_variant(ears, "H66.007", {"bilateral"}) == ("H66.006", None)
+    assert rules.laterality_variant(ears, "H66.007", {"left"}) == ("H66.005", None)
+    code, warning = rules.laterality_variant(ears, "H66.007", set())
+    assert code == "H66.007" and warning  # no side documented: the unspecified ear, with the warning
+
+
+def test_the_stated_diagnosis_wins_an_excludes1_pair() -> None:
+    def picks(stated: bool) -> dict[str, Pick]:
+        hpi = Mention(start=0, end=20, text="x", query="x", section="hpi")
+        line = Mention(start=30, end=50, text="y", query="y", section="assessment", problem=stated)
+        return {
+            "F32.A": Pick("F32.A", 0.8, True, [hpi], heads=[hpi]),
+            "F33.1": Pick("F33.1", 0.5, True, [line], heads=[line]),
+        }
+
+    service = SimpleNamespace(catalog=MDD)
+    stated = picks(True)
+    SuggestionService._excludes1(service, stated)  # type: ignore[arg-type]
+    assert _finals(stated) == ["F33.1"]
+    # Neither heads a problem line: the likelier one stays, as before.
+    narrative = picks(False)
+    SuggestionService._excludes1(service, narrative)  # type: ignore[arg-type]
+    assert _finals(narrative) == ["F32.A"]
+
+
+DIABETES = _catalog(
+    {
+        "E11.22": "Type 2 diabetes mellitus with diabetic chronic kidney disease",
+        "E11.65": "Type 2 diabetes mellitus with hyperglycemia",
+        "E11.649": "Type 2 diabetes mellitus with hypoglycemia without coma",
+        "E11.9": "Type 2 diabetes mellitus without complications",
+    },
+    {"E11": "Type 2 diabetes mellitus", "E11.2": "T2DM with kidney complications", "E11.6": "T2DM, other"},
+)
+
+
+def test_an_uncontrolled_diabetes_line_is_coded_with_hyperglycemia() -> None:
+    # "without complications" is replaced: hyperglycemia is one.
+    assert _finals(_settle(DIABETES, "# T2DM, poorly controlled, A1c 9.8 - add glipizide", "E11.9")) == [
+        "E11.65"
+    ]
+    # A complication already coded keeps its code; hyperglycemia joins it.
+    note = "1. Type 2 DM with diabetic CKD, not well controlled - titrate insulin"
+    assert _finals(_settle(DIABETES, note, "E11.22")) == ["E11.22", "E11.65"]
+    # Controlled, or nothing said about control: no hyperglycemia code.
+    assert _finals(_settle(DIABETES, "# T2DM, well controlled on metformin", "E11.9")) == ["E11.9"]
+    assert _finals(_settle(DIABETES, "# T2DM with diabetic CKD - follow eGFR", "E11.22")) == ["E11.22"]
+
+
+def test_a_site_named_as_a_noun_completes_the_adjective_title() -> None:
+    """ "sacrum" names "sacral region"; "region" adds nothing the note must say."""
+    titles = {
+        "L89.93": "Pressure ulcer of unspecified site, stage 3",
+        "L89.153": "Pressure ulcer of sacral region, stage 3",
+        "L89.133": "Pressure ulcer of right lower back, stage 3",
+    }
+
+    def ranked() -> list[SimpleNamespace]:
+        return [SimpleNamespace(code=c, score=s, title=0.5) for c, s in [("L89.93", 0.5), ("L89.153", 0.3)]]
+
+    cands = ranked()
+    assert prefer_named_sibling(cands, {}, titles.__getitem__, "Pressure ulcer of sacrum, stage 3")
+    assert cands[0].code == "L89.153"
+    # No site named: the unspecified-site code stays first.
+    cands = ranked()
+    assert prefer_named_sibling(cands, {}, titles.__getitem__, "Pressure ulcer, stage 3") is None
+    assert cands[0].code == "L89.93"
+
+
+def _narrative(catalog: CodeCatalog, note: str, code: str, start: int, end: int, section: str) -> Pick:
+    m = Mention(start=start, end=end, text=note[start:end], query=note[start:end], section=section)
+    m.sentence_end = len(note)
+    return Pick(code, 0.6, True, [m], heads=[m])
+
+
+def test_a_narrative_code_is_read_against_its_clause_for_contradictions() -> None:
+    note = "HPI: 70M with CLL, B-cell type, in remission since 2023, here for labs."
+    picks = {"C91.12": _narrative(CLL, note, "C91.12", 14, 17, "hpi")}
+    sibling_guard.settle(picks, note, CLL)
+    assert _finals(picks) == ["C91.11"]
+    # The clause ends where another category's final code is read: its remission is not the CLL's.
+    note = "HPI: 70M with CLL, B-cell type, also alcohol dependence in remission."
+    at = note.index("alcohol")
+    picks = {
+        "C91.12": _narrative(CLL, note, "C91.12", 14, 17, "hpi"),
+        "F10.21": _narrative(CLL, note, "F10.21", at, at + 18, "hpi"),
+    }
+    sibling_guard.settle(picks, note, CLL)
+    assert "C91.12" in _finals(picks)
+
+
+def test_an_assessment_clause_completes_but_the_narrative_does_not() -> None:
+    note = "A: Right knee pain; left knee osteoarthritis."
+    at = note.index("left")
+    picks = {"M17.9": _narrative(KNEE, note, "M17.9", at, len(note) - 1, "assessment")}
+    sibling_guard.settle(picks, note, KNEE)
+    assert _finals(picks) == ["M17.12"]  # adds only "primary", the Index's default for knee OA
+    picks = {"M17.9": _narrative(KNEE, note, "M17.9", at, len(note) - 1, "hpi")}
+    sibling_guard.settle(picks, note, KNEE)
+    assert _finals(picks) == ["M17.9"]
+
+
+def test_a_title_naming_a_range_of_stages_does_not_contradict_one_stage() -> None:
+    ckd = _catalog(
+        {
+            "I12.0": "Hypertensive chronic kidney disease with stage 5 chronic kidney disease or end "
+            "stage renal disease",
+            "I12.9": "Hypertensive chronic kidney disease with stage 1 through stage 4 chronic kidney "
+            "disease, or unspecified chronic kidney disease",
+        },
+        {"I12": "Hypertensive chronic kidney disease"},
+    )
+    assert _finals(
+        _settle(ckd, "1. CKD stage 4 due to hypertensive nephrosclerosis - losartan", "I12.9")
+    ) == ["I12.9"]
