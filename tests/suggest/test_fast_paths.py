@@ -1,9 +1,10 @@
 """The engine's fast paths give exactly what the plain computations they replace give.
 
-Each fast path (the forest as one node table, the per-code feature columns kept, the abbreviation trie
-regex, the Index walker's head index and memos, the one-thread dense search) is switched back to the plain
-computation, and the answers must be equal to the last digit: on whole notes through the engine (fixture
-index, HashingEmbedder, the tests' code sets and Index, the committed ranker) and piece by piece.
+Each fast path (the forest as one node table or scikit-learn's compiled tree walk, the per-code feature
+columns kept, the abbreviation trie regex, the Index walker's head index and memos, the one-thread dense
+search) is switched back to the plain computation, and the answers must be equal to the last digit: on
+whole notes through the engine (fixture index, HashingEmbedder, the tests' code sets and Index, the
+committed ranker) and piece by piece.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from assistant.codesets.repository import CodeSetRepository
 from assistant.suggest import abbreviations, index_walker
 from assistant.suggest.embedder import HashingEmbedder
 from assistant.suggest.features import FEATURES
+from assistant.suggest.forest import Forest
 from assistant.suggest.index_walker import IndexWalker, walker_for
 from assistant.suggest.ranker import Ranker, export_trees, load_ranker
 from assistant.suggest.schemas import SuggestRequest
@@ -109,6 +111,21 @@ def test_forest_sums_exactly_like_each_tree_in_turn() -> None:
     committed = load_ranker()
     assert committed is not None
     assert np.array_equal(committed.raw(test), _per_tree_raw(committed, test))
+
+
+def test_compiled_tree_walk_gives_the_numpy_walks_leaves() -> None:
+    committed = load_ranker()
+    assert committed is not None
+    forest = Forest.from_trees(committed.trees)
+    assert forest.records  # scikit-learn is installed here: the compiled walk is the one taken
+    rng = np.random.default_rng(5)
+    x = rng.normal(0.0, 2.0, (777, len(FEATURES)))
+    x[::9, rng.integers(0, len(FEATURES), 5)] = np.nan  # a missing value goes right in both walks
+    thresholds = np.concatenate([t.threshold[~t.leaf] for t in committed.trees])
+    feats = np.concatenate([t.feature[~t.leaf] for t in committed.trees])
+    x[:50, feats[:50]] = thresholds[:50]  # values on a threshold go left in both
+    assert np.array_equal(forest.leaf_values(x), forest.numpy_leaf_values(x))
+    assert forest.leaf_values(x).flags.c_contiguous
 
 
 def test_abbreviation_trie_matches_like_the_plain_alternation() -> None:
