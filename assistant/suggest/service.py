@@ -19,6 +19,7 @@ from assistant.core.errors import AssistantError, InvalidInput
 from assistant.suggest import (
     coding_rules,
     consolidate,
+    note_rows,
     phrase_order,
     qualifiers,
     ranked_tail,
@@ -597,20 +598,21 @@ class SuggestionService:
         ones again fitted to the patient)."""
         assert self.ranker is not None
         cfg = self.config
-        rows = self.ranking_features(ranked, facts, phrase, per_mention, self.ranker.prior, cfg.rank_scored)
+        prior = self.ranker.prior
+        rows, deep, scores = note_rows.build(  # each row built and scored once (note_rows.py)
+            lambda n: self.ranking_features(ranked, facts, phrase, per_mention, prior, n),
+            self.ranker,
+            cfg,
+            per_mention,
+        )
         if not rows:
             return ranked
-        deep = []
-        if cfg.ranked_tail and cfg.tail_scored > cfg.rank_scored:
-            deep = self.ranking_features(
-                ranked, facts, phrase, per_mention, self.ranker.prior, cfg.tail_scored
-            )
         later = ranked_tail.beyond_head(
             [(mc.cands, x) for mc, x in deep],
             [len(x) for _, x in rows],
-            self.ranker,
+            scores,
         )
-        probs = self.ranker.predict(np.concatenate([x for _, x in rows]))
+        probs = scores.head_probs
         start = 0
         for i, (mc, x) in enumerate(rows):
             head = mc.cands[: len(x)]

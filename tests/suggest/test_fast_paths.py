@@ -1,15 +1,16 @@
 """The engine's fast paths give exactly what the plain computations they replace give.
 
 Each fast path (the forest as one node table or scikit-learn's compiled tree walk, the per-code feature
-columns kept, the abbreviation trie regex, the Index walker's head index and memos, the one-thread dense
-search) is switched back to the plain computation, and the answers must be equal to the last digit: on
-whole notes through the engine (fixture index, HashingEmbedder, the tests' code sets and Index, the
-committed ranker) and piece by piece.
+columns kept, each note's ranker rows built and scored once, the abbreviation trie regex, the Index walker's
+head index and memos, the one-thread dense search) is switched back to the plain computation, and the
+answers must be equal to the last digit: on whole notes through the engine (fixture index, HashingEmbedder,
+the tests' code sets and Index, the committed ranker) and piece by piece.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,15 +19,17 @@ import pytest
 from sklearn.ensemble import HistGradientBoostingClassifier
 
 from assistant.codesets.repository import CodeSetRepository
-from assistant.suggest import abbreviations, index_walker
+from assistant.suggest import abbreviations, index_walker, note_rows
 from assistant.suggest.embedder import HashingEmbedder
-from assistant.suggest.features import FEATURES
+from assistant.suggest.features import FEATURES, mention_features
 from assistant.suggest.forest import Forest
 from assistant.suggest.index_walker import IndexWalker, walker_for
 from assistant.suggest.ranker import Ranker, export_trees, load_ranker
+from assistant.suggest.reader import Mention
 from assistant.suggest.schemas import SuggestRequest
 from assistant.suggest.service import SuggestionService
 from assistant.suggest.store import LoadedIndex
+from assistant.suggest.types import Candidate, Query
 
 NOTES = [
     "58 yo M. Assessment and plan: 1. DM2 with hyperglycemia, A1c 9.2, increase metformin. 2. HTN, well "
@@ -43,6 +46,22 @@ def _per_tree_raw(ranker: Ranker, x: np.ndarray) -> np.ndarray:
     """The plain walk: each tree on its own, the leaf values stacked in the artifact's order and summed."""
     x = np.asarray(x, dtype=np.float64)
     return np.stack([t.predict(x) for t in ranker.trees], axis=1).sum(axis=1) + ranker.intercept
+
+
+class _EachCall:
+    """The ranker scoring each call's rows afresh (what the engine did before note_rows)."""
+
+    def __init__(self, ranker: Any, rows: list[Any]) -> None:
+        self.predict = ranker.predict
+        self.head_probs = ranker.predict(np.concatenate([x for _, x in rows]))
+
+
+def _plain_rows(features: Any, ranker: Any, config: Any, per_mention: int) -> tuple[Any, Any, Any]:
+    """The head rows and the deeper rows each built by their own feature pass, scored by two calls."""
+    rows = features(config.rank_scored)
+    deeper = config.ranked_tail and config.tail_scored > config.rank_scored
+    deep = features(config.tail_scored) if deeper else []
+    return rows, deep, _EachCall(ranker, rows)
 
 
 def _plain_abbreviation_pattern() -> re.Pattern[str]:
@@ -94,7 +113,71 @@ def test_fast_paths_answer_like_the_plain_ones(
     monkeypatch.setattr(index_walker, "_title_words", index_walker._title_words.__wrapped__)
     monkeypatch.setattr(engine, "static_columns", None)  # each mention's columns computed afresh
     monkeypatch.setattr(engine.index, "search_dense", lambda v, k: engine.index.dense.search(v, k))
+    monkeypatch.setattr(note_rows, "build", _plain_rows)
     assert _answers(engine) == fast
+
+
+@pytest.mark.parametrize("head", [15, 3])
+def test_note_rows_are_the_two_feature_passes(engine: SuggestionService, head: int) -> None:
+    """Piece by piece: the head rows copied from the deeper rows equal the head's own feature pass, on
+    mentions where a candidate past the head has the best cosine (the column that then differs) and not;
+    the scores are the ranker's on each set of rows."""
+    assert engine.ranker is not None
+    cfg = replace(engine.config, rank_scored=head)
+    prior = engine.ranker.prior
+    for text in NOTES[:3]:
+        request = SuggestRequest(text=text, top_k=15)
+        plans, vec_of, dense_hits, all_facts = engine._prepare([request])
+        ranked = engine._mention_candidates(request, plans[0], vec_of, dense_hits, all_facts[0], {})
+        per_mention = cfg.alternates_per_mention
+
+        def features(
+            n: int, ranked: Any = ranked, facts: Any = all_facts[0], per_mention: int = per_mention
+        ) -> list[Any]:
+            return engine.ranking_features(ranked, facts, False, per_mention, prior, n)
+
+        rows, deep, scores = note_rows.build(features, engine.ranker, cfg, per_mention)
+        plain = features(head)
+        assert [mc for mc, _ in rows] == [mc for mc, _ in plain]
+        assert all(np.array_equal(a, b) for (_, a), (_, b) in zip(rows, plain, strict=True))
+        heads = np.concatenate([x for _, x in plain])
+        assert np.array_equal(scores.head_probs, engine.ranker.predict(heads))
+        rest = np.concatenate([x[len(h) :] for (_, x), (_, h) in zip(deep, rows, strict=True)])
+        assert np.array_equal(scores.predict(rest), engine.ranker.predict(rest))
+        assert np.array_equal(scores.predict(heads), engine.ranker.predict(heads))  # other rows: afresh
+
+
+def test_head_rows_recompute_the_gap_to_a_deeper_best_cosine(engine: SuggestionService) -> None:
+    """A candidate past the head with the best cosine: the copied head rows still equal the head's own."""
+    rng = np.random.default_rng(11)
+    codes = [list(engine.catalog.codes)[i % len(engine.catalog.codes)] for i in range(40)]
+    cands = [
+        Candidate(code, i, float(s), cos=float(c), coverage=float(v), dense_rank=i % 7 - 1, lex_rank=i % 5)
+        for i, (code, s, c, v) in enumerate(
+            zip(codes, np.sort(rng.random(40))[::-1], rng.random(40), rng.random(40), strict=True)
+        )
+    ]
+    cands[30].cos = 1.0  # above every other (random in [0, 1)): past any head below 31
+    mention = Mention(start=0, end=9, text="back pain", query="back pain", section="assessment")
+    assert engine.ranker is not None
+
+    def rows(n: int) -> np.ndarray:
+        return mention_features(
+            cands[:n],
+            mention,
+            Query("back pain"),
+            catalog=engine.catalog,
+            prior=engine.ranker.prior if engine.ranker else None,
+            qualifier_reasons={},
+            patient_known=False,
+            mention_count={},
+            phrase=False,
+        )
+
+    deep = rows(40)
+    for head in (1, 5, 15, 31, 40):
+        assert np.array_equal(note_rows.head_rows(cands, deep, head), rows(head)), head
+    assert not np.array_equal(deep[:15], rows(15))  # the column that differs is met
 
 
 def test_forest_sums_exactly_like_each_tree_in_turn() -> None:
