@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from assistant.suggest.history import history_cue, names_neoplasm
 from assistant.suggest.not_coded import continues_plan, is_label, why_not_coded
 from assistant.suggest.qualifiers import Qualifiers, diabetes_type, read_qualifiers
+from assistant.suggest.request_memo import per_request
 from assistant.suggest.text import expand_abbreviations, tokens
 
 SECTION_WEIGHTS = {
@@ -350,6 +351,7 @@ def _scope_flags(sentence: str, chunk_start: int, chunk_end: int) -> tuple[dict[
     return flags, triggers
 
 
+@per_request  # asked twice of each chunk (its own scope, then whether it is kept)
 def _trigger_only(text: str) -> bool:
     stripped = text
     for regex in (_NEG_RE, _UNC_RE, _HIST_RE, _FAM_RE):

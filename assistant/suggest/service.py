@@ -23,6 +23,7 @@ from assistant.suggest import (
     phrase_order,
     qualifiers,
     ranked_tail,
+    request_memo,
     rules,
     sibling_choice,
 )
@@ -193,6 +194,7 @@ class SuggestionService:
     def suggest(self, request: SuggestRequest) -> SuggestResponse:
         return self.suggest_many([request])[0]
 
+    @request_memo.within_one_request  # texts a note repeats are read once per call (request_memo.py)
     def suggest_many(self, requests: Sequence[SuggestRequest]) -> list[SuggestResponse]:
         note_warnings = [self._check_release(r) for r in requests]
         plans, vec_of, dense_hits, all_facts = self._prepare(requests)

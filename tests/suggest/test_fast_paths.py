@@ -9,6 +9,7 @@ the tests' code sets and Index, the committed ranker) and piece by piece.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -19,7 +20,7 @@ import pytest
 from sklearn.ensemble import HistGradientBoostingClassifier
 
 from assistant.codesets.repository import CodeSetRepository
-from assistant.suggest import abbreviations, index_walker, note_rows
+from assistant.suggest import abbreviations, index_walker, note_rows, request_memo
 from assistant.suggest.embedder import HashingEmbedder
 from assistant.suggest.features import FEATURES, mention_features
 from assistant.suggest.forest import Forest
@@ -114,7 +115,26 @@ def test_fast_paths_answer_like_the_plain_ones(
     monkeypatch.setattr(engine, "static_columns", None)  # each mention's columns computed afresh
     monkeypatch.setattr(engine.index, "search_dense", lambda v, k: engine.index.dense.search(v, k))
     monkeypatch.setattr(note_rows, "build", _plain_rows)
+    monkeypatch.setattr(request_memo, "one_request", contextlib.nullcontext)  # every text read afresh
     assert _answers(engine) == fast
+
+
+def test_request_memo_keeps_answers_for_one_request_only() -> None:
+    seen: list[str] = []
+
+    @request_memo.per_request
+    def upper(text: str) -> str:
+        seen.append(text)
+        return text.upper()
+
+    assert [upper("a"), upper("a")] == ["A", "A"] and seen == ["a", "a"]  # outside a request: each call
+    with request_memo.one_request():
+        assert [upper("b"), upper("b"), upper("c")] == ["B", "B", "C"]
+    assert seen == ["a", "a", "b", "c"]
+    with request_memo.one_request():
+        assert upper("b") == "B"  # a new request starts empty
+    assert seen == ["a", "a", "b", "c", "b"]
+    assert upper.__wrapped__("d") == "D"  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("head", [15, 3])
