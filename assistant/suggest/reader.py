@@ -526,6 +526,7 @@ _NON_CODING = re.compile(
 )
 
 
+@per_request  # the planner, the ranker's features and the warnings each clean a mention's query
 def clean_query(query: str) -> str:
     """The mention's query without its context trigger words ("denies", "history of", "mother")."""
     out = _NON_CODING.sub(" ", query)
