@@ -19,6 +19,7 @@ from assistant.core.errors import AssistantError, InvalidInput
 from assistant.suggest import (
     coding_rules,
     consolidate,
+    feature_columns,
     note_rows,
     phrase_order,
     qualifiers,
@@ -30,7 +31,7 @@ from assistant.suggest import (
 from assistant.suggest.coding_rules.hcpcs_gate import gate as hcpcs_gate
 from assistant.suggest.corpus import corpus_for
 from assistant.suggest.embedder import Embedder, NoVectorsEmbedder, configured_model_name, load_embedder
-from assistant.suggest.features import CodePrior, StaticColumns, mention_features
+from assistant.suggest.features import CodePrior, StaticColumns
 from assistant.suggest.first_listed import ensure_first_listed
 from assistant.suggest.index_status import index_status
 from assistant.suggest.index_walker import IndexWalker, walker_for
@@ -569,24 +570,23 @@ class SuggestionService:
         for mc in ranked:
             for code in {c.code for c in mc.cands[:window]}:
                 counts[code] = counts.get(code, 0) + 1
-        out = []
-        for mc in ranked:
-            if mc.query is None or not mc.cands:
-                continue
-            x = mention_features(
-                mc.cands[: max(scored, per_mention) if scored else window],
-                mc.mention,
-                mc.query,
-                catalog=self.catalog,
-                prior=prior,
-                qualifier_reasons=mc.qualifier_reasons,
-                patient_known=facts.known,
-                mention_count=counts,
-                phrase=phrase,
-                statics=self.static_columns,
-            )
-            out.append((mc, x))
-        return out
+        depth = max(scored, per_mention) if scored else window
+        rows = [
+            feature_columns.MentionRows(mc.cands[:depth], mc.mention, mc.query, mc.qualifier_reasons)
+            for mc in ranked
+            if mc.query is not None and mc.cands
+        ]
+        kept = [mc for mc in ranked if mc.query is not None and mc.cands]
+        xs = feature_columns.note_features(  # features.mention_features of each mention, in one block
+            rows,
+            catalog=self.catalog,
+            prior=prior,
+            patient_known=facts.known,
+            mention_count=counts,
+            phrase=phrase,
+            statics=self.static_columns,
+        )
+        return list(zip(kept, xs, strict=True))
 
     def _learned_order(
         self,

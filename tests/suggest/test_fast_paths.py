@@ -20,7 +20,7 @@ import pytest
 from sklearn.ensemble import HistGradientBoostingClassifier
 
 from assistant.codesets.repository import CodeSetRepository
-from assistant.suggest import abbreviations, index_walker, note_rows, request_memo
+from assistant.suggest import abbreviations, feature_columns, features, index_walker, note_rows, request_memo
 from assistant.suggest.embedder import HashingEmbedder
 from assistant.suggest.features import FEATURES, mention_features
 from assistant.suggest.forest import Forest
@@ -63,6 +63,16 @@ def _plain_rows(features: Any, ranker: Any, config: Any, per_mention: int) -> tu
     deeper = config.ranked_tail and config.tail_scored > config.rank_scored
     deep = features(config.tail_scored) if deeper else []
     return rows, deep, _EachCall(ranker, rows)
+
+
+def _rows_one_mention_at_a_time(mentions: list[Any], **kwargs: Any) -> list[np.ndarray]:
+    """features.mention_features row by row, one mention at a time (what the engine did before)."""
+    return [
+        features.mention_features(
+            m.cands, m.mention, m.query, qualifier_reasons=m.qualifier_reasons, **kwargs
+        )
+        for m in mentions
+    ]
 
 
 def _plain_abbreviation_pattern() -> re.Pattern[str]:
@@ -116,6 +126,7 @@ def test_fast_paths_answer_like_the_plain_ones(
     monkeypatch.setattr(engine.index, "search_dense", lambda v, k: engine.index.dense.search(v, k))
     monkeypatch.setattr(note_rows, "build", _plain_rows)
     monkeypatch.setattr(request_memo, "one_request", contextlib.nullcontext)  # every text read afresh
+    monkeypatch.setattr(feature_columns, "note_features", _rows_one_mention_at_a_time)
     assert _answers(engine) == fast
 
 
@@ -214,6 +225,71 @@ def test_forest_sums_exactly_like_each_tree_in_turn() -> None:
     committed = load_ranker()
     assert committed is not None
     assert np.array_equal(committed.raw(test), _per_tree_raw(committed, test))
+
+
+def test_feature_columns_give_the_rows_of_the_row_by_row_build(engine: SuggestionService) -> None:
+    rng = np.random.default_rng(17)
+    codes = [list(engine.catalog.codes)[i % len(engine.catalog.codes)] for i in range(60)] + ["J0000"]
+    cands = [
+        Candidate(
+            code,
+            i,
+            float(s),
+            cos=float(c),
+            coverage=float(v),
+            title=float(v) / 2,
+            walk=float(v) if i % 3 == 0 else 0.0,
+            dense_rank=i % 9 - 1,
+            lex_rank=i % 4 - 1,
+            lex_score=float(c) * 7 - 1,  # some at or below 0
+        )
+        for i, (code, s, c, v) in enumerate(
+            zip(codes, np.sort(rng.random(61))[::-1], rng.random(61), rng.random(61), strict=True)
+        )
+    ]
+    reasons = {codes[0]: ["qualifier conflict: x", "qualifier: with y"], codes[4]: ["qualifier: acute"]}
+    counts = {codes[1]: 3, codes[2]: 1}
+    assert engine.ranker is not None
+    for section, kind, prior in [("assessment", "current", engine.ranker.prior), ("weird", "service", None)]:
+        mention = Mention(0, 9, "back pain", "no back pain", section=section, negated=True)
+        for n in (1, 7, 61):
+            kwargs: dict[str, Any] = {
+                "catalog": engine.catalog,
+                "prior": prior,
+                "qualifier_reasons": reasons,
+                "patient_known": True,
+                "mention_count": counts,
+                "phrase": False,
+                "statics": engine.static_columns,
+            }
+            fast = feature_columns.mention_features(
+                cands[:n], mention, Query("back pain", kind=kind), **kwargs
+            )
+            plain = features.mention_features(cands[:n], mention, Query("back pain", kind=kind), **kwargs)
+            assert fast.dtype == plain.dtype and fast.tobytes() == plain.tobytes(), (section, n)
+    note = [  # a note's mentions in one block: each its own ranks, top scores and mention columns
+        feature_columns.MentionRows(
+            cands[a:b], Mention(0, 4, "gout", "gout", section=sec), Query("gout", kind=k), r
+        )
+        for a, b, sec, k, r in [
+            (0, 20, "hpi", "history", reasons),
+            (20, 21, "ros", "current", {}),
+            (5, 61, "x", "family", reasons),
+        ]
+    ]
+    kwargs = {
+        "catalog": engine.catalog,
+        "prior": engine.ranker.prior,
+        "patient_known": False,
+        "mention_count": counts,
+        "phrase": True,
+    }
+    blocks = feature_columns.note_features(note, **kwargs)
+    for m, x in zip(note, blocks, strict=True):
+        plain = features.mention_features(
+            m.cands, m.mention, m.query, qualifier_reasons=m.qualifier_reasons, **kwargs
+        )
+        assert x.tobytes() == plain.tobytes()
 
 
 def test_compiled_tree_walk_gives_the_numpy_walks_leaves() -> None:
