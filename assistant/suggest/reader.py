@@ -320,17 +320,19 @@ def _is_bullet(note: str, i: int) -> bool:
     return ch in ".,:;()" and True
 
 
+@per_request  # a sentence's chunks each look for the triggers around them: the sentence is scanned once
+def _trigger_matches(sentence: str) -> tuple[tuple[re.Match[str], ...], ...]:
+    """The negation, uncertainty, history, family and post-negation triggers' matches in a sentence."""
+    return tuple(tuple(rx.finditer(sentence)) for rx in (_NEG_RE, _UNC_RE, _HIST_RE, _FAM_RE, _NEG_POST_RE))
+
+
 def _scope_flags(sentence: str, chunk_start: int, chunk_end: int) -> tuple[dict[str, bool], list[str]]:
     """ConText: a trigger before the chunk (no terminator between) or inside it scopes over it."""
     flags = {"negated": False, "uncertain": False, "history": False, "family": False}
     triggers: list[str] = []
-    for key, regex in (
-        ("negated", _NEG_RE),
-        ("uncertain", _UNC_RE),
-        ("history", _HIST_RE),
-        ("family", _FAM_RE),
-    ):
-        for m in regex.finditer(sentence):
+    found = _trigger_matches(sentence)
+    for key, matches in zip(("negated", "uncertain", "history", "family"), found, strict=False):
+        for m in matches:
             if m.start() >= chunk_end:
                 continue
             if chunk_start < m.start() and tokens(sentence[chunk_start : m.start()]):
@@ -343,7 +345,7 @@ def _scope_flags(sentence: str, chunk_start: int, chunk_end: int) -> tuple[dict[
                     continue
             flags[key] = True
             triggers.append(f"{key}:{m.group(0).strip().lower()}")
-    for m in _NEG_POST_RE.finditer(sentence):
+    for m in found[4]:
         between = sentence[chunk_end : m.start()]
         if m.start() >= chunk_start and not (_TERM_RE.search(between) or "," in between):
             flags["negated"] = True
