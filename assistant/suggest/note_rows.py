@@ -5,9 +5,9 @@ tail (its candidates up to ``tail_scored``, ranked_tail.py).
 A head row is the deeper row of the same candidate except for one column: ``cos_gap_to_top`` is measured
 from the best cosine among the rows built, so it differs only where a candidate past the head has a higher
 cosine than every head candidate. So the deeper rows are built once, the head rows are copied from them with
-that column recomputed the way ``mention_features`` computes it (a float64 difference stored as float32),
-and only the head rows that then differ from their deeper row are scored apart: every probability is the one
-the two separate feature passes and ranker calls gave (the ranker scores each row on its own).
+that column recomputed the way ``mention_features`` computes it (a float64 difference stored as float32).
+The head rows and the deeper rows past each head are then scored in one ranker call: the same rows the two
+calls scored, so every probability is the same (the ranker scores each row on its own).
 """
 
 from __future__ import annotations
@@ -61,37 +61,18 @@ def head_rows(cands: Sequence[Candidate], deep: np.ndarray, wanted: int) -> np.n
 
 class NoteScores:
     """The ranker's probabilities for a note's head rows and for its deeper rows past each head, from one
-    ranker call over the distinct rows. ``predict`` answers ranked_tail.beyond_head's call (the rows past
-    each head, in order) from them; any other rows are scored afresh."""
+    ranker call over both (the rows the two separate calls scored). ``predict`` answers
+    ranked_tail.beyond_head's call (the rows past each head, in order) from them; any other rows are
+    scored afresh."""
 
     def __init__(self, ranker: Scorer, heads: Sequence[np.ndarray], deep: Sequence[np.ndarray]) -> None:
         self.ranker = ranker
-        if not deep:  # no ranked tail: the head rows alone
-            self.head_probs = ranker.predict(np.concatenate(heads)) if heads else np.zeros(0)
-            self._tail_probs = np.zeros(0)
-            self._tail_rows = np.zeros((0, len(FEATURES)), np.float32)
-            return
-        own = [
-            not (len(d) >= len(h) and np.array_equal(h, d[: len(h)]))
-            for h, d in zip(heads, deep, strict=True)
-        ]
-        blocks = list(deep) + [h for h, o in zip(heads, own, strict=True) if o]
+        rest = [d[len(h) :] for h, d in zip(heads, deep, strict=True)] if deep else []  # []: no tail
+        blocks = [*heads, *rest]
         probs = ranker.predict(np.concatenate(blocks)) if blocks else np.zeros(0)
-        head_parts: list[np.ndarray] = []
-        tail_parts: list[np.ndarray] = []
-        rest: list[np.ndarray] = []
-        start, extra = 0, sum(len(d) for d in deep)
-        for h, d, o in zip(heads, deep, own, strict=True):
-            if o:
-                head_parts.append(probs[extra : extra + len(h)])
-                extra += len(h)
-            else:
-                head_parts.append(probs[start : start + len(h)])
-            tail_parts.append(probs[start + len(h) : start + len(d)])
-            rest.append(d[len(h) :])
-            start += len(d)
-        self.head_probs = np.concatenate(head_parts) if head_parts else np.zeros(0)
-        self._tail_probs = np.concatenate(tail_parts) if tail_parts else np.zeros(0)
+        split = sum(len(h) for h in heads)
+        self.head_probs = probs[:split]
+        self._tail_probs = probs[split:]
         self._tail_rows = np.concatenate(rest) if rest else np.zeros((0, len(FEATURES)), np.float32)
 
     def predict(self, x: np.ndarray) -> np.ndarray:
