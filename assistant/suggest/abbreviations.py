@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from assistant.suggest.request_memo import per_request
+
 TABLE_PATH = Path(__file__).with_name("data") / "abbreviations.tsv"
 _CONTEXT_CHARS = 40
 
@@ -169,6 +171,7 @@ def expand(text: str) -> Expansion:
     return Expansion("".join(parts), tuple(origin))
 
 
+@per_request  # a sentence is expanded for each of its mentions: once per request
 def expand_text(text: str) -> str:
     """``expand(text).text`` without the offset map (the engine expands every mention several times)."""
     parts: list[str] = []

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from assistant.suggest.history import history_cue, names_neoplasm
 from assistant.suggest.not_coded import continues_plan, is_label, screening_sentence, why_not_coded
 from assistant.suggest.qualifiers import Qualifiers, diabetes_type, read_qualifiers
+from assistant.suggest.request_memo import per_request
 from assistant.suggest.text import expand_abbreviations, tokens
 
 SECTION_WEIGHTS = {
@@ -319,17 +320,19 @@ def _is_bullet(note: str, i: int) -> bool:
     return ch in ".,:;()" and True
 
 
+@per_request  # a sentence's chunks each look for the triggers around them: the sentence is scanned once
+def _trigger_matches(sentence: str) -> tuple[tuple[re.Match[str], ...], ...]:
+    """The negation, uncertainty, history, family and post-negation triggers' matches in a sentence."""
+    return tuple(tuple(rx.finditer(sentence)) for rx in (_NEG_RE, _UNC_RE, _HIST_RE, _FAM_RE, _NEG_POST_RE))
+
+
 def _scope_flags(sentence: str, chunk_start: int, chunk_end: int) -> tuple[dict[str, bool], list[str]]:
     """ConText: a trigger before the chunk (no terminator between) or inside it scopes over it."""
     flags = {"negated": False, "uncertain": False, "history": False, "family": False}
     triggers: list[str] = []
-    for key, regex in (
-        ("negated", _NEG_RE),
-        ("uncertain", _UNC_RE),
-        ("history", _HIST_RE),
-        ("family", _FAM_RE),
-    ):
-        for m in regex.finditer(sentence):
+    found = _trigger_matches(sentence)
+    for key, matches in zip(("negated", "uncertain", "history", "family"), found, strict=False):
+        for m in matches:
             if m.start() >= chunk_end:
                 continue
             if chunk_start < m.start() and tokens(sentence[chunk_start : m.start()]):
@@ -342,7 +345,7 @@ def _scope_flags(sentence: str, chunk_start: int, chunk_end: int) -> tuple[dict[
                     continue
             flags[key] = True
             triggers.append(f"{key}:{m.group(0).strip().lower()}")
-    for m in _NEG_POST_RE.finditer(sentence):
+    for m in found[4]:
         between = sentence[chunk_end : m.start()]
         if m.start() >= chunk_start and not (_TERM_RE.search(between) or "," in between):
             flags["negated"] = True
@@ -350,6 +353,7 @@ def _scope_flags(sentence: str, chunk_start: int, chunk_end: int) -> tuple[dict[
     return flags, triggers
 
 
+@per_request  # asked twice of each chunk (its own scope, then whether it is kept)
 def _trigger_only(text: str) -> bool:
     stripped = text
     for regex in (_NEG_RE, _UNC_RE, _HIST_RE, _FAM_RE):
@@ -529,6 +533,7 @@ _NON_CODING = re.compile(
 )
 
 
+@per_request  # the planner, the ranker's features and the warnings each clean a mention's query
 def clean_query(query: str) -> str:
     """The mention's query without its context trigger words ("denies", "history of", "mother")."""
     out = _NON_CODING.sub(" ", query)

@@ -19,9 +19,12 @@ from assistant.core.errors import AssistantError, InvalidInput
 from assistant.suggest import (
     coding_rules,
     consolidate,
+    feature_columns,
+    note_rows,
     phrase_order,
     qualifiers,
     ranked_tail,
+    request_memo,
     rules,
     sibling_choice,
     sibling_guard,
@@ -29,7 +32,7 @@ from assistant.suggest import (
 from assistant.suggest.coding_rules.hcpcs_gate import gate as hcpcs_gate
 from assistant.suggest.corpus import corpus_for
 from assistant.suggest.embedder import Embedder, NoVectorsEmbedder, configured_model_name, load_embedder
-from assistant.suggest.features import CodePrior, StaticColumns, mention_features
+from assistant.suggest.features import CodePrior, StaticColumns
 from assistant.suggest.first_listed import ensure_first_listed, ensure_pregnancy_code
 from assistant.suggest.index_status import index_status
 from assistant.suggest.index_walker import IndexWalker, walker_for
@@ -193,6 +196,7 @@ class SuggestionService:
     def suggest(self, request: SuggestRequest) -> SuggestResponse:
         return self.suggest_many([request])[0]
 
+    @request_memo.within_one_request  # texts a note repeats are read once per call (request_memo.py)
     def suggest_many(self, requests: Sequence[SuggestRequest]) -> list[SuggestResponse]:
         note_warnings = [self._check_release(r) for r in requests]
         plans, vec_of, dense_hits, all_facts = self._prepare(requests)
@@ -573,24 +577,23 @@ class SuggestionService:
         for mc in ranked:
             for code in {c.code for c in mc.cands[:window]}:
                 counts[code] = counts.get(code, 0) + 1
-        out = []
-        for mc in ranked:
-            if mc.query is None or not mc.cands:
-                continue
-            x = mention_features(
-                mc.cands[: max(scored, per_mention) if scored else window],
-                mc.mention,
-                mc.query,
-                catalog=self.catalog,
-                prior=prior,
-                qualifier_reasons=mc.qualifier_reasons,
-                patient_known=facts.known,
-                mention_count=counts,
-                phrase=phrase,
-                statics=self.static_columns,
-            )
-            out.append((mc, x))
-        return out
+        depth = max(scored, per_mention) if scored else window
+        rows = [
+            feature_columns.MentionRows(mc.cands[:depth], mc.mention, mc.query, mc.qualifier_reasons)
+            for mc in ranked
+            if mc.query is not None and mc.cands
+        ]
+        kept = [mc for mc in ranked if mc.query is not None and mc.cands]
+        xs = feature_columns.note_features(  # features.mention_features of each mention, in one block
+            rows,
+            catalog=self.catalog,
+            prior=prior,
+            patient_known=facts.known,
+            mention_count=counts,
+            phrase=phrase,
+            statics=self.static_columns,
+        )
+        return list(zip(kept, xs, strict=True))
 
     def _learned_order(
         self,
@@ -604,20 +607,21 @@ class SuggestionService:
         ones again fitted to the patient)."""
         assert self.ranker is not None
         cfg = self.config
-        rows = self.ranking_features(ranked, facts, phrase, per_mention, self.ranker.prior, cfg.rank_scored)
+        prior = self.ranker.prior
+        rows, deep, scores = note_rows.build(  # each row built and scored once (note_rows.py)
+            lambda n: self.ranking_features(ranked, facts, phrase, per_mention, prior, n),
+            self.ranker,
+            cfg,
+            per_mention,
+        )
         if not rows:
             return ranked
-        deep = []
-        if cfg.ranked_tail and cfg.tail_scored > cfg.rank_scored:
-            deep = self.ranking_features(
-                ranked, facts, phrase, per_mention, self.ranker.prior, cfg.tail_scored
-            )
         later = ranked_tail.beyond_head(
             [(mc.cands, x) for mc, x in deep],
             [len(x) for _, x in rows],
-            self.ranker,
+            scores,
         )
-        probs = self.ranker.predict(np.concatenate([x for _, x in rows]))
+        probs = scores.head_probs
         start = 0
         for i, (mc, x) in enumerate(rows):
             head = mc.cands[: len(x)]

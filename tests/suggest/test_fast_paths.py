@@ -1,14 +1,17 @@
 """The engine's fast paths give exactly what the plain computations they replace give.
 
-Each fast path (the forest as one node table, the per-code feature columns kept, the abbreviation trie
-regex, the Index walker's head index and memos, the one-thread dense search) is switched back to the plain
-computation, and the answers must be equal to the last digit: on whole notes through the engine (fixture
-index, HashingEmbedder, the tests' code sets and Index, the committed ranker) and piece by piece.
+Each fast path (the forest as one node table or scikit-learn's compiled tree walk, the per-code feature
+columns kept, each note's ranker rows built and scored once, the abbreviation trie regex, the Index walker's
+head index and memos, the one-thread dense search) is switched back to the plain computation, and the
+answers must be equal to the last digit: on whole notes through the engine (fixture index, HashingEmbedder,
+the tests' code sets and Index, the committed ranker) and piece by piece.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,14 +20,17 @@ import pytest
 from sklearn.ensemble import HistGradientBoostingClassifier
 
 from assistant.codesets.repository import CodeSetRepository
-from assistant.suggest import abbreviations, index_walker
+from assistant.suggest import abbreviations, feature_columns, features, index_walker, note_rows, request_memo
 from assistant.suggest.embedder import HashingEmbedder
-from assistant.suggest.features import FEATURES
+from assistant.suggest.features import FEATURES, mention_features
+from assistant.suggest.forest import Forest
 from assistant.suggest.index_walker import IndexWalker, walker_for
 from assistant.suggest.ranker import Ranker, export_trees, load_ranker
+from assistant.suggest.reader import Mention
 from assistant.suggest.schemas import SuggestRequest
 from assistant.suggest.service import SuggestionService
 from assistant.suggest.store import LoadedIndex
+from assistant.suggest.types import Candidate, Query
 
 NOTES = [
     "58 yo M. Assessment and plan: 1. DM2 with hyperglycemia, A1c 9.2, increase metformin. 2. HTN, well "
@@ -41,6 +47,32 @@ def _per_tree_raw(ranker: Ranker, x: np.ndarray) -> np.ndarray:
     """The plain walk: each tree on its own, the leaf values stacked in the artifact's order and summed."""
     x = np.asarray(x, dtype=np.float64)
     return np.stack([t.predict(x) for t in ranker.trees], axis=1).sum(axis=1) + ranker.intercept
+
+
+class _EachCall:
+    """The ranker scoring each call's rows afresh (what the engine did before note_rows)."""
+
+    def __init__(self, ranker: Any, rows: list[Any]) -> None:
+        self.predict = ranker.predict
+        self.head_probs = ranker.predict(np.concatenate([x for _, x in rows]))
+
+
+def _plain_rows(features: Any, ranker: Any, config: Any, per_mention: int) -> tuple[Any, Any, Any]:
+    """The head rows and the deeper rows each built by their own feature pass, scored by two calls."""
+    rows = features(config.rank_scored)
+    deeper = config.ranked_tail and config.tail_scored > config.rank_scored
+    deep = features(config.tail_scored) if deeper else []
+    return rows, deep, _EachCall(ranker, rows)
+
+
+def _rows_one_mention_at_a_time(mentions: list[Any], **kwargs: Any) -> list[np.ndarray]:
+    """features.mention_features row by row, one mention at a time (what the engine did before)."""
+    return [
+        features.mention_features(
+            m.cands, m.mention, m.query, qualifier_reasons=m.qualifier_reasons, **kwargs
+        )
+        for m in mentions
+    ]
 
 
 def _plain_abbreviation_pattern() -> re.Pattern[str]:
@@ -92,7 +124,91 @@ def test_fast_paths_answer_like_the_plain_ones(
     monkeypatch.setattr(index_walker, "_title_words", index_walker._title_words.__wrapped__)
     monkeypatch.setattr(engine, "static_columns", None)  # each mention's columns computed afresh
     monkeypatch.setattr(engine.index, "search_dense", lambda v, k: engine.index.dense.search(v, k))
+    monkeypatch.setattr(note_rows, "build", _plain_rows)
+    monkeypatch.setattr(request_memo, "one_request", contextlib.nullcontext)  # every text read afresh
+    monkeypatch.setattr(feature_columns, "note_features", _rows_one_mention_at_a_time)
     assert _answers(engine) == fast
+
+
+def test_request_memo_keeps_answers_for_one_request_only() -> None:
+    seen: list[str] = []
+
+    @request_memo.per_request
+    def upper(text: str) -> str:
+        seen.append(text)
+        return text.upper()
+
+    assert [upper("a"), upper("a")] == ["A", "A"] and seen == ["a", "a"]  # outside a request: each call
+    with request_memo.one_request():
+        assert [upper("b"), upper("b"), upper("c")] == ["B", "B", "C"]
+    assert seen == ["a", "a", "b", "c"]
+    with request_memo.one_request():
+        assert upper("b") == "B"  # a new request starts empty
+    assert seen == ["a", "a", "b", "c", "b"]
+    assert upper.__wrapped__("d") == "D"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("head", [15, 3])
+def test_note_rows_are_the_two_feature_passes(engine: SuggestionService, head: int) -> None:
+    """Piece by piece: the head rows copied from the deeper rows equal the head's own feature pass, on
+    mentions where a candidate past the head has the best cosine (the column that then differs) and not;
+    the scores are the ranker's on each set of rows."""
+    assert engine.ranker is not None
+    cfg = replace(engine.config, rank_scored=head)
+    prior = engine.ranker.prior
+    for text in NOTES[:3]:
+        request = SuggestRequest(text=text, top_k=15)
+        plans, vec_of, dense_hits, all_facts = engine._prepare([request])
+        ranked = engine._mention_candidates(request, plans[0], vec_of, dense_hits, all_facts[0], {})
+        per_mention = cfg.alternates_per_mention
+
+        def features(
+            n: int, ranked: Any = ranked, facts: Any = all_facts[0], per_mention: int = per_mention
+        ) -> list[Any]:
+            return engine.ranking_features(ranked, facts, False, per_mention, prior, n)
+
+        rows, deep, scores = note_rows.build(features, engine.ranker, cfg, per_mention)
+        plain = features(head)
+        assert [mc for mc, _ in rows] == [mc for mc, _ in plain]
+        assert all(np.array_equal(a, b) for (_, a), (_, b) in zip(rows, plain, strict=True))
+        heads = np.concatenate([x for _, x in plain])
+        assert np.array_equal(scores.head_probs, engine.ranker.predict(heads))
+        rest = np.concatenate([x[len(h) :] for (_, x), (_, h) in zip(deep, rows, strict=True)])
+        assert np.array_equal(scores.predict(rest), engine.ranker.predict(rest))
+        assert np.array_equal(scores.predict(heads), engine.ranker.predict(heads))  # other rows: afresh
+
+
+def test_head_rows_recompute_the_gap_to_a_deeper_best_cosine(engine: SuggestionService) -> None:
+    """A candidate past the head with the best cosine: the copied head rows still equal the head's own."""
+    rng = np.random.default_rng(11)
+    codes = [list(engine.catalog.codes)[i % len(engine.catalog.codes)] for i in range(40)]
+    cands = [
+        Candidate(code, i, float(s), cos=float(c), coverage=float(v), dense_rank=i % 7 - 1, lex_rank=i % 5)
+        for i, (code, s, c, v) in enumerate(
+            zip(codes, np.sort(rng.random(40))[::-1], rng.random(40), rng.random(40), strict=True)
+        )
+    ]
+    cands[30].cos = 1.0  # above every other (random in [0, 1)): past any head below 31
+    mention = Mention(start=0, end=9, text="back pain", query="back pain", section="assessment")
+    assert engine.ranker is not None
+
+    def rows(n: int) -> np.ndarray:
+        return mention_features(
+            cands[:n],
+            mention,
+            Query("back pain"),
+            catalog=engine.catalog,
+            prior=engine.ranker.prior if engine.ranker else None,
+            qualifier_reasons={},
+            patient_known=False,
+            mention_count={},
+            phrase=False,
+        )
+
+    deep = rows(40)
+    for head in (1, 5, 15, 31, 40):
+        assert np.array_equal(note_rows.head_rows(cands, deep, head), rows(head)), head
+    assert not np.array_equal(deep[:15], rows(15))  # the column that differs is met
 
 
 def test_forest_sums_exactly_like_each_tree_in_turn() -> None:
@@ -109,6 +225,86 @@ def test_forest_sums_exactly_like_each_tree_in_turn() -> None:
     committed = load_ranker()
     assert committed is not None
     assert np.array_equal(committed.raw(test), _per_tree_raw(committed, test))
+
+
+def test_feature_columns_give_the_rows_of_the_row_by_row_build(engine: SuggestionService) -> None:
+    rng = np.random.default_rng(17)
+    codes = [list(engine.catalog.codes)[i % len(engine.catalog.codes)] for i in range(60)] + ["J0000"]
+    cands = [
+        Candidate(
+            code,
+            i,
+            float(s),
+            cos=float(c),
+            coverage=float(v),
+            title=float(v) / 2,
+            walk=float(v) if i % 3 == 0 else 0.0,
+            dense_rank=i % 9 - 1,
+            lex_rank=i % 4 - 1,
+            lex_score=float(c) * 7 - 1,  # some at or below 0
+        )
+        for i, (code, s, c, v) in enumerate(
+            zip(codes, np.sort(rng.random(61))[::-1], rng.random(61), rng.random(61), strict=True)
+        )
+    ]
+    reasons = {codes[0]: ["qualifier conflict: x", "qualifier: with y"], codes[4]: ["qualifier: acute"]}
+    counts = {codes[1]: 3, codes[2]: 1}
+    assert engine.ranker is not None
+    for section, kind, prior in [("assessment", "current", engine.ranker.prior), ("weird", "service", None)]:
+        mention = Mention(0, 9, "back pain", "no back pain", section=section, negated=True)
+        for n in (1, 7, 61):
+            kwargs: dict[str, Any] = {
+                "catalog": engine.catalog,
+                "prior": prior,
+                "qualifier_reasons": reasons,
+                "patient_known": True,
+                "mention_count": counts,
+                "phrase": False,
+                "statics": engine.static_columns,
+            }
+            fast = feature_columns.mention_features(
+                cands[:n], mention, Query("back pain", kind=kind), **kwargs
+            )
+            plain = features.mention_features(cands[:n], mention, Query("back pain", kind=kind), **kwargs)
+            assert fast.dtype == plain.dtype and fast.tobytes() == plain.tobytes(), (section, n)
+    note = [  # a note's mentions in one block: each its own ranks, top scores and mention columns
+        feature_columns.MentionRows(
+            cands[a:b], Mention(0, 4, "gout", "gout", section=sec), Query("gout", kind=k), r
+        )
+        for a, b, sec, k, r in [
+            (0, 20, "hpi", "history", reasons),
+            (20, 21, "ros", "current", {}),
+            (5, 61, "x", "family", reasons),
+        ]
+    ]
+    kwargs = {
+        "catalog": engine.catalog,
+        "prior": engine.ranker.prior,
+        "patient_known": False,
+        "mention_count": counts,
+        "phrase": True,
+    }
+    blocks = feature_columns.note_features(note, **kwargs)
+    for m, x in zip(note, blocks, strict=True):
+        plain = features.mention_features(
+            m.cands, m.mention, m.query, qualifier_reasons=m.qualifier_reasons, **kwargs
+        )
+        assert x.tobytes() == plain.tobytes()
+
+
+def test_compiled_tree_walk_gives_the_numpy_walks_leaves() -> None:
+    committed = load_ranker()
+    assert committed is not None
+    forest = Forest.from_trees(committed.trees)
+    assert forest.records  # scikit-learn is installed here: the compiled walk is the one taken
+    rng = np.random.default_rng(5)
+    x = rng.normal(0.0, 2.0, (777, len(FEATURES)))
+    x[::9, rng.integers(0, len(FEATURES), 5)] = np.nan  # a missing value goes right in both walks
+    thresholds = np.concatenate([t.threshold[~t.leaf] for t in committed.trees])
+    feats = np.concatenate([t.feature[~t.leaf] for t in committed.trees])
+    x[:50, feats[:50]] = thresholds[:50]  # values on a threshold go left in both
+    assert np.array_equal(forest.leaf_values(x), forest.numpy_leaf_values(x))
+    assert forest.leaf_values(x).flags.c_contiguous
 
 
 def test_abbreviation_trie_matches_like_the_plain_alternation() -> None:
