@@ -95,6 +95,12 @@ class Settings(BaseSettings):
         description="Rank suggestions with the learned reranker (assistant/suggest/data/ranker.json) when "
         "it is there; off: the rule-based scores (the evaluation compares both).",
     )
+    suggest_phrase_ranker: bool = Field(
+        default=False,
+        description="Nudge a one-phrase request's candidate order with the learned phrase ranker "
+        "(assistant/suggest/data/phrase_ranker.json, trained on ICD-10-CM inclusion terms). Off by default: "
+        "on the gem-phrases dev sample it lost R@10 (evals/reports/phrases-2026-11-30-b.md).",
+    )
     suggest_query_adapter: bool = Field(
         default=False,
         description="Pass short query vectors (at most 3 words) through the linear query adapter learned "

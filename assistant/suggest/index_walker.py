@@ -110,6 +110,10 @@ def word_key(word: str) -> str:
 DEFAULT_QUALIFIERS = frozenset({"traumat"})  # word_key("traumatic")
 
 
+# A site subterm's generic word ("hand joint", "foot joint"): a mention naming the site says the joint.
+IMPLIED_SITE_WORDS = frozenset({"joint"})
+
+
 def keys(text: str) -> list[str]:
     return [word_key(w) for w in _WORD.findall(text.lower()) if w != "s"]
 
@@ -501,6 +505,8 @@ def _match(entry: Entry, mention: _Mention) -> tuple[frozenset[str], frozenset[s
     one of the term's alternatives ("atrial or auricular") must be there."""
     best: tuple[frozenset[str], frozenset[str]] | None = None
     for alt in entry.alts:
+        if len(alt) > 1 and IMPLIED_SITE_WORDS & alt:  # "hand joint" is the site "hand"
+            alt = alt - (IMPLIED_SITE_WORDS - mention.words)
         missing = alt - mention.words
         if missing and (len(missing) == len(alt) > 1 or not mention.long):
             continue

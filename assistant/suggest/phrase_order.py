@@ -64,10 +64,20 @@ class Scored(Protocol):
 C = TypeVar("C", bound=Scored)
 
 
-def _kind_words(title: str) -> tuple[bool, bool]:
+def kind_words(title: str) -> tuple[bool, bool]:
     """(says "other", says "unspecified" about the kind of condition) for a code title or a phrase."""
     unsite = _UNSPECIFIED_SITE.sub(" ", title)
     return bool(_OTHER.search(title)), bool(_UNSPECIFIED.search(unsite))
+
+
+def says_side(phrase: str) -> bool:
+    """The phrase names a side (right, left, bilateral ...)."""
+    return bool(_SIDE.search(phrase))
+
+
+def title_side(title: str) -> bool:
+    """The title is side-specific (right, left, bilateral)."""
+    return bool(_TITLE_SIDE.search(title))
 
 
 def chapter_cue(phrase: str) -> tuple[str, ...] | None:
@@ -82,7 +92,7 @@ def chapter_cue(phrase: str) -> tuple[str, ...] | None:
 def prefer_specificity(cands: Sequence[C], phrase: str, title_of: Callable[[str], str]) -> list[C]:
     """The candidates re-scored by specificity agreement with the phrase, best first."""
     sided = bool(_SIDE.search(phrase))
-    q_other, q_unspecified = _kind_words(phrase)
+    q_other, q_unspecified = kind_words(phrase)
     cue = chapter_cue(phrase)
     for c in cands:
         title = title_of(c.code)
@@ -90,7 +100,7 @@ def prefer_specificity(cands: Sequence[C], phrase: str, title_of: Callable[[str]
             c.score += CHAPTER_BONUS
         if not sided and _TITLE_SIDE.search(title):
             c.score -= SIDE_PENALTY
-        t_other, t_unspecified = _kind_words(title)
+        t_other, t_unspecified = kind_words(title)
         if q_other and not q_unspecified:
             c.score += KIND_BONUS * (t_other - (t_unspecified and not t_other))
         elif q_unspecified and not q_other:

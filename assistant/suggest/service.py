@@ -22,6 +22,7 @@ from assistant.suggest import (
     feature_columns,
     note_rows,
     phrase_order,
+    phrase_ranker,
     qualifiers,
     ranked_tail,
     request_memo,
@@ -38,6 +39,7 @@ from assistant.suggest.index_status import index_status
 from assistant.suggest.index_walker import IndexWalker, walker_for
 from assistant.suggest.patient import PatientFacts, read_demographics, resolve_patient
 from assistant.suggest.patient_edits import PatientEdits, exam_for_age, weeks_code
+from assistant.suggest.phrase_ranker import PhraseRanker, load_phrase_ranker
 from assistant.suggest.query_adapter import with_query_adapter
 from assistant.suggest.ranker import Ranker, load_ranker
 from assistant.suggest.reader import ASSESSMENT_SECTIONS, Mention, clean_query, is_phrase, read_note
@@ -110,6 +112,10 @@ class EngineConfig:
     # (250 notes) 15 -> 50 -> 100: R@30 0.492 -> 0.533 -> 0.540, MAP 0.322 -> 0.340 -> 0.345, engine
     # pool@100 0.551 -> 0.628 -> 0.641; us-notes check final list unchanged, R@10 0.863 -> 0.845.
     tail_scored: int = 100
+    # Candidates of a one-phrase request the learned phrase ranker re-scores (the rest follow in order).
+    phrase_window: int = 40
+    # Weight of the phrase ranker's log-odds added to a phrase candidate's score (gem-phrases dev sample).
+    w_phrase_ranker: float = 0.05
 
 
 KEYWORD_ONLY_DIM = 8  # any width: the keyword-only index and its embedder only need to agree
@@ -124,8 +130,10 @@ class SuggestionService:
         config: EngineConfig | None = None,
         walker: IndexWalker | None = None,
         ranker: Ranker | None = None,
+        phrase_ranker: PhraseRanker | None = None,
     ) -> None:
         self.index = index
+        self.phrase_ranker = phrase_ranker  # the learned order of a one-phrase request (None: rule-based)
         self.ranker = ranker  # the learned reranker + calibrator (None: the rule-based scores)
         self.walker = walker
         self.embedder = embedder
@@ -175,7 +183,8 @@ class SuggestionService:
         embedder = with_query_adapter(
             embedder or load_embedder(settings), getattr(settings, "suggest_query_adapter", False)
         )
-        return cls(index, embedder, reference, walker=walker, ranker=ranker)
+        phrases = load_phrase_ranker() if getattr(settings, "suggest_phrase_ranker", True) else None
+        return cls(index, embedder, reference, walker=walker, ranker=ranker, phrase_ranker=phrases)
 
     @classmethod
     def keyword_only(
@@ -553,7 +562,13 @@ class SuggestionService:
             seen = {c.code for c in cands}
             more = self.retrieve(Query(q.text, cue, q.kind), vector, [], mode, systems)
             cands = cands + [c for c in more[: phrase_order.CUED_CANDIDATES] if c.code not in seen]
-        return phrase_order.prefer_specificity(cands, q.text, self.catalog.title)
+        cands = phrase_order.prefer_specificity(cands, q.text, self.catalog.title)
+        cfg = self.config
+        if self.phrase_ranker is not None:
+            cands = phrase_ranker.reorder(
+                cands, q.text, self.phrase_ranker, self.catalog, cfg.phrase_window, cfg.w_phrase_ranker
+            )
+        return cands
 
     def _alternates(self, request: SuggestRequest, plan: Plan) -> int:
         """Candidates listed per searched mention: the configured alternates, or enough to fill top_k."""

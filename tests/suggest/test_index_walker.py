@@ -201,3 +201,38 @@ def test_drug_table_needs_poisoning_adverse_effect_or_underdosing() -> None:
     assert (hit.code, hit.evidence) == ("T48.6X5", "Albuterol -> Adverse effect -> T48.6X5")
     assert hit.score == 1.0
     assert walker.walk("albuterol overdose")[0].code == "T48.6X1"
+
+
+SITE_ROWS = [
+    _row(0, "Pain", "R52"),
+    _row(1, "Pain, joint", "M25.50"),
+    _row(0, "Rheumatism", "M79.0"),
+    _row(1, "Rheumatism, palindromic", "M12.30"),
+    _row(2, "Rheumatism, palindromic, hand joint", "M12.34-"),
+    _row(2, "Rheumatism, palindromic, knee", "M12.36-"),
+]
+
+
+class SiteTab(Tab):
+    CODES = {
+        "R52": ("Pain, unspecified", True, []),
+        "M25.50": ("Pain in unspecified joint", True, []),
+        "M79.0": ("Rheumatism, unspecified", True, []),
+        "M12.30": ("Palindromic rheumatism, unspecified site", True, []),
+        "M12.34": ("Palindromic rheumatism, hand", False, ["M12.341", "M12.349"]),
+        "M12.341": ("Palindromic rheumatism, right hand", True, []),
+        "M12.349": ("Palindromic rheumatism, unspecified hand", True, []),
+        "M12.36": ("Palindromic rheumatism, knee", False, ["M12.369"]),
+        "M12.369": ("Palindromic rheumatism, unspecified knee", True, []),
+    }
+
+
+def test_a_site_named_without_joint_still_descends_the_joint_subterm() -> None:
+    walker = IndexWalker.from_rows(SITE_ROWS)
+    hits = walker.walk("Palindromic rheumatism, hand", SiteTab())
+    assert hits[0].code == "M12.349" and "hand joint" in hits[0].evidence
+    assert walker.walk("Palindromic rheumatism of right hand joint", SiteTab())[0].code == "M12.341"
+    assert walker.walk("Palindromic rheumatism", SiteTab())[0].code == "M12.30"
+    # a subterm that is only the generic word still needs it
+    assert walker.walk("Pain", SiteTab())[0].code == "R52"
+    assert walker.walk("Joint pain", SiteTab())[0].code == "M25.50"
