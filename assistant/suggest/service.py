@@ -206,15 +206,16 @@ class SuggestionService:
         ]
 
     def candidate_features(
-        self, request: SuggestRequest, prior: CodePrior | None
+        self, request: SuggestRequest, prior: CodePrior | None, window: int | None = None
     ) -> list[tuple[list[str], np.ndarray]]:
-        """The learned ranker's inputs for one note: per searched mention, its candidate codes and their
-        feature rows, exactly as ``suggest`` computes them (the training recipe reads them)."""
+        """The learned ranker's inputs for one note: per searched mention, its first ``window`` candidate
+        codes (None: ``rank_window``) and their feature rows, exactly as ``suggest`` computes them (the
+        training recipe reads them)."""
         plans, vec_of, dense_hits, all_facts = self._prepare([request])
         plan, facts = plans[0], all_facts[0]
         ranked = self._mention_candidates(request, plan, vec_of, dense_hits, facts, {})
         per_mention = request.top_k if len(plan) == 1 else self.config.alternates_per_mention
-        rows = self.ranking_features(ranked, facts, len(plan) == 1, per_mention, prior)
+        rows = self.ranking_features(ranked, facts, len(plan) == 1, per_mention, prior, window)
         return [([c.code for c in mc.cands[: len(x)]], x) for mc, x in rows]
 
     def _prepare(
