@@ -28,6 +28,7 @@ from assistant.config import get_settings
 from assistant.suggest.features import FEATURES, CodePrior
 from assistant.suggest.ranker import DEFAULT_PATH, Ranker, export_trees
 from assistant.suggest.schemas import SuggestRequest
+from assistant.suggest.service import EngineConfig
 from evals import metrics, runner
 from evals.cli import open_backend
 
@@ -105,7 +106,13 @@ def label(code: str, note: Note) -> int:
     return 0
 
 
-def collect(service: Any, notes: Sequence[Note], prior: CodePrior, log: Callable[[str], None]) -> Rows:
+def collect(
+    service: Any,
+    notes: Sequence[Note],
+    prior: CodePrior,
+    log: Callable[[str], None],
+    window: int | None = None,
+) -> Rows:
     xs: list[np.ndarray] = []
     ys: list[int] = []
     idx: list[int] = []
@@ -114,7 +121,7 @@ def collect(service: Any, notes: Sequence[Note], prior: CodePrior, log: Callable
     mentions: list[int] = []
     t0 = time.perf_counter()
     for i, note in enumerate(notes):
-        for codes, x in service.candidate_features(note.request, prior):
+        for codes, x in service.candidate_features(note.request, prior, window):
             xs.append(x)
             ys.extend(label(c, note) for c in codes)
             idx.extend([i] * len(codes))
@@ -283,6 +290,12 @@ def main(
     end_to_end: bool = typer.Option(
         False, "--end-to-end", help="Choose the threshold on the engine's own final lists (slower)."
     ),
+    rows_per_mention: int = typer.Option(
+        EngineConfig().rank_window,
+        min=1,
+        help="Candidates per mention that become rows (EngineConfig.rank_window). 100 (as deep as the ranked "
+        "tail scores) was tried on 2026-11-30 and not kept (evals/reports/pool-2026-11-30-b.md).",
+    ),
 ) -> None:
     """Train, choose and write the learned reranker (reads the real index: ASSISTANT_INDEX_DIR)."""
 
@@ -304,12 +317,12 @@ def main(
     cache.mkdir(parents=True, exist_ok=True)
     sets: dict[str, Rows] = {}
     for name, part in (("train", train), ("dev", dev)):
-        path = cache / f"{name}.npz"
+        path = cache / f"{name}-{rows_per_mention}.npz"
         if path.exists() and not fresh:
             z = np.load(path)
             sets[name] = Rows(z["x"], z["y"], z["note"], z["group"], z["codes"], z["mention"])
         else:
-            sets[name] = collect(service, part, prior, log)
+            sets[name] = collect(service, part, prior, log, rows_per_mention)
             got = sets[name]
             np.savez_compressed(
                 path, x=got.x, y=got.y, note=got.note, group=got.group, codes=got.codes, mention=got.mention
@@ -358,6 +371,7 @@ def main(
             else "(each mention's best candidate, before coding rules)"
         ),
         "codiesp_train_notes": min(codiesp_train_notes, len(codiesp_train)),
+        "rows_per_mention": rows_per_mention,
         "dev_final_prf_at_threshold": best,
         "seed": SEED,
         "sklearn": sklearn.__version__,

@@ -5,11 +5,14 @@ A note's ~40 mentions each bring their scored candidates; a fixed number per men
 third guess outrank a strong mention's fourth. The tail instead keeps each code once, at the probability of
 its best mention, and that mention leads the code's evidence. Tail codes are never final: the final list is
 chosen from each mention's first candidates as before (service.py), and the tail only orders what follows it.
+A final code that the coding rules fold into another (a same-category sibling, a combination code) stays in
+the tail as an option at its own probability (``folded``, ``keep_folded``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Collection, Mapping, Sequence
 from typing import Protocol
 
 import numpy as np
@@ -89,6 +92,32 @@ def raise_to_tail(picks: dict[str, Pick], tail: dict[str, Pick]) -> None:
         pick.score = other.score
         best = other.mentions[0]
         pick.mentions = [best] + [m for m in pick.mentions if m is not best]
+
+
+_CODE = re.compile(r"\b[A-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?\b")
+
+
+def folded(dropped: Mapping[str, Pick], picks: Mapping[str, Pick], absorbed: Collection[str]) -> list[Pick]:
+    """The dropped picks that a remaining code now says for them: a same-category sibling absorbed them
+    (``absorbed``) or a combination code names them ("E11.9 + R73.9 -> E11.65"). Codes a rule replaced as
+    wrong (another tobacco status, CKD stage, 7th character or exam code) or vetoed are not among them."""
+    named = {
+        code
+        for p in picks.values()
+        for reason in p.notes.get("combination", [])
+        for code in _CODE.findall(reason)
+    }
+    return [p for c, p in dropped.items() if not p.vetoed and (c in absorbed or c in named)]
+
+
+def keep_folded(tail: dict[str, Pick], picks: Sequence[Pick]) -> None:
+    """Folded codes stay in the ranked list as options (never final) at their own probability: the final
+    code says the same fact, and the code folded into it is the next thing a coder would consider."""
+    for pick in picks:
+        pick.final = False
+        other = tail.get(pick.code)
+        if other is None or pick.score > other.score:
+            tail[pick.code] = pick
 
 
 def merge(picks: dict[str, Pick], tail: dict[str, Pick]) -> None:

@@ -146,3 +146,54 @@ def test_a_short_list_is_the_head_of_a_long_one(engines: dict[bool, SuggestionSe
     long = engines[True].suggest(SuggestRequest(text=NOTE, top_k=100)).suggestions
     short = engines[True].suggest(SuggestRequest(text=NOTE, top_k=8)).suggestions
     assert [(s.code, s.score) for s in short] == [(s.code, s.score) for s in long[:8]]
+
+
+def test_codes_folded_into_another_stay_as_options_and_replaced_ones_do_not() -> None:
+    dm, ht, smoke = _mention("type 2 diabetes", 0), _mention("hypertension", 20), _mention("ex-smoker", 40)
+    combo = Pick("E11.65", 0.9, True, [dm])
+    combo.notes["combination"] = ["combination code: E11.9 + R73.9 -> E11.65 (I.A.15)"]
+    picks = {
+        "E11.65": combo,
+        "I12.9": Pick("I12.9", 0.8, True, [ht]),
+        "Z87.891": Pick("Z87.891", 0.6, True, [smoke]),
+    }
+    dropped = {
+        "E11.9": Pick("E11.9", 0.85, True, [dm]),  # named by the combination code
+        "I10": Pick("I10", 0.7, True, [ht]),  # absorbed by a same-category sibling
+        "F17.210": Pick("F17.210", 0.5, True, [smoke]),  # replaced as the wrong status: not an option
+        "E11.6": Pick("E11.6", 0.4, True, [dm], vetoed=True),  # a rule said "not coded"
+    }
+    got = ranked_tail.folded(dropped, picks, absorbed={"I10"})
+    assert sorted(p.code for p in got) == ["E11.9", "I10"]
+    tail = {"I10": Pick("I10", 0.9, False, [ht])}
+    ranked_tail.keep_folded(tail, got)
+    assert tail["E11.9"].score == 0.85 and not tail["E11.9"].final
+    assert tail["I10"].score == 0.9  # the tail's better entry stays
+    assert "F17.210" not in tail and "E11.6" not in tail
+
+
+def test_a_folded_code_joins_the_list_below_the_final_codes(
+    fixture_index: Path, fake_embedder: HashingEmbedder, reference: CodeSetRepository
+) -> None:
+    index = LoadedIndex.open(fixture_index, model=fake_embedder.name)
+    walker = walker_for(reference)
+    request = SuggestRequest(text=NOTE, top_k=100)
+    off, on = (
+        SuggestionService(
+            index,
+            fake_embedder,
+            reference,
+            config=EngineConfig(tail_folded=flag),
+            walker=walker,
+            ranker=load_ranker(),
+        )
+        .suggest(request)
+        .suggestions
+        for flag in (False, True)
+    )
+    assert _final(on) == _final(off)
+    added = {s.code for s in on} - {s.code for s in off}
+    assert added and all(s.confidence == "low" for s in on if s.code in added)
+    finals = [s for s in on if s.confidence != "low"]
+    for code in added:  # each says a fact a final code now codes (a combination naming it, a sibling)
+        assert any(code in " ".join(s.reasons) or s.code[:3] == code[:3] for s in finals)

@@ -62,6 +62,14 @@ def test_feature_rows_describe_each_candidate(service: SuggestionService) -> Non
     assert x[0, COL["chapter_E"]] == 1.0 and x[0, COL["billable"]] == 1.0 and x[0, COL["depth"]] == 5.0
 
 
+def test_training_rows_go_as_deep_as_asked(service: SuggestionService) -> None:
+    request = SuggestRequest(text=NOTE)
+    (codes, x), _ = service.candidate_features(request, None)
+    (short, xs), _ = service.candidate_features(request, None, window=4)
+    assert short == codes[:4] and xs.shape == (4, len(FEATURES))
+    assert (xs[:, COL["rank"]] == x[:4, COL["rank"]]).all()
+
+
 def test_code_prior_prefix_rule_and_json_round_trip() -> None:
     prior = CodePrior.from_gold([["E11.9", "I10"], ["E11"], ["E11.9"]])
     assert prior.code("E11.9")[2] == 1.0 and prior.code("J45.909")[2] == 0.0
