@@ -70,7 +70,7 @@ def test_index_follows_the_release_in_force_and_embeds_only_changes(tmp_path: Pa
     repo = CodeSetRepository.open(settings.resolved_reference_db)
     first = build_index(settings, repo, embedder, progress=False)
     repo.close()
-    assert first["releases"]["ICD-10-CM"]["release"] == "old"  # no release in force: the newest
+    assert first.release("ICD-10-CM") == "old"  # no release in force: the newest
     embedded_first = embedder.seen
 
     _release(settings.codesets_dir, "new", TODAY, TODAY + timedelta(days=300), renamed=True)
@@ -81,9 +81,9 @@ def test_index_follows_the_release_in_force_and_embeds_only_changes(tmp_path: Pa
         assert repo.icd10cm_release_in_force().release == "new"
         embedder.seen = 0
         second = build_index(settings, repo, embedder, progress=False)
-        assert second["releases"]["ICD-10-CM"]["release"] == "new"  # not the newest ("future")
+        assert second.release("ICD-10-CM") == "new"  # not the newest ("future")
         assert 0 < embedder.seen < embedded_first  # only the renamed code's texts
-        assert second["vectors_reused"] == second["count"] - embedder.seen
+        assert second.vectors_reused == second.count - embedder.seen
         hits = repo.search("ethanol", on=TODAY)
         assert [h.code for h in hits] == ["T51"]
         assert repo.search("ethanol", on=TODAY + timedelta(days=400)) == []
