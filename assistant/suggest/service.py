@@ -188,7 +188,7 @@ class SuggestionService:
         embedder = with_query_adapter(
             embedder or load_embedder(settings), getattr(settings, "suggest_query_adapter", False)
         )
-        phrases = load_phrase_ranker() if getattr(settings, "suggest_phrase_ranker", True) else None
+        phrases = load_phrase_ranker() if getattr(settings, "suggest_phrase_ranker", False) else None
         return cls(index, embedder, reference, walker=walker, ranker=ranker, phrase_ranker=phrases)
 
     @classmethod
