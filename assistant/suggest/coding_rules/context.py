@@ -20,6 +20,8 @@ class NoteContext:
     age: int | None = None
     setting: str = "outpatient"
     search: CodeSearch | None = None
+    pregnant: bool = False  # a documented pregnancy (the request's patient or the note)
+    weeks: int | None = None  # its weeks of gestation, when documented
 
     def sentence(self, m: Mention) -> str:
         return self.note[m.sentence_start : m.sentence_end] if m.sentence_end > m.sentence_start else m.text
