@@ -15,7 +15,7 @@ from assistant.suggest.coding_rules.encounters import encounter_codes
 from assistant.suggest.coding_rules.hcpcs_gate import gate
 from assistant.suggest.coding_rules.injuries import injury_rules
 from assistant.suggest.coding_rules.partners import add_partners
-from assistant.suggest.coding_rules.pregnancy import hypertension_in_pregnancy
+from assistant.suggest.coding_rules.pregnancy import conditions_in_pregnancy, hypertension_in_pregnancy
 from assistant.suggest.coding_rules.symptoms import drop_integral_symptoms
 from assistant.suggest.coding_rules.tobacco import tobacco_status
 from assistant.suggest.patient import PatientFacts, read_demographics, resolve_patient
@@ -46,6 +46,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     tobacco_status(picks, ctx, catalog)
     combine(picks, ctx, catalog)
     hypertension_in_pregnancy(picks, ctx, catalog)
+    conditions_in_pregnancy(picks, ctx, catalog)
     injury_rules(picks, ctx, catalog)
     drop_integral_symptoms(picks, ctx, catalog)
     add_partners(picks, ctx, catalog)

@@ -1,7 +1,7 @@
 """Hypertension in a pregnant patient (ICD-10-CM I.C.15.a.1 and I.C.15.d): a documented pregnancy codes its
 hypertension in chapter 15. Essential hypertension becomes pre-existing essential hypertension complicating
 pregnancy (O10.01-) by trimester; when a chapter 15 hypertension code (O10-O16) is already final, I10 adds
-nothing and goes."""
+nothing and goes. Anemia and pre-existing diabetes keep their own code beside the chapter 15 one."""
 
 from __future__ import annotations
 
@@ -34,3 +34,29 @@ def hypertension_in_pregnancy(picks: dict[str, Pick], ctx: NoteContext, catalog:
     )
     if add_pick(picks, catalog, code, essential.score, essential.mentions, reason) is None:
         picks["I10"] = essential  # the release lacks the code: keep what was there
+
+
+# A condition of another chapter in a documented pregnancy is listed with its chapter 15 code, the condition's
+# own code kept beside it (the O code's "use additional code to identify the condition"): (the condition's
+# code prefixes, the chapter 15 stem the trimester digit completes, what must not be final already).
+COMPANIONS: tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...] = (
+    (tuple(f"D{n}" for n in range(50, 65)), "O99.01", ("O99.0",)),  # anemia (I.C.15.a.1)
+    (("E11",), "O24.11", ("O24.1", "O24.4")),  # pre-existing type 2 diabetes (I.C.15.g); not gestational
+    (("E10",), "O24.01", ("O24.0", "O24.4")),  # pre-existing type 1 diabetes (I.C.15.g)
+)
+
+
+def conditions_in_pregnancy(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    if not ctx.pregnant:
+        return
+    for prefixes, stem, already in COMPANIONS:
+        condition = [p for p in picks.values() if p.final and p.code.startswith(prefixes)]
+        if not condition or any(p.final and p.code.startswith(already) for p in picks.values()):
+            continue
+        best = max(condition, key=lambda p: p.score)
+        code = f"{stem}{trimester(ctx.weeks)}"
+        reason = (
+            f"{best.code} in a documented pregnancy: {code} first, {best.code} beside it "
+            "(chapter 15 first, guideline I.C.15.a.1)"
+        )
+        add_pick(picks, catalog, code, best.score, best.mentions, reason)
