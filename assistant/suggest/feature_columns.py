@@ -33,33 +33,9 @@ from assistant.suggest.types import Candidate, Query
 
 _LOG1P = np.array([math.log1p(i) for i in range(4096)], dtype=np.float64)
 _CONFLICT = "qualifier conflict"
-assert [FEATURES[i] for i in _CANDIDATE_COLS[:16]] == [
-    "hand_score",
-    "cos",
-    "coverage",
-    "title_overlap",
-    "walk",
-    "walked",
-    "dense_rank",
-    "lex_rank",
-    "lex_score",
-    "in_dense",
-    "in_lexical",
-    "rank",
-    "gap_to_top",
-    "cos_gap_to_top",
-    "q_conflicts",
-    "q_agree",
-]
-assert [FEATURES[i] for i in _CANDIDATE_COLS[16:]] == [
-    "mention_count",
-    "billable",
-    "depth",
-    "hcpcs",
-    "prior_code",
-    "prior_category",
-    "prior_seen",
-]
+# Where each per-candidate column sits in the block written to ``out[:, _CANDIDATE_COLS]``.
+_AT = {FEATURES[i]: k for k, i in enumerate(_CANDIDATE_COLS)}
+_STATIC_FROM = _AT["billable"]  # StaticColumns' values fill the block from here on, in FEATURES order
 
 
 def _log1p_counts(values: np.ndarray) -> np.ndarray:
@@ -157,21 +133,22 @@ def note_features(
     lex_rank = np.array([c.lex_rank for c in cands], dtype=np.int64)
     starts = np.repeat(np.cumsum(counts) - counts, counts)
     block = np.empty((total, len(_CANDIDATE_COLS)), dtype=np.float64)
-    block[:, 0] = score
-    block[:, 1] = cos
-    block[:, 2] = [c.coverage for c in cands]
-    block[:, 3] = [c.title for c in cands]
-    block[:, 4] = walk
-    block[:, 5] = walk > 0
-    block[:, 6] = _log1p_counts(np.where(dense_rank >= 0, dense_rank, MISSING_RANK))
-    block[:, 7] = _log1p_counts(np.where(lex_rank >= 0, lex_rank, MISSING_RANK))
-    block[:, 8] = [math.log1p(max(c.lex_score, 0.0)) for c in cands]
-    block[:, 9] = dense_rank >= 0
-    block[:, 10] = lex_rank >= 0
-    block[:, 11] = _log1p_counts(rows - starts)  # the candidate's rank within its mention
-    block[:, 12] = np.repeat([m.cands[0].score for m in mentions if m.cands], counts[counts > 0]) - score
+    block[:, _AT["hand_score"]] = score
+    block[:, _AT["cos"]] = cos
+    block[:, _AT["coverage"]] = [c.coverage for c in cands]
+    block[:, _AT["title_overlap"]] = [c.title for c in cands]
+    block[:, _AT["walk"]] = walk
+    block[:, _AT["walked"]] = walk > 0
+    block[:, _AT["dense_rank"]] = _log1p_counts(np.where(dense_rank >= 0, dense_rank, MISSING_RANK))
+    block[:, _AT["lex_rank"]] = _log1p_counts(np.where(lex_rank >= 0, lex_rank, MISSING_RANK))
+    block[:, _AT["lex_score"]] = [math.log1p(max(c.lex_score, 0.0)) for c in cands]
+    block[:, _AT["in_dense"]] = dense_rank >= 0
+    block[:, _AT["in_lexical"]] = lex_rank >= 0
+    block[:, _AT["rank"]] = _log1p_counts(rows - starts)  # the candidate's rank within its mention
+    top_score = [m.cands[0].score for m in mentions if m.cands]
+    block[:, _AT["gap_to_top"]] = np.repeat(top_score, counts[counts > 0]) - score
     top_cos = [max(c.cos for c in m.cands) for m in mentions if m.cands]
-    block[:, 13] = np.repeat(top_cos, counts[counts > 0]) - cos
+    block[:, _AT["cos_gap_to_top"]] = np.repeat(top_cos, counts[counts > 0]) - cos
     conflicts = np.zeros(total, dtype=np.float64)
     agree = np.zeros(total, dtype=np.float64)
     i = 0
@@ -185,12 +162,13 @@ def note_features(
                     conflicts[i + j] = k
                     agree[i + j] = len(reasons) - k
         i += len(m.cands)
-    block[:, 14] = conflicts
-    block[:, 15] = agree
-    block[:, 16] = _log1p_counts(np.array([mention_count.get(c, 1) - 1 for c in codes], dtype=np.int64))
+    block[:, _AT["q_conflicts"]] = conflicts
+    block[:, _AT["q_agree"]] = agree
+    others = np.array([mention_count.get(c, 1) - 1 for c in codes], dtype=np.int64)
+    block[:, _AT["mention_count"]] = _log1p_counts(others)
     of = statics.of
     static = [of(c) for c in codes]
-    block[:, 17:] = [s for s, _ in static]
+    block[:, _STATIC_FROM:] = [s for s, _ in static]
     out[:, _CANDIDATE_COLS] = block
     chapters = [(r, ch) for r, (_, ch) in enumerate(static) if ch >= 0]
     if chapters:
