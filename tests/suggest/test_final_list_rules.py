@@ -154,6 +154,9 @@ def test_a_condition_before_the_cue_keeps_the_chunk_current() -> None:
         ("laceration L index finger", "laceration left index finger"),
         ("R 5th metatarsal fracture", "right 5th metatarsal fracture"),
         ("contusion L ring finger", "contusion left ring finger"),
+        ("distal R radius fx", "distal right radius fracture"),
+        ("L ulna shaft", "left ulna shaft"),
+        ("R ovary cyst", "right ovary cyst"),
     ],
 )
 def test_a_side_letter_before_a_digit_or_bone_is_the_side(text: str, expected: str) -> None:
@@ -162,6 +165,7 @@ def test_a_side_letter_before_a_digit_or_bone_is_the_side(text: str, expected: s
 
 def test_a_letter_without_a_body_site_is_not_a_side() -> None:
     assert expand_text("Vitamin L level") == "Vitamin L level"
+    assert expand_text("R/O radius fracture") == "rule out radius fracture"
 
 
 # ------------------------------------------------------------ states a title asserts and the note must say
