@@ -49,6 +49,19 @@ CHAPTER_BONUS = 0.1
 CUED_CANDIDATES = 10  # codes of the cued chapter added to a phrase's candidates
 
 
+# Negation words that are also the Index's main terms of a diagnosis ("Absence of menstruation": N91.2)
+_TERM_NEGATION = ("absence of", "absent", "absence")
+
+
+def negation_is_term(phrase: str, triggers: Sequence[str]) -> bool:
+    """A one-phrase request's negation trigger is part of its diagnosis, not a denial: a word inside a term
+    ("gram-negative organism") or a main term of the Index ("Absence of vertebra"). A phrase that starts
+    with a denial ("no chest pain") stays negated."""
+    words = [t.split(":", 1)[1] for t in triggers if t.startswith("negated:")]
+    lead = phrase.strip().lower()
+    return bool(words) and all(w in _TERM_NEGATION or not lead.startswith(w) for w in words)
+
+
 def phrase_query(text: str) -> str:
     """The search text of a one-phrase request (see the module docstring)."""
     text = _WITH_OR_WITHOUT.sub(" ", text)

@@ -282,7 +282,7 @@ class SuggestionService:
             base = phrase_order.phrase_query(m.query) if phrase else clean_query(m.query)
             if not tokens(base):
                 plan.append((m, None, "no clinical words"))
-            elif m.negated:
+            elif m.negated and not (phrase and phrase_order.negation_is_term(m.query, m.triggers)):
                 plan.append((m, None, "negated"))
             elif m.not_coded in SERVICE_GIVEN:
                 plan.append((m, Query(base, kind="service"), None))  # a service, never a diagnosis

@@ -307,3 +307,11 @@ def test_a_phrase_fills_its_list_with_distinct_codes(service: SuggestionService)
     out = run(service, "Fracture of lower end of radius", top_k=8)
     listed = codes(out)
     assert len(listed) == 8 == len(set(listed))
+
+
+def test_a_phrase_with_a_negation_word_inside_its_term_is_searched(service: SuggestionService) -> None:
+    # "gram-negative" names the organism; a phrase that starts with a denial stays not coded.
+    assert "J18.9" in codes(run(service, "Pneumonia due to gram-negative bacteria"))
+    denied = run(service, "no pneumonia")
+    assert "J18.9" not in codes(denied)
+    assert any("negated" in w for w in denied.warnings)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.suggest.phrase_order import chapter_cue, phrase_query, prefer_specificity
+from assistant.suggest.phrase_order import chapter_cue, negation_is_term, phrase_query, prefer_specificity
 
 TITLES = {
     "H44.821": "Luxation of globe, right eye",
@@ -57,3 +57,11 @@ def test_a_pregnancy_or_newborn_setting_cues_its_chapter() -> None:
     assert chapter_cue("Varicose veins complicating pregnancy") == ("O",)
     assert chapter_cue("Fetus or newborn affected by maternal hypertension") == ("P",)
     assert chapter_cue("Anemia, unspecified") is None
+
+
+def test_a_negation_word_inside_a_diagnosis_term_does_not_negate_a_phrase() -> None:
+    assert negation_is_term("Other septicemia due to gram-negative organisms", ["negated:negative"])
+    assert negation_is_term("Absence of menstruation", ["negated:absence of"])
+    assert not negation_is_term("no chest pain", ["negated:no"])
+    assert not negation_is_term("denies fever", ["negated:denies"])
+    assert not negation_is_term("Chest pain", [])
