@@ -40,12 +40,28 @@ _PREGNANCY = re.compile(
     r"(?:complicating|in|of) pregnancy|labou?r and delivery|obstetric\w*)\b",
     re.IGNORECASE,
 )
-_PERINATAL = re.compile(r"\b(?:newborn|neonat\w*|perinatal|fetus or newborn)\b", re.IGNORECASE)
+_PERINATAL = re.compile(
+    r"(?<!\bnot of )(?<!\bnot in )(?<!\bnot )\b(?:newborn|neonat\w*|perinatal|fetus or newborn)\b",
+    re.IGNORECASE,
+)
+# A vaccination the phrase asks for (not its reaction, complication or omission) is the encounter (the
+# Index: "Vaccination, encounter for" Z23); the disease named after "against" is the vaccine's target.
+_VACCINATION = re.compile(
+    r"\b(?:vaccination|inoculation|immunization)\b[^,;]*\b(?:against|for)\b", re.IGNORECASE
+)
+_NOT_ENCOUNTER = re.compile(
+    r"\b(?:reaction|complication|not (?:done|carried out|given)|delayed|underimmuniz\w*)\b", re.IGNORECASE
+)
+VACCINATION_CUE = ("Z23",)
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
 
 # Score moves, chosen on the gem-phrases dev sample (evals/reports/phrases-2026-11-30.md).
 SIDE_PENALTY = 0.1
 KIND_BONUS = 0.1
 CHAPTER_BONUS = 0.1
+# A vaccination encounter is the phrase's code, not a bonus among others: the vaccine's target disease is
+# not what the phrase reports (guideline I.C.21.c.2, Z23).
+ENCOUNTER_BONUS = 1.0
 CUED_CANDIDATES = 10  # codes of the cued chapter added to a phrase's candidates
 
 
@@ -66,6 +82,7 @@ def phrase_query(text: str) -> str:
     """The search text of a one-phrase request (see the module docstring)."""
     text = _WITH_OR_WITHOUT.sub(" ", text)
     text = _WITHOUT_MENTION.sub("without", text)
+    text = _THOUSANDS.sub("", text)  # "1,500-1,749 grams": the titles write 1500-1749
     return re.sub(r"\s+", " ", text).strip(" ,;:-") or text.strip()
 
 
@@ -94,7 +111,10 @@ def title_side(title: str) -> bool:
 
 
 def chapter_cue(phrase: str) -> tuple[str, ...] | None:
-    """The chapter a phrase's setting words call for: pregnancy ("O"), perinatal ("P"), else None."""
+    """The chapter a phrase's setting words call for: pregnancy ("O"), perinatal ("P"), an encounter for a
+    vaccination ("Z23"), else None."""
+    if _VACCINATION.search(phrase) and not _NOT_ENCOUNTER.search(phrase):
+        return VACCINATION_CUE
     if _PERINATAL.search(phrase):
         return ("P",)
     if _PREGNANCY.search(phrase):
@@ -110,7 +130,7 @@ def prefer_specificity(cands: Sequence[C], phrase: str, title_of: Callable[[str]
     for c in cands:
         title = title_of(c.code)
         if cue and c.code.startswith(cue):
-            c.score += CHAPTER_BONUS
+            c.score += ENCOUNTER_BONUS if cue == VACCINATION_CUE else CHAPTER_BONUS
         if not sided and _TITLE_SIDE.search(title):
             c.score -= SIDE_PENALTY
         t_other, t_unspecified = kind_words(title)

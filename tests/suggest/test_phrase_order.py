@@ -65,3 +65,18 @@ def test_a_negation_word_inside_a_diagnosis_term_does_not_negate_a_phrase() -> N
     assert not negation_is_term("no chest pain", ["negated:no"])
     assert not negation_is_term("denies fever", ["negated:denies"])
     assert not negation_is_term("Chest pain", [])
+
+
+def test_numbers_are_written_as_the_titles_write_them() -> None:
+    assert phrase_query("Extreme immaturity, 1,000-1,249 grams") == "Extreme immaturity, 1000-1249 grams"
+
+
+def test_a_vaccination_asked_for_is_the_encounter_and_not_of_newborn_cues_nothing() -> None:
+    assert chapter_cue("Need for prophylactic vaccination and inoculation against poliomyelitis") == ("Z23",)
+    assert chapter_cue("Reaction to vaccination against influenza") is None
+    assert chapter_cue("Jaundice, unspecified, not of newborn") is None
+    assert chapter_cue("Neonatal jaundice") == ("P",)
+    titles = {"Z23": "Encounter for immunization", "A80.9": "Acute poliomyelitis, unspecified"}
+    cands = [Cand("A80.9", 0.9), Cand("Z23", 0.3)]
+    ranked = prefer_specificity(cands, "Vaccination against poliomyelitis", titles.__getitem__)
+    assert [c.code for c in ranked] == ["Z23", "A80.9"]
