@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import time
 from collections.abc import Sequence
 from dataclasses import replace
@@ -39,6 +38,7 @@ from assistant.suggest.text import tokens
 from assistant.suggest.types import Candidate
 from evals import metrics
 from evals.cli import open_backend
+from evals.phrase_statements import statement_queries
 
 SEED = 13
 
@@ -169,7 +169,18 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--queries", type=int, default=6000)
     ap.add_argument("--out", type=Path, default=phrase_ranker.DEFAULT_PATH)
-    ap.add_argument("--source", choices=("inclusion", "index", "both"), default="inclusion")
+    ap.add_argument(
+        "--source",
+        choices=("inclusion", "index", "both", "statements", "statements+inclusion"),
+        default="inclusion",
+    )
+    ap.add_argument("--hold-out", choices=("term", "code"), default="term", help="what the held-out fifth is")
+    ap.add_argument(
+        "--walker-masked",
+        type=float,
+        default=0.0,
+        help="share of the statements whose own Index row (a leaf) the walker does not read",
+    )
     ap.add_argument("--leaves", type=int, default=15)
     ap.add_argument("--iters", type=int, default=150)
     ap.add_argument("--cache", type=Path, help="also write the feature rows here (npz: codes' features only)")
@@ -183,28 +194,59 @@ def main(argv: list[str] | None = None) -> None:
     service, reference = open_backend(settings)
     service.phrase_ranker = None  # collect the rule-based order
     records = list(corpus_for(reference, settings).records())
-    terms = synonym_queries(records, args.queries) if args.source in ("inclusion", "both") else []
+    terms = (
+        synonym_queries(records, args.queries)
+        if args.source in ("inclusion", "both", "statements+inclusion")
+        else []
+    )
     paths: list[tuple[str, str]] = []
     if args.source in ("index", "both"):
         rows_all = reference.index_rows_between(-1, None)
         paths = index_path_queries(rows_all, service.catalog, args.queries)
         service.walker = masked_walker(reference, {p for p, _ in paths})
-    queries = sorted(terms + paths, key=lambda p: _h(p[0], "phrase-ranker:"))
-    log(f"{len(terms)} inclusion-term and {len(paths)} Index-path queries, masked from the lexical index")
+    statements: list[tuple[str, str, str]] = []
+    if args.source.startswith("statements"):
+        rows_all = reference.index_rows_between(-1, None)
+        statements = statement_queries(rows_all, service.catalog, args.queries)
+        if args.walker_masked > 0:
+            leaf = {
+                str(r["path"])
+                for i, r in enumerate(rows_all)
+                if i + 1 == len(rows_all) or int(rows_all[i + 1]["level"]) <= int(r["level"])
+            }
+            cut = int(args.walker_masked * 1000)
+            hidden = {p for t, _, p in statements if p in leaf and _h(t, "walker:") % 1000 < cut}
+            service.walker = masked_walker(reference, hidden)
+            log(f"the walker reads the Index without {len(hidden)} statements' own rows")
+    queries = sorted(
+        terms + paths + [(t, c) for t, c, _ in statements], key=lambda p: _h(p[0], "phrase-ranker:")
+    )
+    log(
+        f"{len(terms)} inclusion-term, {len(paths)} Index-path and {len(statements)} statement queries, "
+        "their own text masked from the lexical index"
+    )
     service.index.lexical = masked_lexical(
-        records, {t for t, _ in terms}, {p for p, _ in paths}, service.index.ids
+        records,
+        {t for t, _ in terms},
+        {p for p, _ in paths} | {p for _, _, p in statements},
+        service.index.ids,
     )
     rows = collect(service, queries, log)
+    by_code = args.hold_out == "code"  # hold out a fifth of the codes, or of the terms
+
+    def held(r: tuple[str, str, list[Candidate], np.ndarray]) -> bool:
+        return held_out(r[1] if by_code else r[0])
+
     if args.cache:
         np.savez(
             args.cache,
             x=np.concatenate([r[3] for r in rows]),
             y=np.concatenate([[metrics.code_matches(c.code, r[1]) for c in r[2]] for r in rows]),
             g=np.concatenate([np.full(len(r[2]), i) for i, r in enumerate(rows)]),
-            held=np.concatenate([np.full(len(r[2]), held_out(r[0])) for r in rows]),
+            held=np.concatenate([np.full(len(r[2]), held(r)) for r in rows]),
         )
-    train = [r for r in rows if not held_out(r[0])]
-    check = [r for r in rows if held_out(r[0])]
+    train = [r for r in rows if not held(r)]
+    check = [r for r in rows if held(r)]
     x = np.concatenate([r[3] for r in train])
     y = np.concatenate([[metrics.code_matches(c.code, r[1]) for c in r[2]] for r in train]).astype(int)
     log(f"{len(train)} training queries ({len(x)} rows, {int(y.sum())} positive), {len(check)} held out")
@@ -219,10 +261,12 @@ def main(argv: list[str] | None = None) -> None:
     log(f"held-out synonyms, rule-based order {before}; learned {after}")
     ranker.info = {
         "recipe": "python -m evals.train_phrase_ranker "
-        f"--source {args.source} --queries {args.queries} --leaves {args.leaves} --iters {args.iters}",
+        f"--source {args.source} --queries {args.queries} --leaves {args.leaves} --iters {args.iters} "
+        f"--hold-out {args.hold_out} --walker-masked {args.walker_masked}",
         "queries": f"ICD-10-CM {args.source} synonyms (inclusion terms: one code each; Index paths: leaf "
-        "subterms), searched as phrases; own text masked from the lexical index (Index paths: and walker)",
-        "release": json.dumps(service.index.manifest.get("releases", {}).get(ICD10CM, {})),
+        "subterms; statements: Index paths reworded in English order, evals/phrase_statements.py), "
+        "searched as phrases; own text masked from the lexical index (Index paths: and walker)",
+        "release": service.index.manifest.release(ICD10CM) or "",
         "train_queries": len(train),
         "held_out_queries": len(check),
         "held_out_rule_based": before,
