@@ -4,6 +4,9 @@ domain)."""
 
 from __future__ import annotations
 
+import pytest
+
+from assistant.suggest.abbreviations import expand_text
 from assistant.suggest.schemas import SuggestRequest
 from assistant.suggest.service import SuggestionService
 
@@ -25,3 +28,20 @@ def test_a_vaccine_given_codes_no_disease_with_only_diagnoses_requested(service:
         service, TRAVEL + "Cholera vaccine given today.", ICD
     )
     assert "Cholera, unspecified" in _evidence(service, TRAVEL + "Cholera, unspecified.", ICD)
+
+
+# ------------------------------------------------------------ abbreviations read by their context
+@pytest.mark.parametrize(
+    ("text", "expected", "not_expected"),
+    [
+        ("febrile, R CVA tenderness on exam", "costovertebral angle", "stroke"),
+        ("no CVA tenderness", "costovertebral angle", "stroke"),
+        ("h/o CVA 2019 with L arm weakness", "stroke", "costovertebral"),
+        ("functional capacity >4 METs, climbs 2 flights", "metabolic equivalents", "metastases"),
+        ("reached 7 METs on the treadmill", "metabolic equivalents", "metastases"),
+        ("bone mets to the T-spine", "metastases", "metabolic"),
+    ],
+)
+def test_cva_and_mets_mean_what_their_context_says(text: str, expected: str, not_expected: str) -> None:
+    expanded = expand_text(text)
+    assert expected in expanded and not_expected not in expanded
