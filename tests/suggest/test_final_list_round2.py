@@ -7,8 +7,13 @@ from __future__ import annotations
 import pytest
 
 from assistant.suggest.abbreviations import expand_text
+from assistant.suggest.coding_rules.context import NoteContext
+from assistant.suggest.coding_rules.influenza import identified_influenza
+from assistant.suggest.reader import Mention
 from assistant.suggest.schemas import SuggestRequest
 from assistant.suggest.service import SuggestionService
+from assistant.suggest.store import CodeCatalog
+from assistant.suggest.types import Pick
 
 
 def _evidence(service: SuggestionService, text: str, systems: list[str]) -> set[str]:
@@ -45,3 +50,50 @@ def test_a_vaccine_given_codes_no_disease_with_only_diagnoses_requested(service:
 def test_cva_and_mets_mean_what_their_context_says(text: str, expected: str, not_expected: str) -> None:
     expanded = expand_text(text)
     assert expected in expanded and not_expected not in expanded
+
+
+# ------------------------------------------------------------ influenza with an identified virus (I.C.10.c)
+FLU_TITLES = {
+    "J10.1": "Influenza due to other identified influenza virus with other respiratory manifestations",
+    "J11.1": "Influenza due to unidentified influenza virus with other respiratory manifestations",
+    "J10.00": "Influenza due to other identified influenza virus with unspecified type of pneumonia",
+    "J11.00": "Influenza due to unidentified influenza virus with unspecified type of pneumonia",
+    "J10.01": "Influenza due to other identified influenza virus with the same other identified influenza "
+    "virus pneumonia",
+}
+
+
+@pytest.fixture(scope="module")
+def flu_catalog() -> CodeCatalog:
+    codes: dict[str, list[object]] = {
+        c: ["ICD-10-CM", t, True, "J10" if c < "J11" else "J11", "code"] for c, t in FLU_TITLES.items()
+    }
+    codes["J10"] = ["ICD-10-CM", "Influenza due to other identified influenza virus", False, None, "category"]
+    codes["J11"] = ["ICD-10-CM", "Influenza due to unidentified influenza virus", False, None, "category"]
+    return CodeCatalog({"codes": codes, "refs": {}})
+
+
+def _flu_final(note: str, code: str, catalog: CodeCatalog) -> set[str]:
+    start = note.index("Influenza")
+    m = Mention(start, start + 9, "Influenza", "Influenza", "assessment", 0, len(note))
+    picks = {code: Pick(code, 0.8, True, [m])}
+    identified_influenza(picks, NoteContext(note=note), catalog)
+    return {c for c, p in picks.items() if p.final}
+
+
+@pytest.mark.parametrize(
+    ("note", "code", "expected"),
+    [
+        ("Rapid flu: influenza A POSITIVE, B neg.\nImp: Influenza, no pneumonia.", "J11.1", {"J10.1"}),
+        ("Flu B + on PCR. Influenza with pneumonia, RLL.", "J11.00", {"J10.00"}),
+        ("Dx: Influenza, H1N1, cough and fever.", "J11.1", {"J10.1"}),
+        # no virus type found: the unidentified code stays
+        ("Rapid flu A/B negative but classic illness. Influenza, clinical dx.", "J11.1", {"J11.1"}),
+        ("Influenza-like illness, negative for flu A and B.", "J11.1", {"J11.1"}),
+        ("Influenza, cough x3 d. No testing done.", "J11.1", {"J11.1"}),
+    ],
+)
+def test_an_identified_influenza_virus_takes_the_j10_code(
+    note: str, code: str, expected: set[str], flu_catalog: CodeCatalog
+) -> None:
+    assert _flu_final(note, code, flu_catalog) == expected

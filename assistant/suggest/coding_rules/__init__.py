@@ -13,6 +13,7 @@ from assistant.suggest.coding_rules.context import CodeSearch, NoteContext
 from assistant.suggest.coding_rules.device_status import device_status
 from assistant.suggest.coding_rules.encounters import encounter_codes
 from assistant.suggest.coding_rules.hcpcs_gate import gate
+from assistant.suggest.coding_rules.influenza import identified_influenza
 from assistant.suggest.coding_rules.injuries import injury_rules
 from assistant.suggest.coding_rules.partners import add_partners
 from assistant.suggest.coding_rules.pregnancy import conditions_in_pregnancy, hypertension_in_pregnancy
@@ -44,6 +45,7 @@ def context_for(
 def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     gate(picks, ctx, catalog)
     tobacco_status(picks, ctx, catalog)
+    identified_influenza(picks, ctx, catalog)
     combine(picks, ctx, catalog)
     hypertension_in_pregnancy(picks, ctx, catalog)
     conditions_in_pregnancy(picks, ctx, catalog)
