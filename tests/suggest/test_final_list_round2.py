@@ -7,6 +7,10 @@ from __future__ import annotations
 import pytest
 
 from assistant.suggest.abbreviations import expand_text
+from assistant.suggest.coding_rules.antineoplastic import (
+    antineoplastic_adverse_effect,
+    antineoplastic_encounter,
+)
 from assistant.suggest.coding_rules.context import NoteContext
 from assistant.suggest.coding_rules.influenza import identified_influenza
 from assistant.suggest.reader import Mention
@@ -97,3 +101,54 @@ def test_an_identified_influenza_virus_takes_the_j10_code(
     note: str, code: str, expected: set[str], flu_catalog: CodeCatalog
 ) -> None:
     assert _flu_final(note, code, flu_catalog) == expected
+
+
+# ------------------------------------------------------------ antineoplastic treatment at the visit
+ONC_TITLES = {
+    "Z51.11": "Encounter for antineoplastic chemotherapy",
+    "Z51.12": "Encounter for antineoplastic immunotherapy",
+    "T45.1X5A": "Adverse effect of antineoplastic and immunosuppressive drugs, initial encounter",
+    "T45.AX5A": "Adverse effect of immune checkpoint inhibitors and immunostimulant drugs, initial encounter",
+    "C18.7": "Malignant neoplasm of sigmoid colon",
+    "G62.0": "Drug-induced polyneuropathy",
+}
+
+
+@pytest.fixture(scope="module")
+def onc_catalog() -> CodeCatalog:
+    codes = {c: ["ICD-10-CM", t, True, c[:3], "code"] for c, t in ONC_TITLES.items()}
+    return CodeCatalog({"codes": codes, "refs": {}})
+
+
+def _onc_final(note: str, catalog: CodeCatalog) -> list[str]:
+    """Final codes, first-listed first, after the two rules, from a note whose cancer is already coded."""
+    start = note.find("cancer")
+    m = Mention(max(start, 0), max(start, 0) + 6, "cancer", "cancer", "assessment", 0, len(note))
+    picks = {"C18.7": Pick("C18.7", 0.7, True, [m])}
+    ctx = NoteContext(note=note)
+    antineoplastic_adverse_effect(picks, ctx, catalog)
+    antineoplastic_encounter(picks, ctx, catalog)
+    return [p.code for p in sorted(picks.values(), key=lambda p: -p.score) if p.final]
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        ("Infusion visit, C3D1 FOLFOX. Sigmoid colon cancer, adjuvant.", ["Z51.11", "C18.7"]),
+        ("Sigmoid colon cancer on FOLFOX - proceed with cycle 3 today.", ["Z51.11", "C18.7"]),
+        ("Lung cancer, here for pembrolizumab cycle 8.", ["Z51.12", "C18.7"]),
+        (
+            "Colon cancer, C2D1 FOLFOX today. Tingling fingertips from oxaliplatin, grade 1.",
+            ["Z51.11", "C18.7", "T45.1X5A"],
+        ),
+        ("Colon cancer. Hypothyroidism from pembrolizumab, on levothyroxine.", ["C18.7", "T45.AX5A"]),
+        # an office visit while on chemotherapy, held or finished chemotherapy: no encounter code
+        ("Sigmoid colon cancer on adjuvant FOLFOX, labs today, next cycle in 2 wk.", ["C18.7"]),
+        ("Colon cancer: C4 held today for ANC 0.8.", ["C18.7"]),
+        ("Colon cancer, completed 12 cycles of FOLFOX in 2024. No neuropathy from oxaliplatin.", ["C18.7"]),
+    ],
+)
+def test_chemotherapy_given_at_the_visit_is_listed_first_and_its_adverse_effect_coded(
+    note: str, expected: list[str], onc_catalog: CodeCatalog
+) -> None:
+    assert _onc_final(note, onc_catalog) == expected

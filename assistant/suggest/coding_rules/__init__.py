@@ -8,6 +8,10 @@ which diagnoses remain.
 
 from __future__ import annotations
 
+from assistant.suggest.coding_rules.antineoplastic import (
+    antineoplastic_adverse_effect,
+    antineoplastic_encounter,
+)
 from assistant.suggest.coding_rules.combination import combine
 from assistant.suggest.coding_rules.context import CodeSearch, NoteContext
 from assistant.suggest.coding_rules.device_status import device_status
@@ -52,7 +56,9 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     injury_rules(picks, ctx, catalog)
     drop_integral_symptoms(picks, ctx, catalog)
     add_partners(picks, ctx, catalog)
+    antineoplastic_adverse_effect(picks, ctx, catalog)
     device_status(picks, ctx, catalog)
+    antineoplastic_encounter(picks, ctx, catalog)
     encounter_codes(picks, ctx, catalog)
 
 
