@@ -58,6 +58,27 @@ _PAST_EVENT = re.compile(
     re.IGNORECASE,
 )
 
+# A dated problem-list item that the same sentence closes ("kidney stone 2021, passed", "BCC of nose 2020,
+# excised", "DVT 3/2019 - treated, resolved"): an event of the past, not a current condition.
+_DATED = re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}/(?:19|20)?\d\d\b")
+_CLOSED = re.compile(
+    r"\b(?:passed|excised|resected|removed|resolved|healed|repaired|cured|treated|completed|remitted|"
+    r"cleared|recovered)\b",
+    re.IGNORECASE,
+)
+
+
+def _dated_and_closed(sentence: str, mention: str) -> str | None:
+    """The closing word of a dated item whose mention holds the date and the rest of the sentence closes it."""
+    if not _DATED.search(mention) or _TREATMENT_ONGOING.search(sentence):
+        return None
+    at = sentence.find(mention)
+    after = sentence[at + len(mention) :] if at >= 0 else ""
+    m = _CLOSED.search(after)
+    if m is None or len(after[: m.start()].split()) > 3:
+        return None
+    return m.group(0).lower()
+
 
 def names_neoplasm(text: str) -> bool:
     """The text names a cancer or another neoplasm."""
@@ -77,4 +98,4 @@ def history_cue(sentence: str, mention: str) -> str | None:
     m = _PAST_EVENT.search(mention)
     if m:
         return m.group(0).strip().lower()
-    return None
+    return _dated_and_closed(sentence, mention)

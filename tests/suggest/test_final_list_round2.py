@@ -13,7 +13,7 @@ from assistant.suggest.coding_rules.antineoplastic import (
 )
 from assistant.suggest.coding_rules.context import NoteContext
 from assistant.suggest.coding_rules.influenza import identified_influenza
-from assistant.suggest.reader import Mention
+from assistant.suggest.reader import Mention, read_note
 from assistant.suggest.schemas import SuggestRequest
 from assistant.suggest.service import SuggestionService
 from assistant.suggest.store import CodeCatalog
@@ -152,3 +152,21 @@ def test_chemotherapy_given_at_the_visit_is_listed_first_and_its_adverse_effect_
     note: str, expected: list[str], onc_catalog: CodeCatalog
 ) -> None:
     assert _onc_final(note, onc_catalog) == expected
+
+
+# ------------------------------------------------------------ a dated, closed problem-list item is history
+@pytest.mark.parametrize(
+    ("note", "item", "history"),
+    [
+        ("# Kidney stone 2021, passed\n# HTN - on lisinopril", "Kidney stone 2021", True),
+        ("PMH: HTN. BCC of nose 2020, excised.\nToday: PSA <0.01.", "BCC of nose 2020", True),
+        ("# DVT 3/2019 - treated, resolved\n# Afib on apixaban", "DVT 3/2019", True),
+        # dated but not closed, or closed but still treated: current
+        ("# DM2 dx 2019, A1c 7.1 - continue metformin", "DM2 dx 2019", False),
+        ("# Colon cancer dx 3/2026, resected, on adjuvant FOLFOX", "Colon cancer dx 3/2026", False),
+        ("# Kidney stone, passed in the ED? still colicky", "Kidney stone", False),
+    ],
+)
+def test_a_dated_item_the_sentence_closes_is_history(note: str, item: str, history: bool) -> None:
+    mention = next(m for m in read_note(note) if m.text.startswith(item))
+    assert mention.history is history
