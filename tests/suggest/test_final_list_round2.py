@@ -13,6 +13,7 @@ from assistant.suggest.coding_rules.antineoplastic import (
 )
 from assistant.suggest.coding_rules.context import NoteContext
 from assistant.suggest.coding_rules.influenza import identified_influenza
+from assistant.suggest.coding_rules.tobacco import tobacco_code
 from assistant.suggest.reader import Mention, read_note
 from assistant.suggest.schemas import SuggestRequest
 from assistant.suggest.service import SuggestionService
@@ -170,3 +171,13 @@ def test_chemotherapy_given_at_the_visit_is_listed_first_and_its_adverse_effect_
 def test_a_dated_item_the_sentence_closes_is_history(note: str, item: str, history: bool) -> None:
     mention = next(m for m in read_note(note) if m.text.startswith(item))
     assert mention.history is history
+
+
+# ------------------------------------------------------------ the tobacco product from the rest of the note
+def test_nicotine_dependence_takes_the_product_the_note_names_elsewhere() -> None:
+    note = "Smokes 1/2 ppd cigarettes, not ready to quit.\nA/P: Nicotine dependence - counseled, declines."
+    assert tobacco_code("A/P: Nicotine dependence - counseled, declines", note) == "F17.210"
+    # no product anywhere, or only someone else's: unspecified product
+    assert tobacco_code("A/P: Nicotine dependence - counseled, declines", "Nicotine dependence.") == "F17.200"
+    other = "Husband smokes cigarettes indoors.\nA/P: Nicotine dependence - counseled."
+    assert tobacco_code("A/P: Nicotine dependence - counseled", other) == "F17.200"
