@@ -12,6 +12,7 @@ from assistant.suggest.coding_rules.antineoplastic import (
     antineoplastic_encounter,
 )
 from assistant.suggest.coding_rules.context import NoteContext
+from assistant.suggest.coding_rules.encounters import encounter_codes
 from assistant.suggest.coding_rules.influenza import identified_influenza
 from assistant.suggest.coding_rules.tobacco import tobacco_code
 from assistant.suggest.reader import Mention, read_note
@@ -181,3 +182,64 @@ def test_nicotine_dependence_takes_the_product_the_note_names_elsewhere() -> Non
     assert tobacco_code("A/P: Nicotine dependence - counseled, declines", "Nicotine dependence.") == "F17.200"
     other = "Husband smokes cigarettes indoors.\nA/P: Nicotine dependence - counseled."
     assert tobacco_code("A/P: Nicotine dependence - counseled", other) == "F17.200"
+
+
+# ------------------------------------------------------------ preoperative exam; findings stated as "normal"
+EXAM_TITLES = {
+    "Z00.00": "Encounter for general adult medical examination without abnormal findings",
+    "Z00.01": "Encounter for general adult medical examination with abnormal findings",
+    "Z00.121": "Encounter for routine child health examination with abnormal findings",
+    "Z00.129": "Encounter for routine child health examination without abnormal findings",
+    "Z01.810": "Encounter for preprocedural cardiovascular examination",
+    "Z01.818": "Encounter for other preprocedural examination",
+    "M17.11": "Unilateral primary osteoarthritis, right knee",
+    "B01.9": "Varicella without complication",
+}
+
+
+@pytest.fixture(scope="module")
+def exam_catalog() -> CodeCatalog:
+    codes = {c: ["ICD-10-CM", t, True, c[:3], "code"] for c, t in EXAM_TITLES.items()}
+    return CodeCatalog({"codes": codes, "refs": {}})
+
+
+def _exam_final(note: str, picked: dict[str, str], age: int, catalog: CodeCatalog) -> list[str]:
+    picks = {}
+    for code, phrase in picked.items():
+        start = note.index(phrase)
+        picks[code] = Pick(
+            code, 0.6, True, [Mention(start, start + len(phrase), phrase, phrase, "body", 0, 0)]
+        )
+    encounter_codes(picks, NoteContext(note=note, age=age), catalog)
+    return [p.code for p in sorted(picks.values(), key=lambda p: -p.score) if p.final]
+
+
+def test_a_preoperative_evaluation_is_z01_81_first_not_a_general_exam(exam_catalog: CodeCatalog) -> None:
+    note = (
+        "Pre-op medical evaluation. 67F for R TKA for primary OA R knee.\n"
+        "Impression: Preoperative exam, acceptable risk. Primary OA R knee."
+    )
+    picked = {"Z00.00": "Preoperative exam", "M17.11": "Primary OA R knee"}
+    assert _exam_final(note, picked, 67, exam_catalog) == ["Z01.818", "M17.11"]
+    cardiac = "Preoperative cardiac evaluation before hip surgery.\nA: OA R knee."
+    assert _exam_final(cardiac, {"M17.11": "OA R knee"}, 70, exam_catalog) == ["Z01.810", "M17.11"]
+    # an annual physical that mentions a past operation is still the general exam
+    annual = "Annual physical. Had R TKA 2019, doing well.\nA: Routine adult exam, normal."
+    assert _exam_final(annual, {"Z00.00": "Annual physical"}, 60, exam_catalog) == ["Z00.00"]
+
+
+@pytest.mark.parametrize(
+    ("note", "age", "expected"),
+    [
+        ("Annual physical 50M.\nDx: Routine adult physical w/o abnormal findings.", 50, "Z00.00"),
+        ("WCC 4 yo boy.\nA: Well child exam, normal. Immunizations given.", 4, "Z00.129"),
+        ("Annual physical 50M.\nDx: Routine adult physical w/ abnormal findings: new murmur.", 50, "Z00.01"),
+    ],
+)
+def test_findings_stated_in_shorthand_choose_the_exam_code(
+    note: str, age: int, expected: str, exam_catalog: CodeCatalog
+) -> None:
+    """A stray final code (here a vaccine read as varicella) must not turn a stated normal exam abnormal."""
+    head = note.split(".")[0]
+    picked = {"Z00.01" if age >= 18 else "Z00.121": head, "B01.9": head}
+    assert expected in _exam_final(note, picked, age, exam_catalog)
