@@ -12,6 +12,7 @@ from assistant.suggest.coding_rules.antineoplastic import (
     antineoplastic_encounter,
 )
 from assistant.suggest.coding_rules.context import NoteContext
+from assistant.suggest.coding_rules.dementia import dementia_in_other_diseases
 from assistant.suggest.coding_rules.encounters import encounter_codes
 from assistant.suggest.coding_rules.influenza import identified_influenza
 from assistant.suggest.coding_rules.tobacco import tobacco_code
@@ -243,3 +244,49 @@ def test_findings_stated_in_shorthand_choose_the_exam_code(
     head = note.split(".")[0]
     picked = {"Z00.01" if age >= 18 else "Z00.121": head, "B01.9": head}
     assert expected in _exam_final(note, picked, age, exam_catalog)
+
+
+# ------------------------------------------------------------ dementia due to a named disease (I.A.13)
+DEMENTIA_TITLES = {
+    "F03.A0": "Unspecified dementia, mild, without behavioral disturbance, psychotic disturbance, mood "
+    "disturbance, and anxiety",
+    "F02.A0": "Dementia in other diseases classified elsewhere, mild, without behavioral disturbance, "
+    "psychotic "
+    "disturbance, mood disturbance, and anxiety",
+    "F03.B11": "Unspecified dementia, moderate, with agitation",
+    "F02.B11": "Dementia in other diseases classified elsewhere, moderate, with agitation",
+    "G30.9": "Alzheimer's disease, unspecified",
+    "G30.1": "Alzheimer's disease with late onset",
+}
+
+
+@pytest.fixture(scope="module")
+def dementia_catalog() -> CodeCatalog:
+    codes: dict[str, list[object]] = {
+        c: ["ICD-10-CM", t, True, c[:3], "code"] for c, t in DEMENTIA_TITLES.items()
+    }
+    codes["F02"] = ["ICD-10-CM", "Dementia in other diseases classified elsewhere", False, None, "category"]
+    return CodeCatalog({"codes": codes, "refs": {}})
+
+
+@pytest.mark.parametrize(
+    ("note", "code", "expected"),
+    [
+        ("Hx Alzheimer's dementia, mild, lives with daughter.", "F03.A0", ["G30.9", "F02.A0"]),
+        (
+            "Late-onset Alzheimer disease with dementia, moderate, agitated at night.",
+            "F03.B11",
+            ["G30.1", "F02.B11"],
+        ),
+        # no named disease, or only a relative's: unspecified dementia stays
+        ("Dementia, mild, lives with daughter.", "F03.A0", ["F03.A0"]),
+        ("Mother had Alzheimer's. Dementia, mild, no behavior issues.", "F03.A0", ["F03.A0"]),
+    ],
+)
+def test_alzheimers_dementia_is_coded_with_its_cause_first(
+    note: str, code: str, expected: list[str], dementia_catalog: CodeCatalog
+) -> None:
+    m = Mention(0, 8, "Dementia", "Dementia", "assessment", 0, len(note))
+    picks = {code: Pick(code, 0.7, True, [m])}
+    dementia_in_other_diseases(picks, NoteContext(note=note), dementia_catalog)
+    assert [p.code for p in sorted(picks.values(), key=lambda p: -p.score) if p.final] == expected

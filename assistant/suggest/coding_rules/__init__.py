@@ -14,6 +14,7 @@ from assistant.suggest.coding_rules.antineoplastic import (
 )
 from assistant.suggest.coding_rules.combination import combine
 from assistant.suggest.coding_rules.context import CodeSearch, NoteContext
+from assistant.suggest.coding_rules.dementia import dementia_in_other_diseases
 from assistant.suggest.coding_rules.device_status import device_status
 from assistant.suggest.coding_rules.encounters import encounter_codes
 from assistant.suggest.coding_rules.hcpcs_gate import gate
@@ -51,6 +52,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     tobacco_status(picks, ctx, catalog)
     identified_influenza(picks, ctx, catalog)
     combine(picks, ctx, catalog)
+    dementia_in_other_diseases(picks, ctx, catalog)
     hypertension_in_pregnancy(picks, ctx, catalog)
     conditions_in_pregnancy(picks, ctx, catalog)
     injury_rules(picks, ctx, catalog)
