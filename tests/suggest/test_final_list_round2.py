@@ -13,6 +13,7 @@ from assistant.suggest.coding_rules.antineoplastic import (
 )
 from assistant.suggest.coding_rules.context import NoteContext
 from assistant.suggest.coding_rules.dementia import dementia_in_other_diseases
+from assistant.suggest.coding_rules.device_status import device_status
 from assistant.suggest.coding_rules.encounters import encounter_codes
 from assistant.suggest.coding_rules.influenza import identified_influenza
 from assistant.suggest.coding_rules.tobacco import tobacco_code
@@ -290,3 +291,39 @@ def test_alzheimers_dementia_is_coded_with_its_cause_first(
     picks = {code: Pick(code, 0.7, True, [m])}
     dementia_in_other_diseases(picks, NoteContext(note=note), dementia_catalog)
     assert [p.code for p in sorted(picks.values(), key=lambda p: -p.score) if p.final] == expected
+
+
+# ------------------------------------------------------------ device and dialysis status (I.C.21.c.3)
+STATUS_TITLES = {
+    "Z96.41": "Presence of insulin pump (external) (internal)",
+    "Z95.0": "Presence of cardiac pacemaker",
+    "Z99.2": "Dependence on renal dialysis",
+    "E10.649": "Type 1 diabetes mellitus with hypoglycemia without coma",
+}
+
+
+@pytest.fixture(scope="module")
+def status_catalog() -> CodeCatalog:
+    codes = {c: ["ICD-10-CM", t, True, c[:3], "code"] for c, t in STATUS_TITLES.items()}
+    return CodeCatalog({"codes": codes, "refs": {}})
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        ("24M T1DM on Tandem pump + Dexcom CGM, lows at night.", {"Z96.41"}),
+        ("T1DM, uses Omnipod 5, A1c 7.1.", {"Z96.41"}),
+        ("ESRD on HD MWF via L arm AVF, no missed sessions.", {"Z99.2"}),
+        ("End-stage renal disease, on peritoneal dialysis at home.", {"Z99.2"}),
+        # a pacemaker by the same maker is no pump; dialysis for an AKI or declined is no dependence
+        ("Sick sinus syndrome s/p Medtronic pacemaker 2021, interrogation normal.", set()),
+        ("AKI on CKD 3b, started on HD this admission, renal recovery expected.", set()),
+        ("ESRD, declines dialysis, hospice discussed.", set()),
+    ],
+)
+def test_pump_and_dialysis_status_are_coded_from_their_use(
+    note: str, expected: set[str], status_catalog: CodeCatalog
+) -> None:
+    picks: dict[str, Pick] = {}
+    device_status(picks, NoteContext(note=note), status_catalog)
+    assert {c for c, p in picks.items() if p.final and c in ("Z96.41", "Z99.2")} == expected

@@ -10,6 +10,11 @@ from assistant.suggest.coding_rules.context import NoteContext, add_pick, best_s
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 
+# Insulin pumps named by their maker or model ("on Tandem pump", "Omnipod 5"): an insulin pump in use.
+_PUMP_BRANDS = (
+    r"(?:omnipod|t:slim|ilet)(?:\s+(?:x2|5|dash|go))?(?:\s+(?:insulin\s+)?pump)?|"
+    r"(?:tandem|medtronic|minimed)\s+(?:\w+\s+)?(?:insulin\s+)?pump"
+)
 # (code, words); a code ending in "-" takes the side digit: 1 right, 2 left, 3 bilateral, 9 unspecified.
 DEVICES: tuple[tuple[str, str], ...] = (
     ("Z95.0", r"pacemaker|PPM"),
@@ -24,12 +29,23 @@ DEVICES: tuple[tuple[str, str], ...] = (
     ("Z94.1", r"heart transplant\w*"),
     ("Z94.4", r"liver transplant\w*"),
     ("Z93.3", r"colostomy"),
-    ("Z96.41", r"(?:\w+\s+)?insulin pump"),
+    ("Z96.41", rf"(?:\w+\s+)?insulin pump|{_PUMP_BRANDS}"),
 )
 # Devices the patient lives on ("on an insulin pump", "COPD on home oxygen"): documented status by their use.
 _IN_USE = re.compile(
-    r"\b(?:on|uses?|using|wears?|with)\s+(?:an?\s+|her\s+|his\s+)?(?:\w+\s+)?insulin pump", re.I
+    r"\b(?:on|uses?|using|wears?|with)\s+(?:an?\s+|her\s+|his\s+)?"
+    rf"(?:(?:\w+\s+)?insulin pump|{_PUMP_BRANDS})",
+    re.I,
 )
+# Maintenance dialysis ("ESRD on HD MWF", "on peritoneal dialysis"): dependence on renal dialysis (Z99.2), the
+# status N18.6 asks for; not a single dialysis for an acute kidney injury.
+_ON_DIALYSIS = re.compile(
+    r"\b(?:on|receiving|gets|undergoing|maintained\s+on|started\s+on)\s+(?:chronic\s+|maintenance\s+|home\s+)?"
+    r"(?:hemodialysis|peritoneal\s+dialysis|dialysis|HD|PD|CAPD|CCPD)\b|"
+    r"\b(?:HD|hemodialysis|dialysis)\s+(?:MWF|TTS|TThS|T/Th/S|M/W/F|\dx?\s*(?:/|per|a|times\s+a)\s*w(?:ee)?k)",
+    re.IGNORECASE,
+)
+_CHRONIC_KIDNEY = re.compile(r"\bESRD\b|end[- ]stage (?:renal|kidney)|\bCKD\s*(?:stage\s*)?5\b", re.I)
 # Long-term oxygen at home is dependence on supplemental oxygen (Z99.81); oxygen given in the ED or the
 # hospital is treatment, not this status.
 _HOME_OXYGEN = re.compile(
@@ -79,6 +95,26 @@ def device_status(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog
             )
             break
     home_oxygen(picks, ctx, catalog)
+    renal_dialysis(picks, ctx, catalog)
+
+
+def renal_dialysis(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    """Dependence on renal dialysis (Z99.2) for a patient with end-stage kidney disease on dialysis."""
+    if not _CHRONIC_KIDNEY.search(ctx.note):
+        return
+    for m in _ON_DIALYSIS.finditer(ctx.note):
+        before = ctx.note[max(0, m.start() - 30) : m.start()]
+        if re.search(r"\b(?:no|not|denies|without|off|declin\w*|refus\w*|avoid\w*)\b", before, re.IGNORECASE):
+            continue
+        add_pick(
+            picks,
+            catalog,
+            "Z99.2",
+            best_score(picks) * 0.85,
+            [ctx.mention(m.start(), m.end())],
+            "status: dependence on renal dialysis, with end-stage kidney disease (N18.6 note; I.C.21.c.3)",
+        )
+        return
 
 
 def home_oxygen(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
