@@ -327,3 +327,20 @@ def test_pump_and_dialysis_status_are_coded_from_their_use(
     picks: dict[str, Pick] = {}
     device_status(picks, NoteContext(note=note), status_catalog)
     assert {c for c, p in picks.items() if p.final and c in ("Z96.41", "Z99.2")} == expected
+
+
+# ------------------------------------------------------------ "Dx:" / "Impression:" lines head problems
+@pytest.mark.parametrize(
+    ("note", "item", "problem"),
+    [
+        ("Seen for f/u.\nDx: MDD recurrent moderate; GAD.", "MDD recurrent moderate", True),
+        ("Cough x2d.\nImpression: Influenza A. Oseltamivir.", "Influenza A", True),
+        ("Seen today.\nA: 1. HTN\n2. DM2", "HTN", True),
+        # a condition in the narrative or later in the line is no problem line's head
+        ("S: cough x2d. no fever", "cough x2d", False),
+        ("Seen for f/u.\nDx: MDD recurrent moderate; GAD.", "GAD", False),
+    ],
+)
+def test_a_diagnosis_line_after_its_heading_heads_a_problem(note: str, item: str, problem: bool) -> None:
+    mention = next(m for m in read_note(note) if m.text == item)
+    assert mention.problem is problem
