@@ -516,7 +516,8 @@ class SuggestionService:
             self._excludes1(picks)
             if learned:  # FLOOR is one of the ranker's probabilities
                 ensure_pregnancy_code(picks, self.catalog)
-                ensure_first_listed(picks, self.catalog)
+                if ensure_first_listed(picks, self.catalog):  # an injury listed now takes its causes
+                    coding_rules.after_first_listed(picks, context, self.catalog)
                 sibling_guard.settle(picks, request.text, self.catalog)  # after the rules, the first-listed
             self._context_warnings(picks, skipped)
             for m, why in skipped:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.suggest.abbreviations import expand_text
+from assistant.suggest.coding_rules import after_first_listed
 from assistant.suggest.coding_rules.antineoplastic import (
     antineoplastic_adverse_effect,
     antineoplastic_encounter,
@@ -16,12 +17,15 @@ from assistant.suggest.coding_rules.dementia import dementia_in_other_diseases
 from assistant.suggest.coding_rules.device_status import device_status
 from assistant.suggest.coding_rules.encounters import encounter_codes
 from assistant.suggest.coding_rules.influenza import identified_influenza
+from assistant.suggest.coding_rules.injuries import _place_query, mechanism_clause
 from assistant.suggest.coding_rules.tobacco import tobacco_code
+from assistant.suggest.first_listed import ensure_first_listed
 from assistant.suggest.reader import Mention, read_note
 from assistant.suggest.schemas import SuggestRequest
 from assistant.suggest.service import SuggestionService
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
+from tests.suggest.rules_corpus import rules_service
 
 
 def _evidence(service: SuggestionService, text: str, systems: list[str]) -> set[str]:
@@ -344,3 +348,75 @@ def test_pump_and_dialysis_status_are_coded_from_their_use(
 def test_a_diagnosis_line_after_its_heading_heads_a_problem(note: str, item: str, problem: bool) -> None:
     mention = next(m for m in read_note(note) if m.text == item)
     assert mention.problem is problem
+
+
+# ------------------------------------------------------------ external causes: mechanism clause, place
+@pytest.mark.parametrize(
+    ("sentence", "clause"),
+    [
+        (
+            "ED: 45M fell ~6 ft off a ladder while cleaning gutters, landed on L hand.",
+            "fell ~6 ft off a ladder",
+        ),
+        ("Twisted L knee when she collided with another player.", "Twisted L knee"),
+        ("slipped on ice on her driveway 10/15", "slipped on ice on her driveway 10/15"),
+        ("No trauma, pain for 3 weeks.", None),
+    ],
+)
+def test_the_mechanism_is_searched_as_its_own_clause(sentence: str, clause: str | None) -> None:
+    assert mechanism_clause(sentence) == clause
+
+
+@pytest.mark.parametrize(
+    ("place", "sentence", "query"),
+    [
+        (
+            "in the backyard",
+            "fell in the backyard of his single-family home",
+            "garden or yard in single-family (private) house as the place of occurrence",
+        ),
+        (
+            "in her kitchen",
+            "slipped in her kitchen at her apartment",
+            "kitchen in apartment as the place of occurrence",
+        ),
+        ("on the city soccer field", "", "on the city soccer field as the place of occurrence"),
+        (
+            "at home",
+            "",
+            "unspecified place in unspecified non-institutional (private) residence as the place of "
+            "occurrence",
+        ),
+    ],
+)
+def test_the_place_is_searched_in_the_words_of_the_place_titles(
+    place: str, sentence: str, query: str
+) -> None:
+    assert _place_query(place, sentence) == query
+
+
+@pytest.fixture(scope="module")
+def rules_svc(tmp_path_factory: pytest.TempPathFactory) -> SuggestionService:
+    return rules_service(tmp_path_factory.mktemp("rules2"))
+
+
+def _search_short_clauses(text: str, prefixes: tuple[str, ...]) -> list[tuple[str, float]]:
+    """A search that, like the real one, finds the cause only from a short clause (a sentence is diluted)."""
+    if prefixes[0] == "W":
+        return [("W11.XXXS", 0.6 if len(text.split()) <= 8 else 0.3)]
+    return []
+
+
+def test_an_injury_listed_first_only_at_the_end_takes_its_external_cause(
+    rules_svc: SuggestionService,
+) -> None:
+    note = "ED: 45M fell off a ladder while cleaning gutters, landed on R hand.\nA: fracture of right radius."
+    start = note.index("fracture")
+    mention = Mention(start, start + 8, "fracture", "fracture", "assessment", 0, len(note))
+    ctx = NoteContext(note, 45, search=_search_short_clauses)
+    picks = {"S52.501A": Pick("S52.501A", 0.3, False, [mention])}  # below the threshold: not final yet
+    after_first_listed(picks, ctx, rules_svc.catalog)
+    assert not any(c.startswith("W") for c in picks)  # nothing final to attach a cause to
+    assert ensure_first_listed(picks, rules_svc.catalog) == "S52.501A"
+    after_first_listed(picks, ctx, rules_svc.catalog)
+    assert {c for c, p in picks.items() if p.final} >= {"S52.501A", "W11.XXXA"}

@@ -64,4 +64,10 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     encounter_codes(picks, ctx, catalog)
 
 
-__all__ = ["CodeSearch", "NoteContext", "apply_coding_rules", "context_for"]
+def after_first_listed(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    """The rules that depend on which codes are final, again once the first-listed code was made final
+    (an injury found only then takes its 7th character and its external causes, I.C.19-20)."""
+    injury_rules(picks, ctx, catalog)
+
+
+__all__ = ["CodeSearch", "NoteContext", "after_first_listed", "apply_coding_rules", "context_for"]
