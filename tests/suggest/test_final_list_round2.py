@@ -420,3 +420,32 @@ def test_an_injury_listed_first_only_at_the_end_takes_its_external_cause(
     assert ensure_first_listed(picks, rules_svc.catalog) == "S52.501A"
     after_first_listed(picks, ctx, rules_svc.catalog)
     assert {c for c, p in picks.items() if p.final} >= {"S52.501A", "W11.XXXA"}
+
+
+def test_a_status_code_retrieved_from_a_device_s_words_gives_way_to_the_device() -> None:
+    catalog = CodeCatalog(
+        {
+            "codes": {
+                "Z95.5": [
+                    "ICD-10-CM",
+                    "Presence of coronary angioplasty implant and graft",
+                    True,
+                    "Z95",
+                    "code",
+                ],
+                "Z94.0": ["ICD-10-CM", "Kidney transplant status", True, "Z94", "code"],
+            },
+            "refs": {},
+        }
+    )
+    note = "68M CAD s/p DES to LAD 2022, HFrEF."
+    start = note.index("s/p DES")
+    stray = Mention(start, start + 19, note[start : start + 19], note[start : start + 19], "body", 0, 0)
+    picks = {"Z94.0": Pick("Z94.0", 0.06, True, [stray])}
+    device_status(picks, NoteContext(note=note), catalog)
+    assert picks["Z95.5"].final and not picks["Z94.0"].final
+    # a transplant the note documents on its own line stays coded
+    note += "\nKidney transplant 2015, on tacrolimus."
+    picks = {"Z94.0": Pick("Z94.0", 0.06, True, [stray])}
+    device_status(picks, NoteContext(note=note), catalog)
+    assert picks["Z95.5"].final and picks["Z94.0"].final

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.suggest.coding_rules.context import NoteContext, add_pick, best_score
+from assistant.suggest.coding_rules.context import NoteContext, add_pick, best_score, demote
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 
@@ -20,7 +20,7 @@ DEVICES: tuple[tuple[str, str], ...] = (
     ("Z95.0", r"pacemaker|PPM"),
     ("Z95.810", r"AICD|ICD in place|implantable (?:cardioverter[- ])?defibrillator"),
     ("Z95.1", r"CABG|coronary (?:artery )?bypass(?: graft\w*)?"),
-    ("Z95.5", r"coronary stents?|(?:cardiac|drug[- ]eluting) stents?|PCI|angioplasty with stent\w*"),
+    ("Z95.5", r"coronary stents?|(?:cardiac|drug[- ]eluting) stents?|PCI|DES|angioplasty with stent\w*"),
     ("Z95.2", r"(?:mechanical|prosthetic|bioprosthetic) (?:aortic |mitral )?valve|[AM]VR|TAVR|TAVI"),
     ("Z96.64-", r"(?:total )?hip (?:replacement|arthroplasty)|THA|THR"),
     ("Z96.65-", r"(?:total )?knee (?:replacement|arthroplasty)|TKA|TKR"),
@@ -75,6 +75,7 @@ def _code(stem: str, context: str) -> str:
 
 
 def device_status(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    coded: dict[str, list[tuple[int, int]]] = {}
     for stem, words in DEVICES:
         for m in re.finditer(rf"(?<![\w/])(?:{words})(?![\w])", ctx.note, re.IGNORECASE):
             if len(m.group(0)) <= 4 and not m.group(0).isupper():
@@ -85,17 +86,35 @@ def device_status(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog
             if not (_STATUS.search(line) or _IN_USE.search(line)) or _NOT_STATUS.search(line):
                 continue
             window = ctx.note[max(line_start, m.start() - 25) : m.end() + 5]
-            add_pick(
+            code = _code(stem, window)
+            if add_pick(
                 picks,
                 catalog,
-                _code(stem, window),
+                code,
                 best_score(picks) * 0.85,
                 [ctx.mention(m.start(), m.end())],
                 "status: the device, graft or transplant is documented from before (I.C.21.c.3)",
-            )
+            ):
+                coded.setdefault(code, []).append((m.start(), m.end()))
             break
+    _drop_stray_statuses(picks, coded)
     home_oxygen(picks, ctx, catalog)
     renal_dialysis(picks, ctx, catalog)
+
+
+def _drop_stray_statuses(picks: dict[str, Pick], coded: dict[str, list[tuple[int, int]]]) -> None:
+    """A status code retrieved from the very words this rule read as a device ("s/p DES to LAD" giving a
+    transplant status) is not coded: the device's own status code is."""
+    spans = [span for spans in coded.values() for span in spans]
+    for pick in picks.values():
+        if (
+            not pick.final
+            or pick.code in coded
+            or not pick.code.startswith(("Z92", "Z94", "Z95", "Z96", "Z98"))
+        ):
+            continue
+        if pick.mentions and all(any(m.start < b and a < m.end for a, b in spans) for m in pick.mentions):
+            demote(pick, f"the status documented there is {', '.join(coded)} (I.C.21.c.3)")
 
 
 def renal_dialysis(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
