@@ -229,6 +229,9 @@ def test_a_preoperative_evaluation_is_z01_81_first_not_a_general_exam(exam_catal
     assert _exam_final(note, picked, 67, exam_catalog) == ["Z01.818", "M17.11"]
     cardiac = "Preoperative cardiac evaluation before hip surgery.\nA: OA R knee."
     assert _exam_final(cardiac, {"M17.11": "OA R knee"}, 70, exam_catalog) == ["Z01.810", "M17.11"]
+    # clearance that another visit will give is no preoperative exam of this one
+    plan = "Annual physical. Knee OA, TKA planned.\nA/P: OA R knee - needs cardiac clearance before surgery."
+    assert "Z01.810" not in _exam_final(plan, {"M17.11": "OA R knee"}, 70, exam_catalog)
     # an annual physical that mentions a past operation is still the general exam
     annual = "Annual physical. Had R TKA 2019, doing well.\nA: Routine adult exam, normal."
     assert _exam_final(annual, {"Z00.00": "Annual physical"}, 60, exam_catalog) == ["Z00.00"]
@@ -238,14 +241,17 @@ def test_a_preoperative_evaluation_is_z01_81_first_not_a_general_exam(exam_catal
     ("note", "age", "expected"),
     [
         ("Annual physical 50M.\nDx: Routine adult physical w/o abnormal findings.", 50, "Z00.00"),
-        ("WCC 4 yo boy.\nA: Well child exam, normal. Immunizations given.", 4, "Z00.129"),
+        ("WCC 4 yo boy.\nA: Well child exam w/o abnormal findings. Immunizations given.", 4, "Z00.129"),
+        # an exam section that reads "normal" does not say the encounter had no abnormal findings
+        ("WCC 6 yo girl. Exam: normal.\nA: Well child, obesity, BMI 97th %ile.", 6, "Z00.121"),
         ("Annual physical 50M.\nDx: Routine adult physical w/ abnormal findings: new murmur.", 50, "Z00.01"),
     ],
 )
 def test_findings_stated_in_shorthand_choose_the_exam_code(
     note: str, age: int, expected: str, exam_catalog: CodeCatalog
 ) -> None:
-    """A stray final code (here a vaccine read as varicella) must not turn a stated normal exam abnormal."""
+    """A stated "without abnormal findings" wins over a stray final code (here a vaccine read as varicella);
+    without such a statement the final codes decide."""
     head = note.split(".")[0]
     picked = {"Z00.01" if age >= 18 else "Z00.121": head, "B01.9": head}
     assert expected in _exam_final(note, picked, age, exam_catalog)

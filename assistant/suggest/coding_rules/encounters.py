@@ -27,8 +27,7 @@ _GENERAL_EXAM = re.compile(
 # A gynecological exam has its own encounter code, Z01.41- (Z00.0- Excludes1 it; I.C.21.c.13).
 _GYN_EXAM = re.compile(r"\b(?:gyn\w*|well[- ]woman)\b", re.IGNORECASE)
 _STATED_FINDINGS = re.compile(
-    r"\b(without|w/o|no|with|w/)\s*abnormal findings\b|\bnormal (?:exam|physical)\b|"
-    r"\b(?:exam\w*|physical|check[- ]?up|WCC)\s*[,:-]?\s*(?:normal|unremarkable|wnl)\b",
+    r"\b(without|w/o|no|with|w/)\s*abnormal findings\b|\bnormal (?:exam|physical)\b",
     re.I,
 )
 # A preoperative examination is its own encounter (Z01.81-, IV.M), not a general exam; the reason for the
@@ -37,6 +36,11 @@ _PREOP = re.compile(
     r"\b(?:pre-?op(?:erative)?|pre-?surgical|pre-?procedur\w*)\s+(?:medical\s+|cardiac\s+|cardiovascular\s+|"
     r"pulmonary\s+|risk\s+)?(?:evaluation|eval|exam\w*|clearance|assessment|visit|consult\w*|H&P|physical)\b|"
     r"\b(?:medical|surgical|cardiac|pulmonary)\s+clearance\b",
+    re.IGNORECASE,
+)
+# "needs cardiac clearance", "will obtain pre-op eval": another visit's examination.
+_PREOP_ORDERED = re.compile(
+    r"\b(?:needs?|need\s+for|will|obtain|request\w*|refer\w*|pending|awaiting|schedul\w*)\b",
     re.IGNORECASE,
 )
 PREOP_KIND: tuple[tuple[str, str], ...] = (
@@ -100,11 +104,13 @@ def _findings(picks: dict[str, Pick], catalog: CodeCatalog) -> list[Pick]:
 def preoperative_exam(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> bool:
     """Z01.81- first when the visit is a preoperative evaluation (the head of the note or its impression);
     general exam codes give way to it. True when the note is that visit."""
-    match = _PREOP.search(_head(ctx.note, 4)) or next(
+    head_end = len(_head(ctx.note, 4))
+    match = next(
         (
             m
             for m in _PREOP.finditer(ctx.note)
-            if ctx.mention(m.start(), m.end()).section in ASSESSMENT_SECTIONS
+            if (m.start() < head_end or ctx.mention(m.start(), m.end()).section in ASSESSMENT_SECTIONS)
+            and not _PREOP_ORDERED.search(ctx.note[ctx.note.rfind("\n", 0, m.start()) + 1 : m.start()])
         ),
         None,
     )
