@@ -450,6 +450,9 @@ def test_a_status_code_retrieved_from_a_device_s_words_gives_way_to_the_device()
     picks = {"Z94.0": Pick("Z94.0", 0.06, True, [stray])}
     device_status(picks, NoteContext(note=note), catalog)
     assert picks["Z95.5"].final and not picks["Z94.0"].final
+    below = {"Z94.0": Pick("Z94.0", 0.06, False, [stray])}  # not final yet: no partner rule may revive it
+    device_status(below, NoteContext(note=note), catalog)
+    assert below["Z94.0"].vetoed
     # a transplant the note documents on its own line stays coded
     note += "\nKidney transplant 2015, on tacrolimus."
     picks = {"Z94.0": Pick("Z94.0", 0.06, True, [stray])}

@@ -104,14 +104,11 @@ def device_status(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog
 
 def _drop_stray_statuses(picks: dict[str, Pick], coded: dict[str, list[tuple[int, int]]]) -> None:
     """A status code retrieved from the very words this rule read as a device ("s/p DES to LAD" giving a
-    transplant status) is not coded: the device's own status code is."""
+    transplant status) is not coded, nor revived later as a "use additional" partner: the device's own
+    status code is."""
     spans = [span for spans in coded.values() for span in spans]
     for pick in picks.values():
-        if (
-            not pick.final
-            or pick.code in coded
-            or not pick.code.startswith(("Z92", "Z94", "Z95", "Z96", "Z98"))
-        ):
+        if pick.code in coded or not pick.code.startswith(("Z92", "Z94", "Z95", "Z96", "Z98")):
             continue
         if pick.mentions and all(any(m.start < b and a < m.end for a, b in spans) for m in pick.mentions):
             demote(pick, f"the status documented there is {', '.join(coded)} (I.C.21.c.3)")
