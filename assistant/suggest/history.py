@@ -60,7 +60,8 @@ _PAST_EVENT = re.compile(
 
 # A dated problem-list item that the same sentence closes ("kidney stone 2021, passed", "BCC of nose 2020,
 # excised", "DVT 3/2019 - treated, resolved"): an event of the past, not a current condition.
-_DATED = re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}/(?:19|20)?\d\d\b")
+# The date ends the item, as problem lists write it (not "2004 diagnosed with ...", "vision 20/25 both eyes").
+_DATED = re.compile(r"(?:\b(?:19|20)\d\d|\b\d{1,2}/(?:19|20)?\d\d)\W*$")
 _CLOSED = re.compile(
     r"\b(?:passed|excised|resected|removed|resolved|healed|repaired|cured|treated|completed|remitted|"
     r"cleared|recovered)\b",
@@ -69,7 +70,7 @@ _CLOSED = re.compile(
 
 
 def _dated_and_closed(sentence: str, mention: str) -> str | None:
-    """The closing word of a dated item whose mention holds the date and the rest of the sentence closes it."""
+    """The closing word of a dated item (the mention ends with its date; the sentence then closes it)."""
     if not _DATED.search(mention) or _TREATMENT_ONGOING.search(sentence):
         return None
     at = sentence.find(mention)

@@ -173,6 +173,9 @@ def test_chemotherapy_given_at_the_visit_is_listed_first_and_its_adverse_effect_
         ("# DM2 dx 2019, A1c 7.1 - continue metformin", "DM2 dx 2019", False),
         ("# Colon cancer dx 3/2026, resected, on adjuvant FOLFOX", "Colon cancer dx 3/2026", False),
         ("# Kidney stone, passed in the ED? still colicky", "Kidney stone", False),
+        # a date inside a narrative sentence or a measurement is no dated problem-list item
+        ("Hepatitis A 2004 per her mother, treated supportively.", "Hepatitis A 2004", False),
+        ("Vision 20/25 both eyes, passed hearing screen.", "Vision 20/25 both eyes", False),
     ],
 )
 def test_a_dated_item_the_sentence_closes_is_history(note: str, item: str, history: bool) -> None:
