@@ -58,6 +58,28 @@ _PAST_EVENT = re.compile(
     re.IGNORECASE,
 )
 
+# A dated problem-list item that the same sentence closes ("kidney stone 2021, passed", "BCC of nose 2020,
+# excised", "DVT 3/2019 - treated, resolved"): an event of the past, not a current condition.
+# The date ends the item, as problem lists write it (not "2004 diagnosed with ...", "vision 20/25 both eyes").
+_DATED = re.compile(r"(?:\b(?:19|20)\d\d|\b\d{1,2}/(?:19|20)?\d\d)\W*$")
+_CLOSED = re.compile(
+    r"\b(?:passed|excised|resected|removed|resolved|healed|repaired|cured|treated|completed|remitted|"
+    r"cleared|recovered)\b",
+    re.IGNORECASE,
+)
+
+
+def _dated_and_closed(sentence: str, mention: str) -> str | None:
+    """The closing word of a dated item (the mention ends with its date; the sentence then closes it)."""
+    if not _DATED.search(mention) or _TREATMENT_ONGOING.search(sentence):
+        return None
+    at = sentence.find(mention)
+    after = sentence[at + len(mention) :] if at >= 0 else ""
+    m = _CLOSED.search(after)
+    if m is None or len(after[: m.start()].split()) > 3:
+        return None
+    return m.group(0).lower()
+
 
 def names_neoplasm(text: str) -> bool:
     """The text names a cancer or another neoplasm."""
@@ -77,4 +99,4 @@ def history_cue(sentence: str, mention: str) -> str | None:
     m = _PAST_EVENT.search(mention)
     if m:
         return m.group(0).strip().lower()
-    return None
+    return _dated_and_closed(sentence, mention)

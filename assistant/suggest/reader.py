@@ -294,7 +294,13 @@ def _first_on_line(note: str, line_start: int, s_start: int) -> bool:
     """Whether the sentence starting at ``s_start`` is the first on its line (after any list marker)."""
     before = note[line_start:s_start]
     marker = _MARKER.match(before)
-    return not tokens(before[marker.end() :] if marker else before)
+    before = before[marker.end() :] if marker else before
+    header = _HEADER_RE.match(before)  # "Dx: ...", "Impression: 1. ...": the line's first problem follows
+    if header:
+        before = before[header.end() :]
+        marker = _MARKER.match(before)
+        before = before[marker.end() :] if marker else before
+    return not tokens(before)
 
 
 def _strip_span(note: str, start: int, end: int) -> tuple[int, int]:

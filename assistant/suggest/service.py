@@ -54,6 +54,7 @@ STATUS_PREFIXES = ("Z89", "Z90", "Z93", "Z94", "Z95", "Z96", "Z97", "Z98")
 # A mention the reader marks as a service given (not a diagnosis) is searched among these systems only.
 SERVICE_GIVEN = frozenset({"immunization given"})
 SERVICE_SYSTEMS = ("HCPCS", "CPT")
+SERVICE_NOT_ASKED = "a service given, and no service code system requested"
 FAMILY_PREFIXES = ("Z80", "Z81", "Z82", "Z83", "Z84")
 CHRONIC = re.compile(
     r"\b(hypertension|diabetes|asthma|chronic|copd|heart failure|hypothyroidism|hyperthyroidism|"
@@ -515,7 +516,8 @@ class SuggestionService:
             self._excludes1(picks)
             if learned:  # FLOOR is one of the ranker's probabilities
                 ensure_pregnancy_code(picks, self.catalog)
-                ensure_first_listed(picks, self.catalog)
+                if ensure_first_listed(picks, self.catalog):  # an injury listed now takes its causes
+                    coding_rules.after_first_listed(picks, context, self.catalog)
                 sibling_guard.settle(picks, request.text, self.catalog)  # after the rules, the first-listed
             self._context_warnings(picks, skipped)
             for m, why in skipped:
@@ -553,6 +555,9 @@ class SuggestionService:
             systems = request.systems
             if q.kind == "service":  # only procedure/supply codes: the HCPCS gate then checks it was given
                 systems = [s for s in (systems or SERVICE_SYSTEMS) if s in SERVICE_SYSTEMS]
+                if not systems:  # only diagnosis systems asked for: a service given codes nothing
+                    out.append(MentionCandidates(m, None, SERVICE_NOT_ASKED, [], {}, []))
+                    continue
             cands = self.retrieve(q, vec_of[q.text], dense_hits.get(q.text, []), request.mode, systems)
             retrieved = [c.code for c in cands[:5]]
             qualifier_reasons: dict[str, list[str]] = {}

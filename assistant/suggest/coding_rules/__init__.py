@@ -8,11 +8,17 @@ which diagnoses remain.
 
 from __future__ import annotations
 
+from assistant.suggest.coding_rules.antineoplastic import (
+    antineoplastic_adverse_effect,
+    antineoplastic_encounter,
+)
 from assistant.suggest.coding_rules.combination import combine
 from assistant.suggest.coding_rules.context import CodeSearch, NoteContext
+from assistant.suggest.coding_rules.dementia import dementia_in_other_diseases
 from assistant.suggest.coding_rules.device_status import device_status
 from assistant.suggest.coding_rules.encounters import encounter_codes
 from assistant.suggest.coding_rules.hcpcs_gate import gate
+from assistant.suggest.coding_rules.influenza import identified_influenza
 from assistant.suggest.coding_rules.injuries import injury_rules
 from assistant.suggest.coding_rules.partners import add_partners
 from assistant.suggest.coding_rules.pregnancy import conditions_in_pregnancy, hypertension_in_pregnancy
@@ -44,14 +50,24 @@ def context_for(
 def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     gate(picks, ctx, catalog)
     tobacco_status(picks, ctx, catalog)
+    identified_influenza(picks, ctx, catalog)
     combine(picks, ctx, catalog)
+    dementia_in_other_diseases(picks, ctx, catalog)
     hypertension_in_pregnancy(picks, ctx, catalog)
     conditions_in_pregnancy(picks, ctx, catalog)
     injury_rules(picks, ctx, catalog)
     drop_integral_symptoms(picks, ctx, catalog)
     add_partners(picks, ctx, catalog)
+    antineoplastic_adverse_effect(picks, ctx, catalog)
     device_status(picks, ctx, catalog)
+    antineoplastic_encounter(picks, ctx, catalog)
     encounter_codes(picks, ctx, catalog)
 
 
-__all__ = ["CodeSearch", "NoteContext", "apply_coding_rules", "context_for"]
+def after_first_listed(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    """The rules that depend on which codes are final, again once the first-listed code was made final
+    (an injury found only then takes its 7th character and its external causes, I.C.19-20)."""
+    injury_rules(picks, ctx, catalog)
+
+
+__all__ = ["CodeSearch", "NoteContext", "after_first_listed", "apply_coding_rules", "context_for"]

@@ -6,16 +6,21 @@ from __future__ import annotations
 
 import re
 
-from assistant.suggest.coding_rules.context import NoteContext, add_pick, best_score
+from assistant.suggest.coding_rules.context import NoteContext, add_pick, best_score, demote
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 
+# Insulin pumps named by their maker or model ("on Tandem pump", "Omnipod 5"): an insulin pump in use.
+_PUMP_BRANDS = (
+    r"(?:omnipod|t:slim|ilet)(?:\s+(?:x2|5|dash|go))?(?:\s+(?:insulin\s+)?pump)?|"
+    r"(?:tandem|medtronic|minimed)\s+(?:\w+\s+)?(?:insulin\s+)?pump"
+)
 # (code, words); a code ending in "-" takes the side digit: 1 right, 2 left, 3 bilateral, 9 unspecified.
 DEVICES: tuple[tuple[str, str], ...] = (
     ("Z95.0", r"pacemaker|PPM"),
     ("Z95.810", r"AICD|ICD in place|implantable (?:cardioverter[- ])?defibrillator"),
     ("Z95.1", r"CABG|coronary (?:artery )?bypass(?: graft\w*)?"),
-    ("Z95.5", r"coronary stents?|(?:cardiac|drug[- ]eluting) stents?|PCI|angioplasty with stent\w*"),
+    ("Z95.5", r"coronary stents?|(?:cardiac|drug[- ]eluting) stents?|PCI|DES|angioplasty with stent\w*"),
     ("Z95.2", r"(?:mechanical|prosthetic|bioprosthetic) (?:aortic |mitral )?valve|[AM]VR|TAVR|TAVI"),
     ("Z96.64-", r"(?:total )?hip (?:replacement|arthroplasty)|THA|THR"),
     ("Z96.65-", r"(?:total )?knee (?:replacement|arthroplasty)|TKA|TKR"),
@@ -24,12 +29,23 @@ DEVICES: tuple[tuple[str, str], ...] = (
     ("Z94.1", r"heart transplant\w*"),
     ("Z94.4", r"liver transplant\w*"),
     ("Z93.3", r"colostomy"),
-    ("Z96.41", r"(?:\w+\s+)?insulin pump"),
+    ("Z96.41", rf"(?:\w+\s+)?insulin pump|{_PUMP_BRANDS}"),
 )
 # Devices the patient lives on ("on an insulin pump", "COPD on home oxygen"): documented status by their use.
 _IN_USE = re.compile(
-    r"\b(?:on|uses?|using|wears?|with)\s+(?:an?\s+|her\s+|his\s+)?(?:\w+\s+)?insulin pump", re.I
+    r"\b(?:on|uses?|using|wears?|with)\s+(?:an?\s+|her\s+|his\s+)?"
+    rf"(?:(?:\w+\s+)?insulin pump|{_PUMP_BRANDS})",
+    re.I,
 )
+# Maintenance dialysis ("ESRD on HD MWF", "on peritoneal dialysis"): dependence on renal dialysis (Z99.2), the
+# status N18.6 asks for; not a single dialysis for an acute kidney injury.
+_ON_DIALYSIS = re.compile(
+    r"\b(?:on|receiving|gets|undergoing|maintained\s+on|started\s+on)\s+(?:chronic\s+|maintenance\s+|home\s+)?"
+    r"(?:hemodialysis|peritoneal\s+dialysis|dialysis|HD|PD|CAPD|CCPD)\b|"
+    r"\b(?:HD|hemodialysis|dialysis)\s+(?:MWF|TTS|TThS|T/Th/S|M/W/F|\dx?\s*(?:/|per|a|times\s+a)\s*w(?:ee)?k)",
+    re.IGNORECASE,
+)
+_CHRONIC_KIDNEY = re.compile(r"\bESRD\b|end[- ]stage (?:renal|kidney)|\bCKD\s*(?:stage\s*)?5\b", re.I)
 # Long-term oxygen at home is dependence on supplemental oxygen (Z99.81); oxygen given in the ED or the
 # hospital is treatment, not this status.
 _HOME_OXYGEN = re.compile(
@@ -59,6 +75,7 @@ def _code(stem: str, context: str) -> str:
 
 
 def device_status(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    coded: dict[str, list[tuple[int, int]]] = {}
     for stem, words in DEVICES:
         for m in re.finditer(rf"(?<![\w/])(?:{words})(?![\w])", ctx.note, re.IGNORECASE):
             if len(m.group(0)) <= 4 and not m.group(0).isupper():
@@ -69,16 +86,51 @@ def device_status(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog
             if not (_STATUS.search(line) or _IN_USE.search(line)) or _NOT_STATUS.search(line):
                 continue
             window = ctx.note[max(line_start, m.start() - 25) : m.end() + 5]
-            add_pick(
+            code = _code(stem, window)
+            if add_pick(
                 picks,
                 catalog,
-                _code(stem, window),
+                code,
                 best_score(picks) * 0.85,
                 [ctx.mention(m.start(), m.end())],
                 "status: the device, graft or transplant is documented from before (I.C.21.c.3)",
-            )
+            ):
+                coded.setdefault(code, []).append((m.start(), m.end()))
             break
+    _drop_stray_statuses(picks, coded)
     home_oxygen(picks, ctx, catalog)
+    renal_dialysis(picks, ctx, catalog)
+
+
+def _drop_stray_statuses(picks: dict[str, Pick], coded: dict[str, list[tuple[int, int]]]) -> None:
+    """A status code retrieved from the very words this rule read as a device ("s/p DES to LAD" giving a
+    transplant status) is not coded, nor revived later as a "use additional" partner: the device's own
+    status code is."""
+    spans = [span for spans in coded.values() for span in spans]
+    for pick in picks.values():
+        if pick.code in coded or not pick.code.startswith(("Z92", "Z94", "Z95", "Z96", "Z98")):
+            continue
+        if pick.mentions and all(any(m.start < b and a < m.end for a, b in spans) for m in pick.mentions):
+            demote(pick, f"the status documented there is {', '.join(coded)} (I.C.21.c.3)")
+
+
+def renal_dialysis(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    """Dependence on renal dialysis (Z99.2) for a patient with end-stage kidney disease on dialysis."""
+    if not _CHRONIC_KIDNEY.search(ctx.note):
+        return
+    for m in _ON_DIALYSIS.finditer(ctx.note):
+        before = ctx.note[max(0, m.start() - 30) : m.start()]
+        if re.search(r"\b(?:no|not|denies|without|off|declin\w*|refus\w*|avoid\w*)\b", before, re.IGNORECASE):
+            continue
+        add_pick(
+            picks,
+            catalog,
+            "Z99.2",
+            best_score(picks) * 0.85,
+            [ctx.mention(m.start(), m.end())],
+            "status: dependence on renal dialysis, with end-stage kidney disease (N18.6 note; I.C.21.c.3)",
+        )
+        return
 
 
 def home_oxygen(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:

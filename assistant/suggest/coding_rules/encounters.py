@@ -9,6 +9,7 @@ import re
 
 from assistant.suggest.coding_rules.context import NoteContext, add_pick, best_score, demote
 from assistant.suggest.coding_rules.hcpcs_gate import documents_service
+from assistant.suggest.reader import ASSESSMENT_SECTIONS
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 
@@ -25,7 +26,27 @@ _GENERAL_EXAM = re.compile(
 )
 # A gynecological exam has its own encounter code, Z01.41- (Z00.0- Excludes1 it; I.C.21.c.13).
 _GYN_EXAM = re.compile(r"\b(?:gyn\w*|well[- ]woman)\b", re.IGNORECASE)
-_STATED_FINDINGS = re.compile(r"\b(without|no|with)\s+abnormal findings\b|\bnormal (?:exam|physical)\b", re.I)
+_STATED_FINDINGS = re.compile(
+    r"\b(without|w/o|no|with|w/)\s*abnormal findings\b|\bnormal (?:exam|physical)\b",
+    re.I,
+)
+# A preoperative examination is its own encounter (Z01.81-, IV.M), not a general exam; the reason for the
+# surgery and the findings follow it.
+_PREOP = re.compile(
+    r"\b(?:pre-?op(?:erative)?|pre-?surgical|pre-?procedur\w*)\s+(?:medical\s+|cardiac\s+|cardiovascular\s+|"
+    r"pulmonary\s+|risk\s+)?(?:evaluation|eval|exam\w*|clearance|assessment|visit|consult\w*|H&P|physical)\b|"
+    r"\b(?:medical|surgical|cardiac|pulmonary)\s+clearance\b",
+    re.IGNORECASE,
+)
+# "needs cardiac clearance", "will obtain pre-op eval": another visit's examination.
+_PREOP_ORDERED = re.compile(
+    r"\b(?:needs?|need\s+for|will|obtain|request\w*|refer\w*|pending|awaiting|schedul\w*)\b",
+    re.IGNORECASE,
+)
+PREOP_KIND: tuple[tuple[str, str], ...] = (
+    ("Z01.810", r"cardiac|cardiovascular|cardiology"),
+    ("Z01.811", r"pulmonary|respiratory"),
+)
 _EXAM_REASON = re.compile(r"\b(?:physical|exam\w*|visit|check[- ]?up|WCC|well[- ]child)\b", re.IGNORECASE)
 _IMMUNIZATION = re.compile(
     r"\b(?:vaccin\w*|immuniz\w*|flu shot|influenza shot|tdap|dtap|mmr|hpv|pneumovax|prevnar|shingrix|"
@@ -80,6 +101,37 @@ def _findings(picks: dict[str, Pick], catalog: CodeCatalog) -> list[Pick]:
     ]
 
 
+def preoperative_exam(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> bool:
+    """Z01.81- first when the visit is a preoperative evaluation (the head of the note or its impression);
+    general exam codes give way to it. True when the note is that visit."""
+    head_end = len(_head(ctx.note, 4))
+    match = next(
+        (
+            m
+            for m in _PREOP.finditer(ctx.note)
+            if (m.start() < head_end or ctx.mention(m.start(), m.end()).section in ASSESSMENT_SECTIONS)
+            and not _PREOP_ORDERED.search(ctx.note[ctx.note.rfind("\n", 0, m.start()) + 1 : m.start()])
+        ),
+        None,
+    )
+    if match is None:
+        return False
+    code = next((c for c, words in PREOP_KIND if re.search(words, match.group(0), re.I)), "Z01.818")
+    mentions = []
+    for c in [c for c in picks if c.startswith(("Z00.0", "Z00.12", "Z01.81"))]:
+        mentions.extend(picks.pop(c).mentions)
+    add_pick(
+        picks,
+        catalog,
+        code,
+        best_score(picks) + 0.05,
+        [ctx.mention(match.start(), match.end()), *mentions][:2],
+        "preoperative examination, listed first, then the reason for the surgery and the findings "
+        "(guideline IV.M)",
+    )
+    return True
+
+
 def general_exam(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     exams = [c for c in picks if c.startswith(("Z00.0", "Z00.12"))]
     match = _GENERAL_EXAM.search(_head(ctx.note, 4))
@@ -92,7 +144,9 @@ def general_exam(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog)
             demote(picks[c], "no general examination documented: an exam code needs that visit")
         return
     stated = _STATED_FINDINGS.search(ctx.note)
-    abnormal = (stated.group(1) or "").lower() == "with" if stated else bool(_findings(picks, catalog))
+    abnormal = (
+        (stated.group(1) or "").lower() in ("with", "w/") if stated else bool(_findings(picks, catalog))
+    )
     child_words = re.search(r"\bwell[- ]child|\bWCC\b|\bpediatric\b", ctx.note, re.IGNORECASE)
     exam_words = " ".join(
         [match.group(0) if match else "", *(m.text for c in exams for m in picks[c].mentions)]
@@ -226,4 +280,5 @@ def encounter_codes(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatal
     immunization(picks, ctx, catalog)
     screening(picks, ctx, catalog)
     counseling(picks, ctx, catalog)
-    general_exam(picks, ctx, catalog)
+    if not preoperative_exam(picks, ctx, catalog):
+        general_exam(picks, ctx, catalog)

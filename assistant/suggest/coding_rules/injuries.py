@@ -130,12 +130,41 @@ def _best(
     return _with_character(catalog, found[0][0], char)
 
 
-def _place_query(place: str) -> str:
-    """A home is a "non-institutional (private) residence" in the External Cause Index; the room, if named."""
-    if not _HOME.search(place) and not any(room.split()[0] in place.lower() for room in _ROOMS[:3]):
-        return place
-    room = next((r for r in _ROOMS if r.split()[-1] in place.lower()), "unspecified place")
-    return f"{room} in unspecified non-institutional (private) residence as the place of occurrence"
+_RESIDENCE = (
+    (re.compile(r"\bsingle[- ]family\b|\bhouse\b", re.I), "single-family (private) house"),
+    (re.compile(r"\bapartment\b|\bcondo\w*", re.I), "apartment"),
+    (re.compile(r"\bmobile home\b|\btrailer\b", re.I), "mobile home"),
+)
+
+
+def _place_query(place: str, sentence: str = "") -> str:
+    """A place in the words of the Y92 titles ("... as the place of occurrence"); a home is a
+    "non-institutional (private) residence" (its kind from the sentence, when named) with the room or yard."""
+    low = place.lower()
+    room = next((r for r in _ROOMS if r.split()[-1] in low or r.split()[0] in low), None)
+    if not _HOME.search(place) and room is None:
+        return f"{place} as the place of occurrence"
+    kind = next(
+        (name for rx, name in _RESIDENCE if rx.search(sentence or place)),
+        "unspecified non-institutional (private) residence",
+    )
+    return f"{room or 'unspecified place'} in {kind} as the place of occurrence"
+
+
+# The mechanism as a short clause ("fell off a ladder", "slipped on ice"), searched when the whole sentence
+# is too diluted to name its cause.
+_CLAUSE_END = re.compile(r",|;|\.(?!\d)|\bwhile\b|\band\b|\bwhen\b|\bat\s+(?:work|home)\b|\bin\s+the\b", re.I)
+
+
+def mechanism_clause(sentence: str) -> str | None:
+    m = _MECHANISM.search(sentence)
+    if m is None:
+        return None
+    rest = sentence[m.start() :]
+    end = _CLAUSE_END.search(rest, len(m.group(0)))
+    clause = rest[: end.start()] if end else rest
+    words = clause.split()[:8]
+    return " ".join(words) if len(words) >= 2 else None
 
 
 def _not_this_encounter(picks: dict[str, Pick], catalog: CodeCatalog, char: str) -> None:
@@ -168,6 +197,9 @@ def external_causes(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatal
         else:
             prefixes = TRANSPORT_PREFIXES if _VEHICLE.search(how) else ACCIDENT_PREFIXES
         cause = _best(ctx, catalog, clean_query(how), prefixes, char, "cause")
+        clause = mechanism_clause(how)
+        if cause is None and clause:
+            cause = _best(ctx, catalog, clean_query(clause), prefixes, char, "cause")
         if cause:
             add_pick(
                 picks, catalog, cause, score, evidence, "external cause of the injury (guideline I.C.20.a)"
@@ -176,7 +208,7 @@ def external_causes(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatal
         return
     place = (_PLACE.search(how) if how else None) or _PLACE.search(ctx.note)
     if place and "Y92" not in have:
-        found = _best(ctx, catalog, _place_query(place.group(0)), ("Y92",), char, "place")
+        found = _best(ctx, catalog, _place_query(place.group(0), how or ""), ("Y92",), char, "place")
         if found:
             evidence = [ctx.mention(*_span(ctx, place))]
             add_pick(picks, catalog, found, score * 0.98, evidence, "place of occurrence (I.C.20.b)")

@@ -31,11 +31,28 @@ _PRODUCT = (
 )
 
 
-def tobacco_code(sentence: str) -> str:
-    """The code a tobacco sentence supports: Z87.891 (former), F17.2x1 (in remission) or F17.2x0 (current)."""
+def _product(text: str) -> str | None:
+    return next((p for p, rx in _PRODUCT if rx.search(text)), None)
+
+
+def note_product(note: str) -> str | None:
+    """The tobacco product the note names for the patient anywhere ("smokes 1/2 ppd cigarettes"), so that
+    "nicotine dependence" in the assessment takes it (F17.21-, not F17.20- unspecified)."""
+    for m in re.finditer(r"[^.\n]+", note):
+        sentence = m.group(0)
+        if _TOBACCO.search(sentence) and not (_NEVER.search(sentence) or _SOMEONE_ELSE.search(sentence)):
+            product = _product(sentence)
+            if product:
+                return product
+    return None
+
+
+def tobacco_code(sentence: str, note: str = "") -> str:
+    """The code a tobacco sentence supports: Z87.891 (former), F17.2x1 (in remission) or F17.2x0 (current),
+    the product from the sentence, else from the rest of the note."""
     if _FORMER.search(sentence) and not _REMISSION.search(sentence):
         return "Z87.891"
-    product = next((p for p, rx in _PRODUCT if rx.search(sentence)), "20")
+    product = _product(sentence) or note_product(note) or "20"
     return f"F17.{product}{'1' if _REMISSION.search(sentence) else '0'}"
 
 
@@ -54,7 +71,7 @@ def tobacco_status(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalo
     if not by_sentence:
         _from_the_note(picks, ctx, catalog)
     for sentence, group in by_sentence.items():
-        wanted = tobacco_code(sentence)
+        wanted = tobacco_code(sentence, ctx.note)
         if wanted not in catalog:
             continue
         for pick in group:
@@ -79,7 +96,7 @@ def _from_the_note(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalo
         found = _TOBACCO.search(sentence)
         if not found or _NEVER.search(sentence) or _SOMEONE_ELSE.search(sentence):
             continue
-        wanted = tobacco_code(sentence)
+        wanted = tobacco_code(sentence, ctx.note)
         start = m.start() + found.start()
         note = f"tobacco status from the note: {wanted} (guideline I.C.5.b; a former user is Z87.891)"
         if add_pick(picks, catalog, wanted, 0.6, [ctx.mention(start, m.start() + found.end())], note):

@@ -1,0 +1,114 @@
+"""Antineoplastic treatment at the encounter (ICD-10-CM I.C.2.e.2, I.C.21.c.10, I.C.19.e.5.a).
+
+- A visit whose reason is giving chemotherapy or immunotherapy ("C3D1 FOLFOX", "here for pembrolizumab
+  cycle 8", "proceed with cycle 3 today") is listed first with Z51.11 / Z51.12, the malignancy after it.
+- A condition the note attributes to an antineoplastic drug ("neuropathy from oxaliplatin",
+  "chemo-induced nausea") takes the adverse-effect code beside it: T45.1X5- (antineoplastic drugs) or
+  T45.AX5- (immune checkpoint inhibitors), initial encounter while the treatment goes on.
+Our own drug lists: regimen and drug names as US notes write them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.suggest.coding_rules.context import NoteContext, add_pick, best_score
+from assistant.suggest.history import names_neoplasm
+from assistant.suggest.store import CodeCatalog
+from assistant.suggest.types import Pick
+
+_CHECKPOINT = (
+    r"pembrolizumab|nivolumab|atezolizumab|durvalumab|ipilimumab|cemiplimab|avelumab|dostarlimab|"
+    r"tremelimumab|retifanlimab|keytruda|opdivo|tecentriq|imfinzi|yervoy|libtayo|bavencio|jemperli"
+)
+_IMMUNOTHERAPY = rf"{_CHECKPOINT}|immunotherapy|checkpoint\s+inhibitors?"
+_CHEMOTHERAPY = (
+    r"chemo\w*|folfox\w*|folfiri\w*|folfirinox|capox|xelox|r-?chop|abvd|\w+platin|\w+taxel|gemcitabine|"
+    r"fluorouracil|5-?fu|capecitabine|irinotecan|etoposide|cyclophosphamide|doxorubicin|adriamycin|"
+    r"pemetrexed|vinorelbine|vincristine|bendamustine|cytarabine|azacitidine|decitabine|topotecan|"
+    r"eribulin|ifosfamide|methotrexate\s+(?:infusion|iv|high[- ]dose)"
+)
+_TREATMENT = re.compile(rf"\b(?:{_IMMUNOTHERAPY}|{_CHEMOTHERAPY})\b", re.IGNORECASE)
+_IMMUNO_RE = re.compile(rf"\b(?:{_IMMUNOTHERAPY})\b", re.IGNORECASE)
+# The drug is given at this visit: a cycle/day label, "here for", "proceed with", "today", an infusion visit.
+_GIVEN_NOW = re.compile(
+    r"\bC\d{1,2}\s*D\d{1,2}\b|\bcycle\s*#?\s*\d+\s*(?:,\s*)?(?:day\s*\d+\s*)?(?:today|given|administered|infused)\b|"
+    r"\bhere\s+(?:today\s+)?for\s+(?:\w+\s+){0,2}?(?:cycle|C\d|dose|infusion|treatment)|"
+    r"\b(?:proceed\w*|go(?:ing)?\s+ahead)\s+with\s+(?:\w+\s+){0,2}?(?:cycle|C\d|chemo\w*|treatment|infusion|"
+    r"dose|today)|\binfusion\s+(?:visit|today|center\s+visit)|"
+    r"\b(?:given|administered|infused)\s+today\b|\btoday\b[^.\n]{0,12}$",
+    re.IGNORECASE,
+)
+_NOT_NOW = re.compile(
+    r"\b(?:completed|finished|held|hold|holding|delayed?|deferred|declined|refused|discontinued|stopp\w*|"
+    r"will\s+start|to\s+start|planned|plan\s+to|consider\w*|candidate)\b",
+    re.IGNORECASE,
+)
+# A condition attributed to the drug ("neuropathy from oxaliplatin", "oxaliplatin neuropathy",
+# "chemo-induced nausea"): an adverse effect of a drug properly given (I.C.19.e.5.a).
+_CAUSED = r"(?:from|due\s+to|secondary\s+to|caused\s+by|induced\s+by|related\s+to|attributed\s+to|after)"
+_CONDITION = (
+    r"neuropath\w*|nausea|vomiting|neutropeni\w*|anemia|thrombocytopeni\w*|pancytopeni\w*|mucositis|"
+    r"stomatitis|diarrh\w*|colitis|pneumonitis|hepatitis|thyroiditis|hypothyroid\w*|rash|dermatitis|"
+    r"alopecia|fatigue|cardiomyopathy|nephrotoxicity|ototoxicity|tingling|numbness|hand[- ]foot"
+)
+
+
+def _lines(note: str) -> list[tuple[int, str]]:
+    return [(m.start(), m.group(0)) for m in re.finditer(r"[^\n]+", note)]
+
+
+def antineoplastic_encounter(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    cancer = any(p.final and p.code.startswith("C") for p in picks.values()) or names_neoplasm(ctx.note)
+    if not cancer:
+        return
+    wanted: dict[str, tuple[int, int]] = {}
+    for start, line in _lines(ctx.note):
+        for clause in re.finditer(r"[^.;]+", line):
+            text = clause.group(0)
+            if not _GIVEN_NOW.search(text) or _NOT_NOW.search(text):
+                continue
+            drug = _TREATMENT.search(text)  # the drug given is named in the same clause
+            if drug is None:
+                continue
+            code = "Z51.12" if _IMMUNO_RE.fullmatch(drug.group(0)) else "Z51.11"
+            a = start + clause.start() + drug.start()
+            wanted.setdefault(code, (a, a + len(drug.group(0))))
+    first = best_score(picks) + 0.05
+    for code, (a, b) in sorted(wanted.items()):
+        add_pick(
+            picks,
+            catalog,
+            code,
+            first,
+            [ctx.mention(a, b)],
+            "encounter for antineoplastic "
+            + ("immunotherapy" if code == "Z51.12" else "chemotherapy")
+            + " given at this visit, listed first, the malignancy after it (guideline I.C.2.e.2)",
+        )
+
+
+def antineoplastic_adverse_effect(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    drug = rf"(?:{_IMMUNOTHERAPY}|{_CHEMOTHERAPY})"
+    caused = re.compile(
+        rf"\b(?:{_CONDITION})\b[^.;\n]{{0,40}}?\b{_CAUSED}\s+(?:the\s+|his\s+|her\s+)?(?P<d1>{drug})\b|"
+        rf"\b(?P<d2>{drug})[- ](?:induced|related|associated)\b|"
+        rf"\b(?P<d3>{drug})\s+(?:{_CONDITION})\b",
+        re.IGNORECASE,
+    )
+    for m in caused.finditer(ctx.note):
+        before = ctx.note[max(0, m.start() - 25) : m.start()]
+        if re.search(r"\b(?:no|denies|without|negative\s+for)\b[^.;\n]*$", before, re.IGNORECASE):
+            continue
+        name = m.group("d1") or m.group("d2") or m.group("d3")
+        code = "T45.AX5A" if re.fullmatch(_CHECKPOINT, name, re.IGNORECASE) else "T45.1X5A"
+        add_pick(
+            picks,
+            catalog,
+            code,
+            best_score(picks) * 0.85,
+            [ctx.mention(m.start(), m.end())],
+            f'adverse effect of an antineoplastic drug properly given ("{m.group(0)}"), after the condition '
+            "it caused (guideline I.C.19.e.5.a)",
+        )
+        return
