@@ -61,13 +61,19 @@ _PREG_NEGATION = re.compile(
     r"\b(?:not|no|non|denies|negative|ruled\s+out|possible|possibly|could\s+be|test)\b[^.\n;]{0,25}$",
     re.IGNORECASE,
 )
-_PREG_NEGATION_AFTER = re.compile(r"^[^.\n;]{0,15}\b(?:test\s+)?(?:negative|neg)\b", re.IGNORECASE)
+_PREG_NEGATION_AFTER = re.compile(
+    r"^[^.\n;]{0,15}\b(?:test\s+)?(?:negative|neg)\b|^\s*(?:test|testing)\b", re.IGNORECASE
+)  # "pregnancy test if no period" orders a test: it documents no pregnancy
 _FRACTION = r"(?:\s*\+\s*\d|\s+and\s+\d/7|\s+\d/7)?"
 _WEEKS_RE = re.compile(
     r"\b(?:EGA|GA|gestational\s+age)\s*(?:of|:|is)?\s*(?P<a>\d{1,2})(?=\s*(?:weeks?|wks?|w\d|\+|\d/7))"
     rf"|\b(?P<b>\d{{1,2}})w\d\s*d\b"
     rf"|\b(?P<c>\d{{1,2}}){_FRACTION}\s*(?:-\s*)?(?:weeks?|wks?)(?:\s+(?:and\s+)?\d\s*days?)?\s*(?:of\s+)?"
-    r"(?:gestation|gestational|pregnant|pregnancy|GA\b|EGA\b|IUP\b)",
+    r"(?:gestation|gestational|pregnant|pregnancy|GA\b|EGA\b|IUP\b)"
+    # "G2P1 at 24 weeks 3 days", "28 week visit", "OB visit, 33 weeks" (read only in a documented pregnancy)
+    rf"|\b(?:at|IUP)\s+~?(?P<d>\d{{1,2}}){_FRACTION}\s*(?:weeks?|wks?)\b"
+    r"|\b(?P<e>\d{1,2})[- ]?(?:weeks?|wks?)\s+(?:visit|OB|prenatal|check)\b"
+    r"|\b(?:OB|prenatal|antenatal)\s+(?:visit|f/u|follow-up)\W{1,3}(?P<f>\d{1,2})\s*(?:weeks?|wks?)\b",
     re.IGNORECASE,
 )
 
@@ -146,7 +152,7 @@ def read_demographics(note: str) -> NoteDemographics:
     if preg is not None:
         wm = _WEEKS_RE.search(note)
         if wm:
-            value = int(wm.group("a") or wm.group("b") or wm.group("c"))
+            value = int(next(g for g in wm.group("a", "b", "c", "d", "e", "f") if g))
             if 1 <= value <= 45:
                 weeks, weeks_span = value, Span(wm.start(), wm.end())
     if preg is not None and sex == "U":

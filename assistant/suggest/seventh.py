@@ -48,6 +48,31 @@ def same_encounter_variant(meanings: dict[str, str], current: str, wanted: str) 
     return twins[0] if twins else wanted
 
 
+_NEGATED_BEFORE = re.compile(r"\b(?:no|without|not|denies|negative\s+for)\b[\w\s]{0,20}$", re.IGNORECASE)
+
+
+def healing_said(text: str) -> str | None:
+    """The healing a line documents ("nonunion", "malunion", "delayed healing"), not a negated one
+    ("no evidence of nonunion")."""
+    for healing, rx in _HEALING:
+        for m in rx.finditer(text):
+            if not _NEGATED_BEFORE.search(text[max(0, m.start() - 30) : m.start()]):
+                return healing
+    return None
+
+
+def healing_variant(meanings: dict[str, str], current: str, line: str) -> str | None:
+    """The character a fracture's line asks for when it documents a healing the current character does not
+    say ("Nonunion, right scaphoid fracture" for an initial-encounter code): the subsequent encounter with
+    that healing, open or closed as the current one; None when the line adds nothing."""
+    healing = healing_said(line)
+    if healing is None or current not in meanings or healing in meanings[current]:
+        return None
+    opened = _is_open(meanings[current])
+    fits = [c for c, m in sorted(meanings.items()) if _kind(m) == "subsequent encounter" and healing in m]
+    return next((c for c in fits if _is_open(meanings[c]) == opened), fits[0] if fits else None)
+
+
 def choose(meanings: dict[str, str], encounter: str | None, text: str) -> str | None:
     """The character for a code with these meanings, from the encounter and the mention's words."""
     if meanings.get("0", "").startswith(_NOT_APPLICABLE):

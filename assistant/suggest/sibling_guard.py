@@ -25,7 +25,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assistant.suggest import qualifiers, rules, sibling_choice
+from assistant.suggest import qualifiers, rules, seventh, sibling_choice
 from assistant.suggest.reader import ASSESSMENT_SECTIONS, Mention
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.text import expand_abbreviations, tokens
@@ -185,11 +185,14 @@ def settle(
     for code, pick in list(picks.items()):
         if not pick.final or picks.get(code) is not pick or code not in catalog:
             continue
-        if catalog.system(code) != "ICD-10-CM" or catalog.seven_chr_for(code):
-            continue  # injuries: the 7th character and side rules (rules.py) decide
+        if catalog.system(code) != "ICD-10-CM":
+            continue
         head = next((m for m in pick.heads if m.problem), None)
         said = head or next(iter(pick.heads or pick.mentions), None)
         if said is None:
+            continue
+        if catalog.seven_chr_for(code):  # injuries: the 7th character and side rules (rules.py) decide,
+            _healing_on_line(picks, pick, note, catalog, allowed)  # with the lines' healing words
             continue
         if head is not None:
             line = read_line(_line_of(note, head))
@@ -216,6 +219,140 @@ def settle(
                 pick.warnings.append(f"{why}: no sibling fits it; not coded")
             continue
         _swap(picks, pick, found[0], f"{found[0]} over {code}: {why}")
+    without_said_elsewhere(picks, note, catalog, allowed)
+
+
+def _healing_on_line(
+    picks: dict[str, Pick], pick: Pick, note: str, catalog: CodeCatalog, allowed: Callable[[str], bool]
+) -> None:
+    """A fracture whose lines say nonunion / malunion / delayed healing in another chunk ("A: Nonunion, right
+    scaphoid fracture") takes that subsequent-encounter character (I.C.19.c.1; the tabular's meanings)."""
+    code = pick.code
+    meanings = catalog.seven_chr_for(code)
+    if len(code.replace(".", "")) < 7 or not meanings:
+        return
+    for m in [*pick.heads, *pick.mentions]:
+        start = note.rfind("\n", 0, m.start) + 1
+        end = note.find("\n", m.end)
+        wanted = seventh.healing_variant(meanings, code[-1], note[start : end if end >= 0 else None])
+        if wanted is None:
+            continue
+        variant = code[:-1] + wanted
+        if variant in catalog and allowed(variant):
+            _swap(picks, pick, variant, f"{variant} over {code}: its line says {meanings[wanted]}")
+        return
+
+
+# Words of a "without X" title that name no finding a line could state.
+_VAGUE_WITHOUT = frozenset(
+    tokens("current complication complications mention specified other finding findings")
+)
+NEAR = 3  # words between the condition and the finding it is stated with
+_APART = re.compile(r"[,;:.()]|\b(?:and|or|after|from|but|also|plus|without|no)\b", re.IGNORECASE)
+_CAUSED_BY = re.compile(r"(?:due\s+to|from|secondary\s+to|caused\s+by|in)(?:\s+\w+){0,2}", re.IGNORECASE)
+_VAGUE_HEAD = frozenset(
+    tokens("age related type disease disorder acute chronic primary secondary other unspecified")
+)
+_NOT_NOW = re.compile(
+    r"\b(?:no|not|without|w/o|denies|negative\s+for|free\s+of|h/o|hx\s+of|history\s+of|prior|previous|old|healed)"
+    r"\b[\w\s,/-]{0,25}$",
+    re.IGNORECASE,
+)
+
+
+def _alike(a: str, b: str) -> bool:
+    """The same word in two forms ("osteoporosis" / "osteoporotic", "cystitis" / "cystitic")."""
+    return a == b or (min(len(a), len(b)) >= 7 and a[:7] == b[:7])
+
+
+def _states(line: str, word: str) -> bool:
+    """The line states ``word`` (a stem) as a current finding, not negated and not as history."""
+    for m in re.finditer(rf"\b{re.escape(word[:6])}\w*", line, re.IGNORECASE):
+        if not _NOT_NOW.search(line[max(0, m.start() - 40) : m.start()]):
+            return True
+    return False
+
+
+_WITHOUT_PHRASE = re.compile(r"\bwithout\s+(.+?)(?=,|\bwith\b|\bwithout\b|\(|$)")
+_ALTERNATIVES = re.compile(r"\s+(?:or|and)\s+")
+_OF_WHAT = re.compile(r"\s+(?:to|of|in|into)\s+")
+
+
+def _excluded_findings(title: str) -> list[str]:
+    """The nouns a title's "without" phrases exclude ("without thyrotoxic crisis or storm": crisis, storm)."""
+    out = []
+    for phrase in _WITHOUT_PHRASE.findall(title.lower()):
+        for alternative in _ALTERNATIVES.split(phrase):
+            alternative = _OF_WHAT.split(alternative)[0]  # "damage to nail": damage, not the nail
+            words = [w for w in tokens(alternative) if w not in _VAGUE_WITHOUT]
+            if words:
+                out.append(words[-1])
+    return out
+
+
+def _without_contradicted(note: str, title: str) -> str | None:
+    """The finding a "without X" title excludes that a line about the same condition states
+    ("Osteoporotic compression fracture T12" against "osteoporosis without current pathological fracture").
+    A finding named like the condition ("tubal pregnancy without intrauterine pregnancy", "epilepsy ...
+    without status epilepticus") is not read."""
+    heads = [w for w in qualifiers.title_qualifiers(title).head if w not in _VAGUE_HEAD]
+    findings = [
+        f for f in _excluded_findings(title) if not any(_alike(f, h) or f[:6] == h[:6] for h in heads)
+    ]
+    if not findings or not heads:
+        return None
+    for line in re.split(r"\n|(?<=\.)\s", note):
+        for finding in findings:
+            if any(_stated_with(line, h, finding) for h in heads) and _states(line, finding):
+                return finding
+    return None
+
+
+def _stated_with(line: str, head: str, finding: str) -> bool:
+    """The line states the finding of this condition: "osteoporotic compression fracture", "cystitis with
+    gross hematuria", "fracture due to osteoporosis"; not "osteoporosis and a traumatic fracture"."""
+    for c in re.finditer(rf"\b{re.escape(head[:6])}\w*", line, re.IGNORECASE):
+        for f in re.finditer(rf"\b{re.escape(finding[:6])}\w*", line, re.IGNORECASE):
+            if f.start() > c.end():
+                between = line[c.end() : f.start()]
+                if len(between.split()) <= NEAR and not _APART.search(between):
+                    return True
+            elif c.start() > f.end() and _CAUSED_BY.fullmatch(line[f.end() : c.start()].strip()):
+                return True
+    return False
+
+
+def without_said_elsewhere(
+    picks: dict[str, Pick], note: str, catalog: CodeCatalog, allowed: Callable[[str], bool] = lambda c: True
+) -> None:
+    """A final "without X" code (M81.0 "... without current pathological fracture") whose condition another
+    line states with X ("Osteoporotic compression fracture T12") is the opposite sibling: the note's own
+    "with X" code of that condition (a candidate already read, e.g. M80.-) takes its place, or it stops
+    being final (never "without" where the note says "with")."""
+    for code, pick in list(picks.items()):
+        if not pick.final or picks.get(code) is not pick or code not in catalog or code.startswith("Z"):
+            continue  # (an encounter's "without abnormal findings" is not a condition's)
+        title = catalog.title(code)
+        finding = _without_contradicted(note, title)
+        if finding is None:
+            continue
+        head = qualifiers.title_qualifiers(title).head - _VAGUE_HEAD
+        withs = [
+            (p.score, c)
+            for c, p in picks.items()
+            if c != code
+            and c in catalog
+            and allowed(c)
+            and catalog.billable(c)
+            and any(_alike(finding, w) for w in qualifiers.title_qualifiers(catalog.title(c)).with_)
+            and any(_alike(h, w) for h in head for w in qualifiers.title_qualifiers(catalog.title(c)).head)
+        ]
+        why = f"the note states {finding} for the condition {code} codes without it"
+        if withs:
+            _swap(picks, pick, max(withs)[1], f"{max(withs)[1]} over {code}: {why}")
+        else:
+            pick.final = False
+            pick.warnings.append(f"{why}: not coded")
 
 
 def _hyperglycemia(catalog: CodeCatalog, code: str) -> str | None:
@@ -231,7 +368,7 @@ def _hyperglycemia(catalog: CodeCatalog, code: str) -> str | None:
 def uncontrolled_diabetes(
     picks: dict[str, Pick], note: str, catalog: CodeCatalog, allowed: Callable[[str], bool] = lambda c: True
 ) -> None:
-    """A diabetes line that says uncontrolled ("poorly controlled", "out of control") documents
+    """A diabetes line (or assessment clause) that says uncontrolled ("poorly controlled") documents
     hyperglycemia (Alphabetic Index: Diabetes, uncontrolled, meaning hyperglycemia; I.C.4.a: as many codes
     of the category as the complications need): its "with hyperglycemia" code joins the line's code, or
     replaces it when that code says "without complications"."""
@@ -239,7 +376,13 @@ def uncontrolled_diabetes(
         if not pick.final or picks.get(code) is not pick or code not in catalog:
             continue
         head = next((m for m in pick.heads if m.problem), None)
-        if head is None or read_line(_line_of(note, head)).qualifiers.controlled is not False:
+        if head is not None:
+            said = _line_of(note, head)
+        else:  # an assessment sentence ("ED impression: ... Poorly controlled type 2 DM"): its clause
+            head = next((m for m in pick.heads if m.section in ASSESSMENT_SECTIONS), None)
+            others = [m.start for c, p in picks.items() if p.final and c[:3] != code[:3] for m in p.heads]
+            said = _clause_of(note, head, others) if head is not None else ""
+        if head is None or read_line(said).qualifiers.controlled is not False:
             continue
         target = _hyperglycemia(catalog, code)
         if target is None or not allowed(target):

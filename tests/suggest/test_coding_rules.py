@@ -19,7 +19,7 @@ from assistant.suggest.coding_rules.combination import combine
 from assistant.suggest.coding_rules.hcpcs_gate import QUALITY_DATA, documents_service
 from assistant.suggest.coding_rules.injuries import encounter_character, injury_rules
 from assistant.suggest.coding_rules.partners import add_organism, add_partners, bmi_code, weeks_code
-from assistant.suggest.coding_rules.tobacco import tobacco_code
+from assistant.suggest.coding_rules.tobacco import not_tobacco, tobacco_code
 from assistant.suggest.reader import Mention
 from assistant.suggest.schemas import Patient, SuggestRequest, SuggestResponse
 from assistant.suggest.service import SuggestionService, check_evidence
@@ -203,6 +203,14 @@ def test_tobacco_code_by_status_and_product() -> None:
     assert tobacco_code("smokes 1 ppd, wants to quit") == "F17.210"
     assert tobacco_code("nicotine dependence, cigarettes, in remission") == "F17.211"
     assert tobacco_code("chews tobacco daily") == "F17.220"
+
+
+def test_smoking_another_substance_is_not_tobacco(svc: SuggestionService) -> None:
+    r = run(svc, "HPI: 19 yo M, smokes marijuana every evening.\nA/P: cannabis use.")
+    assert not any(c.startswith("F17") or c == "Z87.891" for c in finals(r))
+    r = run(svc, "HPI: 19 yo M, smokes cigarettes and marijuana daily.\nA/P: cannabis use.")
+    assert "F17.210" in finals(r)  # a tobacco product named beside it: tobacco too
+    assert not_tobacco("smoking crack on weekends") and not not_tobacco("smokes 1 ppd, some weed")
 
 
 def test_never_smoker_has_no_tobacco_code(svc: SuggestionService) -> None:

@@ -133,6 +133,12 @@ def test_demographics_from_the_note(note: str, sex: str, age: int | None) -> Non
         ("EGA 31 wks, IUP confirmed", True, 31),
         ("28 yo F, pregnancy test negative. Follow up in 2 weeks.", False, None),
         ("30 yo F, not pregnant. Dysuria for 2 weeks.", False, None),
+        ("34 yo G3P2 at 19 weeks 2 days, hypothyroid on levothyroxine.", True, 19),
+        ("G1P0 with IUP ~11 weeks by dating US, nausea.", True, 11),
+        ("26 week visit, 29F G2P1, feeling well.", True, 26),
+        ("Prenatal visit, 31 weeks. 22F G1P0. Recheck in 2 weeks.", True, 31),
+        ("30 yo F, 8 weeks pregnant. Recheck in 2 weeks.", True, 8),
+        ("Condom failure, wants emergency contraception; pregnancy test if no menses in 3 wk.", False, None),
         ("58 y/o male. Hypertension for 10 years.", False, None),
     ],
 )

@@ -28,6 +28,20 @@ TITLES = {
     "E11.9": "Type 2 diabetes mellitus without complications",
     "O24.113": "Pre-existing type 2 diabetes mellitus, in pregnancy, third trimester",
     "O24.410": "Gestational diabetes mellitus in pregnancy, diet controlled",
+    "E03.9": "Hypothyroidism, unspecified",
+    "O99.280": "Endocrine, nutritional and metabolic diseases complicating pregnancy, unspecified trimester",
+    "O99.281": "Endocrine, nutritional and metabolic diseases complicating pregnancy, first trimester",
+    "O99.282": "Endocrine, nutritional and metabolic diseases complicating pregnancy, second trimester",
+    "E87.6": "Hypokalemia",
+    "O21.1": "Hyperemesis gravidarum with metabolic disturbance",
+    "O15.02": "Eclampsia complicating pregnancy, second trimester",
+    "O09.522": "Supervision of elderly multigravida, second trimester",
+    "F32.1": "Major depressive disorder, single episode, moderate",
+    "O99.343": "Other mental disorders complicating pregnancy, third trimester",
+    "U07.1": "COVID-19",
+    "O98.512": "Other viral diseases complicating pregnancy, second trimester",
+    "O98.519": "Other viral diseases complicating pregnancy, unspecified trimester",
+    "O99.413": "Diseases of the circulatory system complicating pregnancy, third trimester",
 }
 
 
@@ -111,3 +125,93 @@ def test_conditions_without_a_pregnancy_keep_their_own_chapter(catalog: CodeCata
     picks = _picks(note, "E11.9", "D50.9", words="type 2 diabetes")
     conditions_in_pregnancy(picks, NoteContext(note=note, weeks=None), catalog)
     assert set(picks) == {"E11.9", "D50.9"}
+
+
+def _at(note: str, words: str) -> Mention:
+    start = note.index(words)
+    return Mention(start, start + len(words), words, words, "assessment", 0, len(note))
+
+
+@pytest.mark.parametrize(
+    ("note", "condition", "words", "weeks", "companion"),
+    [
+        (
+            "G2P1 at 22 weeks. A/P: hypothyroidism, on levothyroxine.",
+            "E03.9",
+            "hypothyroidism",
+            22,
+            "O99.282",
+        ),
+        (
+            "G2P1, pregnant. A/P: hypothyroidism, on levothyroxine.",
+            "E03.9",
+            "hypothyroidism",
+            None,
+            "O99.280",
+        ),
+        ("G1P0 at 35 weeks. A/P: MDD, single episode, moderate.", "F32.1", "MDD", 35, "O99.343"),
+        ("Pregnant at 18 weeks with COVID-19, PCR positive.", "U07.1", "COVID-19", 18, "O98.512"),
+        ("Pregnant, weeks unsure, COVID-19 by PCR.", "U07.1", "COVID-19", None, "O98.519"),
+    ],
+)
+def test_a_condition_in_a_pregnancy_gets_the_subcategory_its_range_belongs_to(
+    catalog: CodeCatalog, note: str, condition: str, words: str, weeks: int | None, companion: str
+) -> None:
+    picks = _picks(note, condition, words=words)
+    conditions_in_pregnancy(picks, NoteContext(note=note, pregnant=True, weeks=weeks), catalog)
+    assert set(picks) == {condition, companion} and picks[companion].final and picks[condition].final
+    assert "I.C.15.a.1" in picks[companion].reasons[0]
+
+
+def test_a_chapter_15_code_misread_from_the_condition_line_gives_way(catalog: CodeCatalog) -> None:
+    note = (
+        "40 yo G3P2 at 20 weeks, elderly multigravida.\nA/P: Hypothyroidism complicating pregnancy, 2nd tri."
+    )
+    picks = _picks(note, "E03.9", words="Hypothyroidism")
+    picks["O15.02"] = Pick("O15.02", 0.5, True, [_at(note, "complicating pregnancy, 2nd tri")])
+    picks["O09.522"] = Pick("O09.522", 0.5, True, [_at(note, "elderly multigravida")])
+    conditions_in_pregnancy(picks, NoteContext(note=note, pregnant=True, weeks=20), catalog)
+    assert picks["O99.282"].final and picks["O09.522"].final  # another line's chapter 15 code stays
+    assert not picks["O15.02"].final and picks["O15.02"].vetoed  # eclampsia was never said
+
+
+def test_no_companion_where_the_line_has_its_chapter_15_code_or_no_pregnancy_is_current(
+    catalog: CodeCatalog,
+) -> None:
+    note = "G1P0 at 9 weeks.\nImpression: hyperemesis gravidarum with hypokalemia."
+    picks = _picks(note, "E87.6", words="hypokalemia")
+    picks["O21.1"] = Pick("O21.1", 0.8, True, [_at(note, "hyperemesis gravidarum")])
+    conditions_in_pregnancy(picks, NoteContext(note=note, pregnant=True, weeks=9), catalog)
+    assert set(picks) == {"E87.6", "O21.1"}  # O21.1 ("with metabolic disturbance") codes the line
+    postpartum = "6 weeks postpartum visit. Hypothyroidism on levothyroxine."
+    picks = _picks(postpartum, "E03.9", words="Hypothyroidism")
+    conditions_in_pregnancy(picks, NoteContext(note=postpartum, pregnant=True), catalog)
+    assert set(picks) == {"E03.9"}  # after the delivery: the puerperium, not a trimester
+    hypertension = "G2P1 at 30 weeks with chronic HTN."
+    picks = _picks(hypertension, "I10")
+    conditions_in_pregnancy(picks, NoteContext(note=hypertension, pregnant=True, weeks=30), catalog)
+    assert set(picks) == {"I10"}  # O10-O16, not O99.41 (hypertension_in_pregnancy's)
+
+
+def _sentence_mention(note: str, words: str, section: str) -> Mention:
+    start = note.index(words)
+    s_start = max(note.rfind(". ", 0, start) + 2, note.rfind("\n", 0, start) + 1, 0)
+    s_end = min(i for i in (note.find(". ", start), note.find("\n", start), len(note)) if i >= 0)
+    return Mention(start, start + len(words), words, words, section, s_start, s_end)
+
+
+def test_a_condition_the_note_does_not_place_in_the_current_pregnancy_gets_no_companion(
+    catalog: CodeCatalog,
+) -> None:
+    history = "54 yo woman with hypothyroidism. Obstetric history G3P3, term deliveries. Now a neck lump."
+    picks = {"E03.9": Pick("E03.9", 0.8, True, [_sentence_mention(history, "hypothyroidism", "body")])}
+    conditions_in_pregnancy(picks, NoteContext(note=history, pregnant=True), catalog)
+    assert set(picks) == {"E03.9"}  # obstetric history in a case report: no current pregnancy, no weeks
+    prenatal = "Prenatal visit, 24 weeks.\nA/P: 1. Hypothyroidism - continue levothyroxine."
+    m = _sentence_mention(prenatal, "Hypothyroidism", "assessment")
+    picks = {"E03.9": Pick("E03.9", 0.8, True, [m])}
+    conditions_in_pregnancy(picks, NoteContext(note=prenatal, pregnant=True, weeks=24), catalog)
+    assert set(picks) == {"E03.9", "O99.282"}  # assessed in a prenatal note with its weeks
+    picks = {"E03.9": Pick("E03.9", 0.8, True, [_sentence_mention(prenatal, "Hypothyroidism", "hpi")])}
+    conditions_in_pregnancy(picks, NoteContext(note=prenatal, pregnant=True, weeks=24), catalog)
+    assert set(picks) == {"E03.9"}  # the same words outside the assessment, its sentence silent on pregnancy

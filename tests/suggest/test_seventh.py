@@ -50,3 +50,15 @@ def test_an_open_fracture_keeps_open_when_the_encounter_changes() -> None:
     assert seventh.same_encounter_variant(FOREARM, "B", "A") == "B"
     assert seventh.same_encounter_variant(FOREARM, "A", "D") == "D"
     assert seventh.same_encounter_variant(INJURY, "A", "S") == "S"
+
+
+def test_a_healing_on_the_line_moves_the_character_to_its_subsequent_encounter() -> None:
+    assert seventh.healing_variant(FOREARM, "A", "Nonunion, left radius fracture") == "K"
+    assert seventh.healing_variant(FOREARM, "B", "open radius fracture - nonunion") == "M"
+    assert seventh.healing_variant(FOREARM, "D", "radius fx, malunited? no, malunion on XR") == "P"
+
+
+def test_no_healing_or_a_negated_one_leaves_the_character() -> None:
+    assert seventh.healing_variant(FOREARM, "A", "radius fracture, no signs of nonunion") is None
+    assert seventh.healing_variant(FOREARM, "D", "radius fracture, routine healing") is None
+    assert seventh.healing_variant(FOREARM, "K", "radius fracture nonunion") is None  # already says it

@@ -186,6 +186,22 @@ def test_an_uncontrolled_diabetes_line_is_coded_with_hyperglycemia() -> None:
     assert _finals(_settle(DIABETES, "# T2DM with diabetic CKD - follow eGFR", "E11.22")) == ["E11.22"]
 
 
+def _assessed(note: str, words: str, code: str, section: str) -> dict[str, Pick]:
+    start = note.index(words)
+    m = Mention(start=start, end=start + len(words), text=words, query=words, section=section)
+    picks = {code: Pick(code, 0.6, True, [m], heads=[m])}
+    sibling_guard.uncontrolled_diabetes(picks, note, DIABETES)
+    return picks
+
+
+def test_an_uncontrolled_diabetes_clause_in_an_assessment_sentence_is_coded_with_hyperglycemia() -> None:
+    note = "ED impression: knee sprain, wrapped. Type 2 DM, suboptimally controlled (A1c 10.1), PCP f/u."
+    assert _finals(_assessed(note, "Type 2 DM", "E11.9", "assessment")) == ["E11.65"]
+    # The narrative's control words ("poorly controlled in the past") are not the assessment's.
+    hpi = "HPI: type 2 DM, poorly controlled years ago, A1c 6.4 now."
+    assert _finals(_assessed(hpi, "type 2 DM", "E11.9", "hpi")) == ["E11.9"]
+
+
 def test_a_site_named_as_a_noun_completes_the_adjective_title() -> None:
     """ "sacrum" names "sacral region"; "region" adds nothing the note must say."""
     titles = {
@@ -252,3 +268,90 @@ def test_a_title_naming_a_range_of_stages_does_not_contradict_one_stage() -> Non
     assert _finals(
         _settle(ckd, "1. CKD stage 4 due to hypertensive nephrosclerosis - losartan", "I12.9")
     ) == ["I12.9"]
+
+
+WRIST = _catalog(
+    {
+        f"S62.00{side}{char}": f"Unspecified fracture of navicular bone of {where} wrist, {meaning}"
+        for side, where in (("1", "right"), ("2", "left"))
+        for char, meaning in (("A", "initial encounter"), ("D", "routine healing"), ("K", "nonunion"))
+    },
+    {
+        "S62": "Fracture at wrist and hand level",
+        "S62.0": "Fracture of navicular",
+        "S62.00": "Unspecified fracture of navicular",
+        "S62.001": "Unspecified fracture of navicular bone of right wrist",
+        "S62.002": "Unspecified fracture of navicular bone of left wrist",
+    },
+)
+WRIST.seven_chr["S62"] = {
+    "A": "initial encounter for closed fracture",
+    "B": "initial encounter for open fracture",
+    "D": "subsequent encounter for fracture with routine healing",
+    "K": "subsequent encounter for fracture with nonunion",
+    "P": "subsequent encounter for fracture with malunion",
+}
+
+
+def _settle_chunk(catalog: CodeCatalog, note: str, words: str, code: str) -> dict[str, Pick]:
+    """The code read from one chunk of the line (the reader cut the qualifier off)."""
+    start = note.index(words)
+    head = Mention(start=start, end=start + len(words), text=words, query=words, problem=True)
+    picks = {code: Pick(code, 0.6, True, [head], heads=[head])}
+    sibling_guard.settle(picks, note, catalog)
+    return picks
+
+
+def test_a_fracture_line_that_says_nonunion_never_keeps_the_initial_encounter() -> None:
+    note = "Hand clinic, 5 months after the fall.\nA: Nonunion, right scaphoid fracture.\nP: ORIF."
+    assert _finals(_settle_chunk(WRIST, note, "right scaphoid fracture", "S62.001A")) == ["S62.001K"]
+
+
+def test_a_fracture_line_without_a_healing_word_keeps_its_character() -> None:
+    note = "ED.\nA: Right scaphoid fracture, no evidence of nonunion on prior film.\nP: thumb spica."
+    assert _finals(_settle_chunk(WRIST, note, "Right scaphoid fracture", "S62.001A")) == ["S62.001A"]
+    healed = "Ortho f/u.\nA: Left scaphoid fracture, healing well.\nP: wean splint."
+    assert _finals(_settle_chunk(WRIST, healed, "Left scaphoid fracture", "S62.002D")) == ["S62.002D"]
+
+
+BONES = _catalog(
+    {
+        "M81.0": "Age-related osteoporosis without current pathological fracture",
+        "M81.8": "Other osteoporosis without current pathological fracture",
+        "M80.08XA": "Age-related osteoporosis with current pathological fracture, vertebra(e), initial",
+        "N30.00": "Acute cystitis without hematuria",
+        "N30.01": "Acute cystitis with hematuria",
+    },
+    {"M81": "Osteoporosis without current pathological fracture", "M80": "Osteoporosis with fracture"},
+)
+
+
+def _without_case(note: str, words: str, *codes: str) -> dict[str, Pick]:
+    start = note.index(words)
+    m = Mention(start=start, end=start + len(words), text=words, query=words)
+    picks = {c: Pick(c, 0.6 - i / 10, i == 0, [m], heads=[m] if i == 0 else []) for i, c in enumerate(codes)}
+    sibling_guard.settle(picks, note, BONES)
+    return picks
+
+
+def test_a_without_code_gives_way_when_another_line_states_the_finding() -> None:
+    note = "80F with senile osteoporosis.\nA/P: osteoporotic compression fracture of L1 - brace, denosumab."
+    # The note's own "with" code among the candidates replaces it...
+    assert _finals(_without_case(note, "senile osteoporosis", "M81.0", "M80.08XA")) == ["M80.08XA"]
+    # ...and without one the opposite sibling is simply not coded.
+    assert _finals(_without_case(note, "senile osteoporosis", "M81.0")) == []
+    cystitis = "UC visit: dysuria, acute cystitis.\nA: Cystitis with gross hematuria on UA - nitrofurantoin."
+    assert _finals(_without_case(cystitis, "acute cystitis", "N30.00", "N30.01")) == ["N30.01"]
+
+
+def test_a_without_code_stays_when_the_finding_is_negated_past_or_about_something_else() -> None:
+    denied = "72F with age-related osteoporosis, no fractures to date. DEXA T -2.8."
+    assert _finals(_without_case(denied, "age-related osteoporosis", "M81.0")) == ["M81.0"]
+    old = "72F with age-related osteoporosis.\nOsteoporosis: h/o wrist fracture 2015, on alendronate."
+    assert _finals(_without_case(old, "age-related osteoporosis", "M81.0")) == ["M81.0"]
+    other = "72F with age-related osteoporosis.\nToe fracture from stubbing it on a door, buddy taped."
+    assert _finals(_without_case(other, "age-related osteoporosis", "M81.0")) == ["M81.0"]
+    trauma = (
+        "72F with age-related osteoporosis and a traumatic fracture of the L fifth metatarsal (ladder fall)."
+    )
+    assert _finals(_without_case(trauma, "age-related osteoporosis", "M81.0")) == ["M81.0"]

@@ -1,12 +1,17 @@
 """Hypertension in a pregnant patient (ICD-10-CM I.C.15.a.1 and I.C.15.d): a documented pregnancy codes its
 hypertension in chapter 15. Essential hypertension becomes pre-existing essential hypertension complicating
 pregnancy (O10.01-) by trimester; when a chapter 15 hypertension code (O10-O16) is already final, I10 adds
-nothing and goes. Anemia and pre-existing diabetes keep their own code beside the chapter 15 one."""
+nothing and goes. Any other condition with a chapter 15 subcategory (by the tabular's inclusion notes) is
+listed with that code by trimester, its own code kept beside it."""
 
 from __future__ import annotations
 
-from assistant.suggest.coding_rules.context import NoteContext, add_pick
+import re
+
+from assistant.suggest.coding_rules.context import NoteContext, add_pick, demote
+from assistant.suggest.reader import ASSESSMENT_SECTIONS, Mention
 from assistant.suggest.store import CodeCatalog
+from assistant.suggest.text import tokens
 from assistant.suggest.types import Pick
 
 HYPERTENSION_IN_PREGNANCY = ("O10", "O11", "O12", "O13", "O14", "O15", "O16")
@@ -36,27 +41,167 @@ def hypertension_in_pregnancy(picks: dict[str, Pick], ctx: NoteContext, catalog:
         picks["I10"] = essential  # the release lacks the code: keep what was there
 
 
-# A condition of another chapter in a documented pregnancy is listed with its chapter 15 code, the condition's
-# own code kept beside it (the O code's "use additional code to identify the condition"): (the condition's
-# code prefixes, the chapter 15 stem the trimester digit completes, what must not be final already).
-COMPANIONS: tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...] = (
-    (tuple(f"D{n}" for n in range(50, 65)), "O99.01", ("O99.0",)),  # anemia (I.C.15.a.1)
-    (("E11",), "O24.11", ("O24.1", "O24.4")),  # pre-existing type 2 diabetes (I.C.15.g); not gestational
-    (("E10",), "O24.01", ("O24.0", "O24.4")),  # pre-existing type 1 diabetes (I.C.15.g)
+# A condition of another chapter in a documented pregnancy is listed with its chapter 15 code, the
+# condition's own code kept beside it (the O code's "use additional code to identify the condition",
+# I.C.15.a.1). Which chapter 15 subcategory takes which condition is the tabular's own inclusion note at
+# O98.- / O99.- ("Conditions in E00-E89", "Conditions in F01-F09, F20-F52 and F54-F99" ...) and the "use
+# additional code" notes of O99.21 / O99.31-O99.33; conditions with a chapter 15 category of their own come
+# first (diabetes O24, I.C.15.g; hypertension O10-O16 is hypertension_in_pregnancy's; malnutrition O25) and
+# COVID-19 is O98.5- (I.C.1.g.1.c). Rows: (the condition's category ranges, inclusive; the pregnancy stem
+# the trimester completes, "" for none here; what must not be final already).
+Ranges = tuple[tuple[str, str], ...]
+COMPANIONS: tuple[tuple[Ranges, str, tuple[str, ...]], ...] = (
+    ((("E11", "E11"),), "O24.11", ("O24.1", "O24.4")),  # pre-existing type 2 diabetes; not beside gestational
+    ((("E10", "E10"),), "O24.01", ("O24.0", "O24.4")),  # pre-existing type 1 diabetes
+    ((("E66", "E66"),), "O99.21", ("O99.21",)),  # obesity (O99.21's "use additional code", E66.-)
+    ((("E08", "E09"), ("E13", "E13"), ("E40", "E46")), "", ()),  # other diabetes O24.3/8, malnutrition O25
+    ((("E00", "E89"),), "O99.28", ("O99.2",)),
+    ((("D50", "D64"),), "O99.01", ("O99.0",)),
+    ((("D65", "D89"),), "O99.11", ("O99.1",)),
+    ((("F10", "F10"),), "O99.31", ("O99.31",)),
+    ((("F11", "F16"), ("F18", "F19")), "O99.32", ("O99.32",)),
+    ((("F17", "F17"),), "O99.33", ("O99.33",)),
+    ((("F01", "F09"), ("F20", "F52"), ("F54", "F99")), "O99.34", ("O99.34",)),
+    ((("G00", "G99"),), "O99.35", ("O99.35",)),
+    ((("I10", "I16"),), "", ()),  # hypertension: O10-O16 (hypertension_in_pregnancy)
+    ((("I00", "I99"),), "O99.41", ("O99.4", "O10", "O11", "O12", "O13", "O14", "O15", "O16")),
+    ((("J00", "J99"),), "O99.51", ("O99.5",)),
+    ((("K00", "K93"),), "O99.61", ("O99.6",)),
+    ((("L00", "L99"),), "O99.71", ("O99.7",)),
+    ((("A15", "A19"),), "O98.01", ("O98.0",)),
+    ((("A50", "A53"),), "O98.11", ("O98.1",)),
+    ((("A54", "A54"),), "O98.21", ("O98.2",)),
+    ((("A55", "A64"),), "O98.31", ("O98.3",)),
+    ((("B15", "B19"),), "O98.41", ("O98.4",)),
+    ((("A80", "B09"), ("B25", "B34"), ("U07", "U07")), "O98.51", ("O98.5",)),
+    ((("B50", "B64"),), "O98.61", ("O98.6",)),
+    ((("B20", "B20"), ("Z21", "Z21")), "O98.71", ("O98.7",)),
 )
+TRIMESTER_WORDS = {
+    "1": "first trimester",
+    "2": "second trimester",
+    "3": "third trimester",
+    "9": "unspecified trimester",
+}
+# Words every chapter 15 title may carry: what is left names the condition the code is about.
+CHAPTER_15_WORDS = frozenset(
+    tokens("complicating pregnancy childbirth puerperium in the first second third unspecified trimester")
+)
+GENERIC_TITLE_WORDS = frozenset(tokens("unspecified other specified type disorder disease condition"))
+PREGNANCY_WORDS = re.compile(
+    r"\bpregnan\w*|\bgestation\w*|\btrimester\b|\bantepartum\b|\bprenatal\b|\bobstetric\w*|\bgravid\w*",
+    re.IGNORECASE,
+)
+POSTPARTUM = re.compile(r"\bpost-?partum\b|\bpuerper\w*|\bPP\b", re.IGNORECASE)
+
+
+def _in_ranges(code: str, ranges: Ranges) -> bool:
+    return any(low <= code[:3] <= high for low, high in ranges)
+
+
+def companion_row(code: str) -> tuple[str, tuple[str, ...]] | None:
+    """The chapter 15 stem (and what already stands for it) for a condition code; None when chapter 15 has no
+    companion for it here."""
+    for ranges, stem, already in COMPANIONS:
+        if _in_ranges(code, ranges):
+            return (stem, already) if stem else None
+    return None
+
+
+def _in_this_pregnancy(condition: Pick, ctx: NoteContext) -> bool:
+    """The note puts the condition in the current pregnancy: its sentence names the pregnancy ("hypothyroidism
+    complicating pregnancy"), or the pregnancy's weeks are documented and the condition is assessed (a
+    problem-list or assessment line of a prenatal note). A case history's "asthma as a child; G3P3" is not."""
+    if any(PREGNANCY_WORDS.search(ctx.sentence(m)) for m in condition.mentions):
+        return True
+    return ctx.weeks is not None and any(
+        m.problem or m.section in ASSESSMENT_SECTIONS for m in condition.mentions
+    )
+
+
+def trimester_code(stem: str, weeks: int | None, catalog: CodeCatalog) -> str | None:
+    """The billable child of ``stem`` whose title names the trimester of the documented weeks (the digit is
+    not the same in every subcategory: O99.280 and O98.519 are both "unspecified trimester")."""
+    words = TRIMESTER_WORDS[trimester(weeks)]
+    for digit in "0123456789":
+        code = f"{stem}{digit}"
+        if code in catalog and catalog.billable(code) and catalog.title(code).lower().endswith(words):
+            return code
+    return None
+
+
+def _line(note: str, m: Mention) -> tuple[int, int]:
+    start = note.rfind("\n", 0, m.start) + 1
+    end = note.find("\n", m.end)
+    return start, len(note) if end < 0 else end
 
 
 def conditions_in_pregnancy(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
-    if not ctx.pregnant:
-        return
-    for prefixes, stem, already in COMPANIONS:
-        condition = [p for p in picks.values() if p.final and p.code.startswith(prefixes)]
-        if not condition or any(p.final and p.code.startswith(already) for p in picks.values()):
+    if not ctx.pregnant or (ctx.weeks is None and POSTPARTUM.search(ctx.note)):
+        return  # after the delivery the puerperium codes apply, not a trimester
+    groups: dict[str, list[Pick]] = {}
+    for p in list(picks.values()):
+        row = companion_row(p.code) if p.final and not p.code.startswith("O") else None
+        if row is None or any(q.final and q.code.startswith(row[1]) for q in picks.values()):
             continue
+        if not _in_this_pregnancy(p, ctx):
+            continue
+        if _line_has_chapter_15(picks, ctx, catalog, p):
+            continue  # "hyperemesis gravidarum with dehydration ... hypokalemia": O21.1 codes the line
+        groups.setdefault(row[0], []).append(p)
+    for stem, condition in groups.items():
         best = max(condition, key=lambda p: p.score)
-        code = f"{stem}{trimester(ctx.weeks)}"
+        code = trimester_code(stem, ctx.weeks, catalog)
+        if code is None:
+            continue
         reason = (
             f"{best.code} in a documented pregnancy: {code} first, {best.code} beside it "
             "(chapter 15 first, guideline I.C.15.a.1)"
         )
-        add_pick(picks, catalog, code, best.score, best.mentions, reason)
+        if add_pick(picks, catalog, code, best.score, best.mentions, reason) is not None:
+            _drop_misread_chapter_15(picks, ctx, catalog, code, best)
+
+
+def _said(ctx: NoteContext, spans: list[tuple[int, int]]) -> set[str]:
+    return set().union(*(tokens(ctx.note[a:b]) for a, b in spans)) if spans else set()
+
+
+def _named(p: Pick, catalog: CodeCatalog) -> set[str]:
+    """What a chapter 15 title names besides the pregnancy and its trimester."""
+    return catalog.title_tokens(p.code) - CHAPTER_15_WORDS
+
+
+def _line_has_chapter_15(
+    picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog, condition: Pick
+) -> bool:
+    """A final chapter 15 code read on the condition's line that names what the line says."""
+    lines = {_line(ctx.note, m) for m in condition.mentions}
+    for q in picks.values():
+        if q.final and q.code.startswith("O"):
+            shared = [s for s in (_line(ctx.note, m) for m in q.mentions) if s in lines]
+            if shared and _named(q, catalog) & _said(ctx, shared):
+                return True
+    return False
+
+
+def _drop_misread_chapter_15(
+    picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog, companion: str, condition: Pick
+) -> None:
+    """On a line about the condition ("Hypothyroidism complicating pregnancy, second trimester"), a chapter 15
+    code whose title names another condition (eclampsia) was read from the pregnancy words only: the
+    companion is that line's chapter 15 code, and the misread one stops being final."""
+    about = catalog.title_tokens(condition.code) - GENERIC_TITLE_WORDS
+    lines = {_line(ctx.note, m) for m in condition.mentions}
+    for p in picks.values():
+        if not p.final or p.code == companion or not p.code.startswith("O") or not p.mentions:
+            continue
+        spans = [_line(ctx.note, m) for m in p.mentions]
+        said = _said(ctx, spans)
+        if not all(s in lines for s in spans) and not about & said:
+            continue  # read on lines that are not about the condition
+        named = _named(p, catalog)
+        if named and not named & said:
+            why = (
+                f"not coded: its title names what {condition.code}'s line does not say; {companion} codes it"
+            )
+            demote(p, why)

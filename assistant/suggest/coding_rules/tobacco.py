@@ -23,6 +23,13 @@ _FORMER = re.compile(
     r"h/o|history of|hx of|remote|years? ago|until \d{4})\b",
     re.IGNORECASE,
 )
+# "Smokes cannabis most days": another smoked substance is not tobacco (F12.-, not F17.-) unless one is named.
+_OTHER_SMOKED = re.compile(
+    r"\b(?:cannabis|marijuana|marihuana|weed|THC|pot|crack|cocaine|meth\w*|heroin|fentanyl|opium)\b", re.I
+)
+_TOBACCO_NAMED = re.compile(
+    r"\b(?:tobacco|cigarettes?|cigars?|nicotine|ppd|pack[- ]years?|e-cig\w*|vap\w*|snuff|chew\w*)\b", re.I
+)
 _REMISSION = re.compile(r"\bin (?:early |sustained )?remission\b", re.IGNORECASE)
 _PRODUCT = (
     ("22", re.compile(r"\b(?:chew\w*|dip|snuff|smokeless)\b", re.I)),
@@ -56,6 +63,11 @@ def tobacco_code(sentence: str, note: str = "") -> str:
     return f"F17.{product}{'1' if _REMISSION.search(sentence) else '0'}"
 
 
+def not_tobacco(sentence: str) -> bool:
+    """The sentence's smoking is of another substance ("smokes cannabis daily", "smoking crack")."""
+    return bool(_OTHER_SMOKED.search(sentence)) and not _TOBACCO_NAMED.search(sentence)
+
+
 def tobacco_status(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     """Each tobacco pick (F17.2-, Z87.891, Z72.0) becomes the code its sentence documents, and is final:
     smoking status stated anywhere in the note (social history included) is coded."""
@@ -64,8 +76,8 @@ def tobacco_status(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalo
     for code in tobacco:
         pick = picks[code]
         said = [ctx.sentence(m) for m in pick.mentions if _TOBACCO.search(ctx.sentence(m))]
-        if said and _NEVER.search(said[0]):
-            picks.pop(code)  # "never smoker": no tobacco code at all
+        if said and (_NEVER.search(said[0]) or not_tobacco(said[0])):
+            picks.pop(code)  # "never smoker", "smokes cannabis": no tobacco code at all
         elif said and not any(m.negated or m.family for m in pick.mentions):
             by_sentence.setdefault(said[0], []).append(pick)
     if not by_sentence:
@@ -94,7 +106,7 @@ def _from_the_note(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalo
     for m in re.finditer(r"[^.\n]+", ctx.note):
         sentence = m.group(0)
         found = _TOBACCO.search(sentence)
-        if not found or _NEVER.search(sentence) or _SOMEONE_ELSE.search(sentence):
+        if not found or _NEVER.search(sentence) or _SOMEONE_ELSE.search(sentence) or not_tobacco(sentence):
             continue
         wanted = tobacco_code(sentence, ctx.note)
         start = m.start() + found.start()
