@@ -62,9 +62,16 @@ _NEG_PRE = (
     r"no\s+complaints?\s+of|not\s+consistent\s+with|excluded|discarding|discarded|"
     r"never\s+(?:been\s+)?(?:tested|screened)\s+for"
 )
+# "negative" that names a kind rather than denying the condition: Rh-negative, gram-negative bacteria,
+# triple-negative / ER-, PR-, HER2-, hormone-receptor-negative cancer.
+_DESCRIPTOR_NOT_NEGATION = "".join(
+    rf"(?<!{word}\s)(?<!{word}-)" for word in ("rh", "gram", "triple", "er", "pr", "her2", "hr", "receptor")
+)
 _NEG_POST = (
     r"(?:was|were|is|are|been)\s+(?:ruled\s+out|excluded|negative|absent|not\s+seen|not\s+found)|"
-    r"unlikely|ruled\s+out|(?:has\s+|have\s+|now\s+)?resolved|(?<!rh\s)(?<!rh-)(?:negative|neg)"
+    r"unlikely|ruled\s+out|(?:has\s+|have\s+|now\s+)?resolved|"
+    + _DESCRIPTOR_NOT_NEGATION
+    + r"(?:negative|neg)"
 )
 _UNC_PRE = (
     r"rule\s+out|r/o|probable|probably|possible|possibly|suspected|suspect|suspicion\s+of|likely|"

@@ -361,6 +361,28 @@ def test_negative_result_is_negated_but_rh_negative_is_a_condition() -> None:
 
 
 @pytest.mark.parametrize(
+    "note",
+    [
+        "Gram-negative sepsis, on cefepime.",
+        "Gram negative bacteremia, blood cultures pending.",
+        "Breast cancer, ER negative, on letrozole.",
+        "Triple-negative breast cancer, cycle 2 today.",
+        "HER2-negative breast cancer of the left breast.",
+    ],
+)
+def test_a_negative_that_names_a_kind_does_not_deny_the_condition(note: str) -> None:
+    (problem,) = [
+        m for m in read_note(note) if "sepsis" in m.text or "bacteremia" in m.text or "cancer" in m.text
+    ]
+    assert not problem.negated
+
+
+@pytest.mark.parametrize("note", ["Blood culture negative.", "Strep test neg.", "Influenza swab negative."])
+def test_a_negative_result_still_denies_it(note: str) -> None:
+    assert all(m.negated for m in read_note(note))
+
+
+@pytest.mark.parametrize(
     ("note", "title"),
     [
         (
