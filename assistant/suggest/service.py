@@ -29,6 +29,7 @@ from assistant.suggest import (
     rules,
     sibling_choice,
     sibling_guard,
+    skipped_tail,
 )
 from assistant.suggest.coding_rules.hcpcs_gate import gate as hcpcs_gate
 from assistant.suggest.corpus import corpus_for
@@ -122,6 +123,13 @@ class EngineConfig:
     # (250 notes): R@30 0.542 -> 0.549, MAP 0.347 -> 0.353, engine pool@100 0.645 -> 0.656, final list
     # unchanged; us-notes final lists unchanged, check MAP 0.745 -> 0.744.
     tail_folded: bool = True
+    # With ranked_tail: the codes of negated / uncertain mentions join the tail (never final) at the ranker's
+    # probability times this weight, each mention's first ``skipped_scored`` candidates (skipped_tail.py);
+    # 0: off, their queries are not run. CodiEsp dev (250 notes) 0 -> 0.5: R@30 0.549 -> 0.595, MAP 0.358 ->
+    # 0.387, engine pool@100 0.656 -> 0.715, final list unchanged; us-notes final lists unchanged, check
+    # R@10 0.875 -> 0.883, MAP 0.785 -> 0.784 (evals/reports/pool-2026-11-30-c.md).
+    w_skipped_tail: float = 0.5
+    skipped_scored: int = 30
 
 
 KEYWORD_ONLY_DIM = 8  # any width: the keyword-only index and its embedder only need to agree
@@ -240,6 +248,9 @@ class SuggestionService:
         readings = [read_note(r.text) for r in requests]
         plans = [self._plan(r, ms) for r, ms in zip(requests, readings, strict=True)]
         texts = list(dict.fromkeys(q.text for plan in plans for _, q, _ in plan if q is not None))
+        if self._skipped_tail_on():
+            more = [q.text for p in plans for _, q, _ in skipped_tail.queries(p)]
+            texts = list(dict.fromkeys([*texts, *more]))  # searched for the ranked tail only
         vectors = self.embedder.embed(texts) if texts else np.zeros((0, self.index.dense.d), np.float32)
         vec_of = {t: vectors[i] for i, t in enumerate(texts)}
         dense_hits = self._dense_search(texts, vectors)
@@ -491,6 +502,8 @@ class SuggestionService:
                     pick.notes.setdefault(k, []).extend(x for x in v if x not in pick.notes[k])
                 if not pick.reasons:
                     pick.reasons = self._reasons(c, m, q) + qualifier_reasons.get(c.code, [])
+        if learned and cfg.ranked_tail and self._skipped_tail_on():
+            self._skipped_tail(request, plan, vec_of, dense_hits, facts, per_mention, floor, picks, tail)
         if request.mode == "full":
             self._weeks_of_gestation(picks, facts, request.text)
             warnings.extend(list(dict.fromkeys(left_out.values()))[:8])
@@ -665,6 +678,55 @@ class SuggestionService:
             )
             mc.cands[:] = self._fit_patient(head, facts, max(per_mention, 1), left_out) + later[i]
         return ranked
+
+    def _skipped_tail_on(self) -> bool:
+        cfg = self.config
+        return self.ranker is not None and cfg.ranked_tail and cfg.w_skipped_tail > 0
+
+    def _skipped_tail(
+        self,
+        request: SuggestRequest,
+        plan: Plan,
+        vec_of: dict[str, np.ndarray],
+        dense_hits: dict[str, list[tuple[int, float]]],
+        facts: PatientFacts,
+        per_mention: int,
+        floor: float,
+        picks: dict[str, Pick],
+        tail: dict[str, Pick],
+    ) -> None:
+        """New codes of the negated and uncertain mentions join the tail, weighted down (skipped_tail.py)."""
+        assert self.ranker is not None
+        cfg = self.config
+        origin: dict[int, tuple[Mention, Query, str]] = {}
+        found: list[MentionCandidates] = []
+        for m, q, why in skipped_tail.queries(plan):
+            cands = self.retrieve(q, vec_of[q.text], dense_hits.get(q.text, []), "full", request.systems)
+            found.append(MentionCandidates(skipped_tail.as_stated(m), q, None, cands, {}, []))
+            origin[id(found[-1])] = (m, q, why)
+        rows = self.ranking_features(found, facts, False, per_mention, self.ranker.prior, cfg.skipped_scored)
+        if not rows:
+            return
+        probs = self.ranker.predict(np.concatenate([x for _, x in rows])).tolist()
+        start, added = 0, set[str]()
+        for mc, x in rows:
+            m, q, why = origin[id(mc)]
+            codes = [c.code for c in mc.cands]
+            for c, p in zip(mc.cands[: len(x)], probs[start : start + len(x)], strict=True):
+                score = p * cfg.w_skipped_tail
+                if score < floor:
+                    continue
+                code = exam_for_age(
+                    self._apply_code_rules(c.code, m, codes)[0], facts.age_years, self.catalog
+                )
+                stated = code in picks or (code in tail and code not in added)
+                if stated or self.patient_edits.conflict(code, facts):
+                    continue
+                added.add(code)
+                pick = ranked_tail.keep_best(tail, code, score, m)
+                if not pick.reasons:
+                    pick.reasons = [skipped_tail.reason(why, m), *self._reasons(c, m, q)]
+            start += len(x)
 
     def _apply_code_rules(
         self, code: str, m: Mention, ranked: list[str]
