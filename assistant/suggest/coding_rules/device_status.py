@@ -114,14 +114,20 @@ def _drop_stray_statuses(picks: dict[str, Pick], coded: dict[str, list[tuple[int
             demote(pick, f"the status documented there is {', '.join(coded)} (I.C.21.c.3)")
 
 
+def _first_undenied(statement: re.Pattern[str], note: str, denials: str) -> re.Match[str] | None:
+    """The first place the note states it with none of ``denials`` in the 30 characters before."""
+    for m in statement.finditer(note):
+        if not re.search(rf"\b(?:{denials})\b", note[max(0, m.start() - 30) : m.start()], re.IGNORECASE):
+            return m
+    return None
+
+
 def renal_dialysis(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     """Dependence on renal dialysis (Z99.2) for a patient with end-stage kidney disease on dialysis."""
     if not _CHRONIC_KIDNEY.search(ctx.note):
         return
-    for m in _ON_DIALYSIS.finditer(ctx.note):
-        before = ctx.note[max(0, m.start() - 30) : m.start()]
-        if re.search(r"\b(?:no|not|denies|without|off|declin\w*|refus\w*|avoid\w*)\b", before, re.IGNORECASE):
-            continue
+    m = _first_undenied(_ON_DIALYSIS, ctx.note, r"no|not|denies|without|off|declin\w*|refus\w*|avoid\w*")
+    if m is not None:
         add_pick(
             picks,
             catalog,
@@ -130,15 +136,12 @@ def renal_dialysis(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalo
             [ctx.mention(m.start(), m.end())],
             "status: dependence on renal dialysis, with end-stage kidney disease (N18.6 note; I.C.21.c.3)",
         )
-        return
 
 
 def home_oxygen(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     """Dependence on supplemental oxygen (Z99.81) when the patient uses oxygen at home."""
-    for m in _HOME_OXYGEN.finditer(ctx.note):
-        before = ctx.note[max(0, m.start() - 30) : m.start()]
-        if re.search(r"\b(?:no|not|denies|without|off|weaned)\b", before, re.IGNORECASE):
-            continue
+    m = _first_undenied(_HOME_OXYGEN, ctx.note, r"no|not|denies|without|off|weaned")
+    if m is not None:
         add_pick(
             picks,
             catalog,
@@ -147,4 +150,3 @@ def home_oxygen(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) 
             [ctx.mention(m.start(), m.end())],
             "status: dependence on supplemental oxygen at home (I.C.21.c.3)",
         )
-        return
