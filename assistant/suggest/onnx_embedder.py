@@ -152,8 +152,12 @@ class OnnxEmbedder:
     def embed(self, texts: list[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         encoded = self._encode(texts)
+        # Texts the tokenizer reads alike (the model is uncased: "Gout" and "gout") are run once: the
+        # same input gives the same vector (a note asks for ~9% such repeats).
+        first: dict[tuple[int, ...], int] = {}
+        source = [first.setdefault(tuple(e.ids), i) for i, e in enumerate(encoded)]
         # Batches of equal token length pad nothing (sentence-transformers sorts by characters only).
-        order = sorted(range(len(texts)), key=lambda i: len(encoded[i].ids))
+        order = sorted(first.values(), key=lambda i: len(encoded[i].ids))
         for start in range(0, len(order), self.batch_size):
             rows = order[start : start + self.batch_size]
             width = max(len(encoded[i].ids) for i in rows)
@@ -169,6 +173,7 @@ class OnnxEmbedder:
                 feeds["attention_mask"][r, :n] = e.attention_mask
                 feeds["token_type_ids"][r, :n] = e.type_ids
             out[rows] = self.session.run(None, {k: feeds[k] for k in self.inputs})[0]
+        out = out[source]
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
         return np.ascontiguousarray(out / norms, dtype=np.float32)

@@ -9,17 +9,17 @@ argument whose answer is immutable (a string): a caller cannot change what the n
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import wraps
-from typing import ParamSpec, TypeVar
+from typing import ParamSpec, TypeVar, cast
 
 K = TypeVar("K")
 V = TypeVar("V")
 P = ParamSpec("P")
 
-_MEMOS: ContextVar[dict[Callable[..., object], dict[object, object]] | None] = ContextVar(
+_MEMOS: ContextVar[dict[object, dict[object, object]] | None] = ContextVar(
     "suggest_request_memos", default=None
 )
 
@@ -51,6 +51,28 @@ def per_request(fn: Callable[[K], V]) -> Callable[[K], V]:
         return value
 
     return memoized
+
+
+def active() -> bool:
+    """Whether a ``one_request()`` block is running (a value ``remembered`` now is kept for the request)."""
+    return _MEMOS.get() is not None
+
+
+def remembered(owner: Hashable, key: Hashable, compute: Callable[[], V]) -> V:
+    """``compute()`` for ``(owner, key)``, kept inside ``one_request()`` (outside: computed each time).
+
+    For values a caller only reads (the request's readers share one object); ``owner`` names the computation
+    and whatever it reads from (e.g. the engine object), ``key`` its arguments."""
+    memos = _MEMOS.get()
+    if memos is None:
+        return compute()
+    memo = memos.get(owner)
+    if memo is None:
+        memo = memos[owner] = {}
+    if key in memo:
+        return cast(V, memo[key])
+    value = memo[key] = compute()
+    return value
 
 
 def within_one_request(fn: Callable[P, V]) -> Callable[P, V]:

@@ -21,6 +21,7 @@ from assistant.suggest import (
     consolidate,
     feature_columns,
     note_rows,
+    overlap,
     phrase_order,
     phrase_ranker,
     qualifiers,
@@ -251,9 +252,11 @@ class SuggestionService:
         if self._skipped_tail_on():
             more = [q.text for p in plans for _, q, _ in skipped_tail.queries(p)]
             texts = list(dict.fromkeys([*texts, *more]))  # searched for the ranked tail only
-        vectors = self.embedder.embed(texts) if texts else np.zeros((0, self.index.dense.d), np.float32)
+        # embedding + dense search on a second thread meanwhile the queries' lexical side (overlap.py)
+        vectors, dense_hits = overlap.dense_meanwhile(
+            self, texts, lambda: overlap.prefetch_lexical(self, requests, plans)
+        )
         vec_of = {t: vectors[i] for i, t in enumerate(texts)}
-        dense_hits = self._dense_search(texts, vectors)
         all_facts = [
             resolve_patient(r.patient, read_demographics(r.text), r.date_of_service) for r in requests
         ]
@@ -364,8 +367,7 @@ class SuggestionService:
             mask = self._mask(query.prefixes)
         else:
             dense, mask = dense_hits, None
-        lexical = self.index.lexical.top(qids, cfg.k_lexical, mask) if mode != "dense" else []
-        walked = self.walk(query) if mode == "full" else {}
+        lexical, walked = overlap.lexical_side(self, query, qids, mask, mode)  # computed once a request
         if mode == "dense":
             cands = [Candidate(self.index.ids[r], r, s, cos=s) for r, s in dense]
         elif mode == "bm25":

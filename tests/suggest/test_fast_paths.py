@@ -20,7 +20,15 @@ import pytest
 from sklearn.ensemble import HistGradientBoostingClassifier
 
 from assistant.codesets.repository import CodeSetRepository
-from assistant.suggest import abbreviations, feature_columns, features, index_walker, note_rows, request_memo
+from assistant.suggest import (
+    abbreviations,
+    feature_columns,
+    features,
+    index_walker,
+    note_rows,
+    overlap,
+    request_memo,
+)
 from assistant.suggest.embedder import HashingEmbedder
 from assistant.suggest.features import FEATURES, mention_features
 from assistant.suggest.forest import Forest
@@ -127,6 +135,9 @@ def test_fast_paths_answer_like_the_plain_ones(
     monkeypatch.setattr(note_rows, "build", _plain_rows)
     monkeypatch.setattr(request_memo, "one_request", contextlib.nullcontext)  # every text read afresh
     monkeypatch.setattr(feature_columns, "note_features", _rows_one_mention_at_a_time)
+    monkeypatch.setattr(  # the embedding and dense search on the engine's thread, nothing computed ahead
+        overlap, "dense_meanwhile", lambda service, texts, meanwhile: overlap.embed_and_search(service, texts)
+    )
     assert _answers(engine) == fast
 
 

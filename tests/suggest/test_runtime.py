@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -103,6 +104,32 @@ def test_serving_on_the_export_never_imports_torch(small_real: Settings) -> None
     doc = json.loads(out.stdout.strip().splitlines()[-1])
     assert doc["torch"] is False and doc["st"] is False
     assert doc["codes"][0].startswith("J01.0")
+
+
+class _CountingSession:
+    """An onnxruntime session that counts the texts (rows) it is asked to run."""
+
+    def __init__(self, session: Any) -> None:
+        self.session, self.rows = session, 0
+
+    def run(self, names: Any, feeds: dict[str, np.ndarray]) -> Any:
+        self.rows += len(feeds["input_ids"])
+        return self.session.run(names, feeds)
+
+
+def test_texts_the_tokenizer_reads_alike_are_run_once(small_real: Settings) -> None:
+    embedder = load_embedder(small_real)
+    assert getattr(embedder, "runtime", "") == "onnx"
+    texts = ["Cough", "cough", "Acute maxillary sinusitis", "acute MAXILLARY sinusitis", "fever", "COUGH"]
+    counting = _CountingSession(embedder.session)  # type: ignore[attr-defined]
+    embedder.session = counting  # type: ignore[attr-defined]
+    got = embedder.embed(texts)
+    assert counting.rows == 3  # the uncased model reads "Cough", "cough" and "COUGH" alike
+    assert got[0].tobytes() == got[1].tobytes() == got[5].tobytes()
+    assert got[2].tobytes() == got[3].tobytes()
+    apart = np.stack([embedder.embed([t])[0] for t in texts])
+    np.testing.assert_allclose(got, apart, atol=1e-6)
+    assert not np.allclose(got[0], got[4])
 
 
 def test_hnsw_and_flat_search_agree_on_a_small_index(small_real: Settings) -> None:

@@ -1,0 +1,118 @@
+"""A note's embedding and dense search run on a second thread while the engine's thread does the work that
+needs no vectors (each query's BM25 top and Alphabetic Index walk).
+
+onnxruntime and faiss release the GIL while they run, so on a machine with a free core the two overlap and
+a note's wall time loses most of its lexical work. The answers are the same: the lexical side of a query is
+computed by the same code with the same arguments, once per request (``request_memo.remembered``), and
+``retrieve`` reads the kept value instead of computing it again; the vectors and dense hits are those the
+engine's thread would have computed. Nothing outlives the request.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+import numpy as np
+
+from assistant.suggest import request_memo
+from assistant.suggest.text import lexical_query, tokens
+from assistant.suggest.types import Query
+
+if TYPE_CHECKING:
+    from assistant.suggest.schemas import SuggestRequest
+    from assistant.suggest.service import Plan, SuggestionService
+
+V = TypeVar("V")
+
+LexicalSide = tuple[list[tuple[int, float]], dict[int, tuple[float, str]]]
+
+
+class Background(Generic[V]):
+    """``fn()`` run on its own thread from construction; ``result()`` waits for it (and re-raises)."""
+
+    def __init__(self, fn: Callable[[], V]) -> None:
+        self._fn = fn
+        self._value: V | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="suggest-dense", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._value = self._fn()
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread by result()
+            self._error = exc
+
+    def join(self) -> None:
+        self._thread.join()
+
+    def result(self) -> V:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value  # type: ignore[return-value]
+
+
+def embed_and_search(
+    service: SuggestionService, texts: list[str]
+) -> tuple[np.ndarray, dict[str, list[tuple[int, float]]]]:
+    """Every query's vector and its dense hits (what ``_prepare`` computed inline before)."""
+    empty = np.zeros((0, service.index.dense.d), np.float32)
+    vectors = service.embedder.embed(texts) if texts else empty
+    return vectors, service._dense_search(texts, vectors)
+
+
+def query_ids(service: SuggestionService, query: Query) -> list[int]:
+    """The lexical index's token ids of a query (as ``retrieve`` reads them)."""
+    return service.index.lexical.token_ids(tokens(lexical_query(query.text)))
+
+
+def lexical_side(
+    service: SuggestionService, query: Query, qids: list[int], mask: np.ndarray | None, mode: str
+) -> LexicalSide:
+    """A query's BM25 top (``k_lexical``, within ``mask``: its prefixes) and its Index walk, once per request.
+
+    ``qids`` and ``mask`` are those of ``query`` (``query_ids``, ``service._mask(query.prefixes)``). The
+    lists and dicts returned are shared by the request's readers: read them, never change them."""
+    if mode == "dense":
+        return [], {}
+
+    def compute() -> LexicalSide:
+        lexical = service.index.lexical.top(qids, service.config.k_lexical, mask)
+        walked = service.walk(query) if mode == "full" else {}
+        return lexical, walked
+
+    return request_memo.remembered((lexical_side, service), (query.text, query.prefixes, mode), compute)
+
+
+def prefetch_lexical(
+    service: SuggestionService, requests: Sequence[SuggestRequest], plans: Sequence[Plan]
+) -> None:
+    """Compute the lexical side of every planned query now (while the vectors are computed elsewhere); a
+    no-op outside a request, where nothing would be kept."""
+    if not request_memo.active():
+        return
+    for request, plan in zip(requests, plans, strict=True):
+        for _, q, _ in plan:
+            if q is None:
+                continue
+            mask = service._mask(q.prefixes) if q.prefixes else None
+            lexical_side(service, q, query_ids(service, q), mask, request.mode)
+
+
+def dense_meanwhile(
+    service: SuggestionService, texts: list[str], meanwhile: Callable[[], None]
+) -> tuple[np.ndarray, dict[str, list[tuple[int, float]]]]:
+    """``embed_and_search(texts)`` on a second thread while ``meanwhile()`` runs on this one."""
+    if not texts:
+        meanwhile()
+        return embed_and_search(service, texts)
+    pending = Background(lambda: embed_and_search(service, texts))
+    try:
+        meanwhile()
+    except BaseException:
+        pending.join()
+        raise
+    return pending.result()

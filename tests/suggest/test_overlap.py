@@ -1,0 +1,117 @@
+"""The embedding + dense search run on a second thread while the engine's thread computes each query's BM25
+top and Index walk (overlap.py): the answers equal those of the sequential path, the work really moves to the
+other thread, each query's lexical side is computed once a request, and an embedder's error still reaches the
+caller."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from assistant.codesets.repository import CodeSetRepository
+from assistant.suggest import overlap, request_memo
+from assistant.suggest.embedder import HashingEmbedder
+from assistant.suggest.index_walker import walker_for
+from assistant.suggest.ranker import load_ranker
+from assistant.suggest.schemas import Mode, SuggestRequest
+from assistant.suggest.service import SuggestionService
+from assistant.suggest.store import LoadedIndex
+from tests.suggest.test_fast_paths import NOTES
+
+MORE_NOTES = [
+    "Chief complaint: left knee pain after a fall from a ladder at home. Assessment: sprain of left knee, "
+    "initial encounter. History of hypertension. Hypertension - continue lisinopril.",
+    "Impression: acute otitis media, right ear. Asthma, mild intermittent, uncomplicated. Asthma stable.",
+]
+
+
+class _ThreadRecordingEmbedder:
+    """The fake embedder, noting which thread asked for each batch."""
+
+    def __init__(self, base: HashingEmbedder) -> None:
+        self.base = base
+        self.name = base.name
+        self.threads: list[str] = []
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        self.threads.append(threading.current_thread().name)
+        return self.base.embed(texts)
+
+
+@pytest.fixture(scope="module")
+def engine(
+    fixture_index: Path, fake_embedder: HashingEmbedder, reference: CodeSetRepository
+) -> SuggestionService:
+    walker = walker_for(reference)
+    assert walker is not None
+    return SuggestionService(
+        LoadedIndex.open(fixture_index, model=fake_embedder.name),
+        _ThreadRecordingEmbedder(fake_embedder),  # type: ignore[arg-type]
+        reference,
+        walker=walker,
+        ranker=load_ranker(),
+    )
+
+
+def _answers(engine: SuggestionService, modes: tuple[Mode, ...] = ("full",)) -> list[Any]:
+    requests = [SuggestRequest(text=t, top_k=15, mode=m) for t in NOTES + MORE_NOTES for m in modes]
+    out: list[Any] = [engine.suggest(r).model_dump() for r in requests]
+    out += [r.model_dump() for r in engine.suggest_many(requests)]
+    return out
+
+
+def _sequential(service: SuggestionService, texts: list[str], meanwhile: Any) -> Any:
+    return overlap.embed_and_search(service, texts)  # no thread, no lexical work ahead
+
+
+def test_overlapped_notes_answer_like_the_sequential_path(
+    engine: SuggestionService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    modes: tuple[Mode, ...] = ("full", "hybrid", "bm25", "dense")
+    fast = _answers(engine, modes)
+    assert any(s["code"] for s in fast[0]["suggestions"])
+    monkeypatch.setattr(overlap, "dense_meanwhile", _sequential)
+    assert _answers(engine, modes) == fast
+    monkeypatch.setattr(request_memo, "one_request", contextlib.nullcontext)
+    assert _answers(engine, modes) == fast  # nor the lexical side kept for the request
+
+
+def test_the_embedding_runs_on_another_thread(engine: SuggestionService) -> None:
+    recorder = engine.embedder
+    assert isinstance(recorder, _ThreadRecordingEmbedder)
+    recorder.threads.clear()
+    engine.suggest(SuggestRequest(text=NOTES[0]))
+    assert recorder.threads[0] == "suggest-dense"
+    assert threading.current_thread().name != "suggest-dense"
+
+
+def test_each_querys_lexical_side_is_computed_once_a_request(
+    engine: SuggestionService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[str] = []
+    walk = engine.walk
+
+    def counted(query: Any) -> Any:
+        seen.append(query.text)
+        return walk(query)
+
+    monkeypatch.setattr(engine, "walk", counted)
+    note = "Assessment: hypertension. Plan: hypertension - continue lisinopril. Hypertension stable."
+    engine.suggest(SuggestRequest(text=note))
+    assert seen and len(seen) == len(set(seen))
+
+
+def test_an_embedders_error_reaches_the_caller(
+    engine: SuggestionService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(texts: list[str]) -> np.ndarray:
+        raise RuntimeError("model gone")
+
+    monkeypatch.setattr(engine.embedder, "embed", broken)
+    with pytest.raises(RuntimeError, match="model gone"):
+        engine.suggest(SuggestRequest(text=NOTES[0]))
