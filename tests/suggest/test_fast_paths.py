@@ -12,14 +12,12 @@ from __future__ import annotations
 import contextlib
 import re
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 from sklearn.ensemble import HistGradientBoostingClassifier
 
-from assistant.codesets.repository import CodeSetRepository
 from assistant.suggest import (
     abbreviations,
     feature_columns,
@@ -29,16 +27,15 @@ from assistant.suggest import (
     overlap,
     request_memo,
 )
-from assistant.suggest.embedder import HashingEmbedder
 from assistant.suggest.features import FEATURES, mention_features
 from assistant.suggest.forest import Forest
-from assistant.suggest.index_walker import IndexWalker, walker_for
+from assistant.suggest.index_walker import IndexWalker
 from assistant.suggest.ranker import Ranker, export_trees, load_ranker
 from assistant.suggest.reader import Mention
 from assistant.suggest.schemas import SuggestRequest
 from assistant.suggest.service import SuggestionService
-from assistant.suggest.store import LoadedIndex
 from assistant.suggest.types import Candidate, Query
+from tests.suggest.conftest import EngineFactory
 
 NOTES = [
     "58 yo M. Assessment and plan: 1. DM2 with hyperglycemia, A1c 9.2, increase metformin. 2. HTN, well "
@@ -91,18 +88,8 @@ def _plain_abbreviation_pattern() -> re.Pattern[str]:
 
 
 @pytest.fixture(scope="module")
-def engine(
-    fixture_index: Path, fake_embedder: HashingEmbedder, reference: CodeSetRepository
-) -> SuggestionService:
-    walker = walker_for(reference)
-    assert walker is not None
-    return SuggestionService(
-        LoadedIndex.open(fixture_index, model=fake_embedder.name),
-        fake_embedder,
-        reference,
-        walker=walker,
-        ranker=load_ranker(),
-    )
+def engine(full_engine: EngineFactory) -> SuggestionService:
+    return full_engine()
 
 
 def _answers(engine: SuggestionService) -> list[Any]:

@@ -7,20 +7,16 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
-from assistant.codesets.repository import CodeSetRepository
 from assistant.suggest import overlap, request_memo
 from assistant.suggest.embedder import HashingEmbedder
-from assistant.suggest.index_walker import walker_for
-from assistant.suggest.ranker import load_ranker
 from assistant.suggest.schemas import Mode, SuggestRequest
 from assistant.suggest.service import SuggestionService
-from assistant.suggest.store import LoadedIndex
+from tests.suggest.conftest import EngineFactory
 from tests.suggest.test_fast_paths import NOTES
 
 MORE_NOTES = [
@@ -44,18 +40,8 @@ class _ThreadRecordingEmbedder:
 
 
 @pytest.fixture(scope="module")
-def engine(
-    fixture_index: Path, fake_embedder: HashingEmbedder, reference: CodeSetRepository
-) -> SuggestionService:
-    walker = walker_for(reference)
-    assert walker is not None
-    return SuggestionService(
-        LoadedIndex.open(fixture_index, model=fake_embedder.name),
-        _ThreadRecordingEmbedder(fake_embedder),  # type: ignore[arg-type]
-        reference,
-        walker=walker,
-        ranker=load_ranker(),
-    )
+def engine(full_engine: EngineFactory, fake_embedder: HashingEmbedder) -> SuggestionService:
+    return full_engine(embedder=_ThreadRecordingEmbedder(fake_embedder))
 
 
 def _answers(engine: SuggestionService, modes: tuple[Mode, ...] = ("full",)) -> list[Any]:

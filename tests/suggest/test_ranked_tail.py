@@ -8,16 +8,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.codesets.repository import CodeSetRepository
 from assistant.suggest import ranked_tail
 from assistant.suggest.embedder import HashingEmbedder
-from assistant.suggest.index_walker import walker_for
-from assistant.suggest.ranker import load_ranker
 from assistant.suggest.reader import Mention
 from assistant.suggest.schemas import Suggestion, SuggestRequest
 from assistant.suggest.service import EngineConfig, SuggestionService
-from assistant.suggest.store import LoadedIndex
 from assistant.suggest.types import Candidate, Pick
+from tests.suggest.conftest import EngineFactory
 
 NOTE = (
     "58 yo M. HPI: cough and fever for 3 days, shortness of breath, no chest pain. PMH: coronary artery "
@@ -65,22 +62,8 @@ def test_merge_keeps_listed_picks_and_raises_a_non_final_one_to_its_better_tail_
 
 
 @pytest.fixture(scope="module")
-def engines(
-    fixture_index: Path, fake_embedder: HashingEmbedder, reference: CodeSetRepository
-) -> dict[bool, SuggestionService]:
-    index = LoadedIndex.open(fixture_index, model=fake_embedder.name)
-    walker = walker_for(reference)
-    return {
-        on: SuggestionService(
-            index,
-            fake_embedder,
-            reference,
-            config=EngineConfig(ranked_tail=on, fill_alternates=3),
-            walker=walker,
-            ranker=load_ranker(),
-        )
-        for on in (False, True)
-    }
+def engines(full_engine: EngineFactory) -> dict[bool, SuggestionService]:
+    return {on: full_engine(EngineConfig(ranked_tail=on, fill_alternates=3)) for on in (False, True)}
 
 
 def _final(suggestions: list[Suggestion]) -> list[tuple[str, float]]:
@@ -172,24 +155,10 @@ def test_codes_folded_into_another_stay_as_options_and_replaced_ones_do_not() ->
     assert "F17.210" not in tail and "E11.6" not in tail
 
 
-def test_a_folded_code_joins_the_list_below_the_final_codes(
-    fixture_index: Path, fake_embedder: HashingEmbedder, reference: CodeSetRepository
-) -> None:
-    index = LoadedIndex.open(fixture_index, model=fake_embedder.name)
-    walker = walker_for(reference)
+def test_a_folded_code_joins_the_list_below_the_final_codes(full_engine: EngineFactory) -> None:
     request = SuggestRequest(text=NOTE, top_k=100)
     off, on = (
-        SuggestionService(
-            index,
-            fake_embedder,
-            reference,
-            config=EngineConfig(tail_folded=flag),
-            walker=walker,
-            ranker=load_ranker(),
-        )
-        .suggest(request)
-        .suggestions
-        for flag in (False, True)
+        full_engine(EngineConfig(tail_folded=flag)).suggest(request).suggestions for flag in (False, True)
     )
     assert _final(on) == _final(off)
     added = {s.code for s in on} - {s.code for s in off}

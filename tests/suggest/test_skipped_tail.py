@@ -9,13 +9,13 @@ import pytest
 from assistant.codesets.repository import CodeSetRepository
 from assistant.suggest import skipped_tail
 from assistant.suggest.embedder import HashingEmbedder
-from assistant.suggest.index_walker import walker_for
 from assistant.suggest.ranker import load_ranker
 from assistant.suggest.reader import Mention
 from assistant.suggest.schemas import Suggestion, SuggestRequest
 from assistant.suggest.service import EngineConfig, SuggestionService
 from assistant.suggest.store import LoadedIndex
 from assistant.suggest.types import Query
+from tests.suggest.conftest import EngineFactory
 
 NOTE = (
     "58 yo M. HPI: cough and fever for 3 days, shortness of breath. He denies chest pain. No hematuria. "
@@ -47,22 +47,11 @@ def test_only_negated_and_uncertain_mentions_of_a_note_are_searched_for_the_tail
 
 
 @pytest.fixture(scope="module")
-def answers(
-    fixture_index: Path, fake_embedder: HashingEmbedder, reference: CodeSetRepository
-) -> dict[float, list[Suggestion]]:
-    index = LoadedIndex.open(fixture_index, model=fake_embedder.name)
-    walker = walker_for(reference)
+def answers(full_engine: EngineFactory) -> dict[float, list[Suggestion]]:
     request = SuggestRequest(text=NOTE, top_k=100)
     return {
-        w: SuggestionService(
-            index,
-            fake_embedder,
-            reference,
-            # shallow pools: the fixture's 33 codes would all be found by the stated mentions
-            config=EngineConfig(w_skipped_tail=w, k_dense=2, k_lexical=2, k_walker=2),
-            walker=walker,
-            ranker=load_ranker(),
-        )
+        # shallow pools: the fixture's 33 codes would all be found by the stated mentions
+        w: full_engine(EngineConfig(w_skipped_tail=w, k_dense=2, k_lexical=2, k_walker=2))
         .suggest(request)
         .suggestions
         for w in (0.0, 0.5)
