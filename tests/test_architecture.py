@@ -61,6 +61,8 @@ DICT_RETURNS_ALLOWED: dict[str, str] = {
     "assistant/parties/forms.py::nest": "an HTML form's flat fields nested into a schema's input",
     "assistant/parties/forms.py::flat": "a schema's input flattened into an HTML form's fields",
     "assistant/suggest/abbreviations.py::table": "a lookup: abbreviation -> its meanings",
+    "assistant/suggest/overlap.py::embed_and_search": "vectors and a lookup: query -> dense hits",
+    "assistant/suggest/overlap.py::dense_meanwhile": "vectors and a lookup: query -> dense hits",
     "assistant/suggest/abbreviations.py::default_expansions": "a lookup: abbreviation -> expansion",
     "assistant/suggest/qualifiers.py::rerank": "the reranked candidates and the words behind each rerank",
     "assistant/suggest/rules.py::official_notes": "a lookup: note kind -> the code's notes",
