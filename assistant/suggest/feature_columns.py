@@ -52,31 +52,6 @@ class MentionRows(NamedTuple):
     qualifier_reasons: Mapping[str, list[str]]
 
 
-def mention_features(
-    cands: Sequence[Candidate],
-    mention: Mention,
-    query: Query,
-    *,
-    catalog: CodeCatalog,
-    prior: CodePrior | None,
-    qualifier_reasons: Mapping[str, list[str]],
-    patient_known: bool,
-    mention_count: Mapping[str, int],
-    phrase: bool,
-    statics: StaticColumns | None = None,
-) -> np.ndarray:
-    """The rows of ``features.mention_features`` (same arguments, same float32 values)."""
-    return note_features(
-        [MentionRows(cands, mention, query, qualifier_reasons)],
-        catalog=catalog,
-        prior=prior,
-        patient_known=patient_known,
-        mention_count=mention_count,
-        phrase=phrase,
-        statics=statics,
-    )[0]
-
-
 def note_features(
     mentions: Sequence[MentionRows],
     *,

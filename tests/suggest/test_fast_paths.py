@@ -260,10 +260,14 @@ def test_feature_columns_give_the_rows_of_the_row_by_row_build(engine: Suggestio
                 "phrase": False,
                 "statics": engine.static_columns,
             }
-            fast = feature_columns.mention_features(
-                cands[:n], mention, Query("back pain", kind=kind), **kwargs
+            reasons_of = kwargs.pop("qualifier_reasons")
+            (fast,) = feature_columns.note_features(
+                [feature_columns.MentionRows(cands[:n], mention, Query("back pain", kind=kind), reasons_of)],
+                **kwargs,
             )
-            plain = features.mention_features(cands[:n], mention, Query("back pain", kind=kind), **kwargs)
+            plain = features.mention_features(
+                cands[:n], mention, Query("back pain", kind=kind), qualifier_reasons=reasons_of, **kwargs
+            )
             assert fast.dtype == plain.dtype and fast.tobytes() == plain.tobytes(), (section, n)
     note = [  # a note's mentions in one block: each its own ranks, top scores and mention columns
         feature_columns.MentionRows(
