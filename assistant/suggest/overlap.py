@@ -10,9 +10,9 @@ engine's thread would have computed. Nothing outlives the request.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Generic, TypeVar
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -24,35 +24,9 @@ if TYPE_CHECKING:
     from assistant.suggest.schemas import SuggestRequest
     from assistant.suggest.service import Plan, SuggestionService
 
-V = TypeVar("V")
+DENSE_THREAD = "suggest-dense"  # the name of the thread that embeds a note (its first and only worker)
 
 LexicalSide = tuple[list[tuple[int, float]], dict[int, tuple[float, str]]]
-
-
-class Background(Generic[V]):
-    """``fn()`` run on its own thread from construction; ``result()`` waits for it (and re-raises)."""
-
-    def __init__(self, fn: Callable[[], V]) -> None:
-        self._fn = fn
-        self._value: V | None = None
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="suggest-dense", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        try:
-            self._value = self._fn()
-        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread by result()
-            self._error = exc
-
-    def join(self) -> None:
-        self._thread.join()
-
-    def result(self) -> V:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._value  # type: ignore[return-value]
 
 
 def embed_and_search(
@@ -109,10 +83,8 @@ def dense_meanwhile(
     if not texts:
         meanwhile()
         return embed_and_search(service, texts)
-    pending = Background(lambda: embed_and_search(service, texts))
-    try:
+    # leaving the block waits for the thread, also when meanwhile() raises
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix=DENSE_THREAD) as pool:
+        pending = pool.submit(embed_and_search, service, texts)
         meanwhile()
-    except BaseException:
-        pending.join()
-        raise
-    return pending.result()
+        return pending.result()

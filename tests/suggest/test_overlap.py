@@ -72,8 +72,8 @@ def test_the_embedding_runs_on_another_thread(engine: SuggestionService) -> None
     assert isinstance(recorder, _ThreadRecordingEmbedder)
     recorder.threads.clear()
     engine.suggest(SuggestRequest(text=NOTES[0]))
-    assert recorder.threads[0] == "suggest-dense"
-    assert threading.current_thread().name != "suggest-dense"
+    assert recorder.threads[0] == "suggest-dense_0"
+    assert threading.current_thread().name != "suggest-dense_0"
 
 
 def test_each_querys_lexical_side_is_computed_once_a_request(
