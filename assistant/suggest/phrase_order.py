@@ -70,9 +70,10 @@ _TERM_NEGATION = ("absence of", "absent", "absence")
 
 
 def negation_is_term(phrase: str, triggers: Sequence[str]) -> bool:
-    """A one-phrase request's negation trigger is part of its diagnosis, not a denial: a word inside a term
-    ("gram-negative organism") or a main term of the Index ("Absence of vertebra"). A phrase that starts
-    with a denial ("no chest pain") stays negated."""
+    """A one-phrase request's negation trigger is part of its diagnosis, not a denial: a word inside the
+    term, or a main term of the Index ("Absence of vertebra"). A phrase that starts with a denial ("no
+    chest pain") stays negated. (A "negative" that names a kind, "gram-negative organism", the reader
+    itself does not read as a denial.)"""
     words = [t.split(":", 1)[1] for t in triggers if t.startswith("negated:")]
     lead = phrase.strip().lower()
     return bool(words) and all(w in _TERM_NEGATION or not lead.startswith(w) for w in words)
