@@ -61,6 +61,12 @@ class Settings(BaseSettings):
         description="Threads the embedding model uses in this process (onnxruntime or torch): 0 means one "
         "per core. Set 1 when several processes embed at once on a small machine (e.g. `serve --workers 2`).",
     )
+    freeze_heap_after_load: bool = Field(
+        default=True,
+        description="After the suggestion engine loads, freeze the loaded objects out of the garbage "
+        "collector's walks (and collect generation 0 every 20,000 allocations): full collections no longer "
+        "walk the engine's ~500,000 objects during a note. Process-wide; the tests switch it off.",
+    )
     build_embed_workers: int = Field(
         default=0,
         ge=0,

@@ -110,6 +110,8 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["ASSISTANT_DATABASE_URL"] = ""  # the data folder's SQLite file, never a .env's database
     for name in ("REFERENCE_DB_PATH", "SECRET_KEY_PATH", "PHI_KEY_PATH"):
         os.environ.pop(f"ASSISTANT_{name}", None)  # unset: inside the data folder
+    # A test process loads many engines; frozen cycles among them would never be collected.
+    os.environ["ASSISTANT_FREEZE_HEAP_AFTER_LOAD"] = "0"
     if os.environ.get("PYTEST_XDIST_WORKER"):
         # Each xdist worker is one process of several on the machine: one model thread each, not one per core.
         os.environ["ASSISTANT_EMBED_THREADS"] = "1"

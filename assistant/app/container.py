@@ -19,6 +19,7 @@ from assistant.codesets.repository import CodeSetRepository
 from assistant.config import Settings, get_settings
 from assistant.core.db import make_engine, session_factory
 from assistant.core.errors import NotReady
+from assistant.core.heap import freeze_loaded_heap
 from assistant.suggest.index_status import MANIFEST, build_progress
 from assistant.suggest.index_walker import walker_for
 from assistant.suggest.service import SuggestionService
@@ -79,13 +80,16 @@ class Container:
         # Lazy: the engine's modules (numpy, the retrieval stack) load only when suggestions are asked for.
         self._loaded_stamp = self._manifest_stamp()
         try:
-            return SuggestionService.from_settings(
+            engine = SuggestionService.from_settings(
                 self.settings, self.reference, embedder=self.embedder, walker=self.index_walker
             )
         except NotReady:
             if build_progress(Path(self.settings.index_dir)) is None:
                 raise
             return SuggestionService.keyword_only(self.settings, self.reference, walker=self.index_walker)
+        if self.settings.freeze_heap_after_load:
+            freeze_loaded_heap()
+        return engine
 
     def set_suggester(self, suggester: Any) -> None:
         """Tests inject an engine built on a fake embedder."""
