@@ -21,6 +21,7 @@ import typer
 from assistant.app.container import Container
 from assistant.cli.common import console, handles_errors, print_json
 from assistant.config import get_settings
+from assistant.suggest import skipped_tail
 from assistant.suggest.bench_notes import synthetic_notes
 from assistant.suggest.embedder import load_embedder
 from assistant.suggest.reader import read_note
@@ -83,11 +84,12 @@ def measure(service: Any, requests: list[Any]) -> dict[str, Any]:
         service.suggest(req)
         latency.append((time.perf_counter() - t0) * 1000)
         plan = service._plan(req, read_note(req.text))
-        queries = list(dict.fromkeys(q.text for _, q, _ in plan if q is not None))
+        queries = service.embedded_texts([plan])
         t1 = time.perf_counter()
         vecs = service.embedder.embed(queries)
         floor.append((time.perf_counter() - t1) * 1000)
-        qobjs = {q.text: q for _, q, _ in plan if q is not None}
+        searched = [q for _, q, _ in plan if q is not None] + [q for _, q, _ in skipped_tail.queries(plan)]
+        qobjs = {q.text: q for q in searched}
         t2 = time.perf_counter()
         hits = service._dense_search(queries, vecs)
         for i, text in enumerate(queries):

@@ -242,16 +242,21 @@ class SuggestionService:
         rows = self.ranking_features(ranked, facts, len(plan) == 1, per_mention, prior, window)
         return [([c.code for c in mc.cands[: len(x)]], x) for mc, x in rows]
 
+    def embedded_texts(self, plans: Sequence[Plan]) -> list[str]:
+        """The distinct texts the notes' plans embed: each searched mention's query, then the negated and
+        uncertain mentions' queries that only the ranked tail uses."""
+        texts = [q.text for plan in plans for _, q, _ in plan if q is not None]
+        if self._skipped_tail_on():
+            texts += [q.text for p in plans for _, q, _ in skipped_tail.queries(p)]
+        return list(dict.fromkeys(texts))
+
     def _prepare(
         self, requests: Sequence[SuggestRequest]
     ) -> tuple[list[Plan], dict[str, np.ndarray], dict[str, list[tuple[int, float]]], list[PatientFacts]]:
         """Read and plan each note, embed every query once, search the dense index once per query."""
         readings = [read_note(r.text) for r in requests]
         plans = [self._plan(r, ms) for r, ms in zip(requests, readings, strict=True)]
-        texts = list(dict.fromkeys(q.text for plan in plans for _, q, _ in plan if q is not None))
-        if self._skipped_tail_on():
-            more = [q.text for p in plans for _, q, _ in skipped_tail.queries(p)]
-            texts = list(dict.fromkeys([*texts, *more]))  # searched for the ranked tail only
+        texts = self.embedded_texts(plans)
         # embedding + dense search on a second thread meanwhile the queries' lexical side (overlap.py)
         vectors, dense_hits = overlap.dense_meanwhile(
             self, texts, lambda: overlap.prefetch_lexical(self, requests, plans)

@@ -88,7 +88,10 @@ def test_off_runs_no_query_of_a_skipped_mention(
         ranker=load_ranker(),
     )
     request = SuggestRequest(text=NOTE, top_k=100)
-    _, vec_of, _, _ = service._prepare([request])
+    plans, vec_of, _, _ = service._prepare([request])
+    assert list(vec_of) == service.embedded_texts(plans)
     service.config.w_skipped_tail = 0.5
-    _, vec_on, _, _ = service._prepare([request])
+    plans, vec_on, _, _ = service._prepare([request])
     assert "hematuria" not in vec_of and "hematuria" in vec_on
+    # what a note embeds is what `assistant bench` times as the note's embedding floor
+    assert list(vec_on) == service.embedded_texts(plans)
