@@ -125,10 +125,19 @@ def prefer_named_sibling(
             if not _conflicted(reasons.get(c.code, [])) and c.score >= MIN_SHARE * top.score
         ]
         if clean:
+            said = _note_stems(note) if note else set()
+            top_words = _title_stems(title_of(top.code))
+
+            def unsaid(c: C) -> int:
+                """The words a replacement's title adds (to the contradicted one's) that the note does not
+                say: "refractory" for the "stable angina" that "unstable angina" contradicts."""
+                return len(_title_stems(title_of(c.code)) - top_words - said) if note else 0
+
             pick, best = max(
                 clean,
                 key=lambda ic: (
                     _agreements(reasons.get(ic[1].code, [])),
+                    -unsaid(ic[1]),
                     ic[1].title,
                     ic[1].code[:3] == top.code[:3],
                     ic[1].score,

@@ -62,13 +62,14 @@ class LineSays:
     qualifiers: qualifiers.Qualifiers
     side: str | None  # right | left | bilateral | None (none, or more than one side named)
     words: frozenset[str] = frozenset()  # the line's word roots (sibling_choice.root)
+    text: str = ""  # the line as read (abbreviations expanded), for the "non-" / "un-" prefix check
 
 
 def read_line(text: str) -> LineSays:
     said = _MOD.sub("moderate", expand_abbreviations(text))
     sides = {s for s, rx in _SIDES.items() if rx.search(said)}
     side = "bilateral" if "bilateral" in sides else sides.pop() if len(sides) == 1 else None
-    return LineSays(qualifiers.read_qualifiers(said), side, frozenset(_roots(set(tokens(said)))))
+    return LineSays(qualifiers.read_qualifiers(said), side, frozenset(_roots(set(tokens(said)))), said)
 
 
 def _roots(words: set[str]) -> set[str]:
@@ -90,6 +91,8 @@ def judge(line: LineSays, title: str) -> tuple[list[str], list[str]]:
     conflicts, agree = qualifiers.compare(line.qualifiers, qualifiers.title_qualifiers(title))
     if _STAGE_RANGE.search(title):  # "stage 1 through stage 4" names a range, not one stage
         conflicts = [c for c in conflicts if "stage" not in c]
+    if line.text and (negated := _negated_phrase(line.text, title)):
+        conflicts.append(negated)
     said, has = line.side, title_side(title)
     if said and has and has != "unspecified":
         opposite = {
@@ -102,6 +105,23 @@ def judge(line: LineSays, title: str) -> tuple[list[str], list[str]]:
         elif has == said:
             agree.append(f"side {said}")
     return conflicts, agree
+
+
+_NEGATED_WORD = re.compile(r"\b(?:non-?|un)(?P<word>[a-z]{4,})\s+(?P<next>[a-z]+)", re.IGNORECASE)
+
+
+def _negated_phrase(line: str, title: str) -> str | None:
+    """The title negates with "non-" / "un-" what the line states plainly of the same noun ("unstable
+    angina" where the line says "stable exertional angina"): the prefixed word and the title's next word,
+    at most two words apart on the line, without the prefix."""
+    for m in _NEGATED_WORD.finditer(title):
+        word, after = m.group("word").lower(), m.group("next").lower()
+        if f"un{word}" in qualifiers.UN_NOT_NEGATION:
+            continue
+        plain = re.compile(rf"(?<![\w-]){word}\W+(?:\w+\W+){{0,2}}?{after}\b", re.IGNORECASE)
+        if plain.search(line):
+            return f'title says "{m.group(0)}", the line "{word} ... {after}"'
+    return None
 
 
 def _residual(title: str) -> bool:

@@ -355,3 +355,60 @@ def test_a_without_code_stays_when_the_finding_is_negated_past_or_about_somethin
         "72F with age-related osteoporosis and a traumatic fracture of the L fifth metatarsal (ladder fall)."
     )
     assert _finals(_without_case(trauma, "age-related osteoporosis", "M81.0")) == ["M81.0"]
+
+
+def test_not_in_remission_is_never_the_relapse_code_and_relapse_never_the_untreated_one() -> None:
+    """ "In relapse" (it came back after a remission) and "not having achieved remission" are two siblings."""
+    untreated = "# CLL, B-cell type - new diagnosis, watch and wait, not in remission"
+    assert _finals(_settle(CLL, untreated, "C91.12")) == ["C91.10"]
+    assert _finals(_settle(CLL, untreated, "C91.10")) == ["C91.10"]
+    relapsed = "# CLL, B-cell type - relapsed after ibrutinib, restaging"
+    assert _finals(_settle(CLL, relapsed, "C91.10")) == ["C91.12"]
+    assert _finals(_settle(CLL, relapsed, "C91.12")) == ["C91.12"]
+
+
+ANGINA = _catalog(
+    {
+        "I25.10": "ASHD of native coronary artery without angina pectoris",
+        "I25.110": "ASHD of native coronary artery with unstable angina pectoris",
+        "I25.112": "ASHD of native coronary artery with refractory angina pectoris",
+        "I25.118": "ASHD of native coronary artery with other forms of angina pectoris",
+        "I25.119": "ASHD of native coronary artery with unspecified angina pectoris",
+    },
+    {
+        "I25": "Chronic ischemic heart disease",
+        "I25.1": "ASHD of native coronary artery",
+        "I25.11": "with angina",
+    },
+)
+
+
+def test_a_line_that_says_stable_angina_never_keeps_the_unstable_code() -> None:
+    stable = "1. Coronary artery disease with stable effort angina - unchanged for a year, continue nitrate"
+    picks = _settle(ANGINA, stable, "I25.110")
+    assert "I25.110" not in _finals(picks)
+    assert _finals(picks) == ["I25.119"]  # nothing on the line names "refractory" or another form
+    unstable = "1. Coronary artery disease with unstable angina - rest pain since yesterday, admit"
+    assert _finals(_settle(ANGINA, unstable, "I25.110")) == ["I25.110"]
+
+
+def test_a_replacement_for_a_contradicted_candidate_adds_no_unsaid_word() -> None:
+    """At ranking time too: "unstable" is contradicted; "refractory" is not said, so the unspecified one."""
+    titles = {
+        "I25.110": ANGINA.title("I25.110"),
+        "I25.112": ANGINA.title("I25.112"),
+        "I25.119": ANGINA.title("I25.119"),
+    }
+    cands = [
+        SimpleNamespace(code=c, score=s, title=0.5)
+        for c, s in (("I25.110", 0.8), ("I25.112", 0.5), ("I25.119", 0.3))
+    ]
+    note = "CAD with stable angina on exertion"
+    why = prefer_named_sibling(cands, {}, titles.__getitem__, note)  # type: ignore[arg-type]
+    assert why and cands[0].code == "I25.119"
+    cands = [
+        SimpleNamespace(code=c, score=s, title=0.5)
+        for c, s in (("I25.110", 0.8), ("I25.112", 0.5), ("I25.119", 0.3))
+    ]
+    note = "CAD with unstable angina"
+    assert prefer_named_sibling(cands, {}, titles.__getitem__, note) is None  # type: ignore[arg-type]
