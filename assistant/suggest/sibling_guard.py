@@ -178,9 +178,16 @@ def _sibling(
     return None
 
 
+# The next problem of a list run into one line: "1) gout, L toe - colchicine. 2) bilat CTS", "# A # B".
+_NEXT_ITEM = re.compile(r"\s(?=\d{1,2}\)\s)|[.;]\s+(?=\d{1,2}\.\s+[A-Za-z])|\s(?=#\s?[A-Za-z])")
+
+
 def _line_of(note: str, m: Mention) -> str:
+    """The problem line a mention heads, up to the next numbered or "#" item when the list runs on."""
     end = note.find("\n", m.start)
-    return note[m.start : end if end >= 0 else len(note)]
+    line = note[m.start : end if end >= 0 else len(note)]
+    nxt = _NEXT_ITEM.search(line, 1)
+    return line[: nxt.start()] if nxt else line
 
 
 def _clause_of(note: str, m: Mention, other_heads: list[int]) -> str:

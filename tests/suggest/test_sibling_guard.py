@@ -11,6 +11,7 @@ from assistant.suggest.reader import Mention
 from assistant.suggest.service import SuggestionService
 from assistant.suggest.sibling_choice import prefer_named_sibling
 from assistant.suggest.store import CodeCatalog
+from assistant.suggest.text import expand_abbreviations
 from assistant.suggest.types import Pick
 
 ICD = "ICD-10-CM"
@@ -412,3 +413,34 @@ def test_a_replacement_for_a_contradicted_candidate_adds_no_unsaid_word() -> Non
     ]
     note = "CAD with unstable angina"
     assert prefer_named_sibling(cands, {}, titles.__getitem__, note) is None  # type: ignore[arg-type]
+
+
+TRIGGER = _catalog(
+    {
+        "M65.341": "Trigger finger, right ring finger",
+        "M65.342": "Trigger finger, left ring finger",
+        "M65.349": "Trigger finger, unspecified ring finger",
+    },
+    {
+        "M65": "Synovitis and tenosynovitis",
+        "M65.3": "Trigger finger",
+        "M65.34": "Trigger finger, ring finger",
+    },
+)
+
+
+def test_a_run_on_numbered_list_reads_each_problem_with_its_own_side() -> None:
+    """ "bilat" belongs to the second problem: the first one's line ends at "2)"."""
+    run_on = "trigger finger, L ring finger - injected today. 2) bilat carpal tunnel syndrome - splints"
+    assert _finals(_settle(TRIGGER, run_on, "M65.349")) == ["M65.342"]
+    one = "trigger finger, L ring finger and bilat carpal tunnel syndrome - splints"
+    assert _finals(_settle(TRIGGER, one, "M65.349")) == ["M65.349"]  # one item naming two sides: none
+
+
+def test_a_capital_side_letter_before_a_bone_or_joint_adjective_is_a_side() -> None:
+    assert (
+        expand_abbreviations("nondisplaced R radial styloid fx")
+        == "nondisplaced right radial styloid fracture"
+    )
+    assert "left" in expand_abbreviations("L ATFL sprain")
+    assert expand_abbreviations("O2 at 2 L NC") == "O2 at 2 L NC"  # litres, not a side
