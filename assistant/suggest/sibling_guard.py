@@ -235,11 +235,12 @@ def settle(
             why = f"its {where} contradicts {code} ({conflicts[0]})"
         elif (head is None and said.section not in ASSESSMENT_SECTIONS) or not pick.heads:
             continue  # the narrative, and a code a coding rule made, are only checked for contradictions
-        elif _residual(title):
-            found = _sibling(catalog, code, line, len(agree), allowed, coded)
-            why = f"its {where} names what {code} leaves unspecified"
         else:
-            continue
+            found = _sibling(catalog, code, line, len(agree), allowed, coded) if _residual(title) else None
+            why = f"its {where} names what {code} leaves unspecified"
+            if found is None and (named := named_site(catalog, code, line, allowed)) is not None:
+                found = (named, [])
+                why = f"its {where} names {named}'s site, not {code}'s"
         if found is None:
             if conflicts:
                 pick.final = False
@@ -247,6 +248,70 @@ def settle(
             continue
         _swap(picks, pick, found[0], f"{found[0]} over {code}: {why}")
     without_said_elsewhere(picks, note, catalog, allowed)
+
+
+# A title's site: the words after its side ("Idiopathic gout, left ankle and foot", "Cellulitis of left
+# lower limb", "Trigger finger, unspecified ring finger"), up to the next comma or "with".
+_SITE = re.compile(
+    r"\b(?:right|left|bilateral|unspecified)\s+(?P<site>[^,;()]+?)(?=\s*(?:,|;|\(|\bwith\b|$))", re.I
+)
+
+
+def _site(title: str) -> tuple[set[str], dict[str, str]] | None:
+    """A title's site word roots and each word's partner in an "X and Y" pair ("ankle and foot" is one
+    region: naming either names it); None when the title names no site after a side."""
+    m = _SITE.search(title)
+    if m is None:
+        return None
+    words = tokens(m.group("site"), keep_stopwords=True)
+    partner: dict[str, str] = {}
+    for i in range(1, len(words) - 1):
+        if words[i] == "and":
+            a, b = sibling_choice.root(words[i - 1]), sibling_choice.root(words[i + 1])
+            partner[a], partner[b] = b, a
+    return _roots(_words(m.group("site"))), partner
+
+
+def named_site(
+    catalog: CodeCatalog, code: str, line: LineSays, allowed: Callable[[str], bool] = lambda c: True
+) -> str | None:
+    """The sibling whose title differs from ``code``'s only by the site after the side, and names the site
+    the line says where ``code``'s names one it does not ("left shoulder" for "L ankle": "left ankle and
+    foot"). None of ``code``'s site words is on the line; the sibling's are, all of them (one of an "X and Y"
+    pair is enough), or all but one when ``code`` names a site. The sibling contradicts nothing on the
+    line (side included) and agrees with it at least as often; the closest level of the hierarchy decides."""
+    title = catalog.title(code)
+    site = _site(title)
+    if site is None:
+        return None
+    own, _ = site
+    if own & line.words:
+        return None
+    rest = _roots(_words(title)) - own
+    have = len(judge(line, title)[1])
+    for leaves in _levels(catalog, code):
+        best: tuple[tuple[int, int], str] | None = None
+        for leaf in leaves:
+            other = catalog.title(leaf)
+            theirs = _site(other)
+            if theirs is None or not allowed(leaf):
+                continue
+            words, partner = theirs
+            if _roots(_words(other)) - words != rest or not words - own:
+                continue  # another condition, or the same site
+            named = {w for w in words if w in line.words or partner.get(w) in line.words}
+            unnamed = words - named
+            if not named - own or len(unnamed) > (MAX_UNNAMED if own else 0):
+                continue
+            conflicts, agree = judge(line, other)
+            if conflicts or len(agree) < have:
+                continue
+            key = (len(named), -len(unnamed))
+            if best is None or key > best[0]:
+                best = (key, leaf)
+        if best is not None:
+            return best[1]
+    return None
 
 
 def _healing_on_line(

@@ -444,3 +444,43 @@ def test_a_capital_side_letter_before_a_bone_or_joint_adjective_is_a_side() -> N
     )
     assert "left" in expand_abbreviations("L ATFL sprain")
     assert expand_abbreviations("O2 at 2 L NC") == "O2 at 2 L NC"  # litres, not a side
+
+
+GOUT = _catalog(
+    {
+        "M10.011": "Idiopathic gout, right shoulder",
+        "M10.012": "Idiopathic gout, left shoulder",
+        "M10.071": "Idiopathic gout, right ankle and foot",
+        "M10.072": "Idiopathic gout, left ankle and foot",
+        "M10.062": "Idiopathic gout, left knee",
+        "M10.272": "Drug-induced gout, left ankle and foot",
+        "M10.9": "Gout, unspecified",
+    },
+    {
+        "M10": "Gout",
+        "M10.0": "Idiopathic gout",
+        "M10.01": "Idiopathic gout, shoulder",
+        "M10.07": "Idiopathic gout, ankle and foot",
+        "M10.06": "Idiopathic gout, knee",
+        "M10.2": "Drug-induced gout",
+        "M10.27": "Drug-induced gout, ankle and foot",
+    },
+)
+
+
+def test_a_code_naming_another_site_gives_way_to_the_sibling_naming_the_lines_site() -> None:
+    """ "Left shoulder" for a line that says "L ankle": the sibling that differs only by its site, and
+    names the line's site (one word of "ankle and foot" is enough), with the same side."""
+    line = "Acute gout flare, L ankle, idiopathic - prednisone burst"
+    assert _finals(_settle(GOUT, line, "M10.012")) == ["M10.072"]
+    assert _finals(_settle(GOUT, "Gout flare of the left foot", "M10.062")) == ["M10.072"]
+
+
+def test_a_site_the_line_names_or_leaves_unsaid_keeps_the_code() -> None:
+    assert _finals(_settle(GOUT, "Acute gout flare, left shoulder", "M10.012")) == ["M10.012"]
+    # The line names no site: nothing to go by, the code stays (and never another condition's site).
+    assert _finals(_settle(GOUT, "Acute gout flare, left side, idiopathic", "M10.012")) == ["M10.012"]
+    # The site is the other side's: the side decides first, never the opposite sibling.
+    assert _finals(_settle(GOUT, "Gout flare, right ankle", "M10.012")) != ["M10.072"]
+    # A sibling of another condition (drug-induced) is never chosen for its site alone.
+    assert "M10.272" not in _finals(_settle(GOUT, "Gout flare, left ankle", "M10.012"))
