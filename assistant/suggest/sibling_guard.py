@@ -215,7 +215,8 @@ def settle(
         if catalog.system(code) != "ICD-10-CM":
             continue
         head = next((m for m in pick.heads if m.problem), None)
-        said = head or next(iter(pick.heads or pick.mentions), None)
+        assessed = next((m for m in pick.heads if m.section in ASSESSMENT_SECTIONS), None)
+        said = head or assessed or next(iter(pick.heads or pick.mentions), None)
         if said is None:
             continue
         if catalog.seven_chr_for(code):  # injuries: the 7th character and side rules (rules.py) decide,
@@ -238,6 +239,8 @@ def settle(
         else:
             found = _sibling(catalog, code, line, len(agree), allowed, coded) if _residual(title) else None
             why = f"its {where} names what {code} leaves unspecified"
+            if found is None and _residual(title) and (named := named_words(catalog, code, line, allowed)):
+                found = (named, [])
             if found is None and (named := named_site(catalog, code, line, allowed)) is not None:
                 found = (named, [])
                 why = f"its {where} names {named}'s site, not {code}'s"
@@ -257,19 +260,80 @@ _SITE = re.compile(
 )
 
 
-def _site(title: str) -> tuple[set[str], dict[str, str]] | None:
-    """A title's site word roots and each word's partner in an "X and Y" pair ("ankle and foot" is one
-    region: naming either names it); None when the title names no site after a side."""
-    m = _SITE.search(title)
-    if m is None:
-        return None
-    words = tokens(m.group("site"), keep_stopwords=True)
+def _partners(text: str) -> dict[str, str]:
+    """Each word root's partner in an "X and Y" pair ("ankle and foot": naming either names the region)."""
+    words = tokens(text, keep_stopwords=True)
     partner: dict[str, str] = {}
     for i in range(1, len(words) - 1):
         if words[i] == "and":
             a, b = sibling_choice.root(words[i - 1]), sibling_choice.root(words[i + 1])
             partner[a], partner[b] = b, a
-    return _roots(_words(m.group("site"))), partner
+    return partner
+
+
+def _site(title: str) -> tuple[set[str], dict[str, str]] | None:
+    """A title's site word roots and their "X and Y" partners; None when it names no site after a side."""
+    m = _SITE.search(title)
+    if m is None:
+        return None
+    return _roots(_words(m.group("site"))), _partners(m.group("site"))
+
+
+_NUMBERED = re.compile(r"\b(?P<word>[a-z]+)\s+(?P<number>\d+[a-z]?)\b", re.IGNORECASE)
+
+
+def _named_roots(title: str) -> set[str]:
+    """A title's word roots a line can name (no axis words)."""
+    return _roots(_words(title))
+
+
+def _states_in_title(line: str, title: str, word: str) -> bool:
+    """The line states a title's word; a number only with the word it numbers ("class 2", "stage 3"), never
+    alone (a list's "3." is no stage)."""
+    if not any(ch.isdigit() for ch in word):
+        return _states(line, word)
+    for m in _NUMBERED.finditer(title):
+        if m.group("number").lower() == word:
+            said = rf"\b{re.escape(m.group('word')[:5])}\w*\W+{re.escape(word)}\b"
+            return re.search(said, line, re.IGNORECASE) is not None
+    return False
+
+
+def named_words(
+    catalog: CodeCatalog, code: str, line: LineSays, allowed: Callable[[str], bool] = lambda c: True
+) -> str | None:
+    """For an "unspecified" code: the sibling whose own title words (those ``code``'s lacks: "unstageable"
+    beside "unspecified stage") the line states, every one of them, currently (not negated, not history),
+    while it states none of the words ``code``'s title has and the sibling's lacks. The sibling is not
+    itself unspecified, contradicts nothing on the line and agrees with it at least as often."""
+    title = catalog.title(code)
+    own = _named_roots(title)
+    have = len(judge(line, title)[1])
+    for leaves in _levels(catalog, code):
+        best: tuple[tuple[int, float], str] | None = None
+        for leaf in leaves:
+            other = catalog.title(leaf)
+            if sibling_choice.residual(other) or not allowed(leaf):
+                continue  # "other specified ..." needs a specified kind the line names, not a word
+            words = _named_roots(other)
+            mine, theirs = own - words, words - own
+            if not theirs or any(_states(line.text, w) for w in mine):
+                continue
+            partner = _partners(other)
+            if not all(
+                _states_in_title(line.text, other, w) or (w in partner and _states(line.text, partner[w]))
+                for w in theirs
+            ):
+                continue
+            conflicts, agree = judge(line, other)
+            if conflicts or len(agree) < have:
+                continue
+            key = (len(theirs), len(own & words) / max(len(own | words), 1))
+            if best is None or key > best[0]:
+                best = (key, leaf)
+        if best is not None:
+            return best[1]
+    return None
 
 
 def named_site(

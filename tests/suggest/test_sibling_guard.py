@@ -484,3 +484,60 @@ def test_a_site_the_line_names_or_leaves_unsaid_keeps_the_code() -> None:
     assert _finals(_settle(GOUT, "Gout flare, right ankle", "M10.012")) != ["M10.072"]
     # A sibling of another condition (drug-induced) is never chosen for its site alone.
     assert "M10.272" not in _finals(_settle(GOUT, "Gout flare, left ankle", "M10.012"))
+
+
+ULCER = _catalog(
+    {
+        "L89.620": "Pressure ulcer of left heel, unstageable",
+        "L89.621": "Pressure ulcer of left heel, stage 1",
+        "L89.623": "Pressure ulcer of left heel, stage 3",
+        "L89.628": "Pressure-induced deep tissue damage of left heel",
+        "L89.629": "Pressure ulcer of left heel, unspecified stage",
+    },
+    {"L89": "Pressure ulcer", "L89.6": "Pressure ulcer of heel", "L89.62": "Pressure ulcer of left heel"},
+)
+
+
+def test_an_unspecified_code_gives_way_to_the_sibling_whose_own_words_the_line_states() -> None:
+    assert _finals(_settle(ULCER, "3. Pressure ulcer, left heel, unstageable (eschar)", "L89.629")) == [
+        "L89.620"
+    ]
+
+
+def test_an_unspecified_code_stays_when_the_siblings_words_are_negated_or_unsaid() -> None:
+    assert _finals(_settle(ULCER, "3. Pressure ulcer, left heel, not unstageable", "L89.629")) == ["L89.629"]
+    assert _finals(_settle(ULCER, "3. Pressure ulcer, left heel - wound care", "L89.629")) == ["L89.629"]
+
+
+def test_an_assessment_mention_is_read_before_the_narrative_one() -> None:
+    """The code's first mention is the exam's; its diagnosis-section mention carries the qualifier."""
+    note = (
+        "Skin: L heel pressure injury, eschar.\nDischarge diagnoses: Pressure ulcer, left heel, unstageable."
+    )
+    body = Mention(start=6, end=27, text=note[6:27], query=note[6:27], section="body")
+    start = note.index("Pressure ulcer")
+    dx = Mention(start=start, end=start + 25, text=note[start : start + 25], query="", section="diagnosis")
+    picks = {"L89.629": Pick("L89.629", 0.6, True, [body, dx], heads=[body, dx])}
+    sibling_guard.settle(picks, note, ULCER)
+    assert _finals(picks) == ["L89.620"]
+    picks = {"L89.629": Pick("L89.629", 0.6, True, [body], heads=[body])}
+    sibling_guard.settle(picks, note, ULCER)
+    assert _finals(picks) == ["L89.629"]  # the narrative alone is only checked for contradictions
+
+
+OBESITY = _catalog(
+    {
+        "E66.811": "Obesity, class 1",
+        "E66.812": "Obesity, class 2",
+        "E66.813": "Obesity, class 3",
+        "E66.9": "Obesity, unspecified",
+    },
+    {"E66": "Overweight and obesity", "E66.8": "Other obesity", "E66.81": "Obesity class"},
+)
+
+
+def test_a_number_is_named_only_with_the_word_it_numbers() -> None:
+    assert _finals(_settle(OBESITY, "2. Obesity, class 2 - BMI 37, diet and exercise", "E66.9")) == [
+        "E66.812"
+    ]
+    assert _finals(_settle(OBESITY, "2. Obesity - BMI 37, diet and exercise", "E66.9")) == ["E66.9"]
