@@ -91,6 +91,8 @@ def judge(line: LineSays, title: str) -> tuple[list[str], list[str]]:
     conflicts, agree = qualifiers.compare(line.qualifiers, qualifiers.title_qualifiers(title))
     if _STAGE_RANGE.search(title):  # "stage 1 through stage 4" names a range, not one stage
         conflicts = [c for c in conflicts if "stage" not in c]
+    if line.qualifiers.remission is None and qualifiers.title_qualifiers(title).remission == "relapse":
+        conflicts.append("title says in relapse, the line does not")  # documented, like a remission
     if line.text and (negated := _negated_phrase(line.text, title)):
         conflicts.append(negated)
     said, has = line.side, title_side(title)

@@ -242,7 +242,7 @@ def test_a_narrative_code_is_read_against_its_clause_for_contradictions() -> Non
         "F10.21": _narrative(CLL, note, "F10.21", at, at + 18, "hpi"),
     }
     sibling_guard.settle(picks, note, CLL)
-    assert "C91.12" in _finals(picks)
+    assert "C91.11" not in _finals(picks) and "F10.21" in _finals(picks)
 
 
 def test_an_assessment_clause_completes_but_the_narrative_does_not() -> None:
@@ -541,3 +541,10 @@ def test_a_number_is_named_only_with_the_word_it_numbers() -> None:
         "E66.812"
     ]
     assert _finals(_settle(OBESITY, "2. Obesity - BMI 37, diet and exercise", "E66.9")) == ["E66.9"]
+
+
+def test_relapse_is_coded_only_when_documented() -> None:
+    """A CLL line that says nothing of remission or relapse: the "not having achieved remission" code
+    (the tabular's default: "NOS"), as "in remission" needs the note's word."""
+    assert _finals(_settle(CLL, "# CLL, B-cell type - never treated, observe", "C91.12")) == ["C91.10"]
+    assert _finals(_settle(CLL, "# CLL, B-cell type - relapsed, on venetoclax", "C91.12")) == ["C91.12"]
