@@ -253,6 +253,7 @@ def settle(
             continue
         _swap(picks, pick, found[0], f"{found[0]} over {code}: {why}")
     without_said_elsewhere(picks, note, catalog, allowed)
+    drug_induced(picks, note, catalog, allowed)
 
 
 # A title's site: the words after its side ("Idiopathic gout, left ankle and foot", "Cellulitis of left
@@ -560,6 +561,68 @@ def uncontrolled_diabetes(
         if head not in new.heads:
             new.heads.append(head)
         new.reasons.append(why)
+
+
+# A title naming a drug as the cause ("Drug-induced gout", "Hypothyroidism due to medicaments and other
+# exogenous substances"), and the words of that cause (not the condition's).
+_DRUG_CAUSE = re.compile(r"\bdrug-induced\b|\bdue\s+to\s+(?:drugs?|medicaments?)\b", re.IGNORECASE)
+_CAUSE_WORDS = frozenset(_roots(set(tokens("drug induced due medicaments other exogenous substances"))))
+_ADVERSE = re.compile(r"^adverse\s+effect\s+of\b", re.IGNORECASE)
+_SAID_INDUCED = re.compile(r"\b(?:drug|medication)[- ]induced\b", re.IGNORECASE)
+
+
+def _line_span(note: str, at: int) -> tuple[int, int]:
+    start = note.rfind("\n", 0, at) + 1
+    end = note.find("\n", at)
+    return start, end if end >= 0 else len(note)
+
+
+def drug_induced(
+    picks: dict[str, Pick], note: str, catalog: CodeCatalog, allowed: Callable[[str], bool] = lambda c: True
+) -> None:
+    """A condition a drug caused is coded with its "drug-induced" sibling where the code set has one
+    (I.C.19.e.5.a: the nature of the adverse effect, then the T code): a final code whose line also holds a
+    final adverse-effect code, or says "drug-induced", gives way to the sibling whose title names a drug as
+    the cause and otherwise only what the code's title or the line says (its site, its side), when the line
+    states none of the code's own cause words ("renal impairment")."""
+    adverse_lines = {
+        _line_span(note, m.start)
+        for p in picks.values()
+        if p.final and p.code in catalog and _ADVERSE.match(catalog.title(p.code))
+        for m in p.mentions
+    }
+    for code, pick in list(picks.items()):
+        if not pick.final or picks.get(code) is not pick or code not in catalog:
+            continue
+        title = catalog.title(code)
+        if catalog.system(code) != "ICD-10-CM" or _DRUG_CAUSE.search(title) or _ADVERSE.match(title):
+            continue
+        spans = {_line_span(note, m.start) for m in pick.mentions}
+        lines = [note[a:b] for a, b in sorted(spans)]
+        if not spans & adverse_lines and not any(_SAID_INDUCED.search(t) for t in lines):
+            continue
+        line = read_line(" ".join(lines))
+        own = _roots(_words(title))
+        found = None
+        for leaves in _levels(catalog, code):
+            best: tuple[float, str] | None = None
+            for leaf in leaves:
+                other = catalog.title(leaf)
+                if not _DRUG_CAUSE.search(other) or not allowed(leaf) or judge(line, other)[0]:
+                    continue
+                words = _roots(_words(other))
+                if (words - _CAUSE_WORDS) - own - line.words:
+                    continue  # it names a site or a kind neither the code nor the line says
+                if any(_states(line.text, w) for w in own - words):
+                    continue  # the line states the code's own cause
+                overlap = len(own & words) / max(len(own | words), 1)
+                if best is None or overlap > best[0]:
+                    best = (overlap, leaf)
+            if best is not None:
+                found = best[1]
+                break
+        if found is not None:
+            _swap(picks, pick, found, f"{found} over {code}: a drug caused it (adverse effect on its line)")
 
 
 def _swap(picks: dict[str, Pick], old: Pick, code: str, why: str) -> None:

@@ -548,3 +548,67 @@ def test_relapse_is_coded_only_when_documented() -> None:
     (the tabular's default: "NOS"), as "in remission" needs the note's word."""
     assert _finals(_settle(CLL, "# CLL, B-cell type - never treated, observe", "C91.12")) == ["C91.10"]
     assert _finals(_settle(CLL, "# CLL, B-cell type - relapsed, on venetoclax", "C91.12")) == ["C91.12"]
+
+
+DRUGS = _catalog(
+    {
+        "G62.0": "Drug-induced polyneuropathy",
+        "G62.1": "Alcoholic polyneuropathy",
+        "G62.9": "Polyneuropathy, unspecified",
+        "M10.271": "Drug-induced gout, right ankle and foot",
+        "M10.272": "Drug-induced gout, left ankle and foot",
+        "M10.211": "Drug-induced gout, right shoulder",
+        "M10.371": "Gout due to renal impairment, right ankle and foot",
+        "T45.1X5A": "Adverse effect of antineoplastic and immunosuppressive drugs, initial encounter",
+    },
+    {
+        "G62": "Other and unspecified polyneuropathies",
+        "M10": "Gout",
+        "M10.2": "Drug-induced gout",
+        "M10.27": "Drug-induced gout, ankle and foot",
+        "M10.21": "Drug-induced gout, shoulder",
+        "M10.3": "Gout due to renal impairment",
+        "M10.37": "Gout due to renal impairment, ankle and foot",
+        "T45": "Poisoning by, adverse effect of and underdosing of primarily systemic agents",
+        "T45.1": "Antineoplastic and immunosuppressive drugs",
+        "T45.1X": "Antineoplastic and immunosuppressive drugs",
+        "T45.1X5": "Adverse effect of antineoplastic and immunosuppressive drugs",
+    },
+)
+
+
+def _two_on_a_line(note: str, first: tuple[str, str], second: tuple[str, str]) -> dict[str, Pick]:
+    picks = {}
+    for code, words in (first, second):
+        if code:
+            at = note.index(words)
+            m = Mention(start=at, end=at + len(words), text=words, query=words, section="assessment")
+            picks[code] = Pick(code, 0.6, True, [m], heads=[m])
+    return picks
+
+
+def test_a_condition_beside_its_adverse_effect_code_is_the_drug_induced_sibling() -> None:
+    note = (
+        "A/P: Sigmoid colon cancer on FOLFOX.\nPeripheral polyneuropathy from oxaliplatin, grade 1 - monitor."
+    )
+    picks = _two_on_a_line(note, ("G62.9", "Peripheral polyneuropathy"), ("T45.1X5A", "oxaliplatin"))
+    sibling_guard.drug_induced(picks, note, DRUGS)
+    assert _finals(picks) == ["G62.0", "T45.1X5A"]
+
+
+def test_no_drug_induced_sibling_without_an_adverse_effect_on_the_line_or_with_the_codes_own_cause() -> None:
+    note = "A/P: Colon cancer on FOLFOX - oxaliplatin today.\nPeripheral polyneuropathy, diabetic foot exam."
+    picks = _two_on_a_line(note, ("G62.9", "Peripheral polyneuropathy"), ("T45.1X5A", "oxaliplatin"))
+    sibling_guard.drug_induced(picks, note, DRUGS)
+    assert _finals(picks) == ["G62.9", "T45.1X5A"]  # the adverse effect is another line's
+    note = "A: Gout, right foot, due to renal impairment and drug-induced? - colchicine."
+    picks = _two_on_a_line(note, ("M10.371", "Gout, right foot"), ("", ""))
+    sibling_guard.drug_induced(picks, note, DRUGS)
+    assert _finals(picks) == ["M10.371"]  # the line states the code's own cause
+
+
+def test_drug_induced_said_on_the_line_keeps_the_codes_site_and_side() -> None:
+    note = "Assessment: Acute gout of the right foot, drug-induced (thiazide)."
+    picks = _two_on_a_line(note, ("M10.371", "Acute gout of the right foot"), ("", ""))
+    sibling_guard.drug_induced(picks, note, DRUGS)
+    assert _finals(picks) == ["M10.271"]
