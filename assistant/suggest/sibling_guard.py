@@ -254,6 +254,7 @@ def settle(
         _swap(picks, pick, found[0], f"{found[0]} over {code}: {why}")
     without_said_elsewhere(picks, note, catalog, allowed)
     drug_induced(picks, note, catalog, allowed)
+    osteoporotic_fracture(picks, catalog, allowed)
 
 
 # A title's site: the words after its side ("Idiopathic gout, left ankle and foot", "Cellulitis of left
@@ -623,6 +624,62 @@ def drug_induced(
                 break
         if found is not None:
             _swap(picks, pick, found, f"{found} over {code}: a drug caused it (adverse effect on its line)")
+
+
+_PATHOLOGICAL_NEC = "M84.4"  # Pathological fracture, NEC (Excludes1: pathological fracture in osteoporosis)
+_OSTEOPOROSIS_WITHOUT = "M81"  # osteoporosis without current pathological fracture
+_OSTEOPOROSIS_WITH = "M80"
+
+
+def _with_fracture(catalog: CodeCatalog, code: str) -> str | None:
+    """M81.0 "Age-related osteoporosis without current pathological fracture" -> M80.0, the subcategory
+    whose title says "with" where ``code``'s says "without"."""
+    wanted = re.sub(r"\bwithout\b", "with", catalog.title(code), count=1).lower()
+    return next((c for c in catalog.children(_OSTEOPOROSIS_WITH) if catalog.title(c).lower() == wanted), None)
+
+
+def _osteoporotic_leaf(catalog: CodeCatalog, with_code: str, fracture: str) -> str | None:
+    """The M80 leaf of ``fracture``'s (M84.4-) site, side and 7th character. Chapter 13 numbers the sites
+    alike (1 shoulder ... 7 ankle and foot); M84.4's "other site" (8) is M80's A, its pelvis M80's B."""
+    digit = fracture.replace(".", "")[4:5]
+    title = catalog.title(fracture)
+    site = "A" if digit == "8" else "B" if digit == "5" and "pelvis" in title.lower() else digit
+    if not site.isalnum() or site in ("0", "9"):
+        return None
+    side = rules.side_of(title)
+    seventh = fracture.replace(".", "")[-1]
+    for leaf in catalog.leaves_under(with_code + site):
+        if len(leaf.replace(".", "")) != 7 or leaf[-1] != seventh:
+            continue
+        leaf_side = rules.side_of(catalog.title(leaf))
+        if leaf_side == side or (side not in ("right", "left") and leaf_side in (None, "unspecified")):
+            return leaf
+    return None
+
+
+def osteoporotic_fracture(
+    picks: dict[str, Pick], catalog: CodeCatalog, allowed: Callable[[str], bool] = lambda c: True
+) -> None:
+    """Osteoporosis coded without a current fracture beside a pathological fracture NEC (M84.4-): the
+    fracture is the osteoporosis' (I.C.13.d.1; M84.4 excludes it), one M80 code of the fracture's site,
+    side and encounter replaces both."""
+    osteo = [
+        p
+        for c, p in picks.items()
+        if p.final and c.startswith(_OSTEOPOROSIS_WITHOUT) and c in catalog and picks.get(c) is p
+    ]
+    if not osteo or (with_code := _with_fracture(catalog, osteo[0].code)) is None:
+        return
+    for code, pick in list(picks.items()):
+        if not pick.final or not code.startswith(_PATHOLOGICAL_NEC) or code not in catalog:
+            continue
+        leaf = _osteoporotic_leaf(catalog, with_code, code)
+        if leaf is None or not allowed(leaf):
+            continue
+        why = f"{leaf} over {code} and {osteo[0].code}: a pathological fracture in osteoporosis (I.C.13.d.1)"
+        _swap(picks, pick, leaf, why)
+        _swap(picks, osteo[0], leaf, why)
+        return
 
 
 def _swap(picks: dict[str, Pick], old: Pick, code: str, why: str) -> None:

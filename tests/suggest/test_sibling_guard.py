@@ -612,3 +612,52 @@ def test_drug_induced_said_on_the_line_keeps_the_codes_site_and_side() -> None:
     picks = _two_on_a_line(note, ("M10.371", "Acute gout of the right foot"), ("", ""))
     sibling_guard.drug_induced(picks, note, DRUGS)
     assert _finals(picks) == ["M10.271"]
+
+
+FRAGILITY = _catalog(
+    {
+        "M81.0": "Age-related osteoporosis without current pathological fracture",
+        "M84.433A": "Pathological fracture, right radius, initial encounter for fracture",
+        "M84.434A": "Pathological fracture, left radius, initial encounter for fracture",
+        "M84.434D": "Pathological fracture, left radius, subsequent encounter for fracture",
+        "M80.031A": "Age-related osteoporosis with current pathological fracture, right forearm, initial",
+        "M80.032A": "Age-related osteoporosis with current pathological fracture, left forearm, initial",
+        "M80.032D": "Age-related osteoporosis with current pathological fracture, left forearm, subsequent",
+        "M80.039A": "Age-related osteoporosis with current pathological fracture, unspecified forearm",
+    },
+    {
+        "M81": "Osteoporosis without current pathological fracture",
+        "M80": "Osteoporosis with current pathological fracture",
+        "M80.0": "Age-related osteoporosis with current pathological fracture",
+        "M80.03": "Age-related osteoporosis with current pathological fracture, forearm",
+        "M80.031": "Age-related osteoporosis with current pathological fracture, right forearm",
+        "M80.032": "Age-related osteoporosis with current pathological fracture, left forearm",
+        "M80.039": "Age-related osteoporosis with current pathological fracture, unspecified forearm",
+        "M84": "Disorder of continuity of bone",
+        "M84.4": "Pathological fracture, not elsewhere classified",
+        "M84.43": "Pathological fracture, ulna and radius",
+        "M84.433": "Pathological fracture, right radius",
+        "M84.434": "Pathological fracture, left radius",
+    },
+)
+
+
+def _final_pick(code: str) -> Pick:
+    m = Mention(start=0, end=5, text="x", query="x", section="assessment")
+    return Pick(code, 0.6, True, [m], heads=[m])
+
+
+def test_a_pathological_fracture_in_osteoporosis_is_one_m80_code_of_its_site_side_and_encounter() -> None:
+    for fracture, wanted in (("M84.434A", "M80.032A"), ("M84.433A", "M80.031A"), ("M84.434D", "M80.032D")):
+        picks = {"M81.0": _final_pick("M81.0"), fracture: _final_pick(fracture)}
+        sibling_guard.osteoporotic_fracture(picks, FRAGILITY)
+        assert _finals(picks) == [wanted]
+
+
+def test_no_m80_code_without_osteoporosis_or_without_a_pathological_fracture() -> None:
+    picks = {"M84.434A": _final_pick("M84.434A")}
+    sibling_guard.osteoporotic_fracture(picks, FRAGILITY)
+    assert _finals(picks) == ["M84.434A"]
+    picks = {"M81.0": _final_pick("M81.0")}
+    sibling_guard.osteoporotic_fracture(picks, FRAGILITY)
+    assert _finals(picks) == ["M81.0"]
