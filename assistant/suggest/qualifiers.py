@@ -36,7 +36,8 @@ _INTRACTABLE_NO = re.compile(
     r"\b(?:not\s+intractable|non-?intractable|without\s+(?:mention\s+of\s+)?(?:intractab|refractory))", re.I
 )
 _INTRACTABLE_YES = re.compile(r"\b(?:intractable|refractory|pharmacoresistant|medically\s+resistant)\b", re.I)
-_REMISSION_NO = re.compile(r"\b(?:not\s+(?:having\s+achieved|in)\s+remission|in\s+relapse|relapsed)\b", re.I)
+_REMISSION_NO = re.compile(r"\bnot\s+(?:having\s+achieved|in)\s+remission\b", re.I)
+_RELAPSE = re.compile(r"\b(?:in\s+relapse|relapsed)\b", re.I)
 _REMISSION = re.compile(r"\bin\s+(?:(?P<kind>full|partial|early|sustained|complete)\s+)?remission\b", re.I)
 _UNCONTROLLED = re.compile(
     r"\b(?:uncontrolled|poorly\s+controlled|not\s+(?:well\s+)?controlled|out\s+of\s+control|inadequately\s+"
@@ -107,7 +108,8 @@ class Qualifiers:
     with_: frozenset[str] = frozenset()
     without: frozenset[str] = frozenset()
     intractable: bool | None = None
-    remission: str | None = None  # "any" | full | partial | early | sustained | "no" (not in remission)
+    # "any" | full | partial | early | sustained | "no" (not having achieved remission) | "relapse"
+    remission: str | None = None
     controlled: bool | None = None
     acuity: str | None = None  # acute | chronic | acute on chronic
     recurrent: bool | None = None
@@ -155,6 +157,8 @@ def read_qualifiers(text: str, *, title: bool = False) -> Qualifiers:
     remission: str | None = None
     if _REMISSION_NO.search(low):
         remission = "no"
+    elif _RELAPSE.search(low):
+        remission = "relapse"
     elif (rm := _REMISSION.search(low)) is not None:
         kind = (rm.group("kind") or "any").lower()
         remission = "full" if kind == "complete" else kind
@@ -221,27 +225,36 @@ def title_qualifiers(title: str) -> Qualifiers:
 _WORD = re.compile(r"[a-z]+(?:-[a-z]+)?")
 
 
+# "un-" words whose stripped form is no opposite the note would say ("unspecified" is the code set's own
+# word for a residual code, "unknown" an origin, not a negated "known").
+UN_NOT_NEGATION = frozenset({"unspecified", "unknown", "unilateral", "underdosing", "understanding"})
+
+
 def _non_words(text: str) -> tuple[set[str], set[str]]:
-    """(words the text says with a "non" prefix, stripped; the other words) of ``text``."""
+    """(words the text says with a "non" or "un" prefix, stripped; the other words) of ``text``
+    ("nontoxic" -> toxic, "unstable" -> stable)."""
     nons: set[str] = set()
     plain: set[str] = set()
     for w in _WORD.findall(text.lower()):
         if w.startswith("non") and len(w) > 6:
             nons.add(w[3:].lstrip("-"))
+        elif w.startswith("un") and len(w) > 6 and w not in UN_NOT_NEGATION:
+            nons.add(w[2:].lstrip("-"))
         else:
             plain.add(w)
     return nons, plain
 
 
 def prefix_conflict(note: str, title: str) -> str | None:
-    """ "Toxic multinodular goiter" against "Nontoxic multinodular goiter" (and the reverse): the title
-    negates with "non-" a word the note says plainly, or says plainly what the note negates."""
+    """ "Toxic multinodular goiter" against "Nontoxic multinodular goiter", "stable angina" against "unstable
+    angina" (and the reverse): the title negates with "non-" / "un-" a word the note says plainly, or says
+    plainly what the note negates."""
     note_non, note_plain = _non_words(note)
     title_non, title_plain = _non_words(title)
     for word in sorted((title_non & note_plain) - note_non):
-        return f'title says "non{word}", the note "{word}"'
+        return f'title negates "{word}", the note says it'
     for word in sorted((note_non & title_plain) - title_non):
-        return f'title says "{word}", the note "non{word}"'
+        return f'title says "{word}", the note negates it'
     return None
 
 
@@ -275,11 +288,14 @@ def compare(note: Qualifiers, title: Qualifiers) -> tuple[list[str], list[str]]:
     _axis(conflicts, agree, "intractable", note.intractable, title.intractable)
     if title.remission is not None or note.remission is not None:
         n, t = note.remission, title.remission
-        if t not in (None, "no") and n in (None, "no"):
+        if _remitted(t) and not _remitted(n):
             conflicts.append("title says in remission, the note does not")
-        elif t == "no" and n not in (None, "no"):
+        elif t in _NOT_REMITTED and _remitted(n):
             conflicts.append("title says not in remission, the note says in remission")
-        elif n not in (None, "no") and t not in (None, "no"):
+        elif t in _NOT_REMITTED and n in _NOT_REMITTED and t != n:
+            # "in relapse" (it came back after a remission) is not "not having achieved remission"
+            conflicts.append(f"title says {_REMISSION_WORDS[t]}, the note {_REMISSION_WORDS[n]}")
+        elif _remitted(n) and _remitted(t):
             if n != "any" and t != "any" and n != t:
                 conflicts.append(f"title says {t} remission, the note {n}")
             else:
@@ -319,6 +335,14 @@ def compare(note: Qualifiers, title: Qualifiers) -> tuple[list[str], list[str]]:
     return conflicts, agree
 
 
+_NOT_REMITTED = ("no", "relapse")
+_REMISSION_WORDS = {"no": "not having achieved remission", "relapse": "in relapse"}
+
+
+def _remitted(value: str | None) -> bool:
+    return value not in (None, *_NOT_REMITTED)
+
+
 def _axis(conflicts: list[str], agree: list[str], name: str, note: bool | None, title: bool | None) -> None:
     if note is None or title is None:
         return
@@ -341,7 +365,7 @@ AGREE_BONUS = 0.03
 
 
 def _asserts_remission(title: str) -> bool:
-    return title_qualifiers(title).remission not in (None, "no")
+    return _remitted(title_qualifiers(title).remission)
 
 
 def rerank(

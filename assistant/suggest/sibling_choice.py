@@ -76,7 +76,8 @@ def _uncomplicated_twin(unspecified: str, other: str) -> bool:
     return low.endswith(", unspecified") and other.lower() == low[: -len("unspecified")] + "uncomplicated"
 
 
-def _residual(title: str) -> bool:
+def residual(title: str) -> bool:
+    """An "unspecified" or "other ..." title."""
     return _RESIDUAL.search(title) is not None
 
 
@@ -125,10 +126,19 @@ def prefer_named_sibling(
             if not _conflicted(reasons.get(c.code, [])) and c.score >= MIN_SHARE * top.score
         ]
         if clean:
+            said = _note_stems(note) if note else set()
+            top_words = _title_stems(title_of(top.code))
+
+            def unsaid(c: C) -> int:
+                """The words a replacement's title adds (to the contradicted one's) that the note does not
+                say: "refractory" for the "stable angina" that "unstable angina" contradicts."""
+                return len(_title_stems(title_of(c.code)) - top_words - said) if note else 0
+
             pick, best = max(
                 clean,
                 key=lambda ic: (
                     _agreements(reasons.get(ic[1].code, [])),
+                    -unsaid(ic[1]),
                     ic[1].title,
                     ic[1].code[:3] == top.code[:3],
                     ic[1].score,
@@ -158,14 +168,14 @@ def prefer_named_sibling(
         if pick is None and twin:
             pick, best = twin[0]
             why = f"{best.code} over {top.code}: no complication is documented"
-    if pick is None and _residual(title_of(top.code)) and note:
+    if pick is None and residual(title_of(top.code)) and note:
         said = _note_stems(note)
         top_words = _title_stems(title_of(top.code))
         named = []
         for i, c in window:
             if c.code[:3] != top.code[:3] or _conflicted(reasons.get(c.code, [])):
                 continue
-            if c.score < MIN_SHARE * top.score or _residual(title_of(c.code)):
+            if c.score < MIN_SHARE * top.score or residual(title_of(c.code)):
                 continue
             own = _title_stems(title_of(c.code)) - top_words
             hit = own & said

@@ -62,13 +62,14 @@ class LineSays:
     qualifiers: qualifiers.Qualifiers
     side: str | None  # right | left | bilateral | None (none, or more than one side named)
     words: frozenset[str] = frozenset()  # the line's word roots (sibling_choice.root)
+    text: str = ""  # the line as read (abbreviations expanded), for the "non-" / "un-" prefix check
 
 
 def read_line(text: str) -> LineSays:
     said = _MOD.sub("moderate", expand_abbreviations(text))
     sides = {s for s, rx in _SIDES.items() if rx.search(said)}
     side = "bilateral" if "bilateral" in sides else sides.pop() if len(sides) == 1 else None
-    return LineSays(qualifiers.read_qualifiers(said), side, frozenset(_roots(set(tokens(said)))))
+    return LineSays(qualifiers.read_qualifiers(said), side, frozenset(_roots(set(tokens(said)))), said)
 
 
 def _roots(words: set[str]) -> set[str]:
@@ -90,6 +91,10 @@ def judge(line: LineSays, title: str) -> tuple[list[str], list[str]]:
     conflicts, agree = qualifiers.compare(line.qualifiers, qualifiers.title_qualifiers(title))
     if _STAGE_RANGE.search(title):  # "stage 1 through stage 4" names a range, not one stage
         conflicts = [c for c in conflicts if "stage" not in c]
+    if line.qualifiers.remission is None and qualifiers.title_qualifiers(title).remission == "relapse":
+        conflicts.append("title says in relapse, the line does not")  # documented, like a remission
+    if line.text and (negated := _negated_phrase(line.text, title)):
+        conflicts.append(negated)
     said, has = line.side, title_side(title)
     if said and has and has != "unspecified":
         opposite = {
@@ -102,6 +107,23 @@ def judge(line: LineSays, title: str) -> tuple[list[str], list[str]]:
         elif has == said:
             agree.append(f"side {said}")
     return conflicts, agree
+
+
+_NEGATED_WORD = re.compile(r"\b(?:non-?|un)(?P<word>[a-z]{4,})\s+(?P<next>[a-z]+)", re.IGNORECASE)
+
+
+def _negated_phrase(line: str, title: str) -> str | None:
+    """The title negates with "non-" / "un-" what the line states plainly of the same noun ("unstable
+    angina" where the line says "stable exertional angina"): the prefixed word and the title's next word,
+    at most two words apart on the line, without the prefix."""
+    for m in _NEGATED_WORD.finditer(title):
+        word, after = m.group("word").lower(), m.group("next").lower()
+        if f"un{word}" in qualifiers.UN_NOT_NEGATION:
+            continue
+        plain = re.compile(rf"(?<![\w-]){word}\W+(?:\w+\W+){{0,2}}?{after}\b", re.IGNORECASE)
+        if plain.search(line):
+            return f'title says "{m.group(0)}", the line "{word} ... {after}"'
+    return None
 
 
 def _residual(title: str) -> bool:
@@ -158,9 +180,16 @@ def _sibling(
     return None
 
 
+# The next problem of a list run into one line: "1) gout, L toe - colchicine. 2) bilat CTS", "# A # B".
+_NEXT_ITEM = re.compile(r"\s(?=\d{1,2}\)\s)|[.;]\s+(?=\d{1,2}\.\s+[A-Za-z])|\s(?=#\s?[A-Za-z])")
+
+
 def _line_of(note: str, m: Mention) -> str:
+    """The problem line a mention heads, up to the next numbered or "#" item when the list runs on."""
     end = note.find("\n", m.start)
-    return note[m.start : end if end >= 0 else len(note)]
+    line = note[m.start : end if end >= 0 else len(note)]
+    nxt = _NEXT_ITEM.search(line, 1)
+    return line[: nxt.start()] if nxt else line
 
 
 def _clause_of(note: str, m: Mention, other_heads: list[int]) -> str:
@@ -188,7 +217,8 @@ def settle(
         if catalog.system(code) != "ICD-10-CM":
             continue
         head = next((m for m in pick.heads if m.problem), None)
-        said = head or next(iter(pick.heads or pick.mentions), None)
+        assessed = next((m for m in pick.heads if m.section in ASSESSMENT_SECTIONS), None)
+        said = head or assessed or next(iter(pick.heads or pick.mentions), None)
         if said is None:
             continue
         if catalog.seven_chr_for(code):  # injuries: the 7th character and side rules (rules.py) decide,
@@ -208,11 +238,14 @@ def settle(
             why = f"its {where} contradicts {code} ({conflicts[0]})"
         elif (head is None and said.section not in ASSESSMENT_SECTIONS) or not pick.heads:
             continue  # the narrative, and a code a coding rule made, are only checked for contradictions
-        elif _residual(title):
-            found = _sibling(catalog, code, line, len(agree), allowed, coded)
-            why = f"its {where} names what {code} leaves unspecified"
         else:
-            continue
+            found = _sibling(catalog, code, line, len(agree), allowed, coded) if _residual(title) else None
+            why = f"its {where} names what {code} leaves unspecified"
+            if found is None and _residual(title) and (named := named_words(catalog, code, line, allowed)):
+                found = (named, [])
+            if found is None and (named := named_site(catalog, code, line, allowed)) is not None:
+                found = (named, [])
+                why = f"its {where} names {named}'s site, not {code}'s"
         if found is None:
             if conflicts:
                 pick.final = False
@@ -220,6 +253,133 @@ def settle(
             continue
         _swap(picks, pick, found[0], f"{found[0]} over {code}: {why}")
     without_said_elsewhere(picks, note, catalog, allowed)
+    drug_induced(picks, note, catalog, allowed)
+    osteoporotic_fracture(picks, catalog, allowed)
+
+
+# A title's site: the words after its side ("Idiopathic gout, left ankle and foot", "Cellulitis of left
+# lower limb", "Trigger finger, unspecified ring finger"), up to the next comma or "with".
+_SITE = re.compile(
+    r"\b(?:right|left|bilateral|unspecified)\s+(?P<site>[^,;()]+?)(?=\s*(?:,|;|\(|\bwith\b|$))", re.I
+)
+
+
+def _partners(text: str) -> dict[str, str]:
+    """Each word root's partner in an "X and Y" pair ("ankle and foot": naming either names the region)."""
+    words = tokens(text, keep_stopwords=True)
+    partner: dict[str, str] = {}
+    for i in range(1, len(words) - 1):
+        if words[i] == "and":
+            a, b = sibling_choice.root(words[i - 1]), sibling_choice.root(words[i + 1])
+            partner[a], partner[b] = b, a
+    return partner
+
+
+def _site(title: str) -> tuple[set[str], dict[str, str]] | None:
+    """A title's site word roots and their "X and Y" partners; None when it names no site after a side."""
+    m = _SITE.search(title)
+    if m is None:
+        return None
+    return _roots(_words(m.group("site"))), _partners(m.group("site"))
+
+
+_NUMBERED = re.compile(r"\b(?P<word>[a-z]+)\s+(?P<number>\d+[a-z]?)\b", re.IGNORECASE)
+
+
+def _named_roots(title: str) -> set[str]:
+    """A title's word roots a line can name (no axis words)."""
+    return _roots(_words(title))
+
+
+def _states_in_title(line: str, title: str, word: str) -> bool:
+    """The line states a title's word; a number only with the word it numbers ("class 2", "stage 3"), never
+    alone (a list's "3." is no stage)."""
+    if not any(ch.isdigit() for ch in word):
+        return _states(line, word)
+    for m in _NUMBERED.finditer(title):
+        if m.group("number").lower() == word:
+            said = rf"\b{re.escape(m.group('word')[:5])}\w*\W+{re.escape(word)}\b"
+            return re.search(said, line, re.IGNORECASE) is not None
+    return False
+
+
+def named_words(
+    catalog: CodeCatalog, code: str, line: LineSays, allowed: Callable[[str], bool] = lambda c: True
+) -> str | None:
+    """For an "unspecified" code: the sibling whose own title words (those ``code``'s lacks: "unstageable"
+    beside "unspecified stage") the line states, every one of them, currently (not negated, not history),
+    while it states none of the words ``code``'s title has and the sibling's lacks. The sibling is not
+    itself unspecified, contradicts nothing on the line and agrees with it at least as often."""
+    title = catalog.title(code)
+    own = _named_roots(title)
+    have = len(judge(line, title)[1])
+    for leaves in _levels(catalog, code):
+        best: tuple[tuple[int, float], str] | None = None
+        for leaf in leaves:
+            other = catalog.title(leaf)
+            if sibling_choice.residual(other) or not allowed(leaf):
+                continue  # "other specified ..." needs a specified kind the line names, not a word
+            words = _named_roots(other)
+            mine, theirs = own - words, words - own
+            if not theirs or any(_states(line.text, w) for w in mine):
+                continue
+            partner = _partners(other)
+            if not all(
+                _states_in_title(line.text, other, w) or (w in partner and _states(line.text, partner[w]))
+                for w in theirs
+            ):
+                continue
+            conflicts, agree = judge(line, other)
+            if conflicts or len(agree) < have:
+                continue
+            key = (len(theirs), len(own & words) / max(len(own | words), 1))
+            if best is None or key > best[0]:
+                best = (key, leaf)
+        if best is not None:
+            return best[1]
+    return None
+
+
+def named_site(
+    catalog: CodeCatalog, code: str, line: LineSays, allowed: Callable[[str], bool] = lambda c: True
+) -> str | None:
+    """The sibling whose title differs from ``code``'s only by the site after the side, and names the site
+    the line says where ``code``'s names one it does not ("left shoulder" for "L ankle": "left ankle and
+    foot"). None of ``code``'s site words is on the line; the sibling's are, all of them (one of an "X and Y"
+    pair is enough), or all but one when ``code`` names a site. The sibling contradicts nothing on the
+    line (side included) and agrees with it at least as often; the closest level of the hierarchy decides."""
+    title = catalog.title(code)
+    site = _site(title)
+    if site is None:
+        return None
+    own, _ = site
+    if own & line.words:
+        return None
+    rest = _roots(_words(title)) - own
+    have = len(judge(line, title)[1])
+    for leaves in _levels(catalog, code):
+        best: tuple[tuple[int, int], str] | None = None
+        for leaf in leaves:
+            other = catalog.title(leaf)
+            theirs = _site(other)
+            if theirs is None or not allowed(leaf):
+                continue
+            words, partner = theirs
+            if _roots(_words(other)) - words != rest or not words - own:
+                continue  # another condition, or the same site
+            named = {w for w in words if w in line.words or partner.get(w) in line.words}
+            unnamed = words - named
+            if not named - own or len(unnamed) > (MAX_UNNAMED if own else 0):
+                continue
+            conflicts, agree = judge(line, other)
+            if conflicts or len(agree) < have:
+                continue
+            key = (len(named), -len(unnamed))
+            if best is None or key > best[0]:
+                best = (key, leaf)
+        if best is not None:
+            return best[1]
+    return None
 
 
 def _healing_on_line(
@@ -402,6 +562,124 @@ def uncontrolled_diabetes(
         if head not in new.heads:
             new.heads.append(head)
         new.reasons.append(why)
+
+
+# A title naming a drug as the cause ("Drug-induced gout", "Hypothyroidism due to medicaments and other
+# exogenous substances"), and the words of that cause (not the condition's).
+_DRUG_CAUSE = re.compile(r"\bdrug-induced\b|\bdue\s+to\s+(?:drugs?|medicaments?)\b", re.IGNORECASE)
+_CAUSE_WORDS = frozenset(_roots(set(tokens("drug induced due medicaments other exogenous substances"))))
+_ADVERSE = re.compile(r"^adverse\s+effect\s+of\b", re.IGNORECASE)
+_SAID_INDUCED = re.compile(r"\b(?:drug|medication)[- ]induced\b", re.IGNORECASE)
+
+
+def _line_span(note: str, at: int) -> tuple[int, int]:
+    start = note.rfind("\n", 0, at) + 1
+    end = note.find("\n", at)
+    return start, end if end >= 0 else len(note)
+
+
+def drug_induced(
+    picks: dict[str, Pick], note: str, catalog: CodeCatalog, allowed: Callable[[str], bool] = lambda c: True
+) -> None:
+    """A condition a drug caused is coded with its "drug-induced" sibling where the code set has one
+    (I.C.19.e.5.a: the nature of the adverse effect, then the T code): a final code whose line also holds a
+    final adverse-effect code, or says "drug-induced", gives way to the sibling whose title names a drug as
+    the cause and otherwise only what the code's title or the line says (its site, its side), when the line
+    states none of the code's own cause words ("renal impairment")."""
+    adverse_lines = {
+        _line_span(note, m.start)
+        for p in picks.values()
+        if p.final and p.code in catalog and _ADVERSE.match(catalog.title(p.code))
+        for m in p.mentions
+    }
+    for code, pick in list(picks.items()):
+        if not pick.final or picks.get(code) is not pick or code not in catalog:
+            continue
+        title = catalog.title(code)
+        if catalog.system(code) != "ICD-10-CM" or _DRUG_CAUSE.search(title) or _ADVERSE.match(title):
+            continue
+        spans = {_line_span(note, m.start) for m in pick.mentions}
+        lines = [note[a:b] for a, b in sorted(spans)]
+        if not spans & adverse_lines and not any(_SAID_INDUCED.search(t) for t in lines):
+            continue
+        line = read_line(" ".join(lines))
+        own = _roots(_words(title))
+        found = None
+        for leaves in _levels(catalog, code):
+            best: tuple[float, str] | None = None
+            for leaf in leaves:
+                other = catalog.title(leaf)
+                if not _DRUG_CAUSE.search(other) or not allowed(leaf) or judge(line, other)[0]:
+                    continue
+                words = _roots(_words(other))
+                if (words - _CAUSE_WORDS) - own - line.words:
+                    continue  # it names a site or a kind neither the code nor the line says
+                if any(_states(line.text, w) for w in own - words):
+                    continue  # the line states the code's own cause
+                overlap = len(own & words) / max(len(own | words), 1)
+                if best is None or overlap > best[0]:
+                    best = (overlap, leaf)
+            if best is not None:
+                found = best[1]
+                break
+        if found is not None:
+            _swap(picks, pick, found, f"{found} over {code}: a drug caused it (adverse effect on its line)")
+
+
+_PATHOLOGICAL_NEC = "M84.4"  # Pathological fracture, NEC (Excludes1: pathological fracture in osteoporosis)
+_OSTEOPOROSIS_WITHOUT = "M81"  # osteoporosis without current pathological fracture
+_OSTEOPOROSIS_WITH = "M80"
+
+
+def _with_fracture(catalog: CodeCatalog, code: str) -> str | None:
+    """M81.0 "Age-related osteoporosis without current pathological fracture" -> M80.0, the subcategory
+    whose title says "with" where ``code``'s says "without"."""
+    wanted = re.sub(r"\bwithout\b", "with", catalog.title(code), count=1).lower()
+    return next((c for c in catalog.children(_OSTEOPOROSIS_WITH) if catalog.title(c).lower() == wanted), None)
+
+
+def _osteoporotic_leaf(catalog: CodeCatalog, with_code: str, fracture: str) -> str | None:
+    """The M80 leaf of ``fracture``'s (M84.4-) site, side and 7th character. Chapter 13 numbers the sites
+    alike (1 shoulder ... 7 ankle and foot); M84.4's "other site" (8) is M80's A, its pelvis M80's B."""
+    digit = fracture.replace(".", "")[4:5]
+    title = catalog.title(fracture)
+    site = "A" if digit == "8" else "B" if digit == "5" and "pelvis" in title.lower() else digit
+    if not site.isalnum() or site in ("0", "9"):
+        return None
+    side = rules.side_of(title)
+    seventh = fracture.replace(".", "")[-1]
+    for leaf in catalog.leaves_under(with_code + site):
+        if len(leaf.replace(".", "")) != 7 or leaf[-1] != seventh:
+            continue
+        leaf_side = rules.side_of(catalog.title(leaf))
+        if leaf_side == side or (side not in ("right", "left") and leaf_side in (None, "unspecified")):
+            return leaf
+    return None
+
+
+def osteoporotic_fracture(
+    picks: dict[str, Pick], catalog: CodeCatalog, allowed: Callable[[str], bool] = lambda c: True
+) -> None:
+    """Osteoporosis coded without a current fracture beside a pathological fracture NEC (M84.4-): the
+    fracture is the osteoporosis' (I.C.13.d.1; M84.4 excludes it), one M80 code of the fracture's site,
+    side and encounter replaces both."""
+    osteo = [
+        p
+        for c, p in picks.items()
+        if p.final and c.startswith(_OSTEOPOROSIS_WITHOUT) and c in catalog and picks.get(c) is p
+    ]
+    if not osteo or (with_code := _with_fracture(catalog, osteo[0].code)) is None:
+        return
+    for code, pick in list(picks.items()):
+        if not pick.final or not code.startswith(_PATHOLOGICAL_NEC) or code not in catalog:
+            continue
+        leaf = _osteoporotic_leaf(catalog, with_code, code)
+        if leaf is None or not allowed(leaf):
+            continue
+        why = f"{leaf} over {code} and {osteo[0].code}: a pathological fracture in osteoporosis (I.C.13.d.1)"
+        _swap(picks, pick, leaf, why)
+        _swap(picks, osteo[0], leaf, why)
+        return
 
 
 def _swap(picks: dict[str, Pick], old: Pick, code: str, why: str) -> None:

@@ -465,3 +465,20 @@ def test_no_treatment_documented_says_nothing_of_control() -> None:
     note = read_qualifiers("Gestational diabetes, follow-up in two weeks")
     assert note.control is None
     assert compare(note, read_qualifiers(DIET, title=True)) == ([], [])
+
+
+def test_an_un_prefix_negates_like_non_but_not_the_code_sets_own_words() -> None:
+    assert prefix_conflict("stable angina", "Unstable angina")
+    assert prefix_conflict("unstable angina", "Stable angina")
+    assert prefix_conflict("unstable angina", "Unstable angina") is None
+    assert prefix_conflict("specified site", "Lesion of unspecified site") is None
+    assert prefix_conflict("known cause", "Fever of unknown origin") is None
+
+
+def test_relapse_and_not_having_achieved_remission_contradict_each_other() -> None:
+    relapse = read_qualifiers("Acute myeloid leukemia, in relapse", title=True)
+    never = read_qualifiers("Acute myeloid leukemia, not having achieved remission", title=True)
+    assert compare(read_qualifiers("AML, relapsed after induction"), never)[0]
+    assert not compare(read_qualifiers("AML, relapsed after induction"), relapse)[0]
+    assert compare(read_qualifiers("AML, newly diagnosed, not in remission"), relapse)[0]
+    assert not compare(read_qualifiers("AML, newly diagnosed, not in remission"), never)[0]

@@ -11,6 +11,7 @@ from assistant.suggest.reader import Mention
 from assistant.suggest.service import SuggestionService
 from assistant.suggest.sibling_choice import prefer_named_sibling
 from assistant.suggest.store import CodeCatalog
+from assistant.suggest.text import expand_abbreviations
 from assistant.suggest.types import Pick
 
 ICD = "ICD-10-CM"
@@ -241,7 +242,7 @@ def test_a_narrative_code_is_read_against_its_clause_for_contradictions() -> Non
         "F10.21": _narrative(CLL, note, "F10.21", at, at + 18, "hpi"),
     }
     sibling_guard.settle(picks, note, CLL)
-    assert "C91.12" in _finals(picks)
+    assert "C91.11" not in _finals(picks) and "F10.21" in _finals(picks)
 
 
 def test_an_assessment_clause_completes_but_the_narrative_does_not() -> None:
@@ -355,3 +356,308 @@ def test_a_without_code_stays_when_the_finding_is_negated_past_or_about_somethin
         "72F with age-related osteoporosis and a traumatic fracture of the L fifth metatarsal (ladder fall)."
     )
     assert _finals(_without_case(trauma, "age-related osteoporosis", "M81.0")) == ["M81.0"]
+
+
+def test_not_in_remission_is_never_the_relapse_code_and_relapse_never_the_untreated_one() -> None:
+    """ "In relapse" (it came back after a remission) and "not having achieved remission" are two siblings."""
+    untreated = "# CLL, B-cell type - new diagnosis, watch and wait, not in remission"
+    assert _finals(_settle(CLL, untreated, "C91.12")) == ["C91.10"]
+    assert _finals(_settle(CLL, untreated, "C91.10")) == ["C91.10"]
+    relapsed = "# CLL, B-cell type - relapsed after ibrutinib, restaging"
+    assert _finals(_settle(CLL, relapsed, "C91.10")) == ["C91.12"]
+    assert _finals(_settle(CLL, relapsed, "C91.12")) == ["C91.12"]
+
+
+ANGINA = _catalog(
+    {
+        "I25.10": "ASHD of native coronary artery without angina pectoris",
+        "I25.110": "ASHD of native coronary artery with unstable angina pectoris",
+        "I25.112": "ASHD of native coronary artery with refractory angina pectoris",
+        "I25.118": "ASHD of native coronary artery with other forms of angina pectoris",
+        "I25.119": "ASHD of native coronary artery with unspecified angina pectoris",
+    },
+    {
+        "I25": "Chronic ischemic heart disease",
+        "I25.1": "ASHD of native coronary artery",
+        "I25.11": "with angina",
+    },
+)
+
+
+def test_a_line_that_says_stable_angina_never_keeps_the_unstable_code() -> None:
+    stable = "1. Coronary artery disease with stable effort angina - unchanged for a year, continue nitrate"
+    picks = _settle(ANGINA, stable, "I25.110")
+    assert "I25.110" not in _finals(picks)
+    assert _finals(picks) == ["I25.119"]  # nothing on the line names "refractory" or another form
+    unstable = "1. Coronary artery disease with unstable angina - rest pain since yesterday, admit"
+    assert _finals(_settle(ANGINA, unstable, "I25.110")) == ["I25.110"]
+
+
+def test_a_replacement_for_a_contradicted_candidate_adds_no_unsaid_word() -> None:
+    """At ranking time too: "unstable" is contradicted; "refractory" is not said, so the unspecified one."""
+    titles = {
+        "I25.110": ANGINA.title("I25.110"),
+        "I25.112": ANGINA.title("I25.112"),
+        "I25.119": ANGINA.title("I25.119"),
+    }
+    cands = [
+        SimpleNamespace(code=c, score=s, title=0.5)
+        for c, s in (("I25.110", 0.8), ("I25.112", 0.5), ("I25.119", 0.3))
+    ]
+    note = "CAD with stable angina on exertion"
+    why = prefer_named_sibling(cands, {}, titles.__getitem__, note)  # type: ignore[arg-type]
+    assert why and cands[0].code == "I25.119"
+    cands = [
+        SimpleNamespace(code=c, score=s, title=0.5)
+        for c, s in (("I25.110", 0.8), ("I25.112", 0.5), ("I25.119", 0.3))
+    ]
+    note = "CAD with unstable angina"
+    assert prefer_named_sibling(cands, {}, titles.__getitem__, note) is None  # type: ignore[arg-type]
+
+
+TRIGGER = _catalog(
+    {
+        "M65.341": "Trigger finger, right ring finger",
+        "M65.342": "Trigger finger, left ring finger",
+        "M65.349": "Trigger finger, unspecified ring finger",
+    },
+    {
+        "M65": "Synovitis and tenosynovitis",
+        "M65.3": "Trigger finger",
+        "M65.34": "Trigger finger, ring finger",
+    },
+)
+
+
+def test_a_run_on_numbered_list_reads_each_problem_with_its_own_side() -> None:
+    """ "bilat" belongs to the second problem: the first one's line ends at "2)"."""
+    run_on = "trigger finger, L ring finger - injected today. 2) bilat carpal tunnel syndrome - splints"
+    assert _finals(_settle(TRIGGER, run_on, "M65.349")) == ["M65.342"]
+    one = "trigger finger, L ring finger and bilat carpal tunnel syndrome - splints"
+    assert _finals(_settle(TRIGGER, one, "M65.349")) == ["M65.349"]  # one item naming two sides: none
+
+
+def test_a_capital_side_letter_before_a_bone_or_joint_adjective_is_a_side() -> None:
+    assert (
+        expand_abbreviations("nondisplaced R radial styloid fx")
+        == "nondisplaced right radial styloid fracture"
+    )
+    assert "left" in expand_abbreviations("L ATFL sprain")
+    assert expand_abbreviations("O2 at 2 L NC") == "O2 at 2 L NC"  # litres, not a side
+
+
+GOUT = _catalog(
+    {
+        "M10.011": "Idiopathic gout, right shoulder",
+        "M10.012": "Idiopathic gout, left shoulder",
+        "M10.071": "Idiopathic gout, right ankle and foot",
+        "M10.072": "Idiopathic gout, left ankle and foot",
+        "M10.062": "Idiopathic gout, left knee",
+        "M10.272": "Drug-induced gout, left ankle and foot",
+        "M10.9": "Gout, unspecified",
+    },
+    {
+        "M10": "Gout",
+        "M10.0": "Idiopathic gout",
+        "M10.01": "Idiopathic gout, shoulder",
+        "M10.07": "Idiopathic gout, ankle and foot",
+        "M10.06": "Idiopathic gout, knee",
+        "M10.2": "Drug-induced gout",
+        "M10.27": "Drug-induced gout, ankle and foot",
+    },
+)
+
+
+def test_a_code_naming_another_site_gives_way_to_the_sibling_naming_the_lines_site() -> None:
+    """ "Left shoulder" for a line that says "L ankle": the sibling that differs only by its site, and
+    names the line's site (one word of "ankle and foot" is enough), with the same side."""
+    line = "Acute gout flare, L ankle, idiopathic - prednisone burst"
+    assert _finals(_settle(GOUT, line, "M10.012")) == ["M10.072"]
+    assert _finals(_settle(GOUT, "Gout flare of the left foot", "M10.062")) == ["M10.072"]
+
+
+def test_a_site_the_line_names_or_leaves_unsaid_keeps_the_code() -> None:
+    assert _finals(_settle(GOUT, "Acute gout flare, left shoulder", "M10.012")) == ["M10.012"]
+    # The line names no site: nothing to go by, the code stays (and never another condition's site).
+    assert _finals(_settle(GOUT, "Acute gout flare, left side, idiopathic", "M10.012")) == ["M10.012"]
+    # The site is the other side's: the side decides first, never the opposite sibling.
+    assert _finals(_settle(GOUT, "Gout flare, right ankle", "M10.012")) != ["M10.072"]
+    # A sibling of another condition (drug-induced) is never chosen for its site alone.
+    assert "M10.272" not in _finals(_settle(GOUT, "Gout flare, left ankle", "M10.012"))
+
+
+ULCER = _catalog(
+    {
+        "L89.620": "Pressure ulcer of left heel, unstageable",
+        "L89.621": "Pressure ulcer of left heel, stage 1",
+        "L89.623": "Pressure ulcer of left heel, stage 3",
+        "L89.628": "Pressure-induced deep tissue damage of left heel",
+        "L89.629": "Pressure ulcer of left heel, unspecified stage",
+    },
+    {"L89": "Pressure ulcer", "L89.6": "Pressure ulcer of heel", "L89.62": "Pressure ulcer of left heel"},
+)
+
+
+def test_an_unspecified_code_gives_way_to_the_sibling_whose_own_words_the_line_states() -> None:
+    assert _finals(_settle(ULCER, "3. Pressure ulcer, left heel, unstageable (eschar)", "L89.629")) == [
+        "L89.620"
+    ]
+
+
+def test_an_unspecified_code_stays_when_the_siblings_words_are_negated_or_unsaid() -> None:
+    assert _finals(_settle(ULCER, "3. Pressure ulcer, left heel, not unstageable", "L89.629")) == ["L89.629"]
+    assert _finals(_settle(ULCER, "3. Pressure ulcer, left heel - wound care", "L89.629")) == ["L89.629"]
+
+
+def test_an_assessment_mention_is_read_before_the_narrative_one() -> None:
+    """The code's first mention is the exam's; its diagnosis-section mention carries the qualifier."""
+    note = (
+        "Skin: L heel pressure injury, eschar.\nDischarge diagnoses: Pressure ulcer, left heel, unstageable."
+    )
+    body = Mention(start=6, end=27, text=note[6:27], query=note[6:27], section="body")
+    start = note.index("Pressure ulcer")
+    dx = Mention(start=start, end=start + 25, text=note[start : start + 25], query="", section="diagnosis")
+    picks = {"L89.629": Pick("L89.629", 0.6, True, [body, dx], heads=[body, dx])}
+    sibling_guard.settle(picks, note, ULCER)
+    assert _finals(picks) == ["L89.620"]
+    picks = {"L89.629": Pick("L89.629", 0.6, True, [body], heads=[body])}
+    sibling_guard.settle(picks, note, ULCER)
+    assert _finals(picks) == ["L89.629"]  # the narrative alone is only checked for contradictions
+
+
+OBESITY = _catalog(
+    {
+        "E66.811": "Obesity, class 1",
+        "E66.812": "Obesity, class 2",
+        "E66.813": "Obesity, class 3",
+        "E66.9": "Obesity, unspecified",
+    },
+    {"E66": "Overweight and obesity", "E66.8": "Other obesity", "E66.81": "Obesity class"},
+)
+
+
+def test_a_number_is_named_only_with_the_word_it_numbers() -> None:
+    assert _finals(_settle(OBESITY, "2. Obesity, class 2 - BMI 37, diet and exercise", "E66.9")) == [
+        "E66.812"
+    ]
+    assert _finals(_settle(OBESITY, "2. Obesity - BMI 37, diet and exercise", "E66.9")) == ["E66.9"]
+
+
+def test_relapse_is_coded_only_when_documented() -> None:
+    """A CLL line that says nothing of remission or relapse: the "not having achieved remission" code
+    (the tabular's default: "NOS"), as "in remission" needs the note's word."""
+    assert _finals(_settle(CLL, "# CLL, B-cell type - never treated, observe", "C91.12")) == ["C91.10"]
+    assert _finals(_settle(CLL, "# CLL, B-cell type - relapsed, on venetoclax", "C91.12")) == ["C91.12"]
+
+
+DRUGS = _catalog(
+    {
+        "G62.0": "Drug-induced polyneuropathy",
+        "G62.1": "Alcoholic polyneuropathy",
+        "G62.9": "Polyneuropathy, unspecified",
+        "M10.271": "Drug-induced gout, right ankle and foot",
+        "M10.272": "Drug-induced gout, left ankle and foot",
+        "M10.211": "Drug-induced gout, right shoulder",
+        "M10.371": "Gout due to renal impairment, right ankle and foot",
+        "T45.1X5A": "Adverse effect of antineoplastic and immunosuppressive drugs, initial encounter",
+    },
+    {
+        "G62": "Other and unspecified polyneuropathies",
+        "M10": "Gout",
+        "M10.2": "Drug-induced gout",
+        "M10.27": "Drug-induced gout, ankle and foot",
+        "M10.21": "Drug-induced gout, shoulder",
+        "M10.3": "Gout due to renal impairment",
+        "M10.37": "Gout due to renal impairment, ankle and foot",
+        "T45": "Poisoning by, adverse effect of and underdosing of primarily systemic agents",
+        "T45.1": "Antineoplastic and immunosuppressive drugs",
+        "T45.1X": "Antineoplastic and immunosuppressive drugs",
+        "T45.1X5": "Adverse effect of antineoplastic and immunosuppressive drugs",
+    },
+)
+
+
+def _two_on_a_line(note: str, first: tuple[str, str], second: tuple[str, str]) -> dict[str, Pick]:
+    picks = {}
+    for code, words in (first, second):
+        if code:
+            at = note.index(words)
+            m = Mention(start=at, end=at + len(words), text=words, query=words, section="assessment")
+            picks[code] = Pick(code, 0.6, True, [m], heads=[m])
+    return picks
+
+
+def test_a_condition_beside_its_adverse_effect_code_is_the_drug_induced_sibling() -> None:
+    note = (
+        "A/P: Sigmoid colon cancer on FOLFOX.\nPeripheral polyneuropathy from oxaliplatin, grade 1 - monitor."
+    )
+    picks = _two_on_a_line(note, ("G62.9", "Peripheral polyneuropathy"), ("T45.1X5A", "oxaliplatin"))
+    sibling_guard.drug_induced(picks, note, DRUGS)
+    assert _finals(picks) == ["G62.0", "T45.1X5A"]
+
+
+def test_no_drug_induced_sibling_without_an_adverse_effect_on_the_line_or_with_the_codes_own_cause() -> None:
+    note = "A/P: Colon cancer on FOLFOX - oxaliplatin today.\nPeripheral polyneuropathy, diabetic foot exam."
+    picks = _two_on_a_line(note, ("G62.9", "Peripheral polyneuropathy"), ("T45.1X5A", "oxaliplatin"))
+    sibling_guard.drug_induced(picks, note, DRUGS)
+    assert _finals(picks) == ["G62.9", "T45.1X5A"]  # the adverse effect is another line's
+    note = "A: Gout, right foot, due to renal impairment and drug-induced? - colchicine."
+    picks = _two_on_a_line(note, ("M10.371", "Gout, right foot"), ("", ""))
+    sibling_guard.drug_induced(picks, note, DRUGS)
+    assert _finals(picks) == ["M10.371"]  # the line states the code's own cause
+
+
+def test_drug_induced_said_on_the_line_keeps_the_codes_site_and_side() -> None:
+    note = "Assessment: Acute gout of the right foot, drug-induced (thiazide)."
+    picks = _two_on_a_line(note, ("M10.371", "Acute gout of the right foot"), ("", ""))
+    sibling_guard.drug_induced(picks, note, DRUGS)
+    assert _finals(picks) == ["M10.271"]
+
+
+FRAGILITY = _catalog(
+    {
+        "M81.0": "Age-related osteoporosis without current pathological fracture",
+        "M84.433A": "Pathological fracture, right radius, initial encounter for fracture",
+        "M84.434A": "Pathological fracture, left radius, initial encounter for fracture",
+        "M84.434D": "Pathological fracture, left radius, subsequent encounter for fracture",
+        "M80.031A": "Age-related osteoporosis with current pathological fracture, right forearm, initial",
+        "M80.032A": "Age-related osteoporosis with current pathological fracture, left forearm, initial",
+        "M80.032D": "Age-related osteoporosis with current pathological fracture, left forearm, subsequent",
+        "M80.039A": "Age-related osteoporosis with current pathological fracture, unspecified forearm",
+    },
+    {
+        "M81": "Osteoporosis without current pathological fracture",
+        "M80": "Osteoporosis with current pathological fracture",
+        "M80.0": "Age-related osteoporosis with current pathological fracture",
+        "M80.03": "Age-related osteoporosis with current pathological fracture, forearm",
+        "M80.031": "Age-related osteoporosis with current pathological fracture, right forearm",
+        "M80.032": "Age-related osteoporosis with current pathological fracture, left forearm",
+        "M80.039": "Age-related osteoporosis with current pathological fracture, unspecified forearm",
+        "M84": "Disorder of continuity of bone",
+        "M84.4": "Pathological fracture, not elsewhere classified",
+        "M84.43": "Pathological fracture, ulna and radius",
+        "M84.433": "Pathological fracture, right radius",
+        "M84.434": "Pathological fracture, left radius",
+    },
+)
+
+
+def _final_pick(code: str) -> Pick:
+    m = Mention(start=0, end=5, text="x", query="x", section="assessment")
+    return Pick(code, 0.6, True, [m], heads=[m])
+
+
+def test_a_pathological_fracture_in_osteoporosis_is_one_m80_code_of_its_site_side_and_encounter() -> None:
+    for fracture, wanted in (("M84.434A", "M80.032A"), ("M84.433A", "M80.031A"), ("M84.434D", "M80.032D")):
+        picks = {"M81.0": _final_pick("M81.0"), fracture: _final_pick(fracture)}
+        sibling_guard.osteoporotic_fracture(picks, FRAGILITY)
+        assert _finals(picks) == [wanted]
+
+
+def test_no_m80_code_without_osteoporosis_or_without_a_pathological_fracture() -> None:
+    picks = {"M84.434A": _final_pick("M84.434A")}
+    sibling_guard.osteoporotic_fracture(picks, FRAGILITY)
+    assert _finals(picks) == ["M84.434A"]
+    picks = {"M81.0": _final_pick("M81.0")}
+    sibling_guard.osteoporotic_fracture(picks, FRAGILITY)
+    assert _finals(picks) == ["M81.0"]
