@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.suggest.phrase_order import chapter_cue, negation_is_term, phrase_query, prefer_specificity
+import pytest
+
+from assistant.suggest.phrase_order import (
+    chapter_cue,
+    negation_is_term,
+    phrase_query,
+    prefer_specificity,
+    share_walk,
+)
 
 TITLES = {
     "H44.821": "Luxation of globe, right eye",
@@ -80,3 +88,27 @@ def test_a_vaccination_asked_for_is_the_encounter_and_not_of_newborn_cues_nothin
     cands = [Cand("A80.9", 0.9), Cand("Z23", 0.3)]
     ranked = prefer_specificity(cands, "Vaccination against poliomyelitis", titles.__getitem__)
     assert [c.code for c in ranked] == ["Z23", "A80.9"]
+
+
+@dataclass
+class WalkCand:
+    code: str
+    score: float
+    walk: float = 0.0
+
+
+def test_the_index_walk_credits_its_category_so_the_words_choose_the_code() -> None:
+    # The walk stopped at "Neoplasm, colon" (C18.9); the phrase's words name the ascending colon (C18.2).
+    walked = WalkCand("C18.9", 0.70 + 0.3 * 0.75, walk=0.75)
+    named = WalkCand("C18.2", 0.88)
+    elsewhere = WalkCand("D12.2", 0.89)  # another category: the walk says nothing of it
+    share_walk([walked, named, elsewhere], w_walker=0.3, share=1.0)
+    assert named.score == pytest.approx(0.88 + 0.3 * 0.75)
+    assert walked.score == pytest.approx(0.925) and elsewhere.score == pytest.approx(0.89)
+    assert max([walked, named, elsewhere], key=lambda c: c.score) is named
+
+
+def test_without_a_walked_code_in_the_category_nothing_moves() -> None:
+    cands = [WalkCand("H11.9", 1.0), WalkCand("H11.89", 0.9), WalkCand("H10.9", 0.8, walk=1.0)]
+    share_walk(cands, w_walker=0.3)
+    assert [c.score for c in cands] == [1.0, 0.9, 0.8]
