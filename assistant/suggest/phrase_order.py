@@ -14,6 +14,9 @@ Two steps, both our own rules from the way ICD-10-CM titles are written:
   "complicating pregnancy") is a pregnancy-chapter code (guideline I.C.15.a.1: chapter 15 codes come first
   for a condition in pregnancy, as the Index's "Pregnancy, complicated by" does), a perinatal one (newborn,
   fetus or newborn) a chapter 16 code: ``chapter_cue`` names the chapter, searched on its own as well.
+  Within the pregnancy chapter, the episode of care the phrase names (postpartum, delivered, antepartum)
+  takes the code whose title names the same one (the puerperium, childbirth, a trimester).
+- ``share_walk``: the Index walk's credit reaches the other candidates of the category it led to.
 """
 
 from __future__ import annotations
@@ -37,8 +40,22 @@ _UNSPECIFIED_SITE = re.compile(
 
 _PREGNANCY = re.compile(
     r"\b(?:antepartum|postpartum|puerper\w*|delivered|childbirth|in the mother|maternal|trimester|"
-    r"(?:complicating|in|of) pregnancy|labou?r and delivery|obstetric\w*)\b",
+    r"(?:complicating|in|of) pregnancy|labou?r and delivery|obstetric\w*|of (?:the )?mother|"
+    r"episode of care)\b",
     re.IGNORECASE,
+)
+# The episode of care a pregnancy phrase names, and the one a pregnancy-chapter title names. Postpartum is
+# the puerperium (guideline I.C.15.o: the six weeks after delivery), "delivered" is childbirth, an
+# antepartum condition one of the pregnancy itself (the trimester codes, guideline I.C.15.a.3).
+_EPISODE = (
+    ("puerperium", re.compile(r"\bpostpartum (?:condition|complication)s?\b", re.IGNORECASE)),
+    ("pregnancy", re.compile(r"\bantepartum (?:condition|complication)s?\b", re.IGNORECASE)),
+    ("childbirth", re.compile(r"\bdelivered\b", re.IGNORECASE)),
+)
+_TITLE_EPISODE = (
+    ("puerperium", re.compile(r"\bthe puerperium\b", re.IGNORECASE)),
+    ("childbirth", re.compile(r"\bcomplicating childbirth\b", re.IGNORECASE)),
+    ("pregnancy", re.compile(r"\btrimester\b", re.IGNORECASE)),
 )
 _PERINATAL = re.compile(
     r"(?<!\bnot of )(?<!\bnot in )(?<!\bnot )\b(?:newborn|neonat\w*|perinatal|fetus or newborn)\b",
@@ -58,6 +75,7 @@ _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
 # Score moves, chosen on the gem-phrases dev sample (evals/reports/phrases-2026-11-30.md).
 SIDE_PENALTY = 0.1
 KIND_BONUS = 0.1
+EPISODE_BONUS = 0.1
 CHAPTER_BONUS = 0.1
 # A vaccination encounter is the phrase's code, not a bonus among others: the vaccine's target disease is
 # not what the phrase reports (guideline I.C.21.c.2, Z23).
@@ -154,13 +172,27 @@ def chapter_cue(phrase: str) -> tuple[str, ...] | None:
     return None
 
 
+def episode_of(phrase: str) -> str | None:
+    """The episode of care a pregnancy phrase names (puerperium, pregnancy, childbirth), else None."""
+    return next((name for name, rx in _EPISODE if rx.search(phrase)), None)
+
+
+def title_episode(title: str) -> str | None:
+    """The episode of care a pregnancy-chapter title names, else None (the title is not episode-specific)."""
+    return next((name for name, rx in _TITLE_EPISODE if rx.search(title)), None)
+
+
 def prefer_specificity(cands: Sequence[C], phrase: str, title_of: Callable[[str], str]) -> list[C]:
     """The candidates re-scored by specificity agreement with the phrase, best first."""
     sided = bool(_SIDE.search(phrase))
     q_other, q_unspecified = kind_words(phrase)
     cue = chapter_cue(phrase)
+    episode = episode_of(phrase) if cue == ("O",) else None
     for c in cands:
         title = title_of(c.code)
+        if episode and c.code.startswith("O"):
+            said = title_episode(title)
+            c.score += EPISODE_BONUS * ((said == episode) - (said is not None and said != episode))
         if cue and c.code.startswith(cue):
             c.score += ENCOUNTER_BONUS if cue == VACCINATION_CUE else CHAPTER_BONUS
         if not sided and _TITLE_SIDE.search(title):

@@ -22,6 +22,10 @@ TITLES = {
     "K59.09": "Other constipation",
     "M25.879": "Other specified joint disorders, unspecified ankle and foot",
     "M25.9": "Joint disorder, unspecified",
+    "O99.211": "Obesity complicating pregnancy, first trimester",
+    "O99.214": "Obesity complicating childbirth",
+    "O99.215": "Obesity complicating the puerperium",
+    "E66.9": "Obesity, unspecified",
 }
 
 
@@ -112,3 +116,15 @@ def test_without_a_walked_code_in_the_category_nothing_moves() -> None:
     cands = [WalkCand("H11.9", 1.0), WalkCand("H11.89", 0.9), WalkCand("H10.9", 0.8, walk=1.0)]
     share_walk(cands, w_walker=0.3)
     assert [c.score for c in cands] == [1.0, 0.9, 0.8]
+
+
+def test_the_episode_of_care_a_pregnancy_phrase_names_chooses_the_pregnancy_code() -> None:
+    scored = {"O99.211": 0.9, "O99.214": 0.9, "O99.215": 0.9, "E66.9": 0.95}
+    assert order("Obesity of the mother, postpartum condition", scored)[0] == "O99.215"
+    assert order("Obesity of the mother, delivered", scored)[0] == "O99.214"
+    assert order("Obesity of the mother, antepartum complication", scored)[0] == "O99.211"
+    # no episode named: the chapter cue alone, the three pregnancy codes stay level
+    top = order("Obesity of the mother", scored)
+    assert top[0] in {"O99.211", "O99.214", "O99.215"} and top[-1] == "E66.9"
+    # an episode the title contradicts costs it the chapter cue's bonus
+    assert order("Obesity of the mother, delivered", {"O99.215": 0.9, "E66.9": 0.95})[0] == "E66.9"
