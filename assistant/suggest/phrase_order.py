@@ -25,6 +25,8 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar
 
+from assistant.suggest import phrase_sites
+
 _WITH_OR_WITHOUT = re.compile(r"\bwith or without (?:mention of )?[^,;]*", re.IGNORECASE)
 _WITHOUT_MENTION = re.compile(r"\bwithout mention of\b", re.IGNORECASE)
 _SIDE = re.compile(r"\b(?:right|left|bilateral|both|rt|lt|unilateral)\b", re.IGNORECASE)
@@ -76,6 +78,7 @@ _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
 SIDE_PENALTY = 0.1
 KIND_BONUS = 0.1
 EPISODE_BONUS = 0.1
+SITE_BONUS = 0.1
 CHAPTER_BONUS = 0.1
 # A vaccination encounter is the phrase's code, not a bonus among others: the vaccine's target disease is
 # not what the phrase reports (guideline I.C.21.c.2, Z23).
@@ -102,7 +105,8 @@ def phrase_query(text: str) -> str:
     text = _WITH_OR_WITHOUT.sub(" ", text)
     text = _WITHOUT_MENTION.sub("without", text)
     text = _THOUSANDS.sub("", text)  # "1,500-1,749 grams": the titles write 1500-1749
-    return re.sub(r"\s+", " ", text).strip(" ,;:-") or text.strip()
+    text = re.sub(r"\s+", " ", text).strip(" ,;:-") or text.strip()
+    return phrase_sites.with_joint(text)
 
 
 class Scored(Protocol):
@@ -195,6 +199,7 @@ def prefer_specificity(cands: Sequence[C], phrase: str, title_of: Callable[[str]
             c.score += EPISODE_BONUS * ((said == episode) - (said is not None and said != episode))
         if cue and c.code.startswith(cue):
             c.score += ENCOUNTER_BONUS if cue == VACCINATION_CUE else CHAPTER_BONUS
+        c.score += SITE_BONUS * phrase_sites.site_agreement(phrase, c.code, title)
         if not sided and _TITLE_SIDE.search(title):
             c.score -= SIDE_PENALTY
         t_other, t_unspecified = kind_words(title)
