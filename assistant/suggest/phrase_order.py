@@ -25,7 +25,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar
 
-from assistant.suggest import phrase_sites
+from assistant.suggest import phrase_sites, phrase_without
 
 _WITH_OR_WITHOUT = re.compile(r"\bwith or without (?:mention of )?[^,;]*", re.IGNORECASE)
 _WITHOUT_MENTION = re.compile(r"\bwithout mention of\b", re.IGNORECASE)
@@ -79,6 +79,7 @@ SIDE_PENALTY = 0.1
 KIND_BONUS = 0.1
 EPISODE_BONUS = 0.1
 SITE_BONUS = 0.1
+WITHOUT_BONUS = 0.1
 CHAPTER_BONUS = 0.1
 # A vaccination encounter is the phrase's code, not a bonus among others: the vaccine's target disease is
 # not what the phrase reports (guideline I.C.21.c.2, Z23).
@@ -192,6 +193,7 @@ def prefer_specificity(cands: Sequence[C], phrase: str, title_of: Callable[[str]
     q_other, q_unspecified = kind_words(phrase)
     cue = chapter_cue(phrase)
     episode = episode_of(phrase) if cue == ("O",) else None
+    without = phrase_without.without_stems(phrase)
     for c in cands:
         title = title_of(c.code)
         if episode and c.code.startswith("O"):
@@ -200,6 +202,8 @@ def prefer_specificity(cands: Sequence[C], phrase: str, title_of: Callable[[str]
         if cue and c.code.startswith(cue):
             c.score += ENCOUNTER_BONUS if cue == VACCINATION_CUE else CHAPTER_BONUS
         c.score += SITE_BONUS * phrase_sites.site_agreement(phrase, c.code, title)
+        if without:
+            c.score += WITHOUT_BONUS * phrase_without.title_agreement(without, title)
         if not sided and _TITLE_SIDE.search(title):
             c.score -= SIDE_PENALTY
         t_other, t_unspecified = kind_words(title)
