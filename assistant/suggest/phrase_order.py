@@ -14,6 +14,9 @@ Two steps, both our own rules from the way ICD-10-CM titles are written:
   "complicating pregnancy") is a pregnancy-chapter code (guideline I.C.15.a.1: chapter 15 codes come first
   for a condition in pregnancy, as the Index's "Pregnancy, complicated by" does), a perinatal one (newborn,
   fetus or newborn) a chapter 16 code: ``chapter_cue`` names the chapter, searched on its own as well.
+  Within the pregnancy chapter, the episode of care the phrase names (postpartum, delivered, antepartum)
+  takes the code whose title names the same one (the puerperium, childbirth, a trimester).
+- ``share_walk``: the Index walk's credit reaches the other candidates of the category it led to.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar
+
+from assistant.suggest import phrase_sites, phrase_without
 
 _WITH_OR_WITHOUT = re.compile(r"\bwith or without (?:mention of )?[^,;]*", re.IGNORECASE)
 _WITHOUT_MENTION = re.compile(r"\bwithout mention of\b", re.IGNORECASE)
@@ -37,8 +42,22 @@ _UNSPECIFIED_SITE = re.compile(
 
 _PREGNANCY = re.compile(
     r"\b(?:antepartum|postpartum|puerper\w*|delivered|childbirth|in the mother|maternal|trimester|"
-    r"(?:complicating|in|of) pregnancy|labou?r and delivery|obstetric\w*)\b",
+    r"(?:complicating|in|of) pregnancy|labou?r and delivery|obstetric\w*|of (?:the )?mother|"
+    r"episode of care)\b",
     re.IGNORECASE,
+)
+# The episode of care a pregnancy phrase names, and the one a pregnancy-chapter title names. Postpartum is
+# the puerperium (guideline I.C.15.o: the six weeks after delivery), "delivered" is childbirth, an
+# antepartum condition one of the pregnancy itself (the trimester codes, guideline I.C.15.a.3).
+_EPISODE = (
+    ("puerperium", re.compile(r"\bpostpartum (?:condition|complication)s?\b", re.IGNORECASE)),
+    ("pregnancy", re.compile(r"\bantepartum (?:condition|complication)s?\b", re.IGNORECASE)),
+    ("childbirth", re.compile(r"\bdelivered\b", re.IGNORECASE)),
+)
+_TITLE_EPISODE = (
+    ("puerperium", re.compile(r"\bthe puerperium\b", re.IGNORECASE)),
+    ("childbirth", re.compile(r"\bcomplicating childbirth\b", re.IGNORECASE)),
+    ("pregnancy", re.compile(r"\btrimester\b", re.IGNORECASE)),
 )
 _PERINATAL = re.compile(
     r"(?<!\bnot of )(?<!\bnot in )(?<!\bnot )\b(?:newborn|neonat\w*|perinatal|fetus or newborn)\b",
@@ -58,6 +77,9 @@ _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
 # Score moves, chosen on the gem-phrases dev sample (evals/reports/phrases-2026-11-30.md).
 SIDE_PENALTY = 0.1
 KIND_BONUS = 0.1
+EPISODE_BONUS = 0.1
+SITE_BONUS = 0.1
+WITHOUT_BONUS = 0.1
 CHAPTER_BONUS = 0.1
 # A vaccination encounter is the phrase's code, not a bonus among others: the vaccine's target disease is
 # not what the phrase reports (guideline I.C.21.c.2, Z23).
@@ -84,7 +106,8 @@ def phrase_query(text: str) -> str:
     text = _WITH_OR_WITHOUT.sub(" ", text)
     text = _WITHOUT_MENTION.sub("without", text)
     text = _THOUSANDS.sub("", text)  # "1,500-1,749 grams": the titles write 1500-1749
-    return re.sub(r"\s+", " ", text).strip(" ,;:-") or text.strip()
+    text = re.sub(r"\s+", " ", text).strip(" ,;:-") or text.strip()
+    return phrase_sites.with_joint(text)
 
 
 class Scored(Protocol):
@@ -93,6 +116,37 @@ class Scored(Protocol):
 
 
 C = TypeVar("C", bound=Scored)
+
+
+class Walked(Scored, Protocol):
+    walk: float
+
+
+W = TypeVar("W", bound=Walked)
+
+# Share of a walked code's Index credit that its category's other candidates receive (see share_walk),
+# chosen on the gem-phrases dev sample (first 3,000): 0 / 0.3 / 0.5 / 0.7 / 1.0 -> R@1 0.703 / 0.709 / 0.709 /
+# 0.704 / 0.693 (the walk does choose the right "unspecified cause" / "uncomplicated" code often enough).
+WALK_SHARE = 0.3
+
+
+def share_walk(cands: Sequence[W], w_walker: float, share: float = WALK_SHARE) -> None:
+    """The Index walk leads to a category; the Tabular List then chooses its code (guideline I.A: the Index
+    is verified in the Tabular List). A walk that stops at a main term or a short path ends on the
+    category's default (often "unspecified") code, and the phrase's remaining words name a more specific
+    code of the same category that the walk never reached. Each candidate the walk did not reach gets the
+    best walk score of its category's walked candidates times ``share``, so the Index weighs less in the
+    choice between the codes of its own category and the words (cosine, coverage, title) more."""
+    best: dict[str, float] = {}
+    for c in cands:
+        if c.walk > 0:
+            cat = c.code[:3]
+            best[cat] = max(best.get(cat, 0.0), c.walk)
+    if not best:
+        return
+    for c in cands:
+        if c.walk <= 0 and c.code[:3] in best:
+            c.score += w_walker * share * best[c.code[:3]]
 
 
 def kind_words(title: str) -> tuple[bool, bool]:
@@ -123,15 +177,33 @@ def chapter_cue(phrase: str) -> tuple[str, ...] | None:
     return None
 
 
+def episode_of(phrase: str) -> str | None:
+    """The episode of care a pregnancy phrase names (puerperium, pregnancy, childbirth), else None."""
+    return next((name for name, rx in _EPISODE if rx.search(phrase)), None)
+
+
+def title_episode(title: str) -> str | None:
+    """The episode of care a pregnancy-chapter title names, else None (the title is not episode-specific)."""
+    return next((name for name, rx in _TITLE_EPISODE if rx.search(title)), None)
+
+
 def prefer_specificity(cands: Sequence[C], phrase: str, title_of: Callable[[str], str]) -> list[C]:
     """The candidates re-scored by specificity agreement with the phrase, best first."""
     sided = bool(_SIDE.search(phrase))
     q_other, q_unspecified = kind_words(phrase)
     cue = chapter_cue(phrase)
+    episode = episode_of(phrase) if cue == ("O",) else None
+    without = phrase_without.without_stems(phrase)
     for c in cands:
         title = title_of(c.code)
+        if episode and c.code.startswith("O"):
+            said = title_episode(title)
+            c.score += EPISODE_BONUS * ((said == episode) - (said is not None and said != episode))
         if cue and c.code.startswith(cue):
             c.score += ENCOUNTER_BONUS if cue == VACCINATION_CUE else CHAPTER_BONUS
+        c.score += SITE_BONUS * phrase_sites.site_agreement(phrase, c.code, title)
+        if without:
+            c.score += WITHOUT_BONUS * phrase_without.title_agreement(without, title)
         if not sided and _TITLE_SIDE.search(title):
             c.score -= SIDE_PENALTY
         t_other, t_unspecified = kind_words(title)

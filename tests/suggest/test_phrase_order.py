@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.suggest.phrase_order import chapter_cue, negation_is_term, phrase_query, prefer_specificity
+import pytest
+
+from assistant.suggest.phrase_order import (
+    chapter_cue,
+    negation_is_term,
+    phrase_query,
+    prefer_specificity,
+    share_walk,
+)
 
 TITLES = {
     "H44.821": "Luxation of globe, right eye",
@@ -14,6 +22,10 @@ TITLES = {
     "K59.09": "Other constipation",
     "M25.879": "Other specified joint disorders, unspecified ankle and foot",
     "M25.9": "Joint disorder, unspecified",
+    "O99.211": "Obesity complicating pregnancy, first trimester",
+    "O99.214": "Obesity complicating childbirth",
+    "O99.215": "Obesity complicating the puerperium",
+    "E66.9": "Obesity, unspecified",
 }
 
 
@@ -80,3 +92,39 @@ def test_a_vaccination_asked_for_is_the_encounter_and_not_of_newborn_cues_nothin
     cands = [Cand("A80.9", 0.9), Cand("Z23", 0.3)]
     ranked = prefer_specificity(cands, "Vaccination against poliomyelitis", titles.__getitem__)
     assert [c.code for c in ranked] == ["Z23", "A80.9"]
+
+
+@dataclass
+class WalkCand:
+    code: str
+    score: float
+    walk: float = 0.0
+
+
+def test_the_index_walk_credits_its_category_so_the_words_choose_the_code() -> None:
+    # The walk stopped at "Neoplasm, colon" (C18.9); the phrase's words name the ascending colon (C18.2).
+    walked = WalkCand("C18.9", 0.70 + 0.3 * 0.75, walk=0.75)
+    named = WalkCand("C18.2", 0.88)
+    elsewhere = WalkCand("D12.2", 0.89)  # another category: the walk says nothing of it
+    share_walk([walked, named, elsewhere], w_walker=0.3, share=1.0)
+    assert named.score == pytest.approx(0.88 + 0.3 * 0.75)
+    assert walked.score == pytest.approx(0.925) and elsewhere.score == pytest.approx(0.89)
+    assert max([walked, named, elsewhere], key=lambda c: c.score) is named
+
+
+def test_without_a_walked_code_in_the_category_nothing_moves() -> None:
+    cands = [WalkCand("H11.9", 1.0), WalkCand("H11.89", 0.9), WalkCand("H10.9", 0.8, walk=1.0)]
+    share_walk(cands, w_walker=0.3)
+    assert [c.score for c in cands] == [1.0, 0.9, 0.8]
+
+
+def test_the_episode_of_care_a_pregnancy_phrase_names_chooses_the_pregnancy_code() -> None:
+    scored = {"O99.211": 0.9, "O99.214": 0.9, "O99.215": 0.9, "E66.9": 0.95}
+    assert order("Obesity of the mother, postpartum condition", scored)[0] == "O99.215"
+    assert order("Obesity of the mother, delivered", scored)[0] == "O99.214"
+    assert order("Obesity of the mother, antepartum complication", scored)[0] == "O99.211"
+    # no episode named: the chapter cue alone, the three pregnancy codes stay level
+    top = order("Obesity of the mother", scored)
+    assert top[0] in {"O99.211", "O99.214", "O99.215"} and top[-1] == "E66.9"
+    # an episode the title contradicts costs it the chapter cue's bonus
+    assert order("Obesity of the mother, delivered", {"O99.215": 0.9, "E66.9": 0.95})[0] == "E66.9"

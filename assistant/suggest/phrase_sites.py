@@ -1,0 +1,58 @@
+"""A limb region named in a musculoskeletal phrase, read as the joints and bones the classification puts in it
+
+ICD-10's chapter on the musculoskeletal system (which ICD-10-CM keeps) divides the limbs into regions and
+says what each holds: the upper arm is the humerus and the elbow joint, the forearm the radius, the ulna and
+the wrist joint, the pelvic region and thigh the buttock, femur, pelvis and hip joint, the lower leg the
+fibula, tibia and knee joint. ICD-10-CM's own site axes name the joint in the arthropathies ("...,
+unspecified elbow") and the bone in the osteopathies ("..., unspecified tibia and fibula"), so a phrase that
+says "upper arm" matches a chapter M title that says "elbow" or "humerus" as well as one that says "upper
+arm". A title that says "unspecified site" does not agree with a phrase that names one.
+"""
+
+from __future__ import annotations
+
+import re
+
+# region -> (the joint searched with it, the joint and bone words its titles may use)
+REGIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "shoulder region": ("shoulder", ("shoulder", "clavicle", "scapula")),
+    "upper arm": ("elbow", ("elbow", "humerus")),
+    "forearm": ("wrist", ("wrist", "radius", "ulna")),
+    "pelvic region and thigh": ("hip", ("hip", "femur", "pelvis", "pelvic region")),
+    "lower leg": ("knee", ("knee", "tibia", "fibula")),
+}
+_REGION = re.compile(r"\b(" + "|".join(re.escape(r) for r in REGIONS) + r")\b", re.IGNORECASE)
+_UNSPECIFIED_SITE = re.compile(r"\b(?:unspecified site|site unspecified|unspecified joint)\b", re.IGNORECASE)
+
+
+def region_of(phrase: str) -> str | None:
+    """The limb region a phrase names, lower case, else None."""
+    m = _REGION.search(phrase)
+    return m.group(1).lower() if m else None
+
+
+def with_joint(query: str) -> str:
+    """The search text with the named region's joint added ("..., upper arm" -> "..., upper arm, elbow"),
+    so the codes whose site axis names the joint are retrieved; unchanged when no region or the joint is
+    named."""
+    region = region_of(query)
+    if region is None:
+        return query
+    joint = REGIONS[region][0]
+    if re.search(rf"\b{joint}\b", query, re.IGNORECASE):
+        return query
+    return f"{query}, {joint}"
+
+
+def site_agreement(phrase: str, code: str, title: str) -> int:
+    """+1 when the title names the phrase's region (or, for a musculoskeletal code, one of the region's
+    joints or bones), -1 when it says "unspecified site" (the phrase names one), 0 otherwise or when the
+    phrase names no region. Elsewhere (injuries, burns, skin) a region is the body surface and the joint is
+    another site."""
+    region = region_of(phrase)
+    if region is None:
+        return 0
+    words = (region, *REGIONS[region][1]) if code.startswith("M") else (region,)
+    if any(re.search(rf"\b{re.escape(w)}\b", title, re.IGNORECASE) for w in words):
+        return 1
+    return -1 if _UNSPECIFIED_SITE.search(title) else 0

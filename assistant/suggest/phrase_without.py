@@ -1,0 +1,45 @@
+"""What a short diagnosis phrase says it is WITHOUT, and whether a code title agrees.
+
+ICD-10-CM pairs many codes as "with X" / "without X" siblings (ulcer with / without hemorrhage, manic episode
+with / without psychotic symptoms, spina bifida with / without hydrocephalus). A phrase that says "without X"
+is the "without" sibling, never the "with" one nor a code for X itself; a title that says "without X" (or "no
+X", "not X") agrees with it. Words are compared by their first six letters ("psychotic behavior" and
+"psychotic symptoms" share "psycho").
+"""
+
+from __future__ import annotations
+
+import re
+
+_WITHOUT = re.compile(r"\bwithout (?:mention of )?([^,;()\[\]]+)", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"\b(?:with|and|but|due|in|of|following|complicat\w*)\b", re.IGNORECASE)
+_NEGATORS = re.compile(r"\b(?:without|no|not|non)\b[^,;]*$", re.IGNORECASE)
+_STOP = {"mention", "other", "unspecified", "specified", "stated", "type", "any", "or", "the", "a", "an"}
+STEM = 6
+
+
+def without_stems(phrase: str) -> set[str]:
+    """The stems of the words a phrase says it is without (empty when it says none)."""
+    stems: set[str] = set()
+    for m in _WITHOUT.finditer(phrase):
+        clause = _CLAUSE_END.split(m.group(1), maxsplit=1)[0]
+        for w in re.findall(r"[a-z]+", clause.lower()):
+            if len(w) > 3 and w not in _STOP:
+                stems.add(w[:STEM])
+    return stems
+
+
+def title_agreement(stems: set[str], title: str) -> int:
+    """+1 when the title says it is without one of the stems and names none of them otherwise, -1 when it
+    names one without a "without" / "no" / "not" before it in its clause, 0 when it names none."""
+    agree = contradict = False
+    lower = title.lower()
+    for m in re.finditer(r"[a-z]+", lower):
+        if m.group(0)[:STEM] not in stems or len(m.group(0)) <= 3:
+            continue
+        before = lower[: m.start()].rsplit(",", 1)[-1]
+        if _NEGATORS.search(before):
+            agree = True
+        else:
+            contradict = True
+    return -1 if contradict else int(agree)

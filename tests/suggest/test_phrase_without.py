@@ -1,0 +1,44 @@
+"""A phrase that says "without X" is the "without" sibling (phrase_without.py, phrase_order.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.suggest.phrase_order import prefer_specificity
+from assistant.suggest.phrase_without import title_agreement, without_stems
+
+TITLES = {
+    "K26.4": "Chronic or unspecified duodenal ulcer with hemorrhage",
+    "K26.7": "Chronic duodenal ulcer without hemorrhage or perforation",
+    "K92.2": "Gastrointestinal hemorrhage, unspecified",
+}
+
+
+@dataclass
+class Cand:
+    code: str
+    score: float
+
+
+def test_the_words_a_phrase_is_without() -> None:
+    assert without_stems("Duodenal ulcer, chronic, without mention of bleeding or perforation") == {
+        "bleedi",
+        "perfor",
+    }
+    assert without_stems("Migraine without aura, not intractable") == {"aura"}
+    assert without_stems("Duodenal ulcer with bleeding") == set()
+
+
+def test_a_title_with_the_word_contradicts_and_one_without_it_agrees() -> None:
+    stems = without_stems("Duodenal ulcer without hemorrhage")
+    assert title_agreement(stems, TITLES["K26.4"]) == -1
+    assert title_agreement(stems, TITLES["K92.2"]) == -1
+    assert title_agreement(stems, TITLES["K26.7"]) == 1
+    assert title_agreement(stems, "Duodenal ulcer, no hemorrhage") == 1
+    assert title_agreement(stems, "Duodenal ulcer, unspecified") == 0
+
+
+def test_the_phrase_order_takes_the_without_sibling() -> None:
+    cands = [Cand("K26.4", 1.0), Cand("K92.2", 0.95), Cand("K26.7", 0.9)]
+    ranked = prefer_specificity(cands, "Chronic duodenal ulcer without hemorrhage", TITLES.__getitem__)
+    assert [c.code for c in ranked] == ["K26.7", "K26.4", "K92.2"]
