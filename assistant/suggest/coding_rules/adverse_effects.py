@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.suggest.coding_rules.antineoplastic import antineoplastic_class
 from assistant.suggest.coding_rules.context import NoteContext, add_pick, demote
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
@@ -35,13 +36,18 @@ _DRUG = r"[A-Za-z][A-Za-z0-9-]{2,30}(?:\s+inhibitors?)?"
 _ATTRIBUTED = re.compile(
     rf"\b(?P<d1>{_DRUG})[- ](?:induced|related|associated)\s+(?P<c1>[A-Za-z][^.;:,()\n]{{2,40}})|"
     rf"\b(?P<c2>[A-Za-z][^.;:,()\n]{{2,40}}?)\s+(?:due\s+to|secondary\s+to|caused\s+by|induced\s+by)\s+"
-    rf"(?:the\s+|his\s+|her\s+|an?\s+)?(?P<d2>{_DRUG})",
+    rf"(?:the\s+|his\s+|her\s+|an?\s+)?(?P<d2>{_DRUG})|"
+    # an antineoplastic or a drug class named before the condition ("oxaliplatin neuropathy", "steroid
+    # myopathy"); other names before a condition are mostly sites or causes that are no drug
+    rf"\b(?P<d3>{_DRUG})[ \t]+(?P<c3>[a-z]+(?:pathy|itis|penia|emia|algia))\b",
     re.IGNORECASE,
 )
 _DENIED = re.compile(r"\b(?:no|not|denies|without|negative\s+for|rule\s+out|r/o)\b[^.;\n]*$", re.IGNORECASE)
 _NOT_A_DRUG = re.compile(
     r"^(?:the|his|her|a|an|this|that|fall|injury|trauma|infection|disease|cancer|malignancy|tumou?r|"
-    r"diabetes|hypertension|ckd|copd|chf|obesity|age|stress|work|exercise|alcohol|etoh|smoking|tobacco)$",
+    r"diabetes|hypertension|ckd|copd|chf|obesity|age|stress|work|exercise|alcohol|etoh|smoking|tobacco|"
+    r"cold|heat|sun|light|noise|exertion|pressure|position|activity|ventilator|radiation|virus|viral|"
+    r"diabetic|hypertensive|alcoholic|chronic|acute|peripheral|autoimmune|idiopathic)$",
     re.IGNORECASE,
 )
 _MIN_SCORE = 0.72  # a Drug-table walk scores 0.74-1.2; words that are no drug stay below 0.7
@@ -57,7 +63,7 @@ _DRUG_FORM = re.compile(
 def _adverse_effect_code(ctx: NoteContext, catalog: CodeCatalog, drug: str) -> str | None:
     if ctx.search is None or _NOT_A_DRUG.match(drug):
         return None
-    term = next((t for rx, t in _CLASS_TERMS if rx.match(drug)), drug)
+    term = next((t for rx, t in _CLASS_TERMS if rx.match(drug)), None) or antineoplastic_class(drug) or drug
     found = ctx.search(f"adverse effect of {term}", DRUG_TABLE_PREFIXES)
     if not found or found[0][1] < _MIN_SCORE:
         return None
@@ -90,8 +96,11 @@ def drug_adverse_effects(picks: dict[str, Pick], ctx: NoteContext, catalog: Code
     for m in _ATTRIBUTED.finditer(ctx.note):
         if _DENIED.search(ctx.note[max(0, m.start() - 30) : m.start()]):
             continue
-        drug = m.group("d1") or m.group("d2")
-        c_start, c_end = m.span("c1") if m.group("c1") else m.span("c2")
+        drug = m.group("d1") or m.group("d2") or m.group("d3")
+        which = next(k for k in ("1", "2", "3") if m.group("d" + k))
+        if which == "3" and not (antineoplastic_class(drug) or any(rx.match(drug) for rx, _ in _CLASS_TERMS)):
+            continue  # a name before a condition is a drug's only when it is a known class or regimen
+        c_start, c_end = m.span("c" + which)
         t_code = _adverse_effect_code(ctx, catalog, drug)
         if t_code is None:
             continue
@@ -106,7 +115,7 @@ def drug_adverse_effects(picks: dict[str, Pick], ctx: NoteContext, catalog: Code
             continue  # the condition itself was not coded: no adverse effect without its nature
         for pick in conditions:
             form = _drug_induced_form(catalog, pick.code, t_code.startswith("T45.1"))
-            if form is not None and form not in picks:
+            if form is not None and not (form in picks and picks[form].vetoed):
                 added = add_pick(
                     picks,
                     catalog,
@@ -119,7 +128,7 @@ def drug_adverse_effects(picks: dict[str, Pick], ctx: NoteContext, catalog: Code
                 if added is not None:
                     demote(pick, f"the note attributes it to a drug: {form} (I.C.19.e.5.a)")
         score = max(p.score for p in conditions) * 0.9
-        d_start, d_end = m.span("d1") if m.group("d1") else m.span("d2")
+        d_start, d_end = m.span("d" + which)
         add_pick(
             picks,
             catalog,
