@@ -11,6 +11,7 @@ from assistant.suggest.coding_rules.adverse_effects import drug_adverse_effects
 from assistant.suggest.coding_rules.context import NoteContext
 from assistant.suggest.coding_rules.device_status import device_status
 from assistant.suggest.coding_rules.encounters import cancer_follow_up
+from assistant.suggest.coding_rules.injuries import _ACTIVITY_WHEN
 from assistant.suggest.not_coded import why_not_coded
 from assistant.suggest.reader import Mention, read_note
 from assistant.suggest.store import CodeCatalog
@@ -137,6 +138,10 @@ AE_TITLES = {
     "D70.2": ("Other drug-induced agranulocytosis", True, "D70"),
     "D70.9": ("Neutropenia, unspecified", True, "D70"),
     "T46.2X5A": ("Adverse effect of other antidysrhythmic drugs, initial encounter", True, "T46.2X5"),
+    "G62": ("Other and unspecified polyneuropathies", False, None),
+    "G62.0": ("Drug-induced polyneuropathy", True, "G62"),
+    "G62.9": ("Polyneuropathy, unspecified", True, "G62"),
+    "T48.5X5A": ("Adverse effect of other anti-common-cold drugs, initial encounter", True, "T48.5X5"),
     "T45.1X5A": (
         "Adverse effect of antineoplastic and immunosuppressive drugs, initial encounter",
         True,
@@ -147,6 +152,7 @@ AE_TITLES = {
 DRUG_TABLE = {
     "amiodarone": [("T46.2X5S", 0.74), ("T46.2X5A", 0.73)],
     "antineoplastic drug": [("T45.1X5S", 0.85), ("T45.1X5A", 0.83)],
+    "cold": [("T48.5X5A", 0.9)],  # "cold preparations" are in the Drug table; "cold-induced" is no drug
 }
 
 
@@ -175,6 +181,11 @@ def ae_catalog() -> CodeCatalog:
          {"E03.9"}),
         ("No amiodarone-induced hypothyroidism; TSH normal. Hypothyroidism ruled out.", "hypothyroidism",
          "E03.9", {"E03.9"}),
+        # the drug before the condition; a drug the Drug table lacks, known as an antineoplastic
+        ("A/P: Oxaliplatin neuropathy gr 1 - monitor.", "Oxaliplatin neuropathy", "G62.9",
+         {"G62.0", "T45.1X5A"}),
+        ("Cold-induced tingling of the fingertips, peripheral neuropathy.", "peripheral neuropathy", "G62.9",
+         {"G62.9"}),
     ],
 )  # fmt: skip
 def test_a_condition_attributed_to_a_drug_takes_its_drug_induced_form_and_the_adverse_effect(
@@ -183,3 +194,21 @@ def test_a_condition_attributed_to_a_drug_takes_its_drug_induced_form_and_the_ad
     picks = {code: Pick(code, 0.8, True, [_mention(note, condition)])}
     drug_adverse_effects(picks, NoteContext(note=note, search=_search), ae_catalog)
     assert {c for c, p in picks.items() if p.final} == expected
+
+
+# ------------------------------------------------------------ the activity told by its verb or its sport
+@pytest.mark.parametrize(
+    ("sentence", "activity"),
+    [
+        ("42F walking in the public park this afternoon when a dog bit her R forearm.", "walking"),
+        ("16M HS football player, tackled at practice, fell onto his R shoulder.", "football"),
+        # a verb far from the injury, or no "when": no activity is read from it
+        ("Walking better after PT. Yesterday she fell from a ladder.", None),
+        ("Enjoys jogging. Tripped over a curb and fell.", None),
+    ],
+)
+def test_an_activity_is_read_from_the_verb_before_when_or_from_the_sport_played(
+    sentence: str, activity: str | None
+) -> None:
+    m = _ACTIVITY_WHEN.search(sentence)
+    assert (next(g for g in m.groups() if g).lower() if m else None) == activity
