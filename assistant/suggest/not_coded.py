@@ -204,7 +204,7 @@ _SPECIALTY_VISIT_RE = re.compile(
 _LABEL_WORDS = (
     "other course hospital course blood labs lab procedure procedures imaging results findings studies "
     "disposition condition allergies medications meds vitals exam plan dx diagnoses diagnosis impression "
-    "assessment history pmh psh sh fh ros data"
+    "assessment history pmh psh sh fh ros data dictated dictation transcribed"
 )
 _LABELS = frozenset(_LABEL_WORDS.split())
 _CONTINUE_DELIMITER = re.compile(r"^\s*(?:,|,?\s*and|,?\s*\+|/)\s*$", re.IGNORECASE)

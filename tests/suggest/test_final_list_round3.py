@@ -212,3 +212,14 @@ def test_an_activity_is_read_from_the_verb_before_when_or_from_the_sport_played(
 ) -> None:
     m = _ACTIVITY_WHEN.search(sentence)
     assert (next(g for g in m.groups() if g).lower() if m else None) == activity
+
+
+# ------------------------------------------------ "Dictated:" is a heading, not the whole sentence
+def test_a_dictated_heading_leaves_the_dictated_sentence_to_be_read() -> None:
+    reading = _reading(
+        "Nephrology, dictated: this is a 70 year old man with end-stage renal disease on hemodialysis.\n"
+        "Dictated by Dr. Lane."
+    )
+    assert reading["dictated"] == "administrative"
+    assert reading["this is a 70 year old man with end-stage renal disease on hemodialysis"] is None
+    assert reading["Dictated by Dr"] == "administrative"  # a signature line stays administrative
