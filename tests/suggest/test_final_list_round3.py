@@ -142,6 +142,7 @@ AE_TITLES = {
     "G62.0": ("Drug-induced polyneuropathy", True, "G62"),
     "G62.9": ("Polyneuropathy, unspecified", True, "G62"),
     "T48.5X5A": ("Adverse effect of other anti-common-cold drugs, initial encounter", True, "T48.5X5"),
+    "T47.6X5A": ("Adverse effect of antidiarrheal drugs, initial encounter", True, "T47.6X5"),
     "T45.1X5A": (
         "Adverse effect of antineoplastic and immunosuppressive drugs, initial encounter",
         True,
@@ -153,6 +154,7 @@ DRUG_TABLE = {
     "amiodarone": [("T46.2X5S", 0.74), ("T46.2X5A", 0.73)],
     "antineoplastic drug": [("T45.1X5S", 0.85), ("T45.1X5A", 0.83)],
     "cold": [("T48.5X5A", 0.9)],  # "cold preparations" are in the Drug table; "cold-induced" is no drug
+    "drugs": [("T47.6X5A", 0.79)],  # the generic word finds some drug's code: no drug is named
 }
 
 
@@ -186,6 +188,9 @@ def ae_catalog() -> CodeCatalog:
          {"G62.0", "T45.1X5A"}),
         ("Cold-induced tingling of the fingertips, peripheral neuropathy.", "peripheral neuropathy", "G62.9",
          {"G62.9"}),
+        ("Neutropenia due to drugs, agent not known.", "Neutropenia", "D70.9", {"D70.9"}),
+        # already the drug-induced form: it stays, the adverse effect is added
+        ("Agranulocytosis secondary to chemo, day 10.", "Agranulocytosis", "D70.1", {"D70.1", "T45.1X5A"}),
     ],
 )  # fmt: skip
 def test_a_condition_attributed_to_a_drug_takes_its_drug_induced_form_and_the_adverse_effect(

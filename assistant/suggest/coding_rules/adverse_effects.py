@@ -47,7 +47,9 @@ _NOT_A_DRUG = re.compile(
     r"^(?:the|his|her|a|an|this|that|fall|injury|trauma|infection|disease|cancer|malignancy|tumou?r|"
     r"diabetes|hypertension|ckd|copd|chf|obesity|age|stress|work|exercise|alcohol|etoh|smoking|tobacco|"
     r"cold|heat|sun|light|noise|exertion|pressure|position|activity|ventilator|radiation|virus|viral|"
-    r"diabetic|hypertensive|alcoholic|chronic|acute|peripheral|autoimmune|idiopathic)$",
+    r"diabetic|hypertensive|alcoholic|chronic|acute|peripheral|autoimmune|idiopathic|"
+    # the generic words name no drug of the table ("drug-induced", "due to medication", "blood loss")
+    r"drugs?-?|medications?|medicaments?|medicines?|substances?|agents?|blood|enzymes?)$",
     re.IGNORECASE,
 )
 _MIN_SCORE = 0.72  # a Drug-table walk scores 0.74-1.2; words that are no drug stay below 0.7
@@ -55,7 +57,8 @@ _MIN_SCORE = 0.72  # a Drug-table walk scores 0.74-1.2; words that are no drug s
 # "Drug-induced polyneuropathy", "Agranulocytosis secondary to cancer chemotherapy").
 _DRUG_FORM = re.compile(
     r"\bdrug[- ]induced\b|\bdue\s+to\s+(?:drugs?|medicaments?|medication)\b|\binduced\s+by\s+drugs?\b|"
-    r"\bsecondary\s+to\s+cancer\s+chemotherapy\b",
+    r"\bsecondary\s+to\s+cancer\s+chemotherapy\b|\bdue\s+to\s+antineoplastic\s+chemotherapy\b|"
+    r"\bchemotherapy[- ]induced\b",
     re.IGNORECASE,
 )
 
@@ -79,8 +82,8 @@ def _drug_induced_form(catalog: CodeCatalog, code: str, antineoplastic: bool) ->
     """The drug-induced member of ``code``'s category (for an antineoplastic drug, the chemotherapy one
     where there is one)."""
     parent = catalog.parent(code)
-    if parent is None or code.startswith(("T", "Z")):
-        return None
+    if parent is None or code.startswith(("T", "Z")) or _DRUG_FORM.search(catalog.title(code)):
+        return None  # (already the drug-induced form)
     forms = [
         c
         for c in catalog.children(parent)
