@@ -136,9 +136,9 @@ _IMMUNE_RE = re.compile(
     r"^immune\s+to\s+[\w\s/-]+$",
     re.IGNORECASE,
 )
-# The heart rhythm named as a finding ("in sinus today", "NSR"): not sinusitis.
+# The heart rhythm named as a finding ("in sinus today", "in NSR today", "ECG: NSR"): not sinusitis.
 _RHYTHM_RE = re.compile(
-    r"^(?:(?:now|back|remains|is|currently)\s+)?(?:in\s+)?(?:normal\s+)?sinus(?:\s+rhythm)?"
+    r"^(?:(?:ecg|ekg)\s*:?\s*)?(?:(?:now|back|remains|is|currently)\s+)?(?:in\s+)?(?:nsr|(?:normal\s+)?sinus(?:\s+rhythm)?)"
     r"(?:\s+(?:today|now|on\s+(?:ekg|ecg|exam|monitor|telemetry)))?$",
     re.IGNORECASE,
 )
@@ -151,6 +151,29 @@ _SCREENING_TAIL = re.compile(
     r"(?:\s+today)?\W*$",
     re.IGNORECASE,
 )
+
+
+# A bare disease name in a list of vaccines given ("MMR, varicella, Hep A #1 given today"): the vaccine.
+_VACCINE_NAME = re.compile(
+    r"^(?:hpv|hep(?:atitis)?\s*[ab]|covid(?:-19)?|influenza|flu|varicella|zoster|pneumococcal|rsv|rotavirus|"
+    r"polio|measles|mumps|rubella|meningococcal|typhoid|rabies|yellow\s+fever|japanese\s+encephalitis)"
+    r"(?:\s*#?\s*\d)?$",
+    re.IGNORECASE,
+)
+_VACCINE_WORDS = re.compile(
+    r"\b(?:vaccines?|vaccinations?|immuni[sz]ations?|vis|dtap|tdap|ipv|mmrv?|hib|pcv\d*|ppsv\d*|menacwy|"
+    r"menb|prevnar|shingrix|gardasil)\b",
+    re.IGNORECASE,
+)
+
+
+def vaccine_in_list_given(chunk: str, sentence: str) -> bool:
+    """Is ``chunk`` a bare disease name listed among vaccines given in ``sentence``?"""
+    return (
+        _VACCINE_NAME.match(chunk.strip(" \t-*#•>")) is not None
+        and _VACCINE_GIVEN.search(sentence) is not None
+        and _VACCINE_WORDS.search(sentence) is not None
+    )
 
 
 def screening_sentence(sentence: str) -> bool:
@@ -181,7 +204,7 @@ _SPECIALTY_VISIT_RE = re.compile(
 _LABEL_WORDS = (
     "other course hospital course blood labs lab procedure procedures imaging results findings studies "
     "disposition condition allergies medications meds vitals exam plan dx diagnoses diagnosis impression "
-    "assessment history pmh psh sh fh ros data"
+    "assessment history pmh psh sh fh ros data dictated dictation transcribed"
 )
 _LABELS = frozenset(_LABEL_WORDS.split())
 _CONTINUE_DELIMITER = re.compile(r"^\s*(?:,|,?\s*and|,?\s*\+|/)\s*$", re.IGNORECASE)
@@ -211,13 +234,20 @@ _DEMOGRAPHICS = re.compile(
 )
 
 
+# "NED", "no evidence of disease / recurrence" after a treated cancer: a status the history codes carry.
+_NO_EVIDENCE_RE = re.compile(
+    r"^(?:ned|no\s+evidence\s+of\s+(?:recurrent\s+|residual\s+|active\s+)?(?:disease|recurrence))$",
+    re.IGNORECASE,
+)
+
+
 def why_not_coded(chunk: str) -> str | None:
     """'plan', 'administrative', 'vitals or labs', 'medication' or 'status' for a chunk that is not a
     diagnosis; None when the chunk may name one."""
     text = chunk.strip(" \t-*#•>")
     if not text:
         return None
-    if _STATUS_RE.match(text):
+    if _STATUS_RE.match(text) or _NO_EVIDENCE_RE.match(text):
         return "status"
     if _DEMOGRAPHICS.match(text):
         return "demographics"

@@ -10,7 +10,13 @@ import re
 from dataclasses import dataclass, field, replace
 
 from assistant.suggest.history import history_cue, names_neoplasm
-from assistant.suggest.not_coded import continues_plan, is_label, screening_sentence, why_not_coded
+from assistant.suggest.not_coded import (
+    continues_plan,
+    is_label,
+    screening_sentence,
+    vaccine_in_list_given,
+    why_not_coded,
+)
 from assistant.suggest.qualifiers import Qualifiers, diabetes_type, read_qualifiers
 from assistant.suggest.request_memo import per_request
 from assistant.suggest.text import expand_abbreviations, tokens
@@ -104,7 +110,11 @@ _STATUS_POST = re.compile(r"\s*(?:s/p|status\s+post)\s", re.IGNORECASE)
 _CHUNK_SPLIT = re.compile(
     r";|,(?!\d)|\band\b(?!\s+(?:vomiting|without|with))|\bbut\b|\bwhile\b|\bplus\b|\s[-–—]+\s|:\s|"
     r"\s(?:\d{1,2}|[a-hA-H])\)\s|\s#(?=\w)|(?<=\w)\s+(?=(?:s/p|status\s+post)\s)|"
-    r"\b(?:presents?|presented|presenting|complains?|complaining|admitted|came\s+in)\s+(?:with|of|for)\b|\bc/o\b",
+    r"\b(?:presents?|presented|presenting|complains?|complaining|admitted|came\s+in)\s+(?:with|of|for)\b|\bc/o\b|"
+    # An acute condition on a chronic one is two conditions ("AKI on CKD 3a", "pneumonia on top of COPD");
+    # "acute on chronic" is one qualifier and stays whole.
+    r"(?<!acute)\s+(?:on\s+top\s+of|superimposed\s+on)\s+|"
+    r"(?<!acute)\s+on\s+(?=(?:ckd|chronic\s+kidney|esrd|end[- ]stage\s+renal)\b)",
     re.IGNORECASE,
 )
 
@@ -433,6 +443,7 @@ def read_note(note: str) -> list[Mention]:
                     why_not_coded(mention.text)
                     or _only_qualifiers(mention.text)
                     or ("test" if screened else None)
+                    or ("immunization given" if vaccine_in_list_given(mention.text, sentence) else None)
                 )
                 starts_problem = re.match(r"\s*(?:[-–—]+\s|:)", note[b : b + 4]) is not None
                 if mention.not_coded is None and previous is not None and not starts_problem:

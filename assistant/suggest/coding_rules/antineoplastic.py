@@ -30,6 +30,7 @@ _CHEMOTHERAPY = (
 )
 _TREATMENT = re.compile(rf"\b(?:{_IMMUNOTHERAPY}|{_CHEMOTHERAPY})\b", re.IGNORECASE)
 _IMMUNO_RE = re.compile(rf"\b(?:{_IMMUNOTHERAPY})\b", re.IGNORECASE)
+_CHECKPOINT_RE = re.compile(_CHECKPOINT, re.IGNORECASE)
 # The drug is given at this visit: a cycle/day label, "here for", "proceed with", "today", an infusion visit.
 _GIVEN_NOW = re.compile(
     r"\bC\d{1,2}\s*D\d{1,2}\b|\bcycle\s*#?\s*\d+\s*(?:,\s*)?(?:day\s*\d+\s*)?(?:today|given|administered|infused)\b|"
@@ -52,6 +53,13 @@ _CONDITION = (
     r"stomatitis|diarrh\w*|colitis|pneumonitis|hepatitis|thyroiditis|hypothyroid\w*|rash|dermatitis|"
     r"alopecia|fatigue|cardiomyopathy|nephrotoxicity|ototoxicity|tingling|numbness|hand[- ]foot"
 )
+
+
+def antineoplastic_class(drug: str) -> str | None:
+    """The Drug table's class of an antineoplastic drug or regimen named in a note, or None."""
+    if _CHECKPOINT_RE.fullmatch(drug.strip()):
+        return "immune checkpoint inhibitor"
+    return "antineoplastic drug" if _TREATMENT.fullmatch(drug.strip()) else None
 
 
 def _lines(note: str) -> list[tuple[int, str]]:

@@ -83,7 +83,9 @@ def device_status(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog
             line_start = ctx.note.rfind("\n", 0, m.start()) + 1
             line_end = ctx.note.find("\n", m.end())
             line = ctx.note[line_start : line_end if line_end >= 0 else len(ctx.note)]
-            if not (_STATUS.search(line) or _IN_USE.search(line)) or _NOT_STATUS.search(line):
+            if not (_STATUS.search(line) or _IN_USE.search(line)) or _NOT_STATUS.search(
+                _sentence(ctx.note, m)
+            ):
                 continue
             window = ctx.note[max(line_start, m.start() - 25) : m.end() + 5]
             code = _code(stem, window)
@@ -100,6 +102,16 @@ def device_status(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog
     _drop_stray_statuses(picks, coded)
     home_oxygen(picks, ctx, catalog)
     renal_dialysis(picks, ctx, catalog)
+
+
+def _sentence(note: str, m: re.Match[str]) -> str:
+    """The sentence of the line around ``m`` ("CAD s/p CABG 2019, no angina. In NSR today.": the first),
+    where a placement or complication would be said."""
+    start = max(note.rfind("\n", 0, m.start()), *(note.rfind(p, 0, m.start()) for p in (". ", "; "))) + 1
+    ends = [
+        e for e in (note.find("\n", m.end()), note.find(". ", m.end()), note.find("; ", m.end())) if e >= 0
+    ]
+    return note[start : min(ends) if ends else len(note)]
 
 
 def _drop_stray_statuses(picks: dict[str, Pick], coded: dict[str, list[tuple[int, int]]]) -> None:

@@ -208,10 +208,14 @@ def immunization(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog)
             return
 
 
+# A malignancy or carcinoma in situ coded as current, or an antineoplastic treatment encounter.
+_CURRENT_NEOPLASM = re.compile(r"C|D0\d|Z51\.1")
+
+
 def cancer_follow_up(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     history = [p for p in picks.values() if p.final and p.code.startswith("Z85")]
-    if not history:
-        return
+    if not history or any(p.final and _CURRENT_NEOPLASM.match(p.code) for p in picks.values()):
+        return  # a cancer treated now (or its chemotherapy visit) is the visit's reason, not a follow-up
     m = _SURVEILLANCE.search(ctx.note)
     if m is None:
         return

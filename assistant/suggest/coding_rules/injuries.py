@@ -50,6 +50,15 @@ _ACTIVITY = re.compile(
     r"lifting|moving furniture|yoga|wrestling|golf)\w*",
     re.IGNORECASE,
 )
+# The activity told by its verb before the injury ("walking in the park when a dog bit her") or by the sport
+# the patient was playing ("HS football player, tackled at practice").
+_ACTIVITY_WHEN = re.compile(
+    r"\b(walking|running|jogging|hiking|cycling|biking|skiing|snowboarding|swimming|gardening|mowing|"
+    r"cooking|climbing|dancing|skateboarding|skating)\b(?=[^.\n]{0,60}\bwhen\b)|"
+    r"\b(basketball|soccer|football|baseball|softball|hockey|tennis|volleyball|lacrosse|rugby|wrestling)\s+"
+    r"(?:player|practice|game|match|tournament)\b",
+    re.IGNORECASE,
+)
 _WORK = re.compile(r"\b(?:at work|while working|on the job|work[- ]related|at his job|at her job)\b", re.I)
 _ASSAULT = re.compile(
     r"\b(?:assault\w*|attacked|punched by|beaten|hit by (?:a|an|his|her) \w+ during)\b", re.I
@@ -212,9 +221,14 @@ def external_causes(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatal
         if found:
             evidence = [ctx.mention(*_span(ctx, place))]
             add_pick(picks, catalog, found, score * 0.98, evidence, "place of occurrence (I.C.20.b)")
-    activity = (_ACTIVITY.search(how) if how else None) or _ACTIVITY.search(ctx.note)
+    activity = (
+        (_ACTIVITY.search(how) if how else None)
+        or _ACTIVITY.search(ctx.note)
+        or (_ACTIVITY_WHEN.search(how) if how else None)
+    )
     if activity and "Y93" not in have:
-        found = _best(ctx, catalog, f"Activity, {activity.group(1)}", ("Y93",), char, "activity")
+        name = next(g for g in activity.groups() if g)
+        found = _best(ctx, catalog, f"Activity, {name}", ("Y93",), char, "activity")
         if found:
             add_pick(
                 picks,

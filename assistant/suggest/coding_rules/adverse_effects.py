@@ -1,0 +1,143 @@
+"""A condition the note attributes to a drug properly taken (ICD-10-CM I.C.19.e.5.a): the nature of the
+adverse effect first, in its drug-induced form where the category has one ("amiodarone-induced
+hypothyroidism" -> E03.2, not E03.9; "neutropenia due to chemo" -> D70.1, not D70.9), then the
+adverse-effect code of the drug from the Table of Drugs and Chemicals (T36-T50, fifth or sixth character
+5), initial encounter while the condition is treated.
+
+The drug is recognised by the engine's own retrieval of "adverse effect of <drug>" within T36-T50 (the Index
+walker reads the Drug table), so no drug list is kept here beyond a few class words notes use ("statin",
+"chemo") written as the table's terms.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.suggest.coding_rules.antineoplastic import antineoplastic_class
+from assistant.suggest.coding_rules.context import NoteContext, add_pick, demote
+from assistant.suggest.store import CodeCatalog
+from assistant.suggest.types import Pick
+
+DRUG_TABLE_PREFIXES = tuple(f"T{n}" for n in range(36, 51))
+# Class words as the Drug table names the class (our own wording).
+_CLASS_TERMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(rf"^(?:{words})$", re.IGNORECASE), term)
+    for words, term in (
+        (r"statins?", "antihyperlipidemic drug"),
+        (r"chemo|chemotherapy", "antineoplastic drug"),
+        (r"steroids?|corticosteroids?|glucocorticoids?", "glucocorticoid"),
+        (r"nsaids?", "nonsteroidal anti-inflammatory drug"),
+        (r"opioids?|opiates?", "opioid"),
+        (r"ssris?", "selective serotonin reuptake inhibitor"),
+        (r"ace\s*inhibitors?|acei", "angiotensin-converting-enzyme inhibitor"),
+    )
+)
+_DRUG = r"[A-Za-z][A-Za-z0-9-]{2,30}(?:\s+inhibitors?)?"
+_ATTRIBUTED = re.compile(
+    rf"\b(?P<d1>{_DRUG})[- ](?:induced|related|associated)\s+(?P<c1>[A-Za-z][^.;:,()\n]{{2,40}})|"
+    rf"\b(?P<c2>[A-Za-z][^.;:,()\n]{{2,40}}?)\s+(?:due\s+to|secondary\s+to|caused\s+by|induced\s+by)\s+"
+    rf"(?:the\s+|his\s+|her\s+|an?\s+)?(?P<d2>{_DRUG})|"
+    # an antineoplastic or a drug class named before the condition ("oxaliplatin neuropathy", "steroid
+    # myopathy"); other names before a condition are mostly sites or causes that are no drug
+    rf"\b(?P<d3>{_DRUG})[ \t]+(?P<c3>[a-z]+(?:pathy|itis|penia|emia|algia))\b",
+    re.IGNORECASE,
+)
+_DENIED = re.compile(r"\b(?:no|not|denies|without|negative\s+for|rule\s+out|r/o)\b[^.;\n]*$", re.IGNORECASE)
+_NOT_A_DRUG = re.compile(
+    r"^(?:the|his|her|a|an|this|that|fall|injury|trauma|infection|disease|cancer|malignancy|tumou?r|"
+    r"diabetes|hypertension|ckd|copd|chf|obesity|age|stress|work|exercise|alcohol|etoh|smoking|tobacco|"
+    r"cold|heat|sun|light|noise|exertion|pressure|position|activity|ventilator|radiation|virus|viral|"
+    r"diabetic|hypertensive|alcoholic|chronic|acute|peripheral|autoimmune|idiopathic|"
+    # the generic words name no drug of the table ("drug-induced", "due to medication", "blood loss")
+    r"drugs?-?|medications?|medicaments?|medicines?|substances?|agents?|blood|enzymes?)$",
+    re.IGNORECASE,
+)
+_MIN_SCORE = 0.72  # a Drug-table walk scores 0.74-1.2; words that are no drug stay below 0.7
+# Titles of the drug-induced member of a category ("Hypothyroidism due to medicaments ...",
+# "Drug-induced polyneuropathy", "Agranulocytosis secondary to cancer chemotherapy").
+_DRUG_FORM = re.compile(
+    r"\bdrug[- ]induced\b|\bdue\s+to\s+(?:drugs?|medicaments?|medication)\b|\binduced\s+by\s+drugs?\b|"
+    r"\bsecondary\s+to\s+cancer\s+chemotherapy\b|\bdue\s+to\s+antineoplastic\s+chemotherapy\b|"
+    r"\bchemotherapy[- ]induced\b",
+    re.IGNORECASE,
+)
+
+
+def _adverse_effect_code(ctx: NoteContext, catalog: CodeCatalog, drug: str) -> str | None:
+    if ctx.search is None or _NOT_A_DRUG.match(drug):
+        return None
+    term = next((t for rx, t in _CLASS_TERMS if rx.match(drug)), None) or antineoplastic_class(drug) or drug
+    found = ctx.search(f"adverse effect of {term}", DRUG_TABLE_PREFIXES)
+    if not found or found[0][1] < _MIN_SCORE:
+        return None
+    code = found[0][0]
+    stem = code[:-1] if len(code) == 8 else code
+    if len(stem) != 7 or stem[-1] != "5":
+        return None  # not the adverse-effect column
+    initial = stem + "A"
+    return initial if initial in catalog and catalog.billable(initial) else None
+
+
+def _drug_induced_form(catalog: CodeCatalog, code: str, antineoplastic: bool) -> str | None:
+    """The drug-induced member of ``code``'s category (for an antineoplastic drug, the chemotherapy one
+    where there is one)."""
+    parent = catalog.parent(code)
+    if parent is None or code.startswith(("T", "Z")) or _DRUG_FORM.search(catalog.title(code)):
+        return None  # (already the drug-induced form)
+    forms = [
+        c
+        for c in catalog.children(parent)
+        if c != code and catalog.billable(c) and _DRUG_FORM.search(catalog.title(c))
+    ]
+    chemo = [c for c in forms if "chemotherapy" in catalog.title(c).lower()]
+    other = [c for c in forms if c not in chemo]
+    ordered = (chemo + other) if antineoplastic else (other + chemo)
+    return ordered[0] if ordered else None
+
+
+def drug_adverse_effects(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    for m in _ATTRIBUTED.finditer(ctx.note):
+        if _DENIED.search(ctx.note[max(0, m.start() - 30) : m.start()]):
+            continue
+        drug = m.group("d1") or m.group("d2") or m.group("d3")
+        which = next(k for k in ("1", "2", "3") if m.group("d" + k))
+        if which == "3" and not (antineoplastic_class(drug) or any(rx.match(drug) for rx, _ in _CLASS_TERMS)):
+            continue  # a name before a condition is a drug's only when it is a known class or regimen
+        c_start, c_end = m.span("c" + which)
+        t_code = _adverse_effect_code(ctx, catalog, drug)
+        if t_code is None:
+            continue
+        conditions = [
+            p
+            for p in picks.values()
+            if p.final
+            and not p.code.startswith(("T", "Z"))
+            and any(x.start < c_end and c_start < x.end for x in p.mentions)
+        ]
+        if not conditions:
+            continue  # the condition itself was not coded: no adverse effect without its nature
+        for pick in conditions:
+            form = _drug_induced_form(catalog, pick.code, t_code.startswith("T45.1"))
+            if form is not None and not (form in picks and picks[form].vetoed):
+                added = add_pick(
+                    picks,
+                    catalog,
+                    form,
+                    pick.score,
+                    pick.mentions,
+                    f'the condition attributed to a drug ("{m.group(0).strip()}") in its drug-induced form '
+                    "(guideline I.C.19.e.5.a)",
+                )
+                if added is not None:
+                    demote(pick, f"the note attributes it to a drug: {form} (I.C.19.e.5.a)")
+        score = max(p.score for p in conditions) * 0.9
+        d_start, d_end = m.span("d" + which)
+        add_pick(
+            picks,
+            catalog,
+            t_code,
+            score,
+            [ctx.mention(d_start, d_end)],
+            f'adverse effect of a drug properly taken ("{m.group(0).strip()}"), after the condition it '
+            "caused (guideline I.C.19.e.5.a)",
+        )

@@ -1,0 +1,230 @@
+"""Third round of reader and final-list rules found on new office notes: each with a note it must code
+and one it must not. Notes here are written for these tests; titles are the ICD-10-CM tabular's (public
+domain)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.suggest.abbreviations import expand_text
+from assistant.suggest.coding_rules.adverse_effects import drug_adverse_effects
+from assistant.suggest.coding_rules.context import NoteContext
+from assistant.suggest.coding_rules.device_status import device_status
+from assistant.suggest.coding_rules.encounters import cancer_follow_up
+from assistant.suggest.coding_rules.injuries import _ACTIVITY_WHEN
+from assistant.suggest.not_coded import why_not_coded
+from assistant.suggest.reader import Mention, read_note
+from assistant.suggest.store import CodeCatalog
+from assistant.suggest.types import Pick
+
+
+def _mention(note: str, text: str) -> Mention:
+    start = note.index(text)
+    return Mention(start, start + len(text), text, text, "assessment", 0, len(note))
+
+
+def _reading(note: str) -> dict[str, str | None]:
+    """Each mention's text -> why it is not coded (None: it may be coded)."""
+    return {m.text: m.not_coded for m in read_note(note)}
+
+
+# ------------------------------------------------------------ abbreviations
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("pAF on apixaban", "paroxysmal atrial fibrillation"),
+        ("PAF, rate controlled", "paroxysmal atrial fibrillation"),
+        ("newly dx DLBCL, stage III", "diffuse large b-cell lymphoma"),
+        ("6 AKs on the scalp", "actinic keratoses"),
+        ("colon cancer 2019, NED", "no evidence of disease"),
+    ],
+)
+def test_new_abbreviations_expand(text: str, expected: str) -> None:
+    assert expected in expand_text(text)
+
+
+def test_ned_in_lower_case_is_left_as_written() -> None:
+    assert expand_text("the ned wound") == "the ned wound"  # NED is an abbreviation only in capitals
+
+
+# ------------------------------------------------------------ findings that are no diagnosis
+def test_a_sinus_rhythm_written_nsr_is_a_finding_not_sinusitis() -> None:
+    reading = _reading("Cards f/u. CAD, no angina. pAF on apixaban, in NSR today.\nECG: NSR, no ST changes.")
+    assert reading["in NSR today"] == "vitals or labs" and reading["NSR"] == "vitals or labs"
+    assert (
+        _reading("A: Chronic maxillary sinusitis, on saline rinses.")["Chronic maxillary sinusitis"] is None
+    )
+
+
+def test_no_evidence_of_disease_is_a_status_not_a_condition() -> None:
+    assert why_not_coded("NED") == "status"
+    assert why_not_coded("no evidence of recurrence") == "status"
+    assert why_not_coded("Neutropenia due to chemo") is None
+
+
+def test_a_disease_listed_among_vaccines_given_is_the_vaccine() -> None:
+    given = _reading("P: MMR, varicella, Hep A #1 given today after VIS reviewed.")
+    assert given["varicella"] == "immunization given" and given["Hep A"] == "immunization given"
+    sick = _reading("A: Varicella, day 3 of rash, afebrile.\nP: calamine, acyclovir.")
+    assert sick["Varicella"] is None
+
+
+# ------------------------------------------------------------ an acute condition on a chronic one
+def test_an_acute_kidney_injury_on_ckd_is_read_as_two_conditions() -> None:
+    texts = [m.text for m in read_note("Dx:\n1. Acute kidney injury on CKD 3a, prerenal\n2. AKI on ESRD")]
+    assert {"Acute kidney injury", "CKD 3a", "AKI", "ESRD"} <= set(texts)
+    assert [m.text for m in read_note("Seen today.\nDx: Pneumonia superimposed on COPD.")][1:] == [
+        "Pneumonia",
+        "COPD",
+    ]
+    # "acute on chronic" qualifies one condition; a drug after "on" is no condition
+    texts = [m.text for m in read_note("Seen today.\nDx: acute on chronic kidney disease. pAF on apixaban.")]
+    assert "acute on chronic kidney disease" in texts and "pAF on apixaban" in texts
+
+
+# ------------------------------------------------------------ Z08 only when no cancer is treated now
+ENC_TITLES = {
+    "Z08": "Encounter for follow-up examination after completed treatment for malignant neoplasm",
+    "Z85.3": "Personal history of malignant neoplasm of breast",
+    "C83.38": "Diffuse large B-cell lymphoma, lymph nodes of multiple sites",
+    "Z51.11": "Encounter for antineoplastic chemotherapy",
+}
+
+
+@pytest.fixture(scope="module")
+def enc_catalog() -> CodeCatalog:
+    codes = {c: ["ICD-10-CM", t, True, c[:3], "code"] for c, t in ENC_TITLES.items()}
+    return CodeCatalog({"codes": codes, "refs": {}})
+
+
+def test_follow_up_after_a_completed_cancer_is_not_coded_beside_a_cancer_treated_now(
+    enc_catalog: CodeCatalog,
+) -> None:
+    note = "Hx breast CA 2018, completed treatment, NED. Surveillance mammogram normal."
+    history = _mention(note, "Hx breast CA")
+    picks = {"Z85.3": Pick("Z85.3", 0.8, True, [history])}
+    cancer_follow_up(picks, NoteContext(note=note), enc_catalog)
+    assert picks["Z08"].final  # the surveillance visit of a completed cancer
+    lymphoma = note + "\nDLBCL - proceed with cycle 2 R-CHOP today."
+    for current in ("C83.38", "Z51.11"):
+        picks = {"Z85.3": Pick("Z85.3", 0.8, True, [history]), current: Pick(current, 0.8, True, [history])}
+        cancer_follow_up(picks, NoteContext(note=lymphoma), enc_catalog)
+        assert "Z08" not in picks
+
+
+# ------------------------------------------------------------ a device status beside "today" elsewhere
+def test_a_bypass_graft_status_is_read_though_another_sentence_of_its_line_says_today() -> None:
+    catalog = CodeCatalog(
+        {
+            "codes": {"Z95.1": ["ICD-10-CM", "Presence of aortocoronary bypass graft", True, "Z95", "code"]},
+            "refs": {},
+        }
+    )
+    picks: dict[str, Pick] = {}
+    device_status(picks, NoteContext(note="CAD s/p CABG x3 2019, no angina. In NSR today."), catalog)
+    assert picks["Z95.1"].final
+    picks = {}
+    device_status(picks, NoteContext(note="Post-op day 1: s/p CABG today, chest tubes in place."), catalog)
+    assert "Z95.1" not in picks  # the operation of this stay is no status
+
+
+# ------------------------------------------------------------ drug-induced conditions (I.C.19.e.5.a)
+AE_TITLES = {
+    "E03": ("Other hypothyroidism", False, None),
+    "E03.2": ("Hypothyroidism due to medicaments and other exogenous substances", True, "E03"),
+    "E03.9": ("Hypothyroidism, unspecified", True, "E03"),
+    "D70": ("Neutropenia", False, None),
+    "D70.1": ("Agranulocytosis secondary to cancer chemotherapy", True, "D70"),
+    "D70.2": ("Other drug-induced agranulocytosis", True, "D70"),
+    "D70.9": ("Neutropenia, unspecified", True, "D70"),
+    "T46.2X5A": ("Adverse effect of other antidysrhythmic drugs, initial encounter", True, "T46.2X5"),
+    "G62": ("Other and unspecified polyneuropathies", False, None),
+    "G62.0": ("Drug-induced polyneuropathy", True, "G62"),
+    "G62.9": ("Polyneuropathy, unspecified", True, "G62"),
+    "T48.5X5A": ("Adverse effect of other anti-common-cold drugs, initial encounter", True, "T48.5X5"),
+    "T47.6X5A": ("Adverse effect of antidiarrheal drugs, initial encounter", True, "T47.6X5"),
+    "T45.1X5A": (
+        "Adverse effect of antineoplastic and immunosuppressive drugs, initial encounter",
+        True,
+        "T45.1X5",
+    ),
+}
+# The engine's retrieval of "adverse effect of <drug>" within the Drug table's codes, as a stand-in.
+DRUG_TABLE = {
+    "amiodarone": [("T46.2X5S", 0.74), ("T46.2X5A", 0.73)],
+    "antineoplastic drug": [("T45.1X5S", 0.85), ("T45.1X5A", 0.83)],
+    "cold": [("T48.5X5A", 0.9)],  # "cold preparations" are in the Drug table; "cold-induced" is no drug
+    "drugs": [("T47.6X5A", 0.79)],  # the generic word finds some drug's code: no drug is named
+}
+
+
+def _search(text: str, prefixes: tuple[str, ...]) -> list[tuple[str, float]]:
+    assert all(p.startswith("T") for p in prefixes)
+    drug = text.removeprefix("adverse effect of ").lower()
+    return DRUG_TABLE.get(drug, [("T47.5X5S", 0.47)])  # a word that is no drug scores low
+
+
+@pytest.fixture(scope="module")
+def ae_catalog() -> CodeCatalog:
+    codes = {c: ["ICD-10-CM", t, b, p, "code"] for c, (t, b, p) in AE_TITLES.items()}
+    return CodeCatalog({"codes": codes, "refs": {}})
+
+
+@pytest.mark.parametrize(
+    ("note", "condition", "code", "expected"),
+    [
+        ("A/P: Amiodarone-induced hypothyroidism - start levothyroxine.", "hypothyroidism", "E03.9",
+         {"E03.2", "T46.2X5A"}),
+        ("2. Neutropenia due to chemo (ANC 1.3) - G-CSF.", "Neutropenia", "D70.9", {"D70.1", "T45.1X5A"}),
+        # not attributed to a drug, or to something that is no drug: nothing changes
+        ("A/P: Hypothyroidism due to Hashimoto thyroiditis - levothyroxine.", "Hypothyroidism", "E03.9",
+         {"E03.9"}),
+        ("A/P: Hypothyroidism, TSH 9 - start levothyroxine. On amiodarone.", "Hypothyroidism", "E03.9",
+         {"E03.9"}),
+        ("No amiodarone-induced hypothyroidism; TSH normal. Hypothyroidism ruled out.", "hypothyroidism",
+         "E03.9", {"E03.9"}),
+        # the drug before the condition; a drug the Drug table lacks, known as an antineoplastic
+        ("A/P: Oxaliplatin neuropathy gr 1 - monitor.", "Oxaliplatin neuropathy", "G62.9",
+         {"G62.0", "T45.1X5A"}),
+        ("Cold-induced tingling of the fingertips, peripheral neuropathy.", "peripheral neuropathy", "G62.9",
+         {"G62.9"}),
+        ("Neutropenia due to drugs, agent not known.", "Neutropenia", "D70.9", {"D70.9"}),
+        # already the drug-induced form: it stays, the adverse effect is added
+        ("Agranulocytosis secondary to chemo, day 10.", "Agranulocytosis", "D70.1", {"D70.1", "T45.1X5A"}),
+    ],
+)  # fmt: skip
+def test_a_condition_attributed_to_a_drug_takes_its_drug_induced_form_and_the_adverse_effect(
+    note: str, condition: str, code: str, expected: set[str], ae_catalog: CodeCatalog
+) -> None:
+    picks = {code: Pick(code, 0.8, True, [_mention(note, condition)])}
+    drug_adverse_effects(picks, NoteContext(note=note, search=_search), ae_catalog)
+    assert {c for c, p in picks.items() if p.final} == expected
+
+
+# ------------------------------------------------------------ the activity told by its verb or its sport
+@pytest.mark.parametrize(
+    ("sentence", "activity"),
+    [
+        ("42F walking in the public park this afternoon when a dog bit her R forearm.", "walking"),
+        ("16M HS football player, tackled at practice, fell onto his R shoulder.", "football"),
+        # a verb far from the injury, or no "when": no activity is read from it
+        ("Walking better after PT. Yesterday she fell from a ladder.", None),
+        ("Enjoys jogging. Tripped over a curb and fell.", None),
+    ],
+)
+def test_an_activity_is_read_from_the_verb_before_when_or_from_the_sport_played(
+    sentence: str, activity: str | None
+) -> None:
+    m = _ACTIVITY_WHEN.search(sentence)
+    assert (next(g for g in m.groups() if g).lower() if m else None) == activity
+
+
+# ------------------------------------------------ "Dictated:" is a heading, not the whole sentence
+def test_a_dictated_heading_leaves_the_dictated_sentence_to_be_read() -> None:
+    reading = _reading(
+        "Nephrology, dictated: this is a 70 year old man with end-stage renal disease on hemodialysis.\n"
+        "Dictated by Dr. Lane."
+    )
+    assert reading["dictated"] == "administrative"
+    assert reading["this is a 70 year old man with end-stage renal disease on hemodialysis"] is None
+    assert reading["Dictated by Dr"] == "administrative"  # a signature line stays administrative
