@@ -161,6 +161,17 @@ def note_rows(
     return out
 
 
+def decide(mode: str, ranker_final: bool, p: float, threshold: float) -> bool:
+    """A mention's first code is final: the gate alone ("replace"), the gate or the ranker's own rule
+    ("rescue"), the gate and the ranker's own rule ("veto")."""
+    passes = p >= threshold
+    if mode == "rescue":
+        return passes or ranker_final
+    if mode == "veto":
+        return passes and ranker_final
+    return passes
+
+
 def _assessed(m: Mention) -> bool:
     return m.section in ASSESSMENT_SECTIONS or m.problem
 

@@ -133,10 +133,10 @@ class EngineConfig:
     # R@10 0.875 -> 0.883, MAP 0.785 -> 0.784 (evals/reports/pool-2026-11-30-c.md).
     w_skipped_tail: float = 0.5
     skipped_scored: int = 30
-    # With the learned ranker and a mention gate loaded (mention_gate.py): "replace", a mention's first code
-    # is final when the gate's P(mention coded) passes the gate's threshold; "rescue", also when the gate
-    # passes (the ranker's own rule still makes it final).
-    gate_mode: Literal["replace", "rescue"] = "rescue"
+    # With the learned ranker and a mention gate loaded (mention_gate.py), a mention's first code is final
+    # when the gate's P(mention coded) passes the gate's threshold: "replace", that alone; "rescue", that or
+    # the ranker's own rule; "veto", that and the ranker's own rule.
+    gate_mode: Literal["replace", "rescue", "veto"] = "veto"
 
 
 KEYWORD_ONLY_DIM = 8  # any width: the keyword-only index and its embedder only need to agree
@@ -489,8 +489,7 @@ class SuggestionService:
                             threshold *= cfg.assessed_factor
                     final = rank == 0 and c.score >= threshold
                     if rank == 0 and id(m) in gated and self.gate is not None:
-                        passes = gated[id(m)] >= self.gate.threshold
-                        final = passes or (final and cfg.gate_mode == "rescue")
+                        final = mention_gate.decide(cfg.gate_mode, final, gated[id(m)], self.gate.threshold)
                     code, extra_warn, extra_notes = self._apply_code_rules(code, m, [x.code for x in cands])
                     code = exam_for_age(code, facts.age_years, self.catalog)
                     why = self.patient_edits.conflict(code, facts)

@@ -11,7 +11,15 @@ import pytest
 
 from assistant.config import Settings
 from assistant.core.errors import AssistantError
-from assistant.suggest.mention_gate import GATE_FEATURES, GateInput, MentionGate, load_gate, note_rows
+from assistant.suggest.mention_gate import (
+    DEFAULT_PATH,
+    GATE_FEATURES,
+    GateInput,
+    MentionGate,
+    decide,
+    load_gate,
+    note_rows,
+)
 from assistant.suggest.reader import Mention
 from assistant.suggest.schemas import SuggestRequest
 from assistant.suggest.service import EngineConfig, SuggestionService
@@ -114,3 +122,23 @@ def test_the_gate_makes_a_mention_first_code_final(service: SuggestionService) -
     [(_, reasons)] = _finals(service, constant_gate(0.1), "replace", assessed).items()
     assert first_listed(reasons)
     assert _finals(service, constant_gate(0.1), "rescue", assessed).keys() == {"J18.9"}
+
+
+def test_committed_artifact_loads() -> None:
+    gate = load_gate()
+    assert gate is not None and gate.kind == "trees" and gate.trees
+    assert 0.0 < gate.threshold < 1.0
+    p = gate.predict(np.zeros((3, len(GATE_FEATURES))))
+    assert p.shape == (3,) and ((p > 0) & (p < 1)).all()
+    assert DEFAULT_PATH.stat().st_size < 200_000
+
+
+def test_decide_modes() -> None:
+    # final for (the ranker's rule, the gate passes) = (no, no), (no, yes), (yes, no), (yes, yes)
+    for mode, want in (
+        ("veto", (False, False, False, True)),
+        ("rescue", (False, True, True, True)),
+        ("replace", (False, True, False, True)),
+    ):
+        got = tuple(decide(mode, rule, p, 0.5) for rule in (False, True) for p in (0.1, 0.9))
+        assert got == want, mode
