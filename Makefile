@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup setup-test run test test-fast lint typecheck data index bench eval train train-adapter load-test lock clean
+.PHONY: setup setup-test run test test-fast lint typecheck data index bench eval train train-adapter load-test lock clean train-gate
 
 # Stage 1 (`make setup`, run by `make run`): only what serving and the index build need.
 $(STAMP): pyproject.toml requirements.lock
@@ -66,6 +66,12 @@ bench: index
 # chosen on CodiEsp-en dev + us-notes check, fixed seeds; needs the built index (a few minutes).
 train: index
 	$(BIN)/python -m evals.train_ranker --fresh --end-to-end
+
+# The mention gate (assistant/suggest/data/mention_gate.json): P(a mention is a coded problem) from the engine's
+# mentions of the us-notes tune + CodiEsp-en train splits, with the committed ranker; chosen by 5-fold CV over
+# those notes, fixed seed; needs the built index (a few minutes).
+train-gate: index
+	$(BIN)/python -m evals.train_gate --fresh
 
 # The query adapter (assistant/suggest/data/query_adapter.npy and its README): ICD-10-CM Index paths and
 # inclusion terms -> the indexed code vectors, fixed seed; needs the built index (embeds ~40k short texts).

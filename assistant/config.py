@@ -113,6 +113,11 @@ class Settings(BaseSettings):
         "from ICD-10-CM's own synonyms (assistant/suggest/data/query_adapter.npy); the index is unchanged. "
         "Off by default: on the dev splits it is about even (evals/reports/adapter-2026-11-30.md).",
     )
+    suggest_mention_gate: bool = Field(
+        default=False,
+        description="With the learned ranker: a mention's first code is also final when the learned mention "
+        "gate (assistant/suggest/data/mention_gate.json) says the mention is a coded problem.",
+    )
     suggest_final_threshold: float | None = Field(
         default=None,
         ge=0.0,

@@ -20,6 +20,7 @@ from assistant.suggest import (
     coding_rules,
     consolidate,
     feature_columns,
+    mention_gate,
     note_rows,
     overlap,
     phrase_order,
@@ -39,6 +40,7 @@ from assistant.suggest.features import CodePrior, StaticColumns
 from assistant.suggest.first_listed import ensure_first_listed, ensure_pregnancy_code
 from assistant.suggest.index_status import index_status
 from assistant.suggest.index_walker import IndexWalker, walker_for
+from assistant.suggest.mention_gate import GateInput, MentionGate, load_gate
 from assistant.suggest.patient import PatientFacts, read_demographics, resolve_patient
 from assistant.suggest.patient_edits import PatientEdits, exam_for_age, weeks_code
 from assistant.suggest.phrase_ranker import PhraseRanker, load_phrase_ranker
@@ -131,6 +133,10 @@ class EngineConfig:
     # R@10 0.875 -> 0.883, MAP 0.785 -> 0.784 (evals/reports/pool-2026-11-30-c.md).
     w_skipped_tail: float = 0.5
     skipped_scored: int = 30
+    # With the learned ranker and a mention gate loaded (mention_gate.py), a mention's first code is final
+    # when the gate's P(mention coded) passes the gate's threshold: "replace", that alone; "rescue", that or
+    # the ranker's own rule; "veto", that and the ranker's own rule.
+    gate_mode: Literal["replace", "rescue", "veto"] = "veto"
 
 
 KEYWORD_ONLY_DIM = 8  # any width: the keyword-only index and its embedder only need to agree
@@ -146,8 +152,10 @@ class SuggestionService:
         walker: IndexWalker | None = None,
         ranker: Ranker | None = None,
         phrase_ranker: PhraseRanker | None = None,
+        gate: MentionGate | None = None,
     ) -> None:
         self.index = index
+        self.gate = gate  # the learned mention-level gate (None: the ranker's threshold alone)
         self.phrase_ranker = phrase_ranker  # the learned order of a one-phrase request (None: rule-based)
         self.ranker = ranker  # the learned reranker + calibrator (None: the rule-based scores)
         self.walker = walker
@@ -199,7 +207,9 @@ class SuggestionService:
             embedder or load_embedder(settings), getattr(settings, "suggest_query_adapter", False)
         )
         phrases = load_phrase_ranker() if getattr(settings, "suggest_phrase_ranker", False) else None
-        return cls(index, embedder, reference, walker=walker, ranker=ranker, phrase_ranker=phrases)
+        gated = ranker is not None and getattr(settings, "suggest_mention_gate", False)
+        gate = load_gate() if gated else None
+        return cls(index, embedder, reference, walker=walker, ranker=ranker, phrase_ranker=phrases, gate=gate)
 
     @classmethod
     def keyword_only(
@@ -451,6 +461,7 @@ class SuggestionService:
             if cfg.ranked_tail:
                 cands_of = [mc.cands for mc in ranked if mc.query is not None]
                 floor = ranked_tail.score_floor(cands_of, cfg.alternates_per_mention, 2 * request.top_k)
+        gated = self._gate_probabilities(request, ranked, facts) if learned else {}
         for m, q, why, cands, qualifier_reasons, retrieved in ranked:
             info = m.as_dict()
             if q is None:
@@ -482,6 +493,8 @@ class SuggestionService:
                         if m.section in ASSESSMENT_SECTIONS or m.problem or q.kind != "current":
                             threshold *= cfg.assessed_factor
                     final = rank == 0 and c.score >= threshold
+                    if rank == 0 and id(m) in gated and self.gate is not None:
+                        final = mention_gate.decide(cfg.gate_mode, final, gated[id(m)], self.gate.threshold)
                     code, extra_warn, extra_notes = self._apply_code_rules(code, m, [x.code for x in cands])
                     code = exam_for_age(code, facts.age_years, self.catalog)
                     why = self.patient_edits.conflict(code, facts)
@@ -686,6 +699,44 @@ class SuggestionService:
             )
             mc.cands[:] = self._fit_patient(head, facts, max(per_mention, 1), left_out) + later[i]
         return ranked
+
+    def _gate_inputs(self, ranked: Sequence[MentionCandidates]) -> list[GateInput]:
+        return [
+            GateInput(mc.mention, mc.query, mc.cands, mc.qualifier_reasons)
+            for mc in ranked
+            if mc.query is not None and mc.cands
+        ]
+
+    def _gate_probabilities(
+        self, request: SuggestRequest, ranked: Sequence[MentionCandidates], facts: PatientFacts
+    ) -> dict[int, float]:
+        """The mention gate's P(coded) of each searched mention (by id), none without a gate."""
+        if self.gate is None:
+            return {}
+        items = self._gate_inputs(ranked)
+        rows = mention_gate.note_rows(items, self.catalog, len(request.text), facts.known)
+        return {id(it.mention): p for it, p in zip(items, self.gate.predict(rows).tolist(), strict=True)}
+
+    def gate_rows(self, request: SuggestRequest) -> tuple[list[str], list[list[str]], np.ndarray]:
+        """The mention gate's inputs for one note (its training recipe reads them): per searched mention,
+        its first code as the final list would take it (after the code rules; "" when the patient cannot
+        have it), its first candidates' codes, and the gate's feature rows."""
+        assert self.ranker is not None
+        plans, vec_of, dense_hits, all_facts = self._prepare([request])
+        plan, facts = plans[0], all_facts[0]
+        per_mention = self._alternates(request, plan)
+        left_out: dict[str, str] = {}
+        ranked = self._mention_candidates(request, plan, vec_of, dense_hits, facts, left_out)
+        ranked = self._learned_order(ranked, facts, False, per_mention, left_out)
+        items = self._gate_inputs(ranked)
+        firsts = []
+        for it in items:
+            codes = [c.code for c in it.cands]
+            code, _, _ = self._apply_code_rules(codes[0], it.mention, codes)
+            code = exam_for_age(code, facts.age_years, self.catalog)
+            firsts.append("" if self.patient_edits.conflict(code, facts) else code)
+        heads = [[c.code for c in it.cands[: self.config.alternates_per_mention]] for it in items]
+        return firsts, heads, mention_gate.note_rows(items, self.catalog, len(request.text), facts.known)
 
     def _skipped_tail_on(self) -> bool:
         cfg = self.config
