@@ -27,7 +27,7 @@ import numpy as np
 from assistant.core.errors import AssistantError
 from assistant.suggest.features import CHAPTER_LETTERS, QUERY_KINDS, SECTIONS
 from assistant.suggest.forest import Forest
-from assistant.suggest.ranker import Tree
+from assistant.suggest.ranker import Tree, json_floats
 from assistant.suggest.reader import ASSESSMENT_SECTIONS, Mention, clean_query
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.text import tokens
@@ -214,20 +214,13 @@ class MentionGate:
             "info": self.info,
         }
         if self.kind == "logistic":
-            out |= {"mean": _floats(self.mean), "scale": _floats(self.scale), "coef": _floats(self.coef)}
+            out |= {
+                "mean": json_floats(self.mean),
+                "scale": json_floats(self.scale),
+                "coef": json_floats(self.coef),
+            }
         else:
-            out["trees"] = [
-                {
-                    "feature": t.feature.tolist(),
-                    "threshold": _floats(t.threshold),
-                    "left": t.left.tolist(),
-                    "right": t.right.tolist(),
-                    "leaf": t.leaf.astype(int).tolist(),
-                    "value": _floats(t.value),
-                    "depth": t.depth,
-                }
-                for t in self.trees
-            ]
+            out["trees"] = [t.to_json() for t in self.trees]
         return out
 
     @classmethod
@@ -251,10 +244,6 @@ class MentionGate:
 
     def save(self, path: Path) -> None:
         path.write_text(json.dumps(self.to_json(), separators=(",", ":")) + "\n", encoding="utf-8")
-
-
-def _floats(values: np.ndarray) -> list[float]:
-    return [float(f"{v:.6g}") for v in np.asarray(values, dtype=np.float64).tolist()]
 
 
 def load_gate(path: Path | None = None) -> MentionGate | None:

@@ -44,6 +44,17 @@ class Tree:
             node = np.where(leaf, node, np.where(go_left, self.left[node], self.right[node]))
         return self.value[node]
 
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "feature": self.feature.tolist(),
+            "threshold": json_floats(self.threshold),
+            "left": self.left.tolist(),
+            "right": self.right.tolist(),
+            "leaf": self.leaf.astype(int).tolist(),
+            "value": json_floats(self.value),
+            "depth": self.depth,
+        }
+
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> Tree:
         return cls(
@@ -103,23 +114,12 @@ class Ranker:
         }
         if self.kind == "logistic":
             out |= {
-                "mean": _floats(self.mean),
-                "scale": _floats(self.scale),
-                "coef": _floats(self.coef),
+                "mean": json_floats(self.mean),
+                "scale": json_floats(self.scale),
+                "coef": json_floats(self.coef),
             }
         else:
-            out["trees"] = [
-                {
-                    "feature": t.feature.tolist(),
-                    "threshold": _floats(t.threshold),
-                    "left": t.left.tolist(),
-                    "right": t.right.tolist(),
-                    "leaf": t.leaf.astype(int).tolist(),
-                    "value": _floats(t.value),
-                    "depth": t.depth,
-                }
-                for t in self.trees
-            ]
+            out["trees"] = [t.to_json() for t in self.trees]
         if self.prior is not None:
             out["prior"] = self.prior.to_json()
         return out
@@ -177,7 +177,8 @@ def export_trees(model: Any) -> tuple[list[Tree], float]:
     return trees, float(np.ravel(model._baseline_prediction)[0])  # noqa: SLF001
 
 
-def _floats(values: np.ndarray) -> list[float]:
+def json_floats(values: np.ndarray) -> list[float]:
+    """Six significant digits: the committed artifacts stay small and their diffs readable."""
     return [float(f"{v:.6g}") for v in np.asarray(values, dtype=np.float64).tolist()]
 
 
