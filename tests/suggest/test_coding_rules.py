@@ -19,6 +19,7 @@ from assistant.suggest.coding_rules.combination import combine
 from assistant.suggest.coding_rules.hcpcs_gate import QUALITY_DATA, documents_service
 from assistant.suggest.coding_rules.injuries import encounter_character, injury_rules
 from assistant.suggest.coding_rules.partners import add_organism, add_partners, bmi_code, weeks_code
+from assistant.suggest.coding_rules.stated_condition import named_in_note
 from assistant.suggest.coding_rules.symptoms import integral_to
 from assistant.suggest.coding_rules.tobacco import not_tobacco, tobacco_code
 from assistant.suggest.reader import Mention
@@ -464,3 +465,12 @@ def test_integral_symptom_table_reaches_past_a_first_unmatched_row() -> None:
     assert integral_to("R45.84", ["F53.0"]) == "F53.0"
     assert integral_to("M54.50", ["S39.012A"]) == "S39.012A"
     assert integral_to("M54.50", ["S52.531D"]) is None
+
+
+def test_sepsis_and_pneumonia_need_the_providers_word() -> None:
+    culture = "Wound cx: Streptococcus pyogenes (group A). Urine cx grew Klebsiella pneumoniae."
+    assert named_in_note("A40.0", culture) == "sepsis"
+    assert named_in_note("J15.0", culture) == "pneumonia"
+    assert named_in_note("A41.59", "Sepsis due to Klebsiella pyelonephritis.") is None
+    assert named_in_note("J18.9", "RLL CAP, start ceftriaxone.") is None
+    assert named_in_note("N39.0", culture) is None
