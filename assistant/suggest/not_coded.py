@@ -159,6 +159,8 @@ _SCREENING_TAIL = re.compile(
 _VACCINE_NAME = re.compile(
     r"^(?:hpv|hep(?:atitis)?\s*[ab]|covid(?:-19)?|influenza|flu|varicella|zoster|pneumococcal|rsv|rotavirus|"
     r"polio|measles|mumps|rubella|meningococcal|typhoid|rabies|yellow\s+fever|japanese\s+encephalitis)"
+    # the vaccine's form or route in brackets: "Typhoid (injectable)", "Typhoid (oral)", "Flu (high-dose)"
+    r"(?:\s*\((?:injectable|inj|oral|po|im|sq|sc|intranasal|live|inactivated|high[- ]dose|adjuvanted)\))?"
     r"(?:\s*#?\s*\d)?$",
     re.IGNORECASE,
 )

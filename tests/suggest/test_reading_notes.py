@@ -8,7 +8,7 @@ from assistant.suggest.abbreviations import expand, table
 from assistant.suggest.corpus import CodeRecord, MemoryCorpus
 from assistant.suggest.embedder import HashingEmbedder
 from assistant.suggest.index_build import build_index
-from assistant.suggest.not_coded import why_not_coded
+from assistant.suggest.not_coded import vaccine_in_list_given, why_not_coded
 from assistant.suggest.qualifiers import compare, read_qualifiers
 from assistant.suggest.reader import Mention, read_note
 from assistant.suggest.schemas import SuggestRequest, SuggestResponse
@@ -417,3 +417,9 @@ def test_a_denial_after_an_exam_heading_negates_the_finding() -> None:
     assert not by_text["Abscess drained"].negated
     (dm,) = [m for m in read_note("HPI: Diabetes: no hypoglycemia.") if m.text.startswith("Diabetes")]
     assert not dm.negated  # a diagnosis before the colon is not an exam heading
+
+
+def test_a_vaccine_named_with_its_route_is_the_vaccine() -> None:
+    sentence = "Typhoid (injectable) and yellow fever vaccines administered today."
+    assert vaccine_in_list_given("Typhoid (injectable)", sentence)
+    assert not vaccine_in_list_given("Typhoid fever", sentence)
