@@ -56,7 +56,9 @@ _VITAL_NAMES = (
     r"spo2|sao2|o2\s+sat(?:uration)?|sat(?:uration)?s?|pulse\s+ox(?:imetry)?|weight|wt|height|ht|"
     r"a1c|hba1c|hemoglobin\s+a1c|ldl|hdl|tg|triglycerides|cholesterol|cr|creatinine|egfr|gfr|bun|k|na|"
     r"potassium|sodium|glucose|fasting\s+glucose|bg|wbc|hgb|hb|hemoglobin|hct|plt|platelets|tsh|free\s+t4|"
-    r"psa|inr|ua|urinalysis|lmp|ef|ejection\s+fraction|vitals?|pain\s+score"
+    r"psa|inr|ua|urinalysis|lmp|ef|ejection\s+fraction|vitals?|pain\s+score|"
+    # screening scores: a coder codes the clinician's diagnosis, never an instrument's number
+    r"phq-?[29a]|gad-?7|epds|moca|mmse|slums|audit(?:-c)?|pcl-?5"
 )
 # "BP 128/76", "A1c 9.2", "blood pressure" alone in a vitals line, "Vitals: stable". BMI is left out on
 # purpose: "BMI 32.4" is coded (Z68.-) beside obesity.
@@ -157,6 +159,8 @@ _SCREENING_TAIL = re.compile(
 _VACCINE_NAME = re.compile(
     r"^(?:hpv|hep(?:atitis)?\s*[ab]|covid(?:-19)?|influenza|flu|varicella|zoster|pneumococcal|rsv|rotavirus|"
     r"polio|measles|mumps|rubella|meningococcal|typhoid|rabies|yellow\s+fever|japanese\s+encephalitis)"
+    # the vaccine's form or route in brackets: "Typhoid (injectable)", "Typhoid (oral)", "Flu (high-dose)"
+    r"(?:\s*\((?:injectable|inj|oral|po|im|sq|sc|intranasal|live|inactivated|high[- ]dose|adjuvanted)\))?"
     r"(?:\s*#?\s*\d)?$",
     re.IGNORECASE,
 )

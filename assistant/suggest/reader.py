@@ -343,6 +343,18 @@ def _is_bullet(note: str, i: int) -> bool:
     return ch in ".,:;()" and True
 
 
+# "Surrounding skin: no erythema", "Full skin exam: no suspicious lesions": an exam heading, then a denial
+_EXAM_LABEL = re.compile(
+    r"^(?:[\w/-]+\s+){0,3}(?:skin|exam|lungs?|heart|cv|abd(?:omen)?|ext(?:remities)?|wound|heent|neuro|"
+    r"psych|msk|gu|chest|resp(?:iratory)?|eyes?|ears?|throat|neck|surrounding\s+\w+)\s*:\s*$",
+    re.IGNORECASE,
+)
+
+
+def _exam_label(text: str) -> bool:
+    return _EXAM_LABEL.match(text.strip() + " ") is not None
+
+
 @per_request  # a sentence's chunks each look for the triggers around them: the sentence is scanned once
 def _trigger_matches(sentence: str) -> tuple[tuple[re.Match[str], ...], ...]:
     """The negation, uncertainty, history, family and post-negation triggers' matches in a sentence."""
@@ -358,7 +370,8 @@ def _scope_flags(sentence: str, chunk_start: int, chunk_end: int) -> tuple[dict[
         for m in matches:
             if m.start() >= chunk_end:
                 continue
-            if chunk_start < m.start() and tokens(sentence[chunk_start : m.start()]):
+            before = sentence[chunk_start : m.start()] if chunk_start < m.start() else ""
+            if tokens(before) and not (key == "negated" and _exam_label(before)):
                 continue  # "diabetes without complications": the concept comes before the trigger
             if m.end() <= chunk_start:
                 between = sentence[m.end() : chunk_start]

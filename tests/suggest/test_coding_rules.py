@@ -19,6 +19,8 @@ from assistant.suggest.coding_rules.combination import combine
 from assistant.suggest.coding_rules.hcpcs_gate import QUALITY_DATA, documents_service
 from assistant.suggest.coding_rules.injuries import encounter_character, injury_rules
 from assistant.suggest.coding_rules.partners import add_organism, add_partners, bmi_code, weeks_code
+from assistant.suggest.coding_rules.stated_condition import named_in_note
+from assistant.suggest.coding_rules.symptoms import integral_to
 from assistant.suggest.coding_rules.tobacco import not_tobacco, tobacco_code
 from assistant.suggest.reader import Mention
 from assistant.suggest.schemas import Patient, SuggestRequest, SuggestResponse
@@ -452,3 +454,23 @@ def test_cli_shows_the_combination_and_no_hcpcs_noise(
     assert {"I13.0", "I50.22", "N18.4"} <= set(final) and "I10" not in final
     assert any("I.C.9.a" in reason for reason in final["I13.0"]["reasons"])
     assert not [s for s in doc["suggestions"] if s["system"] == "HCPCS"]
+
+
+def test_integral_symptom_table_reaches_past_a_first_unmatched_row() -> None:
+    assert integral_to("M25.511", ["M75.111"]) == "M75.111"  # the "S" row matches the prefix first
+    assert integral_to("M25.561", ["M1A.0720"]) is None  # knee pain beside gout of the ankle stays
+    assert integral_to("R00.0", ["E05.00"]) == "E05.00"
+    assert integral_to("M79.10", ["J10.1"]) == "J10.1"
+    assert integral_to("R11.0", ["O21.1"]) == "O21.1"
+    assert integral_to("R45.84", ["F53.0"]) == "F53.0"
+    assert integral_to("M54.50", ["S39.012A"]) == "S39.012A"
+    assert integral_to("M54.50", ["S52.531D"]) is None
+
+
+def test_sepsis_and_pneumonia_need_the_providers_word() -> None:
+    culture = "Wound cx: Streptococcus pyogenes (group A). Urine cx grew Klebsiella pneumoniae."
+    assert named_in_note("A40.0", culture) == "sepsis"
+    assert named_in_note("J15.0", culture) == "pneumonia"
+    assert named_in_note("A41.59", "Sepsis due to Klebsiella pyelonephritis.") is None
+    assert named_in_note("J18.9", "RLL CAP, start ceftriaxone.") is None
+    assert named_in_note("N39.0", culture) is None

@@ -8,7 +8,7 @@ from assistant.suggest.abbreviations import expand, table
 from assistant.suggest.corpus import CodeRecord, MemoryCorpus
 from assistant.suggest.embedder import HashingEmbedder
 from assistant.suggest.index_build import build_index
-from assistant.suggest.not_coded import why_not_coded
+from assistant.suggest.not_coded import vaccine_in_list_given, why_not_coded
 from assistant.suggest.qualifiers import compare, read_qualifiers
 from assistant.suggest.reader import Mention, read_note
 from assistant.suggest.schemas import SuggestRequest, SuggestResponse
@@ -73,6 +73,9 @@ def test_decimals_do_not_split_sentences() -> None:
         ("blood pressure", "vitals or labs"),
         ("BP 128/76", "vitals or labs"),
         ("A1c 9.2", "vitals or labs"),
+        ("PHQ-9 14, no SI", "vitals or labs"),  # a screening score: the clinician's diagnosis is coded
+        ("EPDS 3", "vitals or labs"),
+        ("GAD-7 12", "vitals or labs"),
         ("metformin 500 mg bid", "medication"),
         ("on lisinopril", "medication"),
         ("well controlled on lisinopril", "status"),
@@ -96,6 +99,7 @@ def test_not_coded_chunks(chunk: str, kind: str) -> None:
         "Follow-up of fracture",
         "BMI 32.4",
         "daily headaches",
+        "Generalized anxiety disorder",
     ],
 )
 def test_diagnoses_are_never_taken_for_plans(chunk: str) -> None:
@@ -404,3 +408,18 @@ def test_a_colon_in_prose_does_not_split_the_phrase() -> None:
     note = "Better eye: moderate vision impairment; lesser eye: profound vision impairment."
     assert "Better eye: moderate vision impairment" in coded(note)
     assert "Type 2 diabetes mellitus" in coded("A/P:\n# Type 2 diabetes mellitus: A1c 9.2")
+
+
+def test_a_denial_after_an_exam_heading_negates_the_finding() -> None:
+    note = "Exam:\nSurrounding skin: no spreading erythema. Abscess drained."
+    by_text = {m.text: m for m in read_note(note)}
+    assert by_text["Surrounding skin: no spreading erythema"].negated
+    assert not by_text["Abscess drained"].negated
+    (dm,) = [m for m in read_note("HPI: Diabetes: no hypoglycemia.") if m.text.startswith("Diabetes")]
+    assert not dm.negated  # a diagnosis before the colon is not an exam heading
+
+
+def test_a_vaccine_named_with_its_route_is_the_vaccine() -> None:
+    sentence = "Typhoid (injectable) and yellow fever vaccines administered today."
+    assert vaccine_in_list_given("Typhoid (injectable)", sentence)
+    assert not vaccine_in_list_given("Typhoid fever", sentence)

@@ -23,6 +23,7 @@ from assistant.suggest.coding_rules.influenza import identified_influenza
 from assistant.suggest.coding_rules.injuries import injury_rules
 from assistant.suggest.coding_rules.partners import add_partners
 from assistant.suggest.coding_rules.pregnancy import conditions_in_pregnancy, hypertension_in_pregnancy
+from assistant.suggest.coding_rules.stated_condition import unstated_conditions
 from assistant.suggest.coding_rules.symptoms import drop_integral_symptoms
 from assistant.suggest.coding_rules.tobacco import tobacco_status
 from assistant.suggest.patient import PatientFacts, read_demographics, resolve_patient
@@ -50,6 +51,7 @@ def context_for(
 
 def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     gate(picks, ctx, catalog)
+    unstated_conditions(picks, ctx, catalog)
     tobacco_status(picks, ctx, catalog)
     identified_influenza(picks, ctx, catalog)
     combine(picks, ctx, catalog)

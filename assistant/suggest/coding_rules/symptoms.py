@@ -84,7 +84,7 @@ INTEGRAL: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("R06.0", "R06.2"), ("J44", "J45", "I50", "J18", "J20", "J21", "J12", "J80", "J81", "U07.1")),
     (("R07.0", "R09.81", "R09.82", "R43"), _RESPIRATORY_INFECTION),
     (("R30", "R35", "R39.1"), ("N30", "N39.0", "N34", "N41", "N10", "N40.1")),
-    (("R31",), ("N20", "N21", "N30.01", "N30.91")),
+    (("R31",), ("N20", "N21", "N13.2", "N30.01", "N30.91")),
     (
         ("R10",),
         (
@@ -105,30 +105,42 @@ INTEGRAL: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
             "O00",
         ),
     ),
-    (("R11",), (*_GASTRO, "G43")),
+    (("R11",), (*_GASTRO, "G43", "O21")),
+    (("R82.4",), ("O21.1", "E10.1", "E11.1", "E13.1")),
     (("R19.7",), _GASTRO),
     (("R51",), ("G43", "G44")),
-    (("R07.9", "R07.89", "R07.2"), ("I20", "I21", "I22", "I24")),
+    (("R07.9", "R07.89", "R07.2"), ("I20", "I21", "I22", "I24", "I25.11", "I25.7")),
+    (("R00.0",), ("E05",)),
+    (("R45.84",), ("F32", "F33", "F34.1", "F53", "F31.3", "F31.4", "F31.5")),
+    (("M79.1",), ("J09", "J10", "J11", "U07.1")),
     (("R60",), ("I50",)),
     (("R42",), ("H81",)),
     (("R21",), ("B01", "B02", "B05", "B06", "B08", "B09", "L20", "L23", "L24", "L25", "L30", "L50")),
     (("R73",), ("E08", "E09", "E10", "E11", "E13")),
     (("R52", "M79.6", "M25.5"), ("S",)),
+    (("M54.5",), ("S33", "S39", "S32")),
+    # joint pain of the joint the arthropathy is coded for
+    (("M25.51",), ("M75", "M19.01")),
+    (("M25.55",), ("M16",)),
+    (("M25.56",), ("M17",)),
 )
+_SYMPTOMS = tuple(prefix for symptoms, _ in INTEGRAL for prefix in symptoms)
 
 
 def integral_to(symptom: str, diagnoses: list[str]) -> str | None:
     """The first diagnosis that ``symptom`` routinely belongs to, if any."""
     for symptoms, conditions in INTEGRAL:
         if symptom.startswith(symptoms):
-            return next((d for d in diagnoses if d.startswith(conditions)), None)
+            owner = next((d for d in diagnoses if d.startswith(conditions)), None)
+            if owner is not None:
+                return owner
     return None
 
 
 def drop_integral_symptoms(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     diagnoses = [c for c, p in picks.items() if p.final and c[:1] not in ("R", "Z") and c in catalog]
     for code, pick in list(picks.items()):
-        if not pick.final or not code.startswith(("R", "M79.6", "M25.5")):
+        if not pick.final or not code.startswith(_SYMPTOMS):
             continue
         owner = integral_to(code, diagnoses)
         if owner is None:
