@@ -17,7 +17,7 @@ from assistant.cli.main import app
 from assistant.suggest.coding_rules import NoteContext, context_for
 from assistant.suggest.coding_rules.combination import combine
 from assistant.suggest.coding_rules.hcpcs_gate import QUALITY_DATA, documents_service
-from assistant.suggest.coding_rules.injuries import encounter_character, injury_rules
+from assistant.suggest.coding_rules.injuries import encounter_character, fall_code, injury_rules
 from assistant.suggest.coding_rules.partners import add_organism, add_partners, bmi_code, weeks_code
 from assistant.suggest.coding_rules.tobacco import not_tobacco, tobacco_code
 from assistant.suggest.reader import Mention
@@ -452,3 +452,19 @@ def test_cli_shows_the_combination_and_no_hcpcs_noise(
     assert {"I13.0", "I50.22", "N18.4"} <= set(final) and "I10" not in final
     assert any("I.C.9.a" in reason for reason in final["I13.0"]["reasons"])
     assert not [s for s in doc["suggestions"] if s["system"] == "HCPCS"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "code"),
+    [
+        ("slipped on ice on the sidewalk walking to the bus", "W00.0XXA"),
+        ("fell on the icy driveway", "W00.0XXA"),
+        ("slipped on the wet floor of her bathroom", "W01.0XXA"),
+        ("tripped over the rug", "W01.0XXA"),
+        ("slipped and hit her head on the counter", None),
+        ("tripped and fell down the stairs", None),
+        ("fell off a ladder", None),
+    ],
+)
+def test_same_level_fall_mechanisms(sentence: str, code: str | None) -> None:
+    assert fall_code(sentence) == code
