@@ -460,6 +460,7 @@ def test_cli_shows_the_combination_and_no_hcpcs_noise(
         ("slipped on ice on the sidewalk walking to the bus", "W00.0XXA"),
         ("fell on the icy driveway", "W00.0XXA"),
         ("slipped on the wet floor of her bathroom", "W01.0XXA"),
+        ("slipped on the wet floor, no head strike", "W01.0XXA"),
         ("tripped over the rug", "W01.0XXA"),
         ("slipped and hit her head on the counter", None),
         ("tripped and fell down the stairs", None),

@@ -195,13 +195,18 @@ _FALLS = (
     ),
 )
 
+# A fall from a vehicle or a ridden conveyance is a transport accident (V codes), not a W fall.
+_RIDING = re.compile(r"\b(?:off|from|out of|riding|rode|driv\w*|bik\w*|bicycle|motorcycle|scooter)\b", re.I)
 _STRUCK = re.compile(r"\b(?:struck|strik\w*|hit)\b", re.I)
+_NOT_STRUCK = re.compile(
+    r"\b(?:no|without|denies|did not|didn't)\s+(?:\w+\s+)?(?:struck|strik\w*|hit)\b", re.I
+)
 
 
 def fall_code(sentence: str) -> str | None:
     """The W00/W01 code a same-level fall sentence names, at the initial encounter; None for any other."""
     code = next((code for rx, code in _FALLS if rx.search(sentence)), None)
-    if code == "W01.0XXA" and _STRUCK.search(sentence):
+    if code == "W01.0XXA" and _STRUCK.search(_NOT_STRUCK.sub(" ", sentence)):
         return None  # W01.1x: striking against an object, which the search names better
     return code
 
@@ -235,7 +240,8 @@ def external_causes(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatal
             prefixes = ASSAULT_PREFIXES
         else:
             prefixes = TRANSPORT_PREFIXES if _VEHICLE.search(how) else ACCIDENT_PREFIXES
-        fall = fall_code(how) if prefixes == ACCIDENT_PREFIXES else None
+        riding = prefixes == TRANSPORT_PREFIXES and _RIDING.search(how)
+        fall = fall_code(how) if prefixes != ASSAULT_PREFIXES and not riding else None
         cause = _with_character(catalog, fall, char) if fall and fall in catalog else None
         cause = cause or _best(ctx, catalog, clean_query(how), prefixes, char, "cause")
         clause = mechanism_clause(how)
