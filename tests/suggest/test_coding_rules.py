@@ -17,7 +17,7 @@ from assistant.cli.main import app
 from assistant.suggest.coding_rules import NoteContext, context_for
 from assistant.suggest.coding_rules.combination import combine
 from assistant.suggest.coding_rules.hcpcs_gate import QUALITY_DATA, documents_service
-from assistant.suggest.coding_rules.injuries import encounter_character, injury_rules
+from assistant.suggest.coding_rules.injuries import encounter_character, fall_code, injury_rules
 from assistant.suggest.coding_rules.partners import add_organism, add_partners, bmi_code, weeks_code
 from assistant.suggest.coding_rules.stated_condition import named_in_note
 from assistant.suggest.coding_rules.symptoms import integral_to
@@ -474,3 +474,20 @@ def test_sepsis_and_pneumonia_need_the_providers_word() -> None:
     assert named_in_note("A41.59", "Sepsis due to Klebsiella pyelonephritis.") is None
     assert named_in_note("J18.9", "RLL CAP, start ceftriaxone.") is None
     assert named_in_note("N39.0", culture) is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "code"),
+    [
+        ("slipped on ice on the sidewalk walking to the bus", "W00.0XXA"),
+        ("fell on the icy driveway", "W00.0XXA"),
+        ("slipped on the wet floor of her bathroom", "W01.0XXA"),
+        ("slipped on the wet floor, no head strike", "W01.0XXA"),
+        ("tripped over the rug", "W01.0XXA"),
+        ("slipped and hit her head on the counter", None),
+        ("tripped and fell down the stairs", None),
+        ("fell off a ladder", None),
+    ],
+)
+def test_same_level_fall_mechanisms(sentence: str, code: str | None) -> None:
+    assert fall_code(sentence) == code

@@ -176,6 +176,41 @@ def mechanism_clause(sentence: str) -> str | None:
     return " ".join(words) if len(words) >= 2 else None
 
 
+# Falls on the same level whose cause the W-code titles name in words a search does not reach from the
+# note ("slipped on ice" is W00, not "fall from ice-skates"); the first row that matches wins.
+_FALLS = (
+    (
+        re.compile(
+            r"\b(?:slip\w*|fell|fall\w*|tripp?\w*)\b[^.;]{0,30}\b(?:on|in)\s+(?:the\s+)?(?:ice|icy|snow\w*)\b",
+            re.I,
+        ),
+        "W00.0XXA",
+    ),
+    (
+        re.compile(
+            r"\b(?:slipped|tripped|stumbled)\b(?![^.;]{0,40}\b(?:stairs?|steps?|ladder|off|from|out of)\b)",
+            re.I,
+        ),
+        "W01.0XXA",
+    ),
+)
+
+# A fall from a vehicle or a ridden conveyance is a transport accident (V codes), not a W fall.
+_RIDING = re.compile(r"\b(?:off|from|out of|riding|rode|driv\w*|bik\w*|bicycle|motorcycle|scooter)\b", re.I)
+_STRUCK = re.compile(r"\b(?:struck|strik\w*|hit)\b", re.I)
+_NOT_STRUCK = re.compile(
+    r"\b(?:no|without|denies|did not|didn't)\s+(?:\w+\s+)?(?:struck|strik\w*|hit)\b", re.I
+)
+
+
+def fall_code(sentence: str) -> str | None:
+    """The W00/W01 code a same-level fall sentence names, at the initial encounter; None for any other."""
+    code = next((code for rx, code in _FALLS if rx.search(sentence)), None)
+    if code == "W01.0XXA" and _STRUCK.search(_NOT_STRUCK.sub(" ", sentence)):
+        return None  # W01.1x: striking against an object, which the search names better
+    return code
+
+
 def _not_this_encounter(picks: dict[str, Pick], catalog: CodeCatalog, char: str) -> None:
     """External-cause codes only beside an injury or poisoning (I.C.20); place, activity and status only
     at the initial encounter (I.C.20.b, c, k)."""
@@ -205,7 +240,10 @@ def external_causes(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatal
             prefixes = ASSAULT_PREFIXES
         else:
             prefixes = TRANSPORT_PREFIXES if _VEHICLE.search(how) else ACCIDENT_PREFIXES
-        cause = _best(ctx, catalog, clean_query(how), prefixes, char, "cause")
+        riding = prefixes == TRANSPORT_PREFIXES and _RIDING.search(how)
+        fall = fall_code(how) if prefixes != ASSAULT_PREFIXES and not riding else None
+        cause = _with_character(catalog, fall, char) if fall and fall in catalog else None
+        cause = cause or _best(ctx, catalog, clean_query(how), prefixes, char, "cause")
         clause = mechanism_clause(how)
         if cause is None and clause:
             cause = _best(ctx, catalog, clean_query(clause), prefixes, char, "cause")
