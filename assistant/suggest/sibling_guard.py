@@ -24,12 +24,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
+from typing import Any, TypeVar
 
 from assistant.suggest import qualifiers, rules, seventh, sibling_choice
 from assistant.suggest.reader import ASSESSMENT_SECTIONS, Mention
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.text import expand_abbreviations, tokens
 from assistant.suggest.types import Pick
+
+T = TypeVar("T")
 
 MAX_FAMILY = 300  # leaves looked at per level (a category larger than this is not a sibling set)
 DISPLACED = 0.99
@@ -147,6 +151,21 @@ def _levels(catalog: CodeCatalog, code: str) -> list[list[str]]:
     return out
 
 
+def _closest(catalog: CodeCatalog, code: str, rank: Callable[[str], tuple[Any, T] | None]) -> T | None:
+    """The best-keyed answer among ``code``'s siblings at the closest level of the hierarchy that has one
+    (``rank``: a sibling leaf's (key, answer), or None where the leaf does not qualify); ties go to the
+    first leaf."""
+    for leaves in _levels(catalog, code):
+        best: tuple[Any, T] | None = None
+        for leaf in leaves:
+            ranked = rank(leaf)
+            if ranked is not None and (best is None or ranked[0] > best[0]):
+                best = ranked
+        if best is not None:
+            return best[1]
+    return None
+
+
 def _sibling(
     catalog: CodeCatalog,
     code: str,
@@ -159,25 +178,20 @@ def _sibling(
     the most agreements, then one already coded (``coded``: the note's own code for it), then the most
     title words shared with ``code``, then an "unspecified" one."""
     own = _words(catalog.title(code))
-    for leaves in _levels(catalog, code):
-        best: tuple[tuple[int, bool, bool, float, bool], str, list[str]] | None = None
-        for leaf in leaves:
-            title = catalog.title(leaf)
-            conflicts, agree = judge(line, title)
-            if conflicts or len(agree) <= more_than or not allowed(leaf):
-                continue
-            words = _words(title)
-            unnamed = len(_roots(words - own) - line.words)
-            named = unnamed == 0
-            if more_than >= 0 and unnamed > MAX_UNNAMED:
-                continue  # completing a code needs the words its sibling adds (a site) on the line
-            overlap = len(own & words) / max(len(own | words), 1)
-            key = (len(agree), named, leaf in coded, overlap, _residual(title))
-            if best is None or key > best[0]:
-                best = (key, leaf, agree)
-        if best is not None:
-            return best[1], best[2]
-    return None
+
+    def rank(leaf: str) -> tuple[tuple[int, bool, bool, float, bool], tuple[str, list[str]]] | None:
+        title = catalog.title(leaf)
+        conflicts, agree = judge(line, title)
+        if conflicts or len(agree) <= more_than or not allowed(leaf):
+            return None
+        words = _words(title)
+        unnamed = len(_roots(words - own) - line.words)
+        if more_than >= 0 and unnamed > MAX_UNNAMED:
+            return None  # completing a code needs the words its sibling adds (a site) on the line
+        overlap = len(own & words) / max(len(own | words), 1)
+        return (len(agree), unnamed == 0, leaf in coded, overlap, _residual(title)), (leaf, agree)
+
+    return _closest(catalog, code, rank)
 
 
 # The next problem of a list run into one line: "1) gout, L toe - colchicine. 2) bilat CTS", "# A # B".
@@ -313,31 +327,27 @@ def named_words(
     title = catalog.title(code)
     own = _named_roots(title)
     have = len(judge(line, title)[1])
-    for leaves in _levels(catalog, code):
-        best: tuple[tuple[int, float], str] | None = None
-        for leaf in leaves:
-            other = catalog.title(leaf)
-            if sibling_choice.residual(other) or not allowed(leaf):
-                continue  # "other specified ..." needs a specified kind the line names, not a word
-            words = _named_roots(other)
-            mine, theirs = own - words, words - own
-            if not theirs or any(_states(line.text, w) for w in mine):
-                continue
-            partner = _partners(other)
-            if not all(
-                _states_in_title(line.text, other, w) or (w in partner and _states(line.text, partner[w]))
-                for w in theirs
-            ):
-                continue
-            conflicts, agree = judge(line, other)
-            if conflicts or len(agree) < have:
-                continue
-            key = (len(theirs), len(own & words) / max(len(own | words), 1))
-            if best is None or key > best[0]:
-                best = (key, leaf)
-        if best is not None:
-            return best[1]
-    return None
+
+    def rank(leaf: str) -> tuple[tuple[int, float], str] | None:
+        other = catalog.title(leaf)
+        if sibling_choice.residual(other) or not allowed(leaf):
+            return None  # "other specified ..." needs a specified kind the line names, not a word
+        words = _named_roots(other)
+        mine, theirs = own - words, words - own
+        if not theirs or any(_states(line.text, w) for w in mine):
+            return None
+        partner = _partners(other)
+        if not all(
+            _states_in_title(line.text, other, w) or (w in partner and _states(line.text, partner[w]))
+            for w in theirs
+        ):
+            return None
+        conflicts, agree = judge(line, other)
+        if conflicts or len(agree) < have:
+            return None
+        return (len(theirs), len(own & words) / max(len(own | words), 1)), leaf
+
+    return _closest(catalog, code, rank)
 
 
 def named_site(
@@ -357,29 +367,25 @@ def named_site(
         return None
     rest = _roots(_words(title)) - own
     have = len(judge(line, title)[1])
-    for leaves in _levels(catalog, code):
-        best: tuple[tuple[int, int], str] | None = None
-        for leaf in leaves:
-            other = catalog.title(leaf)
-            theirs = _site(other)
-            if theirs is None or not allowed(leaf):
-                continue
-            words, partner = theirs
-            if _roots(_words(other)) - words != rest or not words - own:
-                continue  # another condition, or the same site
-            named = {w for w in words if w in line.words or partner.get(w) in line.words}
-            unnamed = words - named
-            if not named - own or len(unnamed) > (MAX_UNNAMED if own else 0):
-                continue
-            conflicts, agree = judge(line, other)
-            if conflicts or len(agree) < have:
-                continue
-            key = (len(named), -len(unnamed))
-            if best is None or key > best[0]:
-                best = (key, leaf)
-        if best is not None:
-            return best[1]
-    return None
+
+    def rank(leaf: str) -> tuple[tuple[int, int], str] | None:
+        other = catalog.title(leaf)
+        theirs = _site(other)
+        if theirs is None or not allowed(leaf):
+            return None
+        words, partner = theirs
+        if _roots(_words(other)) - words != rest or not words - own:
+            return None  # another condition, or the same site
+        named = {w for w in words if w in line.words or partner.get(w) in line.words}
+        unnamed = words - named
+        if not named - own or len(unnamed) > (MAX_UNNAMED if own else 0):
+            return None
+        conflicts, agree = judge(line, other)
+        if conflicts or len(agree) < have:
+            return None
+        return (len(named), -len(unnamed)), leaf
+
+    return _closest(catalog, code, rank)
 
 
 def _healing_on_line(
@@ -603,27 +609,23 @@ def drug_induced(
         if not spans & adverse_lines and not any(_SAID_INDUCED.search(t) for t in lines):
             continue
         line = read_line(" ".join(lines))
-        own = _roots(_words(title))
-        found = None
-        for leaves in _levels(catalog, code):
-            best: tuple[float, str] | None = None
-            for leaf in leaves:
-                other = catalog.title(leaf)
-                if not _DRUG_CAUSE.search(other) or not allowed(leaf) or judge(line, other)[0]:
-                    continue
-                words = _roots(_words(other))
-                if (words - _CAUSE_WORDS) - own - line.words:
-                    continue  # it names a site or a kind neither the code nor the line says
-                if any(_states(line.text, w) for w in own - words):
-                    continue  # the line states the code's own cause
-                overlap = len(own & words) / max(len(own | words), 1)
-                if best is None or overlap > best[0]:
-                    best = (overlap, leaf)
-            if best is not None:
-                found = best[1]
-                break
+        found = _closest(catalog, code, partial(_drug_caused, catalog, line, _roots(_words(title)), allowed))
         if found is not None:
             _swap(picks, pick, found, f"{found} over {code}: a drug caused it (adverse effect on its line)")
+
+
+def _drug_caused(
+    catalog: CodeCatalog, line: LineSays, own: set[str], allowed: Callable[[str], bool], leaf: str
+) -> tuple[float, str] | None:
+    other = catalog.title(leaf)
+    if not _DRUG_CAUSE.search(other) or not allowed(leaf) or judge(line, other)[0]:
+        return None
+    words = _roots(_words(other))
+    if (words - _CAUSE_WORDS) - own - line.words:
+        return None  # it names a site or a kind neither the code nor the line says
+    if any(_states(line.text, w) for w in own - words):
+        return None  # the line states the code's own cause
+    return len(own & words) / max(len(own | words), 1), leaf
 
 
 _PATHOLOGICAL_NEC = "M84.4"  # Pathological fracture, NEC (Excludes1: pathological fracture in osteoporosis)
