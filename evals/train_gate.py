@@ -112,7 +112,14 @@ def fit(kind: str, x: np.ndarray, y: np.ndarray, w: np.ndarray) -> MentionGate:
         scale[scale < 1e-6] = 1.0
         model = LogisticRegression(C=0.3, max_iter=3000, random_state=SEED)
         model.fit((x - mean) / scale, y, sample_weight=w)
-        return MentionGate("logistic", 0.5, mean, scale, model.coef_[0], float(model.intercept_[0]))
+        return MentionGate(
+            kind="logistic",
+            threshold=0.5,
+            mean=mean,
+            scale=scale,
+            coef=model.coef_[0],
+            intercept=float(model.intercept_[0]),
+        )
     trees = HistGradientBoostingClassifier(
         max_iter=120,
         max_leaf_nodes=7,
@@ -124,7 +131,7 @@ def fit(kind: str, x: np.ndarray, y: np.ndarray, w: np.ndarray) -> MentionGate:
     )
     trees.fit(x, y, sample_weight=w)
     exported, baseline = export_trees(trees)
-    return MentionGate("trees", 0.5, intercept=baseline, trees=exported)
+    return MentionGate(kind="trees", threshold=0.5, intercept=baseline, trees=exported)
 
 
 def weights(groups: np.ndarray, us_share: float) -> np.ndarray:

@@ -10,7 +10,7 @@ mention's first candidate after the engine's sibling choice.
 
 One row of ``GATE_FEATURES`` per searched mention of a note (``note_rows``). The artifact
 (assistant/suggest/data/mention_gate.json, ``python -m evals.train_gate``) is plain JSON: a logistic
-regression or gradient-boosted trees (ranker.Tree), its threshold and provenance. Missing file: no gate.
+regression or gradient-boosted trees (ranker.ScoreModel), its threshold and provenance. Missing file: no gate.
 """
 
 from __future__ import annotations
@@ -26,8 +26,7 @@ import numpy as np
 
 from assistant.core.errors import AssistantError
 from assistant.suggest.features import CHAPTER_LETTERS, QUERY_KINDS, SECTIONS
-from assistant.suggest.forest import Forest
-from assistant.suggest.ranker import Tree, json_floats
+from assistant.suggest.ranker import ScoreModel
 from assistant.suggest.reader import ASSESSMENT_SECTIONS, Mention, clean_query
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.text import tokens
@@ -176,52 +175,25 @@ def _assessed(m: Mention) -> bool:
     return m.section in ASSESSMENT_SECTIONS or m.problem
 
 
-@dataclass
-class MentionGate:
+@dataclass(kw_only=True)
+class MentionGate(ScoreModel):
     """P(a mention's problem is coded) and the threshold from which its first code is final."""
 
-    kind: str  # "logistic" | "trees"
     threshold: float
-    mean: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    scale: np.ndarray = field(default_factory=lambda: np.ones(0))
-    coef: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    intercept: float = 0.0
-    trees: list[Tree] = field(default_factory=list)
     info: dict[str, Any] = field(default_factory=dict)
-    _forest: Forest | None = field(default=None, init=False, repr=False)
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         if not len(x):
             return np.zeros(0)
-        x = np.asarray(x, dtype=np.float64)
-        if self.kind == "logistic":
-            raw = ((x - self.mean) / self.scale) @ self.coef + self.intercept
-        elif self.trees:
-            if self._forest is None:
-                self._forest = Forest.from_trees(self.trees)
-            raw = self._forest.leaf_values(x).sum(axis=1) + self.intercept
-        else:
-            raw = np.full(len(x), self.intercept)
-        return np.asarray(1.0 / (1.0 + np.exp(-raw)))
+        return np.asarray(1.0 / (1.0 + np.exp(-self.raw(x))))
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
+        return {
             "format": FORMAT,
-            "kind": self.kind,
             "features": list(GATE_FEATURES),
             "threshold": round(self.threshold, 4),
-            "intercept": float(self.intercept),
             "info": self.info,
-        }
-        if self.kind == "logistic":
-            out |= {
-                "mean": json_floats(self.mean),
-                "scale": json_floats(self.scale),
-                "coef": json_floats(self.coef),
-            }
-        else:
-            out["trees"] = [t.to_json() for t in self.trees]
-        return out
+        } | self.model_json()
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> MentionGate:
@@ -232,14 +204,7 @@ class MentionGate:
                 fix="rebuild it with `make train-gate`",
             )
         return cls(
-            kind=str(data["kind"]),
-            threshold=float(data["threshold"]),
-            mean=np.asarray(data.get("mean", []), dtype=np.float64),
-            scale=np.asarray(data.get("scale", []), dtype=np.float64),
-            coef=np.asarray(data.get("coef", []), dtype=np.float64),
-            intercept=float(data.get("intercept", 0.0)),
-            trees=[Tree.from_json(t) for t in data.get("trees", [])],
-            info=dict(data.get("info", {})),
+            threshold=float(data["threshold"]), info=dict(data.get("info", {})), **cls.model_fields(data)
         )
 
     def save(self, path: Path) -> None:

@@ -9,6 +9,7 @@ file is missing the engine keeps its rule-based scores (``load_ranker`` returns 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -68,21 +69,16 @@ class Tree:
         )
 
 
-@dataclass
-class Ranker:
-    """Calibrated probability that a candidate is one of the note's codes."""
+@dataclass(kw_only=True)
+class ScoreModel:
+    """A raw score: a logistic regression over standardized features, or gradient-boosted trees."""
 
     kind: str  # "logistic" | "trees"
-    threshold: float  # final-list threshold (chosen on the dev splits for micro-F1)
-    high_threshold: float  # "high" confidence from here up
-    prior: CodePrior | None = None
     mean: np.ndarray = field(default_factory=lambda: np.zeros(0))
     scale: np.ndarray = field(default_factory=lambda: np.ones(0))
     coef: np.ndarray = field(default_factory=lambda: np.zeros(0))
     intercept: float = 0.0
     trees: list[Tree] = field(default_factory=list)
-    calibration: tuple[float, float] = (1.0, 0.0)  # p = sigmoid(a * raw + b)
-    info: dict[str, Any] = field(default_factory=dict)
     _forest: Forest | None = field(default=None, init=False, repr=False)
 
     def raw(self, x: np.ndarray) -> np.ndarray:
@@ -95,6 +91,41 @@ class Ranker:
             self._forest = Forest.from_trees(self.trees)  # every tree as one node table, built once
         return self._forest.leaf_values(x).sum(axis=1) + self.intercept
 
+    def model_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": self.kind, "intercept": float(self.intercept)}
+        if self.kind == "logistic":
+            out |= {
+                "mean": json_floats(self.mean),
+                "scale": json_floats(self.scale),
+                "coef": json_floats(self.coef),
+            }
+        else:
+            out["trees"] = [t.to_json() for t in self.trees]
+        return out
+
+    @staticmethod
+    def model_fields(data: Mapping[str, Any]) -> dict[str, Any]:
+        """The constructor's model arguments from an artifact written with ``model_json``."""
+        return {
+            "kind": str(data["kind"]),
+            "mean": np.asarray(data.get("mean", []), dtype=np.float64),
+            "scale": np.asarray(data.get("scale", []), dtype=np.float64),
+            "coef": np.asarray(data.get("coef", []), dtype=np.float64),
+            "intercept": float(data.get("intercept", 0.0)),
+            "trees": [Tree.from_json(t) for t in data.get("trees", [])],
+        }
+
+
+@dataclass(kw_only=True)
+class Ranker(ScoreModel):
+    """Calibrated probability that a candidate is one of the note's codes."""
+
+    threshold: float  # final-list threshold (chosen on the dev splits for micro-F1)
+    high_threshold: float  # "high" confidence from here up
+    prior: CodePrior | None = None
+    calibration: tuple[float, float] = (1.0, 0.0)  # p = sigmoid(a * raw + b)
+    info: dict[str, Any] = field(default_factory=dict)
+
     def predict(self, x: np.ndarray) -> np.ndarray:
         if not len(x):
             return np.zeros(0)
@@ -104,22 +135,12 @@ class Ranker:
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "format": FORMAT,
-            "kind": self.kind,
             "features": list(FEATURES),
             "threshold": round(self.threshold, 4),
             "high_threshold": round(self.high_threshold, 4),
             "calibration": [float(v) for v in self.calibration],
-            "intercept": float(self.intercept),
             "info": self.info,
-        }
-        if self.kind == "logistic":
-            out |= {
-                "mean": json_floats(self.mean),
-                "scale": json_floats(self.scale),
-                "coef": json_floats(self.coef),
-            }
-        else:
-            out["trees"] = [t.to_json() for t in self.trees]
+        } | self.model_json()
         if self.prior is not None:
             out["prior"] = self.prior.to_json()
         return out
@@ -138,20 +159,14 @@ class Ranker:
                 field="ranker",
                 fix="rebuild it with `make train`",
             )
-        kind = str(data["kind"])
         a, b = data.get("calibration", [1.0, 0.0])
         return cls(
-            kind=kind,
             threshold=float(data["threshold"]),
             high_threshold=float(data["high_threshold"]),
             prior=CodePrior.from_json(data["prior"]) if "prior" in data else None,
-            mean=np.asarray(data.get("mean", []), dtype=np.float64),
-            scale=np.asarray(data.get("scale", []), dtype=np.float64),
-            coef=np.asarray(data.get("coef", []), dtype=np.float64),
-            intercept=float(data.get("intercept", 0.0)),
-            trees=[Tree.from_json(t) for t in data.get("trees", [])],
             calibration=(float(a), float(b)),
             info=dict(data.get("info", {})),
+            **cls.model_fields(data),
         )
 
     def save(self, path: Path) -> None:

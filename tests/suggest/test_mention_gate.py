@@ -33,7 +33,12 @@ def constant_gate(p: float, threshold: float = 0.5) -> MentionGate:
     """A gate that says ``p`` for every mention."""
     n = len(GATE_FEATURES)
     return MentionGate(
-        "logistic", threshold, np.zeros(n), np.ones(n), np.zeros(n), float(np.log(p / (1 - p)))
+        kind="logistic",
+        threshold=threshold,
+        mean=np.zeros(n),
+        scale=np.ones(n),
+        coef=np.zeros(n),
+        intercept=float(np.log(p / (1 - p))),
     )
 
 
