@@ -33,9 +33,12 @@ _STOP_AT = re.compile(r"\b(?:and|or|with|without|but|due|in|on|of|not|no)\b|[,;:
 _PAREN = re.compile(r"\([^)]*\)")
 _EXACERBATION = re.compile(r"\b(?:exacerbation|exacerbated|flare|flare-up)\b", re.I)
 _INTRACTABLE_NO = re.compile(
-    r"\b(?:not\s+intractable|non-?intractable|without\s+(?:mention\s+of\s+)?(?:intractab|refractory))", re.I
+    r"\b(?:not\s+(?:intractable|refractory|pharmacoresistant)|non-?intractable|without\s+(?:mention\s+of\s+)?(?:intractab|refractory))",
+    re.I,
 )
 _INTRACTABLE_YES = re.compile(r"\b(?:intractable|refractory|pharmacoresistant|medically\s+resistant)\b", re.I)
+_STATUS_NO = re.compile(r"\b(?:without|w/o|no|not\s+in)\s+status\b", re.I)
+_STATUS_YES = re.compile(r"\bstatus\s+(?:migrainosus|epilepticus|asthmaticus)\b", re.I)
 _REMISSION_NO = re.compile(r"\bnot\s+(?:having\s+achieved|in)\s+remission\b", re.I)
 _RELAPSE = re.compile(r"\b(?:in\s+relapse|relapsed)\b", re.I)
 _REMISSION = re.compile(r"\bin\s+(?:(?P<kind>full|partial|early|sustained|complete)\s+)?remission\b", re.I)
@@ -108,6 +111,7 @@ class Qualifiers:
     with_: frozenset[str] = frozenset()
     without: frozenset[str] = frozenset()
     intractable: bool | None = None
+    status: bool | None = None  # status migrainosus / epilepticus / asthmaticus
     # "any" | full | partial | early | sustained | "no" (not having achieved remission) | "relapse"
     remission: str | None = None
     controlled: bool | None = None
@@ -154,6 +158,7 @@ def read_qualifiers(text: str, *, title: bool = False) -> Qualifiers:
     if title and re.search(r"\buncomplicated\b", low, re.I):
         without.add("exacerbation")
     intractable = False if _INTRACTABLE_NO.search(low) else True if _INTRACTABLE_YES.search(low) else None
+    status = False if _STATUS_NO.search(low) else True if _STATUS_YES.search(low) else None
     remission: str | None = None
     if _REMISSION_NO.search(low):
         remission = "no"
@@ -182,6 +187,7 @@ def read_qualifiers(text: str, *, title: bool = False) -> Qualifiers:
         with_=frozenset(with_ - without),
         without=frozenset(without - with_),
         intractable=intractable,
+        status=status,
         remission=remission,
         controlled=controlled,
         acuity=acuity,
@@ -333,6 +339,18 @@ def compare(note: Qualifiers, title: Qualifiers) -> tuple[list[str], list[str]]:
         elif title.trimester != 0:
             conflicts.append(f"title says trimester {title.trimester}, the note {note.trimester}")
     return conflicts, agree
+
+
+def default_conflicts(note: Qualifiers, title: Qualifiers) -> list[str]:
+    """A title asserting what the note leaves at its default: intractable (the Tabular's "not intractable"
+    covers a migraine, epilepsy or headache not stated intractable: "Epilepsy NOS" G40.909) and a status
+    migrainosus / epilepticus / asthmaticus never stated ("without status" is its NOS)."""
+    out = []
+    if note.intractable is None and title.intractable:
+        out.append("title says intractable, the note does not (not intractable is the default)")
+    if note.status is None and title.status:
+        out.append("title says with status, the note does not (without status is the default)")
+    return out
 
 
 _NOT_REMITTED = ("no", "relapse")

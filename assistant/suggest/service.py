@@ -493,6 +493,8 @@ class SuggestionService:
                         if m.section in ASSESSMENT_SECTIONS or m.problem or q.kind != "current":
                             threshold *= cfg.assessed_factor
                     final = rank == 0 and c.score >= threshold
+                    if learned and rank == 0 and not final:
+                        final = sibling_choice.family_share(cands, qualifier_reasons) >= threshold
                     if rank == 0 and id(m) in gated and self.gate is not None:
                         final = mention_gate.decide(cfg.gate_mode, final, gated[id(m)], self.gate.threshold)
                     code, extra_warn, extra_notes = self._apply_code_rules(code, m, [x.code for x in cands])
@@ -695,7 +697,7 @@ class SuggestionService:
             start += len(x)
             head.sort(key=lambda c: (-c.score, c.code))
             sibling_choice.prefer_named_sibling(
-                head, mc.qualifier_reasons, self.catalog.title, mc.mention.query
+                head, mc.qualifier_reasons, self.catalog.title, mc.mention.query, mc.mention.qualifiers
             )
             mc.cands[:] = self._fit_patient(head, facts, max(per_mention, 1), left_out) + later[i]
         return ranked

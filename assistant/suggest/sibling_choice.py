@@ -20,7 +20,7 @@ the displaced one stays just below it, the mention's first alternate.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar
 
 from assistant.suggest import qualifiers
@@ -51,6 +51,26 @@ def _conflicted(reasons: list[str]) -> bool:
 
 def _agreements(reasons: list[str]) -> int:
     return sum(1 for r in reasons if not r.startswith(CONFLICT))
+
+
+AGREE = "qualifier: "
+FAMILY_WINDOW = 15  # the scored head of a mention (EngineConfig.rank_scored)
+
+
+def family_share(cands: Sequence[C], reasons: dict[str, list[str]]) -> float:
+    """The first candidate's probability, or its category's when the note's qualifiers chose it among
+    siblings: the ranker splits a mention's probability over siblings that differ only on axes the note
+    states ("migraine without aura, not intractable": G43.009, G43.109, G43.019), so the family's mass is
+    the code's when the first code agrees with the note, contradicts none of it, and a sibling among the
+    scored ones is contradicted (the qualifiers, not the ranker, chose the member)."""
+    top = cands[0]
+    said = reasons.get(top.code, [])
+    if _conflicted(said) or not any(r.startswith(AGREE) for r in said):
+        return top.score
+    family = [c for c in cands[:FAMILY_WINDOW] if c.code[:3] == top.code[:3]]
+    if not any(_conflicted(reasons.get(c.code, [])) for c in family):
+        return top.score
+    return sum(c.score for c in family)
 
 
 def _head_said(title: str, note: str) -> bool:
@@ -103,17 +123,25 @@ def _note_stems(note: str) -> set[str]:
 
 
 def prefer_named_sibling(
-    cands: list[C], reasons: dict[str, list[str]], title_of: Callable[[str], str], note: str = ""
+    cands: list[C],
+    reasons: dict[str, list[str]],
+    title_of: Callable[[str], str],
+    note: str = "",
+    said: qualifiers.Qualifiers | None = None,
 ) -> str | None:
     """Reorder ``cands`` in place by the two rules; returns the reason when the first code changed.
-    ``note``: the mention's words, for the "non-" prefix check (qualifiers.prefix_conflict)."""
+    ``note``: the mention's words, for the "non-" prefix check (qualifiers.prefix_conflict); ``said``: its
+    qualifiers, for the axes a title asserts beyond their default (qualifiers.default_conflicts)."""
     if len(cands) < 2:
         return None
-    if note:
-        for c in cands[: WINDOW + 1]:
-            why_not = qualifiers.prefix_conflict(note, title_of(c.code))
-            if why_not and not _conflicted(reasons.get(c.code, [])):
-                reasons.setdefault(c.code, []).append(f"{CONFLICT}: {why_not}")
+    for c in cands[: WINDOW + 1]:
+        why_not = qualifiers.prefix_conflict(note, title_of(c.code)) if note else None
+        if said is not None and not why_not:
+            why_not = next(
+                iter(qualifiers.default_conflicts(said, qualifiers.title_qualifiers(title_of(c.code)))), None
+            )
+        if why_not and not _conflicted(reasons.get(c.code, [])):
+            reasons.setdefault(c.code, []).append(f"{CONFLICT}: {why_not}")
     top = cands[0]
     top_reasons = reasons.get(top.code, [])
     window = list(enumerate(cands[1 : WINDOW + 1], 1))

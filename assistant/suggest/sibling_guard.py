@@ -92,24 +92,26 @@ def title_side(title: str) -> str | None:
 
 def judge(line: LineSays, title: str) -> tuple[list[str], list[str]]:
     """(conflicts, agreements) of a code title with its problem line."""
-    conflicts, agree = qualifiers.compare(line.qualifiers, qualifiers.title_qualifiers(title))
+    said = qualifiers.title_qualifiers(title)
+    conflicts, agree = qualifiers.compare(line.qualifiers, said)
+    conflicts += qualifiers.default_conflicts(line.qualifiers, said)
     if _STAGE_RANGE.search(title):  # "stage 1 through stage 4" names a range, not one stage
         conflicts = [c for c in conflicts if "stage" not in c]
-    if line.qualifiers.remission is None and qualifiers.title_qualifiers(title).remission == "relapse":
+    if line.qualifiers.remission is None and said.remission == "relapse":
         conflicts.append("title says in relapse, the line does not")  # documented, like a remission
     if line.text and (negated := _negated_phrase(line.text, title)):
         conflicts.append(negated)
-    said, has = line.side, title_side(title)
-    if said and has and has != "unspecified":
+    side, has = line.side, title_side(title)
+    if side and has and has != "unspecified":
         opposite = {
             "bilateral": {"right", "left", "unilateral"},
             "right": {"left", "bilateral"},
             "left": {"right", "bilateral"},
-        }[said]
+        }[side]
         if has in opposite:
-            conflicts.append(f"title says {has}, the line {said}")
-        elif has == said:
-            agree.append(f"side {said}")
+            conflicts.append(f"title says {has}, the line {side}")
+        elif has == side:
+            agree.append(f"side {side}")
     return conflicts, agree
 
 

@@ -661,3 +661,72 @@ def test_no_m80_code_without_osteoporosis_or_without_a_pathological_fracture() -
     picks = {"M81.0": _final_pick("M81.0")}
     sibling_guard.osteoporotic_fracture(picks, FRAGILITY)
     assert _finals(picks) == ["M81.0"]
+
+
+MIGRAINE = _catalog(
+    {
+        "G43.001": "Migraine without aura, not intractable, with status migrainosus",
+        "G43.009": "Migraine without aura, not intractable, without status migrainosus",
+        "G43.011": "Migraine without aura, intractable, with status migrainosus",
+        "G43.019": "Migraine without aura, intractable, without status migrainosus",
+        "G43.109": "Migraine with aura, not intractable, without status migrainosus",
+    },
+    {
+        "G43": "Migraine",
+        "G43.0": "Migraine without aura",
+        "G43.00": "Migraine without aura, not intractable",
+        "G43.01": "Migraine without aura, intractable",
+        "G43.1": "Migraine with aura",
+        "G43.10": "Migraine with aura, not intractable",
+    },
+)
+
+
+def test_intractable_and_status_need_the_note_to_say_them() -> None:
+    # Nothing said of intractability or status: the Tabular's defaults, not intractable, without status.
+    assert _finals(_settle(MIGRAINE, "# Migraine without aura - sumatriptan prn", "G43.011")) == ["G43.009"]
+    assert _finals(_settle(MIGRAINE, "# Migraine w/o aura, not refractory", "G43.019")) == ["G43.009"]
+    # Said: the code that says it stands.
+    assert _finals(_settle(MIGRAINE, "# Migraine without aura, refractory", "G43.019")) == ["G43.019"]
+    note = "# Migraine without aura, in status migrainosus since Tuesday"
+    assert _finals(_settle(MIGRAINE, note, "G43.001")) == ["G43.001"]
+
+
+def test_a_title_beyond_the_default_is_no_first_candidate() -> None:
+    from assistant.suggest.qualifiers import read_qualifiers
+
+    def ranked() -> list[SimpleNamespace]:
+        return [
+            SimpleNamespace(code=c, score=s, title=0.5) for c, s in (("G43.011", 0.08), ("G43.009", 0.07))
+        ]
+
+    reasons: dict[str, list[str]] = {
+        "G43.009": ["qualifier: without aura"],
+        "G43.011": ["qualifier: without aura"],
+    }
+    cands = ranked()
+    said = read_qualifiers("migraine without aura")
+    assert prefer_named_sibling(cands, reasons, MIGRAINE.title, "migraine without aura", said)  # type: ignore[arg-type]
+    assert cands[0].code == "G43.009"
+    cands = ranked()
+    said = read_qualifiers("migraine without aura, intractable, in status migrainosus")
+    assert prefer_named_sibling(cands, {}, MIGRAINE.title, "migraine", said) is None  # type: ignore[arg-type]
+    assert cands[0].code == "G43.011"
+
+
+def test_the_family_mass_is_the_chosen_siblings_when_the_qualifiers_chose_it() -> None:
+    from assistant.suggest.sibling_choice import family_share
+
+    cands = [
+        SimpleNamespace(code=c, score=s, title=0.5)
+        for c, s in (("G43.009", 0.10), ("G43.109", 0.10), ("G43.909", 0.05), ("R51.9", 0.2))
+    ]
+    reasons = {
+        "G43.009": ["qualifier: without aura"],
+        "G43.109": ['qualifier conflict: title says "with aura", the note "without"'],
+    }
+    assert abs(family_share(cands, reasons) - 0.25) < 1e-9  # type: ignore[arg-type]
+    # No sibling the note contradicts (the ranker, not the note, chose among them): its own probability.
+    assert family_share(cands, {"G43.009": ["qualifier: without aura"]}) == 0.10  # type: ignore[arg-type]
+    # The first code agrees with nothing the note says: its own probability.
+    assert family_share(cands, {"G43.109": reasons["G43.109"]}) == 0.10  # type: ignore[arg-type]
