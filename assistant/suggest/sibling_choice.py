@@ -127,18 +127,18 @@ def prefer_named_sibling(
     reasons: dict[str, list[str]],
     title_of: Callable[[str], str],
     note: str = "",
-    said: qualifiers.Qualifiers | None = None,
+    stated: qualifiers.Qualifiers | None = None,
 ) -> str | None:
     """Reorder ``cands`` in place by the two rules; returns the reason when the first code changed.
-    ``note``: the mention's words, for the "non-" prefix check (qualifiers.prefix_conflict); ``said``: its
+    ``note``: the mention's words, for the "non-" prefix check (qualifiers.prefix_conflict); ``stated``: its
     qualifiers, for the axes a title asserts beyond their default (qualifiers.default_conflicts)."""
     if len(cands) < 2:
         return None
     for c in cands[: WINDOW + 1]:
         why_not = qualifiers.prefix_conflict(note, title_of(c.code)) if note else None
-        if said is not None and not why_not:
+        if stated is not None and not why_not:
             why_not = next(
-                iter(qualifiers.default_conflicts(said, qualifiers.title_qualifiers(title_of(c.code)))), None
+                iter(qualifiers.default_conflicts(stated, qualifiers.title_qualifiers(title_of(c.code)))), None
             )
         if why_not and not _conflicted(reasons.get(c.code, [])):
             reasons.setdefault(c.code, []).append(f"{CONFLICT}: {why_not}")
