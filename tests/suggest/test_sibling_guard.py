@@ -730,3 +730,10 @@ def test_the_family_mass_is_the_chosen_siblings_when_the_qualifiers_chose_it() -
     assert family_share(cands, {"G43.009": ["qualifier: without aura"]}) == 0.10  # type: ignore[arg-type]
     # The first code agrees with nothing the note says: its own probability.
     assert family_share(cands, {"G43.109": reasons["G43.109"]}) == 0.10  # type: ignore[arg-type]
+
+
+def test_a_side_letter_before_a_sided_condition_is_the_side() -> None:
+    said = expand_abbreviations("A: L acute suppurative otitis media w/ spontaneous TM rupture.")
+    assert said.startswith("A: left acute suppurative otitis media")
+    assert expand_abbreviations("R serous otitis media").startswith("right ")
+    assert expand_abbreviations("O2 at 2 L nasal cannula") == "O2 at 2 L nasal cannula"  # litres stay
