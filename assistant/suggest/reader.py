@@ -75,10 +75,13 @@ _DESCRIPTOR_NOT_NEGATION = "".join(
 )
 _NEG_POST = (
     r"(?:was|were|is|are|been)\s+(?:ruled\s+out|excluded|negative|absent|not\s+seen|not\s+found)|"
-    r"unlikely|ruled\s+out|(?:has\s+|have\s+|now\s+)?resolved|"
+    r"unlikely|ruled\s+out|(?:has\s+|have\s+|now\s+)?resolved|none(?!\s+of)|"
     + _DESCRIPTOR_NOT_NEGATION
     + r"(?:negative|neg)"
 )
+# A label and its answer: "Diabetic retinopathy: none", "Tophi - negative" (the condition is not present).
+_LABEL_SAYS = re.compile(r"\s*(?::|-|\u2013)\s*")
+_ABSENT = re.compile(r"none|negative|neg", re.IGNORECASE)
 _UNC_PRE = (
     r"rule\s+out|r/o|probable|probably|possible|possibly|suspected|suspect|suspicion\s+of|likely|"
     r"questionable|query|concern\s+for|cannot\s+(?:be\s+)?exclude[d]?|differential|suggestive\s+of|"
@@ -383,7 +386,8 @@ def _scope_flags(sentence: str, chunk_start: int, chunk_end: int) -> tuple[dict[
             triggers.append(f"{key}:{m.group(0).strip().lower()}")
     for m in found[4]:
         between = sentence[chunk_end : m.start()]
-        if m.start() >= chunk_start and not (_TERM_RE.search(between) or "," in between):
+        label = _LABEL_SAYS.fullmatch(between) and _ABSENT.fullmatch(m.group(0))  # "Retinopathy: none"
+        if m.start() >= chunk_start and (label or not (_TERM_RE.search(between) or "," in between)):
             flags["negated"] = True
             triggers.append(f"negated:{m.group(0).strip().lower()}")
     return flags, triggers

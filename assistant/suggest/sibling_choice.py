@@ -137,9 +137,8 @@ def prefer_named_sibling(
     for c in cands[: WINDOW + 1]:
         why_not = qualifiers.prefix_conflict(note, title_of(c.code)) if note else None
         if stated is not None and not why_not:
-            why_not = next(
-                iter(qualifiers.default_conflicts(stated, qualifiers.title_qualifiers(title_of(c.code)))), None
-            )
+            beyond = qualifiers.default_conflicts(stated, qualifiers.title_qualifiers(title_of(c.code)))
+            why_not = beyond[0] if beyond else None
         if why_not and not _conflicted(reasons.get(c.code, [])):
             reasons.setdefault(c.code, []).append(f"{CONFLICT}: {why_not}")
     top = cands[0]

@@ -135,3 +135,13 @@ def test_former_habits_are_history(text: str) -> None:
     (m,) = read_note(f"SH: {text}.\nA/P: cough.")[:1]
     assert m.history and not m.negated
     assert clean_query(m.query).lower() == "smoker"
+
+
+def test_a_label_answered_none_is_negated() -> None:
+    (m,) = [
+        m for m in read_note("- Diabetic retinopathy: none, dilated exam normal\n") if "retinopathy" in m.text
+    ]
+    assert m.negated
+    assert any(m.negated for m in read_note("Retinopathy - negative on exam\n"))
+    # A label answered with the condition's kind is the condition.
+    assert not any(m.negated for m in read_note("Dx: Diabetic retinopathy: mild NPDR\n"))
