@@ -118,3 +118,35 @@ def drop_contradicting_siblings(picks: dict[str, Pick], catalog: CodeCatalog) ->
         p.warnings.append(
             f"its title contradicts {clash.code} ({catalog.title(clash.code)}): coded {clash.code}"
         )
+
+
+_RESIDUAL_WORDS = frozenset(tokens("unspecified other"))
+
+
+def drop_unspecified_twins(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
+    """A final "unspecified" code whose title says nothing a final code of its category does not also say
+    (E11.319 "... with unspecified diabetic retinopathy without macular edema" beside E11.3293 "... with
+    mild nonproliferative diabetic retinopathy without macular edema, bilateral") is that code's problem
+    coded twice, the second time without its specifics (I.A.9: "unspecified" is for the information not
+    documented): it stays an option, the specific code is final."""
+    finals = [p for p in picks.values() if p.final and p.code in catalog]
+    for lo in finals:
+        if not _unspecified(catalog, lo.code):
+            continue
+        words = catalog.title_tokens(lo.code) - _RESIDUAL_WORDS
+        hi = next(
+            (
+                p
+                for p in finals
+                if p is not lo
+                and p.final
+                and p.code[:3] == lo.code[:3]
+                and not _RESIDUAL_WORDS & catalog.title_tokens(p.code)  # "other X" is no specific X
+                and words <= catalog.title_tokens(p.code)
+            ),
+            None,
+        )
+        if hi is None:
+            continue
+        lo.final = False
+        lo.warnings.append(f"the problem {hi.code} codes, without its specifics: coded {hi.code}")

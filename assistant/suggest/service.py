@@ -548,6 +548,7 @@ class SuggestionService:
             hcpcs_gate(tail, context, self.catalog)
             self._pair_rules(picks)
             consolidate.drop_contradicting_siblings(picks, self.catalog)
+            consolidate.drop_unspecified_twins(picks, self.catalog)
             self._excludes1(picks)
             if learned:  # FLOOR is one of the ranker's probabilities
                 ensure_pregnancy_code(picks, self.catalog)

@@ -81,7 +81,19 @@ def _head_said(title: str, note: str) -> bool:
 
 # Words that do not make a title more specific, and the ways a note says a title's "secondary".
 _GENERIC = frozenset(
-    {"other", "unspecified", "specified", "site", "region", "type", "without", "with", "not", "elsewhere"}
+    {
+        "other",
+        "unspecified",
+        "specified",
+        "site",
+        "region",
+        "type",
+        "without",
+        "with",
+        "not",
+        "elsewhere",
+        "induced",
+    }
 )
 # A site named as a noun or as its adjective ("sacrum" / "sacral", "thorax" / "thoracic", "cervix" /
 # "cervical", "pelvis" / "pelvic"): both come to one root before the titles' words are compared.

@@ -737,3 +737,43 @@ def test_a_side_letter_before_a_sided_condition_is_the_side() -> None:
     assert said.startswith("A: left acute suppurative otitis media")
     assert expand_abbreviations("R serous otitis media").startswith("right ")
     assert expand_abbreviations("O2 at 2 L nasal cannula") == "O2 at 2 L nasal cannula"  # litres stay
+
+
+DIABETES_EYE = _catalog(
+    {
+        "E11.319": "Type 2 diabetes mellitus with unspecified diabetic retinopathy without macular edema",
+        "E11.3293": "Type 2 diabetes mellitus with mild nonproliferative diabetic retinopathy without "
+        "macular edema, bilateral",
+        "E11.22": "Type 2 diabetes mellitus with diabetic chronic kidney disease",
+        "G30.8": "Other Alzheimer's disease",
+        "G30.9": "Alzheimer's disease, unspecified",
+    },
+    {"E11": "Type 2 diabetes mellitus", "E11.3": "Type 2 diabetes mellitus with ophthalmic complications"},
+)
+
+
+def test_an_unspecified_twin_of_a_specific_final_code_is_not_coded_again() -> None:
+    from assistant.suggest.consolidate import drop_unspecified_twins
+
+    def picks(*codes: str) -> dict[str, Pick]:
+        return {c: Pick(c, 0.5, True, []) for c in codes}
+
+    got = picks("E11.319", "E11.3293", "E11.22")
+    drop_unspecified_twins(got, DIABETES_EYE)
+    assert _finals(got) == ["E11.22", "E11.3293"] and got["E11.319"].warnings
+    # An "other" code is no specific form of the unspecified one: both stay.
+    got = picks("G30.8", "G30.9")
+    drop_unspecified_twins(got, DIABETES_EYE)
+    assert _finals(got) == ["G30.8", "G30.9"]
+
+
+def test_the_cause_a_note_names_completes_an_unspecified_code() -> None:
+    titles = {
+        "K85.90": "Acute pancreatitis without necrosis or infection, unspecified",
+        "K85.20": "Alcohol induced acute pancreatitis without necrosis or infection",
+    }
+    cands = [SimpleNamespace(code=c, score=s, title=0.5) for c, s in (("K85.90", 0.8), ("K85.20", 0.1))]
+    assert prefer_named_sibling(cands, {}, titles.__getitem__, "Acute alcoholic pancreatitis")  # type: ignore[arg-type]
+    assert cands[0].code == "K85.20"
+    cands = [SimpleNamespace(code=c, score=s, title=0.5) for c, s in (("K85.90", 0.8), ("K85.20", 0.1))]
+    assert prefer_named_sibling(cands, {}, titles.__getitem__, "Acute pancreatitis") is None  # type: ignore[arg-type]
