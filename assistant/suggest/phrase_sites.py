@@ -56,3 +56,47 @@ def site_agreement(phrase: str, code: str, title: str) -> int:
     if any(re.search(rf"\b{re.escape(w)}\b", title, re.IGNORECASE) for w in words):
         return 1
     return -1 if _UNSPECIFIED_SITE.search(title) else 0
+
+
+# The parts of the two distal regions a note names by their bones and joints (ICD-10 chapter 13's site
+# list: the hand is the carpus, metacarpus, fingers and the joints between them; the ankle and foot the
+# tarsus, metatarsus, toes and their joints), each with the region word the titles use.
+PART_OF: dict[str, str] = {
+    **dict.fromkeys(
+        [
+            "toe",
+            "toes",
+            "hallux",
+            "mtp",
+            "metatarsal",
+            "metatarsals",
+            "metatarsophalangeal",
+            "podagra",
+            "tarsal",
+            "tarsus",
+            "heel",
+        ],
+        "foot",
+    ),
+    **dict.fromkeys(
+        [
+            "finger",
+            "fingers",
+            "thumb",
+            "mcp",
+            "pip",
+            "dip",
+            "metacarpal",
+            "metacarpals",
+            "metacarpophalangeal",
+            "knuckle",
+            "carpal",
+        ],
+        "hand",
+    ),
+}
+
+
+def regions_named(words: set[str]) -> set[str]:
+    """The regions ("foot", "hand") whose parts a set of lower-case words names ("1st MTP": foot)."""
+    return {PART_OF[w] for w in words if w in PART_OF}

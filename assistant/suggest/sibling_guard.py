@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar
 
-from assistant.suggest import qualifiers, rules, seventh, sibling_choice
+from assistant.suggest import phrase_sites, qualifiers, rules, seventh, sibling_choice
 from assistant.suggest.reader import ASSESSMENT_SECTIONS, Mention
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.text import expand_abbreviations, tokens
@@ -73,7 +73,9 @@ def read_line(text: str) -> LineSays:
     said = _MOD.sub("moderate", expand_abbreviations(text))
     sides = {s for s, rx in _SIDES.items() if rx.search(said)}
     side = "bilateral" if "bilateral" in sides else sides.pop() if len(sides) == 1 else None
-    return LineSays(qualifiers.read_qualifiers(said), side, frozenset(_roots(set(tokens(said)))), said)
+    words = set(tokens(said))
+    words |= phrase_sites.regions_named(set(re.findall(r"[a-z]+", said.lower())))  # "1st MTP": the foot
+    return LineSays(qualifiers.read_qualifiers(said), side, frozenset(_roots(words)), said)
 
 
 def _roots(words: set[str]) -> set[str]:
@@ -187,7 +189,8 @@ def _sibling(
         if conflicts or len(agree) <= more_than or not allowed(leaf):
             return None
         words = _words(title)
-        unnamed = len(_roots(words - own) - line.words)
+        partner = _partners(title)  # "ankle and foot": the line naming either names the region
+        unnamed = len({w for w in _roots(words - own) - line.words if partner.get(w) not in line.words})
         if more_than >= 0 and unnamed > MAX_UNNAMED:
             return None  # completing a code needs the words its sibling adds (a site) on the line
         overlap = len(own & words) / max(len(own | words), 1)
@@ -237,7 +240,7 @@ def settle(
         said = head or assessed or next(iter(pick.heads or pick.mentions), None)
         if said is None:
             continue
-        if catalog.seven_chr_for(code):  # injuries: the 7th character and side rules (rules.py) decide,
+        if "A" in catalog.seven_chr_for(code):  # encounters: the 7th character and side rules decide,
             _healing_on_line(picks, pick, note, catalog, allowed)  # with the lines' healing words
             continue
         if head is not None:

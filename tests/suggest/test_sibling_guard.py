@@ -777,3 +777,42 @@ def test_the_cause_a_note_names_completes_an_unspecified_code() -> None:
     assert cands[0].code == "K85.20"
     cands = [SimpleNamespace(code=c, score=s, title=0.5) for c, s in (("K85.90", 0.8), ("K85.20", 0.1))]
     assert prefer_named_sibling(cands, {}, titles.__getitem__, "Acute pancreatitis") is None  # type: ignore[arg-type]
+
+
+GOUT_PARTS = _catalog(
+    {
+        "M10.9": "Gout, unspecified",
+        "M10.012": "Idiopathic gout, left shoulder",
+        "M10.072": "Idiopathic gout, left ankle and foot",
+        "M10.071": "Idiopathic gout, right ankle and foot",
+        "M1A.9XX0": "Chronic gout, unspecified, without tophus (tophi)",
+        "M1A.0710": "Idiopathic chronic gout, right ankle and foot, without tophus (tophi)",
+        "M1A.3710": "Chronic gout due to renal impairment, right ankle and foot, without tophus (tophi)",
+    },
+    {
+        "M10": "Gout",
+        "M10.0": "Idiopathic gout",
+        "M10.01": "Idiopathic gout, shoulder",
+        "M10.07": "Idiopathic gout, ankle and foot",
+        "M1A": "Chronic gout",
+        "M1A.9": "Chronic gout, unspecified",
+        "M1A.9X": "Chronic gout, unspecified",
+        "M1A.9XX": "Chronic gout, unspecified",
+        "M1A.0": "Idiopathic chronic gout",
+        "M1A.07": "Idiopathic chronic gout, ankle and foot",
+        "M1A.071": "Idiopathic chronic gout, right ankle and foot",
+        "M1A.3": "Chronic gout due to renal impairment",
+        "M1A.37": "Chronic gout due to renal impairment, ankle and foot",
+        "M1A.371": "Chronic gout due to renal impairment, right ankle and foot",
+    },
+)
+
+
+def test_a_toe_joint_is_the_ankle_and_foot_site() -> None:
+    note = "A: acute gout flare of the left first MTP joint (podagra), idiopathic"
+    assert _finals(_settle(GOUT_PARTS, note, "M10.9")) == ["M10.072"]
+    # A tophus character (M1A's 7th) is no encounter: the problem line still completes the code.
+    note = "# Chronic gout R 1st MTP - on allopurinol, no tophi on exam"
+    assert _finals(_settle(GOUT_PARTS, note, "M1A.9XX0")) == ["M1A.0710"]
+    # No site named: the unspecified code stays.
+    assert _finals(_settle(GOUT_PARTS, "# Gout - on allopurinol", "M10.9")) == ["M10.9"]
