@@ -150,3 +150,22 @@ def drop_unspecified_twins(picks: dict[str, Pick], catalog: CodeCatalog) -> None
             continue
         lo.final = False
         lo.warnings.append(f"the problem {hi.code} codes, without its specifics: coded {hi.code}")
+
+
+# A final code another final code's category already covers: the general form of a condition beside the
+# category of its specific form. COPD with emphysema is emphysema, J43.- (Coding Clinic 4Q 2017, 1Q 2019:
+# emphysema is a form of COPD; J44.9 is not added).
+COVERED_BY: dict[str, tuple[str, str]] = {
+    "J44.9": ("J43", "COPD with emphysema is coded to emphysema (J43.-) alone"),
+}
+
+
+def drop_covered(picks: dict[str, Pick]) -> None:
+    """A final code of ``COVERED_BY`` beside a final code of the category that covers it stays an option."""
+    for code, (category, why) in COVERED_BY.items():
+        pick = picks.get(code)
+        if pick is None or not pick.final:
+            continue
+        if any(p.final and c.startswith(category) for c, p in picks.items()):
+            pick.final = False
+            pick.warnings.append(why)

@@ -46,7 +46,12 @@ _TREATMENT_OVER = re.compile(
 _TREATMENT_ONGOING = re.compile(
     r"\b(?:on|receiving|undergoing|currently\s+on|continuing|started|starting)\s+(?:\w+\s+){0,2}?"
     r"(?:chemo\w*|radiation|radiotherapy|immunotherapy|folfox|folfiri|capox|tamoxifen|letrozole|anastrozole|"
-    r"hormon\w+\s+therapy|adjuvant|neoadjuvant)\b|\bcycle\s+\d+\b",
+    r"hormon\w+\s+therapy|adjuvant|neoadjuvant)\b|\bcycle\s+\d+\b|"
+    # "adjuvant FOLFOX q2wk", not "completed adjuvant chemo"
+    r"(?<!completed\s)(?<!finished\s)(?<!s/p\s)(?<!after\s)(?<!prior\s)(?<!no\s)(?<!without\s)(?<!declined\s)"
+    r"\b(?:neo)?adjuvant\s+(?:\w+\s+)?"
+    r"(?:chemo\w*|radiation|radiotherapy|immunotherapy|folfox|folfiri|capox|xelox|tamoxifen|letrozole|"
+    r"anastrozole)\b",
     re.IGNORECASE,
 )
 _PAST_EVENT = re.compile(

@@ -549,6 +549,7 @@ class SuggestionService:
             self._pair_rules(picks)
             consolidate.drop_contradicting_siblings(picks, self.catalog)
             consolidate.drop_unspecified_twins(picks, self.catalog)
+            consolidate.drop_covered(picks)
             self._excludes1(picks)
             if learned:  # FLOOR is one of the ranker's probabilities
                 ensure_pregnancy_code(picks, self.catalog)

@@ -482,3 +482,26 @@ def test_relapse_and_not_having_achieved_remission_contradict_each_other() -> No
     assert not compare(read_qualifiers("AML, relapsed after induction"), relapse)[0]
     assert compare(read_qualifiers("AML, newly diagnosed, not in remission"), relapse)[0]
     assert not compare(read_qualifiers("AML, newly diagnosed, not in remission"), never)[0]
+
+
+def test_adjuvant_treatment_under_way_keeps_the_cancer_current() -> None:
+    line = (
+        "# Adenocarcinoma of sigmoid colon, s/p sigmoid colectomy 8/2026, adjuvant FOLFOX q2wk - tolerating."
+    )
+    assert history_cue(line, "Adenocarcinoma of sigmoid colon") is None
+    # None given, or finished: the excised cancer is history (Z85).
+    said = "Adenocarcinoma of the ascending colon, s/p right hemicolectomy 03/2023, no adjuvant chemotherapy."
+    assert history_cue(said, "Adenocarcinoma of the ascending colon")
+    said = "Breast cancer s/p lumpectomy, completed adjuvant chemo 2020."
+    assert history_cue(said, "Breast cancer")
+
+
+def test_copd_beside_emphysema_is_coded_once_as_emphysema() -> None:
+    from assistant.suggest.consolidate import drop_covered
+
+    picks = {c: Pick(c, 0.7, True, []) for c in ("J43.9", "J44.9", "F17.210")}
+    drop_covered(picks)
+    assert sorted(c for c, p in picks.items() if p.final) == ["F17.210", "J43.9"]
+    picks = {c: Pick(c, 0.7, True, []) for c in ("J44.9",)}
+    drop_covered(picks)
+    assert picks["J44.9"].final
