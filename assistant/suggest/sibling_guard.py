@@ -273,6 +273,7 @@ def settle(
         _swap(picks, pick, found[0], f"{found[0]} over {code}: {why}")
     without_said_elsewhere(picks, note, catalog, allowed)
     drug_induced(picks, note, catalog, allowed)
+    unstated_cause(picks, note, catalog, allowed)
     osteoporotic_fracture(picks, catalog, allowed)
 
 
@@ -631,6 +632,54 @@ def _drug_caused(
     if any(_states(line.text, w) for w in own - words):
         return None  # the line states the code's own cause
     return len(own & words) / max(len(own | words), 1), leaf
+
+
+# A title's cause ("Chronic gout due to renal impairment", "Lead-induced gout", "Post-traumatic
+# osteoarthritis"), and the kind a condition with no cause documented is ("Idiopathic gout", "primary").
+_TITLE_CAUSE = re.compile(
+    r"\bdue\s+to\s+(?P<due>[a-z\s]+?)(?=,|$)|\b(?P<induced>[a-z]+)-induced\b|\bpost-(?P<post>traumatic)\b",
+    re.IGNORECASE,
+)
+_NO_CAUSE_KIND = frozenset(_roots(set(tokens("idiopathic primary"))))
+_CAUSE_RELATION = frozenset(_roots(set(tokens("due induced post"))))
+# A cause the note may name in other words: renal impairment as kidney disease.
+_CAUSE_SAID = {"renal": re.compile(r"\b(?:renal|kidney|ckd|esrd|aki|dialysis|nephropathy)\b", re.IGNORECASE)}
+
+
+def _cause_stated(note: str, words: set[str]) -> bool:
+    return any(_states(note, w) or (w in _CAUSE_SAID and _CAUSE_SAID[w].search(note)) for w in words)
+
+
+def unstated_cause(
+    picks: dict[str, Pick], note: str, catalog: CodeCatalog, allowed: Callable[[str], bool] = lambda c: True
+) -> None:
+    """A final code whose title names a cause the note never states ("Chronic gout due to renal impairment,
+    left knee" for "Chronic gout, L knee") gives way to its sibling of no documented cause, the same title
+    with "idiopathic" / "primary" for the cause (M1A.0620): a cause-specific code needs the cause
+    documented (I.A.15, I.B.9: the provider states the link)."""
+    for code, pick in list(picks.items()):
+        if not pick.final or picks.get(code) is not pick or code not in catalog:
+            continue
+        title = catalog.title(code)
+        m = _TITLE_CAUSE.search(title)
+        if m is None or catalog.system(code) != "ICD-10-CM":
+            continue
+        cause = _roots(_words(m.group("due") or m.group("induced") or m.group("post")))
+        if not cause or _cause_stated(note, cause):
+            continue
+        own = _roots(_words(title))
+
+        def rank(leaf: str, own: set[str] = own, cause: set[str] = cause) -> tuple[int, str] | None:
+            other = catalog.title(leaf)
+            words = _roots(_words(other))
+            added, lost = words - own, own - words
+            if not added or not added <= _NO_CAUSE_KIND or not lost <= cause | _CAUSE_RELATION:
+                return None
+            return (0, leaf) if allowed(leaf) else None
+
+        found = _closest(catalog, code, rank)
+        if found is not None:
+            _swap(picks, pick, found, f"{found} over {code}: the note states no {' '.join(sorted(cause))}")
 
 
 _PATHOLOGICAL_NEC = "M84.4"  # Pathological fracture, NEC (Excludes1: pathological fracture in osteoporosis)

@@ -816,3 +816,32 @@ def test_a_toe_joint_is_the_ankle_and_foot_site() -> None:
     assert _finals(_settle(GOUT_PARTS, note, "M1A.9XX0")) == ["M1A.0710"]
     # No site named: the unspecified code stays.
     assert _finals(_settle(GOUT_PARTS, "# Gout - on allopurinol", "M10.9")) == ["M10.9"]
+
+
+RENAL_GOUT = _catalog(
+    {
+        "M1A.0620": "Idiopathic chronic gout, left knee, without tophus (tophi)",
+        "M1A.3620": "Chronic gout due to renal impairment, left knee, without tophus (tophi)",
+        "M1A.4620": "Other secondary chronic gout, left knee, without tophus (tophi)",
+    },
+    {
+        "M1A": "Chronic gout",
+        "M1A.0": "Idiopathic chronic gout",
+        "M1A.06": "Idiopathic chronic gout, knee",
+        "M1A.062": "Idiopathic chronic gout, left knee",
+        "M1A.3": "Chronic gout due to renal impairment",
+        "M1A.36": "Chronic gout due to renal impairment, knee",
+        "M1A.362": "Chronic gout due to renal impairment, left knee",
+        "M1A.4": "Other secondary chronic gout",
+        "M1A.46": "Other secondary chronic gout, knee",
+        "M1A.462": "Other secondary chronic gout, left knee",
+    },
+)
+
+
+def test_a_cause_the_note_never_states_is_not_coded() -> None:
+    note = "# Chronic gout, L knee - no tophi, continue allopurinol"
+    assert _finals(_settle(RENAL_GOUT, note, "M1A.3620")) == ["M1A.0620"]
+    # The note states it (in the code's words or as kidney disease): the cause-specific code stands.
+    note = "# Chronic gout, L knee, in the setting of CKD 4 - no tophi"
+    assert _finals(_settle(RENAL_GOUT, note, "M1A.3620")) == ["M1A.3620"]
