@@ -169,3 +169,53 @@ def drop_covered(picks: dict[str, Pick]) -> None:
         if any(p.final and c.startswith(category) for c, p in picks.items()):
             pick.final = False
             pick.warnings.append(why)
+
+
+def _with_names(title: str, words: set[str]) -> bool:
+    """A title's "with" part names one of ``words`` (a word's first six letters: "calculous" for
+    "calculus")."""
+    low = title.lower()
+    if " with " not in low:
+        return False
+    said = {w[:6] for w in tokens(low.split(" with ", 1)[1]) if len(w) > 3}
+    return bool(said & {w[:6] for w in words if len(w) > 3})
+
+
+def excluded_to_combination(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
+    """A final residual code ("Unspecified hydronephrosis") whose phrase also gave a condition (N20.1
+    "Calculus of ureter") that the Tabular excludes to a "with" code of the final code's category (N20:
+    Excludes1 "with hydronephrosis (N13.2)") is that combination: the phrase states both ("ureteral
+    calculus with hydronephrosis"), and the Excludes1 note names the one code for them (I.A.12.a, I.A.15)."""
+    for code, pick in list(picks.items()):
+        if not pick.final or picks.get(code) is not pick or code not in catalog:
+            continue
+        if not _unspecified(catalog, code) and "other" not in catalog.title_tokens(code):
+            continue
+        for other in list(picks.values()):
+            if other is pick or not set(map(id, other.mentions)) & set(map(id, pick.mentions)):
+                continue
+            if other.code not in catalog:
+                continue
+            combo = next(
+                (
+                    r
+                    for r in catalog.refs_for(other.code, "excludes1")
+                    if r != code
+                    and r[:3] == code[:3]
+                    and r in catalog
+                    and catalog.billable(r)
+                    and _with_names(catalog.title(r), catalog.title_tokens(other.code))
+                ),
+                None,
+            )
+            if combo is None:
+                continue
+            new = picks.setdefault(combo, Pick(combo, pick.score, True, list(pick.mentions)))
+            new.final = True
+            new.score = max(new.score, pick.score)
+            new.heads.extend(m for m in pick.heads if m not in new.heads)
+            new.reasons.append(f"{combo}: {other.code}'s Excludes1 names it for {code}'s condition with it")
+            pick.final = False
+            pick.warnings.append(f"coded {combo}, the combination of {code} and {other.code}")
+            other.final = False
+            break

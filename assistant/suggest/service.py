@@ -550,6 +550,7 @@ class SuggestionService:
             consolidate.drop_contradicting_siblings(picks, self.catalog)
             consolidate.drop_unspecified_twins(picks, self.catalog)
             consolidate.drop_covered(picks)
+            consolidate.excluded_to_combination(picks, self.catalog)
             self._excludes1(picks)
             if learned:  # FLOOR is one of the ranker's probabilities
                 ensure_pregnancy_code(picks, self.catalog)

@@ -845,3 +845,35 @@ def test_a_cause_the_note_never_states_is_not_coded() -> None:
     # The note states it (in the code's words or as kidney disease): the cause-specific code stands.
     note = "# Chronic gout, L knee, in the setting of CKD 4 - no tophi"
     assert _finals(_settle(RENAL_GOUT, note, "M1A.3620")) == ["M1A.3620"]
+
+
+STONES = _catalog(
+    {
+        "N13.2": "Hydronephrosis with renal and ureteral calculous obstruction",
+        "N13.30": "Unspecified hydronephrosis",
+        "N20.1": "Calculus of ureter",
+        "E66.01": "Morbid (severe) obesity due to excess calories",
+        "E66.2": "Morbid (severe) obesity with alveolar hypoventilation",
+        "E66.9": "Obesity, unspecified",
+    },
+    {
+        "N13": "Obstructive and reflux uropathy",
+        "N13.3": "Other and unspecified hydronephrosis",
+        "N20": "Calculus",
+    },
+    refs={"N20": {"excludes1": ["N13.2"]}, "E66.01": {"excludes1": ["E66.2"]}},
+)
+
+
+def test_an_excludes1_note_naming_the_combination_codes_both_conditions_once() -> None:
+    from assistant.suggest.consolidate import excluded_to_combination
+
+    said = Mention(start=0, end=40, text="ureteral calculus with hydronephrosis", query="x")
+    picks = {"N13.30": Pick("N13.30", 0.5, True, [said]), "N20.1": Pick("N20.1", 0.2, False, [said])}
+    excluded_to_combination(picks, STONES)
+    assert _finals(picks) == ["N13.2"]
+    # The Excludes1 code adds a finding the other condition's title does not name: no combination.
+    said = Mention(start=0, end=20, text="morbid obesity", query="x")
+    picks = {"E66.9": Pick("E66.9", 0.5, True, [said]), "E66.01": Pick("E66.01", 0.2, False, [said])}
+    excluded_to_combination(picks, STONES)
+    assert _finals(picks) == ["E66.9"]
