@@ -97,6 +97,36 @@ PART_OF: dict[str, str] = {
 }
 
 
+# The skin and soft-tissue titles' limbs (L02-L03, "Cellulitis of left lower limb"): the parts of each.
+LIMB_OF: dict[str, str] = {
+    **dict.fromkeys(
+        [
+            "thigh",
+            "thighs",
+            "leg",
+            "legs",
+            "calf",
+            "shin",
+            "knee",
+            "ankle",
+            "foot",
+            "feet",
+            "toe",
+            "toes",
+            "heel",
+            "shin",
+        ],
+        "lower limb",
+    ),
+    **dict.fromkeys(["arm", "arms", "forearm", "elbow", "wrist", "hand", "hands"], "upper limb"),
+}
+
+
 def regions_named(words: set[str]) -> set[str]:
-    """The regions ("foot", "hand") whose parts a set of lower-case words names ("1st MTP": foot)."""
-    return {PART_OF[w] for w in words if w in PART_OF}
+    """The region words ("foot", "hand"; "lower", "limb") whose parts a set of lower-case words names
+    ("1st MTP": foot; "thigh": lower limb)."""
+    out = {PART_OF[w] for w in words if w in PART_OF}
+    limbs = {LIMB_OF[w] for w in words if w in LIMB_OF}
+    if len(limbs) == 1:  # both limbs named: neither is the site
+        out.update(limbs.pop().split())
+    return out

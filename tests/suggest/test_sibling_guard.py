@@ -877,3 +877,25 @@ def test_an_excludes1_note_naming_the_combination_codes_both_conditions_once() -
     picks = {"E66.9": Pick("E66.9", 0.5, True, [said]), "E66.01": Pick("E66.01", 0.2, False, [said])}
     excluded_to_combination(picks, STONES)
     assert _finals(picks) == ["E66.9"]
+
+
+CELLULITIS = _catalog(
+    {
+        "L03.111": "Cellulitis of right axilla",
+        "L03.112": "Cellulitis of left axilla",
+        "L03.114": "Cellulitis of left upper limb",
+        "L03.116": "Cellulitis of left lower limb",
+    },
+    {
+        "L03": "Cellulitis and acute lymphangitis",
+        "L03.1": "Cellulitis of other parts of limb",
+        "L03.11": "Cellulitis of other parts of limb",
+    },
+)
+
+
+def test_a_thigh_is_the_lower_limb_of_a_skin_title() -> None:
+    note = "ED impression: Abscess of L thigh with surrounding cellulitis - bedside I&D"
+    assert _finals(_settle(CELLULITIS, note, "L03.112")) == ["L03.116"]
+    note = "ED impression: cellulitis of the left forearm"
+    assert _finals(_settle(CELLULITIS, note, "L03.112")) == ["L03.114"]
