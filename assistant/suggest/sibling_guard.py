@@ -69,8 +69,20 @@ class LineSays:
     text: str = ""  # the line as read (abbreviations expanded), for the "non-" / "un-" prefix check
 
 
+# The Index's synonyms for a tear's title word ("Tear, rotator cuff, incomplete" for a partial tear).
+_TITLE_SYNONYMS = (
+    (
+        re.compile(r"\bpartial(?:[- ]thickness)?(?=\s+(?:[a-z-]+\s+){0,2}?(?:tear|rupture))", re.I),
+        "incomplete",
+    ),
+    (re.compile(r"\bfull[- ]thickness(?=\s+(?:[a-z-]+\s+){0,2}?(?:tear|rupture))", re.I), "complete"),
+)
+
+
 def read_line(text: str) -> LineSays:
     said = _MOD.sub("moderate", expand_abbreviations(text))
+    for rx, word in _TITLE_SYNONYMS:
+        said = rx.sub(rf"\g<0> {word}", said)
     sides = {s for s, rx in _SIDES.items() if rx.search(said)}
     side = "bilateral" if "bilateral" in sides else sides.pop() if len(sides) == 1 else None
     words = set(tokens(said))

@@ -899,3 +899,28 @@ def test_a_thigh_is_the_lower_limb_of_a_skin_title() -> None:
     assert _finals(_settle(CELLULITIS, note, "L03.112")) == ["L03.116"]
     note = "ED impression: cellulitis of the left forearm"
     assert _finals(_settle(CELLULITIS, note, "L03.112")) == ["L03.114"]
+
+
+CUFF = _catalog(
+    {
+        "M75.102": "Unspecified rotator cuff tear or rupture of left shoulder, not specified as traumatic",
+        "M75.112": "Incomplete rotator cuff tear or rupture of left shoulder, not specified as traumatic",
+        "M75.122": "Complete rotator cuff tear or rupture of left shoulder, not specified as traumatic",
+    },
+    {
+        "M75": "Shoulder lesions",
+        "M75.1": "Rotator cuff tear or rupture, not specified as traumatic",
+        "M75.10": "Unspecified rotator cuff tear",
+        "M75.11": "Incomplete rotator cuff tear",
+        "M75.12": "Complete rotator cuff tear",
+    },
+)
+
+
+def test_a_partial_tear_is_the_incomplete_one() -> None:
+    note = "2. Nontraumatic partial rotator cuff tear, L shoulder (MRI) - PT referral"
+    assert _finals(_settle(CUFF, note, "M75.102")) == ["M75.112"]
+    note = "2. Full-thickness rotator cuff tear, left shoulder - ortho referral"
+    assert _finals(_settle(CUFF, note, "M75.102")) == ["M75.122"]
+    # A partial remission says nothing of a tear.
+    assert "incomplete" not in sibling_guard.read_line("MDD, recurrent, in partial remission").text
