@@ -286,6 +286,7 @@ def settle(
     without_said_elsewhere(picks, note, catalog, allowed)
     drug_induced(picks, note, catalog, allowed)
     unstated_cause(picks, note, catalog, allowed)
+    specified_nec(picks, note, catalog, allowed)
     osteoporotic_fracture(picks, catalog, allowed)
 
 
@@ -692,6 +693,57 @@ def unstated_cause(
         found = _closest(catalog, code, rank)
         if found is not None:
             _swap(picks, pick, found, f"{found} over {code}: the note states no {' '.join(sorted(cause))}")
+
+
+# Alphabetic Index rows that send a named form to the "other" (specified NEC) code, as (the note's words,
+# the residual title's phrase, the specified-NEC title's phrase): "Angina, stable I20.89", "Angina of
+# effort", "Angina equivalent" (I20.89's inclusion terms); "Arteriosclerosis, coronary, native vessel, with
+# angina pectoris, specified type NEC I25.118".
+_INDEX_NEC = (
+    (
+        re.compile(
+            r"\b(?:stable|exertional)\s+(?:\w+\s+)?angina|\bangina\s+(?:of\s+effort|equivalent)",
+            re.IGNORECASE,
+        ),
+        "unspecified angina pectoris",
+        "other forms of angina pectoris",
+    ),
+)
+
+
+def specified_nec(
+    picks: dict[str, Pick], note: str, catalog: CodeCatalog, allowed: Callable[[str], bool] = lambda c: True
+) -> None:
+    """A final code whose title leaves unspecified a form the note names, where the Index classes that form
+    as "specified NEC" (``_INDEX_NEC``): the sibling titled "other forms of" it (CAD with stable angina:
+    I25.118, not I25.119)."""
+    for code, pick in list(picks.items()):
+        if not pick.final or picks.get(code) is not pick or code not in catalog:
+            continue
+        title = catalog.title(code)
+        for said, residual, specified in _INDEX_NEC:
+            if residual not in title.lower() or not any(
+                said.search(note[_line_span(note, m.start)[0] : _line_span(note, m.start)[1]])
+                for m in pick.mentions
+            ):
+                continue
+            wanted = title.lower().replace(residual, specified)
+            found = next(
+                (
+                    c
+                    for c in catalog.leaves_under(code[:3])
+                    if catalog.title(c).lower() == wanted and allowed(c)
+                ),
+                None,
+            )
+            if found is not None:
+                _swap(
+                    picks,
+                    pick,
+                    found,
+                    f"{found} over {code}: the Index classes the form named as {specified}",
+                )
+            break
 
 
 _PATHOLOGICAL_NEC = "M84.4"  # Pathological fracture, NEC (Excludes1: pathological fracture in osteoporosis)

@@ -388,7 +388,8 @@ def test_a_line_that_says_stable_angina_never_keeps_the_unstable_code() -> None:
     stable = "1. Coronary artery disease with stable effort angina - unchanged for a year, continue nitrate"
     picks = _settle(ANGINA, stable, "I25.110")
     assert "I25.110" not in _finals(picks)
-    assert _finals(picks) == ["I25.119"]  # nothing on the line names "refractory" or another form
+    # Stable (effort) angina is the Index's "Angina, stable" I20.89: CAD with it, I25.118 (specified NEC).
+    assert _finals(picks) == ["I25.118"]
     unstable = "1. Coronary artery disease with unstable angina - rest pain since yesterday, admit"
     assert _finals(_settle(ANGINA, unstable, "I25.110")) == ["I25.110"]
 
@@ -924,3 +925,25 @@ def test_a_partial_tear_is_the_incomplete_one() -> None:
     assert _finals(_settle(CUFF, note, "M75.102")) == ["M75.122"]
     # A partial remission says nothing of a tear.
     assert "incomplete" not in sibling_guard.read_line("MDD, recurrent, in partial remission").text
+
+
+ANGINA_FORMS = _catalog(
+    {
+        "I25.110": "ASHD of native coronary artery with unstable angina pectoris",
+        "I25.118": "ASHD of native coronary artery with other forms of angina pectoris",
+        "I25.119": "ASHD of native coronary artery with unspecified angina pectoris",
+    },
+    {
+        "I25": "Chronic ischemic heart disease",
+        "I25.1": "Atherosclerotic heart disease of native coronary artery",
+        "I25.11": "Atherosclerotic heart disease of native coronary artery with angina pectoris",
+    },
+)
+
+
+def test_a_stable_angina_is_the_indexs_other_form_of_angina() -> None:
+    note = "A: CAD of native coronary arteries with stable exertional angina - add isosorbide"
+    assert _finals(_settle(ANGINA_FORMS, note, "I25.119")) == ["I25.118"]
+    # Unstable angina, or angina of no named form: not the other form.
+    assert _finals(_settle(ANGINA_FORMS, "A: CAD with angina - add isosorbide", "I25.119")) == ["I25.119"]
+    assert _finals(_settle(ANGINA_FORMS, "A: CAD with unstable angina", "I25.110")) == ["I25.110"]
