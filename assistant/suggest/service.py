@@ -33,6 +33,7 @@ from assistant.suggest import (
     sibling_guard,
     skipped_tail,
 )
+from assistant.suggest.cause_link import cause_is_part
 from assistant.suggest.coding_rules.hcpcs_gate import gate as hcpcs_gate
 from assistant.suggest.corpus import corpus_for
 from assistant.suggest.embedder import Embedder, NoVectorsEmbedder, configured_model_name, load_embedder
@@ -260,11 +261,18 @@ class SuggestionService:
             texts += [q.text for p in plans for _, q, _ in skipped_tail.queries(p)]
         return list(dict.fromkeys(texts))
 
+    def read(self, text: str) -> list[Mention]:
+        """The note's mentions as this engine reads them (a stated cause split off unless one code names
+        both: the Alphabetic Index and the organism table decide)."""
+        return read_note(
+            text, lambda condition, cause: cause_is_part(self.walker, self.catalog, condition, cause)
+        )
+
     def _prepare(
         self, requests: Sequence[SuggestRequest]
     ) -> tuple[list[Plan], dict[str, np.ndarray], dict[str, list[tuple[int, float]]], list[PatientFacts]]:
         """Read and plan each note, embed every query once, search the dense index once per query."""
-        readings = [read_note(r.text) for r in requests]
+        readings = [self.read(r.text) for r in requests]
         plans = [self._plan(r, ms) for r, ms in zip(requests, readings, strict=True)]
         texts = self.embedded_texts(plans)
         # embedding + dense search on a second thread meanwhile the queries' lexical side (overlap.py)
