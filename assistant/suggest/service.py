@@ -34,6 +34,7 @@ from assistant.suggest import (
     skipped_tail,
 )
 from assistant.suggest.cause_link import cause_is_part
+from assistant.suggest.coding_rules.combination import family_documented
 from assistant.suggest.coding_rules.hcpcs_gate import gate as hcpcs_gate
 from assistant.suggest.corpus import corpus_for
 from assistant.suggest.embedder import Embedder, NoVectorsEmbedder, configured_model_name, load_embedder
@@ -552,7 +553,7 @@ class SuggestionService:
             if learned and cfg.ranked_tail and cfg.tail_folded:  # but a code folded into another stays
                 ranked_tail.keep_folded(tail, ranked_tail.folded(dropped, picks, absorbed))
             hcpcs_gate(tail, context, self.catalog)
-            self._pair_rules(picks)
+            self._pair_rules(picks, request.text)
             consolidate.drop_contradicting_siblings(picks, self.catalog)
             self._excludes1(picks)
             if learned:  # FLOOR is one of the ranker's probabilities
@@ -868,7 +869,7 @@ class SuggestionService:
         pick.score = max(pick.score, self.high_threshold)
         pick.reasons.append(f"weeks of gestation documented: {facts.weeks} (use additional code Z3A)")
 
-    def _pair_rules(self, picks: dict[str, Pick]) -> None:
+    def _pair_rules(self, picks: dict[str, Pick], note: str) -> None:
         finals = [p for p in picks.values() if p.final]
         for p in finals:
             for kind, label in (("use_additional", "use additional code"), ("code_first", "code first")):
@@ -888,6 +889,7 @@ class SuggestionService:
                         and not q.vetoed
                         and any(rules.ref_matches(r, q.code) for r in group)
                         and rules.partner_documented(q.code, q.score, own)
+                        and family_documented(q.code, note)
                     ]
                     if not partners:
                         continue

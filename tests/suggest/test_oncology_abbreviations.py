@@ -6,7 +6,9 @@ from assistant.suggest.text import expand_abbreviations
 
 
 def test_a_lobe_is_the_lung_site_of_a_cancer() -> None:
-    assert expand_abbreviations("adenocarcinoma of the RUL") == "adenocarcinoma of the right upper lobe of lung"
+    assert (
+        expand_abbreviations("adenocarcinoma of the RUL") == "adenocarcinoma of the right upper lobe of lung"
+    )
     assert expand_abbreviations("NSCLC, LLL") == "non-small cell lung cancer, left lower lobe of lung"
 
 
