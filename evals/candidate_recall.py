@@ -15,7 +15,6 @@ from typing import Any
 
 import numpy as np
 
-from assistant.suggest.reader import read_note
 from assistant.suggest.schemas import SuggestRequest
 from assistant.suggest.text import lexical_query, tokens
 from evals import metrics
@@ -36,7 +35,7 @@ def _keep(pool: dict[str, float], code: str, score: float) -> None:
 def pools(service: Any, text: str, k: int = 100) -> dict[str, list[str]]:
     """The top-k candidate codes of each generator for one note (see the module docstring)."""
     request = SuggestRequest(text=text, top_k=min(k, 100))
-    plan = service._plan(request, read_note(text))  # the engine's own queries (diagnostic use)
+    plan = service._plan(request, service.read(text))  # the engine's own queries (diagnostic use)
     queries = [q for _, q, _ in plan if q is not None]
     found: dict[str, dict[str, float]] = {"dense": {}, "bm25": {}, "walker": {}}
     if queries:

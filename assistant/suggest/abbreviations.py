@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from assistant.suggest import plurals
 from assistant.suggest.request_memo import per_request
 
 TABLE_PATH = Path(__file__).with_name("data") / "abbreviations.tsv"
@@ -115,6 +116,7 @@ _SHAPES: list[tuple[re.Pattern[str], object]] = [
         re.compile(r"\b(\d{1,3})\s*-?\s*(?:yo|y/o|y\.o\.?|yr old)\s*([MF])\b", re.IGNORECASE),
         lambda m: f"{m.group(1)} year old {_SEX[m.group(2).lower()]}",
     ),
+    (plurals.PATTERN, lambda m: plurals.singular(m.group(0))),
 ]
 
 

@@ -24,7 +24,6 @@ from assistant.config import get_settings
 from assistant.suggest import skipped_tail
 from assistant.suggest.bench_notes import synthetic_notes
 from assistant.suggest.embedder import load_embedder
-from assistant.suggest.reader import read_note
 from assistant.suggest.schemas import SuggestRequest
 from assistant.suggest.service import SuggestionService
 from assistant.suggest.store import LoadedIndex
@@ -83,7 +82,7 @@ def measure(service: Any, requests: list[Any]) -> dict[str, Any]:
         t0 = time.perf_counter()
         service.suggest(req)
         latency.append((time.perf_counter() - t0) * 1000)
-        plan = service._plan(req, read_note(req.text))
+        plan = service._plan(req, service.read(req.text))
         queries = service.embedded_texts([plan])
         t1 = time.perf_counter()
         vecs = service.embedder.embed(queries)
@@ -203,7 +202,7 @@ def bench(
                 dict.fromkeys(
                     q.text
                     for r in requests
-                    for _, q, _ in product._plan(r, read_note(r.text))
+                    for _, q, _ in product._plan(r, product.read(r.text))
                     if q is not None
                 )
             )

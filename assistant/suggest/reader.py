@@ -7,6 +7,7 @@ Context per mention: negated ("denies chest pain"), uncertain ("rule out", "prob
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from assistant.suggest.history import history_cue, names_neoplasm
@@ -120,6 +121,34 @@ _CHUNK_SPLIT = re.compile(
     r"(?<!acute)\s+on\s+(?=(?:ckd|chronic\s+kidney|esrd|end[- ]stage\s+renal)\b)",
     re.IGNORECASE,
 )
+
+
+# A condition and its stated cause are two conditions ("AKI due to dehydration", "asthma exacerbation
+# triggered by URI") unless one code names both, which the caller decides (``Joined``: the Alphabetic Index
+# has the cause as a subterm, "Rhinitis, allergic, due to pollen"; an organism or a drug is a cause, not a
+# second condition).
+_CAUSE_LINK = re.compile(
+    r"\s+(?:due\s+to|secondary\s+to|triggered\s+by|caused\s+by|precipitated\s+by|from)\s+", re.IGNORECASE
+)
+Joined = Callable[[str, str], bool]
+
+
+def _never_joined(condition: str, cause: str) -> bool:
+    return False
+
+
+def _split_causes(sentence: str, pieces: list[tuple[int, int]], joined: Joined) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for c_start, c_end in pieces:
+        link = _CAUSE_LINK.search(sentence, c_start, c_end)
+        condition = sentence[c_start : link.start()] if link else ""
+        cause = sentence[link.end() : c_end] if link else ""
+        if link is None or len(tokens(condition)) == 0 or len(tokens(cause)) == 0 or joined(condition, cause):
+            out.append((c_start, c_end))
+            continue
+        out.append((c_start, link.start()))
+        out.extend(_split_causes(sentence, [(link.end(), c_end)], joined))
+    return out
 
 
 def _heading(text: str) -> bool:
@@ -408,8 +437,9 @@ def is_phrase(text: str) -> bool:
     return not ("\n" in t or len(t.split()) > 20 or re.search(r"[.!?;]\s+\S", t) or _HEADER_RE.match(t))
 
 
-def read_note(note: str) -> list[Mention]:
-    """Mentions of a note, each a span of the original text with its context."""
+def read_note(note: str, joined: Joined = _never_joined) -> list[Mention]:
+    """Mentions of a note, each a span of the original text with its context; ``joined(condition, cause)``
+    keeps a condition and its stated cause as one mention."""
     if is_phrase(note):
         start, end = _strip_span(note, 0, len(note))
         if end <= start:
@@ -446,7 +476,7 @@ def read_note(note: str) -> list[Mention]:
                     merged[-1] = (merged[-1][0], c_end)  # "Cholera, unspecified": one mention
                 else:
                     merged.append((c_start, c_end))
-            pieces = merged
+            pieces = _split_causes(sentence, merged, joined)
             previous: Mention | None = None
             heads_line = problem_line and _first_on_line(note, line_start, s_start)
             screened = screening_sentence(sentence)

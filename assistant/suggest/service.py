@@ -33,6 +33,8 @@ from assistant.suggest import (
     sibling_guard,
     skipped_tail,
 )
+from assistant.suggest.cause_link import cause_is_part
+from assistant.suggest.coding_rules.combination import family_documented
 from assistant.suggest.coding_rules.hcpcs_gate import gate as hcpcs_gate
 from assistant.suggest.corpus import corpus_for
 from assistant.suggest.embedder import Embedder, NoVectorsEmbedder, configured_model_name, load_embedder
@@ -260,11 +262,18 @@ class SuggestionService:
             texts += [q.text for p in plans for _, q, _ in skipped_tail.queries(p)]
         return list(dict.fromkeys(texts))
 
+    def read(self, text: str) -> list[Mention]:
+        """The note's mentions as this engine reads them (a stated cause split off unless one code names
+        both: the Alphabetic Index and the organism table decide)."""
+        return read_note(
+            text, lambda condition, cause: cause_is_part(self.walker, self.catalog, condition, cause)
+        )
+
     def _prepare(
         self, requests: Sequence[SuggestRequest]
     ) -> tuple[list[Plan], dict[str, np.ndarray], dict[str, list[tuple[int, float]]], list[PatientFacts]]:
         """Read and plan each note, embed every query once, search the dense index once per query."""
-        readings = [read_note(r.text) for r in requests]
+        readings = [self.read(r.text) for r in requests]
         plans = [self._plan(r, ms) for r, ms in zip(requests, readings, strict=True)]
         texts = self.embedded_texts(plans)
         # embedding + dense search on a second thread meanwhile the queries' lexical side (overlap.py)
@@ -546,7 +555,7 @@ class SuggestionService:
             if learned and cfg.ranked_tail and cfg.tail_folded:  # but a code folded into another stays
                 ranked_tail.keep_folded(tail, ranked_tail.folded(dropped, picks, absorbed))
             hcpcs_gate(tail, context, self.catalog)
-            self._pair_rules(picks)
+            self._pair_rules(picks, request.text)
             consolidate.drop_contradicting_siblings(picks, self.catalog)
             consolidate.drop_unspecified_twins(picks, self.catalog)
             consolidate.drop_covered(picks)
@@ -865,7 +874,7 @@ class SuggestionService:
         pick.score = max(pick.score, self.high_threshold)
         pick.reasons.append(f"weeks of gestation documented: {facts.weeks} (use additional code Z3A)")
 
-    def _pair_rules(self, picks: dict[str, Pick]) -> None:
+    def _pair_rules(self, picks: dict[str, Pick], note: str) -> None:
         finals = [p for p in picks.values() if p.final]
         for p in finals:
             for kind, label in (("use_additional", "use additional code"), ("code_first", "code first")):
@@ -885,6 +894,7 @@ class SuggestionService:
                         and not q.vetoed
                         and any(rules.ref_matches(r, q.code) for r in group)
                         and rules.partner_documented(q.code, q.score, own)
+                        and family_documented(q.code, note)
                     ]
                     if not partners:
                         continue

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from assistant.cli.main import app
 from assistant.suggest.coding_rules import NoteContext, context_for
-from assistant.suggest.coding_rules.combination import combine
+from assistant.suggest.coding_rules.combination import combine, family_documented
 from assistant.suggest.coding_rules.hcpcs_gate import QUALITY_DATA, documents_service
 from assistant.suggest.coding_rules.injuries import encounter_character, fall_code, injury_rules
 from assistant.suggest.coding_rules.partners import add_organism, add_partners, bmi_code, weeks_code
@@ -491,3 +491,23 @@ def test_sepsis_and_pneumonia_need_the_providers_word() -> None:
 )
 def test_same_level_fall_mechanisms(sentence: str, code: str | None) -> None:
     assert fall_code(sentence) == code
+
+
+def test_a_code_first_note_never_brings_a_condition_the_note_does_not_name(svc: SuggestionService) -> None:
+    def pair(note: str) -> bool:
+        picks = {
+            "N18.4": _pick("N18.4", "CKD stage 4"),
+            "E11.22": _pick("E11.22", "CKD stage 4", final=False),
+        }
+        svc._pair_rules(picks, note)  # N18: "code first ... diabetic chronic kidney disease (E11.22)"
+        return picks["E11.22"].final
+
+    assert not pair("A/P: Hypertension with CKD stage 4, albuminuria.")
+    assert pair("A/P: Type 2 diabetes with CKD stage 4.")
+
+
+def test_family_documented_reads_the_family_words() -> None:
+    assert not family_documented("E11.22", "A/P: HTN with CKD stage 2, albuminuria.")
+    assert family_documented("E11.22", "A/P: DM2 with CKD stage 2.")
+    assert not family_documented("I12.9", "A/P: CKD stage 4.")
+    assert family_documented("N18.4", "A/P: CKD stage 4.")  # no family: nothing to document

@@ -188,6 +188,16 @@ def _family_in_category(catalog: CodeCatalog, code: str, category: str) -> str |
     return twin if twin in catalog and catalog.billable(twin) else None
 
 
+def family_documented(code: str, note: str) -> bool:
+    """False for a family code (E11.22, I12.9) whose condition the note never names: a "code first" note
+    pointing at it (N18.2 -> E11.22) does not document diabetes."""
+    return all(
+        re.search(f.documented, note, re.IGNORECASE)
+        for f in FAMILIES
+        if f.is_base(code) or code[:3] in f.variants
+    )
+
+
 def check_family(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog, family: Family) -> None:
     """A family code needs its condition in the note (no I12.9 without hypertension); a variant category
     needs its own qualifier ("resistant", "secondary", "due to underlying condition"), else it is the

@@ -1,0 +1,22 @@
+"""Oncology shorthand: lung lobes only beside a neoplasm word, lesions written as plural abbreviations."""
+
+from __future__ import annotations
+
+from assistant.suggest.text import expand_abbreviations
+
+
+def test_a_lobe_is_the_lung_site_of_a_cancer() -> None:
+    assert (
+        expand_abbreviations("adenocarcinoma of the RUL") == "adenocarcinoma of the right upper lobe of lung"
+    )
+    assert expand_abbreviations("NSCLC, LLL") == "non-small cell lung cancer, left lower lobe of lung"
+
+
+def test_a_lobe_beside_no_neoplasm_word_is_left_as_written() -> None:
+    assert expand_abbreviations("RLL consolidation") == "RLL consolidation"
+    assert expand_abbreviations("RUL nodule 6 mm") == "RUL nodule 6 mm"
+
+
+def test_plural_lesion_abbreviations_read_as_the_singular_title() -> None:
+    assert expand_abbreviations("6 AKs face") == "6 actinic keratosis face"
+    assert expand_abbreviations("SKs trunk") == "seborrheic keratosis trunk"
