@@ -35,7 +35,7 @@ def _reading(note: str) -> dict[str, str | None]:
         ("pAF on apixaban", "paroxysmal atrial fibrillation"),
         ("PAF, rate controlled", "paroxysmal atrial fibrillation"),
         ("newly dx DLBCL, stage III", "diffuse large b-cell lymphoma"),
-        ("6 AKs on the scalp", "actinic keratoses"),
+        ("6 AKs on the scalp", "actinic keratosis"),
         ("colon cancer 2019, NED", "no evidence of disease"),
     ],
 )
