@@ -64,7 +64,7 @@ def diabetes_type(text: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-_ACUTE_ON_CHRONIC = re.compile(r"\bacute\s+on\s+chronic\b", re.I)
+_ACUTE_ON_CHRONIC = re.compile(r"\bacute\s+(?:on|and)\s+chronic\b", re.I)  # a title's "Acute and chronic" too
 _ACUTE = re.compile(r"\b(?:acute|acutely)\b", re.I)
 _CHRONIC = re.compile(r"\bchronic\b", re.I)
 # What controls a diabetes: insulin first, then oral drugs, then diet (guideline I.C.15.g: insulin and an

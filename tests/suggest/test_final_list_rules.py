@@ -296,3 +296,10 @@ def test_weeks_of_gestation_come_back_with_a_first_listed_pregnancy_code(catalog
     picks = {"O99.283": _plain("O99.283", 0.2), "Z3A.28": weeks}
     assert ensure_first_listed(picks, catalog) == "O99.283"
     assert picks["Z3A.28"].final and not picks["Z3A.28"].warnings
+
+
+def test_a_title_that_says_acute_and_chronic_is_acute_on_chronic() -> None:
+    assert title_qualifiers("Acute and chronic respiratory failure with hypoxia").acuity == "acute on chronic"
+    assert title_qualifiers("Acute and subacute iridocyclitis").acuity == "acute"
+    note = read_qualifiers("Acute on chronic hypoxic respiratory failure")
+    assert note.acuity == "acute on chronic"

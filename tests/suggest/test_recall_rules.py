@@ -257,7 +257,7 @@ def test_each_use_additional_partner_of_a_combination_is_kept(svc: SuggestionSer
         "I50.22": _pick("I50.22", "c", final=False, score=0.5),
         "I50.9": _pick("I50.9", "d", final=False, score=0.2),
     }
-    svc._pair_rules(picks)
+    svc._pair_rules(picks, "A/P: hypertensive heart and CKD stage 4 with HFrEF.")
     assert picks["I50.22"].final and picks["N18.4"].final and not picks["I50.9"].final
 
 
