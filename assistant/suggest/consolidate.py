@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from assistant.suggest import qualifiers
 from assistant.suggest.reader import clean_query
 from assistant.suggest.store import CodeCatalog
@@ -34,12 +36,31 @@ def absorb_same_category(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
                 continue
             said = _mention_tokens(hi) | catalog.title_tokens(hi.code)
             extra = _mention_tokens(lo) - said
-            if extra & catalog.title_tokens(lo.code):
+            if extra & catalog.title_tokens(lo.code) or _codes_more(catalog, lo, hi):
                 continue
             picks.pop(lo.code)
             hi.mentions.extend(m for m in lo.mentions if m not in hi.mentions)
             hi.reasons.append(f"also documented as {lo.code}'s wording; coded once as {hi.code}")
             break
+
+
+def _codes_more(catalog: CodeCatalog, lo: Pick, hi: Pick) -> bool:
+    """Diabetes takes as many codes as its complications need (I.C.4.a): ``lo`` codes a complication of
+    another subcategory that its mention names and ``hi``'s title does not ("DM2 with hyperglycemia +
+    polyneuropathy" coded E11.65 still needs E11.42), even when ``hi``'s mention said the word too."""
+    if not _DIABETES.match(lo.code) or lo.code[:5] == hi.code[:5]:
+        return False
+    if "without complications" in catalog.title(hi.code).lower():
+        return False  # the combination rules code the complication from the plain code (E11.9 -> E11.22)
+    own = catalog.title_tokens(lo.code) - catalog.title_tokens(hi.code) - _GENERIC_TITLE_WORDS
+    return bool(own & _mention_tokens(lo))
+
+
+_DIABETES = re.compile(r"E(0[89]|1[013])\.")
+# Title words that set no complication apart.
+_GENERIC_TITLE_WORDS = frozenset(
+    tokens("with without due to and of the in unspecified other specified diabetic")
+)
 
 
 def _own_problem_line(lo: Pick, hi: Pick) -> bool:

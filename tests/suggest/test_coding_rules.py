@@ -173,6 +173,17 @@ def test_organism_with_the_infection(svc: SuggestionService) -> None:
     assert picks["B96.20"].final and not picks["A04.4"].final  # the agent, not an intestinal infection
 
 
+def test_an_organism_a_test_did_not_find_is_not_the_agent(svc: SuggestionService) -> None:
+    def organism(note: str) -> set[str]:
+        picks = {"N39.0": _pick("N39.0", "Urinary tract infection", start=5)}
+        add_organism(picks, NoteContext(note), svc.catalog)
+        return {c for c, p in picks.items() if p.final} - {"N39.0"}
+
+    assert organism("A/P: Urinary tract infection. Stool E. coli PCR negative.") == set()
+    assert organism("A/P: Urinary tract infection. Negative for E. coli on the last culture.") == set()
+    assert organism("A/P: Urinary tract infection. Flu neg; urine culture grew E. coli.") == {"B96.20"}
+
+
 def test_long_term_drugs_documented_as_taken(svc: SuggestionService) -> None:
     note = (
         "A/P:\n1. Type 2 diabetes mellitus without complications.\n"
@@ -186,6 +197,8 @@ def test_long_term_drugs_documented_as_taken(svc: SuggestionService) -> None:
     assert "Z79.4" not in finals(run(svc, type1))  # the type 1 code does not ask for it
     warfarin = "A/P:\n1. Unspecified atrial fibrillation.\nMedications: warfarin 5 mg daily."
     assert "Z79.01" in finals(run(svc, warfarin))
+    completed = "A/P:\n1. Unspecified atrial fibrillation.\nCompleted 6 mo of apixaban in 2024, none since."
+    assert "Z79.01" not in finals(run(svc, completed))
 
 
 def test_tobacco_history_versus_current(svc: SuggestionService) -> None:
@@ -243,6 +256,11 @@ def test_ckd_stage_documented_in_the_note(svc: SuggestionService) -> None:
     picks = {"N18.9": _pick("N18.9", "chronic kidney disease")}
     add_partners(picks, NoteContext("A/P: chronic kidney disease, followed by nephrology."), svc.catalog)
     assert set(picks) == {"N18.9"}
+    # A stage the note states stays coded when another (an earlier ESRD) is stated first.
+    note = "Kidney transplant 2022 for ESRD.\nA/P: chronic kidney disease stage 3a of the graft."
+    picks = {"N18.31": _pick("N18.31", "chronic kidney disease stage 3a")}
+    add_partners(picks, NoteContext(note), svc.catalog)
+    assert set(picks) == {"N18.31"}
 
 
 def test_weeks_written_the_clinic_way(svc: SuggestionService) -> None:

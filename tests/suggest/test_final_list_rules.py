@@ -56,6 +56,17 @@ def test_a_vague_repeat_is_still_folded_into_the_specific_code(catalog: CodeCata
     assert "E11.40" not in picks and picks["E11.42"].final
 
 
+def test_a_second_diabetic_complication_said_beside_another_is_kept(catalog: CodeCatalog) -> None:
+    """I.C.4.a: as many diabetes codes as the complications need; E11.65 does not code the polyneuropathy
+    its mention also names."""
+    picks = {
+        "E11.65": _head("E11.65", "DM2 uncontrolled w/ hyperglycemia + polyneuropathy", 0.9),
+        "E11.42": _head("E11.42", "DM polyneuropathy", 0.6, start=80),
+    }
+    absorb_same_category(picks, catalog)
+    assert "E11.42" in picks and "E11.65" in picks
+
+
 @pytest.mark.parametrize("problem", [True, False])
 def test_two_problem_lines_of_one_category_are_two_problems(catalog: CodeCatalog, problem: bool) -> None:
     picks = {
