@@ -903,6 +903,9 @@ class SuggestionService:
             if clash is None:
                 kept.append(p)
                 continue
+            if rules.excluded_elsewhere(self.catalog, clash.code, p.code):
+                kept[kept.index(clash)] = p  # the condition is classified at p (E87.6's note: O21.1)
+                clash, p = p, clash
             p.final = False
             p.score *= 0.5
             p.warnings.append(f"Excludes1 with {clash.code}: not coded together")

@@ -5,6 +5,7 @@ not (notes written for these tests)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -14,6 +15,7 @@ from assistant.suggest.first_listed import ensure_first_listed
 from assistant.suggest.not_coded import why_not_coded
 from assistant.suggest.qualifiers import compare, read_qualifiers, rerank, title_qualifiers
 from assistant.suggest.reader import Mention, read_note
+from assistant.suggest.rules import excluded_elsewhere
 from assistant.suggest.service import SuggestionService
 from assistant.suggest.sibling_choice import prefer_named_sibling
 from assistant.suggest.store import CodeCatalog
@@ -307,3 +309,26 @@ def test_weeks_of_gestation_come_back_with_a_first_listed_pregnancy_code(catalog
     picks = {"O99.283": _plain("O99.283", 0.2), "Z3A.28": weeks}
     assert ensure_first_listed(picks, catalog) == "O99.283"
     assert picks["Z3A.28"].final and not picks["Z3A.28"].warnings
+
+
+class _Excludes:
+    """A catalog stub: Excludes1 references and titles only."""
+
+    titles = {"E87.6": "Hypokalemia", "O21.1": "Hyperemesis gravidarum with metabolic disturbance",
+              "M1A.0620": "Idiopathic chronic gout, left knee, without tophus", "M10.9": "Gout, unspecified",
+              "C81.1A": "Nodular sclerosis Hodgkin lymphoma, in remission",
+              "Z85.71": "Personal history of Hodgkin lymphoma"}  # fmt: skip
+    excludes = {"E87.6": ["O21.1"], "M1A.0620": ["M10.-"], "C81.1A": ["Z85.71"]}
+
+    def refs_for(self, code: str, kind: str) -> list[str]:
+        return self.excludes.get(code, []) if kind == "excludes1" else []
+
+    def title(self, code: str) -> str:
+        return self.titles[code]
+
+
+def test_an_excludes1_pair_keeps_the_code_where_the_condition_is_classified() -> None:
+    stub: Any = _Excludes()
+    assert excluded_elsewhere(stub, "E87.6", "O21.1") and not excluded_elsewhere(stub, "O21.1", "E87.6")
+    assert not excluded_elsewhere(stub, "M1A.0620", "M10.9")  # never for an unspecified code
+    assert not excluded_elsewhere(stub, "C81.1A", "Z85.71")  # nor for a history code
