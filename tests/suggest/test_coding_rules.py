@@ -197,6 +197,8 @@ def test_long_term_drugs_documented_as_taken(svc: SuggestionService) -> None:
     assert "Z79.4" not in finals(run(svc, type1))  # the type 1 code does not ask for it
     warfarin = "A/P:\n1. Unspecified atrial fibrillation.\nMedications: warfarin 5 mg daily."
     assert "Z79.01" in finals(run(svc, warfarin))
+    bone = "A/P:\n1. Unspecified atrial fibrillation.\nPostmenopausal osteoporosis - cont alendronate."
+    assert "Z79.83" in finals(run(svc, bone))
     completed = "A/P:\n1. Unspecified atrial fibrillation.\nCompleted 6 mo of apixaban in 2024, none since."
     assert "Z79.01" not in finals(run(svc, completed))
 
@@ -301,6 +303,9 @@ def test_no_exam_code_for_an_ordinary_visit(svc: SuggestionService) -> None:
 def test_immunization_only_when_given(svc: SuggestionService) -> None:
     assert "Z23" in finals(run(svc, "A/P: Cough.\nInfluenza vaccine administered today."))
     assert "Z23" not in finals(run(svc, "A/P: Cough.\nPatient declined the influenza vaccine."))
+    assert "Z23" in finals(run(svc, "A/P: Cough.\n2) Tdap today."))
+    assert "Z23" in finals(run(svc, "A/P: Cough.\nHep B nonimmune -> Engerix-B #1 given."))
+    assert "Z23" not in finals(run(svc, "A/P: Cough.\nTdap next visit."))
 
 
 def test_cancer_surveillance_adds_z08(svc: SuggestionService) -> None:

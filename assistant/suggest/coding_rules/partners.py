@@ -44,6 +44,9 @@ DRUG_CLASSES: tuple[tuple[str, str], ...] = (
     ("Z79.621", r"tacrolimus|prograf|cyclosporine|envarsus"),
     ("Z79.624", r"mycophenolate|cellcept|myfortic|azathioprine"),
     ("Z79.631", r"methotrexate"),
+    ("Z79.83", r"alendronate|fosamax|risedronate|actonel|ibandronate|boniva|bisphosphonates?"),
+    ("Z79.811", r"anastrozole|arimidex|letrozole|femara|exemestane|aromasin|aromatase inhibitors?"),
+    ("Z79.810", r"tamoxifen|raloxifene|evista|toremifene"),
     ("Z79.891", r"oxycodone|hydrocodone|morphine|fentanyl patch|tramadol|chronic opioids?"),
 )
 _STOPPED = re.compile(
@@ -54,7 +57,7 @@ _STOPPED = re.compile(
     re.IGNORECASE,
 )
 _TAKING_CONTEXT = re.compile(
-    r"\b(?:on|takes|taking|continue|continues|continued|uses|using|daily|bid|tid|qd|qhs|mg|units?|"
+    r"\b(?:on|takes|taking|cont|continue|continues|continued|uses|using|daily|bid|tid|qd|qhs|mg|units?|"
     r"medications?|meds|refill)\b",
     re.IGNORECASE,
 )
