@@ -257,7 +257,7 @@ _SITE = (
     r"testes|tm|extremity|extremities|limbs?)"
 )
 _COMPLETES_PREVIOUS = re.compile(
-    rf"\s*(?:(?:right|left|bilateral|both|r|l|rt|lt)\s+{_SITE}|[a-z]+(?:\s+[a-z]+)?\s+type)[\s.!?]*",
+    rf"\s*(?:(?:right|left|bilateral|both|r|l|rt|lt)\s+{_SITE}|[a-z]+(?:\s+[a-z]+)?\s+type|[rl][uml]l)[\s.!?]*",
     re.IGNORECASE,
 )
 

@@ -22,7 +22,11 @@ from assistant.suggest.coding_rules.hcpcs_gate import gate
 from assistant.suggest.coding_rules.influenza import identified_influenza
 from assistant.suggest.coding_rules.injuries import injury_rules
 from assistant.suggest.coding_rules.partners import add_partners
-from assistant.suggest.coding_rules.pregnancy import conditions_in_pregnancy, hypertension_in_pregnancy
+from assistant.suggest.coding_rules.pregnancy import (
+    conditions_in_pregnancy,
+    hypertension_in_pregnancy,
+    previous_cesarean,
+)
 from assistant.suggest.coding_rules.stated_condition import unstated_conditions
 from assistant.suggest.coding_rules.symptoms import drop_integral_symptoms
 from assistant.suggest.coding_rules.tobacco import tobacco_status
@@ -58,6 +62,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     dementia_in_other_diseases(picks, ctx, catalog)
     hypertension_in_pregnancy(picks, ctx, catalog)
     conditions_in_pregnancy(picks, ctx, catalog)
+    previous_cesarean(picks, ctx, catalog)
     injury_rules(picks, ctx, catalog)
     drop_integral_symptoms(picks, ctx, catalog)
     add_partners(picks, ctx, catalog)
