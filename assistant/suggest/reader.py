@@ -89,7 +89,7 @@ _HIST_PRE = (
     r"remote|resolved|treated\s+for|years?\s+ago|former|ex(?=-)|quit|quitting|gave\s+up"
 )
 _FAMILY_PRE = (
-    r"family\s+history\s+of|fh\s+of|fhx\s+of|(?:his|her|the\s+patient's|patient's)?\s*"
+    r"family\s+history\s+of|fh\s+of|fhx\s+of|fhx?(?=\s+[a-z])|(?:his|her|the\s+patient's|patient's)?\s*"
     r"(?:mother|father|brother|sister|sibling|grandmother|grandfather|aunt|uncle|son|daughter|parents?)"
     r"(?:\s+(?:has|had|with|died\s+of|diagnosed\s+with))?"
 )

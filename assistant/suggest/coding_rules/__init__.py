@@ -19,6 +19,7 @@ from assistant.suggest.coding_rules.dementia import dementia_in_other_diseases
 from assistant.suggest.coding_rules.device_status import device_status
 from assistant.suggest.coding_rules.encounters import encounter_codes
 from assistant.suggest.coding_rules.hcpcs_gate import gate
+from assistant.suggest.coding_rules.hiv import hiv_status
 from assistant.suggest.coding_rules.influenza import identified_influenza
 from assistant.suggest.coding_rules.injuries import injury_rules
 from assistant.suggest.coding_rules.partners import add_partners
@@ -58,6 +59,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     unstated_conditions(picks, ctx, catalog)
     tobacco_status(picks, ctx, catalog)
     identified_influenza(picks, ctx, catalog)
+    hiv_status(picks, ctx, catalog)
     combine(picks, ctx, catalog)
     dementia_in_other_diseases(picks, ctx, catalog)
     hypertension_in_pregnancy(picks, ctx, catalog)
