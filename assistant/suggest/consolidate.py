@@ -44,6 +44,32 @@ def absorb_same_category(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
             break
 
 
+def absorb_unspecified_organism(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
+    """ "Pneumonia, unspecified organism" (J18.9) beside "Pneumonia due to Streptococcus pneumoniae" (J13):
+    the organism is documented, so the condition is coded once, with it (the admitting "RLL pneumonia" and
+    the discharge diagnosis name one pneumonia)."""
+    finals = [p for p in picks.values() if p.final]
+    for lo in finals:
+        title = catalog.title(lo.code).lower()
+        if ", unspecified organism" not in title:
+            continue
+        condition = title.split(",")[0]
+        hi = next(
+            (
+                p
+                for p in finals
+                if p is not lo
+                and p.code[0] == lo.code[0]
+                and catalog.title(p.code).lower().startswith(f"{condition} due to ")
+            ),
+            None,
+        )
+        if hi is not None and lo.code in picks:
+            picks.pop(lo.code)
+            hi.mentions.extend(m for m in lo.mentions if m not in hi.mentions)
+            hi.reasons.append(f"also documented without its organism ({lo.code}); coded once as {hi.code}")
+
+
 def _codes_more(catalog: CodeCatalog, lo: Pick, hi: Pick) -> bool:
     """Diabetes takes as many codes as its complications need (I.C.4.a): ``lo`` codes a complication of
     another subcategory that its mention names and ``hi``'s title does not ("DM2 with hyperglycemia +

@@ -514,3 +514,8 @@ def test_sepsis_and_pneumonia_need_the_providers_word() -> None:
 )
 def test_same_level_fall_mechanisms(sentence: str, code: str | None) -> None:
     assert fall_code(sentence) == code
+
+
+def test_a_postprocedural_infection_needs_a_procedure_in_the_note() -> None:
+    assert named_in_note("T81.44XA", "Admitting dx: sepsis. Blood cultures grew S. pneumoniae.") is not None
+    assert named_in_note("T81.44XA", "Sepsis from a surgical site infection after the colectomy.") is None

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from assistant.suggest.abbreviations import expand_text
-from assistant.suggest.consolidate import absorb_same_category
+from assistant.suggest.consolidate import absorb_same_category, absorb_unspecified_organism
 from assistant.suggest.first_listed import ensure_first_listed
 from assistant.suggest.not_coded import why_not_coded
 from assistant.suggest.qualifiers import compare, read_qualifiers, rerank, title_qualifiers
@@ -332,3 +332,25 @@ def test_an_excludes1_pair_keeps_the_code_where_the_condition_is_classified() ->
     assert excluded_elsewhere(stub, "E87.6", "O21.1") and not excluded_elsewhere(stub, "O21.1", "E87.6")
     assert not excluded_elsewhere(stub, "M1A.0620", "M10.9")  # never for an unspecified code
     assert not excluded_elsewhere(stub, "C81.1A", "Z85.71")  # nor for a history code
+
+
+class _Titles:
+    titles = {
+        "J18.9": "Pneumonia, unspecified organism",
+        "J13": "Pneumonia due to Streptococcus pneumoniae",
+        "A41.9": "Sepsis, unspecified organism",
+    }
+
+    def title(self, code: str) -> str:
+        return self.titles[code]
+
+
+def test_a_condition_without_its_organism_is_folded_into_the_one_with_it() -> None:
+    stub: Any = _Titles()
+    picks = {
+        "J18.9": _head("J18.9", "RLL pneumonia", 0.7),
+        "J13": _head("J13", "Pneumococcal pneumonia", 0.8, start=40),
+        "A41.9": _head("A41.9", "sepsis", 0.6, start=80),
+    }
+    absorb_unspecified_organism(picks, stub)
+    assert set(picks) == {"J13", "A41.9"}  # no sepsis with an organism: A41.9 stays
