@@ -482,3 +482,10 @@ def test_relapse_and_not_having_achieved_remission_contradict_each_other() -> No
     assert not compare(read_qualifiers("AML, relapsed after induction"), relapse)[0]
     assert compare(read_qualifiers("AML, newly diagnosed, not in remission"), relapse)[0]
     assert not compare(read_qualifiers("AML, newly diagnosed, not in remission"), never)[0]
+
+
+def test_a_condition_treated_definitively_in_a_past_year_is_history() -> None:
+    sentence = "Graves' disease treated with RAI 2020, hypothyroid since, on levothyroxine."
+    assert history_cue(sentence, "Graves' disease treated with RAI 2020") == "treated with rai 2020"
+    ongoing = "HTN treated with lisinopril since 2020."
+    assert history_cue(ongoing, "HTN treated with lisinopril since 2020") is None
