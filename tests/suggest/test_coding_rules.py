@@ -519,3 +519,23 @@ def test_same_level_fall_mechanisms(sentence: str, code: str | None) -> None:
 def test_a_postprocedural_infection_needs_a_procedure_in_the_note() -> None:
     assert named_in_note("T81.44XA", "Admitting dx: sepsis. Blood cultures grew S. pneumoniae.") is not None
     assert named_in_note("T81.44XA", "Sepsis from a surgical site infection after the colectomy.") is None
+
+
+def test_one_diabetic_complication_per_subcategory_beside_its_combination() -> None:
+    from assistant.suggest.coding_rules.combination import FAMILIES, one_per_subcategory
+
+    picks = {
+        "E11.22": _pick("E11.22", "Diabetic nephropathy"),
+        "E11.21": _pick("E11.21", "Diabetic nephropathy"),
+        "E11.42": _pick("E11.42", "diabetic polyneuropathy"),
+    }
+    picks["E11.22"].notes["combination"] = ["E11.9 + N18.4 -> E11.22"]
+    one_per_subcategory(picks, FAMILIES[0])
+    assert set(picks) == {"E11.22", "E11.42"}
+
+
+def test_a_slash_between_two_conditions_makes_two_mentions() -> None:
+    from assistant.suggest.reader import read_note
+
+    texts = [m.text for m in read_note("A/P: Chronic HFrEF / ischemic cardiomyopathy.")]
+    assert texts == ["Chronic HFrEF", "ischemic cardiomyopathy"]
