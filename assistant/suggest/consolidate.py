@@ -70,6 +70,26 @@ def absorb_unspecified_organism(picks: dict[str, Pick], catalog: CodeCatalog) ->
             hi.reasons.append(f"also documented without its organism ({lo.code}); coded once as {hi.code}")
 
 
+_HISTORY_OF_CANCER = re.compile(r"personal history of (?:other )?(?:malignant neoplasms? of )?", re.I)
+_SITE_NOISE = frozenset(tokens("other unspecified and or part parts site sites"))
+
+
+def drop_history_of_current_cancer(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
+    """A personal history of cancer (Z85.-) is for a malignancy excised or eradicated, no longer treated
+    and with no evidence of disease (I.C.2.d); beside a current primary malignancy of the same site
+    (C50.912 on anastrozole with "NED on mammogram"), the history code goes."""
+    finals = [p for p in picks.values() if p.final]
+    primaries = [p for p in finals if _PRIMARY.match(p.code)]
+    for z in [p for p in finals if p.code.startswith("Z85")]:
+        site = set(tokens(_HISTORY_OF_CANCER.sub("", catalog.title(z.code)))) - _SITE_NOISE
+        if site and any(site <= catalog.title_tokens(c.code) for c in primaries):
+            picks.pop(z.code)
+
+
+# Primary malignant neoplasms (C00-C75, C81-C96): not the secondary or unspecified-site ones (C76-C80).
+_PRIMARY = re.compile(r"C(?:[0-6]\d|7[0-5]|8[1-9]|9[0-6])")
+
+
 def _codes_more(catalog: CodeCatalog, lo: Pick, hi: Pick) -> bool:
     """Diabetes takes as many codes as its complications need (I.C.4.a): ``lo`` codes a complication of
     another subcategory that its mention names and ``hi``'s title does not ("DM2 with hyperglycemia +

@@ -10,7 +10,11 @@ from typing import Any
 import pytest
 
 from assistant.suggest.abbreviations import expand_text
-from assistant.suggest.consolidate import absorb_same_category, absorb_unspecified_organism
+from assistant.suggest.consolidate import (
+    absorb_same_category,
+    absorb_unspecified_organism,
+    drop_history_of_current_cancer,
+)
 from assistant.suggest.first_listed import ensure_first_listed
 from assistant.suggest.not_coded import why_not_coded
 from assistant.suggest.qualifiers import compare, read_qualifiers, rerank, title_qualifiers
@@ -354,3 +358,30 @@ def test_a_condition_without_its_organism_is_folded_into_the_one_with_it() -> No
     }
     absorb_unspecified_organism(picks, stub)
     assert set(picks) == {"J13", "A41.9"}  # no sepsis with an organism: A41.9 stays
+
+
+class _Cancer:
+    titles = {
+        "Z85.3": "Personal history of malignant neoplasm of breast",
+        "C50.912": "Malignant neoplasm of unspecified site of left female breast",
+        "Z85.038": "Personal history of other malignant neoplasm of large intestine",
+        "C34.11": "Malignant neoplasm of upper lobe, right bronchus or lung",
+    }
+
+    def title(self, code: str) -> str:
+        return self.titles[code]
+
+    def title_tokens(self, code: str) -> set[str]:
+        from assistant.suggest.text import tokens
+
+        return set(tokens(self.titles[code]))
+
+
+def test_no_history_of_a_cancer_that_is_current() -> None:
+    stub: Any = _Cancer()
+    picks = {c: _head(c, "breast cancer", 0.7) for c in ("C50.912", "Z85.3")}
+    drop_history_of_current_cancer(picks, stub)
+    assert set(picks) == {"C50.912"}
+    picks = {c: _head(c, "lung and colon", 0.7) for c in ("C34.11", "Z85.038")}
+    drop_history_of_current_cancer(picks, stub)
+    assert set(picks) == {"C34.11", "Z85.038"}  # another site's history stays
