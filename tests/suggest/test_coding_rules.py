@@ -539,3 +539,9 @@ def test_a_slash_between_two_conditions_makes_two_mentions() -> None:
 
     texts = [m.text for m in read_note("A/P: Chronic HFrEF / ischemic cardiomyopathy.")]
     assert texts == ["Chronic HFrEF", "ischemic cardiomyopathy"]
+
+
+def test_stridor_and_hoarseness_are_part_of_croup() -> None:
+    assert integral_to("R06.1", ["J05.0", "B37.2"]) == "J05.0"
+    assert integral_to("R49.0", ["J04.0"]) == "J04.0"
+    assert integral_to("R06.1", ["J45.40"]) is None
