@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from assistant.suggest import qualifiers
 from assistant.suggest.reader import clean_query
 from assistant.suggest.store import CodeCatalog
@@ -34,12 +36,77 @@ def absorb_same_category(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
                 continue
             said = _mention_tokens(hi) | catalog.title_tokens(hi.code)
             extra = _mention_tokens(lo) - said
-            if extra & catalog.title_tokens(lo.code):
+            if extra & catalog.title_tokens(lo.code) or _codes_more(catalog, lo, hi):
                 continue
             picks.pop(lo.code)
             hi.mentions.extend(m for m in lo.mentions if m not in hi.mentions)
             hi.reasons.append(f"also documented as {lo.code}'s wording; coded once as {hi.code}")
             break
+
+
+def absorb_unspecified_organism(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
+    """ "Pneumonia, unspecified organism" (J18.9) beside "Pneumonia due to Streptococcus pneumoniae" (J13):
+    the organism is documented, so the condition is coded once, with it (the admitting "RLL pneumonia" and
+    the discharge diagnosis name one pneumonia)."""
+    finals = [p for p in picks.values() if p.final]
+    for lo in finals:
+        title = catalog.title(lo.code).lower()
+        if ", unspecified organism" not in title:
+            continue
+        condition = title.split(",")[0]
+        hi = next(
+            (
+                p
+                for p in finals
+                if p is not lo
+                and p.code[0] == lo.code[0]
+                and catalog.title(p.code).lower().startswith(f"{condition} due to ")
+            ),
+            None,
+        )
+        if hi is not None and lo.code in picks:
+            picks.pop(lo.code)
+            hi.mentions.extend(m for m in lo.mentions if m not in hi.mentions)
+            hi.reasons.append(f"also documented without its organism ({lo.code}); coded once as {hi.code}")
+
+
+_HISTORY_OF_CANCER = re.compile(r"personal history of (?:other )?(?:malignant neoplasms? of )?", re.I)
+_SITE_NOISE = frozenset(tokens("other unspecified and or part parts site sites"))
+
+
+def drop_history_of_current_cancer(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
+    """A personal history of cancer (Z85.-) is for a malignancy excised or eradicated, no longer treated
+    and with no evidence of disease (I.C.2.d); beside a current primary malignancy of the same site
+    (C50.912 on anastrozole with "NED on mammogram"), the history code goes."""
+    finals = [p for p in picks.values() if p.final]
+    primaries = [p for p in finals if _PRIMARY.match(p.code)]
+    for z in [p for p in finals if p.code.startswith("Z85")]:
+        site = set(tokens(_HISTORY_OF_CANCER.sub("", catalog.title(z.code)))) - _SITE_NOISE
+        if site and any(site <= catalog.title_tokens(c.code) for c in primaries):
+            picks.pop(z.code)
+
+
+# Primary malignant neoplasms (C00-C75, C81-C96): not the secondary or unspecified-site ones (C76-C80).
+_PRIMARY = re.compile(r"C(?:[0-6]\d|7[0-5]|8[1-9]|9[0-6])")
+
+
+def _codes_more(catalog: CodeCatalog, lo: Pick, hi: Pick) -> bool:
+    """Diabetes takes as many codes as its complications need (I.C.4.a): ``lo`` codes a complication of
+    another subcategory that its mention names and ``hi``'s title does not ("DM2 with hyperglycemia +
+    polyneuropathy" coded E11.65 still needs E11.42), even when ``hi``'s mention said the word too."""
+    if not _DIABETES.match(lo.code) or lo.code[:5] == hi.code[:5]:
+        return False
+    if "without complications" in catalog.title(hi.code).lower():
+        return False  # the combination rules code the complication from the plain code (E11.9 -> E11.22)
+    own = catalog.title_tokens(lo.code) - catalog.title_tokens(hi.code) - _GENERIC_TITLE_WORDS
+    return bool(own & _mention_tokens(lo))
+
+
+_DIABETES = re.compile(r"E(0[89]|1[013])\.")
+# Title words that set no complication apart.
+_GENERIC_TITLE_WORDS = frozenset(
+    tokens("with without due to and of the in unspecified other specified diabetic")
+)
 
 
 def _own_problem_line(lo: Pick, hi: Pick) -> bool:

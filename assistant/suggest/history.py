@@ -58,6 +58,7 @@ _PAST_EVENT = re.compile(
     r"\b(?:had|treated|underwent|hospitalized|admitted)\b[^.;]{0,60}?"
     r"(?:\b(?:\d+|a|one|two|three|four|five|six|ten|several|many|few)\s+(?:years?|yrs?|months?|decades?)\s+ago\b|"
     r"\bin\s+(?:19|20)\d\d\b|\blast\s+year\b|\bas\s+a\s+child\b)"
+    r"|\btreated\s+with\s+(?:rai|radioactive\s+iodine|surgery|radiation|chemo\w*|\w+ectomy)\s+(?:19|20)\d\d\b"
     r"|(?:\b(?:\d+|a|one|two|three|four|five|six|ten|several|many|few)\s+(?:years?|yrs?|decades?)\s+ago\b|"
     r"\bin\s+(?:19|20)\d\d\b)",
     re.IGNORECASE,

@@ -163,6 +163,17 @@ def excludes1_conflict(catalog: CodeCatalog, a: str, b: str) -> bool:
     )
 
 
+def excluded_elsewhere(catalog: CodeCatalog, a: str, b: str) -> bool:
+    """Only ``a``'s Excludes1 note names ``b``: the condition both say is classified at ``b`` ("electrolyte
+    imbalance with hyperemesis gravidarum" is O21.1, not E87.-), so ``b`` is the code kept. Not when ``b`` is
+    a status or history (Z) code or an unspecified one: the note's condition stays the specific code."""
+    if b.startswith("Z") or "unspecified" in catalog.title(b).lower():
+        return False
+    return any(ref_matches(r, b) for r in catalog.refs_for(a, "excludes1")) and not any(
+        ref_matches(r, a) for r in catalog.refs_for(b, "excludes1")
+    )
+
+
 def ref_groups(refs: list[str]) -> list[list[str]]:
     """References grouped by the category they point to ("I50.-" apart from "N18.1-N18.4", "N18.9")."""
     groups: dict[str, list[str]] = {}

@@ -544,6 +544,8 @@ class SuggestionService:
             )
             settled = set(picks)  # a sibling the note contradicts is dropped, not folded
             consolidate.absorb_same_category(picks, self.catalog)
+            consolidate.absorb_unspecified_organism(picks, self.catalog)
+            consolidate.drop_history_of_current_cancer(picks, self.catalog)
             absorbed = settled - picks.keys()
             sibling_guard.uncontrolled_diabetes(picks, request.text, self.catalog)
             consolidate.fold_integral_symptoms(picks, request.text)
@@ -918,6 +920,9 @@ class SuggestionService:
             if clash is None:
                 kept.append(p)
                 continue
+            if rules.excluded_elsewhere(self.catalog, clash.code, p.code):
+                kept[kept.index(clash)] = p  # the condition is classified at p (E87.6's note: O21.1)
+                clash, p = p, clash
             p.final = False
             p.score *= 0.5
             p.warnings.append(f"Excludes1 with {clash.code}: not coded together")

@@ -173,6 +173,17 @@ def test_organism_with_the_infection(svc: SuggestionService) -> None:
     assert picks["B96.20"].final and not picks["A04.4"].final  # the agent, not an intestinal infection
 
 
+def test_an_organism_a_test_did_not_find_is_not_the_agent(svc: SuggestionService) -> None:
+    def organism(note: str) -> set[str]:
+        picks = {"N39.0": _pick("N39.0", "Urinary tract infection", start=5)}
+        add_organism(picks, NoteContext(note), svc.catalog)
+        return {c for c, p in picks.items() if p.final} - {"N39.0"}
+
+    assert organism("A/P: Urinary tract infection. Stool E. coli PCR negative.") == set()
+    assert organism("A/P: Urinary tract infection. Negative for E. coli on the last culture.") == set()
+    assert organism("A/P: Urinary tract infection. Flu neg; urine culture grew E. coli.") == {"B96.20"}
+
+
 def test_long_term_drugs_documented_as_taken(svc: SuggestionService) -> None:
     note = (
         "A/P:\n1. Type 2 diabetes mellitus without complications.\n"
@@ -186,6 +197,10 @@ def test_long_term_drugs_documented_as_taken(svc: SuggestionService) -> None:
     assert "Z79.4" not in finals(run(svc, type1))  # the type 1 code does not ask for it
     warfarin = "A/P:\n1. Unspecified atrial fibrillation.\nMedications: warfarin 5 mg daily."
     assert "Z79.01" in finals(run(svc, warfarin))
+    bone = "A/P:\n1. Unspecified atrial fibrillation.\nPostmenopausal osteoporosis - cont alendronate."
+    assert "Z79.83" in finals(run(svc, bone))
+    completed = "A/P:\n1. Unspecified atrial fibrillation.\nCompleted 6 mo of apixaban in 2024, none since."
+    assert "Z79.01" not in finals(run(svc, completed))
 
 
 def test_tobacco_history_versus_current(svc: SuggestionService) -> None:
@@ -243,6 +258,11 @@ def test_ckd_stage_documented_in_the_note(svc: SuggestionService) -> None:
     picks = {"N18.9": _pick("N18.9", "chronic kidney disease")}
     add_partners(picks, NoteContext("A/P: chronic kidney disease, followed by nephrology."), svc.catalog)
     assert set(picks) == {"N18.9"}
+    # A stage the note states stays coded when another (an earlier ESRD) is stated first.
+    note = "Kidney transplant 2022 for ESRD.\nA/P: chronic kidney disease stage 3a of the graft."
+    picks = {"N18.31": _pick("N18.31", "chronic kidney disease stage 3a")}
+    add_partners(picks, NoteContext(note), svc.catalog)
+    assert set(picks) == {"N18.31"}
 
 
 def test_weeks_written_the_clinic_way(svc: SuggestionService) -> None:
@@ -283,6 +303,9 @@ def test_no_exam_code_for_an_ordinary_visit(svc: SuggestionService) -> None:
 def test_immunization_only_when_given(svc: SuggestionService) -> None:
     assert "Z23" in finals(run(svc, "A/P: Cough.\nInfluenza vaccine administered today."))
     assert "Z23" not in finals(run(svc, "A/P: Cough.\nPatient declined the influenza vaccine."))
+    assert "Z23" in finals(run(svc, "A/P: Cough.\n2) Tdap today."))
+    assert "Z23" in finals(run(svc, "A/P: Cough.\nHep B nonimmune -> Engerix-B #1 given."))
+    assert "Z23" not in finals(run(svc, "A/P: Cough.\nTdap next visit."))
 
 
 def test_cancer_surveillance_adds_z08(svc: SuggestionService) -> None:
@@ -511,3 +534,34 @@ def test_family_documented_reads_the_family_words() -> None:
     assert family_documented("E11.22", "A/P: DM2 with CKD stage 2.")
     assert not family_documented("I12.9", "A/P: CKD stage 4.")
     assert family_documented("N18.4", "A/P: CKD stage 4.")  # no family: nothing to document
+
+
+def test_a_postprocedural_infection_needs_a_procedure_in_the_note() -> None:
+    assert named_in_note("T81.44XA", "Admitting dx: sepsis. Blood cultures grew S. pneumoniae.") is not None
+    assert named_in_note("T81.44XA", "Sepsis from a surgical site infection after the colectomy.") is None
+
+
+def test_one_diabetic_complication_per_subcategory_beside_its_combination() -> None:
+    from assistant.suggest.coding_rules.combination import FAMILIES, one_per_subcategory
+
+    picks = {
+        "E11.22": _pick("E11.22", "Diabetic nephropathy"),
+        "E11.21": _pick("E11.21", "Diabetic nephropathy"),
+        "E11.42": _pick("E11.42", "diabetic polyneuropathy"),
+    }
+    picks["E11.22"].notes["combination"] = ["E11.9 + N18.4 -> E11.22"]
+    one_per_subcategory(picks, FAMILIES[0])
+    assert set(picks) == {"E11.22", "E11.42"}
+
+
+def test_a_slash_between_two_conditions_makes_two_mentions() -> None:
+    from assistant.suggest.reader import read_note
+
+    texts = [m.text for m in read_note("A/P: Chronic HFrEF / ischemic cardiomyopathy.")]
+    assert texts == ["Chronic HFrEF", "ischemic cardiomyopathy"]
+
+
+def test_stridor_and_hoarseness_are_part_of_croup() -> None:
+    assert integral_to("R06.1", ["J05.0", "B37.2"]) == "J05.0"
+    assert integral_to("R49.0", ["J04.0"]) == "J04.0"
+    assert integral_to("R06.1", ["J45.40"]) is None

@@ -73,6 +73,11 @@ def _pick(note: str, code: str, phrase: str, score: float, final: bool = True) -
         ("FOOSH onto the R wrist", "fall on outstretched hand"),
         ("+FM, no ctx, LOF or VB", "fetal movement, no contractions, leakage of fluid or vaginal bleeding"),
         ("no ctx in this note", "no ctx in this note"),  # no pregnancy around "ctx": left as written
+        ("stage IIIA adenocarcinoma RUL", "right upper lobe of lung"),
+        ("NSCLC LLL with bone mets", "non-small cell lung cancer"),
+        ("RLL pneumonia on CXR", "RLL pneumonia"),  # no neoplasm around the lobe: no lung cancer code pulled
+        ("Dual-chamber ICD 2021, interrogation normal", "implantable cardiac defibrillator"),
+        ("L displaced bimalleolar ankle fx", "left displaced bimalleolar"),
     ],
 )
 def test_an_abbreviation_means_what_its_context_says(text: str, expected: str) -> None:

@@ -391,6 +391,11 @@ def test_the_mechanism_is_searched_as_its_own_clause(sentence: str, clause: str 
         ),
         ("on the city soccer field", "", "on the city soccer field as the place of occurrence"),
         (
+            "at his house",
+            "fell from a ladder cleaning the gutters at his house (backyard side)",
+            "garden or yard in single-family (private) house as the place of occurrence",
+        ),
+        (
             "at home",
             "",
             "unspecified place in unspecified non-institutional (private) residence as the place of "

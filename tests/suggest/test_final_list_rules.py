@@ -5,15 +5,21 @@ not (notes written for these tests)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
 from assistant.suggest.abbreviations import expand_text
-from assistant.suggest.consolidate import absorb_same_category
+from assistant.suggest.consolidate import (
+    absorb_same_category,
+    absorb_unspecified_organism,
+    drop_history_of_current_cancer,
+)
 from assistant.suggest.first_listed import ensure_first_listed
 from assistant.suggest.not_coded import why_not_coded
 from assistant.suggest.qualifiers import compare, read_qualifiers, rerank, title_qualifiers
 from assistant.suggest.reader import Mention, read_note
+from assistant.suggest.rules import excluded_elsewhere
 from assistant.suggest.service import SuggestionService
 from assistant.suggest.sibling_choice import prefer_named_sibling
 from assistant.suggest.store import CodeCatalog
@@ -54,6 +60,17 @@ def test_a_vague_repeat_is_still_folded_into_the_specific_code(catalog: CodeCata
     }
     absorb_same_category(picks, catalog)
     assert "E11.40" not in picks and picks["E11.42"].final
+
+
+def test_a_second_diabetic_complication_said_beside_another_is_kept(catalog: CodeCatalog) -> None:
+    """I.C.4.a: as many diabetes codes as the complications need; E11.65 does not code the polyneuropathy
+    its mention also names."""
+    picks = {
+        "E11.65": _head("E11.65", "DM2 uncontrolled w/ hyperglycemia + polyneuropathy", 0.9),
+        "E11.42": _head("E11.42", "DM polyneuropathy", 0.6, start=80),
+    }
+    absorb_same_category(picks, catalog)
+    assert "E11.42" in picks and "E11.65" in picks
 
 
 @pytest.mark.parametrize("problem", [True, False])
@@ -303,3 +320,75 @@ def test_a_title_that_says_acute_and_chronic_is_acute_on_chronic() -> None:
     assert title_qualifiers("Acute and subacute iridocyclitis").acuity == "acute"
     note = read_qualifiers("Acute on chronic hypoxic respiratory failure")
     assert note.acuity == "acute on chronic"
+
+
+class _Excludes:
+    """A catalog stub: Excludes1 references and titles only."""
+
+    titles = {"E87.6": "Hypokalemia", "O21.1": "Hyperemesis gravidarum with metabolic disturbance",
+              "M1A.0620": "Idiopathic chronic gout, left knee, without tophus", "M10.9": "Gout, unspecified",
+              "C81.1A": "Nodular sclerosis Hodgkin lymphoma, in remission",
+              "Z85.71": "Personal history of Hodgkin lymphoma"}  # fmt: skip
+    excludes = {"E87.6": ["O21.1"], "M1A.0620": ["M10.-"], "C81.1A": ["Z85.71"]}
+
+    def refs_for(self, code: str, kind: str) -> list[str]:
+        return self.excludes.get(code, []) if kind == "excludes1" else []
+
+    def title(self, code: str) -> str:
+        return self.titles[code]
+
+
+def test_an_excludes1_pair_keeps_the_code_where_the_condition_is_classified() -> None:
+    stub: Any = _Excludes()
+    assert excluded_elsewhere(stub, "E87.6", "O21.1") and not excluded_elsewhere(stub, "O21.1", "E87.6")
+    assert not excluded_elsewhere(stub, "M1A.0620", "M10.9")  # never for an unspecified code
+    assert not excluded_elsewhere(stub, "C81.1A", "Z85.71")  # nor for a history code
+
+
+class _Titles:
+    titles = {
+        "J18.9": "Pneumonia, unspecified organism",
+        "J13": "Pneumonia due to Streptococcus pneumoniae",
+        "A41.9": "Sepsis, unspecified organism",
+    }
+
+    def title(self, code: str) -> str:
+        return self.titles[code]
+
+
+def test_a_condition_without_its_organism_is_folded_into_the_one_with_it() -> None:
+    stub: Any = _Titles()
+    picks = {
+        "J18.9": _head("J18.9", "RLL pneumonia", 0.7),
+        "J13": _head("J13", "Pneumococcal pneumonia", 0.8, start=40),
+        "A41.9": _head("A41.9", "sepsis", 0.6, start=80),
+    }
+    absorb_unspecified_organism(picks, stub)
+    assert set(picks) == {"J13", "A41.9"}  # no sepsis with an organism: A41.9 stays
+
+
+class _Cancer:
+    titles = {
+        "Z85.3": "Personal history of malignant neoplasm of breast",
+        "C50.912": "Malignant neoplasm of unspecified site of left female breast",
+        "Z85.038": "Personal history of other malignant neoplasm of large intestine",
+        "C34.11": "Malignant neoplasm of upper lobe, right bronchus or lung",
+    }
+
+    def title(self, code: str) -> str:
+        return self.titles[code]
+
+    def title_tokens(self, code: str) -> set[str]:
+        from assistant.suggest.text import tokens
+
+        return set(tokens(self.titles[code]))
+
+
+def test_no_history_of_a_cancer_that_is_current() -> None:
+    stub: Any = _Cancer()
+    picks = {c: _head(c, "breast cancer", 0.7) for c in ("C50.912", "Z85.3")}
+    drop_history_of_current_cancer(picks, stub)
+    assert set(picks) == {"C50.912"}
+    picks = {c: _head(c, "lung and colon", 0.7) for c in ("C34.11", "Z85.038")}
+    drop_history_of_current_cancer(picks, stub)
+    assert set(picks) == {"C34.11", "Z85.038"}  # another site's history stays

@@ -10,6 +10,7 @@ from assistant.suggest.coding_rules import NoteContext, apply_coding_rules
 from assistant.suggest.coding_rules.pregnancy import (
     conditions_in_pregnancy,
     hypertension_in_pregnancy,
+    previous_cesarean,
     trimester,
 )
 from assistant.suggest.reader import Mention
@@ -42,6 +43,8 @@ TITLES = {
     "O98.512": "Other viral diseases complicating pregnancy, second trimester",
     "O98.519": "Other viral diseases complicating pregnancy, unspecified trimester",
     "O99.413": "Diseases of the circulatory system complicating pregnancy, third trimester",
+    "O34.211": "Maternal care for low transverse scar from previous cesarean delivery",
+    "O34.219": "Maternal care for unspecified type scar from previous cesarean delivery",
 }
 
 
@@ -215,3 +218,20 @@ def test_a_condition_the_note_does_not_place_in_the_current_pregnancy_gets_no_co
     picks = {"E03.9": Pick("E03.9", 0.8, True, [_sentence_mention(prenatal, "Hypothyroidism", "hpi")])}
     conditions_in_pregnancy(picks, NoteContext(note=prenatal, pregnant=True, weeks=24), catalog)
     assert set(picks) == {"E03.9"}  # the same words outside the assessment, its sentence silent on pregnancy
+
+
+@pytest.mark.parametrize(
+    ("note", "pregnant", "expected"),
+    [
+        ("G2P1 at 26w2d. Prior LTCS 2023 for arrest of dilation, desires TOLAC.", True, "O34.211"),
+        ("G3P2 at 30 weeks, h/o C-section x1, plans repeat C/S.", True, "O34.219"),
+        ("G1P0 at 20 weeks, no prior C-section, no surgeries.", True, None),
+        ("58F, hx of cesarean 1995, here for knee pain.", False, None),
+    ],
+)
+def test_a_previous_cesarean_in_this_pregnancy_is_maternal_care_for_the_scar(
+    catalog: CodeCatalog, note: str, pregnant: bool, expected: str | None
+) -> None:
+    picks: dict[str, Pick] = {}
+    previous_cesarean(picks, NoteContext(note, pregnant=pregnant), catalog)
+    assert [c for c, p in picks.items() if p.final] == ([expected] if expected else [])

@@ -505,3 +505,10 @@ def test_copd_beside_emphysema_is_coded_once_as_emphysema() -> None:
     picks = {c: Pick(c, 0.7, True, []) for c in ("J44.9",)}
     drop_covered(picks)
     assert picks["J44.9"].final
+
+
+def test_a_condition_treated_definitively_in_a_past_year_is_history() -> None:
+    sentence = "Graves' disease treated with RAI 2020, hypothyroid since, on levothyroxine."
+    assert history_cue(sentence, "Graves' disease treated with RAI 2020") == "treated with rai 2020"
+    ongoing = "HTN treated with lisinopril since 2020."
+    assert history_cue(ongoing, "HTN treated with lisinopril since 2020") is None

@@ -157,9 +157,21 @@ def test_the_stated_diagnosis_wins_an_excludes1_pair() -> None:
     stated = picks(True)
     SuggestionService._excludes1(service, stated)  # type: ignore[arg-type]
     assert _finals(stated) == ["F33.1"]
-    # Neither heads a problem line: the likelier one stays, as before.
+    # Neither heads a problem line: only F32's note excludes F33, so recurrent depression is classified at
+    # F33 and F33.1 stays whichever is likelier.
     narrative = picks(False)
     SuggestionService._excludes1(service, narrative)  # type: ignore[arg-type]
+    assert _finals(narrative) == ["F33.1"]
+    # Each note excluding the other: the likelier one stays, as before.
+    mutual = SimpleNamespace(
+        catalog=_catalog(
+            {"F33.1": "Major depressive disorder, recurrent, moderate", "F32.A": "Depression, unspecified"},
+            {"F33": "Major depressive disorder, recurrent", "F32": "Depressive episode"},
+            refs={"F32": {"excludes1": ["F33.-"]}, "F33": {"excludes1": ["F32.-"]}},
+        )
+    )
+    narrative = picks(False)
+    SuggestionService._excludes1(mutual, narrative)  # type: ignore[arg-type]
     assert _finals(narrative) == ["F32.A"]
 
 

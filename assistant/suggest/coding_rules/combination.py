@@ -321,6 +321,28 @@ def combine(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> N
             for c in [c for c, p in picks.items() if p.final and family.is_base(c) and _plain(catalog, c)]:
                 if family.one_code or c[:3] in specific:
                     picks.pop(c)  # I10 beside I12.9, E11.9 beside E11.42: the combination says it
+        one_per_subcategory(picks, family)
+
+
+def one_per_subcategory(picks: dict[str, Pick], family: Family) -> None:
+    """ "Diabetic nephropathy / CKD stage 4": E11.22 (with N18.4) codes the kidney complication; E11.21 beside
+    it says the same complication again. Within one subcategory (E11.2-) the combination that took a partner
+    stays."""
+    combined = [
+        p for p in picks.values() if p.final and family.is_base(p.code) and p.notes.get("combination")
+    ]
+    for keep in combined:
+        for c in [
+            c
+            for c, p in picks.items()
+            if p.final
+            and c != keep.code
+            and family.is_base(c)
+            and c[:5] == keep.code[:5]
+            and not p.notes.get("combination")
+        ]:
+            picks.pop(c)
+            keep.reasons.append(f"{c} is the same complication: coded once as {keep.code}")
 
 
 def _apply(picks: dict[str, Pick], catalog: CodeCatalog, family: Family, base: Pick, choice: Choice) -> None:

@@ -50,7 +50,10 @@ PREOP_KIND: tuple[tuple[str, str], ...] = (
 _EXAM_REASON = re.compile(r"\b(?:physical|exam\w*|visit|check[- ]?up|WCC|well[- ]child)\b", re.IGNORECASE)
 _IMMUNIZATION = re.compile(
     r"\b(?:vaccin\w*|immuniz\w*|flu shot|influenza shot|tdap|dtap|mmr|hpv|pneumovax|prevnar|shingrix|"
-    r"hep(?:atitis)? [ab] vaccine|covid(?:-19)? (?:vaccine|booster)|booster)\b",
+    r"hep(?:atitis)? [ab] vaccine|covid(?:-19)? (?:vaccine|booster)|booster|"
+    r"engerix(?:-b)?|heplisav(?:-b)?|recombivax|twinrix|havrix|gardasil|kinrix|pentacel|pediarix|vaxelis|"
+    r"proquad|varivax|mmrv|rotateq|rotarix|bexsero|trumenba|menactra|menveo|menquadfi|vaxneuvance|"
+    r"capvaxive|ppsv23|pcv\d{2}|fluzone|flublok|fluad|flucelvax|arexvy|abrysvo|boostrix|adacel)\b",
     re.IGNORECASE,
 )
 _SURVEILLANCE = re.compile(
@@ -187,13 +190,17 @@ def _is_a_test(line: str, match: re.Match[str]) -> bool:
     return match.group(0).lower() == "hpv" and _HPV_TEST.search(line) is not None
 
 
+# "Tdap today", "flu shot #1 today": the vaccine named with today's date is given at this visit.
+_GIVEN_TODAY = re.compile(r"[\s#\d,()-]*(?:dose\s*\d\s*)?today\b", re.IGNORECASE)
+
+
 def immunization(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     for line_match in re.finditer(r"[^\n]+", ctx.note):
         line = line_match.group(0)
         m = next((v for v in _IMMUNIZATION.finditer(line) if not _is_a_test(line, v)), None)
         if (
             m
-            and documents_service(line)
+            and (documents_service(line) or _GIVEN_TODAY.match(line[m.end() :]))
             and not re.search(r"\b(?:declin\w*|refus\w*|due|next)\b", line, re.I)
         ):
             start = line_match.start() + m.start()

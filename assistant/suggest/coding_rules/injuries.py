@@ -153,6 +153,9 @@ def _place_query(place: str, sentence: str = "") -> str:
     room = next((r for r in _ROOMS if r.split()[-1] in low or r.split()[0] in low), None)
     if not _HOME.search(place) and room is None:
         return f"{place} as the place of occurrence"
+    if room is None:  # "at his house (backyard side)": the room or yard the sentence names beside the home
+        said = sentence.lower()
+        room = next((r for r in _ROOMS if re.search(rf"\b(?:back)?{r.split()[-1]}\b", said)), None)
     kind = next(
         (name for rx, name in _RESIDENCE if rx.search(sentence or place)),
         "unspecified non-institutional (private) residence",

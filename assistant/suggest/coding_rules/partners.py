@@ -44,16 +44,20 @@ DRUG_CLASSES: tuple[tuple[str, str], ...] = (
     ("Z79.621", r"tacrolimus|prograf|cyclosporine|envarsus"),
     ("Z79.624", r"mycophenolate|cellcept|myfortic|azathioprine"),
     ("Z79.631", r"methotrexate"),
+    ("Z79.83", r"alendronate|fosamax|risedronate|actonel|ibandronate|boniva|bisphosphonates?"),
+    ("Z79.811", r"anastrozole|arimidex|letrozole|femara|exemestane|aromasin|aromatase inhibitors?"),
+    ("Z79.810", r"tamoxifen|raloxifene|evista|toremifene"),
     ("Z79.891", r"oxycodone|hydrocodone|morphine|fentanyl patch|tramadol|chronic opioids?"),
 )
 _STOPPED = re.compile(
     r"\b(?:stopped|discontinued|d/c'?d|off|held|holding|allergic|allergy|intoleran\w*|declines?|refuses?|"
     r"instead of|no longer|not on|never|x\s?\d+\s?d(?:ays?)?|for \d+ days|taper\w*|burst|"
+    r"completed|finished|none since|(?:was|previously|formerly) on|"
     r"given (?:in|at) (?:clinic|the ed|ed|office)|in clinic|start(?:ed|ing)? today)\b",
     re.IGNORECASE,
 )
 _TAKING_CONTEXT = re.compile(
-    r"\b(?:on|takes|taking|continue|continues|continued|uses|using|daily|bid|tid|qd|qhs|mg|units?|"
+    r"\b(?:on|takes|taking|cont|continue|continues|continued|uses|using|daily|bid|tid|qd|qhs|mg|units?|"
     r"medications?|meds|refill)\b",
     re.IGNORECASE,
 )
@@ -229,7 +233,8 @@ def add_organism(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog)
         return
     owner = max(infections, key=lambda p: p.score)
     for code, words in ORGANISMS:
-        m = re.search(rf"(?<![\w.])(?:{words})(?![\w])", ctx.note, re.IGNORECASE)
+        found = re.finditer(rf"(?<![\w.])(?:{words})(?![\w])", ctx.note, re.IGNORECASE)
+        m = next((f for f in found if not _negative_result(ctx.note, f.start(), f.end())), None)
         if m is None:
             continue
         added = add_pick(
@@ -243,6 +248,22 @@ def add_organism(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog)
         if added is not None:
             _organism_is_not_a_second_infection(picks, added, owner)
         return
+
+
+# "RSV negative", "flu/RSV neg", "MRSA PCR not detected", "negative for GBS": a test that did not find it.
+_NEGATIVE_AFTER = re.compile(
+    r"^[\w/ +()-]{0,25}?\b(?:neg(?:ative)?|not detected|undetected|nondetected|ruled out)\b"
+    r"|^\s*\(?-\)?(?!\w)",
+    re.IGNORECASE,
+)
+_NEGATIVE_BEFORE = re.compile(
+    r"\b(?:negative for|neg for|no|without|r/o|rule out)\b[^.;:,\n]{0,25}$", re.IGNORECASE
+)
+
+
+def _negative_result(note: str, start: int, end: int) -> bool:
+    after = re.split(r"[.;\n]", note[end : end + 40], maxsplit=1)[0]
+    return bool(_NEGATIVE_AFTER.search(after) or _NEGATIVE_BEFORE.search(note[max(0, start - 40) : start]))
 
 
 def _organism_is_not_a_second_infection(picks: dict[str, Pick], organism: Pick, owner: Pick) -> None:
@@ -335,6 +356,11 @@ def stage_code(catalog: CodeCatalog, stage: str) -> str | None:
     return None
 
 
+def _stage_of(catalog: CodeCatalog, match: re.Match[str]) -> str | None:
+    raw = (match.group(1) or "esrd").lower()
+    return stage_code(catalog, "esrd" if match.group(2) else _ROMAN.get(raw, raw))
+
+
 def ckd_stage(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     """The CKD stage the note states replaces an unspecified or other-stage N18 code (use-additional partner
     of E11.22, I12.-, I13.-, D63.1)."""
@@ -342,8 +368,10 @@ def ckd_stage(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) ->
     match = _CKD_STAGE.search(ctx.note)
     if not finals or match is None:
         return
-    raw = (match.group(1) or "esrd").lower()
-    code = stage_code(catalog, "esrd" if match.group(2) else _ROMAN.get(raw, raw))
+    documented = {_stage_of(catalog, m) for m in _CKD_STAGE.finditer(ctx.note)} - {None}
+    if any(p.code in documented for p in finals):
+        return  # a stage the note states is coded (another stated one is left to the sibling checks)
+    code = _stage_of(catalog, match)
     if code is None or all(p.code == code for p in finals):
         return
     mentions = [m for p in finals for m in p.mentions]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.suggest.coding_rules.context import NoteContext, add_pick, demote
+from assistant.suggest.coding_rules.context import NoteContext, add_pick, best_score, demote
 from assistant.suggest.reader import ASSESSMENT_SECTIONS, Mention
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.text import tokens
@@ -205,3 +205,35 @@ def _drop_misread_chapter_15(
                 f"not coded: its title names what {condition.code}'s line does not say; {companion} codes it"
             )
             demote(p, why)
+
+
+# A previous cesarean in a current pregnancy is maternal care for the uterine scar (Index: Pregnancy,
+# complicated by, cesarean delivery, previous -> O34.21-), not a history code; TOLAC and VBAC say it too.
+_PREVIOUS_CESAREAN = re.compile(
+    r"\b(?:prior|previous|prev|hx|h/o|history\s+of|s/p|repeat)\b[^.\n;]{0,30}?"
+    r"\b(?:c-?\s?sections?|cesareans?|caesareans?|c/s|ltcs|lscs|cs)\b|\b(?:tolac|vbac)\b",
+    re.IGNORECASE,
+)
+_SCAR_TYPE = (
+    ("O34.211", re.compile(r"\blow\s+(?:segment\s+)?transverse\b|\bltcs\b|\blscs\b", re.I)),
+    ("O34.212", re.compile(r"\bclassical\b|\bvertical\b|\bt-?incision\b", re.I)),
+)
+
+
+def previous_cesarean(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    """O34.21- (by the scar's type when the note gives it) for a pregnant patient with a previous cesarean."""
+    if not ctx.pregnant or any(p.final and p.code.startswith("O34.21") for p in picks.values()):
+        return
+    found = [
+        m for m in _PREVIOUS_CESAREAN.finditer(ctx.note) if not re.search(r"\bno\s+$", ctx.note[: m.start()])
+    ]
+    if not found:
+        return
+    said = " ".join(m.group(0) for m in found)
+    code = next((c for c, rx in _SCAR_TYPE if rx.search(said)), "O34.219")
+    reason = "previous cesarean in this pregnancy: maternal care for the uterine scar (Index, O34.21-)"
+    mentions = [ctx.mention(m.start(), m.end()) for m in found[:2]]
+    if add_pick(picks, catalog, code, best_score(picks) * 0.9, mentions, reason) is None:
+        return
+    for p in [q for q in picks.values() if q.final and q.code in ("Z98.891", "Z87.59")]:
+        demote(p, f"the previous cesarean of this pregnancy is coded {code}")

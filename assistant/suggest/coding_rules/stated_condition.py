@@ -19,6 +19,15 @@ _NEEDS: tuple[tuple[tuple[str, ...], re.Pattern[str], str], ...] = (
         "sepsis",
     ),
     (
+        ("T81.4",),
+        re.compile(
+            r"\b(?:post-?op\w*|post-?procedur\w*|postsurgical|surgical\s+site|incision\w*|"
+            r"(?:after|following)\s+(?:the\s+|his\s+|her\s+)?(?:surgery|procedure|operation))\b",
+            re.I,
+        ),
+        "a procedure before the infection",
+    ),
+    (
         ("J12", "J13", "J14", "J15", "J16", "J17", "J18"),
         re.compile(
             r"\b(?:pneumonias?|pna|cap|hcap|vap|pneumonitis|bronchopneumonia|consolidation|infiltrates?)\b",
@@ -39,8 +48,8 @@ def named_in_note(code: str, note: str) -> str | None:
 
 def unstated_conditions(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     for code, pick in picks.items():
-        if not pick.final:
-            continue
+        if pick.vetoed:
+            continue  # an option too: a "code first" pairing must not bring the unstated condition back
         condition = named_in_note(code, ctx.note)
         if condition is not None:
             demote(
