@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -114,6 +115,19 @@ def _mac_ok(key: bytes, entry: AuditEntry) -> bool:
     return hmac.compare_digest(entry_mac(key, _fields(entry), entry.prev_hash), entry.hash)
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+TARGET_ID_LENGTH = 128  # AuditEntry.target_id
+
+
+def printable_target(target_id: str | int | None) -> str | None:
+    """A caller's target ID as the log can hold it: control characters (a NUL, which PostgreSQL text refuses)
+    written as ``\\xNN`` and the length cut to the column's. The attempt stays recorded, readable."""
+    if target_id is None:
+        return None
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(target_id))
+    return text[:TARGET_ID_LENGTH]
+
+
 def _append(
     session: Session,
     key: bytes,
@@ -131,7 +145,7 @@ def _append(
         actor=who[:64],
         action=action,
         target_type=target_type,
-        target_id=None if target_id is None else str(target_id),
+        target_id=printable_target(target_id),
         ip=ip,
         detail=canonical(detail or {}),
         prev_hash=last.hash if last else GENESIS,

@@ -185,3 +185,15 @@ def test_a_log_rewritten_unkeyed_after_the_upgrade_is_not_sealed(db, cli) -> Non
         assert audit.list_entries(s, action=audit.AUDIT_SEAL) == []
     result = json.loads(cli("audit", "verify", "--json").output)
     assert not result["intact"] and result["broken_id"] == 1
+
+
+def test_a_target_id_any_database_can_hold(db) -> None:
+    """A caller's raw ID (a NUL PostgreSQL text refuses, or 300 characters) is logged readable, not a 500."""
+    with transaction(db) as s:
+        audit.record(s, "alice", audit.PHI_WRITE, "claim", "\x00C-1\x1f", None, {})
+        audit.record(s, "alice", audit.PHI_WRITE, "claim", "X" * 300, None, {})
+    with transaction(db) as s:
+        entries = list(reversed(audit.list_entries(s)))
+        assert audit.verify_chain(s).intact
+    assert entries[0].target_id == "\\x00C-1\\x1f"
+    assert entries[1].target_id == "X" * audit.TARGET_ID_LENGTH
