@@ -10,4 +10,3 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "x12"
 @pytest.fixture
 def x12() -> Path:
     return FIXTURES
-

@@ -168,6 +168,7 @@ def test_the_chats_draft_claim_opens_the_encounters_form_and_its_claim_bills_it(
     data = app_client.get(f"/api/encounters/{enc}", headers=admin).json()
     assert data["encounter"]["status"] == "billed"
     assert data["claims"] == [{"claim_id": claim_id, "status": "draft"}]
-    assert f'<a href="/claims/{claim_id}">Claim {claim_id}</a> (draft)' in app_client.get(
-        f"/encounters/{enc}", headers=admin
-    ).text
+    assert (
+        f'<a href="/claims/{claim_id}">Claim {claim_id}</a> (draft)'
+        in app_client.get(f"/encounters/{enc}", headers=admin).text
+    )
