@@ -565,3 +565,9 @@ def test_stridor_and_hoarseness_are_part_of_croup() -> None:
     assert integral_to("R06.1", ["J05.0", "B37.2"]) == "J05.0"
     assert integral_to("R49.0", ["J04.0"]) == "J04.0"
     assert integral_to("R06.1", ["J45.40"]) is None
+
+
+def test_erythema_is_part_of_the_inflamed_parts_diagnosis() -> None:
+    assert integral_to("L53.9", ["H66.001"]) == "H66.001"  # an erythematous ear drum in otitis media
+    assert integral_to("L53.9", ["L03.116", "E11.9"]) == "L03.116"
+    assert integral_to("L53.9", ["E11.9", "I10"]) is None  # erythema with no inflamed part coded stays
