@@ -8,20 +8,17 @@ classification says so).
 
 from __future__ import annotations
 
-import re
-
-from assistant.suggest.coding_rules.partners import ORGANISMS
+from assistant.suggest.coding_rules.partners import names_organism
 from assistant.suggest.index_walker import IndexWalker, Tabular, content_keys, read_mention
 from assistant.suggest.text import expand_abbreviations
 
 _WALK_DEPTH = 3
-_ORGANISM = re.compile("|".join(rf"(?<![\w.])(?:{words})(?![\w])" for _, words in ORGANISMS), re.IGNORECASE)
 
 
 def cause_is_part(walker: IndexWalker | None, tabular: Tabular | None, condition: str, cause: str) -> bool:
     """True when ``cause`` names an organism, or an Index path starts at a main term of ``condition`` and
     descends through ``cause``."""
-    if _ORGANISM.search(cause):  # the infection's agent: a combination code or a B95-B97 partner
+    if names_organism(cause):  # the infection's agent: a combination code or a B95-B97 partner
         return True
     if walker is None:
         return False

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant.suggest import qualifiers
+from assistant.suggest.coding_rules.combination import is_diabetes
 from assistant.suggest.reader import clean_query
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.text import tokens
@@ -94,7 +95,7 @@ def _codes_more(catalog: CodeCatalog, lo: Pick, hi: Pick) -> bool:
     """Diabetes takes as many codes as its complications need (I.C.4.a): ``lo`` codes a complication of
     another subcategory that its mention names and ``hi``'s title does not ("DM2 with hyperglycemia +
     polyneuropathy" coded E11.65 still needs E11.42), even when ``hi``'s mention said the word too."""
-    if not _DIABETES.match(lo.code) or lo.code[:5] == hi.code[:5]:
+    if not is_diabetes(lo.code) or lo.code[:5] == hi.code[:5]:
         return False
     if "without complications" in catalog.title(hi.code).lower():
         return False  # the combination rules code the complication from the plain code (E11.9 -> E11.22)
@@ -102,7 +103,6 @@ def _codes_more(catalog: CodeCatalog, lo: Pick, hi: Pick) -> bool:
     return bool(own & _mention_tokens(lo))
 
 
-_DIABETES = re.compile(r"E(0[89]|1[013])\.")
 # Title words that set no complication apart.
 _GENERIC_TITLE_WORDS = frozenset(
     tokens("with without due to and of the in unspecified other specified diabetic")

@@ -125,8 +125,8 @@ _CHUNK_SPLIT = re.compile(
 
 # A condition and its stated cause are two conditions ("AKI due to dehydration", "asthma exacerbation
 # triggered by URI") unless one code names both, which the caller decides (``Joined``: the Alphabetic Index
-# has the cause as a subterm, "Rhinitis, allergic, due to pollen"; an organism or a drug is a cause, not a
-# second condition).
+# has the cause as a subterm, "Rhinitis, allergic, due to pollen"; an organism is the infection's agent, not
+# a second condition).
 _CAUSE_LINK = re.compile(
     r"\s+(?:due\s+to|secondary\s+to|triggered\s+by|caused\s+by|precipitated\s+by|from)\s+", re.IGNORECASE
 )

@@ -45,6 +45,15 @@ class Family:
     default: str = ""  # the Index's code for the condition without qualifiers ("Hypertension" -> I10)
     variants: tuple[str, ...] = ()  # categories that need their own qualifier words documented
 
+    def codes(self, code: str) -> bool:
+        """A code of this family: a base code or one of its variant categories."""
+        return self.is_base(code) or code[:3] in self.variants
+
+
+def is_diabetes(code: str) -> bool:
+    """A diabetes mellitus code (E08-E11, E13)."""
+    return re.match(r"E(0[89]|1[013])\.", code) is not None
+
 
 def _category_leaves(catalog: CodeCatalog, code: str) -> list[str]:
     return catalog.leaves_under(code[:3])
@@ -60,7 +69,7 @@ def _leaves(*categories: str) -> Callable[[CodeCatalog, str], list[str]]:
 FAMILIES: tuple[Family, ...] = (
     Family(
         "diabetes",
-        lambda c: re.match(r"E(0[89]|1[013])\.", c) is not None,
+        is_diabetes,
         _category_leaves,
         presumed=True,
         one_code=False,
@@ -191,20 +200,14 @@ def _family_in_category(catalog: CodeCatalog, code: str, category: str) -> str |
 def family_documented(code: str, note: str) -> bool:
     """False for a family code (E11.22, I12.9) whose condition the note never names: a "code first" note
     pointing at it (N18.2 -> E11.22) does not document diabetes."""
-    return all(
-        re.search(f.documented, note, re.IGNORECASE)
-        for f in FAMILIES
-        if f.is_base(code) or code[:3] in f.variants
-    )
+    return all(re.search(f.documented, note, re.IGNORECASE) for f in FAMILIES if f.codes(code))
 
 
 def check_family(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog, family: Family) -> None:
     """A family code needs its condition in the note (no I12.9 without hypertension); a variant category
     needs its own qualifier ("resistant", "secondary", "due to underlying condition"), else it is the
     Index's default code for the condition (I10, E11.-)."""
-    in_family = [
-        p for p in picks.values() if p.final and (family.is_base(p.code) or p.code[:3] in family.variants)
-    ]
+    in_family = [p for p in picks.values() if p.final and family.codes(p.code)]
     if not re.search(family.documented, ctx.note, re.IGNORECASE):
         for p in in_family:
             demote(p, f"the note does not document the condition {p.code} codes ({family.name})")

@@ -79,6 +79,18 @@ ORGANISMS: tuple[tuple[str, str], ...] = (
     ("B96.0", r"mycoplasma pneumoniae"),
     ("B97.4", r"(?-i:RSV)|respiratory syncytial virus"),
 )
+
+# Each organism's words as a pattern, compiled once: not inside a longer word or after a dot ("S. aureus").
+ORGANISM_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (code, re.compile(rf"(?<![\w.])(?:{words})(?![\w])", re.IGNORECASE)) for code, words in ORGANISMS
+)
+
+
+def names_organism(text: str) -> bool:
+    """Whether ``text`` names an organism of the B95-B97 table."""
+    return any(rx.search(text) for _, rx in ORGANISM_PATTERNS)
+
+
 _WEEKS = re.compile(
     r"\b(\d{1,2})(?:\s*(?:\+|and)\s*\d/7)?\s*(?:weeks?|wks?|w(?:\d+d)?)(?:\s*(?:\d\s*days?|of)?\s*"
     r"(?:gestation|gestational age|pregnant|GA|IUP|pregnancy))?\b|"
@@ -232,8 +244,8 @@ def add_organism(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog)
     if not infections:
         return
     owner = max(infections, key=lambda p: p.score)
-    for code, words in ORGANISMS:
-        found = re.finditer(rf"(?<![\w.])(?:{words})(?![\w])", ctx.note, re.IGNORECASE)
+    for code, rx in ORGANISM_PATTERNS:
+        found = rx.finditer(ctx.note)
         m = next((f for f in found if not _negative_result(ctx.note, f.start(), f.end())), None)
         if m is None:
             continue
