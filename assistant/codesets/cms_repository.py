@@ -209,29 +209,46 @@ class CmsQueriesMixin:
                 MceEdit(code=r.code, edit_type=r.edit_type, release=info.release, stale=info.stale)
                 for r in rows
             ]
+        return self.mce_edits_many([code], on).get(raw, [])
+
+    def mce_edits_many(self, codes: list[str], on: date | None = None) -> dict[str, list[MceEdit]]:
+        """``mce_edits`` of many codes in one query, keyed by the code without its dot (absent: no edit)."""
+        found = self._mce_release()
+        raws = sorted({_clean(c) for c in codes})
+        if found is None or not raws:
+            return {}
+        rid, info = found
+        if not self._mce_has_tables(rid):
+            return {raw: self.mce_edits(raw, on) for raw in raws}
         day = on or date.today()
         rows = self._rows(
-            "SELECT code, flags FROM mce_dx WHERE release_id = :r AND code_nodot = :c "
+            "SELECT code, code_nodot, flags FROM mce_dx WHERE release_id = :r AND code_nodot IN :c "
             "AND start_date <= :d AND (end_date IS NULL OR :d <= end_date)",
             r=rid,
-            c=raw,
+            c=tuple(raws),
             d=day,
         )
-        types = sorted({EDIT_TYPES.get(f, f) for r in rows for f in r.flags.split("|") if f})
-        edits = []
-        for edit_type in types:
-            ages = self.mce_age_range(edit_type, day)
-            edits.append(
-                MceEdit(
-                    code=rows[0].code,
-                    edit_type=edit_type,
-                    release=info.release,
-                    stale=info.stale,
-                    min_age=ages[0] if ages else None,
-                    max_age=ages[1] if ages else None,
+        flags: dict[str, tuple[str, set[str]]] = {}
+        for r in rows:
+            flags.setdefault(r.code_nodot, (r.code, set()))[1].update(f for f in r.flags.split("|") if f)
+        ages: dict[str, tuple[int, int] | None] = {}
+        out: dict[str, list[MceEdit]] = {}
+        for raw, (dotted, found_flags) in flags.items():
+            for edit_type in sorted({EDIT_TYPES.get(f, f) for f in found_flags}):
+                if edit_type not in ages:
+                    ages[edit_type] = self.mce_age_range(edit_type, day)
+                age = ages[edit_type]
+                out.setdefault(raw, []).append(
+                    MceEdit(
+                        code=dotted,
+                        edit_type=edit_type,
+                        release=info.release,
+                        stale=info.stale,
+                        min_age=age[0] if age else None,
+                        max_age=age[1] if age else None,
+                    )
                 )
-            )
-        return edits
+        return out
 
     # ------------------------------------------------------------------ POS and modifiers
     def _code_info(self, system: str, code: str) -> CodeInfo | None:

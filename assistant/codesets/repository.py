@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import BindParameter, Engine, bindparam, create_engine, text
 
 from assistant.codesets import fts
 from assistant.codesets.cms_repository import CmsQueriesMixin
@@ -135,8 +135,15 @@ class CodeSetRepository(CmsQueriesMixin):
         self.engine.dispose()
 
     def _rows(self, sql: str, **params: Any) -> list[Any]:
+        """Rows of ``sql``; a tuple parameter is a list for ``IN :name``."""
+        statement = text(sql)
+        lists: list[BindParameter[Any]] = [
+            bindparam(k, expanding=True) for k, v in params.items() if isinstance(v, tuple)
+        ]
+        if lists:
+            statement = statement.bindparams(*lists)
         with self.engine.connect() as conn:
-            return list(conn.execute(text(sql), params))
+            return list(conn.execute(statement, params))
 
     def _all_releases(self) -> list[tuple[int, ReleaseInfo]]:
         key = self.path.stat().st_mtime if self.path and self.path.exists() else 0.0

@@ -44,6 +44,21 @@ class PatientEdits:
             self._edits[key] = tuple(sorted(found, key=lambda e: e.edit_type))
         return self._edits[key]
 
+    def prefetch(self, codes: list[str], on: date | None = None) -> None:
+        """Look up the edits of many codes in one query (the reference answers ``mce_edits_many``)."""
+        many = getattr(self.reference, "mce_edits_many", None)
+        new = [c for c in dict.fromkeys(codes) if (c, on) not in self._edits]
+        todo = [c for c in new if self.catalog.system(c) == "ICD-10-CM"]
+        if many is None or not todo:
+            return
+        try:
+            found = many(todo, on=on)
+        except Exception:  # noqa: BLE001 - a reference without MCE data: no edit applies
+            found = {}
+        for code in todo:
+            edits = found.get(code.replace(".", "").upper(), [])
+            self._edits[(code, on)] = tuple(sorted(edits, key=lambda e: e.edit_type))
+
     def conflict(self, code: str, facts: PatientFacts) -> str | None:
         """Why ``code`` cannot be coded for this patient (the warning names the edit), or None."""
         edits = self.edits(code, facts.date_of_service)

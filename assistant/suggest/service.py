@@ -614,8 +614,11 @@ class SuggestionService:
                 if facts.phrase and len(plan) == 1:
                     cands = self._phrase_candidates(q, cands, vec_of[q.text], request.mode, systems)
                 cands, qualifier_reasons = self._rerank_qualifiers(cands, m, facts)
-                cands = self._fit_patient(cands, facts, max(per_mention, 1), left_out)
             out.append(MentionCandidates(m, q, None, cands, qualifier_reasons, retrieved))
+        if request.mode == "full":
+            self.patient_edits.prefetch([c.code for mc in out for c in mc.cands], facts.date_of_service)
+            for mc in out:
+                mc.cands[:] = self._fit_patient(mc.cands, facts, max(per_mention, 1), left_out)
         return out
 
     def _phrase_candidates(

@@ -100,6 +100,16 @@ def test_mce_edits_follow_the_date_of_service(cms_repo: CodeSetRepository) -> No
     assert cms_repo.code_validity("D691") == [(date(2015, 10, 1), date(2026, 9, 30))]
 
 
+def test_mce_edits_many_answers_as_one_code_at_a_time(cms_repo: CodeSetRepository) -> None:
+    codes = ["O80", "D63.0", "A33", "I10", "D69.11"]
+    day = date(2026, 11, 20)
+    many = cms_repo.mce_edits_many(codes, on=day)
+    assert {"O80", "D630", "A33"} <= set(many) <= {c.replace(".", "") for c in codes}
+    for code in codes:
+        assert many.get(code.replace(".", ""), []) == cms_repo.mce_edits(code, on=day)
+    assert cms_repo.mce_edits_many([], on=day) == {}
+
+
 def test_adjustment_codes_lookup_and_unknown(cms_repo: CodeSetRepository) -> None:
     co45 = cms_repo.adjustment_code(CARC, "45")
     assert co45 is not None and co45.category == "contractual" and co45.route == "write-off" and co45.fix
