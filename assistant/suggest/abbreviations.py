@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from assistant.suggest import plurals
+from assistant.suggest import neoplasm_sites, plurals
 from assistant.suggest.request_memo import per_request
 
 TABLE_PATH = Path(__file__).with_name("data") / "abbreviations.tsv"
@@ -117,6 +117,7 @@ _SHAPES: list[tuple[re.Pattern[str], object]] = [
         lambda m: f"{m.group(1)} year old {_SEX[m.group(2).lower()]}",
     ),
     (plurals.PATTERN, lambda m: plurals.singular(m.group(0))),
+    (neoplasm_sites.PATTERN, lambda m: neoplasm_sites.noun(m.group(1))),
 ]
 
 
@@ -183,6 +184,25 @@ def expand_text(text: str) -> str:
         parts.append(repl)
         pos = end
     parts.append(text[pos:])
+    return "".join(parts)
+
+
+@per_request
+def _sentence_edits(text: str) -> tuple[tuple[int, int, str], ...]:
+    return tuple(_edits(text))
+
+
+def expand_span(text: str, start: int, end: int) -> str:
+    """``text[start:end]`` expanded, each shorthand's meaning read in the whole of ``text`` ("CDI" in "CDI,
+    on vancomycin" is the infection although the mention ends before the drug)."""
+    parts: list[str] = []
+    pos = start
+    for a, b, repl in _sentence_edits(text):
+        if start <= a and b <= end:
+            parts.append(text[pos:a])
+            parts.append(repl)
+            pos = b
+    parts.append(text[pos:end])
     return "".join(parts)
 
 

@@ -102,6 +102,11 @@ _STAGE = re.compile(r"\bstage\s+(\d[ab]?)\b", re.I)
 _TRIMESTER = re.compile(r"\b(first|second|third|1st|2nd|3rd)\s+trimester\b", re.I)
 _TRIMESTER_NUM = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3}
 _UNSPECIFIED_TRIMESTER = re.compile(r"\bunspecified\s+trimester\b", re.I)
+# Alcohol named in a title ("Alcoholic fatty liver", "Alcohol-induced pancreatitis") and in a note's words.
+_TITLE_ALCOHOL = re.compile(r"\balcohol", re.I)
+_NOTE_ALCOHOL = re.compile(
+    r"\b(?:alcohol\w*|etoh|ethanol|drink\w*|drank|beers?|wine|liquor|intoxicat\w*|drunk|binge\w*)\b", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -124,6 +129,7 @@ class Qualifiers:
     uncomplicated: bool | None = None
     control: str | None = None  # diabetes control: insulin | oral | diet (gestational diabetes titles)
     diabetes_type: str | None = None  # "1" | "2": the type of diabetes named
+    alcohol: bool | None = None  # alcohol named (a title: as the condition or its cause)
     head: frozenset[str] = frozenset()  # a code title's own condition (its words before "with"/"without")
     excluded: frozenset[str] = frozenset()  # a note's "without X" phrases, whole (stemmed words)
     notes: list[str] = field(default_factory=list, compare=False)
@@ -199,6 +205,7 @@ def read_qualifiers(text: str, *, title: bool = False) -> Qualifiers:
         uncomplicated=True if _UNCOMPLICATED.search(low) else None,
         control=_control(low, title),
         diabetes_type=diabetes_type(low),
+        alcohol=True if (_TITLE_ALCOHOL if title else _NOTE_ALCOHOL).search(low) else None,
         head=frozenset(_phrase_stems(_before_qualifiers(low))) if title else frozenset(),
         excluded=frozenset(e for e in excluded if e),
     )
@@ -324,6 +331,8 @@ def compare(note: Qualifiers, title: Qualifiers) -> tuple[list[str], list[str]]:
         conflicts.append(
             f"title says type {title.diabetes_type} diabetes, the note type {note.diabetes_type}"
         )
+    if title.alcohol and not note.alcohol:
+        conflicts.append("title names alcohol, the note does not (an alcoholic form needs it stated)")
     for name in ("severity", "persistence", "stage"):
         n, t = getattr(note, name), getattr(title, name)
         if n and t:
@@ -382,8 +391,10 @@ CONFLICT_FACTOR = 0.5
 AGREE_BONUS = 0.03
 
 
-def _asserts_remission(title: str) -> bool:
-    return _remitted(title_qualifiers(title).remission)
+def _asserts_unsaid(title: str) -> bool:
+    """A title asserting what a note that says nothing never implies: a remission or alcohol."""
+    said = title_qualifiers(title)
+    return _remitted(said.remission) or bool(said.alcohol)
 
 
 def rerank(
@@ -399,7 +410,7 @@ def rerank(
     """
     if not cands:
         return list(cands), {}
-    if note.empty and not any(_asserts_remission(title_of(c.code)) for c in cands):
+    if note.empty and not any(_asserts_unsaid(title_of(c.code)) for c in cands):
         return list(cands), {}  # an empty note still flags a title that asserts what it never says
     reasons: dict[str, list[str]] = {}
     out: list[C] = []

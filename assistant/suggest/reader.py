@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from assistant.suggest.abbreviations import expand_span
 from assistant.suggest.history import history_cue, names_neoplasm
 from assistant.suggest.not_coded import (
     continues_plan,
@@ -544,7 +545,7 @@ def _make(
         start=a,
         end=b,
         text=text,
-        query=expand_abbreviations(text),
+        query=expand_span(sentence, c_start, c_end),
         section=section,
         sentence_start=s_start,
         sentence_end=s_end,

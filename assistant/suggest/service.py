@@ -38,10 +38,11 @@ from assistant.suggest.coding_rules.combination import family_documented
 from assistant.suggest.coding_rules.hcpcs_gate import gate as hcpcs_gate
 from assistant.suggest.corpus import corpus_for
 from assistant.suggest.embedder import Embedder, NoVectorsEmbedder, configured_model_name, load_embedder
+from assistant.suggest.family_cancer import family_code
 from assistant.suggest.features import CodePrior, StaticColumns
 from assistant.suggest.first_listed import ensure_first_listed, ensure_pregnancy_code
 from assistant.suggest.index_status import index_status
-from assistant.suggest.index_walker import IndexWalker, walker_for
+from assistant.suggest.index_walker import IndexWalker, WalkHit, walker_for
 from assistant.suggest.mention_gate import GateInput, MentionGate, load_gate
 from assistant.suggest.patient import PatientFacts, read_demographics, resolve_patient
 from assistant.suggest.patient_edits import PatientEdits, exam_for_age, weeks_code
@@ -62,6 +63,7 @@ SERVICE_GIVEN = frozenset({"immunization given"})
 SERVICE_SYSTEMS = ("HCPCS", "CPT")
 SERVICE_NOT_ASKED = "a service given, and no service code system requested"
 FAMILY_PREFIXES = ("Z80", "Z81", "Z82", "Z83", "Z84")
+FAMILY_CANCER_UNSPECIFIED = "Z80.9"
 CHRONIC = re.compile(
     r"\b(hypertension|diabetes|asthma|chronic|copd|heart failure|hypothyroidism|hyperthyroidism|"
     r"hyperlipidemia|"
@@ -436,11 +438,26 @@ class SuggestionService:
         if self.walker is None or self.config.w_walker <= 0:
             return {}
         out: dict[int, tuple[float, str]] = {}
-        for hit in self.walker.walk(expand_abbreviations(query.text), self.catalog, self.config.k_walker):
+        hits = self.walker.walk(expand_abbreviations(query.text), self.catalog, self.config.k_walker)
+        for hit in hits:
             row = self.index.row_of.get(hit.code)
             if row is not None and (not query.prefixes or hit.code.startswith(query.prefixes)):
                 out.setdefault(row, (hit.score, hit.evidence))
+        if query.kind == "family":
+            self._family_cancer(hits, out)
         return out
+
+    def _family_cancer(self, hits: Sequence[WalkHit], out: dict[int, tuple[float, str]]) -> None:
+        """A family member's cancer the walk placed by site (C18.9) gives that site's Z80 code."""
+        site = next((h for h in hits if family_code(h.code)), None)
+        code = family_code(site.code) if site else None
+        row = self.index.row_of.get(code) if code else None
+        if site is None or row is None:
+            return
+        out[row] = (1.0, f"{site.evidence} -> History, family, malignant neoplasm (by site) -> {code}")
+        unspecified = self.index.row_of.get(FAMILY_CANCER_UNSPECIFIED)
+        if unspecified is not None:
+            out.pop(unspecified, None)  # the site is documented: not the unspecified-site code
 
     # ------------------------------------------------------------ ranking and rules
     def _respond(

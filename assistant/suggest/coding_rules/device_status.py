@@ -64,6 +64,8 @@ _NOT_STATUS = re.compile(
     r"denies|no history)\b",
     re.IGNORECASE,
 )
+_STATUS_CATEGORIES = ("Z92", "Z94", "Z95", "Z96", "Z98")
+_COMPLICATION_CATEGORIES = ("T82", "T83", "T84", "T85", "T86")
 _SIDES = (("3", r"\bbilateral|\bboth\b"), ("1", r"\bright\b|\bR\b"), ("2", r"\bleft\b|\bL\b"))
 
 
@@ -77,7 +79,8 @@ def _code(stem: str, context: str) -> str:
 def device_status(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     coded: dict[str, list[tuple[int, int]]] = {}
     for stem, words in DEVICES:
-        for m in re.finditer(rf"(?<![\w/])(?:{words})(?![\w])", ctx.note, re.IGNORECASE):
+        found = list(re.finditer(rf"(?<![\w/])(?:{words})(?![\w])", ctx.note, re.IGNORECASE))
+        for m in found:
             if len(m.group(0)) <= 4 and not m.group(0).isupper():
                 continue  # "ppm", "pci" in lower case are not the abbreviations
             line_start = ctx.note.rfind("\n", 0, m.start()) + 1
@@ -96,8 +99,10 @@ def device_status(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog
                 best_score(picks) * 0.85,
                 [ctx.mention(m.start(), m.end())],
                 "status: the device, graft or transplant is documented from before (I.C.21.c.3)",
-            ):
-                coded.setdefault(code, []).append((m.start(), m.end()))
+            ):  # every place the note names the device: its status there, not a complication
+                coded.setdefault(code, []).extend(
+                    (x.start(), x.end()) for x in found if not _NOT_STATUS.search(_sentence(ctx.note, x))
+                )
             break
     _drop_stray_statuses(picks, coded)
     home_oxygen(picks, ctx, catalog)
@@ -117,10 +122,12 @@ def _sentence(note: str, m: re.Match[str]) -> str:
 def _drop_stray_statuses(picks: dict[str, Pick], coded: dict[str, list[tuple[int, int]]]) -> None:
     """A status code retrieved from the very words this rule read as a device ("s/p DES to LAD" giving a
     transplant status) is not coded, nor revived later as a "use additional" partner: the device's own
-    status code is."""
+    status code is. Nor is a complication of the device ("S/p CABG" giving T82.218A): the rule reads a
+    device only where no complication is said, and a complication is coded only when the provider
+    documents one (I.C.19.g)."""
     spans = [span for spans in coded.values() for span in spans]
     for pick in picks.values():
-        if pick.code in coded or not pick.code.startswith(("Z92", "Z94", "Z95", "Z96", "Z98")):
+        if pick.code in coded or not pick.code.startswith(_STATUS_CATEGORIES + _COMPLICATION_CATEGORIES):
             continue
         if pick.mentions and all(any(m.start < b and a < m.end for a, b in spans) for m in pick.mentions):
             demote(pick, f"the status documented there is {', '.join(coded)} (I.C.21.c.3)")

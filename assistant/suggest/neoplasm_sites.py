@@ -1,0 +1,44 @@
+"""A cancer's site said as an adjective ("gastric cancer", "pancreatic adenocarcinoma") read as the organ the
+Neoplasm table lists ("stomach", "pancreas"). The table is by organ noun, so the adjective found no site and
+the walk fell back to "Malignant Primary" C80.1 (or a near word: "pancreatic" in "peripancreatic")."""
+
+from __future__ import annotations
+
+import re
+
+NOUNS: dict[str, str] = {
+    "gastric": "stomach",
+    "pancreatic": "pancreas",
+    "esophageal": "esophagus",
+    "oesophageal": "esophagus",
+    "ovarian": "ovary",
+    "uterine": "uterus",
+    "endometrial": "endometrium",
+    "colonic": "colon",
+    "hepatic": "liver",
+    "laryngeal": "larynx",
+    "testicular": "testis",
+    "prostatic": "prostate",
+    "duodenal": "duodenum",
+    "tonsillar": "tonsil",
+    "adrenal": "adrenal gland",
+    "vulvar": "vulva",
+    "vaginal": "vagina",
+    "penile": "penis",
+    "anal": "anus",
+}
+_NEOPLASM = r"(?:cancer|carcinoma|adenocarcinoma|malignancy|malignant\s+neoplasm|neoplasm|tumou?r|sarcoma)s?"
+# The adjective, then at most two words, then the neoplasm word ("pancreatic ductal adenocarcinoma").
+PATTERN = re.compile(
+    r"\b("
+    + "|".join(sorted(NOUNS, key=len, reverse=True))
+    + r")(?=\s+(?:[a-z-]+\s+){0,2}?"
+    + _NEOPLASM
+    + r"\b)",
+    re.IGNORECASE,
+)
+
+
+def noun(adjective: str) -> str:
+    """The organ noun of a site adjective (PATTERN's group 1)."""
+    return NOUNS[adjective.lower()]

@@ -1,0 +1,164 @@
+"""Common office wordings the engine had missed: context-dependent abbreviations read in their sentence, a
+cancer site said as an adjective, a family member's cancer by organ group, a device's status rather than a
+complication of it, and an alcoholic form only when alcohol is said. Notes are written for these tests;
+titles are the ICD-10-CM tabular's (public domain)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from assistant.suggest.abbreviations import expand_span, expand_text
+from assistant.suggest.coding_rules.context import NoteContext
+from assistant.suggest.coding_rules.device_status import device_status
+from assistant.suggest.family_cancer import family_code
+from assistant.suggest.index_walker import WalkHit
+from assistant.suggest.qualifiers import read_qualifiers, rerank
+from assistant.suggest.reader import Mention, read_note
+from assistant.suggest.service import SuggestionService
+from assistant.suggest.store import CodeCatalog
+from assistant.suggest.types import Pick
+
+
+# ------------------------------------------------------------ abbreviations read in their sentence
+def test_a_mention_reads_its_abbreviation_with_the_rest_of_the_sentence_as_context() -> None:
+    queries = {m.text: m.query for m in read_note("A/P:\n1. CDI, on vancomycin - continue.")}
+    assert queries["CDI"] == "Clostridioides difficile infection"
+    assert {m.text: m.query for m in read_note("A/P:\n1. CDI review.")}.get("CDI review") == "CDI review"
+
+
+def test_expand_span_keeps_edits_inside_the_span_only() -> None:
+    text = "HTN, CDI, on vancomycin"
+    assert expand_span(text, 5, 8) == "Clostridioides difficile infection"
+    assert expand_span(text, 0, 3) == "hypertension"
+    assert expand_span("CDI", 0, 3) == "CDI"  # no context: the ambiguous letters stay
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("BPPV, Epley done", "benign paroxysmal positional vertigo"),
+        ("ESKD on HD MWF", "end stage renal disease on hemodialysis"),
+        ("WPW s/p ablation", "Wolff-Parkinson-White syndrome"),
+        ("s/p CABG 2019", "coronary artery bypass graft"),
+        ("CSA on CPAP titration", "central sleep apnea"),
+    ],
+)
+def test_new_abbreviations_expand(text: str, expected: str) -> None:
+    assert expected in expand_text(text)
+
+
+@pytest.mark.parametrize("text", ["HD 3 of admission", "CSA signed today", "AKA Bob"])
+def test_ambiguous_new_abbreviations_stay_without_their_context(text: str) -> None:
+    assert expand_text(text) == text
+
+
+# ------------------------------------------------------------ a cancer site said as an adjective
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("gastric cancer", "stomach cancer"),
+        ("pancreatic ductal adenocarcinoma", "pancreas ductal adenocarcinoma"),
+        ("FHx ovarian cancer", "ovary cancer"),
+        ("esophageal squamous cell carcinoma", "esophagus squamous cell carcinoma"),
+    ],
+)
+def test_a_site_adjective_beside_a_neoplasm_word_reads_as_the_organ(text: str, expected: str) -> None:
+    assert expected in expand_text(text)
+
+
+@pytest.mark.parametrize("text", ["gastric ulcer", "pancreatic enzymes", "uterine fibroids", "anal fissure"])
+def test_a_site_adjective_elsewhere_is_left_as_written(text: str) -> None:
+    assert expand_text(text) == text
+
+
+# ------------------------------------------------------------ a family member's cancer by organ group
+@pytest.mark.parametrize(
+    ("primary", "expected"),
+    [
+        ("C18.9", "Z80.0"),
+        ("C25.9", "Z80.0"),
+        ("C34.90", "Z80.1"),
+        ("C50.919", "Z80.3"),
+        ("C56.9", "Z80.41"),
+        ("C57.00", "Z80.44"),
+        ("C61", "Z80.42"),
+        ("C55", "Z80.49"),
+        ("C64.9", "Z80.51"),
+        ("C67.9", "Z80.52"),
+        ("C92.10", "Z80.6"),
+        ("C85.90", "Z80.7"),
+        ("C43.9", "Z80.8"),
+        ("C73", "Z80.8"),
+        ("C80.1", None),
+        ("Z80.9", None),
+        ("C7A.00", None),
+    ],
+)
+def test_family_code_follows_the_block_of_the_primary_site(primary: str, expected: str | None) -> None:
+    assert family_code(primary) == expected
+
+
+def test_a_family_cancer_walked_to_its_site_gives_the_organ_group_not_the_unspecified_code(
+    service: SuggestionService,
+) -> None:
+    rows = service.index.row_of
+    colon = WalkHit("C18.9", ["Neoplasm, neoplastic", "colon", "Malignant Primary"], 0.5)
+    out = {rows["Z80.3"]: (0.75, "History -> family -> malignant neoplasm -> breast -> Z80.3")}
+    service._family_cancer([colon], out)
+    assert out[rows["Z80.0"]][0] == 1.0 and "colon" in out[rows["Z80.0"]][1]
+    unplaced = {rows["Z80.3"]: (0.75, "kept")}
+    service._family_cancer([WalkHit("C80.1", ["Neoplasm, neoplastic", "Malignant Primary"], 0.25)], unplaced)
+    assert unplaced == {rows["Z80.3"]: (0.75, "kept")}
+
+
+# ------------------------------------------------------------ a device from before is its status
+def test_a_device_named_from_before_is_not_coded_as_a_complication_of_it() -> None:
+    catalog = CodeCatalog(
+        {
+            "codes": {
+                "Z95.1": ["ICD-10-CM", "Presence of aortocoronary bypass graft", True, "Z95", "code"],
+                "T82.218A": [
+                    "ICD-10-CM",
+                    "Other mechanical complication of coronary artery bypass graft, initial encounter",
+                    True,
+                    "T82.218",
+                    "code",
+                ],
+            },
+            "refs": {},
+        }
+    )
+    note = "65M s/p CABG x3 (2019), chest tightness.\nA/P:\n2. S/p CABG."
+    start = note.rindex("S/p CABG")
+    query = "coronary artery bypass graft"
+    mention = Mention(start, start + 8, "S/p CABG", query, "assessment", 0, len(note))
+    picks = {"T82.218A": Pick("T82.218A", 0.6, True, [mention])}
+    device_status(picks, NoteContext(note=note), catalog)
+    assert picks["Z95.1"].final and not picks["T82.218A"].final
+
+
+# ------------------------------------------------------------ an alcoholic form needs alcohol said
+@dataclass
+class Scored:
+    code: str
+    score: float
+
+
+LIVER = {"K70.0": "Alcoholic fatty liver", "K76.0": "Fatty (change of) liver, not elsewhere classified"}
+
+
+@pytest.mark.parametrize(
+    ("phrase", "first"),
+    [
+        ("fatty liver", "K76.0"),
+        ("alcoholic fatty liver", "K70.0"),
+        ("fatty liver from heavy EtOH", "K70.0"),
+        ("fatty liver, drinks 6 beers a day", "K70.0"),
+    ],
+)
+def test_an_alcoholic_form_is_first_only_when_the_note_names_alcohol(phrase: str, first: str) -> None:
+    cands = [Scored("K70.0", 0.7), Scored("K76.0", 0.6)]
+    out, _ = rerank(cands, read_qualifiers(expand_text(phrase)), LIVER.__getitem__, lambda c: [], Scored)
+    assert out[0].code == first
