@@ -20,6 +20,8 @@ NOUNS: dict[str, str] = {
     "testicular": "testis",
     "prostatic": "prostate",
     "duodenal": "duodenum",
+    "rectal": "rectum",
+    "bronchogenic": "bronchus",
     "tonsillar": "tonsil",
     "adrenal": "adrenal gland",
     "vulvar": "vulva",

@@ -90,7 +90,7 @@ _UNC_PRE = (
     r"compatible\s+with|consistent\s+with|presumed|versus|vs\.?|\?"
 )
 _HIST_PRE = (
-    r"history\s+of|h/o|hx\s+of|hx(?=\s+[a-z])|past\s+history\s+of|previous|prior|status\s+post|s/p|"
+    r"(?:personal|past\s+medical|significant|known)\s+history\s+of|history\s+of|h/o|hx\s+of|hx(?=\s+[a-z])|past\s+history\s+of|previous|prior|status\s+post|s/p|"
     r"remote|resolved|treated\s+for|years?\s+ago|former|ex(?=-)|quit|quitting|gave\s+up"
 )
 _FAMILY_PRE = (

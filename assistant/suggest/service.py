@@ -33,12 +33,13 @@ from assistant.suggest import (
     sibling_guard,
     skipped_tail,
 )
+from assistant.suggest.cancer_history import UNSPECIFIED as UNSPECIFIED_HISTORY
+from assistant.suggest.cancer_history import history_code
 from assistant.suggest.cause_link import cause_is_part
 from assistant.suggest.coding_rules.combination import family_documented
 from assistant.suggest.coding_rules.hcpcs_gate import gate as hcpcs_gate
 from assistant.suggest.corpus import corpus_for
 from assistant.suggest.embedder import Embedder, NoVectorsEmbedder, configured_model_name, load_embedder
-from assistant.suggest.family_cancer import family_code
 from assistant.suggest.features import CodePrior, StaticColumns
 from assistant.suggest.first_listed import ensure_first_listed, ensure_pregnancy_code
 from assistant.suggest.index_status import index_status
@@ -63,7 +64,6 @@ SERVICE_GIVEN = frozenset({"immunization given"})
 SERVICE_SYSTEMS = ("HCPCS", "CPT")
 SERVICE_NOT_ASKED = "a service given, and no service code system requested"
 FAMILY_PREFIXES = ("Z80", "Z81", "Z82", "Z83", "Z84")
-FAMILY_CANCER_UNSPECIFIED = "Z80.9"
 CHRONIC = re.compile(
     r"\b(hypertension|diabetes|asthma|chronic|copd|heart failure|hypothyroidism|hyperthyroidism|"
     r"hyperlipidemia|"
@@ -443,19 +443,21 @@ class SuggestionService:
             row = self.index.row_of.get(hit.code)
             if row is not None and (not query.prefixes or hit.code.startswith(query.prefixes)):
                 out.setdefault(row, (hit.score, hit.evidence))
-        if query.kind == "family":
-            self._family_cancer(hits, out)
+        if query.kind in UNSPECIFIED_HISTORY:
+            self._cancer_history(query.kind, hits, out)
         return out
 
-    def _family_cancer(self, hits: Sequence[WalkHit], out: dict[int, tuple[float, str]]) -> None:
-        """A family member's cancer the walk placed by site (C18.9) gives that site's Z80 code."""
-        site = next((h for h in hits if family_code(h.code)), None)
-        code = family_code(site.code) if site else None
+    def _cancer_history(self, kind: str, hits: Sequence[WalkHit], out: dict[int, tuple[float, str]]) -> None:
+        """A past or a family member's cancer the walk placed by site (C18.9) gives that site's history code
+        (Z85.038 / Z80.0) in place of the unspecified one."""
+        site = next((h for h in hits if history_code(kind, h.code)), None)
+        code = history_code(kind, site.code) if site else None
         row = self.index.row_of.get(code) if code else None
         if site is None or row is None:
             return
-        out[row] = (1.0, f"{site.evidence} -> History, family, malignant neoplasm (by site) -> {code}")
-        unspecified = self.index.row_of.get(FAMILY_CANCER_UNSPECIFIED)
+        whose = "family" if kind == "family" else "personal"
+        out[row] = (1.0, f"{site.evidence} -> History, {whose}, malignant neoplasm (by site) -> {code}")
+        unspecified = self.index.row_of.get(UNSPECIFIED_HISTORY[kind])
         if unspecified is not None:
             out.pop(unspecified, None)  # the site is documented: not the unspecified-site code
 

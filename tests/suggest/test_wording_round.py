@@ -10,9 +10,9 @@ from dataclasses import dataclass
 import pytest
 
 from assistant.suggest.abbreviations import expand_span, expand_text
+from assistant.suggest.cancer_history import family_code, personal_code
 from assistant.suggest.coding_rules.context import NoteContext
 from assistant.suggest.coding_rules.device_status import device_status
-from assistant.suggest.family_cancer import family_code
 from assistant.suggest.index_walker import WalkHit
 from assistant.suggest.qualifiers import read_qualifiers, rerank
 from assistant.suggest.reader import Mention, read_note
@@ -100,16 +100,45 @@ def test_family_code_follows_the_block_of_the_primary_site(primary: str, expecte
     assert family_code(primary) == expected
 
 
+@pytest.mark.parametrize(
+    ("primary", "expected"),
+    [
+        ("C18.9", "Z85.038"),
+        ("C20", "Z85.048"),
+        ("C21.0", "Z85.048"),
+        ("C25.9", "Z85.07"),
+        ("C34.11", "Z85.118"),
+        ("C50.412", "Z85.3"),
+        ("C53.9", "Z85.41"),
+        ("C54.1", "Z85.42"),
+        ("C57.00", "Z85.4A"),
+        ("C61", "Z85.46"),
+        ("C64.1", "Z85.528"),
+        ("C67.9", "Z85.51"),
+        ("C81.90", "Z85.71"),
+        ("C83.30", "Z85.72"),
+        ("C43.9", "Z85.820"),
+        ("C44.91", "Z85.828"),
+        ("C73", "Z85.850"),
+        ("C80.1", None),
+        ("C7A.00", None),
+    ],
+)
+def test_personal_code_follows_the_site_of_the_primary(primary: str, expected: str | None) -> None:
+    assert personal_code(primary) == expected
+
+
 def test_a_family_cancer_walked_to_its_site_gives_the_organ_group_not_the_unspecified_code(
     service: SuggestionService,
 ) -> None:
     rows = service.index.row_of
     colon = WalkHit("C18.9", ["Neoplasm, neoplastic", "colon", "Malignant Primary"], 0.5)
     out = {rows["Z80.3"]: (0.75, "History -> family -> malignant neoplasm -> breast -> Z80.3")}
-    service._family_cancer([colon], out)
+    service._cancer_history("family", [colon], out)
     assert out[rows["Z80.0"]][0] == 1.0 and "colon" in out[rows["Z80.0"]][1]
     unplaced = {rows["Z80.3"]: (0.75, "kept")}
-    service._family_cancer([WalkHit("C80.1", ["Neoplasm, neoplastic", "Malignant Primary"], 0.25)], unplaced)
+    unspecified = WalkHit("C80.1", ["Neoplasm, neoplastic", "Malignant Primary"], 0.25)
+    service._cancer_history("family", [unspecified], unplaced)
     assert unplaced == {rows["Z80.3"]: (0.75, "kept")}
 
 

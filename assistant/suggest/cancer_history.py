@@ -1,0 +1,109 @@
+"""A cancer of the past or of a family member by its site: the site's primary code from the Neoplasm table,
+then the history code of that site ("history of rectal cancer": C20, Z85.048; "family history of colon
+cancer": C18.9, digestive organs C15-C26, Z80.0). The Index lists only a few organs under "History,
+personal / family, malignant neoplasm", so the walk had stopped at Z85.9 / Z80.9 for most sites.
+
+The tables are the Tabular's own structure: the Z80 and Z85 titles against chapter 2's categories."""
+
+from __future__ import annotations
+
+# (first category, last category, code), the more specific first.
+_FAMILY: tuple[tuple[str, str, str], ...] = (
+    ("C57.0", "C57.0", "Z80.44"),  # fallopian tube
+    ("C15", "C26", "Z80.0"),  # digestive organs
+    ("C33", "C34", "Z80.1"),  # trachea, bronchus and lung
+    ("C30", "C39", "Z80.2"),  # other respiratory and intrathoracic organs
+    ("C50", "C50", "Z80.3"),  # breast
+    ("C56", "C56", "Z80.41"),  # ovary
+    ("C61", "C61", "Z80.42"),  # prostate
+    ("C62", "C62", "Z80.43"),  # testis
+    ("C51", "C63", "Z80.49"),  # other genital organs
+    ("C64", "C64", "Z80.51"),  # kidney
+    ("C67", "C67", "Z80.52"),  # bladder
+    ("C65", "C68", "Z80.59"),  # other urinary tract organs
+    ("C91", "C95", "Z80.6"),  # leukemia
+    ("C81", "C96", "Z80.7"),  # other lymphoid, hematopoietic and related tissues
+    ("C00", "C75", "Z80.8"),  # other organs or systems
+)
+_PERSONAL: tuple[tuple[str, str, str], ...] = (
+    ("C15", "C15", "Z85.01"),
+    ("C16", "C16", "Z85.028"),
+    ("C17", "C17", "Z85.068"),
+    ("C18", "C18", "Z85.038"),
+    ("C19", "C21", "Z85.048"),
+    ("C22", "C22", "Z85.05"),
+    ("C25", "C25", "Z85.07"),
+    ("C23", "C26", "Z85.09"),
+    ("C30", "C31", "Z85.22"),
+    ("C32", "C32", "Z85.21"),
+    ("C33", "C33", "Z85.12"),
+    ("C34", "C34", "Z85.118"),
+    ("C37", "C37", "Z85.238"),
+    ("C38", "C39", "Z85.29"),
+    ("C50", "C50", "Z85.3"),
+    ("C53", "C53", "Z85.41"),
+    ("C54", "C55", "Z85.42"),
+    ("C56", "C56", "Z85.43"),
+    ("C57.0", "C57.0", "Z85.4A"),
+    ("C51", "C58", "Z85.44"),
+    ("C61", "C61", "Z85.46"),
+    ("C62", "C62", "Z85.47"),
+    ("C63.0", "C63.0", "Z85.48"),
+    ("C60", "C63", "Z85.49"),
+    ("C64", "C64", "Z85.528"),
+    ("C65", "C65", "Z85.53"),
+    ("C66", "C66", "Z85.54"),
+    ("C67", "C67", "Z85.51"),
+    ("C68", "C68", "Z85.59"),
+    ("C91", "C95", "Z85.6"),
+    ("C81", "C81", "Z85.71"),
+    ("C82", "C86", "Z85.72"),
+    ("C88", "C96", "Z85.79"),
+    ("C01", "C02", "Z85.810"),
+    ("C00", "C14", "Z85.818"),
+    ("C43", "C43", "Z85.820"),
+    ("C44", "C44", "Z85.828"),
+    ("C40", "C41", "Z85.830"),
+    ("C46", "C46", "Z85.831"),
+    ("C49", "C49", "Z85.831"),
+    ("C69", "C69", "Z85.840"),
+    ("C71", "C71", "Z85.841"),
+    ("C70", "C72", "Z85.848"),
+    ("C73", "C73", "Z85.850"),
+    ("C74", "C75", "Z85.858"),
+)
+UNSPECIFIED = {"family": "Z80.9", "history": "Z85.9"}
+
+
+def _lookup(table: tuple[tuple[str, str, str], ...], primary: str) -> str | None:
+    if not primary.startswith("C") or not primary[1:3].isdigit():
+        return None  # C4A, C7A, C7B and other codes outside the site-specific blocks
+    category = primary[:3]
+    for first, last, code in table:
+        if "." in first:
+            if primary.startswith(first):
+                return code
+        elif first <= category <= last:
+            return code
+    return None
+
+
+def family_code(primary: str) -> str | None:
+    """The Z80 code for a family member's cancer whose primary code is ``primary``; None outside C00-C96's
+    site-specific blocks (C76-C80: ill-defined, secondary or unspecified site)."""
+    return _lookup(_FAMILY, primary)
+
+
+def personal_code(primary: str) -> str | None:
+    """The Z85 code for the patient's own past cancer whose primary code is ``primary`` (not a carcinoid:
+    those are coded from their own Index entry); None where no site-specific Z85 code exists."""
+    return _lookup(_PERSONAL, primary)
+
+
+def history_code(kind: str, primary: str) -> str | None:
+    """``family_code`` or ``personal_code`` by the query's kind ("family" / "history")."""
+    if kind == "family":
+        return family_code(primary)
+    if kind == "history":
+        return personal_code(primary)
+    return None
