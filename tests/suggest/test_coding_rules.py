@@ -571,3 +571,18 @@ def test_erythema_is_part_of_the_inflamed_parts_diagnosis() -> None:
     assert integral_to("L53.9", ["H66.001"]) == "H66.001"  # an erythematous ear drum in otitis media
     assert integral_to("L53.9", ["L03.116", "E11.9"]) == "L03.116"
     assert integral_to("L53.9", ["E11.9", "I10"]) is None  # erythema with no inflamed part coded stays
+
+
+def test_hypertension_named_with_its_partner_in_one_mention_takes_the_combination(
+    svc: SuggestionService,
+) -> None:
+    """ "HTN with CKD stage 4": retrieval put N18.4 first; the mention names hypertension too (I.C.9.a.2)."""
+    picks = {"N18.4": _pick("N18.4", "hypertension with CKD stage 4")}
+    combine(picks, NoteContext("A/P: HTN with CKD stage 4."), svc.catalog)
+    assert picks["I12.9"].final and picks["N18.4"].final and "I10" not in picks
+    picks = {"N18.4": _pick("N18.4", "CKD stage 4 from pulmonary hypertension")}
+    combine(picks, NoteContext("A/P: CKD stage 4 from pulmonary hypertension."), svc.catalog)
+    assert set(picks) == {"N18.4"}  # pulmonary hypertension is another disease
+    picks = {"N18.4": _pick("N18.4", "CKD stage 4")}
+    combine(picks, NoteContext("A/P: CKD stage 4."), svc.catalog)
+    assert set(picks) == {"N18.4"}

@@ -43,6 +43,7 @@ def test_expand_span_keeps_edits_inside_the_span_only() -> None:
         ("WPW s/p ablation", "Wolff-Parkinson-White syndrome"),
         ("s/p CABG 2019", "coronary artery bypass graft"),
         ("CSA on CPAP titration", "central sleep apnea"),
+        ("DM2 w/ peripheral neuropathy", "peripheral polyneuropathy"),  # Index: see also Polyneuropathy
     ],
 )
 def test_new_abbreviations_expand(text: str, expected: str) -> None:

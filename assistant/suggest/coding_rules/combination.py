@@ -31,6 +31,16 @@ _QUALIFIER_WORDS = frozenset(tokens("unspecified other specified nos type mellit
 # An Alphabetic Index equivalence the titles do not spell out: "Angiopathy, peripheral" is peripheral
 # vascular disease.
 _SAME_AS = {"angiopathy": ("vascular", "disease")}
+# A combination title's adjective for the condition the mention names as a noun ("Hypertensive chronic
+# kidney disease" for "hypertension with CKD"), and the words of a stage range ("stage 1 through stage 4").
+_NOUN_OF = {"hypertensive": "hypertension"}
+_RANGE_WORDS = frozenset(tokens("through"))
+# Conditions named like the base that are another disease ("pulmonary hypertension" is not I10).
+_OTHER_KINDS = re.compile(
+    r"\b(?:pulmonary|portal|intracranial|ocular|gestational|pregnancy[- ]induced|renovascular|secondary)\s+"
+    r"hypertens\w*",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -263,8 +273,8 @@ def named_in_one_mention(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
     finals = [p for p in picks.values() if p.final]
     for q in [p for p in picks.values() if not p.final and catalog.system(p.code) == "ICD-10-CM"]:
         refs = _own_refs(catalog, q.code)
-        said = {w for m in q.mentions for w in tokens(m.query)}
-        core = _core(catalog, q.code)
+        said = {_NOUN_OF.get(w, w) for m in q.mentions for w in tokens(m.query)}
+        core = {_NOUN_OF.get(w, w) for w in _core(catalog, q.code)} - _RANGE_WORDS
         if not refs or not core or not core <= said:
             continue
         partner = next(
@@ -292,7 +302,10 @@ def combine(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> N
             (p for p in picks.values() if p.final and family.is_base(p.code)), key=lambda p: -p.score
         )
         if not bases:
-            continue
+            named = _base_named_with_partner(picks, catalog, family)
+            if named is None:
+                continue
+            bases = [named]
         base = bases[0]
         members = family.members(catalog, base.code)
         if _plain(catalog, base.code):
@@ -325,6 +338,39 @@ def combine(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> N
                 if family.one_code or c[:3] in specific:
                     picks.pop(c)  # I10 beside I12.9, E11.9 beside E11.42: the combination says it
         one_per_subcategory(picks, family)
+
+
+def _base_named_with_partner(picks: dict[str, Pick], catalog: CodeCatalog, family: Family) -> Pick | None:
+    """ "HTN with CKD stage 3a": one mention names the base condition and its partner, and retrieval put the
+    partner (N18.31) first; the base (I10) joins as that mention's code so the family takes the partner
+    (I12.9). Only for a presumed family whose default is a code."""
+    if not family.presumed or family.default not in catalog or not catalog.billable(family.default):
+        return None
+    for partner in sorted((p for p in picks.values() if p.final), key=lambda p: -p.score):
+        if family.is_base(partner.code) or catalog.system(partner.code) != "ICD-10-CM":
+            continue
+        mentions = [
+            m
+            for m in partner.mentions
+            if re.search(family.documented, _OTHER_KINDS.sub(" ", m.query), re.IGNORECASE)
+        ]
+        if not mentions or not any(
+            ref_covers(r, partner.code)
+            for c in family.members(catalog, family.default)
+            for r in _own_refs(catalog, c)
+        ):
+            continue
+        reason = f"{family.guideline} (named with {partner.code})"
+        base = picks.get(family.default)
+        if base is None:
+            base = picks[family.default] = Pick(family.default, partner.score, True, mentions, [reason])
+        else:
+            base.final = True
+            base.score = max(base.score, partner.score)
+            base.mentions.extend(m for m in mentions if m not in base.mentions)
+            base.reasons.insert(0, reason)
+        return base
+    return None
 
 
 def one_per_subcategory(picks: dict[str, Pick], family: Family) -> None:
