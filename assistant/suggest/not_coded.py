@@ -121,9 +121,11 @@ _DIAGNOSTIC_WORDS = re.compile(
 
 
 # Tests named as such ("Urine cx", "CXR", "BMP in 1 week", "colonoscopy due 2027"): orders and results
-# headings, not diagnoses.
+# headings, not diagnoses. An abnormal result ("elevated LFTs", "abnormal EKG") or a finding on a test
+# ("CSA on PSG") is a finding the provider assessed, coded from chapter 18 or the condition.
 _TEST_RE = re.compile(
-    r"^(?:[\w/-]+\s+){0,2}(?:cx|cultures?|swabs?|panel|x-?rays?|xr|cxr|cta?|mri|mra|ua|labs?|bmp|cmp|cbc|lfts?|"
+    r"^(?:(?!(?:elevated|abnormal|high|low|raised|increased|decreased|positive|on|per|by)\b)[\w/-]+\s+){0,2}"
+    r"(?:cx|cultures?|swabs?|panel|x-?rays?|xr|cxr|cta?|mri|mra|ua|labs?|bmp|cmp|cbc|lfts?|"
     r"tfts?|ekg|ecg|echo|ultrasound|dxa|dexa|pfts?|psg|colonoscopy|mammogram|a1c|lipids?|"
     r"ag/ab|antibody|antibodies|antigen|pcr|naat|serology|titers?|viral\s+load)"
     r"(?:\s+(?:pending|sent|ordered|obtained|drawn|done|today|negative|normal|unremarkable|due|in\s+\d+\s+\w+|"

@@ -132,11 +132,20 @@ class Qualifiers:
     alcohol: bool | None = None  # alcohol named (a title: as the condition or its cause)
     head: frozenset[str] = frozenset()  # a code title's own condition (its words before "with"/"without")
     excluded: frozenset[str] = frozenset()  # a note's "without X" phrases, whole (stemmed words)
+    said: frozenset[str] = frozenset()  # a note's own words (stemmed), to tell a title's condition is named
     notes: list[str] = field(default_factory=list, compare=False)
 
     @property
     def empty(self) -> bool:
         return self == Qualifiers()
+
+
+_WORD_RE = re.compile(r"[a-z0-9]+")
+
+
+def words_said(text: str) -> frozenset[str]:
+    """The stemmed words of a note's phrase (``Qualifiers.said``)."""
+    return frozenset(stem(w) for w in _WORD_RE.findall(text.lower()))
 
 
 def _concepts(words: str) -> set[str]:
@@ -208,6 +217,7 @@ def read_qualifiers(text: str, *, title: bool = False) -> Qualifiers:
         alcohol=True if (_TITLE_ALCOHOL if title else _NOTE_ALCOHOL).search(low) else None,
         head=frozenset(_phrase_stems(_before_qualifiers(low))) if title else frozenset(),
         excluded=frozenset(e for e in excluded if e),
+        said=frozenset() if title else words_said(low),
     )
 
 
@@ -350,6 +360,17 @@ def compare(note: Qualifiers, title: Qualifiers) -> tuple[list[str], list[str]]:
     return conflicts, agree
 
 
+def unnamed_condition(note: Qualifiers, title: Qualifiers) -> str | None:
+    """ "Rectal bleeding" against "Ulcerative (chronic) rectosigmoiditis with rectal bleeding": the note names
+    only what the title's "with" clause says, never the condition the title codes with it."""
+    named = title.head - _STOP_CONCEPT
+    if not (note.said and named and title.with_) or named & note.said:
+        return None
+    if not note.said <= title.with_ | _STOP_CONCEPT:
+        return None
+    return f"title codes {' '.join(sorted(named))} with it, the note names only what it has"
+
+
 def default_conflicts(note: Qualifiers, title: Qualifiers) -> list[str]:
     """A title asserting what the note leaves at its default: intractable (the Tabular's "not intractable"
     covers a migraine, epilepsy or headache not stated intractable: "Epilepsy NOS" G40.909) and a status
@@ -415,7 +436,11 @@ def rerank(
     reasons: dict[str, list[str]] = {}
     out: list[C] = []
     for c in cands:
-        conflicts, agree = compare(note, title_qualifiers(title_of(c.code)))
+        said = title_qualifiers(title_of(c.code))
+        conflicts, agree = compare(note, said)
+        unnamed = None if getattr(c, "walk", 0.0) else unnamed_condition(note, said)  # the Index may say so
+        if unnamed:
+            conflicts.append(unnamed)
         c.score = c.score * (CONFLICT_FACTOR if conflicts else 1.0) + AGREE_BONUS * len(agree)
         out.append(c)
         if conflicts or agree:

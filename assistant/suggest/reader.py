@@ -19,7 +19,7 @@ from assistant.suggest.not_coded import (
     vaccine_in_list_given,
     why_not_coded,
 )
-from assistant.suggest.qualifiers import Qualifiers, diabetes_type, read_qualifiers
+from assistant.suggest.qualifiers import Qualifiers, diabetes_type, read_qualifiers, words_said
 from assistant.suggest.request_memo import per_request
 from assistant.suggest.text import expand_abbreviations, tokens
 
@@ -522,7 +522,8 @@ def _read_qualifiers(note: str, mentions: list[Mention]) -> None:
             if not (n.negated or n.not_coded or n.normal):
                 end = n.start
                 break
-        m.qualifiers = read_qualifiers(_NON_CODING.sub(" ", expand_abbreviations(note[m.start : end])))
+        read = read_qualifiers(_NON_CODING.sub(" ", expand_abbreviations(note[m.start : end])))
+        m.qualifiers = replace(read, said=words_said(m.query))  # the condition's own words only
     # The type of diabetes is written once ("T1DM since age 9") and holds for every mention ("DKA").
     note_type = diabetes_type(expand_abbreviations(note))
     for m in mentions:

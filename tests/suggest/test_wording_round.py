@@ -14,6 +14,7 @@ from assistant.suggest.cancer_history import family_code, personal_code
 from assistant.suggest.coding_rules.context import NoteContext
 from assistant.suggest.coding_rules.device_status import device_status
 from assistant.suggest.index_walker import WalkHit
+from assistant.suggest.not_coded import why_not_coded
 from assistant.suggest.qualifiers import read_qualifiers, rerank
 from assistant.suggest.reader import Mention, read_note
 from assistant.suggest.service import SuggestionService
@@ -192,3 +193,55 @@ def test_an_alcoholic_form_is_first_only_when_the_note_names_alcohol(phrase: str
     cands = [Scored("K70.0", 0.7), Scored("K76.0", 0.6)]
     out, _ = rerank(cands, read_qualifiers(expand_text(phrase)), LIVER.__getitem__, lambda c: [], Scored)
     assert out[0].code == first
+
+
+# ------------------------------------------------------------ a manifestation alone
+RECTAL = {
+    "K51.311": "Ulcerative (chronic) rectosigmoiditis with rectal bleeding",
+    "K62.5": "Hemorrhage of anus and rectum",
+}
+
+
+@dataclass
+class Walked:
+    code: str
+    score: float
+    walk: float = 0.0
+
+
+def test_a_manifestation_alone_does_not_take_the_combination_of_a_disease_never_named() -> None:
+    cands = [Walked("K51.311", 0.7), Walked("K62.5", 0.6)]
+    out, reasons = rerank(cands, read_qualifiers("rectal bleeding"), RECTAL.__getitem__, lambda c: [], Walked)
+    assert out[0].code == "K62.5" and any("rectosigmoiditis" in r for r in reasons["K51.311"])
+    named = [Walked("K51.311", 0.7), Walked("K62.5", 0.6)]
+    q = read_qualifiers("ulcerative rectosigmoiditis with rectal bleeding")
+    assert rerank(named, q, RECTAL.__getitem__, lambda c: [], Walked)[0][0].code == "K51.311"
+
+
+def test_the_index_walk_may_code_a_manifestation_with_its_disease() -> None:
+    """ "Shock, septic R65.21": the Index sends the words there, so no conflict is raised."""
+    titles = {"R65.21": "Severe sepsis with septic shock", "T81.12XA": "Postprocedural septic shock"}
+    cands = [Walked("R65.21", 0.7, walk=1.0), Walked("T81.12XA", 0.6)]
+    out, reasons = rerank(cands, read_qualifiers("septic shock"), titles.__getitem__, lambda c: [], Walked)
+    assert out[0].code == "R65.21" and "R65.21" not in reasons
+
+
+# ------------------------------------------------------------ an abnormal result is a finding
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [("elevated LFTs", None), ("abnormal EKG", None), ("CSA on PSG", None), ("LFTs pending", "test")],
+)
+def test_an_abnormal_result_or_a_finding_on_a_test_may_be_coded(text: str, why: str | None) -> None:
+    assert why_not_coded(text) == why
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("elevated LFTs", "elevated liver function tests"),
+        ("transaminitis", "elevated transaminase levels"),
+        ("lightheadedness", "light-headedness"),
+    ],
+)
+def test_clinical_jargon_reads_as_the_index_words(text: str, expected: str) -> None:
+    assert expand_text(text) == expected
