@@ -90,9 +90,37 @@ class Tabular(Protocol):
     def title(self, code: str) -> str: ...
 
 
+# An organ said as an adjective matches the Index's noun and the reverse ("rectal bleeding" ~ "Hemorrhage,
+# rectum"; "kidney failure" ~ "Failure, renal"). Only adjectives with one organ meaning ("spinal" names the
+# cord or the spine, "cervical" the neck or the cervix: left out).
+ORGAN_OF_ADJECTIVE = {
+    "rectal": "rectum",
+    "gastric": "stomach",
+    "renal": "kidney",
+    "hepatic": "liver",
+    "colonic": "colon",
+    "esophageal": "esophagus",
+    "pancreatic": "pancreas",
+    "ovarian": "ovary",
+    "uterine": "uterus",
+    "duodenal": "duodenum",
+    "testicular": "testis",
+    "prostatic": "prostate",
+    "cutaneous": "skin",
+    "laryngeal": "larynx",
+    "tracheal": "trachea",
+    "splenic": "spleen",
+    "vaginal": "vagina",
+    "pulmonary": "lung",
+    "cardiac": "heart",
+    "cerebral": "brain",
+}
+
+
 @lru_cache(maxsize=262144)
 def word_key(word: str) -> str:
     """One form per word for matching: plurals, "-ed" and a final "e" go ("fractured" ~ "fracture")."""
+    word = ORGAN_OF_ADJECTIVE.get(word.lower(), word)
     w = stem(word)
     if len(w) > 5 and w.endswith("ed"):
         w = w[:-2]

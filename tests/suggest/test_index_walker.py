@@ -236,3 +236,24 @@ def test_a_site_named_without_joint_still_descends_the_joint_subterm() -> None:
     # a subterm that is only the generic word still needs it
     assert walker.walk("Pain", SiteTab())[0].code == "R52"
     assert walker.walk("Joint pain", SiteTab())[0].code == "M25.50"
+
+
+def test_an_organ_said_as_an_adjective_matches_the_index_noun() -> None:
+    class Organs(Tab):
+        CODES = {
+            "R58": ("Hemorrhage, not elsewhere classified", True, []),
+            "K62.5": ("Hemorrhage of anus and rectum", True, []),
+            "N19": ("Unspecified kidney failure", True, []),
+        }
+
+    walker = IndexWalker.from_rows(
+        [
+            _row(0, "Hemorrhage", "R58"),
+            _row(1, "Hemorrhage, rectum", "K62.5"),
+            _row(0, "Failure"),
+            _row(1, "Failure, renal", "N19"),
+        ]
+    )
+    assert walker.walk("rectal hemorrhage", Organs())[0].code == "K62.5"
+    assert walker.walk("kidney failure", Organs())[0].code == "N19"
+    assert word_key("rectal") == word_key("rectum") and word_key("spinal") != word_key("spine")
