@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, NamedTuple, Protocol
 
@@ -487,11 +487,13 @@ class IndexWalker:
         code = node.code or (node.columns.get(column) if column else None)
         if not code:
             return
-        full = complete(code, mention, tabular) if tabular is not None else code.rstrip(".-")
+        path = [*state.trail, *node.path]
+        full = (
+            complete(code, _with_path(mention, path), tabular) if tabular is not None else code.rstrip(".-")
+        )
         if full is None:
             return
         used = state.used
-        path = [*state.trail, *node.path]
         if column:  # the table column the mention's words chose ("overdose" -> Poisoning, Accidental)
             cue = next(
                 (w for w, c in NEOPLASM_COLUMNS + DRUG_COLUMNS if c == column and w in mention.text.lower()),
@@ -618,6 +620,13 @@ def walker_for(reference: Any) -> IndexWalker | None:
 
 # ---------------------------------------------------------------------- tabular completion
 DEFAULT_WORDS = ("initial", "unspecified", "without")  # "initial": the 7th character A
+
+
+def _with_path(mention: _Mention, path: list[str]) -> _Mention:
+    """The mention with the words of the Index path that led to a code: a "see" reference's target names the
+    site the Tabular's children spell ("Cellulitis, arm" -> "upper limb": L03.113, not the axilla)."""
+    said = content_keys(" ".join(path)) - mention.words - mention.negated
+    return replace(mention, words=mention.words | said) if said else mention
 
 
 def complete(code: str, mention: _Mention | str, tabular: Tabular) -> str | None:

@@ -257,3 +257,24 @@ def test_an_organ_said_as_an_adjective_matches_the_index_noun() -> None:
     assert walker.walk("rectal hemorrhage", Organs())[0].code == "K62.5"
     assert walker.walk("kidney failure", Organs())[0].code == "N19"
     assert word_key("rectal") == word_key("rectum") and word_key("spinal") != word_key("spine")
+
+
+def test_a_see_reference_names_the_site_the_tabular_child_spells() -> None:
+    """ "Cellulitis, arm - see Cellulitis, upper limb": the right upper limb (L03.113), not the right axilla
+    that says fewer words the note did not."""
+
+    class Limbs(Tab):
+        CODES = {
+            "L03.11": ("Cellulitis of upper limb", False, ["L03.111", "L03.113"]),
+            "L03.111": ("Cellulitis of right axilla", True, []),
+            "L03.113": ("Cellulitis of right upper limb", True, []),
+        }
+
+    walker = IndexWalker.from_rows(
+        [
+            _row(0, "Cellulitis"),
+            _row(1, "Cellulitis, arm", see="Cellulitis, upper limb"),
+            _row(1, "Cellulitis, upper limb", "L03.11-"),
+        ]
+    )
+    assert walker.walk("cellulitis of right arm", Limbs())[0].code == "L03.113"
