@@ -114,6 +114,7 @@ ORGAN_OF_ADJECTIVE = {
     "pulmonary": "lung",
     "cardiac": "heart",
     "cerebral": "brain",
+    "urinary": "urine",
 }
 
 

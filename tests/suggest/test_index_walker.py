@@ -257,6 +257,7 @@ def test_an_organ_said_as_an_adjective_matches_the_index_noun() -> None:
     assert walker.walk("rectal hemorrhage", Organs())[0].code == "K62.5"
     assert walker.walk("kidney failure", Organs())[0].code == "N19"
     assert word_key("rectal") == word_key("rectum") and word_key("spinal") != word_key("spine")
+    assert word_key("urinary") == word_key("urine")  # "urinary retention" ~ "Retention, urine"
 
 
 def test_a_see_reference_names_the_site_the_tabular_child_spells() -> None:

@@ -241,6 +241,11 @@ def test_an_abnormal_result_or_a_finding_on_a_test_may_be_coded(text: str, why: 
         ("elevated LFTs", "elevated liver function tests"),
         ("transaminitis", "elevated transaminase levels"),
         ("lightheadedness", "light-headedness"),
+        ("cold sore on the lip", "herpes labialis on the lip"),  # not a common cold (J00)
+        ("GI bleed", "gastrointestinal hemorrhage"),
+        ("ingrown toenail", "ingrowing toenail"),
+        ("blood in stool", "blood in feces"),
+        ("blurry vision", "visual blurring"),
     ],
 )
 def test_clinical_jargon_reads_as_the_index_words(text: str, expected: str) -> None:
