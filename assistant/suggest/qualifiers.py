@@ -102,10 +102,24 @@ _STAGE = re.compile(r"\bstage\s+(\d[ab]?)\b", re.I)
 _TRIMESTER = re.compile(r"\b(first|second|third|1st|2nd|3rd)\s+trimester\b", re.I)
 _TRIMESTER_NUM = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3}
 _UNSPECIFIED_TRIMESTER = re.compile(r"\bunspecified\s+trimester\b", re.I)
-# Alcohol named in a title ("Alcoholic fatty liver", "Alcohol-induced pancreatitis") and in a note's words.
-_TITLE_ALCOHOL = re.compile(r"\balcohol", re.I)
-_NOTE_ALCOHOL = re.compile(
-    r"\b(?:alcohol\w*|etoh|ethanol|drink\w*|drank|beers?|wine|liquor|intoxicat\w*|drunk|binge\w*)\b", re.I
+# The kind of a condition a title names by its cause ("Alcoholic fatty liver", "Rheumatoid bursitis", "Gouty
+# arthropathy", "Other infective bursitis"): (kind, the title's word, the note's words for it). A title of
+# that kind needs the note to say it (the Index's default is the plain condition).
+_KINDS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
+    (
+        "alcohol",
+        re.compile(r"\balcohol", re.I),
+        re.compile(
+            r"\b(?:alcohol\w*|etoh|ethanol|drink\w*|drank|beers?|wine|liquor|intoxicat\w*|drunk|binge\w*)\b",
+            re.I,
+        ),
+    ),
+    ("rheumatoid", re.compile(r"\brheumatoid\b", re.I), re.compile(r"\brheumat\w*|\bra\b", re.I)),
+    (
+        "infective",
+        re.compile(r"\binfective\b|\bpyogenic\b", re.I),
+        re.compile(r"\binfect\w*|\bseptic\b|\bpyo\w*|\bbacter\w*|\babscess\w*|\bpurulent\b|\bpus\b", re.I),
+    ),
 )
 
 
@@ -129,7 +143,7 @@ class Qualifiers:
     uncomplicated: bool | None = None
     control: str | None = None  # diabetes control: insulin | oral | diet (gestational diabetes titles)
     diabetes_type: str | None = None  # "1" | "2": the type of diabetes named
-    alcohol: bool | None = None  # alcohol named (a title: as the condition or its cause)
+    kinds: frozenset[str] = frozenset()  # causes named (_KINDS): alcohol, rheumatoid, gout, infective ...
     head: frozenset[str] = frozenset()  # a code title's own condition (its words before "with"/"without")
     excluded: frozenset[str] = frozenset()  # a note's "without X" phrases, whole (stemmed words)
     said: frozenset[str] = frozenset()  # a note's own words (stemmed), to tell a title's condition is named
@@ -214,7 +228,9 @@ def read_qualifiers(text: str, *, title: bool = False) -> Qualifiers:
         uncomplicated=True if _UNCOMPLICATED.search(low) else None,
         control=_control(low, title),
         diabetes_type=diabetes_type(low),
-        alcohol=True if (_TITLE_ALCOHOL if title else _NOTE_ALCOHOL).search(low) else None,
+        kinds=frozenset(
+            kind for kind, in_title, in_note in _KINDS if (in_title if title else in_note).search(low)
+        ),
         head=frozenset(_phrase_stems(_before_qualifiers(low))) if title else frozenset(),
         excluded=frozenset(e for e in excluded if e),
         said=frozenset() if title else words_said(low),
@@ -341,8 +357,8 @@ def compare(note: Qualifiers, title: Qualifiers) -> tuple[list[str], list[str]]:
         conflicts.append(
             f"title says type {title.diabetes_type} diabetes, the note type {note.diabetes_type}"
         )
-    if title.alcohol and not note.alcohol:
-        conflicts.append("title names alcohol, the note does not (an alcoholic form needs it stated)")
+    for kind in sorted(title.kinds - note.kinds):
+        conflicts.append(f"title names {kind}, the note does not (that form needs it stated)")
     for name in ("severity", "persistence", "stage"):
         n, t = getattr(note, name), getattr(title, name)
         if n and t:
@@ -413,9 +429,9 @@ AGREE_BONUS = 0.03
 
 
 def _asserts_unsaid(title: str) -> bool:
-    """A title asserting what a note that says nothing never implies: a remission or alcohol."""
+    """A title asserting what a note that says nothing never implies: a remission or a cause (_KINDS)."""
     said = title_qualifiers(title)
-    return _remitted(said.remission) or bool(said.alcohol)
+    return _remitted(said.remission) or bool(said.kinds)
 
 
 def rerank(

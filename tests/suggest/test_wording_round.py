@@ -250,3 +250,15 @@ def test_an_abnormal_result_or_a_finding_on_a_test_may_be_coded(text: str, why: 
 )
 def test_clinical_jargon_reads_as_the_index_words(text: str, expected: str) -> None:
     assert expand_text(text) == expected
+
+
+HIP = {"M06.251": "Rheumatoid bursitis, right hip", "M70.71": "Other bursitis of hip, right hip"}
+
+
+@pytest.mark.parametrize(
+    ("phrase", "first"), [("bursitis of right hip", "M70.71"), ("RA bursitis, R hip", "M06.251")]
+)
+def test_a_rheumatoid_form_needs_the_rheumatoid_disease_said(phrase: str, first: str) -> None:
+    cands = [Scored("M06.251", 0.7), Scored("M70.71", 0.6)]
+    out, _ = rerank(cands, read_qualifiers(expand_text(phrase)), HIP.__getitem__, lambda c: [], Scored)
+    assert out[0].code == first
