@@ -78,6 +78,8 @@ def _pick(note: str, code: str, phrase: str, score: float, final: bool = True) -
         ("RLL pneumonia on CXR", "RLL pneumonia"),  # no neoplasm around the lobe: no lung cancer code pulled
         ("Dual-chamber ICD 2021, interrogation normal", "implantable cardiac defibrillator"),
         ("L displaced bimalleolar ankle fx", "left displaced bimalleolar"),
+        ("Chronic hypoxic resp failure on home O2", "hypoxic respiratory failure"),
+        ("Resp 18, HR 80", "Resp 18"),  # the vital sign, not a respiratory condition
     ],
 )
 def test_an_abbreviation_means_what_its_context_says(text: str, expected: str) -> None:
