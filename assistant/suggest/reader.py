@@ -133,21 +133,32 @@ _CAUSE_LINK = re.compile(
 Joined = Callable[[str, str], bool]
 
 
+# "With" joins two conditions the Index combines ("diabetes with CKD", I.A.15) or two it codes apart
+# ("COPD with chronic hypoxemic respiratory failure"); the caller decides (``combined``), as for a cause.
+_WITH_LINK = re.compile(r"\s+(?:with|w/)\s+(?!or\b|without\b)", re.IGNORECASE)
+
+
 def _never_joined(condition: str, cause: str) -> bool:
     return False
 
 
-def _split_causes(sentence: str, pieces: list[tuple[int, int]], joined: Joined) -> list[tuple[int, int]]:
+def _always_combined(condition: str, tail: str) -> bool:
+    return True
+
+
+def _split_causes(
+    sentence: str, pieces: list[tuple[int, int]], joined: Joined, link_re: re.Pattern[str] = _CAUSE_LINK
+) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     for c_start, c_end in pieces:
-        link = _CAUSE_LINK.search(sentence, c_start, c_end)
+        link = link_re.search(sentence, c_start, c_end)
         condition = sentence[c_start : link.start()] if link else ""
         cause = sentence[link.end() : c_end] if link else ""
         if link is None or len(tokens(condition)) == 0 or len(tokens(cause)) == 0 or joined(condition, cause):
             out.append((c_start, c_end))
             continue
         out.append((c_start, link.start()))
-        out.extend(_split_causes(sentence, [(link.end(), c_end)], joined))
+        out.extend(_split_causes(sentence, [(link.end(), c_end)], joined, link_re))
     return out
 
 
@@ -437,9 +448,12 @@ def is_phrase(text: str) -> bool:
     return not ("\n" in t or len(t.split()) > 20 or re.search(r"[.!?;]\s+\S", t) or _HEADER_RE.match(t))
 
 
-def read_note(note: str, joined: Joined = _never_joined) -> list[Mention]:
+def read_note(
+    note: str, joined: Joined = _never_joined, combined: Joined = _always_combined
+) -> list[Mention]:
     """Mentions of a note, each a span of the original text with its context; ``joined(condition, cause)``
-    keeps a condition and its stated cause as one mention."""
+    keeps a condition and its stated cause as one mention, ``combined(condition, tail)`` a condition
+    "with" another."""
     if is_phrase(note):
         start, end = _strip_span(note, 0, len(note))
         if end <= start:
@@ -476,7 +490,7 @@ def read_note(note: str, joined: Joined = _never_joined) -> list[Mention]:
                     merged[-1] = (merged[-1][0], c_end)  # "Cholera, unspecified": one mention
                 else:
                     merged.append((c_start, c_end))
-            pieces = _split_causes(sentence, merged, joined)
+            pieces = _split_causes(sentence, _split_causes(sentence, merged, joined), combined, _WITH_LINK)
             previous: Mention | None = None
             heads_line = problem_line and _first_on_line(note, line_start, s_start)
             screened = screening_sentence(sentence)

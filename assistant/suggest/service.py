@@ -33,7 +33,7 @@ from assistant.suggest import (
     sibling_guard,
     skipped_tail,
 )
-from assistant.suggest.cause_link import cause_is_part
+from assistant.suggest.cause_link import cause_is_part, with_is_part
 from assistant.suggest.coding_rules.combination import family_documented
 from assistant.suggest.coding_rules.hcpcs_gate import gate as hcpcs_gate
 from assistant.suggest.corpus import corpus_for
@@ -266,7 +266,9 @@ class SuggestionService:
         """The note's mentions as this engine reads them (a stated cause split off unless one code names
         both: the Alphabetic Index and the organism table decide)."""
         return read_note(
-            text, lambda condition, cause: cause_is_part(self.walker, self.catalog, condition, cause)
+            text,
+            lambda condition, cause: cause_is_part(self.walker, self.catalog, condition, cause),
+            lambda condition, tail: with_is_part(self.walker, self.catalog, condition, tail),
         )
 
     def _prepare(
