@@ -236,3 +236,11 @@ def test_a_site_named_without_joint_still_descends_the_joint_subterm() -> None:
     # a subterm that is only the generic word still needs it
     assert walker.walk("Pain", SiteTab())[0].code == "R52"
     assert walker.walk("Joint pain", SiteTab())[0].code == "M25.50"
+
+
+def test_metastatic_site_cancer_is_the_primary_of_that_site(walker: IndexWalker) -> None:
+    """Index: Metastasis, metastatic, cancer from a specified site is that site's primary; to a specified
+    site, the secondary."""
+    assert top(walker, "metastatic liver cancer")[0] == "C22.9"
+    assert top(walker, "liver cancer metastases")[0] == "C78.7"
+    assert top(walker, "secondary liver cancer")[0] == "C78.7"
