@@ -138,6 +138,36 @@ Joined = Callable[[str, str], bool]
 _WITH_LINK = re.compile(r"\s+(?:with|w/)\s+(?!or\b|without\b)", re.IGNORECASE)
 
 
+# "Metastatic breast cancer to liver", "colon cancer metastatic to the liver": the primary, and a secondary
+# malignancy of the site it spread to (Index: Metastasis, metastatic, to specified site - see Neoplasm,
+# secondary, by site).
+_SPREAD_TO = re.compile(r"\s+(?:metastatic\s+)?(?:to|into)\s+(?:the\s+)?(?=[a-z])", re.IGNORECASE)
+_SPREAD_SITE_WORDS = 4
+SECONDARY_OF = "secondary malignant neoplasm of "
+
+
+def _split_spread(sentence: str, pieces: list[tuple[int, int]]) -> tuple[list[tuple[int, int]], set[int]]:
+    """Pieces with each "<cancer> metastatic to <site>" cut in two; the starts of the site pieces."""
+    out: list[tuple[int, int]] = []
+    sites: set[int] = set()
+    for c_start, c_end in pieces:
+        link = _SPREAD_TO.search(sentence, c_start, c_end)
+        primary = sentence[c_start : link.start()] if link else ""
+        site = sentence[link.end() : c_end] if link else ""
+        said = sentence[c_start : link.end()] if link else ""
+        if (
+            link is None
+            or "metasta" not in said.lower()
+            or not names_neoplasm(primary)
+            or not 0 < len(site.split()) <= _SPREAD_SITE_WORDS
+        ):
+            out.append((c_start, c_end))
+            continue
+        out += [(c_start, link.start()), (link.end(), c_end)]
+        sites.add(link.end())
+    return out, sites
+
+
 def _never_joined(condition: str, cause: str) -> bool:
     return False
 
@@ -491,6 +521,7 @@ def read_note(
                 else:
                     merged.append((c_start, c_end))
             pieces = _split_causes(sentence, _split_causes(sentence, merged, joined), combined, _WITH_LINK)
+            pieces, spread_sites = _split_spread(sentence, pieces)
             previous: Mention | None = None
             heads_line = problem_line and _first_on_line(note, line_start, s_start)
             screened = screening_sentence(sentence)
@@ -500,6 +531,8 @@ def read_note(
                     continue
                 mention = _make(note, a, b, section, s_start, s_end, sentence, a - s_start, b - s_start)
                 mention.problem = heads_line and previous is None
+                if c_start in spread_sites:
+                    mention.query = SECONDARY_OF + mention.query
                 mention.not_coded = (
                     why_not_coded(mention.text)
                     or _only_qualifiers(mention.text)

@@ -145,3 +145,26 @@ def test_a_label_answered_none_is_negated() -> None:
     assert any(m.negated for m in read_note("Retinopathy - negative on exam\n"))
     # A label answered with the condition's kind is the condition.
     assert not any(m.negated for m in read_note("Dx: Diabetic retinopathy: mild NPDR\n"))
+
+
+@pytest.mark.parametrize(
+    ("line", "primary", "site"),
+    [
+        ("A: Metastatic breast cancer to liver.", "Metastatic breast cancer", "liver"),
+        ("A: Colon cancer metastatic to the liver.", "Colon cancer", "liver"),
+    ],
+)
+def test_a_cancer_metastatic_to_a_site_reads_the_primary_and_the_secondary_site(
+    line: str, primary: str, site: str
+) -> None:
+    """Index: Metastasis, metastatic, to specified site - see Neoplasm, secondary, by site."""
+    got = {m.text: m for m in read_note("Seen today.\n" + line)}
+    assert primary in got and site in got
+    assert got[site].query == "secondary malignant neoplasm of " + site
+    assert got[primary].query == expand_abbreviations(primary)
+
+
+def test_to_without_a_spread_is_no_secondary_site() -> None:
+    got = read_note("Seen today.\nA: Breast cancer referred to oncology.")
+    assert [m.text for m in got][1:] == ["Breast cancer referred to oncology"]
+    assert all("secondary" not in m.query for m in got)
