@@ -168,6 +168,43 @@ def _split_spread(sentence: str, pieces: list[tuple[int, int]]) -> tuple[list[tu
     return out, sites
 
 
+# "Kidney transplant 2022 for IgA nephropathy ESRD", "ESRD s/p renal transplant": the organ failure the
+# transplant replaced is the reason for the transplant status (Z94.-), not a current condition; the graft's
+# own CKD is coded as documented (I.C.14.a.2).
+_TRANSPLANT_FOR = re.compile(r"\btransplant(?:ed|ation)?\b[^,;]*?\s(for)\s+", re.IGNORECASE)
+_REPLACED = re.compile(
+    r"\b(?:esrd|eskd|end[- ]stage|(?:renal|kidney|liver|hepatic|heart|cardiac|lung)\s+failure|"
+    r"chronic\s+kidney\s+disease|ckd|cirrhosis)\b",
+    re.IGNORECASE,
+)
+_THEN_TRANSPLANTED = re.compile(
+    r"[\s,]*\(?(?:s/p|status\s+post|post)\s+(?:[\w-]+\s+){0,3}transplant", re.IGNORECASE
+)
+REPLACED = "replaced by the transplant"
+
+
+def _split_transplant_reason(
+    sentence: str, pieces: list[tuple[int, int]]
+) -> tuple[list[tuple[int, int]], set[int]]:
+    """Pieces with the organ failure a transplant was "for" cut off; the starts of those reasons."""
+    out: list[tuple[int, int]] = []
+    reasons: set[int] = set()
+    for c_start, c_end in pieces:
+        link = _TRANSPLANT_FOR.search(sentence, c_start, c_end)
+        if link is None or not _REPLACED.search(sentence, link.end(), c_end):
+            out.append((c_start, c_end))
+            continue
+        out += [(c_start, link.start(1)), (link.end(), c_end)]
+        reasons.add(link.end())
+    return out, reasons
+
+
+def _replaced_then(note: str, mention: Mention) -> bool:
+    """ "ESRD s/p kidney transplant": the failure was followed by the transplant that replaced it."""
+    said = _REPLACED.fullmatch(mention.text.strip())
+    return said is not None and _THEN_TRANSPLANTED.match(note, mention.end) is not None
+
+
 def _never_joined(condition: str, cause: str) -> bool:
     return False
 
@@ -522,6 +559,7 @@ def read_note(
                     merged.append((c_start, c_end))
             pieces = _split_causes(sentence, _split_causes(sentence, merged, joined), combined, _WITH_LINK)
             pieces, spread_sites = _split_spread(sentence, pieces)
+            pieces, replaced = _split_transplant_reason(sentence, pieces)
             previous: Mention | None = None
             heads_line = problem_line and _first_on_line(note, line_start, s_start)
             screened = screening_sentence(sentence)
@@ -534,7 +572,8 @@ def read_note(
                 if c_start in spread_sites:
                     mention.query = SECONDARY_OF + mention.query
                 mention.not_coded = (
-                    why_not_coded(mention.text)
+                    (REPLACED if c_start in replaced or _replaced_then(note, mention) else None)
+                    or why_not_coded(mention.text)
                     or _only_qualifiers(mention.text)
                     or ("test" if screened else None)
                     or ("immunization given" if vaccine_in_list_given(mention.text, sentence) else None)
@@ -646,7 +685,9 @@ _ALL_TRIGGERS = (_NEG_RE, _UNC_RE, _HIST_RE, _FAM_RE, _NEG_POST_RE)
 _NON_CODING = re.compile(
     r"\b(?:\d{1,3}[- ]?(?:year|yr|y)s?[- ]?old|\d{1,3}\s?(?:yo|y/o))(?:\s+(?:male|female|man|woman|boy|girl|"
     r"gentleman|lady|patient|pt))?(?:\s+with)?\b|\b\d{1,3}\s?[MF]\b(?:\s+with)?|"
-    r"\bcommunity[- ]acquired\b|\bcommunity[- ]onset\b",
+    r"\bcommunity[- ]acquired\b|\bcommunity[- ]onset\b|"
+    # the graft's donor ("deceased-donor kidney transplant"), not the patient as a donor (Z52.-)
+    r"\b(?:deceased|living|cadaveric)(?:[- ](?:un)?related)?[- ]donors?\b(?=\s+(?:[\w-]+\s+){0,2}transplant)",
     re.IGNORECASE,
 )
 
