@@ -97,6 +97,8 @@ def test_an_intrauterine_pregnancy_is_not_read_as_an_ectopic_one() -> None:
     ("chunk", "why"),
     [
         ("rubella immune", "immunity status"),
+        ("transplant evaluation", "plan"),  # a transplant to come is no Z94 status
+        ("kidney transplant referral", "plan"),
         ("Varicella immunity confirmed", "immunity status"),
         ("in sinus today", "vitals or labs"),
         ("oral typhoid prescribed", "medication"),
@@ -110,6 +112,7 @@ def test_an_intrauterine_pregnancy_is_not_read_as_an_ectopic_one() -> None:
         ("immune thrombocytopenia", None),
         ("rubella", None),
         ("sinus tachycardia", None),
+        ("Kidney transplant status", None),
         ("chronic sinusitis", None),
     ],
 )
