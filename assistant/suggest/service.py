@@ -36,6 +36,7 @@ from assistant.suggest import (
 from assistant.suggest.cause_link import cause_is_part, with_is_part
 from assistant.suggest.coding_rules.combination import family_documented
 from assistant.suggest.coding_rules.hcpcs_gate import gate as hcpcs_gate
+from assistant.suggest.coding_rules.symptoms import drop_integral_symptoms
 from assistant.suggest.corpus import corpus_for
 from assistant.suggest.embedder import Embedder, NoVectorsEmbedder, configured_model_name, load_embedder
 from assistant.suggest.features import CodePrior, StaticColumns
@@ -565,6 +566,7 @@ class SuggestionService:
             consolidate.drop_covered(picks)
             consolidate.excluded_to_combination(picks, self.catalog)
             self._excludes1(picks)
+            drop_integral_symptoms(picks, context, self.catalog)  # beside the combination just made (I.B.5)
             if learned:  # FLOOR is one of the ranker's probabilities
                 ensure_pregnancy_code(picks, self.catalog)
                 if ensure_first_listed(picks, self.catalog):  # an injury listed now takes its causes

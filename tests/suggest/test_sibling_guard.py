@@ -892,6 +892,33 @@ def test_an_excludes1_note_naming_the_combination_codes_both_conditions_once() -
     assert _finals(picks) == ["E66.9"]
 
 
+def test_a_symptom_integral_to_the_combination_made_last_is_not_coded_beside_it() -> None:
+    """I.B.5 after I.A.12.a: hematuria (R31.0) is integral to the calculus that the Excludes1 step coded
+    as N13.2 (the engine runs the integral-symptom rule again after that step)."""
+    from assistant.suggest.coding_rules.context import NoteContext
+    from assistant.suggest.coding_rules.symptoms import drop_integral_symptoms
+    from assistant.suggest.consolidate import excluded_to_combination
+
+    said = Mention(start=0, end=40, text="ureteral calculus with hydronephrosis", query="x")
+    blood = Mention(start=50, end=65, text="gross hematuria", query="x")
+    catalog = _catalog(
+        {**{c: STONES.title(c) for c in ("N13.2", "N13.30", "N20.1")}, "R31.0": "Gross hematuria"},
+        {"N13": "Obstructive and reflux uropathy", "N13.3": "x", "N20": "Calculus", "R31": "Hematuria"},
+        refs={"N20": {"excludes1": ["N13.2"]}},
+    )
+    picks = {
+        "N13.30": Pick("N13.30", 0.5, True, [said]),
+        "N20.1": Pick("N20.1", 0.2, False, [said]),
+        "R31.0": Pick("R31.0", 0.7, True, [blood]),
+    }
+    ctx = NoteContext(note="x" * 70)
+    drop_integral_symptoms(picks, ctx, catalog)
+    assert _finals(picks) == ["N13.30", "R31.0"]  # unspecified hydronephrosis: hematuria is not its part
+    excluded_to_combination(picks, catalog)
+    drop_integral_symptoms(picks, ctx, catalog)
+    assert _finals(picks) == ["N13.2"]
+
+
 CELLULITIS = _catalog(
     {
         "L03.111": "Cellulitis of right axilla",
