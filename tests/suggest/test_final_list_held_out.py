@@ -80,6 +80,8 @@ def _pick(note: str, code: str, phrase: str, score: float, final: bool = True) -
         ("L displaced bimalleolar ankle fx", "left displaced bimalleolar"),
         ("Chronic hypoxic resp failure on home O2", "hypoxic respiratory failure"),
         ("Resp 18, HR 80", "Resp 18"),  # the vital sign, not a respiratory condition
+        ("Seropositive RA (RF+, anti-CCP+)", "rheumatoid arthritis with rheumatoid factor"),
+        ("seronegative rheumatoid arthritis, hands", "rheumatoid arthritis without rheumatoid factor"),
     ],
 )
 def test_an_abbreviation_means_what_its_context_says(text: str, expected: str) -> None:
