@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from assistant.suggest.coding_rules.context import NoteContext, add_pick, best_score, demote
+from assistant.suggest.coding_rules.contraception import initial_contraceptive
 from assistant.suggest.coding_rules.hcpcs_gate import documents_service
 from assistant.suggest.reader import ASSESSMENT_SECTIONS
 from assistant.suggest.store import CodeCatalog
@@ -291,5 +292,6 @@ def encounter_codes(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatal
     immunization(picks, ctx, catalog)
     screening(picks, ctx, catalog)
     counseling(picks, ctx, catalog)
+    initial_contraceptive(picks, ctx, catalog)
     if not preoperative_exam(picks, ctx, catalog):
         general_exam(picks, ctx, catalog)
