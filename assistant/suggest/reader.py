@@ -366,8 +366,11 @@ _SITE = (
     r"fingers?|thumbs?|flanks?|groins?|axillae?|lungs?|kidneys?|forearms?|buttocks?|ovary|ovaries|testis|"
     r"testes|tm|extremity|extremities|limbs?)"
 )
+# The ligament or tendon an injury is of ("L ankle sprain - ATFL", "knee sprain, MCL"): it says which one.
+_STRUCTURE = r"(?:atfl|cfl|acl|pcl|mcl|lcl|ucl|(?:[a-z-]+\s+){1,3}(?:ligament|tendon|meniscus|labrum))"
 _COMPLETES_PREVIOUS = re.compile(
-    rf"\s*(?:(?:right|left|bilateral|both|r|l|rt|lt)\s+{_SITE}|[a-z]+(?:\s+[a-z]+)?\s+type|[rl][uml]l)[\s.!?]*",
+    rf"\s*(?:(?:right|left|bilateral|both|r|l|rt|lt)\s+{_SITE}|[a-z]+(?:\s+[a-z]+)?\s+type|[rl][uml]l|"
+    rf"{_STRUCTURE})[\s.!?]*",
     re.IGNORECASE,
 )
 

@@ -193,3 +193,11 @@ def test_a_transplant_for_another_reason_and_a_transplant_referral_keep_the_cond
 def test_the_grafts_donor_is_not_searched_as_the_patient_being_a_donor() -> None:
     assert "donor" not in clean_query("deceased-donor kidney transplant 2021")
     assert "donor" in clean_query("kidney donor evaluation")
+
+
+def test_the_ligament_named_after_a_sprain_is_the_sprains_own() -> None:
+    got = [m.text for m in read_note("Seen today.\nDx: L ankle sprain - ATFL, initial. RICE.")]
+    assert "L ankle sprain - ATFL, initial" in got
+    assert "anterior talofibular ligament" in expand_abbreviations("sprain of the ATFL")
+    got = [m.text for m in read_note("Seen today.\nDx: R knee sprain, medial collateral ligament.")]
+    assert "R knee sprain, medial collateral ligament" in got
