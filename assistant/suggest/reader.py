@@ -560,7 +560,9 @@ def read_note(
                     merged[-1] = (merged[-1][0], c_end)  # "Cholera, unspecified": one mention
                 else:
                     merged.append((c_start, c_end))
-            pieces = _split_causes(sentence, _split_causes(sentence, merged, joined), combined, _WITH_LINK)
+            pieces = _split_causes(sentence, merged, joined)
+            if problem_line:  # a diagnosis line; the narrative's "with" ("treated with", "seen with") stays
+                pieces = _split_causes(sentence, pieces, combined, _WITH_LINK)
             pieces, spread_sites = _split_spread(sentence, pieces)
             pieces, replaced = _split_transplant_reason(sentence, pieces)
             previous: Mention | None = None

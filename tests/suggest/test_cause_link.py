@@ -114,16 +114,24 @@ def test_with_joining_two_conditions_the_index_does_not_combine_reads_two_mentio
         "COPD",
         "chronic hypoxemic respiratory failure - stable",
     ]
-    assert with_texts("COPD w/ chronic respiratory failure.") == ["COPD", "chronic respiratory failure"]
+    assert with_texts("A: COPD w/ chronic respiratory failure.") == ["COPD", "chronic respiratory failure"]
+
+
+def test_with_in_the_narrative_is_left_whole() -> None:
+    """Only a diagnosis line (assessment, problem list) is cut: the narrative's "with" joins a patient, a
+    treatment or a presentation to its condition as often as two conditions."""
+    assert with_texts("COPD w/ chronic respiratory failure.") == ["COPD w/ chronic respiratory failure"]
 
 
 def test_with_that_the_index_or_a_tabular_title_combines_stays_one_mention() -> None:
-    assert with_texts("Diabetes with CKD stage 3.") == ["Diabetes with CKD stage 3"]
-    assert with_texts("Acute respiratory failure with hypoxia.") == ["Acute respiratory failure with hypoxia"]
+    assert with_texts("A: Diabetes with CKD stage 3.") == ["Diabetes with CKD stage 3"]
+    assert with_texts("A: Acute respiratory failure with hypoxia.") == [
+        "Acute respiratory failure with hypoxia"
+    ]
 
 
 def test_with_before_a_qualifier_or_without_a_walker_stays_whole() -> None:
-    assert with_texts("Ankle sprain with swelling.") == ["Ankle sprain with swelling"]
+    assert with_texts("A: Ankle sprain with swelling.") == ["Ankle sprain with swelling"]
     assert with_is_part(None, None, "COPD", "chronic respiratory failure")
     assert [m.text for m in read_note(NOTE + "COPD with chronic respiratory failure.")][2:] == [
         "COPD with chronic respiratory failure"
