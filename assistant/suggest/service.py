@@ -549,6 +549,7 @@ class SuggestionService:
             consolidate.absorb_same_category(picks, self.catalog)
             consolidate.absorb_unspecified_organism(picks, self.catalog)
             consolidate.drop_history_of_current_cancer(picks, self.catalog)
+            consolidate.drop_unspecified_site_cancer(picks)
             absorbed = settled - picks.keys()
             sibling_guard.uncontrolled_diabetes(picks, request.text, self.catalog)
             consolidate.fold_integral_symptoms(picks, request.text)
