@@ -116,6 +116,16 @@ _SHAPES: list[tuple[re.Pattern[str], object]] = [
         re.compile(r"\b(\d{1,3})\s*-?\s*(?:yo|y/o|y\.o\.?|yr old)\s*([MF])\b", re.IGNORECASE),
         lambda m: f"{m.group(1)} year old {_SEX[m.group(2).lower()]}",
     ),
+    # RA "seropositive" (rheumatoid factor / anti-CCP positive) is M05 "with rheumatoid factor"; seronegative
+    # is M06.0- "without rheumatoid factor"
+    (
+        re.compile(r"\bsero-?(?:positive|\+)\s+(?:ra|rheumatoid\s+arthritis)\b", re.IGNORECASE),
+        lambda m: "rheumatoid arthritis with rheumatoid factor",
+    ),
+    (
+        re.compile(r"\bsero-?(?:negative|-)\s+(?:ra|rheumatoid\s+arthritis)\b", re.IGNORECASE),
+        lambda m: "rheumatoid arthritis without rheumatoid factor",
+    ),
     (plurals.PATTERN, lambda m: plurals.singular(m.group(0))),
     (neoplasm_sites.PATTERN, lambda m: neoplasm_sites.noun(m.group(1))),
 ]

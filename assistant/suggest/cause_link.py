@@ -30,3 +30,68 @@ def cause_is_part(walker: IndexWalker | None, tabular: Tabular | None, condition
         if any(content_keys(term) & tail_only for term in hit.path[1:]):
             return True
     return False
+
+
+_WITH_WALK = 10
+
+
+def with_is_part(walker: IndexWalker | None, tabular: Tabular | None, condition: str, tail: str) -> bool:
+    """Is "``condition`` with ``tail``" one code (guideline I.A.15: the Index's "with" subterms), or two
+    conditions the classification codes apart ("COPD with chronic hypoxemic respiratory failure")?
+
+    Two only when no Tabular title holds both sides' words, the tail names a main term of its own and no
+    Index path that the condition alone reaches continues, in either order, through the other's words."""
+    if walker is None:
+        return True
+    cond, rest = expand_abbreviations(condition.rsplit("(", 1)[-1]), expand_abbreviations(tail)
+    if _titled_together(tabular, content_keys(cond) | content_keys(rest)):
+        return True  # a Tabular title names both ("Acute respiratory failure with hypoxia")
+    own, tail_words = read_mention(cond).words, read_mention(rest).words
+    cond_paths = _paths(walker, tabular, cond, own)
+    tail_paths = _paths(walker, tabular, rest, tail_words)
+    if not cond_paths or not tail_paths:
+        return True  # either side names no condition: a qualifier or a note's wording, kept whole
+    return _extends(walker, tabular, f"{cond} with {rest}", cond_paths, tail_words - own) or _extends(
+        walker, tabular, f"{rest} in {cond}", tail_paths, own - tail_words
+    )
+
+
+def _paths(walker: IndexWalker, tabular: Tabular | None, text: str, words: frozenset[str]) -> list[list[str]]:
+    """The Index paths ``text`` reaches whose main term (its first spelling) the text itself names."""
+    return [
+        h.path
+        for h in walker.walk(text, tabular, _WALK_DEPTH)
+        if h.path and content_keys(h.path[0].split(",")[0]) <= words
+    ]
+
+
+def _extends(
+    walker: IndexWalker, tabular: Tabular | None, text: str, starts: list[list[str]], added: frozenset[str]
+) -> bool:
+    for hit in walker.walk(text, tabular, _WITH_WALK):
+        for start in starts:
+            below = hit.path[len(start) :]
+            if hit.path[: len(start)] == start and any(content_keys(t) & added for t in below):
+                return True
+    return False
+
+
+_TITLE_WORDS: dict[int, dict[str, set[str]]] = {}
+
+
+def _titled_together(tabular: Tabular | None, words: frozenset[str]) -> bool:
+    """Some ICD-10-CM code's title holds every one of ``words``."""
+    codes = getattr(tabular, "codes", None)
+    if not isinstance(codes, dict) or not words:
+        return False
+    by_word = _TITLE_WORDS.get(id(codes))
+    if by_word is None:
+        by_word = {}
+        for code, row in codes.items():
+            if row[0] == "ICD-10-CM":
+                for key in content_keys(str(row[1])):
+                    by_word.setdefault(key, set()).add(code)
+        _TITLE_WORDS.clear()
+        _TITLE_WORDS[id(codes)] = by_word
+    postings = sorted((by_word.get(w, set()) for w in words), key=len)
+    return bool(set.intersection(*postings))

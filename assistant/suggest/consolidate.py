@@ -89,6 +89,22 @@ def drop_history_of_current_cancer(picks: dict[str, Pick], catalog: CodeCatalog)
 
 # Primary malignant neoplasms (C00-C75, C81-C96): not the secondary or unspecified-site ones (C76-C80).
 _PRIMARY = re.compile(r"C(?:[0-6]\d|7[0-5]|8[1-9]|9[0-6])")
+_SITE_UNSPECIFIED = "C80.1"  # Malignant (primary) neoplasm, unspecified
+
+
+def drop_unspecified_site_cancer(picks: dict[str, Pick]) -> None:
+    """C80.1 is for a malignancy whose site is not documented (I.A.9, Neoplasm table); beside a final
+    primary malignancy of a named site ("NSCLC ... adenocarcinoma of the RUL": C34.11) it is that cancer
+    again without its site, and stays an option."""
+    unspecified = picks.get(_SITE_UNSPECIFIED)
+    if unspecified is None or not unspecified.final:
+        return
+    named = next((c for c, p in picks.items() if p.final and _PRIMARY.match(c)), None)
+    if named is not None:
+        unspecified.final = False
+        unspecified.warnings.append(
+            f"the malignancy's site is documented ({named}): {_SITE_UNSPECIFIED} not coded"
+        )
 
 
 def _codes_more(catalog: CodeCatalog, lo: Pick, hi: Pick) -> bool:

@@ -43,6 +43,14 @@ NEOPLASM_COLUMNS = (  # words in a "see Neoplasm, ..." reference or in the menti
     ("cancer", "Malignant Primary"),
     ("carcinoma", "Malignant Primary"),
 )
+# "Metastatic lung cancer" is a lung primary that has spread; the site is secondary only where the note
+# says the spread went there ("metastatic to liver", "bone metastases", "mets"; Index: Metastasis,
+# metastatic, cancer from / to specified site).
+METASTATIC_PRIMARY = re.compile(r"\bmetastatic\b(?!\s+(?:to|in|into|from)\b)", re.IGNORECASE)
+SECONDARY_SITE = re.compile(
+    r"\bsecondary\b|\bmetastas[ie]s\b|\bmets?\b|\bmetastatic\s+(?:to|in|into)\b|\bspread\s+to\b",
+    re.IGNORECASE,
+)
 DRUG_COLUMNS = (
     ("adverse", "Adverse effect"),
     ("side effect", "Adverse effect"),
@@ -509,6 +517,8 @@ class IndexWalker:
 
     def _column(self, node: Entry, mention: _Mention) -> str | None:
         if node.source == "neoplasm":
+            if METASTATIC_PRIMARY.search(mention.text) and not SECONDARY_SITE.search(mention.text):
+                return "Malignant Primary"
             return _column_for(mention.text, NEOPLASM_COLUMNS, "Unspecified Behavior")
         # a drug named without poisoning, adverse effect or underdosing is no Drug-table code
         return _column_for(mention.text, DRUG_COLUMNS, "") or None

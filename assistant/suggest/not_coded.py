@@ -36,6 +36,13 @@ _PLAN_VERBS = (
     r"medications?\s+(?:reviewed|list|reconcil\w*|refilled|as\s+above|unchanged)|meds\b|same\b|no\s+change"
 )
 _PLAN_RE = re.compile(rf"^\s*{_PLAN_LEAD}(?:{_PLAN_VERBS})(?![\w/])", re.IGNORECASE)
+# A transplant still to come ("transplant evaluation", "kidney transplant referral") is a plan, never the
+# transplant status (Z94.-), which is for an organ already received.
+_PLANNED_TRANSPLANT = re.compile(
+    r"^\s*(?:[\w-]+\s+){0,2}transplant(?:ation)?\s+(?:evaluation|eval|referral|work-?up|candidacy|candidate|"
+    r"listing|wait-?list(?:ed)?|options?|education|consult(?:ation)?|planning)\b",
+    re.IGNORECASE,
+)
 
 _ADMIN_RE = re.compile(
     r"\b(?:medication\s+list|med(?:ication)?s?\s+rec(?:onciliation|onciled)?|reconciled|"
@@ -257,7 +264,7 @@ def why_not_coded(chunk: str) -> str | None:
         return "status"
     if _DEMOGRAPHICS.match(text):
         return "demographics"
-    if _PLAN_RE.match(text):
+    if _PLAN_RE.match(text) or _PLANNED_TRANSPLANT.match(text):
         return "plan"
     if _VACCINE_GIVEN.search(text) or _VACCINE_ONLY.match(text):
         return "immunization given"

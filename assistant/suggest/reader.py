@@ -134,21 +134,99 @@ _CAUSE_LINK = re.compile(
 Joined = Callable[[str, str], bool]
 
 
+# "With" joins two conditions the Index combines ("diabetes with CKD", I.A.15) or two it codes apart
+# ("COPD with chronic hypoxemic respiratory failure"); the caller decides (``combined``), as for a cause.
+_WITH_LINK = re.compile(r"\s+(?:with|w/)\s+(?!or\b|without\b)", re.IGNORECASE)
+
+
+# "Metastatic breast cancer to liver", "colon cancer metastatic to the liver": the primary, and a secondary
+# malignancy of the site it spread to (Index: Metastasis, metastatic, to specified site - see Neoplasm,
+# secondary, by site).
+_SPREAD_TO = re.compile(r"\s+(?:metastatic\s+)?(?:to|into)\s+(?:the\s+)?(?=[a-z])", re.IGNORECASE)
+_SPREAD_SITE_WORDS = 4
+SECONDARY_OF = "secondary malignant neoplasm of "
+
+
+def _split_spread(sentence: str, pieces: list[tuple[int, int]]) -> tuple[list[tuple[int, int]], set[int]]:
+    """Pieces with each "<cancer> metastatic to <site>" cut in two; the starts of the site pieces."""
+    out: list[tuple[int, int]] = []
+    sites: set[int] = set()
+    for c_start, c_end in pieces:
+        link = _SPREAD_TO.search(sentence, c_start, c_end)
+        primary = sentence[c_start : link.start()] if link else ""
+        site = sentence[link.end() : c_end] if link else ""
+        said = sentence[c_start : link.end()] if link else ""
+        if (
+            link is None
+            or "metasta" not in said.lower()
+            or not names_neoplasm(primary)
+            or not 0 < len(site.split()) <= _SPREAD_SITE_WORDS
+        ):
+            out.append((c_start, c_end))
+            continue
+        out += [(c_start, link.start()), (link.end(), c_end)]
+        sites.add(link.end())
+    return out, sites
+
+
+# "Kidney transplant 2022 for IgA nephropathy ESRD", "ESRD s/p renal transplant": the organ failure the
+# transplant replaced is the reason for the transplant status (Z94.-), not a current condition; the graft's
+# own CKD is coded as documented (I.C.14.a.2).
+_TRANSPLANT_FOR = re.compile(r"\btransplant(?:ed|ation)?\b[^,;]*?\s(for)\s+", re.IGNORECASE)
+_REPLACED = re.compile(
+    r"\b(?:esrd|eskd|end[- ]stage|(?:renal|kidney|liver|hepatic|heart|cardiac|lung)\s+failure|"
+    r"chronic\s+kidney\s+disease|ckd|cirrhosis)\b",
+    re.IGNORECASE,
+)
+_THEN_TRANSPLANTED = re.compile(
+    r"[\s,]*\(?(?:s/p|status\s+post|post)\s+(?:[\w-]+\s+){0,3}transplant", re.IGNORECASE
+)
+REPLACED = "replaced by the transplant"
+
+
+def _split_transplant_reason(
+    sentence: str, pieces: list[tuple[int, int]]
+) -> tuple[list[tuple[int, int]], set[int]]:
+    """Pieces with the organ failure a transplant was "for" cut off; the starts of those reasons."""
+    out: list[tuple[int, int]] = []
+    reasons: set[int] = set()
+    for c_start, c_end in pieces:
+        link = _TRANSPLANT_FOR.search(sentence, c_start, c_end)
+        if link is None or not _REPLACED.search(sentence, link.end(), c_end):
+            out.append((c_start, c_end))
+            continue
+        out += [(c_start, link.start(1)), (link.end(), c_end)]
+        reasons.add(link.end())
+    return out, reasons
+
+
+def _replaced_then(note: str, mention: Mention) -> bool:
+    """ "ESRD s/p kidney transplant": the failure was followed by the transplant that replaced it."""
+    said = _REPLACED.fullmatch(mention.text.strip())
+    return said is not None and _THEN_TRANSPLANTED.match(note, mention.end) is not None
+
+
 def _never_joined(condition: str, cause: str) -> bool:
     return False
 
 
-def _split_causes(sentence: str, pieces: list[tuple[int, int]], joined: Joined) -> list[tuple[int, int]]:
+def _always_combined(condition: str, tail: str) -> bool:
+    return True
+
+
+def _split_causes(
+    sentence: str, pieces: list[tuple[int, int]], joined: Joined, link_re: re.Pattern[str] = _CAUSE_LINK
+) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     for c_start, c_end in pieces:
-        link = _CAUSE_LINK.search(sentence, c_start, c_end)
+        link = link_re.search(sentence, c_start, c_end)
         condition = sentence[c_start : link.start()] if link else ""
         cause = sentence[link.end() : c_end] if link else ""
         if link is None or len(tokens(condition)) == 0 or len(tokens(cause)) == 0 or joined(condition, cause):
             out.append((c_start, c_end))
             continue
         out.append((c_start, link.start()))
-        out.extend(_split_causes(sentence, [(link.end(), c_end)], joined))
+        out.extend(_split_causes(sentence, [(link.end(), c_end)], joined, link_re))
     return out
 
 
@@ -289,8 +367,11 @@ _SITE = (
     r"fingers?|thumbs?|flanks?|groins?|axillae?|lungs?|kidneys?|forearms?|buttocks?|ovary|ovaries|testis|"
     r"testes|tm|extremity|extremities|limbs?)"
 )
+# The ligament or tendon an injury is of ("L ankle sprain - ATFL", "knee sprain, MCL"): it says which one.
+_STRUCTURE = r"(?:atfl|cfl|acl|pcl|mcl|lcl|ucl|(?:[a-z-]+\s+){1,3}(?:ligament|tendon|meniscus|labrum))"
 _COMPLETES_PREVIOUS = re.compile(
-    rf"\s*(?:(?:right|left|bilateral|both|r|l|rt|lt)\s+{_SITE}|[a-z]+(?:\s+[a-z]+)?\s+type|[rl][uml]l)[\s.!?]*",
+    rf"\s*(?:(?:right|left|bilateral|both|r|l|rt|lt)\s+{_SITE}|[a-z]+(?:\s+[a-z]+)?\s+type|[rl][uml]l|"
+    rf"{_STRUCTURE})[\s.!?]*",
     re.IGNORECASE,
 )
 
@@ -438,9 +519,12 @@ def is_phrase(text: str) -> bool:
     return not ("\n" in t or len(t.split()) > 20 or re.search(r"[.!?;]\s+\S", t) or _HEADER_RE.match(t))
 
 
-def read_note(note: str, joined: Joined = _never_joined) -> list[Mention]:
+def read_note(
+    note: str, joined: Joined = _never_joined, combined: Joined = _always_combined
+) -> list[Mention]:
     """Mentions of a note, each a span of the original text with its context; ``joined(condition, cause)``
-    keeps a condition and its stated cause as one mention."""
+    keeps a condition and its stated cause as one mention, ``combined(condition, tail)`` a condition
+    "with" another."""
     if is_phrase(note):
         start, end = _strip_span(note, 0, len(note))
         if end <= start:
@@ -478,6 +562,10 @@ def read_note(note: str, joined: Joined = _never_joined) -> list[Mention]:
                 else:
                     merged.append((c_start, c_end))
             pieces = _split_causes(sentence, merged, joined)
+            if problem_line:  # a diagnosis line; the narrative's "with" ("treated with", "seen with") stays
+                pieces = _split_causes(sentence, pieces, combined, _WITH_LINK)
+            pieces, spread_sites = _split_spread(sentence, pieces)
+            pieces, replaced = _split_transplant_reason(sentence, pieces)
             previous: Mention | None = None
             heads_line = problem_line and _first_on_line(note, line_start, s_start)
             screened = screening_sentence(sentence)
@@ -487,8 +575,11 @@ def read_note(note: str, joined: Joined = _never_joined) -> list[Mention]:
                     continue
                 mention = _make(note, a, b, section, s_start, s_end, sentence, a - s_start, b - s_start)
                 mention.problem = heads_line and previous is None
+                if c_start in spread_sites:
+                    mention.query = SECONDARY_OF + mention.query
                 mention.not_coded = (
-                    why_not_coded(mention.text)
+                    (REPLACED if c_start in replaced or _replaced_then(note, mention) else None)
+                    or why_not_coded(mention.text)
                     or _only_qualifiers(mention.text)
                     or ("test" if screened else None)
                     or ("immunization given" if vaccine_in_list_given(mention.text, sentence) else None)
@@ -601,7 +692,9 @@ _ALL_TRIGGERS = (_NEG_RE, _UNC_RE, _HIST_RE, _FAM_RE, _NEG_POST_RE)
 _NON_CODING = re.compile(
     r"\b(?:\d{1,3}[- ]?(?:year|yr|y)s?[- ]?old|\d{1,3}\s?(?:yo|y/o))(?:\s+(?:male|female|man|woman|boy|girl|"
     r"gentleman|lady|patient|pt))?(?:\s+with)?\b|\b\d{1,3}\s?[MF]\b(?:\s+with)?|"
-    r"\bcommunity[- ]acquired\b|\bcommunity[- ]onset\b",
+    r"\bcommunity[- ]acquired\b|\bcommunity[- ]onset\b|"
+    # the graft's donor ("deceased-donor kidney transplant"), not the patient as a donor (Z52.-)
+    r"\b(?:deceased|living|cadaveric)(?:[- ](?:un)?related)?[- ]donors?\b(?=\s+(?:[\w-]+\s+){0,2}transplant)",
     re.IGNORECASE,
 )
 

@@ -35,9 +35,10 @@ from assistant.suggest import (
 )
 from assistant.suggest.cancer_history import UNSPECIFIED as UNSPECIFIED_HISTORY
 from assistant.suggest.cancer_history import history_code
-from assistant.suggest.cause_link import cause_is_part
+from assistant.suggest.cause_link import cause_is_part, with_is_part
 from assistant.suggest.coding_rules.combination import family_documented
 from assistant.suggest.coding_rules.hcpcs_gate import gate as hcpcs_gate
+from assistant.suggest.coding_rules.symptoms import drop_integral_symptoms
 from assistant.suggest.corpus import corpus_for
 from assistant.suggest.embedder import Embedder, NoVectorsEmbedder, configured_model_name, load_embedder
 from assistant.suggest.features import CodePrior, StaticColumns
@@ -268,7 +269,9 @@ class SuggestionService:
         """The note's mentions as this engine reads them (a stated cause split off unless one code names
         both: the Alphabetic Index and the organism table decide)."""
         return read_note(
-            text, lambda condition, cause: cause_is_part(self.walker, self.catalog, condition, cause)
+            text,
+            lambda condition, cause: cause_is_part(self.walker, self.catalog, condition, cause),
+            lambda condition, tail: with_is_part(self.walker, self.catalog, condition, tail),
         )
 
     def _prepare(
@@ -565,6 +568,7 @@ class SuggestionService:
             consolidate.absorb_same_category(picks, self.catalog)
             consolidate.absorb_unspecified_organism(picks, self.catalog)
             consolidate.drop_history_of_current_cancer(picks, self.catalog)
+            consolidate.drop_unspecified_site_cancer(picks)
             absorbed = settled - picks.keys()
             sibling_guard.uncontrolled_diabetes(picks, request.text, self.catalog)
             consolidate.fold_integral_symptoms(picks, request.text)
@@ -582,6 +586,7 @@ class SuggestionService:
             consolidate.drop_covered(picks)
             consolidate.excluded_to_combination(picks, self.catalog)
             self._excludes1(picks)
+            drop_integral_symptoms(picks, context, self.catalog)  # beside the combination just made (I.B.5)
             if learned:  # FLOOR is one of the ranker's probabilities
                 ensure_pregnancy_code(picks, self.catalog)
                 if ensure_first_listed(picks, self.catalog):  # an injury listed now takes its causes

@@ -288,6 +288,7 @@ def settle(
     unstated_cause(picks, note, catalog, allowed)
     specified_nec(picks, note, catalog, allowed)
     osteoporotic_fracture(picks, catalog, allowed)
+    osteoporotic_vertebra(picks, catalog, allowed)
 
 
 # A title's site: the words after its side ("Idiopathic gout, left ankle and foot", "Cellulitis of left
@@ -800,6 +801,34 @@ def osteoporotic_fracture(
         _swap(picks, pick, leaf, why)
         _swap(picks, osteo[0], leaf, why)
         return
+
+
+_VERTEBRAL_FRACTURE = ("S22.0", "S32.0")  # fracture of a thoracic / lumbar vertebra
+_FRAGILITY = re.compile(r"\b(?:osteoporo\w*|fragility|insufficiency|pathologic(?:al)?)\b", re.IGNORECASE)
+_M80_ENCOUNTERS = {"A": "A", "B": "A", "D": "D", "G": "G", "K": "K", "S": "S"}
+
+
+def osteoporotic_vertebra(
+    picks: dict[str, Pick], catalog: CodeCatalog, allowed: Callable[[str], bool] = lambda c: True
+) -> None:
+    """A vertebral fracture its mention calls osteoporotic (fragility, pathological) is the osteoporosis'
+    pathological fracture of the vertebra, M80.-8 (I.C.13.d.1), not a traumatic S22 / S32 code; the M80 code
+    also says the osteoporosis (M81 and another M80 site beside it go)."""
+    for code, pick in list(picks.items()):
+        if not pick.final or not code.startswith(_VERTEBRAL_FRACTURE) or picks.get(code) is not pick:
+            continue
+        if not any(_FRAGILITY.search(m.text) for m in pick.mentions):
+            continue
+        other = any(p.final and c.startswith(("M81.8", "M80.8")) for c, p in picks.items())
+        seventh = _M80_ENCOUNTERS.get(code[-1])
+        leaf = f"M80.{'8' if other else '0'}8X{seventh}"
+        if seventh is None or leaf not in catalog or not allowed(leaf):
+            continue
+        why = f"{leaf} over {code}: a vertebral fracture in osteoporosis is pathological (I.C.13.d.1)"
+        _swap(picks, pick, leaf, why)
+        for c, p in list(picks.items()):
+            if p.final and c != leaf and c.startswith(("M81", "M80")) and picks.get(c) is p:
+                _swap(picks, p, leaf, why)
 
 
 def _swap(picks: dict[str, Pick], old: Pick, code: str, why: str) -> None:

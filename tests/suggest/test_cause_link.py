@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from assistant.suggest.cause_link import cause_is_part
+from assistant.suggest.cause_link import cause_is_part, with_is_part
 from assistant.suggest.index_walker import IndexWalker
 from assistant.suggest.reader import read_note
 
@@ -24,8 +24,45 @@ WALKER = IndexWalker.from_rows(
         _row(2, "Anemia, due to, antineoplastic chemotherapy", "D64.81"),
         _row(0, "Injury, kidney, acute", "N17.9"),
         _row(0, "Dehydration", "E86.0"),
+        _row(0, "Diabetes", "E11.9"),
+        _row(1, "Diabetes, with"),
+        _row(2, "Diabetes, with, chronic kidney disease", "E11.22"),
+        _row(0, "Disease, kidney, chronic", "N18.9"),
+        _row(0, "Disease, pulmonary, chronic obstructive", "J44.9"),
+        _row(0, "Failure, respiratory, chronic", "J96.10"),
+        _row(0, "Sprain, ankle", "S93.409A"),
     ]
 )
+
+
+class _Titles:
+    """The slice of the tabular list ``with_is_part`` reads: code -> [system, title, ...]."""
+
+    codes = {
+        "J96.01": ["ICD-10-CM", "Acute respiratory failure with hypoxia"],
+        "J96.10": ["ICD-10-CM", "Chronic respiratory failure, unspecified"],
+        "J44.9": ["ICD-10-CM", "Chronic obstructive pulmonary disease, unspecified"],
+        "E11.9": ["ICD-10-CM", "Type 2 diabetes mellitus without complications"],
+        "E11.22": ["ICD-10-CM", "Type 2 diabetes mellitus with diabetic chronic kidney disease"],
+        "N18.9": ["ICD-10-CM", "Chronic kidney disease, unspecified"],
+        "S93.409A": ["ICD-10-CM", "Sprain of unspecified ligament of unspecified ankle, initial encounter"],
+    }
+
+    def __contains__(self, code: str) -> bool:
+        return code in self.codes
+
+    def billable(self, code: str) -> bool:
+        return True
+
+    def children(self, code: str) -> list[str]:
+        return []
+
+    def title(self, code: str) -> str:
+        return self.codes[code][1]
+
+
+def combined(condition: str, tail: str) -> bool:
+    return with_is_part(WALKER, _Titles(), condition, tail)
 
 
 def joined(condition: str, cause: str) -> bool:
@@ -65,3 +102,37 @@ def test_without_a_judge_the_reader_splits_every_stated_cause() -> None:
     read = [m.text for m in read_note(NOTE + "Allergic rhinitis due to pollen.")][2:]
     assert read == ["Allergic rhinitis", "pollen"]
     assert not cause_is_part(None, None, "Allergic rhinitis", "pollen")
+
+
+# ------------------------------------------------------------ "with" (I.A.15): one code or two conditions
+def with_texts(line: str) -> list[str]:
+    return [m.text for m in read_note(NOTE + line, joined, combined)][2:]
+
+
+def test_with_joining_two_conditions_the_index_does_not_combine_reads_two_mentions() -> None:
+    assert with_texts("A: COPD with chronic hypoxemic respiratory failure - stable.") == [
+        "COPD",
+        "chronic hypoxemic respiratory failure - stable",
+    ]
+    assert with_texts("A: COPD w/ chronic respiratory failure.") == ["COPD", "chronic respiratory failure"]
+
+
+def test_with_in_the_narrative_is_left_whole() -> None:
+    """Only a diagnosis line (assessment, problem list) is cut: the narrative's "with" joins a patient, a
+    treatment or a presentation to its condition as often as two conditions."""
+    assert with_texts("COPD w/ chronic respiratory failure.") == ["COPD w/ chronic respiratory failure"]
+
+
+def test_with_that_the_index_or_a_tabular_title_combines_stays_one_mention() -> None:
+    assert with_texts("A: Diabetes with CKD stage 3.") == ["Diabetes with CKD stage 3"]
+    assert with_texts("A: Acute respiratory failure with hypoxia.") == [
+        "Acute respiratory failure with hypoxia"
+    ]
+
+
+def test_with_before_a_qualifier_or_without_a_walker_stays_whole() -> None:
+    assert with_texts("A: Ankle sprain with swelling.") == ["Ankle sprain with swelling"]
+    assert with_is_part(None, None, "COPD", "chronic respiratory failure")
+    assert [m.text for m in read_note(NOTE + "COPD with chronic respiratory failure.")][2:] == [
+        "COPD with chronic respiratory failure"
+    ]

@@ -78,6 +78,10 @@ def _pick(note: str, code: str, phrase: str, score: float, final: bool = True) -
         ("RLL pneumonia on CXR", "RLL pneumonia"),  # no neoplasm around the lobe: no lung cancer code pulled
         ("Dual-chamber ICD 2021, interrogation normal", "implantable cardiac defibrillator"),
         ("L displaced bimalleolar ankle fx", "left displaced bimalleolar"),
+        ("Chronic hypoxic resp failure on home O2", "hypoxic respiratory failure"),
+        ("Resp 18, HR 80", "Resp 18"),  # the vital sign, not a respiratory condition
+        ("Seropositive RA (RF+, anti-CCP+)", "rheumatoid arthritis with rheumatoid factor"),
+        ("seronegative rheumatoid arthritis, hands", "rheumatoid arthritis without rheumatoid factor"),
     ],
 )
 def test_an_abbreviation_means_what_its_context_says(text: str, expected: str) -> None:
@@ -95,6 +99,8 @@ def test_an_intrauterine_pregnancy_is_not_read_as_an_ectopic_one() -> None:
     ("chunk", "why"),
     [
         ("rubella immune", "immunity status"),
+        ("transplant evaluation", "plan"),  # a transplant to come is no Z94 status
+        ("kidney transplant referral", "plan"),
         ("Varicella immunity confirmed", "immunity status"),
         ("in sinus today", "vitals or labs"),
         ("oral typhoid prescribed", "medication"),
@@ -108,6 +114,7 @@ def test_an_intrauterine_pregnancy_is_not_read_as_an_ectopic_one() -> None:
         ("immune thrombocytopenia", None),
         ("rubella", None),
         ("sinus tachycardia", None),
+        ("Kidney transplant status", None),
         ("chronic sinusitis", None),
     ],
 )

@@ -150,6 +150,8 @@ def _onc_final(note: str, catalog: CodeCatalog) -> list[str]:
             ["Z51.11", "C18.7", "T45.1X5A"],
         ),
         ("Colon cancer. Hypothyroidism from pembrolizumab, on levothyroxine.", ["C18.7", "T45.AX5A"]),
+        # the class named instead of the drug: T45.A- too (not T45.1-)
+        ("Colon cancer. Hypothyroidism due to checkpoint inhibitor.", ["C18.7", "T45.AX5A"]),
         # an office visit while on chemotherapy, held or finished chemotherapy: no encounter code
         ("Sigmoid colon cancer on adjuvant FOLFOX, labs today, next cycle in 2 wk.", ["C18.7"]),
         ("Colon cancer: C4 held today for ANC 0.8.", ["C18.7"]),

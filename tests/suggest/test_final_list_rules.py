@@ -14,6 +14,7 @@ from assistant.suggest.consolidate import (
     absorb_same_category,
     absorb_unspecified_organism,
     drop_history_of_current_cancer,
+    drop_unspecified_site_cancer,
 )
 from assistant.suggest.first_listed import ensure_first_listed
 from assistant.suggest.not_coded import why_not_coded
@@ -392,3 +393,12 @@ def test_no_history_of_a_cancer_that_is_current() -> None:
     picks = {c: _head(c, "lung and colon", 0.7) for c in ("C34.11", "Z85.038")}
     drop_history_of_current_cancer(picks, stub)
     assert set(picks) == {"C34.11", "Z85.038"}  # another site's history stays
+
+
+def test_no_unspecified_site_cancer_beside_a_named_primary() -> None:
+    picks = {c: _head(c, "NSCLC, adenocarcinoma of the RUL", 0.7) for c in ("C80.1", "C34.11")}
+    drop_unspecified_site_cancer(picks)
+    assert [c for c, p in picks.items() if p.final] == ["C34.11"]
+    picks = {c: _head(c, "metastatic carcinoma, primary unknown", 0.7) for c in ("C80.1", "C79.51")}
+    drop_unspecified_site_cancer(picks)
+    assert sorted(c for c, p in picks.items() if p.final) == ["C79.51", "C80.1"]  # no site named

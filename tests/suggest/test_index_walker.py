@@ -279,3 +279,11 @@ def test_a_see_reference_names_the_site_the_tabular_child_spells() -> None:
         ]
     )
     assert walker.walk("cellulitis of right arm", Limbs())[0].code == "L03.113"
+
+
+def test_metastatic_site_cancer_is_the_primary_of_that_site(walker: IndexWalker) -> None:
+    """Index: Metastasis, metastatic, cancer from a specified site is that site's primary; to a specified
+    site, the secondary."""
+    assert top(walker, "metastatic liver cancer")[0] == "C22.9"
+    assert top(walker, "liver cancer metastases")[0] == "C78.7"
+    assert top(walker, "secondary liver cancer")[0] == "C78.7"

@@ -145,3 +145,59 @@ def test_a_label_answered_none_is_negated() -> None:
     assert any(m.negated for m in read_note("Retinopathy - negative on exam\n"))
     # A label answered with the condition's kind is the condition.
     assert not any(m.negated for m in read_note("Dx: Diabetic retinopathy: mild NPDR\n"))
+
+
+@pytest.mark.parametrize(
+    ("line", "primary", "site"),
+    [
+        ("A: Metastatic breast cancer to liver.", "Metastatic breast cancer", "liver"),
+        ("A: Colon cancer metastatic to the liver.", "Colon cancer", "liver"),
+    ],
+)
+def test_a_cancer_metastatic_to_a_site_reads_the_primary_and_the_secondary_site(
+    line: str, primary: str, site: str
+) -> None:
+    """Index: Metastasis, metastatic, to specified site - see Neoplasm, secondary, by site."""
+    got = {m.text: m for m in read_note("Seen today.\n" + line)}
+    assert primary in got and site in got
+    assert got[site].query == "secondary malignant neoplasm of " + site
+    assert got[primary].query == expand_abbreviations(primary)
+
+
+def test_to_without_a_spread_is_no_secondary_site() -> None:
+    got = read_note("Seen today.\nA: Breast cancer referred to oncology.")
+    assert [m.text for m in got][1:] == ["Breast cancer referred to oncology"]
+    assert all("secondary" not in m.query for m in got)
+
+
+def test_the_organ_failure_a_transplant_replaced_is_not_a_current_condition() -> None:
+    """I.C.14.a.2: after a kidney transplant the status is coded (Z94.0) and the graft's CKD as documented;
+    the ESRD the transplant was for is not current."""
+    got = {m.text: m for m in read_note("Seen today.\nA: Kidney transplant 3/2022 for IgA nephropathy ESRD.")}
+    assert got["IgA nephropathy ESRD"].not_coded == "replaced by the transplant"
+    assert got["Kidney transplant 3/2022"].not_coded is None
+    got = {
+        m.text: m for m in read_note("Seen today.\nA: ESRD s/p renal transplant 2019. CKD 3a of the graft.")
+    }
+    assert got["ESRD"].not_coded == "replaced by the transplant"
+    assert got["CKD 3a of the graft"].not_coded is None
+
+
+def test_a_transplant_for_another_reason_and_a_transplant_referral_keep_the_condition() -> None:
+    got = {m.text: m for m in read_note("Seen today.\nA: ESRD on HD, transplant referral.")}
+    assert got["ESRD on HD"].not_coded is None
+    got = {m.text for m in read_note("Seen today.\nA: Liver transplant for hepatocellular carcinoma.")}
+    assert "Liver transplant for hepatocellular carcinoma" in got
+
+
+def test_the_grafts_donor_is_not_searched_as_the_patient_being_a_donor() -> None:
+    assert "donor" not in clean_query("deceased-donor kidney transplant 2021")
+    assert "donor" in clean_query("kidney donor evaluation")
+
+
+def test_the_ligament_named_after_a_sprain_is_the_sprains_own() -> None:
+    got = [m.text for m in read_note("Seen today.\nDx: L ankle sprain - ATFL, initial. RICE.")]
+    assert "L ankle sprain - ATFL, initial" in got
+    assert "anterior talofibular ligament" in expand_abbreviations("sprain of the ATFL")
+    got = [m.text for m in read_note("Seen today.\nDx: R knee sprain, medial collateral ligament.")]
+    assert "R knee sprain, medial collateral ligament" in got

@@ -676,6 +676,51 @@ def test_no_m80_code_without_osteoporosis_or_without_a_pathological_fracture() -
     assert _finals(picks) == ["M81.0"]
 
 
+VERTEBRA = _catalog(
+    {
+        "M81.0": "Age-related osteoporosis without current pathological fracture",
+        "S22.080A": "Wedge compression fracture of T11-T12 vertebra, initial encounter for closed fracture",
+        "M80.08XA": "Age-related osteoporosis with current pathological fracture, vertebra(e), initial",
+        "M80.0AXA": "Age-related osteoporosis with current pathological fracture, other site, initial",
+    },
+    {
+        "M81": "Osteoporosis without current pathological fracture",
+        "M80": "Osteoporosis with current pathological fracture",
+        "M80.0": "Age-related osteoporosis with current pathological fracture",
+        "M80.08": "Age-related osteoporosis with current pathological fracture, vertebra(e)",
+        "M80.0A": "Age-related osteoporosis with current pathological fracture, other site",
+        "S22": "Fracture of rib(s), sternum and thoracic spine",
+        "S22.0": "Fracture of thoracic vertebra",
+        "S22.08": "Fracture of T11-T12 vertebra",
+        "S22.080": "Wedge compression fracture of T11-T12 vertebra",
+    },
+)
+
+
+def _said_pick(code: str, text: str) -> Pick:
+    m = Mention(start=0, end=len(text), text=text, query=text, section="assessment")
+    return Pick(code, 0.6, True, [m], heads=[m])
+
+
+def test_a_vertebral_fracture_called_osteoporotic_is_the_m80_vertebra_code() -> None:
+    """I.C.13.d.1: a compression fracture of the vertebra in osteoporosis is pathological (M80.-8)."""
+    picks = {
+        "S22.080A": _said_pick("S22.080A", "Osteoporotic compression fracture T12"),
+        "M80.0AXA": _said_pick("M80.0AXA", "age-related osteoporosis"),
+    }
+    sibling_guard.osteoporotic_vertebra(picks, VERTEBRA)
+    assert _finals(picks) == ["M80.08XA"]
+
+
+def test_a_vertebral_fracture_not_called_osteoporotic_stays_traumatic() -> None:
+    picks = {
+        "S22.080A": _said_pick("S22.080A", "T12 compression fracture after MVC"),
+        "M81.0": _said_pick("M81.0", "osteoporosis"),
+    }
+    sibling_guard.osteoporotic_vertebra(picks, VERTEBRA)
+    assert _finals(picks) == ["M81.0", "S22.080A"]
+
+
 MIGRAINE = _catalog(
     {
         "G43.001": "Migraine without aura, not intractable, with status migrainosus",
@@ -890,6 +935,33 @@ def test_an_excludes1_note_naming_the_combination_codes_both_conditions_once() -
     picks = {"E66.9": Pick("E66.9", 0.5, True, [said]), "E66.01": Pick("E66.01", 0.2, False, [said])}
     excluded_to_combination(picks, STONES)
     assert _finals(picks) == ["E66.9"]
+
+
+def test_a_symptom_integral_to_the_combination_made_last_is_not_coded_beside_it() -> None:
+    """I.B.5 after I.A.12.a: hematuria (R31.0) is integral to the calculus that the Excludes1 step coded
+    as N13.2 (the engine runs the integral-symptom rule again after that step)."""
+    from assistant.suggest.coding_rules.context import NoteContext
+    from assistant.suggest.coding_rules.symptoms import drop_integral_symptoms
+    from assistant.suggest.consolidate import excluded_to_combination
+
+    said = Mention(start=0, end=40, text="ureteral calculus with hydronephrosis", query="x")
+    blood = Mention(start=50, end=65, text="gross hematuria", query="x")
+    catalog = _catalog(
+        {**{c: STONES.title(c) for c in ("N13.2", "N13.30", "N20.1")}, "R31.0": "Gross hematuria"},
+        {"N13": "Obstructive and reflux uropathy", "N13.3": "x", "N20": "Calculus", "R31": "Hematuria"},
+        refs={"N20": {"excludes1": ["N13.2"]}},
+    )
+    picks = {
+        "N13.30": Pick("N13.30", 0.5, True, [said]),
+        "N20.1": Pick("N20.1", 0.2, False, [said]),
+        "R31.0": Pick("R31.0", 0.7, True, [blood]),
+    }
+    ctx = NoteContext(note="x" * 70)
+    drop_integral_symptoms(picks, ctx, catalog)
+    assert _finals(picks) == ["N13.30", "R31.0"]  # unspecified hydronephrosis: hematuria is not its part
+    excluded_to_combination(picks, catalog)
+    drop_integral_symptoms(picks, ctx, catalog)
+    assert _finals(picks) == ["N13.2"]
 
 
 CELLULITIS = _catalog(

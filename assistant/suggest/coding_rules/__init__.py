@@ -28,6 +28,7 @@ from assistant.suggest.coding_rules.pregnancy import (
     hypertension_in_pregnancy,
     previous_cesarean,
 )
+from assistant.suggest.coding_rules.sepsis import organism_sepsis
 from assistant.suggest.coding_rules.stated_condition import unstated_conditions
 from assistant.suggest.coding_rules.symptoms import drop_integral_symptoms
 from assistant.suggest.coding_rules.tobacco import tobacco_status
@@ -60,6 +61,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     tobacco_status(picks, ctx, catalog)
     identified_influenza(picks, ctx, catalog)
     hiv_status(picks, ctx, catalog)
+    organism_sepsis(picks, ctx, catalog)
     combine(picks, ctx, catalog)
     dementia_in_other_diseases(picks, ctx, catalog)
     hypertension_in_pregnancy(picks, ctx, catalog)

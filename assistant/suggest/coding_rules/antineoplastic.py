@@ -30,7 +30,8 @@ _CHEMOTHERAPY = (
 )
 _TREATMENT = re.compile(rf"\b(?:{_IMMUNOTHERAPY}|{_CHEMOTHERAPY})\b", re.IGNORECASE)
 _IMMUNO_RE = re.compile(rf"\b(?:{_IMMUNOTHERAPY})\b", re.IGNORECASE)
-_CHECKPOINT_RE = re.compile(_CHECKPOINT, re.IGNORECASE)
+# A checkpoint drug by name, or the class itself ("immune checkpoint inhibitor"): Drug table T45.A-.
+_CHECKPOINT_RE = re.compile(rf"{_CHECKPOINT}|(?:immune\s+)?checkpoint\s+inhibitors?", re.IGNORECASE)
 # The drug is given at this visit: a cycle/day label, "here for", "proceed with", "today", an infusion visit.
 _GIVEN_NOW = re.compile(
     r"\bC\d{1,2}\s*D\d{1,2}\b|\bcycle\s*#?\s*\d+\s*(?:,\s*)?(?:day\s*\d+\s*)?(?:today|given|administered|infused)\b|"
@@ -109,7 +110,7 @@ def antineoplastic_adverse_effect(picks: dict[str, Pick], ctx: NoteContext, cata
         if re.search(r"\b(?:no|denies|without|negative\s+for)\b[^.;\n]*$", before, re.IGNORECASE):
             continue
         name = m.group("d1") or m.group("d2") or m.group("d3")
-        code = "T45.AX5A" if re.fullmatch(_CHECKPOINT, name, re.IGNORECASE) else "T45.1X5A"
+        code = "T45.AX5A" if _CHECKPOINT_RE.fullmatch(name) else "T45.1X5A"
         add_pick(
             picks,
             catalog,

@@ -1,0 +1,111 @@
+"""Screening for an infection in a patient without its signs (ICD-10-CM I.C.21.c.5): each infection the
+screening tests look for has its own Z11 code (HIV Z11.4, hepatitis and other viral diseases Z11.59,
+infections with a predominantly sexual mode of transmission Z11.3, tuberculosis Z11.1). Not where the
+note codes the infection itself or an exposure to it (Z20.-: I.C.21.c.1)."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.suggest.coding_rules.context import NoteContext, add_pick, best_score, demote
+from assistant.suggest.store import CodeCatalog
+from assistant.suggest.types import Pick
+
+_SCREENING = re.compile(r"\bscreen\w*|\b(?:STI|STD)\s+test\w*", re.IGNORECASE)
+# Z11 code, the words of the infection or its test, the codes of the infection itself.
+INFECTIONS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
+    ("Z11.4", re.compile(r"\bHIV\b"), ("B20", "Z21")),
+    (
+        "Z11.59",
+        re.compile(
+            r"\b(?:HCV|HBV|HBsAg|hep(?:atitis)?\s*[BC]\b(?!\s+(?:surface\s+)?(?:ab|antibody|immun)))", re.I
+        ),
+        ("B16", "B17", "B18", "B19"),
+    ),
+    (
+        "Z11.3",
+        re.compile(
+            r"\b(?:STIs?|STDs?|gonorrh\w*|chlamydia|GC(?:/CT)?|syphilis|RPR|trichomon\w*|sexually\s+transmitted)\b",
+            re.IGNORECASE,
+        ),
+        tuple(f"A{n}" for n in range(50, 65)),
+    ),
+    (
+        "Z11.1",
+        re.compile(
+            r"\b(?:(?-i:TB)|tuberculosis|quantiferon|(?<!\d\s)(?<!\d)(?-i:PPD)|IGRA)\b", re.IGNORECASE
+        ),
+        ("A15", "A16", "A17", "A18", "A19", "R76.1"),
+    ),
+)
+
+
+def _screened(ctx: NoteContext, pick: Pick) -> bool:
+    """Every mention of ``pick`` is on a line about screening ("TB screening: PPD read 0 mm")."""
+    return bool(pick.mentions) and all(_SCREENING.search(_line(ctx.note, m.start)) for m in pick.mentions)
+
+
+# The sentence orders, sends or reads a test for it, or calls it a screening.
+_TESTED = re.compile(
+    r"\bscreen\w*|\btest\w*|\bNAAT\b|\bAg/Ab\b|\bantibod\w*|\bPCR\b|\bRPR\b|\bPPD\b|\bquantiferon\b|"
+    r"\b(?:ordered|sent|drawn|collected|placed)\b",
+    re.IGNORECASE,
+)
+
+
+# A screening done before this visit ("STI screening negative last month") is not this encounter's.
+_BEFORE = re.compile(
+    r"\b(?:last|previous|prior|ago|in\s+(?:19|20)\d\d|history\s+of|h/o|hx|annually|yearly|every|due|declin\w*|"
+    r"refus\w*|offered|discuss\w*|recommend\w*|consider\w*|defer\w*|up\s+to\s+date|utd|completed|next)\b",
+    re.IGNORECASE,
+)
+
+
+def _this_visit(sentence: str) -> bool:
+    return _TESTED.search(sentence) is not None and _BEFORE.search(sentence) is None
+
+
+def _sentence(note: str, at: int) -> str:
+    start = max(note.rfind(c, 0, at) for c in ".\n;") + 1
+    ends = [e for e in (note.find(c, at) for c in ".\n;") if e >= 0]
+    return note[start : min(ends) if ends else len(note)]
+
+
+def _line(note: str, at: int) -> str:
+    end = note.find("\n", at)
+    return note[note.rfind("\n", 0, at) + 1 : end if end >= 0 else len(note)]
+
+
+def infection_screening(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    """The Z11 code of each infection tested for on a screening line, or anywhere in a visit whose first
+    line says it is for screening."""
+    visit = ctx.note.lstrip().split("\n", 1)[0]
+    if not _SCREENING.search(ctx.note):
+        return
+    if any(p.final and c.startswith("Z20") for c, p in picks.items()):
+        return
+    for code, rx, disease in INFECTIONS:
+        m = next(
+            (
+                f
+                for f in rx.finditer(ctx.note)
+                if _this_visit(_sentence(ctx.note, f.start()))
+                and (_SCREENING.search(_line(ctx.note, f.start())) or _SCREENING.search(visit))
+            ),
+            None,
+        )
+        if m is None:
+            continue
+        found = [p for c, p in picks.items() if p.final and c.startswith(disease)]
+        if any(not _screened(ctx, p) for p in found):
+            continue  # the infection itself is documented
+        for p in found:
+            demote(p, f"the infection is screened for, not diagnosed: {code} (I.C.21.c.5)")
+        add_pick(
+            picks,
+            catalog,
+            code,
+            best_score(picks) * 0.85,
+            [ctx.mention(m.start(), m.end())],
+            f"screening for {m.group(0)} in a patient without its signs (guideline I.C.21.c.5)",
+        )

@@ -1,0 +1,47 @@
+"""I.C.21.c.5: each infection a screening visit tests for has its own Z11 code."""
+
+from __future__ import annotations
+
+from assistant.suggest.coding_rules.context import NoteContext
+from assistant.suggest.coding_rules.infection_screening import infection_screening
+from assistant.suggest.reader import Mention
+from assistant.suggest.store import CodeCatalog
+from assistant.suggest.types import Pick
+
+ICD = "ICD-10-CM"
+TITLES = {
+    "Z11.1": "Encounter for screening for respiratory tuberculosis",
+    "Z11.3": "Encounter for screening for infections with a predominantly sexual mode of transmission",
+    "Z11.4": "Encounter for screening for human immunodeficiency virus [HIV]",
+    "Z11.59": "Encounter for screening for other viral diseases",
+    "A15.9": "Respiratory tuberculosis unspecified",
+}
+CATALOG = CodeCatalog(
+    {"codes": {c: [ICD, t, True, c[:-1].rstrip("."), "code"] for c, t in TITLES.items()}, "refs": {}}
+)
+
+
+def _run(note: str, picks: dict[str, Pick] | None = None) -> list[str]:
+    picks = picks or {}
+    infection_screening(picks, NoteContext(note=note), CATALOG)
+    return sorted(c for c, p in picks.items() if p.final)
+
+
+def test_each_infection_a_screening_visit_tests_for_is_coded() -> None:
+    note = (
+        "Telehealth visit for routine screening questions, 28M.\nNo symptoms.\n"
+        "Plan: HIV-1/2 Ag/Ab and HCV antibody ordered. Also GC/CT NAAT (urine) for routine STI screening."
+    )
+    assert _run(note) == ["Z11.3", "Z11.4", "Z11.59"]
+
+
+def test_a_screened_infection_is_not_the_disease() -> None:
+    note = "Pre-employment exam.\n# TB screening: PPD placed 11/28, read today 0 mm = negative."
+    m = Mention(start=39, end=51, text="TB screening", query="TB screening")
+    assert _run(note, {"A15.9": Pick("A15.9", 0.6, True, [m], heads=[m])}) == ["Z11.1"]
+
+
+def test_a_past_declined_or_unrelated_test_is_not_this_visits_screening() -> None:
+    assert _run("Contraception visit.\n# STI screening negative last month.") == []
+    assert _run("Annual exam.\nHIV screening offered, declined.") == []
+    assert _run("COPD follow-up.\nSmokes 1 ppd. Lung cancer screening CT ordered.") == []

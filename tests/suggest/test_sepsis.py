@@ -1,0 +1,35 @@
+"""I.C.1.d.1: sepsis due to a named organism is that organism's sepsis code, not A41.9."""
+
+from __future__ import annotations
+
+from assistant.suggest.coding_rules.context import NoteContext
+from assistant.suggest.coding_rules.sepsis import organism_sepsis
+from assistant.suggest.reader import Mention
+from assistant.suggest.store import CodeCatalog
+from assistant.suggest.types import Pick
+
+ICD = "ICD-10-CM"
+TITLES = {
+    "A41.9": "Sepsis, unspecified organism",
+    "A41.51": "Sepsis due to Escherichia coli [E. coli]",
+    "A41.59": "Other Gram-negative sepsis",
+}
+CATALOG = CodeCatalog(
+    {"codes": {c: [ICD, t, True, c[:-1].rstrip("."), "code"] for c, t in TITLES.items()}, "refs": {}}
+)
+
+
+def _run(text: str) -> list[str]:
+    m = Mention(start=0, end=len(text), text=text, query=text, section="assessment")
+    picks = {"A41.9": Pick("A41.9", 0.7, True, [m], heads=[m])}
+    organism_sepsis(picks, NoteContext(note=text), CATALOG)
+    return sorted(c for c, p in picks.items() if p.final)
+
+
+def test_sepsis_due_to_a_named_organism_is_its_own_code() -> None:
+    assert _run("sepsis due to Klebsiella pyelonephritis") == ["A41.59"]
+    assert _run("E. coli urosepsis") == ["A41.51"]
+
+
+def test_sepsis_without_an_organism_stays_unspecified() -> None:
+    assert _run("sepsis due to pyelonephritis, cultures pending") == ["A41.9"]
