@@ -145,3 +145,34 @@ def test_a_label_answered_none_is_negated() -> None:
     assert any(m.negated for m in read_note("Retinopathy - negative on exam\n"))
     # A label answered with the condition's kind is the condition.
     assert not any(m.negated for m in read_note("Dx: Diabetic retinopathy: mild NPDR\n"))
+
+
+def test_a_new_clause_of_a_run_on_sentence_ends_the_negation() -> None:
+    note = (
+        "Dictated. She is seen for bipolar II disorder, she denies suicidal ideation, intent or plan, her "
+        "TSH came back at 9.8, which is lithium-induced hypothyroidism, and her mother has bipolar "
+        "I disorder."
+    )
+    by_text = _by_text(note)
+    assert by_text["she denies suicidal ideation"].negated and by_text["intent or plan"].negated
+    assert not by_text["her TSH came back at 9.8"].negated
+    mother = by_text["her mother has bipolar I disorder"]
+    assert mother.family and not mother.negated
+    # A list of denied findings keeps its scope across commas.
+    assert all(m.negated for m in read_note("ROS: denies fever, chills, cough, or dysuria.\n"))
+
+
+@pytest.mark.parametrize(
+    "text", ["Never any stroke or TIA symptoms", "Does not meet criteria for MDD", "Foot XR no osteomyelitis"]
+)
+def test_never_unmet_criteria_and_an_imaging_reading_negate(text: str) -> None:
+    (m,) = read_note(f"{text}.\nA/P: cough.")[:1]
+    assert m.negated
+
+
+def test_a_negation_after_a_problems_dash_is_about_its_plan() -> None:
+    by_text = _by_text(
+        "# Exocrine pancreatic insufficiency - steatorrhea resolved on pancrelipase.\n# Gout - no flares.\n"
+    )
+    assert not by_text["Exocrine pancreatic insufficiency"].negated
+    assert by_text["steatorrhea resolved on pancrelipase"].negated
