@@ -430,7 +430,8 @@ def _scope_flags(sentence: str, chunk_start: int, chunk_end: int) -> tuple[dict[
     for m in found[4]:
         between = sentence[chunk_end : m.start()]
         label = _LABEL_SAYS.fullmatch(between) and _ABSENT.fullmatch(m.group(0))  # "Retinopathy: none"
-        apart = _TERM_RE.search(between) or "," in between or _DASH.search(between)
+        after_dash = _DASH.split(between)[-1] if _DASH.search(between) else ""
+        apart = _TERM_RE.search(between) or "," in between or tokens(after_dash)
         if m.start() >= chunk_start and (label or not apart):
             flags["negated"] = True
             triggers.append(f"negated:{m.group(0).strip().lower()}")
