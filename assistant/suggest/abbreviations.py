@@ -116,6 +116,12 @@ _SHAPES: list[tuple[re.Pattern[str], object]] = [
         re.compile(r"\b(\d{1,3})\s*-?\s*(?:yo|y/o|y\.o\.?|yr old)\s*([MF])\b", re.IGNORECASE),
         lambda m: f"{m.group(1)} year old {_SEX[m.group(2).lower()]}",
     ),
+    # the toes by number, as the titles name them (great toe; lesser toe(s))
+    (
+        re.compile(r"\b(?:2nd|3rd|4th|5th|second|third|fourth|fifth|little|small|pinky)\s+toe\b", re.I),
+        lambda m: "lesser toe",
+    ),
+    (re.compile(r"\b(?:1st|first|big)\s+toe\b", re.IGNORECASE), lambda m: "great toe"),
     (plurals.PATTERN, lambda m: plurals.singular(m.group(0))),
 ]
 

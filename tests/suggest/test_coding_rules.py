@@ -484,6 +484,12 @@ def test_integral_symptom_table_reaches_past_a_first_unmatched_row() -> None:
     assert integral_to("M25.561", ["M1A.0720"]) is None  # knee pain beside gout of the ankle stays
     assert integral_to("R00.0", ["E05.00"]) == "E05.00"
     assert integral_to("M79.10", ["J10.1"]) == "J10.1"
+
+
+def test_osteophytes_belong_to_the_osteoarthritis_of_their_joint() -> None:
+    assert integral_to("M25.752", ["M16.12"]) == "M16.12"
+    assert integral_to("M25.761", ["M17.11"]) == "M17.11"
+    assert integral_to("M25.752", ["M17.11"]) is None  # a hip spur beside knee osteoarthritis stays
     assert integral_to("R11.0", ["O21.1"]) == "O21.1"
     assert integral_to("R45.84", ["F53.0"]) == "F53.0"
     assert integral_to("M54.50", ["S39.012A"]) == "S39.012A"

@@ -81,6 +81,21 @@ def test_abbreviations() -> None:
     assert "atrial fibrillation" in expand_abbreviations("AFib with RVR")
 
 
+def test_a_toe_by_number_side_letters_after_a_condition_and_new_rows() -> None:
+    assert (
+        expand_abbreviations("fx proximal phalanx R 5th toe") == "fracture proximal phalanx right lesser toe"
+    )
+    assert expand_abbreviations("L 1st toe") == "left great toe"
+    assert expand_abbreviations("Greater trochanteric bursitis R - injection today") == (
+        "Greater trochanteric bursitis right - injection today"
+    )
+    assert expand_abbreviations("Labs: CMP ordered R") == "Labs: CMP ordered R"
+    assert expand_abbreviations("Asymptomatic R ICA stenosis") == (
+        "Asymptomatic right internal carotid artery stenosis"
+    )
+    assert expand_abbreviations("SIADH") == "syndrome of inappropriate secretion of antidiuretic hormone"
+
+
 def test_phrase_is_one_mention() -> None:
     assert is_phrase("Classical cholera")
     ms = read_note("Classical cholera")
