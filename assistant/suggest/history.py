@@ -89,12 +89,6 @@ _CLOSED_WORDS = (
 _CLOSED = re.compile(_CLOSED_WORDS, re.IGNORECASE)
 # The item's date and its closing word both inside the mention ("Old L ankle sprain (8/2026) healed").
 _DATED_CLOSED = re.compile(_DATE + r"\W*(?:\w+\W+){0,2}?(?:" + _CLOSED_WORDS + r")\W*$", re.IGNORECASE)
-# A date that says when a lasting condition was found, not that it is over ("microadenoma found on MRI in
-# 2024", "diagnosed with Crohn's in 2015").
-_FOUND = re.compile(r"\b(?:diagnosed|dx(?:'?d)?|found|discovered|detected|noted|identified|seen)\b", re.I)
-
-
-_YEAR_ONLY = re.compile(r"in\s+(?:19|20)\d\d", re.IGNORECASE)
 
 
 def _dated_and_closed(sentence: str, mention: str) -> str | None:
@@ -129,6 +123,6 @@ def history_cue(sentence: str, mention: str) -> str | None:
         if m:
             return m.group(0).strip().lower()
     m = _PAST_EVENT.search(mention)
-    if m and not (_YEAR_ONLY.fullmatch(m.group(0)) and _FOUND.search(mention[: m.start()])):
+    if m:
         return m.group(0).strip().lower()
     return _dated_and_closed(sentence, mention)

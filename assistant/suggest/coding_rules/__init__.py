@@ -25,6 +25,7 @@ from assistant.suggest.coding_rules.injuries import injury_rules
 from assistant.suggest.coding_rules.partners import add_partners
 from assistant.suggest.coding_rules.pregnancy import (
     conditions_in_pregnancy,
+    excluded_in_pregnancy,
     hypertension_in_pregnancy,
     previous_cesarean,
 )
@@ -63,6 +64,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     combine(picks, ctx, catalog)
     dementia_in_other_diseases(picks, ctx, catalog)
     hypertension_in_pregnancy(picks, ctx, catalog)
+    excluded_in_pregnancy(picks, ctx, catalog)
     conditions_in_pregnancy(picks, ctx, catalog)
     previous_cesarean(picks, ctx, catalog)
     injury_rules(picks, ctx, catalog)
