@@ -203,6 +203,15 @@ def test_long_term_drugs_documented_as_taken(svc: SuggestionService) -> None:
     assert "Z79.01" not in finals(run(svc, completed))
 
 
+def test_a_drugs_own_clause_decides_and_systemic_steroids_are_long_term(svc: SuggestionService) -> None:
+    af = "A/P:\n1. Unspecified atrial fibrillation.\n"
+    other = af + "Continue clopidogrel 75 daily (aspirin intolerant - GI upset)."
+    assert "Z79.02" in finals(run(svc, other))  # the intolerance is aspirin's
+    assert "Z79.52" in finals(run(svc, af + "On hydrocortisone 15 mg AM and 5 mg PM."))
+    assert "Z79.52" not in finals(run(svc, af + "Hydrocortisone 1% cream bid to the rash."))
+    assert "Z79.52" not in finals(run(svc, af + "Took prednisone 60 mg x 7 days from urgent care."))
+
+
 def test_tobacco_history_versus_current(svc: SuggestionService) -> None:
     r = run(svc, "HPI: 45 yo M with cough.\nSH: He quit smoking 10 years ago.\nA/P: cough.")
     assert "Z87.891" in finals(r) and not any(c.startswith("F17") for c in listed(r))
