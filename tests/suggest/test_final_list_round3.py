@@ -148,6 +148,17 @@ AE_TITLES = {
         True,
         "T45.1X5",
     ),
+    "T43.595A": (
+        "Adverse effect of other antipsychotics and neuroleptics, initial encounter",
+        True,
+        "T43.595",
+    ),
+    "T43.225A": (
+        "Adverse effect of selective serotonin reuptake inhibitors, initial encounter",
+        True,
+        "T43.225",
+    ),
+    "E22.2": ("Syndrome of inappropriate secretion of antidiuretic hormone", True, "E22"),
 }
 # The engine's retrieval of "adverse effect of <drug>" within the Drug table's codes, as a stand-in.
 DRUG_TABLE = {
@@ -155,6 +166,9 @@ DRUG_TABLE = {
     "antineoplastic drug": [("T45.1X5S", 0.85), ("T45.1X5A", 0.83)],
     "cold": [("T48.5X5A", 0.9)],  # "cold preparations" are in the Drug table; "cold-induced" is no drug
     "drugs": [("T47.6X5A", 0.79)],  # the generic word finds some drug's code: no drug is named
+    # a class term of the rule's own table scores as a plain search, below a Drug-table walk
+    "lithium salts (carbonate)": [("T43.595A", 0.56)],
+    "selective serotonin reuptake inhibitor": [("T43.225A", 0.66)],
 }
 
 
@@ -191,6 +205,9 @@ def ae_catalog() -> CodeCatalog:
         ("Neutropenia due to drugs, agent not known.", "Neutropenia", "D70.9", {"D70.9"}),
         # already the drug-induced form: it stays, the adverse effect is added
         ("Agranulocytosis secondary to chemo, day 10.", "Agranulocytosis", "D70.1", {"D70.1", "T45.1X5A"}),
+        # a class term the rule knows; "d/t" and "2/2" attribute as "due to" does
+        ("TSH 9.8: lithium-induced hypothyroidism.", "hypothyroidism", "E03.9", {"E03.2", "T43.595A"}),
+        ("A/P: SIADH 2/2 SSRI - fluid restriction.", "SIADH", "E22.2", {"E22.2", "T43.225A"}),
     ],
 )  # fmt: skip
 def test_a_condition_attributed_to_a_drug_takes_its_drug_induced_form_and_the_adverse_effect(
