@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.suggest.abbreviations import expand_text
-from assistant.suggest.coding_rules.adverse_effects import drug_adverse_effects
+from assistant.suggest.coding_rules.adverse_effects import adverse_effect_sequela, drug_adverse_effects
 from assistant.suggest.coding_rules.context import NoteContext
 from assistant.suggest.coding_rules.device_status import device_status
 from assistant.suggest.coding_rules.encounters import cancer_follow_up
@@ -216,6 +216,32 @@ def test_a_condition_attributed_to_a_drug_takes_its_drug_induced_form_and_the_ad
     picks = {code: Pick(code, 0.8, True, [_mention(note, condition)])}
     drug_adverse_effects(picks, NoteContext(note=note, search=_search), ae_catalog)
     assert {c for c, p in picks.items() if p.final} == expected
+
+
+def test_an_adverse_effect_the_note_calls_a_late_effect_is_a_sequela(ae_catalog: CodeCatalog) -> None:
+    catalog = CodeCatalog(
+        {
+            "codes": {
+                **{c: ["ICD-10-CM", t, b, p, "code"] for c, (t, b, p) in AE_TITLES.items()},
+                "T45.1X5S": [
+                    "ICD-10-CM",
+                    "Adverse effect of antineoplastic drugs, sequela",
+                    True,
+                    "T45.1X5",
+                    "code",
+                ],
+            },
+            "refs": {},
+        }
+    )
+    for note, expected in (
+        ("A: Chemotherapy-induced peripheral neuropathy (oxaliplatin), a late effect.", "T45.1X5S"),
+        ("A: Chemotherapy-induced peripheral neuropathy, on FOLFOX C4.", "T45.1X5A"),
+    ):
+        at = note.index("Chemotherapy")
+        picks = {"T45.1X5A": Pick("T45.1X5A", 0.7, True, [NoteContext(note=note).mention(at, at + 12)])}
+        adverse_effect_sequela(picks, NoteContext(note=note), catalog)
+        assert [c for c, p in picks.items() if p.final] == [expected]
 
 
 # ------------------------------------------------------------ the activity told by its verb or its sport

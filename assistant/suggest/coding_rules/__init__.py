@@ -8,7 +8,7 @@ which diagnoses remain.
 
 from __future__ import annotations
 
-from assistant.suggest.coding_rules.adverse_effects import drug_adverse_effects
+from assistant.suggest.coding_rules.adverse_effects import adverse_effect_sequela, drug_adverse_effects
 from assistant.suggest.coding_rules.antineoplastic import (
     antineoplastic_adverse_effect,
     antineoplastic_encounter,
@@ -72,6 +72,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     add_partners(picks, ctx, catalog)
     antineoplastic_adverse_effect(picks, ctx, catalog)
     drug_adverse_effects(picks, ctx, catalog)
+    adverse_effect_sequela(picks, ctx, catalog)
     device_status(picks, ctx, catalog)
     antineoplastic_encounter(picks, ctx, catalog)
     encounter_codes(picks, ctx, catalog)

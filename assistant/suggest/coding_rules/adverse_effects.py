@@ -144,3 +144,21 @@ def drug_adverse_effects(picks: dict[str, Pick], ctx: NoteContext, catalog: Code
             f'adverse effect of a drug properly taken ("{m.group(0).strip()}"), after the condition it '
             "caused (guideline I.C.19.e.5.a)",
         )
+
+
+# A condition the note calls the late effect of a drug given before: the adverse effect is a sequela
+# (7th character S, I.C.19.a; the condition itself is coded first, I.B.10).
+_SEQUELA = re.compile(r"\blate[- ]effects?\b|\bsequelae?\b|\bresidual\s+effects?\b", re.IGNORECASE)
+
+
+def adverse_effect_sequela(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    for pick in [p for p in picks.values() if p.final and p.code.startswith(DRUG_TABLE_PREFIXES)]:
+        code = pick.code
+        if len(code) != 8 or code[6] != "5" or code[7] != "A":
+            continue
+        if not any(_SEQUELA.search(ctx.sentence(m)) for m in pick.mentions):
+            continue
+        sequela = code[:7] + "S"
+        why = "the note calls the condition a late effect of the drug: sequela (guideline I.C.19.a, I.B.10)"
+        if add_pick(picks, catalog, sequela, pick.score, pick.mentions, why) is not None:
+            demote(pick, why)
