@@ -140,6 +140,16 @@ def _concepts(words: str) -> set[str]:
     return {stem(w) for w in re.findall(r"[a-z]+", part.lower().replace("-", " ")) if w not in _STOP_CONCEPT}
 
 
+def with_phrases(title: str) -> list[set[str]]:
+    """The concepts of each "with X" phrase of a code title, one set per phrase."""
+    low = _PAREN.sub(lambda m: m.group(0)[1:-1], title)
+    out = []
+    for m in _WITH_RE.finditer(low):
+        if m.group("pol").lower() in ("with", "w/") and (concepts := _concepts(m.group("what"))):
+            out.append(concepts)
+    return out
+
+
 def read_qualifiers(text: str, *, title: bool = False) -> Qualifiers:
     """The qualifiers a diagnosis phrase (or a code title, ``title=True``) asserts."""
     low = _PAREN.sub(lambda m: m.group(0)[1:-1], text) if title else text

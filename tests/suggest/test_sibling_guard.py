@@ -1004,3 +1004,21 @@ def test_a_title_not_specified_as_the_word_the_note_negates_is_no_conflict() -> 
     )
     displaced = "Displaced fracture of shaft of left clavicle"
     assert qualifiers.plain_where_negated("L clavicle fracture, nondisplaced", displaced) is not None
+
+
+def test_a_with_phrase_the_note_never_names_gives_way_to_the_siblings_without() -> None:
+    titles = {
+        "G20.B2": "Parkinson's disease with dyskinesia, with fluctuations",
+        "G20.A2": "Parkinson's disease without dyskinesia, with fluctuations",
+        "G20.A1": "Parkinson's disease without dyskinesia, without mention of fluctuations",
+    }
+    cands = [
+        SimpleNamespace(code=c, score=s, title=0.5)
+        for c, s in (("G20.B2", 0.6), ("G20.A2", 0.3), ("G20.A1", 0.1))
+    ]
+    note = "Parkinson's disease with motor fluctuations"
+    assert prefer_named_sibling(cands, {}, titles.__getitem__, note)  # type: ignore[arg-type]
+    assert cands[0].code == "G20.A2"
+    cands.sort(key=lambda c: c.code != "G20.B2")
+    said = "Parkinson's disease with peak-dose dyskinesia and wearing-off fluctuations"
+    assert prefer_named_sibling(cands, {}, titles.__getitem__, said) is None  # type: ignore[arg-type]
