@@ -10,7 +10,7 @@ from assistant.suggest.abbreviations import expand_text
 from assistant.suggest.coding_rules.adverse_effects import adverse_effect_sequela, drug_adverse_effects
 from assistant.suggest.coding_rules.context import NoteContext
 from assistant.suggest.coding_rules.device_status import device_status
-from assistant.suggest.coding_rules.encounters import cancer_follow_up
+from assistant.suggest.coding_rules.encounters import administrative_exam, cancer_follow_up, immunization
 from assistant.suggest.coding_rules.injuries import _ACTIVITY_WHEN
 from assistant.suggest.not_coded import why_not_coded
 from assistant.suggest.reader import Mention, read_note
@@ -271,3 +271,36 @@ def test_a_dictated_heading_leaves_the_dictated_sentence_to_be_read() -> None:
     assert reading["dictated"] == "administrative"
     assert reading["this is a 70 year old man with end-stage renal disease on hemodialysis"] is None
     assert reading["Dictated by Dr"] == "administrative"  # a signature line stays administrative
+
+
+# ------------------------------------------------------------ administrative exams and vaccines given
+def _encounter_catalog() -> CodeCatalog:
+    titles = {
+        "Z02.5": "Encounter for examination for participation in sport",
+        "Z02.1": "Encounter for pre-employment examination",
+        "Z00.129": "Encounter for routine child health examination without abnormal findings",
+        "Z23": "Encounter for immunization",
+    }
+    return CodeCatalog({"codes": {c: ["ICD-10-CM", t, True, None, "code"] for c, t in titles.items()}})
+
+
+def test_an_administrative_exam_is_listed_first_instead_of_a_general_exam() -> None:
+
+    note = "Sports preparticipation exam - 16M, cross-country.\nA/P:\n1. Sports physical - cleared."
+    picks = {"Z00.129": Pick("Z00.129", 0.5, True, [])}
+    assert administrative_exam(picks, NoteContext(note=note, age=16), _encounter_catalog())
+    assert [c for c, p in picks.items() if p.final] == ["Z02.5"]
+    later = "Asthma f/u, 16M.\nA/P: asthma - controlled; needs sports physical next month."
+    assert not administrative_exam({}, NoteContext(note=later, age=16), _encounter_catalog())
+
+
+def test_a_vaccine_given_in_one_sentence_of_a_line_is_given_whatever_the_next_sentence_plans() -> None:
+
+    note = "A/P: Molluscum - may attend school. DTaP, IPV and MMR vaccines given today. Next visit at 6."
+    picks: dict[str, Pick] = {}
+    immunization(picks, NoteContext(note=note), _encounter_catalog())
+    assert "Z23" in picks
+    due = "A/P: Well child. MMR #2 due at 4 years; none given today."
+    picks = {}
+    immunization(picks, NoteContext(note=due), _encounter_catalog())
+    assert "Z23" not in picks
