@@ -119,7 +119,7 @@ _SHAPES: list[tuple[re.Pattern[str], object]] = [
     # the toes by number, as the titles name them (great toe; lesser toe(s))
     (
         re.compile(r"\b(?:2nd|3rd|4th|5th|second|third|fourth|fifth|little|small|pinky)\s+toe\b", re.I),
-        lambda m: "lesser toe",
+        lambda m: "lesser toe (other toe)",
     ),
     (re.compile(r"\b(?:1st|first|big)\s+toe\b", re.IGNORECASE), lambda m: "great toe"),
     (plurals.PATTERN, lambda m: plurals.singular(m.group(0))),

@@ -82,8 +82,9 @@ def test_abbreviations() -> None:
 
 
 def test_a_toe_by_number_side_letters_after_a_condition_and_new_rows() -> None:
-    assert (
-        expand_abbreviations("fx proximal phalanx R 5th toe") == "fracture proximal phalanx right lesser toe"
+    # fractures name the "lesser toe(s)", amputations the "other toe(s)"
+    assert expand_abbreviations("fx proximal phalanx R 5th toe") == (
+        "fracture proximal phalanx right lesser toe (other toe)"
     )
     assert expand_abbreviations("L 1st toe") == "left great toe"
     assert expand_abbreviations("Greater trochanteric bursitis R - injection today") == (
