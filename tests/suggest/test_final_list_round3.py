@@ -12,6 +12,7 @@ from assistant.suggest.coding_rules.context import NoteContext
 from assistant.suggest.coding_rules.device_status import device_status
 from assistant.suggest.coding_rules.encounters import administrative_exam, cancer_follow_up, immunization
 from assistant.suggest.coding_rules.injuries import _ACTIVITY_WHEN
+from assistant.suggest.coding_rules.neoplasm_pain import neoplasm_related_pain
 from assistant.suggest.not_coded import why_not_coded
 from assistant.suggest.reader import Mention, read_note
 from assistant.suggest.store import CodeCatalog
@@ -304,3 +305,23 @@ def test_a_vaccine_given_in_one_sentence_of_a_line_is_given_whatever_the_next_se
     picks = {}
     immunization(picks, NoteContext(note=due), _encounter_catalog())
     assert "Z23" not in picks
+
+
+def test_pain_the_note_relates_to_the_cancer_is_neoplasm_related_pain() -> None:
+
+    catalog = CodeCatalog(
+        {
+            "codes": {
+                "G89.3": ["ICD-10-CM", "Neoplasm related pain (acute) (chronic)", True, None, "code"],
+                "C25.0": ["ICD-10-CM", "Malignant neoplasm of head of pancreas", True, None, "code"],
+            }
+        }
+    )
+    for note, coded in (
+        ("# Pancreatic cancer, C3.\n# Cancer-related abdominal and back pain - oxycodone.", True),
+        ("# Pancreatic cancer.\n# Back pain due to metastatic disease to the spine.", True),
+        ("# Pancreatic cancer.\n# Back pain from lifting - no relation to the cancer.", False),
+    ):
+        picks = {"C25.0": Pick("C25.0", 0.8, True, [])}
+        neoplasm_related_pain(picks, NoteContext(note=note), catalog)
+        assert ("G89.3" in picks) is coded, note

@@ -22,6 +22,7 @@ from assistant.suggest.coding_rules.hcpcs_gate import gate
 from assistant.suggest.coding_rules.hiv import hiv_status
 from assistant.suggest.coding_rules.influenza import identified_influenza
 from assistant.suggest.coding_rules.injuries import injury_rules
+from assistant.suggest.coding_rules.neoplasm_pain import neoplasm_related_pain
 from assistant.suggest.coding_rules.partners import add_partners
 from assistant.suggest.coding_rules.pregnancy import (
     conditions_in_pregnancy,
@@ -69,6 +70,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     previous_cesarean(picks, ctx, catalog)
     injury_rules(picks, ctx, catalog)
     drop_integral_symptoms(picks, ctx, catalog)
+    neoplasm_related_pain(picks, ctx, catalog)
     add_partners(picks, ctx, catalog)
     antineoplastic_adverse_effect(picks, ctx, catalog)
     drug_adverse_effects(picks, ctx, catalog)
