@@ -120,6 +120,7 @@ _SENTENCE_RE = re.compile(r"(?:[^\n.!?]|[.](?=\d)|(?<=\b[A-Za-z])[.](?=[ \t]+[a-
 # Chunks: clauses, list items written inline ("2) asthma", "#HTN #DM2"), the plan after a problem's
 # dash or colon ("Hypertension - continue lisinopril", "DM2: A1c 9.2") and what a condition is "status post"
 # ("CAD s/p remote MI": the disease is current, the infarction history).
+_MIXED_PAIR = re.compile(r"\bmixed\s+[\w-]+\s*$", re.IGNORECASE)  # "mixed A" waits for its "and B"
 _STATUS_POST = re.compile(r"\s*(?:s/p|status\s+post)\s", re.IGNORECASE)
 _CHUNK_SPLIT = re.compile(
     r";|,(?!\d)|\band\b(?!\s+(?:vomiting|without|with))|\bbut\b|\bwhile\b|\bplus\b|\s[-–—]+\s|:\s|\s/\s|"
@@ -488,6 +489,8 @@ def read_note(note: str, joined: Joined = _never_joined) -> list[Mention]:
                 short = short or qualifies_previous(sentence[c_start:c_end])
                 if _STATUS_POST.match(sentence, c_start):  # a cancer's treatment stays with the cancer
                     short = bool(merged) and names_neoplasm(sentence[merged[-1][0] : merged[-1][1]])
+                if merged and _MIXED_PAIR.search(sentence[merged[-1][0] : merged[-1][1]]):
+                    short = True  # "mixed anxiety and depressed mood", "mixed conductive and sensorineural"
                 if merged and words and short and not why_not_coded(sentence[c_start:c_end]):
                     merged[-1] = (merged[-1][0], c_end)  # "Cholera, unspecified": one mention
                 else:

@@ -192,3 +192,12 @@ def test_a_negation_after_a_problems_dash_is_about_its_plan() -> None:
     )
     assert not by_text["Exocrine pancreatic insufficiency"].negated
     assert by_text["steatorrhea resolved on pancrelipase"].negated
+
+
+def test_a_mixed_pair_is_one_mention() -> None:
+    texts = [
+        m.text for m in read_note("Dx: adjustment disorder with mixed anxiety and depressed mood.\nRTC.\n")
+    ]
+    assert "adjustment disorder with mixed anxiety and depressed mood" in texts
+    assert "depressed mood" not in texts
+    assert "cough" in [m.text for m in read_note("Dx: asthma and cough.\nRTC.\n")]
