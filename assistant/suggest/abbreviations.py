@@ -126,6 +126,12 @@ _SHAPES: list[tuple[re.Pattern[str], object]] = [
         re.compile(r"\bsero-?(?:negative|-)\s+(?:ra|rheumatoid\s+arthritis)\b", re.IGNORECASE),
         lambda m: "rheumatoid arthritis without rheumatoid factor",
     ),
+    # the toes by number, as the titles name them (great toe; lesser toe(s))
+    (
+        re.compile(r"\b(?:2nd|3rd|4th|5th|second|third|fourth|fifth|little|small|pinky)\s+toe\b", re.I),
+        lambda m: "lesser toe (other toe)",
+    ),
+    (re.compile(r"\b(?:1st|first|big)\s+toe\b", re.IGNORECASE), lambda m: "great toe"),
     (plurals.PATTERN, lambda m: plurals.singular(m.group(0))),
     (neoplasm_sites.PATTERN, lambda m: neoplasm_sites.noun(m.group(1))),
 ]

@@ -25,6 +25,19 @@ _CESSATION = re.compile(
     r"(?:in\s+)?(?:sustained\s+|full\s+)?remission\s+from|sober\s+(?:since|for)|abstinent)\b",
     re.IGNORECASE,
 )
+# Quitting that has not happened: an intention ("not ready to quit", "wants to quit") or a quit date ahead.
+_QUIT_INTENDED = re.compile(
+    r"\b(?:ready|want|wants|wanted|wanting|plans?|planning|trying|try|tries|tried|able|unable|interested|"
+    r"motivated|desire|thinking\s+about|considering|contemplating|help)\s+(?:to\s+|in\s+)?quit\w*|"
+    r"\bquit\s+(?:date|line|plan|attempt)",
+    re.IGNORECASE,
+)
+# A use disorder documented in remission is coded as the disorder in remission (I.C.5.b.1), not history.
+_DISORDER_IN_REMISSION = re.compile(
+    r"\b(?:use\s+disorder|dependence|addiction|abuse)\b[^.;]*?\bin\s+(?:early\s+|sustained\s+|full\s+|partial\s+)?"
+    r"remission\b(?!\s+from)",
+    re.IGNORECASE,
+)
 _NEOPLASM = re.compile(
     r"\b(?:cancer|ca|carcinoma|malignan\w*|neoplasm|tumou?r|adenocarcinoma|melanoma|sarcoma|lymphoma|"
     r"seminoma|glioma|blastoma|dcis|cll|hodgkin\w*)\b",
@@ -67,17 +80,24 @@ _PAST_EVENT = re.compile(
 # A dated problem-list item that the same sentence closes ("kidney stone 2021, passed", "BCC of nose 2020,
 # excised", "DVT 3/2019 - treated, resolved"): an event of the past, not a current condition.
 # The date ends the item, as problem lists write it (not "2004 diagnosed with ...", "vision 20/25 both eyes").
-_DATED = re.compile(r"(?:\b(?:19|20)\d\d|\b\d{1,2}/(?:19|20)?\d\d)\W*$")
-_CLOSED = re.compile(
+_DATE = r"(?:\b(?:19|20)\d\d|\b\d{1,2}/(?:19|20)?\d\d)"
+_DATED = re.compile(_DATE + r"\W*$")
+_CLOSED_WORDS = (
     r"\b(?:passed|excised|resected|removed|resolved|healed|repaired|cured|treated|completed|remitted|"
-    r"cleared|recovered)\b",
-    re.IGNORECASE,
+    r"cleared|recovered)\b|\b(?:no|without)\s+residual\w*"
 )
+_CLOSED = re.compile(_CLOSED_WORDS, re.IGNORECASE)
+# The item's date and its closing word both inside the mention ("Old L ankle sprain (8/2026) healed").
+_DATED_CLOSED = re.compile(_DATE + r"\W*(?:\w+\W+){0,2}?(?:" + _CLOSED_WORDS + r")\W*$", re.IGNORECASE)
 
 
 def _dated_and_closed(sentence: str, mention: str) -> str | None:
     """The closing word of a dated item (the mention ends with its date; the sentence then closes it)."""
-    if not _DATED.search(mention) or _TREATMENT_ONGOING.search(sentence):
+    if _TREATMENT_ONGOING.search(sentence):
+        return None
+    if (inside := _DATED_CLOSED.search(mention)) is not None:
+        return _CLOSED.search(inside.group(0)).group(0).lower()  # type: ignore[union-attr]
+    if not _DATED.search(mention):
         return None
     at = sentence.find(mention)
     after = sentence[at + len(mention) :] if at >= 0 else ""
@@ -94,8 +114,8 @@ def names_neoplasm(text: str) -> bool:
 
 def history_cue(sentence: str, mention: str) -> str | None:
     """The history trigger that covers ``mention`` (a span inside ``sentence``), or None."""
-    if _SUBSTANCE.search(mention):
-        m = _CESSATION.search(sentence)
+    if _SUBSTANCE.search(mention) and not _DISORDER_IN_REMISSION.search(sentence):
+        m = _CESSATION.search(_QUIT_INTENDED.sub(" ", sentence))
         if m:
             return m.group(0).strip().lower()
     if _NEOPLASM.search(mention) and not _TREATMENT_ONGOING.search(sentence):

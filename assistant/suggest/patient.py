@@ -65,6 +65,7 @@ _PREG_NEGATION_AFTER = re.compile(
     r"^[^.\n;]{0,15}\b(?:test\s+)?(?:negative|neg)\b|^\s*(?:test|testing)\b", re.IGNORECASE
 )  # "pregnancy test if no period" orders a test: it documents no pregnancy
 _FRACTION = r"(?:\s*\+\s*\d|\s+and\s+\d/7|\s+\d/7)?"
+_POSTPARTUM_NOTE = re.compile(r"\bpost-?partum\b|\bpuerper\w*|\bdelivered\b|\bSVD\b|\bNSVD\b", re.I)
 _WEEKS_RE = re.compile(
     r"\b(?:EGA|GA|gestational\s+age)\s*(?:of|:|is)?\s*(?P<a>\d{1,2})(?=\s*(?:weeks?|wks?|w\d|\+|\d/7))"
     rf"|\b(?P<b>\d{{1,2}})w\d\s*d\b"
@@ -151,6 +152,8 @@ def read_demographics(note: str) -> NoteDemographics:
     weeks, weeks_span = None, None
     if preg is not None:
         wm = _WEEKS_RE.search(note)
+        if wm and _POSTPARTUM_NOTE.search(note) and not any(wm.group("a", "b", "c")):
+            wm = None  # "CBC at the 6-wk visit" after a delivery is the postpartum visit, not a gestation
         if wm:
             value = int(next(g for g in wm.group("a", "b", "c", "d", "e", "f") if g))
             if 1 <= value <= 45:

@@ -29,6 +29,7 @@ _STOP_WORDS = (
     "induced"
 )
 _STOP_CONCEPT = frozenset(_STOP_WORDS.split())
+_WITHOUT_MENTION = re.compile(r"\bwithout\s+mention\s+of\s+", re.IGNORECASE)
 _STOP_AT = re.compile(r"\b(?:and|or|with|without|but|due|in|on|of|not|no)\b|[,;:.]", re.IGNORECASE)
 _PAREN = re.compile(r"\([^)]*\)")
 _EXACERBATION = re.compile(r"\b(?:exacerbation|exacerbated|flare|flare-up)\b", re.I)
@@ -168,9 +169,21 @@ def _concepts(words: str) -> set[str]:
     return {stem(w) for w in re.findall(r"[a-z]+", part.lower().replace("-", " ")) if w not in _STOP_CONCEPT}
 
 
+def with_phrases(title: str) -> list[set[str]]:
+    """The concepts of each "with X" phrase of a code title, one set per phrase."""
+    low = _PAREN.sub(lambda m: m.group(0)[1:-1], title)
+    out = []
+    for m in _WITH_RE.finditer(low):
+        if m.group("pol").lower() in ("with", "w/") and (concepts := _concepts(m.group("what"))):
+            out.append(concepts)
+    return out
+
+
 def read_qualifiers(text: str, *, title: bool = False) -> Qualifiers:
     """The qualifiers a diagnosis phrase (or a code title, ``title=True``) asserts."""
     low = _PAREN.sub(lambda m: m.group(0)[1:-1], text) if title else text
+    if title:  # "without mention of fluctuations" (G20.A1) excludes fluctuations
+        low = _WITHOUT_MENTION.sub("without ", low)
     with_: set[str] = set()
     without: set[str] = set()
     excluded: set[str] = set()
@@ -289,12 +302,29 @@ def prefix_conflict(note: str, title: str) -> str | None:
     angina" (and the reverse): the title negates with "non-" / "un-" a word the note says plainly, or says
     plainly what the note negates."""
     note_non, note_plain = _non_words(note)
-    title_non, title_plain = _non_words(title)
+    title_non, _ = _non_words(title)
     for word in sorted((title_non & note_plain) - note_non):
         return f'title negates "{word}", the note says it'
-    for word in sorted((note_non & title_plain) - title_non):
+    return plain_where_negated(note, title)
+
+
+_TITLE_NOT = re.compile(r"\bnot\s+(?:specified\s+as\s+)?([a-z]+)", re.IGNORECASE)
+
+
+def plain_where_negated(note: str, title: str) -> str | None:
+    """The title says plainly a word the note negates with "non-" / "un-" ("Displaced fracture" where the
+    note says "nondisplaced", "Rheumatic aortic stenosis" where it says "nonrheumatic")."""
+    for word in plain_words_negated(note, title):
         return f'title says "{word}", the note negates it'
     return None
+
+
+def plain_words_negated(note: str, title: str) -> list[str]:
+    """The title's plain words that the note says with "non-" / "un-" (sorted)."""
+    note_non, _ = _non_words(note)
+    title_non, title_plain = _non_words(title)
+    title_non |= {m.group(1).lower() for m in _TITLE_NOT.finditer(title)}  # "not specified as traumatic"
+    return sorted((note_non & title_plain) - title_non)
 
 
 def trimester_of_weeks(weeks: int | None) -> int | None:

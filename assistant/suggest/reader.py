@@ -66,9 +66,9 @@ _HEADER_RE = re.compile(
 
 _NEG_PRE = (
     r"no(?!\s+longer)|not|denies|denied|deny|denying|without|negative\s+for|no\s+evidence\s+of|no\s+signs?\s+of|"
-    r"no\s+history\s+of|free\s+of|absence\s+of|ruled\s+out|rules\s+out|never\s+had|resolved|"
+    r"no\s+history\s+of|free\s+of|absence\s+of|ruled\s+out|rules\s+out|never|resolved|"
     r"no\s+complaints?\s+of|not\s+consistent\s+with|excluded|discarding|discarded|"
-    r"never\s+(?:been\s+)?(?:tested|screened)\s+for"
+    r"(?:does|did|do)\s+not\s+meet\s+(?:the\s+)?(?:\w+\s+)?criteria\s+for"
 )
 # "negative" that names a kind rather than denying the condition: Rh-negative, gram-negative bacteria,
 # triple-negative / ER-, PR-, HER2-, hormone-receptor-negative cancer.
@@ -98,19 +98,30 @@ _FAMILY_PRE = (
     r"(?:mother|father|brother|sister|sibling|grandmother|grandfather|aunt|uncle|son|daughter|parents?)"
     r"(?:\s+(?:has|had|with|died\s+of|diagnosed\s+with))?"
 )
-_TERMINATE = r"\bbut\b|\bhowever\b|\balthough\b|\bexcept\b|\baside\s+from\b|\bwhich\b|\bwho\b|;|:|\)"
+# A dictated run-on sentence starts a new clause with its subject after a comma ("she denies SI, her TSH came
+# back high"): a negation before it does not reach the clause.
+_TERMINATE = (
+    r"\bbut\b|\bhowever\b|\balthough\b|\bexcept\b|\baside\s+from\b|\bwhich\b|\bwho\b|;|:|\)|"
+    r",\s*(?:and\s+|so\s+)?(?:she|he|they|we|i|her|his|their|the\s+patient)\s"
+)
 _NEG_RE = re.compile(rf"(?<![\w/])(?:{_NEG_PRE})(?![\w/])", re.IGNORECASE)
 _NEG_POST_RE = re.compile(rf"(?<![\w/])(?:{_NEG_POST})(?![\w/])", re.IGNORECASE)
 _UNC_RE = re.compile(rf"(?<![\w/])(?:{_UNC_PRE})(?![\w/])", re.IGNORECASE)
 _HIST_RE = re.compile(rf"(?<![\w/])(?:{_HIST_PRE})(?![\w/])", re.IGNORECASE)
 _FAM_RE = re.compile(rf"(?<![\w/])(?:{_FAMILY_PRE})(?![\w/])", re.IGNORECASE)
 _TERM_RE = re.compile(_TERMINATE, re.IGNORECASE)
+_CLAUSE_GAP = re.compile(r",\s*(?:and\s+|so\s+)?$", re.IGNORECASE)
+_SUBJECT = re.compile(r"\s*(?:she|he|they|we|i|her|his|their|the\s+patient)\s", re.IGNORECASE)
+# A problem's dash or arrow starts its plan or course ("EPI - steatorrhea resolved"): a negation after it
+# is about what follows, not the problem.
+_DASH = re.compile(r"\s[-–—]+\s|->")
 
 # A sentence ends at . ! ? (not inside "9.2") or at a line break.
 _SENTENCE_RE = re.compile(r"(?:[^\n.!?]|[.](?=\d)|(?<=\b[A-Za-z])[.](?=[ \t]+[a-z]))+(?:[.!?](?!\d)|\n|$)")
 # Chunks: clauses, list items written inline ("2) asthma", "#HTN #DM2"), the plan after a problem's
 # dash or colon ("Hypertension - continue lisinopril", "DM2: A1c 9.2") and what a condition is "status post"
 # ("CAD s/p remote MI": the disease is current, the infarction history).
+_MIXED_PAIR = re.compile(r"\bmixed\s+[\w-]+\s*$", re.IGNORECASE)  # "mixed A" waits for its "and B"
 _STATUS_POST = re.compile(r"\s*(?:s/p|status\s+post)\s", re.IGNORECASE)
 _CHUNK_SPLIT = re.compile(
     r";|,(?!\d)|\band\b(?!\s+(?:vomiting|without|with))|\bbut\b|\bwhile\b|\bplus\b|\s[-–—]+\s|:\s|\s/\s|"
@@ -460,7 +471,9 @@ def _is_bullet(note: str, i: int) -> bool:
 # "Surrounding skin: no erythema", "Full skin exam: no suspicious lesions": an exam heading, then a denial
 _EXAM_LABEL = re.compile(
     r"^(?:[\w/-]+\s+){0,3}(?:skin|exam|lungs?|heart|cv|abd(?:omen)?|ext(?:remities)?|wound|heent|neuro|"
-    r"psych|msk|gu|chest|resp(?:iratory)?|eyes?|ears?|throat|neck|surrounding\s+\w+)\s*:\s*$",
+    r"psych|msk|gu|chest|resp(?:iratory)?|eyes?|ears?|throat|neck|surrounding\s+\w+)\s*:\s*$|"
+    # an imaging study and its reading ("foot XR no osteomyelitis", "CT head: no bleed")
+    r"^(?:[\w/-]+\s+){0,3}(?:xr|x-?rays?|cxr|ct|mri|ultrasound|us|films?|radiographs?)(?:\s+[\w/-]+){0,2}\s*:?\s*$",
     re.IGNORECASE,
 )
 
@@ -489,7 +502,9 @@ def _scope_flags(sentence: str, chunk_start: int, chunk_end: int) -> tuple[dict[
                 continue  # "diabetes without complications": the concept comes before the trigger
             if m.end() <= chunk_start:
                 between = sentence[m.end() : chunk_start]
-                if _TERM_RE.search(between):
+                if _TERM_RE.search(between) or (
+                    _CLAUSE_GAP.search(between) and _SUBJECT.match(sentence, chunk_start)
+                ):
                     continue
                 if key != "negated" and len(between.split()) > 12:
                     continue
@@ -498,7 +513,9 @@ def _scope_flags(sentence: str, chunk_start: int, chunk_end: int) -> tuple[dict[
     for m in found[4]:
         between = sentence[chunk_end : m.start()]
         label = _LABEL_SAYS.fullmatch(between) and _ABSENT.fullmatch(m.group(0))  # "Retinopathy: none"
-        if m.start() >= chunk_start and (label or not (_TERM_RE.search(between) or "," in between)):
+        after_dash = _DASH.split(between)[-1] if _DASH.search(between) else ""
+        apart = _TERM_RE.search(between) or "," in between or tokens(after_dash)
+        if m.start() >= chunk_start and (label or not apart):
             flags["negated"] = True
             triggers.append(f"negated:{m.group(0).strip().lower()}")
     return flags, triggers
@@ -557,6 +574,8 @@ def read_note(
                 short = short or qualifies_previous(sentence[c_start:c_end])
                 if _STATUS_POST.match(sentence, c_start):  # a cancer's treatment stays with the cancer
                     short = bool(merged) and names_neoplasm(sentence[merged[-1][0] : merged[-1][1]])
+                if merged and _MIXED_PAIR.search(sentence[merged[-1][0] : merged[-1][1]]):
+                    short = True  # "mixed anxiety and depressed mood", "mixed conductive and sensorineural"
                 if merged and words and short and not why_not_coded(sentence[c_start:c_end]):
                     merged[-1] = (merged[-1][0], c_end)  # "Cholera, unspecified": one mention
                 else:

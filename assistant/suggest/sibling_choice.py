@@ -134,6 +134,29 @@ def _note_stems(note: str) -> set[str]:
     return said
 
 
+_OWN_DEFAULTS = frozenset(
+    stem(w) for w in ["status", "intractable", "migrainosus", "epilepticus", "asthmaticus"]
+)
+
+
+def _with_unsaid(code: str, cands: Sequence[C], title_of: Callable[[str], str], note: str) -> str | None:
+    """A title's "with X" that the note never names, while a sibling among the candidates says "without X"
+    ("Parkinson's disease with dyskinesia, with fluctuations" for "PD with fluctuations": the note documents
+    no dyskinesia, and "without dyskinesia, with fluctuations" is there)."""
+    phrases = qualifiers.with_phrases(title_of(code))
+    if not phrases:
+        return None
+    said = {stem(w) for w in tokens(expand_text(note))}
+    # (no word of the phrase is in the note; status and intractability have their own default rule)
+    for unsaid in [p for p in phrases if not p & said and not p & _OWN_DEFAULTS]:
+        for other in cands:
+            without = qualifiers.title_qualifiers(title_of(other.code)).without
+            if other.code != code and other.code[:3] == code[:3] and unsaid <= without:
+                words = " ".join(sorted(unsaid))
+                return f'title says "with {words}", the note does not (its sibling says without)'
+    return None
+
+
 def prefer_named_sibling(
     cands: list[C],
     reasons: dict[str, list[str]],
@@ -151,6 +174,8 @@ def prefer_named_sibling(
         if stated is not None and not why_not:
             beyond = qualifiers.default_conflicts(stated, qualifiers.title_qualifiers(title_of(c.code)))
             why_not = beyond[0] if beyond else None
+        if not why_not and note:
+            why_not = _with_unsaid(c.code, cands[: WINDOW + 1], title_of, note)
         if why_not and not _conflicted(reasons.get(c.code, [])):
             reasons.setdefault(c.code, []).append(f"{CONFLICT}: {why_not}")
     top = cands[0]

@@ -115,6 +115,8 @@ def judge(line: LineSays, title: str) -> tuple[list[str], list[str]]:
         conflicts.append("title says in relapse, the line does not")  # documented, like a remission
     if line.text and (negated := _negated_phrase(line.text, title)):
         conflicts.append(negated)
+    if line.text and (plain := qualifiers.plain_where_negated(line.text, title)):
+        conflicts.append(plain)
     side, has = line.side, title_side(title)
     if side and has and has != "unspecified":
         opposite = {
@@ -252,14 +254,15 @@ def settle(
         said = head or assessed or next(iter(pick.heads or pick.mentions), None)
         if said is None:
             continue
-        if "A" in catalog.seven_chr_for(code):  # encounters: the 7th character and side rules decide,
-            _healing_on_line(picks, pick, note, catalog, allowed)  # with the lines' healing words
-            continue
         if head is not None:
             line = read_line(_line_of(note, head))
         else:  # up to the next final code of another category (the same one's words qualify it)
             others = [m.start for c, p in picks.items() if p.final and c[:3] != code[:3] for m in p.heads]
             line = read_line(_clause_of(note, said, others))
+        if "A" in catalog.seven_chr_for(code):  # encounters: the 7th character and side rules decide,
+            pick = _unprefixed(picks, pick, line.text, catalog, allowed)
+            _healing_on_line(picks, pick, note, catalog, allowed)  # with the lines' healing words
+            continue
         where = "problem line" if head is not None else "clause"
         title = catalog.title(code)
         conflicts, agree = judge(line, title)
@@ -406,6 +409,23 @@ def named_site(
         return (len(named), -len(unnamed)), leaf
 
     return _closest(catalog, code, rank)
+
+
+def _unprefixed(
+    picks: dict[str, Pick], pick: Pick, line: str, catalog: CodeCatalog, allowed: Callable[[str], bool]
+) -> Pick:
+    """An encounter code whose title says plainly what its line negates ("Displaced fracture" where the
+    line says "nondisplaced") becomes the sibling of the same encounter whose title negates it; returns the
+    pick now final."""
+    code = pick.code
+    title = catalog.title(code).lower()
+    for word in qualifiers.plain_words_negated(line, title):
+        wanted = re.sub(rf"\b{re.escape(word)}\b", f"non{word}", title)
+        for leaf in catalog.leaves_under(code[:3]):
+            if leaf[-1] == code[-1] and catalog.title(leaf).lower() == wanted and allowed(leaf):
+                _swap(picks, pick, leaf, f"{leaf} over {code}: its line says non{word}")
+                return picks[leaf]
+    return pick
 
 
 def _healing_on_line(

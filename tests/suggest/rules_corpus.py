@@ -145,6 +145,8 @@ def extra_records() -> list[CodeRecord]:
         _r("Z79.4", "Long term (current) use of insulin", "Z79"),
         _r("Z79.84", "Long term (current) use of oral hypoglycemic drugs", "Z79"),
         _r("Z79.83", "Long term (current) use of bisphosphonates", "Z79"),
+        _r("Z79.02", "Long term (current) use of antithrombotics/antiplatelets", "Z79"),
+        _r("Z79.52", "Long term (current) use of systemic steroids", "Z79"),
         _r("I48", "Atrial fibrillation and flutter", billable=False),
         _r("I48.91", "Unspecified atrial fibrillation", "I48"),
         _r("O24", "Diabetes mellitus in pregnancy, childbirth, and the puerperium", billable=False),

@@ -203,6 +203,15 @@ def test_long_term_drugs_documented_as_taken(svc: SuggestionService) -> None:
     assert "Z79.01" not in finals(run(svc, completed))
 
 
+def test_a_drugs_own_clause_decides_and_systemic_steroids_are_long_term(svc: SuggestionService) -> None:
+    af = "A/P:\n1. Unspecified atrial fibrillation.\n"
+    other = af + "Continue clopidogrel 75 daily (aspirin intolerant - GI upset)."
+    assert "Z79.02" in finals(run(svc, other))  # the intolerance is aspirin's
+    assert "Z79.52" in finals(run(svc, af + "On hydrocortisone 15 mg AM and 5 mg PM."))
+    assert "Z79.52" not in finals(run(svc, af + "Hydrocortisone 1% cream bid to the rash."))
+    assert "Z79.52" not in finals(run(svc, af + "Took prednisone 60 mg x 7 days from urgent care."))
+
+
 def test_tobacco_history_versus_current(svc: SuggestionService) -> None:
     r = run(svc, "HPI: 45 yo M with cough.\nSH: He quit smoking 10 years ago.\nA/P: cough.")
     assert "Z87.891" in finals(r) and not any(c.startswith("F17") for c in listed(r))
@@ -484,6 +493,12 @@ def test_integral_symptom_table_reaches_past_a_first_unmatched_row() -> None:
     assert integral_to("M25.561", ["M1A.0720"]) is None  # knee pain beside gout of the ankle stays
     assert integral_to("R00.0", ["E05.00"]) == "E05.00"
     assert integral_to("M79.10", ["J10.1"]) == "J10.1"
+
+
+def test_osteophytes_belong_to_the_osteoarthritis_of_their_joint() -> None:
+    assert integral_to("M25.752", ["M16.12"]) == "M16.12"
+    assert integral_to("M25.761", ["M17.11"]) == "M17.11"
+    assert integral_to("M25.752", ["M17.11"]) is None  # a hip spur beside knee osteoarthritis stays
     assert integral_to("R11.0", ["O21.1"]) == "O21.1"
     assert integral_to("R45.84", ["F53.0"]) == "F53.0"
     assert integral_to("M54.50", ["S39.012A"]) == "S39.012A"

@@ -7,11 +7,12 @@ from __future__ import annotations
 import pytest
 
 from assistant.suggest.abbreviations import expand_text
-from assistant.suggest.coding_rules.adverse_effects import drug_adverse_effects
+from assistant.suggest.coding_rules.adverse_effects import adverse_effect_sequela, drug_adverse_effects
 from assistant.suggest.coding_rules.context import NoteContext
 from assistant.suggest.coding_rules.device_status import device_status
-from assistant.suggest.coding_rules.encounters import cancer_follow_up
+from assistant.suggest.coding_rules.encounters import administrative_exam, cancer_follow_up, immunization
 from assistant.suggest.coding_rules.injuries import _ACTIVITY_WHEN
+from assistant.suggest.coding_rules.neoplasm_pain import neoplasm_related_pain
 from assistant.suggest.not_coded import why_not_coded
 from assistant.suggest.reader import Mention, read_note
 from assistant.suggest.store import CodeCatalog
@@ -148,6 +149,17 @@ AE_TITLES = {
         True,
         "T45.1X5",
     ),
+    "T43.595A": (
+        "Adverse effect of other antipsychotics and neuroleptics, initial encounter",
+        True,
+        "T43.595",
+    ),
+    "T43.225A": (
+        "Adverse effect of selective serotonin reuptake inhibitors, initial encounter",
+        True,
+        "T43.225",
+    ),
+    "E22.2": ("Syndrome of inappropriate secretion of antidiuretic hormone", True, "E22"),
 }
 # The engine's retrieval of "adverse effect of <drug>" within the Drug table's codes, as a stand-in.
 DRUG_TABLE = {
@@ -155,6 +167,9 @@ DRUG_TABLE = {
     "antineoplastic drug": [("T45.1X5S", 0.85), ("T45.1X5A", 0.83)],
     "cold": [("T48.5X5A", 0.9)],  # "cold preparations" are in the Drug table; "cold-induced" is no drug
     "drugs": [("T47.6X5A", 0.79)],  # the generic word finds some drug's code: no drug is named
+    # a class term of the rule's own table scores as a plain search, below a Drug-table walk
+    "lithium salts (carbonate)": [("T43.595A", 0.56)],
+    "selective serotonin reuptake inhibitor": [("T43.225A", 0.66)],
 }
 
 
@@ -191,6 +206,9 @@ def ae_catalog() -> CodeCatalog:
         ("Neutropenia due to drugs, agent not known.", "Neutropenia", "D70.9", {"D70.9"}),
         # already the drug-induced form: it stays, the adverse effect is added
         ("Agranulocytosis secondary to chemo, day 10.", "Agranulocytosis", "D70.1", {"D70.1", "T45.1X5A"}),
+        # a class term the rule knows; "d/t" and "2/2" attribute as "due to" does
+        ("TSH 9.8: lithium-induced hypothyroidism.", "hypothyroidism", "E03.9", {"E03.2", "T43.595A"}),
+        ("A/P: SIADH 2/2 SSRI - fluid restriction.", "SIADH", "E22.2", {"E22.2", "T43.225A"}),
     ],
 )  # fmt: skip
 def test_a_condition_attributed_to_a_drug_takes_its_drug_induced_form_and_the_adverse_effect(
@@ -199,6 +217,32 @@ def test_a_condition_attributed_to_a_drug_takes_its_drug_induced_form_and_the_ad
     picks = {code: Pick(code, 0.8, True, [_mention(note, condition)])}
     drug_adverse_effects(picks, NoteContext(note=note, search=_search), ae_catalog)
     assert {c for c, p in picks.items() if p.final} == expected
+
+
+def test_an_adverse_effect_the_note_calls_a_late_effect_is_a_sequela(ae_catalog: CodeCatalog) -> None:
+    catalog = CodeCatalog(
+        {
+            "codes": {
+                **{c: ["ICD-10-CM", t, b, p, "code"] for c, (t, b, p) in AE_TITLES.items()},
+                "T45.1X5S": [
+                    "ICD-10-CM",
+                    "Adverse effect of antineoplastic drugs, sequela",
+                    True,
+                    "T45.1X5",
+                    "code",
+                ],
+            },
+            "refs": {},
+        }
+    )
+    for note, expected in (
+        ("A: Chemotherapy-induced peripheral neuropathy (oxaliplatin), a late effect.", "T45.1X5S"),
+        ("A: Chemotherapy-induced peripheral neuropathy, on FOLFOX C4.", "T45.1X5A"),
+    ):
+        at = note.index("Chemotherapy")
+        picks = {"T45.1X5A": Pick("T45.1X5A", 0.7, True, [NoteContext(note=note).mention(at, at + 12)])}
+        adverse_effect_sequela(picks, NoteContext(note=note), catalog)
+        assert [c for c, p in picks.items() if p.final] == [expected]
 
 
 # ------------------------------------------------------------ the activity told by its verb or its sport
@@ -228,3 +272,56 @@ def test_a_dictated_heading_leaves_the_dictated_sentence_to_be_read() -> None:
     assert reading["dictated"] == "administrative"
     assert reading["this is a 70 year old man with end-stage renal disease on hemodialysis"] is None
     assert reading["Dictated by Dr"] == "administrative"  # a signature line stays administrative
+
+
+# ------------------------------------------------------------ administrative exams and vaccines given
+def _encounter_catalog() -> CodeCatalog:
+    titles = {
+        "Z02.5": "Encounter for examination for participation in sport",
+        "Z02.1": "Encounter for pre-employment examination",
+        "Z00.129": "Encounter for routine child health examination without abnormal findings",
+        "Z23": "Encounter for immunization",
+    }
+    return CodeCatalog({"codes": {c: ["ICD-10-CM", t, True, None, "code"] for c, t in titles.items()}})
+
+
+def test_an_administrative_exam_is_listed_first_instead_of_a_general_exam() -> None:
+
+    note = "Sports preparticipation exam - 16M, cross-country.\nA/P:\n1. Sports physical - cleared."
+    picks = {"Z00.129": Pick("Z00.129", 0.5, True, [])}
+    assert administrative_exam(picks, NoteContext(note=note, age=16), _encounter_catalog())
+    assert [c for c, p in picks.items() if p.final] == ["Z02.5"]
+    later = "Asthma f/u, 16M.\nA/P: asthma - controlled; needs sports physical next month."
+    assert not administrative_exam({}, NoteContext(note=later, age=16), _encounter_catalog())
+
+
+def test_a_vaccine_given_in_one_sentence_of_a_line_is_given_whatever_the_next_sentence_plans() -> None:
+
+    note = "A/P: Molluscum - may attend school. DTaP, IPV and MMR vaccines given today. Next visit at 6."
+    picks: dict[str, Pick] = {}
+    immunization(picks, NoteContext(note=note), _encounter_catalog())
+    assert "Z23" in picks
+    due = "A/P: Well child. MMR #2 due at 4 years; none given today."
+    picks = {}
+    immunization(picks, NoteContext(note=due), _encounter_catalog())
+    assert "Z23" not in picks
+
+
+def test_pain_the_note_relates_to_the_cancer_is_neoplasm_related_pain() -> None:
+
+    catalog = CodeCatalog(
+        {
+            "codes": {
+                "G89.3": ["ICD-10-CM", "Neoplasm related pain (acute) (chronic)", True, None, "code"],
+                "C25.0": ["ICD-10-CM", "Malignant neoplasm of head of pancreas", True, None, "code"],
+            }
+        }
+    )
+    for note, coded in (
+        ("# Pancreatic cancer, C3.\n# Cancer-related abdominal and back pain - oxycodone.", True),
+        ("# Pancreatic cancer.\n# Back pain due to metastatic disease to the spine.", True),
+        ("# Pancreatic cancer.\n# Back pain from lifting - no relation to the cancer.", False),
+    ):
+        picks = {"C25.0": Pick("C25.0", 0.8, True, [])}
+        neoplasm_related_pain(picks, NoteContext(note=note), catalog)
+        assert ("G89.3" in picks) is coded, note

@@ -361,3 +361,10 @@ def test_a_search_phrase_is_its_own_documentation(engine: SuggestionService) -> 
 @pytest.mark.parametrize("note", ["Obstructed labor, 39 weeks.", "Hyperemesis gravidarum.", "s/p cesarean"])
 def test_other_pregnancy_words(note: str) -> None:
     assert read_demographics(note).pregnant
+
+
+def test_a_postpartum_visit_in_weeks_is_no_gestation() -> None:
+    note = "Postpartum video visit - 27F G1P1, SVD 11/19, breastfeeding. CBC at 6-wk visit."
+    demo = read_demographics(note)
+    assert demo.pregnant and demo.weeks is None
+    assert read_demographics("OB visit, G2P1 at 24 weeks, 28 week visit next.").weeks == 24

@@ -9,6 +9,7 @@ import pytest
 from assistant.suggest.coding_rules import NoteContext, apply_coding_rules
 from assistant.suggest.coding_rules.pregnancy import (
     conditions_in_pregnancy,
+    excluded_in_pregnancy,
     hypertension_in_pregnancy,
     previous_cesarean,
     trimester,
@@ -235,3 +236,61 @@ def test_a_previous_cesarean_in_this_pregnancy_is_maternal_care_for_the_scar(
     picks: dict[str, Pick] = {}
     previous_cesarean(picks, NoteContext(note, pregnant=pregnant), catalog)
     assert [c for c, p in picks.items() if p.final] == ([expected] if expected else [])
+
+
+def _ob_catalog() -> CodeCatalog:
+    titles = {
+        "K64.9": "Unspecified hemorrhoids",
+        "O87.2": "Hemorrhoids in the puerperium",
+        "O22.42": "Hemorrhoids in pregnancy, second trimester",
+        "F53.0": "Postpartum depression",
+        "E87.6": "Hypokalemia",
+        "O21.1": "Hyperemesis gravidarum with metabolic disturbance",
+        "R11.0": "Nausea",
+        "O21.0": "Mild hyperemesis gravidarum",
+    }
+    codes = {c: ["ICD-10-CM", t, True, c[:3], "code"] for c, t in titles.items()}
+    codes["O22.4"] = ["ICD-10-CM", "Hemorrhoids in pregnancy", False, "O22", "subcategory"]
+    codes["O22.42"][3] = "O22.4"
+    notes = {
+        "K64": {
+            "excludes1": [
+                "hemorrhoids complicating childbirth and the puerperium (O87.2)",
+                "hemorrhoids complicating pregnancy (O22.4)",
+            ]
+        },
+        "E87": {"excludes1": ["electrolyte imbalance associated with hyperemesis gravidarum (O21.1)"]},
+        "F53": {"excludes1": ["mood disorders with psychotic features (F30.2, F31.2)"]},
+        "R11": {"excludes1": ["excessive vomiting in pregnancy (O21.-)"]},
+    }
+    for c in ("K64", "E87", "F53", "R11"):
+        codes[c] = ["ICD-10-CM", c, False, None, "category"]
+    return CodeCatalog({"codes": codes, "notes": notes})
+
+
+def test_a_condition_its_excludes1_sends_to_chapter_15_is_coded_there() -> None:
+    catalog = _ob_catalog()
+    after = "Postpartum video visit, G1P1, delivered 12 days ago. Painful hemorrhoids - sitz baths."
+    picks = _picks(after, "K64.9", words="hemorrhoids")
+    excluded_in_pregnancy(picks, NoteContext(after, pregnant=True), catalog)
+    assert [c for c, p in picks.items() if p.final] == ["O87.2"]
+    during = "OB visit, G2P1 at 24 weeks. Hemorrhoids - witch hazel."
+    picks = _picks(during, "K64.9", words="Hemorrhoids")
+    excluded_in_pregnancy(picks, NoteContext(during, pregnant=True, weeks=24), catalog)
+    assert [c for c, p in picks.items() if p.final] == ["O22.42"]
+
+
+def test_no_chapter_15_code_for_a_named_obstetric_complication_or_without_a_pregnancy() -> None:
+    catalog = _ob_catalog()
+    note = "OB visit, G1P0 at 10 weeks, pregnant. Hypokalemia - K supplement."
+    picks = _picks(note, "E87.6", words="Hypokalemia")
+    excluded_in_pregnancy(picks, NoteContext(note, pregnant=True, weeks=10), catalog)
+    assert picks["E87.6"].final and "O21.1" not in picks
+    nausea = "OB visit, G1P0 at 10 weeks, pregnant. Nausea without vomiting - diet."
+    picks = _picks(nausea, "R11.0", words="Nausea")
+    excluded_in_pregnancy(picks, NoteContext(nausea, pregnant=True, weeks=10), catalog)
+    assert picks["R11.0"].final and "O21.0" not in picks  # "excessive vomiting" is not any nausea
+    history = "Hx postpartum depression 2015. Hemorrhoids - fiber."
+    picks = _picks(history, "K64.9", words="Hemorrhoids")
+    excluded_in_pregnancy(picks, NoteContext(history, pregnant=False), catalog)
+    assert picks["K64.9"].final and "O87.2" not in picks

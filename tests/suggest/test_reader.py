@@ -81,6 +81,22 @@ def test_abbreviations() -> None:
     assert "atrial fibrillation" in expand_abbreviations("AFib with RVR")
 
 
+def test_a_toe_by_number_side_letters_after_a_condition_and_new_rows() -> None:
+    # fractures name the "lesser toe(s)", amputations the "other toe(s)"
+    assert expand_abbreviations("fx proximal phalanx R 5th toe") == (
+        "fracture proximal phalanx right lesser toe (other toe)"
+    )
+    assert expand_abbreviations("L 1st toe") == "left great toe"
+    assert expand_abbreviations("Greater trochanteric bursitis R - injection today") == (
+        "Greater trochanteric bursitis right - injection today"
+    )
+    assert expand_abbreviations("Labs: CMP ordered R") == "Labs: CMP ordered R"
+    assert expand_abbreviations("Asymptomatic R ICA stenosis") == (
+        "Asymptomatic right internal carotid artery stenosis"
+    )
+    assert expand_abbreviations("SIADH") == "syndrome of inappropriate secretion of antidiuretic hormone"
+
+
 def test_phrase_is_one_mention() -> None:
     assert is_phrase("Classical cholera")
     ms = read_note("Classical cholera")
@@ -201,3 +217,43 @@ def test_the_ligament_named_after_a_sprain_is_the_sprains_own() -> None:
     assert "anterior talofibular ligament" in expand_abbreviations("sprain of the ATFL")
     got = [m.text for m in read_note("Seen today.\nDx: R knee sprain, medial collateral ligament.")]
     assert "R knee sprain, medial collateral ligament" in got
+
+
+def test_a_new_clause_of_a_run_on_sentence_ends_the_negation() -> None:
+    note = (
+        "Dictated. She is seen for bipolar II disorder, she denies suicidal ideation, intent or plan, her "
+        "TSH came back at 9.8, which is lithium-induced hypothyroidism, and her mother has bipolar "
+        "I disorder."
+    )
+    by_text = _by_text(note)
+    assert by_text["she denies suicidal ideation"].negated and by_text["intent or plan"].negated
+    assert not by_text["her TSH came back at 9.8"].negated
+    mother = by_text["her mother has bipolar I disorder"]
+    assert mother.family and not mother.negated
+    # A list of denied findings keeps its scope across commas.
+    assert all(m.negated for m in read_note("ROS: denies fever, chills, cough, or dysuria.\n"))
+
+
+@pytest.mark.parametrize(
+    "text", ["Never any stroke or TIA symptoms", "Does not meet criteria for MDD", "Foot XR no osteomyelitis"]
+)
+def test_never_unmet_criteria_and_an_imaging_reading_negate(text: str) -> None:
+    (m,) = read_note(f"{text}.\nA/P: cough.")[:1]
+    assert m.negated
+
+
+def test_a_negation_after_a_problems_dash_is_about_its_plan() -> None:
+    by_text = _by_text(
+        "# Exocrine pancreatic insufficiency - steatorrhea resolved on pancrelipase.\n# Gout - no flares.\n"
+    )
+    assert not by_text["Exocrine pancreatic insufficiency"].negated
+    assert by_text["steatorrhea resolved on pancrelipase"].negated
+
+
+def test_a_mixed_pair_is_one_mention() -> None:
+    texts = [
+        m.text for m in read_note("Dx: adjustment disorder with mixed anxiety and depressed mood.\nRTC.\n")
+    ]
+    assert "adjustment disorder with mixed anxiety and depressed mood" in texts
+    assert "depressed mood" not in texts
+    assert "cough" in [m.text for m in read_note("Dx: asthma and cough.\nRTC.\n")]

@@ -512,3 +512,25 @@ def test_a_condition_treated_definitively_in_a_past_year_is_history() -> None:
     assert history_cue(sentence, "Graves' disease treated with RAI 2020") == "treated with rai 2020"
     ongoing = "HTN treated with lisinopril since 2020."
     assert history_cue(ongoing, "HTN treated with lisinopril since 2020") is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "mention", "cue"),
+    [
+        ("Smokes 1/2 ppd, not ready to quit.", "Smokes 1/2 ppd", None),
+        ("Smokes 1 ppd, quit date 12/15.", "Smokes 1 ppd", None),
+        ("Smokes 1 ppd, quit smoking in 2019.", "Smokes 1 ppd", "quit"),
+        (
+            "Methamphetamine use disorder, severe, in early remission: 9 months abstinent.",
+            "Methamphetamine use disorder, severe",
+            None,
+        ),
+        ("TIA 2019, no residual.", "TIA 2019", "no residual"),
+        ("Old L ankle sprain (8/2026) healed, no pain.", "Old L ankle sprain (8/2026) healed", "healed"),
+        ("MI in 2019.", "MI in 2019", "in 2019"),
+    ],
+)
+def test_history_cues_of_intent_remission_residuals_and_dates(
+    sentence: str, mention: str, cue: str | None
+) -> None:
+    assert history_cue(sentence, mention) == cue

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from assistant.suggest import rules, sibling_guard
+from assistant.suggest import qualifiers, rules, sibling_guard
 from assistant.suggest.reader import Mention
 from assistant.suggest.service import SuggestionService
 from assistant.suggest.sibling_choice import prefer_named_sibling
@@ -1031,3 +1031,66 @@ def test_a_stable_angina_is_the_indexs_other_form_of_angina() -> None:
     # Unstable angina, or angina of no named form: not the other form.
     assert _finals(_settle(ANGINA_FORMS, "A: CAD with angina - add isosorbide", "I25.119")) == ["I25.119"]
     assert _finals(_settle(ANGINA_FORMS, "A: CAD with unstable angina", "I25.110")) == ["I25.110"]
+
+
+CLAVICLE = _catalog(
+    {
+        f"S42.02{n}{char}": f"{kind} fracture of shaft of {side} clavicle, {meaning}"
+        for n, kind, side in (("2", "Displaced", "left"), ("5", "Nondisplaced", "left"))
+        for char, meaning in (("A", "initial encounter for closed fracture"), ("D", "routine healing"))
+    },
+    {
+        "S42": "Fracture of shoulder and upper arm",
+        "S42.0": "Fracture of clavicle",
+        "S42.02": "Fracture of shaft of clavicle",
+        "S42.022": "Displaced fracture of shaft of left clavicle",
+        "S42.025": "Nondisplaced fracture of shaft of left clavicle",
+    },
+)
+CLAVICLE.seven_chr["S42"] = {"A": "initial encounter for closed fracture", "D": "routine healing"}
+
+
+def test_an_encounter_code_saying_what_its_line_negates_is_the_non_sibling_of_the_same_encounter() -> None:
+    note = "Ortho f/u.\nA: L clavicle shaft fracture, nondisplaced, healing as expected.\nP: ROM."
+    picks = _settle_chunk(CLAVICLE, note, "L clavicle shaft fracture", "S42.022D")
+    assert _finals(picks) == ["S42.025D"]
+    displaced = "Ortho f/u.\nA: L clavicle shaft fracture, displaced, healing as expected.\nP: ROM."
+    assert _finals(_settle_chunk(CLAVICLE, displaced, "L clavicle shaft fracture", "S42.022D")) == [
+        "S42.022D"
+    ]
+
+
+def test_without_mention_of_in_a_title_excludes_the_finding() -> None:
+    title = qualifiers.read_qualifiers(
+        "Parkinson's disease without dyskinesia, without mention of fluctuations", title=True
+    )
+    note = qualifiers.read_qualifiers("Parkinson's disease with motor fluctuations")
+    conflicts, _ = qualifiers.compare(note, title)
+    assert conflicts and "fluctuation" in conflicts[0]
+
+
+def test_a_title_not_specified_as_the_word_the_note_negates_is_no_conflict() -> None:
+    rotator = "Incomplete rotator cuff tear or rupture of left shoulder, not specified as traumatic"
+    assert (
+        qualifiers.plain_where_negated("Nontraumatic partial rotator cuff tear, L shoulder", rotator) is None
+    )
+    displaced = "Displaced fracture of shaft of left clavicle"
+    assert qualifiers.plain_where_negated("L clavicle fracture, nondisplaced", displaced) is not None
+
+
+def test_a_with_phrase_the_note_never_names_gives_way_to_the_siblings_without() -> None:
+    titles = {
+        "G20.B2": "Parkinson's disease with dyskinesia, with fluctuations",
+        "G20.A2": "Parkinson's disease without dyskinesia, with fluctuations",
+        "G20.A1": "Parkinson's disease without dyskinesia, without mention of fluctuations",
+    }
+    cands = [
+        SimpleNamespace(code=c, score=s, title=0.5)
+        for c, s in (("G20.B2", 0.6), ("G20.A2", 0.3), ("G20.A1", 0.1))
+    ]
+    note = "Parkinson's disease with motor fluctuations"
+    assert prefer_named_sibling(cands, {}, titles.__getitem__, note)  # type: ignore[arg-type]
+    assert cands[0].code == "G20.A2"
+    cands.sort(key=lambda c: c.code != "G20.B2")
+    said = "Parkinson's disease with peak-dose dyskinesia and wearing-off fluctuations"
+    assert prefer_named_sibling(cands, {}, titles.__getitem__, said) is None  # type: ignore[arg-type]

@@ -8,7 +8,7 @@ which diagnoses remain.
 
 from __future__ import annotations
 
-from assistant.suggest.coding_rules.adverse_effects import drug_adverse_effects
+from assistant.suggest.coding_rules.adverse_effects import adverse_effect_sequela, drug_adverse_effects
 from assistant.suggest.coding_rules.antineoplastic import (
     antineoplastic_adverse_effect,
     antineoplastic_encounter,
@@ -22,9 +22,11 @@ from assistant.suggest.coding_rules.hcpcs_gate import gate
 from assistant.suggest.coding_rules.hiv import hiv_status
 from assistant.suggest.coding_rules.influenza import identified_influenza
 from assistant.suggest.coding_rules.injuries import injury_rules
+from assistant.suggest.coding_rules.neoplasm_pain import neoplasm_related_pain
 from assistant.suggest.coding_rules.partners import add_partners
 from assistant.suggest.coding_rules.pregnancy import (
     conditions_in_pregnancy,
+    excluded_in_pregnancy,
     hypertension_in_pregnancy,
     previous_cesarean,
 )
@@ -65,13 +67,16 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     combine(picks, ctx, catalog)
     dementia_in_other_diseases(picks, ctx, catalog)
     hypertension_in_pregnancy(picks, ctx, catalog)
+    excluded_in_pregnancy(picks, ctx, catalog)
     conditions_in_pregnancy(picks, ctx, catalog)
     previous_cesarean(picks, ctx, catalog)
     injury_rules(picks, ctx, catalog)
     drop_integral_symptoms(picks, ctx, catalog)
+    neoplasm_related_pain(picks, ctx, catalog)
     add_partners(picks, ctx, catalog)
     antineoplastic_adverse_effect(picks, ctx, catalog)
     drug_adverse_effects(picks, ctx, catalog)
+    adverse_effect_sequela(picks, ctx, catalog)
     device_status(picks, ctx, catalog)
     antineoplastic_encounter(picks, ctx, catalog)
     encounter_codes(picks, ctx, catalog)

@@ -30,12 +30,13 @@ _CLASS_TERMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"opioids?|opiates?", "opioid"),
         (r"ssris?", "selective serotonin reuptake inhibitor"),
         (r"ace\s*inhibitors?|acei", "angiotensin-converting-enzyme inhibitor"),
+        (r"lithium", "lithium salts (carbonate)"),
     )
 )
 _DRUG = r"[A-Za-z][A-Za-z0-9-]{2,30}(?:\s+inhibitors?)?"
 _ATTRIBUTED = re.compile(
     rf"\b(?P<d1>{_DRUG})[- ](?:induced|related|associated)\s+(?P<c1>[A-Za-z][^.;:,()\n]{{2,40}})|"
-    rf"\b(?P<c2>[A-Za-z][^.;:,()\n]{{2,40}}?)\s+(?:due\s+to|secondary\s+to|caused\s+by|induced\s+by)\s+"
+    rf"\b(?P<c2>[A-Za-z][^.;:,()\n]{{2,40}}?)\s+(?:due\s+to|d/t|2/2|secondary\s+to|caused\s+by|induced\s+by)\s+"
     rf"(?:the\s+|his\s+|her\s+|an?\s+)?(?P<d2>{_DRUG})|"
     # an antineoplastic or a drug class named before the condition ("oxaliplatin neuropathy", "steroid
     # myopathy"); other names before a condition are mostly sites or causes that are no drug
@@ -53,6 +54,7 @@ _NOT_A_DRUG = re.compile(
     re.IGNORECASE,
 )
 _MIN_SCORE = 0.72  # a Drug-table walk scores 0.74-1.2; words that are no drug stay below 0.7
+_MIN_KNOWN = 0.5  # a class term of the table above is a drug: its Drug-table row needs no walk's score
 # Titles of the drug-induced member of a category ("Hypothyroidism due to medicaments ...",
 # "Drug-induced polyneuropathy", "Agranulocytosis secondary to cancer chemotherapy").
 _DRUG_FORM = re.compile(
@@ -66,9 +68,10 @@ _DRUG_FORM = re.compile(
 def _adverse_effect_code(ctx: NoteContext, catalog: CodeCatalog, drug: str) -> str | None:
     if ctx.search is None or _NOT_A_DRUG.match(drug):
         return None
-    term = next((t for rx, t in _CLASS_TERMS if rx.match(drug)), None) or antineoplastic_class(drug) or drug
+    known = next((t for rx, t in _CLASS_TERMS if rx.match(drug)), None)
+    term = known or antineoplastic_class(drug) or drug
     found = ctx.search(f"adverse effect of {term}", DRUG_TABLE_PREFIXES)
-    if not found or found[0][1] < _MIN_SCORE:
+    if not found or found[0][1] < (_MIN_KNOWN if known else _MIN_SCORE):
         return None
     code = found[0][0]
     stem = code[:-1] if len(code) == 8 else code
@@ -141,3 +144,21 @@ def drug_adverse_effects(picks: dict[str, Pick], ctx: NoteContext, catalog: Code
             f'adverse effect of a drug properly taken ("{m.group(0).strip()}"), after the condition it '
             "caused (guideline I.C.19.e.5.a)",
         )
+
+
+# A condition the note calls the late effect of a drug given before: the adverse effect is a sequela
+# (7th character S, I.C.19.a; the condition itself is coded first, I.B.10).
+_SEQUELA = re.compile(r"\blate[- ]effects?\b|\bsequelae?\b|\bresidual\s+effects?\b", re.IGNORECASE)
+
+
+def adverse_effect_sequela(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    for pick in [p for p in picks.values() if p.final and p.code.startswith(DRUG_TABLE_PREFIXES)]:
+        code = pick.code
+        if len(code) != 8 or code[6] != "5" or code[7] != "A":
+            continue
+        if not any(_SEQUELA.search(ctx.sentence(m)) for m in pick.mentions):
+            continue
+        sequela = code[:7] + "S"
+        why = "the note calls the condition a late effect of the drug: sequela (guideline I.C.19.a, I.B.10)"
+        if add_pick(picks, catalog, sequela, pick.score, pick.mentions, why) is not None:
+            demote(pick, why)

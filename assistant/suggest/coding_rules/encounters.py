@@ -137,6 +137,59 @@ def preoperative_exam(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCat
     return True
 
 
+# An examination for an administrative purpose is its own encounter (Z02.-; Z00 Excludes1 it, I.C.21.c.13):
+# the purpose's code, then the findings.
+ADMINISTRATIVE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (code, re.compile(rf"\b(?:{words})\b", re.IGNORECASE))
+    for code, words in (
+        (
+            "Z02.5",
+            r"sports?\s+(?:pre-?participation\s+)?(?:physical|exam\w*)|"
+            r"pre-?participation\s+(?:sports?\s+)?(?:physical|exam\w*|evaluation)",
+        ),
+        (
+            "Z02.1",
+            r"pre-?(?:employment|placement|hire)\s+(?:physical|exam\w*|evaluation)|employment\s+physical",
+        ),
+        ("Z02.4", r"(?:dot|cdl|driver'?s?\s+licen[cs]e|commercial\s+driver)\s+(?:physical|exam\w*)"),
+        ("Z02.6", r"(?:life\s+)?insurance\s+(?:physical|exam\w*)"),
+        ("Z02.0", r"school\s+(?:entry\s+|admission\s+)?(?:physical|exam\w*)"),
+    )
+)
+
+
+def administrative_exam(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> bool:
+    """Z02.- first when the visit is an examination for an administrative purpose (the head of the note or
+    its assessment names it); general exam codes give way to it. True when the note is that visit."""
+    head_end = len(_head(ctx.note, 4))
+    for code, rx in ADMINISTRATIVE:
+        match = next(
+            (
+                m
+                for m in rx.finditer(ctx.note)
+                if (m.start() < head_end or ctx.mention(m.start(), m.end()).section in ASSESSMENT_SECTIONS)
+                and not _PREOP_ORDERED.search(ctx.note[ctx.note.rfind("\n", 0, m.start()) + 1 : m.start()])
+            ),
+            None,
+        )
+        if match is None:
+            continue
+        mentions = []
+        for c in [c for c in picks if c.startswith(("Z00.0", "Z00.12"))]:
+            mentions.extend(picks.pop(c).mentions)
+        add_pick(
+            picks,
+            catalog,
+            code,
+            best_score(picks) + 0.05,
+            [ctx.mention(match.start(), match.end()), *mentions][:2],
+            "examination for an administrative purpose, listed first, then the findings "
+            "(guideline I.C.21.c.13)",
+        )
+        return True
+    return False
+
+
 def general_exam(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     exams = [c for c in picks if c.startswith(("Z00.0", "Z00.12"))]
     match = _GENERAL_EXAM.search(_head(ctx.note, 4))
@@ -196,14 +249,21 @@ def _is_a_test(line: str, match: re.Match[str]) -> bool:
 _GIVEN_TODAY = re.compile(r"[\s#\d,()-]*(?:dose\s*\d\s*)?today\b", re.IGNORECASE)
 
 
+def _sentence_at(line: str, at: int) -> str:
+    """The sentence of a line that holds offset ``at`` ("... vaccines given today. Next visit at 6.")."""
+    start = line.rfind(". ", 0, at) + 1
+    end = line.find(". ", at)
+    return line[start : end if end >= 0 else len(line)]
+
+
 def immunization(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     for line_match in re.finditer(r"[^\n]+", ctx.note):
         line = line_match.group(0)
         m = next((v for v in _IMMUNIZATION.finditer(line) if not _is_a_test(line, v)), None)
         if (
             m
-            and (documents_service(line) or _GIVEN_TODAY.match(line[m.end() :]))
-            and not re.search(r"\b(?:declin\w*|refus\w*|due|next)\b", line, re.I)
+            and (documents_service(_sentence_at(line, m.start())) or _GIVEN_TODAY.match(line[m.end() :]))
+            and not re.search(r"\b(?:declin\w*|refus\w*|due|next)\b", _sentence_at(line, m.start()), re.I)
         ):
             start = line_match.start() + m.start()
             add_pick(
@@ -295,5 +355,5 @@ def encounter_codes(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatal
     infection_screening(picks, ctx, catalog)
     counseling(picks, ctx, catalog)
     initial_contraceptive(picks, ctx, catalog)
-    if not preoperative_exam(picks, ctx, catalog):
+    if not preoperative_exam(picks, ctx, catalog) and not administrative_exam(picks, ctx, catalog):
         general_exam(picks, ctx, catalog)

@@ -40,7 +40,13 @@ DRUG_CLASSES: tuple[tuple[str, str], ...] = (
     ),
     ("Z79.02", r"clopidogrel|plavix|prasugrel|ticagrelor|brilinta|antiplatelet"),
     ("Z79.82", r"aspirin|asa\s*\d{2,3}\s*mg"),
-    ("Z79.52", r"(?:chronic|long[- ]term|maintenance|daily) (?:prednisone|steroids?|prednisolone)"),
+    (
+        "Z79.52",
+        r"(?:chronic|long[- ]term|maintenance|daily) (?:prednisone|steroids?|prednisolone)|"
+        # a systemic corticosteroid taken now (not a cream, an enema or a short course: _STOPPED)
+        r"(?:hydrocortisone|fludrocortisone|prednisone|prednisolone|methylprednisolone|dexamethasone)"
+        r"(?!\s+(?:\d+(?:\.\d+)?\s*%|cream|ointment|lotion|topical|enema|suppositor))",
+    ),
     ("Z79.621", r"tacrolimus|prograf|cyclosporine|envarsus"),
     ("Z79.624", r"mycophenolate|cellcept|myfortic|azathioprine"),
     ("Z79.631", r"methotrexate"),
@@ -210,6 +216,15 @@ def _add_bmi_pick(
     )
 
 
+def _drug_clause(line: str, at: int) -> str:
+    """The part of a line about the drug at ``at``: its sentence, without another drug's parenthesis
+    ("Continue clopidogrel 75 daily (aspirin intolerant - GI upset)": the intolerance is aspirin's)."""
+    start = max(line.rfind(";", 0, at), line.rfind(". ", 0, at)) + 1
+    ends = [i for i in (line.find(";", at), line.find(". ", at)) if i >= 0]
+    clause, at = line[start : min(ends) if ends else len(line)], at - start
+    return re.sub(r"\([^()]*\)", lambda p: p.group(0) if p.start() <= at < p.end() else " ", clause)
+
+
 def add_drugs(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     """Z79.x for a drug the patient takes now: a line naming it, not stopped, not an allergy."""
     diagnoses = _diagnoses(picks, catalog)
@@ -224,6 +239,7 @@ def add_drugs(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) ->
             line_start = ctx.note.rfind("\n", 0, m.start()) + 1
             line_end = ctx.note.find("\n", m.end())
             line = ctx.note[line_start : line_end if line_end >= 0 else len(ctx.note)]
+            line = _drug_clause(line, m.start() - line_start)
             if _STOPPED.search(line) or not (_TAKING_CONTEXT.search(line) or asked):
                 continue
             owner = asked[0].code if asked else "the treated condition"

@@ -11,6 +11,7 @@ import re
 from assistant.suggest.coding_rules.context import NoteContext, add_pick, best_score, demote
 from assistant.suggest.reader import ASSESSMENT_SECTIONS, Mention
 from assistant.suggest.store import CodeCatalog
+from assistant.suggest.text import stem as word_stem
 from assistant.suggest.text import tokens
 from assistant.suggest.types import Pick
 
@@ -237,3 +238,82 @@ def previous_cesarean(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCat
         return
     for p in [q for q in picks.values() if q.final and q.code in ("Z98.891", "Z87.59")]:
         demote(p, f"the previous cesarean of this pregnancy is coded {code}")
+
+
+# A condition whose own Excludes1 note sends it to chapter 15 when it complicates the pregnancy or the
+# puerperium ("hemorrhoids complicating childbirth and the puerperium (O87.2)" at K64, "inflammatory
+# disorder of breast associated with childbirth (O91.-)" at N61): in such a note that chapter 15 code is
+# coded instead (I.C.15.a.1; Excludes1 means not coded together). Ranges ("O00-O9A") name no code.
+_OB_EXCLUDES = re.compile(r"^(?P<what>[^()]*)\((?P<ref>O\d[\dA-Z](?:\.[\dA-Z]*)?-?)\)")
+_PUERPERAL_WORDS = re.compile(r"puerper|childbirth|postpartum|delivery|lactation", re.IGNORECASE)
+# The note's condition while pregnant or after delivery; not one obstetric condition's own complication
+# ("electrolyte imbalance associated with hyperemesis gravidarum (O21.1)", "... following ectopic pregnancy").
+_COMPLICATING = re.compile(
+    r"\b(?:complicating|in|during|associated\s+with)\s+(?:the\s+)?(?:pregnancy|childbirth|puerperium)\b", re.I
+)
+_SPECIFIC_OBSTETRIC = re.compile(r"ectopic|molar|abortion|hyperemesis|gravidarum|eclampsia|labor", re.I)
+_PREGNANCY_ONLY = re.compile(r"pregnan", re.IGNORECASE)
+
+
+def _chapter_15_target(
+    ref: str, text: str, picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog, puerperal: bool
+) -> str | None:
+    stem = ref.rstrip("-").rstrip(".")
+    if stem in catalog and catalog.billable(stem):
+        return stem
+    if not puerperal and (code := trimester_code(stem, ctx.weeks, catalog)) is not None:
+        return code
+    state = _PUERPERAL_WORDS if puerperal else _PREGNANCY_ONLY
+    found = [(p.score, p.code) for p in picks.values() if p.code.startswith(stem)]
+    if ctx.search is not None:  # the engine's own retrieval, limited to the referenced category
+        found += [(score, code) for code, score in ctx.search(text, (stem,))]
+    options = [
+        (score, code)
+        for score, code in found
+        if code in catalog and catalog.billable(code) and state.search(catalog.title(code))
+    ]
+    return max(options)[1] if options else None
+
+
+def _names_the_code(condition: str, code: str, catalog: CodeCatalog) -> bool:
+    """The note's condition is the code's (its words are all in the code's or its category's title), not a
+    form of it ("excessive vomiting in pregnancy (O21.-)" at R11 is not any nausea or vomiting)."""
+    said = {word_stem(w) for w in tokens(condition)}
+    titled = {word_stem(w) for w in tokens(f"{catalog.title(code)} {catalog.title(code[:3])}")}
+    return bool(said) and said <= titled
+
+
+def excluded_in_pregnancy(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    if not ctx.pregnant:
+        return
+    puerperal = ctx.weeks is None and POSTPARTUM.search(ctx.note) is not None
+    for pick in [p for p in picks.values() if p.final and p.code[:1] not in ("O", "Z") and p.code in catalog]:
+        if not puerperal and not _in_this_pregnancy(pick, ctx):
+            continue
+        if _PUERPERAL_WORDS.search(catalog.title(pick.code)) or PREGNANCY_WORDS.search(
+            catalog.title(pick.code)
+        ):
+            continue  # the code is already the condition of the puerperium ("Postpartum depression")
+        for note in catalog.notes_for(pick.code).get("excludes1", []):
+            m = _OB_EXCLUDES.match(note)
+            if m is None:
+                continue
+            what = m.group("what")
+            state = _COMPLICATING.search(what)
+            if (
+                state is None
+                or _SPECIFIC_OBSTETRIC.search(what)
+                or not _names_the_code(what[: state.start()], pick.code, catalog)
+            ):
+                continue
+            if not (_PUERPERAL_WORDS.search(what) if puerperal else _PREGNANCY_ONLY.search(what)):
+                continue
+            said = pick.mentions[0].text if pick.mentions else catalog.title(pick.code)
+            target = _chapter_15_target(m.group("ref"), said, picks, ctx, catalog, puerperal)
+            if target is None:
+                continue
+            when = "the puerperium" if puerperal else "this pregnancy"
+            reason = f"{pick.code} in {when}: its Excludes1 note codes it {target} (I.C.15.a.1)"
+            if add_pick(picks, catalog, target, pick.score, pick.mentions, reason) is not None:
+                demote(pick, f"coded {target} in {when} (its Excludes1 note)")
+            break

@@ -131,6 +131,11 @@ INTEGRAL: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("M25.51",), ("M75", "M19.01")),
     (("M25.55",), ("M16",)),
     (("M25.56",), ("M17",)),
+    # osteophytes (bone spurs) of the joint its osteoarthritis is coded for
+    (("M25.75",), ("M16",)),
+    (("M25.76",), ("M17",)),
+    (("M25.71",), ("M19.01",)),
+    (("M25.7",), ("M15",)),
 )
 _SYMPTOMS = tuple(prefix for symptoms, _ in INTEGRAL for prefix in symptoms)
 
