@@ -7,6 +7,11 @@ The tables are the Tabular's own structure: the Z80 and Z85 titles against chapt
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+
+from assistant.suggest.index_walker import WalkHit
+
 # (first category, last category, code), the more specific first.
 _FAMILY: tuple[tuple[str, str, str], ...] = (
     ("C57.0", "C57.0", "Z80.44"),  # fallopian tube
@@ -107,3 +112,21 @@ def history_code(kind: str, primary: str) -> str | None:
     if kind == "history":
         return personal_code(primary)
     return None
+
+
+def by_site(kind: str, hits: Sequence[WalkHit]) -> tuple[str, WalkHit] | None:
+    """(history code, the walk hit that placed the cancer) for the first hit with a site-specific code."""
+    site = next((h for h in hits if history_code(kind, h.code)), None)
+    code = history_code(kind, site.code) if site else None
+    return (code, site) if code and site else None
+
+
+_SEARCH_KIND = (
+    ("family", re.compile(r"\bfamily\s+history\b|\bfhx?\b", re.IGNORECASE)),
+    ("history", re.compile(r"\bhistory\s+of\b|\bh/o\b|\bhx\b", re.IGNORECASE)),
+)
+
+
+def kind_of(text: str) -> str | None:
+    """ "family" or "history" when a search text asks for a family or a personal history."""
+    return next((kind for kind, rx in _SEARCH_KIND if rx.search(text)), None)

@@ -16,6 +16,7 @@ from typing import Any
 
 from assistant.codesets.schemas import CodeRef, SearchHit
 from assistant.core.errors import InvalidInput, NoReleaseForDate, NotReady
+from assistant.suggest import cancer_history
 from assistant.suggest.index_walker import IndexWalker
 
 ICD10CM = "ICD-10-CM"
@@ -140,7 +141,7 @@ def _walk_hits(
         found = walker.walk(text, tabular, limit=limit)
     except (NotReady, NoReleaseForDate):
         return []
-    return [
+    hits = [
         SearchHit(
             code=h.code,
             system=ICD10CM,
@@ -151,6 +152,21 @@ def _walk_hits(
         )
         for h in found
     ]
+    kind = cancer_history.kind_of(text)
+    placed = cancer_history.by_site(kind, found) if kind else None
+    if placed is None or placed[0] not in tabular:
+        return hits
+    code, site = placed  # "family history of colon cancer": Z80.0 by the site's block, not Z80.9
+    unspecified = cancer_history.UNSPECIFIED[kind or ""]
+    by_site = SearchHit(
+        code=code,
+        system=ICD10CM,
+        title=tabular.title(code),
+        billable=tabular.billable(code),
+        score=1.0,
+        matched=f"Index: {site.evidence} -> history by site -> {code}",
+    )
+    return [by_site, *(h for h in hits if h.code not in (code, unspecified))]
 
 
 def parse_on(value: str | None) -> date | None:

@@ -48,7 +48,8 @@ NEOPLASM_COLUMNS = (  # words in a "see Neoplasm, ..." reference or in the menti
 # metastatic, cancer from / to specified site).
 METASTATIC_PRIMARY = re.compile(r"\bmetastatic\b(?!\s+(?:to|in|into|from)\b)", re.IGNORECASE)
 SECONDARY_SITE = re.compile(
-    r"\bsecondary\b|\bmetastas[ie]s\b|\bmets?\b|\bmetastatic\s+(?:to|in|into)\b|\bspread\s+to\b",
+    r"\bsecondary\b|\bmetastas[ie]s\b|\bmets?\b|\bmetastatic\s+(?:to|in|into)\b|\bspread\s+to\b|"
+    r"\bmetastatic\s+(?:[a-z]+\s+){1,2}?(?:to|into)\b",  # "metastatic cancer to liver"
     re.IGNORECASE,
 )
 DRUG_COLUMNS = (

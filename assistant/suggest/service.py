@@ -34,7 +34,7 @@ from assistant.suggest import (
     skipped_tail,
 )
 from assistant.suggest.cancer_history import UNSPECIFIED as UNSPECIFIED_HISTORY
-from assistant.suggest.cancer_history import history_code
+from assistant.suggest.cancer_history import by_site
 from assistant.suggest.cause_link import cause_is_part, with_is_part
 from assistant.suggest.coding_rules.combination import family_documented
 from assistant.suggest.coding_rules.hcpcs_gate import gate as hcpcs_gate
@@ -453,11 +453,11 @@ class SuggestionService:
     def _cancer_history(self, kind: str, hits: Sequence[WalkHit], out: dict[int, tuple[float, str]]) -> None:
         """A past or a family member's cancer the walk placed by site (C18.9) gives that site's history code
         (Z85.038 / Z80.0) in place of the unspecified one."""
-        site = next((h for h in hits if history_code(kind, h.code)), None)
-        code = history_code(kind, site.code) if site else None
-        row = self.index.row_of.get(code) if code else None
-        if site is None or row is None:
+        placed = by_site(kind, hits)
+        row = self.index.row_of.get(placed[0]) if placed else None
+        if placed is None or row is None:
             return
+        code, site = placed
         whose = "family" if kind == "family" else "personal"
         out[row] = (1.0, f"{site.evidence} -> History, {whose}, malignant neoplasm (by site) -> {code}")
         unspecified = self.index.row_of.get(UNSPECIFIED_HISTORY[kind])

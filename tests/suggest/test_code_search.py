@@ -85,3 +85,14 @@ def test_cli_search(reference: Any) -> None:
     assert json.loads(coded.stdout)[0]["code"] == "E11.6"
     human = runner.invoke(app, ["codes", "search", "E11.6"])
     assert human.exit_code == 0 and "No code matches" not in human.stdout
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [("family history of colon cancer", "Z80.0"), ("history of rectal cancer", "Z85.048")],
+)
+def test_a_cancer_history_search_answers_the_sites_history_code(
+    reference: Any, walker: IndexWalker, q: str, expected: str
+) -> None:
+    found = codes(reference, walker, q)
+    assert found[0] == expected and "Z80.9" not in found[:3] and "Z85.9" not in found[:3]

@@ -287,3 +287,8 @@ def test_metastatic_site_cancer_is_the_primary_of_that_site(walker: IndexWalker)
     assert top(walker, "metastatic liver cancer")[0] == "C22.9"
     assert top(walker, "liver cancer metastases")[0] == "C78.7"
     assert top(walker, "secondary liver cancer")[0] == "C78.7"
+
+
+def test_metastatic_cancer_to_a_site_is_the_secondary_of_that_site(walker: IndexWalker) -> None:
+    assert top(walker, "metastatic cancer to liver")[0] == "C78.7"
+    assert top(walker, "metastatic carcinoma to the liver")[0] == "C78.7"
