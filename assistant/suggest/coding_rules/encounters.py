@@ -109,21 +109,49 @@ def _findings(picks: dict[str, Pick], catalog: CodeCatalog) -> list[Pick]:
 def preoperative_exam(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> bool:
     """Z01.81- first when the visit is a preoperative evaluation (the head of the note or its impression);
     general exam codes give way to it. True when the note is that visit."""
+    match = _visit_named(_PREOP, ctx)
+    if match is None:
+        return False
+    code = next((c for c, words in PREOP_KIND if re.search(words, match.group(0), re.I)), "Z01.818")
+    _first_listed_exam(
+        picks,
+        ctx,
+        catalog,
+        code,
+        match,
+        ("Z00.0", "Z00.12", "Z01.81"),
+        "preoperative examination, listed first, then the reason for the surgery and the findings "
+        "(guideline IV.M)",
+    )
+    return True
+
+
+def _visit_named(rx: re.Pattern[str], ctx: NoteContext) -> re.Match[str] | None:
+    """Where the head of the note or its assessment names the visit (not where a line orders it)."""
     head_end = len(_head(ctx.note, 4))
-    match = next(
+    return next(
         (
             m
-            for m in _PREOP.finditer(ctx.note)
+            for m in rx.finditer(ctx.note)
             if (m.start() < head_end or ctx.mention(m.start(), m.end()).section in ASSESSMENT_SECTIONS)
             and not _PREOP_ORDERED.search(ctx.note[ctx.note.rfind("\n", 0, m.start()) + 1 : m.start()])
         ),
         None,
     )
-    if match is None:
-        return False
-    code = next((c for c, words in PREOP_KIND if re.search(words, match.group(0), re.I)), "Z01.818")
+
+
+def _first_listed_exam(
+    picks: dict[str, Pick],
+    ctx: NoteContext,
+    catalog: CodeCatalog,
+    code: str,
+    match: re.Match[str],
+    replaces: tuple[str, ...],
+    reason: str,
+) -> None:
+    """The visit's exam code first; the general exam codes it ``replaces`` give it their evidence."""
     mentions = []
-    for c in [c for c in picks if c.startswith(("Z00.0", "Z00.12", "Z01.81"))]:
+    for c in [c for c in picks if c.startswith(replaces)]:
         mentions.extend(picks.pop(c).mentions)
     add_pick(
         picks,
@@ -131,10 +159,8 @@ def preoperative_exam(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCat
         code,
         best_score(picks) + 0.05,
         [ctx.mention(match.start(), match.end()), *mentions][:2],
-        "preoperative examination, listed first, then the reason for the surgery and the findings "
-        "(guideline IV.M)",
+        reason,
     )
-    return True
 
 
 # An examination for an administrative purpose is its own encounter (Z02.-; Z00 Excludes1 it, I.C.21.c.13):
@@ -161,28 +187,17 @@ ADMINISTRATIVE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 def administrative_exam(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> bool:
     """Z02.- first when the visit is an examination for an administrative purpose (the head of the note or
     its assessment names it); general exam codes give way to it. True when the note is that visit."""
-    head_end = len(_head(ctx.note, 4))
     for code, rx in ADMINISTRATIVE:
-        match = next(
-            (
-                m
-                for m in rx.finditer(ctx.note)
-                if (m.start() < head_end or ctx.mention(m.start(), m.end()).section in ASSESSMENT_SECTIONS)
-                and not _PREOP_ORDERED.search(ctx.note[ctx.note.rfind("\n", 0, m.start()) + 1 : m.start()])
-            ),
-            None,
-        )
+        match = _visit_named(rx, ctx)
         if match is None:
             continue
-        mentions = []
-        for c in [c for c in picks if c.startswith(("Z00.0", "Z00.12"))]:
-            mentions.extend(picks.pop(c).mentions)
-        add_pick(
+        _first_listed_exam(
             picks,
+            ctx,
             catalog,
             code,
-            best_score(picks) + 0.05,
-            [ctx.mention(match.start(), match.end()), *mentions][:2],
+            match,
+            ("Z00.0", "Z00.12"),
             "examination for an administrative purpose, listed first, then the findings "
             "(guideline I.C.21.c.13)",
         )
