@@ -209,7 +209,7 @@ class CmsQueriesMixin:
                 MceEdit(code=r.code, edit_type=r.edit_type, release=info.release, stale=info.stale)
                 for r in rows
             ]
-        return self.mce_edits_many([code], on).get(raw, [])
+        return self._dated_mce_edits(rid, info, [raw], on).get(raw, [])
 
     def mce_edits_many(self, codes: list[str], on: date | None = None) -> dict[str, list[MceEdit]]:
         """``mce_edits`` of many codes in one query, keyed by the code without its dot (absent: no edit)."""
@@ -220,6 +220,12 @@ class CmsQueriesMixin:
         rid, info = found
         if not self._mce_has_tables(rid):
             return {raw: self.mce_edits(raw, on) for raw in raws}
+        return self._dated_mce_edits(rid, info, raws, on)
+
+    def _dated_mce_edits(
+        self, rid: int, info: ReleaseInfo, raws: list[str], on: date | None
+    ) -> dict[str, list[MceEdit]]:
+        """The dated tables' edits of ``raws`` (codes without the dot) in force on ``on``."""
         day = on or date.today()
         rows = self._rows(
             "SELECT code, code_nodot, flags FROM mce_dx WHERE release_id = :r AND code_nodot IN :c "

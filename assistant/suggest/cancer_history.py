@@ -116,9 +116,11 @@ def history_code(kind: str, primary: str) -> str | None:
 
 def by_site(kind: str, hits: Sequence[WalkHit]) -> tuple[str, WalkHit] | None:
     """(history code, the walk hit that placed the cancer) for the first hit with a site-specific code."""
-    site = next((h for h in hits if history_code(kind, h.code)), None)
-    code = history_code(kind, site.code) if site else None
-    return (code, site) if code and site else None
+    for hit in hits:
+        code = history_code(kind, hit.code)
+        if code:
+            return code, hit
+    return None
 
 
 _SEARCH_KIND = (

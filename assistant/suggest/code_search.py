@@ -154,10 +154,10 @@ def _walk_hits(
     ]
     kind = cancer_history.kind_of(text)
     placed = cancer_history.by_site(kind, found) if kind else None
-    if placed is None or placed[0] not in tabular:
+    if kind is None or placed is None or placed[0] not in tabular:
         return hits
     code, site = placed  # "family history of colon cancer": Z80.0 by the site's block, not Z80.9
-    unspecified = cancer_history.UNSPECIFIED[kind or ""]
+    unspecified = cancer_history.UNSPECIFIED[kind]
     by_site = SearchHit(
         code=code,
         system=ICD10CM,

@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple, Protocol
 
 from assistant.core.errors import NoReleaseForDate, NotReady
+from assistant.suggest.organ_adjectives import ORGAN_NOUNS
 from assistant.suggest.text import stem
 
 # Words that join subterms and never identify one ("with", "in", "due to" ...); "without" / "no" negate.
@@ -100,26 +101,13 @@ class Tabular(Protocol):
 
 
 # An organ said as an adjective matches the Index's noun and the reverse ("rectal bleeding" ~ "Hemorrhage,
-# rectum"; "kidney failure" ~ "Failure, renal"). Only adjectives with one organ meaning ("spinal" names the
-# cord or the spine, "cervical" the neck or the cervix: left out).
+# rectum"; "kidney failure" ~ "Failure, renal").
 ORGAN_OF_ADJECTIVE = {
-    "rectal": "rectum",
-    "gastric": "stomach",
+    **ORGAN_NOUNS,
     "renal": "kidney",
-    "hepatic": "liver",
-    "colonic": "colon",
-    "esophageal": "esophagus",
-    "pancreatic": "pancreas",
-    "ovarian": "ovary",
-    "uterine": "uterus",
-    "duodenal": "duodenum",
-    "testicular": "testis",
-    "prostatic": "prostate",
     "cutaneous": "skin",
-    "laryngeal": "larynx",
     "tracheal": "trachea",
     "splenic": "spleen",
-    "vaginal": "vagina",
     "pulmonary": "lung",
     "cardiac": "heart",
     "cerebral": "brain",

@@ -6,26 +6,16 @@ from __future__ import annotations
 
 import re
 
+from assistant.suggest.organ_adjectives import ORGAN_NOUNS
+
 NOUNS: dict[str, str] = {
-    "gastric": "stomach",
-    "pancreatic": "pancreas",
-    "esophageal": "esophagus",
+    **ORGAN_NOUNS,
     "oesophageal": "esophagus",
-    "ovarian": "ovary",
-    "uterine": "uterus",
     "endometrial": "endometrium",
-    "colonic": "colon",
-    "hepatic": "liver",
-    "laryngeal": "larynx",
-    "testicular": "testis",
-    "prostatic": "prostate",
-    "duodenal": "duodenum",
-    "rectal": "rectum",
     "bronchogenic": "bronchus",
     "tonsillar": "tonsil",
     "adrenal": "adrenal gland",
     "vulvar": "vulva",
-    "vaginal": "vagina",
     "penile": "penis",
     "anal": "anus",
 }

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Protocol, TypeVar
 
@@ -144,7 +144,7 @@ class Qualifiers:
     uncomplicated: bool | None = None
     control: str | None = None  # diabetes control: insulin | oral | diet (gestational diabetes titles)
     diabetes_type: str | None = None  # "1" | "2": the type of diabetes named
-    kinds: frozenset[str] = frozenset()  # causes named (_KINDS): alcohol, rheumatoid, gout, infective ...
+    kinds: frozenset[str] = frozenset()  # causes named (_KINDS): alcohol, rheumatoid, infective
     head: frozenset[str] = frozenset()  # a code title's own condition (its words before "with"/"without")
     excluded: frozenset[str] = frozenset()  # a note's "without X" phrases, whole (stemmed words)
     said: frozenset[str] = frozenset()  # a note's own words (stemmed), to tell a title's condition is named
@@ -458,10 +458,19 @@ CONFLICT_FACTOR = 0.5
 AGREE_BONUS = 0.03
 
 
-def _asserts_unsaid(title: str) -> bool:
-    """A title asserting what a note that says nothing never implies: a remission or a cause (_KINDS)."""
-    said = title_qualifiers(title)
-    return _remitted(said.remission) or bool(said.kinds)
+def _nothing_to_weigh(note: Qualifiers, cands: Sequence[_Cand], title_of: Callable[[str], str]) -> bool:
+    """The note says nothing on any axis (its own words aside), and no title asserts what such a note never
+    implies (a remission, a cause in _KINDS) or codes a condition with what the note names: the order
+    stands."""
+    if not replace(note, said=frozenset()).empty:
+        return False
+    for c in cands:
+        said = title_qualifiers(title_of(c.code))
+        if _remitted(said.remission) or said.kinds:
+            return False
+        if not getattr(c, "walk", 0.0) and unnamed_condition(note, said):
+            return False
+    return True
 
 
 def rerank(
@@ -477,8 +486,8 @@ def rerank(
     """
     if not cands:
         return list(cands), {}
-    if note.empty and not any(_asserts_unsaid(title_of(c.code)) for c in cands):
-        return list(cands), {}  # an empty note still flags a title that asserts what it never says
+    if _nothing_to_weigh(note, cands, title_of):
+        return list(cands), {}
     reasons: dict[str, list[str]] = {}
     out: list[C] = []
     for c in cands:
