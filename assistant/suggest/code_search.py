@@ -18,6 +18,7 @@ from assistant.codesets.schemas import CodeRef, SearchHit
 from assistant.core.errors import InvalidInput, NoReleaseForDate, NotReady
 from assistant.suggest import cancer_history
 from assistant.suggest.index_walker import IndexWalker
+from assistant.suggest.store import excluded_pair
 
 ICD10CM = "ICD-10-CM"
 CODE_SYSTEMS = (ICD10CM, "HCPCS", "CPT")
@@ -61,6 +62,13 @@ class ReferenceTabular:
     def title(self, code: str) -> str:
         ref = self._ref(code)
         return ref.title if ref else code
+
+    def excludes1(self, code: str) -> list[tuple[str, str]]:
+        return [
+            pair
+            for at, text, _ in self.reference.excludes1_notes(code, self.on)
+            if at == code and (pair := excluded_pair(text))
+        ]
 
     def children(self, code: str) -> list[str]:
         if code not in self._kids:

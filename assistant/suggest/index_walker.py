@@ -99,6 +99,10 @@ class Tabular(Protocol):
 
     def title(self, code: str) -> str: ...
 
+    def excludes1(self, code: str) -> list[tuple[str, str]]:
+        """(term, excluded code) of the Excludes1 notes written at ``code``."""
+        ...
+
 
 # An organ said as an adjective matches the Index's noun and the reverse ("rectal bleeding" ~ "Hemorrhage,
 # rectum"; "kidney failure" ~ "Failure, renal").
@@ -487,7 +491,9 @@ class IndexWalker:
             return
         path = [*state.trail, *node.path]
         full = (
-            complete(code, _with_path(mention, path), tabular) if tabular is not None else code.rstrip(".-")
+            complete(code, _with_path(mention, path), tabular, node.path)
+            if tabular is not None
+            else code.rstrip(".-")
         )
         if full is None:
             return
@@ -629,14 +635,15 @@ def _with_path(mention: _Mention, path: list[str]) -> _Mention:
     return replace(mention, words=mention.words | said) if said else mention
 
 
-def complete(code: str, mention: _Mention | str, tabular: Tabular) -> str | None:
-    """The billable code the tabular list gives for an Index code (a category "N30.0-" included)."""
+def complete(code: str, mention: _Mention | str, tabular: Tabular, entry: Sequence[str] = ()) -> str | None:
+    """The billable code the tabular list gives for an Index code (a category "N30.0-" included) reached
+    through the Index ``entry`` (its main term and subterms)."""
     if isinstance(mention, str):
         mention = read_mention(mention)
     base = code.rstrip("-").rstrip(".")
     if base not in tabular:
         return None
-    current = base
+    current = _sent_on(base, entry, tabular)
     for _ in range(5):
         if tabular.billable(current):
             return current
@@ -645,6 +652,23 @@ def complete(code: str, mention: _Mention | str, tabular: Tabular) -> str | None
             return None
         current = _best_child(kids, mention, tabular)
     return current if tabular.billable(current) else None
+
+
+def _sent_on(code: str, entry: Sequence[str], tabular: Tabular) -> str:
+    """Verifying in the Tabular List: an Excludes1 note at the Index's code that names the Index entry itself
+    sends the coder to the excluded code (an older Index's entry for a term a later release moved elsewhere:
+    "Fasciitis, plantar M72.2" against FY2027's "Excludes1: plantar fasciitis (M67.A0-)")."""
+    said = _plain_words(" ".join(entry))
+    if len(said) < 2:
+        return code
+    for term, excluded in tabular.excludes1(code):
+        if _plain_words(term) == said and excluded in tabular:
+            return excluded
+    return code
+
+
+def _plain_words(text: str) -> frozenset[str]:
+    return frozenset(re.findall(r"[a-z0-9']+", text.lower()))
 
 
 @lru_cache(maxsize=65536)

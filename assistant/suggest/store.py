@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
@@ -15,6 +16,14 @@ from assistant.suggest.index_manifest import IndexManifest
 from assistant.suggest.index_status import LEXICAL_READY, keyword_ready, staging_dir
 from assistant.suggest.lexical import LexicalIndex
 from assistant.suggest.text import tokens
+
+_EXCLUDED = re.compile(r"^(?P<term>.+?)\s*\((?P<code>[A-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?)-?\)$")
+
+
+def excluded_pair(note: str) -> tuple[str, str] | None:
+    """An Excludes1 note naming one code: "plantar fasciitis (M67.A0-)" -> ("plantar fasciitis", "M67.A0")."""
+    found = _EXCLUDED.match(note.strip())
+    return (found["term"], found["code"]) if found else None
 
 
 class CodeCatalog:
@@ -86,6 +95,11 @@ class CodeCatalog:
                     label = t if c == code else f"{t} (at {c})"
                     out.setdefault(kind, []).append(label)
         return out
+
+    def excludes1(self, code: str) -> list[tuple[str, str]]:
+        """(term, excluded code) of the Excludes1 notes written at ``code`` that name one code."""
+        notes = self.notes.get(code, {}).get("excludes1", [])
+        return [pair for text in notes if (pair := excluded_pair(text))]
 
     def lineage(self, code: str) -> list[str]:
         """Every ancestor up to the chapter, blocks included (notes there bind every code below)."""

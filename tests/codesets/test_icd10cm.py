@@ -131,6 +131,12 @@ def test_fy2027_derivation(reference) -> None:  # type: ignore[no-untyped-def]
     created = reference.get_code("T52.81", on=fy)
     assert created.title == "Toxic effect of alkenes" and created.extra.get("title_derived") is True
     assert not reference.is_valid("T52.8X1A", on=fy) and reference.is_valid("T52.8X1A", on=date(2026, 9, 30))
+    # an inclusion term the addenda give codes of their own moves there, and the old code excludes it
+    plantar = reference.get_code("M72.2", on=fy)
+    assert "Plantar fasciitis" not in plantar.notes.inclusion_terms
+    assert ("M72.2", "plantar fasciitis (M67.A0-)", ["M67.A0-"]) in reference.excludes1_notes("M72.2", on=fy)
+    assert "Plantar fasciitis" in reference.get_code("M67.A0", on=fy).notes.inclusion_terms
+    assert "Plantar fasciitis" in reference.get_code("M72.2", on=APRIL).notes.inclusion_terms
     revised = reference.get_code("Z29.14", on=fy).title
     assert revised.endswith("immune globulin") and reference.get_code("Z29.14", on=APRIL).title.endswith(
         "globin"

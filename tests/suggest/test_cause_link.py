@@ -60,6 +60,9 @@ class _Titles:
     def title(self, code: str) -> str:
         return self.codes[code][1]
 
+    def excludes1(self, code: str) -> list[tuple[str, str]]:
+        return []
+
 
 def combined(condition: str, tail: str) -> bool:
     return with_is_part(WALKER, _Titles(), condition, tail)

@@ -96,3 +96,9 @@ def test_a_cancer_history_search_answers_the_sites_history_code(
 ) -> None:
     found = codes(reference, walker, q)
     assert found[0] == expected and "Z80.9" not in found[:3] and "Z85.9" not in found[:3]
+
+
+def test_a_term_the_release_moved_is_found_at_its_new_code(reference: Any, walker: IndexWalker) -> None:
+    # FY2027 moved plantar fasciitis from M72.2 (now fibromatosis) to M67.A0-; the FY2025 Index says M72.2
+    assert codes(reference, walker, "plantar fasciitis", on=date(2026, 12, 1))[0] == "M67.A09"
+    assert codes(reference, walker, "plantar fasciitis", on=date(2026, 9, 30))[0] == "M72.2"

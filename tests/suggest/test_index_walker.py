@@ -31,6 +31,10 @@ ROWS = [
     _row(0, "Fracture, traumatic", "T14.8", see_also="Fracture, pathological"),
     _row(1, "Fracture, traumatic, radius", "S52.9-"),
     _row(1, "Fracture, traumatic, arm", see_also="Fracture, traumatic, radius"),
+    _row(0, "Fasciitis", "M72.9"),
+    _row(1, "Fasciitis, plantar", "M72.2"),
+    _row(0, "Fibromatosis", "M72.9"),
+    _row(1, "Fibromatosis, plantar", "M72.2"),
     _row(0, "Cancer", see_also="Neoplasm, by site, malignant"),
     _row(0, "Neoplasm, neoplastic", "C80.1", source="neoplasm", column="Malignant Primary"),
     _row(0, "Neoplasm, neoplastic", "C79.9", source="neoplasm", column="Malignant Secondary"),
@@ -66,7 +70,16 @@ class Tab:
         "C22.9": ("Malignant neoplasm of liver, not specified as primary or secondary", True, []),
         "C78.7": ("Secondary malignant neoplasm of liver and intrahepatic bile duct", True, []),
         "D13.4": ("Benign neoplasm of liver", True, []),
+        "M72.2": ("Plantar fascial fibromatosis", False, ["M72.20", "M72.21", "M72.22"]),
+        "M72.20": ("Plantar fascial fibromatosis, unspecified foot", True, []),
+        "M72.21": ("Plantar fascial fibromatosis, right foot", True, []),
+        "M72.22": ("Plantar fascial fibromatosis, left foot", True, []),
+        "M67.A0": ("Plantar fasciitis", False, ["M67.A01", "M67.A02", "M67.A09"]),
+        "M67.A01": ("Plantar fasciitis, right foot", True, []),
+        "M67.A02": ("Plantar fasciitis, left foot", True, []),
+        "M67.A09": ("Plantar fasciitis, unspecified foot", True, []),
     }
+    EXCLUDES1 = {"M72.2": [("plantar fasciitis", "M67.A0")]}
 
     def __contains__(self, code: str) -> bool:
         return code in self.CODES
@@ -80,6 +93,9 @@ class Tab:
     def title(self, code: str) -> str:
         return self.CODES[code][0]
 
+    def excludes1(self, code: str) -> list[tuple[str, str]]:
+        return self.EXCLUDES1.get(code, [])
+
 
 @pytest.fixture(scope="module")
 def walker() -> IndexWalker:
@@ -90,6 +106,13 @@ def top(walker: IndexWalker, text: str) -> tuple[str, str]:
     hits = walker.walk(text, Tab())
     assert hits, f"no candidate for {text!r}"
     return hits[0].code, hits[0].evidence
+
+
+def test_an_excludes1_note_at_the_index_code_sends_the_named_term_on(walker: IndexWalker) -> None:
+    # the FY2025 Index still says "Fasciitis, plantar M72.2"; FY2027 moved plantar fasciitis to M67.A0-
+    assert top(walker, "plantar fasciitis")[0] == "M67.A09"
+    assert top(walker, "right plantar fasciitis")[0] == "M67.A01"
+    assert top(walker, "plantar fibromatosis, left foot")[0] == "M72.22"  # not what the note excludes
 
 
 def test_descends_subterms_and_shows_the_path(walker: IndexWalker) -> None:

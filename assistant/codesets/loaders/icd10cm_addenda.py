@@ -93,6 +93,24 @@ def _common_title(titles: list[str]) -> str | None:
     return " ".join(shared).rstrip(",;") if len(shared) >= 2 else None
 
 
+def _stem(title: str) -> str:
+    """A title before its site or qualifier tail ("Plantar fasciitis, right foot" -> "Plantar fasciitis")."""
+    return title.split(", ")[0].strip()
+
+
+def _common_ancestor(release: _Release, codes: list[str]) -> str:
+    """The deepest header above every code (the code itself when there is one)."""
+    lineage: list[str] = []
+    current: str | None = codes[0]
+    while current is not None:
+        lineage.append(current)
+        current = release.rows[current]["parent"]
+    for candidate in lineage[1:] if len(codes) > 1 else lineage:
+        if all(release.under(c, candidate) for c in codes):
+            return candidate
+    return codes[0]
+
+
 class _Release:
     """The base release's rows, editable by code, with the derivation log."""
 
@@ -111,6 +129,7 @@ class _Release:
         self.created: list[str] = []  # headers this derivation added
         self.made_header: list[str] = []  # billable codes that became headers
         self.removed: list[str] = []
+        self.moved: list[tuple[str, str, str]] = []  # (deleted code, inclusion term, its new home)
 
     def seven_for(self, code: str) -> dict[str, str]:
         current: str | None = code
@@ -236,6 +255,51 @@ class _Release:
             ):
                 self._remove(parent)
 
+    def under(self, code: str, ancestor: str) -> bool:
+        current: str | None = code
+        while current is not None:
+            if current == ancestor:
+                return True
+            current = self.rows[current]["parent"] if current in self.rows else None
+        return False
+
+    def move_terms(self, addenda: Addenda) -> None:
+        """A deleted code's inclusion term that the addenda give codes of their own elsewhere moves there,
+        and the deleted code excludes it (FY2027: "Plantar fasciitis" leaves M72.2 for the new M67.A0-).
+
+        The addenda list titles only; the moved term is the stem the new codes' titles share before the
+        site ("Plantar fasciitis, right foot"). The Excludes1 note is what the Tabular List says at the old
+        code, so that a coder (and the Index walk) following an older Index entry is sent on."""
+        added = [dotted(raw) for raw in addenda.added]
+        for raw in addenda.deleted:
+            old = dotted(raw)
+            if old not in self.rows:
+                continue
+            for note in [n for n in self.notes if n["code"] == old and n["kind"] == "inclusion_term"]:
+                term = note["text"].strip()
+                homes = [
+                    c
+                    for c in added
+                    if c in self.rows
+                    and not self.under(c, old)
+                    and _stem(self.rows[c]["title"]).lower() == term.lower()
+                ]
+                if not homes:
+                    continue
+                home = _common_ancestor(self, homes)
+                note["code"] = home
+                position = max((n["position"] for n in self.notes if n["code"] == old), default=0) + 1
+                self.notes.append(
+                    {
+                        "code": old,
+                        "kind": "excludes1",
+                        "position": position,
+                        "text": f"{term[:1].lower()}{term[1:]} ({home}-)",
+                        "ref_codes": [f"{home}-"],
+                    }
+                )
+                self.moved.append((old, term, home))
+
     def ordered_rows(self) -> list[dict[str, Any]]:
         """Depth-first document order: base rows keep theirs, new ones join their siblings by code."""
         position = {code: i for i, code in enumerate(self.order)}
@@ -272,6 +336,7 @@ def derive(tabular: Path, code_list: Path, addenda: Addenda) -> tuple[_Release, 
             raise ValueError(f"revised code {code} is not in the base release")
         release.rows[code]["title"] = new
     release.title_headers()
+    release.move_terms(addenda)
     return release, release.ordered_rows()
 
 
@@ -301,6 +366,7 @@ def load(ctx: LoadContext) -> dict[str, int]:
         "headers_created": len(release.created),
         "codes_made_headers": len(release.made_header),
         "rows_removed": len(release.removed),
+        "inclusion_terms_moved": len(release.moved),
         "notes": len(notes),
         "seven_chr_defs": len(sevens),
     }
