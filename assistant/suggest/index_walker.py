@@ -67,6 +67,7 @@ DRUG_COLUMNS = (
     ("toxicity", "Poisoning, Accidental"),
 )
 MAX_HOPS = 2
+_UNSAID = re.compile(r"(?:not specified|unspecified) as\b(?: to\b)?", re.IGNORECASE)
 # Everyday words -> the words the Index uses (our own short list; the abbreviation table is separate).
 WORD_ALIASES: dict[str, tuple[str, ...]] = {
     "cancer": ("malignant", "neoplasm"),
@@ -121,9 +122,14 @@ ORGAN_OF_ADJECTIVE = {
 
 @lru_cache(maxsize=262144)
 def word_key(word: str) -> str:
-    """One form per word for matching: plurals, "-ed" and a final "e" go ("fractured" ~ "fracture")."""
+    """One form per word for matching: plurals, "-ness", "-ed" and a final "e" go ("fractured" ~
+    "fracture")."""
     word = ORGAN_OF_ADJECTIVE.get(word.lower(), word)
     w = stem(word)
+    if len(w) > 7 and w.endswith("iness"):  # "dizziness" ~ "dizzy"
+        w = w[:-5] + "y"
+    elif len(w) > 7 and w.endswith("ness"):  # "homelessness" ~ "homeless", "shortness" ~ "short"
+        w = w[:-4]
     if len(w) > 5 and w.endswith("ed"):
         w = w[:-2]
     for suffix in ("ive", "ion", "ic"):  # "hypertensive" ~ "hypertension", "diabetic" ~ "diabetes"
@@ -138,10 +144,18 @@ def word_key(word: str) -> str:
 # A fracture is traumatic unless documented as pathological or stress (guideline I.C.13.c, I.C.19.c): the
 # main term "Fracture, traumatic" is the default, so its qualifier costs nothing when the note is silent.
 DEFAULT_QUALIFIERS = frozenset({"traumat"})  # word_key("traumatic")
+# ... unless the mention says why the bone broke without trauma (I.C.13.d: osteoporosis, pathological)
+_NOT_TRAUMATIC = frozenset(
+    word_key(w)
+    for w in ("pathological", "pathologic", "osteoporotic", "osteoporosis", "fragility", "insufficiency")
+)
+NOT_DEFAULT_PENALTY = 0.25
 
 
-# A site subterm's generic word ("hand joint", "foot joint"): a mention naming the site says the joint.
-IMPLIED_SITE_WORDS = frozenset({"joint"})
+# A site subterm's generic word ("hand joint", "lumbar region", "distal end"): a mention naming the site says
+# it. "end" only beside a position word ("end stage" is no site).
+IMPLIED_SITE_WORDS = frozenset({"joint", "region", "end"})
+_POSITION_WORDS = frozenset({"distal", "proximal", "lower", "upper"})
 
 
 def keys(text: str) -> list[str]:
@@ -394,6 +408,10 @@ class IndexWalker:
         found: dict[str, WalkHit] = {}
         for words, root in self.main_terms(mention):
             penalty = QUALIFIER_PENALTY * len(_qualifiers(root.term) - mention.words)
+            if _NOT_TRAUMATIC & mention.words and "traumat" in content_keys(root.term):
+                penalty += (
+                    NOT_DEFAULT_PENALTY  # "fragility fracture", "osteoporotic fracture": not the default
+                )
             for node, state in self._descend(root, mention, _State(words, frozenset(), 0, penalty)):
                 self._emit(node, state, mention, tabular, found)
         hits = sorted(found.values(), key=lambda h: (-h.score, len(h.path), h.code))
@@ -424,6 +442,12 @@ class IndexWalker:
                     matched_child = matched_child or bool(deeper)
                     out.extend(deeper)
                 continue
+            unsaid = _UNSAID.match(child.term)
+            if unsaid:  # "not specified as recurrent": the default where the mention does not say it
+                if not content_keys(child.term[unsaid.end() :]) & (mention.words - mention.negated):
+                    matched_child = True
+                    out.extend(self._descend(child, mention, state, negative))
+                continue
             matched = _match(child, mention)
             if matched is None:
                 continue
@@ -433,6 +457,14 @@ class IndexWalker:
             matched_child = True
             step = state._replace(used=state.used | full, half=state.half | half)
             out.extend(self._descend(child, mention, step, negative))
+        if not matched_child and node.words and not (node.code or node.columns or node.see):
+            only = self.children(node)
+            if len(only) == 1 and only[0].words and not (only[0].negative or only[0].words & mention.negated):
+                # an entry without a code whose one subterm holds it ("Nodule, pulmonary, solitary"): the
+                # coder goes on to it; its words, unsaid, cost a qualifier's penalty
+                step = state._replace(penalty=state.penalty + QUALIFIER_PENALTY)
+                matched_child = True
+                out.extend(self._descend(only[0], mention, step, negative))
         if not matched_child and node.see_also and state.hops < MAX_HOPS:
             target = self._see_target(node.see_also, node.source)
             if target is not None and target is not node:
@@ -506,6 +538,8 @@ class IndexWalker:
             used = used | (content_keys(f"{column} {cue}") & mention.words)
             path.append(column)
         score = mention.credit(used, state.half) - 0.01 * state.hops - state.penalty
+        if _NOT_TRAUMATIC & mention.words and "traumat" in content_keys(node.path[0]):
+            score -= NOT_DEFAULT_PENALTY  # "fragility fracture", "osteoporotic fracture": not the default
         old = found.get(full)
         if old is None or score > old.score or (score == old.score and len(path) < len(old.path)):
             found[full] = WalkHit(full, path, round(score, 4), node.source, code)
@@ -542,7 +576,8 @@ def _match(entry: Entry, mention: _Mention) -> tuple[frozenset[str], frozenset[s
     best: tuple[frozenset[str], frozenset[str]] | None = None
     for alt in entry.alts:
         if len(alt) > 1 and IMPLIED_SITE_WORDS & alt:  # "hand joint" is the site "hand"
-            alt = alt - (IMPLIED_SITE_WORDS - mention.words)
+            implied = IMPLIED_SITE_WORDS if alt & _POSITION_WORDS else IMPLIED_SITE_WORDS - {"end"}
+            alt = alt - (implied - mention.words)
         missing = alt - mention.words
         if missing and (len(missing) == len(alt) > 1 or not mention.long):
             continue
@@ -589,6 +624,10 @@ def _entry(row: Mapping[str, Any], term: str, parent: Entry | None) -> Entry:
     node.negative = term.lower().startswith(("without ", "no ", "non-", "absence "))
     node.words = content_keys(term)
     node.alts = tuple(a for a in (content_keys(part) for part in _OR.split(term)) if a) or (node.words,)
+    spellings = [p.strip().lower() for p in term.split(",") if p.strip()]
+    site_spellings = len(spellings) > 1 and all(p[:4] == spellings[0][:4] for p in spellings)
+    if row["source"] == "neoplasm" and parent is not None and site_spellings:  # "uterus, uteri, uterine"
+        node.alts = tuple(a for a in (content_keys(p) for p in spellings) if a)
     return node
 
 
@@ -625,7 +664,7 @@ def walker_for(reference: Any) -> IndexWalker | None:
 
 
 # ---------------------------------------------------------------------- tabular completion
-DEFAULT_WORDS = ("initial", "unspecified", "without")  # "initial": the 7th character A
+DEFAULT_WORDS = ("initial", "unspecified", "without", "not specified")  # "initial": the 7th character A
 
 
 def _with_path(mention: _Mention, path: list[str]) -> _Mention:
@@ -671,11 +710,17 @@ def _plain_words(text: str) -> frozenset[str]:
     return frozenset(re.findall(r"[a-z0-9']+", text.lower()))
 
 
+_FIRST_NEGATOR = re.compile(r"\b(?:without|no|not|w/o)\b")
+
+
 @lru_cache(maxsize=65536)
 def _title_words(title: str) -> tuple[frozenset[str], frozenset[str]]:
     """A tabular title's word keys and the negated ones (read once per title)."""
     read = read_mention(title)
-    return read.words, read.negated
+    # a word the title says before its negation is not denied by it ("lumbar region without mention of
+    # lumbar back pain": the region stays said)
+    said_first = read_mention(_FIRST_NEGATOR.split(title, maxsplit=1)[0]).words
+    return read.words, read.negated - said_first
 
 
 def _best_child(kids: list[str], mention: _Mention, tabular: Tabular) -> str:

@@ -457,6 +457,17 @@ def test_external_cause_codes_need_an_injury_and_the_initial_encounter(svc: Sugg
     assert picks["S52.501D"].final and not picks["Y93.67"].final
 
 
+def test_an_injury_code_needs_an_injury_in_the_note(svc: SuggestionService) -> None:
+    note = "A/P:\n1. Right rotator cuff tendinitis - PT referral."
+    picks = {"S43.421A": _pick("S43.421A", "rotator cuff tendinitis")}
+    injury_rules(picks, NoteContext(note, 40), svc.catalog)
+    assert not picks["S43.421A"].final and "no injury" in picks["S43.421A"].warnings[0]
+    note = "Lifting boxes at work yesterday.\nA/P:\n1. Right rotator cuff sprain."
+    picks = {"S43.421A": _pick("S43.421A", "rotator cuff sprain")}
+    injury_rules(picks, NoteContext(note, 40), svc.catalog)
+    assert picks["S43.421A"].final
+
+
 def test_no_external_cause_without_an_injury_or_a_weak_match(svc: SuggestionService) -> None:
     def weak(text: str, prefixes: tuple[str, ...]) -> list[tuple[str, float]]:
         return [("W11.XXXA", 0.2)]

@@ -30,17 +30,35 @@ ROWS = [
     _row(1, "Fracture, pathological, radius", "M84.43-"),
     _row(0, "Fracture, traumatic", "T14.8", see_also="Fracture, pathological"),
     _row(1, "Fracture, traumatic, radius", "S52.9-"),
+    _row(2, "Fracture, traumatic, radius, distal end", see="Fracture, radius, lower end"),
+    _row(2, "Fracture, traumatic, radius, lower end", "S52.50-"),
     _row(1, "Fracture, traumatic, arm", see_also="Fracture, traumatic, radius"),
     _row(0, "Fasciitis", "M72.9"),
     _row(1, "Fasciitis, plantar", "M72.2"),
     _row(0, "Fibromatosis", "M72.9"),
     _row(1, "Fibromatosis, plantar", "M72.2"),
+    _row(0, "Stenosis, stenotic", "M48.9"),
+    _row(1, "Stenosis, stenotic, spinal", "M48.00"),
+    _row(2, "Stenosis, stenotic, spinal, lumbar region", "M48.061"),
+    _row(0, "Colitis", "K52.9"),
+    _row(1, "Colitis, Clostridioides difficile"),
+    _row(2, "Colitis, Clostridioides difficile, not specified as recurrent", "A04.72"),
+    _row(2, "Colitis, Clostridioides difficile, recurrent", "A04.71"),
+    _row(0, "Hot flashes"),
+    _row(1, "Hot flashes, menopausal", "N95.1"),
     _row(0, "Cancer", see_also="Neoplasm, by site, malignant"),
     _row(0, "Neoplasm, neoplastic", "C80.1", source="neoplasm", column="Malignant Primary"),
     _row(0, "Neoplasm, neoplastic", "C79.9", source="neoplasm", column="Malignant Secondary"),
     _row(1, "Neoplasm, neoplastic, liver", "C22.9", source="neoplasm", column="Malignant Primary"),
     _row(1, "Neoplasm, neoplastic, liver", "C78.7", source="neoplasm", column="Malignant Secondary"),
     _row(1, "Neoplasm, neoplastic, liver", "D13.4", source="neoplasm", column="Benign"),
+    _row(
+        1,
+        "Neoplasm, neoplastic, uterus, uteri, uterine",
+        "C55",
+        source="neoplasm",
+        column="Malignant Primary",
+    ),
 ]
 
 
@@ -70,6 +88,34 @@ class Tab:
         "C22.9": ("Malignant neoplasm of liver, not specified as primary or secondary", True, []),
         "C78.7": ("Secondary malignant neoplasm of liver and intrahepatic bile duct", True, []),
         "D13.4": ("Benign neoplasm of liver", True, []),
+        "C55": ("Malignant neoplasm of uterus, part unspecified", True, []),
+        "S52.50": ("Unspecified fracture of the lower end of radius", False, ["S52.501A", "S52.502A"]),
+        "S52.501A": ("Unspecified fracture of the lower end of right radius, initial encounter", True, []),
+        "S52.502A": ("Unspecified fracture of the lower end of left radius, initial encounter", True, []),
+        "M48.00": ("Spinal stenosis, site unspecified", True, []),
+        "M48.061": ("Spinal stenosis, lumbar region without neurogenic claudication", True, []),
+        "A04.71": ("Enterocolitis due to Clostridium difficile, recurrent", True, []),
+        "A04.72": ("Enterocolitis due to Clostridium difficile, not specified as recurrent", True, []),
+        "K52.9": ("Noninfective gastroenteritis and colitis, unspecified", True, []),
+        "M51.36": ("Other intervertebral disc degeneration, lumbar region", False, ["M51.360", "M51.369"]),
+        "M51.360": (
+            "Other intervertebral disc degeneration, lumbar region with discogenic back pain only",
+            True,
+            [],
+        ),
+        "M51.369": (
+            "Other intervertebral disc degeneration, lumbar region without mention of lumbar back pain or "
+            "lower extremity pain",
+            True,
+            [],
+        ),
+        "M84.43": ("Pathological fracture, ulna and radius", False, ["M84.433A"]),
+        "M84.433A": (
+            "Pathological fracture, unspecified ulna and radius, initial encounter for fracture",
+            True,
+            [],
+        ),
+        "N95.1": ("Menopausal and female climacteric states", True, []),
         "M72.2": ("Plantar fascial fibromatosis", False, ["M72.20", "M72.21", "M72.22"]),
         "M72.20": ("Plantar fascial fibromatosis, unspecified foot", True, []),
         "M72.21": ("Plantar fascial fibromatosis, right foot", True, []),
@@ -113,6 +159,37 @@ def test_an_excludes1_note_at_the_index_code_sends_the_named_term_on(walker: Ind
     assert top(walker, "plantar fasciitis")[0] == "M67.A09"
     assert top(walker, "right plantar fasciitis")[0] == "M67.A01"
     assert top(walker, "plantar fibromatosis, left foot")[0] == "M72.22"  # not what the note excludes
+
+
+def test_a_subterm_written_in_several_spellings_matches_any_of_them(walker: IndexWalker) -> None:
+    assert top(walker, "uterine cancer")[0] == "C55"  # "uterus, uteri, uterine"
+    assert top(walker, "cancer of the uterus")[0] == "C55"
+
+
+def test_an_entry_without_a_code_goes_on_to_its_one_subterm(walker: IndexWalker) -> None:
+    hit = walker.walk("hot flashes", Tab())[0]
+    assert hit.code == "N95.1" and hit.score < walker.walk("menopausal hot flashes", Tab())[0].score
+
+
+def test_a_fracture_said_to_be_osteoporotic_is_not_traumatic_by_default(walker: IndexWalker) -> None:
+    assert top(walker, "fracture of right radius")[0].startswith("S52")
+    assert top(walker, "osteoporotic fracture of radius")[0] == "M84.433A"
+
+
+def test_a_generic_site_word_of_a_subterm_need_not_be_said(walker: IndexWalker) -> None:
+    assert top(walker, "spinal stenosis, lumbar")[0] == "M48.061"  # "lumbar region"
+    assert top(walker, "closed fracture of right distal radius")[0] == "S52.501A"  # "distal end" -> lower end
+
+
+def test_not_specified_as_is_the_default_where_the_mention_is_silent(walker: IndexWalker) -> None:
+    assert top(walker, "clostridioides difficile colitis")[0] == "A04.72"
+    assert top(walker, "recurrent clostridioides difficile colitis")[0] == "A04.71"
+    assert complete("A04.7", "enterocolitis due to clostridium difficile", Tab()) is None  # not in this Tab
+    assert complete("K52.9", "colitis", Tab()) == "K52.9"
+
+
+def test_a_word_the_title_says_before_its_negation_is_not_denied(walker: IndexWalker) -> None:
+    assert complete("M51.36-", "degenerative disc disease, lumbar region", Tab()) == "M51.369"
 
 
 def test_descends_subterms_and_shows_the_path(walker: IndexWalker) -> None:
@@ -161,6 +238,8 @@ def test_neoplasm_table_column_follows_the_behaviour(walker: IndexWalker) -> Non
 
 def test_morphology_and_partial_words(walker: IndexWalker) -> None:
     assert word_key("diabetic") == word_key("diabetes") and word_key("fractured") == word_key("fracture")
+    assert word_key("homelessness") == word_key("homeless") and word_key("dizziness") == word_key("dizzy")
+    assert word_key("shortness") == word_key("short") and word_key("illness") != word_key("ill")  # short word
     codes = [h.code for h in walker.walk("type 2 diabetes with neuropathy", Tab())]
     assert codes[:2] == ["E11.40", "E11.42"]  # "neuropathy" inside "polyneuropathy" ranks next
     assert top(walker, "diabetic polyneuropathy, type 2")[0] == "E11.42"

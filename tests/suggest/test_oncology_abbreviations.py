@@ -20,3 +20,15 @@ def test_a_lobe_beside_no_neoplasm_word_is_left_as_written() -> None:
 def test_plural_lesion_abbreviations_read_as_the_singular_title() -> None:
     assert expand_abbreviations("6 AKs face") == "6 actinic keratosis face"
     assert expand_abbreviations("SKs trunk") == "seborrheic keratosis trunk"
+
+
+def test_hcc_is_the_liver_cancer_only_beside_liver_words() -> None:
+    assert expand_abbreviations("HCC with cirrhosis") == "hepatocellular carcinoma with cirrhosis"
+    assert (
+        expand_abbreviations("HCC risk score updated for the payer") == "HCC risk score updated for the payer"
+    )
+
+
+def test_b12_is_the_vitamin_unless_the_note_already_says_vitamin() -> None:
+    assert expand_abbreviations("B12 deficiency") == "vitamin b12 deficiency"
+    assert expand_abbreviations("vitamin B12 deficiency") == "vitamin B12 deficiency"

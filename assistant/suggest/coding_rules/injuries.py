@@ -299,6 +299,31 @@ def _span(ctx: NoteContext, match: re.Match[str]) -> tuple[int, int]:
     return start, start + len(match.group(0))
 
 
+# What documents an injury (I.C.19): its kind or how it happened. A note without any of these gets no
+# injury code from a look-alike title ("rotator cuff tendinitis" is no rotator cuff sprain).
+_INJURY_SAID = re.compile(
+    r"\b(?:injur\w*|trauma\w*|fractur\w*|fx|sprain\w*|strain\w*|lacerat\w*|contusion\w*|bruis\w*|"
+    r"abrasion\w*|dislocat\w*|subluxat\w*|tears?|torn|ruptur\w*|bites?|bitten|stings?|burn\w*|scald\w*|"
+    r"frostbite|wounds?|puncture\w*|crush\w*|concussion\w*|avulsion\w*|amputat\w*|foreign body|fb|"
+    r"whiplash|hematoma|splinter|blisters?|gsw|gunshot|stab\w*|cuts?|jammed|twisted|rolled)\b",
+    re.IGNORECASE,
+)
+
+
+def is_injury_code(code: str) -> bool:
+    """Chapter 19's injuries by body region (S00-T34: sites, burns, frostbite, foreign bodies)."""
+    return code[:1] == "S" or (code[:1] == "T" and code[1:3].isdigit() and int(code[1:3]) <= 34)
+
+
+def unstated_injuries(picks: dict[str, Pick], ctx: NoteContext) -> None:
+    """An injury code needs an injury the note documents."""
+    if _INJURY_SAID.search(ctx.note) or _MECHANISM.search(ctx.note):
+        return
+    for pick in [p for p in picks.values() if p.final and is_injury_code(p.code)]:
+        demote(pick, "Not coded: the note documents no injury (I.C.19)")
+
+
 def injury_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    unstated_injuries(picks, ctx)
     char = seventh_characters(picks, ctx, catalog)
     external_causes(picks, ctx, catalog, char)
