@@ -18,6 +18,7 @@ from assistant.suggest.service import SuggestionService
 from assistant.suggest.text import expand_abbreviations
 from evals import candidate_recall, runner
 from evals import code_search as cs
+from evals import wordings as wb
 from evals.peer import PeerSystem, PeerUnavailable, peer_status
 from evals.report import fmt, write_report
 
@@ -228,6 +229,36 @@ def code_search(
     for miss in result.misses:
         console.print(
             f"  [yellow]miss[/] {miss['id']} {miss['q']!r}: want {miss['expected']}, got {miss['got']}"
+        )
+
+
+@app.command("wordings")
+@handles_errors
+def wordings(
+    dataset: Path = typer.Option(
+        None, "--dataset", help="A folder of wording TSVs, or one TSV (default: evals/datasets/wordings)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """The wording battery: share of wordings whose code is final in every note shape."""
+    folder = dataset or wb.DEFAULT_DIR
+    paths = sorted(folder.glob("*.tsv")) if folder.is_dir() else [folder]
+    if not paths:
+        raise InvalidInput(
+            f"no wording TSV in {folder}", field="dataset", fix="Point --dataset at *.tsv files."
+        )
+    service, _ = open_backend(get_settings())
+    result = wb.evaluate(service, wb.read_wordings(paths))
+    if as_json:
+        print_json(result.to_json())
+        return
+    console.print(f"all shapes: {result.rate:.3f} ({result.passed}/{result.n})")
+    for shape, hits in result.by_shape.items():
+        console.print(f"  {shape:<13} {hits / result.n:.3f}")
+    for failure in result.failures:
+        console.print(
+            f"  [yellow]miss[/] {failure['wording']!r}: want {failure['expected']} "
+            f"(passes in {', '.join(failure['passed_in']) or 'no shape'}), got {failure['got']}"
         )
 
 
