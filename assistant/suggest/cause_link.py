@@ -8,7 +8,7 @@ classification says so).
 
 from __future__ import annotations
 
-from assistant.suggest.coding_rules.partners import names_organism
+from assistant.suggest.coding_rules.partners import ORGANISM_PATTERNS, names_organism
 from assistant.suggest.index_walker import IndexWalker, Tabular, content_keys, read_mention
 from assistant.suggest.text import expand_abbreviations
 
@@ -95,3 +95,24 @@ def _titled_together(tabular: Tabular | None, words: frozenset[str]) -> bool:
         _TITLE_WORDS[id(codes)] = by_word
     postings = sorted((by_word.get(w, set()) for w in words), key=len)
     return bool(set.intersection(*postings))
+
+
+def agent_apart(walker: IndexWalker | None, tabular: Tabular | None, query: str) -> str:
+    """A mention that starts with its infection's agent ("MRSA cellulitis of right arm") is searched as the
+    infection alone where no Index path for the whole uses the agent's words: the condition takes its own
+    code (L03.113) and the agent its B95-B97 partner (I.C.1.b). "MRSA pneumonia" keeps its agent: the Index
+    names the combination (Pneumonia, due to, Staphylococcus, aureus, methicillin resistant: J15.212)."""
+    if walker is None:
+        return query
+    agent = next((m for _, rx in ORGANISM_PATTERNS if (m := rx.match(query.lstrip())) is not None), None)
+    if agent is None:
+        return query
+    lead = len(query) - len(query.lstrip())
+    rest = query[lead + agent.end() :].strip(" ,-")
+    if not content_keys(rest):
+        return query
+    said = content_keys(agent.group(0))
+    for hit in walker.walk(query, tabular, _WALK_DEPTH):
+        if any(content_keys(term) & said for term in hit.path):
+            return query
+    return rest

@@ -95,7 +95,7 @@ _STATUS_RE = re.compile(
     r"^\s*(?:(?:well|poorly|adequately|fairly|not\s+well|sub-?optimally|now|currently|reasonably)\s+)?"
     r"(?:controlled|uncontrolled|stable|improving|improved|worsening|worse|better|unchanged|at\s+goal|"
     r"not\s+at\s+goal|resolving|compensated|doing\s+well)"
-    r"(?:\s*$|\s+(?:on|off|with\s+(?:current|meds|medications?|treatment)|since|today|overall|at\s+this\s+time|"
+    r"(?:\s*[.!]?\s*$|\s+(?:on|off|with\s+(?:current|meds|medications?|treatment)|since|today|overall|at\s+this\s+time|"
     r"per|for\s+now|currently|recently)\b)",
     re.IGNORECASE,
 )

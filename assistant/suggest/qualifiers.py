@@ -95,7 +95,7 @@ _UNCOMPLICATED = re.compile(r"\buncomplicated\b", re.I)
 _NAMED_CHRONIC = re.compile(
     r"\bchronic\s+(?:obstructive\s+(?:pulmonary|lung|airways?)\s+disease|kidney\s+disease)\b", re.IGNORECASE
 )
-_RECURRENT = re.compile(r"\b(?:recurrent|recurring)\b", re.I)
+_RECURRENT = re.compile(r"(?<!specified as )(?<!stated as )\b(?:recurrent|recurring)\b", re.I)
 _SINGLE = re.compile(r"\bsingle\s+episode\b", re.I)
 _SEVERITY = re.compile(r"\b(mild|moderate|severe)\b", re.I)
 _PERSISTENCE = re.compile(r"\b(intermittent|persistent)\b", re.I)

@@ -116,6 +116,9 @@ _SUBJECT = re.compile(rf"\s*{_SUBJECTS}", re.IGNORECASE)
 # A problem's dash or arrow starts its plan or course ("EPI - steatorrhea resolved"): a negation after it
 # is about what follows, not the problem.
 _DASH = re.compile(r"\s[-–—]+\s|->")
+_STATUS_TAIL = re.compile(r"\s[-–—:]+\s*(?P<tail>[^-–—:]+)$")
+# A course that chooses no sibling (unlike "controlled", "uncontrolled", "worsening").
+_COURSE_ONLY = re.compile(r"\s*(?:stable|unchanged|improv(?:ing|ed)|better|doing\s+well)\W*$", re.IGNORECASE)
 
 # A sentence ends at . ! ? (not inside "9.2") or at a line break.
 _SENTENCE_RE = re.compile(r"(?:[^\n.!?]|[.](?=\d)|(?<=\b[A-Za-z])[.](?=[ \t]+[a-z]))+(?:[.!?](?!\d)|\n|$)")
@@ -381,8 +384,13 @@ _SITE = (
 )
 # The ligament or tendon an injury is of ("L ankle sprain - ATFL", "knee sprain, MCL"): it says which one.
 _STRUCTURE = r"(?:atfl|cfl|acl|pcl|mcl|lcl|ucl|(?:[a-z-]+\s+){1,3}(?:ligament|tendon|meniscus|labrum))"
+# The spine's region ("Spinal stenosis, lumbar", "DDD, cervical spine"): the Index subterm "lumbar region".
+_SPINE_REGION = (
+    r"(?:cervical|cervicothoracic|thoracic|thoracolumbar|lumbar|lumbosacral|sacral|sacrococcygeal)"
+    r"(?:\s+(?:region|spine|level))?"
+)
 _COMPLETES_PREVIOUS = re.compile(
-    rf"\s*(?:(?:right|left|bilateral|both|r|l|rt|lt)\s+{_SITE}|[a-z]+(?:\s+[a-z]+)?\s+type|[rl][uml]l|"
+    rf"\s*(?:(?:right|left|bilateral|both|r|l|rt|lt)\s+{_SITE}|[a-z]+(?:\s+[a-z]+)?\s+type|[rl][uml]l|{_SPINE_REGION}|"
     rf"{_STRUCTURE})[\s.!?]*",
     re.IGNORECASE,
 )
@@ -547,6 +555,9 @@ def read_note(
         start, end = _strip_span(note, 0, len(note))
         if end <= start:
             start, end = 0, len(note)
+        status = _STATUS_TAIL.search(note, start, end)  # "shingles - stable": a course that codes nothing
+        if status and _COURSE_ONLY.match(status.group("tail")):
+            start, end = _strip_span(note, start, status.start())
         mention = _make(note, start, end, "assessment", start, end, note[start:end], 0, end - start)
         mention.qualifiers = read_qualifiers(mention.query)
         return [mention]

@@ -35,7 +35,7 @@ from assistant.suggest import (
 )
 from assistant.suggest.cancer_history import UNSPECIFIED as UNSPECIFIED_HISTORY
 from assistant.suggest.cancer_history import by_site
-from assistant.suggest.cause_link import cause_is_part, with_is_part
+from assistant.suggest.cause_link import agent_apart, cause_is_part, with_is_part
 from assistant.suggest.coding_rules.combination import family_documented
 from assistant.suggest.coding_rules.hcpcs_gate import gate as hcpcs_gate
 from assistant.suggest.coding_rules.symptoms import drop_integral_symptoms
@@ -268,11 +268,14 @@ class SuggestionService:
     def read(self, text: str) -> list[Mention]:
         """The note's mentions as this engine reads them (a stated cause split off unless one code names
         both: the Alphabetic Index and the organism table decide)."""
-        return read_note(
+        mentions = read_note(
             text,
             lambda condition, cause: cause_is_part(self.walker, self.catalog, condition, cause),
             lambda condition, tail: with_is_part(self.walker, self.catalog, condition, tail),
         )
+        for m in mentions:
+            m.query = agent_apart(self.walker, self.catalog, m.query)
+        return mentions
 
     def _prepare(
         self, requests: Sequence[SuggestRequest]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from assistant.suggest.cause_link import cause_is_part, with_is_part
+from assistant.suggest.cause_link import agent_apart, cause_is_part, with_is_part
 from assistant.suggest.index_walker import IndexWalker
 from assistant.suggest.reader import read_note
 
@@ -31,6 +31,10 @@ WALKER = IndexWalker.from_rows(
         _row(0, "Disease, pulmonary, chronic obstructive", "J44.9"),
         _row(0, "Failure, respiratory, chronic", "J96.10"),
         _row(0, "Sprain, ankle", "S93.409A"),
+        _row(0, "Cellulitis", "L03.90"),
+        _row(0, "Pneumonia", "J18.9"),
+        _row(1, "Pneumonia, due to"),
+        _row(2, "Pneumonia, due to, Staphylococcus, aureus, methicillin resistant", "J15.212"),
     ]
 )
 
@@ -115,7 +119,8 @@ def with_texts(line: str) -> list[str]:
 def test_with_joining_two_conditions_the_index_does_not_combine_reads_two_mentions() -> None:
     assert with_texts("A: COPD with chronic hypoxemic respiratory failure - stable.") == [
         "COPD",
-        "chronic hypoxemic respiratory failure - stable",
+        "chronic hypoxemic respiratory failure",
+        "stable",  # a course, not coded
     ]
     assert with_texts("A: COPD w/ chronic respiratory failure.") == ["COPD", "chronic respiratory failure"]
 
@@ -139,3 +144,11 @@ def test_with_before_a_qualifier_or_without_a_walker_stays_whole() -> None:
     assert [m.text for m in read_note(NOTE + "COPD with chronic respiratory failure.")][2:] == [
         "COPD with chronic respiratory failure"
     ]
+
+
+def test_an_agent_named_first_is_searched_apart_unless_the_index_combines_it() -> None:
+    assert agent_apart(WALKER, None, "MRSA cellulitis of right arm") == "cellulitis of right arm"
+    whole = "methicillin resistant staphylococcus aureus pneumonia"
+    assert agent_apart(WALKER, None, whole) == whole  # J15.212 names both
+    assert agent_apart(WALKER, None, "cellulitis of right arm") == "cellulitis of right arm"
+    assert agent_apart(None, None, "MRSA cellulitis") == "MRSA cellulitis"

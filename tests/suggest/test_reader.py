@@ -257,3 +257,18 @@ def test_a_mixed_pair_is_one_mention() -> None:
     assert "adjustment disorder with mixed anxiety and depressed mood" in texts
     assert "depressed mood" not in texts
     assert "cough" in [m.text for m in read_note("Dx: asthma and cough.\nRTC.\n")]
+
+
+def test_a_course_after_the_problem_is_no_part_of_it() -> None:
+    note = "Problem list:\n# osteopenia - stable.\n# HTN - well controlled.\n"
+    mentions = read_note(note)
+    coded = [m.text for m in mentions if not m.not_coded]
+    assert coded == ["osteopenia", "HTN"]
+    assert [m.text for m in read_note("# shingles - stable.")] == ["shingles"]
+    # a status that chooses the sibling stays in a phrase
+    assert [m.text for m in read_note("type 2 diabetes - uncontrolled")] == ["type 2 diabetes - uncontrolled"]
+
+
+def test_a_spine_region_after_the_comma_completes_the_condition() -> None:
+    mentions = read_note("A/P:\n1. Spinal stenosis, lumbar - PT.\n2. DDD, cervical spine.")
+    assert [m.text for m in mentions if not m.not_coded] == ["Spinal stenosis, lumbar", "DDD, cervical spine"]

@@ -1094,3 +1094,11 @@ def test_a_with_phrase_the_note_never_names_gives_way_to_the_siblings_without() 
     cands.sort(key=lambda c: c.code != "G20.B2")
     said = "Parkinson's disease with peak-dose dyskinesia and wearing-off fluctuations"
     assert prefer_named_sibling(cands, {}, titles.__getitem__, said) is None  # type: ignore[arg-type]
+
+
+def test_not_specified_as_recurrent_is_no_recurrence() -> None:
+    recurrent = qualifiers.title_qualifiers("Enterocolitis due to Clostridium difficile, recurrent")
+    unspecified = qualifiers.title_qualifiers(
+        "Enterocolitis due to Clostridium difficile, not specified as recurrent"
+    )
+    assert unspecified.recurrent is None and recurrent.recurrent is True
