@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Protocol, TypeVar
 
+from assistant.suggest.request_memo import per_request
 from assistant.suggest.text import stem
 
 _WITH_RE = re.compile(
@@ -169,14 +170,15 @@ def _concepts(words: str) -> set[str]:
     return {stem(w) for w in re.findall(r"[a-z]+", part.lower().replace("-", " ")) if w not in _STOP_CONCEPT}
 
 
-def with_phrases(title: str) -> list[set[str]]:
+@per_request  # each candidate title is read for every candidate of its mention's window
+def with_phrases(title: str) -> tuple[frozenset[str], ...]:
     """The concepts of each "with X" phrase of a code title, one set per phrase."""
     low = _PAREN.sub(lambda m: m.group(0)[1:-1], title)
     out = []
     for m in _WITH_RE.finditer(low):
         if m.group("pol").lower() in ("with", "w/") and (concepts := _concepts(m.group("what"))):
-            out.append(concepts)
-    return out
+            out.append(frozenset(concepts))
+    return tuple(out)
 
 
 def read_qualifiers(text: str, *, title: bool = False) -> Qualifiers:
@@ -282,7 +284,8 @@ _WORD = re.compile(r"[a-z]+(?:-[a-z]+)?")
 UN_NOT_NEGATION = frozenset({"unspecified", "unknown", "unilateral", "underdosing", "understanding"})
 
 
-def _non_words(text: str) -> tuple[set[str], set[str]]:
+@per_request  # a mention and its candidates' titles are read against each other many times a note
+def _non_words(text: str) -> tuple[frozenset[str], frozenset[str]]:
     """(words the text says with a "non" or "un" prefix, stripped; the other words) of ``text``
     ("nontoxic" -> toxic, "unstable" -> stable)."""
     nons: set[str] = set()
@@ -294,7 +297,7 @@ def _non_words(text: str) -> tuple[set[str], set[str]]:
             nons.add(w[2:].lstrip("-"))
         else:
             plain.add(w)
-    return nons, plain
+    return frozenset(nons), frozenset(plain)
 
 
 def prefix_conflict(note: str, title: str) -> str | None:

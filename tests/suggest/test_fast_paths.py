@@ -25,6 +25,7 @@ from assistant.suggest import (
     index_walker,
     note_rows,
     overlap,
+    qualifiers,
     request_memo,
 )
 from assistant.suggest.features import FEATURES, mention_features
@@ -349,3 +350,20 @@ def test_long_head_lists_give_the_main_terms_a_scan_gives() -> None:
         ]
         slow = [(w, n) for i, (w, n) in enumerate(slow) if all(n is not m for _, m in slow[:i])]
         assert fast == slow, text
+
+
+def test_word_readings_kept_for_a_request_are_the_plain_ones_and_never_changed() -> None:
+    title = "Nontoxic single thyroid nodule, not specified as traumatic, with unstable angina"
+    note = "toxic thyroid nodule, stable angina"
+    with request_memo.one_request():
+        kept = qualifiers._non_words(title)
+        assert kept == qualifiers._non_words.__wrapped__(title)  # type: ignore[attr-defined]
+        assert kept[0] == {"toxic", "stable"}
+        # the title's "not specified as" word joins its negated words for this call only
+        assert qualifiers.plain_words_negated("nontraumatic nodule", title) == []
+        assert qualifiers.prefix_conflict(note, title) == 'title negates "stable", the note says it'
+        assert qualifiers._non_words(title) is kept and "traumatic" not in kept[0]
+        phrases = qualifiers.with_phrases(title)
+        assert phrases is qualifiers.with_phrases(title)
+        assert phrases == tuple(qualifiers.with_phrases.__wrapped__(title))  # type: ignore[attr-defined]
+        assert all(isinstance(p, frozenset) for p in phrases) and phrases
