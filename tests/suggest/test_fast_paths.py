@@ -27,6 +27,7 @@ from assistant.suggest import (
     overlap,
     qualifiers,
     request_memo,
+    sibling_guard,
 )
 from assistant.suggest.features import FEATURES, mention_features
 from assistant.suggest.forest import Forest
@@ -367,3 +368,17 @@ def test_word_readings_kept_for_a_request_are_the_plain_ones_and_never_changed()
         assert phrases is qualifiers.with_phrases(title)
         assert phrases == tuple(qualifiers.with_phrases.__wrapped__(title))  # type: ignore[attr-defined]
         assert all(isinstance(p, frozenset) for p in phrases) and phrases
+
+
+def test_a_problem_line_and_its_judgements_are_read_once_a_request_as_afresh() -> None:
+    text = "Migraine without aura, not intractable, right side"
+    title = "Migraine with aura, intractable, with status migrainosus"
+    plain_line = sibling_guard.read_line.__wrapped__(text)  # type: ignore[attr-defined]
+    plain = sibling_guard.judge(plain_line, title)
+    assert plain[0]  # the line contradicts the title
+    with request_memo.one_request():
+        line = sibling_guard.read_line(text)
+        assert line == plain_line and sibling_guard.read_line(text) is line
+        first = sibling_guard.judge(line, title)
+        first[0].append("changed by a caller")  # a caller's list is its own
+        assert sibling_guard.judge(line, title) == plain
