@@ -27,6 +27,7 @@ class CodeCatalog:
         self.seven_chr: dict[str, dict[str, str]] = data.get("seven_chr", {})
         self._children: dict[str, list[str]] | None = None
         self._title_tokens: dict[str, set[str]] = {}
+        self._titles = {code: str(row[1]) for code, row in self.codes.items()}  # read thousands of times
 
     def __contains__(self, code: str) -> bool:
         return code in self.codes
@@ -35,7 +36,7 @@ class CodeCatalog:
         return str(self.codes[code][0])
 
     def title(self, code: str) -> str:
-        return str(self.codes[code][1]) if code in self.codes else code
+        return self._titles.get(code, code)
 
     def billable(self, code: str) -> bool:
         return bool(self.codes[code][2]) if code in self.codes else False

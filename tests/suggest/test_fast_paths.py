@@ -29,6 +29,7 @@ from assistant.suggest import (
     request_memo,
     sibling_guard,
 )
+from assistant.suggest.coding_rules import combination
 from assistant.suggest.features import FEATURES, mention_features
 from assistant.suggest.forest import Forest
 from assistant.suggest.index_walker import IndexWalker
@@ -36,6 +37,7 @@ from assistant.suggest.ranker import Ranker, export_trees, load_ranker
 from assistant.suggest.reader import Mention
 from assistant.suggest.schemas import SuggestRequest
 from assistant.suggest.service import SuggestionService
+from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Candidate, Query
 from tests.suggest.conftest import EngineFactory
 
@@ -382,3 +384,18 @@ def test_a_problem_line_and_its_judgements_are_read_once_a_request_as_afresh() -
         first = sibling_guard.judge(line, title)
         first[0].append("changed by a caller")  # a caller's list is its own
         assert sibling_guard.judge(line, title) == plain
+
+
+def test_title_words_kept_for_a_request_belong_to_their_own_catalog() -> None:
+    def catalog(title: str) -> CodeCatalog:
+        return CodeCatalog({"codes": {"E11.9": ["ICD-10-CM", title, True, "E11", "code"]}})
+
+    plain, other = catalog("Type 2 diabetes mellitus without complications"), catalog("Gout, unspecified")
+    assert plain.title("E11.9") == "Type 2 diabetes mellitus without complications"
+    assert plain.title("Z99.99") == "Z99.99"  # a code the catalog lacks reads as itself
+    outside = combination._core(plain, "E11.9")
+    with request_memo.one_request():
+        kept = combination._core(plain, "E11.9")
+        assert kept == outside and combination._core(plain, "E11.9") is kept
+        assert combination._core(other, "E11.9") == {"gout"}  # another catalog, its own title
+    assert outside == {"diabete"}  # the "without" clause and the qualifier words left out
