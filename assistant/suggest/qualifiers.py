@@ -276,6 +276,13 @@ def title_qualifiers(title: str) -> Qualifiers:
     return read_qualifiers(title, title=True)
 
 
+@lru_cache(maxsize=65536)
+def title_names_only_its_head(title: str) -> bool:
+    """The title asserts nothing on any axis, only its condition (``head``): ``compare`` then reads no
+    more of it than ``names_excluded`` does (cached with ``title_qualifiers``)."""
+    return replace(title_qualifiers(title), head=frozenset()) == Qualifiers()
+
+
 _WORD = re.compile(r"[a-z]+(?:-[a-z]+)?")
 
 
@@ -348,9 +355,7 @@ def compare(note: Qualifiers, title: Qualifiers) -> tuple[list[str], list[str]]:
         if said & opposite:
             words = " ".join(sorted(said & opposite))
             conflicts.append(f'title says "{title_word} {words}", the note "{note_word}"')
-    for phrase in sorted(note.excluded):
-        if set(phrase.split()) <= title.head:
-            conflicts.append(f'title names {phrase}, the note says "without {phrase}"')
+    conflicts += names_excluded(note, title)
     agree += [f"with {c}" for c in title.with_ & note.with_]
     agree += [f"without {c}" for c in title.without & note.without]
     if "complication" in title.without and note.with_ - {"exacerbation"}:
@@ -409,11 +414,22 @@ def compare(note: Qualifiers, title: Qualifiers) -> tuple[list[str], list[str]]:
     return conflicts, agree
 
 
+def names_excluded(note: Qualifiers, title: Qualifiers) -> list[str]:
+    """Conflicts: the title names a condition the note says "without"."""
+    return [
+        f'title names {phrase}, the note says "without {phrase}"'
+        for phrase in sorted(note.excluded)
+        if set(phrase.split()) <= title.head
+    ]
+
+
 def unnamed_condition(note: Qualifiers, title: Qualifiers) -> str | None:
     """ "Rectal bleeding" against "Ulcerative (chronic) rectosigmoiditis with rectal bleeding": the note names
     only what the title's "with" clause says, never the condition the title codes with it."""
+    if not (note.said and title.with_):  # most titles say no "with": nothing more to read
+        return None
     named = title.head - _STOP_CONCEPT
-    if not (note.said and named and title.with_) or named & note.said:
+    if not named or named & note.said:
         return None
     if not note.said <= title.with_ | _STOP_CONCEPT:
         return None
@@ -494,8 +510,11 @@ def rerank(
     reasons: dict[str, list[str]] = {}
     out: list[C] = []
     for c in cands:
-        said = title_qualifiers(title_of(c.code))
-        conflicts, agree = compare(note, said)
+        title = title_of(c.code)
+        said = title_qualifiers(title)
+        conflicts, agree = (
+            (names_excluded(note, said), []) if title_names_only_its_head(title) else compare(note, said)
+        )
         unnamed = None if getattr(c, "walk", 0.0) else unnamed_condition(note, said)  # the Index may say so
         if unnamed:
             conflicts.append(unnamed)

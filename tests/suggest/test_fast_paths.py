@@ -399,3 +399,33 @@ def test_title_words_kept_for_a_request_belong_to_their_own_catalog() -> None:
         assert kept == outside and combination._core(plain, "E11.9") is kept
         assert combination._core(other, "E11.9") == {"gout"}  # another catalog, its own title
     assert outside == {"diabete"}  # the "without" clause and the qualifier words left out
+
+
+def test_a_title_naming_only_its_condition_compares_by_the_excluded_phrases_alone() -> None:
+    titles = [
+        "Essential (primary) hypertension",
+        "Acute cystitis without hematuria",
+        "Hematuria, unspecified",
+        "Migraine without aura, not intractable, without status migrainosus",
+        "Major depressive disorder, recurrent, in full remission",
+        "Alcoholic fatty liver",
+        "Type 2 diabetes mellitus without complications",
+        "Gout, unspecified",
+    ]
+    notes = [
+        "cystitis without hematuria, in remission",
+        "acute on chronic migraine with aura, intractable",
+        "severe persistent asthma, stage 3a, second trimester, uncontrolled type 1 diabetes on insulin",
+        "fatty liver, drinks beer daily, recurrent",
+        "gout",
+    ]
+    bare = [t for t in titles if qualifiers.title_names_only_its_head(t)]
+    assert "Essential (primary) hypertension" in bare and "Hematuria, unspecified" in bare
+    assert "Acute cystitis without hematuria" not in bare and "Alcoholic fatty liver" not in bare
+    for text in notes:
+        note = qualifiers.read_qualifiers(text)
+        for title in bare:
+            said = qualifiers.title_qualifiers(title)
+            assert qualifiers.compare(note, said) == (qualifiers.names_excluded(note, said), [])
+    hematuria = qualifiers.title_qualifiers("Hematuria, unspecified")
+    assert qualifiers.names_excluded(qualifiers.read_qualifiers(notes[0]), hematuria)  # "without hematuria"
