@@ -416,6 +416,8 @@ def compare(note: Qualifiers, title: Qualifiers) -> tuple[list[str], list[str]]:
 
 def names_excluded(note: Qualifiers, title: Qualifiers) -> list[str]:
     """Conflicts: the title names a condition the note says "without"."""
+    if not note.excluded:
+        return []
     return [
         f'title names {phrase}, the note says "without {phrase}"'
         for phrase in sorted(note.excluded)

@@ -429,3 +429,19 @@ def test_a_title_naming_only_its_condition_compares_by_the_excluded_phrases_alon
             assert qualifiers.compare(note, said) == (qualifiers.names_excluded(note, said), [])
     hematuria = qualifiers.title_qualifiers("Hematuria, unspecified")
     assert qualifiers.names_excluded(qualifiers.read_qualifiers(notes[0]), hematuria)  # "without hematuria"
+
+
+def test_leaves_under_a_code_are_found_once_and_each_caller_gets_its_own_list() -> None:
+    codes = {
+        "E11": ["ICD-10-CM", "Type 2 diabetes mellitus", False, None, "category"],
+        "E11.6": ["ICD-10-CM", "with other specified complications", False, "E11", "subcategory"],
+        "E11.65": ["ICD-10-CM", "with hyperglycemia", True, "E11.6", "code"],
+        "E11.649": ["ICD-10-CM", "with hypoglycemia without coma", True, "E11.6", "code"],
+        "E11.9": ["ICD-10-CM", "without complications", True, "E11", "code"],
+    }
+    catalog = CodeCatalog({"codes": codes})
+    first = catalog.leaves_under("E11")
+    assert first == ["E11.649", "E11.65", "E11.9"] and catalog.leaves_under("E11.65") == ["E11.65"]
+    first.append("changed by a caller")
+    assert catalog.leaves_under("E11") == ["E11.649", "E11.65", "E11.9"]
+    assert catalog.leaves_under("E11.6") == ["E11.649", "E11.65"] and catalog.leaves_under("Z00") == []
