@@ -82,6 +82,7 @@ _PAST_EVENT = re.compile(
 # The date ends the item, as problem lists write it (not "2004 diagnosed with ...", "vision 20/25 both eyes").
 _DATE = r"(?:\b(?:19|20)\d\d|\b\d{1,2}/(?:19|20)?\d\d)"
 _DATED = re.compile(_DATE + r"\W*$")
+_ANY_DATE = re.compile(_DATE)
 _CLOSED_WORDS = (
     r"\b(?:passed|excised|resected|removed|resolved|healed|repaired|cured|treated|completed|remitted|"
     r"cleared|recovered)\b|\b(?:no|without)\s+residual\w*"
@@ -93,8 +94,8 @@ _DATED_CLOSED = re.compile(_DATE + r"\W*(?:\w+\W+){0,2}?(?:" + _CLOSED_WORDS + r
 
 def _dated_and_closed(sentence: str, mention: str) -> str | None:
     """The closing word of a dated item (the mention ends with its date; the sentence then closes it)."""
-    if _TREATMENT_ONGOING.search(sentence):
-        return None
+    if _ANY_DATE.search(mention) is None or _TREATMENT_ONGOING.search(sentence):
+        return None  # (most mentions hold no date: the sentence is then not read)
     if (inside := _DATED_CLOSED.search(mention)) is not None:
         return _CLOSED.search(inside.group(0)).group(0).lower()  # type: ignore[union-attr]
     if not _DATED.search(mention):

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from assistant.suggest import request_memo
+from assistant.suggest import request_memo, skipped_tail
 from assistant.suggest.text import lexical_query, tokens
 from assistant.suggest.types import Query
 
@@ -64,16 +64,18 @@ def lexical_side(
 def prefetch_lexical(
     service: SuggestionService, requests: Sequence[SuggestRequest], plans: Sequence[Plan]
 ) -> None:
-    """Compute the lexical side of every planned query now (while the vectors are computed elsewhere); a
-    no-op outside a request, where nothing would be kept."""
+    """Compute the lexical side of every planned query now (while the vectors are computed elsewhere), and
+    of the negated and uncertain mentions' queries the ranked tail searches (full mode); a no-op outside a
+    request, where nothing would be kept."""
     if not request_memo.active():
         return
     for request, plan in zip(requests, plans, strict=True):
-        for _, q, _ in plan:
-            if q is None:
-                continue
+        searched = [(q, request.mode) for _, q, _ in plan if q is not None]
+        if request.mode == "full" and service._skipped_tail_on():
+            searched += [(q, "full") for _, q, _ in skipped_tail.queries(plan)]
+        for q, mode in searched:
             mask = service._mask(q.prefixes) if q.prefixes else None
-            lexical_side(service, q, query_ids(service, q), mask, request.mode)
+            lexical_side(service, q, query_ids(service, q), mask, mode)
 
 
 def dense_meanwhile(

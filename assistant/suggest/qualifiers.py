@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Protocol, TypeVar
 
+from assistant.suggest.request_memo import per_request
 from assistant.suggest.text import stem
 
 _WITH_RE = re.compile(
@@ -169,14 +170,15 @@ def _concepts(words: str) -> set[str]:
     return {stem(w) for w in re.findall(r"[a-z]+", part.lower().replace("-", " ")) if w not in _STOP_CONCEPT}
 
 
-def with_phrases(title: str) -> list[set[str]]:
+@per_request  # each candidate title is read for every candidate of its mention's window
+def with_phrases(title: str) -> tuple[frozenset[str], ...]:
     """The concepts of each "with X" phrase of a code title, one set per phrase."""
     low = _PAREN.sub(lambda m: m.group(0)[1:-1], title)
     out = []
     for m in _WITH_RE.finditer(low):
         if m.group("pol").lower() in ("with", "w/") and (concepts := _concepts(m.group("what"))):
-            out.append(concepts)
-    return out
+            out.append(frozenset(concepts))
+    return tuple(out)
 
 
 def read_qualifiers(text: str, *, title: bool = False) -> Qualifiers:
@@ -274,6 +276,13 @@ def title_qualifiers(title: str) -> Qualifiers:
     return read_qualifiers(title, title=True)
 
 
+@lru_cache(maxsize=65536)
+def title_names_only_its_head(title: str) -> bool:
+    """The title asserts nothing on any axis, only its condition (``head``): ``compare`` then reads no
+    more of it than ``names_excluded`` does (cached with ``title_qualifiers``)."""
+    return replace(title_qualifiers(title), head=frozenset()) == Qualifiers()
+
+
 _WORD = re.compile(r"[a-z]+(?:-[a-z]+)?")
 
 
@@ -282,7 +291,8 @@ _WORD = re.compile(r"[a-z]+(?:-[a-z]+)?")
 UN_NOT_NEGATION = frozenset({"unspecified", "unknown", "unilateral", "underdosing", "understanding"})
 
 
-def _non_words(text: str) -> tuple[set[str], set[str]]:
+@per_request  # a mention and its candidates' titles are read against each other many times a note
+def _non_words(text: str) -> tuple[frozenset[str], frozenset[str]]:
     """(words the text says with a "non" or "un" prefix, stripped; the other words) of ``text``
     ("nontoxic" -> toxic, "unstable" -> stable)."""
     nons: set[str] = set()
@@ -294,7 +304,7 @@ def _non_words(text: str) -> tuple[set[str], set[str]]:
             nons.add(w[2:].lstrip("-"))
         else:
             plain.add(w)
-    return nons, plain
+    return frozenset(nons), frozenset(plain)
 
 
 def prefix_conflict(note: str, title: str) -> str | None:
@@ -345,9 +355,7 @@ def compare(note: Qualifiers, title: Qualifiers) -> tuple[list[str], list[str]]:
         if said & opposite:
             words = " ".join(sorted(said & opposite))
             conflicts.append(f'title says "{title_word} {words}", the note "{note_word}"')
-    for phrase in sorted(note.excluded):
-        if set(phrase.split()) <= title.head:
-            conflicts.append(f'title names {phrase}, the note says "without {phrase}"')
+    conflicts += names_excluded(note, title)
     agree += [f"with {c}" for c in title.with_ & note.with_]
     agree += [f"without {c}" for c in title.without & note.without]
     if "complication" in title.without and note.with_ - {"exacerbation"}:
@@ -406,11 +414,24 @@ def compare(note: Qualifiers, title: Qualifiers) -> tuple[list[str], list[str]]:
     return conflicts, agree
 
 
+def names_excluded(note: Qualifiers, title: Qualifiers) -> list[str]:
+    """Conflicts: the title names a condition the note says "without"."""
+    if not note.excluded:
+        return []
+    return [
+        f'title names {phrase}, the note says "without {phrase}"'
+        for phrase in sorted(note.excluded)
+        if set(phrase.split()) <= title.head
+    ]
+
+
 def unnamed_condition(note: Qualifiers, title: Qualifiers) -> str | None:
     """ "Rectal bleeding" against "Ulcerative (chronic) rectosigmoiditis with rectal bleeding": the note names
     only what the title's "with" clause says, never the condition the title codes with it."""
+    if not (note.said and title.with_):  # most titles say no "with": nothing more to read
+        return None
     named = title.head - _STOP_CONCEPT
-    if not (note.said and named and title.with_) or named & note.said:
+    if not named or named & note.said:
         return None
     if not note.said <= title.with_ | _STOP_CONCEPT:
         return None
@@ -491,8 +512,11 @@ def rerank(
     reasons: dict[str, list[str]] = {}
     out: list[C] = []
     for c in cands:
-        said = title_qualifiers(title_of(c.code))
-        conflicts, agree = compare(note, said)
+        title = title_of(c.code)
+        said = title_qualifiers(title)
+        conflicts, agree = (
+            (names_excluded(note, said), []) if title_names_only_its_head(title) else compare(note, said)
+        )
         unnamed = None if getattr(c, "walk", 0.0) else unnamed_condition(note, said)  # the Index may say so
         if unnamed:
             conflicts.append(unnamed)

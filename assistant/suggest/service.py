@@ -511,6 +511,7 @@ class SuggestionService:
             weight = (0.8 + 0.2 * m.weight) if request.mode == "full" and not phrase and not learned else 1.0
             # A phrase lists its candidates until top_k distinct codes (the rules map several to one code).
             depth = len(cands) if phrase or (learned and cfg.ranked_tail) else max(per_mention, 1)
+            ranked_codes = [x.code for x in cands]
             for rank, c in enumerate(cands[:depth]):
                 if phrase and len(picks) >= request.top_k:
                     break
@@ -531,7 +532,7 @@ class SuggestionService:
                         final = sibling_choice.family_share(cands, qualifier_reasons) >= threshold
                     if rank == 0 and id(m) in gated and self.gate is not None:
                         final = mention_gate.decide(cfg.gate_mode, final, gated[id(m)], self.gate.threshold)
-                    code, extra_warn, extra_notes = self._apply_code_rules(code, m, [x.code for x in cands])
+                    code, extra_warn, extra_notes = self._apply_code_rules(code, m, ranked_codes)
                     code = exam_for_age(code, facts.age_years, self.catalog)
                     why = self.patient_edits.conflict(code, facts)
                     if why:

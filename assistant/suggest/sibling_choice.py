@@ -25,6 +25,7 @@ from typing import Protocol, TypeVar
 
 from assistant.suggest import qualifiers
 from assistant.suggest.abbreviations import expand_text
+from assistant.suggest.request_memo import per_request
 from assistant.suggest.text import stem, tokens
 
 CONFLICT = "qualifier conflict"
@@ -134,6 +135,11 @@ def _note_stems(note: str) -> set[str]:
     return said
 
 
+@per_request  # a mention's words, read for each candidate of its window
+def _said_stems(note: str) -> frozenset[str]:
+    return frozenset(stem(w) for w in tokens(expand_text(note)))
+
+
 _OWN_DEFAULTS = frozenset(
     stem(w) for w in ["status", "intractable", "migrainosus", "epilepticus", "asthmaticus"]
 )
@@ -146,7 +152,7 @@ def _with_unsaid(code: str, cands: Sequence[C], title_of: Callable[[str], str], 
     phrases = qualifiers.with_phrases(title_of(code))
     if not phrases:
         return None
-    said = {stem(w) for w in tokens(expand_text(note))}
+    said = _said_stems(note)
     # (no word of the phrase is in the note; status and intractability have their own default rule)
     for unsaid in [p for p in phrases if not p & said and not p & _OWN_DEFAULTS]:
         for other in cands:

@@ -27,8 +27,9 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar
 
-from assistant.suggest import phrase_sites, qualifiers, rules, seventh, sibling_choice
+from assistant.suggest import phrase_sites, qualifiers, request_memo, rules, seventh, sibling_choice
 from assistant.suggest.reader import ASSESSMENT_SECTIONS, Mention
+from assistant.suggest.request_memo import per_request
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.text import expand_abbreviations, tokens
 from assistant.suggest.types import Pick
@@ -79,6 +80,7 @@ _TITLE_SYNONYMS = (
 )
 
 
+@per_request  # a problem line is read again when the guard settles the list after the coding rules
 def read_line(text: str) -> LineSays:
     said = _MOD.sub("moderate", expand_abbreviations(text))
     for rx, word in _TITLE_SYNONYMS:
@@ -105,7 +107,12 @@ def title_side(title: str) -> str | None:
 
 
 def judge(line: LineSays, title: str) -> tuple[list[str], list[str]]:
-    """(conflicts, agreements) of a code title with its problem line."""
+    """(conflicts, agreements) of a code title with its problem line (each pair judged once a request)."""
+    conflicts, agree = request_memo.remembered(judge, (line, title), lambda: _judged(line, title))
+    return list(conflicts), list(agree)
+
+
+def _judged(line: LineSays, title: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     said = qualifiers.title_qualifiers(title)
     conflicts, agree = qualifiers.compare(line.qualifiers, said)
     conflicts += qualifiers.default_conflicts(line.qualifiers, said)
@@ -128,7 +135,7 @@ def judge(line: LineSays, title: str) -> tuple[list[str], list[str]]:
             conflicts.append(f"title says {has}, the line {side}")
         elif has == side:
             agree.append(f"side {side}")
-    return conflicts, agree
+    return tuple(conflicts), tuple(agree)
 
 
 _NEGATED_WORD = re.compile(r"\b(?:non-?|un)(?P<word>[a-z]{4,})\s+(?P<next>[a-z]+)", re.IGNORECASE)

@@ -36,6 +36,8 @@ class CodeCatalog:
         self.seven_chr: dict[str, dict[str, str]] = data.get("seven_chr", {})
         self._children: dict[str, list[str]] | None = None
         self._title_tokens: dict[str, set[str]] = {}
+        self._leaves: dict[str, tuple[str, ...]] = {}  # leaves_under, per code as first asked
+        self._titles = {code: str(row[1]) for code, row in self.codes.items()}  # read thousands of times
 
     def __contains__(self, code: str) -> bool:
         return code in self.codes
@@ -44,7 +46,7 @@ class CodeCatalog:
         return str(self.codes[code][0])
 
     def title(self, code: str) -> str:
-        return str(self.codes[code][1]) if code in self.codes else code
+        return self._titles.get(code, code)
 
     def billable(self, code: str) -> bool:
         return bool(self.codes[code][2]) if code in self.codes else False
@@ -70,14 +72,18 @@ class CodeCatalog:
         return self._children.get(code, [])
 
     def leaves_under(self, code: str) -> list[str]:
-        out, stack = [], [code]
-        while stack:
-            c = stack.pop()
-            kids = self.children(c)
-            if not kids and self.billable(c):
-                out.append(c)
-            stack.extend(reversed(kids))
-        return sorted(out)
+        """The billable codes under ``code`` (itself when it is one), sorted; each code's found once."""
+        got = self._leaves.get(code)
+        if got is None:
+            out, stack = [], [code]
+            while stack:
+                c = stack.pop()
+                kids = self.children(c)
+                if not kids and self.billable(c):
+                    out.append(c)
+                stack.extend(reversed(kids))
+            got = self._leaves[code] = tuple(sorted(out))
+        return list(got)
 
     def title_tokens(self, code: str) -> set[str]:
         got = self._title_tokens.get(code)

@@ -25,8 +25,11 @@ from assistant.suggest import (
     index_walker,
     note_rows,
     overlap,
+    qualifiers,
     request_memo,
+    sibling_guard,
 )
+from assistant.suggest.coding_rules import combination
 from assistant.suggest.features import FEATURES, mention_features
 from assistant.suggest.forest import Forest
 from assistant.suggest.index_walker import IndexWalker
@@ -34,6 +37,7 @@ from assistant.suggest.ranker import Ranker, export_trees, load_ranker
 from assistant.suggest.reader import Mention
 from assistant.suggest.schemas import SuggestRequest
 from assistant.suggest.service import SuggestionService
+from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Candidate, Query
 from tests.suggest.conftest import EngineFactory
 
@@ -349,3 +353,95 @@ def test_long_head_lists_give_the_main_terms_a_scan_gives() -> None:
         ]
         slow = [(w, n) for i, (w, n) in enumerate(slow) if all(n is not m for _, m in slow[:i])]
         assert fast == slow, text
+
+
+def test_word_readings_kept_for_a_request_are_the_plain_ones_and_never_changed() -> None:
+    title = "Nontoxic single thyroid nodule, not specified as traumatic, with unstable angina"
+    note = "toxic thyroid nodule, stable angina"
+    with request_memo.one_request():
+        kept = qualifiers._non_words(title)
+        assert kept == qualifiers._non_words.__wrapped__(title)  # type: ignore[attr-defined]
+        assert kept[0] == {"toxic", "stable"}
+        # the title's "not specified as" word joins its negated words for this call only
+        assert qualifiers.plain_words_negated("nontraumatic nodule", title) == []
+        assert qualifiers.prefix_conflict(note, title) == 'title negates "stable", the note says it'
+        assert qualifiers._non_words(title) is kept and "traumatic" not in kept[0]
+        phrases = qualifiers.with_phrases(title)
+        assert phrases is qualifiers.with_phrases(title)
+        assert phrases == tuple(qualifiers.with_phrases.__wrapped__(title))  # type: ignore[attr-defined]
+        assert all(isinstance(p, frozenset) for p in phrases) and phrases
+
+
+def test_a_problem_line_and_its_judgements_are_read_once_a_request_as_afresh() -> None:
+    text = "Migraine without aura, not intractable, right side"
+    title = "Migraine with aura, intractable, with status migrainosus"
+    plain_line = sibling_guard.read_line.__wrapped__(text)  # type: ignore[attr-defined]
+    plain = sibling_guard.judge(plain_line, title)
+    assert plain[0]  # the line contradicts the title
+    with request_memo.one_request():
+        line = sibling_guard.read_line(text)
+        assert line == plain_line and sibling_guard.read_line(text) is line
+        first = sibling_guard.judge(line, title)
+        first[0].append("changed by a caller")  # a caller's list is its own
+        assert sibling_guard.judge(line, title) == plain
+
+
+def test_title_words_kept_for_a_request_belong_to_their_own_catalog() -> None:
+    def catalog(title: str) -> CodeCatalog:
+        return CodeCatalog({"codes": {"E11.9": ["ICD-10-CM", title, True, "E11", "code"]}})
+
+    plain, other = catalog("Type 2 diabetes mellitus without complications"), catalog("Gout, unspecified")
+    assert plain.title("E11.9") == "Type 2 diabetes mellitus without complications"
+    assert plain.title("Z99.99") == "Z99.99"  # a code the catalog lacks reads as itself
+    outside = combination._core(plain, "E11.9")
+    with request_memo.one_request():
+        kept = combination._core(plain, "E11.9")
+        assert kept == outside and combination._core(plain, "E11.9") is kept
+        assert combination._core(other, "E11.9") == {"gout"}  # another catalog, its own title
+    assert outside == {"diabete"}  # the "without" clause and the qualifier words left out
+
+
+def test_a_title_naming_only_its_condition_compares_by_the_excluded_phrases_alone() -> None:
+    titles = [
+        "Essential (primary) hypertension",
+        "Acute cystitis without hematuria",
+        "Hematuria, unspecified",
+        "Migraine without aura, not intractable, without status migrainosus",
+        "Major depressive disorder, recurrent, in full remission",
+        "Alcoholic fatty liver",
+        "Type 2 diabetes mellitus without complications",
+        "Gout, unspecified",
+    ]
+    notes = [
+        "cystitis without hematuria, in remission",
+        "acute on chronic migraine with aura, intractable",
+        "severe persistent asthma, stage 3a, second trimester, uncontrolled type 1 diabetes on insulin",
+        "fatty liver, drinks beer daily, recurrent",
+        "gout",
+    ]
+    bare = [t for t in titles if qualifiers.title_names_only_its_head(t)]
+    assert "Essential (primary) hypertension" in bare and "Hematuria, unspecified" in bare
+    assert "Acute cystitis without hematuria" not in bare and "Alcoholic fatty liver" not in bare
+    for text in notes:
+        note = qualifiers.read_qualifiers(text)
+        for title in bare:
+            said = qualifiers.title_qualifiers(title)
+            assert qualifiers.compare(note, said) == (qualifiers.names_excluded(note, said), [])
+    hematuria = qualifiers.title_qualifiers("Hematuria, unspecified")
+    assert qualifiers.names_excluded(qualifiers.read_qualifiers(notes[0]), hematuria)  # "without hematuria"
+
+
+def test_leaves_under_a_code_are_found_once_and_each_caller_gets_its_own_list() -> None:
+    codes = {
+        "E11": ["ICD-10-CM", "Type 2 diabetes mellitus", False, None, "category"],
+        "E11.6": ["ICD-10-CM", "with other specified complications", False, "E11", "subcategory"],
+        "E11.65": ["ICD-10-CM", "with hyperglycemia", True, "E11.6", "code"],
+        "E11.649": ["ICD-10-CM", "with hypoglycemia without coma", True, "E11.6", "code"],
+        "E11.9": ["ICD-10-CM", "without complications", True, "E11", "code"],
+    }
+    catalog = CodeCatalog({"codes": codes})
+    first = catalog.leaves_under("E11")
+    assert first == ["E11.649", "E11.65", "E11.9"] and catalog.leaves_under("E11.65") == ["E11.65"]
+    first.append("changed by a caller")
+    assert catalog.leaves_under("E11") == ["E11.649", "E11.65", "E11.9"]
+    assert catalog.leaves_under("E11.6") == ["E11.649", "E11.65"] and catalog.leaves_under("Z00") == []

@@ -92,6 +92,32 @@ def test_each_querys_lexical_side_is_computed_once_a_request(
     assert seen and len(seen) == len(set(seen))
 
 
+def test_the_ranked_tails_negated_queries_are_walked_while_the_note_embeds(
+    engine: SuggestionService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ahead: list[bool] = []
+    prefetching = [False]
+    walk, prefetch = engine.walk, overlap.prefetch_lexical
+
+    def counted(query: Any) -> Any:
+        ahead.append(prefetching[0])
+        return walk(query)
+
+    def marked(*args: Any) -> None:
+        prefetching[0] = True
+        try:
+            prefetch(*args)
+        finally:
+            prefetching[0] = False
+
+    monkeypatch.setattr(engine, "walk", counted)
+    monkeypatch.setattr(overlap, "prefetch_lexical", marked)
+    assert engine._skipped_tail_on()
+    note = "Assessment: community acquired pneumonia. Denies chest pain. No hematuria. Possible sepsis."
+    engine.suggest(SuggestRequest(text=note, setting="outpatient"))
+    assert len(ahead) >= 4 and all(ahead)  # the searched and the skipped mentions, none walked after
+
+
 def test_an_embedders_error_reaches_the_caller(
     engine: SuggestionService, monkeypatch: pytest.MonkeyPatch
 ) -> None:

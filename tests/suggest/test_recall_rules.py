@@ -528,6 +528,9 @@ def test_a_condition_treated_definitively_in_a_past_year_is_history() -> None:
         ("TIA 2019, no residual.", "TIA 2019", "no residual"),
         ("Old L ankle sprain (8/2026) healed, no pain.", "Old L ankle sprain (8/2026) healed", "healed"),
         ("MI in 2019.", "MI in 2019", "in 2019"),
+        ("Kidney stone 3/2021, passed.", "Kidney stone 3/2021", "passed"),
+        ("Kidney stone, passed.", "Kidney stone", None),  # no date: not a dated item
+        ("Breast cancer 2021, resected, on tamoxifen.", "Breast cancer 2021", None),  # treatment goes on
     ],
 )
 def test_history_cues_of_intent_remission_residuals_and_dates(

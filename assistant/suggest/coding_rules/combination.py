@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.codesets.repository import ref_covers
-from assistant.suggest import qualifiers
+from assistant.suggest import qualifiers, request_memo
 from assistant.suggest.coding_rules.context import NoteContext, demote
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.text import tokens
@@ -116,9 +116,14 @@ def _positive_title(title: str) -> str:
     return re.sub(r"\bwithout\b[^,]*", " ", title, flags=re.IGNORECASE)
 
 
-def _core(catalog: CodeCatalog, code: str) -> set[str]:
-    words = set(tokens(_positive_title(catalog.title(code)))) - _QUALIFIER_WORDS
-    return {w for w in words if not w.isdigit()}
+def _core(catalog: CodeCatalog, code: str) -> frozenset[str]:
+    """A code title's own words, its "without" clauses and qualifier words left out (once a request)."""
+
+    def read() -> frozenset[str]:
+        words = set(tokens(_positive_title(catalog.title(code)))) - _QUALIFIER_WORDS
+        return frozenset(w for w in words if not w.isdigit())
+
+    return request_memo.remembered((_core, catalog), code, read)
 
 
 def _own_refs(catalog: CodeCatalog, code: str) -> list[str]:
