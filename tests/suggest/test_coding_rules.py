@@ -21,7 +21,7 @@ from assistant.suggest.coding_rules.injuries import encounter_character, fall_co
 from assistant.suggest.coding_rules.partners import add_organism, add_partners, bmi_code, weeks_code
 from assistant.suggest.coding_rules.stated_condition import named_in_note
 from assistant.suggest.coding_rules.symptoms import integral_to
-from assistant.suggest.coding_rules.tobacco import not_tobacco, tobacco_code
+from assistant.suggest.coding_rules.tobacco import not_tobacco, status_clause, tobacco_code
 from assistant.suggest.reader import Mention
 from assistant.suggest.schemas import Patient, SuggestRequest, SuggestResponse
 from assistant.suggest.service import SuggestionService, check_evidence
@@ -221,6 +221,26 @@ def test_tobacco_history_versus_current(svc: SuggestionService) -> None:
     assert "F17.210" in finals(r)
     r = run(svc, "HPI: cough.\nSH: Mother smokes at home.\nA/P: cough.")
     assert not any(c.startswith("F17") for c in finals(r))
+
+
+def test_tobacco_status_is_read_in_its_own_clause(svc: SuggestionService) -> None:
+    """An arrow starts the plan, a run-on's next subject another clause: their words are not the smoker's."""
+    r = run(
+        svc,
+        "SH: Ex-smoker 30 pk-yr, quit 2012 -> AAA US ordered (never had one).\nA/P: Essential hypertension.",
+    )
+    assert "Z87.891" in finals(r)
+    note = (
+        "HPI: 29 yo M seen for a med check he denies SI his cannabis use disorder is in sustained "
+        "remission he smokes a pack of cigarettes a day and is not ready to quit his mother has bipolar "
+        "disorder\n"
+        "A/P: Essential hypertension."
+    )
+    r = run(svc, note)
+    assert "F17.210" in finals(r) and "F17.211" not in listed(r)
+    r = run(svc, "SH: Tobacco: never, his wife smokes outside.\nA/P: Essential hypertension.")
+    assert not any(c.startswith("F17") or c == "Z87.891" for c in finals(r))
+    assert status_clause("quit 2012 -> never had one", 0, 4) == "quit 2012 "
 
 
 def test_tobacco_code_by_status_and_product() -> None:
