@@ -168,9 +168,11 @@ _SCREENING_TAIL = re.compile(
 _VACCINE_NAME = re.compile(
     r"^(?:hpv|hep(?:atitis)?\s*[ab]|covid(?:-19)?|influenza|flu|varicella|zoster|pneumococcal|rsv|rotavirus|"
     r"polio|measles|mumps|rubella|meningococcal|typhoid|rabies|yellow\s+fever|japanese\s+encephalitis)"
-    # the vaccine's form or route in brackets: "Typhoid (injectable)", "Typhoid (oral)", "Flu (high-dose)"
-    r"(?:\s*\((?:injectable|inj|oral|po|im|sq|sc|intranasal|live|inactivated|high[- ]dose|adjuvanted)\))?"
-    r"(?:\s*#?\s*\d)?$",
+    # the vaccine's antigen, form or route, bracketed or not, and the word that it was given: "Typhoid
+    # (injectable)", "Typhoid (oral)", "Flu (high-dose)", "typhoid Vi IM given"
+    r"(?:\s*\(?(?:vi|ty21a|injectable|inj|oral|po|im|sq|sc|intranasal|live|inactivated|high[- ]dose|"
+    r"adjuvanted|polysaccharide|conjugate)\)?)*"
+    r"(?:\s*#?\s*\d)?(?:\s+(?:given|administered|today))*$",
     re.IGNORECASE,
 )
 _VACCINE_WORDS = re.compile(

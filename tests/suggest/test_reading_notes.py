@@ -423,3 +423,6 @@ def test_a_vaccine_named_with_its_route_is_the_vaccine() -> None:
     sentence = "Typhoid (injectable) and yellow fever vaccines administered today."
     assert vaccine_in_list_given("Typhoid (injectable)", sentence)
     assert not vaccine_in_list_given("Typhoid fever", sentence)
+    listed = "Vaccines: yellow fever given, typhoid Vi IM given, hepatitis A #1 given; MMR up to date."
+    assert vaccine_in_list_given("typhoid Vi IM given", listed)
+    assert not vaccine_in_list_given("typhoid fever given", listed)
