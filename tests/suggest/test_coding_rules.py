@@ -352,6 +352,10 @@ def test_screening_and_counseling_visits(svc: SuggestionService) -> None:
     assert "Z12.11" not in finals(run(svc, "A/P: Cough.\nColonoscopy last year was normal."))
     assert "Z71.3" in finals(run(svc, "Visit for dietary counseling.\nA/P: Obesity, unspecified."))
     assert "Z71.3" not in finals(run(svc, "A/P: Obesity, unspecified.\nDiet discussed."))
+    travel = "Pre-travel consult, Kenya.\nCounseled on insect precautions.\nA/P: Obesity, unspecified."
+    assert "Z71.84" in finals(run(svc, travel))
+    back = "Back from travel to Mexico, diarrhea x 3 d.\nCounseled on hydration.\nA/P: Obesity, unspecified."
+    assert "Z71.84" not in finals(run(svc, back))
 
 
 # ----------------------------------------------------------------- HCPCS gate

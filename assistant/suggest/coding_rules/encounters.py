@@ -81,6 +81,7 @@ COUNSELING: tuple[tuple[str, str], ...] = (
     ("Z71.41", r"alcohol"),
     ("Z71.51", r"drugs?(?![- ]eluting)|substance|opioid"),
     ("Z71.82", r"exercise|physical activity"),
+    ("Z71.84", r"pre-?travel|travel\s+(?:consult\w*|counsel\w*|clinic|medicine|visit|advice|health)"),
 )
 _COUNSEL = re.compile(r"\b(?:counsel\w*|education|educated)\b", re.IGNORECASE)
 _REASON_SECTIONS = frozenset({"hpi", "body"})
