@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from assistant.cli.main import app
 from assistant.suggest.coding_rules import NoteContext, context_for
 from assistant.suggest.coding_rules.combination import combine, family_documented
-from assistant.suggest.coding_rules.hcpcs_gate import QUALITY_DATA, documents_service
+from assistant.suggest.coding_rules.hcpcs_gate import QUALITY_DATA, documents_service, gate
 from assistant.suggest.coding_rules.injuries import encounter_character, fall_code, injury_rules
 from assistant.suggest.coding_rules.partners import add_organism, add_partners, bmi_code, weeks_code
 from assistant.suggest.coding_rules.stated_condition import named_in_note
@@ -25,6 +25,7 @@ from assistant.suggest.coding_rules.tobacco import not_tobacco, status_clause, t
 from assistant.suggest.reader import Mention
 from assistant.suggest.schemas import Patient, SuggestRequest, SuggestResponse
 from assistant.suggest.service import SuggestionService, check_evidence
+from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 from tests.suggest.rules_corpus import rules_service
 
@@ -378,6 +379,34 @@ def test_hcpcs_for_a_service_documented_as_given(svc: SuggestionService) -> None
     assert "G0008" in listed(r)
     r = run(svc, "Vitamin b-12 cyanocobalamin injection given today, 1000 mcg.")
     assert "J3420" in listed(r)
+
+
+def test_the_visit_a_note_is_written_for_is_its_service_with_the_ordinal_it_says() -> None:
+    catalog = CodeCatalog(
+        {
+            "codes": {
+                "G0438": [
+                    "HCPCS",
+                    "Annual wellness visit, includes a personalized prevention plan, initial visit",
+                ],
+                "G0439": [
+                    "HCPCS",
+                    "Annual wellness visit, includes a personalized prevention plan, subsequent visit",
+                ],
+            },
+            "refs": {},
+        }
+    )
+
+    def final(note: str, at: int) -> list[str]:
+        m = Mention(start=at, end=at + 3, text="AWV", query="annual wellness visit", sentence_end=len(note))
+        picks = {c: Pick(c, 0.7, True, [m], heads=[m]) for c in ("G0438", "G0439")}
+        gate(picks, NoteContext(note=note), catalog)
+        return sorted(picks)
+
+    assert final("Medicare AWV, subsequent (last AWV 11/2025).\nA/P: HTN.", 9) == ["G0439"]
+    assert final("AWV, initial (first since Medicare enrollment).\nA/P: HTN.", 0) == ["G0438"]
+    assert final("Cough x 3 d.\nAWV due next month.", 13) == []  # a visit named later is no service
 
 
 def test_quality_data_codes_never_from_a_note() -> None:
