@@ -141,6 +141,13 @@ _TEST_RE = re.compile(
 )
 # Prevention of a condition is not the condition ("malaria prophylaxis", "fall precautions").
 _PREVENTION_RE = re.compile(r"\b(?:prophylaxis|prophylactic|precautions)\b", re.IGNORECASE)
+# A risk named or counseled ("rabies risk", "risk of DVT", "at risk for falls") is not the condition itself; a
+# pregnancy or patient called high-risk is left to be read ("high risk pregnancy", "increased risk").
+_RISK_RE = re.compile(
+    r"^(?!(?:high|higher|low|lower|increased|elevated|moderate|average)\b)"
+    r"(?:(?:[\w/'-]+\s+){1,3}risks?|(?:at\s+)?risks?\s+(?:of|for)\s+(?:[\w/'-]+\s*){1,4})$",
+    re.IGNORECASE,
+)
 # Immunity found on a titer is no disease ("rubella immune", "hep B immune", "varicella immunity confirmed").
 _IMMUNE_RE = re.compile(
     r"^(?:[\w/-]+\s+){1,3}(?:immune|immunity)(?:\s+(?:confirmed|documented|by\s+titers?|per\s+titers?))?$|"
@@ -276,7 +283,7 @@ def why_not_coded(chunk: str) -> str | None:
         return "vitals or labs"
     if _TEST_RE.match(text):
         return "test"
-    if _PREVENTION_RE.search(text):
+    if _PREVENTION_RE.search(text) or _RISK_RE.match(text):
         return "prevention"
     if _IMMUNE_RE.match(text):
         return "immunity status"
