@@ -48,10 +48,10 @@ _TREATMENT_OVER = re.compile(
     r"recurrence|malignancy)|\bned\b|\bcompleted\s+(?:\w+\s+){0,3}?(?:chemo\w*|radiation|radiotherapy|"
     r"treatment|therapy|immunotherapy)|\bfinished\s+(?:\w+\s+){0,2}?(?:chemo\w*|radiation|treatment)|"
     r"\b(?:cancer|disease)[- ]free\b|\bsurveillance\b|\bsurvivor\b|"
-    r"\bin\s+(?:complete\s+)?remission\s+since\b|"
+    r"\bin\s+(?:complete\s+)?remission\s+since\b|\bno\s+recurrence\b|"
     r"\b(?:s/p|status\s+post)\s+(?:\w+\s+){0,2}?(?:resection|excision|mastectomy|lumpectomy|prostatectomy|"
     r"colectomy|hemicolectomy|nephrectomy|hysterectomy|orchiectomy|thyroidectomy|chemo\w*|radiation|"
-    r"surgery)\b|"
+    r"surgery|mohs)\b|\bmohs\s+(?:surgery\s+)?(?:in\s+)?(?:19|20)\d\d\b|"
     r"\btreated\s+(?:in\s+(?:19|20)\d\d|\d+\s+years?\s+ago|with\s+(?:surgery|chemo\w*|radiation))",
     re.IGNORECASE,
 )
@@ -79,9 +79,10 @@ _PAST_EVENT = re.compile(
 
 # A dated problem-list item that the same sentence closes ("kidney stone 2021, passed", "BCC of nose 2020,
 # excised", "DVT 3/2019 - treated, resolved"): an event of the past, not a current condition.
-# The date ends the item, as problem lists write it (not "2004 diagnosed with ...", "vision 20/25 both eyes").
+# The date ends the item, as problem lists write it (not "2004 diagnosed with ...", "vision 20/25 both eyes"),
+# or only the event's occasion follows it ("DVT 2020 after knee surgery - completed 6 mo apixaban").
 _DATE = r"(?:\b(?:19|20)\d\d|\b\d{1,2}/(?:19|20)?\d\d)"
-_DATED = re.compile(_DATE + r"\W*$")
+_DATED = re.compile(_DATE + r"(?:\s+(?:after|following|post|during)\s+[\w -]{1,30}?)?\W*$")
 _ANY_DATE = re.compile(_DATE)
 _CLOSED_WORDS = (
     r"\b(?:passed|excised|resected|removed|resolved|healed|repaired|cured|treated|completed|remitted|"

@@ -141,6 +141,13 @@ _TEST_RE = re.compile(
 )
 # Prevention of a condition is not the condition ("malaria prophylaxis", "fall precautions").
 _PREVENTION_RE = re.compile(r"\b(?:prophylaxis|prophylactic|precautions)\b", re.IGNORECASE)
+# A risk named or counseled ("rabies risk", "risk of DVT", "at risk for falls") is not the condition itself; a
+# pregnancy or patient called high-risk is left to be read ("high risk pregnancy", "increased risk").
+_RISK_RE = re.compile(
+    r"^(?!(?:high|higher|low|lower|increased|elevated|moderate|average)\b)"
+    r"(?:(?:[\w/'-]+\s+){1,3}risks?|(?:at\s+)?risks?\s+(?:of|for)\s+(?:[\w/'-]+\s*){1,4})$",
+    re.IGNORECASE,
+)
 # Immunity found on a titer is no disease ("rubella immune", "hep B immune", "varicella immunity confirmed").
 _IMMUNE_RE = re.compile(
     r"^(?:[\w/-]+\s+){1,3}(?:immune|immunity)(?:\s+(?:confirmed|documented|by\s+titers?|per\s+titers?))?$|"
@@ -168,9 +175,11 @@ _SCREENING_TAIL = re.compile(
 _VACCINE_NAME = re.compile(
     r"^(?:hpv|hep(?:atitis)?\s*[ab]|covid(?:-19)?|influenza|flu|varicella|zoster|pneumococcal|rsv|rotavirus|"
     r"polio|measles|mumps|rubella|meningococcal|typhoid|rabies|yellow\s+fever|japanese\s+encephalitis)"
-    # the vaccine's form or route in brackets: "Typhoid (injectable)", "Typhoid (oral)", "Flu (high-dose)"
-    r"(?:\s*\((?:injectable|inj|oral|po|im|sq|sc|intranasal|live|inactivated|high[- ]dose|adjuvanted)\))?"
-    r"(?:\s*#?\s*\d)?$",
+    # the vaccine's antigen, form or route, bracketed or not, and the word that it was given: "Typhoid
+    # (injectable)", "Typhoid (oral)", "Flu (high-dose)", "typhoid Vi IM given"
+    r"(?:\s*\(?(?:vi|ty21a|injectable|inj|oral|po|im|sq|sc|intranasal|live|inactivated|high[- ]dose|"
+    r"adjuvanted|polysaccharide|conjugate)\)?)*"
+    r"(?:\s*#?\s*\d)?(?:\s+(?:given|administered|today))*$",
     re.IGNORECASE,
 )
 _VACCINE_WORDS = re.compile(
@@ -274,7 +283,7 @@ def why_not_coded(chunk: str) -> str | None:
         return "vitals or labs"
     if _TEST_RE.match(text):
         return "test"
-    if _PREVENTION_RE.search(text):
+    if _PREVENTION_RE.search(text) or _RISK_RE.match(text):
         return "prevention"
     if _IMMUNE_RE.match(text):
         return "immunity status"

@@ -34,6 +34,12 @@ _WITHOUT_MENTION = re.compile(r"\bwithout\s+mention\s+of\s+", re.IGNORECASE)
 _STOP_AT = re.compile(r"\b(?:and|or|with|without|but|due|in|on|of|not|no)\b|[,;:.]", re.IGNORECASE)
 _PAREN = re.compile(r"\([^)]*\)")
 _EXACERBATION = re.compile(r"\b(?:exacerbation|exacerbated|flare|flare-up)\b", re.I)
+# "without exacerbation", "no acute flare": the exacerbation is denied, not stated.
+_NO_EXACERBATION = re.compile(
+    r"\b(?:without|w/o|no|not|denies|negative\s+for)\s+(?:(?:an?|any|acute|recent)\s+)*"
+    r"(?:exacerbations?|exacerbated|flares?|flare-ups?)\b",
+    re.I,
+)
 _INTRACTABLE_NO = re.compile(
     r"\b(?:not\s+(?:intractable|refractory|pharmacoresistant)|non-?intractable|without\s+(?:mention\s+of\s+)?(?:intractab|refractory))",
     re.I,
@@ -197,8 +203,11 @@ def read_qualifiers(text: str, *, title: bool = False) -> Qualifiers:
         (with_ if pol in ("with", "w/") else without).update(concepts)
         if pol in ("without", "w/o") and not title:
             excluded.add(" ".join(_phrase_stems(m.group("what"))))
-    if _EXACERBATION.search(low):
+    denied = [m.span() for m in _NO_EXACERBATION.finditer(low)]
+    if any(not any(lo <= m.start() < hi for lo, hi in denied) for m in _EXACERBATION.finditer(low)):
         with_.add("exacerbation")
+    elif denied:
+        without.add("exacerbation")
     if title and re.search(r"\buncomplicated\b", low, re.I):
         without.add("exacerbation")
     intractable = False if _INTRACTABLE_NO.search(low) else True if _INTRACTABLE_YES.search(low) else None

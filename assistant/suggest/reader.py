@@ -100,10 +100,10 @@ _FAMILY_PRE = (
 )
 # A dictated run-on sentence starts a new clause with its subject after a comma ("she denies SI, her TSH came
 # back high"): a negation before it does not reach the clause.
-_SUBJECTS = r"(?:she|he|they|we|i|her|his|their|the\s+patient)\s"
+SUBJECTS = r"(?:she|he|they|we|i|her|his|their|the\s+patient)\s"
 _TERMINATE = (
     r"\bbut\b|\bhowever\b|\balthough\b|\bexcept\b|\baside\s+from\b|\bwhich\b|\bwho\b|;|:|\)|"
-    rf",\s*(?:and\s+|so\s+)?{_SUBJECTS}"
+    rf",\s*(?:and\s+|so\s+)?{SUBJECTS}"
 )
 _NEG_RE = re.compile(rf"(?<![\w/])(?:{_NEG_PRE})(?![\w/])", re.IGNORECASE)
 _NEG_POST_RE = re.compile(rf"(?<![\w/])(?:{_NEG_POST})(?![\w/])", re.IGNORECASE)
@@ -112,7 +112,7 @@ _HIST_RE = re.compile(rf"(?<![\w/])(?:{_HIST_PRE})(?![\w/])", re.IGNORECASE)
 _FAM_RE = re.compile(rf"(?<![\w/])(?:{_FAMILY_PRE})(?![\w/])", re.IGNORECASE)
 _TERM_RE = re.compile(_TERMINATE, re.IGNORECASE)
 _CLAUSE_GAP = re.compile(r",\s*(?:and\s+|so\s+)?$", re.IGNORECASE)
-_SUBJECT = re.compile(rf"\s*{_SUBJECTS}", re.IGNORECASE)
+_SUBJECT = re.compile(rf"\s*{SUBJECTS}", re.IGNORECASE)
 # A problem's dash or arrow starts its plan or course ("EPI - steatorrhea resolved"): a negation after it
 # is about what follows, not the problem.
 _DASH = re.compile(r"\s[-–—]+\s|->")

@@ -167,6 +167,7 @@ def extra_records() -> list[CodeRecord]:
         _r("Z12.31", "Encounter for screening mammogram for malignant neoplasm of breast", "Z12"),
         _r("Z71", "Persons encountering health services for other counseling", billable=False),
         _r("Z71.3", "Dietary counseling and surveillance", "Z71"),
+        _r("Z71.84", "Encounter for health counseling related to travel", "Z71"),
         _r("J06.9", "Acute upper respiratory infection, unspecified"),
         _r("Z95", "Presence of cardiac and vascular implants and grafts", billable=False),
         _r("Z95.1", "Presence of aortocoronary bypass graft", "Z95"),

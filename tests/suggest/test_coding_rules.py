@@ -16,15 +16,16 @@ from typer.testing import CliRunner
 from assistant.cli.main import app
 from assistant.suggest.coding_rules import NoteContext, context_for
 from assistant.suggest.coding_rules.combination import combine, family_documented
-from assistant.suggest.coding_rules.hcpcs_gate import QUALITY_DATA, documents_service
+from assistant.suggest.coding_rules.hcpcs_gate import QUALITY_DATA, documents_service, gate
 from assistant.suggest.coding_rules.injuries import encounter_character, fall_code, injury_rules
 from assistant.suggest.coding_rules.partners import add_organism, add_partners, bmi_code, weeks_code
 from assistant.suggest.coding_rules.stated_condition import named_in_note
 from assistant.suggest.coding_rules.symptoms import integral_to
-from assistant.suggest.coding_rules.tobacco import not_tobacco, tobacco_code
+from assistant.suggest.coding_rules.tobacco import not_tobacco, status_clause, tobacco_code
 from assistant.suggest.reader import Mention
 from assistant.suggest.schemas import Patient, SuggestRequest, SuggestResponse
 from assistant.suggest.service import SuggestionService, check_evidence
+from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 from tests.suggest.rules_corpus import rules_service
 
@@ -223,6 +224,26 @@ def test_tobacco_history_versus_current(svc: SuggestionService) -> None:
     assert not any(c.startswith("F17") for c in finals(r))
 
 
+def test_tobacco_status_is_read_in_its_own_clause(svc: SuggestionService) -> None:
+    """An arrow starts the plan, a run-on's next subject another clause: their words are not the smoker's."""
+    r = run(
+        svc,
+        "SH: Ex-smoker 30 pk-yr, quit 2012 -> AAA US ordered (never had one).\nA/P: Essential hypertension.",
+    )
+    assert "Z87.891" in finals(r)
+    note = (
+        "HPI: 29 yo M seen for a med check he denies SI his cannabis use disorder is in sustained "
+        "remission he smokes a pack of cigarettes a day and is not ready to quit his mother has bipolar "
+        "disorder\n"
+        "A/P: Essential hypertension."
+    )
+    r = run(svc, note)
+    assert "F17.210" in finals(r) and "F17.211" not in listed(r)
+    r = run(svc, "SH: Tobacco: never, his wife smokes outside.\nA/P: Essential hypertension.")
+    assert not any(c.startswith("F17") or c == "Z87.891" for c in finals(r))
+    assert status_clause("quit 2012 -> never had one", 0, 4) == "quit 2012 "
+
+
 def test_tobacco_code_by_status_and_product() -> None:
     assert tobacco_code("He quit smoking 10 years ago") == "Z87.891"
     assert tobacco_code("former smoker") == "Z87.891"
@@ -332,6 +353,10 @@ def test_screening_and_counseling_visits(svc: SuggestionService) -> None:
     assert "Z12.11" not in finals(run(svc, "A/P: Cough.\nColonoscopy last year was normal."))
     assert "Z71.3" in finals(run(svc, "Visit for dietary counseling.\nA/P: Obesity, unspecified."))
     assert "Z71.3" not in finals(run(svc, "A/P: Obesity, unspecified.\nDiet discussed."))
+    travel = "Pre-travel consult, Kenya.\nCounseled on insect precautions.\nA/P: Obesity, unspecified."
+    assert "Z71.84" in finals(run(svc, travel))
+    back = "Back from travel to Mexico, diarrhea x 3 d.\nCounseled on hydration.\nA/P: Obesity, unspecified."
+    assert "Z71.84" not in finals(run(svc, back))
 
 
 # ----------------------------------------------------------------- HCPCS gate
@@ -354,6 +379,34 @@ def test_hcpcs_for_a_service_documented_as_given(svc: SuggestionService) -> None
     assert "G0008" in listed(r)
     r = run(svc, "Vitamin b-12 cyanocobalamin injection given today, 1000 mcg.")
     assert "J3420" in listed(r)
+
+
+def test_the_visit_a_note_is_written_for_is_its_service_with_the_ordinal_it_says() -> None:
+    catalog = CodeCatalog(
+        {
+            "codes": {
+                "G0438": [
+                    "HCPCS",
+                    "Annual wellness visit, includes a personalized prevention plan, initial visit",
+                ],
+                "G0439": [
+                    "HCPCS",
+                    "Annual wellness visit, includes a personalized prevention plan, subsequent visit",
+                ],
+            },
+            "refs": {},
+        }
+    )
+
+    def final(note: str, at: int) -> list[str]:
+        m = Mention(start=at, end=at + 3, text="AWV", query="annual wellness visit", sentence_end=len(note))
+        picks = {c: Pick(c, 0.7, True, [m], heads=[m]) for c in ("G0438", "G0439")}
+        gate(picks, NoteContext(note=note), catalog)
+        return sorted(picks)
+
+    assert final("Medicare AWV, subsequent (last AWV 11/2025).\nA/P: HTN.", 9) == ["G0439"]
+    assert final("AWV, initial (first since Medicare enrollment).\nA/P: HTN.", 0) == ["G0438"]
+    assert final("Cough x 3 d.\nAWV due next month.", 13) == []  # a visit named later is no service
 
 
 def test_quality_data_codes_never_from_a_note() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.suggest.coding_rules.context import NoteContext
-from assistant.suggest.coding_rules.contraception import initial_contraceptive
+from assistant.suggest.coding_rules.contraception import contraceptive_surveillance, initial_contraceptive
 from assistant.suggest.reader import Mention
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
@@ -13,17 +13,20 @@ TITLES = {
     "Z30.011": "Encounter for initial prescription of contraceptive pills",
     "Z30.017": "Encounter for initial prescription of implantable subdermal contraceptive",
     "Z30.09": "Encounter for other general counseling and advice on contraception",
+    "Z30.40": "Encounter for surveillance of contraceptives, unspecified",
     "Z30.41": "Encounter for surveillance of contraceptive pills",
+    "Z30.46": "Encounter for surveillance of implantable subdermal contraceptive",
 }
 CATALOG = CodeCatalog(
     {"codes": {c: [ICD, t, True, c[:-1].rstrip("."), "code"] for c, t in TITLES.items()}, "refs": {}}
 )
 
 
-def _run(note: str) -> list[str]:
+def _run(note: str, found: str = "Z30.09") -> list[str]:
     m = Mention(start=0, end=5, text="x", query="x", section="assessment")
-    picks = {"Z30.09": Pick("Z30.09", 0.7, True, [m], heads=[m])}
+    picks = {found: Pick(found, 0.7, True, [m], heads=[m])}
     initial_contraceptive(picks, NoteContext(note=note), CATALOG)
+    contraceptive_surveillance(picks, NoteContext(note=note), CATALOG)
     return sorted(c for c, p in picks.items() if p.final)
 
 
@@ -37,6 +40,14 @@ def test_an_implant_placed_today_is_the_implant_code() -> None:
     assert _run(note) == ["Z30.017"]
 
 
-def test_a_method_continued_or_never_named_leaves_the_counseling_code() -> None:
-    assert _run("Contraception counseling.\nP: continue OCPs, refill x 12 mo.") == ["Z30.09"]
+def test_a_method_never_named_leaves_the_counseling_code() -> None:
     assert _run("Contraception counseling, options reviewed; will decide.") == ["Z30.09"]
+    assert _run("Acne.\nP: continue doxycycline, refill x 3 mo.") == ["Z30.09"]  # no contraception at all
+
+
+def test_a_method_continued_or_exchanged_is_its_surveillance() -> None:
+    assert _run("Contraception counseling.\nP: continue OCPs, refill x 12 mo.") == ["Z30.09", "Z30.41"]
+    note = "Contraception: Nexplanon due.\nA/P: old implant removed, new etonogestrel implant inserted."
+    assert _run(note, found="Z30.40") == ["Z30.46"]
+    # a method started at the visit stays its initial prescription
+    assert _run("Contraception: Nexplanon placed L upper arm today.") == ["Z30.017"]

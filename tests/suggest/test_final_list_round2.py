@@ -171,6 +171,13 @@ def test_chemotherapy_given_at_the_visit_is_listed_first_and_its_adverse_effect_
         ("# Kidney stone 2021, passed\n# HTN - on lisinopril", "Kidney stone 2021", True),
         ("PMH: HTN. BCC of nose 2020, excised.\nToday: PSA <0.01.", "BCC of nose 2020", True),
         ("# DVT 3/2019 - treated, resolved\n# Afib on apixaban", "DVT 3/2019", True),
+        # the event's occasion may follow its date
+        (
+            "# DVT L femoral 2020 after knee surgery - completed 6 mo apixaban\n# HTN",
+            "DVT L femoral 2020 after knee",
+            True,
+        ),
+        ("# PE 2019 after delivery - still on apixaban\n# HTN", "PE 2019 after delivery", False),
         # dated but not closed, or closed but still treated: current
         ("# DM2 dx 2019, A1c 7.1 - continue metformin", "DM2 dx 2019", False),
         ("# Colon cancer dx 3/2026, resected, on adjuvant FOLFOX", "Colon cancer dx 3/2026", False),

@@ -209,6 +209,11 @@ def ae_catalog() -> CodeCatalog:
         # a class term the rule knows; "d/t" and "2/2" attribute as "due to" does
         ("TSH 9.8: lithium-induced hypothyroidism.", "hypothyroidism", "E03.9", {"E03.2", "T43.595A"}),
         ("A/P: SIADH 2/2 SSRI - fluid restriction.", "SIADH", "E22.2", {"E22.2", "T43.225A"}),
+        # how long the drug was taken is not its name; a cause that is no drug still changes nothing
+        ("A: Hypothyroidism due to long-term amiodarone - levothyroxine.", "Hypothyroidism", "E03.9",
+         {"E03.2", "T46.2X5A"}),
+        ("A: Hypothyroidism due to long-standing Hashimoto thyroiditis.", "Hypothyroidism", "E03.9",
+         {"E03.9"}),
     ],
 )  # fmt: skip
 def test_a_condition_attributed_to_a_drug_takes_its_drug_induced_form_and_the_adverse_effect(

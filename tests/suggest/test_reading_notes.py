@@ -419,7 +419,17 @@ def test_a_denial_after_an_exam_heading_negates_the_finding() -> None:
     assert not dm.negated  # a diagnosis before the colon is not an exam heading
 
 
+def test_a_risk_named_or_counseled_is_not_the_condition() -> None:
+    assert why_not_coded("rabies risk") == "prevention"
+    assert why_not_coded("risk of DVT") == "prevention" and why_not_coded("at risk for falls") == "prevention"
+    assert why_not_coded("rabies exposure from a bat bite") is None
+    assert why_not_coded("high risk pregnancy") is None and why_not_coded("increased fall risk") is None
+
+
 def test_a_vaccine_named_with_its_route_is_the_vaccine() -> None:
     sentence = "Typhoid (injectable) and yellow fever vaccines administered today."
     assert vaccine_in_list_given("Typhoid (injectable)", sentence)
     assert not vaccine_in_list_given("Typhoid fever", sentence)
+    listed = "Vaccines: yellow fever given, typhoid Vi IM given, hepatitis A #1 given; MMR up to date."
+    assert vaccine_in_list_given("typhoid Vi IM given", listed)
+    assert not vaccine_in_list_given("typhoid fever given", listed)

@@ -150,6 +150,22 @@ def test_chronic_in_a_disease_name_is_not_the_episode_acuity() -> None:
     assert compare(note, title)[0] == []
 
 
+def test_a_skin_cancer_excised_by_mohs_without_recurrence_is_history() -> None:
+    assert history_cue("# Basal cell carcinoma R ala - Mohs 2022, no recurrence", "Basal cell carcinoma")
+    assert history_cue("# Squamous cell carcinoma L cheek - s/p Mohs", "Squamous cell carcinoma L cheek")
+    assert history_cue("# Basal cell carcinoma R ala - Mohs next week", "Basal cell carcinoma R ala") is None
+
+
+def test_a_denied_exacerbation_is_the_without_sibling() -> None:
+    title = read_qualifiers("Chronic obstructive pulmonary disease with (acute) exacerbation", title=True)
+    denied = read_qualifiers("COPD stable without exacerbation")
+    assert "exacerbation" in denied.without and "exacerbation" not in denied.with_
+    assert compare(denied, title)[0]
+    assert "exacerbation" in read_qualifiers("asthma, no acute flare").without
+    stated = read_qualifiers("COPD with acute exacerbation")
+    assert "exacerbation" in stated.with_ and compare(stated, title)[0] == []
+
+
 def test_acute_on_chronic_is_still_read() -> None:
     assert read_qualifiers("acute on chronic systolic heart failure").acuity == "acute on chronic"
     assert read_qualifiers("acute pancreatitis with chronic pain").acuity == "acute on chronic"

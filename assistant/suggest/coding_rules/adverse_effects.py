@@ -34,10 +34,12 @@ _CLASS_TERMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )
 _DRUG = r"[A-Za-z][A-Za-z0-9-]{2,30}(?:\s+inhibitors?)?"
+# How long or how much of the drug was taken ("due to long-term prednisone"): not the drug's name.
+_COURSE = r"(?:(?:long[- ]term|chronic|prolonged|high[- ]dose|daily|maintenance)\s+)"
 _ATTRIBUTED = re.compile(
     rf"\b(?P<d1>{_DRUG})[- ](?:induced|related|associated)\s+(?P<c1>[A-Za-z][^.;:,()\n]{{2,40}})|"
     rf"\b(?P<c2>[A-Za-z][^.;:,()\n]{{2,40}}?)\s+(?:due\s+to|d/t|2/2|secondary\s+to|caused\s+by|induced\s+by)\s+"
-    rf"(?:the\s+|his\s+|her\s+|an?\s+)?(?P<d2>{_DRUG})|"
+    rf"(?:the\s+|his\s+|her\s+|an?\s+)?{_COURSE}?(?P<d2>{_DRUG})|"
     # an antineoplastic or a drug class named before the condition ("oxaliplatin neuropathy", "steroid
     # myopathy"); other names before a condition are mostly sites or causes that are no drug
     rf"\b(?P<d3>{_DRUG})[ \t]+(?P<c3>[a-z]+(?:pathy|itis|penia|emia|algia))\b",

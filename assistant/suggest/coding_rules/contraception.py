@@ -1,7 +1,9 @@
 """The contraceptive a visit starts (ICD-10-CM I.C.21.c.11): "Encounter for initial prescription of
 contraceptives" by method, Z30.01- (pills Z30.011, injectable Z30.013, vaginal ring Z30.015, patch Z30.016,
 implant Z30.017), in place of the general counseling code of the same category (Z30.09, Z30.02) or the
-unspecified one (Z30.019, Z30.9). A method continued or refilled is surveillance (Z30.4-), left as found.
+unspecified one (Z30.019, Z30.9). A method continued, refilled, checked, removed or replaced is surveillance
+of that method (Z30.4-: pills Z30.41, injectable Z30.42, ring Z30.44, patch Z30.45, implant Z30.46), in place
+of the unspecified surveillance code (Z30.40) or Z30.9.
 """
 
 from __future__ import annotations
@@ -43,6 +45,17 @@ _CONTINUED = re.compile(
 )
 # The codes a started method replaces: the same category's counseling and unspecified codes.
 REPLACED = ("Z30.02", "Z30.09", "Z30.019", "Z30.9")
+# Each method's surveillance code (Z30.4-), and the unspecified codes it replaces.
+SURVEILLANCE = {
+    "Z30.011": "Z30.41",
+    "Z30.013": "Z30.42",
+    "Z30.015": "Z30.44",
+    "Z30.016": "Z30.45",
+    "Z30.017": "Z30.46",
+}
+SURVEILLANCE_REPLACED = ("Z30.40", "Z30.9")
+# A device taken out or exchanged at the visit: surveillance even where the new one is "inserted".
+_EXCHANGED = re.compile(r"\b(?:remov\w*|replac\w*|reinsert\w*|exchang\w*)\b", re.IGNORECASE)
 
 
 def initial_contraceptive(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
@@ -70,4 +83,33 @@ def initial_contraceptive(picks: dict[str, Pick], ctx: NoteContext, catalog: Cod
         for other, pick in picks.items():
             if pick.final and other != code and other.startswith(REPLACED):
                 demote(pick, f"{code} codes the contraceptive started at this visit (I.C.21.c.11)")
+        return
+
+
+def contraceptive_surveillance(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    """The method a visit continues, refills, checks or exchanges: its surveillance code (I.C.21.c.11)."""
+    if not _CONTRACEPTION.search(ctx.note):
+        return
+    for line in re.finditer(r"[^\n]+", ctx.note):
+        text = line.group(0)
+        if not _CONTINUED.search(text) or (_STARTED.search(text) and not _EXCHANGED.search(text)):
+            continue
+        found = next(((code, m) for code, rx in METHODS if (m := rx.search(text))), None)
+        if found is None or SURVEILLANCE[found[0]] not in catalog:
+            continue
+        code, m = SURVEILLANCE[found[0]], found[1]
+        why = f"contraceptive continued or exchanged at this encounter: {catalog.title(code)} (I.C.21.c.11)"
+        added = add_pick(
+            picks,
+            catalog,
+            code,
+            best_score(picks) * 0.9,
+            [ctx.mention(line.start() + m.start(), line.start() + m.end())],
+            why,
+        )
+        if added is None:
+            return
+        for other, pick in picks.items():
+            if pick.final and other != code and other.startswith(SURVEILLANCE_REPLACED):
+                demote(pick, f"{code} codes the contraceptive surveilled at this visit (I.C.21.c.11)")
         return

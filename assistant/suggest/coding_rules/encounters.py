@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from assistant.suggest.coding_rules.context import NoteContext, add_pick, best_score, demote
-from assistant.suggest.coding_rules.contraception import initial_contraceptive
+from assistant.suggest.coding_rules.contraception import contraceptive_surveillance, initial_contraceptive
 from assistant.suggest.coding_rules.hcpcs_gate import documents_service
 from assistant.suggest.coding_rules.infection_screening import infection_screening
 from assistant.suggest.reader import ASSESSMENT_SECTIONS
@@ -81,6 +81,7 @@ COUNSELING: tuple[tuple[str, str], ...] = (
     ("Z71.41", r"alcohol"),
     ("Z71.51", r"drugs?(?![- ]eluting)|substance|opioid"),
     ("Z71.82", r"exercise|physical activity"),
+    ("Z71.84", r"pre-?travel|travel\s+(?:consult\w*|counsel\w*|clinic|medicine|visit|advice|health)"),
 )
 _COUNSEL = re.compile(r"\b(?:counsel\w*|education|educated)\b", re.IGNORECASE)
 _REASON_SECTIONS = frozenset({"hpi", "body"})
@@ -370,5 +371,6 @@ def encounter_codes(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatal
     infection_screening(picks, ctx, catalog)
     counseling(picks, ctx, catalog)
     initial_contraceptive(picks, ctx, catalog)
+    contraceptive_surveillance(picks, ctx, catalog)
     if not preoperative_exam(picks, ctx, catalog) and not administrative_exam(picks, ctx, catalog):
         general_exam(picks, ctx, catalog)

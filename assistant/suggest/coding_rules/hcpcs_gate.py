@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from assistant.suggest.coding_rules.context import NoteContext
+from assistant.suggest.reader import Mention
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 
@@ -41,12 +42,53 @@ def documents_service(sentence: str) -> bool:
 QUALITY_DATA = re.compile(r"^G[89]\d{3}$")
 
 
+# The visit a note is written for, named on its first line ("Medicare annual wellness visit, subsequent"), is
+# the service performed; one mentioned further down ("last AWV 11/2025") is not. Its title's ordinal (initial
+# / subsequent visit) must be the one that line says.
+_VISIT_TITLE = re.compile(r"\b(?:visit|examination)\b", re.IGNORECASE)
+_ORDINALS = {
+    "initial": re.compile(r"\b(?:initial|first)\b", re.IGNORECASE),
+    "subsequent": re.compile(r"\bsubsequent\b", re.IGNORECASE),
+}
+
+
+def _first_line_end(note: str) -> int:
+    """Where the note's first non-empty line ends."""
+    start = len(note) - len(note.lstrip())
+    end = note.find("\n", start)
+    return len(note) if end < 0 else end
+
+
+def _visit_of_the_note(title: str, m: Mention, head_end: int, sentence: str) -> bool:
+    """The mention names, on the note's first line, the visit the title is (not one planned or due)."""
+    return (
+        m.start < head_end
+        and bool(_VISIT_TITLE.search(title) and _VISIT_TITLE.search(m.query))
+        and _NOT_YET.search(sentence) is None
+    )
+
+
+def _other_ordinal(title: str, head: str) -> bool:
+    """The title is an initial (subsequent) visit where the note's first line says only the other one."""
+    said = {name for name, rx in _ORDINALS.items() if rx.search(head)}
+    titled = {name for name, rx in _ORDINALS.items() if rx.search(title)}
+    return len(said) == 1 and bool(titled) and not titled & said
+
+
 def gate(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
-    """Drop HCPCS picks none of whose mentions sits in a sentence documenting a service as done."""
+    """Drop HCPCS picks none of whose mentions sits in a sentence documenting a service as done (or, for a
+    visit, on the note's first line), and a visit of the ordinal the first line does not say."""
+    head_end = _first_line_end(ctx.note)
     for code in [c for c, p in picks.items() if c in catalog and catalog.system(c) == "HCPCS"]:
-        pick = picks[code]
-        if QUALITY_DATA.match(code) or not any(
-            documents_service(ctx.sentence(m)) and not (m.negated or m.uncertain or m.history or m.family)
+        pick, title = picks[code], catalog.title(code)
+        done = [
+            m
             for m in pick.mentions
-        ):
+            if (documents_service(ctx.sentence(m)) or _visit_of_the_note(title, m, head_end, ctx.sentence(m)))
+            and not (m.negated or m.uncertain or m.history or m.family)
+        ]
+        other_visit = _visit_of_the_note(
+            title, pick.mentions[0], head_end, ctx.sentence(pick.mentions[0])
+        ) and _other_ordinal(title, ctx.note[:head_end])
+        if QUALITY_DATA.match(code) or not done or other_visit:
             picks.pop(code)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from assistant.suggest.coding_rules.context import NoteContext, add_pick
+from assistant.suggest.reader import SUBJECTS, Mention
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 
@@ -36,6 +37,19 @@ _PRODUCT = (
     ("29", re.compile(r"\b(?:cigars?|pipe|vap\w*|e-cig\w*|hookah)\b", re.I)),
     ("21", re.compile(r"\b(?:cigarettes?|packs?|ppd|smok\w*)\b", re.I)),
 )
+
+
+# What a sentence says of the tobacco words stops at an arrow (the plan or course after it: "quit 2012 -> AAA
+# US ordered (never had one)") or at a dictated run-on's next subject ("... in remission he smokes a pack a
+# day ... his mother has ...").
+_CLAUSE_BREAK = re.compile(rf"->|\u2192|\b{SUBJECTS}", re.IGNORECASE)
+
+
+def status_clause(sentence: str, start: int, end: int) -> str:
+    """The clause of ``sentence`` that holds the tobacco words at ``start:end``."""
+    begin = max((m.start() for m in _CLAUSE_BREAK.finditer(sentence, 0, start)), default=0)
+    after = _CLAUSE_BREAK.search(sentence, end)
+    return sentence[begin : after.start() if after else len(sentence)]
 
 
 def _product(text: str) -> str | None:
@@ -75,7 +89,7 @@ def tobacco_status(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalo
     by_sentence: dict[str, list[Pick]] = {}
     for code in tobacco:
         pick = picks[code]
-        said = [ctx.sentence(m) for m in pick.mentions if _TOBACCO.search(ctx.sentence(m))]
+        said = [c for c in (_mention_clause(ctx, m) for m in pick.mentions) if _TOBACCO.search(c)]
         if said and (_NEVER.search(said[0]) or not_tobacco(said[0])):
             picks.pop(code)  # "never smoker", "smokes cannabis": no tobacco code at all
         elif said and not any(m.negated or m.family for m in pick.mentions):
@@ -94,6 +108,14 @@ def tobacco_status(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalo
         add_pick(picks, catalog, wanted, max(best.score, 0.6), mentions, note)
 
 
+def _mention_clause(ctx: NoteContext, m: Mention) -> str:
+    """The clause of the mention's sentence around its tobacco words (the sentence when it names none)."""
+    sentence = ctx.sentence(m)
+    at = m.start - m.sentence_start if m.sentence_end > m.sentence_start else 0
+    found = _TOBACCO.search(sentence, max(at, 0)) or _TOBACCO.search(sentence)
+    return status_clause(sentence, found.start(), found.end()) if found else sentence
+
+
 _SOMEONE_ELSE = re.compile(
     r"\b(?:mother|father|parents?|husband|wife|spouse|partner|household|secondhand|second-hand|passive|"
     r"exposure|exposed|FH|family)\b",
@@ -104,12 +126,12 @@ _SOMEONE_ELSE = re.compile(
 def _from_the_note(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     """No tobacco candidate was retrieved, but a sentence states the patient's use: code that status."""
     for m in re.finditer(r"[^.\n]+", ctx.note):
-        sentence = m.group(0)
-        found = _TOBACCO.search(sentence)
-        if not found or _NEVER.search(sentence) or _SOMEONE_ELSE.search(sentence) or not_tobacco(sentence):
-            continue
-        wanted = tobacco_code(sentence, ctx.note)
-        start = m.start() + found.start()
-        note = f"tobacco status from the note: {wanted} (guideline I.C.5.b; a former user is Z87.891)"
-        if add_pick(picks, catalog, wanted, 0.6, [ctx.mention(start, m.start() + found.end())], note):
-            return
+        for found in _TOBACCO.finditer(m.group(0)):
+            clause = status_clause(m.group(0), found.start(), found.end())
+            if _NEVER.search(clause) or _SOMEONE_ELSE.search(clause) or not_tobacco(clause):
+                continue
+            wanted = tobacco_code(clause, ctx.note)
+            start = m.start() + found.start()
+            note = f"tobacco status from the note: {wanted} (guideline I.C.5.b; a former user is Z87.891)"
+            if add_pick(picks, catalog, wanted, 0.6, [ctx.mention(start, m.start() + found.end())], note):
+                return
