@@ -254,7 +254,8 @@ def read_mention(text: str) -> _Mention:
         origin.pop(k, None)
     base = frozenset(words)
     every = base | frozenset(origin)
-    return _Mention(every, frozenset(negated), text, base, origin, tuple(w for w in every if len(w) >= 6))
+    long = tuple(sorted((w for w in every if len(w) >= 6), key=lambda w: (-len(w), w)))  # same in any process
+    return _Mention(every, frozenset(negated), text, base, origin, long)
 
 
 Fetch = Callable[[int, int | None], Sequence[Mapping[str, Any]]]
@@ -457,14 +458,6 @@ class IndexWalker:
             matched_child = True
             step = state._replace(used=state.used | full, half=state.half | half)
             out.extend(self._descend(child, mention, step, negative))
-        if not matched_child and node.words and not (node.code or node.columns or node.see):
-            only = self.children(node)
-            if len(only) == 1 and only[0].words and not (only[0].negative or only[0].words & mention.negated):
-                # an entry without a code whose one subterm holds it ("Nodule, pulmonary, solitary"): the
-                # coder goes on to it; its words, unsaid, cost a qualifier's penalty
-                step = state._replace(penalty=state.penalty + QUALIFIER_PENALTY)
-                matched_child = True
-                out.extend(self._descend(only[0], mention, step, negative))
         if not matched_child and node.see_also and state.hops < MAX_HOPS:
             target = self._see_target(node.see_also, node.source)
             if target is not None and target is not node:
