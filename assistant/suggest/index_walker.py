@@ -217,6 +217,7 @@ class _Mention:
     base: frozenset[str] = frozenset()  # the mention's own word keys (what the score counts)
     origin: dict[str, str] = field(default_factory=dict)  # alias -> the mention word it stands for
     long: tuple[str, ...] = ()  # words long enough to be found inside a longer Index word
+    plain: frozenset[str] = frozenset()  # word keys said outside any negation
 
     def credit(self, used: frozenset[str], half: frozenset[str]) -> float:
         full = {self.origin.get(w, w) for w in used} & self.base
@@ -228,6 +229,7 @@ def read_mention(text: str) -> _Mention:
     raw = _WORD.findall(text.lower())
     words: set[str] = set()
     negated: set[str] = set()
+    plain: set[str] = set()  # said outside any negation
     origin: dict[str, str] = {}
     left = 0
     previous: str | None = None
@@ -249,13 +251,15 @@ def read_mention(text: str) -> _Mention:
             negated.add(k)
             negated.update(aliases)
             left -= 1
+        else:
+            plain.add(k)
         previous = w
     for k in words:
         origin.pop(k, None)
     base = frozenset(words)
     every = base | frozenset(origin)
     long = tuple(sorted((w for w in every if len(w) >= 6), key=lambda w: (-len(w), w)))  # same in any process
-    return _Mention(every, frozenset(negated), text, base, origin, long)
+    return _Mention(every, frozenset(negated), text, base, origin, long, frozenset(plain))
 
 
 Fetch = Callable[[int, int | None], Sequence[Mapping[str, Any]]]
@@ -408,6 +412,8 @@ class IndexWalker:
             return []
         found: dict[str, WalkHit] = {}
         for words, root in self.main_terms(mention):
+            if _denied(root, mention):
+                continue  # "without diagnosis of hypertension": the note denies the main term
             penalty = QUALIFIER_PENALTY * len(_qualifiers(root.term) - mention.words)
             if _NOT_TRAUMATIC & mention.words and "traumat" in content_keys(root.term):
                 penalty += (
@@ -425,7 +431,7 @@ class IndexWalker:
         out = [(node, state)]
         if node.see and not node.code and state.hops < MAX_HOPS:
             target = self._see_target(node.see, node.source)
-            if target is not None:
+            if target is not None and not _denied(target, mention):
                 gained = state._replace(
                     used=state.used | target.words & mention.words,
                     hops=state.hops + 1,
@@ -460,7 +466,7 @@ class IndexWalker:
             out.extend(self._descend(child, mention, step, negative))
         if not matched_child and node.see_also and state.hops < MAX_HOPS:
             target = self._see_target(node.see_also, node.source)
-            if target is not None and target is not node:
+            if target is not None and target is not node and not _denied(target, mention):
                 crossed = state._replace(hops=state.hops + 1, trail=(*state.trail, *node.path, "see also"))
                 further = self._descend(target, mention, crossed)
                 if node.code:  # the entry has its own code: take the reference only where it goes further
@@ -622,6 +628,13 @@ def _entry(row: Mapping[str, Any], term: str, parent: Entry | None) -> Entry:
     if row["source"] == "neoplasm" and parent is not None and site_spellings:  # "uterus, uteri, uterine"
         node.alts = tuple(a for a in (content_keys(p) for p in spellings) if a)
     return node
+
+
+def _denied(target: Entry, mention: _Mention) -> bool:
+    """A cross-reference to a main term the mention denies ("elevated blood pressure without diagnosis of
+    hypertension": see also Hypertension) is not followed."""
+    words = content_keys(target.term.split(",")[0])
+    return bool(words) and words <= mention.negated - mention.plain
 
 
 def _add_cell(node: Entry, row: Mapping[str, Any]) -> None:

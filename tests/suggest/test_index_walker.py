@@ -44,6 +44,9 @@ ROWS = [
     _row(1, "Colitis, Clostridioides difficile"),
     _row(2, "Colitis, Clostridioides difficile, not specified as recurrent", "A04.72"),
     _row(2, "Colitis, Clostridioides difficile, recurrent", "A04.71"),
+    _row(0, "Hypertension, hypertensive", "I10"),
+    _row(0, "Elevated, elevation"),
+    _row(1, "Elevated, elevation, blood pressure", see_also="Hypertension, hypertensive"),
     _row(0, "Hot flashes"),
     _row(1, "Hot flashes, menopausal", "N95.1"),
     _row(0, "Cancer", see_also="Neoplasm, by site, malignant"),
@@ -115,6 +118,7 @@ class Tab:
             True,
             [],
         ),
+        "I10": ("Essential (primary) hypertension", True, []),
         "N95.1": ("Menopausal and female climacteric states", True, []),
         "M72.2": ("Plantar fascial fibromatosis", False, ["M72.20", "M72.21", "M72.22"]),
         "M72.20": ("Plantar fascial fibromatosis, unspecified foot", True, []),
@@ -396,3 +400,14 @@ def test_a_mentions_long_words_have_one_order_in_every_process() -> None:
     # the first long word that fits an Index word is taken: its order may not follow the hash seed
     long = read_mention("diabetic polyneuropathy with retinopathy and nephropathy").long
     assert long == tuple(sorted(long, key=lambda w: (-len(w), w)))
+
+
+def test_a_denied_main_term_is_no_candidate(walker: IndexWalker) -> None:
+    assert top(walker, "hypertension")[0] == "I10"
+    assert walker.walk("no hypertension", Tab()) == []
+    assert "I10" not in [
+        h.code for h in walker.walk("elevated blood pressure without diagnosis of hypertension", Tab())
+    ]
+    assert (
+        top(walker, "elevated blood pressure")[0] == "I10"
+    )  # the Index's "see also" where nothing denies it
