@@ -54,6 +54,8 @@ SURVEILLANCE = {
     "Z30.017": "Z30.46",
 }
 SURVEILLANCE_REPLACED = ("Z30.40", "Z30.9")
+STARTED = ("started", REPLACED)  # (what the visit did, the codes the method's code replaces)
+SURVEILLED = ("continued or exchanged", SURVEILLANCE_REPLACED)
 # A device taken out or exchanged at the visit: surveillance even where the new one is "inserted".
 _EXCHANGED = re.compile(r"\b(?:remov\w*|replac\w*|reinsert\w*|exchang\w*)\b", re.IGNORECASE)
 
@@ -69,20 +71,7 @@ def initial_contraceptive(picks: dict[str, Pick], ctx: NoteContext, catalog: Cod
         if found is None:
             continue
         code, m = found
-        why = f"contraceptive started at this encounter: {catalog.title(code)} (I.C.21.c.11)"
-        added = add_pick(
-            picks,
-            catalog,
-            code,
-            best_score(picks) * 0.9,
-            [ctx.mention(line.start() + m.start(), line.start() + m.end())],
-            why,
-        )
-        if added is None:
-            return
-        for other, pick in picks.items():
-            if pick.final and other != code and other.startswith(REPLACED):
-                demote(pick, f"{code} codes the contraceptive started at this visit (I.C.21.c.11)")
+        _code_method(picks, ctx, catalog, code, line.start() + m.start(), line.start() + m.end(), STARTED)
         return
 
 
@@ -98,18 +87,24 @@ def contraceptive_surveillance(picks: dict[str, Pick], ctx: NoteContext, catalog
         if found is None or SURVEILLANCE[found[0]] not in catalog:
             continue
         code, m = SURVEILLANCE[found[0]], found[1]
-        why = f"contraceptive continued or exchanged at this encounter: {catalog.title(code)} (I.C.21.c.11)"
-        added = add_pick(
-            picks,
-            catalog,
-            code,
-            best_score(picks) * 0.9,
-            [ctx.mention(line.start() + m.start(), line.start() + m.end())],
-            why,
-        )
-        if added is None:
-            return
-        for other, pick in picks.items():
-            if pick.final and other != code and other.startswith(SURVEILLANCE_REPLACED):
-                demote(pick, f"{code} codes the contraceptive surveilled at this visit (I.C.21.c.11)")
+        _code_method(picks, ctx, catalog, code, line.start() + m.start(), line.start() + m.end(), SURVEILLED)
         return
+
+
+def _code_method(
+    picks: dict[str, Pick],
+    ctx: NoteContext,
+    catalog: CodeCatalog,
+    code: str,
+    start: int,
+    end: int,
+    kind: tuple[str, tuple[str, ...]],
+) -> None:
+    """Add the method's code (started, or continued at this visit) and demote the codes it replaces."""
+    how, replaced = kind
+    why = f"contraceptive {how} at this encounter: {catalog.title(code)} (I.C.21.c.11)"
+    if add_pick(picks, catalog, code, best_score(picks) * 0.9, [ctx.mention(start, end)], why) is None:
+        return
+    for other, pick in picks.items():
+        if pick.final and other != code and other.startswith(replaced):
+            demote(pick, f"{code} codes the contraceptive {how} at this visit (I.C.21.c.11)")
