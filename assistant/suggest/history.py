@@ -109,6 +109,18 @@ def _dated_and_closed(sentence: str, mention: str) -> str | None:
     return m.group(0).lower()
 
 
+# A chronic condition "h/o" names is usually still present ("h/o HTN"); one said to be cured is not.
+_CURED = re.compile(
+    r"\b(?:cured|eradicated|eradication\s+confirmed|svr\s?\d*|sustained\s+virolog\w*\s+response)\b",
+    re.IGNORECASE,
+)
+
+
+def said_cured(sentence: str) -> bool:
+    """The sentence says the condition was cured ("treated 2019, SVR12 achieved - cured")."""
+    return _CURED.search(sentence) is not None
+
+
 def names_neoplasm(text: str) -> bool:
     """The text names a cancer or another neoplasm."""
     return _NEOPLASM.search(text) is not None

@@ -43,6 +43,7 @@ from assistant.suggest.corpus import corpus_for
 from assistant.suggest.embedder import Embedder, NoVectorsEmbedder, configured_model_name, load_embedder
 from assistant.suggest.features import CodePrior, StaticColumns
 from assistant.suggest.first_listed import ensure_first_listed, ensure_pregnancy_code
+from assistant.suggest.history import said_cured
 from assistant.suggest.index_status import index_status
 from assistant.suggest.index_walker import IndexWalker, WalkHit, walker_for
 from assistant.suggest.mention_gate import GateInput, MentionGate, load_gate
@@ -65,6 +66,12 @@ SERVICE_GIVEN = frozenset({"immunization given"})
 SERVICE_SYSTEMS = ("HCPCS", "CPT")
 SERVICE_NOT_ASKED = "a service given, and no service code system requested"
 FAMILY_PREFIXES = ("Z80", "Z81", "Z82", "Z83", "Z84")
+
+
+def _sentence(text: str, m: Mention) -> str:
+    return text[m.sentence_start : m.sentence_end]
+
+
 CHRONIC = re.compile(
     r"\b(hypertension|diabetes|asthma|chronic|copd|heart failure|hypothyroidism|hyperthyroidism|"
     r"hyperlipidemia|"
@@ -341,7 +348,9 @@ class SuggestionService:
                 plan.append((m, Query(f"family history of {base}", FAMILY_PREFIXES, "family"), None))
             elif m.uncertain and request.setting == "outpatient":
                 plan.append((m, None, "uncertain (outpatient: code the symptoms)"))
-            elif m.history and not CHRONIC.search(base):
+            elif m.history and (
+                not CHRONIC.search(base) or said_cured(request.text[m.sentence_start : m.sentence_end])
+            ):
                 status = any(t.startswith(("history:status post", "history:s/p")) for t in m.triggers)
                 if status:
                     plan.append(

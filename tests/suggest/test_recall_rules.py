@@ -553,3 +553,15 @@ def test_history_cues_of_intent_remission_residuals_and_dates(
     sentence: str, mention: str, cue: str | None
 ) -> None:
     assert history_cue(sentence, mention) == cue
+
+
+def test_a_chronic_condition_said_to_be_cured_is_history(svc: SuggestionService) -> None:
+    def kinds(text: str) -> dict[str, str | None]:
+        request = SuggestRequest(text=text)
+        plan = svc._plan(request, svc.read(text))
+        return {m.text: (q.kind if q else None) for m, q, _ in plan}
+
+    cured = kinds("PMH:\n# h/o chronic hepatitis C, treated 2018, SVR12 - cured.\n# HTN.\n")
+    assert cured["h/o chronic hepatitis C"] == "history"
+    ongoing = kinds("PMH:\n# h/o chronic hepatitis C, on follow-up.\n# HTN.\n")
+    assert ongoing["h/o chronic hepatitis C"] == "current"  # "h/o" a chronic condition: still present
