@@ -201,7 +201,7 @@ def read_qualifiers(text: str, *, title: bool = False) -> Qualifiers:
             continue
         concepts = _concepts(m.group("what"))
         (with_ if pol in ("with", "w/") else without).update(concepts)
-        if pol in ("without", "w/o") and not title:
+        if pol in ("without", "w/o", "not", "no") and not title:  # "IgA nephropathy, not nephrotic"
             excluded.add(" ".join(_phrase_stems(m.group("what"))))
     denied = [m.span() for m in _NO_EXACERBATION.finditer(low)]
     if any(not any(lo <= m.start() < hi for lo, hi in denied) for m in _EXACERBATION.finditer(low)):

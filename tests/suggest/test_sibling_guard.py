@@ -1102,3 +1102,13 @@ def test_not_specified_as_recurrent_is_no_recurrence() -> None:
         "Enterocolitis due to Clostridium difficile, not specified as recurrent"
     )
     assert unspecified.recurrent is None and recurrent.recurrent is True
+
+
+def test_a_condition_the_line_denies_with_not_is_excluded_like_without() -> None:
+    note = qualifiers.read_qualifiers("IgA nephropathy, not nephrotic")
+    nephrotic = qualifiers.title_qualifiers(
+        "Nephrotic syndrome with diffuse mesangial proliferative glomerulonephritis"
+    )
+    assert qualifiers.names_excluded(note, nephrotic)
+    assert not qualifiers.names_excluded(qualifiers.read_qualifiers("IgA nephropathy"), nephrotic)
+    assert not qualifiers.read_qualifiers("migraine, not intractable").excluded  # an axis, read as such
