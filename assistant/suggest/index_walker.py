@@ -415,10 +415,6 @@ class IndexWalker:
             if _denied(root, mention):
                 continue  # "without diagnosis of hypertension": the note denies the main term
             penalty = QUALIFIER_PENALTY * len(_qualifiers(root.term) - mention.words)
-            if _NOT_TRAUMATIC & mention.words and "traumat" in content_keys(root.term):
-                penalty += (
-                    NOT_DEFAULT_PENALTY  # "fragility fracture", "osteoporotic fracture": not the default
-                )
             for node, state in self._descend(root, mention, _State(words, frozenset(), 0, penalty)):
                 self._emit(node, state, mention, tabular, found)
         hits = sorted(found.values(), key=lambda h: (-h.score, len(h.path), h.code))
