@@ -104,11 +104,11 @@ def agent_apart(walker: IndexWalker | None, tabular: Tabular | None, query: str)
     names the combination (Pneumonia, due to, Staphylococcus, aureus, methicillin resistant: J15.212)."""
     if walker is None:
         return query
-    agent = next((m for _, rx in ORGANISM_PATTERNS if (m := rx.match(query.lstrip())) is not None), None)
+    body = query.lstrip()
+    agent = next((m for _, rx in ORGANISM_PATTERNS if (m := rx.match(body)) is not None), None)
     if agent is None:
         return query
-    lead = len(query) - len(query.lstrip())
-    rest = query[lead + agent.end() :].strip(" ,-")
+    rest = body[agent.end() :].strip(" ,-")
     if not content_keys(rest):
         return query
     said = content_keys(agent.group(0))

@@ -709,7 +709,7 @@ def _sent_on(code: str, entry: Sequence[str], tabular: Tabular) -> str:
 
 
 def _plain_words(text: str) -> frozenset[str]:
-    return frozenset(re.findall(r"[a-z0-9']+", text.lower()))
+    return frozenset(_WORD.findall(text.lower()))
 
 
 _FIRST_NEGATOR = re.compile(r"\b(?:without|no|not|w/o)\b")

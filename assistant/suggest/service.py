@@ -68,10 +68,6 @@ SERVICE_NOT_ASKED = "a service given, and no service code system requested"
 FAMILY_PREFIXES = ("Z80", "Z81", "Z82", "Z83", "Z84")
 
 
-def _sentence(text: str, m: Mention) -> str:
-    return text[m.sentence_start : m.sentence_end]
-
-
 CHRONIC = re.compile(
     r"\b(hypertension|diabetes|asthma|chronic|copd|heart failure|hypothyroidism|hyperthyroidism|"
     r"hyperlipidemia|"

@@ -105,7 +105,7 @@ def _common_ancestor(release: _Release, codes: list[str]) -> str:
     while current is not None:
         lineage.append(current)
         current = release.rows[current]["parent"]
-    for candidate in lineage[1:] if len(codes) > 1 else lineage:
+    for candidate in lineage:
         if all(release.under(c, candidate) for c in codes):
             return candidate
     return codes[0]
