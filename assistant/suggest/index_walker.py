@@ -67,6 +67,12 @@ DRUG_COLUMNS = (
     ("toxicity", "Poisoning, Accidental"),
 )
 MAX_HOPS = 2
+# The parts of a "see Neoplasm, ..." reference that name no site: the behaviour, "by site", "neoplastic".
+_NOT_SITE = re.compile(
+    r"(?:by site|neoplastic|malignant|benign|secondary|in situ|uncertain behaviou?r|unspecified behaviou?r)$",
+    re.IGNORECASE,
+)
+_SITE_SAID = re.compile(r"(un)?specified site", re.IGNORECASE)
 _UNSAID = re.compile(r"(?:not specified|unspecified) as\b(?: to\b)?", re.IGNORECASE)
 # Everyday words -> the words the Index uses (our own short list; the abbreviation table is separate).
 WORD_ALIASES: dict[str, tuple[str, ...]] = {
@@ -85,8 +91,15 @@ WORD_ALIASES: dict[str, tuple[str, ...]] = {
     "liver": ("hepatic",),
     "exam": ("examination",),
     "strep": ("streptococcal",),
+    "diabetes": ("mellitus",),  # "screening for diabetes": Screening, diabetes mellitus
 }
 QUALIFIER_PENALTY = 0.05
+# A phrase the Index lists only under the syndrome it names ("dry eye", "carpal tunnel": Syndrome, dry eye):
+# the coder reads the main term into a phrase of two words or more when no entry of its own words accounts
+# for all of them.
+IMPLIED_MAIN_TERMS = ("Syndrome",)
+IMPLIED_PENALTY = 0.05
+SIDE_WORDS = frozenset({"right", "left", "bilateral"})  # the Tabular List's laterality, not an Index word
 
 
 class Tabular(Protocol):
@@ -158,6 +171,9 @@ IMPLIED_SITE_WORDS = frozenset({"joint", "region", "end"})
 _POSITION_WORDS = frozenset({"distal", "proximal", "lower", "upper"})
 
 
+_ALIAS_KEYS = {word_key(w): tuple(word_key(a) for a in alts) for w, alts in WORD_ALIASES.items()}
+
+
 def keys(text: str) -> list[str]:
     return [word_key(w) for w in _WORD.findall(text.lower()) if w != "s"]
 
@@ -219,6 +235,10 @@ class _Mention:
     long: tuple[str, ...] = ()  # words long enough to be found inside a longer Index word
     plain: frozenset[str] = frozenset()  # word keys said outside any negation
 
+    def unused(self, used: frozenset[str]) -> frozenset[str]:
+        """The mention's own words a path has not matched."""
+        return self.base - {self.origin.get(w, w) for w in used}
+
     def credit(self, used: frozenset[str], half: frozenset[str]) -> float:
         full = {self.origin.get(w, w) for w in used} & self.base
         part = {self.origin.get(w, w) for w in half} & self.base - full
@@ -242,7 +262,7 @@ def read_mention(text: str) -> _Mention:
             previous = None
             continue
         words.add(k)
-        aliases = [word_key(a) for a in WORD_ALIASES.get(k, ())]
+        aliases = list(_ALIAS_KEYS.get(k, ()))
         if previous is not None:  # a compound written as two words ("chicken pox" ~ "chickenpox")
             aliases.append(word_key(previous + w))
         for alias in aliases:
@@ -417,8 +437,27 @@ class IndexWalker:
             penalty = QUALIFIER_PENALTY * len(_qualifiers(root.term) - mention.words)
             for node, state in self._descend(root, mention, _State(words, frozenset(), 0, penalty)):
                 self._emit(node, state, mention, tabular, found)
+        if len(mention.base - SIDE_WORDS) > 1 and not any(h.score >= 1.0 for h in found.values()):
+            self._implied(mention, tabular, found)
         hits = sorted(found.values(), key=lambda h: (-h.score, len(h.path), h.code))
         return hits[:limit]
+
+    def _implied(self, mention: _Mention, tabular: Tabular | None, found: dict[str, WalkHit]) -> None:
+        """Hits under an implied main term whose subterms account for every word of the mention."""
+        for term in IMPLIED_MAIN_TERMS:
+            root = self.find(term)
+            if root is None or content_keys(term) & mention.words:
+                continue
+            implied: dict[str, WalkHit] = {}
+            for node, state in self._descend(
+                root, mention, _State(frozenset(), frozenset(), 0, IMPLIED_PENALTY)
+            ):
+                self._emit(node, state, mention, tabular, implied)
+            every = mention.credit(mention.base - SIDE_WORDS, frozenset()) - IMPLIED_PENALTY - 1e-9
+            for code, hit in implied.items():
+                old = found.get(code)
+                if hit.score >= every and (old is None or hit.score > old.score):
+                    found[code] = hit
 
     def _descend(
         self, node: Entry, mention: _Mention, state: _State, negative: bool = False
@@ -432,6 +471,7 @@ class IndexWalker:
                     used=state.used | target.words & mention.words,
                     hops=state.hops + 1,
                     trail=(*state.trail, *node.path, "see"),
+                    behaviour=_column_for(node.see, NEOPLASM_COLUMNS, state.behaviour),
                 )
                 out.extend(self._descend(target, mention, gained))
         matched_child = False
@@ -444,6 +484,12 @@ class IndexWalker:
                     deeper = self._descend(child, mention, state, child_negative)[1:]
                     matched_child = matched_child or bool(deeper)
                     out.extend(deeper)
+                continue
+            site = _SITE_SAID.fullmatch(child.term)
+            if site:  # "Glioblastoma, unspecified site" where the mention names none, "specified site" else
+                if bool(mention.unused(state.used) - SIDE_WORDS) == (site.group(1) is None):
+                    matched_child = True
+                    out.extend(self._descend(child, mention, state, negative))
                 continue
             unsaid = _UNSAID.match(child.term)
             if unsaid:  # "not specified as recurrent": the default where the mention does not say it
@@ -463,7 +509,11 @@ class IndexWalker:
         if not matched_child and node.see_also and state.hops < MAX_HOPS:
             target = self._see_target(node.see_also, node.source)
             if target is not None and target is not node and not _denied(target, mention):
-                crossed = state._replace(hops=state.hops + 1, trail=(*state.trail, *node.path, "see also"))
+                crossed = state._replace(
+                    hops=state.hops + 1,
+                    trail=(*state.trail, *node.path, "see also"),
+                    behaviour=_column_for(node.see_also, NEOPLASM_COLUMNS, state.behaviour),
+                )
                 further = self._descend(target, mention, crossed)
                 if node.code:  # the entry has its own code: take the reference only where it goes further
                     further = [x for x in further[1:] if (x[1].used, x[1].half) != (state.used, state.half)]
@@ -494,7 +544,14 @@ class IndexWalker:
     def _find_target(self, ref: str, source: str) -> Entry | None:
         ref = ref.strip()
         if ref.lower().startswith("neoplasm"):
-            return self._neoplasm_root()
+            root = self._neoplasm_root()
+            site = [
+                p for p in (" ".join(x.split()) for x in ref.split(",")[1:]) if p and not _NOT_SITE.match(p)
+            ]
+            if root is None or not site:
+                return root
+            node, rest = self._descend_named(root, site)  # "Neoplasm, meninges, benign": the meninges
+            return root if rest else node
         ref = _BY.sub("", ref).strip(" ,")
         if not ref or SEE_SKIP.match(ref):
             return None
@@ -512,7 +569,7 @@ class IndexWalker:
         tabular: Tabular | None,
         found: dict[str, WalkHit],
     ) -> None:
-        column = self._column(node, mention) if node.columns and not node.code else None
+        column = self._column(node, mention, state.behaviour) if node.columns and not node.code else None
         code = node.code or (node.columns.get(column) if column else None)
         if not code:
             return
@@ -539,11 +596,11 @@ class IndexWalker:
         if old is None or score > old.score or (score == old.score and len(path) < len(old.path)):
             found[full] = WalkHit(full, path, round(score, 4), node.source, code)
 
-    def _column(self, node: Entry, mention: _Mention) -> str | None:
+    def _column(self, node: Entry, mention: _Mention, behaviour: str = "") -> str | None:
         if node.source == "neoplasm":
             if METASTATIC_PRIMARY.search(mention.text) and not SECONDARY_SITE.search(mention.text):
                 return "Malignant Primary"
-            return _column_for(mention.text, NEOPLASM_COLUMNS, "Unspecified Behavior")
+            return _column_for(mention.text, NEOPLASM_COLUMNS, behaviour or "Unspecified Behavior")
         # a drug named without poisoning, adverse effect or underdosing is no Drug-table code
         return _column_for(mention.text, DRUG_COLUMNS, "") or None
 
@@ -594,6 +651,7 @@ class _State(NamedTuple):
     hops: int  # cross-references followed
     penalty: float  # main-term qualifiers the mention lacks
     trail: tuple[str, ...] = ()  # the Index path walked before a cross-reference, "see" included
+    behaviour: str = ""  # the table column a "see Neoplasm, malignant" reference names
 
 
 @lru_cache(maxsize=65536)
@@ -620,8 +678,8 @@ def _entry(row: Mapping[str, Any], term: str, parent: Entry | None) -> Entry:
     node.words = content_keys(term)
     node.alts = tuple(a for a in (content_keys(part) for part in _OR.split(term)) if a) or (node.words,)
     spellings = [p.strip().lower() for p in term.split(",") if p.strip()]
-    site_spellings = len(spellings) > 1 and all(p[:4] == spellings[0][:4] for p in spellings)
-    if row["source"] == "neoplasm" and parent is not None and site_spellings:  # "uterus, uteri, uterine"
+    one_word = len(spellings) > 1 and all(p[:4] == spellings[0][:4] for p in spellings)
+    if parent is not None and one_word:  # spellings of one word: "uterus, uteri, uterine", "fall, falling"
         node.alts = tuple(a for a in (content_keys(p) for p in spellings) if a)
     return node
 

@@ -286,6 +286,8 @@ _NORMAL_WORDS = frozenset(
     )
 )
 _NON_PREFIX = re.compile(r"\bnon[- ](?=tender|distended)", re.IGNORECASE)
+# "Skin warm and dry" describes a normal exam; "dry" before the site names a condition (dry eye, dry mouth).
+_DRY_SITE = re.compile(r"\bdry\s+(?:eyes?|mouth|skin)\b", re.IGNORECASE)
 _BODY_SITES = frozenset(
     tokens(
         "abdomen abdominal heart cardiac cardiovascular lung lungs chest respiratory pulmonary head neck "
@@ -696,6 +698,7 @@ def is_normal_finding(text: str) -> bool:
     words = tokens(_NON_PREFIX.sub("non", text))
     return (
         bool(words)
+        and not _DRY_SITE.search(text)
         and any(w in _NORMAL_WORDS for w in words)
         and all(w in _NORMAL_WORDS or w in _BODY_SITES for w in words)
     )

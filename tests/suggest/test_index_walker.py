@@ -62,6 +62,9 @@ ROWS = [
         source="neoplasm",
         column="Malignant Primary",
     ),
+    _row(0, "History"),
+    _row(1, "History, personal"),
+    _row(2, "History, personal, fall, falling", "Z91.81"),
 ]
 
 
@@ -119,6 +122,7 @@ class Tab:
             [],
         ),
         "I10": ("Essential (primary) hypertension", True, []),
+        "Z91.81": ("History of falling", True, []),
         "N95.1": ("Menopausal and female climacteric states", True, []),
         "M72.2": ("Plantar fascial fibromatosis", False, ["M72.20", "M72.21", "M72.22"]),
         "M72.20": ("Plantar fascial fibromatosis, unspecified foot", True, []),
@@ -168,6 +172,7 @@ def test_an_excludes1_note_at_the_index_code_sends_the_named_term_on(walker: Ind
 def test_a_subterm_written_in_several_spellings_matches_any_of_them(walker: IndexWalker) -> None:
     assert top(walker, "uterine cancer")[0] == "C55"  # "uterus, uteri, uterine"
     assert top(walker, "cancer of the uterus")[0] == "C55"
+    assert top(walker, "personal history of falls")[0] == "Z91.81"  # "fall, falling"
 
 
 def test_an_essential_subterm_must_be_said(walker: IndexWalker) -> None:
@@ -411,3 +416,86 @@ def test_a_denied_main_term_is_no_candidate(walker: IndexWalker) -> None:
     assert (
         top(walker, "elevated blood pressure")[0] == "I10"
     )  # the Index's "see also" where nothing denies it
+
+
+def test_a_phrase_listed_only_under_its_syndrome_takes_the_implied_main_term() -> None:
+    class Eyes(Tab):
+        CODES = {
+            "H04.12": ("Dry eye syndrome", False, ["H04.121", "H04.129"]),
+            "H04.121": ("Dry eye syndrome of right lacrimal gland", True, []),
+            "H04.129": ("Dry eye syndrome of unspecified lacrimal gland", True, []),
+            "R68.2": ("Dry mouth, unspecified", True, []),
+            "R53.83": ("Other fatigue", True, []),
+        }
+
+    walker = IndexWalker.from_rows(
+        [
+            _row(0, "Dry, dryness", see_also="condition"),
+            _row(1, "Dry, dryness, mouth", "R68.2"),
+            _row(0, "Fatigue", "R53.83"),
+            _row(0, "Syndrome"),
+            _row(1, "Syndrome, dry eye", "H04.12-"),
+            _row(1, "Syndrome, fatigue", "R53.83"),
+        ]
+    )
+    hit = walker.walk("dry eyes", Eyes())[0]
+    assert (hit.code, hit.evidence) == ("H04.129", "Syndrome -> dry eye -> H04.129")
+    assert walker.walk("dry eye, right", Eyes())[0].code == "H04.121"
+    assert walker.walk("dry mouth", Eyes())[0].code == "R68.2"  # its own entry: nothing implied
+    assert walker.walk("eye", Eyes()) == []  # one word is never read as a syndrome
+    assert [h.evidence for h in walker.walk("fatigue", Eyes())] == ["Fatigue -> R53.83"]
+
+
+def test_diabetes_said_alone_is_diabetes_mellitus() -> None:
+    class Screen(Tab):
+        CODES = {
+            "Z13.1": ("Encounter for screening for diabetes mellitus", True, []),
+            "Z13.9": ("Encounter for screening, unspecified", True, []),
+        }
+
+    walker = IndexWalker.from_rows(
+        [
+            _row(0, "Screening", "Z13.9"),
+            _row(1, "Screening, diabetes mellitus", "Z13.1"),
+            _row(1, "Screening, disease or disorder", "Z13.9"),
+        ]
+    )
+    assert walker.walk("screening for diabetes", Screen())[0].code == "Z13.1"
+    assert walker.walk("screening for hepatitis", Screen())[0].code == "Z13.9"
+
+
+NEOPLASM_REF_ROWS = [
+    _row(0, "Glioblastoma"),
+    _row(1, "Glioblastoma, specified site", see="Neoplasm, malignant, by site"),
+    _row(1, "Glioblastoma, unspecified site", "C71.9"),
+    _row(0, "Meningioma", see_also="Neoplasm, meninges, benign"),
+    _row(0, "Neoplasm, neoplastic", "C80.1", source="neoplasm", column="Malignant Primary"),
+    _row(0, "Neoplasm, neoplastic", "D36.9", source="neoplasm", column="Benign"),
+    _row(0, "Neoplasm, neoplastic", "D49.9", source="neoplasm", column="Unspecified Behavior"),
+    _row(1, "Neoplasm, neoplastic, cord, spinal", "C72.0", source="neoplasm", column="Malignant Primary"),
+    _row(1, "Neoplasm, neoplastic, cord, spinal", "D49.7", source="neoplasm", column="Unspecified Behavior"),
+    _row(1, "Neoplasm, neoplastic, meninges", "C70.9", source="neoplasm", column="Malignant Primary"),
+    _row(1, "Neoplasm, neoplastic, meninges", "D32.9", source="neoplasm", column="Benign"),
+]
+
+
+class NeoTab(Tab):
+    CODES = {
+        code: (code, True, [])
+        for code in ("C71.9", "C80.1", "D36.9", "D49.9", "C72.0", "D49.7", "C70.9", "D32.9")
+    }
+
+
+def test_an_unspecified_site_subterm_is_taken_only_where_the_mention_names_no_site() -> None:
+    walker = IndexWalker.from_rows(NEOPLASM_REF_ROWS)
+    assert walker.walk("glioblastoma", NeoTab())[0].code == "C71.9"
+    assert walker.walk("glioblastoma of the spinal cord", NeoTab())[0].code == "C72.0"
+
+
+def test_a_neoplasm_reference_gives_its_behaviour_and_site() -> None:
+    walker = IndexWalker.from_rows(NEOPLASM_REF_ROWS)
+    # "see Neoplasm, malignant, by site": the malignant column, not "unspecified behavior"
+    assert "D49.7" not in [h.code for h in walker.walk("glioblastoma of the spinal cord", NeoTab())]
+    # "see also Neoplasm, meninges, benign": that site's benign code, not the table's own benign default
+    assert walker.walk("meningioma", NeoTab())[0].code == "D32.9"
+    assert walker.walk("malignant meningioma", NeoTab())[0].code == "C70.9"  # the mention's behaviour wins
