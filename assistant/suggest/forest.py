@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 
@@ -53,7 +53,7 @@ class Forest:
     value: np.ndarray  # per node: the leaf value
     active: tuple[int, ...]  # step s moves the first active[s] trees (those deeper than s)
     unsort: np.ndarray  # column order that puts the trees back in the artifact's order
-    compiled: Any = None  # the trees as one onnxruntime session (forest_onnx.py), None: the numpy walk
+    compiled: forest_onnx.CompiledTrees | None = None  # the trees in onnxruntime; None: the numpy walk
 
     @classmethod
     def from_trees(cls, trees: Sequence[TreeArrays]) -> Forest:
@@ -91,7 +91,7 @@ class Forest:
         (numpy sums a contiguous row pairwise: the same sum as the tree-by-tree stack gives)."""
         x = np.ascontiguousarray(x, dtype=np.float64)
         if self.compiled is not None and len(x):
-            return forest_onnx.leaf_values(self.compiled, x)
+            return self.compiled.leaf_values(x)
         return self.numpy_leaf_values(x)
 
     def numpy_leaf_values(self, x: np.ndarray) -> np.ndarray:

@@ -13,7 +13,7 @@ scikit-learn's compiled walk one tree at a time and 22 ms for the numpy walk.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -78,8 +78,9 @@ class _Nodes:
         self.false_id.append(false[1])
 
 
-def compile_trees(trees: Sequence[TreeArrays]) -> Any:
-    """An onnxruntime session giving each tree's leaf value (rows, trees); None without onnxruntime."""
+def compile_trees(trees: Sequence[TreeArrays]) -> CompiledTrees | None:
+    """The trees as one onnxruntime session giving each tree's leaf value (rows, trees); None without
+    onnxruntime."""
     if ort is None or not trees:
         return None
     nodes = _Nodes()
@@ -113,14 +114,31 @@ def compile_trees(trees: Sequence[TreeArrays]) -> Any:
     model = helper.make_model(
         graph, opset_imports=[helper.make_opsetid("", 21), helper.make_opsetid("ai.onnx.ml", ML_OPSET)]
     )
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = 1  # a note's ~1,000 rows: threads would only wait on each other
-    options.inter_op_num_threads = 1
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    return ort.InferenceSession(model.SerializeToString(), options, providers=["CPUExecutionProvider"])
+    return CompiledTrees(model.SerializeToString())
 
 
-def leaf_values(session: Any, x: np.ndarray) -> np.ndarray:
-    """(rows, trees): each tree's leaf value for each row of ``x``, C-contiguous float64."""
-    out = session.run(None, {"x": np.ascontiguousarray(x, dtype=np.float64)})[0]
-    return np.ascontiguousarray(out, dtype=np.float64)
+class CompiledTrees:
+    """The trees' onnxruntime session; copied and pickled as its model's bytes (a session cannot be), the
+    copy opening its own session."""
+
+    def __init__(self, model: bytes) -> None:
+        self._open(model)
+
+    def __getstate__(self) -> bytes:
+        return self.model
+
+    def __setstate__(self, model: bytes) -> None:
+        self._open(model)
+
+    def _open(self, model: bytes) -> None:
+        self.model = model
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = 1  # a note's ~1,000 rows: threads would only wait on each other
+        options.inter_op_num_threads = 1
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        self.session = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+
+    def leaf_values(self, x: np.ndarray) -> np.ndarray:
+        """(rows, trees): each tree's leaf value for each row of ``x``, C-contiguous float64."""
+        out = self.session.run(None, {"x": np.ascontiguousarray(x, dtype=np.float64)})[0]
+        return np.ascontiguousarray(out, dtype=np.float64)

@@ -10,6 +10,7 @@ the tests' code sets and Index, the committed ranker) and piece by piece.
 from __future__ import annotations
 
 import contextlib
+import copy
 import re
 from dataclasses import replace
 from typing import Any
@@ -311,6 +312,10 @@ def test_compiled_tree_walk_gives_the_numpy_walks_leaves() -> None:
     x[:50, feats[:50]] = thresholds[:50]  # values on a threshold go left in both
     assert np.array_equal(forest.leaf_values(x), forest.numpy_leaf_values(x))
     assert forest.leaf_values(x).flags.c_contiguous
+    copied = copy.deepcopy(forest)  # a copy (and a pickle) opens its own session over the same trees
+    assert copied.compiled is not forest.compiled and np.array_equal(
+        copied.leaf_values(x), forest.leaf_values(x)
+    )
 
 
 def test_compiled_trees_of_one_leaf_give_that_leaf() -> None:
