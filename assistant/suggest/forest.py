@@ -6,9 +6,9 @@ stays there and no step needs to ask which nodes are leaves; the trees are order
 artifact's tree order before they are summed, so the sum (and every probability) is bit for bit the one a
 tree-by-tree walk gives.
 
-Where scikit-learn is installed (it trains the artifact), each tree is walked by its compiled predictor of
-histogram gradient boosting instead (one call a tree over all rows: the same ``x <= threshold`` in float64,
-the same leaf values, the numpy walk's sum); without it, the numpy walk.
+Serving walks the trees in onnxruntime instead (forest_onnx.py): one ``TreeEnsemble`` node, one output
+column a tree, the same ``x <= threshold`` in float64 and the same leaf values, so the leaves (and the numpy
+sum over them) are the numpy walk's; where onnx or onnxruntime cannot load, the numpy walk.
 """
 
 from __future__ import annotations
@@ -19,12 +19,7 @@ from typing import Protocol
 
 import numpy as np
 
-try:  # scikit-learn's compiled tree walk (a training dependency; serving falls back to numpy without it)
-    from sklearn.ensemble._hist_gradient_boosting._predictor import _predict_from_raw_data
-    from sklearn.ensemble._hist_gradient_boosting.common import PREDICTOR_RECORD_DTYPE
-except ImportError:  # pragma: no cover - exercised where scikit-learn is missing
-    _predict_from_raw_data = None
-    PREDICTOR_RECORD_DTYPE = None
+from assistant.suggest import forest_onnx
 
 
 class TreeArrays(Protocol):
@@ -58,7 +53,7 @@ class Forest:
     value: np.ndarray  # per node: the leaf value
     active: tuple[int, ...]  # step s moves the first active[s] trees (those deeper than s)
     unsort: np.ndarray  # column order that puts the trees back in the artifact's order
-    records: tuple[np.ndarray, ...] = ()  # each tree as scikit-learn's node records (artifact order)
+    compiled: forest_onnx.CompiledTrees | None = None  # the trees in onnxruntime; None: the numpy walk
 
     @classmethod
     def from_trees(cls, trees: Sequence[TreeArrays]) -> Forest:
@@ -88,26 +83,16 @@ class Forest:
             value=np.concatenate(value) if trees else np.zeros(0),
             active=active,
             unsort=np.argsort(np.asarray(order, dtype=np.int64)),
-            records=tuple(_records(t) for t in trees) if _predict_from_raw_data is not None else (),
+            compiled=forest_onnx.compile_trees(trees) if trees else None,
         )
 
     def leaf_values(self, x: np.ndarray) -> np.ndarray:
         """(rows, trees): each tree's leaf value for each row, trees in the artifact's order, C-contiguous
         (numpy sums a contiguous row pairwise: the same sum as the tree-by-tree stack gives)."""
         x = np.ascontiguousarray(x, dtype=np.float64)
-        if self.records and len(x):
-            return self._compiled_leaf_values(x)
+        if self.compiled is not None and len(x):
+            return self.compiled.leaf_values(x)
         return self.numpy_leaf_values(x)
-
-    def _compiled_leaf_values(self, x: np.ndarray) -> np.ndarray:
-        """The leaf values from scikit-learn's compiled walk, one tree at a time over every row."""
-        out = np.empty((len(self.records), len(x)), dtype=np.float64)
-        no_bitsets = np.zeros((0, 8), dtype=np.uint32)
-        no_map = np.zeros(x.shape[1], dtype=np.uint32)
-        assert _predict_from_raw_data is not None
-        for t, nodes in enumerate(self.records):
-            _predict_from_raw_data(nodes, x, no_bitsets, no_bitsets, no_map, 1, out[t])
-        return np.ascontiguousarray(out.T)
 
     def numpy_leaf_values(self, x: np.ndarray) -> np.ndarray:
         """The leaf values from the node table's numpy walk (every row and tree at once)."""
@@ -120,19 +105,6 @@ class Forest:
             go_left = flat[base + self.feature[cur]] <= self.threshold[cur]
             node[:, :k] = self.children[2 * cur + go_left]
         return np.ascontiguousarray(self.value[node[:, self.unsort]])
-
-
-def _records(tree: TreeArrays) -> np.ndarray:
-    """One tree as scikit-learn's predictor node records: numeric splits only, and a missing value (NaN)
-    goes right, as ``NaN <= threshold`` (False) sends it in the numpy walk."""
-    nodes = np.zeros(len(tree.leaf), dtype=PREDICTOR_RECORD_DTYPE)
-    nodes["value"] = np.asarray(tree.value, dtype=np.float64)
-    nodes["feature_idx"] = np.asarray(tree.feature, dtype=np.int64)
-    nodes["num_threshold"] = np.asarray(tree.threshold, dtype=np.float64)
-    nodes["left"] = np.asarray(tree.left, dtype=np.int64)
-    nodes["right"] = np.asarray(tree.right, dtype=np.int64)
-    nodes["is_leaf"] = np.asarray(tree.leaf, dtype=bool)
-    return nodes
 
 
 def _depth(tree: TreeArrays) -> int:

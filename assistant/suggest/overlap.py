@@ -1,5 +1,5 @@
-"""A note's embedding and dense search run on a second thread while the engine's thread does the work that
-needs no vectors (each query's BM25 top and Alphabetic Index walk).
+"""A note's embedding runs on a second thread while the engine's thread does the work that needs no vectors
+(each query's BM25 top and Alphabetic Index walk); then both threads share the dense search.
 
 onnxruntime and faiss release the GIL while they run, so on a machine with a free core the two overlap and
 a note's wall time loses most of its lexical work. The answers are the same: the lexical side of a query is
@@ -81,12 +81,26 @@ def prefetch_lexical(
 def dense_meanwhile(
     service: SuggestionService, texts: list[str], meanwhile: Callable[[], None]
 ) -> tuple[np.ndarray, dict[str, list[tuple[int, float]]]]:
-    """``embed_and_search(texts)`` on a second thread while ``meanwhile()`` runs on this one."""
+    """``embed_and_search(texts)``: the embedding on a second thread while ``meanwhile()`` runs on this one,
+    then the dense search shared by both threads (``_search_halves``)."""
     if not texts:
         meanwhile()
         return embed_and_search(service, texts)
     # leaving the block waits for the thread, also when meanwhile() raises
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix=DENSE_THREAD) as pool:
-        pending = pool.submit(embed_and_search, service, texts)
+        pending = pool.submit(service.embedder.embed, texts)
         meanwhile()
-        return pending.result()
+        vectors = pending.result()
+        return vectors, _search_halves(service, pool, texts, vectors)
+
+
+def _search_halves(
+    service: SuggestionService, pool: ThreadPoolExecutor, texts: list[str], vectors: np.ndarray
+) -> dict[str, list[tuple[int, float]]]:
+    """The dense hits of every query (``service._dense_search``): the first half searched on ``pool``'s
+    thread while this one searches the rest. faiss releases the GIL and answers each query on its own, so
+    the hits are those of one search over all the queries, in ``texts``' order."""
+    half = (len(texts) + 1) // 2
+    first = pool.submit(service._dense_search, texts[:half], vectors[:half])
+    rest = service._dense_search(texts[half:], vectors[half:])
+    return {**first.result(), **rest}

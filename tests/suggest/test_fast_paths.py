@@ -1,6 +1,6 @@
 """The engine's fast paths give exactly what the plain computations they replace give.
 
-Each fast path (the forest as one node table or scikit-learn's compiled tree walk, the per-code feature
+Each fast path (the forest as one node table or onnxruntime's tree ensemble, the per-code feature
 columns kept, each note's ranker rows built and scored once, the abbreviation trie regex, the Index walker's
 head index and memos, the one-thread dense search) is switched back to the plain computation, and the
 answers must be equal to the last digit: on whole notes through the engine (fixture index, HashingEmbedder,
@@ -10,6 +10,7 @@ the tests' code sets and Index, the committed ranker) and piece by piece.
 from __future__ import annotations
 
 import contextlib
+import copy
 import re
 from dataclasses import replace
 from typing import Any
@@ -302,7 +303,7 @@ def test_compiled_tree_walk_gives_the_numpy_walks_leaves() -> None:
     committed = load_ranker()
     assert committed is not None
     forest = Forest.from_trees(committed.trees)
-    assert forest.records  # scikit-learn is installed here: the compiled walk is the one taken
+    assert forest.compiled is not None  # onnxruntime is installed here: its tree ensemble is the one taken
     rng = np.random.default_rng(5)
     x = rng.normal(0.0, 2.0, (777, len(FEATURES)))
     x[::9, rng.integers(0, len(FEATURES), 5)] = np.nan  # a missing value goes right in both walks
@@ -311,6 +312,33 @@ def test_compiled_tree_walk_gives_the_numpy_walks_leaves() -> None:
     x[:50, feats[:50]] = thresholds[:50]  # values on a threshold go left in both
     assert np.array_equal(forest.leaf_values(x), forest.numpy_leaf_values(x))
     assert forest.leaf_values(x).flags.c_contiguous
+    copied = copy.deepcopy(forest)  # a copy (and a pickle) opens its own session over the same trees
+    assert copied.compiled is not forest.compiled and np.array_equal(
+        copied.leaf_values(x), forest.leaf_values(x)
+    )
+
+
+def test_compiled_trees_of_one_leaf_give_that_leaf() -> None:
+    committed = load_ranker()
+    assert committed is not None
+    deep = committed.trees[0]
+    stump = replace(
+        deep,
+        feature=deep.feature[:1],
+        threshold=deep.threshold[:1],
+        left=deep.left[:1],
+        right=deep.right[:1],
+        leaf=np.array([True]),
+        value=np.array([-0.25]),
+        depth=0,
+    )
+    forest = Forest.from_trees([stump, deep, stump])
+    assert forest.compiled is not None
+    x = np.random.default_rng(8).normal(0.0, 2.0, (50, len(FEATURES)))
+    x[::7, 3] = np.nan
+    leaves = forest.leaf_values(x)
+    assert np.array_equal(leaves, forest.numpy_leaf_values(x))
+    assert np.array_equal(leaves[:, 0], np.full(50, -0.25)) and len(set(leaves[:, 1].tolist())) > 1
 
 
 def test_abbreviation_trie_matches_like_the_plain_alternation() -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -127,3 +128,30 @@ def test_an_embedders_error_reaches_the_caller(
     monkeypatch.setattr(engine.embedder, "embed", broken)
     with pytest.raises(RuntimeError, match="model gone"):
         engine.suggest(SuggestRequest(text=NOTES[0]))
+
+
+def test_the_two_threads_dense_search_equals_one_search(engine: SuggestionService) -> None:
+    texts = ["hypertension", "type 2 diabetes", "knee sprain", "otitis media", "asthma", "gout", "cough"]
+    vectors = engine.embedder.embed(texts)
+    for n in (1, 2, 5, 7):
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            halves = overlap._search_halves(engine, pool, texts[:n], vectors[:n])
+        whole = engine._dense_search(texts[:n], vectors[:n])
+        assert halves == whole and list(halves) == texts[:n]
+        assert all(halves[t] for t in texts[:n])  # the fixture index answers every query
+
+
+def test_the_dense_search_is_shared_by_both_threads(
+    engine: SuggestionService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    searched: list[tuple[str, int]] = []
+    search = engine._dense_search
+
+    def recorded(texts: list[str], vectors: np.ndarray) -> Any:
+        searched.append((threading.current_thread().name, len(texts)))
+        return search(texts, vectors)
+
+    monkeypatch.setattr(engine, "_dense_search", recorded)
+    engine.suggest(SuggestRequest(text=NOTES[0]))
+    assert {name for name, _ in searched} == {"suggest-dense_0", threading.current_thread().name}
+    assert all(n for _, n in searched)
