@@ -92,6 +92,7 @@ WORD_ALIASES: dict[str, tuple[str, ...]] = {
     "exam": ("examination",),
     "strep": ("streptococcal",),
     "diabetes": ("mellitus",),  # "screening for diabetes": Screening, diabetes mellitus
+    "heel": ("calcaneal", "calcaneus"),  # "heel spur": Spur, bone, calcaneal
 }
 QUALIFIER_PENALTY = 0.05
 # A phrase the Index lists only under the syndrome it names ("dry eye", "carpal tunnel": Syndrome, dry eye):

@@ -286,8 +286,9 @@ _NORMAL_WORDS = frozenset(
     )
 )
 _NON_PREFIX = re.compile(r"\bnon[- ](?=tender|distended)", re.IGNORECASE)
-# "Skin warm and dry" describes a normal exam; "dry" before the site names a condition (dry eye, dry mouth).
-_DRY_SITE = re.compile(r"\bdry\s+(?:eyes?|mouth|skin)\b", re.IGNORECASE)
+# "Skin warm and dry", "mucosa pink" describe a normal exam; before the site the word names a condition
+# (dry eye, dry mouth, pink eye).
+_CONDITION_SITE = re.compile(r"\b(?:dry\s+(?:eyes?|mouth|skin)|pink\s*eyes?)\b", re.IGNORECASE)
 _BODY_SITES = frozenset(
     tokens(
         "abdomen abdominal heart cardiac cardiovascular lung lungs chest respiratory pulmonary head neck "
@@ -698,7 +699,7 @@ def is_normal_finding(text: str) -> bool:
     words = tokens(_NON_PREFIX.sub("non", text))
     return (
         bool(words)
-        and not _DRY_SITE.search(text)
+        and not _CONDITION_SITE.search(text)
         and any(w in _NORMAL_WORDS for w in words)
         and all(w in _NORMAL_WORDS or w in _BODY_SITES for w in words)
     )

@@ -20,6 +20,7 @@ from assistant.suggest import (
     coding_rules,
     consolidate,
     feature_columns,
+    index_first,
     mention_gate,
     note_rows,
     overlap,
@@ -145,6 +146,11 @@ class EngineConfig:
     # when the gate's P(mention coded) passes the gate's threshold: "replace", that alone; "rescue", that or
     # the ranker's own rule; "veto", that and the ranker's own rule.
     gate_mode: Literal["replace", "rescue", "veto"] = "veto"
+    # With the learned ranker: the code whose Index path accounts for the whole mention comes first
+    # (index_first.py).
+    index_first: bool = True
+    # ... and is final for a problem of the assessment (index_first.assessed_final).
+    index_final: bool = True
 
 
 KEYWORD_ONLY_DIM = 8  # any width: the keyword-only index and its embedder only need to agree
@@ -535,6 +541,8 @@ class SuggestionService:
                     final = rank == 0 and c.score >= threshold
                     if learned and rank == 0 and not final:
                         final = sibling_choice.family_share(cands, qualifier_reasons) >= threshold
+                    if learned and rank == 0 and not final and cfg.index_final:
+                        final = index_first.assessed_final(c, m.section in ASSESSMENT_SECTIONS or m.problem)
                     if rank == 0 and id(m) in gated and self.gate is not None:
                         final = mention_gate.decide(cfg.gate_mode, final, gated[id(m)], self.gate.threshold)
                     code, extra_warn, extra_notes = self._apply_code_rules(code, m, ranked_codes)
@@ -750,6 +758,8 @@ class SuggestionService:
                 head, mc.qualifier_reasons, self.catalog.title, mc.mention.query, mc.mention.qualifiers
             )
             mc.cands[:] = self._fit_patient(head, facts, max(per_mention, 1), left_out) + later[i]
+            if cfg.index_first:
+                index_first.promote(mc.cands, mc.qualifier_reasons)
         return ranked
 
     def _gate_inputs(self, ranked: Sequence[MentionCandidates]) -> list[GateInput]:

@@ -46,7 +46,7 @@ class _Cand(Protocol):
 C = TypeVar("C", bound=_Cand)
 
 
-def _conflicted(reasons: list[str]) -> bool:
+def conflicted(reasons: list[str]) -> bool:
     return any(r.startswith(CONFLICT) for r in reasons)
 
 
@@ -66,10 +66,10 @@ def family_share(cands: Sequence[C], reasons: dict[str, list[str]]) -> float:
     scored ones is contradicted (the qualifiers, not the ranker, chose the member)."""
     top = cands[0]
     said = reasons.get(top.code, [])
-    if _conflicted(said) or not any(r.startswith(AGREE) for r in said):
+    if conflicted(said) or not any(r.startswith(AGREE) for r in said):
         return top.score
     family = [c for c in cands[:FAMILY_WINDOW] if c.code[:3] == top.code[:3]]
-    if not any(_conflicted(reasons.get(c.code, [])) for c in family):
+    if not any(conflicted(reasons.get(c.code, [])) for c in family):
         return top.score
     return sum(c.score for c in family)
 
@@ -182,18 +182,18 @@ def prefer_named_sibling(
             why_not = beyond[0] if beyond else None
         if not why_not and note:
             why_not = _with_unsaid(c.code, cands[: WINDOW + 1], title_of, note)
-        if why_not and not _conflicted(reasons.get(c.code, [])):
+        if why_not and not conflicted(reasons.get(c.code, [])):
             reasons.setdefault(c.code, []).append(f"{CONFLICT}: {why_not}")
     top = cands[0]
     top_reasons = reasons.get(top.code, [])
     window = list(enumerate(cands[1 : WINDOW + 1], 1))
     pick: int | None = None
     why = ""
-    if _conflicted(top_reasons):
+    if conflicted(top_reasons):
         clean = [
             (i, c)
             for i, c in window
-            if not _conflicted(reasons.get(c.code, [])) and c.score >= MIN_SHARE * top.score
+            if not conflicted(reasons.get(c.code, [])) and c.score >= MIN_SHARE * top.score
         ]
         if clean:
             said = _note_stems(note) if note else set()
@@ -221,7 +221,7 @@ def prefer_named_sibling(
             (i, c)
             for i, c in window
             if c.code[:3] == top.code[:3]
-            and not _conflicted(reasons.get(c.code, []))
+            and not conflicted(reasons.get(c.code, []))
             and _agreements(reasons.get(c.code, [])) > have
             and (not note or _head_said(title_of(c.code), note))
         ]
@@ -232,7 +232,7 @@ def prefer_named_sibling(
             (i, c)
             for i, c in window
             if _uncomplicated_twin(title_of(top.code), title_of(c.code))
-            and not _conflicted(reasons.get(c.code, []))
+            and not conflicted(reasons.get(c.code, []))
             and c.score >= MIN_SHARE * top.score
         ]
         if pick is None and twin:
@@ -243,7 +243,7 @@ def prefer_named_sibling(
         top_words = _title_stems(title_of(top.code))
         named = []
         for i, c in window:
-            if c.code[:3] != top.code[:3] or _conflicted(reasons.get(c.code, [])):
+            if c.code[:3] != top.code[:3] or conflicted(reasons.get(c.code, [])):
                 continue
             if c.score < MIN_SHARE * top.score or residual(title_of(c.code)):
                 continue

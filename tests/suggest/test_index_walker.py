@@ -499,3 +499,17 @@ def test_a_neoplasm_reference_gives_its_behaviour_and_site() -> None:
     # "see also Neoplasm, meninges, benign": that site's benign code, not the table's own benign default
     assert walker.walk("meningioma", NeoTab())[0].code == "D32.9"
     assert walker.walk("malignant meningioma", NeoTab())[0].code == "C70.9"  # the mention's behaviour wins
+
+
+def test_the_heel_is_the_calcaneal_site() -> None:
+    class Spur(Tab):
+        CODES = {
+            "M77.30": ("Calcaneal spur, unspecified foot", True, []),
+            "M77.9": ("Enthesopathy", True, []),
+        }
+
+    walker = IndexWalker.from_rows(
+        [_row(0, "Spur, bone", see_also="Enthesopathy"), _row(1, "Spur, bone, calcaneal", "M77.30")]
+    )
+    assert walker.walk("heel spur", Spur())[0].code == "M77.30"
+    assert [h.code for h in walker.walk("bone spur of the wrist", Spur())] != ["M77.30"]

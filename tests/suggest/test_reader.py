@@ -130,6 +130,8 @@ def test_tune_split_rule() -> None:
         ("Skin: dry, intact", True),
         ("dry eyes", False),
         ("Dry mouth", False),
+        ("pink eye", False),
+        ("mucous membranes pink and moist", True),
         ("abdomen tender", False),
         ("abdomen distended", False),
         ("acute abdomen", False),
@@ -275,3 +277,8 @@ def test_a_course_after_the_problem_is_no_part_of_it() -> None:
 def test_a_spine_region_after_the_comma_completes_the_condition() -> None:
     mentions = read_note("A/P:\n1. Spinal stenosis, lumbar - PT.\n2. DDD, cervical spine.")
     assert [m.text for m in mentions if not m.not_coded] == ["Spinal stenosis, lumbar", "DDD, cervical spine"]
+
+
+def test_mono_is_infectious_mononucleosis_only_as_a_word() -> None:
+    assert expand_abbreviations("mono, monospot positive") == "infectious mononucleosis, monospot positive"
+    assert expand_abbreviations("monotherapy with metformin") == "monotherapy with metformin"

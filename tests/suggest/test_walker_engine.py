@@ -7,6 +7,7 @@ from typing import Any
 
 from assistant.suggest.embedder import HashingEmbedder
 from assistant.suggest.index_walker import IndexWalker
+from assistant.suggest.ranker import load_ranker
 from assistant.suggest.schemas import SuggestRequest
 from assistant.suggest.service import EngineConfig, Query, SuggestionService
 from assistant.suggest.store import LoadedIndex
@@ -62,3 +63,26 @@ def test_walk_score_raises_the_candidate_and_shows_in_reasons(
 def test_history_queries_keep_their_prefixes(fixture_index: Path, fake_embedder: HashingEmbedder) -> None:
     service = _service(fixture_index, fake_embedder)
     assert service.walk(Query("pyrexia", prefixes=("Z85", "Z86", "Z87"), kind="history")) == {}
+
+
+def test_the_code_the_index_gives_for_the_whole_problem_is_first_and_final(
+    fixture_index: Path, fake_embedder: HashingEmbedder
+) -> None:
+    # a made-up Index entry whose code shares no word with the problem; the ranker prefers "kidney" titles
+    rows = [_row(0, "Trouble"), _row(1, "Trouble, kidney", "N39.0")]
+    text = "Assessment:\n1. Kidney trouble.\n2. Follow up in 2 weeks."
+
+    def first(on: bool) -> tuple[str, str]:
+        service = SuggestionService(
+            LoadedIndex.open(fixture_index, model=fake_embedder.name),
+            fake_embedder,
+            None,
+            EngineConfig(index_first=on, index_final=on),
+            walker=IndexWalker.from_rows(rows),
+            ranker=load_ranker(),
+        )
+        top = service.suggest(SuggestRequest(text=text)).suggestions[0]
+        return top.code, top.confidence
+
+    assert first(True) == ("N39.0", "medium")
+    assert first(False)[0] != "N39.0"

@@ -1,0 +1,45 @@
+"""The code the Alphabetic Index gives for the whole mention comes first (guideline I.A: find the term in the
+Index, then verify it in the Tabular List).
+
+A mention whose every word the Index walk accounts for ("bladder infection": Infection, bladder, see Cystitis)
+has the coder's own answer, even where the wording shares no word with the code's title and the learned
+ranker, which rarely saw such lay wordings in training, prefers a title that repeats the mention's words
+("Bladder disorder, unspecified"). That code moves to the front of the mention's candidates and takes the
+first place's probability, so it is final exactly where the first code would have been.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import TypeVar
+
+from assistant.suggest.sibling_choice import conflicted
+from assistant.suggest.types import Candidate
+
+C = TypeVar("C", bound=Candidate)
+
+# The walk's score of a path that accounts for every word of the mention, one cross-reference allowed per
+# 0.01 (index_walker: score = share of words matched - 0.01 a hop).
+COMPLETE = 0.97
+
+
+def promote(cands: list[C], reasons: Mapping[str, list[str]]) -> str | None:
+    """Move the best-scored candidate whose Index path is complete to the front (in place), unless the
+    first one's path is complete too or its qualifier reasons contradict it; returns the code moved."""
+    if len(cands) < 2 or cands[0].walk >= COMPLETE:
+        return None
+    complete = (c for c in cands[1:] if c.walk >= COMPLETE and not conflicted(reasons.get(c.code, [])))
+    best = next(complete, None)
+    if best is None:
+        return None
+    cands.remove(best)
+    best.score = max(best.score, math.nextafter(cands[0].score, 1.0))  # first, also where scores tie
+    cands.insert(0, best)
+    return best.code
+
+
+def assessed_final(cand: Candidate, assessed: bool) -> bool:
+    """A problem of the physician's assessment whose first code the Index gives for all its words is coded,
+    however rarely the ranker saw that code."""
+    return assessed and cand.walk >= COMPLETE
