@@ -26,9 +26,11 @@ COMPLETE = 0.97
 
 def promote(cands: list[C], reasons: Mapping[str, list[str]]) -> str | None:
     """Move the best-scored candidate whose Index path is complete to the front (in place), unless the
-    first one's path is complete too or its qualifier reasons contradict it; returns the code moved."""
-    if len(cands) < 2 or cands[0].walk >= COMPLETE:
-        return None
+    first one's path is complete too, its indexed text covers the whole mention (the FY2025 Index lags the
+    Tabular List: "Carbuncle, flank L02.231" where L02.237 is now "Carbuncle of flank"), or the qualifier
+    reasons contradict the candidate; returns the code moved."""
+    if len(cands) < 2 or cands[0].walk >= COMPLETE or cands[0].coverage >= 1.0:
+        return None  # the first code's own text already says every word ("carbuncle of flank": L02.237)
     complete = (c for c in cands[1:] if c.walk >= COMPLETE and not conflicted(reasons.get(c.code, [])))
     best = next(complete, None)
     if best is None:
@@ -39,7 +41,8 @@ def promote(cands: list[C], reasons: Mapping[str, list[str]]) -> str | None:
     return best.code
 
 
-def assessed_final(cand: Candidate, assessed: bool) -> bool:
-    """A problem of the physician's assessment whose first code the Index gives for all its words is coded,
-    however rarely the ranker saw that code."""
-    return assessed and cand.walk >= COMPLETE
+def assessed_final(cand: Candidate, problem: bool) -> bool:
+    """A problem-list line ("1. Hives", "# Mole") whose first code the Index gives for all its words is
+    coded, however rarely the ranker saw that code; a word inside a plan sentence ("visit for growth") is
+    not a problem of its own."""
+    return problem and cand.walk >= COMPLETE

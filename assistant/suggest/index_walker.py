@@ -93,6 +93,8 @@ WORD_ALIASES: dict[str, tuple[str, ...]] = {
     "strep": ("streptococcal",),
     "diabetes": ("mellitus",),  # "screening for diabetes": Screening, diabetes mellitus
     "heel": ("calcaneal", "calcaneus"),  # "heel spur": Spur, bone, calcaneal
+    "hypoxemia": ("hypoxia",),  # "hypoxemic respiratory failure": Failure, respiratory, with hypoxia
+    "hypoxemic": ("hypoxia",),
 }
 QUALIFIER_PENALTY = 0.05
 # A phrase the Index lists only under the syndrome it names ("dry eye", "carpal tunnel": Syndrome, dry eye):
@@ -146,7 +148,8 @@ def word_key(word: str) -> str:
         w = w[:-4]
     if len(w) > 5 and w.endswith("ed"):
         w = w[:-2]
-    for suffix in ("ive", "ion", "ic"):  # "hypertensive" ~ "hypertension", "diabetic" ~ "diabetes"
+    # "hypertensive" ~ "hypertension", "diabetic" ~ "diabetes", "hypoxic" ~ "hypoxia"
+    for suffix in ("ive", "ion", "ic", "ia"):
         if len(w) - len(suffix) >= 5 and w.endswith(suffix):
             w = w[: -len(suffix)]
             break

@@ -737,6 +737,23 @@ _NON_CODING = re.compile(
 @per_request  # the planner, the ranker's features and the warnings each clean a mention's query
 def clean_query(query: str) -> str:
     """The mention's query without its context trigger words ("denies", "history of", "mother")."""
+    return _clean(query)
+
+
+# A negation after the condition's first words ("carotid artery without plaque", "cystitis without
+# hematuria") is part of what the mention says: the Index walk reads it (negated subterms, denied main terms).
+_INNER_NEGATION = re.compile(r"(?<=\w)(\s+)(without|w/o|no|not)(?=\s+\w)", re.IGNORECASE)
+_KEPT = "kepttrigger"
+
+
+@per_request
+def walk_query(query: str) -> str:
+    """The mention's query for the Index walk: clean_query's, with an inner negation kept."""
+    kept = _INNER_NEGATION.sub(lambda m: f"{m.group(1)}{_KEPT}{m.group(2).lower()}", query)
+    return _clean(kept).replace(_KEPT, "")
+
+
+def _clean(query: str) -> str:
     out = _NON_CODING.sub(" ", query)
     for regex in _ALL_TRIGGERS:
         out = regex.sub(" ", out)

@@ -53,7 +53,14 @@ from assistant.suggest.patient_edits import PatientEdits, exam_for_age, weeks_co
 from assistant.suggest.phrase_ranker import PhraseRanker, load_phrase_ranker
 from assistant.suggest.query_adapter import with_query_adapter
 from assistant.suggest.ranker import Ranker, load_ranker
-from assistant.suggest.reader import ASSESSMENT_SECTIONS, Mention, clean_query, is_phrase, read_note
+from assistant.suggest.reader import (
+    ASSESSMENT_SECTIONS,
+    Mention,
+    clean_query,
+    is_phrase,
+    read_note,
+    walk_query,
+)
 from assistant.suggest.schemas import Evidence, Suggestion, SuggestRequest, SuggestResponse
 from assistant.suggest.store import LoadedIndex
 from assistant.suggest.text import expand_abbreviations, lexical_query, tokens
@@ -369,7 +376,7 @@ class SuggestionService:
                         )
                     )
             else:
-                plan.append((m, Query(base), None))
+                plan.append((m, Query(base, walk_text=walk_query(m.query)), None))
         return plan
 
     # ------------------------------------------------------------ retrieval
@@ -455,7 +462,8 @@ class SuggestionService:
         if self.walker is None or self.config.w_walker <= 0:
             return {}
         out: dict[int, tuple[float, str]] = {}
-        hits = self.walker.walk(expand_abbreviations(query.text), self.catalog, self.config.k_walker)
+        text = query.walk_text or query.text
+        hits = self.walker.walk(expand_abbreviations(text), self.catalog, self.config.k_walker)
         for hit in hits:
             row = self.index.row_of.get(hit.code)
             if row is not None and (not query.prefixes or hit.code.startswith(query.prefixes)):
@@ -542,7 +550,7 @@ class SuggestionService:
                     if learned and rank == 0 and not final:
                         final = sibling_choice.family_share(cands, qualifier_reasons) >= threshold
                     if learned and rank == 0 and not final and cfg.index_final:
-                        final = index_first.assessed_final(c, m.section in ASSESSMENT_SECTIONS or m.problem)
+                        final = index_first.assessed_final(c, m.problem)
                     if rank == 0 and id(m) in gated and self.gate is not None:
                         final = mention_gate.decide(cfg.gate_mode, final, gated[id(m)], self.gate.threshold)
                     code, extra_warn, extra_notes = self._apply_code_rules(code, m, ranked_codes)

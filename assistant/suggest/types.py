@@ -32,6 +32,7 @@ class Query:
     text: str
     prefixes: tuple[str, ...] | None = None
     kind: str = "current"  # current | history | status | family
+    walk_text: str | None = None  # what the Index walk reads, where it differs from ``text``
 
 
 @dataclass

@@ -20,6 +20,8 @@ def test_a_partial_path_or_a_complete_first_code_changes_nothing() -> None:
     assert promote(partial, {}) is None and partial[0].code == "N32.9"
     both = [_cand("I10", 0.5, walk=1.0), _cand("I11.9", 0.1, walk=0.99)]
     assert promote(both, {}) is None and both[0].code == "I10"
+    said = [Candidate("L02.237", 0, 0.12, coverage=1.0), _cand("L02.231", 0.1, walk=1.0)]
+    assert promote(said, {}) is None and said[0].code == "L02.237"  # its title says "carbuncle of flank"
 
 
 def test_a_code_the_qualifiers_contradict_is_not_promoted() -> None:
@@ -28,8 +30,8 @@ def test_a_code_the_qualifiers_contradict_is_not_promoted() -> None:
     assert cands[0].code == "N30.00"
 
 
-def test_a_complete_path_is_final_only_for_a_problem_of_the_assessment() -> None:
+def test_a_complete_path_is_final_only_for_a_problem_list_line() -> None:
     hives = _cand("L50.9", 0.04, walk=0.99)
-    assert assessed_final(hives, assessed=True)
-    assert not assessed_final(hives, assessed=False)
-    assert not assessed_final(_cand("L50.9", 0.04, walk=COMPLETE - 0.1), assessed=True)
+    assert assessed_final(hives, problem=True)
+    assert not assessed_final(hives, problem=False)
+    assert not assessed_final(_cand("L50.9", 0.04, walk=COMPLETE - 0.1), problem=True)

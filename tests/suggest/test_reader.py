@@ -2,7 +2,14 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.suggest.reader import clean_query, is_normal_finding, is_phrase, read_note, sections
+from assistant.suggest.reader import (
+    clean_query,
+    is_normal_finding,
+    is_phrase,
+    read_note,
+    sections,
+    walk_query,
+)
 from assistant.suggest.split import is_tune_split
 from assistant.suggest.text import expand_abbreviations
 
@@ -282,3 +289,19 @@ def test_a_spine_region_after_the_comma_completes_the_condition() -> None:
 def test_mono_is_infectious_mononucleosis_only_as_a_word() -> None:
     assert expand_abbreviations("mono, monospot positive") == "infectious mononucleosis, monospot positive"
     assert expand_abbreviations("monotherapy with metformin") == "monotherapy with metformin"
+
+
+def test_mi_in_a_plan_is_motivational_interviewing() -> None:
+    assert expand_abbreviations("Plan: MI today, f/u 1 mo.").startswith(
+        "Plan: motivational interviewing today"
+    )
+    assert expand_abbreviations("presented with MI, s/p stent") == (
+        "presented with myocardial infarction, status post stent"
+    )
+
+
+def test_the_index_walk_reads_an_inner_negation_the_search_query_drops() -> None:
+    said = "elevated BP without dx of HTN"
+    assert clean_query(said) == "elevated BP dx of HTN"
+    assert walk_query(said) == "elevated BP without dx of HTN"
+    assert walk_query("no chest pain") == clean_query("no chest pain") == "chest pain"  # a leading one goes

@@ -68,9 +68,9 @@ def test_history_queries_keep_their_prefixes(fixture_index: Path, fake_embedder:
 def test_the_code_the_index_gives_for_the_whole_problem_is_first_and_final(
     fixture_index: Path, fake_embedder: HashingEmbedder
 ) -> None:
-    # a made-up Index entry whose code shares no word with the problem; the ranker prefers "kidney" titles
-    rows = [_row(0, "Trouble"), _row(1, "Trouble, kidney", "N39.0")]
-    text = "Assessment:\n1. Kidney trouble.\n2. Follow up in 2 weeks."
+    # a made-up Index entry whose code shares no word with the problem; the ranker prefers a title with one
+    rows = [_row(0, "Fever"), _row(1, "Fever, kidney", "N39.0")]
+    text = "Assessment:\n1. Kidney fever.\n2. Follow up in 2 weeks."
 
     def first(on: bool) -> tuple[str, str]:
         service = SuggestionService(
