@@ -139,8 +139,8 @@ _TEST_RE = re.compile(
     r"at\s+(?:the\s+)?lab|(?:19|20)\d\d))*\s*$",
     re.IGNORECASE,
 )
-# Prevention of a condition is not the condition ("malaria prophylaxis", "fall precautions").
-_PREVENTION_RE = re.compile(r"\b(?:prophylaxis|prophylactic|precautions)\b", re.IGNORECASE)
+# Prevention of a condition is not the condition ("malaria prophylaxis", "fall precautions", "HIV PrEP").
+_PREVENTION_RE = re.compile(r"\b(?:prophylaxis|prophylactic|precautions|(?-i:PrEP|PEP))\b", re.IGNORECASE)
 # A risk named or counseled ("rabies risk", "risk of DVT", "at risk for falls") is not the condition itself; a
 # pregnancy or patient called high-risk is left to be read ("high risk pregnancy", "increased risk").
 _RISK_RE = re.compile(

@@ -77,13 +77,14 @@ _DESCRIPTOR_NOT_NEGATION = "".join(
 )
 _NEG_POST = (
     r"(?:was|were|is|are|been)\s+(?:ruled\s+out|excluded|negative|absent|not\s+seen|not\s+found)|"
-    r"unlikely|ruled\s+out|(?:has\s+|have\s+|now\s+)?resolved|none(?!\s+of)|"
+    r"unlikely|ruled\s+out|(?:has\s+|have\s+|now\s+)?resolved|none(?!\s+of)|not\s+present|"
     + _DESCRIPTOR_NOT_NEGATION
     + r"(?:negative|neg)"
 )
-# A label and its answer: "Diabetic retinopathy: none", "Tophi - negative" (the condition is not present).
+# A label and its answer: "Diabetic retinopathy: none", "Tophi - negative", "Depression - not present" (the
+# condition is not present).
 _LABEL_SAYS = re.compile(r"\s*(?::|-|\u2013)\s*")
-_ABSENT = re.compile(r"none|negative|neg", re.IGNORECASE)
+_ABSENT = re.compile(r"none|negative|neg|not\s+present", re.IGNORECASE)
 _UNC_PRE = (
     r"rule\s+out|r/o|probable|probably|possible|possibly|suspected|suspect|suspicion\s+of|likely|"
     r"questionable|query|concern\s+for|cannot\s+(?:be\s+)?exclude[d]?|differential|suggestive\s+of|"

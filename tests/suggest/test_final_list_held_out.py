@@ -30,6 +30,8 @@ TITLES = {
     "F17.210": "Nicotine dependence, cigarettes, uncomplicated",
     "F17.290": "Nicotine dependence, other tobacco product, uncomplicated",
     "Z87.891": "Personal history of nicotine dependence",
+    "Z77.22": "Contact with and (suspected) exposure to environmental tobacco smoke (acute) (chronic)",
+    "X08.8XXA": "Exposure to other specified smoke, fire and flames, initial encounter",
     "O70.1": "Second degree perineal laceration during delivery",
     "Z3A.39": "39 weeks gestation of pregnancy",
     "B06.9": "Rubella without complication",
@@ -240,6 +242,25 @@ def test_postpartum_day_is_not_packs_per_day(catalog: CodeCatalog, note: str, co
     picks: dict[str, Pick] = {}
     tobacco_status(picks, NoteContext(note=note), catalog)
     assert [c for c in picks if c.startswith(("F17", "Z87.891"))] == ([code] if code else [])
+
+
+# ------------------------------------------------------------ other people's smoke is an exposure
+@pytest.mark.parametrize(
+    ("note", "phrase", "code", "expected"),
+    [
+        ("15M asthma flare. Lives with 2 smokers.", "Lives with 2 smokers", "F17.210", ["Z77.22"]),
+        ("Dx: asthma flare. Secondhand smoke exposure at home.", "Secondhand smoke exposure", "X08.8XXA",
+         ["Z77.22"]),
+        ("15M asthma flare. No secondhand smoke exposure.", None, None, []),
+        ("40M asthma. Smokes 1 ppd cigarettes.", "Smokes 1 ppd cigarettes", "F17.210", ["F17.210"]),
+    ],
+)  # fmt: skip
+def test_other_peoples_smoke_is_an_exposure_not_tobacco_use(
+    catalog: CodeCatalog, note: str, phrase: str | None, code: str | None, expected: list[str]
+) -> None:
+    picks = {code: _pick(note, code, phrase, 0.5)} if code and phrase else {}
+    tobacco_status(picks, NoteContext(note=note), catalog)
+    assert sorted(c for c in picks if c[0] in "FXZ") == expected
 
 
 # ------------------------------------------------------------ devices the patient lives on

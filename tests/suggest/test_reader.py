@@ -159,6 +159,13 @@ def test_a_label_answered_none_is_negated() -> None:
     ]
     assert m.negated
     assert any(m.negated for m in read_note("Retinopathy - negative on exam\n"))
+    (dep,) = [
+        m for m in read_note("A/P:\n2. Depression - not present; PHQ-9 low.\n") if "Depression" in m.text
+    ]
+    assert dep.negated
+    # The answer belongs to its own label: a condition that is present stays current.
+    (dep,) = [m for m in read_note("A/P:\n2. Depression - present, PHQ-9 14.\n") if "Depression" in m.text]
+    assert not dep.negated
     # A label answered with the condition's kind is the condition.
     assert not any(m.negated for m in read_note("Dx: Diabetic retinopathy: mild NPDR\n"))
 
