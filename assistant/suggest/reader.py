@@ -41,7 +41,7 @@ SECTION_WEIGHTS = {
 _SECTION_HEADERS: list[tuple[str, str]] = [
     (
         r"assessment\s*(?:and|&|/)\s*plan|a\s*/\s*p|assessment|(?:ed\s+|clinical\s+|final\s+)?impression|plan|"
-        r"a(?=\s*:)|p(?=\s*:)",
+        r"a(?=\s*:)|p(?=\s*:)|imp(?=\s*:)",
         "assessment",
     ),
     (r"(?:discharge|final|principal|admitting|working)?\s*diagnos[ie]s|dx", "diagnosis"),

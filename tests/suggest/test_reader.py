@@ -95,6 +95,20 @@ def test_a_toe_by_number_side_letters_after_a_condition_and_new_rows() -> None:
         "Asymptomatic right internal carotid artery stenosis"
     )
     assert expand_abbreviations("SIADH") == "syndrome of inappropriate secretion of antidiuretic hormone"
+    # a side letter after the body part, or before it with one or two words between
+    assert expand_abbreviations("2. Trigger thumb L. 3. Ganglion") == "2. Trigger thumb left. 3. Ganglion"
+    assert expand_abbreviations("R nursemaid's elbow") == "right nursemaid's elbow"
+    assert expand_abbreviations("L tennis elbow") == "left tennis elbow"
+    assert expand_abbreviations("drank 2 L of water daily") == "drank 2 L of water daily"
+    assert expand_abbreviations("2nd-degree burn R palm") == "second degree burn right palm"
+    assert expand_abbreviations("1st degree burn") == "first degree burn"
+    assert expand_abbreviations("2nd toe") == "lesser toe (other toe)"
+
+
+def test_imp_is_the_impression() -> None:
+    (m,) = [m for m in read_note("UC visit.\nImp: R nursemaid's elbow.\n") if "elbow" in m.text]
+    assert m.section == "assessment" and m.text == "R nursemaid's elbow" and m.laterality == {"right"}
+    assert [s[2] for s in sections("Impetigo on the chin.\nImpression: impetigo.")][-1] == "assessment"
 
 
 def test_phrase_is_one_mention() -> None:
