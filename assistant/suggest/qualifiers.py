@@ -40,6 +40,15 @@ _NO_EXACERBATION = re.compile(
     r"(?:exacerbations?|exacerbated|flares?|flare-ups?)\b",
     re.I,
 )
+# "Bleeding duodenal ulcer", "hemorrhagic gastritis": the note states the bleeding the "with hemorrhage" /
+# "with bleeding" sibling names (the titles say either word); "no bleeding" denies it.
+_BLEEDING = re.compile(r"\b(?:bleed\w*|bled|hemorrhag\w*)", re.I)
+_NO_BLEEDING = re.compile(
+    r"\b(?:without|w/o|no|not|denies|negative\s+for)\s+(?:(?:an?|any|active|acute|recent|gross|signs?\s+of|"
+    r"evidence\s+of)\s+)*(?:bleed\w*|bled|hemorrhag\w*)",
+    re.I,
+)
+_BLEEDING_CONCEPTS = frozenset({"hemorrhage", "bleeding"})
 _INTRACTABLE_NO = re.compile(
     r"\b(?:not\s+(?:intractable|refractory|pharmacoresistant)|non-?intractable|without\s+(?:mention\s+of\s+)?(?:intractab|refractory))",
     re.I,
@@ -210,6 +219,10 @@ def read_qualifiers(text: str, *, title: bool = False) -> Qualifiers:
         without.add("exacerbation")
     if title and re.search(r"\buncomplicated\b", low, re.I):
         without.add("exacerbation")
+    if not title:
+        denied_bleeding = [m.span() for m in _NO_BLEEDING.finditer(low)]
+        if any(not any(lo <= m.start() < hi for lo, hi in denied_bleeding) for m in _BLEEDING.finditer(low)):
+            with_.update(_BLEEDING_CONCEPTS)
     intractable = False if _INTRACTABLE_NO.search(low) else True if _INTRACTABLE_YES.search(low) else None
     status = False if _STATUS_NO.search(low) else True if _STATUS_YES.search(low) else None
     remission: str | None = None
