@@ -268,6 +268,8 @@ def test_other_peoples_smoke_is_an_exposure_not_tobacco_use(
     ("note", "code"),
     [
         ("T1DM x 20 yr, on Omnipod insulin pump + CGM. A1c 8.6.", "Z96.41"),
+        ("24M T1DM on pump (Omnipod) + CGM. A1c 7.2.", "Z96.41"),
+        ("T1DM on MDI, pump (Omnipod) discussed for next year.", None),
         ("T1DM, on MDI; discussed starting an insulin pump next year, referral placed.", None),
         ("70M with COPD on home oxygen 2 L, here for follow-up.", "Z99.81"),
         ("COPD exacerbation, needed 4 L nasal cannula oxygen in the ED, weaned to room air.", None),
