@@ -23,7 +23,10 @@ _GENERAL_EXAM = re.compile(
     r"(?:physical|exam\w*|visit|"
     r"check[- ]?up|care visit)|"
     r"\b(?:physical exam(?:ination)? for|annual physical|well[- ]child|WCC|"
-    r"\d+[- ](?:month|year) (?:well|WCC))\b",
+    r"\d+[- ](?:month|year) (?:well|WCC))\b|"
+    # Medicare's initial preventive physical examination ("Welcome to Medicare visit", "IPPE")
+    r"\bwelcome[- ]to[- ]medicare\s+(?:visit|exam\w*|physical)|\binitial preventive physical exam\w*|"
+    r"\b(?-i:IPPE)\b",
     re.IGNORECASE,
 )
 # A gynecological exam has its own encounter code, Z01.41- (Z00.0- Excludes1 it; I.C.21.c.13).
@@ -49,7 +52,9 @@ PREOP_KIND: tuple[tuple[str, str], ...] = (
     ("Z01.810", r"cardiac|cardiovascular|cardiology"),
     ("Z01.811", r"pulmonary|respiratory"),
 )
-_EXAM_REASON = re.compile(r"\b(?:physical|exam\w*|visit|check[- ]?up|WCC|well[- ]child)\b", re.IGNORECASE)
+_EXAM_REASON = re.compile(
+    r"\b(?:physical|exam\w*|visit|check[- ]?up|WCC|well[- ]child|IPPE)\b", re.IGNORECASE
+)
 _IMMUNIZATION = re.compile(
     r"\b(?:vaccin\w*|immuniz\w*|flu shot|influenza shot|tdap|dtap|mmr|hpv|pneumovax|prevnar|shingrix|"
     r"hep(?:atitis)? [ab] vaccine|covid(?:-19)? (?:vaccine|booster)|booster|"
