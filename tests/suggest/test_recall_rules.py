@@ -177,9 +177,16 @@ def test_a_bleeding_lesion_is_the_with_hemorrhage_sibling() -> None:
         "Diverticulosis of large intestine without perforation or abscess without bleeding", title=True
     )
     assert compare(read_qualifiers("bleeding diverticulosis"), diverticula)[0]
-    # denied bleeding, or none said: no "with" is read
-    for phrase in ("duodenal ulcer, no active bleeding", "duodenal ulcer"):
-        assert not read_qualifiers(phrase).with_ and not compare(read_qualifiers(phrase), without)[0]
+    # denied bleeding, or none said: no conflict
+    for phrase in (
+        "duodenal ulcer, no active bleeding",
+        "duodenal ulcer",
+        "Acute gastritis, without mention of hemorrhage",
+        "Marginal placenta previa, no bleeding - pelvic rest, bleeding precautions",
+    ):
+        assert not read_qualifiers(phrase).bleeding and not compare(read_qualifiers(phrase), without)[0]
+    # the bleeding itself agrees with no "with" title (a hemorrhage is not a qualifier of itself)
+    assert compare(read_qualifiers("Hemorrhage of rectum and anus"), with_)[1] == []
 
 
 def test_acute_on_chronic_is_still_read() -> None:
