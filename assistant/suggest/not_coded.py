@@ -148,6 +148,13 @@ _RISK_RE = re.compile(
     r"(?:(?:[\w/'-]+\s+){1,3}risks?|(?:at\s+)?risks?\s+(?:of|for)\s+(?:[\w/'-]+\s*){1,4})$",
     re.IGNORECASE,
 )
+# A low pre-test probability stated by a score or a judgement ("Wells low for PE", "low suspicion for
+# appendicitis", "low risk for ACS"): the condition is not diagnosed.
+_LOW_PROBABILITY_RE = re.compile(
+    r"^(?:[\w/'-]+\s+){0,2}low\s+(?:(?:pre-?test|clinical)\s+)?(?:(?:probability|risk|suspicion|likelihood)\s+)?"
+    r"(?:for|of)\s+",
+    re.IGNORECASE,
+)
 # Immunity found on a titer is no disease ("rubella immune", "hep B immune", "varicella immunity confirmed").
 _IMMUNE_RE = re.compile(
     r"^(?:[\w/-]+\s+){1,3}(?:immune|immunity)(?:\s+(?:confirmed|documented|by\s+titers?|per\s+titers?))?$|"
@@ -285,6 +292,8 @@ def why_not_coded(chunk: str) -> str | None:
         return "test"
     if _PREVENTION_RE.search(text) or _RISK_RE.match(text):
         return "prevention"
+    if _LOW_PROBABILITY_RE.match(text):
+        return "low probability"
     if _IMMUNE_RE.match(text):
         return "immunity status"
     if _RHYTHM_RE.match(text):

@@ -488,6 +488,20 @@ _EXAM_LABEL = re.compile(
 )
 
 
+_NEGATORS = frozenset({"no", "not", "non"})
+
+
+def _denies_a_condition(chunk: str) -> bool:
+    """ "no PE", "no MI": a short chunk that denies an abbreviated condition is its own statement, not a
+    qualifier of the chunk before it ("HTN, not controlled" still is)."""
+    words = tokens(chunk)
+    return (
+        bool(words)
+        and words[0] in _NEGATORS
+        and any(w not in QUALIFIERS and w not in _NEGATORS for w in words)
+    )
+
+
 def _exam_label(text: str) -> bool:
     return _EXAM_LABEL.match(text.strip() + " ") is not None
 
@@ -584,7 +598,9 @@ def read_note(
             for c_start, c_end in pieces:
                 words = set(tokens(sentence[c_start:c_end]))
                 short = all(w in QUALIFIERS or len(w) <= 2 or w.isdigit() for w in words)
-                short = short or qualifies_previous(sentence[c_start:c_end])
+                short = (short and not _denies_a_condition(sentence[c_start:c_end])) or qualifies_previous(
+                    sentence[c_start:c_end]
+                )
                 if _STATUS_POST.match(sentence, c_start):  # a cancer's treatment stays with the cancer
                     short = bool(merged) and names_neoplasm(sentence[merged[-1][0] : merged[-1][1]])
                 if merged and _MIXED_PAIR.search(sentence[merged[-1][0] : merged[-1][1]]):

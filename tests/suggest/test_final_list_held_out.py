@@ -118,6 +118,12 @@ def test_an_intrauterine_pregnancy_is_not_read_as_an_ectopic_one() -> None:
         ("sinus tachycardia", None),
         ("Kidney transplant status", None),
         ("chronic sinusitis", None),
+        # a low pre-test probability is no diagnosis; a low-grade or low-output condition is one
+        ("Wells low for PE", "low probability"),
+        ("low suspicion for appendicitis", "low probability"),
+        ("low grade fever", None),
+        ("low back pain", None),
+        ("low output heart failure", None),
     ],
 )
 def test_immunity_rhythm_prescriptions_and_specialty_headings_are_not_diagnoses(

@@ -105,6 +105,13 @@ def test_a_toe_by_number_side_letters_after_a_condition_and_new_rows() -> None:
     assert expand_abbreviations("2nd toe") == "lesser toe (other toe)"
 
 
+def test_a_short_chunk_denying_an_abbreviated_condition_is_its_own_statement() -> None:
+    ms = _by_text("ED.\nWells low for PE, CTA not indicated, no PE.\nDx: DVT.")
+    assert ms["no PE"].negated and not ms["CTA not indicated"].negated
+    # a qualifier after a comma still belongs to its condition
+    assert "Cholera, unspecified" in _by_text("HPI: x.\nA: Cholera, unspecified. Asthma.")
+
+
 def test_imp_is_the_impression() -> None:
     (m,) = [m for m in read_note("UC visit.\nImp: R nursemaid's elbow.\n") if "elbow" in m.text]
     assert m.section == "assessment" and m.text == "R nursemaid's elbow" and m.laterality == {"right"}
