@@ -85,6 +85,7 @@ _NEG_POST = (
 # condition is not present).
 _LABEL_SAYS = re.compile(r"\s*(?::|-|\u2013)\s*")
 _ABSENT = re.compile(r"none|negative|neg|not\s+present", re.IGNORECASE)
+_ANSWER_ONLY = re.compile(r"not\s+present", re.IGNORECASE)  # a post-negation only as a label's answer
 _UNC_PRE = (
     r"rule\s+out|r/o|probable|probably|possible|possibly|suspected|suspect|suspicion\s+of|likely|"
     r"questionable|query|concern\s+for|cannot\s+(?:be\s+)?exclude[d]?|differential|suggestive\s+of|"
@@ -539,6 +540,8 @@ def _scope_flags(sentence: str, chunk_start: int, chunk_end: int) -> tuple[dict[
         label = _LABEL_SAYS.fullmatch(between) and _ABSENT.fullmatch(m.group(0))  # "Retinopathy: none"
         after_dash = _DASH.split(between)[-1] if _DASH.search(between) else ""
         apart = _TERM_RE.search(between) or "," in between or tokens(after_dash)
+        if _ANSWER_ONLY.fullmatch(m.group(0)) and not label:
+            continue  # "adenopathy not present on the old film": only as a label's answer
         if m.start() >= chunk_start and (label or not apart):
             flags["negated"] = True
             triggers.append(f"negated:{m.group(0).strip().lower()}")

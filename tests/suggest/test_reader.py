@@ -184,6 +184,9 @@ def test_a_label_answered_none_is_negated() -> None:
         m for m in read_note("A/P:\n2. Depression - not present; PHQ-9 low.\n") if "Depression" in m.text
     ]
     assert dep.negated
+    # Said of another time, not as a label's answer, "not present" denies nothing.
+    ms = read_note("HPI: x.\nCT: hilar adenopathy not present on the 2019 film.\n")
+    assert not any(m.negated for m in ms if "adenopathy" in m.text)
     # The answer belongs to its own label: a condition that is present stays current.
     (dep,) = [m for m in read_note("A/P:\n2. Depression - present, PHQ-9 14.\n") if "Depression" in m.text]
     assert not dep.negated
