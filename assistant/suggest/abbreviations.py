@@ -132,6 +132,11 @@ _SHAPES: list[tuple[re.Pattern[str], object]] = [
         lambda m: "lesser toe (other toe)",
     ),
     (re.compile(r"\b(?:1st|first|big)\s+toe\b", re.IGNORECASE), lambda m: "great toe"),
+    # burn depth and AV block by degree, as the titles spell it ("2nd-degree burn": "second degree")
+    (
+        re.compile(r"\b(1st|2nd|3rd)[- ]?(?=degree\b)", re.IGNORECASE),
+        lambda m: {"1st": "first ", "2nd": "second ", "3rd": "third "}[m.group(1).lower()],
+    ),
     (plurals.PATTERN, lambda m: plurals.singular(m.group(0))),
     (neoplasm_sites.PATTERN, lambda m: neoplasm_sites.noun(m.group(1))),
 ]

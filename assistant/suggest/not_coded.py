@@ -139,13 +139,20 @@ _TEST_RE = re.compile(
     r"at\s+(?:the\s+)?lab|(?:19|20)\d\d))*\s*$",
     re.IGNORECASE,
 )
-# Prevention of a condition is not the condition ("malaria prophylaxis", "fall precautions").
-_PREVENTION_RE = re.compile(r"\b(?:prophylaxis|prophylactic|precautions)\b", re.IGNORECASE)
+# Prevention of a condition is not the condition ("malaria prophylaxis", "fall precautions", "HIV PrEP").
+_PREVENTION_RE = re.compile(r"\b(?:prophylaxis|prophylactic|precautions|(?-i:PrEP|PEP))\b", re.IGNORECASE)
 # A risk named or counseled ("rabies risk", "risk of DVT", "at risk for falls") is not the condition itself; a
 # pregnancy or patient called high-risk is left to be read ("high risk pregnancy", "increased risk").
 _RISK_RE = re.compile(
     r"^(?!(?:high|higher|low|lower|increased|elevated|moderate|average)\b)"
     r"(?:(?:[\w/'-]+\s+){1,3}risks?|(?:at\s+)?risks?\s+(?:of|for)\s+(?:[\w/'-]+\s*){1,4})$",
+    re.IGNORECASE,
+)
+# A low pre-test probability stated by a score or a judgement ("Wells low for PE", "low suspicion for
+# appendicitis", "low risk for ACS"): the condition is not diagnosed.
+_LOW_PROBABILITY_RE = re.compile(
+    r"^(?:[\w/'-]+\s+){0,2}low\s+(?:(?:pre-?test|clinical)\s+)?(?:(?:probability|risk|suspicion|likelihood)\s+)?"
+    r"(?:for|of)\s+",
     re.IGNORECASE,
 )
 # Immunity found on a titer is no disease ("rubella immune", "hep B immune", "varicella immunity confirmed").
@@ -285,6 +292,8 @@ def why_not_coded(chunk: str) -> str | None:
         return "test"
     if _PREVENTION_RE.search(text) or _RISK_RE.match(text):
         return "prevention"
+    if _LOW_PROBABILITY_RE.match(text):
+        return "low probability"
     if _IMMUNE_RE.match(text):
         return "immunity status"
     if _RHYTHM_RE.match(text):

@@ -40,6 +40,17 @@ _NO_EXACERBATION = re.compile(
     r"(?:exacerbations?|exacerbated|flares?|flare-ups?)\b",
     re.I,
 )
+# "Bleeding duodenal ulcer", "hemorrhagic gastritis": the note states bleeding, which a "without hemorrhage" /
+# "without bleeding" sibling contradicts (the titles say either word); "no bleeding" denies it.
+_BLEEDING = re.compile(r"\b(?:bleed\w*|bled|hemorrhag\w*)", re.I)
+_NO_BLEEDING = re.compile(
+    r"\b(?:without|w/o|no|not|denies|negative\s+for)\s+(?:(?:an?|any|active|acute|recent|gross|signs?\s+of|"
+    r"evidence\s+of|mention\s+of)\s+)*(?:bleed\w*|bled|hemorrhag\w*)|"
+    # a bleeding risk or precaution is no bleeding ("bleeding precautions", "risk of bleeding")
+    r"\b(?:bleed\w*|hemorrhag\w*)\s+(?:precautions?|risk|time)\b|\brisk\s+of\s+(?:bleed\w*|hemorrhag\w*)",
+    re.I,
+)
+_BLEEDING_CONCEPTS = frozenset({"hemorrhage", "bleeding"})
 _INTRACTABLE_NO = re.compile(
     r"\b(?:not\s+(?:intractable|refractory|pharmacoresistant)|non-?intractable|without\s+(?:mention\s+of\s+)?(?:intractab|refractory))",
     re.I,
@@ -154,6 +165,7 @@ class Qualifiers:
     kinds: frozenset[str] = frozenset()  # causes named (_KINDS): alcohol, rheumatoid, infective
     head: frozenset[str] = frozenset()  # a code title's own condition (its words before "with"/"without")
     excluded: frozenset[str] = frozenset()  # a note's "without X" phrases, whole (stemmed words)
+    bleeding: bool | None = None  # a note's phrase states bleeding ("bleeding duodenal ulcer")
     said: frozenset[str] = frozenset()  # a note's own words (stemmed), to tell a title's condition is named
     notes: list[str] = field(default_factory=list, compare=False)
 
@@ -210,6 +222,10 @@ def read_qualifiers(text: str, *, title: bool = False) -> Qualifiers:
         without.add("exacerbation")
     if title and re.search(r"\buncomplicated\b", low, re.I):
         without.add("exacerbation")
+    denied_bleeding = [m.span() for m in _NO_BLEEDING.finditer(low)]
+    bleeding = not title and any(
+        not any(lo <= m.start() < hi for lo, hi in denied_bleeding) for m in _BLEEDING.finditer(low)
+    )
     intractable = False if _INTRACTABLE_NO.search(low) else True if _INTRACTABLE_YES.search(low) else None
     status = False if _STATUS_NO.search(low) else True if _STATUS_YES.search(low) else None
     remission: str | None = None
@@ -257,6 +273,7 @@ def read_qualifiers(text: str, *, title: bool = False) -> Qualifiers:
         ),
         head=frozenset(_phrase_stems(_before_qualifiers(low))) if title else frozenset(),
         excluded=frozenset(e for e in excluded if e),
+        bleeding=True if bleeding else None,
         said=frozenset() if title else words_said(low),
     )
 
@@ -365,6 +382,8 @@ def compare(note: Qualifiers, title: Qualifiers) -> tuple[list[str], list[str]]:
             words = " ".join(sorted(said & opposite))
             conflicts.append(f'title says "{title_word} {words}", the note "{note_word}"')
     conflicts += names_excluded(note, title)
+    if note.bleeding and title.without & _BLEEDING_CONCEPTS:  # a conflict only: no agreement is added
+        conflicts.append('title says "without hemorrhage", the note states bleeding')
     agree += [f"with {c}" for c in title.with_ & note.with_]
     agree += [f"without {c}" for c in title.without & note.without]
     if "complication" in title.without and note.with_ - {"exacerbation"}:

@@ -41,7 +41,7 @@ SECTION_WEIGHTS = {
 _SECTION_HEADERS: list[tuple[str, str]] = [
     (
         r"assessment\s*(?:and|&|/)\s*plan|a\s*/\s*p|assessment|(?:ed\s+|clinical\s+|final\s+)?impression|plan|"
-        r"a(?=\s*:)|p(?=\s*:)",
+        r"a(?=\s*:)|p(?=\s*:)|imp(?=\s*:)",
         "assessment",
     ),
     (r"(?:discharge|final|principal|admitting|working)?\s*diagnos[ie]s|dx", "diagnosis"),
@@ -77,13 +77,15 @@ _DESCRIPTOR_NOT_NEGATION = "".join(
 )
 _NEG_POST = (
     r"(?:was|were|is|are|been)\s+(?:ruled\s+out|excluded|negative|absent|not\s+seen|not\s+found)|"
-    r"unlikely|ruled\s+out|(?:has\s+|have\s+|now\s+)?resolved|none(?!\s+of)|"
+    r"unlikely|ruled\s+out|(?:has\s+|have\s+|now\s+)?resolved|none(?!\s+of)|not\s+present|"
     + _DESCRIPTOR_NOT_NEGATION
     + r"(?:negative|neg)"
 )
-# A label and its answer: "Diabetic retinopathy: none", "Tophi - negative" (the condition is not present).
+# A label and its answer: "Diabetic retinopathy: none", "Tophi - negative", "Depression - not present" (the
+# condition is not present).
 _LABEL_SAYS = re.compile(r"\s*(?::|-|\u2013)\s*")
-_ABSENT = re.compile(r"none|negative|neg", re.IGNORECASE)
+_ABSENT = re.compile(r"none|negative|neg|not\s+present", re.IGNORECASE)
+_ANSWER_ONLY = re.compile(r"not\s+present", re.IGNORECASE)  # a post-negation only as a label's answer
 _UNC_PRE = (
     r"rule\s+out|r/o|probable|probably|possible|possibly|suspected|suspect|suspicion\s+of|likely|"
     r"questionable|query|concern\s+for|cannot\s+(?:be\s+)?exclude[d]?|differential|suggestive\s+of|"
@@ -490,6 +492,20 @@ _EXAM_LABEL = re.compile(
 )
 
 
+_NEGATORS = frozenset({"no", "not", "non"})
+
+
+def _denies_a_condition(chunk: str) -> bool:
+    """ "no PE", "no MI": a short chunk that denies an abbreviated condition is its own statement, not a
+    qualifier of the chunk before it ("HTN, not controlled" still is)."""
+    words = tokens(chunk)
+    return (
+        bool(words)
+        and words[0] in _NEGATORS
+        and any(w not in QUALIFIERS and w not in _NEGATORS for w in words)
+    )
+
+
 def _exam_label(text: str) -> bool:
     return _EXAM_LABEL.match(text.strip() + " ") is not None
 
@@ -527,6 +543,8 @@ def _scope_flags(sentence: str, chunk_start: int, chunk_end: int) -> tuple[dict[
         label = _LABEL_SAYS.fullmatch(between) and _ABSENT.fullmatch(m.group(0))  # "Retinopathy: none"
         after_dash = _DASH.split(between)[-1] if _DASH.search(between) else ""
         apart = _TERM_RE.search(between) or "," in between or tokens(after_dash)
+        if _ANSWER_ONLY.fullmatch(m.group(0)) and not label:
+            continue  # "adenopathy not present on the old film": only as a label's answer
         if m.start() >= chunk_start and (label or not apart):
             flags["negated"] = True
             triggers.append(f"negated:{m.group(0).strip().lower()}")
@@ -586,7 +604,9 @@ def read_note(
             for c_start, c_end in pieces:
                 words = set(tokens(sentence[c_start:c_end]))
                 short = all(w in QUALIFIERS or len(w) <= 2 or w.isdigit() for w in words)
-                short = short or qualifies_previous(sentence[c_start:c_end])
+                short = (short and not _denies_a_condition(sentence[c_start:c_end])) or qualifies_previous(
+                    sentence[c_start:c_end]
+                )
                 if _STATUS_POST.match(sentence, c_start):  # a cancer's treatment stays with the cancer
                     short = bool(merged) and names_neoplasm(sentence[merged[-1][0] : merged[-1][1]])
                 if merged and _MIXED_PAIR.search(sentence[merged[-1][0] : merged[-1][1]]):

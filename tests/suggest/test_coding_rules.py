@@ -17,7 +17,12 @@ from assistant.cli.main import app
 from assistant.suggest.coding_rules import NoteContext, context_for
 from assistant.suggest.coding_rules.combination import combine, family_documented
 from assistant.suggest.coding_rules.hcpcs_gate import QUALITY_DATA, documents_service, gate
-from assistant.suggest.coding_rules.injuries import encounter_character, fall_code, injury_rules
+from assistant.suggest.coding_rules.injuries import (
+    encounter_character,
+    fall_code,
+    injury_rules,
+    states_mechanism,
+)
 from assistant.suggest.coding_rules.partners import add_organism, add_partners, bmi_code, weeks_code
 from assistant.suggest.coding_rules.stated_condition import named_in_note
 from assistant.suggest.coding_rules.symptoms import integral_to
@@ -498,6 +503,21 @@ def test_external_causes_take_the_encounter_character(svc: SuggestionService) ->
     injury_rules(picks, NoteContext(later, 40, search=search), svc.catalog)
     assert "S52.501D" in picks and "W11.XXXD" in picks
     assert not any(c.startswith(("Y92", "Y93", "Y99")) for c in picks)  # place/activity: initial only
+
+
+def test_a_denied_mechanism_is_no_external_cause(svc: SuggestionService) -> None:
+    def search(text: str, prefixes: tuple[str, ...]) -> list[tuple[str, float]]:
+        return [("W11.XXXA", 0.7)] if prefixes[0] == "W" else []
+
+    note = "Not using R arm since dad swung him up by the hands. No fall.\nA/P: fracture of right radius."
+    picks = _injury_picks(svc, note)
+    injury_rules(picks, NoteContext(note, 2, search=search), svc.catalog)
+    assert not any(c.startswith("W") for c in picks)
+    note = "Tripped, no LOC. Fell onto the outstretched hand.\nA/P: fracture of right radius."
+    picks = _injury_picks(svc, note)
+    injury_rules(picks, NoteContext(note, 40, search=search), svc.catalog)
+    assert any(c.startswith("W") for c in picks)
+    assert states_mechanism("Slipped on ice, no head strike") and not states_mechanism("No fall, no trauma")
 
 
 def test_external_cause_codes_need_an_injury_and_the_initial_encounter(svc: SuggestionService) -> None:

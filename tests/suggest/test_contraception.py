@@ -11,6 +11,9 @@ from assistant.suggest.types import Pick
 ICD = "ICD-10-CM"
 TITLES = {
     "Z30.011": "Encounter for initial prescription of contraceptive pills",
+    "Z30.013": "Encounter for initial prescription of injectable contraceptive",
+    "Z30.9": "Encounter for contraceptive management, unspecified",
+    "Z30.42": "Encounter for surveillance of injectable contraceptive",
     "Z30.017": "Encounter for initial prescription of implantable subdermal contraceptive",
     "Z30.09": "Encounter for other general counseling and advice on contraception",
     "Z30.40": "Encounter for surveillance of contraceptives, unspecified",
@@ -51,3 +54,14 @@ def test_a_method_continued_or_exchanged_is_its_surveillance() -> None:
     assert _run(note, found="Z30.40") == ["Z30.46"]
     # a method started at the visit stays its initial prescription
     assert _run("Contraception: Nexplanon placed L upper arm today.") == ["Z30.017"]
+
+
+def test_a_repeat_contraceptive_injection_is_its_surveillance() -> None:
+    note = (
+        "S: here for her Depo shot; last one 11 wk ago.\n"
+        "A: Contraceptive management - Depo-Provera, on schedule.\nP: medroxyprogesterone 150 mg IM given."
+    )
+    assert _run(note, found="Z30.9") == ["Z30.42"]
+    # the first injection is the initial prescription
+    first = "Contraception counseling, chooses Depo-Provera.\nP: first DMPA injection given today, start now."
+    assert _run(first) == ["Z30.013"]

@@ -30,6 +30,8 @@ TITLES = {
     "F17.210": "Nicotine dependence, cigarettes, uncomplicated",
     "F17.290": "Nicotine dependence, other tobacco product, uncomplicated",
     "Z87.891": "Personal history of nicotine dependence",
+    "Z77.22": "Contact with and (suspected) exposure to environmental tobacco smoke (acute) (chronic)",
+    "X08.8XXA": "Exposure to other specified smoke, fire and flames, initial encounter",
     "O70.1": "Second degree perineal laceration during delivery",
     "Z3A.39": "39 weeks gestation of pregnancy",
     "B06.9": "Rubella without complication",
@@ -116,6 +118,12 @@ def test_an_intrauterine_pregnancy_is_not_read_as_an_ectopic_one() -> None:
         ("sinus tachycardia", None),
         ("Kidney transplant status", None),
         ("chronic sinusitis", None),
+        # a low pre-test probability is no diagnosis; a low-grade or low-output condition is one
+        ("Wells low for PE", "low probability"),
+        ("low suspicion for appendicitis", "low probability"),
+        ("low grade fever", None),
+        ("low back pain", None),
+        ("low output heart failure", None),
     ],
 )
 def test_immunity_rhythm_prescriptions_and_specialty_headings_are_not_diagnoses(
@@ -242,11 +250,32 @@ def test_postpartum_day_is_not_packs_per_day(catalog: CodeCatalog, note: str, co
     assert [c for c in picks if c.startswith(("F17", "Z87.891"))] == ([code] if code else [])
 
 
+# ------------------------------------------------------------ other people's smoke is an exposure
+@pytest.mark.parametrize(
+    ("note", "phrase", "code", "expected"),
+    [
+        ("15M asthma flare. Lives with 2 smokers.", "Lives with 2 smokers", "F17.210", ["Z77.22"]),
+        ("Dx: asthma flare. Secondhand smoke exposure at home.", "Secondhand smoke exposure", "X08.8XXA",
+         ["Z77.22"]),
+        ("15M asthma flare. No secondhand smoke exposure.", None, None, []),
+        ("40M asthma. Smokes 1 ppd cigarettes.", "Smokes 1 ppd cigarettes", "F17.210", ["F17.210"]),
+    ],
+)  # fmt: skip
+def test_other_peoples_smoke_is_an_exposure_not_tobacco_use(
+    catalog: CodeCatalog, note: str, phrase: str | None, code: str | None, expected: list[str]
+) -> None:
+    picks = {code: _pick(note, code, phrase, 0.5)} if code and phrase else {}
+    tobacco_status(picks, NoteContext(note=note), catalog)
+    assert sorted(c for c in picks if c[0] in "FXZ") == expected
+
+
 # ------------------------------------------------------------ devices the patient lives on
 @pytest.mark.parametrize(
     ("note", "code"),
     [
         ("T1DM x 20 yr, on Omnipod insulin pump + CGM. A1c 8.6.", "Z96.41"),
+        ("24M T1DM on pump (Omnipod) + CGM. A1c 7.2.", "Z96.41"),
+        ("T1DM on MDI, pump (Omnipod) discussed for next year.", None),
         ("T1DM, on MDI; discussed starting an insulin pump next year, referral placed.", None),
         ("70M with COPD on home oxygen 2 L, here for follow-up.", "Z99.81"),
         ("COPD exacerbation, needed 4 L nasal cannula oxygen in the ED, weaned to room air.", None),

@@ -269,6 +269,16 @@ def test_findings_stated_in_shorthand_choose_the_exam_code(
     assert expected in _exam_final(note, picked, age, exam_catalog)
 
 
+def test_medicares_initial_preventive_exam_is_a_general_exam(exam_catalog: CodeCatalog) -> None:
+    ippe = "Welcome to Medicare visit (IPPE). 65M. Hyperlipidemia on a statin. No abnormal findings today."
+    assert _exam_final(ippe, {}, 65, exam_catalog) == ["Z00.00"]
+    assert _exam_final("IPPE, Part B since 10/2026.\nA: no abnormal findings.", {}, 65, exam_catalog) == [
+        "Z00.00"
+    ]
+    # Medicare named without the visit is no exam
+    assert _exam_final("65M, Medicare since 10/2026, here for knee pain.", {}, 65, exam_catalog) == []
+
+
 # ------------------------------------------------------------ dementia due to a named disease (I.A.13)
 DEMENTIA_TITLES = {
     "F03.A0": "Unspecified dementia, mild, without behavioral disturbance, psychotic disturbance, mood "

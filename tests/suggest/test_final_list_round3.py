@@ -160,10 +160,19 @@ AE_TITLES = {
         "T43.225",
     ),
     "E22.2": ("Syndrome of inappropriate secretion of antidiuretic hormone", True, "E22"),
+    "K26.4": ("Chronic or unspecified duodenal ulcer with hemorrhage", True, "K26"),
+    "T39.315A": ("Adverse effect of propionic acid derivatives, initial encounter", True, "T39.315"),
+    "T39.395A": (
+        "Adverse effect of other nonsteroidal anti-inflammatory drugs [NSAID], initial encounter",
+        True,
+        "T39.395",
+    ),
 }
 # The engine's retrieval of "adverse effect of <drug>" within the Drug table's codes, as a stand-in.
 DRUG_TABLE = {
     "amiodarone": [("T46.2X5S", 0.74), ("T46.2X5A", 0.73)],
+    "naproxen": [("T39.315A", 0.87)],
+    "nonsteroidal anti-inflammatory drug": [("T39.395A", 0.81)],
     "antineoplastic drug": [("T45.1X5S", 0.85), ("T45.1X5A", 0.83)],
     "cold": [("T48.5X5A", 0.9)],  # "cold preparations" are in the Drug table; "cold-induced" is no drug
     "drugs": [("T47.6X5A", 0.79)],  # the generic word finds some drug's code: no drug is named
@@ -214,6 +223,12 @@ def ae_catalog() -> CodeCatalog:
          {"E03.2", "T46.2X5A"}),
         ("A: Hypothyroidism due to long-standing Hashimoto thyroiditis.", "Hypothyroidism", "E03.9",
          {"E03.9"}),
+        # the attribution after the condition; the drug's own name in brackets after its class
+        ("1. Bleeding duodenal ulcer, NSAID-associated (naproxen), H. pylori +", "Bleeding duodenal ulcer",
+         "K26.4", {"K26.4", "T39.315A"}),
+        ("1. Bleeding duodenal ulcer, NSAID-associated", "Bleeding duodenal ulcer", "K26.4",
+         {"K26.4", "T39.395A"}),
+        ("1. Bleeding duodenal ulcer, stress-related", "Bleeding duodenal ulcer", "K26.4", {"K26.4"}),
     ],
 )  # fmt: skip
 def test_a_condition_attributed_to_a_drug_takes_its_drug_induced_form_and_the_adverse_effect(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.suggest.coding_rules import NoteContext
+from assistant.suggest.coding_rules.encounters import hiv_prophylaxis
 from assistant.suggest.coding_rules.hiv import hiv_status
 from assistant.suggest.reader import Mention, read_note
 from assistant.suggest.store import CodeCatalog
@@ -14,6 +15,7 @@ from assistant.suggest.types import Pick
 TITLES = {
     "B20": "Human immunodeficiency virus [HIV] disease",
     "Z21": "Asymptomatic human immunodeficiency virus [HIV] infection status",
+    "Z29.81": "Encounter for HIV pre-exposure prophylaxis",
 }
 
 
@@ -44,3 +46,34 @@ def test_fhx_before_a_condition_is_family_history() -> None:
     assert colon.family
     fundal = next(m for m in read_note("G2P1 at 26 weeks. FH 26 cm, FHT 148.") if "26 cm" in m.text)
     assert not fundal.family
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        ("Video visit. 28M requesting HIV PrEP, 2 partners, condoms sometimes.\nStart F/TAF daily.", True),
+        ("PrEP follow-up, 3-month labs.\nHIV neg, Cr 1.0. Continue F/TDF.", True),
+        # PrEP continued at a visit for something else is a drug, not the encounter
+        ("Rash on palms x 10 d.\nOn HIV PrEP x 2 yr, adherent.\nA: Secondary syphilis.", False),
+        ("Annual physical. Declines PrEP.", False),
+        ("Colonoscopy prep reviewed, screening due.", False),
+    ],
+)
+def test_hiv_prep_as_the_reason_for_the_visit_is_z29_81(
+    catalog: CodeCatalog, note: str, expected: bool
+) -> None:
+    picks: dict[str, Pick] = {}
+    hiv_prophylaxis(picks, NoteContext(note), catalog)
+    assert ("Z29.81" in picks) is expected
+
+
+def test_prep_is_prevention_not_the_infection() -> None:
+    (prep,) = [
+        m for m in read_note("28M requesting HIV PrEP.\nA: HIV infection, on ART.") if "PrEP" in m.text
+    ]
+    assert prep.not_coded
+    assert any(
+        not m.not_coded
+        for m in read_note("28M requesting HIV PrEP.\nA: HIV infection, on ART.")
+        if "HIV infection" in m.text
+    )

@@ -102,6 +102,27 @@ def test_a_toe_by_number_side_letters_after_a_condition_and_new_rows() -> None:
         "Asymptomatic right internal carotid artery stenosis"
     )
     assert expand_abbreviations("SIADH") == "syndrome of inappropriate secretion of antidiuretic hormone"
+    # a side letter after the body part, or before it with one or two words between
+    assert expand_abbreviations("2. Trigger thumb L. 3. Ganglion") == "2. Trigger thumb left. 3. Ganglion"
+    assert expand_abbreviations("R nursemaid's elbow") == "right nursemaid's elbow"
+    assert expand_abbreviations("L tennis elbow") == "left tennis elbow"
+    assert expand_abbreviations("drank 2 L of water daily") == "drank 2 L of water daily"
+    assert expand_abbreviations("2nd-degree burn R palm") == "second degree burn right palm"
+    assert expand_abbreviations("1st degree burn") == "first degree burn"
+    assert expand_abbreviations("2nd toe") == "lesser toe (other toe)"
+
+
+def test_a_short_chunk_denying_an_abbreviated_condition_is_its_own_statement() -> None:
+    ms = _by_text("ED.\nWells low for PE, CTA not indicated, no PE.\nDx: DVT.")
+    assert ms["no PE"].negated and not ms["CTA not indicated"].negated
+    # a qualifier after a comma still belongs to its condition
+    assert "Cholera, unspecified" in _by_text("HPI: x.\nA: Cholera, unspecified. Asthma.")
+
+
+def test_imp_is_the_impression() -> None:
+    (m,) = [m for m in read_note("UC visit.\nImp: R nursemaid's elbow.\n") if "elbow" in m.text]
+    assert m.section == "assessment" and m.text == "R nursemaid's elbow" and m.laterality == {"right"}
+    assert [s[2] for s in sections("Impetigo on the chin.\nImpression: impetigo.")][-1] == "assessment"
 
 
 def test_phrase_is_one_mention() -> None:
@@ -171,6 +192,16 @@ def test_a_label_answered_none_is_negated() -> None:
     ]
     assert m.negated
     assert any(m.negated for m in read_note("Retinopathy - negative on exam\n"))
+    (dep,) = [
+        m for m in read_note("A/P:\n2. Depression - not present; PHQ-9 low.\n") if "Depression" in m.text
+    ]
+    assert dep.negated
+    # Said of another time, not as a label's answer, "not present" denies nothing.
+    ms = read_note("HPI: x.\nCT: hilar adenopathy not present on the 2019 film.\n")
+    assert not any(m.negated for m in ms if "adenopathy" in m.text)
+    # The answer belongs to its own label: a condition that is present stays current.
+    (dep,) = [m for m in read_note("A/P:\n2. Depression - present, PHQ-9 14.\n") if "Depression" in m.text]
+    assert not dep.negated
     # A label answered with the condition's kind is the condition.
     assert not any(m.negated for m in read_note("Dx: Diabetic retinopathy: mild NPDR\n"))
 

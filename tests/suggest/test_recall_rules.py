@@ -166,6 +166,29 @@ def test_a_denied_exacerbation_is_the_without_sibling() -> None:
     assert "exacerbation" in stated.with_ and compare(stated, title)[0] == []
 
 
+def test_a_bleeding_lesion_is_the_with_hemorrhage_sibling() -> None:
+    without = read_qualifiers(
+        "Duodenal ulcer, unspecified as acute or chronic, without hemorrhage or perforation", title=True
+    )
+    with_ = read_qualifiers("Chronic or unspecified duodenal ulcer with hemorrhage", title=True)
+    bleeding = read_qualifiers("Bleeding duodenal ulcer")
+    assert compare(bleeding, without)[0] and not compare(bleeding, with_)[0]
+    diverticula = read_qualifiers(
+        "Diverticulosis of large intestine without perforation or abscess without bleeding", title=True
+    )
+    assert compare(read_qualifiers("bleeding diverticulosis"), diverticula)[0]
+    # denied bleeding, or none said: no conflict
+    for phrase in (
+        "duodenal ulcer, no active bleeding",
+        "duodenal ulcer",
+        "Acute gastritis, without mention of hemorrhage",
+        "Marginal placenta previa, no bleeding - pelvic rest, bleeding precautions",
+    ):
+        assert not read_qualifiers(phrase).bleeding and not compare(read_qualifiers(phrase), without)[0]
+    # the bleeding itself agrees with no "with" title (a hemorrhage is not a qualifier of itself)
+    assert compare(read_qualifiers("Hemorrhage of rectum and anus"), with_)[1] == []
+
+
 def test_acute_on_chronic_is_still_read() -> None:
     assert read_qualifiers("acute on chronic systolic heart failure").acuity == "acute on chronic"
     assert read_qualifiers("acute pancreatitis with chronic pain").acuity == "acute on chronic"

@@ -42,7 +42,11 @@ _ATTRIBUTED = re.compile(
     rf"(?:the\s+|his\s+|her\s+|an?\s+)?{_COURSE}?(?P<d2>{_DRUG})|"
     # an antineoplastic or a drug class named before the condition ("oxaliplatin neuropathy", "steroid
     # myopathy"); other names before a condition are mostly sites or causes that are no drug
-    rf"\b(?P<d3>{_DRUG})[ \t]+(?P<c3>[a-z]+(?:pathy|itis|penia|emia|algia))\b",
+    rf"\b(?P<d3>{_DRUG})[ \t]+(?P<c3>[a-z]+(?:pathy|itis|penia|emia|algia))\b|"
+    # the attribution written after the condition ("Hyponatremia, thiazide-induced"), the drug's own name
+    # in brackets after a class ("Bleeding ulcer, NSAID-associated (naproxen)")
+    rf"\b(?P<c4>[A-Za-z][^.;:,()\n]{{2,40}}?),[ \t]+(?P<d4>{_DRUG})[- ](?:induced|related|associated)\b"
+    rf"(?:[ \t]*\((?P<d5>{_DRUG})\))?",
     re.IGNORECASE,
 )
 _DENIED = re.compile(r"\b(?:no|not|denies|without|negative\s+for|rule\s+out|r/o)\b[^.;\n]*$", re.IGNORECASE)
@@ -104,8 +108,8 @@ def drug_adverse_effects(picks: dict[str, Pick], ctx: NoteContext, catalog: Code
     for m in _ATTRIBUTED.finditer(ctx.note):
         if _DENIED.search(ctx.note[max(0, m.start() - 30) : m.start()]):
             continue
-        drug = m.group("d1") or m.group("d2") or m.group("d3")
-        which = next(k for k in ("1", "2", "3") if m.group("d" + k))
+        drug = m.group("d5") or m.group("d1") or m.group("d2") or m.group("d3") or m.group("d4")
+        which = next(k for k in ("1", "2", "3", "4") if m.group("d" + k))
         if which == "3" and not (antineoplastic_class(drug) or any(rx.match(drug) for rx, _ in _CLASS_TERMS)):
             continue  # a name before a condition is a drug's only when it is a known class or regimen
         c_start, c_end = m.span("c" + which)
@@ -136,7 +140,7 @@ def drug_adverse_effects(picks: dict[str, Pick], ctx: NoteContext, catalog: Code
                 if added is not None:
                     demote(pick, f"the note attributes it to a drug: {form} (I.C.19.e.5.a)")
         score = max(p.score for p in conditions) * 0.9
-        d_start, d_end = m.span("d" + which)
+        d_start, d_end = m.span("d5" if m.group("d5") else "d" + which)
         add_pick(
             picks,
             catalog,

@@ -26,7 +26,11 @@ METHODS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "Z30.013",
-        re.compile(r"\b(?:depo-?provera|DMPA|contraceptive\s+injection|injectable\s+contraceptive)\b", re.I),
+        re.compile(
+            r"\b(?:depo-?provera|depo(?:-?subQ)?\s+(?:shot|injection)|DMPA|medroxyprogesterone|"
+            r"contraceptive\s+injection|injectable\s+contraceptive)\b",
+            re.I,
+        ),
     ),
     ("Z30.015", re.compile(r"\b(?:nuvaring|annovera|vaginal\s+ring)\b", re.IGNORECASE)),
     ("Z30.016", re.compile(r"\b(?:contraceptive\s+patch|xulane|twirla|ortho\s+evra)\b", re.IGNORECASE)),
@@ -40,8 +44,11 @@ METHODS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _STARTED = re.compile(
     r"\b(?:start\w*|initiat\w*|begin|began|prescrib\w*|rx|placed|inserted|insertion)\b", re.IGNORECASE
 )
+# A repeat injection is surveillance too ("on schedule", "last one 11 wk ago", "next due 3/1").
 _CONTINUED = re.compile(
-    r"\b(?:continu\w*|cont|refill\w*|renew\w*|surveillance|remov\w*|check)\b", re.IGNORECASE
+    r"\b(?:continu\w*|cont|refill\w*|renew\w*|surveillance|remov\w*|check|repeat|on\s+schedule|"
+    r"last\s+(?:one|dose|shot|injection)|next\s+(?:one\s+|dose\s+|shot\s+|injection\s+)?due)\b",
+    re.IGNORECASE,
 )
 # The codes a started method replaces: the same category's counseling and unspecified codes.
 REPLACED = ("Z30.02", "Z30.09", "Z30.019", "Z30.9")

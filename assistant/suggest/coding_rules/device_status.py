@@ -34,7 +34,7 @@ DEVICES: tuple[tuple[str, str], ...] = (
 # Devices the patient lives on ("on an insulin pump", "COPD on home oxygen"): documented status by their use.
 _IN_USE = re.compile(
     r"\b(?:on|uses?|using|wears?|with)\s+(?:an?\s+|her\s+|his\s+)?"
-    rf"(?:(?:\w+\s+)?insulin pump|{_PUMP_BRANDS})",
+    rf"(?:(?:\w+\s+)?insulin pump|{_PUMP_BRANDS}|pump\s*\((?:{_PUMP_BRANDS}))",  # "on pump (Omnipod)"
     re.I,
 )
 # Maintenance dialysis ("ESRD on HD MWF", "on peritoneal dialysis"): dependence on renal dialysis (Z99.2), the

@@ -23,7 +23,10 @@ _GENERAL_EXAM = re.compile(
     r"(?:physical|exam\w*|visit|"
     r"check[- ]?up|care visit)|"
     r"\b(?:physical exam(?:ination)? for|annual physical|well[- ]child|WCC|"
-    r"\d+[- ](?:month|year) (?:well|WCC))\b",
+    r"\d+[- ](?:month|year) (?:well|WCC))\b|"
+    # Medicare's initial preventive physical examination ("Welcome to Medicare visit", "IPPE")
+    r"\bwelcome[- ]to[- ]medicare\s+(?:visit|exam\w*|physical)|\binitial preventive physical exam\w*|"
+    r"\b(?-i:IPPE)\b",
     re.IGNORECASE,
 )
 # A gynecological exam has its own encounter code, Z01.41- (Z00.0- Excludes1 it; I.C.21.c.13).
@@ -49,7 +52,9 @@ PREOP_KIND: tuple[tuple[str, str], ...] = (
     ("Z01.810", r"cardiac|cardiovascular|cardiology"),
     ("Z01.811", r"pulmonary|respiratory"),
 )
-_EXAM_REASON = re.compile(r"\b(?:physical|exam\w*|visit|check[- ]?up|WCC|well[- ]child)\b", re.IGNORECASE)
+_EXAM_REASON = re.compile(
+    r"\b(?:physical|exam\w*|visit|check[- ]?up|WCC|well[- ]child|IPPE)\b", re.IGNORECASE
+)
 _IMMUNIZATION = re.compile(
     r"\b(?:vaccin\w*|immuniz\w*|flu shot|influenza shot|tdap|dtap|mmr|hpv|pneumovax|prevnar|shingrix|"
     r"hep(?:atitis)? [ab] vaccine|covid(?:-19)? (?:vaccine|booster)|booster|"
@@ -364,12 +369,34 @@ def counseling(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -
         return
 
 
+# HIV pre-exposure prophylaxis as the visit's reason: "requesting HIV PrEP", "PrEP follow-up" ("PrEP" as
+# written: the capitals tell it from a bowel "prep"). "On PrEP x 2 yr" at another visit is a drug.
+_PREP = r"(?:HIV\s+)?(?:(?-i:PrEP)|pre-?exposure\s+prophylaxis)"
+_HIV_PREP_VISIT = re.compile(
+    rf"\b(?:request\w*|here\s+for|presents?\s+for|seen\s+for|start\w*|initiat\w*|interested\s+in|wants?)\s+"
+    rf"(?:to\s+start\s+)?{_PREP}\b|"
+    rf"\b{_PREP}\s+(?:visit|follow[- ]?up|f/u|initiation|start|consult\w*|refill)\b",
+    re.IGNORECASE,
+)
+
+
+def hiv_prophylaxis(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    """Z29.81 when HIV pre-exposure prophylaxis is why the patient came (named so in the visit's first
+    lines)."""
+    found = _HIV_PREP_VISIT.search(_head(ctx.note, 2))
+    if found is None:
+        return
+    reason = "HIV pre-exposure prophylaxis is the reason for the visit (Z29.81, chapter 21 Z20-Z29)"
+    add_pick(picks, catalog, "Z29.81", best_score(picks), [ctx.mention(found.start(), found.end())], reason)
+
+
 def encounter_codes(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     cancer_follow_up(picks, ctx, catalog)
     immunization(picks, ctx, catalog)
     screening(picks, ctx, catalog)
     infection_screening(picks, ctx, catalog)
     counseling(picks, ctx, catalog)
+    hiv_prophylaxis(picks, ctx, catalog)
     initial_contraceptive(picks, ctx, catalog)
     contraceptive_surveillance(picks, ctx, catalog)
     if not preoperative_exam(picks, ctx, catalog) and not administrative_exam(picks, ctx, catalog):

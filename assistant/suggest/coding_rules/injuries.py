@@ -227,13 +227,24 @@ def _not_this_encounter(picks: dict[str, Pick], catalog: CodeCatalog, char: str)
             demote(pick, "place, activity and status are reported at the initial encounter only (I.C.20)")
 
 
+# "No fall", "denies being struck": a mechanism the note denies is no external cause.
+_DENIED_MECHANISM = re.compile(
+    r"\b(?:no|denies|denied|without|not|never)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE
+)
+
+
+def states_mechanism(sentence: str) -> bool:
+    """The sentence names how the injury happened, not only a mechanism it denies."""
+    return any(not _DENIED_MECHANISM.search(sentence[: m.start()]) for m in _MECHANISM.finditer(sentence))
+
+
 def external_causes(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog, char: str) -> None:
     _not_this_encounter(picks, catalog, char)
     injuries = _injuries(picks, catalog)
     if not injuries or ctx.search is None:
         return
     score = min(p.score for p in injuries) * 0.9
-    how = next((s for s in re.split(r"(?<=[.!?])\s+|\n", ctx.note) if _MECHANISM.search(s)), None)
+    how = next((s for s in re.split(r"(?<=[.!?])\s+|\n", ctx.note) if states_mechanism(s)), None)
     have = {c[:3] for c, p in picks.items() if p.final and c[:1] in "VWXY"}
     if how is not None and not have - {"Y92", "Y93", "Y99"}:
         start = ctx.note.find(how)

@@ -82,9 +82,39 @@ def not_tobacco(sentence: str) -> bool:
     return bool(_OTHER_SMOKED.search(sentence)) and not _TOBACCO_NAMED.search(sentence)
 
 
+# Other people's tobacco smoke around the patient ("lives with 2 smokers", "secondhand smoke at home"): an
+# exposure, Z77.22 (I.C.21.c.1), not the patient's own use and not the smoke of a fire (X08.-).
+_SMOKE_AROUND = re.compile(
+    r"\b(?:secondhand|second-hand|passive|environmental|household)\s+(?:tobacco\s+|cigarette\s+)?smok\w*|"
+    r"\blives\s+with\s+(?:\w+\s+){0,2}smokers?\b|\bsmokers?\s+(?:at|in\s+the)\s+home\b|"
+    r"\b(?:tobacco|cigarette)\s+smoke\s+exposure\b",
+    re.IGNORECASE,
+)
+_DENIED_BEFORE = re.compile(r"\b(?:no|not|denies|without|never)\b[^.;\n]{0,30}$", re.IGNORECASE)
+
+
+def secondhand_smoke(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    """Z77.22 where the note says the patient breathes other people's tobacco smoke; a tobacco-use or
+    fire-smoke pick read from those words goes."""
+    said = [
+        m
+        for m in _SMOKE_AROUND.finditer(ctx.note)
+        if not _DENIED_BEFORE.search(ctx.note[ctx.note.rfind("\n", 0, m.start()) + 1 : m.start()])
+    ]
+    if not said:
+        return
+    spans = [(m.start(), m.end()) for m in said]
+    for code in [c for c in picks if c.startswith(("F17.2", "Z72.0", "X08"))]:
+        if all(any(a < m.end and m.start < b for a, b in spans) for m in picks[code].mentions):
+            picks.pop(code)
+    reason = "exposure to environmental tobacco smoke (Z77.22, guideline I.C.21.c.1)"
+    add_pick(picks, catalog, "Z77.22", 0.6, [ctx.mention(a, b) for a, b in spans], reason)
+
+
 def tobacco_status(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     """Each tobacco pick (F17.2-, Z87.891, Z72.0) becomes the code its sentence documents, and is final:
     smoking status stated anywhere in the note (social history included) is coded."""
+    secondhand_smoke(picks, ctx, catalog)
     tobacco = [c for c in picks if c.startswith("F17.2") or c in ("Z87.891", "Z72.0")]
     by_sentence: dict[str, list[Pick]] = {}
     for code in tobacco:
@@ -118,7 +148,7 @@ def _mention_clause(ctx: NoteContext, m: Mention) -> str:
 
 _SOMEONE_ELSE = re.compile(
     r"\b(?:mother|father|parents?|husband|wife|spouse|partner|household|secondhand|second-hand|passive|"
-    r"exposure|exposed|FH|family)\b",
+    r"exposure|exposed|FH|family|smokers|lives\s+with)\b",
     re.IGNORECASE,
 )
 
