@@ -56,6 +56,24 @@ def with_is_part(walker: IndexWalker | None, tabular: Tabular | None, condition:
     )
 
 
+def tail_is_subterm(walker: IndexWalker | None, tabular: Tabular | None, condition: str, tail: str) -> bool:
+    """Does the chunk after a comma name a subterm of the condition's own Index entry ("Nephrotic syndrome,
+    minimal change": Syndrome, nephrotic, see Nephrosis, minimal change; "Osteoarthritis, knee")? Then the
+    two are one condition, read together, as the Index lists them."""
+    if walker is None:
+        return False
+    cond, rest = expand_abbreviations(condition), expand_abbreviations(tail)
+    own, tail_words = read_mention(cond).base, read_mention(rest).base
+    if not own or not tail_words or tail_words & own:
+        return False
+    for hit in walker.walk(f"{cond} {rest}", tabular, _WALK_DEPTH):
+        head = content_keys(hit.path[0].split(",")[0]) if hit.path else frozenset()
+        below = read_mention(" ".join(hit.path[1:])).words
+        if head and head <= own and tail_words <= below:
+            return True
+    return False
+
+
 def _paths(walker: IndexWalker, tabular: Tabular | None, text: str, words: frozenset[str]) -> list[list[str]]:
     """The Index paths ``text`` reaches whose main term (its first spelling) the text itself names."""
     return [

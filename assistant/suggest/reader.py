@@ -567,11 +567,14 @@ def is_phrase(text: str) -> bool:
 
 
 def read_note(
-    note: str, joined: Joined = _never_joined, combined: Joined = _always_combined
+    note: str,
+    joined: Joined = _never_joined,
+    combined: Joined = _always_combined,
+    subterm: Joined = _never_joined,
 ) -> list[Mention]:
     """Mentions of a note, each a span of the original text with its context; ``joined(condition, cause)``
     keeps a condition and its stated cause as one mention, ``combined(condition, tail)`` a condition
-    "with" another."""
+    "with" another, ``subterm(condition, chunk)`` a condition and the chunk after its comma."""
     if is_phrase(note):
         start, end = _strip_span(note, 0, len(note))
         if end <= start:
@@ -611,6 +614,18 @@ def read_note(
                     short = bool(merged) and names_neoplasm(sentence[merged[-1][0] : merged[-1][1]])
                 if merged and _MIXED_PAIR.search(sentence[merged[-1][0] : merged[-1][1]]):
                     short = True  # "mixed anxiety and depressed mood", "mixed conductive and sensorineural"
+                if (
+                    merged
+                    and words
+                    and not short
+                    and problem_line
+                    and sentence[merged[-1][1] : c_start].strip() == ","
+                ):
+                    chunk = sentence[c_start:c_end]
+                    course = _STATUS_TAIL.search(chunk)  # "minimal change - partial remission"
+                    short = subterm(
+                        sentence[merged[-1][0] : merged[-1][1]], chunk[: course.start()] if course else chunk
+                    )
                 if merged and words and short and not why_not_coded(sentence[c_start:c_end]):
                     merged[-1] = (merged[-1][0], c_end)  # "Cholera, unspecified": one mention
                 else:

@@ -36,7 +36,7 @@ from assistant.suggest import (
 )
 from assistant.suggest.cancer_history import UNSPECIFIED as UNSPECIFIED_HISTORY
 from assistant.suggest.cancer_history import by_site
-from assistant.suggest.cause_link import agent_apart, cause_is_part, with_is_part
+from assistant.suggest.cause_link import agent_apart, cause_is_part, tail_is_subterm, with_is_part
 from assistant.suggest.coding_rules.combination import family_documented
 from assistant.suggest.coding_rules.hcpcs_gate import gate as hcpcs_gate
 from assistant.suggest.coding_rules.symptoms import drop_integral_symptoms
@@ -288,6 +288,7 @@ class SuggestionService:
             text,
             lambda condition, cause: cause_is_part(self.walker, self.catalog, condition, cause),
             lambda condition, tail: with_is_part(self.walker, self.catalog, condition, tail),
+            lambda condition, chunk: tail_is_subterm(self.walker, self.catalog, condition, chunk),
         )
         for m in mentions:
             m.query = agent_apart(self.walker, self.catalog, m.query)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from assistant.suggest.cause_link import agent_apart, cause_is_part, with_is_part
+from assistant.suggest.cause_link import agent_apart, cause_is_part, tail_is_subterm, with_is_part
 from assistant.suggest.index_walker import IndexWalker
 from assistant.suggest.reader import read_note
 
@@ -152,3 +152,25 @@ def test_an_agent_named_first_is_searched_apart_unless_the_index_combines_it() -
     assert agent_apart(WALKER, None, whole) == whole  # J15.212 names both
     assert agent_apart(WALKER, None, "cellulitis of right arm") == "cellulitis of right arm"
     assert agent_apart(None, None, "MRSA cellulitis") == "MRSA cellulitis"
+
+
+def test_a_chunk_after_the_comma_that_the_index_lists_under_the_condition_completes_it() -> None:
+    walker = IndexWalker.from_rows(
+        [
+            _row(0, "Rhinitis", "J31.0"),
+            _row(1, "Rhinitis, allergic", "J30.9"),
+            _row(0, "Anemia", "D64.9"),
+            _row(0, "Disease, kidney, chronic", "N18.9"),
+        ]
+    )
+
+    def subterm(condition: str, chunk: str) -> bool:
+        return tail_is_subterm(walker, None, condition, chunk)
+
+    def read(line: str) -> list[str]:
+        return [m.text for m in read_note(f"{NOTE}A/P:\n1. {line}", subterm=subterm)][2:]
+
+    assert subterm("Rhinitis", "allergic") and read("Rhinitis, allergic - stable.")[0] == "Rhinitis, allergic"
+    assert not subterm("CKD", "anemia")  # a condition of its own: two problems
+    assert read("CKD, anemia - iron studies.")[:2] == ["CKD", "anemia"]
+    assert not tail_is_subterm(None, None, "Rhinitis", "allergic")  # no Index: no judge
