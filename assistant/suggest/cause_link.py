@@ -66,12 +66,8 @@ def tail_is_subterm(walker: IndexWalker | None, tabular: Tabular | None, conditi
     own, tail_words = read_mention(cond).base, read_mention(rest).base
     if not own or not tail_words or tail_words & own:
         return False
-    for hit in walker.walk(f"{cond} {rest}", tabular, _WALK_DEPTH):
-        head = content_keys(hit.path[0].split(",")[0]) if hit.path else frozenset()
-        below = read_mention(" ".join(hit.path[1:])).words
-        if head and head <= own and tail_words <= below:
-            return True
-    return False
+    paths = _paths(walker, tabular, f"{cond} {rest}", own)
+    return any(tail_words <= read_mention(" ".join(path[1:])).words for path in paths)
 
 
 def _paths(walker: IndexWalker, tabular: Tabular | None, text: str, words: frozenset[str]) -> list[list[str]]:

@@ -784,6 +784,8 @@ _KEPT = "kepttrigger"
 @per_request
 def walk_query(query: str) -> str:
     """The mention's query for the Index walk: clean_query's, with an inner negation kept."""
+    if not _INNER_NEGATION.search(query):
+        return clean_query(query)  # most mentions: the planner's own clean query, already memoised
     kept = _INNER_NEGATION.sub(lambda m: f"{m.group(1)}{_KEPT}{m.group(2).lower()}", query)
     return _clean(kept).replace(_KEPT, "")
 
