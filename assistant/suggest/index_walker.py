@@ -95,6 +95,8 @@ WORD_ALIASES: dict[str, tuple[str, ...]] = {
     "heel": ("calcaneal", "calcaneus"),  # "heel spur": Spur, bone, calcaneal
     "hypoxemia": ("hypoxia",),  # "hypoxemic respiratory failure": Failure, respiratory, with hypoxia
     "hypoxemic": ("hypoxia",),
+    "lumbar": ("back",),  # "lumbar strain": Strain, back (the Index's low back is the lumbar region)
+    "lumbosacral": ("back",),
 }
 QUALIFIER_PENALTY = 0.05
 # A phrase the Index lists only under the syndrome it names ("dry eye", "carpal tunnel": Syndrome, dry eye):

@@ -64,6 +64,9 @@ _VITAL_NAMES = (
     r"a1c|hba1c|hemoglobin\s+a1c|ldl|hdl|tg|triglycerides|cholesterol|cr|creatinine|egfr|gfr|bun|k|na|"
     r"potassium|sodium|glucose|fasting\s+glucose|bg|wbc|hgb|hb|hemoglobin|hct|plt|platelets|tsh|free\s+t4|"
     r"psa|inr|ua|urinalysis|lmp|ef|ejection\s+fraction|vitals?|pain\s+score|"
+    # a lab's value is no diagnosis ("Vitamin D 32", "Ca 11.2, PTH 98"); "vitamin D deficiency" is
+    r"(?:25-?oh\s+)?vit(?:amin)?\.?\s*d(?:3|\s+level)?|(?:vitamin\s+)?b12|ferritin|folate|pth|ca|calcium|"
+    r"mg|magnesium|phos(?:phorus)?|alt|ast|lipase|troponin|bnp|crp|esr|"
     # screening scores: a coder codes the clinician's diagnosis, never an instrument's number
     r"phq-?[29a]|gad-?7|epds|moca|mmse|slums|audit(?:-c)?|pcl-?5"
 )
@@ -85,6 +88,38 @@ _LONG_TERM = (
     r"rivaroxaban|xarelto|dabigatran|aspirin|asa|plavix|clopidogrel|steroids?|prednisone|chemo\w*|"
     r"immunosuppress\w*|methotrexate|opioids?|hormone\w*|tamoxifen|letrozole|anastrozole|ventilator"
 )
+# A treatment after the condition ("prostate adenocarcinoma on androgen deprivation (leuprolide)", "HTN on
+# lisinopril"): what the patient takes for it, no word of the condition's code (the Z79 status codes come
+# from the note's drug rules).
+_DRUG_NAME = (
+    r"[a-z]+(?:pril|sartan|olol|dipine|statin|formin|gliptin|gliflozin|glutide|mab|nib|parin|xaban|azole|"
+    r"cycline|cillin|mycin|floxacin|prazole|tidine|lukast|terol|sone|olone|thyroxine|prolide|relin|profen|"
+    r"pam|lam|zine|oxetine|aline|pramine|triptan|tidine)"
+)
+_TREATMENT_TAIL = re.compile(
+    rf"\s+on\s+(?:(?:chronic|long[- ]term|maintenance|daily|home|low[- ]dose|high[- ]dose)\s+)?"
+    rf"(?:{_LONG_TERM}|{_DRUG_NAME}|(?:[a-z-]+\s+)?(?:therapy|treatment|deprivation|regimen|medications?|meds)|"
+    r"adt|art|haart|prep|cpap|bipap|hd|pd|o2)\b[^;]*$",
+    re.IGNORECASE,
+)
+
+
+# "Dependence on dialysis", "toxicity on lithium": there the treatment is the condition's own word.
+_RELIES_ON = re.compile(
+    r"\b(?:dependen\w*|reliance|allerg\w*|intoleran\w*|adheren\w*|complian\w*|noncomplian\w*|overdose|"
+    r"toxicity|reaction|failure|progression|progressing|relapse|relapsed|recurrence)\s*$",
+    re.IGNORECASE,
+)
+
+
+def treatment_tail(text: str) -> int | None:
+    """Where a trailing "on <treatment>" starts in ``text`` (None: no such tail)."""
+    m = _TREATMENT_TAIL.search(text)
+    if m is None or m.start() == 0 or _RELIES_ON.search(text, 0, m.start()):
+        return None
+    return m.start()
+
+
 _MED_LEAD = re.compile(
     rf"^\s*(?:on|taking|takes|uses|using)\s+(?!(?:{_LONG_TERM}|the|a|an|day|days|admission|arrival|exam\w*|"
     r"physical|follow\w*|presentation|\d+)\b)",

@@ -65,6 +65,12 @@ _PREG_NEGATION_AFTER = re.compile(
     r"^[^.\n;]{0,15}\b(?:test\s+)?(?:negative|neg)\b|^\s*(?:test|testing)\b", re.IGNORECASE
 )  # "pregnancy test if no period" orders a test: it documents no pregnancy
 _FRACTION = r"(?:\s*\+\s*\d|\s+and\s+\d/7|\s+\d/7)?"
+# The delivery itself in a note that also gives the weeks it happened at ("admitted at 37w2d ... SVD of a
+# liveborn male"): the stay's conditions are those "complicating childbirth".
+_DELIVERY = re.compile(
+    r"\b(?:delivered|n?svd|vaginal\s+delivery|cesarean\s+(?:delivery|section)|c-section|liveborn|live-born)\b",
+    re.I,
+)
 _POSTPARTUM_NOTE = re.compile(r"\bpost-?partum\b|\bpuerper\w*|\bdelivered\b|\bSVD\b|\bNSVD\b", re.I)
 _WEEKS_RE = re.compile(
     r"\b(?:EGA|GA|gestational\s+age)\s*(?:of|:|is)?\s*(?P<a>\d{1,2})(?=\s*(?:weeks?|wks?|w\d|\+|\d/7))"
@@ -95,6 +101,7 @@ class NoteDemographics:
     weeks: int | None = None
     weeks_span: Span | None = None
     pregnancy_span: Span | None = None
+    delivered: bool = False  # the note records the delivery itself (a delivery stay's note)
 
 
 @dataclass(frozen=True)
@@ -106,6 +113,7 @@ class PatientFacts:
     pregnant: bool = False
     weeks: int | None = None
     weeks_span: Span | None = None
+    delivered: bool = False  # the delivery is part of this encounter: conditions "complicating childbirth"
     phrase: bool = False  # a search phrase, not a note: the phrase itself is all the documentation
     sex_source: str = "unknown"  # request | note | unknown
     age_source: str = "unknown"
@@ -160,7 +168,8 @@ def read_demographics(note: str) -> NoteDemographics:
                 weeks, weeks_span = value, Span(wm.start(), wm.end())
     if preg is not None and sex == "U":
         sex = "F"  # a documented pregnancy ("G2P1", "28 weeks pregnant") is a female patient
-    return NoteDemographics(sex, age, preg is not None, weeks, weeks_span, preg)
+    delivered = weeks is not None and _DELIVERY.search(note) is not None
+    return NoteDemographics(sex, age, preg is not None, weeks, weeks_span, preg, delivered)
 
 
 def _sex_from_words(note: str) -> Sex:
@@ -211,6 +220,7 @@ def resolve_patient(
         pregnant=pregnant,
         weeks=note.weeks if pregnant else None,
         weeks_span=note.weeks_span if pregnant else None,
+        delivered=pregnant and note.delivered,
         sex_source=sex_source,
         age_source=age_source,
         date_of_service=date_of_service,

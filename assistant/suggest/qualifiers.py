@@ -116,11 +116,18 @@ _NAMED_CHRONIC = re.compile(
 _RECURRENT = re.compile(r"(?<!specified as )(?<!stated as )\b(?:recurrent|recurring)\b", re.I)
 _SINGLE = re.compile(r"\bsingle\s+episode\b", re.I)
 _SEVERITY = re.compile(r"\b(mild|moderate|severe)\b", re.I)
+_NOT_SEVERE = re.compile(
+    r"\b(?:without|w/o|no|not|non)[- ]+(?:mild|moderate|severe)\b", re.I
+)  # "without severe features"
 _PERSISTENCE = re.compile(r"\b(intermittent|persistent)\b", re.I)
 _STAGE = re.compile(r"\bstage\s+(\d[ab]?)\b", re.I)
 _TRIMESTER = re.compile(r"\b(first|second|third|1st|2nd|3rd)\s+trimester\b", re.I)
 _TRIMESTER_NUM = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3}
 _UNSPECIFIED_TRIMESTER = re.compile(r"\bunspecified\s+trimester\b", re.I)
+# The episode of care after the trimesters: a condition present at the delivery ("Mild to moderate
+# pre-eclampsia, complicating childbirth"), read on the trimester's axis.
+CHILDBIRTH = 4
+_CHILDBIRTH_TITLE = re.compile(r"^(?!.*\bpregnancy\b).*\b(?:complicating|in)\s+childbirth\b", re.I)
 # The kind of a condition a title names by its cause ("Alcoholic fatty liver", "Rheumatoid bursitis", "Gouty
 # arthropathy", "Other infective bursitis"): (kind, the title's word, the note's words for it). A title of
 # that kind needs the note to say it (the Index's default is the plain condition).
@@ -245,13 +252,17 @@ def read_qualifiers(text: str, *, title: bool = False) -> Qualifiers:
     else:
         acuity = "acute" if _ACUTE.search(acu) else "chronic" if _CHRONIC.search(acu) else None
     recurrent = True if _RECURRENT.search(low) else False if _SINGLE.search(low) else None
-    severities = {x.lower() for x in _SEVERITY.findall(_PAREN.sub(" ", text) if title else low)}
+    severities = {
+        x.lower() for x in _SEVERITY.findall(_PAREN.sub(" ", text) if title else _NOT_SEVERE.sub(" ", low))
+    }
     persistences = {x.lower() for x in _PERSISTENCE.findall(low)}
     stage = _STAGE.search(low)
     tri = _TRIMESTER.search(low)
     trimester = (
         _TRIMESTER_NUM[tri.group(1).lower()] if tri else (0 if _UNSPECIFIED_TRIMESTER.search(low) else None)
     )
+    if trimester is None and title and _CHILDBIRTH_TITLE.search(low):
+        trimester = CHILDBIRTH
     return Qualifiers(
         with_=frozenset(with_ - without),
         without=frozenset(without - with_),
@@ -363,10 +374,13 @@ def plain_words_negated(note: str, title: str) -> list[str]:
     return sorted((note_non & title_plain) - title_non)
 
 
-def trimester_of_weeks(weeks: int | None) -> int | None:
-    """Trimesters counted from the first day of the last menstrual period (ICD-10-CM chapter 15 note)."""
+def trimester_of_weeks(weeks: int | None, delivered: bool = False) -> int | None:
+    """Trimesters counted from the first day of the last menstrual period (ICD-10-CM chapter 15 note); a
+    note of the delivery itself reads as the childbirth episode."""
     if weeks is None:
         return None
+    if delivered:
+        return CHILDBIRTH
     return 1 if weeks < 14 else 2 if weeks < 28 else 3
 
 

@@ -16,6 +16,7 @@ from assistant.suggest.not_coded import (
     continues_plan,
     is_label,
     screening_sentence,
+    treatment_tail,
     vaccine_in_list_given,
     why_not_coded,
 )
@@ -44,7 +45,11 @@ _SECTION_HEADERS: list[tuple[str, str]] = [
         r"a(?=\s*:)|p(?=\s*:)|imp(?=\s*:)",
         "assessment",
     ),
-    (r"(?:discharge|final|principal|admitting|working)?\s*diagnos[ie]s|dx", "diagnosis"),
+    (
+        r"(?:discharge|final|principal|primary|secondary|additional|admitting|working)?\s*diagnos[ie]s|dx|"
+        r"principal(?=\s*:)|secondary(?=\s*:)",
+        "diagnosis",
+    ),
     (
         r"history\s+of\s+(?:the\s+)?present\s+illness|hpi|chief\s+complaint|cc|subjective|s(?=\s*:)|"
         r"(?:hospital|clinical|ed|emergency\s+department)\s+course|course",
@@ -115,6 +120,8 @@ _FAM_RE = re.compile(rf"(?<![\w/])(?:{_FAMILY_PRE})(?![\w/])", re.IGNORECASE)
 _TERM_RE = re.compile(_TERMINATE, re.IGNORECASE)
 _CLAUSE_GAP = re.compile(r",\s*(?:and\s+|so\s+)?$", re.IGNORECASE)
 _SUBJECT = re.compile(rf"\s*{SUBJECTS}", re.IGNORECASE)
+# "severe without psychotic features, with suicidal ideation": a "with" clause after the comma is said.
+_WITH_CLAUSE = re.compile(r"\s*with\b", re.IGNORECASE)
 # A problem's dash or arrow starts its plan or course ("EPI - steatorrhea resolved"): a negation after it
 # is about what follows, not the problem.
 _DASH = re.compile(r"\s[-–—]+\s|->")
@@ -130,7 +137,7 @@ _SENTENCE_RE = re.compile(r"(?:[^\n.!?]|[.](?=\d)|(?<=\b[A-Za-z])[.](?=[ \t]+[a-
 _MIXED_PAIR = re.compile(r"\bmixed\s+[\w-]+\s*$", re.IGNORECASE)  # "mixed A" waits for its "and B"
 _STATUS_POST = re.compile(r"\s*(?:s/p|status\s+post)\s", re.IGNORECASE)
 _CHUNK_SPLIT = re.compile(
-    r";|,(?!\d)|\band\b(?!\s+(?:vomiting|without|with))|\bbut\b|\bwhile\b|\bplus\b|\s[-–—]+\s|:\s|\s/\s|"
+    r";|,(?!\d)|(?<!-)\band\b(?!-|\s+(?:vomiting|without|with))|\bbut\b|\bwhile\b|\bplus\b|\s[-–—]+\s|:\s|\s/\s|"
     r"\s(?:\d{1,2}|[a-hA-H])\)\s|\s#(?=\w)|(?<=\w)\s+(?=(?:s/p|status\s+post)\s)|"
     r"\b(?:presents?|presented|presenting|complains?|complaining|admitted|came\s+in)\s+(?:with|of|for)\b|\bc/o\b|"
     # An acute condition on a chronic one is two conditions ("AKI on CKD 3a", "pneumonia on top of COPD");
@@ -245,6 +252,13 @@ def _split_causes(
         out.append((c_start, link.start()))
         out.extend(_split_causes(sentence, [(link.end(), c_end)], joined, link_re))
     return out
+
+
+def _denied_list(text: str) -> bool:
+    """ "no headache or visual changes: preeclampsia ...": what follows the colon is the conclusion drawn
+    from the negatives, not one of them (a bare "Denies:" still scopes over its list)."""
+    triggers = list(_NEG_RE.finditer(text))
+    return bool(triggers) and bool(tokens(text[triggers[-1].end() :]))
 
 
 def _heading(text: str) -> bool:
@@ -418,6 +432,25 @@ def _only_qualifiers(chunk: str) -> str | None:
     return "status"
 
 
+# Words that describe a condition before its name, as a leading list ("Complete, nontraumatic ...").
+_LEADING_WORDS = QUALIFIERS | frozenset(
+    tokens(
+        "complete incomplete non traumatic nontraumatic total displaced nondisplaced closed open simple well"
+    )
+)
+
+
+def _leads_next(sentence: str, pieces: list[tuple[int, int]], i: int, merged: list[tuple[int, int]]) -> bool:
+    """Does piece ``i`` only describe the condition named after its comma ("Mild, intermittent asthma")?"""
+    start, end = pieces[i]
+    words = tokens(sentence[start:end])
+    if not words or i + 1 >= len(pieces) or not all(w in _LEADING_WORDS for w in words):
+        return False
+    if sentence[end : pieces[i + 1][0]].strip() != "," or not tokens(sentence[slice(*pieces[i + 1])]):
+        return False
+    return not merged or sentence[merged[-1][1] : start].strip() != ","
+
+
 def qualifies_previous(chunk: str) -> bool:
     """ "Otitis media, R ear", "Schizoaffective disorder, bipolar type": the chunk after the comma says
     which side or which type of the condition named before it."""
@@ -530,8 +563,11 @@ def _scope_flags(sentence: str, chunk_start: int, chunk_end: int) -> tuple[dict[
                 continue  # "diabetes without complications": the concept comes before the trigger
             if m.end() <= chunk_start:
                 between = sentence[m.end() : chunk_start]
+                if between.lstrip().startswith(":"):  # "Denies: fever, chills": the trigger's own colon
+                    between = between.lstrip()[1:]
                 if _TERM_RE.search(between) or (
-                    _CLAUSE_GAP.search(between) and _SUBJECT.match(sentence, chunk_start)
+                    _CLAUSE_GAP.search(between)
+                    and (_SUBJECT.match(sentence, chunk_start) or _WITH_CLAUSE.match(sentence, chunk_start))
                 ):
                     continue
                 if key != "negated" and len(between.split()) > 12:
@@ -583,6 +619,7 @@ def read_note(
         if status and _COURSE_ONLY.match(status.group("tail")):
             start, end = _strip_span(note, start, status.start())
         mention = _make(note, start, end, "assessment", start, end, note[start:end], 0, end - start)
+        mention.query = expand_span(note, start, end)  # a phrase is searched whole, its "on ..." included
         mention.qualifiers = read_qualifiers(mention.query)
         return [mention]
     out: list[Mention] = []
@@ -598,13 +635,21 @@ def read_note(
             problem_line = section in ASSESSMENT_SECTIONS or _LIST_LINE.match(note, line_start) is not None
             for cm in _CHUNK_SPLIT.finditer(sentence):
                 left = sentence[pos : cm.start()]
-                if cm.group(0).startswith(":") and not problem_line and not _heading(left):
+                if cm.group(0).startswith(":") and not (
+                    problem_line or _heading(left) or _denied_list(sentence[: cm.start()])
+                ):
                     continue  # "Better eye: moderate impairment": a colon splits problem lines and headings
                 pieces.append((pos, cm.start()))
                 pos = cm.end()
             pieces.append((pos, len(sentence)))
             merged: list[tuple[int, int]] = []
-            for c_start, c_end in pieces:
+            lead: int | None = None
+            for i, (c_start, c_end) in enumerate(pieces):
+                if lead is not None:
+                    c_start, lead = lead, None  # "Complete, nontraumatic rotator cuff tear": one mention
+                elif _leads_next(sentence, pieces, i, merged):
+                    lead = c_start
+                    continue
                 words = set(tokens(sentence[c_start:c_end]))
                 short = all(w in QUALIFIERS or len(w) <= 2 or w.isdigit() for w in words)
                 short = (short and not _denies_a_condition(sentence[c_start:c_end])) or qualifies_previous(
@@ -706,7 +751,7 @@ def _make(
         start=a,
         end=b,
         text=text,
-        query=expand_span(sentence, c_start, c_end),
+        query=expand_span(sentence, c_start, c_start + (treatment_tail(text) or len(text))),
         section=section,
         sentence_start=s_start,
         sentence_end=s_end,

@@ -890,7 +890,7 @@ class SuggestionService:
         """The sibling the note's qualifiers agree with above the one they contradict (qualifiers.py)."""
         quals = m.qualifiers
         if quals.trimester is None and facts.pregnant and facts.weeks is not None:
-            quals = replace(quals, trimester=qualifiers.trimester_of_weeks(facts.weeks))
+            quals = replace(quals, trimester=qualifiers.trimester_of_weeks(facts.weeks, facts.delivered))
 
         def siblings(code: str) -> list[str]:
             return [s for a in self.catalog.ancestors(code)[:2] for s in self.catalog.leaves_under(a)[:80]]

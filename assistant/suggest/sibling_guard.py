@@ -203,6 +203,7 @@ def _sibling(
     the most agreements, then one already coded (``coded``: the note's own code for it), then the most
     title words shared with ``code``, then an "unspecified" one."""
     own = _words(catalog.title(code))
+    named = own & line.words  # what the line says of the condition ("ischemic cardiomyopathy")
 
     def rank(leaf: str) -> tuple[tuple[int, bool, bool, float, bool], tuple[str, list[str]]] | None:
         title = catalog.title(leaf)
@@ -210,6 +211,8 @@ def _sibling(
         if conflicts or len(agree) <= more_than or not allowed(leaf):
             return None
         words = _words(title)
+        if named and not named & words:
+            return None  # a sibling about another condition ("non-ischemic cardiomyopathy" is no angina)
         partner = _partners(title)  # "ankle and foot": the line naming either names the region
         unnamed = len({w for w in _roots(words - own) - line.words if partner.get(w) not in line.words})
         if more_than >= 0 and unnamed > MAX_UNNAMED:

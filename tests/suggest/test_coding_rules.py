@@ -179,6 +179,16 @@ def test_organism_with_the_infection(svc: SuggestionService) -> None:
     assert picks["B96.20"].final and not picks["A04.4"].final  # the agent, not an intestinal infection
 
 
+def test_a_sepsis_due_to_the_organism_is_a_condition_of_its_own(svc: SuggestionService) -> None:
+    note = "A/P: Sepsis due to E. coli, source urinary tract infection."
+    picks = {
+        "N39.0": _pick("N39.0", "urinary tract infection", start=note.index("urinary")),
+        "A41.51": _pick("A41.51", "Sepsis due to E. coli", start=5),
+    }
+    add_organism(picks, NoteContext(note), svc.catalog)
+    assert picks["A41.51"].final  # sepsis and the localized infection are both coded (I.C.1.d.4)
+
+
 def test_an_organism_a_test_did_not_find_is_not_the_agent(svc: SuggestionService) -> None:
     def organism(note: str) -> set[str]:
         picks = {"N39.0": _pick("N39.0", "Urinary tract infection", start=5)}

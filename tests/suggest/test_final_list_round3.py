@@ -11,6 +11,7 @@ from assistant.suggest.coding_rules.adverse_effects import adverse_effect_sequel
 from assistant.suggest.coding_rules.context import NoteContext
 from assistant.suggest.coding_rules.device_status import device_status
 from assistant.suggest.coding_rules.encounters import administrative_exam, cancer_follow_up, immunization
+from assistant.suggest.coding_rules.index_pairs import index_pairs
 from assistant.suggest.coding_rules.injuries import _ACTIVITY_WHEN
 from assistant.suggest.coding_rules.neoplasm_pain import neoplasm_related_pain
 from assistant.suggest.not_coded import why_not_coded
@@ -229,6 +230,11 @@ def ae_catalog() -> CodeCatalog:
         ("1. Bleeding duodenal ulcer, NSAID-associated", "Bleeding duodenal ulcer", "K26.4",
          {"K26.4", "T39.395A"}),
         ("1. Bleeding duodenal ulcer, stress-related", "Bleeding duodenal ulcer", "K26.4", {"K26.4"}),
+        # "from" attributes as "due to" does; from something that is no drug it changes nothing
+        ("A/P: Hypothyroidism from amiodarone - levothyroxine.", "Hypothyroidism", "E03.9",
+         {"E03.2", "T46.2X5A"}),
+        ("A/P: Hypothyroidism from Hashimoto thyroiditis.", "Hypothyroidism", "E03.9", {"E03.9"}),
+        ("A/P: Neuropathy from cold exposure.", "Neuropathy", "G62.9", {"G62.9"}),
     ],
 )  # fmt: skip
 def test_a_condition_attributed_to_a_drug_takes_its_drug_induced_form_and_the_adverse_effect(
@@ -345,3 +351,67 @@ def test_pain_the_note_relates_to_the_cancer_is_neoplasm_related_pain() -> None:
         picks = {"C25.0": Pick("C25.0", 0.8, True, [])}
         neoplasm_related_pain(picks, NoteContext(note=note), catalog)
         assert ("G89.3" in picks) is coded, note
+
+
+def test_the_site_of_a_neoplasm_related_pain_takes_no_code_of_its_own() -> None:
+    catalog = CodeCatalog(
+        {
+            "codes": {
+                "G89.3": ["ICD-10-CM", "Neoplasm related pain (acute) (chronic)", True, None, "code"],
+                "C61": ["ICD-10-CM", "Malignant neoplasm of prostate", True, None, "code"],
+                "M54.50": ["ICD-10-CM", "Low back pain, unspecified", True, None, "code"],
+                "R53.83": ["ICD-10-CM", "Other fatigue", True, None, "code"],
+            }
+        }
+    )
+    note = "Dx: Low back pain from bone metastases; prostate cancer; fatigue.\nP: XRT."
+    ctx = NoteContext(note=note)
+    picks = {
+        "C61": Pick("C61", 0.8, True, [ctx.mention(note.index("prostate"), note.index("; fatigue"))]),
+        "M54.50": Pick("M54.50", 0.7, True, [ctx.mention(note.index("Low"), note.index("; prostate"))]),
+        "R53.83": Pick("R53.83", 0.7, True, [ctx.mention(note.index("fatigue"), note.index(".\nP"))]),
+    }
+    neoplasm_related_pain(picks, ctx, catalog)
+    assert {c for c, p in picks.items() if p.final} == {"C61", "G89.3", "R53.83"}
+    assert picks["M54.50"].warnings  # kept as an option, with the reason
+
+
+@pytest.mark.parametrize(
+    ("chunk", "why"),
+    [
+        ("Vitamin D 32", "vitals or labs"),
+        ("Ca 11.2", "vitals or labs"),
+        ("B12 normal", "vitals or labs"),
+        ("Vitamin D deficiency", None),  # the diagnosis is coded
+        ("Vitamin D low", None),
+    ],
+)
+def test_a_labs_value_is_no_diagnosis(chunk: str, why: str | None) -> None:
+    assert why_not_coded(chunk) == why
+
+
+def test_low_back_pain_with_sciatica_in_one_sentence_is_the_index_combination() -> None:
+    catalog = CodeCatalog(
+        {
+            "codes": {
+                "M54.50": ["ICD-10-CM", "Low back pain, unspecified", True, None, "code"],
+                "M54.31": ["ICD-10-CM", "Sciatica, right side", True, None, "code"],
+                "M54.41": ["ICD-10-CM", "Lumbago with sciatica, right side", True, None, "code"],
+            }
+        }
+    )
+
+    def coded(note: str, pain: str, sciatica: str) -> set[str]:
+        ctx = NoteContext(note=note)
+        mentions = [read_note(note)[i] for i in (0, -1)]
+        assert mentions[0].text.startswith(pain) and mentions[-1].text.endswith(sciatica)
+        picks = {
+            "M54.50": Pick("M54.50", 0.8, True, [mentions[0]]),
+            "M54.31": Pick("M54.31", 0.7, True, [mentions[-1]]),
+        }
+        index_pairs(picks, ctx, catalog)
+        return {c for c, p in picks.items() if p.final}
+
+    assert coded("Dx: low back pain; R-sided sciatica.\n", "low back pain", "sciatica") == {"M54.41"}
+    # stated in two sentences: two conditions, as written
+    assert coded("A: Low back pain.\nSciatica, right.\n", "Low back pain", "right") == {"M54.50", "M54.31"}

@@ -11,9 +11,12 @@ from assistant.suggest.coding_rules.pregnancy import (
     conditions_in_pregnancy,
     excluded_in_pregnancy,
     hypertension_in_pregnancy,
+    outcome_of_delivery,
     previous_cesarean,
     trimester,
 )
+from assistant.suggest.patient import read_demographics
+from assistant.suggest.qualifiers import CHILDBIRTH, read_qualifiers, trimester_of_weeks
 from assistant.suggest.reader import Mention
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
@@ -294,3 +297,39 @@ def test_no_chapter_15_code_for_a_named_obstetric_complication_or_without_a_preg
     picks = _picks(history, "K64.9", words="Hemorrhoids")
     excluded_in_pregnancy(picks, NoteContext(history, pregnant=False), catalog)
     assert picks["K64.9"].final and "O87.2" not in picks
+
+
+def test_a_note_of_the_delivery_itself_reads_as_the_childbirth_episode() -> None:
+    delivery = (
+        "Admitted at 37w2d in labor. Spontaneous vaginal delivery of a liveborn male.\nDx: preeclampsia."
+    )
+    facts = read_demographics(delivery)
+    assert facts.weeks == 37 and facts.delivered
+    assert not read_demographics("Prenatal visit at 30w1d. Preeclampsia.").delivered
+    title = read_qualifiers("Mild to moderate pre-eclampsia, complicating childbirth", title=True)
+    assert title.trimester == CHILDBIRTH == trimester_of_weeks(37, delivered=True)
+    assert trimester_of_weeks(37) == 3
+    assert (
+        read_qualifiers("Anemia complicating pregnancy, childbirth and the puerperium", title=True).trimester
+        is None
+    )
+
+
+def test_without_severe_features_is_no_severity() -> None:
+    assert read_qualifiers("preeclampsia without severe features").severity is None
+    assert read_qualifiers("severe preeclampsia").severity == "severe"
+
+
+def test_the_outcome_of_a_single_live_birth_goes_on_the_mothers_record() -> None:
+    catalog = CodeCatalog({"codes": {"Z37.0": ["ICD-10-CM", "Single live birth", True, None, "code"]}})
+
+    def outcome(note: str, delivered: bool = True) -> set[str]:
+        picks: dict[str, Pick] = {}
+        outcome_of_delivery(
+            picks, NoteContext(note=note, pregnant=True, weeks=39, delivered=delivered), catalog
+        )
+        return set(picks)
+
+    assert outcome("39w1d, SVD of a liveborn female, 3100 g.") == {"Z37.0"}
+    assert outcome("39w1d, NSVD of twins, both liveborn.") == set()  # not a single birth: the coder reads it
+    assert outcome("Delivered a liveborn girl 3 weeks ago.", delivered=False) == set()  # a postpartum visit

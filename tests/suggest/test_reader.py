@@ -336,3 +336,54 @@ def test_the_index_walk_reads_an_inner_negation_the_search_query_drops() -> None
     assert clean_query(said) == "elevated BP dx of HTN"
     assert walk_query(said) == "elevated BP without dx of HTN"
     assert walk_query("no chest pain") == clean_query("no chest pain") == "chest pain"  # a leading one goes
+
+
+def test_a_discharge_summary_states_its_diagnoses_as_principal_and_secondary() -> None:
+    note = "Principal: Sepsis due to E. coli.\nSecondary: Hypothyroidism.\n"
+    assert [s[2] for s in sections(note)] == ["diagnosis", "diagnosis"]
+    diagnoses = [m.text for m in read_note(note) if m.section == "diagnosis"]
+    assert diagnoses[0] == "Sepsis" and diagnoses[-1] == "Hypothyroidism"  # no "Principal:" in the mention
+    assert [s[2] for s in sections("Primary care: Dr. Lee.\n")] == ["body"]  # no diagnosis heading
+
+
+def test_and_inside_a_hyphenated_name_does_not_split_it() -> None:
+    assert [m.text for m in read_note("A: Hand-foot-and-mouth disease.\nRTC prn.")][0] == (
+        "Hand-foot-and-mouth disease"
+    )
+    assert [m.text for m in read_note("A: Asthma and allergic rhinitis.\nRTC prn.")][:2] == [
+        "Asthma",
+        "allergic rhinitis",
+    ]
+
+
+def test_describing_words_listed_before_the_condition_stay_with_it() -> None:
+    mentions = read_note("A: Complete, nontraumatic rotator cuff tear, right shoulder.\nP: MRI.")
+    assert mentions[0].text == "Complete, nontraumatic rotator cuff tear, right shoulder"
+    # after a condition the same words still complete the one before them
+    coded = [m.text for m in read_note("A/P:\n1. Asthma, mild, intermittent.\n") if not m.not_coded]
+    assert coded == ["Asthma, mild, intermittent"]
+
+
+def test_a_conclusion_after_a_list_of_negatives_is_not_negated() -> None:
+    note = "HPI: BP 150/95, no headache or visual changes: preeclampsia without severe features.\nP: labor.\n"
+    by_text = {m.text: m.negated for m in read_note(note)}
+    assert by_text["preeclampsia without severe features"] is False
+    assert by_text["no headache or visual changes"] is True
+    # a bare trigger before the colon still scopes over its list
+    listed = {m.text: m.negated for m in read_note("ROS: Denies: fever, chills.\nA: URI.\n")}
+    assert listed == {"Denies: fever": True, "chills": True, "URI": False}
+
+
+def test_solid_spellings_read_as_the_code_set_hyphenates_them() -> None:
+    assert expand_abbreviations("Mild preeclampsia, noncardiac chest pain") == (
+        "Mild pre-eclampsia, non-cardiac chest pain"
+    )
+    assert expand_abbreviations("nonspecific ST changes") == "nonspecific ST changes"  # titles spell it solid
+
+
+def test_a_with_clause_after_the_comma_ends_a_without() -> None:
+    note = "A: MDD, severe without psychotic features, with active suicidal ideation.\nP: admit.\n"
+    by_text = {m.text: m.negated for m in read_note(note)}
+    assert by_text["with active suicidal ideation"] is False
+    listed = {m.text: m.negated for m in read_note("A: no fever, chills.\nP: f/u.\n")}
+    assert listed["chills"] is True  # a list after the comma stays denied

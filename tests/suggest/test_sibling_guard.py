@@ -1112,3 +1112,20 @@ def test_a_condition_the_line_denies_with_not_is_excluded_like_without() -> None
     assert qualifiers.names_excluded(note, nephrotic)
     assert not qualifiers.names_excluded(qualifiers.read_qualifiers("IgA nephropathy"), nephrotic)
     assert not qualifiers.read_qualifiers("migraine, not intractable").excluded  # an axis, read as such
+
+
+def test_a_contradicted_code_is_never_replaced_by_a_sibling_about_another_condition() -> None:
+    heart = _catalog(
+        {
+            "I25.5": "Ischemic cardiomyopathy",
+            "I25.10": "Atherosclerotic heart disease of native coronary artery without angina pectoris",
+            "I25.119": "Atherosclerotic heart disease of native coronary artery with angina pectoris",
+        },
+        {
+            "I25": "Chronic ischemic heart disease",
+            "I25.1": "Atherosclerotic heart disease of native coronary artery",
+        },
+    )
+    picks = _settle(heart, "# Non-ischemic dilated cardiomyopathy - GDMT", "I25.5")
+    assert _finals(picks) == [] and picks["I25.5"].warnings  # no angina code for a cardiomyopathy
+    assert _finals(_settle(heart, "# Ischemic cardiomyopathy - GDMT", "I25.5")) == ["I25.5"]

@@ -20,6 +20,7 @@ from assistant.suggest.coding_rules.device_status import device_status
 from assistant.suggest.coding_rules.encounters import encounter_codes
 from assistant.suggest.coding_rules.hcpcs_gate import gate
 from assistant.suggest.coding_rules.hiv import hiv_status
+from assistant.suggest.coding_rules.index_pairs import index_pairs
 from assistant.suggest.coding_rules.influenza import identified_influenza
 from assistant.suggest.coding_rules.injuries import injury_rules
 from assistant.suggest.coding_rules.neoplasm_pain import neoplasm_related_pain
@@ -28,6 +29,7 @@ from assistant.suggest.coding_rules.pregnancy import (
     conditions_in_pregnancy,
     excluded_in_pregnancy,
     hypertension_in_pregnancy,
+    outcome_of_delivery,
     previous_cesarean,
 )
 from assistant.suggest.coding_rules.sepsis import organism_sepsis
@@ -54,6 +56,7 @@ def context_for(
         search=search,
         pregnant=facts.pregnant,
         weeks=facts.weeks,
+        delivered=facts.delivered,
     )
 
 
@@ -65,11 +68,13 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     hiv_status(picks, ctx, catalog)
     organism_sepsis(picks, ctx, catalog)
     combine(picks, ctx, catalog)
+    index_pairs(picks, ctx, catalog)
     dementia_in_other_diseases(picks, ctx, catalog)
     hypertension_in_pregnancy(picks, ctx, catalog)
     excluded_in_pregnancy(picks, ctx, catalog)
     conditions_in_pregnancy(picks, ctx, catalog)
     previous_cesarean(picks, ctx, catalog)
+    outcome_of_delivery(picks, ctx, catalog)
     injury_rules(picks, ctx, catalog)
     drop_integral_symptoms(picks, ctx, catalog)
     neoplasm_related_pain(picks, ctx, catalog)

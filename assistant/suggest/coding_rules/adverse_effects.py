@@ -38,7 +38,7 @@ _DRUG = r"[A-Za-z][A-Za-z0-9-]{2,30}(?:\s+inhibitors?)?"
 _COURSE = r"(?:(?:long[- ]term|chronic|prolonged|high[- ]dose|daily|maintenance)\s+)"
 _ATTRIBUTED = re.compile(
     rf"\b(?P<d1>{_DRUG})[- ](?:induced|related|associated)\s+(?P<c1>[A-Za-z][^.;:,()\n]{{2,40}})|"
-    rf"\b(?P<c2>[A-Za-z][^.;:,()\n]{{2,40}}?)\s+(?:due\s+to|d/t|2/2|secondary\s+to|caused\s+by|induced\s+by)\s+"
+    rf"\b(?P<c2>[A-Za-z][^.;:,()\n]{{2,40}}?)\s+(?:due\s+to|d/t|2/2|secondary\s+to|caused\s+by|induced\s+by|from)\s+"
     rf"(?:the\s+|his\s+|her\s+|an?\s+)?{_COURSE}?(?P<d2>{_DRUG})|"
     # an antineoplastic or a drug class named before the condition ("oxaliplatin neuropathy", "steroid
     # myopathy"); other names before a condition are mostly sites or causes that are no drug

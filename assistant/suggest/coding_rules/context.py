@@ -22,6 +22,7 @@ class NoteContext:
     search: CodeSearch | None = None
     pregnant: bool = False  # a documented pregnancy (the request's patient or the note)
     weeks: int | None = None  # its weeks of gestation, when documented
+    delivered: bool = False  # the note records the delivery itself
 
     def sentence(self, m: Mention) -> str:
         return self.note[m.sentence_start : m.sentence_end] if m.sentence_end > m.sentence_start else m.text

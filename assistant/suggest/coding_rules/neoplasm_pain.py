@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.suggest.coding_rules.context import NoteContext, add_pick, best_score
+from assistant.suggest.coding_rules.context import NoteContext, add_pick, best_score, demote
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 
@@ -16,6 +16,7 @@ _RELATED_PAIN = re.compile(
     rf"(?:his\s+|her\s+|the\s+|known\s+)?(?:[a-z]+\s+){{0,2}}?{_NEOPLASM}\b",
     re.IGNORECASE,
 )
+_PAIN_TITLE = re.compile(r"\b(?:pain|algia|lumbago|ache)\b|dynia\b", re.IGNORECASE)
 _DENIED = re.compile(r"\b(?:no|denies|without|not)\b[^.;\n]*$", re.IGNORECASE)
 
 
@@ -25,7 +26,7 @@ def neoplasm_related_pain(picks: dict[str, Pick], ctx: NoteContext, catalog: Cod
     for m in _RELATED_PAIN.finditer(ctx.note):
         if _DENIED.search(ctx.note[max(0, m.start() - 30) : m.start()]):
             continue
-        add_pick(
+        added = add_pick(
             picks,
             catalog,
             "G89.3",
@@ -33,4 +34,19 @@ def neoplasm_related_pain(picks: dict[str, Pick], ctx: NoteContext, catalog: Cod
             [ctx.mention(m.start(), m.end())],
             "pain related to the neoplasm (guideline I.C.6.b.5: G89.3)",
         )
+        if added is not None:
+            _drop_site_pain(picks, catalog, m.start(), m.end())
         return
+
+
+def _drop_site_pain(picks: dict[str, Pick], catalog: CodeCatalog, start: int, end: int) -> None:
+    """The site of a pain G89.3 codes needs no code of its own (I.C.6.b.5: "it is not necessary to assign
+    an additional code for the site of the pain")."""
+    for p in picks.values():
+        if (
+            p.final
+            and p.code != "G89.3"
+            and _PAIN_TITLE.search(catalog.title(p.code))
+            and any(x.start < end and start < x.end for x in p.mentions)
+        ):
+            demote(p, "G89.3 codes this pain; its site takes no code of its own (guideline I.C.6.b.5)")

@@ -9,7 +9,9 @@ import re
 
 from assistant.codesets.repository import ref_covers
 from assistant.suggest.coding_rules.context import NoteContext, add_pick, demote
+from assistant.suggest.reader import Mention
 from assistant.suggest.store import CodeCatalog
+from assistant.suggest.text import tokens
 from assistant.suggest.types import Pick
 
 ADULT_BMI_AGE = 20  # Z68.1-Z68.45 are adult codes (20 years and older); Z68.5- pediatric percentiles
@@ -274,7 +276,7 @@ def add_organism(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog)
             f"use additional code to identify the infectious agent with {owner.code}",
         )
         if added is not None:
-            _organism_is_not_a_second_infection(picks, added, owner)
+            _organism_is_not_a_second_infection(picks, added, owner, ctx.mention(m.start(), m.end()))
         return
 
 
@@ -294,10 +296,14 @@ def _negative_result(note: str, start: int, end: int) -> bool:
     return bool(_NEGATIVE_AFTER.search(after) or _NEGATIVE_BEFORE.search(note[max(0, start - 40) : start]))
 
 
-def _organism_is_not_a_second_infection(picks: dict[str, Pick], organism: Pick, owner: Pick) -> None:
-    """ "UTI, culture grew E. coli": the organism words are the UTI's agent, not an intestinal E. coli
-    infection (A04.-) of their own."""
-    span = organism.mentions[0]
+_RESULT_WORDS = frozenset(tokens("culture cultures grew growing positive urine blood sputum wound cx"))
+
+
+def _organism_is_not_a_second_infection(
+    picks: dict[str, Pick], organism: Pick, owner: Pick, span: Mention
+) -> None:
+    """ "UTI, culture grew E. coli": the organism words (``span``) are the UTI's agent, not an intestinal
+    E. coli infection (A04.-) of their own."""
     for p in picks.values():
         if (
             p is organism
@@ -306,8 +312,17 @@ def _organism_is_not_a_second_infection(picks: dict[str, Pick], organism: Pick, 
             or p.code.startswith(("B95", "B96", "B97"))
         ):
             continue
-        if all(m.start < span.end and span.start < m.end for m in p.mentions):
+        if all(
+            m.start < span.end and span.start < m.end and _only_the_organism(m.text, span.text)
+            for m in p.mentions
+        ):
             demote(p, f"the organism is the agent of {owner.code}, coded {organism.code}")
+
+
+def _only_the_organism(mention: str, organism: str) -> bool:
+    """The mention says nothing but the organism ("culture grew E. coli"), unlike "sepsis due to E. coli",
+    a condition of its own (I.C.1.d.4: the sepsis and the localized infection are both coded)."""
+    return not (set(tokens(mention)) - set(tokens(organism)) - _RESULT_WORDS)
 
 
 def _z3a_goes_with(code_first: list[str], code: str) -> bool:

@@ -317,3 +317,27 @@ def excluded_in_pregnancy(picks: dict[str, Pick], ctx: NoteContext, catalog: Cod
             if add_pick(picks, catalog, target, pick.score, pick.mentions, reason) is not None:
                 demote(pick, f"coded {target} in {when} (its Excludes1 note)")
             break
+
+
+# The outcome of the delivery on the mother's record (I.C.15.b.5): one live birth, twins, a stillbirth.
+_LIVE_BIRTH = re.compile(
+    r"\b(?:liveborn|live-born|live\s+birth|viable)\b|\bdelivery\s+of\s+an?\s+(?:\w+\s+){0,3}(?:male|female|boy|girl|infant|baby|newborn)\b",
+    re.I,
+)
+_NOT_SINGLE = re.compile(r"\b(?:twins?|triplets?|multiple\s+gestation|stillb\w*|iufd|fetal\s+demise)\b", re.I)
+
+
+def outcome_of_delivery(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    if not ctx.delivered or any(p.final and p.code.startswith("Z37") for p in picks.values()):
+        return
+    m = _LIVE_BIRTH.search(ctx.note)
+    if m is None or _NOT_SINGLE.search(ctx.note):
+        return  # no live birth stated, or not a single one: the coder reads the outcome
+    add_pick(
+        picks,
+        catalog,
+        "Z37.0",
+        best_score(picks) * 0.9,
+        [ctx.mention(m.start(), m.end())],
+        "outcome of delivery on the mother's record: single live birth (guideline I.C.15.b.5)",
+    )
