@@ -619,7 +619,7 @@ def read_note(
         if status and _COURSE_ONLY.match(status.group("tail")):
             start, end = _strip_span(note, start, status.start())
         mention = _make(note, start, end, "assessment", start, end, note[start:end], 0, end - start)
-        mention.query = expand_span(note, start, end)  # a phrase is searched whole, its "on ..." included
+        mention.query = expand_span(note[start:end], 0, end - start)  # a phrase is searched whole
         mention.qualifiers = read_qualifiers(mention.query)
         return [mention]
     out: list[Mention] = []
