@@ -513,3 +513,18 @@ def test_the_heel_is_the_calcaneal_site() -> None:
     )
     assert walker.walk("heel spur", Spur())[0].code == "M77.30"
     assert [h.code for h in walker.walk("bone spur of the wrist", Spur())] != ["M77.30"]
+
+
+def test_the_lumbar_region_is_the_index_s_back() -> None:
+    class Strain(Tab):
+        CODES = {
+            "S39.012A": ("Strain of muscle, fascia and tendon of lower back, initial encounter", True, []),
+            "S16.1XXA": ("Strain of muscle, fascia and tendon at neck level, initial encounter", True, []),
+        }
+
+    walker = IndexWalker.from_rows(
+        [_row(0, "Strain"), _row(1, "Strain, back", "S39.012A"), _row(1, "Strain, cervical", "S16.1XXA")]
+    )
+    assert walker.walk("lumbar strain", Strain())[0].code == "S39.012A"
+    assert walker.walk("lumbar strain", Strain())[0].score == 1.0
+    assert walker.walk("cervical strain", Strain())[0].code == "S16.1XXA"  # not the back
