@@ -446,8 +446,11 @@ def _leads_next(sentence: str, pieces: list[tuple[int, int]], i: int, merged: li
     words = tokens(sentence[start:end])
     if not words or i + 1 >= len(pieces) or not all(w in _LEADING_WORDS for w in words):
         return False
-    if sentence[end : pieces[i + 1][0]].strip() != "," or not tokens(sentence[slice(*pieces[i + 1])]):
+    following = sentence[slice(*pieces[i + 1])]
+    if sentence[end : pieces[i + 1][0]].strip() != ",":
         return False
+    if all(w in _LEADING_WORDS for w in tokens(following)) or why_not_coded(following):
+        return False  # what follows names no condition ("stable, continue lisinopril")
     return not merged or sentence[merged[-1][1] : start].strip() != ","
 
 

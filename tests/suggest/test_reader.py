@@ -362,6 +362,9 @@ def test_describing_words_listed_before_the_condition_stay_with_it() -> None:
     # after a condition the same words still complete the one before them
     coded = [m.text for m in read_note("A/P:\n1. Asthma, mild, intermittent.\n") if not m.not_coded]
     assert coded == ["Asthma, mild, intermittent"]
+    # a course word before a plan joins nothing ("stable, continue lisinopril" names no condition)
+    reading = {m.text: m.not_coded for m in read_note("A/P:\n1. HTN - stable, continue lisinopril.\n")}
+    assert reading == {"HTN": None, "stable": "status", "continue lisinopril": "plan"}
 
 
 def test_a_conclusion_after_a_list_of_negatives_is_not_negated() -> None:
