@@ -65,8 +65,9 @@ _VITAL_NAMES = (
     r"potassium|sodium|glucose|fasting\s+glucose|bg|wbc|hgb|hb|hemoglobin|hct|plt|platelets|tsh|free\s+t4|"
     r"psa|inr|ua|urinalysis|lmp|ef|ejection\s+fraction|vitals?|pain\s+score|"
     # a lab's value is no diagnosis ("Vitamin D 32", "Ca 11.2, PTH 98"); "vitamin D deficiency" is
-    r"(?:25-?oh\s+)?vit(?:amin)?\.?\s*d(?:3|\s+level)?|(?:vitamin\s+)?b12|ferritin|folate|pth|ca|calcium|"
-    r"mg|magnesium|phos(?:phorus)?|alt|ast|lipase|troponin|bnp|crp|esr|"
+    # ("MG" and "CA" alone are also myasthenia gravis and cancer: only the words)
+    r"(?:25-?oh\s+)?vit(?:amin)?\.?\s*d(?:3|\s+level)?|(?:vitamin\s+)?b12|ferritin|folate|pth|calcium|"
+    r"magnesium|phos(?:phorus)?|alt|ast|lipase|troponin|bnp|crp|esr|"
     # screening scores: a coder codes the clinician's diagnosis, never an instrument's number
     r"phq-?[29a]|gad-?7|epds|moca|mmse|slums|audit(?:-c)?|pcl-?5"
 )

@@ -380,7 +380,8 @@ def test_the_site_of_a_neoplasm_related_pain_takes_no_code_of_its_own() -> None:
     ("chunk", "why"),
     [
         ("Vitamin D 32", "vitals or labs"),
-        ("Ca 11.2", "vitals or labs"),
+        ("PTH 98", "vitals or labs"),
+        ("MG", None),  # myasthenia gravis on a problem line, not a magnesium value
         ("B12 normal", "vitals or labs"),
         ("Vitamin D deficiency", None),  # the diagnosis is coded
         ("Vitamin D low", None),
