@@ -71,6 +71,24 @@ _DELIVERY = re.compile(
     r"\b(?:delivered|n?svd|vaginal\s+delivery|cesarean\s+(?:delivery|section)|c-section|liveborn|live-born)\b",
     re.I,
 )
+# A delivery of another time: a previous one ("prior low transverse C-section 2022"), a planned one.
+_OTHER_DELIVERY_BEFORE = re.compile(
+    r"\b(?:prior|previous|prev|hx|h/o|history|last|s/p|plan\w*|scheduled|desires?|will|for|consider\w*|"
+    r"repeat|tolac|vbac|first|second)\b[^.;\n]{0,25}$",
+    re.I,
+)
+_DATED_AFTER = re.compile(r"^[^.;\n]{0,40}\b(?:19|20)\d\d\b|^[^.;\n]{0,20}\bago\b", re.I)
+
+
+def _delivery_now(note: str) -> bool:
+    """The note records a delivery of this stay, not a previous or a planned one."""
+    return any(
+        not _OTHER_DELIVERY_BEFORE.search(note[max(0, m.start() - 40) : m.start()])
+        and not _DATED_AFTER.search(note[m.end() : m.end() + 30])
+        for m in _DELIVERY.finditer(note)
+    )
+
+
 _POSTPARTUM_NOTE = re.compile(r"\bpost-?partum\b|\bpuerper\w*|\bdelivered\b|\bSVD\b|\bNSVD\b", re.I)
 _WEEKS_RE = re.compile(
     r"\b(?:EGA|GA|gestational\s+age)\s*(?:of|:|is)?\s*(?P<a>\d{1,2})(?=\s*(?:weeks?|wks?|w\d|\+|\d/7))"
@@ -168,7 +186,7 @@ def read_demographics(note: str) -> NoteDemographics:
                 weeks, weeks_span = value, Span(wm.start(), wm.end())
     if preg is not None and sex == "U":
         sex = "F"  # a documented pregnancy ("G2P1", "28 weeks pregnant") is a female patient
-    delivered = weeks is not None and _DELIVERY.search(note) is not None
+    delivered = weeks is not None and _delivery_now(note)
     return NoteDemographics(sex, age, preg is not None, weeks, weeks_span, preg, delivered)
 
 

@@ -306,6 +306,12 @@ def test_a_note_of_the_delivery_itself_reads_as_the_childbirth_episode() -> None
     facts = read_demographics(delivery)
     assert facts.weeks == 37 and facts.delivered
     assert not read_demographics("Prenatal visit at 30w1d. Preeclampsia.").delivered
+    # a previous or a planned delivery is not this stay's
+    assert not read_demographics(
+        "G2P1 at 24w3d. Prior low transverse C-section 2022; desires TOLAC."
+    ).delivered
+    assert not read_demographics("G1P0 at 36w3d, plan cesarean section at 39 weeks.").delivered
+    assert not read_demographics("G2P1 at 30w2d. Delivered first child by C-section 2019.").delivered
     title = read_qualifiers("Mild to moderate pre-eclampsia, complicating childbirth", title=True)
     assert title.trimester == CHILDBIRTH == trimester_of_weeks(37, delivered=True)
     assert trimester_of_weeks(37) == 3
