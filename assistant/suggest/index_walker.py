@@ -22,6 +22,7 @@ from typing import Any, NamedTuple, Protocol
 
 from assistant.core.errors import NoReleaseForDate, NotReady
 from assistant.suggest.organ_adjectives import ORGAN_NOUNS
+from assistant.suggest.plurals import ENGLISH_IRREGULAR
 from assistant.suggest.text import stem
 
 # Words that join subterms and never identify one ("with", "in", "due to" ...); "without" / "no" negate.
@@ -95,6 +96,9 @@ WORD_ALIASES: dict[str, tuple[str, ...]] = {
     "heel": ("calcaneal", "calcaneus"),  # "heel spur": Spur, bone, calcaneal
     "hypoxemia": ("hypoxia",),  # "hypoxemic respiratory failure": Failure, respiratory, with hypoxia
     "hypoxemic": ("hypoxia",),
+    "ingrown": ("ingrowing",),  # the Index's participle: "Ingrowing, nail"
+    "toenail": ("nail",),  # nail disorders (L60) are one site for finger and toe
+    "fingernail": ("nail",),
 }
 QUALIFIER_PENALTY = 0.05
 # A phrase the Index lists only under the syndrome it names ("dry eye", "carpal tunnel": Syndrome, dry eye):
@@ -138,9 +142,10 @@ ORGAN_OF_ADJECTIVE = {
 
 @lru_cache(maxsize=262144)
 def word_key(word: str) -> str:
-    """One form per word for matching: plurals, "-ness", "-ed" and a final "e" go ("fractured" ~
-    "fracture")."""
-    word = ORGAN_OF_ADJECTIVE.get(word.lower(), word)
+    """One form per word for matching: plurals (irregular ones too: "feet" ~ "foot"), "-ness", "-ed" and a
+    final "e" go ("fractured" ~ "fracture")."""
+    lower = word.lower()
+    word = ORGAN_OF_ADJECTIVE.get(lower) or ENGLISH_IRREGULAR.get(lower, word)
     w = stem(word)
     if len(w) > 7 and w.endswith("iness"):  # "dizziness" ~ "dizzy"
         w = w[:-5] + "y"
@@ -682,7 +687,7 @@ def _entry(row: Mapping[str, Any], term: str, parent: Entry | None) -> Entry:
     node.words = content_keys(term)
     node.alts = tuple(a for a in (content_keys(part) for part in _OR.split(term)) if a) or (node.words,)
     spellings = [p.strip().lower() for p in term.split(",") if p.strip()]
-    one_word = len(spellings) > 1 and all(p[:4] == spellings[0][:4] for p in spellings)
+    one_word = len(spellings) > 1 and all(_spelling_of(p, spellings[0]) for p in spellings)
     if parent is not None and one_word:  # spellings of one word: "uterus, uteri, uterine", "fall, falling"
         node.alts = tuple(a for a in (content_keys(p) for p in spellings) if a)
     return node
@@ -713,8 +718,16 @@ def _variants(term: str) -> list[str]:
         return []
     first = parts[0].lower()
     out = [parts[0]]
-    out.extend(p for p in parts[1:] if p.lower()[:4] == first[:4])
+    out.extend(p for p in parts[1:] if _spelling_of(p.lower(), first))
     return out
+
+
+def _spelling_of(part: str, first: str) -> bool:
+    """Whether a comma part of an Index term is another spelling of its first word: the same first four
+    letters ("Diabetes, diabetic"), or a three-letter word it extends ("Sty, stye", "Fat, fatty")."""
+    if len(first) == 3 and first.isalpha():
+        return part.startswith(first)
+    return part[:4] == first[:4]
 
 
 def walker_for(reference: Any) -> IndexWalker | None:

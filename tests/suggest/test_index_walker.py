@@ -513,3 +513,49 @@ def test_the_heel_is_the_calcaneal_site() -> None:
     )
     assert walker.walk("heel spur", Spur())[0].code == "M77.30"
     assert [h.code for h in walker.walk("bone spur of the wrist", Spur())] != ["M77.30"]
+
+
+class FootTab(Tab):
+    CODES = {
+        "M21.40": ("Flat foot [pes planus] (acquired), unspecified foot", True, []),
+        "K08.89": ("Other specified disorders of teeth and supporting structures", True, []),
+        "L60.0": ("Ingrowing nail", True, []),
+        "H00.019": ("Hordeolum externum unspecified eye, unspecified eyelid", True, []),
+    }
+
+
+def _everyday_walker() -> IndexWalker:
+    return IndexWalker.from_rows(
+        [
+            _row(0, "Flat"),
+            _row(1, "Flat, foot", "M21.40"),
+            _row(0, "Loose"),
+            _row(1, "Loose, tooth, teeth", "K08.89"),
+            _row(0, "Ingrowing"),
+            _row(1, "Ingrowing, nail", "L60.0"),
+            _row(0, "Hordeolum", "H00.019"),
+            _row(0, "Sty, stye", see="Hordeolum"),
+        ]
+    )
+
+
+def test_an_irregular_english_plural_is_read_as_its_singular() -> None:
+    assert word_key("feet") == word_key("foot") and word_key("teeth") == word_key("tooth")
+    assert word_key("children") == word_key("child") and word_key("fees") != word_key("foot")
+    walker = _everyday_walker()
+    assert walker.walk("flat feet", FootTab())[0].code == "M21.40"
+    assert walker.walk("flat feet", FootTab())[0].score >= 0.97  # both words accounted for
+    assert walker.walk("loose teeth", FootTab())[0].code == "K08.89"
+    assert walker.walk("flat fees", FootTab()) == []  # "fees" is no plural of "foot"
+
+
+def test_ingrown_and_a_toenail_are_the_index_words_ingrowing_and_nail() -> None:
+    hits = _everyday_walker().walk("ingrown toenail", FootTab())
+    assert hits[0].code == "L60.0" and hits[0].score >= 0.97
+    assert _everyday_walker().walk("ingrown hair", FootTab()) == []  # no "hair" subterm here
+
+
+def test_a_three_letter_main_term_takes_its_longer_spelling() -> None:
+    walker = _everyday_walker()
+    assert walker.walk("stye", FootTab())[0].code == "H00.019"
+    assert walker.walk("sty", FootTab())[0].code == "H00.019"
