@@ -30,6 +30,9 @@ CONNECTORS = frozenset(
     "with in of due to by the and or a an as on for from during following after at other than not".split()  # noqa: SIM905
 )
 NEGATORS = frozenset({"without", "no", "absence", "absent", "non", "not"})
+# Never a word of the condition: the "s" of a possessive ("Crohn's disease", "athlete's foot") and NOS, the
+# Index's "not otherwise specified" (the default: "Tinnitus NOS" is the tinnitus a note names bare).
+UNSPOKEN = frozenset({"s", "nos"})
 _NEGATED_SPAN = 3  # words after a negator that it covers ("without gross hematuria")
 SEE_SKIP = re.compile(r"^(condition|specific condition)$", re.IGNORECASE)
 _BY = re.compile(r",?\s*\bby (?:site|type|body region)\b.*$", re.IGNORECASE)  # "Ulcer, pressure, by site"
@@ -184,7 +187,7 @@ _ALIAS_KEYS = {word_key(w): tuple(word_key(a) for a in alts) for w, alts in WORD
 
 
 def keys(text: str) -> list[str]:
-    return [word_key(w) for w in _WORD.findall(text.lower()) if w != "s"]
+    return [word_key(w) for w in _WORD.findall(text.lower()) if w not in UNSPOKEN]
 
 
 def content_keys(text: str) -> frozenset[str]:
@@ -255,7 +258,7 @@ class _Mention:
 
 
 def read_mention(text: str) -> _Mention:
-    raw = _WORD.findall(text.lower())
+    raw = [w for w in _WORD.findall(text.lower()) if w not in UNSPOKEN]
     words: set[str] = set()
     negated: set[str] = set()
     plain: set[str] = set()  # said outside any negation

@@ -559,3 +559,24 @@ def test_a_three_letter_main_term_takes_its_longer_spelling() -> None:
     walker = _everyday_walker()
     assert walker.walk("stye", FootTab())[0].code == "H00.019"
     assert walker.walk("sty", FootTab())[0].code == "H00.019"
+
+
+def test_a_possessive_s_and_nos_are_no_words_a_mention_must_account_for() -> None:
+    class EarTab(Tab):
+        CODES = {
+            "B35.3": ("Tinea pedis", True, []),
+            "H93.1": ("Tinnitus", False, ["H93.11", "H93.19"]),
+            "H93.11": ("Tinnitus, right ear", True, []),
+            "H93.19": ("Tinnitus, unspecified ear", True, []),
+        }
+
+    walker = IndexWalker.from_rows(
+        [_row(0, "Athlete's"), _row(1, "Athlete's, foot", "B35.3"), _row(0, "Tinnitus NOS", "H93.1-")]
+    )
+    foot = walker.walk("athlete's foot", EarTab())[0]
+    assert (foot.code, foot.score >= 0.97) == ("B35.3", True)
+    ringing = walker.walk("tinnitus", EarTab())[0]
+    assert (ringing.code, ringing.score >= 0.97) == ("H93.19", True)
+    assert walker.walk("tinnitus, right", EarTab())[0].code == "H93.11"
+    assert walker.walk("athlete's heart", EarTab()) == []  # the "s" matches nothing on its own
+    assert walker.walk("pulsatile tinnitus", EarTab())[0].score < 0.97  # "pulsatile" stays unaccounted
