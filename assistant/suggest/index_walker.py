@@ -127,6 +127,10 @@ class Tabular(Protocol):
         """(term, excluded code) of the Excludes1 notes written at ``code``."""
         ...
 
+    def titles(self) -> Mapping[str, str]:
+        """Every code's title (code -> title): where the Index lost a term's code, the title names it."""
+        ...
+
 
 # An organ said as an adjective matches the Index's noun and the reverse ("rectal bleeding" ~ "Hemorrhage,
 # rectum"; "kidney failure" ~ "Failure, renal").
@@ -311,6 +315,8 @@ class IndexWalker:
         self._by_name: dict[tuple[str, str], list[Entry]] = {}
         self._lock = threading.Lock()
         self._see_memo: dict[tuple[str, str], Entry | None] = {}  # the Index does not change: each ref once
+        # a tabular list's titles by their words (``_titled``), for the titles mapping it was built from
+        self._title_codes: tuple[Mapping[str, str], dict[frozenset[str], str]] | None = None
         previous: Entry | None = None
         for row in roots:
             if previous is not None and (previous.source, previous.term) == (row["source"], row["path"]):
@@ -583,6 +589,8 @@ class IndexWalker:
     ) -> None:
         column = self._column(node, mention, state.behaviour) if node.columns and not node.code else None
         code = node.code or (node.columns.get(column) if column else None)
+        if not code and tabular is not None and _lost(node, self.children(node)):
+            code = self._titled(node, tabular)
         if not code:
             return
         path = [*state.trail, *node.path]
@@ -607,6 +615,21 @@ class IndexWalker:
         old = found.get(full)
         if old is None or score > old.score or (score == old.score and len(path) < len(old.path)):
             found[full] = WalkHit(full, path, round(score, 4), node.source, code)
+
+    def _titled(self, node: Entry, tabular: Tabular) -> str | None:
+        """The category an Index term that lost its code names word for word in its title ("Otalgia": H92.0
+        Otalgia; "Dysfunction, labyrinthine": H83.2 Labyrinthine dysfunction), the shortest where several do;
+        the Index's own "see category" reference, which our copy of the Index dropped."""
+        titles = tabular.titles()
+        with self._lock:
+            if self._title_codes is None or self._title_codes[0] is not titles:
+                by_words: dict[frozenset[str], str] = {}
+                for code, title in titles.items():
+                    words = content_keys(title)
+                    if words and (words not in by_words or len(code) < len(by_words[words])):
+                        by_words[words] = code
+                self._title_codes = (titles, by_words)
+        return self._title_codes[1].get(content_keys(" ".join(node.path)))
 
     def _column(self, node: Entry, mention: _Mention, behaviour: str = "") -> str | None:
         if node.source == "neoplasm":
@@ -694,6 +717,12 @@ def _entry(row: Mapping[str, Any], term: str, parent: Entry | None) -> Entry:
     if parent is not None and one_word:  # spellings of one word: "uterus, uteri, uterine", "fall, falling"
         node.alts = tuple(a for a in (content_keys(p) for p in spellings) if a)
     return node
+
+
+def _lost(node: Entry, children: list[Entry]) -> bool:
+    """An Index term with no code, no cross-reference, no table cell and no subterm: our copy of the Index
+    lost its "see category" target ("Otalgia", "Earache", "Pain, ear")."""
+    return not (node.code or node.see or node.see_also or node.columns or children)
 
 
 def _denied(target: Entry, mention: _Mention) -> bool:

@@ -150,6 +150,9 @@ class Tab:
     def excludes1(self, code: str) -> list[tuple[str, str]]:
         return self.EXCLUDES1.get(code, [])
 
+    def titles(self) -> dict[str, str]:
+        return {code: row[0] for code, row in self.CODES.items()}
+
 
 @pytest.fixture(scope="module")
 def walker() -> IndexWalker:
@@ -580,3 +583,31 @@ def test_a_possessive_s_and_nos_are_no_words_a_mention_must_account_for() -> Non
     assert walker.walk("tinnitus, right", EarTab())[0].code == "H93.11"
     assert walker.walk("athlete's heart", EarTab()) == []  # the "s" matches nothing on its own
     assert walker.walk("pulsatile tinnitus", EarTab())[0].score < 0.97  # "pulsatile" stays unaccounted
+
+
+def test_a_term_that_lost_its_code_takes_the_category_its_title_names() -> None:
+    class EarTab(Tab):
+        CODES = {
+            "H92.0": ("Otalgia", False, ["H92.01", "H92.09"]),
+            "H92.01": ("Otalgia, right ear", True, []),
+            "H92.09": ("Otalgia, unspecified ear", True, []),
+            "H83.2": ("Labyrinthine dysfunction", False, ["H83.2X"]),
+            "H83.2X": ("Labyrinthine dysfunction", False, ["H83.2X9"]),
+            "H83.2X9": ("Labyrinthine dysfunction, unspecified ear", True, []),
+        }
+
+    walker = IndexWalker.from_rows(
+        [
+            _row(0, "Earache"),  # "see subcategory H92.0" lost, and no title says "earache"
+            _row(0, "Otalgia"),
+            _row(0, "Dysfunction"),
+            _row(1, "Dysfunction, labyrinthine"),
+            _row(1, "Dysfunction, ovary", "E28.9"),
+        ]
+    )
+    hit = walker.walk("otalgia", EarTab())[0]
+    assert (hit.code, hit.score >= 0.97) == ("H92.09", True)
+    assert walker.walk("otalgia, right", EarTab())[0].code == "H92.01"
+    assert walker.walk("labyrinthine dysfunction", EarTab())[0].code == "H83.2X9"  # the shortest code
+    assert walker.walk("earache", EarTab()) == []
+    assert walker.walk("dysfunction", EarTab()) == []  # a main term with subterms lost nothing
