@@ -99,7 +99,6 @@ WORD_ALIASES: dict[str, tuple[str, ...]] = {
     "heel": ("calcaneal", "calcaneus"),  # "heel spur": Spur, bone, calcaneal
     "hypoxemia": ("hypoxia",),  # "hypoxemic respiratory failure": Failure, respiratory, with hypoxia
     "hypoxemic": ("hypoxia",),
-    "ingrown": ("ingrowing",),  # the Index's participle: "Ingrowing, nail"
     "toenail": ("nail",),  # nail disorders (L60) are one site for finger and toe
     "fingernail": ("nail",),
 }
