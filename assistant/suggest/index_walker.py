@@ -76,6 +76,7 @@ _NOT_SITE = re.compile(
     r"(?:by site|neoplastic|malignant|benign|secondary|in situ|uncertain behaviou?r|unspecified behaviou?r)$",
     re.IGNORECASE,
 )
+_PLURAL_MARK = re.compile(r"\(s\)$")  # "Bite(s)": the main term's "(s)", which our Index copy moved out
 _SITE_SAID = re.compile(r"(un)?specified site", re.IGNORECASE)
 _UNSAID = re.compile(r"(?:not specified|unspecified) as\b(?: to\b)?", re.IGNORECASE)
 # Everyday words -> the words the Index uses (our own short list; the abbreviation table is separate).
@@ -397,7 +398,7 @@ class IndexWalker:
         parts = [p.strip() for p in path.split(",") if p.strip()]
         partial: Entry | None = None
         for k in range(len(parts), 0, -1):  # main terms hold commas themselves ("Diabetes, diabetic")
-            for root in self._by_name.get((source, ", ".join(parts[:k]).lower()), []):
+            for root in self._named(source, ", ".join(parts[:k]).lower()):
                 node, rest = self._descend_named(root, parts[k:])
                 if not rest:
                     return node
@@ -405,6 +406,17 @@ class IndexWalker:
         if partial is None and len(parts) == 1 and " " in parts[0]:  # "Otitis media" -> Otitis, media
             return self.find(", ".join(parts[0].split(" ", 1)), source)
         return partial
+
+    def _named(self, source: str, name: str) -> list[Entry]:
+        """The main terms of that name; a reference may name one in the plural the Index keeps apart
+        ("see Complications, ..." and "see Bite(s), ..." name the main terms "Complication" and "Bite")."""
+        found = self._by_name.get((source, name))
+        if found:
+            return found
+        singular = _PLURAL_MARK.sub("", name)
+        if singular == name and name.endswith("s"):
+            singular = name[:-1]
+        return self._by_name.get((source, singular), []) if singular != name else []
 
     def _descend_named(self, node: Entry, parts: list[str]) -> tuple[Entry, list[str]]:
         for i, part in enumerate(parts):
@@ -560,7 +572,7 @@ class IndexWalker:
 
     def _find_target(self, ref: str, source: str) -> Entry | None:
         ref = ref.strip()
-        if ref.lower().startswith("neoplasm"):
+        if ref.lower().startswith(("neoplasm", "table of neoplasms")):
             root = self._neoplasm_root()
             site = [
                 p for p in (" ".join(x.split()) for x in ref.split(",")[1:]) if p and not _NOT_SITE.match(p)

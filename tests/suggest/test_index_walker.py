@@ -612,3 +612,34 @@ def test_a_term_that_lost_its_code_takes_the_category_its_title_names() -> None:
     assert walker.walk("labyrinthine dysfunction", EarTab())[0].code == "H83.2X9"  # the shortest code
     assert walker.walk("earache", EarTab()) == []
     assert walker.walk("dysfunction", EarTab()) == []  # a main term with subterms lost nothing
+
+
+def test_a_reference_in_the_plural_finds_the_main_term_kept_singular() -> None:
+    class StomaTab(Tab):
+        CODES = {"K94.00": ("Colostomy complication, unspecified", True, [])}
+
+    walker = IndexWalker.from_rows(
+        [
+            _row(0, "Complication"),  # "Complication(s)": our Index copy moved the "(s)" out of the term
+            _row(1, "Complication, colostomy", "K94.00"),
+            _row(0, "Malfunction"),
+            _row(1, "Malfunction, colostomy", see="Complications, colostomy"),
+            _row(1, "Malfunction, stoma", see="Complication(s), colostomy"),
+            _row(1, "Malfunction, valve", see="Complicationss, colostomy"),  # no such main term
+        ]
+    )
+    assert walker.find("Complications, colostomy") is walker.find("Complication, colostomy")
+    assert walker.walk("colostomy malfunction", StomaTab())[0].code == "K94.00"
+    assert walker.walk("stoma malfunction", StomaTab())[0].code == "K94.00"
+    assert walker.walk("valve malfunction", StomaTab()) == []
+
+
+def test_a_table_of_neoplasms_reference_is_a_neoplasm_reference() -> None:
+    rows = [
+        _row(0, "Arachnoid tumor", see="Table of Neoplasms, meninges, benign"),
+        _row(0, "Arachnoid cyst", see="Table of Contents, meninges"),  # no table of ours
+        *NEOPLASM_REF_ROWS[4:],
+    ]
+    walker = IndexWalker.from_rows(rows)
+    assert walker.walk("arachnoid tumor", NeoTab())[0].code == "D32.9"
+    assert walker.walk("arachnoid cyst", NeoTab()) == []
