@@ -116,6 +116,7 @@ INTEGRAL: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("M79.1",), ("J09", "J10", "J11", "U07.1")),
     (("R60",), ("I50",)),
     (("R42",), ("H81",)),
+    (("H92.0",), ("H60", "H62", "H65", "H66", "H67", "H70", "H73.0")),  # otalgia of otitis, mastoiditis
     # erythema of the inflamed or infected part (an ear drum, the skin, the throat)
     (
         ("L53.9", "L53.8"),
