@@ -76,6 +76,7 @@ _NOT_SITE = re.compile(
     r"(?:by site|neoplastic|malignant|benign|secondary|in situ|uncertain behaviou?r|unspecified behaviou?r)$",
     re.IGNORECASE,
 )
+_NOT_A_SITE = frozenset({"nec", "site", "specified", "unspecified", "other", "part", "overlapping", "lesion"})
 _PLURAL_MARK = re.compile(r"\(s\)$")  # "Bite(s)": the main term's "(s)", which our Index copy moved out
 _SITE_SAID = re.compile(r"(un)?specified site", re.IGNORECASE)
 _UNSAID = re.compile(r"(?:not specified|unspecified) as\b(?: to\b)?", re.IGNORECASE)
@@ -317,6 +318,7 @@ class IndexWalker:
         self._see_memo: dict[tuple[str, str], Entry | None] = {}  # the Index does not change: each ref once
         # a tabular list's titles by their words (``_titled``), for the titles mapping it was built from
         self._title_codes: tuple[Mapping[str, str], dict[frozenset[str], str]] | None = None
+        self._site_words: frozenset[str] | None = None  # the Neoplasm table's site words (``_sites_beside``)
         previous: Entry | None = None
         for row in roots:
             if previous is not None and (previous.source, previous.term) == (row["source"], row["path"]):
@@ -620,12 +622,26 @@ class IndexWalker:
             )
             used = used | (content_keys(f"{column} {cue}") & mention.words)
             path.append(column)
+        if not node.columns and not self.children(node):  # an entry with no subterms: no site choice
+            used = used | self._sites_beside(mention.unused(used))
         score = mention.credit(used, state.half) - 0.01 * state.hops - state.penalty
         if _NOT_TRAUMATIC & mention.words and "traumat" in content_keys(node.path[0]):
             score -= NOT_DEFAULT_PENALTY  # "fragility fracture", "osteoporotic fracture": not the default
         old = found.get(full)
         if old is None or score > old.score or (score == old.score and len(path) < len(old.path)):
             found[full] = WalkHit(full, path, round(score, 4), node.source, code)
+
+    def _sites_beside(self, unused: frozenset[str]) -> frozenset[str]:
+        """The mention's unmatched words where all are body sites (the Neoplasm table's site list): at an
+        Index entry with no subterms the code holds for any site ("numbness of feet": Numbness R20.0)."""
+        if not unused:
+            return unused
+        if self._site_words is None:  # built once; two threads building it build the same set
+            root = self._neoplasm_root()
+            kids = self.children(root) if root is not None else []
+            self._site_words = frozenset(w for kid in kids for w in kid.words) - _NOT_A_SITE
+        sites = unused - SIDE_WORDS
+        return unused if sites and sites <= self._site_words else frozenset()
 
     def _titled(self, node: Entry, tabular: Tabular) -> str | None:
         """The category an Index term that lost its code names word for word in its title ("Otalgia": H92.0

@@ -643,3 +643,23 @@ def test_a_table_of_neoplasms_reference_is_a_neoplasm_reference() -> None:
     walker = IndexWalker.from_rows(rows)
     assert walker.walk("arachnoid tumor", NeoTab())[0].code == "D32.9"
     assert walker.walk("arachnoid cyst", NeoTab()) == []
+
+
+def test_at_an_entry_with_no_subterms_a_site_the_mention_names_costs_nothing() -> None:
+    class SiteTab(Tab):
+        CODES = {"R20.0": ("Anesthesia of skin", True, []), "R52": ("Pain, unspecified", True, [])}
+
+    walker = IndexWalker.from_rows(
+        [
+            _row(0, "Numbness", "R20.0"),
+            _row(0, "Pain", "R52"),
+            _row(1, "Pain, chest", "R07.9"),
+            _row(0, "Neoplasm", source="neoplasm"),
+            _row(1, "Neoplasm, foot NEC", "C76.5", source="neoplasm", column="Malignant Primary"),
+            _row(1, "Neoplasm, hand NEC", "C76.4", source="neoplasm", column="Malignant Primary"),
+        ]
+    )
+    assert walker.walk("numbness of feet", SiteTab())[0].score >= 0.97
+    assert walker.walk("numbness of left hand", SiteTab())[0].score >= 0.97
+    assert walker.walk("numbness after stroke", SiteTab())[0].score < 0.97  # "stroke" is no site
+    assert walker.walk("pain of foot", SiteTab())[0].score < 0.97  # "Pain" lists sites: the foot is unlisted
