@@ -70,6 +70,10 @@ class ReferenceTabular:
             if at == code and (pair := excluded_pair(text))
         ]
 
+    def titles(self) -> dict[str, str]:
+        """No title lookup through the repository: a term the Index lost its code for stays uncoded here."""
+        return {}
+
     def children(self, code: str) -> list[str]:
         if code not in self._kids:
             kids = self.reference.child_refs(code, ICD10CM, self.on)

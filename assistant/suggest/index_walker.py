@@ -22,6 +22,7 @@ from typing import Any, NamedTuple, Protocol
 
 from assistant.core.errors import NoReleaseForDate, NotReady
 from assistant.suggest.organ_adjectives import ORGAN_NOUNS
+from assistant.suggest.plurals import ENGLISH_IRREGULAR
 from assistant.suggest.text import stem
 
 # Words that join subterms and never identify one ("with", "in", "due to" ...); "without" / "no" negate.
@@ -29,6 +30,9 @@ CONNECTORS = frozenset(
     "with in of due to by the and or a an as on for from during following after at other than not".split()  # noqa: SIM905
 )
 NEGATORS = frozenset({"without", "no", "absence", "absent", "non", "not"})
+# Never a word of the condition: the "s" of a possessive ("Crohn's disease", "athlete's foot") and NOS, the
+# Index's "not otherwise specified" (the default: "Tinnitus NOS" is the tinnitus a note names bare).
+UNSPOKEN = frozenset({"s", "nos"})
 _NEGATED_SPAN = 3  # words after a negator that it covers ("without gross hematuria")
 SEE_SKIP = re.compile(r"^(condition|specific condition)$", re.IGNORECASE)
 _BY = re.compile(r",?\s*\bby (?:site|type|body region)\b.*$", re.IGNORECASE)  # "Ulcer, pressure, by site"
@@ -72,6 +76,8 @@ _NOT_SITE = re.compile(
     r"(?:by site|neoplastic|malignant|benign|secondary|in situ|uncertain behaviou?r|unspecified behaviou?r)$",
     re.IGNORECASE,
 )
+_NOT_A_SITE = frozenset({"nec", "site", "specified", "unspecified", "other", "part", "overlapping", "lesion"})
+_PLURAL_MARK = re.compile(r"\(s\)$")  # "Bite(s)": the main term's "(s)", which our Index copy moved out
 _SITE_SAID = re.compile(r"(un)?specified site", re.IGNORECASE)
 _UNSAID = re.compile(r"(?:not specified|unspecified) as\b(?: to\b)?", re.IGNORECASE)
 # Everyday words -> the words the Index uses (our own short list; the abbreviation table is separate).
@@ -97,6 +103,8 @@ WORD_ALIASES: dict[str, tuple[str, ...]] = {
     "hypoxemic": ("hypoxia",),
     "lumbar": ("back",),  # "lumbar strain": Strain, back (the Index's low back is the lumbar region)
     "lumbosacral": ("back",),
+    "toenail": ("nail",),  # nail disorders (L60) are one site for finger and toe
+    "fingernail": ("nail",),
 }
 QUALIFIER_PENALTY = 0.05
 # A phrase the Index lists only under the syndrome it names ("dry eye", "carpal tunnel": Syndrome, dry eye):
@@ -122,6 +130,10 @@ class Tabular(Protocol):
         """(term, excluded code) of the Excludes1 notes written at ``code``."""
         ...
 
+    def titles(self) -> Mapping[str, str]:
+        """Every code's title (code -> title): where the Index lost a term's code, the title names it."""
+        ...
+
 
 # An organ said as an adjective matches the Index's noun and the reverse ("rectal bleeding" ~ "Hemorrhage,
 # rectum"; "kidney failure" ~ "Failure, renal").
@@ -140,9 +152,10 @@ ORGAN_OF_ADJECTIVE = {
 
 @lru_cache(maxsize=262144)
 def word_key(word: str) -> str:
-    """One form per word for matching: plurals, "-ness", "-ed" and a final "e" go ("fractured" ~
-    "fracture")."""
-    word = ORGAN_OF_ADJECTIVE.get(word.lower(), word)
+    """One form per word for matching: plurals (irregular ones too: "feet" ~ "foot"), "-ness", "-ed" and a
+    final "e" go ("fractured" ~ "fracture")."""
+    lower = word.lower()
+    word = ORGAN_OF_ADJECTIVE.get(lower) or ENGLISH_IRREGULAR.get(lower, word)
     w = stem(word)
     if len(w) > 7 and w.endswith("iness"):  # "dizziness" ~ "dizzy"
         w = w[:-5] + "y"
@@ -181,7 +194,7 @@ _ALIAS_KEYS = {word_key(w): tuple(word_key(a) for a in alts) for w, alts in WORD
 
 
 def keys(text: str) -> list[str]:
-    return [word_key(w) for w in _WORD.findall(text.lower()) if w != "s"]
+    return [word_key(w) for w in _WORD.findall(text.lower()) if w not in UNSPOKEN]
 
 
 def content_keys(text: str) -> frozenset[str]:
@@ -252,7 +265,7 @@ class _Mention:
 
 
 def read_mention(text: str) -> _Mention:
-    raw = _WORD.findall(text.lower())
+    raw = [w for w in _WORD.findall(text.lower()) if w not in UNSPOKEN]
     words: set[str] = set()
     negated: set[str] = set()
     plain: set[str] = set()  # said outside any negation
@@ -305,6 +318,9 @@ class IndexWalker:
         self._by_name: dict[tuple[str, str], list[Entry]] = {}
         self._lock = threading.Lock()
         self._see_memo: dict[tuple[str, str], Entry | None] = {}  # the Index does not change: each ref once
+        # a tabular list's titles by their words (``_titled``), for the titles mapping it was built from
+        self._title_codes: tuple[Mapping[str, str], dict[frozenset[str], str]] | None = None
+        self._site_words: frozenset[str] | None = None  # the Neoplasm table's site words (``_sites_beside``)
         previous: Entry | None = None
         for row in roots:
             if previous is not None and (previous.source, previous.term) == (row["source"], row["path"]):
@@ -386,7 +402,7 @@ class IndexWalker:
         parts = [p.strip() for p in path.split(",") if p.strip()]
         partial: Entry | None = None
         for k in range(len(parts), 0, -1):  # main terms hold commas themselves ("Diabetes, diabetic")
-            for root in self._by_name.get((source, ", ".join(parts[:k]).lower()), []):
+            for root in self._named(source, ", ".join(parts[:k]).lower()):
                 node, rest = self._descend_named(root, parts[k:])
                 if not rest:
                     return node
@@ -394,6 +410,17 @@ class IndexWalker:
         if partial is None and len(parts) == 1 and " " in parts[0]:  # "Otitis media" -> Otitis, media
             return self.find(", ".join(parts[0].split(" ", 1)), source)
         return partial
+
+    def _named(self, source: str, name: str) -> list[Entry]:
+        """The main terms of that name; a reference may name one in the plural the Index keeps apart
+        ("see Complications, ..." and "see Bite(s), ..." name the main terms "Complication" and "Bite")."""
+        found = self._by_name.get((source, name))
+        if found:
+            return found
+        singular = _PLURAL_MARK.sub("", name)
+        if singular == name and name.endswith("s"):
+            singular = name[:-1]
+        return self._by_name.get((source, singular), []) if singular != name else []
 
     def _descend_named(self, node: Entry, parts: list[str]) -> tuple[Entry, list[str]]:
         for i, part in enumerate(parts):
@@ -549,7 +576,7 @@ class IndexWalker:
 
     def _find_target(self, ref: str, source: str) -> Entry | None:
         ref = ref.strip()
-        if ref.lower().startswith("neoplasm"):
+        if ref.lower().startswith(("neoplasm", "table of neoplasms")):
             root = self._neoplasm_root()
             site = [
                 p for p in (" ".join(x.split()) for x in ref.split(",")[1:]) if p and not _NOT_SITE.match(p)
@@ -577,6 +604,8 @@ class IndexWalker:
     ) -> None:
         column = self._column(node, mention, state.behaviour) if node.columns and not node.code else None
         code = node.code or (node.columns.get(column) if column else None)
+        if not code and tabular is not None and _lost(node, self.children(node)):
+            code = self._titled(node, tabular)
         if not code:
             return
         path = [*state.trail, *node.path]
@@ -595,12 +624,41 @@ class IndexWalker:
             )
             used = used | (content_keys(f"{column} {cue}") & mention.words)
             path.append(column)
+        if not node.columns and not self.children(node):  # an entry with no subterms: no site choice
+            used = used | self._sites_beside(mention.unused(used))
         score = mention.credit(used, state.half) - 0.01 * state.hops - state.penalty
         if _NOT_TRAUMATIC & mention.words and "traumat" in content_keys(node.path[0]):
             score -= NOT_DEFAULT_PENALTY  # "fragility fracture", "osteoporotic fracture": not the default
         old = found.get(full)
         if old is None or score > old.score or (score == old.score and len(path) < len(old.path)):
             found[full] = WalkHit(full, path, round(score, 4), node.source, code)
+
+    def _sites_beside(self, unused: frozenset[str]) -> frozenset[str]:
+        """The mention's unmatched words where all are body sites (the Neoplasm table's site list): at an
+        Index entry with no subterms the code holds for any site ("numbness of feet": Numbness R20.0)."""
+        if not unused:
+            return unused
+        if self._site_words is None:  # built once; two threads building it build the same set
+            root = self._neoplasm_root()
+            kids = self.children(root) if root is not None else []
+            self._site_words = frozenset(w for kid in kids for w in kid.words) - _NOT_A_SITE
+        sites = unused - SIDE_WORDS
+        return unused if sites and sites <= self._site_words else frozenset()
+
+    def _titled(self, node: Entry, tabular: Tabular) -> str | None:
+        """The category an Index term that lost its code names word for word in its title ("Otalgia": H92.0
+        Otalgia; "Dysfunction, labyrinthine": H83.2 Labyrinthine dysfunction), the shortest where several do;
+        the Index's own "see category" reference, which our copy of the Index dropped."""
+        titles = tabular.titles()
+        with self._lock:
+            if self._title_codes is None or self._title_codes[0] is not titles:
+                by_words: dict[frozenset[str], str] = {}
+                for code, title in titles.items():
+                    words = content_keys(title)
+                    if words and (words not in by_words or len(code) < len(by_words[words])):
+                        by_words[words] = code
+                self._title_codes = (titles, by_words)
+        return self._title_codes[1].get(content_keys(" ".join(node.path)))
 
     def _column(self, node: Entry, mention: _Mention, behaviour: str = "") -> str | None:
         if node.source == "neoplasm":
@@ -684,10 +742,16 @@ def _entry(row: Mapping[str, Any], term: str, parent: Entry | None) -> Entry:
     node.words = content_keys(term)
     node.alts = tuple(a for a in (content_keys(part) for part in _OR.split(term)) if a) or (node.words,)
     spellings = [p.strip().lower() for p in term.split(",") if p.strip()]
-    one_word = len(spellings) > 1 and all(p[:4] == spellings[0][:4] for p in spellings)
+    one_word = len(spellings) > 1 and all(_spelling_of(p, spellings[0]) for p in spellings)
     if parent is not None and one_word:  # spellings of one word: "uterus, uteri, uterine", "fall, falling"
         node.alts = tuple(a for a in (content_keys(p) for p in spellings) if a)
     return node
+
+
+def _lost(node: Entry, children: list[Entry]) -> bool:
+    """An Index term with no code, no cross-reference, no table cell and no subterm: our copy of the Index
+    lost its "see category" target ("Otalgia", "Earache", "Pain, ear")."""
+    return not (node.code or node.see or node.see_also or node.columns or children)
 
 
 def _denied(target: Entry, mention: _Mention) -> bool:
@@ -715,8 +779,16 @@ def _variants(term: str) -> list[str]:
         return []
     first = parts[0].lower()
     out = [parts[0]]
-    out.extend(p for p in parts[1:] if p.lower()[:4] == first[:4])
+    out.extend(p for p in parts[1:] if _spelling_of(p.lower(), first))
     return out
+
+
+def _spelling_of(part: str, first: str) -> bool:
+    """Whether a comma part of an Index term is another spelling of its first word: the same first four
+    letters ("Diabetes, diabetic"), or a three-letter word it extends ("Sty, stye", "Fat, fatty")."""
+    if len(first) == 3 and first.isalpha():
+        return part.startswith(first)
+    return part[:4] == first[:4]
 
 
 def walker_for(reference: Any) -> IndexWalker | None:

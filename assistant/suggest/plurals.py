@@ -34,6 +34,18 @@ IRREGULAR: dict[str, str] = {
     "metastases": "metastasis",
     "candidiases": "candidiasis",
 }
+# English plurals that change their vowel or take "-en" ("flat feet" ~ "Flat, foot"): read as the singular by
+# the Index walker's word keys, on both the mention's and the Index's side.
+ENGLISH_IRREGULAR: dict[str, str] = {
+    "feet": "foot",
+    "teeth": "tooth",
+    "children": "child",
+    "women": "woman",
+    "men": "man",
+    "lice": "louse",
+    "mice": "mouse",
+    "geese": "goose",
+}
 # "-oses" -> "-osis" ("keratoses", "stenoses", "exostoses", "thromboses"); "-itides" -> "-itis". English
 # "-poses" verbs ("exposes") and short words ("doses", "noses") are left alone.
 _OSES = re.compile(r"(?<![a-z])([a-z]{3,}(?<!p))oses(?![a-z])")

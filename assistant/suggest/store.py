@@ -48,6 +48,10 @@ class CodeCatalog:
     def title(self, code: str) -> str:
         return self._titles.get(code, code)
 
+    def titles(self) -> dict[str, str]:
+        """Every code's title (code -> title)."""
+        return self._titles
+
     def billable(self, code: str) -> bool:
         return bool(self.codes[code][2]) if code in self.codes else False
 

@@ -67,6 +67,9 @@ class _Titles:
     def excludes1(self, code: str) -> list[tuple[str, str]]:
         return []
 
+    def titles(self) -> dict[str, str]:
+        return {code: row[1] for code, row in self.codes.items()}
+
 
 def combined(condition: str, tail: str) -> bool:
     return with_is_part(WALKER, _Titles(), condition, tail)

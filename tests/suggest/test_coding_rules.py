@@ -597,6 +597,12 @@ def test_osteophytes_belong_to_the_osteoarthritis_of_their_joint() -> None:
     assert integral_to("R45.84", ["F53.0"]) == "F53.0"
     assert integral_to("M54.50", ["S39.012A"]) == "S39.012A"
     assert integral_to("M54.50", ["S52.531D"]) is None
+    assert integral_to("H92.03", ["H66.006"]) == "H66.006"  # ear pain of acute otitis media
+    assert integral_to("H92.01", ["H60.331"]) == "H60.331"
+    assert integral_to("H92.09", ["H61.21"]) is None  # beside impacted cerumen the pain stays
+    assert integral_to("H92.01", ["A38.0"]) == "A38.0"  # scarlet fever with otitis media
+    assert integral_to("R19.7", ["K58.0"]) == "K58.0"  # IBS with diarrhea
+    assert integral_to("R19.7", ["K58.1"]) is None  # ... not IBS with constipation
 
 
 def test_sepsis_and_pneumonia_need_the_providers_word() -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from assistant.suggest.abbreviations import expand_text
 from assistant.suggest.index_walker import IndexWalker, complete, read_mention, word_key
 
 
@@ -149,6 +150,9 @@ class Tab:
 
     def excludes1(self, code: str) -> list[tuple[str, str]]:
         return self.EXCLUDES1.get(code, [])
+
+    def titles(self) -> dict[str, str]:
+        return {code: row[0] for code, row in self.CODES.items()}
 
 
 @pytest.fixture(scope="module")
@@ -528,3 +532,149 @@ def test_the_lumbar_region_is_the_index_s_back() -> None:
     assert walker.walk("lumbar strain", Strain())[0].code == "S39.012A"
     assert walker.walk("lumbar strain", Strain())[0].score == 1.0
     assert walker.walk("cervical strain", Strain())[0].code == "S16.1XXA"  # not the back
+
+
+class FootTab(Tab):
+    CODES = {
+        "M21.40": ("Flat foot [pes planus] (acquired), unspecified foot", True, []),
+        "K08.89": ("Other specified disorders of teeth and supporting structures", True, []),
+        "L60.0": ("Ingrowing nail", True, []),
+        "H00.019": ("Hordeolum externum unspecified eye, unspecified eyelid", True, []),
+    }
+
+
+def _everyday_walker() -> IndexWalker:
+    return IndexWalker.from_rows(
+        [
+            _row(0, "Flat"),
+            _row(1, "Flat, foot", "M21.40"),
+            _row(0, "Loose"),
+            _row(1, "Loose, tooth, teeth", "K08.89"),
+            _row(0, "Ingrowing"),
+            _row(1, "Ingrowing, nail", "L60.0"),
+            _row(0, "Hordeolum", "H00.019"),
+            _row(0, "Sty, stye", see="Hordeolum"),
+        ]
+    )
+
+
+def test_an_irregular_english_plural_is_read_as_its_singular() -> None:
+    assert word_key("feet") == word_key("foot") and word_key("teeth") == word_key("tooth")
+    assert word_key("children") == word_key("child") and word_key("fees") != word_key("foot")
+    walker = _everyday_walker()
+    assert walker.walk("flat feet", FootTab())[0].code == "M21.40"
+    assert walker.walk("flat feet", FootTab())[0].score >= 0.97  # both words accounted for
+    assert walker.walk("loose teeth", FootTab())[0].code == "K08.89"
+    assert walker.walk("flat fees", FootTab()) == []  # "fees" is no plural of "foot"
+
+
+def test_a_toenail_is_the_index_site_nail() -> None:
+    hits = _everyday_walker().walk(expand_text("ingrown toenail"), FootTab())  # "ingrown": the table's
+    assert hits[0].code == "L60.0" and hits[0].score >= 0.97
+    assert _everyday_walker().walk("ingrowing hair", FootTab()) == []  # no "hair" subterm here
+
+
+def test_a_three_letter_main_term_takes_its_longer_spelling() -> None:
+    walker = _everyday_walker()
+    assert walker.walk("stye", FootTab())[0].code == "H00.019"
+    assert walker.walk("sty", FootTab())[0].code == "H00.019"
+
+
+def test_a_possessive_s_and_nos_are_no_words_a_mention_must_account_for() -> None:
+    class EarTab(Tab):
+        CODES = {
+            "B35.3": ("Tinea pedis", True, []),
+            "H93.1": ("Tinnitus", False, ["H93.11", "H93.19"]),
+            "H93.11": ("Tinnitus, right ear", True, []),
+            "H93.19": ("Tinnitus, unspecified ear", True, []),
+        }
+
+    walker = IndexWalker.from_rows(
+        [_row(0, "Athlete's"), _row(1, "Athlete's, foot", "B35.3"), _row(0, "Tinnitus NOS", "H93.1-")]
+    )
+    foot = walker.walk("athlete's foot", EarTab())[0]
+    assert (foot.code, foot.score >= 0.97) == ("B35.3", True)
+    ringing = walker.walk("tinnitus", EarTab())[0]
+    assert (ringing.code, ringing.score >= 0.97) == ("H93.19", True)
+    assert walker.walk("tinnitus, right", EarTab())[0].code == "H93.11"
+    assert walker.walk("athlete's heart", EarTab()) == []  # the "s" matches nothing on its own
+    assert walker.walk("pulsatile tinnitus", EarTab())[0].score < 0.97  # "pulsatile" stays unaccounted
+
+
+def test_a_term_that_lost_its_code_takes_the_category_its_title_names() -> None:
+    class EarTab(Tab):
+        CODES = {
+            "H92.0": ("Otalgia", False, ["H92.01", "H92.09"]),
+            "H92.01": ("Otalgia, right ear", True, []),
+            "H92.09": ("Otalgia, unspecified ear", True, []),
+            "H83.2": ("Labyrinthine dysfunction", False, ["H83.2X"]),
+            "H83.2X": ("Labyrinthine dysfunction", False, ["H83.2X9"]),
+            "H83.2X9": ("Labyrinthine dysfunction, unspecified ear", True, []),
+        }
+
+    walker = IndexWalker.from_rows(
+        [
+            _row(0, "Earache"),  # "see subcategory H92.0" lost, and no title says "earache"
+            _row(0, "Otalgia"),
+            _row(0, "Dysfunction"),
+            _row(1, "Dysfunction, labyrinthine"),
+            _row(1, "Dysfunction, ovary", "E28.9"),
+        ]
+    )
+    hit = walker.walk("otalgia", EarTab())[0]
+    assert (hit.code, hit.score >= 0.97) == ("H92.09", True)
+    assert walker.walk("otalgia, right", EarTab())[0].code == "H92.01"
+    assert walker.walk("labyrinthine dysfunction", EarTab())[0].code == "H83.2X9"  # the shortest code
+    assert walker.walk("earache", EarTab()) == []
+    assert walker.walk("dysfunction", EarTab()) == []  # a main term with subterms lost nothing
+
+
+def test_a_reference_in_the_plural_finds_the_main_term_kept_singular() -> None:
+    class StomaTab(Tab):
+        CODES = {"K94.00": ("Colostomy complication, unspecified", True, [])}
+
+    walker = IndexWalker.from_rows(
+        [
+            _row(0, "Complication"),  # "Complication(s)": our Index copy moved the "(s)" out of the term
+            _row(1, "Complication, colostomy", "K94.00"),
+            _row(0, "Malfunction"),
+            _row(1, "Malfunction, colostomy", see="Complications, colostomy"),
+            _row(1, "Malfunction, stoma", see="Complication(s), colostomy"),
+            _row(1, "Malfunction, valve", see="Complicationss, colostomy"),  # no such main term
+        ]
+    )
+    assert walker.find("Complications, colostomy") is walker.find("Complication, colostomy")
+    assert walker.walk("colostomy malfunction", StomaTab())[0].code == "K94.00"
+    assert walker.walk("stoma malfunction", StomaTab())[0].code == "K94.00"
+    assert walker.walk("valve malfunction", StomaTab()) == []
+
+
+def test_a_table_of_neoplasms_reference_is_a_neoplasm_reference() -> None:
+    rows = [
+        _row(0, "Arachnoid tumor", see="Table of Neoplasms, meninges, benign"),
+        _row(0, "Arachnoid cyst", see="Table of Contents, meninges"),  # no table of ours
+        *NEOPLASM_REF_ROWS[4:],
+    ]
+    walker = IndexWalker.from_rows(rows)
+    assert walker.walk("arachnoid tumor", NeoTab())[0].code == "D32.9"
+    assert walker.walk("arachnoid cyst", NeoTab()) == []
+
+
+def test_at_an_entry_with_no_subterms_a_site_the_mention_names_costs_nothing() -> None:
+    class SiteTab(Tab):
+        CODES = {"R20.0": ("Anesthesia of skin", True, []), "R52": ("Pain, unspecified", True, [])}
+
+    walker = IndexWalker.from_rows(
+        [
+            _row(0, "Numbness", "R20.0"),
+            _row(0, "Pain", "R52"),
+            _row(1, "Pain, chest", "R07.9"),
+            _row(0, "Neoplasm", source="neoplasm"),
+            _row(1, "Neoplasm, foot NEC", "C76.5", source="neoplasm", column="Malignant Primary"),
+            _row(1, "Neoplasm, hand NEC", "C76.4", source="neoplasm", column="Malignant Primary"),
+        ]
+    )
+    assert walker.walk("numbness of feet", SiteTab())[0].score >= 0.97
+    assert walker.walk("numbness of left hand", SiteTab())[0].score >= 0.97
+    assert walker.walk("numbness after stroke", SiteTab())[0].score < 0.97  # "stroke" is no site
+    assert walker.walk("pain of foot", SiteTab())[0].score < 0.97  # "Pain" lists sites: the foot is unlisted

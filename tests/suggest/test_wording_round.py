@@ -246,6 +246,13 @@ def test_an_abnormal_result_or_a_finding_on_a_test_may_be_coded(text: str, why: 
         ("ingrown toenail", "ingrowing toenail"),
         ("blood in stool", "blood in feces"),
         ("blurry vision", "visual blurring"),
+        ("earache, left", "otalgia, left"),
+        ("ringing in the ears", "tinnitus"),
+        ("low potassium", "hypokalemia"),
+        ("low sodium diet", "low sodium diet"),  # a diet, no hyponatremia
+        ("whiplash", "whiplash injury"),
+        ("whiplash injury", "whiplash injury"),
+        ("canker sores", "aphthous stomatitis"),
     ],
 )
 def test_clinical_jargon_reads_as_the_index_words(text: str, expected: str) -> None:

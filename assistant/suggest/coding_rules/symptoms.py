@@ -108,7 +108,7 @@ INTEGRAL: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     ),
     (("R11",), (*_GASTRO, "G43", "O21")),
     (("R82.4",), ("O21.1", "E10.1", "E11.1", "E13.1")),
-    (("R19.7",), _GASTRO),
+    (("R19.7",), (*_GASTRO, "K58.0", "K58.2")),  # the diarrhea of irritable bowel syndrome with diarrhea
     (("R51",), ("G43", "G44")),
     (("R07.9", "R07.89", "R07.2"), ("I20", "I21", "I22", "I24", "I25.11", "I25.7")),
     (("R00.0",), ("E05",)),
@@ -116,6 +116,7 @@ INTEGRAL: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("M79.1",), ("J09", "J10", "J11", "U07.1")),
     (("R60",), ("I50",)),
     (("R42",), ("H81",)),
+    (("H92.0",), ("H60", "H62", "H65", "H66", "H67", "H70", "H73.0", "A38.0")),  # otalgia of otitis
     # erythema of the inflamed or infected part (an ear drum, the skin, the throat)
     (
         ("L53.9", "L53.8"),
