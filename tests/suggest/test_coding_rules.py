@@ -127,6 +127,25 @@ def test_hypertension_without_a_qualifier_is_i10(svc: SuggestionService) -> None
     assert set(picks) == {"I1A.0"}
 
 
+def test_resistant_hypertensions_code_first_is_met_by_the_type_already_coded(svc: SuggestionService) -> None:
+    """I1A.0: "code first the specific type of hypertension (I10, I15.-)". Hypertensive CKD (I12.9) is that
+    type: I10 is not brought back beside it; with no type coded, I10 is the partner."""
+    note = "A/P: CKD stage 3 from hypertension. Resistant hypertension on four drugs."
+    picks = {
+        "I1A.0": _pick("I1A.0", "Resistant hypertension"),
+        "I12.9": _pick("I12.9", "CKD stage 3 from hypertension"),
+        "I10": _pick("I10", "hypertension", final=False),
+    }
+    svc._pair_rules(picks, note)
+    assert picks["I12.9"].final and not picks["I10"].final
+    picks = {
+        "I1A.0": _pick("I1A.0", "Resistant hypertension"),
+        "I10": _pick("I10", "hypertension", final=False),
+    }
+    svc._pair_rules(picks, "A/P: Resistant hypertension on four drugs.")
+    assert picks["I10"].final
+
+
 def test_diabetic_complication_takes_the_documented_type(svc: SuggestionService) -> None:
     note = "A/P: 1. Type 2 diabetes mellitus. 2. Diabetic polyneuropathy."
     picks = {
