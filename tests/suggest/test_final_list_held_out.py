@@ -71,6 +71,12 @@ def _pick(note: str, code: str, phrase: str, score: float, final: bool = True) -
         ("UC: 16 yo M rolled his ankle", "urgent care"),
         ("UC visit. Fever and cough", "urgent care"),
         ("UC flare on mesalamine", "ulcerative colitis"),
+        ("UC 19F, sore throat x 5 d", "urgent care"),  # the note's header: place, then the patient
+        ("UC 45 yo M with cough", "urgent care"),
+        ("UC 12 yrs, stable on no meds", "ulcerative colitis"),  # a duration: the disease
+        ("Recurrent acute suppurative OM, R - amox-clav", "otitis media, right - amox"),  # side at line end
+        ("Ganglion cyst, L.", "cyst, left."),
+        ("Fever, R 18", "Fever, R 18"),  # a letter and a number: not a side
         ("IUP at 9 weeks by US", "pregnancy at 9 weeks"),
         ("FOOSH onto the R wrist", "fall on outstretched hand"),
         ("+FM, no ctx, LOF or VB", "fetal movement, no contractions, leakage of fluid or vaginal bleeding"),
@@ -124,6 +130,11 @@ def test_an_intrauterine_pregnancy_is_not_read_as_an_ectopic_one() -> None:
         ("low grade fever", None),
         ("low back pain", None),
         ("low output heart failure", None),
+        # a vaccination status is the vaccine's, not the disease's; an exposure is read on
+        ("Dog UTD on rabies vax per owner", "immunization given"),
+        ("up to date with HPV vaccines", "immunization given"),
+        ("Rabies exposure, bat in bedroom", None),
+        ("current on inhalers, asthma stable", None),
     ],
 )
 def test_immunity_rhythm_prescriptions_and_specialty_headings_are_not_diagnoses(
