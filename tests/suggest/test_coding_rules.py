@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from assistant.cli.main import app
 from assistant.suggest.coding_rules import NoteContext, context_for
 from assistant.suggest.coding_rules.combination import combine, family_documented
+from assistant.suggest.coding_rules.copd import copd_with_lower_respiratory_infection
 from assistant.suggest.coding_rules.hcpcs_gate import QUALITY_DATA, documents_service, gate
 from assistant.suggest.coding_rules.injuries import (
     encounter_character,
@@ -144,6 +145,22 @@ def test_resistant_hypertensions_code_first_is_met_by_the_type_already_coded(svc
     }
     svc._pair_rules(picks, "A/P: Resistant hypertension on four drugs.")
     assert picks["I10"].final
+
+
+def test_copd_beside_a_lower_respiratory_infection_is_j44_0(svc: SuggestionService) -> None:
+    """I.C.10.a / J44.0 "code also the infection": COPD with pneumonia is J44.0 and J18.9 (J44.9 folded in);
+    an exacerbation stays J44.1 beside J44.0; a pneumonia ruled out (not final) or a finding adds nothing."""
+    ctx = NoteContext("A/P: COPD. Pneumonia.")
+    picks = {"J44.9": _pick("J44.9", "COPD"), "J18.9": _pick("J18.9", "Pneumonia", start=10)}
+    copd_with_lower_respiratory_infection(picks, ctx, svc.catalog)
+    assert set(picks) == {"J44.0", "J18.9"} and picks["J44.0"].final
+    picks = {"J44.1": _pick("J44.1", "COPD exacerbation"), "J18.9": _pick("J18.9", "Pneumonia", start=10)}
+    copd_with_lower_respiratory_infection(picks, ctx, svc.catalog)
+    assert {"J44.0", "J44.1", "J18.9"} == set(picks)
+    for other in (_pick("J18.9", "no pneumonia", final=False), _pick("R06.02", "Shortness of breath")):
+        picks = {"J44.9": _pick("J44.9", "COPD"), other.code: other}
+        copd_with_lower_respiratory_infection(picks, ctx, svc.catalog)
+        assert "J44.0" not in picks and picks["J44.9"].final
 
 
 def test_diabetic_complication_takes_the_documented_type(svc: SuggestionService) -> None:

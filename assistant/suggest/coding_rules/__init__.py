@@ -15,6 +15,7 @@ from assistant.suggest.coding_rules.antineoplastic import (
 )
 from assistant.suggest.coding_rules.combination import combine
 from assistant.suggest.coding_rules.context import CodeSearch, NoteContext
+from assistant.suggest.coding_rules.copd import copd_with_lower_respiratory_infection
 from assistant.suggest.coding_rules.dementia import dementia_in_other_diseases
 from assistant.suggest.coding_rules.device_status import device_status
 from assistant.suggest.coding_rules.encounters import encounter_codes
@@ -65,6 +66,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     hiv_status(picks, ctx, catalog)
     organism_sepsis(picks, ctx, catalog)
     combine(picks, ctx, catalog)
+    copd_with_lower_respiratory_infection(picks, ctx, catalog)
     dementia_in_other_diseases(picks, ctx, catalog)
     hypertension_in_pregnancy(picks, ctx, catalog)
     excluded_in_pregnancy(picks, ctx, catalog)
