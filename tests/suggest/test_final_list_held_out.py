@@ -25,6 +25,7 @@ TITLES = {
     "Z01.411": "Encounter for gynecological examination (general) (routine) with abnormal findings",
     "Z01.419": "Encounter for gynecological examination (general) (routine) without abnormal findings",
     "Z23": "Encounter for immunization",
+    "Z39.2": "Encounter for routine postpartum follow-up",
     "Z71.51": "Drug abuse counseling and surveillance of drug abuser",
     "Z71.6": "Tobacco abuse counseling",
     "F17.210": "Nicotine dependence, cigarettes, uncomplicated",
@@ -77,6 +78,8 @@ def _pick(note: str, code: str, phrase: str, score: float, final: bool = True) -
         ("Recurrent acute suppurative OM, R - amox-clav", "otitis media, right - amox"),  # side at line end
         ("Ganglion cyst, L.", "cyst, left."),
         ("Fever, R 18", "Fever, R 18"),  # a letter and a number: not a side
+        ("Elevated BP reading, no dx of HTN", "Elevated blood pressure reading"),  # R03.0's Index path
+        ("bp cuff size", "bp cuff size"),  # lower case: left as written
         ("IUP at 9 weeks by US", "pregnancy at 9 weeks"),
         ("FOOSH onto the R wrist", "fall on outstretched hand"),
         ("+FM, no ctx, LOF or VB", "fetal movement, no contractions, leakage of fluid or vaginal bleeding"),
@@ -208,6 +211,10 @@ def test_no_pregnancy_code_is_forced_without_a_plausible_one_or_waiting_weeks(
     [
         ("Annual GYN exam, 42F\n# Breast and pelvic exam normal.", "Z01.419", "Z00.00"),
         ("Annual physical, 42F\nExam normal.", "Z00.00", "Z01.419"),
+        # a routine postpartum exam is Z39.2 (I.C.21.c.11), not a general exam
+        ("Routine postpartum exam, 6 wk after SVD.\nExam normal.", "Z39.2", "Z00.00"),
+        ("Routine PP exam, 6 wk after SVD.\nExam normal.", "Z39.2", "Z00.00"),
+        ("Routine physical exam, 42F, G2P2.\nExam normal.", "Z00.00", "Z39.2"),
     ],
 )
 def test_a_gynecological_exam_has_its_own_encounter_code(
