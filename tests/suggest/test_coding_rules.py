@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from assistant.cli.main import app
 from assistant.suggest.coding_rules import NoteContext, context_for
+from assistant.suggest.coding_rules.bilateral import both_sides_without_a_bilateral_code
 from assistant.suggest.coding_rules.combination import combine, family_documented
 from assistant.suggest.coding_rules.copd import copd_with_lower_respiratory_infection
 from assistant.suggest.coding_rules.hcpcs_gate import QUALITY_DATA, documents_service, gate
@@ -161,6 +162,27 @@ def test_copd_beside_a_lower_respiratory_infection_is_j44_0(svc: SuggestionServi
         picks = {"J44.9": _pick("J44.9", "COPD"), other.code: other}
         copd_with_lower_respiratory_infection(picks, ctx, svc.catalog)
         assert "J44.0" not in picks and picks["J44.9"].final
+
+
+def _sided(code: str, text: str, side: str) -> Pick:
+    pick = _pick(code, text)
+    pick.mentions[0].laterality = {side}
+    return pick
+
+
+def test_a_bilateral_condition_without_a_bilateral_code_is_coded_on_both_sides(
+    svc: SuggestionService,
+) -> None:
+    """I.B.13: "primary OA of hands, bilat" is M19.041 and M19.042 (M19.04- has no bilateral code); where the
+    category has one (H10.33), or one side is documented, nothing changes."""
+    ctx = NoteContext("A/P: Primary OA of hands, bilat.")
+    picks = {"M19.049": _sided("M19.049", "Primary OA of hands, bilat", "bilateral")}
+    both_sides_without_a_bilateral_code(picks, ctx, svc.catalog)
+    assert set(picks) == {"M19.041", "M19.042"} and all(p.final for p in picks.values())
+    for code, side in (("H10.33", "bilateral"), ("M19.041", "right")):
+        picks = {code: _sided(code, "acute conjunctivitis" if code[0] == "H" else "OA of hand", side)}
+        both_sides_without_a_bilateral_code(picks, ctx, svc.catalog)
+        assert set(picks) == {code}
 
 
 def test_diabetic_complication_takes_the_documented_type(svc: SuggestionService) -> None:

@@ -13,6 +13,7 @@ from assistant.suggest.coding_rules.antineoplastic import (
     antineoplastic_adverse_effect,
     antineoplastic_encounter,
 )
+from assistant.suggest.coding_rules.bilateral import both_sides_without_a_bilateral_code
 from assistant.suggest.coding_rules.combination import combine
 from assistant.suggest.coding_rules.context import CodeSearch, NoteContext
 from assistant.suggest.coding_rules.copd import copd_with_lower_respiratory_infection
@@ -66,6 +67,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     hiv_status(picks, ctx, catalog)
     organism_sepsis(picks, ctx, catalog)
     combine(picks, ctx, catalog)
+    both_sides_without_a_bilateral_code(picks, ctx, catalog)
     copd_with_lower_respiratory_infection(picks, ctx, catalog)
     dementia_in_other_diseases(picks, ctx, catalog)
     hypertension_in_pregnancy(picks, ctx, catalog)
