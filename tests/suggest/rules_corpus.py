@@ -221,6 +221,8 @@ def extra_records() -> list[CodeRecord]:
         _r("Y99.8", "Other external cause status", "Y99"),
         _r("E03", "Other hypothyroidism", billable=False),
         _r("E03.9", "Hypothyroidism, unspecified", "E03"),
+        _r("E89", "Postprocedural endocrine and metabolic complications and disorders, NEC", billable=False),
+        _r("E89.0", "Postprocedural hypothyroidism", "E89"),
         _r(
             "O99",
             "Other maternal diseases classifiable elsewhere but complicating pregnancy, childbirth and the "

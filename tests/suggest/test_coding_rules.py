@@ -26,6 +26,7 @@ from assistant.suggest.coding_rules.injuries import (
     states_mechanism,
 )
 from assistant.suggest.coding_rules.partners import add_organism, add_partners, bmi_code, weeks_code
+from assistant.suggest.coding_rules.postprocedural import postprocedural_hypothyroidism
 from assistant.suggest.coding_rules.stated_condition import named_in_note
 from assistant.suggest.coding_rules.symptoms import integral_to
 from assistant.suggest.coding_rules.tobacco import not_tobacco, status_clause, tobacco_code
@@ -164,25 +165,45 @@ def test_copd_beside_a_lower_respiratory_infection_is_j44_0(svc: SuggestionServi
         assert "J44.0" not in picks and picks["J44.9"].final
 
 
-def _sided(code: str, text: str, side: str) -> Pick:
-    pick = _pick(code, text)
-    pick.mentions[0].laterality = {side}
-    return pick
-
-
 def test_a_bilateral_condition_without_a_bilateral_code_is_coded_on_both_sides(
     svc: SuggestionService,
 ) -> None:
-    """I.B.13: "primary OA of hands, bilat" is M19.041 and M19.042 (M19.04- has no bilateral code); where the
-    category has one (H10.33), or one side is documented, nothing changes."""
-    ctx = NoteContext("A/P: Primary OA of hands, bilat.")
-    picks = {"M19.049": _sided("M19.049", "Primary OA of hands, bilat", "bilateral")}
+    """I.B.13: "primary OA of hands, bilateral" is M19.041 and M19.042 (M19.04- has no bilateral code); where
+    the category has one (H10.33), or the mention itself names no side, nothing changes."""
+    ctx = NoteContext("A/P: Primary OA of hands, bilateral.")
+    picks = {"M19.049": _pick("M19.049", "Primary OA of hands, bilateral")}
     both_sides_without_a_bilateral_code(picks, ctx, svc.catalog)
     assert set(picks) == {"M19.041", "M19.042"} and all(p.final for p in picks.values())
-    for code, side in (("H10.33", "bilateral"), ("M19.041", "right")):
-        picks = {code: _sided(code, "acute conjunctivitis" if code[0] == "H" else "OA of hand", side)}
-        both_sides_without_a_bilateral_code(picks, ctx, svc.catalog)
+    long_sentence = NoteContext(
+        "Exam showed OA of hand with nodes, and bilateral knee effusions were drained under ultrasound today."
+    )
+    for code, text, context in (
+        ("H10.33", "acute conjunctivitis, both eyes", ctx),  # the category has a bilateral code
+        ("M19.049", "OA of hand", long_sentence),  # "bilateral" is another finding's
+    ):
+        picks = {code: _pick(code, text, start=context.note.find(text))}
+        picks[code].mentions[0].sentence_end = len(context.note)
+        both_sides_without_a_bilateral_code(picks, context, svc.catalog)
         assert set(picks) == {code}
+
+
+@pytest.mark.parametrize(
+    ("line", "code"),
+    [
+        ("# Hypothyroidism s/p RAI for Graves 2010 - levothyroxine", "E89.0"),
+        ("# Hypothyroidism 2/2 neck radiation - levothyroxine 75", "E89.0"),
+        ("# Postsurgical hypothyroidism - levothyroxine", "E89.0"),
+        ("# Hypothyroidism - levothyroxine; s/p appendectomy 2010", "E03.9"),
+        ("# Hypothyroidism, Hashimoto's - levothyroxine; radiation to the knee", "E03.9"),
+    ],
+)
+def test_hypothyroidism_after_ablation_surgery_or_radiation_is_postprocedural(
+    svc: SuggestionService, line: str, code: str
+) -> None:
+    m = Mention(2, 16, line[2:16], line[2:16], "assessment", 0, len(line))
+    picks = {"E03.9": Pick("E03.9", 0.8, True, [m])}
+    postprocedural_hypothyroidism(picks, NoteContext(line), svc.catalog)
+    assert set(picks) == {code} and picks[code].final
 
 
 def test_diabetic_complication_takes_the_documented_type(svc: SuggestionService) -> None:
