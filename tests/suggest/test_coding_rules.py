@@ -25,6 +25,7 @@ from assistant.suggest.coding_rules.injuries import (
     injury_rules,
     states_mechanism,
 )
+from assistant.suggest.coding_rules.obstruction import stone_with_hydronephrosis
 from assistant.suggest.coding_rules.partners import add_organism, add_partners, bmi_code, weeks_code
 from assistant.suggest.coding_rules.postprocedural import postprocedural_hypothyroidism
 from assistant.suggest.coding_rules.stated_condition import named_in_note
@@ -204,6 +205,24 @@ def test_hypothyroidism_after_ablation_surgery_or_radiation_is_postprocedural(
     picks = {"E03.9": Pick("E03.9", 0.8, True, [m])}
     postprocedural_hypothyroidism(picks, NoteContext(line), svc.catalog)
     assert set(picks) == {code} and picks[code].final
+
+
+def test_a_stone_with_hydronephrosis_is_n13_2(svc: SuggestionService) -> None:
+    """Index: Calculus, ureter, with hydronephrosis -> N13.2 (N20 Excludes1 "that with hydronephrosis"): the
+    stone's N20 code on that line goes too; a stone on another line stays; no stone named, no infection."""
+    ctx = NoteContext("Dx: L ureteral stone w/ hydronephrosis; R renal stones, nonobstructing.")
+    line = "L ureteral stone w/ hydronephrosis"
+    picks = {
+        "N13.30": _pick("N13.30", line, start=4),
+        "N20.1": _pick("N20.1", line, start=4),
+        "N20.0": _pick("N20.0", "R renal stones", start=41),
+    }
+    stone_with_hydronephrosis(picks, ctx, svc.catalog)
+    assert set(picks) == {"N13.2", "N20.0"} and picks["N13.2"].final
+    for text in ("Hydronephrosis, moderate, L", "L ureteral stone w/ hydronephrosis and infection"):
+        picks = {"N13.30": _pick("N13.30", text)}
+        stone_with_hydronephrosis(picks, NoteContext(text), svc.catalog)
+        assert set(picks) == {"N13.30"}
 
 
 def test_diabetic_complication_takes_the_documented_type(svc: SuggestionService) -> None:

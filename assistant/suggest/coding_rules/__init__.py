@@ -25,6 +25,7 @@ from assistant.suggest.coding_rules.hiv import hiv_status
 from assistant.suggest.coding_rules.influenza import identified_influenza
 from assistant.suggest.coding_rules.injuries import injury_rules
 from assistant.suggest.coding_rules.neoplasm_pain import neoplasm_related_pain
+from assistant.suggest.coding_rules.obstruction import stone_with_hydronephrosis
 from assistant.suggest.coding_rules.partners import add_partners
 from assistant.suggest.coding_rules.postprocedural import postprocedural_hypothyroidism
 from assistant.suggest.coding_rules.pregnancy import (
@@ -70,6 +71,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     combine(picks, ctx, catalog)
     both_sides_without_a_bilateral_code(picks, ctx, catalog)
     postprocedural_hypothyroidism(picks, ctx, catalog)
+    stone_with_hydronephrosis(picks, ctx, catalog)
     copd_with_lower_respiratory_infection(picks, ctx, catalog)
     dementia_in_other_diseases(picks, ctx, catalog)
     hypertension_in_pregnancy(picks, ctx, catalog)
