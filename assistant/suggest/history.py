@@ -55,6 +55,14 @@ _TREATMENT_OVER = re.compile(
     r"\btreated\s+(?:in\s+(?:19|20)\d\d|\d+\s+years?\s+ago|with\s+(?:surgery|chemo\w*|radiation))",
     re.IGNORECASE,
 )
+# Leukemia, myeloma and lymphoma "in remission" have codes of their own (C81-C96, "in remission"): the cancer
+# is coded as in remission, not as history (Z85.6, Z85.7-: "Excludes1: leukemia in remission").
+_BLOOD_CANCER_IN_REMISSION = re.compile(
+    r"\b(?:leuk[a-z]*|lymphoma|myeloma|hodgkin\w*|cll|cml|aml|plasmacytoma)\b[^.;]*?"
+    r"(?<!not\s)\bin\s+(?:complete\s+|partial\s+|full\s+|hematologic\s+|molecular\s+|cytogenetic\s+)?"
+    r"remission\b",
+    re.IGNORECASE,
+)
 # Treatment still going on: the cancer is current (I.C.2.d), whatever surgery came before.
 _TREATMENT_ONGOING = re.compile(
     r"\b(?:on|receiving|undergoing|currently\s+on|continuing|started|starting)\s+(?:\w+\s+){0,2}?"
@@ -132,7 +140,11 @@ def history_cue(sentence: str, mention: str) -> str | None:
         m = _CESSATION.search(_QUIT_INTENDED.sub(" ", sentence))
         if m:
             return m.group(0).strip().lower()
-    if _NEOPLASM.search(mention) and not _TREATMENT_ONGOING.search(sentence):
+    if (
+        _NEOPLASM.search(mention)
+        and not _TREATMENT_ONGOING.search(sentence)
+        and not _BLOOD_CANCER_IN_REMISSION.search(sentence)
+    ):
         m = _TREATMENT_OVER.search(sentence)
         if m:
             return m.group(0).strip().lower()

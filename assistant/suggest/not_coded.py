@@ -138,9 +138,11 @@ _STATUS_RE = re.compile(
 # A vaccine given is a service (Z23 and the administration codes), not a diagnosis ("varicella given today").
 _VACCINE_GIVEN = re.compile(
     r"\b(?:dtap|tdap|td|ipv|mmr|mmrv|varicella|hep(?:atitis)?\s*[ab]|hib|pcv\d*|pneumococcal|ppsv\d*|rotavirus|"
-    r"hpv|influenza|flu|covid(?:-19)?|zoster|shingrix|rsv|menacwy|mening\w*|prevnar|vaccines?|vaccinations?|"
+    r"hpv|influenza|flu|covid(?:-19)?|zoster|shingrix|rsv|menacwy|mening\w*|prevnar|vaccines?|vax|vaccinations?|"
     r"immuni[sz]ations?|shots?|boosters?)\b[^.;]*\b(?:given|administered|received|updated|due|today|up\s+to\s+date|utd)\b|"
-    r"\b(?:given|administered|received)\b[^.;]*\b(?:vaccines?|dtap|tdap|mmr|varicella|influenza|flu\s+shot|booster)\b",
+    r"\b(?:given|administered|received)\b[^.;]*\b(?:vaccines?|vax|dtap|tdap|mmr|varicella|influenza|flu\s+shot|booster)\b|"
+    # a vaccination status ("dog UTD on rabies vax", "up to date with her HPV vaccines"): not the disease
+    r"\b(?:utd|up\s+to\s+date|current)\s+(?:on|with)\b[^.;]*\b(?:vaccines?|vax|vaccinations?|immuni[sz]ations?|shots?)\b",
     re.IGNORECASE,
 )
 # Names that only ever mean a vaccine.

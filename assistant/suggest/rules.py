@@ -94,6 +94,28 @@ def _bilateral_twin(catalog: CodeCatalog, head: str, by_side: dict[str, str]) ->
     return {}
 
 
+def side_variants(catalog: CodeCatalog, code: str) -> dict[str, str]:
+    """``code``'s right / left / bilateral / unspecified siblings, by side ({} when its title has no side)."""
+    return dict(_side_variants(catalog, code)[0])
+
+
+_BOTH_SIDES = re.compile(r"\b(?:bilateral|bilaterally|both)\b", re.IGNORECASE)
+
+
+def names_both_sides(text: str) -> bool:
+    """The words say the condition is on both sides ("bilateral", "both hands")."""
+    return _BOTH_SIDES.search(text) is not None
+
+
+def both_sides_coded_apart(catalog: CodeCatalog, code: str) -> bool:
+    """I.B.13: ``code``'s category has a right and a left code and no bilateral one, so a bilateral condition
+    is coded once for each side."""
+    if not {"right", "left"} <= side_variants(catalog, code).keys():
+        return False
+    # the bilateral code may be worded apart ("Bilateral primary osteoarthritis of knee", M17.0)
+    return not any(_SIDE_WORDS["bilateral"].search(catalog.title(c)) for c in catalog.leaves_under(code[:3]))
+
+
 def laterality_variant(catalog: CodeCatalog, code: str, documented: set[str]) -> tuple[str, str | None]:
     """Swap ``code`` for the variant that matches the documented side (or the unspecified one, warning)."""
     by_side, head = _side_variants(catalog, code)

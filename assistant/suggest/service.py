@@ -37,7 +37,7 @@ from assistant.suggest import (
 from assistant.suggest.cancer_history import UNSPECIFIED as UNSPECIFIED_HISTORY
 from assistant.suggest.cancer_history import by_site
 from assistant.suggest.cause_link import agent_apart, cause_is_part, tail_is_subterm, with_is_part
-from assistant.suggest.coding_rules.combination import family_documented
+from assistant.suggest.coding_rules.combination import family_already_coded, family_documented
 from assistant.suggest.coding_rules.hcpcs_gate import gate as hcpcs_gate
 from assistant.suggest.coding_rules.symptoms import drop_integral_symptoms
 from assistant.suggest.corpus import corpus_for
@@ -943,7 +943,11 @@ class SuggestionService:
                 # The code's own "use additional" note names each partner apart (I13.0: the HF type and the
                 # CKD stage); other notes list alternatives: one partner.
                 groups = rules.ref_groups(refs) if kind == "use_additional" and own else [refs]
+                others = [q.code for q in finals if q is not p]
                 for group in groups:
+                    if family_already_coded(group, others):
+                        found = True
+                        continue
                     partners = [
                         q
                         for q in picks.values()

@@ -276,6 +276,9 @@ def settle(
         where = "problem line" if head is not None else "clause"
         title = catalog.title(code)
         conflicts, agree = judge(line, title)
+        if line.side == "bilateral" and rules.both_sides_coded_apart(catalog, code):
+            # no bilateral code: the right and the left code are both the line's (I.B.13)
+            conflicts = [c for c in conflicts if c != f"title says {title_side(title)}, the line bilateral"]
         coded = {c for c, p in picks.items() if p.final}
         if conflicts:
             found = _sibling(catalog, code, line, -1, allowed, coded)

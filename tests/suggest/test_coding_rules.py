@@ -15,7 +15,9 @@ from typer.testing import CliRunner
 
 from assistant.cli.main import app
 from assistant.suggest.coding_rules import NoteContext, context_for
+from assistant.suggest.coding_rules.bilateral import both_sides_without_a_bilateral_code
 from assistant.suggest.coding_rules.combination import combine, family_documented
+from assistant.suggest.coding_rules.copd import copd_with_lower_respiratory_infection
 from assistant.suggest.coding_rules.hcpcs_gate import QUALITY_DATA, documents_service, gate
 from assistant.suggest.coding_rules.injuries import (
     encounter_character,
@@ -23,7 +25,9 @@ from assistant.suggest.coding_rules.injuries import (
     injury_rules,
     states_mechanism,
 )
+from assistant.suggest.coding_rules.obstruction import stone_with_hydronephrosis
 from assistant.suggest.coding_rules.partners import add_organism, add_partners, bmi_code, weeks_code
+from assistant.suggest.coding_rules.postprocedural import postprocedural_hypothyroidism
 from assistant.suggest.coding_rules.stated_condition import named_in_note
 from assistant.suggest.coding_rules.symptoms import integral_to
 from assistant.suggest.coding_rules.tobacco import not_tobacco, status_clause, tobacco_code
@@ -125,6 +129,100 @@ def test_hypertension_without_a_qualifier_is_i10(svc: SuggestionService) -> None
     picks = {"I1A.0": _pick("I1A.0", "Resistant hypertension")}
     combine(picks, NoteContext("A/P: Resistant hypertension on four drugs."), svc.catalog)
     assert set(picks) == {"I1A.0"}
+
+
+def test_resistant_hypertensions_code_first_is_met_by_the_type_already_coded(svc: SuggestionService) -> None:
+    """I1A.0: "code first the specific type of hypertension (I10, I15.-)". Hypertensive CKD (I12.9) is that
+    type: I10 is not brought back beside it; with no type coded, I10 is the partner."""
+    note = "A/P: CKD stage 3 from hypertension. Resistant hypertension on four drugs."
+    picks = {
+        "I1A.0": _pick("I1A.0", "Resistant hypertension"),
+        "I12.9": _pick("I12.9", "CKD stage 3 from hypertension"),
+        "I10": _pick("I10", "hypertension", final=False),
+    }
+    svc._pair_rules(picks, note)
+    assert picks["I12.9"].final and not picks["I10"].final
+    picks = {
+        "I1A.0": _pick("I1A.0", "Resistant hypertension"),
+        "I10": _pick("I10", "hypertension", final=False),
+    }
+    svc._pair_rules(picks, "A/P: Resistant hypertension on four drugs.")
+    assert picks["I10"].final
+
+
+def test_copd_beside_a_lower_respiratory_infection_is_j44_0(svc: SuggestionService) -> None:
+    """I.C.10.a / J44.0 "code also the infection": COPD with pneumonia is J44.0 and J18.9 (J44.9 folded in);
+    an exacerbation stays J44.1 beside J44.0; a pneumonia ruled out (not final) or a finding adds nothing."""
+    ctx = NoteContext("A/P: COPD. Pneumonia.")
+    picks = {"J44.9": _pick("J44.9", "COPD"), "J18.9": _pick("J18.9", "Pneumonia", start=10)}
+    copd_with_lower_respiratory_infection(picks, ctx, svc.catalog)
+    assert set(picks) == {"J44.0", "J18.9"} and picks["J44.0"].final
+    picks = {"J44.1": _pick("J44.1", "COPD exacerbation"), "J18.9": _pick("J18.9", "Pneumonia", start=10)}
+    copd_with_lower_respiratory_infection(picks, ctx, svc.catalog)
+    assert {"J44.0", "J44.1", "J18.9"} == set(picks)
+    for other in (_pick("J18.9", "no pneumonia", final=False), _pick("R06.02", "Shortness of breath")):
+        picks = {"J44.9": _pick("J44.9", "COPD"), other.code: other}
+        copd_with_lower_respiratory_infection(picks, ctx, svc.catalog)
+        assert "J44.0" not in picks and picks["J44.9"].final
+
+
+def test_a_bilateral_condition_without_a_bilateral_code_is_coded_on_both_sides(
+    svc: SuggestionService,
+) -> None:
+    """I.B.13: "primary OA of hands, bilateral" is M19.041 and M19.042 (M19.04- has no bilateral code); where
+    the category has one (H10.33), or the mention itself names no side, nothing changes."""
+    ctx = NoteContext("A/P: Primary OA of hands, bilateral.")
+    picks = {"M19.049": _pick("M19.049", "Primary OA of hands, bilateral")}
+    both_sides_without_a_bilateral_code(picks, ctx, svc.catalog)
+    assert set(picks) == {"M19.041", "M19.042"} and all(p.final for p in picks.values())
+    long_sentence = NoteContext(
+        "Exam showed OA of hand with nodes, and bilateral knee effusions were drained under ultrasound today."
+    )
+    for code, text, context in (
+        ("H10.33", "acute conjunctivitis, both eyes", ctx),  # the category has a bilateral code
+        ("M19.049", "OA of hand", long_sentence),  # "bilateral" is another finding's
+    ):
+        picks = {code: _pick(code, text, start=context.note.find(text))}
+        picks[code].mentions[0].sentence_end = len(context.note)
+        both_sides_without_a_bilateral_code(picks, context, svc.catalog)
+        assert set(picks) == {code}
+
+
+@pytest.mark.parametrize(
+    ("line", "code"),
+    [
+        ("# Hypothyroidism s/p RAI for Graves 2010 - levothyroxine", "E89.0"),
+        ("# Hypothyroidism 2/2 neck radiation - levothyroxine 75", "E89.0"),
+        ("# Postsurgical hypothyroidism - levothyroxine", "E89.0"),
+        ("# Hypothyroidism - levothyroxine; s/p appendectomy 2010", "E03.9"),
+        ("# Hypothyroidism, Hashimoto's - levothyroxine; radiation to the knee", "E03.9"),
+    ],
+)
+def test_hypothyroidism_after_ablation_surgery_or_radiation_is_postprocedural(
+    svc: SuggestionService, line: str, code: str
+) -> None:
+    m = Mention(2, 16, line[2:16], line[2:16], "assessment", 0, len(line))
+    picks = {"E03.9": Pick("E03.9", 0.8, True, [m])}
+    postprocedural_hypothyroidism(picks, NoteContext(line), svc.catalog)
+    assert set(picks) == {code} and picks[code].final
+
+
+def test_a_stone_with_hydronephrosis_is_n13_2(svc: SuggestionService) -> None:
+    """Index: Calculus, ureter, with hydronephrosis -> N13.2 (N20 Excludes1 "that with hydronephrosis"): the
+    stone's N20 code on that line goes too; a stone on another line stays; no stone named, no infection."""
+    ctx = NoteContext("Dx: L ureteral stone w/ hydronephrosis; R renal stones, nonobstructing.")
+    line = "L ureteral stone w/ hydronephrosis"
+    picks = {
+        "N13.30": _pick("N13.30", line, start=4),
+        "N20.1": _pick("N20.1", line, start=4),
+        "N20.0": _pick("N20.0", "R renal stones", start=41),
+    }
+    stone_with_hydronephrosis(picks, ctx, svc.catalog)
+    assert set(picks) == {"N13.2", "N20.0"} and picks["N13.2"].final
+    for text in ("Hydronephrosis, moderate, L", "L ureteral stone w/ hydronephrosis and infection"):
+        picks = {"N13.30": _pick("N13.30", text)}
+        stone_with_hydronephrosis(picks, NoteContext(text), svc.catalog)
+        assert set(picks) == {"N13.30"}
 
 
 def test_diabetic_complication_takes_the_documented_type(svc: SuggestionService) -> None:

@@ -25,6 +25,7 @@ TITLES = {
     "Z01.411": "Encounter for gynecological examination (general) (routine) with abnormal findings",
     "Z01.419": "Encounter for gynecological examination (general) (routine) without abnormal findings",
     "Z23": "Encounter for immunization",
+    "Z39.2": "Encounter for routine postpartum follow-up",
     "Z71.51": "Drug abuse counseling and surveillance of drug abuser",
     "Z71.6": "Tobacco abuse counseling",
     "F17.210": "Nicotine dependence, cigarettes, uncomplicated",
@@ -71,6 +72,14 @@ def _pick(note: str, code: str, phrase: str, score: float, final: bool = True) -
         ("UC: 16 yo M rolled his ankle", "urgent care"),
         ("UC visit. Fever and cough", "urgent care"),
         ("UC flare on mesalamine", "ulcerative colitis"),
+        ("UC 19F, sore throat x 5 d", "urgent care"),  # the note's header: place, then the patient
+        ("UC 45 yo M with cough", "urgent care"),
+        ("UC 12 yrs, stable on no meds", "ulcerative colitis"),  # a duration: the disease
+        ("Recurrent acute suppurative OM, R - amox-clav", "otitis media, right - amox"),  # side at line end
+        ("Ganglion cyst, L.", "cyst, left."),
+        ("Fever, R 18", "Fever, R 18"),  # a letter and a number: not a side
+        ("Elevated BP reading, no dx of HTN", "Elevated blood pressure reading"),  # R03.0's Index path
+        ("bp cuff size", "bp cuff size"),  # lower case: left as written
         ("IUP at 9 weeks by US", "pregnancy at 9 weeks"),
         ("FOOSH onto the R wrist", "fall on outstretched hand"),
         ("+FM, no ctx, LOF or VB", "fetal movement, no contractions, leakage of fluid or vaginal bleeding"),
@@ -124,6 +133,11 @@ def test_an_intrauterine_pregnancy_is_not_read_as_an_ectopic_one() -> None:
         ("low grade fever", None),
         ("low back pain", None),
         ("low output heart failure", None),
+        # a vaccination status is the vaccine's, not the disease's; an exposure is read on
+        ("Dog UTD on rabies vax per owner", "immunization given"),
+        ("up to date with HPV vaccines", "immunization given"),
+        ("Rabies exposure, bat in bedroom", None),
+        ("current on inhalers, asthma stable", None),
     ],
 )
 def test_immunity_rhythm_prescriptions_and_specialty_headings_are_not_diagnoses(
@@ -197,6 +211,10 @@ def test_no_pregnancy_code_is_forced_without_a_plausible_one_or_waiting_weeks(
     [
         ("Annual GYN exam, 42F\n# Breast and pelvic exam normal.", "Z01.419", "Z00.00"),
         ("Annual physical, 42F\nExam normal.", "Z00.00", "Z01.419"),
+        # a routine postpartum exam is Z39.2 (I.C.21.c.11), not a general exam
+        ("Routine postpartum exam, 6 wk after SVD.\nExam normal.", "Z39.2", "Z00.00"),
+        ("Routine PP exam, 6 wk after SVD.\nExam normal.", "Z39.2", "Z00.00"),
+        ("Routine physical exam, 42F, G2P2.\nExam normal.", "Z00.00", "Z39.2"),
     ],
 )
 def test_a_gynecological_exam_has_its_own_encounter_code(

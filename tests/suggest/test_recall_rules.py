@@ -134,6 +134,17 @@ def test_cancer_after_finished_treatment_is_history() -> None:
     assert history_cue(sentence, "adenocarcinoma of the rectum") is not None
 
 
+def test_a_blood_cancer_in_remission_is_current_a_solid_one_history() -> None:
+    """Lymphoma, leukemia and myeloma "in remission" have codes of their own (C81.-A, C91.-1, C90.-1)."""
+    sentence = (
+        "# Classical Hodgkin lymphoma, nodular sclerosis, s/p ABVD x 6 - in complete remission since 2022"
+    )
+    assert history_cue(sentence, "Classical Hodgkin lymphoma, nodular sclerosis") is None
+    assert history_cue("CLL in remission after FCR, surveillance", "CLL") is None
+    assert history_cue("Hodgkin lymphoma s/p chemotherapy 2015, no evidence of disease", "Hodgkin lymphoma")
+    assert history_cue("Breast cancer s/p lumpectomy, in complete remission since 2019", "Breast cancer")
+
+
 # ------------------------------------------------------------ qualifiers
 def test_without_names_the_condition_a_title_is_about() -> None:
     note = read_qualifiers("Panic disorder without agoraphobia")

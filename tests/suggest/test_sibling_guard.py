@@ -50,6 +50,14 @@ KNEE = _catalog(
     },
     {"M17": "Osteoarthritis of knee", "M17.1": "Unilateral primary osteoarthritis of knee"},
 )
+HAND = _catalog(
+    {
+        "M19.041": "Primary osteoarthritis, right hand",
+        "M19.042": "Primary osteoarthritis, left hand",
+        "M19.049": "Primary osteoarthritis, unspecified hand",
+    },
+    {"M19": "Other and unspecified osteoarthritis", "M19.04": "Primary osteoarthritis, hand"},
+)
 MDD = _catalog(
     {
         "F33.0": "Major depressive disorder, recurrent, mild",
@@ -95,6 +103,14 @@ def test_both_knees_is_the_bilateral_code_and_one_knee_its_side() -> None:
     assert _finals(_settle(KNEE, "# Primary osteoarthritis, left knee", "M17.11")) == ["M17.12"]
     # No side named: the unspecified code stays.
     assert _finals(_settle(KNEE, "# Primary osteoarthritis of knee - PT", "M17.10")) == ["M17.10"]
+
+
+def test_a_bilateral_line_keeps_each_side_where_no_bilateral_code_exists() -> None:
+    """I.B.13: "OA of hands, bilat" is coded right and left (M19.04- has no bilateral code); the knees have
+    one (M17.0), so a bilateral line still contradicts a one-side knee code."""
+    assert _finals(_settle(HAND, "# Primary OA of hands, bilat", "M19.041")) == ["M19.041"]
+    assert _finals(_settle(HAND, "# Primary OA of hands, bilat", "M19.042")) == ["M19.042"]
+    assert _finals(_settle(KNEE, "# Primary OA, bilat knees", "M17.11")) == ["M17.0"]
 
 
 def test_severity_on_the_line_completes_an_unspecified_code() -> None:

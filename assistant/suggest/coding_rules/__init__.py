@@ -13,8 +13,10 @@ from assistant.suggest.coding_rules.antineoplastic import (
     antineoplastic_adverse_effect,
     antineoplastic_encounter,
 )
+from assistant.suggest.coding_rules.bilateral import both_sides_without_a_bilateral_code
 from assistant.suggest.coding_rules.combination import combine
 from assistant.suggest.coding_rules.context import CodeSearch, NoteContext
+from assistant.suggest.coding_rules.copd import copd_with_lower_respiratory_infection
 from assistant.suggest.coding_rules.dementia import dementia_in_other_diseases
 from assistant.suggest.coding_rules.device_status import device_status
 from assistant.suggest.coding_rules.encounters import encounter_codes
@@ -24,7 +26,9 @@ from assistant.suggest.coding_rules.index_pairs import index_pairs
 from assistant.suggest.coding_rules.influenza import identified_influenza
 from assistant.suggest.coding_rules.injuries import injury_rules
 from assistant.suggest.coding_rules.neoplasm_pain import neoplasm_related_pain
+from assistant.suggest.coding_rules.obstruction import stone_with_hydronephrosis
 from assistant.suggest.coding_rules.partners import add_partners
+from assistant.suggest.coding_rules.postprocedural import postprocedural_hypothyroidism
 from assistant.suggest.coding_rules.pregnancy import (
     conditions_in_pregnancy,
     excluded_in_pregnancy,
@@ -69,6 +73,10 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     organism_sepsis(picks, ctx, catalog)
     combine(picks, ctx, catalog)
     index_pairs(picks, ctx, catalog)
+    both_sides_without_a_bilateral_code(picks, ctx, catalog)
+    postprocedural_hypothyroidism(picks, ctx, catalog)
+    stone_with_hydronephrosis(picks, ctx, catalog)
+    copd_with_lower_respiratory_infection(picks, ctx, catalog)
     dementia_in_other_diseases(picks, ctx, catalog)
     hypertension_in_pregnancy(picks, ctx, catalog)
     excluded_in_pregnancy(picks, ctx, catalog)

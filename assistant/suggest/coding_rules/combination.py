@@ -16,7 +16,7 @@ one sentence ("anemia in CKD").
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from assistant.codesets.repository import ref_covers
@@ -343,6 +343,17 @@ def combine(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> N
                 if family.one_code or c[:3] in specific:
                     picks.pop(c)  # I10 beside I12.9, E11.9 beside E11.42: the combination says it
         one_per_subcategory(picks, family)
+
+
+def family_already_coded(refs: Iterable[str], others: Iterable[str]) -> bool:
+    """A "code first" / "use additional" list of one one-code family's codes only (I1A.0: "code first the
+    specific type of hypertension, such as I10, I15.-") is met by a final code of that family already
+    listed (I12.9 says the type of hypertension): no second code of the family is brought in."""
+    refs, others = list(refs), list(others)
+    return bool(refs) and any(
+        family.one_code and all(family.codes(r) for r in refs) and any(family.codes(c) for c in others)
+        for family in FAMILIES
+    )
 
 
 def _base_named_with_partner(picks: dict[str, Pick], catalog: CodeCatalog, family: Family) -> Pick | None:

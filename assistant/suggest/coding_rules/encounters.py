@@ -31,6 +31,12 @@ _GENERAL_EXAM = re.compile(
 )
 # A gynecological exam has its own encounter code, Z01.41- (Z00.0- Excludes1 it; I.C.21.c.13).
 _GYN_EXAM = re.compile(r"\b(?:gyn\w*|well[- ]woman)\b", re.IGNORECASE)
+# A routine postpartum visit has its own encounter code, Z39.2 (I.C.21.c.11), not a general exam.
+_POSTPARTUM = re.compile(r"\bpost-?partum\b|\bpuerper\w*|(?-i:\bPP\b)", re.IGNORECASE)
+_POSTPARTUM_VISIT = re.compile(
+    r"\b(?:post-?partum|(?-i:PP))\s+(?:visit|exam\w*|check[- ]?up|check)\b", re.IGNORECASE
+)
+POSTPARTUM_FOLLOW_UP = "Z39.2"
 _STATED_FINDINGS = re.compile(
     r"\b(without|w/o|no|with|w/)\s*abnormal findings\b|\bnormal (?:exam|physical)\b",
     re.I,
@@ -213,7 +219,7 @@ def administrative_exam(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeC
 
 def general_exam(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     exams = [c for c in picks if c.startswith(("Z00.0", "Z00.12"))]
-    match = _GENERAL_EXAM.search(_head(ctx.note, 4))
+    match = _GENERAL_EXAM.search(_head(ctx.note, 4)) or _POSTPARTUM_VISIT.search(_head(ctx.note, 4))
     if match is None and not exams:
         return
     if match is not None and not _EXAM_REASON.search(match.group(0)) and not exams:
@@ -230,7 +236,9 @@ def general_exam(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog)
     exam_words = " ".join(
         [match.group(0) if match else "", *(m.text for c in exams for m in picks[c].mentions)]
     )
-    if _GYN_EXAM.search(exam_words):
+    if _POSTPARTUM.search(exam_words):
+        code = POSTPARTUM_FOLLOW_UP
+    elif _GYN_EXAM.search(exam_words):
         code = "Z01.411" if abnormal else "Z01.419"
     elif (ctx.age is not None and ctx.age < ADULT_AGE) or (ctx.age is None and child_words):
         code = "Z00.121" if abnormal else "Z00.129"
@@ -243,15 +251,13 @@ def general_exam(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog)
         mentions.append(ctx.mention(match.start(), match.end()))
     state = "with" if abnormal else "without"
     kind = "gynecological" if code.startswith("Z01.41") else "general"
-    add_pick(
-        picks,
-        catalog,
-        code,
-        best_score(picks) + 0.05,
-        mentions[:2],
+    reason = (
         f"{kind} examination {state} abnormal findings, age {'not stated' if ctx.age is None else ctx.age} "
-        "(guideline I.C.21.c.13: the exam code is listed first)",
+        "(guideline I.C.21.c.13: the exam code is listed first)"
     )
+    if code == POSTPARTUM_FOLLOW_UP:
+        reason = "routine postpartum examination: Z39.2, not a general examination (I.C.21.c.11)"
+    add_pick(picks, catalog, code, best_score(picks) + 0.05, mentions[:2], reason)
 
 
 # "Pap with HPV cotesting", "HPV DNA negative": HPV named as a test, not the vaccine.
