@@ -61,6 +61,7 @@ DICT_RETURNS_ALLOWED: dict[str, str] = {
     "assistant/parties/forms.py::nest": "an HTML form's flat fields nested into a schema's input",
     "assistant/parties/forms.py::flat": "a schema's input flattened into an HTML form's fields",
     "assistant/suggest/abbreviations.py::table": "a lookup: abbreviation -> its meanings",
+    "assistant/suggest/rules.py::side_variants": "a lookup: side -> the code's sibling on that side",
     "assistant/suggest/overlap.py::embed_and_search": "vectors and a lookup: query -> dense hits",
     "assistant/suggest/overlap.py::dense_meanwhile": "vectors and a lookup: query -> dense hits",
     "assistant/suggest/abbreviations.py::default_expansions": "a lookup: abbreviation -> expansion",
