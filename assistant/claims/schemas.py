@@ -71,10 +71,17 @@ def _iso_date(value: Any) -> date:
         raise ValueError(f"{value!r} is not a real calendar date") from None
 
 
+# A NUL character cannot be stored (PostgreSQL refuses it in text); other characters outside the X12 set
+# are kept and reported by the scrubber's x12-characters rule, with their ASCII spelling.
+_NUL = "\x00"
+
+
 def _text(max_len: int) -> Any:
     def check(value: Any) -> str:
         if not isinstance(value, str) or not value.strip():
             raise ValueError("must be a non-empty string")
+        if _NUL in value:
+            raise ValueError("must not hold a NUL character (\\x00): remove it")
         if len(value.strip()) > max_len:
             raise ValueError(f"must be at most {max_len} characters")
         return value.strip()

@@ -91,3 +91,17 @@ def test_published_json_schema_matches_model():
     assert published["properties"] == generated["properties"]
     assert published["required"] == generated["required"]
     assert set(published["$defs"]) == set(generated["$defs"])
+
+
+@pytest.mark.parametrize("bad", ["\x00", "Ana\x00"])
+def test_a_nul_character_in_a_name_is_refused_by_field(example_data, bad):
+    example_data["rendering_provider"]["first_name"] = bad  # no database can store it
+    with pytest.raises(InvalidInput) as exc:
+        parse_claim_json(json.dumps(example_data))
+    assert exc.value.field == "rendering_provider.first_name"
+    assert "NUL" in exc.value.message
+
+
+def test_other_characters_outside_x12_are_kept_for_the_scrubber(example_data):
+    example_data["rendering_provider"]["first_name"] = "Ana\tMaría"
+    assert parse_claim_json(json.dumps(example_data))[0].rendering_provider.first_name == "Ana\tMaría"
