@@ -95,7 +95,7 @@ _LONG_TERM = (
 _DRUG_NAME = (
     r"[a-z]+(?:pril|sartan|olol|dipine|statin|formin|gliptin|gliflozin|glutide|mab|nib|parin|xaban|azole|"
     r"cycline|cillin|mycin|floxacin|prazole|tidine|lukast|terol|sone|olone|thyroxine|prolide|relin|profen|"
-    r"pam|lam|zine|oxetine|aline|pramine|triptan|tidine)"
+    r"pam|lam|zine|oxetine|aline|pramine|triptan)"
 )
 _TREATMENT_TAIL = re.compile(
     rf"\s+on\s+(?:(?:chronic|long[- ]term|maintenance|daily|home|low[- ]dose|high[- ]dose)\s+)?"

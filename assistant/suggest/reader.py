@@ -268,7 +268,8 @@ def _heading(text: str) -> bool:
 
 _LIST_LINE = re.compile(r"[ \t]*(?:[-*•#]|\d{1,2}[.)](?=\s)|[a-hA-H][.)](?=\s))")
 
-_LATERALITY = {
+# The side a note's words name (the sibling guard and the coding rules read lines with the same table).
+LATERALITY = {
     "right": re.compile(r"\b(?:right|rt)\b", re.IGNORECASE),
     "left": re.compile(r"\b(?:left|lt)\b", re.IGNORECASE),
     "bilateral": re.compile(r"\b(?:bilateral|bilaterally|both)\b", re.IGNORECASE),
@@ -621,8 +622,9 @@ def read_note(
         status = _STATUS_TAIL.search(note, start, end)  # "shingles - stable": a course that codes nothing
         if status and _COURSE_ONLY.match(status.group("tail")):
             start, end = _strip_span(note, start, status.start())
-        mention = _make(note, start, end, "assessment", start, end, note[start:end], 0, end - start)
-        mention.query = expand_span(note[start:end], 0, end - start)  # a phrase is searched whole
+        mention = _make(
+            note, start, end, "assessment", start, end, note[start:end], 0, end - start, whole=True
+        )
         mention.qualifiers = read_qualifiers(mention.query)
         return [mention]
     out: list[Mention] = []
@@ -740,9 +742,21 @@ def _read_qualifiers(note: str, mentions: list[Mention]) -> None:
 
 
 def _make(
-    note: str, a: int, b: int, section: str, s_start: int, s_end: int, sentence: str, c_start: int, c_end: int
+    note: str,
+    a: int,
+    b: int,
+    section: str,
+    s_start: int,
+    s_end: int,
+    sentence: str,
+    c_start: int,
+    c_end: int,
+    whole: bool = False,
 ) -> Mention:
+    """A mention of ``note[a:b]``; its query leaves out a treatment tail unless ``whole`` (a search phrase is
+    searched as written, its "on ..." included)."""
     text = note[a:b]
+    searched = len(text) if whole else treatment_tail(text) or len(text)
     flags, triggers = _scope_flags(sentence, c_start, c_end)
     if section == "fh":
         flags["family"] = True
@@ -754,7 +768,7 @@ def _make(
         start=a,
         end=b,
         text=text,
-        query=expand_span(sentence, c_start, c_start + (treatment_tail(text) or len(text))),
+        query=expand_span(sentence, c_start, c_start + searched),
         section=section,
         sentence_start=s_start,
         sentence_end=s_end,
@@ -765,8 +779,8 @@ def _make(
         family=flags["family"],
         normal=is_normal_finding(text),
     )
-    mention.laterality = {side for side, rx in _LATERALITY.items() if rx.search(mention.query)} or {
-        side for side, rx in _LATERALITY.items() if rx.search(expand_abbreviations(sentence))
+    mention.laterality = {side for side, rx in LATERALITY.items() if rx.search(mention.query)} or {
+        side for side, rx in LATERALITY.items() if rx.search(expand_abbreviations(sentence))
     }
     context = note[s_start:s_end]
     for char, rx in _ENCOUNTER:

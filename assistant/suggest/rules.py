@@ -99,14 +99,6 @@ def side_variants(catalog: CodeCatalog, code: str) -> dict[str, str]:
     return dict(_side_variants(catalog, code)[0])
 
 
-_BOTH_SIDES = re.compile(r"\b(?:bilateral|bilaterally|both)\b", re.IGNORECASE)
-
-
-def names_both_sides(text: str) -> bool:
-    """The words say the condition is on both sides ("bilateral", "both hands")."""
-    return _BOTH_SIDES.search(text) is not None
-
-
 def both_sides_coded_apart(catalog: CodeCatalog, code: str) -> bool:
     """I.B.13: ``code``'s category has a right and a left code and no bilateral one, so a bilateral condition
     is coded once for each side."""

@@ -28,7 +28,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 from assistant.suggest import phrase_sites, qualifiers, request_memo, rules, seventh, sibling_choice
-from assistant.suggest.reader import ASSESSMENT_SECTIONS, Mention
+from assistant.suggest.reader import ASSESSMENT_SECTIONS, LATERALITY, Mention
 from assistant.suggest.request_memo import per_request
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.text import expand_abbreviations, tokens
@@ -44,11 +44,6 @@ DISPLACED = 0.99
 MAX_UNNAMED = 1
 _STAGE_RANGE = re.compile(r"\bstage\s+\d[ab]?\s+through\s+stage\b", re.IGNORECASE)
 _MOD = re.compile(r"\bmod\b\.?", re.IGNORECASE)  # "mod" is a severity only inside a diagnosis line
-_SIDES = {
-    "right": re.compile(r"\b(?:right|rt)\b", re.IGNORECASE),
-    "left": re.compile(r"\b(?:left|lt)\b", re.IGNORECASE),
-    "bilateral": re.compile(r"\b(?:bilateral|bilaterally|both)\b", re.IGNORECASE),
-}
 # A title's words that name an axis value, not the condition (compared apart from the rest of the title).
 _AXIS_WORDS = frozenset(
     tokens(
@@ -85,7 +80,7 @@ def read_line(text: str) -> LineSays:
     said = _MOD.sub("moderate", expand_abbreviations(text))
     for rx, word in _TITLE_SYNONYMS:
         said = rx.sub(rf"\g<0> {word}", said)
-    sides = {s for s, rx in _SIDES.items() if rx.search(said)}
+    sides = {s for s, rx in LATERALITY.items() if rx.search(said)}
     side = "bilateral" if "bilateral" in sides else sides.pop() if len(sides) == 1 else None
     words = set(tokens(said))
     words |= phrase_sites.regions_named(set(re.findall(r"[a-z]+", said.lower())))  # "1st MTP": the foot

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from assistant.suggest import rules
 from assistant.suggest.coding_rules.context import NoteContext, add_pick
-from assistant.suggest.reader import Mention
+from assistant.suggest.reader import LATERALITY, Mention
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.text import expand_abbreviations
 from assistant.suggest.types import Pick
@@ -20,8 +20,9 @@ def _says_both_sides(ctx: NoteContext, mention: Mention) -> bool:
     """The mention, or the short problem line it stands on ("Primary OA of hands, bilat"), says both sides;
     a "bilateral" elsewhere in a long narrative sentence may be another finding's."""
     line = ctx.sentence(mention)
-    return rules.names_both_sides(mention.query) or (
-        rules.names_both_sides(expand_abbreviations(line)) and len(line.split()) <= _PROBLEM_LINE_WORDS
+    both = LATERALITY["bilateral"]
+    return bool(both.search(mention.query)) or (
+        bool(both.search(expand_abbreviations(line))) and len(line.split()) <= _PROBLEM_LINE_WORDS
     )
 
 
