@@ -6,12 +6,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from assistant.codesets.models import HCPCS_LEVEL2_SHAPE
+
 Intent = Literal["suggest", "denial_claim", "adjustment", "code", "compare", "quiz", "search", "help"]
 
 # ICD-10-CM (letter, digit, alnum, optional dot + 1-4), HCPCS level II (letter + 4 digits),
 # CPT (4 digits + digit/F/T/U).
 ICD_RE = re.compile(r"(?i)\b([A-TV-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?)\b")
-HCPCS_RE = re.compile(r"\b([A-V][0-9]{4})\b")
+HCPCS_RE = re.compile(rf"\b({HCPCS_LEVEL2_SHAPE.pattern})\b")
 CPT_RE = re.compile(r"\b([0-9]{4}[0-9FTU])\b")
 GROUP_CARC_RE = re.compile(r"\b(CO|PR|OA|PI|CR)[\s-]?([0-9]{1,3}|[A-Z][0-9]{1,2})\b", re.I)
 CARC_RE = re.compile(r"\b(?:CARC|reason code)\s*#?\s*([0-9]{1,3}|[A-Z][0-9]{1,2})\b", re.I)

@@ -8,10 +8,10 @@ from typing import Any
 import typer
 
 from assistant.cli.common import console, handles_errors, print_json
-from assistant.codesets.models import ICD10CM, ICD10CM_INDEX
+from assistant.codesets.models import HCPCS, HCPCS_LEVEL2_SHAPE, ICD10CM, ICD10CM_INDEX
 from assistant.codesets.repository import CodeSetRepository
 from assistant.config import get_settings
-from assistant.core.errors import AssistantError
+from assistant.core.errors import AssistantError, UnknownCode
 from assistant.core.validation import parse_day
 from assistant.suggest.code_search import search_codes
 from assistant.suggest.index_walker import IndexWalker
@@ -52,7 +52,11 @@ def show_payload(repo: Any, code: str, system: str, on: date | None) -> dict[str
 @handles_errors
 def show(
     code: str = typer.Argument(..., help="Code, with or without the dot (E11.65 or e1165)."),
-    system: str = typer.Option("ICD-10-CM", "--system", help="Code system."),
+    system: str | None = typer.Option(
+        None,
+        "--system",
+        help="Code system (default: ICD-10-CM, or HCPCS for a letter and 4 digits it lacks).",
+    ),
     on: str | None = typer.Option(
         None, "--on", help="Date of service YYYY-MM-DD (default: today, in the release in force)."
     ),
@@ -60,7 +64,13 @@ def show(
 ) -> None:
     """A code with its parents, children and tabular notes (inherited notes included)."""
     repo = _repo()
-    data = show_payload(repo, code, system, _in_force_date(repo, system, parse_day(on, "--on")))
+    day = parse_day(on, "--on")
+    try:
+        data = show_payload(repo, code, system or ICD10CM, _in_force_date(repo, system or ICD10CM, day))
+    except UnknownCode:
+        if system is not None or not HCPCS_LEVEL2_SHAPE.fullmatch(code.strip().upper()):
+            raise
+        data = show_payload(repo, code.strip().upper(), HCPCS, _in_force_date(repo, HCPCS, day))
     if as_json:
         print_json(data)
         return
@@ -71,6 +81,9 @@ def _print_code(data: dict[str, Any]) -> None:
     from rich.tree import Tree
 
     flag = "[green]billable[/]" if data["billable"] else "[yellow]not billable (header)[/]"
+    ended = (data.get("extra") or {}).get("termination_date")
+    if ended and str(ended) < str(data.get("valid_on") or date.today()):
+        flag = f"[red]terminated on {ended}[/]"
     console.print(f"[bold]{data['code']}[/] {data['title']}  ({data['system']} {data['release']}, {flag})")
     if data["parents"]:
         console.print("  " + " > ".join(p["code"] for p in data["parents"]))

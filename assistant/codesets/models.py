@@ -6,6 +6,8 @@ deleted and rebuilt at any time with ``assistant codesets load``. Only ``reposit
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -27,6 +29,7 @@ reference_metadata = MetaData()
 ICD10CM = "ICD-10-CM"
 ICD10CM_INDEX = "ICD-10-CM-INDEX"  # Alphabetic Index, E-index, Drug and Neoplasm tables
 HCPCS = "HCPCS"
+HCPCS_LEVEL2_SHAPE = re.compile(r"[A-V][0-9]{4}")  # a HCPCS Level II code: a letter A-V and 4 digits
 HCPCS_MODIFIER = "HCPCS-MODIFIER"
 CPT = "CPT"  # only from a licensed file the user imports
 CPT_MODIFIER = "CPT-MODIFIER"  # numbers only, descriptions in our own words

@@ -106,7 +106,7 @@ class SqlCorpus:
                 if system not in ids:
                     continue
                 rid = ids[system][0]
-                rows = corpus_sql.code_rows(conn, rid)
+                rows = corpus_sql.code_rows(conn, rid, date.today())
                 for r in rows:
                     title = r.long_title or r.title if system != ICD10CM else r.title
                     by_code[(system, r.code)] = CodeRecord(

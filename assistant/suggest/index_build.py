@@ -42,7 +42,7 @@ from assistant.suggest.index_status import LEXICAL_READY, staging_dir, write_pro
 from assistant.suggest.lexical import LexicalIndex
 from assistant.suggest.text import tokens
 
-FORMAT_VERSION = 2  # 2: an HNSW graph beside the exact flat vectors
+FORMAT_VERSION = 3  # 2: an HNSW graph beside the exact flat vectors; 3: no code terminated before the build
 FLAT_FILE = "dense.faiss"
 HNSW_FILE = "dense_hnsw.faiss"
 # Graph degree and build effort, measured on note queries against the exact search (bench):

@@ -4,9 +4,10 @@ corpus. Only this module builds SQL in the suggest domain."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, or_, select
 
 from assistant.codesets.models import code_notes, codes, index_terms, releases, seven_chr
 
@@ -25,7 +26,9 @@ def release_rows(conn: Connection, systems: Iterable[str]) -> Sequence[Any]:
     ).all()
 
 
-def code_rows(conn: Connection, release_id: int) -> Sequence[Any]:
+def code_rows(conn: Connection, release_id: int, in_force_on: date) -> Sequence[Any]:
+    """The release's codes, less those terminated before ``in_force_on`` (the HCPCS file keeps deleted codes
+    with their termination date, for claims of earlier dates)."""
     return conn.execute(
         select(
             codes.c.code,
@@ -36,6 +39,7 @@ def code_rows(conn: Connection, release_id: int) -> Sequence[Any]:
             codes.c.parent,
         )
         .where(codes.c.release_id == release_id)
+        .where(or_(codes.c.effective_to.is_(None), codes.c.effective_to >= in_force_on))
         .order_by(codes.c.sort_order, codes.c.id)
     ).all()
 

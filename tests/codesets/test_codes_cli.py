@@ -155,3 +155,15 @@ def test_diff_fy2027_against_april_2026(reference) -> None:  # type: ignore[no-u
     assert table.exit_code == 0 and "D69.11" in table.stdout and "buttock and flank]" in table.stdout
     missing = runner.invoke(app, ["codesets", "diff", "ICD-10-CM", "2019", "2027"])
     assert missing.exit_code != 0 and "no ICD-10-CM release named '2019'" in missing.output
+
+
+def test_show_finds_a_hcpcs_code_without_the_system_option(reference) -> None:  # type: ignore[no-untyped-def]
+    data = json.loads(runner.invoke(app, ["codes", "show", "j1885", "--json"]).stdout)
+    assert (data["code"], data["system"]) == ("J1885", "HCPCS")
+    assert "ketorolac" in data["title"].lower()
+    # a deleted code is shown with its end date, not as billable today
+    human = runner.invoke(app, ["codes", "show", "J1070"])
+    assert human.exit_code == 0 and "terminated on 2014-12-31" in human.stdout.replace("\n", " ")
+    # an ICD-10-CM-shaped code that does not exist keeps its ICD-10-CM answer
+    missing = runner.invoke(app, ["codes", "show", "J99.99X"])
+    assert missing.exit_code != 0 and "ICD-10-CM" in missing.output

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any, Protocol, runtime_checkable
 
 from assistant.claims.schemas import ClaimImport, Finding, ServiceLineIn
+from assistant.codesets.models import HCPCS_LEVEL2_SHAPE
 from assistant.config import get_settings
 
 
@@ -90,7 +91,7 @@ def lines_by_date(claim: ClaimImport) -> dict[date, list[tuple[int, ServiceLineI
     return dict(sorted(groups.items()))
 
 
-HCPCS_RE = re.compile(r"^[A-V][0-9]{4}$")
+HCPCS_RE = re.compile(rf"^{HCPCS_LEVEL2_SHAPE.pattern}$")
 CPT_RE = re.compile(r"^[0-9]{4}[0-9FTU]$")
 
 
