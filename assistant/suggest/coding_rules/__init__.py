@@ -19,6 +19,7 @@ from assistant.suggest.coding_rules.context import CodeSearch, NoteContext
 from assistant.suggest.coding_rules.copd import copd_with_lower_respiratory_infection
 from assistant.suggest.coding_rules.dementia import dementia_in_other_diseases
 from assistant.suggest.coding_rules.device_status import device_status
+from assistant.suggest.coding_rules.drugs_given import drugs_given
 from assistant.suggest.coding_rules.encounters import encounter_codes
 from assistant.suggest.coding_rules.hcpcs_gate import gate
 from assistant.suggest.coding_rules.hiv import hiv_status
@@ -91,6 +92,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     drug_adverse_effects(picks, ctx, catalog)
     adverse_effect_sequela(picks, ctx, catalog)
     device_status(picks, ctx, catalog)
+    drugs_given(picks, ctx, catalog)
     antineoplastic_encounter(picks, ctx, catalog)
     encounter_codes(picks, ctx, catalog)
 
