@@ -105,6 +105,8 @@ WORD_ALIASES: dict[str, tuple[str, ...]] = {
     "lumbosacral": ("back",),
     "toenail": ("nail",),  # nail disorders (L60) are one site for finger and toe
     "fingernail": ("nail",),
+    # "aftercare following TKA": Aftercare, following surgery, joint replacement
+    "arthroplasty": ("surgery", "joint", "replacement"),
 }
 QUALIFIER_PENALTY = 0.05
 # A phrase the Index lists only under the syndrome it names ("dry eye", "carpal tunnel": Syndrome, dry eye):

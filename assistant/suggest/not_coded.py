@@ -64,6 +64,8 @@ _VITAL_NAMES = (
     r"a1c|hba1c|hemoglobin\s+a1c|ldl|hdl|tg|triglycerides|cholesterol|cr|creatinine|egfr|gfr|bun|k|na|"
     r"potassium|sodium|glucose|fasting\s+glucose|bg|wbc|hgb|hb|hemoglobin|hct|plt|platelets|tsh|free\s+t4|"
     r"psa|inr|ua|urinalysis|lmp|ef|ejection\s+fraction|vitals?|pain\s+score|"
+    # a prenatal visit's measurements: fetal heart tones or rate, fundal height, cervical length
+    r"fht|fhr|fetal\s+heart\s+(?:tones?|rate)|fh|fundal\s+height|cervical\s+length|"
     # a lab's value is no diagnosis ("Vitamin D 32", "Ca 11.2, PTH 98"); "vitamin D deficiency" is
     # ("MG" and "CA" alone are also myasthenia gravis and cancer: only the words)
     r"(?:25-?oh\s+)?vit(?:amin)?\.?\s*d(?:3|\s+level)?|(?:vitamin\s+)?b12|ferritin|folate|pth|calcium|"

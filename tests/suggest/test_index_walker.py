@@ -534,6 +534,27 @@ def test_the_lumbar_region_is_the_index_s_back() -> None:
     assert walker.walk("cervical strain", Strain())[0].code == "S16.1XXA"  # not the back
 
 
+def test_an_arthroplasty_is_the_index_s_joint_replacement_surgery() -> None:
+    class Aftercare(Tab):
+        CODES = {
+            "Z51.89": ("Encounter for other specified aftercare", True, []),
+            "Z47.1": ("Aftercare following joint replacement surgery", True, []),
+            "Z47.33": ("Aftercare following explantation of knee joint prosthesis", True, []),
+        }
+
+    walker = IndexWalker.from_rows(
+        [
+            _row(0, "Aftercare", "Z51.89"),
+            _row(1, "Aftercare, following surgery"),
+            _row(2, "Aftercare, following surgery, joint replacement", "Z47.1"),
+            _row(2, "Aftercare, following surgery, explantation of joint prosthesis"),
+            _row(3, "Aftercare, following surgery, explantation of joint prosthesis, knee", "Z47.33"),
+        ]
+    )
+    assert walker.walk("aftercare following right total knee arthroplasty", Aftercare())[0].code == "Z47.1"
+    assert walker.walk("aftercare following a fall", Aftercare())[0].code == "Z51.89"  # no surgery named
+
+
 class FootTab(Tab):
     CODES = {
         "M21.40": ("Flat foot [pes planus] (acquired), unspecified foot", True, []),

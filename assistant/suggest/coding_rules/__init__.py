@@ -37,6 +37,7 @@ from assistant.suggest.coding_rules.pregnancy import (
     outcome_of_delivery,
     previous_cesarean,
 )
+from assistant.suggest.coding_rules.prenatal import prenatal_supervision
 from assistant.suggest.coding_rules.sepsis import organism_sepsis
 from assistant.suggest.coding_rules.stated_condition import unstated_conditions
 from assistant.suggest.coding_rules.symptoms import drop_integral_symptoms
@@ -84,6 +85,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     conditions_in_pregnancy(picks, ctx, catalog)
     previous_cesarean(picks, ctx, catalog)
     outcome_of_delivery(picks, ctx, catalog)
+    prenatal_supervision(picks, ctx, catalog)
     injury_rules(picks, ctx, catalog)
     drop_integral_symptoms(picks, ctx, catalog)
     neoplasm_related_pain(picks, ctx, catalog)

@@ -3,6 +3,7 @@ helpers to add a code."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -71,3 +72,13 @@ def demote(pick: Pick, warning: str) -> None:
     pick.vetoed = True
     if warning not in pick.warnings:
         pick.warnings.append(warning)
+
+
+_DENIED_BEFORE = re.compile(
+    r"\b(?:no|not|never|denies|denied|without|negative\s+for|neg\s+for)\b[^.;:\n]{0,40}$", re.IGNORECASE
+)
+
+
+def denied_before(before: str) -> bool:
+    """Does the text just before a statement deny it ("no h/o pre-term labor", "denies IVF")?"""
+    return _DENIED_BEFORE.search(before[-60:]) is not None
