@@ -68,6 +68,7 @@ DICT_RETURNS_ALLOWED: dict[str, str] = {
     "assistant/suggest/qualifiers.py::rerank": "the reranked candidates and the words behind each rerank",
     "assistant/suggest/rules.py::official_notes": "a lookup: note kind -> the code's notes",
     "assistant/suggest/corpus.py::encounter_representatives": "a lookup: code -> whose vector it shares",
+    "assistant/suggest/hcpcs_drugs.py::drug_codes": "a lookup: drug name -> its J-codes",
 }
 
 

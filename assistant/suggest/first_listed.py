@@ -14,6 +14,8 @@ DIAGNOSIS_SYSTEM = "ICD-10-CM"
 FLOOR = 0.05
 WEEKS_WAITING = "coded only with a pregnancy"  # the weeks rule's warning (coding_rules.partners.add_weeks)
 NEVER_FIRST = ("Z3A",)  # weeks of gestation only accompany a pregnancy code (I.C.15.b.4)
+# Drug level monitoring is coded with the condition the drug treats: it is no diagnosis of its own here.
+WITH_ITS_CONDITION = ("Z51.81",)
 
 
 def _release_weeks(picks: dict[str, Pick]) -> None:
@@ -60,9 +62,9 @@ def ensure_first_listed(picks: dict[str, Pick], catalog: CodeCatalog) -> str | N
         and catalog.system(p.code) == DIAGNOSIS_SYSTEM
         and not p.code.startswith(NEVER_FIRST)
     ]
-    if any(p.final for p in diagnoses):
+    if any(p.final and not p.code.startswith(WITH_ITS_CONDITION) for p in diagnoses):
         return None
-    open_ = [p for p in diagnoses if not p.vetoed and p.score >= FLOOR]
+    open_ = [p for p in diagnoses if not p.vetoed and p.score >= FLOOR and not p.final]
     if not open_:
         return None
     best = max(open_, key=lambda p: (p.score, p.code))

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assistant.suggest.reader import Mention, sections
+from assistant.suggest.reader import ASSESSMENT_SECTIONS, Mention, sections
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 
@@ -82,3 +82,37 @@ _DENIED_BEFORE = re.compile(
 def denied_before(before: str) -> bool:
     """Does the text just before a statement deny it ("no h/o pre-term labor", "denies IVF")?"""
     return _DENIED_BEFORE.search(before[-60:]) is not None
+
+
+def head_lines(note: str, n: int = 3) -> str:
+    """The note's first ``n`` non-empty lines, as a prefix of the note (offsets stay the note's)."""
+    end, seen = 0, 0
+    for line in re.finditer(r"[^\n]*\n?", note):
+        if not line.group(0):
+            break
+        end = line.end()
+        seen += bool(line.group(0).strip())
+        if seen >= n:
+            break
+    return note[:end]
+
+
+# "needs cardiac clearance", "will obtain pre-op eval": another visit's examination, not this one.
+ORDERED_ELSEWHERE = re.compile(
+    r"\b(?:needs?|need\s+for|will|obtain|request\w*|refer\w*|pending|awaiting|schedul\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def visit_named(rx: re.Pattern[str], ctx: NoteContext) -> re.Match[str] | None:
+    """Where the head of the note or its assessment names the visit (not where a line orders it)."""
+    head_end = len(head_lines(ctx.note, 4))
+    return next(
+        (
+            m
+            for m in rx.finditer(ctx.note)
+            if (m.start() < head_end or ctx.mention(m.start(), m.end()).section in ASSESSMENT_SECTIONS)
+            and not ORDERED_ELSEWHERE.search(ctx.note[ctx.note.rfind("\n", 0, m.start()) + 1 : m.start()])
+        ),
+        None,
+    )

@@ -7,11 +7,18 @@ from __future__ import annotations
 
 import re
 
-from assistant.suggest.coding_rules.context import NoteContext, add_pick, best_score, demote
+from assistant.suggest.coding_rules.context import (
+    NoteContext,
+    add_pick,
+    best_score,
+    demote,
+    head_lines,
+    visit_named,
+)
 from assistant.suggest.coding_rules.contraception import contraceptive_surveillance, initial_contraceptive
 from assistant.suggest.coding_rules.hcpcs_gate import documents_service
 from assistant.suggest.coding_rules.infection_screening import infection_screening
-from assistant.suggest.reader import ASSESSMENT_SECTIONS
+from assistant.suggest.coding_rules.treatment_visits import treatment_visits
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 
@@ -47,11 +54,6 @@ _PREOP = re.compile(
     r"\b(?:pre-?op(?:erative)?|pre-?surgical|pre-?procedur\w*)\s+(?:medical\s+|cardiac\s+|cardiovascular\s+|"
     r"pulmonary\s+|risk\s+)?(?:evaluation|eval|exam\w*|clearance|assessment|visit|consult\w*|H&P|physical)\b|"
     r"\b(?:medical|surgical|cardiac|pulmonary)\s+clearance\b",
-    re.IGNORECASE,
-)
-# "needs cardiac clearance", "will obtain pre-op eval": another visit's examination.
-_PREOP_ORDERED = re.compile(
-    r"\b(?:needs?|need\s+for|will|obtain|request\w*|refer\w*|pending|awaiting|schedul\w*)\b",
     re.IGNORECASE,
 )
 PREOP_KIND: tuple[tuple[str, str], ...] = (
@@ -98,19 +100,6 @@ _COUNSEL = re.compile(r"\b(?:counsel\w*|education|educated)\b", re.IGNORECASE)
 _REASON_SECTIONS = frozenset({"hpi", "body"})
 
 
-def _head(note: str, n: int = 3) -> str:
-    """The note's first ``n`` non-empty lines, as a prefix of the note (offsets stay the note's)."""
-    end, seen = 0, 0
-    for line in re.finditer(r"[^\n]*\n?", note):
-        if not line.group(0):
-            break
-        end = line.end()
-        seen += bool(line.group(0).strip())
-        if seen >= n:
-            break
-    return note[:end]
-
-
 def _findings(picks: dict[str, Pick], catalog: CodeCatalog) -> list[Pick]:
     """Final diagnoses that are findings of the exam (not encounter, history, status or BMI Z codes)."""
     return [
@@ -121,7 +110,7 @@ def _findings(picks: dict[str, Pick], catalog: CodeCatalog) -> list[Pick]:
 def preoperative_exam(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> bool:
     """Z01.81- first when the visit is a preoperative evaluation (the head of the note or its impression);
     general exam codes give way to it. True when the note is that visit."""
-    match = _visit_named(_PREOP, ctx)
+    match = visit_named(_PREOP, ctx)
     if match is None:
         return False
     code = next((c for c, words in PREOP_KIND if re.search(words, match.group(0), re.I)), "Z01.818")
@@ -136,20 +125,6 @@ def preoperative_exam(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCat
         "(guideline IV.M)",
     )
     return True
-
-
-def _visit_named(rx: re.Pattern[str], ctx: NoteContext) -> re.Match[str] | None:
-    """Where the head of the note or its assessment names the visit (not where a line orders it)."""
-    head_end = len(_head(ctx.note, 4))
-    return next(
-        (
-            m
-            for m in rx.finditer(ctx.note)
-            if (m.start() < head_end or ctx.mention(m.start(), m.end()).section in ASSESSMENT_SECTIONS)
-            and not _PREOP_ORDERED.search(ctx.note[ctx.note.rfind("\n", 0, m.start()) + 1 : m.start()])
-        ),
-        None,
-    )
 
 
 def _first_listed_exam(
@@ -200,7 +175,7 @@ def administrative_exam(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeC
     """Z02.- first when the visit is an examination for an administrative purpose (the head of the note or
     its assessment names it); general exam codes give way to it. True when the note is that visit."""
     for code, rx in ADMINISTRATIVE:
-        match = _visit_named(rx, ctx)
+        match = visit_named(rx, ctx)
         if match is None:
             continue
         _first_listed_exam(
@@ -219,7 +194,7 @@ def administrative_exam(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeC
 
 def general_exam(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     exams = [c for c in picks if c.startswith(("Z00.0", "Z00.12"))]
-    match = _GENERAL_EXAM.search(_head(ctx.note, 4)) or _POSTPARTUM_VISIT.search(_head(ctx.note, 4))
+    match = _GENERAL_EXAM.search(head_lines(ctx.note, 4)) or _POSTPARTUM_VISIT.search(head_lines(ctx.note, 4))
     if match is None and not exams:
         return
     if match is not None and not _EXAM_REASON.search(match.group(0)) and not exams:
@@ -356,7 +331,7 @@ def _topic_counseled(text: str, words: str) -> tuple[int, int] | None:
 
 def counseling(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     """Z71.- when counseling is why the patient came (the visit's first lines), not an aside in the plan."""
-    reason = _head(ctx.note)
+    reason = head_lines(ctx.note)
     if not _COUNSEL.search(reason):
         return
     for code, words in COUNSELING:
@@ -389,7 +364,7 @@ _HIV_PREP_VISIT = re.compile(
 def hiv_prophylaxis(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     """Z29.81 when HIV pre-exposure prophylaxis is why the patient came (named so in the visit's first
     lines)."""
-    found = _HIV_PREP_VISIT.search(_head(ctx.note, 2))
+    found = _HIV_PREP_VISIT.search(head_lines(ctx.note, 2))
     if found is None:
         return
     reason = "HIV pre-exposure prophylaxis is the reason for the visit (Z29.81, chapter 21 Z20-Z29)"
@@ -403,6 +378,7 @@ def encounter_codes(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatal
     infection_screening(picks, ctx, catalog)
     counseling(picks, ctx, catalog)
     hiv_prophylaxis(picks, ctx, catalog)
+    treatment_visits(picks, ctx, catalog)
     initial_contraceptive(picks, ctx, catalog)
     contraceptive_surveillance(picks, ctx, catalog)
     if not preoperative_exam(picks, ctx, catalog) and not administrative_exam(picks, ctx, catalog):

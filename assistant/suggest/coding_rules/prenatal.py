@@ -16,6 +16,7 @@ import re
 
 from assistant.suggest.coding_rules.context import NoteContext, add_pick, best_score, demote, denied_before
 from assistant.suggest.coding_rules.pregnancy import trimester_code
+from assistant.suggest.first_listed import FLOOR
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 
@@ -109,8 +110,10 @@ def prenatal_supervision(picks: dict[str, Pick], ctx: NoteContext, catalog: Code
                     pick, f"{', '.join(added)} is the supervision of this high-risk pregnancy (I.C.15.b.2)"
                 )
         return
-    if any(p.final and code.startswith("O") for code, p in picks.items()):
-        return  # a complication of the pregnancy: Z34 is for a routine visit only
+    if any(
+        code.startswith("O") and (p.final or (not p.vetoed and p.score >= FLOOR)) for code, p in picks.items()
+    ):
+        return  # a complication of the pregnancy, or a plausible one: Z34 is for a routine visit only
     code = trimester_code(ROUTINE[number], ctx.weeks, catalog)
     if code:
         why = f"routine prenatal visit: {catalog.title(code)} (I.C.15.b.1)"
