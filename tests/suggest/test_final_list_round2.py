@@ -485,3 +485,30 @@ def test_a_status_code_retrieved_from_a_device_s_words_gives_way_to_the_device()
     picks = {"Z94.0": Pick("Z94.0", 0.06, True, [stray])}
     device_status(picks, NoteContext(note=note), catalog)
     assert picks["Z95.5"].final and picks["Z94.0"].final
+
+
+def test_a_joint_replaced_weeks_ago_is_its_status_at_the_aftercare_visit() -> None:
+    catalog = CodeCatalog(
+        {
+            "codes": {
+                "Z96.651": ["ICD-10-CM", "Presence of right artificial knee joint", True, "Z96.65", "code"],
+                "Z96.659": [
+                    "ICD-10-CM",
+                    "Presence of unspecified artificial knee joint",
+                    True,
+                    "Z96.65",
+                    "code",
+                ],
+            },
+            "refs": {},
+        }
+    )
+    picks: dict[str, Pick] = {}
+    note = (
+        "Post-op visit 6 weeks after R total knee arthroplasty. Incision healed.\nA/P: aftercare, doing well."
+    )
+    device_status(picks, NoteContext(note=note), catalog)
+    assert [c for c, p in picks.items() if p.final] == ["Z96.651"]
+    planned: dict[str, Pick] = {}
+    device_status(planned, NoteContext(note="A/P: R knee OA, candidate for TKA, referred to ortho."), catalog)
+    assert planned == {}
