@@ -310,6 +310,25 @@ _NO_EVIDENCE_RE = re.compile(
 )
 
 
+# "Hypothyroidism on levothyroxine 75 mcg", "HTN on lisinopril 10 mg": a condition, then the drug it is on.
+_ON_DRUG = re.compile(r"^(?P<head>[A-Za-z][^,;:()]*?)\s+on\s+[A-Za-z]", re.IGNORECASE)
+_A_DRUG = re.compile(rf"^(?:{_DRUG_NAME}|{_LONG_TERM})$", re.IGNORECASE)
+_NOT_A_CONDITION = re.compile(
+    r"^(?:pt|patient|he|she|they|currently|still|remains?|continues?|stays?|kept|maintained|was|is|now|"
+    r"doing\s+well|tolerating\s+well)$",
+    re.IGNORECASE,
+)
+
+
+def _condition_on_drug(text: str) -> bool:
+    """The chunk names something (not a drug, not a dose) and then the drug it is on."""
+    m = _ON_DRUG.match(text)
+    if m is None or _MED_LEAD.match(text):
+        return False
+    head = m["head"].strip()
+    return _DOSE_RE.search(head) is None and not (_A_DRUG.match(head) or _NOT_A_CONDITION.match(head))
+
+
 def why_not_coded(chunk: str) -> str | None:
     """'plan', 'administrative', 'vitals or labs', 'medication' or 'status' for a chunk that is not a
     diagnosis; None when the chunk may name one."""
@@ -340,8 +359,19 @@ def why_not_coded(chunk: str) -> str | None:
         return "vitals or labs"
     if _CLINIC_RE.match(text) or _SPECIALTY_VISIT_RE.match(text):
         return "administrative"
-    dose_only = _DOSE_RE.search(text) and len(text.split()) <= 6 and not _DIAGNOSTIC_WORDS.search(text)
-    prescribed = _PRESCRIBED_RE.search(text) and len(text.split()) <= 4 and not _DIAGNOSTIC_WORDS.search(text)
+    condition_first = _condition_on_drug(text)
+    dose_only = (
+        _DOSE_RE.search(text)
+        and len(text.split()) <= 6
+        and not _DIAGNOSTIC_WORDS.search(text)
+        and not condition_first
+    )
+    prescribed = (
+        _PRESCRIBED_RE.search(text)
+        and len(text.split()) <= 4
+        and not _DIAGNOSTIC_WORDS.search(text)
+        and not condition_first
+    )
     if _MED_LEAD.match(text) or dose_only or prescribed:
         return "medication"
     return None

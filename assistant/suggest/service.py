@@ -960,7 +960,7 @@ class SuggestionService:
                     if not partners:
                         continue
                     found = True
-                    best = max(partners, key=lambda q: q.score)
+                    best = max(partners, key=lambda q: (q.final, q.score))  # a partner already coded first
                     if not best.final:
                         best.final = True
                         best.score = max(best.score, p.score * 0.95)

@@ -122,6 +122,26 @@ def test_family_codes_need_their_condition_documented(svc: SuggestionService) ->
     assert picks["I12.9"].final
 
 
+def test_hypertension_with_a_ckd_the_diabetes_code_asks_for_is_i12_9(svc: SuggestionService) -> None:
+    # E11.22 came from "CKD stage 4 due to DM2"; its stage N18.4 is still waiting for the pairing step
+    note = "A/P: 1. CKD stage 4 due to DM2. 2. HTN."
+    ckd, htn = "CKD stage 4 due to DM2", note.index("HTN")
+    picks = {
+        "E11.22": _pick("E11.22", ckd, start=note.index(ckd)),
+        "N18.4": _pick("N18.4", ckd, final=False, start=note.index(ckd)),
+        "I10": _pick("I10", "HTN", start=htn),
+    }
+    combine(picks, NoteContext(note), svc.catalog)
+    assert {c for c, p in picks.items() if p.final} == {"E11.22", "N18.4", "I12.9"}
+    # without hypertension there is no hypertensive CKD
+    picks = {
+        "E11.22": _pick("E11.22", ckd, start=note.index(ckd)),
+        "N18.4": _pick("N18.4", ckd, final=False, start=note.index(ckd)),
+    }
+    combine(picks, NoteContext("A/P: 1. CKD stage 4 due to DM2."), svc.catalog)
+    assert {c for c, p in picks.items() if p.final} == {"E11.22", "N18.4"}
+
+
 def test_hypertension_without_a_qualifier_is_i10(svc: SuggestionService) -> None:
     picks = {"I1A.0": _pick("I1A.0", "Hypertension")}
     combine(picks, NoteContext("A/P: Hypertension - continue lisinopril."), svc.catalog)
@@ -799,3 +819,15 @@ def test_hypertension_named_with_its_partner_in_one_mention_takes_the_combinatio
     picks = {"N18.4": _pick("N18.4", "CKD stage 4")}
     combine(picks, NoteContext("A/P: CKD stage 4."), svc.catalog)
     assert set(picks) == {"N18.4"}
+
+
+def test_a_use_additional_note_is_met_by_the_partner_already_coded(svc: SuggestionService) -> None:
+    note = "ESRD on hemodialysis; anemia of CKD on darbepoetin."
+    picks = {
+        "D63.1": _pick("D63.1", "anemia of CKD", start=note.index("anemia")),
+        "N18.6": _pick("N18.6", "ESRD"),
+        "N18.9": _pick("N18.9", "anemia of CKD", final=False, start=note.index("anemia")),
+    }
+    picks["N18.6"].score, picks["N18.9"].score = 0.2, 0.6
+    svc._pair_rules(picks, note)
+    assert picks["N18.6"].final and not picks["N18.9"].final

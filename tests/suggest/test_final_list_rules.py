@@ -402,3 +402,15 @@ def test_no_unspecified_site_cancer_beside_a_named_primary() -> None:
     picks = {c: _head(c, "metastatic carcinoma, primary unknown", 0.7) for c in ("C80.1", "C79.51")}
     drop_unspecified_site_cancer(picks)
     assert sorted(c for c, p in picks.items() if p.final) == ["C79.51", "C80.1"]  # no site named
+
+
+def test_a_condition_on_its_drug_and_dose_is_still_the_condition() -> None:
+    for chunk in (
+        "Hypothyroidism on levothyroxine 75 mcg",
+        "HTN on lisinopril 10 mg",
+        "GERD on omeprazole 20 mg daily",
+        "Osteoarthritis on meloxicam 15 mg",
+    ):
+        assert why_not_coded(chunk) is None, chunk
+    for chunk in ("metformin 500 mg bid", "on lisinopril 10 mg", "pt on metformin 500 mg bid"):
+        assert why_not_coded(chunk) == "medication", chunk

@@ -315,10 +315,11 @@ def combine(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> N
         members = family.members(catalog, base.code)
         if _plain(catalog, base.code):
             members = [c for c in members if c != base.code]
+        waiting = _waiting_partners(picks, catalog)
         partners = [
             p
             for p in picks.values()
-            if p.final
+            if (p.final or p.code in waiting)
             and not family.is_base(p.code)
             and not p.code.startswith("Z")
             and catalog.system(p.code) == "ICD-10-CM"
@@ -343,6 +344,28 @@ def combine(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> N
                 if family.one_code or c[:3] in specific:
                     picks.pop(c)  # I10 beside I12.9, E11.9 beside E11.42: the combination says it
         one_per_subcategory(picks, family)
+
+
+def _waiting_partners(picks: dict[str, Pick], catalog: CodeCatalog) -> set[str]:
+    """The code a final code's own "use additional" note asks for, read from the same words, that the
+    pairing makes final after the rules ("CKD 3a due to DM2": E11.22 asks for N18.31, the likeliest stage).
+    Another family's combination may use it too: hypertension with that CKD is I12.9 (I.C.9.a.2)."""
+    waiting: set[str] = set()
+    for p in [p for p in picks.values() if p.final]:
+        refs = catalog.refs.get(p.code, {}).get("use_additional", [])
+        if any(q.final and q is not p and any(ref_covers(r, q.code) for r in refs) for q in picks.values()):
+            continue  # the note already gives what the note asks for
+        asked = [
+            q
+            for q in picks.values()
+            if not q.final
+            and not q.vetoed
+            and any(m in p.mentions for m in q.mentions)
+            and any(ref_covers(r, q.code) for r in refs)
+        ]
+        if asked:
+            waiting.add(max(asked, key=lambda q: q.score).code)
+    return waiting
 
 
 def family_already_coded(refs: Iterable[str], others: Iterable[str]) -> bool:
