@@ -599,3 +599,41 @@ def test_a_chronic_condition_said_to_be_cured_is_history(svc: SuggestionService)
     assert cured["h/o chronic hepatitis C"] == "history"
     ongoing = kinds("PMH:\n# h/o chronic hepatitis C, on follow-up.\n# HTN.\n")
     assert ongoing["h/o chronic hepatitis C"] == "current"  # "h/o" a chronic condition: still present
+
+
+# ------------------------------------------------------------ a dated acute event is history
+@pytest.mark.parametrize(
+    "item",
+    [
+        "Miscarriage x1 (2021)",
+        "TIA 2017",
+        "Bronchitis 3 weeks ago",
+        "CVA last year",
+        "Sinusitis last spring",
+    ],
+)
+def test_an_acute_event_with_a_past_date_is_history(item: str) -> None:
+    assert history_cue(f"PMH: {item}.", item) is not None
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        "Type 2 diabetes (2014)",  # a chronic condition keeps its date of diagnosis
+        "Hypothyroidism since 2012",
+        "Sarcoidosis diagnosed 4 years ago",
+        "Cough started 3 weeks ago",  # a symptom's onset, not an event that is over
+        "CVA last year with residual R hemiparesis",  # what the event left is current
+        "Cellulitis L leg 2 weeks ago, still red and warm",
+    ],
+)
+def test_a_date_of_onset_or_a_condition_still_there_is_not_history(item: str) -> None:
+    assert history_cue(f"PMH: {item}.", item.split(",")[0]) is None
+
+
+def test_a_dated_event_is_read_as_history_in_a_note() -> None:
+    got = by_text("PMH: TIA (2018). Cystitis 2 weeks ago, resolved. HTN since 2009.")
+    assert got["TIA (2018)"].history
+    assert got["Cystitis 2 weeks ago"].history
+    assert not got["HTN since 2009"].history
+
