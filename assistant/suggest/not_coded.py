@@ -66,7 +66,9 @@ _VITAL_NAMES = (
     r"psa|inr|ua|urinalysis|lmp|ef|ejection\s+fraction|vitals?|pain\s+score|"
     # a lab's value is no diagnosis ("Vitamin D 32", "Ca 11.2, PTH 98"); "vitamin D deficiency" is
     # ("MG" and "CA" alone are also myasthenia gravis and cancer: only the words)
-    r"(?:25-?oh\s+)?vit(?:amin)?\.?\s*d(?:3|\s+level)?|(?:vitamin\s+)?b12|ferritin|folate|pth|calcium|"
+    r"(?:25-?oh\s+)?vit(?:amin)?\.?\s*d(?:3|\s+level)?|(?:vitamin\s+)?b\s?12|ferritin|folate|pth|calcium|"
+    r"iron(?:\s+(?:studies|panel|levels?|sat\w*))?|tibc|cbc|cmp|bmp|lipids|lipid\s+panel|tfts?|"
+    r"thyroid\s+(?:function\s+)?(?:tests?|panel|labs)|"
     r"magnesium|phos(?:phorus)?|alt|ast|lipase|troponin|bnp|crp|esr|"
     # screening scores: a coder codes the clinician's diagnosis, never an instrument's number
     r"phq-?[29a]|gad-?7|epds|moca|mmse|slums|audit(?:-c)?|pcl-?5"
@@ -74,8 +76,8 @@ _VITAL_NAMES = (
 # "BP 128/76", "A1c 9.2", "blood pressure" alone in a vitals line, "Vitals: stable". BMI is left out on
 # purpose: "BMI 32.4" is coded (Z68.-) beside obesity.
 _VITAL_RE = re.compile(
-    rf"^\s*(?:{_VITAL_NAMES})\b\s*(?:(?:is|was|of|at|=|:|~)\s*)?(?:[<>≤≥]?\s*\d|normal|stable|wnl|within|"
-    r"unremarkable|pending|ordered|today|reviewed|$)",
+    rf"^\s*(?:{_VITAL_NAMES})\b\s*(?:(?:is|was|were|are|of|at|=|:|~)\s*)?(?:[<>≤≥]?\s*\d|(?:all\s+)?(?:normal|"
+    r"nl|wnl|within|unremarkable|negative|neg|ok)\b|stable|pending|ordered|today|reviewed|$)",
     re.IGNORECASE,
 )
 _DOSE_RE = re.compile(

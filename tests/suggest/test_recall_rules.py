@@ -637,3 +637,15 @@ def test_a_dated_event_is_read_as_history_in_a_note() -> None:
     assert got["Cystitis 2 weeks ago"].history
     assert not got["HTN since 2009"].history
 
+
+# ------------------------------------------------------------ a normal lab list is no deficiency
+def test_each_lab_of_a_list_reported_normal_is_not_coded() -> None:
+    got = by_text("Tired for 2 months. Workup (ferritin, iron, B12, folate nl). Thyroid panel normal.")
+    assert got["Tired for 2 months"].not_coded is None
+    for lab in ("iron", "B12", "folate nl)", "Thyroid panel normal"):
+        assert got[lab].not_coded == "vitals or labs", lab
+
+
+@pytest.mark.parametrize("text", ["Iron deficiency anemia", "B12 deficiency", "Folate deficiency"])
+def test_a_deficiency_named_beside_a_lab_word_is_still_coded(text: str) -> None:
+    assert why_not_coded(text) is None
