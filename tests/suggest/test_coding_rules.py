@@ -23,6 +23,7 @@ from assistant.suggest.coding_rules.injuries import (
     encounter_character,
     fall_code,
     injury_rules,
+    open_bites,
     states_mechanism,
 )
 from assistant.suggest.coding_rules.obstruction import stone_with_hydronephrosis
@@ -799,3 +800,32 @@ def test_hypertension_named_with_its_partner_in_one_mention_takes_the_combinatio
     picks = {"N18.4": _pick("N18.4", "CKD stage 4")}
     combine(picks, NoteContext("A/P: CKD stage 4."), svc.catalog)
     assert set(picks) == {"N18.4"}
+
+
+def _wound_catalog() -> CodeCatalog:
+    rows = {
+        "S51.832A": "Puncture wound without foreign body of left forearm, initial encounter",
+        "S51.812A": "Laceration without foreign body of left forearm, initial encounter",
+        "S51.842A": "Puncture wound with foreign body of left forearm, initial encounter",
+        "S51.852A": "Open bite of left forearm, initial encounter",
+    }
+    return CodeCatalog({"codes": {c: ["ICD-10-CM", t, True, c[:-1]] for c, t in rows.items()}})
+
+
+@pytest.mark.parametrize("wound", ["S51.832A", "S51.812A"])
+def test_a_wound_told_as_a_bite_is_the_open_bite_of_its_site(wound: str) -> None:
+    note = "Neighbor's dog bit him on the L forearm this morning, two deep punctures."
+    picks = {wound: _pick(wound, note[:-1])}
+    open_bites(picks, NoteContext(note, 40), _wound_catalog())
+    assert set(picks) == {"S51.852A"} and picks["S51.852A"].final
+
+
+def test_a_wound_without_a_bite_or_with_a_foreign_body_keeps_its_kind() -> None:
+    note = "Stepped on a rusty nail, puncture wound L forearm."
+    picks = {"S51.832A": _pick("S51.832A", note[:-1])}
+    open_bites(picks, NoteContext(note, 40), _wound_catalog())
+    assert set(picks) == {"S51.832A"}
+    note = "Cat bite L forearm, tooth fragment retained in the puncture."
+    picks = {"S51.842A": _pick("S51.842A", note[:-1])}
+    open_bites(picks, NoteContext(note, 40), _wound_catalog())
+    assert set(picks) == {"S51.842A"}
