@@ -425,6 +425,8 @@ def compare(note: Qualifiers, title: Qualifiers) -> tuple[list[str], list[str]]:
         else:
             conflicts.append(f"title says {title.acuity}, the note {note.acuity}")
     _axis(conflicts, agree, "recurrent", note.recurrent, title.recurrent)
+    if title.recurrent and note.recurrent is None:  # recurrence is coded only when the note states it
+        conflicts.append("title says recurrent, the note does not")
     if note.uncomplicated and title.uncomplicated:
         agree.append("uncomplicated")
     if note.control and title.control:
@@ -523,13 +525,13 @@ AGREE_BONUS = 0.03
 
 def _nothing_to_weigh(note: Qualifiers, cands: Sequence[_Cand], title_of: Callable[[str], str]) -> bool:
     """The note says nothing on any axis (its own words aside), and no title asserts what such a note never
-    implies (a remission, a cause in _KINDS) or codes a condition with what the note names: the order
-    stands."""
+    implies (a remission, a recurrence, a cause in _KINDS) or codes a condition with what the note names: the
+    order stands."""
     if not replace(note, said=frozenset()).empty:
         return False
     for c in cands:
         said = title_qualifiers(title_of(c.code))
-        if _remitted(said.remission) or said.kinds:
+        if _remitted(said.remission) or said.kinds or said.recurrent:
             return False
         if not getattr(c, "walk", 0.0) and unnamed_condition(note, said):
             return False

@@ -215,6 +215,25 @@ def test_in_remission_stays_first_when_the_note_says_it() -> None:
     assert out[0].code == "C90.01"
 
 
+CDIFF = {
+    "A04.71": "Enterocolitis due to Clostridioides difficile, recurrent",
+    "A04.72": "Enterocolitis due to Clostridioides difficile, not specified as recurrent",
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        ("C diff colitis, on fidaxomicin", "A04.72"),  # recurrence is coded only when the note states it
+        ("C diff colitis, recurrent - second episode", "A04.71"),
+    ],
+)
+def test_a_recurrent_title_needs_the_note_to_say_recurrent(text: str, first: str) -> None:
+    cands = [Scored("A04.71", 0.7), Scored("A04.72", 0.6)]
+    out, _ = rerank(cands, read_qualifiers(text), CDIFF.__getitem__, lambda c: [], Scored)
+    assert out[0].code == first
+
+
 @pytest.mark.parametrize(
     ("note", "expected"),
     [
