@@ -888,7 +888,7 @@ class SuggestionService:
         self, cands: list[Candidate], m: Mention, facts: PatientFacts
     ) -> tuple[list[Candidate], dict[str, list[str]]]:
         """The sibling the note's qualifiers agree with above the one they contradict (qualifiers.py)."""
-        quals = m.qualifiers
+        quals = replace(m.qualifiers, current=not (m.history or m.family))
         if quals.trimester is None and facts.pregnant and facts.weeks is not None:
             quals = replace(quals, trimester=qualifiers.trimester_of_weeks(facts.weeks, facts.delivered))
 
