@@ -431,8 +431,6 @@ def compare(note: Qualifiers, title: Qualifiers) -> tuple[list[str], list[str]]:
         else:
             conflicts.append(f"title says {title.acuity}, the note {note.acuity}")
     _axis(conflicts, agree, "recurrent", note.recurrent, title.recurrent)
-    if title.recurrent and note.recurrent is None:  # recurrence is coded only when the note states it
-        conflicts.append("title says recurrent, the note does not")
     if title.history and note.current:
         conflicts.append("title is a personal history, the note states the condition as current")
     if note.uncomplicated and title.uncomplicated:
@@ -572,6 +570,8 @@ def rerank(
         unnamed = None if getattr(c, "walk", 0.0) else unnamed_condition(note, said)  # the Index may say so
         if unnamed:
             conflicts.append(unnamed)
+        if said.recurrent and note.recurrent is None and not getattr(c, "walk", 0.0):
+            conflicts.append("title says recurrent, the note does not")  # ("Canker sore": the Index's K12.0)
         c.score = c.score * (CONFLICT_FACTOR if conflicts else 1.0) + AGREE_BONUS * len(agree)
         out.append(c)
         if conflicts or agree:
