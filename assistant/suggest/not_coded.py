@@ -279,15 +279,29 @@ _LABELS = frozenset(_LABEL_WORDS.split())
 _CONTINUE_DELIMITER = re.compile(r"^\s*(?:,|,?\s*and|,?\s*\+|/)\s*$", re.IGNORECASE)
 
 
+# A mental status exam's mood and affect ("Mood 'anxious'", "affect mildly dysthymic", "depressed mood"): what
+# the examiner observed, not a diagnosis (the reader asks only of chunks in an exam section).
+_MENTAL_STATUS = re.compile(
+    r"^(?:[\w/]+\s*:\s*)?(?:(?:mood|affect)\b\s*(?::|-|is|was)?\s*(?:[\w'\"/,-]+\s*){0,5}|"
+    r"(?:[\w'\"/-]+\s+){1,3}(?:mood|affect))$",
+    re.IGNORECASE,
+)
+
+
+def mental_status_descriptor(chunk: str) -> bool:
+    """A mood or affect as a mental status exam describes it."""
+    return _MENTAL_STATUS.match(chunk.strip(" \t-*#•>.")) is not None
+
+
 def is_label(chunk: str) -> bool:
     """A heading word before a colon ("Other:", "Course:", "Labs:")."""
     return chunk.strip().lower() in _LABELS
 
 
 def continues_plan(previous: str | None, delimiter: str, chunk: str) -> str | None:
-    """ "Continue carvedilol, spironolactone": a short item listed after a plan or medication chunk
-    (joined by a comma or "and") belongs to the same plan, unless it names a diagnosis."""
-    if previous not in ("plan", "medication") or not _CONTINUE_DELIMITER.match(delimiter):
+    """ "Continue carvedilol, spironolactone": a short item listed after a plan, medication or exam-finding
+    chunk (joined by a comma or "and") belongs to the same plan or finding, unless it names a diagnosis."""
+    if previous not in ("plan", "medication", "exam finding") or not _CONTINUE_DELIMITER.match(delimiter):
         return None
     if len(chunk.split()) > 3 or _DIAGNOSTIC_WORDS.search(chunk) or expand_text(chunk) != chunk:
         return None  # a diagnosis word or a clinical abbreviation ("DM2") starts a new problem

@@ -649,3 +649,19 @@ def test_each_lab_of_a_list_reported_normal_is_not_coded() -> None:
 @pytest.mark.parametrize("text", ["Iron deficiency anemia", "B12 deficiency", "Folate deficiency"])
 def test_a_deficiency_named_beside_a_lab_word_is_still_coded(text: str) -> None:
     assert why_not_coded(text) is None
+
+
+# ------------------------------------------------------------ a mental status exam's mood and affect
+def test_mood_and_affect_in_a_mental_status_exam_are_findings() -> None:
+    got = by_text(
+        "Med check.\nMental status exam: Calm. Mood 'down'. Affect constricted, mildly dysphoric.\n"
+        "Exam: Psych: irritable mood.\nA/P: Major depressive disorder, recurrent, moderate."
+    )
+    for finding in ("Mood 'down'", "Affect constricted", "mildly dysphoric", "Psych: irritable mood"):
+        assert got[finding].not_coded == "exam finding", finding
+    assert got["Major depressive disorder, recurrent, moderate"].not_coded is None
+
+
+def test_a_depressed_mood_outside_the_exam_is_read() -> None:
+    got = by_text("HPI: Depressed mood since the layoff.\nA/P: Depressed mood - counseling referral.")
+    assert all(m.not_coded is None for t, m in got.items() if "mood" in t.lower())
