@@ -114,7 +114,6 @@ _NAMED_CHRONIC = re.compile(
     r"\bchronic\s+(?:obstructive\s+(?:pulmonary|lung|airways?)\s+disease|kidney\s+disease)\b", re.IGNORECASE
 )
 _RECURRENT = re.compile(r"(?<!specified as )(?<!stated as )\b(?:recurrent|recurring)\b", re.I)
-_HISTORY_TITLE = re.compile(r"\s*(?:personal\s+)?history\s+of\b", re.I)
 _SINGLE = re.compile(r"\bsingle\s+episode\b", re.I)
 _SEVERITY = re.compile(r"\b(mild|moderate|severe)\b", re.I)
 _NOT_SEVERE = re.compile(
@@ -175,9 +174,6 @@ class Qualifiers:
     excluded: frozenset[str] = frozenset()  # a note's "without X" phrases, whole (stemmed words)
     bleeding: bool | None = None  # a note's phrase states bleeding ("bleeding duodenal ulcer")
     said: frozenset[str] = frozenset()  # a note's own words (stemmed), to tell a title's condition is named
-    history: bool | None = None  # a code title that is a personal history ("Personal history of ...")
-    # the engine read the note's mention as current (no history or family cue): no personal-history title
-    current: bool = field(default=False, compare=False)
     notes: list[str] = field(default_factory=list, compare=False)
 
     @property
@@ -256,7 +252,6 @@ def read_qualifiers(text: str, *, title: bool = False) -> Qualifiers:
     else:
         acuity = "acute" if _ACUTE.search(acu) else "chronic" if _CHRONIC.search(acu) else None
     recurrent = True if _RECURRENT.search(low) else False if _SINGLE.search(low) else None
-    history = True if title and _HISTORY_TITLE.match(low) else None
     severities = {
         x.lower() for x in _SEVERITY.findall(_PAREN.sub(" ", text) if title else _NOT_SEVERE.sub(" ", low))
     }
@@ -277,7 +272,6 @@ def read_qualifiers(text: str, *, title: bool = False) -> Qualifiers:
         controlled=controlled,
         acuity=acuity,
         recurrent=recurrent,
-        history=history,
         severity=severities.pop() if len(severities) == 1 else None,  # two severities: say nothing
         persistence=persistences.pop() if len(persistences) == 1 else None,
         stage=stage.group(1).lower() if stage else None,
@@ -431,8 +425,6 @@ def compare(note: Qualifiers, title: Qualifiers) -> tuple[list[str], list[str]]:
         else:
             conflicts.append(f"title says {title.acuity}, the note {note.acuity}")
     _axis(conflicts, agree, "recurrent", note.recurrent, title.recurrent)
-    if title.history and note.current:
-        conflicts.append("title is a personal history, the note states the condition as current")
     if note.uncomplicated and title.uncomplicated:
         agree.append("uncomplicated")
     if note.control and title.control:
@@ -537,7 +529,7 @@ def _nothing_to_weigh(note: Qualifiers, cands: Sequence[_Cand], title_of: Callab
         return False
     for c in cands:
         said = title_qualifiers(title_of(c.code))
-        if _remitted(said.remission) or said.kinds or said.recurrent or (said.history and note.current):
+        if _remitted(said.remission) or said.kinds or said.recurrent:
             return False
         if not getattr(c, "walk", 0.0) and unnamed_condition(note, said):
             return False

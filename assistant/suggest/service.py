@@ -888,7 +888,7 @@ class SuggestionService:
         self, cands: list[Candidate], m: Mention, facts: PatientFacts
     ) -> tuple[list[Candidate], dict[str, list[str]]]:
         """The sibling the note's qualifiers agree with above the one they contradict (qualifiers.py)."""
-        quals = replace(m.qualifiers, current=not (m.history or m.family))
+        quals = m.qualifiers
         if quals.trimester is None and facts.pregnant and facts.weeks is not None:
             quals = replace(quals, trimester=qualifiers.trimester_of_weeks(facts.weeks, facts.delivered))
 

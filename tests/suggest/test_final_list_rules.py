@@ -4,7 +4,7 @@ not (notes written for these tests)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -421,19 +421,3 @@ def test_no_unspecified_site_cancer_beside_a_named_primary() -> None:
     picks = {c: _head(c, "metastatic carcinoma, primary unknown", 0.7) for c in ("C80.1", "C79.51")}
     drop_unspecified_site_cancer(picks)
     assert sorted(c for c, p in picks.items() if p.final) == ["C79.51", "C80.1"]  # no site named
-
-
-CDIFF_HISTORY = {**CDIFF, "Z86.17": "Personal history of Clostridioides difficile infection"}
-
-
-def test_a_personal_history_title_conflicts_with_a_condition_read_as_current() -> None:
-    cands = [Scored("Z86.17", 0.8), Scored("A04.72", 0.6)]
-    current = replace(read_qualifiers("C difficile infection, on vancomycin"), current=True)
-    out, reasons = rerank(cands, current, CDIFF_HISTORY.__getitem__, lambda c: [], Scored)
-    assert out[0].code == "A04.72" and "personal history" in reasons["Z86.17"][0]
-    # a mention read as history (or family) keeps the history code first
-    cands = [Scored("Z86.17", 0.8), Scored("A04.72", 0.6)]
-    out, _ = rerank(
-        cands, read_qualifiers("C difficile infection"), CDIFF_HISTORY.__getitem__, lambda c: [], Scored
-    )
-    assert out[0].code == "Z86.17"
