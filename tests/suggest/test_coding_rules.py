@@ -820,6 +820,19 @@ def test_a_wound_told_as_a_bite_is_the_open_bite_of_its_site(wound: str) -> None
     assert set(picks) == {"S51.852A"} and picks["S51.852A"].final
 
 
+def test_the_puncture_wounds_of_a_note_that_tells_a_bite_are_the_bite() -> None:
+    note = "Bitten by a stray cat this morning.\nExam: two puncture wounds L forearm, no FB."
+    picks = {"S51.832A": _pick("S51.832A", "two puncture wounds L forearm", start=note.index("two"))}
+    picks["S51.832A"].mentions[0].sentence_start = note.index("Exam")
+    picks["S51.832A"].mentions[0].sentence_end = len(note)
+    open_bites(picks, NoteContext(note, 40), _wound_catalog())
+    assert set(picks) == {"S51.852A"}
+    note = "Mosquito bites on both legs.\nStepped on a nail: puncture wound L forearm."
+    picks = {"S51.832A": _pick("S51.832A", "puncture wound L forearm")}
+    open_bites(picks, NoteContext(note, 40), _wound_catalog())
+    assert set(picks) == {"S51.832A"}
+
+
 def test_a_wound_without_a_bite_or_with_a_foreign_body_keeps_its_kind() -> None:
     note = "Stepped on a rusty nail, puncture wound L forearm."
     picks = {"S51.832A": _pick("S51.832A", note[:-1])}

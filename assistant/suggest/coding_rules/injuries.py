@@ -130,8 +130,12 @@ def seventh_characters(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
 
 
 # A bite is an open bite (Index: Bite -> Wound, open, by site, bite), whatever the wound it made: the puncture
-# or laceration of a dog bite is coded as the site's open bite.
-_BITE = re.compile(r"\b(?:bites?|bitten)\b|\bbit\s+(?:by|him|her|them|his|the)\b", re.IGNORECASE)
+# or laceration of a dog bite is coded as the site's open bite (a superficial insect bite is no open wound).
+_BITE = re.compile(
+    r"(?<!insect\s)(?<!mosquito\s)(?<!tick\s)(?<!spider\s)(?<!bug\s)(?<!flea\s)(?<!ant\s)\b(?:bites?|bitten)\b|"
+    r"\bbit\s+(?:by|him|her|them|his|the)\b",
+    re.IGNORECASE,
+)
 _OPEN_WOUND_KIND = re.compile(
     r"^(?:puncture\s+wound|laceration)\s+without\s+foreign\s+body|^unspecified\s+open\s+wound", re.IGNORECASE
 )
@@ -155,10 +159,11 @@ def _open_bite_of(catalog: CodeCatalog, code: str) -> str | None:
 
 
 def open_bites(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
-    """An open wound told as a bite becomes the open bite of its site."""
+    """An open wound of a note that tells a bite (an animal's or a person's, not an insect's) becomes the open
+    bite of its site: the note's puncture wounds are the bite's."""
+    if not _BITE.search(ctx.note):
+        return
     for pick in [p for p in picks.values() if p.final and p.code[:1] == "S"]:
-        if not _BITE.search(" ".join(ctx.sentence(m) for m in pick.mentions)):
-            continue
         bite = _open_bite_of(catalog, pick.code)
         if bite is None:
             continue
