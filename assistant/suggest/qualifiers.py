@@ -114,6 +114,8 @@ _NAMED_CHRONIC = re.compile(
     r"\bchronic\s+(?:obstructive\s+(?:pulmonary|lung|airways?)\s+disease|kidney\s+disease)\b", re.IGNORECASE
 )
 _RECURRENT = re.compile(r"(?<!specified as )(?<!stated as )\b(?:recurrent|recurring)\b", re.I)
+# "Recurrent and persistent hematuria" (N02, IgA nephropathy among them) names a kind, not a recurrence.
+_KIND_NAME = re.compile(r"\brecurrent\s+and\s+persistent\b", re.I)
 _SINGLE = re.compile(r"\bsingle\s+episode\b", re.I)
 _SEVERITY = re.compile(r"\b(mild|moderate|severe)\b", re.I)
 _NOT_SEVERE = re.compile(
@@ -562,7 +564,12 @@ def rerank(
         unnamed = None if getattr(c, "walk", 0.0) else unnamed_condition(note, said)  # the Index may say so
         if unnamed:
             conflicts.append(unnamed)
-        if said.recurrent and note.recurrent is None and not getattr(c, "walk", 0.0):
+        if (
+            said.recurrent
+            and note.recurrent is None
+            and not getattr(c, "walk", 0.0)
+            and not _KIND_NAME.search(title)
+        ):
             conflicts.append("title says recurrent, the note does not")  # ("Canker sore": the Index's K12.0)
         c.score = c.score * (CONFLICT_FACTOR if conflicts else 1.0) + AGREE_BONUS * len(agree)
         out.append(c)

@@ -421,3 +421,20 @@ def test_no_unspecified_site_cancer_beside_a_named_primary() -> None:
     picks = {c: _head(c, "metastatic carcinoma, primary unknown", 0.7) for c in ("C80.1", "C79.51")}
     drop_unspecified_site_cancer(picks)
     assert sorted(c for c, p in picks.items() if p.final) == ["C79.51", "C80.1"]  # no site named
+
+
+def test_recurrent_and_persistent_hematuria_is_a_kind_not_a_recurrence() -> None:
+    titles = {
+        "N02.B2": "Recurrent and persistent hematuria, IgA nephropathy with focal and segmental "
+        "glomerular lesions",
+        "N05.1": "Unspecified nephritic syndrome with focal and segmental glomerular lesions",
+    }
+    cands = [Scored("N02.B2", 0.7), Scored("N05.1", 0.6)]
+    out, _ = rerank(
+        cands,
+        read_qualifiers("IgA nephropathy, focal segmental lesions"),
+        titles.__getitem__,
+        lambda c: [],
+        Scored,
+    )
+    assert out[0].code == "N02.B2"
