@@ -644,6 +644,11 @@ def test_each_lab_of_a_list_reported_normal_is_not_coded() -> None:
     assert got["Tired for 2 months"].not_coded is None
     for lab in ("iron", "B12", "folate nl)", "Thyroid panel normal"):
         assert got[lab].not_coded == "vitals or labs", lab
+    # the bracket opens the list after a condition: the condition and each test apart
+    got = by_text("Labs reviewed. Macrocytic anemia from alcohol use (iron, B12, folate nl).")
+    assert got["Macrocytic anemia"].not_coded is None
+    for lab in ("iron", "B12", "folate nl)"):
+        assert got[lab].not_coded == "vitals or labs", lab
 
 
 @pytest.mark.parametrize("text", ["Iron deficiency anemia", "B12 deficiency", "Folate deficiency"])
