@@ -105,8 +105,8 @@ _EVENT_DATE = re.compile(
 )
 # What the event left is current (I.C.9.d: sequelae of a stroke), and so is one still there or come back.
 _STILL_PRESENT = re.compile(
-    r"(?<!no\s)(?<!without\s)\b(?:residual|sequelae?|late\s+effects?)\b|\b(?:still|persistent|ongoing|recurrent|"
-    r"recurring|chronic)\b",
+    r"(?<!no\s)(?<!without\s)\b(?:residual|sequelae?|late\s+effects?|still|persistent|ongoing|recurrent|recurring|"
+    r"chronic)\b",
     re.IGNORECASE,
 )
 # The date is when the condition began, not when it ended ("diagnosed 3 years ago", "HTN since 2010").

@@ -614,6 +614,7 @@ def test_a_chronic_condition_said_to_be_cured_is_history(svc: SuggestionService)
 )
 def test_an_acute_event_with_a_past_date_is_history(item: str) -> None:
     assert history_cue(f"PMH: {item}.", item) is not None
+    assert history_cue(f"PMH: {item}; no recurrent episodes.", item) is not None  # a denied recurrence
 
 
 @pytest.mark.parametrize(
