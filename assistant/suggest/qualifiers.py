@@ -176,6 +176,9 @@ class Qualifiers:
     excluded: frozenset[str] = frozenset()  # a note's "without X" phrases, whole (stemmed words)
     bleeding: bool | None = None  # a note's phrase states bleeding ("bleeding duodenal ulcer")
     said: frozenset[str] = frozenset()  # a note's own words (stemmed), to tell a title's condition is named
+    # the mention's sentence says "recurrent" outside the mention ("MDD recurrent, in full remission"): a
+    # recurrent title is then no conflict (never an agreement: the word may be another condition's)
+    recurrent_nearby: bool = field(default=False, compare=False)
     notes: list[str] = field(default_factory=list, compare=False)
 
     @property
@@ -523,6 +526,11 @@ CONFLICT_FACTOR = 0.5
 AGREE_BONUS = 0.03
 
 
+def says_recurrent(text: str) -> bool:
+    """The text calls a condition recurrent."""
+    return _RECURRENT.search(text) is not None
+
+
 def _nothing_to_weigh(note: Qualifiers, cands: Sequence[_Cand], title_of: Callable[[str], str]) -> bool:
     """The note says nothing on any axis (its own words aside), and no title asserts what such a note never
     implies (a remission, a recurrence, a cause in _KINDS) or codes a condition with what the note names: the
@@ -567,6 +575,7 @@ def rerank(
         if (
             said.recurrent
             and note.recurrent is None
+            and not note.recurrent_nearby
             and not getattr(c, "walk", 0.0)
             and not _KIND_NAME.search(title)
         ):

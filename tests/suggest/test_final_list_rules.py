@@ -4,7 +4,7 @@ not (notes written for these tests)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
@@ -438,3 +438,16 @@ def test_recurrent_and_persistent_hematuria_is_a_kind_not_a_recurrence() -> None
         Scored,
     )
     assert out[0].code == "N02.B2"
+
+
+def test_recurrent_said_beside_the_mention_in_its_sentence_is_no_conflict() -> None:
+    titles = {
+        "F33.42": "Major depressive disorder, recurrent, in full remission",
+        "F32.5": "Major depressive disorder, single episode, in full remission",
+    }
+    remission = read_qualifiers("in full remission on escitalopram")
+    cands = [Scored("F33.42", 0.7), Scored("F32.5", 0.6)]
+    nearby = replace(remission, recurrent_nearby=True)  # "MDD recurrent, in full remission ..."
+    assert rerank(cands, nearby, titles.__getitem__, lambda c: [], Scored)[0][0].code == "F33.42"
+    cands = [Scored("F33.42", 0.7), Scored("F32.5", 0.6)]
+    assert rerank(cands, remission, titles.__getitem__, lambda c: [], Scored)[0][0].code == "F32.5"
