@@ -4,7 +4,8 @@
   drinks"): history (Z87.891), never dependence.
 - A cancer whose treatment is over ("completed chemotherapy, no evidence of recurrence", "s/p mastectomy,
   NED"): personal history (Z85.-), not an active neoplasm (I.C.2.d).
-- An event that happened before ("had pneumonia 2 years ago", "MI in 2019"): history.
+- An event that happened before ("had pneumonia 2 years ago", "MI in 2019", "URI 2 wk ago"): history; a date
+  the condition began on ("diagnosed 3 years ago", "since 2010") keeps it current.
 
 Our own cue lists; the reader calls ``history_cue`` per mention with its sentence.
 """
@@ -85,6 +86,37 @@ _PAST_EVENT = re.compile(
     re.IGNORECASE,
 )
 
+# An acute, self-limited event is over once a date before this visit is put on it ("SAB x1 (2023)", "URI 2 wk
+# ago", "stroke last year", "MI 2019"): history (I.C.21.c.4), where a chronic condition keeps its date of
+# diagnosis and stays current ("DM2 (2015)").
+_ACUTE_EVENT = re.compile(
+    r"\b(?:sab|tab|eab|miscarriages?|(?:spontaneous\s+|missed\s+|elective\s+)?abortions?|ectopic|stillbirth|"
+    r"mi|n?stemi|myocardial\s+infarction|heart\s+attack|strokes?|cvas?|tias?|cerebrovascular\s+accident|"
+    r"pneumonia|pna|uris?|upper\s+respiratory\s+(?:tract\s+)?infection|bronchitis|sinusitis|pharyngitis|"
+    r"strep\s+throat|influenza|flu|covid(?:-?19)?|utis?|urinary\s+tract\s+infection|cystitis|pyelonephritis|"
+    r"cellulitis|gastroenteritis|diverticulitis|appendicitis|pancreatitis|cholecystitis|kidney\s+stones?|nephrolithiasis|renal\s+colic|shingles|zoster|sepsis|otitis(?:\s+media)?)\b",
+    re.IGNORECASE,
+)
+_SEASON = r"(?:year|month|winter|spring|summer|fall|autumn)"
+_EVENT_DATE = re.compile(
+    r"\b(?:\d+|a|one|two|three|four|five|six|several|few)\s+(?:weeks?|wks?|months?|mos?)\s+ago\b|"
+    rf"\blast\s+{_SEASON}\b|\bin\s+(?:the\s+)?{_SEASON}\s+of\s+(?:19|20)\d\d\b",
+    re.IGNORECASE,
+)
+# What the event left is current (I.C.9.d: sequelae of a stroke), and so is one still there or come back.
+_STILL_PRESENT = re.compile(
+    r"(?<!no\s)(?<!without\s)\b(?:residual|sequelae?|late\s+effects?|still|persistent|ongoing|recurrent|recurring|"
+    r"chronic)\b",
+    re.IGNORECASE,
+)
+# The date is when the condition began, not when it ended ("diagnosed 3 years ago", "HTN since 2010").
+_ONSET_DATE = re.compile(
+    r"\b(?:since|dx|dx'?d|diagnosed|onset|started|starting|began|beginning|first\s+noted|noted)\s+"
+    r"(?:(?:in|on|at|about|around|approx\.?|~)\s+)?(?:\d+|a|one|two|three|four|five|six|ten|several|many|few|"
+    r"(?:19|20)\d\d|\d{1,2}/)",
+    re.IGNORECASE,
+)
+
 # A dated problem-list item that the same sentence closes ("kidney stone 2021, passed", "BCC of nose 2020,
 # excised", "DVT 3/2019 - treated, resolved"): an event of the past, not a current condition.
 # The date ends the item, as problem lists write it (not "2004 diagnosed with ...", "vision 20/25 both eyes"),
@@ -148,7 +180,13 @@ def history_cue(sentence: str, mention: str) -> str | None:
         m = _TREATMENT_OVER.search(sentence)
         if m:
             return m.group(0).strip().lower()
+    if _ONSET_DATE.search(mention):
+        return _dated_and_closed(sentence, mention)
     m = _PAST_EVENT.search(mention)
     if m:
         return m.group(0).strip().lower()
-    return _dated_and_closed(sentence, mention)
+    closed = _dated_and_closed(sentence, mention)
+    if closed is None and _ACUTE_EVENT.search(mention) and not _STILL_PRESENT.search(sentence):
+        m = _EVENT_DATE.search(mention) or _DATED.search(mention)
+        return m.group(0).strip(" ()").lower() if m else None
+    return closed

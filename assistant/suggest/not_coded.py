@@ -68,7 +68,9 @@ _VITAL_NAMES = (
     r"fht|fhr|fetal\s+heart\s+(?:tones?|rate)|fh|fundal\s+height|cervical\s+length|"
     # a lab's value is no diagnosis ("Vitamin D 32", "Ca 11.2, PTH 98"); "vitamin D deficiency" is
     # ("MG" and "CA" alone are also myasthenia gravis and cancer: only the words)
-    r"(?:25-?oh\s+)?vit(?:amin)?\.?\s*d(?:3|\s+level)?|(?:vitamin\s+)?b12|ferritin|folate|pth|calcium|"
+    r"(?:25-?oh\s+)?vit(?:amin)?\.?\s*d(?:3|\s+level)?|(?:vitamin\s+)?b\s?12|ferritin|folate|pth|calcium|"
+    r"iron(?:\s+(?:studies|panel|levels?|sat\w*))?|tibc|cbc|cmp|bmp|lipids|lipid\s+panel|tfts?|"
+    r"thyroid\s+(?:function\s+)?(?:tests?|panel|labs)|"
     r"magnesium|phos(?:phorus)?|alt|ast|lipase|troponin|bnp|crp|esr|"
     # screening scores: a coder codes the clinician's diagnosis, never an instrument's number
     r"phq-?[29a]|gad-?7|epds|moca|mmse|slums|audit(?:-c)?|pcl-?5"
@@ -76,8 +78,8 @@ _VITAL_NAMES = (
 # "BP 128/76", "A1c 9.2", "blood pressure" alone in a vitals line, "Vitals: stable". BMI is left out on
 # purpose: "BMI 32.4" is coded (Z68.-) beside obesity.
 _VITAL_RE = re.compile(
-    rf"^\s*(?:{_VITAL_NAMES})\b\s*(?:(?:is|was|of|at|=|:|~)\s*)?(?:[<>≤≥]?\s*\d|normal|stable|wnl|within|"
-    r"unremarkable|pending|ordered|today|reviewed|$)",
+    rf"^\s*(?:{_VITAL_NAMES})\b\s*(?:(?:is|was|were|are|of|at|=|:|~)\s*)?(?:[<>≤≥]?\s*\d|(?:all\s+)?(?:normal|"
+    r"nl|wnl|within|unremarkable|negative|neg|ok)\b|stable|pending|ordered|today|reviewed|$)",
     re.IGNORECASE,
 )
 _DOSE_RE = re.compile(
@@ -279,15 +281,29 @@ _LABELS = frozenset(_LABEL_WORDS.split())
 _CONTINUE_DELIMITER = re.compile(r"^\s*(?:,|,?\s*and|,?\s*\+|/)\s*$", re.IGNORECASE)
 
 
+# A mental status exam's mood and affect ("Mood 'anxious'", "affect mildly dysthymic", "depressed mood"): what
+# the examiner observed, not a diagnosis (the reader asks only of chunks in an exam section).
+_MENTAL_STATUS = re.compile(
+    r"^(?:[\w/]+\s*:\s*)?(?:(?:mood|affect)\b\s*(?::|-|is|was)?\s*(?:[\w'\"/,-]+\s*){0,5}|"
+    r"(?:[\w'\"/-]+\s+){1,3}(?:mood|affect))$",
+    re.IGNORECASE,
+)
+
+
+def mental_status_descriptor(chunk: str) -> bool:
+    """A mood or affect as a mental status exam describes it."""
+    return _MENTAL_STATUS.match(chunk.strip(" \t-*#•>.")) is not None
+
+
 def is_label(chunk: str) -> bool:
     """A heading word before a colon ("Other:", "Course:", "Labs:")."""
     return chunk.strip().lower() in _LABELS
 
 
 def continues_plan(previous: str | None, delimiter: str, chunk: str) -> str | None:
-    """ "Continue carvedilol, spironolactone": a short item listed after a plan or medication chunk
-    (joined by a comma or "and") belongs to the same plan, unless it names a diagnosis."""
-    if previous not in ("plan", "medication") or not _CONTINUE_DELIMITER.match(delimiter):
+    """ "Continue carvedilol, spironolactone": a short item listed after a plan, medication or exam-finding
+    chunk (joined by a comma or "and") belongs to the same plan or finding, unless it names a diagnosis."""
+    if previous not in ("plan", "medication", "exam finding") or not _CONTINUE_DELIMITER.match(delimiter):
         return None
     if len(chunk.split()) > 3 or _DIAGNOSTIC_WORDS.search(chunk) or expand_text(chunk) != chunk:
         return None  # a diagnosis word or a clinical abbreviation ("DM2") starts a new problem

@@ -114,6 +114,8 @@ _NAMED_CHRONIC = re.compile(
     r"\bchronic\s+(?:obstructive\s+(?:pulmonary|lung|airways?)\s+disease|kidney\s+disease)\b", re.IGNORECASE
 )
 _RECURRENT = re.compile(r"(?<!specified as )(?<!stated as )\b(?:recurrent|recurring)\b", re.I)
+# "Recurrent and persistent hematuria" (N02, IgA nephropathy among them) names a kind, not a recurrence.
+_KIND_NAME = re.compile(r"\brecurrent\s+and\s+persistent\b", re.I)
 _SINGLE = re.compile(r"\bsingle\s+episode\b", re.I)
 _SEVERITY = re.compile(r"\b(mild|moderate|severe)\b", re.I)
 _NOT_SEVERE = re.compile(
@@ -174,6 +176,9 @@ class Qualifiers:
     excluded: frozenset[str] = frozenset()  # a note's "without X" phrases, whole (stemmed words)
     bleeding: bool | None = None  # a note's phrase states bleeding ("bleeding duodenal ulcer")
     said: frozenset[str] = frozenset()  # a note's own words (stemmed), to tell a title's condition is named
+    # the mention's sentence says "recurrent" outside the mention ("MDD recurrent, in full remission"): a
+    # recurrent title is then no conflict (never an agreement: the word may be another condition's)
+    recurrent_nearby: bool = field(default=False, compare=False)
     notes: list[str] = field(default_factory=list, compare=False)
 
     @property
@@ -521,15 +526,20 @@ CONFLICT_FACTOR = 0.5
 AGREE_BONUS = 0.03
 
 
+def says_recurrent(text: str) -> bool:
+    """The text calls a condition recurrent."""
+    return _RECURRENT.search(text) is not None
+
+
 def _nothing_to_weigh(note: Qualifiers, cands: Sequence[_Cand], title_of: Callable[[str], str]) -> bool:
     """The note says nothing on any axis (its own words aside), and no title asserts what such a note never
-    implies (a remission, a cause in _KINDS) or codes a condition with what the note names: the order
-    stands."""
+    implies (a remission, a recurrence, a cause in _KINDS) or codes a condition with what the note names: the
+    order stands."""
     if not replace(note, said=frozenset()).empty:
         return False
     for c in cands:
         said = title_qualifiers(title_of(c.code))
-        if _remitted(said.remission) or said.kinds:
+        if _remitted(said.remission) or said.kinds or said.recurrent:
             return False
         if not getattr(c, "walk", 0.0) and unnamed_condition(note, said):
             return False
@@ -562,6 +572,14 @@ def rerank(
         unnamed = None if getattr(c, "walk", 0.0) else unnamed_condition(note, said)  # the Index may say so
         if unnamed:
             conflicts.append(unnamed)
+        if (
+            said.recurrent
+            and note.recurrent is None
+            and not note.recurrent_nearby
+            and not getattr(c, "walk", 0.0)
+            and not _KIND_NAME.search(title)
+        ):
+            conflicts.append("title says recurrent, the note does not")  # ("Canker sore": the Index's K12.0)
         c.score = c.score * (CONFLICT_FACTOR if conflicts else 1.0) + AGREE_BONUS * len(agree)
         out.append(c)
         if conflicts or agree:

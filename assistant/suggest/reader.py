@@ -15,6 +15,7 @@ from assistant.suggest.history import history_cue, names_neoplasm
 from assistant.suggest.not_coded import (
     continues_plan,
     is_label,
+    mental_status_descriptor,
     screening_sentence,
     treatment_tail,
     vaccine_in_list_given,
@@ -60,7 +61,11 @@ _SECTION_HEADERS: list[tuple[str, str]] = [
     (r"past\s+surgical\s+history|psh|surgical\s+history", "psh"),
     (r"family\s+history|fh|fhx", "fh"),
     (r"social\s+history|sh", "sh"),
-    (r"physical\s+exam(?:ination)?|exam(?:ination)?|pe|objective|vitals|o(?=\s*:)", "exam"),
+    (
+        r"physical\s+exam(?:ination)?|exam(?:ination)?|pe|objective|vitals|o(?=\s*:)|"
+        r"mental\s+status(?:\s+exam(?:ination)?)?|mse",
+        "exam",
+    ),
     (r"medications?|meds|allergies", "meds"),
 ]
 _NO_LOOKAHEAD = re.compile(r"\(\?=[^()]*\)")
@@ -139,6 +144,8 @@ _STATUS_POST = re.compile(r"\s*(?:s/p|status\s+post)\s", re.IGNORECASE)
 _CHUNK_SPLIT = re.compile(
     r";|,(?!\d)|(?<!-)\band\b(?!-|\s+(?:vomiting|without|with))|\bbut\b|\bwhile\b|\bplus\b|\s[-–—]+\s|:\s|\s/\s|"
     r"\s(?:\d{1,2}|[a-hA-H])\)\s|\s#(?=\w)|(?<=\w)\s+(?=(?:s/p|status\s+post)\s)|"
+    # a bracketed list of results read normal ("anemia (iron, B12, folate nl)"): each test is its own chunk
+    r"\s\((?=[^()]*\b(?:nl|normal|wnl|negative|neg|unremarkable)\))|"
     r"\b(?:presents?|presented|presenting|complains?|complaining|admitted|came\s+in)\s+(?:with|of|for)\b|\bc/o\b|"
     # An acute condition on a chronic one is two conditions ("AKI on CKD 3a", "pneumonia on top of COPD");
     # "acute on chronic" is one qualifier and stays whole.
@@ -702,6 +709,7 @@ def read_note(
                     or _only_qualifiers(mention.text)
                     or ("test" if screened else None)
                     or ("immunization given" if vaccine_in_list_given(mention.text, sentence) else None)
+                    or _exam_finding(section, mention.text)
                 )
                 starts_problem = re.match(r"\s*(?:[-–—]+\s|:)", note[b : b + 4]) is not None
                 if mention.not_coded is None and previous is not None and not starts_problem:
@@ -739,6 +747,10 @@ def _read_qualifiers(note: str, mentions: list[Mention]) -> None:
     for m in mentions:
         if note_type and m.qualifiers.diabetes_type is None:
             m.qualifiers = replace(m.qualifiers, diabetes_type=note_type)
+
+
+def _exam_finding(section: str, chunk: str) -> str | None:
+    return "exam finding" if section == "exam" and mental_status_descriptor(chunk) else None
 
 
 def _make(

@@ -663,7 +663,8 @@ class SuggestionService:
             if request.mode == "full":
                 if facts.phrase and len(plan) == 1:
                     cands = self._phrase_candidates(q, cands, vec_of[q.text], request.mode, systems)
-                cands, qualifier_reasons = self._rerank_qualifiers(cands, m, facts)
+                sentence = request.text[m.sentence_start : m.sentence_end]
+                cands, qualifier_reasons = self._rerank_qualifiers(cands, m, facts, sentence)
             out.append(MentionCandidates(m, q, None, cands, qualifier_reasons, retrieved))
         if request.mode == "full":
             self.patient_edits.prefetch([c.code for mc in out for c in mc.cands], facts.date_of_service)
@@ -885,10 +886,12 @@ class SuggestionService:
         return [(c.code, c.score) for c in self.retrieve(Query(text, prefixes), vector, [], "full")]
 
     def _rerank_qualifiers(
-        self, cands: list[Candidate], m: Mention, facts: PatientFacts
+        self, cands: list[Candidate], m: Mention, facts: PatientFacts, sentence: str
     ) -> tuple[list[Candidate], dict[str, list[str]]]:
         """The sibling the note's qualifiers agree with above the one they contradict (qualifiers.py)."""
         quals = m.qualifiers
+        if quals.recurrent is None and qualifiers.says_recurrent(sentence):
+            quals = replace(quals, recurrent_nearby=True)
         if quals.trimester is None and facts.pregnant and facts.weeks is not None:
             quals = replace(quals, trimester=qualifiers.trimester_of_weeks(facts.weeks, facts.delivered))
 

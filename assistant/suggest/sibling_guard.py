@@ -684,8 +684,16 @@ _TITLE_CAUSE = re.compile(
 )
 _NO_CAUSE_KIND = frozenset(_roots(set(tokens("idiopathic primary"))))
 _CAUSE_RELATION = frozenset(_roots(set(tokens("due induced post"))))
-# A cause the note may name in other words: renal impairment as kidney disease.
-_CAUSE_SAID = {"renal": re.compile(r"\b(?:renal|kidney|ckd|esrd|aki|dialysis|nephropathy)\b", re.IGNORECASE)}
+# A cause the note may name in other words: renal impairment as kidney disease, a mental disorder by its name
+# ("insomnia due to depression": F51.05, Insomnia due to other mental disorder).
+_CAUSE_SAID = {
+    "renal": re.compile(r"\b(?:renal|kidney|ckd|esrd|aki|dialysis|nephropathy)\b", re.IGNORECASE),
+    sibling_choice.root("mental"): re.compile(
+        r"\b(?:depression|depressive|mdd|anxiety|gad|panic|ptsd|post-?traumatic\s+stress|bipolar|mania|manic|"
+        r"schizo\w*|psychosis|psychotic|adhd|ocd|obsessive|psychiatric|mental\s+illness)\b",
+        re.IGNORECASE,
+    ),
+}
 
 
 def _cause_stated(note: str, words: set[str]) -> bool:

@@ -23,6 +23,7 @@ from assistant.suggest.coding_rules.injuries import (
     encounter_character,
     fall_code,
     injury_rules,
+    open_bites,
     states_mechanism,
 )
 from assistant.suggest.coding_rules.obstruction import stone_with_hydronephrosis
@@ -831,3 +832,45 @@ def test_a_use_additional_note_is_met_by_the_partner_already_coded(svc: Suggesti
     picks["N18.6"].score, picks["N18.9"].score = 0.2, 0.6
     svc._pair_rules(picks, note)
     assert picks["N18.6"].final and not picks["N18.9"].final
+
+
+def _wound_catalog() -> CodeCatalog:
+    rows = {
+        "S51.832A": "Puncture wound without foreign body of left forearm, initial encounter",
+        "S51.812A": "Laceration without foreign body of left forearm, initial encounter",
+        "S51.842A": "Puncture wound with foreign body of left forearm, initial encounter",
+        "S51.852A": "Open bite of left forearm, initial encounter",
+    }
+    return CodeCatalog({"codes": {c: ["ICD-10-CM", t, True, c[:-1]] for c, t in rows.items()}})
+
+
+@pytest.mark.parametrize("wound", ["S51.832A", "S51.812A"])
+def test_a_wound_told_as_a_bite_is_the_open_bite_of_its_site(wound: str) -> None:
+    note = "Neighbor's dog bit him on the L forearm this morning, two deep punctures."
+    picks = {wound: _pick(wound, note[:-1])}
+    open_bites(picks, NoteContext(note, 40), _wound_catalog())
+    assert set(picks) == {"S51.852A"} and picks["S51.852A"].final
+
+
+def test_the_puncture_wounds_of_a_note_that_tells_a_bite_are_the_bite() -> None:
+    note = "Bitten by a stray cat this morning.\nExam: two puncture wounds L forearm, no FB."
+    picks = {"S51.832A": _pick("S51.832A", "two puncture wounds L forearm", start=note.index("two"))}
+    picks["S51.832A"].mentions[0].sentence_start = note.index("Exam")
+    picks["S51.832A"].mentions[0].sentence_end = len(note)
+    open_bites(picks, NoteContext(note, 40), _wound_catalog())
+    assert set(picks) == {"S51.852A"}
+    note = "Mosquito bites on both legs.\nStepped on a nail: puncture wound L forearm."
+    picks = {"S51.832A": _pick("S51.832A", "puncture wound L forearm")}
+    open_bites(picks, NoteContext(note, 40), _wound_catalog())
+    assert set(picks) == {"S51.832A"}
+
+
+def test_a_wound_without_a_bite_or_with_a_foreign_body_keeps_its_kind() -> None:
+    note = "Stepped on a rusty nail, puncture wound L forearm."
+    picks = {"S51.832A": _pick("S51.832A", note[:-1])}
+    open_bites(picks, NoteContext(note, 40), _wound_catalog())
+    assert set(picks) == {"S51.832A"}
+    note = "Cat bite L forearm, tooth fragment retained in the puncture."
+    picks = {"S51.842A": _pick("S51.842A", note[:-1])}
+    open_bites(picks, NoteContext(note, 40), _wound_catalog())
+    assert set(picks) == {"S51.842A"}

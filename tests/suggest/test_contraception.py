@@ -65,3 +65,11 @@ def test_a_repeat_contraceptive_injection_is_its_surveillance() -> None:
     # the first injection is the initial prescription
     first = "Contraception counseling, chooses Depo-Provera.\nP: first DMPA injection given today, start now."
     assert _run(first) == ["Z30.013"]
+
+
+def test_a_method_that_is_nothing_but_contraception_needs_no_contraception_word() -> None:
+    assert _run("Here for her Depo-Provera shot, last one 12 wk ago; given L deltoid.", found="Z30.40") == [
+        "Z30.42"
+    ]
+    # pills alone name any drug: a refill of pills is no contraceptive without the word
+    assert _run("Refill of her thyroid pills, continue levothyroxine.", found="Z30.40") == ["Z30.40"]

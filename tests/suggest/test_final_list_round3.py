@@ -161,6 +161,13 @@ AE_TITLES = {
         "T43.225",
     ),
     "E22.2": ("Syndrome of inappropriate secretion of antidiuretic hormone", True, "E22"),
+    "E87.1": ("Hypo-osmolality and hyponatremia", True, "E87"),
+    "T50.2X5A": (
+        "Adverse effect of carbonic-anhydrase inhibitors, benzothiadiazides and other diuretics, initial "
+        "encounter",
+        True,
+        "T50.2X5",
+    ),
     "K26.4": ("Chronic or unspecified duodenal ulcer with hemorrhage", True, "K26"),
     "T39.315A": ("Adverse effect of propionic acid derivatives, initial encounter", True, "T39.315"),
     "T39.395A": (
@@ -180,6 +187,7 @@ DRUG_TABLE = {
     # a class term of the rule's own table scores as a plain search, below a Drug-table walk
     "lithium salts (carbonate)": [("T43.595A", 0.56)],
     "selective serotonin reuptake inhibitor": [("T43.225A", 0.66)],
+    "hydrochlorothiazide": [("T50.2X5A", 0.95)],
 }
 
 
@@ -235,6 +243,13 @@ def ae_catalog() -> CodeCatalog:
          {"E03.2", "T46.2X5A"}),
         ("A/P: Hypothyroidism from Hashimoto thyroiditis.", "Hypothyroidism", "E03.9", {"E03.9"}),
         ("A/P: Neuropathy from cold exposure.", "Neuropathy", "G62.9", {"G62.9"}),
+        # a drug name notes shorten ("HCTZ"), a drug the table lists by its class only ("sertraline"), a
+        # second drug of the same cause; a second cause that is no drug adds nothing
+        ("A/P: Hyponatremia d/t HCTZ and sertraline - hold both.", "Hyponatremia", "E87.1",
+         {"E87.1", "T50.2X5A", "T43.225A"}),
+        ("A/P: Hyponatremia due to HCTZ and low solute intake.", "Hyponatremia", "E87.1",
+         {"E87.1", "T50.2X5A"}),
+        ("A/P: Hyponatremia due to vomiting and diarrhea.", "Hyponatremia", "E87.1", {"E87.1"}),
     ],
 )  # fmt: skip
 def test_a_condition_attributed_to_a_drug_takes_its_drug_induced_form_and_the_adverse_effect(

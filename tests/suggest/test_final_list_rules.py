@@ -4,7 +4,7 @@ not (notes written for these tests)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
@@ -215,6 +215,25 @@ def test_in_remission_stays_first_when_the_note_says_it() -> None:
     assert out[0].code == "C90.01"
 
 
+CDIFF = {
+    "A04.71": "Enterocolitis due to Clostridioides difficile, recurrent",
+    "A04.72": "Enterocolitis due to Clostridioides difficile, not specified as recurrent",
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        ("C diff colitis, on fidaxomicin", "A04.72"),  # recurrence is coded only when the note states it
+        ("C diff colitis, recurrent - second episode", "A04.71"),
+    ],
+)
+def test_a_recurrent_title_needs_the_note_to_say_recurrent(text: str, first: str) -> None:
+    cands = [Scored("A04.71", 0.7), Scored("A04.72", 0.6)]
+    out, _ = rerank(cands, read_qualifiers(text), CDIFF.__getitem__, lambda c: [], Scored)
+    assert out[0].code == first
+
+
 @pytest.mark.parametrize(
     ("note", "expected"),
     [
@@ -414,3 +433,33 @@ def test_a_condition_on_its_drug_and_dose_is_still_the_condition() -> None:
         assert why_not_coded(chunk) is None, chunk
     for chunk in ("metformin 500 mg bid", "on lisinopril 10 mg", "pt on metformin 500 mg bid"):
         assert why_not_coded(chunk) == "medication", chunk
+
+
+def test_recurrent_and_persistent_hematuria_is_a_kind_not_a_recurrence() -> None:
+    titles = {
+        "N02.B2": "Recurrent and persistent hematuria, IgA nephropathy with focal and segmental "
+        "glomerular lesions",
+        "N05.1": "Unspecified nephritic syndrome with focal and segmental glomerular lesions",
+    }
+    cands = [Scored("N02.B2", 0.7), Scored("N05.1", 0.6)]
+    out, _ = rerank(
+        cands,
+        read_qualifiers("IgA nephropathy, focal segmental lesions"),
+        titles.__getitem__,
+        lambda c: [],
+        Scored,
+    )
+    assert out[0].code == "N02.B2"
+
+
+def test_recurrent_said_beside_the_mention_in_its_sentence_is_no_conflict() -> None:
+    titles = {
+        "F33.42": "Major depressive disorder, recurrent, in full remission",
+        "F32.5": "Major depressive disorder, single episode, in full remission",
+    }
+    remission = read_qualifiers("in full remission on escitalopram")
+    cands = [Scored("F33.42", 0.7), Scored("F32.5", 0.6)]
+    nearby = replace(remission, recurrent_nearby=True)  # "MDD recurrent, in full remission ..."
+    assert rerank(cands, nearby, titles.__getitem__, lambda c: [], Scored)[0][0].code == "F33.42"
+    cands = [Scored("F33.42", 0.7), Scored("F32.5", 0.6)]
+    assert rerank(cands, remission, titles.__getitem__, lambda c: [], Scored)[0][0].code == "F32.5"

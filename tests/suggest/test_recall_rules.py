@@ -599,3 +599,75 @@ def test_a_chronic_condition_said_to_be_cured_is_history(svc: SuggestionService)
     assert cured["h/o chronic hepatitis C"] == "history"
     ongoing = kinds("PMH:\n# h/o chronic hepatitis C, on follow-up.\n# HTN.\n")
     assert ongoing["h/o chronic hepatitis C"] == "current"  # "h/o" a chronic condition: still present
+
+
+# ------------------------------------------------------------ a dated acute event is history
+@pytest.mark.parametrize(
+    "item",
+    [
+        "Miscarriage x1 (2021)",
+        "TIA 2017",
+        "Bronchitis 3 weeks ago",
+        "CVA last year",
+        "Sinusitis last spring",
+    ],
+)
+def test_an_acute_event_with_a_past_date_is_history(item: str) -> None:
+    assert history_cue(f"PMH: {item}.", item) is not None
+    assert history_cue(f"PMH: {item}; no recurrent episodes.", item) is not None  # a denied recurrence
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        "Type 2 diabetes (2014)",  # a chronic condition keeps its date of diagnosis
+        "Hypothyroidism since 2012",
+        "Sarcoidosis diagnosed 4 years ago",
+        "Cough started 3 weeks ago",  # a symptom's onset, not an event that is over
+        "CVA last year with residual R hemiparesis",  # what the event left is current
+        "Cellulitis L leg 2 weeks ago, still red and warm",
+    ],
+)
+def test_a_date_of_onset_or_a_condition_still_there_is_not_history(item: str) -> None:
+    assert history_cue(f"PMH: {item}.", item.split(",")[0]) is None
+
+
+def test_a_dated_event_is_read_as_history_in_a_note() -> None:
+    got = by_text("PMH: TIA (2018). Cystitis 2 weeks ago, resolved. HTN since 2009.")
+    assert got["TIA (2018)"].history
+    assert got["Cystitis 2 weeks ago"].history
+    assert not got["HTN since 2009"].history
+
+
+# ------------------------------------------------------------ a normal lab list is no deficiency
+def test_each_lab_of_a_list_reported_normal_is_not_coded() -> None:
+    got = by_text("Tired for 2 months. Workup (ferritin, iron, B12, folate nl). Thyroid panel normal.")
+    assert got["Tired for 2 months"].not_coded is None
+    for lab in ("iron", "B12", "folate nl)", "Thyroid panel normal"):
+        assert got[lab].not_coded == "vitals or labs", lab
+    # the bracket opens the list after a condition: the condition and each test apart
+    got = by_text("Labs reviewed. Macrocytic anemia from alcohol use (iron, B12, folate nl).")
+    assert got["Macrocytic anemia"].not_coded is None
+    for lab in ("iron", "B12", "folate nl)"):
+        assert got[lab].not_coded == "vitals or labs", lab
+
+
+@pytest.mark.parametrize("text", ["Iron deficiency anemia", "B12 deficiency", "Folate deficiency"])
+def test_a_deficiency_named_beside_a_lab_word_is_still_coded(text: str) -> None:
+    assert why_not_coded(text) is None
+
+
+# ------------------------------------------------------------ a mental status exam's mood and affect
+def test_mood_and_affect_in_a_mental_status_exam_are_findings() -> None:
+    got = by_text(
+        "Med check.\nMental status exam: Calm. Mood 'down'. Affect constricted, mildly dysphoric.\n"
+        "Exam: Psych: irritable mood.\nA/P: Major depressive disorder, recurrent, moderate."
+    )
+    for finding in ("Mood 'down'", "Affect constricted", "mildly dysphoric", "Psych: irritable mood"):
+        assert got[finding].not_coded == "exam finding", finding
+    assert got["Major depressive disorder, recurrent, moderate"].not_coded is None
+
+
+def test_a_depressed_mood_outside_the_exam_is_read() -> None:
+    got = by_text("HPI: Depressed mood since the layoff.\nA/P: Depressed mood - counseling referral.")
+    assert all(m.not_coded is None for t, m in got.items() if "mood" in t.lower())

@@ -1145,3 +1145,27 @@ def test_a_contradicted_code_is_never_replaced_by_a_sibling_about_another_condit
     picks = _settle(heart, "# Non-ischemic dilated cardiomyopathy - GDMT", "I25.5")
     assert _finals(picks) == [] and picks["I25.5"].warnings  # no angina code for a cardiomyopathy
     assert _finals(_settle(heart, "# Ischemic cardiomyopathy - GDMT", "I25.5")) == ["I25.5"]
+
+
+INSOMNIA = _catalog(
+    {
+        "F51.01": "Primary insomnia",
+        "F51.05": "Insomnia due to other mental disorder",
+        "F51.09": "Other insomnia not due to a substance or known physiological condition",
+    },
+    {"F51": "Sleep disorders not due to a substance or known physiological condition", "F51.0": "Insomnia"},
+)
+
+
+def test_a_mental_disorder_named_by_its_name_is_the_stated_cause() -> None:
+    note = "A/P: Insomnia d/t worsening depression - trazodone qhs."
+    picks = _two_on_a_line(note, ("F51.05", "Insomnia d/t worsening depression"), ("", ""))
+    sibling_guard.unstated_cause(picks, note, INSOMNIA)
+    assert _finals(picks) == ["F51.05"]
+
+
+def test_insomnia_with_no_mental_disorder_named_gives_way_to_primary_insomnia() -> None:
+    note = "A/P: Insomnia, difficulty staying asleep - sleep hygiene."
+    picks = _two_on_a_line(note, ("F51.05", "Insomnia"), ("", ""))
+    sibling_guard.unstated_cause(picks, note, INSOMNIA)
+    assert _finals(picks) == ["F51.01"]

@@ -31,6 +31,20 @@ _CLASS_TERMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"ssris?", "selective serotonin reuptake inhibitor"),
         (r"ace\s*inhibitors?|acei", "angiotensin-converting-enzyme inhibitor"),
         (r"lithium", "lithium salts (carbonate)"),
+        # drug names notes shorten to letters
+        (r"hctz", "hydrochlorothiazide"),
+        (r"thiazides?", "benzothiadiazide"),
+        (r"asa", "acetylsalicylic acid"),
+        (r"mtx", "methotrexate"),
+        (r"tmp-?smx|bactrim", "sulfamethoxazole"),
+        (r"trt", "testosterone"),
+        # drugs of a class the Drug table lists by its class only
+        (
+            r"fluoxetine|paroxetine|sertraline|citalopram|escitalopram|fluvoxamine",
+            "selective serotonin reuptake inhibitor",
+        ),
+        (r"clopidogrel|prasugrel|ticagrelor|plavix|brilinta", "antithrombotic drug"),
+        (r"beta[- ]?blockers?|[a-z]+olol", "beta adrenoreceptor antagonist"),
     )
 )
 _DRUG = r"[A-Za-z][A-Za-z0-9-]{2,30}(?:\s+inhibitors?)?"
@@ -39,7 +53,9 @@ _COURSE = r"(?:(?:long[- ]term|chronic|prolonged|high[- ]dose|daily|maintenance)
 _ATTRIBUTED = re.compile(
     rf"\b(?P<d1>{_DRUG})[- ](?:induced|related|associated)\s+(?P<c1>[A-Za-z][^.;:,()\n]{{2,40}})|"
     rf"\b(?P<c2>[A-Za-z][^.;:,()\n]{{2,40}}?)\s+(?:due\s+to|d/t|2/2|secondary\s+to|caused\s+by|induced\s+by|from)\s+"
-    rf"(?:the\s+|his\s+|her\s+|an?\s+)?{_COURSE}?(?P<d2>{_DRUG})|"
+    rf"(?:the\s+|his\s+|her\s+|an?\s+)?{_COURSE}?(?P<d2>{_DRUG})"
+    # a second drug the same cause names ("due to HCTZ and sertraline")
+    rf"(?:\s*(?:\band\b|&|/|\+|\bor\b|\bplus\b)\s*(?P<d6>{_DRUG}))?|"
     # an antineoplastic or a drug class named before the condition ("oxaliplatin neuropathy", "steroid
     # myopathy"); other names before a condition are mostly sites or causes that are no drug
     rf"\b(?P<d3>{_DRUG})[ \t]+(?P<c3>[a-z]+(?:pathy|itis|penia|emia|algia))\b|"
@@ -113,43 +129,61 @@ def drug_adverse_effects(picks: dict[str, Pick], ctx: NoteContext, catalog: Code
         if which == "3" and not (antineoplastic_class(drug) or any(rx.match(drug) for rx, _ in _CLASS_TERMS)):
             continue  # a name before a condition is a drug's only when it is a known class or regimen
         c_start, c_end = m.span("c" + which)
-        t_code = _adverse_effect_code(ctx, catalog, drug)
-        if t_code is None:
-            continue
-        conditions = [
-            p
-            for p in picks.values()
-            if p.final
-            and not p.code.startswith(("T", "Z"))
-            and any(x.start < c_end and c_start < x.end for x in p.mentions)
-        ]
-        if not conditions:
-            continue  # the condition itself was not coded: no adverse effect without its nature
-        for pick in conditions:
-            form = _drug_induced_form(catalog, pick.code, t_code.startswith("T45.1"))
-            if form is not None and not (form in picks and picks[form].vetoed):
-                added = add_pick(
-                    picks,
-                    catalog,
-                    form,
-                    pick.score,
-                    pick.mentions,
-                    f'the condition attributed to a drug ("{m.group(0).strip()}") in its drug-induced form '
-                    "(guideline I.C.19.e.5.a)",
-                )
-                if added is not None:
-                    demote(pick, f"the note attributes it to a drug: {form} (I.C.19.e.5.a)")
-        score = max(p.score for p in conditions) * 0.9
         d_start, d_end = m.span("d5" if m.group("d5") else "d" + which)
-        add_pick(
-            picks,
-            catalog,
-            t_code,
-            score,
-            [ctx.mention(d_start, d_end)],
-            f'adverse effect of a drug properly taken ("{m.group(0).strip()}"), after the condition it '
-            "caused (guideline I.C.19.e.5.a)",
-        )
+        drugs = [(drug, d_start, d_end)]
+        if m.group("d6"):
+            drugs.append((m.group("d6"), *m.span("d6")))
+        for name, start, end in drugs:
+            _attribute(picks, ctx, catalog, m, (c_start, c_end), (name, start, end))
+
+
+def _attribute(
+    picks: dict[str, Pick],
+    ctx: NoteContext,
+    catalog: CodeCatalog,
+    m: re.Match[str],
+    condition: tuple[int, int],
+    drug_span: tuple[str, int, int],
+) -> None:
+    """The adverse effect of one drug on the condition at ``condition`` (the note's span)."""
+    drug, d_start, d_end = drug_span
+    c_start, c_end = condition
+    t_code = _adverse_effect_code(ctx, catalog, drug)
+    if t_code is None:
+        return
+    conditions = [
+        p
+        for p in picks.values()
+        if p.final
+        and not p.code.startswith(("T", "Z"))
+        and any(x.start < c_end and c_start < x.end for x in p.mentions)
+    ]
+    if not conditions:
+        return  # the condition itself was not coded: no adverse effect without its nature
+    for pick in conditions:
+        form = _drug_induced_form(catalog, pick.code, t_code.startswith("T45.1"))
+        if form is not None and not (form in picks and picks[form].vetoed):
+            added = add_pick(
+                picks,
+                catalog,
+                form,
+                pick.score,
+                pick.mentions,
+                f'the condition attributed to a drug ("{m.group(0).strip()}") in its drug-induced form '
+                "(guideline I.C.19.e.5.a)",
+            )
+            if added is not None:
+                demote(pick, f"the note attributes it to a drug: {form} (I.C.19.e.5.a)")
+    score = max(p.score for p in conditions) * 0.9
+    add_pick(
+        picks,
+        catalog,
+        t_code,
+        score,
+        [ctx.mention(d_start, d_end)],
+        f'adverse effect of a drug properly taken ("{m.group(0).strip()}"), after the condition it '
+        "caused (guideline I.C.19.e.5.a)",
+    )
 
 
 # A condition the note calls the late effect of a drug given before: the adverse effect is a sequela

@@ -67,8 +67,16 @@ SURVEILLED = ("continued or exchanged", SURVEILLANCE_REPLACED)
 _EXCHANGED = re.compile(r"\b(?:remov\w*|replac\w*|reinsert\w*|exchang\w*)\b", re.IGNORECASE)
 
 
+def _about_contraception(note: str) -> bool:
+    """The note speaks of contraception, or names a method that is nothing else (a Depo-Provera shot, an
+    implant, a ring or a patch; "pills" alone are any drug)."""
+    return _CONTRACEPTION.search(note) is not None or any(
+        rx.search(note) for code, rx in METHODS if code != "Z30.011"
+    )
+
+
 def initial_contraceptive(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
-    if not _CONTRACEPTION.search(ctx.note):
+    if not _about_contraception(ctx.note):
         return
     for line in re.finditer(r"[^\n]+", ctx.note):
         text = line.group(0)
@@ -84,7 +92,7 @@ def initial_contraceptive(picks: dict[str, Pick], ctx: NoteContext, catalog: Cod
 
 def contraceptive_surveillance(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     """The method a visit continues, refills, checks or exchanges: its surveillance code (I.C.21.c.11)."""
-    if not _CONTRACEPTION.search(ctx.note):
+    if not _about_contraception(ctx.note):
         return
     for line in re.finditer(r"[^\n]+", ctx.note):
         text = line.group(0)

@@ -129,6 +129,50 @@ def seventh_characters(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     return char
 
 
+# A bite is an open bite (Index: Bite -> Wound, open, by site, bite), whatever the wound it made: the puncture
+# or laceration of a dog bite is coded as the site's open bite (a superficial insect bite is no open wound).
+_BITE = re.compile(
+    r"(?<!insect\s)(?<!mosquito\s)(?<!tick\s)(?<!spider\s)(?<!bug\s)(?<!flea\s)(?<!ant\s)\b(?:bites?|bitten)\b|"
+    r"\bbit\s+(?:by|him|her|them|his|the)\b",
+    re.IGNORECASE,
+)
+_OPEN_WOUND_KIND = re.compile(
+    r"^(?:puncture\s+wound|laceration)\s+without\s+foreign\s+body|^unspecified\s+open\s+wound", re.IGNORECASE
+)
+_OPEN_BITE = re.compile(r"^open\s+bite\b", re.IGNORECASE)
+
+
+def _site(title: str) -> str:
+    """What an open wound's title names after its kind ("... of left forearm, initial encounter")."""
+    return title.partition(" of ")[2].lower()
+
+
+def _open_bite_of(catalog: CodeCatalog, code: str) -> str | None:
+    """The open bite of the same site as an open wound code (the wound's kind is the code's 5th character)."""
+    title = catalog.title(code)
+    if len(code) < 6 or not _OPEN_WOUND_KIND.search(title):
+        return None
+    bite = code[:5] + "5" + code[6:]
+    if bite not in catalog or not _OPEN_BITE.search(catalog.title(bite)):
+        return None
+    return bite if _site(catalog.title(bite)) == _site(title) else None
+
+
+def open_bites(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    """An open wound of a note that tells a bite (an animal's or a person's, not an insect's) becomes the open
+    bite of its site: the note's puncture wounds are the bite's."""
+    if not _BITE.search(ctx.note):
+        return
+    for pick in [p for p in picks.values() if p.final and p.code[:1] == "S"]:
+        bite = _open_bite_of(catalog, pick.code)
+        if bite is None:
+            continue
+        picks.pop(pick.code)
+        reason = "a bite is an open bite (Index: Bite)"
+        if add_pick(picks, catalog, bite, pick.score, pick.mentions, reason) is None:
+            picks[pick.code] = pick
+
+
 def _best(
     ctx: NoteContext, catalog: CodeCatalog, text: str, prefixes: tuple[str, ...], char: str, kind: str
 ) -> str | None:
@@ -336,5 +380,6 @@ def unstated_injuries(picks: dict[str, Pick], ctx: NoteContext) -> None:
 
 def injury_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     unstated_injuries(picks, ctx)
+    open_bites(picks, ctx, catalog)
     char = seventh_characters(picks, ctx, catalog)
     external_causes(picks, ctx, catalog, char)
