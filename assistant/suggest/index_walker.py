@@ -30,9 +30,12 @@ CONNECTORS = frozenset(
     "with in of due to by the and or a an as on for from during following after at other than not".split()  # noqa: SIM905
 )
 NEGATORS = frozenset({"without", "no", "absence", "absent", "non", "not"})
-# Never a word of the condition: the "s" of a possessive ("Crohn's disease", "athlete's foot") and NOS, the
-# Index's "not otherwise specified" (the default: "Tinnitus NOS" is the tinnitus a note names bare).
-UNSPOKEN = frozenset({"s", "nos"})
+# Never a word of the condition: the "s" of a possessive ("Crohn's disease", "athlete's foot"), NOS and NEC,
+# the Index's "not otherwise specified" and "not elsewhere classified" (the default: "Tinnitus NOS" is the
+# tinnitus a note names bare, "Rhinitis, allergic, seasonal NEC" the seasonal rhinitis).
+UNSPOKEN = frozenset({"s", "nos", "nec"})
+# Prefixes that make a word its opposite: "nonseasonal" does not contain "seasonal" for the walk.
+OPPOSITE = frozenset({"non", "un", "in", "im", "ir", "il", "dis", "anti", "a", "an"})
 _NEGATED_SPAN = 3  # words after a negator that it covers ("without gross hematuria")
 SEE_SKIP = re.compile(r"^(condition|specific condition)$", re.IGNORECASE)
 _BY = re.compile(r",?\s*\bby (?:site|type|body region)\b.*$", re.IGNORECASE)  # "Ulcer, pressure, by site"
@@ -105,10 +108,12 @@ WORD_ALIASES: dict[str, tuple[str, ...]] = {
     "lumbosacral": ("back",),
     "toenail": ("nail",),  # nail disorders (L60) are one site for finger and toe
     "fingernail": ("nail",),
+    "forearm": ("arm",),  # where the Index names no forearm, its arm (Cellulitis, arm: see upper limb)
     # "aftercare following TKA": Aftercare, following surgery, joint replacement
     "arthroplasty": ("surgery", "joint", "replacement"),
 }
 QUALIFIER_PENALTY = 0.05
+ALIAS_PENALTY = 0.001  # breaks a tie only: "contusion of forearm" is Contusion, forearm before Contusion, arm
 # A phrase the Index lists only under the syndrome it names ("dry eye", "carpal tunnel": Syndrome, dry eye):
 # the coder reads the main term into a phrase of two words or more when no entry of its own words accounts
 # for all of them.
@@ -628,7 +633,10 @@ class IndexWalker:
             path.append(column)
         if not node.columns and not self.children(node):  # an entry with no subterms: no site choice
             used = used | self._sites_beside(mention.unused(used))
-        score = mention.credit(used, state.half) - 0.01 * state.hops - state.penalty
+        aliased = sum(
+            1 for w in used if w not in mention.base
+        )  # a word read as its alias: a direct entry wins
+        score = mention.credit(used, state.half) - 0.01 * state.hops - state.penalty - ALIAS_PENALTY * aliased
         if _NOT_TRAUMATIC & mention.words and "traumat" in content_keys(node.path[0]):
             score -= NOT_DEFAULT_PENALTY  # "fragility fracture", "osteoporotic fracture": not the default
         old = found.get(full)
@@ -699,9 +707,18 @@ def _match(entry: Entry, mention: _Mention) -> tuple[frozenset[str], frozenset[s
         missing = alt - mention.words
         if missing and (len(missing) == len(alt) > 1 or not mention.long):
             continue
-        # a 6+ letter mention word (mention.long) found as the ending of a longer Index word
+        # a 6+ letter mention word (mention.long) found as the ending of a longer Index word, unless the
+        # longer word is its opposite ("seasonal" is not "nonseasonal", "symptomatic" not "asymptomatic")
         parts = [
-            next((w for w in mention.long if len(cw) > len(w) and cw.endswith(w)), None) for cw in missing
+            next(
+                (
+                    w
+                    for w in mention.long
+                    if len(cw) > len(w) and cw.endswith(w) and cw[: -len(w)] not in OPPOSITE
+                ),
+                None,
+            )
+            for cw in missing
         ]
         if None in parts:
             continue

@@ -388,6 +388,6 @@ def why_not_coded(chunk: str) -> str | None:
         and not _DIAGNOSTIC_WORDS.search(text)
         and not condition_first
     )
-    if _MED_LEAD.match(text) or dose_only or prescribed:
+    if _MED_LEAD.match(text) or dose_only or prescribed or _A_DRUG.match(text):
         return "medication"
     return None

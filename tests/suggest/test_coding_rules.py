@@ -515,6 +515,15 @@ def test_hcpcs_for_a_service_documented_as_given(svc: SuggestionService) -> None
     assert "J3420" in listed(r)
 
 
+def test_a_drug_given_in_the_office_is_its_j_code_with_the_units(svc: SuggestionService) -> None:
+    r = run(svc, "A/P: B12 deficiency, pernicious anemia.\nP: B12 1000 mcg IM given today, then monthly.")
+    j3420 = next(s for s in r.suggestions if s.code == "J3420")
+    assert j3420.confidence in ("high", "medium") and "1 unit" in j3420.reasons[0]
+    assert [e.text for e in j3420.evidence] == ["B12"]
+    ed = run(svc, "ED visit. Pernicious anemia.\nP: B12 1000 mcg IM given today.")
+    assert "J3420" not in finals(ed)  # the hospital reports the drugs of its ED
+
+
 def test_the_visit_a_note_is_written_for_is_its_service_with_the_ordinal_it_says() -> None:
     catalog = CodeCatalog(
         {

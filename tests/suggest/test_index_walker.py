@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from assistant.suggest.abbreviations import expand_text
-from assistant.suggest.index_walker import IndexWalker, complete, read_mention, word_key
+from assistant.suggest.index_walker import ALIAS_PENALTY, IndexWalker, complete, read_mention, word_key
 
 
 def _row(level: int, path: str, code: str | None = None, **kw: Any) -> dict[str, Any]:
@@ -530,7 +530,9 @@ def test_the_lumbar_region_is_the_index_s_back() -> None:
         [_row(0, "Strain"), _row(1, "Strain, back", "S39.012A"), _row(1, "Strain, cervical", "S16.1XXA")]
     )
     assert walker.walk("lumbar strain", Strain())[0].code == "S39.012A"
-    assert walker.walk("lumbar strain", Strain())[0].score == 1.0
+    assert (
+        walker.walk("lumbar strain", Strain())[0].score == 1.0 - ALIAS_PENALTY
+    )  # every word, one as its alias
     assert walker.walk("cervical strain", Strain())[0].code == "S16.1XXA"  # not the back
 
 
@@ -553,6 +555,52 @@ def test_an_arthroplasty_is_the_index_s_joint_replacement_surgery() -> None:
     )
     assert walker.walk("aftercare following right total knee arthroplasty", Aftercare())[0].code == "Z47.1"
     assert walker.walk("aftercare following a fall", Aftercare())[0].code == "Z51.89"  # no surgery named
+
+
+def test_a_forearm_is_the_index_s_arm_only_where_it_names_no_forearm() -> None:
+    class Limb(Tab):
+        CODES = {
+            "L03.90": ("Cellulitis, unspecified", True, []),
+            "L03.113": ("Cellulitis of right upper limb", True, []),
+            "S50.11XA": ("Contusion of right forearm, initial encounter", True, []),
+            "S40.021A": ("Contusion of right upper arm, initial encounter", True, []),
+        }
+
+    walker = IndexWalker.from_rows(
+        [
+            _row(0, "Cellulitis", "L03.90"),
+            _row(1, "Cellulitis, arm", see="Cellulitis, upper limb"),
+            _row(1, "Cellulitis, upper limb", "L03.113"),
+            _row(0, "Contusion"),
+            _row(1, "Contusion, arm", "S40.021A"),
+            _row(1, "Contusion, forearm", "S50.11XA"),
+        ]
+    )
+    assert walker.walk("cellulitis of right forearm", Limb())[0].code == "L03.113"
+    assert walker.walk("contusion of right forearm", Limb())[0].code == "S50.11XA"
+
+
+def test_a_word_is_not_found_inside_its_opposite_and_nec_is_the_default() -> None:
+    class Rhinitis(Tab):
+        CODES = {
+            "J30.9": ("Allergic rhinitis, unspecified", True, []),
+            "J30.2": ("Other seasonal allergic rhinitis", True, []),
+            "J30.89": ("Other allergic rhinitis", True, []),
+            "G62.9": ("Polyneuropathy, unspecified", True, []),
+        }
+
+    walker = IndexWalker.from_rows(
+        [
+            _row(0, "Rhinitis"),
+            _row(1, "Rhinitis, allergic", "J30.9"),
+            _row(2, "Rhinitis, allergic, nonseasonal", "J30.89"),
+            _row(2, "Rhinitis, allergic, seasonal NEC", "J30.2"),
+            _row(0, "Polyneuropathy", "G62.9"),
+        ]
+    )
+    assert walker.walk("seasonal allergic rhinitis", Rhinitis())[0].code == "J30.2"
+    assert walker.walk("nonseasonal allergic rhinitis", Rhinitis())[0].code == "J30.89"
+    assert walker.walk("allergic rhinitis", Rhinitis())[0].code == "J30.9"
 
 
 class FootTab(Tab):
