@@ -139,6 +139,9 @@ _WITH_CLAUSE = re.compile(r"\s*with\b", re.IGNORECASE)
 # is about what follows, not the problem.
 _DASH = re.compile(r"\s[-–—]+\s|->")
 _STATUS_TAIL = re.compile(r"\s[-–—:]+\s*(?P<tail>[^-–—:]+)$")
+# A bracketed remark closing a chunk ("obstructive (provocable LVOT gradient)"): the note's evidence, not a word
+# of the Index subterm before it.
+_REMARK = re.compile(r"\s*\([^()]*\)?\W*$")
 # A course that chooses no sibling (unlike "controlled", "uncontrolled", "worsening").
 _COURSE_ONLY = re.compile(r"\s*(?:stable|unchanged|improv(?:ing|ed)|better|doing\s+well)\W*$", re.IGNORECASE)
 
@@ -698,7 +701,8 @@ def read_note(
                     and sentence[merged[-1][1] : c_start].strip() == ","
                 ):
                     chunk = sentence[c_start:c_end]
-                    course = _STATUS_TAIL.search(chunk)  # "minimal change - partial remission"
+                    course = _STATUS_TAIL.search(chunk) or _REMARK.search(chunk)  # "minimal change - partial
+                    # remission", "obstructive (provocable LVOT gradient)"
                     short = subterm(
                         sentence[merged[-1][0] : merged[-1][1]], chunk[: course.start()] if course else chunk
                     )
