@@ -139,8 +139,8 @@ _WITH_CLAUSE = re.compile(r"\s*with\b", re.IGNORECASE)
 # is about what follows, not the problem.
 _DASH = re.compile(r"\s[-–—]+\s|->")
 _STATUS_TAIL = re.compile(r"\s[-–—:]+\s*(?P<tail>[^-–—:]+)$")
-# A bracketed remark closing a chunk ("obstructive (provocable LVOT gradient)"): the note's evidence, not a word
-# of the Index subterm before it.
+# A bracketed remark closing a chunk ("obstructive (provocable LVOT gradient)"): the note's evidence, not a
+# word of the Index subterm before it.
 _REMARK = re.compile(r"\s*\([^()]*\)?\W*$")
 # A course that chooses no sibling (unlike "controlled", "uncontrolled", "worsening").
 _COURSE_ONLY = re.compile(r"\s*(?:stable|unchanged|improv(?:ing|ed)|better|doing\s+well)\W*$", re.IGNORECASE)
