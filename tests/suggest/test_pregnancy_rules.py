@@ -49,6 +49,10 @@ TITLES = {
     "O99.413": "Diseases of the circulatory system complicating pregnancy, third trimester",
     "O34.211": "Maternal care for low transverse scar from previous cesarean delivery",
     "O34.219": "Maternal care for unspecified type scar from previous cesarean delivery",
+    "N76.0": "Acute vaginitis",
+    "O23.592": "Infection of other part of genital tract in pregnancy, second trimester",
+    "N30.00": "Acute cystitis without hematuria",
+    "O23.13": "Infections of bladder in pregnancy, third trimester",
 }
 
 
@@ -132,6 +136,10 @@ def test_conditions_without_a_pregnancy_keep_their_own_chapter(catalog: CodeCata
     picks = _picks(note, "E11.9", "D50.9", words="type 2 diabetes")
     conditions_in_pregnancy(picks, NoteContext(note=note, weeks=None), catalog)
     assert set(picks) == {"E11.9", "D50.9"}
+    note = "24 yo woman, not pregnant. A/P: bacterial vaginosis."
+    picks = _picks(note, "N76.0", words="bacterial vaginosis")
+    conditions_in_pregnancy(picks, NoteContext(note=note, weeks=None), catalog)
+    assert set(picks) == {"N76.0"}
 
 
 def _at(note: str, words: str) -> Mention:
@@ -159,6 +167,15 @@ def _at(note: str, words: str) -> Mention:
         ("G1P0 at 35 weeks. A/P: MDD, single episode, moderate.", "F32.1", "MDD", 35, "O99.343"),
         ("Pregnant at 18 weeks with COVID-19, PCR positive.", "U07.1", "COVID-19", 18, "O98.512"),
         ("Pregnant, weeks unsure, COVID-19 by PCR.", "U07.1", "COVID-19", None, "O98.519"),
+        # O23: infections of the genitourinary tract in pregnancy, by site
+        (
+            "G1P0 at 18w2d. a/p: bacterial vaginosis in pregnancy.",
+            "N76.0",
+            "bacterial vaginosis",
+            18,
+            "O23.592",
+        ),
+        ("G2P1 at 30 weeks. A/P: acute cystitis.", "N30.00", "acute cystitis", 30, "O23.13"),
     ],
 )
 def test_a_condition_in_a_pregnancy_gets_the_subcategory_its_range_belongs_to(
