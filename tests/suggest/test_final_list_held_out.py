@@ -78,6 +78,9 @@ def _pick(note: str, code: str, phrase: str, score: float, final: bool = True) -
         ("Recurrent acute suppurative OM, R - amox-clav", "otitis media, right - amox"),  # side at line end
         ("Ganglion cyst, L.", "cyst, left."),
         ("acute otitis externa, L (swimmer's ear)", "externa, left (swimmer"),  # side before a remark
+        ("31 wk w/ DCDA twins", "dichorionic/diamniotic twins"),  # Index: Pregnancy, twin, dichorionic/...
+        ("Di/di twins at 20 wk", "dichorionic/diamniotic twins"),
+        ("knee pain, mo/di", "knee pain, mo/di"),  # no twins around it: left as written
         ("Closed fx neck of R 5th metacarpal", "right fifth metacarpal"),  # an ordinal names the digit
         ("weight at the 5th percentile", "the 5th percentile"),  # no digit after it: left as written
         ("Fever, R 18", "Fever, R 18"),  # a letter and a number: not a side
