@@ -80,6 +80,7 @@ def _pick(note: str, code: str, phrase: str, score: float, final: bool = True) -
         ("acute otitis externa, L (swimmer's ear)", "externa, left (swimmer"),  # side before a remark
         ("31 wk w/ DCDA twins", "dichorionic/diamniotic twins"),  # Index: Pregnancy, twin, dichorionic/...
         ("Hx prostate ca s/p XRT 2017", "prostate cancer"),  # lower-case "ca" after an organ
+        ("L hemiparesis (nondominant) after CVA", "left hemiparesis"),
         ("ca 9.2, mg 1.8", "ca 9.2"),  # a lab value: left as written
         ("Di/di twins at 20 wk", "dichorionic/diamniotic twins"),
         ("knee pain, mo/di", "knee pain, mo/di"),  # no twins around it: left as written
