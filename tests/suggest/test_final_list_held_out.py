@@ -81,6 +81,9 @@ def _pick(note: str, code: str, phrase: str, score: float, final: bool = True) -
         ("31 wk w/ DCDA twins", "dichorionic/diamniotic twins"),  # Index: Pregnancy, twin, dichorionic/...
         ("Hx prostate ca s/p XRT 2017", "prostate cancer"),  # lower-case "ca" after an organ
         ("L hemiparesis (nondominant) after CVA", "left hemiparesis"),
+        ("vit d insufficiency on last labs (22)", "vitamin d deficiency"),  # coded as the deficiency (E55.9)
+        ("medication overuse ha 2/2 otc analgesics", "medication overuse headache"),  # Index: Headache, ...
+        ("ha ha, very funny", "ha ha, very funny"),  # no headache words around: left as written
         ("ca 9.2, mg 1.8", "ca 9.2"),  # a lab value: left as written
         ("Di/di twins at 20 wk", "dichorionic/diamniotic twins"),
         ("knee pain, mo/di", "knee pain, mo/di"),  # no twins around it: left as written
