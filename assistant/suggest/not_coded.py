@@ -273,6 +273,13 @@ def screening_sentence(sentence: str) -> bool:
 
 
 _CLINIC_RE = re.compile(r"^(?:[\w/&-]+\s+){0,2}(?:clinic|service|dept|department)$", re.IGNORECASE)
+# A care team or program named after the condition it treats ("CBT-E with the eating disorder team",
+# "referral to the heart failure clinic"): where care happens, not a diagnosis.
+_CARE_TEAM_RE = re.compile(
+    r"^(?:(?:[\w/&'-]+\s+){0,3}(?:with|to|by|via|from|in)\s+(?:the\s+|an?\s+|our\s+)?)?(?:[\w/&'-]+\s+){0,3}"
+    r"(?:team|clinic|program|programme)$",
+    re.IGNORECASE,
+)
 # A note's heading that names the specialty and the visit ("Addiction psychiatry f/u", "Heme/Onc visit",
 # "Cardiology consult"): a specialty is no diagnosis.
 _SPECIALTIES = (
@@ -355,7 +362,7 @@ def why_not_coded(chunk: str) -> str | None:
         return "immunity status"
     if _RHYTHM_RE.match(text) or _ST_SEGMENT_RE.match(text):
         return "vitals or labs"
-    if _CLINIC_RE.match(text) or _SPECIALTY_VISIT_RE.match(text):
+    if _CLINIC_RE.match(text) or _SPECIALTY_VISIT_RE.match(text) or _CARE_TEAM_RE.match(text):
         return "administrative"
     dose_only = _DOSE_RE.search(text) and len(text.split()) <= 6 and not _DIAGNOSTIC_WORDS.search(text)
     prescribed = _PRESCRIBED_RE.search(text) and len(text.split()) <= 4 and not _DIAGNOSTIC_WORDS.search(text)

@@ -157,6 +157,10 @@ def test_an_intrauterine_pregnancy_is_not_read_as_an_ectopic_one() -> None:
         ("HIV + since 2015, on Biktarvy", None),
         ("GC/CT NAAT sent", "test"),
         ("chest pain radiating to jaw", None),
+        # a care team named after a condition is where care happens
+        ("CBT-E with the eating disorder team", "administrative"),
+        ("referral to the heart failure clinic", "plan"),  # the plan rule reads it first
+        ("eating disorder with purging", None),
         # an ECG's ST segment is a tracing finding, not a depressive disorder
         ("diffuse ST depression", "vitals or labs"),
         ("ST elevation in II, III, aVF", "vitals or labs"),
