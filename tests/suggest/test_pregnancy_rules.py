@@ -30,6 +30,8 @@ TITLES = {
     "O13.3": "Gestational [pregnancy-induced] hypertension without significant proteinuria, third trimester",
     "D50.9": "Iron deficiency anemia, unspecified",
     "O99.012": "Anemia complicating pregnancy, second trimester",
+    "O99.013": "Anemia complicating pregnancy, third trimester",
+    "O30.043": "Twin pregnancy, dichorionic/diamniotic, third trimester",
     "E11.9": "Type 2 diabetes mellitus without complications",
     "O24.113": "Pre-existing type 2 diabetes mellitus, in pregnancy, third trimester",
     "O24.410": "Gestational diabetes mellitus in pregnancy, diet controlled",
@@ -207,6 +209,17 @@ def test_no_companion_where_the_line_has_its_chapter_15_code_or_no_pregnancy_is_
     picks["O21.1"] = Pick("O21.1", 0.8, True, [_at(note, "hyperemesis gravidarum")])
     conditions_in_pregnancy(picks, NoteContext(note=note, pregnant=True, weeks=9), catalog)
     assert set(picks) == {"E87.6", "O21.1"}  # O21.1 ("with metabolic disturbance") codes the line
+    # a plan line listing several problems: the twins' code is another clause's, not the anemia's
+    plan = "G2P1 at 31 weeks.\nPlan: DCDA twins - growth US q4wk; iron deficiency anemia - ferrous sulfate."
+    picks = _picks(plan, "D50.9", words="iron deficiency anemia")
+    picks["O30.043"] = Pick("O30.043", 0.8, True, [_at(plan, "DCDA twins")])
+    conditions_in_pregnancy(picks, NoteContext(note=plan, pregnant=True, weeks=31), catalog)
+    assert "O99.013" in picks
+    one = "G2P1 at 31 weeks.\nPlan: anemia of twin pregnancy - iron."
+    picks = _picks(one, "D50.9", words="anemia")
+    picks["O30.043"] = Pick("O30.043", 0.8, True, [_at(one, "anemia of twin pregnancy")])
+    conditions_in_pregnancy(picks, NoteContext(note=one, pregnant=True, weeks=31), catalog)
+    assert "O99.013" not in picks  # the same clause: its chapter 15 code names it
     postpartum = "6 weeks postpartum visit. Hypothyroidism on levothyroxine."
     picks = _picks(postpartum, "E03.9", words="Hypothyroidism")
     conditions_in_pregnancy(picks, NoteContext(note=postpartum, pregnant=True), catalog)

@@ -139,9 +139,11 @@ def trimester_code(stem: str, weeks: int | None, catalog: CodeCatalog) -> str | 
 
 
 def _line(note: str, m: Mention) -> tuple[int, int]:
-    start = note.rfind("\n", 0, m.start) + 1
-    end = note.find("\n", m.end)
-    return start, len(note) if end < 0 else end
+    """The problem the mention stands in: its line, or its ";" clause of a line that lists several ("twins -
+    growth US; gestational thrombocytopenia - CBC")."""
+    start = max(note.rfind("\n", 0, m.start), note.rfind(";", 0, m.start)) + 1
+    ends = [e for e in (note.find("\n", m.end), note.find(";", m.end)) if e >= 0]
+    return start, min(ends, default=len(note))
 
 
 def conditions_in_pregnancy(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
