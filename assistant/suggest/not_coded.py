@@ -157,6 +157,13 @@ _VACCINE_ONLY = re.compile(
     r"(?:#|dose\s*)\d$",  # a dose number: the vaccine, not the infection ("HPV #1")
     re.IGNORECASE,
 )
+# "<disease> vaccine" names the vaccine, whatever its remark ("hepatitis B vaccine (dialysis formulation",
+# "pneumococcal conjugate vaccine #2"); a reaction to or after one is read on.
+_NAMED_VACCINE = re.compile(
+    r"^(?!.*\b(?:reactions?|allerg\w*|after|following|from|to|despite)\b)(?:[a-z/]{1,12}:\s*)?(?:[\w/-]+\s+){1,3}vaccines?"
+    r"(?:\s*#?\s*\d)?(?:\s*\([^)]*\)?)?$",
+    re.IGNORECASE,
+)
 # What is prescribed or dispensed is a drug or a vaccine, never the disease its name recalls ("oral typhoid
 # prescribed": the vaccine; "nitrofurantoin sent to pharmacy").
 _PRESCRIBED_RE = re.compile(
@@ -181,6 +188,12 @@ _TEST_RE = re.compile(
     r"at\s+(?:the\s+)?lab|(?:19|20)\d\d))*\s*$",
     re.IGNORECASE,
 )
+# Tests named and ordered, joined by "+", "/" or "&" ("HIV + RPR drawn", "GC/CT sent"): what is tested for is
+# not diagnosed ("HIV +" is not a positive result when a verb of ordering ends the chunk).
+_ORDERED_TESTS_RE = re.compile(
+    r"^(?=[^+/&]*[\w)]\s*[+/&]\s*\w)(?:[\w/+&-]+\s+){1,4}(?:drawn|sent|ordered|pending|collected)(?:\s+today)?\W*$",
+    re.IGNORECASE,
+)
 # Prevention of a condition is not the condition ("malaria prophylaxis", "fall precautions", "HIV PrEP").
 _PREVENTION_RE = re.compile(r"\b(?:prophylaxis|prophylactic|precautions|(?-i:PrEP|PEP))\b", re.IGNORECASE)
 # A risk named or counseled ("rabies risk", "risk of DVT", "at risk for falls") is not the condition itself; a
@@ -201,6 +214,12 @@ _LOW_PROBABILITY_RE = re.compile(
 _IMMUNE_RE = re.compile(
     r"^(?:[\w/-]+\s+){1,3}(?:immune|immunity)(?:\s+(?:confirmed|documented|by\s+titers?|per\s+titers?))?$|"
     r"^immune\s+to\s+[\w\s/-]+$",
+    re.IGNORECASE,
+)
+# An ECG reading of the ST segment ("diffuse ST depression", "ST elevation in II, III, aVF"): a finding of the
+# tracing, never a depressive disorder; it belongs to the cardiac diagnosis the note makes.
+_ST_SEGMENT_RE = re.compile(
+    r"^(?:[\w/-]+\s+){0,2}(?-i:ST)[- ]?(?:segment\s+)?(?:depressions?|elevations?|changes?|abnormalit\w+)\b",
     re.IGNORECASE,
 )
 # The heart rhythm named as a finding ("in sinus today", "in NSR today", "ECG: NSR"): not sinusitis.
@@ -258,6 +277,13 @@ def screening_sentence(sentence: str) -> bool:
 
 
 _CLINIC_RE = re.compile(r"^(?:[\w/&-]+\s+){0,2}(?:clinic|service|dept|department)$", re.IGNORECASE)
+# A care team or program named after the condition it treats ("CBT-E with the eating disorder team",
+# "referral to the heart failure clinic"): where care happens, not a diagnosis.
+_CARE_TEAM_RE = re.compile(
+    r"^(?:(?:[\w/&'-]+\s+){0,3}(?:with|to|by|via|from|in)\s+(?:the\s+|an?\s+|our\s+)?)?(?:[\w/&'-]+\s+){0,3}"
+    r"(?:team|clinic|program|programme)$",
+    re.IGNORECASE,
+)
 # A note's heading that names the specialty and the visit ("Addiction psychiatry f/u", "Heme/Onc visit",
 # "Cardiology consult"): a specialty is no diagnosis.
 _SPECIALTIES = (
@@ -357,13 +383,13 @@ def why_not_coded(chunk: str) -> str | None:
         return "demographics"
     if _PLAN_RE.match(text) or _PLANNED_TRANSPLANT.match(text):
         return "plan"
-    if _VACCINE_GIVEN.search(text) or _VACCINE_ONLY.match(text):
+    if _VACCINE_GIVEN.search(text) or _VACCINE_ONLY.match(text) or _NAMED_VACCINE.match(text):
         return "immunization given"
     if _ADMIN_RE.search(text):
         return "administrative"
     if _VITAL_RE.match(text):
         return "vitals or labs"
-    if _TEST_RE.match(text):
+    if _TEST_RE.match(text) or (_ORDERED_TESTS_RE.match(text) and not _DIAGNOSTIC_WORDS.search(text)):
         return "test"
     if _PREVENTION_RE.search(text) or _RISK_RE.match(text):
         return "prevention"
@@ -371,9 +397,9 @@ def why_not_coded(chunk: str) -> str | None:
         return "low probability"
     if _IMMUNE_RE.match(text):
         return "immunity status"
-    if _RHYTHM_RE.match(text):
+    if _RHYTHM_RE.match(text) or _ST_SEGMENT_RE.match(text):
         return "vitals or labs"
-    if _CLINIC_RE.match(text) or _SPECIALTY_VISIT_RE.match(text):
+    if _CLINIC_RE.match(text) or _SPECIALTY_VISIT_RE.match(text) or _CARE_TEAM_RE.match(text):
         return "administrative"
     condition_first = _condition_on_drug(text)
     dose_only = (

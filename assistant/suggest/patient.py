@@ -57,12 +57,16 @@ _PREGNANCY_CUES = re.compile(
     r"\bc-section\b|\bamniotic\b|\bchorioamnionitis\b|\bfetus\b|\bmaternal\b",
     re.IGNORECASE,
 )
+# A pregnancy denied, tested for, or only planned or supposed ("call if planning pregnancy", "avoid pregnancy
+# on isotretinoin", "pregnancy planned next year") is not documented.
 _PREG_NEGATION = re.compile(
-    r"\b(?:not|no|non|denies|negative|ruled\s+out|possible|possibly|could\s+be|test)\b[^.\n;]{0,25}$",
+    r"\b(?:not|no|non|denies|negative|ruled\s+out|possible|possibly|could\s+be|test|if|planning|plans?|"
+    r"considering|future|avoid|avoiding|prevent|preventing)\b[^.\n;]{0,25}$",
     re.IGNORECASE,
 )
 _PREG_NEGATION_AFTER = re.compile(
-    r"^[^.\n;]{0,15}\b(?:test\s+)?(?:negative|neg)\b|^\s*(?:test|testing)\b", re.IGNORECASE
+    r"^[^.\n;]{0,15}\b(?:test\s+)?(?:negative|neg)\b|^\s*(?:test|testing|planned|planning|prevention)\b",
+    re.IGNORECASE,
 )  # "pregnancy test if no period" orders a test: it documents no pregnancy
 _FRACTION = r"(?:\s*\+\s*\d|\s+and\s+\d/7|\s+\d/7)?"
 # The delivery itself in a note that also gives the weeks it happened at ("admitted at 37w2d ... SVD of a

@@ -88,6 +88,7 @@ _DESCRIPTOR_NOT_NEGATION = "".join(
 _NEG_POST = (
     r"(?:was|were|is|are|been)\s+(?:ruled\s+out|excluded|negative|absent|not\s+seen|not\s+found)|"
     r"unlikely|ruled\s+out|(?:has\s+|have\s+|now\s+)?resolved|none(?!\s+of)|not\s+present|"
+    r"(?:does|did|do)\s+not\s+meet\s+(?:the\s+)?(?:\w+\s+)?criteria(?!\s+for)|"
     + _DESCRIPTOR_NOT_NEGATION
     + r"(?:negative|neg)"
 )
@@ -95,7 +96,12 @@ _NEG_POST = (
 # condition is not present).
 _LABEL_SAYS = re.compile(r"\s*(?::|-|\u2013)\s*")
 _ABSENT = re.compile(r"none|negative|neg|not\s+present", re.IGNORECASE)
-_ANSWER_ONLY = re.compile(r"not\s+present", re.IGNORECASE)  # a post-negation only as a label's answer
+_ANSWER_ONLY = re.compile(r"not\s+present", re.IGNORECASE)
+_RESOLVED_WORD = re.compile(r"(?:has\s+|have\s+|now\s+)?resolved", re.IGNORECASE)
+# A problem whose line ends ", resolved" / ", now resolved": its status, as a label's answer is.
+_RESOLVED_TAIL = re.compile(
+    r"\s*,\s*(?:now\s+|since\s+)?resolved\s*[.;]?\s*", re.IGNORECASE
+)  # a post-negation only as a label's answer
 _UNC_PRE = (
     r"rule\s+out|r/o|probable|probably|possible|possibly|suspected|suspect|suspicion\s+of|likely|"
     r"questionable|query|concern\s+for|cannot\s+(?:be\s+)?exclude[d]?|differential|suggestive\s+of|"
@@ -119,6 +125,13 @@ _TERMINATE = (
 )
 _NEG_RE = re.compile(rf"(?<![\w/])(?:{_NEG_PRE})(?![\w/])", re.IGNORECASE)
 _NEG_POST_RE = re.compile(rf"(?<![\w/])(?:{_NEG_POST})(?![\w/])", re.IGNORECASE)
+# After the condition, a doubt that it is there: "Chlamydia not excluded", "PE cannot be ruled out" (IV.H:
+# not coded outpatient; II.H inpatient).
+_UNC_POST_RE = re.compile(
+    r"(?<![\w/])(?:(?:is\s+|was\s+|has\s+)?not\s+(?:been\s+)?(?:excluded|ruled\s+out)|"
+    r"cannot\s+(?:be\s+)?(?:excluded|ruled\s+out)|can\s*not\s+be\s+(?:excluded|ruled\s+out))(?![\w/])",
+    re.IGNORECASE,
+)
 _UNC_RE = re.compile(rf"(?<![\w/])(?:{_UNC_PRE})(?![\w/])", re.IGNORECASE)
 _HIST_RE = re.compile(rf"(?<![\w/])(?:{_HIST_PRE})(?![\w/])", re.IGNORECASE)
 _FAM_RE = re.compile(rf"(?<![\w/])(?:{_FAMILY_PRE})(?![\w/])", re.IGNORECASE)
@@ -131,6 +144,9 @@ _WITH_CLAUSE = re.compile(r"\s*with\b", re.IGNORECASE)
 # is about what follows, not the problem.
 _DASH = re.compile(r"\s[-–—]+\s|->")
 _STATUS_TAIL = re.compile(r"\s[-–—:]+\s*(?P<tail>[^-–—:]+)$")
+# A bracketed remark closing a chunk ("obstructive (provocable LVOT gradient)"): the note's evidence, not a
+# word of the Index subterm before it.
+_REMARK = re.compile(r"\s*\([^()]*\)?\W*$")
 # A course that chooses no sibling (unlike "controlled", "uncontrolled", "worsening").
 _COURSE_ONLY = re.compile(r"\s*(?:stable|unchanged|improv(?:ing|ed)|better|doing\s+well)\W*$", re.IGNORECASE)
 
@@ -190,7 +206,7 @@ def _split_spread(sentence: str, pieces: list[tuple[int, int]]) -> tuple[list[tu
         if (
             link is None
             or "metasta" not in said.lower()
-            or not names_neoplasm(primary)
+            or not names_neoplasm(expand_abbreviations(primary))  # "metastatic RCC R kidney to both lungs"
             or not 0 < len(site.split()) <= _SPREAD_SITE_WORDS
         ):
             out.append((c_start, c_end))
@@ -355,6 +371,13 @@ class Mention:
     @property
     def weight(self) -> float:
         return SECTION_WEIGHTS.get(self.section, 0.7)
+
+    @property
+    def resolved_only(self) -> bool:
+        """Negated only by its course ("AKI - resolved", "hyperkalemia, now resolved"): an inpatient stay
+        treated it (Section III codes it); an office note's resolved problem is not current."""
+        negations = [t for t in self.triggers if t.startswith("negated:")]
+        return bool(negations) and all(_RESOLVED_WORD.fullmatch(t[len("negated:") :]) for t in negations)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -557,7 +580,10 @@ def _exam_label(text: str) -> bool:
 @per_request  # a sentence's chunks each look for the triggers around them: the sentence is scanned once
 def _trigger_matches(sentence: str) -> tuple[tuple[re.Match[str], ...], ...]:
     """The negation, uncertainty, history, family and post-negation triggers' matches in a sentence."""
-    return tuple(tuple(rx.finditer(sentence)) for rx in (_NEG_RE, _UNC_RE, _HIST_RE, _FAM_RE, _NEG_POST_RE))
+    return tuple(
+        tuple(rx.finditer(sentence))
+        for rx in (_NEG_RE, _UNC_RE, _HIST_RE, _FAM_RE, _NEG_POST_RE, _UNC_POST_RE)
+    )
 
 
 def _scope_flags(sentence: str, chunk_start: int, chunk_end: int) -> tuple[dict[str, bool], list[str]]:
@@ -585,16 +611,19 @@ def _scope_flags(sentence: str, chunk_start: int, chunk_end: int) -> tuple[dict[
                     continue
             flags[key] = True
             triggers.append(f"{key}:{m.group(0).strip().lower()}")
-    for m in found[4]:
+    for m, key in [(m, "negated") for m in found[4]] + [(m, "uncertain") for m in found[5]]:
         between = sentence[chunk_end : m.start()]
         label = _LABEL_SAYS.fullmatch(between) and _ABSENT.fullmatch(m.group(0))  # "Retinopathy: none"
+        label = label or _RESOLVED_TAIL.fullmatch(
+            between + sentence[m.start() :]
+        )  # "Neonatal jaundice, resolved"
         after_dash = _DASH.split(between)[-1] if _DASH.search(between) else ""
         apart = _TERM_RE.search(between) or "," in between or tokens(after_dash)
         if _ANSWER_ONLY.fullmatch(m.group(0)) and not label:
             continue  # "adenopathy not present on the old film": only as a label's answer
         if m.start() >= chunk_start and (label or not apart):
-            flags["negated"] = True
-            triggers.append(f"negated:{m.group(0).strip().lower()}")
+            flags[key] = True
+            triggers.append(f"{key}:{m.group(0).strip().lower()}")
     return flags, triggers
 
 
@@ -679,7 +708,8 @@ def read_note(
                     and sentence[merged[-1][1] : c_start].strip() == ","
                 ):
                     chunk = sentence[c_start:c_end]
-                    course = _STATUS_TAIL.search(chunk)  # "minimal change - partial remission"
+                    course = _STATUS_TAIL.search(chunk) or _REMARK.search(chunk)  # "minimal change - partial
+                    # remission", "obstructive (provocable LVOT gradient)"
                     short = subterm(
                         sentence[merged[-1][0] : merged[-1][1]], chunk[: course.start()] if course else chunk
                     )
@@ -828,7 +858,7 @@ def _merge_trigger_only(mentions: list[Mention]) -> None:
             n.family |= m.family
 
 
-_ALL_TRIGGERS = (_NEG_RE, _UNC_RE, _HIST_RE, _FAM_RE, _NEG_POST_RE)
+_ALL_TRIGGERS = (_NEG_RE, _UNC_RE, _HIST_RE, _FAM_RE, _NEG_POST_RE, _UNC_POST_RE)
 
 
 # Words a coder reads past: they never change the code (the age and sex are coded from the claim, and

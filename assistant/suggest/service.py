@@ -299,6 +299,12 @@ class SuggestionService:
     ) -> tuple[list[Plan], dict[str, np.ndarray], dict[str, list[tuple[int, float]]], list[PatientFacts]]:
         """Read and plan each note, embed every query once, search the dense index once per query."""
         readings = [self.read(r.text) for r in requests]
+        for r, ms in zip(requests, readings, strict=True):
+            if (
+                r.setting == "inpatient"
+            ):  # Section III: a condition treated in the stay is coded, resolved or not
+                for m in ms:
+                    m.negated = m.negated and not m.resolved_only
         plans = [self._plan(r, ms) for r, ms in zip(requests, readings, strict=True)]
         texts = self.embedded_texts(plans)
         # embedding + dense search on a second thread meanwhile the queries' lexical side (overlap.py)

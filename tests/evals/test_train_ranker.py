@@ -76,7 +76,7 @@ def test_fit_choose_save_and_the_engine_uses_it(tmp_path: Path) -> None:
     ranker.save(path)
     loaded = load_ranker(path)
     learned = SuggestionService(service.index, service.embedder, ranker=loaded)
-    text = "Assessment: type 2 diabetes mellitus with hyperglycemia. History of cholera."
+    text = "Assessment: type 2 diabetes mellitus with hyperglycemia. Essential hypertension."
     response = learned.suggest(SuggestRequest(text=text))
     assert loaded is not None
     rows = learned.candidate_features(SuggestRequest(text=text), None)

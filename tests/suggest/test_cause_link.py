@@ -177,3 +177,6 @@ def test_a_chunk_after_the_comma_that_the_index_lists_under_the_condition_comple
     assert not subterm("CKD", "anemia")  # a condition of its own: two problems
     assert read("CKD, anemia - iron studies.")[:2] == ["CKD", "anemia"]
     assert not tail_is_subterm(None, None, "Rhinitis", "allergic")  # no Index: no judge
+    # a bracketed remark after the subterm is the note's evidence, not a word the Index must list
+    assert read("Rhinitis, allergic (cat dander).")[0] == "Rhinitis, allergic (cat dander)"
+    assert read("CKD, anemia (Hgb 9.1).")[:2] == ["CKD", "anemia (Hgb 9.1)"]

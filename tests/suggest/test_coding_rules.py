@@ -797,6 +797,28 @@ def test_one_diabetic_complication_per_subcategory_beside_its_combination() -> N
     assert set(picks) == {"E11.22", "E11.42"}
 
 
+def test_hyperglycemia_beside_a_diabetic_arthropathy_is_a_second_complication() -> None:
+    """E11.6 holds several complications (I.C.4.a: as many codes as needed): E11.65 taken with
+    "hyperglycemia" does not say the Charcot joint (E11.610) again; E11.618 beside E11.610 (both E11.61)
+    would."""
+    from assistant.suggest.coding_rules.combination import FAMILIES, one_per_subcategory
+
+    picks = {
+        "E11.65": _pick("E11.65", "type 2 diabetes, hyperglycemia above goal"),
+        "E11.610": _pick("E11.610", "diabetic Charcot arthropathy left foot"),
+    }
+    picks["E11.65"].notes["combination"] = ["E11.610 + R73.9 -> E11.65"]
+    one_per_subcategory(picks, FAMILIES[0])
+    assert set(picks) == {"E11.65", "E11.610"}
+    picks = {
+        "E11.610": _pick("E11.610", "Charcot joint"),
+        "E11.618": _pick("E11.618", "diabetic arthropathy"),
+    }
+    picks["E11.610"].notes["combination"] = ["E11.9 + M14.672 -> E11.610"]
+    one_per_subcategory(picks, FAMILIES[0])
+    assert set(picks) == {"E11.610"}
+
+
 def test_a_slash_between_two_conditions_makes_two_mentions() -> None:
     from assistant.suggest.reader import read_note
 

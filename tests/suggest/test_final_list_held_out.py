@@ -77,6 +77,18 @@ def _pick(note: str, code: str, phrase: str, score: float, final: bool = True) -
         ("UC 12 yrs, stable on no meds", "ulcerative colitis"),  # a duration: the disease
         ("Recurrent acute suppurative OM, R - amox-clav", "otitis media, right - amox"),  # side at line end
         ("Ganglion cyst, L.", "cyst, left."),
+        ("acute otitis externa, L (swimmer's ear)", "externa, left (swimmer"),  # side before a remark
+        ("31 wk w/ DCDA twins", "dichorionic/diamniotic twins"),  # Index: Pregnancy, twin, dichorionic/...
+        ("Hx prostate ca s/p XRT 2017", "prostate cancer"),  # lower-case "ca" after an organ
+        ("L hemiparesis (nondominant) after CVA", "left hemiparesis"),
+        ("vit d insufficiency on last labs (22)", "vitamin d deficiency"),  # coded as the deficiency (E55.9)
+        ("medication overuse ha 2/2 otc analgesics", "medication overuse headache"),  # Index: Headache, ...
+        ("ha ha, very funny", "ha ha, very funny"),  # no headache words around: left as written
+        ("ca 9.2, mg 1.8", "ca 9.2"),  # a lab value: left as written
+        ("Di/di twins at 20 wk", "dichorionic/diamniotic twins"),
+        ("knee pain, mo/di", "knee pain, mo/di"),  # no twins around it: left as written
+        ("Closed fx neck of R 5th metacarpal", "right fifth metacarpal"),  # an ordinal names the digit
+        ("weight at the 5th percentile", "the 5th percentile"),  # no digit after it: left as written
         ("Fever, R 18", "Fever, R 18"),  # a letter and a number: not a side
         ("Elevated BP reading, no dx of HTN", "Elevated blood pressure reading"),  # R03.0's Index path
         ("bp cuff size", "bp cuff size"),  # lower case: left as written
@@ -137,6 +149,22 @@ def test_an_intrauterine_pregnancy_is_not_read_as_an_ectopic_one() -> None:
         ("Dog UTD on rabies vax per owner", "immunization given"),
         ("up to date with HPV vaccines", "immunization given"),
         ("Rabies exposure, bat in bedroom", None),
+        # "<disease> vaccine" is the vaccine; a reaction after one is read on
+        ("A/P: hepatitis B vaccine (dialysis formulation", "immunization given"),
+        ("fever after HPV vaccine", None),
+        # tests ordered are no diagnosis; "HIV +" before another test is "and", not a result
+        ("HIV + RPR drawn", "test"),
+        ("HIV + since 2015, on Biktarvy", None),
+        ("GC/CT NAAT sent", "test"),
+        ("chest pain radiating to jaw", None),
+        # a care team named after a condition is where care happens
+        ("CBT-E with the eating disorder team", "administrative"),
+        ("referral to the heart failure clinic", "plan"),  # the plan rule reads it first
+        ("eating disorder with purging", None),
+        # an ECG's ST segment is a tracing finding, not a depressive disorder
+        ("diffuse ST depression", "vitals or labs"),
+        ("ST elevation in II, III, aVF", "vitals or labs"),
+        ("depression, first episode", None),
         ("current on inhalers, asthma stable", None),
     ],
 )
@@ -266,6 +294,22 @@ def test_postpartum_day_is_not_packs_per_day(catalog: CodeCatalog, note: str, co
     picks: dict[str, Pick] = {}
     tobacco_status(picks, NoteContext(note=note), catalog)
     assert [c for c in picks if c.startswith(("F17", "Z87.891"))] == ([code] if code else [])
+
+
+@pytest.mark.parametrize(
+    ("note", "phrase", "kept"),
+    [
+        ("63M w/ DM2 and h/o IV heroin use, in remission since 2019.", "h/o IV heroin use", False),
+        ("63M w/ DM2 and h/o tobacco and heroin use, quit both 2019.", "h/o tobacco and heroin use", True),
+    ],
+)
+def test_another_substances_history_is_no_tobacco_history(
+    catalog: CodeCatalog, note: str, phrase: str, kept: bool
+) -> None:
+    """Retrieval may offer Z87.891 for "h/o IV heroin use"; no tobacco word is said, another substance is."""
+    picks = {"Z87.891": _pick(note, "Z87.891", phrase, 0.5)}
+    tobacco_status(picks, NoteContext(note=note), catalog)
+    assert ("Z87.891" in picks) is kept
 
 
 # ------------------------------------------------------------ other people's smoke is an exposure

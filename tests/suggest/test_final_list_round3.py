@@ -348,6 +348,22 @@ def test_a_vaccine_given_in_one_sentence_of_a_line_is_given_whatever_the_next_se
     assert "Z23" not in picks
 
 
+def test_the_given_vaccine_may_be_a_lines_second_vaccine_word_or_follow_a_semicolon() -> None:
+    """A line's first vaccine word may only name the visit; a ";" ends the clause that plans something."""
+    note = "Vaccine visit. A/P: hepatitis B vaccine dose #2 of series given IM today by RN."
+    picks: dict[str, Pick] = {}
+    immunization(picks, NoteContext(note=note), _encounter_catalog())
+    assert "Z23" in picks
+    note = "Plan: twins - NST from 32 wk; anesthesia consult if plts < 70k; Tdap given today L deltoid."
+    picks = {}
+    immunization(picks, NoteContext(note=note), _encounter_catalog())
+    assert "Z23" in picks
+    planned = "Vaccine visit. A/P: hepatitis B vaccine dose #2 due next month; nothing given today."
+    picks = {}
+    immunization(picks, NoteContext(note=planned), _encounter_catalog())
+    assert "Z23" not in picks
+
+
 def test_pain_the_note_relates_to_the_cancer_is_neoplasm_related_pain() -> None:
 
     catalog = CodeCatalog(

@@ -170,7 +170,7 @@ def test_a_condition_before_the_cue_keeps_the_chunk_current() -> None:
     ("text", "expected"),
     [
         ("laceration L index finger", "laceration left index finger"),
-        ("R 5th metatarsal fracture", "right 5th metatarsal fracture"),
+        ("R 5th metatarsal fracture", "right fifth metatarsal fracture"),
         ("contusion L ring finger", "contusion left ring finger"),
         ("distal R radius fx", "distal right radius fracture"),
         ("L ulna shaft", "left ulna shaft"),

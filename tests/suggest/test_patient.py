@@ -140,6 +140,13 @@ def test_demographics_from_the_note(note: str, sex: str, age: int | None) -> Non
         ("30 yo F, 8 weeks pregnant. Recheck in 2 weeks.", True, 8),
         ("Condom failure, wants emergency contraception; pregnancy test if no menses in 3 wk.", False, None),
         ("58 y/o male. Hypertension for 10 years.", False, None),
+        (
+            "29F prolactinoma on cabergoline. Contraception discussed - call if planning pregnancy.",
+            False,
+            None,
+        ),
+        ("24F acne, starting isotretinoin; two forms of contraception to avoid pregnancy.", False, None),
+        ("24F at 10 weeks, planning a home birth; pregnancy otherwise uncomplicated.", True, 10),
     ],
 )
 def test_pregnancy_only_when_documented(note: str, pregnant: bool, weeks: int | None) -> None:

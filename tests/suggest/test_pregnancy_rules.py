@@ -30,6 +30,8 @@ TITLES = {
     "O13.3": "Gestational [pregnancy-induced] hypertension without significant proteinuria, third trimester",
     "D50.9": "Iron deficiency anemia, unspecified",
     "O99.012": "Anemia complicating pregnancy, second trimester",
+    "O99.013": "Anemia complicating pregnancy, third trimester",
+    "O30.043": "Twin pregnancy, dichorionic/diamniotic, third trimester",
     "E11.9": "Type 2 diabetes mellitus without complications",
     "O24.113": "Pre-existing type 2 diabetes mellitus, in pregnancy, third trimester",
     "O24.410": "Gestational diabetes mellitus in pregnancy, diet controlled",
@@ -49,6 +51,10 @@ TITLES = {
     "O99.413": "Diseases of the circulatory system complicating pregnancy, third trimester",
     "O34.211": "Maternal care for low transverse scar from previous cesarean delivery",
     "O34.219": "Maternal care for unspecified type scar from previous cesarean delivery",
+    "N76.0": "Acute vaginitis",
+    "O23.592": "Infection of other part of genital tract in pregnancy, second trimester",
+    "N30.00": "Acute cystitis without hematuria",
+    "O23.13": "Infections of bladder in pregnancy, third trimester",
 }
 
 
@@ -132,6 +138,10 @@ def test_conditions_without_a_pregnancy_keep_their_own_chapter(catalog: CodeCata
     picks = _picks(note, "E11.9", "D50.9", words="type 2 diabetes")
     conditions_in_pregnancy(picks, NoteContext(note=note, weeks=None), catalog)
     assert set(picks) == {"E11.9", "D50.9"}
+    note = "24 yo woman, not pregnant. A/P: bacterial vaginosis."
+    picks = _picks(note, "N76.0", words="bacterial vaginosis")
+    conditions_in_pregnancy(picks, NoteContext(note=note, weeks=None), catalog)
+    assert set(picks) == {"N76.0"}
 
 
 def _at(note: str, words: str) -> Mention:
@@ -159,6 +169,15 @@ def _at(note: str, words: str) -> Mention:
         ("G1P0 at 35 weeks. A/P: MDD, single episode, moderate.", "F32.1", "MDD", 35, "O99.343"),
         ("Pregnant at 18 weeks with COVID-19, PCR positive.", "U07.1", "COVID-19", 18, "O98.512"),
         ("Pregnant, weeks unsure, COVID-19 by PCR.", "U07.1", "COVID-19", None, "O98.519"),
+        # O23: infections of the genitourinary tract in pregnancy, by site
+        (
+            "G1P0 at 18w2d. a/p: bacterial vaginosis in pregnancy.",
+            "N76.0",
+            "bacterial vaginosis",
+            18,
+            "O23.592",
+        ),
+        ("G2P1 at 30 weeks. A/P: acute cystitis.", "N30.00", "acute cystitis", 30, "O23.13"),
     ],
 )
 def test_a_condition_in_a_pregnancy_gets_the_subcategory_its_range_belongs_to(
@@ -190,6 +209,17 @@ def test_no_companion_where_the_line_has_its_chapter_15_code_or_no_pregnancy_is_
     picks["O21.1"] = Pick("O21.1", 0.8, True, [_at(note, "hyperemesis gravidarum")])
     conditions_in_pregnancy(picks, NoteContext(note=note, pregnant=True, weeks=9), catalog)
     assert set(picks) == {"E87.6", "O21.1"}  # O21.1 ("with metabolic disturbance") codes the line
+    # a plan line listing several problems: the twins' code is another clause's, not the anemia's
+    plan = "G2P1 at 31 weeks.\nPlan: DCDA twins - growth US q4wk; iron deficiency anemia - ferrous sulfate."
+    picks = _picks(plan, "D50.9", words="iron deficiency anemia")
+    picks["O30.043"] = Pick("O30.043", 0.8, True, [_at(plan, "DCDA twins")])
+    conditions_in_pregnancy(picks, NoteContext(note=plan, pregnant=True, weeks=31), catalog)
+    assert "O99.013" in picks
+    one = "G2P1 at 31 weeks.\nPlan: anemia of twin pregnancy - iron."
+    picks = _picks(one, "D50.9", words="anemia")
+    picks["O30.043"] = Pick("O30.043", 0.8, True, [_at(one, "anemia of twin pregnancy")])
+    conditions_in_pregnancy(picks, NoteContext(note=one, pregnant=True, weeks=31), catalog)
+    assert "O99.013" not in picks  # the same clause: its chapter 15 code names it
     postpartum = "6 weeks postpartum visit. Hypothyroidism on levothyroxine."
     picks = _picks(postpartum, "E03.9", words="Hypothyroidism")
     conditions_in_pregnancy(picks, NoteContext(note=postpartum, pregnant=True), catalog)

@@ -211,6 +211,11 @@ def test_a_label_answered_none_is_negated() -> None:
     [
         ("A: Metastatic breast cancer to liver.", "Metastatic breast cancer", "liver"),
         ("A: Colon cancer metastatic to the liver.", "Colon cancer", "liver"),
+        (
+            "A/P: metastatic RCC R kidney to both lungs.",
+            "metastatic RCC R kidney",
+            "both lungs",
+        ),  # abbreviated
     ],
 )
 def test_a_cancer_metastatic_to_a_site_reads_the_primary_and_the_secondary_site(
@@ -291,6 +296,25 @@ def test_a_negation_after_a_problems_dash_is_about_its_plan() -> None:
     )
     assert not by_text["Exocrine pancreatic insufficiency"].negated
     assert by_text["steatorrhea resolved on pancrelipase"].negated
+
+
+def test_a_status_or_doubt_after_the_problem_is_its_own() -> None:
+    """ "Neonatal jaundice, resolved" is resolved; "Chlamydia not excluded" is uncertain (IV.H); "MDD
+    considered - does not meet criteria" is not diagnosed. A comma before other words, or "criteria for"
+    another condition, leaves the problem as written."""
+    by_text = _by_text(
+        "A/P:\n1. Umbilical granuloma - silver nitrate\n2. Neonatal jaundice, resolved\n"
+        "3. Pneumonia, resolved cough persists\n"
+    )
+    assert by_text["Neonatal jaundice"].negated and not by_text["Umbilical granuloma"].negated
+    assert not by_text["Pneumonia"].negated
+    by_text = _by_text("Impression: Gonococcal urethritis. Chlamydia not excluded - treated presumptively.\n")
+    assert by_text["Chlamydia not excluded"].uncertain and not by_text["Gonococcal urethritis"].uncertain
+    by_text = _by_text(
+        "Impression: GAD.\nMajor depressive disorder considered - does not meet criteria today.\n"
+    )
+    assert by_text["Major depressive disorder considered"].negated and not by_text["GAD"].negated
+    assert not _by_text("A/P: GAD - does not meet criteria for MDD.\n")["GAD"].negated
 
 
 def test_a_mixed_pair_is_one_mention() -> None:

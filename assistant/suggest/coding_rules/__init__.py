@@ -19,6 +19,7 @@ from assistant.suggest.coding_rules.context import CodeSearch, NoteContext
 from assistant.suggest.coding_rules.copd import copd_with_lower_respiratory_infection
 from assistant.suggest.coding_rules.dementia import dementia_in_other_diseases
 from assistant.suggest.coding_rules.device_status import device_status
+from assistant.suggest.coding_rules.dominance import dominant_side
 from assistant.suggest.coding_rules.drugs_given import drugs_given
 from assistant.suggest.coding_rules.encounters import encounter_codes
 from assistant.suggest.coding_rules.hcpcs_gate import gate
@@ -76,6 +77,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     combine(picks, ctx, catalog)
     index_pairs(picks, ctx, catalog)
     both_sides_without_a_bilateral_code(picks, ctx, catalog)
+    dominant_side(picks, ctx, catalog)
     postprocedural_hypothyroidism(picks, ctx, catalog)
     stone_with_hydronephrosis(picks, ctx, catalog)
     copd_with_lower_respiratory_infection(picks, ctx, catalog)

@@ -412,10 +412,17 @@ def _base_named_with_partner(picks: dict[str, Pick], catalog: CodeCatalog, famil
     return None
 
 
+def _same_parent(a: str, b: str) -> bool:
+    """E11.21 and E11.22 (both under E11.2); not E11.610 and E11.65 (E11.61 arthropathy and E11.6's
+    hyperglycemia are two complications of the "other specified" subcategory, I.C.4.a: as many codes as
+    needed)."""
+    return len(a) == len(b) and a[:-1] == b[:-1]
+
+
 def one_per_subcategory(picks: dict[str, Pick], family: Family) -> None:
     """ "Diabetic nephropathy / CKD stage 4": E11.22 (with N18.4) codes the kidney complication; E11.21 beside
     it says the same complication again. Within one subcategory (E11.2-) the combination that took a partner
-    stays."""
+    stays; a sibling under the same parent code is the same complication."""
     combined = [
         p for p in picks.values() if p.final and family.is_base(p.code) and p.notes.get("combination")
     ]
@@ -426,7 +433,7 @@ def one_per_subcategory(picks: dict[str, Pick], family: Family) -> None:
             if p.final
             and c != keep.code
             and family.is_base(c)
-            and c[:5] == keep.code[:5]
+            and _same_parent(c, keep.code)
             and not p.notes.get("combination")
         ]:
             picks.pop(c)

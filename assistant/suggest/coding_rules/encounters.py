@@ -251,22 +251,35 @@ def _is_a_test(line: str, match: re.Match[str]) -> bool:
 _GIVEN_TODAY = re.compile(r"[\s#\d,()-]*(?:dose\s*\d\s*)?today\b", re.IGNORECASE)
 
 
+_CLAUSE_END = re.compile(r"[.;](?:\s|$)")
+
+
 def _sentence_at(line: str, at: int) -> str:
-    """The sentence of a line that holds offset ``at`` ("... vaccines given today. Next visit at 6.")."""
-    start = line.rfind(". ", 0, at) + 1
-    end = line.find(". ", at)
-    return line[start : end if end >= 0 else len(line)]
+    """The sentence or ";" clause of a line that holds offset ``at`` ("... vaccines given today. Next visit at
+    6.", "anesthesia consult if plts < 70k; Tdap given today")."""
+    start = max((m.end() for m in _CLAUSE_END.finditer(line, 0, at)), default=0)
+    end = _CLAUSE_END.search(line, at)
+    return line[start : end.start() if end else len(line)]
+
+
+def _given_here(line: str, m: re.Match[str]) -> bool:
+    """The vaccine named at ``m`` was given at this visit (not declined, due or planned)."""
+    sentence = _sentence_at(line, m.start())
+    return (documents_service(sentence) or _GIVEN_TODAY.match(line[m.end() :]) is not None) and not re.search(
+        r"\b(?:declin\w*|refus\w*|due|next)\b", sentence, re.I
+    )
 
 
 def immunization(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    """Z23 for a vaccine given; any of a line's vaccine words may be the given one ("Vaccine visit. ...
+    hepatitis B vaccine dose #2 given today")."""
     for line_match in re.finditer(r"[^\n]+", ctx.note):
         line = line_match.group(0)
-        m = next((v for v in _IMMUNIZATION.finditer(line) if not _is_a_test(line, v)), None)
-        if (
-            m
-            and (documents_service(_sentence_at(line, m.start())) or _GIVEN_TODAY.match(line[m.end() :]))
-            and not re.search(r"\b(?:declin\w*|refus\w*|due|next)\b", _sentence_at(line, m.start()), re.I)
-        ):
+        m = next(
+            (v for v in _IMMUNIZATION.finditer(line) if not _is_a_test(line, v) and _given_here(line, v)),
+            None,
+        )
+        if m:
             start = line_match.start() + m.start()
             add_pick(
                 picks,

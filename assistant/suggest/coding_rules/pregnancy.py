@@ -69,6 +69,13 @@ COMPANIONS: tuple[tuple[Ranges, str, tuple[str, ...]], ...] = (
     ((("J00", "J99"),), "O99.51", ("O99.5",)),
     ((("K00", "K93"),), "O99.61", ("O99.6",)),
     ((("L00", "L99"),), "O99.71", ("O99.7",)),
+    # infections of the genitourinary tract (O23, "infections of genitourinary tract in pregnancy")
+    ((("N10", "N12"),), "O23.0", ("O23",)),
+    ((("N30", "N30"),), "O23.1", ("O23",)),
+    ((("N34", "N34"),), "O23.2", ("O23",)),
+    ((("N72", "N72"),), "O23.51", ("O23",)),
+    ((("N70", "N70"),), "O23.52", ("O23",)),
+    ((("N71", "N71"), ("N73", "N77")), "O23.59", ("O23",)),
     ((("A15", "A19"),), "O98.01", ("O98.0",)),
     ((("A50", "A53"),), "O98.11", ("O98.1",)),
     ((("A54", "A54"),), "O98.21", ("O98.2",)),
@@ -132,9 +139,11 @@ def trimester_code(stem: str, weeks: int | None, catalog: CodeCatalog) -> str | 
 
 
 def _line(note: str, m: Mention) -> tuple[int, int]:
-    start = note.rfind("\n", 0, m.start) + 1
-    end = note.find("\n", m.end)
-    return start, len(note) if end < 0 else end
+    """The problem the mention stands in: its line, or its ";" clause of a line that lists several ("twins -
+    growth US; gestational thrombocytopenia - CBC")."""
+    start = max(note.rfind("\n", 0, m.start), note.rfind(";", 0, m.start)) + 1
+    ends = [e for e in (note.find("\n", m.end), note.find(";", m.end)) if e >= 0]
+    return start, min(ends, default=len(note))
 
 
 def conditions_in_pregnancy(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:

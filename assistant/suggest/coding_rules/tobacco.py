@@ -119,9 +119,12 @@ def tobacco_status(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalo
     by_sentence: dict[str, list[Pick]] = {}
     for code in tobacco:
         pick = picks[code]
-        said = [c for c in (_mention_clause(ctx, m) for m in pick.mentions) if _TOBACCO.search(c)]
+        clauses = [_mention_clause(ctx, m) for m in pick.mentions]
+        said = [c for c in clauses if _TOBACCO.search(c)]
         if said and (_NEVER.search(said[0]) or not_tobacco(said[0])):
             picks.pop(code)  # "never smoker", "smokes cannabis": no tobacco code at all
+        elif not said and any(not_tobacco(c) for c in clauses):
+            picks.pop(code)  # "h/o IV heroin use": another substance's history, no tobacco named
         elif said and not any(m.negated or m.family for m in pick.mentions):
             by_sentence.setdefault(said[0], []).append(pick)
     if not by_sentence:

@@ -1,0 +1,44 @@
+"""Hemiplegia and hemiparesis by the dominant side (I.C.6.a): the note's word, the handedness, the default.
+Titles are the ICD-10-CM tabular's (public domain)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.suggest.coding_rules import NoteContext
+from assistant.suggest.coding_rules.dominance import dominant_side
+from assistant.suggest.reader import Mention
+from assistant.suggest.store import CodeCatalog
+from assistant.suggest.types import Pick
+
+_AFTER = "Hemiplegia and hemiparesis following cerebral infarction affecting"
+TITLES = {
+    "I69.351": f"{_AFTER} right dominant side",
+    "I69.352": f"{_AFTER} left dominant side",
+    "I69.353": f"{_AFTER} right non-dominant side",
+    "I69.354": f"{_AFTER} left non-dominant side",
+    "I69.359": f"{_AFTER} unspecified side",
+    "I10": "Essential (primary) hypertension",
+}
+CATALOG = CodeCatalog({"codes": {c: ["ICD-10-CM", t, True, c[:3], "code"] for c, t in TITLES.items()}})
+
+
+@pytest.mark.parametrize(
+    ("note", "code", "expected"),
+    [
+        ("A/P: L hemiparesis following cerebral infarct.", "I69.352", "I69.354"),  # default: left nondominant
+        ("A/P: R hemiparesis following cerebral infarct.", "I69.353", "I69.351"),  # default: right dominant
+        ("Left-handed. A/P: L hemiparesis following cerebral infarct.", "I69.354", "I69.352"),  # handedness
+        ("A/P: L hemiparesis (dominant) following cerebral infarct.", "I69.354", "I69.352"),  # said
+        ("A/P: L hemiparesis following cerebral infarct.", "I69.354", "I69.354"),  # already right
+        ("A/P: hemiparesis following cerebral infarct.", "I69.359", "I69.359"),  # no side: unspecified stays
+    ],
+)
+def test_the_dominant_side_follows_the_note_the_hand_or_the_default(
+    note: str, code: str, expected: str
+) -> None:
+    start = note.index("hemiparesis") - 2
+    m = Mention(start, len(note), note[start:], note[start:], "assessment", note.index("A/P"), len(note))
+    picks = {code: Pick(code, 0.8, True, [m]), "I10": Pick("I10", 0.7, True, [m])}
+    dominant_side(picks, NoteContext(note=note), CATALOG)
+    assert set(picks) == {expected, "I10"} and picks[expected].final
