@@ -108,9 +108,10 @@ _SHAPES: list[tuple[re.Pattern[str], object]] = [
         lambda m: f"chronic kidney disease stage {m.group(1).lower()}",
     ),
     (re.compile(r"\bstage\s+(iii|iv|ii|i|v)\b", re.IGNORECASE), lambda m: "stage " + _roman(m.group(1))),
+    # "G2P1001" is gravida 2 with the TPAL counts (term, preterm, abortions, living): para = term + preterm
     (
-        re.compile(r"\bG(\d{1,2})\s*P(\d{1,2})(?:[- ]?\d){0,3}\b"),
-        lambda m: f"gravida {m.group(1)} para {m.group(2)}",
+        re.compile(r"\bG(\d{1,2})\s*P(?:(\d)(\d)(\d)(\d)|(\d{1,2})(?:-\d{1,2}){0,3})\b"),
+        lambda m: f"gravida {m.group(1)} para {m.group(6) or int(m.group(2)) + int(m.group(3))}",
     ),
     (
         re.compile(r"\b(\d{1,3})\s*-?\s*(?:yo|y/o|y\.o\.?|yr old)\s*([MF])\b", re.IGNORECASE),

@@ -174,6 +174,8 @@ def test_the_table_is_large_and_well_formed() -> None:
         ("CKD 3b", "chronic kidney disease stage 3b"),
         ("58yo M", "58 year old male"),
         ("G2P1 at 28 wks", "gravida 2 para 1 at 28 weeks"),
+        ("G2P1001 at 28 wks", "gravida 2 para 1 at 28 weeks"),  # TPAL: para = term + preterm
+        ("G5P3113", "gravida 5 para 4"),
         ("MDD, GAD", "major depressive disorder, generalized anxiety disorder"),
         ("acute PE on heparin", "acute pulmonary embolism on heparin"),
         ("MS, murmur on exam", "mitral stenosis, murmur on exam"),
