@@ -132,6 +132,11 @@ def test_a_bypass_graft_status_is_read_though_another_sentence_of_its_line_says_
 
 # ------------------------------------------------------------ drug-induced conditions (I.C.19.e.5.a)
 AE_TITLES = {
+    "T38.895A": (
+        "Adverse effect of other hormones and synthetic substitutes, initial encounter",
+        True,
+        "T38.895",
+    ),
     "E03": ("Other hypothyroidism", False, None),
     "E03.2": ("Hypothyroidism due to medicaments and other exogenous substances", True, "E03"),
     "E03.9": ("Hypothyroidism, unspecified", True, "E03"),
@@ -178,6 +183,7 @@ AE_TITLES = {
 }
 # The engine's retrieval of "adverse effect of <drug>" within the Drug table's codes, as a stand-in.
 DRUG_TABLE = {
+    "siadh": [("T38.895A", 0.9)],  # what a search of the Drug table gives for "antidiuretic hormone"
     "amiodarone": [("T46.2X5S", 0.74), ("T46.2X5A", 0.73)],
     "naproxen": [("T39.315A", 0.87)],
     "nonsteroidal anti-inflammatory drug": [("T39.395A", 0.81)],
@@ -250,6 +256,8 @@ def ae_catalog() -> CodeCatalog:
         ("A/P: Hyponatremia due to HCTZ and low solute intake.", "Hyponatremia", "E87.1",
          {"E87.1", "T50.2X5A"}),
         ("A/P: Hyponatremia due to vomiting and diarrhea.", "Hyponatremia", "E87.1", {"E87.1"}),
+        # an abbreviation of a condition ("SIADH": a syndrome of antidiuretic hormone) is no drug
+        ("A/P: Hyponatremia 2/2 SIADH - fluid restriction.", "Hyponatremia", "E87.1", {"E87.1"}),
     ],
 )  # fmt: skip
 def test_a_condition_attributed_to_a_drug_takes_its_drug_induced_form_and_the_adverse_effect(

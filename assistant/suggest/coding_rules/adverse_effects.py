@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.suggest.abbreviations import expand_text
 from assistant.suggest.coding_rules.antineoplastic import antineoplastic_class
 from assistant.suggest.coding_rules.context import NoteContext, add_pick, demote
 from assistant.suggest.store import CodeCatalog
@@ -87,10 +88,19 @@ _DRUG_FORM = re.compile(
 )
 
 
+# An abbreviation the table reads as a condition ("2/2 SIADH", "d/t CKD") names a cause that is no drug.
+_CONDITION_WORDS = re.compile(
+    r"\b(?:syndrome|disease|disorder|failure|infection|deficiency|insufficiency|ketoacidosis)\b",
+    re.IGNORECASE,
+)
+
+
 def _adverse_effect_code(ctx: NoteContext, catalog: CodeCatalog, drug: str) -> str | None:
     if ctx.search is None or _NOT_A_DRUG.match(drug):
         return None
     known = next((t for rx, t in _CLASS_TERMS if rx.match(drug)), None)
+    if known is None and _CONDITION_WORDS.search(expand_text(drug)):
+        return None
     term = known or antineoplastic_class(drug) or drug
     found = ctx.search(f"adverse effect of {term}", DRUG_TABLE_PREFIXES)
     if not found or found[0][1] < (_MIN_KNOWN if known else _MIN_SCORE):
