@@ -176,7 +176,8 @@ _CHUNK_SPLIT = re.compile(
 # has the cause as a subterm, "Rhinitis, allergic, due to pollen"; an organism is the infection's agent, not
 # a second condition).
 _CAUSE_LINK = re.compile(
-    r"\s+(?:due\s+to|secondary\s+to|triggered\s+by|caused\s+by|precipitated\s+by|from)\s+", re.IGNORECASE
+    r"\s+(?:due\s+to|secondary\s+to|triggered\s+by|caused\s+by|precipitated\s+by|from|d/t|2/2|2/2/2)\s+",
+    re.IGNORECASE,
 )
 Joined = Callable[[str, str], bool]
 

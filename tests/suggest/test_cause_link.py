@@ -93,6 +93,9 @@ def test_a_cause_that_is_a_condition_of_its_own_is_a_second_mention() -> None:
         "Chronic HFrEF",
         "ischemic cardiomyopathy",
     ]
+    # the shorthand links: "d/t" (due to), "2/2" (secondary to)
+    assert texts("A/P: AKI d/t dehydration, IV fluids") == ["AKI", "dehydration", "IV fluids"]
+    assert texts("# ATN 2/2 rhabdomyolysis") == ["ATN", "rhabdomyolysis"]
 
 
 def test_a_cause_the_index_lists_under_the_condition_stays_with_it() -> None:
