@@ -97,12 +97,13 @@ _LONG_TERM = (
 # lisinopril"): what the patient takes for it, no word of the condition's code (the Z79 status codes come
 # from the note's drug rules).
 _DRUG_NAME = (
-    r"[a-z]+(?:pril|sartan|olol|dipine|statin|formin|gliptin|gliflozin|glutide|mab|nib|parin|xaban|azole|"
+    r"(?:[a-z]+(?:pril|sartan|olol|dipine|statin|formin|gliptin|gliflozin|glutide|mab|nib|parin|xaban|azole|"
     r"cycline|cillin|mycin|floxacin|prazole|tidine|lukast|terol|sone|olone|thyroxine|prolide|relin|profen|"
-    r"pam|lam|zine|oxetine|aline|pramine|triptan)"
+    r"pam|lam|zine|oxetine|aline|pramine|triptan)|statins?)"
 )
 _TREATMENT_TAIL = re.compile(
-    rf"\s+on\s+(?:(?:chronic|long[- ]term|maintenance|daily|home|low[- ]dose|high[- ]dose)\s+)?"
+    rf"\s+on\s+(?:(?:chronic|long[- ]term|maintenance|daily|home|low[- ]dose|high[- ]dose|"
+    rf"(?:high|moderate|low)[- ]intensity)\s+)?"
     rf"(?:{_LONG_TERM}|{_DRUG_NAME}|(?:[a-z-]+\s+)?(?:therapy|treatment|deprivation|regimen|medications?|meds)|"
     r"adt|art|haart|prep|cpap|bipap|hd|pd|o2)\b[^;]*$",
     re.IGNORECASE,

@@ -440,9 +440,15 @@ _SPINE_REGION = (
     r"(?:cervical|cervicothoracic|thoracic|thoracolumbar|lumbar|lumbosacral|sacral|sacrococcygeal)"
     r"(?:\s+(?:region|spine|level))?"
 )
+# An ulcer's depth or stage, as the L89/L97/L98.4 titles say it ("limited to breakdown of skin").
+_ULCER_DEPTH = (
+    r"limited\s+to\s+(?:the\s+)?breakdown\s+of\s+(?:the\s+)?skin|(?:with\s+)?fat\s+layer\s+exposed|"
+    r"with\s+(?:exposed\s+)?(?:muscle|bone)(?:\s+(?:involvement|exposed))?(?:\s+without\s+evidence\s+of\s+necrosis)?|"
+    r"with\s+necrosis\s+of\s+(?:muscle|bone)|(?:full|partial)[- ]thickness(?:\s+skin\s+loss)?|unstageable"
+)
 _COMPLETES_PREVIOUS = re.compile(
     rf"\s*(?:(?:right|left|bilateral|both|r|l|rt|lt)\s+{_SITE}|[a-z]+(?:\s+[a-z]+)?\s+type|[rl][uml]l|{_SPINE_REGION}|"
-    rf"{_STRUCTURE})[\s.!?]*",
+    rf"{_STRUCTURE}|{_ULCER_DEPTH})[\s.!?]*",
     re.IGNORECASE,
 )
 

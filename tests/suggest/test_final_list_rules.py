@@ -17,7 +17,7 @@ from assistant.suggest.consolidate import (
     drop_unspecified_site_cancer,
 )
 from assistant.suggest.first_listed import ensure_first_listed
-from assistant.suggest.not_coded import why_not_coded
+from assistant.suggest.not_coded import treatment_tail, why_not_coded
 from assistant.suggest.qualifiers import compare, read_qualifiers, rerank, title_qualifiers
 from assistant.suggest.reader import Mention, read_note
 from assistant.suggest.rules import excluded_elsewhere
@@ -463,3 +463,21 @@ def test_recurrent_said_beside_the_mention_in_its_sentence_is_no_conflict() -> N
     assert rerank(cands, nearby, titles.__getitem__, lambda c: [], Scored)[0][0].code == "F33.42"
     cands = [Scored("F33.42", 0.7), Scored("F32.5", 0.6)]
     assert rerank(cands, remission, titles.__getitem__, lambda c: [], Scored)[0][0].code == "F32.5"
+
+
+def test_an_ulcer_s_depth_after_the_comma_completes_the_ulcer() -> None:
+    note = "Seen today.\nA/P: Diabetic foot ulcer, L heel, limited to breakdown of skin. DM2."
+    assert [m.text for m in read_note(note)][1:] == [
+        "Diabetic foot ulcer, L heel, limited to breakdown of skin",
+        "DM2",
+    ]
+    note = "Seen today.\nA/P: Venous stasis ulcer R calf, fat layer exposed."
+    assert [m.text for m in read_note(note)][1:] == ["Venous stasis ulcer R calf, fat layer exposed"]
+    # a condition of its own after the comma stays its own mention
+    note = "Seen today.\nA/P: Diabetic foot ulcer, L heel, cellulitis."
+    assert [m.text for m in read_note(note)][1:] == ["Diabetic foot ulcer, L heel", "cellulitis"]
+
+
+def test_a_statin_is_a_treatment_tail_and_a_medication() -> None:
+    assert treatment_tail("HLD on high-intensity statin") == 3
+    assert why_not_coded("statins") == "medication"
