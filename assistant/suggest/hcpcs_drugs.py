@@ -17,7 +17,7 @@ from assistant.suggest.store import CodeCatalog
 
 _DRUG_CODE = re.compile(r"^J\d{4}$")
 _ROUTE_HEAD = re.compile(r"^(?:injection|infusion|instillation|implant)\b,?\s*", re.IGNORECASE)
-_DISPENSED = re.compile(r"\b(?:oral|administered through dme|inhalation solution)\b", re.IGNORECASE)
+_DISPENSED = re.compile(r"\b(?:oral|through dme|inhalation solution)\b", re.IGNORECASE)
 _AMOUNT = re.compile(
     r"(?:\b(?:per|up to)\s+)?(?P<value>\d[\d,]*(?:\.\d+)?)\s*"
     r"(?P<unit>mg|mcg|micrograms?|milligrams?|g|gm|grams?|units?|i\.?u\.?|cc|ml|l|percent)\b(?:/\w+)?",
@@ -80,6 +80,9 @@ class DrugCode:
     amount: tuple[float, str] | None  # the amount one unit bills ("15 mg" -> (15.0, "mg"))
     marks: tuple[frozenset[str], ...]  # a product, form or device the note must name (a brand, "implant")
     devices: frozenset[str]  # the device it is ("implant", "intrauterine"), if any
+    brand: frozenset[
+        str
+    ]  # the bracketed product name's words ("invega", "sustenna"): a note may say only them
     unspecified: bool  # "not otherwise specified"
 
 
@@ -105,7 +108,7 @@ def normal_amount(value: str, unit: str) -> tuple[float, str]:
 def _is_brand(bracketed: str) -> bool:
     """A bracket that names a product or its maker ("(xipere)"), not a use, an amount or what the drug is."""
     return (
-        not bracketed.startswith(("for ", "code "))
+        not bracketed.startswith(("for ", "code ", "i.e.", "e.g."))
         and bracketed not in _GENERIC_BRACKETS
         and _AMOUNT.search(bracketed) is None
     )
@@ -125,7 +128,7 @@ def parse_descriptor(code: str, title: str) -> DrugCode | None:
     amounts = list(_AMOUNT.finditer(rest)) or list(_AMOUNT.finditer(" ".join(bracketed)))
     amount = normal_amount(amounts[0]["value"], amounts[0]["unit"]) if amounts else None
     brands = [b.lower() for b in bracketed if _is_brand(b.lower())]
-    groups = [{w for w in words(b) if w not in STOP_WORDS and len(w) > 2} for b in brands]
+    groups = [{w for w in words(b) if w not in FORM_WORDS and len(w) > 2} for b in brands]
     groups += [{w for w in words(m.group(0)) if w not in STOP_WORDS} for m in _PRODUCT_WORDS.finditer(title)]
     devices = DEVICE_FORMS & set(words(title))
     marks = tuple(frozenset(g) for g in [*groups, devices] if g)
@@ -138,6 +141,7 @@ def parse_descriptor(code: str, title: str) -> DrugCode | None:
         amount=amount,
         marks=marks,
         devices=frozenset(devices),
+        brand=frozenset(w for group in groups[: len(brands)] for w in group if len(w) > 3) - set(name),
         unspecified=bool(_NOT_OTHERWISE.search(title)),
     )
 
@@ -146,7 +150,8 @@ _TABLES: WeakKeyDictionary[CodeCatalog, dict[str, list[DrugCode]]] = WeakKeyDict
 
 
 def drug_codes(catalog: CodeCatalog) -> dict[str, list[DrugCode]]:
-    """The catalog's billable J-codes by the word of the drug's name a note must say (read once a catalog)."""
+    """The catalog's billable J-codes by the word of the drug's name a note must say, or of its bracketed
+    product name (read once a catalog)."""
     table = _TABLES.get(catalog)
     if table is None:
         table = {}
@@ -155,6 +160,7 @@ def drug_codes(catalog: CodeCatalog) -> dict[str, list[DrugCode]]:
                 continue
             drug = parse_descriptor(code, title)
             if drug is not None:
-                table.setdefault(drug.lead, []).append(drug)
+                for key in {drug.lead} | drug.brand:
+                    table.setdefault(key, []).append(drug)
         _TABLES[catalog] = table
     return table

@@ -42,6 +42,13 @@ DESCRIPTORS = {
     "J7297": "Levonorgestrel-releasing intrauterine contraceptive system (liletta), 52 mg",
     "J7298": "Levonorgestrel-releasing intrauterine contraceptive system (mirena), 52 mg",
     "J7306": "Levonorgestrel (contraceptive) implant system, including implants and supplies",
+    "J2426": "Injection, paliperidone palmitate extended release (invega sustenna), 1 mg",
+    "J2427": "Injection, paliperidone palmitate extended release, (invega hafyera or invega trinza), 1 mg",
+    "J1943": "Injection, aripiprazole lauroxil, (aristada initio), 1 mg",
+    "J1944": "Injection, aripiprazole lauroxil, (aristada), 1 mg",
+    "J0585": "Injection, onabotulinumtoxina, 1 unit",
+    "J1815": "Injection, insulin, per 5 units",
+    "J1817": "Insulin for administration through dme (i.e., insulin pump) per 50 units",
 }
 CATALOG = CodeCatalog(
     {
@@ -168,3 +175,12 @@ def test_a_device_or_brand_is_chosen_only_as_the_note_names_it() -> None:
     assert _final("Liletta IUD inserted today") == ["J7297"]
     assert _final("levonorgestrel 52 mg IUD placed") == []  # Liletta or Mirena: the note does not say
     assert _final("naloxone 0.4 mg IM given") == ["J2312"]
+
+
+def test_a_product_named_only_by_its_brand_is_found_by_the_brand() -> None:
+    assert _final("Invega Sustenna 234 mg IM given in the L deltoid") == ["J2426"]
+    assert _final("Aristada 882 mg IM given") == ["J1944"]  # not Aristada Initio
+    assert _final("Aristada Initio 675 mg IM given") == ["J1943"]
+    assert _final("paliperidone palmitate 156 mg IM given") == []  # which product: the coder asks
+    assert _final("Botox 100 units injected, chronic migraine protocol") == ["J0585"]
+    assert _final("regular insulin 10 units IV given") == ["J1815"]  # not the pump's supply

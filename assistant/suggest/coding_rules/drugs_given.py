@@ -57,6 +57,16 @@ ALIASES: dict[str, str] = {
     "epi": "epinephrine",
     "vivitrol": "naltrexone",
     "iud": "intrauterine device",
+    "botox": "onabotulinumtoxina",
+    "venofer": "iron sucrose",
+    "injectafer": "ferric carboxymaltose",
+    "procrit": "epoetin alfa",
+    "epogen": "epoetin alfa",
+    "reclast": "zoledronic acid",
+    "xolair": "omalizumab",
+    "makena": "hydroxyprogesterone caproate",
+    "rhogam": "rho d immune globulin",
+    "haldol": "haloperidol",
     "mirena": "mirena levonorgestrel",
     "kyleena": "kyleena levonorgestrel",
     "liletta": "liletta levonorgestrel",
@@ -135,9 +145,9 @@ def _dose_near(text: str, start: int, end: int) -> tuple[float, str] | None:
 
 
 def _rank(drug: DrugCode, said: set[str], dose: tuple[float, str] | None) -> tuple[float, ...]:
-    """Lower is better: no unsaid product, fewest unsaid name words, more of the drug's words said, every
-    salt said, the not-otherwise-specified code, the billing amount that fits the dose (the largest unit
-    that divides it)."""
+    """Lower is better: no unsaid product, more of its brand said, fewest unsaid name words, more of the
+    drug's words said, every salt said, the not-otherwise-specified code, the billing amount that fits the
+    dose (the largest unit that divides it)."""
     drug_said = len({w for w in drug.drug if len(w) > 1} - FORM_WORDS & said)
     unsaid_product = sum(1 for mark in drug.marks if not mark & said)
     unsaid = {w for w in drug.name if w not in _GENERIC and len(w) > 1} - said
@@ -151,7 +161,17 @@ def _rank(drug: DrugCode, said: set[str], dose: tuple[float, str] | None) -> tup
             fit = 1 + 1 / (1 + drug.amount[0])  # the largest unit that divides the dose first
         else:
             fit = 2.0
-    return (unsaid_product, len(unsaid - SALT_WORDS), -drug_said, unsaid_salt, int(not drug.unspecified), fit)
+    # a brand said: the product it names whole ("Aristada" is not "Aristada Initio")
+    brand_said = len(drug.brand & said) - 0.5 * len(drug.brand - said) if drug.brand & said else 0.0
+    return (
+        unsaid_product,
+        -brand_said,
+        len(unsaid - SALT_WORDS),
+        -drug_said,
+        unsaid_salt,
+        int(not drug.unspecified),
+        fit,
+    )
 
 
 def _conflict(drug: DrugCode, salts: set[str], said: set[str]) -> bool:
@@ -173,7 +193,7 @@ def _choose(options: list[DrugCode], said: set[str], dose: tuple[float, str] | N
     if not ranked:
         return None
     best = _rank(ranked[0], said, dose)
-    top = [d for d in ranked if _rank(d, said, dose)[:3] == best[:3]]
+    top = [d for d in ranked if _rank(d, said, dose)[:4] == best[:4]]
     if _salts(ranked[0]) - said and len({_salts(d) for d in top}) > 1:
         unspecified = [d for d in top if d.unspecified]
         return unspecified[0] if len(unspecified) == 1 else None
