@@ -155,12 +155,18 @@ def drug_codes(catalog: CodeCatalog) -> dict[str, list[DrugCode]]:
     table = _TABLES.get(catalog)
     if table is None:
         table = {}
+        diagnosis_words = {
+            w
+            for code, title in catalog.titles().items()
+            if catalog.system(code) == "ICD-10-CM"
+            for w in words(title)
+        }
         for code, title in catalog.titles().items():
             if not _DRUG_CODE.match(code) or not catalog.billable(code) or catalog.system(code) != "HCPCS":
                 continue
             drug = parse_descriptor(code, title)
             if drug is not None:
-                for key in {drug.lead} | drug.brand:
+                for key in {drug.lead} | (drug.brand - diagnosis_words):  # a brand no diagnosis title uses
                     table.setdefault(key, []).append(drug)
         _TABLES[catalog] = table
     return table

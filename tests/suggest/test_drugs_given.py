@@ -49,12 +49,15 @@ DESCRIPTORS = {
     "J0585": "Injection, onabotulinumtoxina, 1 unit",
     "J1815": "Injection, insulin, per 5 units",
     "J1817": "Insulin for administration through dme (i.e., insulin pump) per 50 units",
+    "J2183": "Injection, meropenem (wg critical care), not therapeutically equivalent to j2185, 100 mg",
 }
 CATALOG = CodeCatalog(
     {
         "codes": {
             **{c: ["HCPCS", t, True, None, "code"] for c, t in DESCRIPTORS.items()},
             "N20.1": ["ICD-10-CM", "Calculus of ureter", True, "N20", "code"],
+            "Z74.1": ["ICD-10-CM", "Need for assistance with personal care", True, "Z74", "code"],
+            "G72.81": ["ICD-10-CM", "Critical illness myopathy", True, "G72.8", "code"],
         }
     }
 )
@@ -184,3 +187,6 @@ def test_a_product_named_only_by_its_brand_is_found_by_the_brand() -> None:
     assert _final("paliperidone palmitate 156 mg IM given") == []  # which product: the coder asks
     assert _final("Botox 100 units injected, chronic migraine protocol") == ["J0585"]
     assert _final("regular insulin 10 units IV given") == ["J1815"]  # not the pump's supply
+    # a maker's name made of everyday words ("WG Critical Care") is no brand a note names
+    assert _final("Urgent care: ketorolac 30 mg IM given today") == ["J1885"]
+    assert _final("prednisone 60 mg x 7 days given") == []  # a course of days: a prescription

@@ -93,7 +93,8 @@ _DOSE = re.compile(
 # A drug taken by mouth, inhaled or put on the skin is not given by injection or infusion.
 _NOT_INJECTED = re.compile(
     r"\b(?:PO|ODT|oral(?:ly)?|by\s+mouth|tabs?|tablets?|capsules?|caps?|SL|sublingual|nebs?|nebuli[sz]ed|"
-    r"inhaled|inhaler|MDI|topical(?:ly)?|cream|ointment|drops|patch|spray|kits?|Rx|prescri\w+)\b",
+    r"inhaled|inhaler|MDI|topical(?:ly)?|cream|ointment|drops|patch|spray|kits?|Rx|prescri\w+|"
+    r"x\s*\d+\s*(?:d|days?|wks?|weeks?))\b",  # a course of days is a prescription, not an office dose
     re.IGNORECASE,
 )
 _DOSE_BEFORE = re.compile(
