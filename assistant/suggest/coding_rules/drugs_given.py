@@ -15,7 +15,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from assistant.suggest.coding_rules.context import NoteContext, add_pick, best_score, demote
+from assistant.suggest.coding_rules.context import NoteContext, add_pick, best_score, demote, head_lines
 from assistant.suggest.coding_rules.hcpcs_gate import documents_service
 from assistant.suggest.hcpcs_drugs import (
     DEVICE_FORMS,
@@ -112,7 +112,7 @@ _FACILITY = re.compile(
 
 def facility_visit(ctx: NoteContext) -> bool:
     """An inpatient stay, or a note whose first line opens an emergency-department or hospital visit."""
-    first = ctx.note.strip().split("\n", 1)[0]
+    first = head_lines(ctx.note, 1).strip()
     return ctx.setting == "inpatient" or _FACILITY.search(first[:80]) is not None
 
 
@@ -178,7 +178,7 @@ def _rank(drug: DrugCode, said: set[str], dose: tuple[float, str] | None) -> tup
 def _conflict(drug: DrugCode, salts: set[str], said: set[str]) -> bool:
     """The note names a salt the descriptor does not ("triamcinolone acetonide" against "diacetate"), or a
     device it is not (an intrauterine system against an implant)."""
-    own = {w for w in drug.name if w in SALT_WORDS and w not in _GENERIC}
+    own = _salts(drug)
     devices = DEVICE_FORMS & said
     return bool(salts and own and not own & salts) or bool(devices and not devices & drug.devices)
 
@@ -190,17 +190,17 @@ def _salts(drug: DrugCode) -> frozenset[str]:
 def _choose(options: list[DrugCode], said: set[str], dose: tuple[float, str] | None) -> DrugCode | None:
     """The one code the note's words and dose point to; None where two remain apart only by what the note
     does not say (a salt, a product), unless one of them is the not-otherwise-specified code."""
-    ranked = sorted(options, key=lambda d: _rank(d, said, dose))
+    ranked = sorted(((_rank(d, said, dose), d) for d in options), key=lambda pair: pair[0])
     if not ranked:
         return None
-    best = _rank(ranked[0], said, dose)
-    top = [d for d in ranked if _rank(d, said, dose)[:4] == best[:4]]
-    if _salts(ranked[0]) - said and len({_salts(d) for d in top}) > 1:
+    best, first = ranked[0]
+    top = [d for rank, d in ranked if rank[:4] == best[:4]]
+    if _salts(first) - said and len({_salts(d) for d in top}) > 1:
         unspecified = [d for d in top if d.unspecified]
         return unspecified[0] if len(unspecified) == 1 else None
-    if len(ranked) > 1 and _rank(ranked[1], said, dose) == best:
+    if len(ranked) > 1 and ranked[1][0] == best:
         return None
-    return ranked[0]
+    return first
 
 
 def drugs_in(text: str, table: dict[str, list[DrugCode]]) -> list[Given]:
