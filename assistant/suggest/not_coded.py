@@ -126,6 +126,29 @@ def treatment_tail(text: str) -> int | None:
     return m.start()
 
 
+# A neutral status after the condition ("HTN controlled", "asthma well controlled", "GERD improved"): it says
+# how the condition is doing, no word of its code. Statuses that choose a code ("poorly controlled",
+# "worsening") stay in the query, and so does the type of angina ("angina stable").
+_STATUS_TAIL = re.compile(
+    r"[\s,]+(?:(?:well|adequately|fairly|reasonably|good|now|currently|clinically)\s+)?"
+    r"(?:controlled|stable|improving|improved|unchanged|at\s+goal|doing\s+well|better)\s*[.!]?\s*$",
+    re.IGNORECASE,
+)
+_STATUS_TAIL_KEEPS = re.compile(
+    r"\b(?:poorly|not|suboptimally|sub-optimally|inadequately|badly|less|angina|pectoris)\s*$", re.IGNORECASE
+)
+
+
+def searched_length(text: str) -> int:
+    """How much of a condition chunk is searched: without a trailing treatment ("on lisinopril") or a
+    neutral status ("well controlled")."""
+    end = treatment_tail(text) or len(text)
+    m = _STATUS_TAIL.search(text, 0, end)
+    if m is None or m.start() == 0 or _STATUS_TAIL_KEEPS.search(text, 0, m.start()):
+        return end
+    return m.start()
+
+
 _MED_LEAD = re.compile(
     rf"^\s*(?:on|taking|takes|uses|using)\s+(?!(?:{_LONG_TERM}|the|a|an|day|days|admission|arrival|exam\w*|"
     r"physical|follow\w*|presentation|\d+)\b)",

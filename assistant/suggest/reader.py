@@ -17,7 +17,7 @@ from assistant.suggest.not_coded import (
     is_label,
     mental_status_descriptor,
     screening_sentence,
-    treatment_tail,
+    searched_length,
     vaccine_in_list_given,
     why_not_coded,
 )
@@ -805,7 +805,7 @@ def _make(
     """A mention of ``note[a:b]``; its query leaves out a treatment tail unless ``whole`` (a search phrase is
     searched as written, its "on ..." included)."""
     text = note[a:b]
-    searched = len(text) if whole else treatment_tail(text) or len(text)
+    searched = len(text) if whole else searched_length(text)
     flags, triggers = _scope_flags(sentence, c_start, c_end)
     if section == "fh":
         flags["family"] = True

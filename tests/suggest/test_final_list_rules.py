@@ -17,7 +17,7 @@ from assistant.suggest.consolidate import (
     drop_unspecified_site_cancer,
 )
 from assistant.suggest.first_listed import ensure_first_listed
-from assistant.suggest.not_coded import treatment_tail, why_not_coded
+from assistant.suggest.not_coded import searched_length, treatment_tail, why_not_coded
 from assistant.suggest.qualifiers import compare, read_qualifiers, rerank, title_qualifiers
 from assistant.suggest.reader import Mention, read_note
 from assistant.suggest.rules import excluded_elsewhere
@@ -481,3 +481,17 @@ def test_an_ulcer_s_depth_after_the_comma_completes_the_ulcer() -> None:
 def test_a_statin_is_a_treatment_tail_and_a_medication() -> None:
     assert treatment_tail("HLD on high-intensity statin") == 3
     assert why_not_coded("statins") == "medication"
+
+
+def test_a_neutral_status_after_the_condition_is_not_searched() -> None:
+    assert "HTN controlled"[: searched_length("HTN controlled")] == "HTN"
+    assert "Asthma well controlled."[: searched_length("Asthma well controlled.")] == "Asthma"
+    text = "GERD improved on omeprazole"
+    assert text[: searched_length(text)] == "GERD"
+    reader_query = [m.query for m in read_note("Assessment: Gout, stable. Asthma well controlled.")]
+    assert reader_query[-1] == "Asthma"
+
+
+def test_a_status_that_chooses_the_code_stays_searched() -> None:
+    for text in ("DM2 poorly controlled", "HTN not controlled", "Angina stable", "Stable", "CHF worsening"):
+        assert searched_length(text) == len(text), text
