@@ -73,6 +73,12 @@ _HEADER_RE = re.compile(
     r"^[ \t]*(?P<h>" + "|".join(f"(?:{p})" for p, _ in _SECTION_HEADERS) + r")[ \t]*(?::|-(?=\s)|$)",
     re.IGNORECASE | re.MULTILINE,
 )
+# A header written inside a line, after a sentence ("CC: rash. Assessment: contact dermatitis. Plan: ..."):
+# only with its colon.
+_INLINE_HEADER_RE = re.compile(
+    r"(?<=[.!?])[ \t]+(?P<h>" + "|".join(f"(?:{p})" for p, _ in _SECTION_HEADERS) + r")[ \t]*:",
+    re.IGNORECASE,
+)
 
 _NEG_PRE = (
     r"no(?!\s+longer)|not|denies|denied|deny|denying|without|negative\s+for|no\s+evidence\s+of|no\s+signs?\s+of|"
@@ -406,12 +412,13 @@ ASSESSMENT_SECTIONS = frozenset({"assessment", "diagnosis"})
 def sections(note: str) -> list[tuple[int, int, str]]:
     """(start, end, section) spans covering the note; text before the first header is "body"."""
     headers = []
-    for m in _HEADER_RE.finditer(note):
+    found = [*_HEADER_RE.finditer(note), *_INLINE_HEADER_RE.finditer(note)]
+    for m in sorted(found, key=lambda m: m.start("h")):
         label = m.group("h").lower()
         name = next(
             (n for p, n in _SECTION_HEADERS if re.fullmatch(_NO_LOOKAHEAD.sub("", p), label, re.I)), "other"
         )
-        headers.append((m.start(), m.end(), name))
+        headers.append((m.start("h"), m.end(), name))
     spans = []
     pos, current = 0, "body"
     for start, end, name in headers:

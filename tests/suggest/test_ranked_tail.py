@@ -156,7 +156,8 @@ def test_codes_folded_into_another_stay_as_options_and_replaced_ones_do_not() ->
 
 
 def test_a_folded_code_joins_the_list_below_the_final_codes(full_engine: EngineFactory) -> None:
-    request = SuggestRequest(text=NOTE, top_k=100)
+    # without the CKD line: with it, the diabetes and the CKD make E11.22 and nothing is folded
+    request = SuggestRequest(text=NOTE.replace(" 4. Chronic kidney disease stage 3.", ""), top_k=100)
     off, on = (
         full_engine(EngineConfig(tail_folded=flag)).suggest(request).suggestions for flag in (False, True)
     )

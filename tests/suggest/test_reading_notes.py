@@ -316,6 +316,17 @@ def test_soap_letters_are_sections() -> None:
     assert ms["Dietitian referral"].not_coded
 
 
+def test_headers_inside_a_line_are_sections() -> None:
+    ms = by_text("CC: rash x 3 days. Assessment: Contact dermatitis, both forearms. Plan: steroid cream.")
+    assert ms["rash x 3 days"].section == "hpi"
+    assert ms["Contact dermatitis, both forearms"].section == "assessment"
+    assert ms["steroid cream"].section == "assessment"
+    assert "Assessment" not in ms
+    # a header word inside a sentence, without its colon after a sentence end, is no header
+    ms = by_text("CC: rash. The plan is reviewed with her, assessment of the rash tomorrow.")
+    assert all(m.section == "hpi" for m in ms.values())
+
+
 def test_ruled_out_does_not_reach_back_across_a_comma() -> None:
     ms = by_text("ED impression: Atypical chest pain, ACS ruled out with 2 negative troponins.")
     assert ms["ACS ruled out with 2 negative troponins"].negated
