@@ -139,10 +139,22 @@ _STATUS_TAIL_KEEPS = re.compile(
 )
 
 
+# A closing bracket that only measures or files the condition ("Obesity (BMI 30-39.9)", "CKD 3a (eGFR 52)",
+# an EHR's "(HCC)" flag or the code itself "(I10)"; a dotless code only where no spine level reads alike,
+# "(T12)"): the rules read the measure from the note.
+_MEASURE_REMARK = re.compile(
+    r"\s*\((?:(?:cms-)?hcc|[a-z]\d[0-9a-z]\.[0-9a-z]{1,4}|[abd-kmnoqruvwxyz]\d\d|(?:bmi|a1c|hba1c|ef|lvef|egfr|gfr|ldl)\b[^()]*)\)\W*$",
+    re.IGNORECASE,
+)
+
+
 def searched_length(text: str) -> int:
-    """How much of a condition chunk is searched: without a trailing treatment ("on lisinopril") or a
-    neutral status ("well controlled")."""
+    """How much of a condition chunk is searched: without a trailing treatment ("on lisinopril"), a
+    neutral status ("well controlled") or a measuring bracket ("(BMI 30-39.9)")."""
     end = treatment_tail(text) or len(text)
+    remark = _MEASURE_REMARK.search(text, 0, end)
+    if remark is not None and remark.start() > 0:
+        end = remark.start()
     m = _STATUS_TAIL.search(text, 0, end)
     if m is None or m.start() == 0 or _STATUS_TAIL_KEEPS.search(text, 0, m.start()):
         return end

@@ -270,6 +270,13 @@ def test_bmi_with_obesity_in_an_adult(svc: SuggestionService) -> None:
     assert z68.evidence and z68.evidence[0].text.startswith("BMI")
 
 
+def test_a_bmi_range_names_the_class_not_the_patients_bmi(svc: SuggestionService) -> None:
+    r = run(svc, "45 year old woman.\nProblem list: Obesity (BMI 30-39.9); Essential hypertension (I10)")
+    assert "E66.9" in finals(r) and "I10" in finals(r)
+    assert "Z68.30" not in finals(r) and "Z68.39" not in finals(r)
+    assert "Z68.32" in finals(run(svc, "45 year old woman.\nProblem list: Obesity (BMI 32.4)"))
+
+
 def test_bmi_not_coded_without_obesity_or_in_a_child(svc: SuggestionService) -> None:
     assert "Z68.32" not in finals(run(svc, "A/P:\n1. Essential hypertension.\n2. BMI 32.4."))
     assert "Z68.32" not in finals(run(svc, "12 year old boy.\nA/P:\n1. Obesity, unspecified.\n2. BMI 32.4."))
@@ -336,6 +343,12 @@ def test_long_term_drugs_documented_as_taken(svc: SuggestionService) -> None:
     assert "Z79.83" in finals(run(svc, bone))
     completed = "A/P:\n1. Unspecified atrial fibrillation.\nCompleted 6 mo of apixaban in 2024, none since."
     assert "Z79.01" not in finals(run(svc, completed))
+    denied = "A/P:\n1. Type 2 diabetes mellitus without complications, without long-term use of insulin."
+    assert "Z79.4" not in finals(run(svc, denied))
+    taken = "A/P:\n1. Type 2 diabetes mellitus without complications, on insulin glargine 20 units."
+    assert "Z79.4" in finals(run(svc, taken))  # the comma ends the "without" before it
+    taken = "A/P:\n1. Type 2 diabetes mellitus without complications on insulin glargine 20 units."
+    assert "Z79.4" in finals(run(svc, taken))  # "without" denies the complications, not the drug
 
 
 def test_a_drugs_own_clause_decides_and_systemic_steroids_are_long_term(svc: SuggestionService) -> None:

@@ -495,3 +495,15 @@ def test_a_neutral_status_after_the_condition_is_not_searched() -> None:
 def test_a_status_that_chooses_the_code_stays_searched() -> None:
     for text in ("DM2 poorly controlled", "HTN not controlled", "Angina stable", "Stable", "CHF worsening"):
         assert searched_length(text) == len(text), text
+
+
+def test_a_bracket_that_measures_or_files_the_condition_is_not_searched() -> None:
+    for text, searched in [
+        ("Obesity (BMI 30-39.9)", "Obesity"),
+        ("Essential hypertension (I10)", "Essential hypertension"),
+        ("Mixed hyperlipidemia (E78.2)", "Mixed hyperlipidemia"),
+        ("Type 2 diabetes mellitus (HCC)", "Type 2 diabetes mellitus"),
+        ("Compression fracture (T12)", "Compression fracture (T12)"),  # a spine level, not a code
+        ("Pneumonia (RLL)", "Pneumonia (RLL)"),
+    ]:
+        assert text[: searched_length(text)] == searched

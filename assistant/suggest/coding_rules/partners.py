@@ -16,7 +16,10 @@ from assistant.suggest.types import Pick
 
 ADULT_BMI_AGE = 20  # Z68.1-Z68.45 are adult codes (20 years and older); Z68.5- pediatric percentiles
 
-_BMI = re.compile(r"\b(?:BMI|body mass index)\b[^0-9\n]{0,12}?(\d{2}(?:\.\d+)?)", re.IGNORECASE)
+# a BMI value, not a range ("Obesity (BMI 30-39.9)" names the class, not the patient's BMI)
+_BMI = re.compile(
+    r"\b(?:BMI|body mass index)\b[^0-9\n]{0,12}?(\d{2}(?:\.\d+)?)(?!\s*(?:-|–|to)\s*\d)", re.IGNORECASE
+)
 _BMI_RANGE = re.compile(r"\[BMI\]\s*(\d+(?:\.\d)?)(?:-(\d+(?:\.\d)?)| or (less|greater)), adult")
 
 # Drug words -> the Z79 code for their class (ICD-10-CM I.C.21.c.3; class names are the Z79 titles').
@@ -56,6 +59,13 @@ DRUG_CLASSES: tuple[tuple[str, str], ...] = (
     ("Z79.811", r"anastrozole|arimidex|letrozole|femara|exemestane|aromasin|aromatase inhibitors?"),
     ("Z79.810", r"tamoxifen|raloxifene|evista|toremifene"),
     ("Z79.891", r"oxycodone|hydrocodone|morphine|fentanyl patch|tramadol|chronic opioids?"),
+)
+# The drug itself denied: "without long-term current use of insulin", "no insulin", "not taking metformin"
+# (not "without complications on metformin").
+_DRUG_DENIED = re.compile(
+    r"\b(?:no|not|without|never|denies)\s+(?:(?:long[- ]term|current|\(current\)|chronic|daily|any|taking|"
+    r"using|on|use|of)\s+)*$",
+    re.IGNORECASE,
 )
 _STOPPED = re.compile(
     r"\b(?:stopped|discontinued|d/c'?d|off|held|holding|allergic|allergy|intoleran\w*|declines?|refuses?|"
@@ -241,8 +251,10 @@ def add_drugs(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) ->
             line_start = ctx.note.rfind("\n", 0, m.start()) + 1
             line_end = ctx.note.find("\n", m.end())
             line = ctx.note[line_start : line_end if line_end >= 0 else len(ctx.note)]
-            line = _drug_clause(line, m.start() - line_start)
-            if _STOPPED.search(line) or not (_TAKING_CONTEXT.search(line) or asked):
+            at = m.start() - line_start
+            denied = _DRUG_DENIED.search(line, 0, at) is not None
+            line = _drug_clause(line, at)
+            if _STOPPED.search(line) or denied or not (_TAKING_CONTEXT.search(line) or asked):
                 continue
             owner = asked[0].code if asked else "the treated condition"
             add_pick(
