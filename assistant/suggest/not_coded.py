@@ -148,6 +148,17 @@ _MEASURE_REMARK = re.compile(
 )
 
 
+# A wound's or a lesion's size ("3 cm", "2.5 x 1 cm", "4mm"): the note's measure, no word of an ICD-10-CM
+# title (the repair code reads it from the note).
+_SIZE = re.compile(r"\s*\b\d+(?:\.\d+)?\s*(?:(?:x|by)\s*\d+(?:\.\d+)?\s*)*(?:cm|mm)\b\.?", re.IGNORECASE)
+
+
+def without_sizes(query: str) -> str:
+    """The query without the sizes it states (unchanged where nothing else would be left)."""
+    rest = _SIZE.sub("", query).strip()
+    return rest if rest else query
+
+
 def searched_length(text: str) -> int:
     """How much of a condition chunk is searched: without a trailing treatment ("on lisinopril"), a
     neutral status ("well controlled") or a measuring bracket ("(BMI 30-39.9)")."""

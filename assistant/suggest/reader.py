@@ -20,6 +20,7 @@ from assistant.suggest.not_coded import (
     searched_length,
     vaccine_in_list_given,
     why_not_coded,
+    without_sizes,
 )
 from assistant.suggest.qualifiers import Qualifiers, diabetes_type, read_qualifiers, words_said
 from assistant.suggest.request_memo import per_request
@@ -824,7 +825,7 @@ def _make(
         start=a,
         end=b,
         text=text,
-        query=expand_span(sentence, c_start, c_start + searched),
+        query=without_sizes(expand_span(sentence, c_start, c_start + searched)),
         section=section,
         sentence_start=s_start,
         sentence_end=s_end,

@@ -17,7 +17,7 @@ from assistant.suggest.consolidate import (
     drop_unspecified_site_cancer,
 )
 from assistant.suggest.first_listed import ensure_first_listed
-from assistant.suggest.not_coded import searched_length, treatment_tail, why_not_coded
+from assistant.suggest.not_coded import searched_length, treatment_tail, why_not_coded, without_sizes
 from assistant.suggest.qualifiers import compare, read_qualifiers, rerank, title_qualifiers
 from assistant.suggest.reader import Mention, read_note
 from assistant.suggest.rules import excluded_elsewhere
@@ -288,10 +288,17 @@ def test_a_note_without_a_final_code_lists_its_best_plausible_diagnosis(catalog:
     assert picks["J06.9"].final and not picks["R05.9"].final
 
 
+def test_a_vaccine_given_during_the_visit_does_not_stand_for_its_reason(catalog: CodeCatalog) -> None:
+    picks = {"Z23": _plain("Z23", 0.54, final=True), "J06.9": _plain("J06.9", 0.2)}
+    assert ensure_first_listed(picks, catalog) == "J06.9"
+    assert picks["Z23"].final and picks["J06.9"].final
+
+
 @pytest.mark.parametrize(
     "picks",
     [
         {"J06.9": _plain("J06.9", 0.03)},  # nothing plausible: the coder chooses
+        {"Z23": _plain("Z23", 0.54, final=True), "J06.9": _plain("J06.9", 0.03)},  # a vaccine visit alone
         {"J06.9": _plain("J06.9", 0.4), "E11.9": _plain("E11.9", 0.9, final=True)},  # a diagnosis is final
     ],
 )
@@ -507,3 +514,11 @@ def test_a_bracket_that_measures_or_files_the_condition_is_not_searched() -> Non
         ("Pneumonia (RLL)", "Pneumonia (RLL)"),
     ]:
         assert text[: searched_length(text)] == searched
+
+
+def test_a_size_is_not_searched() -> None:
+    assert without_sizes("Laceration 3 cm left forearm") == "Laceration left forearm"
+    assert without_sizes("2.5 x 1.5 cm abscess of back") == "abscess of back"
+    assert without_sizes("nodule 8mm right lung") == "nodule right lung"
+    assert without_sizes("3 cm") == "3 cm"  # nothing else to search
+    assert without_sizes("Kenalog 40 mg injected") == "Kenalog 40 mg injected"  # a dose is no size
