@@ -669,6 +669,10 @@ def test_a_denied_mechanism_is_no_external_cause(svc: SuggestionService) -> None
     injury_rules(picks, NoteContext(note, 40, search=search), svc.catalog)
     assert any(c.startswith("W") for c in picks)
     assert states_mechanism("Slipped on ice, no head strike") and not states_mechanism("No fall, no trauma")
+    assert states_mechanism("Seen after slipping on ice in the driveway, landed on her wrist")
+    assert states_mechanism("Laceration of the hand from broken glass while washing dishes")
+    assert not states_mechanism("Denies slipping, no trauma")
+    assert fall_code("after slipping on ice in his driveway") == "W00.0XXA"
 
 
 def test_external_cause_codes_need_an_injury_and_the_initial_encounter(svc: SuggestionService) -> None:

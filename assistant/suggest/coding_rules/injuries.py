@@ -31,7 +31,8 @@ _SUBSEQUENT = re.compile(
     re.IGNORECASE,
 )
 _MECHANISM = re.compile(
-    r"\b(?:fell|falls?|falling|slipped|tripped|struck|hit|kicked|bitten|bit|stung|cut|lacerated|burned|"
+    r"\b(?:fell|falls?|falling|slip(?:ped|ping|s)?|trip(?:ped|ping)|struck|hit|kicked|bitten|bit|stung|cut|"
+    r"lacerated|burned|knife|broken glass|"
     r"twisted|rolled|jammed|crushed|collided|collision|crash|MVC|MVA|motor vehicle|assault\w*|punched|"
     r"lifting|lifted|dog|bicycle|bike|skateboard\w*|ladder|stairs?)\b",
     re.IGNORECASE,
