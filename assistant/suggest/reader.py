@@ -74,6 +74,9 @@ _HEADER_RE = re.compile(
     r"^[ \t]*(?P<h>" + "|".join(f"(?:{p})" for p, _ in _SECTION_HEADERS) + r")[ \t]*(?::|-(?=\s)|$)",
     re.IGNORECASE | re.MULTILINE,
 )
+# The sections that list the patient's background rather than this visit's findings.
+_BACKGROUND = frozenset({"pmh", "psh", "fh", "sh", "meds", "ros"})
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
 # A header written inside a line, after a sentence ("CC: rash. Assessment: contact dermatitis. Plan: ..."):
 # only with its colon.
 _INLINE_HEADER_RE = re.compile(
@@ -412,14 +415,25 @@ ASSESSMENT_SECTIONS = frozenset({"assessment", "diagnosis"})
 
 def sections(note: str) -> list[tuple[int, int, str]]:
     """(start, end, section) spans covering the note; text before the first header is "body"."""
-    headers = []
-    found = [*_HEADER_RE.finditer(note), *_INLINE_HEADER_RE.finditer(note)]
-    for m in sorted(found, key=lambda m: m.start("h")):
+    found = [(m, False) for m in _HEADER_RE.finditer(note)]
+    found += [(m, True) for m in _INLINE_HEADER_RE.finditer(note)]
+    headers: list[tuple[int, int, str]] = []
+    current = "body"
+    for m, inline in sorted(found, key=lambda f: f[0].start("h")):
         label = m.group("h").lower()
         name = next(
             (n for p, n in _SECTION_HEADERS if re.fullmatch(_NO_LOOKAHEAD.sub("", p), label, re.I)), "other"
         )
+        if headers and m.start("h") < headers[-1][1]:
+            headers.pop()  # a background list's sentence end that this header comes before
         headers.append((m.start("h"), m.end(), name))
+        if inline and name in _BACKGROUND:
+            # "... FHx: brother lung CA. HTN on losartan": a list written inside a line is one sentence long
+            end = _SENTENCE_END.search(note, m.end())
+            at = end.end() if end else len(note)
+            headers.append((at, at, current))
+        else:
+            current = name
     spans = []
     pos, current = 0, "body"
     for start, end, name in headers:

@@ -114,6 +114,20 @@ def test_follow_up_after_a_completed_cancer_is_not_coded_beside_a_cancer_treated
         assert "Z08" not in picks
 
 
+def test_a_completed_cancer_in_the_past_history_does_not_make_the_visit_a_follow_up(
+    enc_catalog: CodeCatalog,
+) -> None:
+    note = "PMH: breast cancer 2015, completed treatment, NED.\nA/P: Essential hypertension, at goal."
+    history = _mention(note, "breast cancer")
+    picks = {"Z85.3": Pick("Z85.3", 0.8, True, [history])}
+    cancer_follow_up(picks, NoteContext(note=note), enc_catalog)
+    assert "Z08" not in picks
+    note = "Here for surveillance of breast cancer, completed treatment 2015.\nPMH: HTN."
+    picks = {"Z85.3": Pick("Z85.3", 0.8, True, [_mention(note, "breast cancer")])}
+    cancer_follow_up(picks, NoteContext(note=note), enc_catalog)
+    assert picks["Z08"].final
+
+
 # ------------------------------------------------------------ a device status beside "today" elsewhere
 def test_a_bypass_graft_status_is_read_though_another_sentence_of_its_line_says_today() -> None:
     catalog = CodeCatalog(

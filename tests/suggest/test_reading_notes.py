@@ -322,6 +322,10 @@ def test_headers_inside_a_line_are_sections() -> None:
     assert ms["Contact dermatitis, both forearms"].section == "assessment"
     assert ms["steroid cream"].section == "assessment"
     assert "Assessment" not in ms
+    # a background list written inside a line ends with its sentence
+    ms = by_text("Smoking cessation visit. FHx: brother lung CA at 70. HTN on losartan - cont.")
+    assert ms["brother lung CA at 70"].family
+    assert ms["HTN on losartan"].section == "body" and not ms["HTN on losartan"].family
     # a header word inside a sentence, without its colon after a sentence end, is no header
     ms = by_text("CC: rash. The plan is reviewed with her, assessment of the rash tomorrow.")
     assert all(m.section == "hpi" for m in ms.values())

@@ -296,11 +296,19 @@ def immunization(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog)
 _CURRENT_NEOPLASM = re.compile(r"C|D0\d|Z51\.1")
 
 
+# Where a note keeps what happened before the visit: a statement there does not say why the patient came.
+_BACKGROUND_SECTIONS = frozenset({"pmh", "psh", "fh", "sh", "meds", "ros"})
+
+
+def _visit_said(ctx: NoteContext, start: int, end: int) -> bool:
+    return ctx.mention(start, end).section not in _BACKGROUND_SECTIONS
+
+
 def cancer_follow_up(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     history = [p for p in picks.values() if p.final and p.code.startswith("Z85")]
     if not history or any(p.final and _CURRENT_NEOPLASM.match(p.code) for p in picks.values()):
         return  # a cancer treated now (or its chemotherapy visit) is the visit's reason, not a follow-up
-    m = _SURVEILLANCE.search(ctx.note)
+    m = next((f for f in _SURVEILLANCE.finditer(ctx.note) if _visit_said(ctx, f.start(), f.end())), None)
     if m is None:
         return
     add_pick(

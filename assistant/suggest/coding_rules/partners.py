@@ -1,6 +1,7 @@
 """Use-additional partners the note documents: BMI (Z68), long-term drugs (Z79), the organism (B95-B97),
-weeks of gestation (Z3A). Each is added only beside a final diagnosis whose tabular note asks for it (or, for
-drugs with no such note, beside any final diagnosis), with the words of the note as evidence.
+receptor status (Z17), weeks of gestation (Z3A). Each is added only beside a final diagnosis whose tabular
+note asks for it (or, for drugs with no such note, beside any final diagnosis), with the words of the note
+as evidence.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import re
 
 from assistant.codesets.repository import ref_covers
 from assistant.suggest.coding_rules.context import NoteContext, add_pick, demote
+from assistant.suggest.coding_rules.receptor_status import add_receptor_status
 from assistant.suggest.reader import Mention
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.text import tokens
@@ -443,4 +445,5 @@ def add_partners(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog)
     add_bmi(picks, ctx, catalog)
     add_drugs(picks, ctx, catalog)
     add_organism(picks, ctx, catalog)
+    add_receptor_status(picks, ctx, catalog)
     add_weeks(picks, ctx, catalog)
