@@ -429,8 +429,8 @@ def sections(note: str) -> list[tuple[int, int, str]]:
         headers.append((m.start("h"), m.end(), name))
         if inline and name in _BACKGROUND:
             # "... FHx: brother lung CA. HTN on losartan": a list written inside a line is one sentence long
-            end = _SENTENCE_END.search(note, m.end())
-            at = end.end() if end else len(note)
+            stop = _SENTENCE_END.search(note, m.end())
+            at = stop.end() if stop else len(note)
             headers.append((at, at, current))
         else:
             current = name
