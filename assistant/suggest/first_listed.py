@@ -14,10 +14,10 @@ DIAGNOSIS_SYSTEM = "ICD-10-CM"
 FLOOR = 0.05
 WEEKS_WAITING = "coded only with a pregnancy"  # the weeks rule's warning (coding_rules.partners.add_weeks)
 NEVER_FIRST = ("Z3A",)  # weeks of gestation only accompany a pregnancy code (I.C.15.b.4)
-# Codes that do not stand for the visit's reason when the note documents one: drug level monitoring is
-# coded with the condition the drug treats; a vaccine given during a visit for a problem is a secondary
-# Z23 (I.C.21.c.2), so the problem still needs its code.
-WITH_ITS_CONDITION = ("Z51.81", "Z23")
+# Codes that do not stand alone for the visit: drug level monitoring is coded with the condition the drug
+# treats, a chemotherapy or immunotherapy encounter with the malignancy it treats (I.C.2.e.2); a vaccine
+# given during a visit for a problem is a secondary Z23 (I.C.21.c.2), so the problem still needs its code.
+WITH_ITS_CONDITION = ("Z51.81", "Z51.1", "Z23")
 
 
 def _release_weeks(picks: dict[str, Pick]) -> None:

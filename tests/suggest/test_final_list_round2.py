@@ -139,6 +139,21 @@ def _onc_final(note: str, catalog: CodeCatalog) -> list[str]:
     return [p.code for p in sorted(picks.values(), key=lambda p: -p.score) if p.final]
 
 
+def test_a_chemotherapy_encounter_is_listed_with_its_malignancy(onc_catalog: CodeCatalog) -> None:
+    m = Mention(0, 6, "cancer", "cancer", "assessment", 0, 6)
+    picks = {"Z51.11": Pick("Z51.11", 0.8, True, [m]), "C18.7": Pick("C18.7", 0.3, False, [m])}
+    assert ensure_first_listed(picks, onc_catalog) == "C18.7"
+
+
+def test_a_cancer_named_by_its_abbreviation_opens_the_chemotherapy_rule(onc_catalog: CodeCatalog) -> None:
+    picks: dict[str, Pick] = {}
+    antineoplastic_encounter(picks, NoteContext(note="Here for C4D1 carbo/taxol. NSCLC RUL."), onc_catalog)
+    assert picks["Z51.11"].final
+    picks = {}
+    antineoplastic_encounter(picks, NoteContext(note="Here for C4D1 carbo/taxol. Asthma."), onc_catalog)
+    assert picks == {}
+
+
 @pytest.mark.parametrize(
     ("note", "expected"),
     [
@@ -152,6 +167,9 @@ def _onc_final(note: str, catalog: CodeCatalog) -> list[str]:
         ("Colon cancer. Hypothyroidism from pembrolizumab, on levothyroxine.", ["C18.7", "T45.AX5A"]),
         # the class named instead of the drug: T45.A- too (not T45.1-)
         ("Colon cancer. Hypothyroidism due to checkpoint inhibitor.", ["C18.7", "T45.AX5A"]),
+        # a regimen by its letters, or an antibody given with it
+        ("Breast cancer, ER+/PR-/HER2+, cycle 3 of TCHP today.", ["Z51.11", "C18.7"]),
+        ("Breast cancer, here for C4D1 carbo/taxol.", ["Z51.11", "C18.7"]),
         # an office visit while on chemotherapy, held or finished chemotherapy: no encounter code
         ("Sigmoid colon cancer on adjuvant FOLFOX, labs today, next cycle in 2 wk.", ["C18.7"]),
         ("Colon cancer: C4 held today for ANC 0.8.", ["C18.7"]),

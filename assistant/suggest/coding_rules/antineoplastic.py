@@ -15,6 +15,7 @@ import re
 from assistant.suggest.coding_rules.context import NoteContext, add_pick, best_score
 from assistant.suggest.history import names_neoplasm
 from assistant.suggest.store import CodeCatalog
+from assistant.suggest.text import expand_abbreviations
 from assistant.suggest.types import Pick
 
 _CHECKPOINT = (
@@ -26,7 +27,10 @@ _CHEMOTHERAPY = (
     r"chemo\w*|folfox\w*|folfiri\w*|folfirinox|capox|xelox|r-?chop|abvd|\w+platin|\w+taxel|gemcitabine|"
     r"fluorouracil|5-?fu|capecitabine|irinotecan|etoposide|cyclophosphamide|doxorubicin|adriamycin|"
     r"pemetrexed|vinorelbine|vincristine|bendamustine|cytarabine|azacitidine|decitabine|topotecan|"
-    r"eribulin|ifosfamide|methotrexate\s+(?:infusion|iv|high[- ]dose)"
+    r"eribulin|ifosfamide|methotrexate\s+(?:infusion|iv|high[- ]dose)|"
+    # regimens by their letters, and the antibodies given with them (Coding Clinic: chemotherapy, Z51.11)
+    r"tchp|tch|thp|ddac|ac-t|fec|cmf|bep|r-?cvp|vrd|krd|taxol|gem/(?:cis|abraxane)|carbo/\w+|"
+    r"trastuzumab|pertuzumab|herceptin|rituximab|rituxan|bevacizumab|avastin"
 )
 _TREATMENT = re.compile(rf"\b(?:{_IMMUNOTHERAPY}|{_CHEMOTHERAPY})\b", re.IGNORECASE)
 _IMMUNO_RE = re.compile(rf"\b(?:{_IMMUNOTHERAPY})\b", re.IGNORECASE)
@@ -41,6 +45,7 @@ _GIVEN_NOW = re.compile(
     r"\b(?:given|administered|infused)\s+today\b|\btoday\b[^.\n]{0,12}$",
     re.IGNORECASE,
 )
+_BLOOD_CANCER = re.compile(r"\b(?:leuka?emia|myeloma)\b", re.IGNORECASE)
 _NOT_NOW = re.compile(
     r"\b(?:completed|finished|held|hold|holding|delayed?|deferred|declined|refused|discontinued|stopp\w*|"
     r"will\s+start|to\s+start|planned|plan\s+to|consider\w*|candidate)\b",
@@ -68,9 +73,10 @@ def _lines(note: str) -> list[tuple[int, str]]:
 
 
 def antineoplastic_encounter(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
-    cancer = any(p.final and p.code.startswith("C") for p in picks.values()) or names_neoplasm(ctx.note)
-    if not cancer:
-        return
+    if not any(p.final and p.code.startswith("C") for p in picks.values()):
+        said = expand_abbreviations(ctx.note)  # "NSCLC", "DLBCL", "AML"
+        if not (names_neoplasm(said) or _BLOOD_CANCER.search(said)):
+            return
     wanted: dict[str, tuple[int, int]] = {}
     for start, line in _lines(ctx.note):
         for clause in re.finditer(r"[^.;]+", line):
