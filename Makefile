@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup setup-test run test test-fast lint typecheck data index bench eval train train-adapter load-test lock clean train-gate
+.PHONY: setup setup-test run test test-fast lint typecheck data index bench eval train train-adapter load-test lock clean train-gate spelling
 
 # Stage 1 (`make setup`, run by `make run`): only what serving and the index build need.
 $(STAMP): pyproject.toml requirements.lock
@@ -72,6 +72,12 @@ train: index
 # those notes, fixed seed; needs the built index (a few minutes).
 train-gate: index
 	$(BIN)/python -m evals.train_gate --fresh
+
+# The spelling correction's word lists (assistant/suggest/data/spelling_*.txt): the Alphabetic Index main-term words
+# a typo is corrected to, and the words spelled right (code-set titles and Index, the abbreviation table, the
+# packaged MiniLM tokenizer's English words, words written twice in the training notes); needs the code sets.
+spelling:
+	$(BIN)/python -m tools.spelling_words
 
 # The query adapter (assistant/suggest/data/query_adapter.npy and its README): ICD-10-CM Index paths and
 # inclusion terms -> the indexed code vectors, fixed seed; needs the built index (embeds ~40k short texts).

@@ -1,4 +1,5 @@
-"""Clinical abbreviations expanded before retrieval, with an offset map back to the note as written.
+"""Clinical abbreviations expanded (and typos corrected, ``spelling``) before retrieval, with an offset map
+back to the note as written.
 
 The table is data (``data/abbreviations.tsv``, our own expansions). Ambiguous abbreviations ("MS", "PE",
 "CA") carry a context regex per meaning; without a matching context they are left as written. Lower-case
@@ -14,8 +15,10 @@ from pathlib import Path
 
 from assistant.suggest import neoplasm_sites, plurals
 from assistant.suggest.request_memo import per_request
+from assistant.suggest.spelling import MIN_LENGTH, correction
 
 TABLE_PATH = Path(__file__).with_name("data") / "abbreviations.tsv"
+_LONG_WORD = re.compile(rf"\b[A-Za-z]{{{MIN_LENGTH},}}\b")  # a word the spelling correction may read
 _CONTEXT_CHARS = 40
 
 
@@ -175,6 +178,10 @@ def _edits(text: str) -> list[tuple[int, int, str]]:
         if expansion is not None:
             edits.append((m.start(), m.end(), expansion))
             taken.append((m.start(), m.end()))
+    for m in _LONG_WORD.finditer(text):
+        fixed = correction(m.group(0)) if free(m.start(), m.end()) else None
+        if fixed is not None:
+            edits.append((m.start(), m.end(), fixed))
     edits.sort()
     return edits
 

@@ -922,3 +922,8 @@ def test_a_wound_without_a_bite_or_with_a_foreign_body_keeps_its_kind() -> None:
     picks = {"S51.842A": _pick("S51.842A", note[:-1])}
     open_bites(picks, NoteContext(note, 40), _wound_catalog())
     assert set(picks) == {"S51.842A"}
+
+
+def test_a_typo_of_the_condition_is_read_as_the_condition(svc: SuggestionService) -> None:
+    assert "I10" in finals(run(svc, "A/P:\n1. Essential hypertention, at goal."))
+    assert "I10" not in finals(run(svc, "A/P:\n1. Essential tremor, at goal."))

@@ -23,7 +23,7 @@ from assistant.codesets.repository import ref_covers
 from assistant.suggest import qualifiers, request_memo
 from assistant.suggest.coding_rules.context import NoteContext, demote
 from assistant.suggest.store import CodeCatalog
-from assistant.suggest.text import tokens
+from assistant.suggest.text import expand_abbreviations, tokens
 from assistant.suggest.types import Pick
 
 # Words that never make a partner: qualifiers the combination title need not repeat.
@@ -212,10 +212,18 @@ def _family_in_category(catalog: CodeCatalog, code: str, category: str) -> str |
     return twin if twin in catalog and catalog.billable(twin) else None
 
 
+def _documents(family: Family, note: str) -> bool:
+    """The note names the family's condition, as written or with its typos corrected ("hypertention")."""
+    return bool(
+        re.search(family.documented, note, re.IGNORECASE)
+        or re.search(family.documented, expand_abbreviations(note), re.IGNORECASE)
+    )
+
+
 def family_documented(code: str, note: str) -> bool:
     """False for a family code (E11.22, I12.9) whose condition the note never names: a "code first" note
     pointing at it (N18.2 -> E11.22) does not document diabetes."""
-    return all(re.search(f.documented, note, re.IGNORECASE) for f in FAMILIES if f.codes(code))
+    return all(_documents(f, note) for f in FAMILIES if f.codes(code))
 
 
 def check_family(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog, family: Family) -> None:
@@ -223,7 +231,7 @@ def check_family(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog,
     needs its own qualifier ("resistant", "secondary", "due to underlying condition"), else it is the
     Index's default code for the condition (I10, E11.-)."""
     in_family = [p for p in picks.values() if p.final and family.codes(p.code)]
-    if not re.search(family.documented, ctx.note, re.IGNORECASE):
+    if not _documents(family, ctx.note):
         for p in in_family:
             demote(p, f"the note does not document the condition {p.code} codes ({family.name})")
         return
