@@ -418,6 +418,15 @@ def _condition_on_drug(text: str) -> bool:
     return _DOSE_RE.search(head) is None and not (_A_DRUG.match(head) or _NOT_A_CONDITION.match(head))
 
 
+# A delivery the patient had ("s/p SVD", "after an uncomplicated vaginal delivery"): no status code exists for
+# it; the postpartum visit (Z39.-) or the next pregnancy's own codes say what it means now.
+_DELIVERED = re.compile(
+    r"^(?:s/p|status\s+post|post|after|following)\s+(?:(?:an?|uncomplicated|normal|spontaneous|term)\s+)*"
+    r"(?:n?svd|vaginal\s+delivery|delivery|vbac)\b(?!\s+(?:of|with|complicated|by))",
+    re.IGNORECASE,
+)
+
+
 def why_not_coded(chunk: str) -> str | None:
     """'plan', 'administrative', 'vitals or labs', 'medication' or 'status' for a chunk that is not a
     diagnosis; None when the chunk may name one."""
@@ -446,6 +455,8 @@ def why_not_coded(chunk: str) -> str | None:
         return "immunity status"
     if _RHYTHM_RE.match(text) or _ST_SEGMENT_RE.match(text):
         return "vitals or labs"
+    if _DELIVERED.match(text):
+        return "delivery"
     if _CLINIC_RE.match(text) or _SPECIALTY_VISIT_RE.match(text) or _CARE_TEAM_RE.match(text):
         return "administrative"
     condition_first = _condition_on_drug(text)

@@ -99,8 +99,9 @@ _WEEKS_RE = re.compile(
     rf"|\b(?P<b>\d{{1,2}})w\d\s*d\b"
     rf"|\b(?P<c>\d{{1,2}}){_FRACTION}\s*(?:-\s*)?(?:weeks?|wks?)(?:\s+(?:and\s+)?\d\s*days?)?\s*(?:of\s+)?"
     r"(?:gestation|gestational|pregnant|pregnancy|GA\b|EGA\b|IUP\b)"
-    # "G2P1 at 24 weeks 3 days", "28 week visit", "OB visit, 33 weeks" (read only in a documented pregnancy)
-    rf"|\b(?:at|IUP)\s+~?(?P<d>\d{{1,2}}){_FRACTION}\s*(?:weeks?|wks?)\b"
+    # "G2P1 at 24 weeks 3 days", "at 36w", "28 week visit", "OB visit, 33 weeks" (read only in a documented
+    # pregnancy)
+    rf"|\b(?:at|IUP)\s+~?(?P<d>\d{{1,2}}){_FRACTION}(?:\s*(?:weeks?|wks?)|w)\b"
     r"|\b(?P<e>\d{1,2})[- ]?(?:weeks?|wks?)\s+(?:visit|OB|prenatal|check)\b"
     r"|\b(?:OB|prenatal|antenatal)\s+(?:visit|f/u|follow-up)\W{1,3}(?P<f>\d{1,2})\s*(?:weeks?|wks?)\b",
     re.IGNORECASE,

@@ -48,7 +48,8 @@ _SECTION_HEADERS: list[tuple[str, str]] = [
         "assessment",
     ),
     (
-        r"(?:discharge|final|principal|primary|secondary|additional|admitting|working)?\s*diagnos[ie]s|dx|"
+        r"(?:discharge|final|principal|primary|secondary|additional|admitting|working|ed|er)?\s*diagnos[ie]s|"
+        r"(?:(?:ed|er|final|discharge|working|clinical)\s+)?dx|"
         r"principal(?=\s*:)|secondary(?=\s*:)",
         "diagnosis",
     ),
@@ -665,6 +666,27 @@ def _trigger_only(text: str) -> bool:
     return len(content) < _CONTENT_MIN
 
 
+_TRAILING_NUMBER = re.compile(r"\s+(\d{1,2})$")
+_ITEM_MARK = re.compile(r"[.)][ \t]+[A-Za-z]")  # the next item on the same line
+
+
+def next_item_number(note: str, start: int, end: int) -> bool:
+    """Is ``note[start:end]`` the number of the next item of a list that runs on one line ("1. CKD 2. HTN":
+    the "2" after "CKD" is no stage): a number followed by "." or ")" and a word, one more than a number the
+    line has already used as an item's."""
+    if not note[start:end].isdigit() or not _ITEM_MARK.match(note, end):
+        return False
+    number = int(note[start:end])
+    line = note[note.rfind("\n", 0, start) + 1 : start]
+    return number >= 2 and re.search(rf"(?:^|\s){number - 1}[.)]\s", line) is not None
+
+
+def _before_next_item(note: str, a: int, b: int) -> int:
+    """Where a chunk ends when a numbered list runs on one line: before the next item's number."""
+    m = _TRAILING_NUMBER.search(note, a, b)
+    return m.start() if m is not None and next_item_number(note, m.start(1), b) else b
+
+
 def is_phrase(text: str) -> bool:
     """A short single-line text (a diagnosis phrase, not a note): searched as one mention."""
     t = text.strip()
@@ -756,6 +778,7 @@ def read_note(
             screened = screening_sentence(sentence)
             for c_start, c_end in pieces:
                 a, b = _strip_span(note, s_start + c_start, s_start + c_end)
+                b = _before_next_item(note, a, b)
                 if b - a < 3 or not tokens(note[a:b]):
                     continue
                 mention = _make(note, a, b, section, s_start, s_end, sentence, a - s_start, b - s_start)
@@ -799,6 +822,9 @@ def _read_qualifiers(note: str, mentions: list[Mention]) -> None:
             if not (n.negated or n.not_coded or n.normal):
                 end = n.start
                 break
+        said_end = len(note[:end].rstrip(" \t.)"))
+        if _before_next_item(note, m.start, said_end) < said_end:
+            end = _before_next_item(note, m.start, said_end)  # "1. CKD 2. HTN": the "2" is no stage
         read = read_qualifiers(_NON_CODING.sub(" ", expand_abbreviations(note[m.start : end])))
         m.qualifiers = replace(read, said=words_said(m.query))  # the condition's own words only
     # The type of diabetes is written once ("T1DM since age 9") and holds for every mention ("DKA").

@@ -28,7 +28,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 from assistant.suggest import phrase_sites, qualifiers, request_memo, rules, seventh, sibling_choice
-from assistant.suggest.reader import ASSESSMENT_SECTIONS, LATERALITY, Mention
+from assistant.suggest.reader import ASSESSMENT_SECTIONS, LATERALITY, Mention, next_item_number
 from assistant.suggest.request_memo import per_request
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.text import expand_abbreviations, tokens
@@ -219,6 +219,7 @@ def _sibling(
 
 
 # The next problem of a list run into one line: "1) gout, L toe - colchicine. 2) bilat CTS", "# A # B".
+_NUMBER = re.compile(r"\s(\d{1,2})(?=[.)])")
 _NEXT_ITEM = re.compile(r"\s(?=\d{1,2}\)\s)|[.;]\s+(?=\d{1,2}\.\s+[A-Za-z])|\s(?=#\s?[A-Za-z])")
 
 
@@ -227,7 +228,16 @@ def _line_of(note: str, m: Mention) -> str:
     end = note.find("\n", m.start)
     line = note[m.start : end if end >= 0 else len(note)]
     nxt = _NEXT_ITEM.search(line, 1)
-    return line[: nxt.start()] if nxt else line
+    line = line[: nxt.start()] if nxt else line
+    number = next(  # "1. CKD 2. HTN": the next item's number ends the line ("2" is no stage)
+        (
+            n
+            for n in _NUMBER.finditer(line)
+            if next_item_number(note, m.start + n.start(1), m.start + n.end(1))
+        ),
+        None,
+    )
+    return line[: number.start()] if number else line
 
 
 def _clause_of(note: str, m: Mention, other_heads: list[int]) -> str:

@@ -147,6 +147,8 @@ def test_demographics_from_the_note(note: str, sex: str, age: int | None) -> Non
         ),
         ("24F acne, starting isotretinoin; two forms of contraception to avoid pregnancy.", False, None),
         ("24F at 10 weeks, planning a home birth; pregnancy otherwise uncomplicated.", True, 10),
+        ("27F G2P1 at 36w with BP 148/96. A/P: gestational hypertension.", True, 36),
+        ("27F G2P1, BP 148/96 at 36 w intervals.", True, None),
     ],
 )
 def test_pregnancy_only_when_documented(note: str, pregnant: bool, weeks: int | None) -> None:

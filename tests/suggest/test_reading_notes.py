@@ -450,3 +450,13 @@ def test_a_vaccine_named_with_its_route_is_the_vaccine() -> None:
     listed = "Vaccines: yellow fever given, typhoid Vi IM given, hepatitis A #1 given; MMR up to date."
     assert vaccine_in_list_given("typhoid Vi IM given", listed)
     assert not vaccine_in_list_given("typhoid fever given", listed)
+
+
+def test_a_numbered_list_on_one_line_ends_each_item_before_the_next_number() -> None:
+    ms = by_text("A/P: 1. CKD 2. HTN 3. DM2")
+    assert {"CKD", "HTN", "DM2"} <= set(ms)
+    assert ms["CKD"].qualifiers.stage is None  # the "2" is the next item's number, no stage
+    ms = by_text("A/P: 1. HTN 2. CKD 3 3. DM2")
+    assert "CKD 3" in ms  # the stage stays; only the next item's number goes
+    ms = by_text("A/P: CKD 3. Continue lisinopril.")
+    assert "CKD 3" in ms

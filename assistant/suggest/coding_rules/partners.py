@@ -11,7 +11,7 @@ import re
 from assistant.codesets.repository import ref_covers
 from assistant.suggest.coding_rules.context import NoteContext, add_pick, demote
 from assistant.suggest.coding_rules.receptor_status import add_receptor_status
-from assistant.suggest.reader import Mention
+from assistant.suggest.reader import Mention, next_item_number
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.text import tokens
 from assistant.suggest.types import Pick
@@ -422,10 +422,11 @@ def ckd_stage(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) ->
     """The CKD stage the note states replaces an unspecified or other-stage N18 code (use-additional partner
     of E11.22, I12.-, I13.-, D63.1)."""
     finals = [p for p in picks.values() if p.final and p.code.startswith("N18")]
-    match = _CKD_STAGE.search(ctx.note)
-    if not finals or match is None:
+    stated = [m for m in _CKD_STAGE.finditer(ctx.note) if not next_item_number(ctx.note, *m.span(1))]
+    if not finals or not stated:
         return
-    documented = {_stage_of(catalog, m) for m in _CKD_STAGE.finditer(ctx.note)} - {None}
+    match = stated[0]
+    documented = {_stage_of(catalog, m) for m in stated} - {None}
     if any(p.code in documented for p in finals):
         return  # a stage the note states is coded (another stated one is left to the sibling checks)
     code = _stage_of(catalog, match)

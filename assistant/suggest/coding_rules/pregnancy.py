@@ -138,12 +138,19 @@ def trimester_code(stem: str, weeks: int | None, catalog: CodeCatalog) -> str | 
     return None
 
 
+# A numbered item written inside a line ("Dx: 1. Acute pyelonephritis 2. Dehydration"): where it starts.
+_INLINE_ITEM = re.compile(r"(?<=\s)\d{1,2}[.)]\s+(?=[A-Za-z])")
+
+
 def _line(note: str, m: Mention) -> tuple[int, int]:
-    """The problem the mention stands in: its line, or its ";" clause of a line that lists several ("twins -
-    growth US; gestational thrombocytopenia - CBC")."""
+    """The problem the mention stands in: its line, or its ";" clause or numbered item of a line that lists
+    several ("twins - growth US; gestational thrombocytopenia - CBC", "1. Pyelonephritis 2. Dehydration")."""
     start = max(note.rfind("\n", 0, m.start), note.rfind(";", 0, m.start)) + 1
     ends = [e for e in (note.find("\n", m.end), note.find(";", m.end)) if e >= 0]
-    return start, min(ends, default=len(note))
+    end = min(ends, default=len(note))
+    items = [i.start() for i in _INLINE_ITEM.finditer(note, start, end)]
+    start = max([i for i in items if i <= m.start] + [start])
+    return start, min([i for i in items if i > m.start] + [end])
 
 
 def conditions_in_pregnancy(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
@@ -230,10 +237,15 @@ _SCAR_TYPE = (
 )
 
 
+_AFTER_DELIVERY = re.compile(r"\bpost-?partum\b|\bpuerper\w*|\bPP\s+(?:visit|check)\b", re.IGNORECASE)
+
+
 def previous_cesarean(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     """O34.21- (by the scar's type when the note gives it) for a pregnant patient with a previous cesarean."""
     if not ctx.pregnant or any(p.final and p.code.startswith("O34.21") for p in picks.values()):
         return
+    if ctx.weeks is None and _AFTER_DELIVERY.search(ctx.note):
+        return  # a postpartum visit: the cesarean is this pregnancy's delivery, no scar awaits a delivery
     found = [
         m for m in _PREVIOUS_CESAREAN.finditer(ctx.note) if not re.search(r"\bno\s+$", ctx.note[: m.start()])
     ]
