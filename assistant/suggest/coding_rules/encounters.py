@@ -1,12 +1,14 @@
 """Encounter Z codes when the note is that kind of visit (ICD-10-CM I.C.21.c): general exams by age and
-findings (Z00.00/Z00.01 adult, Z00.121/Z00.129 child), immunization (Z23), follow-up after completed cancer
-treatment (Z08 with the Z85 history), cancer screening (Z12.-) and counseling as the visit's reason (Z71.-).
+findings (Z00.00/Z00.01 adult, Z00.121/Z00.129 child), immunization (Z23), follow-up after completed
+treatment (Z08 with the Z85 history after cancer, Z09 with the Z86/Z87 history otherwise), cancer screening
+(Z12.-) and counseling as the visit's reason (Z71.-).
 """
 
 from __future__ import annotations
 
 import re
 
+from assistant.suggest.coding_rules.completed_treatment import completed_treatment_follow_up
 from assistant.suggest.coding_rules.context import (
     NoteContext,
     add_pick,
@@ -386,6 +388,7 @@ def hiv_prophylaxis(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatal
 
 def encounter_codes(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     cancer_follow_up(picks, ctx, catalog)
+    completed_treatment_follow_up(picks, ctx, catalog)
     immunization(picks, ctx, catalog)
     screening(picks, ctx, catalog)
     infection_screening(picks, ctx, catalog)
