@@ -14,6 +14,7 @@ from assistant.suggest.coding_rules.antineoplastic import (
     antineoplastic_encounter,
 )
 from assistant.suggest.coding_rules.bilateral import both_sides_without_a_bilateral_code
+from assistant.suggest.coding_rules.chronic_pain import chronic_site_pain
 from assistant.suggest.coding_rules.combination import combine
 from assistant.suggest.coding_rules.context import CodeSearch, NoteContext
 from assistant.suggest.coding_rules.copd import copd_with_lower_respiratory_infection
@@ -91,6 +92,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     injury_rules(picks, ctx, catalog)
     drop_integral_symptoms(picks, ctx, catalog)
     neoplasm_related_pain(picks, ctx, catalog)
+    chronic_site_pain(picks, ctx, catalog)
     add_partners(picks, ctx, catalog)
     antineoplastic_adverse_effect(picks, ctx, catalog)
     drug_adverse_effects(picks, ctx, catalog)
