@@ -42,6 +42,7 @@ from assistant.suggest.coding_rules.pregnancy import (
 from assistant.suggest.coding_rules.prenatal import prenatal_supervision
 from assistant.suggest.coding_rules.sepsis import organism_sepsis
 from assistant.suggest.coding_rules.stated_condition import unstated_conditions
+from assistant.suggest.coding_rules.stroke_sequela import stroke_sequelae
 from assistant.suggest.coding_rules.symptoms import drop_integral_symptoms
 from assistant.suggest.coding_rules.tobacco import tobacco_status
 from assistant.suggest.patient import PatientFacts, read_demographics, resolve_patient
@@ -71,6 +72,7 @@ def context_for(
 def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     gate(picks, ctx, catalog)
     unstated_conditions(picks, ctx, catalog)
+    stroke_sequelae(picks, ctx, catalog)
     tobacco_status(picks, ctx, catalog)
     identified_influenza(picks, ctx, catalog)
     hiv_status(picks, ctx, catalog)
