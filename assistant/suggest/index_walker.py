@@ -34,8 +34,9 @@ NEGATORS = frozenset({"without", "no", "absence", "absent", "non", "not"})
 # the Index's "not otherwise specified" and "not elsewhere classified" (the default: "Tinnitus NOS" is the
 # tinnitus a note names bare, "Rhinitis, allergic, seasonal NEC" the seasonal rhinitis).
 UNSPOKEN = frozenset({"s", "nos", "nec"})
-# Prefixes that make a word its opposite: "nonseasonal" does not contain "seasonal" for the walk.
-OPPOSITE = frozenset({"non", "un", "in", "im", "ir", "il", "dis", "anti", "a", "an"})
+# Prefixes that make a word its opposite: "nonseasonal" does not contain "seasonal" for the walk. "Intra"
+# makes a morphology its in-situ form: "intraductal" carcinoma is in situ (D05.1-), "ductal" invasive.
+OPPOSITE = frozenset({"non", "un", "in", "im", "ir", "il", "dis", "anti", "a", "an", "intra"})
 _NEGATED_SPAN = 3  # words after a negator that it covers ("without gross hematuria")
 SEE_SKIP = re.compile(r"^(condition|specific condition)$", re.IGNORECASE)
 _BY = re.compile(r",?\s*\bby (?:site|type|body region)\b.*$", re.IGNORECASE)  # "Ulcer, pressure, by site"

@@ -747,3 +747,19 @@ def test_at_an_entry_with_no_subterms_a_site_the_mention_names_costs_nothing() -
     assert walker.walk("numbness of left hand", SiteTab())[0].score >= 0.97
     assert walker.walk("numbness after stroke", SiteTab())[0].score < 0.97  # "stroke" is no site
     assert walker.walk("pain of foot", SiteTab())[0].score < 0.97  # "Pain" lists sites: the foot is unlisted
+
+
+def test_a_morphology_word_is_not_its_in_situ_form() -> None:
+    rows = [
+        _row(0, "Carcinoma", see="Neoplasm, malignant, by site"),
+        _row(1, "Carcinoma, ductal"),
+        _row(2, "Carcinoma, ductal, with lobular", "X01"),
+        _row(1, "Carcinoma, intraductal"),
+        _row(2, "Carcinoma, intraductal, breast", "X02"),
+        _row(1, "Carcinoma, papillary"),
+        _row(2, "Carcinoma, papillary, micropapillary", "X03"),
+    ]
+    walker = IndexWalker.from_rows(rows)
+    # "ductal" (invasive) does not reach "intraductal" (in situ)
+    assert "X02" not in [h.code for h in walker.walk("ductal carcinoma of breast")]
+    assert [h.code for h in walker.walk("intraductal carcinoma of breast")][:1] == ["X02"]
