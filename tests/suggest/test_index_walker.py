@@ -763,3 +763,18 @@ def test_a_morphology_word_is_not_its_in_situ_form() -> None:
     # "ductal" (invasive) does not reach "intraductal" (in situ)
     assert "X02" not in [h.code for h in walker.walk("ductal carcinoma of breast")]
     assert [h.code for h in walker.walk("intraductal carcinoma of breast")][:1] == ["X02"]
+
+
+def test_a_stated_cause_implies_the_type_the_index_lists_it_under() -> None:
+    rows = [
+        _row(0, "Rhinitis", "X10"),
+        _row(1, "Rhinitis, allergic", "X11"),
+        _row(2, "Rhinitis, allergic, due to"),
+        _row(3, "Rhinitis, allergic, due to, pollen", "X12"),
+        _row(1, "Rhinitis, vasomotor", "X13"),
+    ]
+    walker = IndexWalker.from_rows(rows)
+    assert [h.code for h in walker.walk("rhinitis due to pollen")][:1] == ["X12"]
+    assert [h.code for h in walker.walk("allergic rhinitis due to pollen")][:1] == ["X12"]
+    # without the cause stated, the type is not implied
+    assert [h.code for h in walker.walk("rhinitis, pollen season")][:1] == ["X10"]
