@@ -62,3 +62,9 @@ def test_a_condition_still_treated_or_back_stays_current() -> None:
     assert _run(sick, {"R05.9": "cough"}) == ["R05.9"]
     # a symptom that is gone is not coded, and brings no follow-up code
     assert _run("Follow-up. Cough gone.", {"R05.9": "cough"}) == []
+
+
+def test_a_condition_resolved_on_its_maintenance_drug_stays_current() -> None:
+    said = {"N39.0": "urinary tract infections"}
+    note = "Follow-up. Her urinary tract infections resolved on daily nitrofurantoin prophylaxis."
+    assert _run(note, said) == ["N39.0"]
