@@ -13,6 +13,7 @@ TITLES = {
     "G89.29": "Other chronic pain",
     "G89.4": "Chronic pain syndrome",
     "M54.50": "Low back pain, unspecified",
+    "M54.2": "Cervicalgia",
     "M25.561": "Pain in right knee",
     "M17.11": "Unilateral primary osteoarthritis, right knee",
 }
@@ -33,6 +34,9 @@ def _run(note: str, said: dict[str, str]) -> list[str]:
 def test_pain_documented_as_chronic_takes_g89_29_beside_its_site() -> None:
     note = "Here for her chronic lower back pain, worse with lifting. Continue PT."
     assert _run(note, {"M54.50": "chronic lower back pain"}) == ["G89.29", "M54.50"]
+    # a site code titled by its pain suffix ("Cervicalgia") is a site pain too
+    neck = "Chronic neck pain, here for pain management. Continue gabapentin."
+    assert _run(neck, {"M54.2": "Chronic neck pain"}) == ["G89.29", "M54.2"]
 
 
 def test_pain_not_chronic_or_with_its_cause_stated_takes_no_g89_code() -> None:

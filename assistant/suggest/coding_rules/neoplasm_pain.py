@@ -16,7 +16,8 @@ _RELATED_PAIN = re.compile(
     rf"(?:his\s+|her\s+|the\s+|known\s+)?(?:[a-z]+\s+){{0,2}}?{_NEOPLASM}\b",
     re.IGNORECASE,
 )
-PAIN_TITLE = re.compile(r"\b(?:pain|algia|lumbago|ache)\b|dynia\b", re.IGNORECASE)
+# A pain title: "pain", "lumbago", or a word ending in a pain suffix ("Cervicalgia", "Myalgia", "Headache").
+PAIN_TITLE = re.compile(r"\b(?:pain|lumbago|ache)\b|\w(?:algia|ache|dynia)\b", re.IGNORECASE)
 _DENIED = re.compile(r"\b(?:no|denies|without|not)\b[^.;\n]*$", re.IGNORECASE)
 
 
