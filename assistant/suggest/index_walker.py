@@ -36,9 +36,11 @@ NEGATORS = frozenset({"without", "no", "absence", "absent", "non", "not"})
 UNSPOKEN = frozenset({"s", "nos", "nec"})
 # A cause the mention states ("rhinitis due to pollen"): the Index may list it under a type it implies.
 _CAUSE_SAID = re.compile(r"\b(?:due\s+to|secondary\s+to|caused\s+by|d/t|2/2)\s", re.IGNORECASE)
-# Prefixes that make a word its opposite: "nonseasonal" does not contain "seasonal" for the walk. "Intra"
-# makes a morphology its in-situ form: "intraductal" carcinoma is in situ (D05.1-), "ductal" invasive.
-OPPOSITE = frozenset({"non", "un", "in", "im", "ir", "il", "dis", "anti", "a", "an", "intra"})
+# Prefixes that make a word its opposite: "nonseasonal" does not contain "seasonal" for the walk.
+OPPOSITE = frozenset({"non", "un", "in", "im", "ir", "il", "dis", "anti", "a", "an"})
+# Morphology words that name the in-situ (noninfiltrating) form: "intraductal" carcinoma is in situ (D05.1-),
+# "ductal" carcinoma invasive; a mention's "ductal" is not found inside them.
+IN_SITU_FORMS = frozenset({"intraductal", "intraepithelial"})
 _NEGATED_SPAN = 3  # words after a negator that it covers ("without gross hematuria")
 SEE_SKIP = re.compile(r"^(condition|specific condition)$", re.IGNORECASE)
 _BY = re.compile(r",?\s*\bby (?:site|type|body region)\b.*$", re.IGNORECASE)  # "Ulcer, pressure, by site"
@@ -737,7 +739,10 @@ def _match(entry: Entry, mention: _Mention) -> tuple[frozenset[str], frozenset[s
                 (
                     w
                     for w in mention.long
-                    if len(cw) > len(w) and cw.endswith(w) and cw[: -len(w)] not in OPPOSITE
+                    if len(cw) > len(w)
+                    and cw.endswith(w)
+                    and cw[: -len(w)] not in OPPOSITE
+                    and cw not in IN_SITU_FORMS
                 ),
                 None,
             )

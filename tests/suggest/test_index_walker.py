@@ -758,11 +758,15 @@ def test_a_morphology_word_is_not_its_in_situ_form() -> None:
         _row(2, "Carcinoma, intraductal, breast", "X02"),
         _row(1, "Carcinoma, papillary"),
         _row(2, "Carcinoma, papillary, micropapillary", "X03"),
+        _row(0, "Thrombosis", "X20"),
+        _row(1, "Thrombosis, intracranial", "X21"),
     ]
     walker = IndexWalker.from_rows(rows)
     # "ductal" (invasive) does not reach "intraductal" (in situ)
     assert "X02" not in [h.code for h in walker.walk("ductal carcinoma of breast")]
     assert [h.code for h in walker.walk("intraductal carcinoma of breast")][:1] == ["X02"]
+    # other words inside an "intra" form still match it: "cranial" in "intracranial"
+    assert "X21" in [h.code for h in walker.walk("thrombosis of the cranial sinuses")]
 
 
 def test_a_stated_cause_implies_the_type_the_index_lists_it_under() -> None:
