@@ -9,6 +9,7 @@ classification says so).
 from __future__ import annotations
 
 from assistant.suggest.coding_rules.partners import ORGANISM_PATTERNS, names_organism
+from assistant.suggest.history import names_cerebrovascular_disease
 from assistant.suggest.index_walker import IndexWalker, Tabular, content_keys, read_mention
 from assistant.suggest.text import expand_abbreviations
 
@@ -19,6 +20,8 @@ def cause_is_part(walker: IndexWalker | None, tabular: Tabular | None, condition
     """True when ``cause`` names an organism, or an Index path starts at a main term of ``condition`` and
     descends through ``cause``."""
     if names_organism(cause):  # the infection's agent: a combination code or a B95-B97 partner
+        return True
+    if names_cerebrovascular_disease(cause):  # a deficit of a stroke is its sequela, one code (I69, I.C.9.d)
         return True
     if walker is None:
         return False

@@ -109,6 +109,33 @@ _STILL_PRESENT = re.compile(
     r"chronic)\b",
     re.IGNORECASE,
 )
+# A deficit that follows a cerebrovascular disease ("aphasia after stroke last year", "left hemiparesis from
+# prior CVA") is a sequela of it, current whatever the stroke's date (I.C.9.d: I69.-).
+_CEREBROVASCULAR = (
+    r"(?:strokes?|cvas?(?!\s+tender)|cerebrovascular\s+(?:accident|disease)|(?:cerebral|brain)\s+(?:infarct\w*|hemorrhage|"
+    r"haemorrhage|bleed)|intracerebral\s+hemorrhage|subarachnoid\s+hemorrhage|ich|sah|"
+    r"(?:ischemic|hemorrhagic|embolic|lacunar|thalamic|pontine|cerebellar|mca|aca|pca)\s+(?:\w+\s+)?"
+    r"(?:strokes?|infarcts?|infarction))"
+)
+_CEREBROVASCULAR_RE = re.compile(rf"\b{_CEREBROVASCULAR}\b", re.IGNORECASE)
+_SEQUELA_OF_STROKE = re.compile(
+    r"^\W*[a-z][^.;]*?\s(?:after|following|from|since|post|due\s+to|secondary\s+to|s/p|status\s+post|2/2|d/t)"
+    r"\s+(?:(?:a|an|the|his|her|their|prior|previous|old|remote|recent|h/o|history\s+of|left|right|l|r|"
+    rf"(?:19|20)\d\d)\s+)*{_CEREBROVASCULAR}\b",
+    re.IGNORECASE,
+)
+
+
+def names_cerebrovascular_disease(text: str) -> bool:
+    """The text names a stroke or another cerebrovascular disease."""
+    return _CEREBROVASCULAR_RE.search(text) is not None
+
+
+def sequela_of_stroke(mention: str) -> bool:
+    """The mention is a deficit stated after a cerebrovascular disease: a sequela, current (I.C.9.d)."""
+    return _SEQUELA_OF_STROKE.search(mention) is not None
+
+
 # The date is when the condition began, not when it ended ("diagnosed 3 years ago", "HTN since 2010").
 _ONSET_DATE = re.compile(
     r"\b(?:since|dx|dx'?d|diagnosed|onset|started|starting|began|beginning|first\s+noted|noted)\s+"
@@ -168,6 +195,8 @@ def names_neoplasm(text: str) -> bool:
 
 def history_cue(sentence: str, mention: str) -> str | None:
     """The history trigger that covers ``mention`` (a span inside ``sentence``), or None."""
+    if sequela_of_stroke(mention):
+        return None
     if _SUBSTANCE.search(mention) and not _DISORDER_IN_REMISSION.search(sentence):
         m = _CESSATION.search(_QUIT_INTENDED.sub(" ", sentence))
         if m:

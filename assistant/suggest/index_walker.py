@@ -34,8 +34,13 @@ NEGATORS = frozenset({"without", "no", "absence", "absent", "non", "not"})
 # the Index's "not otherwise specified" and "not elsewhere classified" (the default: "Tinnitus NOS" is the
 # tinnitus a note names bare, "Rhinitis, allergic, seasonal NEC" the seasonal rhinitis).
 UNSPOKEN = frozenset({"s", "nos", "nec"})
+# A cause the mention states ("rhinitis due to pollen"): the Index may list it under a type it implies.
+_CAUSE_SAID = re.compile(r"\b(?:due\s+to|secondary\s+to|caused\s+by|d/t|2/2)\s", re.IGNORECASE)
 # Prefixes that make a word its opposite: "nonseasonal" does not contain "seasonal" for the walk.
 OPPOSITE = frozenset({"non", "un", "in", "im", "ir", "il", "dis", "anti", "a", "an"})
+# Morphology words that name the in-situ (noninfiltrating) form: "intraductal" carcinoma is in situ (D05.1-),
+# "ductal" carcinoma invasive; a mention's "ductal" is not found inside them.
+IN_SITU_FORMS = frozenset({"intraductal", "intraepithelial"})
 _NEGATED_SPAN = 3  # words after a negator that it covers ("without gross hematuria")
 SEE_SKIP = re.compile(r"^(condition|specific condition)$", re.IGNORECASE)
 _BY = re.compile(r",?\s*\bby (?:site|type|body region)\b.*$", re.IGNORECASE)  # "Ulcer, pressure, by site"
@@ -546,6 +551,8 @@ class IndexWalker:
             matched_child = True
             step = state._replace(used=state.used | full, half=state.half | half)
             out.extend(self._descend(child, mention, step, negative))
+        if not matched_child and _CAUSE_SAID.search(mention.text):
+            out.extend(self._cause_under_a_type(node, mention, state, negative))
         if not matched_child and node.see_also and state.hops < MAX_HOPS:
             target = self._see_target(node.see_also, node.source)
             if target is not None and target is not node and not _denied(target, mention):
@@ -558,6 +565,24 @@ class IndexWalker:
                 if node.code:  # the entry has its own code: take the reference only where it goes further
                     further = [x for x in further[1:] if (x[1].used, x[1].half) != (state.used, state.half)]
                 out.extend(further)
+        return out
+
+    def _cause_under_a_type(
+        self, node: Entry, mention: _Mention, state: _State, negative: bool
+    ) -> list[tuple[Entry, _State]]:
+        """A stated cause the Index lists only under one type of the condition ("Rhinitis, allergic, due to,
+        pollen"): the cause implies the type, as a coder reads "rhinitis due to pollen" (J30.1). Only paths
+        that match the cause's words, each a little below a path the mention names in full."""
+        out: list[tuple[Entry, _State]] = []
+        implied = state._replace(penalty=state.penalty + IMPLIED_PENALTY)
+        for kind in self.children(node):
+            if not kind.words or kind.negative:
+                continue
+            for level in self.children(kind):
+                if level.words or not level.term.lower().startswith("due to"):
+                    continue
+                deeper = self._descend(level, mention, implied, negative)[1:]
+                out.extend(x for x in deeper if x[1].used - state.used)
         return out
 
     def _candidates(self, node: Entry, mention: _Mention) -> list[Entry]:
@@ -714,7 +739,10 @@ def _match(entry: Entry, mention: _Mention) -> tuple[frozenset[str], frozenset[s
                 (
                     w
                     for w in mention.long
-                    if len(cw) > len(w) and cw.endswith(w) and cw[: -len(w)] not in OPPOSITE
+                    if len(cw) > len(w)
+                    and cw.endswith(w)
+                    and cw[: -len(w)] not in OPPOSITE
+                    and cw not in IN_SITU_FORMS
                 ),
                 None,
             )

@@ -216,8 +216,10 @@ _NAMED_VACCINE = re.compile(
 _PRESCRIBED_RE = re.compile(
     r"\b(?:prescribed|rx'?d|dispensed|sent\s+to\s+(?:the\s+)?pharmacy|e-?prescribed)\s*$", re.IGNORECASE
 )
+# A diagnosis word, or a word ending in a diagnostic suffix ("arthritis", "stenosis", "anemia", "neuropathy").
 _DIAGNOSTIC_WORDS = re.compile(
-    r"\b(?:itis|osis|emia|pathy|algia|cancer|carcinoma|fracture|infection|disease|disorder|syndrome|"
+    r"\b\w+(?:itis|osis|emia|aemia|pathy|algia)\b|"
+    r"\b(?:cancer|carcinoma|fracture|infection|disease|disorder|syndrome|"
     r"failure|deficiency|injury|pain|ulcer|obesity|overweight)\b",
     re.IGNORECASE,
 )

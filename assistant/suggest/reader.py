@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from assistant.suggest.abbreviations import expand_span
-from assistant.suggest.history import history_cue, names_neoplasm
+from assistant.suggest.history import history_cue, names_neoplasm, sequela_of_stroke
 from assistant.suggest.not_coded import (
     continues_plan,
     is_label,
@@ -857,6 +857,9 @@ def _make(
     flags, triggers = _scope_flags(sentence, c_start, c_end)
     if section == "fh":
         flags["family"] = True
+    if flags["history"] and sequela_of_stroke(text):  # "weakness from prior CVA": the deficit is current
+        flags["history"] = False
+        triggers = [t for t in triggers if not t.startswith("history:")]
     cue = None if flags["history"] else history_cue(sentence, text)
     if cue:
         flags["history"] = True

@@ -747,3 +747,38 @@ def test_at_an_entry_with_no_subterms_a_site_the_mention_names_costs_nothing() -
     assert walker.walk("numbness of left hand", SiteTab())[0].score >= 0.97
     assert walker.walk("numbness after stroke", SiteTab())[0].score < 0.97  # "stroke" is no site
     assert walker.walk("pain of foot", SiteTab())[0].score < 0.97  # "Pain" lists sites: the foot is unlisted
+
+
+def test_a_morphology_word_is_not_its_in_situ_form() -> None:
+    rows = [
+        _row(0, "Carcinoma", see="Neoplasm, malignant, by site"),
+        _row(1, "Carcinoma, ductal"),
+        _row(2, "Carcinoma, ductal, with lobular", "X01"),
+        _row(1, "Carcinoma, intraductal"),
+        _row(2, "Carcinoma, intraductal, breast", "X02"),
+        _row(1, "Carcinoma, papillary"),
+        _row(2, "Carcinoma, papillary, micropapillary", "X03"),
+        _row(0, "Thrombosis", "X20"),
+        _row(1, "Thrombosis, intracranial", "X21"),
+    ]
+    walker = IndexWalker.from_rows(rows)
+    # "ductal" (invasive) does not reach "intraductal" (in situ)
+    assert "X02" not in [h.code for h in walker.walk("ductal carcinoma of breast")]
+    assert [h.code for h in walker.walk("intraductal carcinoma of breast")][:1] == ["X02"]
+    # other words inside an "intra" form still match it: "cranial" in "intracranial"
+    assert "X21" in [h.code for h in walker.walk("thrombosis of the cranial sinuses")]
+
+
+def test_a_stated_cause_implies_the_type_the_index_lists_it_under() -> None:
+    rows = [
+        _row(0, "Rhinitis", "X10"),
+        _row(1, "Rhinitis, allergic", "X11"),
+        _row(2, "Rhinitis, allergic, due to"),
+        _row(3, "Rhinitis, allergic, due to, pollen", "X12"),
+        _row(1, "Rhinitis, vasomotor", "X13"),
+    ]
+    walker = IndexWalker.from_rows(rows)
+    assert [h.code for h in walker.walk("rhinitis due to pollen")][:1] == ["X12"]
+    assert [h.code for h in walker.walk("allergic rhinitis due to pollen")][:1] == ["X12"]
+    # without the cause stated, the type is not implied
+    assert [h.code for h in walker.walk("rhinitis, pollen season")][:1] == ["X10"]

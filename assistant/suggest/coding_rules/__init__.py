@@ -14,6 +14,7 @@ from assistant.suggest.coding_rules.antineoplastic import (
     antineoplastic_encounter,
 )
 from assistant.suggest.coding_rules.bilateral import both_sides_without_a_bilateral_code
+from assistant.suggest.coding_rules.chronic_pain import chronic_site_pain
 from assistant.suggest.coding_rules.combination import combine
 from assistant.suggest.coding_rules.context import CodeSearch, NoteContext
 from assistant.suggest.coding_rules.copd import copd_with_lower_respiratory_infection
@@ -41,6 +42,7 @@ from assistant.suggest.coding_rules.pregnancy import (
 from assistant.suggest.coding_rules.prenatal import prenatal_supervision
 from assistant.suggest.coding_rules.sepsis import organism_sepsis
 from assistant.suggest.coding_rules.stated_condition import unstated_conditions
+from assistant.suggest.coding_rules.stroke_sequela import stroke_sequelae
 from assistant.suggest.coding_rules.symptoms import drop_integral_symptoms
 from assistant.suggest.coding_rules.tobacco import tobacco_status
 from assistant.suggest.patient import PatientFacts, read_demographics, resolve_patient
@@ -70,6 +72,7 @@ def context_for(
 def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     gate(picks, ctx, catalog)
     unstated_conditions(picks, ctx, catalog)
+    stroke_sequelae(picks, ctx, catalog)
     tobacco_status(picks, ctx, catalog)
     identified_influenza(picks, ctx, catalog)
     hiv_status(picks, ctx, catalog)
@@ -91,6 +94,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     injury_rules(picks, ctx, catalog)
     drop_integral_symptoms(picks, ctx, catalog)
     neoplasm_related_pain(picks, ctx, catalog)
+    chronic_site_pain(picks, ctx, catalog)
     add_partners(picks, ctx, catalog)
     antineoplastic_adverse_effect(picks, ctx, catalog)
     drug_adverse_effects(picks, ctx, catalog)

@@ -269,7 +269,7 @@ def complete_in_family(picks: dict[str, Pick], catalog: CodeCatalog, family: Fam
         if code is None or _plain(catalog, code) or not _core(catalog, code) - _core(catalog, category):
             continue
         with_words = _core(catalog, code) - _core(catalog, category) - {"diabetic"}
-        if not with_words or not with_words <= _said(q):
+        if not with_words or not with_words <= _said(q) or _coded_already(picks, catalog, q, with_words):
             continue
         picks.pop(q.code)
         target = picks.setdefault(code, Pick(code, q.score, True, list(q.mentions), list(q.reasons)))
@@ -277,6 +277,18 @@ def complete_in_family(picks: dict[str, Pick], catalog: CodeCatalog, family: Fam
         target.reasons.insert(
             0, f'{catalog.title(code)}: the diabetes documented is {category} (I.A.15 "with")'
         )
+
+
+def _coded_already(picks: dict[str, Pick], catalog: CodeCatalog, q: Pick, with_words: frozenset[str]) -> bool:
+    """A final code of the mention already names the complication ("Charcot arthropathy" is E11.610, and
+    "other diabetic arthropathy" E11.618 is not added beside it)."""
+    return any(
+        p.final
+        and p.code != q.code
+        and any(m in q.mentions for m in p.mentions)
+        and with_words <= _core(catalog, p.code)
+        for p in picks.values()
+    )
 
 
 def named_in_one_mention(picks: dict[str, Pick], catalog: CodeCatalog) -> None:

@@ -64,6 +64,10 @@ _NOT_STATUS = re.compile(
     r"denies|no history)\b",
     re.IGNORECASE,
 )
+# The patient asks for the device or its placement is to come ("wants an IUD", "interested in a pump"): no
+# device is present yet, so no "presence of" status.
+_WANTED = re.compile(r"\b(?:wants?|wanting|desires?|interested\s+in|requests?|requesting)\b", re.IGNORECASE)
+_PRESENCE_CATEGORIES = ("Z95", "Z96", "Z97")
 _STATUS_CATEGORIES = ("Z92", "Z94", "Z95", "Z96", "Z98")
 _COMPLICATION_CATEGORIES = ("T82", "T83", "T84", "T85", "T86")
 _SIDES = (("3", r"\bbilateral|\bboth\b"), ("1", r"\bright\b|\bR\b"), ("2", r"\bleft\b|\bL\b"))
@@ -105,6 +109,7 @@ def device_status(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog
                 )
             break
     _drop_stray_statuses(picks, coded)
+    _drop_absent_devices(picks, ctx, coded)
     home_oxygen(picks, ctx, catalog)
     renal_dialysis(picks, ctx, catalog)
 
@@ -131,6 +136,19 @@ def _drop_stray_statuses(picks: dict[str, Pick], coded: dict[str, list[tuple[int
             continue
         if pick.mentions and all(any(m.start < b and a < m.end for a, b in spans) for m in pick.mentions):
             demote(pick, f"the status documented there is {', '.join(coded)} (I.C.21.c.3)")
+
+
+def _drop_absent_devices(
+    picks: dict[str, Pick], ctx: NoteContext, coded: dict[str, list[tuple[int, int]]]
+) -> None:
+    """A "presence of" status code retrieved from a device the patient only wants, or that is still to be
+    placed ("wants a levonorgestrel IUD, referral placed"), is not coded: no device is there yet."""
+    for pick in picks.values():
+        if pick.code in coded or not pick.final or not pick.code.startswith(_PRESENCE_CATEGORIES):
+            continue
+        sentences = [ctx.sentence(m) for m in pick.mentions]
+        if sentences and all(_WANTED.search(s) or _NOT_STATUS.search(s) for s in sentences):
+            demote(pick, "the device is wanted or to be placed, not present: no status code (I.C.21.c.3)")
 
 
 def _first_undenied(statement: re.Pattern[str], note: str, denials: str) -> re.Match[str] | None:

@@ -1,12 +1,14 @@
 """Encounter Z codes when the note is that kind of visit (ICD-10-CM I.C.21.c): general exams by age and
-findings (Z00.00/Z00.01 adult, Z00.121/Z00.129 child), immunization (Z23), follow-up after completed cancer
-treatment (Z08 with the Z85 history), cancer screening (Z12.-) and counseling as the visit's reason (Z71.-).
+findings (Z00.00/Z00.01 adult, Z00.121/Z00.129 child), blood pressure checks (Z01.30/Z01.31), immunization
+(Z23), follow-up after completed treatment (Z08 with the Z85 history after cancer, Z09 with the Z86/Z87
+history otherwise), cancer screening (Z12.-) and counseling as the visit's reason (Z71.-).
 """
 
 from __future__ import annotations
 
 import re
 
+from assistant.suggest.coding_rules.completed_treatment import completed_treatment_follow_up
 from assistant.suggest.coding_rules.context import (
     NoteContext,
     add_pick,
@@ -190,6 +192,36 @@ def administrative_exam(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeC
         )
         return True
     return False
+
+
+# A visit to have the blood pressure checked (Z01.30/Z01.31, I.C.21.c.13) when no hypertension is diagnosed;
+# a diagnosed hypertension is itself the visit's reason (I10-I1A), not an examination.
+_BP_CHECK = re.compile(
+    r"\b(?:BP|blood\s+pressure)\s+(?:check|re-?check|screening|evaluation|eval)\b", re.IGNORECASE
+)
+BP_EXAM_NORMAL, BP_EXAM_ABNORMAL = "Z01.30", "Z01.31"
+_HYPERTENSIVE = ("I10", "I11", "I12", "I13", "I15", "I16", "I1A", "O10", "O11", "O13", "O16")
+
+
+def blood_pressure_exam(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> bool:
+    """Z01.30 (without abnormal findings) or Z01.31 (with: the elevated reading R03.0 beside it) first when
+    the visit is a blood pressure check and no hypertension is diagnosed. True when the note is that visit."""
+    match = _BP_CHECK.search(head_lines(ctx.note, 2))
+    if match is None or any(p.final and p.code.startswith(_HYPERTENSIVE) for p in picks.values()):
+        return False
+    abnormal = any(p.final and p.code.startswith("R03") for p in picks.values())
+    state = "with" if abnormal else "without"
+    _first_listed_exam(
+        picks,
+        ctx,
+        catalog,
+        BP_EXAM_ABNORMAL if abnormal else BP_EXAM_NORMAL,
+        match,
+        ("Z00.0", "Z01.3"),
+        f"examination of blood pressure {state} abnormal findings, no hypertension diagnosed "
+        "(guideline I.C.21.c.13)",
+    )
+    return True
 
 
 def general_exam(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
@@ -394,6 +426,7 @@ def hiv_prophylaxis(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatal
 
 def encounter_codes(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     cancer_follow_up(picks, ctx, catalog)
+    completed_treatment_follow_up(picks, ctx, catalog)
     immunization(picks, ctx, catalog)
     screening(picks, ctx, catalog)
     infection_screening(picks, ctx, catalog)
@@ -402,5 +435,9 @@ def encounter_codes(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatal
     treatment_visits(picks, ctx, catalog)
     initial_contraceptive(picks, ctx, catalog)
     contraceptive_surveillance(picks, ctx, catalog)
-    if not preoperative_exam(picks, ctx, catalog) and not administrative_exam(picks, ctx, catalog):
+    if not (
+        preoperative_exam(picks, ctx, catalog)
+        or administrative_exam(picks, ctx, catalog)
+        or blood_pressure_exam(picks, ctx, catalog)
+    ):
         general_exam(picks, ctx, catalog)

@@ -16,7 +16,8 @@ _RELATED_PAIN = re.compile(
     rf"(?:his\s+|her\s+|the\s+|known\s+)?(?:[a-z]+\s+){{0,2}}?{_NEOPLASM}\b",
     re.IGNORECASE,
 )
-_PAIN_TITLE = re.compile(r"\b(?:pain|algia|lumbago|ache)\b|dynia\b", re.IGNORECASE)
+# A pain title: "pain", "lumbago", or a word ending in a pain suffix ("Cervicalgia", "Myalgia", "Headache").
+PAIN_TITLE = re.compile(r"\b(?:pain|lumbago|ache)\b|\w(?:algia|ache|dynia)\b", re.IGNORECASE)
 _DENIED = re.compile(r"\b(?:no|denies|without|not)\b[^.;\n]*$", re.IGNORECASE)
 
 
@@ -46,7 +47,7 @@ def _drop_site_pain(picks: dict[str, Pick], catalog: CodeCatalog, start: int, en
         if (
             p.final
             and p.code != "G89.3"
-            and _PAIN_TITLE.search(catalog.title(p.code))
+            and PAIN_TITLE.search(catalog.title(p.code))
             and any(x.start < end and start < x.end for x in p.mentions)
         ):
             demote(p, "G89.3 codes this pain; its site takes no code of its own (guideline I.C.6.b.5)")

@@ -1,0 +1,107 @@
+"""Follow-up after completed treatment (ICD-10-CM I.C.21.c.8): at a follow-up visit, a condition the note says
+was treated and has resolved no longer exists. It is not coded; Z09 says why the patient came, with the
+personal history code of the condition where one exists (Z87.01 pneumonia, Z87.440 urinary infection). A
+condition still being treated, or one that came back, stays current and takes its own code.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.suggest.coding_rules.context import NoteContext, add_pick, best_score, demote, head_lines
+from assistant.suggest.reader import QUALIFIERS
+from assistant.suggest.store import CodeCatalog
+from assistant.suggest.text import expand_abbreviations, tokens
+from assistant.suggest.types import Pick
+
+FOLLOW_UP_AFTER_TREATMENT = "Z09"
+HISTORY_OF_DISEASE = ("Z86", "Z87")
+# The visit is a follow-up (its first lines say so), not a plan for one ("f/u in 2 weeks").
+_FOLLOW_UP_VISIT = re.compile(
+    r"\b(?:follow[- ]?up|f/u|re-?check|re-?evaluation)\b(?!\s+(?:in|with|after|prn)\b)", re.IGNORECASE
+)
+_OVER = re.compile(
+    r"\b(?:resolved|cleared|healed|recovered|gone|"
+    r"(?:treatment|course|therapy|antibiotics|abx)\s+(?:is\s+|was\s+)?(?:complete|completed|finished)|"
+    r"(?:completed|finished)\s+(?:\w+\s+){0,3}?(?:course|treatment|therapy|antibiotics|abx))\b",
+    re.IGNORECASE,
+)
+# The condition is not over: still there, partly better, back again, or its treatment still going on.
+_STILL_CURRENT = re.compile(
+    r"\b(?:not\s+(?:yet\s+|fully\s+|completely\s+)?(?:resolved|cleared|healed|gone)|unresolved|partial\w*|"
+    r"incomplete\w*|still|persist\w*|ongoing|recurr\w*|relaps\w*|worse\w*|continu\w*|improving|residual|"
+    r"day\s+\d+\s+of|remains?|(?:on|taking|takes)\s+(?!day\b)[a-z]+)\b",
+    re.IGNORECASE,
+)
+_SENTENCE = re.compile(r"[^.!?\n]+")
+_HISTORY_WORDS = frozenset(tokens("personal history of other"))
+_GENERIC = QUALIFIERS | frozenset(tokens("not specified"))
+
+
+def _condition_words(pick: Pick, catalog: CodeCatalog) -> frozenset[str]:
+    """The words of the code's title that its evidence wrote: the condition as the note names it."""
+    title = catalog.title_tokens(pick.code) - _HISTORY_WORDS - _GENERIC
+    said = {t for m in pick.mentions for t in tokens(m.query)}
+    return frozenset(title & said)
+
+
+def _said_over(words: frozenset[str], sentences: list[set[str]], over: list[bool]) -> bool:
+    """A sentence names the condition and says it is over (treated and resolved)."""
+    return any(o and words <= s for s, o in zip(sentences, over, strict=True))
+
+
+def _history_code(pick: Pick, words: frozenset[str], ctx: NoteContext, catalog: CodeCatalog) -> str | None:
+    """The personal history code of the condition, when one names it."""
+    if ctx.search is None:
+        return None
+    found = ctx.search(f"personal history of {catalog.title(pick.code)}", HISTORY_OF_DISEASE)
+    if not found:
+        return None
+    code = found[0][0]
+    return code if words <= catalog.title_tokens(code) else None
+
+
+def completed_treatment_follow_up(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    """Z09 with the history code in place of a condition treated and resolved, at a follow-up visit."""
+    visit = _FOLLOW_UP_VISIT.search(head_lines(ctx.note, 2))
+    if visit is None or ctx.setting == "inpatient":
+        return
+    spans = list(_SENTENCE.finditer(ctx.note))
+    texts = [expand_abbreviations(s.group(0)) for s in spans]
+    sentences = [set(tokens(t)) for t in texts]
+    over = [bool(_OVER.search(t)) and not _STILL_CURRENT.search(t) for t in texts]
+    if not any(over):
+        return
+    resolved = False
+    for pick in [p for p in picks.values() if p.final and catalog.system(p.code) == "ICD-10-CM"]:
+        history = pick.code.startswith(HISTORY_OF_DISEASE)
+        if pick.code[0] == "Z" and not history:
+            continue
+        words = _condition_words(pick, catalog)
+        if not words or not _said_over(words, sentences, over):
+            continue
+        if not history:
+            demote(
+                pick,
+                "treated and resolved: not current at a follow-up after completed treatment (I.C.21.c.8)",
+            )
+        if pick.code[0] == "R":  # a symptom gone is not coded; it brings no follow-up code
+            continue
+        code = None if history else _history_code(pick, words, ctx, catalog)
+        if code is not None:
+            why = "personal history of the condition treated and resolved, beside Z09 (I.C.21.c.8)"
+            add_pick(picks, catalog, code, pick.score, pick.mentions[:1], why)
+        resolved = True
+    if not resolved:
+        return
+    for other in [p for p in picks.values() if not p.final and p.code.startswith(HISTORY_OF_DISEASE)]:
+        demote(other, "not the history of the condition treated and resolved (Z09's partner, I.C.21.c.8)")
+    why = "follow-up examination after completed treatment of a condition that has resolved (I.C.21.c.8)"
+    add_pick(
+        picks,
+        catalog,
+        FOLLOW_UP_AFTER_TREATMENT,
+        best_score(picks) + 0.02,
+        [ctx.mention(visit.start(), visit.end())],
+        why,
+    )

@@ -1,0 +1,70 @@
+"""Z09 with the personal history code at a follow-up after completed treatment (I.C.21.c.8)."""
+
+from __future__ import annotations
+
+from assistant.suggest.coding_rules.completed_treatment import completed_treatment_follow_up
+from assistant.suggest.coding_rules.context import NoteContext
+from assistant.suggest.reader import Mention
+from assistant.suggest.store import CodeCatalog
+from assistant.suggest.types import Pick
+
+ICD = "ICD-10-CM"
+TITLES = {
+    "Z09": "Encounter for follow-up examination after completed treatment for conditions other than "
+    "malignant neoplasm",
+    "Z87.01": "Personal history of pneumonia (recurrent)",
+    "Z87.440": "Personal history of urinary (tract) infections",
+    "Z86.11": "Personal history of tuberculosis",
+    "J18.9": "Pneumonia, unspecified organism",
+    "N39.0": "Urinary tract infection, site not specified",
+    "R05.9": "Cough, unspecified",
+    "I10": "Essential (primary) hypertension",
+}
+CATALOG = CodeCatalog({"codes": {c: [ICD, t, True, c[:3], "code"] for c, t in TITLES.items()}})
+
+
+def _search(text: str, prefixes: tuple[str, ...]) -> list[tuple[str, float]]:
+    """The engine's history look-up, faked: the history code whose title shares the most words."""
+    words = set(text.lower().replace(",", " ").split())
+    found = [(c, len(words & set(t.lower().split()))) for c, t in TITLES.items() if c.startswith(prefixes)]
+    return [(c, float(n)) for c, n in sorted(found, key=lambda x: -x[1])]
+
+
+def _run(note: str, said: dict[str, str]) -> list[str]:
+    """The final codes after the rule; ``said`` maps each current pick to the words its mention wrote."""
+    picks = {
+        code: Pick(code, 0.8, True, [Mention(0, len(words), words, words)]) for code, words in said.items()
+    }
+    picks["Z86.11"] = Pick("Z86.11", 0.1, False, [Mention(0, 3, "hx", "hx")])
+    completed_treatment_follow_up(picks, NoteContext(note=note, search=_search), CATALOG)
+    return sorted(c for c, p in picks.items() if p.final)
+
+
+def test_a_condition_treated_and_resolved_is_followed_up_with_its_history() -> None:
+    note = (
+        "Seen in follow-up for her chest infection. The pneumonia was treated with doxycycline two weeks ago "
+        "and is now resolved. Lungs clear.\nA/P: HTN - continue lisinopril."
+    )
+    said = {"J18.9": "follow-up for pneumonia", "I10": "HTN"}
+    assert _run(note, said) == ["I10", "Z09", "Z87.01"]
+    uti = "F/U visit.\nUTI - finished the course of antibiotics, dysuria gone."
+    assert _run(uti, {"N39.0": "urinary tract infection"}) == ["Z09", "Z87.440"]
+
+
+def test_a_condition_still_treated_or_back_stays_current() -> None:
+    said = {"J18.9": "pneumonia"}
+    still = "Pneumonia follow-up. Pneumonia improving, not resolved, crackles persist. Continue amoxicillin."
+    assert _run(still, said) == ["J18.9"]
+    back = "Recheck of pneumonia. Pneumonia has recurred after the course was completed."
+    assert _run(back, said) == ["J18.9"]
+    # resolved, but not a follow-up visit: the rule reads no follow-up code into another visit
+    sick = "Sick visit for cough x3 days.\nPneumonia last year, resolved."
+    assert _run(sick, {"R05.9": "cough"}) == ["R05.9"]
+    # a symptom that is gone is not coded, and brings no follow-up code
+    assert _run("Follow-up. Cough gone.", {"R05.9": "cough"}) == []
+
+
+def test_a_condition_resolved_on_its_maintenance_drug_stays_current() -> None:
+    said = {"N39.0": "urinary tract infections"}
+    note = "Follow-up. Her urinary tract infections resolved on daily nitrofurantoin prophylaxis."
+    assert _run(note, said) == ["N39.0"]

@@ -1,0 +1,31 @@
+"""A "presence of" status code (Z95-Z97) needs the device in place, not one the patient only wants."""
+
+from __future__ import annotations
+
+from assistant.suggest.coding_rules.context import NoteContext
+from assistant.suggest.coding_rules.device_status import device_status
+from assistant.suggest.reader import Mention
+from assistant.suggest.store import CodeCatalog
+from assistant.suggest.types import Pick
+
+IUD_PRESENT = ["ICD-10-CM", "Presence of (intrauterine) contraceptive device", True, "Z97", "code"]
+CATALOG = CodeCatalog({"codes": {"Z97.5": IUD_PRESENT}})
+
+
+def _iud_status(note: str, words: str) -> bool:
+    """Is Z97.5, retrieved from ``words`` of the note, still final after the status rules?"""
+    at = note.index(words)
+    end = note.find(".", at)
+    mention = Mention(at, at + len(words), words, words, "body", note.rfind(".", 0, at) + 1, end)
+    picks = {"Z97.5": Pick("Z97.5", 0.7, True, [mention])}
+    device_status(picks, NoteContext(note=note), CATALOG)
+    return picks["Z97.5"].final
+
+
+def test_an_iud_in_place_is_its_status() -> None:
+    assert _iud_status("Annual exam. Copper IUD in place since 2022, strings seen.", "Copper IUD in place")
+
+
+def test_an_iud_the_patient_wants_is_no_status() -> None:
+    assert not _iud_status("Birth control visit. She is interested in a hormonal IUD.", "a hormonal IUD")
+    assert not _iud_status("Desires Kyleena IUD; referred to gynecology for insertion.", "Kyleena IUD")

@@ -1,0 +1,55 @@
+"""A deficit stated after a stroke is a sequela (I69.-), current, never the acute stroke (I.C.9.d)."""
+
+from __future__ import annotations
+
+from assistant.suggest.cause_link import cause_is_part
+from assistant.suggest.coding_rules.context import NoteContext
+from assistant.suggest.coding_rules.stroke_sequela import stroke_sequelae
+from assistant.suggest.reader import Mention, read_note
+from assistant.suggest.store import CodeCatalog
+from assistant.suggest.types import Pick
+
+ICD = "ICD-10-CM"
+TITLES = {
+    "I63.9": "Cerebral infarction, unspecified",
+    "I69.320": "Aphasia following cerebral infarction",
+    "Z86.73": "Personal history of transient ischemic attack (TIA), and cerebral infarction without residual "
+    "deficits",
+}
+CATALOG = CodeCatalog({"codes": {c: [ICD, t, True, c[:3], "code"] for c, t in TITLES.items()}})
+
+
+def _history(note: str, words: str) -> bool:
+    return next(m for m in read_note(note) if words in m.text).history
+
+
+def test_a_deficit_after_a_stroke_is_current_whatever_the_stroke_date() -> None:
+    assert not _history("A/P: Expressive aphasia after his stroke in March 2023. Speech therapy.", "aphasia")
+    assert not _history("A/P: Right arm weakness following a prior CVA. PT.", "weakness")
+    # the stroke alone, dated or prior, is history
+    assert _history("PMH: stroke 2 years ago, no residual deficits.", "stroke")
+    assert _history("A/P: Prior CVA, on aspirin.", "CVA")
+
+
+def test_the_stroke_a_deficit_came_from_is_read_with_it() -> None:
+    assert cause_is_part(None, None, "left hemiparesis", "old CVA")
+    assert not cause_is_part(None, None, "acute kidney injury", "dehydration")
+    assert not cause_is_part(None, None, "flank pain", "R CVA tenderness")  # costovertebral angle
+
+
+def _final(mention: str, extra: tuple[Mention, ...] = ()) -> list[str]:
+    said = Mention(0, len(mention), mention, mention)
+    picks = {
+        "I63.9": Pick("I63.9", 0.8, True, [said, *extra]),
+        "I69.320": Pick("I69.320", 0.3, False, [said]),
+    }
+    stroke_sequelae(picks, NoteContext(note=mention), CATALOG)
+    return sorted(c for c, p in picks.items() if p.final)
+
+
+def test_the_sequela_replaces_the_acute_stroke() -> None:
+    assert _final("Aphasia after stroke last year") == ["I69.320"]
+    # a stroke cared for now, named on its own as well, stays the acute stroke
+    acute = Mention(40, 61, "acute ischemic stroke", "acute ischemic stroke")
+    assert _final("Aphasia after stroke", (acute,)) == ["I63.9"]
+    assert _final("Acute ischemic stroke with aphasia") == ["I63.9"]
