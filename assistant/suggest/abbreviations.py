@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from assistant.suggest import neoplasm_sites, plurals
+from assistant.suggest import neoplasm_sites, plurals, spellings
 from assistant.suggest.request_memo import per_request
 
 TABLE_PATH = Path(__file__).with_name("data") / "abbreviations.tsv"
@@ -168,6 +168,10 @@ def _edits(text: str) -> list[tuple[int, int, str]]:
             if free(m.start(), m.end()):
                 edits.append((m.start(), m.end(), build(m)))  # type: ignore[operator]
                 taken.append((m.start(), m.end()))
+    for start, end, spelling in spellings.corrections(text):
+        if free(start, end):
+            edits.append((start, end, spelling))
+            taken.append((start, end))
     for m in _pattern().finditer(text):
         if not free(m.start(), m.end()):
             continue

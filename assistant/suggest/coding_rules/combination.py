@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from assistant.codesets.repository import ref_covers
-from assistant.suggest import qualifiers, request_memo
+from assistant.suggest import qualifiers, request_memo, spellings
 from assistant.suggest.coding_rules.context import NoteContext, demote
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.text import tokens
@@ -215,7 +215,12 @@ def _family_in_category(catalog: CodeCatalog, code: str, category: str) -> str |
 def family_documented(code: str, note: str) -> bool:
     """False for a family code (E11.22, I12.9) whose condition the note never names: a "code first" note
     pointing at it (N18.2 -> E11.22) does not document diabetes."""
-    return all(re.search(f.documented, note, re.IGNORECASE) for f in FAMILIES if f.codes(code))
+    return all(_documented(f, note) for f in FAMILIES if f.codes(code))
+
+
+def _documented(family: Family, note: str) -> bool:
+    """Whether the note names the family's condition, however spelled ("hypertention")."""
+    return re.search(family.documented, spellings.respelled(note), re.IGNORECASE) is not None
 
 
 def check_family(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog, family: Family) -> None:
@@ -223,7 +228,7 @@ def check_family(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog,
     needs its own qualifier ("resistant", "secondary", "due to underlying condition"), else it is the
     Index's default code for the condition (I10, E11.-)."""
     in_family = [p for p in picks.values() if p.final and family.codes(p.code)]
-    if not re.search(family.documented, ctx.note, re.IGNORECASE):
+    if not _documented(family, ctx.note):
         for p in in_family:
             demote(p, f"the note does not document the condition {p.code} codes ({family.name})")
         return
