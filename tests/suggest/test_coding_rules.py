@@ -347,6 +347,23 @@ def test_a_drugs_own_clause_decides_and_systemic_steroids_are_long_term(svc: Sug
     assert "Z79.52" not in finals(run(svc, af + "Took prednisone 60 mg x 7 days from urgent care."))
 
 
+def test_a_drug_the_words_before_it_deny_or_a_test_uses_is_no_long_term_therapy(
+    svc: SuggestionService,
+) -> None:
+    dm = "A/P:\n1. Type 2 diabetes mellitus without complications.\n"
+    title = (
+        dm + "PMH: Type 2 diabetes mellitus without complication, without long-term current use of insulin."
+    )
+    assert "Z79.4" not in finals(run(svc, title))  # the EHR's title denies insulin
+    assert "Z79.4" in finals(run(svc, dm + "Without complications, on insulin glargine 20 units qhs."))
+    assert "Z79.84" in finals(run(svc, dm + "Type 2 diabetes without complications on metformin."))
+    bone = "A/P:\n1. Unspecified atrial fibrillation.\nOsteoporosis, no fractures - cont alendronate."
+    assert "Z79.83" in finals(run(svc, bone))
+    af = "A/P:\n1. Unspecified atrial fibrillation.\n"
+    assert "Z79.52" not in finals(run(svc, af + "1 mg dexamethasone suppression test normal."))
+    assert "Z79.52" in finals(run(svc, af + "Dexamethasone 4 mg daily for the brain edema."))
+
+
 def test_tobacco_history_versus_current(svc: SuggestionService) -> None:
     r = run(svc, "HPI: 45 yo M with cough.\nSH: He quit smoking 10 years ago.\nA/P: cough.")
     assert "Z87.891" in finals(r) and not any(c.startswith("F17") for c in listed(r))

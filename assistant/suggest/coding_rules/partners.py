@@ -64,6 +64,18 @@ _STOPPED = re.compile(
     r"given (?:in|at) (?:clinic|the ed|ed|office)|in clinic|start(?:ed|ing)? today)\b",
     re.IGNORECASE,
 )
+# "without long-term current use of insulin" (an EHR problem title), "no aspirin", "non-insulin-dependent":
+# the drug denied by the words right before it
+_DENIED_BEFORE = re.compile(
+    r"\b(?:without|no|not (?:on|requiring|using|taking))\s+"
+    r"(?:(?!(?:on|taking|takes|using|with|cont|continue)\b)[a-z][\w-]*\s+){0,4}$"
+    r"|\bnon-?\s*$",
+    re.IGNORECASE,
+)
+# "1 mg dexamethasone suppression test", "ACTH stimulation test": a drug given for a test, not a therapy
+_TEST_AFTER = re.compile(
+    r"^[\w\s-]{0,12}?\b(?:suppression|stimulation|challenge|tolerance)\s+test", re.IGNORECASE
+)
 _TAKING_CONTEXT = re.compile(
     r"\b(?:on|takes|taking|cont|continue|continues|continued|uses|using|daily|bid|tid|qd|qhs|mg|units?|"
     r"medications?|meds|refill)\b",
@@ -241,7 +253,10 @@ def add_drugs(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) ->
             line_start = ctx.note.rfind("\n", 0, m.start()) + 1
             line_end = ctx.note.find("\n", m.end())
             line = ctx.note[line_start : line_end if line_end >= 0 else len(ctx.note)]
-            line = _drug_clause(line, m.start() - line_start)
+            at = m.start() - line_start
+            if _DENIED_BEFORE.search(line[:at]) or _TEST_AFTER.search(line[at + len(m.group(0)) :]):
+                continue
+            line = _drug_clause(line, at)
             if _STOPPED.search(line) or not (_TAKING_CONTEXT.search(line) or asked):
                 continue
             owner = asked[0].code if asked else "the treated condition"
