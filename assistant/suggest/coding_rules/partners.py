@@ -50,7 +50,7 @@ DRUG_CLASSES: tuple[tuple[str, str], ...] = (
         r"(?!\s+(?:\d+(?:\.\d+)?\s*%|cream|ointment|lotion|topical|enema|suppositor))",
     ),
     ("Z79.621", r"tacrolimus|prograf|cyclosporine|envarsus"),
-    ("Z79.624", r"mycophenolate|cellcept|myfortic|azathioprine"),
+    ("Z79.624", r"mycophenolate|(?-i:MMF)|cellcept|myfortic|azathioprine"),
     ("Z79.631", r"methotrexate"),
     ("Z79.83", r"alendronate|fosamax|risedronate|actonel|ibandronate|boniva|bisphosphonates?"),
     ("Z79.811", r"anastrozole|arimidex|letrozole|femara|exemestane|aromasin|aromatase inhibitors?"),
