@@ -67,6 +67,9 @@ _PRODUCT_WORDS = re.compile(
 )
 # Bracketed words that tell what the drug is, not whose product it is.
 _GENERIC_BRACKETS = frozenset({"contraceptive", "human", "recombinant", "synthetic"})
+# The ESRD pair of a drug's codes (darbepoetin J0881 / J0882): a use, not a product the note must name
+_ON_DIALYSIS = re.compile(r"\(for esrd on dialysis\)", re.IGNORECASE)
+_NON_ESRD = re.compile(r"\(non-esrd use\)", re.IGNORECASE)
 _NOT_OTHERWISE = re.compile(r"\bnot otherwise (?:specified|classified)\b", re.IGNORECASE)
 
 
@@ -84,6 +87,7 @@ class DrugCode:
         str
     ]  # the bracketed product name's words ("invega", "sustenna"): a note may say only them
     unspecified: bool  # "not otherwise specified"
+    dialysis: bool | None = None  # "(for esrd on dialysis)": True; "(non-esrd use)": False; else None
 
 
 def normal_amount(value: str, unit: str) -> tuple[float, str]:
@@ -108,7 +112,7 @@ def normal_amount(value: str, unit: str) -> tuple[float, str]:
 def _is_brand(bracketed: str) -> bool:
     """A bracket that names a product or its maker ("(xipere)"), not a use, an amount or what the drug is."""
     return (
-        not bracketed.startswith(("for ", "code ", "i.e.", "e.g."))
+        not bracketed.startswith(("for ", "code ", "i.e.", "e.g.", "non-esrd"))
         and bracketed not in _GENERIC_BRACKETS
         and _AMOUNT.search(bracketed) is None
     )
@@ -143,6 +147,7 @@ def parse_descriptor(code: str, title: str) -> DrugCode | None:
         devices=frozenset(devices),
         brand=frozenset(w for group in groups[: len(brands)] for w in group if len(w) > 3) - set(name),
         unspecified=bool(_NOT_OTHERWISE.search(title)),
+        dialysis=True if _ON_DIALYSIS.search(title) else False if _NON_ESRD.search(title) else None,
     )
 
 

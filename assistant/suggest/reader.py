@@ -582,7 +582,9 @@ def _is_bullet(note: str, i: int) -> bool:
 # "Surrounding skin: no erythema", "Full skin exam: no suspicious lesions": an exam heading, then a denial
 _EXAM_LABEL = re.compile(
     r"^(?:[\w/-]+\s+){0,3}(?:skin|exam|lungs?|heart|cv|abd(?:omen)?|ext(?:remities)?|wound|heent|neuro|"
-    r"psych|msk|gu|chest|resp(?:iratory)?|eyes?|ears?|throat|neck|surrounding\s+\w+)\s*:\s*$|"
+    r"psych|msk|gu|chest|resp(?:iratory)?|eyes?|ears?|throat|neck|surrounding\s+\w+|"
+    # a label of the interval history ("Interval: no thrombosis", "ROS: no fever")
+    r"interval(?:\s+history)?|interim|today|update|overnight|events|ros)\s*:\s*$|"
     # an imaging study and its reading ("foot XR no osteomyelitis", "CT head: no bleed")
     r"^(?:[\w/-]+\s+){0,3}(?:xr|x-?rays?|cxr|ct|mri|ultrasound|us|films?|radiographs?)(?:\s+[\w/-]+){0,2}\s*:?\s*$",
     re.IGNORECASE,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,13 @@ from assistant.suggest.coding_rules.injuries import (
     states_mechanism,
 )
 from assistant.suggest.coding_rules.obstruction import stone_with_hydronephrosis
-from assistant.suggest.coding_rules.partners import add_organism, add_partners, bmi_code, weeks_code
+from assistant.suggest.coding_rules.partners import (
+    DRUG_CLASSES,
+    add_organism,
+    add_partners,
+    bmi_code,
+    weeks_code,
+)
 from assistant.suggest.coding_rules.postprocedural import postprocedural_hypothyroidism
 from assistant.suggest.coding_rules.stated_condition import named_in_note
 from assistant.suggest.coding_rules.symptoms import integral_to
@@ -358,6 +365,29 @@ def test_a_drugs_own_clause_decides_and_systemic_steroids_are_long_term(svc: Sug
     assert "Z79.52" in finals(run(svc, af + "On hydrocortisone 15 mg AM and 5 mg PM."))
     assert "Z79.52" not in finals(run(svc, af + "Hydrocortisone 1% cream bid to the rash."))
     assert "Z79.52" not in finals(run(svc, af + "Took prednisone 60 mg x 7 days from urgent care."))
+
+
+def test_a_drug_the_words_before_it_deny_or_a_test_uses_is_no_long_term_therapy(
+    svc: SuggestionService,
+) -> None:
+    dm = "A/P:\n1. Type 2 diabetes mellitus without complications.\n"
+    title = (
+        dm + "PMH: Type 2 diabetes mellitus without complication, without long-term current use of insulin."
+    )
+    assert "Z79.4" not in finals(run(svc, title))  # the EHR's title denies insulin
+    assert "Z79.4" in finals(run(svc, dm + "Without complications, on insulin glargine 20 units qhs."))
+    assert "Z79.84" in finals(run(svc, dm + "Type 2 diabetes without complications on metformin."))
+    bone = "A/P:\n1. Unspecified atrial fibrillation.\nOsteoporosis, no fractures - cont alendronate."
+    assert "Z79.83" in finals(run(svc, bone))
+    af = "A/P:\n1. Unspecified atrial fibrillation.\n"
+    assert "Z79.52" not in finals(run(svc, af + "1 mg dexamethasone suppression test normal."))
+    assert "Z79.52" in finals(run(svc, af + "Dexamethasone 4 mg daily for the brain edema."))
+
+
+def test_mmf_is_mycophenolate() -> None:
+    words = dict(DRUG_CLASSES)["Z79.624"]
+    assert re.search(rf"\b(?:{words})\b", "Lupus nephritis - continue MMF 1.5 g bid.", re.IGNORECASE)
+    assert not re.search(rf"\b(?:{words})\b", "mmf is a typo here", re.IGNORECASE)
 
 
 def test_tobacco_history_versus_current(svc: SuggestionService) -> None:

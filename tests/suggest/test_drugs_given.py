@@ -50,6 +50,8 @@ DESCRIPTORS = {
     "J1815": "Injection, insulin, per 5 units",
     "J1817": "Insulin for administration through dme (i.e., insulin pump) per 50 units",
     "J2183": "Injection, meropenem (wg critical care), not therapeutically equivalent to j2185, 100 mg",
+    "J0881": "Injection, darbepoetin alfa, 1 microgram (non-esrd use)",
+    "J0882": "Injection, darbepoetin alfa, 1 microgram (for esrd on dialysis)",
 }
 CATALOG = CodeCatalog(
     {
@@ -190,3 +192,10 @@ def test_a_product_named_only_by_its_brand_is_found_by_the_brand() -> None:
     # a maker's name made of everyday words ("WG Critical Care") is no brand a note names
     assert _final("Urgent care: ketorolac 30 mg IM given today") == ["J1885"]
     assert _final("prednisone 60 mg x 7 days given") == []  # a course of days: a prescription
+
+
+def test_of_a_drugs_esrd_pair_the_code_follows_the_dialysis_the_note_documents() -> None:
+    given = "A/P: Anemia in chronic kidney disease - darbepoetin alfa 60 mcg SC given in clinic today."
+    assert _final("CKD stage 5, not on dialysis.\n" + given) == ["J0881"]
+    assert _final("CKD stage 4.\n" + given) == ["J0881"]
+    assert _final("ESRD on hemodialysis MWF.\n" + given) == ["J0882"]

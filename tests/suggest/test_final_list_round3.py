@@ -49,6 +49,12 @@ def test_ned_in_lower_case_is_left_as_written() -> None:
     assert expand_text("the ned wound") == "the ned wound"  # NED is an abbreviation only in capitals
 
 
+def test_fh_is_familial_hypercholesterolemia_only_where_the_note_names_it() -> None:
+    said = expand_text("FH (heterozygous familial hypercholesterolemia) - LDL 88 on rosuvastatin")
+    assert said.startswith("familial hypercholesterolemia (")
+    assert expand_text("FH: father with premature CAD; LDL 130").startswith("family history:")
+
+
 # ------------------------------------------------------------ findings that are no diagnosis
 def test_a_sinus_rhythm_written_nsr_is_a_finding_not_sinusitis() -> None:
     reading = _reading("Cards f/u. CAD, no angina. pAF on apixaban, in NSR today.\nECG: NSR, no ST changes.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from assistant.suggest.coding_rules.context import NoteContext
+from assistant.suggest.coding_rules.pregnancy import delivery_only_at_delivery
 from assistant.suggest.coding_rules.prenatal import prenatal_supervision
 from assistant.suggest.not_coded import why_not_coded
 from assistant.suggest.reader import Mention
@@ -87,3 +88,24 @@ def test_a_prenatal_measurement_is_not_a_diagnosis() -> None:
     for chunk in ("FHT 145", "FHR 150s", "Fundal height 24 cm", "Cervical length 3.5 cm"):
         assert why_not_coded(chunk) == "vitals or labs", chunk
     assert why_not_coded("fetal tachycardia") is None
+
+
+def test_an_uncomplicated_pregnancy_before_delivery_is_no_delivery_encounter() -> None:
+    """I.C.15.b.4: O80 codes the delivery itself; an uncomplicated pregnancy seen before it is Z34."""
+    titles = {"O80": "Encounter for full-term uncomplicated delivery"}
+    catalog = CodeCatalog({"codes": {c: [ICD, t, True, c[:3], "code"] for c, t in (TITLES | titles).items()}})
+
+    def run(note: str, delivered: bool, weeks: int) -> list[str]:
+        m = Mention(start=0, end=5, text="x", query="x", section="assessment")
+        picks = {"O80": Pick("O80", 0.3, True, [m], heads=[m])}
+        ctx = NoteContext(note=note, age=29, pregnant=True, weeks=weeks, delivered=delivered)
+        delivery_only_at_delivery(picks, ctx, catalog)
+        prenatal_supervision(picks, ctx, catalog)
+        return sorted(c for c, p in picks.items() if p.final)
+
+    assert run("OB visit 28wk1d, G2P1. A: IUP 28wk, uncomplicated.", delivered=False, weeks=28) == ["Z34.83"]
+    assert run("39w2d, SVD of a liveborn girl. Dx: full-term uncomplicated delivery.", True, 39) == ["O80"]
+    m = Mention(start=0, end=5, text="x", query="x", section="assessment")
+    plausible = {"O80": Pick("O80", 0.3, False, [m])}  # not final yet: later passes must not list it
+    delivery_only_at_delivery(plausible, NoteContext(note="IUP 28wk", pregnant=True, weeks=28), catalog)
+    assert plausible["O80"].vetoed

@@ -414,3 +414,13 @@ def test_a_with_clause_after_the_comma_ends_a_without() -> None:
     assert by_text["with active suicidal ideation"] is False
     listed = {m.text: m.negated for m in read_note("A: no fever, chills.\nP: f/u.\n")}
     assert listed["chills"] is True  # a list after the comma stays denied
+
+
+def test_a_label_of_the_interval_history_does_not_hide_its_negation() -> None:
+    """ "Interval: no thrombosis" denies thrombosis; a condition named before its own "no" is still stated."""
+    negated = {
+        m.text: m.negated for m in read_note("Hem f/u. Interval: no thrombosis, no bleeding. Plt 488.")
+    }
+    assert negated["Interval: no thrombosis"] is True
+    stated = {m.text: m.negated for m in read_note("Hem f/u. Interval: new left leg DVT, on apixaban.")}
+    assert any("DVT" in text and not neg for text, neg in stated.items())

@@ -34,6 +34,7 @@ from assistant.suggest.coding_rules.partners import add_partners
 from assistant.suggest.coding_rules.postprocedural import postprocedural_hypothyroidism
 from assistant.suggest.coding_rules.pregnancy import (
     conditions_in_pregnancy,
+    delivery_only_at_delivery,
     excluded_in_pregnancy,
     hypertension_in_pregnancy,
     outcome_of_delivery,
@@ -90,6 +91,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     conditions_in_pregnancy(picks, ctx, catalog)
     previous_cesarean(picks, ctx, catalog)
     outcome_of_delivery(picks, ctx, catalog)
+    delivery_only_at_delivery(picks, ctx, catalog)
     prenatal_supervision(picks, ctx, catalog)
     injury_rules(picks, ctx, catalog)
     drop_integral_symptoms(picks, ctx, catalog)

@@ -15,7 +15,14 @@ import math
 import re
 from dataclasses import dataclass
 
-from assistant.suggest.coding_rules.context import NoteContext, add_pick, best_score, demote, head_lines
+from assistant.suggest.coding_rules.context import (
+    NoteContext,
+    add_pick,
+    best_score,
+    demote,
+    denied_before,
+    head_lines,
+)
 from assistant.suggest.coding_rules.hcpcs_gate import documents_service
 from assistant.suggest.hcpcs_drugs import (
     DEVICE_FORMS,
@@ -203,8 +210,9 @@ def _choose(options: list[DrugCode], said: set[str], dose: tuple[float, str] | N
     return first
 
 
-def drugs_in(text: str, table: dict[str, list[DrugCode]]) -> list[Given]:
-    """The drugs a clause names, each with its best J-code where one is best, and the dose near it."""
+def drugs_in(text: str, table: dict[str, list[DrugCode]], on_dialysis: bool = False) -> list[Given]:
+    """The drugs a clause names, each with its best J-code where one is best, and the dose near it; of a
+    drug's ESRD pair, the code for the patient's dialysis status."""
     spans = _word_spans(text)
     said = {w for w, _, _ in spans}
     out: list[Given] = []
@@ -218,7 +226,10 @@ def drugs_in(text: str, table: dict[str, list[DrugCode]]) -> list[Given]:
         near = {w for w, _, _ in spans[max(0, i - 2) : i + 5]}
         salts = {w for w in near if w in SALT_WORDS and w not in _GENERIC}
         dose = _dose_near(text, start, end)
-        chosen = _choose([d for d in table[word] if not _conflict(d, salts, said)], said, dose)
+        options = [
+            d for d in table[word] if d.dialysis in (None, on_dialysis) and not _conflict(d, salts, said)
+        ]
+        chosen = _choose(options, said, dose)
         if chosen is not None:
             seen.update(chosen.drug)
             coded.add(start)
@@ -235,16 +246,24 @@ def _units(given: Given) -> str:
     return f"; {units:,} unit{plural} ({dose[0]:,.10g} {dose[1]} at {drug.amount[0]:,.10g} a unit)"
 
 
+# A patient on dialysis ("on HD MWF", "ESRD on hemodialysis"); "not on dialysis" is denied_before's
+_DIALYSIS = re.compile(
+    r"\bon\s+(?:(?:hemo|peritoneal\s+)?dialysis|(?-i:HD|PD))\b|\b(?:hemo)?dialysis[- ]dependent\b",
+    re.IGNORECASE,
+)
+
+
 def drugs_given(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     """Code each drug a clause documents as given now (HCPCS Level II J-codes)."""
     table = drug_codes(catalog)
     if not table or facility_visit(ctx):
         return
+    on_dialysis = any(not denied_before(ctx.note[: m.start()]) for m in _DIALYSIS.finditer(ctx.note))
     for clause in _CLAUSE.finditer(ctx.note):
         text = clause.group(0)
         if not documents_service(text) or _SELF_OR_EARLIER.search(text):
             continue
-        for given in drugs_in(text, table):
+        for given in drugs_in(text, table, on_dialysis):
             code = given.drug.code
             why = f"drug given at this encounter: {given.drug.title} (HCPCS Level II){_units(given)}"
             start, end = clause.start() + given.start, clause.start() + given.end

@@ -55,19 +55,12 @@ DRUG_CLASSES: tuple[tuple[str, str], ...] = (
         r"(?!\s+(?:\d+(?:\.\d+)?\s*%|cream|ointment|lotion|topical|enema|suppositor))",
     ),
     ("Z79.621", r"tacrolimus|prograf|cyclosporine|envarsus"),
-    ("Z79.624", r"mycophenolate|cellcept|myfortic|azathioprine"),
+    ("Z79.624", r"mycophenolate|(?-i:MMF)|cellcept|myfortic|azathioprine"),
     ("Z79.631", r"methotrexate"),
     ("Z79.83", r"alendronate|fosamax|risedronate|actonel|ibandronate|boniva|bisphosphonates?"),
     ("Z79.811", r"anastrozole|arimidex|letrozole|femara|exemestane|aromasin|aromatase inhibitors?"),
     ("Z79.810", r"tamoxifen|raloxifene|evista|toremifene"),
     ("Z79.891", r"oxycodone|hydrocodone|morphine|fentanyl patch|tramadol|chronic opioids?"),
-)
-# The drug itself denied: "without long-term current use of insulin", "no insulin", "not taking metformin"
-# (not "without complications on metformin").
-_DRUG_DENIED = re.compile(
-    r"\b(?:no|not|without|never|denies)\s+(?:(?:long[- ]term|current|\(current\)|chronic|daily|any|taking|"
-    r"using|on|use|of)\s+)*$",
-    re.IGNORECASE,
 )
 _STOPPED = re.compile(
     r"\b(?:stopped|discontinued|d/c'?d|off|held|holding|allergic|allergy|intoleran\w*|declines?|refuses?|"
@@ -75,6 +68,18 @@ _STOPPED = re.compile(
     r"completed|finished|none since|(?:was|previously|formerly) on|"
     r"given (?:in|at) (?:clinic|the ed|ed|office)|in clinic|start(?:ed|ing)? today)\b",
     re.IGNORECASE,
+)
+# "without long-term current use of insulin" (an EHR problem title), "no aspirin", "non-insulin-dependent":
+# the drug denied by the words right before it
+_DENIED_BEFORE = re.compile(
+    r"\b(?:without|no|not (?:on|requiring|using|taking))\s+"
+    r"(?:(?!(?:on|taking|takes|using|with|cont|continue)\b)[a-z][\w-]*\s+){0,4}$"
+    r"|\bnon-?\s*$",
+    re.IGNORECASE,
+)
+# "1 mg dexamethasone suppression test", "ACTH stimulation test": a drug given for a test, not a therapy
+_TEST_AFTER = re.compile(
+    r"^[\w\s-]{0,12}?\b(?:suppression|stimulation|challenge|tolerance)\s+test", re.IGNORECASE
 )
 _TAKING_CONTEXT = re.compile(
     r"\b(?:on|takes|taking|cont|continue|continues|continued|uses|using|daily|bid|tid|qd|qhs|mg|units?|"
@@ -254,9 +259,10 @@ def add_drugs(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) ->
             line_end = ctx.note.find("\n", m.end())
             line = ctx.note[line_start : line_end if line_end >= 0 else len(ctx.note)]
             at = m.start() - line_start
-            denied = _DRUG_DENIED.search(line, 0, at) is not None
+            if _DENIED_BEFORE.search(line[:at]) or _TEST_AFTER.search(line[at + len(m.group(0)) :]):
+                continue
             line = _drug_clause(line, at)
-            if _STOPPED.search(line) or denied or not (_TAKING_CONTEXT.search(line) or asked):
+            if _STOPPED.search(line) or not (_TAKING_CONTEXT.search(line) or asked):
                 continue
             owner = asked[0].code if asked else "the treated condition"
             add_pick(

@@ -340,6 +340,18 @@ def excluded_in_pregnancy(picks: dict[str, Pick], ctx: NoteContext, catalog: Cod
             break
 
 
+# O80 "Encounter for full-term uncomplicated delivery" (I.C.15.b.4): the delivery stay only
+UNCOMPLICATED_DELIVERY = "O80"
+
+
+def delivery_only_at_delivery(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    """O80 is the encounter of the delivery itself: an "uncomplicated" pregnancy seen before it (a prenatal
+    visit at 28 weeks) is not delivered, and its routine supervision is Z34.- (I.C.15.b.1)."""
+    pick = picks.get(UNCOMPLICATED_DELIVERY)
+    if pick is not None and not ctx.delivered:
+        demote(pick, "O80 codes the delivery encounter; the note records no delivery now (I.C.15.b.4)")
+
+
 # The outcome of the delivery on the mother's record (I.C.15.b.5): one live birth, twins, a stillbirth.
 _LIVE_BIRTH = re.compile(
     r"\b(?:liveborn|live-born|live\s+birth|viable)\b|\bdelivery\s+of\s+an?\s+(?:\w+\s+){0,3}(?:male|female|boy|girl|infant|baby|newborn)\b",
