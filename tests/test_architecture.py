@@ -69,7 +69,7 @@ DICT_RETURNS_ALLOWED: dict[str, str] = {
     "assistant/suggest/rules.py::official_notes": "a lookup: note kind -> the code's notes",
     "assistant/suggest/corpus.py::encounter_representatives": "a lookup: code -> whose vector it shares",
     "assistant/suggest/hcpcs_drugs.py::drug_codes": "a lookup: drug name -> its J-codes",
-    "assistant/suggest/coding_rules/receptor_status.py::stated_receptors": "a lookup: receptor -> its sign and span",
+    "assistant/suggest/coding_rules/receptor_status.py::stated_receptors": "a lookup: receptor -> sign, span",
 }
 
 
