@@ -76,7 +76,7 @@ _HEADER_RE = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 # The sections that list the patient's background rather than this visit's findings.
-_BACKGROUND = frozenset({"pmh", "psh", "fh", "sh", "meds", "ros"})
+BACKGROUND_SECTIONS = frozenset({"pmh", "psh", "fh", "sh", "meds", "ros"})
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
 # A header written inside a line, after a sentence ("CC: rash. Assessment: contact dermatitis. Plan: ..."):
 # only with its colon.
@@ -428,7 +428,7 @@ def sections(note: str) -> list[tuple[int, int, str]]:
         if headers and m.start("h") < headers[-1][1]:
             headers.pop()  # a background list's sentence end that this header comes before
         headers.append((m.start("h"), m.end(), name))
-        if inline and name in _BACKGROUND:
+        if inline and name in BACKGROUND_SECTIONS:
             # "... FHx: brother lung CA. HTN on losartan": a list written inside a line is one sentence long
             stop = _SENTENCE_END.search(note, m.end())
             at = stop.end() if stop else len(note)
@@ -825,8 +825,9 @@ def _read_qualifiers(note: str, mentions: list[Mention]) -> None:
                 end = n.start
                 break
         said_end = len(note[:end].rstrip(" \t.)"))
-        if _before_next_item(note, m.start, said_end) < said_end:
-            end = _before_next_item(note, m.start, said_end)  # "1. CKD 2. HTN": the "2" is no stage
+        item_end = _before_next_item(note, m.start, said_end)
+        if item_end < said_end:
+            end = item_end  # "1. CKD 2. HTN": the "2" is no stage
         read = read_qualifiers(_NON_CODING.sub(" ", expand_abbreviations(note[m.start : end])))
         m.qualifiers = replace(read, said=words_said(m.query))  # the condition's own words only
     # The type of diabetes is written once ("T1DM since age 9") and holds for every mention ("DKA").

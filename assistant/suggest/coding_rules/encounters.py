@@ -21,6 +21,7 @@ from assistant.suggest.coding_rules.contraception import contraceptive_surveilla
 from assistant.suggest.coding_rules.hcpcs_gate import documents_service
 from assistant.suggest.coding_rules.infection_screening import infection_screening
 from assistant.suggest.coding_rules.treatment_visits import treatment_visits
+from assistant.suggest.reader import BACKGROUND_SECTIONS
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 
@@ -328,12 +329,8 @@ def immunization(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog)
 _CURRENT_NEOPLASM = re.compile(r"C|D0\d|Z51\.1")
 
 
-# Where a note keeps what happened before the visit: a statement there does not say why the patient came.
-_BACKGROUND_SECTIONS = frozenset({"pmh", "psh", "fh", "sh", "meds", "ros"})
-
-
 def _visit_said(ctx: NoteContext, start: int, end: int) -> bool:
-    return ctx.mention(start, end).section not in _BACKGROUND_SECTIONS
+    return ctx.mention(start, end).section not in BACKGROUND_SECTIONS  # the past says not why they came
 
 
 def cancer_follow_up(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
