@@ -116,6 +116,9 @@ WORD_ALIASES: dict[str, tuple[str, ...]] = {
     "forearm": ("arm",),  # where the Index names no forearm, its arm (Cellulitis, arm: see upper limb)
     # "aftercare following TKA": Aftercare, following surgery, joint replacement
     "arthroplasty": ("surgery", "joint", "replacement"),
+    # heavy menstrual bleeding is a chronic blood loss ("anemia secondary to menorrhagia": Anemia, iron
+    # deficiency, secondary to blood loss)
+    "menorrhagia": ("blood", "loss"),
 }
 QUALIFIER_PENALTY = 0.05
 ALIAS_PENALTY = 0.001  # breaks a tie only: "contusion of forearm" is Contusion, forearm before Contusion, arm
@@ -779,6 +782,21 @@ def _column_for(text: str, table: tuple[tuple[str, str], ...], default: str) -> 
     return next((column for word, column in table if word in lowered), default)
 
 
+# An abbreviation the Index writes in brackets after its term ("prostate specific antigen [PSA]",
+# "tumor specific antigens [TSA] NEC"): a note says the abbreviation alone.
+_ABBREVIATION = re.compile(r"\[([A-Z][A-Z0-9/-]*(?: \d+)?)\]")
+
+
+def _bracket_alias(term: str) -> tuple[frozenset[str], ...]:
+    out = []
+    for m in _ABBREVIATION.finditer(term):
+        rest = _ABBREVIATION.sub(" ", term[m.end() :])
+        words = content_keys(f"{m.group(1)} {rest}")
+        if words:
+            out.append(words)
+    return tuple(out)
+
+
 def _entry(row: Mapping[str, Any], term: str, parent: Entry | None) -> Entry:
     node = Entry(term, row["source"], see=row.get("see"), see_also=row.get("see_also"), parent=parent)
     if row.get("column"):
@@ -787,7 +805,9 @@ def _entry(row: Mapping[str, Any], term: str, parent: Entry | None) -> Entry:
         node.code = row.get("code")
     node.negative = term.lower().startswith(("without ", "no ", "non-", "absence "))
     node.words = content_keys(term)
-    node.alts = tuple(a for a in (content_keys(part) for part in _OR.split(term)) if a) or (node.words,)
+    plain = _ABBREVIATION.sub(" ", term)
+    node.alts = tuple(a for a in (content_keys(part) for part in _OR.split(plain)) if a) or (node.words,)
+    node.alts += _bracket_alias(term)
     spellings = [p.strip().lower() for p in term.split(",") if p.strip()]
     one_word = len(spellings) > 1 and all(_spelling_of(p, spellings[0]) for p in spellings)
     if parent is not None and one_word:  # spellings of one word: "uterus, uteri, uterine", "fall, falling"

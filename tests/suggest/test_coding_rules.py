@@ -365,6 +365,9 @@ def test_a_drugs_own_clause_decides_and_systemic_steroids_are_long_term(svc: Sug
     assert "Z79.52" in finals(run(svc, af + "On hydrocortisone 15 mg AM and 5 mg PM."))
     assert "Z79.52" not in finals(run(svc, af + "Hydrocortisone 1% cream bid to the rash."))
     assert "Z79.52" not in finals(run(svc, af + "Took prednisone 60 mg x 7 days from urgent care."))
+    assert "Z79.52" not in finals(run(svc, af + "Dexamethasone 10 mg PO given."))  # one dose at the visit
+    assert "Z79.52" not in finals(run(svc, af + "Methylprednisolone 125 mg IV x1."))
+    assert "Z79.52" in finals(run(svc, af + "On prednisone 5 mg once daily for the polymyalgia."))
 
 
 def test_a_drug_the_words_before_it_deny_or_a_test_uses_is_no_long_term_therapy(
@@ -797,6 +800,9 @@ def test_sepsis_and_pneumonia_need_the_providers_word() -> None:
         ("slipped on the wet floor of her bathroom", "W01.0XXA"),
         ("slipped on the wet floor, no head strike", "W01.0XXA"),
         ("tripped over the rug", "W01.0XXA"),
+        ("fell at home tripping over a rug", "W01.0XXA"),
+        ("slipping on a wet floor", "W01.0XXA"),
+        ("tripping down the stairs", None),
         ("slipped and hit her head on the counter", None),
         ("tripped and fell down the stairs", None),
         ("fell off a ladder", None),

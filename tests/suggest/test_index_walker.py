@@ -48,6 +48,8 @@ ROWS = [
     _row(0, "Hypertension, hypertensive", "I10"),
     _row(0, "Elevated, elevation"),
     _row(1, "Elevated, elevation, blood pressure", see_also="Hypertension, hypertensive"),
+    _row(1, "Elevated, elevation, prostate specific antigen [PSA]", "R97.20"),
+    _row(1, "Elevated, elevation, tumor specific antigens [TSA] NEC", "R97.8"),
     _row(0, "Hot flashes"),
     _row(1, "Hot flashes, menopausal", "N95.1"),
     _row(0, "Cancer", see_also="Neoplasm, by site, malignant"),
@@ -123,6 +125,8 @@ class Tab:
             [],
         ),
         "I10": ("Essential (primary) hypertension", True, []),
+        "R97.20": ("Elevated prostate specific antigen [PSA]", True, []),
+        "R97.8": ("Other abnormal tumor markers", True, []),
         "Z91.81": ("History of falling", True, []),
         "N95.1": ("Menopausal and female climacteric states", True, []),
         "M72.2": ("Plantar fascial fibromatosis", False, ["M72.20", "M72.21", "M72.22"]),
@@ -782,3 +786,21 @@ def test_a_stated_cause_implies_the_type_the_index_lists_it_under() -> None:
     assert [h.code for h in walker.walk("allergic rhinitis due to pollen")][:1] == ["X12"]
     # without the cause stated, the type is not implied
     assert [h.code for h in walker.walk("rhinitis, pollen season")][:1] == ["X10"]
+
+
+@pytest.mark.parametrize(
+    ("mention", "code"),
+    [
+        ("elevated PSA", "R97.20"),
+        ("elevated prostate specific antigen", "R97.20"),
+        ("elevated TSA", "R97.8"),
+    ],
+)
+def test_an_abbreviation_the_index_writes_in_brackets_names_its_term(
+    walker: IndexWalker, mention: str, code: str
+) -> None:
+    assert top(walker, mention)[0] == code
+
+
+def test_a_bracketed_abbreviation_is_not_matched_by_a_word_it_lacks(walker: IndexWalker) -> None:
+    assert "R97.20" not in [h.code for h in walker.walk("elevated antigen", Tab())]

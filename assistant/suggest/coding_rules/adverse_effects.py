@@ -76,6 +76,11 @@ _NOT_A_DRUG = re.compile(
     r"drugs?-?|medications?|medicaments?|medicines?|substances?|agents?|blood|enzymes?)$",
     re.IGNORECASE,
 )
+# A condition's ending names no drug ("anemia secondary to menorrhagia", "neuropathy due to cirrhosis").
+_CONDITION_ENDING = re.compile(
+    r"^\w{3,}(?:itis|osis|emia|aemia|pathy|algia|rrhagia|rrh(?:o)?ea|oma|ism|plasia|trophy|uria|penia)$",
+    re.IGNORECASE,
+)
 _MIN_SCORE = 0.72  # a Drug-table walk scores 0.74-1.2; words that are no drug stay below 0.7
 _MIN_KNOWN = 0.5  # a class term of the table above is a drug: its Drug-table row needs no walk's score
 # Titles of the drug-induced member of a category ("Hypothyroidism due to medicaments ...",
@@ -96,7 +101,7 @@ _CONDITION_WORDS = re.compile(
 
 
 def _adverse_effect_code(ctx: NoteContext, catalog: CodeCatalog, drug: str) -> str | None:
-    if ctx.search is None or _NOT_A_DRUG.match(drug):
+    if ctx.search is None or _NOT_A_DRUG.match(drug) or _CONDITION_ENDING.match(drug):
         return None
     known = next((t for rx, t in _CLASS_TERMS if rx.match(drug)), None)
     if known is None and _CONDITION_WORDS.search(expand_text(drug)):

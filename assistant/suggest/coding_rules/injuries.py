@@ -236,7 +236,8 @@ _FALLS = (
     ),
     (
         re.compile(
-            r"\b(?:slipped|tripped|stumbled)\b(?![^.;]{0,40}\b(?:stairs?|steps?|ladder|off|from|out of)\b)",
+            r"\b(?:slipp(?:ed|ing)|tripp(?:ed|ing)|stumbl(?:ed|ing))\b"
+            r"(?![^.;]{0,40}\b(?:stairs?|steps?|ladder|off|from|out of)\b)",
             re.I,
         ),
         "W01.0XXA",

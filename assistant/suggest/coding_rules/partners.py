@@ -66,7 +66,10 @@ _STOPPED = re.compile(
     r"\b(?:stopped|discontinued|d/c'?d|off|held|holding|allergic|allergy|intoleran\w*|declines?|refuses?|"
     r"instead of|no longer|not on|never|x\s?\d+\s?d(?:ays?)?|for \d+ days|taper\w*|burst|"
     r"completed|finished|none since|(?:was|previously|formerly) on|"
-    r"given (?:in|at) (?:clinic|the ed|ed|office)|in clinic|start(?:ed|ing)? today)\b",
+    r"given (?:in|at) (?:clinic|the ed|ed|office)|in clinic|start(?:ed|ing)? today|"
+    # one dose given at the visit ("dexamethasone 0.6 mg/kg PO given", "x1", "single dose")
+    r"given|administered|x\s?1|single dose|one[- ]time dose|"
+    r"once(?!\s+(?:a\s+)?(?:daily|day|week|month|per)))\b",
     re.IGNORECASE,
 )
 # "without long-term current use of insulin" (an EHR problem title), "no aspirin", "non-insulin-dependent":
