@@ -141,6 +141,11 @@ _SHAPES: list[tuple[re.Pattern[str], object]] = [
         re.compile(r"\b(1st|2nd|3rd)[- ]?(?=degree\b)", re.IGNORECASE),
         lambda m: {"1st": "first ", "2nd": "second ", "3rd": "third "}[m.group(1).lower()],
     ),
+    # a control the note denies, in the Index's words ("Diabetes, poorly controlled")
+    (
+        re.compile(r"\bnot\s+(?:well|adequately|optimally)\s+controlled\b", re.IGNORECASE),
+        lambda m: "poorly controlled",
+    ),
     (plurals.PATTERN, lambda m: plurals.singular(m.group(0))),
     (neoplasm_sites.PATTERN, lambda m: neoplasm_sites.noun(m.group(1))),
 ]

@@ -787,6 +787,9 @@ def _column_for(text: str, table: tuple[tuple[str, str], ...], default: str) -> 
 _ABBREVIATION = re.compile(r"\[([A-Z][A-Z0-9/-]*(?: \d+)?)\]")
 
 
+_CONNECTOR_TERMS = frozenset({"complicated by"})
+
+
 def _bracket_alias(term: str) -> tuple[frozenset[str], ...]:
     out = []
     for m in _ABBREVIATION.finditer(term):
@@ -804,9 +807,12 @@ def _entry(row: Mapping[str, Any], term: str, parent: Entry | None) -> Entry:
     else:
         node.code = row.get("code")
     node.negative = term.lower().startswith(("without ", "no ", "non-", "absence "))
-    node.words = content_keys(term)
+    # "Pregnancy, complicated by, anemia": a note says "anemia in pregnancy", never the connector's words
+    node.words = frozenset() if term.lower() in _CONNECTOR_TERMS else content_keys(term)
     plain = _ABBREVIATION.sub(" ", term)
     node.alts = tuple(a for a in (content_keys(part) for part in _OR.split(plain)) if a) or (node.words,)
+    if not node.words:
+        node.alts = (node.words,)
     node.alts += _bracket_alias(term)
     spellings = [p.strip().lower() for p in term.split(",") if p.strip()]
     one_word = len(spellings) > 1 and all(_spelling_of(p, spellings[0]) for p in spellings)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from assistant.suggest.abbreviations import expand_text
+from assistant.suggest.text import DIABETES_WORDS
 
 # A chunk that starts with a plan or order verb is the plan, not a problem ("increase metformin",
 # "follow up in 3 months", "will check A1c", "counseled on diet"). "Decreased" / "increased" / "reduced" are
@@ -134,9 +135,11 @@ _STATUS_TAIL = re.compile(
     r"(?:controlled|stable|improving|improved|unchanged|at\s+goal|doing\s+well|better)\s*[.!]?\s*$",
     re.IGNORECASE,
 )
+_DIABETES = re.compile(DIABETES_WORDS, re.IGNORECASE)
 _STATUS_TAIL_KEEPS = re.compile(
-    r"\b(?:poorly|not|suboptimally|sub-optimally|inadequately|badly|less|angina|pectoris)\s*$", re.IGNORECASE
+    r"\b(?:poorly|not|suboptimally|sub-optimally|inadequately|badly|less)\s*$", re.IGNORECASE
 )
+_INDEXED_STATUS = re.compile(r"\b(?:angina|pectoris)\s*$", re.IGNORECASE)  # "Angina, stable": I20.89
 
 
 # A closing bracket that only measures or files the condition ("Obesity (BMI 30-39.9)", "CKD 3a (eGFR 52)",
@@ -167,9 +170,16 @@ def searched_length(text: str) -> int:
     if remark is not None and remark.start() > 0:
         end = remark.start()
     m = _STATUS_TAIL.search(text, 0, end)
-    if m is None or m.start() == 0 or _STATUS_TAIL_KEEPS.search(text, 0, m.start()):
+    if m is None or m.start() == 0:
         return end
-    return m.start()
+    if _INDEXED_STATUS.search(text, 0, m.start()):
+        return end
+    denied = _STATUS_TAIL_KEEPS.search(text, 0, m.start())
+    if denied is None:
+        return m.start()
+    if _DIABETES.search(text, 0, denied.start()):
+        return end  # "DM2 poorly controlled": the Index codes it (with hyperglycemia)
+    return len(text[: denied.start()].rstrip(" ,")) or end
 
 
 _MED_LEAD = re.compile(

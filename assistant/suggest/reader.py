@@ -86,7 +86,9 @@ _INLINE_HEADER_RE = re.compile(
 )
 
 _NEG_PRE = (
-    r"no(?!\s+longer)|not|denies|denied|deny|denying|without|negative\s+for|no\s+evidence\s+of|no\s+signs?\s+of|"
+    # "not (well) controlled", "not at goal": a status of the condition before it, not a denial after it
+    r"no(?!\s+longer)|not(?!\s+(?:well\s+|adequately\s+|optimally\s+|yet\s+)?(?:controlled|at\s+goal|improv\w*))|"
+    r"denies|denied|deny|denying|without|negative\s+for|no\s+evidence\s+of|no\s+signs?\s+of|"
     r"no\s+history\s+of|free\s+of|absence\s+of|ruled\s+out|rules\s+out|never|resolved|"
     r"no\s+complaints?\s+of|not\s+consistent\s+with|excluded|discarding|discarded|"
     r"(?:does|did|do)\s+not\s+meet\s+(?:the\s+)?(?:\w+\s+)?criteria\s+for"
@@ -140,7 +142,8 @@ _NEG_POST_RE = re.compile(rf"(?<![\w/])(?:{_NEG_POST})(?![\w/])", re.IGNORECASE)
 # not coded outpatient; II.H inpatient).
 _UNC_POST_RE = re.compile(
     r"(?<![\w/])(?:(?:is\s+|was\s+|has\s+)?not\s+(?:been\s+)?(?:excluded|ruled\s+out)|"
-    r"cannot\s+(?:be\s+)?(?:excluded|ruled\s+out)|can\s*not\s+be\s+(?:excluded|ruled\s+out))(?![\w/])",
+    r"cannot\s+(?:be\s+)?(?:excluded|ruled\s+out)|can\s*not\s+be\s+(?:excluded|ruled\s+out))(?![\w/])|"
+    r"(?<=\w)\s?\?(?![\w?])",  # a condition with a question mark ("Cirrhosis? - fibroscan") is a query
     re.IGNORECASE,
 )
 _UNC_RE = re.compile(rf"(?<![\w/])(?:{_UNC_PRE})(?![\w/])", re.IGNORECASE)

@@ -8,6 +8,7 @@ from functools import lru_cache
 from assistant.codesets.repository import ref_covers
 from assistant.suggest import seventh
 from assistant.suggest.store import CodeCatalog
+from assistant.suggest.text import tokens
 
 _SIDE_WORDS = {
     "right": re.compile(r"\bright\b", re.IGNORECASE),
@@ -186,6 +187,25 @@ def excluded_elsewhere(catalog: CodeCatalog, a: str, b: str) -> bool:
     return any(ref_matches(r, b) for r in catalog.refs_for(a, "excludes1")) and not any(
         ref_matches(r, a) for r in catalog.refs_for(b, "excludes1")
     )
+
+
+def unspecified_of_listed(catalog: CodeCatalog, refs: list[str], code: str) -> bool:
+    """The category's unspecified code where a note lists its specified ones: "use additional code to
+    identify the stage of chronic kidney disease (N18.1-N18.6)" is met by CKD of unspecified stage (N18.9)
+    when the note gives no stage."""
+    return any(r[:3] == code[:3] for r in refs) and "unspecified" in catalog.title(code).lower()
+
+
+def unspecified_named(catalog: CodeCatalog, refs: list[str], said: set[str]) -> str | None:
+    """The unspecified code of a listed category whose title the mention says ("diabetes with CKD": E11.22
+    asks for the CKD stage, and "chronic kidney disease" with no stage is N18.9)."""
+    for category in sorted({norm(r)[:3] for r in refs}):
+        for code in catalog.leaves_under(category):
+            title = catalog.title(code)
+            words = set(tokens(title)) - {"unspecified"}
+            if "unspecified" in title.lower() and words and words <= said:
+                return code
+    return None
 
 
 def ref_groups(refs: list[str]) -> list[list[str]]:

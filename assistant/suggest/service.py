@@ -954,8 +954,10 @@ class SuggestionService:
                 groups = rules.ref_groups(refs) if kind == "use_additional" and own else [refs]
                 others = [q.code for q in finals if q is not p]
                 for group in groups:
-                    if family_already_coded(group, others):
-                        found = True
+                    if family_already_coded(group, others) or any(
+                        rules.unspecified_of_listed(self.catalog, group, c) for c in others
+                    ):
+                        found = True  # (CKD of unspecified stage, N18.9, answers "N18.1-N18.6")
                         continue
                     partners = [
                         q

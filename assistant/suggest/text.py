@@ -15,6 +15,9 @@ STOPWORDS = frozenset(
 # "with" and "due" carry meaning in ICD titles but appear everywhere; coverage uses content words only.
 
 _TOKEN = re.compile(r"[a-z0-9]+")
+# Diabetes as notes name it: the one condition whose control the Alphabetic Index codes ("Diabetes, poorly
+# controlled": with hyperglycemia).
+DIABETES_WORDS = r"diabet|\bDM\s?[12I]*\b|\bT[12]DM\b|\bN?IDDM\b"
 
 # The clinical abbreviation table (assistant/suggest/data/abbreviations.tsv): context-free meanings.
 ABBREVIATIONS: dict[str, str] = default_expansions()

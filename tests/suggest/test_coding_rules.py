@@ -30,6 +30,7 @@ from assistant.suggest.coding_rules.injuries import (
 from assistant.suggest.coding_rules.obstruction import stone_with_hydronephrosis
 from assistant.suggest.coding_rules.partners import (
     DRUG_CLASSES,
+    add_bmi,
     add_organism,
     add_partners,
     bmi_code,
@@ -148,6 +149,37 @@ def test_hypertension_with_a_ckd_the_diabetes_code_asks_for_is_i12_9(svc: Sugges
     }
     combine(picks, NoteContext("A/P: 1. CKD stage 4 due to DM2."), svc.catalog)
     assert {c for c, p in picks.items() if p.final} == {"E11.22", "N18.4"}
+
+
+def test_ckd_of_unspecified_stage_answers_the_stage_partner_of_diabetes_and_hypertension(
+    svc: SuggestionService,
+) -> None:
+    # three problems apart: diabetes and hypertension with CKD are presumed (I.A.15, I.C.9.a.2); with no
+    # stage the CKD is N18.9, and no stage the note does not give is brought in
+    note = "A/P: 1. Type 2 diabetes. 2. CKD. 3. Hypertension."
+    picks = {
+        "E11.9": _pick("E11.9", "Type 2 diabetes", start=note.index("Type")),
+        "N18.9": _pick("N18.9", "CKD", start=note.index("CKD")),
+        "N18.6": _pick("N18.6", "CKD", final=False, start=note.index("CKD")),
+        "I10": _pick("I10", "Hypertension", start=note.index("Hyper")),
+    }
+    combine(picks, NoteContext(note), svc.catalog)
+    assert {c for c, p in picks.items() if p.final} == {"E11.22", "N18.9", "I12.9"}
+
+
+def test_a_partner_the_mention_names_without_specifics_is_its_unspecified_code(
+    svc: SuggestionService,
+) -> None:
+    note = "A/P: DM2 with CKD. HTN."
+    picks = {
+        "E11.22": _pick("E11.22", "DM2 with CKD", start=5),
+        "I10": _pick("I10", "HTN", start=note.index("HTN")),
+    }
+    combine(picks, NoteContext(note), svc.catalog)
+    assert {c for c, p in picks.items() if p.final} == {"E11.22", "N18.9", "I12.9"}
+    picks = {"E11.22": _pick("E11.22", "DM2 with nephropathy", start=5)}
+    combine(picks, NoteContext("A/P: DM2 with nephropathy."), svc.catalog)
+    assert set(picks) == {"E11.22"}  # no CKD said: no CKD code
 
 
 def test_hypertension_without_a_qualifier_is_i10(svc: SuggestionService) -> None:
@@ -282,6 +314,16 @@ def test_a_bmi_range_names_the_class_not_the_patients_bmi(svc: SuggestionService
     assert "E66.9" in finals(r) and "I10" in finals(r)
     assert "Z68.30" not in finals(r) and "Z68.39" not in finals(r)
     assert "Z68.32" in finals(run(svc, "45 year old woman.\nProblem list: Obesity (BMI 32.4)"))
+
+
+def test_the_notes_bmi_value_keeps_only_its_own_range(svc: SuggestionService) -> None:
+    note = "A/P: Obesity, BMI 41.2 - diet counseling."
+    picks = {
+        "E66.9": _pick("E66.9", "Obesity", start=5),
+        "Z68.45": _pick("Z68.45", "BMI 41.2", start=note.index("BMI")),  # a neighbour the search found
+    }
+    add_bmi(picks, NoteContext(note), svc.catalog)
+    assert picks["Z68.41"].final and not picks["Z68.45"].final
 
 
 def test_bmi_not_coded_without_obesity_or_in_a_child(svc: SuggestionService) -> None:
@@ -596,6 +638,13 @@ def test_the_visit_a_note_is_written_for_is_its_service_with_the_ordinal_it_says
     assert final("Medicare AWV, subsequent (last AWV 11/2025).\nA/P: HTN.", 9) == ["G0439"]
     assert final("AWV, initial (first since Medicare enrollment).\nA/P: HTN.", 0) == ["G0438"]
     assert final("Cough x 3 d.\nAWV due next month.", 13) == []  # a visit named later is no service
+
+    # ranked low, the visit of the ordinal the first line says is still the service this note bills
+    note = "Medicare annual wellness visit, subsequent.\nA/P: HTN."
+    m = Mention(start=0, end=40, text=note[:40], query=note[:40], sentence_end=44)
+    picks = {c: Pick(c, 0.09, False, [m], heads=[m]) for c in ("G0438", "G0439")}
+    gate(picks, NoteContext(note=note), catalog)
+    assert [c for c, p in picks.items() if p.final] == ["G0439"]
 
 
 def test_quality_data_codes_never_from_a_note() -> None:

@@ -108,9 +108,13 @@ def test_missing_partner_warns(tmp_path: Path) -> None:
     emb = HashingEmbedder(64)
     build_index(tmp_path / "idx", corpus(), emb, codes={"E11.22", "I10", "A00.0"}, progress=False)
     service = SuggestionService.from_index_dir(tmp_path / "idx", emb)
-    r = run(service, "Type 2 diabetes mellitus with diabetic chronic kidney disease")
+    r = run(service, "Type 2 diabetes mellitus with diabetic kidney disease")
     e11 = next(s for s in r.suggestions if s.code == "E11.22")
     assert any("use additional code" in w for w in e11.warnings)
+    # the mention names the partner without its stage: CKD, unspecified (N18.9) is coded, no warning
+    r = run(service, "Type 2 diabetes mellitus with diabetic chronic kidney disease")
+    e11 = next(s for s in r.suggestions if s.code == "E11.22")
+    assert "N18.9" in finals(r) and not any("use additional code" in w for w in e11.warnings)
 
 
 def test_excludes1_never_both_kept(service: SuggestionService) -> None:

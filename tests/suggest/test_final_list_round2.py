@@ -259,6 +259,9 @@ def test_a_preoperative_evaluation_is_z01_81_first_not_a_general_exam(exam_catal
     assert _exam_final(note, picked, 67, exam_catalog) == ["Z01.818", "M17.11"]
     cardiac = "Preoperative cardiac evaluation before hip surgery.\nA: OA R knee."
     assert _exam_final(cardiac, {"M17.11": "OA R knee"}, 70, exam_catalog) == ["Z01.810", "M17.11"]
+    # the impression names the kind the head left general
+    named = "Pre-operative evaluation for R TKA.\nAssessment: Preoperative cardiovascular exam. OA R knee."
+    assert _exam_final(named, {"M17.11": "OA R knee"}, 70, exam_catalog)[0] == "Z01.810"
     # clearance that another visit will give is no preoperative exam of this one
     plan = "Annual physical. Knee OA, TKA planned.\nA/P: OA R knee - needs cardiac clearance before surgery."
     assert "Z01.810" not in _exam_final(plan, {"M17.11": "OA R knee"}, 70, exam_catalog)

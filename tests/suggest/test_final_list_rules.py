@@ -500,8 +500,25 @@ def test_a_neutral_status_after_the_condition_is_not_searched() -> None:
 
 
 def test_a_status_that_chooses_the_code_stays_searched() -> None:
-    for text in ("DM2 poorly controlled", "HTN not controlled", "Angina stable", "Stable", "CHF worsening"):
+    for text in (
+        "DM2 poorly controlled",
+        "Diabetes not controlled",
+        "Angina stable",
+        "Stable",
+        "CHF worsening",
+    ):
         assert searched_length(text) == len(text), text
+    # the Index codes the control of diabetes only: another condition's is its qualifier, not searched
+    assert "HTN not controlled"[: searched_length("HTN not controlled")] == "HTN"
+    assert "Asthma not well controlled"[: searched_length("Asthma not well controlled")] == "Asthma"
+
+
+def test_a_control_the_note_denies_is_said_in_the_index_words_and_negates_nothing() -> None:
+    assert expand_text("DM2 not well controlled").endswith("poorly controlled")
+    ms = read_note(
+        "A/P: Her diabetes is not well controlled, and I think the tingling is diabetic neuropathy."
+    )
+    assert not any(m.negated for m in ms)
 
 
 def test_a_bracket_that_measures_or_files_the_condition_is_not_searched() -> None:

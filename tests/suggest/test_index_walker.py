@@ -65,6 +65,9 @@ ROWS = [
         source="neoplasm",
         column="Malignant Primary",
     ),
+    _row(0, "Pregnancy", "Z33.1"),
+    _row(1, "Pregnancy, complicated by"),
+    _row(2, "Pregnancy, complicated by, vomiting", "O21.9"),
     _row(0, "History"),
     _row(1, "History, personal"),
     _row(2, "History, personal, fall, falling", "Z91.81"),
@@ -125,6 +128,8 @@ class Tab:
             [],
         ),
         "I10": ("Essential (primary) hypertension", True, []),
+        "Z33.1": ("Pregnant state, incidental", True, []),
+        "O21.9": ("Vomiting of pregnancy, unspecified", True, []),
         "R97.20": ("Elevated prostate specific antigen [PSA]", True, []),
         "R97.8": ("Other abnormal tumor markers", True, []),
         "Z91.81": ("History of falling", True, []),
@@ -804,3 +809,8 @@ def test_an_abbreviation_the_index_writes_in_brackets_names_its_term(
 
 def test_a_bracketed_abbreviation_is_not_matched_by_a_word_it_lacks(walker: IndexWalker) -> None:
     assert "R97.20" not in [h.code for h in walker.walk("elevated antigen", Tab())]
+
+
+def test_the_connector_complicated_by_is_not_a_word_the_note_says(walker: IndexWalker) -> None:
+    assert top(walker, "vomiting of pregnancy")[0] == "O21.9"
+    assert top(walker, "pregnancy")[0] == "Z33.1"

@@ -157,6 +157,12 @@ def test_ruled_out_and_probable() -> None:
     assert ms["Probable pneumonia"].uncertain and not ms["Probable pneumonia"].negated
 
 
+def test_a_condition_with_a_question_mark_is_a_query() -> None:
+    ms = {m.text.rstrip("?"): m for m in read_note("A/P: Hepatitis C, chronic. Cirrhosis? - fibroscan.")}
+    assert ms["Cirrhosis"].uncertain
+    assert not ms["Hepatitis C, chronic"].uncertain
+
+
 # ------------------------------------------------------------ abbreviations
 def test_the_table_is_large_and_well_formed() -> None:
     assert sum(len(v) for v in table().values()) >= 200

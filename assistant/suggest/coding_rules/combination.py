@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from assistant.codesets.repository import ref_covers
 from assistant.suggest import qualifiers, request_memo
 from assistant.suggest.coding_rules.context import NoteContext, demote
+from assistant.suggest.rules import ref_groups, ref_matches, unspecified_named, unspecified_of_listed
 from assistant.suggest.store import CodeCatalog
-from assistant.suggest.text import expand_abbreviations, tokens
+from assistant.suggest.text import DIABETES_WORDS, expand_abbreviations, tokens
 from assistant.suggest.types import Pick
 
 # Words that never make a partner: qualifiers the combination title need not repeat.
@@ -84,7 +85,7 @@ FAMILIES: tuple[Family, ...] = (
         presumed=True,
         one_code=False,
         guideline='I.A.15 "with" and I.C.4.a: diabetes and the conditions listed under "with" are linked',
-        documented=r"diabet|\bDM\s?[12I]*\b|\bT[12]DM\b|\bN?IDDM\b",
+        documented=DIABETES_WORDS,
         default="E11",
         variants=("E08", "E09", "E13"),
     ),
@@ -146,14 +147,21 @@ class Choice:
     extra_words: int
 
 
-def _evaluate(catalog: CodeCatalog, combo: str, base: Pick, partners: list[Pick]) -> Choice | None:
+def _evaluate(
+    catalog: CodeCatalog, combo: str, base: Pick, partners: list[Pick], loose: bool = False
+) -> Choice | None:
     refs = _own_refs(catalog, combo)
     groups = _groups(refs)
     # The base code was coded without the partners its own note asks for: the combination may be too.
     inherited = set(_groups(_own_refs(catalog, base.code))) if combo != base.code else set()
-    kept = [p for p in partners if any(ref_covers(r, p.code) for r in refs)]
+    kept = [
+        p
+        for p in partners
+        if any(ref_covers(r, p.code) for r in refs)
+        or (loose and unspecified_of_listed(catalog, refs, p.code))
+    ]
     if any(
-        not any(ref_covers(r, p.code) for p in kept for r in rs)
+        not any(ref_covers(r, p.code) or p.code[:3] == key for p in kept for r in rs)
         for key, rs in groups.items()
         if key not in inherited
     ):
@@ -318,7 +326,22 @@ def named_in_one_mention(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
             )
 
 
+def unspecified_partners(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
+    """A partner the code's own "use additional" note asks for, said by the same mention without its
+    specifics and found nowhere else: the category's unspecified code ("DM2 with CKD": E11.22 and N18.9)."""
+    for p in [p for p in picks.values() if p.final and catalog.system(p.code) == "ICD-10-CM"]:
+        said = {w for m in p.mentions for w in tokens(expand_abbreviations(m.query))}
+        for group in ref_groups(catalog.refs.get(p.code, {}).get("use_additional", [])):
+            if any(q is not p and any(ref_matches(r, q.code) for r in group) for q in picks.values()):
+                continue
+            named = unspecified_named(catalog, group, said)
+            if named is not None and named not in picks:
+                reason = f"use additional code with {p.code}: the mention names it without specifics"
+                picks[named] = Pick(named, p.score * 0.95, True, list(p.mentions), [reason])
+
+
 def combine(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    unspecified_partners(picks, catalog)
     named_in_one_mention(picks, catalog)
     for family in FAMILIES:
         check_family(picks, ctx, catalog, family)
@@ -348,6 +371,8 @@ def combine(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> N
         taken: set[str] = set()
         while partners:
             options = [c for c in (_evaluate(catalog, m, base, partners) for m in members) if c]
+            if not options:
+                options = [c for c in (_evaluate(catalog, m, base, partners, True) for m in members) if c]
             if not options:
                 break
             best = max(options, key=lambda o: (len(o.kept) + len(o.absorbed), -o.extra_words, o.code))

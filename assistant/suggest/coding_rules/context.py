@@ -104,15 +104,17 @@ ORDERED_ELSEWHERE = re.compile(
 )
 
 
-def visit_named(rx: re.Pattern[str], ctx: NoteContext) -> re.Match[str] | None:
+def visits_named(rx: re.Pattern[str], ctx: NoteContext) -> list[re.Match[str]]:
     """Where the head of the note or its assessment names the visit (not where a line orders it)."""
     head_end = len(head_lines(ctx.note, 4))
-    return next(
-        (
-            m
-            for m in rx.finditer(ctx.note)
-            if (m.start() < head_end or ctx.mention(m.start(), m.end()).section in ASSESSMENT_SECTIONS)
-            and not ORDERED_ELSEWHERE.search(ctx.note[ctx.note.rfind("\n", 0, m.start()) + 1 : m.start()])
-        ),
-        None,
-    )
+    return [
+        m
+        for m in rx.finditer(ctx.note)
+        if (m.start() < head_end or ctx.mention(m.start(), m.end()).section in ASSESSMENT_SECTIONS)
+        and not ORDERED_ELSEWHERE.search(ctx.note[ctx.note.rfind("\n", 0, m.start()) + 1 : m.start()])
+    ]
+
+
+def visit_named(rx: re.Pattern[str], ctx: NoteContext) -> re.Match[str] | None:
+    """The first place the head of the note or its assessment names the visit."""
+    return next(iter(visits_named(rx, ctx)), None)

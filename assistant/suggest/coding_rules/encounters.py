@@ -16,6 +16,7 @@ from assistant.suggest.coding_rules.context import (
     demote,
     head_lines,
     visit_named,
+    visits_named,
 )
 from assistant.suggest.coding_rules.contraception import contraceptive_surveillance, initial_contraceptive
 from assistant.suggest.coding_rules.hcpcs_gate import documents_service
@@ -116,7 +117,10 @@ def preoperative_exam(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCat
     match = visit_named(_PREOP, ctx)
     if match is None:
         return False
-    code = next((c for c, words in PREOP_KIND if re.search(words, match.group(0), re.I)), "Z01.818")
+    # the kind the head or the impression names ("Pre-op evaluation ... Assessment: preoperative
+    # cardiovascular examination")
+    said = " ".join(m.group(0) for m in visits_named(_PREOP, ctx))
+    code = next((c for c, words in PREOP_KIND if re.search(words, said, re.I)), "Z01.818")
     _first_listed_exam(
         picks,
         ctx,

@@ -75,6 +75,13 @@ def _other_ordinal(title: str, head: str) -> bool:
     return len(said) == 1 and bool(titled) and not titled & said
 
 
+def _same_ordinal(title: str, head: str) -> bool:
+    """The title's ordinal (initial / subsequent visit) is the one the note's first line says."""
+    said = {name for name, rx in _ORDINALS.items() if rx.search(head)}
+    titled = {name for name, rx in _ORDINALS.items() if rx.search(title)}
+    return len(said) == 1 and titled == said
+
+
 def gate(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     """Drop HCPCS picks none of whose mentions sits in a sentence documenting a service as done (or, for a
     visit, on the note's first line), and a visit of the ordinal the first line does not say."""
@@ -92,3 +99,10 @@ def gate(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None
         ) and _other_ordinal(title, ctx.note[:head_end])
         if QUALITY_DATA.match(code) or not done or other_visit:
             picks.pop(code)
+        elif (
+            not pick.final
+            and _same_ordinal(title, ctx.note[:head_end])
+            and any(_visit_of_the_note(title, m, head_end, ctx.sentence(m)) for m in done)
+        ):
+            pick.final = True  # "Medicare annual wellness visit, subsequent": the service this note bills
+            pick.reasons.append("the visit the note's first line names, of the same ordinal")

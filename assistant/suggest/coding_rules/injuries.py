@@ -32,6 +32,7 @@ _SUBSEQUENT = re.compile(
 )
 _MECHANISM = re.compile(
     r"\b(?:fell|falls?|falling|slip(?:ped|ping|s)?|trip(?:ped|ping)|struck|hit|kicked|bitten|bit|stung|cut|"
+    r"cutting|slicing|chopping|"
     r"lacerated|burned|knife|broken glass|"
     r"twisted|rolled|jammed|crushed|collided|collision|crash|MVC|MVA|motor vehicle|assault\w*|punched|"
     r"lifting|lifted|dog|bicycle|bike|skateboard\w*|ladder|stairs?)\b",

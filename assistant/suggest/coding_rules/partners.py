@@ -199,6 +199,8 @@ def add_bmi(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> N
         return
     code = bmi_code(catalog, float(match.group(1)))
     if code:
+        for p in [q for q in picks.values() if q.code.startswith("Z68") and q.code != code and q.final]:
+            demote(p, f"the note's BMI ({match.group(1)}) is {code}")
         _add_bmi_pick(picks, ctx, catalog, owners, code, match, "BMI")
 
 
