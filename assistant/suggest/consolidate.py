@@ -37,12 +37,18 @@ def absorb_same_category(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
                 continue
             said = _mention_tokens(hi) | catalog.title_tokens(hi.code)
             extra = _mention_tokens(lo) - said
-            if extra & catalog.title_tokens(lo.code) or _codes_more(catalog, lo, hi):
+            if _titled(extra, catalog.title_tokens(lo.code)) or _codes_more(catalog, lo, hi):
                 continue
             picks.pop(lo.code)
             hi.mentions.extend(m for m in lo.mentions if m not in hi.mentions)
             hi.reasons.append(f"also documented as {lo.code}'s wording; coded once as {hi.code}")
             break
+
+
+def _titled(words: set[str], title: set[str] | frozenset[str]) -> bool:
+    """Some of ``words`` are the title's, in its own form ("vaginal atrophy": "atrophic vaginitis")."""
+    stems = {w[:5] for w in title if len(w) >= 5}
+    return bool(words & title) or any(len(w) >= 5 and w[:5] in stems for w in words)
 
 
 def absorb_unspecified_organism(picks: dict[str, Pick], catalog: CodeCatalog) -> None:

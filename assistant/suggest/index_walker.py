@@ -546,6 +546,13 @@ class IndexWalker:
                     out.extend(self._descend(child, mention, state, negative))
                 continue
             matched = _match(child, mention)
+            if matched is None and child.term.lower() in _SEX_TERMS and self.children(child):
+                # "Cystocele, female, midline": the patient's sex, not a word of the note (the sex edits
+                # keep the right branch)
+                deeper = self._descend(child, mention, state, negative)[1:]
+                matched_child = matched_child or bool(deeper)
+                out.extend(deeper)
+                continue
             if matched is None:
                 continue
             full, half = matched
@@ -788,6 +795,7 @@ _ABBREVIATION = re.compile(r"\[([A-Z][A-Z0-9/-]*(?: \d+)?)\]")
 
 
 _CONNECTOR_TERMS = frozenset({"complicated by"})
+_SEX_TERMS = frozenset({"female", "male"})
 
 
 def _bracket_alias(term: str) -> tuple[frozenset[str], ...]:

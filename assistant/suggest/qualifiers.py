@@ -56,6 +56,8 @@ _INTRACTABLE_NO = re.compile(
     re.I,
 )
 _INTRACTABLE_YES = re.compile(r"\b(?:intractable|refractory|pharmacoresistant|medically\s+resistant)\b", re.I)
+# An adjective that says the "with" clause of a title ("tophaceous": with tophus (tophi)).
+_ADJECTIVE_WITH = ((re.compile(r"\btophaceous\b", re.I), "tophus tophi"),)
 _STATUS_NO = re.compile(r"\b(?:without|w/o|no|not\s+in)\s+status\b", re.I)
 _STATUS_YES = re.compile(r"\bstatus\s+(?:migrainosus|epilepticus|asthmaticus)\b", re.I)
 _REMISSION_NO = re.compile(r"\bnot\s+(?:having\s+achieved|in)\s+remission\b", re.I)
@@ -227,6 +229,10 @@ def read_qualifiers(text: str, *, title: bool = False) -> Qualifiers:
         (with_ if pol in ("with", "w/") else without).update(concepts)
         if pol in ("without", "w/o", "not", "no") and not title:  # "IgA nephropathy, not nephrotic"
             excluded.add(" ".join(_phrase_stems(m.group("what"))))
+    if not title:  # "tophaceous gout" is gout with tophi
+        for rx, concept in _ADJECTIVE_WITH:
+            if rx.search(low):
+                with_.update(_concepts(concept))
     denied = [m.span() for m in _NO_EXACERBATION.finditer(low)]
     if any(not any(lo <= m.start() < hi for lo, hi in denied) for m in _EXACERBATION.finditer(low)):
         with_.add("exacerbation")

@@ -154,6 +154,10 @@ def _residual(title: str) -> bool:
     return "unspecified" in title.lower()
 
 
+def _axes(title: str) -> set[str]:
+    return {w for w in tokens(title, keep_stopwords=True) if w in _AXIS_WORDS}
+
+
 def _words(title: str) -> set[str]:
     return {w for w in tokens(title) if w not in _AXIS_WORDS}
 
@@ -727,15 +731,18 @@ def unstated_cause(
         cause = _roots(_words(m.group("due") or m.group("induced") or m.group("post")))
         if not cause or _cause_stated(note, cause):
             continue
-        own = _roots(_words(title))
+        own, axes = _roots(_words(title)), _axes(title)
 
-        def rank(leaf: str, own: set[str] = own, cause: set[str] = cause) -> tuple[int, str] | None:
+        def rank(
+            leaf: str, own: set[str] = own, cause: set[str] = cause, axes: set[str] = axes
+        ) -> tuple[int, str] | None:
             other = catalog.title(leaf)
             words = _roots(_words(other))
             added, lost = words - own, own - words
             if not added or not added <= _NO_CAUSE_KIND or not lost <= cause | _CAUSE_RELATION:
                 return None
-            return (0, leaf) if allowed(leaf) else None
+            # the same axes otherwise ("with tophus" stays with tophus): only the cause changes
+            return (int(_axes(other) == axes), leaf) if allowed(leaf) else None
 
         found = _closest(catalog, code, rank)
         if found is not None:

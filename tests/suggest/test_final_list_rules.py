@@ -74,6 +74,24 @@ def test_a_second_diabetic_complication_said_beside_another_is_kept(catalog: Cod
     assert "E11.42" in picks and "E11.65" in picks
 
 
+def test_a_condition_said_in_another_form_of_its_titles_words_is_its_own() -> None:
+    catalog = CodeCatalog(
+        {
+            "codes": {
+                "N95.1": ["ICD-10-CM", "Menopausal and female climacteric states", True, "N95", "code"],
+                "N95.2": ["ICD-10-CM", "Postmenopausal atrophic vaginitis", True, "N95", "code"],
+            },
+            "refs": {},
+        }
+    )
+    picks = {
+        "N95.1": _head("N95.1", "Menopausal hot flashes", 0.7),
+        "N95.2": _head("N95.2", "Vaginal atrophy", 0.5, start=30),  # atrophic vaginitis in other forms
+    }
+    absorb_same_category(picks, catalog)
+    assert set(picks) == {"N95.1", "N95.2"}
+
+
 @pytest.mark.parametrize("problem", [True, False])
 def test_two_problem_lines_of_one_category_are_two_problems(catalog: CodeCatalog, problem: bool) -> None:
     picks = {

@@ -68,6 +68,9 @@ ROWS = [
     _row(0, "Pregnancy", "Z33.1"),
     _row(1, "Pregnancy, complicated by"),
     _row(2, "Pregnancy, complicated by, vomiting", "O21.9"),
+    _row(0, "Cystocele"),
+    _row(1, "Cystocele, female", "N81.10"),
+    _row(2, "Cystocele, female, midline", "N81.11"),
     _row(0, "History"),
     _row(1, "History, personal"),
     _row(2, "History, personal, fall, falling", "Z91.81"),
@@ -129,6 +132,8 @@ class Tab:
         ),
         "I10": ("Essential (primary) hypertension", True, []),
         "Z33.1": ("Pregnant state, incidental", True, []),
+        "N81.10": ("Cystocele, unspecified", True, []),
+        "N81.11": ("Cystocele, midline", True, []),
         "O21.9": ("Vomiting of pregnancy, unspecified", True, []),
         "R97.20": ("Elevated prostate specific antigen [PSA]", True, []),
         "R97.8": ("Other abnormal tumor markers", True, []),
@@ -814,3 +819,8 @@ def test_a_bracketed_abbreviation_is_not_matched_by_a_word_it_lacks(walker: Inde
 def test_the_connector_complicated_by_is_not_a_word_the_note_says(walker: IndexWalker) -> None:
     assert top(walker, "vomiting of pregnancy")[0] == "O21.9"
     assert top(walker, "pregnancy")[0] == "Z33.1"
+
+
+def test_a_sex_subterm_is_the_patients_sex_not_a_word_of_the_note(walker: IndexWalker) -> None:
+    assert top(walker, "cystocele midline")[0] == "N81.11"
+    assert top(walker, "female cystocele")[0] == "N81.10"  # said, it is matched as a word

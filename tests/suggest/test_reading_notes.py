@@ -466,3 +466,11 @@ def test_a_numbered_list_on_one_line_ends_each_item_before_the_next_number() -> 
     assert "CKD 3" in ms  # the stage stays; only the next item's number goes
     ms = by_text("A/P: CKD 3. Continue lisinopril.")
     assert "CKD 3" in ms
+
+
+def test_an_adjective_says_the_with_clause_of_a_title() -> None:
+    note = read_qualifiers("Chronic tophaceous gout of right knee")
+    with_tophi = read_qualifiers("Idiopathic chronic gout, right knee, with tophus (tophi)", title=True)
+    without = read_qualifiers("Idiopathic chronic gout, right knee, without tophus (tophi)", title=True)
+    assert not compare(note, with_tophi)[0] and compare(note, without)[0]
+    assert not compare(read_qualifiers("Chronic gout of right knee"), without)[0]

@@ -897,6 +897,8 @@ RENAL_GOUT = _catalog(
         "M1A.0620": "Idiopathic chronic gout, left knee, without tophus (tophi)",
         "M1A.3620": "Chronic gout due to renal impairment, left knee, without tophus (tophi)",
         "M1A.4620": "Other secondary chronic gout, left knee, without tophus (tophi)",
+        "M1A.0621": "Idiopathic chronic gout, left knee, with tophus (tophi)",
+        "M1A.3621": "Chronic gout due to renal impairment, left knee, with tophus (tophi)",
     },
     {
         "M1A": "Chronic gout",
@@ -919,6 +921,9 @@ def test_a_cause_the_note_never_states_is_not_coded() -> None:
     # The note states it (in the code's words or as kidney disease): the cause-specific code stands.
     note = "# Chronic gout, L knee, in the setting of CKD 4 - no tophi"
     assert _finals(_settle(RENAL_GOUT, note, "M1A.3620")) == ["M1A.3620"]
+    # only the cause changes: the tophus character stays the one the code had
+    note = "# Chronic gout of L knee with tophi - allopurinol"
+    assert _finals(_settle(RENAL_GOUT, note, "M1A.3621")) == ["M1A.0621"]
 
 
 STONES = _catalog(

@@ -86,6 +86,7 @@ def gate(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None
     """Drop HCPCS picks none of whose mentions sits in a sentence documenting a service as done (or, for a
     visit, on the note's first line), and a visit of the ordinal the first line does not say."""
     head_end = _first_line_end(ctx.note)
+    visits: list[Pick] = []  # the first line's visit, of the ordinal it says: one is the note's service
     for code in [c for c, p in picks.items() if c in catalog and catalog.system(c) == "HCPCS"]:
         pick, title = picks[code], catalog.title(code)
         done = [
@@ -99,10 +100,11 @@ def gate(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None
         ) and _other_ordinal(title, ctx.note[:head_end])
         if QUALITY_DATA.match(code) or not done or other_visit:
             picks.pop(code)
-        elif (
-            not pick.final
-            and _same_ordinal(title, ctx.note[:head_end])
-            and any(_visit_of_the_note(title, m, head_end, ctx.sentence(m)) for m in done)
+        elif _same_ordinal(title, ctx.note[:head_end]) and any(
+            _visit_of_the_note(title, m, head_end, ctx.sentence(m)) for m in done
         ):
-            pick.final = True  # "Medicare annual wellness visit, subsequent": the service this note bills
-            pick.reasons.append("the visit the note's first line names, of the same ordinal")
+            visits.append(pick)
+    best = max(visits, key=lambda p: p.score, default=None)
+    if best is not None and not any(p.final for p in visits):
+        best.final = True  # "Medicare annual wellness visit, subsequent": the service this note bills
+        best.reasons.append("the visit the note's first line names, of the same ordinal")
