@@ -176,6 +176,8 @@ def test_the_table_is_large_and_well_formed() -> None:
     ("text", "expanded"),
     [
         ("HTN, HLD", "hypertension, hyperlipidemia"),
+        ("length-dependent diabetic neuropathy", "peripheral diabetic neuropathy"),  # a polyneuropathy
+        ("stocking-glove pattern", "stocking-glove pattern"),  # only of a neuropathy
         ("T2DM w/ neuropathy", "type 2 diabetes mellitus with neuropathy"),
         ("CKD 3b", "chronic kidney disease stage 3b"),
         ("58yo M", "58 year old male"),
