@@ -209,6 +209,28 @@ _SPREAD_SITE_WORDS = 4
 SECONDARY_OF = "secondary malignant neoplasm of "
 
 
+# A polyp or adenoma found at a scope of one organ lies in that organ ("Colonoscopy: 2 tubular adenomas
+# removed": adenoma of colon, D12.6).
+_SCOPES = (
+    (re.compile(r"\b(?:colonoscopy|sigmoidoscopy)\b", re.IGNORECASE), "colon, large intestine"),
+    (re.compile(r"\bcystoscopy\b", re.IGNORECASE), "bladder"),
+)
+_LESION = re.compile(r"\b(?:adenomas?|polyps?|adenomatous)\b", re.IGNORECASE)
+_SITED = re.compile(
+    r"\b(?:of|in|at)\s+(?:the\s+)?[a-z]+|\b(?:colon\w*|rect\w*|cecal|cecum|sigmoid|gastric|"
+    r"duoden\w*|bladder|nasal|uterine|endometrial|cervical)\b",
+    re.IGNORECASE,
+)
+
+
+def scoped_site(sentence: str, query: str) -> str:
+    """The query with the organ its sentence's scope looked at, for a polyp or adenoma named without one."""
+    if not _LESION.search(query) or _SITED.search(query):
+        return query
+    organ = next((organ for rx, organ in _SCOPES if rx.search(sentence)), None)
+    return f"{query} of {organ}" if organ else query
+
+
 def _split_spread(sentence: str, pieces: list[tuple[int, int]]) -> tuple[list[tuple[int, int]], set[int]]:
     """Pieces with each "<cancer> metastatic to <site>" cut in two; the starts of the site pieces."""
     out: list[tuple[int, int]] = []
@@ -790,6 +812,7 @@ def read_note(
                 mention.problem = heads_line and previous is None
                 if c_start in spread_sites:
                     mention.query = SECONDARY_OF + mention.query
+                mention.query = scoped_site(sentence, mention.query)
                 mention.not_coded = (
                     (REPLACED if c_start in replaced or _replaced_then(note, mention) else None)
                     or why_not_coded(mention.text)

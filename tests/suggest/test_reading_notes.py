@@ -10,7 +10,7 @@ from assistant.suggest.embedder import HashingEmbedder
 from assistant.suggest.index_build import build_index
 from assistant.suggest.not_coded import vaccine_in_list_given, why_not_coded
 from assistant.suggest.qualifiers import compare, read_qualifiers
-from assistant.suggest.reader import Mention, read_note
+from assistant.suggest.reader import Mention, read_note, scoped_site
 from assistant.suggest.schemas import SuggestRequest, SuggestResponse
 from assistant.suggest.service import SuggestionService, check_evidence
 
@@ -476,3 +476,12 @@ def test_an_adjective_says_the_with_clause_of_a_title() -> None:
     without = read_qualifiers("Idiopathic chronic gout, right knee, without tophus (tophi)", title=True)
     assert not compare(note, with_tophi)[0] and compare(note, without)[0]
     assert not compare(read_qualifiers("Chronic gout of right knee"), without)[0]
+
+
+def test_a_polyp_or_adenoma_found_at_a_scope_lies_in_the_organ_it_looked_at() -> None:
+    ms = {m.text: m for m in read_note("A/P: Screening colonoscopy done, 2 tubular adenomas removed.")}
+    assert ms["2 tubular adenomas removed"].query.endswith("of colon, large intestine")
+    assert scoped_site("Cystoscopy: small papillary lesion", "polyp") == "polyp of bladder"
+    # a site said, or no scope in the sentence: the query stays
+    assert scoped_site("Colonoscopy: polyp in the rectum", "polyp in the rectum") == "polyp in the rectum"
+    assert scoped_site("Nasal polyps on exam", "Nasal polyps") == "Nasal polyps"
