@@ -7,6 +7,7 @@ from assistant.suggest.coding_rules.context import NoteContext
 from assistant.suggest.coding_rules.stroke_sequela import stroke_sequelae
 from assistant.suggest.reader import Mention, read_note
 from assistant.suggest.store import CodeCatalog
+from assistant.suggest.text import expand_abbreviations
 from assistant.suggest.types import Pick
 
 ICD = "ICD-10-CM"
@@ -53,3 +54,13 @@ def test_the_sequela_replaces_the_acute_stroke() -> None:
     acute = Mention(40, 61, "acute ischemic stroke", "acute ischemic stroke")
     assert _final("Aphasia after stroke", (acute,)) == ["I63.9"]
     assert _final("Acute ischemic stroke with aphasia") == ["I63.9"]
+
+
+def test_one_sided_weakness_after_a_stroke_is_hemiparesis() -> None:
+    # unilateral weakness stated as a stroke's residual is its hemiparesis (I69.35-, by side and dominance)
+    assert expand_abbreviations("left-sided weakness from prior CVA").startswith("left hemiparesis from")
+    assert "right hemiparesis" in expand_abbreviations("R sided weakness after stroke in 2022")
+    assert "left hemiparesis" in expand_abbreviations("old stroke, residual left sided weakness")
+    # the weakness of a stroke being worked up now is a symptom, not a sequela
+    assert "hemiparesis" not in expand_abbreviations("acute left-sided weakness x 2 hours, code stroke")
+    assert "hemiparesis" not in expand_abbreviations("left sided weakness since the fall")

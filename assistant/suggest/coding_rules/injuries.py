@@ -26,8 +26,8 @@ _SUBSEQUENT = re.compile(
     r"\bcast (?:check|change|removal|removed)\b|\b(?:suture|staple|stitch)e?s? (?:removal|removed)\b|"
     r"\bremoval of (?:the )?(?:sutures|staples|stitches|cast)\b|\bpost[- ]?op(?:erative)? (?:visit|check)\b|"
     r"\b(?:here|seen|returns?|presents?|comes? in) for (?:a |his |her )?"
-    r"(?:follow[- ]?up|recheck|re-?evaluation)\b|"
-    r"\bfollow[- ]?up (?:visit|of|for|on)\b|\brecheck\b",
+    r"(?:follow[- ]?up|f/u|recheck|re-?evaluation)(?![\w/])|"
+    r"(?:\bfollow[- ]?up|(?<![\w/])f/u) (?:visit|of|for|on)\b|\brecheck\b",
     re.IGNORECASE,
 )
 _MECHANISM = re.compile(
@@ -241,6 +241,15 @@ _FALLS = (
         ),
         "W01.0XXA",
     ),
+    # a fall the note tells nothing more of (External Cause Index: Fall, falling (accidental) W19)
+    (
+        re.compile(
+            r"\b(?:fell|falls?|fallen)\b(?![^.;]{0,40}\b(?:from|off|out|down|on|onto|into|over|against|through|"
+            r"stairs?|steps?|ladder|bed|chair|toilet|roof|tree|while|playing|skat\w*|bike|horse)\b)",
+            re.I,
+        ),
+        "W19.XXXA",
+    ),
 )
 
 # A fall from a vehicle or a ridden conveyance is a transport accident (V codes), not a W fall.
@@ -379,8 +388,22 @@ def unstated_injuries(picks: dict[str, Pick], ctx: NoteContext) -> None:
         demote(pick, "Not coded: the note documents no injury (I.C.19)")
 
 
+# Injuries of an unspecified body region (T14.8-, T14.90-; T14.91- is a suicide attempt, not a site).
+UNSPECIFIED_REGION = ("T14.8", "T14.90")
+
+
+def unspecified_region(picks: dict[str, Pick]) -> None:
+    """An injury of an unspecified body region is not coded beside the injury the note names by its site
+    ("work injury" with a hand laceration: the laceration's code says it all; I.C.19.b)."""
+    if not any(p.final and p.code[:1] == "S" for p in picks.values()):
+        return
+    for pick in [p for p in picks.values() if p.final and p.code.startswith(UNSPECIFIED_REGION)]:
+        demote(pick, "an injury of an unspecified region beside the injury coded by its site (I.C.19.b)")
+
+
 def injury_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     unstated_injuries(picks, ctx)
+    unspecified_region(picks)
     open_bites(picks, ctx, catalog)
     char = seventh_characters(picks, ctx, catalog)
     external_causes(picks, ctx, catalog, char)
