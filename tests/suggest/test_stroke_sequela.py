@@ -64,3 +64,32 @@ def test_one_sided_weakness_after_a_stroke_is_hemiparesis() -> None:
     # the weakness of a stroke being worked up now is a symptom, not a sequela
     assert "hemiparesis" not in expand_abbreviations("acute left-sided weakness x 2 hours, code stroke")
     assert "hemiparesis" not in expand_abbreviations("left sided weakness since the fall")
+
+
+SYMPTOM_TITLES = {
+    "R29.810": "Facial weakness",
+    "R20.0": "Anesthesia of skin",
+    "I69.392": "Facial weakness following cerebral infarction",
+    "I69.398": "Other sequelae of cerebral infarction",
+}
+SYMPTOM_CATALOG = CodeCatalog(
+    {
+        "codes": {c: [ICD, t, True, c[:3], "code"] for c, t in SYMPTOM_TITLES.items()},
+        "notes": {"I69.398": {"use_additional": ["code to identify the sequelae"]}},
+    }
+)
+
+
+def _symptom_final(mention: str, symptom: str, sequela: str) -> list[str]:
+    said = Mention(0, len(mention), mention, mention)
+    picks = {symptom: Pick(symptom, 0.8, True, [said]), sequela: Pick(sequela, 0.3, False, [said])}
+    stroke_sequelae(picks, NoteContext(note=mention), SYMPTOM_CATALOG)
+    return sorted(c for c, p in picks.items() if p.final)
+
+
+def test_a_symptom_stated_after_a_stroke_is_its_sequela() -> None:
+    assert _symptom_final("facial weakness from prior stroke", "R29.810", "I69.392") == ["I69.392"]
+    # "other sequelae" asks for the code that names the sequela: the symptom stays beside it
+    assert _symptom_final("numbness since the stroke", "R20.0", "I69.398") == ["I69.398", "R20.0"]
+    # the symptom alone is no sequela
+    assert _symptom_final("facial weakness", "R29.810", "I69.392") == ["R29.810"]
