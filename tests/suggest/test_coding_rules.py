@@ -805,6 +805,7 @@ def test_sepsis_and_pneumonia_need_the_providers_word() -> None:
         ("right ankle sprain from a fall at work", "W19.XXXA"),
         ("fell at work yesterday", "W19.XXXA"),
         ("fell onto her outstretched hand", None),
+        ("collided with another player and twisted L knee, felt a pop, no fall", None),
     ],
 )
 def test_same_level_fall_mechanisms(sentence: str, code: str | None) -> None:
@@ -815,6 +816,8 @@ def test_a_follow_up_of_the_injury_is_the_subsequent_encounter() -> None:
     assert encounter_character("Here for f/u of laceration of left hand, sutures in place.") == "D"
     assert encounter_character("A: recheck of right ankle sprain, improving.") == "D"
     assert encounter_character("A: right ankle sprain. F/u in 2 weeks, ice and elevation.") == "A"
+    assert encounter_character("A: tear of the lateral meniscus. Plan: brace, recheck 1 wk.") == "A"
+    assert encounter_character("Wound recheck: the laceration is healing.") == "D"
 
 
 def test_an_injury_of_an_unspecified_region_is_not_coded_beside_the_sited_one() -> None:

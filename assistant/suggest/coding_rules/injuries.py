@@ -27,7 +27,9 @@ _SUBSEQUENT = re.compile(
     r"\bremoval of (?:the )?(?:sutures|staples|stitches|cast)\b|\bpost[- ]?op(?:erative)? (?:visit|check)\b|"
     r"\b(?:here|seen|returns?|presents?|comes? in) for (?:a |his |her )?"
     r"(?:follow[- ]?up|f/u|recheck|re-?evaluation)(?![\w/])|"
-    r"(?:\bfollow[- ]?up|(?<![\w/])f/u) (?:visit|of|for|on)\b|\brecheck\b",
+    r"(?:\bfollow[- ]?up|(?<![\w/])f/u) (?:visit|of|for|on)\b|"
+    # "wound recheck", "recheck of the sprain"; "recheck 1 wk", "recheck in 2 weeks" is the plan
+    r"\brecheck\b(?!\s+(?:in|at|after|next|prn|if|one|two|a|\d)\b|\s+\d)",
     re.IGNORECASE,
 )
 _MECHANISM = re.compile(
@@ -260,9 +262,21 @@ _NOT_STRUCK = re.compile(
 )
 
 
+# "No fall", "denies being struck": a mechanism the note denies is no external cause.
+_DENIED_MECHANISM = re.compile(
+    r"\b(?:no|denies|denied|without|not|never)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE
+)
+
+
+def _stated(rx: re.Pattern[str], sentence: str) -> bool:
+    """The sentence says ``rx`` other than in a denial ("no fall", "denies slipping")."""
+    return any(not _DENIED_MECHANISM.search(sentence[: m.start()]) for m in rx.finditer(sentence))
+
+
 def fall_code(sentence: str) -> str | None:
-    """The W00/W01 code a same-level fall sentence names, at the initial encounter; None for any other."""
-    code = next((code for rx, code in _FALLS if rx.search(sentence)), None)
+    """The W00/W01 code a same-level fall sentence names, or W19 for a fall told no further, at the initial
+    encounter; None for any other."""
+    code = next((code for rx, code in _FALLS if _stated(rx, sentence)), None)
     if code == "W01.0XXA" and _STRUCK.search(_NOT_STRUCK.sub(" ", sentence)):
         return None  # W01.1x: striking against an object, which the search names better
     return code
@@ -281,15 +295,9 @@ def _not_this_encounter(picks: dict[str, Pick], catalog: CodeCatalog, char: str)
             demote(pick, "place, activity and status are reported at the initial encounter only (I.C.20)")
 
 
-# "No fall", "denies being struck": a mechanism the note denies is no external cause.
-_DENIED_MECHANISM = re.compile(
-    r"\b(?:no|denies|denied|without|not|never)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE
-)
-
-
 def states_mechanism(sentence: str) -> bool:
     """The sentence names how the injury happened, not only a mechanism it denies."""
-    return any(not _DENIED_MECHANISM.search(sentence[: m.start()]) for m in _MECHANISM.finditer(sentence))
+    return _stated(_MECHANISM, sentence)
 
 
 def external_causes(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog, char: str) -> None:
