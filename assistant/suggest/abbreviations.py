@@ -240,6 +240,13 @@ def expand_span(text: str, start: int, end: int) -> str:
     return "".join(parts)
 
 
+def initial_starts_term(text: str, i: int) -> bool:
+    """Whether the letter and period at ``text[i]`` begin a table term ("C. diff", "E. coli", "H. pylori":
+    a genus initial), so they are not a lettered list marker ("C. asthma")."""
+    match = _pattern().match(text, i)
+    return match is not None and match.end() > i + 2 and "." in match.group(1)
+
+
 def default_expansions() -> dict[str, str]:
     """abbreviation -> its context-free expansion (the table's default meaning), for lexical search."""
     out: dict[str, str] = {}

@@ -883,7 +883,9 @@ def walker_for(reference: Any) -> IndexWalker | None:
 
 
 # ---------------------------------------------------------------------- tabular completion
-DEFAULT_WORDS = ("initial", "unspecified", "without", "not specified")  # "initial": the 7th character A
+# "initial": the 7th character A; "not having achieved remission": a leukemia, myeloma or lymphoma whose
+# remission the note does not state (C90-C95 5th/6th character 0)
+DEFAULT_WORDS = ("initial", "unspecified", "without", "not specified", "not having achieved remission")
 
 
 def _with_path(mention: _Mention, path: list[str]) -> _Mention:
@@ -943,12 +945,14 @@ def _title_words(title: str) -> tuple[frozenset[str], frozenset[str]]:
 
 
 def _best_child(kids: list[str], mention: _Mention, tabular: Tabular) -> str:
-    def rank(code: str) -> tuple[int, int, int, int, str]:
+    def rank(code: str) -> tuple[int, tuple[int, ...], int, int, str]:
         title = tabular.title(code).lower()
         words, negated = _title_words(title)
         fit = len(words & mention.words)
         clash = len(negated & (mention.words - mention.negated)) + len((words - negated) & mention.negated)
-        default = next((i for i, w in enumerate(DEFAULT_WORDS) if w in title), len(DEFAULT_WORDS))
+        # the default words the title holds, in their order of precedence ("unspecified, not having
+        # achieved remission" before "unspecified, in remission")
+        default = (*(i for i, w in enumerate(DEFAULT_WORDS) if w in title), len(DEFAULT_WORDS))
         extra = len(words - mention.words)  # fewest words the mention did not say ("recurrent")
         return (-(fit - 2 * clash), default, -title.count("unspecified"), extra, code)
 

@@ -25,7 +25,7 @@ _PLAN_VERBS = (
     r"(?:increased|decreased|reduced)(?=.*\b(?:to|from|by|dose|dosage|mg|units?)\b)|"
     r"titrate[sd]?|adjust(?:ed)?|stop(?:ped)?|discontinue[sd]?|d/c|hold|held|resume[sd]?|switch(?:ed)?|"
     r"change[sd]?\s+(?:to|dose)|refill(?:ed|s)?|renew(?:ed)?|prescribe[sd]?|rx|order(?:ed|s)?|obtain(?:ed)?|"
-    r"check(?:ed)?|recheck(?:ed)?|repeat(?:ed)?|draw(?:n)?|send|sent|schedule[sd]?|refer(?:red|ral)?|"
+    r"check(?:ed)?|recheck(?:ed)?(?!\s+of\b)|repeat(?:ed)?|draw(?:n)?|send|sent|schedule[sd]?|refer(?:red|ral)?|"
     r"consult(?:ed)?\s+(?!for\b)|(?:follow(?:[- ]?up|\s+up)|f/u|fu|followup)"
     r"(?=\s+(?:in|with|on|at|as|prn|after|next|visit|appointment|scheduled|if|when|\d)\b|\s*$)|return(?:\s+to\s+clinic)?|rtc|"
     r"see\s+(?:in|back|again)|monitor(?:ed|ing)?|counsel(?:l?ed|ing)?|educate[sd]?|education|discuss(?:ed)?|"
@@ -352,6 +352,12 @@ _SPECIALTIES = (
     r"sports\s+medicine|primary\s+care|internal\s+medicine|family\s+medicine|geriatrics|survivorship|"
     r"addiction(?=\s+(?:medicine|psychiatry))|addiction\s+medicine"
 )
+# A specialty's shorthand heading a problem line ("Rheum: RA on MTX", "Cards: AFib on Eliquis").
+_SPECIALTY_SHORT = (
+    r"rheum|derm|cards|cardio|pulm|neuro|psych|renal|nephro|endo|gi|gu|id|onc|heme|heme/onc|hem/onc|uro|ob|gyn|"
+    r"ob/gyn|ent|ophtho|optho|ortho|msk|vascular|hepatology|hepato|allergy|immunology|geri|sleep|pain"
+)
+_SPECIALTY_LABEL_RE = re.compile(rf"(?:{_SPECIALTIES}|{_SPECIALTY_SHORT})", re.IGNORECASE)
 _SPECIALTY_VISIT_RE = re.compile(
     rf"^(?:(?:addiction|general|adult|pediatric|outpatient|inpatient)\s+)?(?:{_SPECIALTIES})(?:\s+(?:{_SPECIALTIES}))?"
     r"(?:\s+(?:f/u|fu|follow[- ]?up|visit|consult(?:ation)?|clinic|note|new\s+patient|post-?op\s+visit))*$",
@@ -378,6 +384,11 @@ _MENTAL_STATUS = re.compile(
 def mental_status_descriptor(chunk: str) -> bool:
     """A mood or affect as a mental status exam describes it."""
     return _MENTAL_STATUS.match(chunk.strip(" \t-*#•>.")) is not None
+
+
+def is_specialty_label(chunk: str) -> bool:
+    """A specialty's name or shorthand alone, as a problem line's heading ("Rheum", "Cards", "GI")."""
+    return _SPECIALTY_LABEL_RE.fullmatch(chunk.strip(" \t-*#•>")) is not None
 
 
 def is_label(chunk: str) -> bool:

@@ -10,11 +10,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from assistant.suggest.abbreviations import expand_span
+from assistant.suggest.abbreviations import expand_span, initial_starts_term
 from assistant.suggest.history import history_cue, names_neoplasm, sequela_of_stroke
 from assistant.suggest.not_coded import (
     continues_plan,
     is_label,
+    is_specialty_label,
     mental_status_descriptor,
     screening_sentence,
     searched_length,
@@ -568,6 +569,17 @@ def _share_site(first: Mention, second: Mention, between: str) -> None:
 _MARKER = re.compile(r"\s*(?:[-*•#]|\d{1,2}[.)]|[a-hA-H][.)])")
 
 
+# Sections whose lines are headed by a body system ("Neuro: CN II-XII intact", "GI: no nausea").
+_SYSTEM_SECTIONS = frozenset({"exam", "ros"})
+_LINE_LABEL = re.compile(r"[ \t]*(?:[-*•#]\s*)?([A-Za-z/ ]{2,20}?)[ \t]*:")
+
+
+def _specialty_line(note: str, line_start: int, section: str) -> bool:
+    """A problem line headed by a specialty ("Rheum: RA on MTX", "Cards: AFib on Eliquis")."""
+    label = _LINE_LABEL.match(note, line_start)
+    return section not in _SYSTEM_SECTIONS and label is not None and is_specialty_label(label.group(1))
+
+
 def _first_on_line(note: str, line_start: int, s_start: int) -> bool:
     """Whether the sentence starting at ``s_start`` is the first on its line (after any list marker)."""
     before = note[line_start:s_start]
@@ -595,7 +607,11 @@ def _is_bullet(note: str, i: int) -> bool:
     if ch in "-*•#>":
         return True
     if ch.isalpha() and i + 2 < len(note) and note[i + 1] in ".)" and note[i + 2] in " \t":
-        return (i == 0 or not note[i - 1].isalnum()) and ch.lower() in "abcdefgh"  # "a) asthma"
+        return (
+            (i == 0 or not note[i - 1].isalnum())
+            and ch.lower() in "abcdefgh"  # "a) asthma"
+            and not initial_starts_term(note, i)  # "C. diff colitis"
+        )
     if ch.isdigit():
         j = i
         while j < len(note) and note[j].isdigit():
@@ -751,7 +767,11 @@ def read_note(
             pos = 0
             pieces = []
             line_start = note.rfind("\n", 0, s_start) + 1
-            problem_line = section in ASSESSMENT_SECTIONS or _LIST_LINE.match(note, line_start) is not None
+            problem_line = (
+                section in ASSESSMENT_SECTIONS
+                or _LIST_LINE.match(note, line_start) is not None
+                or _specialty_line(note, line_start, section)
+            )
             for cm in _CHUNK_SPLIT.finditer(sentence):
                 left = sentence[pos : cm.start()]
                 if cm.group(0).startswith(":") and not (
@@ -809,6 +829,10 @@ def read_note(
                 if b - a < 3 or not tokens(note[a:b]):
                     continue
                 mention = _make(note, a, b, section, s_start, s_end, sentence, a - s_start, b - s_start)
+                if problem_line and note[b : b + 1] == ":" and is_specialty_label(mention.text):
+                    mention.not_coded = "label"  # "Rheum: RA on MTX": the line's heading, not its problem
+                    out.append(mention)
+                    continue
                 mention.problem = heads_line and previous is None
                 if c_start in spread_sites:
                     mention.query = SECONDARY_OF + mention.query

@@ -244,14 +244,20 @@ def _line_of(note: str, m: Mention) -> str:
     return line[: number.start()] if number else line
 
 
-def _clause_of(note: str, m: Mention, other_heads: list[int]) -> str:
-    """A narrative mention's words up to the end of its sentence or the next final code's mention."""
-    end = m.sentence_end if m.sentence_end > m.start else len(note)
+def _clause_of(note: str, m: Mention, other_heads: list[tuple[int, int]]) -> str:
+    """A narrative mention's words in its sentence (on its line, within its semicolons) between the final
+    codes' mentions of other categories: "Asthma exacerbation, mild persistent asthma" says the exacerbation
+    before the severity."""
+    in_sentence = m.sentence_start <= m.start < m.sentence_end  # a mention the reader placed in its sentence
+    end = m.sentence_end if in_sentence else len(note)
     line_end = note.find("\n", m.start)
     if line_end >= 0:
         end = min(end, line_end)
-    end = min([end, *(s for s in other_heads if s > m.start)])
-    return note[m.start : end]
+    end = min([end, *(a for a, _ in other_heads if a > m.start)])
+    # back to the sentence's start on its line, not past a semicolon ("Right knee pain; left knee OA")
+    start = max(m.sentence_start, *(note.rfind(c, 0, m.start) + 1 for c in "\n;")) if in_sentence else m.start
+    start = max([start, *(b for _, b in other_heads if b <= m.start)])
+    return note[start:end]
 
 
 def settle(
@@ -276,7 +282,9 @@ def settle(
         if head is not None:
             line = read_line(_line_of(note, head))
         else:  # up to the next final code of another category (the same one's words qualify it)
-            others = [m.start for c, p in picks.items() if p.final and c[:3] != code[:3] for m in p.heads]
+            others = [
+                (m.start, m.end) for c, p in picks.items() if p.final and c[:3] != code[:3] for m in p.heads
+            ]
             line = read_line(_clause_of(note, said, others))
         if "A" in catalog.seven_chr_for(code):  # encounters: the 7th character and side rules decide,
             pick = _unprefixed(picks, pick, line.text, catalog, allowed)
@@ -608,7 +616,9 @@ def uncontrolled_diabetes(
             said = _line_of(note, head)
         else:  # an assessment sentence ("ED impression: ... Poorly controlled type 2 DM"): its clause
             head = next((m for m in pick.heads if m.section in ASSESSMENT_SECTIONS), None)
-            others = [m.start for c, p in picks.items() if p.final and c[:3] != code[:3] for m in p.heads]
+            others = [
+                (m.start, m.end) for c, p in picks.items() if p.final and c[:3] != code[:3] for m in p.heads
+            ]
             said = _clause_of(note, head, others) if head is not None else ""
         if head is None or read_line(said).qualifiers.controlled is not False:
             continue

@@ -26,6 +26,7 @@ from assistant.suggest.coding_rules.injuries import (
     injury_rules,
     open_bites,
     states_mechanism,
+    unspecified_region,
 )
 from assistant.suggest.coding_rules.obstruction import stone_with_hydronephrosis
 from assistant.suggest.coding_rules.partners import (
@@ -855,10 +856,36 @@ def test_sepsis_and_pneumonia_need_the_providers_word() -> None:
         ("slipped and hit her head on the counter", None),
         ("tripped and fell down the stairs", None),
         ("fell off a ladder", None),
+        # a fall told no further is the Index's plain "Fall, falling (accidental)"
+        ("right ankle sprain from a fall at work", "W19.XXXA"),
+        ("fell at work yesterday", "W19.XXXA"),
+        ("fell onto her outstretched hand", None),
+        ("collided with another player and twisted L knee, felt a pop, no fall", None),
     ],
 )
 def test_same_level_fall_mechanisms(sentence: str, code: str | None) -> None:
     assert fall_code(sentence) == code
+
+
+def test_a_follow_up_of_the_injury_is_the_subsequent_encounter() -> None:
+    assert encounter_character("Here for f/u of laceration of left hand, sutures in place.") == "D"
+    assert encounter_character("A: recheck of right ankle sprain, improving.") == "D"
+    assert encounter_character("A: right ankle sprain. F/u in 2 weeks, ice and elevation.") == "A"
+    assert encounter_character("A: tear of the lateral meniscus. Plan: brace, recheck 1 wk.") == "A"
+    assert encounter_character("Wound recheck: the laceration is healing.") == "D"
+
+
+def test_an_injury_of_an_unspecified_region_is_not_coded_beside_the_sited_one() -> None:
+    picks = {"T14.90XD": _pick("T14.90XD", "Work injury"), "S61.412D": _pick("S61.412D", "laceration")}
+    unspecified_region(picks)
+    assert picks["S61.412D"].final and not picks["T14.90XD"].final
+    # alone it stays; a suicide attempt (T14.91) is no region
+    picks = {"T14.90XA": _pick("T14.90XA", "injury")}
+    unspecified_region(picks)
+    assert picks["T14.90XA"].final
+    picks = {"T14.91XA": _pick("T14.91XA", "suicide attempt"), "S61.412A": _pick("S61.412A", "laceration")}
+    unspecified_region(picks)
+    assert picks["T14.91XA"].final
 
 
 def test_a_code_first_note_never_brings_a_condition_the_note_does_not_name(svc: SuggestionService) -> None:

@@ -137,6 +137,14 @@ class Tab:
         "O21.9": ("Vomiting of pregnancy, unspecified", True, []),
         "R97.20": ("Elevated prostate specific antigen [PSA]", True, []),
         "R97.8": ("Other abnormal tumor markers", True, []),
+        "C92.0": ("Acute myeloblastic leukemia", False, ["C92.00", "C92.01", "C92.02"]),
+        "C92.00": ("Acute myeloblastic leukemia, not having achieved remission", True, []),
+        "C92.01": ("Acute myeloblastic leukemia, in remission", True, []),
+        "C92.02": ("Acute myeloblastic leukemia, in relapse", True, []),
+        "C92.9": ("Myeloid leukemia, unspecified", False, ["C92.90", "C92.91", "C92.92"]),
+        "C92.90": ("Myeloid leukemia, unspecified, not having achieved remission", True, []),
+        "C92.91": ("Myeloid leukemia, unspecified in remission", True, []),
+        "C92.92": ("Myeloid leukemia, unspecified in relapse", True, []),
         "Z91.81": ("History of falling", True, []),
         "N95.1": ("Menopausal and female climacteric states", True, []),
         "M72.2": ("Plantar fascial fibromatosis", False, ["M72.20", "M72.21", "M72.22"]),
@@ -209,6 +217,15 @@ def test_not_specified_as_is_the_default_where_the_mention_is_silent(walker: Ind
     assert top(walker, "recurrent clostridioides difficile colitis")[0] == "A04.71"
     assert complete("A04.7", "enterocolitis due to clostridium difficile", Tab()) is None  # not in this Tab
     assert complete("K52.9", "colitis", Tab()) == "K52.9"
+
+
+def test_a_leukemia_whose_remission_is_not_stated_has_not_achieved_remission() -> None:
+    # "Leukemia, acute myeloid, NOS C92.0-": the 5th character 0 unless the note says remission or relapse
+    assert complete("C92.0-", "acute myeloid leukemia", Tab()) == "C92.00"
+    assert complete("C92.0-", "acute myeloid leukemia in remission", Tab()) == "C92.01"
+    assert complete("C92.0-", "acute myeloid leukemia in relapse", Tab()) == "C92.02"
+    assert complete("C92.9-", "myeloid leukemia", Tab()) == "C92.90"  # both titles say "unspecified"
+    assert complete("C92.9-", "myeloid leukemia in relapse", Tab()) == "C92.92"
 
 
 def test_a_word_the_title_says_before_its_negation_is_not_denied(walker: IndexWalker) -> None:

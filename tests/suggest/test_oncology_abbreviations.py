@@ -32,3 +32,12 @@ def test_hcc_is_the_liver_cancer_only_beside_liver_words() -> None:
 def test_b12_is_the_vitamin_unless_the_note_already_says_vitamin() -> None:
     assert expand_abbreviations("B12 deficiency") == "vitamin b12 deficiency"
     assert expand_abbreviations("vitamin B12 deficiency") == "vitamin B12 deficiency"
+
+
+def test_leukemia_shorthand_in_the_index_wording() -> None:
+    # "Leukemia, chronic myelogenous C92.1-": the Index's own word for CML
+    assert expand_abbreviations("CML on imatinib") == "chronic myelogenous leukemia on imatinib"
+    # "ALL" is the leukemia beside a hematology-oncology word, else the English word
+    assert expand_abbreviations("ALL, newly diagnosed, heme-onc referral").startswith("acute lymphoblastic")
+    assert expand_abbreviations("ALL, induction chemo").startswith("acute lymphoblastic leukemia")
+    assert expand_abbreviations("ALL labs normal") == "ALL labs normal"

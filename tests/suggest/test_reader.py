@@ -424,3 +424,27 @@ def test_a_label_of_the_interval_history_does_not_hide_its_negation() -> None:
     assert negated["Interval: no thrombosis"] is True
     stated = {m.text: m.negated for m in read_note("Hem f/u. Interval: new left leg DVT, on apixaban.")}
     assert any("DVT" in text and not neg for text, neg in stated.items())
+
+
+def test_a_genus_initial_is_no_lettered_list_marker() -> None:
+    # "C. diff", "E. coli": the organism's initial, read with its species (Index: Colitis, Clostridioides
+    # difficile); a letter before an ordinary word is still a list marker ("A. Asthma").
+    mentions = {m.text: m for m in read_note("Assessment: C. diff colitis, start oral vancomycin.")}
+    assert "clostridioides difficile" in mentions["C. diff colitis"].query
+    assert "E. coli UTI" in _by_text("Assessment: E. coli UTI, start nitrofurantoin.")
+    assert {"Asthma", "Hypertension"} <= set(_by_text("A. Asthma, stable. B. Hypertension, controlled."))
+    assert "clostridioides difficile" in expand_abbreviations("C. difficile colitis")
+
+
+def test_a_specialty_label_heads_a_problem_line_and_is_not_searched() -> None:
+    note = "60F, chronic problems.\nRheum: RA on MTX, stable.\nCards: AFib on Eliquis.\nExam:\nNeuro: intact."
+    mentions = read_note(note)
+    labels = [m.text for m in mentions if m.not_coded == "label"]
+    assert labels == ["Rheum", "Cards"]
+    ra = next(m for m in mentions if m.text == "RA on MTX")
+    assert ra.problem and not ra.not_coded
+    assert next(m for m in mentions if m.text == "AFib on Eliquis").problem
+    # an exam line headed by a body system stays the exam's finding
+    assert not any(m.text == "Neuro" for m in mentions)
+    # a word that is no specialty before a colon is not taken for one
+    assert not any(m.not_coded == "label" for m in read_note("60F.\nSkin tear: left forearm, dressed."))

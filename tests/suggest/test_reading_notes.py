@@ -67,6 +67,7 @@ def test_decimals_do_not_split_sentences() -> None:
         ("Follow up in 3 months", "plan"),
         ("Counseled on smoking cessation", "plan"),
         ("will check lipid panel", "plan"),
+        ("recheck BMP in 2 weeks", "plan"),
         ("Medication list reconciled", "plan"),
         ("established patient", "administrative"),
         ("Patient verbalized understanding", "administrative"),
@@ -97,6 +98,7 @@ def test_not_coded_chunks(chunk: str, kind: str) -> None:
         "on insulin",
         "f/u HTN",
         "Follow-up of fracture",
+        "recheck of right ankle sprain",  # the visit's reason: the injury, at its subsequent encounter
         "BMI 32.4",
         "daily headaches",
         "Generalized anxiety disorder",

@@ -1174,3 +1174,38 @@ def test_insomnia_with_no_mental_disorder_named_gives_way_to_primary_insomnia() 
     picks = _two_on_a_line(note, ("F51.05", "Insomnia"), ("", ""))
     sibling_guard.unstated_cause(picks, note, INSOMNIA)
     assert _finals(picks) == ["F51.01"]
+
+
+ASTHMA = _catalog(
+    {
+        "J45.30": "Mild persistent asthma, uncomplicated",
+        "J45.31": "Mild persistent asthma with (acute) exacerbation",
+        "J45.32": "Mild persistent asthma with status asthmaticus",
+        "J44.1": "Chronic obstructive pulmonary disease with (acute) exacerbation",
+    },
+    {"J45": "Asthma", "J45.3": "Mild persistent asthma", "J44": "Other COPD"},
+)
+
+
+def _in_sentence(note: str, words: str, code: str, others: dict[str, str] | None = None) -> dict[str, Pick]:
+    end = note.index(". ") + 1 if ". " in note else len(note)
+
+    def mention(text: str) -> Mention:
+        start = note.index(text)
+        return Mention(start, start + len(text), text, text, "body", 0, end)
+
+    picks = {code: Pick(code, 0.6, True, [mention(words)], heads=[mention(words)])}
+    for other, text in (others or {}).items():
+        picks[other] = Pick(other, 0.6, True, [mention(text)], heads=[mention(text)])
+    sibling_guard.settle(picks, note, ASTHMA)
+    return picks
+
+
+def test_a_narrative_clause_reads_the_qualifier_said_before_the_condition() -> None:
+    # a note without headers: "Asthma exacerbation, mild persistent asthma" is one clause of the asthma
+    note = "Asthma exacerbation, mild persistent asthma. Albuterol nebs given, prednisone burst."
+    assert _finals(_in_sentence(note, "mild persistent asthma", "J45.30")) == ["J45.31"]
+    # another final code's mention before it ends the clause: the COPD's exacerbation is not the asthma's
+    note = "COPD exacerbation, mild persistent asthma. Nebs given."
+    picks = _in_sentence(note, "mild persistent asthma", "J45.30", {"J44.1": "COPD exacerbation"})
+    assert _finals(picks) == ["J44.1", "J45.30"]

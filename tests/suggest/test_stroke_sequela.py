@@ -7,6 +7,7 @@ from assistant.suggest.coding_rules.context import NoteContext
 from assistant.suggest.coding_rules.stroke_sequela import stroke_sequelae
 from assistant.suggest.reader import Mention, read_note
 from assistant.suggest.store import CodeCatalog
+from assistant.suggest.text import expand_abbreviations
 from assistant.suggest.types import Pick
 
 ICD = "ICD-10-CM"
@@ -53,3 +54,42 @@ def test_the_sequela_replaces_the_acute_stroke() -> None:
     acute = Mention(40, 61, "acute ischemic stroke", "acute ischemic stroke")
     assert _final("Aphasia after stroke", (acute,)) == ["I63.9"]
     assert _final("Acute ischemic stroke with aphasia") == ["I63.9"]
+
+
+def test_one_sided_weakness_after_a_stroke_is_hemiparesis() -> None:
+    # unilateral weakness stated as a stroke's residual is its hemiparesis (I69.35-, by side and dominance)
+    assert expand_abbreviations("left-sided weakness from prior CVA").startswith("left hemiparesis from")
+    assert "right hemiparesis" in expand_abbreviations("R sided weakness after stroke in 2022")
+    assert "left hemiparesis" in expand_abbreviations("old stroke, residual left sided weakness")
+    # the weakness of a stroke being worked up now is a symptom, not a sequela
+    assert "hemiparesis" not in expand_abbreviations("acute left-sided weakness x 2 hours, code stroke")
+    assert "hemiparesis" not in expand_abbreviations("left sided weakness since the fall")
+
+
+SYMPTOM_TITLES = {
+    "R29.810": "Facial weakness",
+    "R20.0": "Anesthesia of skin",
+    "I69.392": "Facial weakness following cerebral infarction",
+    "I69.398": "Other sequelae of cerebral infarction",
+}
+SYMPTOM_CATALOG = CodeCatalog(
+    {
+        "codes": {c: [ICD, t, True, c[:3], "code"] for c, t in SYMPTOM_TITLES.items()},
+        "notes": {"I69.398": {"use_additional": ["code to identify the sequelae"]}},
+    }
+)
+
+
+def _symptom_final(mention: str, symptom: str, sequela: str) -> list[str]:
+    said = Mention(0, len(mention), mention, mention)
+    picks = {symptom: Pick(symptom, 0.8, True, [said]), sequela: Pick(sequela, 0.3, False, [said])}
+    stroke_sequelae(picks, NoteContext(note=mention), SYMPTOM_CATALOG)
+    return sorted(c for c, p in picks.items() if p.final)
+
+
+def test_a_symptom_stated_after_a_stroke_is_its_sequela() -> None:
+    assert _symptom_final("facial weakness from prior stroke", "R29.810", "I69.392") == ["I69.392"]
+    # "other sequelae" asks for the code that names the sequela: the symptom stays beside it
+    assert _symptom_final("numbness since the stroke", "R20.0", "I69.398") == ["I69.398", "R20.0"]
+    # the symptom alone is no sequela
+    assert _symptom_final("facial weakness", "R29.810", "I69.392") == ["R29.810"]

@@ -26,8 +26,10 @@ _SUBSEQUENT = re.compile(
     r"\bcast (?:check|change|removal|removed)\b|\b(?:suture|staple|stitch)e?s? (?:removal|removed)\b|"
     r"\bremoval of (?:the )?(?:sutures|staples|stitches|cast)\b|\bpost[- ]?op(?:erative)? (?:visit|check)\b|"
     r"\b(?:here|seen|returns?|presents?|comes? in) for (?:a |his |her )?"
-    r"(?:follow[- ]?up|recheck|re-?evaluation)\b|"
-    r"\bfollow[- ]?up (?:visit|of|for|on)\b|\brecheck\b",
+    r"(?:follow[- ]?up|f/u|recheck|re-?evaluation)(?![\w/])|"
+    r"(?:\bfollow[- ]?up|(?<![\w/])f/u) (?:visit|of|for|on)\b|"
+    # "wound recheck", "recheck of the sprain"; "recheck 1 wk", "recheck in 2 weeks" is the plan
+    r"\brecheck\b(?!\s+(?:in|at|after|next|prn|if|one|two|a|\d)\b|\s+\d)",
     re.IGNORECASE,
 )
 _MECHANISM = re.compile(
@@ -243,6 +245,15 @@ _FALLS = (
         ),
         "W01.0XXA",
     ),
+    # a fall the note tells nothing more of (External Cause Index: Fall, falling (accidental) W19)
+    (
+        re.compile(
+            r"\b(?:fell|falls?|fallen)\b(?![^.;]{0,40}\b(?:from|off|out|down|on|onto|into|over|against|through|"
+            r"stairs?|steps?|ladder|bed|chair|toilet|roof|tree|while|playing|skat\w*|bike|horse)\b)",
+            re.I,
+        ),
+        "W19.XXXA",
+    ),
 )
 
 # A fall from a vehicle or a ridden conveyance is a transport accident (V codes), not a W fall.
@@ -253,9 +264,21 @@ _NOT_STRUCK = re.compile(
 )
 
 
+# "No fall", "denies being struck": a mechanism the note denies is no external cause.
+_DENIED_MECHANISM = re.compile(
+    r"\b(?:no|denies|denied|without|not|never)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE
+)
+
+
+def _stated(rx: re.Pattern[str], sentence: str) -> bool:
+    """The sentence says ``rx`` other than in a denial ("no fall", "denies slipping")."""
+    return any(not _DENIED_MECHANISM.search(sentence[: m.start()]) for m in rx.finditer(sentence))
+
+
 def fall_code(sentence: str) -> str | None:
-    """The W00/W01 code a same-level fall sentence names, at the initial encounter; None for any other."""
-    code = next((code for rx, code in _FALLS if rx.search(sentence)), None)
+    """The W00/W01 code a same-level fall sentence names, or W19 for a fall told no further, at the initial
+    encounter; None for any other."""
+    code = next((code for rx, code in _FALLS if _stated(rx, sentence)), None)
     if code == "W01.0XXA" and _STRUCK.search(_NOT_STRUCK.sub(" ", sentence)):
         return None  # W01.1x: striking against an object, which the search names better
     return code
@@ -274,15 +297,9 @@ def _not_this_encounter(picks: dict[str, Pick], catalog: CodeCatalog, char: str)
             demote(pick, "place, activity and status are reported at the initial encounter only (I.C.20)")
 
 
-# "No fall", "denies being struck": a mechanism the note denies is no external cause.
-_DENIED_MECHANISM = re.compile(
-    r"\b(?:no|denies|denied|without|not|never)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE
-)
-
-
 def states_mechanism(sentence: str) -> bool:
     """The sentence names how the injury happened, not only a mechanism it denies."""
-    return any(not _DENIED_MECHANISM.search(sentence[: m.start()]) for m in _MECHANISM.finditer(sentence))
+    return _stated(_MECHANISM, sentence)
 
 
 def external_causes(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog, char: str) -> None:
@@ -381,8 +398,22 @@ def unstated_injuries(picks: dict[str, Pick], ctx: NoteContext) -> None:
         demote(pick, "Not coded: the note documents no injury (I.C.19)")
 
 
+# Injuries of an unspecified body region (T14.8-, T14.90-; T14.91- is a suicide attempt, not a site).
+UNSPECIFIED_REGION = ("T14.8", "T14.90")
+
+
+def unspecified_region(picks: dict[str, Pick]) -> None:
+    """An injury of an unspecified body region is not coded beside the injury the note names by its site
+    ("work injury" with a hand laceration: the laceration's code says it all; I.C.19.b)."""
+    if not any(p.final and p.code[:1] == "S" for p in picks.values()):
+        return
+    for pick in [p for p in picks.values() if p.final and p.code.startswith(UNSPECIFIED_REGION)]:
+        demote(pick, "an injury of an unspecified region beside the injury coded by its site (I.C.19.b)")
+
+
 def injury_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     unstated_injuries(picks, ctx)
+    unspecified_region(picks)
     open_bites(picks, ctx, catalog)
     char = seventh_characters(picks, ctx, catalog)
     external_causes(picks, ctx, catalog, char)
