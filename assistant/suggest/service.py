@@ -68,6 +68,14 @@ from assistant.suggest.types import Candidate, Pick, Query
 
 # I25.2 "old myocardial infarction" is the history code of an MI (guideline I.C.9.e.4; Index: History, MI).
 HISTORY_PREFIXES = ("Z85", "Z86", "Z87", "Z91", "Z92", "I25.2")
+_HISTORY_TITLE = re.compile(r"(?:personal|family)\s+history\s+of\b", re.IGNORECASE)
+# Words that place a condition in the past or in the family, which the reader may not have tied to the
+# mention ("FHx DM", "childhood trauma").
+_PAST_SAID = re.compile(
+    r"\b(?:history|f?hx|h/o|fh|prior|previous|past|former|s/p|status\s+post|resolved|remission|treated|ago|"
+    r"completed|cured|survivor|childhood|family|mother|father|mom|dad|sister|brother|sibling|parents?)\b",
+    re.IGNORECASE,
+)
 STATUS_PREFIXES = ("Z89", "Z90", "Z93", "Z94", "Z95", "Z96", "Z97", "Z98")
 # A mention the reader marks as a service given (not a diagnosis) is searched among these systems only.
 SERVICE_GIVEN = frozenset({"immunization given"})
@@ -664,6 +672,9 @@ class SuggestionService:
                     out.append(MentionCandidates(m, None, SERVICE_NOT_ASKED, [], {}, []))
                     continue
             cands = self.retrieve(q, vec_of[q.text], dense_hits.get(q.text, []), request.mode, systems)
+            if q.kind == "current" and not _PAST_SAID.search(request.text[m.sentence_start : m.sentence_end]):
+                # "CDI, on vancomycin": a current condition, never its "Personal history of" code
+                cands = [c for c in cands if not _HISTORY_TITLE.match(self.catalog.title(c.code))]
             retrieved = [c.code for c in cands[:5]]
             qualifier_reasons: dict[str, list[str]] = {}
             if request.mode == "full":

@@ -319,3 +319,13 @@ def test_a_phrase_with_a_negation_word_inside_its_term_is_searched(service: Sugg
     denied = run(service, "no pneumonia")
     assert "J18.9" not in codes(denied)
     assert any("negated" in w for w in denied.warnings)
+
+
+def test_a_current_condition_never_gets_its_personal_history_code(tmp_path: Path) -> None:
+    emb = HashingEmbedder(64)
+    build_index(tmp_path / "idx", corpus(), emb, codes={"J18.9", "Z87.01", "I10"}, progress=False)
+    service = SuggestionService.from_index_dir(tmp_path / "idx", emb)
+    current = run(service, "A/P: Pneumonia (recurrent) - start amoxicillin.")
+    assert "Z87.01" not in [s.code for s in current.suggestions]
+    past = run(service, "A/P: Recurrent pneumonia in the past, none this year.")
+    assert "Z87.01" in [s.code for s in past.suggestions]
