@@ -66,7 +66,12 @@ _STOPPED = re.compile(
     r"\b(?:stopped|discontinued|d/c'?d|off|held|holding|allergic|allergy|intoleran\w*|declines?|refuses?|"
     r"instead of|no longer|not on|never|x\s?\d+\s?d(?:ays?)?|for \d+ days|taper\w*|burst|"
     r"completed|finished|none since|(?:was|previously|formerly) on|"
-    r"given (?:in|at) (?:clinic|the ed|ed|office)|in clinic|start(?:ed|ing)? today)\b",
+    r"given (?:in|at) (?:clinic|the ed|ed|office)|in clinic|start(?:ed|ing)? today|"
+    # a drug decided against or only planned for a condition not yet met: no current therapy
+    r"(?:decided|decides|advised|recommended) against|against (?:starting|using|giving)|"
+    r"if (?:no|not|there is no|she is not|he is not) (?:relief|improvement|improved|better|response)|"
+    r"if (?:worse|worsens|needed later|symptoms persist|it recurs)|"
+    r"would consider|consider(?:ing)? starting)\b",
     re.IGNORECASE,
 )
 # "without long-term current use of insulin" (an EHR problem title), "no aspirin", "non-insulin-dependent":
