@@ -32,3 +32,10 @@ def test_hcc_is_the_liver_cancer_only_beside_liver_words() -> None:
 def test_b12_is_the_vitamin_unless_the_note_already_says_vitamin() -> None:
     assert expand_abbreviations("B12 deficiency") == "vitamin b12 deficiency"
     assert expand_abbreviations("vitamin B12 deficiency") == "vitamin B12 deficiency"
+
+
+def test_dcis_and_lcis_are_the_index_morphology_words() -> None:
+    # the Index files ductal carcinoma in situ of the breast under "Carcinoma, intraductal" (D05.1-)
+    assert expand_abbreviations("DCIS, right breast") == "intraductal carcinoma in situ, right breast"
+    assert expand_abbreviations("LCIS left breast") == "lobular carcinoma in situ left breast"
+    assert expand_abbreviations("CIS of the cervix") == "CIS of the cervix"
