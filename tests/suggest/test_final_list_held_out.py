@@ -263,10 +263,11 @@ def test_a_gynecological_exam_has_its_own_encounter_code(
     ("assessment", "code"),
     [
         ("Routine gynecologic exam, normal findings.", "Z01.419"),
-        ("Routine gynecologic exam. Exam unremarkable.", "Z01.419"),
-        # no word on the findings: the other final diagnosis is one; an exception keeps it abnormal
+        # no word on the findings: the other final diagnosis is one; an exception keeps it abnormal, and a
+        # normal physical exam says nothing of the other findings
         ("Routine gynecologic exam.", "Z01.411"),
         ("Routine gynecologic exam, normal findings except a cervical polyp.", "Z01.411"),
+        ("Exam normal. Routine gynecologic exam with abnormal finding: tobacco use.", "Z01.411"),
     ],
 )
 def test_the_physicians_word_on_the_findings_decides_the_exam_code(
