@@ -424,3 +424,11 @@ def test_a_label_of_the_interval_history_does_not_hide_its_negation() -> None:
     assert negated["Interval: no thrombosis"] is True
     stated = {m.text: m.negated for m in read_note("Hem f/u. Interval: new left leg DVT, on apixaban.")}
     assert any("DVT" in text and not neg for text, neg in stated.items())
+
+
+def test_a_condition_the_physician_expects_to_come_is_uncertain() -> None:
+    note = "A/P: Subacute thyroiditis, thyrotoxic phase. Recheck TFTs in 4 weeks; expect a hypothyroid phase."
+    by_text = {m.text: m for m in read_note(note)}
+    expected = next(m for t, m in by_text.items() if "hypothyroid" in t)
+    assert expected.uncertain
+    assert not next(m for t, m in by_text.items() if t.startswith("Subacute thyroiditis")).uncertain
