@@ -450,6 +450,17 @@ _DELIVERED = re.compile(
 )
 
 
+# "Drinking only a few sips", "eating and drinking well", "drank less fluid": how much a patient drinks is
+# intake (a child's hydration), not alcohol; "drinks 2 beers" names no fluid and stays a mention, and so does
+# a chunk that starts with a condition ("dehydration, drinking only sips").
+_INTAKE = re.compile(
+    r"^(?:(?:is|was|and|but|not|eating|eats|ate)\s+)*(?:drink(?:s|ing)?|drank)\s+(?:(?:only|just|a|few|some|small|little|less|more|than|usual|normal|"
+    r"her|his|their|of|amounts?)\s+){0,4}(?:sips?|fluids?|liquids?|water|milk|formula|juice|pedialyte|"
+    r"broth|bottles?|ounces|oz|ml|well|ok|okay|normally|poorly|fine)\b",
+    re.IGNORECASE,
+)
+
+
 def why_not_coded(chunk: str) -> str | None:
     """'plan', 'administrative', 'vitals or labs', 'medication' or 'status' for a chunk that is not a
     diagnosis; None when the chunk may name one."""
@@ -480,6 +491,8 @@ def why_not_coded(chunk: str) -> str | None:
         return "vitals or labs"
     if _DELIVERED.match(text):
         return "delivery"
+    if _INTAKE.match(text) and not _DIAGNOSTIC_WORDS.search(text):
+        return "intake"
     if _CLINIC_RE.match(text) or _SPECIALTY_VISIT_RE.match(text) or _CARE_TEAM_RE.match(text):
         return "administrative"
     condition_first = _condition_on_drug(text)

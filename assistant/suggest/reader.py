@@ -119,7 +119,9 @@ _RESOLVED_TAIL = re.compile(
 _UNC_PRE = (
     r"rule\s+out|r/o|probable|probably|possible|possibly|suspected|suspect|suspicion\s+of|likely|"
     r"questionable|query|concern\s+for|cannot\s+(?:be\s+)?exclude[d]?|differential|suggestive\s+of|"
-    r"compatible\s+with|consistent\s+with|presumed|versus|vs\.?|\?"
+    r"compatible\s+with|consistent\s+with|presumed|versus|vs\.?|\?|"
+    # a condition the physician expects to come ("expect a hypothyroid phase"): not there yet (IV.H)
+    r"expects?|expecting|anticipates?|anticipating"
 )
 _HIST_PRE = (
     r"(?:personal|past\s+medical|significant|known)\s+history\s+of|history\s+of|h/o|hx\s+of|hx(?=\s+[a-z])|past\s+history\s+of|previous|prior|status\s+post|s/p|"

@@ -430,6 +430,18 @@ def test_a_drug_the_words_before_it_deny_or_a_test_uses_is_no_long_term_therapy(
     assert "Z79.52" in finals(run(svc, af + "Dexamethasone 4 mg daily for the brain edema."))
 
 
+def test_a_drug_decided_against_or_kept_for_if_no_relief_is_no_long_term_therapy(
+    svc: SuggestionService,
+) -> None:
+    af = "A/P:\n1. Unspecified atrial fibrillation.\n"
+    declined = af + "Metoprolol 25 mg daily, and after the bleeding risk we decided against anticoagulation."
+    assert "Z79.01" not in finals(run(svc, declined))
+    assert "Z79.01" in finals(run(svc, af + "Anticoagulation with apixaban 5 mg bid, continue."))
+    conditional = af + "Naproxen 500 mg bid; prednisone 40 mg daily if no relief in 1 week."
+    assert "Z79.52" not in finals(run(svc, conditional))
+    assert "Z79.52" in finals(run(svc, af + "Naproxen gave no relief; prednisone 40 mg daily since May."))
+
+
 def test_mmf_is_mycophenolate() -> None:
     words = dict(DRUG_CLASSES)["Z79.624"]
     assert re.search(rf"\b(?:{words})\b", "Lupus nephritis - continue MMF 1.5 g bid.", re.IGNORECASE)
@@ -442,6 +454,10 @@ def test_tobacco_history_versus_current(svc: SuggestionService) -> None:
     r = run(svc, "HPI: 45 yo M with cough.\nSH: Smokes 1 pack of cigarettes per day.\nA/P: cough.")
     assert "F17.210" in finals(r) and "Z87.891" not in finals(r)
     r = run(svc, "HPI: cough.\nSH: Smokes 1 ppd.\nA/P: cough.")  # no tobacco candidate: read from the note
+    assert "F17.210" in finals(r)
+    r = run(svc, "HPI: cough.\nSH: He does not smoke and drinks 2 beers on weekends.\nA/P: cough.")
+    assert not any(c.startswith("F17") for c in listed(r))  # a denial in the patient's own words
+    r = run(svc, "HPI: cough.\nSH: He smokes and drinks 2 beers on weekends.\nA/P: cough.")
     assert "F17.210" in finals(r)
     r = run(svc, "HPI: cough.\nSH: Mother smokes at home.\nA/P: cough.")
     assert not any(c.startswith("F17") for c in finals(r))

@@ -166,6 +166,12 @@ def test_an_intrauterine_pregnancy_is_not_read_as_an_ectopic_one() -> None:
         ("ST elevation in II, III, aVF", "vitals or labs"),
         ("depression, first episode", None),
         ("current on inhalers, asthma stable", None),
+        # how much a patient drinks is intake, not alcohol
+        ("drinking only a few sips", "intake"),
+        ("eating and drinking well", "intake"),
+        ("drinks 2-3 beers on weekends", None),
+        ("drinking heavily since the divorce", None),
+        ("dehydration, drinking only sips", None),
     ],
 )
 def test_immunity_rhythm_prescriptions_and_specialty_headings_are_not_diagnoses(
@@ -251,6 +257,27 @@ def test_a_gynecological_exam_has_its_own_encounter_code(
     picks: dict[str, Pick] = {}
     general_exam(picks, NoteContext(note=note, age=42), catalog)
     assert code in picks and picks[code].final and not_code not in picks
+
+
+@pytest.mark.parametrize(
+    ("assessment", "code"),
+    [
+        ("Routine gynecologic exam, normal findings.", "Z01.419"),
+        # no word on the findings: the other final diagnosis is one; an exception keeps it abnormal, and a
+        # normal physical exam says nothing of the other findings
+        ("Routine gynecologic exam.", "Z01.411"),
+        ("Routine gynecologic exam, normal findings except a cervical polyp.", "Z01.411"),
+        ("Exam normal. Routine gynecologic exam with abnormal finding: tobacco use.", "Z01.411"),
+    ],
+)
+def test_the_physicians_word_on_the_findings_decides_the_exam_code(
+    catalog: CodeCatalog, assessment: str, code: str
+) -> None:
+    note = f"Annual well-woman exam, 45F.\nSmokes 1/2 ppd.\nAssessment: {assessment}"
+    m = Mention(0, 6, "Smokes", "Smokes", "body", 0, 6)
+    picks: dict[str, Pick] = {"F17.210": Pick("F17.210", 0.8, True, [m])}
+    general_exam(picks, NoteContext(note=note, age=45), catalog)
+    assert code in picks and picks[code].final
 
 
 @pytest.mark.parametrize(

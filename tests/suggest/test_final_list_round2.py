@@ -174,6 +174,10 @@ def test_a_cancer_named_by_its_abbreviation_opens_the_chemotherapy_rule(onc_cata
         ("Sigmoid colon cancer on adjuvant FOLFOX, labs today, next cycle in 2 wk.", ["C18.7"]),
         ("Colon cancer: C4 held today for ANC 0.8.", ["C18.7"]),
         ("Colon cancer, completed 12 cycles of FOLFOX in 2024. No neuropathy from oxaliplatin.", ["C18.7"]),
+        # a cycle dated before this encounter (an admission for something else) or one to resume later
+        ("Colon cancer on FOLFOX (cycle 3 given 11/10), admitted for a fall.", ["C18.7"]),
+        ("Colon cancer. Clinic next week to resume FOLFOX, cycle 4 today was held.", ["C18.7"]),
+        ("Colon cancer on FOLFOX, cycle 3 given today.", ["Z51.11", "C18.7"]),
     ],
 )
 def test_chemotherapy_given_at_the_visit_is_listed_first_and_its_adverse_effect_coded(

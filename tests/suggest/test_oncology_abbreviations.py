@@ -41,3 +41,10 @@ def test_leukemia_shorthand_in_the_index_wording() -> None:
     assert expand_abbreviations("ALL, newly diagnosed, heme-onc referral").startswith("acute lymphoblastic")
     assert expand_abbreviations("ALL, induction chemo").startswith("acute lymphoblastic leukemia")
     assert expand_abbreviations("ALL labs normal") == "ALL labs normal"
+
+
+def test_dcis_and_lcis_are_the_index_morphology_words() -> None:
+    # the Index files ductal carcinoma in situ of the breast under "Carcinoma, intraductal" (D05.1-)
+    assert expand_abbreviations("DCIS, right breast") == "intraductal carcinoma in situ, right breast"
+    assert expand_abbreviations("LCIS left breast") == "lobular carcinoma in situ left breast"
+    assert expand_abbreviations("CIS of the cervix") == "CIS of the cervix"

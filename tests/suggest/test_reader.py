@@ -448,3 +448,11 @@ def test_a_specialty_label_heads_a_problem_line_and_is_not_searched() -> None:
     assert not any(m.text == "Neuro" for m in mentions)
     # a word that is no specialty before a colon is not taken for one
     assert not any(m.not_coded == "label" for m in read_note("60F.\nSkin tear: left forearm, dressed."))
+
+
+def test_a_condition_the_physician_expects_to_come_is_uncertain() -> None:
+    note = "A/P: Subacute thyroiditis, thyrotoxic phase. Recheck TFTs in 4 weeks; expect a hypothyroid phase."
+    by_text = {m.text: m for m in read_note(note)}
+    expected = next(m for t, m in by_text.items() if "hypothyroid" in t)
+    assert expected.uncertain
+    assert not next(m for t, m in by_text.items() if t.startswith("Subacute thyroiditis")).uncertain

@@ -48,7 +48,9 @@ _GIVEN_NOW = re.compile(
 _BLOOD_CANCER = re.compile(r"\b(?:leuka?emia|myeloma)\b", re.IGNORECASE)
 _NOT_NOW = re.compile(
     r"\b(?:completed|finished|held|hold|holding|delayed?|deferred|declined|refused|discontinued|stopp\w*|"
-    r"will\s+start|to\s+start|planned|plan\s+to|consider\w*|candidate)\b",
+    r"will\s+start|to\s+start|to\s+resume|planned|plan\s+to|consider\w*|candidate)\b|"
+    # a dose dated before the visit ("cycle 3 given 11/10", "given last week"): an earlier encounter's
+    r"\b(?:given|administered|infused)\s+(?:on\s+)?(?:\d{1,2}/\d{1,2}\b|last\b|yesterday\b|\d+\s+(?:days?|wks?|weeks?)\s+ago\b)",
     re.IGNORECASE,
 )
 # A condition attributed to the drug ("neuropathy from oxaliplatin", "oxaliplatin neuropathy",

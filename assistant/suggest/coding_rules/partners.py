@@ -69,7 +69,12 @@ _STOPPED = re.compile(
     r"given (?:in|at) (?:clinic|the ed|ed|office)|in clinic|start(?:ed|ing)? today|"
     # one dose given at the visit ("dexamethasone 0.6 mg/kg PO given", "x1", "single dose")
     r"given|administered|x\s?1|single dose|one[- ]time dose|"
-    r"once(?!\s+(?:a\s+)?(?:daily|day|week|month|per)))\b",
+    r"once(?!\s+(?:a\s+)?(?:daily|day|week|month|per))|"
+    # a drug decided against or only planned for a condition not yet met: no current therapy
+    r"(?:decided|decides|advised|recommended) against|against (?:starting|using|giving)|"
+    r"if (?:no|not|there is no|she is not|he is not) (?:relief|improvement|improved|better|response)|"
+    r"if (?:worse|worsens|needed later|symptoms persist|it recurs)|"
+    r"would consider|consider(?:ing)? starting)\b",
     re.IGNORECASE,
 )
 # "without long-term current use of insulin" (an EHR problem title), "no aspirin", "non-insulin-dependent":

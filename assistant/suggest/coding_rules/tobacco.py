@@ -17,7 +17,9 @@ _TOBACCO = re.compile(
     re.IGNORECASE,
 )
 _NEVER = re.compile(
-    r"\b(?:never|non-?smoker|nonsmoker|denies|no (?:tobacco|smoking|history of (?:tobacco|smoking)))\b", re.I
+    r"\b(?:never|non-?smoker|nonsmoker|denies|no (?:tobacco|smoking|history of (?:tobacco|smoking))|"
+    r"(?:does|do|did)(?: not|n't) (?:smoke|use tobacco|use nicotine)|not an? (?:smoker|tobacco user))\b",
+    re.I,
 )
 _FORMER = re.compile(
     r"(?<!to )(?<!\bnot )\bquit\b|\b(?:former|formerly|ex-?\s?smoker|ex-|stopped|used to|previous|prior|"
