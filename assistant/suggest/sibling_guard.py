@@ -75,6 +75,15 @@ _TITLE_SYNONYMS = (
 )
 
 
+# A test the line reports negative names no form of the condition ("Pharyngitis, strep test negative" is
+# no streptococcal pharyngitis).
+_NEGATIVE_TEST = re.compile(
+    r"(?:\b[\w-]+\s+){0,2}(?:test|screen|swab|culture|pcr|antigen|testing)\s+(?:was\s+|is\s+|came\s+back\s+)?"
+    r"(?:negative|neg)\b|\bnegative\s+for\s+[^,;.]+",
+    re.IGNORECASE,
+)
+
+
 @per_request  # a problem line is read again when the guard settles the list after the coding rules
 def read_line(text: str) -> LineSays:
     said = _MOD.sub("moderate", expand_abbreviations(text))
@@ -82,7 +91,7 @@ def read_line(text: str) -> LineSays:
         said = rx.sub(rf"\g<0> {word}", said)
     sides = {s for s, rx in LATERALITY.items() if rx.search(said)}
     side = "bilateral" if "bilateral" in sides else sides.pop() if len(sides) == 1 else None
-    words = set(tokens(said))
+    words = set(tokens(_NEGATIVE_TEST.sub(" ", said)))
     words |= phrase_sites.regions_named(set(re.findall(r"[a-z]+", said.lower())))  # "1st MTP": the foot
     return LineSays(qualifiers.read_qualifiers(said), side, frozenset(_roots(words)), said)
 
@@ -503,7 +512,10 @@ def _alike(a: str, b: str) -> bool:
 
 def _states(line: str, word: str) -> bool:
     """The line states ``word`` (a stem) as a current finding, not negated and not as history."""
+    tested = [t.span() for t in _NEGATIVE_TEST.finditer(line)]
     for m in re.finditer(rf"\b{re.escape(word[:6])}\w*", line, re.IGNORECASE):
+        if any(a <= m.start() < b for a, b in tested):
+            continue  # "strep test negative"
         if not _NOT_NOW.search(line[max(0, m.start() - 40) : m.start()]):
             return True
     return False

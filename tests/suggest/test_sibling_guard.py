@@ -1209,3 +1209,21 @@ def test_a_narrative_clause_reads_the_qualifier_said_before_the_condition() -> N
     note = "COPD exacerbation, mild persistent asthma. Nebs given."
     picks = _in_sentence(note, "mild persistent asthma", "J45.30", {"J44.1": "COPD exacerbation"})
     assert _finals(picks) == ["J44.1", "J45.30"]
+
+
+PHARYNGITIS = _catalog(
+    {
+        "J02.0": "Streptococcal pharyngitis",
+        "J02.8": "Acute pharyngitis due to other specified organisms",
+        "J02.9": "Acute pharyngitis, unspecified",
+    },
+    {"J02": "Acute pharyngitis"},
+)
+
+
+def test_a_test_the_line_reports_negative_names_no_form_of_the_condition() -> None:
+    assert _finals(_settle(PHARYNGITIS, "# Pharyngitis, strep test negative - fluids", "J02.9")) == ["J02.9"]
+    assert _finals(_settle(PHARYNGITIS, "# Pharyngitis, negative for strep - fluids", "J02.9")) == ["J02.9"]
+    assert _finals(_settle(PHARYNGITIS, "# Pharyngitis, rapid strep positive - amoxicillin", "J02.9")) == [
+        "J02.0"
+    ]
