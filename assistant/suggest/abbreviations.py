@@ -141,6 +141,16 @@ _SHAPES: list[tuple[re.Pattern[str], object]] = [
         re.compile(r"\b(1st|2nd|3rd)[- ]?(?=degree\b)", re.IGNORECASE),
         lambda m: {"1st": "first ", "2nd": "second ", "3rd": "third "}[m.group(1).lower()],
     ),
+    # a peripheral (length-dependent, stocking-glove) neuropathy is a polyneuropathy (Index: Neuropathy,
+    # peripheral - see also Polyneuropathy): "diabetic peripheral neuropathy" is E11.42
+    (
+        re.compile(
+            r"\b(?:peripheral|length-dependent|stocking-glove)\s+((?:(?!autonomic\b)[a-z-]+\s+){0,2}?)"
+            r"neuropathy\b",
+            re.IGNORECASE,
+        ),
+        lambda m: f"peripheral {m.group(1)}polyneuropathy",
+    ),
     # a control the note denies, in the Index's words ("Diabetes, poorly controlled")
     (
         re.compile(r"\bnot\s+(?:well|adequately|optimally)\s+controlled\b", re.IGNORECASE),

@@ -178,8 +178,10 @@ def test_the_table_is_large_and_well_formed() -> None:
     ("text", "expanded"),
     [
         ("HTN, HLD", "hypertension, hyperlipidemia"),
-        ("length-dependent diabetic neuropathy", "peripheral diabetic neuropathy"),  # a polyneuropathy
+        ("length-dependent diabetic neuropathy", "peripheral diabetic polyneuropathy"),  # Index: see also
         ("stocking-glove pattern", "stocking-glove pattern"),  # only of a neuropathy
+        ("diabetic peripheral neuropathy", "diabetic peripheral polyneuropathy"),  # E11.42
+        ("peripheral autonomic neuropathy", "peripheral autonomic neuropathy"),  # not a polyneuropathy
         ("T2DM w/ neuropathy", "type 2 diabetes mellitus with neuropathy"),
         ("CKD 3b", "chronic kidney disease stage 3b"),
         ("58yo M", "58 year old male"),
