@@ -34,6 +34,10 @@ NEGATORS = frozenset({"without", "no", "absence", "absent", "non", "not"})
 # the Index's "not otherwise specified" and "not elsewhere classified" (the default: "Tinnitus NOS" is the
 # tinnitus a note names bare, "Rhinitis, allergic, seasonal NEC" the seasonal rhinitis).
 UNSPOKEN = frozenset({"s", "nos", "nec"})
+# Subterms a note never says in words: a connector ("Pregnancy, complicated by, anemia") and the patient's
+# sex ("Cystocele, female, midline").
+_CONNECTOR_TERMS = frozenset({"complicated by"})
+_SEX_TERMS = frozenset({"female", "male"})
 # A cause the mention states ("rhinitis due to pollen"): the Index may list it under a type it implies.
 _CAUSE_SAID = re.compile(r"\b(?:due\s+to|secondary\s+to|caused\s+by|d/t|2/2)\s", re.IGNORECASE)
 # Prefixes that make a word its opposite: "nonseasonal" does not contain "seasonal" for the walk.
@@ -794,10 +798,6 @@ def _column_for(text: str, table: tuple[tuple[str, str], ...], default: str) -> 
 _ABBREVIATION = re.compile(r"\[([A-Z][A-Z0-9/-]*(?: \d+)?)\]")
 
 
-_CONNECTOR_TERMS = frozenset({"complicated by"})
-_SEX_TERMS = frozenset({"female", "male"})
-
-
 def _bracket_alias(term: str) -> tuple[frozenset[str], ...]:
     out = []
     for m in _ABBREVIATION.finditer(term):
@@ -816,11 +816,10 @@ def _entry(row: Mapping[str, Any], term: str, parent: Entry | None) -> Entry:
         node.code = row.get("code")
     node.negative = term.lower().startswith(("without ", "no ", "non-", "absence "))
     # "Pregnancy, complicated by, anemia": a note says "anemia in pregnancy", never the connector's words
-    node.words = frozenset() if term.lower() in _CONNECTOR_TERMS else content_keys(term)
-    plain = _ABBREVIATION.sub(" ", term)
-    node.alts = tuple(a for a in (content_keys(part) for part in _OR.split(plain)) if a) or (node.words,)
-    if not node.words:
-        node.alts = (node.words,)
+    connector = term.lower() in _CONNECTOR_TERMS
+    node.words = frozenset() if connector else content_keys(term)
+    parts = [] if connector else _OR.split(_ABBREVIATION.sub(" ", term))
+    node.alts = tuple(a for a in (content_keys(part) for part in parts) if a) or (node.words,)
     node.alts += _bracket_alias(term)
     spellings = [p.strip().lower() for p in term.split(",") if p.strip()]
     one_word = len(spellings) > 1 and all(_spelling_of(p, spellings[0]) for p in spellings)

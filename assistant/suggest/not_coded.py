@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from assistant.suggest.abbreviations import expand_text
-from assistant.suggest.text import DIABETES_WORDS
+from assistant.suggest.text import DIABETES_WORDS, DIAGNOSTIC_SUFFIXES
 
 # A chunk that starts with a plan or order verb is the plan, not a problem ("increase metformin",
 # "follow up in 3 months", "will check A1c", "counseled on diet"). "Decreased" / "increased" / "reduced" are
@@ -228,7 +228,7 @@ _PRESCRIBED_RE = re.compile(
 )
 # A diagnosis word, or a word ending in a diagnostic suffix ("arthritis", "stenosis", "anemia", "neuropathy").
 _DIAGNOSTIC_WORDS = re.compile(
-    r"\b\w+(?:itis|osis|emia|aemia|pathy|algia)\b|"
+    rf"\b\w+(?:{DIAGNOSTIC_SUFFIXES})\b|"
     r"\b(?:cancer|carcinoma|fracture|infection|disease|disorder|syndrome|"
     r"failure|deficiency|injury|pain|ulcer|obesity|overweight)\b",
     re.IGNORECASE,

@@ -253,6 +253,11 @@ def _line_of(note: str, m: Mention) -> str:
     return line[: number.start()] if number else line
 
 
+def _other_heads(picks: dict[str, Pick], code: str) -> list[tuple[int, int]]:
+    """The spans of the final codes' mentions of other categories than ``code``'s (they bound its clause)."""
+    return [(m.start, m.end) for c, p in picks.items() if p.final and c[:3] != code[:3] for m in p.heads]
+
+
 def _clause_of(note: str, m: Mention, other_heads: list[tuple[int, int]]) -> str:
     """A narrative mention's words in its sentence (on its line, within its semicolons) between the final
     codes' mentions of other categories: "Asthma exacerbation, mild persistent asthma" says the exacerbation
@@ -291,9 +296,7 @@ def settle(
         if head is not None:
             line = read_line(_line_of(note, head))
         else:  # up to the next final code of another category (the same one's words qualify it)
-            others = [
-                (m.start, m.end) for c, p in picks.items() if p.final and c[:3] != code[:3] for m in p.heads
-            ]
+            others = _other_heads(picks, code)
             line = read_line(_clause_of(note, said, others))
         if "A" in catalog.seven_chr_for(code):  # encounters: the 7th character and side rules decide,
             pick = _unprefixed(picks, pick, line.text, catalog, allowed)
@@ -628,9 +631,7 @@ def uncontrolled_diabetes(
             said = _line_of(note, head)
         else:  # an assessment sentence ("ED impression: ... Poorly controlled type 2 DM"): its clause
             head = next((m for m in pick.heads if m.section in ASSESSMENT_SECTIONS), None)
-            others = [
-                (m.start, m.end) for c, p in picks.items() if p.final and c[:3] != code[:3] for m in p.heads
-            ]
+            others = _other_heads(picks, code)
             said = _clause_of(note, head, others) if head is not None else ""
         if head is None or read_line(said).qualifiers.controlled is not False:
             continue

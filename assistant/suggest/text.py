@@ -18,6 +18,8 @@ _TOKEN = re.compile(r"[a-z0-9]+")
 # Diabetes as notes name it: the one condition whose control the Alphabetic Index codes ("Diabetes, poorly
 # controlled": with hyperglycemia).
 DIABETES_WORDS = r"diabet|\bDM\s?[12I]*\b|\bT[12]DM\b|\bN?IDDM\b"
+# The endings of a diagnosis word ("arthritis", "stenosis", "anemia", "neuropathy", "arthralgia").
+DIAGNOSTIC_SUFFIXES = r"itis|osis|emia|aemia|pathy|algia"
 
 # The clinical abbreviation table (assistant/suggest/data/abbreviations.tsv): context-free meanings.
 ABBREVIATIONS: dict[str, str] = default_expansions()

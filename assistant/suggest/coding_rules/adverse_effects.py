@@ -17,6 +17,7 @@ from assistant.suggest.abbreviations import expand_text
 from assistant.suggest.coding_rules.antineoplastic import antineoplastic_class
 from assistant.suggest.coding_rules.context import NoteContext, add_pick, demote
 from assistant.suggest.store import CodeCatalog
+from assistant.suggest.text import DIAGNOSTIC_SUFFIXES
 from assistant.suggest.types import Pick
 
 DRUG_TABLE_PREFIXES = tuple(f"T{n}" for n in range(36, 51))
@@ -78,7 +79,7 @@ _NOT_A_DRUG = re.compile(
 )
 # A condition's ending names no drug ("anemia secondary to menorrhagia", "neuropathy due to cirrhosis").
 _CONDITION_ENDING = re.compile(
-    r"^\w{3,}(?:itis|osis|emia|aemia|pathy|algia|rrhagia|rrh(?:o)?ea|oma|ism|plasia|trophy|uria|penia)$",
+    rf"^\w{{3,}}(?:{DIAGNOSTIC_SUFFIXES}|rrhagia|rrh(?:o)?ea|oma|ism|plasia|trophy|uria|penia)$",
     re.IGNORECASE,
 )
 _MIN_SCORE = 0.72  # a Drug-table walk scores 0.74-1.2; words that are no drug stay below 0.7

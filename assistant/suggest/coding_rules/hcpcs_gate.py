@@ -68,24 +68,27 @@ def _visit_of_the_note(title: str, m: Mention, head_end: int, sentence: str) -> 
     )
 
 
-def _other_ordinal(title: str, head: str) -> bool:
+def _ordinals(text: str) -> set[str]:
+    """The visit ordinals (initial / subsequent) a text says."""
+    return {name for name, rx in _ORDINALS.items() if rx.search(text)}
+
+
+def _other_ordinal(title: str, said: set[str]) -> bool:
     """The title is an initial (subsequent) visit where the note's first line says only the other one."""
-    said = {name for name, rx in _ORDINALS.items() if rx.search(head)}
-    titled = {name for name, rx in _ORDINALS.items() if rx.search(title)}
+    titled = _ordinals(title)
     return len(said) == 1 and bool(titled) and not titled & said
 
 
-def _same_ordinal(title: str, head: str) -> bool:
+def _same_ordinal(title: str, said: set[str]) -> bool:
     """The title's ordinal (initial / subsequent visit) is the one the note's first line says."""
-    said = {name for name, rx in _ORDINALS.items() if rx.search(head)}
-    titled = {name for name, rx in _ORDINALS.items() if rx.search(title)}
-    return len(said) == 1 and titled == said
+    return len(said) == 1 and _ordinals(title) == said
 
 
 def gate(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     """Drop HCPCS picks none of whose mentions sits in a sentence documenting a service as done (or, for a
     visit, on the note's first line), and a visit of the ordinal the first line does not say."""
     head_end = _first_line_end(ctx.note)
+    said = _ordinals(ctx.note[:head_end])
     visits: list[Pick] = []  # the first line's visit, of the ordinal it says: one is the note's service
     for code in [c for c, p in picks.items() if c in catalog and catalog.system(c) == "HCPCS"]:
         pick, title = picks[code], catalog.title(code)
@@ -97,10 +100,10 @@ def gate(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None
         ]
         other_visit = _visit_of_the_note(
             title, pick.mentions[0], head_end, ctx.sentence(pick.mentions[0])
-        ) and _other_ordinal(title, ctx.note[:head_end])
+        ) and _other_ordinal(title, said)
         if QUALITY_DATA.match(code) or not done or other_visit:
             picks.pop(code)
-        elif _same_ordinal(title, ctx.note[:head_end]) and any(
+        elif _same_ordinal(title, said) and any(
             _visit_of_the_note(title, m, head_end, ctx.sentence(m)) for m in done
         ):
             visits.append(pick)
