@@ -153,6 +153,13 @@ _UNC_RE = re.compile(rf"(?<![\w/])(?:{_UNC_PRE})(?![\w/])", re.IGNORECASE)
 _HIST_RE = re.compile(rf"(?<![\w/])(?:{_HIST_PRE})(?![\w/])", re.IGNORECASE)
 _FAM_RE = re.compile(rf"(?<![\w/])(?:{_FAMILY_PRE})(?![\w/])", re.IGNORECASE)
 _TERM_RE = re.compile(_TERMINATE, re.IGNORECASE)
+# The present after a comma ends a history's scope: "s/p lumpectomy 2019, on anastrozole, here for hot
+# flashes", "h/o CABG, now with chest pain".
+_NOW_CLAUSE = re.compile(
+    r",\s*(?:and\s+)?(?:now|currently|presently|here|presents?|presenting|comes?\s+in|came\s+in|complains?|c/o|"
+    r"reports?|on)\b",
+    re.IGNORECASE,
+)
 _CLAUSE_GAP = re.compile(r",\s*(?:and\s+|so\s+)?$", re.IGNORECASE)
 _SUBJECT = re.compile(rf"\s*{SUBJECTS}", re.IGNORECASE)
 # "severe without psychotic features, with suicidal ideation": a "with" clause after the comma is said.
@@ -677,8 +684,10 @@ def _scope_flags(sentence: str, chunk_start: int, chunk_end: int) -> tuple[dict[
                 between = sentence[m.end() : chunk_start]
                 if between.lstrip().startswith(":"):  # "Denies: fever, chills": the trigger's own colon
                     between = between.lstrip()[1:]
-                if _TERM_RE.search(between) or (
-                    _CLAUSE_GAP.search(between)
+                if (
+                    _TERM_RE.search(between)
+                    or (key == "history" and _NOW_CLAUSE.search(sentence, m.end(), chunk_start + 12))
+                    or _CLAUSE_GAP.search(between)
                     and (_SUBJECT.match(sentence, chunk_start) or _WITH_CLAUSE.match(sentence, chunk_start))
                 ):
                     continue

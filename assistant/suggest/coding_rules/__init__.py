@@ -8,6 +8,7 @@ which diagnoses remain.
 
 from __future__ import annotations
 
+from assistant.suggest.coding_rules.adjuvant import cancer_under_hormonal_therapy
 from assistant.suggest.coding_rules.adverse_effects import adverse_effect_sequela, drug_adverse_effects
 from assistant.suggest.coding_rules.antineoplastic import (
     antineoplastic_adverse_effect,
@@ -98,6 +99,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     neoplasm_related_pain(picks, ctx, catalog)
     chronic_site_pain(picks, ctx, catalog)
     add_partners(picks, ctx, catalog)
+    cancer_under_hormonal_therapy(picks, ctx, catalog)
     antineoplastic_adverse_effect(picks, ctx, catalog)
     drug_adverse_effects(picks, ctx, catalog)
     adverse_effect_sequela(picks, ctx, catalog)

@@ -44,6 +44,9 @@ _OTHER_KINDS = re.compile(
 )
 
 
+_WITHOUT = re.compile(r"\b(?:without|w/o|no|not|denies|negative)\b", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Family:
     name: str
@@ -99,6 +102,16 @@ FAMILIES: tuple[Family, ...] = (
         documented=r"hypertens|\bHTN\b|high blood pressure",
         default="I10",
         variants=("I1A", "I15", "I16"),
+    ),
+    Family(
+        "coronary atherosclerosis",
+        lambda c: c == "I25.10" or c.startswith("I25.11"),
+        _leaves("I25.1"),
+        presumed=True,
+        one_code=True,
+        guideline="I.C.9.b: coronary atherosclerosis and angina pectoris are presumed linked (I25.11-)",
+        documented=r"\bcad\b|coronar|atheroscl|\bashd\b|\bascvd\b",
+        default="I25.10",
     ),
     Family(
         "anemia in chronic disease",
@@ -168,6 +181,7 @@ def _evaluate(
         return None  # the combination needs a partner the note does not give
     if (
         combo != base.code
+        and not _unsaid_without(catalog, base)
         and qualifiers.compare(
             qualifiers.title_qualifiers(catalog.title(base.code)),
             qualifiers.title_qualifiers(catalog.title(combo)),
@@ -187,6 +201,13 @@ def _evaluate(
     said |= {w for p in [base, *kept, *absorbed] for m in p.mentions for w in tokens(m.query)}
     extra = len(_core(catalog, combo) - said - {"diabetic", "hypertensive", "through", "stage"})
     return Choice(combo, kept, absorbed, extra)
+
+
+def _unsaid_without(catalog: CodeCatalog, base: Pick) -> bool:
+    """The base code's title says "without" only as the default ("CAD": I25.10 "without angina pectoris"): the
+    note never says what the condition lacks ("CAD without angina", "no angina")."""
+    said = any(_WITHOUT.search(m.text) or m.negated for m in base.mentions)
+    return not said and " without " in f" {catalog.title(base.code).lower()} "
 
 
 def _linked(ctx: NoteContext, base: Pick, partner: Pick) -> bool:

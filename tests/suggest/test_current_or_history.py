@@ -1,0 +1,135 @@
+"""Whether a condition is current or history: a cancer still treated (I.C.2.d), a history's scope that the
+present ends (ConText), and coronary atherosclerosis with angina presumed linked (I.C.9.b)."""
+
+from __future__ import annotations
+
+from assistant.suggest.coding_rules.adjuvant import cancer_under_hormonal_therapy
+from assistant.suggest.coding_rules.combination import combine
+from assistant.suggest.coding_rules.context import NoteContext
+from assistant.suggest.reader import Mention, read_note
+from assistant.suggest.store import CodeCatalog
+from assistant.suggest.types import Pick
+
+ICD = "ICD-10-CM"
+# (code, title, parent, billable), as in the FY2027 tabular
+ROWS = [
+    ("C50", "Malignant neoplasm of breast", None, False),
+    ("C50.9", "Malignant neoplasm of breast of unspecified site", "C50", False),
+    ("C50.91", "Malignant neoplasm of breast of unspecified site, female", "C50.9", False),
+    ("C50.911", "Malignant neoplasm of unspecified site of right female breast", "C50.91", True),
+    ("C50.912", "Malignant neoplasm of unspecified site of left female breast", "C50.91", True),
+    ("C50.919", "Malignant neoplasm of unspecified site of unspecified female breast", "C50.91", True),
+    ("Z85.3", "Personal history of malignant neoplasm of breast", None, True),
+    ("Z79.811", "Long term (current) use of aromatase inhibitors", None, True),
+    ("Z79.899", "Other long term (current) drug therapy", None, True),
+    ("I20.0", "Unstable angina", "I20", True),
+    ("I20.89", "Other forms of angina pectoris", "I20.8", True),
+    ("I25.1", "Atherosclerotic heart disease of native coronary artery", "I25", False),
+    (
+        "I25.10",
+        "Atherosclerotic heart disease of native coronary artery without angina pectoris",
+        "I25.1",
+        True,
+    ),
+    (
+        "I25.11",
+        "Atherosclerotic heart disease of native coronary artery with angina pectoris",
+        "I25.1",
+        False,
+    ),
+    (
+        "I25.110",
+        "Atherosclerotic heart disease of native coronary artery with unstable angina pectoris",
+        "I25.11",
+        True,
+    ),
+    (
+        "I25.118",
+        "Atherosclerotic heart disease of native coronary artery with other forms of angina pectoris",
+        "I25.11",
+        True,
+    ),
+    (
+        "I25.119",
+        "Atherosclerotic heart disease of native coronary artery with unspecified angina pectoris",
+        "I25.11",
+        True,
+    ),
+]
+KIND = {True: "code", False: "category"}
+CATALOG = CodeCatalog({"codes": {c: [ICD, t, bill, parent, KIND[bill]] for c, t, parent, bill in ROWS}})
+
+
+def _said(note: str, words: str) -> Mention:
+    start = note.index(words)
+    mention = Mention(start, start + len(words), words, words, "assessment", 0, len(note))
+    mention.laterality = {side for side in ("left", "right") if side in words.lower()}
+    return mention
+
+
+def _finals(picks: dict[str, Pick]) -> list[str]:
+    return sorted(c for c, p in picks.items() if p.final)
+
+
+def test_a_breast_cancer_still_on_an_aromatase_inhibitor_is_current_by_its_side() -> None:
+    note = "A/P: History of left breast cancer, on anastrozole - continue."
+    history = _said(note, "History of left breast cancer")
+    picks = {
+        "Z85.3": Pick("Z85.3", 0.8, True, [history]),
+        "Z79.811": Pick("Z79.811", 0.8, True, [_said(note, "anastrozole")]),
+        "C50.919": Pick("C50.919", 0.2, False, [history]),
+    }
+    cancer_under_hormonal_therapy(picks, NoteContext(note), CATALOG)
+    assert _finals(picks) == ["C50.912", "Z79.811"]
+    assert picks["Z85.3"].vetoed
+
+
+def test_a_breast_cancer_with_no_hormonal_therapy_now_stays_history() -> None:
+    note = "A/P: History of left breast cancer, completed anastrozole 2023. On atorvastatin."
+    history = _said(note, "History of left breast cancer")
+    picks = {
+        "Z85.3": Pick("Z85.3", 0.8, True, [history]),
+        "Z79.899": Pick("Z79.899", 0.8, True, [_said(note, "atorvastatin")]),
+        "C50.919": Pick("C50.919", 0.2, False, [history]),
+    }
+    cancer_under_hormonal_therapy(picks, NoteContext(note), CATALOG)
+    assert _finals(picks) == ["Z79.899", "Z85.3"]
+
+
+def _history(note: str, words: str) -> bool:
+    return next(m for m in read_note(note) if words in m.text).history
+
+
+def test_the_present_after_a_comma_ends_a_history_scope() -> None:
+    note = (
+        "52 yo woman with h/o breast cancer s/p lumpectomy and radiation 2019, on anastrozole, "
+        "here to discuss hot flashes and low mood."
+    )
+    assert _history(note, "radiation")
+    assert not _history(note, "hot flashes")
+    assert not _history(note, "low mood")
+    assert not _history("70M s/p CABG 2015, now with exertional chest pain.", "chest pain")
+    # without a present-tense clause the history still reaches the whole list
+    assert _history("PMH: h/o appendectomy, cholecystectomy and hernia repair.", "hernia")
+
+
+def _coronary(note: str, angina: str, angina_code: str) -> list[str]:
+    picks = {
+        "I25.10": Pick("I25.10", 0.8, True, [_said(note, "CAD")]),
+        angina_code: Pick(angina_code, 0.7, True, [_said(note, angina)]),
+    }
+    combine(picks, NoteContext(note), CATALOG)
+    return _finals(picks)
+
+
+def test_coronary_atherosclerosis_and_angina_take_the_combination_code() -> None:
+    assert _coronary("A/P: 1. Stable angina 2. CAD", "Stable angina", "I20.89") == ["I25.118"]
+    assert _coronary("A/P: 1. Unstable angina 2. CAD", "Unstable angina", "I20.0") == ["I25.110"]
+
+
+def test_coronary_atherosclerosis_the_note_says_is_without_angina_keeps_i25_10() -> None:
+    note = "A/P: CAD, no angina. Unstable angina ruled out last month."
+    picks = {"I25.10": Pick("I25.10", 0.8, True, [_said(note, "CAD, no angina")])}
+    picks["I20.0"] = Pick("I20.0", 0.7, True, [_said(note, "Unstable angina")])
+    combine(picks, NoteContext(note), CATALOG)
+    assert picks["I25.10"].final and not picks.get("I25.110", Pick("I25.110", 0, False, [])).final
