@@ -239,6 +239,7 @@ def drop_unspecified_twins(picks: dict[str, Pick], catalog: CodeCatalog) -> None
             continue
         lo.final = False
         lo.warnings.append(f"the problem {hi.code} codes, without its specifics: coded {hi.code}")
+        hi.heads.extend(m for m in lo.heads if m not in hi.heads)  # its problem line now checks hi
 
 
 # A final code another final code's category already covers: the general form of a condition beside the

@@ -40,6 +40,8 @@ _NO_EXACERBATION = re.compile(
     r"(?:exacerbations?|exacerbated|flares?|flare-ups?)\b",
     re.I,
 )
+# "COPD, stable", "asthma at baseline": a course that says there is no exacerbation now.
+_STABLE = re.compile(r"\b(?:stable|(?:at|back\s+to)\s+(?:her\s+|his\s+)?baseline)\b", re.I)
 # "Bleeding duodenal ulcer", "hemorrhagic gastritis": the note states bleeding, which a "without hemorrhage" /
 # "without bleeding" sibling contradicts (the titles say either word); "no bleeding" denies it.
 _BLEEDING = re.compile(r"\b(?:bleed\w*|bled|hemorrhag\w*)", re.I)
@@ -236,7 +238,7 @@ def read_qualifiers(text: str, *, title: bool = False) -> Qualifiers:
     denied = [m.span() for m in _NO_EXACERBATION.finditer(low)]
     if any(not any(lo <= m.start() < hi for lo, hi in denied) for m in _EXACERBATION.finditer(low)):
         with_.add("exacerbation")
-    elif denied:
+    elif denied or (not title and _STABLE.search(low)):
         without.add("exacerbation")
     if title and re.search(r"\buncomplicated\b", low, re.I):
         without.add("exacerbation")

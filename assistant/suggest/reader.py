@@ -504,9 +504,16 @@ _ULCER_DEPTH = (
     r"with\s+(?:exposed\s+)?(?:muscle|bone)(?:\s+(?:involvement|exposed))?(?:\s+without\s+evidence\s+of\s+necrosis)?|"
     r"with\s+necrosis\s+of\s+(?:muscle|bone)|(?:full|partial)[- ]thickness(?:\s+skin\s+loss)?|unstageable"
 )
+# The episode and the remission of a mood or use disorder ("Bipolar I disorder, most recent episode depressed,
+# moderate", "alcohol use disorder, moderate, in early remission (last drink in May)").
+_EPISODE = (
+    r"(?:(?:most\s+recent|current(?:ly)?|present)\s+)?episode\s+(?:depressed|depressive|manic|hypomanic|mixed)"
+    r"(?:\s*,?\s*(?:mild|moderate|severe)\b[^,.;]*)?"
+)
+_REMISSION = r"(?:in\s+)?(?:(?:early|sustained|partial|full|complete)\s+)?remission(?:\s*\([^)]*\)?)?"
 _COMPLETES_PREVIOUS = re.compile(
     rf"\s*(?:(?:right|left|bilateral|both|r|l|rt|lt)\s+{_SITE}|[a-z]+(?:\s+[a-z]+)?\s+type|[rl][uml]l|{_SPINE_REGION}|"
-    rf"{_STRUCTURE}|{_ULCER_DEPTH})[\s.!?]*",
+    rf"{_STRUCTURE}|{_ULCER_DEPTH}|{_EPISODE}|{_REMISSION})[\s.!?]*",
     re.IGNORECASE,
 )
 

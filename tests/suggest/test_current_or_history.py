@@ -3,10 +3,14 @@ present ends (ConText), and coronary atherosclerosis with angina presumed linked
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.suggest.coding_rules.adjuvant import cancer_under_hormonal_therapy
 from assistant.suggest.coding_rules.combination import combine
 from assistant.suggest.coding_rules.context import NoteContext
-from assistant.suggest.reader import Mention, read_note
+from assistant.suggest.consolidate import drop_unspecified_twins
+from assistant.suggest.qualifiers import read_qualifiers
+from assistant.suggest.reader import Mention, qualifies_previous, read_note
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 
@@ -133,3 +137,58 @@ def test_coronary_atherosclerosis_the_note_says_is_without_angina_keeps_i25_10()
     picks["I20.0"] = Pick("I20.0", 0.7, True, [_said(note, "Unstable angina")])
     combine(picks, NoteContext(note), CATALOG)
     assert picks["I25.10"].final and not picks.get("I25.110", Pick("I25.110", 0, False, [])).final
+
+
+@pytest.mark.parametrize(
+    ("chunk", "joins"),
+    [
+        ("most recent episode depressed, moderate", True),
+        ("current episode manic", True),
+        ("in early remission (last drink 5 months ago)", True),
+        ("in sustained remission", True),
+        ("depression", False),
+        ("anxiety in the evenings", False),
+    ],
+)
+def test_an_episode_or_a_remission_after_a_comma_completes_the_condition(chunk: str, joins: bool) -> None:
+    assert qualifies_previous(chunk) is joins
+
+
+def test_a_narrative_disorder_keeps_its_episode_and_remission() -> None:
+    note = (
+        "38M with bipolar I disorder, most recent episode depressed, moderate. Also alcohol use disorder, "
+        "moderate, in early remission (last drink 5 months ago), attends AA."
+    )
+    texts = [m.text for m in read_note(note)]
+    assert "38M with bipolar I disorder, most recent episode depressed, moderate" in texts
+    assert "Also alcohol use disorder, moderate, in early remission (last drink 5 months ago)" in texts
+
+
+def test_a_stable_course_denies_an_exacerbation() -> None:
+    assert "exacerbation" in read_qualifiers("COPD, severe, stable").without
+    assert "exacerbation" in read_qualifiers("Asthma, back to baseline").without
+    assert "exacerbation" in read_qualifiers("COPD exacerbation, now stable on prednisone").with_
+    assert "exacerbation" not in read_qualifiers("COPD, severe").without
+    # a title's own word is not a course
+    assert "exacerbation" not in read_qualifiers("Stable angina", title=True).without
+
+
+def test_the_specific_twin_takes_the_problem_line_of_the_unspecified_code() -> None:
+    catalog = CodeCatalog(
+        {
+            "codes": {
+                "J44.1": [
+                    ICD,
+                    "Chronic obstructive pulmonary disease with (acute) exacerbation",
+                    True,
+                    "J44",
+                    "code",
+                ],
+                "J44.9": [ICD, "Chronic obstructive pulmonary disease, unspecified", True, "J44", "code"],
+            }
+        }
+    )
+    line = Mention(0, 4, "COPD", "COPD", "assessment", 0, 30)
+    picks = {"J44.1": Pick("J44.1", 0.9, True, []), "J44.9": Pick("J44.9", 0.8, True, [line], heads=[line])}
+    drop_unspecified_twins(picks, catalog)
+    assert _finals(picks) == ["J44.1"] and picks["J44.1"].heads == [line]
