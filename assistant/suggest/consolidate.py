@@ -212,6 +212,18 @@ def drop_contradicting_siblings(picks: dict[str, Pick], catalog: CodeCatalog) ->
 _RESIDUAL_WORDS = frozenset(tokens("unspecified other"))
 
 
+def _named_in_block(catalog: CodeCatalog, unspecified: str, code: str) -> bool:
+    """``code`` lies in the same block and its title names the unspecified code's condition word for word
+    ("Rheumatoid arthritis, unspecified" M06.9 in "Other rheumatoid arthritis with rheumatoid factor of
+    multiple sites" M05.89; not "Anxiety disorder, unspecified" in "Adjustment disorder with mixed
+    anxiety")."""
+    block = catalog.parent(unspecified[:3])
+    if code[:3] == unspecified[:3] or block is None or catalog.parent(code[:3]) != block:
+        return False
+    condition = re.sub(r",?\s*\bunspecified\b", "", catalog.title(unspecified).lower()).strip(" ,")
+    return bool(condition) and condition in catalog.title(code).lower()
+
+
 def drop_unspecified_twins(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
     """A final "unspecified" code whose title says nothing a final code of its category does not also say
     (E11.319 "... with unspecified diabetic retinopathy without macular edema" beside E11.3293 "... with
@@ -229,9 +241,12 @@ def drop_unspecified_twins(picks: dict[str, Pick], catalog: CodeCatalog) -> None
                 for p in finals
                 if p is not lo
                 and p.final
-                and p.code[:3] == lo.code[:3]
-                and not _RESIDUAL_WORDS & catalog.title_tokens(p.code)  # "other X" is no specific X
                 and words <= catalog.title_tokens(p.code)
+                and (
+                    # "other X" is no specific X in its own category (G30.8 beside G30.9)
+                    (p.code[:3] == lo.code[:3] and not _RESIDUAL_WORDS & catalog.title_tokens(p.code))
+                    or _named_in_block(catalog, lo.code, p.code)
+                )
             ),
             None,
         )

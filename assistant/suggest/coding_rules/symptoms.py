@@ -128,6 +128,10 @@ INTEGRAL: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("R73",), ("E08", "E09", "E10", "E11", "E13")),
     (("R52", "M79.6", "M25.5"), ("S",)),
     (("M54.5",), ("S33", "S39", "S32")),
+    # joint pain and stiffness of a polyarthritis (rheumatoid, juvenile), and of an unspecified joint beside
+    # any arthritis
+    (("M25.5", "M25.6"), ("M05", "M06", "M08")),
+    (("M25.50", "M25.60"), ("M10", "M1A", "M13", "M15", "M16", "M17", "M18", "M19")),
     # joint pain of the joint the arthropathy is coded for
     (("M25.51",), ("M75", "M19.01")),
     (("M25.55",), ("M16",)),

@@ -1,0 +1,44 @@
+"""A problem is coded once, at its most specific: the unspecified code of a condition a code of the same
+block names word for word (I.A.9), and joint pain beside the polyarthritis it belongs to (I.B.5)."""
+
+from __future__ import annotations
+
+from assistant.suggest.coding_rules.symptoms import integral_to
+from assistant.suggest.consolidate import drop_unspecified_twins
+from assistant.suggest.store import CodeCatalog
+from assistant.suggest.types import Pick
+
+ICD = "ICD-10-CM"
+BLOCKS = {"M05": "M05-M14", "M06": "M05-M14", "F41": "F40-F48", "F43": "F40-F48"}
+TITLES = {
+    "M05.89": "Other rheumatoid arthritis with rheumatoid factor of multiple sites",
+    "M06.9": "Rheumatoid arthritis, unspecified",
+    "F41.9": "Anxiety disorder, unspecified",
+    "F43.23": "Adjustment disorder with mixed anxiety and depressed mood",
+}
+CODES = {c: [ICD, t, True, c[:3], "code"] for c, t in TITLES.items()}
+CODES |= {c: [ICD, c, False, block, "category"] for c, block in BLOCKS.items()}
+CODES |= {b: [ICD, b, False, None, "block"] for b in set(BLOCKS.values())}
+CATALOG = CodeCatalog({"codes": CODES})
+
+
+def _finals(*codes: str) -> list[str]:
+    picks = {c: Pick(c, 0.8, True, []) for c in codes}
+    drop_unspecified_twins(picks, CATALOG)
+    return sorted(c for c, p in picks.items() if p.final)
+
+
+def test_an_unspecified_condition_named_by_a_code_of_its_block_is_coded_there() -> None:
+    assert _finals("M06.9", "M05.89") == ["M05.89"]
+
+
+def test_a_code_that_only_shares_words_with_it_leaves_the_unspecified_code() -> None:
+    assert _finals("F41.9", "F43.23") == ["F41.9", "F43.23"]
+
+
+def test_joint_pain_belongs_to_a_polyarthritis_and_to_an_arthritis_of_unspecified_joints() -> None:
+    assert integral_to("M25.50", ["M05.89"]) == "M05.89"
+    assert integral_to("M25.561", ["M06.9"]) == "M06.9"
+    assert integral_to("M25.50", ["M17.11"]) == "M17.11"
+    # the pain of another joint than the one an osteoarthritis is coded for stays
+    assert integral_to("M25.561", ["M19.011"]) is None
