@@ -48,7 +48,7 @@ from assistant.codesets.schemas import (
 from assistant.config import Settings
 
 # Bump when loaders change what they write, so `ensure_loaded` rebuilds existing databases.
-BUILD_VERSION = "2"  # 2: MCE dated tables (mce_dx, mce_age_ranges), derived ICD-10-CM releases
+BUILD_VERSION = "3"  # 2: MCE dated tables, derived ICD-10-CM releases; 3: Index "Note:" rows are no terms
 
 KNOWN_SYSTEMS = [
     ICD10CM,

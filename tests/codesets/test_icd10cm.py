@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 
+from assistant.codesets.loaders import index_terms as index_terms_loader
 from assistant.codesets.loaders.icd10cm import extract_refs
 from assistant.codesets.repository import ref_covers
 from assistant.core.errors import NoReleaseForDate, UnknownCode
@@ -204,3 +205,29 @@ def test_addenda_reader_checks_its_summary(tmp_path) -> None:  # type: ignore[no
     (tmp_path / "odd.txt").write_text("Rename:  D6911  x\n")
     with pytest.raises(ValueError, match="line 1 is not an Add/Delete/Revise line"):
         read_addenda(tmp_path / "odd.txt")
+
+
+def test_an_index_note_row_is_no_term(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # the CSV prints "Note: heart failure stages ..." at the level of "heart": the rows after it are heart's
+    csv_text = (
+        "RowID,Letter,Level,Term,See,SeeAlso,NonEssModif,Code\n"
+        "1,F,0,Failure,,,,\n"
+        "2,F,1,heart,,,,I50.9\n"
+        '3,F,1,"Note: heart failure stages A, B, C, and D are based on ...",,,,\n'
+        "4,F,2,systolic,,,(congestive),I50.20\n"
+        "5,F,1,hepatic,,,,K72.90\n"
+    )
+    path = tmp_path / "index.csv"
+    path.write_text(csv_text, encoding="utf-8")
+    rows = list(index_terms_loader._rows(path, "main", None))
+    assert [(r["path"], r["code"]) for r in rows] == [
+        ("Failure", None),
+        ("Failure, heart", "I50.9"),
+        ("Failure, heart, systolic", "I50.20"),
+        ("Failure, hepatic", "K72.90"),
+    ]
+
+
+def test_heart_failure_subterms_after_the_index_note_are_heart_failures(reference) -> None:  # type: ignore[no-untyped-def]
+    assert reference.lookup_index("Failure, heart, systolic")["code"] == "I50.20"
+    assert reference.lookup_index("Failure, heart, stage D")["code"] == "I50.84"

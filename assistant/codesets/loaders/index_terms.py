@@ -8,6 +8,7 @@ give one index_terms row per non-empty column. Codes are normalised to the dotte
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,9 @@ SOURCES: dict[str, tuple[str, dict[str, str] | None]] = {
     ),
 }
 REQUIRED = {"Level", "Term"}
+# "Note: heart failure stages A, B, C, and D are based on ..." sits at the level of "Failure, heart" itself,
+# so taken for a term it would hold "stage A" ... "systolic" ... "valvular" as its own subterms.
+_NOTE = re.compile(r"note:", re.IGNORECASE)
 
 
 def normalise_code(raw: str) -> str | None:
@@ -68,6 +72,8 @@ def _rows(path: Path, source: str, columns: dict[str, str] | None) -> Iterator[d
         for line in reader:
             level = int(line["Level"])
             term = (line["Term"] or "").strip()
+            if _NOTE.match(term):
+                continue  # an instruction printed among the subterms; the rows after it stay its term's
             if level > len(stack):
                 raise ValueError(f"row {line.get('RowID')}: level {level} follows level {len(stack) - 1}")
             del stack[level:]
