@@ -61,13 +61,22 @@ _PREGNANCY_CUES = re.compile(
 # on isotretinoin", "pregnancy planned next year") is not documented.
 _PREG_NEGATION = re.compile(
     r"\b(?:not|no|non|denies|negative|ruled\s+out|possible|possibly|could\s+be|test|if|planning|plans?|"
-    r"considering|future|avoid|avoiding|prevent|preventing)\b[^.\n;]{0,25}$",
+    r"considering|future|avoid|avoiding|prevent|preventing|"
+    # a pregnancy of the past ("PMH: gestational hypertension", "h/o preeclampsia")
+    r"pmh|h/o|hx|history|prior|previous|past|remote)\b[^.\n;]{0,25}$",
     re.IGNORECASE,
 )
 _PREG_NEGATION_AFTER = re.compile(
-    r"^[^.\n;]{0,15}\b(?:test\s+)?(?:negative|neg)\b|^\s*(?:test|testing|planned|planning|prevention)\b",
+    r"^[^.\n;]{0,15}\b(?:test\s+)?(?:negative|neg)\b|^\s*(?:test|testing|planned|planning|prevention)\b|"
+    r"^[^.\n;]{0,25}\b(?:with|during|in|after)\s+(?:her\s+)?(?:first|second|third|last|prior|previous|"
+    r"\d(?:st|nd|rd|th))\s+(?:pregnancy|child|baby|delivery)|^[^.\n;]{0,25}\b(?:in\s+(?:19|20)\d\d|years?\s+ago)\b",
     re.IGNORECASE,
 )  # "pregnancy test if no period" orders a test: it documents no pregnancy
+# "with her first pregnancy", "after her last delivery": another pregnancy than a current one.
+_ANOTHER_PREGNANCY = re.compile(
+    r"\b(?:with|during|in|after)\s+(?:her\s+)?(?:first|second|third|last|prior|previous|\d(?:st|nd|rd|th))\s+$",
+    re.IGNORECASE,
+)
 _FRACTION = r"(?:\s*\+\s*\d|\s+and\s+\d/7|\s+\d/7)?"
 # The delivery itself in a note that also gives the weeks it happened at ("admitted at 37w2d ... SVD of a
 # liveborn male"): the stay's conditions are those "complicating childbirth".
@@ -212,7 +221,11 @@ def _sex_from_words(note: str) -> Sex:
 def _documented_pregnancy(note: str) -> Span | None:
     for m in _PREGNANCY_CUES.finditer(note):
         before = note[max(0, m.start() - 40) : m.start()]
-        if _PREG_NEGATION.search(before) or _PREG_NEGATION_AFTER.search(note[m.end() : m.end() + 25]):
+        if (
+            _PREG_NEGATION.search(before)
+            or _PREG_NEGATION_AFTER.search(note[m.end() : m.end() + 25])
+            or _ANOTHER_PREGNANCY.search(before)
+        ):
             continue
         return Span(m.start(), m.end())
     return None

@@ -510,10 +510,12 @@ _EPISODE = (
     r"(?:(?:most\s+recent|current(?:ly)?|present)\s+)?episode\s+(?:depressed|depressive|manic|hypomanic|mixed)"
     r"(?:\s*,?\s*(?:mild|moderate|severe)\b[^,.;]*)?"
 )
+# The origin the Index subdivides by ("Insomnia, primary" F51.01, "Hypertension, secondary" I15.9).
+_ORIGIN = r"(?:primary|secondary|idiopathic|essential|familial|congenital|acquired)"
 _REMISSION = r"(?:in\s+)?(?:(?:early|sustained|partial|full|complete)\s+)?remission(?:\s*\([^)]*\)?)?"
 _COMPLETES_PREVIOUS = re.compile(
     rf"\s*(?:(?:right|left|bilateral|both|r|l|rt|lt)\s+{_SITE}|[a-z]+(?:\s+[a-z]+)?\s+type|[rl][uml]l|{_SPINE_REGION}|"
-    rf"{_STRUCTURE}|{_ULCER_DEPTH}|{_EPISODE}|{_REMISSION})[\s.!?]*",
+    rf"{_STRUCTURE}|{_ULCER_DEPTH}|{_EPISODE}|{_REMISSION}|{_ORIGIN})[\s.!?]*",
     re.IGNORECASE,
 )
 

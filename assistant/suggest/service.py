@@ -84,8 +84,10 @@ SERVICE_NOT_ASKED = "a service given, and no service code system requested"
 FAMILY_PREFIXES = ("Z80", "Z81", "Z82", "Z83", "Z84")
 
 
+# A condition of a past pregnancy ("h/o gestational diabetes") ended with it (Z86.32, Z87.59).
 CHRONIC = re.compile(
-    r"\b(hypertension|diabetes|asthma|chronic|copd|heart failure|hypothyroidism|hyperthyroidism|"
+    r"\b(?<!gestational\s)(?<!pregnancy[- ]induced\s)"
+    r"(hypertension|diabetes|asthma|chronic|copd|heart failure|hypothyroidism|hyperthyroidism|"
     r"hyperlipidemia|"
     r"atrial fibrillation|epilepsy|depression|depressive|arthritis|coronary|obesity|gout|psoriasis|hiv|"
     r"dementia|parkinson|schizophrenia|bipolar|glaucoma|osteoporosis|cirrhosis|anemia|migraine)",

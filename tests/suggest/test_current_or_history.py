@@ -11,6 +11,7 @@ from assistant.suggest.coding_rules.context import NoteContext
 from assistant.suggest.consolidate import drop_unspecified_twins
 from assistant.suggest.qualifiers import read_qualifiers
 from assistant.suggest.reader import Mention, qualifies_previous, read_note
+from assistant.suggest.service import CHRONIC
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 
@@ -192,3 +193,10 @@ def test_the_specific_twin_takes_the_problem_line_of_the_unspecified_code() -> N
     picks = {"J44.1": Pick("J44.1", 0.9, True, []), "J44.9": Pick("J44.9", 0.8, True, [line], heads=[line])}
     drop_unspecified_twins(picks, catalog)
     assert _finals(picks) == ["J44.1"] and picks["J44.1"].heads == [line]
+
+
+def test_a_condition_of_a_past_pregnancy_is_no_chronic_condition() -> None:
+    # "h/o gestational diabetes" is searched as history (Z86.32), "h/o diabetes" stays the chronic condition
+    assert not CHRONIC.search("gestational diabetes")
+    assert not CHRONIC.search("pregnancy-induced hypertension")
+    assert CHRONIC.search("type 2 diabetes") and CHRONIC.search("essential hypertension")

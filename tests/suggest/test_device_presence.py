@@ -29,3 +29,21 @@ def test_an_iud_in_place_is_its_status() -> None:
 def test_an_iud_the_patient_wants_is_no_status() -> None:
     assert not _iud_status("Birth control visit. She is interested in a hormonal IUD.", "a hormonal IUD")
     assert not _iud_status("Desires Kyleena IUD; referred to gynecology for insertion.", "Kyleena IUD")
+
+
+ICD_TITLE = "Presence of automatic (implantable) cardiac defibrillator"
+ICD_PRESENT = ["ICD-10-CM", ICD_TITLE, True, "Z95.81", "code"]
+
+
+def _defibrillator(note: str) -> bool:
+    picks: dict[str, Pick] = {}
+    device_status(picks, NoteContext(note=note), CodeCatalog({"codes": {"Z95.810": ICD_PRESENT}}))
+    return "Z95.810" in picks and picks["Z95.810"].final
+
+
+def test_an_icd_the_patient_has_is_the_defibrillator() -> None:
+    assert _defibrillator("68M with HFrEF (EF 30%) s/p ICD 2023. No shocks.")
+    assert _defibrillator("PMH: NICM, has an ICD (2019), CKD 3a.")
+    # the classification's name is no device
+    assert not _defibrillator("ICD-10 codes reviewed with the patient. HTN, s/p CABG 2015.")
+    assert not _defibrillator("Diagnoses: see ICD 10 list below, 2024.")

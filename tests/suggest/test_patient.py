@@ -148,6 +148,10 @@ def test_demographics_from_the_note(note: str, sex: str, age: int | None) -> Non
         ("24F acne, starting isotretinoin; two forms of contraception to avoid pregnancy.", False, None),
         ("24F at 10 weeks, planning a home birth; pregnancy otherwise uncomplicated.", True, 10),
         ("27F G2P1 at 36w with BP 148/96. A/P: gestational hypertension.", True, 36),
+        # a pregnancy of the past is no pregnancy now
+        ("44F. PMH: gestational hypertension with first pregnancy. HTN since 2020.", False, None),
+        ("52F, h/o preeclampsia, GERD, hypothyroidism.", False, None),
+        ("38F with DM2 since her last pregnancy in 2015.", False, None),
         ("27F G2P1, BP 148/96 at 36 w intervals.", True, None),
     ],
 )

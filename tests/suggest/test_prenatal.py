@@ -19,6 +19,7 @@ TRIMESTERS = {
 }
 STEMS = {
     "O09.21": "Supervision of pregnancy with history of pre-term labor",
+    "O09.29": "Supervision of pregnancy with other poor reproductive or obstetric history",
     "O09.3": "Supervision of pregnancy with insufficient antenatal care",
     "O09.51": "Supervision of elderly primigravida",
     "O09.52": "Supervision of elderly multigravida",
@@ -82,6 +83,17 @@ def test_other_risks_take_their_own_supervision_codes() -> None:
     assert _run("OB visit. 19 yo G1P0 at 12 weeks, late to care.", age=19, weeks=12) == ["O09.31"]
     assert _run("Prenatal visit. G1P0, IVF pregnancy, 20 weeks.", weeks=20) == ["O09.812"]
     assert _run("Prenatal visit. 15 yo G2P0 at 20 wk.", age=15, weeks=20) == ["O09.622"]
+
+
+def test_a_past_pregnancy_complication_supervises_this_pregnancy() -> None:
+    note = "29F G2P1 at 24 weeks, h/o preeclampsia with first pregnancy.\nA/P: IUP 24 weeks, aspirin 81 mg."
+    assert _run(note) == ["O09.292"]
+
+
+def test_an_assessment_iup_by_its_weeks_is_a_prenatal_visit() -> None:
+    assert _run("27F G2P1.\nA/P: IUP at 24w3d, doing well.") == ["Z34.82"]
+    # an intrauterine pregnancy seen in the ED is no supervision visit
+    assert _run("ED: 24F G2P1 with a sprained ankle. Known IUP, here for the ankle.") == []
 
 
 def test_a_prenatal_measurement_is_not_a_diagnosis() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.suggest.coding_rules.context import NoteContext
-from assistant.suggest.coding_rules.sepsis import organism_sepsis
+from assistant.suggest.coding_rules.sepsis import localized_infection, organism_sepsis
 from assistant.suggest.reader import Mention
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
@@ -13,6 +13,9 @@ TITLES = {
     "A41.9": "Sepsis, unspecified organism",
     "A41.51": "Sepsis due to Escherichia coli [E. coli]",
     "A41.59": "Other Gram-negative sepsis",
+    "A04.3": "Enterohemorrhagic Escherichia coli infection",
+    "N39.0": "Urinary tract infection, site not specified",
+    "N17.9": "Acute kidney failure, unspecified",
 }
 CATALOG = CodeCatalog(
     {"codes": {c: [ICD, t, True, c[:-1].rstrip("."), "code"] for c, t in TITLES.items()}, "refs": {}}
@@ -33,3 +36,24 @@ def test_sepsis_due_to_a_named_organism_is_its_own_code() -> None:
 
 def test_sepsis_without_an_organism_stays_unspecified() -> None:
     assert _run("sepsis due to pyelonephritis, cultures pending") == ["A41.9"]
+
+
+def _local(text: str) -> list[str]:
+    m = Mention(start=0, end=len(text), text=text, query=text, section="diagnosis")
+    picks = {
+        "A41.51": Pick("A41.51", 0.9, True, [m], heads=[m]),
+        "A04.3": Pick("A04.3", 0.5, False, [m]),
+        "N39.0": Pick("N39.0", 0.6, False, [m]),
+    }
+    localized_infection(picks, NoteContext(note=text), CATALOG)
+    return sorted(c for c, p in picks.items() if p.final)
+
+
+def test_the_localized_infection_is_coded_beside_the_sepsis() -> None:
+    # I.C.1.d.4: the systemic infection first, then the localized one; never the organism's own disease
+    assert _local("Sepsis due to E. coli urinary tract infection") == ["A41.51", "N39.0"]
+
+
+def test_a_sepsis_phrase_that_names_no_source_adds_nothing() -> None:
+    assert _local("E. coli sepsis, urine culture pending") == ["A41.51"]
+    assert _local("Urinary tract infection risk discussed; sepsis ruled out earlier") == ["A41.51"]

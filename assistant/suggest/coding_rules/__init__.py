@@ -42,7 +42,7 @@ from assistant.suggest.coding_rules.pregnancy import (
     previous_cesarean,
 )
 from assistant.suggest.coding_rules.prenatal import prenatal_supervision
-from assistant.suggest.coding_rules.sepsis import organism_sepsis
+from assistant.suggest.coding_rules.sepsis import localized_infection, organism_sepsis
 from assistant.suggest.coding_rules.stated_condition import unstated_conditions
 from assistant.suggest.coding_rules.stroke_sequela import stroke_sequelae
 from assistant.suggest.coding_rules.symptoms import drop_integral_symptoms
@@ -79,6 +79,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     identified_influenza(picks, ctx, catalog)
     hiv_status(picks, ctx, catalog)
     organism_sepsis(picks, ctx, catalog)
+    localized_infection(picks, ctx, catalog)
     combine(picks, ctx, catalog)
     index_pairs(picks, ctx, catalog)
     both_sides_without_a_bilateral_code(picks, ctx, catalog)

@@ -18,7 +18,13 @@ _PUMP_BRANDS = (
 # (code, words); a code ending in "-" takes the side digit: 1 right, 2 left, 3 bilateral, 9 unspecified.
 DEVICES: tuple[tuple[str, str], ...] = (
     ("Z95.0", r"pacemaker|PPM"),
-    ("Z95.810", r"AICD|ICD in place|implantable (?:cardioverter[- ])?defibrillator"),
+    (
+        "Z95.810",
+        r"AICD|ICD in place|implantable (?:cardioverter[- ])?defibrillator|"
+        # the device, not the classification: "s/p ICD 2023", "has an ICD", "BiV ICD"
+        r"(?:s/p|status post|has an|with an|h/o|hx of|dual[- ]chamber|single[- ]chamber|biv|crt-d|"
+        r"subcutaneous|s-)\s*ICD\b(?![- ]?(?:9|10|11)\b)",
+    ),
     ("Z95.1", r"CABG|coronary (?:artery )?bypass(?: graft\w*)?"),
     ("Z95.5", r"coronary stents?|(?:cardiac|drug[- ]eluting) stents?|PCI|DES|angioplasty with stent\w*"),
     ("Z95.2", r"(?:mechanical|prosthetic|bioprosthetic) (?:aortic |mitral )?valve|[AM]VR|TAVR|TAVI"),

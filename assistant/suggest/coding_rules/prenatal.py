@@ -22,7 +22,9 @@ from assistant.suggest.types import Pick
 
 _PRENATAL_VISIT = re.compile(
     r"\b(?:prenatal|antenatal|OB|obstetric)\s+(?:visit|care|f/?u|follow[- ]?up|check|appointment|appt|intake|"
-    r"exam|return)\b|\b(?:routine|new)\s+(?:OB|prenatal)\b|\bsupervision\s+of\s+(?:\w+\s+){0,3}pregnancy\b",
+    r"exam|return)\b|\b(?:routine|new)\s+(?:OB|prenatal)\b|\bsupervision\s+of\s+(?:\w+\s+){0,3}pregnancy\b|"
+    # an assessment's intrauterine pregnancy by its weeks ("A/P: IUP at 24w3d", "IUP 24 weeks")
+    r"\bIUP\s+(?:at\s+)?\d{1,2}\s*(?:w\b|wk|weeks?\b|\d?w\d)",
     re.IGNORECASE,
 )
 _HISTORY = r"(?:h/o|hx\s+(?:of\s+)?|history\s+of|prior|previous|past)\s+(?:an?\s+)?(?:prior\s+|previous\s+)?"
@@ -37,7 +39,14 @@ RISKS: tuple[tuple[re.Pattern[str], str], ...] = (
     (PRETERM_HISTORY, "O09.21"),
     (re.compile(rf"\b{_HISTORY}infertility\b", re.I), "O09.0"),
     (re.compile(rf"\b{_HISTORY}(?:ectopic|molar)\s+pregnanc\w*", re.I), "O09.1"),
-    (re.compile(rf"\b{_HISTORY}(?:still\s*birth|IUFD|fetal\s+demise|neonatal\s+death)", re.I), "O09.29"),
+    (
+        re.compile(
+            rf"\b{_HISTORY}(?:still\s*birth|IUFD|fetal\s+demise|neonatal\s+death|(?:pre-?)?eclampsia|HELLP|"
+            r"gestational\s+hypertension|placental\s+abruption|abruptio\s+placentae|postpartum\s+hemorrhage)",
+            re.I,
+        ),
+        "O09.29",
+    ),
     (re.compile(r"\bIVF\b|\bin\s+vitro\s+fertili[sz]ation\b|\bassisted\s+reproduct\w*", re.I), "O09.81"),
     (
         re.compile(

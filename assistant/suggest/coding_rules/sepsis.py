@@ -9,6 +9,7 @@ import re
 from assistant.suggest.coding_rules.context import NoteContext, add_pick, demote
 from assistant.suggest.coding_rules.partners import ORGANISM_PATTERNS
 from assistant.suggest.store import CodeCatalog
+from assistant.suggest.text import tokens
 from assistant.suggest.types import Pick
 
 UNSPECIFIED = "A41.9"
@@ -43,3 +44,36 @@ def organism_sepsis(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatal
         if add_pick(picks, catalog, code, unspecified.score, [mention], why) is not None:
             demote(unspecified, f"{code} names the sepsis' organism")
         return
+
+
+_SYSTEMIC = ("A40", "A41", "R65", "R78", "B95", "B96", "B97")
+_CAUSE = re.compile(r"\b(?:due\s+to|secondary\s+to|from|source|caused\s+by|with)\b", re.IGNORECASE)
+_MIN_LOCAL = 0.3
+
+
+def localized_infection(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    """Sepsis and the localized infection it came from are both coded, the systemic infection first
+    (I.C.1.d.4): "Sepsis due to E. coli urinary tract infection" is A41.51 and N39.0, though the Index's
+    organism entry read the whole phrase as one code."""
+    for sepsis in [p for c, p in picks.items() if p.final and c.startswith(("A40", "A41"))]:
+        for mention in sepsis.mentions:
+            cause = _CAUSE.search(mention.text)
+            if cause is None or not _SEPSIS.search(mention.text, 0, cause.start()):
+                continue
+            said = set(tokens(mention.text[cause.end() :]))
+            local = [
+                p
+                for c, p in picks.items()
+                if c[:1] not in "AB"  # an organ's infection; the organism is the sepsis code's (A41.51)
+                and not c.startswith(_SYSTEMIC)
+                and catalog.system(c) == "ICD-10-CM"
+                and mention in p.mentions
+                and p.score >= _MIN_LOCAL
+                and not p.vetoed
+                and {w for w in catalog.title_tokens(c) if len(w) > 4} & said
+            ]
+            if any(p.final for p in local) or not local:
+                continue
+            best = max(local, key=lambda p: p.score)
+            why = "the localized infection the sepsis came from (I.C.1.d.4)"
+            add_pick(picks, catalog, best.code, best.score, [mention], why)
