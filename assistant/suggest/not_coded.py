@@ -33,7 +33,8 @@ _PLAN_VERBS = (
     r"keep|goal|target|call|notify|plan|labs?\b|imaging|dispo(?:sition)?|discharge[sd]?\s+(?:home|to)|"
     r"npo|diet(?:ary)?\s+(?:and|counsel\w*|education|modification|changes?|control\s+of|advice)|"
     r"exercise\s+(?:\d|daily|regularly|counsel\w*|more|program)|lifestyle\s+(?:modification|changes?|counsel\w*)|"
-    r"weight\s+loss\s+(?:counsel\w*|advice|program|encouraged)|avoid|apply|use\s+(?!disorder)|take|taking|"
+    r"weight\s+loss\s+(?:counsel\w*|advice|program|encouraged)|"
+    r"(?:weight(?:\s+loss)?|a1c|hba1c|bp|blood\s+pressure|ldl|cholesterol)\s+(?:goal|target)s?\b|avoid|apply|use\s+(?!disorder)|take|taking|"
     r"medications?\s+(?:reviewed|list|reconcil\w*|refilled|as\s+above|unchanged)|meds\b|same\b|no\s+change"
 )
 _PLAN_RE = re.compile(rf"^\s*{_PLAN_LEAD}(?:{_PLAN_VERBS})(?![\w/])", re.IGNORECASE)

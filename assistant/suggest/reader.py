@@ -998,6 +998,8 @@ _NON_CODING = re.compile(
     r"\b(?:\d{1,3}[- ]?(?:year|yr|y)s?[- ]?old|\d{1,3}\s?(?:yo|y/o))(?:\s+(?:male|female|man|woman|boy|girl|"
     r"gentleman|lady|patient|pt))?(?:\s+with)?\b|\b\d{1,3}\s?[MF]\b(?:\s+with)?|"
     r"\bcommunity[- ]acquired\b|\bcommunity[- ]onset\b|"
+    # an adult BMI value beside its condition ("Obesity BMI 34"): the Z68 partner comes from the value itself
+    r"\b(?:body\s+mass\s+index|BMI)\s*(?:of|:|=|is)?\s*\d{2}(?:\.\d)?\b(?!\s*(?:%|th\b|st\b|nd\b|rd\b|percentile))|"
     # the graft's donor ("deceased-donor kidney transplant"), not the patient as a donor (Z52.-)
     r"\b(?:deceased|living|cadaveric)(?:[- ](?:un)?related)?[- ]donors?\b(?=\s+(?:[\w-]+\s+){0,2}transplant)",
     re.IGNORECASE,
