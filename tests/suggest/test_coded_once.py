@@ -3,8 +3,12 @@ block names word for word (I.A.9), and joint pain beside the polyarthritis it be
 
 from __future__ import annotations
 
-from assistant.suggest.coding_rules.symptoms import integral_to
+from assistant.suggest.abbreviations import expand_text
+from assistant.suggest.coding_rules.context import NoteContext
+from assistant.suggest.coding_rules.symptoms import drop_integral_symptoms, integral_to
 from assistant.suggest.consolidate import drop_unspecified_twins
+from assistant.suggest.not_coded import why_not_coded
+from assistant.suggest.reader import clean_query
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 
@@ -42,3 +46,40 @@ def test_joint_pain_belongs_to_a_polyarthritis_and_to_an_arthritis_of_unspecifie
     assert integral_to("M25.50", ["M17.11"]) == "M17.11"
     # the pain of another joint than the one an osteoarthritis is coded for stays
     assert integral_to("M25.561", ["M19.011"]) is None
+
+
+def test_a_bmi_value_beside_its_condition_is_not_searched_as_the_condition() -> None:
+    assert clean_query("Obesity body mass index 34") == "Obesity"
+    assert clean_query("Overweight, BMI 27.5") == "Overweight"
+    assert clean_query("body mass index 34") == "body mass index 34"  # alone, the value is all there is
+    assert "97th" in clean_query("Obesity, BMI 97th percentile")  # a child's percentile stays
+
+
+def test_a_target_is_a_plan() -> None:
+    for chunk in ("weight loss goal 10%", "A1c goal < 7", "BP target 130/80"):
+        assert why_not_coded(chunk) == "plan", chunk
+    assert why_not_coded("Hypertension not at goal") is None
+
+
+def test_shorthand_read_by_its_context() -> None:
+    assert "pneumonia" in expand_text("Dx: CAP, RLL - amoxicillin")
+    assert "pneumonia" not in expand_text("FibroScan: CAP 320, stiffness 7.1 kPa")
+    assert expand_text("MASH with F2 fibrosis").startswith("metabolic dysfunction associated steatohepatitis")
+
+
+def test_a_symptom_the_diagnosis_asks_for_stays_beside_it() -> None:
+    titles = {
+        "N40.1": "Benign prostatic hyperplasia with lower urinary tract symptoms",
+        "R35.1": "Nocturia",
+        "R30.0": "Dysuria",
+    }
+    catalog = CodeCatalog(
+        {
+            "codes": {c: [ICD, t, True, c[:3], "code"] for c, t in titles.items()},
+            "refs": {"N40.1": {"use_additional": ["R35.1", "R39.12"]}},
+        }
+    )
+    picks = {c: Pick(c, 0.8, True, []) for c in titles}
+    drop_integral_symptoms(picks, NoteContext("A/P: BPH with LUTS (nocturia x3), dysuria."), catalog)
+    # N40.1's note asks for nocturia (I.B.5 yields to the classification); dysuria is still routine
+    assert sorted(c for c, p in picks.items() if p.final) == ["N40.1", "R35.1"]

@@ -178,6 +178,13 @@ def test_a_cancer_named_by_its_abbreviation_opens_the_chemotherapy_rule(onc_cata
         ("Colon cancer on FOLFOX (cycle 3 given 11/10), admitted for a fall.", ["C18.7"]),
         ("Colon cancer. Clinic next week to resume FOLFOX, cycle 4 today was held.", ["C18.7"]),
         ("Colon cancer on FOLFOX, cycle 3 given today.", ["Z51.11", "C18.7"]),
+        # the drug given now, not a treatment the clause says is past; "immunotherapy" is the checkpoint drug
+        (
+            "Lung cancer s/p concurrent chemoradiation, now on durvalumab (cycle 9 today). "
+            "Hypothyroidism from immunotherapy.",
+            ["Z51.12", "C18.7", "T45.AX5A"],
+        ),
+        ("Colon cancer. Hypothyroidism from immunotherapy (interleukin-2 trial).", ["C18.7", "T45.1X5A"]),
     ],
 )
 def test_chemotherapy_given_at_the_visit_is_listed_first_and_its_adverse_effect_coded(

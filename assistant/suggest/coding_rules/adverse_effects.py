@@ -107,7 +107,7 @@ def _adverse_effect_code(ctx: NoteContext, catalog: CodeCatalog, drug: str) -> s
     known = next((t for rx, t in _CLASS_TERMS if rx.match(drug)), None)
     if known is None and _CONDITION_WORDS.search(expand_text(drug)):
         return None
-    term = known or antineoplastic_class(drug) or drug
+    term = known or antineoplastic_class(drug, ctx.note) or drug
     found = ctx.search(f"adverse effect of {term}", DRUG_TABLE_PREFIXES)
     if not found or found[0][1] < (_MIN_KNOWN if known else _MIN_SCORE):
         return None

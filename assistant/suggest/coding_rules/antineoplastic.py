@@ -63,15 +63,30 @@ _CONDITION = (
 )
 
 
-def antineoplastic_class(drug: str) -> str | None:
-    """The Drug table's class of an antineoplastic drug or regimen named in a note, or None."""
-    if _CHECKPOINT_RE.fullmatch(drug.strip()):
+def antineoplastic_class(drug: str, note: str = "") -> str | None:
+    """The Drug table's class of an antineoplastic drug or regimen named in a note, or None; "immunotherapy"
+    in a note whose immunotherapy is a checkpoint inhibitor ("on durvalumab") is that class."""
+    if _CHECKPOINT_RE.fullmatch(drug.strip()) or (
+        _IMMUNO_RE.fullmatch(drug.strip()) and _CHECKPOINT_RE.search(note)
+    ):
         return "immune checkpoint inhibitor"
     return "antineoplastic drug" if _TREATMENT.fullmatch(drug.strip()) else None
 
 
 def _lines(note: str) -> list[tuple[int, str]]:
     return [(m.start(), m.group(0)) for m in re.finditer(r"[^\n]+", note)]
+
+
+_PAST_TREATMENT = re.compile(
+    r"\b(?:s/p|status\s+post|after|prior|previous|completed|finished)\s+(?:\w+\s+){0,2}$", re.I
+)
+
+
+def _given_drug(clause: str, given: re.Match[str]) -> re.Match[str] | None:
+    """The drug the clause gives now: the one nearest its "today" / "cycle 9" words, not a treatment it says
+    is past ("s/p concurrent chemoradiation, now on durvalumab maintenance (cycle 9 today)")."""
+    drugs = [d for d in _TREATMENT.finditer(clause) if not _PAST_TREATMENT.search(clause, 0, d.start())]
+    return min(drugs, key=lambda d: abs(d.start() - given.start()), default=None)
 
 
 def antineoplastic_encounter(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
@@ -83,9 +98,10 @@ def antineoplastic_encounter(picks: dict[str, Pick], ctx: NoteContext, catalog: 
     for start, line in _lines(ctx.note):
         for clause in re.finditer(r"[^.;]+", line):
             text = clause.group(0)
-            if not _GIVEN_NOW.search(text) or _NOT_NOW.search(text):
+            given = _GIVEN_NOW.search(text)
+            if given is None or _NOT_NOW.search(text):
                 continue
-            drug = _TREATMENT.search(text)  # the drug given is named in the same clause
+            drug = _given_drug(text, given)  # the drug given is named in the same clause
             if drug is None:
                 continue
             code = "Z51.12" if _IMMUNO_RE.fullmatch(drug.group(0)) else "Z51.11"
@@ -118,7 +134,8 @@ def antineoplastic_adverse_effect(picks: dict[str, Pick], ctx: NoteContext, cata
         if re.search(r"\b(?:no|denies|without|negative\s+for)\b[^.;\n]*$", before, re.IGNORECASE):
             continue
         name = m.group("d1") or m.group("d2") or m.group("d3")
-        code = "T45.AX5A" if _CHECKPOINT_RE.fullmatch(name) else "T45.1X5A"
+        checkpoint = antineoplastic_class(name, ctx.note) == "immune checkpoint inhibitor"
+        code = "T45.AX5A" if checkpoint else "T45.1X5A"
         add_pick(
             picks,
             catalog,

@@ -7,6 +7,7 @@ The table pairs chapter-18 symptom codes with the diagnosis categories that rout
 
 from __future__ import annotations
 
+from assistant.codesets.repository import ref_covers
 from assistant.suggest.coding_rules.context import NoteContext, demote
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
@@ -155,13 +156,20 @@ def integral_to(symptom: str, diagnoses: list[str]) -> str | None:
     return None
 
 
+def _asked_for(catalog: CodeCatalog, diagnosis: str, symptom: str) -> bool:
+    """The diagnosis' own note asks for the symptom ("N40.1: use additional code for associated symptoms:
+    nocturia (R35.1)"): the classification's instruction overrides I.B.5."""
+    refs = catalog.refs.get(diagnosis, {}).get("use_additional", [])
+    return any(ref_covers(ref, symptom) for ref in refs)
+
+
 def drop_integral_symptoms(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     diagnoses = [c for c, p in picks.items() if p.final and c[:1] not in ("R", "Z") and c in catalog]
     for code, pick in list(picks.items()):
         if not pick.final or not code.startswith(_SYMPTOMS):
             continue
         owner = integral_to(code, diagnoses)
-        if owner is None:
+        if owner is None or _asked_for(catalog, owner, code):
             continue
         demote(
             pick,
