@@ -655,6 +655,12 @@ def test_the_visit_a_note_is_written_for_is_its_service_with_the_ordinal_it_says
     assert final("Medicare AWV, subsequent (last AWV 11/2025).\nA/P: HTN.", 9) == ["G0439"]
     assert final("AWV, initial (first since Medicare enrollment).\nA/P: HTN.", 0) == ["G0438"]
     assert final("Cough x 3 d.\nAWV due next month.", 13) == []  # a visit named later is no service
+    # "initial visit" for another problem names no wellness visit
+    note = "Lumbar strain, initial visit - NSAIDs.\nRTC 2 wk."
+    m = Mention(start=15, end=28, text="initial visit", query="initial visit", sentence_end=36)
+    picks = {c: Pick(c, 0.7, True, [m], heads=[m]) for c in ("G0438", "G0439")}
+    gate(picks, NoteContext(note=note), catalog)
+    assert picks == {}
 
     # ranked low, the visit of the ordinal the first line says is still the service this note bills
     note = "Medicare annual wellness visit, subsequent.\nA/P: HTN."

@@ -12,6 +12,7 @@ import re
 from assistant.suggest.coding_rules.context import NoteContext
 from assistant.suggest.reader import Mention
 from assistant.suggest.store import CodeCatalog
+from assistant.suggest.text import tokens
 from assistant.suggest.types import Pick
 
 PERFORMED = re.compile(
@@ -46,6 +47,7 @@ QUALITY_DATA = re.compile(r"^G[89]\d{3}$")
 # the service performed; one mentioned further down ("last AWV 11/2025") is not. Its title's ordinal (initial
 # / subsequent visit) must be the one that line says.
 _VISIT_TITLE = re.compile(r"\b(?:visit|examination)\b", re.IGNORECASE)
+_VISIT_WORDS = frozenset(tokens("visit visits examination exam initial first subsequent encounter"))
 _ORDINALS = {
     "initial": re.compile(r"\b(?:initial|first)\b", re.IGNORECASE),
     "subsequent": re.compile(r"\bsubsequent\b", re.IGNORECASE),
@@ -64,6 +66,8 @@ def _visit_of_the_note(title: str, m: Mention, head_end: int, sentence: str) -> 
     return (
         m.start < head_end
         and bool(_VISIT_TITLE.search(title) and _VISIT_TITLE.search(m.query))
+        # a word of the visit's own ("wellness"), not only "initial visit"
+        and bool((set(tokens(title)) & set(tokens(m.query))) - _VISIT_WORDS)
         and _NOT_YET.search(sentence) is None
     )
 
