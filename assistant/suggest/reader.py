@@ -738,6 +738,65 @@ def is_phrase(text: str) -> bool:
     return not ("\n" in t or len(t.split()) > 20 or re.search(r"[.!?;]\s+\S", t) or _HEADER_RE.match(t))
 
 
+# Voice-recognition dictation: the punctuation is spoken ("... follow up period his legs are less
+# swollen comma ...", "new paragraph") and a sentence can run on with no mark at all. A coder reads the spoken
+# marks as marks and hears a new clause where a new statement starts. Both are rewritten in place, one
+# character for each (the mentions stay spans of the note as sent).
+_SPOKEN_DICTATION = re.compile(r"\b(?:comma|(?:new|next)\s+paragraph|full\s+stop)\b", re.IGNORECASE)
+_SPOKEN_MARKS = (
+    (re.compile(r"\bcomma\b", re.IGNORECASE), ","),
+    (re.compile(r"\bsemicolon\b", re.IGNORECASE), ";"),
+    (re.compile(r"\bfull\s+stop\b", re.IGNORECASE), "."),
+    # "her last period", "menstrual period", "period of observation" are no marks
+    (
+        re.compile(
+            r"(?<!menstrual\s)(?<!\blast\s)(?<!\bfirst\s)(?<!\bmissed\s)(?<!postpartum\s)(?<!\bthe\s)(?<!\ba\s)"
+            r"(?<!\bthis\s)(?<!\bthat\s)(?<!\bher\s)\bperiods?\b(?!\s+(?:of|was|is|for|started|began|came|ago)\b)",
+            re.IGNORECASE,
+        ),
+        ".",
+    ),
+    (re.compile(r"\b(?:new|next)\s+(?:paragraph|line)\b", re.IGNORECASE), "\n"),
+)
+# A spoken heading at a line's start ("assessment primary membranous nephropathy ..."): its colon unsaid.
+_SPOKEN_HEADER = re.compile(
+    r"^[ \t]*(?:assessment(?:\s+and\s+plan)?|impression|plan|diagnos[ie]s)(?P<gap>[ \t]+)(?=[a-z])",
+    re.IGNORECASE | re.MULTILINE,
+)
+_RUN_ON_WORDS = 30
+_MARKED = re.compile(r"[,;:()]")
+# Where a run-on sentence starts a new statement: its subject and verb ("she has never been diagnosed",
+# "I think", "we will"), a conclusion ("so this is", "consistent with") or the plan.
+_CLAUSE_START = re.compile(
+    r"(?<!\bso)\s(?=(?:(?:so\s+)?(?:she|he|they|we|i|it|this)\s+(?:also\s+|still\s+|just\s+|now\s+)?"
+    r"(?:has|have|had|is|was|were|am|will|would|reports?|says?|said|denies|smokes|drinks|takes|took|"
+    r"thinks?|feels?|notes?|states?|spent|gave|started|stopped|quit|does|did)|"
+    r"consistent\s+with|which\s+is|plan|assessment|impression)\b)",
+    re.IGNORECASE,
+)
+
+
+def read_dictation(note: str) -> str:
+    """The note with its spoken punctuation written and its run-on sentences cut into clauses, of the same
+    length; a written note is returned as it is."""
+    out = list(note)
+    if _SPOKEN_DICTATION.search(note):
+        for rx, mark in _SPOKEN_MARKS:
+            for m in rx.finditer(note):
+                out[m.start() : m.end()] = mark + " " * (m.end() - m.start() - 1)
+        note = "".join(out)
+        for m in _SPOKEN_HEADER.finditer(note):
+            out[m.start("gap")] = ":"
+    note = "".join(out)
+    for sm in _SENTENCE_RE.finditer(note):
+        sentence = sm.group(0)
+        if len(sentence.split()) < _RUN_ON_WORDS or _MARKED.search(sentence):
+            continue
+        for m in _CLAUSE_START.finditer(note, sm.start() + 1, sm.end()):
+            out[m.start()] = ";"
+    return "".join(out)
+
+
 def read_note(
     note: str,
     joined: Joined = _never_joined,
@@ -759,6 +818,7 @@ def read_note(
         )
         mention.qualifiers = read_qualifiers(mention.query)
         return [mention]
+    note = read_dictation(note)
     out: list[Mention] = []
     for sec_start, sec_end, section in sections(note):
         for sm in _SENTENCE_RE.finditer(note, sec_start, sec_end):

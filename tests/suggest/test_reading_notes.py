@@ -10,7 +10,7 @@ from assistant.suggest.embedder import HashingEmbedder
 from assistant.suggest.index_build import build_index
 from assistant.suggest.not_coded import vaccine_in_list_given, why_not_coded
 from assistant.suggest.qualifiers import compare, read_qualifiers
-from assistant.suggest.reader import Mention, read_note, scoped_site
+from assistant.suggest.reader import Mention, read_dictation, read_note, scoped_site
 from assistant.suggest.schemas import SuggestRequest, SuggestResponse
 from assistant.suggest.service import SuggestionService, check_evidence
 
@@ -489,3 +489,37 @@ def test_a_polyp_or_adenoma_found_at_a_scope_lies_in_the_organ_it_looked_at() ->
     # a site said, or no scope in the sentence: the query stays
     assert scoped_site("Colonoscopy: polyp in the rectum", "polyp in the rectum") == "polyp in the rectum"
     assert scoped_site("Nasal polyps on exam", "Nasal polyps") == "Nasal polyps"
+
+
+def test_spoken_punctuation_is_read_as_punctuation() -> None:
+    note = (
+        "follow up of his back pain comma which is better period his knee hurts comma no fever period "
+        "new paragraph assessment low back pain improving"
+    )
+    ms = by_text(note)
+    assert ms["his knee hurts"].section == "body" and not ms["his knee hurts"].negated
+    assert ms["no fever"].negated
+    assert ms["low back pain improving"].section == "assessment"
+    assert all(note[m.start : m.end] == m.text for m in ms.values())
+    # a written note's period is a word: no spoken marks, no rewriting
+    written = "Seen for pelvic pain.\nHer last menstrual period was two weeks ago. No fever."
+    assert "Her last menstrual period was two weeks ago" in by_text(written)
+    assert read_dictation(written) == written
+
+
+def test_a_run_on_dictation_is_cut_where_a_statement_starts() -> None:
+    note = (
+        "this is a 40 year old woman seen today for a dry cough and sore throat for a week no fever no "
+        "chest pain she has type 2 diabetes on metformin and her sugars have been fine so this is acute "
+        "pharyngitis we will treat with fluids"
+    )
+    ms = by_text(note)
+    diabetes = ms["she has type 2 diabetes on metformin"]
+    assert not diabetes.negated
+    assert not ms["so this is acute pharyngitis"].negated
+    # a sentence with its commas is read as written
+    written = (
+        "Seen today for a dry cough and sore throat for a week, no fever, no chest pain, she has type 2 "
+        "diabetes on metformin and her sugars have been fine so this is acute pharyngitis we will treat"
+    )
+    assert read_dictation(written) == written
