@@ -860,18 +860,14 @@ def read_note(
                     short = bool(merged) and names_neoplasm(sentence[merged[-1][0] : merged[-1][1]])
                 if merged and _MIXED_PAIR.search(sentence[merged[-1][0] : merged[-1][1]]):
                     short = True  # "mixed anxiety and depressed mood", "mixed conductive and sensorineural"
-                if (
-                    merged
-                    and words
-                    and not short
-                    and problem_line
-                    and sentence[merged[-1][1] : c_start].strip() == ","
-                ):
+                joint = sentence[merged[-1][1] : c_start].strip().lower() if merged else ""
+                if merged and words and not short and problem_line and joint in (",", "and"):
                     chunk = sentence[c_start:c_end]
                     course = _STATUS_TAIL.search(chunk) or _REMARK.search(chunk)  # "minimal change - partial
                     # remission", "obstructive (provocable LVOT gradient)"
+                    tail = chunk[: course.start()] if course else chunk
                     short = subterm(
-                        sentence[merged[-1][0] : merged[-1][1]], chunk[: course.start()] if course else chunk
+                        sentence[merged[-1][0] : merged[-1][1]], f"and {tail}" if joint == "and" else tail
                     )
                 if merged and words and short and not why_not_coded(sentence[c_start:c_end]):
                     merged[-1] = (merged[-1][0], c_end)  # "Cholera, unspecified": one mention
