@@ -132,6 +132,9 @@ def test_administrative_sentences_give_no_diagnosis_mention() -> None:
         ),
         ("PMH: Colon cancer treated in 2015, NED.", "Colon cancer treated in 2015"),
         ("PMH: Had pneumonia 2 years ago.", "Had pneumonia 2 years ago"),
+        # the age the patient had then is a date
+        ("HPI: Infertility. History: after mumps orchitis at 14, low count.", "after mumps orchitis at 14"),
+        ("PMH: Appendicitis at age 10.", "Appendicitis at age 10"),
     ],
 )
 def test_over_is_history(note: str, text: str) -> None:
@@ -146,6 +149,11 @@ def test_over_is_history(note: str, text: str) -> None:
         ("A/P: Breast cancer, on chemotherapy.", "Breast cancer"),
         ("A/P: Alcohol dependence in early remission.", "Alcohol dependence in early remission"),
         ("HPI: Chest pain for 2 months.", "Chest pain for 2 months"),
+        # the age it began at keeps it current; a score or a gestation is no age
+        ("PMH: Type 1 diabetes diagnosed at age 9.", "Type 1 diabetes diagnosed at age 9"),
+        ("PMH: Asthma since age 12.", "Asthma since age 12"),
+        ("HPI: Knee pain rated at 7.", "Knee pain rated at 7"),
+        ("HPI: Nausea at 14 weeks.", "Nausea at 14 weeks"),
     ],
 )
 def test_current_stays_current(note: str, text: str) -> None:
