@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 
-from assistant.suggest.coding_rules.partners import ORGANISM_PATTERNS, names_organism
+from assistant.suggest.coding_rules.partners import ORGANISM_PATTERNS, RESULT_WORDS, names_organism
 from assistant.suggest.history import names_cerebrovascular_disease
 from assistant.suggest.index_walker import IndexWalker, Tabular, content_keys, read_mention
-from assistant.suggest.text import expand_abbreviations
+from assistant.suggest.text import expand_abbreviations, tokens
 
 _WALK_DEPTH = 3
 
@@ -157,8 +157,8 @@ def agent_apart(walker: IndexWalker | None, tabular: Tabular | None, query: str)
     if agent is None:
         return query
     rest = body[agent.end() :].strip(" ,-")
-    if not content_keys(rest):
-        return query
+    if not content_keys(rest) or set(tokens(rest)) <= RESULT_WORDS:
+        return query  # "H. pylori positive": the agent is all the mention names
     said = content_keys(agent.group(0))
     for hit in walker.walk(query, tabular, _WALK_DEPTH):
         if any(content_keys(term) & said for term in hit.path):

@@ -158,6 +158,9 @@ def test_an_agent_named_first_is_searched_apart_unless_the_index_combines_it() -
     assert agent_apart(WALKER, None, whole) == whole  # J15.212 names both
     assert agent_apart(WALKER, None, "cellulitis of right arm") == "cellulitis of right arm"
     assert agent_apart(None, None, "MRSA cellulitis") == "MRSA cellulitis"
+    assert agent_apart(WALKER, None, "helicobacter pylori gastritis") == "gastritis"
+    # a result names no condition: the agent is all the mention says
+    assert agent_apart(WALKER, None, "helicobacter pylori positive") == "helicobacter pylori positive"
 
 
 def test_a_chunk_after_the_comma_that_the_index_lists_under_the_condition_completes_it() -> None:
