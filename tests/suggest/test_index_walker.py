@@ -386,6 +386,8 @@ def test_an_organ_said_as_an_adjective_matches_the_index_noun() -> None:
             "R58": ("Hemorrhage, not elsewhere classified", True, []),
             "K62.5": ("Hemorrhage of anus and rectum", True, []),
             "N19": ("Unspecified kidney failure", True, []),
+            "N20.1": ("Calculus of ureter", True, []),
+            "N20.9": ("Urinary calculus, unspecified", True, []),
         }
 
     walker = IndexWalker.from_rows(
@@ -394,8 +396,11 @@ def test_an_organ_said_as_an_adjective_matches_the_index_noun() -> None:
             _row(1, "Hemorrhage, rectum", "K62.5"),
             _row(0, "Failure"),
             _row(1, "Failure, renal", "N19"),
+            _row(0, "Calculus", "N20.9"),
+            _row(1, "Calculus, ureter", "N20.1"),
         ]
     )
+    assert walker.walk("left ureteral calculus", Organs())[0].code == "N20.1"
     assert walker.walk("rectal hemorrhage", Organs())[0].code == "K62.5"
     assert walker.walk("kidney failure", Organs())[0].code == "N19"
     assert word_key("rectal") == word_key("rectum") and word_key("spinal") != word_key("spine")
