@@ -776,6 +776,12 @@ _CLAUSE_START = re.compile(
 )
 
 
+# The dictated conclusion ("so this is community acquired pneumonia with ...", "my impression is ..."): the
+# assessment, heard where a written note has its heading.
+_CONCLUSION = re.compile(r"\bso\s+this\s+is\b|\bmy\s+(?:assessment|impression)\s+is\b", re.IGNORECASE)
+_SPOKEN_IMPRESSION = "\nimp:"
+
+
 def read_dictation(note: str) -> str:
     """The note with its spoken punctuation written and its run-on sentences cut into clauses, of the same
     length; a written note is returned as it is."""
@@ -794,6 +800,8 @@ def read_dictation(note: str) -> str:
             continue
         for m in _CLAUSE_START.finditer(note, sm.start() + 1, sm.end()):
             out[m.start()] = ";"
+        for m in _CONCLUSION.finditer(note, sm.start(), sm.end()):
+            out[m.start() : m.end()] = _SPOKEN_IMPRESSION.ljust(m.end() - m.start())
     return "".join(out)
 
 

@@ -524,7 +524,8 @@ def test_a_run_on_dictation_is_cut_where_a_statement_starts() -> None:
     ms = by_text(note)
     diabetes = ms["she has type 2 diabetes on metformin"]
     assert not diabetes.negated
-    assert not ms["so this is acute pharyngitis"].negated
+    # the dictated conclusion is the assessment
+    assert ms["acute pharyngitis"].section == "assessment" and not ms["acute pharyngitis"].negated
     # a sentence with its commas is read as written
     written = (
         "Seen today for a dry cough and sore throat for a week, no fever, no chest pain, she has type 2 "
