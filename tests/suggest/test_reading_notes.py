@@ -201,6 +201,10 @@ def test_the_table_is_large_and_well_formed() -> None:
         ("MS, murmur on exam", "mitral stenosis, murmur on exam"),
         ("relapsing MS on ocrelizumab", "relapsing multiple sclerosis on ocrelizumab"),
         ("breast CA s/p lumpectomy", "breast cancer malignant neoplasm status post lumpectomy"),
+        # raised liver enzymes are the transaminases (Elevated, transaminase: R74.01); the tests stay tests
+        ("Elevated liver enzymes", "Elevated transaminase levels"),
+        ("LFTs were elevated", "transaminase levels were elevated"),
+        ("elevated BP, LFTs normal", "elevated blood pressure, liver function tests normal"),
     ],
 )
 def test_abbreviations_expand(text: str, expanded: str) -> None:
