@@ -1044,6 +1044,8 @@ _NON_CODING = re.compile(
     r"\b(?:\d{1,3}[- ]?(?:year|yr|y)s?[- ]?old|\d{1,3}\s?(?:yo|y/o))(?:\s+(?:male|female|man|woman|boy|girl|"
     r"gentleman|lady|patient|pt))?(?:\s+with)?\b|\b\d{1,3}\s?[MF]\b(?:\s+with)?|"
     r"\bcommunity[- ]acquired\b|\bcommunity[- ]onset\b|"
+    # a sprain's or strain's grade: the codes classify the ligament or muscle, never the grade
+    r"\bgrade\s+(?:i{1,3}|[123])\b(?=\s+(?:[\w-]+\s+){0,3}?(?:sprain|strain|tear)s?\b)|"
     # the graft's donor ("deceased-donor kidney transplant"), not the patient as a donor (Z52.-)
     r"\b(?:deceased|living|cadaveric)(?:[- ](?:un)?related)?[- ]donors?\b(?=\s+(?:[\w-]+\s+){0,2}transplant)",
     re.IGNORECASE,
