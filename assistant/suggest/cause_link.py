@@ -8,10 +8,12 @@ classification says so).
 
 from __future__ import annotations
 
-from assistant.suggest.coding_rules.partners import ORGANISM_PATTERNS, names_organism
+import re
+
+from assistant.suggest.coding_rules.partners import ORGANISM_PATTERNS, RESULT_WORDS, names_organism
 from assistant.suggest.history import names_cerebrovascular_disease
 from assistant.suggest.index_walker import IndexWalker, Tabular, content_keys, read_mention
-from assistant.suggest.text import expand_abbreviations
+from assistant.suggest.text import expand_abbreviations, tokens
 
 _WALK_DEPTH = 3
 
@@ -61,25 +63,54 @@ def with_is_part(walker: IndexWalker | None, tabular: Tabular | None, condition:
 
 def tail_is_subterm(walker: IndexWalker | None, tabular: Tabular | None, condition: str, tail: str) -> bool:
     """Does the chunk after a comma name a subterm of the condition's own Index entry ("Nephrotic syndrome,
-    minimal change": Syndrome, nephrotic, see Nephrosis, minimal change; "Osteoarthritis, knee")? Then the
-    two are one condition, read together, as the Index lists them."""
+    minimal change": Syndrome, nephrotic, see Nephrosis, minimal change; "Osteoarthritis, knee"; "Pulmonary
+    embolism, single subsegmental": the path's "subsegmental" leads to the code whose title says "single";
+    a title word alone, as "closed" in a fracture's title, is no subterm)?
+    Then the two are one condition, read together, as the Index lists them. A chunk after "and" joins only
+    where the Index's own subterm says "and" ("Sarcoidosis of the lungs and intrathoracic lymph nodes":
+    Sarcoidosis, lung, and lymph nodes)."""
     if walker is None:
         return False
-    cond, rest = expand_abbreviations(condition), expand_abbreviations(tail)
+    joined = _AND_TAIL.match(tail)
+    cond, rest = (
+        expand_abbreviations(condition),
+        expand_abbreviations(tail[joined.end() :] if joined else tail),
+    )
     own, tail_words = read_mention(cond).base, read_mention(rest).base
     if not own or not tail_words or tail_words & own:
         return False
-    paths = _paths(walker, tabular, f"{cond} {rest}", own)
-    return any(tail_words <= read_mention(" ".join(path[1:])).words for path in paths)
+    hits = [h for h in walker.walk(f"{cond} {rest}", tabular, _WALK_DEPTH) if _names_main_term(h.path, own)]
+    if joined:
+        return any(_and_subterm(term, tail_words) for h in hits for term in h.path[1:])
+    title = tabular.title if tabular is not None else (lambda code: "")
+    return any(
+        _says_the_tail(read_mention(" ".join(h.path[1:])).words, title(h.code), tail_words) for h in hits
+    )
+
+
+def _says_the_tail(path_words: frozenset[str], title: str, tail_words: frozenset[str]) -> bool:
+    """The path says the tail, or goes through some of its words to a code whose title says the rest."""
+    if tail_words <= path_words:
+        return True
+    return bool(tail_words & path_words) and tail_words <= path_words | read_mention(title).words
+
+
+_AND_TAIL = re.compile(r"\s*and\s+", re.IGNORECASE)
+
+
+def _and_subterm(term: str, tail_words: frozenset[str]) -> bool:
+    """An Index subterm "and <site>" whose words the tail says ("and lymph nodes")."""
+    said = read_mention(term[4:]).base if term.lower().startswith("and ") else frozenset()
+    return bool(said) and said <= tail_words
+
+
+def _names_main_term(path: list[str], words: frozenset[str]) -> bool:
+    return bool(path) and content_keys(path[0].split(",")[0]) <= words
 
 
 def _paths(walker: IndexWalker, tabular: Tabular | None, text: str, words: frozenset[str]) -> list[list[str]]:
     """The Index paths ``text`` reaches whose main term (its first spelling) the text itself names."""
-    return [
-        h.path
-        for h in walker.walk(text, tabular, _WALK_DEPTH)
-        if h.path and content_keys(h.path[0].split(",")[0]) <= words
-    ]
+    return [h.path for h in walker.walk(text, tabular, _WALK_DEPTH) if _names_main_term(h.path, words)]
 
 
 def _extends(
@@ -126,8 +157,8 @@ def agent_apart(walker: IndexWalker | None, tabular: Tabular | None, query: str)
     if agent is None:
         return query
     rest = body[agent.end() :].strip(" ,-")
-    if not content_keys(rest):
-        return query
+    if not content_keys(rest) or set(tokens(rest)) <= RESULT_WORDS:
+        return query  # "H. pylori positive": the agent is all the mention names
     said = content_keys(agent.group(0))
     for hit in walker.walk(query, tabular, _WALK_DEPTH):
         if any(content_keys(term) & said for term in hit.path):

@@ -82,7 +82,13 @@ _PAST_EVENT = re.compile(
     r"\bin\s+(?:19|20)\d\d\b|\blast\s+year\b|\bas\s+a\s+child\b)"
     r"|\btreated\s+with\s+(?:rai|radioactive\s+iodine|surgery|radiation|chemo\w*|\w+ectomy)\s+(?:19|20)\d\d\b"
     r"|(?:\b(?:\d+|a|one|two|three|four|five|six|ten|several|many|few)\s+(?:years?|yrs?|decades?)\s+ago\b|"
-    r"\bin\s+(?:19|20)\d\d\b)",
+    r"\bin\s+(?:19|20)\d\d\b)"
+    # an age the patient had then is a date ("mumps orchitis at 14", "at age 6", "when she was 12")
+    r"|\b(?:at\s+age|at\s+the\s+age\s+of|age|when\s+(?:he|she)\s+was)\s+\d{1,2}\b"
+    r"(?!\s*(?:weeks?|wks?|months?|mos?|days?)\b)|"
+    # a bare "at 14" closing the item, not a score ("pain rated at 7")
+    r"(?<!rated\s)(?<!scored\s)(?<!graded\s)(?<!grade\s)(?<!level\s)(?<!stage\s)(?<!pain\s)"
+    r"\bat\s+\d{1,2}(?=\s*(?:years?\s+old|y/?o)?\s*$)",
     re.IGNORECASE,
 )
 
@@ -139,7 +145,8 @@ def sequela_of_stroke(mention: str) -> bool:
 # The date is when the condition began, not when it ended ("diagnosed 3 years ago", "HTN since 2010").
 _ONSET_DATE = re.compile(
     r"\b(?:since|dx|dx'?d|diagnosed|onset|started|starting|began|beginning|first\s+noted|noted)\s+"
-    r"(?:(?:in|on|at|about|around|approx\.?|~)\s+)?(?:\d+|a|one|two|three|four|five|six|ten|several|many|few|"
+    r"(?:(?:in|on|at|about|around|approx\.?|~)\s+)?(?:(?:the\s+)?age\s+(?:of\s+)?)?"
+    r"(?:\d+|a|one|two|three|four|five|six|ten|several|many|few|"
     r"(?:19|20)\d\d|\d{1,2}/)",
     re.IGNORECASE,
 )

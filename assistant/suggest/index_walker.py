@@ -406,7 +406,7 @@ class IndexWalker:
     # ------------------------------------------------------------------ construction helpers
     def _register_main(self, node: Entry) -> None:
         variants = _variants(node.term)
-        for variant in variants:
+        for variant in [*variants, *(a for v in variants for a in _named_alternatives(v))]:
             words = content_keys(variant)
             if not words:
                 continue
@@ -861,6 +861,17 @@ def _variants(term: str) -> list[str]:
     out = [parts[0]]
     out.extend(p for p in parts[1:] if _spelling_of(p.lower(), first))
     return out
+
+
+def _named_alternatives(term: str) -> list[str]:
+    """ "Osgood-Schlatter disease or osteochondrosis", "Asperger's disease or syndrome": a named main term's
+    last word has alternatives; each is the name with that word ("Osgood-Schlatter disease", "Osgood-Schlatter
+    osteochondrosis"). A one-word first alternative ("Bicornate or bicornis uterus") names nothing alone."""
+    first, *others = _OR.split(term)
+    name = first.split()
+    if not others or len(name) < 2:
+        return []
+    return [first] + [" ".join([*name[:-1], other]) for other in others if other.strip()]
 
 
 def _spelling_of(part: str, first: str) -> bool:

@@ -18,4 +18,7 @@ ORGAN_NOUNS: dict[str, str] = {
     "prostatic": "prostate",
     "laryngeal": "larynx",
     "vaginal": "vagina",
+    "ureteral": "ureter",
+    "ureteric": "ureter",
+    "urethral": "urethra",
 }

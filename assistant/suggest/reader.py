@@ -756,6 +756,73 @@ def is_phrase(text: str) -> bool:
     return not ("\n" in t or len(t.split()) > 20 or re.search(r"[.!?;]\s+\S", t) or _HEADER_RE.match(t))
 
 
+# Voice-recognition dictation: the punctuation is spoken ("... follow up period his legs are less
+# swollen comma ...", "new paragraph") and a sentence can run on with no mark at all. A coder reads the spoken
+# marks as marks and hears a new clause where a new statement starts. Both are rewritten in place, one
+# character for each (the mentions stay spans of the note as sent).
+_SPOKEN_DICTATION = re.compile(r"\b(?:comma|(?:new|next)\s+paragraph|full\s+stop)\b", re.IGNORECASE)
+_SPOKEN_MARKS = (
+    (re.compile(r"\bcomma\b", re.IGNORECASE), ","),
+    (re.compile(r"\bsemicolon\b", re.IGNORECASE), ";"),
+    (re.compile(r"\bfull\s+stop\b", re.IGNORECASE), "."),
+    # "her last period", "menstrual period", "period of observation" are no marks
+    (
+        re.compile(
+            r"(?<!menstrual\s)(?<!\blast\s)(?<!\bfirst\s)(?<!\bmissed\s)(?<!postpartum\s)(?<!\bthe\s)(?<!\ba\s)"
+            r"(?<!\bthis\s)(?<!\bthat\s)(?<!\bher\s)\bperiods?\b(?!\s+(?:of|was|is|for|started|began|came|ago)\b)",
+            re.IGNORECASE,
+        ),
+        ".",
+    ),
+    (re.compile(r"\b(?:new|next)\s+(?:paragraph|line)\b", re.IGNORECASE), "\n"),
+)
+# A spoken heading at a line's start ("assessment primary membranous nephropathy ..."): its colon unsaid.
+_SPOKEN_HEADER = re.compile(
+    r"^[ \t]*(?:assessment(?:\s+and\s+plan)?|impression|plan|diagnos[ie]s)(?P<gap>[ \t]+)(?=[a-z])",
+    re.IGNORECASE | re.MULTILINE,
+)
+_RUN_ON_WORDS = 30
+_MARKED = re.compile(r"[,;:()]")
+# Where a run-on sentence starts a new statement: its subject and verb ("she has never been diagnosed",
+# "I think", "we will"), a conclusion ("so this is", "consistent with") or the plan.
+_CLAUSE_START = re.compile(
+    r"(?<!\bso)\s(?=(?:(?:so\s+)?(?:she|he|they|we|i|it|this)\s+(?:also\s+|still\s+|just\s+|now\s+)?"
+    r"(?:has|have|had|is|was|were|am|will|would|reports?|says?|said|denies|smokes|drinks|takes|took|"
+    r"thinks?|feels?|notes?|states?|spent|gave|started|stopped|quit|does|did)|"
+    r"consistent\s+with|which\s+is|plan|assessment|impression)\b)",
+    re.IGNORECASE,
+)
+
+
+# The dictated conclusion ("so this is community acquired pneumonia with ...", "my impression is ..."): the
+# assessment, heard where a written note has its heading.
+_CONCLUSION = re.compile(r"\bso\s+this\s+is\b|\bmy\s+(?:assessment|impression)\s+is\b", re.IGNORECASE)
+_SPOKEN_IMPRESSION = "\nimp:"
+
+
+def read_dictation(note: str) -> str:
+    """The note with its spoken punctuation written and its run-on sentences cut into clauses, of the same
+    length; a written note is returned as it is."""
+    out = list(note)
+    if _SPOKEN_DICTATION.search(note):
+        for rx, mark in _SPOKEN_MARKS:
+            for m in rx.finditer(note):
+                out[m.start() : m.end()] = mark + " " * (m.end() - m.start() - 1)
+        note = "".join(out)
+        for m in _SPOKEN_HEADER.finditer(note):
+            out[m.start("gap")] = ":"
+    note = "".join(out)
+    for sm in _SENTENCE_RE.finditer(note):
+        sentence = sm.group(0)
+        if len(sentence.split()) < _RUN_ON_WORDS or _MARKED.search(sentence):
+            continue
+        for m in _CLAUSE_START.finditer(note, sm.start() + 1, sm.end()):
+            out[m.start()] = ";"
+        for m in _CONCLUSION.finditer(note, sm.start(), sm.end()):
+            out[m.start() : m.end()] = _SPOKEN_IMPRESSION.ljust(m.end() - m.start())
+    return "".join(out)
+
+
 def read_note(
     note: str,
     joined: Joined = _never_joined,
@@ -777,6 +844,7 @@ def read_note(
         )
         mention.qualifiers = read_qualifiers(mention.query)
         return [mention]
+    note = read_dictation(note)
     out: list[Mention] = []
     for sec_start, sec_end, section in sections(note):
         for sm in _SENTENCE_RE.finditer(note, sec_start, sec_end):
@@ -818,18 +886,14 @@ def read_note(
                     short = bool(merged) and names_neoplasm(sentence[merged[-1][0] : merged[-1][1]])
                 if merged and _MIXED_PAIR.search(sentence[merged[-1][0] : merged[-1][1]]):
                     short = True  # "mixed anxiety and depressed mood", "mixed conductive and sensorineural"
-                if (
-                    merged
-                    and words
-                    and not short
-                    and problem_line
-                    and sentence[merged[-1][1] : c_start].strip() == ","
-                ):
+                joint = sentence[merged[-1][1] : c_start].strip().lower() if merged else ""
+                if merged and words and not short and problem_line and joint in (",", "and"):
                     chunk = sentence[c_start:c_end]
                     course = _STATUS_TAIL.search(chunk) or _REMARK.search(chunk)  # "minimal change - partial
                     # remission", "obstructive (provocable LVOT gradient)"
+                    tail = chunk[: course.start()] if course else chunk
                     short = subterm(
-                        sentence[merged[-1][0] : merged[-1][1]], chunk[: course.start()] if course else chunk
+                        sentence[merged[-1][0] : merged[-1][1]], f"and {tail}" if joint == "and" else tail
                     )
                 if merged and words and short and not why_not_coded(sentence[c_start:c_end]):
                     merged[-1] = (merged[-1][0], c_end)  # "Cholera, unspecified": one mention
@@ -1000,6 +1064,8 @@ _NON_CODING = re.compile(
     r"\bcommunity[- ]acquired\b|\bcommunity[- ]onset\b|"
     # an adult BMI value beside its condition ("Obesity BMI 34"): the Z68 partner comes from the value itself
     r"\b(?:body\s+mass\s+index|BMI)\s*(?:of|:|=|is)?\s*\d{2}(?:\.\d)?\b(?!\s*(?:%|th\b|st\b|nd\b|rd\b|percentile))|"
+    # a sprain's or strain's grade: the codes classify the ligament or muscle, never the grade
+    r"\bgrade\s+(?:i{1,3}|[123])\b(?=\s+(?:[\w-]+\s+){0,3}?(?:sprain|strain|tear)s?\b)|"
     # the graft's donor ("deceased-donor kidney transplant"), not the patient as a donor (Z52.-)
     r"\b(?:deceased|living|cadaveric)(?:[- ](?:un)?related)?[- ]donors?\b(?=\s+(?:[\w-]+\s+){0,2}transplant)",
     re.IGNORECASE,

@@ -37,3 +37,18 @@ def test_a_blood_pressure_check_without_hypertension_is_the_exam() -> None:
 def test_diagnosed_hypertension_is_the_reason_not_an_exam() -> None:
     note = "BP check.\nHypertension on amlodipine 5 mg, BP 128/78 today. Continue amlodipine."
     assert _run(note, ("I10",)) == ["I10"]
+
+
+def test_a_high_reading_without_hypertension_is_the_elevated_reading() -> None:
+    dictated = (
+        "Back pain follow up.\nHer blood pressure was 148 over 92 today, she has never been diagnosed with "
+        "high blood pressure. Recheck next visit."
+    )
+    assert "R03.0" in _run(dictated)
+    assert "R03.0" in _run("Knee pain.\nVitals: BP 152/88. No prior HTN dx. Ice and rest.")
+
+
+def test_no_elevated_reading_beside_hypertension_or_a_normal_one() -> None:
+    assert "R03.0" not in _run("Knee pain.\nBP 128/80, no history of hypertension. Ice and rest.")
+    assert "R03.0" not in _run("Knee pain.\nBP 152/96. Hypertension on amlodipine.", ("I10",))
+    assert "R03.0" not in _run("Knee pain.\nBP 152/96 today. Ice and rest.")

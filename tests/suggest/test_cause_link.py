@@ -158,6 +158,9 @@ def test_an_agent_named_first_is_searched_apart_unless_the_index_combines_it() -
     assert agent_apart(WALKER, None, whole) == whole  # J15.212 names both
     assert agent_apart(WALKER, None, "cellulitis of right arm") == "cellulitis of right arm"
     assert agent_apart(None, None, "MRSA cellulitis") == "MRSA cellulitis"
+    assert agent_apart(WALKER, None, "helicobacter pylori gastritis") == "gastritis"
+    # a result names no condition: the agent is all the mention says
+    assert agent_apart(WALKER, None, "helicobacter pylori positive") == "helicobacter pylori positive"
 
 
 def test_a_chunk_after_the_comma_that_the_index_lists_under_the_condition_completes_it() -> None:
@@ -183,3 +186,44 @@ def test_a_chunk_after_the_comma_that_the_index_lists_under_the_condition_comple
     # a bracketed remark after the subterm is the note's evidence, not a word the Index must list
     assert read("Rhinitis, allergic (cat dander).")[0] == "Rhinitis, allergic (cat dander)"
     assert read("CKD, anemia (Hgb 9.1).")[:2] == ["CKD", "anemia (Hgb 9.1)"]
+
+
+def test_a_subterm_whose_code_title_says_the_rest_or_an_index_and_subterm_completes_the_condition() -> None:
+    walker = IndexWalker.from_rows(
+        [
+            _row(0, "Embolism", "I74.9"),
+            _row(1, "Embolism, pulmonary", "I26.99"),
+            _row(2, "Embolism, pulmonary, subsegmental NOS", "I26.93"),
+            _row(0, "Sarcoidosis", "D86.9"),
+            _row(1, "Sarcoidosis, lung", "D86.0"),
+            _row(2, "Sarcoidosis, lung, and lymph nodes", "D86.2"),
+            _row(1, "Sarcoidosis, lymph nodes", "D86.1"),
+            _row(0, "Hypertension", "I10"),
+        ]
+    )
+
+    class Titles(_Titles):
+        codes = {
+            "I26.93": ["ICD-10-CM", "Single subsegmental pulmonary embolism without acute cor pulmonale"],
+            "I26.99": ["ICD-10-CM", "Other pulmonary embolism without acute cor pulmonale"],
+            "I74.9": ["ICD-10-CM", "Embolism and thrombosis of unspecified artery"],
+            "D86.0": ["ICD-10-CM", "Sarcoidosis of lung"],
+            "D86.1": ["ICD-10-CM", "Sarcoidosis of lymph nodes"],
+            "D86.2": ["ICD-10-CM", "Sarcoidosis of lung with sarcoidosis of lymph nodes"],
+            "D86.9": ["ICD-10-CM", "Sarcoidosis, unspecified"],
+            "I10": ["ICD-10-CM", "Essential (primary) hypertension"],
+        }
+
+    def subterm(condition: str, chunk: str) -> bool:
+        return tail_is_subterm(walker, Titles(), condition, chunk)
+
+    def read(line: str) -> list[str]:
+        return [m.text for m in read_note(f"{NOTE}A/P:\n1. {line}", subterm=subterm)][2:]
+
+    assert read("Pulmonary embolism, single subsegmental.") == ["Pulmonary embolism, single subsegmental"]
+    assert read("Sarcoidosis of the lungs and intrathoracic lymph nodes.") == [
+        "Sarcoidosis of the lungs and intrathoracic lymph nodes"
+    ]
+    # "and" a condition of its own, or a site the Index does not join with "and": two mentions
+    assert read("Sarcoidosis of the lungs and hypertension.") == ["Sarcoidosis of the lungs", "hypertension"]
+    assert read("Pulmonary embolism and hypertension.") == ["Pulmonary embolism", "hypertension"]

@@ -1061,3 +1061,28 @@ def test_a_wound_without_a_bite_or_with_a_foreign_body_keeps_its_kind() -> None:
 def test_a_typo_of_the_condition_is_read_as_the_condition(svc: SuggestionService) -> None:
     assert "I10" in finals(run(svc, "A/P:\n1. Essential hypertention, at goal."))
     assert "I10" not in finals(run(svc, "A/P:\n1. Essential tremor, at goal."))
+
+
+def test_the_agent_said_with_a_condition_the_index_codes_apart_is_coded_beside_it() -> None:
+    titles = {
+        "K29.70": "Gastritis, unspecified, without bleeding",
+        "B96.81": "Helicobacter pylori [H. pylori] as the cause of diseases classified elsewhere",
+        "J15.212": "Pneumonia due to Methicillin resistant Staphylococcus aureus",
+        "B95.62": "Methicillin resistant Staphylococcus aureus infection as the cause of diseases classified "
+        "elsewhere",
+    }
+    catalog = CodeCatalog({"codes": {c: ["ICD-10-CM", t, True, c[:3], "code"] for c, t in titles.items()}})
+
+    def coded(note: str, code: str, said: str, query: str) -> list[str]:
+        at = note.index(said)
+        mention = Mention(at, at + len(said), said, query, "assessment", 0, len(note))
+        picks = {code: Pick(code, 0.8, True, [mention])}
+        add_organism(picks, NoteContext(note), catalog)
+        return sorted(c for c, p in picks.items() if p.final)
+
+    # searched without its agent (no Index path names both): the agent's code beside the condition's
+    note = "A/P: H. pylori gastritis - triple therapy."
+    assert coded(note, "K29.70", "H. pylori gastritis", "gastritis") == ["B96.81", "K29.70"]
+    # the Index names the agent with the condition: its code says it, no second code
+    note = "A/P: MRSA pneumonia - vancomycin."
+    assert coded(note, "J15.212", "MRSA pneumonia", "MRSA pneumonia") == ["J15.212"]

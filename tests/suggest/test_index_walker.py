@@ -386,6 +386,8 @@ def test_an_organ_said_as_an_adjective_matches_the_index_noun() -> None:
             "R58": ("Hemorrhage, not elsewhere classified", True, []),
             "K62.5": ("Hemorrhage of anus and rectum", True, []),
             "N19": ("Unspecified kidney failure", True, []),
+            "N20.1": ("Calculus of ureter", True, []),
+            "N20.9": ("Urinary calculus, unspecified", True, []),
         }
 
     walker = IndexWalker.from_rows(
@@ -394,8 +396,11 @@ def test_an_organ_said_as_an_adjective_matches_the_index_noun() -> None:
             _row(1, "Hemorrhage, rectum", "K62.5"),
             _row(0, "Failure"),
             _row(1, "Failure, renal", "N19"),
+            _row(0, "Calculus", "N20.9"),
+            _row(1, "Calculus, ureter", "N20.1"),
         ]
     )
+    assert walker.walk("left ureteral calculus", Organs())[0].code == "N20.1"
     assert walker.walk("rectal hemorrhage", Organs())[0].code == "K62.5"
     assert walker.walk("kidney failure", Organs())[0].code == "N19"
     assert word_key("rectal") == word_key("rectum") and word_key("spinal") != word_key("spine")
@@ -841,3 +846,19 @@ def test_the_connector_complicated_by_is_not_a_word_the_note_says(walker: IndexW
 def test_a_sex_subterm_is_the_patients_sex_not_a_word_of_the_note(walker: IndexWalker) -> None:
     assert top(walker, "cystocele midline")[0] == "N81.11"
     assert top(walker, "female cystocele")[0] == "N81.10"  # said, it is matched as a word
+
+
+def test_a_named_main_term_is_entered_by_each_of_its_alternatives() -> None:
+    walker = IndexWalker.from_rows(
+        [
+            _row(0, "Asperger's disease or syndrome", "F84.5"),
+            _row(0, "Osgood-Schlatter disease or osteochondrosis", "M92.52"),
+            _row(0, "Osteochondrosis", "M93.90"),
+            _row(0, "Syndrome", "R68.89"),
+        ]
+    )
+    assert walker.walk("Asperger's syndrome")[0].code == "F84.5"
+    assert walker.walk("Asperger's disease")[0].code == "F84.5"
+    assert walker.walk("Osgood-Schlatter disease")[0].code == "M92.52"
+    # the alternative word alone does not name the eponym's entry
+    assert [h.code for h in walker.walk("osteochondrosis")] == ["M93.90"]

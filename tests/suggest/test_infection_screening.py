@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.suggest.coding_rules.context import NoteContext
-from assistant.suggest.coding_rules.infection_screening import infection_screening
+from assistant.suggest.coding_rules.infection_screening import hepatitis_antibody, infection_screening
 from assistant.suggest.reader import Mention
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
@@ -15,6 +15,9 @@ TITLES = {
     "Z11.4": "Encounter for screening for human immunodeficiency virus [HIV]",
     "Z11.59": "Encounter for screening for other viral diseases",
     "A15.9": "Respiratory tuberculosis unspecified",
+    "B19.20": "Unspecified viral hepatitis C without hepatic coma",
+    "B18.2": "Chronic viral hepatitis C",
+    "R76.89": "Other specified abnormal immunological findings in serum",
 }
 CATALOG = CodeCatalog(
     {"codes": {c: [ICD, t, True, c[:-1].rstrip("."), "code"] for c, t in TITLES.items()}, "refs": {}}
@@ -45,3 +48,25 @@ def test_a_past_declined_or_unrelated_test_is_not_this_visits_screening() -> Non
     assert _run("Contraception visit.\n# STI screening negative last month.") == []
     assert _run("Annual exam.\nHIV screening offered, declined.") == []
     assert _run("COPD follow-up.\nSmokes 1 ppd. Lung cancer screening CT ordered.") == []
+
+
+def _hepatitis(note: str, said: str, code: str = "B19.20") -> list[str]:
+    at = note.index(said)
+    m = Mention(at, at + len(said), said, said, sentence_start=at, sentence_end=len(note))
+    picks = {code: Pick(code, 0.6, True, [m], heads=[m])}
+    hepatitis_antibody(picks, NoteContext(note=note), CATALOG)
+    return sorted(c for c, p in picks.items() if p.final)
+
+
+def test_a_positive_hepatitis_antibody_without_the_virus_is_the_abnormal_finding() -> None:
+    note = "Assessment:\n1. Hepatitis C antibody positive, RNA pending."
+    assert _hepatitis(note, "Hepatitis C antibody positive") == ["R76.89"]
+    note = "Labs: HCV Ab reactive, HCV RNA not detected."
+    assert _hepatitis(note, "HCV Ab reactive") == ["R76.89"]
+
+
+def test_the_infection_the_virus_confirms_stays() -> None:
+    note = "Assessment:\n1. Hepatitis C antibody positive, HCV RNA detected, viral load 2.1 million."
+    assert _hepatitis(note, "Hepatitis C antibody positive") == ["B19.20"]
+    note = "Assessment:\n1. Chronic hepatitis C, genotype 1a - start treatment."
+    assert _hepatitis(note, "Chronic hepatitis C", "B18.2") == ["B18.2"]

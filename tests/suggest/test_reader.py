@@ -456,3 +456,12 @@ def test_a_condition_the_physician_expects_to_come_is_uncertain() -> None:
     expected = next(m for t, m in by_text.items() if "hypothyroid" in t)
     assert expected.uncertain
     assert not next(m for t, m in by_text.items() if t.startswith("Subacute thyroiditis")).uncertain
+
+
+def test_a_sprains_grade_is_no_word_of_its_code() -> None:
+    query = "Grade II sprain of the right anterior talofibular ligament"
+    assert clean_query(query) == "sprain of the right anterior talofibular ligament"
+    assert clean_query("grade 1 left hamstring strain") == "left hamstring strain"
+    # another condition's grade is read (hemorrhoids by degree, esophagitis by its grade)
+    assert clean_query("grade 2 hemorrhoids") == "grade 2 hemorrhoids"
+    assert clean_query("Grade II esophagitis") == "Grade II esophagitis"

@@ -10,7 +10,7 @@ from assistant.suggest.embedder import HashingEmbedder
 from assistant.suggest.index_build import build_index
 from assistant.suggest.not_coded import vaccine_in_list_given, why_not_coded
 from assistant.suggest.qualifiers import compare, read_qualifiers
-from assistant.suggest.reader import Mention, read_note, scoped_site
+from assistant.suggest.reader import Mention, read_dictation, read_note, scoped_site
 from assistant.suggest.schemas import SuggestRequest, SuggestResponse
 from assistant.suggest.service import SuggestionService, check_evidence
 
@@ -132,6 +132,9 @@ def test_administrative_sentences_give_no_diagnosis_mention() -> None:
         ),
         ("PMH: Colon cancer treated in 2015, NED.", "Colon cancer treated in 2015"),
         ("PMH: Had pneumonia 2 years ago.", "Had pneumonia 2 years ago"),
+        # the age the patient had then is a date
+        ("HPI: Infertility. History: after mumps orchitis at 14, low count.", "after mumps orchitis at 14"),
+        ("PMH: Appendicitis at age 10.", "Appendicitis at age 10"),
     ],
 )
 def test_over_is_history(note: str, text: str) -> None:
@@ -146,6 +149,11 @@ def test_over_is_history(note: str, text: str) -> None:
         ("A/P: Breast cancer, on chemotherapy.", "Breast cancer"),
         ("A/P: Alcohol dependence in early remission.", "Alcohol dependence in early remission"),
         ("HPI: Chest pain for 2 months.", "Chest pain for 2 months"),
+        # the age it began at keeps it current; a score or a gestation is no age
+        ("PMH: Type 1 diabetes diagnosed at age 9.", "Type 1 diabetes diagnosed at age 9"),
+        ("PMH: Asthma since age 12.", "Asthma since age 12"),
+        ("HPI: Knee pain rated at 7.", "Knee pain rated at 7"),
+        ("HPI: Nausea at 14 weeks.", "Nausea at 14 weeks"),
     ],
 )
 def test_current_stays_current(note: str, text: str) -> None:
@@ -193,6 +201,10 @@ def test_the_table_is_large_and_well_formed() -> None:
         ("MS, murmur on exam", "mitral stenosis, murmur on exam"),
         ("relapsing MS on ocrelizumab", "relapsing multiple sclerosis on ocrelizumab"),
         ("breast CA s/p lumpectomy", "breast cancer malignant neoplasm status post lumpectomy"),
+        # raised liver enzymes are the transaminases (Elevated, transaminase: R74.01); the tests stay tests
+        ("Elevated liver enzymes", "Elevated transaminase levels"),
+        ("LFTs were elevated", "transaminase levels were elevated"),
+        ("elevated BP, LFTs normal", "elevated blood pressure, liver function tests normal"),
     ],
 )
 def test_abbreviations_expand(text: str, expanded: str) -> None:
@@ -489,3 +501,38 @@ def test_a_polyp_or_adenoma_found_at_a_scope_lies_in_the_organ_it_looked_at() ->
     # a site said, or no scope in the sentence: the query stays
     assert scoped_site("Colonoscopy: polyp in the rectum", "polyp in the rectum") == "polyp in the rectum"
     assert scoped_site("Nasal polyps on exam", "Nasal polyps") == "Nasal polyps"
+
+
+def test_spoken_punctuation_is_read_as_punctuation() -> None:
+    note = (
+        "follow up of his back pain comma which is better period his knee hurts comma no fever period "
+        "new paragraph assessment low back pain improving"
+    )
+    ms = by_text(note)
+    assert ms["his knee hurts"].section == "body" and not ms["his knee hurts"].negated
+    assert ms["no fever"].negated
+    assert ms["low back pain improving"].section == "assessment"
+    assert all(note[m.start : m.end] == m.text for m in ms.values())
+    # a written note's period is a word: no spoken marks, no rewriting
+    written = "Seen for pelvic pain.\nHer last menstrual period was two weeks ago. No fever."
+    assert "Her last menstrual period was two weeks ago" in by_text(written)
+    assert read_dictation(written) == written
+
+
+def test_a_run_on_dictation_is_cut_where_a_statement_starts() -> None:
+    note = (
+        "this is a 40 year old woman seen today for a dry cough and sore throat for a week no fever no "
+        "chest pain she has type 2 diabetes on metformin and her sugars have been fine so this is acute "
+        "pharyngitis we will treat with fluids"
+    )
+    ms = by_text(note)
+    diabetes = ms["she has type 2 diabetes on metformin"]
+    assert not diabetes.negated
+    # the dictated conclusion is the assessment
+    assert ms["acute pharyngitis"].section == "assessment" and not ms["acute pharyngitis"].negated
+    # a sentence with its commas is read as written
+    written = (
+        "Seen today for a dry cough and sore throat for a week, no fever, no chest pain, she has type 2 "
+        "diabetes on metformin and her sugars have been fine so this is acute pharyngitis we will treat"
+    )
+    assert read_dictation(written) == written

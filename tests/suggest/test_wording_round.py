@@ -238,7 +238,8 @@ def test_an_abnormal_result_or_a_finding_on_a_test_may_be_coded(text: str, why: 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("elevated LFTs", "elevated liver function tests"),
+        ("elevated LFTs", "elevated transaminase levels"),  # raised LFTs are the transaminases (R74.01)
+        ("LFTs pending", "liver function tests pending"),
         ("transaminitis", "elevated transaminase levels"),
         ("lightheadedness", "light-headedness"),
         ("cold sore on the lip", "herpes labialis on the lip"),  # not a common cold (J00)

@@ -27,6 +27,7 @@ from assistant.suggest.coding_rules.encounters import encounter_codes
 from assistant.suggest.coding_rules.hcpcs_gate import gate
 from assistant.suggest.coding_rules.hiv import hiv_status
 from assistant.suggest.coding_rules.index_pairs import index_pairs
+from assistant.suggest.coding_rules.infection_screening import hepatitis_antibody
 from assistant.suggest.coding_rules.influenza import identified_influenza
 from assistant.suggest.coding_rules.injuries import injury_rules
 from assistant.suggest.coding_rules.neoplasm_pain import neoplasm_related_pain
@@ -78,6 +79,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     tobacco_status(picks, ctx, catalog)
     identified_influenza(picks, ctx, catalog)
     hiv_status(picks, ctx, catalog)
+    hepatitis_antibody(picks, ctx, catalog)
     organism_sepsis(picks, ctx, catalog)
     localized_infection(picks, ctx, catalog)
     combine(picks, ctx, catalog)

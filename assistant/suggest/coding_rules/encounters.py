@@ -1,5 +1,6 @@
 """Encounter Z codes when the note is that kind of visit (ICD-10-CM I.C.21.c): general exams by age and
-findings (Z00.00/Z00.01 adult, Z00.121/Z00.129 child), blood pressure checks (Z01.30/Z01.31), immunization
+findings (Z00.00/Z00.01 adult, Z00.121/Z00.129 child), blood pressure checks (Z01.30/Z01.31, and the high
+reading R03.0 of a patient with no hypertension diagnosed), immunization
 (Z23), follow-up after completed treatment (Z08 with the Z85 history after cancer, Z09 with the Z86/Z87
 history otherwise), cancer screening (Z12.-) and counseling as the visit's reason (Z71.-).
 """
@@ -234,6 +235,39 @@ def blood_pressure_exam(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeC
     return True
 
 
+# A reading at or above 140/90 in a patient the note says was never diagnosed with hypertension is an elevated
+# blood-pressure reading (Index: Elevated, blood pressure reading, no diagnosis of hypertension R03.0).
+ELEVATED_READING = "R03.0"
+_READING = re.compile(
+    r"\b(?:BP|blood\s+pressure)\b[^.;\n]{0,25}?\b(?P<systolic>\d{2,3})\s*(?:/|over)\s*(?P<diastolic>\d{2,3})\b",
+    re.IGNORECASE,
+)
+_HIGH_READING = (140, 90)
+_NO_HYPERTENSION = re.compile(
+    r"\b(?:no|never|not)\s+(?:been\s+|had\s+|a\s+)?"
+    r"(?:(?:prior|previous|known|past|history\s+of|hx\s+of|h/o|dx\s+of|diagnos(?:ed|is)\s+(?:with|of))\s+)*"
+    r"(?:high\s+blood\s+pressure|hypertension|htn)\b",
+    re.IGNORECASE,
+)
+
+
+def elevated_reading(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    """R03.0 for a high reading when the note denies a hypertension diagnosis and codes none."""
+    if ctx.pregnant or any(p.final and p.code.startswith(_HYPERTENSIVE) for p in picks.values()):
+        return
+    if not _NO_HYPERTENSION.search(ctx.note):
+        return
+    high = [
+        m
+        for m in _READING.finditer(ctx.note)
+        if int(m.group("systolic")) >= _HIGH_READING[0] or int(m.group("diastolic")) >= _HIGH_READING[1]
+    ]
+    if high:
+        reason = "a high reading with no hypertension diagnosed (Index: Elevated, blood pressure reading)"
+        spans = [ctx.mention(m.start(), m.end()) for m in high]
+        add_pick(picks, catalog, ELEVATED_READING, 0.6, spans, reason)
+
+
 def general_exam(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     exams = [c for c in picks if c.startswith(("Z00.0", "Z00.12"))]
     match = _GENERAL_EXAM.search(head_lines(ctx.note, 4)) or _POSTPARTUM_VISIT.search(head_lines(ctx.note, 4))
@@ -431,6 +465,7 @@ def hiv_prophylaxis(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatal
 
 
 def encounter_codes(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    elevated_reading(picks, ctx, catalog)
     cancer_follow_up(picks, ctx, catalog)
     completed_treatment_follow_up(picks, ctx, catalog)
     immunization(picks, ctx, catalog)

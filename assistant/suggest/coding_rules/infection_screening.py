@@ -1,7 +1,8 @@
 """Screening for an infection in a patient without its signs (ICD-10-CM I.C.21.c.5): each infection the
 screening tests look for has its own Z11 code (HIV Z11.4, hepatitis and other viral diseases Z11.59,
 infections with a predominantly sexual mode of transmission Z11.3, tuberculosis Z11.1). Not where the
-note codes the infection itself or an exposure to it (Z20.-: I.C.21.c.1)."""
+note codes the infection itself or an exposure to it (Z20.-: I.C.21.c.1). A positive antibody test for
+hepatitis, the virus not yet found, is the abnormal finding, not the infection."""
 
 from __future__ import annotations
 
@@ -109,3 +110,55 @@ def infection_screening(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeC
             [ctx.mention(m.start(), m.end())],
             f"screening for {m.group(0)} in a patient without its signs (guideline I.C.21.c.5)",
         )
+
+
+# "Hepatitis C antibody positive, RNA pending", "HCV Ab reactive": an antibody says the patient met the virus,
+# not that the infection is there; until the virus itself is found (RNA, PCR, viral load, genotype) or the
+# provider names the infection, it is an abnormal immunological finding in serum (Index: Findings, abnormal,
+# immunological findings in serum, specified NEC R76.8-).
+_HEPATITIS = ("B15", "B16", "B17", "B18", "B19")
+ANTIBODY_FINDING = "R76.89"
+_ANTIBODY_RESULT = re.compile(
+    r"\b(?:antibod(?:y|ies)|ab|anti-?hcv|anti-?hbc|serolog\w*)\b[^.;\n]{0,20}?"
+    r"(?:\b(?:positive|pos|reactive)\b|\+)|"
+    r"\b(?:positive|reactive)\s+(?:[\w-]+\s+){0,3}(?:antibod(?:y|ies)|ab|serolog\w*)\b",
+    re.IGNORECASE,
+)
+_VIRUS_FOUND = re.compile(
+    r"\b(?:rna|pcr|viral\s+load|vl)\b[^.;\n]{0,20}?(?:\b(?:positive|detected|detectable|reactive)\b|\d)|"
+    r"\bgenotype\s+\d|\bchronic\s+(?:viral\s+)?hep(?:atitis)?\b|\b(?:hcv|hbv|hepatitis\s+[bc])\s+infection\b",
+    re.IGNORECASE,
+)
+_UNDETECTED = re.compile(r"\b(?:not|un)\s*detect\w*|\bnegative\b|\bneg\b", re.IGNORECASE)
+
+
+def _not_found(sentence: str) -> bool:
+    """ "HCV RNA not detected": the test for the virus found none."""
+    return any(_UNDETECTED.search(m.group(0)) for m in _VIRUS_FOUND.finditer(sentence))
+
+
+def hepatitis_antibody(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    """A hepatitis code read only from a positive antibody result gives way to R76.89."""
+    found = [
+        p
+        for c, p in picks.items()
+        if p.final
+        and c.startswith(_HEPATITIS)
+        and any(_ANTIBODY_RESULT.search(ctx.sentence(m)) for m in p.mentions)
+        and all(_ANTIBODY_RESULT.search(ctx.sentence(m)) or _not_found(ctx.sentence(m)) for m in p.mentions)
+    ]
+    if not found or any(not _UNDETECTED.search(m.group(0)) for m in _VIRUS_FOUND.finditer(ctx.note)):
+        return
+    reason = (
+        "a positive antibody test, the infection not confirmed (Index: Findings, abnormal, immunological)"
+    )
+    add_pick(
+        picks,
+        catalog,
+        ANTIBODY_FINDING,
+        max(p.score for p in found),
+        [m for p in found for m in p.mentions],
+        reason,
+    )
+    for p in found:
+        demote(p, f"a positive antibody alone is not the infection: {ANTIBODY_FINDING}")

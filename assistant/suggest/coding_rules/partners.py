@@ -111,6 +111,7 @@ ORGANISMS: tuple[tuple[str, str], ...] = (
     ("B96.3", r"h(?:aemophilus|\.) influenzae"),
     ("B96.0", r"mycoplasma pneumoniae"),
     ("B97.4", r"(?-i:RSV)|respiratory syncytial virus"),
+    ("B96.81", r"(?:helicobacter|h\.?) ?pylori"),
 )
 
 # Each organism's words as a pattern, compiled once: not inside a longer word or after a dot ("S. aureus").
@@ -287,7 +288,9 @@ def add_drugs(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) ->
 
 
 def add_organism(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
-    """B95-B97 beside an infection whose note says "use additional code (B95-B97) to identify the agent"."""
+    """B95-B97 beside an infection whose note says "use additional code (B95-B97) to identify the agent",
+    and beside a condition said with its agent that the Index codes apart."""
+    agent_said_with_condition(picks, ctx, catalog)
     infections = [p for p in _diagnoses(picks, catalog) if _asks_for(catalog, p, "B96.20")]
     if not infections:
         return
@@ -310,6 +313,23 @@ def add_organism(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog)
         return
 
 
+def agent_said_with_condition(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    """ "H. pylori gastritis": the agent names the condition's cause, and the condition was searched without
+    it (no Index path names the two together: ``cause_link.agent_apart``); the condition keeps its own code
+    and the agent takes its B95-B97 code beside it, as supplementary codes are used (I.C.1.b)."""
+    for owner in sorted(_diagnoses(picks, catalog), key=lambda p: -p.score):
+        if owner.code.startswith(("B95", "B96", "B97")):
+            continue
+        for m in owner.mentions:
+            for code, rx in ORGANISM_PATTERNS:
+                said = rx.search(m.text)
+                if said is None or rx.search(m.query) or _negative_result(m.text, said.start(), said.end()):
+                    continue
+                span = ctx.mention(m.start + said.start(), m.start + said.end())
+                reason = f"the agent said with {owner.code}, which does not name it (B95-B97, I.C.1.b)"
+                add_pick(picks, catalog, code, owner.score * 0.95, [span], reason)
+
+
 # "RSV negative", "flu/RSV neg", "MRSA PCR not detected", "negative for GBS": a test that did not find it.
 _NEGATIVE_AFTER = re.compile(
     r"^[\w/ +()-]{0,25}?\b(?:neg(?:ative)?|not detected|undetected|nondetected|ruled out)\b"
@@ -326,7 +346,7 @@ def _negative_result(note: str, start: int, end: int) -> bool:
     return bool(_NEGATIVE_AFTER.search(after) or _NEGATIVE_BEFORE.search(note[max(0, start - 40) : start]))
 
 
-_RESULT_WORDS = frozenset(tokens("culture cultures grew growing positive urine blood sputum wound cx"))
+RESULT_WORDS = frozenset(tokens("culture cultures grew growing positive urine blood sputum wound cx"))
 
 
 def _organism_is_not_a_second_infection(
@@ -352,7 +372,7 @@ def _organism_is_not_a_second_infection(
 def _only_the_organism(mention: str, organism: str) -> bool:
     """The mention says nothing but the organism ("culture grew E. coli"), unlike "sepsis due to E. coli",
     a condition of its own (I.C.1.d.4: the sepsis and the localized infection are both coded)."""
-    return not (set(tokens(mention)) - set(tokens(organism)) - _RESULT_WORDS)
+    return not (set(tokens(mention)) - set(tokens(organism)) - RESULT_WORDS)
 
 
 def _z3a_goes_with(code_first: list[str], code: str) -> bool:
