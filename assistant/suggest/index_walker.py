@@ -106,6 +106,10 @@ WORD_ALIASES: dict[str, tuple[str, ...]] = {
     "lung": ("pulmonary",),
     "pulmonary": ("lung",),
     "stomach": ("gastric",),
+    "gastric": ("stomach",),  # "gastric ulcer": Ulcer, stomach
+    # "Bleeding - see Hemorrhage": "gastric ulcer with bleeding" is Ulcer, stomach, with hemorrhage
+    "bleeding": ("hemorrhage",),
+    "bleed": ("hemorrhage",),
     "liver": ("hepatic",),
     "exam": ("examination",),
     "strep": ("streptococcal",),
@@ -125,6 +129,7 @@ WORD_ALIASES: dict[str, tuple[str, ...]] = {
     "menorrhagia": ("blood", "loss"),
 }
 QUALIFIER_PENALTY = 0.05
+SITE_BESIDE_PENALTY = 0.005  # more than the aliases a site path may take, less than a word left unread
 ALIAS_PENALTY = 0.001  # breaks a tie only: "contusion of forearm" is Contusion, forearm before Contusion, arm
 # A phrase the Index lists only under the syndrome it names ("dry eye", "carpal tunnel": Syndrome, dry eye):
 # the coder reads the main term into a phrase of two words or more when no entry of its own words accounts
@@ -670,12 +675,16 @@ class IndexWalker:
             )
             used = used | (content_keys(f"{column} {cue}") & mention.words)
             path.append(column)
+        beside = frozenset[str]()
         if not node.columns and not self.children(node):  # an entry with no subterms: no site choice
-            used = used | self._sites_beside(mention.unused(used))
+            beside = self._sites_beside(mention.unused(used))
+            used = used | beside
         aliased = sum(
             1 for w in used if w not in mention.base
         )  # a word read as its alias: a direct entry wins
         score = mention.credit(used, state.half) - 0.01 * state.hops - state.penalty - ALIAS_PENALTY * aliased
+        if beside:  # an entry that names the site wins ("gastric ulcer with bleeding": Ulcer, stomach, ...)
+            score -= SITE_BESIDE_PENALTY
         if _NOT_TRAUMATIC & mention.words and "traumat" in content_keys(node.path[0]):
             score -= NOT_DEFAULT_PENALTY  # "fragility fracture", "osteoporotic fracture": not the default
         old = found.get(full)
