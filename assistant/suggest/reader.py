@@ -510,12 +510,20 @@ _EPISODE = (
     r"(?:(?:most\s+recent|current(?:ly)?|present)\s+)?episode\s+(?:depressed|depressive|manic|hypomanic|mixed)"
     r"(?:\s*,?\s*(?:mild|moderate|severe)\b[^,.;]*)?"
 )
+# A "with" / "without" feature the code titles of the condition before it subdivide by ("Alzheimer's dementia,
+# moderate, with agitation", "Gastric ulcer, with bleeding", "Migraine, without aura").
+_WITH_FEATURE = (
+    r"(?:with|without|w/o|w/)\s+(?:behaviou?ral\s+disturbances?|agitation|psychotic\s+(?:features|symptoms)|"
+    r"mood\s+disturbance|(?:acute\s+)?exacerbation|aura|status\s+(?:migrainosus|asthmaticus|epilepticus)|"
+    r"(?:diabetic\s+)?complications?|hematuria|coma|hyperglycemia|hypoglycemia|ketoacidosis|bleeding|"
+    r"hemorrhage|perforation|obstruction|gangrene)"
+)
 # The origin the Index subdivides by ("Insomnia, primary" F51.01, "Hypertension, secondary" I15.9).
 _ORIGIN = r"(?:primary|secondary|idiopathic|essential|familial|congenital|acquired)"
 _REMISSION = r"(?:in\s+)?(?:(?:early|sustained|partial|full|complete)\s+)?remission(?:\s*\([^)]*\)?)?"
 _COMPLETES_PREVIOUS = re.compile(
     rf"\s*(?:(?:right|left|bilateral|both|r|l|rt|lt)\s+{_SITE}|[a-z]+(?:\s+[a-z]+)?\s+type|[rl][uml]l|{_SPINE_REGION}|"
-    rf"{_STRUCTURE}|{_ULCER_DEPTH}|{_EPISODE}|{_REMISSION}|{_ORIGIN})[\s.!?]*",
+    rf"{_STRUCTURE}|{_ULCER_DEPTH}|{_EPISODE}|{_REMISSION}|{_ORIGIN}|{_WITH_FEATURE})[\s.!?]*",
     re.IGNORECASE,
 )
 
@@ -750,6 +758,16 @@ def _before_next_item(note: str, a: int, b: int) -> int:
     return m.start() if m is not None and next_item_number(note, m.start(1), b) else b
 
 
+_ITEM_NUMBER = re.compile(r"(?:^|\s)(\d{1,2})[.)]\s*$")
+
+
+def _starts_inline_item(note: str, gap_start: int, at: int) -> bool:
+    """The mention at ``at`` begins the next item of a list that runs on one line ("1. Otitis 2. Herpangina"):
+    a problem of its own, as on a line of its own."""
+    m = _ITEM_NUMBER.search(note, gap_start, at)
+    return m is not None and next_item_number(note, m.start(1), m.end(1))
+
+
 def is_phrase(text: str) -> bool:
     """A short single-line text (a diagnosis phrase, not a note): searched as one mention."""
     t = text.strip()
@@ -905,7 +923,9 @@ def read_note(
             pieces, spread_sites = _split_spread(sentence, pieces)
             pieces, replaced = _split_transplant_reason(sentence, pieces)
             previous: Mention | None = None
-            heads_line = problem_line and _first_on_line(note, line_start, s_start)
+            heads_line = problem_line and (
+                _first_on_line(note, line_start, s_start) or _starts_inline_item(note, line_start, s_start)
+            )
             screened = screening_sentence(sentence)
             for c_start, c_end in pieces:
                 a, b = _strip_span(note, s_start + c_start, s_start + c_end)

@@ -300,6 +300,7 @@ def settle(
             line = read_line(_clause_of(note, said, others))
         if "A" in catalog.seven_chr_for(code):  # encounters: the 7th character and side rules decide,
             pick = _unprefixed(picks, pick, line.text, catalog, allowed)
+            pick = _displaced_by_default(picks, pick, note, catalog, allowed)
             _healing_on_line(picks, pick, note, catalog, allowed)  # with the lines' healing words
             continue
         where = "problem line" if head is not None else "clause"
@@ -467,6 +468,31 @@ def _unprefixed(
             if leaf[-1] == code[-1] and catalog.title(leaf).lower() == wanted and allowed(leaf):
                 _swap(picks, pick, leaf, f"{leaf} over {code}: its line says non{word}")
                 return picks[leaf]
+    return pick
+
+
+_NOT_DISPLACED = re.compile(
+    r"\b(?:non-?\s?displaced|undisplaced|not\s+displaced|no\s+displacement|without\s+displacement|"
+    r"minimally\s+displaced|hairline|buckle|torus|greenstick|stress\s+fracture)\b",
+    re.IGNORECASE,
+)
+
+
+def _displaced_by_default(
+    picks: dict[str, Pick], pick: Pick, note: str, catalog: CodeCatalog, allowed: Callable[[str], bool]
+) -> Pick:
+    """I.C.19.c.1: a fracture not stated displaced or nondisplaced is coded displaced; a "Nondisplaced" code
+    the note never says becomes its displaced sibling of the same encounter."""
+    code = pick.code
+    title = catalog.title(code).lower()
+    if "nondisplaced" not in title or _NOT_DISPLACED.search(note):
+        return pick
+    wanted = title.replace("nondisplaced", "displaced")
+    for leaf in catalog.leaves_under(code[:3]):
+        if leaf[-1] == code[-1] and catalog.title(leaf).lower() == wanted and allowed(leaf):
+            why = f"{leaf} over {code}: not stated nondisplaced, coded displaced (I.C.19.c.1)"
+            _swap(picks, pick, leaf, why)
+            return picks[leaf]
     return pick
 
 

@@ -465,3 +465,9 @@ def test_a_sprains_grade_is_no_word_of_its_code() -> None:
     # another condition's grade is read (hemorrhoids by degree, esophagitis by its grade)
     assert clean_query("grade 2 hemorrhoids") == "grade 2 hemorrhoids"
     assert clean_query("Grade II esophagitis") == "Grade II esophagitis"
+
+
+def test_each_item_of_a_list_run_on_one_line_is_a_problem() -> None:
+    note = "A/P: 1. CKD 3 2. HTN 3. Gout, left foot 4. Hyperlipidemia"
+    problems = {m.text: m.problem for m in read_note(note)}
+    assert problems == {"CKD 3": True, "HTN": True, "Gout": True, "left foot": False, "Hyperlipidemia": True}

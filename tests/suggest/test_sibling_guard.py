@@ -1081,6 +1081,14 @@ def test_an_encounter_code_saying_what_its_line_negates_is_the_non_sibling_of_th
     ]
 
 
+def test_a_fracture_not_stated_nondisplaced_is_coded_displaced() -> None:
+    # I.C.19.c.1: a "Nondisplaced" code the note never says becomes the displaced code of the same encounter
+    note = "Ortho f/u.\nA: L clavicle shaft fracture, healing as expected.\nP: ROM."
+    assert _finals(_settle_chunk(CLAVICLE, note, "L clavicle shaft fracture", "S42.025D")) == ["S42.022D"]
+    said = "Ortho f/u. XR: non-displaced.\nA: L clavicle shaft fracture, healing as expected.\nP: ROM."
+    assert _finals(_settle_chunk(CLAVICLE, said, "L clavicle shaft fracture", "S42.025D")) == ["S42.025D"]
+
+
 def test_without_mention_of_in_a_title_excludes_the_finding() -> None:
     title = qualifiers.read_qualifiers(
         "Parkinson's disease without dyskinesia, without mention of fluctuations", title=True
