@@ -1,0 +1,93 @@
+"""Fourth round of final-list rules found on new office notes (a ninth hand: "2/2", "c/w", routes and
+single-letter sides): each with a note it must code and one it must not. Notes here are written for these
+tests; titles are the ICD-10-CM tabular's (public domain)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.suggest.coding_rules.adverse_effects import drug_adverse_effects
+from assistant.suggest.coding_rules.context import NoteContext
+from assistant.suggest.reader import Mention
+from assistant.suggest.store import CodeCatalog
+from assistant.suggest.types import Pick
+
+
+def _mention(note: str, text: str) -> Mention:
+    start = note.index(text)
+    return Mention(start, start + len(text), text, text, "assessment", 0, len(note))
+
+
+# ------------------------------------------------------------ drug-induced conditions (I.C.19.e.5.a)
+AE_TITLES = {
+    "B37.0": ("Candidal stomatitis", True, "B37"),
+    "J98.01": ("Acute bronchospasm", True, "J98.0"),
+    "T38.0X5A": ("Adverse effect of glucocorticoids and synthetic analogues, initial encounter", True,
+                 "T38.0X5"),
+    "T41.0X5A": ("Adverse effect of inhaled anesthetics, initial encounter", True, "T41.0X5"),
+    "N14.1": ("Nephropathy induced by other drugs, medicaments and biological substances", False, "N14"),
+    "N14.11": ("Contrast-induced nephropathy", True, "N14.1"),
+    "N14.19": ("Nephropathy induced by other drugs, medicaments and biological substances", True, "N14.1"),
+    "T50.8X5A": ("Adverse effect of diagnostic agents, initial encounter", True, "T50.8X5"),
+    "D64": ("Other anemias", False, None),
+    "D64.2": ("Secondary sideroblastic anemia due to drugs and toxins", True, "D64"),
+    "D64.8": ("Other specified anemias", False, "D64"),
+    "D64.81": ("Anemia due to antineoplastic chemotherapy", True, "D64.8"),
+    "D64.89": ("Other specified anemias", True, "D64.8"),
+    "D64.9": ("Anemia, unspecified", True, "D64"),
+    "G62": ("Other and unspecified polyneuropathies", False, None),
+    "G62.0": ("Drug-induced polyneuropathy", True, "G62"),
+    "G62.9": ("Polyneuropathy, unspecified", True, "G62"),
+    "T45.1X5A": ("Adverse effect of antineoplastic and immunosuppressive drugs, initial encounter", True,
+                 "T45.1X5"),
+}  # fmt: skip
+# The engine's retrieval of "adverse effect of <drug>" within the Drug table's codes, as a stand-in (the
+# scores are the real index's for these words).
+DRUG_TABLE = {
+    "inhaled": [("T41.0X5S", 0.79), ("T41.0X5A", 0.77)],  # the route word alone finds the inhaled anesthetics
+    "glucocorticoid": [("T38.0X5A", 1.06)],
+    "contrast medium, radiography": [("T50.8X5A", 0.60)],
+    "antineoplastic drug": [("T45.1X5A", 0.83)],
+}
+
+
+def _search(text: str, prefixes: tuple[str, ...]) -> list[tuple[str, float]]:
+    assert all(p.startswith("T") for p in prefixes)
+    return DRUG_TABLE.get(text.removeprefix("adverse effect of ").lower(), [("T47.5X5S", 0.47)])
+
+
+@pytest.fixture(scope="module")
+def ae_catalog() -> CodeCatalog:
+    codes = {c: ["ICD-10-CM", t, b, p, "code"] for c, (t, b, p) in AE_TITLES.items()}
+    return CodeCatalog({"codes": codes, "refs": {}})
+
+
+@pytest.mark.parametrize(
+    ("note", "condition", "code", "expected"),
+    [
+        # the route is not the drug: the inhaled steroid is a glucocorticoid, not an inhaled anesthetic
+        ("2. Oral thrush due to inhaled corticosteroid - nystatin, rinse after Trelegy.", "Oral thrush",
+         "B37.0", {"B37.0", "T38.0X5A"}),
+        ("2. Bronchospasm due to inhaled smoke in a house fire - albuterol.", "Bronchospasm", "J98.01",
+         {"J98.01"}),
+        # contrast is the Drug table's "Contrast medium, radiography"; a denied one adds nothing
+        ("1. Contrast-induced nephropathy - AKI on CKD 3a after the cath.", "nephropathy", "N14.11",
+         {"N14.11", "T50.8X5A"}),
+        ("1. No contrast-induced nephropathy; creatinine stable after the cath.", "nephropathy", "N14.11",
+         {"N14.11"}),
+        # the drug-induced member one level down (D64.8 -> D64.81); a cause that is no drug changes nothing
+        ("4 Anemia 2/2 chemo - Hgb 10.9, observe.", "Anemia", "D64.9", {"D64.81", "T45.1X5A"}),
+        ("4 Anemia 2/2 menorrhagia - iron.", "Anemia", "D64.9", {"D64.9"}),
+        # the kind of neuropathy between the antineoplastic and the condition
+        ("3 Paclitaxel peripheral neuropathy, grade 1 - monitor.", "peripheral neuropathy", "G62.9",
+         {"G62.0", "T45.1X5A"}),
+        ("3 Idiopathic peripheral neuropathy, grade 1 - monitor.", "peripheral neuropathy", "G62.9",
+         {"G62.9"}),
+    ],
+)  # fmt: skip
+def test_a_route_a_contrast_and_a_deeper_drug_induced_form(
+    note: str, condition: str, code: str, expected: set[str], ae_catalog: CodeCatalog
+) -> None:
+    picks = {code: Pick(code, 0.8, True, [_mention(note, condition)])}
+    drug_adverse_effects(picks, NoteContext(note=note, search=_search), ae_catalog)
+    assert {c for c, p in picks.items() if p.final} == expected
