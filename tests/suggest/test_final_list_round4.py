@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.suggest.abbreviations import expand_text
 from assistant.suggest.coding_rules.adverse_effects import drug_adverse_effects
 from assistant.suggest.coding_rules.context import NoteContext
 from assistant.suggest.reader import Mention
@@ -16,6 +17,25 @@ from assistant.suggest.types import Pick
 def _mention(note: str, text: str) -> Mention:
     start = note.index(text)
     return Mention(start, start + len(text), text, text, "assessment", 0, len(note))
+
+
+# ------------------------------------------------------------ a side written as one capital letter
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # after a comma at the end of any diagnosis, not only one with a condition's ending
+        ("2. Hallux rigidus, R\nP: insert", "2. Hallux rigidus, right\nP: insert"),
+        ("Carpal tunnel syndrome, L - night splint", "Carpal tunnel syndrome, left - night splint"),
+        # before an interspace named by its ordinal
+        ("Morton's neuroma, L 3rd interspace", "Morton's neuroma, left 3rd interspace"),
+        # a lab's low flag, a volume, a spinal level: left as written
+        ("Albumin 2.9 (L)\nHgb 9.8 L", "Albumin 2.9 (L)\nHgb 9.8 L"),
+        ("paracentesis removed 3 L, cytology +", "paracentesis removed 3 L, cytology +"),
+        ("Labs: Na 131, L", "Labs: Na 131, L"),
+    ],
+)
+def test_one_capital_letter_is_a_side_only_beside_a_diagnosis_or_a_site(text: str, expected: str) -> None:
+    assert expand_text(text) == expected
 
 
 # ------------------------------------------------------------ drug-induced conditions (I.C.19.e.5.a)
