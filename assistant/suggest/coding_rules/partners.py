@@ -70,6 +70,9 @@ _STOPPED = re.compile(
     # one dose given at the visit ("dexamethasone 0.6 mg/kg PO given", "x1", "single dose")
     r"given|administered|x\s?1|single dose|one[- ]time dose|"
     r"once(?!\s+(?:a\s+)?(?:daily|day|week|month|per))|"
+    # a drug injected into a joint or a soft tissue at the visit is the procedure's, not a therapy taken
+    r"intra-?articular|epidural|trigger[- ]point|injected\s+(?:into|in)|(?:joint|bursa|bursal|interspace|"
+    r"tendon\s+sheath|subacromial|knee|shoulder|hip|cortisone|steroid)\s+injection|"
     # a drug decided against or only planned for a condition not yet met: no current therapy
     r"(?:decided|decides|advised|recommended) against|against (?:starting|using|giving)|"
     r"if (?:no|not|there is no|she is not|he is not) (?:relief|improvement|improved|better|response)|"
