@@ -9,7 +9,7 @@ import pytest
 from assistant.suggest.abbreviations import expand_text
 from assistant.suggest.coding_rules.adverse_effects import drug_adverse_effects
 from assistant.suggest.coding_rules.context import NoteContext
-from assistant.suggest.reader import Mention
+from assistant.suggest.reader import Mention, read_note
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 
@@ -36,6 +36,25 @@ def _mention(note: str, text: str) -> Mention:
 )
 def test_one_capital_letter_is_a_side_only_beside_a_diagnosis_or_a_site(text: str, expected: str) -> None:
     assert expand_text(text) == expected
+
+
+# ------------------------------------------------------------ a condition its item calls cured
+@pytest.mark.parametrize(
+    ("note", "history"),
+    [
+        ("A/P:\n4. Hepatitis C - cured (SVR), no further tx.\n", True),
+        ("Active Problems:\n  * Chronic hepatitis C, genotype 1a - treated, SVR12 (2019)\n", True),
+        # under treatment, or a cure only hoped for at the end of a longer sentence: current
+        ("A/P:\n4. Hepatitis C - on sofosbuvir/velpatasvir wk 6, RNA pending.\n", False),
+        (
+            "A/P:\n1. Hepatitis C, genotype 1a, viral load 2 million, treat next month, hope for a cure.\n",
+            False,
+        ),
+    ],
+)
+def test_a_condition_whose_item_says_cured_is_history_without_an_h_o(note: str, history: bool) -> None:
+    first = next(m for m in read_note(note) if "epatitis C" in m.text)
+    assert first.history is history
 
 
 # ------------------------------------------------------------ drug-induced conditions (I.C.19.e.5.a)
