@@ -9,6 +9,7 @@ import pytest
 from assistant.suggest.abbreviations import expand_text
 from assistant.suggest.coding_rules.adverse_effects import drug_adverse_effects
 from assistant.suggest.coding_rules.context import NoteContext
+from assistant.suggest.qualifiers import compare, read_qualifiers
 from assistant.suggest.reader import Mention, read_note
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
@@ -36,6 +37,21 @@ def _mention(note: str, text: str) -> Mention:
 )
 def test_one_capital_letter_is_a_side_only_beside_a_diagnosis_or_a_site(text: str, expected: str) -> None:
     assert expand_text(text) == expected
+
+
+# ------------------------------------------------------------ bleeding denied by its history
+def test_no_history_of_bleeding_denies_it() -> None:
+    without = read_qualifiers("Esophageal varices without bleeding", title=True)
+    for phrase in (
+        "Esophageal varices, small, no history of bleeding",
+        "esophageal varices, no h/o bleeding",
+        "Varices, never bled",
+        "Esophageal varices - no prior bleeding",
+    ):
+        assert not read_qualifiers(phrase).bleeding and not compare(read_qualifiers(phrase), without)[0]
+    # a past bleed still stated is bleeding
+    stated = read_qualifiers("Esophageal varices, history of bleeding 2024, banded")
+    assert stated.bleeding and compare(stated, without)[0]
 
 
 # ------------------------------------------------------------ a condition its item calls cured
