@@ -39,6 +39,17 @@ def test_one_capital_letter_is_a_side_only_beside_a_diagnosis_or_a_site(text: st
     assert expand_text(text) == expected
 
 
+# ------------------------------------------------------------ "ca screening" is a screening
+def test_ca_before_screening_is_the_cancer_screened_for_not_a_malignant_neoplasm() -> None:
+    assert (
+        expand_text("Colon ca screening: colonoscopy 2022 normal")
+        == "Colon cancer screening: colonoscopy 2022 normal"
+    )
+    assert expand_text("prostate ca screen - PSA drawn") == "prostate cancer screen - PSA drawn"
+    # the cancer itself, as before
+    assert "malignant neoplasm" in expand_text("Colon ca s/p resection 2021")
+
+
 # ------------------------------------------------------------ bleeding denied by its history
 def test_no_history_of_bleeding_denies_it() -> None:
     without = read_qualifiers("Esophageal varices without bleeding", title=True)
