@@ -10,7 +10,7 @@ from assistant.suggest.abbreviations import expand_text
 from assistant.suggest.coding_rules.adverse_effects import drug_adverse_effects
 from assistant.suggest.coding_rules.context import NoteContext
 from assistant.suggest.qualifiers import compare, read_qualifiers
-from assistant.suggest.reader import Mention, read_note
+from assistant.suggest.reader import Mention, qualifies_previous, read_note
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 
@@ -37,6 +37,21 @@ def _mention(note: str, text: str) -> Mention:
 )
 def test_one_capital_letter_is_a_side_only_beside_a_diagnosis_or_a_site(text: str, expected: str) -> None:
     assert expand_text(text) == expected
+
+
+# ------------------------------------------------------------ the bone after a fracture's comma
+@pytest.mark.parametrize(
+    ("chunk", "completes"),
+    [
+        (" R calcaneus", True),  # "Closed displaced intra-articular fracture, R calcaneus"
+        (" L distal radius", True),
+        (" right 5th metatarsal", True),
+        (" calcaneus spur excision planned", False),  # no side: a chunk of its own
+        (" R heel pain", False),
+    ],
+)
+def test_a_side_and_a_bone_after_the_comma_complete_the_fracture(chunk: str, completes: bool) -> None:
+    assert qualifies_previous(chunk) is completes
 
 
 # ------------------------------------------------------------ "ca screening" is a screening
