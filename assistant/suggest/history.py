@@ -195,6 +195,20 @@ def said_cured(sentence: str) -> bool:
     return _CURED.search(sentence) is not None
 
 
+def _cured_after(sentence: str, mention: str) -> str | None:
+    """The cure word that closes the item the mention opens, a few words after it ("Hepatitis C - cured
+    (SVR)", "Chronic hepatitis C, genotype 1a - treated, SVR12 2019"): no current condition, with or
+    without an "h/o"."""
+    at = sentence.find(mention)
+    if at < 0:
+        return None
+    after = sentence[at + len(mention) :]
+    m = _CURED.search(after)
+    if m is None or len(after[: m.start()].split()) > 5:
+        return None
+    return m.group(0).lower()
+
+
 def names_neoplasm(text: str) -> bool:
     """The text names a cancer or another neoplasm."""
     return _NEOPLASM.search(text) is not None
@@ -216,6 +230,8 @@ def history_cue(sentence: str, mention: str) -> str | None:
         m = _TREATMENT_OVER.search(sentence)
         if m:
             return m.group(0).strip().lower()
+    if (cured := _cured_after(sentence, mention)) is not None:
+        return cured
     if _ONSET_DATE.search(mention):
         return _dated_and_closed(sentence, mention)
     m = _PAST_EVENT.search(mention)

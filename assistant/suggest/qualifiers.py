@@ -43,11 +43,13 @@ _NO_EXACERBATION = re.compile(
 # "COPD, stable", "asthma at baseline": a course that says there is no exacerbation now.
 _STABLE = re.compile(r"\b(?:stable|(?:at|back\s+to)\s+(?:her\s+|his\s+)?baseline)\b", re.I)
 # "Bleeding duodenal ulcer", "hemorrhagic gastritis": the note states bleeding, which a "without hemorrhage" /
-# "without bleeding" sibling contradicts (the titles say either word); "no bleeding" denies it.
+# "without bleeding" sibling contradicts (the titles say either word); "no bleeding", "no history of
+# bleeding", "never bled" deny it.
 _BLEEDING = re.compile(r"\b(?:bleed\w*|bled|hemorrhag\w*)", re.I)
 _NO_BLEEDING = re.compile(
-    r"\b(?:without|w/o|no|not|denies|negative\s+for)\s+(?:(?:an?|any|active|acute|recent|gross|signs?\s+of|"
-    r"evidence\s+of|mention\s+of)\s+)*(?:bleed\w*|bled|hemorrhag\w*)|"
+    r"\b(?:without|w/o|no|not|never|denies|negative\s+for)\s+(?:(?:an?|any|active|acute|recent|gross|signs?\s+of|"
+    r"evidence\s+of|mention\s+of|(?:a\s+)?history\s+of|h/o|hx\s+of|prior|previous|past)\s+)*"
+    r"(?:bleed\w*|bled|hemorrhag\w*)|"
     # a bleeding risk or precaution is no bleeding ("bleeding precautions", "risk of bleeding")
     r"\b(?:bleed\w*|hemorrhag\w*)\s+(?:precautions?|risk|time)\b|\brisk\s+of\s+(?:bleed\w*|hemorrhag\w*)",
     re.I,

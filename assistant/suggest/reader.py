@@ -489,7 +489,11 @@ _SITE = (
     r"(?:(?:lower|upper|great|index|middle|ring|little)\s+)?(?:ears?|eyes?|foot|feet|hands?|knees?|hips?|"
     r"shoulders?|ankles?|wrists?|elbows?|legs?|arms?|breasts?|sides?|thighs?|calf|calves|shins?|heels?|toes?|"
     r"fingers?|thumbs?|flanks?|groins?|axillae?|lungs?|kidneys?|forearms?|buttocks?|ovary|ovaries|testis|"
-    r"testes|tm|extremity|extremities|limbs?)"
+    r"testes|tm|extremity|extremities|limbs?|"
+    # the bone a fracture is of ("Closed displaced fracture, R calcaneus", "Fx, L distal radius")
+    r"(?:(?:distal|proximal|\d(?:st|nd|rd|th))\s+)?(?:calcaneus|talus|tibia|fibula|femur|patella|radius|ulna|"
+    r"humerus|clavicle|scapula|olecranon|scaphoid|(?:medial\s+|lateral\s+)?malleolus|metatarsals?|"
+    r"metacarpals?|ribs?))"
 )
 # The ligament or tendon an injury is of ("L ankle sprain - ATFL", "knee sprain, MCL"): it says which one.
 _STRUCTURE = r"(?:atfl|cfl|acl|pcl|mcl|lcl|ucl|(?:[a-z-]+\s+){1,3}(?:ligament|tendon|meniscus|labrum))"

@@ -442,6 +442,19 @@ def test_a_drug_decided_against_or_kept_for_if_no_relief_is_no_long_term_therapy
     assert "Z79.52" in finals(run(svc, af + "Naproxen gave no relief; prednisone 40 mg daily since May."))
 
 
+def test_a_steroid_injected_into_a_joint_or_a_soft_tissue_is_no_long_term_steroid(
+    svc: SuggestionService,
+) -> None:
+    oa = "A/P:\n1. Primary osteoarthritis, right knee.\n"
+    injected = (
+        oa + "Procedure: R knee joint injection - methylprednisolone acetate 40 mg + 1% lidocaine, no issues."
+    )
+    assert "Z79.52" not in finals(run(svc, injected))
+    assert "Z79.52" not in finals(run(svc, oa + "Intra-articular dexamethasone 4 mg, sterile prep."))
+    taken = oa + "Polymyalgia: continue methylprednisolone 4 mg daily since March."
+    assert "Z79.52" in finals(run(svc, taken))
+
+
 def test_mmf_is_mycophenolate() -> None:
     words = dict(DRUG_CLASSES)["Z79.624"]
     assert re.search(rf"\b(?:{words})\b", "Lupus nephritis - continue MMF 1.5 g bid.", re.IGNORECASE)

@@ -268,6 +268,10 @@ def test_a_gynecological_exam_has_its_own_encounter_code(
         ("Routine gynecologic exam.", "Z01.411"),
         ("Routine gynecologic exam, normal findings except a cervical polyp.", "Z01.411"),
         ("Exam normal. Routine gynecologic exam with abnormal finding: tobacco use.", "Z01.411"),
+        # "otherwise" names an abnormal finding beside the normal exam; alone, "normal exam" still decides
+        ("Routine gynecologic exam. Normal exam otherwise.", "Z01.411"),
+        ("Routine gynecologic exam, otherwise normal exam.", "Z01.411"),
+        ("Routine gynecologic exam. Normal exam.", "Z01.419"),
     ],
 )
 def test_the_physicians_word_on_the_findings_decides_the_exam_code(

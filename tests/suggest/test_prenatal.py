@@ -61,6 +61,15 @@ def test_a_routine_visit_is_the_normal_pregnancy_by_gravida_and_trimester() -> N
     assert _run("Sick visit. 27 yo G1P0 at 24 weeks with a cold.") == []
 
 
+def test_a_preterm_history_written_hx_or_in_letters_supervises_the_pregnancy() -> None:
+    for said in ("Hx preterm delivery at 34 wk", "h/o spontaneous PTB", "hx PTL 2023", "h/o sPTB at 33 wk"):
+        note = f"OB return visit. G2P1 at 22 weeks. {said}.\nA/P: cervical length ok."
+        assert _run(note, weeks=22, found=("Z87.51",)) == ["O09.212"], said
+    # pre-term labor precautions, or a denied history, are no history of it
+    for said in ("preterm labor precautions reviewed", "no hx PTL"):
+        assert _run(f"OB return visit. G2P1 at 22 weeks. {said}.\nA/P: well.", weeks=22) == ["Z34.82"], said
+
+
 def test_advanced_maternal_age_is_the_elderly_gravida_of_the_trimester() -> None:
     assert _run("Prenatal visit. G3P2 at 24 weeks. AMA.", age=37) == ["O09.522"]
     assert _run("Prenatal visit. G1P0 at 10 weeks.", age=36, weeks=10) == ["O09.511"]  # by age alone

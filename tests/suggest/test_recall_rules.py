@@ -12,7 +12,7 @@ import pytest
 from assistant.suggest.abbreviations import expand_text
 from assistant.suggest.coding_rules import NoteContext
 from assistant.suggest.coding_rules.combination import combine
-from assistant.suggest.coding_rules.partners import bmi_percentile_code
+from assistant.suggest.coding_rules.partners import add_bmi, bmi_percentile_code
 from assistant.suggest.consolidate import drop_contradicting_siblings, fold_integral_symptoms
 from assistant.suggest.history import history_cue
 from assistant.suggest.not_coded import why_not_coded
@@ -411,6 +411,27 @@ class _Z68:
 )
 def test_the_written_percentile_chooses_the_pediatric_bmi_code(percentile: int, code: str) -> None:
     assert bmi_percentile_code(_Z68(), percentile) == code  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("bmi", "code"),
+    [
+        ("BMI 13.4 (3rd %ile)", "Z68.51"),  # the BMI's own value between it and its percentile
+        ("BMI <5th percentile", "Z68.51"),  # under the 5th, not the 5th-85th range
+        ("BMI below the 5th percentile", "Z68.51"),
+        ("BMI 15.2 (40th %ile)", "Z68.52"),
+        ("BMI 5th percentile", "Z68.52"),
+    ],
+)
+def test_a_childs_bmi_percentile_as_written_beside_underweight(bmi: str, code: str) -> None:
+    codes = {"R63.6": ["ICD-10-CM", "Underweight", True, "R63", "code"]}
+    codes |= {c: ["ICD-10-CM", t, True, "Z68.5", "code"] for c, t in _Z68.TITLES.items()}
+    catalog = CodeCatalog({"codes": codes, "refs": {"R63.6": {"use_additional": ["Z68.-"]}}})
+    note = f"Peds urgent care, 7 y/o F.\nWt 19.0 kg; {bmi}.\nDx: Underweight - PCP f/u in 2 wk."
+    at = note.index("Underweight")
+    picks = {"R63.6": Pick("R63.6", 0.8, True, [NoteContext(note=note).mention(at, at + 11)])}
+    add_bmi(picks, NoteContext(note=note, age=7), catalog)
+    assert {c for c, p in picks.items() if p.final and c.startswith("Z68")} == {code}
 
 
 def test_an_impossible_percentile_chooses_no_code() -> None:

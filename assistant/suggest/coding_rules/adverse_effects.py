@@ -33,6 +33,7 @@ _CLASS_TERMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"ssris?", "selective serotonin reuptake inhibitor"),
         (r"ace\s*inhibitors?|acei", "angiotensin-converting-enzyme inhibitor"),
         (r"lithium", "lithium salts (carbonate)"),
+        (r"contrast", "contrast medium, radiography"),
         # drug names notes shorten to letters
         (r"hctz", "hydrochlorothiazide"),
         (r"thiazides?", "benzothiadiazide"),
@@ -50,17 +51,23 @@ _CLASS_TERMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )
 _DRUG = r"[A-Za-z][A-Za-z0-9-]{2,30}(?:\s+inhibitors?)?"
-# How long or how much of the drug was taken ("due to long-term prednisone"): not the drug's name.
-_COURSE = r"(?:(?:long[- ]term|chronic|prolonged|high[- ]dose|daily|maintenance)\s+)"
+# How long or how much of the drug was taken ("due to long-term prednisone"), and a route that leaves the
+# Drug table's row as it is ("due to inhaled corticosteroid", "from IV contrast"): not the drug's name.
+_COURSE = (
+    r"(?:(?:long[- ]term|chronic|prolonged|high[- ]dose|daily|maintenance)\s+)?"
+    r"(?:(?:inhaled|oral|iv|intravenous|intramuscular|systemic|iodinated)\s+)?"
+)
 _ATTRIBUTED = re.compile(
     rf"\b(?P<d1>{_DRUG})[- ](?:induced|related|associated)\s+(?P<c1>[A-Za-z][^.;:,()\n]{{2,40}})|"
     rf"\b(?P<c2>[A-Za-z][^.;:,()\n]{{2,40}}?)\s+(?:due\s+to|d/t|2/2|secondary\s+to|caused\s+by|induced\s+by|from)\s+"
-    rf"(?:the\s+|his\s+|her\s+|an?\s+)?{_COURSE}?(?P<d2>{_DRUG})"
+    rf"(?:the\s+|his\s+|her\s+|an?\s+)?{_COURSE}(?P<d2>{_DRUG})"
     # a second drug the same cause names ("due to HCTZ and sertraline")
     rf"(?:\s*(?:\band\b|&|/|\+|\bor\b|\bplus\b)\s*(?P<d6>{_DRUG}))?|"
     # an antineoplastic or a drug class named before the condition ("oxaliplatin neuropathy", "steroid
     # myopathy"); other names before a condition are mostly sites or causes that are no drug
-    rf"\b(?P<d3>{_DRUG})[ \t]+(?P<c3>[a-z]+(?:pathy|itis|penia|emia|algia))\b|"
+    # ("paclitaxel peripheral neuropathy": the kind of neuropathy may stand between)
+    rf"\b(?P<d3>{_DRUG})[ \t]+(?:(?:peripheral|sensory|motor|sensorimotor)[ \t]+)?"
+    rf"(?P<c3>[a-z]+(?:pathy|itis|penia|emia|algia))\b|"
     # the attribution written after the condition ("Hyponatremia, thiazide-induced"), the drug's own name
     # in brackets after a class ("Bleeding ulcer, NSAID-associated (naproxen)")
     rf"\b(?P<c4>[A-Za-z][^.;:,()\n]{{2,40}}?),[ \t]+(?P<d4>{_DRUG})[- ](?:induced|related|associated)\b"
@@ -121,15 +128,13 @@ def _adverse_effect_code(ctx: NoteContext, catalog: CodeCatalog, drug: str) -> s
 
 def _drug_induced_form(catalog: CodeCatalog, code: str, antineoplastic: bool) -> str | None:
     """The drug-induced member of ``code``'s category (for an antineoplastic drug, the chemotherapy one
-    where there is one)."""
+    where there is one), also one level down under an "other" heading (D64.8 -> D64.81, anemia due to
+    antineoplastic chemotherapy, beside D64.9)."""
     parent = catalog.parent(code)
     if parent is None or code.startswith(("T", "Z")) or _DRUG_FORM.search(catalog.title(code)):
         return None  # (already the drug-induced form)
-    forms = [
-        c
-        for c in catalog.children(parent)
-        if c != code and catalog.billable(c) and _DRUG_FORM.search(catalog.title(c))
-    ]
+    kin = [g for c in catalog.children(parent) for g in (catalog.children(c) or [c])]
+    forms = [c for c in kin if c != code and catalog.billable(c) and _DRUG_FORM.search(catalog.title(c))]
     chemo = [c for c in forms if "chemotherapy" in catalog.title(c).lower()]
     other = [c for c in forms if c not in chemo]
     ordered = (chemo + other) if antineoplastic else (other + chemo)

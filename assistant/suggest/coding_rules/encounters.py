@@ -51,11 +51,12 @@ _POSTPARTUM_VISIT = re.compile(
 POSTPARTUM_FOLLOW_UP = "Z39.2"
 # "normal findings", "with abnormal finding: ...": the physician's own word on the findings outweighs a final
 # code that is not one of them (an incidental supplement, a chronic problem); "exam normal" speaks of the
-# physical exam only (labs or a BMI may still be the abnormal finding); "normal findings except ..." is not
-# normal.
+# physical exam only (labs or a BMI may still be the abnormal finding); "normal findings except ...",
+# "otherwise normal exam" and "normal exam otherwise" name an abnormal finding beside them: not normal.
 _STATED_FINDINGS = re.compile(
     r"\b(without|w/o|no|with|w/)\s*abnormal findings?\b|"
-    r"\bnormal (?:exam|physical|findings)\b(?![^.\n]*\b(?:except|but|apart from|other than|aside from)\b)",
+    r"(?<!\botherwise )\bnormal (?:exam|physical|findings)\b"
+    r"(?![^.\n]*\b(?:except|but|apart from|other than|aside from|otherwise)\b)",
     re.I,
 )
 # A preoperative examination is its own encounter (Z01.81-, IV.M), not a general exam; the reason for the

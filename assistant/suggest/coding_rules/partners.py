@@ -70,6 +70,9 @@ _STOPPED = re.compile(
     # one dose given at the visit ("dexamethasone 0.6 mg/kg PO given", "x1", "single dose")
     r"given|administered|x\s?1|single dose|one[- ]time dose|"
     r"once(?!\s+(?:a\s+)?(?:daily|day|week|month|per))|"
+    # a drug injected into a joint or a soft tissue at the visit is the procedure's, not a therapy taken
+    r"intra-?articular|epidural|trigger[- ]point|injected\s+(?:into|in)|(?:joint|bursa|bursal|interspace|"
+    r"tendon\s+sheath|subacromial|knee|shoulder|hip|cortisone|steroid)\s+injection|"
     # a drug decided against or only planned for a condition not yet met: no current therapy
     r"(?:decided|decides|advised|recommended) against|against (?:starting|using|giving)|"
     r"if (?:no|not|there is no|she is not|he is not) (?:relief|improvement|improved|better|response)|"
@@ -167,8 +170,11 @@ def bmi_code(catalog: CodeCatalog, value: float) -> str | None:
     return None
 
 
+# The BMI's own value may stand between ("BMI 13.4 (3rd %ile)"); "<5th", "below the 5th" is under it.
 _PERCENTILE = re.compile(
-    r"\b(?:BMI|body mass index)\b[^.\n]{0,30}?\b(\d{1,3})(?:st|nd|rd|th)?\s*(?:percentile|%ile|centile)",
+    r"\b(?:BMI|body mass index)\b(?:[^.\n]|\.(?=\d)){0,30}?"
+    r"(?P<below><\s*|(?:less\s+than|below|under)\s+(?:the\s+)?)?"
+    r"\b(?P<n>\d{1,3})(?:st|nd|rd|th)?\s*(?:percentile|%ile|centile)",
     re.IGNORECASE,
 )
 _PERCENTILE_RANGE = re.compile(r"(?:(\d+)th percentile(?: for age)? to )?less than (\d+)(th percentile|%)")
@@ -217,11 +223,12 @@ def _add_percentile(
     match = _PERCENTILE.search(ctx.note)
     if match is None or not owners:
         return
-    code = bmi_percentile_code(catalog, int(match.group(1)))
+    percentile = int(match.group("n")) - (1 if match.group("below") else 0)
+    code = bmi_percentile_code(catalog, max(percentile, 0))
     if code is None:
         return
     for p in [q for q in picks.values() if q.code.startswith("Z68.5") and q.code != code and q.final]:
-        demote(p, f"the note's BMI percentile ({match.group(1)}) is {code}")
+        demote(p, f"the note's BMI percentile ({match.group(0)[match.start(1) - match.start() :]}) is {code}")
     _add_bmi_pick(picks, ctx, catalog, owners, code, match, "BMI percentile")
 
 

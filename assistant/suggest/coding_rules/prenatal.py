@@ -27,8 +27,9 @@ _PRENATAL_VISIT = re.compile(
     r"\bIUP\s+(?:at\s+)?\d{1,2}\s*(?:w\b|wk|weeks?\b|\d?w\d)",
     re.IGNORECASE,
 )
-_HISTORY = r"(?:h/o|hx\s+(?:of\s+)?|history\s+of|prior|previous|past)\s+(?:an?\s+)?(?:prior\s+|previous\s+)?"
-_PRETERM = r"pre-?term\s+(?:labou?r|deliver\w*|birth)"
+_HISTORY = r"(?:h/o|hx(?:\s+of)?|history\s+of|prior|previous|past)\s+(?:an?\s+)?(?:prior\s+|previous\s+)?"
+# pre-term labor or birth, spontaneous or not, in words or letters ("sPTB", "PTL")
+_PRETERM = r"(?:spontaneous\s+)?(?:pre-?term\s+(?:labou?r|deliver\w*|birth)|s?PTB|PTL|PTD)\b"
 # A risk the note states, and the O09 subcategory that supervises it.
 PRETERM_HISTORY = re.compile(
     rf"\b{_HISTORY}{_PRETERM}|\b{_PRETERM}\s+(?:at\s+\d+\s*wk?s?\w*\s+)?(?:in|with)\s+(?:a\s+|her\s+)?"
