@@ -161,6 +161,9 @@ _SHAPES: list[tuple[re.Pattern[str], object]] = [
 ]
 
 
+_PLURAL_CAPS = re.compile(r"(?<![A-Za-z0-9/])([A-Z]{2,6})s(?![A-Za-z0-9/])")
+
+
 def _meaning(text: str, match: re.Match[str]) -> str | None:
     word = match.group(1)
     lo, hi = max(0, match.start() - _CONTEXT_CHARS), min(len(text), match.end() + _CONTEXT_CHARS)
@@ -193,6 +196,12 @@ def _edits(text: str) -> list[tuple[int, int, str]]:
         if expansion is not None:
             edits.append((m.start(), m.end(), expansion))
             taken.append((m.start(), m.end()))
+    for m in _PLURAL_CAPS.finditer(text):  # "recurrent UTIs", "2 TIAs": the condition, as for "UTI"
+        if m.group(1).lower() in table() and free(m.start(), m.end()):
+            expansion = _meaning(text, m)
+            if expansion is not None:
+                edits.append((m.start(), m.end(), expansion))
+                taken.append((m.start(), m.end()))
     for m in _LONG_WORD.finditer(text):
         fixed = correction(m.group(0)) if free(m.start(), m.end()) else None
         if fixed is not None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -175,6 +176,14 @@ ORGAN_OF_ADJECTIVE = {
 
 
 @lru_cache(maxsize=262144)
+def _folded(text: str) -> str:
+    """Lower case without diacritics: the Index's "Sjögren" is the note's "Sjogren"."""
+    low = text.lower()
+    if low.isascii():
+        return low
+    return unicodedata.normalize("NFKD", low).encode("ascii", "ignore").decode("ascii")
+
+
 def word_key(word: str) -> str:
     """One form per word for matching: plurals (irregular ones too: "feet" ~ "foot"), "-ness", "-ed" and a
     final "e" go ("fractured" ~ "fracture")."""
@@ -218,7 +227,7 @@ _ALIAS_KEYS = {word_key(w): tuple(word_key(a) for a in alts) for w, alts in WORD
 
 
 def keys(text: str) -> list[str]:
-    return [word_key(w) for w in _WORD.findall(text.lower()) if w not in UNSPOKEN]
+    return [word_key(w) for w in _WORD.findall(_folded(text)) if w not in UNSPOKEN]
 
 
 def content_keys(text: str) -> frozenset[str]:
@@ -289,7 +298,7 @@ class _Mention:
 
 
 def read_mention(text: str) -> _Mention:
-    raw = [w for w in _WORD.findall(text.lower()) if w not in UNSPOKEN]
+    raw = [w for w in _WORD.findall(_folded(text)) if w not in UNSPOKEN]
     words: set[str] = set()
     negated: set[str] = set()
     plain: set[str] = set()  # said outside any negation
@@ -947,7 +956,7 @@ def _sent_on(code: str, entry: Sequence[str], tabular: Tabular) -> str:
 
 
 def _plain_words(text: str) -> frozenset[str]:
-    return frozenset(_WORD.findall(text.lower()))
+    return frozenset(_WORD.findall(_folded(text)))
 
 
 _FIRST_NEGATOR = re.compile(r"\b(?:without|no|not|w/o)\b")

@@ -101,7 +101,9 @@ _LONG_TERM = (
 _DRUG_NAME = (
     r"(?:[a-z]+(?:pril|sartan|olol|dipine|statin|formin|gliptin|gliflozin|glutide|mab|nib|parin|xaban|azole|"
     r"cycline|cillin|mycin|floxacin|prazole|tidine|lukast|terol|sone|olone|thyroxine|prolide|relin|profen|"
-    r"pam|lam|zine|oxetine|aline|pramine|triptan)|statins?)"
+    r"pam|lam|zine|oxetine|aline|pramine|triptan|dronate)|statins?|"
+    # supplements taken for a condition ("osteopenia on calcium/D", "on vitamin D3")
+    r"calcium(?:\s*(?:/|and|\+|&)\s*(?:vit(?:amin)?\.?\s*)?d3?)?|vit(?:amin)?\.?\s*d3?)"
 )
 _TREATMENT_TAIL = re.compile(
     rf"\s+on\s+(?:(?:chronic|long[- ]term|maintenance|daily|home|low[- ]dose|high[- ]dose|"

@@ -762,6 +762,9 @@ def _before_next_item(note: str, a: int, b: int) -> int:
     return m.start() if m is not None and next_item_number(note, m.start(1), b) else b
 
 
+# An assessment written as a paragraph of "problem - plan" sentences ("A/P: SLE - continue MMF. Osteopenia -
+# DEXA 2027."): each sentence heads its own problem.
+_DASHED_PROBLEM = re.compile(r"\s*[A-Za-z][^.;:\n]{1,60}?\s[-–—]\s+\S")
 _ITEM_NUMBER = re.compile(r"(?:^|\s)(\d{1,2})[.)]\s*$")
 
 
@@ -928,7 +931,9 @@ def read_note(
             pieces, replaced = _split_transplant_reason(sentence, pieces)
             previous: Mention | None = None
             heads_line = problem_line and (
-                _first_on_line(note, line_start, s_start) or _starts_inline_item(note, line_start, s_start)
+                _first_on_line(note, line_start, s_start)
+                or _starts_inline_item(note, line_start, s_start)
+                or (section in ASSESSMENT_SECTIONS and _DASHED_PROBLEM.match(sentence) is not None)
             )
             screened = screening_sentence(sentence)
             for c_start, c_end in pieces:

@@ -7,7 +7,7 @@ from assistant.suggest.abbreviations import expand_text
 from assistant.suggest.coding_rules.context import NoteContext
 from assistant.suggest.coding_rules.symptoms import drop_integral_symptoms, integral_to
 from assistant.suggest.consolidate import drop_unspecified_twins
-from assistant.suggest.not_coded import why_not_coded
+from assistant.suggest.not_coded import treatment_tail, why_not_coded
 from assistant.suggest.reader import clean_query
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
@@ -83,3 +83,19 @@ def test_a_symptom_the_diagnosis_asks_for_stays_beside_it() -> None:
     drop_integral_symptoms(picks, NoteContext("A/P: BPH with LUTS (nocturia x3), dysuria."), catalog)
     # N40.1's note asks for nocturia (I.B.5 yields to the classification); dysuria is still routine
     assert sorted(c for c, p in picks.items() if p.final) == ["N40.1", "R35.1"]
+
+
+def test_an_abbreviation_in_the_plural_is_the_condition() -> None:
+    assert expand_text("Hx recurrent UTIs") == "history recurrent urinary tract infection"
+    assert "transient ischemic attack" in expand_text("2 TIAs last year")
+    assert expand_text("IVs placed") == "IVs placed"  # no table row: left as written
+
+
+def test_the_pain_of_a_foot_gout_flare_is_the_gout() -> None:
+    assert integral_to("M79.674", ["M10.071"]) == "M10.071"
+    assert integral_to("M79.674", ["M17.11"]) is None
+
+
+def test_a_supplement_after_the_condition_is_its_treatment() -> None:
+    assert treatment_tail("Osteopenia on calcium/D") == len("Osteopenia")
+    assert treatment_tail("Osteoporosis on alendronate") == len("Osteoporosis")

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.suggest.abbreviations import expand_text
 from assistant.suggest.coding_rules.adjuvant import cancer_under_hormonal_therapy
-from assistant.suggest.coding_rules.combination import combine
+from assistant.suggest.coding_rules.combination import combine, other_kind_of_hypertension
 from assistant.suggest.coding_rules.context import NoteContext
 from assistant.suggest.consolidate import drop_unspecified_twins
 from assistant.suggest.qualifiers import read_qualifiers
@@ -203,3 +204,26 @@ def test_a_condition_of_a_past_pregnancy_is_no_chronic_condition() -> None:
     assert not CHRONIC.search("gestational diabetes")
     assert not CHRONIC.search("pregnancy-induced hypertension")
     assert CHRONIC.search("type 2 diabetes") and CHRONIC.search("essential hypertension")
+
+
+def test_another_kind_of_hypertension_is_no_essential_hypertension() -> None:
+    catalog = CodeCatalog(
+        {
+            "codes": {
+                "I10": [ICD, "Essential (primary) hypertension", True, "I10", "code"],
+                "I27.23": [ICD, "Pulmonary hypertension due to lung diseases", True, "I27", "code"],
+            }
+        }
+    )
+    note = "Pulm: pulmonary hypertension group 3 (RVSP 55)."
+    said = _said(note, "pulmonary hypertension group 3")
+    picks = {"I10": Pick("I10", 0.6, True, [said]), "I27.23": Pick("I27.23", 0.2, False, [said])}
+    other_kind_of_hypertension(picks, catalog)
+    assert _finals(picks) == ["I27.23"]
+    # essential hypertension named beside it stays
+    both = "A/P: HTN. Pulmonary hypertension group 3."
+    picks = {"I10": Pick("I10", 0.6, True, [_said(both, "HTN")]), "I27.23": Pick("I27.23", 0.2, False, [])}
+    other_kind_of_hypertension(picks, catalog)
+    assert _finals(picks) == ["I10"]
+    assert expand_text("PH due to lung disease") == "pulmonary hypertension due to lung disease"
+    assert expand_text("ABG: PH 7.30") == "ABG: PH 7.30"

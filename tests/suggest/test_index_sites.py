@@ -31,3 +31,8 @@ def test_an_entry_without_subterms_still_holds_for_any_site(walker: IndexWalker)
 
 def test_heart_failure_subterms_after_the_index_note(walker: IndexWalker) -> None:
     assert _first(walker, "systolic heart failure") == "I50.20"
+
+
+def test_a_word_with_a_diacritic_is_the_word_without(walker: IndexWalker) -> None:
+    # the Index writes "Sjögren"; notes write "Sjogren"
+    assert _first(walker, "Sjogren syndrome").startswith("M35.0")

@@ -471,3 +471,13 @@ def test_each_item_of_a_list_run_on_one_line_is_a_problem() -> None:
     note = "A/P: 1. CKD 3 2. HTN 3. Gout, left foot 4. Hyperlipidemia"
     problems = {m.text: m.problem for m in read_note(note)}
     assert problems == {"CKD 3": True, "HTN": True, "Gout": True, "left foot": False, "Hyperlipidemia": True}
+
+
+def test_each_problem_plan_sentence_of_an_assessment_paragraph_is_a_problem() -> None:
+    note = "A/P: SLE with nephritis - continue MMF. Raynaud's - nifedipine ER. Osteopenia - DEXA 2027."
+    problems = {m.text: m.problem for m in read_note(note)}
+    assert problems["Raynaud's"] and problems["Osteopenia"]
+    assert not problems["nifedipine ER"]
+    # a narrative sentence of the assessment heads nothing
+    narrative = {m.text: m.problem for m in read_note("A/P: Gout. He will call if it flares again.")}
+    assert not any(p for t, p in narrative.items() if t != "Gout")

@@ -361,7 +361,39 @@ def unspecified_partners(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
                 picks[named] = Pick(named, p.score * 0.95, True, list(p.mentions), [reason])
 
 
+_HYPERTENSION_WORDS = re.compile(r"hypertens|\bHTN\b|high blood pressure", re.IGNORECASE)
+_MIN_OTHER_KIND = 0.1
+
+
+def other_kind_of_hypertension(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
+    """ "Pulmonary hypertension group 3" is no essential hypertension: an I10 whose every mention names
+    only another kind (pulmonary, portal, intracranial, ocular, gestational) gives way to that mention's own
+    code of the kind (I27.23), the Index's entry under Hypertension for it."""
+    essential = picks.get("I10")
+    if essential is None or not essential.final or not essential.mentions:
+        return
+    if any(_HYPERTENSION_WORDS.search(_OTHER_KINDS.sub(" ", m.query)) for m in essential.mentions):
+        return
+    own = [
+        p
+        for c, p in picks.items()
+        if c != "I10"
+        and not c.startswith(("I11", "I12", "I13", "I15", "I16", "I1A"))
+        and not p.vetoed
+        and p.score >= _MIN_OTHER_KIND
+        and any(m in p.mentions for m in essential.mentions)
+        and _HYPERTENSION_WORDS.search(catalog.title(c))
+    ]
+    demote(essential, "another kind of hypertension than essential (I10): coded by its own kind")
+    if own:
+        best = max(own, key=lambda p: p.score)
+        best.final = True
+        best.score = max(best.score, essential.score)
+        best.reasons.append("the kind of hypertension the note names (Index: Hypertension, <kind>)")
+
+
 def combine(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    other_kind_of_hypertension(picks, catalog)
     unspecified_partners(picks, catalog)
     named_in_one_mention(picks, catalog)
     for family in FAMILIES:

@@ -133,6 +133,8 @@ INTEGRAL: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     # any arthritis
     (("M25.5", "M25.6"), ("M05", "M06", "M08")),
     (("M25.50", "M25.60"), ("M10", "M1A", "M13", "M15", "M16", "M17", "M18", "M19")),
+    # a gout flare of the foot is its toe, foot and ankle pain and swelling
+    (("M79.67", "M25.57", "M25.47", "M79.89"), ("M10.07", "M10.27", "M10.37", "M10.47", "M10.9", "M1A.07")),
     # joint pain of the joint the arthropathy is coded for
     (("M25.51",), ("M75", "M19.01")),
     (("M25.55",), ("M16",)),
