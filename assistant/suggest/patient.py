@@ -66,17 +66,17 @@ _PREG_NEGATION = re.compile(
     r"pmh|h/o|hx|history|prior|previous|past|remote)\b[^.\n;]{0,25}$",
     re.IGNORECASE,
 )
+# "with her first pregnancy", "after her last delivery": another pregnancy than a current one.
+_ANOTHER = (
+    r"(?:with|during|in|after)\s+(?:her\s+)?(?:first|second|third|last|prior|previous|\d(?:st|nd|rd|th))"
+)
 _PREG_NEGATION_AFTER = re.compile(
     r"^[^.\n;]{0,15}\b(?:test\s+)?(?:negative|neg)\b|^\s*(?:test|testing|planned|planning|prevention)\b|"
-    r"^[^.\n;]{0,25}\b(?:with|during|in|after)\s+(?:her\s+)?(?:first|second|third|last|prior|previous|"
-    r"\d(?:st|nd|rd|th))\s+(?:pregnancy|child|baby|delivery)|^[^.\n;]{0,25}\b(?:in\s+(?:19|20)\d\d|years?\s+ago)\b",
+    rf"^[^.\n;]{{0,25}}\b{_ANOTHER}\s+(?:pregnancy|child|baby|delivery)|"
+    r"^[^.\n;]{0,25}\b(?:in\s+(?:19|20)\d\d|years?\s+ago)\b",
     re.IGNORECASE,
 )  # "pregnancy test if no period" orders a test: it documents no pregnancy
-# "with her first pregnancy", "after her last delivery": another pregnancy than a current one.
-_ANOTHER_PREGNANCY = re.compile(
-    r"\b(?:with|during|in|after)\s+(?:her\s+)?(?:first|second|third|last|prior|previous|\d(?:st|nd|rd|th))\s+$",
-    re.IGNORECASE,
-)
+_ANOTHER_PREGNANCY = re.compile(rf"\b{_ANOTHER}\s+$", re.IGNORECASE)
 _FRACTION = r"(?:\s*\+\s*\d|\s+and\s+\d/7|\s+\d/7)?"
 # The delivery itself in a note that also gives the weeks it happened at ("admitted at 37w2d ... SVD of a
 # liveborn male"): the stay's conditions are those "complicating childbirth".

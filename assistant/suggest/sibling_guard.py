@@ -464,11 +464,25 @@ def _unprefixed(
     title = catalog.title(code).lower()
     for word in qualifiers.plain_words_negated(line, title):
         wanted = re.sub(rf"\b{re.escape(word)}\b", f"non{word}", title)
-        for leaf in catalog.leaves_under(code[:3]):
-            if leaf[-1] == code[-1] and catalog.title(leaf).lower() == wanted and allowed(leaf):
-                _swap(picks, pick, leaf, f"{leaf} over {code}: its line says non{word}")
-                return picks[leaf]
+        leaf = _titled_sibling(catalog, code, wanted, allowed)
+        if leaf is not None:
+            _swap(picks, pick, leaf, f"{leaf} over {code}: its line says non{word}")
+            return picks[leaf]
     return pick
+
+
+def _titled_sibling(
+    catalog: CodeCatalog, code: str, title: str, allowed: Callable[[str], bool]
+) -> str | None:
+    """The code of ``code``'s category and encounter (7th character) whose title is ``title`` (lower case)."""
+    return next(
+        (
+            leaf
+            for leaf in catalog.leaves_under(code[:3])
+            if leaf[-1] == code[-1] and catalog.title(leaf).lower() == title and allowed(leaf)
+        ),
+        None,
+    )
 
 
 _NOT_DISPLACED = re.compile(
@@ -487,13 +501,11 @@ def _displaced_by_default(
     title = catalog.title(code).lower()
     if "nondisplaced" not in title or _NOT_DISPLACED.search(note):
         return pick
-    wanted = title.replace("nondisplaced", "displaced")
-    for leaf in catalog.leaves_under(code[:3]):
-        if leaf[-1] == code[-1] and catalog.title(leaf).lower() == wanted and allowed(leaf):
-            why = f"{leaf} over {code}: not stated nondisplaced, coded displaced (I.C.19.c.1)"
-            _swap(picks, pick, leaf, why)
-            return picks[leaf]
-    return pick
+    leaf = _titled_sibling(catalog, code, title.replace("nondisplaced", "displaced"), allowed)
+    if leaf is None:
+        return pick
+    _swap(picks, pick, leaf, f"{leaf} over {code}: not stated nondisplaced, coded displaced (I.C.19.c.1)")
+    return picks[leaf]
 
 
 def _healing_on_line(

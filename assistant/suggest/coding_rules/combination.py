@@ -47,6 +47,10 @@ _OTHER_KINDS = re.compile(
 _WITHOUT = re.compile(r"\b(?:without|w/o|no|not|denies|negative)\b", re.IGNORECASE)
 
 
+# Hypertension as a note writes it: the family's documented words, and what another kind leaves of it.
+_HYPERTENSION_WORDS = r"hypertens|\bHTN\b|high blood pressure"
+
+
 @dataclass(frozen=True)
 class Family:
     name: str
@@ -99,7 +103,7 @@ FAMILIES: tuple[Family, ...] = (
         presumed=True,
         one_code=True,
         guideline="I.C.9.a: hypertension with heart disease (I11), CKD (I12) or both (I13) is presumed",
-        documented=r"hypertens|\bHTN\b|high blood pressure",
+        documented=_HYPERTENSION_WORDS,
         default="I10",
         variants=("I1A", "I15", "I16"),
     ),
@@ -361,7 +365,7 @@ def unspecified_partners(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
                 picks[named] = Pick(named, p.score * 0.95, True, list(p.mentions), [reason])
 
 
-_HYPERTENSION_WORDS = re.compile(r"hypertens|\bHTN\b|high blood pressure", re.IGNORECASE)
+_HYPERTENSION = next(f for f in FAMILIES if f.name == "hypertension")
 _MIN_OTHER_KIND = 0.1
 
 
@@ -372,17 +376,16 @@ def other_kind_of_hypertension(picks: dict[str, Pick], catalog: CodeCatalog) -> 
     essential = picks.get("I10")
     if essential is None or not essential.final or not essential.mentions:
         return
-    if any(_HYPERTENSION_WORDS.search(_OTHER_KINDS.sub(" ", m.query)) for m in essential.mentions):
+    if any(re.search(_HYPERTENSION_WORDS, _OTHER_KINDS.sub(" ", m.query), re.I) for m in essential.mentions):
         return
     own = [
         p
         for c, p in picks.items()
-        if c != "I10"
-        and not c.startswith(("I11", "I12", "I13", "I15", "I16", "I1A"))
+        if not _HYPERTENSION.codes(c)
         and not p.vetoed
         and p.score >= _MIN_OTHER_KIND
         and any(m in p.mentions for m in essential.mentions)
-        and _HYPERTENSION_WORDS.search(catalog.title(c))
+        and re.search(_HYPERTENSION_WORDS, catalog.title(c), re.I)
     ]
     demote(essential, "another kind of hypertension than essential (I10): coded by its own kind")
     if own:
