@@ -125,7 +125,7 @@ _KIND_NAME = re.compile(r"\brecurrent\s+and\s+persistent\b", re.I)
 _SINGLE = re.compile(r"\bsingle\s+episode\b", re.I)
 _SEVERITY = re.compile(r"\b(mild|moderate|severe)\b", re.I)
 _NOT_SEVERE = re.compile(
-    r"\b(?:without|w/o|no|not|non)[- ]+(?:mild|moderate|severe)\b", re.I
+    r"\b(?:without|w/o|no|not|non)[- ]+(mild|moderate|severe)\b", re.I
 )  # "without severe features"
 _PERSISTENCE = re.compile(r"\b(intermittent|persistent)\b", re.I)
 _STAGE = re.compile(r"\bstage\s+(\d[ab]?)\b", re.I)
@@ -171,6 +171,7 @@ class Qualifiers:
     acuity: str | None = None  # acute | chronic | acute on chronic
     recurrent: bool | None = None
     severity: str | None = None
+    denied_severity: str | None = None  # a note's "without severe features": a severe title is the opposite
     persistence: str | None = None
     stage: str | None = None
     trimester: int | None = None
@@ -271,6 +272,7 @@ def read_qualifiers(text: str, *, title: bool = False) -> Qualifiers:
         x.lower() for x in _SEVERITY.findall(_PAREN.sub(" ", text) if title else _NOT_SEVERE.sub(" ", low))
     }
     persistences = {x.lower() for x in _PERSISTENCE.findall(low)}
+    not_severe = _NOT_SEVERE.search(low)
     stage = _STAGE.search(low)
     tri = _TRIMESTER.search(low)
     trimester = (
@@ -288,6 +290,7 @@ def read_qualifiers(text: str, *, title: bool = False) -> Qualifiers:
         acuity=acuity,
         recurrent=recurrent,
         severity=severities.pop() if len(severities) == 1 else None,  # two severities: say nothing
+        denied_severity=None if title or not not_severe else not_severe.group(1).lower(),
         persistence=persistences.pop() if len(persistences) == 1 else None,
         stage=stage.group(1).lower() if stage else None,
         trimester=trimester,
@@ -463,6 +466,8 @@ def compare(note: Qualifiers, title: Qualifiers) -> tuple[list[str], list[str]]:
                 continue  # "stage 3" for a note's "3a": less specific, not opposite
             else:
                 conflicts.append(f"title says {name} {t}, the note {n}")
+    if note.denied_severity and title.severity == note.denied_severity:
+        conflicts.append(f"title says {title.severity}, the note says without {note.denied_severity}")
     if note.trimester and title.trimester is not None:
         if title.trimester == note.trimester:
             agree.append("trimester")

@@ -137,7 +137,9 @@ _FAMILY_PRE = (
 SUBJECTS = r"(?:she|he|they|we|i|her|his|their|the\s+patient)\s"
 _TERMINATE = (
     r"\bbut\b|\bhowever\b|\balthough\b|\bexcept\b|\baside\s+from\b|\bwhich\b|\bwho\b|;|:|\)|"
-    rf",\s*(?:and\s+|so\s+)?{SUBJECTS}"
+    rf",\s*(?:and\s+|so\s+)?{SUBJECTS}|"
+    # how it happened, after a comma ("without nail damage, cut while slicing ..."): a clause of its own
+    r",\s*(?:\w+\s+)?(?:while|when|after)\s"
 )
 _NEG_RE = re.compile(rf"(?<![\w/])(?:{_NEG_PRE})(?![\w/])", re.IGNORECASE)
 _NEG_POST_RE = re.compile(rf"(?<![\w/])(?:{_NEG_POST})(?![\w/])", re.IGNORECASE)
@@ -524,10 +526,12 @@ _WITH_FEATURE = (
 )
 # The origin the Index subdivides by ("Insomnia, primary" F51.01, "Hypertension, secondary" I15.9).
 _ORIGIN = r"(?:primary|secondary|idiopathic|essential|familial|congenital|acquired)"
+# The onset the titles subdivide by ("Alzheimer's dementia, late onset" G30.1, "Asthma, adult onset").
+_ONSET = r"(?:early|late|adult|childhood|juvenile|young[- ]adult)[- ]onset"
 _REMISSION = r"(?:in\s+)?(?:(?:early|sustained|partial|full|complete)\s+)?remission(?:\s*\([^)]*\)?)?"
 _COMPLETES_PREVIOUS = re.compile(
     rf"\s*(?:(?:right|left|bilateral|both|r|l|rt|lt)\s+{_SITE}|[a-z]+(?:\s+[a-z]+)?\s+type|[rl][uml]l|{_SPINE_REGION}|"
-    rf"{_STRUCTURE}|{_ULCER_DEPTH}|{_EPISODE}|{_REMISSION}|{_ORIGIN}|{_WITH_FEATURE})[\s.!?]*",
+    rf"{_STRUCTURE}|{_ULCER_DEPTH}|{_EPISODE}|{_REMISSION}|{_ONSET}|{_ORIGIN}|{_WITH_FEATURE})[\s.!?]*",
     re.IGNORECASE,
 )
 
@@ -1096,7 +1100,10 @@ _NON_CODING = re.compile(
     # a sprain's or strain's grade: the codes classify the ligament or muscle, never the grade
     r"\bgrade\s+(?:i{1,3}|[123])\b(?=\s+(?:[\w-]+\s+){0,3}?(?:sprain|strain|tear)s?\b)|"
     # the graft's donor ("deceased-donor kidney transplant"), not the patient as a donor (Z52.-)
-    r"\b(?:deceased|living|cadaveric)(?:[- ](?:un)?related)?[- ]donors?\b(?=\s+(?:[\w-]+\s+){0,2}transplant)",
+    r"\b(?:deceased|living|cadaveric)(?:[- ](?:un)?related)?[- ]donors?\b(?=\s+(?:[\w-]+\s+){0,2}transplant)|"
+    # where the organism was found ("cellulitis with MRSA on wound culture"): the test, not a condition
+    r"\b(?:on|per|by|from|in)\s+(?:the\s+)?(?:wound|blood|urine|sputum|stool|throat|nasal|tissue|abscess)?\s*"
+    r"cultures?\b",
     re.IGNORECASE,
 )
 

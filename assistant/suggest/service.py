@@ -95,6 +95,9 @@ CHRONIC = re.compile(
 )
 
 
+# A history code names no acuity ("history of chronic hepatitis C": History, personal, hepatitis C, Z86.19).
+_ACUITY = re.compile(r"\b(?:chronic|acute|subacute)\s+(?=\w)", re.IGNORECASE)
+
 Plan = list[tuple[Mention, Query | None, str | None]]
 
 
@@ -387,7 +390,9 @@ class SuggestionService:
                         (
                             m,
                             Query(
-                                f"personal history of {base}", HISTORY_PREFIXES + STATUS_PREFIXES, "history"
+                                f"personal history of {_ACUITY.sub('', base)}",
+                                HISTORY_PREFIXES + STATUS_PREFIXES,
+                                "history",
                             ),
                             None,
                         )

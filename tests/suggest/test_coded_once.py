@@ -86,7 +86,7 @@ def test_a_symptom_the_diagnosis_asks_for_stays_beside_it() -> None:
 
 
 def test_an_abbreviation_in_the_plural_is_the_condition() -> None:
-    assert expand_text("Hx recurrent UTIs") == "history recurrent urinary tract infection"
+    assert expand_text("Hx recurrent UTIs") == "history of recurrent urinary tract infection"
     assert "transient ischemic attack" in expand_text("2 TIAs last year")
     assert expand_text("IVs placed") == "IVs placed"  # no table row: left as written
 

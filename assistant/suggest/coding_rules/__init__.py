@@ -19,7 +19,7 @@ from assistant.suggest.coding_rules.chronic_pain import chronic_site_pain
 from assistant.suggest.coding_rules.combination import combine
 from assistant.suggest.coding_rules.context import CodeSearch, NoteContext
 from assistant.suggest.coding_rules.copd import copd_with_lower_respiratory_infection
-from assistant.suggest.coding_rules.dementia import dementia_in_other_diseases
+from assistant.suggest.coding_rules.dementia import dementia_in_other_diseases, dementia_of_the_disease
 from assistant.suggest.coding_rules.device_status import device_status
 from assistant.suggest.coding_rules.dominance import dominant_side
 from assistant.suggest.coding_rules.drugs_given import drugs_given
@@ -43,6 +43,7 @@ from assistant.suggest.coding_rules.pregnancy import (
     previous_cesarean,
 )
 from assistant.suggest.coding_rules.prenatal import prenatal_supervision
+from assistant.suggest.coding_rules.recent_infarction import recent_infarction
 from assistant.suggest.coding_rules.sepsis import localized_infection, organism_sepsis
 from assistant.suggest.coding_rules.stated_condition import unstated_conditions
 from assistant.suggest.coding_rules.stroke_sequela import stroke_sequelae
@@ -76,6 +77,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     gate(picks, ctx, catalog)
     unstated_conditions(picks, ctx, catalog)
     stroke_sequelae(picks, ctx, catalog)
+    recent_infarction(picks, ctx, catalog)
     tobacco_status(picks, ctx, catalog)
     identified_influenza(picks, ctx, catalog)
     hiv_status(picks, ctx, catalog)
@@ -90,6 +92,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     stone_with_hydronephrosis(picks, ctx, catalog)
     copd_with_lower_respiratory_infection(picks, ctx, catalog)
     dementia_in_other_diseases(picks, ctx, catalog)
+    dementia_of_the_disease(picks, ctx, catalog)
     hypertension_in_pregnancy(picks, ctx, catalog)
     excluded_in_pregnancy(picks, ctx, catalog)
     conditions_in_pregnancy(picks, ctx, catalog)

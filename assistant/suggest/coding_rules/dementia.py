@@ -39,7 +39,7 @@ def _etiology(note: str) -> tuple[str, re.Match[str]] | None:
             line_start = max(note.rfind("\n", 0, m.start()), note.rfind(". ", 0, m.start())) + 1
             if _NOT_THE_PATIENTS.search(note[line_start : m.start()]):
                 continue
-            window = note[max(line_start, m.start() - 20) : m.end() + 20]
+            window = note[max(line_start, m.start() - 20) : m.end() + 40]
             onset = next((c for c, rx in onsets if re.search(rx, window, re.IGNORECASE)), code)
             return onset, m
     return None
@@ -75,3 +75,67 @@ def dementia_in_other_diseases(picks: dict[str, Pick], ctx: NoteContext, catalog
             pick.mentions,
             f"dementia due to {m.group(0)}: {manifestation}, not {pick.code} (unspecified dementia; I.A.13)",
         )
+
+
+# The F02 fifth and sixth characters by the behaviour a note names (titles: "with agitation", "with other
+# behavioral disturbance" (sleep disturbance, disinhibition, wandering), "with psychotic disturbance" ...).
+_BEHAVIOUR: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("11", re.compile(r"\bagitat\w*|\baggressi\w*|\bcombative|\bviolent", re.IGNORECASE)),
+    ("2", re.compile(r"\bpsychotic|\bpsychosis|\bhallucinat\w*|\bdelusion\w*|\bparanoi\w*", re.IGNORECASE)),
+    ("3", re.compile(r"\bmood\s+disturbance|\bdepress\w*|\bapath\w*", re.IGNORECASE)),
+    ("4", re.compile(r"\banxiety|\banxious", re.IGNORECASE)),
+    (
+        "18",
+        re.compile(
+            r"\bbehaviou?ral\s+disturbance|\bwander\w*|\bsleep\s+disturbance|\bdisinhibit\w*", re.IGNORECASE
+        ),
+    ),
+)
+_SEVERITY = {"mild": "A", "moderate": "B", "severe": "C"}
+_SEVERITY_WORD = re.compile(r"\b(mild|moderate|severe)\b", re.IGNORECASE)
+_DEMENTIA_SAID = re.compile(r"\bdementia\b", re.IGNORECASE)
+_NO_DEMENTIA = re.compile(r"\b(?:without|no|not|w/o)\s+(?:\w+\s+)?dementia\b", re.IGNORECASE)
+_UNDERLYING = ("G30", "G31.83")
+
+
+def _manifestation_code(words: str) -> str:
+    """F02's code for the severity and behaviour ``words`` name (none named: F02.80)."""
+    severity = _SEVERITY_WORD.search(words)
+    without = re.search(r"\bwithout\s+behaviou?ral", words, re.IGNORECASE)
+    behaviour = "" if without else next((b for b, rx in _BEHAVIOUR if rx.search(words)), "")
+    level = _SEVERITY[severity.group(1).lower()] if severity else "8"
+    return f"F02.{level}{behaviour or '0'}"
+
+
+def _with_its_onset(picks: dict[str, Pick], catalog: CodeCatalog, pick: Pick, sentence: str) -> Pick:
+    """G30.9 for a sentence that states the onset ("Alzheimer's dementia, late onset") becomes G30.1."""
+    for code, _, onsets in _ETIOLOGY:
+        stated = next((c for c, rx in onsets if re.search(rx, sentence, re.IGNORECASE)), None)
+        if pick.code == code and stated:
+            picks.pop(pick.code)
+            why = f"the onset the note states ({stated})"
+            swapped = add_pick(picks, catalog, stated, pick.score, pick.mentions, why)
+            return swapped or pick
+    return pick
+
+
+def dementia_of_the_disease(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    """ "Alzheimer's dementia": G30.- with F02.- for the dementia (G30 "use additional code"), with the
+    severity and behaviour the same sentence states. A disease named without dementia adds nothing."""
+    if any(c.startswith(("F02", "F03")) for c in picks):
+        return
+    for pick in [p for p in picks.values() if p.final and p.code.startswith(_UNDERLYING)]:
+        for m in pick.mentions:
+            sentence = ctx.sentence(m)
+            if _DEMENTIA_SAID.search(sentence) and not _NO_DEMENTIA.search(sentence):
+                pick = _with_its_onset(picks, catalog, pick, sentence)
+                code = _manifestation_code(sentence)
+                add_pick(
+                    picks,
+                    catalog,
+                    code,
+                    pick.score - 0.01,
+                    [m],
+                    "the dementia of the disease coded first (G30 use additional code; guideline I.A.13)",
+                )
+                return

@@ -339,12 +339,20 @@ def _sentence_at(line: str, at: int) -> str:
     return line[start : end.start() if end else len(line)]
 
 
+# An immunity the patient has from a past series ("Hep B immune (vaccinated)", "previously vaccinated").
+_PAST_SERIES = re.compile(
+    r"\b(?:immune|immunity|previously|already|fully|in\s+(?:19|20)\d\d|as\s+a\s+child)\b", re.IGNORECASE
+)
+
+
 def _given_here(line: str, m: re.Match[str]) -> bool:
-    """The vaccine named at ``m`` was given at this visit (not declined, due or planned)."""
+    """The vaccine named at ``m`` was given at this visit (not declined, due, planned or given before)."""
     sentence = _sentence_at(line, m.start())
-    return (documents_service(sentence) or _GIVEN_TODAY.match(line[m.end() :]) is not None) and not re.search(
-        r"\b(?:declin\w*|refus\w*|due|next)\b", sentence, re.I
-    )
+    if re.search(r"\b(?:declin\w*|refus\w*|due|next)\b", sentence, re.I):
+        return False
+    if _GIVEN_TODAY.match(line[m.end() :]) is not None:
+        return True
+    return documents_service(sentence) and not _PAST_SERIES.search(sentence)
 
 
 def immunization(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:

@@ -74,6 +74,8 @@ _VEHICLE = re.compile(
     re.IGNORECASE,
 )
 _HOME = re.compile(r"\b(?:home|house|apartment)\b", re.IGNORECASE)
+# A room's name that names a tool ("kitchen knife") is no place.
+_NOT_A_TOOL = r"(?!\s+(?:knife|knives|scissors|shears|utensils?|appliances?))"
 _ROOMS = ("kitchen", "bathroom", "bedroom", "garden or yard", "garage", "driveway")
 TRANSPORT_PREFIXES = ("V",)
 ACCIDENT_PREFIXES = ("W", "X0", "X1", "X2", "X3", "X5")
@@ -203,7 +205,8 @@ def _place_query(place: str, sentence: str = "") -> str:
         return f"{place} as the place of occurrence"
     if room is None:  # "at his house (backyard side)": the room or yard the sentence names beside the home
         said = sentence.lower()
-        room = next((r for r in _ROOMS if re.search(rf"\b(?:back)?{r.split()[-1]}\b", said)), None)
+        named = (r for r in _ROOMS if re.search(rf"\b(?:back)?{r.split()[-1]}\b{_NOT_A_TOOL}", said))
+        room = next(named, None)
     kind = next(
         (name for rx, name in _RESIDENCE if rx.search(sentence or place)),
         "unspecified non-institutional (private) residence",
@@ -217,14 +220,16 @@ _CLAUSE_END = re.compile(r",|;|\.(?!\d)|\bwhile\b|\band\b|\bwhen\b|\bat\s+(?:wor
 
 
 def mechanism_clause(sentence: str) -> str | None:
-    m = _MECHANISM.search(sentence)
-    if m is None:
-        return None
-    rest = sentence[m.start() :]
-    end = _CLAUSE_END.search(rest, len(m.group(0)))
-    clause = rest[: end.start()] if end else rest
-    words = clause.split()[:8]
-    return " ".join(words) if len(words) >= 2 else None
+    """The first mechanism clause of two words or more ("cut while slicing vegetables with a kitchen knife":
+    "slicing vegetables with a kitchen knife")."""
+    for m in _MECHANISM.finditer(sentence):
+        rest = sentence[m.start() :]
+        end = _CLAUSE_END.search(rest, len(m.group(0)))
+        clause = rest[: end.start()] if end else rest
+        words = clause.split()[:8]
+        if len(words) >= 2:
+            return " ".join(words)
+    return None
 
 
 # Falls on the same level whose cause the W-code titles name in words a search does not reach from the

@@ -1,0 +1,46 @@
+"""An infarction within four weeks is current (guideline I.C.9.e.1): I21.-, not I25.2 (old MI).
+
+"Follow-up after NSTEMI 3 weeks ago" is still I21.4; I25.2 is for an MI healed and past that window."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.suggest.coding_rules.context import NoteContext, add_pick, demote
+from assistant.suggest.store import CodeCatalog
+from assistant.suggest.types import Pick
+
+OLD_MI = "I25.2"
+_INFARCTION = re.compile(r"\b(?:n?stemi|myocardial\s+infarction|mi|heart\s+attack)\b", re.IGNORECASE)
+_WITHIN_FOUR_WEEKS = re.compile(
+    r"^[^.;]{0,30}?\b(?:(?:\d|1\d|2[0-7]|a|one|two|three|four|five|six|few|several)\s+days?|"
+    r"(?:[1-4]|a|one|two|three|four|few)\s+weeks?)\s+ago\b|^[^.;]{0,30}?\b(?:last|this)\s+week\b|"
+    r"^[^.;]{0,30}?\byesterday\b",
+    re.IGNORECASE,
+)
+_NON_ST = re.compile(r"\bnstemi\b|\bnon[- ]?st\b", re.IGNORECASE)
+_TYPE_2 = re.compile(r"\btype\s*(?:2|ii)\s+(?:mi|myocardial)|\bdemand\s+ischemi", re.IGNORECASE)
+
+
+def _recent_code(sentence: str) -> str:
+    if _TYPE_2.search(sentence):
+        return "I21.A1"
+    return "I21.4" if _NON_ST.search(sentence) else "I21.9"
+
+
+def recent_infarction(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    old = picks.get(OLD_MI)
+    if old is None or not old.final:
+        return
+    recent = []
+    for m in old.mentions:
+        sentence = ctx.sentence(m)
+        if any(_WITHIN_FOUR_WEEKS.search(sentence[mi.end() :]) for mi in _INFARCTION.finditer(sentence)):
+            recent.append(m)
+    if not recent:
+        return
+    demote(old, "an infarction within four weeks is current: I21.- (guideline I.C.9.e.1), not old (I25.2)")
+    if any(p.final and p.code.startswith("I21") for p in picks.values()):
+        return
+    code = _recent_code(" ".join(ctx.sentence(m) for m in recent))
+    add_pick(picks, catalog, code, old.score, recent, "an infarction within four weeks (guideline I.C.9.e.1)")

@@ -1,0 +1,151 @@
+"""Coder's rules found on fresh office, nursing-facility and ED notes, each with a note it must code and
+one it must not: the dementia a named disease causes (G30 "use additional code", I.A.13), an infarction
+within four weeks (I.C.9.e.1), a Drug table walk that reads every word, a vaccine series given in the past,
+and the external cause told after the injury. Notes are written for these tests; titles are the ICD-10-CM
+tabular's (public domain)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.suggest.coding_rules.context import NoteContext
+from assistant.suggest.coding_rules.dementia import dementia_of_the_disease
+from assistant.suggest.coding_rules.encounters import immunization
+from assistant.suggest.coding_rules.injuries import _place_query, mechanism_clause
+from assistant.suggest.coding_rules.recent_infarction import recent_infarction
+from assistant.suggest.index_first import assessed_final
+from assistant.suggest.reader import Mention
+from assistant.suggest.store import CodeCatalog
+from assistant.suggest.types import Candidate, Pick
+
+ICD = "ICD-10-CM"
+TITLES = {
+    "G30.9": "Alzheimer's disease, unspecified",
+    "G30.0": "Alzheimer's disease with early onset",
+    "G30.1": "Alzheimer's disease with late onset",
+    "G31.83": "Neurocognitive disorder with Lewy bodies",
+    "F02.80": "Dementia in other diseases classified elsewhere, unspecified severity, without behavioral "
+    "disturbance, psychotic disturbance, mood disturbance, and anxiety",
+    "F02.811": "Dementia in other diseases classified elsewhere, unspecified severity, with agitation",
+    "F02.A0": "Dementia in other diseases classified elsewhere, mild, without behavioral disturbance, "
+    "psychotic disturbance, mood disturbance, and anxiety",
+    "F02.B11": "Dementia in other diseases classified elsewhere, moderate, with agitation",
+    "F02.C2": "Dementia in other diseases classified elsewhere, severe, with psychotic disturbance",
+    "I25.2": "Old myocardial infarction",
+    "I21.4": "Non-ST elevation (NSTEMI) myocardial infarction",
+    "I21.9": "Acute myocardial infarction, unspecified",
+    "I21.A1": "Myocardial infarction type 2",
+    "Z23": "Encounter for immunization",
+}
+CATALOG = CodeCatalog({"codes": {c: [ICD, t, True, c[:3], "code"] for c, t in TITLES.items()}})
+
+
+def _said(note: str, words: str) -> Mention:
+    start = note.index(words)
+    end = note.find(".", start)
+    return Mention(start, start + len(words), words, words, "assessment", 0, end if end > 0 else len(note))
+
+
+def _finals(picks: dict[str, Pick]) -> list[str]:
+    return sorted(c for c, p in picks.items() if p.final)
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        ("A/P: 1. Alzheimer's dementia - continue donepezil.", ["F02.80", "G30.9"]),
+        ("Alzheimer's dementia, late onset, moderate, with agitation.", ["F02.B11", "G30.1"]),
+        ("Alzheimer dementia, mild, no behavioral issues.", ["F02.A0", "G30.9"]),
+        ("Alzheimer's disease with severe dementia and hallucinations.", ["F02.C2", "G30.9"]),
+        ("Alzheimer's disease with dementia, agitated at night.", ["F02.811", "G30.9"]),
+        # a disease the note names without dementia adds none
+        ("Alzheimer's disease, early onset, without dementia at this time.", ["G30.9"]),
+        ("Alzheimer's disease, mild cognitive impairment only.", ["G30.9"]),
+    ],
+)
+def test_the_dementia_of_a_named_disease_is_coded_after_it(note: str, expected: list[str]) -> None:
+    words = "Alzheimer's" if "Alzheimer's" in note else "Alzheimer"
+    picks = {"G30.9": Pick("G30.9", 0.7, True, [_said(note, words)])}
+    dementia_of_the_disease(picks, NoteContext(note=note), CATALOG)
+    assert _finals(picks) == expected
+
+
+def test_a_dementia_code_already_chosen_is_not_doubled() -> None:
+    note = "Alzheimer's dementia, moderate, with agitation."
+    picks = {
+        "G30.9": Pick("G30.9", 0.7, True, [_said(note, "Alzheimer's")]),
+        "F02.B11": Pick("F02.B11", 0.69, True, [_said(note, "Alzheimer's")]),
+    }
+    dementia_of_the_disease(picks, NoteContext(note=note), CATALOG)
+    assert _finals(picks) == ["F02.B11", "G30.9"]
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        ("Hospital follow-up after NSTEMI 3 weeks ago, s/p DES to LAD.", ["I21.4"]),
+        ("Seen after an MI 10 days ago.", ["I21.9"]),
+        ("Type 2 MI last week from demand ischemia during sepsis.", ["I21.A1"]),
+        # past four weeks, or years ago: old
+        ("NSTEMI 2 months ago, s/p DES to LAD.", ["I25.2"]),
+        ("History of MI in 2015. Fell 3 days ago.", ["I25.2"]),
+    ],
+)
+def test_an_infarction_within_four_weeks_is_current(note: str, expected: list[str]) -> None:
+    words = next(w for w in ("NSTEMI", "MI") if w in note)
+    picks = {"I25.2": Pick("I25.2", 0.6, True, [_said(note, words)])}
+    recent_infarction(picks, NoteContext(note=note), CATALOG)
+    assert _finals(picks) == expected
+
+
+def test_a_recent_infarction_already_coded_current_only_drops_the_old_code() -> None:
+    note = "Follow-up after NSTEMI 2 weeks ago."
+    picks = {
+        "I25.2": Pick("I25.2", 0.6, True, [_said(note, "NSTEMI")]),
+        "I21.4": Pick("I21.4", 0.7, True, [_said(note, "NSTEMI")]),
+    }
+    recent_infarction(picks, NoteContext(note=note), CATALOG)
+    assert _finals(picks) == ["I21.4"]
+    assert picks["I25.2"].warnings
+
+
+@pytest.mark.parametrize(
+    ("code", "walk", "problem", "final"),
+    [
+        ("T39.1X1A", 1.0, False, True),  # "Accidental overdose of acetaminophen" in a narrative sentence
+        ("T39.1X1A", 0.6, False, False),  # a walk that left words unread
+        ("K02.9", 1.0, False, False),  # outside the Drug table: only a problem line
+        ("K02.9", 1.0, True, True),
+    ],
+)
+def test_a_complete_drug_table_walk_is_coded_wherever_it_is_written(
+    code: str, walk: float, problem: bool, final: bool
+) -> None:
+    assert assessed_final(Candidate(code, 0, 0.1, walk=walk), problem) is final
+
+
+@pytest.mark.parametrize(
+    ("note", "given"),
+    [
+        ("# Hep B immune (vaccinated).", False),
+        ("Previously vaccinated for hepatitis A and B.", False),
+        ("Hep B vaccine dose #2 given.", True),
+        ("Immune to varicella; Tdap given today.", True),
+    ],
+)
+def test_a_vaccine_series_given_in_the_past_is_no_immunization_today(note: str, given: bool) -> None:
+    picks: dict[str, Pick] = {}
+    immunization(picks, NoteContext(note=note), CATALOG)
+    assert ("Z23" in picks) is given
+
+
+def test_the_mechanism_clause_is_the_first_of_two_words_or_more() -> None:
+    sentence = "2 cm laceration to left index finger without nail damage, cut while slicing vegetables."
+    assert mechanism_clause(sentence) == "slicing vegetables"
+    assert mechanism_clause("Fell off a ladder at home.") == "Fell off a ladder"
+
+
+def test_a_room_that_names_a_tool_is_no_place() -> None:
+    sentence = "cut while slicing vegetables with a kitchen knife at home"
+    assert _place_query("at home", sentence).startswith("unspecified place in")
+    assert _place_query("at home", "slipped on the kitchen floor at home").startswith("kitchen in")
