@@ -137,9 +137,18 @@ def names_cerebrovascular_disease(text: str) -> bool:
     return _CEREBROVASCULAR_RE.search(text) is not None
 
 
+# ... or the stroke first, with what it left ("h/o left MCA stroke 2022 with residual right hemiparesis").
+_STROKE_LEFT_DEFICIT = re.compile(
+    rf"\b{_CEREBROVASCULAR}\b[^.;]*?\b(?:with|w/|and|leaving|left\s+(?:him|her|them)\s+with)\s+"
+    r"(?:(?:a|an|some|mild|moderate|severe|left|right|l|r)\s+)*(?:residual|persistent|chronic|ongoing)\s+[a-z]",
+    re.IGNORECASE,
+)
+
+
 def sequela_of_stroke(mention: str) -> bool:
-    """The mention is a deficit stated after a cerebrovascular disease: a sequela, current (I.C.9.d)."""
-    return _SEQUELA_OF_STROKE.search(mention) is not None
+    """The mention is a deficit stated after a cerebrovascular disease, or a stroke with the deficit it left:
+    a sequela, current (I.C.9.d)."""
+    return _SEQUELA_OF_STROKE.search(mention) is not None or _STROKE_LEFT_DEFICIT.search(mention) is not None
 
 
 # The date is when the condition began, not when it ended ("diagnosed 3 years ago", "HTN since 2010").

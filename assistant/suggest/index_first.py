@@ -22,16 +22,21 @@ C = TypeVar("C", bound=Candidate)
 # The walk's score of a path that accounts for every word of the mention, one cross-reference allowed per
 # 0.01 (index_walker: score = share of words matched - 0.01 a hop).
 COMPLETE = 0.97
+# How much higher a walk must score to be more direct than a complete one (an alias or a hop costs 0.01).
+DIRECTER = 0.005
 
 
 def promote(cands: list[C], reasons: Mapping[str, list[str]]) -> str | None:
     """Move the best-scored candidate whose Index path is complete to the front (in place), unless the
-    first one's path is complete too, its indexed text covers the whole mention (the FY2025 Index lags the
-    Tabular List: "Carbuncle, flank L02.231" where L02.237 is now "Carbuncle of flank"), or the qualifier
-    reasons contradict the candidate; returns the code moved."""
-    if len(cands) < 2 or cands[0].walk >= COMPLETE or cands[0].coverage >= 1.0:
+    first one's path is complete and as direct, its indexed text covers the whole mention (the FY2025 Index
+    lags the Tabular List: "Carbuncle, flank L02.231" where L02.237 is now "Carbuncle of flank"), or the
+    qualifier reasons contradict the candidate; returns the code moved."""
+    if len(cands) < 2 or cands[0].coverage >= 1.0:
         return None  # the first code's own text already says every word ("carbuncle of flank": L02.237)
-    complete = (c for c in cands[1:] if c.walk >= COMPLETE and not conflicted(reasons.get(c.code, [])))
+    # a complete walk of the first code yields only to a more direct one ("Menorrhagia" N92.0, not R58 by the
+    # alias blood loss -> Hemorrhage)
+    bar = cands[0].walk + DIRECTER if cands[0].walk >= COMPLETE else COMPLETE
+    complete = (c for c in cands[1:] if c.walk >= bar and not conflicted(reasons.get(c.code, [])))
     best = next(complete, None)
     if best is None:
         return None

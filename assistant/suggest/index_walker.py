@@ -128,6 +128,9 @@ WORD_ALIASES: dict[str, tuple[str, ...]] = {
     # heavy menstrual bleeding is a chronic blood loss ("anemia secondary to menorrhagia": Anemia, iron
     # deficiency, secondary to blood loss)
     "menorrhagia": ("blood", "loss"),
+    # "recurrent falls": Falling, falls (repeated) R29.6
+    "recurrent": ("repeated",),
+    "frequent": ("repeated",),
 }
 QUALIFIER_PENALTY = 0.05
 SITE_BESIDE_PENALTY = 0.005  # more than the aliases a site path may take, less than a word left unread

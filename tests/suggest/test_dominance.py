@@ -32,12 +32,15 @@ CATALOG = CodeCatalog({"codes": {c: ["ICD-10-CM", t, True, c[:3], "code"] for c,
         ("A/P: L hemiparesis (dominant) following cerebral infarct.", "I69.354", "I69.352"),  # said
         ("A/P: L hemiparesis following cerebral infarct.", "I69.354", "I69.354"),  # already right
         ("A/P: hemiparesis following cerebral infarct.", "I69.359", "I69.359"),  # no side: unspecified stays
+        # the side written with the deficit, not the stroke's hemisphere
+        ("A/P: left MCA infarct with residual R hemiparesis.", "I69.352", "I69.351"),
+        ("A/P: right MCA infarct, hemiparesis of the left side, left-handed.", "I69.351", "I69.352"),
     ],
 )
 def test_the_dominant_side_follows_the_note_the_hand_or_the_default(
     note: str, code: str, expected: str
 ) -> None:
-    start = note.index("hemiparesis") - 2
+    start = note.index("A/P") + 5
     m = Mention(start, len(note), note[start:], note[start:], "assessment", note.index("A/P"), len(note))
     picks = {code: Pick(code, 0.8, True, [m]), "I10": Pick("I10", 0.7, True, [m])}
     dominant_side(picks, NoteContext(note=note), CATALOG)

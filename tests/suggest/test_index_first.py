@@ -24,6 +24,14 @@ def test_a_partial_path_or_a_complete_first_code_changes_nothing() -> None:
     assert promote(said, {}) is None and said[0].code == "L02.237"  # its title says "carbuncle of flank"
 
 
+def test_a_complete_first_code_yields_to_a_more_direct_entry() -> None:
+    # "Menorrhagia": the entry itself (N92.0) over the alias blood loss -> Hemorrhage (R58, one hop)
+    cands = [_cand("R58", 0.45, walk=0.988), _cand("N92.0", 0.1, walk=1.0)]
+    assert promote(cands, {}) == "N92.0"
+    equal = [_cand("I10", 0.5, walk=1.0), _cand("I1A.0", 0.1, walk=1.0)]
+    assert promote(equal, {}) is None
+
+
 def test_a_code_the_qualifiers_contradict_is_not_promoted() -> None:
     cands = [_cand("N30.00", 0.4), _cand("N30.01", 0.1, walk=0.99)]
     assert promote(cands, {"N30.01": [f"{CONFLICT}: title says with hematuria"]}) is None

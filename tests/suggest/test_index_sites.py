@@ -36,3 +36,10 @@ def test_heart_failure_subterms_after_the_index_note(walker: IndexWalker) -> Non
 def test_a_word_with_a_diacritic_is_the_word_without(walker: IndexWalker) -> None:
     # the Index writes "Sjögren"; notes write "Sjogren"
     assert _first(walker, "Sjogren syndrome").startswith("M35.0")
+
+
+def test_recurrent_or_frequent_falls_are_repeated_falls(walker: IndexWalker) -> None:
+    assert _first(walker, "recurrent falls") == "R29.6"
+    assert _first(walker, "frequent falls") == "R29.6"
+    # "recurrent" keeps its own Index word where the Index has one
+    assert _first(walker, "recurrent major depression").startswith("F33")

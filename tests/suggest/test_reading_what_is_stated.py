@@ -112,3 +112,17 @@ def test_without_severe_features_is_the_opposite_of_a_severe_title() -> None:
     mild, _ = compare(note, read_qualifiers("Mild to moderate pre-eclampsia, third trimester", title=True))
     assert not any("severe" in c for c in mild)
     assert read_qualifiers("severe persistent asthma").denied_severity is None
+
+
+@pytest.mark.parametrize(
+    ("text", "current"),
+    [
+        ("Also h/o left MCA stroke 2022 with residual right hemiparesis (right dominant).", True),
+        ("Hx CVA 2019 with persistent aphasia.", True),
+        ("Hx CVA 2019, no residual deficits.", False),
+        ("Hx stroke 2019 without residual weakness.", False),
+    ],
+)
+def test_a_stroke_with_the_deficit_it_left_is_a_current_sequela(text: str, current: bool) -> None:
+    mention = next(m for m in read_note(text) if "stroke" in m.text.lower() or "CVA" in m.text)
+    assert (not mention.history) is current

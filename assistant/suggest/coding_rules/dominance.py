@@ -15,6 +15,13 @@ _SIDED_TITLE = re.compile(r"affecting (left|right) (non-?dominant|dominant) side
 _SAID_DOMINANCE = re.compile(r"\b(non-?dominant|dominant)\b", re.IGNORECASE)
 _HANDED = re.compile(r"\b(left|right|l|r)[- ]?hand(?:ed|ness)\b", re.IGNORECASE)
 _AMBIDEXTROUS = re.compile(r"\bambidextr\w*", re.IGNORECASE)
+# The side written with the deficit itself ("left MCA stroke with right hemiparesis": the right side).
+_DEFICIT = r"(?:hemipar\w+|hemipleg\w+|monopleg\w+|monopar\w+|weakness)"
+_DEFICIT_SIDE = re.compile(
+    rf"\b(left|right|l|r)[- ](?:sided\s+|side\s+)?{_DEFICIT}\b|"
+    rf"\b{_DEFICIT}\s+(?:of\s+(?:the\s+)?)?(left|right)\b",
+    re.IGNORECASE,
+)
 
 
 def _dominant(side: str, sentence: str, note: str) -> bool:
@@ -27,6 +34,13 @@ def _dominant(side: str, sentence: str, note: str) -> bool:
     if handed:
         return handed.group(1).lower()[0] == side[0]
     return side == "right"
+
+
+def _deficit_side(text: str) -> str | None:
+    said = {(a or b).lower()[0] for a, b in _DEFICIT_SIDE.findall(text)}
+    if len(said) != 1:
+        return None
+    return "left" if said == {"l"} else "right"
 
 
 def _sibling(catalog: CodeCatalog, code: str, side: str, dominant: bool) -> str | None:
@@ -46,9 +60,10 @@ def dominant_side(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog
         m = _SIDED_TITLE.search(catalog.title(pick.code))
         if m is None or not pick.mentions:
             continue
-        side = m.group(1).lower()
-        wanted = _dominant(side, " ".join(ctx.sentence(x) for x in pick.mentions), ctx.note)
-        if m.group(2).lower().startswith("non") != wanted:
+        sentences = " ".join(ctx.sentence(x) for x in pick.mentions)
+        side = _deficit_side(sentences) or m.group(1).lower()
+        wanted = _dominant(side, sentences, ctx.note)
+        if side == m.group(1).lower() and m.group(2).lower().startswith("non") != wanted:
             continue  # already the side's dominance
         target = _sibling(catalog, pick.code, side, wanted)
         if target is None:
