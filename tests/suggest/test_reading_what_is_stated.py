@@ -126,3 +126,17 @@ def test_without_severe_features_is_the_opposite_of_a_severe_title() -> None:
 def test_a_stroke_with_the_deficit_it_left_is_a_current_sequela(text: str, current: bool) -> None:
     mention = next(m for m in read_note(text) if "stroke" in m.text.lower() or "CVA" in m.text)
     assert (not mention.history) is current
+
+
+@pytest.mark.parametrize(
+    ("text", "expanded"),
+    [
+        ("Focal epilepsy with impaired awareness", "Focal epilepsy with complex partial seizures"),
+        ("focal impaired awareness seizures, intractable", "complex partial seizures, intractable"),
+        ("Focal aware seizures", "simple partial seizures"),
+        # impaired awareness outside a seizure disorder is left as written
+        ("impaired awareness of deficits", "impaired awareness of deficits"),
+    ],
+)
+def test_the_ilae_seizure_terms_read_as_the_classification_writes_them(text: str, expanded: str) -> None:
+    assert expand_text(text) == expanded
