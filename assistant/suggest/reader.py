@@ -1101,9 +1101,13 @@ _NON_CODING = re.compile(
     r"\bgrade\s+(?:i{1,3}|[123])\b(?=\s+(?:[\w-]+\s+){0,3}?(?:sprain|strain|tear)s?\b)|"
     # the graft's donor ("deceased-donor kidney transplant"), not the patient as a donor (Z52.-)
     r"\b(?:deceased|living|cadaveric)(?:[- ](?:un)?related)?[- ]donors?\b(?=\s+(?:[\w-]+\s+){0,2}transplant)|"
-    # where the organism was found ("cellulitis with MRSA on wound culture"): the test, not a condition
-    r"\b(?:on|per|by|from|in)\s+(?:the\s+)?(?:wound|blood|urine|sputum|stool|throat|nasal|tissue|abscess)?\s*"
-    r"cultures?\b",
+    # the test that found it ("cellulitis with MRSA on wound culture", "pulmonary nodule on CT"): not a
+    # condition (the abbreviation table has expanded CT, MRI, US ... before this reads the query)
+    r"\b(?:on|per|by|from|in)\s+(?:the\s+)?(?:(?:wound|blood|urine|sputum|stool|throat|nasal|tissue|abscess)\s+)?"
+    r"(?:cultures?|computed\s+tomography(?:\s+scan)?|ct(?:\s+scan)?|magnetic\s+resonance\s+imaging|mri|"
+    r"(?:chest\s+)?x-?rays?|radiographs?|ultrasound|sonogram|imaging|dxa|dexa|dual[- ]energy\s+x-?ray\s+"
+    r"absorptiometry|bone\s+density(?:\s+scan)?|echocardiogram|echo|mammogram|exam|examination|biopsy|"
+    r"pathology|labs?)\b(?:\s*\([^)]*\))?",
     re.IGNORECASE,
 )
 

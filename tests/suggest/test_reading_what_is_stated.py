@@ -41,11 +41,14 @@ def test_a_dementia_keeps_its_onset_severity_and_behaviour_in_one_mention() -> N
         ("Cellulitis of left lower leg with MRSA on wound culture", "Cellulitis of left lower leg with MRSA"),
         ("UTI with E. coli per urine culture", "UTI with E. coli"),
         ("Bacteremia, MSSA in blood cultures", "Bacteremia, MSSA"),
+        ("Incidental pulmonary nodule on computed tomography", "Incidental pulmonary nodule"),
+        ("Osteopenia on DXA (T-score -2.1 at the hip)", "Osteopenia"),
+        ("Murmur on exam", "Murmur"),
         # a culture named as the subject is kept
         ("Wound culture grew MRSA", "Wound culture grew MRSA"),
     ],
 )
-def test_the_test_an_organism_was_found_on_is_not_searched(query: str, cleaned: str) -> None:
+def test_the_test_that_found_a_condition_is_not_searched(query: str, cleaned: str) -> None:
     assert clean_query(query) == cleaned
 
 
