@@ -499,6 +499,11 @@ _SITE = (
 )
 # The ligament or tendon an injury is of ("L ankle sprain - ATFL", "knee sprain, MCL"): it says which one.
 _STRUCTURE = r"(?:atfl|cfl|acl|pcl|mcl|lcl|ucl|(?:[a-z-]+\s+){1,3}(?:ligament|tendon|meniscus|labrum))"
+# The part of the breast (C50.0-C50.8, N63.1-: "Breast cancer, left, upper outer quadrant", "at 2 o'clock").
+_BREAST_PART = (
+    r"(?:(?:upper|lower)[- ]?(?:outer|inner)(?:\s+quadrant)?|uoq|uiq|loq|liq|central\s+portion|"
+    r"nipple(?:\s+and\s+areola)?|areola|axillary\s+tail|\d{1,2}(?::\d\d)?\s*o'?\s*clock(?:\s+position)?)"
+)
 # The spine's region ("Spinal stenosis, lumbar", "DDD, cervical spine"): the Index subterm "lumbar region".
 _SPINE_REGION = (
     r"(?:cervical|cervicothoracic|thoracic|thoracolumbar|lumbar|lumbosacral|sacral|sacrococcygeal)"
@@ -531,7 +536,7 @@ _ONSET = r"(?:early|late|adult|childhood|juvenile|young[- ]adult)[- ]onset"
 _REMISSION = r"(?:in\s+)?(?:(?:early|sustained|partial|full|complete)\s+)?remission(?:\s*\([^)]*\)?)?"
 _COMPLETES_PREVIOUS = re.compile(
     rf"\s*(?:(?:right|left|bilateral|both|r|l|rt|lt)\s+{_SITE}|[a-z]+(?:\s+[a-z]+)?\s+type|[rl][uml]l|{_SPINE_REGION}|"
-    rf"{_STRUCTURE}|{_ULCER_DEPTH}|{_EPISODE}|{_REMISSION}|{_ONSET}|{_ORIGIN}|{_WITH_FEATURE})[\s.!?]*",
+    rf"{_STRUCTURE}|{_BREAST_PART}|{_ULCER_DEPTH}|{_EPISODE}|{_REMISSION}|{_ONSET}|{_ORIGIN}|{_WITH_FEATURE})[\s.!?]*",
     re.IGNORECASE,
 )
 
@@ -573,6 +578,15 @@ def _leads_next(sentence: str, pieces: list[tuple[int, int]], i: int, merged: li
     if all(w in _LEADING_WORDS for w in tokens(following)) or why_not_coded(following):
         return False  # what follows names no condition ("stable, continue lisinopril")
     return not merged or sentence[merged[-1][1] : start].strip() != ","
+
+
+_REMISSION_RE = re.compile(rf"\s*{_REMISSION}[\s.!?]*", re.IGNORECASE)
+
+
+def _treatment_between(sentence: str, merged: list[tuple[int, int]]) -> bool:
+    """The piece before a remission is the treatment of the disorder before it ("on maintenance
+    buprenorphine"): the remission is the disorder's."""
+    return len(merged) >= 2 and why_not_coded(sentence[merged[-1][0] : merged[-1][1]]) == "medication"
 
 
 def qualifies_previous(chunk: str) -> bool:
@@ -925,6 +939,9 @@ def read_note(
                         sentence[merged[-1][0] : merged[-1][1]], f"and {tail}" if joint == "and" else tail
                     )
                 if merged and words and short and not why_not_coded(sentence[c_start:c_end]):
+                    chunk = sentence[c_start:c_end]
+                    if _REMISSION_RE.fullmatch(chunk) and _treatment_between(sentence, merged):
+                        merged.pop()  # "OUD, on buprenorphine, in sustained remission": the disorder's
                     merged[-1] = (merged[-1][0], c_end)  # "Cholera, unspecified": one mention
                 else:
                     merged.append((c_start, c_end))

@@ -42,6 +42,8 @@ def test_a_code_that_only_shares_words_with_it_leaves_the_unspecified_code() -> 
 
 def test_joint_pain_belongs_to_a_polyarthritis_and_to_an_arthritis_of_unspecified_joints() -> None:
     assert integral_to("M25.50", ["M05.89"]) == "M05.89"
+    assert integral_to("F51.5", ["F43.12"]) == "F43.12"  # nightmares of PTSD
+    assert integral_to("F51.5", ["F41.1"]) is None
     assert integral_to("M25.561", ["M06.9"]) == "M06.9"
     assert integral_to("M25.50", ["M17.11"]) == "M17.11"
     # the pain of another joint than the one an osteoarthritis is coded for stays

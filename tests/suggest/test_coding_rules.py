@@ -550,6 +550,14 @@ def test_ckd_stage_documented_in_the_note(svc: SuggestionService) -> None:
 def test_weeks_written_the_clinic_way(svc: SuggestionService) -> None:
     note = "G1P0 at 28w3d.\nA/P: Gestational diabetes mellitus in pregnancy, diet controlled."
     assert "Z3A.28" in finals(run(svc, note))
+    # weeks beside a fetal finding are the gestational age; a span of time is not
+    note = (
+        "A/P: Gestational diabetes mellitus in pregnancy, diet controlled, glucose log reviewed today. "
+        "28 weeks. Fetal growth normal."
+    )
+    assert "Z3A.28" in finals(run(svc, note))
+    note = "A/P: Gestational diabetes mellitus in pregnancy, diet controlled. Fetal movement less x 28 weeks."
+    assert not any(c.startswith("Z3A") for c in finals(run(svc, note)))
 
 
 def test_short_steroid_course_is_not_long_term(svc: SuggestionService) -> None:

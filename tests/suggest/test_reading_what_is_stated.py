@@ -143,3 +143,22 @@ def test_a_stroke_with_the_deficit_it_left_is_a_current_sequela(text: str, curre
 )
 def test_the_ilae_seizure_terms_read_as_the_classification_writes_them(text: str, expanded: str) -> None:
     assert expand_text(text) == expanded
+
+
+@pytest.mark.parametrize(
+    ("note", "mention"),
+    [
+        ("Breast cancer, left, upper outer quadrant.", "Breast cancer, left, upper outer quadrant"),
+        ("IDC of the right breast, 2 o'clock.", "IDC of the right breast, 2 o'clock"),
+    ],
+)
+def test_the_part_of_the_breast_after_a_comma_completes_the_condition(note: str, mention: str) -> None:
+    assert mention in [m.text for m in read_note(note)]
+
+
+def test_a_remission_after_the_disorders_treatment_is_the_disorders() -> None:
+    note = "Opioid use disorder, severe, on maintenance buprenorphine 16 mg daily, in sustained remission."
+    texts = [m.text for m in read_note(note)]
+    assert texts[0].startswith("Opioid use disorder") and texts[0].endswith("in sustained remission")
+    # a remission after a condition's own words still joins only that condition
+    assert "Depression, in full remission" in [m.text for m in read_note("Depression, in full remission.")]

@@ -135,8 +135,17 @@ _WEEKS = re.compile(
     re.IGNORECASE,
 )
 _PREGNANCY_WORDS = re.compile(
-    r"\b(?:gestation|pregnan\w*|G\d+\s*P\d+|IUP|GA|trimester|prenatal)\b", re.IGNORECASE
+    r"\b(?:gestation\w*|pregnan\w*|G\d+\s*P\d+|IUP|GA|trimester|prenatal|fetal|fetus|EDD|EDC|FHT|FHR|"
+    r"fundal\s+height)\b",
+    re.IGNORECASE,
 )
+# A span of time, not the gestational age ("decreased fetal movement x 2 weeks", "delivered 3 weeks ago").
+_DURATION_BEFORE = re.compile(
+    r"\b(?:x|for|past|last|over|in|within|every|each|q|since|after|recheck|re-?check|f/u|follow[- ]?up|"
+    r"return|rtc|repeat|revisit|another)\s*$",
+    re.IGNORECASE,
+)
+_DURATION_AFTER = re.compile(r"^\s*(?:ago|later|prior|before|after|postpartum|post\b|pp\b)", re.IGNORECASE)
 
 
 def _diagnoses(picks: dict[str, Pick], catalog: CodeCatalog) -> list[Pick]:
@@ -413,6 +422,10 @@ def add_weeks(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) ->
     for m in _WEEKS.finditer(ctx.note):
         window = ctx.note[max(0, m.start() - 40) : m.end() + 40]
         if not _PREGNANCY_WORDS.search(window):
+            continue
+        if _DURATION_BEFORE.search(ctx.note[max(0, m.start() - 12) : m.start()]) or _DURATION_AFTER.search(
+            ctx.note[m.end() : m.end() + 12]
+        ):
             continue
         weeks = int(m.group(1) or m.group(2))
         owner = max(pregnancy, key=lambda p: p.score)

@@ -144,6 +144,7 @@ INTEGRAL: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("M25.76",), ("M17",)),
     (("M25.71",), ("M19.01",)),
     (("M25.7",), ("M15",)),
+    (("F51.5",), ("F43.1",)),  # the nightmares of post-traumatic stress disorder (its re-experiencing)
 )
 _SYMPTOMS = tuple(prefix for symptoms, _ in INTEGRAL for prefix in symptoms)
 
