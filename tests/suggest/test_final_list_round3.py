@@ -188,6 +188,8 @@ AE_TITLES = {
     "E22.2": ("Syndrome of inappropriate secretion of antidiuretic hormone", True, "E22"),
     "D50": ("Iron deficiency anemia", False, None),
     "D50.0": ("Iron deficiency anemia secondary to blood loss (chronic)", True, "D50"),
+    "D51.9": ("Vitamin B12 deficiency anemia, unspecified", True, "D51"),
+    "T45.2X5A": ("Adverse effect of vitamins, initial encounter", True, "T45.2X5"),
     "T45.8X5A": (
         "Adverse effect of other primarily systemic and hematological agents, initial encounter",
         True,
@@ -222,6 +224,7 @@ DRUG_TABLE = {
     "selective serotonin reuptake inhibitor": [("T43.225A", 0.66)],
     "hydrochlorothiazide": [("T50.2X5A", 0.95)],
     "menorrhagia": [("T45.8X5A", 0.77)],  # a condition word the dense search places near some drug
+    "b12": [("T45.2X5A", 0.8)],  # a vitamin is in the Drug table
 }
 
 
@@ -289,6 +292,8 @@ def ae_catalog() -> CodeCatalog:
         # a word with a condition's ending is no drug, however near a drug the search places it
         ("A/P: Iron deficiency anemia secondary to menorrhagia.", "Iron deficiency anemia", "D50.0",
          {"D50.0"}),
+        # a substance named for its lack is no drug taken
+        ("- Macrocytic anemia 2/2 B12 deficiency -> B12 IM.", "Macrocytic anemia", "D51.9", {"D51.9"}),
     ],
 )  # fmt: skip
 def test_a_condition_attributed_to_a_drug_takes_its_drug_induced_form_and_the_adverse_effect(

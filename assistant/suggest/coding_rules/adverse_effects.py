@@ -57,6 +57,10 @@ _COURSE = (
     r"(?:(?:long[- ]term|chronic|prolonged|high[- ]dose|daily|maintenance)\s+)?"
     r"(?:(?:inhaled|oral|iv|intravenous|intramuscular|systemic|iodinated)\s+)?"
 )
+# A substance named for its lack ("macrocytic anemia 2/2 B12 deficiency", "due to low iron stores").
+_LACK_OF = re.compile(
+    r"[ \t-]+(?:deficien\w*|insufficien\w*|depletion|malabsorption|stores|levels?|lack)\b", re.IGNORECASE
+)
 _ATTRIBUTED = re.compile(
     rf"\b(?P<d1>{_DRUG})[- ](?:induced|related|associated)\s+(?P<c1>[A-Za-z][^.;:,()\n]{{2,40}})|"
     rf"\b(?P<c2>[A-Za-z][^.;:,()\n]{{2,40}}?)\s+(?:due\s+to|d/t|2/2|secondary\s+to|caused\s+by|induced\s+by|from)\s+"
@@ -155,6 +159,8 @@ def drug_adverse_effects(picks: dict[str, Pick], ctx: NoteContext, catalog: Code
         if m.group("d6"):
             drugs.append((m.group("d6"), *m.span("d6")))
         for name, start, end in drugs:
+            if _LACK_OF.match(ctx.note, end):
+                continue  # "anemia 2/2 B12 deficiency": the lack of the substance, not its effect
             _attribute(picks, ctx, catalog, m, (c_start, c_end), (name, start, end))
 
 
