@@ -565,6 +565,18 @@ def test_adult_exam_with_and_without_findings(svc: SuggestionService) -> None:
     assert finals(r)[0] == "Z00.01" and "I10" in finals(r)
 
 
+def test_a_known_condition_carried_into_the_exam_is_no_abnormal_finding(svc: SuggestionService) -> None:
+    """I.C.21.c.13: a chronic condition stable on its treatment is an added code of an exam without abnormal
+    findings; a new or uncontrolled one is the exam's abnormal finding."""
+    note = "Annual physical exam. 45 year old man.\nA/P: Essential hypertension - well controlled, continue lisinopril."
+    f = finals(run(svc, note))
+    assert f[0] == "Z00.00" and "I10" in f
+    note = "Annual physical exam. 45 year old man.\nA/P: Essential hypertension, new - start lisinopril."
+    assert finals(run(svc, note))[0] == "Z00.01"
+    note = "Annual physical exam. 45 year old man.\nA/P: Essential hypertension, not well controlled on lisinopril."
+    assert finals(run(svc, note))[0] == "Z00.01"
+
+
 def test_exam_findings_as_the_note_states_them(svc: SuggestionService) -> None:
     note = "4 year old well child check.\nA/P: Routine child health exam without abnormal findings. Cough."
     f = finals(run(svc, note))

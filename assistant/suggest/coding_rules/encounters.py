@@ -118,6 +118,50 @@ def _findings(picks: dict[str, Pick], catalog: CodeCatalog) -> list[Pick]:
     ]
 
 
+# A known condition carried into a routine exam ("Hypertension - well controlled, continue lisinopril",
+# "asthma, stable"): no abnormal finding of the exam (I.C.21.c.13: pre-existing and chronic conditions are
+# added codes of an exam "without abnormal findings"); a new, worse or abnormal one is a finding.
+_KNOWN_COURSE = re.compile(
+    r"\b(?:stable|(?:well[- ]|adequately\s+)?controlled|at\s+(?:goal|baseline)|continue[sd]?|cont\.?|"
+    r"refill\w*|known|established|maintained|chronic|unchanged|quiescent|in\s+remission|"
+    r"on\s+(?!(?:exam\w*|physical|palpation|auscultation|inspection|today|screening|labs?|imaging|"
+    r"ultrasound|x-?ray|review|the|his|her|left|right)\b)[a-z])",
+    re.IGNORECASE,
+)
+_NEW_FINDING = re.compile(
+    r"\b(?:new(?:ly)?|found|discovered|incidental\w*|detected|noted|first|uncontrolled|poorly\s+controlled|"
+    r"not\s+(?:well\s+)?controlled|worse\w*|abnormal|elevated|flare\w*|exacerbat\w*|"
+    r"above\s+goal|not\s+at\s+goal)\b",
+    re.IGNORECASE,
+)
+_SHORT_LINE = 25  # words: a problem-list line, read whole ("Hyperlipidemia. Continue atorvastatin.")
+
+
+def _known_condition(pick: Pick, ctx: NoteContext) -> bool:
+    """Every mention of a diagnosis is in the history sections, or its sentence (its line when short) states
+    a known condition's course and nothing new; a symptom or sign (chapter 18) is always a finding."""
+    if pick.code.startswith("R") or not pick.mentions:
+        return False
+    for m in pick.mentions:
+        if m.section in BACKGROUND_SECTIONS:
+            continue
+        start = ctx.note.rfind("\n", 0, m.start) + 1
+        end = ctx.note.find("\n", m.start)
+        line = ctx.note[start : end if end >= 0 else len(ctx.note)]
+        said = line if len(line.split()) <= _SHORT_LINE else ctx.sentence(m)
+        if _says_new(said) or not _KNOWN_COURSE.search(said):
+            return False
+    return True
+
+
+_DENIED_BEFORE = re.compile(r"\b(?:no|not|without|w/o|denies|negative\s+for)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+
+
+def _says_new(text: str) -> bool:
+    """A word of something new or worse that no denial heads ("no recent flares" says nothing new)."""
+    return any(not _DENIED_BEFORE.search(text[: m.start()]) for m in _NEW_FINDING.finditer(text))
+
+
 def preoperative_exam(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> bool:
     """Z01.81- first when the visit is a preoperative evaluation (the head of the note or its impression);
     general exam codes give way to it. True when the note is that visit."""
@@ -282,7 +326,9 @@ def general_exam(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog)
         return
     stated = _STATED_FINDINGS.search(ctx.note)
     abnormal = (
-        (stated.group(1) or "").lower() in ("with", "w/") if stated else bool(_findings(picks, catalog))
+        (stated.group(1) or "").lower() in ("with", "w/")
+        if stated
+        else any(not _known_condition(p, ctx) for p in _findings(picks, catalog))
     )
     child_words = re.search(r"\bwell[- ]child|\bWCC\b|\bpediatric\b", ctx.note, re.IGNORECASE)
     exam_words = " ".join(
