@@ -245,8 +245,10 @@ _TEST_RE = re.compile(
     r"^(?:(?!(?:elevated|abnormal|high|low|raised|increased|decreased|positive|on|per|by)\b)[\w/-]+\s+){0,2}"
     r"(?:cx|cultures?|swabs?|panel|x-?rays?|xr|cxr|cta?|mri|mra|ua|labs?|bmp|cmp|cbc|lfts?|"
     r"tfts?|ekg|ecg|echo|ultrasound|dxa|dexa|pfts?|psg|colonoscopy|mammogram|a1c|lipids?|"
-    r"ag/ab|antibody|antibodies|antigen|pcr|naat|serology|titers?|viral\s+load)"
+    r"ag/ab|antibody|antibodies|antigen|pcr|naat|serology|titers?|viral\s+load|biops(?:y|ies)|bx|egd|"
+    r"endoscopy)"
     r"(?:\s+(?:pending|sent|ordered|obtained|drawn|done|today|negative|normal|unremarkable|due|in\s+\d+\s+\w+|"
+    r"scheduled|planned|arranged|requested|booked|"
     r"at\s+(?:the\s+)?lab|(?:19|20)\d\d))*\s*$",
     re.IGNORECASE,
 )
