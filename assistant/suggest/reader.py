@@ -1103,7 +1103,15 @@ _NON_CODING = re.compile(
     r"\b(?:deceased|living|cadaveric)(?:[- ](?:un)?related)?[- ]donors?\b(?=\s+(?:[\w-]+\s+){0,2}transplant)|"
     # where the organism was found ("cellulitis with MRSA on wound culture"): the test, not a condition
     r"\b(?:on|per|by|from|in)\s+(?:the\s+)?(?:wound|blood|urine|sputum|stool|throat|nasal|tissue|abscess)?\s*"
-    r"cultures?\b",
+    r"cultures?\b|"
+    # who reports it or which test showed it, ahead of the condition ("Patient reports her gout flared ...",
+    # "Transvaginal US showed a thickened endometrium"): the narrative's lead, no word of the condition
+    r"^\s*(?:the\s+)?(?:patient|pt|she|he)\s+(?:reports?|states?|notes?|says?|describes?|endorses?)\s+"
+    r"(?:(?:that|her|his|a|an|the)\s+)*|"
+    r"^\s*(?:[\w/-]+\s+){0,3}?(?:us|ultrasound|sonogram|ct|cta|mri|mra|x-?rays?|xr|cxr|imaging|scan|echo\w*|"
+    r"ekg|ecg|biopsy|labs?|exam|mammogram|colonoscopy|endoscopy|egd|study|films?|pathology|ua|urinalysis|"
+    r"work-?up|dexa|dxa|pfts?)(?:\s+[\w/-]+){0,2}?\s+(?:showed|shows|revealed|reveals|demonstrated|demonstrates|notable\s+for|"
+    r"significant\s+for)\s+(?:(?:a|an|the)\s+)?",
     re.IGNORECASE,
 )
 
