@@ -540,7 +540,7 @@ class SuggestionService:
         gated = self._gate_probabilities(request, ranked, facts) if learned else {}
         # a note whose assessment (if any) names no condition states its diagnoses in its narrative: each is
         # read as a problem line
-        unassessed = not any(mc.query is not None and mc.mention.section in ASSESSMENT_SECTIONS for mc in ranked)
+        unassessed = not any(q is not None and m.section in ASSESSMENT_SECTIONS for m, q, *_ in ranked)
         for m, q, why, cands, qualifier_reasons, retrieved in ranked:
             info = m.as_dict()
             if q is None:
@@ -576,7 +576,8 @@ class SuggestionService:
                     if learned and rank == 0 and not final:
                         final = sibling_choice.family_share(cands, qualifier_reasons) >= threshold
                     if learned and rank == 0 and not final and cfg.index_final:
-                        final = index_first.assessed_final(c, m.problem or (unassessed and m.section == "body"))
+                        stated = m.problem or (unassessed and m.section == "body")
+                        final = index_first.assessed_final(c, stated)
                     if rank == 0 and id(m) in gated and self.gate is not None:
                         final = mention_gate.decide(cfg.gate_mode, final, gated[id(m)], self.gate.threshold)
                     code, extra_warn, extra_notes = self._apply_code_rules(code, m, ranked_codes)

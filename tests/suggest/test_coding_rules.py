@@ -569,13 +569,12 @@ def test_adult_exam_with_and_without_findings(svc: SuggestionService) -> None:
 def test_a_known_condition_carried_into_the_exam_is_no_abnormal_finding(svc: SuggestionService) -> None:
     """I.C.21.c.13: a chronic condition stable on its treatment is an added code of an exam without abnormal
     findings; a new or uncontrolled one is the exam's abnormal finding."""
-    note = "Annual physical exam. 45 year old man.\nA/P: Essential hypertension - well controlled, continue lisinopril."
-    f = finals(run(svc, note))
+    exam = "Annual physical exam. 45 year old man.\nA/P: "
+    f = finals(run(svc, exam + "Essential hypertension - well controlled, continue lisinopril."))
     assert f[0] == "Z00.00" and "I10" in f
-    note = "Annual physical exam. 45 year old man.\nA/P: Essential hypertension, new - start lisinopril."
-    assert finals(run(svc, note))[0] == "Z00.01"
-    note = "Annual physical exam. 45 year old man.\nA/P: Essential hypertension, not well controlled on lisinopril."
-    assert finals(run(svc, note))[0] == "Z00.01"
+    assert finals(run(svc, exam + "Essential hypertension, new - start lisinopril."))[0] == "Z00.01"
+    uncontrolled = "Essential hypertension, not well controlled on lisinopril."
+    assert finals(run(svc, exam + uncontrolled))[0] == "Z00.01"
 
 
 def test_the_exam_of_one_organ_is_no_general_examination(svc: SuggestionService) -> None:

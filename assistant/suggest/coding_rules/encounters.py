@@ -154,7 +154,9 @@ def _known_condition(pick: Pick, ctx: NoteContext) -> bool:
     return True
 
 
-_DENIED_BEFORE = re.compile(r"\b(?:no|not|without|w/o|denies|negative\s+for)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+_DENIED_BEFORE = re.compile(
+    r"\b(?:no|not|without|w/o|denies|negative\s+for)\s+(?:\w+\s+){0,2}$", re.IGNORECASE
+)
 
 
 def _says_new(text: str) -> bool:
