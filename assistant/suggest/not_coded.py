@@ -38,6 +38,8 @@ _PLAN_VERBS = (
     r"medications?\s+(?:reviewed|list|reconcil\w*|refilled|as\s+above|unchanged)|meds\b|same\b|no\s+change"
 )
 _PLAN_RE = re.compile(rf"^\s*{_PLAN_LEAD}(?:{_PLAN_VERBS})(?![\w/])", re.IGNORECASE)
+# A refusal said alone ("Hep C screen declined" split at the test) is the plan, no decline in health.
+_REFUSED = re.compile(r"^(?:declined|declines|refused|refuses|deferred)\W*$", re.IGNORECASE)
 # A transplant still to come ("transplant evaluation", "kidney transplant referral") is a plan, never the
 # transplant status (Z94.-), which is for an organ already received.
 _PLANNED_TRANSPLANT = re.compile(
@@ -476,7 +478,7 @@ def why_not_coded(chunk: str) -> str | None:
         return "status"
     if _DEMOGRAPHICS.match(text):
         return "demographics"
-    if _PLAN_RE.match(text) or _PLANNED_TRANSPLANT.match(text):
+    if _PLAN_RE.match(text) or _PLANNED_TRANSPLANT.match(text) or _REFUSED.match(text):
         return "plan"
     if _VACCINE_GIVEN.search(text) or _VACCINE_ONLY.match(text) or _NAMED_VACCINE.match(text):
         return "immunization given"

@@ -102,6 +102,12 @@ _ACUITY = re.compile(r"\b(?:chronic|acute|subacute)\s+(?=\w)", re.IGNORECASE)
 Plan = list[tuple[Mention, Query | None, str | None]]
 
 
+def _symptom(code: str) -> bool:
+    """A symptom or sign (R00-R69): the narrative tells it on the way to the diagnosis; an abnormal finding
+    (R70-R99) is itself what the note found."""
+    return code[:1] == "R" and code[1:3].isdigit() and int(code[1:3]) < 70
+
+
 class MentionCandidates(NamedTuple):
     mention: Mention
     query: Query | None
@@ -576,7 +582,7 @@ class SuggestionService:
                     if learned and rank == 0 and not final:
                         final = sibling_choice.family_share(cands, qualifier_reasons) >= threshold
                     if learned and rank == 0 and not final and cfg.index_final:
-                        stated = m.problem or (unassessed and m.section == "body")
+                        stated = m.problem or (unassessed and m.section == "body" and not _symptom(c.code))
                         final = index_first.assessed_final(c, stated)
                     if rank == 0 and id(m) in gated and self.gate is not None:
                         final = mention_gate.decide(cfg.gate_mode, final, gated[id(m)], self.gate.threshold)
