@@ -1104,6 +1104,10 @@ _NON_CODING = re.compile(
     # where the organism was found ("cellulitis with MRSA on wound culture"): the test, not a condition
     r"\b(?:on|per|by|from|in)\s+(?:the\s+)?(?:wound|blood|urine|sputum|stool|throat|nasal|tissue|abscess)?\s*"
     r"cultures?\b|"
+    # a urinary stone's lay organ where the note places the stone elsewhere ("Kidney stone, left ureter",
+    # "renal calculus in the right ureter"): where it is, not where it formed (Calculus, ureter N20.1)
+    r"\b(?:kidney|renal)\s+(?=(?:stones?|calcul(?:us|i))\s*(?:,|\b(?:in|at|lodged\s+in)\s+)\s*(?:the\s+)?"
+    r"(?:(?:right|left|distal|proximal|mid|lower|upper)\s+)*(?:ureter|ureteral|ureterovesical|bladder|urethra)\b)|"
     # who reports it or which test showed it, ahead of the condition ("Patient reports her gout flared ...",
     # "Transvaginal US showed a thickened endometrium"): the narrative's lead, no word of the condition
     r"^\s*(?:the\s+)?(?:patient|pt|she|he)\s+(?:reports?|states?|notes?|says?|describes?|endorses?)\s+"

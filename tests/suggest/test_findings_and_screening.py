@@ -14,6 +14,7 @@ from assistant.suggest.coding_rules.infection_screening import infection_screeni
 from assistant.suggest.index_walker import IndexWalker
 from assistant.suggest.not_coded import why_not_coded
 from assistant.suggest.reader import clean_query
+from assistant.suggest.service import _symptom
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 from tests.suggest.test_index_walker import Tab, _row
@@ -65,6 +66,7 @@ def test_nodules_in_the_plural_are_no_solitary_nodule() -> None:
     [
         ("endometrial biopsy scheduled", "test"),
         ("Colonoscopy planned", "test"),
+        ("declined", "plan"),
         ("biopsy positive for melanoma", None),
         ("Basal cell carcinoma on biopsy", None),
     ],
@@ -114,7 +116,19 @@ def test_a_pap_ordered_due_or_at_a_gyn_exam_is_no_z12_4() -> None:
         ("Labs notable for hyponatremia", "hyponatremia"),
         # a condition that shows a course keeps its words
         ("Lupus shows improvement", "Lupus shows improvement"),
+        # a stone is where the note places it, not where its lay name says it formed
+        ("Kidney stone, left ureter", "stone, left ureter"),
+        ("renal calculus in the right ureter", "calculus in the right ureter"),
+        ("Kidney stone, right", "Kidney stone, right"),
+        ("kidney stones and bladder stone", "kidney stones and bladder stone"),
     ],
 )
 def test_the_narrative_lead_before_a_finding_is_not_searched(query: str, cleaned: str) -> None:
     assert clean_query(query) == cleaned
+
+
+def test_the_narrative_read_as_an_assessment_codes_findings_not_symptoms() -> None:
+    """A note whose assessment names no condition: a complete Index walk in its narrative is coded, except a
+    symptom or sign (R00-R69); an abnormal finding (R70-R99) is what the note found."""
+    assert _symptom("R52") and _symptom("R10.9")
+    assert not _symptom("R93.89") and not _symptom("R91.1") and not _symptom("N20.1")
