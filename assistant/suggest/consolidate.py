@@ -224,6 +224,24 @@ def _named_in_block(catalog: CodeCatalog, unspecified: str, code: str) -> bool:
     return bool(condition) and condition in catalog.title(code).lower()
 
 
+def _inherited_tokens(catalog: CodeCatalog, code: str) -> set[str]:
+    """A title's words with those its headings give it (M05.10 "Rheumatoid lung disease with rheumatoid
+    arthritis of unspecified site" is, under M05, RA with rheumatoid factor)."""
+    out = set(catalog.title_tokens(code))
+    for ancestor in catalog.ancestors(code):
+        out |= catalog.title_tokens(ancestor)
+    return out
+
+
+def _specific_beside(catalog: CodeCatalog, words: set[str], code: str) -> bool:
+    """``code`` says more than the unspecified title's ``words``: "other X" never (G30.8 is no specific
+    G30.9), an "unspecified" title only where it names more (M05.10's lung disease, its site unspecified)."""
+    own = catalog.title_tokens(code)
+    if "other" in own:
+        return False
+    return not _RESIDUAL_WORDS & own or bool((own - _RESIDUAL_WORDS) - words - _GENERIC_TITLE_WORDS)
+
+
 def drop_unspecified_twins(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
     """A final "unspecified" code whose title says nothing a final code of its category does not also say
     (E11.319 "... with unspecified diabetic retinopathy without macular edema" beside E11.3293 "... with
@@ -241,10 +259,9 @@ def drop_unspecified_twins(picks: dict[str, Pick], catalog: CodeCatalog) -> None
                 for p in finals
                 if p is not lo
                 and p.final
-                and words <= catalog.title_tokens(p.code)
+                and words <= _inherited_tokens(catalog, p.code)
                 and (
-                    # "other X" is no specific X in its own category (G30.8 beside G30.9)
-                    (p.code[:3] == lo.code[:3] and not _RESIDUAL_WORDS & catalog.title_tokens(p.code))
+                    (p.code[:3] == lo.code[:3] and _specific_beside(catalog, words, p.code))
                     or _named_in_block(catalog, lo.code, p.code)
                 )
             ),

@@ -113,6 +113,7 @@ WORD_ALIASES: dict[str, tuple[str, ...]] = {
     "bleed": ("hemorrhage",),
     "liver": ("hepatic",),
     "exam": ("examination",),
+    "thickened": ("thickening",),  # "thickened endometrium": Thickening, endometrium (R93.89)
     "strep": ("streptococcal",),
     "diabetes": ("mellitus",),  # "screening for diabetes": Screening, diabetes mellitus
     "heel": ("calcaneal", "calcaneus"),  # "heel spur": Spur, bone, calcaneal
@@ -227,6 +228,9 @@ _POSITION_WORDS = frozenset({"distal", "proximal", "lower", "upper"})
 
 
 _ALIAS_KEYS = {word_key(w): tuple(word_key(a) for a in alts) for w, alts in WORD_ALIASES.items()}
+# A noun said in the singular names one: "pulmonary nodule" is Nodule, lung, solitary (R91.1); "nodules" is
+# no solitary one (the Index's "multiple" subterm, R91.8).
+_SINGULAR_ALIASES: dict[str, tuple[str, ...]] = {"nodule": (word_key("solitary"),)}
 
 
 def keys(text: str) -> list[str]:
@@ -317,7 +321,7 @@ def read_mention(text: str) -> _Mention:
             previous = None
             continue
         words.add(k)
-        aliases = list(_ALIAS_KEYS.get(k, ()))
+        aliases = [*_ALIAS_KEYS.get(k, ()), *_SINGULAR_ALIASES.get(w.lower(), ())]
         if previous is not None:  # a compound written as two words ("chicken pox" ~ "chickenpox")
             aliases.append(word_key(previous + w))
         for alias in aliases:

@@ -38,6 +38,8 @@ _PLAN_VERBS = (
     r"medications?\s+(?:reviewed|list|reconcil\w*|refilled|as\s+above|unchanged)|meds\b|same\b|no\s+change"
 )
 _PLAN_RE = re.compile(rf"^\s*{_PLAN_LEAD}(?:{_PLAN_VERBS})(?![\w/])", re.IGNORECASE)
+# A refusal said alone ("Hep C screen declined" split at the test) is the plan, no decline in health.
+_REFUSED = re.compile(r"^(?:declined|declines|refused|refuses|deferred)\W*$", re.IGNORECASE)
 # A transplant still to come ("transplant evaluation", "kidney transplant referral") is a plan, never the
 # transplant status (Z94.-), which is for an organ already received.
 _PLANNED_TRANSPLANT = re.compile(
@@ -245,8 +247,10 @@ _TEST_RE = re.compile(
     r"^(?:(?!(?:elevated|abnormal|high|low|raised|increased|decreased|positive|on|per|by)\b)[\w/-]+\s+){0,2}"
     r"(?:cx|cultures?|swabs?|panel|x-?rays?|xr|cxr|cta?|mri|mra|ua|labs?|bmp|cmp|cbc|lfts?|"
     r"tfts?|ekg|ecg|echo|ultrasound|dxa|dexa|pfts?|psg|colonoscopy|mammogram|a1c|lipids?|"
-    r"ag/ab|antibody|antibodies|antigen|pcr|naat|serology|titers?|viral\s+load)"
+    r"ag/ab|antibody|antibodies|antigen|pcr|naat|serology|titers?|viral\s+load|biops(?:y|ies)|bx|egd|"
+    r"endoscopy)"
     r"(?:\s+(?:pending|sent|ordered|obtained|drawn|done|today|negative|normal|unremarkable|due|in\s+\d+\s+\w+|"
+    r"scheduled|planned|arranged|requested|booked|"
     r"at\s+(?:the\s+)?lab|(?:19|20)\d\d))*\s*$",
     re.IGNORECASE,
 )
@@ -474,7 +478,7 @@ def why_not_coded(chunk: str) -> str | None:
         return "status"
     if _DEMOGRAPHICS.match(text):
         return "demographics"
-    if _PLAN_RE.match(text) or _PLANNED_TRANSPLANT.match(text):
+    if _PLAN_RE.match(text) or _PLANNED_TRANSPLANT.match(text) or _REFUSED.match(text):
         return "plan"
     if _VACCINE_GIVEN.search(text) or _VACCINE_ONLY.match(text) or _NAMED_VACCINE.match(text):
         return "immunization given"

@@ -21,4 +21,5 @@ ORGAN_NOUNS: dict[str, str] = {
     "ureteral": "ureter",
     "ureteric": "ureter",
     "urethral": "urethra",
+    "endometrial": "endometrium",
 }

@@ -1124,7 +1124,19 @@ _NON_CODING = re.compile(
     r"(?:cultures?|computed\s+tomography(?:\s+scan)?|ct(?:\s+scan)?|magnetic\s+resonance\s+imaging|mri|"
     r"(?:chest\s+)?x-?rays?|radiographs?|ultrasound|sonogram|imaging|dxa|dexa|dual[- ]energy\s+x-?ray\s+"
     r"absorptiometry|bone\s+density(?:\s+scan)?|echocardiogram|echo|mammogram|exam|examination|biopsy|"
-    r"pathology|labs?)\b(?:\s*\([^)]*\))?",
+    r"pathology|labs?)\b(?:\s*\([^)]*\))?|"
+    # a urinary stone's lay organ where the note places the stone elsewhere ("Kidney stone, left ureter",
+    # "renal calculus in the right ureter"): where it is, not where it formed (Calculus, ureter N20.1)
+    r"\b(?:kidney|renal)\s+(?=(?:stones?|calcul(?:us|i))\s*(?:,|\b(?:in|at|lodged\s+in)\s+)\s*(?:the\s+)?"
+    r"(?:(?:right|left|distal|proximal|mid|lower|upper)\s+)*(?:ureter|ureteral|ureterovesical|bladder|urethra)\b)|"
+    # who reports it or which test showed it, ahead of the condition ("Patient reports her gout flared ...",
+    # "Transvaginal US showed a thickened endometrium"): the narrative's lead, no word of the condition
+    r"^\s*(?:the\s+)?(?:patient|pt|she|he)\s+(?:reports?|states?|notes?|says?|describes?|endorses?)\s+"
+    r"(?:(?:that|her|his|a|an|the)\s+)*|"
+    r"^\s*(?:[\w/-]+\s+){0,3}?(?:us|ultrasound|sonogram|ct|cta|mri|mra|x-?rays?|xr|cxr|imaging|scan|echo\w*|"
+    r"ekg|ecg|biopsy|labs?|exam|mammogram|colonoscopy|endoscopy|egd|study|films?|pathology|ua|urinalysis|"
+    r"work-?up|dexa|dxa|pfts?)(?:\s+[\w/-]+){0,2}?\s+(?:showed|shows|revealed|reveals|demonstrated|demonstrates|notable\s+for|"
+    r"significant\s+for)\s+(?:(?:a|an|the)\s+)?",
     re.IGNORECASE,
 )
 

@@ -38,6 +38,7 @@ from assistant.suggest.cancer_history import UNSPECIFIED as UNSPECIFIED_HISTORY
 from assistant.suggest.cancer_history import by_site
 from assistant.suggest.cause_link import agent_apart, cause_is_part, tail_is_subterm, with_is_part
 from assistant.suggest.coding_rules.combination import family_already_coded, family_documented
+from assistant.suggest.coding_rules.hcpcs_gate import QUALITY_DATA
 from assistant.suggest.coding_rules.hcpcs_gate import gate as hcpcs_gate
 from assistant.suggest.coding_rules.symptoms import drop_integral_symptoms
 from assistant.suggest.corpus import corpus_for
@@ -99,6 +100,12 @@ CHRONIC = re.compile(
 _ACUITY = re.compile(r"\b(?:chronic|acute|subacute)\s+(?=\w)", re.IGNORECASE)
 
 Plan = list[tuple[Mention, Query | None, str | None]]
+
+
+def _symptom(code: str) -> bool:
+    """A symptom or sign (R00-R69): the narrative tells it on the way to the diagnosis; an abnormal finding
+    (R70-R99) is itself what the note found."""
+    return code[:1] == "R" and code[1:3].isdigit() and int(code[1:3]) < 70
 
 
 class MentionCandidates(NamedTuple):
@@ -537,6 +544,9 @@ class SuggestionService:
                 cands_of = [mc.cands for mc in ranked if mc.query is not None]
                 floor = ranked_tail.score_floor(cands_of, cfg.alternates_per_mention, 2 * request.top_k)
         gated = self._gate_probabilities(request, ranked, facts) if learned else {}
+        # a note whose assessment (if any) names no condition states its diagnoses in its narrative: each is
+        # read as a problem line
+        unassessed = not any(q is not None and m.section in ASSESSMENT_SECTIONS for m, q, *_ in ranked)
         for m, q, why, cands, qualifier_reasons, retrieved in ranked:
             info = m.as_dict()
             if q is None:
@@ -572,7 +582,8 @@ class SuggestionService:
                     if learned and rank == 0 and not final:
                         final = sibling_choice.family_share(cands, qualifier_reasons) >= threshold
                     if learned and rank == 0 and not final and cfg.index_final:
-                        final = index_first.assessed_final(c, m.problem)
+                        stated = m.problem or (unassessed and m.section == "body" and not _symptom(c.code))
+                        final = index_first.assessed_final(c, stated)
                     if rank == 0 and id(m) in gated and self.gate is not None:
                         final = mention_gate.decide(cfg.gate_mode, final, gated[id(m)], self.gate.threshold)
                     code, extra_warn, extra_notes = self._apply_code_rules(code, m, ranked_codes)
@@ -682,6 +693,10 @@ class SuggestionService:
             if q.kind == "current" and not _PAST_SAID.search(request.text[m.sentence_start : m.sentence_end]):
                 # "CDI, on vancomycin": a current condition, never its "Personal history of" code
                 cands = [c for c in cands if not _HISTORY_TITLE.match(self.catalog.title(c.code))]
+            if m.problem or m.section in ASSESSMENT_SECTIONS:
+                # a quality-data code is reported from measure logic, never from a note: a stated diagnosis's
+                # first place is a diagnosis ("Pulmonary nodule" had G9754 first, R91.1 second and not coded)
+                cands = [c for c in cands if not QUALITY_DATA.match(c.code)]
             retrieved = [c.code for c in cands[:5]]
             qualifier_reasons: dict[str, list[str]] = {}
             if request.mode == "full":

@@ -80,6 +80,13 @@ def _head_said(title: str, note: str) -> bool:
     return not head or bool(head & {stem(w) for w in tokens(note)})
 
 
+def _drops_named(title: str, other: str, note: str) -> bool:
+    """``other`` lacks a word of ``title`` the note names: no completion of it ("Rheumatoid lung disease
+    with rheumatoid arthritis of unspecified site" is not completed by plain "Rheumatoid arthritis with
+    rheumatoid factor, unspecified" where the note says the lung disease)."""
+    return bool((_title_stems(title) - _title_stems(other)) & _note_stems(note))
+
+
 # Words that do not make a title more specific, and the ways a note says a title's "secondary".
 _GENERIC = frozenset(
     {
@@ -224,6 +231,7 @@ def prefer_named_sibling(
             and not conflicted(reasons.get(c.code, []))
             and _agreements(reasons.get(c.code, [])) > have
             and (not note or _head_said(title_of(c.code), note))
+            and not (note and _drops_named(title_of(top.code), title_of(c.code), note))
         ]
         if better:
             pick, best = max(better, key=lambda ic: (_agreements(reasons.get(ic[1].code, [])), ic[1].score))

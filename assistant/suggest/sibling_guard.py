@@ -221,6 +221,8 @@ def _sibling(
         words = _words(title)
         if named and not named & words:
             return None  # a sibling about another condition ("non-ischemic cardiomyopathy" is no angina)
+        if more_than >= 0 and named - words:
+            return None  # completing keeps what the line names ("rheumatoid lung disease" is no plain RA)
         partner = _partners(title)  # "ankle and foot": the line naming either names the region
         unnamed = len({w for w in _roots(words - own) - line.words if partner.get(w) not in line.words})
         if more_than >= 0 and unnamed > MAX_UNNAMED:
@@ -329,6 +331,8 @@ def settle(
                 pick.warnings.append(f"{why}: no sibling fits it; not coded")
             continue
         _swap(picks, pick, found[0], f"{found[0]} over {code}: {why}")
+        if line.side == "bilateral":
+            _both_sides(picks, picks[found[0]], catalog, allowed)
     without_said_elsewhere(picks, note, catalog, allowed)
     drug_induced(picks, note, catalog, allowed)
     unstated_cause(picks, note, catalog, allowed)
@@ -943,6 +947,23 @@ def osteoporotic_vertebra(
         for c, p in list(picks.items()):
             if p.final and c != leaf and c.startswith(("M81", "M80")) and picks.get(c) is p:
                 _swap(picks, p, leaf, why)
+
+
+def _both_sides(
+    picks: dict[str, Pick], pick: Pick, catalog: CodeCatalog, allowed: Callable[[str], bool]
+) -> None:
+    """A code of unspecified side completed on a bilateral line, in a category with no bilateral code: the
+    right and the left code (I.B.13; "RA of both hands with vasculitis" is M05.241 and M05.242)."""
+    by_side = rules.side_variants(catalog, pick.code)
+    if by_side.get("unspecified") != pick.code or not rules.both_sides_coded_apart(catalog, pick.code):
+        return
+    right, left = by_side["right"], by_side["left"]
+    if not (allowed(right) and allowed(left)):
+        return
+    why = "I.B.13: bilateral, and the category has no bilateral code: the right and the left side are coded"
+    _swap(picks, pick, right, why)
+    _swap(picks, pick, left, why)
+    picks[left].score = picks[right].score
 
 
 def _swap(picks: dict[str, Pick], old: Pick, code: str, why: str) -> None:

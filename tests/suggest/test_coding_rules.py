@@ -19,6 +19,7 @@ from assistant.suggest.coding_rules import NoteContext, context_for
 from assistant.suggest.coding_rules.bilateral import both_sides_without_a_bilateral_code
 from assistant.suggest.coding_rules.combination import combine, family_documented
 from assistant.suggest.coding_rules.copd import copd_with_lower_respiratory_infection
+from assistant.suggest.coding_rules.encounters import general_exam
 from assistant.suggest.coding_rules.hcpcs_gate import QUALITY_DATA, documents_service, gate
 from assistant.suggest.coding_rules.injuries import (
     encounter_character,
@@ -571,6 +572,28 @@ def test_adult_exam_with_and_without_findings(svc: SuggestionService) -> None:
     assert finals(r)[0] == "Z00.00"
     r = run(svc, "Annual physical exam. 45 year old man.\nA/P: Essential hypertension.")
     assert finals(r)[0] == "Z00.01" and "I10" in finals(r)
+
+
+def test_a_known_condition_carried_into_the_exam_is_no_abnormal_finding(svc: SuggestionService) -> None:
+    """I.C.21.c.13: a chronic condition stable on its treatment is an added code of an exam without abnormal
+    findings; a new or uncontrolled one is the exam's abnormal finding."""
+    exam = "Annual physical exam. 45 year old man.\nA/P: "
+    f = finals(run(svc, exam + "Essential hypertension - well controlled, continue lisinopril."))
+    assert f[0] == "Z00.00" and "I10" in f
+    assert finals(run(svc, exam + "Essential hypertension, new - start lisinopril."))[0] == "Z00.01"
+    uncontrolled = "Essential hypertension, not well controlled on lisinopril."
+    assert finals(run(svc, exam + uncontrolled))[0] == "Z00.01"
+
+
+def test_the_exam_of_one_organ_is_no_general_examination(svc: SuggestionService) -> None:
+    note = "Endocrine f/u.\nRetinal exam last month: no retinopathy.\nA/P: Type 1 diabetes, well controlled."
+    picks = {"Z00.00": _pick("Z00.00", "Retinal exam last month: no retinopathy", start=15)}
+    general_exam(picks, NoteContext(note), svc.catalog)
+    assert not any(p.final for c, p in picks.items() if c.startswith("Z00"))
+    note = "Annual physical exam. 45 year old man.\nA/P: Healthy adult."
+    picks = {"Z00.00": _pick("Z00.00", "Annual physical exam")}
+    general_exam(picks, NoteContext(note), svc.catalog)
+    assert picks["Z00.00"].final
 
 
 def test_exam_findings_as_the_note_states_them(svc: SuggestionService) -> None:

@@ -118,6 +118,52 @@ def _findings(picks: dict[str, Pick], catalog: CodeCatalog) -> list[Pick]:
     ]
 
 
+# A known condition carried into a routine exam ("Hypertension - well controlled, continue lisinopril",
+# "asthma, stable"): no abnormal finding of the exam (I.C.21.c.13: pre-existing and chronic conditions are
+# added codes of an exam "without abnormal findings"); a new, worse or abnormal one is a finding.
+_KNOWN_COURSE = re.compile(
+    r"\b(?:stable|(?:well[- ]|adequately\s+)?controlled|at\s+(?:goal|baseline)|continue[sd]?|cont\.?|"
+    r"refill\w*|known|established|maintained|chronic|unchanged|quiescent|in\s+remission|"
+    r"on\s+(?!(?:exam\w*|physical|palpation|auscultation|inspection|today|screening|labs?|imaging|"
+    r"ultrasound|x-?ray|review|the|his|her|left|right)\b)[a-z])",
+    re.IGNORECASE,
+)
+_NEW_FINDING = re.compile(
+    r"\b(?:new(?:ly)?|found|discovered|incidental\w*|detected|noted|first|uncontrolled|poorly\s+controlled|"
+    r"not\s+(?:well\s+)?controlled|worse\w*|abnormal|elevated|flare\w*|exacerbat\w*|"
+    r"above\s+goal|not\s+at\s+goal)\b",
+    re.IGNORECASE,
+)
+_SHORT_LINE = 25  # words: a problem-list line, read whole ("Hyperlipidemia. Continue atorvastatin.")
+
+
+def _known_condition(pick: Pick, ctx: NoteContext) -> bool:
+    """Every mention of a diagnosis is in the history sections, or its sentence (its line when short) states
+    a known condition's course and nothing new; a symptom or sign (chapter 18) is always a finding."""
+    if pick.code.startswith("R") or not pick.mentions:
+        return False
+    for m in pick.mentions:
+        if m.section in BACKGROUND_SECTIONS:
+            continue
+        start = ctx.note.rfind("\n", 0, m.start) + 1
+        end = ctx.note.find("\n", m.start)
+        line = ctx.note[start : end if end >= 0 else len(ctx.note)]
+        said = line if len(line.split()) <= _SHORT_LINE else ctx.sentence(m)
+        if _says_new(said) or not _KNOWN_COURSE.search(said):
+            return False
+    return True
+
+
+_DENIED_BEFORE = re.compile(
+    r"\b(?:no|not|without|w/o|denies|negative\s+for)\s+(?:\w+\s+){0,2}$", re.IGNORECASE
+)
+
+
+def _says_new(text: str) -> bool:
+    """A word of something new or worse that no denial heads ("no recent flares" says nothing new)."""
+    return any(not _DENIED_BEFORE.search(text[: m.start()]) for m in _NEW_FINDING.finditer(text))
+
+
 def preoperative_exam(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> bool:
     """Z01.81- first when the visit is a preoperative evaluation (the head of the note or its impression);
     general exam codes give way to it. True when the note is that visit."""
@@ -269,6 +315,20 @@ def elevated_reading(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCata
         add_pick(picks, catalog, ELEVATED_READING, 0.6, spans, reason)
 
 
+# The exam of one organ or system ("retinal exam last month", "neuro exam normal", "diabetic foot exam") is
+# no general medical examination.
+_ORGAN_EXAM = re.compile(
+    r"\b(?:retinal|eye|dilated|fundoscopic|foot|feet|neuro\w*|pelvic|breast|skin|rectal|prostate|cardiac|"
+    r"lung|abdominal|ophthalm\w*|dental|hearing|vision|genital|testicular|thyroid|joint|musculoskeletal|"
+    r"msk|spine|back|knee|shoulder|hip|hand|wrist|ankle|ear|oral|cervical|mental\s+status)\s+exam\w*",
+    re.IGNORECASE,
+)
+
+
+def _general_exam_said(text: str) -> bool:
+    return _EXAM_REASON.search(text) is not None and _ORGAN_EXAM.search(text) is None
+
+
 def general_exam(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     exams = [c for c in picks if c.startswith(("Z00.0", "Z00.12"))]
     match = _GENERAL_EXAM.search(head_lines(ctx.note, 4)) or _POSTPARTUM_VISIT.search(head_lines(ctx.note, 4))
@@ -276,13 +336,15 @@ def general_exam(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog)
         return
     if match is not None and not _EXAM_REASON.search(match.group(0)) and not exams:
         return
-    if match is None and not any(_EXAM_REASON.search(m.text) for c in exams for m in picks[c].mentions):
+    if match is None and not any(_general_exam_said(m.text) for c in exams for m in picks[c].mentions):
         for c in exams:  # "established patient" is not a general examination
             demote(picks[c], "no general examination documented: an exam code needs that visit")
         return
     stated = _STATED_FINDINGS.search(ctx.note)
     abnormal = (
-        (stated.group(1) or "").lower() in ("with", "w/") if stated else bool(_findings(picks, catalog))
+        (stated.group(1) or "").lower() in ("with", "w/")
+        if stated
+        else any(not _known_condition(p, ctx) for p in _findings(picks, catalog))
     )
     child_words = re.search(r"\bwell[- ]child|\bWCC\b|\bpediatric\b", ctx.note, re.IGNORECASE)
     exam_words = " ".join(
@@ -402,6 +464,33 @@ def cancer_follow_up(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCata
     )
 
 
+def _clause(line: str, at: int) -> str:
+    """The sentence of a line around ``at`` ("Pap/HPV cotest performed. Screening mammogram ordered.")."""
+    start = max(line.rfind(". ", 0, at), line.rfind(";", 0, at)) + 1
+    ends = [e for e in (line.find(". ", at), line.find(";", at)) if e >= 0]
+    return line[start : min(ends) if ends else len(line)]
+
+
+_PAP = re.compile(r"\bpap(?:\s+(?:smear|test))?\b", re.IGNORECASE)
+
+
+def pap_at_exam(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    """A Pap smear done at a general exam is the cervical cancer screening, Z12.4 (I.C.21.c.5); at a gyn
+    exam it is part of the exam (Z01.41- Excludes1 Z12.4), and one ordered, referred or due is not done."""
+    exam = _GENERAL_EXAM.search(head_lines(ctx.note, 4))
+    if exam is None or _GYN_EXAM.search(exam.group(0)):
+        return
+    for m in _PAP.finditer(ctx.note):
+        sentence = _clause(ctx.note, m.start())
+        if _NOT_THIS_SCREENING.search(sentence) or not (
+            documents_service(sentence) or re.search(r"\btoday\b", sentence, re.IGNORECASE)
+        ):
+            continue
+        reason = "a Pap smear done at a general exam: screening for cervical cancer (guideline I.C.21.c.5)"
+        add_pick(picks, catalog, "Z12.4", best_score(picks) * 0.9, [ctx.mention(m.start(), m.end())], reason)
+        return
+
+
 def screening(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     for p in [q for q in picks.values() if q.final and q.code.startswith("Z12")]:
         if all(_NOT_THIS_SCREENING.search(ctx.sentence(m)) for m in p.mentions):
@@ -479,6 +568,7 @@ def encounter_codes(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatal
     completed_treatment_follow_up(picks, ctx, catalog)
     immunization(picks, ctx, catalog)
     screening(picks, ctx, catalog)
+    pap_at_exam(picks, ctx, catalog)
     infection_screening(picks, ctx, catalog)
     counseling(picks, ctx, catalog)
     hiv_prophylaxis(picks, ctx, catalog)

@@ -12,7 +12,8 @@ from assistant.suggest.coding_rules.context import NoteContext, add_pick, best_s
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 
-_SCREENING = re.compile(r"\bscreen\w*|\b(?:STI|STD)\s+test\w*", re.IGNORECASE)
+# A cotest (Pap with HPV) is cervical screening by definition.
+_SCREENING = re.compile(r"\bscreen\w*|\b(?:STI|STD)\s+test\w*|\bco-?test\w*", re.IGNORECASE)
 # Z11 code, the words of the infection or its test, the codes of the infection itself.
 INFECTIONS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
     ("Z11.4", re.compile(r"\bHIV\b"), ("B20", "Z21")),
@@ -31,6 +32,14 @@ INFECTIONS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
         ),
         tuple(f"A{n}" for n in range(50, 65)),
     ),
+    (  # HPV named as a test, not the vaccine ("HPV cotest", "HPV DNA")
+        "Z11.51",
+        re.compile(
+            r"\bHPV\s*(?:co-?)?test\w*|\bHPV\s+(?:DNA|RNA|screen\w*|typing)\b|\b(?:pap|cytology)\s*(?:/|with|and|\+)\s*HPV\b",
+            re.IGNORECASE,
+        ),
+        ("B97.7", "A63.0", "R87.8"),
+    ),
     (
         "Z11.1",
         re.compile(
@@ -48,7 +57,7 @@ def _screened(ctx: NoteContext, pick: Pick) -> bool:
 
 # The sentence orders, sends or reads a test for it, or calls it a screening.
 _TESTED = re.compile(
-    r"\bscreen\w*|\btest\w*|\bNAAT\b|\bAg/Ab\b|\bantibod\w*|\bPCR\b|\bRPR\b|\bPPD\b|\bquantiferon\b|"
+    r"\bscreen\w*|\btest\w*|\bco-?test\w*|\bNAAT\b|\bAg/Ab\b|\bantibod\w*|\bPCR\b|\bRPR\b|\bPPD\b|\bquantiferon\b|"
     r"\b(?:ordered|sent|drawn|collected|placed)\b",
     re.IGNORECASE,
 )
