@@ -101,16 +101,16 @@ _DESCRIPTOR_NOT_NEGATION = "".join(
 )
 _NEG_POST = (
     r"(?:was|were|is|are|been)\s+(?:ruled\s+out|excluded|negative|absent|not\s+seen|not\s+found)|"
-    r"unlikely|ruled\s+out|(?:has\s+|have\s+|now\s+)?resolved|none(?!\s+of)|not\s+present|"
+    r"unlikely|ruled\s+out|(?:has\s+|have\s+|now\s+)?resolved|none(?!\s+of)|not\s+present|excluded|"
     r"(?:does|did|do)\s+not\s+meet\s+(?:the\s+)?(?:\w+\s+)?criteria(?!\s+for)|"
     + _DESCRIPTOR_NOT_NEGATION
     + r"(?:negative|neg)"
 )
-# A label and its answer: "Diabetic retinopathy: none", "Tophi - negative", "Depression - not present" (the
-# condition is not present).
+# A label and its answer: "Diabetic retinopathy: none", "Tophi - negative", "Depression - not present",
+# "Hidradenitis suppurativa: ruled out (no tunnels)" (the condition is not present).
 _LABEL_SAYS = re.compile(r"\s*(?::|-|\u2013)\s*")
-_ABSENT = re.compile(r"none|negative|neg|not\s+present", re.IGNORECASE)
-_ANSWER_ONLY = re.compile(r"not\s+present", re.IGNORECASE)
+_ABSENT = re.compile(r"none|negative|neg|not\s+present|ruled\s+out|excluded", re.IGNORECASE)
+_ANSWER_ONLY = re.compile(r"not\s+present|excluded", re.IGNORECASE)
 _RESOLVED_WORD = re.compile(r"(?:has\s+|have\s+|now\s+)?resolved", re.IGNORECASE)
 # A problem whose line ends ", resolved" / ", now resolved": its status, as a label's answer is.
 _RESOLVED_TAIL = re.compile(

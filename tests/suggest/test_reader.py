@@ -206,6 +206,17 @@ def test_a_label_answered_none_is_negated() -> None:
     assert not any(m.negated for m in read_note("Dx: Diabetic retinopathy: mild NPDR\n"))
 
 
+def test_a_label_answered_ruled_out_is_negated() -> None:
+    note = "Problems:\n- Cellulitis L leg - cephalexin.\n- DVT: ruled out (duplex negative).\n- Gout - excluded, crystals absent.\n"
+    ms = read_note(note)
+    assert all(m.negated for m in ms if "DVT" in m.text or "Gout" in m.text)
+    assert not any(m.negated for m in ms if "Cellulitis" in m.text)
+    # A doubt that it is ruled out is no denial (IV.H: uncertain, not negated).
+    ms = read_note("A/P:\n2. Appendicitis: not ruled out, CT tonight.\n3. Gout not excluded.\n")
+    doubted = [m for m in ms if m.text.startswith(("Appendicitis", "Gout"))]
+    assert len(doubted) == 2 and not any(m.negated for m in doubted)
+
+
 @pytest.mark.parametrize(
     ("line", "primary", "site"),
     [
