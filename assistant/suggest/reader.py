@@ -608,6 +608,16 @@ _SYSTEM_SECTIONS = frozenset({"exam", "ros"})
 _LINE_LABEL = re.compile(r"[ \t]*(?:[-*•#]\s*)?([A-Za-z/ ]{2,20}?)[ \t]*:")
 
 
+# A problem-oriented entry headed "Problem:" ("Problem: Type 2 DM with gastroparesis", then "Status: ..."
+# lines): the line is a problem of its own, the heading no part of it.
+_PROBLEM_HEADING = re.compile(r"[ \t]*(?:[-*•]\s*)?(problem\s*(?:\d{1,2})?)[ \t]*:", re.IGNORECASE)
+
+
+def _line_heading(text: str) -> bool:
+    """A problem line's heading before its colon: a specialty ("Rheum") or the word "Problem"."""
+    return is_specialty_label(text) or _PROBLEM_HEADING.fullmatch(f"{text.strip()}:") is not None
+
+
 def _specialty_line(note: str, line_start: int, section: str) -> bool:
     """A problem line headed by a specialty ("Rheum: RA on MTX", "Cards: AFib on Eliquis")."""
     label = _LINE_LABEL.match(note, line_start)
@@ -888,6 +898,7 @@ def read_note(
                 section in ASSESSMENT_SECTIONS
                 or _LIST_LINE.match(note, line_start) is not None
                 or _specialty_line(note, line_start, section)
+                or _PROBLEM_HEADING.match(note, line_start) is not None
             )
             for cm in _CHUNK_SPLIT.finditer(sentence):
                 left = sentence[pos : cm.start()]
@@ -946,7 +957,7 @@ def read_note(
                 if b - a < 3 or not tokens(note[a:b]):
                     continue
                 mention = _make(note, a, b, section, s_start, s_end, sentence, a - s_start, b - s_start)
-                if problem_line and note[b : b + 1] == ":" and is_specialty_label(mention.text):
+                if problem_line and note[b : b + 1] == ":" and _line_heading(mention.text):
                     mention.not_coded = "label"  # "Rheum: RA on MTX": the line's heading, not its problem
                     out.append(mention)
                     continue

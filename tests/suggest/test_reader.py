@@ -461,6 +461,19 @@ def test_a_specialty_label_heads_a_problem_line_and_is_not_searched() -> None:
     assert not any(m.not_coded == "label" for m in read_note("60F.\nSkin tear: left forearm, dressed."))
 
 
+def test_a_problem_heading_heads_its_line_and_is_not_searched() -> None:
+    # Problem-oriented charting: each "Problem:" line is a problem of its own (so a second diabetes line
+    # keeps its own complication code), the word "Problem" is its heading.
+    note = "61M.\nProblem: Type 2 DM with retinopathy\nStatus: stable.\nProblem 2: Type 2 DM with gastroparesis\n"
+    mentions = read_note(note)
+    assert [m.text for m in mentions if m.not_coded == "label"] == ["Problem", "Problem 2"]
+    heads = [m.text for m in mentions if m.problem]
+    assert heads == ["Type 2 DM with retinopathy", "Type 2 DM with gastroparesis"]
+    # "Problem list reviewed:" and a problem named in a sentence are no such heading
+    for line in ("Problem list reviewed: no changes.", "Main problem: she cannot sleep."):
+        assert not any(m.not_coded == "label" or m.problem for m in read_note(f"40F.\n{line}\n"))
+
+
 def test_a_condition_the_physician_expects_to_come_is_uncertain() -> None:
     note = "A/P: Subacute thyroiditis, thyrotoxic phase. Recheck TFTs in 4 weeks; expect a hypothyroid phase."
     by_text = {m.text: m for m in read_note(note)}
