@@ -206,8 +206,23 @@ def test_a_label_answered_none_is_negated() -> None:
     assert not any(m.negated for m in read_note("Dx: Diabetic retinopathy: mild NPDR\n"))
 
 
+def test_none_since_a_past_episode_keeps_the_history() -> None:
+    (stones,) = [
+        m
+        for m in read_note("A/P:\n4. H/o kidney stones (2021) - none since; hydrate.\n")
+        if "stones" in m.text
+    ]
+    assert stones.history and not stones.negated
+    # a label answered "none" still denies it
+    (ret,) = [m for m in read_note("- Diabetic retinopathy: none, exam normal\n") if "retinopathy" in m.text]
+    assert ret.negated
+
+
 def test_a_label_answered_ruled_out_is_negated() -> None:
-    note = "Problems:\n- Cellulitis L leg - cephalexin.\n- DVT: ruled out (duplex negative).\n- Gout - excluded, crystals absent.\n"
+    note = (
+        "Problems:\n- Cellulitis L leg - cephalexin.\n- DVT: ruled out (duplex negative).\n"
+        "- Gout - excluded, crystals absent.\n"
+    )
     ms = read_note(note)
     assert all(m.negated for m in ms if "DVT" in m.text or "Gout" in m.text)
     assert not any(m.negated for m in ms if "Cellulitis" in m.text)
@@ -464,11 +479,11 @@ def test_a_specialty_label_heads_a_problem_line_and_is_not_searched() -> None:
 def test_a_problem_heading_heads_its_line_and_is_not_searched() -> None:
     # Problem-oriented charting: each "Problem:" line is a problem of its own (so a second diabetes line
     # keeps its own complication code), the word "Problem" is its heading.
-    note = "61M.\nProblem: Type 2 DM with retinopathy\nStatus: stable.\nProblem 2: Type 2 DM with gastroparesis\n"
+    note = "61M.\nProblem: DM2 with retinopathy\nStatus: stable.\nProblem 2: DM2 with gastroparesis\n"
     mentions = read_note(note)
     assert [m.text for m in mentions if m.not_coded == "label"] == ["Problem", "Problem 2"]
     heads = [m.text for m in mentions if m.problem]
-    assert heads == ["Type 2 DM with retinopathy", "Type 2 DM with gastroparesis"]
+    assert heads == ["DM2 with retinopathy", "DM2 with gastroparesis"]
     # "Problem list reviewed:" and a problem named in a sentence are no such heading
     for line in ("Problem list reviewed: no changes.", "Main problem: she cannot sleep."):
         assert not any(m.not_coded == "label" or m.problem for m in read_note(f"40F.\n{line}\n"))
