@@ -206,18 +206,6 @@ def test_a_label_answered_none_is_negated() -> None:
     assert not any(m.negated for m in read_note("Dx: Diabetic retinopathy: mild NPDR\n"))
 
 
-def test_none_since_a_past_episode_keeps_the_history() -> None:
-    (stones,) = [
-        m
-        for m in read_note("A/P:\n4. H/o kidney stones (2021) - none since; hydrate.\n")
-        if "stones" in m.text
-    ]
-    assert stones.history and not stones.negated
-    # a label answered "none" still denies it
-    (ret,) = [m for m in read_note("- Diabetic retinopathy: none, exam normal\n") if "retinopathy" in m.text]
-    assert ret.negated
-
-
 def test_a_label_answered_ruled_out_is_negated() -> None:
     note = (
         "Problems:\n- Cellulitis L leg - cephalexin.\n- DVT: ruled out (duplex negative).\n"
