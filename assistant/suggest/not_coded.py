@@ -276,10 +276,15 @@ _LOW_PROBABILITY_RE = re.compile(
     r"(?:for|of)\s+",
     re.IGNORECASE,
 )
-# Immunity found on a titer is no disease ("rubella immune", "hep B immune", "varicella immunity confirmed").
+# Immunity found on a titer, or its absence, is no disease ("rubella immune", "hep B immune", "varicella
+# immunity confirmed", "HBV nonimmune"); nor is the titer that measures it ("varicella IgG +", "HBsAb <10").
 _IMMUNE_RE = re.compile(
-    r"^(?:[\w/-]+\s+){1,3}(?:immune|immunity)(?:\s+(?:confirmed|documented|by\s+titers?|per\s+titers?))?$|"
-    r"^immune\s+to\s+[\w\s/-]+$",
+    r"^(?:[\w/-]+\s+){1,3}(?:immune|immunity|non-?immune|not\s+immune)"
+    r"(?:\s+(?:confirmed|documented|by\s+titers?|per\s+titers?))?$|"
+    r"^immune\s+to\s+[\w\s/-]+$|"
+    r"^(?:(?:varicella|vzv|measles|rubeola|mumps|rubella|mmr|hep(?:atitis)?\s*[ab]|hav|hbv)\s+(?:igg|titers?)|"
+    r"hbsab|anti-?hbs|hep(?:atitis)?\s*b\s+surface\s+(?:antibody|ab))"
+    r"\s*(?:\+|positive|pos|negative|neg|[<>]?\s*\d+(?:\.\d+)?)(?:\s*\((?:non-?|not\s+)?immune\))?$",
     re.IGNORECASE,
 )
 # An ECG reading of the ST segment ("diffuse ST depression", "ST elevation in II, III, aVF"): a finding of the

@@ -101,16 +101,16 @@ _DESCRIPTOR_NOT_NEGATION = "".join(
 )
 _NEG_POST = (
     r"(?:was|were|is|are|been)\s+(?:ruled\s+out|excluded|negative|absent|not\s+seen|not\s+found)|"
-    r"unlikely|ruled\s+out|(?:has\s+|have\s+|now\s+)?resolved|none(?!\s+of)|not\s+present|"
+    r"unlikely|ruled\s+out|(?:has\s+|have\s+|now\s+)?resolved|none(?!\s+of)|not\s+present|excluded|"
     r"(?:does|did|do)\s+not\s+meet\s+(?:the\s+)?(?:\w+\s+)?criteria(?!\s+for)|"
     + _DESCRIPTOR_NOT_NEGATION
     + r"(?:negative|neg)"
 )
-# A label and its answer: "Diabetic retinopathy: none", "Tophi - negative", "Depression - not present" (the
-# condition is not present).
+# A label and its answer: "Diabetic retinopathy: none", "Tophi - negative", "Depression - not present",
+# "Hidradenitis suppurativa: ruled out (no tunnels)" (the condition is not present).
 _LABEL_SAYS = re.compile(r"\s*(?::|-|\u2013)\s*")
-_ABSENT = re.compile(r"none|negative|neg|not\s+present", re.IGNORECASE)
-_ANSWER_ONLY = re.compile(r"not\s+present", re.IGNORECASE)
+_ABSENT = re.compile(r"none|negative|neg|not\s+present|ruled\s+out|excluded", re.IGNORECASE)
+_ANSWER_ONLY = re.compile(r"not\s+present|excluded", re.IGNORECASE)
 _RESOLVED_WORD = re.compile(r"(?:has\s+|have\s+|now\s+)?resolved", re.IGNORECASE)
 # A problem whose line ends ", resolved" / ", now resolved": its status, as a label's answer is.
 _RESOLVED_TAIL = re.compile(
@@ -622,6 +622,16 @@ _SYSTEM_SECTIONS = frozenset({"exam", "ros"})
 _LINE_LABEL = re.compile(r"[ \t]*(?:[-*•#]\s*)?([A-Za-z/ ]{2,20}?)[ \t]*:")
 
 
+# A problem-oriented entry headed "Problem:" ("Problem: Type 2 DM with gastroparesis", then "Status: ..."
+# lines): the line is a problem of its own, the heading no part of it.
+_PROBLEM_HEADING = re.compile(r"[ \t]*(?:[-*•]\s*)?(problem\s*(?:\d{1,2})?)[ \t]*:", re.IGNORECASE)
+
+
+def _line_heading(text: str) -> bool:
+    """A problem line's heading before its colon: a specialty ("Rheum") or the word "Problem"."""
+    return is_specialty_label(text) or _PROBLEM_HEADING.fullmatch(f"{text.strip()}:") is not None
+
+
 def _specialty_line(note: str, line_start: int, section: str) -> bool:
     """A problem line headed by a specialty ("Rheum: RA on MTX", "Cards: AFib on Eliquis")."""
     label = _LINE_LABEL.match(note, line_start)
@@ -902,6 +912,7 @@ def read_note(
                 section in ASSESSMENT_SECTIONS
                 or _LIST_LINE.match(note, line_start) is not None
                 or _specialty_line(note, line_start, section)
+                or _PROBLEM_HEADING.match(note, line_start) is not None
             )
             for cm in _CHUNK_SPLIT.finditer(sentence):
                 left = sentence[pos : cm.start()]
@@ -963,7 +974,7 @@ def read_note(
                 if b - a < 3 or not tokens(note[a:b]):
                     continue
                 mention = _make(note, a, b, section, s_start, s_end, sentence, a - s_start, b - s_start)
-                if problem_line and note[b : b + 1] == ":" and is_specialty_label(mention.text):
+                if problem_line and note[b : b + 1] == ":" and _line_heading(mention.text):
                     mention.not_coded = "label"  # "Rheum: RA on MTX": the line's heading, not its problem
                     out.append(mention)
                     continue

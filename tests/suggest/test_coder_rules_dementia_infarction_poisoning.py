@@ -131,6 +131,14 @@ def test_a_complete_drug_table_walk_is_coded_wherever_it_is_written(
         ("Previously vaccinated for hepatitis A and B.", False),
         ("Hep B vaccine dose #2 given.", True),
         ("Immune to varicella; Tdap given today.", True),
+        # dated before this visit, given elsewhere, to come or never given
+        ("P: re-cert O2; flu shot done 10/26.", False),
+        ("Tdap 2023; MMR x2 documented.", False),
+        ("(c) Household -> HAV vaccine via PCP within 14 d.", False),
+        ("(d) Never vaccinated for HAV/HBV -> HBV series once recovered.", False),
+        ("Flu vaccine done at pharmacy.", False),
+        ("Shingrix #1 given today; flu vaccine done at pharmacy.", True),
+        ("Vaccines: DTaP, IPV, MMR, varicella given; VIS reviewed.", True),
     ],
 )
 def test_a_vaccine_series_given_in_the_past_is_no_immunization_today(note: str, given: bool) -> None:

@@ -125,6 +125,13 @@ def test_an_intrauterine_pregnancy_is_not_read_as_an_ectopic_one() -> None:
         ("transplant evaluation", "plan"),  # a transplant to come is no Z94 status
         ("kidney transplant referral", "plan"),
         ("Varicella immunity confirmed", "immunity status"),
+        # the titer read for immunity, or its absence, is no infection; an IgM, another agent's IgG is read
+        ("varicella IgG +", "immunity status"),
+        ("HBsAb <10 (nonimmune)", "immunity status"),
+        ("HBV nonimmune", "immunity status"),
+        ("HAV IgM (+)", None),
+        ("H. pylori IgG positive", None),
+        ("hepatitis B antibody positive", None),
         ("in sinus today", "vitals or labs"),
         ("oral typhoid prescribed", "medication"),
         ("nitrofurantoin sent to pharmacy", "medication"),

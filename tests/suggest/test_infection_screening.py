@@ -44,6 +44,24 @@ def test_a_screened_infection_is_not_the_disease() -> None:
     assert _run(note, {"A15.9": Pick("A15.9", 0.6, True, [m], heads=[m])}) == ["Z11.1"]
 
 
+def _tb(note: str, *said: str) -> list[str]:
+    ms = [Mention(note.index(t), note.index(t) + len(t), t, t) for t in said]
+    return _run(note, {"A15.9": Pick("A15.9", 0.6, True, ms, heads=ms[:1])})
+
+
+def test_a_test_sent_for_the_screened_infection_is_not_the_disease() -> None:
+    # the test drawn on a line of its own, the screening named in the assessment
+    note = "Employee health exam.\nTB: IGRA drawn (no BCG).\nAssessment:\n5. TB screening - IGRA sent."
+    assert _tb(note, "TB: IGRA drawn", "TB screening") == ["Z11.1"]
+    # a test that found the infection, or the disease under treatment, stays the disease
+    note = "Employee health exam.\nTB: IGRA positive, CXR clear.\nAssessment:\n5. TB screening - IGRA sent."
+    assert _tb(note, "TB: IGRA positive", "TB screening") == ["A15.9"]
+    note = (
+        "Employee health exam.\nTB on RIPE, sputum drawn.\nAssessment:\n5. TB screening of contacts ordered."
+    )
+    assert _tb(note, "TB on RIPE", "TB screening") == ["A15.9"]
+
+
 def test_a_past_declined_or_unrelated_test_is_not_this_visits_screening() -> None:
     assert _run("Contraception visit.\n# STI screening negative last month.") == []
     assert _run("Annual exam.\nHIV screening offered, declined.") == []

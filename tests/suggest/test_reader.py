@@ -206,6 +206,20 @@ def test_a_label_answered_none_is_negated() -> None:
     assert not any(m.negated for m in read_note("Dx: Diabetic retinopathy: mild NPDR\n"))
 
 
+def test_a_label_answered_ruled_out_is_negated() -> None:
+    note = (
+        "Problems:\n- Cellulitis L leg - cephalexin.\n- DVT: ruled out (duplex negative).\n"
+        "- Gout - excluded, crystals absent.\n"
+    )
+    ms = read_note(note)
+    assert all(m.negated for m in ms if "DVT" in m.text or "Gout" in m.text)
+    assert not any(m.negated for m in ms if "Cellulitis" in m.text)
+    # A doubt that it is ruled out is no denial (IV.H: uncertain, not negated).
+    ms = read_note("A/P:\n2. Appendicitis: not ruled out, CT tonight.\n3. Gout not excluded.\n")
+    doubted = [m for m in ms if m.text.startswith(("Appendicitis", "Gout"))]
+    assert len(doubted) == 2 and not any(m.negated for m in doubted)
+
+
 @pytest.mark.parametrize(
     ("line", "primary", "site"),
     [
@@ -448,6 +462,19 @@ def test_a_specialty_label_heads_a_problem_line_and_is_not_searched() -> None:
     assert not any(m.text == "Neuro" for m in mentions)
     # a word that is no specialty before a colon is not taken for one
     assert not any(m.not_coded == "label" for m in read_note("60F.\nSkin tear: left forearm, dressed."))
+
+
+def test_a_problem_heading_heads_its_line_and_is_not_searched() -> None:
+    # Problem-oriented charting: each "Problem:" line is a problem of its own (so a second diabetes line
+    # keeps its own complication code), the word "Problem" is its heading.
+    note = "61M.\nProblem: DM2 with retinopathy\nStatus: stable.\nProblem 2: DM2 with gastroparesis\n"
+    mentions = read_note(note)
+    assert [m.text for m in mentions if m.not_coded == "label"] == ["Problem", "Problem 2"]
+    heads = [m.text for m in mentions if m.problem]
+    assert heads == ["DM2 with retinopathy", "DM2 with gastroparesis"]
+    # "Problem list reviewed:" and a problem named in a sentence are no such heading
+    for line in ("Problem list reviewed: no changes.", "Main problem: she cannot sleep."):
+        assert not any(m.not_coded == "label" or m.problem for m in read_note(f"40F.\n{line}\n"))
 
 
 def test_a_condition_the_physician_expects_to_come_is_uncertain() -> None:

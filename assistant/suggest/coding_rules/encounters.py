@@ -402,18 +402,25 @@ def _sentence_at(line: str, at: int) -> str:
 
 
 # An immunity the patient has from a past series ("Hep B immune (vaccinated)", "previously vaccinated").
-_PAST_SERIES = re.compile(
-    r"\b(?:immune|immunity|previously|already|fully|in\s+(?:19|20)\d\d|as\s+a\s+child)\b", re.IGNORECASE
+_PAST_SERIES = re.compile(r"\b(?:immune|immunity|previously|already|fully|as\s+a\s+child)\b", re.IGNORECASE)
+
+
+# A vaccine declined, due or to come ("HBV series once recovered", "HAV vaccine via PCP within 14 d"), never
+# given, or dated before this visit ("flu shot done 10/26", "Tdap 2023") is not given at this visit.
+_NOT_THIS_VISIT = re.compile(
+    r"\b(?:declin\w*|refus\w*|due|next|never|once|within|will|via\s+(?:the\s+)?(?:pcp|pharmacy|health\s+dep\w*))\b|"
+    r"\bat\s+(?:the\s+|a\s+)?pharmacy\b|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\b(?:19|20)\d\d\b",
+    re.IGNORECASE,
 )
 
 
 def _given_here(line: str, m: re.Match[str]) -> bool:
     """The vaccine named at ``m`` was given at this visit (not declined, due, planned or given before)."""
     sentence = _sentence_at(line, m.start())
-    if re.search(r"\b(?:declin\w*|refus\w*|due|next)\b", sentence, re.I):
-        return False
     if _GIVEN_TODAY.match(line[m.end() :]) is not None:
         return True
+    if _NOT_THIS_VISIT.search(sentence):
+        return False
     return documents_service(sentence) and not _PAST_SERIES.search(sentence)
 
 

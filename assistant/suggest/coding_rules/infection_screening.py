@@ -51,16 +51,28 @@ INFECTIONS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
 
 
 def _screened(ctx: NoteContext, pick: Pick) -> bool:
-    """Every mention of ``pick`` is on a line about screening ("TB screening: PPD read 0 mm")."""
-    return bool(pick.mentions) and all(_SCREENING.search(_line(ctx.note, m.start)) for m in pick.mentions)
+    """Every mention of ``pick`` is on a line about screening ("TB screening: PPD read 0 mm") or is itself the
+    sending of its test, with no result yet ("TB: IGRA drawn (no BCG)")."""
+    return bool(pick.mentions) and all(
+        _SCREENING.search(_line(ctx.note, m.start)) or _sent_only(ctx.note[m.start : m.end])
+        for m in pick.mentions
+    )
 
 
 # The sentence orders, sends or reads a test for it, or calls it a screening.
 _TESTED = re.compile(
     r"\bscreen\w*|\btest\w*|\bco-?test\w*|\bNAAT\b|\bAg/Ab\b|\bantibod\w*|\bPCR\b|\bRPR\b|\bPPD\b|\bquantiferon\b|"
+    r"\bIGRA\b|"
     r"\b(?:ordered|sent|drawn|collected|placed)\b",
     re.IGNORECASE,
 )
+_SENT = re.compile(r"\b(?:ordered|sent|drawn|collected|placed|pending)\b", re.IGNORECASE)
+# A result that finds the infection ("Chlamydia NAAT positive", "RPR reactive 1:32", "PPD 15 mm").
+_FOUND = re.compile(r"\+|\b(?:positive|pos|reactive|detected|\d+\s*mm)\b", re.IGNORECASE)
+
+
+def _sent_only(sentence: str) -> bool:
+    return _SENT.search(sentence) is not None and _this_visit(sentence) and _FOUND.search(sentence) is None
 
 
 # A screening done before this visit ("STI screening negative last month") is not this encounter's.
