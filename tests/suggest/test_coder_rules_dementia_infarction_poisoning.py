@@ -12,6 +12,7 @@ from assistant.suggest.coding_rules.context import NoteContext
 from assistant.suggest.coding_rules.dementia import dementia_of_the_disease
 from assistant.suggest.coding_rules.encounters import immunization
 from assistant.suggest.coding_rules.injuries import _place_query, mechanism_clause
+from assistant.suggest.coding_rules.partners import add_associated_fever
 from assistant.suggest.coding_rules.recent_infarction import recent_infarction
 from assistant.suggest.index_first import assessed_final
 from assistant.suggest.reader import Mention
@@ -157,3 +158,25 @@ def test_a_room_that_names_a_tool_is_no_place() -> None:
     sentence = "cut while slicing vegetables with a kitchen knife at home"
     assert _place_query("at home", sentence).startswith("unspecified place in")
     assert _place_query("at home", "slipped on the kitchen floor at home").startswith("kitchen in")
+
+
+def test_the_fever_a_neutropenia_presents_with_is_coded_beside_it() -> None:
+    """D70's own note: use additional code for any associated fever (R50.81)."""
+    catalog = CodeCatalog(
+        {
+            "codes": {
+                "D70.9": [ICD, "Neutropenia, unspecified", True, "D70", "code"],
+                "R50.81": [ICD, "Fever presenting with conditions classified elsewhere", True, None, "code"],
+            },
+            "refs": {"D70.9": {"use_additional": ["R50.81"]}},
+        }
+    )
+    for note, expected in (
+        ("Now with neutropenic fever, ANC 300.", ["D70.9", "R50.81"]),
+        ("Neutropenia, afebrile, ANC 900.", ["D70.9"]),
+        ("Neutropenia without fever.", ["D70.9"]),
+    ):
+        words = "neutropenic fever" if "neutropenic" in note else note.rstrip(".").split(",")[0]
+        picks = {"D70.9": Pick("D70.9", 0.7, True, [_said(note, words)])}
+        add_associated_fever(picks, NoteContext(note=note), catalog)
+        assert _finals(picks) == expected, note

@@ -162,3 +162,15 @@ def test_a_remission_after_the_disorders_treatment_is_the_disorders() -> None:
     assert texts[0].startswith("Opioid use disorder") and texts[0].endswith("in sustained remission")
     # a remission after a condition's own words still joins only that condition
     assert "Depression, in full remission" in [m.text for m in read_note("Depression, in full remission.")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expanded"),
+    [
+        ("Plan: PT for gait training.", "Plan: physical therapy for gait training."),
+        ("Refer to PT.", "Refer to physical therapy."),
+        ("Pt reports pain.", "patient reports pain."),
+    ],
+)
+def test_pt_is_physical_therapy_where_it_is_ordered(text: str, expanded: str) -> None:
+    assert expand_text(text) == expanded

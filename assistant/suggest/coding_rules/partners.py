@@ -497,8 +497,24 @@ def ckd_stage(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) ->
     )
 
 
+# "Neutropenic fever", "febrile neutropenia": the fever a condition's own note asks to code beside it
+# (D70 "use additional code for any associated fever (R50.81)").
+FEVER_PRESENTING = "R50.81"
+_FEVER = re.compile(r"(?<!no\s)(?<!without\s)\b(?:fever|febrile)\b", re.IGNORECASE)
+
+
+def add_associated_fever(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    for pick in [p for p in _diagnoses(picks, catalog) if _asks_for(catalog, p, FEVER_PRESENTING)]:
+        said = [m for m in pick.mentions if _FEVER.search(m.text)]
+        if said:
+            why = f"the fever {pick.code} is presenting with (its note: use additional code, R50.81)"
+            add_pick(picks, catalog, FEVER_PRESENTING, pick.score * 0.95, said, why)
+            return
+
+
 def add_partners(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     ckd_stage(picks, ctx, catalog)
+    add_associated_fever(picks, ctx, catalog)
     add_bmi(picks, ctx, catalog)
     add_drugs(picks, ctx, catalog)
     add_organism(picks, ctx, catalog)
