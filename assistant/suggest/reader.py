@@ -1119,6 +1119,7 @@ _ALL_TRIGGERS = (_NEG_RE, _UNC_RE, _HIST_RE, _FAM_RE, _NEG_POST_RE, _UNC_POST_RE
 
 # Words a coder reads past: they never change the code (the age and sex are coded from the claim, and
 # "community acquired" pneumonia is the default pneumonia). Our own list.
+TREATMENT_CYCLE = r"\bcycle\s*#?\s*\d+(?:\s*,?\s*day\s*\d+)?\b|\bC\d{1,2}D\d{1,2}\b"
 _NON_CODING = re.compile(
     r"\b(?:\d{1,3}[- ]?(?:year|yr|y)s?[- ]?old|\d{1,3}\s?(?:yo|y/o))(?:\s+(?:male|female|man|woman|boy|girl|"
     r"gentleman|lady|patient|pt))?(?:\s+with)?\b|\b\d{1,3}\s?[MF]\b(?:\s+with)?|"
@@ -1136,6 +1137,8 @@ _NON_CODING = re.compile(
     r"(?:chest\s+)?x-?rays?|radiographs?|ultrasound|sonogram|imaging|dxa|dexa|dual[- ]energy\s+x-?ray\s+"
     r"absorptiometry|bone\s+density(?:\s+scan)?|echocardiogram|echo|mammogram|exam|examination|biopsy|"
     r"pathology|labs?)\b(?:\s*\([^)]*\))?|"
+    # a treatment's cycle or day ("after chemo cycle 2", "C3D8"): when, never which code ("cyclic")
+    rf"{TREATMENT_CYCLE}|"
     # a urinary stone's lay organ where the note places the stone elsewhere ("Kidney stone, left ureter",
     # "renal calculus in the right ureter"): where it is, not where it formed (Calculus, ureter N20.1)
     r"\b(?:kidney|renal)\s+(?=(?:stones?|calcul(?:us|i))\s*(?:,|\b(?:in|at|lodged\s+in)\s+)\s*(?:the\s+)?"

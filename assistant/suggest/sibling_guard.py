@@ -28,7 +28,13 @@ from functools import partial
 from typing import Any, TypeVar
 
 from assistant.suggest import phrase_sites, qualifiers, request_memo, rules, seventh, sibling_choice
-from assistant.suggest.reader import ASSESSMENT_SECTIONS, LATERALITY, Mention, next_item_number
+from assistant.suggest.reader import (
+    ASSESSMENT_SECTIONS,
+    LATERALITY,
+    TREATMENT_CYCLE,
+    Mention,
+    next_item_number,
+)
 from assistant.suggest.request_memo import per_request
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.text import expand_abbreviations, tokens
@@ -84,9 +90,12 @@ _NEGATIVE_TEST = re.compile(
 )
 
 
+_CYCLE = re.compile(TREATMENT_CYCLE, re.IGNORECASE)
+
+
 @per_request  # a problem line is read again when the guard settles the list after the coding rules
 def read_line(text: str) -> LineSays:
-    said = _MOD.sub("moderate", expand_abbreviations(text))
+    said = _MOD.sub("moderate", expand_abbreviations(_CYCLE.sub(" ", text)))
     for rx, word in _TITLE_SYNONYMS:
         said = rx.sub(rf"\g<0> {word}", said)
     sides = {s for s, rx in LATERALITY.items() if rx.search(said)}

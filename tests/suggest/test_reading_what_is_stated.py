@@ -12,6 +12,7 @@ from assistant.suggest.qualifiers import compare, read_qualifiers
 from assistant.suggest.reader import clean_query, qualifies_previous, read_note
 from assistant.suggest.schemas import SuggestRequest
 from assistant.suggest.service import SuggestionService
+from assistant.suggest.sibling_guard import read_line
 
 
 @pytest.mark.parametrize(
@@ -174,3 +175,12 @@ def test_a_remission_after_the_disorders_treatment_is_the_disorders() -> None:
 )
 def test_pt_is_physical_therapy_where_it_is_ordered(text: str, expanded: str) -> None:
     assert expand_text(text) == expanded
+
+
+def test_a_treatment_cycle_names_no_code() -> None:
+    """ "Febrile neutropenia after chemo cycle 2" had become D70.4 (cyclic neutropenia): the problem line's
+    "cycle" read as the title's "cyclic"."""
+    assert clean_query("Febrile neutropenia after chemo cycle 2") == "Febrile neutropenia after chemo"
+    assert clean_query("Neutropenia C3D8") == "Neutropenia"
+    assert "cycl" not in " ".join(read_line("Febrile neutropenia after chemo cycle 2, day 8").words)
+    assert clean_query("Cyclic neutropenia") == "Cyclic neutropenia"
