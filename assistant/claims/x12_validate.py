@@ -111,7 +111,15 @@ def parse_837p(text: str) -> list[ClaimImport]:
             field="x12",
             fix="give an 837P (005010X222A1) written by this program or a clearinghouse",
         ) from None
-    except (ValueError, IndexError, KeyError, TypeError, AttributeError, pyx12.errors.X12Error) as exc:
+    except (
+        ValueError,
+        ArithmeticError,  # "1E+400" units: an infinite float does not convert to an int
+        IndexError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        pyx12.errors.X12Error,
+    ) as exc:
         raise InvalidInput(
             f"not a readable 837P: {type(exc).__name__}: {exc}",
             field="x12",

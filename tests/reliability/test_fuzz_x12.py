@@ -128,6 +128,17 @@ def test_837p_reader_damaged_files(sample_837: str, data: st.DataObject) -> None
         assert exc.message
 
 
+def test_837p_units_too_large_for_a_number_is_a_clear_error(sample_837: str) -> None:
+    """Found by the fuzz test above: SV1 units "1E+400" overflowed the int conversion (a traceback)."""
+    from assistant.claims.x12_validate import parse_837p
+
+    damaged = sample_837.replace("*UN*1***1", "*UN*1E+400***1", 1)
+    assert damaged != sample_837
+    with pytest.raises(AssistantError) as caught:
+        parse_837p(damaged)
+    assert caught.value.field == "x12"
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_pyx12_validation_of_damaged_837p_reports_instead_of_crashing(
