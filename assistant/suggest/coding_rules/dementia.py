@@ -112,10 +112,12 @@ def _with_its_onset(picks: dict[str, Pick], catalog: CodeCatalog, pick: Pick, se
     for code, _, onsets in _ETIOLOGY:
         stated = next((c for c, rx in onsets if re.search(rx, sentence, re.IGNORECASE)), None)
         if pick.code == code and stated:
-            picks.pop(pick.code)
             why = f"the onset the note states ({stated})"
             swapped = add_pick(picks, catalog, stated, pick.score, pick.mentions, why)
-            return swapped or pick
+            if swapped is None:
+                return pick  # the onset's code is not in the index: the unspecified code stays
+            picks.pop(pick.code)
+            return swapped
     return pick
 
 
