@@ -188,6 +188,7 @@ def _folded(text: str) -> str:
     return unicodedata.normalize("NFKD", low).encode("ascii", "ignore").decode("ascii")
 
 
+@lru_cache(maxsize=262144)  # a pure function of one word, called ~1,000 times a note
 def word_key(word: str) -> str:
     """One form per word for matching: plurals (irregular ones too: "feet" ~ "foot"), "-ness", "-ed" and a
     final "e" go ("fractured" ~ "fracture")."""
@@ -200,6 +201,8 @@ def word_key(word: str) -> str:
         w = w[:-4]
     if len(w) > 5 and w.endswith("ed"):
         w = w[:-2]
+    if len(w) > 7 and w.endswith("osis"):  # "osteoporosis" ~ "osteoporotic", "stenosis" ~ "stenotic"
+        w = w[:-4] + "otic"
     # "hypertensive" ~ "hypertension", "diabetic" ~ "diabetes", "hypoxic" ~ "hypoxia"
     for suffix in ("ive", "ion", "ic", "ia"):
         if len(w) - len(suffix) >= 5 and w.endswith(suffix):

@@ -971,8 +971,8 @@ def read_note(
             for c_start, c_end in pieces:
                 a, b = _strip_span(note, s_start + c_start, s_start + c_end)
                 b = _before_next_item(note, a, b)
-                if b - a < 3 or not tokens(note[a:b]):
-                    continue
+                if not tokens(note[a:b]) or (b - a < 3 and expand_span(note, a, b) == note[a:b]):
+                    continue  # two letters are a mention only as shorthand ("RA", "ED" beside sildenafil)
                 mention = _make(note, a, b, section, s_start, s_end, sentence, a - s_start, b - s_start)
                 if problem_line and note[b : b + 1] == ":" and _line_heading(mention.text):
                     mention.not_coded = "label"  # "Rheum: RA on MTX": the line's heading, not its problem

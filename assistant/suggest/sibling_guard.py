@@ -346,7 +346,7 @@ def settle(
     drug_induced(picks, note, catalog, allowed)
     unstated_cause(picks, note, catalog, allowed)
     specified_nec(picks, note, catalog, allowed)
-    osteoporotic_fracture(picks, catalog, allowed)
+    osteoporotic_fracture(picks, note, catalog, allowed)
     osteoporotic_vertebra(picks, catalog, allowed)
 
 
@@ -784,6 +784,14 @@ _CAUSE_SAID = {
 }
 
 
+_DRUG_WORDS = frozenset(_roots(set(tokens("drug drugs medicament medicaments medication"))))
+
+
+def _drug_code_final(picks: dict[str, Pick]) -> bool:
+    """A Drug-table code (T36-T50: poisoning, adverse effect, underdosing) is in the final list."""
+    return any(p.final and p.code[:1] == "T" and "36" <= p.code[1:3] <= "50" for p in picks.values())
+
+
 def _cause_stated(note: str, words: set[str]) -> bool:
     return any(_states(note, w) or (w in _CAUSE_SAID and _CAUSE_SAID[w].search(note)) for w in words)
 
@@ -803,8 +811,8 @@ def unstated_cause(
         if m is None or catalog.system(code) != "ICD-10-CM":
             continue
         cause = _roots(_words(m.group("due") or m.group("induced") or m.group("post")))
-        if not cause or _cause_stated(note, cause):
-            continue
+        if not cause or _cause_stated(note, cause) or (cause & _DRUG_WORDS and _drug_code_final(picks)):
+            continue  # a drug the note names is the "drugs" of the title when its Drug-table code is coded
         own, axes = _roots(_words(title)), _axes(title)
 
         def rank(
@@ -877,6 +885,7 @@ def specified_nec(
 _PATHOLOGICAL_NEC = "M84.4"  # Pathological fracture, NEC (Excludes1: pathological fracture in osteoporosis)
 _OSTEOPOROSIS_WITHOUT = "M81"  # osteoporosis without current pathological fracture
 _OSTEOPOROSIS_WITH = "M80"
+_OSTEOPOROTIC = re.compile(r"\b(?:osteoporo\w*|fragility)\b", re.IGNORECASE)
 
 
 def _with_fracture(catalog: CodeCatalog, code: str) -> str | None:
@@ -906,7 +915,7 @@ def _osteoporotic_leaf(catalog: CodeCatalog, with_code: str, fracture: str) -> s
 
 
 def osteoporotic_fracture(
-    picks: dict[str, Pick], catalog: CodeCatalog, allowed: Callable[[str], bool] = lambda c: True
+    picks: dict[str, Pick], note: str, catalog: CodeCatalog, allowed: Callable[[str], bool] = lambda c: True
 ) -> None:
     """Osteoporosis coded without a current fracture beside a pathological fracture NEC (M84.4-): the
     fracture is the osteoporosis' (I.C.13.d.1; M84.4 excludes it), one M80 code of the fracture's site,
@@ -916,18 +925,46 @@ def osteoporotic_fracture(
         for c, p in picks.items()
         if p.final and c.startswith(_OSTEOPOROSIS_WITHOUT) and c in catalog and picks.get(c) is p
     ]
-    if not osteo or (with_code := _with_fracture(catalog, osteo[0].code)) is None:
-        return
+    _age_related_unless_named(picks, note, catalog, allowed)
+    with_code = _with_fracture(catalog, osteo[0].code) if osteo else None
     for code, pick in list(picks.items()):
         if not pick.final or not code.startswith(_PATHOLOGICAL_NEC) or code not in catalog:
             continue
-        leaf = _osteoporotic_leaf(catalog, with_code, code)
+        # "osteoporotic fracture", "fragility fracture": the Index's "Fracture, pathological, due to
+        # osteoporosis" (M80.0-, age-related unless the osteoporosis coded says another kind)
+        said = any(_OSTEOPOROTIC.search(m.text) for m in pick.mentions)
+        leaf = _osteoporotic_leaf(catalog, with_code or "M80.0", code) if with_code or said else None
         if leaf is None or not allowed(leaf):
             continue
-        why = f"{leaf} over {code} and {osteo[0].code}: a pathological fracture in osteoporosis (I.C.13.d.1)"
+        why = f"{leaf} over {code}: a pathological fracture in osteoporosis (I.C.13.d.1)"
         _swap(picks, pick, leaf, why)
-        _swap(picks, osteo[0], leaf, why)
+        if osteo:
+            _swap(picks, osteo[0], leaf, why)
         return
+
+
+# The kinds of osteoporosis the Index sends to "other osteoporosis" (M80.8 / M81.8); "Osteoporosis" alone
+# is age-related (M80.0 / M81.0).
+_OTHER_OSTEOPOROSIS = re.compile(
+    r"\b(?:drug[- ]induced|steroid|glucocorticoid|prednisone|disuse|idiopathic|postoophorectomy|"
+    r"malabsorption|secondary|juvenile|localized|immobili[sz]\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def _age_related_unless_named(
+    picks: dict[str, Pick], note: str, catalog: CodeCatalog, allowed: Callable[[str], bool]
+) -> None:
+    """An "other osteoporosis with current pathological fracture" code (M80.8-) for a note that names no
+    other kind is the age-related one of the same site, side and encounter (M80.0-)."""
+    if _OTHER_OSTEOPOROSIS.search(note):
+        return
+    for code, pick in list(picks.items()):
+        if not pick.final or not code.startswith("M80.8") or picks.get(code) is not pick:
+            continue
+        leaf = "M80.0" + code[5:]
+        if leaf in catalog and catalog.billable(leaf) and allowed(leaf):
+            _swap(picks, pick, leaf, f"{leaf} over {code}: the note names no other kind of osteoporosis")
 
 
 _VERTEBRAL_FRACTURE = ("S22.0", "S32.0")  # fracture of a thoracic / lumbar vertebra

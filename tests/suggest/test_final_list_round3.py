@@ -292,6 +292,9 @@ def ae_catalog() -> CodeCatalog:
         # a word with a condition's ending is no drug, however near a drug the search places it
         ("A/P: Iron deficiency anemia secondary to menorrhagia.", "Iron deficiency anemia", "D50.0",
          {"D50.0"}),
+        # "after" names the cause for an antineoplastic or a known drug class; otherwise it is a time
+        ("Low counts: neutropenia after chemo, ANC 0.6.", "neutropenia", "D70.9", {"D70.1", "T45.1X5A"}),
+        ("A/P: Hypothyroidism after amiodarone - levothyroxine.", "Hypothyroidism", "E03.9", {"E03.9"}),
         # a substance named for its lack is no drug taken
         ("- Macrocytic anemia 2/2 B12 deficiency -> B12 IM.", "Macrocytic anemia", "D51.9", {"D51.9"}),
     ],

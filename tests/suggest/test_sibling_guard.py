@@ -653,6 +653,7 @@ FRAGILITY = _catalog(
         "M80.032A": "Age-related osteoporosis with current pathological fracture, left forearm, initial",
         "M80.032D": "Age-related osteoporosis with current pathological fracture, left forearm, subsequent",
         "M80.039A": "Age-related osteoporosis with current pathological fracture, unspecified forearm",
+        "M80.832D": "Other osteoporosis with current pathological fracture, left forearm, subsequent",
     },
     {
         "M81": "Osteoporosis without current pathological fracture",
@@ -662,6 +663,9 @@ FRAGILITY = _catalog(
         "M80.031": "Age-related osteoporosis with current pathological fracture, right forearm",
         "M80.032": "Age-related osteoporosis with current pathological fracture, left forearm",
         "M80.039": "Age-related osteoporosis with current pathological fracture, unspecified forearm",
+        "M80.8": "Other osteoporosis with current pathological fracture",
+        "M80.83": "Other osteoporosis with current pathological fracture, forearm",
+        "M80.832": "Other osteoporosis with current pathological fracture, left forearm",
         "M84": "Disorder of continuity of bone",
         "M84.4": "Pathological fracture, not elsewhere classified",
         "M84.43": "Pathological fracture, ulna and radius",
@@ -679,17 +683,44 @@ def _final_pick(code: str) -> Pick:
 def test_a_pathological_fracture_in_osteoporosis_is_one_m80_code_of_its_site_side_and_encounter() -> None:
     for fracture, wanted in (("M84.434A", "M80.032A"), ("M84.433A", "M80.031A"), ("M84.434D", "M80.032D")):
         picks = {"M81.0": _final_pick("M81.0"), fracture: _final_pick(fracture)}
-        sibling_guard.osteoporotic_fracture(picks, FRAGILITY)
+        sibling_guard.osteoporotic_fracture(picks, "", FRAGILITY)
         assert _finals(picks) == [wanted]
 
 
 def test_no_m80_code_without_osteoporosis_or_without_a_pathological_fracture() -> None:
     picks = {"M84.434A": _final_pick("M84.434A")}
-    sibling_guard.osteoporotic_fracture(picks, FRAGILITY)
+    sibling_guard.osteoporotic_fracture(picks, "", FRAGILITY)
     assert _finals(picks) == ["M84.434A"]
     picks = {"M81.0": _final_pick("M81.0")}
-    sibling_guard.osteoporotic_fracture(picks, FRAGILITY)
+    sibling_guard.osteoporotic_fracture(picks, "", FRAGILITY)
     assert _finals(picks) == ["M81.0"]
+
+
+def _said_pick(code: str, text: str) -> Pick:
+    m = Mention(start=0, end=len(text), text=text, query=text, section="assessment")
+    return Pick(code, 0.6, True, [m], heads=[m])
+
+
+def test_a_fracture_its_mention_calls_osteoporotic_or_fragility_is_the_age_related_m80_code() -> None:
+    for words in ("osteoporotic fracture of the left radius", "fragility fx, L radius"):
+        picks = {"M84.434A": _said_pick("M84.434A", words)}
+        sibling_guard.osteoporotic_fracture(picks, words, FRAGILITY)
+        assert _finals(picks) == ["M80.032A"]
+    words = "pathologic fracture of the left radius from a bone cyst"
+    picks = {"M84.434A": _said_pick("M84.434A", words)}
+    sibling_guard.osteoporotic_fracture(picks, words, FRAGILITY)
+    assert _finals(picks) == ["M84.434A"]
+
+
+def test_other_osteoporosis_needs_its_kind_named_else_the_fracture_is_age_related() -> None:
+    note = "Osteoporosis with a pathological fracture of the left forearm, healing well."
+    picks = {"M80.832D": _said_pick("M80.832D", note)}
+    sibling_guard.osteoporotic_fracture(picks, note, FRAGILITY)
+    assert _finals(picks) == ["M80.032D"]
+    note = "Steroid-induced osteoporosis with a pathological fracture of the left forearm, healing well."
+    picks = {"M80.832D": _said_pick("M80.832D", note)}
+    sibling_guard.osteoporotic_fracture(picks, note, FRAGILITY)
+    assert _finals(picks) == ["M80.832D"]
 
 
 VERTEBRA = _catalog(

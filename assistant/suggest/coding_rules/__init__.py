@@ -33,7 +33,10 @@ from assistant.suggest.coding_rules.injuries import injury_rules
 from assistant.suggest.coding_rules.neoplasm_pain import neoplasm_related_pain
 from assistant.suggest.coding_rules.obstruction import stone_with_hydronephrosis
 from assistant.suggest.coding_rules.partners import add_partners
-from assistant.suggest.coding_rules.postprocedural import postprocedural_hypothyroidism
+from assistant.suggest.coding_rules.postprocedural import (
+    postprocedural_erectile_dysfunction,
+    postprocedural_hypothyroidism,
+)
 from assistant.suggest.coding_rules.pregnancy import (
     conditions_in_pregnancy,
     delivery_only_at_delivery,
@@ -49,6 +52,7 @@ from assistant.suggest.coding_rules.stated_condition import unstated_conditions
 from assistant.suggest.coding_rules.stroke_sequela import stroke_sequelae
 from assistant.suggest.coding_rules.symptoms import drop_integral_symptoms
 from assistant.suggest.coding_rules.tobacco import tobacco_status
+from assistant.suggest.coding_rules.underdosing import underdosing
 from assistant.suggest.patient import PatientFacts, read_demographics, resolve_patient
 from assistant.suggest.schemas import SuggestRequest
 from assistant.suggest.store import CodeCatalog
@@ -89,6 +93,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     both_sides_without_a_bilateral_code(picks, ctx, catalog)
     dominant_side(picks, ctx, catalog)
     postprocedural_hypothyroidism(picks, ctx, catalog)
+    postprocedural_erectile_dysfunction(picks, ctx, catalog)
     stone_with_hydronephrosis(picks, ctx, catalog)
     copd_with_lower_respiratory_infection(picks, ctx, catalog)
     dementia_in_other_diseases(picks, ctx, catalog)
@@ -109,6 +114,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     antineoplastic_adverse_effect(picks, ctx, catalog)
     drug_adverse_effects(picks, ctx, catalog)
     adverse_effect_sequela(picks, ctx, catalog)
+    underdosing(picks, ctx, catalog)
     device_status(picks, ctx, catalog)
     drugs_given(picks, ctx, catalog)
     antineoplastic_encounter(picks, ctx, catalog)

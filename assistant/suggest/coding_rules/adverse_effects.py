@@ -16,11 +16,15 @@ import re
 from assistant.suggest.abbreviations import expand_text
 from assistant.suggest.coding_rules.antineoplastic import antineoplastic_class
 from assistant.suggest.coding_rules.context import NoteContext, add_pick, demote
+from assistant.suggest.drug_classes import table_term
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.text import DIAGNOSTIC_SUFFIXES
 from assistant.suggest.types import Pick
 
 DRUG_TABLE_PREFIXES = tuple(f"T{n}" for n in range(36, 51))
+# The Table of Drugs and Chemicals' whole range (drugs T36-T50, other substances T51-T65): no condition
+# of its own; an effect of an external cause (T66-T78, "angioedema": T78.3) is one.
+POISONING_PREFIXES = tuple(f"T{n}" for n in range(36, 66))
 # Class words as the Drug table names the class (our own wording).
 _CLASS_TERMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(rf"^(?:{words})$", re.IGNORECASE), term)
@@ -63,7 +67,8 @@ _LACK_OF = re.compile(
 )
 _ATTRIBUTED = re.compile(
     rf"\b(?P<d1>{_DRUG})[- ](?:induced|related|associated)\s+(?P<c1>[A-Za-z][^.;:,()\n]{{2,40}})|"
-    rf"\b(?P<c2>[A-Za-z][^.;:,()\n]{{2,40}}?)\s+(?:due\s+to|d/t|2/2|secondary\s+to|caused\s+by|induced\s+by|from)\s+"
+    rf"\b(?P<c2>[A-Za-z][^.;:,()\n]{{2,40}}?)\s+"
+    rf"(?P<via>due\s+to|d/t|2/2|secondary\s+to|caused\s+by|induced\s+by|from|after)\s+"
     rf"(?:the\s+|his\s+|her\s+|an?\s+)?{_COURSE}(?P<d2>{_DRUG})"
     # a second drug the same cause names ("due to HCTZ and sertraline")
     rf"(?:\s*(?:\band\b|&|/|\+|\bor\b|\bplus\b)\s*(?P<d6>{_DRUG}))?|"
@@ -112,22 +117,34 @@ _CONDITION_WORDS = re.compile(
 )
 
 
-def _adverse_effect_code(ctx: NoteContext, catalog: CodeCatalog, drug: str) -> str | None:
+def class_term(drug: str) -> str | None:
+    """The Drug table's term for a drug the note names by its class or by a name the table lacks."""
+    return next((t for rx, t in _CLASS_TERMS if rx.match(drug)), None) or table_term(drug)
+
+
+def drug_table_code(
+    ctx: NoteContext, catalog: CodeCatalog, drug: str, column: str = "adverse effect"
+) -> str | None:
+    """The initial-encounter code of ``drug`` in the Drug table's ``column`` ("adverse effect",
+    "underdosing"), or None when the words name no drug of the table."""
     if ctx.search is None or _NOT_A_DRUG.match(drug) or _CONDITION_ENDING.match(drug):
         return None
-    known = next((t for rx, t in _CLASS_TERMS if rx.match(drug)), None)
+    known = class_term(drug)
     if known is None and _CONDITION_WORDS.search(expand_text(drug)):
         return None
     term = known or antineoplastic_class(drug, ctx.note) or drug
-    found = ctx.search(f"adverse effect of {term}", DRUG_TABLE_PREFIXES)
+    found = ctx.search(f"{column} of {term}", DRUG_TABLE_PREFIXES)
     if not found or found[0][1] < (_MIN_KNOWN if known else _MIN_SCORE):
         return None
     code = found[0][0]
     stem = code[:-1] if len(code) == 8 else code
-    if len(stem) != 7 or stem[-1] != "5":
-        return None  # not the adverse-effect column
+    if len(stem) != 7 or stem[-1] != _COLUMN_DIGIT[column]:
+        return None  # not the column asked for
     initial = stem + "A"
     return initial if initial in catalog and catalog.billable(initial) else None
+
+
+_COLUMN_DIGIT = {"adverse effect": "5", "underdosing": "6"}
 
 
 def _drug_induced_form(catalog: CodeCatalog, code: str, antineoplastic: bool) -> str | None:
@@ -151,8 +168,11 @@ def drug_adverse_effects(picks: dict[str, Pick], ctx: NoteContext, catalog: Code
             continue
         drug = m.group("d5") or m.group("d1") or m.group("d2") or m.group("d3") or m.group("d4")
         which = next(k for k in ("1", "2", "3", "4") if m.group("d" + k))
-        if which == "3" and not (antineoplastic_class(drug) or any(rx.match(drug) for rx, _ in _CLASS_TERMS)):
+        known = antineoplastic_class(drug) or class_term(drug)
+        if which == "3" and not known:
             continue  # a name before a condition is a drug's only when it is a known class or regimen
+        if m.group("via") and m.group("via").lower() == "after" and not known:
+            continue  # "after" is a time ("rash after the hike"); it names a cause for a known drug class
         c_start, c_end = m.span("c" + which)
         d_start, d_end = m.span("d5" if m.group("d5") else "d" + which)
         drugs = [(drug, d_start, d_end)]
@@ -175,14 +195,14 @@ def _attribute(
     """The adverse effect of one drug on the condition at ``condition`` (the note's span)."""
     drug, d_start, d_end = drug_span
     c_start, c_end = condition
-    t_code = _adverse_effect_code(ctx, catalog, drug)
+    t_code = drug_table_code(ctx, catalog, drug)
     if t_code is None:
         return
     conditions = [
         p
         for p in picks.values()
         if p.final
-        and not p.code.startswith(("T", "Z"))
+        and not p.code.startswith(("Z", *POISONING_PREFIXES))
         and any(x.start < c_end and c_start < x.end for x in p.mentions)
     ]
     if not conditions:

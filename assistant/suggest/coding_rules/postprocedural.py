@@ -31,3 +31,49 @@ def postprocedural_hypothyroidism(picks: dict[str, Pick], ctx: NoteContext, cata
         reason = "Index: Hypothyroidism, postirradiation / postsurgical: after ablation, surgery or radiation"
         if add_pick(picks, catalog, POSTPROCEDURAL_HYPOTHYROIDISM, pick.score, said, reason) is not None:
             picks.pop(pick.code)
+
+
+# Erectile dysfunction after a pelvic procedure (Index: Dysfunction, sexual, male, erectile, postoperative,
+# following ...): the procedure chooses the N52.3- code; prostatectomy unqualified is the simple one.
+_ED = r"(?:\bED\b|erectile\s+dysfunction|impotence)"
+_AFTER = r"(?:s/p|status\s+post|after|following|since|post|2/2|due\s+to|d/t|secondary\s+to|from)"
+_ED_PROCEDURES: tuple[tuple[str, str], ...] = (
+    ("N52.32", r"radical\s+cystectomy|cystoprostatectomy"),
+    (
+        "N52.31",
+        r"(?:radical|robotic|robot-assisted|laparoscopic|nerve[- ]sparing|retropubic)\s+(?:\w+\s+)?"
+        r"prostatectomy|RA?LP|RARP|RRP",
+    ),
+    ("N52.36", r"brachytherapy|(?:interstitial\s+)?seed\s+(?:therapy|implants?)"),
+    ("N52.37", r"cryo(?:therapy|ablation)|hifu|(?:prostate\s+)?ablati(?:on|ve\s+therapy)"),
+    ("N52.35", r"radiation|radiotherapy|xrt|ebrt|imrt|sbrt"),
+    ("N52.33", r"urethral\s+surgery|urethroplasty"),
+    ("N52.34", r"(?:simple\s+)?prostatectomy|turp|holep"),
+)
+_PLAIN_ED = ("N52.9", "N52.8")
+
+
+def postprocedural_erectile_dysfunction(
+    picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog
+) -> None:
+    for pick in [p for p in picks.values() if p.final and p.code in _PLAIN_ED]:
+        for m in pick.mentions:
+            sentence = ctx.sentence(m)
+            code = next(
+                (
+                    c
+                    for c, procedure in _ED_PROCEDURES
+                    if re.search(
+                        rf"{_ED}[^.;\n]{{0,40}}?\b{_AFTER}\s+(?:[\w-]+\s+){{0,2}}?(?:{procedure})\b",
+                        sentence,
+                        re.IGNORECASE,
+                    )
+                ),
+                None,
+            )
+            if code is None:
+                continue
+            reason = "Index: Dysfunction, erectile, postoperative, following the procedure the note names"
+            if add_pick(picks, catalog, code, pick.score, [m], reason) is not None:
+                picks.pop(pick.code)
+                return
