@@ -391,7 +391,7 @@ QUALIFIERS = frozenset(
         "unspecified other nos nec acute chronic mild moderate severe left right bilateral stable controlled "
         "uncontrolled recurrent initial subsequent sequela type stage unspecified site organism "
         "uncomplicated complicated intractable nonintractable persistent intermittent episode single partial "
-        "full early sustained remission trimester first second third"
+        "full early sustained remission trimester first second third nonproliferative proliferative"
     )
 )
 

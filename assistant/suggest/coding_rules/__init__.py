@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from assistant.suggest.coding_rules.adjuvant import cancer_under_hormonal_therapy
 from assistant.suggest.coding_rules.adverse_effects import adverse_effect_sequela, drug_adverse_effects
+from assistant.suggest.coding_rules.anemia_cause import iron_deficiency_from_blood_loss
 from assistant.suggest.coding_rules.antineoplastic import (
     antineoplastic_adverse_effect,
     antineoplastic_encounter,
@@ -49,6 +50,7 @@ from assistant.suggest.coding_rules.prenatal import prenatal_supervision
 from assistant.suggest.coding_rules.recent_infarction import recent_infarction
 from assistant.suggest.coding_rules.sepsis import localized_infection, organism_sepsis
 from assistant.suggest.coding_rules.stated_condition import unstated_conditions
+from assistant.suggest.coding_rules.strep_throat import streptococcal_throat
 from assistant.suggest.coding_rules.stroke_sequela import stroke_sequelae
 from assistant.suggest.coding_rules.symptoms import drop_integral_symptoms
 from assistant.suggest.coding_rules.tobacco import tobacco_status
@@ -94,6 +96,8 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     dominant_side(picks, ctx, catalog)
     postprocedural_hypothyroidism(picks, ctx, catalog)
     postprocedural_erectile_dysfunction(picks, ctx, catalog)
+    iron_deficiency_from_blood_loss(picks, ctx, catalog)
+    streptococcal_throat(picks, ctx, catalog)
     stone_with_hydronephrosis(picks, ctx, catalog)
     copd_with_lower_respiratory_infection(picks, ctx, catalog)
     dementia_in_other_diseases(picks, ctx, catalog)

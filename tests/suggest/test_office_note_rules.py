@@ -1,0 +1,72 @@
+"""Rules common office notes need: a strep test that confirms a streptococcal throat, iron deficiency
+anemia from named bleeding, and retinopathy qualifiers after commas kept with the retinopathy. Notes are
+written for these tests; titles are the ICD-10-CM tabular's (public domain)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.suggest.coding_rules.anemia_cause import iron_deficiency_from_blood_loss
+from assistant.suggest.coding_rules.context import NoteContext
+from assistant.suggest.coding_rules.strep_throat import streptococcal_throat
+from assistant.suggest.reader import read_note
+from assistant.suggest.store import CodeCatalog
+from assistant.suggest.types import Pick
+
+_TITLES = {
+    "J02.0": "Streptococcal pharyngitis",
+    "J02.9": "Acute pharyngitis, unspecified",
+    "J03.00": "Acute streptococcal tonsillitis, unspecified",
+    "J03.90": "Acute tonsillitis, unspecified",
+    "D50.0": "Iron deficiency anemia secondary to blood loss (chronic)",
+    "D50.9": "Iron deficiency anemia, unspecified",
+}
+CATALOG = CodeCatalog(
+    {"codes": {c: ["ICD-10-CM", t, True, c[:3], "code"] for c, t in _TITLES.items()}, "refs": {}}
+)
+
+
+def _picked(note: str, code: str, words: str) -> dict[str, Pick]:
+    ctx = NoteContext(note=note)
+    at = note.index(words)
+    return {code: Pick(code, 0.8, True, [ctx.mention(at, at + len(words))])}
+
+
+@pytest.mark.parametrize(
+    ("note", "code", "words", "expected"),
+    [
+        ("A: Pharyngitis - rapid strep positive. Amoxicillin.", "J02.9", "Pharyngitis", "J02.0"),
+        ("A/P: Acute tonsillitis, RST +, amoxicillin.", "J03.90", "Acute tonsillitis", "J03.00"),
+        ("Strep test came back positive. Dx: acute pharyngitis.", "J02.9", "acute pharyngitis", "J02.0"),
+        # a negative test, or none: the unspecified code stays
+        ("Rapid strep negative. A: Acute pharyngitis, viral.", "J02.9", "Acute pharyngitis", "J02.9"),
+        ("A: Acute pharyngitis - supportive care.", "J02.9", "Acute pharyngitis", "J02.9"),
+    ],
+)
+def test_a_positive_strep_test_makes_the_throat_infection_streptococcal(
+    note: str, code: str, words: str, expected: str
+) -> None:
+    picks = _picked(note, code, words)
+    streptococcal_throat(picks, NoteContext(note=note), CATALOG)
+    assert [c for c, p in picks.items() if p.final] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        ("A/P: Iron deficiency anemia due to menorrhagia - ferrous sulfate.", "D50.0"),
+        ("A/P: Iron deficiency anemia 2/2 chronic GI blood loss.", "D50.0"),
+        ("A/P: Iron deficiency anemia, poor diet - ferrous sulfate.", "D50.9"),
+        ("A/P: Iron deficiency anemia. Nosebleed last year.", "D50.9"),
+    ],
+)
+def test_iron_deficiency_anemia_from_named_bleeding_is_blood_loss_anemia(note: str, expected: str) -> None:
+    picks = _picked(note, "D50.9", "Iron deficiency anemia")
+    iron_deficiency_from_blood_loss(picks, NoteContext(note=note), CATALOG)
+    assert [c for c, p in picks.items() if p.final] == [expected]
+
+
+def test_retinopathy_stage_words_after_a_comma_stay_with_the_retinopathy() -> None:
+    note = "Seen today. Diabetic retinopathy, moderate nonproliferative, both eyes. Also knee pain."
+    texts = [m.text for m in read_note(note)]
+    assert "Diabetic retinopathy, moderate nonproliferative, both eyes" in texts
