@@ -104,8 +104,62 @@ def _roman(value: str) -> str:
 
 
 _SEX = {"m": "male", "f": "female"}
+# An eponym said alone in the possessive ("Crohn's - on Humira", "Graves'", "Parkinson's, stable") names
+# its condition: the Index's noun after it (our own short list of everyday eponyms).
+EPONYM_NOUNS = {
+    "addison": "disease",
+    "alzheimer": "disease",
+    "asperger": "syndrome",
+    "baker": "cyst",
+    "barrett": "esophagus",
+    "behcet": "disease",
+    "bell": "palsy",
+    "bowen": "disease",
+    "buerger": "disease",
+    "conn": "syndrome",
+    "crohn": "disease",
+    "cushing": "syndrome",
+    "de quervain": "tenosynovitis",
+    "dupuytren": "contracture",
+    "graves": "disease",
+    "hashimoto": "thyroiditis",
+    "hirschsprung": "disease",
+    "hodgkin": "lymphoma",
+    "huntington": "disease",
+    "kaposi": "sarcoma",
+    "marfan": "syndrome",
+    "meniere": "disease",
+    "ménière": "disease",
+    "morton": "neuroma",
+    "osgood-schlatter": "disease",
+    "paget": "disease of bone",
+    "parkinson": "disease",
+    "peyronie": "disease",
+    "raynaud": "disease",
+    "scheuermann": "disease",
+    "sever": "disease",
+    "sjogren": "syndrome",
+    "sjögren": "syndrome",
+    "still": "disease",
+    "tietze": "syndrome",
+    "tourette": "syndrome",
+    "wilson": "disease",
+}
+
+
+def _possessive(name: str) -> str:
+    return name + ("'" if name.endswith("s") else "'s")
+
+
+_EPONYM_ALONE = re.compile(
+    r"\b(" + "|".join(sorted((re.escape(e) for e in EPONYM_NOUNS), key=len, reverse=True)) + r")"
+    r"(?:'s|’s|s'|s’|'|’)(?=\s*(?:$|[-–—,.;:()/]|\b(?:on|with|w/|in|s/p|since|dx|diagnosed|flares?|flaring|"
+    r"exacerbation|stable|controlled|well|and|or|f/u|follow\w*|hx|history|remission|active|quiescent)\b))",
+    re.IGNORECASE,
+)
 # Patterns read before the table: (regex, replacement builder).
 _SHAPES: list[tuple[re.Pattern[str], object]] = [
+    (_EPONYM_ALONE, lambda m: _possessive(m.group(1)) + " " + EPONYM_NOUNS[m.group(1).lower()]),
     (
         re.compile(r"\bckd\s*(?:stage\s*|st\.?\s*)?([1-5][ab]?)\b", re.IGNORECASE),
         lambda m: f"chronic kidney disease stage {m.group(1).lower()}",

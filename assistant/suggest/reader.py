@@ -1143,6 +1143,8 @@ _NON_CODING = re.compile(
     # "renal calculus in the right ureter"): where it is, not where it formed (Calculus, ureter N20.1)
     r"\b(?:kidney|renal)\s+(?=(?:stones?|calcul(?:us|i))\s*(?:,|\b(?:in|at|lodged\s+in)\s+)\s*(?:the\s+)?"
     r"(?:(?:right|left|distal|proximal|mid|lower|upper)\s+)*(?:ureter|ureteral|ureterovesical|bladder|urethra)\b)|"
+    # a list's joining word ahead of the condition ("Also Raynaud's", "Additionally has GERD")
+    r"^\s*(?:and\s+)?(?:also|additionally|plus|in\s+addition)\b[,:]?\s*(?:(?:has|with|had|notes?)\s+)?|"
     # who reports it or which test showed it, ahead of the condition ("Patient reports her gout flared ...",
     # "Transvaginal US showed a thickened endometrium"): the narrative's lead, no word of the condition
     r"^\s*(?:the\s+)?(?:patient|pt|she|he)\s+(?:reports?|states?|notes?|says?|describes?|endorses?)\s+"

@@ -9,7 +9,8 @@ import pytest
 from assistant.suggest.coding_rules.anemia_cause import iron_deficiency_from_blood_loss
 from assistant.suggest.coding_rules.context import NoteContext
 from assistant.suggest.coding_rules.strep_throat import streptococcal_throat
-from assistant.suggest.reader import read_note
+from assistant.suggest.coding_rules.stroke_sequela import stated_sequelae
+from assistant.suggest.reader import clean_query, read_note
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 
@@ -70,3 +71,42 @@ def test_retinopathy_stage_words_after_a_comma_stay_with_the_retinopathy() -> No
     note = "Seen today. Diabetic retinopathy, moderate nonproliferative, both eyes. Also knee pain."
     texts = [m.text for m in read_note(note)]
     assert "Diabetic retinopathy, moderate nonproliferative, both eyes" in texts
+
+
+_SEQUELA_TITLES = {
+    "I69.351": "Hemiplegia and hemiparesis following cerebral infarction affecting right dominant side",
+    "I69.320": "Aphasia following cerebral infarction",
+    "R47.01": "Aphasia",
+}
+SEQUELA_CATALOG = CodeCatalog(
+    {"codes": {c: ["ICD-10-CM", t, True, c[:3], "code"] for c, t in _SEQUELA_TITLES.items()}, "refs": {}}
+)
+
+
+def _sequela_search(text: str, prefixes: tuple[str, ...]) -> list[tuple[str, float]]:
+    return [("I69.320", 0.8)] if text.startswith("aphasia") and prefixes == ("I69",) else []
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        ("Old CVA with residual R hemiparesis and aphasia. On ASA.", {"I69.351", "I69.320"}),
+        # aphasia not listed with what the stroke left: its own symptom code
+        ("Old CVA with residual R hemiparesis. New aphasia since this morning.", {"I69.351", "R47.01"}),
+    ],
+)
+def test_a_stroke_stated_with_its_deficits_codes_each_as_a_sequela(note: str, expected: set[str]) -> None:
+    ctx = NoteContext(note=note, search=_sequela_search)
+    stroke_end = note.index("hemiparesis") + len("hemiparesis")
+    aphasia = note.index("aphasia")
+    picks = {
+        "I69.351": Pick("I69.351", 0.3, False, [ctx.mention(0, stroke_end)]),
+        "R47.01": Pick("R47.01", 0.8, True, [ctx.mention(aphasia, aphasia + 7)]),
+    }
+    stated_sequelae(picks, ctx, SEQUELA_CATALOG)
+    assert {c for c, p in picks.items() if p.final} == expected
+
+
+def test_a_lists_joining_word_is_no_part_of_the_condition_searched() -> None:
+    assert clean_query("Also Raynaud's disease") == "Raynaud's disease"
+    assert clean_query("Additionally has GERD") == "GERD"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.suggest.abbreviations import expand_text
 from assistant.suggest.coding_rules.context import NoteContext
 from assistant.suggest.coding_rules.postprocedural import postprocedural_erectile_dysfunction
 from assistant.suggest.index_walker import word_key
@@ -80,3 +81,19 @@ def test_erectile_dysfunction_after_a_pelvic_procedure_is_the_indexs_postoperati
     picks = {"N52.9": Pick("N52.9", 0.7, True, [mention])}
     postprocedural_erectile_dysfunction(picks, ctx, ED_CATALOG)
     assert [c for c, p in picks.items() if p.final] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expanded"),
+    [
+        ("Crohn's - on adalimumab.", "Crohn's disease - on adalimumab."),
+        ("Graves' - methimazole", "Graves' disease - methimazole"),
+        ("Parkinson's, stable on carbidopa", "Parkinson's disease, stable on carbidopa"),
+        ("Hashimoto's", "Hashimoto's thyroiditis"),
+        # the eponym's own noun already said: unchanged
+        ("Bell's palsy, left", "Bell's palsy, left"),
+        ("Alzheimer's dementia", "Alzheimer's dementia"),
+    ],
+)
+def test_an_eponym_said_alone_in_the_possessive_names_its_condition(text: str, expanded: str) -> None:
+    assert expand_text(text) == expanded

@@ -51,7 +51,7 @@ from assistant.suggest.coding_rules.recent_infarction import recent_infarction
 from assistant.suggest.coding_rules.sepsis import localized_infection, organism_sepsis
 from assistant.suggest.coding_rules.stated_condition import unstated_conditions
 from assistant.suggest.coding_rules.strep_throat import streptococcal_throat
-from assistant.suggest.coding_rules.stroke_sequela import stroke_sequelae
+from assistant.suggest.coding_rules.stroke_sequela import stated_sequelae, stroke_sequelae
 from assistant.suggest.coding_rules.symptoms import drop_integral_symptoms
 from assistant.suggest.coding_rules.tobacco import tobacco_status
 from assistant.suggest.coding_rules.underdosing import underdosing
@@ -83,6 +83,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     gate(picks, ctx, catalog)
     unstated_conditions(picks, ctx, catalog)
     stroke_sequelae(picks, ctx, catalog)
+    stated_sequelae(picks, ctx, catalog)
     recent_infarction(picks, ctx, catalog)
     tobacco_status(picks, ctx, catalog)
     identified_influenza(picks, ctx, catalog)

@@ -4,8 +4,11 @@ stroke (I60-I63), which is coded only while the stroke itself is being cared for
 
 from __future__ import annotations
 
+import re
+
 from assistant.suggest.coding_rules.context import NoteContext, add_pick, demote
 from assistant.suggest.history import sequela_of_stroke
+from assistant.suggest.reader import Mention
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 
@@ -45,3 +48,46 @@ def _names_its_sequela(catalog: CodeCatalog, code: str) -> bool:
     """The sequela code asks for another code to identify the sequela ("Other sequelae of cerebral
     infarction": use additional code): the symptom's code is that code, and stays."""
     return any("sequela" in note for note in catalog.notes_for(code).get("use_additional", []))
+
+
+def stated_sequelae(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    """A stroke the note states with the deficit it left ("hx CVA with residual hemiparesis") is coded by
+    its sequela code even where the ranking doubted it (I.C.9.d: the deficit is current), and a deficit listed
+    after it ("... and aphasia") is a sequela too, not a symptom code."""
+    stated = {m.start: m for p in picks.values() for m in p.mentions if sequela_of_stroke(m.text)}
+    why = "the deficit the note states after the stroke: a sequela of cerebrovascular disease (I.C.9.d)"
+    for mention in stated.values():
+        if any(p.final and mention in p.mentions for p in picks.values()):
+            continue
+        sequelae = [
+            p
+            for p in picks.values()
+            if p.code.startswith(SEQUELAE) and not p.vetoed and mention in p.mentions
+        ]
+        if sequelae:
+            best = max(sequelae, key=lambda p: p.score)
+            add_pick(picks, catalog, best.code, best.score, [mention], why)
+    for symptom in [p for p in picks.values() if p.final and p.code.startswith(SYMPTOMS)]:
+        for m in symptom.mentions:
+            if not any(_listed_after(ctx.note, s, m) for s in stated.values()) or ctx.search is None:
+                continue
+            found = ctx.search(f"{m.text} following cerebral infarction", (SEQUELAE,))
+            if found and found[0][1] >= _MIN_SEQUELA_SCORE:
+                if add_pick(picks, catalog, found[0][0], symptom.score, [m], why) is not None:
+                    demote(
+                        symptom, "a deficit after the stroke is its sequela (I69.-), not a symptom (I.C.9.d)"
+                    )
+                break
+
+
+_MIN_SEQUELA_SCORE = 0.5
+_LISTED = re.compile(
+    r"\s*(?:\)\s*)?(?:,|and|&|\+|,\s*and)\s*(?:(?:residual|some|mild|expressive|receptive)\s+)?$", re.I
+)
+
+
+def _listed_after(note: str, stroke: Mention, deficit: Mention) -> bool:
+    """``deficit`` is the next item of the stroke mention's list of what it left ("..., and aphasia")."""
+    return (
+        0 <= deficit.start - stroke.end <= 30 and _LISTED.match(note[stroke.end : deficit.start]) is not None
+    )
