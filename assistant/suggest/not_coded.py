@@ -201,6 +201,14 @@ _STATUS_RE = re.compile(
     r"per|for\s+now|currently|recently)\b)",
     re.IGNORECASE,
 )
+# A treatment named by its kind only ("s/p treatment", "status post surgery"), or its outcome ("SVR"): the
+# status of the condition before it, which that condition's own mention codes (a history, a status code).
+_TREATMENT_ONLY_RE = re.compile(
+    r"^\s*(?:(?:s/p|status\s+post|post|after)\s+(?:(?:successful|completed?|curative|antiviral|medical|"
+    r"surgical)\s+)?(?:treatment|therapy|surgery|procedure|intervention|repair|operation|tx|rx)|"
+    r"SVR|sustained\s+virologic(?:al)?\s+response)\s*[.!]?\s*$",
+    re.IGNORECASE,
+)
 # A vaccine given is a service (Z23 and the administration codes), not a diagnosis ("varicella given today").
 _VACCINE_GIVEN = re.compile(
     r"\b(?:dtap|tdap|td|ipv|mmr|mmrv|varicella|hep(?:atitis)?\s*[ab]|hib|pcv\d*|pneumococcal|ppsv\d*|rotavirus|"
@@ -479,7 +487,7 @@ def why_not_coded(chunk: str) -> str | None:
     text = chunk.strip(" \t-*#•>")
     if not text:
         return None
-    if _STATUS_RE.match(text) or _NO_EVIDENCE_RE.match(text):
+    if _STATUS_RE.match(text) or _NO_EVIDENCE_RE.match(text) or _TREATMENT_ONLY_RE.match(text):
         return "status"
     if _DEMOGRAPHICS.match(text):
         return "demographics"
@@ -523,3 +531,30 @@ def why_not_coded(chunk: str) -> str | None:
     if _MED_LEAD.match(text) or dose_only or prescribed or _A_DRUG.match(text):
         return "medication"
     return None
+
+
+# The condition a plan treats, named after "for" ("start iron for anemia of pregnancy", "increase lisinopril
+# for uncontrolled HTN"): the plan codes nothing, the condition it is for is the visit's diagnosis.
+_TREATED_FOR = re.compile(
+    r"\b(?:start\w*|begin|began|initiat\w*|continu\w*|increas\w*|prescrib\w*|rx|add\w*|resum\w*|switch\w*|"
+    r"treat\w*|given)\b[^;:]*?\bfor\s+(?!(?:prevention|prophylaxis|ppx|risk|screening|possible|presumed|suspected|"
+    r"probable|likely|r/o|rule\s+out|a\s+trial|now|\d)\b)(?P<cond>[^,;()]{3,60}?)\s*[.!]?\s*$",
+    re.IGNORECASE,
+)
+
+
+# What a plan is for that names no condition ("for better control", "for sleep", "for pain").
+_PURPOSE_ONLY = re.compile(
+    r"^(?:(?:better|symptom(?:atic)?|improved?|tighter|more)\s+)?(?:control|relief|management|coverage|"
+    r"strengthening|evaluation|sleep|comfort|symptoms?|maintenance|support|weight\s+loss|energy|mood|pain|"
+    r"goal|compliance|adherence)\b",
+    re.IGNORECASE,
+)
+
+
+def treated_condition(chunk: str) -> tuple[int, int] | None:
+    """The span in ``chunk`` of the condition a plan is for, when it names one; else None."""
+    m = _TREATED_FOR.search(chunk)
+    if m is None or _PURPOSE_ONLY.match(m.group("cond")):
+        return None
+    return m.span("cond")

@@ -19,6 +19,7 @@ from assistant.suggest.not_coded import (
     mental_status_descriptor,
     screening_sentence,
     searched_length,
+    treated_condition,
     vaccine_in_list_given,
     why_not_coded,
     without_sizes,
@@ -60,7 +61,11 @@ _SECTION_HEADERS: list[tuple[str, str]] = [
         "hpi",
     ),
     (r"review\s+of\s+systems|ros", "ros"),
-    (r"past\s+medical\s+history|pmh|pmhx|medical\s+history|problem\s+list", "pmh"),
+    (
+        r"(?:past\s+medical\s+history|pmh|pmhx)\s*/\s*(?:problem\s+list|psh)|past\s+medical\s+history|pmh|pmhx|"
+        r"medical\s+history|problem\s+list",
+        "pmh",
+    ),
     (r"past\s+surgical\s+history|psh|surgical\s+history", "psh"),
     (r"family\s+history|fh|fhx", "fh"),
     (r"social\s+history|sh", "sh"),
@@ -1001,6 +1006,13 @@ def read_note(
                     _share_site(previous, mention, note[previous.end : a])
                 out.append(mention)
                 previous = mention
+                if mention.not_coded == "plan" and (treated := treated_condition(mention.text)):
+                    c_a, c_b = a + treated[0], a + treated[1]
+                    condition = _make(
+                        note, c_a, c_b, section, s_start, s_end, sentence, c_a - s_start, c_b - s_start
+                    )
+                    condition.not_coded = why_not_coded(condition.text)
+                    out.append(condition)
     _merge_trigger_only(out)
     kept = [m for m in out if not _trigger_only(m.text)]
     _read_qualifiers(note, kept)

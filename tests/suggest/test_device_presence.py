@@ -47,3 +47,19 @@ def test_an_icd_the_patient_has_is_the_defibrillator() -> None:
     # the classification's name is no device
     assert not _defibrillator("ICD-10 codes reviewed with the patient. HTN, s/p CABG 2015.")
     assert not _defibrillator("Diagnoses: see ICD 10 list below, 2024.")
+
+
+PACEMAKER = ["ICD-10-CM", "Presence of cardiac pacemaker", True, "Z95", "code"]
+
+
+def _pacemaker(note: str) -> bool:
+    picks: dict[str, Pick] = {}
+    device_status(picks, NoteContext(note=note), CodeCatalog({"codes": {"Z95.0": PACEMAKER}}))
+    return "Z95.0" in picks and picks["Z95.0"].final
+
+
+def test_a_device_listed_in_the_past_history_is_one_the_patient_has() -> None:
+    assert _pacemaker("PMH/Problem list:\n# PPM for sick sinus syndrome\n# HTN\nA/P: stable.")
+    assert _pacemaker("Past medical history: pacemaker for complete heart block. Here for cough.")
+    # named in the visit's own plan without a status word: not assumed present
+    assert not _pacemaker("A/P: Symptomatic bradycardia - PPM placement scheduled.")

@@ -8,8 +8,10 @@ import pytest
 
 from assistant.suggest.coding_rules.anemia_cause import iron_deficiency_from_blood_loss
 from assistant.suggest.coding_rules.context import NoteContext
+from assistant.suggest.coding_rules.pregnancy import trimester_of_the_weeks
 from assistant.suggest.coding_rules.strep_throat import streptococcal_throat
 from assistant.suggest.coding_rules.stroke_sequela import stated_sequelae
+from assistant.suggest.not_coded import why_not_coded
 from assistant.suggest.reader import clean_query, read_note
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
@@ -110,3 +112,50 @@ def test_a_stroke_stated_with_its_deficits_codes_each_as_a_sequela(note: str, ex
 def test_a_lists_joining_word_is_no_part_of_the_condition_searched() -> None:
     assert clean_query("Also Raynaud's disease") == "Raynaud's disease"
     assert clean_query("Additionally has GERD") == "GERD"
+
+
+@pytest.mark.parametrize(
+    ("note", "condition"),
+    [
+        ("Labs reviewed. Start iron for anemia of pregnancy.", "anemia of pregnancy"),
+        ("A/P: Increase lisinopril for uncontrolled hypertension.", "uncontrolled hypertension"),
+    ],
+)
+def test_the_condition_a_plan_treats_is_read_as_a_mention(note: str, condition: str) -> None:
+    found = {m.text: m.not_coded for m in read_note(note)}
+    assert condition in found and found[condition] is None
+
+
+def test_a_plan_for_prevention_or_for_pain_names_no_condition_to_code() -> None:
+    note = "A/P: Start aspirin for prevention of MI. Start Tylenol for pain. Increase for better control."
+    texts = [m.text for m in read_note(note)]
+    assert not any(t.startswith(("prevention", "pain", "better")) for t in texts)
+
+
+@pytest.mark.parametrize(
+    ("chunk", "status"),
+    [("s/p treatment", "status"), ("SVR", "status"), ("status post surgery.", "status"), ("Hep C", None)],
+)
+def test_a_treatment_named_by_its_kind_only_is_no_condition(chunk: str, status: str | None) -> None:
+    assert why_not_coded(chunk) == status
+
+
+_PREGNANCY_TITLES = {
+    "O99.011": "Anemia complicating pregnancy, first trimester",
+    "O99.012": "Anemia complicating pregnancy, second trimester",
+    "O99.013": "Anemia complicating pregnancy, third trimester",
+    "O99.019": "Anemia complicating pregnancy, unspecified trimester",
+}
+PREGNANCY_CATALOG = CodeCatalog(
+    {"codes": {c: ["ICD-10-CM", t, True, "O99.01", "code"] for c, t in _PREGNANCY_TITLES.items()}, "refs": {}}
+)
+
+
+@pytest.mark.parametrize(("weeks", "expected"), [(28, "O99.013"), (20, "O99.012"), (None, "O99.019")])
+def test_documented_weeks_give_an_unspecified_trimester_code_its_trimester(
+    weeks: int | None, expected: str
+) -> None:
+    ctx = NoteContext(note="Prenatal visit. Anemia of pregnancy.", pregnant=True, weeks=weeks)
+    picks = {"O99.019": Pick("O99.019", 0.6, True, [ctx.mention(16, 35)])}
+    trimester_of_the_weeks(picks, ctx, PREGNANCY_CATALOG)
+    assert [c for c, p in picks.items() if p.final] == [expected]

@@ -97,3 +97,8 @@ def test_erectile_dysfunction_after_a_pelvic_procedure_is_the_indexs_postoperati
 )
 def test_an_eponym_said_alone_in_the_possessive_names_its_condition(text: str, expanded: str) -> None:
     assert expand_text(text) == expanded
+
+
+def test_hep_with_a_letter_is_that_hepatitis() -> None:
+    assert expand_text("Hep C, treated") == "hepatitis c, treated"
+    assert expand_text("chronic hep B") == "chronic hepatitis b"

@@ -45,6 +45,7 @@ from assistant.suggest.coding_rules.pregnancy import (
     hypertension_in_pregnancy,
     outcome_of_delivery,
     previous_cesarean,
+    trimester_of_the_weeks,
 )
 from assistant.suggest.coding_rules.prenatal import prenatal_supervision
 from assistant.suggest.coding_rules.recent_infarction import recent_infarction
@@ -106,6 +107,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     hypertension_in_pregnancy(picks, ctx, catalog)
     excluded_in_pregnancy(picks, ctx, catalog)
     conditions_in_pregnancy(picks, ctx, catalog)
+    trimester_of_the_weeks(picks, ctx, catalog)
     previous_cesarean(picks, ctx, catalog)
     outcome_of_delivery(picks, ctx, catalog)
     delivery_only_at_delivery(picks, ctx, catalog)

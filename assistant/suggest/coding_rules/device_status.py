@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from assistant.suggest.coding_rules.context import NoteContext, add_pick, best_score, demote
+from assistant.suggest.reader import sections
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 
@@ -79,6 +80,14 @@ _COMPLICATION_CATEGORIES = ("T82", "T83", "T84", "T85", "T86")
 _SIDES = (("3", r"\bbilateral|\bboth\b"), ("1", r"\bright\b|\bR\b"), ("2", r"\bleft\b|\bL\b"))
 
 
+# A device listed in the past medical or surgical history is one the patient has.
+_HISTORY_SECTIONS = frozenset({"pmh", "psh"})
+
+
+def _section_of(note: str, at: int) -> str:
+    return next((name for a, b, name in sections(note) if a <= at < b), "body")
+
+
 def _code(stem: str, context: str) -> str:
     if not stem.endswith("-"):
         return stem
@@ -96,7 +105,8 @@ def device_status(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog
             line_start = ctx.note.rfind("\n", 0, m.start()) + 1
             line_end = ctx.note.find("\n", m.end())
             line = ctx.note[line_start : line_end if line_end >= 0 else len(ctx.note)]
-            if not (_STATUS.search(line) or _IN_USE.search(line)) or _NOT_STATUS.search(
+            background = _section_of(ctx.note, m.start()) in _HISTORY_SECTIONS  # "PMH: PPM for SSS"
+            if not (background or _STATUS.search(line) or _IN_USE.search(line)) or _NOT_STATUS.search(
                 _sentence(ctx.note, m)
             ):
                 continue

@@ -179,6 +179,25 @@ def conditions_in_pregnancy(picks: dict[str, Pick], ctx: NoteContext, catalog: C
             _drop_misread_chapter_15(picks, ctx, catalog, code, best)
 
 
+def trimester_of_the_weeks(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    """A final chapter 15 code of "unspecified trimester" in a note that documents the weeks is its
+    sibling of that trimester (chapter 15: the trimester is assigned from the weeks documented)."""
+    if not ctx.pregnant or ctx.weeks is None or ctx.delivered:
+        return
+    for code, pick in list(picks.items()):
+        if (
+            not pick.final
+            or not code.startswith("O")
+            or not catalog.title(code).lower().endswith("unspecified trimester")
+        ):
+            continue
+        sibling = trimester_code(code[:-1], ctx.weeks, catalog)
+        if sibling is not None and sibling != code:
+            why = f"{sibling}: the trimester of the documented {ctx.weeks} weeks (chapter 15)"
+            if add_pick(picks, catalog, sibling, pick.score, pick.mentions, why) is not None:
+                picks.pop(code)
+
+
 def _said(ctx: NoteContext, spans: list[tuple[int, int]]) -> set[str]:
     return set().union(*(tokens(ctx.note[a:b]) for a, b in spans)) if spans else set()
 
