@@ -526,6 +526,12 @@ _EPISODE = (
     r"(?:(?:most\s+recent|current(?:ly)?|present)\s+)?episode\s+(?:depressed|depressive|manic|hypomanic|mixed)"
     r"(?:\s*,?\s*(?:mild|moderate|severe)\b[^,.;]*)?"
 )
+# The encounter of an injury or its care, after its comma ("Cervical strain, initial encounter", "fx R radius,
+# subsequent encounter for routine healing"): the 7th character of the condition before it.
+_INJURY_ENCOUNTER = (
+    r"(?:initial|subsequent|first|follow[- ]?up)\s+(?:encounter|visit|evaluation)"
+    r"(?:\s+for\s+(?:closed|open)\s+fracture)?(?:\s+(?:with|for)\s+(?:routine|delayed)\s+healing)?|sequelae?"
+)
 # A "with" / "without" feature the code titles of the condition before it subdivide by ("Alzheimer's dementia,
 # moderate, with agitation", "Gastric ulcer, with bleeding", "Migraine, without aura").
 _WITH_FEATURE = (
@@ -541,7 +547,8 @@ _ONSET = r"(?:early|late|adult|childhood|juvenile|young[- ]adult)[- ]onset"
 _REMISSION = r"(?:in\s+)?(?:(?:early|sustained|partial|full|complete)\s+)?remission(?:\s*\([^)]*\)?)?"
 _COMPLETES_PREVIOUS = re.compile(
     rf"\s*(?:(?:right|left|bilateral|both|r|l|rt|lt)\s+{_SITE}|[a-z]+(?:\s+[a-z]+)?\s+type|[rl][uml]l|{_SPINE_REGION}|"
-    rf"{_STRUCTURE}|{_BREAST_PART}|{_ULCER_DEPTH}|{_EPISODE}|{_REMISSION}|{_ONSET}|{_ORIGIN}|{_WITH_FEATURE})[\s.!?]*",
+    rf"{_STRUCTURE}|{_BREAST_PART}|{_ULCER_DEPTH}|{_EPISODE}|{_REMISSION}|{_ONSET}|{_ORIGIN}|{_WITH_FEATURE}|"
+    rf"{_INJURY_ENCOUNTER})[\s.!?]*",
     re.IGNORECASE,
 )
 
@@ -971,6 +978,8 @@ def read_note(
                 _first_on_line(note, line_start, s_start)
                 or _starts_inline_item(note, line_start, s_start)
                 or (section in ASSESSMENT_SECTIONS and _DASHED_PROBLEM.match(sentence) is not None)
+                # the first words after an inline heading ("... Neck pain. Dx: cervical strain")
+                or (section in ASSESSMENT_SECTIONS and not note[sec_start:s_start].strip())
             )
             screened = screening_sentence(sentence)
             for c_start, c_end in pieces:
@@ -1181,9 +1190,15 @@ _INNER_NEGATION = re.compile(r"(?<=\w)(\s+)(without|w/o|no|not)(?=\s+\w)", re.IG
 _KEPT = "kepttrigger"
 
 
+# The injury's encounter after its comma is its 7th character (seventh.py), no word of the Index's path.
+_ENCOUNTER_TAIL = re.compile(rf",\s*(?:{_INJURY_ENCOUNTER})\s*$", re.IGNORECASE)
+
+
 @per_request
 def walk_query(query: str) -> str:
-    """The mention's query for the Index walk: clean_query's, with an inner negation kept."""
+    """The mention's query for the Index walk: clean_query's, with an inner negation kept and an injury's
+    encounter ("..., initial encounter") left to the 7th character."""
+    query = _ENCOUNTER_TAIL.sub("", query)
     if not _INNER_NEGATION.search(query):
         return clean_query(query)  # most mentions: the planner's own clean query, already memoised
     kept = _INNER_NEGATION.sub(lambda m: f"{m.group(1)}{_KEPT}{m.group(2).lower()}", query)

@@ -223,6 +223,8 @@ def extra_records() -> list[CodeRecord]:
         ),
         _r("Y93", "Activity codes", billable=False),
         _r("Y93.67", "Activity, basketball", "Y93"),
+        _r("Y93.G1", "Activity, food preparation and clean up", "Y93"),
+        *_seven("W26.0", "Contact with knife", "W26.0XX"),
         _r("Y99", "External cause status", billable=False),
         _r("Y99.0", "Civilian activity done for income or pay", "Y99"),
         _r("Y99.8", "Other external cause status", "Y99"),

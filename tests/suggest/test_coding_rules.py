@@ -805,6 +805,27 @@ def test_external_causes_take_the_encounter_character(svc: SuggestionService) ->
     assert not any(c.startswith(("Y92", "Y93", "Y99")) for c in picks)  # place/activity: initial only
 
 
+def test_cutting_food_is_food_preparation_with_the_kitchen_knife(svc: SuggestionService) -> None:
+    asked: list[tuple[str, tuple[str, ...]]] = []
+
+    def search(text: str, prefixes: tuple[str, ...]) -> list[tuple[str, float]]:
+        asked.append((text, prefixes))
+        if prefixes[0] == "W" and "knife" in text:
+            return [("W26.0XXA", 0.7)]
+        if prefixes == ("Y93",) and text == "Activity, food preparation and clean up":
+            return [("Y93.G1", 0.7)]
+        return []
+
+    note = "Cut his finger while chopping onions at home.\nA/P: fracture of right radius."
+    picks = _injury_picks(svc, note)
+    injury_rules(picks, NoteContext(note, 40, search=search), svc.catalog)
+    assert {"W26.0XXA", "Y93.G1"} <= {c for c, p in picks.items() if p.final}
+    asked.clear()
+    note = "Cut his finger on a broken glass while washing dishes.\nA/P: fracture of right radius."
+    injury_rules(_injury_picks(svc, note), NoteContext(note, 40, search=search), svc.catalog)
+    assert not any("knife" in text for text, _ in asked)  # the tool the note names, not a knife
+
+
 def test_a_denied_mechanism_is_no_external_cause(svc: SuggestionService) -> None:
     def search(text: str, prefixes: tuple[str, ...]) -> list[tuple[str, float]]:
         return [("W11.XXXA", 0.7)] if prefixes[0] == "W" else []

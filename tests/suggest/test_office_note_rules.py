@@ -8,11 +8,12 @@ import pytest
 
 from assistant.suggest.coding_rules.anemia_cause import iron_deficiency_from_blood_loss
 from assistant.suggest.coding_rules.context import NoteContext
+from assistant.suggest.coding_rules.postprocedural import postmastectomy_lymphedema
 from assistant.suggest.coding_rules.pregnancy import trimester_of_the_weeks
 from assistant.suggest.coding_rules.strep_throat import streptococcal_throat
 from assistant.suggest.coding_rules.stroke_sequela import stated_sequelae
 from assistant.suggest.not_coded import why_not_coded
-from assistant.suggest.reader import clean_query, read_note
+from assistant.suggest.reader import clean_query, read_note, walk_query
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 
@@ -158,4 +159,36 @@ def test_documented_weeks_give_an_unspecified_trimester_code_its_trimester(
     ctx = NoteContext(note="Prenatal visit. Anemia of pregnancy.", pregnant=True, weeks=weeks)
     picks = {"O99.019": Pick("O99.019", 0.6, True, [ctx.mention(16, 35)])}
     trimester_of_the_weeks(picks, ctx, PREGNANCY_CATALOG)
+    assert [c for c, p in picks.items() if p.final] == [expected]
+
+
+def test_an_injurys_encounter_after_its_comma_stays_with_the_injury() -> None:
+    texts = [m.text for m in read_note("A/P: Cervical strain, initial encounter. Ibuprofen.")]
+    assert "Cervical strain, initial encounter" in texts
+    assert walk_query("Cervical strain, initial encounter") == "Cervical strain"
+
+
+def test_the_first_words_after_an_inline_diagnosis_heading_are_its_problem() -> None:
+    mentions = read_note("Restrained driver in a crash. Neck pain. Dx: cervical strain.")
+    heads = [m.text for m in mentions if m.problem]
+    assert heads == ["cervical strain"]
+
+
+_LYMPHEDEMA = {"I89.0": "Lymphedema, not elsewhere classified", "I97.2": "Postmastectomy lymphedema syndrome"}
+LYMPH_CATALOG = CodeCatalog(
+    {"codes": {c: ["ICD-10-CM", t, True, c[:3], "code"] for c, t in _LYMPHEDEMA.items()}, "refs": {}}
+)
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        ("s/p right mastectomy 2020. Lymphedema of right arm - compression sleeve.", "I97.2"),
+        ("No surgery. Lymphedema of right arm - compression sleeve.", "I89.0"),
+        ("s/p right mastectomy 2020. Lymphedema of both legs after cellulitis.", "I89.0"),
+    ],
+)
+def test_lymphedema_of_the_arm_after_a_mastectomy_is_postmastectomy(note: str, expected: str) -> None:
+    picks = _picked(note, "I89.0", "Lymphedema")
+    postmastectomy_lymphedema(picks, NoteContext(note=note), LYMPH_CATALOG)
     assert [c for c, p in picks.items() if p.final] == [expected]

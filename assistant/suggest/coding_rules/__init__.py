@@ -35,6 +35,7 @@ from assistant.suggest.coding_rules.neoplasm_pain import neoplasm_related_pain
 from assistant.suggest.coding_rules.obstruction import stone_with_hydronephrosis
 from assistant.suggest.coding_rules.partners import add_partners
 from assistant.suggest.coding_rules.postprocedural import (
+    postmastectomy_lymphedema,
     postprocedural_erectile_dysfunction,
     postprocedural_hypothyroidism,
 )
@@ -98,6 +99,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     dominant_side(picks, ctx, catalog)
     postprocedural_hypothyroidism(picks, ctx, catalog)
     postprocedural_erectile_dysfunction(picks, ctx, catalog)
+    postmastectomy_lymphedema(picks, ctx, catalog)
     iron_deficiency_from_blood_loss(picks, ctx, catalog)
     streptococcal_throat(picks, ctx, catalog)
     stone_with_hydronephrosis(picks, ctx, catalog)

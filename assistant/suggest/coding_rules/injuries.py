@@ -47,7 +47,17 @@ _PLACE = re.compile(
     r"nursing home|pool|beach)\b",
     re.IGNORECASE,
 )
+# Cutting food is the Index's "Activity, food preparation and clean up" (Y93.G1); a cut while doing it,
+# with no other tool named, is by the kitchen knife (W26.0).
+_FOOD_PREPARATION = (
+    r"(?:slic|chopp|cutt|dic|peel|carv|minc|prepar|wash)(?:ing|ed)\s+(?:up\s+)?(?:(?:some|the|a|an|her|his)\s+)?"
+    r"(?:\w+\s+)?(?:vegetables?|veggies|food|onions?|meat|bread|bagels?|avocados?|fruit|potato\w*|chicken|"
+    r"tomato\w*|carrots?|dinner|lunch|a\s+meal|dishes)"
+)
+_FOOD_TOOLS = re.compile(r"\b(?:knife|knives|mandoline|peeler|scissors|glass|can\b|lid|grater|blender)", re.I)
+_ACTIVITY_NAMES = ((re.compile(_FOOD_PREPARATION, re.IGNORECASE), "food preparation and clean up"),)
 _ACTIVITY = re.compile(
+    rf"\b(?:while|during)\b[^.\n]{{0,20}}?\b({_FOOD_PREPARATION})|"
     r"\b(?:playing|while|during)\b[^.\n]{0,40}?\b(basketball|soccer|football|baseball|softball|hockey|"
     r"tennis|volleyball|running|jogging|walking|hiking|cycling|biking|skiing|snowboarding|swimming|"
     r"gardening|yard work|mowing|cooking|cleaning|climbing|dancing|skateboarding|weight ?lifting|"
@@ -326,7 +336,11 @@ def external_causes(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatal
         riding = prefixes == TRANSPORT_PREFIXES and _RIDING.search(how)
         fall = fall_code(how) if prefixes != ASSAULT_PREFIXES and not riding else None
         cause = _with_character(catalog, fall, char) if fall and fall in catalog else None
-        cause = cause or _best(ctx, catalog, clean_query(how), prefixes, char, "cause")
+        if re.search(_FOOD_PREPARATION, how, re.IGNORECASE) and not _FOOD_TOOLS.search(how):
+            how_cut = f"{how} contact with knife"
+        else:
+            how_cut = how
+        cause = cause or _best(ctx, catalog, clean_query(how_cut), prefixes, char, "cause")
         clause = mechanism_clause(how)
         if cause is None and clause:
             cause = _best(ctx, catalog, clean_query(clause), prefixes, char, "cause")
@@ -349,6 +363,7 @@ def external_causes(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatal
     )
     if activity and "Y93" not in have:
         name = next(g for g in activity.groups() if g)
+        name = next((term for rx, term in _ACTIVITY_NAMES if rx.fullmatch(name)), name)
         found = _best(ctx, catalog, f"Activity, {name}", ("Y93",), char, "activity")
         if found:
             add_pick(

@@ -77,3 +77,19 @@ def postprocedural_erectile_dysfunction(
             if add_pick(picks, catalog, code, pick.score, [m], reason) is not None:
                 picks.pop(pick.code)
                 return
+
+
+# Lymphedema of the arm after a mastectomy (Index: Lymphedema, postmastectomy I97.2), not secondary
+# lymphedema NEC (I89.0).
+_MASTECTOMY = re.compile(r"\bmastectom\w*|\bMRM\b", re.IGNORECASE)
+_ARM = re.compile(r"\b(?:arm|upper\s+(?:extremity|limb)|UE|hand|forearm)\b", re.IGNORECASE)
+
+
+def postmastectomy_lymphedema(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    pick = picks.get("I89.0")
+    if pick is None or not pick.final or not _MASTECTOMY.search(ctx.note):
+        return
+    said = [m for m in pick.mentions if _ARM.search(ctx.sentence(m))]
+    reason = "Index: Lymphedema, postmastectomy: lymphedema of the arm after a mastectomy"
+    if said and add_pick(picks, catalog, "I97.2", pick.score, said, reason) is not None:
+        picks.pop("I89.0")
