@@ -78,6 +78,42 @@ _PERSONAL: tuple[tuple[str, str, str], ...] = (
     ("C74", "C75", "Z85.858"),
 )
 UNSPECIFIED = {"family": "Z80.9", "history": "Z85.9"}
+# A family member's condition other than cancer by its block (the Z81-Z84 titles against the chapters'
+# blocks), the more specific first: "father with MI at 55" walks to I21.9, ischemic heart disease, Z82.49.
+_FAMILY_CONDITIONS: tuple[tuple[str, str, str], ...] = (
+    ("F70", "F79", "Z81.0"),
+    ("F10", "F10", "Z81.1"),
+    ("F17", "F17", "Z81.2"),
+    ("F11", "F19", "Z81.3"),
+    ("F01", "F99", "Z81.8"),
+    ("G00", "G99", "Z82.0"),
+    ("H54", "H54", "Z82.1"),
+    ("H90", "H91", "Z82.2"),
+    ("H40", "H40", "Z83.511"),
+    ("H00", "H59", "Z83.518"),
+    ("H60", "H95", "Z83.52"),
+    ("I60", "I69", "Z82.3"),
+    ("I00", "I99", "Z82.49"),
+    ("J40", "J47", "Z82.5"),
+    ("J00", "J99", "Z83.6"),
+    ("M80", "M81", "Z82.62"),
+    ("M00", "M19", "Z82.61"),
+    ("M00", "M99", "Z82.69"),
+    ("Q61", "Q61", "Z82.71"),
+    ("Q00", "Q99", "Z82.79"),
+    ("B20", "B20", "Z83.0"),
+    ("A00", "B99", "Z83.1"),
+    ("D50", "D89", "Z83.2"),
+    ("E08", "E13", "Z83.3"),
+    ("E78.01", "E78.01", "Z83.42"),
+    ("E78", "E78", "Z83.438"),
+    ("E00", "E89", "Z83.49"),
+    ("K63.5", "K63.5", "Z83.719"),
+    ("K00", "K95", "Z83.79"),
+    ("L00", "L99", "Z84.0"),
+    ("N00", "N29", "Z84.1"),
+    ("N30", "N99", "Z84.2"),
+)
 
 
 def _lookup(table: tuple[tuple[str, str, str], ...], primary: str) -> str | None:
@@ -99,6 +135,20 @@ def family_code(primary: str) -> str | None:
     return _lookup(_FAMILY, primary)
 
 
+def family_condition_code(code: str) -> str | None:
+    """The Z81-Z84 code for a family member's condition (not a cancer) whose own code is ``code``."""
+    if code[:1] in "CZRSTVWXY" or not code[1:3].isdigit():
+        return None
+    category = code[:3]
+    for first, last, family in _FAMILY_CONDITIONS:
+        if "." in first:
+            if code.startswith(first):
+                return family
+        elif first <= category <= last:
+            return family
+    return None
+
+
 def personal_code(primary: str) -> str | None:
     """The Z85 code for the patient's own past cancer whose primary code is ``primary`` (not a carcinoid:
     those are coded from their own Index entry); None where no site-specific Z85 code exists."""
@@ -115,11 +165,18 @@ def history_code(kind: str, primary: str) -> str | None:
 
 
 def by_site(kind: str, hits: Sequence[WalkHit]) -> tuple[str, WalkHit] | None:
-    """(history code, the walk hit that placed the cancer) for the first hit with a site-specific code."""
+    """(history code, the walk hit that placed the cancer) for the first hit with a site-specific code; for
+    a family member's other condition, the block's Z81-Z84 code where the walk found no family-history code
+    of its own ("History, family, diabetes")."""
     for hit in hits:
         code = history_code(kind, hit.code)
         if code:
             return code, hit
+    if kind == "family" and not any(hit.code.startswith(("Z80", "Z81", "Z82", "Z83", "Z84")) for hit in hits):
+        for hit in hits:
+            code = family_condition_code(hit.code)
+            if code:
+                return code, hit
     return None
 
 

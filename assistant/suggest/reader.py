@@ -68,7 +68,7 @@ _SECTION_HEADERS: list[tuple[str, str]] = [
     ),
     (r"past\s+surgical\s+history|psh|surgical\s+history", "psh"),
     (r"family\s+history|fh|fhx", "fh"),
-    (r"social\s+history|sh", "sh"),
+    (r"social\s+history|sh|social(?=\s*:)", "sh"),
     (
         r"physical\s+exam(?:ination)?|exam(?:ination)?|pe|objective|vitals|o(?=\s*:)|"
         r"mental\s+status(?:\s+exam(?:ination)?)?|mse",
@@ -133,7 +133,10 @@ _HIST_PRE = (
     r"remote|resolved|treated\s+for|years?\s+ago|former|ex(?=-)|quit|quitting|gave\s+up"
 )
 _FAMILY_PRE = (
-    r"family\s+history\s+of|fh\s+of|fhx\s+of|fhx?(?=\s+[a-z])|(?:his|her|the\s+patient's|patient's)?\s*"
+    r"family\s+history\s+of|fh\s+of|fhx\s+of|fhx?(?=\s+[a-z])|"
+    # a relative who found, brought or reports about the patient ("found down by daughter", "per son") is
+    # no family history
+    r"(?<!\bby\s)(?<!\bper\s)(?<!\bwith\s)(?<!\bfrom\s)(?<!\bto\s)(?:his|her|the\s+patient's|patient's)?\s*"
     r"(?:mother|father|brother|sister|sibling|grandmother|grandfather|aunt|uncle|son|daughter|parents?)"
     r"(?:\s+(?:has|had|with|died\s+of|diagnosed\s+with))?"
 )

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.suggest.cancer_history import by_site
 from assistant.suggest.coding_rules.anemia_cause import iron_deficiency_from_blood_loss
 from assistant.suggest.coding_rules.context import NoteContext
 from assistant.suggest.coding_rules.postprocedural import postmastectomy_lymphedema
 from assistant.suggest.coding_rules.pregnancy import trimester_of_the_weeks
 from assistant.suggest.coding_rules.strep_throat import streptococcal_throat
 from assistant.suggest.coding_rules.stroke_sequela import stated_sequelae
+from assistant.suggest.index_walker import WalkHit
 from assistant.suggest.not_coded import why_not_coded
 from assistant.suggest.reader import clean_query, read_note, walk_query
 from assistant.suggest.store import CodeCatalog
@@ -192,3 +194,40 @@ def test_lymphedema_of_the_arm_after_a_mastectomy_is_postmastectomy(note: str, e
     picks = _picked(note, "I89.0", "Lymphedema")
     postmastectomy_lymphedema(picks, NoteContext(note=note), LYMPH_CATALOG)
     assert [c for c, p in picks.items() if p.final] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("hits", "expected"),
+    [
+        ([WalkHit("I21.9", ["Infarction", "myocardial"], 0.9)], "Z82.49"),
+        ([WalkHit("I63.9", ["Infarction", "cerebral"], 0.9)], "Z82.3"),
+        ([WalkHit("J44.9", ["Disease", "lung", "obstructive"], 0.9)], "Z82.5"),
+        ([WalkHit("E11.9", ["Diabetes", "type 2"], 0.9)], "Z83.3"),
+        # the Index's own family-history code wins over the block's
+        (
+            [
+                WalkHit("Z83.719", ["History", "family", "polyps, colon"], 0.9),
+                WalkHit("K63.5", ["Polyp"], 0.5),
+            ],
+            None,
+        ),
+        # a symptom names no family history
+        ([WalkHit("R51.9", ["Headache"], 0.9)], None),
+    ],
+)
+def test_a_family_members_condition_is_the_family_history_code_of_its_block(
+    hits: list[WalkHit], expected: str | None
+) -> None:
+    placed = by_site("family", hits)
+    assert (placed[0] if placed else None) == expected
+
+
+def test_a_relative_who_found_or_reports_about_the_patient_is_no_family_history() -> None:
+    note = "Seen after a fall. Found down at home by daughter, on the floor for hours. Per son, no LOC."
+    assert not any(m.family for m in read_note(note))
+    assert all(m.family for m in read_note("FH: daughter with asthma. Her mother has diabetes."))
+
+
+def test_a_social_heading_ends_the_family_history() -> None:
+    mentions = read_note("FHx: mother with type 2 diabetes.\nSocial: never smoker, rare alcohol.")
+    assert [m.family for m in mentions if "smoker" in m.text] == [False]
