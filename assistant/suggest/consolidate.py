@@ -35,6 +35,15 @@ def absorb_same_category(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
                 _unspecified(catalog, hi.code) and not _unspecified(catalog, lo.code)
             ):
                 continue
+            if _uncomplicated(catalog, hi.code) and not _uncomplicated(catalog, lo.code):
+                # "Diabetes. Also diabetic gastroparesis": the complication's code is the condition coded
+                picks.pop(hi.code)
+                lo.mentions.extend(m for m in hi.mentions if m not in lo.mentions)
+                lo.score = max(lo.score, hi.score)
+                lo.reasons.append(
+                    f"also documented without its complication ({hi.code}); coded once as {lo.code}"
+                )
+                break
             said = _mention_tokens(hi) | catalog.title_tokens(hi.code)
             extra = _mention_tokens(lo) - said
             if _titled(extra, catalog.title_tokens(lo.code)) or _codes_more(catalog, lo, hi):
@@ -134,6 +143,10 @@ _GENERIC_TITLE_WORDS = frozenset(
 def _own_problem_line(lo: Pick, hi: Pick) -> bool:
     """``lo`` is the code of a problem line that ``hi`` is not the code of: a separate problem."""
     return any(m.problem and m not in hi.heads for m in lo.heads)
+
+
+def _uncomplicated(catalog: CodeCatalog, code: str) -> bool:
+    return "without complications" in catalog.title(code).lower()
 
 
 def _unspecified(catalog: CodeCatalog, code: str) -> bool:

@@ -46,7 +46,10 @@ SECTION_WEIGHTS = {
 _SECTION_HEADERS: list[tuple[str, str]] = [
     (
         r"assessment\s*(?:and|&|/)\s*plan|a\s*/\s*p|assessment|(?:ed\s+|clinical\s+|final\s+)?impression|plan|"
-        r"a(?=\s*:)|p(?=\s*:)|imp(?=\s*:)",
+        r"a(?=\s*:)|p(?=\s*:)|imp(?=\s*:)|"
+        # the problems this visit dealt with ("Chronic conditions reviewed:", "Problems addressed today:")
+        r"(?:chronic|active)\s+(?:conditions|problems|issues)(?:\s+(?:reviewed|addressed|managed)(?:\s+today)?)?|"
+        r"(?:problems|issues|diagnoses|conditions)\s+(?:addressed|reviewed|managed)(?:\s+today)?",
         "assessment",
     ),
     (
@@ -977,12 +980,15 @@ def read_note(
             pieces, spread_sites = _split_spread(sentence, pieces)
             pieces, replaced = _split_transplant_reason(sentence, pieces)
             previous: Mention | None = None
-            heads_line = problem_line and (
-                _first_on_line(note, line_start, s_start)
-                or _starts_inline_item(note, line_start, s_start)
-                or (section in ASSESSMENT_SECTIONS and _DASHED_PROBLEM.match(sentence) is not None)
-                # the first words after an inline heading ("... Neck pain. Dx: cervical strain")
-                or (section in ASSESSMENT_SECTIONS and not note[sec_start:s_start].strip())
+            heads_line = (
+                problem_line
+                and (
+                    _first_on_line(note, line_start, s_start)
+                    or _starts_inline_item(note, line_start, s_start)
+                    or (section in ASSESSMENT_SECTIONS and _DASHED_PROBLEM.match(sentence) is not None)
+                    # the first words after an inline heading ("... Neck pain. Dx: cervical strain")
+                    or (section in ASSESSMENT_SECTIONS and not note[sec_start:s_start].strip())
+                )
             )
             screened = screening_sentence(sentence)
             for c_start, c_end in pieces:

@@ -63,6 +63,17 @@ def test_a_vague_repeat_is_still_folded_into_the_specific_code(catalog: CodeCata
     assert "E11.40" not in picks and picks["E11.42"].final
 
 
+def test_a_complication_said_later_is_coded_over_the_uncomplicated_code(catalog: CodeCatalog) -> None:
+    """ "Diabetes. Also diabetic neuropathy": E11.9 says there is no complication; the later mention names
+    one, so the condition is coded once, with it."""
+    picks = {
+        "E11.9": _head("E11.9", "Diabetes", 0.8),
+        "E11.42": _head("E11.42", "diabetic polyneuropathy", 0.6, start=20),
+    }
+    absorb_same_category(picks, catalog)
+    assert [c for c, p in picks.items() if p.final] == ["E11.42"]
+
+
 def test_a_second_diabetic_complication_said_beside_another_is_kept(catalog: CodeCatalog) -> None:
     """I.C.4.a: as many diabetes codes as the complications need; E11.65 does not code the polyneuropathy
     its mention also names."""

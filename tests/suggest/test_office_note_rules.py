@@ -231,3 +231,8 @@ def test_a_relative_who_found_or_reports_about_the_patient_is_no_family_history(
 def test_a_social_heading_ends_the_family_history() -> None:
     mentions = read_note("FHx: mother with type 2 diabetes.\nSocial: never smoker, rare alcohol.")
     assert [m.family for m in mentions if "smoker" in m.text] == [False]
+
+
+def test_a_heading_of_the_problems_the_visit_dealt_with_is_the_assessment() -> None:
+    mentions = read_note("Chronic conditions reviewed: COPD, chronic diastolic heart failure, depression.")
+    assert {m.section for m in mentions} == {"assessment"}
