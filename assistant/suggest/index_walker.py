@@ -132,6 +132,8 @@ WORD_ALIASES: dict[str, tuple[str, ...]] = {
     # "recurrent falls": Falling, falls (repeated) R29.6
     "recurrent": ("repeated",),
     "frequent": ("repeated",),
+    # the colon is the large intestine (Neoplasm table: intestine, large, colon, sigmoid)
+    "colon": ("intestine", "large"),
 }
 QUALIFIER_PENALTY = 0.05
 SITE_BESIDE_PENALTY = 0.005  # more than the aliases a site path may take, less than a word left unread

@@ -551,6 +551,11 @@ _ORIGIN = r"(?:primary|secondary|idiopathic|essential|familial|congenital|acquir
 # The onset the titles subdivide by ("Alzheimer's dementia, late onset" G30.1, "Asthma, adult onset").
 _ONSET = r"(?:early|late|adult|childhood|juvenile|young[- ]adult)[- ]onset"
 _REMISSION = r"(?:in\s+)?(?:(?:early|sustained|partial|full|complete)\s+)?remission(?:\s*\([^)]*\)?)?"
+# What a test or a procedure found, after its colon ("Colonoscopy for screening: found 2 adenomas"): the
+# findings are conditions of their own, not words of the procedure.
+_FINDINGS_AFTER = re.compile(
+    r"\s*(?:found|showed|shows|revealed|reveals|notable\s+for|significant\s+for)\s", re.IGNORECASE
+)
 _COMPLETES_PREVIOUS = re.compile(
     rf"\s*(?:(?:right|left|bilateral|both|r|l|rt|lt)\s+{_SITE}|[a-z]+(?:\s+[a-z]+)?\s+type|[rl][uml]l|{_SPINE_REGION}|"
     rf"{_STRUCTURE}|{_BREAST_PART}|{_ULCER_DEPTH}|{_EPISODE}|{_REMISSION}|{_ONSET}|{_ORIGIN}|{_WITH_FEATURE}|"
@@ -935,7 +940,10 @@ def read_note(
             for cm in _CHUNK_SPLIT.finditer(sentence):
                 left = sentence[pos : cm.start()]
                 if cm.group(0).startswith(":") and not (
-                    problem_line or _heading(left) or _denied_list(sentence[: cm.start()])
+                    problem_line
+                    or _heading(left)
+                    or _denied_list(sentence[: cm.start()])
+                    or _FINDINGS_AFTER.match(sentence, cm.end())
                 ):
                     continue  # "Better eye: moderate impairment": a colon splits problem lines and headings
                 pieces.append((pos, cm.start()))

@@ -862,3 +862,21 @@ def test_a_named_main_term_is_entered_by_each_of_its_alternatives() -> None:
     assert walker.walk("Osgood-Schlatter disease")[0].code == "M92.52"
     # the alternative word alone does not name the eponym's entry
     assert [h.code for h in walker.walk("osteochondrosis")] == ["M93.90"]
+
+
+def test_the_colon_is_read_as_the_large_intestine() -> None:
+    class Bowel(Tab):
+        CODES = {
+            "K57.90": ("Diverticulosis of intestine, part unspecified", True, []),
+            "K57.30": ("Diverticulosis of large intestine", True, []),
+        }
+
+    walker = IndexWalker.from_rows(
+        [
+            _row(0, "Diverticulosis", "K57.90"),
+            _row(1, "Diverticulosis, intestine"),
+            _row(2, "Diverticulosis, intestine, large", "K57.30"),
+        ]
+    )
+    assert walker.walk("diverticulosis of the sigmoid colon", Bowel())[0].code == "K57.30"
+    assert walker.walk("diverticulosis", Bowel())[0].code == "K57.90"

@@ -236,3 +236,10 @@ def test_a_social_heading_ends_the_family_history() -> None:
 def test_a_heading_of_the_problems_the_visit_dealt_with_is_the_assessment() -> None:
     mentions = read_note("Chronic conditions reviewed: COPD, chronic diastolic heart failure, depression.")
     assert {m.section for m in mentions} == {"assessment"}
+
+
+def test_what_a_procedure_found_after_its_colon_is_a_mention_of_its_own() -> None:
+    note = "Seen today. Colonoscopy for screening: found 2 tubular adenomas in the sigmoid colon."
+    texts = [m.text for m in read_note(note)]
+    assert "Colonoscopy for screening" in texts
+    assert any(t.startswith("found 2 tubular adenomas") for t in texts)
