@@ -9,6 +9,7 @@ import pytest
 from assistant.suggest.cancer_history import by_site
 from assistant.suggest.coding_rules.anemia_cause import iron_deficiency_from_blood_loss
 from assistant.suggest.coding_rules.context import NoteContext
+from assistant.suggest.coding_rules.encounters import cancer_follow_up, screening
 from assistant.suggest.coding_rules.postprocedural import postmastectomy_lymphedema
 from assistant.suggest.coding_rules.pregnancy import trimester_of_the_weeks
 from assistant.suggest.coding_rules.strep_throat import streptococcal_throat
@@ -243,3 +244,37 @@ def test_what_a_procedure_found_after_its_colon_is_a_mention_of_its_own() -> Non
     texts = [m.text for m in read_note(note)]
     assert "Colonoscopy for screening" in texts
     assert any(t.startswith("found 2 tubular adenomas") for t in texts)
+
+
+_ENCOUNTER_TITLES = {
+    "Z08": "Encounter for follow-up examination after completed treatment for malignant neoplasm",
+    "Z85.3": "Personal history of malignant neoplasm of breast",
+    "Z12.31": "Encounter for screening mammogram for malignant neoplasm of breast",
+}
+ENCOUNTER_CATALOG = CodeCatalog(
+    {"codes": {c: ["ICD-10-CM", t, True, c[:3], "code"] for c, t in _ENCOUNTER_TITLES.items()}, "refs": {}}
+)
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        (
+            "Oncology surveillance visit. Hx of breast cancer 2015, completed treatment, NED.",
+            {"Z08", "Z85.3"},
+        ),
+        # a wellness visit is its own reason; a screening word of another clause screens nothing
+        (
+            "Here for AWV. Hx of breast cancer 2010, completed treatment. Depression screen negative.",
+            {"Z85.3"},
+        ),
+    ],
+)
+def test_a_cancer_follow_up_is_the_visit_only_when_no_preventive_visit_is(
+    note: str, expected: set[str]
+) -> None:
+    picks = _picked(note, "Z85.3", "Hx of breast cancer")
+    ctx = NoteContext(note=note)
+    cancer_follow_up(picks, ctx, ENCOUNTER_CATALOG)
+    screening(picks, ctx, ENCOUNTER_CATALOG)
+    assert {c for c, p in picks.items() if p.final} == expected

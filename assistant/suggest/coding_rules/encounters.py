@@ -96,9 +96,11 @@ SCREENING: tuple[tuple[str, str], ...] = (
 )
 # A screening that is ordered, due or already a diagnosis is not this encounter's screening.
 _NOT_THIS_SCREENING = re.compile(
-    r"\b(?:history of|h/o|diagnosed|positive|order\w*|referr\w*|schedul\w*|due|recommend\w*|next)\b",
+    r"\b(?:history of|h/o|hx|diagnosed|positive|order\w*|referr\w*|schedul\w*|due|recommend\w*|next)\b",
     re.IGNORECASE,
 )
+# Medicare's annual wellness visit: a preventive visit whose reason is itself.
+_WELLNESS_VISIT = re.compile(r"\b(?-i:AWV)\b|\bannual\s+wellness\b", re.IGNORECASE)
 COUNSELING: tuple[tuple[str, str], ...] = (
     ("Z71.3", r"diet\w*|nutrition\w*|weight loss|weight management"),
     ("Z71.6", r"tobacco|smoking cessation|smoking|quit smoking|smokes|cigarettes?|nicotine|vap(?:e|es|ing)"),
@@ -458,6 +460,8 @@ def cancer_follow_up(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCata
     history = [p for p in picks.values() if p.final and p.code.startswith("Z85")]
     if not history or any(p.final and _CURRENT_NEOPLASM.match(p.code) for p in picks.values()):
         return  # a cancer treated now (or its chemotherapy visit) is the visit's reason, not a follow-up
+    if _GENERAL_EXAM.search(head_lines(ctx.note, 4)) or _WELLNESS_VISIT.search(head_lines(ctx.note, 4)):
+        return  # a preventive visit is its own reason; the past cancer is its history (Z85) only
     m = next((f for f in _SURVEILLANCE.finditer(ctx.note) if _visit_said(ctx, f.start(), f.end())), None)
     if m is None:
         return
@@ -510,6 +514,8 @@ def screening(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) ->
             m = re.search(rf"\b(?:{words})\b", line, re.IGNORECASE if code != "Z12.5" else 0)
             if m is None or _NOT_THIS_SCREENING.search(line):
                 continue
+            if not re.search(r"\bscreen\w*\b", _clause(line, m.start()), re.IGNORECASE):
+                continue  # the screening is another clause's ("Depression screen negative. Hx breast cancer")
             start = line_match.start() + m.start()
             add_pick(
                 picks,
