@@ -826,6 +826,18 @@ def test_cutting_food_is_food_preparation_with_the_kitchen_knife(svc: Suggestion
     assert not any("knife" in text for text, _ in asked)  # the tool the note names, not a knife
 
 
+def test_a_fight_is_an_assault(svc: SuggestionService) -> None:
+    asked: list[tuple[str, ...]] = []
+
+    def search(text: str, prefixes: tuple[str, ...]) -> list[tuple[str, float]]:
+        asked.append(prefixes)
+        return []
+
+    note = "Hit with a bottle in a bar fight last night.\nA/P: fracture of right radius."
+    injury_rules(_injury_picks(svc, note), NoteContext(note, 30, search=search), svc.catalog)
+    assert asked and asked[0][0].startswith("X9")  # the assault codes (X92-Y09), not the accidents
+
+
 def test_a_denied_mechanism_is_no_external_cause(svc: SuggestionService) -> None:
     def search(text: str, prefixes: tuple[str, ...]) -> list[tuple[str, float]]:
         return [("W11.XXXA", 0.7)] if prefixes[0] == "W" else []

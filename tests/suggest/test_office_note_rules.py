@@ -10,6 +10,7 @@ from assistant.suggest.cancer_history import by_site
 from assistant.suggest.coding_rules.anemia_cause import iron_deficiency_from_blood_loss
 from assistant.suggest.coding_rules.context import NoteContext
 from assistant.suggest.coding_rules.encounters import cancer_follow_up, screening
+from assistant.suggest.coding_rules.partners import helicobacter_with_gastric_disease
 from assistant.suggest.coding_rules.postprocedural import postmastectomy_lymphedema
 from assistant.suggest.coding_rules.pregnancy import trimester_of_the_weeks
 from assistant.suggest.coding_rules.strep_throat import streptococcal_throat
@@ -277,4 +278,26 @@ def test_a_cancer_follow_up_is_the_visit_only_when_no_preventive_visit_is(
     ctx = NoteContext(note=note)
     cancer_follow_up(picks, ctx, ENCOUNTER_CATALOG)
     screening(picks, ctx, ENCOUNTER_CATALOG)
+    assert {c for c, p in picks.items() if p.final} == expected
+
+
+_PYLORI_TITLES = {
+    "K25.9": "Gastric ulcer, unspecified as acute or chronic, without hemorrhage or perforation",
+    "B96.81": "Helicobacter pylori [H. pylori] as the cause of diseases classified elsewhere",
+}
+PYLORI_CATALOG = CodeCatalog(
+    {"codes": {c: ["ICD-10-CM", t, True, c[:3], "code"] for c, t in _PYLORI_TITLES.items()}, "refs": {}}
+)
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        ("EGD: gastric ulcer. H. pylori positive on biopsy. Triple therapy.", {"K25.9", "B96.81"}),
+        ("EGD: gastric ulcer. H. pylori negative on biopsy. PPI.", {"K25.9"}),
+    ],
+)
+def test_helicobacter_found_with_an_ulcer_is_coded_beside_it(note: str, expected: set[str]) -> None:
+    picks = _picked(note, "K25.9", "gastric ulcer")
+    helicobacter_with_gastric_disease(picks, NoteContext(note=note), PYLORI_CATALOG)
     assert {c for c, p in picks.items() if p.final} == expected

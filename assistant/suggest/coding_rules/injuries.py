@@ -75,7 +75,10 @@ _ACTIVITY_WHEN = re.compile(
 )
 _WORK = re.compile(r"\b(?:at work|while working|on the job|work[- ]related|at his job|at her job)\b", re.I)
 _ASSAULT = re.compile(
-    r"\b(?:assault\w*|attacked|punched by|beaten|hit by (?:a|an|his|her) \w+ during)\b", re.I
+    r"\b(?:assault\w*|attacked|punched by|beaten|hit by (?:a|an|his|her) \w+ during|"
+    r"(?:bar|street|school)?\s*fight(?:ing)?|brawl|altercation|stabbed|"
+    r"struck by (?:a|an|his|her) \w+ during)\b",
+    re.I,
 )
 
 _VEHICLE = re.compile(

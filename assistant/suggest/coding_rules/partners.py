@@ -307,6 +307,7 @@ def add_organism(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog)
     """B95-B97 beside an infection whose note says "use additional code (B95-B97) to identify the agent",
     and beside a condition said with its agent that the Index codes apart."""
     agent_said_with_condition(picks, ctx, catalog)
+    helicobacter_with_gastric_disease(picks, ctx, catalog)
     infections = [p for p in _diagnoses(picks, catalog) if _asks_for(catalog, p, "B96.20")]
     if not infections:
         return
@@ -327,6 +328,24 @@ def add_organism(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog)
         if added is not None:
             _organism_is_not_a_second_infection(picks, added, owner, ctx.mention(m.start(), m.end()))
         return
+
+
+# Ulcers, gastritis, duodenitis and dyspepsia: the conditions a Helicobacter pylori found in the note causes
+# (Coding Clinic: B96.81 beside them), though their categories ask for no agent.
+_PYLORI_CONDITIONS = ("K25", "K26", "K27", "K28", "K29", "K30")
+_PYLORI = next(rx for code, rx in ORGANISM_PATTERNS if code == "B96.81")
+
+
+def helicobacter_with_gastric_disease(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    owners = [p for p in _diagnoses(picks, catalog) if p.code.startswith(_PYLORI_CONDITIONS)]
+    found = next(
+        (f for f in _PYLORI.finditer(ctx.note) if not _negative_result(ctx.note, f.start(), f.end())), None
+    )
+    if not owners or found is None or any(p.final and p.code == "B96.81" for p in picks.values()):
+        return
+    owner = max(owners, key=lambda p: p.score)
+    reason = f"Helicobacter pylori found with {owner.code}: its agent beside it (B96.81)"
+    add_pick(picks, catalog, "B96.81", owner.score * 0.95, [ctx.mention(found.start(), found.end())], reason)
 
 
 def agent_said_with_condition(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
