@@ -203,7 +203,7 @@ _CHUNK_SPLIT = re.compile(
     # An acute condition on a chronic one is two conditions ("AKI on CKD 3a", "pneumonia on top of COPD");
     # "acute on chronic" is one qualifier and stays whole.
     r"(?<!acute)\s+(?:on\s+top\s+of|superimposed\s+on)\s+|"
-    r"(?<!acute)\s+on\s+(?=(?:ckd|chronic\s+kidney|esrd|end[- ]stage\s+renal)\b)",
+    r"(?<!acute)\s+on\s+(?=(?:ckd|chronic\s+kidney|esrd|end[- ]stage\s+renal)(?:\b|\d))",  # "CKD3a"
     re.IGNORECASE,
 )
 

@@ -13,6 +13,7 @@ from assistant.suggest.coding_rules.encounters import cancer_follow_up, screenin
 from assistant.suggest.coding_rules.partners import helicobacter_with_gastric_disease
 from assistant.suggest.coding_rules.postprocedural import postmastectomy_lymphedema
 from assistant.suggest.coding_rules.pregnancy import trimester_of_the_weeks
+from assistant.suggest.coding_rules.rheumatoid import rheumatoid_kind
 from assistant.suggest.coding_rules.strep_throat import streptococcal_throat
 from assistant.suggest.coding_rules.stroke_sequela import stated_sequelae
 from assistant.suggest.index_walker import WalkHit
@@ -301,3 +302,37 @@ def test_helicobacter_found_with_an_ulcer_is_coded_beside_it(note: str, expected
     picks = _picked(note, "K25.9", "gastric ulcer")
     helicobacter_with_gastric_disease(picks, NoteContext(note=note), PYLORI_CATALOG)
     assert {c for c, p in picks.items() if p.final} == expected
+
+
+_RA_TITLES = {
+    "M06.9": "Rheumatoid arthritis, unspecified",
+    "M05.261": "Rheumatoid vasculitis with rheumatoid arthritis of right knee",
+    "M05.79": (
+        "Rheumatoid arthritis with rheumatoid factor of multiple sites without organ or systems involvement"
+    ),
+}
+RA_CATALOG = CodeCatalog(
+    {"codes": {c: ["ICD-10-CM", t, True, c[:3], "code"] for c, t in _RA_TITLES.items()}, "refs": {}}
+)
+
+
+@pytest.mark.parametrize(
+    ("note", "code", "expected"),
+    [
+        ("Dx: RA flare R knee. Kenalog injected.", "M05.261", "M06.9"),
+        ("Dx: RA of R knee with rheumatoid vasculitis of the skin.", "M05.261", "M05.261"),
+        ("Dx: RA of hands and feet, RF+ and anti-CCP+.", "M05.79", "M05.79"),
+        ("Dx: RA of hands and feet.", "M05.79", "M06.9"),
+    ],
+)
+def test_rheumatoid_arthritis_with_what_the_note_never_says_is_the_plain_code(
+    note: str, code: str, expected: str
+) -> None:
+    picks = _picked(note, code, "RA")
+    rheumatoid_kind(picks, NoteContext(note=note), RA_CATALOG)
+    assert [c for c, p in picks.items() if p.final] == [expected]
+
+
+def test_an_acute_kidney_injury_on_ckd_written_without_a_space_is_two_conditions() -> None:
+    texts = [m.text for m in read_note("A/P: #AKI on CKD3a - trend Cr. #HTN - hold.")]
+    assert "AKI" in texts and "CKD3a" in texts

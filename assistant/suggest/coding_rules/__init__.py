@@ -50,6 +50,7 @@ from assistant.suggest.coding_rules.pregnancy import (
 )
 from assistant.suggest.coding_rules.prenatal import prenatal_supervision
 from assistant.suggest.coding_rules.recent_infarction import recent_infarction
+from assistant.suggest.coding_rules.rheumatoid import rheumatoid_kind
 from assistant.suggest.coding_rules.sepsis import localized_infection, organism_sepsis
 from assistant.suggest.coding_rules.stated_condition import unstated_conditions
 from assistant.suggest.coding_rules.strep_throat import streptococcal_throat
@@ -102,6 +103,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     postmastectomy_lymphedema(picks, ctx, catalog)
     iron_deficiency_from_blood_loss(picks, ctx, catalog)
     streptococcal_throat(picks, ctx, catalog)
+    rheumatoid_kind(picks, ctx, catalog)
     stone_with_hydronephrosis(picks, ctx, catalog)
     copd_with_lower_respiratory_infection(picks, ctx, catalog)
     dementia_in_other_diseases(picks, ctx, catalog)

@@ -145,6 +145,8 @@ INTEGRAL: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("M25.71",), ("M19.01",)),
     (("M25.7",), ("M15",)),
     (("F51.5",), ("F43.1",)),  # the nightmares of post-traumatic stress disorder (its re-experiencing)
+    # the tremor, sweating, anxiety, racing heart and nausea of an alcohol withdrawal
+    (("R25.1", "R61", "F41.9", "R45.0", "R00.0", "R11"), ("F10.13", "F10.23", "F10.93")),
 )
 _SYMPTOMS = tuple(prefix for symptoms, _ in INTEGRAL for prefix in symptoms)
 
