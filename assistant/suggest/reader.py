@@ -674,6 +674,11 @@ def _first_on_line(note: str, line_start: int, s_start: int) -> bool:
     return not tokens(before)
 
 
+def _cancer_screened(text: str) -> bool:
+    """ "LDCT lung cancer screening today": the cancer screened for, not a cancer (the encounter codes it)."""
+    return names_neoplasm(text) and screening_sentence(text)
+
+
 def _strip_span(note: str, start: int, end: int) -> tuple[int, int]:
     while start < end and (note[start].isspace() or note[start] in _BULLET_CHARS and _is_bullet(note, start)):
         start += 1
@@ -1017,7 +1022,7 @@ def read_note(
                     (REPLACED if c_start in replaced or _replaced_then(note, mention) else None)
                     or why_not_coded(mention.text)
                     or _only_qualifiers(mention.text)
-                    or ("test" if screened else None)
+                    or ("test" if screened or _cancer_screened(mention.text) else None)
                     or ("immunization given" if vaccine_in_list_given(mention.text, sentence) else None)
                     or _exam_finding(section, mention.text)
                 )

@@ -336,3 +336,9 @@ def test_rheumatoid_arthritis_with_what_the_note_never_says_is_the_plain_code(
 def test_an_acute_kidney_injury_on_ckd_written_without_a_space_is_two_conditions() -> None:
     texts = [m.text for m in read_note("A/P: #AKI on CKD3a - trend Cr. #HTN - hold.")]
     assert "AKI" in texts and "CKD3a" in texts
+
+
+def test_a_screening_done_today_after_a_history_is_no_history_of_the_cancer_screened() -> None:
+    note = "Former smoker, 30 pack-years, quit 2012 - LDCT lung cancer screening today. HLD on statin."
+    found = {m.text: m.not_coded for m in read_note(note)}
+    assert found.get("LDCT lung cancer screening today") == "test"
