@@ -53,7 +53,10 @@ _TREATMENT_OVER = re.compile(
     r"\b(?:s/p|status\s+post)\s+(?:\w+\s+){0,2}?(?:resection|excision|mastectomy|lumpectomy|prostatectomy|"
     r"colectomy|hemicolectomy|nephrectomy|hysterectomy|orchiectomy|thyroidectomy|chemo\w*|radiation|"
     r"surgery|mohs)\b|\bmohs\s+(?:surgery\s+)?(?:in\s+)?(?:19|20)\d\d\b|"
-    r"\btreated\s+(?:in\s+(?:19|20)\d\d|\d+\s+years?\s+ago|with\s+(?:surgery|chemo\w*|radiation))",
+    r"\btreated\s+(?:in\s+(?:19|20)\d\d|\d+\s+years?\s+ago|with\s+(?:surgery|chemo\w*|radiation))|"
+    # a dictated course: "treated with hysterectomy ... in March 2022", "brachytherapy completed June 2022"
+    r"\btreated\s+with\s+[^.;]{0,80}?\bin\s+(?:[a-z]+\s+)?(?:19|20)\d\d\b|"
+    r"\b(?:chemo\w*|radiation|radiotherapy|brachytherapy|treatment|therapy)\s+(?:was\s+)?completed\b",
     re.IGNORECASE,
 )
 # Leukemia, myeloma and lymphoma "in remission" have codes of their own (C81-C96, "in remission"): the cancer

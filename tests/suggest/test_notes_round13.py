@@ -1,0 +1,139 @@
+"""Round 13 of the us-notes batches: general classes the blind batch usn-1241 ... usn-1264 showed. Each test
+has a note of our own wording the rule must change and one it must leave alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.suggest.coding_rules import NoteContext
+from assistant.suggest.coding_rules.adverse_effects import _DEVICE_AFTER
+from assistant.suggest.coding_rules.encounters import _general_exam_said
+from assistant.suggest.coding_rules.partners import add_weeks
+from assistant.suggest.history import history_cue
+from assistant.suggest.not_coded import immunity_in_list
+from assistant.suggest.patient import read_demographics
+from assistant.suggest.reader import Mention, read_note
+from assistant.suggest.store import CodeCatalog
+from assistant.suggest.types import Pick
+
+TITLES = {
+    "O02.1": "Missed abortion",
+    "O20.0": "Threatened abortion",
+    "Z3A.10": "10 weeks gestation of pregnancy",
+    "Z3A.00": "Weeks of gestation of pregnancy not specified",
+}
+
+
+def _catalog() -> CodeCatalog:
+    return CodeCatalog({"codes": {c: ["ICD-10-CM", t, True, c[:3], "code"] for c, t in TITLES.items()}})
+
+
+def _picks(note: str, words: str, *codes: str) -> dict[str, Pick]:
+    start = note.index(words)
+    m = Mention(start, start + len(words), words, words, "assessment", 0, len(note))
+    return {c: Pick(c, 0.8, True, [m]) for c in codes}
+
+
+def test_no_weeks_of_gestation_beside_a_pregnancy_with_abortive_outcome() -> None:
+    note = "30F G2P1 at 10w1d, sac without heartbeat on scan. Impression: missed AB; mifepristone discussed."
+    picks = _picks(note, "missed AB", "O02.1", "Z3A.10")
+    add_weeks(picks, NoteContext(note=note, pregnant=True, weeks=10), _catalog())
+    assert picks["O02.1"].final and not picks["Z3A.10"].final
+
+
+def test_weeks_of_gestation_stay_beside_a_pregnancy_that_goes_on() -> None:
+    note = "30F G2P1 at 10w1d with light bleeding, heartbeat seen. Impression: threatened AB, pelvic rest."
+    picks = _picks(note, "threatened AB", "O20.0")
+    add_weeks(picks, NoteContext(note=note, pregnant=True, weeks=10), _catalog())
+    assert picks["O20.0"].final and "Z3A.10" in picks and picks["Z3A.10"].final
+
+
+@pytest.mark.parametrize(
+    ("note", "pregnant"),
+    [
+        # a vitamin taken before conceiving and a dose change awaiting a pregnancy document none
+        ("34F hoping to conceive next spring; takes a prenatal vitamin daily.", False),
+        ("29F with Graves on methimazole; switch to PTU once pregnancy is confirmed.", False),
+        ("27F, trying for pregnancy for 8 months, cycles irregular.", False),
+        # a pregnancy stated as present still is one
+        ("31F G2P1 at 20 weeks, on her prenatal vitamins, here for anatomy scan.", True),
+        ("26F, pregnancy confirmed by hCG today; prenatal labs drawn.", True),
+    ],
+)
+def test_a_pregnancy_hoped_for_is_not_documented(note: str, pregnant: bool) -> None:
+    assert read_demographics(note).pregnant is pregnant
+
+
+def test_a_diagnosis_not_favored_is_negated() -> None:
+    ms = read_note(
+        "Assessment:\n1. Lymphoma not favored given normal LDH.\n2. Reactive lymph nodes - recheck.\n"
+    )
+    assert any(m.negated for m in ms if m.text.startswith("Lymphoma"))
+    assert not any(m.negated for m in ms if m.text.startswith("Reactive"))
+    # "favored" alone is the physician's leading diagnosis, not a denial
+    ms = read_note("Assessment:\n1. Viral pericarditis favored; colchicine.\n")
+    assert not any(m.negated for m in ms if "pericarditis" in m.text)
+
+
+@pytest.mark.parametrize(
+    ("chunk", "sentence", "immune"),
+    [
+        ("Measles", "Measles and mumps immune per titers.", True),
+        ("hepatitis B", "Hepatitis B nonimmune, series restarted.", True),
+        ("Measles", "Measles exposure at daycare 5 days ago.", False),
+        ("immune thrombocytopenia", "Immune thrombocytopenia on steroids.", False),
+    ],
+)
+def test_a_disease_named_in_an_immunity_sentence_is_its_immunity(
+    chunk: str, sentence: str, immune: bool
+) -> None:
+    assert immunity_in_list(chunk, sentence) is immune
+
+
+@pytest.mark.parametrize(
+    ("text", "general"),
+    [
+        ("the neurologist's examination showed brisk reflexes", False),
+        ("exam revealed a harsh systolic murmur", False),
+        ("annual physical exam", True),
+        ("routine examination for employment", True),
+    ],
+)
+def test_an_examination_reported_by_its_findings_is_no_general_exam(text: str, general: bool) -> None:
+    assert _general_exam_said(text) is general
+
+
+@pytest.mark.parametrize(
+    ("sentence", "mention", "past"),
+    [
+        (
+            "She had a stage II ovarian carcinoma treated with debulking surgery and six cycles of "
+            "carboplatin in October 2019.",
+            "ovarian carcinoma",
+            True,
+        ),
+        ("His rectal cancer was irradiated; radiotherapy completed in May.", "rectal cancer", True),
+        # a cancer still under treatment, or a treatment planned, is current
+        ("Her lung cancer is being treated with carboplatin, cycle 3 in May 2026.", "lung cancer", False),
+        ("Bladder cancer - therapy to start once the port is placed.", "Bladder cancer", False),
+    ],
+)
+def test_a_cancer_whose_treatment_the_note_dates_as_finished_is_history(
+    sentence: str, mention: str, past: bool
+) -> None:
+    assert (history_cue(sentence, mention) is not None) is past
+
+
+@pytest.mark.parametrize(
+    ("text", "device"),
+    [
+        (" pump occlusion overnight", True),
+        ("-pen dosing error", True),
+        (" infusion set kinked", True),
+        (" therapy for 3 weeks", False),
+        (" use", False),
+    ],
+)
+def test_the_delivery_device_after_a_drug_is_no_adverse_effect_of_it(text: str, device: bool) -> None:
+    assert (_DEVICE_AFTER.match(text) is not None) is device
+
