@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.suggest.abbreviations import expand_text
 from assistant.suggest.coding_rules import NoteContext
 from assistant.suggest.coding_rules.adverse_effects import _DEVICE_AFTER
+from assistant.suggest.coding_rules.drugs_given import ALIASES, facility_visit
 from assistant.suggest.coding_rules.encounters import _general_exam_said
 from assistant.suggest.coding_rules.partners import add_weeks
+from assistant.suggest.coding_rules.transport import car_occupant_query
 from assistant.suggest.history import history_cue
 from assistant.suggest.not_coded import immunity_in_list
 from assistant.suggest.patient import read_demographics
@@ -137,3 +140,56 @@ def test_a_cancer_whose_treatment_the_note_dates_as_finished_is_history(
 def test_the_delivery_device_after_a_drug_is_no_adverse_effect_of_it(text: str, device: bool) -> None:
     assert (_DEVICE_AFTER.match(text) is not None) is device
 
+
+@pytest.mark.parametrize(
+    ("text", "query"),
+    [
+        (
+            "Belted driver whose sedan was rear-ended at a light on Main Street.",
+            "car driver injured in collision with other type car in traffic accident",
+        ),
+        (
+            "Front-seat passenger, T-boned by a pickup truck on the highway.",
+            "car passenger injured in collision with pick-up truck in traffic accident",
+        ),
+        (
+            "Driver, MVC with an SUV while backing out in a parking lot.",
+            "car driver injured in collision with sport utility vehicle in nontraffic accident",
+        ),
+        # another road user, or the other party's driver, is no car occupant
+        ("Cyclist struck by a car at an intersection.", None),
+        ("Pedestrian hit by a distracted driver in a crosswalk, collision at low speed.", None),
+        ("Driver, no collision; twisted ankle stepping out of the car.", None),
+    ],
+)
+def test_a_car_occupants_crash_is_asked_in_the_titles_words(text: str, query: str | None) -> None:
+    assert car_occupant_query(text) == query
+
+
+@pytest.mark.parametrize(
+    ("text", "expanded"),
+    [
+        ("Bruise of L front thigh", "Bruise of left front thigh"),
+        ("R medial knee pain", "right medial knee pain"),
+        ("Received 2 L, lateral decubitus film", "Received 2 L, lateral decubitus film"),
+    ],
+)
+def test_a_side_letter_before_a_direction_word_is_the_side(text: str, expanded: str) -> None:
+    assert expand_text(text) == expanded
+
+
+@pytest.mark.parametrize(
+    ("first_line", "facility"),
+    [
+        ("Rheum clinic - 52 F with lupus since 2015 when admitted with nephritis.", False),
+        ("Office f/u - 60 M seen in the ER 2 weeks ago for gout, better now.", False),
+        ("ED visit - 33 M with a hand laceration.", True),
+        ("Admitted 11/30 for cellulitis; hospital day 2.", True),
+    ],
+)
+def test_a_stay_of_the_past_on_the_first_line_is_no_facility_visit(first_line: str, facility: bool) -> None:
+    assert facility_visit(NoteContext(note=first_line + "\nA/P: ...")) is facility
+
+
+def test_pcn_is_read_as_penicillin_in_a_drug_given() -> None:
+    assert ALIASES["pcn"] == "penicillin"

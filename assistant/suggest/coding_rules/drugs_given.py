@@ -48,6 +48,7 @@ ALIASES: dict[str, str] = {
     "celestone": "betamethasone",
     "rocephin": "ceftriaxone",
     "bicillin": "penicillin g benzathine",
+    "pcn": "penicillin",
     "depo-provera": "medroxyprogesterone",
     "dmpa": "medroxyprogesterone",
     "depo-testosterone": "testosterone cypionate",
@@ -117,10 +118,22 @@ _FACILITY = re.compile(
 )
 
 
+# A stay of the past the first line tells ("HIV dx 2017 when admitted with PCP", "seen in the ED last week")
+# is the history, not the visit.
+_PAST_BEFORE = re.compile(
+    r"\b(?:when|was|were|prior|previous|last|after|since|h/o|hx|history\s+of|dx)\s+(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
+_PAST_AFTER = re.compile(r"^[^.;\n]{0,30}\b(?:(?:19|20)\d\d|ago|last\s+(?:week|month|year))\b", re.IGNORECASE)
+
+
 def facility_visit(ctx: NoteContext) -> bool:
     """An inpatient stay, or a note whose first line opens an emergency-department or hospital visit."""
-    first = head_lines(ctx.note, 1).strip()
-    return ctx.setting == "inpatient" or _FACILITY.search(first[:80]) is not None
+    first = head_lines(ctx.note, 1).strip()[:80]
+    return ctx.setting == "inpatient" or any(
+        not _PAST_BEFORE.search(first[: m.start()]) and not _PAST_AFTER.search(first[m.end() :])
+        for m in _FACILITY.finditer(first)
+    )
 
 
 @dataclass(frozen=True)

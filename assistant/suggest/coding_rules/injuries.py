@@ -16,6 +16,7 @@ import re
 
 from assistant.suggest import seventh
 from assistant.suggest.coding_rules.context import NoteContext, add_pick, demote
+from assistant.suggest.coding_rules.transport import CAR_OCCUPANT_PREFIXES, car_occupant_query
 from assistant.suggest.reader import clean_query
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
@@ -326,6 +327,9 @@ def external_causes(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatal
         riding = prefixes == TRANSPORT_PREFIXES and _RIDING.search(how)
         fall = fall_code(how) if prefixes != ASSAULT_PREFIXES and not riding else None
         cause = _with_character(catalog, fall, char) if fall and fall in catalog else None
+        crash = car_occupant_query(how) if prefixes == TRANSPORT_PREFIXES else None
+        if cause is None and crash is not None:
+            cause = _best(ctx, catalog, crash, CAR_OCCUPANT_PREFIXES, char, "cause")
         cause = cause or _best(ctx, catalog, clean_query(how), prefixes, char, "cause")
         clause = mechanism_clause(how)
         if cause is None and clause:
