@@ -7,8 +7,8 @@ import pytest
 
 from assistant.suggest.abbreviations import expand_text
 from assistant.suggest.coding_rules import NoteContext
-from assistant.suggest.coding_rules.adverse_effects import _DEVICE_AFTER
-from assistant.suggest.coding_rules.drugs_given import ALIASES, facility_visit
+from assistant.suggest.coding_rules.adverse_effects import _DEVICE_AFTER, stated_underdosing
+from assistant.suggest.coding_rules.drugs_given import _NAMED_NOT_GIVEN, ALIASES, facility_visit
 from assistant.suggest.coding_rules.encounters import _general_exam_said
 from assistant.suggest.coding_rules.partners import add_weeks
 from assistant.suggest.coding_rules.transport import car_occupant_query
@@ -193,3 +193,38 @@ def test_a_stay_of_the_past_on_the_first_line_is_no_facility_visit(first_line: s
 
 def test_pcn_is_read_as_penicillin_in_a_drug_given() -> None:
     assert ALIASES["pcn"] == "penicillin"
+
+
+def _drug_table_search(text: str, prefixes: tuple[str, ...]) -> list[tuple[str, float]]:
+    """A stand-in for the Drug-table walk: the insulin row's columns."""
+    if "insulin" not in text:
+        return []
+    return [("T38.3X6" if text.startswith("underdosing") else "T38.3X5", 0.9)]
+
+
+def test_underdosing_stated_in_words_takes_the_underdosing_column() -> None:
+    titles = {
+        "E11.65": "Type 2 diabetes mellitus with hyperglycemia",
+        "T38.3X6A": "Underdosing of insulin and oral hypoglycemic [antidiabetic] drugs, initial encounter",
+    }
+    catalog = CodeCatalog({"codes": {c: ["ICD-10-CM", t, True, c[:3], "code"] for c, t in titles.items()}})
+    note = "Ran out of pens - underdosing of insulin for 5 days. A/P: DM2 w/ hyperglycemia."
+    picks = _picks(note, "DM2 w/ hyperglycemia", "E11.65")
+    stated_underdosing(picks, NoteContext(note=note, search=_drug_table_search), catalog)
+    assert "T38.3X6A" in picks and picks["T38.3X6A"].final
+    # "no underdosing" is denied; a dose taken as prescribed is no underdosing
+    for denied in (
+        "Took every dose, no underdosing of insulin. A/P: DM2 w/ hyperglycemia.",
+        "Insulin taken as prescribed. A/P: DM2 w/ hyperglycemia.",
+    ):
+        picks = _picks(denied, "DM2 w/ hyperglycemia", "E11.65")
+        stated_underdosing(picks, NoteContext(note=denied, search=_drug_table_search), catalog)
+        assert "T38.3X6A" not in picks
+
+
+@pytest.mark.parametrize(
+    ("after", "not_given"),
+    [(" contamination risk)", True), (" use disorder", True), (" overdose", True), (" 50 mcg IV", False)],
+)
+def test_a_drug_named_for_a_risk_or_a_use_is_not_given(after: str, not_given: bool) -> None:
+    assert (_NAMED_NOT_GIVEN.match(after) is not None) is not_given

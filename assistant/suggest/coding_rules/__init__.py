@@ -9,7 +9,11 @@ which diagnoses remain.
 from __future__ import annotations
 
 from assistant.suggest.coding_rules.adjuvant import cancer_under_hormonal_therapy
-from assistant.suggest.coding_rules.adverse_effects import adverse_effect_sequela, drug_adverse_effects
+from assistant.suggest.coding_rules.adverse_effects import (
+    adverse_effect_sequela,
+    drug_adverse_effects,
+    stated_underdosing,
+)
 from assistant.suggest.coding_rules.antineoplastic import (
     antineoplastic_adverse_effect,
     antineoplastic_encounter,
@@ -108,6 +112,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     cancer_under_hormonal_therapy(picks, ctx, catalog)
     antineoplastic_adverse_effect(picks, ctx, catalog)
     drug_adverse_effects(picks, ctx, catalog)
+    stated_underdosing(picks, ctx, catalog)
     adverse_effect_sequela(picks, ctx, catalog)
     device_status(picks, ctx, catalog)
     drugs_given(picks, ctx, catalog)

@@ -118,20 +118,22 @@ _CONDITION_WORDS = re.compile(
 )
 
 
-def _adverse_effect_code(ctx: NoteContext, catalog: CodeCatalog, drug: str) -> str | None:
+def _adverse_effect_code(
+    ctx: NoteContext, catalog: CodeCatalog, drug: str, column: tuple[str, str] = ("adverse effect", "5")
+) -> str | None:
     if ctx.search is None or _NOT_A_DRUG.match(drug) or _CONDITION_ENDING.match(drug):
         return None
     known = next((t for rx, t in _CLASS_TERMS if rx.match(drug)), None)
     if known is None and _CONDITION_WORDS.search(expand_text(drug)):
         return None
     term = known or antineoplastic_class(drug, ctx.note) or drug
-    found = ctx.search(f"adverse effect of {term}", DRUG_TABLE_PREFIXES)
+    found = ctx.search(f"{column[0]} of {term}", DRUG_TABLE_PREFIXES)
     if not found or found[0][1] < (_MIN_KNOWN if known else _MIN_SCORE):
         return None
     code = found[0][0]
     stem = code[:-1] if len(code) == 8 else code
-    if len(stem) != 7 or stem[-1] != "5":
-        return None  # not the adverse-effect column
+    if len(stem) != 7 or stem[-1] != column[1]:
+        return None  # not the column asked for (adverse effect 5, underdosing 6)
     initial = stem + "A"
     return initial if initial in catalog and catalog.billable(initial) else None
 
@@ -235,3 +237,27 @@ def adverse_effect_sequela(picks: dict[str, Pick], ctx: NoteContext, catalog: Co
         why = "the note calls the condition a late effect of the drug: sequela (guideline I.C.19.a, I.B.10)"
         if add_pick(picks, catalog, sequela, pick.score, pick.mentions, why) is not None:
             demote(pick, why)
+
+
+# Underdosing the note states in words ("pump failure with underdosing of insulin", "underdosed his
+# metoprolol"): the Drug table's underdosing column (sixth character 6), beside the condition (I.C.19.e.5.c).
+_UNDERDOSING = re.compile(
+    rf"\bunder-?dos(?:ing|ed|e)\s+(?:of\s+)?(?:(?:his|her|their|the)\s+)?(?P<drug>{_DRUG})",
+    re.IGNORECASE,
+)
+UNDERDOSING = ("underdosing", "6")
+
+
+def stated_underdosing(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    conditions = [p for p in picks.values() if p.final and not p.code.startswith(("T", "Z"))]
+    if not conditions:
+        return
+    for m in _UNDERDOSING.finditer(ctx.note):
+        if _DENIED.search(ctx.note[max(0, m.start() - 30) : m.start()]):
+            continue
+        code = _adverse_effect_code(ctx, catalog, m.group("drug"), UNDERDOSING)
+        if code is None:
+            continue
+        score = max(p.score for p in conditions) * 0.9
+        why = f'underdosing the note states ("{m.group(0).strip()}"), beside the condition (I.C.19.e.5.c)'
+        add_pick(picks, catalog, code, score, [ctx.mention(*m.span("drug"))], why)

@@ -105,6 +105,13 @@ _NOT_INJECTED = re.compile(
     r"x\s*\d+\s*(?:d|days?|wks?|weeks?))\b",  # a course of days is a prescription, not an office dose
     re.IGNORECASE,
 )
+# A drug named for a risk, a use or a test of it ("naloxone given (fentanyl contamination risk)", "opioid
+# overdose", "fentanyl use"): not the drug given.
+_NAMED_NOT_GIVEN = re.compile(
+    r"\s+(?:contamina\w*|risks?|exposures?|overdoses?|use|abuse|misuse|withdrawal|dependence|toxicity|"
+    r"levels?|screens?|positive|negative|allerg\w*)\b",
+    re.IGNORECASE,
+)
 _DOSE_BEFORE = re.compile(
     r"(?P<value>\d[\d,]*(?:\.\d+)?)\s*(?P<million>)(?P<unit>mg|mcg|g|units?|cc|ml|L)\s+(?:[a-z]+\s+)?$",
     re.IGNORECASE,
@@ -234,7 +241,7 @@ def drugs_in(text: str, table: dict[str, list[DrugCode]], on_dialysis: bool = Fa
     for i, (word, start, end) in enumerate(spans):
         if word not in table or word in seen or start in coded or word in _LOCAL_ANESTHETIC:
             continue
-        if _NOT_INJECTED.search(text, start, min(len(text), end + 30)):
+        if _NOT_INJECTED.search(text, start, min(len(text), end + 30)) or _NAMED_NOT_GIVEN.match(text, end):
             continue
         near = {w for w, _, _ in spans[max(0, i - 2) : i + 5]}
         salts = {w for w in near if w in SALT_WORDS and w not in _GENERIC}
