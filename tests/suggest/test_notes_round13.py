@@ -10,6 +10,7 @@ from assistant.suggest.coding_rules import NoteContext
 from assistant.suggest.coding_rules.adverse_effects import _DEVICE_AFTER, stated_underdosing
 from assistant.suggest.coding_rules.drugs_given import _NAMED_NOT_GIVEN, ALIASES, facility_visit
 from assistant.suggest.coding_rules.encounters import _general_exam_said
+from assistant.suggest.coding_rules.injuries import _place_query
 from assistant.suggest.coding_rules.partners import add_weeks
 from assistant.suggest.coding_rules.transport import car_occupant_query
 from assistant.suggest.history import history_cue
@@ -228,3 +229,34 @@ def test_underdosing_stated_in_words_takes_the_underdosing_column() -> None:
 )
 def test_a_drug_named_for_a_risk_or_a_use_is_not_given(after: str, not_given: bool) -> None:
     assert (_NAMED_NOT_GIVEN.match(after) is not None) is not_given
+
+
+@pytest.mark.parametrize(
+    ("text", "expanded"),
+    [
+        # current clinical terms the FY2025 Index does not list, in the Index's words
+        ("functional neurological symptom disorder, tremor type", "conversion disorder, tremor type"),
+        ("adenotonsillar hypertrophy on exam", "hypertrophy of tonsils with adenoids on exam"),
+        ("preconception counseling today", "procreative counseling today"),
+        ("Hashimoto's hypothyroidism, euthyroid", "hashimoto's thyroiditis, euthyroid"),
+        # the neighbours are left as written
+        ("functional dyspepsia", "functional dyspepsia"),
+        ("tonsillar hypertrophy", "tonsillar hypertrophy"),
+        ("postpartum hypothyroidism", "postpartum hypothyroidism"),
+    ],
+)
+def test_current_terms_read_in_the_indexs_words(text: str, expanded: str) -> None:
+    assert expand_text(text).lower() == expanded.lower()
+
+
+@pytest.mark.parametrize(
+    ("place", "query"),
+    [
+        ("on I-80", "interstate highway as the place of occurrence"),
+        ("on the freeway", "interstate highway as the place of occurrence"),
+        ("on the street", "on the street as the place of occurrence"),
+    ],
+)
+def test_a_limited_access_highway_is_the_interstate_place(place: str, query: str) -> None:
+    assert _place_query(place) == query
+

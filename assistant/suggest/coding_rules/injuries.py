@@ -45,9 +45,11 @@ _PLACE = re.compile(
     r"\b(?:at|in|on) (?:his |her |their |the |a )?(?:[a-z]+ ){0,2}?(?:home|house|kitchen|bathroom|bedroom|"
     r"garage|yard|backyard|garden|driveway|stairs|street|road|highway|sidewalk|parking lot|school|work|"
     r"workplace|office|store|restaurant|gym|playground|park|field|court|farm|construction site|"
-    r"nursing home|pool|beach)\b",
+    r"nursing home|pool|beach|interstate|freeway|expressway|parkway|intersection|I-\d+)\b",
     re.IGNORECASE,
 )
+# A limited-access highway by its name or number ("on I-94", "on the freeway"): the Y92 title's words.
+_INTERSTATE = re.compile(r"\b(?:I-\d+|interstate|freeway|expressway)\b", re.IGNORECASE)
 _ACTIVITY = re.compile(
     r"\b(?:playing|while|during)\b[^.\n]{0,40}?\b(basketball|soccer|football|baseball|softball|hockey|"
     r"tennis|volleyball|running|jogging|walking|hiking|cycling|biking|skiing|snowboarding|swimming|"
@@ -200,6 +202,8 @@ _RESIDENCE = (
 def _place_query(place: str, sentence: str = "") -> str:
     """A place in the words of the Y92 titles ("... as the place of occurrence"); a home is a
     "non-institutional (private) residence" (its kind from the sentence, when named) with the room or yard."""
+    if _INTERSTATE.search(place):
+        return "interstate highway as the place of occurrence"
     low = place.lower()
     room = next((r for r in _ROOMS if r.split()[-1] in low or r.split()[0] in low), None)
     if not _HOME.search(place) and room is None:
