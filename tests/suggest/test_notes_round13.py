@@ -12,6 +12,8 @@ from assistant.suggest.coding_rules.drugs_given import _NAMED_NOT_GIVEN, ALIASES
 from assistant.suggest.coding_rules.encounters import _general_exam_said
 from assistant.suggest.coding_rules.injuries import _place_query
 from assistant.suggest.coding_rules.partners import add_weeks
+from assistant.suggest.coding_rules.removed_organ import removed_organ
+from assistant.suggest.coding_rules.symptoms import integral_to
 from assistant.suggest.coding_rules.transport import car_occupant_query
 from assistant.suggest.history import history_cue
 from assistant.suggest.not_coded import immunity_in_list
@@ -259,4 +261,52 @@ def test_current_terms_read_in_the_indexs_words(text: str, expanded: str) -> Non
 )
 def test_a_limited_access_highway_is_the_interstate_place(place: str, query: str) -> None:
     assert _place_query(place) == query
+
+
+@pytest.mark.parametrize(
+    ("symptom", "diagnoses", "owner"),
+    [
+        ("M54.2", ["S13.4XXA"], "S13.4XXA"),  # neck pain of the whiplash sprain
+        ("N50.811", ["N45.1"], "N45.1"),  # testicular pain of the epididymitis
+        ("R00.2", ["I48.0"], "I48.0"),  # palpitations of the atrial fibrillation
+        ("R06.02", ["I35.0"], "I35.0"),  # exertional breathlessness of aortic stenosis
+        # a symptom beside a diagnosis it is not part of stays
+        ("M54.2", ["S93.401A"], None),
+        ("R00.2", ["E78.5"], None),
+        ("N50.811", ["N40.0"], None),
+    ],
+)
+def test_symptoms_routinely_part_of_a_diagnosis(
+    symptom: str, diagnoses: list[str], owner: str | None
+) -> None:
+    assert integral_to(symptom, diagnoses) == owner
+
+
+def _gallbladder_catalog() -> CodeCatalog:
+    titles = {
+        "K80.20": "Calculus of gallbladder without cholecystitis without obstruction",
+        "K81.1": "Chronic cholecystitis",
+        "K80.50": "Calculus of bile duct without cholangitis or cholecystitis without obstruction",
+        "Z48.815": "Encounter for surgical aftercare following surgery on the digestive system",
+    }
+    return CodeCatalog({"codes": {c: ["ICD-10-CM", t, True, c[:3], "code"] for c, t in titles.items()}})
+
+
+def test_the_disease_of_a_removed_organ_is_history_after_the_operation() -> None:
+    note = (
+        "Post-op check, 12 d after lap chole for biliary colic from gallstones. Incisions healing.\nA/P: ..."
+    )
+    picks = _picks(note, "gallstones", "K80.20", "K80.50")
+    removed_organ(picks, NoteContext(note=note), _gallbladder_catalog())
+    assert not picks["K80.20"].final and picks["K80.50"].final  # a stone left in the duct stays
+    assert "Z48.815" in picks and picks["Z48.815"].final
+    # the hospital stay that took the gallbladder out codes what it was taken out for
+    picks = _picks(note, "gallstones", "K80.20")
+    removed_organ(picks, NoteContext(note=note, setting="inpatient"), _gallbladder_catalog())
+    assert picks["K80.20"].final
+    # an operation planned, not done, leaves the disease current and the visit no aftercare
+    planned = "Surgery consult. Gallstones with chronic cholecystitis - lap chole scheduled next week."
+    picks = _picks(planned, "chronic cholecystitis", "K81.1")
+    removed_organ(picks, NoteContext(note=planned), _gallbladder_catalog())
+    assert picks["K81.1"].final and "Z48.815" not in picks
 

@@ -48,6 +48,7 @@ from assistant.suggest.coding_rules.pregnancy import (
 )
 from assistant.suggest.coding_rules.prenatal import prenatal_supervision
 from assistant.suggest.coding_rules.recent_infarction import recent_infarction
+from assistant.suggest.coding_rules.removed_organ import removed_organ
 from assistant.suggest.coding_rules.sepsis import localized_infection, organism_sepsis
 from assistant.suggest.coding_rules.stated_condition import unstated_conditions
 from assistant.suggest.coding_rules.stroke_sequela import stroke_sequelae
@@ -106,6 +107,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     prenatal_supervision(picks, ctx, catalog)
     injury_rules(picks, ctx, catalog)
     drop_integral_symptoms(picks, ctx, catalog)
+    removed_organ(picks, ctx, catalog)
     neoplasm_related_pain(picks, ctx, catalog)
     chronic_site_pain(picks, ctx, catalog)
     add_partners(picks, ctx, catalog)
