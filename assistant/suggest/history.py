@@ -106,6 +106,15 @@ _ACUTE_EVENT = re.compile(
     r"cellulitis|gastroenteritis|diverticulitis|appendicitis|pancreatitis|cholecystitis|kidney\s+stones?|nephrolithiasis|renal\s+colic|shingles|zoster|sepsis|otitis(?:\s+media)?)\b",
     re.IGNORECASE,
 )
+# Acute episodes counted over a period ("1 strep pharyngitis in 2 yr", "3 episodes of otitis in the past
+# year"): how often it happened before, not an episode of this visit (which the note names on its own; an
+# ordinal, "3rd UTI this year", is the current one and is not matched).
+_EPISODE_COUNT = re.compile(
+    r"^\s*(?:\d+|one|two|three|four|five|six|several|multiple|few)\s+(?:episodes?\s+of\s+|bouts?\s+of\s+)?"
+    r"[^,;:]{2,40}?\s+(?:in|over|during|within)\s+(?:the\s+)?(?:past|last|prior|previous)?\s*"
+    r"(?:\d+|one|two|three|a)?\s*(?:years?|yrs?|months?|mos?|weeks?|wks?)\b",
+    re.IGNORECASE,
+)
 _SEASON = r"(?:year|month|winter|spring|summer|fall|autumn)"
 _EVENT_DATE = re.compile(
     r"\b(?:\d+|a|one|two|three|four|five|six|several|few)\s+(?:weeks?|wks?|months?|mos?)\s+ago\b|"
@@ -248,6 +257,9 @@ def history_cue(sentence: str, mention: str) -> str | None:
         return _dated_and_closed(sentence, mention)
     m = _PAST_EVENT.search(mention)
     if m:
+        return m.group(0).strip().lower()
+    m = _EPISODE_COUNT.search(mention)
+    if m and _ACUTE_EVENT.search(mention):
         return m.group(0).strip().lower()
     closed = _dated_and_closed(sentence, mention)
     if closed is None and _ACUTE_EVENT.search(mention) and not _STILL_PRESENT.search(sentence):

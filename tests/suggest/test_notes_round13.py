@@ -310,3 +310,16 @@ def test_the_disease_of_a_removed_organ_is_history_after_the_operation() -> None
     removed_organ(picks, NoteContext(note=planned), _gallbladder_catalog())
     assert picks["K81.1"].final and "Z48.815" not in picks
 
+
+@pytest.mark.parametrize(
+    ("mention", "past"),
+    [
+        ("2 bouts of sinusitis in the last year", True),
+        ("three episodes of cystitis over 6 months", True),
+        # the current episode by its ordinal, a count that is no acute illness
+        ("4th UTI this year", False),
+        ("2 falls in the past month", False),
+    ],
+)
+def test_acute_episodes_counted_over_a_period_are_history(mention: str, past: bool) -> None:
+    assert (history_cue(mention + " - no treatment today.", mention) is not None) is past
