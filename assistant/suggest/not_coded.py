@@ -381,7 +381,8 @@ _SPECIALTY_SHORT = (
 _SPECIALTY_LABEL_RE = re.compile(rf"(?:{_SPECIALTIES}|{_SPECIALTY_SHORT})", re.IGNORECASE)
 _SPECIALTY_VISIT_RE = re.compile(
     rf"^(?:(?:addiction|general|adult|pediatric|outpatient|inpatient)\s+)?(?:{_SPECIALTIES})(?:\s+(?:{_SPECIALTIES}))?"
-    r"(?:\s+(?:f/u|fu|follow[- ]?up|visit|consult(?:ation)?|clinic|note|new\s+patient|post-?op\s+visit))*$",
+    r"(?:\s+(?:f/u|fu|follow[- ]?up|visit|consult(?:ation)?|clinic|note|new\s+patient|post-?op\s+visit|"
+    r"intake|evaluation|eval))*$",
     re.IGNORECASE,
 )
 _LABEL_WORDS = (

@@ -16,7 +16,7 @@ from assistant.suggest.coding_rules.removed_organ import removed_organ
 from assistant.suggest.coding_rules.symptoms import integral_to
 from assistant.suggest.coding_rules.transport import car_occupant_query
 from assistant.suggest.history import history_cue
-from assistant.suggest.not_coded import immunity_in_list
+from assistant.suggest.not_coded import immunity_in_list, why_not_coded
 from assistant.suggest.patient import read_demographics
 from assistant.suggest.reader import Mention, read_note
 from assistant.suggest.store import CodeCatalog
@@ -323,3 +323,15 @@ def test_the_disease_of_a_removed_organ_is_history_after_the_operation() -> None
 )
 def test_acute_episodes_counted_over_a_period_are_history(mention: str, past: bool) -> None:
     assert (history_cue(mention + " - no treatment today.", mention) is not None) is past
+
+
+@pytest.mark.parametrize(
+    ("chunk", "why"),
+    [
+        ("Addiction medicine intake", "administrative"),
+        ("Cardiology evaluation", "administrative"),
+        ("cocaine addiction", None),
+    ],
+)
+def test_a_specialty_intake_heading_is_no_diagnosis(chunk: str, why: str | None) -> None:
+    assert why_not_coded(chunk) == why
