@@ -12,6 +12,7 @@ from assistant.suggest.coding_rules.drugs_given import _NAMED_NOT_GIVEN, ALIASES
 from assistant.suggest.coding_rules.encounters import _general_exam_said
 from assistant.suggest.coding_rules.injuries import _place_query
 from assistant.suggest.coding_rules.partners import add_weeks
+from assistant.suggest.coding_rules.pregnancy import carrier_in_pregnancy
 from assistant.suggest.coding_rules.removed_organ import removed_organ
 from assistant.suggest.coding_rules.symptoms import integral_to
 from assistant.suggest.coding_rules.transport import car_occupant_query
@@ -335,3 +336,33 @@ def test_acute_episodes_counted_over_a_period_are_history(mention: str, past: bo
 )
 def test_a_specialty_intake_heading_is_no_diagnosis(chunk: str, why: str | None) -> None:
     assert why_not_coded(chunk) == why
+
+
+def test_a_group_b_strep_carrier_in_pregnancy_is_the_chapter_15_carrier_code() -> None:
+    titles = {
+        "Z22.330": "Carrier of Group B streptococcus",
+        "O99.820": "Streptococcus B carrier state complicating pregnancy",
+        "O99.824": "Streptococcus B carrier state complicating childbirth",
+    }
+    catalog = CodeCatalog({"codes": {c: ["ICD-10-CM", t, True, c[:3], "code"] for c, t in titles.items()}})
+    note = "31F G2P1 at 37 weeks, vaginal swab grew group B strep. A/P: GBS carrier - IV penicillin in labor."
+    picks = _picks(note, "GBS carrier", "Z22.330")
+    carrier_in_pregnancy(picks, NoteContext(note=note, pregnant=True, weeks=37), catalog)
+    assert picks["O99.820"].final and not picks["Z22.330"].final
+    # a carrier who is not pregnant keeps the carrier code
+    plain = "45M, throat swab grew group B strep, no symptoms. A/P: GBS carrier - no treatment."
+    picks = _picks(plain, "GBS carrier", "Z22.330")
+    carrier_in_pregnancy(picks, NoteContext(note=plain), catalog)
+    assert list(picks) == ["Z22.330"] and picks["Z22.330"].final
+
+
+@pytest.mark.parametrize(
+    ("text", "expanded"),
+    [
+        ("GBS positive on the 36 week swab", "carrier of group b streptococcus on the 36 week swab"),
+        ("GBS carrier", "carrier of group b streptococcus"),
+        ("GBS positive sepsis in the newborn", "GBS positive sepsis in the newborn"),
+    ],
+)
+def test_a_positive_group_b_strep_screen_is_the_carrier_state(text: str, expanded: str) -> None:
+    assert expand_text(text) == expanded

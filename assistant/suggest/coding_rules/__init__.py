@@ -39,6 +39,7 @@ from assistant.suggest.coding_rules.obstruction import stone_with_hydronephrosis
 from assistant.suggest.coding_rules.partners import add_partners
 from assistant.suggest.coding_rules.postprocedural import postprocedural_hypothyroidism
 from assistant.suggest.coding_rules.pregnancy import (
+    carrier_in_pregnancy,
     conditions_in_pregnancy,
     delivery_only_at_delivery,
     excluded_in_pregnancy,
@@ -101,6 +102,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     hypertension_in_pregnancy(picks, ctx, catalog)
     excluded_in_pregnancy(picks, ctx, catalog)
     conditions_in_pregnancy(picks, ctx, catalog)
+    carrier_in_pregnancy(picks, ctx, catalog)
     previous_cesarean(picks, ctx, catalog)
     outcome_of_delivery(picks, ctx, catalog)
     delivery_only_at_delivery(picks, ctx, catalog)
