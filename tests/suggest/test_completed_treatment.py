@@ -73,9 +73,7 @@ def test_a_condition_resolved_on_its_maintenance_drug_stays_current() -> None:
 def test_a_condition_gone_without_treatment_brings_no_follow_up_code() -> None:
     """Outgrown or settled on its own, a condition is over but no treatment was completed: not coded, and no
     Z09 for it (the visit follows up something else)."""
-    note = (
-        "F/u of his rash. Pneumonia as a toddler, resolved without treatment.\nA/P: HTN - lisinopril."
-    )
+    note = "F/u of his rash. Pneumonia as a toddler, resolved without treatment.\nA/P: HTN - lisinopril."
     assert _run(note, {"J18.9": "pneumonia", "I10": "HTN"}) == ["I10"]
     treated = (
         "F/u of his rash. Pneumonia last month, treated with amoxicillin, resolved.\nA/P: HTN - lisinopril."
