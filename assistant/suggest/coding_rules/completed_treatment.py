@@ -30,7 +30,7 @@ _OVER = re.compile(
 _STILL_CURRENT = re.compile(
     r"\b(?:not\s+(?:yet\s+|fully\s+|completely\s+)?(?:resolved|cleared|healed|gone)|unresolved|partial\w*|"
     r"incomplete\w*|still|persist\w*|ongoing|recurr\w*|relaps\w*|worse\w*|continu\w*|improving|residual|"
-    r"day\s+\d+\s+of|remains?|(?:on|taking|takes)\s+(?!day\b)[a-z]+)\b",
+    r"day\s+\d+\s+of|remains?|(?:on|taking|takes)\s+(?!day\b|(?:its|his|her|their)\s+own\b)[a-z]+)\b",
     re.IGNORECASE,
 )
 # Gone without a treatment ("childhood asthma, outgrown, no tx"): over, but no treatment was completed, so
