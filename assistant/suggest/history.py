@@ -53,7 +53,10 @@ _TREATMENT_OVER = re.compile(
     r"\b(?:s/p|status\s+post)\s+(?:\w+\s+){0,2}?(?:resection|excision|mastectomy|lumpectomy|prostatectomy|"
     r"colectomy|hemicolectomy|nephrectomy|hysterectomy|orchiectomy|thyroidectomy|chemo\w*|radiation|"
     r"surgery|mohs)\b|\bmohs\s+(?:surgery\s+)?(?:in\s+)?(?:19|20)\d\d\b|"
-    r"\btreated\s+(?:in\s+(?:19|20)\d\d|\d+\s+years?\s+ago|with\s+(?:surgery|chemo\w*|radiation))",
+    r"\btreated\s+(?:in\s+(?:19|20)\d\d|\d+\s+years?\s+ago|with\s+(?:surgery|chemo\w*|radiation))|"
+    # a dictated course: "treated with hysterectomy ... in March 2022", "brachytherapy completed June 2022"
+    r"\btreated\s+with\s+[^.;]{0,80}?\bin\s+(?:[a-z]+\s+)?(?:19|20)\d\d\b|"
+    r"\b(?:chemo\w*|radiation|radiotherapy|brachytherapy|treatment|therapy)\s+(?:was\s+)?completed\b",
     re.IGNORECASE,
 )
 # Leukemia, myeloma and lymphoma "in remission" have codes of their own (C81-C96, "in remission"): the cancer
@@ -101,6 +104,15 @@ _ACUTE_EVENT = re.compile(
     r"pneumonia|pna|uris?|upper\s+respiratory\s+(?:tract\s+)?infection|bronchitis|sinusitis|pharyngitis|"
     r"strep\s+throat|influenza|flu|covid(?:-?19)?|utis?|urinary\s+tract\s+infection|cystitis|pyelonephritis|"
     r"cellulitis|gastroenteritis|diverticulitis|appendicitis|pancreatitis|cholecystitis|kidney\s+stones?|nephrolithiasis|renal\s+colic|shingles|zoster|sepsis|otitis(?:\s+media)?)\b",
+    re.IGNORECASE,
+)
+# Acute episodes counted over a period ("1 strep pharyngitis in 2 yr", "3 episodes of otitis in the past
+# year"): how often it happened before, not an episode of this visit (which the note names on its own; an
+# ordinal, "3rd UTI this year", is the current one and is not matched).
+_EPISODE_COUNT = re.compile(
+    r"^\s*(?:\d+|one|two|three|four|five|six|several|multiple|few)\s+(?:episodes?\s+of\s+|bouts?\s+of\s+)?"
+    r"[^,;:]{2,40}?\s+(?:in|over|during|within)\s+(?:the\s+)?(?:past|last|prior|previous)?\s*"
+    r"(?:\d+|one|two|three|a)?\s*(?:years?|yrs?|months?|mos?|weeks?|wks?)\b",
     re.IGNORECASE,
 )
 _SEASON = r"(?:year|month|winter|spring|summer|fall|autumn)"
@@ -245,6 +257,9 @@ def history_cue(sentence: str, mention: str) -> str | None:
         return _dated_and_closed(sentence, mention)
     m = _PAST_EVENT.search(mention)
     if m:
+        return m.group(0).strip().lower()
+    m = _EPISODE_COUNT.search(mention)
+    if m and _ACUTE_EVENT.search(mention):
         return m.group(0).strip().lower()
     closed = _dated_and_closed(sentence, mention)
     if closed is None and _ACUTE_EVENT.search(mention) and not _STILL_PRESENT.search(sentence):

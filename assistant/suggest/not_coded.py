@@ -288,7 +288,7 @@ _LOW_PROBABILITY_RE = re.compile(
 # immunity confirmed", "HBV nonimmune"); nor is the titer that measures it ("varicella IgG +", "HBsAb <10").
 _IMMUNE_RE = re.compile(
     r"^(?:[\w/-]+\s+){1,3}(?:immune|immunity|non-?immune|not\s+immune)"
-    r"(?:\s+(?:confirmed|documented|by\s+titers?|per\s+titers?))?$|"
+    r"(?:\s+\(?(?:confirmed|documented|by\s+titers?|per\s+titers?)\)?)?$|"
     r"^immune\s+to\s+[\w\s/-]+$|"
     r"^(?:(?:varicella|vzv|measles|rubeola|mumps|rubella|mmr|hep(?:atitis)?\s*[ab]|hav|hbv)\s+(?:igg|titers?)|"
     r"hbsab|anti-?hbs|hep(?:atitis)?\s*b\s+surface\s+(?:antibody|ab))"
@@ -345,6 +345,15 @@ def vaccine_in_list_given(chunk: str, sentence: str) -> bool:
     )
 
 
+_IMMUNITY_WORD = re.compile(r"\b(?:non-?)?immun(?:e|ity)\b", re.IGNORECASE)
+
+
+def immunity_in_list(chunk: str, sentence: str) -> bool:
+    """Is ``chunk`` a bare vaccine-preventable disease named in a sentence about immunity ("Rubella and
+    varicella immune")? The patient's immunity is no infection (I.C.21.c.5)."""
+    return _VACCINE_NAME.match(chunk.strip(" \t-*#•>")) is not None and bool(_IMMUNITY_WORD.search(sentence))
+
+
 def screening_sentence(sentence: str) -> bool:
     """Does the sentence only order or report screening tests (every condition in it is what is screened)?"""
     text = sentence.strip()
@@ -380,7 +389,8 @@ _SPECIALTY_SHORT = (
 _SPECIALTY_LABEL_RE = re.compile(rf"(?:{_SPECIALTIES}|{_SPECIALTY_SHORT})", re.IGNORECASE)
 _SPECIALTY_VISIT_RE = re.compile(
     rf"^(?:(?:addiction|general|adult|pediatric|outpatient|inpatient)\s+)?(?:{_SPECIALTIES})(?:\s+(?:{_SPECIALTIES}))?"
-    r"(?:\s+(?:f/u|fu|follow[- ]?up|visit|consult(?:ation)?|clinic|note|new\s+patient|post-?op\s+visit))*$",
+    r"(?:\s+(?:f/u|fu|follow[- ]?up|visit|consult(?:ation)?|clinic|note|new\s+patient|post-?op\s+visit|"
+    r"intake|evaluation|eval))*$",
     re.IGNORECASE,
 )
 _LABEL_WORDS = (

@@ -51,17 +51,19 @@ _SEX_ALONE = re.compile(
 )
 _PREGNANCY_CUES = re.compile(
     r"\bG\d{1,2}\s*P\d{1,4}(?:-\d+){0,3}\b|\bpregnan(?:t|cy)\b|\bgestation(?:al)?\b|\bIUP\b|\btrimester\b|"
-    r"\bprenatal\b|\bantepartum\b|\bpostpartum\b|\bpuerper\w*|\b\d{1,2}w\d d\b|\bEGA\b|\bgravid\w*|"
+    r"\bprenatal\b(?!\s+vitamins?\b)|\bantepartum\b|\bpostpartum\b|\bpuerper\w*|\b\d{1,2}w\d d\b|\bEGA\b|"
+    r"\bgravid\w*|"
     r"\b(?:in\s+)?labou?r\b(?!\s+(?:force|market|union))|\bdeliver(?:y|ed)\b|\babortion\b|\bmiscarriage\b|"
     r"\bectopic\b|\bplacenta\w*|\b(?:pre-?)?eclampsia\b|\bhyperemesis\b|\bobstetric\w*|\bcesarean\b|"
     r"\bc-section\b|\bamniotic\b|\bchorioamnionitis\b|\bfetus\b|\bmaternal\b",
     re.IGNORECASE,
 )
 # A pregnancy denied, tested for, or only planned or supposed ("call if planning pregnancy", "avoid pregnancy
-# on isotretinoin", "pregnancy planned next year") is not documented.
+# on isotretinoin", "pregnancy planned next year", "raise the dose once pregnancy is confirmed") is not
+# documented; nor is a prenatal vitamin, which women take before conceiving.
 _PREG_NEGATION = re.compile(
     r"\b(?:not|no|non|denies|negative|ruled\s+out|possible|possibly|could\s+be|test|if|planning|plans?|"
-    r"considering|future|avoid|avoiding|prevent|preventing|"
+    r"considering|future|avoid|avoiding|prevent|preventing|once|upon|trying|"
     # a pregnancy of the past ("PMH: gestational hypertension", "h/o preeclampsia")
     r"pmh|h/o|hx|history|prior|previous|past|remote)\b[^.\n;]{0,25}$",
     re.IGNORECASE,

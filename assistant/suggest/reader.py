@@ -14,6 +14,7 @@ from assistant.suggest.abbreviations import expand_span, initial_starts_term
 from assistant.suggest.history import history_cue, names_neoplasm, sequela_of_stroke
 from assistant.suggest.not_coded import (
     continues_plan,
+    immunity_in_list,
     is_label,
     is_specialty_label,
     mental_status_descriptor,
@@ -109,7 +110,8 @@ _DESCRIPTOR_NOT_NEGATION = "".join(
 )
 _NEG_POST = (
     r"(?:was|were|is|are|been)\s+(?:ruled\s+out|excluded|negative|absent|not\s+seen|not\s+found)|"
-    r"unlikely|ruled\s+out|(?:has\s+|have\s+|now\s+)?resolved|none(?!\s+of)|not\s+present|excluded|"
+    r"unlikely|not\s+favou?red|disfavou?red|ruled\s+out|(?:has\s+|have\s+|now\s+)?resolved|none(?!\s+of)|"
+    r"not\s+present|excluded|"
     r"(?:does|did|do)\s+not\s+meet\s+(?:the\s+)?(?:\w+\s+)?criteria(?!\s+for)|"
     + _DESCRIPTOR_NOT_NEGATION
     + r"(?:negative|neg)"
@@ -1024,6 +1026,7 @@ def read_note(
                     or _only_qualifiers(mention.text)
                     or ("test" if screened or _cancer_screened(mention.text) else None)
                     or ("immunization given" if vaccine_in_list_given(mention.text, sentence) else None)
+                    or ("immunity status" if immunity_in_list(mention.text, sentence) else None)
                     or _exam_finding(section, mention.text)
                 )
                 starts_problem = re.match(r"\s*(?:[-–—]+\s|:)", note[b : b + 4]) is not None

@@ -293,7 +293,9 @@ def settle(
 ) -> None:
     """Replace each final code its problem line contradicts or leaves unspecified (see the module doc).
     A code read elsewhere is checked against its clause (up to the next final code of another category):
-    for contradictions, and in the assessment for completion too."""
+    for contradictions, and in the assessment for completion too; a note with no heading at all (a dictated
+    narrative) states its diagnoses in its narrative, so there every clause is completed."""
+    narrative_only = all(m.section == "body" and not m.problem for p in picks.values() for m in p.mentions)
     for code, pick in list(picks.items()):
         if not pick.final or picks.get(code) is not pick or code not in catalog:
             continue
@@ -324,7 +326,9 @@ def settle(
         if conflicts:
             found = _sibling(catalog, code, line, -1, allowed, coded)
             why = f"its {where} contradicts {code} ({conflicts[0]})"
-        elif (head is None and said.section not in ASSESSMENT_SECTIONS) or not pick.heads:
+        elif (
+            head is None and said.section not in ASSESSMENT_SECTIONS and not narrative_only
+        ) or not pick.heads:
             continue  # the narrative, and a code a coding rule made, are only checked for contradictions
         else:
             found = _sibling(catalog, code, line, len(agree), allowed, coded) if _residual(title) else None

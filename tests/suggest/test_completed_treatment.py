@@ -68,3 +68,23 @@ def test_a_condition_resolved_on_its_maintenance_drug_stays_current() -> None:
     said = {"N39.0": "urinary tract infections"}
     note = "Follow-up. Her urinary tract infections resolved on daily nitrofurantoin prophylaxis."
     assert _run(note, said) == ["N39.0"]
+
+
+def test_a_condition_gone_without_treatment_brings_no_follow_up_code() -> None:
+    """Outgrown or settled on its own, a condition is over but no treatment was completed: not coded, and no
+    Z09 for it (the visit follows up something else)."""
+    note = "F/u of his rash. Pneumonia as a toddler, resolved without treatment.\nA/P: HTN - lisinopril."
+    assert _run(note, {"J18.9": "pneumonia", "I10": "HTN"}) == ["I10"]
+    treated = (
+        "F/u of his rash. Pneumonia last month, treated with amoxicillin, resolved.\nA/P: HTN - lisinopril."
+    )
+    assert _run(treated, {"J18.9": "pneumonia", "I10": "HTN"}) == ["I10", "Z09", "Z87.01"]
+
+
+def test_a_condition_that_cleared_on_its_own_is_over() -> None:
+    """ "On its own" is how it went away, not a drug the patient is still on."""
+    said = {"J18.9": "pneumonia", "I10": "HTN"}
+    own = "F/u of his rash. Pneumonia last winter, resolved on its own.\nA/P: HTN - lisinopril."
+    assert _run(own, said) == ["I10"]
+    still = "F/u of his rash. Pneumonia resolved, still on amoxicillin.\nA/P: HTN - lisinopril."
+    assert _run(still, said) == ["I10", "J18.9"]

@@ -1266,3 +1266,18 @@ def test_a_test_the_line_reports_negative_names_no_form_of_the_condition() -> No
     assert _finals(_settle(PHARYNGITIS, "# Pharyngitis, rapid strep positive - amoxicillin", "J02.9")) == [
         "J02.0"
     ]
+
+
+def test_a_dictated_narrative_without_headings_completes_its_clauses() -> None:
+    """A note with no heading at all states its diagnoses in its sentences: the clause completes the code
+    as an assessment's would; with an HPI heading the narrative still only contradicts (test above)."""
+    note = (
+        "She is followed for depression that keeps coming back, recurrent and moderate this time; sertraline."
+    )
+    at = note.index("depression")
+    picks = {"F33.9": _narrative(MDD, note, "F33.9", at, note.index(";"), "body")}
+    sibling_guard.settle(picks, note, MDD)
+    assert _finals(picks) == ["F33.1"]
+    picks = {"F33.9": _narrative(MDD, note, "F33.9", at, note.index(";"), "hpi")}
+    sibling_guard.settle(picks, note, MDD)
+    assert _finals(picks) == ["F33.9"]

@@ -40,6 +40,7 @@ from assistant.suggest.coding_rules.postprocedural import (
     postprocedural_hypothyroidism,
 )
 from assistant.suggest.coding_rules.pregnancy import (
+    carrier_in_pregnancy,
     conditions_in_pregnancy,
     delivery_only_at_delivery,
     excluded_in_pregnancy,
@@ -50,6 +51,7 @@ from assistant.suggest.coding_rules.pregnancy import (
 )
 from assistant.suggest.coding_rules.prenatal import prenatal_supervision
 from assistant.suggest.coding_rules.recent_infarction import recent_infarction
+from assistant.suggest.coding_rules.removed_organ import removed_organ
 from assistant.suggest.coding_rules.rheumatoid import rheumatoid_kind
 from assistant.suggest.coding_rules.sepsis import localized_infection, organism_sepsis
 from assistant.suggest.coding_rules.stated_condition import unstated_conditions
@@ -112,12 +114,14 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     excluded_in_pregnancy(picks, ctx, catalog)
     conditions_in_pregnancy(picks, ctx, catalog)
     trimester_of_the_weeks(picks, ctx, catalog)
+    carrier_in_pregnancy(picks, ctx, catalog)
     previous_cesarean(picks, ctx, catalog)
     outcome_of_delivery(picks, ctx, catalog)
     delivery_only_at_delivery(picks, ctx, catalog)
     prenatal_supervision(picks, ctx, catalog)
     injury_rules(picks, ctx, catalog)
     drop_integral_symptoms(picks, ctx, catalog)
+    removed_organ(picks, ctx, catalog)
     neoplasm_related_pain(picks, ctx, catalog)
     chronic_site_pain(picks, ctx, catalog)
     add_partners(picks, ctx, catalog)

@@ -61,6 +61,12 @@ _COURSE = (
     r"(?:(?:long[- ]term|chronic|prolonged|high[- ]dose|daily|maintenance)\s+)?"
     r"(?:(?:inhaled|oral|iv|intravenous|intramuscular|systemic|iodinated)\s+)?"
 )
+# The device that delivers the drug ("DKA due to insulin pump failure", "from an insulin pen error"): a
+# malfunction or misuse of the device is no adverse effect of the drug properly taken.
+_DEVICE_AFTER = re.compile(
+    r"[ \t-]+(?:pumps?|pens?|devices?|catheters?|ports?|infusion\s+sets?|delivery\s+systems?)\b",
+    re.IGNORECASE,
+)
 # A substance named for its lack ("macrocytic anemia 2/2 B12 deficiency", "due to low iron stores").
 _LACK_OF = re.compile(
     r"[ \t-]+(?:deficien\w*|insufficien\w*|depletion|malabsorption|stores|levels?|lack)\b", re.IGNORECASE
@@ -179,7 +185,7 @@ def drug_adverse_effects(picks: dict[str, Pick], ctx: NoteContext, catalog: Code
         if m.group("d6"):
             drugs.append((m.group("d6"), *m.span("d6")))
         for name, start, end in drugs:
-            if _LACK_OF.match(ctx.note, end):
+            if _LACK_OF.match(ctx.note, end) or _DEVICE_AFTER.match(ctx.note, end):
                 continue  # "anemia 2/2 B12 deficiency": the lack of the substance, not its effect
             _attribute(picks, ctx, catalog, m, (c_start, c_end), (name, start, end))
 

@@ -30,7 +30,14 @@ _OVER = re.compile(
 _STILL_CURRENT = re.compile(
     r"\b(?:not\s+(?:yet\s+|fully\s+|completely\s+)?(?:resolved|cleared|healed|gone)|unresolved|partial\w*|"
     r"incomplete\w*|still|persist\w*|ongoing|recurr\w*|relaps\w*|worse\w*|continu\w*|improving|residual|"
-    r"day\s+\d+\s+of|remains?|(?:on|taking|takes)\s+(?!day\b)[a-z]+)\b",
+    r"day\s+\d+\s+of|remains?|(?:on|taking|takes)\s+(?!day\b|(?:its|his|her|their)\s+own\b)[a-z]+)\b",
+    re.IGNORECASE,
+)
+# Gone without a treatment ("childhood asthma, outgrown, no tx"): over, but no treatment was completed, so
+# it brings no follow-up-after-treatment code.
+_NO_TREATMENT = re.compile(
+    r"\b(?:no|without|never|not)\s+(?:tx|treatment|therapy|meds|medications?|rx)\b|\buntreated\b|\boutgrown\b|"
+    r"\bspontaneous(?:ly)?\b|\bon\s+(?:its|his|her)\s+own\b",
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"[^.!?\n]+")
@@ -70,6 +77,7 @@ def completed_treatment_follow_up(picks: dict[str, Pick], ctx: NoteContext, cata
     texts = [expand_abbreviations(s.group(0)) for s in spans]
     sentences = [set(tokens(t)) for t in texts]
     over = [bool(_OVER.search(t)) and not _STILL_CURRENT.search(t) for t in texts]
+    untreated = [bool(_NO_TREATMENT.search(t)) for t in texts]
     if not any(over):
         return
     resolved = False
@@ -80,12 +88,13 @@ def completed_treatment_follow_up(picks: dict[str, Pick], ctx: NoteContext, cata
         words = _condition_words(pick, catalog)
         if not words or not _said_over(words, sentences, over):
             continue
+        treated = _said_over(words, sentences, [o and not u for o, u in zip(over, untreated, strict=True)])
         if not history:
             demote(
                 pick,
                 "treated and resolved: not current at a follow-up after completed treatment (I.C.21.c.8)",
             )
-        if pick.code[0] == "R":  # a symptom gone is not coded; it brings no follow-up code
+        if pick.code[0] == "R" or not treated:  # a symptom gone, or a condition gone untreated: no follow-up
             continue
         code = None if history else _history_code(pick, words, ctx, catalog)
         if code is not None:

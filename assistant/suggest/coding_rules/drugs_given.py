@@ -48,6 +48,7 @@ ALIASES: dict[str, str] = {
     "celestone": "betamethasone",
     "rocephin": "ceftriaxone",
     "bicillin": "penicillin g benzathine",
+    "pcn": "penicillin",
     "depo-provera": "medroxyprogesterone",
     "dmpa": "medroxyprogesterone",
     "depo-testosterone": "testosterone cypionate",
@@ -104,6 +105,13 @@ _NOT_INJECTED = re.compile(
     r"x\s*\d+\s*(?:d|days?|wks?|weeks?))\b",  # a course of days is a prescription, not an office dose
     re.IGNORECASE,
 )
+# A drug named for a risk, a use or a test of it ("naloxone given (fentanyl contamination risk)", "opioid
+# overdose", "fentanyl use"): not the drug given.
+_NAMED_NOT_GIVEN = re.compile(
+    r"\s+(?:contamina\w*|risks?|exposures?|overdoses?|use|abuse|misuse|withdrawal|dependence|toxicity|"
+    r"levels?|screens?|positive|negative|allerg\w*)\b",
+    re.IGNORECASE,
+)
 _DOSE_BEFORE = re.compile(
     r"(?P<value>\d[\d,]*(?:\.\d+)?)\s*(?P<million>)(?P<unit>mg|mcg|g|units?|cc|ml|L)\s+(?:[a-z]+\s+)?$",
     re.IGNORECASE,
@@ -117,10 +125,22 @@ _FACILITY = re.compile(
 )
 
 
+# A stay of the past the first line tells ("HIV dx 2017 when admitted with PCP", "seen in the ED last week")
+# is the history, not the visit.
+_PAST_BEFORE = re.compile(
+    r"\b(?:when|was|were|prior|previous|last|after|since|h/o|hx|history\s+of|dx)\s+(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
+_PAST_AFTER = re.compile(r"^[^.;\n]{0,30}\b(?:(?:19|20)\d\d|ago|last\s+(?:week|month|year))\b", re.IGNORECASE)
+
+
 def facility_visit(ctx: NoteContext) -> bool:
     """An inpatient stay, or a note whose first line opens an emergency-department or hospital visit."""
-    first = head_lines(ctx.note, 1).strip()
-    return ctx.setting == "inpatient" or _FACILITY.search(first[:80]) is not None
+    first = head_lines(ctx.note, 1).strip()[:80]
+    return ctx.setting == "inpatient" or any(
+        not _PAST_BEFORE.search(first[: m.start()]) and not _PAST_AFTER.search(first[m.end() :])
+        for m in _FACILITY.finditer(first)
+    )
 
 
 @dataclass(frozen=True)
@@ -221,7 +241,7 @@ def drugs_in(text: str, table: dict[str, list[DrugCode]], on_dialysis: bool = Fa
     for i, (word, start, end) in enumerate(spans):
         if word not in table or word in seen or start in coded or word in _LOCAL_ANESTHETIC:
             continue
-        if _NOT_INJECTED.search(text, start, min(len(text), end + 30)):
+        if _NOT_INJECTED.search(text, start, min(len(text), end + 30)) or _NAMED_NOT_GIVEN.match(text, end):
             continue
         near = {w for w, _, _ in spans[max(0, i - 2) : i + 5]}
         salts = {w for w in near if w in SALT_WORDS and w not in _GENERIC}

@@ -327,8 +327,20 @@ _ORGAN_EXAM = re.compile(
 )
 
 
+# An examination reported by what it found ("her examination showed a positive Hoover sign", "exam revealed
+# a murmur") is a finding of some visit, not a general examination encounter.
+_EXAM_FOUND = re.compile(
+    r"\bexam\w*\s+(?:today\s+)?(?:showed|shows|revealed|reveals|demonstrated|demonstrates|disclosed|found)\b",
+    re.IGNORECASE,
+)
+
+
 def _general_exam_said(text: str) -> bool:
-    return _EXAM_REASON.search(text) is not None and _ORGAN_EXAM.search(text) is None
+    return (
+        _EXAM_REASON.search(text) is not None
+        and _ORGAN_EXAM.search(text) is None
+        and _EXAM_FOUND.search(text) is None
+    )
 
 
 def general_exam(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:

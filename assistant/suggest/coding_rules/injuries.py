@@ -16,6 +16,7 @@ import re
 
 from assistant.suggest import seventh
 from assistant.suggest.coding_rules.context import NoteContext, add_pick, demote
+from assistant.suggest.coding_rules.transport import CAR_OCCUPANT_PREFIXES, car_occupant_query
 from assistant.suggest.reader import clean_query
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
@@ -44,7 +45,7 @@ _PLACE = re.compile(
     r"\b(?:at|in|on) (?:his |her |their |the |a )?(?:[a-z]+ ){0,2}?(?:home|house|kitchen|bathroom|bedroom|"
     r"garage|yard|backyard|garden|driveway|stairs|street|road|highway|sidewalk|parking lot|school|work|"
     r"workplace|office|store|restaurant|gym|playground|park|field|court|farm|construction site|"
-    r"nursing home|pool|beach)\b",
+    r"nursing home|pool|beach|interstate|freeway|expressway|parkway|intersection|I-\d+)\b",
     re.IGNORECASE,
 )
 # Cutting food is the Index's "Activity, food preparation and clean up" (Y93.G1); a cut while doing it,
@@ -56,6 +57,8 @@ _FOOD_PREPARATION = (
 )
 _FOOD_TOOLS = re.compile(r"\b(?:knife|knives|mandoline|peeler|scissors|glass|can\b|lid|grater|blender)", re.I)
 _ACTIVITY_NAMES = ((re.compile(_FOOD_PREPARATION, re.IGNORECASE), "food preparation and clean up"),)
+# A limited-access highway by its name or number ("on I-94", "on the freeway"): the Y92 title's words.
+_INTERSTATE = re.compile(r"\b(?:I-\d+|interstate|freeway|expressway)\b", re.IGNORECASE)
 _ACTIVITY = re.compile(
     rf"\b(?:while|during)\b[^.\n]{{0,20}}?\b({_FOOD_PREPARATION})|"
     r"\b(?:playing|while|during)\b[^.\n]{0,40}?\b(basketball|soccer|football|baseball|softball|hockey|"
@@ -212,6 +215,8 @@ _RESIDENCE = (
 def _place_query(place: str, sentence: str = "") -> str:
     """A place in the words of the Y92 titles ("... as the place of occurrence"); a home is a
     "non-institutional (private) residence" (its kind from the sentence, when named) with the room or yard."""
+    if _INTERSTATE.search(place):
+        return "interstate highway as the place of occurrence"
     low = place.lower()
     room = next((r for r in _ROOMS if r.split()[-1] in low or r.split()[0] in low), None)
     if not _HOME.search(place) and room is None:
@@ -339,6 +344,9 @@ def external_causes(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatal
         riding = prefixes == TRANSPORT_PREFIXES and _RIDING.search(how)
         fall = fall_code(how) if prefixes != ASSAULT_PREFIXES and not riding else None
         cause = _with_character(catalog, fall, char) if fall and fall in catalog else None
+        crash = car_occupant_query(how) if prefixes == TRANSPORT_PREFIXES else None
+        if cause is None and crash is not None:
+            cause = _best(ctx, catalog, crash, CAR_OCCUPANT_PREFIXES, char, "cause")
         if re.search(_FOOD_PREPARATION, how, re.IGNORECASE) and not _FOOD_TOOLS.search(how):
             how_cut = f"{how} contact with knife"
         else:

@@ -415,6 +415,11 @@ def _z3a_goes_with(code_first: list[str], code: str) -> bool:
     return not code_first or any(ref_covers(r, code) for r in code_first)
 
 
+def _abortive_outcome(code: str) -> bool:
+    """O00-O08, pregnancies with abortive outcome: the guidelines keep Z3A away from them (chapter 15)."""
+    return "O00" <= code[:3] <= "O08"
+
+
 def weeks_code(weeks: int) -> str:
     if weeks < 8:
         return "Z3A.01"
@@ -426,6 +431,10 @@ def weeks_code(weeks: int) -> str:
 def add_weeks(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     """Z3A weeks of gestation beside a pregnancy code (chapter 15) when the note states the weeks."""
     first = catalog.refs_for("Z3A.00", "code_first") if "Z3A.00" in catalog else []
+    if any(p.final and _abortive_outcome(p.code) for p in picks.values()):
+        for p in [q for q in picks.values() if q.final and q.code.startswith("Z3A")]:
+            demote(p, "weeks of gestation are not coded with a pregnancy with abortive outcome (O00-O08)")
+        return
     pregnancy = [
         p
         for p in picks.values()

@@ -393,3 +393,21 @@ def outcome_of_delivery(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeC
         [ctx.mention(m.start(), m.end())],
         "outcome of delivery on the mother's record: single live birth (guideline I.C.15.b.5)",
     )
+
+
+# A group B streptococcus carrier in a pregnancy is the chapter 15 carrier code (Index: Carrier, streptococci,
+# group B, complicating pregnancy or delivery O99.82-): in pregnancy O99.820, at the delivery O99.824, in
+# place of Z22.330 (its Excludes1 note).
+GBS_CARRIER = "Z22.330"
+
+
+def carrier_in_pregnancy(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    carrier = picks.get(GBS_CARRIER)
+    if carrier is None or not carrier.final or not ctx.pregnant:
+        return
+    if ctx.weeks is None and POSTPARTUM.search(ctx.note):
+        return  # after the delivery: the puerperium's code, not the pregnancy's
+    code = "O99.824" if ctx.delivered else "O99.820"
+    why = "group B streptococcus carrier in a documented pregnancy (Index: Carrier, streptococci, group B)"
+    if add_pick(picks, catalog, code, carrier.score, carrier.mentions, why) is not None:
+        demote(carrier, f"{code} codes the carrier state in the pregnancy (Z22.3 Excludes1 O99.82-)")

@@ -147,6 +147,15 @@ INTEGRAL: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("F51.5",), ("F43.1",)),  # the nightmares of post-traumatic stress disorder (its re-experiencing)
     # the tremor, sweating, anxiety, racing heart and nausea of an alcohol withdrawal
     (("R25.1", "R61", "F41.9", "R45.0", "R00.0", "R11"), ("F10.13", "F10.23", "F10.93")),
+    # neck pain of a neck sprain, strain, fracture or disc disorder
+    (("M54.2",), ("S13", "S16", "S12", "M50")),
+    # testicular pain of an epididymitis, orchitis or torsion; the dysuria of an epididymitis
+    (("N50.81",), ("N45", "N44")),
+    (("R30",), ("N45",)),
+    # palpitations of an arrhythmia the note diagnoses
+    (("R00.2",), ("I47", "I48", "I49")),
+    # exertional dyspnea of a stenotic or regurgitant heart valve
+    (("R06.0",), ("I05", "I06", "I08", "I34", "I35")),
 )
 _SYMPTOMS = tuple(prefix for symptoms, _ in INTEGRAL for prefix in symptoms)
 

@@ -24,7 +24,7 @@ _TAKING_LESS = re.compile(
     rf"stopped\s+taking\s+{_OWNER}|self[- ]discontinued\s+{_OWNER}|"
     rf"(?:could\s+not|couldn't|cannot|can't|unable\s+to)\s+afford\s+{_OWNER}|"
     rf"non-?complian(?:t|ce)\s+(?:with|to)\s+{_OWNER}|non-?adheren(?:t|ce)\s+(?:with|to)\s+{_OWNER}|"
-    rf"not\s+adherent\s+(?:with|to)\s+{_OWNER}|underdos\w*\s+(?:of|on|with)\s+{_OWNER}|"
+    rf"not\s+adherent\s+(?:with|to)\s+{_OWNER}|under-?dos\w*\s+(?:(?:of|on|with)\s+)?{_OWNER}|"
     rf"taking\s+(?:only\s+)?(?:half|less)\s+(?:of\s+)?(?:the\s+)?{_OWNER}(?:dose\s+of\s+)?{_OWNER}|"
     rf"rationing\s+{_OWNER}"
     r")(?P<drug>[A-Za-z][A-Za-z-]{3,30})",
