@@ -111,7 +111,7 @@ _DESCRIPTOR_NOT_NEGATION = "".join(
 _NEG_POST = (
     r"(?:was|were|is|are|been)\s+(?:ruled\s+out|excluded|negative|absent|not\s+seen|not\s+found)|"
     r"unlikely|not\s+favou?red|disfavou?red|ruled\s+out|(?:has\s+|have\s+|now\s+)?resolved|none(?!\s+of)|"
-    r"not\s+present|excluded|"
+    r"not\s+present|excluded|not\s+(?:supported|consistent\s+with|confirmed)(?:\s+by\b)?|"
     r"(?:does|did|do)\s+not\s+meet\s+(?:the\s+)?(?:\w+\s+)?criteria(?!\s+for)|"
     + _DESCRIPTOR_NOT_NEGATION
     + r"(?:negative|neg)"

@@ -342,3 +342,8 @@ def test_a_screening_done_today_after_a_history_is_no_history_of_the_cancer_scre
     note = "Former smoker, 30 pack-years, quit 2012 - LDCT lung cancer screening today. HLD on statin."
     found = {m.text: m.not_coded for m in read_note(note)}
     assert found.get("LDCT lung cancer screening today") == "test"
+
+
+def test_a_diagnosis_the_tests_do_not_support_is_negated() -> None:
+    mentions = read_note("A/P: Trigeminal neuralgia - improved. MS - not supported by MRI.")
+    assert [m.negated for m in mentions if m.text.startswith("MS")] == [True]

@@ -104,3 +104,10 @@ def test_a_condition_from_a_drug_the_table_lists_by_class_takes_the_class_code(
     picks = _condition(note, code, words)
     drug_adverse_effects(picks, NoteContext(note=note, search=_search), CATALOG)
     assert {c for c, p in picks.items() if p.final} == expected
+
+
+def test_underdosing_from_a_failed_pump_is_no_noncompliance() -> None:
+    note = "A/P: HTN; insulin pump occluded overnight - underdosing of insulin ~10 h."
+    picks = _condition(note, "I10", "HTN")
+    underdosing(picks, NoteContext(note=note, search=_search), CATALOG)
+    assert {c for c, p in picks.items() if p.final} == {"I10", "T38.3X6A"}

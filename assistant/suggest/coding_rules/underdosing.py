@@ -39,6 +39,14 @@ _BY_CHOICE = re.compile(
 )
 
 
+_DEVICE_FAILED = re.compile(
+    r"\b(?:pump|pod|cannula|infusion\s+set|catheter|device)\b[^.\n]{0,40}\b(?:malfunction\w*|fail\w*|occlu\w*|"
+    r"kinked|dislodged|broke\w*)|\b(?:malfunction|failure|occlusion)\s+of\s+(?:the\s+|her\s+|his\s+)?(?:insulin\s+)?"
+    r"(?:pump|pod|device)",
+    re.IGNORECASE,
+)
+
+
 def _noncompliance(sentence: str) -> str:
     """The Z91.1- code of why less was taken: a cost is intentional underdosing for financial hardship,
     forgetting is unintentional, a choice is intentional; otherwise other noncompliance."""
@@ -65,6 +73,8 @@ def underdosing(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) 
         reason = f'underdosing of a prescribed drug ("{m.group(0)}"), after the condition (I.C.19.e.5.c)'
         if add_pick(picks, catalog, code, score, [mention], reason) is None:
             continue
+        if _DEVICE_FAILED.search(ctx.note):
+            continue  # a pump that stopped is the device's complication (T85.6-), not the patient's choice
         why = _noncompliance(ctx.sentence(mention))
         add_pick(picks, catalog, why, score * 0.95, [mention], "why less was taken (I.C.19.e.5.c, Z91.1-)")
         for other in ("Z91.120", "Z91.128", "Z91.138", "Z91.148", "Z91.14", "Z91.141"):
