@@ -25,7 +25,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar
 
-from assistant.suggest import phrase_sites, phrase_without
+from assistant.suggest import phrase_sites, phrase_without, phrase_wording
 
 _WITH_OR_WITHOUT = re.compile(r"\bwith or without (?:mention of )?[^,;]*", re.IGNORECASE)
 _WITHOUT_MENTION = re.compile(r"\bwithout mention of\b", re.IGNORECASE)
@@ -106,6 +106,7 @@ def phrase_query(text: str) -> str:
     text = _WITH_OR_WITHOUT.sub(" ", text)
     text = _WITHOUT_MENTION.sub("without", text)
     text = _THOUSANDS.sub("", text)  # "1,500-1,749 grams": the titles write 1500-1749
+    text = phrase_wording.as_classified(text)
     text = re.sub(r"\s+", " ", text).strip(" ,;:-") or text.strip()
     return phrase_sites.with_joint(text)
 
@@ -149,10 +150,12 @@ def share_walk(cands: Sequence[W], w_walker: float, share: float = WALK_SHARE) -
             c.score += w_walker * share * best[c.code[:3]]
 
 
-def kind_words(title: str) -> tuple[bool, bool]:
-    """(says "other", says "unspecified" about the kind of condition) for a code title or a phrase."""
+def kind_words(title: str, site_other: bool = False) -> tuple[bool, bool]:
+    """(says "other", says "unspecified" about the kind of condition) for a code title or a phrase;
+    ``site_other``: its "other sites / parts" name a site, not a kind (where the phrase names one so)."""
     unsite = _UNSPECIFIED_SITE.sub(" ", title)
-    return bool(_OTHER.search(title)), bool(_UNSPECIFIED.search(unsite))
+    kind = phrase_wording.SITE_OTHER.sub(" ", title) if site_other else title
+    return bool(_OTHER.search(kind)), bool(_UNSPECIFIED.search(unsite))
 
 
 def says_side(phrase: str) -> bool:
@@ -190,7 +193,8 @@ def title_episode(title: str) -> str | None:
 def prefer_specificity(cands: Sequence[C], phrase: str, title_of: Callable[[str], str]) -> list[C]:
     """The candidates re-scored by specificity agreement with the phrase, best first."""
     sided = bool(_SIDE.search(phrase))
-    q_other, q_unspecified = kind_words(phrase)
+    site_other = phrase_wording.names_site_other(phrase)
+    q_other, q_unspecified = kind_words(phrase, site_other)
     cue = chapter_cue(phrase)
     episode = episode_of(phrase) if cue == ("O",) else None
     without = phrase_without.without_stems(phrase)
@@ -202,11 +206,12 @@ def prefer_specificity(cands: Sequence[C], phrase: str, title_of: Callable[[str]
         if cue and c.code.startswith(cue):
             c.score += ENCOUNTER_BONUS if cue == VACCINATION_CUE else CHAPTER_BONUS
         c.score += SITE_BONUS * phrase_sites.site_agreement(phrase, c.code, title)
+        c.score += SITE_BONUS * phrase_wording.residual_site_agreement(phrase, title)
         if without:
             c.score += WITHOUT_BONUS * phrase_without.title_agreement(without, title)
         if not sided and _TITLE_SIDE.search(title):
             c.score -= SIDE_PENALTY
-        t_other, t_unspecified = kind_words(title)
+        t_other, t_unspecified = kind_words(title, site_other)
         if q_other and not q_unspecified:
             c.score += KIND_BONUS * (t_other - (t_unspecified and not t_other))
         elif q_unspecified and not q_other:

@@ -1,0 +1,61 @@
+"""Diagnosis-statement wordings that ICD-10-CM's titles and Index say another way (one-phrase requests only).
+
+- A count of two or more ("three ribs", "two or more digits") is what the classification calls "multiple"
+  (Index: "Fracture, rib, multiple"; titles: "Multiple fractures of ribs", "multiple fingers").
+- "not stated as X" says X is not documented: the code is the one without X, as the Index's "not specified
+  as" subterms are the default where a note is silent; the words of X are not searched.
+- "other (specified) sites / parts of X" is about the site within X, not about the kind of condition: the
+  residual site code of X's category ("... of other parts of X", "... of overlapping sites of X") rather
+  than "X, unspecified" (a phrase that names "other parts" has said which parts are not meant) or an "other
+  specified" code of another category.
+"""
+
+from __future__ import annotations
+
+import re
+
+_COUNT = re.compile(
+    r"\b(?:two|three|four|five|six|seven|eight|nine|ten)(?:\s+or\s+more)?\s+"
+    r"(?!(?:weeks|days|hours|months|years|minutes|times|grams)\b)(?=[a-z]+s\b)",
+    re.IGNORECASE,
+)
+# Diabetes mellitus type 1 / type 2 (the Index: "Diabetes, type 1"; older statements say "type I" / "type II")
+_DIABETES = re.compile(r"\bdiabet", re.IGNORECASE)
+_ROMAN_TYPE = re.compile(r"\btype\s+(II|I)\b")
+_UNSTATED = re.compile(r",?\s*\bnot stated as [^,;()\[\]]+", re.IGNORECASE)
+SITE_OTHER = re.compile(
+    r"\bother\s+(?:(?:specified|(?:and|or)\s+(?:multiple|unspecified|combined))\s+)?"
+    r"(?:sites?|parts?|regions?|organs?)\b",
+    re.IGNORECASE,
+)
+_TITLE_RESIDUAL_SITE = re.compile(
+    r"\bother\s+(?:specified\s+)?(?:sites?|parts?|regions?|organs?)\b|\boverlapping\s+(?:sites|lesion)\b",
+    re.IGNORECASE,
+)
+_TITLE_UNSPECIFIED_SITE = re.compile(
+    r"\bunspecified\s+(?:sites?|parts?)\b|\b(?:site|part)\s+unspecified\b|,\s*unspecified$", re.IGNORECASE
+)
+
+
+def as_classified(text: str) -> str:
+    """The phrase with counts read as "multiple", its "not stated as X" clauses left out and a diabetes type
+    in Roman numerals written as the titles write it."""
+    text = _COUNT.sub("multiple ", text)
+    if _DIABETES.search(text):
+        text = _ROMAN_TYPE.sub(lambda m: f"type {len(m.group(1))}", text)
+    return _UNSTATED.sub("", text)
+
+
+def names_site_other(text: str) -> bool:
+    """The text says "other (specified) sites / parts / regions": a site word, not a kind."""
+    return bool(SITE_OTHER.search(text))
+
+
+def residual_site_agreement(phrase: str, title: str) -> int:
+    """For a phrase naming other sites / parts of something: +1 for a title naming the residual site ("other
+    parts of", "overlapping sites of"), -1 for one whose site is unspecified; 0 otherwise."""
+    if not names_site_other(phrase):
+        return 0
+    if _TITLE_RESIDUAL_SITE.search(title):
+        return 1
+    return -1 if _TITLE_UNSPECIFIED_SITE.search(title) else 0

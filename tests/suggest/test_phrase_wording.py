@@ -1,0 +1,64 @@
+"""Statement wordings the classification says another way (phrase_wording.py, phrase_order.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.suggest.phrase_order import kind_words, phrase_query, prefer_specificity
+from assistant.suggest.phrase_wording import as_classified, names_site_other, residual_site_agreement
+
+
+@dataclass
+class Cand:
+    code: str
+    score: float
+
+
+def test_a_count_of_two_or_more_is_multiple() -> None:
+    assert as_classified("Closed fracture of three ribs") == "Closed fracture of multiple ribs"
+    assert as_classified("Burn of two or more toes") == "Burn of multiple toes"
+    assert as_classified("Fracture of one rib") == "Fracture of one rib"
+    # a duration or a weight is no count of parts
+    assert as_classified("Fever for three days") == "Fever for three days"
+
+
+def test_what_is_not_stated_is_not_searched() -> None:
+    assert as_classified("Gout of knee, not stated as chronic") == "Gout of knee"
+    assert as_classified("Gout of knee, not stated as chronic, left") == "Gout of knee, left"
+    assert as_classified("Chronic gout of knee") == "Chronic gout of knee"
+
+
+def test_a_diabetes_type_in_roman_numerals_is_the_titles_number() -> None:
+    assert phrase_query("Diabetes with coma, type II") == "Diabetes with coma, type 2"
+    assert phrase_query("Diabetic cataract, type I") == "Diabetic cataract, type 1"
+    # elsewhere the titles keep Roman numerals ("open fracture type I or II")
+    assert phrase_query("Open fracture of tibia, type II") == "Open fracture of tibia, type II"
+
+
+def test_other_sites_of_an_organ_name_a_site_not_a_kind() -> None:
+    phrase = "Benign tumor of other parts of spleen"
+    assert names_site_other(phrase) and not names_site_other("Other benign tumor of spleen")
+    assert kind_words(phrase, site_other=True) == (False, False)
+    assert kind_words(phrase) == (True, False)
+    assert residual_site_agreement(phrase, "Benign tumor of overlapping sites of spleen") == 1
+    assert residual_site_agreement(phrase, "Benign tumor of other parts of spleen") == 1
+    assert residual_site_agreement(phrase, "Benign tumor of spleen, unspecified") == -1
+    assert residual_site_agreement(phrase, "Other benign tumor of spleen") == 0
+    assert residual_site_agreement("Benign tumor of spleen", "Benign tumor of spleen, unspecified") == 0
+
+
+def test_the_residual_site_code_comes_before_the_unspecified_one_and_an_ill_defined_site() -> None:
+    titles = {
+        "X1.8": "Malignant tumor of overlapping sites of spleen",
+        "X1.9": "Malignant tumor of spleen, unspecified",
+        "X9.8": "Malignant tumor of other specified ill-defined sites",
+    }
+    cands = [Cand("X9.8", 1.0), Cand("X1.9", 1.0), Cand("X1.8", 0.95)]
+    ranked = prefer_specificity(
+        cands, "Malignant tumor of other specified sites of spleen", titles.__getitem__
+    )
+    assert [c.code for c in ranked][0] == "X1.8"
+    # without the site wording, "other" is the kind: the "other" title is preferred as before
+    cands = [Cand("X9.8", 1.0), Cand("X1.9", 1.0), Cand("X1.8", 0.95)]
+    ranked = prefer_specificity(cands, "Other malignant tumor of spleen", titles.__getitem__)
+    assert ranked[0].code == "X9.8"
