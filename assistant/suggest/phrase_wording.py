@@ -23,6 +23,16 @@ _COUNT = re.compile(
 _DIABETES = re.compile(r"\bdiabet", re.IGNORECASE)
 _ROMAN_TYPE = re.compile(r"\btype\s+(II|I)\b")
 _UNSTATED = re.compile(r",?\s*\bnot stated as [^,;()\[\]]+", re.IGNORECASE)
+# The Index's burn depths ("Burn, erythema / blisters / epidermal loss / full thickness skin loss / deep
+# necrosis of underlying tissue - code as Burn, first / second / third degree, by site")
+_DEPTH = re.compile(
+    r"\b(?:erythema(?:tous)?|blisters?|epidermal loss|full[- ]thickness skin loss|"
+    r"deep necrosis of underlying tissues?)\b,?",
+    re.IGNORECASE,
+)
+_DEGREE = re.compile(r"\b(first|second|third|fourth) degree\b", re.IGNORECASE)
+_DEGREE_NOTE = re.compile(r"[\[(][^\])]*\bdegree\b[^\])]*[\])]", re.IGNORECASE)
+_BURN = re.compile(r"\b(?:burns?|burned|corrosions?|scalds?)\b", re.IGNORECASE)
 SITE_OTHER = re.compile(
     r"\bother\s+(?:(?:specified|(?:and|or)\s+(?:multiple|unspecified|combined))\s+)?"
     r"(?:sites?|parts?|regions?|organs?)\b",
@@ -38,12 +48,28 @@ _TITLE_UNSPECIFIED_SITE = re.compile(
 
 
 def as_classified(text: str) -> str:
-    """The phrase with counts read as "multiple", its "not stated as X" clauses left out and a diabetes type
-    in Roman numerals written as the titles write it."""
+    """The phrase with counts read as "multiple", its "not stated as X" clauses left out, a diabetes type
+    in Roman numerals written as the titles write it and a burn named by its depth named a burn."""
     text = _COUNT.sub("multiple ", text)
     if _DIABETES.search(text):
         text = _ROMAN_TYPE.sub(lambda m: f"type {len(m.group(1))}", text)
-    return _UNSTATED.sub("", text)
+    return burn_by_depth(_UNSTATED.sub("", text))
+
+
+def burn_by_depth(text: str) -> str:
+    """A burn named by the depth of the skin it took and its degree ("full-thickness skin loss [third
+    degree] of hand") as the Index codes it: "Burn of third degree of hand" (Index: "Burn, full thickness
+    skin loss - code as Burn, third degree, by site"; a fourth degree is coded as third)."""
+    degree = _DEGREE.search(text)
+    if degree is None or _BURN.search(text) or not _DEPTH.search(text):
+        return text
+    rest = _DEGREE_NOTE.sub(" ", _DEPTH.sub(" ", text))
+    for opening, closing in ("()", "[]"):  # a closing bracket left without its opening one
+        if rest.count(closing) > rest.count(opening):
+            rest = rest.replace(closing, " ")
+    rest = re.sub(r"\s+", " ", rest).strip(" ,;")
+    named = "third" if degree.group(1).lower() == "fourth" else degree.group(1).lower()
+    return f"Burn of {named} degree {rest}".strip()
 
 
 def names_site_other(text: str) -> bool:

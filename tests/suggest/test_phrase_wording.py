@@ -62,3 +62,13 @@ def test_the_residual_site_code_comes_before_the_unspecified_one_and_an_ill_defi
     cands = [Cand("X9.8", 1.0), Cand("X1.9", 1.0), Cand("X1.8", 0.95)]
     ranked = prefer_specificity(cands, "Other malignant tumor of spleen", titles.__getitem__)
     assert ranked[0].code == "X9.8"
+
+
+def test_a_burn_named_by_its_depth_is_a_burn_of_that_degree() -> None:
+    assert as_classified("Epidermal loss [second degree] of ankle") == "Burn of second degree of ankle"
+    assert as_classified("Full thickness skin loss (fourth degree) of knee") == "Burn of third degree of knee"
+    assert as_classified("Erythema [first degree], chin") == "Burn of first degree chin"
+    # the depth words without a degree, or a degree that is no burn, stay as they are
+    assert as_classified("Blisters of both heels") == "Blisters of both heels"
+    assert as_classified("Third degree heart block") == "Third degree heart block"
+    assert as_classified("Burn of knee, erythema [first degree]") == "Burn of knee, erythema [first degree]"
