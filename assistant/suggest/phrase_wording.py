@@ -85,3 +85,13 @@ def residual_site_agreement(phrase: str, title: str) -> int:
     if _TITLE_RESIDUAL_SITE.search(title):
         return 1
     return -1 if _TITLE_UNSPECIFIED_SITE.search(title) else 0
+
+
+# A manifestation in a disease the classification codes elsewhere (guideline I.A.13: "in diseases classified
+# elsewhere" codes, listed after the underlying condition); "not elsewhere classified" is the other kind.
+_ELSEWHERE = re.compile(r"(?<!\bnot )\b(?:diseases?|conditions?) classified elsewhere\b", re.IGNORECASE)
+
+
+def elsewhere_agreement(phrase: str, title: str) -> int:
+    """+1 for an "in diseases classified elsewhere" title where the phrase says so, else 0."""
+    return int(bool(_ELSEWHERE.search(phrase) and _ELSEWHERE.search(title)))

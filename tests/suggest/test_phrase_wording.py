@@ -5,7 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.suggest.phrase_order import kind_words, phrase_query, prefer_specificity
-from assistant.suggest.phrase_wording import as_classified, names_site_other, residual_site_agreement
+from assistant.suggest.phrase_wording import (
+    as_classified,
+    elsewhere_agreement,
+    names_site_other,
+    residual_site_agreement,
+)
 
 
 @dataclass
@@ -72,3 +77,14 @@ def test_a_burn_named_by_its_depth_is_a_burn_of_that_degree() -> None:
     assert as_classified("Blisters of both heels") == "Blisters of both heels"
     assert as_classified("Third degree heart block") == "Third degree heart block"
     assert as_classified("Burn of knee, erythema [first degree]") == "Burn of knee, erythema [first degree]"
+
+
+def test_a_manifestation_in_a_disease_coded_elsewhere_takes_that_kind_of_code() -> None:
+    phrase = "Arthritis of knee in infectious diseases classified elsewhere"
+    assert elsewhere_agreement(phrase, "Knee disorders in diseases classified elsewhere") == 1
+    assert elsewhere_agreement(phrase, "Infective arthritis of knee") == 0
+    assert elsewhere_agreement(phrase, "Other arthritis of knee, not elsewhere classified") == 0
+    assert elsewhere_agreement("Arthritis of knee", "Knee disorders in diseases classified elsewhere") == 0
+    titles = {"K1": "Infective arthritis of knee", "K2": "Knee disorders in diseases classified elsewhere"}
+    ranked = prefer_specificity([Cand("K1", 1.0), Cand("K2", 0.95)], phrase, titles.__getitem__)
+    assert ranked[0].code == "K2"
