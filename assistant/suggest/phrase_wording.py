@@ -22,6 +22,8 @@ _COUNT = re.compile(
 # Diabetes mellitus type 1 / type 2 (the Index: "Diabetes, type 1"; older statements say "type I" / "type II")
 _DIABETES = re.compile(r"\bdiabet", re.IGNORECASE)
 _ROMAN_TYPE = re.compile(r"\btype\s+(II|I)\b")
+# A share below a bound as the titles' first band says it ("less than 10 percent": "0% to 9%", T31-T32)
+_BELOW = re.compile(r"\bless than (\d+)\s*(?:percent|%)", re.IGNORECASE)
 _UNSTATED = re.compile(r",?\s*\bnot stated as [^,;()\[\]]+", re.IGNORECASE)
 # The Index's burn depths ("Burn, erythema / blisters / epidermal loss / full thickness skin loss / deep
 # necrosis of underlying tissue - code as Burn, first / second / third degree, by site")
@@ -48,9 +50,11 @@ _TITLE_UNSPECIFIED_SITE = re.compile(
 
 
 def as_classified(text: str) -> str:
-    """The phrase with counts read as "multiple", its "not stated as X" clauses left out, a diabetes type
-    in Roman numerals written as the titles write it and a burn named by its depth named a burn."""
+    """The phrase with counts read as "multiple", a share "less than N percent" as the titles' first band,
+    its "not stated as X" clauses left out, a diabetes type in Roman numerals written as the titles write
+    it and a burn named by its depth named a burn."""
     text = _COUNT.sub("multiple ", text)
+    text = _BELOW.sub(lambda m: f"0% to {int(m.group(1)) - 1}%", text)
     if _DIABETES.search(text):
         text = _ROMAN_TYPE.sub(lambda m: f"type {len(m.group(1))}", text)
     return burn_by_depth(_UNSTATED.sub("", text))

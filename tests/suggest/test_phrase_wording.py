@@ -27,6 +27,12 @@ def test_a_count_of_two_or_more_is_multiple() -> None:
     assert as_classified("Fever for three days") == "Fever for three days"
 
 
+def test_a_share_below_a_bound_is_the_titles_first_band() -> None:
+    assert as_classified("Corrosion of skin, less than 10 percent") == "Corrosion of skin, 0% to 9%"
+    assert as_classified("Scald, less than 20% of body") == "Scald, 0% to 19% of body"
+    assert as_classified("Scald, 10-19 percent") == "Scald, 10-19 percent"
+
+
 def test_what_is_not_stated_is_not_searched() -> None:
     assert as_classified("Gout of knee, not stated as chronic") == "Gout of knee"
     assert as_classified("Gout of knee, not stated as chronic, left") == "Gout of knee, left"
