@@ -72,6 +72,13 @@ _NOT_ENCOUNTER = re.compile(
     r"\b(?:reaction|complication|not (?:done|carried out|given)|delayed|underimmuniz\w*)\b", re.IGNORECASE
 )
 VACCINATION_CUE = ("Z23",)
+# A suspected condition observed and ruled out (or not found) is the observation encounter, not the condition
+# (guideline I.C.21.c.6; Z03.- adults, Z05.- newborns)
+_RULED_OUT = re.compile(
+    r"\bsuspected\b.*\b(?:not found|ruled out)\b|\bobservation (?:and evaluation )?for suspected\b",
+    re.IGNORECASE,
+)
+RULED_OUT_CUE = ("Z03", "Z05")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
 
 # Score moves, chosen on the gem-phrases dev sample (evals/reports/phrases-2026-11-30.md).
@@ -99,6 +106,22 @@ def negation_is_term(phrase: str, triggers: Sequence[str]) -> bool:
     words = [t.split(":", 1)[1] for t in triggers if t.startswith("negated:")]
     lead = phrase.strip().lower()
     return bool(words) and all(w in _TERM_NEGATION or not lead.startswith(w) for w in words)
+
+
+# Codes whose titles carry the suspicion themselves (a one-phrase request that names one is no uncertain
+# diagnosis): a suspected condition ruled out or not found (Z03.-, "Encounter for observation for suspected
+# ... ruled out"), a (suspected) exposure or carrier (Z20.-, Z22.-, Z77.-), maternal care for (suspected)
+# damage to the fetus (O35.-).
+_SUSPICION_CODED = re.compile(
+    rf"{_RULED_OUT.pattern}|\(suspected\)|\bsuspected (?:exposure|carrier)\b|"
+    r"\bsuspected (?:damage to (?:the )?fetus|fetal)\b",
+    re.IGNORECASE,
+)
+
+
+def uncertainty_is_term(phrase: str) -> bool:
+    """A one-phrase request's uncertainty word is part of what a code names (see _SUSPICION_CODED)."""
+    return bool(_SUSPICION_CODED.search(phrase))
 
 
 def phrase_query(text: str) -> str:
@@ -170,9 +193,11 @@ def title_side(title: str) -> bool:
 
 def chapter_cue(phrase: str) -> tuple[str, ...] | None:
     """The chapter a phrase's setting words call for: pregnancy ("O"), perinatal ("P"), an encounter for a
-    vaccination ("Z23"), else None."""
+    vaccination ("Z23"), an observation for a suspected condition ruled out ("Z03", "Z05"), else None."""
     if _VACCINATION.search(phrase) and not _NOT_ENCOUNTER.search(phrase):
         return VACCINATION_CUE
+    if _RULED_OUT.search(phrase):
+        return RULED_OUT_CUE
     if _PERINATAL.search(phrase):
         return ("P",)
     if _PREGNANCY.search(phrase):
