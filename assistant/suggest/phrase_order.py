@@ -233,6 +233,7 @@ def prefer_specificity(cands: Sequence[C], phrase: str, title_of: Callable[[str]
         c.score += SITE_BONUS * phrase_sites.site_agreement(phrase, c.code, title)
         c.score += SITE_BONUS * phrase_wording.residual_site_agreement(phrase, title)
         c.score += KIND_BONUS * phrase_wording.elsewhere_agreement(phrase, title)
+        c.score += KIND_BONUS * phrase_wording.opposite_kind_agreement(phrase, title)
         if without:
             c.score += WITHOUT_BONUS * phrase_without.title_agreement(without, title)
         if not sided and _TITLE_SIDE.search(title):

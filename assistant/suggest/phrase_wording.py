@@ -99,3 +99,21 @@ _ELSEWHERE = re.compile(r"(?<!\bnot )\b(?:diseases?|conditions?) classified else
 def elsewhere_agreement(phrase: str, title: str) -> int:
     """+1 for an "in diseases classified elsewhere" title where the phrase says so, else 0."""
     return int(bool(_ELSEWHERE.search(phrase) and _ELSEWHERE.search(title)))
+
+
+# Kinds the classification keeps apart as opposites: an induced abortion (termination of pregnancy, O04,
+# Z33.2) is no spontaneous one (O03), whatever else the phrase says of it ("incomplete", "complete").
+_OPPOSITE_KINDS = (("induced", "spontaneous"),)
+
+
+def opposite_kind_agreement(phrase: str, title: str) -> int:
+    """-1 for a title that names the opposite of a kind the phrase names, +1 for one naming the same kind
+    (its opposite not), 0 otherwise."""
+    low, tlow = phrase.lower(), title.lower()
+    for a, b in _OPPOSITE_KINDS:
+        for said, other in ((a, b), (b, a)):
+            if re.search(rf"\b{said}\b", low) and not re.search(rf"\b{other}\b", low):
+                if re.search(rf"\b{other}\b", tlow) and not re.search(rf"\b{said}\b", tlow):
+                    return -1
+                return int(bool(re.search(rf"\b{said}\b", tlow)))
+    return 0

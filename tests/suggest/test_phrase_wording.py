@@ -9,6 +9,7 @@ from assistant.suggest.phrase_wording import (
     as_classified,
     elsewhere_agreement,
     names_site_other,
+    opposite_kind_agreement,
     residual_site_agreement,
 )
 
@@ -94,3 +95,13 @@ def test_a_manifestation_in_a_disease_coded_elsewhere_takes_that_kind_of_code() 
     titles = {"K1": "Infective arthritis of knee", "K2": "Knee disorders in diseases classified elsewhere"}
     ranked = prefer_specificity([Cand("K1", 1.0), Cand("K2", 0.95)], phrase, titles.__getitem__)
     assert ranked[0].code == "K2"
+
+
+def test_an_induced_abortion_is_no_spontaneous_one() -> None:
+    phrase = "Induced abortion, incomplete, with sepsis"
+    assert opposite_kind_agreement(phrase, "Sepsis following incomplete spontaneous abortion") == -1
+    assert opposite_kind_agreement(phrase, "Sepsis following (induced) termination of pregnancy") == 1
+    assert opposite_kind_agreement(phrase, "Sepsis, unspecified organism") == 0
+    spontaneous = "Spontaneous abortion with sepsis"
+    assert opposite_kind_agreement(spontaneous, "Sepsis following induced abortion") == -1
+    assert opposite_kind_agreement("Abortion with sepsis", "Sepsis following spontaneous abortion") == 0
