@@ -24,6 +24,13 @@ _DIABETES = re.compile(r"\bdiabet", re.IGNORECASE)
 _ROMAN_TYPE = re.compile(r"\btype\s+(II|I)\b")
 # A share below a bound as the titles' first band says it ("less than 10 percent": "0% to 9%", T31-T32)
 _BELOW = re.compile(r"\bless than (\d+)\s*(?:percent|%)", re.IGNORECASE)
+# A loss of consciousness as long as the titles' bands say it (S06.-: "30 minutes or less", "1 hour to 5 hours
+# 59 minutes", "greater than 24 hours"); an interval that spans bands is read as its first band
+_CONSCIOUSNESS_BANDS = (
+    (re.compile(r"\b(?:more|greater|longer) than 24 hours\b", re.IGNORECASE), "greater than 24 hours"),
+    (re.compile(r"\bless than (?:one|1) hour\b", re.IGNORECASE), "30 minutes or less"),
+    (re.compile(r"\b1\s*(?:-|to)\s*24 hours\b", re.IGNORECASE), "1 hour to 5 hours 59 minutes"),
+)
 _UNSTATED = re.compile(r",?\s*\bnot stated as [^,;()\[\]]+", re.IGNORECASE)
 # The Index's burn depths ("Burn, erythema / blisters / epidermal loss / full thickness skin loss / deep
 # necrosis of underlying tissue - code as Burn, first / second / third degree, by site")
@@ -55,6 +62,8 @@ def as_classified(text: str) -> str:
     it and a burn named by its depth named a burn."""
     text = _COUNT.sub("multiple ", text)
     text = _BELOW.sub(lambda m: f"0% to {int(m.group(1)) - 1}%", text)
+    for pattern, band in _CONSCIOUSNESS_BANDS:
+        text = pattern.sub(band, text)
     if _DIABETES.search(text):
         text = _ROMAN_TYPE.sub(lambda m: f"type {len(m.group(1))}", text)
     return burn_by_depth(_UNSTATED.sub("", text))

@@ -34,6 +34,16 @@ def test_a_share_below_a_bound_is_the_titles_first_band() -> None:
     assert as_classified("Scald, 10-19 percent") == "Scald, 10-19 percent"
 
 
+def test_a_loss_of_consciousness_is_said_in_the_titles_bands() -> None:
+    assert (
+        as_classified("Head injury with coma of more than 24 hours")
+        == "Head injury with coma of greater than 24 hours"
+    )
+    assert as_classified("Syncope, less than one hour") == "Syncope, 30 minutes or less"
+    assert as_classified("Stupor for 1-24 hours") == "Stupor for 1 hour to 5 hours 59 minutes"
+    assert as_classified("Stupor for 2 hours") == "Stupor for 2 hours"
+
+
 def test_what_is_not_stated_is_not_searched() -> None:
     assert as_classified("Gout of knee, not stated as chronic") == "Gout of knee"
     assert as_classified("Gout of knee, not stated as chronic, left") == "Gout of knee, left"
