@@ -554,10 +554,7 @@ class IndexWalker:
                 if child.term.lower().startswith(("without", "no ")):
                     child_negative = True
                 if self.children(child):
-                    # "complicated by" needs no words of the mention, but a mention that says them has
-                    # named this branch ("induced abortion complicated by shock" is no incomplete abortion)
-                    said = state._replace(used=state.used | (content_keys(child.term) & mention.plain))
-                    deeper = self._descend(child, mention, said, child_negative)[1:]
+                    deeper = self._descend(child, mention, state, child_negative)[1:]
                     matched_child = matched_child or bool(deeper)
                     out.extend(deeper)
                 continue
