@@ -25,7 +25,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar
 
-from assistant.suggest import phrase_sites, phrase_without
+from assistant.suggest import phrase_sites, phrase_without, phrase_wording
 
 _WITH_OR_WITHOUT = re.compile(r"\bwith or without (?:mention of )?[^,;]*", re.IGNORECASE)
 _WITHOUT_MENTION = re.compile(r"\bwithout mention of\b", re.IGNORECASE)
@@ -72,6 +72,13 @@ _NOT_ENCOUNTER = re.compile(
     r"\b(?:reaction|complication|not (?:done|carried out|given)|delayed|underimmuniz\w*)\b", re.IGNORECASE
 )
 VACCINATION_CUE = ("Z23",)
+# A suspected condition observed and ruled out (or not found) is the observation encounter, not the condition
+# (guideline I.C.21.c.6; Z03.- adults, Z05.- newborns)
+_RULED_OUT = re.compile(
+    r"\bsuspected\b.*\b(?:not found|ruled out)\b|\bobservation (?:and evaluation )?for suspected\b",
+    re.IGNORECASE,
+)
+RULED_OUT_CUE = ("Z03", "Z05")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
 
 # Score moves, chosen on the gem-phrases dev sample (evals/reports/phrases-2026-11-30.md).
@@ -101,11 +108,28 @@ def negation_is_term(phrase: str, triggers: Sequence[str]) -> bool:
     return bool(words) and all(w in _TERM_NEGATION or not lead.startswith(w) for w in words)
 
 
+# Codes whose titles carry the suspicion themselves (a one-phrase request that names one is no uncertain
+# diagnosis): a suspected condition ruled out or not found (Z03.-, "Encounter for observation for suspected
+# ... ruled out"), a (suspected) exposure or carrier (Z20.-, Z22.-, Z77.-), maternal care for (suspected)
+# damage to the fetus (O35.-).
+_SUSPICION_CODED = re.compile(
+    rf"{_RULED_OUT.pattern}|\(suspected\)|\bsuspected (?:exposure|carrier)\b|"
+    r"\bsuspected (?:damage to (?:the )?fetus|fetal)\b",
+    re.IGNORECASE,
+)
+
+
+def uncertainty_is_term(phrase: str) -> bool:
+    """A one-phrase request's uncertainty word is part of what a code names (see _SUSPICION_CODED)."""
+    return bool(_SUSPICION_CODED.search(phrase))
+
+
 def phrase_query(text: str) -> str:
     """The search text of a one-phrase request (see the module docstring)."""
     text = _WITH_OR_WITHOUT.sub(" ", text)
     text = _WITHOUT_MENTION.sub("without", text)
     text = _THOUSANDS.sub("", text)  # "1,500-1,749 grams": the titles write 1500-1749
+    text = phrase_wording.as_classified(text)
     text = re.sub(r"\s+", " ", text).strip(" ,;:-") or text.strip()
     return phrase_sites.with_joint(text)
 
@@ -149,10 +173,12 @@ def share_walk(cands: Sequence[W], w_walker: float, share: float = WALK_SHARE) -
             c.score += w_walker * share * best[c.code[:3]]
 
 
-def kind_words(title: str) -> tuple[bool, bool]:
-    """(says "other", says "unspecified" about the kind of condition) for a code title or a phrase."""
+def kind_words(title: str, site_other: bool = False) -> tuple[bool, bool]:
+    """(says "other", says "unspecified" about the kind of condition) for a code title or a phrase;
+    ``site_other``: its "other sites / parts" name a site, not a kind (where the phrase names one so)."""
     unsite = _UNSPECIFIED_SITE.sub(" ", title)
-    return bool(_OTHER.search(title)), bool(_UNSPECIFIED.search(unsite))
+    kind = phrase_wording.SITE_OTHER.sub(" ", title) if site_other else title
+    return bool(_OTHER.search(kind)), bool(_UNSPECIFIED.search(unsite))
 
 
 def says_side(phrase: str) -> bool:
@@ -167,9 +193,11 @@ def title_side(title: str) -> bool:
 
 def chapter_cue(phrase: str) -> tuple[str, ...] | None:
     """The chapter a phrase's setting words call for: pregnancy ("O"), perinatal ("P"), an encounter for a
-    vaccination ("Z23"), else None."""
+    vaccination ("Z23"), an observation for a suspected condition ruled out ("Z03", "Z05"), else None."""
     if _VACCINATION.search(phrase) and not _NOT_ENCOUNTER.search(phrase):
         return VACCINATION_CUE
+    if _RULED_OUT.search(phrase):
+        return RULED_OUT_CUE
     if _PERINATAL.search(phrase):
         return ("P",)
     if _PREGNANCY.search(phrase):
@@ -190,7 +218,8 @@ def title_episode(title: str) -> str | None:
 def prefer_specificity(cands: Sequence[C], phrase: str, title_of: Callable[[str], str]) -> list[C]:
     """The candidates re-scored by specificity agreement with the phrase, best first."""
     sided = bool(_SIDE.search(phrase))
-    q_other, q_unspecified = kind_words(phrase)
+    site_other = phrase_wording.names_site_other(phrase)
+    q_other, q_unspecified = kind_words(phrase, site_other)
     cue = chapter_cue(phrase)
     episode = episode_of(phrase) if cue == ("O",) else None
     without = phrase_without.without_stems(phrase)
@@ -202,11 +231,14 @@ def prefer_specificity(cands: Sequence[C], phrase: str, title_of: Callable[[str]
         if cue and c.code.startswith(cue):
             c.score += ENCOUNTER_BONUS if cue == VACCINATION_CUE else CHAPTER_BONUS
         c.score += SITE_BONUS * phrase_sites.site_agreement(phrase, c.code, title)
+        c.score += SITE_BONUS * phrase_wording.residual_site_agreement(phrase, title)
+        c.score += KIND_BONUS * phrase_wording.elsewhere_agreement(phrase, title)
+        c.score += KIND_BONUS * phrase_wording.opposite_kind_agreement(phrase, title)
         if without:
             c.score += WITHOUT_BONUS * phrase_without.title_agreement(without, title)
         if not sided and _TITLE_SIDE.search(title):
             c.score -= SIDE_PENALTY
-        t_other, t_unspecified = kind_words(title)
+        t_other, t_unspecified = kind_words(title, site_other)
         if q_other and not q_unspecified:
             c.score += KIND_BONUS * (t_other - (t_unspecified and not t_other))
         elif q_unspecified and not q_other:

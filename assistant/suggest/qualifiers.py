@@ -67,7 +67,8 @@ _STATUS_YES = re.compile(r"\bstatus\s+(?:migrainosus|epilepticus|asthmaticus)\b"
 _REMISSION_NO = re.compile(r"\bnot\s+(?:having\s+achieved|in)\s+remission\b", re.I)
 _RELAPSE = re.compile(r"\b(?:in\s+relapse|relapsed)\b", re.I)
 _REMISSION = re.compile(r"\bin\s+(?:(?P<kind>full|partial|early|sustained|complete)\s+)?remission\b", re.I)
-_UNCONTROLLED = re.compile(
+_UNCONTROLLED = re.compile(  # "not stated as uncontrolled" says nothing of control (as _RECURRENT)
+    r"(?<!stated as )(?<!specified as )"
     r"\b(?:uncontrolled|poorly\s+controlled|not\s+(?:well\s+)?controlled|out\s+of\s+control|inadequately\s+"
     r"controlled|suboptimally\s+controlled)\b",
     re.I,

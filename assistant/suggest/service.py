@@ -382,7 +382,11 @@ class SuggestionService:
                 plan.append((m, None, "normal finding"))
             elif m.family:
                 plan.append((m, Query(f"family history of {base}", FAMILY_PREFIXES, "family"), None))
-            elif m.uncertain and request.setting == "outpatient":
+            elif (
+                m.uncertain
+                and request.setting == "outpatient"
+                and not (phrase and phrase_order.uncertainty_is_term(request.text))
+            ):
                 plan.append((m, None, "uncertain (outpatient: code the symptoms)"))
             elif m.history and (
                 not CHRONIC.search(base) or said_cured(request.text[m.sentence_start : m.sentence_end])

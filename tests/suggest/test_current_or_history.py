@@ -227,3 +227,10 @@ def test_another_kind_of_hypertension_is_no_essential_hypertension() -> None:
     assert _finals(picks) == ["I10"]
     assert expand_text("PH due to lung disease") == "pulmonary hypertension due to lung disease"
     assert expand_text("ABG: PH 7.30") == "ABG: PH 7.30"
+
+
+def test_diabetes_not_stated_as_uncontrolled_says_nothing_of_control() -> None:
+    assert read_qualifiers("type 1 diabetes, not stated as uncontrolled").controlled is None
+    assert read_qualifiers("type 1 diabetes, not specified as uncontrolled").controlled is None
+    assert read_qualifiers("type 1 diabetes, uncontrolled").controlled is False
+    assert read_qualifiers("type 1 diabetes, well controlled").controlled is True

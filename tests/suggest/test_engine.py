@@ -329,3 +329,31 @@ def test_a_current_condition_never_gets_its_personal_history_code(tmp_path: Path
     assert "Z87.01" not in [s.code for s in current.suggestions]
     past = run(service, "A/P: Recurrent pneumonia in the past, none this year.")
     assert "Z87.01" in [s.code for s in past.suggestions]
+
+
+def test_a_phrase_whose_suspicion_a_code_names_is_searched(tmp_path: Path) -> None:
+    from assistant.suggest.corpus import CodeRecord, MemoryCorpus
+
+    extra = [
+        CodeRecord(
+            "ICD-10-CM", "Z03", "Encounter for medical observation ruled out", False, None, "category"
+        ),
+        CodeRecord(
+            "ICD-10-CM",
+            "Z03.89",
+            "Encounter for observation for other suspected diseases and conditions ruled out",
+            True,
+            "Z03",
+        ),
+    ]
+    from tests.suggest.fixture_corpus import records
+
+    emb = HashingEmbedder(64)
+    both = MemoryCorpus(records() + extra, {"ICD-10-CM": {"release": "2026-04-01", "sha256": "fixture"}})
+    build_index(tmp_path / "idx", both, emb, codes={"J18.9", "Z03", "Z03.89"}, progress=False)
+    service = SuggestionService.from_index_dir(tmp_path / "idx", emb)
+    ruled_out = run(service, "Suspected pneumonia, ruled out after observation")
+    assert codes(ruled_out)[:1] == ["Z03.89"]
+    # a plain suspicion stays an uncertain diagnosis, not coded in the outpatient setting
+    maybe = run(service, "suspected pneumonia")
+    assert "J18.9" not in codes(maybe) and "Z03.89" not in codes(maybe)

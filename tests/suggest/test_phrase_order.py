@@ -128,3 +128,14 @@ def test_the_episode_of_care_a_pregnancy_phrase_names_chooses_the_pregnancy_code
     assert top[0] in {"O99.211", "O99.214", "O99.215"} and top[-1] == "E66.9"
     # an episode the title contradicts costs it the chapter cue's bonus
     assert order("Obesity of the mother, delivered", {"O99.215": 0.9, "E66.9": 0.95})[0] == "E66.9"
+
+
+def test_a_suspicion_ruled_out_is_the_observation_encounter() -> None:
+    from assistant.suggest.phrase_order import RULED_OUT_CUE, uncertainty_is_term
+
+    assert chapter_cue("Suspected appendicitis, not found") == RULED_OUT_CUE
+    assert chapter_cue("Observation for suspected sepsis") == RULED_OUT_CUE
+    assert chapter_cue("Suspected appendicitis") is None
+    assert uncertainty_is_term("Suspected appendicitis, not found")
+    assert uncertainty_is_term("Maternal care for (suspected) fetal heart anomaly")
+    assert not uncertainty_is_term("suspected appendicitis")

@@ -42,3 +42,11 @@ def test_the_phrase_order_takes_the_without_sibling() -> None:
     cands = [Cand("K26.4", 1.0), Cand("K92.2", 0.95), Cand("K26.7", 0.9)]
     ranked = prefer_specificity(cands, "Chronic duodenal ulcer without hemorrhage", TITLES.__getitem__)
     assert [c.code for c in ranked] == ["K26.7", "K26.4", "K92.2"]
+
+
+def test_except_names_what_the_phrase_is_not() -> None:
+    stems = without_stems("Laceration of foot except toes")
+    assert stems == {"toes"}
+    assert title_agreement(stems, "Laceration of unspecified toes") == -1
+    assert title_agreement(stems, "Laceration of unspecified foot") == 0
+    assert title_agreement(stems, "Laceration of lower limb, except toes") == 1
