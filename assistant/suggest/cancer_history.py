@@ -116,17 +116,22 @@ _FAMILY_CONDITIONS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+def _in_blocks(table: tuple[tuple[str, str, str], ...], code: str) -> str | None:
+    """The table's code for the first row whose category range (or code prefix) holds ``code``."""
+    category = code[:3]
+    for first, last, found in table:
+        if "." in first:
+            if code.startswith(first):
+                return found
+        elif first <= category <= last:
+            return found
+    return None
+
+
 def _lookup(table: tuple[tuple[str, str, str], ...], primary: str) -> str | None:
     if not primary.startswith("C") or not primary[1:3].isdigit():
         return None  # C4A, C7A, C7B and other codes outside the site-specific blocks
-    category = primary[:3]
-    for first, last, code in table:
-        if "." in first:
-            if primary.startswith(first):
-                return code
-        elif first <= category <= last:
-            return code
-    return None
+    return _in_blocks(table, primary)
 
 
 def family_code(primary: str) -> str | None:
@@ -139,14 +144,7 @@ def family_condition_code(code: str) -> str | None:
     """The Z81-Z84 code for a family member's condition (not a cancer) whose own code is ``code``."""
     if code[:1] in "CZRSTVWXY" or not code[1:3].isdigit():
         return None
-    category = code[:3]
-    for first, last, family in _FAMILY_CONDITIONS:
-        if "." in first:
-            if code.startswith(first):
-                return family
-        elif first <= category <= last:
-            return family
-    return None
+    return _in_blocks(_FAMILY_CONDITIONS, code)
 
 
 def personal_code(primary: str) -> str | None:
