@@ -34,6 +34,7 @@ from assistant.suggest.reader import (
     TREATMENT_CYCLE,
     Mention,
     next_item_number,
+    sections,
 )
 from assistant.suggest.request_memo import per_request
 from assistant.suggest.store import CodeCatalog
@@ -688,6 +689,10 @@ def uncontrolled_diabetes(
             head = next((m for m in pick.heads if m.section in ASSESSMENT_SECTIONS), None)
             others = _other_heads(picks, code)
             said = _clause_of(note, head, others) if head is not None else ""
+        if head is None and not any(name in ASSESSMENT_SECTIONS for _, _, name in sections(note)):
+            # a narrative without an assessment ("Diabetes uncontrolled, A1c 10.5."): the sentence says it
+            head = next((m for m in pick.heads if m.section == "body"), None)
+            said = note[head.sentence_start : head.sentence_end] if head is not None else ""
         if head is None or read_line(said).qualifiers.controlled is not False:
             continue
         target = _hyperglycemia(catalog, code)

@@ -115,4 +115,3 @@ def test_an_induced_abortion_is_no_spontaneous_one() -> None:
     spontaneous = "Spontaneous abortion with sepsis"
     assert opposite_kind_agreement(spontaneous, "Sepsis following induced abortion") == -1
     assert opposite_kind_agreement("Abortion with sepsis", "Sepsis following spontaneous abortion") == 0
-

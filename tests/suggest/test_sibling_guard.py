@@ -231,6 +231,19 @@ def test_an_uncontrolled_diabetes_clause_in_an_assessment_sentence_is_coded_with
     assert _finals(_assessed(hpi, "type 2 DM", "E11.9", "hpi")) == ["E11.9"]
 
 
+def test_an_uncontrolled_diabetes_in_a_narrative_without_an_assessment_is_coded_with_hyperglycemia() -> None:
+    for note, expected in (
+        ("Seen for a follow-up. Type 2 DM, uncontrolled, A1c 10.4. Knee pain better.", ["E11.65"]),
+        ("Seen for a follow-up. Type 2 DM, well controlled, A1c 6.4. Knee pain better.", ["E11.9"]),
+    ):
+        start = note.index("Type 2 DM")
+        end = note.index(". Knee")
+        m = Mention(start, start + 9, "Type 2 DM", "Type 2 DM", "body", start, end)
+        picks = {"E11.9": Pick("E11.9", 0.6, True, [m], heads=[m])}
+        sibling_guard.uncontrolled_diabetes(picks, note, DIABETES)
+        assert _finals(picks) == expected
+
+
 def test_a_site_named_as_a_noun_completes_the_adjective_title() -> None:
     """ "sacrum" names "sacral region"; "region" adds nothing the note must say."""
     titles = {
