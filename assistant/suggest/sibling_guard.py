@@ -679,6 +679,7 @@ def uncontrolled_diabetes(
     hyperglycemia (Alphabetic Index: Diabetes, uncontrolled, meaning hyperglycemia; I.C.4.a: as many codes
     of the category as the complications need): its "with hyperglycemia" code joins the line's code, or
     replaces it when that code says "without complications"."""
+    assessed = any(name in ASSESSMENT_SECTIONS for _, _, name in sections(note))
     for code, pick in list(picks.items()):
         if not pick.final or picks.get(code) is not pick or code not in catalog:
             continue
@@ -689,7 +690,7 @@ def uncontrolled_diabetes(
             head = next((m for m in pick.heads if m.section in ASSESSMENT_SECTIONS), None)
             others = _other_heads(picks, code)
             said = _clause_of(note, head, others) if head is not None else ""
-        if head is None and not any(name in ASSESSMENT_SECTIONS for _, _, name in sections(note)):
+        if head is None and not assessed:
             # a narrative without an assessment ("Diabetes uncontrolled, A1c 10.5."): the sentence says it
             head = next((m for m in pick.heads if m.section == "body"), None)
             said = note[head.sentence_start : head.sentence_end] if head is not None else ""

@@ -84,8 +84,8 @@ _SIDES = (("3", r"\bbilateral|\bboth\b"), ("1", r"\bright\b|\bR\b"), ("2", r"\bl
 _HISTORY_SECTIONS = frozenset({"pmh", "psh"})
 
 
-def _section_of(note: str, at: int) -> str:
-    return next((name for a, b, name in sections(note) if a <= at < b), "body")
+def _section_of(spans: list[tuple[int, int, str]], at: int) -> str:
+    return next((name for a, b, name in spans if a <= at < b), "body")
 
 
 def _code(stem: str, context: str) -> str:
@@ -96,6 +96,7 @@ def _code(stem: str, context: str) -> str:
 
 
 def device_status(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    spans = sections(ctx.note)  # read once: every device word asks its section
     coded: dict[str, list[tuple[int, int]]] = {}
     for stem, words in DEVICES:
         found = list(re.finditer(rf"(?<![\w/])(?:{words})(?![\w])", ctx.note, re.IGNORECASE))
@@ -105,7 +106,7 @@ def device_status(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog
             line_start = ctx.note.rfind("\n", 0, m.start()) + 1
             line_end = ctx.note.find("\n", m.end())
             line = ctx.note[line_start : line_end if line_end >= 0 else len(ctx.note)]
-            background = _section_of(ctx.note, m.start()) in _HISTORY_SECTIONS  # "PMH: PPM for SSS"
+            background = _section_of(spans, m.start()) in _HISTORY_SECTIONS  # "PMH: PPM for SSS"
             if not (background or _STATUS.search(line) or _IN_USE.search(line)) or _NOT_STATUS.search(
                 _sentence(ctx.note, m)
             ):
