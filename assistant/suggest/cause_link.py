@@ -27,8 +27,10 @@ def cause_is_part(walker: IndexWalker | None, tabular: Tabular | None, condition
         return True
     if walker is None:
         return False
-    own, tail = (read_mention(expand_abbreviations(t)).words for t in (condition, cause))
-    tail_only = tail - own
+    own = read_mention(expand_abbreviations(condition)).words
+    # the cause's own words, not the Index synonyms the reader adds: "menorrhagia" reaches "Anemia, due to
+    # blood loss" only as a synonym of blood loss, and is a condition of its own (N92.0) beside D50.0
+    tail_only = content_keys(expand_abbreviations(cause)) - own
     for hit in walker.walk(expand_abbreviations(f"{condition} due to {cause}"), tabular, _WALK_DEPTH):
         if not hit.path or not content_keys(hit.path[0]) & own:
             continue

@@ -12,6 +12,9 @@ from assistant.suggest.text import tokens
 from assistant.suggest.types import Pick
 
 DIAGNOSIS_SECTIONS = frozenset({"assessment", "diagnosis"})
+# History categories whose codes each name another condition or site ("Family history of malignant neoplasm
+# of breast" beside "... of digestive organs"): two of them are two facts, never one said twice.
+_ONE_FACT_PER_CODE = ("Z80", "Z81", "Z82", "Z83", "Z84", "Z85", "Z86", "Z87")
 
 
 def _mention_tokens(pick: Pick) -> set[str]:
@@ -31,8 +34,10 @@ def absorb_same_category(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
         for hi in finals:
             if hi is lo or hi.code not in picks or lo.code not in picks or hi.code[:3] != lo.code[:3]:
                 continue
-            if _own_problem_line(lo, hi) or (
-                _unspecified(catalog, hi.code) and not _unspecified(catalog, lo.code)
+            if (
+                _own_problem_line(lo, hi)
+                or (_unspecified(catalog, hi.code) and not _unspecified(catalog, lo.code))
+                or lo.code.startswith(_ONE_FACT_PER_CODE)
             ):
                 continue
             if _uncomplicated(catalog, hi.code) and not _uncomplicated(catalog, lo.code):

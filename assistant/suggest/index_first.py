@@ -50,10 +50,16 @@ def promote(cands: list[C], reasons: Mapping[str, list[str]]) -> str | None:
 DRUG_TABLE = tuple(f"T{n}" for n in range(36, 66))
 
 
-def assessed_final(cand: Candidate, problem: bool) -> bool:
+# A family member's cancer that the Neoplasm table placed by site (cancer_history.by_site).
+FAMILY_BY_SITE = "Z80"
+
+
+def assessed_final(cand: Candidate, problem: bool, family: bool = False) -> bool:
     """A problem-list line ("1. Hives", "# Mole") whose first code the Index gives for all its words is
     coded, however rarely the ranker saw that code; a word inside a plan sentence ("visit for growth") is
     not a problem of its own. A Drug table walk that reads every word ("accidental overdose of
     acetaminophen": the drug's row and the column its words choose) is coded wherever it is written: its
-    title names the drug's class, never the drug, so the ranker's word features cannot see it."""
-    return (problem or cand.code.startswith(DRUG_TABLE)) and cand.walk >= COMPLETE
+    title names the drug's class, never the drug, so the ranker's word features cannot see it. So is a
+    ``family`` member's cancer placed by site ("mother with colon cancer": Z80.0, "digestive organs")."""
+    by_site = family and cand.code.startswith(FAMILY_BY_SITE)
+    return (problem or by_site or cand.code.startswith(DRUG_TABLE)) and cand.walk >= COMPLETE

@@ -491,6 +491,20 @@ _INTAKE = re.compile(
 )
 
 
+# A treatment named alone ("IV fluids", "supplemental O2", "abx"): the plan of the condition before it.
+_TREATMENT_ALONE = re.compile(
+    r"^(?:(?:start|started|continue|give|gave|received|with)\s+)?"
+    r"(?:(?:iv|po|oral|im|supplemental|empiric|broad[- ]spectrum|maintenance|aggressive|gentle)\s+)*"
+    r"(?:fluids?|ivf|hydration|rehydration|(?:ns|lr|saline|fluid)\s+bolus(?:es)?|bolus(?:es)?|"
+    r"fluid\s+(?:resuscitation|restriction)|antibiotics?|abx|(?<=\s)(?:oxygen|o2)|(?:oxygen|o2)\s+via\s+\w+|"
+    r"nebs|nebulizers?|(?:breathing\s+)?treatments|antiemetics?|analgesi(?:a|cs)|supportive\s+care|pain\s+control|"
+    r"(?:physical|occupational|speech)\s+therapy|(?:pulmonary|cardiac|vestibular)\s+rehab(?:ilitation)?|"
+    r"rice|ice|rest|elevation|compression|heat)"
+    r"(?:\s*(?:x\s*\d+|\d+\s*(?:l|ml|cc)|prn|as\s+needed))?\s*[.!]?$",
+    re.IGNORECASE,
+)
+
+
 def why_not_coded(chunk: str) -> str | None:
     """'plan', 'administrative', 'vitals or labs', 'medication' or 'status' for a chunk that is not a
     diagnosis; None when the chunk may name one."""
@@ -501,7 +515,12 @@ def why_not_coded(chunk: str) -> str | None:
         return "status"
     if _DEMOGRAPHICS.match(text):
         return "demographics"
-    if _PLAN_RE.match(text) or _PLANNED_TRANSPLANT.match(text) or _REFUSED.match(text):
+    if (
+        _PLAN_RE.match(text)
+        or _PLANNED_TRANSPLANT.match(text)
+        or _REFUSED.match(text)
+        or _TREATMENT_ALONE.match(text)
+    ):
         return "plan"
     if _VACCINE_GIVEN.search(text) or _VACCINE_ONLY.match(text) or _NAMED_VACCINE.match(text):
         return "immunization given"

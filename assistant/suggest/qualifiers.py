@@ -513,6 +513,28 @@ def default_conflicts(note: Qualifiers, title: Qualifiers) -> list[str]:
     return out
 
 
+# The stage a title names where its category has a "stage unspecified" code (macular degeneration, glaucoma).
+_TITLE_STAGE = re.compile(
+    r"\b(?P<words>(?:early|intermediate)\s+dry|advanced\s+atrophic|mild|moderate|severe|indeterminate)\s+stage\b|"
+    r"\bwith\s+(?P<cnv>(?:active|inactive)\s+choroidal\s+neovascularization|inactive\s+scar)|"
+    r"\b(?P<atrophic>advanced\s+atrophic\s+(?:with|without)\s+subfoveal\s+involvement)",
+    re.IGNORECASE,
+)
+_STAGE_FILLER = frozenset({"dry", "with", "without", "involvement", "choroidal", "neovascularization"})
+
+
+def unstated_stage(note: Qualifiers, title: str) -> str | None:
+    """A title naming a stage (or an activity) of which the note says no word: "stage unspecified" is the
+    sibling for a stage never documented ("dry AMD": H35.3110, not "advanced atrophic")."""
+    m = _TITLE_STAGE.search(title)
+    if m is None or not note.said:
+        return None
+    named = words_said(m.group(0)) - _STAGE_FILLER - {"stage"}
+    if named & note.said:
+        return None
+    return f'title says "{m.group(0).lower()}", the note names no stage (stage unspecified is the default)'
+
+
 _NOT_REMITTED = ("no", "relapse")
 _REMISSION_WORDS = {"no": "not having achieved remission", "relapse": "in relapse"}
 

@@ -331,8 +331,14 @@ def _split_causes(
         link = link_re.search(sentence, c_start, c_end)
         condition = sentence[c_start : link.start()] if link else ""
         cause = sentence[link.end() : c_end] if link else ""
-        if link is None or len(tokens(condition)) == 0 or len(tokens(cause)) == 0 or joined(condition, cause):
+        if link is None or len(tokens(condition)) == 0 or len(tokens(cause)) == 0:
             out.append((c_start, c_end))
+            continue
+        if joined(condition, cause):
+            # "anemia due to blood loss from menorrhagia": the cause's own cause may be a condition of its own
+            parts = _split_causes(sentence, [(link.end(), c_end)], joined, link_re)
+            out.append((c_start, parts[0][1]))
+            out.extend(parts[1:])
             continue
         out.append((c_start, link.start()))
         out.extend(_split_causes(sentence, [(link.end(), c_end)], joined, link_re))
@@ -552,6 +558,11 @@ _WITH_FEATURE = (
 _ORIGIN = r"(?:primary|secondary|idiopathic|essential|familial|congenital|acquired)"
 # The onset the titles subdivide by ("Alzheimer's dementia, late onset" G30.1, "Asthma, adult onset").
 _ONSET = r"(?:early|late|adult|childhood|juvenile|young[- ]adult)[- ]onset"
+# The stage the titles subdivide by ("Macular degeneration, intermediate stage", "CKD, stage 3b").
+_STAGE = (
+    r"(?:(?:early|intermediate|advanced|late|end)[- ](?:dry\s+)?stage|stage\s+(?:[0-5]|i{1,3}|iv|v)[a-c]?|"
+    r"(?:with\s+)?(?:active|inactive)\s+(?:choroidal\s+neovascularization|cnv)|(?:with\s+)?inactive\s+scar)"
+)
 _REMISSION = r"(?:in\s+)?(?:(?:early|sustained|partial|full|complete)\s+)?remission(?:\s*\([^)]*\)?)?"
 # What a test or a procedure found, after its colon ("Colonoscopy for screening: found 2 adenomas"): the
 # findings are conditions of their own, not words of the procedure.
@@ -560,7 +571,7 @@ _FINDINGS_AFTER = re.compile(
 )
 _COMPLETES_PREVIOUS = re.compile(
     rf"\s*(?:(?:right|left|bilateral|both|r|l|rt|lt)\s+{_SITE}|[a-z]+(?:\s+[a-z]+)?\s+type|[rl][uml]l|{_SPINE_REGION}|"
-    rf"{_STRUCTURE}|{_BREAST_PART}|{_ULCER_DEPTH}|{_EPISODE}|{_REMISSION}|{_ONSET}|{_ORIGIN}|{_WITH_FEATURE}|"
+    rf"{_STRUCTURE}|{_BREAST_PART}|{_ULCER_DEPTH}|{_EPISODE}|{_REMISSION}|{_ONSET}|{_ORIGIN}|{_WITH_FEATURE}|{_STAGE}|"
     rf"{_INJURY_ENCOUNTER})[\s.!?]*",
     re.IGNORECASE,
 )

@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 
 from assistant.codesets.repository import ref_covers
-from assistant.suggest import seventh
+from assistant.suggest import qualifiers, seventh
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.text import tokens
 
@@ -45,7 +45,8 @@ def side_of(title: str) -> str | None:
 
 
 def _strip_sides(title: str) -> str:
-    out = re.sub(r"\b(right|left|bilateral|unspecified)\b", "", title.lower())
+    # "…, left eye, early dry stage" and "…, bilateral, early dry stage" share their stem
+    out = re.sub(r"\b(right|left|bilateral|unspecified)\b(?:\s+(?:eye|ear)\b)?", "", title.lower())
     return re.sub(r"\s+", " ", out).strip()
 
 
@@ -122,6 +123,18 @@ def laterality_variant(catalog: CodeCatalog, code: str, documented: set[str]) ->
         warning = f"laterality not documented: {head}- needs right/left"
         return by_side.get("unspecified", code), warning
     return code, None
+
+
+def stage_variant(catalog: CodeCatalog, code: str, stated: qualifiers.Qualifiers) -> tuple[str, str | None]:
+    """``code``'s "stage unspecified" sibling where its title names a stage the mention never states."""
+    why = qualifiers.unstated_stage(stated, catalog.title(code))
+    parent = catalog.parent(code) if why else None
+    if parent is None:
+        return code, None
+    default = next((c for c in catalog.leaves_under(parent) if "stage unspecified" in catalog.title(c)), None)
+    if default is None:
+        return code, None
+    return default, f"{default} for {code}: {why}"
 
 
 def seventh_character(

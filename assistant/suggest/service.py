@@ -587,7 +587,7 @@ class SuggestionService:
                         final = sibling_choice.family_share(cands, qualifier_reasons) >= threshold
                     if learned and rank == 0 and not final and cfg.index_final:
                         stated = m.problem or (unassessed and m.section == "body" and not _symptom(c.code))
-                        final = index_first.assessed_final(c, stated)
+                        final = index_first.assessed_final(c, stated, q.kind == "family")
                     if rank == 0 and id(m) in gated and self.gate is not None:
                         final = mention_gate.decide(cfg.gate_mode, final, gated[id(m)], self.gate.threshold)
                     code, extra_warn, extra_notes = self._apply_code_rules(code, m, ranked_codes)
@@ -910,6 +910,9 @@ class SuggestionService:
         if w:
             warnings.append(w)
         code, w = rules.laterality_variant(self.catalog, code, m.laterality)
+        if w:
+            warnings.append(w)
+        code, w = rules.stage_variant(self.catalog, code, m.qualifiers)
         if w:
             warnings.append(w)
         code, seven_notes = rules.seventh_character(self.catalog, code, m.encounter, m.query)

@@ -186,7 +186,7 @@ def prefer_named_sibling(
         why_not = qualifiers.prefix_conflict(note, title_of(c.code)) if note else None
         if stated is not None and not why_not:
             beyond = qualifiers.default_conflicts(stated, qualifiers.title_qualifiers(title_of(c.code)))
-            why_not = beyond[0] if beyond else None
+            why_not = beyond[0] if beyond else qualifiers.unstated_stage(stated, title_of(c.code))
         if not why_not and note:
             why_not = _with_unsaid(c.code, cands[: WINDOW + 1], title_of, note)
         if why_not and not conflicted(reasons.get(c.code, [])):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from assistant.suggest.cause_link import agent_apart, cause_is_part, tail_is_subterm, with_is_part
-from assistant.suggest.index_walker import IndexWalker
+from assistant.suggest.index_walker import IndexWalker, WalkHit
 from assistant.suggest.reader import read_note
 
 
@@ -22,6 +22,9 @@ WALKER = IndexWalker.from_rows(
         _row(0, "Anemia", "D64.9"),
         _row(1, "Anemia, due to"),
         _row(2, "Anemia, due to, antineoplastic chemotherapy", "D64.81"),
+        _row(1, "Anemia, iron deficiency", "D50.9"),
+        _row(1, "Anemia, blood loss (chronic)", "D50.0"),
+        _row(0, "Menorrhagia", "N92.0"),
         _row(0, "Injury, kidney, acute", "N17.9"),
         _row(0, "Dehydration", "E86.0"),
         _row(0, "Diabetes", "E11.9"),
@@ -103,6 +106,30 @@ def test_a_cause_the_index_lists_under_the_condition_stays_with_it() -> None:
     assert texts("Anemia due to antineoplastic chemotherapy.") == [
         "Anemia due to antineoplastic chemotherapy"
     ]
+
+
+class _BloodLossWalk:
+    """An Index walk that reads menorrhagia as a blood loss, as the real walker's synonyms do."""
+
+    def walk(self, text: str, tabular: object, depth: int) -> list[WalkHit]:
+        return [WalkHit("D50.0", ["Anemia", "blood loss (chronic)"], 0.9)]
+
+
+def test_a_cause_the_index_reaches_only_by_a_synonym_is_a_condition_of_its_own() -> None:
+    # "blood loss" is the Index's subterm; menorrhagia, read as a blood loss, is its own condition (N92.0)
+    assert joined("Iron deficiency anemia", "chronic blood loss")
+    assert cause_is_part(_BloodLossWalk(), None, "Anemia", "chronic blood loss")  # type: ignore[arg-type]
+    assert not cause_is_part(_BloodLossWalk(), None, "Anemia", "menorrhagia")  # type: ignore[arg-type]
+    assert texts("A: Iron deficiency anemia due to menorrhagia.") == ["Iron deficiency anemia", "menorrhagia"]
+
+
+def test_the_cause_of_a_cause_is_judged_on_its_own() -> None:
+    assert texts("A: Iron deficiency anemia from chronic blood loss due to menorrhagia, start iron.") == [
+        "Iron deficiency anemia from chronic blood loss",
+        "menorrhagia",
+        "start iron",
+    ]
+    assert texts("Seasonal allergic rhinitis due to pollen.") == ["Seasonal allergic rhinitis due to pollen"]
 
 
 def test_an_organism_is_the_agent_not_a_second_condition() -> None:
