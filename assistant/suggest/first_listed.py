@@ -36,7 +36,10 @@ def ensure_pregnancy_code(picks: dict[str, Pick], catalog: CodeCatalog) -> str |
     waiting = any(
         p.code.startswith("Z3A") and any(WEEKS_WAITING in w for w in p.warnings) for p in picks.values()
     )
-    if not waiting or any(p.final and p.code.startswith("O") for p in picks.values()):
+    if not waiting:
+        return None
+    if any(p.final and p.code.startswith("O") for p in picks.values()):
+        _release_weeks(picks)  # a pregnancy code became final after the weeks rule ran
         return None
     open_ = [
         p

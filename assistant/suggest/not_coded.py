@@ -42,6 +42,13 @@ _PLAN_RE = re.compile(rf"^\s*{_PLAN_LEAD}(?:{_PLAN_VERBS})(?![\w/])", re.IGNOREC
 _REFUSED = re.compile(r"^(?:declined|declines|refused|refuses|deferred)\W*$", re.IGNORECASE)
 # A transplant still to come ("transplant evaluation", "kidney transplant referral") is a plan, never the
 # transplant status (Z94.-), which is for an organ already received.
+# A service still to come ("eye exam due", "mammogram overdue", "retinal exam due in 6 months"): the plan, not
+# an encounter for it (Z01.-, Z12.-).
+_SERVICE_DUE = re.compile(
+    r"^(?:[\w-]+\s+){0,3}(?:exam|examination|screening|test|testing|labs?|mammogram|colonoscopy|scan|imaging|"
+    r"vaccines?|shots?|visit|check|eval(?:uation)?)\s+(?:is\s+)?(?:due(?!\s+to\b)|overdue|scheduled|pending|planned)\b",
+    re.IGNORECASE,
+)
 _PLANNED_TRANSPLANT = re.compile(
     r"^\s*(?:[\w-]+\s+){0,2}transplant(?:ation)?\s+(?:evaluation|eval|referral|work-?up|candidacy|candidate|"
     r"listing|wait-?list(?:ed)?|options?|education|consult(?:ation)?|planning)\b",
@@ -530,6 +537,8 @@ def why_not_coded(chunk: str) -> str | None:
         return "vitals or labs"
     if _TEST_RE.match(text) or (_ORDERED_TESTS_RE.match(text) and not _DIAGNOSTIC_WORDS.search(text)):
         return "test"
+    if _SERVICE_DUE.match(text):
+        return "plan"
     if _PREVENTION_RE.search(text) or _RISK_RE.match(text):
         return "prevention"
     if _LOW_PROBABILITY_RE.match(text):

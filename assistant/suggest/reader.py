@@ -49,7 +49,8 @@ _SECTION_HEADERS: list[tuple[str, str]] = [
         r"assessment\s*(?:and|&|/)\s*plan|a\s*/\s*p|assessment|(?:ed\s+|clinical\s+|final\s+)?impression|plan|"
         r"a(?=\s*:)|p(?=\s*:)|imp(?=\s*:)|"
         # the problems this visit dealt with ("Chronic conditions reviewed:", "Problems addressed today:")
-        r"(?:chronic|active)\s+(?:conditions|problems|issues)(?:\s+(?:reviewed|addressed|managed)(?:\s+today)?)?|"
+        r"(?:chronic|active)\s+(?:conditions|problems|issues)(?:\s+(?:reviewed|addressed|managed)(?:\s+today)?)?"
+        r"(?:\s+(?:w/|with)\s+(?:the\s+)?[a-z]+(?:\s+[a-z]+)?)?|"  # "... reviewed w/ charge RN:"
         r"(?:problems|issues|diagnoses|conditions)\s+(?:addressed|reviewed|managed)(?:\s+today)?",
         "assessment",
     ),

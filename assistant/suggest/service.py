@@ -56,6 +56,7 @@ from assistant.suggest.query_adapter import with_query_adapter
 from assistant.suggest.ranker import Ranker, load_ranker
 from assistant.suggest.reader import (
     ASSESSMENT_SECTIONS,
+    SUBJECTS,
     Mention,
     clean_query,
     is_phrase,
@@ -106,6 +107,19 @@ def _symptom(code: str) -> bool:
     """A symptom or sign (R00-R69): the narrative tells it on the way to the diagnosis; an abnormal finding
     (R70-R99) is itself what the note found."""
     return code[:1] == "R" and code[1:3].isdigit() and int(code[1:3]) < 70
+
+
+def states_a_diagnosis(m: Mention, code: str, note: str) -> bool:
+    """In a note without an assessment, a short sentence that is only a condition ("Advanced Alzheimer's
+    dementia, with agitation.") states it as a problem of the visit; a symptom is told on the way."""
+    whole = not note[m.sentence_start : m.start].strip() and not note[m.end : m.sentence_end].strip(" .;!")
+    if m.section != "body" or not whole or len(m.text.split()) > _STATEMENT_WORDS or _symptom(code):
+        return False
+    return _TOLD_OF_SOMEONE.match(m.text) is None  # "Pt with ...", "She has ...": the history of the visit
+
+
+_STATEMENT_WORDS = 8  # a diagnosis stated alone is short; a longer sentence tells the story
+_TOLD_OF_SOMEONE = re.compile(rf"(?:{SUBJECTS}|(?:pt|patient)\b|\d+\s*(?:yo|y/o|year))", re.IGNORECASE)
 
 
 class MentionCandidates(NamedTuple):
@@ -580,7 +594,12 @@ class SuggestionService:
                     threshold = cfg.history_threshold if q.kind != "current" else cfg.final_threshold
                     if learned and self.ranker is not None:
                         threshold = self.ranker.threshold
-                        if m.section in ASSESSMENT_SECTIONS or m.problem or q.kind != "current":
+                        if (
+                            m.section in ASSESSMENT_SECTIONS
+                            or m.problem
+                            or q.kind != "current"
+                            or (unassessed and states_a_diagnosis(m, c.code, request.text))
+                        ):
                             threshold *= cfg.assessed_factor
                     final = rank == 0 and c.score >= threshold
                     if learned and rank == 0 and not final:

@@ -51,6 +51,16 @@ def _finals(picks: dict[str, Pick]) -> list[str]:
     return sorted(c for c, p in picks.items() if p.final)
 
 
+def test_an_unspecified_dementia_the_ranking_doubted_does_not_block_the_diseases_dementia() -> None:
+    note = "Nursing home visit. Alzheimer's dementia, late onset, with agitation. DNR."
+    picks = {
+        "G30.9": Pick("G30.9", 0.7, True, [_said(note, "Alzheimer's")]),
+        "F03.911": Pick("F03.911", 0.05, False, [_said(note, "Alzheimer's")]),
+    }
+    dementia_of_the_disease(picks, NoteContext(note=note), CATALOG)
+    assert _finals(picks) == ["F02.811", "G30.1"]
+
+
 @pytest.mark.parametrize(
     ("note", "expected"),
     [

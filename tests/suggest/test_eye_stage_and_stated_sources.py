@@ -10,10 +10,12 @@ from assistant.suggest import qualifiers, rules
 from assistant.suggest.abbreviations import expand_text
 from assistant.suggest.coding_rules.anemia_cause import iron_deficiency_from_blood_loss
 from assistant.suggest.coding_rules.context import NoteContext
+from assistant.suggest.coding_rules.dementia import dementia_in_other_diseases
 from assistant.suggest.consolidate import absorb_same_category
 from assistant.suggest.index_first import assessed_final
 from assistant.suggest.not_coded import why_not_coded
 from assistant.suggest.reader import Mention, qualifies_previous, read_note
+from assistant.suggest.service import states_a_diagnosis
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Candidate, Pick
 
@@ -135,9 +137,12 @@ def test_a_relatives_cancer_the_neoplasm_table_placed_by_site_is_coded() -> None
         ("heat stroke", None),
         ("rest tremor", None),
         ("home O2", None),  # a status (Z99.81), not a treatment of the visit
+        ("eye exam due", "plan"),  # a service still to come, no encounter for it
+        ("mammogram overdue", "plan"),
+        ("neuropathy due to B12 deficiency", None),
     ],
 )
-def test_a_treatment_named_alone_is_no_diagnosis(chunk: str, why: str | None) -> None:
+def test_a_treatment_or_a_service_due_is_no_diagnosis(chunk: str, why: str | None) -> None:
     assert why_not_coded(chunk) == why
 
 
@@ -161,3 +166,50 @@ def test_the_named_source_of_the_blood_loss_is_coded_beside_the_anemia() -> None
     picks, ctx = _anemia_picks("A: Iron deficiency anemia. Menorrhagia workup per GYN: menorrhagia.")
     iron_deficiency_from_blood_loss(picks, ctx, catalog)
     assert [c for c, p in picks.items() if p.final] == ["D50.0"]  # another sentence: not stated as the source
+
+
+def test_a_problem_list_reviewed_with_a_nurse_is_the_assessment() -> None:
+    note = "SNF visit.\nActive problems reviewed w/ charge RN:\n(1) Chronic constipation - senna.\n"
+    read = {m.text: m.section for m in read_note(note)}
+    assert read["Chronic constipation"] == "assessment"
+
+
+def test_the_dementia_of_parkinsons_disease_is_f02_after_the_parkinsons_code() -> None:
+    titles = {
+        "F03.90": "Unspecified dementia, unspecified severity, without behavioral disturbance, psychotic "
+        "disturbance, mood disturbance, and anxiety",
+        "F02.80": "Dementia in other diseases classified elsewhere, unspecified severity, without behavioral "
+        "disturbance, psychotic disturbance, mood disturbance, and anxiety",
+        "G20.B1": "Parkinson's disease with dyskinesia, without mention of fluctuations",
+        "G20.C": "Parkinsonism, unspecified",
+    }
+    catalog = _flat(titles)
+
+    def run(note: str, parkinson_final: bool) -> list[str]:
+        ctx = NoteContext(note=note)
+        at = note.index("Dementia")
+        picks = {
+            "F03.90": Pick("F03.90", 0.4, True, [ctx.mention(at, at + 8)]),
+            "G20.B1": Pick("G20.B1", 0.6, parkinson_final, [ctx.mention(0, 10)]),
+        }
+        dementia_in_other_diseases(picks, ctx, catalog)
+        return sorted(c for c, p in picks.items() if p.final)
+
+    assert run("Parkinson disease w/ dyskinesia. Dementia d/t PD.", True) == ["F02.80", "G20.B1"]
+    # "PD" without a Parkinson's code is not the disease (peritoneal dialysis)
+    assert run("ESRD on PD nightly. Dementia, no behavior issues.", False) == ["F03.90"]
+
+
+def _narrative(note: str, words: str) -> Mention:
+    return next(m for m in read_note(note) if m.text.startswith(words))
+
+
+def test_a_narrative_sentence_that_is_only_a_condition_states_it() -> None:
+    note = (
+        "Nursing home visit. Advanced Alzheimer's dementia, with agitation. Pt with cough x2 days. "
+        "Osteoarthritis of both knees worse since she fell last week."
+    )
+    assert states_a_diagnosis(_narrative(note, "Advanced"), "G30.9", note)
+    assert not states_a_diagnosis(_narrative(note, "Osteoarthritis"), "M17.0", note)  # a story
+    assert not states_a_diagnosis(_narrative(note, "Pt with"), "J20.9", note)  # the history of the visit
+    assert not states_a_diagnosis(_narrative(note, "Advanced"), "R41.0", note)  # a symptom code

@@ -234,6 +234,18 @@ def test_the_pregnancy_code_comes_with_the_waiting_weeks(catalog: CodeCatalog) -
     assert picks["O70.1"].final and picks["Z3A.39"].final and not picks["Z3A.39"].warnings
 
 
+def test_the_waiting_weeks_come_with_a_pregnancy_code_that_became_final_after_them(
+    catalog: CodeCatalog,
+) -> None:
+    note = "G1P0 at 39w2d, vaginal delivery with a second-degree perineal laceration."
+    picks = {
+        "Z3A.39": _waiting_weeks(note),
+        "O70.1": _pick(note, "O70.1", "second-degree perineal laceration", 0.28),
+    }
+    assert ensure_pregnancy_code(picks, catalog) is None  # nothing to add: the pregnancy code is there
+    assert picks["Z3A.39"].final and not picks["Z3A.39"].warnings
+
+
 @pytest.mark.parametrize("score", [0.01, None])
 def test_no_pregnancy_code_is_forced_without_a_plausible_one_or_waiting_weeks(
     catalog: CodeCatalog, score: float | None

@@ -272,6 +272,9 @@ def test_a_limited_access_highway_is_the_interstate_place(place: str, query: str
         ("N50.811", ["N45.1"], "N45.1"),  # testicular pain of the epididymitis
         ("R00.2", ["I48.0"], "I48.0"),  # palpitations of the atrial fibrillation
         ("R06.02", ["I35.0"], "I35.0"),  # exertional breathlessness of aortic stenosis
+        ("G24.9", ["G20.B1"], "G20.B1"),  # the dyskinesia of Parkinson's disease coded "with dyskinesia"
+        ("G24.9", ["G20.A1"], None),  # one coded without it: the dyskinesia is its own
+        ("R25.1", ["G20.A1"], "G20.A1"),  # the tremor of Parkinson's disease
         # a symptom beside a diagnosis it is not part of stays
         ("M54.2", ["S93.401A"], None),
         ("R00.2", ["E78.5"], None),

@@ -15,7 +15,11 @@ from assistant.suggest.types import Pick
 _ETIOLOGY: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
     ("G30.9", r"alzheimer'?s?", (("G30.0", r"early[- ]onset"), ("G30.1", r"late[- ]onset"))),
     ("G31.83", r"lewy\s+bod(?:y|ies)", ()),
+    ("G20.C", r"parkinson'?s?|\bPD\b", ()),
 )
+# Diseases whose code the note's own mention chooses (G20.A1-G20.C: with dyskinesia, fluctuations): the
+# dementia is theirs only where that code is final ("PD" is peritoneal dialysis too).
+_CODED_BY_THEIR_MENTION = ("G20",)
 _NOT_THE_PATIENTS = re.compile(
     r"\b(?:no|denies|not|rule\s+out|r/o|family|mother|father|sister|brother|parents?|grandm\w+|grandf\w+|FH)\b",
     re.IGNORECASE,
@@ -53,20 +57,24 @@ def dementia_in_other_diseases(picks: dict[str, Pick], ctx: NoteContext, catalog
     if found is None:
         return
     etiology, m = found
+    coded = any(p.final and p.code.startswith(etiology[:3]) for p in picks.values())
+    if etiology.startswith(_CODED_BY_THEIR_MENTION) and not coded:
+        return
     evidence = ctx.mention(m.start(), m.end())
     for pick in unspecified:
         manifestation = _in_other_diseases(catalog, pick.code)
         if manifestation is None:
             continue
         picks.pop(pick.code)
-        add_pick(
-            picks,
-            catalog,
-            etiology,
-            pick.score + 0.01,
-            [evidence, *pick.mentions],
-            "the disease causing the dementia, coded first (guideline I.A.13; F02 code first note)",
-        )
+        if not coded:
+            add_pick(
+                picks,
+                catalog,
+                etiology,
+                pick.score + 0.01,
+                [evidence, *pick.mentions],
+                "the disease causing the dementia, coded first (guideline I.A.13; F02 code first note)",
+            )
         add_pick(
             picks,
             catalog,
@@ -124,8 +132,8 @@ def _with_its_onset(picks: dict[str, Pick], catalog: CodeCatalog, pick: Pick, se
 def dementia_of_the_disease(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     """ "Alzheimer's dementia": G30.- with F02.- for the dementia (G30 "use additional code"), with the
     severity and behaviour the same sentence states. A disease named without dementia adds nothing."""
-    if any(c.startswith(("F02", "F03")) for c in picks):
-        return
+    if any(p.final and c.startswith(("F02", "F03")) for c, p in picks.items()):
+        return  # the dementia is coded already (an F03 alternate the ranking doubted is not)
     for pick in [p for p in picks.values() if p.final and p.code.startswith(_UNDERLYING)]:
         for m in pick.mentions:
             sentence = ctx.sentence(m)

@@ -156,6 +156,9 @@ INTEGRAL: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("R00.2",), ("I47", "I48", "I49")),
     # exertional dyspnea of a stenotic or regurgitant heart valve
     (("R06.0",), ("I05", "I06", "I08", "I34", "I35")),
+    # the dyskinesia (G24.-) of a Parkinson's disease coded "with dyskinesia"; its tremor
+    (("G24", "R25.1"), ("G20.B",)),
+    (("R25.1",), ("G20",)),
 )
 _SYMPTOMS = tuple(prefix for symptoms, _ in INTEGRAL for prefix in symptoms)
 
