@@ -22,7 +22,7 @@ qualifiers.py plus the side (right / left / bilateral / unilateral) read from th
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar
@@ -248,10 +248,14 @@ _NUMBER = re.compile(r"\s(\d{1,2})(?=[.)])")
 _NEXT_ITEM = re.compile(r"\s(?=\d{1,2}\)\s)|[.;]\s+(?=\d{1,2}\.\s+[A-Za-z])|\s(?=#\s?[A-Za-z])")
 
 
-def _line_of(note: str, m: Mention) -> str:
-    """The problem line a mention heads, up to the next numbered or "#" item when the list runs on."""
+def _line_of(note: str, m: Mention, other_heads: Sequence[tuple[int, int]] = ()) -> str:
+    """The problem line a mention heads, up to the next numbered or "#" item when the list runs on, and up to
+    a later sentence's final code of another category ("COPD exacerbation with pneumonia - nebs. Chronic
+    hypoxic resp failure on home O2": the second sentence's "chronic" is not the exacerbation's)."""
     end = note.find("\n", m.start)
-    line = note[m.start : end if end >= 0 else len(note)]
+    end = end if end >= 0 else len(note)
+    end = min([end, *(a for a, _ in other_heads if max(m.sentence_end, m.end) <= a < end)])
+    line = note[m.start : end]
     nxt = _NEXT_ITEM.search(line, 1)
     line = line[: nxt.start()] if nxt else line
     number = next(  # "1. CKD 2. HTN": the next item's number ends the line ("2" is no stage)
@@ -308,7 +312,7 @@ def settle(
         if said is None:
             continue
         if head is not None:
-            line = read_line(_line_of(note, head))
+            line = read_line(_line_of(note, head, _other_heads(picks, code)))
         else:  # up to the next final code of another category (the same one's words qualify it)
             others = _other_heads(picks, code)
             line = read_line(_clause_of(note, said, others))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.suggest import qualifiers, rules
+from assistant.suggest import qualifiers, rules, sibling_guard
 from assistant.suggest.abbreviations import expand_text
 from assistant.suggest.coding_rules.anemia_cause import iron_deficiency_from_blood_loss
 from assistant.suggest.coding_rules.context import NoteContext
@@ -213,3 +213,16 @@ def test_a_narrative_sentence_that_is_only_a_condition_states_it() -> None:
     assert not states_a_diagnosis(_narrative(note, "Osteoarthritis"), "M17.0", note)  # a story
     assert not states_a_diagnosis(_narrative(note, "Pt with"), "J20.9", note)  # the history of the visit
     assert not states_a_diagnosis(_narrative(note, "Advanced"), "R41.0", note)  # a symptom code
+
+
+def test_a_later_sentences_other_diagnosis_does_not_qualify_the_problem_line() -> None:
+    note = "A/P: COPD exacerbation with pneumonia - nebs. Chronic hypoxic resp failure on home O2.\n"
+    head = next(m for m in read_note(note) if m.text.startswith("COPD"))
+    failure = note.index("Chronic")
+    bounded = sibling_guard._line_of(note, head, [(failure, failure + 29)])
+    assert "Chronic" not in bounded and "pneumonia" in bounded
+    assert "Chronic" in sibling_guard._line_of(note, head)  # no other final code there: the whole line
+
+
+def test_the_side_letter_before_a_vein_names_its_side() -> None:
+    assert expand_text("Acute L popliteal DVT") == "Acute left popliteal deep vein thrombosis"
