@@ -482,7 +482,7 @@ class IndexWalker:
     def main_terms(self, mention: _Mention) -> list[tuple[frozenset[str], Entry]]:
         seen: set[int] = set()
         out = []
-        for word in mention.words:
+        for word in sorted(mention.words):  # in a fixed order: equal paths must not tie by hash order
             for words, node in self._head_entries(word, mention.words):
                 if id(node) in seen or not words <= mention.words:
                     continue
@@ -709,7 +709,11 @@ class IndexWalker:
         if _NOT_TRAUMATIC & mention.words and "traumat" in content_keys(node.path[0]):
             score -= NOT_DEFAULT_PENALTY  # "fragility fracture", "osteoporotic fracture": not the default
         old = found.get(full)
-        if old is None or score > old.score or (score == old.score and len(path) < len(old.path)):
+        if (
+            old is None
+            or score > old.score
+            or (score == old.score and (len(path), path) < (len(old.path), old.path))
+        ):
             found[full] = WalkHit(full, path, round(score, 4), node.source, code)
 
     def _sites_beside(self, unused: frozenset[str]) -> frozenset[str]:
@@ -849,6 +853,8 @@ def _entry(row: Mapping[str, Any], term: str, parent: Entry | None) -> Entry:
     connector = term.lower() in _CONNECTOR_TERMS
     node.words = frozenset() if connector else content_keys(term)
     parts = [] if connector else _OR.split(_ABBREVIATION.sub(" ", term))
+    if len(parts) > 1 and "," in parts[0]:  # "neuritis, radiculitis, radiculopathy or sciatica": one of them
+        parts = [*parts[0].split(","), *parts[1:]]
     node.alts = tuple(a for a in (content_keys(part) for part in parts) if a) or (node.words,)
     node.alts += _bracket_alias(term)
     spellings = [p.strip().lower() for p in term.split(",") if p.strip()]

@@ -1013,6 +1013,8 @@ def read_note(
                     _first_on_line(note, line_start, s_start)
                     or _starts_inline_item(note, line_start, s_start)
                     or (section in ASSESSMENT_SECTIONS and _DASHED_PROBLEM.match(sentence) is not None)
+                    # "# Osteoporosis - start alendronate. # Vit D insufficiency.": "#" items on one line
+                    or (section in ASSESSMENT_SECTIONS and sentence.lstrip().startswith("#"))
                     # the first words after an inline heading ("... Neck pain. Dx: cervical strain")
                     or (section in ASSESSMENT_SECTIONS and not note[sec_start:s_start].strip())
                 )

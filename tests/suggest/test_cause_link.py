@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from typing import Any
 
 from assistant.suggest.cause_link import agent_apart, cause_is_part, tail_is_subterm, with_is_part
@@ -254,3 +257,34 @@ def test_a_subterm_whose_code_title_says_the_rest_or_an_index_and_subterm_comple
     # "and" a condition of its own, or a site the Index does not join with "and": two mentions
     assert read("Sarcoidosis of the lungs and hypertension.") == ["Sarcoidosis of the lungs", "hypertension"]
     assert read("Pulmonary embolism and hypertension.") == ["Pulmonary embolism", "hypertension"]
+
+
+_TIED = """
+from assistant.suggest.index_walker import IndexWalker
+rows = [
+    {"source": "main", "level": 0, "path": "Dependence", "code": "F19.20"},
+    {"source": "main", "level": 1, "path": "Dependence, alcohol", "code": "F10.20"},
+    {"source": "main", "level": 2, "path": "Dependence, alcohol, with"},
+    {"source": "main", "level": 3, "path": "Dependence, alcohol, with, intoxication", "code": "F10.229"},
+    {"source": "main", "level": 0, "path": "Intoxication"},
+    {"source": "main", "level": 1, "path": "Intoxication, alcohol", "code": "F10.129"},
+    {"source": "main", "level": 2, "path": "Intoxication, alcohol, with"},
+    {"source": "main", "level": 3, "path": "Intoxication, alcohol, with, dependence", "code": "F10.229"},
+]
+hit = IndexWalker.from_rows(rows).walk("alcohol intoxication with alcohol dependence")[0]
+print(hit.code, hit.path)
+"""
+
+
+def test_two_equal_index_paths_resolve_the_same_way_in_every_process() -> None:
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", _TIED],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in range(6)
+    }
+    assert len(runs) == 1 and runs.pop().startswith("F10.229 ['Dependence'")

@@ -880,3 +880,20 @@ def test_the_colon_is_read_as_the_large_intestine() -> None:
     )
     assert walker.walk("diverticulosis of the sigmoid colon", Bowel())[0].code == "K57.30"
     assert walker.walk("diverticulosis", Bowel())[0].code == "K57.90"
+
+
+def test_a_subterm_listing_alternatives_with_commas_and_or_matches_any_one() -> None:
+    rows = [
+        _row(0, "Displacement, intervertebral disc"),
+        _row(1, "Displacement, intervertebral disc, lumbar region", "M51.26"),
+        _row(2, "Displacement, intervertebral disc, lumbar region, with"),
+        _row(
+            3,
+            "Displacement, intervertebral disc, lumbar region, with, neuritis, radiculitis or sciatica",
+            "M51.16",
+        ),
+    ]
+    walker = IndexWalker.from_rows(rows)
+    assert walker.walk("lumbar intervertebral disc displacement with radiculitis")[0].code == "M51.16"
+    assert walker.walk("lumbar intervertebral disc displacement with sciatica")[0].code == "M51.16"
+    assert walker.walk("lumbar intervertebral disc displacement")[0].code == "M51.26"

@@ -468,6 +468,14 @@ def _visit_said(ctx: NoteContext, start: int, end: int) -> bool:
     return ctx.mention(start, end).section not in BACKGROUND_SECTIONS  # the past says not why they came
 
 
+def _another_problem_first(picks: dict[str, Pick], at: int) -> bool:
+    """A condition coded from a problem line before ``at``: the visit's reason, before the past cancer."""
+    return any(
+        p.final and not p.code.startswith("Z") and any(m.problem and m.start < at for m in p.mentions)
+        for p in picks.values()
+    )
+
+
 def cancer_follow_up(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     history = [p for p in picks.values() if p.final and p.code.startswith("Z85")]
     if not history or any(p.final and _CURRENT_NEOPLASM.match(p.code) for p in picks.values()):
@@ -477,6 +485,8 @@ def cancer_follow_up(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCata
     m = next((f for f in _SURVEILLANCE.finditer(ctx.note) if _visit_said(ctx, f.start(), f.end())), None)
     if m is None:
         return
+    if _another_problem_first(picks, m.start()):
+        return  # "# Osteoporosis ... # Hx of breast cancer, NED": the visit is for the first problem
     add_pick(
         picks,
         catalog,
