@@ -226,3 +226,9 @@ def test_a_later_sentences_other_diagnosis_does_not_qualify_the_problem_line() -
 
 def test_the_side_letter_before_a_vein_names_its_side() -> None:
     assert expand_text("Acute L popliteal DVT") == "Acute left popliteal deep vein thrombosis"
+
+
+def test_hash_items_that_run_on_one_line_are_each_a_problem() -> None:
+    note = "Seen today.\nA/P: # Osteoporosis - start alendronate. # Vit D insufficiency. # Fall risk - PT.\n"
+    problems = [m.text for m in read_note(note) if m.problem]
+    assert problems == ["Osteoporosis", "Vit D insufficiency", "Fall risk"]

@@ -347,3 +347,18 @@ def test_a_screening_done_today_after_a_history_is_no_history_of_the_cancer_scre
 def test_a_diagnosis_the_tests_do_not_support_is_negated() -> None:
     mentions = read_note("A/P: Trigeminal neuralgia - improved. MS - not supported by MRI.")
     assert [m.negated for m in mentions if m.text.startswith("MS")] == [True]
+
+
+def test_a_cancer_follow_up_listed_after_the_visits_first_problem_is_history_only() -> None:
+    note = "A/P: # Osteoporosis - start alendronate. # Hx of breast cancer s/p lumpectomy, NED.\n"
+    ctx = NoteContext(note=note)
+    at = note.index("Osteoporosis")
+    first = ctx.mention(at, at + len("Osteoporosis"))
+    first.problem = True
+    picks = _picked(note, "Z85.3", "Hx of breast cancer")
+    cancer_follow_up(picks, ctx, ENCOUNTER_CATALOG)
+    assert "Z08" in picks  # the follow-up alone: the visit is for it
+    picks = _picked(note, "Z85.3", "Hx of breast cancer")
+    picks["M81.0"] = Pick("M81.0", 0.5, True, [first])
+    cancer_follow_up(picks, ctx, ENCOUNTER_CATALOG)
+    assert "Z08" not in picks
