@@ -45,8 +45,7 @@ def side_of(title: str) -> str | None:
 
 
 def _strip_sides(title: str) -> str:
-    # "…, left eye, early dry stage" and "…, bilateral, early dry stage" share their stem
-    out = re.sub(r"\b(right|left|bilateral|unspecified)\b(?:\s+(?:eye|ear)\b)?", "", title.lower())
+    out = re.sub(r"\b(right|left|bilateral|unspecified)\b", "", title.lower())
     return re.sub(r"\s+", " ", out).strip()
 
 
@@ -78,15 +77,18 @@ def _side_variants(catalog: CodeCatalog, code: str) -> tuple[dict[str, str], str
 
 
 _ONE_SIDE_AT_END = re.compile(r"\b(?:right|left|unspecified)\s+[a-z]+$")
+# "…, left eye, early dry stage": a side with its organ inside the title ("…, bilateral, early dry stage")
+_ONE_SIDE_ORGAN = re.compile(r"\b(?:right|left|unspecified)\s+(?:eye|ear)\b")
 
 
 def _bilateral_twin(catalog: CodeCatalog, head: str, by_side: dict[str, str]) -> dict[str, str]:
     """ "…, right ear" / "…, unspecified eye" beside "…, bilateral": the bilateral title drops the organ
     word, so its stem differs; it is the leaf whose title is a one-side title with "bilateral" instead."""
     wanted = {
-        _ONE_SIDE_AT_END.sub("bilateral", catalog.title(code).lower())
+        side.sub("bilateral", catalog.title(code).lower())
         for code in by_side.values()
-        if _ONE_SIDE_AT_END.search(catalog.title(code).lower())
+        for side in (_ONE_SIDE_AT_END, _ONE_SIDE_ORGAN)
+        if side.search(catalog.title(code).lower())
     }
     if not wanted:
         return {}
