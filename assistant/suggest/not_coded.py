@@ -270,7 +270,11 @@ _ORDERED_TESTS_RE = re.compile(
 )
 # Prevention of a condition is not the condition ("malaria prophylaxis", "fall precautions", "HIV PrEP").
 _PREVENTION_RE = re.compile(
-    r"\b(?:prophylaxis|prophylactic|precautions|prevention|(?-i:PrEP|PEP))\b", re.IGNORECASE
+    r"\b(?:prophylaxis|prophylactic|precautions|(?-i:PrEP|PEP))\b|"
+    # what a plan prevents ("aspirin for preeclampsia prevention"), not a device placed for prevention
+    # ("primary prevention ICD 2022")
+    r"\bprevention\W*$",
+    re.IGNORECASE,
 )
 # A risk named or counseled ("rabies risk", "risk of DVT", "at risk for falls") is not the condition itself; a
 # pregnancy or patient called high-risk is left to be read ("high risk pregnancy", "increased risk").

@@ -200,8 +200,9 @@ _MIXED_PAIR = re.compile(r"\bmixed\s+[\w-]+\s*$", re.IGNORECASE)  # "mixed A" wa
 _STATUS_POST = re.compile(r"\s*(?:s/p|status\s+post)\s", re.IGNORECASE)
 _CHUNK_SPLIT = re.compile(
     r";|,(?!\d)|(?<!-)\band\b(?!-|\s+(?:vomiting|without|with))|\bbut\b|\bwhile\b|\bplus\b|\s[-–—]+\s|:\s|\s/\s|"
-    # an arrow leads from a problem to its plan or its outcome ("speech delay -> refer to EI")
-    r"\s(?:->|=>|\u2192)\s|"
+    # an arrow leads from a problem to its plan or its outcome ("speech delay -> refer to EI"); between
+    # values it is a trend ("AFP 1,200 -> 520"), one chunk
+    r"(?<=[A-Za-z])\s(?:->|=>|\u2192)\s(?=[A-Za-z])|"
     r"\s(?:\d{1,2}|[a-hA-H])\)\s|\s#(?=\w)|(?<=\w)\s+(?=(?:s/p|status\s+post)\s)|"
     # a bracketed list of results read normal ("anemia (iron, B12, folate nl)"): each test is its own chunk
     r"\s\((?=[^()]*\b(?:nl|normal|wnl|negative|neg|unremarkable)\))|"

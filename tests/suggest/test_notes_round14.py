@@ -437,7 +437,12 @@ def test_what_belongs_to_someone_else_is_not_the_patients(chunk: str, why: str |
 
 
 @pytest.mark.parametrize(
-    ("chunk", "why"), [("aspirin for preeclampsia prevention", "prevention"), ("preeclampsia", None)]
+    ("chunk", "why"),
+    [
+        ("aspirin for preeclampsia prevention", "prevention"),
+        ("preeclampsia", None),
+        ("primary prevention ICD 2022", None),
+    ],
 )
 def test_a_condition_named_for_its_prevention_is_not_present(chunk: str, why: str | None) -> None:
     assert why_not_coded(chunk) == why
@@ -549,3 +554,5 @@ def test_an_arrow_separates_a_problem_from_its_plan() -> None:
     assert "expressive language delay" in texts
     texts = [m.text for m in read_note("A/P: expressive language delay, refer to early intervention.")]
     assert "expressive language delay" in texts
+    # a trend of values stays one chunk
+    assert not any(m.text.startswith("410") for m in read_note("Labs: AFP 1,200 -> 520 -> 410 | ALT 30"))
