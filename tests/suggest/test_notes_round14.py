@@ -418,6 +418,8 @@ def test_an_unspecified_code_stays_beside_another_disorder_of_its_category() -> 
         ("excoriation disorder", "excoriation skin picking disorder"),
         ("Solitary pulm nodule, stable", "Solitary pulmonary nodule, stable"),
         ("pulm rehab twice weekly", "pulm rehab twice weekly"),
+        ("Vasectomy consult, 41M", "contraceptive counseling before vasectomy, 41M"),
+        ("s/p vasectomy 2019", "status post vasectomy 2019"),
     ],
 )
 def test_wordings_read_as_the_index_names_them(text: str, expanded: str) -> None:
