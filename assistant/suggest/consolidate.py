@@ -205,8 +205,11 @@ def _line_of(note: str, offset: int) -> int:
 
 
 def _contradict(catalog: CodeCatalog, a: str, b: str) -> bool:
+    """The titles state opposite things; one naming a cause the other leaves out is no opposite (K86.0
+    "Alcohol-induced chronic pancreatitis" beside K86.81 "Exocrine pancreatic insufficiency")."""
     ta, tb = qualifiers.title_qualifiers(catalog.title(a)), qualifiers.title_qualifiers(catalog.title(b))
-    return bool(qualifiers.compare(ta, tb)[0] or qualifiers.compare(tb, ta)[0])
+    conflicts = qualifiers.compare(ta, tb)[0] + qualifiers.compare(tb, ta)[0]
+    return any(not c.startswith(qualifiers.KIND_UNSAID) for c in conflicts)
 
 
 def drop_contradicting_siblings(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
@@ -228,6 +231,8 @@ def drop_contradicting_siblings(picks: dict[str, Pick], catalog: CodeCatalog) ->
 
 
 _RESIDUAL_WORDS = frozenset(tokens("unspecified other"))
+_UNSPECIFIED_SITE = re.compile(r",?\s*\b(?:of\s+)?unspecified\s+site\b", re.IGNORECASE)
+_SITE_WORDS = frozenset(tokens("site"))
 
 
 def _named_in_block(catalog: CodeCatalog, unspecified: str, code: str) -> bool:
@@ -238,7 +243,8 @@ def _named_in_block(catalog: CodeCatalog, unspecified: str, code: str) -> bool:
     block = catalog.parent(unspecified[:3])
     if code[:3] == unspecified[:3] or block is None or catalog.parent(code[:3]) != block:
         return False
-    condition = re.sub(r",?\s*\bunspecified\b", "", catalog.title(unspecified).lower()).strip(" ,")
+    condition = _UNSPECIFIED_SITE.sub("", catalog.title(unspecified).lower())
+    condition = re.sub(r",?\s*\bunspecified\b", "", condition).strip(" ,")
     return bool(condition) and condition in catalog.title(code).lower()
 
 
@@ -260,6 +266,18 @@ def _specific_beside(catalog: CodeCatalog, words: set[str], code: str) -> bool:
     return not _RESIDUAL_WORDS & own or bool((own - _RESIDUAL_WORDS) - words - _GENERIC_TITLE_WORDS)
 
 
+# Nouns every disorder's title may carry: they name no particular condition.
+_KIND_NOUNS = frozenset(tokens("disorder disease syndrome condition"))
+
+
+def _names_the_condition(catalog: CodeCatalog, words: set[str], code: str) -> bool:
+    """``code``'s own title names the unspecified code's condition (a word beyond the generic ones), not only
+    its category heading: F42.4 "Excoriation (skin-picking) disorder" under F42 "Obsessive-compulsive
+    disorder" is another disorder, no specific obsessive-compulsive disorder."""
+    named = words - _GENERIC_TITLE_WORDS - _KIND_NOUNS
+    return not named or bool(named & catalog.title_tokens(code))
+
+
 def drop_unspecified_twins(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
     """A final "unspecified" code whose title says nothing a final code of its category does not also say
     (E11.319 "... with unspecified diabetic retinopathy without macular edema" beside E11.3293 "... with
@@ -271,6 +289,8 @@ def drop_unspecified_twins(picks: dict[str, Pick], catalog: CodeCatalog) -> None
         if not _unspecified(catalog, lo.code):
             continue
         words = catalog.title_tokens(lo.code) - _RESIDUAL_WORDS
+        if _UNSPECIFIED_SITE.search(catalog.title(lo.code)):
+            words -= _SITE_WORDS  # "Primary osteoarthritis, unspecified site": the site is what it lacks
         hi = next(
             (
                 p
@@ -278,6 +298,7 @@ def drop_unspecified_twins(picks: dict[str, Pick], catalog: CodeCatalog) -> None
                 if p is not lo
                 and p.final
                 and words <= _inherited_tokens(catalog, p.code)
+                and _names_the_condition(catalog, words, p.code)
                 and (
                     (p.code[:3] == lo.code[:3] and _specific_beside(catalog, words, p.code))
                     or _named_in_block(catalog, lo.code, p.code)

@@ -35,7 +35,8 @@ _QUIT_INTENDED = re.compile(
 )
 # A use disorder documented in remission is coded as the disorder in remission (I.C.5.b.1), not history.
 _DISORDER_IN_REMISSION = re.compile(
-    r"\b(?:use\s+disorder|dependence|addiction|abuse)\b[^.;]*?\bin\s+(?:early\s+|sustained\s+|full\s+|partial\s+)?"
+    r"\b(?:use\s+(?:disorder|d/o)|dependence|addiction|abuse)\b[^.;]*?"
+    r"(?:\bin\s+(?:early\s+|sustained\s+|full\s+|partial\s+)?|\b(?:early|sustained|full|partial)\s+)"
     r"remission\b(?!\s+from)",
     re.IGNORECASE,
 )
@@ -48,7 +49,7 @@ _TREATMENT_OVER = re.compile(
     r"\bno\s+(?:evidence|signs?)\s+of\s+(?:recurrence|recurrent|residual|active|metastatic)?\s*(?:disease|cancer|"
     r"recurrence|malignancy)|\bned\b|\bcompleted\s+(?:\w+\s+){0,3}?(?:chemo\w*|radiation|radiotherapy|"
     r"treatment|therapy|immunotherapy)|\bfinished\s+(?:\w+\s+){0,2}?(?:chemo\w*|radiation|treatment)|"
-    r"\b(?:cancer|disease)[- ]free\b|\bsurveillance\b|\bsurvivor\b|"
+    r"\b(?:cancer|disease)[- ]free\b|(?<!active\s)\bsurveillance\b|\bsurvivor\b|"
     r"\bin\s+(?:complete\s+)?remission\s+since\b|\bno\s+recurrence\b|"
     r"\b(?:s/p|status\s+post)\s+(?:\w+\s+){0,2}?(?:resection|excision|mastectomy|lumpectomy|prostatectomy|"
     r"colectomy|hemicolectomy|nephrectomy|hysterectomy|orchiectomy|thyroidectomy|chemo\w*|radiation|"
@@ -81,8 +82,11 @@ _TREATMENT_ONGOING = re.compile(
 )
 _PAST_EVENT = re.compile(
     r"\b(?:had|treated|underwent|hospitalized|admitted)\b[^.;]{0,60}?"
-    r"(?:\b(?:\d+|a|one|two|three|four|five|six|ten|several|many|few)\s+(?:years?|yrs?|months?|decades?)\s+ago\b|"
-    r"\bin\s+(?:19|20)\d\d\b|\blast\s+year\b|\bas\s+a\s+child\b)"
+    r"(?:\b(?:\d+|a|one|two|three|four|five|six|ten|several|many|few)\s+(?:years?|yrs?|months?|decades?|weeks?|wks?)"
+    r"\s+ago\b|"
+    r"\bin\s+(?:19|20)\d\d\b|\blast\s+year\b|\bas\s+a\s+child\b|"
+    # the age she had it at ("had anorexia nervosa at 16")
+    r"\bat\s+(?:age\s+)?\d{1,2}\b(?!\s*(?:weeks?|wks?|months?|mos?|days?|mg|%|am|pm|:|/)))"
     r"|\btreated\s+with\s+(?:rai|radioactive\s+iodine|surgery|radiation|chemo\w*|\w+ectomy)\s+(?:19|20)\d\d\b"
     r"|(?:\b(?:\d+|a|one|two|three|four|five|six|ten|several|many|few)\s+(?:years?|yrs?|decades?)\s+ago\b|"
     r"\bin\s+(?:19|20)\d\d\b)"
@@ -188,8 +192,26 @@ _CLOSED = re.compile(_CLOSED_WORDS, re.IGNORECASE)
 _DATED_CLOSED = re.compile(_DATE + r"\W*(?:\w+\W+){0,2}?(?:" + _CLOSED_WORDS + r")\W*$", re.IGNORECASE)
 
 
+# An item closed and dated right after it ("Pseudocyst - drained 2023", "Kidney stone: passed 5/2019"): the
+# year closes it (a day's date may be this week's).
+_CLOSED_THEN_YEAR = re.compile(
+    r"\W{0,4}(?P<closed>" + _CLOSED_WORDS + r"|drained)\s+(?:in\s+|on\s+)?(?:\d{1,2}/)?(?:19|20)\d\d\b",
+    re.IGNORECASE,
+)
+
+
+def _closed_then_dated(sentence: str, mention: str) -> str | None:
+    at = sentence.find(mention)
+    found = _CLOSED_THEN_YEAR.match(sentence, at + len(mention)) if at >= 0 else None
+    return found.group("closed").lower() if found else None
+
+
 def _dated_and_closed(sentence: str, mention: str) -> str | None:
     """The closing word of a dated item (the mention ends with its date; the sentence then closes it)."""
+    if (closed := _closed_then_dated(sentence, mention)) is not None and not _TREATMENT_ONGOING.search(
+        sentence
+    ):
+        return closed
     if _ANY_DATE.search(mention) is None or _TREATMENT_ONGOING.search(sentence):
         return None  # (most mentions hold no date: the sentence is then not read)
     if (inside := _DATED_CLOSED.search(mention)) is not None:
@@ -235,10 +257,20 @@ def names_neoplasm(text: str) -> bool:
     return _NEOPLASM.search(text) is not None
 
 
+# A polyp or adenoma stated as removed is gone: its history (Z86.010-), not a benign neoplasm now (D12.-).
+_LESION_REMOVED = re.compile(
+    r"\b(?:polyps?|adenomas?)\b[^.;]{0,30}?\b(?:removed|excised|resected|snared)\b|"
+    r"\b(?:removed|removal\s+of|excised|resected|snared)\s+(?:\w+\s+){0,3}?(?:polyps?|adenomas?)\b",
+    re.IGNORECASE,
+)
+
+
 def history_cue(sentence: str, mention: str) -> str | None:
     """The history trigger that covers ``mention`` (a span inside ``sentence``), or None."""
     if sequela_of_stroke(mention):
         return None
+    if (removed := _LESION_REMOVED.search(mention)) is not None:
+        return removed.group(0).lower()
     if _SUBSTANCE.search(mention) and not _DISORDER_IN_REMISSION.search(sentence):
         m = _CESSATION.search(_QUIT_INTENDED.sub(" ", sentence))
         if m:

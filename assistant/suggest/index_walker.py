@@ -468,15 +468,25 @@ class IndexWalker:
         return self._by_name.get((source, singular), []) if singular != name else []
 
     def _descend_named(self, node: Entry, parts: list[str]) -> tuple[Entry, list[str]]:
-        for i, part in enumerate(parts):
-            want = part.lower()
+        todo = list(parts)
+        while todo:
+            want = todo[0].lower()
             kids = self.children(node)
             child = next((c for c in kids if c.term.lower() == want), None)
             if child is None:
                 child = next((c for c in kids if c.term.lower().startswith(want)), None)
+            if child is None and " " in want:
+                # a reference that runs two levels together ("see Hypertension, complicating pregnancy":
+                # complicating, then pregnancy)
+                first, rest = todo[0].split(" ", 1)
+                child = next((c for c in kids if c.term.lower() == first.lower()), None)
+                if child is not None:
+                    node, todo = child, [rest, *todo[1:]]
+                    continue
             if child is None:
-                return node, parts[i:]
+                return node, todo
             node = child
+            todo = todo[1:]
         return node, []
 
     def main_terms(self, mention: _Mention) -> list[tuple[frozenset[str], Entry]]:

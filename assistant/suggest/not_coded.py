@@ -276,7 +276,13 @@ _ORDERED_TESTS_RE = re.compile(
     re.IGNORECASE,
 )
 # Prevention of a condition is not the condition ("malaria prophylaxis", "fall precautions", "HIV PrEP").
-_PREVENTION_RE = re.compile(r"\b(?:prophylaxis|prophylactic|precautions|(?-i:PrEP|PEP))\b", re.IGNORECASE)
+_PREVENTION_RE = re.compile(
+    r"\b(?:prophylaxis|prophylactic|precautions|(?-i:PrEP|PEP))\b|"
+    # what a plan prevents ("aspirin for preeclampsia prevention"), not a device placed for prevention
+    # ("primary prevention ICD 2022")
+    r"\bprevention\W*$",
+    re.IGNORECASE,
+)
 # A risk named or counseled ("rabies risk", "risk of DVT", "at risk for falls") is not the condition itself; a
 # pregnancy or patient called high-risk is left to be read ("high risk pregnancy", "increased risk").
 _RISK_RE = re.compile(
@@ -511,6 +517,14 @@ _TREATMENT_ALONE = re.compile(
     re.IGNORECASE,
 )
 
+_IN_BRACKETS = re.compile(r"\([^()]*\)")
+# What belongs to someone else ("partner's IUD", "wife's diabetes"): no condition or status of the patient
+# (a blood relative's is family history, read elsewhere).
+_ANOTHER_PERSONS = re.compile(
+    r"\b(?:partner|wife|husband|spouse|boyfriend|girlfriend|fianc[eé]e?|roommate|coworker|co-worker)['’]s\b",
+    re.IGNORECASE,
+)
+
 
 def why_not_coded(chunk: str) -> str | None:
     """'plan', 'administrative', 'vitals or labs', 'medication' or 'status' for a chunk that is not a
@@ -533,6 +547,8 @@ def why_not_coded(chunk: str) -> str | None:
         return "immunization given"
     if _ADMIN_RE.search(text):
         return "administrative"
+    if _ANOTHER_PERSONS.search(text):
+        return "another person's"
     if _VITAL_RE.match(text):
         return "vitals or labs"
     if _TEST_RE.match(text) or (_ORDERED_TESTS_RE.match(text) and not _DIAGNOSTIC_WORDS.search(text)):
@@ -554,8 +570,13 @@ def why_not_coded(chunk: str) -> str | None:
     if _CLINIC_RE.match(text) or _SPECIALTY_VISIT_RE.match(text) or _CARE_TEAM_RE.match(text):
         return "administrative"
     condition_first = _condition_on_drug(text)
+    # a dose in brackets after a condition of a few words is its treatment ("POAG OU severe stage (latanoprost
+    # qhs)"), not the chunk's subject
+    unbracketed = _IN_BRACKETS.sub(" ", text).strip()
+    if len(unbracketed.split()) < 3:
+        unbracketed = text
     dose_only = (
-        _DOSE_RE.search(text)
+        _DOSE_RE.search(unbracketed)
         and len(text.split()) <= 6
         and not _DIAGNOSTIC_WORDS.search(text)
         and not condition_first
@@ -566,7 +587,7 @@ def why_not_coded(chunk: str) -> str | None:
         and not _DIAGNOSTIC_WORDS.search(text)
         and not condition_first
     )
-    if _MED_LEAD.match(text) or dose_only or prescribed or _A_DRUG.match(text):
+    if _MED_LEAD.match(text) or dose_only or prescribed or _A_DRUG.match(text) or _A_DRUG.match(unbracketed):
         return "medication"
     return None
 

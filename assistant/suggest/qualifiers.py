@@ -66,7 +66,11 @@ _STATUS_NO = re.compile(r"\b(?:without|w/o|no|not\s+in)\s+status\b", re.I)
 _STATUS_YES = re.compile(r"\bstatus\s+(?:migrainosus|epilepticus|asthmaticus)\b", re.I)
 _REMISSION_NO = re.compile(r"\bnot\s+(?:having\s+achieved|in)\s+remission\b", re.I)
 _RELAPSE = re.compile(r"\b(?:in\s+relapse|relapsed)\b", re.I)
-_REMISSION = re.compile(r"\bin\s+(?:(?P<kind>full|partial|early|sustained|complete)\s+)?remission\b", re.I)
+_REMISSION = re.compile(
+    r"\b(?:in\s+(?:(?P<kind>full|partial|early|sustained|complete)\s+)?|(?P<bare>full|partial|early|sustained|complete)\s+)"
+    r"remission\b",
+    re.I,
+)
 _UNCONTROLLED = re.compile(  # "not stated as uncontrolled" says nothing of control (as _RECURRENT)
     r"(?<!stated as )(?<!specified as )"
     r"\b(?:uncontrolled|poorly\s+controlled|not\s+(?:well\s+)?controlled|out\s+of\s+control|inadequately\s+"
@@ -140,6 +144,7 @@ _CHILDBIRTH_TITLE = re.compile(r"^(?!.*\bpregnancy\b).*\b(?:complicating|in)\s+c
 # The kind of a condition a title names by its cause ("Alcoholic fatty liver", "Rheumatoid bursitis", "Gouty
 # arthropathy", "Other infective bursitis"): (kind, the title's word, the note's words for it). A title of
 # that kind needs the note to say it (the Index's default is the plain condition).
+KIND_UNSAID = "title names"  # the start of the conflict a kind the note does not state makes
 _KINDS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     (
         "alcohol",
@@ -258,7 +263,7 @@ def read_qualifiers(text: str, *, title: bool = False) -> Qualifiers:
     elif _RELAPSE.search(low):
         remission = "relapse"
     elif (rm := _REMISSION.search(low)) is not None:
-        kind = (rm.group("kind") or "any").lower()
+        kind = (rm.group("kind") or rm.group("bare") or "any").lower()
         remission = "full" if kind == "complete" else kind
     controlled = False if _UNCONTROLLED.search(low) else True if _CONTROLLED.search(low) else None
     acu = _NAMED_CHRONIC.sub(" ", low)  # "chronic" inside a disease's name says nothing of this episode
@@ -426,14 +431,14 @@ def compare(note: Qualifiers, title: Qualifiers) -> tuple[list[str], list[str]]:
     _axis(conflicts, agree, "intractable", note.intractable, title.intractable)
     if title.remission is not None or note.remission is not None:
         n, t = note.remission, title.remission
-        if _remitted(t) and not _remitted(n):
+        if remitted(t) and not remitted(n):
             conflicts.append("title says in remission, the note does not")
-        elif t in _NOT_REMITTED and _remitted(n):
+        elif t in _NOT_REMITTED and remitted(n):
             conflicts.append("title says not in remission, the note says in remission")
         elif t in _NOT_REMITTED and n in _NOT_REMITTED and t != n:
             # "in relapse" (it came back after a remission) is not "not having achieved remission"
             conflicts.append(f"title says {_REMISSION_WORDS[t]}, the note {_REMISSION_WORDS[n]}")
-        elif _remitted(n) and _remitted(t):
+        elif remitted(n) and remitted(t):
             if n != "any" and t != "any" and n != t:
                 conflicts.append(f"title says {t} remission, the note {n}")
             else:
@@ -457,7 +462,7 @@ def compare(note: Qualifiers, title: Qualifiers) -> tuple[list[str], list[str]]:
             f"title says type {title.diabetes_type} diabetes, the note type {note.diabetes_type}"
         )
     for kind in sorted(title.kinds - note.kinds):
-        conflicts.append(f"title names {kind}, the note does not (that form needs it stated)")
+        conflicts.append(f"{KIND_UNSAID} {kind}, the note does not (that form needs it stated)")
     for name in ("severity", "persistence", "stage"):
         n, t = getattr(note, name), getattr(title, name)
         if n and t:
@@ -539,7 +544,8 @@ _NOT_REMITTED = ("no", "relapse")
 _REMISSION_WORDS = {"no": "not having achieved remission", "relapse": "in relapse"}
 
 
-def _remitted(value: str | None) -> bool:
+def remitted(value: str | None) -> bool:
+    """A remission read from the words (any kind), not its absence nor a relapse."""
     return value not in (None, *_NOT_REMITTED)
 
 
@@ -577,7 +583,7 @@ def _nothing_to_weigh(note: Qualifiers, cands: Sequence[_Cand], title_of: Callab
         return False
     for c in cands:
         said = title_qualifiers(title_of(c.code))
-        if _remitted(said.remission) or said.kinds or said.recurrent:
+        if remitted(said.remission) or said.kinds or said.recurrent:
             return False
         if not getattr(c, "walk", 0.0) and unnamed_condition(note, said):
             return False

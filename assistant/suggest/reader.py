@@ -131,6 +131,8 @@ _UNC_PRE = (
     r"rule\s+out|r/o|probable|probably|possible|possibly|suspected|suspect|suspicion\s+of|likely|"
     r"questionable|query|concern\s+for|cannot\s+(?:be\s+)?exclude[d]?|differential|suggestive\s+of|"
     r"compatible\s+with|consistent\s+with|presumed|versus|vs\.?|\?|"
+    # a test that looks for the condition ("renal US to look for stones", "MRI to evaluate for MS")
+    r"(?:to\s+)?(?:look|looking|evaluate|eval|assess|check)\s+for|to\s+exclude|"
     # a condition the physician expects to come ("expect a hypothyroid phase"): not there yet (IV.H)
     r"expects?|expecting|anticipates?|anticipating"
 )
@@ -199,6 +201,9 @@ _MIXED_PAIR = re.compile(r"\bmixed\s+[\w-]+\s*$", re.IGNORECASE)  # "mixed A" wa
 _STATUS_POST = re.compile(r"\s*(?:s/p|status\s+post)\s", re.IGNORECASE)
 _CHUNK_SPLIT = re.compile(
     r";|,(?!\d)|(?<!-)\band\b(?!-|\s+(?:vomiting|without|with))|\bbut\b|\bwhile\b|\bplus\b|\s[-–—]+\s|:\s|\s/\s|"
+    # an arrow leads from a problem to its plan or its outcome ("speech delay -> refer to EI"); between
+    # values it is a trend ("AFP 1,200 -> 520"), one chunk
+    r"(?<=[A-Za-z])\s(?:->|=>|\u2192)\s(?=[A-Za-z])|"
     r"\s(?:\d{1,2}|[a-hA-H])\)\s|\s#(?=\w)|(?<=\w)\s+(?=(?:s/p|status\s+post)\s)|"
     # a bracketed list of results read normal ("anemia (iron, B12, folate nl)"): each test is its own chunk
     r"\s\((?=[^()]*\b(?:nl|normal|wnl|negative|neg|unremarkable)\))|"
@@ -750,6 +755,21 @@ def _exam_label(text: str) -> bool:
     return _EXAM_LABEL.match(text.strip() + " ") is not None
 
 
+# A test named before what it looks for ("renal US to look for stones", "MRI to evaluate for MS"): the test is
+# no concept of its own, so the uncertainty reaches the condition after it.
+_TEST_BEFORE = re.compile(
+    r"\b(?:us|ultrasound|ct|cta|mri|mra|x-?rays?|xr|cxr|films?|scan|echo|tte|tee|ekg|ecg|eeg|emg|labs?|"
+    r"biopsy|bx|colonoscopy|egd|endoscopy|tests?|testing|panel|culture|cx|ua|imaging|study|studies|"
+    r"work-?up|holter|monitor)\b(?:\s+[\w-]+){0,2}\s*$",
+    re.IGNORECASE,
+)
+_LOOKS_FOR = re.compile(r"(?:to\s+)?(?:look|looking|evaluate|eval|assess|check)\s+for", re.IGNORECASE)
+
+
+def _test_looks_for(before: str, trigger: str) -> bool:
+    return _LOOKS_FOR.fullmatch(trigger.strip()) is not None and _TEST_BEFORE.search(before) is not None
+
+
 @per_request  # a sentence's chunks each look for the triggers around them: the sentence is scanned once
 def _trigger_matches(sentence: str) -> tuple[tuple[re.Match[str], ...], ...]:
     """The negation, uncertainty, history, family and post-negation triggers' matches in a sentence."""
@@ -769,7 +789,11 @@ def _scope_flags(sentence: str, chunk_start: int, chunk_end: int) -> tuple[dict[
             if m.start() >= chunk_end:
                 continue
             before = sentence[chunk_start : m.start()] if chunk_start < m.start() else ""
-            if tokens(before) and not (key == "negated" and _exam_label(before)):
+            if (
+                tokens(before)
+                and not (key == "negated" and _exam_label(before))
+                and not _test_looks_for(before, m.group(0))
+            ):
                 continue  # "diabetes without complications": the concept comes before the trigger
             if m.end() <= chunk_start:
                 between = sentence[m.end() : chunk_start]

@@ -247,6 +247,21 @@ def partner_documented(partner_code: str, partner_score: float, own_refs: list[s
     return partner_score >= PARTNER_FLOOR
 
 
+# A partner set after a treatment ("Rising PSA following treatment for malignant neoplasm of prostate",
+# R97.21) needs a treatment the note states; a cancer watched without one has no such partner.
+_AFTER_TREATMENT = re.compile(r"\bfollowing\s+treatment\b", re.IGNORECASE)
+_TREATMENT_SAID = re.compile(
+    r"\b(?:\w+ectomy|radiation|radiotherapy|brachytherapy|imrt|sbrt|adt|androgen\s+deprivation|leuprolide|"
+    r"lupron|degarelix|chemo\w*|s/p|status\s+post|treated\s+with|after\s+treatment|post[- ]treatment)\b",
+    re.IGNORECASE,
+)
+
+
+def treatment_unsaid(title: str, note: str) -> bool:
+    """The title sets its condition after a treatment the note never states."""
+    return _AFTER_TREATMENT.search(title) is not None and _TREATMENT_SAID.search(note) is None
+
+
 def paired_refs(catalog: CodeCatalog, code: str, kind: str) -> list[str]:
     """Codes a "use additional code" / "code first" note at the code (or an ancestor) points to."""
     return catalog.refs_for(code, kind)

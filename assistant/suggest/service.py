@@ -1026,6 +1026,7 @@ class SuggestionService:
                         and any(rules.ref_matches(r, q.code) for r in group)
                         and rules.partner_documented(q.code, q.score, own)
                         and family_documented(q.code, note)
+                        and not rules.treatment_unsaid(self.catalog.title(q.code), note)
                     ]
                     if not partners:
                         continue

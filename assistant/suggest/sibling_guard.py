@@ -173,6 +173,37 @@ def _residual(title: str) -> bool:
     return "unspecified" in title.lower()
 
 
+def _completed_elsewhere(
+    picks: dict[str, Pick],
+    pick: Pick,
+    said: Mention,
+    line: LineSays,
+    note: str,
+    catalog: CodeCatalog,
+    allowed: Callable[[str], bool],
+    coded: set[str],
+) -> tuple[str, list[str]] | None:
+    """The sibling another mention of the same code completes ("dementia (mod, no behaviors)" in the history,
+    "Dementia - at baseline" in the assessment: moderate), where the code's own line contradicts it not."""
+    others = _other_heads(picks, pick.code)
+    title = catalog.title(pick.code)
+    for m in pick.mentions:
+        if m is said or m.negated or m.history or m.family or m.uncertain:
+            continue
+        there = read_line(_line_of(note, m) if m.problem else _clause_of(note, m, others))
+        found = _sibling(catalog, pick.code, there, len(judge(there, title)[1]), allowed, coded)
+        if found is not None and not judge(line, catalog.title(found[0]))[0]:
+            return found
+    return None
+
+
+def _remission_unsaid(line: LineSays, title: str) -> bool:
+    """The line states a remission ("sustained remission") that the title leaves out (F10.20 for a use
+    disorder in remission, I.C.5.b.1): a sibling that says it is the line's code."""
+    said = qualifiers.title_qualifiers(title)
+    return qualifiers.remitted(line.qualifiers.remission) and said.remission is None
+
+
 def _axes(title: str) -> set[str]:
     return {w for w in tokens(title, keep_stopwords=True) if w in _AXIS_WORDS}
 
@@ -336,13 +367,17 @@ def settle(
         ) or not pick.heads:
             continue  # the narrative, and a code a coding rule made, are only checked for contradictions
         else:
-            found = _sibling(catalog, code, line, len(agree), allowed, coded) if _residual(title) else None
+            incomplete = _residual(title) or _remission_unsaid(line, title)
+            found = _sibling(catalog, code, line, len(agree), allowed, coded) if incomplete else None
             why = f"its {where} names what {code} leaves unspecified"
             if found is None and _residual(title) and (named := named_words(catalog, code, line, allowed)):
                 found = (named, [])
             if found is None and (named := named_site(catalog, code, line, allowed)) is not None:
                 found = (named, [])
                 why = f"its {where} names {named}'s site, not {code}'s"
+            if found is None and _residual(title):
+                found = _completed_elsewhere(picks, pick, said, line, note, catalog, allowed, coded)
+                why = f"another mention of it names what {code} leaves unspecified"
         if found is None:
             if conflicts:
                 pick.final = False

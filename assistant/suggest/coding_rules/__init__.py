@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from assistant.suggest.coding_rules.adjuvant import cancer_under_hormonal_therapy
 from assistant.suggest.coding_rules.adverse_effects import adverse_effect_sequela, drug_adverse_effects
+from assistant.suggest.coding_rules.alcohol_induced import alcohol_induced
 from assistant.suggest.coding_rules.anemia_cause import iron_deficiency_from_blood_loss
 from assistant.suggest.coding_rules.antineoplastic import (
     antineoplastic_adverse_effect,
@@ -106,6 +107,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     iron_deficiency_from_blood_loss(picks, ctx, catalog)
     streptococcal_throat(picks, ctx, catalog)
     rheumatoid_kind(picks, ctx, catalog)
+    alcohol_induced(picks, ctx, catalog)
     stone_with_hydronephrosis(picks, ctx, catalog)
     copd_with_lower_respiratory_infection(picks, ctx, catalog)
     dementia_in_other_diseases(picks, ctx, catalog)

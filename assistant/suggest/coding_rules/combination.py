@@ -44,6 +44,9 @@ _OTHER_KINDS = re.compile(
 )
 
 
+# A condition its title calls primary arises of itself: no "with" presumption makes it another disease's
+# manifestation ("Primary open-angle glaucoma" beside diabetes is no diabetic glaucoma, E11.39).
+_PRIMARY = re.compile(r"\bprimary\b", re.IGNORECASE)
 _WITHOUT = re.compile(r"\b(?:without|w/o|no|not|denies|negative)\b", re.IGNORECASE)
 
 
@@ -423,6 +426,7 @@ def combine(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> N
             and not p.code.startswith("Z")
             and catalog.system(p.code) == "ICD-10-CM"
             and (family.presumed or _linked(ctx, base, p))
+            and not (family.presumed and _PRIMARY.search(catalog.title(p.code)))
         ]
         taken: set[str] = set()
         while partners:

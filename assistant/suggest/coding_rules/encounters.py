@@ -25,6 +25,7 @@ from assistant.suggest.coding_rules.infection_screening import infection_screeni
 from assistant.suggest.coding_rules.treatment_visits import treatment_visits
 from assistant.suggest.reader import BACKGROUND_SECTIONS
 from assistant.suggest.store import CodeCatalog
+from assistant.suggest.text import tokens
 from assistant.suggest.types import Pick
 
 ADULT_AGE = 18  # Z00.0- adult (18+), Z00.12- child (after the first 28 days)
@@ -55,6 +56,8 @@ POSTPARTUM_FOLLOW_UP = "Z39.2"
 # "otherwise normal exam" and "normal exam otherwise" name an abnormal finding beside them: not normal.
 _STATED_FINDINGS = re.compile(
     r"\b(without|w/o|no|with|w/)\s*abnormal findings?\b|"
+    # a finding the line labels abnormal ("WCC - abnl finding: speech delay")
+    r"\b(abn(?:ormal|l)\.?)\s+findings?\s*[:-](?!\s*(?:none|no|nil|neg)\b)|"
     r"(?<!\botherwise )\bnormal (?:exam|physical|findings)\b"
     r"(?![^.\n]*\b(?:except|but|apart from|other than|aside from|otherwise)\b)",
     re.I,
@@ -62,13 +65,13 @@ _STATED_FINDINGS = re.compile(
 # A preoperative examination is its own encounter (Z01.81-, IV.M), not a general exam; the reason for the
 # surgery and the findings follow it.
 _PREOP = re.compile(
-    r"\b(?:pre-?op(?:erative)?|pre-?surgical|pre-?procedur\w*)\s+(?:medical\s+|cardiac\s+|cardiovascular\s+|"
+    r"\b(?:pre-?op(?:erative)?|pre-?surgical|pre-?procedur\w*)\s+(?:medical\s+|cardiac\s+|cardiovascular\s+|cv\s+|"
     r"pulmonary\s+|risk\s+)?(?:evaluation|eval|exam\w*|clearance|assessment|visit|consult\w*|H&P|physical)\b|"
     r"\b(?:medical|surgical|cardiac|pulmonary)\s+clearance\b",
     re.IGNORECASE,
 )
 PREOP_KIND: tuple[tuple[str, str], ...] = (
-    ("Z01.810", r"cardiac|cardiovascular|cardiology"),
+    ("Z01.810", r"cardiac|cardiovascular|cardiology|\bcv\b"),
     ("Z01.811", r"pulmonary|respiratory"),
 )
 _EXAM_REASON = re.compile(
@@ -166,6 +169,15 @@ def _says_new(text: str) -> bool:
     return any(not _DENIED_BEFORE.search(text[: m.start()]) for m in _NEW_FINDING.finditer(text))
 
 
+def _with_its_service(note: str, m: re.Match[str]) -> str:
+    """The visit's words and the service its heading names after a dash or colon ("PRE-OP CLEARANCE -
+    cardiology")."""
+    end = note.find("\n", m.end())
+    rest = note[m.end() : end if end >= 0 else len(note)]
+    service = re.match(r"\s*[-:\u2013]\s*[\w ]{0,30}", rest)
+    return m.group(0) + (service.group(0) if service else "")
+
+
 def preoperative_exam(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> bool:
     """Z01.81- first when the visit is a preoperative evaluation (the head of the note or its impression);
     general exam codes give way to it. True when the note is that visit."""
@@ -174,7 +186,7 @@ def preoperative_exam(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCat
         return False
     # the kind the head or the impression names ("Pre-op evaluation ... Assessment: preoperative
     # cardiovascular examination")
-    said = " ".join(m.group(0) for m in visits_named(_PREOP, ctx))
+    said = " ".join(_with_its_service(ctx.note, m) for m in visits_named(_PREOP, ctx))
     code = next((c for c, words in PREOP_KIND if re.search(words, said, re.I)), "Z01.818")
     _first_listed_exam(
         picks,
@@ -356,7 +368,7 @@ def general_exam(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog)
         return
     stated = _STATED_FINDINGS.search(ctx.note)
     abnormal = (
-        (stated.group(1) or "").lower() in ("with", "w/")
+        (stated.group(1) or "").lower() in ("with", "w/") or stated.group(2) is not None
         if stated
         else any(not _known_condition(p, ctx) for p in _findings(picks, catalog))
     )
@@ -524,10 +536,31 @@ def pap_at_exam(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) 
         return
 
 
+def _screened_site(title: str) -> set[str]:
+    """The site words of a cancer-screening title ("... malignant neoplasm of prostate": prostate)."""
+    at = title.lower().rfind("malignant neoplasm of ")
+    return set(tokens(title[at + len("malignant neoplasm of ") :])) if at >= 0 else set()
+
+
+def _present_cancer_of(picks: dict[str, Pick], catalog: CodeCatalog, site: set[str]) -> str | None:
+    return next(
+        (
+            c
+            for c, p in picks.items()
+            if p.final and c[:1] == "C" and site and site <= catalog.title_tokens(c)
+        ),
+        None,
+    )
+
+
 def screening(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     for p in [q for q in picks.values() if q.final and q.code.startswith("Z12")]:
         if all(_NOT_THIS_SCREENING.search(ctx.sentence(m)) for m in p.mentions):
             demote(p, "the screening is ordered or due, not done at this encounter (I.C.21.c.5)")
+        elif (
+            cancer := _present_cancer_of(picks, catalog, _screened_site(catalog.title(p.code)))
+        ) is not None:
+            demote(p, f"no screening for a cancer the note codes as present ({cancer}; I.C.21.c.5)")
     for line_match in re.finditer(r"[^\n]+", ctx.note):
         line = line_match.group(0)
         if not re.search(r"\bscreen\w*\b", line, re.IGNORECASE):

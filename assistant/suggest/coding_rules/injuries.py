@@ -56,13 +56,18 @@ _FOOD_PREPARATION = (
     r"tomato\w*|carrots?|dinner|lunch|a\s+meal|dishes)"
 )
 _FOOD_TOOLS = re.compile(r"\b(?:knife|knives|mandoline|peeler|scissors|glass|can\b|lid|grater|blender)", re.I)
-_ACTIVITY_NAMES = ((re.compile(_FOOD_PREPARATION, re.IGNORECASE), "food preparation and clean up"),)
+# Walking a pet is its own activity (Y93.K1), not walking (Y93.01).
+_WALKING = r"walking(?:\s+(?:her|his|the|their|a|my|our)\s+(?:dogs?|puppy|pet|animal))?"
+_ACTIVITY_NAMES = (
+    (re.compile(_FOOD_PREPARATION, re.IGNORECASE), "food preparation and clean up"),
+    (re.compile(r"walking\s+\w+\s+(?:dogs?|puppy|pet|animal)", re.IGNORECASE), "walking an animal"),
+)
 # A limited-access highway by its name or number ("on I-94", "on the freeway"): the Y92 title's words.
 _INTERSTATE = re.compile(r"\b(?:I-\d+|interstate|freeway|expressway)\b", re.IGNORECASE)
 _ACTIVITY = re.compile(
     rf"\b(?:while|during)\b[^.\n]{{0,20}}?\b({_FOOD_PREPARATION})|"
     r"\b(?:playing|while|during)\b[^.\n]{0,40}?\b(basketball|soccer|football|baseball|softball|hockey|"
-    r"tennis|volleyball|running|jogging|walking|hiking|cycling|biking|skiing|snowboarding|swimming|"
+    rf"tennis|volleyball|running|jogging|{_WALKING}|hiking|cycling|biking|skiing|snowboarding|swimming|"
     r"gardening|yard work|mowing|cooking|cleaning|climbing|dancing|skateboarding|weight ?lifting|"
     r"lifting|moving furniture|yoga|wrestling|golf)\w*",
     re.IGNORECASE,
@@ -70,7 +75,7 @@ _ACTIVITY = re.compile(
 # The activity told by its verb before the injury ("walking in the park when a dog bit her") or by the sport
 # the patient was playing ("HS football player, tackled at practice").
 _ACTIVITY_WHEN = re.compile(
-    r"\b(walking|running|jogging|hiking|cycling|biking|skiing|snowboarding|swimming|gardening|mowing|"
+    rf"\b({_WALKING}|running|jogging|hiking|cycling|biking|skiing|snowboarding|swimming|gardening|mowing|"
     r"cooking|climbing|dancing|skateboarding|skating)\b(?=[^.\n]{0,60}\bwhen\b)|"
     r"\b(basketball|soccer|football|baseball|softball|hockey|tennis|volleyball|lacrosse|rugby|wrestling)\s+"
     r"(?:player|practice|game|match|tournament)\b",

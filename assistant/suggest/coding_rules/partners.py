@@ -303,6 +303,13 @@ def add_drugs(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) ->
             break
 
 
+# An organism named as its vaccine ("pneumococcal vax up to date", "RSV vaccine given") is no agent found.
+_VACCINE_AFTER = re.compile(
+    r"\s*(?:[\w-]+\s+){0,2}?(?:vaccin\w*|vax|immuni[sz]\w*|shots?|boosters?|conjugate|polysaccharide)\b",
+    re.IGNORECASE,
+)
+
+
 def add_organism(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     """B95-B97 beside an infection whose note says "use additional code (B95-B97) to identify the agent",
     and beside a condition said with its agent that the Index codes apart."""
@@ -314,7 +321,15 @@ def add_organism(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog)
     owner = max(infections, key=lambda p: p.score)
     for code, rx in ORGANISM_PATTERNS:
         found = rx.finditer(ctx.note)
-        m = next((f for f in found if not _negative_result(ctx.note, f.start(), f.end())), None)
+        m = next(
+            (
+                f
+                for f in found
+                if not _negative_result(ctx.note, f.start(), f.end())
+                and not _VACCINE_AFTER.match(ctx.note, f.end())
+            ),
+            None,
+        )
         if m is None:
             continue
         added = add_pick(

@@ -13,9 +13,17 @@ from assistant.suggest.types import Pick
 OLD_MI = "I25.2"
 _INFARCTION = re.compile(r"\b(?:n?stemi|myocardial\s+infarction|mi|heart\s+attack)\b", re.IGNORECASE)
 _WITHIN_FOUR_WEEKS = re.compile(
-    r"^[^.;]{0,30}?\b(?:(?:\d|1\d|2[0-7]|a|one|two|three|four|five|six|few|several)\s+days?|"
+    r"^[^.;]{0,30}?\b(?:(?:\d|1\d|2[0-7]|a|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fourteen|few|several)\s+days?|"
     r"(?:[1-4]|a|one|two|three|four|few)\s+weeks?)\s+ago\b|^[^.;]{0,30}?\b(?:last|this)\s+week\b|"
     r"^[^.;]{0,30}?\byesterday\b",
+    re.IGNORECASE,
+)
+# The time put before the infarction: "3 weeks after his NSTEMI", "10 days post-MI", "two weeks out from
+# the MI".
+_WITHIN_FOUR_WEEKS_BEFORE = re.compile(
+    r"\b(?:(?:\d|1\d|2[0-7]|a|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fourteen|few|several)\s+days?|"
+    r"(?:[1-4]|a|one|two|three|four|few)\s+weeks?)\s+(?:after|since|post|following|out\s+from|s/p)\b"
+    r"[^.;]{0,40}$",
     re.IGNORECASE,
 )
 _NON_ST = re.compile(r"\bnstemi\b|\bnon[- ]?st\b", re.IGNORECASE)
@@ -35,7 +43,11 @@ def recent_infarction(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCat
     recent = []
     for m in old.mentions:
         sentence = ctx.sentence(m)
-        if any(_WITHIN_FOUR_WEEKS.search(sentence[mi.end() :]) for mi in _INFARCTION.finditer(sentence)):
+        if any(
+            _WITHIN_FOUR_WEEKS.search(sentence[mi.end() :])
+            or _WITHIN_FOUR_WEEKS_BEFORE.search(sentence[: mi.start()])
+            for mi in _INFARCTION.finditer(sentence)
+        ):
             recent.append(m)
     if not recent:
         return

@@ -159,6 +159,13 @@ INTEGRAL: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     # the dyskinesia (G24.-) of a Parkinson's disease coded "with dyskinesia"; its tremor
     (("G24", "R25.1"), ("G20.B",)),
     (("R25.1",), ("G20",)),
+    # the purpura, belly pain and joint pain of an IgA vasculitis (Henoch-Schonlein purpura)
+    (("R21", "R10", "M25.5", "M79.6"), ("D69.0",)),
+    # the tooth pain of a maxillary sinusitis, the skin damage of a skin-picking disorder
+    (("K08.89",), ("J01.0", "J32.0")),
+    (("R23.4", "L98.1"), ("F42.4",)),
+    # the drooping lids, double vision and trouble swallowing of a myasthenia gravis
+    (("H02.4", "H53.2", "R13.1"), ("G70.0",)),
 )
 _SYMPTOMS = tuple(prefix for symptoms, _ in INTEGRAL for prefix in symptoms)
 
