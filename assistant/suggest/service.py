@@ -409,7 +409,7 @@ class SuggestionService:
                         )
                     )
             else:
-                plan.append((m, Query(base, walk_text=walk_query(m.query)), None))
+                plan.append((m, Query(base, walk_text=walk_query(m.query), phrase=phrase), None))
         return plan
 
     # ------------------------------------------------------------ retrieval
@@ -496,7 +496,7 @@ class SuggestionService:
             return {}
         out: dict[int, tuple[float, str]] = {}
         text = query.walk_text or query.text
-        hits = self.walker.walk(expand_abbreviations(text), self.catalog, self.config.k_walker)
+        hits = self.walker.walk(expand_abbreviations(text), self.catalog, self.config.k_walker, query.phrase)
         for hit in hits:
             row = self.index.row_of.get(hit.code)
             if row is not None and (not query.prefixes or hit.code.startswith(query.prefixes)):
