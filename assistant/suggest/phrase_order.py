@@ -43,7 +43,7 @@ _UNSPECIFIED_SITE = re.compile(
 _PREGNANCY = re.compile(
     r"\b(?:antepartum|postpartum|puerper\w*|delivered|childbirth|in the mother|maternal|trimester|"
     r"(?:complicating|in|of) pregnancy|labou?r and delivery|obstetric\w*|of (?:the )?mother|"
-    r"episode of care)\b",
+    r"as to episode of care)\b",
     re.IGNORECASE,
 )
 # The episode of care a pregnancy phrase names, and the one a pregnancy-chapter title names. Postpartum is

@@ -25,6 +25,7 @@ from assistant.suggest import (
     note_rows,
     overlap,
     phrase_order,
+    phrase_pregnancy,
     phrase_ranker,
     qualifiers,
     ranked_tail,
@@ -497,6 +498,10 @@ class SuggestionService:
         out: dict[int, tuple[float, str]] = {}
         text = query.walk_text or query.text
         hits = self.walker.walk(expand_abbreviations(text), self.catalog, self.config.k_walker, query.phrase)
+        setting = phrase_pregnancy.setting_walk(text) if query.phrase else None
+        if setting:  # the mother's condition, walked under "Pregnancy, complicated by" too (best walk kept)
+            more = self.walker.walk(expand_abbreviations(setting), self.catalog, self.config.k_walker, True)
+            hits = sorted([*hits, *more], key=lambda h: -h.score)
         for hit in hits:
             row = self.index.row_of.get(hit.code)
             if row is not None and (not query.prefixes or hit.code.startswith(query.prefixes)):
