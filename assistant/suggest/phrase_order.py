@@ -25,7 +25,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar
 
-from assistant.suggest import phrase_sites, phrase_without, phrase_wording
+from assistant.suggest import phrase_scope, phrase_sites, phrase_without, phrase_wording
 
 _WITH_OR_WITHOUT = re.compile(r"\bwith or without (?:mention of )?[^,;]*", re.IGNORECASE)
 _WITHOUT_MENTION = re.compile(r"\bwithout mention of\b", re.IGNORECASE)
@@ -238,7 +238,9 @@ def prefer_specificity(cands: Sequence[C], phrase: str, title_of: Callable[[str]
             c.score += WITHOUT_BONUS * phrase_without.title_agreement(without, title)
         if not sided and _TITLE_SIDE.search(title):
             c.score -= SIDE_PENALTY
-        t_other, t_unspecified = kind_words(title, site_other)
+        t_other, t_unspecified = kind_words(
+            phrase_scope.scoped_title(phrase, title) if q_other else title, site_other
+        )
         if q_other and not q_unspecified:
             c.score += KIND_BONUS * (t_other - (t_unspecified and not t_other))
         elif q_unspecified and not q_other:
