@@ -629,7 +629,11 @@ class SuggestionService:
             warnings.extend(list(dict.fromkeys(left_out.values()))[:8])
             before = dict(picks)
             sibling_guard.settle(
-                picks, request.text, self.catalog, lambda c: not self.patient_edits.conflict(c, facts)
+                picks,
+                request.text,
+                self.catalog,
+                lambda c: not self.patient_edits.conflict(c, facts),
+                facts.phrase,
             )
             settled = set(picks)  # a sibling the note contradicts is dropped, not folded
             consolidate.absorb_same_category(picks, self.catalog)

@@ -596,6 +596,22 @@ def test_the_exam_of_one_organ_is_no_general_examination(svc: SuggestionService)
     assert picks["Z00.00"].final
 
 
+def test_a_phrase_naming_its_own_kind_of_examination_is_no_general_examination(
+    svc: SuggestionService,
+) -> None:
+    text = "Examination required for a sports license"
+    picks = {"Z00.00": _pick("Z00.00", text, final=False)}
+    general_exam(picks, NoteContext(text, phrase=True), svc.catalog)
+    assert not picks["Z00.00"].final  # the phrase's order stands
+    picks = {"Z00.00": _pick("Z00.00", text, final=False)}
+    general_exam(picks, NoteContext(text), svc.catalog)
+    assert picks["Z00.00"].final  # a note's exam mention: the general examination is listed first
+    text = "Annual physical examination"
+    picks = {"Z00.00": _pick("Z00.00", text, final=False)}
+    general_exam(picks, NoteContext(text, phrase=True), svc.catalog)
+    assert picks["Z00.00"].final
+
+
 def test_exam_findings_as_the_note_states_them(svc: SuggestionService) -> None:
     note = "4 year old well child check.\nA/P: Routine child health exam without abnormal findings. Cough."
     f = finals(run(svc, note))
