@@ -653,9 +653,13 @@ class SuggestionService:
             hcpcs_gate(tail, context, self.catalog)
             self._pair_rules(picks, request.text)
             consolidate.drop_contradicting_siblings(picks, self.catalog)
-            consolidate.drop_unspecified_twins(picks, self.catalog)
+            if (
+                not facts.phrase
+            ):  # a phrase's codes are alternatives for one condition, not problems coded twice
+                consolidate.drop_unspecified_twins(picks, self.catalog)
             consolidate.drop_covered(picks)
-            consolidate.excluded_to_combination(picks, self.catalog)
+            if not facts.phrase:
+                consolidate.excluded_to_combination(picks, self.catalog)
             self._excludes1(picks)
             drop_integral_symptoms(picks, context, self.catalog)  # beside the combination just made (I.B.5)
             if learned:  # FLOOR is one of the ranker's probabilities
