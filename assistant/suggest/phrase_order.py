@@ -25,7 +25,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar
 
-from assistant.suggest import phrase_scope, phrase_sites, phrase_without, phrase_wording
+from assistant.suggest import phrase_intent, phrase_scope, phrase_sites, phrase_without, phrase_wording
 
 _WITH_OR_WITHOUT = re.compile(r"\bwith or without (?:mention of )?[^,;]*", re.IGNORECASE)
 _WITHOUT_MENTION = re.compile(r"\bwithout mention of\b", re.IGNORECASE)
@@ -242,6 +242,7 @@ def prefer_specificity(cands: Sequence[C], phrase: str, title_of: Callable[[str]
         c.score += SITE_BONUS * phrase_wording.residual_site_agreement(phrase, title)
         c.score += KIND_BONUS * phrase_wording.elsewhere_agreement(phrase, title)
         c.score += KIND_BONUS * phrase_wording.opposite_kind_agreement(phrase, title)
+        c.score += KIND_BONUS * phrase_intent.intent_agreement(phrase, title)
         if without:
             c.score += WITHOUT_BONUS * phrase_without.title_agreement(without, title)
         if not sided and _TITLE_SIDE.search(title):
