@@ -82,6 +82,7 @@ DRUG_COLUMNS = (
     ("poison", "Poisoning, Accidental"),
     ("overdose", "Poisoning, Accidental"),
     ("toxicity", "Poisoning, Accidental"),
+    ("toxic effect", "Poisoning, Accidental"),  # the table's poisoning columns give T51-T65's toxic effects
 )
 MAX_HOPS = 2
 # The parts of a "see Neoplasm, ..." reference that name no site: the behaviour, "by site", "neoplastic".

@@ -359,6 +359,8 @@ def test_drug_table_needs_poisoning_adverse_effect_or_underdosing() -> None:
     assert (hit.code, hit.evidence) == ("T48.6X5", "Albuterol -> Adverse effect -> T48.6X5")
     assert hit.score == 1.0
     assert walker.walk("albuterol overdose")[0].code == "T48.6X1"
+    # a substance's toxic effect is the table's poisoning column (T51-T65 are named "Toxic effect of")
+    assert walker.walk("toxic effect of albuterol")[0].code == "T48.6X1"
 
 
 SITE_ROWS = [
