@@ -82,6 +82,7 @@ DRUG_COLUMNS = (
     ("poison", "Poisoning, Accidental"),
     ("overdose", "Poisoning, Accidental"),
     ("toxicity", "Poisoning, Accidental"),
+    ("toxic effect", "Poisoning, Accidental"),  # the table's poisoning columns give T51-T65's toxic effects
 )
 MAX_HOPS = 2
 # The parts of a "see Neoplasm, ..." reference that name no site: the behaviour, "by site", "neoplastic".
@@ -143,6 +144,16 @@ ALIAS_PENALTY = 0.001  # breaks a tie only: "contusion of forearm" is Contusion,
 # for all of them.
 IMPLIED_MAIN_TERMS = ("Syndrome",)
 IMPLIED_PENALTY = 0.05
+# A one-phrase request's "other X" names a kind of X the Index does not list by name: the Index's own
+# subterm for it is "X, specified NEC" / "specified type NEC" (its Tabular code the "Other specified X" one).
+# The walk takes that subterm where no subterm names the kind; "other" adds nothing to the walk's credit.
+OTHER = "other"
+_OTHER_KIND = re.compile(r"^\s*other\b(?!\s+than\b)|,\s*other\s*$", re.IGNORECASE)
+_KIND_NEC = re.compile(
+    r"(?:other )?specified"
+    r"(?: (?:type|kind|form|variety|disease|disorder|condition|organism|pathology))?(?: NEC)?",
+    re.IGNORECASE,
+)
 SIDE_WORDS = frozenset({"right", "left", "bilateral"})  # the Tabular List's laterality, not an Index word
 
 
@@ -513,11 +524,16 @@ class IndexWalker:
         return [entries[i] for i in sorted(positions)]
 
     # ------------------------------------------------------------------ the walk
-    def walk(self, text: str, tabular: Tabular | None = None, limit: int = 10) -> list[WalkHit]:
-        """Candidates for one mention, best first (one per code)."""
+    def walk(
+        self, text: str, tabular: Tabular | None = None, limit: int = 10, other_is_nec: bool = False
+    ) -> list[WalkHit]:
+        """Candidates for one mention, best first (one per code). ``other_is_nec``: "other X" is walked to
+        X's "specified NEC" subterm (see _KIND_NEC; one-phrase requests)."""
         mention = read_mention(text)
         if not mention.words:
             return []
+        if other_is_nec and _OTHER_KIND.search(text):
+            mention = replace(mention, words=mention.words | {OTHER})
         found: dict[str, WalkHit] = {}
         for words, root in self.main_terms(mention):
             if _denied(root, mention):
@@ -601,6 +617,12 @@ class IndexWalker:
             matched_child = True
             step = state._replace(used=state.used | full, half=state.half | half)
             out.extend(self._descend(child, mention, step, negative))
+        if not matched_child and OTHER in mention.words and OTHER not in state.used:
+            # "other X" where no subterm names the kind: X, specified NEC
+            nec = next((c for c in self.children(node) if _KIND_NEC.fullmatch(c.term)), None)
+            if nec is not None:
+                matched_child = True
+                out.extend(self._descend(nec, mention, state._replace(used=state.used | {OTHER}), negative))
         if not matched_child and _CAUSE_SAID.search(mention.text):
             out.extend(self._cause_under_a_type(node, mention, state, negative))
         if not matched_child and node.see_also and state.hops < MAX_HOPS:
@@ -711,7 +733,7 @@ class IndexWalker:
             beside = self._sites_beside(mention.unused(used))
             used = used | beside
         aliased = sum(
-            1 for w in used if w not in mention.base
+            1 for w in used if w not in mention.base and w != OTHER
         )  # a word read as its alias: a direct entry wins
         score = mention.credit(used, state.half) - 0.01 * state.hops - state.penalty - ALIAS_PENALTY * aliased
         if beside:  # an entry that names the site wins ("gastric ulcer with bleeding": Ulcer, stomach, ...)

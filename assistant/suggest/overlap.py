@@ -58,7 +58,9 @@ def lexical_side(
         walked = service.walk(query) if mode == "full" else {}
         return lexical, walked
 
-    return request_memo.remembered((lexical_side, service), (query.text, query.prefixes, mode), compute)
+    return request_memo.remembered(
+        (lexical_side, service), (query.text, query.prefixes, mode, query.phrase), compute
+    )
 
 
 def prefetch_lexical(

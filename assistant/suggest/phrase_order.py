@@ -25,7 +25,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar
 
-from assistant.suggest import phrase_sites, phrase_without, phrase_wording
+from assistant.suggest import phrase_intent, phrase_scope, phrase_sites, phrase_without, phrase_wording
 
 _WITH_OR_WITHOUT = re.compile(r"\bwith or without (?:mention of )?[^,;]*", re.IGNORECASE)
 _WITHOUT_MENTION = re.compile(r"\bwithout mention of\b", re.IGNORECASE)
@@ -43,7 +43,7 @@ _UNSPECIFIED_SITE = re.compile(
 _PREGNANCY = re.compile(
     r"\b(?:antepartum|postpartum|puerper\w*|delivered|childbirth|in the mother|maternal|trimester|"
     r"(?:complicating|in|of) pregnancy|labou?r and delivery|obstetric\w*|of (?:the )?mother|"
-    r"episode of care)\b",
+    r"as to episode of care)\b",
     re.IGNORECASE,
 )
 # The episode of care a pregnancy phrase names, and the one a pregnancy-chapter title names. Postpartum is
@@ -72,6 +72,11 @@ _NOT_ENCOUNTER = re.compile(
     r"\b(?:reaction|complication|not (?:done|carried out|given)|delayed|underimmuniz\w*)\b", re.IGNORECASE
 )
 VACCINATION_CUE = ("Z23",)
+# A screening the phrase asks for is the encounter for screening (the Index: "Screening (for)" Z11-Z13, Z36;
+# guideline I.C.21.c.5), not the disease screened for; a screening's result or finding is not the encounter.
+_SCREENING = re.compile(r"\bscreening\b(?:\s+examination)?\s+for\b", re.IGNORECASE)
+_SCREENING_RESULT = re.compile(r"\b(?:abnormal|findings?|results?|positive|negative)\b", re.IGNORECASE)
+SCREENING_CUE = ("Z11", "Z12", "Z13", "Z36")
 # A suspected condition observed and ruled out (or not found) is the observation encounter, not the condition
 # (guideline I.C.21.c.6; Z03.- adults, Z05.- newborns)
 _RULED_OUT = re.compile(
@@ -193,9 +198,12 @@ def title_side(title: str) -> bool:
 
 def chapter_cue(phrase: str) -> tuple[str, ...] | None:
     """The chapter a phrase's setting words call for: pregnancy ("O"), perinatal ("P"), an encounter for a
-    vaccination ("Z23"), an observation for a suspected condition ruled out ("Z03", "Z05"), else None."""
+    vaccination ("Z23") or a screening (Z11-Z13, Z36), an observation for a suspected condition ruled out
+    ("Z03", "Z05"), else None."""
     if _VACCINATION.search(phrase) and not _NOT_ENCOUNTER.search(phrase):
         return VACCINATION_CUE
+    if _SCREENING.search(phrase) and not _SCREENING_RESULT.search(phrase):
+        return SCREENING_CUE
     if _RULED_OUT.search(phrase):
         return RULED_OUT_CUE
     if _PERINATAL.search(phrase):
@@ -229,16 +237,19 @@ def prefer_specificity(cands: Sequence[C], phrase: str, title_of: Callable[[str]
             said = title_episode(title)
             c.score += EPISODE_BONUS * ((said == episode) - (said is not None and said != episode))
         if cue and c.code.startswith(cue):
-            c.score += ENCOUNTER_BONUS if cue == VACCINATION_CUE else CHAPTER_BONUS
+            c.score += ENCOUNTER_BONUS if cue in (VACCINATION_CUE, SCREENING_CUE) else CHAPTER_BONUS
         c.score += SITE_BONUS * phrase_sites.site_agreement(phrase, c.code, title)
         c.score += SITE_BONUS * phrase_wording.residual_site_agreement(phrase, title)
         c.score += KIND_BONUS * phrase_wording.elsewhere_agreement(phrase, title)
         c.score += KIND_BONUS * phrase_wording.opposite_kind_agreement(phrase, title)
+        c.score += KIND_BONUS * phrase_intent.intent_agreement(phrase, title)
         if without:
             c.score += WITHOUT_BONUS * phrase_without.title_agreement(without, title)
         if not sided and _TITLE_SIDE.search(title):
             c.score -= SIDE_PENALTY
-        t_other, t_unspecified = kind_words(title, site_other)
+        t_other, t_unspecified = kind_words(
+            phrase_scope.scoped_title(phrase, title) if q_other else title, site_other
+        )
         if q_other and not q_unspecified:
             c.score += KIND_BONUS * (t_other - (t_unspecified and not t_other))
         elif q_unspecified and not q_other:

@@ -25,6 +25,7 @@ from assistant.suggest import (
     note_rows,
     overlap,
     phrase_order,
+    phrase_pregnancy,
     phrase_ranker,
     qualifiers,
     ranked_tail,
@@ -423,7 +424,7 @@ class SuggestionService:
                         )
                     )
             else:
-                plan.append((m, Query(base, walk_text=walk_query(m.query)), None))
+                plan.append((m, Query(base, walk_text=walk_query(m.query), phrase=phrase), None))
         return plan
 
     # ------------------------------------------------------------ retrieval
@@ -510,7 +511,11 @@ class SuggestionService:
             return {}
         out: dict[int, tuple[float, str]] = {}
         text = query.walk_text or query.text
-        hits = self.walker.walk(expand_abbreviations(text), self.catalog, self.config.k_walker)
+        hits = self.walker.walk(expand_abbreviations(text), self.catalog, self.config.k_walker, query.phrase)
+        setting = phrase_pregnancy.setting_walk(text) if query.phrase else None
+        if setting:  # the mother's condition, walked under "Pregnancy, complicated by" too (best walk kept)
+            more = self.walker.walk(expand_abbreviations(setting), self.catalog, self.config.k_walker, True)
+            hits = sorted([*hits, *more], key=lambda h: -h.score)
         for hit in hits:
             row = self.index.row_of.get(hit.code)
             if row is not None and (not query.prefixes or hit.code.startswith(query.prefixes)):
@@ -643,7 +648,11 @@ class SuggestionService:
             warnings.extend(list(dict.fromkeys(left_out.values()))[:8])
             before = dict(picks)
             sibling_guard.settle(
-                picks, request.text, self.catalog, lambda c: not self.patient_edits.conflict(c, facts)
+                picks,
+                request.text,
+                self.catalog,
+                lambda c: not self.patient_edits.conflict(c, facts),
+                facts.phrase,
             )
             settled = set(picks)  # a sibling the note contradicts is dropped, not folded
             consolidate.absorb_same_category(picks, self.catalog)
@@ -663,9 +672,13 @@ class SuggestionService:
             hcpcs_gate(tail, context, self.catalog)
             self._pair_rules(picks, request.text)
             consolidate.drop_contradicting_siblings(picks, self.catalog)
-            consolidate.drop_unspecified_twins(picks, self.catalog)
+            if (
+                not facts.phrase
+            ):  # a phrase's codes are alternatives for one condition, not problems coded twice
+                consolidate.drop_unspecified_twins(picks, self.catalog)
             consolidate.drop_covered(picks)
-            consolidate.excluded_to_combination(picks, self.catalog)
+            if not facts.phrase:
+                consolidate.excluded_to_combination(picks, self.catalog)
             self._excludes1(picks)
             drop_integral_symptoms(picks, context, self.catalog)  # beside the combination just made (I.B.5)
             if learned:  # FLOOR is one of the ranker's probabilities

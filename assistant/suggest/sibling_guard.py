@@ -326,11 +326,14 @@ def settle(
     note: str,
     catalog: CodeCatalog,
     allowed: Callable[[str], bool] = lambda c: True,
+    phrase: bool = False,
 ) -> None:
     """Replace each final code its problem line contradicts or leaves unspecified (see the module doc).
     A code read elsewhere is checked against its clause (up to the next final code of another category):
     for contradictions, and in the assessment for completion too; a note with no heading at all (a dictated
-    narrative) states its diagnoses in its narrative, so there every clause is completed."""
+    narrative) states its diagnoses in its narrative, so there every clause is completed. ``phrase``: a
+    one-phrase request, whose limb region names its joints and bones (``phrase_sites``): a code whose title
+    names one of them names the phrase's site."""
     narrative_only = all(m.section == "body" and not m.problem for p in picks.values() for m in p.mentions)
     for code, pick in list(picks.items()):
         if not pick.final or picks.get(code) is not pick or code not in catalog:
@@ -372,7 +375,8 @@ def settle(
             why = f"its {where} names what {code} leaves unspecified"
             if found is None and _residual(title) and (named := named_words(catalog, code, line, allowed)):
                 found = (named, [])
-            if found is None and (named := named_site(catalog, code, line, allowed)) is not None:
+            region_site = phrase and phrase_sites.site_agreement(line.text, code, title) > 0
+            if found is None and not region_site and (named := named_site(catalog, code, line, allowed)):
                 found = (named, [])
                 why = f"its {where} names {named}'s site, not {code}'s"
             if found is None and _residual(title):

@@ -33,6 +33,7 @@ class Query:
     prefixes: tuple[str, ...] | None = None
     kind: str = "current"  # current | history | status | family
     walk_text: str | None = None  # what the Index walk reads, where it differs from ``text``
+    phrase: bool = False  # a one-phrase request's query (the walk reads its "other" as "specified NEC")
 
 
 @dataclass

@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant.cli.main import app
+from assistant.suggest import consolidate
 from assistant.suggest.coding_rules import NoteContext, context_for
 from assistant.suggest.coding_rules.bilateral import both_sides_without_a_bilateral_code
 from assistant.suggest.coding_rules.combination import combine, family_documented
@@ -596,6 +597,22 @@ def test_the_exam_of_one_organ_is_no_general_examination(svc: SuggestionService)
     assert picks["Z00.00"].final
 
 
+def test_a_phrase_naming_its_own_kind_of_examination_is_no_general_examination(
+    svc: SuggestionService,
+) -> None:
+    text = "Examination required for a sports license"
+    picks = {"Z00.00": _pick("Z00.00", text, final=False)}
+    general_exam(picks, NoteContext(text, phrase=True), svc.catalog)
+    assert not picks["Z00.00"].final  # the phrase's order stands
+    picks = {"Z00.00": _pick("Z00.00", text, final=False)}
+    general_exam(picks, NoteContext(text), svc.catalog)
+    assert picks["Z00.00"].final  # a note's exam mention: the general examination is listed first
+    text = "Annual physical examination"
+    picks = {"Z00.00": _pick("Z00.00", text, final=False)}
+    general_exam(picks, NoteContext(text, phrase=True), svc.catalog)
+    assert picks["Z00.00"].final
+
+
 def test_exam_findings_as_the_note_states_them(svc: SuggestionService) -> None:
     note = "4 year old well child check.\nA/P: Routine child health exam without abnormal findings. Cough."
     f = finals(run(svc, note))
@@ -1163,3 +1180,18 @@ def test_the_agent_said_with_a_condition_the_index_codes_apart_is_coded_beside_i
     # the Index names the agent with the condition: its code says it, no second code
     note = "A/P: MRSA pneumonia - vancomycin."
     assert coded(note, "J15.212", "MRSA pneumonia", "MRSA pneumonia") == ["J15.212"]
+
+
+def test_a_phrase_lists_alternatives_a_note_codes_problems(
+    svc: SuggestionService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A note's final codes are problems: an unspecified one beside a specific one of its category is the
+    same problem coded twice, two excluded together are one combination. A phrase's codes are alternatives
+    for one condition: neither rule runs on them."""
+    calls: list[str] = []
+    monkeypatch.setattr(consolidate, "drop_unspecified_twins", lambda *a: calls.append("twins"))
+    monkeypatch.setattr(consolidate, "excluded_to_combination", lambda *a: calls.append("combination"))
+    run(svc, "Chronic gallbladder inflammation, unspecified")
+    assert calls == []
+    run(svc, "A/P: Chronic cholecystitis. Essential hypertension.")
+    assert calls == ["twins", "combination"]

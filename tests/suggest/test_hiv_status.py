@@ -31,6 +31,9 @@ def catalog() -> CodeCatalog:
         ("A: Asymptomatic HIV infection, on ART.", "Z21"),
         ("HIV with history of PCP pneumonia 2020, on ART.", "B20"),
         ("AIDS, CD4 90, on ART and prophylaxis.", "B20"),
+        # the disease named as the title names it, its abbreviation in brackets
+        ("A: Human immunodeficiency virus [HIV] disease, on ART.", "B20"),
+        ("A: Human immunodeficiency virus infection, on ART.", "Z21"),
     ],
 )
 def test_hiv_without_a_related_condition_is_z21(catalog: CodeCatalog, note: str, expected: str) -> None:

@@ -219,6 +219,22 @@ def test_not_specified_as_is_the_default_where_the_mention_is_silent(walker: Ind
     assert complete("K52.9", "colitis", Tab()) == "K52.9"
 
 
+def test_an_other_kind_in_a_phrase_walks_to_the_specified_nec_subterm(walker: IndexWalker) -> None:
+    def codes(text: str, other_is_nec: bool) -> list[str]:
+        return [h.code for h in walker.walk(text, Tab(), other_is_nec=other_is_nec)]
+
+    # a kind of cystitis the Index does not name: its "specified type NEC" code, level with the default
+    assert "N30.80" in codes("other cystitis", True)
+    assert "N30.80" in codes("cystitis, other", True)
+    assert "N30.80" not in codes("other cystitis", False)  # a note's walk is unchanged
+    # a subterm names the kind ("acute"): no NEC beside it; "other than" is no kind
+    assert "N30.80" not in codes("other acute cystitis", True)
+    assert "N30.80" not in codes("cystitis other than acute", True)
+    # "other" adds nothing to the walk's credit: the NEC code and the default are level
+    scores = {h.code: h.score for h in walker.walk("other cystitis", Tab(), other_is_nec=True)}
+    assert scores["N30.80"] == scores["N30.90"] == 1.0
+
+
 def test_a_leukemia_whose_remission_is_not_stated_has_not_achieved_remission() -> None:
     # "Leukemia, acute myeloid, NOS C92.0-": the 5th character 0 unless the note says remission or relapse
     assert complete("C92.0-", "acute myeloid leukemia", Tab()) == "C92.00"
@@ -343,6 +359,8 @@ def test_drug_table_needs_poisoning_adverse_effect_or_underdosing() -> None:
     assert (hit.code, hit.evidence) == ("T48.6X5", "Albuterol -> Adverse effect -> T48.6X5")
     assert hit.score == 1.0
     assert walker.walk("albuterol overdose")[0].code == "T48.6X1"
+    # a substance's toxic effect is the table's poisoning column (T51-T65 are named "Toxic effect of")
+    assert walker.walk("toxic effect of albuterol")[0].code == "T48.6X1"
 
 
 SITE_ROWS = [

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pytest
 
 from assistant.suggest.phrase_order import (
+    SCREENING_CUE,
     chapter_cue,
     negation_is_term,
     phrase_query,
@@ -92,6 +93,17 @@ def test_a_vaccination_asked_for_is_the_encounter_and_not_of_newborn_cues_nothin
     cands = [Cand("A80.9", 0.9), Cand("Z23", 0.3)]
     ranked = prefer_specificity(cands, "Vaccination against poliomyelitis", titles.__getitem__)
     assert [c.code for c in ranked] == ["Z23", "A80.9"]
+
+
+def test_a_screening_asked_for_is_the_encounter_and_its_result_is_not() -> None:
+    assert chapter_cue("Screening for colon cancer") == SCREENING_CUE
+    assert chapter_cue("Screening examination for tuberculosis") == SCREENING_CUE
+    assert chapter_cue("Abnormal findings on screening for hearing loss") is None
+    assert chapter_cue("Cystic fibrosis") is None
+    titles = {"Z13.6": "Encounter for screening for cardiovascular disorders", "I25.10": "Coronary disease"}
+    cands = [Cand("I25.10", 0.9), Cand("Z13.6", 0.4)]
+    ranked = prefer_specificity(cands, "Screening for coronary disease", titles.__getitem__)
+    assert [c.code for c in ranked] == ["Z13.6", "I25.10"]
 
 
 @dataclass

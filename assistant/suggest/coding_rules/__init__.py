@@ -82,6 +82,7 @@ def context_for(
         pregnant=facts.pregnant,
         weeks=facts.weeks,
         delivered=facts.delivered,
+        phrase=facts.phrase,
     )
 
 

@@ -24,6 +24,7 @@ class NoteContext:
     pregnant: bool = False  # a documented pregnancy (the request's patient or the note)
     weeks: int | None = None  # its weeks of gestation, when documented
     delivered: bool = False  # the note records the delivery itself
+    phrase: bool = False  # a search phrase, not a note: the phrase itself is all the documentation
 
     def sentence(self, m: Mention) -> str:
         return self.note[m.sentence_start : m.sentence_end] if m.sentence_end > m.sentence_start else m.text

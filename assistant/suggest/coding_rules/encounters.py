@@ -360,6 +360,8 @@ def general_exam(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog)
     match = _GENERAL_EXAM.search(head_lines(ctx.note, 4)) or _POSTPARTUM_VISIT.search(head_lines(ctx.note, 4))
     if match is None and not exams:
         return
+    if match is None and ctx.phrase:
+        return  # a phrase that names no general examination names its own kind of examination
     if match is not None and not _EXAM_REASON.search(match.group(0)) and not exams:
         return
     if match is None and not any(_general_exam_said(m.text) for c in exams for m in picks[c].mentions):

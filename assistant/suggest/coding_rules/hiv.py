@@ -11,7 +11,8 @@ from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 
 _HIV_DISEASE = re.compile(
-    r"\b(?:aids|hiv\s+disease|hiv[- ](?:related|associated)|opportunistic\s+infections?|"
+    r"\b(?:aids|(?:hiv|human\s+immunodeficiency\s+virus)\]?\s+disease|hiv[- ](?:related|associated)|"
+    r"opportunistic\s+infections?|"
     r"pneumocystis|pcp\s+pneumonia|kaposi\w*|cryptococc\w*|toxoplasm\w*|mac\s+infection|"
     r"wasting\s+syndrome|cd4\s*(?:count\s*)?(?:of\s*)?<\s*200|symptomatic\s+hiv)\b",
     re.IGNORECASE,

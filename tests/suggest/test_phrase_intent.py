@@ -1,0 +1,23 @@
+"""A poisoning whose intent a phrase does not state is accidental (guideline I.C.19.e.5.b)."""
+
+from __future__ import annotations
+
+from assistant.suggest.phrase_intent import intent_agreement
+
+ACCIDENTAL = "Poisoning by aspirin, accidental (unintentional), initial encounter"
+UNDETERMINED = "Poisoning by aspirin, undetermined, initial encounter"
+ADVERSE = "Adverse effect of aspirin, initial encounter"
+
+
+def test_an_unstated_intent_is_accidental() -> None:
+    assert intent_agreement("Aspirin poisoning", ACCIDENTAL) == 1
+    assert intent_agreement("Aspirin poisoning", UNDETERMINED) == -1
+    assert intent_agreement("Toxic effect of a solvent", "Toxic effect of benzene, assault") == -1
+    assert intent_agreement("Aspirin poisoning", ADVERSE) == -1
+
+
+def test_a_stated_intent_or_no_poisoning_moves_nothing() -> None:
+    assert intent_agreement("Aspirin overdose, intentional self-harm", ACCIDENTAL) == 0
+    assert intent_agreement("Aspirin poisoning, undetermined intent", UNDETERMINED) == 0
+    assert intent_agreement("Gastritis due to aspirin", ADVERSE) == 0
+    assert intent_agreement("Staphylococcal food poisoning", ACCIDENTAL) == 0
