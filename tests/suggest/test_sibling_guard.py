@@ -13,20 +13,12 @@ from assistant.suggest.sibling_choice import prefer_named_sibling
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.text import expand_abbreviations
 from assistant.suggest.types import Pick
+from tests.suggest.catalog_fixtures import hierarchy_catalog
 
 ICD = "ICD-10-CM"
 
 
-def _catalog(leaves: dict[str, str], headers: dict[str, str], refs: dict | None = None) -> CodeCatalog:
-    codes: dict[str, list[object]] = {"5": [ICD, "A chapter", False, None, "chapter"]}
-    codes["B-B"] = [ICD, "A block", False, "5", "block"]
-    for code, title in headers.items():
-        parent = "B-B" if len(code) == 3 else code[:-1].rstrip(".")
-        codes[code] = [ICD, title, False, parent, "category" if len(code) == 3 else "subcategory"]
-    for code, title in leaves.items():
-        parent = code[:-1].rstrip(".")
-        codes[code] = [ICD, title, True, parent, "code"]
-    return CodeCatalog({"codes": codes, "refs": refs or {}})
+_catalog = hierarchy_catalog
 
 
 CLL = _catalog(
