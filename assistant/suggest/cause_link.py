@@ -58,9 +58,13 @@ def with_is_part(walker: IndexWalker | None, tabular: Tabular | None, condition:
     tail_paths = _paths(walker, tabular, rest, tail_words)
     if not cond_paths or not tail_paths:
         return True  # either side names no condition: a qualifier or a note's wording, kept whole
-    return _extends(walker, tabular, f"{cond} with {rest}", cond_paths, tail_words - own) or _extends(
-        walker, tabular, f"{rest} in {cond}", tail_paths, own - tail_words
-    )
+    # through the other side's own condition, not a site both name ("cellulitis with abscess of the leg":
+    # Abscess, leg is the abscess's site, no combination)
+    cond_heads = {k for path in cond_paths for k in content_keys(path[0])}
+    tail_heads = {k for path in tail_paths for k in content_keys(path[0])}
+    return _extends(
+        walker, tabular, f"{cond} with {rest}", cond_paths, (tail_words - own) & tail_heads
+    ) or _extends(walker, tabular, f"{rest} in {cond}", tail_paths, (own - tail_words) & cond_heads)
 
 
 def tail_is_subterm(walker: IndexWalker | None, tabular: Tabular | None, condition: str, tail: str) -> bool:

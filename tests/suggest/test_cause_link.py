@@ -38,6 +38,9 @@ WALKER = IndexWalker.from_rows(
         _row(0, "Failure, respiratory, chronic", "J96.10"),
         _row(0, "Sprain, ankle", "S93.409A"),
         _row(0, "Cellulitis", "L03.90"),
+        _row(1, "Cellulitis, leg", "L03.116"),
+        _row(0, "Abscess", "L02.91"),
+        _row(1, "Abscess, leg", "L02.416"),
         _row(0, "Pneumonia", "J18.9"),
         _row(1, "Pneumonia, due to"),
         _row(2, "Pneumonia, due to, Staphylococcus, aureus, methicillin resistant", "J15.212"),
@@ -56,6 +59,10 @@ class _Titles:
         "E11.22": ["ICD-10-CM", "Type 2 diabetes mellitus with diabetic chronic kidney disease"],
         "N18.9": ["ICD-10-CM", "Chronic kidney disease, unspecified"],
         "S93.409A": ["ICD-10-CM", "Sprain of unspecified ligament of unspecified ankle, initial encounter"],
+        "L03.90": ["ICD-10-CM", "Cellulitis, unspecified"],
+        "L03.116": ["ICD-10-CM", "Cellulitis of left lower limb"],
+        "L02.91": ["ICD-10-CM", "Cutaneous abscess, unspecified"],
+        "L02.416": ["ICD-10-CM", "Cutaneous abscess of left lower limb"],
     }
 
     def __contains__(self, code: str) -> bool:
@@ -288,3 +295,9 @@ def test_two_equal_index_paths_resolve_the_same_way_in_every_process() -> None:
         for seed in range(6)
     }
     assert len(runs) == 1 and runs.pop().startswith("F10.229 ['Dependence'")
+
+
+def test_a_site_both_conditions_name_is_no_combination() -> None:
+    # "Abscess, leg" continues the abscess's path through the leg, the cellulitis's site, not its name
+    assert not combined("left leg cellulitis", "abscess")
+    assert combined("Type 2 diabetes", "chronic kidney disease")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from assistant.suggest.abbreviations import expand_text
 from assistant.suggest.coding_rules.context import NoteContext
 from assistant.suggest.coding_rules.sepsis import localized_infection, organism_sepsis
 from assistant.suggest.reader import Mention
@@ -57,3 +58,14 @@ def test_the_localized_infection_is_coded_beside_the_sepsis() -> None:
 def test_a_sepsis_phrase_that_names_no_source_adds_nothing() -> None:
     assert _local("E. coli sepsis, urine culture pending") == ["A41.51"]
     assert _local("Urinary tract infection risk discussed; sepsis ruled out earlier") == ["A41.51"]
+
+
+def test_the_localized_infection_written_in_shorthand_is_read_expanded() -> None:
+    text = "Sepsis due to E. coli UTI, lactate 3.1"
+    m = Mention(start=0, end=len(text), text=text, query=expand_text(text), section="body")
+    picks = {
+        "A41.51": Pick("A41.51", 0.7, True, [m], heads=[m]),
+        "N39.0": Pick("N39.0", 0.4, False, [m]),
+    }
+    localized_infection(picks, NoteContext(note=text), CATALOG)
+    assert sorted(c for c, p in picks.items() if p.final) == ["A41.51", "N39.0"]

@@ -57,10 +57,11 @@ def localized_infection(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeC
     organism entry read the whole phrase as one code."""
     for sepsis in [p for c, p in picks.items() if p.final and c.startswith(("A40", "A41"))]:
         for mention in sepsis.mentions:
-            cause = _CAUSE.search(mention.text)
-            if cause is None or not _SEPSIS.search(mention.text, 0, cause.start()):
+            text = mention.query  # shorthand expanded: "E. coli UTI" names a urinary tract infection
+            cause = _CAUSE.search(text)
+            if cause is None or not _SEPSIS.search(text, 0, cause.start()):
                 continue
-            said = set(tokens(mention.text[cause.end() :]))
+            said = set(tokens(text[cause.end() :]))
             local = [
                 p
                 for c, p in picks.items()
