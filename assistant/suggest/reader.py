@@ -569,6 +569,10 @@ _STAGE = (
     r"(?:(?:early|intermediate|advanced|late|end)[- ](?:dry\s+)?stage|stage\s+(?:[0-5]|i{1,3}|iv|v)[a-c]?|"
     r"(?:with\s+)?(?:active|inactive)\s+(?:choroidal\s+neovascularization|cnv)|(?:with\s+)?inactive\s+scar)"
 )
+# A burn's depth ("Burn of R hand, 2nd degree"): the 5th character of its T20-T25 code.
+_BURN_DEPTH = (
+    r"(?:first|second|third|1st|2nd|3rd)[- ]degree(?:\s+burns?)?|(?:partial|full)[- ]thickness(?:\s+burns?)?"
+)
 _REMISSION = r"(?:in\s+)?(?:(?:early|sustained|partial|full|complete)\s+)?remission(?:\s*\([^)]*\)?)?"
 # What a test or a procedure found, after its colon ("Colonoscopy for screening: found 2 adenomas"): the
 # findings are conditions of their own, not words of the procedure.
@@ -577,7 +581,7 @@ _FINDINGS_AFTER = re.compile(
 )
 _COMPLETES_PREVIOUS = re.compile(
     rf"\s*(?:(?:right|left|bilateral|both|r|l|rt|lt)\s+{_SITE}|[a-z]+(?:\s+[a-z]+)?\s+type|[rl][uml]l|{_SPINE_REGION}|"
-    rf"{_STRUCTURE}|{_BREAST_PART}|{_ULCER_DEPTH}|{_EPISODE}|{_REMISSION}|{_ONSET}|{_ORIGIN}|{_WITH_FEATURE}|{_STAGE}|"
+    rf"{_STRUCTURE}|{_BREAST_PART}|{_ULCER_DEPTH}|{_EPISODE}|{_REMISSION}|{_ONSET}|{_ORIGIN}|{_WITH_FEATURE}|{_STAGE}|{_BURN_DEPTH}|"
     rf"{_INJURY_ENCOUNTER})[\s.!?]*",
     re.IGNORECASE,
 )

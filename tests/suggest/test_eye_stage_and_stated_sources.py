@@ -63,6 +63,8 @@ def test_the_eye_shorthand_names_the_side_beside_an_eye_condition() -> None:
         ("active CNV", True),
         ("with inactive scar", True),
         ("stage 3b", True),
+        ("2nd degree", True),  # a burn's depth
+        ("partial thickness", True),
         ("pneumonia", False),
         ("stage fright", False),
     ],
