@@ -645,9 +645,32 @@ _AND = re.compile(r"\s*and\s*", re.IGNORECASE)
 _OF_SITE = re.compile(r"[a-z-]+(?:\s+[a-z-]+)?\s+(of\s+.+)", re.IGNORECASE)
 
 
+_WITH_BETWEEN = re.compile(r"\s*(?:with|w/)\s*", re.IGNORECASE)
+# A side and a body part that ends a condition ("Cat bite right index finger"): a site a second condition
+# said after "with" and without a site of its own shares ("... with early cellulitis": of the finger).
+_SIDED_SITE = re.compile(
+    r"\b(?:right|left)\s+(?:[a-z]+\s+){0,2}?(?:finger|toe|thumb|hand|foot|arm|forearm|leg|lower\s+leg|knee|"
+    r"ankle|wrist|elbow|shoulder|hip|thigh|calf|shin|heel|axilla|breast|buttock)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _share_site_after_with(first: Mention, second: Mention) -> None:
+    if second.not_coded or second.negated or len(tokens(second.query)) > 3:
+        return
+    if re.search(r"\b(?:of|on|at|in|right|left|bilateral)\b", second.query, re.IGNORECASE):
+        return  # the second condition names its own site
+    site = _SIDED_SITE.search(first.query)
+    if site is not None:
+        second.query = f"{second.query} of {site.group(0).strip()}"
+
+
 def _share_site(first: Mention, second: Mention, between: str) -> None:
     """ "Cellulitis and abscess of right lower leg": the site after the second condition is the first's too
     (searched with it; the evidence span stays the first's own words)."""
+    if _WITH_BETWEEN.fullmatch(between) and not first.not_coded and not first.negated:
+        _share_site_after_with(first, second)
+        return
     if first.not_coded or first.negated or " of " in f" {first.text.lower()} " or not _AND.fullmatch(between):
         return
     if second.not_coded or second.negated or second.history or second.family or second.uncertain:

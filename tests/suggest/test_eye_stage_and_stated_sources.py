@@ -234,3 +234,16 @@ def test_hash_items_that_run_on_one_line_are_each_a_problem() -> None:
     note = "Seen today.\nA/P: # Osteoporosis - start alendronate. # Vit D insufficiency. # Fall risk - PT.\n"
     problems = [m.text for m in read_note(note) if m.problem]
     assert problems == ["Osteoporosis", "Vit D insufficiency", "Fall risk"]
+
+
+def _apart(condition: str, tail: str) -> bool:
+    return False  # every "with" joins two conditions here
+
+
+def test_a_condition_after_with_shares_the_first_ones_sided_site() -> None:
+    note = "Seen today.\nImpression: Cat bite R index finger with early cellulitis.\n"
+    read = {m.text: m.query for m in read_note(note, lambda c, t: False, _apart)}
+    assert read["early cellulitis"] == "early cellulitis of right index finger"
+    note = "Seen today.\nA: L leg cellulitis with small abscess on shin.\n"
+    read = {m.text: m.query for m in read_note(note, lambda c, t: False, _apart)}
+    assert read["small abscess on shin"] == "small abscess on shin"  # its own site
