@@ -12,6 +12,11 @@ from collections.abc import Sequence
 
 from assistant.suggest.index_walker import WalkHit
 
+# The family-history (Z80-Z84) and personal-history (Z85-Z87) categories: each of their codes is one
+# condition or site of a relative's or the patient's past.
+FAMILY_HISTORY = ("Z80", "Z81", "Z82", "Z83", "Z84")
+PERSONAL_HISTORY = ("Z85", "Z86", "Z87")
+
 # (first category, last category, code), the more specific first.
 _FAMILY: tuple[tuple[str, str, str], ...] = (
     ("C57.0", "C57.0", "Z80.44"),  # fallopian tube
@@ -170,7 +175,7 @@ def by_site(kind: str, hits: Sequence[WalkHit]) -> tuple[str, WalkHit] | None:
         code = history_code(kind, hit.code)
         if code:
             return code, hit
-    if kind == "family" and not any(hit.code.startswith(("Z80", "Z81", "Z82", "Z83", "Z84")) for hit in hits):
+    if kind == "family" and not any(hit.code.startswith(FAMILY_HISTORY) for hit in hits):
         for hit in hits:
             code = family_condition_code(hit.code)
             if code:

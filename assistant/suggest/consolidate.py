@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant.suggest import qualifiers
+from assistant.suggest.cancer_history import FAMILY_HISTORY, PERSONAL_HISTORY
 from assistant.suggest.coding_rules.combination import is_diabetes
 from assistant.suggest.reader import clean_query
 from assistant.suggest.store import CodeCatalog
@@ -14,7 +15,7 @@ from assistant.suggest.types import Pick
 DIAGNOSIS_SECTIONS = frozenset({"assessment", "diagnosis"})
 # History categories whose codes each name another condition or site ("Family history of malignant neoplasm
 # of breast" beside "... of digestive organs"): two of them are two facts, never one said twice.
-_ONE_FACT_PER_CODE = ("Z80", "Z81", "Z82", "Z83", "Z84", "Z85", "Z86", "Z87")
+_ONE_FACT_PER_CODE = FAMILY_HISTORY + PERSONAL_HISTORY
 
 
 def _mention_tokens(pick: Pick) -> set[str]:

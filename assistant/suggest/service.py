@@ -35,8 +35,8 @@ from assistant.suggest import (
     sibling_guard,
     skipped_tail,
 )
+from assistant.suggest.cancer_history import FAMILY_HISTORY, by_site
 from assistant.suggest.cancer_history import UNSPECIFIED as UNSPECIFIED_HISTORY
-from assistant.suggest.cancer_history import by_site
 from assistant.suggest.cause_link import agent_apart, cause_is_part, tail_is_subterm, with_is_part
 from assistant.suggest.coding_rules.combination import family_already_coded, family_documented
 from assistant.suggest.coding_rules.hcpcs_gate import QUALITY_DATA
@@ -84,7 +84,7 @@ STATUS_PREFIXES = ("Z89", "Z90", "Z93", "Z94", "Z95", "Z96", "Z97", "Z98")
 SERVICE_GIVEN = frozenset({"immunization given"})
 SERVICE_SYSTEMS = ("HCPCS", "CPT")
 SERVICE_NOT_ASKED = "a service given, and no service code system requested"
-FAMILY_PREFIXES = ("Z80", "Z81", "Z82", "Z83", "Z84")
+FAMILY_PREFIXES = FAMILY_HISTORY
 
 
 # A condition of a past pregnancy ("h/o gestational diabetes") ended with it (Z86.32, Z87.59).

@@ -46,7 +46,8 @@ def iron_deficiency_from_blood_loss(picks: dict[str, Pick], ctx: NoteContext, ca
         if said and add_pick(picks, catalog, BLOOD_LOSS_ANEMIA, pick.score, said, reason) is not None:
             pick.final = False
             pick.warnings.append(f"{BLOOD_LOSS_ANEMIA}: the note names the blood loss")
-    for anemia in [m for code in (BLOOD_LOSS_ANEMIA,) if code in picks for m in picks[code].mentions]:
+    coded = picks.get(BLOOD_LOSS_ANEMIA)
+    for anemia in list(coded.mentions) if coded else []:
         _code_the_source(picks, anemia)
 
 
