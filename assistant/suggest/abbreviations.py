@@ -210,9 +210,24 @@ _SHAPES: list[tuple[re.Pattern[str], object]] = [
         re.compile(r"\bnot\s+(?:well|adequately|optimally)\s+controlled\b", re.IGNORECASE),
         lambda m: "poorly controlled",
     ),
+    # a blood group with a negative Rh factor ("blood type O neg", "B Rh-"): the Index's "Blood type, O, Rh
+    # negative"; said without "Rh", the walk would stop at the group's default, the Rh positive code
+    (
+        re.compile(
+            r"\b(?:((?i:blood\s+(?:type|group)|type))\s*:?\s+)?(AB|A|B|O)\s*(?:((?i:rh))\s*)?-?\s*"
+            r"((?i:neg(?:ative)?|pos(?:itive)?)|[-+])(?![\w+-])",
+        ),
+        lambda m: _blood_type(m),
+    ),
     (plurals.PATTERN, lambda m: plurals.singular(m.group(0))),
     (neoplasm_sites.PATTERN, lambda m: neoplasm_sites.noun(m.group(1))),
 ]
+
+
+def _blood_type(m: re.Match[str]) -> str:
+    if not (m.group(1) or m.group(3)) or not m.group(4).lower().startswith(("neg", "-")):
+        return m.group(0)  # "A negative" alone may be any finding; Rh positive is the Index's default
+    return f"blood type {m.group(2)} Rh negative"
 
 
 _PLURAL_CAPS = re.compile(r"(?<![A-Za-z0-9/])([A-Z]{2,6})s(?![A-Za-z0-9/])")

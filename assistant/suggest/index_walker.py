@@ -132,6 +132,8 @@ WORD_ALIASES: dict[str, tuple[str, ...]] = {
     "menorrhagia": ("blood", "loss"),
     # "recurrent falls": Falling, falls (repeated) R29.6
     "recurrent": ("repeated",),
+    # "fall risk", "at risk for falls": At risk, for, falling (Z91.81); the Index says "falling" for a fall
+    "fall": ("falling",),
     "frequent": ("repeated",),
     # the colon is the large intestine (Neoplasm table: intestine, large, colon, sigmoid)
     "colon": ("intestine", "large"),

@@ -283,11 +283,19 @@ _PREVENTION_RE = re.compile(
     r"\bprevention\W*$",
     re.IGNORECASE,
 )
-# A risk named or counseled ("rabies risk", "risk of DVT", "at risk for falls") is not the condition itself; a
-# pregnancy or patient called high-risk is left to be read ("high risk pregnancy", "increased risk").
+# A risk named or counseled ("rabies risk", "risk of DVT") is not the condition itself; a pregnancy or patient
+# called high-risk is left to be read ("high risk pregnancy", "increased risk"), and so is a risk the Index
+# lists under "At risk, for" (falling Z91.81, dental caries, social isolation, loneliness).
 _RISK_RE = re.compile(
     r"^(?!(?:high|higher|low|lower|increased|elevated|moderate|average)\b)"
+    r"(?!.*\b(?:falls?|falling|(?:dental\s+)?caries|social\s+isolation|loneliness)\b)"
     r"(?:(?:[\w/'-]+\s+){1,3}risks?|(?:at\s+)?risks?\s+(?:of|for)\s+(?:[\w/'-]+\s*){1,4})$",
+    re.IGNORECASE,
+)
+# A risk the note rates low ("low fall risk", "fall risk low", "risk minimal"): nothing to code.
+_LOW_RISK_RE = re.compile(
+    r"^(?:[\w/'-]+\s+){0,2}(?:low|minimal)\s+(?:[\w/'-]+\s+){0,2}risk\b|"
+    r"\brisks?\s*(?:is\s+|[:-]\s*)?(?:low|minimal|not\s+increased)\W*$",
     re.IGNORECASE,
 )
 # A low pre-test probability stated by a score or a judgement ("Wells low for PE", "low suspicion for
@@ -557,7 +565,7 @@ def why_not_coded(chunk: str) -> str | None:
         return "plan"
     if _PREVENTION_RE.search(text) or _RISK_RE.match(text):
         return "prevention"
-    if _LOW_PROBABILITY_RE.match(text):
+    if _LOW_PROBABILITY_RE.match(text) or _LOW_RISK_RE.search(text):
         return "low probability"
     if _IMMUNE_RE.match(text):
         return "immunity status"

@@ -104,15 +104,29 @@ _NEG_PRE = (
     r"no\s+complaints?\s+of|not\s+consistent\s+with|excluded|discarding|discarded|"
     r"(?:does|did|do)\s+not\s+meet\s+(?:the\s+)?(?:\w+\s+)?criteria\s+for"
 )
-# "negative" that names a kind rather than denying the condition: Rh-negative, gram-negative bacteria,
-# triple-negative / ER-, PR-, HER2-, hormone-receptor-negative cancer.
+# "negative" that names a kind rather than denying the condition: Rh-negative, blood type O negative,
+# gram-negative bacteria, triple-negative / ER-, PR-, HER2-, hormone-receptor-negative cancer.
 _DESCRIPTOR_NOT_NEGATION = "".join(
-    rf"(?<!{word}\s)(?<!{word}-)" for word in ("rh", "gram", "triple", "er", "pr", "her2", "hr", "receptor")
+    rf"(?<!{word}\s)(?<!{word}-)"
+    for word in (
+        "rh",
+        "gram",
+        "triple",
+        "er",
+        "pr",
+        "her2",
+        "hr",
+        "receptor",
+        "type a",
+        "type b",
+        "type o",
+        "type ab",
+    )
 )
 _NEG_POST = (
     r"(?:was|were|is|are|been)\s+(?:ruled\s+out|excluded|negative|absent|not\s+seen|not\s+found)|"
     r"unlikely|not\s+favou?red|disfavou?red|ruled\s+out|(?:has\s+|have\s+|now\s+)?resolved|none(?!\s+of)|"
-    r"not\s+present|excluded|not\s+(?:supported|consistent\s+with|confirmed)(?:\s+by\b)?|"
+    r"not\s+present|excluded|not\s+(?:supported|consistent\s+with|confirmed)(?:\s+by\b)?|not\s+increased|"
     r"(?:does|did|do)\s+not\s+meet\s+(?:the\s+)?(?:\w+\s+)?criteria(?!\s+for)|"
     + _DESCRIPTOR_NOT_NEGATION
     + r"(?:negative|neg)"

@@ -79,7 +79,9 @@ _PAST_SAID = re.compile(
     r"completed|cured|survivor|childhood|family|mother|father|mom|dad|sister|brother|sibling|parents?)\b",
     re.IGNORECASE,
 )
-STATUS_PREFIXES = ("Z89", "Z90", "Z93", "Z94", "Z95", "Z96", "Z97", "Z98")
+# A status after surgery: an absent limb or organ, an opening, a transplant, an implant, and the state an
+# endocrine gland's removal leaves (Index: Status, thyroidectomy E89.0; Z90 Excludes2 E89.-)
+STATUS_PREFIXES = ("Z89", "Z90", "Z93", "Z94", "Z95", "Z96", "Z97", "Z98", "E89")
 # A mention the reader marks as a service given (not a diagnosis) is searched among these systems only.
 SERVICE_GIVEN = frozenset({"immunization given"})
 SERVICE_SYSTEMS = ("HCPCS", "CPT")

@@ -129,6 +129,12 @@ INTEGRAL: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("R73",), ("E08", "E09", "E10", "E11", "E13")),
     (("R52", "M79.6", "M25.5"), ("S",)),
     (("M54.5",), ("S33", "S39", "S32")),
+    # low back pain of a lumbar or lumbosacral disc disorder, spinal stenosis or spondylosis
+    (
+        ("M54.5",),
+        ("M51.16", "M51.17", "M51.26", "M51.27", "M51.36", "M51.37", "M48.06", "M47.26", "M47.27")
+        + ("M47.816", "M47.817"),
+    ),
     # joint pain and stiffness of a polyarthritis (rheumatoid, juvenile), and of an unspecified joint beside
     # any arthritis
     (("M25.5", "M25.6"), ("M05", "M06", "M08")),
