@@ -219,6 +219,11 @@ _SHAPES: list[tuple[re.Pattern[str], object]] = [
         ),
         lambda m: _blood_type(m),
     ),
+    # a weak or slow urinary stream is the Index's "poor stream" (Difficulty, micturition, poor stream R39.12)
+    (
+        re.compile(r"\b(?:weak|weakened|slow|decreased|diminished|reduced)\s+(?:urinary\s+)?stream\b", re.I),
+        lambda m: "poor urinary stream",
+    ),
     (plurals.PATTERN, lambda m: plurals.singular(m.group(0))),
     (neoplasm_sites.PATTERN, lambda m: neoplasm_sites.noun(m.group(1))),
 ]

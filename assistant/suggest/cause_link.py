@@ -40,6 +40,9 @@ def cause_is_part(walker: IndexWalker | None, tabular: Tabular | None, condition
 
 
 _WITH_WALK = 10
+_LEFT_BEHIND = re.compile(
+    r"\W*(?:(?:some|mild|moderate|severe|left|right|l|r)\s+)*(?:residual|persistent|chronic|ongoing)\b", re.I
+)
 
 
 def with_is_part(walker: IndexWalker | None, tabular: Tabular | None, condition: str, tail: str) -> bool:
@@ -48,8 +51,8 @@ def with_is_part(walker: IndexWalker | None, tabular: Tabular | None, condition:
 
     Two only when no Tabular title holds both sides' words, the tail names a main term of its own and no
     Index path that the condition alone reaches continues, in either order, through the other's words."""
-    if walker is None:
-        return True
+    if walker is None or (names_cerebrovascular_disease(condition) and _LEFT_BEHIND.match(tail)):
+        return True  # "stroke with residual hemiparesis": the deficit it left, one sequela code (I.C.9.d)
     cond, rest = expand_abbreviations(condition.rsplit("(", 1)[-1]), expand_abbreviations(tail)
     if _titled_together(tabular, content_keys(cond) | content_keys(rest)):
         return True  # a Tabular title names both ("Acute respiratory failure with hypoxia")

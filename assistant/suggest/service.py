@@ -42,6 +42,7 @@ from assistant.suggest.coding_rules.combination import family_already_coded, fam
 from assistant.suggest.coding_rules.hcpcs_gate import QUALITY_DATA
 from assistant.suggest.coding_rules.hcpcs_gate import gate as hcpcs_gate
 from assistant.suggest.coding_rules.symptoms import drop_integral_symptoms
+from assistant.suggest.coding_rules.tobacco import names_tobacco
 from assistant.suggest.corpus import corpus_for
 from assistant.suggest.embedder import Embedder, NoVectorsEmbedder, configured_model_name, load_embedder
 from assistant.suggest.features import CodePrior, StaticColumns
@@ -71,6 +72,8 @@ from assistant.suggest.types import Candidate, Pick, Query
 
 # I25.2 "old myocardial infarction" is the history code of an MI (guideline I.C.9.e.4; Index: History, MI).
 HISTORY_PREFIXES = ("Z85", "Z86", "Z87", "Z91", "Z92", "I25.2")
+# The words of a history code's frame, which name no condition
+HISTORY_WORDS = frozenset({"history", "personal", "of"})
 _HISTORY_TITLE = re.compile(r"(?:personal|family)\s+history\s+of\b", re.IGNORECASE)
 # Words that place a condition in the past or in the family, which the reader may not have tied to the
 # mention ("FHx DM", "childhood trauma").
@@ -112,16 +115,30 @@ def _symptom(code: str) -> bool:
     return code[:1] == "R" and code[1:3].isdigit() and int(code[1:3]) < 70
 
 
+def matches_only_history(c: Candidate, query: str) -> bool:
+    """A history code that no Index path reached and whose title shares only the history frame with the
+    mention ("hx EtOH use": Z87.891, a history of nicotine dependence) names another condition; tobacco is
+    the one its title words differently ("hx tob": nicotine dependence)."""
+    return not c.walk and not set(c.matched) - HISTORY_WORDS and not names_tobacco(query)
+
+
 def states_a_diagnosis(m: Mention, code: str, note: str) -> bool:
     """In a note without an assessment, a short sentence that is only a condition ("Advanced Alzheimer's
     dementia, with agitation.") states it as a problem of the visit; a symptom is told on the way."""
     whole = not note[m.sentence_start : m.start].strip() and not note[m.end : m.sentence_end].strip(" .;!")
-    if m.section != "body" or not whole or len(m.text.split()) > _STATEMENT_WORDS or _symptom(code):
+    if (
+        m.section not in NARRATIVE_SECTIONS
+        or not whole
+        or len(m.text.split()) > _STATEMENT_WORDS
+        or _symptom(code)
+    ):
         return False
     return _TOLD_OF_SOMEONE.match(m.text) is None  # "Pt with ...", "She has ...": the history of the visit
 
 
 _STATEMENT_WORDS = 8  # a diagnosis stated alone is short; a longer sentence tells the story
+# Where a note without an assessment states its problems: its untitled text and its history of present illness
+NARRATIVE_SECTIONS = frozenset({"body", "hpi"})
 _TOLD_OF_SOMEONE = re.compile(rf"(?:{SUBJECTS}|(?:pt|patient)\b|\d+\s*(?:yo|y/o|year))", re.IGNORECASE)
 
 
@@ -612,10 +629,14 @@ class SuggestionService:
                     if learned and rank == 0 and not final:
                         final = sibling_choice.family_share(cands, qualifier_reasons) >= threshold
                     if learned and rank == 0 and not final and cfg.index_final:
-                        stated = m.problem or (unassessed and m.section == "body" and not _symptom(c.code))
+                        stated = m.problem or (
+                            unassessed and m.section in NARRATIVE_SECTIONS and not _symptom(c.code)
+                        )
                         final = index_first.assessed_final(c, stated, q.kind == "family")
                     if rank == 0 and id(m) in gated and self.gate is not None:
                         final = mention_gate.decide(cfg.gate_mode, final, gated[id(m)], self.gate.threshold)
+                    if final and q.kind == "history" and matches_only_history(c, q.text):
+                        final = False
                     code, extra_warn, extra_notes = self._apply_code_rules(code, m, ranked_codes)
                     code = exam_for_age(code, facts.age_years, self.catalog)
                     why = self.patient_edits.conflict(code, facts)

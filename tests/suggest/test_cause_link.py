@@ -301,3 +301,12 @@ def test_a_site_both_conditions_name_is_no_combination() -> None:
     # "Abscess, leg" continues the abscess's path through the leg, the cellulitis's site, not its name
     assert not combined("left leg cellulitis", "abscess")
     assert combined("Type 2 diabetes", "chronic kidney disease")
+
+
+def test_a_stroke_with_the_deficit_it_left_is_one_sequela() -> None:
+    walker = IndexWalker.from_rows(
+        [_row(0, "Stroke", "I63.9"), _row(0, "Weakness", "R53.1"), _row(0, "Aphasia", "R47.01")]
+    )
+    assert with_is_part(walker, None, "Remote stroke", "residual right arm weakness")
+    assert with_is_part(walker, None, "h/o CVA", "persistent expressive aphasia")
+    assert not with_is_part(walker, None, "Stroke", "weakness of both legs")  # no deficit it left

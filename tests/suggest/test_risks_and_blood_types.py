@@ -14,7 +14,8 @@ from assistant.suggest.index_walker import IndexWalker
 from assistant.suggest.not_coded import why_not_coded
 from assistant.suggest.reader import read_note
 from assistant.suggest.schemas import SuggestRequest
-from assistant.suggest.service import SuggestionService
+from assistant.suggest.service import SuggestionService, matches_only_history
+from assistant.suggest.types import Candidate
 
 
 def _row(level: int, path: str, code: str | None = None) -> dict[str, Any]:
@@ -98,9 +99,29 @@ def test_low_back_pain_is_part_of_a_lumbar_disc_disorder_but_not_of_a_cervical_o
     assert integral_to("M54.50", ["M50.10", "I10"]) is None
 
 
+def test_the_rash_of_lyme_disease_is_part_of_it() -> None:
+    assert integral_to("A26.0", ["A69.20"]) == "A69.20"
+    assert integral_to("A26.0", ["L03.115"]) is None
+
+
 def test_a_gland_removed_is_searched_among_the_postprocedural_states_too(service: SuggestionService) -> None:
     note = "A/P:\n1. s/p total thyroidectomy 2012, euthyroid on replacement.\n2. Seasonal allergies."
     plan = service._plan(SuggestRequest(text=note), read_note(note))
     query = next(q for m, q, _ in plan if q is not None and m.text.startswith("s/p"))
     assert query.kind == "status"
     assert query.prefixes is not None and "E89" in query.prefixes and "Z90" in query.prefixes
+
+
+def test_a_weak_urinary_stream_is_the_index_s_poor_stream() -> None:
+    assert "poor urinary stream" in expand_text("nocturia, weak stream, straining")
+    assert "poor urinary stream" not in expand_text("weak grip strength")
+
+
+def test_a_history_code_that_matches_only_the_word_history_names_another_condition() -> None:
+    frame_only = Candidate("Z87.891", 0, 0.6, matched=["history", "personal"])
+    assert matches_only_history(frame_only, "personal history of alcohol use")
+    assert not matches_only_history(frame_only, "personal history of tobacco")  # nicotine, in its title
+    named = Candidate("Z87.891", 0, 0.6, matched=["history", "nicotine"])
+    assert not matches_only_history(named, "personal history of nicotine dependence")
+    walked = Candidate("Z86.73", 0, 0.6, matched=["history"], walk=1.0, walk_path="History -> Z86.73")
+    assert not matches_only_history(walked, "personal history of stroke")

@@ -170,6 +170,9 @@ INTEGRAL: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     # the tooth pain of a maxillary sinusitis, the skin damage of a skin-picking disorder
     (("K08.89",), ("J01.0", "J32.0")),
     (("R23.4", "L98.1"), ("F42.4",)),
+    # the erythema migrans rash of Lyme disease (Index: Erythema, chronicum migrans (Borrelia burgdorferi)
+    # A69.20); the Index's "Erythema, migrans" A26.0 is erysipeloid
+    (("A26.0",), ("A69.2",)),
     # the drooping lids, double vision and trouble swallowing of a myasthenia gravis
     (("H02.4", "H53.2", "R13.1"), ("G70.0",)),
 )

@@ -79,6 +79,11 @@ def tobacco_code(sentence: str, note: str = "") -> str:
     return f"F17.{product}{'1' if _REMISSION.search(sentence) else '0'}"
 
 
+def names_tobacco(text: str) -> bool:
+    """The text names tobacco or its use ("hx tob", "smoker", "1 ppd")."""
+    return _TOBACCO.search(text) is not None
+
+
 def not_tobacco(sentence: str) -> bool:
     """The sentence's smoking is of another substance ("smokes cannabis daily", "smoking crack")."""
     return bool(_OTHER_SMOKED.search(sentence)) and not _TOBACCO_NAMED.search(sentence)
