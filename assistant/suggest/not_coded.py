@@ -21,7 +21,8 @@ _PLAN_LEAD = (
     r"advised?\s+(?:to\s+)?|would\s+|may\s+|should\s+|please\s+)?"
 )
 _PLAN_VERBS = (
-    r"continue[sd]?|cont\.?|start(?:ed)?|begin|began|initiate[sd]?|(?:increase|decrease|reduce)s?|"
+    r"continue[sd]?(?!\s+to\s+(?:have|has|experience|suffer|report|complain|feel|struggle|show|exhibit)\b)|"
+    r"cont\.?|start(?:ed)?|begin|began|initiate[sd]?|(?:increase|decrease|reduce)s?|"
     r"(?:increased|decreased|reduced)(?=.*\b(?:to|from|by|dose|dosage|mg|units?)\b)|"
     r"titrate[sd]?|adjust(?:ed)?|stop(?:ped)?|discontinue[sd]?|d/c|hold|held|resume[sd]?|switch(?:ed)?|"
     r"change[sd]?\s+(?:to|dose)|refill(?:ed|s)?|renew(?:ed)?|prescribe[sd]?|rx|order(?:ed|s)?|obtain(?:ed)?|"

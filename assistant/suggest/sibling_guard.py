@@ -268,10 +268,28 @@ def _sibling(
         unnamed = len({w for w in _roots(words - own) - line.words if partner.get(w) not in line.words})
         if more_than >= 0 and unnamed > MAX_UNNAMED:
             return None  # completing a code needs the words its sibling adds (a site) on the line
+        if more_than >= 0 and _trades_with_clause(catalog.title(code), title, line.words):
+            return None
         overlap = len(own & words) / max(len(own | words), 1)
         return (len(agree), unnamed == 0, leaf in coded, overlap, _residual(title)), (leaf, agree)
 
     return _closest(catalog, code, rank)
+
+
+_WITH_CLAUSE = re.compile(r"\bwith\s+(?!unspecified\b)(.+)$", re.IGNORECASE)
+
+
+def _trades_with_clause(title: str, sibling: str, said: set[str]) -> bool:
+    """Completing never trades the code's own "with" clause for another the line does not say, nor drops it:
+    "varicose veins ... with inflammation" is no "bilateral ... with pain" (or "asymptomatic ...") for a line
+    that names both legs but no pain."""
+    own, other = _WITH_CLAUSE.search(title), _WITH_CLAUSE.search(sibling)
+    if own is None:
+        return False
+    if other is None:
+        return True  # "... with inflammation" is no "asymptomatic ..." either
+    theirs = _words(other.group(1))
+    return theirs != _words(own.group(1)) and not theirs <= said
 
 
 # The next problem of a list run into one line: "1) gout, L toe - colchicine. 2) bilat CTS", "# A # B".

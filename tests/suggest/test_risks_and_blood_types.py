@@ -15,6 +15,7 @@ from assistant.suggest.not_coded import why_not_coded
 from assistant.suggest.reader import read_note
 from assistant.suggest.schemas import SuggestRequest
 from assistant.suggest.service import SuggestionService, matches_only_history
+from assistant.suggest.sibling_guard import _trades_with_clause
 from assistant.suggest.types import Candidate
 
 
@@ -125,3 +126,29 @@ def test_a_history_code_that_matches_only_the_word_history_names_another_conditi
     assert not matches_only_history(named, "personal history of nicotine dependence")
     walked = Candidate("Z86.73", 0, 0.6, matched=["history"], walk=1.0, walk_path="History -> Z86.73")
     assert not matches_only_history(walked, "personal history of stroke")
+
+
+@pytest.mark.parametrize(
+    ("chunk", "why"),
+    [
+        ("She continues to have moderate persistent asthma", None),
+        ("He continues to report neck pain", None),
+        ("continue amlodipine", "plan"),
+        ("Continue to monitor A1c", "plan"),
+    ],
+)
+def test_a_condition_that_continues_is_no_plan(chunk: str, why: str | None) -> None:
+    assert why_not_coded(chunk) == why
+
+
+def test_completing_a_code_keeps_its_with_clause() -> None:
+    inflamed = "Varicose veins of unspecified lower extremity with inflammation"
+    assert _trades_with_clause(
+        inflamed, "Varicose veins of bilateral lower extremities with pain", {"bilateral"}
+    )
+    assert _trades_with_clause(inflamed, "Asymptomatic varicose veins of bilateral lower extremities", set())
+    assert not _trades_with_clause(
+        inflamed, "Varicose veins of left lower extremity with inflammation", set()
+    )
+    said = {"bilateral", "pain"}
+    assert not _trades_with_clause(inflamed, "Varicose veins of bilateral lower extremities with pain", said)
