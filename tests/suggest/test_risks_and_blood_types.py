@@ -152,3 +152,9 @@ def test_completing_a_code_keeps_its_with_clause() -> None:
     )
     said = {"bilateral", "pain"}
     assert not _trades_with_clause(inflamed, "Varicose veins of bilateral lower extremities with pain", said)
+
+
+def test_an_ampersand_between_two_conditions_lists_two_problems() -> None:
+    assert [m.text for m in read_note("F/u asthma & eczema.\nWeight stable.")][:2] == ["F/u asthma", "eczema"]
+    note = "Seen today.\nA/P: Nausea & vomiting - ondansetron."
+    assert "Nausea & vomiting" in [m.text for m in read_note(note)]

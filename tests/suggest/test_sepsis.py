@@ -69,3 +69,26 @@ def test_the_localized_infection_written_in_shorthand_is_read_expanded() -> None
     }
     localized_infection(picks, NoteContext(note=text), CATALOG)
     assert sorted(c for c, p in picks.items() if p.final) == ["A41.51", "N39.0"]
+
+
+def test_a_localized_infection_among_no_candidate_is_searched_for() -> None:
+    titles = {**TITLES, "N10": "Acute pyelonephritis", "J15.5": "Pneumonia due to Escherichia coli"}
+    catalog = CodeCatalog(
+        {"codes": {c: [ICD, t, True, c[:-1], "code"] for c, t in titles.items()}, "refs": {}}
+    )
+    text = "Sepsis due to E. coli pyelonephritis"
+    asked: list[tuple[str, tuple[str, ...]]] = []
+
+    def search(query: str, prefixes: tuple[str, ...]) -> list[tuple[str, float]]:
+        asked.append((query, prefixes))
+        return [("N10", 0.8)] if "pyelonephritis" in query else [("J15.5", 0.9)]
+
+    for said, coded in (
+        (text, ["A41.51", "N10"]),
+        ("Sepsis due to E. coli bacteremia, source unclear", ["A41.51"]),
+    ):
+        m = Mention(start=0, end=len(said), text=said, query=expand_text(said), section="diagnosis")
+        picks = {"A41.51": Pick("A41.51", 0.8, True, [m], heads=[m])}
+        localized_infection(picks, NoteContext(note=said, search=search), catalog)
+        assert sorted(c for c, p in picks.items() if p.final) == coded
+    assert all("A" not in prefixes for _, prefixes in asked)  # an organ's infection, not the organism's

@@ -73,8 +73,30 @@ def localized_infection(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeC
                 and not p.vetoed
                 and {w for w in catalog.title_tokens(c) if len(w) > 4} & said
             ]
-            if any(p.final for p in local) or not local:
+            if any(p.final for p in local):
                 continue
-            best = max(local, key=lambda p: p.score)
             why = "the localized infection the sepsis came from (I.C.1.d.4)"
-            add_pick(picks, catalog, best.code, best.score, [mention], why)
+            if local:
+                best = max(local, key=lambda p: p.score)
+                add_pick(picks, catalog, best.code, best.score, [mention], why)
+            elif (found := _searched(ctx, text[cause.end() :], said, catalog)) is not None:
+                add_pick(picks, catalog, found, sepsis.score, [mention], why)
+
+
+# The chapters of an organ's infection (nervous system to genitourinary)
+_ORGAN_CHAPTERS = ("G", "H", "I", "J", "K", "L", "M", "N")
+_MIN_SEARCHED = 0.5
+
+
+def _searched(ctx: NoteContext, source: str, said: set[str], catalog: CodeCatalog) -> str | None:
+    """The localized infection's own code, searched for the words after "due to" where the mention's
+    candidates held none ("Sepsis due to E. coli pyelonephritis": N10)."""
+    if ctx.search is None:
+        return None
+    for _, organism in ORGANISM_PATTERNS:  # the organ's words: "E. coli pneumonia" shares only its agent
+        source = organism.sub(" ", source)
+    organ = set(tokens(source)) & said
+    for code, score in ctx.search(source, _ORGAN_CHAPTERS)[:1]:
+        if score >= _MIN_SEARCHED and {w for w in catalog.title_tokens(code) if len(w) > 4} & organ:
+            return code
+    return None
