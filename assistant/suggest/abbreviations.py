@@ -157,9 +157,23 @@ _EPONYM_ALONE = re.compile(
     r"exacerbation|stable|controlled|well|and|or|f/u|follow\w*|hx|history|remission|active|quiescent)\b))",
     re.IGNORECASE,
 )
+_DEGREE_OF_GRADE = {"i": "first", "1": "first", "ii": "second", "2": "second", "iii": "third", "3": "third"}
+_DEGREE_OF_GRADE |= {"iv": "fourth", "4": "fourth"}
+_GRADE = "IV|III|II|I|[1-4]"
+# One disease named by three sites ("Disease, hand, foot and mouth" B08.4): one term, never three chunks.
+SITES_OF_ONE_DISEASE = re.compile(r"\bhand[\s,-]+foot[\s,-]+(?:and|&)?[\s-]*mouth\b", re.IGNORECASE)
 # Patterns read before the table: (regex, replacement builder).
 _SHAPES: list[tuple[re.Pattern[str], object]] = [
     (_EPONYM_ALONE, lambda m: _possessive(m.group(1)) + " " + EPONYM_NOUNS[m.group(1).lower()]),
+    # hemorrhoids by grade are the Index's hemorrhoids by degree ("2nd degree (grade/stage II)": K64.1)
+    (
+        re.compile(rf"\b(?:grade|gr\.?|stage)\s*({_GRADE})(?=\s+(?:\w+\s+)?hemorrhoids?\b)", re.IGNORECASE),
+        lambda m: _DEGREE_OF_GRADE[m.group(1).lower()] + " degree",
+    ),
+    (
+        re.compile(rf"\b(hemorrhoids?,?\s+)(?:grade|gr\.?|stage)\s*({_GRADE})\b", re.IGNORECASE),
+        lambda m: m.group(1) + _DEGREE_OF_GRADE[m.group(2).lower()] + " degree",
+    ),
     (
         re.compile(r"\bckd\s*(?:stage\s*|st\.?\s*)?([1-5][ab]?)\b", re.IGNORECASE),
         lambda m: f"chronic kidney disease stage {m.group(1).lower()}",
@@ -219,6 +233,7 @@ _SHAPES: list[tuple[re.Pattern[str], object]] = [
         ),
         lambda m: _blood_type(m),
     ),
+    (SITES_OF_ONE_DISEASE, lambda m: "hand-foot-and-mouth"),
     # a weak or slow urinary stream is the Index's "poor stream" (Difficulty, micturition, poor stream R39.12)
     (
         re.compile(r"\b(?:weak|weakened|slow|decreased|diminished|reduced)\s+(?:urinary\s+)?stream\b", re.I),

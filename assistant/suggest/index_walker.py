@@ -141,6 +141,7 @@ WORD_ALIASES: dict[str, tuple[str, ...]] = {
 QUALIFIER_PENALTY = 0.05
 SITE_BESIDE_PENALTY = 0.005  # more than the aliases a site path may take, less than a word left unread
 ALIAS_PENALTY = 0.001  # breaks a tie only: "contusion of forearm" is Contusion, forearm before Contusion, arm
+ALIAS_DEPTH_CREDIT = 0.1  # of ALIAS_PENALTY, per alias word a path reads
 # A phrase the Index lists only under the syndrome it names ("dry eye", "carpal tunnel": Syndrome, dry eye):
 # the coder reads the main term into a phrase of two words or more when no entry of its own words accounts
 # for all of them.
@@ -203,12 +204,16 @@ def _folded(text: str) -> str:
     return unicodedata.normalize("NFKD", low).encode("ascii", "ignore").decode("ascii")
 
 
+# The Index writes some degrees in digits ("Hemorrhoids, 2nd degree"), others in words ("Burn, second degree")
+_ORDINALS = {"1st": "first", "2nd": "second", "3rd": "third", "4th": "fourth"}
+
+
 @lru_cache(maxsize=262144)  # a pure function of one word, called ~1,000 times a note
 def word_key(word: str) -> str:
     """One form per word for matching: plurals (irregular ones too: "feet" ~ "foot"), "-ness", "-ed" and a
     final "e" go ("fractured" ~ "fracture")."""
     lower = word.lower()
-    word = ORGAN_OF_ADJECTIVE.get(lower) or ENGLISH_IRREGULAR.get(lower, word)
+    word = ORGAN_OF_ADJECTIVE.get(lower) or ENGLISH_IRREGULAR.get(lower) or _ORDINALS.get(lower, word)
     w = stem(word)
     if len(w) > 7 and w.endswith("iness"):  # "dizziness" ~ "dizzy"
         w = w[:-5] + "y"
@@ -734,9 +739,10 @@ class IndexWalker:
         if not node.columns and not self.children(node):  # an entry with no subterms: no site choice
             beside = self._sites_beside(mention.unused(used))
             used = used | beside
-        aliased = sum(
-            1 for w in used if w not in mention.base and w != OTHER
-        )  # a word read as its alias: a direct entry wins
+        # a word read as its alias: a direct entry wins; of two paths through one word's aliases, the one
+        # that reads more of them ("colon": Diverticulitis, intestine, large before Diverticulitis, intestine)
+        aliases = [w for w in used if w not in mention.base and w != OTHER]
+        aliased = len({mention.origin.get(w, w) for w in aliases}) - ALIAS_DEPTH_CREDIT * len(aliases)
         score = mention.credit(used, state.half) - 0.01 * state.hops - state.penalty - ALIAS_PENALTY * aliased
         if beside:  # an entry that names the site wins ("gastric ulcer with bleeding": Ulcer, stomach, ...)
             score -= SITE_BESIDE_PENALTY

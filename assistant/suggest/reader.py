@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from assistant.suggest.abbreviations import expand_span, initial_starts_term
+from assistant.suggest.abbreviations import SITES_OF_ONE_DISEASE, expand_span, initial_starts_term
 from assistant.suggest.history import history_cue, names_neoplasm, sequela_of_stroke
 from assistant.suggest.not_coded import (
     continues_plan,
@@ -1021,7 +1021,10 @@ def read_note(
                 or _specialty_line(note, line_start, section)
                 or _PROBLEM_HEADING.match(note, line_start) is not None
             )
+            one_term = [t.span() for t in SITES_OF_ONE_DISEASE.finditer(sentence)]
             for cm in _CHUNK_SPLIT.finditer(sentence):
+                if any(a < cm.start() < b for a, b in one_term):
+                    continue
                 left = sentence[pos : cm.start()]
                 if cm.group(0).startswith(":") and not (
                     problem_line

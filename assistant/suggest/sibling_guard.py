@@ -323,6 +323,12 @@ def _other_heads(picks: dict[str, Pick], code: str) -> list[tuple[int, int]]:
     return [(m.start, m.end) for c, p in picks.items() if p.final and c[:3] != code[:3] for m in p.heads]
 
 
+def _other_mentions(picks: dict[str, Pick], code: str) -> list[tuple[int, int]]:
+    """The spans of every mention read as a condition of another category than ``code``'s, final or not (a
+    later sentence naming one ends a problem line: "L carpal tunnel - splint. Plantar fasciitis bilat")."""
+    return sorted({(m.start, m.end) for c, p in picks.items() if c[:3] != code[:3] for m in p.mentions})
+
+
 def _clause_of(note: str, m: Mention, other_heads: list[tuple[int, int]]) -> str:
     """A narrative mention's words in its sentence (on its line, within its semicolons) between the final
     codes' mentions of other categories: "Asthma exacerbation, mild persistent asthma" says the exacerbation
@@ -364,7 +370,7 @@ def settle(
         if said is None:
             continue
         if head is not None:
-            line = read_line(_line_of(note, head, _other_heads(picks, code)))
+            line = read_line(_line_of(note, head, _other_mentions(picks, code)))
         else:  # up to the next final code of another category (the same one's words qualify it)
             others = _other_heads(picks, code)
             line = read_line(_clause_of(note, said, others))

@@ -7,7 +7,14 @@ from typing import Any
 import pytest
 
 from assistant.suggest.abbreviations import expand_text
-from assistant.suggest.index_walker import ALIAS_PENALTY, IndexWalker, complete, read_mention, word_key
+from assistant.suggest.index_walker import (
+    ALIAS_DEPTH_CREDIT,
+    ALIAS_PENALTY,
+    IndexWalker,
+    complete,
+    read_mention,
+    word_key,
+)
 
 
 def _row(level: int, path: str, code: str | None = None, **kw: Any) -> dict[str, Any]:
@@ -584,8 +591,8 @@ def test_the_lumbar_region_is_the_index_s_back() -> None:
         [_row(0, "Strain"), _row(1, "Strain, back", "S39.012A"), _row(1, "Strain, cervical", "S16.1XXA")]
     )
     assert walker.walk("lumbar strain", Strain())[0].code == "S39.012A"
-    assert (
-        walker.walk("lumbar strain", Strain())[0].score == 1.0 - ALIAS_PENALTY
+    assert walker.walk("lumbar strain", Strain())[0].score == pytest.approx(
+        1.0 - ALIAS_PENALTY * (1 - ALIAS_DEPTH_CREDIT)
     )  # every word, one as its alias
     assert walker.walk("cervical strain", Strain())[0].code == "S16.1XXA"  # not the back
 
@@ -915,3 +922,16 @@ def test_a_subterm_listing_alternatives_with_commas_and_or_matches_any_one() -> 
     assert walker.walk("lumbar intervertebral disc displacement with radiculitis")[0].code == "M51.16"
     assert walker.walk("lumbar intervertebral disc displacement with sciatica")[0].code == "M51.16"
     assert walker.walk("lumbar intervertebral disc displacement")[0].code == "M51.26"
+
+
+def test_of_two_paths_through_one_word_s_aliases_the_one_reading_more_of_them_wins() -> None:
+    walker = IndexWalker.from_rows(
+        [
+            _row(0, "Diverticulitis", "K57.92"),
+            _row(1, "Diverticulitis, intestine", "K57.92"),
+            _row(2, "Diverticulitis, intestine, large", "K57.32"),
+        ]
+    )
+    hits = walker.walk("diverticulitis of the colon")
+    assert [h.code for h in hits[:2]] == ["K57.32", "K57.92"]
+    assert hits[0].score - hits[1].score < ALIAS_PENALTY  # a tie-break, never more

@@ -46,7 +46,9 @@ _OTHER_KINDS = re.compile(
 
 # A condition its title calls primary arises of itself: no "with" presumption makes it another disease's
 # manifestation ("Primary open-angle glaucoma" beside diabetes is no diabetic glaucoma, E11.39).
-_PRIMARY = re.compile(r"\bprimary\b", re.IGNORECASE)
+# So does one its title ties to age ("Age-related nuclear cataract" beside diabetes is no E11.36); an
+# unspecified code of the same condition beside it ("cataract extraction" read as H26.9) is that one.
+_PRIMARY = re.compile(r"\bprimary\b|\bage-related\b|\bsenile\b", re.IGNORECASE)
 _WITHOUT = re.compile(r"\b(?:without|w/o|no|not|denies|negative)\b", re.IGNORECASE)
 
 
@@ -215,6 +217,17 @@ def _unsaid_without(catalog: CodeCatalog, base: Pick) -> bool:
     note never says what the condition lacks ("CAD without angina", "no angina")."""
     said = any(_WITHOUT.search(m.text) or m.negated for m in base.mentions)
     return not said and " without " in f" {catalog.title(base.code).lower()} "
+
+
+def _of_itself(picks: dict[str, Pick], catalog: CodeCatalog, code: str) -> bool:
+    """The condition arises of itself: its title says so, or it is an unspecified code of a condition
+    whose code in the same block of the note's final list says so."""
+    if _PRIMARY.search(catalog.title(code)):
+        return True
+    return "unspecified" in catalog.title(code).lower() and any(
+        p.final and c != code and c[:2] == code[:2] and _PRIMARY.search(catalog.title(c))
+        for c, p in picks.items()
+    )
 
 
 def _linked(ctx: NoteContext, base: Pick, partner: Pick) -> bool:
@@ -426,7 +439,7 @@ def combine(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> N
             and not p.code.startswith("Z")
             and catalog.system(p.code) == "ICD-10-CM"
             and (family.presumed or _linked(ctx, base, p))
-            and not (family.presumed and _PRIMARY.search(catalog.title(p.code)))
+            and not (family.presumed and _of_itself(picks, catalog, p.code))
         ]
         taken: set[str] = set()
         while partners:

@@ -1,0 +1,95 @@
+"""Hemorrhoids by grade, a disease named by three sites, ordinal degrees, a cataract tied to age beside
+diabetes, and a problem line that ends where a later sentence names another condition. Titles as in the
+ICD-10-CM tabular (public domain); notes written for these tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from assistant.suggest.abbreviations import expand_text
+from assistant.suggest.coding_rules.combination import combine
+from assistant.suggest.coding_rules.context import NoteContext
+from assistant.suggest.index_walker import IndexWalker, word_key
+from assistant.suggest.reader import read_note
+from assistant.suggest.sibling_guard import _line_of, _other_mentions
+from assistant.suggest.store import CodeCatalog
+from assistant.suggest.types import Pick
+
+ICD = "ICD-10-CM"
+
+
+@pytest.mark.parametrize(
+    ("said", "read"),
+    [
+        ("Internal hemorrhoids, grade II, bleeding", "Internal hemorrhoids, second degree, bleeding"),
+        ("grade 3 hemorrhoids", "third degree hemorrhoids"),
+        ("stage IV internal hemorrhoids", "fourth degree internal hemorrhoids"),
+        ("grade 2 diastolic dysfunction", "grade 2 diastolic dysfunction"),
+    ],
+)
+def test_hemorrhoids_by_grade_are_the_index_s_hemorrhoids_by_degree(said: str, read: str) -> None:
+    assert expand_text(said) == read
+
+
+def test_the_index_s_ordinal_degree_matches_the_word() -> None:
+    assert word_key("2nd") == word_key("second") and word_key("4th") == word_key("fourth")
+    walker = IndexWalker.from_rows(
+        [
+            {"source": "main", "level": 0, "path": "Hemorrhoids", "code": "K64.9"},
+            {"source": "main", "level": 1, "path": "Hemorrhoids, 2nd degree", "code": "K64.1"},
+        ]
+    )
+    assert walker.walk("second degree hemorrhoids")[0].code == "K64.1"
+
+
+def test_a_disease_named_by_three_sites_is_one_mention() -> None:
+    note = "Toddler with mouth sores and rash on palms.\nImp: Hand, foot and mouth disease - fluids."
+    texts = [m.text for m in read_note(note)]
+    assert "Hand, foot and mouth disease" in texts
+    assert "hand-foot-and-mouth disease" in expand_text("HFMD, supportive care")
+
+
+def _catalog(titles: dict[str, str]) -> CodeCatalog:
+    codes: dict[str, list[Any]] = {c: [ICD, t, True, c[:3], "code"] for c, t in titles.items()}
+    for c in {c[:3] for c in titles}:
+        codes[c] = [ICD, c, False, None, "category"]
+    refs = {"E11.36": {"use_additional": []}}
+    return CodeCatalog({"codes": codes, "refs": refs})
+
+
+CATARACT = _catalog(
+    {
+        "E11.9": "Type 2 diabetes mellitus without complications",
+        "E11.36": "Type 2 diabetes mellitus with diabetic cataract",
+        "H26.9": "Unspecified cataract",
+        "H25.12": "Age-related nuclear cataract, left eye",
+    }
+)
+
+
+def _mention(note: str, text: str) -> Any:
+    return next(m for m in read_note(note) if m.text.startswith(text))
+
+
+@pytest.mark.parametrize(("age_related", "linked"), [(True, False), (False, True)])
+def test_a_cataract_tied_to_age_is_no_diabetic_cataract(age_related: bool, linked: bool) -> None:
+    note = "Pre-op visit for cataract extraction.\nA/P: 1. Type 2 diabetes. 2. Nuclear cataract, left eye."
+    dm, eye = _mention(note, "Type 2 diabetes"), _mention(note, "Pre-op visit")
+    picks = {"E11.9": Pick("E11.9", 0.9, True, [dm]), "H26.9": Pick("H26.9", 0.7, True, [eye])}
+    if age_related:
+        picks["H25.12"] = Pick("H25.12", 0.9, True, [_mention(note, "Nuclear cataract")])
+    combine(picks, NoteContext(note=note), CATARACT)
+    assert ("E11.36" in picks and picks["E11.36"].final) is linked
+
+
+def test_a_problem_line_ends_where_a_later_sentence_names_another_condition() -> None:
+    note = "Ortho visit.\nDx: L carpal tunnel syndrome - night splint. Plantar fasciitis bilaterally."
+    tunnel, feet = _mention(note, "L carpal tunnel"), _mention(note, "Plantar fasciitis")
+    picks = {
+        "G56.02": Pick("G56.02", 0.8, True, [tunnel], heads=[tunnel]),
+        "M67.A09": Pick("M67.A09", 0.5, False, [feet]),  # not final yet: its words still end the line
+    }
+    line = _line_of(note, tunnel, _other_mentions(picks, "G56.02"))
+    assert "carpal tunnel" in line and "bilaterally" not in line
