@@ -343,6 +343,8 @@ def read_mention(text: str) -> _Mention:
         if k in CONNECTORS:
             previous = None
             continue
+        if k in SIDE_WORDS:
+            left = 0  # a side ends what a negation covers ("without foreign body, left palm")
         words.add(k)
         aliases = [*_ALIAS_KEYS.get(k, ()), *_SINGULAR_ALIASES.get(w.lower(), ())]
         if previous is not None:  # a compound written as two words ("chicken pox" ~ "chickenpox")

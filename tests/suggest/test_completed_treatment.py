@@ -32,9 +32,12 @@ def _search(text: str, prefixes: tuple[str, ...]) -> list[tuple[str, float]]:
 
 def _run(note: str, said: dict[str, str]) -> list[str]:
     """The final codes after the rule; ``said`` maps each current pick to the words its mention wrote."""
-    picks = {
-        code: Pick(code, 0.8, True, [Mention(0, len(words), words, words)]) for code, words in said.items()
-    }
+
+    def said_at(words: str) -> Mention:
+        start = max(note.lower().find(words.lower()), 0)  # where the note writes it
+        return Mention(start, start + len(words), words, words)
+
+    picks = {code: Pick(code, 0.8, True, [said_at(words)]) for code, words in said.items()}
     picks["Z86.11"] = Pick("Z86.11", 0.1, False, [Mention(0, 3, "hx", "hx")])
     completed_treatment_follow_up(picks, NoteContext(note=note, search=_search), CATALOG)
     return sorted(c for c, p in picks.items() if p.final)
@@ -88,3 +91,19 @@ def test_a_condition_that_cleared_on_its_own_is_over() -> None:
     assert _run(own, said) == ["I10"]
     still = "F/u of his rash. Pneumonia resolved, still on amoxicillin.\nA/P: HTN - lisinopril."
     assert _run(still, said) == ["I10", "J18.9"]
+
+
+def test_a_follow_up_of_a_current_condition_is_that_condition_s_visit() -> None:
+    titles = {**TITLES, "M81.0": "Age-related osteoporosis without current pathological fracture"}
+    titles["Z87.310"] = "Personal history of (healed) osteoporosis fracture"
+    catalog = CodeCatalog({"codes": {c: [ICD, t, True, c[:3], "code"] for c, t in titles.items()}})
+    note = "F/u osteoporosis, on alendronate.\nRadius fracture after a fall last year, in a cast, healed."
+    history = note.index("Radius")
+    picks = {
+        "M81.0": Pick("M81.0", 0.8, True, [Mention(0, 16, "F/u osteoporosis", "follow up osteoporosis")]),
+        "Z87.310": Pick(
+            "Z87.310", 0.6, True, [Mention(history, len(note), note[history:], "radius fracture")]
+        ),
+    }
+    completed_treatment_follow_up(picks, NoteContext(note=note, search=_search), catalog)
+    assert sorted(c for c, p in picks.items() if p.final) == ["M81.0", "Z87.310"]

@@ -11,7 +11,8 @@ import pytest
 from assistant.suggest.abbreviations import expand_text
 from assistant.suggest.coding_rules.combination import combine
 from assistant.suggest.coding_rules.context import NoteContext
-from assistant.suggest.index_walker import IndexWalker, word_key
+from assistant.suggest.coding_rules.encounters import _IMMUNIZATION
+from assistant.suggest.index_walker import IndexWalker, read_mention, word_key
 from assistant.suggest.reader import read_note
 from assistant.suggest.sibling_guard import _line_of, _other_mentions
 from assistant.suggest.store import CodeCatalog
@@ -93,3 +94,15 @@ def test_a_problem_line_ends_where_a_later_sentence_names_another_condition() ->
     }
     line = _line_of(note, tunnel, _other_mentions(picks, "G56.02"))
     assert "carpal tunnel" in line and "bilaterally" not in line
+
+
+def test_a_side_ends_what_a_negation_covers() -> None:
+    mention = read_mention("laceration without foreign body left palm")
+    assert word_key("left") in mention.plain and word_key("foreign") in mention.negated
+    assert "laceration" in expand_text("2 cm lac over the chin, no FB seen").split()
+    assert "foreign body" in expand_text("2 cm lac over the chin, no FB seen")
+
+
+def test_a_tetanus_diphtheria_shot_given_is_an_immunization() -> None:
+    assert _IMMUNIZATION.search("Td given in the left deltoid")
+    assert _IMMUNIZATION.search("tetanus booster today")

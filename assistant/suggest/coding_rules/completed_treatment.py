@@ -68,6 +68,17 @@ def _history_code(pick: Pick, words: frozenset[str], ctx: NoteContext, catalog: 
     return code if words <= catalog.title_tokens(code) else None
 
 
+def _current_condition_followed(picks: dict[str, Pick], at: int) -> bool:
+    """The visit follows up a condition still coded ("f/u osteoporosis ... hx wrist fx, healed"): the visit
+    is that condition's, not a follow-up after completed treatment."""
+    return any(
+        p.final
+        and p.code[0] != "Z"
+        and any(m.start <= at < m.end or at <= m.start < at + 12 for m in p.mentions)
+        for p in picks.values()
+    )
+
+
 def completed_treatment_follow_up(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     """Z09 with the history code in place of a condition treated and resolved, at a follow-up visit."""
     visit = _FOLLOW_UP_VISIT.search(head_lines(ctx.note, 2))
@@ -101,7 +112,7 @@ def completed_treatment_follow_up(picks: dict[str, Pick], ctx: NoteContext, cata
             why = "personal history of the condition treated and resolved, beside Z09 (I.C.21.c.8)"
             add_pick(picks, catalog, code, pick.score, pick.mentions[:1], why)
         resolved = True
-    if not resolved:
+    if not resolved or _current_condition_followed(picks, visit.start()):
         return
     for other in [p for p in picks.values() if not p.final and p.code.startswith(HISTORY_OF_DISEASE)]:
         demote(other, "not the history of the condition treated and resolved (Z09's partner, I.C.21.c.8)")

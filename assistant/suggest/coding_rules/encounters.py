@@ -78,7 +78,8 @@ _EXAM_REASON = re.compile(
     r"\b(?:physical|exam\w*|visit|check[- ]?up|WCC|well[- ]child|IPPE)\b", re.IGNORECASE
 )
 _IMMUNIZATION = re.compile(
-    r"\b(?:vaccin\w*|immuniz\w*|flu shot|influenza shot|tdap|dtap|mmr|hpv|pneumovax|prevnar|shingrix|"
+    r"\b(?:vaccin\w*|immuniz\w*|flu shot|influenza shot|tdap|dtap|td|tenivac|tetanus (?:shot|booster|toxoid)|"
+    r"mmr|hpv|pneumovax|prevnar|shingrix|"
     r"hep(?:atitis)? [ab] vaccine|covid(?:-19)? (?:vaccine|booster)|booster|"
     r"engerix(?:-b)?|heplisav(?:-b)?|recombivax|twinrix|havrix|gardasil|kinrix|pentacel|pediarix|vaxelis|"
     r"proquad|varivax|mmrv|rotateq|rotarix|bexsero|trumenba|menactra|menveo|menquadfi|vaxneuvance|"
