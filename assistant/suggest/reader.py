@@ -391,13 +391,18 @@ _ENCOUNTER = [
         "D",
         re.compile(
             r"\bfollow[- ]?up\b|\bhealing\b|\bsubsequent\s+encounter\b|\bcast\s+(?:check|removal)\b|"
-            r"\bsuture\s+removal\b|\broutine\s+healing\b|\brecheck\b",
+            r"\bsuture\s+removal\b|\broutine\s+healing\b|\brecheck\b|,\s*subsequent\b(?=\s*(?:[.,;]|$))",
             re.IGNORECASE,
         ),
     ),
     (
         "A",
-        re.compile(r"\binitial\s+encounter\b|\bemergency\b|\bacute\b|\bpresents?\b|\btoday\b", re.IGNORECASE),
+        # "Cervical strain, initial": the encounter said after the injury's comma
+        re.compile(
+            r"\binitial\s+encounter\b|,\s*init(?:ial)?\b(?=\s*(?:[.,;]|$))|\bemergency\b|\bacute\b|"
+            r"\bpresents?\b|\btoday\b",
+            re.IGNORECASE,
+        ),
     ),
 ]
 _CONTENT_MIN = 1
@@ -1298,7 +1303,7 @@ _KEPT = "kepttrigger"
 
 
 # The injury's encounter after its comma is its 7th character (seventh.py), no word of the Index's path.
-_ENCOUNTER_TAIL = re.compile(rf",\s*(?:{_INJURY_ENCOUNTER})\s*$", re.IGNORECASE)
+_ENCOUNTER_TAIL = re.compile(rf",\s*(?:{_INJURY_ENCOUNTER}|init(?:ial)?|subsequent)\W*$", re.IGNORECASE)
 
 
 @per_request

@@ -13,7 +13,7 @@ from assistant.suggest.coding_rules.combination import combine
 from assistant.suggest.coding_rules.context import NoteContext
 from assistant.suggest.coding_rules.encounters import _IMMUNIZATION
 from assistant.suggest.index_walker import IndexWalker, read_mention, word_key
-from assistant.suggest.reader import read_note
+from assistant.suggest.reader import read_note, walk_query
 from assistant.suggest.sibling_guard import _line_of, _other_mentions
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
@@ -106,3 +106,19 @@ def test_a_side_ends_what_a_negation_covers() -> None:
 def test_a_tetanus_diphtheria_shot_given_is_an_immunization() -> None:
     assert _IMMUNIZATION.search("Td given in the left deltoid")
     assert _IMMUNIZATION.search("tetanus booster today")
+
+
+@pytest.mark.parametrize(
+    ("line", "encounter"),
+    [
+        ("Dx: Sprain of right wrist, initial.", "A"),
+        ("Dx: Sprain of right wrist, init.", "A"),
+        ("Dx: Sprain of right wrist, subsequent.", "D"),
+        ("Dx: Sprain of right wrist.", None),
+    ],
+)
+def test_the_encounter_said_after_the_injury_s_comma(line: str, encounter: str | None) -> None:
+    sprain = _mention(f"Urgent care visit.\n{line}", "Sprain")
+    assert sprain.encounter == encounter
+    if encounter == "A":  # the Index walk reads the injury, the encounter is its 7th character
+        assert walk_query(expand_text(line[4:].rstrip("."))).strip() == "Sprain of right wrist"
