@@ -159,6 +159,11 @@ def _unspecified(catalog: CodeCatalog, code: str) -> bool:
     return "unspecified" in catalog.title(code).lower()
 
 
+# Signs no diagnosis holds: thoughts of suicide, of harming others, self-harm (R45.85-, R45.88) are coded
+# beside the depression or psychosis they come with, wherever the note states them.
+REPORTED_BESIDE = ("R45.85", "R45.88")
+
+
 def fold_integral_symptoms(picks: dict[str, Pick], note: str = "") -> None:
     """Signs and symptoms (chapter R) stop being final codes when they are integral to a confirmed
     diagnosis (ICD-10-CM guideline I.B.5); the coder keeps them as options:
@@ -179,6 +184,8 @@ def fold_integral_symptoms(picks: dict[str, Pick], note: str = "") -> None:
     }
     for p in picks.values():
         if not p.final or not p.code.startswith("R") or any(m.problem for m in p.mentions):
+            continue
+        if p.code.startswith(REPORTED_BESIDE):
             continue
         if confirmed and all(m.section not in DIAGNOSIS_SECTIONS for m in p.mentions):
             owners = ", ".join(c.code for c in confirmed[:3])

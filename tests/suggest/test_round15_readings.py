@@ -12,6 +12,7 @@ from assistant.suggest.abbreviations import expand_text
 from assistant.suggest.coding_rules.combination import combine
 from assistant.suggest.coding_rules.context import NoteContext
 from assistant.suggest.coding_rules.encounters import _IMMUNIZATION
+from assistant.suggest.consolidate import fold_integral_symptoms
 from assistant.suggest.index_walker import IndexWalker, read_mention, word_key
 from assistant.suggest.reader import read_note, walk_query
 from assistant.suggest.sibling_guard import _line_of, _other_mentions
@@ -122,3 +123,17 @@ def test_the_encounter_said_after_the_injury_s_comma(line: str, encounter: str |
     assert sprain.encounter == encounter
     if encounter == "A":  # the Index walk reads the injury, the encounter is its 7th character
         assert walk_query(expand_text(line[4:].rstrip("."))).strip() == "Sprain of right wrist"
+
+
+def test_thoughts_of_suicide_stay_beside_the_depression_they_come_with() -> None:
+    note = "Intake. Low mood, poor sleep, passive SI without plan.\nDx: MDD, single episode, moderate."
+    hpi = [m for m in read_note(note) if m.section != "diagnosis"]
+    sleep = next(m for m in hpi if m.text.startswith("poor sleep"))
+    ideation = next(m for m in hpi if m.text.startswith("passive SI"))
+    picks = {
+        "F32.1": Pick("F32.1", 0.9, True, [_mention(note, "MDD")]),
+        "R45.851": Pick("R45.851", 0.6, True, [ideation]),
+        "G47.9": Pick("G47.9", 0.6, True, [sleep]),
+    }
+    fold_integral_symptoms(picks, note)
+    assert picks["R45.851"].final and picks["F32.1"].final
