@@ -198,6 +198,17 @@ _SHAPES: list[tuple[re.Pattern[str], object]] = [
         re.compile(r"\bsero-?(?:negative|-)\s+(?:ra|rheumatoid\s+arthritis)\b", re.IGNORECASE),
         lambda m: "rheumatoid arthritis without rheumatoid factor",
     ),
+    # ... and said after it ("rheumatoid arthritis, seropositive, both hands")
+    (
+        re.compile(
+            r"\b(?:ra|rheumatoid\s+arthritis)\s*,?\s*(?:rf\s+)?sero-?(positive|\+|negative|-)(?![\w+-])", re.I
+        ),
+        lambda m: (
+            "rheumatoid arthritis "
+            + ("without" if m.group(1).lower() in ("negative", "-") else "with")
+            + " rheumatoid factor"
+        ),
+    ),
     # the toes by number, as the titles name them (great toe; lesser toe(s))
     (
         re.compile(r"\b(?:2nd|3rd|4th|5th|second|third|fourth|fifth|little|small|pinky)\s+toe\b", re.I),

@@ -598,8 +598,15 @@ _REMISSION = r"(?:in\s+)?(?:(?:early|sustained|partial|full|complete)\s+)?remiss
 _FINDINGS_AFTER = re.compile(
     r"\s*(?:found|showed|shows|revealed|reveals|notable\s+for|significant\s+for)\s", re.IGNORECASE
 )
+# A rheumatoid factor said after the arthritis ("RA, seropositive"; "rheumatoid arthritis, RF+")
+_SERO = (
+    r"(?:rf\s+|ccp\s+)?sero-?(?:positive|negative|\+|-)|"
+    r"(?:rf|rheumatoid\s+factor|anti-?ccp|ccp)\s*(?:positive|negative|pos|neg|\+|-)"
+)
 _COMPLETES_PREVIOUS = re.compile(
-    rf"\s*(?:(?:right|left|bilateral|both|r|l|rt|lt)\s+{_SITE}|[a-z]+(?:\s+[a-z]+)?\s+type|[rl][uml]l|{_SPINE_REGION}|"
+    rf"\s*(?:(?:(?:involving|affecting)\s+(?:the\s+|his\s+|her\s+)?)?(?:right|left|bilateral|both|r|l|rt|lt)\s+"
+    rf"{_SITE}|"
+    rf"{_SERO}|[a-z]+(?:\s+[a-z]+)?\s+type|[rl][uml]l|{_SPINE_REGION}|"
     rf"{_STRUCTURE}|{_BREAST_PART}|{_ULCER_DEPTH}|{_EPISODE}|{_REMISSION}|{_ONSET}|{_ORIGIN}|{_WITH_FEATURE}|{_STAGE}|{_BURN_DEPTH}|"
     rf"{_INJURY_ENCOUNTER})[\s.!?]*",
     re.IGNORECASE,

@@ -137,3 +137,23 @@ def test_thoughts_of_suicide_stay_beside_the_depression_they_come_with() -> None
     }
     fold_integral_symptoms(picks, note)
     assert picks["R45.851"].final and picks["F32.1"].final
+
+
+@pytest.mark.parametrize(
+    ("said", "factor"),
+    [
+        ("RA, seropositive, on methotrexate", "with rheumatoid factor"),
+        ("rheumatoid arthritis seronegative", "without rheumatoid factor"),
+    ],
+)
+def test_a_rheumatoid_factor_said_after_the_arthritis(said: str, factor: str) -> None:
+    assert f"rheumatoid arthritis {factor}" in expand_text(said)
+
+
+def test_a_factor_or_a_site_after_the_comma_completes_the_condition() -> None:
+    note = (
+        "Dictated note. She has rheumatoid arthritis, RF positive, involving both hands, and hypothyroidism."
+    )
+    assert "She has rheumatoid arthritis, RF positive, involving both hands" in [
+        m.text for m in read_note(note)
+    ]
