@@ -248,6 +248,8 @@ NOT_DEFAULT_PENALTY = 0.25
 # it. "end" only beside a position word ("end stage" is no site).
 IMPLIED_SITE_WORDS = frozenset({"joint", "region", "end"})
 _POSITION_WORDS = frozenset({"distal", "proximal", "lower", "upper"})
+# A cause named without its generic noun is the Index's "due to, X disorder"
+_DISORDER = "disorder"
 
 
 _ALIAS_KEYS = {word_key(w): tuple(word_key(a) for a in alts) for w, alts in WORD_ALIASES.items()}
@@ -819,6 +821,8 @@ def _match(entry: Entry, mention: _Mention) -> tuple[frozenset[str], frozenset[s
         if len(alt) > 1 and IMPLIED_SITE_WORDS & alt:  # "hand joint" is the site "hand"
             implied = IMPLIED_SITE_WORDS if alt & _POSITION_WORDS else IMPLIED_SITE_WORDS - {"end"}
             alt = alt - (implied - mention.words)
+        if len(alt) > 1 and _DISORDER in alt and entry.parent is not None and entry.parent.term == "due to":
+            alt = alt - {_DISORDER}  # "insomnia due to anxiety": Insomnia, due to, anxiety disorder
         missing = alt - mention.words
         if missing and (len(missing) == len(alt) > 1 or not mention.long):
             continue

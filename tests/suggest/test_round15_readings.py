@@ -157,3 +157,16 @@ def test_a_factor_or_a_site_after_the_comma_completes_the_condition() -> None:
     assert "She has rheumatoid arthritis, RF positive, involving both hands" in [
         m.text for m in read_note(note)
     ]
+
+
+def test_a_cause_named_without_its_generic_noun_is_the_index_s_disorder() -> None:
+    walker = IndexWalker.from_rows(
+        [
+            {"source": "main", "level": 0, "path": "Insomnia", "code": "G47.00"},
+            {"source": "main", "level": 1, "path": "Insomnia, due to", "code": None},
+            {"source": "main", "level": 2, "path": "Insomnia, due to, anxiety disorder", "code": "F51.05"},
+            {"source": "main", "level": 1, "path": "Insomnia, panic disorder", "code": "X99.9"},
+        ]
+    )
+    assert walker.walk("insomnia due to anxiety")[0].code == "F51.05"
+    assert walker.walk("insomnia with panic")[0].code == "G47.00"  # only a cause's noun is implied
