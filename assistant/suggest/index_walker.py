@@ -248,6 +248,10 @@ NOT_DEFAULT_PENALTY = 0.25
 # it. "end" only beside a position word ("end stage" is no site).
 IMPLIED_SITE_WORDS = frozenset({"joint", "region", "end"})
 _POSITION_WORDS = frozenset({"distal", "proximal", "lower", "upper"})
+_ACUTE = frozenset({word_key("acute")})
+_INJURY_TERMS = frozenset(
+    word_key(w) for w in ("strain", "sprain", "contusion", "laceration", "dislocation", "fracture", "wound")
+)
 # A cause named without its generic noun is the Index's "due to, X disorder"
 _DISORDER = "disorder"
 
@@ -739,6 +743,8 @@ class IndexWalker:
             )
             used = used | (content_keys(f"{column} {cue}") & mention.words)
             path.append(column)
+        if _ACUTE & mention.base and _INJURY_TERMS & content_keys(node.path[0]):
+            used = used | _ACUTE  # an injury is acute by nature: "acute lumbar strain" is Strain, back
         beside = frozenset[str]()
         if not node.columns and not self.children(node):  # an entry with no subterms: no site choice
             beside = self._sites_beside(mention.unused(used))

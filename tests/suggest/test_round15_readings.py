@@ -170,3 +170,15 @@ def test_a_cause_named_without_its_generic_noun_is_the_index_s_disorder() -> Non
     )
     assert walker.walk("insomnia due to anxiety")[0].code == "F51.05"
     assert walker.walk("insomnia with panic")[0].code == "G47.00"  # only a cause's noun is implied
+
+
+def test_an_injury_is_acute_by_nature() -> None:
+    walker = IndexWalker.from_rows(
+        [
+            {"source": "main", "level": 0, "path": "Strain", "code": None},
+            {"source": "main", "level": 1, "path": "Strain, back", "code": "S39.012A"},
+            {"source": "main", "level": 0, "path": "Otitis", "code": "H66.90"},
+        ]
+    )
+    assert walker.walk("acute back strain")[0].score == pytest.approx(1.0)
+    assert walker.walk("acute otitis")[0].score < 0.9  # "acute" is a subterm's word for a disease
