@@ -49,6 +49,13 @@ _SERVICE_DUE = re.compile(
     r"vaccines?|shots?|visit|check|eval(?:uation)?)\s+(?:is\s+)?(?:due(?!\s+to\b)|overdue|scheduled|pending|planned)\b",
     re.IGNORECASE,
 )
+# A service given a time to come ("suture removal 10-12 d", "wound check in 2 days"): the plan.
+_SERVICE_LATER = re.compile(
+    r"^(?:[\w/-]+\s+){0,3}(?:removal|recheck|re-check|check|visit|appointment|appt|exam)\s+"
+    r"(?:in\s+|at\s+|after\s+)?(?:\d+(?:\s*[-\u2013]\s*\d+)?|one|two|three|four|six|a)\s*"
+    r"(?:d|days?|wks?|weeks?|mos?|months?)\b",
+    re.IGNORECASE,
+)
 _PLANNED_TRANSPLANT = re.compile(
     r"^\s*(?:[\w-]+\s+){0,2}transplant(?:ation)?\s+(?:evaluation|eval|referral|work-?up|candidacy|candidate|"
     r"listing|wait-?list(?:ed)?|options?|education|consult(?:ation)?|planning)\b",
@@ -400,8 +407,10 @@ _SPECIALTY_SHORT = (
     r"ob/gyn|ent|ophtho|optho|ortho|msk|vascular|hepatology|hepato|allergy|immunology|geri|sleep|pain"
 )
 _SPECIALTY_LABEL_RE = re.compile(rf"(?:{_SPECIALTIES}|{_SPECIALTY_SHORT})", re.IGNORECASE)
+# "Outpt addiction/psych f/u": the setting, the service and a specialty's shorthand joined by "/".
 _SPECIALTY_VISIT_RE = re.compile(
-    rf"^(?:(?:addiction|general|adult|pediatric|outpatient|inpatient)\s+)?(?:{_SPECIALTIES})(?:\s+(?:{_SPECIALTIES}))?"
+    r"^(?:(?:outpt|inpt|outpatient|inpatient)\s+)?(?:(?:addiction|general|adult|pediatric)(?:\s+|\s*/\s*))?"
+    rf"(?:{_SPECIALTIES}|(?<=/)(?:{_SPECIALTY_SHORT}))(?:\s+(?:{_SPECIALTIES}))?"
     r"(?:\s+(?:f/u|fu|follow[- ]?up|visit|consult(?:ation)?|clinic|note|new\s+patient|post-?op\s+visit|"
     r"intake|evaluation|eval))*$",
     re.IGNORECASE,
@@ -553,7 +562,7 @@ def why_not_coded(chunk: str) -> str | None:
         return "vitals or labs"
     if _TEST_RE.match(text) or (_ORDERED_TESTS_RE.match(text) and not _DIAGNOSTIC_WORDS.search(text)):
         return "test"
-    if _SERVICE_DUE.match(text):
+    if _SERVICE_DUE.match(text) or _SERVICE_LATER.match(text):
         return "plan"
     if _PREVENTION_RE.search(text) or _RISK_RE.match(text):
         return "prevention"

@@ -574,6 +574,16 @@ _BURN_DEPTH = (
     r"(?:first|second|third|1st|2nd|3rd)[- ]degree(?:\s+burns?)?|(?:partial|full)[- ]thickness(?:\s+burns?)?"
 )
 _REMISSION = r"(?:in\s+)?(?:(?:early|sustained|partial|full|complete)\s+)?remission(?:\s*\([^)]*\)?)?"
+# How far an embolism or a lesion reaches, in the words the titles subdivide by ("PE, single subsegmental
+# LLL" I26.93, "saddle", "multiple subsegmental"), and a grade a classification gives the condition before it
+# ("Esophagitis, LA grade B", "Internal hemorrhoids, grade 3").
+_EXTENT = (
+    r"(?:(?:single|multiple|solitary)\s+)?(?:subsegmental|segmental|lobar|saddle)"
+    r"(?:\s+(?:[rl][uml]l|lobes?))?"
+)
+_GRADE = (
+    r"(?:(?:la|los\s+angeles)\s+)?grade\s+(?:[a-d1-4]|i{1,3}|iv)\b(?:\s*,?\s*(?:with|without|w/o)\s+\w+)?"
+)
 # What a test or a procedure found, after its colon ("Colonoscopy for screening: found 2 adenomas"): the
 # findings are conditions of their own, not words of the procedure.
 _FINDINGS_AFTER = re.compile(
@@ -581,7 +591,7 @@ _FINDINGS_AFTER = re.compile(
 )
 _COMPLETES_PREVIOUS = re.compile(
     rf"\s*(?:(?:right|left|bilateral|both|r|l|rt|lt)\s+{_SITE}|[a-z]+(?:\s+[a-z]+)?\s+type|[rl][uml]l|{_SPINE_REGION}|"
-    rf"{_STRUCTURE}|{_BREAST_PART}|{_ULCER_DEPTH}|{_EPISODE}|{_REMISSION}|{_ONSET}|{_ORIGIN}|{_WITH_FEATURE}|{_STAGE}|{_BURN_DEPTH}|"
+    rf"{_STRUCTURE}|{_BREAST_PART}|{_ULCER_DEPTH}|{_EPISODE}|{_REMISSION}|{_ONSET}|{_ORIGIN}|{_WITH_FEATURE}|{_STAGE}|{_BURN_DEPTH}|{_EXTENT}|{_GRADE}|"
     rf"{_INJURY_ENCOUNTER})[\s.!?]*",
     re.IGNORECASE,
 )

@@ -42,6 +42,7 @@ from assistant.suggest.coding_rules.postprocedural import (
 )
 from assistant.suggest.coding_rules.pregnancy import (
     carrier_in_pregnancy,
+    childbirth_at_the_delivery,
     conditions_in_pregnancy,
     delivery_only_at_delivery,
     excluded_in_pregnancy,
@@ -118,6 +119,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     conditions_in_pregnancy(picks, ctx, catalog)
     trimester_of_the_weeks(picks, ctx, catalog)
     carrier_in_pregnancy(picks, ctx, catalog)
+    childbirth_at_the_delivery(picks, ctx, catalog)
     previous_cesarean(picks, ctx, catalog)
     outcome_of_delivery(picks, ctx, catalog)
     delivery_only_at_delivery(picks, ctx, catalog)

@@ -21,11 +21,15 @@ from assistant.suggest.reader import clean_query
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 
+# A removal still to come ("suture removal 10-12 d", "cast removal in 3 weeks") is the plan, not this visit.
+_LATER = r"(?!\s+(?:in\s+|at\s+|after\s+)?(?:\d|one\b|two\b|three\b|a\s+week|next\b))"
 _SEQUELA = re.compile(r"\bsequela[e]?\b|\blate effects?\b", re.IGNORECASE)
 _SUBSEQUENT = re.compile(
     r"\bsubsequent encounter\b|\broutine healing\b|\bhealing (?:well|nicely|as expected|appropriately)\b|"
-    r"\bcast (?:check|change|removal|removed)\b|\b(?:suture|staple|stitch)e?s? (?:removal|removed)\b|"
-    r"\bremoval of (?:the )?(?:sutures|staples|stitches|cast)\b|\bpost[- ]?op(?:erative)? (?:visit|check)\b|"
+    rf"\bcast (?:check|change|removal{_LATER}|removed)\b|"
+    rf"\b(?:suture|staple|stitch)e?s? (?:removal{_LATER}|removed)\b|"
+    rf"\bremoval of (?:the )?(?:sutures|staples|stitches|cast)\b{_LATER}|"
+    r"\bpost[- ]?op(?:erative)? (?:visit|check)\b|"
     r"\b(?:here|seen|returns?|presents?|comes? in) for (?:a |his |her )?"
     r"(?:follow[- ]?up|f/u|recheck|re-?evaluation)(?![\w/])|"
     r"(?:\bfollow[- ]?up|(?<![\w/])f/u) (?:visit|of|for|on)\b|"
@@ -42,8 +46,9 @@ _MECHANISM = re.compile(
     re.IGNORECASE,
 )
 _PLACE = re.compile(
-    r"\b(?:at|in|on) (?:his |her |their |the |a )?(?:[a-z]+ ){0,2}?(?:home|house|kitchen|bathroom|bedroom|"
-    r"garage|yard|backyard|garden|driveway|stairs|street|road|highway|sidewalk|parking lot|school|work|"
+    r"\b(?:at|in|on) (?:his |her |their |the |a )?(?:[a-z]+(?:['\u2019]s)? ){0,2}?"
+    r"(?:home|house|kitchen|bathroom|bedroom|garage|yard|backyard|garden|driveway|stairs|street|road|highway|"
+    r"sidewalk|parking lot|school|work|"
     r"workplace|office|store|restaurant|gym|playground|park|field|court|farm|construction site|"
     r"nursing home|pool|beach|interstate|freeway|expressway|parkway|intersection|I-\d+)\b",
     re.IGNORECASE,
@@ -55,6 +60,8 @@ _FOOD_PREPARATION = (
     r"(?:\w+\s+)?(?:vegetables?|veggies|food|onions?|meat|bread|bagels?|avocados?|fruit|potato\w*|chicken|"
     r"tomato\w*|carrots?|dinner|lunch|a\s+meal|dishes)"
 )
+# A cut by a knife the sentence names ("cut his hand w/ a kitchen knife"): the Index's "Contact, with, knife".
+_KNIFE_CUT = re.compile(r"\b(?:cut|cutting|sliced|lacerated)\b[^.;]{0,60}\b(?:knife|knives)\b", re.I)
 _FOOD_TOOLS = re.compile(r"\b(?:knife|knives|mandoline|peeler|scissors|glass|can\b|lid|grater|blender)", re.I)
 # Walking a pet is its own activity (Y93.K1), not walking (Y93.01).
 _WALKING = r"walking(?:\s+(?:her|his|the|their|a|my|our)\s+(?:dogs?|puppy|pet|animal))?"
@@ -65,7 +72,7 @@ _ACTIVITY_NAMES = (
 # A limited-access highway by its name or number ("on I-94", "on the freeway"): the Y92 title's words.
 _INTERSTATE = re.compile(r"\b(?:I-\d+|interstate|freeway|expressway)\b", re.IGNORECASE)
 _ACTIVITY = re.compile(
-    rf"\b(?:while|during)\b[^.\n]{{0,20}}?\b({_FOOD_PREPARATION})|"
+    rf"\b(?:while|during)\b[^.\n]{{0,20}}?\b({_FOOD_PREPARATION})|\b(?:knife|knives)\s+({_FOOD_PREPARATION})|"
     r"\b(?:playing|while|during)\b[^.\n]{0,40}?\b(basketball|soccer|football|baseball|softball|hockey|"
     rf"tennis|volleyball|running|jogging|{_WALKING}|hiking|cycling|biking|skiing|snowboarding|swimming|"
     r"gardening|yard work|mowing|cooking|cleaning|climbing|dancing|skateboarding|weight ?lifting|"
@@ -79,6 +86,13 @@ _ACTIVITY_WHEN = re.compile(
     r"cooking|climbing|dancing|skateboarding|skating)\b(?=[^.\n]{0,60}\bwhen\b)|"
     r"\b(basketball|soccer|football|baseball|softball|hockey|tennis|volleyball|lacrosse|rugby|wrestling)\s+"
     r"(?:player|practice|game|match|tournament)\b",
+    re.IGNORECASE,
+)
+# Equipment whose use is an activity of the External Cause Index ("Activity, trampoline", "treadmill"): a fall
+# off it or an injury on it tells the activity.
+_EQUIPMENT_ACTIVITY = re.compile(
+    r"\b(?:off|from|on|onto)\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+|their\s+|my\s+)?"
+    r"(trampoline|treadmill|elliptical(?:\s+machine)?|stationary\s+bike|stepper(?:\s+machine)?|sled)\b",
     re.IGNORECASE,
 )
 _WORK = re.compile(r"\b(?:at work|while working|on the job|work[- ]related|at his job|at her job)\b", re.I)
@@ -352,7 +366,8 @@ def external_causes(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatal
         crash = car_occupant_query(how) if prefixes == TRANSPORT_PREFIXES else None
         if cause is None and crash is not None:
             cause = _best(ctx, catalog, crash, CAR_OCCUPANT_PREFIXES, char, "cause")
-        if re.search(_FOOD_PREPARATION, how, re.IGNORECASE) and not _FOOD_TOOLS.search(how):
+        food = re.search(_FOOD_PREPARATION, how, re.IGNORECASE)
+        if (food and not _FOOD_TOOLS.search(how)) or _KNIFE_CUT.search(how):
             how_cut = f"{how} contact with knife"
         else:
             how_cut = how
@@ -376,6 +391,7 @@ def external_causes(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatal
         (_ACTIVITY.search(how) if how else None)
         or _ACTIVITY.search(ctx.note)
         or (_ACTIVITY_WHEN.search(how) if how else None)
+        or (_EQUIPMENT_ACTIVITY.search(how) if how else None)
     )
     if activity and "Y93" not in have:
         name = next(g for g in activity.groups() if g)
