@@ -284,7 +284,7 @@ _ORDERED_TESTS_RE = re.compile(
 )
 # Prevention of a condition is not the condition ("malaria prophylaxis", "fall precautions", "HIV PrEP").
 _PREVENTION_RE = re.compile(
-    r"\b(?:prophylaxis|prophylactic|precautions|(?-i:PrEP|PEP))\b|"
+    r"\b(?:prophylaxis|prophylactic|ppx|precautions|(?-i:PrEP|PEP))\b|"
     # what a plan prevents ("aspirin for preeclampsia prevention"), not a device placed for prevention
     # ("primary prevention ICD 2022")
     r"\bprevention\W*$",

@@ -671,6 +671,7 @@ class SuggestionService:
                 ranked_tail.keep_folded(tail, ranked_tail.folded(dropped, picks, absorbed))
             hcpcs_gate(tail, context, self.catalog)
             self._pair_rules(picks, request.text)
+            coding_rules.after_pairing(picks, context, self.catalog)
             consolidate.drop_contradicting_siblings(picks, self.catalog)
             if (
                 not facts.phrase

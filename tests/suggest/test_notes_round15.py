@@ -7,7 +7,14 @@ from __future__ import annotations
 import pytest
 
 from assistant.suggest import qualifiers
-from assistant.suggest.coding_rules.context import NoteContext
+from assistant.suggest.abbreviations import expand_text
+from assistant.suggest.coding_rules.combination import combine, hypertension_after_pairing
+from assistant.suggest.coding_rules.context import NoteContext, visit_named
+from assistant.suggest.coding_rules.encounters import (
+    ADMINISTRATIVE,
+    _general_exam_said,
+    surgery_still_to_come,
+)
 from assistant.suggest.coding_rules.injuries import (
     _ACTIVITY,
     _EQUIPMENT_ACTIVITY,
@@ -21,7 +28,7 @@ from assistant.suggest.coding_rules.pregnancy import (
     delivery_only_at_delivery,
 )
 from assistant.suggest.not_coded import why_not_coded
-from assistant.suggest.reader import Mention, qualifies_previous
+from assistant.suggest.reader import Mention, qualifies_previous, read_note
 from assistant.suggest.types import Pick
 from tests.suggest.catalog_fixtures import hierarchy_catalog
 
@@ -180,3 +187,120 @@ def test_o80_only_for_a_delivery_without_a_complication(complication: str | None
         picks, NoteContext(note=note, pregnant=True, weeks=39, delivered=True), PREGNANCY
     )
     assert picks["O80"].final is o80
+
+
+LINKS = hierarchy_catalog(
+    {
+        "E11.36": "Type 2 diabetes mellitus with diabetic cataract",
+        "E11.9": "Type 2 diabetes mellitus without complications",
+        "H26.9": "Unspecified cataract",
+    },
+    {"E11": "Type 2 diabetes mellitus", "E11.3": "Type 2 diabetes mellitus with ophthalmic complications"},
+)
+
+
+@pytest.mark.parametrize(
+    ("cataract", "linked"),
+    [
+        ("Cataract of the right eye, not diabetic per the eye surgeon.", False),
+        ("Cataract of the right eye.", True),
+    ],
+)
+def test_a_link_the_note_denies_is_not_presumed(cataract: str, linked: bool) -> None:
+    note = f"{cataract} Type 2 diabetes on metformin."
+    picks = {
+        "H26.9": Pick("H26.9", 0.8, True, [_mention(note, "Cataract of the right eye")]),
+        "E11.9": Pick("E11.9", 0.8, True, [_mention(note, "Type 2 diabetes")]),
+    }
+    combine(picks, NoteContext(note=note), LINKS)
+    assert ("E11.36" in picks and picks["E11.36"].final) is linked
+
+
+@pytest.mark.parametrize(
+    ("chunk", "why"),
+    [("enoxaparin for VTE ppx", "prevention"), ("acute DVT of the left calf", None)],
+)
+def test_ppx_is_prevention(chunk: str, why: str | None) -> None:
+    assert why_not_coded(chunk) == why
+
+
+@pytest.mark.parametrize(
+    ("sentence", "still_to_come"),
+    [
+        ("Left knee arthroscopy planned for 3/4.", True),
+        ("s/p right knee arthroscopy in 2019, no problems since.", False),
+    ],
+)
+def test_a_procedure_in_a_preoperative_note_is_still_to_come(sentence: str, still_to_come: bool) -> None:
+    note = f"Preop evaluation. {sentence}"
+    picks = {"Z98.890": Pick("Z98.890", 0.6, True, [_mention(note, sentence)])}
+    surgery_still_to_come(picks, NoteContext(note=note))
+    assert picks["Z98.890"].final is not still_to_come
+
+
+@pytest.mark.parametrize(
+    ("text", "expanded"),
+    [
+        ("Hodgkin lymphoma, nodes above and below the diaphragm", "lymph nodes of multiple sites"),
+        ("PJP, on treatment", "pneumocystis jirovecii pneumonia"),
+    ],
+)
+def test_wordings_read_in_the_titles_words(text: str, expanded: str) -> None:
+    assert expanded in expand_text(text)
+
+
+@pytest.mark.parametrize(
+    ("note", "queries"),
+    [
+        ("Impression: follicular lymphoma above and below the diaphragm.", 1),
+        ("Impression: asthma and eczema.", 2),
+    ],
+)
+def test_above_and_below_is_one_extent_not_two_conditions(note: str, queries: int) -> None:
+    mentions = [m for m in read_note(note) if not m.not_coded and m.section == "assessment"]
+    assert len(mentions) == queries
+
+
+HYPERTENSIVE_CKD = hierarchy_catalog(
+    {
+        "I10": "Essential (primary) hypertension",
+        "I12.9": "Hypertensive chronic kidney disease with stage 1 through stage 4 chronic kidney disease, "
+        "or unspecified chronic kidney disease",
+        "N18.4": "Chronic kidney disease, stage 4 (severe)",
+    },
+    {"I12": "Hypertensive chronic kidney disease", "N18": "Chronic kidney disease (CKD)"},
+    {"I12.9": {"use_additional": ["N18.1-N18.4", "N18.9"]}},
+)
+
+
+@pytest.mark.parametrize(("hypertension", "combined"), [(True, True), (False, False)])
+def test_a_ckd_made_final_by_pairing_meets_the_hypertension(hypertension: bool, combined: bool) -> None:
+    note = (
+        "1. Polycystic kidneys. 2. HTN on lisinopril. 3. Anemia of CKD stage 4."
+        if hypertension
+        else ("1. Polycystic kidneys. 2. Anemia of CKD stage 4.")
+    )
+    picks = {"N18.4": Pick("N18.4", 0.8, True, [_mention(note, "CKD stage 4")])}
+    if hypertension:
+        picks["I10"] = Pick("I10", 0.6, True, [_mention(note, "HTN")])
+    hypertension_after_pairing(picks, NoteContext(note=note), HYPERTENSIVE_CKD)
+    assert ("I12.9" in picks and picks["I12.9"].final) is combined
+
+
+@pytest.mark.parametrize(
+    ("head", "named"),
+    [
+        ("Cardiology consult: a murmur was heard at his DOT physical last month.", False),
+        ("DOT physical - commercial driver, 52 M.", True),
+    ],
+)
+def test_an_earlier_visit_where_something_was_found_is_not_this_visit(head: str, named: bool) -> None:
+    rx = next(rx for code, rx in ADMINISTRATIVE if code == "Z02.4")
+    assert (visit_named(rx, NoteContext(note=head)) is not None) is named
+
+
+@pytest.mark.parametrize(
+    ("text", "general"), [("Exam no masses, no nodes", False), ("Annual physical exam", True)]
+)
+def test_an_exam_line_with_its_findings_is_no_general_exam(text: str, general: bool) -> None:
+    assert _general_exam_said(text) is general

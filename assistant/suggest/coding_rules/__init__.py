@@ -18,7 +18,7 @@ from assistant.suggest.coding_rules.antineoplastic import (
 )
 from assistant.suggest.coding_rules.bilateral import both_sides_without_a_bilateral_code
 from assistant.suggest.coding_rules.chronic_pain import chronic_site_pain
-from assistant.suggest.coding_rules.combination import combine
+from assistant.suggest.coding_rules.combination import combine, hypertension_after_pairing
 from assistant.suggest.coding_rules.context import CodeSearch, NoteContext
 from assistant.suggest.coding_rules.copd import copd_with_lower_respiratory_infection
 from assistant.suggest.coding_rules.dementia import dementia_in_other_diseases, dementia_of_the_disease
@@ -141,10 +141,22 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     encounter_codes(picks, ctx, catalog)
 
 
+def after_pairing(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    """The rules that depend on codes the pairing notes made final after the rules ran."""
+    hypertension_after_pairing(picks, ctx, catalog)
+
+
 def after_first_listed(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     """The rules that depend on which codes are final, again once the first-listed code was made final
     (an injury found only then takes its 7th character and its external causes, I.C.19-20)."""
     injury_rules(picks, ctx, catalog)
 
 
-__all__ = ["CodeSearch", "NoteContext", "after_first_listed", "apply_coding_rules", "context_for"]
+__all__ = [
+    "CodeSearch",
+    "NoteContext",
+    "after_first_listed",
+    "after_pairing",
+    "apply_coding_rules",
+    "context_for",
+]
