@@ -204,7 +204,7 @@ _CHUNK_SPLIT = re.compile(
     # an arrow leads from a problem to its plan or its outcome ("speech delay -> refer to EI"); between
     # values it is a trend ("AFP 1,200 -> 520"), one chunk
     r"(?<=[A-Za-z])\s(?:->|=>|\u2192)\s(?=[A-Za-z])|"
-    r"\s(?:\d{1,2}|[a-hA-H])\)\s|\s#(?=\w)|(?<=\w)\s+(?=(?:s/p|status\s+post)\s)|"
+    r"\s(?:\d{1,2}|[a-hA-H])\)\s|\s#(?=\w)|(?<=\w)(?<!aftercare)\s+(?=(?:s/p|status\s+post)\s)|"
     # a bracketed list of results read normal ("anemia (iron, B12, folate nl)"): each test is its own chunk
     r"\s\((?=[^()]*\b(?:nl|normal|wnl|negative|neg|unremarkable)\))|"
     r"\b(?:presents?|presented|presenting|complains?|complaining|admitted|came\s+in)\s+(?:with|of|for)\b|\bc/o\b|"
@@ -979,6 +979,30 @@ def read_dictation(note: str) -> str:
     return "".join(out)
 
 
+# A use disorder told without its substance ("# Cocaine use - used twice ... Mild use disorder (2 criteria)"):
+# the substance the problem line named before it.
+_SUBSTANCES = (
+    r"alcohol|etoh|opioids?|opiates?|heroin|fentanyl|cocaine|cannabis|marijuana|thc|methamphetamine|"
+    r"amphetamines?|stimulants?|benzodiazepines?|sedatives?|hallucinogens?|inhalants?|nicotine|tobacco"
+)
+_BARE_USE_DISORDER = re.compile(
+    r"^\W*(?:(mild|moderate|severe)\s+)?(?:substance\s+)?use\s+disorder\b(?:\W+(mild|moderate|severe)\b)?",
+    re.IGNORECASE,
+)
+
+
+def use_disorder_of_line(note: str, line_start: int, start: int, query: str) -> str:
+    """The query of a use disorder said without a substance, with the substance its line named before it."""
+    bare = _BARE_USE_DISORDER.match(query)
+    if bare is None or re.search(rf"\b(?:{_SUBSTANCES})\b", query, re.IGNORECASE):
+        return query
+    named = re.findall(rf"\b({_SUBSTANCES})\b", note[line_start:start], re.IGNORECASE)
+    if not named:
+        return query
+    severity = bare.group(1) or bare.group(2)
+    return f"{named[-1].lower()} use disorder" + (f", {severity.lower()}" if severity else "")
+
+
 def read_note(
     note: str,
     joined: Joined = _never_joined,
@@ -1095,6 +1119,7 @@ def read_note(
                 if c_start in spread_sites:
                     mention.query = SECONDARY_OF + mention.query
                 mention.query = scoped_site(sentence, mention.query)
+                mention.query = use_disorder_of_line(note, line_start, a, mention.query)
                 mention.not_coded = (
                     (REPLACED if c_start in replaced or _replaced_then(note, mention) else None)
                     or why_not_coded(mention.text)

@@ -27,8 +27,9 @@ from assistant.suggest.coding_rules.pregnancy import (
     childbirth_sibling,
     delivery_only_at_delivery,
 )
+from assistant.suggest.consolidate import substance_hierarchy
 from assistant.suggest.not_coded import why_not_coded
-from assistant.suggest.reader import Mention, qualifies_previous, read_note
+from assistant.suggest.reader import Mention, qualifies_previous, read_note, use_disorder_of_line
 from assistant.suggest.types import Pick
 from tests.suggest.catalog_fixtures import hierarchy_catalog
 
@@ -304,3 +305,56 @@ def test_an_earlier_visit_where_something_was_found_is_not_this_visit(head: str,
 )
 def test_an_exam_line_with_its_findings_is_no_general_exam(text: str, general: bool) -> None:
     assert _general_exam_said(text) is general
+
+
+@pytest.mark.parametrize(
+    ("text", "expanded"),
+    [
+        ("R full-thickness RTC tear", "right full-thickness rotator cuff tear"),
+        ("L complete supraspinatus tear", "left complete supraspinatus tear"),
+        ("L full-thickness", "L full-thickness"),  # no site follows: the letter is left as written
+    ],
+)
+def test_a_side_letter_before_a_described_tendon(text: str, expanded: str) -> None:
+    assert expand_text(text) == expanded
+
+
+@pytest.mark.parametrize(
+    ("note", "whole"),
+    [
+        ("A/P: aftercare s/p L THA, PT twice weekly.", "aftercare s/p L THA"),  # the aftercare's procedure
+        ("A/P: Gout s/p colchicine, better.", "Gout"),  # a condition and what was done for it
+    ],
+)
+def test_aftercare_keeps_the_procedure_it_follows(note: str, whole: str) -> None:
+    assert whole in [m.text for m in read_note(note)]
+
+
+@pytest.mark.parametrize(
+    ("line", "query"),
+    [
+        (
+            "# Methamphetamine - smoked last weekend. Moderate use disorder.",
+            "methamphetamine use disorder, moderate",
+        ),
+        ("# Insomnia - poor sleep. Moderate use disorder.", "Moderate use disorder."),  # no substance named
+        ("# Alcohol - 2 drinks/night. Cannabis use disorder, mild.", "Cannabis use disorder, mild."),
+    ],
+)
+def test_a_use_disorder_takes_the_substance_its_line_named(line: str, query: str) -> None:
+    start = line.rindex(". ") + 2
+    assert use_disorder_of_line(line, 0, start, line[start:]) == query
+
+
+@pytest.mark.parametrize(
+    ("codes", "kept"),
+    [
+        (("F15.90", "F15.10"), {"F15.10"}),  # use and abuse: abuse
+        (("F12.10", "F12.20"), {"F12.20"}),  # abuse and dependence: dependence
+        (("F12.90", "F10.10"), {"F12.90", "F10.10"}),  # two substances, each its own
+    ],
+)
+def test_only_the_highest_of_use_abuse_and_dependence(codes: tuple[str, str], kept: set[str]) -> None:
+    picks = {c: Pick(c, 0.6, True, []) for c in codes}
+    substance_hierarchy(picks)
+    assert {c for c, p in picks.items() if p.final} == kept
