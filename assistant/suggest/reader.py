@@ -566,7 +566,9 @@ _ORIGIN = r"(?:primary|secondary|idiopathic|essential|familial|congenital|acquir
 _ONSET = r"(?:early|late|adult|childhood|juvenile|young[- ]adult)[- ]onset"
 # The stage the titles subdivide by ("Macular degeneration, intermediate stage", "CKD, stage 3b").
 _STAGE = (
-    r"(?:(?:early|intermediate|advanced|late|end)[- ](?:dry\s+)?stage|stage\s+(?:[0-5]|i{1,3}|iv|v)[a-c]?|"
+    r"(?:(?:early|intermediate|advanced|late|end)[- ](?:dry\s+)?stage|"
+    # a named staging system before the stage ("Scadding stage II", "FIGO stage IB")
+    r"(?:(?:scadding|gold|figo|rai|binet|ann\s+arbor|ajcc|clinical|pathologic)\s+)?stage\s+(?:[0-5]|i{1,3}|iv|v)[a-c]?|"
     r"(?:with\s+)?(?:active|inactive)\s+(?:choroidal\s+neovascularization|cnv)|(?:with\s+)?inactive\s+scar)"
 )
 # A burn's depth ("Burn of R hand, 2nd degree"): the 5th character of its T20-T25 code.
@@ -807,6 +809,13 @@ def _test_looks_for(before: str, trigger: str) -> bool:
     return _LOOKS_FOR.fullmatch(trigger.strip()) is not None and _TEST_BEFORE.search(before) is not None
 
 
+def _own_parenthesis(between: str) -> bool:
+    """A parenthesis that names its own subject before a denial ("ovarian ca (sister BRCA neg)"): the denial
+    is the parenthesis's, not the condition's before it ("lupus (ruled out)" stays denied)."""
+    opened = between.rfind("(")
+    return opened >= 0 and ")" not in between[opened:] and bool(tokens(between[opened + 1 :]))
+
+
 @per_request  # a sentence's chunks each look for the triggers around them: the sentence is scanned once
 def _trigger_matches(sentence: str) -> tuple[tuple[re.Match[str], ...], ...]:
     """The negation, uncertainty, history, family and post-negation triggers' matches in a sentence."""
@@ -854,7 +863,7 @@ def _scope_flags(sentence: str, chunk_start: int, chunk_end: int) -> tuple[dict[
             between + sentence[m.start() :]
         )  # "Neonatal jaundice, resolved"
         after_dash = _DASH.split(between)[-1] if _DASH.search(between) else ""
-        apart = _TERM_RE.search(between) or "," in between or tokens(after_dash)
+        apart = _TERM_RE.search(between) or "," in between or tokens(after_dash) or _own_parenthesis(between)
         if _ANSWER_ONLY.fullmatch(m.group(0)) and not label:
             continue  # "adenopathy not present on the old film": only as a label's answer
         if m.start() >= chunk_start and (label or not apart):

@@ -27,6 +27,7 @@ from assistant.suggest.coding_rules.pregnancy import (
     childbirth_sibling,
     delivery_only_at_delivery,
 )
+from assistant.suggest.coding_rules.symptoms import integral_to
 from assistant.suggest.consolidate import substance_hierarchy
 from assistant.suggest.not_coded import why_not_coded
 from assistant.suggest.reader import Mention, qualifies_previous, read_note, use_disorder_of_line
@@ -358,3 +359,55 @@ def test_only_the_highest_of_use_abuse_and_dependence(codes: tuple[str, str], ke
     picks = {c: Pick(c, 0.6, True, []) for c in codes}
     substance_hierarchy(picks)
     assert {c for c, p in picks.items() if p.final} == kept
+
+
+@pytest.mark.parametrize(
+    ("symptom", "condition", "integral"),
+    [
+        ("M19.90", "M32.9", True),  # the arthritis of a lupus
+        ("R07.81", "I26.99", True),  # the pleuritic pain of an embolism
+        ("R07.81", "J18.9", False),
+    ],
+)
+def test_symptoms_part_of_this_rounds_diagnoses(symptom: str, condition: str, integral: bool) -> None:
+    assert (integral_to(symptom, [condition]) == condition) is integral
+
+
+@pytest.mark.parametrize(
+    ("text", "expanded"),
+    [
+        ("Sarcoidosis, Scadding stage II", "Sarcoidosis, of lung and lymph nodes"),
+        ("sarcoid - Scadding stage 1", "sarcoid - of lymph nodes"),
+        ("Lung adenocarcinoma stage II", "Lung adenocarcinoma stage 2"),  # no staging system named
+    ],
+)
+def test_a_sarcoidosis_stage_names_its_sites(text: str, expanded: str) -> None:
+    assert expand_text(text) == expanded
+
+
+@pytest.mark.parametrize(("chunk", "completes"), [("FIGO stage IIIA", True), ("Scadding stage III", True)])
+def test_a_stage_of_a_named_staging_system_belongs_to_the_condition(chunk: str, completes: bool) -> None:
+    assert qualifies_previous(chunk) is completes
+
+
+@pytest.mark.parametrize(
+    ("note", "words", "negated"),
+    [
+        ("FH: aunt colon ca at 60 (aunt MSI neg).", "aunt colon ca at 60", False),  # the parenthesis's own
+        ("Sarcoid (ruled out).", "Sarcoid (ruled out)", True),
+    ],
+)
+def test_a_parenthesis_denies_its_own_subject(note: str, words: str, negated: bool) -> None:
+    found = next(m for m in read_note(note) if m.text == words)
+    assert found.negated is negated
+
+
+@pytest.mark.parametrize(
+    ("text", "expanded"),
+    [
+        ("hot flashes from AI", "hot flashes from aromatase inhibitor"),
+        ("moderate AI, LV size normal", "moderate AI, LV size normal"),  # a valve's insufficiency: left alone
+    ],
+)
+def test_ai_beside_its_effects_is_an_aromatase_inhibitor(text: str, expanded: str) -> None:
+    assert expand_text(text).startswith(expanded.split(",")[0])

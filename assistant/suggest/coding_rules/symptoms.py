@@ -166,6 +166,10 @@ INTEGRAL: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("R23.4", "L98.1"), ("F42.4",)),
     # the drooping lids, double vision and trouble swallowing of a myasthenia gravis
     (("H02.4", "H53.2", "R13.1"), ("G70.0",)),
+    # the joint pain, arthritis and rash of a systemic lupus erythematosus
+    (("M25.5", "M19.90", "R21", "L53.9"), ("M32",)),
+    # the pleuritic chest pain of a pulmonary embolism
+    (("R07.1", "R07.81", "R07.89", "R07.9"), ("I26",)),
 )
 _SYMPTOMS = tuple(prefix for symptoms, _ in INTEGRAL for prefix in symptoms)
 
