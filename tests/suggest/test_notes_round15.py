@@ -411,3 +411,24 @@ def test_a_parenthesis_denies_its_own_subject(note: str, words: str, negated: bo
 )
 def test_ai_beside_its_effects_is_an_aromatase_inhibitor(text: str, expanded: str) -> None:
     assert expand_text(text).startswith(expanded.split(",")[0])
+
+
+@pytest.mark.parametrize(
+    ("text", "expanded"),
+    [
+        ("4 days old, breastfeeding difficulty", "newborn difficulty feeding at breast"),
+        ("mother, breastfeeding difficulty at 3 months postpartum", "breastfeeding difficulty"),
+    ],
+)
+def test_a_newborns_breastfeeding_difficulty(text: str, expanded: str) -> None:
+    assert expanded in expand_text(text)
+
+
+@pytest.mark.parametrize(
+    ("symptom", "condition", "integral"),
+    [("L53.9", "L57.0", True), ("R23.8", "D22.5", True), ("R23.8", "I10", False)],
+)
+def test_the_look_of_a_diagnosed_skin_lesion_is_part_of_it(
+    symptom: str, condition: str, integral: bool
+) -> None:
+    assert (integral_to(symptom, [condition]) == condition) is integral
