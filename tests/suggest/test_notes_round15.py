@@ -21,6 +21,8 @@ from assistant.suggest.coding_rules.injuries import (
     _KNIFE_CUT,
     _PLACE,
     encounter_character,
+    external_causes,
+    fall_code,
 )
 from assistant.suggest.coding_rules.pregnancy import (
     childbirth_at_the_delivery,
@@ -31,6 +33,7 @@ from assistant.suggest.coding_rules.symptoms import integral_to
 from assistant.suggest.consolidate import substance_hierarchy
 from assistant.suggest.not_coded import why_not_coded
 from assistant.suggest.reader import Mention, qualifies_previous, read_note, use_disorder_of_line
+from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 from tests.suggest.catalog_fixtures import hierarchy_catalog
 
@@ -432,3 +435,74 @@ def test_the_look_of_a_diagnosed_skin_lesion_is_part_of_it(
     symptom: str, condition: str, integral: bool
 ) -> None:
     assert (integral_to(symptom, [condition]) == condition) is integral
+
+
+@pytest.mark.parametrize(
+    ("sentence", "still_to_come"),
+    [
+        ("Clearance for a right total knee replacement on 2/9.", True),  # the implant is still to come
+        ("s/p left total knee replacement 2018, no pain.", False),
+    ],
+)
+def test_an_implant_named_in_a_preoperative_note_needs_a_past_procedure(
+    sentence: str, still_to_come: bool
+) -> None:
+    note = f"Preoperative evaluation. {sentence}"
+    picks = {"Z96.651": Pick("Z96.651", 0.6, True, [_mention(note, sentence)])}
+    surgery_still_to_come(picks, NoteContext(note=note))
+    assert picks["Z96.651"].final is not still_to_come
+
+
+@pytest.mark.parametrize(
+    ("text", "expanded"),
+    [
+        ("internal hemorrhoids, grade 2", "internal hemorrhoids, 2nd degree"),
+        ("glioma, grade 2", "glioma, grade 2"),  # a grade of another condition stays a grade
+        ("fell off the monkey bars", "fell off the jungle gym"),
+    ],
+)
+def test_grades_and_equipment_in_the_indexs_words(text: str, expanded: str) -> None:
+    assert expand_text(text) == expanded
+
+
+@pytest.mark.parametrize(
+    ("sentence", "code"),
+    [
+        ("fell off the jungle gym at recess", "W09.2XXA"),
+        ("fell from a swing at the park", "W09.1XXA"),
+        ("fell off the porch railing", None),  # no playground equipment: left to the search
+        ("fell down three steps", None),
+    ],
+)
+def test_a_fall_from_playground_equipment(sentence: str, code: str | None) -> None:
+    assert fall_code(sentence) == code
+
+
+@pytest.mark.parametrize(
+    ("sentence", "knife"),
+    [("cut his thumb with a box cutter opening a parcel", True), ("cut her shin on a fence", False)],
+)
+def test_a_box_cutter_is_a_knife(sentence: str, knife: bool) -> None:
+    assert (_KNIFE_CUT.search(sentence) is not None) is knife
+
+
+def _places(place_code: str) -> dict[str, Pick]:
+    codes: dict[str, list[object]] = {
+        "S60": ["ICD-10-CM", "Superficial injury of wrist, hand and fingers", False, None, "category"],
+        "S60.511A": ["ICD-10-CM", "Abrasion of right hand, initial encounter", True, "S60", "code"],
+        place_code: ["ICD-10-CM", "A place of occurrence", True, None, "code"],
+    }
+    catalog = CodeCatalog({"codes": codes, "seven_chr": {"S60": {"A": "initial encounter"}}})
+    note = "Scraped his right hand at work on a pallet.\nA/P: abrasion of right hand."
+    picks = {"S60.511A": Pick("S60.511A", 0.8, True, [_mention(note, "abrasion of right hand")])}
+
+    def search(text: str, prefixes: tuple[str, ...]) -> list[tuple[str, float]]:
+        return [(place_code, 0.9)] if prefixes == ("Y92",) else []
+
+    external_causes(picks, NoteContext(note=note, search=search), catalog, "A")
+    return picks
+
+
+@pytest.mark.parametrize(("place", "coded"), [("Y92.9", False), ("Y92.69", True)])
+def test_no_unspecified_place_is_coded(place: str, coded: bool) -> None:
+    assert (place in _places(place)) is coded

@@ -202,9 +202,25 @@ def preoperative_exam(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCat
     return True
 
 
-# Codes of a state after a procedure: its status (Z98.-) and the intraoperative and postprocedural
-# complications of each body system (H59, H95, I97, J95, K91, N99, G97, M96, T81-T85).
-AFTER_PROCEDURE = ("Z98", "H59", "H95", "I97", "J95", "K91", "N99", "G97", "M96", "T81", "T84", "T85")
+# Codes of a state after a procedure: its status (Z98.-), the implant or graft it leaves (Z95.-, Z96.-) and
+# the intraoperative and postprocedural complications of each body system (H59, H95, I97, J95, K91, N99, G97,
+# M96, T81-T85).
+AFTER_PROCEDURE = (
+    "Z95",
+    "Z96",
+    "Z98",
+    "H59",
+    "H95",
+    "I97",
+    "J95",
+    "K91",
+    "N99",
+    "G97",
+    "M96",
+    "T81",
+    "T84",
+    "T85",
+)
 # What tells a procedure is behind the patient ("s/p", "history of", "in 2019", "3 years ago").
 _DONE_BEFORE = re.compile(
     r"\b(?:s/p|status\s+post|hx|h/o|history|prior|previous|previously|old|ago|had|underwent|(?:19|20)\d\d)\b",

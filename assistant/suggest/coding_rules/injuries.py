@@ -61,7 +61,10 @@ _FOOD_PREPARATION = (
     r"tomato\w*|carrots?|dinner|lunch|a\s+meal|dishes)"
 )
 # A cut by a knife the sentence names ("cut his hand w/ a kitchen knife"): the Index's "Contact, with, knife".
-_KNIFE_CUT = re.compile(r"\b(?:cut|cutting|sliced|lacerated)\b[^.;]{0,60}\b(?:knife|knives)\b", re.I)
+_KNIFE_CUT = re.compile(
+    r"\b(?:cut|cutting|sliced|lacerated)\b[^.;]{0,60}\b(?:knife|knives|box\s+cutter|utility\s+knife|x-?acto)\b",
+    re.I,
+)
 _FOOD_TOOLS = re.compile(r"\b(?:knife|knives|mandoline|peeler|scissors|glass|can\b|lid|grater|blender)", re.I)
 # Walking a pet is its own activity (Y93.K1), not walking (Y93.01).
 _WALKING = r"walking(?:\s+(?:her|his|the|their|a|my|our)\s+(?:dogs?|puppy|pet|animal))?"
@@ -112,6 +115,7 @@ _HOME = re.compile(r"\b(?:home|house|apartment)\b", re.IGNORECASE)
 # A room's name that names a tool ("kitchen knife") is no place.
 _NOT_A_TOOL = r"(?!\s+(?:knife|knives|scissors|shears|utensils?|appliances?))"
 _ROOMS = ("kitchen", "bathroom", "bedroom", "garden or yard", "garage", "driveway")
+UNSPECIFIED_PLACE = "Y92.9"
 TRANSPORT_PREFIXES = ("V",)
 ACCIDENT_PREFIXES = ("W", "X0", "X1", "X2", "X3", "X5")
 ASSAULT_PREFIXES = ("X9", "Y0")
@@ -269,6 +273,11 @@ def mechanism_clause(sentence: str) -> str | None:
     return None
 
 
+# "fell off the monkey bars", "fall from a swing": the thing fallen from, after its verb
+_FALL_OFF = (
+    r"\b(?:fell|falls?|falling|fallen)\b[^.;]{0,40}?\b(?:off|from|out\s+of)\s+(?:of\s+)?"
+    r"(?:the\s+|a\s+|an\s+|his\s+|her\s+)?"
+)
 # Falls on the same level whose cause the W-code titles name in words a search does not reach from the
 # note ("slipped on ice" is W00, not "fall from ice-skates"); the first row that matches wins.
 _FALLS = (
@@ -286,6 +295,15 @@ _FALLS = (
             re.I,
         ),
         "W01.0XXA",
+    ),
+    # a fall from playground equipment (External Cause Index: Fall, from, playground equipment, jungle gym
+    # W09.2, slide W09.0, swing W09.1, other W09.8)
+    (re.compile(rf"{_FALL_OFF}(?:monkey\s+bars|jungle\s+gym|climbing\s+frame)\b", re.I), "W09.2XXA"),
+    (re.compile(rf"{_FALL_OFF}slide\b", re.I), "W09.0XXA"),
+    (re.compile(rf"{_FALL_OFF}swings?(?:\s+set)?\b", re.I), "W09.1XXA"),
+    (
+        re.compile(rf"{_FALL_OFF}(?:trampoline|seesaw|teeter[- ]totter|merry[- ]go[- ]round)\b", re.I),
+        "W09.8XXA",
     ),
     # a fall the note tells nothing more of (External Cause Index: Fall, falling (accidental) W19)
     (
@@ -318,8 +336,8 @@ def _stated(rx: re.Pattern[str], sentence: str) -> bool:
 
 
 def fall_code(sentence: str) -> str | None:
-    """The W00/W01 code a same-level fall sentence names, or W19 for a fall told no further, at the initial
-    encounter; None for any other."""
+    """The W00/W01 code a same-level fall sentence names, the W09 code of the playground equipment fallen
+    from, or W19 for a fall told no further, at the initial encounter; None for any other."""
     code = next((code for rx, code in _FALLS if _stated(rx, sentence)), None)
     if code == "W01.0XXA" and _STRUCK.search(_NOT_STRUCK.sub(" ", sentence)):
         return None  # W01.1x: striking against an object, which the search names better
@@ -384,7 +402,7 @@ def external_causes(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatal
     place = (_PLACE.search(how) if how else None) or _PLACE.search(ctx.note)
     if place and "Y92" not in have:
         found = _best(ctx, catalog, _place_query(place.group(0), how or ""), ("Y92",), char, "place")
-        if found:
+        if found and found != UNSPECIFIED_PLACE:  # Y92.9 is never coded for a place not stated (I.C.20.b)
             evidence = [ctx.mention(*_span(ctx, place))]
             add_pick(picks, catalog, found, score * 0.98, evidence, "place of occurrence (I.C.20.b)")
     activity = (
