@@ -53,7 +53,7 @@ _SERVICE_DUE = re.compile(
 _SERVICE_LATER = re.compile(
     r"^(?:[\w/-]+\s+){0,3}(?:removal|recheck|re-check|check|visit|appointment|appt|exam)\s+"
     r"(?:in\s+|at\s+|after\s+)?(?:\d+(?:\s*[-\u2013]\s*\d+)?|one|two|three|four|six|a)\s*"
-    r"(?:d|days?|wks?|weeks?|mos?|months?)\b",
+    r"(?:d|days?|wks?|weeks?|mos?|months?)\b[\s.!]*$",  # the chunk ends there: "... for a buckle fx" is read
     re.IGNORECASE,
 )
 _PLANNED_TRANSPLANT = re.compile(

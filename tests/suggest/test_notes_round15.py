@@ -31,7 +31,7 @@ from assistant.suggest.coding_rules.pregnancy import (
 )
 from assistant.suggest.coding_rules.symptoms import integral_to
 from assistant.suggest.consolidate import substance_hierarchy
-from assistant.suggest.not_coded import why_not_coded
+from assistant.suggest.not_coded import _SERVICE_LATER, why_not_coded
 from assistant.suggest.reader import Mention, qualifies_previous, read_note, use_disorder_of_line
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
@@ -506,3 +506,11 @@ def _places(place_code: str) -> dict[str, Pick]:
 @pytest.mark.parametrize(("place", "coded"), [("Y92.9", False), ("Y92.69", True)])
 def test_no_unspecified_place_is_coded(place: str, coded: bool) -> None:
     assert (place in _places(place)) is coded
+
+
+@pytest.mark.parametrize(
+    ("chunk", "later"),
+    [("wound check in 3 days", True), ("cast removal in 2 wks for the buckle fracture", False)],
+)
+def test_a_service_still_to_come_ends_its_chunk(chunk: str, later: bool) -> None:
+    assert (_SERVICE_LATER.match(chunk) is not None) is later
