@@ -20,6 +20,7 @@ from assistant.suggest.coding_rules.injuries import (
     _EQUIPMENT_ACTIVITY,
     _KNIFE_CUT,
     _PLACE,
+    displacement_said_elsewhere,
     encounter_character,
     external_causes,
     fall_code,
@@ -514,3 +515,35 @@ def test_no_unspecified_place_is_coded(place: str, coded: bool) -> None:
 )
 def test_a_service_still_to_come_ends_its_chunk(chunk: str, later: bool) -> None:
     assert (_SERVICE_LATER.match(chunk) is not None) is later
+
+
+_TORUS = "torus-like fracture of lower end of right radius, initial encounter for closed fracture"
+FRACTURE = hierarchy_catalog(
+    {"S52.521A": f"Displaced {_TORUS}", "S52.524A": f"Nondisplaced {_TORUS}"},
+    {
+        "S52": "Fracture of forearm",
+        "S52.5": "Fracture of lower end of radius",
+        "S52.52": "Torus-like fracture of lower end of radius",
+        "S52.521": "Displaced torus-like fracture of lower end of right radius",
+        "S52.524": "Nondisplaced torus-like fracture of lower end of right radius",
+    },
+)
+
+
+@pytest.mark.parametrize(
+    ("diagnosis", "code"),
+    [
+        ("Dx: distal radius fx, right", "S52.524A"),  # the imaging line's nondisplaced is the fracture's
+        ("Dx: displaced distal radius fx, right", "S52.521A"),  # the diagnosis line says displaced
+    ],
+)
+def test_a_fracture_called_nondisplaced_elsewhere_in_the_note(diagnosis: str, code: str) -> None:
+    note = f"XR: nondisplaced fracture of the distal right radius.\n{diagnosis}"
+    picks = {
+        "S52.521A": Pick("S52.521A", 0.7, True, [_mention(note, diagnosis)]),
+        "S52.524A": Pick(
+            "S52.524A", 0.2, False, [_mention(note, "nondisplaced fracture of the distal right radius")]
+        ),
+    }
+    displacement_said_elsewhere(picks, FRACTURE)
+    assert [c for c, p in picks.items() if p.final] == [code]

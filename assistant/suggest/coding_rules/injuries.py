@@ -481,7 +481,41 @@ def unspecified_region(picks: dict[str, Pick]) -> None:
         demote(pick, "an injury of an unspecified region beside the injury coded by its site (I.C.19.b)")
 
 
+# A fracture the note calls nondisplaced somewhere (the imaging line) while its diagnosis line says neither
+# (I.C.19.c.1: "displaced" is only the default when the note does not say).
+_NONDISPLACED = re.compile(r"\b(?:non-?displaced|undisplaced)\b", re.IGNORECASE)
+_DISPLACED = re.compile(r"(?<![\w-])displaced\b", re.IGNORECASE)
+
+
+def _nondisplaced_sibling(catalog: CodeCatalog, code: str) -> str | None:
+    title = catalog.title(code)
+    if not title.lower().startswith("displaced "):
+        return None
+    wanted = "nondisplaced " + title[len("displaced ") :].lower()
+    return next((c for c in catalog.leaves_under(code[:5]) if catalog.title(c).lower() == wanted), None)
+
+
+def displacement_said_elsewhere(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
+    """A final "displaced" fracture code takes its nondisplaced sibling when another mention of the same
+    fracture says nondisplaced and the fracture's own mentions say nothing of displacement."""
+    for pick in [p for p in picks.values() if p.final and p.code[:1] == "S"]:
+        sibling = _nondisplaced_sibling(catalog, pick.code)
+        other = picks.get(sibling) if sibling else None
+        if other is None or other.final or other.vetoed:
+            continue
+        if not any(_NONDISPLACED.search(m.text) for m in other.mentions):
+            continue
+        if any(_DISPLACED.search(m.text) or _NONDISPLACED.search(m.text) for m in pick.mentions):
+            continue
+        picks.pop(pick.code)
+        reason = f"{other.code}: the note says the fracture is nondisplaced (I.C.19.c.1)"
+        target = add_pick(picks, catalog, other.code, pick.score, pick.mentions, reason)
+        if target is None:
+            picks[pick.code] = pick
+
+
 def injury_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    displacement_said_elsewhere(picks, catalog)
     unstated_injuries(picks, ctx)
     unspecified_region(picks)
     open_bites(picks, ctx, catalog)
