@@ -29,6 +29,7 @@ from assistant.suggest.coding_rules.pregnancy import (
     childbirth_at_the_delivery,
     childbirth_sibling,
     delivery_only_at_delivery,
+    pregnancy_condition_told_past,
 )
 from assistant.suggest.coding_rules.symptoms import integral_to
 from assistant.suggest.consolidate import substance_hierarchy
@@ -546,4 +547,31 @@ def test_a_fracture_called_nondisplaced_elsewhere_in_the_note(diagnosis: str, co
         ),
     }
     displacement_said_elsewhere(picks, FRACTURE)
+    assert [c for c, p in picks.items() if p.final] == [code]
+
+
+@pytest.mark.parametrize(
+    ("line", "code"),
+    [
+        ("Had GDM, diet controlled; GTT today normal.", "Z86.32"),  # told as past after the delivery
+        ("GDM, diet controlled, sugars still high.", "O24.410"),  # still the condition
+    ],
+)
+def test_a_pregnancy_condition_told_as_past_after_the_delivery(line: str, code: str) -> None:
+    note = f"Postpartum visit, 5 weeks after a vaginal delivery.\n{line}"
+    catalog = hierarchy_catalog(
+        {
+            "O24.410": "Gestational diabetes mellitus in pregnancy, diet controlled",
+            "Z86.32": "Personal history of gd",
+        },
+        {
+            "O24": "Diabetes in pregnancy",
+            "O24.4": "Gestational diabetes",
+            "O24.41": "GDM in pregnancy",
+            "Z86": "H",
+        },
+    )
+    words = line.split(",")[0]
+    picks = {"O24.410": Pick("O24.410", 0.6, True, [_mention(note, words)])}
+    pregnancy_condition_told_past(picks, NoteContext(note=note, pregnant=True), catalog)
     assert [c for c, p in picks.items() if p.final] == [code]

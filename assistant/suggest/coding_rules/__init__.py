@@ -48,6 +48,7 @@ from assistant.suggest.coding_rules.pregnancy import (
     excluded_in_pregnancy,
     hypertension_in_pregnancy,
     outcome_of_delivery,
+    pregnancy_condition_told_past,
     previous_cesarean,
     trimester_of_the_weeks,
 )
@@ -120,6 +121,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     trimester_of_the_weeks(picks, ctx, catalog)
     carrier_in_pregnancy(picks, ctx, catalog)
     childbirth_at_the_delivery(picks, ctx, catalog)
+    pregnancy_condition_told_past(picks, ctx, catalog)
     previous_cesarean(picks, ctx, catalog)
     outcome_of_delivery(picks, ctx, catalog)
     delivery_only_at_delivery(picks, ctx, catalog)

@@ -359,6 +359,24 @@ def excluded_in_pregnancy(picks: dict[str, Pick], ctx: NoteContext, catalog: Cod
             break
 
 
+# A condition of the pregnancy told in the past after the delivery ("Had GDM, diet controlled; GTT normal" at
+# the postpartum visit) is its history: gestational diabetes Z86.32, another complication of pregnancy Z87.59.
+_HAD = re.compile(r"^\W*(?:had|h/o|hx\s+of|history\s+of)\b", re.IGNORECASE)
+PREGNANCY_HISTORY = (("O24.4", "Z86.32"), ("O13", "Z87.59"), ("O14", "Z87.59"), ("O11", "Z87.59"))
+
+
+def pregnancy_condition_told_past(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    if ctx.delivered or not POSTPARTUM.search(ctx.note):
+        return
+    for code, pick in list(picks.items()):
+        history = next((z for prefix, z in PREGNANCY_HISTORY if code.startswith(prefix)), None)
+        if history is None or not pick.final or not all(_HAD.match(m.text) for m in pick.mentions):
+            continue
+        why = f"{history}: a condition of the pregnancy told as past after the delivery (I.C.21.c.4)"
+        if add_pick(picks, catalog, history, pick.score, pick.mentions, why) is not None:
+            demote(pick, f"told as past after the delivery: coded {history}")
+
+
 # O80 "Encounter for full-term uncomplicated delivery" (I.C.15.b.4): the delivery stay only
 UNCOMPLICATED_DELIVERY = "O80"
 
