@@ -99,6 +99,9 @@ def _trie_regex(keys: list[str]) -> str:
     return build(trie)
 
 
+_SCADDING = {"1": "of lymph nodes", "2": "of lung and lymph nodes", "3": "of lung", "4": "of lung"}
+
+
 def _roman(value: str) -> str:
     return {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5"}[value.lower()]
 
@@ -177,6 +180,11 @@ _SHAPES: list[tuple[re.Pattern[str], object]] = [
     (
         re.compile(r"\bckd\s*(?:stage\s*|st\.?\s*)?([1-5][ab]?)\b", re.IGNORECASE),
         lambda m: f"chronic kidney disease stage {m.group(1).lower()}",
+    ),
+    # a sarcoidosis's Scadding stage on chest imaging: I hilar nodes, II nodes and lung, III and IV lung only
+    (
+        re.compile(r"\bscadding\s+stage\s+(iv|iii|ii|i|[1-4])\b", re.IGNORECASE),
+        lambda m: _SCADDING[_roman(m.group(1)) if not m.group(1).isdigit() else m.group(1)],
     ),
     (re.compile(r"\bstage\s+(iii|iv|ii|i|v)\b", re.IGNORECASE), lambda m: "stage " + _roman(m.group(1))),
     # "G2P1001" is gravida 2 with the TPAL counts (term, preterm, abortions, living): para = term + preterm

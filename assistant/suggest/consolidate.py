@@ -340,6 +340,29 @@ def drop_covered(picks: dict[str, Pick]) -> None:
             pick.warnings.append(why)
 
 
+# A psychoactive substance's use (F1x.9), abuse (F1x.1) and dependence (F1x.2) are one disorder at one level:
+# with two of them documented only the higher is coded (I.C.5.b.2).
+_SUBSTANCE_LEVEL = {"9": 0, "1": 1, "2": 2}
+
+
+def substance_hierarchy(picks: dict[str, Pick]) -> None:
+    """Of a substance's use, abuse and dependence codes final together, only the highest level stays."""
+    top: dict[str, int] = {}
+    for code, pick in picks.items():
+        if pick.final and re.fullmatch(r"F1[0-689]\.[129]\w*", code):
+            top[code[:3]] = max(top.get(code[:3], 0), _SUBSTANCE_LEVEL[code[4]])
+    for code, pick in picks.items():
+        if (
+            pick.final
+            and re.fullmatch(r"F1[0-689]\.[129]\w*", code)
+            and _SUBSTANCE_LEVEL[code[4]] < top[code[:3]]
+        ):
+            pick.final = False
+            pick.warnings.append(
+                "use, abuse and dependence of one substance: only the highest is coded (I.C.5.b.2)"
+            )
+
+
 def _with_names(title: str, words: set[str]) -> bool:
     """A title's "with" part names one of ``words`` (a word's first six letters: "calculous" for
     "calculus")."""

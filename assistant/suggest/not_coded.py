@@ -50,6 +50,13 @@ _SERVICE_DUE = re.compile(
     r"vaccines?|shots?|visit|check|eval(?:uation)?)\s+(?:is\s+)?(?:due(?!\s+to\b)|overdue|scheduled|pending|planned)\b",
     re.IGNORECASE,
 )
+# A service given a time to come ("suture removal 10-12 d", "wound check in 2 days"): the plan.
+_SERVICE_LATER = re.compile(
+    r"^(?:[\w/-]+\s+){0,3}(?:removal|recheck|re-check|check|visit|appointment|appt|exam)\s+"
+    r"(?:in\s+|at\s+|after\s+)?(?:\d+(?:\s*[-\u2013]\s*\d+)?|one|two|three|four|six|a)\s*"
+    r"(?:d|days?|wks?|weeks?|mos?|months?)\b[\s.!]*$",  # the chunk ends there: "... for a buckle fx" is read
+    re.IGNORECASE,
+)
 _PLANNED_TRANSPLANT = re.compile(
     r"^\s*(?:[\w-]+\s+){0,2}transplant(?:ation)?\s+(?:evaluation|eval|referral|work-?up|candidacy|candidate|"
     r"listing|wait-?list(?:ed)?|options?|education|consult(?:ation)?|planning)\b",
@@ -278,7 +285,7 @@ _ORDERED_TESTS_RE = re.compile(
 )
 # Prevention of a condition is not the condition ("malaria prophylaxis", "fall precautions", "HIV PrEP").
 _PREVENTION_RE = re.compile(
-    r"\b(?:prophylaxis|prophylactic|precautions|(?-i:PrEP|PEP))\b|"
+    r"\b(?:prophylaxis|prophylactic|ppx|precautions|(?-i:PrEP|PEP))\b|"
     # what a plan prevents ("aspirin for preeclampsia prevention"), not a device placed for prevention
     # ("primary prevention ICD 2022")
     r"\bprevention\W*$",
@@ -409,8 +416,10 @@ _SPECIALTY_SHORT = (
     r"ob/gyn|ent|ophtho|optho|ortho|msk|vascular|hepatology|hepato|allergy|immunology|geri|sleep|pain"
 )
 _SPECIALTY_LABEL_RE = re.compile(rf"(?:{_SPECIALTIES}|{_SPECIALTY_SHORT})", re.IGNORECASE)
+# "Outpt addiction/psych f/u": the setting, the service and a specialty's shorthand joined by "/".
 _SPECIALTY_VISIT_RE = re.compile(
-    rf"^(?:(?:addiction|general|adult|pediatric|outpatient|inpatient)\s+)?(?:{_SPECIALTIES})(?:\s+(?:{_SPECIALTIES}))?"
+    r"^(?:(?:outpt|inpt|outpatient|inpatient)\s+)?(?:(?:addiction|general|adult|pediatric)(?:\s+|\s*/\s*))?"
+    rf"(?:{_SPECIALTIES}|(?<=/)(?:{_SPECIALTY_SHORT}))(?:\s+(?:{_SPECIALTIES}))?"
     r"(?:\s+(?:f/u|fu|follow[- ]?up|visit|consult(?:ation)?|clinic|note|new\s+patient|post-?op\s+visit|"
     r"intake|evaluation|eval))*$",
     re.IGNORECASE,
@@ -562,7 +571,7 @@ def why_not_coded(chunk: str) -> str | None:
         return "vitals or labs"
     if _TEST_RE.match(text) or (_ORDERED_TESTS_RE.match(text) and not _DIAGNOSTIC_WORDS.search(text)):
         return "test"
-    if _SERVICE_DUE.match(text):
+    if _SERVICE_DUE.match(text) or _SERVICE_LATER.match(text):
         return "plan"
     if _PREVENTION_RE.search(text) or _RISK_RE.match(text):
         return "prevention"

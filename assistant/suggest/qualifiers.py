@@ -116,7 +116,14 @@ _TITLE_CONTROL = (
 )
 
 
+# A treatment the note denies ("never on insulin or metformin", "no insulin needed") controls nothing: the
+# denial runs to the end of its clause.
+_DENIED_CONTROL = re.compile(r"\b(?:never|not|no|without|off)\b[^.;,()\n]*", re.I)
+
+
 def _control(text: str, title: bool) -> str | None:
+    if not title:
+        text = _DENIED_CONTROL.sub(" ", text)
     return next((name for name, rx in (_TITLE_CONTROL if title else _NOTE_CONTROL) if rx.search(text)), None)
 
 

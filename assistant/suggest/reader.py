@@ -214,11 +214,12 @@ _SENTENCE_RE = re.compile(r"(?:[^\n.!?]|[.](?=\d)|(?<=\b[A-Za-z])[.](?=[ \t]+[a-
 _MIXED_PAIR = re.compile(r"\bmixed\s+[\w-]+\s*$", re.IGNORECASE)  # "mixed A" waits for its "and B"
 _STATUS_POST = re.compile(r"\s*(?:s/p|status\s+post)\s", re.IGNORECASE)
 _CHUNK_SPLIT = re.compile(
-    r";|,(?!\d)|(?<!-)\band\b(?!-|\s+(?:vomiting|without|with))|\s&\s(?!(?:vomiting|without|with)\b)|\bbut\b|\bwhile\b|\bplus\b|\s[-–—]+\s|:\s|\s/\s|"
+    r";|,(?!\d)|(?<!-)\band\b(?!-|\s+(?:vomiting|without|with|below|above)\b)|\s&\s(?!(?:vomiting|without|with)\b)|"
+    r"\bbut\b|\bwhile\b|\bplus\b|\s[-–—]+\s|:\s|\s/\s|"
     # an arrow leads from a problem to its plan or its outcome ("speech delay -> refer to EI"); between
     # values it is a trend ("AFP 1,200 -> 520"), one chunk
     r"(?<=[A-Za-z])\s(?:->|=>|\u2192)\s(?=[A-Za-z])|"
-    r"\s(?:\d{1,2}|[a-hA-H])\)\s|\s#(?=\w)|(?<=\w)\s+(?=(?:s/p|status\s+post)\s)|"
+    r"\s(?:\d{1,2}|[a-hA-H])\)\s|\s#(?=\w)|(?<=\w)(?<!aftercare)\s+(?=(?:s/p|status\s+post)\s)|"
     # a bracketed list of results read normal ("anemia (iron, B12, folate nl)"): each test is its own chunk
     r"\s\((?=[^()]*\b(?:nl|normal|wnl|negative|neg|unremarkable)\))|"
     r"\b(?:presents?|presented|presenting|complains?|complaining|admitted|came\s+in)\s+(?:with|of|for)\b|\bc/o\b|"
@@ -585,7 +586,9 @@ _ORIGIN = r"(?:primary|secondary|idiopathic|essential|familial|congenital|acquir
 _ONSET = r"(?:early|late|adult|childhood|juvenile|young[- ]adult)[- ]onset"
 # The stage the titles subdivide by ("Macular degeneration, intermediate stage", "CKD, stage 3b").
 _STAGE = (
-    r"(?:(?:early|intermediate|advanced|late|end)[- ](?:dry\s+)?stage|stage\s+(?:[0-5]|i{1,3}|iv|v)[a-c]?|"
+    r"(?:(?:early|intermediate|advanced|late|end)[- ](?:dry\s+)?stage|"
+    # a named staging system before the stage ("Scadding stage II", "FIGO stage IB")
+    r"(?:(?:scadding|gold|figo|rai|binet|ann\s+arbor|ajcc|clinical|pathologic)\s+)?stage\s+(?:[0-5]|i{1,3}|iv|v)[a-c]?|"
     r"(?:with\s+)?(?:active|inactive)\s+(?:choroidal\s+neovascularization|cnv)|(?:with\s+)?inactive\s+scar)"
 )
 # A burn's depth ("Burn of R hand, 2nd degree"): the 5th character of its T20-T25 code.
@@ -593,6 +596,16 @@ _BURN_DEPTH = (
     r"(?:first|second|third|1st|2nd|3rd)[- ]degree(?:\s+burns?)?|(?:partial|full)[- ]thickness(?:\s+burns?)?"
 )
 _REMISSION = r"(?:in\s+)?(?:(?:early|sustained|partial|full|complete)\s+)?remission(?:\s*\([^)]*\)?)?"
+# How far an embolism or a lesion reaches, in the words the titles subdivide by ("PE, single subsegmental
+# LLL" I26.93, "saddle", "multiple subsegmental"), and a grade a classification gives the condition before it
+# ("Esophagitis, LA grade B", "Internal hemorrhoids, grade 3").
+_EXTENT = (
+    r"(?:(?:single|multiple|solitary)\s+)?(?:subsegmental|segmental|lobar|saddle)"
+    r"(?:\s+(?:[rl][uml]l|lobes?))?"
+)
+_GRADE = (
+    r"(?:(?:la|los\s+angeles)\s+)?grade\s+(?:[a-d1-4]|i{1,3}|iv)\b(?:\s*,?\s*(?:with|without|w/o)\s+\w+)?"
+)
 # What a test or a procedure found, after its colon ("Colonoscopy for screening: found 2 adenomas"): the
 # findings are conditions of their own, not words of the procedure.
 _FINDINGS_AFTER = re.compile(
@@ -608,6 +621,7 @@ _COMPLETES_PREVIOUS = re.compile(
     rf"{_SITE}|"
     rf"{_SERO}|[a-z]+(?:\s+[a-z]+)?\s+type|[rl][uml]l|{_SPINE_REGION}|"
     rf"{_STRUCTURE}|{_BREAST_PART}|{_ULCER_DEPTH}|{_EPISODE}|{_REMISSION}|{_ONSET}|{_ORIGIN}|{_WITH_FEATURE}|{_STAGE}|{_BURN_DEPTH}|"
+    rf"{_EXTENT}|{_GRADE}|"
     rf"{_INJURY_ENCOUNTER})[\s.!?]*",
     re.IGNORECASE,
 )
@@ -823,6 +837,13 @@ def _test_looks_for(before: str, trigger: str) -> bool:
     return _LOOKS_FOR.fullmatch(trigger.strip()) is not None and _TEST_BEFORE.search(before) is not None
 
 
+def _own_parenthesis(between: str) -> bool:
+    """A parenthesis that names its own subject before a denial ("ovarian ca (sister BRCA neg)"): the denial
+    is the parenthesis's, not the condition's before it ("lupus (ruled out)" stays denied)."""
+    opened = between.rfind("(")
+    return opened >= 0 and ")" not in between[opened:] and bool(tokens(between[opened + 1 :]))
+
+
 @per_request  # a sentence's chunks each look for the triggers around them: the sentence is scanned once
 def _trigger_matches(sentence: str) -> tuple[tuple[re.Match[str], ...], ...]:
     """The negation, uncertainty, history, family and post-negation triggers' matches in a sentence."""
@@ -870,7 +891,7 @@ def _scope_flags(sentence: str, chunk_start: int, chunk_end: int) -> tuple[dict[
             between + sentence[m.start() :]
         )  # "Neonatal jaundice, resolved"
         after_dash = _DASH.split(between)[-1] if _DASH.search(between) else ""
-        apart = _TERM_RE.search(between) or "," in between or tokens(after_dash)
+        apart = _TERM_RE.search(between) or "," in between or tokens(after_dash) or _own_parenthesis(between)
         if _ANSWER_ONLY.fullmatch(m.group(0)) and not label:
             continue  # "adenopathy not present on the old film": only as a label's answer
         if m.start() >= chunk_start and (label or not apart):
@@ -995,6 +1016,30 @@ def read_dictation(note: str) -> str:
     return "".join(out)
 
 
+# A use disorder told without its substance ("# Cocaine use - used twice ... Mild use disorder (2 criteria)"):
+# the substance the problem line named before it.
+_SUBSTANCES = (
+    r"alcohol|etoh|opioids?|opiates?|heroin|fentanyl|cocaine|cannabis|marijuana|thc|methamphetamine|"
+    r"amphetamines?|stimulants?|benzodiazepines?|sedatives?|hallucinogens?|inhalants?|nicotine|tobacco"
+)
+_BARE_USE_DISORDER = re.compile(
+    r"^\W*(?:(mild|moderate|severe)\s+)?(?:substance\s+)?use\s+disorder\b(?:\W+(mild|moderate|severe)\b)?",
+    re.IGNORECASE,
+)
+
+
+def use_disorder_of_line(note: str, line_start: int, start: int, query: str) -> str:
+    """The query of a use disorder said without a substance, with the substance its line named before it."""
+    bare = _BARE_USE_DISORDER.match(query)
+    if bare is None or re.search(rf"\b(?:{_SUBSTANCES})\b", query, re.IGNORECASE):
+        return query
+    named = re.findall(rf"\b({_SUBSTANCES})\b", note[line_start:start], re.IGNORECASE)
+    if not named:
+        return query
+    severity = bare.group(1) or bare.group(2)
+    return f"{named[-1].lower()} use disorder" + (f", {severity.lower()}" if severity else "")
+
+
 def read_note(
     note: str,
     joined: Joined = _never_joined,
@@ -1114,6 +1159,7 @@ def read_note(
                 if c_start in spread_sites:
                     mention.query = SECONDARY_OF + mention.query
                 mention.query = scoped_site(sentence, mention.query)
+                mention.query = use_disorder_of_line(note, line_start, a, mention.query)
                 mention.not_coded = (
                     (REPLACED if c_start in replaced or _replaced_then(note, mention) else None)
                     or why_not_coded(mention.text)

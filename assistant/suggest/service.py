@@ -694,6 +694,7 @@ class SuggestionService:
                 ranked_tail.keep_folded(tail, ranked_tail.folded(dropped, picks, absorbed))
             hcpcs_gate(tail, context, self.catalog)
             self._pair_rules(picks, request.text)
+            coding_rules.after_pairing(picks, context, self.catalog)
             consolidate.drop_contradicting_siblings(picks, self.catalog)
             if (
                 not facts.phrase
@@ -702,6 +703,7 @@ class SuggestionService:
             consolidate.drop_covered(picks)
             if not facts.phrase:
                 consolidate.excluded_to_combination(picks, self.catalog)
+            consolidate.substance_hierarchy(picks)
             self._excludes1(picks)
             drop_integral_symptoms(picks, context, self.catalog)  # beside the combination just made (I.B.5)
             if learned:  # FLOOR is one of the ranker's probabilities

@@ -18,7 +18,7 @@ from assistant.suggest.coding_rules.antineoplastic import (
 )
 from assistant.suggest.coding_rules.bilateral import both_sides_without_a_bilateral_code
 from assistant.suggest.coding_rules.chronic_pain import chronic_site_pain
-from assistant.suggest.coding_rules.combination import combine
+from assistant.suggest.coding_rules.combination import combine, hypertension_after_pairing
 from assistant.suggest.coding_rules.context import CodeSearch, NoteContext
 from assistant.suggest.coding_rules.copd import copd_with_lower_respiratory_infection
 from assistant.suggest.coding_rules.dementia import dementia_in_other_diseases, dementia_of_the_disease
@@ -42,11 +42,13 @@ from assistant.suggest.coding_rules.postprocedural import (
 )
 from assistant.suggest.coding_rules.pregnancy import (
     carrier_in_pregnancy,
+    childbirth_at_the_delivery,
     conditions_in_pregnancy,
     delivery_only_at_delivery,
     excluded_in_pregnancy,
     hypertension_in_pregnancy,
     outcome_of_delivery,
+    pregnancy_condition_told_past,
     previous_cesarean,
     trimester_of_the_weeks,
 )
@@ -118,6 +120,8 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     conditions_in_pregnancy(picks, ctx, catalog)
     trimester_of_the_weeks(picks, ctx, catalog)
     carrier_in_pregnancy(picks, ctx, catalog)
+    childbirth_at_the_delivery(picks, ctx, catalog)
+    pregnancy_condition_told_past(picks, ctx, catalog)
     previous_cesarean(picks, ctx, catalog)
     outcome_of_delivery(picks, ctx, catalog)
     delivery_only_at_delivery(picks, ctx, catalog)
@@ -139,10 +143,22 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     encounter_codes(picks, ctx, catalog)
 
 
+def after_pairing(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    """The rules that depend on codes the pairing notes made final after the rules ran."""
+    hypertension_after_pairing(picks, ctx, catalog)
+
+
 def after_first_listed(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     """The rules that depend on which codes are final, again once the first-listed code was made final
     (an injury found only then takes its 7th character and its external causes, I.C.19-20)."""
     injury_rules(picks, ctx, catalog)
 
 
-__all__ = ["CodeSearch", "NoteContext", "after_first_listed", "apply_coding_rules", "context_for"]
+__all__ = [
+    "CodeSearch",
+    "NoteContext",
+    "after_first_listed",
+    "after_pairing",
+    "apply_coding_rules",
+    "context_for",
+]

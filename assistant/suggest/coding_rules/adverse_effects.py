@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.suggest.abbreviations import expand_text
+from assistant.suggest.abbreviations import expand_span, expand_text
 from assistant.suggest.coding_rules.antineoplastic import antineoplastic_class
 from assistant.suggest.coding_rules.context import NoteContext, add_pick, demote
 from assistant.suggest.drug_classes import table_term
@@ -51,10 +51,12 @@ _CLASS_TERMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "selective serotonin reuptake inhibitor",
         ),
         (r"clopidogrel|prasugrel|ticagrelor|plavix|brilinta", "antithrombotic drug"),
+        (r"aromatase\s+inhibitors?|anastrozole|letrozole|exemestane", "antiestrogen"),
         (r"beta[- ]?blockers?|[a-z]+olol", "beta adrenoreceptor antagonist"),
     )
 )
-_DRUG = r"[A-Za-z][A-Za-z0-9-]{2,30}(?:\s+inhibitors?)?"
+# a drug's name, or two capitals a note's context expands to a drug class ("arthralgia from AI")
+_DRUG = r"(?:[A-Za-z][A-Za-z0-9-]{2,30}|(?-i:[A-Z]{2}s?\b))(?:\s+inhibitors?)?"
 # How long or how much of the drug was taken ("due to long-term prednisone"), and a route that leaves the
 # Drug table's row as it is ("due to inhaled corticosteroid", "from IV contrast"): not the drug's name.
 _COURSE = (
@@ -174,6 +176,11 @@ def drug_adverse_effects(picks: dict[str, Pick], ctx: NoteContext, catalog: Code
             continue
         drug = m.group("d5") or m.group("d1") or m.group("d2") or m.group("d3") or m.group("d4")
         which = next(k for k in ("1", "2", "3", "4") if m.group("d" + k))
+        if len(drug.rstrip("s")) == 2:  # two capitals: the class their context spells out, or nothing
+            where = m.span("d5" if m.group("d5") else "d" + which)
+            drug = expand_span(ctx.note, *where)
+            if len(drug.rstrip("s")) == 2 or class_term(drug) is None:
+                continue
         known = antineoplastic_class(drug) or class_term(drug)
         if which == "3" and not known:
             continue  # a name before a condition is a drug's only when it is a known class or regimen

@@ -50,6 +50,23 @@ _OTHER_KINDS = re.compile(
 # unspecified code of the same condition beside it ("cataract extraction" read as H26.9) is that one.
 _PRIMARY = re.compile(r"\bprimary\b|\bage-related\b|\bsenile\b", re.IGNORECASE)
 _WITHOUT = re.compile(r"\b(?:without|w/o|no|not|denies|negative)\b", re.IGNORECASE)
+# A link the note denies beside the condition ("nuclear cataract OS (not diabetic per ophtho)", "CKD, not due
+# to HTN", "neuropathy unrelated to her diabetes"): the "with" presumption yields to the provider (I.A.15).
+_LINK_DENIED = re.compile(
+    r"\b(?:not|non-?)\s*(?:diabetic|hypertensive|(?:due|related|secondary)\s+to\b)|\bunrelated\s+to\b",
+    re.IGNORECASE,
+)
+
+
+def _link_denied(ctx: NoteContext, catalog: CodeCatalog, partner: Pick) -> bool:
+    """The note denies the link within a few words after a word of the partner's own title."""
+    words = set(tokens(catalog.title(partner.code))) - _QUALIFIER_WORDS
+    for m in _LINK_DENIED.finditer(ctx.note):
+        before = ctx.note[max(0, m.start() - 60) : m.start()]
+        line = re.split(r"[.;\n]", before)[-1]
+        if words & set(tokens(line)):
+            return True
+    return False
 
 
 # Hypertension as a note writes it: the family's documented words, and what another kind leaves of it.
@@ -416,52 +433,56 @@ def combine(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> N
     unspecified_partners(picks, catalog)
     named_in_one_mention(picks, catalog)
     for family in FAMILIES:
-        check_family(picks, ctx, catalog, family)
-        complete_in_family(picks, catalog, family)
-        bases = sorted(
-            (p for p in picks.values() if p.final and family.is_base(p.code)), key=lambda p: -p.score
-        )
-        if not bases:
-            named = _base_named_with_partner(picks, catalog, family)
-            if named is None:
-                continue
-            bases = [named]
-        base = bases[0]
-        members = family.members(catalog, base.code)
-        if _plain(catalog, base.code):
-            members = [c for c in members if c != base.code]
-        waiting = _waiting_partners(picks, catalog)
-        partners = [
-            p
-            for p in picks.values()
-            if (p.final or p.code in waiting)
-            and not family.is_base(p.code)
-            and not p.code.startswith("Z")
-            and catalog.system(p.code) == "ICD-10-CM"
-            and (family.presumed or _linked(ctx, base, p))
-            and not (family.presumed and _of_itself(picks, catalog, p.code))
-        ]
-        taken: set[str] = set()
-        while partners:
-            options = [c for c in (_evaluate(catalog, m, base, partners) for m in members) if c]
-            if not options:
-                options = [c for c in (_evaluate(catalog, m, base, partners, True) for m in members) if c]
-            if not options:
-                break
-            best = max(options, key=lambda o: (len(o.kept) + len(o.absorbed), -o.extra_words, o.code))
-            _apply(picks, catalog, family, base, best)
-            taken |= {p.code for p in best.kept + best.absorbed}
-            partners = [p for p in partners if p.code not in taken]
-            if family.one_code:
-                break
-        if any(family.is_base(c) and p.final and not _plain(catalog, c) for c, p in picks.items()):
-            specific = {
-                c[:3] for c, p in picks.items() if p.final and family.is_base(c) and not _plain(catalog, c)
-            }
-            for c in [c for c, p in picks.items() if p.final and family.is_base(c) and _plain(catalog, c)]:
-                if family.one_code or c[:3] in specific:
-                    picks.pop(c)  # I10 beside I12.9, E11.9 beside E11.42: the combination says it
-        one_per_subcategory(picks, family)
+        combine_family(picks, ctx, catalog, family)
+
+
+def combine_family(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog, family: Family) -> None:
+    """One family's combination code from its base and the partners final now."""
+    check_family(picks, ctx, catalog, family)
+    complete_in_family(picks, catalog, family)
+    bases = sorted((p for p in picks.values() if p.final and family.is_base(p.code)), key=lambda p: -p.score)
+    if not bases:
+        named = _base_named_with_partner(picks, catalog, family)
+        if named is None:
+            return
+        bases = [named]
+    base = bases[0]
+    members = family.members(catalog, base.code)
+    if _plain(catalog, base.code):
+        members = [c for c in members if c != base.code]
+    waiting = _waiting_partners(picks, catalog)
+    partners = [
+        p
+        for p in picks.values()
+        if (p.final or p.code in waiting)
+        and not family.is_base(p.code)
+        and not p.code.startswith("Z")
+        and catalog.system(p.code) == "ICD-10-CM"
+        and (family.presumed or _linked(ctx, base, p))
+        and not (family.presumed and _of_itself(picks, catalog, p.code))
+        and not (family.presumed and _link_denied(ctx, catalog, p))
+    ]
+    taken: set[str] = set()
+    while partners:
+        options = [c for c in (_evaluate(catalog, m, base, partners) for m in members) if c]
+        if not options:
+            options = [c for c in (_evaluate(catalog, m, base, partners, True) for m in members) if c]
+        if not options:
+            break
+        best = max(options, key=lambda o: (len(o.kept) + len(o.absorbed), -o.extra_words, o.code))
+        _apply(picks, catalog, family, base, best)
+        taken |= {p.code for p in best.kept + best.absorbed}
+        partners = [p for p in partners if p.code not in taken]
+        if family.one_code:
+            break
+    if any(family.is_base(c) and p.final and not _plain(catalog, c) for c, p in picks.items()):
+        specific = {
+            c[:3] for c, p in picks.items() if p.final and family.is_base(c) and not _plain(catalog, c)
+        }
+        for c in [c for c, p in picks.items() if p.final and family.is_base(c) and _plain(catalog, c)]:
+            if family.one_code or c[:3] in specific:
+                picks.pop(c)  # I10 beside I12.9, E11.9 beside E11.42: the combination says it
+    one_per_subcategory(picks, family)
 
 
 def _waiting_partners(picks: dict[str, Pick], catalog: CodeCatalog) -> set[str]:
@@ -582,3 +603,11 @@ def _apply(picks: dict[str, Pick], catalog: CodeCatalog, family: Family, base: P
         p.reasons.append(f"use additional code with {combo}: kept beside it")
     if base.code != combo and base.code in picks and (family.one_code or _plain(catalog, base.code)):
         picks.pop(base.code)
+
+
+def hypertension_after_pairing(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    """A kidney or heart condition made final by a code's pairing note (CKD stage asked by "anemia in CKD")
+    after the rules ran still meets the hypertension the note documents (I.C.9.a.2: I12.9, not I10)."""
+    family = next(f for f in FAMILIES if f.name == "hypertension")
+    if any(p.final and p.code == "I10" for p in picks.values()):
+        combine_family(picks, ctx, catalog, family)

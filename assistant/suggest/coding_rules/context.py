@@ -105,15 +105,27 @@ ORDERED_ELSEWHERE = re.compile(
 )
 
 
+# "a murmur was heard at his DOT physical", "found on her sports physical last spring": an earlier visit
+# where something was found, told before the visit's name; not the visit of this note.
+_EARLIER_VISIT = re.compile(
+    r"\b(?:was|were|had|found|heard|noted|detected|seen|picked\s+up)\b[^.;\n]*\b(?:at|during|on)\s+"
+    r"(?:(?:his|her|their|a|an|the|last|recent|prior|previous|routine)\s+){0,2}$",
+    re.IGNORECASE,
+)
+
+
 def visits_named(rx: re.Pattern[str], ctx: NoteContext) -> list[re.Match[str]]:
-    """Where the head of the note or its assessment names the visit (not where a line orders it)."""
+    """Where the head of the note or its assessment names the visit (not where a line orders it, nor an
+    earlier visit where something was found)."""
     head_end = len(head_lines(ctx.note, 4))
-    return [
-        m
-        for m in rx.finditer(ctx.note)
-        if (m.start() < head_end or ctx.mention(m.start(), m.end()).section in ASSESSMENT_SECTIONS)
-        and not ORDERED_ELSEWHERE.search(ctx.note[ctx.note.rfind("\n", 0, m.start()) + 1 : m.start()])
-    ]
+    found = []
+    for m in rx.finditer(ctx.note):
+        before = ctx.note[ctx.note.rfind("\n", 0, m.start()) + 1 : m.start()]
+        if m.start() >= head_end and ctx.mention(m.start(), m.end()).section not in ASSESSMENT_SECTIONS:
+            continue
+        if not ORDERED_ELSEWHERE.search(before) and not _EARLIER_VISIT.search(before):
+            found.append(m)
+    return found
 
 
 def visit_named(rx: re.Pattern[str], ctx: NoteContext) -> re.Match[str] | None:

@@ -199,7 +199,42 @@ def preoperative_exam(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCat
         "preoperative examination, listed first, then the reason for the surgery and the findings "
         "(guideline IV.M)",
     )
+    surgery_still_to_come(picks, ctx)
     return True
+
+
+# Codes of a state after a procedure: its status (Z98.-), the implant or graft it leaves (Z95.-, Z96.-) and
+# the intraoperative and postprocedural complications of each body system (H59, H95, I97, J95, K91, N99, G97,
+# M96, T81-T85).
+AFTER_PROCEDURE = (
+    "Z95",
+    "Z96",
+    "Z98",
+    "H59",
+    "H95",
+    "I97",
+    "J95",
+    "K91",
+    "N99",
+    "G97",
+    "M96",
+    "T81",
+    "T84",
+    "T85",
+)
+# What tells a procedure is behind the patient ("s/p", "history of", "in 2019", "3 years ago").
+_DONE_BEFORE = re.compile(
+    r"\b(?:s/p|status\s+post|hx|h/o|history|prior|previous|previously|old|ago|had|underwent|(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+
+
+def surgery_still_to_come(picks: dict[str, Pick], ctx: NoteContext) -> None:
+    """In a preoperative evaluation the procedure the note names is still to come: no status after it and no
+    complication following it, unless the mention tells a procedure done before (IV.M)."""
+    for pick in [p for p in picks.values() if p.final and p.code.startswith(AFTER_PROCEDURE)]:
+        if not any(_DONE_BEFORE.search(ctx.sentence(m)) for m in pick.mentions):
+            demote(pick, "a preoperative evaluation: the procedure is still to come (guideline IV.M)")
 
 
 def _first_listed_exam(
@@ -343,7 +378,9 @@ _ORGAN_EXAM = re.compile(
 # An examination reported by what it found ("her examination showed a positive Hoover sign", "exam revealed
 # a murmur") is a finding of some visit, not a general examination encounter.
 _EXAM_FOUND = re.compile(
-    r"\bexam\w*\s+(?:today\s+)?(?:showed|shows|revealed|reveals|demonstrated|demonstrates|disclosed|found)\b",
+    r"\bexam\w*\s+(?:today\s+)?(?:showed|shows|revealed|reveals|demonstrated|demonstrates|disclosed|found)\b|"
+    # an exam line that goes straight to its findings ("Exam no masses", "Exam: nl, no LAD")
+    r"^\W*exam\w*\s*[:-]?\s*(?:no|nl|normal|unremarkable|wnl|benign|negative|neg)\b",
     re.IGNORECASE,
 )
 

@@ -21,11 +21,15 @@ from assistant.suggest.reader import clean_query
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 
+# A removal still to come ("suture removal 10-12 d", "cast removal in 3 weeks") is the plan, not this visit.
+_LATER = r"(?!\s+(?:in\s+|at\s+|after\s+)?(?:\d|one\b|two\b|three\b|a\s+week|next\b))"
 _SEQUELA = re.compile(r"\bsequela[e]?\b|\blate effects?\b", re.IGNORECASE)
 _SUBSEQUENT = re.compile(
     r"\bsubsequent encounter\b|\broutine healing\b|\bhealing (?:well|nicely|as expected|appropriately)\b|"
-    r"\bcast (?:check|change|removal|removed)\b|\b(?:suture|staple|stitch)e?s? (?:removal|removed)\b|"
-    r"\bremoval of (?:the )?(?:sutures|staples|stitches|cast)\b|\bpost[- ]?op(?:erative)? (?:visit|check)\b|"
+    rf"\bcast (?:check|change|removal{_LATER}|removed)\b|"
+    rf"\b(?:suture|staple|stitch)e?s? (?:removal{_LATER}|removed)\b|"
+    rf"\bremoval of (?:the )?(?:sutures|staples|stitches|cast)\b{_LATER}|"
+    r"\bpost[- ]?op(?:erative)? (?:visit|check)\b|"
     r"\b(?:here|seen|returns?|presents?|comes? in) for (?:a |his |her )?"
     r"(?:follow[- ]?up|f/u|recheck|re-?evaluation)(?![\w/])|"
     r"(?:\bfollow[- ]?up|(?<![\w/])f/u) (?:visit|of|for|on)\b|"
@@ -42,8 +46,9 @@ _MECHANISM = re.compile(
     re.IGNORECASE,
 )
 _PLACE = re.compile(
-    r"\b(?:at|in|on) (?:his |her |their |the |a )?(?:[a-z]+ ){0,2}?(?:home|house|kitchen|bathroom|bedroom|"
-    r"garage|yard|backyard|garden|driveway|stairs|street|road|highway|sidewalk|parking lot|school|work|"
+    r"\b(?:at|in|on) (?:his |her |their |the |a )?(?:[a-z]+(?:['\u2019]s)? ){0,2}?"
+    r"(?:home|house|kitchen|bathroom|bedroom|garage|yard|backyard|garden|driveway|stairs|street|road|highway|"
+    r"sidewalk|parking lot|school|work|"
     r"workplace|office|store|restaurant|gym|playground|park|field|court|farm|construction site|"
     r"nursing home|pool|beach|interstate|freeway|expressway|parkway|intersection|I-\d+)\b",
     re.IGNORECASE,
@@ -55,6 +60,11 @@ _FOOD_PREPARATION = (
     r"(?:\w+\s+)?(?:vegetables?|veggies|food|onions?|meat|bread|bagels?|avocados?|fruit|potato\w*|chicken|"
     r"tomato\w*|carrots?|dinner|lunch|a\s+meal|dishes)"
 )
+# A cut by a knife the sentence names ("cut his hand w/ a kitchen knife"): the Index's "Contact, with, knife".
+_KNIFE_CUT = re.compile(
+    r"\b(?:cut|cutting|sliced|lacerated)\b[^.;]{0,60}\b(?:knife|knives|box\s+cutter|utility\s+knife|x-?acto)\b",
+    re.I,
+)
 _FOOD_TOOLS = re.compile(r"\b(?:knife|knives|mandoline|peeler|scissors|glass|can\b|lid|grater|blender)", re.I)
 # Walking a pet is its own activity (Y93.K1), not walking (Y93.01).
 _WALKING = r"walking(?:\s+(?:her|his|the|their|a|my|our)\s+(?:dogs?|puppy|pet|animal))?"
@@ -65,7 +75,7 @@ _ACTIVITY_NAMES = (
 # A limited-access highway by its name or number ("on I-94", "on the freeway"): the Y92 title's words.
 _INTERSTATE = re.compile(r"\b(?:I-\d+|interstate|freeway|expressway)\b", re.IGNORECASE)
 _ACTIVITY = re.compile(
-    rf"\b(?:while|during)\b[^.\n]{{0,20}}?\b({_FOOD_PREPARATION})|"
+    rf"\b(?:while|during)\b[^.\n]{{0,20}}?\b({_FOOD_PREPARATION})|\b(?:knife|knives)\s+({_FOOD_PREPARATION})|"
     r"\b(?:playing|while|during)\b[^.\n]{0,40}?\b(basketball|soccer|football|baseball|softball|hockey|"
     rf"tennis|volleyball|running|jogging|{_WALKING}|hiking|cycling|biking|skiing|snowboarding|swimming|"
     r"gardening|yard work|mowing|cooking|cleaning|climbing|dancing|skateboarding|weight ?lifting|"
@@ -79,6 +89,13 @@ _ACTIVITY_WHEN = re.compile(
     r"cooking|climbing|dancing|skateboarding|skating)\b(?=[^.\n]{0,60}\bwhen\b)|"
     r"\b(basketball|soccer|football|baseball|softball|hockey|tennis|volleyball|lacrosse|rugby|wrestling)\s+"
     r"(?:player|practice|game|match|tournament)\b",
+    re.IGNORECASE,
+)
+# Equipment whose use is an activity of the External Cause Index ("Activity, trampoline", "treadmill"): a fall
+# off it or an injury on it tells the activity.
+_EQUIPMENT_ACTIVITY = re.compile(
+    r"\b(?:off|from|on|onto)\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+|their\s+|my\s+)?"
+    r"(trampoline|treadmill|elliptical(?:\s+machine)?|stationary\s+bike|stepper(?:\s+machine)?|sled)\b",
     re.IGNORECASE,
 )
 _WORK = re.compile(r"\b(?:at work|while working|on the job|work[- ]related|at his job|at her job)\b", re.I)
@@ -98,6 +115,7 @@ _HOME = re.compile(r"\b(?:home|house|apartment)\b", re.IGNORECASE)
 # A room's name that names a tool ("kitchen knife") is no place.
 _NOT_A_TOOL = r"(?!\s+(?:knife|knives|scissors|shears|utensils?|appliances?))"
 _ROOMS = ("kitchen", "bathroom", "bedroom", "garden or yard", "garage", "driveway")
+UNSPECIFIED_PLACE = "Y92.9"
 TRANSPORT_PREFIXES = ("V",)
 ACCIDENT_PREFIXES = ("W", "X0", "X1", "X2", "X3", "X5")
 ASSAULT_PREFIXES = ("X9", "Y0")
@@ -255,6 +273,11 @@ def mechanism_clause(sentence: str) -> str | None:
     return None
 
 
+# "fell off the monkey bars", "fall from a swing": the thing fallen from, after its verb
+_FALL_OFF = (
+    r"\b(?:fell|falls?|falling|fallen)\b[^.;]{0,40}?\b(?:off|from|out\s+of)\s+(?:of\s+)?"
+    r"(?:the\s+|a\s+|an\s+|his\s+|her\s+)?"
+)
 # Falls on the same level whose cause the W-code titles name in words a search does not reach from the
 # note ("slipped on ice" is W00, not "fall from ice-skates"); the first row that matches wins.
 _FALLS = (
@@ -272,6 +295,15 @@ _FALLS = (
             re.I,
         ),
         "W01.0XXA",
+    ),
+    # a fall from playground equipment (External Cause Index: Fall, from, playground equipment, jungle gym
+    # W09.2, slide W09.0, swing W09.1, other W09.8)
+    (re.compile(rf"{_FALL_OFF}(?:monkey\s+bars|jungle\s+gym|climbing\s+frame)\b", re.I), "W09.2XXA"),
+    (re.compile(rf"{_FALL_OFF}slide\b", re.I), "W09.0XXA"),
+    (re.compile(rf"{_FALL_OFF}swings?(?:\s+set)?\b", re.I), "W09.1XXA"),
+    (
+        re.compile(rf"{_FALL_OFF}(?:trampoline|seesaw|teeter[- ]totter|merry[- ]go[- ]round)\b", re.I),
+        "W09.8XXA",
     ),
     # a fall the note tells nothing more of (External Cause Index: Fall, falling (accidental) W19)
     (
@@ -304,8 +336,8 @@ def _stated(rx: re.Pattern[str], sentence: str) -> bool:
 
 
 def fall_code(sentence: str) -> str | None:
-    """The W00/W01 code a same-level fall sentence names, or W19 for a fall told no further, at the initial
-    encounter; None for any other."""
+    """The W00/W01 code a same-level fall sentence names, the W09 code of the playground equipment fallen
+    from, or W19 for a fall told no further, at the initial encounter; None for any other."""
     code = next((code for rx, code in _FALLS if _stated(rx, sentence)), None)
     if code == "W01.0XXA" and _STRUCK.search(_NOT_STRUCK.sub(" ", sentence)):
         return None  # W01.1x: striking against an object, which the search names better
@@ -352,7 +384,8 @@ def external_causes(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatal
         crash = car_occupant_query(how) if prefixes == TRANSPORT_PREFIXES else None
         if cause is None and crash is not None:
             cause = _best(ctx, catalog, crash, CAR_OCCUPANT_PREFIXES, char, "cause")
-        if re.search(_FOOD_PREPARATION, how, re.IGNORECASE) and not _FOOD_TOOLS.search(how):
+        food = re.search(_FOOD_PREPARATION, how, re.IGNORECASE)
+        if (food and not _FOOD_TOOLS.search(how)) or _KNIFE_CUT.search(how):
             how_cut = f"{how} contact with knife"
         else:
             how_cut = how
@@ -369,13 +402,14 @@ def external_causes(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatal
     place = (_PLACE.search(how) if how else None) or _PLACE.search(ctx.note)
     if place and "Y92" not in have:
         found = _best(ctx, catalog, _place_query(place.group(0), how or ""), ("Y92",), char, "place")
-        if found:
+        if found and found != UNSPECIFIED_PLACE:  # Y92.9 is never coded for a place not stated (I.C.20.b)
             evidence = [ctx.mention(*_span(ctx, place))]
             add_pick(picks, catalog, found, score * 0.98, evidence, "place of occurrence (I.C.20.b)")
     activity = (
         (_ACTIVITY.search(how) if how else None)
         or _ACTIVITY.search(ctx.note)
         or (_ACTIVITY_WHEN.search(how) if how else None)
+        or (_EQUIPMENT_ACTIVITY.search(how) if how else None)
     )
     if activity and "Y93" not in have:
         name = next(g for g in activity.groups() if g)
@@ -447,7 +481,41 @@ def unspecified_region(picks: dict[str, Pick]) -> None:
         demote(pick, "an injury of an unspecified region beside the injury coded by its site (I.C.19.b)")
 
 
+# A fracture the note calls nondisplaced somewhere (the imaging line) while its diagnosis line says neither
+# (I.C.19.c.1: "displaced" is only the default when the note does not say).
+_NONDISPLACED = re.compile(r"\b(?:non-?displaced|undisplaced)\b", re.IGNORECASE)
+_DISPLACED = re.compile(r"(?<![\w-])displaced\b", re.IGNORECASE)
+
+
+def _nondisplaced_sibling(catalog: CodeCatalog, code: str) -> str | None:
+    title = catalog.title(code)
+    if not title.lower().startswith("displaced "):
+        return None
+    wanted = "nondisplaced " + title[len("displaced ") :].lower()
+    return next((c for c in catalog.leaves_under(code[:5]) if catalog.title(c).lower() == wanted), None)
+
+
+def displacement_said_elsewhere(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
+    """A final "displaced" fracture code takes its nondisplaced sibling when another mention of the same
+    fracture says nondisplaced and the fracture's own mentions say nothing of displacement."""
+    for pick in [p for p in picks.values() if p.final and p.code[:1] == "S"]:
+        sibling = _nondisplaced_sibling(catalog, pick.code)
+        other = picks.get(sibling) if sibling else None
+        if other is None or other.final or other.vetoed:
+            continue
+        if not any(_NONDISPLACED.search(m.text) for m in other.mentions):
+            continue
+        if any(_DISPLACED.search(m.text) or _NONDISPLACED.search(m.text) for m in pick.mentions):
+            continue
+        picks.pop(pick.code)
+        reason = f"{other.code}: the note says the fracture is nondisplaced (I.C.19.c.1)"
+        target = add_pick(picks, catalog, other.code, pick.score, pick.mentions, reason)
+        if target is None:
+            picks[pick.code] = pick
+
+
 def injury_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    displacement_said_elsewhere(picks, catalog)
     unstated_injuries(picks, ctx)
     unspecified_region(picks)
     open_bites(picks, ctx, catalog)

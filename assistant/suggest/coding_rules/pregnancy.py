@@ -359,16 +359,72 @@ def excluded_in_pregnancy(picks: dict[str, Pick], ctx: NoteContext, catalog: Cod
             break
 
 
+# A condition of the pregnancy told in the past after the delivery ("Had GDM, diet controlled; GTT normal" at
+# the postpartum visit) is its history: gestational diabetes Z86.32, another complication of pregnancy Z87.59.
+_HAD = re.compile(r"^\W*(?:had|h/o|hx\s+of|history\s+of)\b", re.IGNORECASE)
+PREGNANCY_HISTORY = (("O24.4", "Z86.32"), ("O13", "Z87.59"), ("O14", "Z87.59"), ("O11", "Z87.59"))
+
+
+def pregnancy_condition_told_past(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    if ctx.delivered or not POSTPARTUM.search(ctx.note):
+        return
+    for code, pick in list(picks.items()):
+        history = next((z for prefix, z in PREGNANCY_HISTORY if code.startswith(prefix)), None)
+        if history is None or not pick.final or not all(_HAD.match(m.text) for m in pick.mentions):
+            continue
+        why = f"{history}: a condition of the pregnancy told as past after the delivery (I.C.21.c.4)"
+        if add_pick(picks, catalog, history, pick.score, pick.mentions, why) is not None:
+            demote(pick, f"told as past after the delivery: coded {history}")
+
+
 # O80 "Encounter for full-term uncomplicated delivery" (I.C.15.b.4): the delivery stay only
 UNCOMPLICATED_DELIVERY = "O80"
 
 
 def delivery_only_at_delivery(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     """O80 is the encounter of the delivery itself: an "uncomplicated" pregnancy seen before it (a prenatal
-    visit at 28 weeks) is not delivered, and its routine supervision is Z34.- (I.C.15.b.1)."""
+    visit at 28 weeks) is not delivered, and its routine supervision is Z34.- (I.C.15.b.1). A delivery with
+    any other chapter 15 condition is not uncomplicated: O80 is never coded beside one (I.C.15.b.4)."""
     pick = picks.get(UNCOMPLICATED_DELIVERY)
-    if pick is not None and not ctx.delivered:
+    if pick is None:
+        return
+    if not ctx.delivered:
         demote(pick, "O80 codes the delivery encounter; the note records no delivery now (I.C.15.b.4)")
+        return
+    other = next(
+        (c for c, p in picks.items() if p.final and c[:1] == "O" and c != UNCOMPLICATED_DELIVERY), None
+    )
+    if other is not None:
+        demote(pick, f"O80 is for a delivery without complications; {other} is one (I.C.15.b.4)")
+
+
+# "... complicating pregnancy, third trimester" / "... in pregnancy": the words the childbirth sibling's title
+# has in their place ("... complicating childbirth", "Gestational diabetes mellitus in childbirth, ...").
+_PREGNANCY_EPISODE = re.compile(r"\bpregnancy(?:,\s+(?:first|second|third|unspecified)\s+trimester)?", re.I)
+
+
+def childbirth_sibling(catalog: CodeCatalog, code: str) -> str | None:
+    """The code of the same condition "in childbirth" for a chapter 15 code "in pregnancy" (O24.410 ->
+    O24.420, O10.013 -> O10.02, O99.283 -> O99.284); None when the category has no such sibling."""
+    title = catalog.title(code)
+    if not code.startswith("O") or not _PREGNANCY_EPISODE.search(title):
+        return None
+    wanted = _PREGNANCY_EPISODE.sub("childbirth", title, count=1).lower()
+    return next((c for c in catalog.leaves_under(code[:3]) if catalog.title(c).lower() == wanted), None)
+
+
+def childbirth_at_the_delivery(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    """At the delivery encounter, a condition of the pregnancy that has a "complicating childbirth" code takes
+    it in place of the antepartum (trimester) one (chapter 15: the episode of care is the delivery)."""
+    if not ctx.delivered:
+        return
+    for code, pick in list(picks.items()):
+        sibling = childbirth_sibling(catalog, code) if pick.final else None
+        if sibling is None or sibling in picks and picks[sibling].final:
+            continue
+        why = f"{sibling}: the condition at this delivery encounter (complicating childbirth, chapter 15)"
+        if add_pick(picks, catalog, sibling, pick.score, pick.mentions, why) is not None:
+            picks.pop(code)
 
 
 # The outcome of the delivery on the mother's record (I.C.15.b.5): one live birth, twins, a stillbirth.

@@ -175,6 +175,12 @@ INTEGRAL: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("A26.0",), ("A69.2",)),
     # the drooping lids, double vision and trouble swallowing of a myasthenia gravis
     (("H02.4", "H53.2", "R13.1"), ("G70.0",)),
+    # the joint pain, arthritis and rash of a systemic lupus erythematosus
+    (("M25.5", "M19.90", "R21", "L53.9"), ("M32",)),
+    # the redness and the surface changes by which a skin lesion the note diagnoses is described
+    (("L53.9", "R23.8"), ("L57", "L82", "L85", "L91", "D22", "D23", "L70", "L71")),
+    # the pleuritic chest pain of a pulmonary embolism
+    (("R07.1", "R07.81", "R07.89", "R07.9"), ("I26",)),
 )
 _SYMPTOMS = tuple(prefix for symptoms, _ in INTEGRAL for prefix in symptoms)
 
