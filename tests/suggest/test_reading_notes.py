@@ -462,7 +462,11 @@ def test_a_denial_after_an_exam_heading_negates_the_finding() -> None:
 
 def test_a_risk_named_or_counseled_is_not_the_condition() -> None:
     assert why_not_coded("rabies risk") == "prevention"
-    assert why_not_coded("risk of DVT") == "prevention" and why_not_coded("at risk for falls") == "prevention"
+    assert (
+        why_not_coded("risk of DVT") == "prevention"
+        and why_not_coded("at risk for aspiration") == "prevention"
+    )
+    assert why_not_coded("at risk for falls") is None  # the Index lists it: At risk, for, falling (Z91.81)
     assert why_not_coded("rabies exposure from a bat bite") is None
     assert why_not_coded("high risk pregnancy") is None and why_not_coded("increased fall risk") is None
 

@@ -182,3 +182,14 @@ def test_an_injury_is_acute_by_nature() -> None:
     )
     assert walker.walk("acute back strain")[0].score == pytest.approx(1.0)
     assert walker.walk("acute otitis")[0].score < 0.9  # "acute" is a subterm's word for a disease
+
+
+@pytest.mark.parametrize(
+    ("said", "meaning"),
+    [
+        ("Echo today: AI, moderate, and mild MR.", "aortic insufficiency"),
+        ("On AI since 2023 for breast ca; arthralgias.", "aromatase inhibitor"),
+    ],
+)
+def test_ai_is_read_by_its_neighbours(said: str, meaning: str) -> None:
+    assert meaning in expand_text(said)
