@@ -126,19 +126,12 @@ def states_a_diagnosis(m: Mention, code: str, note: str) -> bool:
     """In a note without an assessment, a short sentence that is only a condition ("Advanced Alzheimer's
     dementia, with agitation.") states it as a problem of the visit; a symptom is told on the way."""
     whole = not note[m.sentence_start : m.start].strip() and not note[m.end : m.sentence_end].strip(" .;!")
-    if (
-        m.section not in NARRATIVE_SECTIONS
-        or not whole
-        or len(m.text.split()) > _STATEMENT_WORDS
-        or _symptom(code)
-    ):
+    if m.section != "body" or not whole or len(m.text.split()) > _STATEMENT_WORDS or _symptom(code):
         return False
     return _TOLD_OF_SOMEONE.match(m.text) is None  # "Pt with ...", "She has ...": the history of the visit
 
 
 _STATEMENT_WORDS = 8  # a diagnosis stated alone is short; a longer sentence tells the story
-# Where a note without an assessment states its problems: its untitled text and its history of present illness
-NARRATIVE_SECTIONS = frozenset({"body", "hpi"})
 _TOLD_OF_SOMEONE = re.compile(rf"(?:{SUBJECTS}|(?:pt|patient)\b|\d+\s*(?:yo|y/o|year))", re.IGNORECASE)
 
 
@@ -629,9 +622,7 @@ class SuggestionService:
                     if learned and rank == 0 and not final:
                         final = sibling_choice.family_share(cands, qualifier_reasons) >= threshold
                     if learned and rank == 0 and not final and cfg.index_final:
-                        stated = m.problem or (
-                            unassessed and m.section in NARRATIVE_SECTIONS and not _symptom(c.code)
-                        )
+                        stated = m.problem or (unassessed and m.section == "body" and not _symptom(c.code))
                         final = index_first.assessed_final(c, stated, q.kind == "family")
                     if rank == 0 and id(m) in gated and self.gate is not None:
                         final = mention_gate.decide(cfg.gate_mode, final, gated[id(m)], self.gate.threshold)
