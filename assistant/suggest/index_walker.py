@@ -34,7 +34,9 @@ NEGATORS = frozenset({"without", "no", "absence", "absent", "non", "not"})
 # Never a word of the condition: the "s" of a possessive ("Crohn's disease", "athlete's foot"), NOS and NEC,
 # the Index's "not otherwise specified" and "not elsewhere classified" (the default: "Tinnitus NOS" is the
 # tinnitus a note names bare, "Rhinitis, allergic, seasonal NEC" the seasonal rhinitis).
-UNSPOKEN = frozenset({"s", "nos", "nec"})
+# Words the Index never walks: a plural's "s", NOS / NEC, and a lung lobe written as its letters ("RLL
+# pneumonia": the Index codes pneumonia by kind, not by lobe; a lobe's cancer reads the lobe's words)
+UNSPOKEN = frozenset({"s", "nos", "nec", "rll", "lll", "rul", "lul", "rml"})
 # Subterms a note never says in words: a connector ("Pregnancy, complicated by, anemia") and the patient's
 # sex ("Cystocele, female, midline").
 _CONNECTOR_TERMS = frozenset({"complicated by"})

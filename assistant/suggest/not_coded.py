@@ -207,6 +207,9 @@ _MED_LEAD = re.compile(
     r"physical|follow\w*|presentation|\d+)\b)",
     re.IGNORECASE,
 )
+# A drug given by its route ("IM B12 monthly", "SQ enoxaparin", "PO vanc x10d"): the treatment, not the
+# condition its name recalls ("IV" is left out: it is also a stage).
+_ROUTE_LEAD = re.compile(r"^\s*(?:im|sq|sc|subq|subcut|po|sl)\s+(?=[a-z0-9])", re.IGNORECASE)
 # Status words after a problem: they qualify it (the qualifier reader reads "controlled") and code nothing.
 _STATUS_RE = re.compile(
     r"^\s*(?:(?:well|poorly|adequately|fairly|not\s+well|sub-?optimally|now|currently|reasonably)\s+)?"
@@ -606,6 +609,8 @@ def why_not_coded(chunk: str) -> str | None:
         and not condition_first
     )
     if _MED_LEAD.match(text) or dose_only or prescribed or _A_DRUG.match(text) or _A_DRUG.match(unbracketed):
+        return "medication"
+    if _ROUTE_LEAD.match(text):
         return "medication"
     return None
 

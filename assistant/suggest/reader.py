@@ -222,7 +222,8 @@ _CHUNK_SPLIT = re.compile(
     r"\s(?:\d{1,2}|[a-hA-H])\)\s|\s#(?=\w)|(?<=\w)(?<!aftercare)\s+(?=(?:s/p|status\s+post)\s)|"
     # a bracketed list of results read normal ("anemia (iron, B12, folate nl)"): each test is its own chunk
     r"\s\((?=[^()]*\b(?:nl|normal|wnl|negative|neg|unremarkable)\))|"
-    r"\b(?:presents?|presented|presenting|complains?|complaining|admitted|came\s+in)\s+(?:with|of|for)\b|\bc/o\b|"
+    r"\b(?:presents?|presented|presenting|complains?|complaining|admitted|came\s+in)\s+(?:(?:with|of|for)\b|w/)|"
+    r"\bc/o\b|"
     # An acute condition on a chronic one is two conditions ("AKI on CKD 3a", "pneumonia on top of COPD");
     # "acute on chronic" is one qualifier and stays whole.
     r"(?<!acute)\s+(?:on\s+top\s+of|superimposed\s+on)\s+|"

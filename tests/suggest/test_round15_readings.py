@@ -14,6 +14,7 @@ from assistant.suggest.coding_rules.context import NoteContext
 from assistant.suggest.coding_rules.encounters import _IMMUNIZATION
 from assistant.suggest.consolidate import fold_integral_symptoms
 from assistant.suggest.index_walker import IndexWalker, read_mention, word_key
+from assistant.suggest.not_coded import why_not_coded
 from assistant.suggest.reader import read_note, walk_query
 from assistant.suggest.sibling_guard import _line_of, _other_mentions
 from assistant.suggest.store import CodeCatalog
@@ -193,3 +194,27 @@ def test_an_injury_is_acute_by_nature() -> None:
 )
 def test_ai_is_read_by_its_neighbours(said: str, meaning: str) -> None:
     assert meaning in expand_text(said)
+
+
+@pytest.mark.parametrize(
+    ("chunk", "why"),
+    [("IM B12 monthly", "medication"), ("SQ enoxaparin daily", "medication"), ("Stage IV lung cancer", None)],
+)
+def test_a_drug_given_by_its_route_is_the_treatment(chunk: str, why: str | None) -> None:
+    assert why_not_coded(chunk) == why
+
+
+def test_admitted_with_introduces_the_condition() -> None:
+    texts = [m.text for m in read_note("Elderly man, frail.\nAdmitted w/ aspiration pneumonia, on abx.")]
+    assert "aspiration pneumonia" in texts
+
+
+def test_a_lung_lobe_in_its_letters_is_no_word_of_the_walk() -> None:
+    walker = IndexWalker.from_rows(
+        [
+            {"source": "main", "level": 0, "path": "Pneumonia", "code": "J18.9"},
+            {"source": "main", "level": 1, "path": "Pneumonia, aspiration", "code": "J69.0"},
+        ]
+    )
+    hit = walker.walk("aspiration pneumonia RLL")[0]
+    assert hit.code == "J69.0" and hit.score == pytest.approx(1.0)
