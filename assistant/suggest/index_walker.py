@@ -19,6 +19,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from os.path import commonprefix
 from typing import Any, NamedTuple, Protocol
 
 from assistant.core.errors import NoReleaseForDate, NotReady
@@ -890,7 +891,9 @@ def _entry(row: Mapping[str, Any], term: str, parent: Entry | None) -> Entry:
     node.alts = tuple(a for a in (content_keys(part) for part in parts) if a) or (node.words,)
     node.alts += _bracket_alias(term)
     spellings = [p.strip().lower() for p in term.split(",") if p.strip()]
-    one_word = len(spellings) > 1 and all(_spelling_of(p, spellings[0]) for p in spellings)
+    one_word = len(spellings) > 1 and (
+        all(_spelling_of(p, spellings[0]) for p in spellings) or _forms_of_one_word(spellings)
+    )
     if parent is not None and one_word:  # spellings of one word: "uterus, uteri, uterine", "fall, falling"
         node.alts = tuple(a for a in (content_keys(p) for p in spellings) if a)
     return node
@@ -948,6 +951,17 @@ def _spelling_of(part: str, first: str) -> bool:
     if len(first) == 3 and first.isalpha():
         return part.startswith(first)
     return part[:4] == first[:4]
+
+
+def _forms_of_one_word(parts: Sequence[str]) -> bool:
+    """A subterm that lists one word's forms, noun and adjective ("anus, anal", "femur, femoral", "vein,
+    venous"): single words that differ only in their last two letters or their ending past the shortest
+    one's. An inverted qualifier ("colon, congenital", "mandible, maxilla") shares less."""
+    if any(not p.isalpha() for p in parts):
+        return False
+    shortest = min(len(p) for p in parts)
+    shared = len(commonprefix(list(parts)))
+    return shared >= max(2, shortest - 2)
 
 
 def walker_for(reference: Any) -> IndexWalker | None:

@@ -915,3 +915,22 @@ def test_a_subterm_listing_alternatives_with_commas_and_or_matches_any_one() -> 
     assert walker.walk("lumbar intervertebral disc displacement with radiculitis")[0].code == "M51.16"
     assert walker.walk("lumbar intervertebral disc displacement with sciatica")[0].code == "M51.16"
     assert walker.walk("lumbar intervertebral disc displacement")[0].code == "M51.26"
+
+
+def test_a_subterm_listing_one_words_forms_matches_either_form() -> None:
+    # "Fissure, anus, anal": the Index lists a site as its noun and its adjective; a note says one of them.
+    # An inverted qualifier ("colon, congenital") still needs both words.
+    rows = [
+        _row(0, "Fissure, fissured", "R68.89"),
+        _row(1, "Fissure, fissured, anus, anal", "K60.2"),
+        _row(1, "Fissure, fissured, colon, congenital", "Q43.8"),
+        _row(0, "Fracture, traumatic", "T14.8"),
+        _row(1, "Fracture, traumatic, femur, femoral", "S72.9-"),
+    ]
+    walker = IndexWalker.from_rows(rows)
+    assert walker.walk("anal fissure")[0].code == "K60.2"
+    assert walker.walk("fissure of anus")[0].code == "K60.2"
+    assert walker.walk("femoral fracture")[0].code == "S72.9"
+    assert walker.walk("fracture of the femur")[0].code == "S72.9"
+    assert "Q43.8" not in [h.code for h in walker.walk("fissure of colon")]
+    assert walker.walk("congenital fissure of colon")[0].code == "Q43.8"
