@@ -247,9 +247,10 @@ def prefer_specificity(cands: Sequence[C], phrase: str, title_of: Callable[[str]
             c.score += WITHOUT_BONUS * phrase_without.title_agreement(without, title)
         if not sided and _TITLE_SIDE.search(title):
             c.score -= SIDE_PENALTY
-        t_other, t_unspecified = kind_words(
-            phrase_scope.scoped_title(phrase, title) if q_other else title, site_other
-        )
+        kind_title = phrase_scope.scoped_title(phrase, title) if q_other else title
+        if q_unspecified and not q_other:
+            kind_title = phrase_scope.condition_title(phrase, kind_title)
+        t_other, t_unspecified = kind_words(kind_title, site_other)
         if q_other and not q_unspecified:
             c.score += KIND_BONUS * (t_other - (t_unspecified and not t_other))
         elif q_unspecified and not q_other:
