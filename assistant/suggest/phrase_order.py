@@ -139,6 +139,21 @@ def phrase_query(text: str) -> str:
     return phrase_sites.with_joint(text)
 
 
+# A negation set off by a comma or a bracket ("hernia, bilateral (not specified as recurrent)", "jaundice, not
+# of newborn"): in one phrase it is part of the diagnosis, as an inner negation is (reader.walk_query keeps
+# those for the Index walk); without its punctuation the walk reads it so.
+# "Not otherwise / further specified", "not elsewhere classified" are NOS and NEC, no negation.
+_SET_OFF_NEGATION = re.compile(
+    r"(?<=\w)\s*[,(\[]\s*(?=(?:not|without|no)\s+(?!(?:otherwise|further|elsewhere)\b)\w)", re.IGNORECASE
+)
+
+
+def walk_text(text: str) -> str:
+    """The phrase as its Index walk reads it: a negation after a comma or an opening bracket joined to the
+    words before it, so that reader.walk_query keeps it."""
+    return _SET_OFF_NEGATION.sub(" ", text)
+
+
 class Scored(Protocol):
     code: str
     score: float

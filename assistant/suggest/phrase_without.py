@@ -24,7 +24,8 @@ def without_stems(phrase: str) -> set[str]:
     stems: set[str] = set()
     for m in _WITHOUT.finditer(phrase):
         words = m.group(1)
-        end = _CLAUSE_END.search(words, 1)  # its own first word is what it is without ("without complication")
+        # its first word is what it is without, even a clause word ("without complication")
+        end = _CLAUSE_END.search(words, 1)
         clause = words[: end.start()] if end else words
         for w in re.findall(r"[a-z]+", clause.lower()):
             if len(w) > 3 and w not in _STOP:

@@ -424,7 +424,8 @@ class SuggestionService:
                         )
                     )
             else:
-                plan.append((m, Query(base, walk_text=walk_query(m.query), phrase=phrase), None))
+                walked = walk_query(phrase_order.walk_text(m.query) if phrase else m.query)
+                plan.append((m, Query(base, walk_text=walked, phrase=phrase), None))
         return plan
 
     # ------------------------------------------------------------ retrieval

@@ -13,7 +13,9 @@ from assistant.suggest.phrase_order import (
     phrase_query,
     prefer_specificity,
     share_walk,
+    walk_text,
 )
+from assistant.suggest.reader import walk_query
 
 TITLES = {
     "H44.821": "Luxation of globe, right eye",
@@ -151,3 +153,14 @@ def test_a_suspicion_ruled_out_is_the_observation_encounter() -> None:
     assert uncertainty_is_term("Suspected appendicitis, not found")
     assert uncertainty_is_term("Maternal care for (suspected) fetal heart anomaly")
     assert not uncertainty_is_term("suspected appendicitis")
+
+
+def test_a_negation_set_off_by_a_comma_or_bracket_is_walked_as_a_negation() -> None:
+    # the reader keeps an inner negation for the walk only after a word; a phrase sets it off with punctuation
+    hernia = "Umbilical hernia (not specified as recurrent)"
+    assert "not specified as recurrent" in walk_query(walk_text(hernia))
+    assert "not of newborn" in walk_query(walk_text("Anemia, unspecified, not of newborn"))
+    assert "not" not in walk_query(hernia).split()
+    # NOS and NEC are no negation: left as the reader leaves them
+    assert walk_text("Anemia, not otherwise specified") == "Anemia, not otherwise specified"
+    assert walk_text("Arthritis, not elsewhere classified") == "Arthritis, not elsewhere classified"
