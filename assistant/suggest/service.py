@@ -758,6 +758,7 @@ class SuggestionService:
             more = self.retrieve(Query(q.text, cue, q.kind), vector, [], mode, systems)
             cands = cands + [c for c in more[: phrase_order.CUED_CANDIDATES] if c.code not in seen]
         phrase_order.share_walk(cands, self.config.w_walker)
+        phrase_order.prefer_drug_table(cands)
         cands = phrase_order.prefer_specificity(cands, q.text, self.catalog.title)
         cfg = self.config
         if self.phrase_ranker is not None:

@@ -11,6 +11,7 @@ from assistant.suggest.phrase_order import (
     chapter_cue,
     negation_is_term,
     phrase_query,
+    prefer_drug_table,
     prefer_specificity,
     share_walk,
     walk_text,
@@ -164,3 +165,27 @@ def test_a_negation_set_off_by_a_comma_or_bracket_is_walked_as_a_negation() -> N
     # NOS and NEC are no negation: left as the reader leaves them
     assert walk_text("Anemia, not otherwise specified") == "Anemia, not otherwise specified"
     assert walk_text("Arthritis, not elsewhere classified") == "Arthritis, not elsewhere classified"
+
+
+@dataclass
+class TableCand:
+    code: str
+    score: float
+    walk: float = 0.0
+    walk_path: str = ""
+
+
+def test_the_drug_tables_cell_outranks_class_titles_the_other_words_match() -> None:
+    # the substance's row of the Table of Drugs and Chemicals names its class code; a class title that
+    # shares a generic word of the phrase ("salts") does not
+    cell = TableCand("T42.6X1A", 0.60, 0.75, "Sedative drug X -> Poisoning, Accidental -> T42.6X1A")
+    lexical = TableCand("T45.4X1A", 0.70)
+    shallow = TableCand("T42.71XA", 0.55, 0.5, "Sedative -> Poisoning, Accidental -> T42.71XA")
+    prefer_drug_table([cell, lexical, shallow])
+    assert cell.score > lexical.score
+    assert shallow.score == 0.55  # only the best table walk
+    # a walk that never reached the table, or one that accounts for too little of the phrase, gains nothing
+    elsewhere = TableCand("F13.10", 0.5, 0.9, "Abuse -> sedative -> F13.10")
+    weak = TableCand("T50.991A", 0.5, 0.4, "Drug NEC -> Poisoning, Accidental -> T50.991A")
+    prefer_drug_table([elsewhere, weak])
+    assert (elsewhere.score, weak.score) == (0.5, 0.5)
