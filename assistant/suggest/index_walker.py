@@ -901,6 +901,10 @@ def _entry(row: Mapping[str, Any], term: str, parent: Entry | None) -> Entry:
         node.alts = tuple(a for a in (content_keys(p) for p in spellings) if a)
     elif parent is not None and len(spellings) > 1 and _forms_of_one_word(spellings):
         node.forms = tuple(a for a in (content_keys(p) for p in spellings) if a)
+    included = _INCLUDING.search(term)
+    if parent is not None and included and content_keys(term[: included.start()]):
+        # "lower limb, including hip": the site is named without what it includes
+        node.forms += (content_keys(term[: included.start()]),)
     return node
 
 
@@ -956,6 +960,9 @@ def _spelling_of(part: str, first: str) -> bool:
     if len(first) == 3 and first.isalpha():
         return part.startswith(first)
     return part[:4] == first[:4]
+
+
+_INCLUDING = re.compile(r",?\s*\bincluding\b", re.IGNORECASE)
 
 
 def _forms_of_one_word(parts: Sequence[str]) -> bool:

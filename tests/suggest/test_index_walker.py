@@ -939,3 +939,14 @@ def test_a_subterm_listing_one_words_forms_matches_either_form() -> None:
     assert "Q43.8" not in codes("fissure of colon")
     assert codes("congenital fissure of colon")[0] == "Q43.8"
     assert "K60.2" not in codes("anal fissure", phrase=False)  # a note's walk is unchanged
+
+
+def test_a_site_subterm_that_says_what_it_includes_is_named_without_it() -> None:
+    rows = [
+        _row(0, "Melanoma", "C43.9"),
+        _row(1, "Melanoma, upper limb, including shoulder", "C43.6-"),
+    ]
+    walker = IndexWalker.from_rows(rows)
+    assert walker.walk("melanoma of upper limb", other_is_nec=True)[0].code == "C43.6"
+    assert walker.walk("melanoma of upper limb including shoulder", other_is_nec=True)[0].code == "C43.6"
+    assert walker.walk("melanoma of upper limb")[0].code == "C43.9"  # a note's walk is unchanged
