@@ -56,6 +56,21 @@ _TITLE_UNSPECIFIED_SITE = re.compile(
 )
 
 
+# Open / closed is a fracture's axis (its 7th character); a dislocation has none in ICD-10-CM, so a closed
+# dislocation's "closed" only pulls toward fracture titles ("... initial encounter for closed fracture").
+_CLOSED_DISLOCATION = re.compile(
+    r"\bclosed\b(?=[^;]*\bdislocation)|(?<=dislocation)\b([^;]*?),?\s*\bclosed\b", re.I
+)
+_FRACTURE = re.compile(r"\bfracture", re.IGNORECASE)
+
+
+def without_closed(text: str) -> str:
+    """A dislocation phrase (naming no fracture) without its word "closed"."""
+    if _FRACTURE.search(text):
+        return text
+    return _CLOSED_DISLOCATION.sub(lambda m: m.group(1) or "", text)
+
+
 def as_classified(text: str) -> str:
     """The phrase with counts read as "multiple", a share "less than N percent" as the titles' first band,
     its "not stated as X" clauses left out, a diabetes type in Roman numerals written as the titles write
@@ -66,7 +81,7 @@ def as_classified(text: str) -> str:
         text = pattern.sub(band, text)
     if _DIABETES.search(text):
         text = _ROMAN_TYPE.sub(lambda m: f"type {len(m.group(1))}", text)
-    return burn_by_depth(_UNSTATED.sub("", text))
+    return burn_by_depth(_UNSTATED.sub("", without_closed(text)))
 
 
 def burn_by_depth(text: str) -> str:

@@ -11,6 +11,7 @@ from assistant.suggest.phrase_wording import (
     names_site_other,
     opposite_kind_agreement,
     residual_site_agreement,
+    without_closed,
 )
 
 
@@ -115,3 +116,11 @@ def test_an_induced_abortion_is_no_spontaneous_one() -> None:
     spontaneous = "Spontaneous abortion with sepsis"
     assert opposite_kind_agreement(spontaneous, "Sepsis following induced abortion") == -1
     assert opposite_kind_agreement("Abortion with sepsis", "Sepsis following spontaneous abortion") == 0
+
+
+def test_a_dislocation_has_no_closed_axis() -> None:
+    # open / closed is a fracture's 7th character; a dislocation's "closed" names nothing its codes split on
+    assert "closed" not in without_closed("Closed dislocation of ankle").lower()
+    assert "closed" not in without_closed("Dislocation of wrist, closed").lower()
+    assert without_closed("Closed fracture of ulna") == "Closed fracture of ulna"
+    assert without_closed("Closed angle glaucoma") == "Closed angle glaucoma"
