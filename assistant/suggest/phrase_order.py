@@ -283,6 +283,7 @@ def prefer_specificity(cands: Sequence[C], phrase: str, title_of: Callable[[str]
         c.score += SITE_BONUS * phrase_wording.residual_site_agreement(phrase, title)
         c.score += KIND_BONUS * phrase_wording.elsewhere_agreement(phrase, title)
         c.score += KIND_BONUS * phrase_wording.opposite_kind_agreement(phrase, title)
+        c.score += KIND_BONUS * phrase_wording.trauma_agreement(phrase, title)
         c.score += KIND_BONUS * phrase_intent.intent_agreement(phrase, title)
         if without:
             c.score += WITHOUT_BONUS * phrase_without.title_agreement(without, title)

@@ -141,3 +141,22 @@ def opposite_kind_agreement(phrase: str, title: str) -> int:
                     return -1
                 return int(bool(re.search(rf"\b{said}\b", tlow)))
     return 0
+
+
+# Trauma: a condition the phrase says follows an injury (or calls traumatic) is not one whose title says
+# nontraumatic (I60-I62 against S06.-), and a nontraumatic one is no traumatic title's.
+_TRAUMATIC = re.compile(
+    r"(?<!non)(?<!non-)\btraumatic\b|\bpost-?traumatic\b|\b(?:following|due to|after|from) (?:an? )?injury\b",
+    re.IGNORECASE,
+)
+_NONTRAUMATIC = re.compile(r"\bnon-?traumatic\b", re.IGNORECASE)
+
+
+def trauma_agreement(phrase: str, title: str) -> int:
+    """-1 for a title that says nontraumatic where the phrase says traumatic or after an injury, and for a
+    traumatic title where the phrase says nontraumatic; 0 otherwise."""
+    if _TRAUMATIC.search(phrase) and not _NONTRAUMATIC.search(phrase):
+        return -int(bool(_NONTRAUMATIC.search(title)))
+    if _NONTRAUMATIC.search(phrase):
+        return -int(bool(_TRAUMATIC.search(title)))
+    return 0

@@ -12,6 +12,7 @@ from assistant.suggest.phrase_wording import (
     opposite_kind_agreement,
     residual_site_agreement,
     without_closed,
+    trauma_agreement,
 )
 
 
@@ -124,3 +125,11 @@ def test_a_dislocation_has_no_closed_axis() -> None:
     assert "closed" not in without_closed("Dislocation of wrist, closed").lower()
     assert without_closed("Closed fracture of ulna") == "Closed fracture of ulna"
     assert without_closed("Closed angle glaucoma") == "Closed angle glaucoma"
+
+
+def test_a_condition_after_an_injury_is_no_nontraumatic_one() -> None:
+    phrase = "Bleeding into the brain after an injury"
+    assert trauma_agreement(phrase, "Nontraumatic intracerebral hemorrhage, unspecified") == -1
+    assert trauma_agreement(phrase, "Traumatic hemorrhage of cerebrum, unspecified") == 0
+    assert trauma_agreement("Non-traumatic brain bleed", "Traumatic hemorrhage of cerebrum") == -1
+    assert trauma_agreement("Brain bleed", "Nontraumatic intracerebral hemorrhage, unspecified") == 0
