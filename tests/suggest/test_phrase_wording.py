@@ -11,8 +11,8 @@ from assistant.suggest.phrase_wording import (
     names_site_other,
     opposite_kind_agreement,
     residual_site_agreement,
-    without_closed,
     trauma_agreement,
+    without_closed,
 )
 
 
