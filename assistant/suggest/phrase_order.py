@@ -150,9 +150,11 @@ _SET_OFF_NEGATION = re.compile(
 
 
 def walk_text(text: str) -> str:
-    """The phrase as its Index walk reads it: a negation after a comma or an opening bracket joined to the
-    words before it, so that reader.walk_query keeps it."""
-    return _SET_OFF_NEGATION.sub(" ", text)
+    """The phrase as its Index walk reads it: worded as the classification words it (phrase_wording: "type
+    II" diabetes is type 2, a count of ribs "multiple", a burn named by its depth a burn of that degree), and
+    a negation after a comma or an opening bracket joined to the words before it, so that reader.walk_query
+    keeps it."""
+    return _SET_OFF_NEGATION.sub(" ", phrase_wording.as_classified(text))
 
 
 class Scored(Protocol):

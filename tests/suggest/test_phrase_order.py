@@ -165,6 +165,8 @@ def test_a_negation_set_off_by_a_comma_or_bracket_is_walked_as_a_negation() -> N
     # NOS and NEC are no negation: left as the reader leaves them
     assert walk_text("Anemia, not otherwise specified") == "Anemia, not otherwise specified"
     assert walk_text("Arthritis, not elsewhere classified") == "Arthritis, not elsewhere classified"
+    # the walk reads the phrase as the classification words it, as its search does
+    assert "type 2" in walk_text("Diabetes with hyperosmolarity, type II")
 
 
 @dataclass
