@@ -149,12 +149,23 @@ _SET_OFF_NEGATION = re.compile(
 )
 
 
+# Injuries and burns name a limb region as the body surface: its joint is another site (S, T codes).
+_SURFACE = re.compile(
+    r"\b(?:burn|corrosion|frostbite|injur|wound|lacerat|contusion|abrasion|fracture|dislocat|sprain|crush|"
+    r"amputat|bite|blister)",
+    re.IGNORECASE,
+)
+
+
 def walk_text(text: str) -> str:
     """The phrase as its Index walk reads it: worded as the classification words it (phrase_wording: "type
-    II" diabetes is type 2, a count of ribs "multiple", a burn named by its depth a burn of that degree), and
-    a negation after a comma or an opening bracket joined to the words before it, so that reader.walk_query
-    keeps it."""
-    return _SET_OFF_NEGATION.sub(" ", phrase_wording.as_classified(text))
+    II" diabetes is type 2, a count of ribs "multiple", a burn named by its depth a burn of that degree), a
+    limb region with its joint (phrase_sites, not for injuries and burns), and a negation after a comma or
+    an opening bracket joined to the words before it, so that reader.walk_query keeps it."""
+    worded = phrase_wording.as_classified(text)
+    if not _SURFACE.search(worded):  # a limb region's joint (chapter XIII); a burn's or wound's is the surface
+        worded = phrase_sites.with_joint(worded)
+    return _SET_OFF_NEGATION.sub(" ", worded)
 
 
 class Scored(Protocol):

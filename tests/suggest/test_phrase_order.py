@@ -167,6 +167,9 @@ def test_a_negation_set_off_by_a_comma_or_bracket_is_walked_as_a_negation() -> N
     assert walk_text("Arthritis, not elsewhere classified") == "Arthritis, not elsewhere classified"
     # the walk reads the phrase as the classification words it, as its search does
     assert "type 2" in walk_text("Diabetes with hyperosmolarity, type II")
+    # a limb region is walked with its joint (ICD-10 chapter XIII site table); a burn's region is its surface
+    assert walk_text("Gouty arthritis, lower leg").endswith("lower leg, knee")
+    assert "knee" not in walk_text("Burn of lower leg")
 
 
 @dataclass
