@@ -163,7 +163,7 @@ def walk_text(text: str) -> str:
     limb region with its joint (phrase_sites, not for injuries and burns), and a negation after a comma or
     an opening bracket joined to the words before it, so that reader.walk_query keeps it."""
     worded = phrase_wording.as_classified(text)
-    if not _SURFACE.search(worded):  # a limb region's joint (chapter XIII); a burn's or wound's is the surface
+    if not _SURFACE.search(worded):  # a limb region's joint (chapter XIII); a burn's region is its surface
         worded = phrase_sites.with_joint(worded)
     return _SET_OFF_NEGATION.sub(" ", worded)
 
