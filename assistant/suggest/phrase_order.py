@@ -132,12 +132,15 @@ def uncertainty_is_term(phrase: str) -> bool:
 
 def phrase_query(text: str) -> str:
     """The search text of a one-phrase request (see the module docstring)."""
+    return phrase_sites.with_joint(_worded(text))
+
+
+def _worded(text: str) -> str:
     text = _WITH_OR_WITHOUT.sub(" ", text)
     text = _WITHOUT_MENTION.sub("without", text)
     text = _THOUSANDS.sub("", text)  # "1,500-1,749 grams": the titles write 1500-1749
     text = phrase_wording.as_classified(text)
-    text = re.sub(r"\s+", " ", text).strip(" ,;:-") or text.strip()
-    return phrase_sites.with_joint(text)
+    return re.sub(r"\s+", " ", text).strip(" ,;:-") or text.strip()
 
 
 # A negation set off by a comma or a bracket ("hernia, bilateral (not specified as recurrent)", "jaundice, not
@@ -158,11 +161,11 @@ _SURFACE = re.compile(
 
 
 def walk_text(text: str) -> str:
-    """The phrase as its Index walk reads it: worded as the classification words it (phrase_wording: "type
-    II" diabetes is type 2, a count of ribs "multiple", a burn named by its depth a burn of that degree), a
+    """The phrase as its Index walk reads it: worded as its search is (``phrase_query``: "without mention of"
+    is "without", "type II" diabetes type 2, a burn named by its depth a burn of that degree ...), a
     limb region with its joint (phrase_sites, not for injuries and burns), and a negation after a comma or
     an opening bracket joined to the words before it, so that reader.walk_query keeps it."""
-    worded = phrase_wording.as_classified(text)
+    worded = _worded(text)
     if not _SURFACE.search(worded):  # a limb region's joint (chapter XIII); a burn's region is its surface
         worded = phrase_sites.with_joint(worded)
     return _SET_OFF_NEGATION.sub(" ", worded)

@@ -170,6 +170,8 @@ def test_a_negation_set_off_by_a_comma_or_bracket_is_walked_as_a_negation() -> N
     # a limb region is walked with its joint (ICD-10 chapter XIII site table); a burn's region is its surface
     assert walk_text("Gouty arthritis, lower leg").endswith("lower leg, knee")
     assert "knee" not in walk_text("Burn of lower leg")
+    assert walk_text("Gastric ulcer, with or without mention of obstruction") == "Gastric ulcer"
+    assert walk_text("Gastric ulcer without mention of bleeding") == "Gastric ulcer without bleeding"
 
 
 @dataclass
