@@ -152,9 +152,21 @@ _TRAUMATIC = re.compile(
 _NONTRAUMATIC = re.compile(r"\bnon-?traumatic\b", re.IGNORECASE)
 
 
+# A fracture or dislocation is traumatic unless the phrase says why the bone gave way without trauma
+# (guideline I.C.19.c.1, I.C.13.c-d; the Index's "Fracture, traumatic" and "Dislocation" lead to injuries).
+_BONE_INJURY = re.compile(r"\b(?:fracture|dislocation)", re.IGNORECASE)
+_WITHOUT_TRAUMA = re.compile(
+    r"\b(?:pathological|pathologic|stress|fatigue|osteoporotic|insufficiency|recurrent|habitual|congenital)\b",
+    re.IGNORECASE,
+)
+
+
 def trauma_agreement(phrase: str, title: str) -> int:
-    """-1 for a title that says nontraumatic where the phrase says traumatic or after an injury, and for a
-    traumatic title where the phrase says nontraumatic; 0 otherwise."""
+    """-1 for a title that says nontraumatic where the phrase says traumatic or after an injury, for a
+    traumatic title where the phrase says nontraumatic, and for a fracture or dislocation title of a
+    nontraumatic kind (pathological, stress, recurrent ...) the phrase does not name; 0 otherwise."""
+    if _BONE_INJURY.search(phrase) and not _WITHOUT_TRAUMA.search(phrase) and _WITHOUT_TRAUMA.search(title):
+        return -1
     if _TRAUMATIC.search(phrase) and not _NONTRAUMATIC.search(phrase):
         return -int(bool(_NONTRAUMATIC.search(title)))
     if _NONTRAUMATIC.search(phrase):

@@ -133,3 +133,11 @@ def test_a_condition_after_an_injury_is_no_nontraumatic_one() -> None:
     assert trauma_agreement(phrase, "Traumatic hemorrhage of cerebrum, unspecified") == 0
     assert trauma_agreement("Non-traumatic brain bleed", "Traumatic hemorrhage of cerebrum") == -1
     assert trauma_agreement("Brain bleed", "Nontraumatic intracerebral hemorrhage, unspecified") == 0
+
+
+def test_a_fracture_or_dislocation_is_traumatic_unless_the_phrase_says_otherwise() -> None:
+    assert trauma_agreement("Dislocation of knee", "Pathological dislocation of knee") == -1
+    assert trauma_agreement("Fracture of wrist", "Stress fracture, wrist") == -1
+    assert trauma_agreement("Fracture of wrist", "Fracture of lower end of radius") == 0
+    assert trauma_agreement("Stress fracture of wrist", "Stress fracture, wrist") == 0
+    assert trauma_agreement("Sprain of knee", "Pathological dislocation of knee") == 0
