@@ -906,8 +906,10 @@ def is_phrase(text: str) -> bool:
     """A short single-line text (a diagnosis phrase, not a note): searched as one mention."""
     t = text.strip()
     words = len(t.split())
-    if words > PHRASE_WORDS and (words > STATEMENT_WORDS or t.endswith((".", "!", "?"))):
-        return False
+    if words > PHRASE_WORDS and (
+        words > STATEMENT_WORDS or t.endswith((".", "!", "?")) or _SPOKEN_DICTATION.search(t)
+    ):
+        return False  # a paragraph, a sentence or a dictation (its marks spoken)
     return not ("\n" in t or re.search(r"[.!?;]\s+\S", t) or _HEADER_RE.match(t))
 
 

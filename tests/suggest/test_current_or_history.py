@@ -242,16 +242,3 @@ def test_acuities_each_in_parentheses_are_alternatives_not_acute_on_chronic() ->
     assert read_qualifiers("back pain, acute on chronic").acuity == "acute on chronic"
     assert read_qualifiers("acute and chronic back pain").acuity == "acute on chronic"
     assert read_qualifiers("back pain (acute)").acuity == "acute"
-
-
-def test_a_phrases_alternatives_are_not_combined() -> None:
-    # in a note, coronary disease and angina are two problems the classification combines; a search phrase's
-    # codes are alternatives for its one condition, so they stay as they are
-    phrase = "CAD with stable angina"
-    picks = {
-        "I25.10": Pick("I25.10", 0.8, True, [_said(phrase, "CAD")]),
-        "I20.89": Pick("I20.89", 0.7, True, [_said(phrase, "stable angina")]),
-    }
-    combine(picks, NoteContext(phrase, phrase=True), CATALOG)
-    assert _finals(picks) == ["I20.89", "I25.10"]
-    assert _coronary("A/P: 1. Stable angina 2. CAD", "Stable angina", "I20.89") == ["I25.118"]

@@ -522,3 +522,5 @@ def test_a_long_one_line_diagnosis_statement_is_one_phrase() -> None:
     assert not is_phrase(" ".join([statement] * 2))  # a paragraph is not a phrase
     assert not is_phrase(statement + ".")  # a note's sentence of that length ends with its mark
     assert not is_phrase("Chest pain; cough")
+    dictated = statement.replace(", with return", " comma with return")  # a dictation's marks are spoken
+    assert not is_phrase(dictated)

@@ -399,8 +399,6 @@ def other_kind_of_hypertension(picks: dict[str, Pick], catalog: CodeCatalog) -> 
 
 
 def combine(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
-    if ctx.phrase:  # a phrase's codes are alternatives for one condition, not two problems to combine
-        return
     other_kind_of_hypertension(picks, catalog)
     unspecified_partners(picks, catalog)
     named_in_one_mention(picks, catalog)
