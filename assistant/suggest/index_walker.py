@@ -19,6 +19,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from os.path import commonprefix
 from typing import Any, NamedTuple, Protocol
 
 from assistant.core.errors import NoReleaseForDate, NotReady
@@ -286,6 +287,7 @@ class Entry:
     children: list[Entry] = field(default_factory=list)
     words: frozenset[str] = frozenset()
     alts: tuple[frozenset[str], ...] = ()  # the words of each alternative ("atrial or auricular")
+    forms: tuple[frozenset[str], ...] = ()  # one word's forms a subterm lists ("anus, anal"): phrase walks
     negative: bool = False  # "without ...", "no ..."
     id: int = 0
     end: int | None = None  # a main term's subterms lie between its id and ``end``
@@ -324,6 +326,7 @@ class _Mention:
     origin: dict[str, str] = field(default_factory=dict)  # alias -> the mention word it stands for
     long: tuple[str, ...] = ()  # words long enough to be found inside a longer Index word
     plain: frozenset[str] = frozenset()  # word keys said outside any negation
+    phrase: bool = False  # a one-phrase request: a subterm's listed forms match one by one
 
     def unused(self, used: frozenset[str]) -> frozenset[str]:
         """The mention's own words a path has not matched."""
@@ -544,11 +547,14 @@ class IndexWalker:
     def walk(
         self, text: str, tabular: Tabular | None = None, limit: int = 10, other_is_nec: bool = False
     ) -> list[WalkHit]:
-        """Candidates for one mention, best first (one per code). ``other_is_nec``: "other X" is walked to
-        X's "specified NEC" subterm (see _KIND_NEC; one-phrase requests)."""
+        """Candidates for one mention, best first (one per code). ``other_is_nec`` (one-phrase requests):
+        "other X" is walked to X's "specified NEC" subterm (see _KIND_NEC), and a subterm listing one word's
+        forms ("anus, anal") matches either form."""
         mention = read_mention(text)
         if not mention.words:
             return []
+        if other_is_nec:
+            mention = replace(mention, phrase=True)
         if other_is_nec and _OTHER_KIND.search(text):
             mention = replace(mention, words=mention.words | {OTHER})
         found: dict[str, WalkHit] = {}
@@ -813,7 +819,7 @@ def _word_index(kids: list[Entry]) -> dict[str, list[int]]:
     "" for connector levels (no words of their own)."""
     index: dict[str, list[int]] = {}
     for i, kid in enumerate(kids):
-        words = {w for alt in kid.alts for w in alt}
+        words = {w for alt in (*kid.alts, *kid.forms) for w in alt}
         keys = set(words) if words else {""}
         keys.update("~" + w[j:] for w in words for j in range(1, len(w) - 5))
         for key in keys:
@@ -825,7 +831,7 @@ def _match(entry: Entry, mention: _Mention) -> tuple[frozenset[str], frozenset[s
     """The mention words an entry's term matches (whole, and inside a longer word), or None: every word of
     one of the term's alternatives ("atrial or auricular") must be there."""
     best: tuple[frozenset[str], frozenset[str]] | None = None
-    for alt in entry.alts:
+    for alt in (*entry.alts, *entry.forms) if mention.phrase else entry.alts:
         if len(alt) > 1 and IMPLIED_SITE_WORDS & alt:  # "hand joint" is the site "hand"
             implied = IMPLIED_SITE_WORDS if alt & _POSITION_WORDS else IMPLIED_SITE_WORDS - {"end"}
             alt = alt - (implied - mention.words)
@@ -915,6 +921,12 @@ def _entry(row: Mapping[str, Any], term: str, parent: Entry | None) -> Entry:
     one_word = len(spellings) > 1 and all(_spelling_of(p, spellings[0]) for p in spellings)
     if parent is not None and one_word:  # spellings of one word: "uterus, uteri, uterine", "fall, falling"
         node.alts = tuple(a for a in (content_keys(p) for p in spellings) if a)
+    elif parent is not None and len(spellings) > 1 and _forms_of_one_word(spellings):
+        node.forms = tuple(a for a in (content_keys(p) for p in spellings) if a)
+    included = _INCLUDING.search(term)
+    if parent is not None and included and content_keys(term[: included.start()]):
+        # "lower limb, including hip": the site is named without what it includes
+        node.forms += (content_keys(term[: included.start()]),)
     return node
 
 
@@ -970,6 +982,20 @@ def _spelling_of(part: str, first: str) -> bool:
     if len(first) == 3 and first.isalpha():
         return part.startswith(first)
     return part[:4] == first[:4]
+
+
+_INCLUDING = re.compile(r",?\s*\bincluding\b", re.IGNORECASE)
+
+
+def _forms_of_one_word(parts: Sequence[str]) -> bool:
+    """A subterm that lists one word's forms, noun and adjective ("anus, anal", "femur, femoral", "vein,
+    venous"): single words that differ only in their last two letters or their ending past the shortest
+    one's. An inverted qualifier ("colon, congenital", "mandible, maxilla") shares less."""
+    if any(not p.isalpha() for p in parts):
+        return False
+    shortest = min(len(p) for p in parts)
+    shared = len(commonprefix(list(parts)))
+    return shared >= max(2, shortest - 2)
 
 
 def walker_for(reference: Any) -> IndexWalker | None:

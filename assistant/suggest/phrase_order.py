@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar
 
 from assistant.suggest import phrase_intent, phrase_scope, phrase_sites, phrase_without, phrase_wording
+from assistant.suggest.index_walker import DRUG_COLUMNS
 
 _WITH_OR_WITHOUT = re.compile(r"\bwith or without (?:mention of )?[^,;]*", re.IGNORECASE)
 _WITHOUT_MENTION = re.compile(r"\bwithout mention of\b", re.IGNORECASE)
@@ -131,12 +132,43 @@ def uncertainty_is_term(phrase: str) -> bool:
 
 def phrase_query(text: str) -> str:
     """The search text of a one-phrase request (see the module docstring)."""
+    return phrase_sites.with_joint(_worded(text))
+
+
+def _worded(text: str) -> str:
     text = _WITH_OR_WITHOUT.sub(" ", text)
     text = _WITHOUT_MENTION.sub("without", text)
     text = _THOUSANDS.sub("", text)  # "1,500-1,749 grams": the titles write 1500-1749
     text = phrase_wording.as_classified(text)
-    text = re.sub(r"\s+", " ", text).strip(" ,;:-") or text.strip()
-    return phrase_sites.with_joint(text)
+    return re.sub(r"\s+", " ", text).strip(" ,;:-") or text.strip()
+
+
+# A negation set off by a comma or a bracket ("hernia, bilateral (not specified as recurrent)", "jaundice, not
+# of newborn"): in one phrase it is part of the diagnosis, as an inner negation is (reader.walk_query keeps
+# those for the Index walk); without its punctuation the walk reads it so.
+# "Not otherwise / further specified", "not elsewhere classified" are NOS and NEC, no negation.
+_SET_OFF_NEGATION = re.compile(
+    r"(?<=\w)\s*[,(\[]\s*(?=(?:not|without|no)\s+(?!(?:otherwise|further|elsewhere)\b)\w)", re.IGNORECASE
+)
+
+
+# Injuries and burns name a limb region as the body surface: its joint is another site (S, T codes).
+_SURFACE = re.compile(
+    r"\b(?:burn|corrosion|frostbite|injur|wound|lacerat|contusion|abrasion|fracture|dislocat|sprain|crush|"
+    r"amputat|bite|blister)",
+    re.IGNORECASE,
+)
+
+
+def walk_text(text: str) -> str:
+    """The phrase as its Index walk reads it: worded as its search is (``phrase_query``: "without mention of"
+    is "without", "type II" diabetes type 2, a burn named by its depth a burn of that degree ...), a
+    limb region with its joint (phrase_sites, not for injuries and burns), and a negation after a comma or
+    an opening bracket joined to the words before it, so that reader.walk_query keeps it."""
+    worded = _worded(text)
+    if not _SURFACE.search(worded):  # a limb region's joint (chapter XIII); a burn's region is its surface
+        worded = phrase_sites.with_joint(worded)
+    return _SET_OFF_NEGATION.sub(" ", worded)
 
 
 class Scored(Protocol):
@@ -176,6 +208,31 @@ def share_walk(cands: Sequence[W], w_walker: float, share: float = WALK_SHARE) -
     for c in cands:
         if c.walk <= 0 and c.code[:3] in best:
             c.score += w_walker * share * best[c.code[:3]]
+
+
+class TableWalked(Walked, Protocol):
+    walk_path: str
+
+
+T = TypeVar("T", bound=TableWalked)
+
+# The Table of Drugs and Chemicals gives a substance's T36-T65 code (guideline I.C.19.e): a phrase whose walk
+# reached the table through its substance takes that cell's code over the class titles its other words match
+# ("compounds", "other"), chosen on the gem-phrases dev sample (first 3,000: 0.1 / 0.2).
+TABLE_BONUS = 0.2
+_TABLE_STEP = tuple(f" -> {column} -> " for column in dict(DRUG_COLUMNS).values())
+TABLE_WALK = 0.6  # the walk must account for most of the phrase's words
+
+
+def prefer_drug_table(cands: Sequence[T], bonus: float = TABLE_BONUS) -> None:
+    """The best-walked candidates reached through a Table of Drugs and Chemicals cell gain ``bonus``."""
+    table = [c for c in cands if c.walk >= TABLE_WALK and any(step in c.walk_path for step in _TABLE_STEP)]
+    if not table:
+        return
+    best = max(c.walk for c in table)
+    for c in table:
+        if c.walk >= best - 1e-9:
+            c.score += bonus
 
 
 def kind_words(title: str, site_other: bool = False) -> tuple[bool, bool]:
@@ -242,14 +299,16 @@ def prefer_specificity(cands: Sequence[C], phrase: str, title_of: Callable[[str]
         c.score += SITE_BONUS * phrase_wording.residual_site_agreement(phrase, title)
         c.score += KIND_BONUS * phrase_wording.elsewhere_agreement(phrase, title)
         c.score += KIND_BONUS * phrase_wording.opposite_kind_agreement(phrase, title)
+        c.score += KIND_BONUS * phrase_wording.trauma_agreement(phrase, title)
         c.score += KIND_BONUS * phrase_intent.intent_agreement(phrase, title)
         if without:
             c.score += WITHOUT_BONUS * phrase_without.title_agreement(without, title)
         if not sided and _TITLE_SIDE.search(title):
             c.score -= SIDE_PENALTY
-        t_other, t_unspecified = kind_words(
-            phrase_scope.scoped_title(phrase, title) if q_other else title, site_other
-        )
+        kind_title = phrase_scope.scoped_title(phrase, title) if q_other else title
+        if q_unspecified and not q_other:
+            kind_title = phrase_scope.condition_title(phrase, kind_title)
+        t_other, t_unspecified = kind_words(kind_title, site_other)
         if q_other and not q_unspecified:
             c.score += KIND_BONUS * (t_other - (t_unspecified and not t_other))
         elif q_unspecified and not q_other:

@@ -18,6 +18,9 @@ from assistant.suggest.text import stem
 _QUALIFIED = re.compile(r"\b(other|unspecified)\s+([a-z]+)(?:\s+([a-z]+))?", re.IGNORECASE)
 _WORDS = re.compile(r"[a-z]+")
 _CLOSING_OTHER = re.compile(r",\s*other\s*$", re.IGNORECASE)
+# "Opioid abuse with intoxication, unspecified": the "unspecified" after a "with" clause is the intoxication's
+_WITH_UNSPECIFIED = re.compile(r"(\bwith\b[^,]*(?:,[^,]*?)?)\bunspecified\b", re.IGNORECASE)
+_WITH = re.compile(r"\bwith\b", re.IGNORECASE)
 
 
 def scoped_title(phrase: str, title: str) -> str:
@@ -42,6 +45,16 @@ def scoped_title(phrase: str, title: str) -> str:
         return m.group(0)[len(m.group(1)) :].lstrip() if part and said_bare(part) else m.group(0)
 
     return _QUALIFIED.sub(drop, title)
+
+
+def condition_title(phrase: str, title: str) -> str:
+    """The title without an "unspecified" said of what its "with" clause names ("Opioid abuse with
+    intoxication, unspecified", "with unspecified complications"): that is not the condition's unspecified
+    kind, which a phrase saying "unspecified" of the condition itself asks for. Left as it is where the
+    phrase says "with" too (its "unspecified" may then be the complication's)."""
+    if _WITH.search(phrase):
+        return title
+    return _WITH_UNSPECIFIED.sub(lambda m: m.group(1), title)
 
 
 _COORDINATION = frozenset({"and", "or"})

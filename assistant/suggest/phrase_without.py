@@ -23,7 +23,10 @@ def without_stems(phrase: str) -> set[str]:
     """The stems of the words a phrase says it is without (empty when it says none)."""
     stems: set[str] = set()
     for m in _WITHOUT.finditer(phrase):
-        clause = _CLAUSE_END.split(m.group(1), maxsplit=1)[0]
+        words = m.group(1)
+        # its first word is what it is without, even a clause word ("without complication")
+        end = _CLAUSE_END.search(words, 1)
+        clause = words[: end.start()] if end else words
         for w in re.findall(r"[a-z]+", clause.lower()):
             if len(w) > 3 and w not in _STOP:
                 stems.add(w[:STEM])

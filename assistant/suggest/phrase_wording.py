@@ -56,6 +56,21 @@ _TITLE_UNSPECIFIED_SITE = re.compile(
 )
 
 
+# Open / closed is a fracture's axis (its 7th character); a dislocation has none in ICD-10-CM, so a closed
+# dislocation's "closed" only pulls toward fracture titles ("... initial encounter for closed fracture").
+_CLOSED_DISLOCATION = re.compile(
+    r"\bclosed\b(?=[^;]*\bdislocation)|(?<=dislocation)\b([^;]*?),?\s*\bclosed\b", re.I
+)
+_FRACTURE = re.compile(r"\bfracture", re.IGNORECASE)
+
+
+def without_closed(text: str) -> str:
+    """A dislocation phrase (naming no fracture) without its word "closed"."""
+    if _FRACTURE.search(text):
+        return text
+    return _CLOSED_DISLOCATION.sub(lambda m: m.group(1) or "", text)
+
+
 def as_classified(text: str) -> str:
     """The phrase with counts read as "multiple", a share "less than N percent" as the titles' first band,
     its "not stated as X" clauses left out, a diabetes type in Roman numerals written as the titles write
@@ -66,7 +81,7 @@ def as_classified(text: str) -> str:
         text = pattern.sub(band, text)
     if _DIABETES.search(text):
         text = _ROMAN_TYPE.sub(lambda m: f"type {len(m.group(1))}", text)
-    return burn_by_depth(_UNSTATED.sub("", text))
+    return burn_by_depth(_UNSTATED.sub("", without_closed(text)))
 
 
 def burn_by_depth(text: str) -> str:
@@ -125,4 +140,35 @@ def opposite_kind_agreement(phrase: str, title: str) -> int:
                 if re.search(rf"\b{other}\b", tlow) and not re.search(rf"\b{said}\b", tlow):
                     return -1
                 return int(bool(re.search(rf"\b{said}\b", tlow)))
+    return 0
+
+
+# Trauma: a condition the phrase says follows an injury (or calls traumatic) is not one whose title says
+# nontraumatic (I60-I62 against S06.-), and a nontraumatic one is no traumatic title's.
+_TRAUMATIC = re.compile(
+    r"(?<!non)(?<!non-)\btraumatic\b|\bpost-?traumatic\b|\b(?:following|due to|after|from) (?:an? )?injury\b",
+    re.IGNORECASE,
+)
+_NONTRAUMATIC = re.compile(r"\bnon-?traumatic\b", re.IGNORECASE)
+
+
+# A fracture or dislocation is traumatic unless the phrase says why the bone gave way without trauma
+# (guideline I.C.19.c.1, I.C.13.c-d; the Index's "Fracture, traumatic" and "Dislocation" lead to injuries).
+_BONE_INJURY = re.compile(r"\b(?:fracture|dislocation)", re.IGNORECASE)
+_WITHOUT_TRAUMA = re.compile(
+    r"\b(?:pathological|pathologic|stress|fatigue|osteoporotic|insufficiency|recurrent|habitual|congenital)\b",
+    re.IGNORECASE,
+)
+
+
+def trauma_agreement(phrase: str, title: str) -> int:
+    """-1 for a title that says nontraumatic where the phrase says traumatic or after an injury, for a
+    traumatic title where the phrase says nontraumatic, and for a fracture or dislocation title of a
+    nontraumatic kind (pathological, stress, recurrent ...) the phrase does not name; 0 otherwise."""
+    if _BONE_INJURY.search(phrase) and not _WITHOUT_TRAUMA.search(phrase) and _WITHOUT_TRAUMA.search(title):
+        return -1
+    if _TRAUMATIC.search(phrase) and not _NONTRAUMATIC.search(phrase):
+        return -int(bool(_NONTRAUMATIC.search(title)))
+    if _NONTRAUMATIC.search(phrase):
+        return -int(bool(_TRAUMATIC.search(title)))
     return 0

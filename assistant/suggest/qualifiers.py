@@ -131,6 +131,9 @@ _UNCOMPLICATED = re.compile(r"\buncomplicated\b", re.I)
 _NAMED_CHRONIC = re.compile(
     r"\bchronic\s+(?:obstructive\s+(?:pulmonary|lung|airways?)\s+disease|kidney\s+disease)\b", re.IGNORECASE
 )
+# "(acute) (chronic)": each in its own parentheses, the nonessential modifiers a title lists as alternatives
+# (ICD-10-CM conventions, I.A.7 parentheses), so either acuity, not an acute episode on a chronic one
+_EITHER_ACUITY = re.compile(r"\((?:acute|chronic)\)\s*\((?:acute|chronic)\)", re.IGNORECASE)
 _RECURRENT = re.compile(r"(?<!specified as )(?<!stated as )\b(?:recurrent|recurring)\b", re.I)
 # "Recurrent and persistent hematuria" (N02, IgA nephropathy among them) names a kind, not a recurrence.
 _KIND_NAME = re.compile(r"\brecurrent\s+and\s+persistent\b", re.I)
@@ -274,6 +277,8 @@ def read_qualifiers(text: str, *, title: bool = False) -> Qualifiers:
         remission = "full" if kind == "complete" else kind
     controlled = False if _UNCONTROLLED.search(low) else True if _CONTROLLED.search(low) else None
     acu = _NAMED_CHRONIC.sub(" ", low)  # "chronic" inside a disease's name says nothing of this episode
+    if not title:  # a phrase that copies a title's alternatives says neither
+        acu = _EITHER_ACUITY.sub(" ", acu)
     if _ACUTE_ON_CHRONIC.search(acu):
         acuity: str | None = "acute on chronic"
     elif _ACUTE.search(acu) and _CHRONIC.search(acu) and not title:

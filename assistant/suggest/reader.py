@@ -944,10 +944,21 @@ def _starts_inline_item(note: str, gap_start: int, at: int) -> bool:
     return m is not None and next_item_number(note, m.start(1), m.end(1))
 
 
+PHRASE_WORDS = 20
+# A longer line that ends without a sentence mark is one diagnosis statement as the older classifications
+# wrote them ("..., without mention of X, with Y, episode of care unspecified"), not a note's sentence.
+STATEMENT_WORDS = 40
+
+
 def is_phrase(text: str) -> bool:
     """A short single-line text (a diagnosis phrase, not a note): searched as one mention."""
     t = text.strip()
-    return not ("\n" in t or len(t.split()) > 20 or re.search(r"[.!?;]\s+\S", t) or _HEADER_RE.match(t))
+    words = len(t.split())
+    if words > PHRASE_WORDS and (
+        words > STATEMENT_WORDS or t.endswith((".", "!", "?")) or _SPOKEN_DICTATION.search(t)
+    ):
+        return False  # a paragraph, a sentence or a dictation (its marks spoken)
+    return not ("\n" in t or re.search(r"[.!?;]\s+\S", t) or _HEADER_RE.match(t))
 
 
 # Voice-recognition dictation: the punctuation is spoken ("... follow up period his legs are less

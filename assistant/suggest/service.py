@@ -436,7 +436,8 @@ class SuggestionService:
                         )
                     )
             else:
-                plan.append((m, Query(base, walk_text=walk_query(m.query), phrase=phrase), None))
+                walked = walk_query(phrase_order.walk_text(m.query) if phrase else m.query)
+                plan.append((m, Query(base, walk_text=walked, phrase=phrase), None))
         return plan
 
     # ------------------------------------------------------------ retrieval
@@ -773,6 +774,7 @@ class SuggestionService:
             more = self.retrieve(Query(q.text, cue, q.kind), vector, [], mode, systems)
             cands = cands + [c for c in more[: phrase_order.CUED_CANDIDATES] if c.code not in seen]
         phrase_order.share_walk(cands, self.config.w_walker)
+        phrase_order.prefer_drug_table(cands)
         cands = phrase_order.prefer_specificity(cands, q.text, self.catalog.title)
         cfg = self.config
         if self.phrase_ranker is not None:

@@ -234,3 +234,11 @@ def test_diabetes_not_stated_as_uncontrolled_says_nothing_of_control() -> None:
     assert read_qualifiers("type 1 diabetes, not specified as uncontrolled").controlled is None
     assert read_qualifiers("type 1 diabetes, uncontrolled").controlled is False
     assert read_qualifiers("type 1 diabetes, well controlled").controlled is True
+
+
+def test_acuities_each_in_parentheses_are_alternatives_not_acute_on_chronic() -> None:
+    # the classification's parentheses list nonessential alternatives: "(acute) (chronic)" is either one
+    assert read_qualifiers("Back pain (chronic) (acute)").acuity is None
+    assert read_qualifiers("back pain, acute on chronic").acuity == "acute on chronic"
+    assert read_qualifiers("acute and chronic back pain").acuity == "acute on chronic"
+    assert read_qualifiers("back pain (acute)").acuity == "acute"

@@ -935,3 +935,38 @@ def test_of_two_paths_through_one_word_s_aliases_the_one_reading_more_of_them_wi
     hits = walker.walk("diverticulitis of the colon")
     assert [h.code for h in hits[:2]] == ["K57.32", "K57.92"]
     assert hits[0].score - hits[1].score < ALIAS_PENALTY  # a tie-break, never more
+
+
+def test_a_subterm_listing_one_words_forms_matches_either_form() -> None:
+    # "Fissure, anus, anal": the Index lists a site as its noun and its adjective; a phrase says one of them.
+    # An inverted qualifier ("colon, congenital") still needs both words.
+    rows = [
+        _row(0, "Fissure, fissured", "R68.89"),
+        _row(1, "Fissure, fissured, anus, anal", "K60.2"),
+        _row(1, "Fissure, fissured, colon, congenital", "Q43.8"),
+        _row(0, "Fracture, traumatic", "T14.8"),
+        _row(1, "Fracture, traumatic, femur, femoral", "S72.9-"),
+    ]
+    walker = IndexWalker.from_rows(rows)
+
+    def codes(text: str, phrase: bool = True) -> list[str]:
+        return [h.code for h in walker.walk(text, other_is_nec=phrase)]
+
+    assert codes("anal fissure")[0] == "K60.2"
+    assert codes("fissure of anus")[0] == "K60.2"
+    assert codes("femoral fracture")[0] == "S72.9"
+    assert codes("fracture of the femur")[0] == "S72.9"
+    assert "Q43.8" not in codes("fissure of colon")
+    assert codes("congenital fissure of colon")[0] == "Q43.8"
+    assert "K60.2" not in codes("anal fissure", phrase=False)  # a note's walk is unchanged
+
+
+def test_a_site_subterm_that_says_what_it_includes_is_named_without_it() -> None:
+    rows = [
+        _row(0, "Melanoma", "C43.9"),
+        _row(1, "Melanoma, upper limb, including shoulder", "C43.6-"),
+    ]
+    walker = IndexWalker.from_rows(rows)
+    assert walker.walk("melanoma of upper limb", other_is_nec=True)[0].code == "C43.6"
+    assert walker.walk("melanoma of upper limb including shoulder", other_is_nec=True)[0].code == "C43.6"
+    assert walker.walk("melanoma of upper limb")[0].code == "C43.9"  # a note's walk is unchanged

@@ -11,9 +11,12 @@ from assistant.suggest.phrase_order import (
     chapter_cue,
     negation_is_term,
     phrase_query,
+    prefer_drug_table,
     prefer_specificity,
     share_walk,
+    walk_text,
 )
+from assistant.suggest.reader import walk_query
 
 TITLES = {
     "H44.821": "Luxation of globe, right eye",
@@ -151,3 +154,45 @@ def test_a_suspicion_ruled_out_is_the_observation_encounter() -> None:
     assert uncertainty_is_term("Suspected appendicitis, not found")
     assert uncertainty_is_term("Maternal care for (suspected) fetal heart anomaly")
     assert not uncertainty_is_term("suspected appendicitis")
+
+
+def test_a_negation_set_off_by_a_comma_or_bracket_is_walked_as_a_negation() -> None:
+    # the reader keeps an inner negation for the walk only after a word; a phrase sets it off with punctuation
+    hernia = "Umbilical hernia (not specified as recurrent)"
+    assert "not specified as recurrent" in walk_query(walk_text(hernia))
+    assert "not of newborn" in walk_query(walk_text("Anemia, unspecified, not of newborn"))
+    assert "not" not in walk_query(hernia).split()
+    # NOS and NEC are no negation: left as the reader leaves them
+    assert walk_text("Anemia, not otherwise specified") == "Anemia, not otherwise specified"
+    assert walk_text("Arthritis, not elsewhere classified") == "Arthritis, not elsewhere classified"
+    # the walk reads the phrase as the classification words it, as its search does
+    assert "type 2" in walk_text("Diabetes with hyperosmolarity, type II")
+    # a limb region is walked with its joint (ICD-10 chapter XIII site table); a burn's region is its surface
+    assert walk_text("Gouty arthritis, lower leg").endswith("lower leg, knee")
+    assert "knee" not in walk_text("Burn of lower leg")
+    assert walk_text("Gastric ulcer, with or without mention of obstruction") == "Gastric ulcer"
+    assert walk_text("Gastric ulcer without mention of bleeding") == "Gastric ulcer without bleeding"
+
+
+@dataclass
+class TableCand:
+    code: str
+    score: float
+    walk: float = 0.0
+    walk_path: str = ""
+
+
+def test_the_drug_tables_cell_outranks_class_titles_the_other_words_match() -> None:
+    # the substance's row of the Table of Drugs and Chemicals names its class code; a class title that
+    # shares a generic word of the phrase ("salts") does not
+    cell = TableCand("T42.6X1A", 0.60, 0.75, "Sedative drug X -> Poisoning, Accidental -> T42.6X1A")
+    lexical = TableCand("T45.4X1A", 0.70)
+    shallow = TableCand("T42.71XA", 0.55, 0.5, "Sedative -> Poisoning, Accidental -> T42.71XA")
+    prefer_drug_table([cell, lexical, shallow])
+    assert cell.score > lexical.score
+    assert shallow.score == 0.55  # only the best table walk
+    # a walk that never reached the table, or one that accounts for too little of the phrase, gains nothing
+    elsewhere = TableCand("F13.10", 0.5, 0.9, "Abuse -> sedative -> F13.10")
+    weak = TableCand("T50.991A", 0.5, 0.4, "Drug NEC -> Poisoning, Accidental -> T50.991A")
+    prefer_drug_table([elsewhere, weak])
+    assert (elsewhere.score, weak.score) == (0.5, 0.5)

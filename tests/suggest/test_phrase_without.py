@@ -50,3 +50,13 @@ def test_except_names_what_the_phrase_is_not() -> None:
     assert title_agreement(stems, "Laceration of unspecified toes") == -1
     assert title_agreement(stems, "Laceration of unspecified foot") == 0
     assert title_agreement(stems, "Laceration of lower limb, except toes") == 1
+
+
+def test_a_clause_word_said_first_is_what_the_phrase_is_without() -> None:
+    # "complication" also ends a clause ("without X complicating pregnancy"), but not when it is the first
+    # word after "without": then it is the thing the phrase is without.
+    stems = without_stems("Gout without complication, chronic")
+    assert stems == {"compli"}
+    assert title_agreement(stems, "Gout with unspecified complications") == -1
+    assert title_agreement(stems, "Gout without complications") == 1
+    assert without_stems("Edema without proteinuria complicating pregnancy") == {"protei"}

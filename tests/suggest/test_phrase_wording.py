@@ -11,6 +11,8 @@ from assistant.suggest.phrase_wording import (
     names_site_other,
     opposite_kind_agreement,
     residual_site_agreement,
+    trauma_agreement,
+    without_closed,
 )
 
 
@@ -115,3 +117,27 @@ def test_an_induced_abortion_is_no_spontaneous_one() -> None:
     spontaneous = "Spontaneous abortion with sepsis"
     assert opposite_kind_agreement(spontaneous, "Sepsis following induced abortion") == -1
     assert opposite_kind_agreement("Abortion with sepsis", "Sepsis following spontaneous abortion") == 0
+
+
+def test_a_dislocation_has_no_closed_axis() -> None:
+    # open / closed is a fracture's 7th character; a dislocation's "closed" names nothing its codes split on
+    assert "closed" not in without_closed("Closed dislocation of ankle").lower()
+    assert "closed" not in without_closed("Dislocation of wrist, closed").lower()
+    assert without_closed("Closed fracture of ulna") == "Closed fracture of ulna"
+    assert without_closed("Closed angle glaucoma") == "Closed angle glaucoma"
+
+
+def test_a_condition_after_an_injury_is_no_nontraumatic_one() -> None:
+    phrase = "Bleeding into the brain after an injury"
+    assert trauma_agreement(phrase, "Nontraumatic intracerebral hemorrhage, unspecified") == -1
+    assert trauma_agreement(phrase, "Traumatic hemorrhage of cerebrum, unspecified") == 0
+    assert trauma_agreement("Non-traumatic brain bleed", "Traumatic hemorrhage of cerebrum") == -1
+    assert trauma_agreement("Brain bleed", "Nontraumatic intracerebral hemorrhage, unspecified") == 0
+
+
+def test_a_fracture_or_dislocation_is_traumatic_unless_the_phrase_says_otherwise() -> None:
+    assert trauma_agreement("Dislocation of knee", "Pathological dislocation of knee") == -1
+    assert trauma_agreement("Fracture of wrist", "Stress fracture, wrist") == -1
+    assert trauma_agreement("Fracture of wrist", "Fracture of lower end of radius") == 0
+    assert trauma_agreement("Stress fracture of wrist", "Stress fracture, wrist") == 0
+    assert trauma_agreement("Sprain of knee", "Pathological dislocation of knee") == 0

@@ -508,3 +508,19 @@ def test_each_problem_plan_sentence_of_an_assessment_paragraph_is_a_problem() ->
     # a narrative sentence of the assessment heads nothing
     narrative = {m.text: m.problem for m in read_note("A/P: Gout. He will call if it flares again.")}
     assert not any(p for t, p in narrative.items() if t != "Gout")
+
+
+def test_a_long_one_line_diagnosis_statement_is_one_phrase() -> None:
+    # an older classification's statements run long on one line: still one condition, searched as one
+    statement = (
+        "Contusion of brain without mention of open intracranial wound, with loss of consciousness of "
+        "unspecified duration, with return to prior level, initial episode of care"
+    )
+    assert 20 < len(statement.split()) <= 40
+    assert is_phrase(statement)
+    assert len(read_note(statement)) == 1
+    assert not is_phrase(" ".join([statement] * 2))  # a paragraph is not a phrase
+    assert not is_phrase(statement + ".")  # a note's sentence of that length ends with its mark
+    assert not is_phrase("Chest pain; cough")
+    dictated = statement.replace(", with return", " comma with return")  # a dictation's marks are spoken
+    assert not is_phrase(dictated)
