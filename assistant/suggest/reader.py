@@ -387,6 +387,12 @@ LATERALITY = {
     "left": re.compile(r"\b(?:left|lt)\b", re.IGNORECASE),
     "bilateral": re.compile(r"\b(?:bilateral|bilaterally|both)\b", re.IGNORECASE),
 }
+# An admission the sentence dates in the past, just before the chunk it introduces
+_DATED_ADMISSION = re.compile(
+    r"\b(?:19|20)\d\d\s*,?\s*when\s+(?:he|she|they|pt|patient\s+)?(?:was\s+)?(?:admitted|hospitalized)\s+"
+    r"(?:with|w/|for)\s*$",
+    re.IGNORECASE,
+)
 _ENCOUNTER = [
     ("S", re.compile(r"\bsequela[e]?\b|\blate\s+effect", re.IGNORECASE)),
     (
@@ -1256,6 +1262,9 @@ def _make(
     if flags["history"] and sequela_of_stroke(text):  # "weakness from prior CVA": the deficit is current
         flags["history"] = False
         triggers = [t for t in triggers if not t.startswith("history:")]
+    if not flags["history"] and _DATED_ADMISSION.search(sentence[:c_start]):
+        flags["history"] = True  # "HIV dx 2017 when admitted w/ PCP pneumonia": that admission's condition
+        triggers.append("history:dated admission")
     cue = None if flags["history"] else history_cue(sentence, text)
     if cue:
         flags["history"] = True

@@ -204,9 +204,11 @@ def test_a_drug_given_by_its_route_is_the_treatment(chunk: str, why: str | None)
     assert why_not_coded(chunk) == why
 
 
-def test_admitted_with_introduces_the_condition() -> None:
-    texts = [m.text for m in read_note("Elderly man, frail.\nAdmitted w/ aspiration pneumonia, on abx.")]
-    assert "aspiration pneumonia" in texts
+def test_admitted_with_introduces_the_condition_of_that_admission() -> None:
+    by_text = {m.text: m for m in read_note("Elderly man, frail.\nAdmitted w/ aspiration pneumonia, on abx.")}
+    assert "aspiration pneumonia" in by_text and not by_text["aspiration pneumonia"].history
+    past = {m.text: m for m in read_note("Clinic visit.\nHCV dx 2015 when admitted w/ jaundice; cured.")}
+    assert past["jaundice"].history  # the admission the sentence dates in the past
 
 
 def test_a_lung_lobe_in_its_letters_is_no_word_of_the_walk() -> None:
