@@ -228,7 +228,10 @@ def _dated_and_closed(sentence: str, mention: str) -> str | None:
 
 # A chronic condition "h/o" names is usually still present ("h/o HTN"); one said to be cured is not.
 _CURED = re.compile(
-    r"\b(?:cured|eradicated|eradication\s+confirmed|svr\s?\d*|sustained\s+virolog\w*\s+response)\b",
+    r"\b(?:cured|eradicated|eradication\s+confirmed|svr\s?\d*|sustained\s+virolog\w*\s+response)\b|"
+    # a condition a procedure ended ("Atrial flutter - s/p ablation 2024, no recurrence")
+    r"\b(?:s/p|status\s+post)\s+(?:\w+\s+){0,2}?(?:ablation|resection|excision|repair|cardioversion)\b[^.;]{0,20}?"
+    r"\bno\s+recurrence\b",
     re.IGNORECASE,
 )
 
@@ -236,6 +239,9 @@ _CURED = re.compile(
 def said_cured(sentence: str) -> bool:
     """The sentence says the condition was cured ("treated 2019, SVR12 achieved - cured")."""
     return _CURED.search(sentence) is not None
+
+
+_CURE_REACH = 5  # words between the condition and the cure that closes its item
 
 
 def _cured_after(sentence: str, mention: str) -> str | None:
@@ -247,9 +253,10 @@ def _cured_after(sentence: str, mention: str) -> str | None:
         return None
     after = sentence[at + len(mention) :]
     m = _CURED.search(after)
-    if m is None or len(after[: m.start()].split()) > 5:
+    if m is None or len(after[: m.start()].split()) > _CURE_REACH:
         return None
-    return m.group(0).lower()
+    said = m.group(0).lower()
+    return "no recurrence" if said.endswith("no recurrence") else said  # a history, not a status post
 
 
 def names_neoplasm(text: str) -> bool:

@@ -220,3 +220,11 @@ def test_a_lung_lobe_in_its_letters_is_no_word_of_the_walk() -> None:
     )
     hit = walker.walk("aspiration pneumonia RLL")[0]
     assert hit.code == "J69.0" and hit.score == pytest.approx(1.0)
+
+
+def test_a_condition_a_procedure_ended_is_history() -> None:
+    note = "A/P:\n1. SVT - s/p ablation 2023, no recurrence; no meds.\n2. Asthma - albuterol prn."
+    by_text = {m.text: m for m in read_note(note)}
+    assert by_text["SVT"].history and not by_text["Asthma"].history
+    still = {m.text: m for m in read_note("A/P:\n1. SVT - s/p ablation 2023, recurred in May.\n2. GERD.")}
+    assert not still["SVT"].history
