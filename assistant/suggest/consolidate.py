@@ -345,13 +345,15 @@ def drop_covered(picks: dict[str, Pick]) -> None:
 _SUBSTANCE_LEVEL = {"9": 0, "1": 1, "2": 2}
 
 
-def substance_hierarchy(picks: dict[str, Pick]) -> None:
-    """Of a substance's use, abuse and dependence codes final together, only the highest level stays."""
+def substance_hierarchy(picks: dict[str, Pick], catalog: CodeCatalog | None = None) -> None:
+    """Of a substance's use, abuse and dependence codes final together, only the highest level stays; what
+    a lower one named (an intoxication, a withdrawal) moves to the highest level's code for it ("alcohol
+    intoxication" beside "alcohol dependence": F10.229, not F10.20, I.C.5.b.2)."""
     top: dict[str, int] = {}
     for code, pick in picks.items():
         if pick.final and re.fullmatch(r"F1[0-689]\.[129]\w*", code):
             top[code[:3]] = max(top.get(code[:3], 0), _SUBSTANCE_LEVEL[code[4]])
-    for code, pick in picks.items():
+    for code, pick in list(picks.items()):
         if (
             pick.final
             and re.fullmatch(r"F1[0-689]\.[129]\w*", code)
@@ -361,6 +363,26 @@ def substance_hierarchy(picks: dict[str, Pick]) -> None:
             pick.warnings.append(
                 "use, abuse and dependence of one substance: only the highest is coded (I.C.5.b.2)"
             )
+            if catalog is not None:
+                _raise_manifestation(picks, catalog, pick, top[code[:3]])
+
+
+_LEVEL_DIGIT = {level: digit for digit, level in _SUBSTANCE_LEVEL.items()}
+
+
+def _raise_manifestation(picks: dict[str, Pick], catalog: CodeCatalog, lower: Pick, level: int) -> None:
+    """The highest level's uncomplicated code ("F10.20") takes the manifestation the lower code named."""
+    named = lower.code[5:]
+    if not named or named == "0":
+        return
+    head = f"{lower.code[:4]}{_LEVEL_DIGIT[level]}"
+    plain = picks.get(f"{head}0")
+    combined = f"{head}{named}"
+    if plain is None or not plain.final or combined not in catalog or not catalog.billable(combined):
+        return
+    picks.pop(plain.code)
+    picks[combined] = Pick(combined, plain.score, True, plain.mentions + lower.mentions, heads=plain.heads)
+    picks[combined].reasons.append(f"{plain.code} with what {lower.code} names: {combined} (I.C.5.b.2)")
 
 
 def _with_names(title: str, words: set[str]) -> bool:

@@ -695,7 +695,7 @@ class SuggestionService:
             consolidate.drop_covered(picks)
             if not facts.phrase:
                 consolidate.excluded_to_combination(picks, self.catalog)
-            consolidate.substance_hierarchy(picks)
+            consolidate.substance_hierarchy(picks, self.catalog)
             self._excludes1(picks)
             drop_integral_symptoms(picks, context, self.catalog)  # beside the combination just made (I.B.5)
             if learned:  # FLOOR is one of the ranker's probabilities

@@ -12,7 +12,7 @@ from assistant.suggest.abbreviations import expand_text
 from assistant.suggest.coding_rules.combination import combine
 from assistant.suggest.coding_rules.context import NoteContext
 from assistant.suggest.coding_rules.encounters import _IMMUNIZATION
-from assistant.suggest.consolidate import fold_integral_symptoms
+from assistant.suggest.consolidate import fold_integral_symptoms, substance_hierarchy
 from assistant.suggest.index_walker import IndexWalker, read_mention, word_key
 from assistant.suggest.not_coded import why_not_coded
 from assistant.suggest.reader import read_note, walk_query
@@ -228,3 +228,20 @@ def test_a_condition_a_procedure_ended_is_history() -> None:
     assert by_text["SVT"].history and not by_text["Asthma"].history
     still = {m.text: m for m in read_note("A/P:\n1. SVT - s/p ablation 2023, recurred in May.\n2. GERD.")}
     assert not still["SVT"].history
+
+
+def test_what_a_lower_substance_level_named_moves_to_the_highest_level() -> None:
+    titles = {
+        "F10.129": "Alcohol abuse with intoxication, unspecified",
+        "F10.20": "Alcohol dependence, uncomplicated",
+        "F10.229": "Alcohol dependence with intoxication, unspecified",
+        "F12.10": "Cannabis abuse, uncomplicated",
+        "F12.20": "Cannabis dependence, uncomplicated",
+    }
+    catalog = _catalog(titles)
+    picks = {c: Pick(c, 0.6, True, []) for c in ("F10.129", "F10.20")}
+    substance_hierarchy(picks, catalog)
+    assert {c for c, p in picks.items() if p.final} == {"F10.229"}
+    plain = {c: Pick(c, 0.6, True, []) for c in ("F12.10", "F12.20")}
+    substance_hierarchy(plain, catalog)
+    assert {c for c, p in plain.items() if p.final} == {"F12.20"}  # nothing named beyond the level
