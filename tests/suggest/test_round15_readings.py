@@ -245,3 +245,11 @@ def test_what_a_lower_substance_level_named_moves_to_the_highest_level() -> None
     plain = {c: Pick(c, 0.6, True, []) for c in ("F12.10", "F12.20")}
     substance_hierarchy(plain, catalog)
     assert {c for c, p in plain.items() if p.final} == {"F12.20"}  # nothing named beyond the level
+
+
+@pytest.mark.parametrize(
+    ("said", "side"), [("Swimmer's ear R - drops", "right"), ("Pink eye L, erythromycin", "left")]
+)
+def test_a_side_letter_after_an_ear_or_eye(said: str, side: str) -> None:
+    assert side in expand_text(said)
+    assert "right" not in expand_text("Seen R and L shoulders")  # no ear or eye beside it
