@@ -387,6 +387,12 @@ LATERALITY = {
     "left": re.compile(r"\b(?:left|lt)\b", re.IGNORECASE),
     "bilateral": re.compile(r"\b(?:bilateral|bilaterally|both)\b", re.IGNORECASE),
 }
+# The passing episode of a lasting condition, said after it ("with RVR", "exacerbation", "flare")
+_EPISODE_OF = re.compile(
+    r"\s*(?:,\s*)?(?:\b(?:with|w/)\s+(?:rapid\s+ventricular\s+response|rvr)\b|"
+    r"\b(?:acute\s+)?(?:exacerbation|flare(?:-up)?)\b)",
+    re.IGNORECASE,
+)
 # An admission the sentence dates in the past, just before the chunk it introduces
 _DATED_ADMISSION = re.compile(
     r"\b(?:19|20)\d\d\s*,?\s*when\s+(?:he|she|they|pt|patient\s+)?(?:was\s+)?(?:admitted|hospitalized)\s+"
@@ -1269,11 +1275,16 @@ def _make(
     if cue:
         flags["history"] = True
         triggers.append(f"history:{cue}")
+    query = without_sizes(expand_span(sentence, c_start, c_start + searched))
+    if flags["negated"] and triggers == ["negated:resolved"] and _EPISODE_OF.search(query):
+        # "Afib w/ RVR - resolved w/ dilt": the episode ended, the condition it came in goes on
+        flags["negated"], triggers = False, ["episode resolved"]
+        query = _EPISODE_OF.sub("", query).strip(" ,-")
     mention = Mention(
         start=a,
         end=b,
         text=text,
-        query=without_sizes(expand_span(sentence, c_start, c_start + searched)),
+        query=query,
         section=section,
         sentence_start=s_start,
         sentence_end=s_end,

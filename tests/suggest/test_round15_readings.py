@@ -253,3 +253,11 @@ def test_what_a_lower_substance_level_named_moves_to_the_highest_level() -> None
 def test_a_side_letter_after_an_ear_or_eye(said: str, side: str) -> None:
     assert side in expand_text(said)
     assert "right" not in expand_text("Seen R and L shoulders")  # no ear or eye beside it
+
+
+def test_a_resolved_episode_leaves_its_condition() -> None:
+    note = "A/P:\n# AF with RVR - resolved on diltiazem, rate now 78.\n# Cellulitis - resolved.\n# GERD."
+    by_text = {m.text: m for m in read_note(note)}
+    atrial = by_text["AF with RVR"]
+    assert not atrial.negated and "RVR" not in atrial.query and "rapid" not in atrial.query
+    assert by_text["Cellulitis"].negated  # the condition itself resolved
