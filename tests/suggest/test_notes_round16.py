@@ -4,14 +4,20 @@ tabular (public domain)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
+from assistant.suggest import qualifiers
 from assistant.suggest.abbreviations import expand_text
 from assistant.suggest.coding_rules.adverse_effects import adverse_effect_sequela
 from assistant.suggest.coding_rules.context import NoteContext
 from assistant.suggest.coding_rules.device_status import device_status
+from assistant.suggest.coding_rules.diabetic_other import diabetes_with_other_complication
 from assistant.suggest.coding_rules.injuries import _PLACE, _place_query, fall_code
+from assistant.suggest.coding_rules.pregnancy import abortive_outcome
 from assistant.suggest.coding_rules.stroke_sequela import stroke_sequelae
+from assistant.suggest.coding_rules.symptoms import integral_to
 from assistant.suggest.history import deficit_listed_with_stroke, history_cue, said_cured
 from assistant.suggest.reader import Mention
 from assistant.suggest.types import Pick
@@ -193,3 +199,102 @@ def test_a_ski_area_is_a_recreation_area(sentence: str, place: str) -> None:
     found = _PLACE.search(sentence)
     assert found is not None
     assert _place_query(found.group(0), sentence) == place
+
+
+DIABETES = hierarchy_catalog(
+    {
+        "E11.9": "Type 2 diabetes mellitus without complications",
+        "E11.69": "Type 2 diabetes mellitus with other specified complication",
+        "N52.9": "Male erectile dysfunction, unspecified",
+        "N52.1": "Erectile dysfunction due to diseases classified elsewhere",
+        "N52.01": "Erectile dysfunction due to arterial insufficiency",
+    },
+    {
+        "E11": "Type 2 diabetes mellitus",
+        "E11.6": "Type 2 diabetes mellitus with other specified complications",
+        "N52": "Male erectile dysfunction",
+        "N52.0": "Vasculogenic erectile dysfunction",
+    },
+)
+
+
+@pytest.mark.parametrize(
+    ("assessment", "codes"),
+    [
+        ("1. Impotence d/t his long-standing DM2\n2. DM2", ["E11.69", "N52.1"]),
+        ("1. Impotence, started after a new job\n2. DM2", ["E11.9", "N52.9"]),
+    ],
+)
+def test_a_condition_diabetes_caused_without_a_combination_code(assessment: str, codes: list[str]) -> None:
+    impotence = _mention(assessment, "Impotence")
+    dm = Mention(assessment.rindex("DM2"), len(assessment), "DM2", "DM2", "assessment", 0, len(assessment))
+    picks = {"N52.9": Pick("N52.9", 0.6, True, [impotence]), "E11.9": Pick("E11.9", 0.7, True, [dm])}
+    diabetes_with_other_complication(picks, NoteContext(note=assessment), DIABETES)
+    assert sorted(c for c, p in picks.items() if p.final) == codes
+
+
+def test_the_curvature_of_a_peyronie_disease_is_part_of_it() -> None:
+    assert integral_to("Q55.61", ["N48.6"]) == "N48.6"
+    assert integral_to("Q55.61", ["N52.9"]) is None
+
+
+ECTOPIC = hierarchy_catalog(
+    {
+        "O00.101": "Right tubal pregnancy without intrauterine pregnancy",
+        "O08.1": "Delayed or excessive hemorrhage following ectopic and molar pregnancy",
+        "K66.1": "Hemoperitoneum",
+    },
+    {
+        "O00": "Ectopic pregnancy",
+        "O00.1": "Tubal pregnancy",
+        "O00.10": "Tubal pregnancy without intrauterine pregnancy",
+        "O08": "Complications following ectopic and molar pregnancy",
+        "K66": "Other disorders of peritoneum",
+    },
+)
+
+
+@pytest.mark.parametrize(("assessed", "codes"), [(True, ["O00.101", "O08.1"]), (False, ["K66.1"])])
+def test_the_bleeding_of_an_ectopic_pregnancy_is_its_o08_complication(
+    assessed: bool, codes: list[str]
+) -> None:
+    note = "Impression: right tubal gestation, ruptured, with blood in the abdomen."
+    ectopic = _mention(note, "right tubal gestation")
+    if not assessed:
+        ectopic.section = "body"
+    picks = {
+        "O00.101": Pick("O00.101", 0.5, False, [ectopic]),
+        "K66.1": Pick("K66.1", 0.8, True, [_mention(note, "blood in the abdomen")]),
+    }
+    abortive_outcome(picks, NoteContext(note=note, pregnant=True), ECTOPIC)
+    assert sorted(c for c, p in picks.items() if p.final) == codes
+
+
+@pytest.mark.parametrize(
+    ("title", "conflict"),
+    [
+        ("Right tubal pregnancy without intrauterine pregnancy", False),  # the title says "without" it too
+        ("Right tubal pregnancy with intrauterine pregnancy", True),
+    ],
+)
+def test_a_note_without_what_the_title_is_without_agrees(title: str, conflict: bool) -> None:
+    note = qualifiers.read_qualifiers("tubal pregnancy without pregnancy in the uterus")
+    note = replace(note, excluded=frozenset({"pregnancy"}))
+    assert bool(qualifiers.names_excluded(note, qualifiers.title_qualifiers(title))) is conflict
+
+
+@pytest.mark.parametrize(
+    ("words", "named"),
+    [
+        ("left tubal gestation, ruptured", True),
+        ("partial molar pregnancy", True),
+        ("intrauterine gestation, ectopic ruled out", False),
+        ("rule out ectopic", False),
+    ],
+)
+def test_an_ectopic_pregnancy_the_impression_excludes_is_not_named(words: str, named: bool) -> None:
+    note = f"Impression: {words}."
+    m = _mention(note, words)
+    picks = {"O00.101": Pick("O00.101", 0.5, False, [m])}
+    abortive_outcome(picks, NoteContext(note=note, pregnant=True), ECTOPIC)
+    assert picks["O00.101"].final is named
