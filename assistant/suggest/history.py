@@ -161,6 +161,27 @@ _STROKE_LEFT_DEFICIT = re.compile(
 )
 
 
+# An item of the list of what a stroke left, named before it ("CVA w/ residual aphasia and dysphagia") or
+# after it ("dysphagia and aphasia, late effects of stroke").
+_LIST_JOINED = re.compile(r"(?:,|\band|&|\+|/)\s*(?:(?:some|mild|moderate|severe|left|right|l|r)\s+)*$", re.I)
+_LATE_EFFECT_AFTER = re.compile(
+    r"^[^.;:]{0,80}?(?:late\s+effects?|sequelae?|residua(?:ls?)?)\s+(?:of|from|after)\s+"
+    r"(?:(?:a|an|the|his|her|their|prior|previous|old|remote|h/o|left|right|l|r|(?:19|20)\d\d)\s+)*"
+    rf"{_CEREBROVASCULAR}\b",
+    re.IGNORECASE,
+)
+
+
+def deficit_listed_with_stroke(sentence: str, start: int, end: int) -> bool:
+    """``sentence[start:end]`` is one item of a list of deficits that the sentence says a stroke left, the
+    stroke with its residual deficit before the list or "late effects of stroke" after it (I.C.9.d)."""
+    before = sentence[:start]
+    left = next(reversed(list(_STROKE_LEFT_DEFICIT.finditer(before))), None)
+    if left is not None and _LIST_JOINED.search(before) and not re.search(r"[.;:]", before[left.end() :]):
+        return len(before) - left.end() <= 100
+    return _LATE_EFFECT_AFTER.match(sentence[end:]) is not None
+
+
 def sequela_of_stroke(mention: str) -> bool:
     """The mention is a deficit stated after a cerebrovascular disease, or a stroke with the deficit it left:
     a sequela, current (I.C.9.d)."""
@@ -226,9 +247,11 @@ def _dated_and_closed(sentence: str, mention: str) -> str | None:
     return m.group(0).lower()
 
 
-# A chronic condition "h/o" names is usually still present ("h/o HTN"); one said to be cured is not.
+# A chronic condition "h/o" names is usually still present ("h/o HTN"); one said to be cured, or outgrown
+# (a childhood asthma or eczema the adult no longer has), is not.
 _CURED = re.compile(
-    r"\b(?:cured|eradicated|eradication\s+confirmed|svr\s?\d*|sustained\s+virolog\w*\s+response)\b|"
+    r"\b(?:cured|eradicated|eradication\s+confirmed|svr\s?\d*|sustained\s+virolog\w*\s+response|"
+    r"outgrew|outgrown|grew\s+out\s+of)\b|"
     # a condition a procedure ended ("Atrial flutter - s/p ablation 2024, no recurrence")
     r"\b(?:s/p|status\s+post)\s+(?:\w+\s+){0,2}?(?:ablation|resection|excision|repair|cardioversion)\b[^.;]{0,20}?"
     r"\bno\s+recurrence\b",

@@ -495,13 +495,14 @@ def compare(note: Qualifiers, title: Qualifiers) -> tuple[list[str], list[str]]:
 
 
 def names_excluded(note: Qualifiers, title: Qualifiers) -> list[str]:
-    """Conflicts: the title names a condition the note says "without"."""
+    """Conflicts: the title names a condition the note says "without" (not where the title says "without"
+    it too: "tubal pregnancy without intrauterine pregnancy" for a note's "no IUP")."""
     if not note.excluded:
         return []
     return [
         f'title names {phrase}, the note says "without {phrase}"'
         for phrase in sorted(note.excluded)
-        if set(phrase.split()) <= title.head
+        if set(phrase.split()) <= title.head and not set(phrase.split()) <= title.without
     ]
 
 

@@ -11,7 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from assistant.suggest.abbreviations import SITES_OF_ONE_DISEASE, expand_span, initial_starts_term
-from assistant.suggest.history import history_cue, names_neoplasm, sequela_of_stroke
+from assistant.suggest.history import (
+    deficit_listed_with_stroke,
+    history_cue,
+    names_neoplasm,
+    sequela_of_stroke,
+)
 from assistant.suggest.not_coded import (
     continues_plan,
     immunity_in_list,
@@ -1265,7 +1270,9 @@ def _make(
     flags, triggers = _scope_flags(sentence, c_start, c_end)
     if section == "fh":
         flags["family"] = True
-    if flags["history"] and sequela_of_stroke(text):  # "weakness from prior CVA": the deficit is current
+    if flags["history"] and (  # "weakness from prior CVA": the deficit is current
+        sequela_of_stroke(text) or deficit_listed_with_stroke(sentence, c_start, c_end)
+    ):
         flags["history"] = False
         triggers = [t for t in triggers if not t.startswith("history:")]
     if not flags["history"] and _DATED_ADMISSION.search(sentence[:c_start]):

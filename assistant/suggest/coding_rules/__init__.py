@@ -23,6 +23,7 @@ from assistant.suggest.coding_rules.context import CodeSearch, NoteContext
 from assistant.suggest.coding_rules.copd import copd_with_lower_respiratory_infection
 from assistant.suggest.coding_rules.dementia import dementia_in_other_diseases, dementia_of_the_disease
 from assistant.suggest.coding_rules.device_status import device_status
+from assistant.suggest.coding_rules.diabetic_other import diabetes_with_other_complication
 from assistant.suggest.coding_rules.dominance import dominant_side
 from assistant.suggest.coding_rules.drugs_given import drugs_given
 from assistant.suggest.coding_rules.encounters import encounter_codes
@@ -41,6 +42,7 @@ from assistant.suggest.coding_rules.postprocedural import (
     postprocedural_hypothyroidism,
 )
 from assistant.suggest.coding_rules.pregnancy import (
+    abortive_outcome,
     carrier_in_pregnancy,
     childbirth_at_the_delivery,
     conditions_in_pregnancy,
@@ -102,6 +104,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     localized_infection(picks, ctx, catalog)
     combine(picks, ctx, catalog)
     index_pairs(picks, ctx, catalog)
+    diabetes_with_other_complication(picks, ctx, catalog)
     both_sides_without_a_bilateral_code(picks, ctx, catalog)
     dominant_side(picks, ctx, catalog)
     postprocedural_hypothyroidism(picks, ctx, catalog)
@@ -117,6 +120,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     dementia_of_the_disease(picks, ctx, catalog)
     hypertension_in_pregnancy(picks, ctx, catalog)
     excluded_in_pregnancy(picks, ctx, catalog)
+    abortive_outcome(picks, ctx, catalog)
     conditions_in_pregnancy(picks, ctx, catalog)
     trimester_of_the_weeks(picks, ctx, catalog)
     carrier_in_pregnancy(picks, ctx, catalog)

@@ -251,14 +251,42 @@ def _attribute(
 _SEQUELA = re.compile(r"\blate[- ]effects?\b|\bsequelae?\b|\bresidual\s+effects?\b", re.IGNORECASE)
 
 
+# A chemotherapy course the note says is over ("CAPOX x 8 cycles completed 1/2024", "finished chemo in 2023"),
+# with no course going on now: what it left (a neuropathy) is its residual effect.
+_CHEMO = r"(?:chemo\w*|capox|xelox|folfox|folfiri|folfirinox|[a-z]+platin|[a-z]+taxel|cycles?)"
+_CHEMO_ENDED = re.compile(
+    rf"\b(?:completed|finished|done\s+with)\b[^.;\n]{{0,50}}?\b{_CHEMO}\b|"
+    rf"\b{_CHEMO}\b[^.;\n]{{0,50}}?\b(?:completed|finished)\b",
+    re.IGNORECASE,
+)
+_CHEMO_NOW = re.compile(
+    r"\b(?:currently\s+(?:on|receiving)|receiving|undergoing|next\s+cycle|due\s+for\s+cycle|"
+    r"cycle\s+\d+\s+(?:today|given|day))\b",
+    re.IGNORECASE,
+)
+_ANTINEOPLASTIC_EFFECT = "T45.1X5A"
+
+
+def _course_over(ctx: NoteContext, code: str) -> bool:
+    """The antineoplastic course that caused the condition ended before this visit (I.C.19.a: sequela)."""
+    return (
+        code == _ANTINEOPLASTIC_EFFECT
+        and bool(_CHEMO_ENDED.search(ctx.note))
+        and not _CHEMO_NOW.search(ctx.note)
+    )
+
+
 def adverse_effect_sequela(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     for pick in [p for p in picks.values() if p.final and p.code.startswith(DRUG_TABLE_PREFIXES)]:
         code = pick.code
         if len(code) != 8 or code[6] != "5" or code[7] != "A":
             continue
-        if not any(_SEQUELA.search(ctx.sentence(m)) for m in pick.mentions):
+        if not (any(_SEQUELA.search(ctx.sentence(m)) for m in pick.mentions) or _course_over(ctx, code)):
             continue
         sequela = code[:7] + "S"
-        why = "the note calls the condition a late effect of the drug: sequela (guideline I.C.19.a, I.B.10)"
+        why = (
+            "the condition is the late effect of a drug given before (its course is over, or the note says "
+            "so): sequela (guideline I.C.19.a, I.B.10)"
+        )
         if add_pick(picks, catalog, sequela, pick.score, pick.mentions, why) is not None:
             demote(pick, why)

@@ -36,6 +36,10 @@ DEVICES: tuple[tuple[str, str], ...] = (
     ("Z94.1", r"heart transplant\w*"),
     ("Z94.4", r"liver transplant\w*"),
     ("Z93.3", r"colostomy"),
+    # "PEG 3350" and "PEG-asparaginase" are drugs, not the tube
+    ("Z93.1", r"gastrostomy(?: tube)?|G[- ]?tube|PEG(?: tube)?(?![- ]?\d)(?!-\w)"),
+    ("Z93.0", r"tracheostomy"),
+    ("Z93.2", r"ileostomy"),
     ("Z96.41", rf"(?:\w+\s+)?insulin pump|{_PUMP_BRANDS}"),
 )
 # Devices the patient lives on ("on an insulin pump", "COPD on home oxygen"): documented status by their use.

@@ -50,7 +50,8 @@ _PLACE = re.compile(
     r"(?:home|house|kitchen|bathroom|bedroom|garage|yard|backyard|garden|driveway|stairs|street|road|highway|"
     r"sidewalk|parking lot|school|work|"
     r"workplace|office|store|restaurant|gym|playground|park|field|court|farm|construction site|"
-    r"nursing home|pool|beach|interstate|freeway|expressway|parkway|intersection|I-\d+)\b",
+    r"nursing home|pool|beach|interstate|freeway|expressway|parkway|intersection|I-\d+|"
+    r"ski (?:area|resort|slopes?|hill|mountain))\b",
     re.IGNORECASE,
 )
 # Cutting food is the Index's "Activity, food preparation and clean up" (Y93.G1); a cut while doing it,
@@ -240,6 +241,8 @@ def _place_query(place: str, sentence: str = "") -> str:
     "non-institutional (private) residence" (its kind from the sentence, when named) with the room or yard."""
     if _INTERSTATE.search(place):
         return "interstate highway as the place of occurrence"
+    if re.search(r"\bski\b", place, re.IGNORECASE):  # not a Y92 title of its own: a recreation area
+        return "other recreation area as the place of occurrence"
     low = place.lower()
     room = next((r for r in _ROOMS if r.split()[-1] in low or r.split()[0] in low), None)
     if not _HOME.search(place) and room is None:
@@ -278,9 +281,20 @@ _FALL_OFF = (
     r"\b(?:fell|falls?|falling|fallen)\b[^.;]{0,40}?\b(?:off|from|out\s+of)\s+(?:of\s+)?"
     r"(?:the\s+|a\s+|an\s+|his\s+|her\s+)?"
 )
+
+
+# A fall on a snow board or skis, said either way round ("fell snowboarding", "skiing, fell on ..."): the
+# pedestrian-conveyance fall (External Cause Index: Accident, transport, pedestrian, conveyance), not W19.
+def _fall_riding(board: str) -> re.Pattern[str]:
+    fell = r"\b(?:fell|falls?|falling|fallen|wiped\s+out|crashed)\b"
+    return re.compile(rf"{fell}[^.;]{{0,60}}\b{board}|\b{board}[^.;]{{0,60}}{fell}", re.I)
+
+
 # Falls on the same level whose cause the W-code titles name in words a search does not reach from the
 # note ("slipped on ice" is W00, not "fall from ice-skates"); the first row that matches wins.
 _FALLS = (
+    (_fall_riding(r"snowboard\w*"), "V00.311A"),
+    (_fall_riding(r"(?:skis\b|skiing\b|(?:downhill|alpine|cross[- ]country)\s+ski\w*)"), "V00.321A"),
     (
         re.compile(
             r"\b(?:slip\w*|fell|fall\w*|tripp?\w*)\b[^.;]{0,30}\b(?:on|in)\s+(?:the\s+)?(?:ice|icy|snow\w*)\b",

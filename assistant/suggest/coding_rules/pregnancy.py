@@ -153,6 +153,56 @@ def _line(note: str, m: Mention) -> tuple[int, int]:
     return start, min([i for i in items if i > m.start] + [end])
 
 
+# An ectopic or molar pregnancy (O00-O02) has its complications coded by O08 ("for use with categories
+# O00-O02 to identify any associated complications"), not by the O99 "complicating pregnancy" codes.
+_ABORTIVE = ("O00", "O01", "O02")
+_ABORTIVE_NAMED = re.compile(
+    r"\b(?:ectopic|tubal|cornual|interstitial|molar|hydatidiform|mole|heterotopic|cesarean\s+scar)\b", re.I
+)
+_ABORTIVE_DOUBTED = re.compile(
+    r"\b(?:no|not|without|r/o|rule\s+out|ruling\s+out|vs\.?|versus|possible|possibly|suspected|concern\s+for)\s+"
+    r"(?:\w+\s+){0,2}$|^\W*(?:\w+\W+){0,2}?(?:excluded|ruled\s+out|unlikely|not\s+(?:seen|found|present))\b",
+    re.I,
+)
+
+
+def _names_abortive(text: str) -> bool:
+    """The mention names an ectopic or molar pregnancy, not one it excludes or doubts."""
+    return any(
+        not _ABORTIVE_DOUBTED.search(text[: m.start()]) and not _ABORTIVE_DOUBTED.search(text[m.end() :])
+        for m in _ABORTIVE_NAMED.finditer(text)
+    )
+
+
+_ABORTIVE_COMPLICATIONS = (
+    (("K66.1", "R58"), "O08.1"),  # hemoperitoneum, hemorrhage
+    (("R57",), "O08.3"),  # shock
+    (("K65", "N70", "N71", "N73"), "O08.0"),  # pelvic infection, peritonitis
+)
+
+
+def abortive_outcome(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    """The ectopic or molar pregnancy the assessment names is coded, and what complicates it is O08."""
+    named = [
+        p
+        for p in picks.values()
+        if p.code.startswith(_ABORTIVE)
+        and not p.vetoed
+        and any(m.section == "assessment" and not m.negated and _names_abortive(m.text) for m in p.mentions)
+    ]
+    if not named:
+        return
+    best = max(named, key=lambda p: p.score)
+    why = "the ectopic or molar pregnancy the assessment names (chapter 15, O00-O02)"
+    if add_pick(picks, catalog, best.code, best.score, best.mentions, why) is None:
+        return
+    for p in [q for q in picks.values() if q.final]:
+        code = next((c for stems, c in _ABORTIVE_COMPLICATIONS if p.code.startswith(stems)), None)
+        reason = f"a complication of the ectopic or molar pregnancy is {code} beside {best.code} (O08)"
+        if code and add_pick(picks, catalog, code, p.score, p.mentions, reason) is not None:
+            demote(p, reason)
+
+
 def conditions_in_pregnancy(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     if not ctx.pregnant or (ctx.weeks is None and POSTPARTUM.search(ctx.note)):
         return  # after the delivery the puerperium codes apply, not a trimester

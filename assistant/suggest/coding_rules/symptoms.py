@@ -181,6 +181,8 @@ INTEGRAL: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("L53.9", "R23.8"), ("L57", "L82", "L85", "L91", "D22", "D23", "L70", "L71")),
     # the pleuritic chest pain of a pulmonary embolism
     (("R07.1", "R07.81", "R07.89", "R07.9"), ("I26",)),
+    # the curvature of the penis by which a Peyronie's disease shows (acquired; Q55.61 is congenital)
+    (("Q55.61", "N48.89"), ("N48.6",)),
 )
 _SYMPTOMS = tuple(prefix for symptoms, _ in INTEGRAL for prefix in symptoms)
 
