@@ -279,7 +279,7 @@ def _sibling(
 _WITH_CLAUSE = re.compile(r"\bwith\s+(?!unspecified\b)(.+)$", re.IGNORECASE)
 
 
-def _trades_with_clause(title: str, sibling: str, said: set[str]) -> bool:
+def _trades_with_clause(title: str, sibling: str, said: frozenset[str] | set[str]) -> bool:
     """Completing never trades the code's own "with" clause for another the line does not say, nor drops it:
     "varicose veins ... with inflammation" is no "bilateral ... with pain" (or "asymptomatic ...") for a line
     that names both legs but no pain."""
