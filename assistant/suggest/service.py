@@ -104,6 +104,18 @@ CHRONIC = re.compile(
 
 
 # A history code names no acuity ("history of chronic hepatitis C": History, personal, hepatitis C, Z86.19).
+# A past colon polyp is a benign neoplasm's history (Index: History, personal, neoplasm, benign, colon polyp)
+_PAST_POLYP = re.compile(
+    r"\b(?:colon(?:ic)?|colorectal)\s+polyps?\b|\bpolyps?\s+of\s+(?:the\s+)?colon\b", re.I
+)
+_BENIGN_POLYP = "benign neoplasm colon polyp"
+
+
+def _past_wording(base: str) -> str:
+    """A history query's condition in the Index's words: no acuity, a colon polyp as a benign neoplasm."""
+    return _PAST_POLYP.sub(_BENIGN_POLYP, _ACUITY.sub("", base))
+
+
 _ACUITY = re.compile(r"\b(?:chronic|acute|subacute)\s+(?=\w)", re.IGNORECASE)
 
 Plan = list[tuple[Mention, Query | None, str | None]]
@@ -428,7 +440,7 @@ class SuggestionService:
                         (
                             m,
                             Query(
-                                f"personal history of {_ACUITY.sub('', base)}",
+                                f"personal history of {_past_wording(base)}",
                                 HISTORY_PREFIXES + STATUS_PREFIXES,
                                 "history",
                             ),

@@ -16,6 +16,8 @@ from assistant.suggest.consolidate import fold_integral_symptoms, substance_hier
 from assistant.suggest.index_walker import IndexWalker, read_mention, word_key
 from assistant.suggest.not_coded import why_not_coded
 from assistant.suggest.reader import read_note, walk_query
+from assistant.suggest.schemas import SuggestRequest
+from assistant.suggest.service import SuggestionService
 from assistant.suggest.sibling_guard import _line_of, _other_mentions
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
@@ -261,3 +263,10 @@ def test_a_resolved_episode_leaves_its_condition() -> None:
     atrial = by_text["AF with RVR"]
     assert not atrial.negated and "RVR" not in atrial.query and "rapid" not in atrial.query
     assert by_text["Cellulitis"].negated  # the condition itself resolved
+
+
+def test_a_past_colon_polyp_is_searched_as_a_benign_neoplasm_s_history(service: SuggestionService) -> None:
+    note = "A/P:\n1. h/o colon polyps - repeat colonoscopy 2028.\n2. Colon polyp seen today, biopsied."
+    queries = [q.text for m, q, _ in service._plan(SuggestRequest(text=note), read_note(note)) if q]
+    assert any(q.startswith("personal history of") and "benign neoplasm colon polyp" in q for q in queries)
+    assert not any("benign neoplasm" in q for q in queries if not q.startswith("personal history"))
