@@ -106,6 +106,11 @@ def _roman(value: str) -> str:
     return {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5"}[value.lower()]
 
 
+def _number(value: str) -> str:
+    """A count in digits or roman numerals, in digits ("II" -> "2")."""
+    return value if value.isdigit() else _roman(value)
+
+
 _SEX = {"m": "male", "f": "female"}
 # An eponym said alone in the possessive ("Crohn's - on Humira", "Graves'", "Parkinson's, stable") names
 # its condition: the Index's noun after it (our own short list of everyday eponyms).
@@ -160,9 +165,16 @@ _EPONYM_ALONE = re.compile(
     r"exacerbation|stable|controlled|well|and|or|f/u|follow\w*|hx|history|remission|active|quiescent)\b))",
     re.IGNORECASE,
 )
-_DEGREE_OF_GRADE = {"i": "first", "1": "first", "ii": "second", "2": "second", "iii": "third", "3": "third"}
-_DEGREE_OF_GRADE |= {"iv": "fourth", "4": "fourth"}
+# Ordinals as the Index writes them in digits and as the titles write them in words ("2nd degree", "second")
+ORDINAL_WORDS = {"1st": "first", "2nd": "second", "3rd": "third", "4th": "fourth"}
 _GRADE = "IV|III|II|I|[1-4]"
+
+
+def _degree(grade: str) -> str:
+    """A grade in digits or roman numerals as its degree's word ("II" -> "second")."""
+    return list(ORDINAL_WORDS.values())[int(_number(grade)) - 1]
+
+
 # One disease named by three sites ("Disease, hand, foot and mouth" B08.4): one term, never three chunks.
 SITES_OF_ONE_DISEASE = re.compile(r"\bhand[\s,-]+foot[\s,-]+(?:and|&)?[\s-]*mouth\b", re.IGNORECASE)
 # Patterns read before the table: (regex, replacement builder).
@@ -171,11 +183,11 @@ _SHAPES: list[tuple[re.Pattern[str], object]] = [
     # hemorrhoids by grade are the Index's hemorrhoids by degree ("2nd degree (grade/stage II)": K64.1)
     (
         re.compile(rf"\b(?:grade|gr\.?|stage)\s*({_GRADE})(?=\s+(?:\w+\s+)?hemorrhoids?\b)", re.IGNORECASE),
-        lambda m: _DEGREE_OF_GRADE[m.group(1).lower()] + " degree",
+        lambda m: _degree(m.group(1)) + " degree",
     ),
     (
         re.compile(rf"\b(hemorrhoids?,?\s+)(?:grade|gr\.?|stage)\s*({_GRADE})\b", re.IGNORECASE),
-        lambda m: m.group(1) + _DEGREE_OF_GRADE[m.group(2).lower()] + " degree",
+        lambda m: m.group(1) + _degree(m.group(2)) + " degree",
     ),
     (
         re.compile(r"\bckd\s*(?:stage\s*|st\.?\s*)?([1-5][ab]?)\b", re.IGNORECASE),
@@ -184,7 +196,7 @@ _SHAPES: list[tuple[re.Pattern[str], object]] = [
     # a sarcoidosis's Scadding stage on chest imaging: I hilar nodes, II nodes and lung, III and IV lung only
     (
         re.compile(r"\bscadding\s+stage\s+(iv|iii|ii|i|[1-4])\b", re.IGNORECASE),
-        lambda m: _SCADDING[_roman(m.group(1)) if not m.group(1).isdigit() else m.group(1)],
+        lambda m: _SCADDING[_number(m.group(1))],
     ),
     (re.compile(r"\bstage\s+(iii|iv|ii|i|v)\b", re.IGNORECASE), lambda m: "stage " + _roman(m.group(1))),
     # "G2P1001" is gravida 2 with the TPAL counts (term, preterm, abortions, living): para = term + preterm
@@ -226,7 +238,7 @@ _SHAPES: list[tuple[re.Pattern[str], object]] = [
     # burn depth and AV block by degree, as the titles spell it ("2nd-degree burn": "second degree")
     (
         re.compile(r"\b(1st|2nd|3rd)[- ]?(?=degree\b)", re.IGNORECASE),
-        lambda m: {"1st": "first ", "2nd": "second ", "3rd": "third "}[m.group(1).lower()],
+        lambda m: ORDINAL_WORDS[m.group(1).lower()] + " ",
     ),
     # a peripheral (length-dependent, stocking-glove) neuropathy is a polyneuropathy (Index: Neuropathy,
     # peripheral - see also Polyneuropathy): "diabetic peripheral neuropathy" is E11.42

@@ -23,6 +23,7 @@ from os.path import commonprefix
 from typing import Any, NamedTuple, Protocol
 
 from assistant.core.errors import NoReleaseForDate, NotReady
+from assistant.suggest.abbreviations import ORDINAL_WORDS
 from assistant.suggest.organ_adjectives import ORGAN_NOUNS
 from assistant.suggest.plurals import ENGLISH_IRREGULAR
 from assistant.suggest.text import stem
@@ -207,16 +208,12 @@ def _folded(text: str) -> str:
     return unicodedata.normalize("NFKD", low).encode("ascii", "ignore").decode("ascii")
 
 
-# The Index writes some degrees in digits ("Hemorrhoids, 2nd degree"), others in words ("Burn, second degree")
-_ORDINALS = {"1st": "first", "2nd": "second", "3rd": "third", "4th": "fourth"}
-
-
 @lru_cache(maxsize=262144)  # a pure function of one word, called ~1,000 times a note
 def word_key(word: str) -> str:
     """One form per word for matching: plurals (irregular ones too: "feet" ~ "foot"), "-ness", "-ed" and a
     final "e" go ("fractured" ~ "fracture")."""
     lower = word.lower()
-    word = ORGAN_OF_ADJECTIVE.get(lower) or ENGLISH_IRREGULAR.get(lower) or _ORDINALS.get(lower, word)
+    word = ORGAN_OF_ADJECTIVE.get(lower) or ENGLISH_IRREGULAR.get(lower) or ORDINAL_WORDS.get(lower, word)
     w = stem(word)
     if len(w) > 7 and w.endswith("iness"):  # "dizziness" ~ "dizzy"
         w = w[:-5] + "y"
