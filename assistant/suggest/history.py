@@ -182,10 +182,26 @@ def deficit_listed_with_stroke(sentence: str, start: int, end: int) -> bool:
     return _LATE_EFFECT_AFTER.match(sentence[end:]) is not None
 
 
+# ... or a past stroke with a neurologic deficit named at once ("h/o CVA w/ L hemiparesis"): what it left.
+_NEURO_DEFICIT = (
+    r"(?:hemipar\w*|hemipleg\w*|monopar\w*|monopleg\w*|aphasia|dysphasia|dysarthria|dysphagia|ataxia|"
+    r"hemianopsia|neglect|facial\s+(?:droop|weakness|palsy))"
+)
+_PAST_STROKE_WITH_DEFICIT = re.compile(
+    rf"\b(?:hx|h/o|history\s+of|prior|previous|old|remote|past)\s+(?:of\s+)?(?:(?:left|right|l|r)\s+)?"
+    rf"{_CEREBROVASCULAR}\b[^.;]*?\b(?:with|w/)\s+(?:(?:some|mild|moderate|severe|left|right|l|r)[- ]?)*"
+    rf"{_NEURO_DEFICIT}\b(?![^.;]*\b(?:resolved|recovered)\b)",
+    re.IGNORECASE,
+)
+
+
 def sequela_of_stroke(mention: str) -> bool:
     """The mention is a deficit stated after a cerebrovascular disease, or a stroke with the deficit it left:
     a sequela, current (I.C.9.d)."""
-    return _SEQUELA_OF_STROKE.search(mention) is not None or _STROKE_LEFT_DEFICIT.search(mention) is not None
+    return any(
+        r.search(mention) is not None
+        for r in (_SEQUELA_OF_STROKE, _STROKE_LEFT_DEFICIT, _PAST_STROKE_WITH_DEFICIT)
+    )
 
 
 # The date is when the condition began, not when it ended ("diagnosed 3 years ago", "HTN since 2010").

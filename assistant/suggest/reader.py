@@ -404,6 +404,17 @@ _DATED_ADMISSION = re.compile(
     r"(?:with|w/|for)\s*$",
     re.IGNORECASE,
 )
+# A hospital stay the sentence places in the past, just before the episode it was for ("seen after a recent
+# admission for COPD exacerbation", "hospitalized 2 wks ago for an asthma flare"): that stay's episode.
+_AGO = r"\d+\s*(?:d|days?|wks?|weeks?|mo|mos|months?)\s+ago"
+_PAST_STAY = re.compile(
+    r"(?:\b(?:after|following|since|s/p|post)\s+(?:a\s+|his\s+|her\s+|the\s+)?(?:recent\s+)?|\brecent\s+)"
+    r"(?:admission|hospitali[sz]ation|hospital\s+stay|ed\s+visit|er\s+visit)\s+(?:for|with|w/)\s+"
+    r"[^.;]{0,50}?\b(?:exacerbation|flare|rvr|rapid\s+ventricular\s+response)\b|"
+    rf"\b(?:hospitali[sz]ed|admitted|seen\s+in\s+(?:the\s+)?(?:ed|er))\s+(?:here\s+)?{_AGO}\s+(?:for|with|w/)\s+"
+    r"[^.;]{0,50}?\b(?:exacerbation|flare|rvr|rapid\s+ventricular\s+response)\b",
+    re.IGNORECASE,
+)
 _ENCOUNTER = [
     ("S", re.compile(r"\bsequela[e]?\b|\blate\s+effect", re.IGNORECASE)),
     (
@@ -1238,7 +1249,10 @@ def _read_qualifiers(note: str, mentions: list[Mention]) -> None:
         item_end = _before_next_item(note, m.start, said_end)
         if item_end < said_end:
             end = item_end  # "1. CKD 2. HTN": the "2" is no stage
-        read = read_qualifiers(_NON_CODING.sub(" ", expand_abbreviations(note[m.start : end])))
+        said = note[m.start : end]
+        if any(t.startswith("episode ") for t in m.triggers):
+            said = m.query  # the ended episode's words ("exacerbation") are not the condition's state now
+        read = read_qualifiers(_NON_CODING.sub(" ", expand_abbreviations(said)))
         m.qualifiers = replace(read, said=words_said(m.query))  # the condition's own words only
     # The type of diabetes is written once ("T1DM since age 9") and holds for every mention ("DKA").
     note_type = diabetes_type(expand_abbreviations(note))
@@ -1283,9 +1297,12 @@ def _make(
         flags["history"] = True
         triggers.append(f"history:{cue}")
     query = without_sizes(expand_span(sentence, c_start, c_start + searched))
-    if flags["negated"] and triggers == ["negated:resolved"] and _EPISODE_OF.search(query):
-        # "Afib w/ RVR - resolved w/ dilt": the episode ended, the condition it came in goes on
-        flags["negated"], triggers = False, ["episode resolved"]
+    ended = flags["negated"] and triggers == ["negated:resolved"]
+    if (ended or _PAST_STAY.search(sentence[max(0, c_start - 60) : c_end])) and _EPISODE_OF.search(query):
+        # "Afib w/ RVR - resolved w/ dilt", "after a recent admission for COPD exacerbation": the episode
+        # ended, the condition it came in goes on
+        flags["negated"] = flags["history"] = False
+        triggers = ["episode resolved" if ended else "episode of a past stay"]
         query = _EPISODE_OF.sub("", query).strip(" ,-")
     mention = Mention(
         start=a,

@@ -187,14 +187,22 @@ def _completed_elsewhere(
     "Dementia - at baseline" in the assessment: moderate), where the code's own line contradicts it not."""
     others = _other_heads(picks, pick.code)
     title = catalog.title(pick.code)
+    for ended in [m for m in pick.mentions if _episode_ended(m)]:  # its words complete no other mention
+        note = note[: ended.start] + " " * (ended.end - ended.start) + note[ended.end :]
     for m in pick.mentions:
-        if m is said or m.negated or m.history or m.family or m.uncertain:
+        if m is said or m.negated or m.history or m.family or m.uncertain or _episode_ended(m):
             continue
         there = read_line(_line_of(note, m) if m.problem else _clause_of(note, m, others))
         found = _sibling(catalog, pick.code, there, len(judge(there, title)[1]), allowed, coded)
         if found is not None and not judge(line, catalog.title(found[0]))[0]:
             return found
     return None
+
+
+def _episode_ended(m: Mention) -> bool:
+    """The mention's episode is over ("COPD exacerbation - resolved", "after a recent admission for an asthma
+    flare"): its line's episode words do not complete the lasting condition's code."""
+    return any(t.startswith("episode ") for t in m.triggers)
 
 
 def _remission_unsaid(line: LineSays, title: str) -> bool:

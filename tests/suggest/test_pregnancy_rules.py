@@ -55,6 +55,11 @@ TITLES = {
     "O23.592": "Infection of other part of genital tract in pregnancy, second trimester",
     "N30.00": "Acute cystitis without hematuria",
     "O23.13": "Infections of bladder in pregnancy, third trimester",
+    "M54.50": "Low back pain, unspecified",
+    "G56.01": "Carpal tunnel syndrome, right upper limb",
+    "O99.353": "Diseases of the nervous system complicating pregnancy, third trimester",
+    "O99.891": "Other specified diseases and conditions complicating pregnancy",
+    "N39.0": "Urinary tract infection, site not specified",
 }
 
 
@@ -178,6 +183,8 @@ def _at(note: str, words: str) -> Mention:
             "O23.592",
         ),
         ("G2P1 at 30 weeks. A/P: acute cystitis.", "N30.00", "acute cystitis", 30, "O23.13"),
+        # O99.89's inclusion note: conditions in M00-N99 (and D00-D48, H, Q), one code without a trimester
+        ("G1 at 24 weeks. A/P: low back pain, no red flags.", "M54.50", "low back pain", 24, "O99.891"),
     ],
 )
 def test_a_condition_in_a_pregnancy_gets_the_subcategory_its_range_belongs_to(
@@ -281,6 +288,13 @@ def _ob_catalog() -> CodeCatalog:
         "O21.1": "Hyperemesis gravidarum with metabolic disturbance",
         "R11.0": "Nausea",
         "O21.0": "Mild hyperemesis gravidarum",
+        "R60.0": "Localized edema",
+        "O12.03": "Gestational edema, third trimester",
+        "O12.23": "Gestational edema with proteinuria, third trimester",
+        "I83.93": "Asymptomatic varicose veins of bilateral lower extremities",
+        "O22.02": "Varicose veins of lower extremity in pregnancy, second trimester",
+        "E11.9": "Type 2 diabetes mellitus without complications",
+        "O24.413": "Gestational diabetes mellitus in pregnancy, unspecified control",
     }
     codes = {c: ["ICD-10-CM", t, True, c[:3], "code"] for c, t in titles.items()}
     codes["O22.4"] = ["ICD-10-CM", "Hemorrhoids in pregnancy", False, "O22", "subcategory"]
@@ -295,8 +309,11 @@ def _ob_catalog() -> CodeCatalog:
         "E87": {"excludes1": ["electrolyte imbalance associated with hyperemesis gravidarum (O21.1)"]},
         "F53": {"excludes1": ["mood disorders with psychotic features (F30.2, F31.2)"]},
         "R11": {"excludes1": ["excessive vomiting in pregnancy (O21.-)"]},
+        "R60": {"excludes1": ["gestational edema (O12.0-)"]},
+        "I83": {"excludes2": ["varicose veins complicating pregnancy (O22.0-)"]},
+        "E11": {"excludes1": ["gestational diabetes (O24.4-)"]},
     }
-    for c in ("K64", "E87", "F53", "R11"):
+    for c in ("K64", "E87", "F53", "R11", "R60", "I83", "E11"):
         codes[c] = ["ICD-10-CM", c, False, None, "category"]
     return CodeCatalog({"codes": codes, "notes": notes})
 
@@ -311,6 +328,27 @@ def test_a_condition_its_excludes1_sends_to_chapter_15_is_coded_there() -> None:
     picks = _picks(during, "K64.9", words="Hemorrhoids")
     excluded_in_pregnancy(picks, NoteContext(during, pregnant=True, weeks=24), catalog)
     assert [c for c, p in picks.items() if p.final] == ["O22.42"]
+
+
+@pytest.mark.parametrize(
+    ("note", "code", "words", "weeks", "expected"),
+    [
+        # "gestational edema (O12.0-)": edema arising in a pregnancy is coded there, by the weeks' trimester
+        ("OB visit at 33 weeks. Ankle edema, BP normal.", "R60.0", "Ankle edema", 33, "O12.03"),
+        # an Excludes2 note sends it there too ("varicose veins complicating pregnancy (O22.0-)")
+        ("Prenatal, 20 weeks. Varicose veins both legs.", "I83.93", "Varicose veins", 20, "O22.02"),
+        # pre-existing diabetes is not the gestational one its Excludes1 names
+        ("Prenatal, 30 weeks. A/P: type 2 DM on insulin.", "E11.9", "type 2 DM", 30, "E11.9"),
+        # no pregnancy: the edema stays
+        ("Clinic visit. Ankle edema, BP normal.", "R60.0", "Ankle edema", None, "R60.0"),
+    ],
+)
+def test_a_gestational_or_excludes2_condition_is_coded_in_chapter_15(
+    note: str, code: str, words: str, weeks: int | None, expected: str
+) -> None:
+    picks = _picks(note, code, words=words)
+    excluded_in_pregnancy(picks, NoteContext(note, pregnant=weeks is not None, weeks=weeks), _ob_catalog())
+    assert [c for c, p in picks.items() if p.final] == [expected]
 
 
 def test_no_chapter_15_code_for_a_named_obstetric_complication_or_without_a_pregnancy() -> None:
@@ -369,3 +407,12 @@ def test_the_outcome_of_a_single_live_birth_goes_on_the_mothers_record() -> None
     assert outcome("39w1d, SVD of a liveborn female, 3100 g.") == {"Z37.0"}
     assert outcome("39w1d, NSVD of twins, both liveborn.") == set()  # not a single birth: the coder reads it
     assert outcome("Delivered a liveborn girl 3 weeks ago.", delivered=False) == set()  # a postpartum visit
+
+
+def test_a_urinary_tract_infection_is_not_an_other_specified_condition_of_pregnancy(
+    catalog: CodeCatalog,
+) -> None:
+    note = "G2P1 at 26 weeks. A/P: UTI, nitrofurantoin."
+    picks = _picks(note, "N39.0", words="UTI")
+    conditions_in_pregnancy(picks, NoteContext(note=note, pregnant=True, weeks=26), catalog)
+    assert set(picks) == {"N39.0"}  # O23.4- (urinary tract), never O99.891

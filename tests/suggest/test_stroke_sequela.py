@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.suggest.cause_link import cause_is_part
 from assistant.suggest.coding_rules.context import NoteContext
 from assistant.suggest.coding_rules.stroke_sequela import stroke_sequelae
+from assistant.suggest.history import sequela_of_stroke
 from assistant.suggest.reader import Mention, read_note
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.text import expand_abbreviations
@@ -93,3 +96,18 @@ def test_a_symptom_stated_after_a_stroke_is_its_sequela() -> None:
     assert _symptom_final("numbness since the stroke", "R20.0", "I69.398") == ["I69.398", "R20.0"]
     # the symptom alone is no sequela
     assert _symptom_final("facial weakness", "R29.810", "I69.392") == ["R29.810"]
+
+
+@pytest.mark.parametrize(
+    ("mention", "sequela"),
+    [
+        ("hx of CVA with R hemiparesis", True),  # a past stroke with a deficit named at once: what it left
+        ("remote stroke w/ mild dysarthria", True),
+        ("old cerebral infarct with left facial droop", True),
+        ("prior CVA with R hemiparesis that resolved", False),  # gone: history only (Z86.73)
+        ("acute stroke with left hemiparesis", False),  # the stroke cared for now: not a sequela
+        ("hx of CVA with hypertension", False),  # not a deficit
+    ],
+)
+def test_a_past_stroke_with_a_named_deficit_is_a_sequela(mention: str, sequela: bool) -> None:
+    assert sequela_of_stroke(mention) is sequela

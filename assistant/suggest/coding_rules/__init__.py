@@ -54,6 +54,7 @@ from assistant.suggest.coding_rules.pregnancy import (
     previous_cesarean,
     trimester_of_the_weeks,
 )
+from assistant.suggest.coding_rules.pregnancy_bleeding import bleeding_in_pregnancy
 from assistant.suggest.coding_rules.prenatal import prenatal_supervision
 from assistant.suggest.coding_rules.recent_infarction import recent_infarction
 from assistant.suggest.coding_rules.removed_organ import removed_organ
@@ -121,6 +122,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     hypertension_in_pregnancy(picks, ctx, catalog)
     excluded_in_pregnancy(picks, ctx, catalog)
     abortive_outcome(picks, ctx, catalog)
+    bleeding_in_pregnancy(picks, ctx, catalog)
     conditions_in_pregnancy(picks, ctx, catalog)
     trimester_of_the_weeks(picks, ctx, catalog)
     carrier_in_pregnancy(picks, ctx, catalog)

@@ -76,6 +76,11 @@ COMPANIONS: tuple[tuple[Ranges, str, tuple[str, ...]], ...] = (
     ((("N72", "N72"),), "O23.51", ("O23",)),
     ((("N70", "N70"),), "O23.52", ("O23",)),
     ((("N71", "N71"), ("N73", "N77")), "O23.59", ("O23",)),
+    # O99.89's inclusion note: "Conditions in D00-D48, H00-H95, M00-N99, and Q00-Q99" (one code, no
+    # trimester); a urinary tract infection is O23.4- (Pregnancy, complicated by, infection, urinary tract);
+    # bleeding in a pregnancy is chapter 15's own (O20, O46), never a menstrual disorder (N91-N95)
+    ((("N39", "N39"), ("N91", "N95")), "", ()),
+    ((("D00", "D48"), ("H00", "H95"), ("M00", "N99"), ("Q00", "Q99")), "O99.891", ("O99.89",)),
     ((("A15", "A19"),), "O98.01", ("O98.0",)),
     ((("A50", "A53"),), "O98.11", ("O98.1",)),
     ((("A54", "A54"),), "O98.21", ("O98.2",)),
@@ -116,7 +121,7 @@ def companion_row(code: str) -> tuple[str, tuple[str, ...]] | None:
     return None
 
 
-def _in_this_pregnancy(condition: Pick, ctx: NoteContext) -> bool:
+def in_this_pregnancy(condition: Pick, ctx: NoteContext) -> bool:
     """The note puts the condition in the current pregnancy: its sentence names the pregnancy ("hypothyroidism
     complicating pregnancy"), or the pregnancy's weeks are documented and the condition is assessed (a
     problem-list or assessment line of a prenatal note). A case history's "asthma as a child; G3P3" is not."""
@@ -211,14 +216,15 @@ def conditions_in_pregnancy(picks: dict[str, Pick], ctx: NoteContext, catalog: C
         row = companion_row(p.code) if p.final and not p.code.startswith("O") else None
         if row is None or any(q.final and q.code.startswith(row[1]) for q in picks.values()):
             continue
-        if not _in_this_pregnancy(p, ctx):
+        if not in_this_pregnancy(p, ctx):
             continue
         if _line_has_chapter_15(picks, ctx, catalog, p):
             continue  # "hyperemesis gravidarum with dehydration ... hypokalemia": O21.1 codes the line
         groups.setdefault(row[0], []).append(p)
     for stem, condition in groups.items():
         best = max(condition, key=lambda p: p.score)
-        code = trimester_code(stem, ctx.weeks, catalog)
+        whole = stem in catalog and catalog.billable(stem)
+        code = stem if whole else trimester_code(stem, ctx.weeks, catalog)
         if code is None:
             continue
         reason = (
@@ -341,8 +347,12 @@ _PUERPERAL_WORDS = re.compile(r"puerper|childbirth|postpartum|delivery|lactation
 _COMPLICATING = re.compile(
     r"\b(?:complicating|in|during|associated\s+with)\s+(?:the\s+)?(?:pregnancy|childbirth|puerperium)\b", re.I
 )
-_SPECIFIC_OBSTETRIC = re.compile(r"ectopic|molar|abortion|hyperemesis|gravidarum|eclampsia|labor", re.I)
+_SPECIFIC_OBSTETRIC = re.compile(
+    r"ectopic|molar|abortion|hyperemesis|gravidarum|eclampsia|labor|gestational\s+diabetes", re.I
+)
 _PREGNANCY_ONLY = re.compile(r"pregnan", re.IGNORECASE)
+# "gestational edema (O12.0-)": the condition arising in pregnancy, named before it ("edema").
+_GESTATIONAL = re.compile(r"^\s*gestational\s+", re.IGNORECASE)
 
 
 def _chapter_15_target(
@@ -365,6 +375,18 @@ def _chapter_15_target(
     return max(options)[1] if options else None
 
 
+def _condition_in_pregnancy(what: str, puerperal: bool) -> str | None:
+    """The condition an Excludes note sends to chapter 15 in this state: "varicose veins complicating
+    pregnancy" and "gestational edema" in a pregnancy, "... complicating the puerperium" after delivery."""
+    gestational = _GESTATIONAL.match(what)
+    if gestational is not None:
+        return None if puerperal else what[gestational.end() :]
+    state = _COMPLICATING.search(what)
+    if state is None or not (_PUERPERAL_WORDS if puerperal else _PREGNANCY_ONLY).search(what):
+        return None
+    return what[: state.start()]
+
+
 def _names_the_code(condition: str, code: str, catalog: CodeCatalog) -> bool:
     """The note's condition is the code's (its words are all in the code's or its category's title), not a
     form of it ("excessive vomiting in pregnancy (O21.-)" at R11 is not any nausea or vomiting)."""
@@ -378,34 +400,33 @@ def excluded_in_pregnancy(picks: dict[str, Pick], ctx: NoteContext, catalog: Cod
         return
     puerperal = ctx.weeks is None and POSTPARTUM.search(ctx.note) is not None
     for pick in [p for p in picks.values() if p.final and p.code[:1] not in ("O", "Z") and p.code in catalog]:
-        if not puerperal and not _in_this_pregnancy(pick, ctx):
+        if not puerperal and not in_this_pregnancy(pick, ctx):
             continue
         if _PUERPERAL_WORDS.search(catalog.title(pick.code)) or PREGNANCY_WORDS.search(
             catalog.title(pick.code)
         ):
             continue  # the code is already the condition of the puerperium ("Postpartum depression")
-        for note in catalog.notes_for(pick.code).get("excludes1", []):
+        notes = catalog.notes_for(pick.code)
+        for note in [*notes.get("excludes1", []), *notes.get("excludes2", [])]:
             m = _OB_EXCLUDES.match(note)
             if m is None:
                 continue
             what = m.group("what")
-            state = _COMPLICATING.search(what)
+            condition = _condition_in_pregnancy(what, puerperal)
             if (
-                state is None
+                condition is None
                 or _SPECIFIC_OBSTETRIC.search(what)
-                or not _names_the_code(what[: state.start()], pick.code, catalog)
+                or not _names_the_code(condition, pick.code, catalog)
             ):
-                continue
-            if not (_PUERPERAL_WORDS.search(what) if puerperal else _PREGNANCY_ONLY.search(what)):
                 continue
             said = pick.mentions[0].text if pick.mentions else catalog.title(pick.code)
             target = _chapter_15_target(m.group("ref"), said, picks, ctx, catalog, puerperal)
             if target is None:
                 continue
             when = "the puerperium" if puerperal else "this pregnancy"
-            reason = f"{pick.code} in {when}: its Excludes1 note codes it {target} (I.C.15.a.1)"
+            reason = f"{pick.code} in {when}: its Excludes note codes it {target} (I.C.15.a.1)"
             if add_pick(picks, catalog, target, pick.score, pick.mentions, reason) is not None:
-                demote(pick, f"coded {target} in {when} (its Excludes1 note)")
+                demote(pick, f"coded {target} in {when} (its Excludes note)")
             break
 
 
