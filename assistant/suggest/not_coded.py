@@ -32,6 +32,7 @@ _PLAN_VERBS = (
     r"see\s+(?:in|back|again)|monitor(?:ed|ing)?|counsel(?:l?ed|ing)?|educate[sd]?|education|discuss(?:ed)?|"
     r"review(?:ed)?|reconcile[sd]?|encourage[sd]?|instruct(?:ed)?|provide[sd]?|reassure[sd]?|maintain|"
     r"keep|goal|target|call|notify|plan|labs?\b|imaging|dispo(?:sition)?|discharge[sd]?\s+(?:home|to)|"
+    r"admit(?:\s+(?:to|for)\b)?|observe|observation\s+(?:overnight|status|unit|stay)|"
     r"npo|diet(?:ary)?\s+(?:and|counsel\w*|education|modification|changes?|control\s+of|advice)|"
     r"exercise\s+(?:\d|daily|regularly|counsel\w*|more|program)|lifestyle\s+(?:modification|changes?|counsel\w*)|"
     r"weight\s+loss\s+(?:counsel\w*|advice|program|encouraged)|"

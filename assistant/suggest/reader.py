@@ -17,6 +17,7 @@ from assistant.suggest.history import (
     names_neoplasm,
     sequela_of_stroke,
 )
+from assistant.suggest.injury_words import FALL_OR_BLOW, INJURY_AFTER_MECHANISM
 from assistant.suggest.not_coded import (
     continues_plan,
     immunity_in_list,
@@ -370,6 +371,11 @@ def _split_causes(
         out.append((c_start, link.start()))
         out.extend(_split_causes(sentence, [(link.end(), c_end)], joined, link_re))
     return out
+
+
+def _no_fall_or_blow(before: str, injury: str) -> bool:
+    """ "Fell at home w/ closed fx of the radius": the injury is read apart from the fall that caused it."""
+    return FALL_OR_BLOW.search(before) is None
 
 
 def _denied_list(text: str) -> bool:
@@ -1169,6 +1175,7 @@ def read_note(
             pieces = _split_causes(sentence, merged, joined)
             if problem_line:  # a diagnosis line; the narrative's "with" ("treated with", "seen with") stays
                 pieces = _split_causes(sentence, pieces, combined, _WITH_LINK)
+            pieces = _split_causes(sentence, pieces, _no_fall_or_blow, INJURY_AFTER_MECHANISM)
             pieces, spread_sites = _split_spread(sentence, pieces)
             pieces, replaced = _split_transplant_reason(sentence, pieces)
             previous: Mention | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.suggest.not_coded import why_not_coded
 from assistant.suggest.reader import read_note
 from assistant.suggest.sibling_guard import settle
 from assistant.suggest.store import CodeCatalog
@@ -61,3 +62,16 @@ def test_an_ended_episode_completes_no_other_mention_of_the_condition() -> None:
         picks = {"J44.9": Pick("J44.9", 0.8, True, mentions, heads=list(mentions))}
         settle(picks, note, catalog)
         assert [c for c, p in picks.items() if p.final] == [code]
+
+
+@pytest.mark.parametrize(
+    ("chunk", "plan"),
+    [
+        ("admit for observation", True),  # a disposition, not an encounter for observation (Z04.-)
+        ("admit to telemetry", True),
+        ("observation overnight", True),
+        ("admitted for pneumonia last year", False),  # a stay told: its condition is read
+    ],
+)
+def test_an_admission_order_is_the_plan(chunk: str, plan: bool) -> None:
+    assert (why_not_coded(chunk) is not None) is plan

@@ -27,6 +27,7 @@ from assistant.suggest.coding_rules.diabetic_other import diabetes_with_other_co
 from assistant.suggest.coding_rules.dominance import dominant_side
 from assistant.suggest.coding_rules.drugs_given import drugs_given
 from assistant.suggest.coding_rules.encounters import encounter_codes
+from assistant.suggest.coding_rules.fragility_fracture import fragility_fracture
 from assistant.suggest.coding_rules.hcpcs_gate import gate
 from assistant.suggest.coding_rules.hiv import hiv_status
 from assistant.suggest.coding_rules.index_pairs import index_pairs
@@ -133,6 +134,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     delivery_only_at_delivery(picks, ctx, catalog)
     prenatal_supervision(picks, ctx, catalog)
     injury_rules(picks, ctx, catalog)
+    fragility_fracture(picks, ctx, catalog)
     drop_integral_symptoms(picks, ctx, catalog)
     removed_organ(picks, ctx, catalog)
     neoplasm_related_pain(picks, ctx, catalog)
@@ -158,6 +160,7 @@ def after_first_listed(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     """The rules that depend on which codes are final, again once the first-listed code was made final
     (an injury found only then takes its 7th character and its external causes, I.C.19-20)."""
     injury_rules(picks, ctx, catalog)
+    fragility_fracture(picks, ctx, catalog)
 
 
 __all__ = [

@@ -17,6 +17,7 @@ import re
 from assistant.suggest import seventh
 from assistant.suggest.coding_rules.context import NoteContext, add_pick, demote
 from assistant.suggest.coding_rules.transport import CAR_OCCUPANT_PREFIXES, car_occupant_query
+from assistant.suggest.injury_words import MECHANISM as _MECHANISM
 from assistant.suggest.reader import clean_query
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
@@ -35,14 +36,6 @@ _SUBSEQUENT = re.compile(
     r"(?:\bfollow[- ]?up|(?<![\w/])f/u) (?:visit|of|for|on)\b|"
     # "wound recheck", "recheck of the sprain"; "recheck 1 wk", "recheck in 2 weeks" is the plan
     r"\brecheck\b(?!\s+(?:in|at|after|next|prn|if|one|two|a|\d)\b|\s+\d)",
-    re.IGNORECASE,
-)
-_MECHANISM = re.compile(
-    r"\b(?:fell|falls?|falling|slip(?:ped|ping|s)?|trip(?:ped|ping)|struck|hit|kicked|bitten|bit|stung|cut|"
-    r"cutting|slicing|chopping|"
-    r"lacerated|burned|knife|broken glass|"
-    r"twisted|rolled|jammed|crushed|collided|collision|crash|MVC|MVA|motor vehicle|assault\w*|punched|"
-    r"lifting|lifted|dog|bicycle|bike|skateboard\w*|ladder|stairs?)\b",
     re.IGNORECASE,
 )
 _PLACE = re.compile(
