@@ -10,6 +10,7 @@ import re
 
 from assistant.codesets.repository import ref_covers
 from assistant.suggest.coding_rules.context import NoteContext, add_pick, demote
+from assistant.suggest.coding_rules.hormone_status import hormone_sensitivity_status
 from assistant.suggest.coding_rules.receptor_status import add_receptor_status
 from assistant.suggest.reader import Mention, next_item_number
 from assistant.suggest.store import CodeCatalog
@@ -562,4 +563,5 @@ def add_partners(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog)
     add_drugs(picks, ctx, catalog)
     add_organism(picks, ctx, catalog)
     add_receptor_status(picks, ctx, catalog)
+    hormone_sensitivity_status(picks, ctx, catalog)
     add_weeks(picks, ctx, catalog)

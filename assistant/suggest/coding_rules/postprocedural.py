@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.suggest.coding_rules.context import NoteContext, add_pick
+from assistant.suggest.coding_rules.context import NoteContext, add_pick, demote
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 
@@ -31,6 +31,25 @@ def postprocedural_hypothyroidism(picks: dict[str, Pick], ctx: NoteContext, cata
         reason = "Index: Hypothyroidism, postirradiation / postsurgical: after ablation, surgery or radiation"
         if add_pick(picks, catalog, POSTPROCEDURAL_HYPOTHYROIDISM, pick.score, said, reason) is not None:
             picks.pop(pick.code)
+    _ablated_hyperthyroidism(picks, ctx)
+
+
+HYPERTHYROIDISM = "E05"
+_TREATED_BY = re.compile(
+    rf"\b(?:s/p|status\s+post|after|following|post|treated\s+(?:with|by))\s+(?:[\w-]+\s+){{0,2}}?{_PROCEDURE}\b",
+    re.IGNORECASE,
+)
+
+
+def _ablated_hyperthyroidism(picks: dict[str, Pick], ctx: NoteContext) -> None:
+    """ "Graves disease s/p RAI, now hypothyroid": the ablation or surgery ended the hyperthyroidism, whose
+    code goes beside the postprocedural hypothyroidism it left (E89.0)."""
+    after = picks.get(POSTPROCEDURAL_HYPOTHYROIDISM)
+    if after is None or not after.final:
+        return
+    for pick in [p for p in picks.values() if p.final and p.code.startswith(HYPERTHYROIDISM)]:
+        if pick.mentions and all(_TREATED_BY.search(ctx.sentence(m)) for m in pick.mentions):
+            demote(pick, "ended by the ablation or surgery the note states: now E89.0 (history, not current)")
 
 
 # Erectile dysfunction after a pelvic procedure (Index: Dysfunction, sexual, male, erectile, postoperative,
