@@ -277,7 +277,7 @@ _TEST_RE = re.compile(
     r"endoscopy)"
     r"(?:\s+(?:pending|sent|ordered|obtained|drawn|done|today|negative|normal|unremarkable|due|in\s+\d+\s+\w+|"
     r"scheduled|planned|arranged|requested|booked|"
-    r"at\s+(?:the\s+)?lab|(?:19|20)\d\d))*\s*$",
+    r"at\s+(?:the\s+)?lab|(?:in|at)\s+(?:the\s+)?(?:office|clinic)|(?:19|20)\d\d))*\s*$",
     re.IGNORECASE,
 )
 # Tests named and ordered, joined by "+", "/" or "&" ("HIV + RPR drawn", "GC/CT sent"): what is tested for is

@@ -52,6 +52,8 @@ SECTION_WEIGHTS = {
 _SECTION_HEADERS: list[tuple[str, str]] = [
     (
         r"assessment\s*(?:and|&|/)\s*plan|a\s*/\s*p|assessment|(?:ed\s+|clinical\s+|final\s+)?impression|plan|"
+        # a consultant's letter: "Impression / Recommendations:", "Assessment and recommendations:"
+        r"(?:impression|assessment)\s*(?:and|&|/)\s*(?:recommendations?|plan)|recommendations?|"
         r"a(?=\s*:)|p(?=\s*:)|imp(?=\s*:)|"
         # the problems this visit dealt with ("Chronic conditions reviewed:", "Problems addressed today:")
         r"(?:chronic|active)\s+(?:conditions|problems|issues)(?:\s+(?:reviewed|addressed|managed)(?:\s+today)?)?"
@@ -61,7 +63,7 @@ _SECTION_HEADERS: list[tuple[str, str]] = [
     ),
     (
         r"(?:discharge|final|principal|primary|secondary|additional|admitting|working|ed|er)?\s*diagnos[ie]s|"
-        r"(?:(?:ed|er|final|discharge|working|clinical)\s+)?dx|"
+        r"(?:(?:ed|er|final|discharge|d/c|working|clinical|admit(?:ting)?|admission)\s+)?dx|"
         r"principal(?=\s*:)|secondary(?=\s*:)",
         "diagnosis",
     ),
@@ -159,12 +161,17 @@ _HIST_PRE = (
     r"(?:personal|past\s+medical|significant|known)\s+history\s+of|history\s+of|h/o|hx\s+of|hx(?=\s+[a-z])|past\s+history\s+of|previous|prior|status\s+post|s/p|"
     r"remote|resolved|treated\s+for|years?\s+ago|former|ex(?=-)|quit|quitting|gave\s+up"
 )
+# A relative, with the side of the family or the birth order a history names ("maternal aunt").
+RELATIVES = (
+    r"(?:(?:maternal|paternal|older|younger|twin|half[- ]?)\s*)?"
+    r"(?:mother|father|brother|sister|sibling|grandmother|grandfather|aunt|uncle|son|daughter|parents?)"
+)
 _FAMILY_PRE = (
     r"family\s+history\s+of|fh\s+of|fhx\s+of|fhx?(?=\s+[a-z])|"
     # a relative who found, brought or reports about the patient ("found down by daughter", "per son") is
     # no family history
     r"(?<!\bby\s)(?<!\bper\s)(?<!\bwith\s)(?<!\bfrom\s)(?<!\bto\s)(?:his|her|the\s+patient's|patient's)?\s*"
-    r"(?:mother|father|brother|sister|sibling|grandmother|grandfather|aunt|uncle|son|daughter|parents?)"
+    rf"{RELATIVES}"
     r"(?:\s+(?:has|had|with|died\s+of|diagnosed\s+with))?"
 )
 # A dictated run-on sentence starts a new clause with its subject after a comma ("she denies SI, her TSH came

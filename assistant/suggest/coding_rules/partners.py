@@ -69,6 +69,8 @@ _STOPPED = re.compile(
     r"given (?:in|at) (?:clinic|the ed|ed|office)|in clinic|start(?:ed|ing)? today|"
     # one dose given at the visit ("dexamethasone 0.6 mg/kg PO given", "x1", "single dose")
     r"given|administered|x\s?1|single dose|one[- ]time dose|"
+    # a dose pushed into a vein or a muscle at the visit ("dexamethasone 10 mg IV"), not a schedule
+    r"\d+(?:\.\d+)?\s*(?:mg|mcg|g)(?:/kg)?\s+(?:IV|IM|IVP)(?!\s*(?:daily|q\s?\d|every|weekly|monthly|bid|tid))|"
     r"once(?!\s+(?:a\s+)?(?:daily|day|week|month|per))|"
     # a drug injected into a joint or a soft tissue at the visit is the procedure's, not a therapy taken
     r"intra-?articular|epidural|trigger[- ]point|injected\s+(?:into|in)|(?:joint|bursa|bursal|interspace|"
@@ -187,6 +189,30 @@ _PERCENTILE = re.compile(
     re.IGNORECASE,
 )
 _PERCENTILE_RANGE = re.compile(r"(?:(\d+)th percentile(?: for age)? to )?less than (\d+)(th percentile|%)")
+# A BMI at or above the 95th percentile said as a share of it ("BMI 31 = 132% of the 95th %ile").
+_OF_95TH = re.compile(
+    r"\b(?:BMI|body mass index)\b(?:[^.\n]|\.(?=\d)){0,30}?(?P<pct>\d{3})\s*%\s*of\s+(?:the\s+)?95(?:th)?\b",
+    re.IGNORECASE,
+)
+# The Z68.5- titles' shares of the 95th percentile: "95th percentile ... to less than 120% of the 95th",
+# "120% of the 95th ... to less than 140% ...", "greater than or equal to 140% of the 95th ...".
+_SHARE_RANGE = re.compile(
+    r"(?:(\d+)% of the )?95th percentile for age to less than (\d+)%|"
+    r"greater than or equal to (\d+)% of the 95th"
+)
+
+
+def share_of_95th_code(catalog: CodeCatalog, share: int) -> str | None:
+    """The pediatric Z68.5- code whose title's range of the 95th percentile's multiple holds ``share`` (%)."""
+    for code in catalog.leaves_under("Z68.5"):
+        m = _SHARE_RANGE.search(catalog.title(code))
+        if not m:
+            continue
+        low = int(m.group(1) or m.group(3) or 100)
+        high = int(m.group(2)) if m.group(2) else 10_000
+        if low <= share < high:
+            return code
+    return None
 
 
 def bmi_percentile_code(catalog: CodeCatalog, percentile: int) -> str | None:
@@ -229,11 +255,15 @@ def _add_percentile(
     picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog, owners: list[Pick]
 ) -> None:
     """A child's BMI percentile, as written, chooses the Z68.5- code (never a neighbouring range)."""
-    match = _PERCENTILE.search(ctx.note)
+    share = _OF_95TH.search(ctx.note)
+    match = share or _PERCENTILE.search(ctx.note)
     if match is None or not owners:
         return
-    percentile = int(match.group("n")) - (1 if match.group("below") else 0)
-    code = bmi_percentile_code(catalog, max(percentile, 0))
+    if share is not None:
+        code = share_of_95th_code(catalog, int(share.group("pct")))
+    else:
+        percentile = int(match.group("n")) - (1 if match.group("below") else 0)
+        code = bmi_percentile_code(catalog, max(percentile, 0))
     if code is None:
         return
     for p in [q for q in picks.values() if q.code.startswith("Z68.5") and q.code != code and q.final]:
