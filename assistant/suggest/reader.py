@@ -612,6 +612,8 @@ _ONSET = r"(?:early|late|adult|childhood|juvenile|young[- ]adult)[- ]onset"
 # The stage the titles subdivide by ("Macular degeneration, intermediate stage", "CKD, stage 3b").
 _STAGE = (
     r"(?:(?:early|intermediate|advanced|late|end)[- ](?:dry\s+)?stage|"
+    # a macular degeneration's stage said without the word ("dry AMD, intermediate")
+    r"intermediate(?:\s+dry)?|early\s+dry|advanced\s+(?:dry|atrophic)|"
     # a named staging system before the stage ("Scadding stage II", "FIGO stage IB")
     r"(?:(?:scadding|gold|figo|rai|binet|ann\s+arbor|ajcc|clinical|pathologic)\s+)?stage\s+(?:[0-5]|i{1,3}|iv|v)[a-c]?|"
     r"(?:with\s+)?(?:active|inactive)\s+(?:choroidal\s+neovascularization|cnv)|(?:with\s+)?inactive\s+scar)"

@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from assistant.codesets.repository import ref_covers
 from assistant.suggest import qualifiers, seventh
+from assistant.suggest.reader import RELATIVES
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.text import tokens
 
@@ -251,15 +252,23 @@ def partner_documented(partner_code: str, partner_score: float, own_refs: list[s
 # R97.21) needs a treatment the note states; a cancer watched without one has no such partner.
 _AFTER_TREATMENT = re.compile(r"\bfollowing\s+treatment\b", re.IGNORECASE)
 _TREATMENT_SAID = re.compile(
-    r"\b(?:\w+ectomy|radiation|radiotherapy|brachytherapy|imrt|sbrt|adt|androgen\s+deprivation|leuprolide|"
-    r"lupron|degarelix|chemo\w*|s/p|status\s+post|treated\s+with|after\s+treatment|post[- ]treatment)\b",
+    r"\b(?:prostatectomy|orchiectomy|ralp|rrp|radiation|radiotherapy|xrt|brachytherapy|imrt|sbrt|hifu|"
+    r"cryo\w*|adt|androgen\s+deprivation|leuprolide|lupron|degarelix|chemo\w*|treated\s+with|"
+    r"after\s+treatment|post[- ]treatment)\b",
     re.IGNORECASE,
 )
+# A treatment a relative had ("brother s/p prostatectomy") is none of the patient's.
+_RELATIVE_CLAUSE = re.compile(rf"\b{RELATIVES}\b[^;.\n]*$", re.IGNORECASE)
 
 
 def treatment_unsaid(title: str, note: str) -> bool:
-    """The title sets its condition after a treatment the note never states."""
-    return _AFTER_TREATMENT.search(title) is not None and _TREATMENT_SAID.search(note) is None
+    """The title sets its condition after a treatment the note never states of the patient."""
+    if _AFTER_TREATMENT.search(title) is None:
+        return False
+    return not any(
+        _RELATIVE_CLAUSE.search(note, note.rfind("\n", 0, m.start()) + 1, m.start()) is None
+        for m in _TREATMENT_SAID.finditer(note)
+    )
 
 
 def paired_refs(catalog: CodeCatalog, code: str, kind: str) -> list[str]:

@@ -7,13 +7,17 @@ from __future__ import annotations
 import pytest
 
 from assistant.suggest.abbreviations import expand_text
+from assistant.suggest.coding_rules.adverse_effects import drug_adverse_effects
 from assistant.suggest.coding_rules.context import NoteContext
 from assistant.suggest.coding_rules.device_status import device_status
 from assistant.suggest.coding_rules.injuries import fall_code, injury_aftercare
 from assistant.suggest.coding_rules.partners import add_bmi, add_drugs
+from assistant.suggest.coding_rules.respiratory_failure import both_kinds_of_respiratory_failure
 from assistant.suggest.coding_rules.symptoms import integral_to
 from assistant.suggest.not_coded import why_not_coded
 from assistant.suggest.reader import Mention, read_note, sections
+from assistant.suggest.rules import treatment_unsaid
+from assistant.suggest.sibling_guard import _clause_of
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 from tests.suggest.catalog_fixtures import hierarchy_catalog
@@ -249,3 +253,148 @@ def test_vaginal_bleeding_after_menopause_is_the_postmenopausal_bleeding() -> No
 )
 def test_a_biopsy_done_in_the_office_is_a_test_not_a_diagnosis(chunk: str, test: bool) -> None:
     assert (why_not_coded(chunk) is not None) is test
+
+
+RESP_FAILURE = hierarchy_catalog(
+    {
+        "J96.00": "Acute respiratory failure, unspecified whether with hypoxia or hypercapnia",
+        "J96.01": "Acute respiratory failure with hypoxia",
+        "J96.02": "Acute respiratory failure with hypercapnia",
+    },
+    {"J96": "Respiratory failure, not elsewhere classified", "J96.0": "Acute respiratory failure"},
+)
+
+
+@pytest.mark.parametrize(
+    ("line", "codes"),
+    [
+        ("Acute hypercapnic and hypoxic respiratory failure after sedation", ["J96.01", "J96.02"]),
+        ("Acute resp failure, hypoxic/hypercarbic, on BiPAP", ["J96.01", "J96.02"]),
+        ("Acute hypercapnic respiratory failure, SpO2 normal", ["J96.02"]),
+    ],
+)
+def test_respiratory_failure_of_both_kinds_takes_both_codes(line: str, codes: list[str]) -> None:
+    note = f"A/P: {line}"
+    picks = {"J96.02": Pick("J96.02", 0.8, True, [_mention(note, line)])}
+    both_kinds_of_respiratory_failure(picks, NoteContext(note=note), RESP_FAILURE)
+    assert sorted(c for c, p in picks.items() if p.final) == codes
+
+
+@pytest.mark.parametrize(
+    ("note", "unsaid"),
+    [
+        ("Low-risk prostate cancer on active surveillance. S/p vasectomy.", True),
+        ("Active surveillance. FHx: brother s/p prostatectomy at 60.", True),
+        ("Prostate cancer s/p radical prostatectomy 2022, PSA now 0.4 and rising", False),
+    ],
+)
+def test_a_rise_after_treatment_needs_the_patients_own_treatment(note: str, unsaid: bool) -> None:
+    title = "Rising PSA following treatment for malignant neoplasm of prostate"
+    assert treatment_unsaid(title, note) is unsaid
+
+
+OPIOID_EFFECT = hierarchy_catalog(
+    {
+        "T40.2X5A": "Adverse effect of other opioids, initial encounter",
+        "K59.03": "Drug induced constipation",
+        "J96.01": "Acute respiratory failure with hypoxia",
+    },
+    {
+        "T40": "Poisoning by narcotics",
+        "T40.2": "Other opioids",
+        "T40.2X": "Other opioids",
+        "T40.2X5": "Adverse effect of other opioids",
+        "K59": "Other functional intestinal disorders",
+        "K59.0": "Constipation",
+        "J96": "Respiratory failure",
+        "J96.0": "Acute respiratory failure",
+    },
+)
+
+
+@pytest.mark.parametrize(
+    ("line", "code", "effect"),
+    [
+        ("constipation due to opioids", "K59.03", True),
+        ("acute respiratory failure due to opioid overdose", "J96.01", False),
+        ("acute respiratory failure 2/2 opioid OD", "J96.01", False),
+    ],
+)
+def test_a_drug_taken_in_excess_is_no_adverse_effect(line: str, code: str, effect: bool) -> None:
+    note = f"A/P: {line}"
+    picks = {code: Pick(code, 0.8, True, [_mention(note, line.split(" due")[0].split(" 2/2")[0])])}
+
+    def search(text: str, prefixes: tuple[str, ...]) -> list[tuple[str, float]]:
+        return [("T40.2X5", 0.9)] if "opioid" in text else []
+
+    drug_adverse_effects(picks, NoteContext(note=note, search=search), OPIOID_EFFECT)
+    assert ("T40.2X5A" in picks) is effect
+
+
+OPIOID_USE = hierarchy_catalog(
+    {
+        "Z79.891": "Long term (current) use of opiate analgesic",
+        "F11.90": "Opioid use, unspecified, uncomplicated",
+        "G89.4": "Chronic pain syndrome",
+    },
+    {"Z79": "Long term drug therapy", "Z79.8": "Other", "Z79.89": "Other", "F11": "Opioid related disorders",
+     "F11.9": "Opioid use, unspecified", "G89": "Pain"},
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("line", "z79", "f11"),
+    [
+        ("Long-term opioid use, MME 60 - naloxone kit", True, False),
+        ("Chronic opioid therapy per pain agreement", True, False),
+        ("Opioid use, intermittent, not prescribed", False, True),
+    ],
+)
+def test_long_term_prescribed_opioids_are_z79_not_a_use_code(line: str, z79: bool, f11: bool) -> None:
+    note = f"A/P:\n1) Chronic pain syndrome\n2) {line}"
+    picks = {
+        "G89.4": Pick("G89.4", 0.9, True, [_mention(note, "Chronic pain syndrome")]),
+        "F11.90": Pick("F11.90", 0.6, True, [_mention(note, line)]),
+    }
+    add_drugs(picks, NoteContext(note=note), OPIOID_USE)
+    assert ("Z79.891" in picks and picks["Z79.891"].final) is z79
+    assert picks["F11.90"].final is f11
+
+
+@pytest.mark.parametrize(
+    ("text", "expanded"),
+    [
+        ("Failed back surgery syndrome after L5-S1 fusion", "postlaminectomy syndrome"),
+        ("Dry ARMD OU, intermediate", "intermediate dry stage"),
+        ("Dry AMD OS, intermediate stage", "intermediate stage"),
+        ("Pulmonary nodule, intermediate risk", "intermediate risk"),
+    ],
+)
+def test_wordings_of_failed_back_surgery_and_a_macular_degeneration_stage(text: str, expanded: str) -> None:
+    assert expanded in expand_text(text)
+    assert "stage stage" not in expand_text(text) and "dry stage risk" not in expand_text(text)
+
+
+PSEUDOPHAKIA = hierarchy_catalog(
+    {"Z96.1": "Presence of intraocular lens", "I10": "Essential (primary) hypertension"},
+    {"Z96": "Presence of other functional implants"},
+)
+
+
+@pytest.mark.parametrize(
+    ("line", "status"),
+    [("Pseudophakia OU, posterior capsule clear", True), ("IOL master measurements for surgery", False)],
+)
+def test_pseudophakia_is_the_lens_status_by_itself(line: str, status: bool) -> None:
+    note = f"1. HTN\n2. {line}"
+    picks = {"I10": Pick("I10", 0.7, True, [_mention(note, "HTN")])}
+    device_status(picks, NoteContext(note=note), PSEUDOPHAKIA)
+    assert ("Z96.1" in picks and picks["Z96.1"].final) is status
+
+
+def test_a_list_running_on_one_line_bounds_each_items_clause() -> None:
+    note = "Imp: 1) wet AMD OD with active CNV 2) dry AMD OS, intermediate 3) pseudophakia"
+    words = "dry AMD OS, intermediate"
+    start = note.index(words)
+    mention = Mention(start, start + len(words), words, words, "assessment", 0, len(note))
+    assert _clause_of(note, mention, []).strip() == words

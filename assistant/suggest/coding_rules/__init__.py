@@ -57,6 +57,7 @@ from assistant.suggest.coding_rules.pregnancy import (
 from assistant.suggest.coding_rules.prenatal import prenatal_supervision
 from assistant.suggest.coding_rules.recent_infarction import recent_infarction
 from assistant.suggest.coding_rules.removed_organ import removed_organ
+from assistant.suggest.coding_rules.respiratory_failure import both_kinds_of_respiratory_failure
 from assistant.suggest.coding_rules.rheumatoid import rheumatoid_kind
 from assistant.suggest.coding_rules.sepsis import localized_infection, organism_sepsis
 from assistant.suggest.coding_rules.stated_condition import unstated_conditions
@@ -104,6 +105,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     localized_infection(picks, ctx, catalog)
     combine(picks, ctx, catalog)
     index_pairs(picks, ctx, catalog)
+    both_kinds_of_respiratory_failure(picks, ctx, catalog)
     diabetes_with_other_complication(picks, ctx, catalog)
     both_sides_without_a_bilateral_code(picks, ctx, catalog)
     dominant_side(picks, ctx, catalog)

@@ -60,7 +60,12 @@ DRUG_CLASSES: tuple[tuple[str, str], ...] = (
     ("Z79.83", r"alendronate|fosamax|risedronate|actonel|ibandronate|boniva|bisphosphonates?"),
     ("Z79.811", r"anastrozole|arimidex|letrozole|femara|exemestane|aromasin|aromatase inhibitors?"),
     ("Z79.810", r"tamoxifen|raloxifene|evista|toremifene"),
-    ("Z79.891", r"oxycodone|hydrocodone|morphine|fentanyl patch|tramadol|chronic opioids?"),
+    (
+        "Z79.891",
+        r"oxycodone|hydrocodone|morphine|fentanyl patch|tramadol|"
+        r"(?:chronic|long[- ]term|maintenance)\s+(?:prescribed\s+)?opioids?"
+        r"(?:\s+(?:therapy|analgesics?|use))?",
+    ),
 )
 _STOPPED = re.compile(
     r"\b(?:stopped|discontinued|d/c'?d|off|held|holding|allergic|allergy|intoleran\w*|declines?|refuses?|"
@@ -96,7 +101,8 @@ _TEST_AFTER = re.compile(
 )
 _TAKING_CONTEXT = re.compile(
     r"\b(?:on|takes|taking|cont|continue|continues|continued|uses|using|daily|bid|tid|qd|qhs|mg|units?|"
-    r"medications?|meds|refill)\b",
+    r"medications?|meds|refill|prn|q\d{1,2}h?|"
+    r"(?:long[- ]term|chronic|maintenance)\s+(?:\w+\s+)?(?:use|therapy))\b",
     re.IGNORECASE,
 )
 
@@ -331,6 +337,28 @@ def add_drugs(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) ->
                 f"long-term (current) drug therapy documented, with {owner} (guideline I.C.21.c.3)",
             )
             break
+    if "Z79.891" in picks and picks["Z79.891"].final:
+        prescribed_opioid_is_no_use_disorder(picks)
+
+
+# An opioid taken as prescribed for a long time ("long-term opioid use", "chronic opioid therapy").
+_PRESCRIBED_OPIOID = re.compile(
+    r"\b(?:long[- ]term|chronic|maintenance|prescribed)\s+(?:\w+\s+)?opioids?\b", re.IGNORECASE
+)
+_OPIOID_USE_UNSPECIFIED = "F11.9"
+
+
+def prescribed_opioid_is_no_use_disorder(picks: dict[str, Pick]) -> None:
+    """An opioid taken long-term as prescribed is Z79.891, not "opioid use" (F11.9-, I.C.5.b.3: a use code
+    only with a disorder it causes), where the words of the F11.9 code are only that prescribed use."""
+    for pick in picks.values():
+        if (
+            pick.final
+            and pick.code.startswith(_OPIOID_USE_UNSPECIFIED)
+            and pick.mentions
+            and all(_PRESCRIBED_OPIOID.search(m.text) for m in pick.mentions)
+        ):
+            demote(pick, "long-term prescribed opioid use is Z79.891, not an opioid use code (I.C.5.b.3)")
 
 
 # An organism named as its vaccine ("pneumococcal vax up to date", "RSV vaccine given") is no agent found.
