@@ -224,7 +224,11 @@ _STATUS_RE = re.compile(
 _TREATMENT_ONLY_RE = re.compile(
     r"^\s*(?:(?:s/p|status\s+post|post|after)\s+(?:(?:successful|completed?|curative|antiviral|medical|"
     r"surgical)\s+)?(?:treatment|therapy|surgery|procedure|intervention|repair|operation|tx|rx)|"
-    r"SVR|sustained\s+virologic(?:al)?\s+response)\s*[.!]?\s*$",
+    r"SVR|sustained\s+virologic(?:al)?\s+response|"
+    # a count of injections or sessions given ("s/p 8 intravitreal inj"); chemotherapy cycles and radiation
+    # fractions leave a history code of their own (Z92.21, Z92.3)
+    r"(?:s/p|status\s+post|post|after)\s+\d{1,3}\s+(?:[\w-]+\s+){0,2}(?:inj\w*|injections?|sessions?|"
+    r"treatments?|doses?)\b[^.;]*)\s*[.!]?\s*$",
     re.IGNORECASE,
 )
 # A vaccine given is a service (Z23 and the administration codes), not a diagnosis ("varicella given today").

@@ -248,6 +248,26 @@ def partner_documented(partner_code: str, partner_score: float, own_refs: list[s
     return partner_score >= PARTNER_FLOOR
 
 
+# A title naming its condition before its site ("Unspecified perforation of tympanic membrane, left ear").
+_HEAD_OF = re.compile(
+    r"^(?:[a-z]+\s+){0,2}?(?P<head>[a-z]{5,})\s+of\s",
+    re.IGNORECASE,
+)
+# Status, organism and external-cause partners have rules of their own; a neoplasm's title names it by the
+# table's word ("Malignant neoplasm of ..."), which notes say as "cancer", "carcinoma", "adenocarcinoma".
+_NO_HEAD_CHECK = ("Z", "B95", "B96", "B97", "V", "W", "X", "Y", "C", "D0", "D1", "D2", "D3", "D4")
+
+
+def head_unsaid(code: str, title: str, texts: list[str]) -> bool:
+    """A partner whose title's condition word (the word before "of <site>") none of its mentions says: the
+    mention named the site only ("L TM bulging" is no perforation of the tympanic membrane)."""
+    m = _HEAD_OF.match(title)
+    if code.startswith(_NO_HEAD_CHECK) or m is None:
+        return False
+    stem = m.group("head").lower()[:6]
+    return not any(stem in t.lower() for t in texts)
+
+
 # A partner set after a treatment ("Rising PSA following treatment for malignant neoplasm of prostate",
 # R97.21) needs a treatment the note states; a cancer watched without one has no such partner.
 _AFTER_TREATMENT = re.compile(r"\bfollowing\s+treatment\b", re.IGNORECASE)

@@ -10,13 +10,15 @@ from assistant.suggest.abbreviations import expand_text
 from assistant.suggest.coding_rules.adverse_effects import drug_adverse_effects
 from assistant.suggest.coding_rules.context import NoteContext
 from assistant.suggest.coding_rules.device_status import device_status
+from assistant.suggest.coding_rules.hcpcs_gate import documents_service
 from assistant.suggest.coding_rules.injuries import fall_code, injury_aftercare
+from assistant.suggest.coding_rules.lymphoma_sites import lymphoma_of_multiple_sites
 from assistant.suggest.coding_rules.partners import add_bmi, add_drugs
 from assistant.suggest.coding_rules.respiratory_failure import both_kinds_of_respiratory_failure
 from assistant.suggest.coding_rules.symptoms import integral_to
 from assistant.suggest.not_coded import why_not_coded
 from assistant.suggest.reader import Mention, read_note, sections
-from assistant.suggest.rules import treatment_unsaid
+from assistant.suggest.rules import head_unsaid, treatment_unsaid
 from assistant.suggest.sibling_guard import _clause_of
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
@@ -398,3 +400,95 @@ def test_a_list_running_on_one_line_bounds_each_items_clause() -> None:
     start = note.index(words)
     mention = Mention(start, start + len(words), words, words, "assessment", 0, len(note))
     assert _clause_of(note, mention, []).strip() == words
+
+
+LYMPHOMA = hierarchy_catalog(
+    {
+        "C83.30": "Diffuse large B-cell lymphoma, unspecified site",
+        "C83.31": "Diffuse large B-cell lymphoma, lymph nodes of head, face, and neck",
+        "C83.38": "Diffuse large B-cell lymphoma, lymph nodes of multiple sites",
+    },
+    {"C83": "Non-follicular lymphoma", "C83.3": "Diffuse large B-cell lymphoma"},
+)
+
+
+@pytest.mark.parametrize(
+    ("note", "code"),
+    [
+        ("DLBCL, bulky neck and axillary nodes on PET\nA/P: DLBCL - R-CHOP", "C83.38"),
+        ("DLBCL with nodal disease above and below the diaphragm\nA/P: DLBCL", "C83.38"),
+        ("DLBCL, single neck node, cervical spine MRI normal\nA/P: DLBCL", "C83.30"),  # one region only
+    ],
+)
+def test_a_lymphoma_in_nodes_of_several_regions_is_multiple_sites(note: str, code: str) -> None:
+    picks = {"C83.30": Pick("C83.30", 0.8, True, [_mention(note, "A/P: DLBCL")])}
+    lymphoma_of_multiple_sites(picks, NoteContext(note=note), LYMPHOMA)
+    assert [c for c, p in picks.items() if p.final] == [code]
+
+
+@pytest.mark.parametrize(
+    ("chunk", "kind"),
+    [
+        ("s/p 6 intravitreal injections OS", "status"),
+        ("s/p 3 steroid injections R shoulder", "status"),
+        ("s/p 4 cycles of carboplatin", None),  # a chemotherapy history keeps its own code
+        ("s/p 2 miscarriages", None),
+    ],
+)
+def test_a_count_of_injections_given_is_no_status(chunk: str, kind: str | None) -> None:
+    assert why_not_coded(chunk) == kind
+
+
+def test_a_mite_an_allergy_is_due_to_is_no_infestation() -> None:
+    assert integral_to("B88.9", ["J30.89"]) == "J30.89"
+    assert integral_to("B88.0", ["L25.9"]) is None  # a mite rash without an allergic diagnosis
+
+
+@pytest.mark.parametrize(
+    ("code", "title", "texts", "unsaid"),
+    [
+        ("H72.92", "Unspecified perforation of tympanic membrane, left ear", ["L TM bulging"], True),
+        ("H72.92", "Unspecified perforation of tympanic membrane, left ear", ["L TM perforated"], False),
+        ("Z99.2", "Dependence on renal dialysis", ["on HD MWF"], False),  # a status: its own rule
+    ],
+)
+def test_a_partner_whose_condition_word_is_unsaid(
+    code: str, title: str, texts: list[str], unsaid: bool
+) -> None:
+    assert head_unsaid(code, title, texts) is unsaid
+
+
+@pytest.mark.parametrize(
+    ("sentence", "given"),
+    [
+        ("Intravitreal bevacizumab 1.25 mg OS today after betadine prep", True),
+        ("Today: intra-articular triamcinolone 40 mg R knee", True),
+        ("Intravitreal injection OS at the next visit", False),
+        ("Start insulin glargine 10 units SQ today", False),  # a prescription begun, not a drug given here
+    ],
+)
+def test_a_clinician_only_route_said_for_today_is_a_drug_given(sentence: str, given: bool) -> None:
+    assert documents_service(sentence) is given
+
+
+HCQ = hierarchy_catalog(
+    {
+        "Z79.899": "Other long term (current) drug therapy",
+        "M32.9": "Systemic lupus erythematosus, unspecified",
+    },
+    {"Z79": "Long term drug therapy", "Z79.8": "Other", "Z79.89": "Other", "M32": "SLE"},
+)
+
+
+@pytest.mark.parametrize(
+    ("line", "taking"),
+    [
+        ("SLE - hydroxychloroquine 200 mg bid, eye exam due", True),
+        ("SLE - hydroxychloroquine stopped 2023", False),
+    ],
+)
+def test_hydroxychloroquine_taken_is_other_long_term_drug_therapy(line: str, taking: bool) -> None:
+    note = f"A/P: {line}"
+    picks = {"M32.9": Pick("M32.9", 0.8, True, [_mention(note, "SLE")])}
+    add_drugs(picks, NoteContext(note=note), HCQ)
+    assert ("Z79.899" in picks and picks["Z79.899"].final) is taking

@@ -33,6 +33,7 @@ from assistant.suggest.coding_rules.index_pairs import index_pairs
 from assistant.suggest.coding_rules.infection_screening import hepatitis_antibody
 from assistant.suggest.coding_rules.influenza import identified_influenza
 from assistant.suggest.coding_rules.injuries import injury_rules
+from assistant.suggest.coding_rules.lymphoma_sites import lymphoma_of_multiple_sites
 from assistant.suggest.coding_rules.neoplasm_pain import neoplasm_related_pain
 from assistant.suggest.coding_rules.obstruction import stone_with_hydronephrosis
 from assistant.suggest.coding_rules.partners import add_partners
@@ -135,6 +136,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     injury_rules(picks, ctx, catalog)
     drop_integral_symptoms(picks, ctx, catalog)
     removed_organ(picks, ctx, catalog)
+    lymphoma_of_multiple_sites(picks, ctx, catalog)
     neoplasm_related_pain(picks, ctx, catalog)
     chronic_site_pain(picks, ctx, catalog)
     add_partners(picks, ctx, catalog)

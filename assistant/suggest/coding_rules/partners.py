@@ -58,6 +58,8 @@ DRUG_CLASSES: tuple[tuple[str, str], ...] = (
     ("Z79.624", r"mycophenolate|(?-i:MMF)|cellcept|myfortic|azathioprine"),
     ("Z79.631", r"methotrexate"),
     ("Z79.83", r"alendronate|fosamax|risedronate|actonel|ibandronate|boniva|bisphosphonates?"),
+    # a drug monitored for its long-term toxicity (retinal screening) with no class code of its own
+    ("Z79.899", r"hydroxychloroquine|plaquenil"),
     ("Z79.811", r"anastrozole|arimidex|letrozole|femara|exemestane|aromasin|aromatase inhibitors?"),
     ("Z79.810", r"tamoxifen|raloxifene|evista|toremifene"),
     (

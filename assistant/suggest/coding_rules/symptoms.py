@@ -185,6 +185,9 @@ INTEGRAL: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("R07.1", "R07.81", "R07.89", "R07.9"), ("I26",)),
     # the curvature of the penis by which a Peyronie's disease shows (acquired; Q55.61 is congenital)
     (("Q55.61", "N48.89"), ("N48.6",)),
+    # the mite an allergic rhinitis, asthma, eczema or allergic conjunctivitis is due to: an allergen, no
+    # infestation
+    (("B88",), ("J30", "J45", "L20", "L23", "H10.1")),
     # the vaginal bleeding a postmenopausal bleeding is
     (("N93",), ("N95.0",)),
     # the trouble swallowing of an eosinophilic esophagitis or an esophageal stricture
