@@ -551,6 +551,14 @@ _ANOTHER_PERSONS = re.compile(
 )
 
 
+# A trace or trivial valve leak on an echo ("trace AI", "trivial MR/TR") is physiologic: no valve disease.
+_TRACE_LEAK = re.compile(
+    r"^(?:trace|trivial|physiologic)\s+(?:(?:mr|tr|ai|ar|pi|pr)\b|(?:mitral|tricuspid|aortic|pulmonic|pulmonary)\s+"
+    r"(?:regurgitation|insufficiency))(?:\s*(?:/|and|,)\s*(?:mr|tr|ai|ar|pi|pr)\b)*\W*$",
+    re.IGNORECASE,
+)
+
+
 def why_not_coded(chunk: str) -> str | None:
     """'plan', 'administrative', 'vitals or labs', 'medication' or 'status' for a chunk that is not a
     diagnosis; None when the chunk may name one."""
@@ -588,6 +596,8 @@ def why_not_coded(chunk: str) -> str | None:
         return "immunity status"
     if _RHYTHM_RE.match(text) or _ST_SEGMENT_RE.match(text):
         return "vitals or labs"
+    if _TRACE_LEAK.match(text):
+        return "normal finding"
     if _DELIVERED.match(text):
         return "delivery"
     if _INTAKE.match(text) and not _DIAGNOSTIC_WORDS.search(text):

@@ -172,7 +172,9 @@ _FAMILY_PRE = (
     # no family history
     r"(?<!\bby\s)(?<!\bper\s)(?<!\bwith\s)(?<!\bfrom\s)(?<!\bto\s)(?:his|her|the\s+patient's|patient's)?\s*"
     rf"{RELATIVES}"
-    r"(?:\s+(?:has|had|with|died\s+of|diagnosed\s+with))?"
+    # what the relative had, with the age in brackets or at death ("brother (47) has", "father died at 51 of")
+    r"(?:\s*\(\d{1,3}\))?(?:\s+(?:(?:is\s+)?alive\s+(?:w/|with)|has|had|with|w/|"
+    r"died(?:\s+at\s+(?:age\s+)?\d{1,3})?\s+(?:of|from)|diagnosed\s+with)(?:\s+an?\b)?)?"
 )
 # A dictated run-on sentence starts a new clause with its subject after a comma ("she denies SI, her TSH came
 # back high"): a negation before it does not reach the clause.
@@ -517,6 +519,8 @@ class Mention:
         }
 
 
+# Family and social history written on the heading's own line end with that line.
+_ONE_LINE_SECTIONS = frozenset({"fh", "sh"})
 # Where the physician states the diagnoses (each line a problem; the engine trusts their best codes more).
 ASSESSMENT_SECTIONS = frozenset({"assessment", "diagnosis"})
 
@@ -535,11 +539,16 @@ def sections(note: str) -> list[tuple[int, int, str]]:
         if headers and m.start("h") < headers[-1][1]:
             headers.pop()  # a background list's sentence end that this header comes before
         headers.append((m.start("h"), m.end(), name))
+        line_end = note.find("\n", m.end())
+        line_end = line_end if line_end >= 0 else len(note)
         if inline and name in BACKGROUND_SECTIONS:
             # "... FHx: brother lung CA. HTN on losartan": a list written inside a line is one sentence long
             stop = _SENTENCE_END.search(note, m.end())
             at = stop.end() if stop else len(note)
             headers.append((at, at, current))
+        elif name in _ONE_LINE_SECTIONS and note[m.end() : line_end].strip():
+            # "FHx: father MI at 50; sister lupus" then "ECG: LBBB": the relatives' line only
+            headers.append((line_end, line_end, current))
         else:
             current = name
     spans = []

@@ -17,7 +17,8 @@ from assistant.suggest.coding_rules.partners import add_bmi, add_drugs
 from assistant.suggest.coding_rules.respiratory_failure import both_kinds_of_respiratory_failure
 from assistant.suggest.coding_rules.symptoms import integral_to
 from assistant.suggest.not_coded import why_not_coded
-from assistant.suggest.reader import Mention, read_note, sections
+from assistant.suggest.qualifiers import plain_words_negated
+from assistant.suggest.reader import Mention, clean_query, read_note, sections
 from assistant.suggest.rules import head_unsaid, treatment_unsaid
 from assistant.suggest.sibling_guard import _clause_of
 from assistant.suggest.store import CodeCatalog
@@ -41,7 +42,11 @@ def _section_at(note: str, words: str) -> str:
         ("FHx: sister with lupus\nImpression / Recommendations:\n1. Gout flare", "Gout flare", "assessment"),
         ("FH: dad MI\nAssessment and recommendations: iron deficiency", "iron deficiency", "assessment"),
         ("FH: dad MI at 60\nRecommendations: statin", "statin", "assessment"),
-        ("FHx: sister with lupus\nPt also has gout flare", "gout flare", "fh"),  # no heading ends the list
+        (
+            "Family history:\nsister with lupus\nPt also has gout flare",
+            "gout flare",
+            "fh",
+        ),  # no heading ends it
     ],
 )
 def test_a_consult_letters_impression_and_recommendations_heading(
@@ -492,3 +497,60 @@ def test_hydroxychloroquine_taken_is_other_long_term_drug_therapy(line: str, tak
     picks = {"M32.9": Pick("M32.9", 0.8, True, [_mention(note, "SLE")])}
     add_drugs(picks, NoteContext(note=note), HCQ)
     assert ("Z79.899" in picks and picks["Z79.899"].final) is taking
+
+
+@pytest.mark.parametrize(
+    ("note", "title", "negated"),
+    [
+        (
+            "nonischemic cardiomyopathy",
+            "Family history of ischemic heart disease and other diseases of the circulatory system",
+            [],
+        ),
+        ("nonischemic cardiomyopathy", "Ischemic cardiomyopathy", ["ischemic"]),
+    ],
+)
+def test_an_example_in_an_and_other_title_is_not_contradicted(
+    note: str, title: str, negated: list[str]
+) -> None:
+    assert plain_words_negated(note, title) == negated
+
+
+@pytest.mark.parametrize(
+    ("line", "query"),
+    [
+        ("FHx: father died at 62 of colon cancer", "family history of colon cancer"),
+        ("FHx: sister (39) has lupus", "family history of lupus"),
+        ("FHx: mother alive w/ breast cancer", "family history of breast cancer"),
+    ],
+)
+def test_what_a_relative_had_is_read_without_the_age_or_the_verb(line: str, query: str) -> None:
+    mentions = [m for m in read_note(f"{line}\nA: HTN") if m.family]
+    assert [f"family history of {clean_query(m.query)}" for m in mentions] == [query]
+
+
+@pytest.mark.parametrize(
+    ("note", "words", "section"),
+    [
+        ("FHx: father MI at 55\nECG: sinus, LBBB\nA: LBBB", "ECG", "hpi"),
+        ("SH: retired teacher, no tobacco\nExam: lungs clear", "lungs clear", "exam"),
+        (
+            "Family history:\n- mother breast cancer\n- father MI",
+            "father MI",
+            "fh",
+        ),  # a list under the heading
+    ],
+)
+def test_a_family_or_social_history_on_its_headings_line_ends_there(
+    note: str, words: str, section: str
+) -> None:
+    note = "HPI: here for follow-up\n" + note
+    assert _section_at(note, words) == section
+
+
+@pytest.mark.parametrize(
+    ("chunk", "kind"),
+    [("trace AI", "normal finding"), ("trivial MR/TR", "normal finding"), ("moderate AI", None)],
+)
+def test_a_trace_valve_leak_is_physiologic(chunk: str, kind: str | None) -> None:
+    assert why_not_coded(chunk) == kind
