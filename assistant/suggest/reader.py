@@ -546,7 +546,12 @@ def sections(note: str) -> list[tuple[int, int, str]]:
             stop = _SENTENCE_END.search(note, m.end())
             at = stop.end() if stop else len(note)
             headers.append((at, at, current))
-        elif name in _ONE_LINE_SECTIONS and note[m.end() : line_end].strip():
+        elif (
+            name in _ONE_LINE_SECTIONS
+            and note[m.end() : line_end].strip()
+            and note[line_end:].strip()
+            and not _HEADER_RE.match(note, line_end + 1)
+        ):
             # "FHx: father MI at 50; sister lupus" then "ECG: LBBB": the relatives' line only
             headers.append((line_end, line_end, current))
         else:
