@@ -551,6 +551,12 @@ _ANOTHER_PERSONS = re.compile(
 )
 
 
+# A structure measured on imaging ("TVUS: endometrial stripe 11 mm", "cervical length 3.2 cm"): a value.
+_MEASURED = re.compile(
+    r"^(?:[\w/-]+(?:\s+today)?:\s*)?(?:[\w-]+\s+){0,2}(?:stripe|thickness|diameter|length|width|volume)\s*"
+    r"(?:of\s+|is\s+|=\s*|:\s*)?\d+(?:\.\d+)?\s*(?:mm|cm|ml|cc)\b\W*$",
+    re.IGNORECASE,
+)
 # A trace or trivial valve leak on an echo ("trace AI", "trivial MR/TR") is physiologic: no valve disease.
 _TRACE_LEAK = re.compile(
     r"^(?:trace|trivial|physiologic)\s+(?:(?:mr|tr|ai|ar|pi|pr)\b|(?:mitral|tricuspid|aortic|pulmonic|pulmonary)\s+"
@@ -598,6 +604,8 @@ def why_not_coded(chunk: str) -> str | None:
         return "vitals or labs"
     if _TRACE_LEAK.match(text):
         return "normal finding"
+    if _MEASURED.match(text):
+        return "vitals or labs"
     if _DELIVERED.match(text):
         return "delivery"
     if _INTAKE.match(text) and not _DIAGNOSTIC_WORDS.search(text):

@@ -14,6 +14,7 @@ from assistant.suggest.coding_rules.hcpcs_gate import documents_service
 from assistant.suggest.coding_rules.injuries import fall_code, injury_aftercare
 from assistant.suggest.coding_rules.lymphoma_sites import lymphoma_of_multiple_sites
 from assistant.suggest.coding_rules.partners import add_bmi, add_drugs
+from assistant.suggest.coding_rules.poisoning_class import class_word_poisoning
 from assistant.suggest.coding_rules.respiratory_failure import both_kinds_of_respiratory_failure
 from assistant.suggest.coding_rules.symptoms import integral_to
 from assistant.suggest.not_coded import why_not_coded
@@ -553,4 +554,46 @@ def test_a_family_or_social_history_on_its_headings_line_ends_there(
     [("trace AI", "normal finding"), ("trivial MR/TR", "normal finding"), ("moderate AI", None)],
 )
 def test_a_trace_valve_leak_is_physiologic(chunk: str, kind: str | None) -> None:
+    assert why_not_coded(chunk) == kind
+
+
+POISONINGS = hierarchy_catalog(
+    {
+        "T40.411A": "Poisoning by fentanyl or fentanyl analogs, accidental, initial encounter",
+        "T40.2X1A": "Poisoning by other opioids, accidental (unintentional), initial encounter",
+        "T42.4X1A": "Poisoning by benzodiazepines, accidental (unintentional), initial encounter",
+    },
+    {"T40": "Poisoning by narcotics", "T42": "Poisoning by antiepileptic and sedative-hypnotic drugs"},
+)
+
+
+@pytest.mark.parametrize(
+    ("words", "second", "kept"),
+    [
+        ("opioid OD", "T40.2X1A", False),  # the fentanyl overdose said again by its class
+        ("oxycodone 80 mg ingested", "T40.2X1A", True),  # a second drug named
+        ("benzodiazepine OD", "T42.4X1A", True),  # another block: another drug
+    ],
+)
+def test_an_overdose_said_again_by_its_class_is_no_second_poisoning(
+    words: str, second: str, kept: bool
+) -> None:
+    note = f"Imp: accidental fentanyl overdose; hypoxic respiratory failure 2/2 {words}"
+    picks = {
+        "T40.411A": Pick("T40.411A", 0.8, True, [_mention(note, "accidental fentanyl overdose")]),
+        second: Pick(second, 0.5, True, [_mention(note, words)]),
+    }
+    class_word_poisoning(picks, NoteContext(note=note), POISONINGS)
+    assert picks[second].final is kept
+
+
+@pytest.mark.parametrize(
+    ("chunk", "kind"),
+    [
+        ("TVUS today: endometrial stripe 11 mm", "vitals or labs"),
+        ("cervical length 3.4 cm", "vitals or labs"),
+        ("endometrial hyperplasia without atypia", None),
+    ],
+)
+def test_a_structure_measured_on_imaging_is_a_value(chunk: str, kind: str | None) -> None:
     assert why_not_coded(chunk) == kind

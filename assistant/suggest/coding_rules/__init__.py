@@ -37,6 +37,7 @@ from assistant.suggest.coding_rules.lymphoma_sites import lymphoma_of_multiple_s
 from assistant.suggest.coding_rules.neoplasm_pain import neoplasm_related_pain
 from assistant.suggest.coding_rules.obstruction import stone_with_hydronephrosis
 from assistant.suggest.coding_rules.partners import add_partners
+from assistant.suggest.coding_rules.poisoning_class import class_word_poisoning
 from assistant.suggest.coding_rules.postprocedural import (
     postmastectomy_lymphedema,
     postprocedural_erectile_dysfunction,
@@ -144,6 +145,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     antineoplastic_adverse_effect(picks, ctx, catalog)
     drug_adverse_effects(picks, ctx, catalog)
     adverse_effect_sequela(picks, ctx, catalog)
+    class_word_poisoning(picks, ctx, catalog)
     underdosing(picks, ctx, catalog)
     device_status(picks, ctx, catalog)
     drugs_given(picks, ctx, catalog)
