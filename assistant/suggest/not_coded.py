@@ -225,7 +225,11 @@ _STATUS_RE = re.compile(
 _TREATMENT_ONLY_RE = re.compile(
     r"^\s*(?:(?:s/p|status\s+post|post|after)\s+(?:(?:successful|completed?|curative|antiviral|medical|"
     r"surgical)\s+)?(?:treatment|therapy|surgery|procedure|intervention|repair|operation|tx|rx)|"
-    r"SVR|sustained\s+virologic(?:al)?\s+response)\s*[.!]?\s*$",
+    r"SVR|sustained\s+virologic(?:al)?\s+response|"
+    # a count of injections or sessions given ("s/p 8 intravitreal inj"); chemotherapy cycles and radiation
+    # fractions leave a history code of their own (Z92.21, Z92.3)
+    r"(?:s/p|status\s+post|post|after)\s+\d{1,3}\s+(?:[\w-]+\s+){0,2}(?:inj\w*|injections?|sessions?|"
+    r"treatments?|doses?)\b[^.;]*)\s*[.!]?\s*$",
     re.IGNORECASE,
 )
 # A vaccine given is a service (Z23 and the administration codes), not a diagnosis ("varicella given today").
@@ -278,7 +282,7 @@ _TEST_RE = re.compile(
     r"endoscopy)"
     r"(?:\s+(?:pending|sent|ordered|obtained|drawn|done|today|negative|normal|unremarkable|due|in\s+\d+\s+\w+|"
     r"scheduled|planned|arranged|requested|booked|"
-    r"at\s+(?:the\s+)?lab|(?:19|20)\d\d))*\s*$",
+    r"at\s+(?:the\s+)?lab|(?:in|at)\s+(?:the\s+)?(?:office|clinic)|(?:19|20)\d\d))*\s*$",
     re.IGNORECASE,
 )
 # Tests named and ordered, joined by "+", "/" or "&" ("HIV + RPR drawn", "GC/CT sent"): what is tested for is
@@ -548,6 +552,20 @@ _ANOTHER_PERSONS = re.compile(
 )
 
 
+# A structure measured on imaging ("TVUS: endometrial stripe 11 mm", "cervical length 3.2 cm"): a value.
+_MEASURED = re.compile(
+    r"^(?:[\w/-]+(?:\s+today)?:\s*)?(?:[\w-]+\s+){0,2}(?:stripe|thickness|diameter|length|width|volume)\s*"
+    r"(?:of\s+|is\s+|=\s*|:\s*)?\d+(?:\.\d+)?\s*(?:mm|cm|ml|cc)\b\W*$",
+    re.IGNORECASE,
+)
+# A trace or trivial valve leak on an echo ("trace AI", "trivial MR/TR") is physiologic: no valve disease.
+_TRACE_LEAK = re.compile(
+    r"^(?:trace|trivial|physiologic)\s+(?:(?:mr|tr|ai|ar|pi|pr)\b|(?:mitral|tricuspid|aortic|pulmonic|pulmonary)\s+"
+    r"(?:regurgitation|insufficiency))(?:\s*(?:/|and|,)\s*(?:mr|tr|ai|ar|pi|pr)\b)*\W*$",
+    re.IGNORECASE,
+)
+
+
 def why_not_coded(chunk: str) -> str | None:
     """'plan', 'administrative', 'vitals or labs', 'medication' or 'status' for a chunk that is not a
     diagnosis; None when the chunk may name one."""
@@ -584,6 +602,10 @@ def why_not_coded(chunk: str) -> str | None:
     if _IMMUNE_RE.match(text):
         return "immunity status"
     if _RHYTHM_RE.match(text) or _ST_SEGMENT_RE.match(text):
+        return "vitals or labs"
+    if _TRACE_LEAK.match(text):
+        return "normal finding"
+    if _MEASURED.match(text):
         return "vitals or labs"
     if _DELIVERED.match(text):
         return "delivery"

@@ -407,7 +407,12 @@ def plain_words_negated(note: str, title: str) -> list[str]:
     note_non, _ = _non_words(note)
     title_non, title_plain = _non_words(title)
     title_non |= {m.group(1).lower() for m in _TITLE_NOT.finditer(title)}  # "not specified as traumatic"
-    return sorted((note_non & title_plain) - title_non)
+    group = _AND_OTHER.search(title)  # "ischemic heart disease and other diseases of ...": one example
+    examples = _non_words(title[: group.start()])[1] if group else frozenset()
+    return sorted((note_non & title_plain) - title_non - examples)
+
+
+_AND_OTHER = re.compile(r"\band\s+other\b", re.IGNORECASE)
 
 
 def trimester_of_weeks(weeks: int | None, delivered: bool = False) -> int | None:

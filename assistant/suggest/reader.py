@@ -53,6 +53,8 @@ SECTION_WEIGHTS = {
 _SECTION_HEADERS: list[tuple[str, str]] = [
     (
         r"assessment\s*(?:and|&|/)\s*plan|a\s*/\s*p|assessment|(?:ed\s+|clinical\s+|final\s+)?impression|plan|"
+        # a consultant's letter: "Impression / Recommendations:", "Assessment and recommendations:"
+        r"(?:impression|assessment)\s*(?:and|&|/)\s*(?:recommendations?|plan)|recommendations?|"
         r"a(?=\s*:)|p(?=\s*:)|imp(?=\s*:)|"
         # the problems this visit dealt with ("Chronic conditions reviewed:", "Problems addressed today:")
         r"(?:chronic|active)\s+(?:conditions|problems|issues)(?:\s+(?:reviewed|addressed|managed)(?:\s+today)?)?"
@@ -62,7 +64,7 @@ _SECTION_HEADERS: list[tuple[str, str]] = [
     ),
     (
         r"(?:discharge|final|principal|primary|secondary|additional|admitting|working|ed|er)?\s*diagnos[ie]s|"
-        r"(?:(?:ed|er|final|discharge|working|clinical)\s+)?dx|"
+        r"(?:(?:ed|er|final|discharge|d/c|working|clinical|admit(?:ting)?|admission)\s+)?dx|"
         r"principal(?=\s*:)|secondary(?=\s*:)",
         "diagnosis",
     ),
@@ -160,13 +162,20 @@ _HIST_PRE = (
     r"(?:personal|past\s+medical|significant|known)\s+history\s+of|history\s+of|h/o|hx\s+of|hx(?=\s+[a-z])|past\s+history\s+of|previous|prior|status\s+post|s/p|"
     r"remote|resolved|treated\s+for|years?\s+ago|former|ex(?=-)|quit|quitting|gave\s+up"
 )
+# A relative, with the side of the family or the birth order a history names ("maternal aunt").
+RELATIVES = (
+    r"(?:(?:maternal|paternal|older|younger|twin|half[- ]?)\s*)?"
+    r"(?:mother|father|brother|sister|sibling|grandmother|grandfather|aunt|uncle|son|daughter|parents?)"
+)
 _FAMILY_PRE = (
     r"family\s+history\s+of|fh\s+of|fhx\s+of|fhx?(?=\s+[a-z])|"
     # a relative who found, brought or reports about the patient ("found down by daughter", "per son") is
     # no family history
     r"(?<!\bby\s)(?<!\bper\s)(?<!\bwith\s)(?<!\bfrom\s)(?<!\bto\s)(?:his|her|the\s+patient's|patient's)?\s*"
-    r"(?:mother|father|brother|sister|sibling|grandmother|grandfather|aunt|uncle|son|daughter|parents?)"
-    r"(?:\s+(?:has|had|with|died\s+of|diagnosed\s+with))?"
+    rf"{RELATIVES}"
+    # what the relative had, with the age in brackets or at death ("brother (47) has", "father died at 51 of")
+    r"(?:\s*\(\d{1,3}\))?(?:\s+(?:(?:is\s+)?alive\s+(?:w/|with)|has|had|with|w/|"
+    r"died(?:\s+at\s+(?:age\s+)?\d{1,3})?\s+(?:of|from)|diagnosed\s+with)(?:\s+an?\b)?)?"
 )
 # A dictated run-on sentence starts a new clause with its subject after a comma ("she denies SI, her TSH came
 # back high"): a negation before it does not reach the clause.
@@ -527,6 +536,8 @@ class Mention:
         }
 
 
+# Family and social history written on the heading's own line end with that line.
+_ONE_LINE_SECTIONS = frozenset({"fh", "sh"})
 # Where the physician states the diagnoses (each line a problem; the engine trusts their best codes more).
 ASSESSMENT_SECTIONS = frozenset({"assessment", "diagnosis"})
 
@@ -545,11 +556,21 @@ def sections(note: str) -> list[tuple[int, int, str]]:
         if headers and m.start("h") < headers[-1][1]:
             headers.pop()  # a background list's sentence end that this header comes before
         headers.append((m.start("h"), m.end(), name))
+        line_end = note.find("\n", m.end())
+        line_end = line_end if line_end >= 0 else len(note)
         if inline and name in BACKGROUND_SECTIONS:
             # "... FHx: brother lung CA. HTN on losartan": a list written inside a line is one sentence long
             stop = _SENTENCE_END.search(note, m.end())
             at = stop.end() if stop else len(note)
             headers.append((at, at, current))
+        elif (
+            name in _ONE_LINE_SECTIONS
+            and note[m.end() : line_end].strip()
+            and note[line_end:].strip()
+            and not _HEADER_RE.match(note, line_end + 1)
+        ):
+            # "FHx: father MI at 50; sister lupus" then "ECG: LBBB": the relatives' line only
+            headers.append((line_end, line_end, current))
         else:
             current = name
     spans = []
@@ -622,6 +643,8 @@ _ONSET = r"(?:early|late|adult|childhood|juvenile|young[- ]adult)[- ]onset"
 # The stage the titles subdivide by ("Macular degeneration, intermediate stage", "CKD, stage 3b").
 _STAGE = (
     r"(?:(?:early|intermediate|advanced|late|end)[- ](?:dry\s+)?stage|"
+    # a macular degeneration's stage said without the word ("dry AMD, intermediate")
+    r"intermediate(?:\s+dry)?|early\s+dry|advanced\s+(?:dry|atrophic)|"
     # a named staging system before the stage ("Scadding stage II", "FIGO stage IB")
     r"(?:(?:scadding|gold|figo|rai|binet|ann\s+arbor|ajcc|clinical|pathologic)\s+)?stage\s+(?:[0-5]|i{1,3}|iv|v)[a-c]?|"
     r"(?:with\s+)?(?:active|inactive)\s+(?:choroidal\s+neovascularization|cnv)|(?:with\s+)?inactive\s+scar)"

@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from assistant.codesets.repository import ref_covers
 from assistant.suggest import qualifiers, seventh
+from assistant.suggest.reader import RELATIVES
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.text import tokens
 
@@ -247,19 +248,47 @@ def partner_documented(partner_code: str, partner_score: float, own_refs: list[s
     return partner_score >= PARTNER_FLOOR
 
 
+# A title naming its condition before its site ("Unspecified perforation of tympanic membrane, left ear").
+_HEAD_OF = re.compile(
+    r"^(?:[a-z]+\s+){0,2}?(?P<head>[a-z]{5,})\s+of\s",
+    re.IGNORECASE,
+)
+# Status, organism and external-cause partners have rules of their own; a neoplasm's title names it by the
+# table's word ("Malignant neoplasm of ..."), which notes say as "cancer", "carcinoma", "adenocarcinoma".
+_NO_HEAD_CHECK = ("Z", "B95", "B96", "B97", "V", "W", "X", "Y", "C", "D0", "D1", "D2", "D3", "D4")
+
+
+def head_unsaid(code: str, title: str, texts: list[str]) -> bool:
+    """A partner whose title's condition word (the word before "of <site>") none of its mentions says: the
+    mention named the site only ("L TM bulging" is no perforation of the tympanic membrane)."""
+    m = _HEAD_OF.match(title)
+    if code.startswith(_NO_HEAD_CHECK) or m is None:
+        return False
+    stem = m.group("head").lower()[:6]
+    return not any(stem in t.lower() for t in texts)
+
+
 # A partner set after a treatment ("Rising PSA following treatment for malignant neoplasm of prostate",
 # R97.21) needs a treatment the note states; a cancer watched without one has no such partner.
 _AFTER_TREATMENT = re.compile(r"\bfollowing\s+treatment\b", re.IGNORECASE)
 _TREATMENT_SAID = re.compile(
-    r"\b(?:\w+ectomy|radiation|radiotherapy|brachytherapy|imrt|sbrt|adt|androgen\s+deprivation|leuprolide|"
-    r"lupron|degarelix|chemo\w*|s/p|status\s+post|treated\s+with|after\s+treatment|post[- ]treatment)\b",
+    r"\b(?:prostatectomy|orchiectomy|ralp|rrp|radiation|radiotherapy|xrt|brachytherapy|imrt|sbrt|hifu|"
+    r"cryo\w*|adt|androgen\s+deprivation|leuprolide|lupron|degarelix|chemo\w*|treated\s+with|"
+    r"after\s+treatment|post[- ]treatment)\b",
     re.IGNORECASE,
 )
+# A treatment a relative had ("brother s/p prostatectomy") is none of the patient's.
+_RELATIVE_CLAUSE = re.compile(rf"\b{RELATIVES}\b[^;.\n]*$", re.IGNORECASE)
 
 
 def treatment_unsaid(title: str, note: str) -> bool:
-    """The title sets its condition after a treatment the note never states."""
-    return _AFTER_TREATMENT.search(title) is not None and _TREATMENT_SAID.search(note) is None
+    """The title sets its condition after a treatment the note never states of the patient."""
+    if _AFTER_TREATMENT.search(title) is None:
+        return False
+    return not any(
+        _RELATIVE_CLAUSE.search(note, note.rfind("\n", 0, m.start()) + 1, m.start()) is None
+        for m in _TREATMENT_SAID.finditer(note)
+    )
 
 
 def paired_refs(catalog: CodeCatalog, code: str, kind: str) -> list[str]:

@@ -1070,6 +1070,11 @@ class SuggestionService:
                         and rules.partner_documented(q.code, q.score, own)
                         and family_documented(q.code, note)
                         and not rules.treatment_unsaid(self.catalog.title(q.code), note)
+                        and not rules.head_unsaid(
+                            q.code,
+                            self.catalog.title(q.code),
+                            [t for x in q.mentions for t in (x.text, x.query)],
+                        )
                     ]
                     if not partners:
                         continue

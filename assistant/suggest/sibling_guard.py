@@ -350,7 +350,14 @@ def _clause_of(note: str, m: Mention, other_heads: list[tuple[int, int]]) -> str
     # back to the sentence's start on its line, not past a semicolon ("Right knee pain; left knee OA")
     start = max(m.sentence_start, *(note.rfind(c, 0, m.start) + 1 for c in "\n;")) if in_sentence else m.start
     start = max([start, *(b for _, b in other_heads if b <= m.start)])
-    return note[start:end]
+    # a list that runs on one line ("1) wet AMD OD 2) dry AMD OS"): the mention's own item only
+    items = [i.end() for i in _ITEM_MARK.finditer(note, start, m.start + 1) if i.end() <= m.start]
+    start = max([start, *items])
+    nxt = _NEXT_ITEM.search(note, m.end, end)
+    return note[start : nxt.start() if nxt else end]
+
+
+_ITEM_MARK = re.compile(r"(?:^|\s)(?:\d{1,2}\)|#)\s?(?=[A-Za-z])")
 
 
 def settle(

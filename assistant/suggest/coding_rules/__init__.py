@@ -34,9 +34,11 @@ from assistant.suggest.coding_rules.index_pairs import index_pairs
 from assistant.suggest.coding_rules.infection_screening import hepatitis_antibody
 from assistant.suggest.coding_rules.influenza import identified_influenza
 from assistant.suggest.coding_rules.injuries import injury_rules
+from assistant.suggest.coding_rules.lymphoma_sites import lymphoma_of_multiple_sites
 from assistant.suggest.coding_rules.neoplasm_pain import neoplasm_related_pain
 from assistant.suggest.coding_rules.obstruction import stone_with_hydronephrosis
 from assistant.suggest.coding_rules.partners import add_partners
+from assistant.suggest.coding_rules.poisoning_class import class_word_poisoning
 from assistant.suggest.coding_rules.postprocedural import (
     postmastectomy_lymphedema,
     postprocedural_erectile_dysfunction,
@@ -59,6 +61,7 @@ from assistant.suggest.coding_rules.pregnancy_bleeding import bleeding_in_pregna
 from assistant.suggest.coding_rules.prenatal import prenatal_supervision
 from assistant.suggest.coding_rules.recent_infarction import recent_infarction
 from assistant.suggest.coding_rules.removed_organ import removed_organ
+from assistant.suggest.coding_rules.respiratory_failure import both_kinds_of_respiratory_failure
 from assistant.suggest.coding_rules.rheumatoid import rheumatoid_kind
 from assistant.suggest.coding_rules.sepsis import localized_infection, organism_sepsis
 from assistant.suggest.coding_rules.stated_condition import unstated_conditions
@@ -106,6 +109,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     localized_infection(picks, ctx, catalog)
     combine(picks, ctx, catalog)
     index_pairs(picks, ctx, catalog)
+    both_kinds_of_respiratory_failure(picks, ctx, catalog)
     diabetes_with_other_complication(picks, ctx, catalog)
     both_sides_without_a_bilateral_code(picks, ctx, catalog)
     dominant_side(picks, ctx, catalog)
@@ -137,6 +141,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     fragility_fracture(picks, ctx, catalog)
     drop_integral_symptoms(picks, ctx, catalog)
     removed_organ(picks, ctx, catalog)
+    lymphoma_of_multiple_sites(picks, ctx, catalog)
     neoplasm_related_pain(picks, ctx, catalog)
     chronic_site_pain(picks, ctx, catalog)
     add_partners(picks, ctx, catalog)
@@ -144,6 +149,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     antineoplastic_adverse_effect(picks, ctx, catalog)
     drug_adverse_effects(picks, ctx, catalog)
     adverse_effect_sequela(picks, ctx, catalog)
+    class_word_poisoning(picks, ctx, catalog)
     underdosing(picks, ctx, catalog)
     device_status(picks, ctx, catalog)
     drugs_given(picks, ctx, catalog)

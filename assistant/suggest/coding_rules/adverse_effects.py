@@ -73,6 +73,12 @@ _DEVICE_AFTER = re.compile(
 _LACK_OF = re.compile(
     r"[ \t-]+(?:deficien\w*|insufficien\w*|depletion|malabsorption|stores|levels?|lack)\b", re.IGNORECASE
 )
+# The drug taken in excess or not as prescribed ("respiratory failure 2/2 opioid OD", "from heroin
+# overdose"), or stopped ("seizure due to benzodiazepine withdrawal"): a poisoning or a withdrawal, not an
+# adverse effect of a drug properly taken (I.C.19.e.5.b).
+_MISUSE_AFTER = re.compile(
+    r"[ \t-]+(?:od|o/d|overdose|poisoning|intoxication|ingestion|abuse|misuse|withdrawal)\b", re.IGNORECASE
+)
 _ATTRIBUTED = re.compile(
     rf"\b(?P<d1>{_DRUG})[- ](?:induced|related|associated)\s+(?P<c1>[A-Za-z][^.;:,()\n]{{2,40}})|"
     rf"\b(?P<c2>[A-Za-z][^.;:,()\n]{{2,40}}?)\s+"
@@ -192,7 +198,11 @@ def drug_adverse_effects(picks: dict[str, Pick], ctx: NoteContext, catalog: Code
         if m.group("d6"):
             drugs.append((m.group("d6"), *m.span("d6")))
         for name, start, end in drugs:
-            if _LACK_OF.match(ctx.note, end) or _DEVICE_AFTER.match(ctx.note, end):
+            if (
+                _LACK_OF.match(ctx.note, end)
+                or _DEVICE_AFTER.match(ctx.note, end)
+                or _MISUSE_AFTER.match(ctx.note, end)
+            ):
                 continue  # "anemia 2/2 B12 deficiency": the lack of the substance, not its effect
             _attribute(picks, ctx, catalog, m, (c_start, c_end), (name, start, end))
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from assistant.suggest.coding_rules.context import NoteContext, add_pick, best_score, demote
-from assistant.suggest.reader import sections
+from assistant.suggest.reader import RELATIVES, sections
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 
@@ -31,7 +31,7 @@ DEVICES: tuple[tuple[str, str], ...] = (
     ("Z95.2", r"(?:mechanical|prosthetic|bioprosthetic) (?:aortic |mitral )?valve|[AM]VR|TAVR|TAVI"),
     ("Z96.64-", r"(?:total )?hip (?:replacement|arthroplasty)|THA|THR"),
     ("Z96.65-", r"(?:total )?knee (?:replacement|arthroplasty)|TKA|TKR"),
-    ("Z96.1", r"pseudophakia|intraocular lens|IOL|cataract (?:surgery|extraction)"),
+    ("Z96.1", r"pseudophak(?:ia|ic)|intraocular lens|IOL|cataract (?:surgery|extraction)"),
     ("Z94.0", r"kidney transplant\w*|renal transplant\w*"),
     ("Z94.1", r"heart transplant\w*"),
     ("Z94.4", r"liver transplant\w*"),
@@ -84,6 +84,10 @@ _COMPLICATION_CATEGORIES = ("T82", "T83", "T84", "T85", "T86")
 _SIDES = (("3", r"\bbilateral|\bboth\b"), ("1", r"\bright\b|\bR\b"), ("2", r"\bleft\b|\bL\b"))
 
 
+# A word that itself says the device is in place ("pseudophakia": the lens implanted before).
+_SELF_STATUS = re.compile(r"pseudophak", re.IGNORECASE)
+# A relative named in the clause before the device word: the device is the relative's.
+_RELATIVE_BEFORE = re.compile(rf"\b{RELATIVES}\b[^;.,\n]*$", re.IGNORECASE)
 # A device listed in the past medical or surgical history is one the patient has.
 _HISTORY_SECTIONS = frozenset({"pmh", "psh"})
 
@@ -110,10 +114,14 @@ def device_status(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog
             line_start = ctx.note.rfind("\n", 0, m.start()) + 1
             line_end = ctx.note.find("\n", m.end())
             line = ctx.note[line_start : line_end if line_end >= 0 else len(ctx.note)]
+            relatives = _RELATIVE_BEFORE.search(ctx.note, line_start, m.start())
+            if _section_of(spans, m.start()) == "fh" or relatives:
+                continue  # a relative's device ("brother has an ICD") is no status of the patient's
             background = _section_of(spans, m.start()) in _HISTORY_SECTIONS  # "PMH: PPM for SSS"
-            if not (background or _STATUS.search(line) or _IN_USE.search(line)) or _NOT_STATUS.search(
-                _sentence(ctx.note, m)
-            ):
+            status = (
+                background or _STATUS.search(line) or _IN_USE.search(line) or _SELF_STATUS.match(m.group(0))
+            )
+            if not status or _NOT_STATUS.search(_sentence(ctx.note, m)):
                 continue
             window = ctx.note[max(line_start, m.start() - 25) : m.end() + 5]
             code = _code(stem, window)

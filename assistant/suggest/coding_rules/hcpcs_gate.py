@@ -19,7 +19,10 @@ PERFORMED = re.compile(
     r"\b(?:administered|given|gave|injected|infused|performed|"
     r"vaccinated|immunized|dispensed|supplied|provided|placed|inserted|applied|fitted|issued|delivered|"
     r"drawn|collected|obtained|done|completed today|received (?:a|an|the|his|her)?\s*\w+\s*(?:dose|shot|"
-    r"vaccine|injection))\b",
+    r"vaccine|injection))\b|"
+    # a route only a clinician gives by, said for today ("intravitreal aflibercept 2 mg OD today")
+    r"\b(?:intravitreal|intra-?articular|intralesional)\b(?:[^.;\n]|\.(?=\d)){0,60}\btoday\b|"
+    r"\btoday\b(?:[^.;\n]|\.(?=\d)){0,60}\b(?:intravitreal|intra-?articular|intralesional)\b",
     re.IGNORECASE,
 )
 # The word "given" in "given his history" is a reason, not a service.

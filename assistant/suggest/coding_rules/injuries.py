@@ -290,7 +290,8 @@ _FALLS = (
     (_fall_riding(r"(?:skis\b|skiing\b|(?:downhill|alpine|cross[- ]country)\s+ski\w*)"), "V00.321A"),
     (
         re.compile(
-            r"\b(?:slip\w*|fell|fall\w*|tripp?\w*)\b[^.;]{0,30}\b(?:on|in)\s+(?:the\s+)?(?:ice|icy|snow\w*)\b",
+            r"\b(?:slip\w*|fell|fall\w*|tripp?\w*)\b[^.;]{0,30}\b(?:on|in)\s+(?:the\s+|an?\s+|some\s+)?"
+            r"(?:patch\s+of\s+)?(?:black\s+)?(?:ice|icy|snow\w*)\b",
             re.I,
         ),
         "W00.0XXA",
@@ -521,10 +522,25 @@ def displacement_said_elsewhere(picks: dict[str, Pick], catalog: CodeCatalog) ->
             picks[pick.code] = pick
 
 
+# Encounters for dressings, sutures and drains (Z48.0-): Excludes1 "aftercare following injury".
+_AFTERCARE_OF_WOUNDS = "Z48.0"
+
+
+def injury_aftercare(picks: dict[str, Pick], catalog: CodeCatalog, char: str) -> None:
+    """Aftercare of an injury (suture removal after a repaired laceration) is the injury's code with the
+    subsequent-encounter 7th character, not a Z48.0 aftercare code (I.C.21.c.7; Z48 Excludes1)."""
+    if char != "D" or not any(p.code.endswith("D") for p in _injuries(picks, catalog)):
+        return
+    for pick in picks.values():
+        if pick.final and pick.code.startswith(_AFTERCARE_OF_WOUNDS):
+            demote(pick, "aftercare of an injury is coded to the injury with 7th character D (Z48 Excludes1)")
+
+
 def injury_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     displacement_said_elsewhere(picks, catalog)
     unstated_injuries(picks, ctx)
     unspecified_region(picks)
     open_bites(picks, ctx, catalog)
     char = seventh_characters(picks, ctx, catalog)
+    injury_aftercare(picks, catalog, char)
     external_causes(picks, ctx, catalog, char)

@@ -59,9 +59,16 @@ DRUG_CLASSES: tuple[tuple[str, str], ...] = (
     ("Z79.624", r"mycophenolate|(?-i:MMF)|cellcept|myfortic|azathioprine"),
     ("Z79.631", r"methotrexate"),
     ("Z79.83", r"alendronate|fosamax|risedronate|actonel|ibandronate|boniva|bisphosphonates?"),
+    # a drug monitored for its long-term toxicity (retinal screening) with no class code of its own
+    ("Z79.899", r"hydroxychloroquine|plaquenil"),
     ("Z79.811", r"anastrozole|arimidex|letrozole|femara|exemestane|aromasin|aromatase inhibitors?"),
     ("Z79.810", r"tamoxifen|raloxifene|evista|toremifene"),
-    ("Z79.891", r"oxycodone|hydrocodone|morphine|fentanyl patch|tramadol|chronic opioids?"),
+    (
+        "Z79.891",
+        r"oxycodone|hydrocodone|morphine|fentanyl patch|tramadol|"
+        r"(?:chronic|long[- ]term|maintenance)\s+(?:prescribed\s+)?opioids?"
+        r"(?:\s+(?:therapy|analgesics?|use))?",
+    ),
 )
 _STOPPED = re.compile(
     r"\b(?:stopped|discontinued|d/c'?d|off|held|holding|allergic|allergy|intoleran\w*|declines?|refuses?|"
@@ -70,6 +77,8 @@ _STOPPED = re.compile(
     r"given (?:in|at) (?:clinic|the ed|ed|office)|in clinic|start(?:ed|ing)? today|"
     # one dose given at the visit ("dexamethasone 0.6 mg/kg PO given", "x1", "single dose")
     r"given|administered|x\s?1|single dose|one[- ]time dose|"
+    # a dose pushed into a vein or a muscle at the visit ("dexamethasone 10 mg IV"), not a schedule
+    r"\d+(?:\.\d+)?\s*(?:mg|mcg|g)(?:/kg)?\s+(?:IV|IM|IVP)(?!\s*(?:daily|q\s?\d|every|weekly|monthly|bid|tid))|"
     r"once(?!\s+(?:a\s+)?(?:daily|day|week|month|per))|"
     # a drug injected into a joint or a soft tissue at the visit is the procedure's, not a therapy taken
     r"intra-?articular|epidural|trigger[- ]point|injected\s+(?:into|in)|(?:joint|bursa|bursal|interspace|"
@@ -95,7 +104,8 @@ _TEST_AFTER = re.compile(
 )
 _TAKING_CONTEXT = re.compile(
     r"\b(?:on|takes|taking|cont|continue|continues|continued|uses|using|daily|bid|tid|qd|qhs|mg|units?|"
-    r"medications?|meds|refill)\b",
+    r"medications?|meds|refill|prn|q\d{1,2}h?|"
+    r"(?:long[- ]term|chronic|maintenance)\s+(?:\w+\s+)?(?:use|therapy))\b",
     re.IGNORECASE,
 )
 
@@ -188,6 +198,30 @@ _PERCENTILE = re.compile(
     re.IGNORECASE,
 )
 _PERCENTILE_RANGE = re.compile(r"(?:(\d+)th percentile(?: for age)? to )?less than (\d+)(th percentile|%)")
+# A BMI at or above the 95th percentile said as a share of it ("BMI 31 = 132% of the 95th %ile").
+_OF_95TH = re.compile(
+    r"\b(?:BMI|body mass index)\b(?:[^.\n]|\.(?=\d)){0,30}?(?P<pct>\d{3})\s*%\s*of\s+(?:the\s+)?95(?:th)?\b",
+    re.IGNORECASE,
+)
+# The Z68.5- titles' shares of the 95th percentile: "95th percentile ... to less than 120% of the 95th",
+# "120% of the 95th ... to less than 140% ...", "greater than or equal to 140% of the 95th ...".
+_SHARE_RANGE = re.compile(
+    r"(?:(\d+)% of the )?95th percentile for age to less than (\d+)%|"
+    r"greater than or equal to (\d+)% of the 95th"
+)
+
+
+def share_of_95th_code(catalog: CodeCatalog, share: int) -> str | None:
+    """The pediatric Z68.5- code whose title's range of the 95th percentile's multiple holds ``share`` (%)."""
+    for code in catalog.leaves_under("Z68.5"):
+        m = _SHARE_RANGE.search(catalog.title(code))
+        if not m:
+            continue
+        low = int(m.group(1) or m.group(3) or 100)
+        high = int(m.group(2)) if m.group(2) else 10_000
+        if low <= share < high:
+            return code
+    return None
 
 
 def bmi_percentile_code(catalog: CodeCatalog, percentile: int) -> str | None:
@@ -230,11 +264,15 @@ def _add_percentile(
     picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog, owners: list[Pick]
 ) -> None:
     """A child's BMI percentile, as written, chooses the Z68.5- code (never a neighbouring range)."""
-    match = _PERCENTILE.search(ctx.note)
+    share = _OF_95TH.search(ctx.note)
+    match = share or _PERCENTILE.search(ctx.note)
     if match is None or not owners:
         return
-    percentile = int(match.group("n")) - (1 if match.group("below") else 0)
-    code = bmi_percentile_code(catalog, max(percentile, 0))
+    if share is not None:
+        code = share_of_95th_code(catalog, int(share.group("pct")))
+    else:
+        percentile = int(match.group("n")) - (1 if match.group("below") else 0)
+        code = bmi_percentile_code(catalog, max(percentile, 0))
     if code is None:
         return
     for p in [q for q in picks.values() if q.code.startswith("Z68.5") and q.code != code and q.final]:
@@ -302,6 +340,28 @@ def add_drugs(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) ->
                 f"long-term (current) drug therapy documented, with {owner} (guideline I.C.21.c.3)",
             )
             break
+    if "Z79.891" in picks and picks["Z79.891"].final:
+        prescribed_opioid_is_no_use_disorder(picks)
+
+
+# An opioid taken as prescribed for a long time ("long-term opioid use", "chronic opioid therapy").
+_PRESCRIBED_OPIOID = re.compile(
+    r"\b(?:long[- ]term|chronic|maintenance|prescribed)\s+(?:\w+\s+)?opioids?\b", re.IGNORECASE
+)
+_OPIOID_USE_UNSPECIFIED = "F11.9"
+
+
+def prescribed_opioid_is_no_use_disorder(picks: dict[str, Pick]) -> None:
+    """An opioid taken long-term as prescribed is Z79.891, not "opioid use" (F11.9-, I.C.5.b.3: a use code
+    only with a disorder it causes), where the words of the F11.9 code are only that prescribed use."""
+    for pick in picks.values():
+        if (
+            pick.final
+            and pick.code.startswith(_OPIOID_USE_UNSPECIFIED)
+            and pick.mentions
+            and all(_PRESCRIBED_OPIOID.search(m.text) for m in pick.mentions)
+        ):
+            demote(pick, "long-term prescribed opioid use is Z79.891, not an opioid use code (I.C.5.b.3)")
 
 
 # An organism named as its vaccine ("pneumococcal vax up to date", "RSV vaccine given") is no agent found.

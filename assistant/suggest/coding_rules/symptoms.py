@@ -59,6 +59,8 @@ _FEVER_INFECTION = (
     "K81.0",
     "L03",
     "L02",
+    "O23",  # an infection of the urinary tract in pregnancy
+    "J36",  # a peritonsillar abscess
 )
 _GASTRO = (
     "A02",
@@ -183,6 +185,19 @@ INTEGRAL: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("R07.1", "R07.81", "R07.89", "R07.9"), ("I26",)),
     # the curvature of the penis by which a Peyronie's disease shows (acquired; Q55.61 is congenital)
     (("Q55.61", "N48.89"), ("N48.6",)),
+    # the mite an allergic rhinitis, asthma, eczema or allergic conjunctivitis is due to: an allergen, no
+    # infestation
+    (("B88",), ("J30", "J45", "L20", "L23", "H10.1")),
+    # the vaginal bleeding a postmenopausal bleeding is
+    (("N93",), ("N95.0",)),
+    # the trouble swallowing of an eosinophilic esophagitis or an esophageal stricture
+    (("R13.1",), ("K20.0", "K22.2")),
+    # the abscesses, boils and inflamed nodules of a hidradenitis suppurativa
+    (("L02", "L03", "L08.9"), ("L73.2",)),
+    # the dry mouth and dry eyes of a Sjogren syndrome
+    (("K11.7", "R68.2", "H04.12", "H16.22"), ("M35.0",)),
+    # the medial or lateral malleolus broken as part of a bimalleolar or trimalleolar fracture
+    (("S82.5", "S82.6"), ("S82.84", "S82.85")),
 )
 _SYMPTOMS = tuple(prefix for symptoms, _ in INTEGRAL for prefix in symptoms)
 
