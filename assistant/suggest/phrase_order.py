@@ -152,6 +152,13 @@ _SET_OFF_NEGATION = re.compile(
 )
 
 
+# A negation whose first words are a nonessential modifier in brackets ("without (acute) exacerbation"):
+# the brackets go, so that the negation reaches the words it covers.
+_NEGATED_BRACKET = re.compile(r"\b(without|not|no)\s+[(\[]([^)\]]*)[)\]]", re.IGNORECASE)
+# "X other than Y" names an X that is not Y ("megacolon other than congenital"): read as the negation it is
+_OTHER_THAN = re.compile(r"\bother\s+than\b", re.IGNORECASE)
+
+
 # Injuries and burns name a limb region as the body surface: its joint is another site (S, T codes).
 _SURFACE = re.compile(
     r"\b(?:burn|corrosion|frostbite|injur|wound|lacerat|contusion|abrasion|fracture|dislocat|sprain|crush|"
@@ -168,6 +175,7 @@ def walk_text(text: str) -> str:
     worded = _worded(text)
     if not _SURFACE.search(worded):  # a limb region's joint (chapter XIII); a burn's region is its surface
         worded = phrase_sites.with_joint(worded)
+    worded = _OTHER_THAN.sub("not", _NEGATED_BRACKET.sub(r"\1 \2", worded))
     return _SET_OFF_NEGATION.sub(" ", worded)
 
 
