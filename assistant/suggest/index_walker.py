@@ -608,11 +608,13 @@ class IndexWalker:
         matched_child = False
         for child in self._candidates(node, mention):
             # a phrase's subterm "not X" ("not associated with childbirth") is the one the phrase denies X of
-            child_negative = negative or child.negative or (mention.phrase and bool(_NOT_TERM.match(child.term)))
+            denies = mention.phrase and bool(_NOT_TERM.match(child.term))
+            child_negative = negative or child.negative or denies
             if mention.phrase and child.term.strip() == "A":  # the letter A ("Fever, paratyphoid, A")
                 if LETTER_A in mention.words:
                     matched_child = True
-                    out.extend(self._descend(child, mention, state._replace(used=state.used | {LETTER_A}), negative))
+                    lettered = state._replace(used=state.used | {LETTER_A})
+                    out.extend(self._descend(child, mention, lettered, negative))
                 continue
             if not child.words:  # a connector level ("with", "in", "without")
                 if child.term.lower().startswith(("without", "no ")):

@@ -174,7 +174,6 @@ def test_a_negation_set_off_by_a_comma_or_bracket_is_walked_as_a_negation() -> N
     assert walk_text("Gastric ulcer without mention of bleeding") == "Gastric ulcer without bleeding"
 
 
-
 def test_a_negation_reaches_the_words_behind_a_bracketed_modifier_and_other_than_is_a_negation() -> None:
     # "without (severe) pain": the bracket keeps the negation from the words it covers unless it goes
     assert walk_query(walk_text("Gastritis without (severe) bleeding")) == "Gastritis without severe bleeding"
@@ -182,6 +181,7 @@ def test_a_negation_reaches_the_words_behind_a_bracketed_modifier_and_other_than
     # "X other than Y" is an X that is not Y
     assert walk_query(walk_text("Anemia other than iron deficiency")) == "Anemia not iron deficiency"
     assert walk_text("Anemia of other origin") == "Anemia of other origin"
+
 
 @dataclass
 class TableCand:
