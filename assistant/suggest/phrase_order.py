@@ -93,6 +93,8 @@ KIND_BONUS = 0.1
 EPISODE_BONUS = 0.1
 SITE_BONUS = 0.1
 WITHOUT_BONUS = 0.1
+# A phrase that is a code's title word for word names that code (guideline I.A: the Tabular List's own title)
+TITLE_BONUS = 0.2
 CHAPTER_BONUS = 0.1
 # A vaccination encounter is the phrase's code, not a bonus among others: the vaccine's target disease is
 # not what the phrase reports (guideline I.C.21.c.2, Z23).
@@ -309,6 +311,7 @@ def prefer_specificity(cands: Sequence[C], phrase: str, title_of: Callable[[str]
         c.score += KIND_BONUS * phrase_wording.opposite_kind_agreement(phrase, title)
         c.score += KIND_BONUS * phrase_wording.trauma_agreement(phrase, title)
         c.score += KIND_BONUS * phrase_intent.intent_agreement(phrase, title)
+        c.score += TITLE_BONUS * phrase_wording.title_said(phrase, title)
         if without:
             c.score += WITHOUT_BONUS * phrase_without.title_agreement(without, title)
         if not sided and _TITLE_SIDE.search(title):

@@ -172,3 +172,13 @@ def trauma_agreement(phrase: str, title: str) -> int:
     if _NONTRAUMATIC.search(phrase):
         return -int(bool(_TRAUMATIC.search(title)))
     return 0
+
+
+def _spelled(text: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def title_said(phrase: str, title: str) -> bool:
+    """The phrase is the code's Tabular title, word for word (case and punctuation aside): the classification
+    names that code so."""
+    return _spelled(phrase) == _spelled(title)
