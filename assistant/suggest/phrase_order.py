@@ -23,10 +23,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Protocol, TypeVar
 
 from assistant.suggest import phrase_intent, phrase_scope, phrase_sites, phrase_without, phrase_wording
 from assistant.suggest.index_walker import DRUG_COLUMNS
+from assistant.suggest.types import Query
 
 _WITH_OR_WITHOUT = re.compile(r"\bwith or without (?:mention of )?[^,;]*", re.IGNORECASE)
 _WITHOUT_MENTION = re.compile(r"\bwithout mention of\b", re.IGNORECASE)
@@ -278,6 +280,12 @@ def chapter_cue(phrase: str) -> tuple[str, ...] | None:
     if _PREGNANCY.search(phrase):
         return ("O",)
     return None
+
+
+def cued_query(query: Query, cue: tuple[str, ...]) -> Query:
+    """The phrase's query searched within its cued chapter: read as the phrase is (its walk text, its phrase
+    weights), only the codes limited to the chapter."""
+    return replace(query, prefixes=cue)
 
 
 def episode_of(phrase: str) -> str | None:

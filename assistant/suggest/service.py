@@ -788,7 +788,7 @@ class SuggestionService:
         cue = phrase_order.chapter_cue(q.text)
         if cue and not q.prefixes:
             seen = {c.code for c in cands}
-            more = self.retrieve(Query(q.text, cue, q.kind), vector, [], mode, systems)
+            more = self.retrieve(phrase_order.cued_query(q, cue), vector, [], mode, systems)
             cands = cands + [c for c in more[: phrase_order.CUED_CANDIDATES] if c.code not in seen]
         phrase_order.share_walk(cands, self.config.w_walker)
         phrase_order.prefer_drug_table(cands)

@@ -9,6 +9,7 @@ import pytest
 from assistant.suggest.phrase_order import (
     SCREENING_CUE,
     chapter_cue,
+    cued_query,
     negation_is_term,
     phrase_query,
     prefer_drug_table,
@@ -17,6 +18,7 @@ from assistant.suggest.phrase_order import (
     walk_text,
 )
 from assistant.suggest.reader import walk_query
+from assistant.suggest.types import Query
 
 TITLES = {
     "H44.821": "Luxation of globe, right eye",
@@ -205,3 +207,10 @@ def test_the_drug_tables_cell_outranks_class_titles_the_other_words_match() -> N
     weak = TableCand("T50.991A", 0.5, 0.4, "Drug NEC -> Poisoning, Accidental -> T50.991A")
     prefer_drug_table([elsewhere, weak])
     assert (elsewhere.score, weak.score) == (0.5, 0.5)
+
+
+def test_the_cued_chapter_is_searched_with_the_phrases_own_reading() -> None:
+    query = Query("Anemia complicating pregnancy", walk_text="Anemia in pregnancy", phrase=True)
+    cued = cued_query(query, ("O",))
+    assert cued.prefixes == ("O",)
+    assert cued.phrase and cued.walk_text == "Anemia in pregnancy" and cued.text == query.text
