@@ -24,6 +24,7 @@ from assistant.suggest import (
     mention_gate,
     note_rows,
     overlap,
+    phrase_manifestation,
     phrase_order,
     phrase_pregnancy,
     phrase_ranker,
@@ -790,6 +791,10 @@ class SuggestionService:
             seen = {c.code for c in cands}
             more = self.retrieve(phrase_order.cued_query(q, cue), vector, [], mode, systems)
             cands = cands + [c for c in more[: phrase_order.CUED_CANDIDATES] if c.code not in seen]
+        etiology, bracket = phrase_manifestation.bracketed(cands, self.catalog)
+        if etiology is not None and not q.prefixes:  # the Index's bracketed manifestation code (I.A.13)
+            found = self.retrieve(phrase_order.cued_query(q, bracket), vector, [], mode, systems)
+            cands = phrase_manifestation.with_bracket(cands, found, etiology, self.config.w_walker)
         phrase_order.share_walk(cands, self.config.w_walker)
         phrase_order.prefer_drug_table(cands)
         cands = phrase_order.prefer_specificity(cands, q.text, self.catalog.title)
