@@ -143,6 +143,23 @@ WORD_ALIASES: dict[str, tuple[str, ...]] = {
     # the colon is the large intestine (Neoplasm table: intestine, large, colon, sigmoid)
     "colon": ("intestine", "large"),
 }
+# An organism a phrase names by its noun, where the Index's subterm is its adjective ("meningitis due to
+# bacterium": Meningitis, bacterial; "pneumonia due to streptococcus": Pneumonia, streptococcal): phrase walks.
+ORGANISM_ADJECTIVES: dict[str, tuple[str, ...]] = {
+    "bacterium": ("bacterial",),
+    "bacteria": ("bacterial",),
+    "streptococcus": ("streptococcal",),
+    "streptococci": ("streptococcal",),
+    "staphylococcus": ("staphylococcal",),
+    "staphylococci": ("staphylococcal",),
+    "pneumococcus": ("pneumococcal",),
+    "meningococcus": ("meningococcal",),
+    "gonococcus": ("gonococcal",),
+    "virus": ("viral",),
+    "fungus": ("fungal",),
+    "fungi": ("fungal",),
+    "protozoa": ("protozoal",),
+}
 QUALIFIER_PENALTY = 0.05
 SITE_BESIDE_PENALTY = 0.005  # more than the aliases a site path may take, less than a word left unread
 ALIAS_PENALTY = 0.001  # breaks a tie only: "contusion of forearm" is Contusion, forearm before Contusion, arm
@@ -379,6 +396,17 @@ def read_mention(text: str) -> _Mention:
     return _Mention(every, frozenset(negated), text, base, origin, long, frozenset(plain))
 
 
+_ORGANISM_KEYS = {word_key(w): tuple(word_key(a) for a in alts) for w, alts in ORGANISM_ADJECTIVES.items()}
+
+
+def _with_organism_adjectives(mention: _Mention) -> _Mention:
+    """A phrase's organism nouns also read as the Index's adjectives (ORGANISM_ADJECTIVES)."""
+    added = {a: k for k in mention.base for a in _ORGANISM_KEYS.get(k, ()) if a not in mention.words}
+    if not added:
+        return mention
+    return replace(mention, words=mention.words | set(added), origin={**added, **mention.origin})
+
+
 Fetch = Callable[[int, int | None], Sequence[Mapping[str, Any]]]
 
 
@@ -559,6 +587,8 @@ class IndexWalker:
             mention = replace(mention, phrase=True)
         if other_is_nec and _OTHER_KIND.search(text):
             mention = replace(mention, words=mention.words | {OTHER})
+        if other_is_nec:
+            mention = _with_organism_adjectives(mention)
         if other_is_nec and _LETTER_A.search(text):
             mention = replace(mention, words=mention.words | {LETTER_A}, base=mention.base | {LETTER_A})
         found: dict[str, WalkHit] = {}

@@ -1008,3 +1008,20 @@ def test_a_capital_letter_a_after_a_word_is_a_type_not_an_article() -> None:
     assert hits("jaundice type B")[0][0] == "R17.2"
     assert "R17.1" not in [c for c, _ in hits("jaundice of a type")]
     assert "R17.1" not in [c for c, _ in hits("jaundice type A", phrase=False)]  # a note's walk is unchanged
+
+
+def test_a_phrase_naming_an_organism_by_its_noun_reaches_the_adjective_subterm() -> None:
+    # "Sinusitis, bacterial": a phrase says "sinusitis due to a bacterium"; the noun reads as the adjective
+    rows = [
+        _row(0, "Sinusitis", "J32.9"),
+        _row(1, "Sinusitis, bacterial", "J32.8"),
+        _row(1, "Sinusitis, viral", "J32.0"),
+    ]
+    walker = IndexWalker.from_rows(rows)
+
+    def codes(text: str, phrase: bool = True) -> list[str]:
+        return [h.code for h in walker.walk(text, other_is_nec=phrase)]
+
+    assert codes("sinusitis due to bacterium")[0] == "J32.8"
+    assert codes("sinusitis due to a virus")[0] == "J32.0"
+    assert codes("sinusitis due to bacterium", phrase=False)[0] == "J32.9"  # a note's walk is unchanged
