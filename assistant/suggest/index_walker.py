@@ -144,7 +144,7 @@ WORD_ALIASES: dict[str, tuple[str, ...]] = {
     "colon": ("intestine", "large"),
 }
 # An organism a phrase names by its noun, where the Index's subterm is its adjective ("meningitis due to
-# bacterium": Meningitis, bacterial; "pneumonia due to streptococcus": Pneumonia, streptococcal): phrase walks.
+# bacterium": Meningitis, bacterial; "pneumonia due to streptococcus": Pneumonia, streptococcal), phrases.
 ORGANISM_ADJECTIVES: dict[str, tuple[str, ...]] = {
     "bacterium": ("bacterial",),
     "bacteria": ("bacterial",),
