@@ -153,3 +153,14 @@ def test_a_phrase_that_is_a_codes_title_names_that_code() -> None:
     titles = {"M10.9": "Gout, unspecified", "M10.062": "Idiopathic gout, left knee"}
     ranked = prefer_specificity(cands, "Idiopathic gout, left knee", titles.__getitem__)
     assert [c.code for c in ranked] == ["M10.062", "M10.9"]
+
+
+def test_the_manifestation_code_outranks_the_etiology_the_walk_reached() -> None:
+    # the walk through "in" reached the disease's own code, 0.15 ahead; the phrase names the manifestation
+    titles = {"B1": "Unspecified infectious disease", "K2": "Knee disorders in diseases classified elsewhere"}
+    ranked = prefer_specificity(
+        [Cand("B1", 1.0), Cand("K2", 0.85)],
+        "Knee disorder in infectious diseases classified elsewhere",
+        titles.__getitem__,
+    )
+    assert [c.code for c in ranked] == ["K2", "B1"]
