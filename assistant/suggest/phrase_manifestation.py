@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from typing import Protocol, TypeVar
 
 from assistant.codesets.repository import ref_covers
+from assistant.suggest.phrase_wording import classified_elsewhere
 
 # The Index steps between a manifestation's main term and the underlying disease
 _IN_STEP = re.compile(r" -> (?:in|due to or associated with|associated with|with) -> ", re.IGNORECASE)
-_ELSEWHERE = re.compile(r"(?<!not )\bclassified elsewhere\b", re.IGNORECASE)
 MIN_WALK = 0.3  # the walk must account for the manifestation and most of the disease
 
 
@@ -45,14 +45,14 @@ def manifestation_categories(etiology: str, code_first: dict[str, list[str]]) ->
 _ELSEWHERE_MEMO: dict[int, dict[str, list[str]]] = {}
 
 
-def elsewhere_code_first(catalog: Notes) -> dict[str, list[str]]:
+def _elsewhere_code_first(catalog: Notes) -> dict[str, list[str]]:
     """The "in diseases classified elsewhere" codes with their own "code first" references."""
     key = id(catalog)
     if key not in _ELSEWHERE_MEMO:
         _ELSEWHERE_MEMO[key] = {
             c: refs["code_first"]
             for c, refs in catalog.refs.items()
-            if refs.get("code_first") and _ELSEWHERE.search(catalog.title(c))
+            if refs.get("code_first") and classified_elsewhere(catalog.title(c))
         }
     return _ELSEWHERE_MEMO[key]
 
@@ -60,7 +60,7 @@ def elsewhere_code_first(catalog: Notes) -> dict[str, list[str]]:
 def bracketed(cands: Sequence[W], catalog: Notes) -> tuple[W | None, tuple[str, ...]]:
     """The walked etiology whose Index path names the manifestation "in" it, and the manifestation categories
     its bracket would give; (None, ()) where the walk reached none."""
-    code_first = elsewhere_code_first(catalog)
+    code_first = _elsewhere_code_first(catalog)
     for c in sorted(cands, key=lambda c: -c.walk):
         if c.walk < MIN_WALK:
             break

@@ -120,9 +120,14 @@ def residual_site_agreement(phrase: str, title: str) -> int:
 _ELSEWHERE = re.compile(r"(?<!\bnot )\b(?:diseases?|conditions?) classified elsewhere\b", re.IGNORECASE)
 
 
+def classified_elsewhere(text: str) -> bool:
+    """The text says "in diseases / conditions classified elsewhere" (a manifestation code's title)."""
+    return bool(_ELSEWHERE.search(text))
+
+
 def elsewhere_agreement(phrase: str, title: str) -> int:
     """+1 for an "in diseases classified elsewhere" title where the phrase says so, else 0."""
-    return int(bool(_ELSEWHERE.search(phrase) and _ELSEWHERE.search(title)))
+    return int(classified_elsewhere(phrase) and classified_elsewhere(title))
 
 
 # Kinds the classification keeps apart as opposites: an induced abortion (termination of pregnancy, O04,
