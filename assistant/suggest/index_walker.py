@@ -42,6 +42,7 @@ UNSPOKEN = frozenset({"s", "nos", "nec", "rll", "lll", "rul", "lul", "rml"})
 # Subterms a note never says in words: a connector ("Pregnancy, complicated by, anemia") and the patient's
 # sex ("Cystocele, female, midline").
 _CONNECTOR_TERMS = frozenset({"complicated by"})
+_NOT_TERM = re.compile(r"not\s", re.IGNORECASE)
 _SEX_TERMS = frozenset({"female", "male"})
 # A cause the mention states ("rhinitis due to pollen"): the Index may list it under a type it implies.
 _CAUSE_SAID = re.compile(r"\b(?:due\s+to|secondary\s+to|caused\s+by|d/t|2/2)\s", re.IGNORECASE)
@@ -142,6 +143,23 @@ WORD_ALIASES: dict[str, tuple[str, ...]] = {
     # the colon is the large intestine (Neoplasm table: intestine, large, colon, sigmoid)
     "colon": ("intestine", "large"),
 }
+# An organism a phrase names by its noun, where the Index's subterm is its adjective ("meningitis due to
+# bacterium": Meningitis, bacterial; "pneumonia due to streptococcus": Pneumonia, streptococcal), phrases.
+ORGANISM_ADJECTIVES: dict[str, tuple[str, ...]] = {
+    "bacterium": ("bacterial",),
+    "bacteria": ("bacterial",),
+    "streptococcus": ("streptococcal",),
+    "streptococci": ("streptococcal",),
+    "staphylococcus": ("staphylococcal",),
+    "staphylococci": ("staphylococcal",),
+    "pneumococcus": ("pneumococcal",),
+    "meningococcus": ("meningococcal",),
+    "gonococcus": ("gonococcal",),
+    "virus": ("viral",),
+    "fungus": ("fungal",),
+    "fungi": ("fungal",),
+    "protozoa": ("protozoal",),
+}
 QUALIFIER_PENALTY = 0.05
 SITE_BESIDE_PENALTY = 0.005  # more than the aliases a site path may take, less than a word left unread
 ALIAS_PENALTY = 0.001  # breaks a tie only: "contusion of forearm" is Contusion, forearm before Contusion, arm
@@ -156,6 +174,10 @@ IMPLIED_PENALTY = 0.05
 # The walk takes that subterm where no subterm names the kind; "other" adds nothing to the walk's credit.
 OTHER = "other"
 _OTHER_KIND = re.compile(r"^\s*other\b(?!\s+than\b)|,\s*other\s*$", re.IGNORECASE)
+# The letter A naming a type or group ("paratyphoid fever A", "vitamin A", "group A"), not the article: a
+# capital A after a word of the phrase. The Index lists it as a subterm of its own ("Fever, paratyphoid, A").
+_LETTER_A = re.compile(r"(?<=[A-Za-z0-9]\s)A\b(?![.'\u2019-])")
+LETTER_A = "letter:a"
 _KIND_NEC = re.compile(
     r"(?:other )?specified"
     r"(?: (?:type|kind|form|variety|disease|disorder|condition|organism|pathology))?(?: NEC)?",
@@ -374,6 +396,17 @@ def read_mention(text: str) -> _Mention:
     return _Mention(every, frozenset(negated), text, base, origin, long, frozenset(plain))
 
 
+_ORGANISM_KEYS = {word_key(w): tuple(word_key(a) for a in alts) for w, alts in ORGANISM_ADJECTIVES.items()}
+
+
+def _with_organism_adjectives(mention: _Mention) -> _Mention:
+    """A phrase's organism nouns also read as the Index's adjectives (ORGANISM_ADJECTIVES)."""
+    added = {a: k for k in mention.base for a in _ORGANISM_KEYS.get(k, ()) if a not in mention.words}
+    if not added:
+        return mention
+    return replace(mention, words=mention.words | set(added), origin={**added, **mention.origin})
+
+
 Fetch = Callable[[int, int | None], Sequence[Mapping[str, Any]]]
 
 
@@ -554,6 +587,10 @@ class IndexWalker:
             mention = replace(mention, phrase=True)
         if other_is_nec and _OTHER_KIND.search(text):
             mention = replace(mention, words=mention.words | {OTHER})
+        if other_is_nec:
+            mention = _with_organism_adjectives(mention)
+        if other_is_nec and _LETTER_A.search(text):
+            mention = replace(mention, words=mention.words | {LETTER_A}, base=mention.base | {LETTER_A})
         found: dict[str, WalkHit] = {}
         for words, root in self.main_terms(mention):
             if _denied(root, mention):
@@ -600,7 +637,15 @@ class IndexWalker:
                 out.extend(self._descend(target, mention, gained))
         matched_child = False
         for child in self._candidates(node, mention):
-            child_negative = negative or child.negative
+            # a phrase's subterm "not X" ("not associated with childbirth") is the one the phrase denies X of
+            denies = mention.phrase and bool(_NOT_TERM.match(child.term))
+            child_negative = negative or child.negative or denies
+            if mention.phrase and child.term.strip() == "A":  # the letter A ("Fever, paratyphoid, A")
+                if LETTER_A in mention.words:
+                    matched_child = True
+                    lettered = state._replace(used=state.used | {LETTER_A})
+                    out.extend(self._descend(child, mention, lettered, negative))
+                continue
             if not child.words:  # a connector level ("with", "in", "without")
                 if child.term.lower().startswith(("without", "no ")):
                     child_negative = True

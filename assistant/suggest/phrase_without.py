@@ -5,16 +5,17 @@ with / without psychotic symptoms, spina bifida with / without hydrocephalus). A
 is the "without" sibling, never the "with" one nor a code for X itself; a title that says "without X" (or "no
 X", "not X") agrees with it. Words are compared by their first six letters ("psychotic behavior" and
 "psychotic symptoms" share "psycho"). "Except X" says the same of a site or a kind: "open wound of hand
-except fingers" is no finger wound, and a title that says "except X" itself agrees.
+except fingers" is no finger wound, and a title that says "except X" itself agrees; "other than X" is
+"except X".
 """
 
 from __future__ import annotations
 
 import re
 
-_WITHOUT = re.compile(r"\b(?:without|except) (?:mention of )?([^,;()\[\]]+)", re.IGNORECASE)
+_WITHOUT = re.compile(r"\b(?:without|except|other than) (?:mention of )?([^,;()\[\]]+)", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"\b(?:with|and|but|due|in|of|following|complicat\w*)\b", re.IGNORECASE)
-_NEGATORS = re.compile(r"\b(?:without|no|not|non|except)\b[^,;]*$", re.IGNORECASE)
+_NEGATORS = re.compile(r"\b(?:without|no|not|non|except|other than)\b[^,;]*$", re.IGNORECASE)
 _STOP = {"mention", "other", "unspecified", "specified", "stated", "type", "any", "or", "the", "a", "an"}
 STEM = 6
 

@@ -120,9 +120,14 @@ def residual_site_agreement(phrase: str, title: str) -> int:
 _ELSEWHERE = re.compile(r"(?<!\bnot )\b(?:diseases?|conditions?) classified elsewhere\b", re.IGNORECASE)
 
 
+def classified_elsewhere(text: str) -> bool:
+    """The text says "in diseases / conditions classified elsewhere" (a manifestation code's title)."""
+    return bool(_ELSEWHERE.search(text))
+
+
 def elsewhere_agreement(phrase: str, title: str) -> int:
     """+1 for an "in diseases classified elsewhere" title where the phrase says so, else 0."""
-    return int(bool(_ELSEWHERE.search(phrase) and _ELSEWHERE.search(title)))
+    return int(classified_elsewhere(phrase) and classified_elsewhere(title))
 
 
 # Kinds the classification keeps apart as opposites: an induced abortion (termination of pregnancy, O04,
@@ -172,3 +177,13 @@ def trauma_agreement(phrase: str, title: str) -> int:
     if _NONTRAUMATIC.search(phrase):
         return -int(bool(_TRAUMATIC.search(title)))
     return 0
+
+
+def _spelled(text: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def title_said(phrase: str, title: str) -> bool:
+    """The phrase is the code's Tabular title, word for word (case and punctuation aside): the classification
+    names that code so."""
+    return _spelled(phrase) == _spelled(title)

@@ -24,6 +24,7 @@ from assistant.suggest import (
     mention_gate,
     note_rows,
     overlap,
+    phrase_manifestation,
     phrase_order,
     phrase_pregnancy,
     phrase_ranker,
@@ -163,6 +164,10 @@ class EngineConfig:
     w_dense: float = 0.5
     w_coverage: float = 0.3
     w_title: float = 0.2
+    # ... for a one-phrase request: the share of the title's words the phrase says favours the shortest
+    # titles (a category's "X, unspecified") over the code whose longer title says the phrase; chosen on the
+    # gem-phrases dev sample (first 3,000; evals/reports/phrases-2026-12-02-d.md).
+    w_title_phrase: float = 0.0
     final_threshold: float = 0.55
     # With the learned ranker: a mention in the physician's assessment, or a history/status/family mention,
     # keeps its best code from this share of the final threshold. Chosen on the dev splits (one run each):
@@ -512,7 +517,8 @@ class SuggestionService:
             lex_rank = {r: (i, s) for i, (r, s) in enumerate(lexical)}
             cands = []
             ids, title_tokens = self.index.ids, self.catalog.title_tokens  # the loop runs ~50 times a query
-            w_dense, w_coverage, w_title, w_walker = cfg.w_dense, cfg.w_coverage, cfg.w_title, cfg.w_walker
+            w_dense, w_coverage, w_walker = cfg.w_dense, cfg.w_coverage, cfg.w_walker
+            w_title = cfg.w_title_phrase if query.phrase else cfg.w_title
             for r, cos, cov in zip(ranked_rows, cosines.tolist(), coverages.tolist(), strict=True):
                 code = ids[r]
                 ttoks = title_tokens(code)
@@ -783,8 +789,12 @@ class SuggestionService:
         cue = phrase_order.chapter_cue(q.text)
         if cue and not q.prefixes:
             seen = {c.code for c in cands}
-            more = self.retrieve(Query(q.text, cue, q.kind), vector, [], mode, systems)
+            more = self.retrieve(phrase_order.cued_query(q, cue), vector, [], mode, systems)
             cands = cands + [c for c in more[: phrase_order.CUED_CANDIDATES] if c.code not in seen]
+        etiology, bracket = phrase_manifestation.bracketed(cands, self.catalog)
+        if etiology is not None and not q.prefixes:  # the Index's bracketed manifestation code (I.A.13)
+            found = self.retrieve(phrase_order.cued_query(q, bracket), vector, [], mode, systems)
+            cands = phrase_manifestation.with_bracket(cands, found, etiology, self.config.w_walker)
         phrase_order.share_walk(cands, self.config.w_walker)
         phrase_order.prefer_drug_table(cands)
         cands = phrase_order.prefer_specificity(cands, q.text, self.catalog.title)

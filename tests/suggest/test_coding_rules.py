@@ -991,6 +991,14 @@ def test_a_follow_up_of_the_injury_is_the_subsequent_encounter() -> None:
     assert encounter_character("Wound recheck: the laceration is healing.") == "D"
 
 
+def test_aftercare_for_a_healing_fracture_is_the_subsequent_encounter() -> None:
+    # the Tabular's note at Z47: aftercare of a healing fracture is the fracture code, 7th character D
+    assert encounter_character("Visit: aftercare for a healing fracture of the left ulna") == "D"
+    assert encounter_character("Aftercare for healing stress fracture of the foot") == "D"
+    assert encounter_character("Aftercare after gallbladder surgery, incision clean") == "A"
+    assert encounter_character("Fracture of the left ulna, in cast") == "A"
+
+
 def test_an_injury_of_an_unspecified_region_is_not_coded_beside_the_sited_one() -> None:
     picks = {"T14.90XD": _pick("T14.90XD", "Work injury"), "S61.412D": _pick("S61.412D", "laceration")}
     unspecified_region(picks)

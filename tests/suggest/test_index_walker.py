@@ -970,3 +970,58 @@ def test_a_site_subterm_that_says_what_it_includes_is_named_without_it() -> None
     assert walker.walk("melanoma of upper limb", other_is_nec=True)[0].code == "C43.6"
     assert walker.walk("melanoma of upper limb including shoulder", other_is_nec=True)[0].code == "C43.6"
     assert walker.walk("melanoma of upper limb")[0].code == "C43.9"  # a note's walk is unchanged
+
+
+def test_a_phrase_reaches_a_not_subterm_only_when_it_denies_the_words() -> None:
+    # "Cough, not productive of sputum": a subterm that starts with "not" is the one a phrase denying its
+    # words takes; a phrase saying the words plainly stays on the main term.
+    rows = [
+        _row(0, "Cough", "R05.9"),
+        _row(1, "Cough, not productive of sputum", "R05.8"),
+    ]
+    walker = IndexWalker.from_rows(rows)
+
+    def codes(text: str, phrase: bool = True) -> list[str]:
+        return [h.code for h in walker.walk(text, other_is_nec=phrase)]
+
+    assert codes("cough productive of sputum")[0] == "R05.9"
+    assert "R05.8" not in codes("cough productive of sputum")
+    assert codes("cough not productive of sputum")[0] == "R05.8"
+    assert codes("cough productive of sputum", phrase=False)[0] == "R05.8"  # a note's walk is unchanged
+
+
+def test_a_capital_letter_a_after_a_word_is_a_type_not_an_article() -> None:
+    # "Jaundice, type, A": the Index's subterm "A" is a letter a phrase names ("jaundice type A"); the
+    # article "a" never reaches it, and a path that leaves the letter out does not account for the phrase.
+    rows = [
+        _row(0, "Jaundice", "R17"),
+        _row(1, "Jaundice, type", "R17.0"),
+        _row(2, "Jaundice, type, A", "R17.1"),
+        _row(2, "Jaundice, type, B", "R17.2"),
+    ]
+    walker = IndexWalker.from_rows(rows)
+
+    def hits(text: str, phrase: bool = True) -> list[tuple[str, float]]:
+        return [(h.code, h.score) for h in walker.walk(text, other_is_nec=phrase)]
+
+    assert hits("jaundice type A")[0] == ("R17.1", 1.0)
+    assert hits("jaundice type B")[0][0] == "R17.2"
+    assert "R17.1" not in [c for c, _ in hits("jaundice of a type")]
+    assert "R17.1" not in [c for c, _ in hits("jaundice type A", phrase=False)]  # a note's walk is unchanged
+
+
+def test_a_phrase_naming_an_organism_by_its_noun_reaches_the_adjective_subterm() -> None:
+    # "Sinusitis, bacterial": a phrase says "sinusitis due to a bacterium"; the noun reads as the adjective
+    rows = [
+        _row(0, "Sinusitis", "J32.9"),
+        _row(1, "Sinusitis, bacterial", "J32.8"),
+        _row(1, "Sinusitis, viral", "J32.0"),
+    ]
+    walker = IndexWalker.from_rows(rows)
+
+    def codes(text: str, phrase: bool = True) -> list[str]:
+        return [h.code for h in walker.walk(text, other_is_nec=phrase)]
+
+    assert codes("sinusitis due to bacterium")[0] == "J32.8"
+    assert codes("sinusitis due to a virus")[0] == "J32.0"
+    assert codes("sinusitis due to bacterium", phrase=False)[0] == "J32.9"  # a note's walk is unchanged

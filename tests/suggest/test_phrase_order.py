@@ -9,6 +9,7 @@ import pytest
 from assistant.suggest.phrase_order import (
     SCREENING_CUE,
     chapter_cue,
+    cued_query,
     negation_is_term,
     phrase_query,
     prefer_drug_table,
@@ -17,6 +18,7 @@ from assistant.suggest.phrase_order import (
     walk_text,
 )
 from assistant.suggest.reader import walk_query
+from assistant.suggest.types import Query
 
 TITLES = {
     "H44.821": "Luxation of globe, right eye",
@@ -174,6 +176,15 @@ def test_a_negation_set_off_by_a_comma_or_bracket_is_walked_as_a_negation() -> N
     assert walk_text("Gastric ulcer without mention of bleeding") == "Gastric ulcer without bleeding"
 
 
+def test_a_negation_reaches_the_words_behind_a_bracketed_modifier_and_other_than_is_a_negation() -> None:
+    # "without (severe) pain": the bracket keeps the negation from the words it covers unless it goes
+    assert walk_query(walk_text("Gastritis without (severe) bleeding")) == "Gastritis without severe bleeding"
+    assert "without" not in walk_query("Gastritis without (severe) bleeding").split()
+    # "X other than Y" is an X that is not Y
+    assert walk_query(walk_text("Anemia other than iron deficiency")) == "Anemia not iron deficiency"
+    assert walk_text("Anemia of other origin") == "Anemia of other origin"
+
+
 @dataclass
 class TableCand:
     code: str
@@ -196,3 +207,10 @@ def test_the_drug_tables_cell_outranks_class_titles_the_other_words_match() -> N
     weak = TableCand("T50.991A", 0.5, 0.4, "Drug NEC -> Poisoning, Accidental -> T50.991A")
     prefer_drug_table([elsewhere, weak])
     assert (elsewhere.score, weak.score) == (0.5, 0.5)
+
+
+def test_the_cued_chapter_is_searched_with_the_phrases_own_reading() -> None:
+    query = Query("Anemia complicating pregnancy", walk_text="Anemia in pregnancy", phrase=True)
+    cued = cued_query(query, ("O",))
+    assert cued.prefixes == ("O",)
+    assert cued.phrase and cued.walk_text == "Anemia in pregnancy" and cued.text == query.text

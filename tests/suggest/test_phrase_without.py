@@ -60,3 +60,12 @@ def test_a_clause_word_said_first_is_what_the_phrase_is_without() -> None:
     assert title_agreement(stems, "Gout with unspecified complications") == -1
     assert title_agreement(stems, "Gout without complications") == 1
     assert without_stems("Edema without proteinuria complicating pregnancy") == {"protei"}
+
+
+def test_other_than_names_what_the_phrase_is_not() -> None:
+    stems = without_stems("Rider of a vehicle other than a bicycle")
+    assert "bicycl" in stems
+    assert title_agreement(stems, "Bicycle rider injured in a fall") == -1
+    assert title_agreement(stems, "Rider of a vehicle other than a bicycle, injured") == 1
+    assert title_agreement(stems, "Car driver injured in a fall") == 0
+    assert without_stems("Other bicycle rider") == set()

@@ -11,6 +11,7 @@ from assistant.suggest.phrase_wording import (
     names_site_other,
     opposite_kind_agreement,
     residual_site_agreement,
+    title_said,
     trauma_agreement,
     without_closed,
 )
@@ -141,3 +142,25 @@ def test_a_fracture_or_dislocation_is_traumatic_unless_the_phrase_says_otherwise
     assert trauma_agreement("Fracture of wrist", "Fracture of lower end of radius") == 0
     assert trauma_agreement("Stress fracture of wrist", "Stress fracture, wrist") == 0
     assert trauma_agreement("Sprain of knee", "Pathological dislocation of knee") == 0
+
+
+def test_a_phrase_that_is_a_codes_title_names_that_code() -> None:
+    assert title_said("Gout of the knee, left", "Gout of the knee - left")
+    assert not title_said("Gout of the knee", "Gout of the knee, left")
+    assert not title_said("Other gout of the knee", "Gout of the knee")
+    # the phrase order takes the title's code over a near one with more of the other signals
+    cands = [Cand("M10.9", 1.0), Cand("M10.062", 0.85)]
+    titles = {"M10.9": "Gout, unspecified", "M10.062": "Idiopathic gout, left knee"}
+    ranked = prefer_specificity(cands, "Idiopathic gout, left knee", titles.__getitem__)
+    assert [c.code for c in ranked] == ["M10.062", "M10.9"]
+
+
+def test_the_manifestation_code_outranks_the_etiology_the_walk_reached() -> None:
+    # the walk through "in" reached the disease's own code, 0.15 ahead; the phrase names the manifestation
+    titles = {"B1": "Unspecified infectious disease", "K2": "Knee disorders in diseases classified elsewhere"}
+    ranked = prefer_specificity(
+        [Cand("B1", 1.0), Cand("K2", 0.85)],
+        "Knee disorder in infectious diseases classified elsewhere",
+        titles.__getitem__,
+    )
+    assert [c.code for c in ranked] == ["K2", "B1"]

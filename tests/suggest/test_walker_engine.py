@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from assistant.suggest.embedder import HashingEmbedder
 from assistant.suggest.index_walker import IndexWalker
 from assistant.suggest.ranker import load_ranker
@@ -86,3 +88,20 @@ def test_the_code_the_index_gives_for_the_whole_problem_is_first_and_final(
 
     assert first(True) == ("N39.0", "medium")
     assert first(False)[0] != "N39.0"
+
+
+def test_a_phrase_query_weighs_the_title_share_by_its_own_weight(
+    fixture_index: Path, fake_embedder: HashingEmbedder
+) -> None:
+    # a one-phrase request's score leaves out the share of the title's words it says (w_title_phrase 0): that
+    # share favours the shortest titles; a note's mention keeps it
+    service = _service(fixture_index, fake_embedder)
+    vector = fake_embedder.embed(["fever"])[0]
+    note = {c.code: c for c in service.retrieve(Query("fever"), vector, [], "full")}
+    phrase = {c.code: c for c in service.retrieve(Query("fever", phrase=True), vector, [], "full")}
+    titled = next(code for code, c in note.items() if c.title > 0)
+    cfg = service.config
+    assert note[titled].score - phrase[titled].score == pytest.approx(
+        (cfg.w_title - cfg.w_title_phrase) * note[titled].title
+    )
+    assert cfg.w_title_phrase < cfg.w_title

@@ -35,7 +35,9 @@ _SUBSEQUENT = re.compile(
     r"(?:follow[- ]?up|f/u|recheck|re-?evaluation)(?![\w/])|"
     r"(?:\bfollow[- ]?up|(?<![\w/])f/u) (?:visit|of|for|on)\b|"
     # "wound recheck", "recheck of the sprain"; "recheck 1 wk", "recheck in 2 weeks" is the plan
-    r"\brecheck\b(?!\s+(?:in|at|after|next|prn|if|one|two|a|\d)\b|\s+\d)",
+    r"\brecheck\b(?!\s+(?:in|at|after|next|prn|if|one|two|a|\d)\b|\s+\d)|"
+    # the Tabular's note at Z47: "aftercare for healing fracture - code to fracture with 7th character D"
+    r"\baftercare\s+(?:for|of)\s+(?:a\s+|the\s+)?healing\s+(?:[a-z]+\s+){0,2}?(?:fracture|injur)",
     re.IGNORECASE,
 )
 _PLACE = re.compile(
