@@ -264,6 +264,13 @@ _NOT_TRAUMATIC = frozenset(
     for w in ("pathological", "pathologic", "osteoporotic", "osteoporosis", "fragility", "insufficiency")
 )
 NOT_DEFAULT_PENALTY = 0.25
+# ... and a fracture's nontraumatic main terms ("Fracture, pathological", "Fracture, nontraumatic") need a
+# word that says why the bone broke: "hip fracture" alone is traumatic (Fracture, traumatic, hip), whatever
+# site the pathological term lists too.
+_NONTRAUMATIC_ROOTS = frozenset(word_key(w) for w in ("pathological", "nontraumatic"))
+_SAYS_NONTRAUMATIC = _NOT_TRAUMATIC | frozenset(
+    word_key(w) for w in ("nontraumatic", "stress", "atypical", "spontaneous", "due")
+)
 
 
 # A site subterm's generic word ("hand joint", "lumbar region", "distal end"): a mention naming the site says
@@ -806,8 +813,11 @@ class IndexWalker:
         score = mention.credit(used, state.half) - 0.01 * state.hops - state.penalty - ALIAS_PENALTY * aliased
         if beside:  # an entry that names the site wins ("gastric ulcer with bleeding": Ulcer, stomach, ...)
             score -= SITE_BESIDE_PENALTY
-        if _NOT_TRAUMATIC & mention.words and "traumat" in content_keys(node.path[0]):
+        root_words = content_keys(node.path[0])
+        if _NOT_TRAUMATIC & mention.words and "traumat" in root_words:
             score -= NOT_DEFAULT_PENALTY  # "fragility fracture", "osteoporotic fracture": not the default
+        elif _NONTRAUMATIC_ROOTS & root_words and not _SAYS_NONTRAUMATIC & mention.words:
+            score -= NOT_DEFAULT_PENALTY
         old = found.get(full)
         if (
             old is None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from assistant.suggest.abbreviations import expand_text
+from assistant.suggest.injury_words import mechanism_tail
 from assistant.suggest.text import DIABETES_WORDS, DIAGNOSTIC_SUFFIXES
 
 # A chunk that starts with a plan or order verb is the plan, not a problem ("increase metformin",
@@ -185,8 +186,9 @@ def without_sizes(query: str) -> str:
 
 def searched_length(text: str) -> int:
     """How much of a condition chunk is searched: without a trailing treatment ("on lisinopril"), a
-    neutral status ("well controlled") or a measuring bracket ("(BMI 30-39.9)")."""
-    end = treatment_tail(text) or len(text)
+    neutral status ("well controlled"), a measuring bracket ("(BMI 30-39.9)") or the mechanism told after an
+    injury ("strain after lifting a box")."""
+    end = treatment_tail(text) or mechanism_tail(text) or len(text)
     remark = _MEASURE_REMARK.search(text, 0, end)
     if remark is not None and remark.start() > 0:
         end = remark.start()
@@ -350,7 +352,10 @@ _RHYTHM_RE = re.compile(
 _SCREENING_TAIL = re.compile(
     r"\b(?:screening|screen|tests?|testing|serolog\w*|titers?)\s+"
     r"(?:drawn|ordered|sent|obtained|collected|done|pending|today|negative|normal|nonreactive|non-reactive)"
-    r"(?:\s+today)?\W*$",
+    r"(?:\s+today)?\W*$|"
+    # the screen's result as a value ("anemia screen Hgb 10.8", "lead screen: 2"): what the physician
+    # concludes from it is written apart
+    r"\b(?:screening|screen)\s*[:-]?\s*(?:[a-z][a-z0-9]*\s*[:=]?\s*)?[<>]?\d+(?:\.\d+)?\s*(?:[a-z/%]+)?\W*$",
     re.IGNORECASE,
 )
 
@@ -373,12 +378,18 @@ _VACCINE_WORDS = re.compile(
 )
 
 
+# A line labelled with the vaccines ("Vaccines: MMR, varicella, Hep A"): its items are vaccines, not diseases.
+VACCINE_LABEL = re.compile(
+    r"^\s*(?:vaccines?|vaccinations?|immuni[sz]ations?|shots|vax)(?:\s+(?:given|today|administered))?\s*:",
+    re.IGNORECASE,
+)
+
+
 def vaccine_in_list_given(chunk: str, sentence: str) -> bool:
     """Is ``chunk`` a bare disease name listed among vaccines given in ``sentence``?"""
-    return (
-        _VACCINE_NAME.match(chunk.strip(" \t-*#•>")) is not None
-        and _VACCINE_GIVEN.search(sentence) is not None
-        and _VACCINE_WORDS.search(sentence) is not None
+    return _VACCINE_NAME.match(chunk.strip(" \t-*#•>")) is not None and (
+        (_VACCINE_GIVEN.search(sentence) is not None and _VACCINE_WORDS.search(sentence) is not None)
+        or VACCINE_LABEL.match(sentence) is not None
     )
 
 

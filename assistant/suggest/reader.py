@@ -208,6 +208,17 @@ _NOW_CLAUSE = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_GAP = re.compile(r",\s*(?:and\s+|so\s+)?$", re.IGNORECASE)
+# "Status post" is said of a procedure or an event: past a list's comma it goes on over more of them ("s/p
+# CABG, PCI"), not over the conditions listed next ("s/p PCI 2020, HTN, OSA on CPAP").
+_STATUS_POST_TRIGGER = re.compile(r"s/p|status\s+post", re.IGNORECASE)
+_PROCEDURE_OR_EVENT = re.compile(
+    r"\w+(?:ectomy|otomy|ostomy|plasty|pexy|rrhaphy|scopy|lysis)\b|\b(?:repair|replacement|transplant\w*|"
+    r"resection|excision|ablation|fusion|amputation|bypass|cabg|pci|stent\w*|tavr|tavi|angioplasty|chemo\w*|"
+    r"radiation|xrt|surgery|procedure|implant\w*|pacemaker|icd|tka|tha|tkr|thr|orif|c-?section|delivery|svd|"
+    r"biopsy|cath\w*|appy|chole|i&d|debridement|embolization|lithotripsy|turp|ralp|mi|cva|stroke|tia|fall|"
+    r"mvc|mva|trauma|arrest|injury|fracture|fx)\b",
+    re.IGNORECASE,
+)
 _SUBJECT = re.compile(rf"\s*{SUBJECTS}", re.IGNORECASE)
 # "severe without psychotic features, with suicidal ideation": a "with" clause after the comma is said.
 _WITH_CLAUSE = re.compile(r"\s*with\b", re.IGNORECASE)
@@ -238,6 +249,8 @@ _CHUNK_SPLIT = re.compile(
     # a bracketed list of results read normal ("anemia (iron, B12, folate nl)"): each test is its own chunk
     r"\s\((?=[^()]*\b(?:nl|normal|wnl|negative|neg|unremarkable)\))|"
     r"\b(?:presents?|presented|presenting|complains?|complaining|admitted|came\s+in)\s+(?:(?:with|of|for)\b|w/)|"
+    # the patient named before the condition ("Pt w/ Alzheimer dementia", "resident with COPD")
+    r"\b(?:pt|patient|resident)\s+(?:w/|with\b|has\b)|"
     r"\bc/o\b|"
     # An acute condition on a chronic one is two conditions ("AKI on CKD 3a", "pneumonia on top of COPD");
     # "acute on chronic" is one qualifier and stays whole.
@@ -419,6 +432,13 @@ _DATED_ADMISSION = re.compile(
     r"(?:with|w/|for)\s*$",
     re.IGNORECASE,
 )
+# Polyps found at a colonoscopy the sentence dates ("Colonoscopy 2019: 3 tubular adenomas removed",
+# "screening colonoscopy 2022 w/ 2 adenomas") were taken out then: a history (Index: History, personal,
+# neoplasm, benign, colon polyp).
+_DATED_COLONOSCOPY = re.compile(
+    r"\bcolonoscop\w*\s+(?:in\s+|on\s+)?(?:\d{1,2}/(?:\d{1,2}/)?)?(?:19|20)\d\d\b[^.;]*$", re.IGNORECASE
+)
+_POLYP = re.compile(r"\b(?:polyps?|adenomas?|adenomatous|polypoid)\b", re.IGNORECASE)
 # A hospital stay the sentence places in the past, just before the episode it was for ("seen after a recent
 # admission for COPD exacerbation", "hospitalized 2 wks ago for an asthma flare"): that stay's episode.
 _AGO = r"\d+\s*(?:d|days?|wks?|weeks?|mo|mos|months?)\s+ago"
@@ -940,6 +960,13 @@ def _scope_flags(sentence: str, chunk_start: int, chunk_end: int) -> tuple[dict[
                     continue
                 if key != "negated" and len(between.split()) > 12:
                     continue
+                if (
+                    key == "history"
+                    and _STATUS_POST_TRIGGER.fullmatch(m.group(0).strip())
+                    and "," in between
+                    and not _PROCEDURE_OR_EVENT.search(sentence, chunk_start, chunk_end)
+                ):
+                    continue
             flags[key] = True
             triggers.append(f"{key}:{m.group(0).strip().lower()}")
     for m, key in [(m, "negated") for m in found[4]] + [(m, "uncertain") for m in found[5]]:
@@ -1322,6 +1349,9 @@ def _make(
     if not flags["history"] and _DATED_ADMISSION.search(sentence[:c_start]):
         flags["history"] = True  # "HIV dx 2017 when admitted w/ PCP pneumonia": that admission's condition
         triggers.append("history:dated admission")
+    if not flags["history"] and _POLYP.search(text) and _DATED_COLONOSCOPY.search(sentence[:c_start]):
+        flags["history"] = True
+        triggers.append("history:dated colonoscopy")
     cue = None if flags["history"] else history_cue(sentence, text)
     if cue:
         flags["history"] = True

@@ -19,6 +19,7 @@ TITLES = {
     "N39.0": "Urinary tract infection, site not specified",
     "R05.9": "Cough, unspecified",
     "I10": "Essential (primary) hypertension",
+    "B96.20": "Unspecified Escherichia coli [E. coli] as the cause of diseases classified elsewhere",
 }
 CATALOG = CodeCatalog({"codes": {c: [ICD, t, True, c[:3], "code"] for c, t in TITLES.items()}})
 
@@ -107,3 +108,30 @@ def test_a_follow_up_of_a_current_condition_is_that_condition_s_visit() -> None:
     }
     completed_treatment_follow_up(picks, NoteContext(note=note, search=_search), catalog)
     assert sorted(c for c, p in picks.items() if p.final) == ["M81.0", "Z87.310"]
+
+
+def test_a_visit_after_discharge_follows_up_an_infection_told_with_its_organism() -> None:
+    note = (
+        "Post-discharge visit. Was admitted last week for an E. coli urinary tract infection, treated with "
+        "IV ceftriaxone.\nA/P: urinary tract infection from E. coli - resolved, antibiotics completed."
+    )
+    start = note.index("E. coli")
+    picks = {
+        "N39.0": Pick("N39.0", 0.8, True, [Mention(start - 3, start + 30, "x", "urinary tract infection")]),
+        "B96.20": Pick("B96.20", 0.7, True, [Mention(start, start + 7, "E. coli", "E. coli")]),
+    }
+    completed_treatment_follow_up(picks, NoteContext(note=note, search=_search), CATALOG)
+    assert sorted(c for c, p in picks.items() if p.final) == ["Z09", "Z87.440"]
+
+
+def test_a_visit_that_is_no_follow_up_keeps_the_infection() -> None:
+    note = "New patient. Urinary tract infection - resolved after antibiotics completed."
+    assert _run(note, {"N39.0": "urinary tract infection"}) == ["N39.0"]
+
+
+def test_a_plan_to_follow_up_and_another_problem_s_course_end_no_condition() -> None:
+    note = (
+        "ED - Impression: acute pneumonia, left lower lobe; fever 38.9 resolved w/ acetaminophen. "
+        "Plan doxycycline, PCP f/u 2-3 days."
+    )
+    assert _run(note, {"J18.9": "pneumonia"}) == ["J18.9"]

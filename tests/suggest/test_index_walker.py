@@ -284,6 +284,13 @@ def test_laterality_and_seventh_character_from_the_mention(walker: IndexWalker) 
     assert codes.index("S52.90XA") == 0
 
 
+def test_a_fracture_said_without_its_cause_is_far_from_the_pathological_term(walker: IndexWalker) -> None:
+    hits = {h.code: h.score for h in walker.walk("distal radius fracture")}
+    said = {h.code: h.score for h in walker.walk("pathological fracture of the radius")}
+    assert hits["S52.50"] - hits["M84.43"] >= 0.25  # not a qualifier's cost only: a reason never given
+    assert said["M84.43"] > said.get("S52.50", 0.0)
+
+
 def test_see_and_see_also_are_followed(walker: IndexWalker) -> None:
     code, path = top(walker, "allergic cystitis")
     assert code == "N30.80" and path.endswith("specified type NEC -> N30.80")

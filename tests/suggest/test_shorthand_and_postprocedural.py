@@ -92,7 +92,7 @@ def test_erectile_dysfunction_after_a_pelvic_procedure_is_the_indexs_postoperati
         ("Hashimoto's", "Hashimoto's thyroiditis"),
         # the eponym's own noun already said: unchanged
         ("Bell's palsy, left", "Bell's palsy, left"),
-        ("Alzheimer's dementia", "Alzheimer's dementia"),
+        ("Meniere's disease", "Meniere's disease"),
     ],
 )
 def test_an_eponym_said_alone_in_the_possessive_names_its_condition(text: str, expanded: str) -> None:

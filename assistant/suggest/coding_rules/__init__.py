@@ -39,6 +39,7 @@ from assistant.suggest.coding_rules.neoplasm_pain import neoplasm_related_pain
 from assistant.suggest.coding_rules.obstruction import stone_with_hydronephrosis
 from assistant.suggest.coding_rules.partners import add_partners
 from assistant.suggest.coding_rules.poisoning_class import class_word_poisoning
+from assistant.suggest.coding_rules.polyp_history import polyp_history
 from assistant.suggest.coding_rules.postprocedural import (
     postmastectomy_lymphedema,
     postprocedural_erectile_dysfunction,
@@ -59,6 +60,7 @@ from assistant.suggest.coding_rules.pregnancy import (
 )
 from assistant.suggest.coding_rules.pregnancy_bleeding import bleeding_in_pregnancy
 from assistant.suggest.coding_rules.prenatal import prenatal_supervision
+from assistant.suggest.coding_rules.prostate_symptoms import prostate_with_symptoms
 from assistant.suggest.coding_rules.recent_infarction import recent_infarction
 from assistant.suggest.coding_rules.removed_organ import removed_organ
 from assistant.suggest.coding_rules.respiratory_failure import both_kinds_of_respiratory_failure
@@ -69,6 +71,7 @@ from assistant.suggest.coding_rules.strep_throat import streptococcal_throat
 from assistant.suggest.coding_rules.stroke_sequela import stated_sequelae, stroke_sequelae
 from assistant.suggest.coding_rules.symptoms import drop_integral_symptoms
 from assistant.suggest.coding_rules.tobacco import tobacco_status
+from assistant.suggest.coding_rules.traumatic_fracture import traumatic_fracture
 from assistant.suggest.coding_rules.underdosing import underdosing
 from assistant.suggest.patient import PatientFacts, read_demographics, resolve_patient
 from assistant.suggest.schemas import SuggestRequest
@@ -121,6 +124,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     rheumatoid_kind(picks, ctx, catalog)
     alcohol_induced(picks, ctx, catalog)
     stone_with_hydronephrosis(picks, ctx, catalog)
+    prostate_with_symptoms(picks, ctx, catalog)
     copd_with_lower_respiratory_infection(picks, ctx, catalog)
     dementia_in_other_diseases(picks, ctx, catalog)
     dementia_of_the_disease(picks, ctx, catalog)
@@ -137,10 +141,12 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     outcome_of_delivery(picks, ctx, catalog)
     delivery_only_at_delivery(picks, ctx, catalog)
     prenatal_supervision(picks, ctx, catalog)
+    traumatic_fracture(picks, ctx, catalog)
     injury_rules(picks, ctx, catalog)
     fragility_fracture(picks, ctx, catalog)
     drop_integral_symptoms(picks, ctx, catalog)
     removed_organ(picks, ctx, catalog)
+    polyp_history(picks, ctx, catalog)
     lymphoma_of_multiple_sites(picks, ctx, catalog)
     neoplasm_related_pain(picks, ctx, catalog)
     chronic_site_pain(picks, ctx, catalog)

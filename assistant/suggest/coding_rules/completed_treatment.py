@@ -16,9 +16,13 @@ from assistant.suggest.types import Pick
 
 FOLLOW_UP_AFTER_TREATMENT = "Z09"
 HISTORY_OF_DISEASE = ("Z86", "Z87")
+ORGANISMS = ("B95", "B96", "B97")
 # The visit is a follow-up (its first lines say so), not a plan for one ("f/u in 2 weeks").
 _FOLLOW_UP_VISIT = re.compile(
-    r"\b(?:follow[- ]?up|f/u|re-?check|re-?evaluation)\b(?!\s+(?:in|with|after|prn)\b)", re.IGNORECASE
+    r"(?<!pcp )\b(?:follow[- ]?up|f/u|re-?check|re-?evaluation)\b"
+    r"(?!\s+(?:in|with|after|prn|next|one|two|\d))|"
+    r"\bpost[- ]?(?:hospital(?:ization)?|discharge)\b|\btransitional\s+care\b|\bTCM\b",
+    re.IGNORECASE,
 )
 _OVER = re.compile(
     r"\b(?:resolved|cleared|healed|recovered|gone|"
@@ -40,7 +44,9 @@ _NO_TREATMENT = re.compile(
     r"\bspontaneous(?:ly)?\b|\bon\s+(?:its|his|her)\s+own\b",
     re.IGNORECASE,
 )
-_SENTENCE = re.compile(r"[^.!?\n]+")
+# A sentence (or ";" clause) ends at . ; ! ? or a line break, not inside a genus's initial ("E. coli",
+# "H. pylori") or a number ("39.2").
+_SENTENCE = re.compile(r"(?:[^.;!?\n]|(?<=\b[A-Z])\.(?=[ \t]+[a-z])|\.(?=\d))+")
 _HISTORY_WORDS = frozenset(tokens("personal history of other"))
 _GENERIC = QUALIFIERS | frozenset(tokens("not specified"))
 
@@ -92,6 +98,7 @@ def completed_treatment_follow_up(picks: dict[str, Pick], ctx: NoteContext, cata
     if not any(over):
         return
     resolved = False
+    ended: set[tuple[int, int]] = set()
     for pick in [p for p in picks.values() if p.final and catalog.system(p.code) == "ICD-10-CM"]:
         history = pick.code.startswith(HISTORY_OF_DISEASE)
         if pick.code[0] == "Z" and not history:
@@ -105,6 +112,7 @@ def completed_treatment_follow_up(picks: dict[str, Pick], ctx: NoteContext, cata
                 pick,
                 "treated and resolved: not current at a follow-up after completed treatment (I.C.21.c.8)",
             )
+            ended |= {(m.start, m.end) for m in pick.mentions}
         if pick.code[0] == "R" or not treated:  # a symptom gone, or a condition gone untreated: no follow-up
             continue
         code = None if history else _history_code(pick, words, ctx, catalog)
@@ -112,6 +120,7 @@ def completed_treatment_follow_up(picks: dict[str, Pick], ctx: NoteContext, cata
             why = "personal history of the condition treated and resolved, beside Z09 (I.C.21.c.8)"
             add_pick(picks, catalog, code, pick.score, pick.mentions[:1], why)
         resolved = True
+    _organisms_of_ended(picks, ended)
     if not resolved or _current_condition_followed(picks, visit.start()):
         return
     for other in [p for p in picks.values() if not p.final and p.code.startswith(HISTORY_OF_DISEASE)]:
@@ -125,3 +134,12 @@ def completed_treatment_follow_up(picks: dict[str, Pick], ctx: NoteContext, cata
         [ctx.mention(visit.start(), visit.end())],
         why,
     )
+
+
+def _organisms_of_ended(picks: dict[str, Pick], ended: set[tuple[int, int]]) -> None:
+    """The organism of an infection treated and resolved (B95-B97, "use additional code"), read inside its
+    words, goes with it."""
+    for pick in picks.values():
+        inside = [any(a <= m.start and m.end <= b for a, b in ended) for m in pick.mentions]
+        if pick.final and pick.code.startswith(ORGANISMS) and inside and all(inside):
+            demote(pick, "the organism of an infection treated and resolved (I.C.21.c.8)")

@@ -23,6 +23,7 @@ from assistant.suggest.coding_rules.contraception import contraceptive_surveilla
 from assistant.suggest.coding_rules.hcpcs_gate import documents_service
 from assistant.suggest.coding_rules.infection_screening import infection_screening
 from assistant.suggest.coding_rules.treatment_visits import treatment_visits
+from assistant.suggest.not_coded import VACCINE_LABEL
 from assistant.suggest.reader import BACKGROUND_SECTIONS
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.text import tokens
@@ -100,9 +101,10 @@ SCREENING: tuple[tuple[str, str], ...] = (
 )
 # A screening that is ordered, due or already a diagnosis is not this encounter's screening.
 _NOT_THIS_SCREENING = re.compile(
-    r"\b(?:history of|h/o|hx|diagnosed|positive|order\w*|referr\w*|schedul\w*|due|recommend\w*|next)\b",
+    r"\b(?:history of|h/o|hx|diagnosed|positive|order\w*|referr\w*|schedul\w*|due|recommend\w*|next)\b|"
+    r"\b(?:19|20)\d\d\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b(?:last|prior|previous)\s+(?:screening\s+)?colonoscopy\b",
     re.IGNORECASE,
-)
+)  # a screening dated ("colonoscopy 2022") was done at another visit
 # Medicare's annual wellness visit: a preventive visit whose reason is itself.
 _WELLNESS_VISIT = re.compile(r"\b(?-i:AWV)\b|\bannual\s+wellness\b", re.IGNORECASE)
 COUNSELING: tuple[tuple[str, str], ...] = (
@@ -480,19 +482,36 @@ _NOT_THIS_VISIT = re.compile(
 )
 
 
+# A vaccine line's status that says nothing was given now ("Immunizations: UTD", "Vaccines: reviewed").
+_LIST_STATUS = re.compile(
+    r"\b(?:utd|up\s+to\s+date|current|reviewed|deferred|held|none|complete\w*|series|missed|delinquent|"
+    r"overdue|behind|not\s+given)\b",
+    re.IGNORECASE,
+)
+
+
 def _given_here(line: str, m: re.Match[str]) -> bool:
-    """The vaccine named at ``m`` was given at this visit (not declined, due, planned or given before)."""
+    """The vaccine named at ``m`` was given at this visit (not declined, due, planned or given before); a
+    line labelled with the vaccines lists those given ("Vaccines: MMR, varicella")."""
     sentence = _sentence_at(line, m.start())
     if _GIVEN_TODAY.match(line[m.end() :]) is not None:
         return True
     if _NOT_THIS_VISIT.search(sentence):
         return False
+    if (
+        VACCINE_LABEL.match(sentence)
+        and not _LIST_STATUS.search(sentence)
+        and not _PAST_SERIES.search(sentence)
+    ):
+        return True
     return documents_service(sentence) and not _PAST_SERIES.search(sentence)
 
 
 def immunization(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     """Z23 for a vaccine given; any of a line's vaccine words may be the given one ("Vaccine visit. ...
-    hepatitis B vaccine dose #2 given today")."""
+    hepatitis B vaccine dose #2 given today"). A given vaccine named by its disease ("HPV #2 given") is no
+    mention of that disease."""
+    _vaccine_names(picks, ctx)
     for line_match in re.finditer(r"[^\n]+", ctx.note):
         line = line_match.group(0)
         m = next(
@@ -510,6 +529,24 @@ def immunization(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog)
                 "vaccine administered at this encounter (guideline I.C.21.c.2: Z23)",
             )
             return
+
+
+def _vaccine_names(picks: dict[str, Pick], ctx: NoteContext) -> None:
+    given = [
+        (line.start() + v.start(), line.start() + v.end())
+        for line in re.finditer(r"[^\n]+", ctx.note)
+        for v in _IMMUNIZATION.finditer(line.group(0))
+        if not _is_a_test(line.group(0), v) and _given_here(line.group(0), v)
+    ]
+    if not given:
+        return
+    for pick in picks.values():
+        if (
+            pick.final
+            and pick.mentions
+            and all(any(a <= m.start and m.end <= b for a, b in given) for m in pick.mentions)
+        ):
+            demote(pick, "the name of a vaccine given at this visit, not the disease (I.C.21.c.2: Z23)")
 
 
 # A malignancy or carcinoma in situ coded as current, or an antineoplastic treatment encounter.

@@ -16,7 +16,12 @@ import re
 
 from assistant.suggest import seventh
 from assistant.suggest.coding_rules.context import NoteContext, add_pick, demote
-from assistant.suggest.coding_rules.transport import CAR_OCCUPANT_PREFIXES, car_occupant_query
+from assistant.suggest.coding_rules.transport import (
+    CAR_OCCUPANT_PREFIXES,
+    car_occupant_query,
+    pedal_cycle_fall,
+)
+from assistant.suggest.injury_words import FALL_OR_BLOW
 from assistant.suggest.injury_words import MECHANISM as _MECHANISM
 from assistant.suggest.reader import clean_query
 from assistant.suggest.store import CodeCatalog
@@ -354,6 +359,29 @@ def fall_code(sentence: str) -> str | None:
     return code
 
 
+# A strain from lifting: External Cause Index "Lifting, heavy objects" / "Lifting, weights" X50.0
+# (overexertion from strenuous movement or load); a lift with a fall or a blow is that fall's or blow's.
+_LIFTING = re.compile(r"\b(?:lift(?:ing|ed|s)?|picking\s+up|picked\s+up)\b(?!\s+(?:device|machine))", re.I)
+# ... by the patient: a child lifted or swung by a parent's hands, or lifting the plan forbids, is not.
+_LIFTED_BY_OTHERS = re.compile(
+    r"\b(?:father|mother|dad|mom|parent|sibling|brother|sister|someone|caregiver|nurse|avoid\w*|no\s+heavy)\b"
+    r"[^.;]{0,20}\b(?:lift\w*|picked\s+up|picking\s+up|swung)|"
+    r"\b(?:lift\w*|picked\s+up|swung)\s+(?:the\s+)?(?:him|her|child|baby|toddler|infant)\b|\bby\s+the\s+(?:hands?|arms?|wrists?)\b",
+    re.I,
+)
+
+
+def overexertion_code(sentence: str) -> str | None:
+    """X50.0XXA for an injury from lifting told in ``sentence`` with no fall or blow; None for any other."""
+    if (
+        not _stated(_LIFTING, sentence)
+        or _stated(FALL_OR_BLOW, sentence)
+        or _LIFTED_BY_OTHERS.search(sentence)
+    ):
+        return None
+    return "X50.0XXA"
+
+
 def _not_this_encounter(picks: dict[str, Pick], catalog: CodeCatalog, char: str) -> None:
     """External-cause codes only beside an injury or poisoning (I.C.20); place, activity and status only
     at the initial encounter (I.C.20.b, c, k)."""
@@ -390,6 +418,10 @@ def external_causes(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatal
             prefixes = TRANSPORT_PREFIXES if _VEHICLE.search(how) else ACCIDENT_PREFIXES
         riding = prefixes == TRANSPORT_PREFIXES and _RIDING.search(how)
         fall = fall_code(how) if prefixes != ASSAULT_PREFIXES and not riding else None
+        if prefixes == TRANSPORT_PREFIXES:
+            fall = pedal_cycle_fall(how) or fall
+        elif prefixes == ACCIDENT_PREFIXES:
+            fall = fall or overexertion_code(how)
         cause = _with_character(catalog, fall, char) if fall and fall in catalog else None
         crash = car_occupant_query(how) if prefixes == TRANSPORT_PREFIXES else None
         if cause is None and crash is not None:

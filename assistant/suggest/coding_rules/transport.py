@@ -64,3 +64,28 @@ def car_occupant_query(text: str) -> str | None:
         return None
     where = "nontraffic" if _NONTRAFFIC.search(text) and not _TRAFFIC.search(text) else "traffic"
     return f"car {role.group('role').lower()} injured in collision with {other} in {where} accident"
+
+
+# A fall from a bicycle the rider was on, no other party (V18 includes "fall or thrown from pedal cycle
+# (without antecedent collision)"): External Cause Index "Accident, transport, pedal cyclist, noncollision
+# accident" V18.9, "…, nontraffic" V18.2; the rider's role is left unspecified as the Index's main line is.
+_CYCLE = r"(?:bike|bicycle|pedal\s+cycle)"
+_CYCLE_FALL = re.compile(
+    rf"\b(?:fell|falls?|fallen|falling|thrown|flipped|crashed|wiped\s+out)\b[^.;]{{0,30}}?"
+    rf"\b(?:off|from|over)\s+(?:of\s+)?(?:his\s+|her\s+|their\s+|the\s+|a\s+|my\s+)?{_CYCLE}|"
+    rf"\bover\s+(?:the\s+)?handlebars\b|\b{_CYCLE}\s+(?:accident|crash|wreck|fall)\b",
+    re.IGNORECASE,
+)
+_CYCLE_HIT = re.compile(
+    r"\b(?:hit|struck|clipped|collided|collision|car|vehicle|truck|suv|van|bus|motorcycle|pedestrian)\b",
+    re.IGNORECASE,
+)
+
+
+def pedal_cycle_fall(text: str) -> str | None:
+    """V18.9XXA (traffic, the default) or V18.2XXA (nontraffic) for a fall from a bicycle with no collision
+    told in ``text``; None for any other."""
+    fell = next((m for m in _CYCLE_FALL.finditer(text) if not _DENIED.search(text[: m.start()])), None)
+    if fell is None or _CYCLE_HIT.search(text):
+        return None
+    return "V18.2XXA" if _NONTRAFFIC.search(text) and not _TRAFFIC.search(text) else "V18.9XXA"
