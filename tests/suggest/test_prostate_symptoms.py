@@ -46,7 +46,12 @@ def test_a_urinary_symptom_named_with_the_hyperplasia_is_its_with_sibling(
 
 @pytest.mark.parametrize(
     ("text", "side"),
-    [("h/o lung cancer R s/p lobectomy", "right"), ("breast mass L, 1.5 cm", "left")],
+    [
+        ("h/o lung cancer R s/p lobectomy", "right"),
+        ("breast mass L, 1.5 cm", "left"),
+        ("carotid stenosis R 70%", "right"),  # the side before its measure
+        ("thyroid nodule L 1.4 cm", "left"),
+    ],
 )
 def test_a_side_letter_after_a_cancer_or_a_mass_is_its_side(text: str, side: str) -> None:
     assert side in expand_text(text)
