@@ -114,7 +114,9 @@ _WEEKS_RE = re.compile(
     # pregnancy)
     rf"|\b(?:at|IUP)\s+~?(?P<d>\d{{1,2}}){_FRACTION}(?:\s*(?:weeks?|wks?)|w)\b"
     r"|\b(?P<e>\d{1,2})[- ]?(?:weeks?|wks?)\s+(?:visit|OB|prenatal|check)\b"
-    r"|\b(?:OB|prenatal|antenatal)\s+(?:visit|f/u|follow-up)\W{1,3}(?P<f>\d{1,2})\s*(?:weeks?|wks?)\b",
+    r"|\b(?:OB|prenatal|antenatal)\s+(?:visit|f/u|follow-up)\W{1,3}(?P<f>\d{1,2})\s*(?:weeks?|wks?)\b"
+    # "Pregnant 8 wks", "pregnant, at 12 weeks"
+    rf"|\bpregnant\W{{0,3}}(?:at\s+)?~?(?P<g>\d{{1,2}}){_FRACTION}\s*(?:weeks?|wks?|w)\b",
     re.IGNORECASE,
 )
 
@@ -197,7 +199,7 @@ def read_demographics(note: str) -> NoteDemographics:
         if wm and _POSTPARTUM_NOTE.search(note) and not any(wm.group("a", "b", "c")):
             wm = None  # "CBC at the 6-wk visit" after a delivery is the postpartum visit, not a gestation
         if wm:
-            value = int(next(g for g in wm.group("a", "b", "c", "d", "e", "f") if g))
+            value = int(next(g for g in wm.group("a", "b", "c", "d", "e", "f", "g") if g))
             if 1 <= value <= 45:
                 weeks, weeks_span = value, Span(wm.start(), wm.end())
     if preg is not None and sex == "U":

@@ -88,6 +88,8 @@ _SECTION_HEADERS: list[tuple[str, str]] = [
         "exam",
     ),
     (r"medications?|meds|allergies", "meds"),
+    # the setting's name as a note's opening label ("ED: chest wall contusion after MVC", "ER note:")
+    (r"(?:ed|er|urgent\s+care)(?:\s+(?:note|visit))?(?=\s*:)", "body"),
 ]
 _NO_LOOKAHEAD = re.compile(r"\(\?=[^()]*\)")
 _HEADER_RE = re.compile(
