@@ -561,6 +561,13 @@ _ANOTHER_PERSONS = re.compile(
     r"\b(?:partner|wife|husband|spouse|boyfriend|girlfriend|fianc[eé]e?|roommate|coworker|co-worker)['’]s\b",
     re.IGNORECASE,
 )
+# The biting animal's vaccination ("Rabies: dog vaccinated, observe 10 d"): the animal's status, not the
+# patient's disease or immunization.
+ANIMAL_VACCINATION = re.compile(
+    r"\b(?:dog|dogs|cat|cats|animal|pet|puppy|kitten|bat|raccoon|fox|skunk|horse|ferret)(?:['’]s)?\b"
+    r"[^.;]{0,25}?\b(?:vaccinated|immunized|vaccines?|vax|shots?|rabies\s+vaccine)\b",
+    re.IGNORECASE,
+)
 
 
 # A structure measured on imaging ("TVUS: endometrial stripe 11 mm", "cervical length 3.2 cm"): a value.
@@ -598,7 +605,7 @@ def why_not_coded(chunk: str) -> str | None:
         return "immunization given"
     if _ADMIN_RE.search(text):
         return "administrative"
-    if _ANOTHER_PERSONS.search(text):
+    if _ANOTHER_PERSONS.search(text) or ANIMAL_VACCINATION.search(text):
         return "another person's"
     if _VITAL_RE.match(text):
         return "vitals or labs"

@@ -5,8 +5,13 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.suggest.abbreviations import expand_text
+from assistant.suggest.coding_rules.context import NoteContext
+from assistant.suggest.coding_rules.encounters import _GENERAL_EXAM, immunization
 from assistant.suggest.patient import read_demographics
 from assistant.suggest.reader import read_note
+from assistant.suggest.store import CodeCatalog
+from assistant.suggest.types import Pick
 
 
 @pytest.mark.parametrize(("note", "weeks"), [("Pregnant 9 wks, nausea.", 9), ("pregnant, at 14 weeks", 14)])
@@ -29,3 +34,38 @@ def test_the_setting_named_as_the_opening_label_is_no_word_of_the_condition(note
 def test_ed_inside_an_assessment_is_still_the_condition() -> None:
     queries = [m.query for m in read_note("Seen today.\nA: ED: on sildenafil. HTN.")]
     assert "erectile dysfunction" in queries
+
+
+def test_the_biting_animal_s_vaccination_is_neither_disease_nor_immunization() -> None:
+    read = {
+        m.text: m.not_coded for m in read_note("Cat bite L forearm. Rabies: cat vaccinated, observe 10 d.")
+    }
+    assert read["Rabies: cat vaccinated"] == "another person's"
+    catalog = CodeCatalog(
+        {"codes": {"Z23": ["ICD-10-CM", "Encounter for immunization", True, "Z23", "code"]}}
+    )
+    for note, given in (
+        ("Cat bite L forearm.\nRabies: cat vaccinated, observe.", False),
+        ("Cat bite L forearm.\nRabies vaccine and RIG given today.", True),
+    ):
+        picks: dict[str, Pick] = {}
+        immunization(picks, NoteContext(note=note, age=30), catalog)
+        assert ("Z23" in picks) is given
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("anaphylaxis after eating peanuts", "food, peanuts"),
+        ("anaphylactic reaction to shellfish", "food, shellfish"),
+        ("peanut allergy, carries EpiPen", "peanut allergy"),  # an allergy named alone: its status code
+    ],
+)
+def test_a_food_named_with_anaphylaxis_is_the_index_s_food(text: str, said: str) -> None:
+    assert said in expand_text(text)
+
+
+def test_a_well_visit_named_alone_is_the_routine_exam() -> None:
+    assert _GENERAL_EXAM.search("Well visit, 6yo. Healthy.") is not None
+    assert _GENERAL_EXAM.search("Well-check for a 2 mo girl.") is not None
+    assert _GENERAL_EXAM.search("Wells score 2, low risk for PE.") is None

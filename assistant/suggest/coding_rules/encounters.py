@@ -23,7 +23,7 @@ from assistant.suggest.coding_rules.contraception import contraceptive_surveilla
 from assistant.suggest.coding_rules.hcpcs_gate import documents_service
 from assistant.suggest.coding_rules.infection_screening import infection_screening
 from assistant.suggest.coding_rules.treatment_visits import treatment_visits
-from assistant.suggest.not_coded import VACCINE_LABEL
+from assistant.suggest.not_coded import ANIMAL_VACCINATION, VACCINE_LABEL
 from assistant.suggest.reader import BACKGROUND_SECTIONS
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.text import tokens
@@ -36,7 +36,7 @@ _GENERAL_EXAM = re.compile(
     r"health maintenance|complete)(?:\s+(?:wellness|preventive|health|gyn\w*|well[- ]woman))?\s+"
     r"(?:physical|exam\w*|visit|"
     r"check[- ]?up|care visit)|"
-    r"\b(?:physical exam(?:ination)? for|annual physical|well[- ]child|WCC|"
+    r"\b(?:physical exam(?:ination)? for|annual physical|well[- ]child|well[- ](?:visit|exam|check|baby)|WCC|"
     r"\d+[- ](?:month|year) (?:well|WCC))\b|"
     # Medicare's initial preventive physical examination ("Welcome to Medicare visit", "IPPE")
     r"\bwelcome[- ]to[- ]medicare\s+(?:visit|exam\w*|physical)|\binitial preventive physical exam\w*|"
@@ -494,6 +494,8 @@ def _given_here(line: str, m: re.Match[str]) -> bool:
     """The vaccine named at ``m`` was given at this visit (not declined, due, planned or given before); a
     line labelled with the vaccines lists those given ("Vaccines: MMR, varicella")."""
     sentence = _sentence_at(line, m.start())
+    if ANIMAL_VACCINATION.search(sentence):
+        return False  # the biting animal's vaccines
     if _GIVEN_TODAY.match(line[m.end() :]) is not None:
         return True
     if _NOT_THIS_VISIT.search(sentence):
