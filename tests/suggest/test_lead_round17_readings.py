@@ -7,7 +7,8 @@ import pytest
 
 from assistant.suggest.abbreviations import expand_text
 from assistant.suggest.coding_rules.context import NoteContext
-from assistant.suggest.coding_rules.encounters import _GENERAL_EXAM, immunization
+from assistant.suggest.coding_rules.encounters import _EXAM_REASON, _GENERAL_EXAM, immunization
+from assistant.suggest.coding_rules.postprocedural import _AFTER_PROCEDURE
 from assistant.suggest.patient import read_demographics
 from assistant.suggest.reader import read_note
 from assistant.suggest.store import CodeCatalog
@@ -69,3 +70,23 @@ def test_a_well_visit_named_alone_is_the_routine_exam() -> None:
     assert _GENERAL_EXAM.search("Well visit, 6yo. Healthy.") is not None
     assert _GENERAL_EXAM.search("Well-check for a 2 mo girl.") is not None
     assert _GENERAL_EXAM.search("Wells score 2, low risk for PE.") is None
+
+
+@pytest.mark.parametrize(
+    ("head", "exam"),
+    [("GYN annual. Pap done.", True), ("Annual gyn, 41F.", True), ("GYN consult for fibroids.", False)],
+)
+def test_an_annual_gyn_visit_is_the_gynecological_exam(head: str, exam: bool) -> None:
+    match = _GENERAL_EXAM.search(head)
+    assert (match is not None and _EXAM_REASON.search(match.group(0)) is not None) is exam
+
+
+@pytest.mark.parametrize(
+    ("sentence", "after"),
+    [
+        ("Hypothyroidism post-thyroidectomy, on levothyroxine.", True),
+        ("Hypothyroidism, postpartum onset.", False),
+    ],
+)
+def test_hypothyroidism_after_a_hyphenated_procedure_is_postprocedural(sentence: str, after: bool) -> None:
+    assert (_AFTER_PROCEDURE.search(sentence) is not None) is after

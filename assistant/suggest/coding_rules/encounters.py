@@ -37,6 +37,7 @@ _GENERAL_EXAM = re.compile(
     r"(?:physical|exam\w*|visit|"
     r"check[- ]?up|care visit)|"
     r"\b(?:physical exam(?:ination)? for|annual physical|well[- ]child|well[- ](?:visit|exam|check|baby)|WCC|"
+    r"gyn(?:ecolog\w*)?\s+annual|annual\s+gyn\w*|well[- ]woman|"
     r"\d+[- ](?:month|year) (?:well|WCC))\b|"
     # Medicare's initial preventive physical examination ("Welcome to Medicare visit", "IPPE")
     r"\bwelcome[- ]to[- ]medicare\s+(?:visit|exam\w*|physical)|\binitial preventive physical exam\w*|"
@@ -76,7 +77,9 @@ PREOP_KIND: tuple[tuple[str, str], ...] = (
     ("Z01.811", r"pulmonary|respiratory"),
 )
 _EXAM_REASON = re.compile(
-    r"\b(?:physical|exam\w*|visit|check[- ]?up|WCC|well[- ]child|IPPE)\b", re.IGNORECASE
+    r"\b(?:physical|exam\w*|visit|check[- ]?up|WCC|well[- ]child|IPPE|well[- ]woman|gyn\w*\s+annual|"
+    r"annual\s+gyn\w*)\b",
+    re.IGNORECASE,
 )
 _IMMUNIZATION = re.compile(
     r"\b(?:vaccin\w*|immuniz\w*|flu shot|influenza shot|tdap|dtap|td|tenivac|tetanus (?:shot|booster|toxoid)|"

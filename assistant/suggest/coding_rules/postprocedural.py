@@ -17,7 +17,7 @@ _PROCEDURE = (
 )
 _AFTER_PROCEDURE = re.compile(
     r"\bhypothyroid\w*\b[^.;\n]{0,40}?\b(?:s/p|status\s+post|after|following|post|2/2|due\s+to|d/t|"
-    rf"secondary\s+to|from)\s+(?:[\w-]+\s+){{0,2}}?{_PROCEDURE}\b|"
+    rf"secondary\s+to|from)(?:\s+|(?<=post)-)(?:[\w-]+\s+){{0,2}}?{_PROCEDURE}\b|"
     r"\bpost-?(?:ablative|surgical|irradiation|thyroidectomy|rai)\s+hypothyroid\w*",
     re.IGNORECASE,
 )
