@@ -448,6 +448,15 @@ def test_word_readings_kept_for_a_request_are_the_plain_ones_and_never_changed()
         assert phrases is qualifiers.with_phrases(title)
         assert phrases == tuple(qualifiers.with_phrases.__wrapped__(title))  # type: ignore[attr-defined]
         assert all(isinstance(p, frozenset) for p in phrases) and phrases
+    # a title's readings are code-set text: kept for the process, equal to the plain reading, never changed
+    reading = qualifiers._title_non_words(title)
+    assert reading is qualifiers._title_non_words(title) and reading == qualifiers._prefixed_words(title)
+    assert qualifiers.plain_words_negated("nontraumatic nodule", title) == []
+    assert "traumatic" not in reading[0] and "traumatic" in qualifiers._title_negations(title)[0]
+    assert qualifiers.with_phrases(title) is phrases
+    stage = "Nonexudative age-related macular degeneration, left eye, intermediate dry stage"
+    assert qualifiers._stage_named(stage) == "intermediate dry stage"
+    assert qualifiers._stage_named("Nonexudative age-related macular degeneration, stage unspecified") is None
 
 
 def test_a_problem_line_and_its_judgements_are_read_once_a_request_as_afresh() -> None:
