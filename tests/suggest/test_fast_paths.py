@@ -459,6 +459,17 @@ def test_word_readings_kept_for_a_request_are_the_plain_ones_and_never_changed()
     assert qualifiers._stage_named("Nonexudative age-related macular degeneration, stage unspecified") is None
 
 
+def test_a_titles_sibling_words_are_kept_for_the_process_as_first_read() -> None:
+    title = "Chronic gout due to renal impairment, left ankle and foot, with tophus (tophi)"
+    words = sibling_guard._words(title)
+    assert isinstance(words, frozenset) and words is sibling_guard._words(title)
+    assert words == sibling_guard._words.__wrapped__(title)  # type: ignore[attr-defined]
+    assert "left" not in words and "gout" in words  # the side is an axis word, not one a line names
+    roots = sibling_guard._named_roots(title)
+    assert roots is sibling_guard._named_roots(title) and roots == sibling_guard._roots(words)
+    assert roots != sibling_guard._named_roots("Chronic gout due to renal impairment, right knee")
+
+
 def test_a_problem_line_and_its_judgements_are_read_once_a_request_as_afresh() -> None:
     text = "Migraine without aura, not intractable, right side"
     title = "Migraine with aura, intractable, with status migrainosus"
