@@ -326,7 +326,7 @@ def _edits(text: str) -> list[tuple[int, int, str]]:
 
     low = text.lower() if text.isascii() else None
     for regex, build, needed in _SHAPES:
-        if low is not None and needed is not None and not any(word in low for word in needed):
+        if low is not None and needed is not None and not any(map(low.__contains__, needed)):
             continue
         for m in regex.finditer(text):
             if free(m.start(), m.end()):
