@@ -177,46 +177,59 @@ def _degree(grade: str) -> str:
 
 # One disease named by three sites ("Disease, hand, foot and mouth" B08.4): one term, never three chunks.
 SITES_OF_ONE_DISEASE = re.compile(r"\bhand[\s,-]+foot[\s,-]+(?:and|&)?[\s-]*mouth\b", re.IGNORECASE)
-# Patterns read before the table: (regex, replacement builder).
-_SHAPES: list[tuple[re.Pattern[str], object]] = [
-    (_EPONYM_ALONE, lambda m: _possessive(m.group(1)) + " " + EPONYM_NOUNS[m.group(1).lower()]),
+# Patterns read before the table: (regex, replacement builder, words needed). A shape matches no ASCII text
+# that holds none of its words needed (lower case), so it is not run there; None: always run.
+_SHAPES: list[tuple[re.Pattern[str], object, tuple[str, ...] | None]] = [
+    (_EPONYM_ALONE, lambda m: _possessive(m.group(1)) + " " + EPONYM_NOUNS[m.group(1).lower()], ("'", "’")),
     # hemorrhoids by grade are the Index's hemorrhoids by degree ("2nd degree (grade/stage II)": K64.1)
     (
         re.compile(rf"\b(?:grade|gr\.?|stage)\s*({_GRADE})(?=\s+(?:\w+\s+)?hemorrhoids?\b)", re.IGNORECASE),
         lambda m: _degree(m.group(1)) + " degree",
+        ("hemorrhoid",),
     ),
     (
         re.compile(rf"\b(hemorrhoids?,?\s+)(?:grade|gr\.?|stage)\s*({_GRADE})\b", re.IGNORECASE),
         lambda m: m.group(1) + _degree(m.group(2)) + " degree",
+        ("hemorrhoid",),
     ),
     (
         re.compile(r"\bckd\s*(?:stage\s*|st\.?\s*)?([1-5][ab]?)\b", re.IGNORECASE),
         lambda m: f"chronic kidney disease stage {m.group(1).lower()}",
+        ("ckd",),
     ),
     # a sarcoidosis's Scadding stage on chest imaging: I hilar nodes, II nodes and lung, III and IV lung only
     (
         re.compile(r"\bscadding\s+stage\s+(iv|iii|ii|i|[1-4])\b", re.IGNORECASE),
         lambda m: _SCADDING[_number(m.group(1))],
+        ("scadding",),
     ),
-    (re.compile(r"\bstage\s+(iii|iv|ii|i|v)\b", re.IGNORECASE), lambda m: "stage " + _roman(m.group(1))),
+    (
+        re.compile(r"\bstage\s+(iii|iv|ii|i|v)\b", re.IGNORECASE),
+        lambda m: "stage " + _roman(m.group(1)),
+        ("stage",),
+    ),
     # "G2P1001" is gravida 2 with the TPAL counts (term, preterm, abortions, living): para = term + preterm
     (
         re.compile(r"\bG(\d{1,2})\s*P(?:(\d)(\d)(\d)(\d)|(\d{1,2})(?:-\d{1,2}){0,3})\b"),
         lambda m: f"gravida {m.group(1)} para {m.group(6) or int(m.group(2)) + int(m.group(3))}",
+        None,
     ),
     (
         re.compile(r"\b(\d{1,3})\s*-?\s*(?:yo|y/o|y\.o\.?|yr old)\s*([MF])\b", re.IGNORECASE),
         lambda m: f"{m.group(1)} year old {_SEX[m.group(2).lower()]}",
+        ("yo", "y/o", "y.o", "yr old"),
     ),
     # RA "seropositive" (rheumatoid factor / anti-CCP positive) is M05 "with rheumatoid factor"; seronegative
     # is M06.0- "without rheumatoid factor"
     (
         re.compile(r"\bsero-?(?:positive|\+)\s+(?:ra|rheumatoid\s+arthritis)\b", re.IGNORECASE),
         lambda m: "rheumatoid arthritis with rheumatoid factor",
+        ("sero",),
     ),
     (
         re.compile(r"\bsero-?(?:negative|-)\s+(?:ra|rheumatoid\s+arthritis)\b", re.IGNORECASE),
         lambda m: "rheumatoid arthritis without rheumatoid factor",
+        ("sero",),
     ),
     # ... and said after it ("rheumatoid arthritis, seropositive, both hands")
     (
@@ -228,17 +241,20 @@ _SHAPES: list[tuple[re.Pattern[str], object]] = [
             + ("without" if m.group(1).lower() in ("negative", "-") else "with")
             + " rheumatoid factor"
         ),
+        ("sero",),
     ),
     # the toes by number, as the titles name them (great toe; lesser toe(s))
     (
         re.compile(r"\b(?:2nd|3rd|4th|5th|second|third|fourth|fifth|little|small|pinky)\s+toe\b", re.I),
         lambda m: "lesser toe (other toe)",
+        ("toe",),
     ),
-    (re.compile(r"\b(?:1st|first|big)\s+toe\b", re.IGNORECASE), lambda m: "great toe"),
+    (re.compile(r"\b(?:1st|first|big)\s+toe\b", re.IGNORECASE), lambda m: "great toe", ("toe",)),
     # burn depth and AV block by degree, as the titles spell it ("2nd-degree burn": "second degree")
     (
         re.compile(r"\b(1st|2nd|3rd)[- ]?(?=degree\b)", re.IGNORECASE),
         lambda m: ORDINAL_WORDS[m.group(1).lower()] + " ",
+        ("degree",),
     ),
     # a peripheral (length-dependent, stocking-glove) neuropathy is a polyneuropathy (Index: Neuropathy,
     # peripheral - see also Polyneuropathy): "diabetic peripheral neuropathy" is E11.42
@@ -249,11 +265,13 @@ _SHAPES: list[tuple[re.Pattern[str], object]] = [
             re.IGNORECASE,
         ),
         lambda m: f"peripheral {m.group(1)}polyneuropathy",
+        ("neuropathy",),
     ),
     # a control the note denies, in the Index's words ("Diabetes, poorly controlled")
     (
         re.compile(r"\bnot\s+(?:well|adequately|optimally)\s+controlled\b", re.IGNORECASE),
         lambda m: "poorly controlled",
+        ("controlled",),
     ),
     # a blood group with a negative Rh factor ("blood type O neg", "B Rh-"): the Index's "Blood type, O, Rh
     # negative"; said without "Rh", the walk would stop at the group's default, the Rh positive code
@@ -263,15 +281,17 @@ _SHAPES: list[tuple[re.Pattern[str], object]] = [
             r"((?i:neg(?:ative)?|pos(?:itive)?)|[-+])(?![\w+-])",
         ),
         lambda m: _blood_type(m),
+        None,
     ),
-    (SITES_OF_ONE_DISEASE, lambda m: "hand-foot-and-mouth"),
+    (SITES_OF_ONE_DISEASE, lambda m: "hand-foot-and-mouth", ("mouth",)),
     # a weak or slow urinary stream is the Index's "poor stream" (Difficulty, micturition, poor stream R39.12)
     (
         re.compile(r"\b(?:weak|weakened|slow|decreased|diminished|reduced)\s+(?:urinary\s+)?stream\b", re.I),
         lambda m: "poor urinary stream",
+        ("stream",),
     ),
-    (plurals.PATTERN, lambda m: plurals.singular(m.group(0))),
-    (neoplasm_sites.PATTERN, lambda m: neoplasm_sites.noun(m.group(1))),
+    (plurals.PATTERN, lambda m: plurals.singular(m.group(0)), (*plurals.IRREGULAR, "oses", "itides")),
+    (neoplasm_sites.PATTERN, lambda m: neoplasm_sites.noun(m.group(1)), neoplasm_sites.NEOPLASM_WORDS),
 ]
 
 
@@ -304,7 +324,10 @@ def _edits(text: str) -> list[tuple[int, int, str]]:
     def free(a: int, b: int) -> bool:
         return all(b <= s or a >= e for s, e in taken)
 
-    for regex, build in _SHAPES:
+    low = text.lower() if text.isascii() else None
+    for regex, build, needed in _SHAPES:
+        if low is not None and needed is not None and not any(map(low.__contains__, needed)):
+            continue
         for m in regex.finditer(text):
             if free(m.start(), m.end()):
                 edits.append((m.start(), m.end(), build(m)))  # type: ignore[operator]
@@ -316,7 +339,9 @@ def _edits(text: str) -> list[tuple[int, int, str]]:
         if expansion is not None:
             edits.append((m.start(), m.end(), expansion))
             taken.append((m.start(), m.end()))
-    for m in _PLURAL_CAPS.finditer(text):  # "recurrent UTIs", "2 TIAs": the condition, as for "UTI"
+    # "recurrent UTIs", "2 TIAs": the condition, as for "UTI" (an ASCII text without capitals has none)
+    plural_caps = _PLURAL_CAPS.finditer(text) if low is None or low != text else ()
+    for m in plural_caps:
         if m.group(1).lower() in table() and free(m.start(), m.end()):
             expansion = _meaning(text, m)
             if expansion is not None:

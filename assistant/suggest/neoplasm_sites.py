@@ -19,6 +19,8 @@ NOUNS: dict[str, str] = {
     "penile": "penis",
     "anal": "anus",
 }
+# The neoplasm words below as plain text, one of which a match holds (lower case).
+NEOPLASM_WORDS = ("cancer", "carcinoma", "malignan", "neoplasm", "tumo", "sarcoma")
 _NEOPLASM = r"(?:cancer|carcinoma|adenocarcinoma|malignancy|malignant\s+neoplasm|neoplasm|tumou?r|sarcoma)s?"
 # The adjective, then at most two words, then the neoplasm word ("pancreatic ductal adenocarcinoma").
 PATTERN = re.compile(

@@ -223,7 +223,7 @@ def _concepts(words: str) -> set[str]:
     return {stem(w) for w in re.findall(r"[a-z]+", part.lower().replace("-", " ")) if w not in _STOP_CONCEPT}
 
 
-@per_request  # each candidate title is read for every candidate of its mention's window
+@lru_cache(maxsize=65536)  # a code title's reading, kept for the process (code-set text)
 def with_phrases(title: str) -> tuple[frozenset[str], ...]:
     """The concepts of each "with X" phrase of a code title, one set per phrase."""
     low = _PAREN.sub(lambda m: m.group(0)[1:-1], title)
@@ -364,8 +364,17 @@ _WORD = re.compile(r"[a-z]+(?:-[a-z]+)?")
 UN_NOT_NEGATION = frozenset({"unspecified", "unknown", "unilateral", "underdosing", "understanding"})
 
 
-@per_request  # a mention and its candidates' titles are read against each other many times a note
-def _non_words(text: str) -> tuple[frozenset[str], frozenset[str]]:
+@per_request  # a mention is read against each of its candidates' titles
+def _non_words(note: str) -> tuple[frozenset[str], frozenset[str]]:
+    return _prefixed_words(note)
+
+
+@lru_cache(maxsize=65536)  # a code title's reading, kept for the process (code-set text)
+def _title_non_words(title: str) -> tuple[frozenset[str], frozenset[str]]:
+    return _prefixed_words(title)
+
+
+def _prefixed_words(text: str) -> tuple[frozenset[str], frozenset[str]]:
     """(words the text says with a "non" or "un" prefix, stripped; the other words) of ``text``
     ("nontoxic" -> toxic, "unstable" -> stable)."""
     nons: set[str] = set()
@@ -385,7 +394,7 @@ def prefix_conflict(note: str, title: str) -> str | None:
     angina" (and the reverse): the title negates with "non-" / "un-" a word the note says plainly, or says
     plainly what the note negates."""
     note_non, note_plain = _non_words(note)
-    title_non, _ = _non_words(title)
+    title_non, _ = _title_non_words(title)
     for word in sorted((title_non & note_plain) - note_non):
         return f'title negates "{word}", the note says it'
     return plain_where_negated(note, title)
@@ -405,11 +414,18 @@ def plain_where_negated(note: str, title: str) -> str | None:
 def plain_words_negated(note: str, title: str) -> list[str]:
     """The title's plain words that the note says with "non-" / "un-" (sorted)."""
     note_non, _ = _non_words(note)
-    title_non, title_plain = _non_words(title)
+    title_non, title_plain = _title_negations(title)
+    return sorted((note_non & title_plain) - title_non)
+
+
+@lru_cache(maxsize=65536)  # a code title's reading, kept for the process (code-set text)
+def _title_negations(title: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(the words a title negates, its plain words less the examples before an "and other")."""
+    title_non, title_plain = _title_non_words(title)
     title_non |= {m.group(1).lower() for m in _TITLE_NOT.finditer(title)}  # "not specified as traumatic"
     group = _AND_OTHER.search(title)  # "ischemic heart disease and other diseases of ...": one example
-    examples = _non_words(title[: group.start()])[1] if group else frozenset()
-    return sorted((note_non & title_plain) - title_non - examples)
+    examples = _title_non_words(title[: group.start()])[1] if group else frozenset()
+    return title_non, title_plain - examples
 
 
 _AND_OTHER = re.compile(r"\band\s+other\b", re.IGNORECASE)
@@ -549,13 +565,19 @@ _STAGE_FILLER = frozenset({"dry", "with", "without", "involvement", "choroidal",
 def unstated_stage(note: Qualifiers, title: str) -> str | None:
     """A title naming a stage (or an activity) of which the note says no word: "stage unspecified" is the
     sibling for a stage never documented ("dry AMD": H35.3110, not "advanced atrophic")."""
-    m = _TITLE_STAGE.search(title)
-    if m is None or not note.said:
+    stage = _stage_named(title)
+    if stage is None or not note.said:
         return None
-    named = words_said(m.group(0)) - _STAGE_FILLER - {"stage"}
+    named = words_said(stage) - _STAGE_FILLER - {"stage"}
     if named & note.said:
         return None
-    return f'title says "{m.group(0).lower()}", the note names no stage (stage unspecified is the default)'
+    return f'title says "{stage.lower()}", the note names no stage (stage unspecified is the default)'
+
+
+@lru_cache(maxsize=65536)  # a code title's reading, kept for the process (code-set text)
+def _stage_named(title: str) -> str | None:
+    m = _TITLE_STAGE.search(title)
+    return None if m is None else m.group(0)
 
 
 _NOT_REMITTED = ("no", "relapse")

@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any, TypeVar
 
 from assistant.suggest import phrase_sites, qualifiers, request_memo, rules, seventh, sibling_choice
@@ -106,7 +107,7 @@ def read_line(text: str) -> LineSays:
     return LineSays(qualifiers.read_qualifiers(said), side, frozenset(_roots(words)), said)
 
 
-def _roots(words: set[str]) -> set[str]:
+def _roots(words: AbstractSet[str]) -> set[str]:
     return {sibling_choice.root(w) for w in words}
 
 
@@ -216,8 +217,9 @@ def _axes(title: str) -> set[str]:
     return {w for w in tokens(title, keep_stopwords=True) if w in _AXIS_WORDS}
 
 
-def _words(title: str) -> set[str]:
-    return {w for w in tokens(title) if w not in _AXIS_WORDS}
+@lru_cache(maxsize=65536)  # code-set text (a title or a part of one): kept for the process
+def _words(title: str) -> frozenset[str]:
+    return frozenset(w for w in tokens(title) if w not in _AXIS_WORDS)
 
 
 def _levels(catalog: CodeCatalog, code: str) -> list[list[str]]:
@@ -455,20 +457,21 @@ def _partners(text: str) -> dict[str, str]:
     return partner
 
 
-def _site(title: str) -> tuple[set[str], dict[str, str]] | None:
+def _site(title: str) -> tuple[frozenset[str], dict[str, str]] | None:
     """A title's site word roots and their "X and Y" partners; None when it names no site after a side."""
     m = _SITE.search(title)
     if m is None:
         return None
-    return _roots(_words(m.group("site"))), _partners(m.group("site"))
+    return _named_roots(m.group("site")), _partners(m.group("site"))
 
 
 _NUMBERED = re.compile(r"\b(?P<word>[a-z]+)\s+(?P<number>\d+[a-z]?)\b", re.IGNORECASE)
 
 
-def _named_roots(title: str) -> set[str]:
+@lru_cache(maxsize=65536)  # code-set text (a title or a part of one): kept for the process
+def _named_roots(title: str) -> frozenset[str]:
     """A title's word roots a line can name (no axis words)."""
-    return _roots(_words(title))
+    return frozenset(_roots(_words(title)))
 
 
 def _states_in_title(line: str, title: str, word: str) -> bool:
@@ -531,7 +534,7 @@ def named_site(
     own, _ = site
     if own & line.words:
         return None
-    rest = _roots(_words(title)) - own
+    rest = _named_roots(title) - own
     have = len(judge(line, title)[1])
 
     def rank(leaf: str) -> tuple[tuple[int, int], str] | None:
@@ -540,7 +543,7 @@ def named_site(
         if theirs is None or not allowed(leaf):
             return None
         words, partner = theirs
-        if _roots(_words(other)) - words != rest or not words - own:
+        if _named_roots(other) - words != rest or not words - own:
             return None  # another condition, or the same site
         named = {w for w in words if w in line.words or partner.get(w) in line.words}
         unnamed = words - named
@@ -837,18 +840,18 @@ def drug_induced(
         if not spans & adverse_lines and not any(_SAID_INDUCED.search(t) for t in lines):
             continue
         line = read_line(" ".join(lines))
-        found = _closest(catalog, code, partial(_drug_caused, catalog, line, _roots(_words(title)), allowed))
+        found = _closest(catalog, code, partial(_drug_caused, catalog, line, _named_roots(title), allowed))
         if found is not None:
             _swap(picks, pick, found, f"{found} over {code}: a drug caused it (adverse effect on its line)")
 
 
 def _drug_caused(
-    catalog: CodeCatalog, line: LineSays, own: set[str], allowed: Callable[[str], bool], leaf: str
+    catalog: CodeCatalog, line: LineSays, own: AbstractSet[str], allowed: Callable[[str], bool], leaf: str
 ) -> tuple[float, str] | None:
     other = catalog.title(leaf)
     if not _DRUG_CAUSE.search(other) or not allowed(leaf) or judge(line, other)[0]:
         return None
-    words = _roots(_words(other))
+    words = _named_roots(other)
     if (words - _CAUSE_WORDS) - own - line.words:
         return None  # it names a site or a kind neither the code nor the line says
     if any(_states(line.text, w) for w in own - words):
@@ -884,7 +887,7 @@ def _drug_code_final(picks: dict[str, Pick]) -> bool:
     return any(p.final and p.code[:1] == "T" and "36" <= p.code[1:3] <= "50" for p in picks.values())
 
 
-def _cause_stated(note: str, words: set[str]) -> bool:
+def _cause_stated(note: str, words: AbstractSet[str]) -> bool:
     return any(_states(note, w) or (w in _CAUSE_SAID and _CAUSE_SAID[w].search(note)) for w in words)
 
 
@@ -902,16 +905,16 @@ def unstated_cause(
         m = _TITLE_CAUSE.search(title)
         if m is None or catalog.system(code) != "ICD-10-CM":
             continue
-        cause = _roots(_words(m.group("due") or m.group("induced") or m.group("post")))
+        cause = _named_roots(m.group("due") or m.group("induced") or m.group("post"))
         if not cause or _cause_stated(note, cause) or (cause & _DRUG_WORDS and _drug_code_final(picks)):
             continue  # a drug the note names is the "drugs" of the title when its Drug-table code is coded
-        own, axes = _roots(_words(title)), _axes(title)
+        own, axes = _named_roots(title), _axes(title)
 
         def rank(
-            leaf: str, own: set[str] = own, cause: set[str] = cause, axes: set[str] = axes
+            leaf: str, own: frozenset[str] = own, cause: frozenset[str] = cause, axes: set[str] = axes
         ) -> tuple[int, str] | None:
             other = catalog.title(leaf)
-            words = _roots(_words(other))
+            words = _named_roots(other)
             added, lost = words - own, own - words
             if not added or not added <= _NO_CAUSE_KIND or not lost <= cause | _CAUSE_RELATION:
                 return None

@@ -92,6 +92,11 @@ def _plain_abbreviation_pattern() -> re.Pattern[str]:
     )
 
 
+def _every_shape_run() -> list[Any]:
+    """The shorthand shapes with no words needed: each one run on every text (what the engine did before)."""
+    return [(regex, build, None) for regex, build, _ in abbreviations._SHAPES]
+
+
 @pytest.fixture(scope="module")
 def engine(full_engine: EngineFactory) -> SuggestionService:
     return full_engine()
@@ -118,6 +123,7 @@ def test_fast_paths_answer_like_the_plain_ones(
     assert walker is not None
     monkeypatch.setattr(Ranker, "raw", _per_tree_raw)
     monkeypatch.setattr(abbreviations, "_pattern", _plain_abbreviation_pattern)
+    monkeypatch.setattr(abbreviations, "_SHAPES", _every_shape_run())
     monkeypatch.setattr(walker, "_head_entries", lambda head, words: walker.by_head.get(head, []))
     monkeypatch.setattr(walker, "_see_target", walker._find_target)
     monkeypatch.setattr(index_walker, "_qualifiers", index_walker._qualifiers.__wrapped__)
@@ -353,6 +359,50 @@ def test_abbreviation_trie_matches_like_the_plain_alternation() -> None:
     assert abbreviations.expand_text("HTN, DM2, CKD 3b") == abbreviations.expand("HTN, DM2, CKD 3b").text
 
 
+# One text of our own per shorthand shape the table reads, in the order of abbreviations._SHAPES.
+SHAPE_EXAMPLES = [
+    "Addison's, on hydrocortisone",
+    "grade 3 internal hemorrhoids",
+    "Hemorrhoids, grade II",
+    "CKD stage 4",
+    "Scadding stage 2 on CT",
+    "sarcoma stage iii",
+    "G3P2012 at 30 weeks",
+    "62 y/o F seen today",
+    "Seropositive RA of both hands",
+    "seronegative rheumatoid arthritis",
+    "RA, seropositive, on methotrexate",
+    "fracture of the 4th toe",
+    "ingrown nail of the big toe",
+    "2nd degree AV block",
+    "length-dependent sensory neuropathy",
+    "asthma not adequately controlled",
+    "blood group B Rh neg",
+    "hand foot and mouth",
+    "slow urinary stream at night",
+    "bilateral renal calculi",
+    "gastric cancer, metastatic",
+]
+
+
+def test_each_shorthand_shape_holds_a_word_it_needs() -> None:
+    shapes = abbreviations._SHAPES
+    assert len(SHAPE_EXAMPLES) == len(shapes)
+    for (regex, _, needed), text in zip(shapes, SHAPE_EXAMPLES, strict=True):
+        assert regex.search(text), text
+        assert needed is None or any(word in text.lower() for word in needed), text
+
+
+def test_shapes_skipped_for_want_of_their_words_change_no_expansion(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [*SHAPE_EXAMPLES, *NOTES, "CKD 3b, HTN and recurrent UTIs", "no capitals here: dm2 and ckd 3"]
+    texts += [t.upper() for t in texts]
+    texts += ["Şeker's CKD 3b", "Graves’ disease, stable", "ﬁbrosis of the 2nd toe"]  # not ASCII: all run
+    fast = [abbreviations._edits(t) for t in texts]
+    assert any(fast)
+    monkeypatch.setattr(abbreviations, "_SHAPES", _every_shape_run())
+    assert [abbreviations._edits(t) for t in texts] == fast
+
+
 def _row(level: int, path: str, code: str | None = None) -> dict[str, Any]:
     return {"source": "main", "level": level, "path": path, "code": code}
 
@@ -398,6 +448,26 @@ def test_word_readings_kept_for_a_request_are_the_plain_ones_and_never_changed()
         assert phrases is qualifiers.with_phrases(title)
         assert phrases == tuple(qualifiers.with_phrases.__wrapped__(title))  # type: ignore[attr-defined]
         assert all(isinstance(p, frozenset) for p in phrases) and phrases
+    # a title's readings are code-set text: kept for the process, equal to the plain reading, never changed
+    reading = qualifiers._title_non_words(title)
+    assert reading is qualifiers._title_non_words(title) and reading == qualifiers._prefixed_words(title)
+    assert qualifiers.plain_words_negated("nontraumatic nodule", title) == []
+    assert "traumatic" not in reading[0] and "traumatic" in qualifiers._title_negations(title)[0]
+    assert qualifiers.with_phrases(title) is phrases
+    stage = "Nonexudative age-related macular degeneration, left eye, intermediate dry stage"
+    assert qualifiers._stage_named(stage) == "intermediate dry stage"
+    assert qualifiers._stage_named("Nonexudative age-related macular degeneration, stage unspecified") is None
+
+
+def test_a_titles_sibling_words_are_kept_for_the_process_as_first_read() -> None:
+    title = "Chronic gout due to renal impairment, left ankle and foot, with tophus (tophi)"
+    words = sibling_guard._words(title)
+    assert isinstance(words, frozenset) and words is sibling_guard._words(title)
+    assert words == sibling_guard._words.__wrapped__(title)  # type: ignore[attr-defined]
+    assert "left" not in words and "gout" in words  # the side is an axis word, not one a line names
+    roots = sibling_guard._named_roots(title)
+    assert roots is sibling_guard._named_roots(title) and roots == sibling_guard._roots(words)
+    assert roots != sibling_guard._named_roots("Chronic gout due to renal impairment, right knee")
 
 
 def test_a_problem_line_and_its_judgements_are_read_once_a_request_as_afresh() -> None:
