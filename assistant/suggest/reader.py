@@ -90,6 +90,8 @@ _SECTION_HEADERS: list[tuple[str, str]] = [
     (r"medications?|meds|allergies", "meds"),
     # the setting's name as a note's opening label ("ED: chest wall contusion after MVC", "ER note:")
     (r"(?:ed|er|urgent\s+care)(?:\s+(?:note|visit))?(?=\s*:)", "body"),
+    # a clinic's or service's name as the note's label ("Eating disorder clinic:", "Wound care service:")
+    (r"(?:[a-z/&-]+\s+){0,2}(?:clinic|service)(?:\s+(?:note|visit))?(?=\s*:)", "body"),
 ]
 _NO_LOOKAHEAD = re.compile(r"\(\?=[^()]*\)")
 _HEADER_RE = re.compile(
@@ -696,12 +698,16 @@ _SERO = (
     r"(?:rf\s+|ccp\s+)?sero-?(?:positive|negative|\+|-)|"
     r"(?:rf|rheumatoid\s+factor|anti-?ccp|ccp)\s*(?:positive|negative|pos|neg|\+|-)"
 )
+# A substance use disorder's withdrawal said after its comma ("AUD severe, in withdrawal w/o complications")
+_WITHDRAWAL = (
+    r"(?:in\s+|with\s+|w/\s*)?(?:acute\s+)?withdrawal(?:\s+(?:with|w/|without|w/o)\s+[a-z]+(?:\s+[a-z]+)?)?"
+)
 _COMPLETES_PREVIOUS = re.compile(
     rf"\s*(?:(?:(?:involving|affecting)\s+(?:the\s+|his\s+|her\s+)?)?(?:right|left|bilateral|both|r|l|rt|lt)\s+"
     rf"{_SITE}|"
     rf"{_SERO}|[a-z]+(?:\s+[a-z]+)?\s+type|[rl][uml]l|{_SPINE_REGION}|"
     rf"{_STRUCTURE}|{_BREAST_PART}|{_ULCER_DEPTH}|{_EPISODE}|{_REMISSION}|{_ONSET}|{_ORIGIN}|{_WITH_FEATURE}|{_STAGE}|{_BURN_DEPTH}|"
-    rf"{_EXTENT}|{_GRADE}|"
+    rf"{_EXTENT}|{_GRADE}|{_WITHDRAWAL}|"
     rf"{_INJURY_ENCOUNTER})[\s.!?]*",
     re.IGNORECASE,
 )

@@ -69,6 +69,7 @@ from assistant.suggest.coding_rules.sepsis import localized_infection, organism_
 from assistant.suggest.coding_rules.stated_condition import unstated_conditions
 from assistant.suggest.coding_rules.strep_throat import streptococcal_throat
 from assistant.suggest.coding_rules.stroke_sequela import stated_sequelae, stroke_sequelae
+from assistant.suggest.coding_rules.substance_withdrawal import substance_withdrawal
 from assistant.suggest.coding_rules.symptoms import drop_integral_symptoms
 from assistant.suggest.coding_rules.tobacco import tobacco_status
 from assistant.suggest.coding_rules.traumatic_fracture import traumatic_fracture
@@ -123,6 +124,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     streptococcal_throat(picks, ctx, catalog)
     rheumatoid_kind(picks, ctx, catalog)
     alcohol_induced(picks, ctx, catalog)
+    substance_withdrawal(picks, ctx, catalog)
     stone_with_hydronephrosis(picks, ctx, catalog)
     prostate_with_symptoms(picks, ctx, catalog)
     copd_with_lower_respiratory_infection(picks, ctx, catalog)
