@@ -186,7 +186,7 @@ _SHAPES: list[tuple[re.Pattern[str], object]] = [
         lambda m: _degree(m.group(1)) + " degree",
     ),
     (
-        re.compile(rf"\b(hemorrhoids?,?\s+)(?:grade|gr\.?|stage)\s*({_GRADE})\b", re.IGNORECASE),
+        re.compile(rf"\b(hemorrhoids?,?\s+\(?)(?:grade|gr\.?|stage)\s*({_GRADE})\b", re.IGNORECASE),
         lambda m: m.group(1) + _degree(m.group(2)) + " degree",
     ),
     (
@@ -217,6 +217,15 @@ _SHAPES: list[tuple[re.Pattern[str], object]] = [
     (
         re.compile(r"\bsero-?(?:negative|-)\s+(?:ra|rheumatoid\s+arthritis)\b", re.IGNORECASE),
         lambda m: "rheumatoid arthritis without rheumatoid factor",
+    ),
+    # ... and as the factor itself ("RA w/ positive RF", "rheumatoid arthritis, RF+")
+    (
+        re.compile(
+            r"\b(?:ra|rheumatoid\s+arthritis)\s*(?:,|with|w/)?\s*(?:(?:positive|\+)\s*rf|rf\s*(?:positive|\+))"
+            r"(?![\w+-])",
+            re.IGNORECASE,
+        ),
+        lambda m: "rheumatoid arthritis with rheumatoid factor",
     ),
     # ... and said after it ("rheumatoid arthritis, seropositive, both hands")
     (
@@ -265,6 +274,11 @@ _SHAPES: list[tuple[re.Pattern[str], object]] = [
         lambda m: _blood_type(m),
     ),
     (SITES_OF_ONE_DISEASE, lambda m: "hand-foot-and-mouth"),
+    # a stroke scale's total as the R29.7- titles write it ("NIHSS 12", "NIHSS of 7", "NIHSS=4")
+    (
+        re.compile(r"\bNIHSS\s*(?:score\s*)?(?:of\s*|=\s*|:\s*|was\s*)?(\d{1,2})\b", re.IGNORECASE),
+        lambda m: f"NIHSS score {int(m.group(1))}",
+    ),
     # a weak or slow urinary stream is the Index's "poor stream" (Difficulty, micturition, poor stream R39.12)
     (
         re.compile(r"\b(?:weak|weakened|slow|decreased|diminished|reduced)\s+(?:urinary\s+)?stream\b", re.I),

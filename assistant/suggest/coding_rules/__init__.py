@@ -30,6 +30,7 @@ from assistant.suggest.coding_rules.encounters import encounter_codes
 from assistant.suggest.coding_rules.fragility_fracture import fragility_fracture
 from assistant.suggest.coding_rules.hcpcs_gate import gate
 from assistant.suggest.coding_rules.hiv import hiv_status
+from assistant.suggest.coding_rules.hypertensive_ckd_stage import hypertensive_ckd_stage
 from assistant.suggest.coding_rules.index_pairs import index_pairs
 from assistant.suggest.coding_rules.infection_screening import hepatitis_antibody
 from assistant.suggest.coding_rules.influenza import identified_influenza
@@ -66,6 +67,7 @@ from assistant.suggest.coding_rules.rheumatoid import rheumatoid_kind
 from assistant.suggest.coding_rules.sepsis import localized_infection, organism_sepsis
 from assistant.suggest.coding_rules.stated_condition import unstated_conditions
 from assistant.suggest.coding_rules.strep_throat import streptococcal_throat
+from assistant.suggest.coding_rules.stroke_artery import stroke_artery
 from assistant.suggest.coding_rules.stroke_sequela import stated_sequelae, stroke_sequelae
 from assistant.suggest.coding_rules.symptoms import drop_integral_symptoms
 from assistant.suggest.coding_rules.tobacco import tobacco_status
@@ -99,6 +101,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     gate(picks, ctx, catalog)
     unstated_conditions(picks, ctx, catalog)
     stroke_sequelae(picks, ctx, catalog)
+    stroke_artery(picks, ctx, catalog)
     stated_sequelae(picks, ctx, catalog)
     recent_infarction(picks, ctx, catalog)
     tobacco_status(picks, ctx, catalog)
@@ -108,6 +111,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     organism_sepsis(picks, ctx, catalog)
     localized_infection(picks, ctx, catalog)
     combine(picks, ctx, catalog)
+    hypertensive_ckd_stage(picks, ctx, catalog)
     index_pairs(picks, ctx, catalog)
     both_kinds_of_respiratory_failure(picks, ctx, catalog)
     diabetes_with_other_complication(picks, ctx, catalog)

@@ -67,6 +67,8 @@ _WALKING = r"walking(?:\s+(?:her|his|the|their|a|my|our)\s+(?:dogs?|puppy|pet|an
 _ACTIVITY_NAMES = (
     (re.compile(_FOOD_PREPARATION, re.IGNORECASE), "food preparation and clean up"),
     (re.compile(r"walking\s+\w+\s+(?:dogs?|puppy|pet|animal)", re.IGNORECASE), "walking an animal"),
+    (re.compile(r"skateboards?", re.IGNORECASE), "skateboarding"),
+    (re.compile(r"(?:roller\s*|inline\s+)skates?|rollerblades?", re.IGNORECASE), "roller skating"),
 )
 # A limited-access highway by its name or number ("on I-94", "on the freeway"): the Y92 title's words.
 _INTERSTATE = re.compile(r"\b(?:I-\d+|interstate|freeway|expressway)\b", re.IGNORECASE)
@@ -91,7 +93,8 @@ _ACTIVITY_WHEN = re.compile(
 # off it or an injury on it tells the activity.
 _EQUIPMENT_ACTIVITY = re.compile(
     r"\b(?:off|from|on|onto)\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+|their\s+|my\s+)?"
-    r"(trampoline|treadmill|elliptical(?:\s+machine)?|stationary\s+bike|stepper(?:\s+machine)?|sled)\b",
+    r"(trampoline|treadmill|elliptical(?:\s+machine)?|stationary\s+bike|stepper(?:\s+machine)?|sled|"
+    r"skateboard|(?:roller\s*|inline\s+)skates|rollerblades)\b",
     re.IGNORECASE,
 )
 _WORK = re.compile(r"\b(?:at work|while working|on the job|work[- ]related|at his job|at her job)\b", re.I)

@@ -25,6 +25,10 @@ _BMI = re.compile(
 )
 _BMI_RANGE = re.compile(r"\[BMI\]\s*(\d+(?:\.\d)?)(?:-(\d+(?:\.\d)?)| or (less|greater)), adult")
 
+# A drug's strength in per cent or a form put on the skin, the eye or the rectum: a local, not a systemic, use
+_ON_THE_SKIN_OR_EYE = (
+    r"\s+(?:\d+(?:\.\d+)?\s*%|cream|ointment|lotion|topical|enema|suppositor|ophthalmic|eye\s+drops?|drops)"
+)
 # Drug words -> the Z79 code for their class (ICD-10-CM I.C.21.c.3; class names are the Z79 titles').
 DRUG_CLASSES: tuple[tuple[str, str], ...] = (
     (
@@ -53,9 +57,10 @@ DRUG_CLASSES: tuple[tuple[str, str], ...] = (
         r"(?:chronic|long[- ]term|maintenance|daily) (?:prednisone|steroids?|prednisolone)|"
         # a systemic corticosteroid taken now (not a cream, an enema or a short course: _STOPPED)
         r"(?:hydrocortisone|fludrocortisone|prednisone|prednisolone|methylprednisolone|dexamethasone)"
-        r"(?!\s+(?:\d+(?:\.\d+)?\s*%|cream|ointment|lotion|topical|enema|suppositor))",
+        rf"(?!{_ON_THE_SKIN_OR_EYE})",
     ),
-    ("Z79.621", r"tacrolimus|prograf|cyclosporine|envarsus"),
+    # a calcineurin inhibitor taken systemically, not the eye drops or the ointment ("cyclosporine 0.05%")
+    ("Z79.621", rf"(?:tacrolimus|cyclosporine)(?!{_ON_THE_SKIN_OR_EYE})|prograf|envarsus"),
     ("Z79.624", r"mycophenolate|(?-i:MMF)|cellcept|myfortic|azathioprine"),
     ("Z79.631", r"methotrexate"),
     ("Z79.83", r"alendronate|fosamax|risedronate|actonel|ibandronate|boniva|bisphosphonates?"),
@@ -73,7 +78,7 @@ DRUG_CLASSES: tuple[tuple[str, str], ...] = (
 _STOPPED = re.compile(
     r"\b(?:stopped|discontinued|d/c'?d|off|held|holding|allergic|allergy|intoleran\w*|declines?|refuses?|"
     r"instead of|no longer|not on|never|x\s?\d+\s?d(?:ays?)?|for \d+ days|taper\w*|burst|"
-    r"completed|finished|none since|(?:was|previously|formerly) on|"
+    r"completed|finished|last\s+dose|none since|(?:was|previously|formerly) on|"
     r"given (?:in|at) (?:clinic|the ed|ed|office)|in clinic|start(?:ed|ing)? today|"
     # one dose given at the visit ("dexamethasone 0.6 mg/kg PO given", "x1", "single dose")
     r"given|administered|x\s?1|single dose|one[- ]time dose|"
