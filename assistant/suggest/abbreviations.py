@@ -274,6 +274,27 @@ _SHAPES: list[tuple[re.Pattern[str], object]] = [
         lambda m: _blood_type(m),
     ),
     (SITES_OF_ONE_DISEASE, lambda m: "hand-foot-and-mouth"),
+    # hot flashes not said to be menopausal are the Index's flushing (R23.2): "Hot flashes" has a code only
+    # under "menopausal" (N95.1)
+    (
+        re.compile(r"(?<!menopausal\s)\bhot\s+flash(?:es)?\b(?![^.;\n]{0,40}\bmenopaus)", re.IGNORECASE),
+        lambda m: "flushing",
+    ),
+    # the season, not a fall ("spring and fall allergies", "fall/winter", "every fall"): no external cause
+    (
+        re.compile(
+            r"\b((?:spring|summer|winter)\s*(?:,|and|&|/|or)\s*|(?:last|next|every|each|early|late)\s+)fall\b",
+            re.IGNORECASE,
+        ),
+        lambda m: m.group(1) + "autumn",
+    ),
+    (
+        re.compile(
+            r"\bfall(?=\s*(?:,|and|&|/|or)\s*(?:winter|spring|summer)\b|\s+(?:allerg\w*|pollen|season)\b)",
+            re.IGNORECASE,
+        ),
+        lambda m: "autumn",
+    ),
     # a stroke scale's total as the R29.7- titles write it ("NIHSS 12", "NIHSS of 7", "NIHSS=4")
     (
         re.compile(r"\bNIHSS\s*(?:score\s*)?(?:of\s*|=\s*|:\s*|was\s*)?(\d{1,2})\b", re.IGNORECASE),

@@ -11,17 +11,21 @@ import pytest
 from assistant.suggest.abbreviations import expand_text
 from assistant.suggest.coding_rules.completed_treatment import completed_treatment_follow_up
 from assistant.suggest.coding_rules.context import NoteContext
+from assistant.suggest.coding_rules.drugs_given import drugs_given
 from assistant.suggest.coding_rules.hypertensive_ckd_stage import hypertensive_ckd_stage
 from assistant.suggest.coding_rules.injuries import _EQUIPMENT_ACTIVITY
-from assistant.suggest.coding_rules.partners import add_drugs
+from assistant.suggest.coding_rules.menopause import flushing_after_both_ovaries_removed, menopause_unsaid
+from assistant.suggest.coding_rules.partners import add_bmi, add_drugs
 from assistant.suggest.coding_rules.rheumatoid import rheumatoid_kind
 from assistant.suggest.coding_rules.rho_immune_globulin import rho_d_prophylaxis
 from assistant.suggest.coding_rules.stroke_artery import artery_code
+from assistant.suggest.coding_rules.symptoms import integral_to
 from assistant.suggest.coding_rules.tobacco import tobacco_code
 from assistant.suggest.history import history_cue
 from assistant.suggest.index_walker import IndexWalker
 from assistant.suggest.not_coded import why_not_coded
 from assistant.suggest.reader import Mention, read_note
+from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 from tests.suggest.catalog_fixtures import hierarchy_catalog
 
@@ -78,6 +82,9 @@ def test_a_problem_resolved_by_some_means_is_no_current_condition(
         ("Lupus f/u. SLE: kidneys ok, C3 normal", "systemic lupus erythematosus", "slit lamp"),
         ("Pre-op: difficult airway, notify anesthesia", "anesthesiologist", ""),
         ("Exam: anesthesia over the lateral thigh", "anesthesia over", "anesthesiologist"),
+        ("Itchy eyes every spring and fall", "spring and autumn", ""),
+        ("Sneezing worse each fall", "each autumn", ""),
+        ("Mechanical fall at home last night", "Mechanical fall", "autumn"),
     ],
 )
 def test_wordings_a_coder_reads_in_context(text: str, expanded: str, absent: str) -> None:
@@ -348,3 +355,116 @@ def test_a_negative_work_up_leaves_the_finding_it_looked_into(note: str, words: 
 )
 def test_a_stroke_line_naming_artery_side_and_mechanism(line: str, code: str | None) -> None:
     assert artery_code(line) == code
+
+
+BMI_ADULT = hierarchy_catalog(
+    {
+        "Z68.18": "Body mass index [BMI] 18.4 or less, adult",
+        "Z68.19": "Body mass index [BMI] 18.5-19.9, adult",
+        "E44.0": "Moderate protein-calorie malnutrition",
+        "I10": "Essential (primary) hypertension",
+    },
+    {
+        "Z68": "Body mass index [BMI]",
+        "Z68.1": "Body mass index [BMI] 19.9 or less, adult",
+        "E44": "PCM",
+        "I1": "",
+    },
+)
+
+
+@pytest.mark.parametrize(
+    ("dx", "code", "bmi"), [("malnutrition", "E44.0", True), ("hypertension", "I10", False)]
+)
+def test_a_low_bmi_is_coded_beside_malnutrition(dx: str, code: str, bmi: bool) -> None:
+    note = f"Weight 41 kg, BMI 16.9.\nA/P: {dx} - dietitian"
+    picks = {code: Pick(code, 0.8, True, [_mention(note, dx)])}
+    add_bmi(picks, NoteContext(note=note, age=80), BMI_ADULT)
+    assert ("Z68.18" in picks and picks["Z68.18"].final) is bmi
+
+
+LOCAL_DRUG = CodeCatalog(
+    {
+        "codes": {
+            "J1885": ["HCPCS", "Injection, ketorolac tromethamine, per 15 mg", True, None, "code"],
+            "N20.1": ["ICD-10-CM", "Calculus of ureter", True, "N20", "code"],
+        }
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("note", "coded"),
+    [
+        ("Ketorolac 0.5% one drop to the left eye given today for the abrasion pain.", []),
+        ("Ketorolac 30 mg IM given today for the colic.", ["J1885"]),
+    ],
+)
+def test_a_drug_given_in_a_per_cent_strength_is_no_injection(note: str, coded: list[str]) -> None:
+    picks = {"N20.1": Pick("N20.1", 0.7, True, [_mention(note, "given")])}
+    drugs_given(picks, NoteContext(note=note), LOCAL_DRUG)
+    assert sorted(c for c, p in picks.items() if p.final and c.startswith("J")) == coded
+
+
+@pytest.mark.parametrize(
+    ("text", "expanded", "absent"),
+    [
+        ("A/P: hot flashes since starting letrozole", "flushing", "hot flash"),
+        ("A/P: menopausal hot flashes, discussed HRT", "hot flashes", "flushing"),
+        ("A/P: hot flashes of the menopause", "hot flashes", "flushing"),
+    ],
+)
+def test_hot_flashes_not_said_menopausal_are_flushing(text: str, expanded: str, absent: str) -> None:
+    out = expand_text(text)
+    assert expanded in out and absent not in out
+
+
+MENOPAUSE = hierarchy_catalog(
+    {"N95.1": "Menopausal and female climacteric states", "R23.2": "Flushing"},
+    {"N95": "Menopausal and other perimenopausal disorders", "R23": "Other skin changes"},
+)
+
+
+@pytest.mark.parametrize(
+    ("note", "kept"),
+    [
+        ("A/P: flushing from tamoxifen", False),
+        ("48F, premenopausal. A/P: flushing from tamoxifen", False),
+        ("A/P: perimenopausal flushing, declines HRT", True),
+    ],
+)
+def test_a_menopausal_state_only_where_the_note_speaks_of_the_menopause(note: str, kept: bool) -> None:
+    picks = {code: Pick(code, 0.8, True, [_mention(note, "flushing")]) for code in ("N95.1", "R23.2")}
+    menopause_unsaid(picks, NoteContext(note=note), MENOPAUSE)
+    assert picks["N95.1"].final is kept and picks["R23.2"].final
+
+
+@pytest.mark.parametrize(
+    ("diagnoses", "owner"),
+    [(["E89.41", "Z85.42"], "E89.41"), (["C50.912", "T38.6X5A"], None)],
+)
+def test_flushing_belongs_to_symptomatic_ovarian_failure(diagnoses: list[str], owner: str | None) -> None:
+    assert integral_to("R23.2", diagnoses) == owner
+
+
+OVARIES = hierarchy_catalog(
+    {"E89.41": "Symptomatic postprocedural ovarian failure", "R23.2": "Flushing"},
+    {
+        "E89": "Postprocedural endocrine and metabolic complications",
+        "E89.4": "Ovarian failure",
+        "R23": "Skin",
+    },
+)
+
+
+@pytest.mark.parametrize(
+    ("note", "failure"),
+    [
+        ("S/p TAH/BSO 2023 for endometrial cancer. A/P: flushing most nights", True),
+        ("S/p hysterectomy, ovaries left in place. A/P: flushing most nights", False),
+    ],
+)
+def test_flushing_after_both_ovaries_removed_is_surgical_ovarian_failure(note: str, failure: bool) -> None:
+    picks = {"R23.2": Pick("R23.2", 0.8, True, [_mention(note, "flushing")])}
+    flushing_after_both_ovaries_removed(picks, NoteContext(note=note, age=51), OVARIES)
+    assert ("E89.41" in picks) is failure and picks["R23.2"].final is not failure

@@ -36,6 +36,7 @@ from assistant.suggest.coding_rules.infection_screening import hepatitis_antibod
 from assistant.suggest.coding_rules.influenza import identified_influenza
 from assistant.suggest.coding_rules.injuries import injury_rules
 from assistant.suggest.coding_rules.lymphoma_sites import lymphoma_of_multiple_sites
+from assistant.suggest.coding_rules.menopause import flushing_after_both_ovaries_removed, menopause_unsaid
 from assistant.suggest.coding_rules.neoplasm_pain import neoplasm_related_pain
 from assistant.suggest.coding_rules.obstruction import stone_with_hydronephrosis
 from assistant.suggest.coding_rules.partners import add_partners
@@ -164,6 +165,8 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
 def after_pairing(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     """The rules that depend on codes the pairing notes made final after the rules ran."""
     hypertension_after_pairing(picks, ctx, catalog)
+    menopause_unsaid(picks, ctx, catalog)  # R23.2's "code first, if applicable" partner
+    flushing_after_both_ovaries_removed(picks, ctx, catalog)
 
 
 def after_first_listed(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
