@@ -177,6 +177,13 @@ def _degree(grade: str) -> str:
 
 # One disease named by three sites ("Disease, hand, foot and mouth" B08.4): one term, never three chunks.
 SITES_OF_ONE_DISEASE = re.compile(r"\bhand[\s,-]+foot[\s,-]+(?:and|&)?[\s-]*mouth\b", re.IGNORECASE)
+# "fall" the season ("spring and fall allergies", "fall/winter", "every fall"), not a fall; group 1 is the
+# season or word written before it
+SEASON_FALL = re.compile(
+    r"\b((?:spring|summer|winter)\s*(?:,|and|&|/|or)\s*|(?:last|next|every|each|early|late)\s+)?fall\b"
+    r"(?(1)|(?=\s*(?:,|and|&|/|or)\s*(?:winter|spring|summer)\b|\s+(?:allerg\w*|pollen|season)\b))",
+    re.IGNORECASE,
+)
 # Patterns read before the table: (regex, replacement builder).
 _SHAPES: list[tuple[re.Pattern[str], object]] = [
     (_EPONYM_ALONE, lambda m: _possessive(m.group(1)) + " " + EPONYM_NOUNS[m.group(1).lower()]),
@@ -281,20 +288,7 @@ _SHAPES: list[tuple[re.Pattern[str], object]] = [
         lambda m: "flushing",
     ),
     # the season, not a fall ("spring and fall allergies", "fall/winter", "every fall"): no external cause
-    (
-        re.compile(
-            r"\b((?:spring|summer|winter)\s*(?:,|and|&|/|or)\s*|(?:last|next|every|each|early|late)\s+)fall\b",
-            re.IGNORECASE,
-        ),
-        lambda m: m.group(1) + "autumn",
-    ),
-    (
-        re.compile(
-            r"\bfall(?=\s*(?:,|and|&|/|or)\s*(?:winter|spring|summer)\b|\s+(?:allerg\w*|pollen|season)\b)",
-            re.IGNORECASE,
-        ),
-        lambda m: "autumn",
-    ),
+    (SEASON_FALL, lambda m: (m.group(1) or "") + "autumn"),
     # a stroke scale's total as the R29.7- titles write it ("NIHSS 12", "NIHSS of 7", "NIHSS=4")
     (
         re.compile(r"\bNIHSS\s*(?:score\s*)?(?:of\s*|=\s*|:\s*|was\s*)?(\d{1,2})\b", re.IGNORECASE),

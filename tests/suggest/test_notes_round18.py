@@ -13,7 +13,7 @@ from assistant.suggest.coding_rules.completed_treatment import completed_treatme
 from assistant.suggest.coding_rules.context import NoteContext
 from assistant.suggest.coding_rules.drugs_given import drugs_given
 from assistant.suggest.coding_rules.hypertensive_ckd_stage import hypertensive_ckd_stage
-from assistant.suggest.coding_rules.injuries import _EQUIPMENT_ACTIVITY
+from assistant.suggest.coding_rules.injuries import _EQUIPMENT_ACTIVITY, fall_code
 from assistant.suggest.coding_rules.menopause import flushing_after_both_ovaries_removed, menopause_unsaid
 from assistant.suggest.coding_rules.partners import add_bmi, add_drugs
 from assistant.suggest.coding_rules.rheumatoid import rheumatoid_kind
@@ -468,3 +468,11 @@ def test_flushing_after_both_ovaries_removed_is_surgical_ovarian_failure(note: s
     picks = {"R23.2": Pick("R23.2", 0.8, True, [_mention(note, "flushing")])}
     flushing_after_both_ovaries_removed(picks, NoteContext(note=note, age=51), OVARIES)
     assert ("E89.41" in picks) is failure and picks["R23.2"].final is not failure
+
+
+@pytest.mark.parametrize(
+    ("sentence", "code"),
+    [("Sneezing every spring and fall, itchy eyes", None), ("Mechanical fall in the kitchen", "W19.XXXA")],
+)
+def test_the_season_is_no_fall(sentence: str, code: str | None) -> None:
+    assert fall_code(sentence) == code

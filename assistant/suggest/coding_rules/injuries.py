@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from assistant.suggest import seventh
+from assistant.suggest.abbreviations import SEASON_FALL
 from assistant.suggest.coding_rules.context import NoteContext, add_pick, demote
 from assistant.suggest.coding_rules.transport import CAR_OCCUPANT_PREFIXES, car_occupant_query
 from assistant.suggest.injury_words import MECHANISM as _MECHANISM
@@ -344,8 +345,14 @@ _DENIED_MECHANISM = re.compile(
 
 
 def _stated(rx: re.Pattern[str], sentence: str) -> bool:
-    """The sentence says ``rx`` other than in a denial ("no fall", "denies slipping")."""
-    return any(not _DENIED_MECHANISM.search(sentence[: m.start()]) for m in rx.finditer(sentence))
+    """The sentence says ``rx`` other than in a denial ("no fall", "denies slipping") or as the season
+    ("spring and fall sneezing")."""
+    seasons = [m.span() for m in SEASON_FALL.finditer(sentence)]
+    return any(
+        not _DENIED_MECHANISM.search(sentence[: m.start()])
+        and not any(a <= m.start() < b for a, b in seasons)
+        for m in rx.finditer(sentence)
+    )
 
 
 def fall_code(sentence: str) -> str | None:
