@@ -177,6 +177,13 @@ def _degree(grade: str) -> str:
 
 # One disease named by three sites ("Disease, hand, foot and mouth" B08.4): one term, never three chunks.
 SITES_OF_ONE_DISEASE = re.compile(r"\bhand[\s,-]+foot[\s,-]+(?:and|&)?[\s-]*mouth\b", re.IGNORECASE)
+# "fall" the season ("spring and fall allergies", "fall/winter", "every fall"), not a fall; group 1 is the
+# season or word written before it
+SEASON_FALL = re.compile(
+    r"\b((?:spring|summer|winter)\s*(?:,|and|&|/|or)\s*|(?:last|next|every|each|early|late)\s+)?fall\b"
+    r"(?(1)|(?=\s*(?:,|and|&|/|or)\s*(?:winter|spring|summer)\b|\s+(?:allerg\w*|pollen|season)\b))",
+    re.IGNORECASE,
+)
 # Patterns read before the table: (regex, replacement builder, words needed). A shape matches no ASCII text
 # that holds none of its words needed (lower case), so it is not run there; None: always run.
 _SHAPES: list[tuple[re.Pattern[str], object, tuple[str, ...] | None]] = [
@@ -188,7 +195,7 @@ _SHAPES: list[tuple[re.Pattern[str], object, tuple[str, ...] | None]] = [
         ("hemorrhoid",),
     ),
     (
-        re.compile(rf"\b(hemorrhoids?,?\s+)(?:grade|gr\.?|stage)\s*({_GRADE})\b", re.IGNORECASE),
+        re.compile(rf"\b(hemorrhoids?,?\s+\(?)(?:grade|gr\.?|stage)\s*({_GRADE})\b", re.IGNORECASE),
         lambda m: m.group(1) + _degree(m.group(2)) + " degree",
         ("hemorrhoid",),
     ),
@@ -230,6 +237,15 @@ _SHAPES: list[tuple[re.Pattern[str], object, tuple[str, ...] | None]] = [
         re.compile(r"\bsero-?(?:negative|-)\s+(?:ra|rheumatoid\s+arthritis)\b", re.IGNORECASE),
         lambda m: "rheumatoid arthritis without rheumatoid factor",
         ("sero",),
+    ),
+    # ... and as the factor itself ("RA w/ positive RF", "rheumatoid arthritis, RF+")
+    (
+        re.compile(
+            r"\b(?:ra|rheumatoid\s+arthritis)\s*(?:,|with|w/)?\s*(?:(?:positive|\+)\s*rf|rf\s*(?:positive|\+))"
+            r"(?![\w+-])",
+            re.IGNORECASE,
+        ),
+        lambda m: "rheumatoid arthritis with rheumatoid factor",
     ),
     # ... and said after it ("rheumatoid arthritis, seropositive, both hands")
     (
@@ -284,6 +300,21 @@ _SHAPES: list[tuple[re.Pattern[str], object, tuple[str, ...] | None]] = [
         None,
     ),
     (SITES_OF_ONE_DISEASE, lambda m: "hand-foot-and-mouth", ("mouth",)),
+    # hot flashes not said to be menopausal are the Index's flushing (R23.2): "Hot flashes" has a code only
+    # under "menopausal" (N95.1)
+    (
+        re.compile(r"(?<!menopausal\s)\bhot\s+flash(?:es)?\b(?![^.;\n]{0,40}\bmenopaus)", re.IGNORECASE),
+        lambda m: "flushing",
+        ("flash",),
+    ),
+    # the season, not a fall ("spring and fall allergies", "fall/winter", "every fall"): no external cause
+    (SEASON_FALL, lambda m: (m.group(1) or "") + "autumn", ("fall",)),
+    # a stroke scale's total as the R29.7- titles write it ("NIHSS 12", "NIHSS of 7", "NIHSS=4")
+    (
+        re.compile(r"\bNIHSS\s*(?:score\s*)?(?:of\s*|=\s*|:\s*|was\s*)?(\d{1,2})\b", re.IGNORECASE),
+        lambda m: f"NIHSS score {int(m.group(1))}",
+        ("nihss",),
+    ),
     # a weak or slow urinary stream is the Index's "poor stream" (Difficulty, micturition, poor stream R39.12)
     (
         re.compile(r"\b(?:weak|weakened|slow|decreased|diminished|reduced)\s+(?:urinary\s+)?stream\b", re.I),

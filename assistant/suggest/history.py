@@ -90,6 +90,8 @@ _PAST_EVENT = re.compile(
     r"|\btreated\s+with\s+(?:rai|radioactive\s+iodine|surgery|radiation|chemo\w*|\w+ectomy)\s+(?:19|20)\d\d\b"
     r"|(?:\b(?:\d+|a|one|two|three|four|five|six|ten|several|many|few)\s+(?:years?|yrs?|decades?)\s+ago\b|"
     r"\bin\s+(?:19|20)\d\d\b)"
+    # a decade of the patient's life long past ("tanning beds in her 20s", "in his teens")
+    r"|\bin\s+(?:his|her|their|my)\s+(?:teens|[1-9]0'?s)\b"
     # an age the patient had then is a date ("mumps orchitis at 14", "at age 6", "when she was 12")
     r"|\b(?:at\s+age|at\s+the\s+age\s+of|age|when\s+(?:he|she)\s+was)\s+\d{1,2}\b"
     r"(?!\s*(?:weeks?|wks?|months?|mos?|days?)\b)|"
@@ -214,7 +216,8 @@ _ONSET_DATE = re.compile(
 )
 
 # A dated problem-list item that the same sentence closes ("kidney stone 2021, passed", "BCC of nose 2020,
-# excised", "DVT 3/2019 - treated, resolved"): an event of the past, not a current condition.
+# excised" or removed by Mohs surgery, "DVT 3/2019 - treated, resolved"): an event of the past, not a current
+# condition.
 # The date ends the item, as problem lists write it (not "2004 diagnosed with ...", "vision 20/25 both eyes"),
 # or only the event's occasion follows it ("DVT 2020 after knee surgery - completed 6 mo apixaban").
 _DATE = r"(?:\b(?:19|20)\d\d|\b\d{1,2}/(?:19|20)?\d\d)"
@@ -222,7 +225,7 @@ _DATED = re.compile(_DATE + r"(?:\s+(?:after|following|post|during)\s+[\w -]{1,3
 _ANY_DATE = re.compile(_DATE)
 _CLOSED_WORDS = (
     r"\b(?:passed|excised|resected|removed|resolved|healed|repaired|cured|treated|completed|remitted|"
-    r"cleared|recovered)\b|\b(?:no|without)\s+residual\w*"
+    r"cleared|recovered|mohs)\b|\b(?:no|without)\s+residual\w*|\bclear\s+margins\b"
 )
 _CLOSED = re.compile(_CLOSED_WORDS, re.IGNORECASE)
 # The item's date and its closing word both inside the mention ("Old L ankle sprain (8/2026) healed").

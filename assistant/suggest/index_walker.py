@@ -44,6 +44,9 @@ UNSPOKEN = frozenset({"s", "nos", "nec", "rll", "lll", "rul", "lul", "rml"})
 _CONNECTOR_TERMS = frozenset({"complicated by"})
 _NOT_TERM = re.compile(r"not\s", re.IGNORECASE)
 _SEX_TERMS = frozenset({"female", "male"})
+# A tissue level the Index puts between a lesion and its sites ("Nevus, skin, back"): a note names the site
+# ("nevus of the back") and leaves the tissue unsaid, as a coder reads it.
+_TISSUE_LEVELS = frozenset({"skin"})
 # A cause the mention states ("rhinitis due to pollen"): the Index may list it under a type it implies.
 _CAUSE_SAID = re.compile(r"\b(?:due\s+to|secondary\s+to|caused\s+by|d/t|2/2)\s", re.IGNORECASE)
 # Prefixes that make a word its opposite: "nonseasonal" does not contain "seasonal" for the walk.
@@ -674,9 +677,25 @@ class IndexWalker:
                     out.extend(self._descend(child, mention, state, negative))
                 continue
             matched = _match(child, mention)
-            if matched is None and child.term.lower() in _SEX_TERMS and self.children(child):
+            if (
+                matched is None
+                and child.term.lower() in (_SEX_TERMS | _TISSUE_LEVELS)
+                and self.children(child)
+            ):
                 # "Cystocele, female, midline": the patient's sex, not a word of the note (the sex edits
-                # keep the right branch)
+                # keep the right branch); "Nevus, skin, back": the tissue the site implies
+                deeper = self._descend(child, mention, state, negative)[1:]
+                matched_child = matched_child or bool(deeper)
+                out.extend(deeper)
+                continue
+            if (
+                matched is None
+                and child.negative
+                and not child.words & mention.words
+                and self.children(child)
+            ):
+                # "RA, seropositive, without organ involvement, hand joint": what the note never mentions is
+                # absent, as a coder reads it; only a deeper subterm the note names is taken
                 deeper = self._descend(child, mention, state, negative)[1:]
                 matched_child = matched_child or bool(deeper)
                 out.extend(deeper)
@@ -868,11 +887,11 @@ LONG_HEAD = 24  # head lists longer than this are indexed by their terms' second
 
 def _word_index(kids: list[Entry]) -> dict[str, list[int]]:
     """word -> positions of the subterms holding it; "~ending" for endings of 6+ letters of longer words;
-    "" for connector levels (no words of their own)."""
+    "" for connector levels (no words of their own) and for a tissue level a site implies."""
     index: dict[str, list[int]] = {}
     for i, kid in enumerate(kids):
         words = {w for alt in (*kid.alts, *kid.forms) for w in alt}
-        keys = set(words) if words else {""}
+        keys = set(words) if words and kid.term.lower() not in _TISSUE_LEVELS else {""} | words
         keys.update("~" + w[j:] for w in words for j in range(1, len(w) - 5))
         for key in keys:
             index.setdefault(key, []).append(i)

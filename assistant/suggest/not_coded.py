@@ -280,9 +280,9 @@ _TEST_RE = re.compile(
     r"^(?:(?!(?:elevated|abnormal|high|low|raised|increased|decreased|positive|on|per|by)\b)[\w/-]+\s+){0,2}"
     r"(?:cx|cultures?|swabs?|panel|x-?rays?|xr|cxr|cta?|mri|mra|ua|labs?|bmp|cmp|cbc|lfts?|"
     r"tfts?|ekg|ecg|echo|ultrasound|dxa|dexa|pfts?|psg|colonoscopy|mammogram|a1c|lipids?|"
-    r"ag/ab|antibody|antibodies|antigen|pcr|naat|serology|titers?|viral\s+load|biops(?:y|ies)|bx|egd|"
+    r"ag/ab|antibody|antibodies|antigen|pcr|naat|serolog(?:y|ies)|titers?|viral\s+load|biops(?:y|ies)|bx|egd|"
     r"endoscopy)"
-    r"(?:\s+(?:pending|sent|ordered|obtained|drawn|done|today|negative|normal|unremarkable|due|in\s+\d+\s+\w+|"
+    r"(?:\s+(?:pending|sent|ordered|obtained|drawn|done|today|now|negative|normal|unremarkable|due|in\s+\d+\s+\w+|"
     r"scheduled|planned|arranged|requested|booked|"
     r"at\s+(?:the\s+)?lab|(?:in|at)\s+(?:the\s+)?(?:office|clinic)|(?:19|20)\d\d))*\s*$",
     re.IGNORECASE,
@@ -290,7 +290,7 @@ _TEST_RE = re.compile(
 # Tests named and ordered, joined by "+", "/" or "&" ("HIV + RPR drawn", "GC/CT sent"): what is tested for is
 # not diagnosed ("HIV +" is not a positive result when a verb of ordering ends the chunk).
 _ORDERED_TESTS_RE = re.compile(
-    r"^(?=[^+/&]*[\w)]\s*[+/&]\s*\w)(?:[\w/+&-]+\s+){1,4}(?:drawn|sent|ordered|pending|collected)(?:\s+today)?\W*$",
+    r"^(?=[^+/&]*[\w)]\s*[+/&]\s*\w)(?:[\w/+&-]+\s+){1,4}(?:drawn|sent|ordered|pending|collected)(?:\s+(?:today|now))?\W*$",
     re.IGNORECASE,
 )
 # Prevention of a condition is not the condition ("malaria prophylaxis", "fall precautions", "HIV PrEP").
@@ -352,7 +352,7 @@ _RHYTHM_RE = re.compile(
 _SCREENING_TAIL = re.compile(
     r"\b(?:screening|screen|tests?|testing|serolog\w*|titers?)\s+"
     r"(?:drawn|ordered|sent|obtained|collected|done|pending|today|negative|normal|nonreactive|non-reactive)"
-    r"(?:\s+today)?\W*$|"
+    r"(?:\s+(?:today|now))?\W*$|"
     # the screen's result as a value ("anemia screen Hgb 10.8", "lead screen: 2"): what the physician
     # concludes from it is written apart
     r"\b(?:screening|screen)\s*[:-]?\s*(?:[a-z][a-z0-9]*\s*[:=]?\s*)?[<>]?\d+(?:\.\d+)?\s*(?:[a-z/%]+)?\W*$",
@@ -583,6 +583,17 @@ _TRACE_LEAK = re.compile(
     re.IGNORECASE,
 )
 
+# A scar or an incision that has healed well is how the skin looks after a procedure, not a disease (L90.5
+# is for a scar the provider treats or calls abnormal).
+_HEALED_SCAR = re.compile(
+    r"\bwell[- ]?healed\s+(?:[\w-]+\s+){0,3}?(?:scars?|incisions?)\b|"
+    r"\b(?:scars?|incisions?)\s+(?:is\s+|are\s+)?well[- ]?healed\b",
+    re.IGNORECASE,
+)
+_SCAR_TROUBLE = re.compile(
+    r"\b(?:keloid\w*|hypertrophic|tender\w*|pain\w*|infect\w*|contracture|dehisc\w*)", re.I
+)
+
 
 def why_not_coded(chunk: str) -> str | None:
     """'plan', 'administrative', 'vitals or labs', 'medication' or 'status' for a chunk that is not a
@@ -621,7 +632,7 @@ def why_not_coded(chunk: str) -> str | None:
         return "immunity status"
     if _RHYTHM_RE.match(text) or _ST_SEGMENT_RE.match(text):
         return "vitals or labs"
-    if _TRACE_LEAK.match(text):
+    if _TRACE_LEAK.match(text) or (_HEALED_SCAR.search(text) and not _SCAR_TROUBLE.search(text)):
         return "normal finding"
     if _MEASURED.match(text):
         return "vitals or labs"

@@ -138,20 +138,23 @@ _DESCRIPTOR_NOT_NEGATION = "".join(
 _NEG_POST = (
     r"(?:was|were|is|are|been)\s+(?:ruled\s+out|excluded|negative|absent|not\s+seen|not\s+found)|"
     r"unlikely|not\s+favou?red|disfavou?red|ruled\s+out|(?:has\s+|have\s+|now\s+)?resolved|none(?!\s+of)|"
-    r"not\s+present|excluded|not\s+(?:supported|consistent\s+with|confirmed)(?:\s+by\b)?|not\s+increased|"
+    r"not\s+present|excluded|denie[sd](?=\s*(?:[.;,]|$))|not\s+(?:supported|consistent\s+with|confirmed)(?:\s+by\b)?|not\s+increased|"
     r"(?:does|did|do)\s+not\s+meet\s+(?:the\s+)?(?:\w+\s+)?criteria(?!\s+for)|"
     + _DESCRIPTOR_NOT_NEGATION
-    + r"(?:negative|neg)"
+    # a work-up that came back negative leaves the finding it looked into ("hematuria with negative work-up")
+    + r"(?:negative|neg)(?!\s+(?:work-?\s?ups?|w/u|evaluations?|evals?|studies|testing|imaging)\b)"
 )
 # A label and its answer: "Diabetic retinopathy: none", "Tophi - negative", "Depression - not present",
-# "Hidradenitis suppurativa: ruled out (no tunnels)" (the condition is not present).
+# "Hidradenitis suppurativa: ruled out (no tunnels)", "Hypoglycemia - denies" (the condition is not present).
 _LABEL_SAYS = re.compile(r"\s*(?::|-|\u2013)\s*")
-_ABSENT = re.compile(r"none|negative|neg|not\s+present|ruled\s+out|excluded", re.IGNORECASE)
-_ANSWER_ONLY = re.compile(r"not\s+present|excluded", re.IGNORECASE)
+_ABSENT = re.compile(r"none|negative|neg|not\s+present|ruled\s+out|excluded|denie[sd]", re.IGNORECASE)
+_ANSWER_ONLY = re.compile(r"not\s+present|excluded|denie[sd]", re.IGNORECASE)
 _RESOLVED_WORD = re.compile(r"(?:has\s+|have\s+|now\s+)?resolved", re.IGNORECASE)
 # A problem whose line ends ", resolved" / ", now resolved": its status, as a label's answer is.
 _RESOLVED_TAIL = re.compile(
-    r"\s*,\s*(?:now\s+|since\s+)?resolved\s*[.;]?\s*", re.IGNORECASE
+    r"\s*,\s*(?:now\s+|since\s+)?resolved(?:\s+(?:w/o|without|with|after|by|on\s+(?:its|his|her)\s+own)"
+    r"\s+[^.;,]{1,30})?\s*[.;]?\s*",
+    re.IGNORECASE,
 )  # a post-negation only as a label's answer
 _UNC_PRE = (
     r"rule\s+out|r/o|probable|probably|possible|possibly|suspected|suspect|suspicion\s+of|likely|"

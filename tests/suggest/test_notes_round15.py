@@ -410,7 +410,7 @@ def test_a_parenthesis_denies_its_own_subject(note: str, words: str, negated: bo
 @pytest.mark.parametrize(
     ("text", "expanded"),
     [
-        ("hot flashes from AI", "hot flashes from aromatase inhibitor"),
+        ("hot flashes from AI", "flushing from aromatase inhibitor"),  # hot flashes: the Index's flushing
         ("moderate AI, LV size normal", "moderate AI, LV size normal"),  # a valve's insufficiency: left alone
     ],
 )

@@ -30,11 +30,13 @@ from assistant.suggest.coding_rules.encounters import encounter_codes
 from assistant.suggest.coding_rules.fragility_fracture import fragility_fracture
 from assistant.suggest.coding_rules.hcpcs_gate import gate
 from assistant.suggest.coding_rules.hiv import hiv_status
+from assistant.suggest.coding_rules.hypertensive_ckd_stage import hypertensive_ckd_stage
 from assistant.suggest.coding_rules.index_pairs import index_pairs
 from assistant.suggest.coding_rules.infection_screening import hepatitis_antibody
 from assistant.suggest.coding_rules.influenza import identified_influenza
 from assistant.suggest.coding_rules.injuries import injury_rules
 from assistant.suggest.coding_rules.lymphoma_sites import lymphoma_of_multiple_sites
+from assistant.suggest.coding_rules.menopause import flushing_after_both_ovaries_removed, menopause_unsaid
 from assistant.suggest.coding_rules.neoplasm_pain import neoplasm_related_pain
 from assistant.suggest.coding_rules.obstruction import stone_with_hydronephrosis
 from assistant.suggest.coding_rules.partners import add_partners
@@ -68,6 +70,7 @@ from assistant.suggest.coding_rules.rheumatoid import rheumatoid_kind
 from assistant.suggest.coding_rules.sepsis import localized_infection, organism_sepsis
 from assistant.suggest.coding_rules.stated_condition import unstated_conditions
 from assistant.suggest.coding_rules.strep_throat import streptococcal_throat
+from assistant.suggest.coding_rules.stroke_artery import stroke_artery
 from assistant.suggest.coding_rules.stroke_sequela import stated_sequelae, stroke_sequelae
 from assistant.suggest.coding_rules.substance_withdrawal import substance_withdrawal
 from assistant.suggest.coding_rules.symptoms import drop_integral_symptoms
@@ -103,6 +106,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     gate(picks, ctx, catalog)
     unstated_conditions(picks, ctx, catalog)
     stroke_sequelae(picks, ctx, catalog)
+    stroke_artery(picks, ctx, catalog)
     stated_sequelae(picks, ctx, catalog)
     recent_infarction(picks, ctx, catalog)
     tobacco_status(picks, ctx, catalog)
@@ -112,6 +116,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     organism_sepsis(picks, ctx, catalog)
     localized_infection(picks, ctx, catalog)
     combine(picks, ctx, catalog)
+    hypertensive_ckd_stage(picks, ctx, catalog)
     index_pairs(picks, ctx, catalog)
     both_kinds_of_respiratory_failure(picks, ctx, catalog)
     diabetes_with_other_complication(picks, ctx, catalog)
@@ -168,6 +173,8 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
 def after_pairing(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     """The rules that depend on codes the pairing notes made final after the rules ran."""
     hypertension_after_pairing(picks, ctx, catalog)
+    menopause_unsaid(picks, ctx, catalog)  # R23.2's "code first, if applicable" partner
+    flushing_after_both_ovaries_removed(picks, ctx, catalog)
 
 
 def after_first_listed(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from assistant.suggest.coding_rules.context import NoteContext, add_pick, best_score, demote, head_lines
-from assistant.suggest.reader import QUALIFIERS
+from assistant.suggest.reader import BACKGROUND_SECTIONS, QUALIFIERS
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.text import expand_abbreviations, tokens
 from assistant.suggest.types import Pick
@@ -24,8 +24,10 @@ _FOLLOW_UP_VISIT = re.compile(
     r"\bpost[- ]?(?:hospital(?:ization)?|discharge)\b|\btransitional\s+care\b|\bTCM\b",
     re.IGNORECASE,
 )
+# "well-healed scar": the look of a scar or an incision, not a condition gone
 _OVER = re.compile(
-    r"\b(?:resolved|cleared|healed|recovered|gone|"
+    r"\b(?:resolved|cleared|(?<!well-)(?<!well\s)healed(?!\s+(?:\w+\s+){0,3}?(?:scars?|incisions?)\b)|"
+    r"recovered|gone|"
     r"(?:treatment|course|therapy|antibiotics|abx)\s+(?:is\s+|was\s+)?(?:complete|completed|finished)|"
     r"(?:completed|finished)\s+(?:\w+\s+){0,3}?(?:course|treatment|therapy|antibiotics|abx))\b",
     re.IGNORECASE,
@@ -93,7 +95,12 @@ def completed_treatment_follow_up(picks: dict[str, Pick], ctx: NoteContext, cata
     spans = list(_SENTENCE.finditer(ctx.note))
     texts = [expand_abbreviations(s.group(0)) for s in spans]
     sentences = [set(tokens(t)) for t in texts]
-    over = [bool(_OVER.search(t)) and not _STILL_CURRENT.search(t) for t in texts]
+    # a past problem the history lists as resolved is background, not what this visit follows up
+    background = [ctx.mention(s.start(), s.end()).section in BACKGROUND_SECTIONS for s in spans]
+    over = [
+        bool(_OVER.search(t)) and not _STILL_CURRENT.search(t) and not b
+        for t, b in zip(texts, background, strict=True)
+    ]
     untreated = [bool(_NO_TREATMENT.search(t)) for t in texts]
     if not any(over):
         return

@@ -102,9 +102,11 @@ _DOSE = re.compile(
 _NOT_INJECTED = re.compile(
     r"\b(?:PO|ODT|oral(?:ly)?|by\s+mouth|tabs?|tablets?|capsules?|caps?|SL|sublingual|nebs?|nebuli[sz]ed|"
     r"inhaled|inhaler|MDI|topical(?:ly)?|cream|ointment|drops|patch|spray|kits?|Rx|prescri\w+|"
-    r"x\s*\d+\s*(?:d|days?|wks?|weeks?))\b",  # a course of days is a prescription, not an office dose
+    r"x\s*\d+\s*(?:d|days?|wks?|weeks?)|ophthalmic|gtts)\b",  # a course of days is a prescription
     re.IGNORECASE,
 )
+# The drug's own strength in per cent right after its name ("ketorolac 0.5%"): a drop, a cream or a gel
+_PER_CENT_STRENGTH = re.compile(r"\s+\d+(?:\.\d+)?\s*%")
 # A drug named for a risk, a use or a test of it ("naloxone given (fentanyl contamination risk)", "opioid
 # overdose", "fentanyl use"): not the drug given.
 _NAMED_NOT_GIVEN = re.compile(
@@ -241,7 +243,11 @@ def drugs_in(text: str, table: dict[str, list[DrugCode]], on_dialysis: bool = Fa
     for i, (word, start, end) in enumerate(spans):
         if word not in table or word in seen or start in coded or word in _LOCAL_ANESTHETIC:
             continue
-        if _NOT_INJECTED.search(text, start, min(len(text), end + 30)) or _NAMED_NOT_GIVEN.match(text, end):
+        if (
+            _NOT_INJECTED.search(text, start, min(len(text), end + 30))
+            or _NAMED_NOT_GIVEN.match(text, end)
+            or _PER_CENT_STRENGTH.match(text, end)
+        ):
             continue
         near = {w for w, _, _ in spans[max(0, i - 2) : i + 5]}
         salts = {w for w in near if w in SALT_WORDS and w not in _GENERIC}

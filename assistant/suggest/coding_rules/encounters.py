@@ -22,6 +22,7 @@ from assistant.suggest.coding_rules.context import (
 from assistant.suggest.coding_rules.contraception import contraceptive_surveillance, initial_contraceptive
 from assistant.suggest.coding_rules.hcpcs_gate import documents_service
 from assistant.suggest.coding_rules.infection_screening import infection_screening
+from assistant.suggest.coding_rules.rho_immune_globulin import rho_d_prophylaxis
 from assistant.suggest.coding_rules.treatment_visits import treatment_visits
 from assistant.suggest.not_coded import ANIMAL_VACCINATION, VACCINE_LABEL
 from assistant.suggest.reader import BACKGROUND_SECTIONS
@@ -717,6 +718,7 @@ def encounter_codes(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatal
     cancer_follow_up(picks, ctx, catalog)
     completed_treatment_follow_up(picks, ctx, catalog)
     immunization(picks, ctx, catalog)
+    rho_d_prophylaxis(picks, ctx, catalog)
     screening(picks, ctx, catalog)
     pap_at_exam(picks, ctx, catalog)
     infection_screening(picks, ctx, catalog)

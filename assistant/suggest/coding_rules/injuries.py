@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from assistant.suggest import seventh
+from assistant.suggest.abbreviations import SEASON_FALL
 from assistant.suggest.coding_rules.context import NoteContext, add_pick, demote
 from assistant.suggest.coding_rules.transport import (
     CAR_OCCUPANT_PREFIXES,
@@ -72,6 +73,8 @@ _WALKING = r"walking(?:\s+(?:her|his|the|their|a|my|our)\s+(?:dogs?|puppy|pet|an
 _ACTIVITY_NAMES = (
     (re.compile(_FOOD_PREPARATION, re.IGNORECASE), "food preparation and clean up"),
     (re.compile(r"walking\s+\w+\s+(?:dogs?|puppy|pet|animal)", re.IGNORECASE), "walking an animal"),
+    (re.compile(r"skateboards?", re.IGNORECASE), "skateboarding"),
+    (re.compile(r"(?:roller\s*|inline\s+)skates?|rollerblades?", re.IGNORECASE), "roller skating"),
 )
 # A limited-access highway by its name or number ("on I-94", "on the freeway"): the Y92 title's words.
 _INTERSTATE = re.compile(r"\b(?:I-\d+|interstate|freeway|expressway)\b", re.IGNORECASE)
@@ -96,7 +99,8 @@ _ACTIVITY_WHEN = re.compile(
 # off it or an injury on it tells the activity.
 _EQUIPMENT_ACTIVITY = re.compile(
     r"\b(?:off|from|on|onto)\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+|their\s+|my\s+)?"
-    r"(trampoline|treadmill|elliptical(?:\s+machine)?|stationary\s+bike|stepper(?:\s+machine)?|sled)\b",
+    r"(trampoline|treadmill|elliptical(?:\s+machine)?|stationary\s+bike|stepper(?:\s+machine)?|sled|"
+    r"skateboard|(?:roller\s*|inline\s+)skates|rollerblades)\b",
     re.IGNORECASE,
 )
 _WORK = re.compile(r"\b(?:at work|while working|on the job|work[- ]related|at his job|at her job)\b", re.I)
@@ -346,8 +350,14 @@ _DENIED_MECHANISM = re.compile(
 
 
 def _stated(rx: re.Pattern[str], sentence: str) -> bool:
-    """The sentence says ``rx`` other than in a denial ("no fall", "denies slipping")."""
-    return any(not _DENIED_MECHANISM.search(sentence[: m.start()]) for m in rx.finditer(sentence))
+    """The sentence says ``rx`` other than in a denial ("no fall", "denies slipping") or as the season
+    ("spring and fall sneezing")."""
+    seasons = [m.span() for m in SEASON_FALL.finditer(sentence)]
+    return any(
+        not _DENIED_MECHANISM.search(sentence[: m.start()])
+        and not any(a <= m.start() < b for a, b in seasons)
+        for m in rx.finditer(sentence)
+    )
 
 
 def fall_code(sentence: str) -> str | None:

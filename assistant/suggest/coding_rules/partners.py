@@ -25,6 +25,10 @@ _BMI = re.compile(
 )
 _BMI_RANGE = re.compile(r"\[BMI\]\s*(\d+(?:\.\d)?)(?:-(\d+(?:\.\d)?)| or (less|greater)), adult")
 
+# A drug's strength in per cent or a form put on the skin, the eye or the rectum: a local, not a systemic, use
+_LOCAL_FORM = (
+    r"\s+(?:\d+(?:\.\d+)?\s*%|cream|ointment|lotion|topical|enema|suppositor|ophthalmic|eye\s+drops?|drops)"
+)
 # Drug words -> the Z79 code for their class (ICD-10-CM I.C.21.c.3; class names are the Z79 titles').
 DRUG_CLASSES: tuple[tuple[str, str], ...] = (
     (
@@ -53,9 +57,10 @@ DRUG_CLASSES: tuple[tuple[str, str], ...] = (
         r"(?:chronic|long[- ]term|maintenance|daily) (?:prednisone|steroids?|prednisolone)|"
         # a systemic corticosteroid taken now (not a cream, an enema or a short course: _STOPPED)
         r"(?:hydrocortisone|fludrocortisone|prednisone|prednisolone|methylprednisolone|dexamethasone)"
-        r"(?!\s+(?:\d+(?:\.\d+)?\s*%|cream|ointment|lotion|topical|enema|suppositor))",
+        rf"(?!{_LOCAL_FORM})",
     ),
-    ("Z79.621", r"tacrolimus|prograf|cyclosporine|envarsus"),
+    # a calcineurin inhibitor taken systemically, not the eye drops or the ointment ("cyclosporine 0.05%")
+    ("Z79.621", rf"(?:tacrolimus|cyclosporine)(?!{_LOCAL_FORM})|prograf|envarsus"),
     ("Z79.624", r"mycophenolate|(?-i:MMF)|cellcept|myfortic|azathioprine"),
     ("Z79.631", r"methotrexate"),
     ("Z79.83", r"alendronate|fosamax|risedronate|actonel|ibandronate|boniva|bisphosphonates?"),
@@ -73,7 +78,7 @@ DRUG_CLASSES: tuple[tuple[str, str], ...] = (
 _STOPPED = re.compile(
     r"\b(?:stopped|discontinued|d/c'?d|off|held|holding|allergic|allergy|intoleran\w*|declines?|refuses?|"
     r"instead of|no longer|not on|never|x\s?\d+\s?d(?:ays?)?|for \d+ days|taper\w*|burst|"
-    r"completed|finished|none since|(?:was|previously|formerly) on|"
+    r"completed|finished|last\s+dose|none since|(?:was|previously|formerly) on|"
     r"given (?:in|at) (?:clinic|the ed|ed|office)|in clinic|start(?:ed|ing)? today|"
     # one dose given at the visit ("dexamethasone 0.6 mg/kg PO given", "x1", "single dose")
     r"given|administered|x\s?1|single dose|one[- ]time dose|"
@@ -238,9 +243,17 @@ def bmi_percentile_code(catalog: CodeCatalog, percentile: int) -> str | None:
     return None
 
 
+_MALNUTRITION = ("E40", "E41", "E42", "E43", "E44", "E45", "E46")
+
+
 def add_bmi(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
-    """Z68.xx beside the diagnosis that asks for it (obesity, overweight ...); adults only (I.B.14)."""
-    owners = [p for p in _diagnoses(picks, catalog) if _asks_for(catalog, p, "Z68.30")]
+    """Z68.xx beside the diagnosis that asks for it (obesity, overweight ...) or that I.B.14 names with it
+    (malnutrition, E40-E46, whose tabular asks for no BMI); adults only (I.B.14)."""
+    owners = [
+        p
+        for p in _diagnoses(picks, catalog)
+        if _asks_for(catalog, p, "Z68.30") or p.code.startswith(_MALNUTRITION)
+    ]
     child = ctx.age is not None and ctx.age < ADULT_BMI_AGE
     for p in [q for q in picks.values() if q.code.startswith("Z68")]:
         if not owners:

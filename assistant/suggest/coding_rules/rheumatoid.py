@@ -20,7 +20,10 @@ _TITLE_SAID = (
     ("myopathy", r"myopathy|myositis"),
     ("polyneuropathy", r"neuropathy|polyneuropathy"),
     ("organs", r"visceral|organ"),
-    ("rheumatoid factor", r"seropositive|RF\s*(?:\+|pos\w*)|rheumatoid\s+factor|(?:anti-?)?CCP|ACPA"),
+    (
+        "rheumatoid factor",
+        r"seropositive|RF\s*(?:\+|pos\w*)|(?:positive|\+)\s*RF|rheumatoid\s+factor|(?:anti-?)?CCP|ACPA",
+    ),
 )
 
 
@@ -29,7 +32,26 @@ def _said(title: str, note: str) -> bool:
     return bool(words) and all(re.search(rf"\b(?:{said})\b", note, re.IGNORECASE) for said in words)
 
 
+_ORGANS = "|".join(said for word, said in _TITLE_SAID if word != "rheumatoid factor")
+_OTHER_KIND = "M05.8"
+_NO_ORGAN_INVOLVEMENT = "M05.7"
+
+
+def _without_organ_involvement(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    """M05.8x of a site -> M05.7x of that site where the note names no organ involvement."""
+    if re.search(rf"\b(?:{_ORGANS})\b", ctx.note, re.IGNORECASE):
+        return
+    for code, pick in list(picks.items()):
+        plain = _NO_ORGAN_INVOLVEMENT + code[len(_OTHER_KIND) :]
+        if not pick.final or not code.startswith(_OTHER_KIND) or plain not in catalog:
+            continue
+        reason = f"{plain}: rheumatoid factor and site stated, no organ involvement ({code} not coded)"
+        if add_pick(picks, catalog, plain, pick.score, pick.mentions, reason) is not None:
+            picks.pop(code)
+
+
 def rheumatoid_kind(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    _without_organ_involvement(picks, ctx, catalog)
     for code, pick in list(picks.items()):
         if not pick.final or not code.startswith("M05") or picks.get(code) is not pick:
             continue

@@ -89,6 +89,8 @@ INTEGRAL: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("R06.1", "R49.0"), ("J04", "J05", "J38.5")),  # stridor and hoarseness in croup / laryngitis
     (("R30", "R35", "R39.1"), ("N30", "N39.0", "N34", "N41", "N10", "N40.1")),
     (("R31",), ("N20", "N21", "N13.2", "N30.01", "N30.91")),
+    # flushing in a state of ovarian failure whose title says "symptomatic" (after surgery, premature)
+    (("R23.2",), ("E89.41", "E28.310")),
     (
         ("R10",),
         (

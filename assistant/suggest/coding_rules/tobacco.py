@@ -26,12 +26,13 @@ _FORMER = re.compile(
     r"h/o|history of|hx of|remote|years? ago|until \d{4})\b",
     re.IGNORECASE,
 )
-# "Smokes cannabis most days": another smoked substance is not tobacco (F12.-, not F17.-) unless one is named.
+# "Smokes cannabis most days", "vapes THC": another smoked substance is not tobacco (F12.-, not F17.-) unless
+# tobacco is named.
 _OTHER_SMOKED = re.compile(
     r"\b(?:cannabis|marijuana|marihuana|weed|THC|pot|crack|cocaine|meth\w*|heroin|fentanyl|opium)\b", re.I
 )
 _TOBACCO_NAMED = re.compile(
-    r"\b(?:tobacco|cigarettes?|cigars?|nicotine|ppd|pack[- ]years?|e-cig\w*|vap\w*|snuff|chew\w*)\b", re.I
+    r"\b(?:tobacco|cigarettes?|cigars?|nicotine|ppd|pack[- ]years?|e-cig\w*|snuff|chew\w*)\b", re.I
 )
 _REMISSION = re.compile(r"\bin (?:early |sustained )?remission\b", re.IGNORECASE)
 _PRODUCT = (
@@ -63,20 +64,28 @@ def note_product(note: str) -> str | None:
     "nicotine dependence" in the assessment takes it (F17.21-, not F17.20- unspecified)."""
     for m in re.finditer(r"[^.\n]+", note):
         sentence = m.group(0)
-        if _TOBACCO.search(sentence) and not (_NEVER.search(sentence) or _SOMEONE_ELSE.search(sentence)):
+        if _TOBACCO.search(sentence) and not (
+            _NEVER.search(sentence) or _SOMEONE_ELSE.search(sentence) or not_tobacco(sentence)
+        ):
             product = _product(sentence)
             if product:
                 return product
     return None
 
 
+# "Tobacco use" with no product, amount or dependence anywhere in the note: the Index's "Use, tobacco" (Z72.0)
+_USE_ONLY = re.compile(r"\btobacco\s+use\b(?!\s+disorder)", re.IGNORECASE)
+
+
 def tobacco_code(sentence: str, note: str = "") -> str:
-    """The code a tobacco sentence supports: Z87.891 (former), F17.2x1 (in remission) or F17.2x0 (current),
-    the product from the sentence, else from the rest of the note."""
+    """The code a tobacco sentence supports: Z87.891 (former), F17.2x1 (in remission), F17.2x0 (current),
+    the product from the sentence, else from the rest of the note; Z72.0 for a use no product names."""
     if _FORMER.search(sentence) and not _REMISSION.search(sentence):
         return "Z87.891"
-    product = _product(sentence) or note_product(note) or "20"
-    return f"F17.{product}{'1' if _REMISSION.search(sentence) else '0'}"
+    product = _product(sentence) or note_product(note)
+    if product is None and _USE_ONLY.search(sentence):
+        return "Z72.0"
+    return f"F17.{product or '20'}{'1' if _REMISSION.search(sentence) else '0'}"
 
 
 def names_tobacco(text: str) -> bool:
