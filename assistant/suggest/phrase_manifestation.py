@@ -5,7 +5,9 @@ in, mycosis NEC B49 [M01.X-]". The first code is the etiology, the bracketed one
 diseases classified elsewhere" code whose Tabular note says "code first underlying disease" (M01: mycoses
 B35-B49). A phrase naming the manifestation in that disease names both codes; its own condition is the
 manifestation. Our copy of the Index keeps only the first code, so the bracket is found again from the Tabular
-side: the "classified elsewhere" categories whose "code first" note covers the walk's etiology code.
+side: the "classified elsewhere" categories whose "code first" note covers the walk's etiology code. Where the
+entry itself points to the manifestation's category ("helminthiasis B83.9, see category M01"), the Index gives
+it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from assistant.suggest.phrase_wording import classified_elsewhere
 # The Index steps between a manifestation's main term and the underlying disease
 _IN_STEP = re.compile(r" -> (?:in|due to or associated with|associated with|with) -> ", re.IGNORECASE)
 MIN_WALK = 0.3  # the walk must account for the manifestation and most of the disease
+# The category an Index entry points to (index_walker.WalkHit.evidence): "... -> B83.9 [see category M01]"
+_SEE_CATEGORY = re.compile(r"\[see category ([A-Z0-9.]+)\]$")
 
 
 class Walked(Protocol):
@@ -64,6 +68,9 @@ def bracketed(cands: Sequence[W], catalog: Notes) -> tuple[W | None, tuple[str, 
     for c in sorted(cands, key=lambda c: -c.walk):
         if c.walk < MIN_WALK:
             break
+        seen = _SEE_CATEGORY.search(c.walk_path)
+        if seen and classified_elsewhere(catalog.title(seen.group(1))):
+            return c, (seen.group(1),)
         if not _IN_STEP.search(c.walk_path):
             continue
         cats = manifestation_categories(c.code, code_first)

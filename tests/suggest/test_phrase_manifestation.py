@@ -73,3 +73,21 @@ def test_the_manifestation_takes_the_etiologys_walk_and_comes_first() -> None:
     assert manifestation.walk_path.endswith("[L99]")
     assert manifestation.score == pytest.approx(0.5 + 0.3 * 0.9 + MANIFESTATION_BONUS)
     assert manifestation.score > etiology.score
+
+
+def test_the_category_an_index_entry_points_to_is_the_bracket() -> None:
+    catalog = Catalog(
+        titles={
+            **CATALOG.titles,
+            "M71": "Bursopathies in other diseases classified elsewhere",
+            "C92": "Myeloid leukemia",
+        },
+        refs=CATALOG.refs,
+    )
+    # no "code first" note covers the disease: the Index's own pointer names the category
+    walked = Cand("E11.9", 0.8, 0.6, "Bursopathy -> in -> diabetes -> E11.9 [see category M71]")
+    etiology, cats = bracketed([walked], catalog)
+    assert etiology is walked and cats == ("M71",)
+    # a pointer to a category that is no manifestation ("see also category C92") gives none
+    leukemia = Cand("C92.90", 0.8, 0.6, "Leukemia -> granulocytic -> C92.90 [see category C92]")
+    assert bracketed([leukemia], catalog) == (None, ())
