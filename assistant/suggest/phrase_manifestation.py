@@ -90,16 +90,19 @@ MANIFESTATION_CANDIDATES = 3  # the best-fitting codes of the manifestation cate
 MANIFESTATION_BONUS = 0.15
 
 
-def with_bracket(cands: Sequence[S], found: Sequence[S], etiology: Walked, w_walker: float) -> list[S]:
+def with_bracket(cands: Sequence[S], found: Sequence[S], etiology: Scored, w_walker: float) -> list[S]:
     """The phrase's candidates with the manifestation codes ``found`` (best first, searched within the
-    bracket's categories) credited with the etiology's walk, as the Index entry gives both codes."""
+    bracket's categories) credited with the etiology's walk, as the Index entry gives both codes. Where the
+    entry itself names the category ("see category M01"), the best of them is placed above the etiology (the
+    others keep their distance from it)."""
     have = {c.code: c for c in cands}
-    added: list[S] = []
-    for m in found[:MANIFESTATION_CANDIDATES]:
-        c = have.get(m.code, m)
-        if c.walk < etiology.walk:
-            c.score += w_walker * (etiology.walk - c.walk) + MANIFESTATION_BONUS
-            c.walk, c.walk_path = etiology.walk, f"{etiology.walk_path} [{c.code}]"
-        if c.code not in have:
-            added.append(c)
-    return [*cands, *added]
+    picked = [have.get(m.code, m) for m in found[:MANIFESTATION_CANDIDATES]]
+    credited = [c for c in picked if c.walk < etiology.walk]
+    for c in credited:
+        c.score += w_walker * (etiology.walk - c.walk) + MANIFESTATION_BONUS
+        c.walk, c.walk_path = etiology.walk, f"{etiology.walk_path} [{c.code}]"
+    if credited and _SEE_CATEGORY.search(etiology.walk_path):
+        lift = max(0.0, etiology.score + MANIFESTATION_BONUS - max(c.score for c in credited))
+        for c in credited:
+            c.score += lift
+    return [*cands, *(c for c in picked if c.code not in have)]

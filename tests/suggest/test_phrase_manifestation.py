@@ -91,3 +91,17 @@ def test_the_category_an_index_entry_points_to_is_the_bracket() -> None:
     # a pointer to a category that is no manifestation ("see also category C92") gives none
     leukemia = Cand("C92.90", 0.8, 0.6, "Leukemia -> granulocytic -> C92.90 [see category C92]")
     assert bracketed([leukemia], catalog) == (None, ())
+
+
+def test_the_indexs_own_pointer_places_the_manifestation_above_its_disease() -> None:
+    def run(path: str) -> list[Cand]:
+        etiology = Cand("B35.9", 0.9, 0.6, path)
+        found = [Cand("M71.10", 0.3), Cand("M71.19", 0.05)]
+        out = with_bracket([etiology], found, etiology, w_walker=0.3)
+        return sorted(out, key=lambda c: -c.score)
+
+    pointed = run("Bursopathy -> in -> ringworm -> B35.9 [see category M71]")
+    assert [c.code for c in pointed] == ["M71.10", "B35.9", "M71.19"]  # the runner-up keeps its distance
+    # found from a "code first" note only: the credit alone, the disease's stronger match stays first
+    noted = run("Bursopathy -> in -> ringworm -> B35.9")
+    assert noted[0].code == "B35.9"
