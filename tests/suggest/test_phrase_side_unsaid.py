@@ -50,4 +50,3 @@ def test_a_phrase_naming_no_side_keeps_the_unspecified_side() -> None:
     assert _settle(text, "I87.019", phrase=True) == ["I87.019"]
     # a phrase that names its side is completed to it
     assert _settle("Postthrombotic syndrome with ulcer, right leg", "I87.019", phrase=True) == ["I87.011"]
-
