@@ -201,8 +201,10 @@ def _evaluate(
     refs = _own_refs(catalog, combo)
     groups = _groups(refs)
     # The base code was coded without the partners its own note asks for: the combination may be too. A
-    # phrase's own code names its whole condition; the partners its note asks for are additional codes.
-    inherited = set(_groups(_own_refs(catalog, base.code))) if combo != base.code or phrase else set()
+    # phrase's own code names its whole condition: a partner it has no candidate for is an additional code.
+    inherited = set(_groups(_own_refs(catalog, base.code))) if combo != base.code else set()
+    if phrase and combo == base.code:
+        inherited = {key for key in groups if not any(p.code[:3] == key for p in partners)}
     kept = [
         p
         for p in partners
