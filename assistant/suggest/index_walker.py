@@ -57,6 +57,8 @@ IN_SITU_FORMS = frozenset({"intraductal", "intraepithelial"})
 _NEGATED_SPAN = 3  # words after a negator that it covers ("without gross hematuria")
 SEE_SKIP = re.compile(r"^(condition|specific condition)$", re.IGNORECASE)
 _BY = re.compile(r",?\s*\bby (?:site|type|body region)\b.*$", re.IGNORECASE)  # "Ulcer, pressure, by site"
+# "Arthritis, in, helminthiasis B83.9, see category M01": the code of the manifestation in that disease
+_SEE_CATEGORY = re.compile(r"(?:sub)?category\s+([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]+)?)-?", re.IGNORECASE)
 _WORD = re.compile(r"[a-z0-9]+")
 _OR = re.compile(r"\s+or\s+|\s*/\s*", re.IGNORECASE)
 NEOPLASM_COLUMNS = (  # words in a "see Neoplasm, ..." reference or in the mention -> table column
@@ -340,10 +342,12 @@ class WalkHit:
     score: float  # share of the mention's words the path accounts for (0..1)
     source: str = "main"
     index_code: str = ""  # the code as the Index gives it (a category before completion)
+    bracket: str = ""  # the category the entry's "see category" names: its bracketed manifestation (phrases)
 
     @property
     def evidence(self) -> str:
-        return " -> ".join([*self.path, self.code])
+        said = " -> ".join([*self.path, self.code])
+        return f"{said} [see category {self.bracket}]" if self.bracket else said
 
 
 @dataclass
@@ -843,7 +847,9 @@ class IndexWalker:
             or score > old.score
             or (score == old.score and (len(path), path) < (len(old.path), old.path))
         ):
-            found[full] = WalkHit(full, path, round(score, 4), node.source, code)
+            seen = _SEE_CATEGORY.fullmatch(node.see_also or "") if mention.phrase else None
+            bracket = seen.group(1).upper() if seen else ""
+            found[full] = WalkHit(full, path, round(score, 4), node.source, code, bracket)
 
     def _sites_beside(self, unused: frozenset[str]) -> frozenset[str]:
         """The mention's unmatched words where all are body sites (the Neoplasm table's site list): at an

@@ -5,7 +5,9 @@ in, mycosis NEC B49 [M01.X-]". The first code is the etiology, the bracketed one
 diseases classified elsewhere" code whose Tabular note says "code first underlying disease" (M01: mycoses
 B35-B49). A phrase naming the manifestation in that disease names both codes; its own condition is the
 manifestation. Our copy of the Index keeps only the first code, so the bracket is found again from the Tabular
-side: the "classified elsewhere" categories whose "code first" note covers the walk's etiology code.
+side: the "classified elsewhere" categories whose "code first" note covers the walk's etiology code. Where the
+entry itself points to the manifestation's category ("helminthiasis B83.9, see category M01"), the Index gives
+it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from assistant.suggest.phrase_wording import classified_elsewhere
 # The Index steps between a manifestation's main term and the underlying disease
 _IN_STEP = re.compile(r" -> (?:in|due to or associated with|associated with|with) -> ", re.IGNORECASE)
 MIN_WALK = 0.3  # the walk must account for the manifestation and most of the disease
+# The category an Index entry points to (index_walker.WalkHit.evidence): "... -> B83.9 [see category M01]"
+_SEE_CATEGORY = re.compile(r"\[see category ([A-Z0-9.]+)\]$")
 
 
 class Walked(Protocol):
@@ -64,6 +68,9 @@ def bracketed(cands: Sequence[W], catalog: Notes) -> tuple[W | None, tuple[str, 
     for c in sorted(cands, key=lambda c: -c.walk):
         if c.walk < MIN_WALK:
             break
+        seen = _SEE_CATEGORY.search(c.walk_path)
+        if seen and classified_elsewhere(catalog.title(seen.group(1))):
+            return c, (seen.group(1),)
         if not _IN_STEP.search(c.walk_path):
             continue
         cats = manifestation_categories(c.code, code_first)
@@ -83,16 +90,19 @@ MANIFESTATION_CANDIDATES = 3  # the best-fitting codes of the manifestation cate
 MANIFESTATION_BONUS = 0.15
 
 
-def with_bracket(cands: Sequence[S], found: Sequence[S], etiology: Walked, w_walker: float) -> list[S]:
+def with_bracket(cands: Sequence[S], found: Sequence[S], etiology: Scored, w_walker: float) -> list[S]:
     """The phrase's candidates with the manifestation codes ``found`` (best first, searched within the
-    bracket's categories) credited with the etiology's walk, as the Index entry gives both codes."""
+    bracket's categories) credited with the etiology's walk, as the Index entry gives both codes. Where the
+    entry itself names the category ("see category M01"), the best of them is placed above the etiology (the
+    others keep their distance from it)."""
     have = {c.code: c for c in cands}
-    added: list[S] = []
-    for m in found[:MANIFESTATION_CANDIDATES]:
-        c = have.get(m.code, m)
-        if c.walk < etiology.walk:
-            c.score += w_walker * (etiology.walk - c.walk) + MANIFESTATION_BONUS
-            c.walk, c.walk_path = etiology.walk, f"{etiology.walk_path} [{c.code}]"
-        if c.code not in have:
-            added.append(c)
-    return [*cands, *added]
+    picked = [have.get(m.code, m) for m in found[:MANIFESTATION_CANDIDATES]]
+    credited = [c for c in picked if c.walk < etiology.walk]
+    for c in credited:
+        c.score += w_walker * (etiology.walk - c.walk) + MANIFESTATION_BONUS
+        c.walk, c.walk_path = etiology.walk, f"{etiology.walk_path} [{c.code}]"
+    if credited and _SEE_CATEGORY.search(etiology.walk_path):
+        lift = max(0.0, etiology.score + MANIFESTATION_BONUS - max(c.score for c in credited))
+        for c in credited:
+            c.score += lift
+    return [*cands, *(c for c in picked if c.code not in have)]

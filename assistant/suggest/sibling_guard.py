@@ -411,17 +411,18 @@ def settle(
         ) or not pick.heads:
             continue  # the narrative, and a code a coding rule made, are only checked for contradictions
         else:
+            fits = _side_said(line, catalog, allowed) if phrase else allowed
             incomplete = _residual(title) or _remission_unsaid(line, title)
-            found = _sibling(catalog, code, line, len(agree), allowed, coded) if incomplete else None
+            found = _sibling(catalog, code, line, len(agree), fits, coded) if incomplete else None
             why = f"its {where} names what {code} leaves unspecified"
-            if found is None and _residual(title) and (named := named_words(catalog, code, line, allowed)):
+            if found is None and _residual(title) and (named := named_words(catalog, code, line, fits)):
                 found = (named, [])
             region_site = phrase and phrase_sites.site_agreement(line.text, code, title) > 0
-            if found is None and not region_site and (named := named_site(catalog, code, line, allowed)):
+            if found is None and not region_site and (named := named_site(catalog, code, line, fits)):
                 found = (named, [])
                 why = f"its {where} names {named}'s site, not {code}'s"
             if found is None and _residual(title):
-                found = _completed_elsewhere(picks, pick, said, line, note, catalog, allowed, coded)
+                found = _completed_elsewhere(picks, pick, said, line, note, catalog, fits, coded)
                 why = f"another mention of it names what {code} leaves unspecified"
         if found is None:
             if conflicts:
@@ -437,6 +438,18 @@ def settle(
     specified_nec(picks, note, catalog, allowed)
     osteoporotic_fracture(picks, note, catalog, allowed)
     osteoporotic_vertebra(picks, catalog, allowed)
+
+
+# A phrase's side said by its dominance ("affecting the dominant side": right for most, I.C.6.a)
+_DOMINANCE = re.compile(r"\b(?:non-?)?dominant\b", re.IGNORECASE)
+
+
+def _side_said(line: LineSays, catalog: CodeCatalog, allowed: Callable[[str], bool]) -> Callable[[str], bool]:
+    """A phrase completed by a sibling: one that names no side the phrase leaves unsaid (a phrase naming no
+    side is coded to the unspecified side, not to the right or the left)."""
+    if line.side is not None or _DOMINANCE.search(line.text):
+        return allowed
+    return lambda c: allowed(c) and title_side(catalog.title(c)) in (None, "unspecified")
 
 
 # A title's site: the words after its side ("Idiopathic gout, left ankle and foot", "Cellulitis of left

@@ -18,7 +18,7 @@ from assistant.cli.main import app
 from assistant.suggest import consolidate
 from assistant.suggest.coding_rules import NoteContext, context_for
 from assistant.suggest.coding_rules.bilateral import both_sides_without_a_bilateral_code
-from assistant.suggest.coding_rules.combination import combine, family_documented
+from assistant.suggest.coding_rules.combination import FAMILIES, check_family, combine, family_documented
 from assistant.suggest.coding_rules.copd import copd_with_lower_respiratory_infection
 from assistant.suggest.coding_rules.encounters import general_exam
 from assistant.suggest.coding_rules.hcpcs_gate import QUALITY_DATA, documents_service, gate
@@ -1203,3 +1203,54 @@ def test_a_phrase_lists_alternatives_a_note_codes_problems(
     assert calls == []
     run(svc, "A/P: Chronic cholecystitis. Essential hypertension.")
     assert calls == ["twins", "combination"]
+
+
+def test_a_phrase_keeps_its_own_combination_code_without_partner_codes(svc: SuggestionService) -> None:
+    text = (
+        "Hypertensive disease of heart and kidneys with cardiac failure and kidney disease, stage not given"
+    )
+
+    def picks() -> dict[str, Pick]:
+        return {
+            "I13.0": _pick("I13.0", text),
+            "I12.9": _pick("I12.9", text, final=False),
+            "N18.9": _pick("N18.9", text, final=False),
+        }
+
+    phrase = picks()
+    combine(phrase, NoteContext(text, phrase=True), svc.catalog)
+    assert phrase["I13.0"].final  # the phrase names its whole condition; the heart failure code is additional
+    note = picks()
+    combine(note, NoteContext(text), svc.catalog)
+    assert "I13.0" not in note or not note["I13.0"].final  # a note codes the heart failure it documents
+
+
+class _DiabetesTitles:
+    titles = {
+        "E11": "Type 2 diabetes mellitus",
+        "E11.9": "Type 2 diabetes mellitus without complications",
+        "E13.9": "Other specified diabetes mellitus without complications",
+    }
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.titles
+
+    def title(self, code: str) -> str:
+        return self.titles[code]
+
+    def billable(self, code: str) -> bool:
+        return "." in code
+
+
+def test_secondary_diabetes_is_the_indexs_specified_type() -> None:
+    # Index: "Diabetes, secondary diabetes mellitus NEC, see Diabetes, specified type NEC" (E13)
+    diabetes = next(f for f in FAMILIES if f.name == "diabetes")
+    catalog = _DiabetesTitles()
+
+    def checked(text: str) -> set[str]:
+        picks = {"E13.9": _pick("E13.9", text)}
+        check_family(picks, NoteContext(text), catalog, diabetes)  # type: ignore[arg-type]
+        return {c for c, p in picks.items() if p.final}
+
+    assert checked("Diabetes mellitus, secondary form, no complications") == {"E13.9"}
+    assert checked("Diabetes mellitus, no complications") == {"E11.9"}  # no qualifier: the default type

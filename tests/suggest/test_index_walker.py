@@ -11,6 +11,7 @@ from assistant.suggest.index_walker import (
     ALIAS_DEPTH_CREDIT,
     ALIAS_PENALTY,
     IndexWalker,
+    WalkHit,
     complete,
     read_mention,
     word_key,
@@ -1032,3 +1033,23 @@ def test_a_phrase_naming_an_organism_by_its_noun_reaches_the_adjective_subterm()
     assert codes("sinusitis due to bacterium")[0] == "J32.8"
     assert codes("sinusitis due to a virus")[0] == "J32.0"
     assert codes("sinusitis due to bacterium", phrase=False)[0] == "J32.9"  # a note's walk is unchanged
+
+
+def test_an_entry_pointing_to_a_category_gives_a_phrase_walk_its_bracketed_manifestation() -> None:
+    # "Bursopathy, in, ringworm B35.9, see category M71": the pointer is the manifestation's category
+    rows = [
+        _row(0, "Bursopathy", "M71.9"),
+        _row(1, "Bursopathy, in"),
+        _row(2, "Bursopathy, in, ringworm", "B35.9", see_also="category M71"),
+        _row(2, "Bursopathy, in, gout", "M10.9"),
+    ]
+    walker = IndexWalker.from_rows(rows)
+
+    def hit(text: str, phrase: bool = True) -> WalkHit:
+        return walker.walk(text, other_is_nec=phrase)[0]
+
+    ringworm = hit("bursopathy in ringworm")
+    assert ringworm.code == "B35.9" and ringworm.bracket == "M71"
+    assert ringworm.evidence.endswith("B35.9 [see category M71]")
+    assert hit("bursopathy in gout").bracket == ""  # an entry with no pointer
+    assert hit("bursopathy in ringworm", phrase=False).bracket == ""  # a note's walk is unchanged

@@ -73,3 +73,35 @@ def test_the_manifestation_takes_the_etiologys_walk_and_comes_first() -> None:
     assert manifestation.walk_path.endswith("[L99]")
     assert manifestation.score == pytest.approx(0.5 + 0.3 * 0.9 + MANIFESTATION_BONUS)
     assert manifestation.score > etiology.score
+
+
+def test_the_category_an_index_entry_points_to_is_the_bracket() -> None:
+    catalog = Catalog(
+        titles={
+            **CATALOG.titles,
+            "M71": "Bursopathies in other diseases classified elsewhere",
+            "C92": "Myeloid leukemia",
+        },
+        refs=CATALOG.refs,
+    )
+    # no "code first" note covers the disease: the Index's own pointer names the category
+    walked = Cand("E11.9", 0.8, 0.6, "Bursopathy -> in -> diabetes -> E11.9 [see category M71]")
+    etiology, cats = bracketed([walked], catalog)
+    assert etiology is walked and cats == ("M71",)
+    # a pointer to a category that is no manifestation ("see also category C92") gives none
+    leukemia = Cand("C92.90", 0.8, 0.6, "Leukemia -> granulocytic -> C92.90 [see category C92]")
+    assert bracketed([leukemia], catalog) == (None, ())
+
+
+def test_the_indexs_own_pointer_places_the_manifestation_above_its_disease() -> None:
+    def run(path: str) -> list[Cand]:
+        etiology = Cand("B35.9", 0.9, 0.6, path)
+        found = [Cand("M71.10", 0.3), Cand("M71.19", 0.05)]
+        out = with_bracket([etiology], found, etiology, w_walker=0.3)
+        return sorted(out, key=lambda c: -c.score)
+
+    pointed = run("Bursopathy -> in -> ringworm -> B35.9 [see category M71]")
+    assert [c.code for c in pointed] == ["M71.10", "B35.9", "M71.19"]  # the runner-up keeps its distance
+    # found from a "code first" note only: the credit alone, the disease's stronger match stays first
+    noted = run("Bursopathy -> in -> ringworm -> B35.9")
+    assert noted[0].code == "B35.9"

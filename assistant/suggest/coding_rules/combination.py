@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assistant.codesets.repository import ref_covers
 from assistant.suggest import qualifiers, request_memo
@@ -84,6 +84,9 @@ class Family:
     documented: str  # the base condition's words: a family code needs them somewhere in the note
     default: str = ""  # the Index's code for the condition without qualifiers ("Hypertension" -> I10)
     variants: tuple[str, ...] = ()  # categories that need their own qualifier words documented
+    # a variant's qualifier the Index gives beside its title's words ("Diabetes, secondary ... see Diabetes,
+    # specified type NEC": E13)
+    index_words: dict[str, str] = field(default_factory=dict)
 
     def codes(self, code: str) -> bool:
         """A code of this family: a base code or one of its variant categories."""
@@ -117,6 +120,7 @@ FAMILIES: tuple[Family, ...] = (
         documented=DIABETES_WORDS,
         default="E11",
         variants=("E08", "E09", "E13"),
+        index_words={"E13": "secondary"},
     ),
     Family(
         "hypertension",
@@ -187,12 +191,20 @@ class Choice:
 
 
 def _evaluate(
-    catalog: CodeCatalog, combo: str, base: Pick, partners: list[Pick], loose: bool = False
+    catalog: CodeCatalog,
+    combo: str,
+    base: Pick,
+    partners: list[Pick],
+    loose: bool = False,
+    phrase: bool = False,
 ) -> Choice | None:
     refs = _own_refs(catalog, combo)
     groups = _groups(refs)
-    # The base code was coded without the partners its own note asks for: the combination may be too.
+    # The base code was coded without the partners its own note asks for: the combination may be too. A
+    # phrase's own code names its whole condition: a partner it has no candidate for is an additional code.
     inherited = set(_groups(_own_refs(catalog, base.code))) if combo != base.code else set()
+    if phrase and combo == base.code:
+        inherited = {key for key in groups if not any(p.code[:3] == key for p in partners)}
     kept = [
         p
         for p in partners
@@ -265,11 +277,13 @@ def _said(pick: Pick) -> set[str]:
 _FAMILY_WORDS = frozenset(tokens("hypertensive diabetic unspecified"))
 
 
-def _qualifiers_documented(catalog: CodeCatalog, code: str, default: str, pick: Pick) -> bool:
+def _qualifiers_documented(
+    catalog: CodeCatalog, code: str, default: str, pick: Pick, index_words: str = ""
+) -> bool:
     """Does the note say one of the words that set ``code`` apart from the default ("resistant",
-    "secondary", "other specified", "due to underlying condition")?"""
+    "secondary", "other specified", "due to underlying condition"), or the Index's word for it?"""
     distinct = set(tokens(catalog.title(code))) - set(tokens(catalog.title(default))) - _FAMILY_WORDS
-    return not distinct or bool(distinct & _said(pick))
+    return not distinct or bool((distinct | set(tokens(index_words))) & _said(pick))
 
 
 def _family_in_category(catalog: CodeCatalog, code: str, category: str) -> str | None:
@@ -307,7 +321,9 @@ def check_family(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog,
         target = family.default if family.default in catalog else None
         if target is None or not catalog.billable(target):
             target = _family_in_category(catalog, p.code, family.default)
-        if target is None or _qualifiers_documented(catalog, p.code, target, p):
+        if target is None or _qualifiers_documented(
+            catalog, p.code, target, p, family.index_words.get(p.code[:3], "")
+        ):
             continue
         picks.pop(p.code)
         reason = f"{p.code} needs words the note does not give ({catalog.title(p.code)}): coded {target}"
@@ -464,9 +480,13 @@ def combine_family(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalo
     ]
     taken: set[str] = set()
     while partners:
-        options = [c for c in (_evaluate(catalog, m, base, partners) for m in members) if c]
+        options = [
+            c for c in (_evaluate(catalog, m, base, partners, phrase=ctx.phrase) for m in members) if c
+        ]
         if not options:
-            options = [c for c in (_evaluate(catalog, m, base, partners, True) for m in members) if c]
+            options = [
+                c for c in (_evaluate(catalog, m, base, partners, True, ctx.phrase) for m in members) if c
+            ]
         if not options:
             break
         best = max(options, key=lambda o: (len(o.kept) + len(o.absorbed), -o.extra_words, o.code))
