@@ -246,6 +246,7 @@ _SHAPES: list[tuple[re.Pattern[str], object, tuple[str, ...] | None]] = [
             re.IGNORECASE,
         ),
         lambda m: "rheumatoid arthritis with rheumatoid factor",
+        ("rf",),
     ),
     # ... and said after it ("rheumatoid arthritis, seropositive, both hands")
     (
