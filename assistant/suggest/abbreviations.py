@@ -177,6 +177,8 @@ def _degree(grade: str) -> str:
 
 # One disease named by three sites ("Disease, hand, foot and mouth" B08.4): one term, never three chunks.
 SITES_OF_ONE_DISEASE = re.compile(r"\bhand[\s,-]+foot[\s,-]+(?:and|&)?[\s-]*mouth\b", re.IGNORECASE)
+# a menopause named before the hot flashes ("Perimenopausal, irregular menses. Hot flashes."): N95.1's
+_MENOPAUSE_BEFORE = re.compile(r"\b(?:peri|post)?-?menopaus\w*", re.IGNORECASE)
 # "fall" the season ("spring and fall allergies", "fall/winter", "every fall"), not a fall; group 1 is the
 # season or word written before it
 SEASON_FALL = re.compile(
@@ -305,7 +307,11 @@ _SHAPES: list[tuple[re.Pattern[str], object, tuple[str, ...] | None]] = [
     # under "menopausal" (N95.1)
     (
         re.compile(r"(?<!menopausal\s)\bhot\s+flash(?:es)?\b(?![^.;\n]{0,40}\bmenopaus)", re.IGNORECASE),
-        lambda m: "flushing",
+        lambda m: (
+            m.group(0)
+            if _MENOPAUSE_BEFORE.search(m.string, max(0, m.start() - 80), m.start())
+            else "flushing"
+        ),
         ("flash",),
     ),
     # the season, not a fall ("spring and fall allergies", "fall/winter", "every fall"): no external cause

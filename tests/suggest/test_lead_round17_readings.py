@@ -90,3 +90,14 @@ def test_an_annual_gyn_visit_is_the_gynecological_exam(head: str, exam: bool) ->
 )
 def test_hypothyroidism_after_a_hyphenated_procedure_is_postprocedural(sentence: str, after: bool) -> None:
     assert (_AFTER_PROCEDURE.search(sentence) is not None) is after
+
+
+@pytest.mark.parametrize(
+    ("text", "flushing"),
+    [
+        ("Perimenopausal, irregular menses. Hot flashes.", False),  # the menopause named before them
+        ("Hot flashes since starting letrozole.", True),
+    ],
+)
+def test_hot_flashes_are_flushing_unless_the_note_names_the_menopause(text: str, flushing: bool) -> None:
+    assert ("flushing" in expand_text(text)) is flushing
