@@ -147,6 +147,20 @@ WORD_ALIASES: dict[str, tuple[str, ...]] = {
     "frequent": ("repeated",),
     # the colon is the large intestine (Neoplasm table: intestine, large, colon, sigmoid)
     "colon": ("intestine", "large"),
+    # a bone named by its adjective, where the Index names the bone ("femoral neck fracture": Fracture,
+    # femur, neck; "calcaneal fracture": Fracture, calcaneus)
+    "femoral": ("femur",),
+    "radial": ("radius",),
+    "ulnar": ("ulna",),
+    "humeral": ("humerus",),
+    "tibial": ("tibia",),
+    "fibular": ("fibula",),
+    "calcaneal": ("calcaneus",),
+    "metatarsal": ("metatarsus",),
+    "metacarpal": ("metacarpus",),
+    "clavicular": ("clavicle",),
+    "scapular": ("scapula",),
+    "patellar": ("patella",),
 }
 # An organism a phrase names by its noun, where the Index's subterm is its adjective ("meningitis due to
 # bacterium": Meningitis, bacterial; "pneumonia due to streptococcus": Pneumonia, streptococcal), phrases.

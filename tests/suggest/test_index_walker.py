@@ -1053,3 +1053,16 @@ def test_an_entry_pointing_to_a_category_gives_a_phrase_walk_its_bracketed_manif
     assert ringworm.evidence.endswith("B35.9 [see category M71]")
     assert hit("bursopathy in gout").bracket == ""  # an entry with no pointer
     assert hit("bursopathy in ringworm", phrase=False).bracket == ""  # a note's walk is unchanged
+
+
+def test_a_bone_named_by_its_adjective_walks_to_the_bone() -> None:
+    rows = [
+        _row(0, "Fracture, traumatic", "T14.8"),
+        _row(1, "Fracture, traumatic, neck", "S12.9"),
+        _row(1, "Fracture, traumatic, femur, femoral", "S72.9-"),
+        _row(2, "Fracture, traumatic, femur, femoral, neck", "S72.00-"),
+        _row(1, "Fracture, traumatic, calcaneus", "S92.00-"),
+    ]
+    walker = IndexWalker.from_rows(rows)
+    assert walker.walk("femoral neck fracture")[0].code == "S72.00"  # not the neck (cervical) S12.9
+    assert walker.walk("calcaneal fracture")[0].code == "S92.00"

@@ -101,3 +101,7 @@ def test_hypothyroidism_after_a_hyphenated_procedure_is_postprocedural(sentence:
 )
 def test_hot_flashes_are_flushing_unless_the_note_names_the_menopause(text: str, flushing: bool) -> None:
     assert ("flushing" in expand_text(text)) is flushing
+
+
+def test_a_side_letter_before_a_calcaneal_fracture_is_its_side() -> None:
+    assert "left calcaneal" in expand_text("L calcaneal fracture, closed")
