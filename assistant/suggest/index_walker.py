@@ -46,7 +46,10 @@ _NOT_TERM = re.compile(r"not\s", re.IGNORECASE)
 _SEX_TERMS = frozenset({"female", "male"})
 # A tissue level the Index puts between a lesion and its sites ("Nevus, skin, back"): a note names the site
 # ("nevus of the back") and leaves the tissue unsaid, as a coder reads it.
-_TISSUE_LEVELS = frozenset({"skin"})
+_TISSUE_LEVELS = frozenset({"skin", "upper end", "lower end"})
+# ... a bone's end likewise, when the note names a part of it and no end ("tibial plateau": Fracture, tibia,
+# upper end, plateau); a note saying which end ("distal radius") takes that end's own path
+_END_LEVELS = frozenset({"upper end", "lower end"})
 # A cause the mention states ("rhinitis due to pollen"): the Index may list it under a type it implies.
 _CAUSE_SAID = re.compile(r"\b(?:due\s+to|secondary\s+to|caused\s+by|d/t|2/2)\s", re.IGNORECASE)
 # Prefixes that make a word its opposite: "nonseasonal" does not contain "seasonal" for the walk.
@@ -150,6 +153,7 @@ WORD_ALIASES: dict[str, tuple[str, ...]] = {
     # a bone named by its adjective, where the Index names the bone ("femoral neck fracture": Fracture,
     # femur, neck; "calcaneal fracture": Fracture, calcaneus)
     "femoral": ("femur",),
+    "femur": ("femoral",),  # the Index's "femur, femoral" names the bone both ways
     "radial": ("radius",),
     "ulnar": ("ulna",),
     "humeral": ("humerus",),
@@ -698,6 +702,7 @@ class IndexWalker:
             if (
                 matched is None
                 and child.term.lower() in (_SEX_TERMS | _TISSUE_LEVELS)
+                and not (child.term.lower() in _END_LEVELS and _POSITION_WORDS & mention.words)
                 and self.children(child)
             ):
                 # "Cystocele, female, midline": the patient's sex, not a word of the note (the sex edits

@@ -1066,3 +1066,20 @@ def test_a_bone_named_by_its_adjective_walks_to_the_bone() -> None:
     walker = IndexWalker.from_rows(rows)
     assert walker.walk("femoral neck fracture")[0].code == "S72.00"  # not the neck (cervical) S12.9
     assert walker.walk("calcaneal fracture")[0].code == "S92.00"
+
+
+def test_a_bone_s_end_the_note_leaves_unsaid_is_passed_through_unless_it_names_the_other() -> None:
+    rows = [
+        _row(0, "Fracture, traumatic", "T14.8"),
+        _row(1, "Fracture, traumatic, tibia", "S82.20-"),
+        _row(2, "Fracture, traumatic, tibia, upper end", "S82.10-"),
+        _row(3, "Fracture, traumatic, tibia, upper end, plateau", "S82.14-"),
+        _row(3, "Fracture, traumatic, tibia, upper end, torus", "S82.16-"),
+        _row(2, "Fracture, traumatic, tibia, lower end", "S82.30-"),
+        _row(3, "Fracture, traumatic, tibia, lower end, torus", "S82.31-"),
+        _row(1, "Fracture, traumatic, femur, femoral", "S72.9-"),
+    ]
+    walker = IndexWalker.from_rows(rows)
+    assert walker.walk("tibial plateau fracture")[0].code == "S82.14"
+    assert walker.walk("torus fracture of the lower tibia")[0].code == "S82.31"  # never the upper end's
+    assert walker.walk("femur fracture")[0].code == "S72.9"  # "femur, femoral" read from either form
