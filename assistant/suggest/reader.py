@@ -445,7 +445,7 @@ _DATED_ADMISSION = re.compile(
 _DATED_COLONOSCOPY = re.compile(
     r"\bcolonoscop\w*\s+(?:in\s+|on\s+)?(?:\d{1,2}/(?:\d{1,2}/)?)?(?:19|20)\d\d\b[^.;]*$", re.IGNORECASE
 )
-_POLYP = re.compile(r"\b(?:polyps?|adenomas?|adenomatous|polypoid)\b", re.IGNORECASE)
+POLYP = re.compile(r"\b(?:polyps?|adenomas?|adenomatous|polypoid)\b", re.IGNORECASE)
 # A hospital stay the sentence places in the past, just before the episode it was for ("seen after a recent
 # admission for COPD exacerbation", "hospitalized 2 wks ago for an asthma flare"): that stay's episode.
 _AGO = r"\d+\s*(?:d|days?|wks?|weeks?|mo|mos|months?)\s+ago"
@@ -1360,7 +1360,7 @@ def _make(
     if not flags["history"] and _DATED_ADMISSION.search(sentence[:c_start]):
         flags["history"] = True  # "HIV dx 2017 when admitted w/ PCP pneumonia": that admission's condition
         triggers.append("history:dated admission")
-    if not flags["history"] and _POLYP.search(text) and _DATED_COLONOSCOPY.search(sentence[:c_start]):
+    if not flags["history"] and POLYP.search(text) and _DATED_COLONOSCOPY.search(sentence[:c_start]):
         flags["history"] = True
         triggers.append("history:dated colonoscopy")
     cue = None if flags["history"] else history_cue(sentence, text)

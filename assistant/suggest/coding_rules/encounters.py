@@ -517,35 +517,32 @@ def immunization(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog)
     """Z23 for a vaccine given; any of a line's vaccine words may be the given one ("Vaccine visit. ...
     hepatitis B vaccine dose #2 given today"). A given vaccine named by its disease ("HPV #2 given") is no
     mention of that disease."""
-    _vaccine_names(picks, ctx)
-    for line_match in re.finditer(r"[^\n]+", ctx.note):
-        line = line_match.group(0)
-        m = next(
-            (v for v in _IMMUNIZATION.finditer(line) if not _is_a_test(line, v) and _given_here(line, v)),
-            None,
-        )
-        if m:
-            start = line_match.start() + m.start()
-            add_pick(
-                picks,
-                catalog,
-                "Z23",
-                best_score(picks) * 0.9,
-                [ctx.mention(start, line_match.start() + m.end())],
-                "vaccine administered at this encounter (guideline I.C.21.c.2: Z23)",
-            )
-            return
+    given = _vaccines_given(ctx.note)
+    if not given:
+        return
+    _vaccine_names(picks, given)
+    start, end = given[0]
+    add_pick(
+        picks,
+        catalog,
+        "Z23",
+        best_score(picks) * 0.9,
+        [ctx.mention(start, end)],
+        "vaccine administered at this encounter (guideline I.C.21.c.2: Z23)",
+    )
 
 
-def _vaccine_names(picks: dict[str, Pick], ctx: NoteContext) -> None:
-    given = [
+def _vaccines_given(note: str) -> list[tuple[int, int]]:
+    """The spans of the vaccine words given at this visit, in the note's order."""
+    return [
         (line.start() + v.start(), line.start() + v.end())
-        for line in re.finditer(r"[^\n]+", ctx.note)
+        for line in re.finditer(r"[^\n]+", note)
         for v in _IMMUNIZATION.finditer(line.group(0))
         if not _is_a_test(line.group(0), v) and _given_here(line.group(0), v)
     ]
-    if not given:
-        return
+
+
+def _vaccine_names(picks: dict[str, Pick], given: list[tuple[int, int]]) -> None:
     for pick in picks.values():
         if (
             pick.final

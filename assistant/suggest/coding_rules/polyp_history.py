@@ -7,11 +7,10 @@ from __future__ import annotations
 import re
 
 from assistant.suggest.coding_rules.context import NoteContext, add_pick, best_score, demote
-from assistant.suggest.reader import Mention
+from assistant.suggest.reader import POLYP, Mention
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 
-_POLYP = re.compile(r"\b(?:polyps?|adenomas?|adenomatous|polypoid)\b", re.IGNORECASE)
 _COLON = re.compile(r"\b(?:colon\w*|colonoscop\w*|rect\w*|sigmoid|cecal|cecum|bowel)\b", re.IGNORECASE)
 _MALIGNANT = re.compile(
     r"\b(?:cancer|carcinoma|adenocarcinoma|malignan\w*|ca|crc|in\s+situ|invasive|metasta\w*)\b", re.IGNORECASE
@@ -37,7 +36,7 @@ def _past_polyp(ctx: NoteContext, m: Mention) -> bool:
         m.history
         and not m.negated
         and not m.family
-        and _POLYP.search(m.text) is not None
+        and POLYP.search(m.text) is not None
         and _COLON.search(sentence) is not None
         and _MALIGNANT.search(sentence) is None
         and _THIS_VISIT.search(sentence) is None
