@@ -217,6 +217,15 @@ _SHAPES: list[tuple[re.Pattern[str], object, tuple[str, ...] | None]] = [
         lambda m: "stage " + _roman(m.group(1)),
         ("stage",),
     ),
+    # obesity's class in roman numerals, as the E66.81- titles write it in digits ("Obesity, class 1")
+    (
+        re.compile(
+            r"\b(?:(obesity,?\s*\(?class\s*)(iii|ii|i)\b|class\s*(iii|ii|i)(?=\s+(?:morbid\s+|severe\s+)?obesity\b))",
+            re.IGNORECASE,
+        ),
+        lambda m: m.group(1) + _roman(m.group(2)) if m.group(1) else "class " + _roman(m.group(3)),
+        ("class",),
+    ),
     # "G2P1001" is gravida 2 with the TPAL counts (term, preterm, abortions, living): para = term + preterm
     (
         re.compile(r"\bG(\d{1,2})\s*P(?:(\d)(\d)(\d)(\d)|(\d{1,2})(?:-\d{1,2}){0,3})\b"),

@@ -287,6 +287,15 @@ _TEST_RE = re.compile(
     r"at\s+(?:the\s+)?lab|(?:in|at)\s+(?:the\s+)?(?:office|clinic)|(?:19|20)\d\d))*\s*$",
     re.IGNORECASE,
 )
+# A screen named for what it looks for ("GDM screen (1 hr GTT) today", "lead screen ordered"): the test, not
+# the condition; a screen said to be failed or positive is a finding and stays. ("Prostate ca screening" is
+# the encounter's reason, which the search reads as Z12-/Z13-.)
+_SCREEN_RE = re.compile(
+    r"^(?:(?!(?:elevated|abnormal|abnl|high|raised|positive|failed|pos)\b)[\w/-]+\s+){1,4}screen"
+    r"(?:\s*\([^)]*\))?(?:\s+(?:pending|sent|ordered|obtained|drawn|done|today|now|negative|neg|normal|"
+    r"nonreactive|non-reactive|due|scheduled|planned|completed))*\W*$",
+    re.IGNORECASE,
+)
 # Tests named and ordered, joined by "+", "/" or "&" ("HIV + RPR drawn", "GC/CT sent"): what is tested for is
 # not diagnosed ("HIV +" is not a positive result when a verb of ordering ends the chunk).
 _ORDERED_TESTS_RE = re.compile(
@@ -620,7 +629,11 @@ def why_not_coded(chunk: str) -> str | None:
         return "another person's"
     if _VITAL_RE.match(text):
         return "vitals or labs"
-    if _TEST_RE.match(text) or (_ORDERED_TESTS_RE.match(text) and not _DIAGNOSTIC_WORDS.search(text)):
+    if (
+        _TEST_RE.match(text)
+        or _SCREEN_RE.match(text)
+        or (_ORDERED_TESTS_RE.match(text) and not _DIAGNOSTIC_WORDS.search(text))
+    ):
         return "test"
     if _SERVICE_DUE.match(text) or _SERVICE_LATER.match(text):
         return "plan"

@@ -172,14 +172,22 @@ _HIST_PRE = (
 # A relative, with the side of the family or the birth order a history names ("maternal aunt").
 RELATIVES = (
     r"(?:(?:maternal|paternal|older|younger|twin|half[- ]?)\s*)?"
-    r"(?:mother|father|brother|sister|sibling|grandmother|grandfather|aunt|uncle|son|daughter|parents?)"
+    r"(?:mother|father|mom|mum|dad|brother|sister|sibling|grandmother|grandfather|grandma|grandpa|aunt|uncle|son|"
+    r"daughter|parents?)"
+)
+# A relative who tells or brings the patient's own story ("Mother reports cough x 3 days", "Mom is worried
+# about his rash"): the history that follows is the patient's.
+_INFORMANT = (
+    r"(?!\s+(?:reports?|reported|states?|stated|says|said|notes?|noted|brought|brings|concerned|worried|"
+    r"denies|denied|endorses|gives|provides|present|here|at\s+bedside|(?:is|was)\s+(?:concerned|worried|"
+    r"present|here))\b)"
 )
 _FAMILY_PRE = (
     r"family\s+history\s+of|fh\s+of|fhx\s+of|fhx?(?=\s+[a-z])|"
     # a relative who found, brought or reports about the patient ("found down by daughter", "per son") is
     # no family history
     r"(?<!\bby\s)(?<!\bper\s)(?<!\bwith\s)(?<!\bfrom\s)(?<!\bto\s)(?:his|her|the\s+patient's|patient's)?\s*"
-    rf"{RELATIVES}"
+    rf"{RELATIVES}{_INFORMANT}"
     # what the relative had, with the age in brackets or at death ("brother (47) has", "father died at 51 of")
     r"(?:\s*\(\d{1,3}\))?(?:\s+(?:(?:is\s+)?alive\s+(?:w/|with)|has|had|with|w/|"
     r"died(?:\s+at\s+(?:age\s+)?\d{1,3})?\s+(?:of|from)|diagnosed\s+with)(?:\s+an?\b)?)?"
@@ -422,9 +430,10 @@ def _heading(text: str) -> bool:
 _LIST_LINE = re.compile(r"[ \t]*(?:[-*•#]|\d{1,2}[.)](?=\s)|[a-hA-H][.)](?=\s))")
 
 # The side a note's words name (the sibling guard and the coding rules read lines with the same table).
+# A side letter alone at the head of a bracket after the condition ("breast ca (L, s/p lumpectomy)", "(R)").
 LATERALITY = {
-    "right": re.compile(r"\b(?:right|rt)\b", re.IGNORECASE),
-    "left": re.compile(r"\b(?:left|lt)\b", re.IGNORECASE),
+    "right": re.compile(r"\b(?:right|rt)\b|\(\s*r\s*(?=[,;)])", re.IGNORECASE),
+    "left": re.compile(r"\b(?:left|lt)\b|\(\s*l\s*(?=[,;)])", re.IGNORECASE),
     "bilateral": re.compile(r"\b(?:bilateral|bilaterally|both)\b", re.IGNORECASE),
 }
 # The passing episode of a lasting condition, said after it ("with RVR", "exacerbation", "flare")
@@ -565,6 +574,9 @@ class Mention:
 
 # Family and social history written on the heading's own line end with that line.
 _ONE_LINE_SECTIONS = frozenset({"fh", "sh"})
+# So does the chief complaint ("CC: f/u labs"): the lines after it, with no header of their own, are the
+# note's body.
+_CHIEF_COMPLAINT = re.compile(r"chief\s+complaint|cc", re.IGNORECASE)
 # Where the physician states the diagnoses (each line a problem; the engine trusts their best codes more).
 ASSESSMENT_SECTIONS = frozenset({"assessment", "diagnosis"})
 
@@ -591,7 +603,7 @@ def sections(note: str) -> list[tuple[int, int, str]]:
             at = stop.end() if stop else len(note)
             headers.append((at, at, current))
         elif (
-            name in _ONE_LINE_SECTIONS
+            (name in _ONE_LINE_SECTIONS or _CHIEF_COMPLAINT.fullmatch(label))
             and note[m.end() : line_end].strip()
             and note[line_end:].strip()
             and not _HEADER_RE.match(note, line_end + 1)
@@ -708,7 +720,9 @@ _WITHDRAWAL = (
 _COMPLETES_PREVIOUS = re.compile(
     rf"\s*(?:(?:(?:involving|affecting)\s+(?:the\s+|his\s+|her\s+)?)?(?:right|left|bilateral|both|r|l|rt|lt)\s+"
     rf"{_SITE}|"
-    rf"{_SERO}|[a-z]+(?:\s+[a-z]+)?\s+type|[rl][uml]l|{_SPINE_REGION}|"
+    # a type only supposed ("Headache - likely tension type") completes nothing: the symptom stays
+    rf"{_SERO}|(?!(?:likely|probabl[ey]|possibl[ey]|suspected|questionable|presumed)\b)[a-z]+(?:\s+[a-z]+)?\s+type|"
+    rf"[rl][uml]l|{_SPINE_REGION}|"
     rf"{_STRUCTURE}|{_BREAST_PART}|{_ULCER_DEPTH}|{_EPISODE}|{_REMISSION}|{_ONSET}|{_ORIGIN}|{_WITH_FEATURE}|{_STAGE}|{_BURN_DEPTH}|"
     rf"{_EXTENT}|{_GRADE}|{_WITHDRAWAL}|"
     rf"{_INJURY_ENCOUNTER})[\s.!?]*",

@@ -97,7 +97,8 @@ FAMILY_PREFIXES = FAMILY_HISTORY
 CHRONIC = re.compile(
     r"\b(?<!gestational\s)(?<!pregnancy[- ]induced\s)"
     r"(hypertension|diabetes|asthma|chronic|copd|heart failure|hypothyroidism|hyperthyroidism|"
-    r"hyperlipidemia|"
+    r"hyperlipidemia|dyslipidemia|hypercholesterolemia|hypertriglyceridemia|esophageal reflux|sleep apnea|"
+    r"prostatic hyperplasia|"
     r"atrial fibrillation|epilepsy|depression|depressive|arthritis|coronary|obesity|gout|psoriasis|hiv|"
     r"dementia|parkinson|schizophrenia|bipolar|glaucoma|osteoporosis|cirrhosis|anemia|migraine)",
     re.IGNORECASE,

@@ -65,6 +65,10 @@ def test_a_repeat_contraceptive_injection_is_its_surveillance() -> None:
     # the first injection is the initial prescription
     first = "Contraception counseling, chooses Depo-Provera.\nP: first DMPA injection given today, start now."
     assert _run(first) == ["Z30.013"]
+    asked = "BV - metronidazole.\nAlso requests contraception - Depo-Provera 150 mg IM given today."
+    assert _run(asked, found="Z30.9") == ["Z30.013"]
+    wish = "Discharge dx: SVD at 39 wk.\nF/u: PP visit 6 wk, contraception - wants POPs."
+    assert _run(wish, found="Z37.0") == ["Z37.0"]  # a wish for later starts nothing
 
 
 def test_a_method_that_is_nothing_but_contraception_needs_no_contraception_word() -> None:

@@ -102,6 +102,21 @@ def test_a_breast_cancer_with_no_hormonal_therapy_now_stays_history() -> None:
     assert _finals(picks) == ["Z79.899", "Z85.3"]
 
 
+def test_a_cancer_read_as_current_keeps_its_history_code_from_being_paired_back() -> None:
+    note = "45F hx of breast ca (L, s/p lumpectomy 2019), on anastrozole."
+    cancer = _said(note, "breast ca (L")
+    picks = {
+        "C50.912": Pick("C50.912", 0.7, True, [cancer]),
+        "Z79.811": Pick("Z79.811", 0.8, True, [_said(note, "anastrozole")]),
+        "Z85.3": Pick("Z85.3", 0.3, False, [cancer]),
+    }
+    cancer_under_hormonal_therapy(picks, NoteContext(note), CATALOG)
+    assert picks["Z85.3"].vetoed and _finals(picks) == ["C50.912", "Z79.811"]
+    picks = {"Z79.811": Pick("Z79.811", 0.8, True, []), "Z85.3": Pick("Z85.3", 0.3, False, [cancer])}
+    cancer_under_hormonal_therapy(picks, NoteContext(note), CATALOG)
+    assert not picks["Z85.3"].vetoed  # no current cancer coded: the history may still be paired
+
+
 def _history(note: str, words: str) -> bool:
     return next(m for m in read_note(note) if words in m.text).history
 

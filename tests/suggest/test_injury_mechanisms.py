@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.suggest.abbreviations import expand_text
-from assistant.suggest.coding_rules.injuries import fall_code, overexertion_code
+from assistant.suggest.coding_rules.injuries import fall_code, overexertion_code, twist_only
 from assistant.suggest.coding_rules.transport import pedal_cycle_fall
 from assistant.suggest.injury_words import mechanism_tail
 from assistant.suggest.reader import read_note
@@ -84,3 +84,18 @@ def test_a_side_letter_after_a_bone_is_the_side(text: str, side: str) -> None:
 
 def test_a_letter_after_a_word_that_is_no_site_stays() -> None:
     assert "left" not in expand_text("vitamin L")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "twist"),
+    [
+        ("rolled R ankle playing basketball at the gym yesterday", True),
+        ("twisted her left knee stepping off a curb", True),
+        ("inversion injury of the ankle on the trail", True),
+        ("rolled his ankle and fell down two steps", False),  # the fall's
+        ("twisted ankle when tackled during football", False),  # the blow's
+        ("rolled over in bed onto her arm", False),  # no joint twisted
+    ],
+)
+def test_a_twisted_joint_tells_no_blow(sentence: str, twist: bool) -> None:
+    assert twist_only(sentence) is twist

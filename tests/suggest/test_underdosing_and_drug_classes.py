@@ -111,3 +111,24 @@ def test_underdosing_from_a_failed_pump_is_no_noncompliance() -> None:
     picks = _condition(note, "I10", "HTN")
     underdosing(picks, NoteContext(note=note, search=_search), CATALOG)
     assert {c for c, p in picks.items() if p.final} == {"I10", "T38.3X6A"}
+
+
+def _ranked_out(note: str, code: str, words: str, walked: bool) -> dict[str, Pick]:
+    start = note.index(words)
+    mention = Mention(start, start + len(words), words, words, "body")
+    reasons = [f"Alphabetic Index: Hypotension -> {code}"] if walked else ["meaning similarity 0.50"]
+    return {code: Pick(code, 0.05, False, [mention], reasons=reasons)}
+
+
+def test_a_condition_the_note_ties_to_a_drug_is_diagnosed_though_ranking_left_it_out() -> None:
+    note = "Telehealth\nReports hypotension from amlodipine, dizzy on standing.\nVit D deficiency."
+    picks = _ranked_out(note, "I95.9", "Reports hypotension", walked=True)
+    drug_adverse_effects(picks, NoteContext(note=note, search=_search), CATALOG)
+    assert {c for c, p in picks.items() if p.final} == {"I95.2", "T46.1X5A"}
+
+
+def test_a_look_alike_no_index_path_reached_stays_out() -> None:
+    note = "Telehealth\nReports hypotension from amlodipine, dizzy on standing.\nVit D deficiency."
+    picks = _ranked_out(note, "I95.9", "Reports hypotension", walked=False)
+    drug_adverse_effects(picks, NoteContext(note=note, search=_search), CATALOG)
+    assert not any(p.final for p in picks.values())

@@ -37,7 +37,12 @@ def cancer_under_hormonal_therapy(picks: dict[str, Pick], ctx: NoteContext, cata
     for drug in drugs:
         for history_code, category in _TREATS[drug.code]:
             history = picks.get(history_code)
-            if history is None or not history.final:
+            if history is None:
+                continue
+            if not history.final:
+                if any(p.final and p.code.startswith(category) and not p.vetoed for p in picks.values()):
+                    # the site's cancer is coded as current: no pairing may bring its history back
+                    demote(history, f"I.C.2.d: not history while treatment of the site goes on ({drug.code})")
                 continue
             primary = _primary(picks, history, category, ctx)
             if primary is None:

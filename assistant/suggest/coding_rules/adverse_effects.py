@@ -15,7 +15,7 @@ import re
 
 from assistant.suggest.abbreviations import expand_span, expand_text
 from assistant.suggest.coding_rules.antineoplastic import antineoplastic_class
-from assistant.suggest.coding_rules.context import NoteContext, add_pick, demote
+from assistant.suggest.coding_rules.context import NoteContext, add_pick, best_score, demote
 from assistant.suggest.drug_classes import table_term
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.text import DIAGNOSTIC_SUFFIXES
@@ -228,6 +228,8 @@ def _attribute(
         and not p.code.startswith(("Z", *POISONING_PREFIXES))
         and any(x.start < c_end and c_start < x.end for x in p.mentions)
     ]
+    if not conditions and not (t_code in picks and picks[t_code].final):
+        conditions = _named_nature(picks, condition)
     if not conditions:
         return  # the condition itself was not coded: no adverse effect without its nature
     for pick in conditions:
@@ -254,6 +256,29 @@ def _attribute(
         f'adverse effect of a drug properly taken ("{m.group(0).strip()}"), after the condition it '
         "caused (guideline I.C.19.e.5.a)",
     )
+
+
+def _named_nature(picks: dict[str, Pick], condition: tuple[int, int]) -> list[Pick]:
+    """The Index's code for the condition at ``condition`` that ranking left out: the physician who ties it to
+    a drug ("hot flashes from anastrozole") diagnoses it, and the adverse effect needs its nature first."""
+    c_start, c_end = condition
+    named = [
+        p
+        for p in picks.values()
+        if not p.vetoed
+        and not p.code.startswith(("Z", *POISONING_PREFIXES))
+        and any(x.start < c_end and c_start < x.end and abs(x.end - c_end) <= 1 for x in p.mentions)
+        and any(r.startswith("Alphabetic Index:") for r in p.reasons)
+    ]
+    if not named:
+        return []
+    nature = max(named, key=lambda p: p.score)
+    nature.final = True
+    nature.score = max(nature.score, best_score(picks) * 0.8)
+    nature.reasons.insert(
+        0, "a condition the note attributes to a drug is diagnosed (guideline I.C.19.e.5.a)"
+    )
+    return [nature]
 
 
 # A condition the note calls the late effect of a drug given before: the adverse effect is a sequela

@@ -44,6 +44,9 @@ METHODS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _STARTED = re.compile(
     r"\b(?:start\w*|initiat\w*|begin|began|prescrib\w*|rx|placed|inserted|insertion)\b", re.IGNORECASE
 )
+# A method given at the visit of a note that tells no earlier one ("requests contraception - Depo-Provera
+# 150 mg IM given today") starts it.
+_GIVEN = re.compile(r"\b(?:given|administered)\b", re.IGNORECASE)
 # A repeat injection is surveillance too ("on schedule", "last one 11 wk ago", "next due 3/1").
 _CONTINUED = re.compile(
     r"\b(?:continu\w*|cont|refill\w*|renew\w*|surveillance|remov\w*|check|repeat|on\s+schedule|"
@@ -78,9 +81,10 @@ def _about_contraception(note: str) -> bool:
 def initial_contraceptive(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     if not _about_contraception(ctx.note):
         return
+    first = _CONTINUED.search(ctx.note) is None
     for line in re.finditer(r"[^\n]+", ctx.note):
         text = line.group(0)
-        if not _STARTED.search(text) or _CONTINUED.search(text):
+        if not (_STARTED.search(text) or (first and _GIVEN.search(text))) or _CONTINUED.search(text):
             continue
         found = next(((code, m) for code, rx in METHODS if (m := rx.search(text))), None)
         if found is None:

@@ -250,6 +250,7 @@ def _place_query(place: str, sentence: str = "") -> str:
     low = place.lower()
     room = next((r for r in _ROOMS if r.split()[-1] in low or r.split()[0] in low), None)
     if not _HOME.search(place) and room is None:
+        place = re.sub(r"\bgym\b", "gymnasium", place, flags=re.IGNORECASE)  # the Index's word (Y92.39)
         return f"{place} as the place of occurrence"
     if room is None:  # "at his house (backyard side)": the room or yard the sentence names beside the home
         said = sentence.lower()
@@ -392,6 +393,21 @@ def overexertion_code(sentence: str) -> str | None:
     return "X50.0XXA"
 
 
+# A joint twisted or rolled ("rolled R ankle playing basketball", "inversion injury"): the sport or the ball
+# the sentence names is no blow, so a search of the sentence would read a cause it does not tell.
+_TWISTING = re.compile(
+    r"\b(?:twist(?:ed|ing|s)?|roll(?:ed|ing|s)?|invert(?:ed|ing)|turn(?:ed|ing))\s+(?:(?:his|her|their|my|the|an?|"
+    r"left|right|l|r|rt|lt)\s+){0,2}(?:ankles?|knees?|feet|foot|wrists?)\b|"
+    r"\b(?:ankles?|knees?|foot|wrists?)\s+(?:was\s+)?(?:twisted|rolled|inverted|turned)\b|\binversion\s+injury\b",
+    re.IGNORECASE,
+)
+
+
+def twist_only(sentence: str) -> bool:
+    """Does ``sentence`` tell a twisted or rolled joint and no fall or blow?"""
+    return _stated(_TWISTING, sentence) and not _stated(FALL_OR_BLOW, _TWISTING.sub(" ", sentence))
+
+
 def _not_this_encounter(picks: dict[str, Pick], catalog: CodeCatalog, char: str) -> None:
     """External-cause codes only beside an injury or poisoning (I.C.20); place, activity and status only
     at the initial encounter (I.C.20.b, c, k)."""
@@ -441,9 +457,12 @@ def external_causes(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatal
             how_cut = f"{how} contact with knife"
         else:
             how_cut = how
-        cause = cause or _best(ctx, catalog, clean_query(how_cut), prefixes, char, "cause")
+        # a twisted joint: the Index's "Twisting" (X50.1) is a posture's overexertion, not a sport's sprain
+        told = cause is not None or prefixes != ACCIDENT_PREFIXES or not twist_only(how)
+        if told:
+            cause = cause or _best(ctx, catalog, clean_query(how_cut), prefixes, char, "cause")
         clause = mechanism_clause(how)
-        if cause is None and clause:
+        if cause is None and clause and told:
             cause = _best(ctx, catalog, clean_query(clause), prefixes, char, "cause")
         if cause:
             add_pick(

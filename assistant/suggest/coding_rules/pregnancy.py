@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from assistant.suggest.coding_rules.context import NoteContext, add_pick, best_score, demote
-from assistant.suggest.reader import ASSESSMENT_SECTIONS, Mention
+from assistant.suggest.reader import ASSESSMENT_SECTIONS, Mention, sections
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.text import stem as word_stem
 from assistant.suggest.text import tokens
@@ -124,11 +124,19 @@ def companion_row(code: str) -> tuple[str, tuple[str, ...]] | None:
 def in_this_pregnancy(condition: Pick, ctx: NoteContext) -> bool:
     """The note puts the condition in the current pregnancy: its sentence names the pregnancy ("hypothyroidism
     complicating pregnancy"), or the pregnancy's weeks are documented and the condition is assessed (a
-    problem-list or assessment line of a prenatal note). A case history's "asthma as a child; G3P3" is not."""
+    problem-list or assessment line of a prenatal note, or, in a note without an assessment, a current finding
+    of its narrative: I.C.15.a.1 has it complicate the pregnancy unless the physician says otherwise). A case
+    history's "asthma as a child; G3P3" is not."""
     if any(PREGNANCY_WORDS.search(ctx.sentence(m)) for m in condition.mentions):
         return True
-    return ctx.weeks is not None and any(
-        m.problem or m.section in ASSESSMENT_SECTIONS for m in condition.mentions
+    if ctx.weeks is None:
+        return False
+    narrative = not any(name in ASSESSMENT_SECTIONS for _, _, name in sections(ctx.note))
+    return any(
+        m.problem
+        or m.section in ASSESSMENT_SECTIONS
+        or (narrative and m.section in ("body", "hpi") and not m.history)
+        for m in condition.mentions
     )
 
 

@@ -18,7 +18,8 @@ _ROLE = re.compile(
 )
 _COLLISION = re.compile(
     r"\b(?:rear[- ]?ended|rear[- ]end|t[- ]?boned|collisions?|collided|crash\w*|MVC|MVA|head[- ]on|"
-    r"side[- ]?swiped|struck\s+by\s+(?:a|an|another)\s+(?:car|vehicle|truck|suv))\b",
+    r"side[- ]?swiped|(?:car|vehicle|truck|suv|van)\s+(?:vs\.?|versus)\s+\w+|"
+    r"struck\s+by\s+(?:a|an|another)\s+(?:car|vehicle|truck|suv))\b",
     re.IGNORECASE,
 )
 _DENIED = re.compile(r"\b(?:no|denies|denied|without|not)\s+(?:\w+\s+)?$", re.IGNORECASE)
@@ -33,7 +34,8 @@ _NOT_A_CAR = re.compile(
 _OTHER_PARTY = (
     (r"semi|tractor[- ]trailer|18[- ]wheeler|bus|lorry|big\s+rig", "heavy transport vehicle or bus"),
     (
-        r"(?:hit|struck|into|against)\s+(?:a\s+|the\s+)?(?:tree|pole|wall|guard\s*rail|barrier|median|bridge)",
+        r"(?:hit|struck|into|against|vs\.?|versus)\s+(?:a\s+|the\s+)?(?:(?:telephone|light|utility|power|concrete|"
+        r"brick|stone)\s+)?(?:tree|pole|wall|guard\s*rail|barrier|median|bridge|building|fence|sign|hydrant)",
         "fixed or stationary object",
     ),
     (r"(?:hit|struck|into)\s+(?:a\s+|the\s+)?(?:deer|animal|cow|moose)", "animal"),
