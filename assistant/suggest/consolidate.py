@@ -16,6 +16,9 @@ DIAGNOSIS_SECTIONS = frozenset({"assessment", "diagnosis"})
 # History categories whose codes each name another condition or site ("Family history of malignant neoplasm
 # of breast" beside "... of digestive organs"): two of them are two facts, never one said twice.
 _ONE_FACT_PER_CODE = FAMILY_HISTORY + PERSONAL_HISTORY
+# So are two secondary malignancies by site (bone and brain metastases), each site named by its own mention.
+_ONE_SITE_PER_CODE = ("C77", "C78", "C79")
+_SECONDARY_WORDS = frozenset(tokens("secondary and unspecified malignant neoplasm of"))
 
 
 def _mention_tokens(pick: Pick) -> set[str]:
@@ -39,6 +42,7 @@ def absorb_same_category(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
                 _own_problem_line(lo, hi)
                 or (_unspecified(catalog, hi.code) and not _unspecified(catalog, lo.code))
                 or lo.code.startswith(_ONE_FACT_PER_CODE)
+                or (lo.code.startswith(_ONE_SITE_PER_CODE) and _names_own_site(catalog, lo))
             ):
                 continue
             if _uncomplicated(catalog, hi.code) and not _uncomplicated(catalog, lo.code):
@@ -58,6 +62,12 @@ def absorb_same_category(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
             hi.mentions.extend(m for m in lo.mentions if m not in hi.mentions)
             hi.reasons.append(f"also documented as {lo.code}'s wording; coded once as {hi.code}")
             break
+
+
+def _names_own_site(catalog: CodeCatalog, pick: Pick) -> bool:
+    """A secondary site its own mentions name ("... and brain": C79.31), not one a rule read elsewhere."""
+    site = set(catalog.title_tokens(pick.code)) - _SECONDARY_WORDS
+    return bool(site) and _titled(_mention_tokens(pick), site)
 
 
 def _titled(words: set[str], title: set[str] | frozenset[str]) -> bool:

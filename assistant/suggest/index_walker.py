@@ -109,6 +109,7 @@ _SITE_SAID = re.compile(r"(un)?specified site", re.IGNORECASE)
 _UNSAID = re.compile(r"(?:not specified|unspecified) as\b(?: to\b)?", re.IGNORECASE)
 # Everyday words -> the words the Index uses (our own short list; the abbreviation table is separate).
 WORD_ALIASES: dict[str, tuple[str, ...]] = {
+    "both": ("bilateral",),  # "OA of both knees": Osteoarthritis, knee, bilateral
     "cancer": ("malignant", "neoplasm"),
     "carcinoma": ("malignant", "neoplasm"),
     "malignancy": ("malignant", "neoplasm"),

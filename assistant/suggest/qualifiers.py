@@ -40,6 +40,14 @@ _NO_EXACERBATION = re.compile(
     r"(?:exacerbations?|exacerbated|flares?|flare-ups?)\b",
     re.I,
 )
+# An exacerbation dated weeks or more before this visit ("with exacerbation 2 wk ago", "flare last month"):
+# not the current episode, so no "with" of the sibling's title.
+_PAST_EPISODE = re.compile(
+    r"(?:\b(?:with|w/)\s*)?(?:\b(?:an?|acute)\s+)*\b(?:exacerbations?|exacerbated|flares?|flare-ups?)\s+"
+    r"(?:\w+\s+){0,2}?(?:(?:\d+|a|one|two|three|few|several)\s*(?:wks?|weeks?|mos?|months?|yrs?|years?)\s+ago|"
+    r"last\s+(?:week|month|year|yr|winter|spring|summer|fall))\b",
+    re.I,
+)
 # "COPD, stable", "asthma at baseline": a course that says there is no exacerbation now.
 _STABLE = re.compile(r"\b(?:stable|(?:at|back\s+to)\s+(?:her\s+|his\s+)?baseline)\b", re.I)
 # "Bleeding duodenal ulcer", "hemorrhagic gastritis": the note states bleeding, which a "without hemorrhage" /
@@ -237,8 +245,8 @@ def with_phrases(title: str) -> tuple[frozenset[str], ...]:
 def read_qualifiers(text: str, *, title: bool = False) -> Qualifiers:
     """The qualifiers a diagnosis phrase (or a code title, ``title=True``) asserts."""
     low = _PAREN.sub(lambda m: m.group(0)[1:-1], text) if title else text
-    if title:  # "without mention of fluctuations" (G20.A1) excludes fluctuations
-        low = _WITHOUT_MENTION.sub("without ", low)
+    # a title's "without mention of fluctuations" (G20.A1) excludes them; a note's past episode is gone
+    low = _WITHOUT_MENTION.sub("without ", low) if title else _PAST_EPISODE.sub(" ", low)
     with_: set[str] = set()
     without: set[str] = set()
     excluded: set[str] = set()

@@ -297,6 +297,27 @@ _WITH_LINK = re.compile(r"\s+(?:with|w/)\s+(?!or\b|without\b)", re.IGNORECASE)
 _SPREAD_TO = re.compile(r"\s+(?:metastatic\s+)?(?:to|into)\s+(?:the\s+)?(?=[a-z])", re.IGNORECASE)
 _SPREAD_SITE_WORDS = 4
 SECONDARY_OF = "secondary malignant neoplasm of "
+# The next site of a list of spread ("mets to bone (spine) and brain", "metastatic to liver, lungs"): a bare
+# organ after the secondary one is secondary too.
+_NEXT_SPREAD_SITE = re.compile(
+    r"(?:the\s+)?(?:(?:both|bilateral|left|right)\s+)?(?:brain|liver|lungs?|bones?|adrenals?(?:\s+glands?)?|"
+    r"peritoneum|omentum|pleura|(?:mediastinal\s+|axillary\s+|cervical\s+|retroperitoneal\s+)?lymph\s+nodes?|"
+    r"nodes|skin|ovar(?:y|ies)|pericardium)",
+    re.IGNORECASE,
+)
+_SECONDARY_SAID = re.compile(r"\bsecondary\s+malignant\s+neoplasm\b", re.IGNORECASE)
+# (a site in brackets names the part of the one before it: "bone mets (pelvis, ribs)" are bones)
+_LIST_JOINT = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:,|and|&|,\s*and)\s*", re.IGNORECASE)
+
+
+def next_spread_site(previous: Mention | None, between: str, text: str) -> bool:
+    """Is ``text`` a bare organ listed after a secondary site ("... to bone (spine) and brain")?"""
+    return (
+        previous is not None
+        and _SECONDARY_SAID.search(previous.query) is not None
+        and _LIST_JOINT.fullmatch(between) is not None
+        and _NEXT_SPREAD_SITE.fullmatch(text.strip(" .")) is not None
+    )
 
 
 # A polyp or adenoma found at a scope of one organ lies in that organ ("Colonoscopy: 2 tubular adenomas
@@ -1278,7 +1299,9 @@ def read_note(
                     out.append(mention)
                     continue
                 mention.problem = heads_line and previous is None
-                if c_start in spread_sites:
+                if c_start in spread_sites or next_spread_site(
+                    previous, note[previous.end : a] if previous else "", mention.text
+                ):
                     mention.query = SECONDARY_OF + mention.query
                 mention.query = scoped_site(sentence, mention.query)
                 mention.query = use_disorder_of_line(note, line_start, a, mention.query)

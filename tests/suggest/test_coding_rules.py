@@ -259,6 +259,8 @@ def test_a_bilateral_condition_without_a_bilateral_code_is_coded_on_both_sides(
         ("# Postsurgical hypothyroidism - levothyroxine", "E89.0"),
         ("# Hypothyroidism - levothyroxine; s/p appendectomy 2010", "E03.9"),
         ("# Hypothyroidism, Hashimoto's - levothyroxine; radiation to the knee", "E03.9"),
+        ("# Graves disease s/p RAI 2024, now hypothyroid on levothyroxine", "E89.0"),
+        ("# Hypothyroidism - levothyroxine; s/p RF ablation of AF, now in sinus", "E03.9"),
     ],
 )
 def test_hypothyroidism_after_ablation_surgery_or_radiation_is_postprocedural(

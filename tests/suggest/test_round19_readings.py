@@ -6,13 +6,18 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.suggest.abbreviations import expand_text
 from assistant.suggest.coding_rules.context import NoteContext
 from assistant.suggest.coding_rules.injuries import _place_query
 from assistant.suggest.coding_rules.pregnancy import in_this_pregnancy
 from assistant.suggest.coding_rules.transport import car_occupant_query
+from assistant.suggest.consolidate import absorb_same_category
+from assistant.suggest.index_walker import read_mention
 from assistant.suggest.not_coded import why_not_coded
-from assistant.suggest.reader import read_note, sections
+from assistant.suggest.qualifiers import read_qualifiers
+from assistant.suggest.reader import Mention, read_note, sections
 from assistant.suggest.service import CHRONIC
+from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 
 
@@ -146,3 +151,67 @@ def test_a_bracket_with_litres_names_no_side() -> None:
 )
 def test_a_relative_who_tells_the_story_is_no_family_history(note: str, words: str, family: bool) -> None:
     assert next(m for m in read_note(note) if words in m.text).family is family
+
+
+@pytest.mark.parametrize(
+    ("note", "site", "secondary"),
+    [
+        ("Onc\n68M NSCLC RUL, mets to bone (spine) and brain. Pembrolizumab today.", "brain", True),
+        ("Onc\nBreast ca metastatic to liver, lungs and bone.", "bone", True),
+        ("Onc\nColon ca, s/p resection; mets to liver and fatigue.", "fatigue", False),  # no organ
+        ("Neuro\nMigraine and brain fog.", "brain fog", False),  # no secondary before it
+    ],
+)
+def test_the_next_site_of_a_spread_list_is_secondary(note: str, site: str, secondary: bool) -> None:
+    mention = next(m for m in read_note(note) if m.text.strip(" .") == site)
+    assert mention.query.startswith("secondary malignant neoplasm of ") is secondary
+
+
+def test_both_sites_are_the_indexs_bilateral() -> None:
+    mention = read_mention("osteoarthritis of both knees")
+    assert "bilateral" in mention.words
+
+
+def test_two_secondary_sites_are_two_facts() -> None:
+    titles = {
+        "C79.31": "Secondary malignant neoplasm of brain",
+        "C79.51": "Secondary malignant neoplasm of bone",
+    }
+    catalog = CodeCatalog(
+        {"codes": {c: ["ICD-10-CM", t, True, c[:5], "code"] for c, t in titles.items()}, "refs": {}}
+    )
+    bone = Mention(0, 20, "mets to bone", "secondary malignant neoplasm of bone", "body", 0, 40)
+    brain = Mention(25, 30, "brain", "secondary malignant neoplasm of brain", "body", 0, 40)
+    picks = {
+        "C79.51": Pick("C79.51", 0.8, True, [bone, brain]),
+        "C79.31": Pick("C79.31", 0.7, True, [brain]),
+    }
+    absorb_same_category(picks, catalog)
+    assert sorted(picks) == ["C79.31", "C79.51"]
+
+
+@pytest.mark.parametrize(
+    ("text", "exacerbation"),
+    [
+        ("moderate persistent asthma with exacerbation 2 wk ago", False),
+        ("asthma flare last month, now at baseline", False),
+        ("COPD with acute exacerbation", True),
+        ("COPD exacerbation 3 days ago, still wheezing", True),  # days: the episode goes on
+    ],
+)
+def test_an_exacerbation_dated_weeks_ago_is_not_the_current_episode(text: str, exacerbation: bool) -> None:
+    assert ("exacerbation" in read_qualifiers(text).with_) is exacerbation
+
+
+def test_uc_after_by_is_urgent_care() -> None:
+    assert expand_text("exacerbation treated with prednisone by UC") == (
+        "exacerbation treated with prednisone by urgent care"
+    )
+    assert "ulcerative colitis" in expand_text("UC on mesalamine, in remission")
+
+
+def test_the_bones_a_bracket_names_stay_the_bone_site() -> None:
+    note = "GU onc\n67M prostate CA, bone mets (pelvis, L-spine, ribs) on bone scan, on ADT."
+    assert not any(
+        m.query.startswith("secondary malignant neoplasm of") for m in read_note(note) if "rib" in m.text
+    )

@@ -18,7 +18,11 @@ _PROCEDURE = (
 _AFTER_PROCEDURE = re.compile(
     r"\bhypothyroid\w*\b[^.;\n]{0,40}?\b(?:s/p|status\s+post|after|following|post|2/2|due\s+to|d/t|"
     rf"secondary\s+to|from)(?:\s+|(?<=post)-)(?:[\w-]+\s+){{0,2}}?{_PROCEDURE}\b|"
-    r"\bpost-?(?:ablative|surgical|irradiation|thyroidectomy|rai)\s+hypothyroid\w*",
+    r"\bpost-?(?:ablative|surgical|irradiation|thyroidectomy|rai)\s+hypothyroid\w*|"
+    # the procedure told first ("Graves disease s/p RAI 2024, now hypothyroid on levothyroxine")
+    rf"\b(?:s/p|status\s+post|after|following|post|treated\s+(?:with|by))\s+(?:[\w-]+\s+){{0,2}}?{_PROCEDURE}\b"
+    r"[^.;\n]{0,25}?(?:\b(?:now|then|subsequently|became|becoming|resulting\s+in|leaving)|->|\u2192)\s+"
+    r"(?:\w+\s+)?hypothyroid\w*",
     re.IGNORECASE,
 )
 
