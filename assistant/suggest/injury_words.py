@@ -9,7 +9,8 @@ MECHANISM = re.compile(
     r"\b(?:fell|falls?|falling|slip(?:ped|ping|s)?|trip(?:ped|ping)|struck|hit|kicked|bitten|bit|stung|cut|"
     r"cutting|slicing|chopping|"
     r"lacerated|burned|knife|broken glass|"
-    r"twisted|rolled|jammed|crushed|collided|collision|crash|MVC|MVA|motor vehicle|assault\w*|punched|"
+    r"twisted|twisting|rolled|jammed|crushed|collided|collision|crash|MVC|MVA|motor vehicle|assault\w*|"
+    r"punched|"
     r"lifting|lifted|lifts|dog|bicycle|bike|skateboard\w*|ladder|stairs?)\b",
     re.IGNORECASE,
 )

@@ -92,6 +92,7 @@ def test_a_letter_after_a_word_that_is_no_site_stays() -> None:
         ("rolled R ankle playing basketball at the gym yesterday", True),
         ("twisted her left knee stepping off a curb", True),
         ("inversion injury of the ankle on the trail", True),
+        ("L knee pain after twisting injury during practice", True),
         ("rolled his ankle and fell down two steps", False),  # the fall's
         ("twisted ankle when tackled during football", False),  # the blow's
         ("rolled over in bed onto her arm", False),  # no joint twisted

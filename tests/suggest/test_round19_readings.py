@@ -10,6 +10,7 @@ from assistant.suggest.abbreviations import expand_text
 from assistant.suggest.coding_rules.context import NoteContext
 from assistant.suggest.coding_rules.injuries import _place_query
 from assistant.suggest.coding_rules.pregnancy import in_this_pregnancy
+from assistant.suggest.coding_rules.symptoms import integral_to
 from assistant.suggest.coding_rules.transport import car_occupant_query
 from assistant.suggest.consolidate import absorb_same_category
 from assistant.suggest.index_walker import read_mention
@@ -215,3 +216,9 @@ def test_the_bones_a_bracket_names_stay_the_bone_site() -> None:
     assert not any(
         m.query.startswith("secondary malignant neoplasm of") for m in read_note(note) if "rib" in m.text
     )
+
+
+def test_the_swelling_of_an_injury_is_integral_to_it() -> None:
+    assert integral_to("R60.9", ["S83.512A"]) == "S83.512A"
+    assert integral_to("M25.462", ["S83.212A"]) == "S83.212A"  # effusion of the injured knee
+    assert integral_to("R60.9", ["M17.0"]) is None  # not of an arthritis

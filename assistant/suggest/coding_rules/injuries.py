@@ -398,7 +398,8 @@ def overexertion_code(sentence: str) -> str | None:
 _TWISTING = re.compile(
     r"\b(?:twist(?:ed|ing|s)?|roll(?:ed|ing|s)?|invert(?:ed|ing)|turn(?:ed|ing))\s+(?:(?:his|her|their|my|the|an?|"
     r"left|right|l|r|rt|lt)\s+){0,2}(?:ankles?|knees?|feet|foot|wrists?)\b|"
-    r"\b(?:ankles?|knees?|foot|wrists?)\s+(?:was\s+)?(?:twisted|rolled|inverted|turned)\b|\binversion\s+injury\b",
+    r"\b(?:ankles?|knees?|foot|wrists?)\s+(?:was\s+)?(?:twisted|rolled|inverted|turned)\b|"
+    r"\b(?:inversion|twisting|pivoting)\s+injury\b",
     re.IGNORECASE,
 )
 

@@ -132,6 +132,8 @@ INTEGRAL: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("R21",), ("B01", "B02", "B05", "B06", "B08", "B09", "L20", "L23", "L24", "L25", "L30", "L50")),
     (("R73",), ("E08", "E09", "E10", "E11", "E13")),
     (("R52", "M79.6", "M25.5"), ("S",)),
+    # the swelling, local lump and joint effusion of an injury
+    (("R60", "R22", "M25.4"), ("S",)),
     (("M54.5",), ("S33", "S39", "S32")),
     # low back pain of a lumbar or lumbosacral disc disorder, spinal stenosis or spondylosis
     (
