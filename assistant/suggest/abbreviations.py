@@ -197,7 +197,10 @@ _SHAPES: list[tuple[re.Pattern[str], object, tuple[str, ...] | None]] = [
         ("hemorrhoid",),
     ),
     (
-        re.compile(rf"\b(hemorrhoids?,?\s+\(?)(?:grade|gr\.?|stage)\s*({_GRADE})\b", re.IGNORECASE),
+        re.compile(
+            rf"\b(hemorrhoids?(?:\s+(?:with|w/|without|w/o)\s+bleeding)?,?\s+\(?)(?:grade|gr\.?|stage)\s*({_GRADE})\b",
+            re.IGNORECASE,
+        ),
         lambda m: m.group(1) + _degree(m.group(2)) + " degree",
         ("hemorrhoid",),
     ),

@@ -189,9 +189,33 @@ def more_specific_warning(catalog: CodeCatalog, code: str) -> str | None:
 
 
 def excludes1_conflict(catalog: CodeCatalog, a: str, b: str) -> bool:
-    return any(ref_matches(r, b) for r in catalog.refs_for(a, "excludes1")) or any(
-        ref_matches(r, a) for r in catalog.refs_for(b, "excludes1")
-    )
+    return _excludes(catalog, a, b) or _excludes(catalog, b, a)
+
+
+_NOS = re.compile(r"\bNOS\b")
+
+
+def _excludes(catalog: CodeCatalog, a: str, b: str) -> bool:
+    """``a``'s Excludes1 notes name ``b``. A note about a condition NOS ("radiculitis NOS (M54.1-)" at
+    G50-G59) excludes only that condition's unspecified form: a lumbar radiculopathy (M54.16) and a carpal
+    tunnel syndrome are two unrelated conditions, both reported (I.A.12.a)."""
+    refs = catalog.refs_for(a, "excludes1")
+    if not any(ref_matches(r, b) for r in refs):
+        return False
+    nos = _nos_refs(catalog, a)
+    return any(ref_matches(r, b) and (r not in nos or _unspecified_form(catalog, b)) for r in refs)
+
+
+def _nos_refs(catalog: CodeCatalog, code: str) -> set[str]:
+    out: set[str] = set()
+    for c in [code, *catalog.lineage(code)]:
+        texts = [t for t in catalog.notes.get(c, {}).get("excludes1", []) if _NOS.search(t)]
+        out.update(r for r in catalog.refs.get(c, {}).get("excludes1", []) if any(r in t for t in texts))
+    return out
+
+
+def _unspecified_form(catalog: CodeCatalog, code: str) -> bool:
+    return bool(re.search(r"\bunspecified\b|\bNOS\b", catalog.title(code), re.IGNORECASE))
 
 
 def excluded_elsewhere(catalog: CodeCatalog, a: str, b: str) -> bool:

@@ -150,6 +150,8 @@ def test_a_complete_drug_table_walk_is_coded_wherever_it_is_written(
         ("Flu vaccine done at pharmacy.", False),
         ("Shingrix #1 given today; flu vaccine done at pharmacy.", True),
         ("Vaccines: DTaP, IPV, MMR, varicella given; VIS reviewed.", True),
+        ("Impression: cellulitis of R lower leg. Keflex x 7 d. Tdap updated today.", True),
+        ("Tdap updated 2019.", False),
     ],
 )
 def test_a_vaccine_series_given_in_the_past_is_no_immunization_today(note: str, given: bool) -> None:

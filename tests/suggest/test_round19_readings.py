@@ -17,6 +17,7 @@ from assistant.suggest.index_walker import read_mention
 from assistant.suggest.not_coded import why_not_coded
 from assistant.suggest.qualifiers import read_qualifiers
 from assistant.suggest.reader import Mention, read_note, sections
+from assistant.suggest.rules import excludes1_conflict
 from assistant.suggest.service import CHRONIC
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
@@ -222,3 +223,42 @@ def test_the_swelling_of_an_injury_is_integral_to_it() -> None:
     assert integral_to("R60.9", ["S83.512A"]) == "S83.512A"
     assert integral_to("M25.462", ["S83.212A"]) == "S83.212A"  # effusion of the injured knee
     assert integral_to("R60.9", ["M17.0"]) is None  # not of an arthritis
+
+
+def _nerve_catalog() -> CodeCatalog:
+    rows = {
+        "G50-G59": ("Nerve, nerve root and plexus disorders", False, None),
+        "G56": ("Mononeuropathies of upper limb", False, "G50-G59"),
+        "G56.0": ("Carpal tunnel syndrome", False, "G56"),
+        "G56.01": ("Carpal tunnel syndrome, right upper limb", True, "G56.0"),
+        "M54.1": ("Radiculopathy", False, None),
+        "M54.10": ("Radiculopathy, site unspecified", True, "M54.1"),
+        "M54.16": ("Radiculopathy, lumbar region", True, "M54.1"),
+    }
+    return CodeCatalog(
+        {
+            "codes": {
+                c: ["ICD-10-CM", t, b, p, "code" if b else "category"] for c, (t, b, p) in rows.items()
+            },
+            "refs": {"G50-G59": {"excludes1": ["M54.1-"]}},
+            "notes": {"G50-G59": {"excludes1": ["radiculitis NOS (M54.1-)"]}},
+        }
+    )
+
+
+def test_an_excludes1_of_a_condition_nos_leaves_its_specified_forms() -> None:
+    catalog = _nerve_catalog()
+    assert not excludes1_conflict(catalog, "G56.01", "M54.16")  # carpal tunnel beside a lumbar radiculopathy
+    assert excludes1_conflict(catalog, "G56.01", "M54.10")  # the radiculitis NOS the note sends to M54.1-
+
+
+def test_a_hemorrhoids_grade_after_its_bleeding_is_its_degree() -> None:
+    assert expand_text("internal hemorrhoids with bleeding, grade 2") == (
+        "internal hemorrhoids with bleeding, second degree"
+    )
+
+
+def test_the_bloating_and_constipation_of_an_irritable_bowel_are_integral() -> None:
+    assert integral_to("R14.0", ["K58.1"]) == "K58.1"
+    assert integral_to("K59.00", ["K58.1"]) == "K58.1"
+    assert integral_to("K59.00", ["K58.0"]) is None  # IBS with diarrhea: a constipation is its own

@@ -459,7 +459,9 @@ def _is_a_test(line: str, match: re.Match[str]) -> bool:
 
 
 # "Tdap today", "flu shot #1 today": the vaccine named with today's date is given at this visit.
-_GIVEN_TODAY = re.compile(r"[\s#\d,()-]*(?:dose\s*\d\s*)?today\b", re.IGNORECASE)
+_GIVEN_TODAY = re.compile(
+    r"[\s#\d,()-]*(?:dose\s*\d\s*)?(?:(?:updated|given|administered|boosted)\s+)?today\b", re.IGNORECASE
+)
 
 
 _CLAUSE_END = re.compile(r"[.;](?:\s|$)")

@@ -114,6 +114,8 @@ INTEGRAL: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("R11",), (*_GASTRO, "G43", "O21")),
     (("R82.4",), ("O21.1", "E10.1", "E11.1", "E13.1")),
     (("R19.7",), (*_GASTRO, "K58.0", "K58.2")),  # the diarrhea of irritable bowel syndrome with diarrhea
+    (("K59.0",), ("K58.1", "K58.2")),  # the constipation of irritable bowel syndrome with constipation
+    (("R14",), ("K58",)),  # the bloating of an irritable bowel
     (("R51",), ("G43", "G44")),
     (("R07.9", "R07.89", "R07.2"), ("I20", "I21", "I22", "I24", "I25.11", "I25.7")),
     (("R00.0",), ("E05",)),
