@@ -287,6 +287,16 @@ _TEST_RE = re.compile(
     r"at\s+(?:the\s+)?lab|(?:in|at)\s+(?:the\s+)?(?:office|clinic)|(?:19|20)\d\d))*\s*$",
     re.IGNORECASE,
 )
+# A cardiac stress test ("f/u cardiology for stress test", "nuclear stress test next week"): the test, never a
+# reaction to stress (F43.-); one that found something is read for its finding.
+_STRESS_TEST = re.compile(
+    r"\b(?:stress|exercise|treadmill|nuclear|pharmacologic\w*|lexiscan|dobutamine)\s+(?:stress\s+)?"
+    r"(?:tests?|testing|echo\w*|ecg|ekg|imaging|mpi|perfusion)\b",
+    re.IGNORECASE,
+)
+_TEST_FOUND = re.compile(
+    r"\b(?:abnormal|positive|pos|showed|shows|revealed|reveals|with|consistent|equivocal)\b|\+", re.IGNORECASE
+)
 # A screen named for what it looks for ("GDM screen (1 hr GTT) today", "lead screen ordered"): the test, not
 # the condition; a screen said to be failed or positive is a finding and stays. ("Prostate ca screening" is
 # the encounter's reason, which the search reads as Z12-/Z13-.)
@@ -632,6 +642,7 @@ def why_not_coded(chunk: str) -> str | None:
     if (
         _TEST_RE.match(text)
         or _SCREEN_RE.match(text)
+        or (_STRESS_TEST.search(text) and not _TEST_FOUND.search(text))
         or (_ORDERED_TESTS_RE.match(text) and not _DIAGNOSTIC_WORDS.search(text))
     ):
         return "test"

@@ -10,6 +10,7 @@ from assistant.suggest.abbreviations import expand_text
 from assistant.suggest.coding_rules.context import NoteContext
 from assistant.suggest.coding_rules.injuries import _place_query
 from assistant.suggest.coding_rules.pregnancy import in_this_pregnancy
+from assistant.suggest.coding_rules.severe_sepsis import severe_sepsis
 from assistant.suggest.coding_rules.symptoms import integral_to
 from assistant.suggest.coding_rules.transport import car_occupant_query
 from assistant.suggest.consolidate import absorb_same_category
@@ -262,3 +263,41 @@ def test_the_bloating_and_constipation_of_an_irritable_bowel_are_integral() -> N
     assert integral_to("R14.0", ["K58.1"]) == "K58.1"
     assert integral_to("K59.00", ["K58.1"]) == "K58.1"
     assert integral_to("K59.00", ["K58.0"]) is None  # IBS with diarrhea: a constipation is its own
+
+
+def _sepsis_picks(note: str) -> dict[str, Pick]:
+    mentions = read_note(note)
+    sepsis = next(m for m in mentions if "sepsis" in m.text)
+    organ = next(m for m in mentions if "AKI" in m.text or "kidney" in m.text)
+    return {"A41.51": Pick("A41.51", 0.8, True, [sepsis]), "N17.9": Pick("N17.9", 0.8, True, [organ])}
+
+
+_SEPSIS_CATALOG = CodeCatalog(
+    {
+        "codes": {
+            "A41.51": ["ICD-10-CM", "Sepsis due to Escherichia coli [E. coli]", True, "A41.5", "code"],
+            "N17.9": ["ICD-10-CM", "Acute kidney failure, unspecified", True, "N17", "code"],
+            "R65.20": ["ICD-10-CM", "Severe sepsis without septic shock", True, "R65.2", "code"],
+            "R65.2": ["ICD-10-CM", "Severe sepsis", False, None, "category"],
+        },
+        "refs": {"R65.2": {"use_additional": ["N17.-", "J96.0-"]}},
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("note", "severe"),
+    [
+        (
+            "Admitted with sepsis due to E. coli UTI, with acute kidney injury (Cr 2.4 from baseline 1.1).",
+            True,
+        ),
+        ("E. coli sepsis from pyelonephritis. AKI attributed to sepsis, resolved with fluids.", True),
+        ("E. coli sepsis from pyelonephritis. AKI due to dehydration, resolved with fluids.", False),
+        ("E. coli sepsis from pyelonephritis. Also AKI, resolved with fluids.", False),  # not tied: a query
+    ],
+)
+def test_sepsis_with_an_organ_dysfunction_tied_to_it_is_severe_sepsis(note: str, severe: bool) -> None:
+    picks = _sepsis_picks(note)
+    severe_sepsis(picks, NoteContext(note=note, setting="inpatient"), _SEPSIS_CATALOG)
+    assert ("R65.20" in picks and picks["R65.20"].final) is severe
