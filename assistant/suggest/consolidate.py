@@ -14,8 +14,9 @@ from assistant.suggest.types import Pick
 
 DIAGNOSIS_SECTIONS = frozenset({"assessment", "diagnosis"})
 # History categories whose codes each name another condition or site ("Family history of malignant neoplasm
-# of breast" beside "... of digestive organs"): two of them are two facts, never one said twice.
-_ONE_FACT_PER_CODE = FAMILY_HISTORY + PERSONAL_HISTORY
+# of breast" beside "... of digestive organs"), and the postprocedural endocrine states (hypothyroidism and
+# hypoparathyroidism after a thyroidectomy): two of them are two facts, never one said twice.
+_ONE_FACT_PER_CODE = (*FAMILY_HISTORY, *PERSONAL_HISTORY, "E89")
 # So are two secondary malignancies by site (bone and brain metastases), each site named by its own mention.
 _ONE_SITE_PER_CODE = ("C77", "C78", "C79")
 _SECONDARY_WORDS = frozenset(tokens("secondary and unspecified malignant neoplasm of"))

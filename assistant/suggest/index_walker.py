@@ -110,6 +110,9 @@ _UNSAID = re.compile(r"(?:not specified|unspecified) as\b(?: to\b)?", re.IGNOREC
 # Everyday words -> the words the Index uses (our own short list; the abbreviation table is separate).
 WORD_ALIASES: dict[str, tuple[str, ...]] = {
     "both": ("bilateral",),  # "OA of both knees": Osteoarthritis, knee, bilateral
+    # "postsurgical hypoparathyroidism": Hypoparathyroidism, postprocedural
+    "postsurgical": ("postprocedural",),
+    "postoperative": ("postprocedural",),
     "cancer": ("malignant", "neoplasm"),
     "carcinoma": ("malignant", "neoplasm"),
     "malignancy": ("malignant", "neoplasm"),
@@ -628,6 +631,8 @@ class IndexWalker:
         for words, root in self.main_terms(mention):
             if _denied(root, mention):
                 continue  # "without diagnosis of hypertension": the note denies the main term
+            if not mention.phrase and _acronym_unsaid(root.term, mention.text):
+                continue  # "hearing aids", "walking aids": the word, not the acronym AIDS
             penalty = QUALIFIER_PENALTY * len(_qualifiers(root.term) - mention.words)
             for node, state in self._descend(root, mention, _State(words, frozenset(), 0, penalty)):
                 self._emit(node, state, mention, tabular, found)
@@ -1031,6 +1036,14 @@ def _lost(node: Entry, children: list[Entry]) -> bool:
     """An Index term with no code, no cross-reference, no table cell and no subterm: our copy of the Index
     lost its "see category" target ("Otalgia", "Earache", "Pain, ear")."""
     return not (node.code or node.see or node.see_also or node.columns or children)
+
+
+def _acronym_unsaid(term: str, text: str) -> bool:
+    """A short acronym main term ("AIDS", "ARC", "DISH") a note writes in small letters: the English word."""
+    head = term.split(",")[0].strip()
+    if not (head.isalpha() and head.isupper() and len(head) <= 5) or text == text.upper():
+        return False
+    return re.search(rf"\b{head}\b", text) is None
 
 
 def _denied(target: Entry, mention: _Mention) -> bool:

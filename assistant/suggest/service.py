@@ -53,7 +53,7 @@ from assistant.suggest.index_status import index_status
 from assistant.suggest.index_walker import IndexWalker, WalkHit, walker_for
 from assistant.suggest.mention_gate import GateInput, MentionGate, load_gate
 from assistant.suggest.patient import PatientFacts, read_demographics, resolve_patient
-from assistant.suggest.patient_edits import PatientEdits, exam_for_age, weeks_code
+from assistant.suggest.patient_edits import PREGNANCY_PREFIXES, PatientEdits, exam_for_age, weeks_code
 from assistant.suggest.phrase_ranker import PhraseRanker, load_phrase_ranker
 from assistant.suggest.query_adapter import with_query_adapter
 from assistant.suggest.ranker import Ranker, load_ranker
@@ -704,7 +704,7 @@ class SuggestionService:
             if learned and cfg.ranked_tail and cfg.tail_folded:  # but a code folded into another stays
                 ranked_tail.keep_folded(tail, ranked_tail.folded(dropped, picks, absorbed))
             hcpcs_gate(tail, context, self.catalog)
-            self._pair_rules(picks, request.text)
+            self._pair_rules(picks, request.text, facts.pregnant)
             coding_rules.after_pairing(picks, context, self.catalog)
             consolidate.drop_contradicting_siblings(picks, self.catalog)
             if (
@@ -1053,7 +1053,9 @@ class SuggestionService:
         pick.score = max(pick.score, self.high_threshold)
         pick.reasons.append(f"weeks of gestation documented: {facts.weeks} (use additional code Z3A)")
 
-    def _pair_rules(self, picks: dict[str, Pick], note: str) -> None:
+    def _pair_rules(self, picks: dict[str, Pick], note: str, pregnant: bool = False) -> None:
+        """Each final code's "use additional" / "code first" partners the note documents; a pregnancy's own
+        code (chapter 15: "HIV disease complicating pregnancy" before B20) only where a pregnancy is."""
         finals = [p for p in picks.values() if p.final]
         for p in finals:
             for kind, label in (("use_additional", "use additional code"), ("code_first", "code first")):
@@ -1077,6 +1079,7 @@ class SuggestionService:
                         for q in picks.values()
                         if q is not p
                         and not q.vetoed
+                        and (pregnant or not q.code.startswith(PREGNANCY_PREFIXES))
                         and any(rules.ref_matches(r, q.code) for r in group)
                         and rules.partner_documented(q.code, q.score, own)
                         and family_documented(q.code, note)

@@ -14,7 +14,7 @@ from assistant.suggest.coding_rules.severe_sepsis import severe_sepsis
 from assistant.suggest.coding_rules.symptoms import integral_to
 from assistant.suggest.coding_rules.transport import car_occupant_query
 from assistant.suggest.consolidate import absorb_same_category
-from assistant.suggest.index_walker import read_mention
+from assistant.suggest.index_walker import _acronym_unsaid, read_mention
 from assistant.suggest.not_coded import why_not_coded
 from assistant.suggest.qualifiers import read_qualifiers
 from assistant.suggest.reader import Mention, read_note, sections
@@ -301,3 +301,30 @@ def test_sepsis_with_an_organ_dysfunction_tied_to_it_is_severe_sepsis(note: str,
     picks = _sepsis_picks(note)
     severe_sepsis(picks, NoteContext(note=note, setting="inpatient"), _SEPSIS_CATALOG)
     assert ("R65.20" in picks and picks["R65.20"].final) is severe
+
+
+def test_two_postprocedural_endocrine_states_are_two_facts() -> None:
+    titles = {"E89.0": "Postprocedural hypothyroidism", "E89.2": "Postprocedural hypoparathyroidism"}
+    catalog = CodeCatalog(
+        {"codes": {c: ["ICD-10-CM", t, True, "E89", "code"] for c, t in titles.items()}, "refs": {}}
+    )
+    thyroid = Mention(0, 30, "s/p total thyroidectomy", "status post total thyroidectomy", "body", 0, 80)
+    para = Mention(
+        40, 70, "Postsurgical hypoparathyroidism", "postsurgical hypoparathyroidism", "body", 0, 80
+    )
+    picks = {
+        "E89.0": Pick("E89.0", 0.88, True, [thyroid, para]),
+        "E89.2": Pick("E89.2", 0.6, True, [para, thyroid]),
+    }
+    absorb_same_category(picks, catalog)
+    assert sorted(picks) == ["E89.0", "E89.2"]
+
+
+def test_postsurgical_walks_the_indexs_postprocedural() -> None:
+    assert "postprocedural" in read_mention("postsurgical hypoparathyroidism").words
+
+
+def test_a_lower_case_aids_is_no_acronym() -> None:
+    assert _acronym_unsaid("AIDS", "hearing loss (uses hearing aids)")
+    assert not _acronym_unsaid("AIDS", "AIDS on ART")
+    assert not _acronym_unsaid("Hypertension", "hypertension")
