@@ -432,7 +432,11 @@ def excluded_in_pregnancy(picks: dict[str, Pick], ctx: NoteContext, catalog: Cod
 
 # A condition of the pregnancy told in the past after the delivery ("Had GDM, diet controlled; GTT normal" at
 # the postpartum visit) is its history: gestational diabetes Z86.32, another complication of pregnancy Z87.59.
-_HAD = re.compile(r"^\W*(?:had|h/o|hx\s+of|history\s+of)\b", re.IGNORECASE)
+# "Pregnancy was complicated by GDM", "pregnancy c/b gestational HTN": the delivered pregnancy's, told past.
+_HAD = re.compile(
+    r"^\W*(?:had|h/o|hx\s+of|history\s+of|(?:the\s+|her\s+)?pregnancy\s+(?:was\s+complicated\s+by|c/b))\b",
+    re.IGNORECASE,
+)
 PREGNANCY_HISTORY = (("O24.4", "Z86.32"), ("O13", "Z87.59"), ("O14", "Z87.59"), ("O11", "Z87.59"))
 
 
