@@ -10,6 +10,8 @@ from assistant.suggest.coding_rules.adverse_effects import drug_adverse_effects
 from assistant.suggest.coding_rules.combination import _named_by_partner_title
 from assistant.suggest.coding_rules.context import NoteContext
 from assistant.suggest.coding_rules.device_status import device_status
+from assistant.suggest.coding_rules.drugs_given import drugs_given
+from assistant.suggest.coding_rules.infection_screening import infection_screening
 from assistant.suggest.coding_rules.injuries import _ACTIVITY
 from assistant.suggest.coding_rules.partners import add_drugs, add_organism, add_weeks, not_taken_drugs
 from assistant.suggest.coding_rules.post_covid import past_infection_of_post_covid
@@ -17,6 +19,7 @@ from assistant.suggest.coding_rules.pregnancy import pregnancy_condition_told_pa
 from assistant.suggest.coding_rules.prenatal import routine_only_without_complication
 from assistant.suggest.coding_rules.tobacco import names_tobacco
 from assistant.suggest.reader import Mention, read_note, sections
+from assistant.suggest.rules import head_unsaid
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 from tests.suggest.catalog_fixtures import hierarchy_catalog
@@ -312,3 +315,78 @@ def test_ehr_list_headings_open_their_sections(heading: str, section: str) -> No
 def test_a_household_chore_is_its_activity(note: str, activity: str | None) -> None:
     found = _ACTIVITY.search(note)
     assert (next(g for g in found.groups() if g) if found else None) == activity
+
+
+MIRENA = "Levonorgestrel-releasing intrauterine contraceptive system (mirena), 52 mg"
+FACTOR_VIII = "Factor viii (antihemophilic factor, recombinant) per i.u., not otherwise specified"
+IUD_AND_FACTOR = CodeCatalog(
+    {
+        "codes": {
+            "J7298": ["HCPCS", MIRENA, True, None, "code"],
+            "J7192": ["HCPCS", FACTOR_VIII, True, None, "code"],
+            "E10.65": ["ICD-10-CM", "Type 1 diabetes mellitus with hyperglycemia", True, "E10.6", "code"],
+        }
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("line", "code"),
+    [
+        ("levonorgestrel IUD (MIRENA) placed 2024", None),
+        ("levonorgestrel IUD (MIRENA) placed today", "J7298"),
+        ("Zoster vaccine recombinant (SHINGRIX) dose 1 - given", None),
+    ],
+)
+def test_a_drug_given_in_an_earlier_year_or_named_by_how_it_is_made(line: str, code: str | None) -> None:
+    note = f"A/P: type 1 diabetes with hyperglycemia\nMedications: {line}"
+    m = _mention(note, "type 1 diabetes with hyperglycemia")
+    picks = {"E10.65": Pick("E10.65", 0.9, True, [m], heads=[m])}
+    drugs_given(picks, NoteContext(note=note), IUD_AND_FACTOR)
+    assert [c for c in picks if c.startswith("J")] == ([code] if code else [])
+
+
+STEROID = hierarchy_catalog(
+    {"Z79.52": "Long term (current) use of systemic steroids",
+     "M77.11": "Lateral epicondylitis, right elbow"},
+    {"Z79": "Long term (current) drug therapy", "Z79.5": "Steroids", "M77": "Other enthesopathies",
+     "M77.1": "Lateral epicondylitis"},
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("line", "taking"),
+    [
+        ("Procedure: R elbow injection under ultrasound guidance - methylprednisolone 40 mg", False),
+        ("Also on methylprednisolone 4 mg daily for her lupus", True),
+    ],
+)
+def test_the_steroid_of_a_procedure_is_no_long_term_use(line: str, taking: bool) -> None:
+    note = f"{line}\nA/P: Lateral epicondylitis of right elbow"
+    picks = {"M77.11": Pick("M77.11", 0.9, True, [_mention(note, "Lateral epicondylitis of right elbow")])}
+    add_drugs(picks, NoteContext(note=note), STEROID)
+    assert ("Z79.52" in picks and picks["Z79.52"].final) is taking
+
+
+@pytest.mark.parametrize(
+    ("texts", "unsaid"),
+    [
+        (["Encounter for antineoplastic chemotherapy"], True),
+        (["anemia from the chemotherapy, Hgb 8.9"], False),
+    ],
+)
+def test_a_partner_due_to_its_cause_needs_its_condition_said(texts: list[str], unsaid: bool) -> None:
+    assert head_unsaid("D64.81", "Anemia due to antineoplastic chemotherapy", texts) is unsaid
+
+
+@pytest.mark.parametrize(
+    ("line", "screened"),
+    [("HIV screening test 2023 negative", False), ("HIV screening test ordered 12/3/2026", True)],
+)
+def test_a_screening_told_with_its_past_year_is_not_this_visits(line: str, screened: bool) -> None:
+    picks: dict[str, Pick] = {}
+    catalog = CodeCatalog(
+        {"codes": {"Z11.4": ["ICD-10-CM", "Encounter for screening for HIV", True, "Z11", "code"]}}
+    )
+    infection_screening(picks, NoteContext(note=f"Annual exam.\n{line}."), catalog)
+    assert ("Z11.4" in picks) is screened

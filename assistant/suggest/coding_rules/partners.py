@@ -88,6 +88,8 @@ _STOPPED = re.compile(
     # a drug injected into a joint or a soft tissue at the visit is the procedure's, not a therapy taken
     r"intra-?articular|epidural|trigger[- ]point|injected\s+(?:into|in)|(?:joint|bursa|bursal|interspace|"
     r"tendon\s+sheath|subacromial|knee|shoulder|hip|cortisone|steroid)\s+injection|"
+    # the drug of a procedure the note records ("Procedure: ... injection under ultrasound guidance")
+    r"procedure\s*:|(?:ultrasound|fluoroscop\w*)[- ]guided|under\s+(?:ultrasound|fluoroscop\w*)\s+guidance|"
     # a drug decided against or only planned for a condition not yet met: no current therapy
     r"(?:decided|decides|advised|recommended) against|against (?:starting|using|giving)|"
     r"if (?:no|not|there is no|she is not|he is not) (?:relief|improvement|improved|better|response)|"
