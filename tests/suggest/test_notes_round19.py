@@ -126,7 +126,11 @@ GDM = hierarchy_catalog(
 
 @pytest.mark.parametrize(
     ("words", "history"),
-    [("Pregnancy was complicated by diet-controlled GDM", True), ("Diet-controlled GDM", False)],
+    [
+        ("Pregnancy was complicated by diet-controlled GDM", True),
+        ("GDM this pregnancy (diet-controlled)", True),
+        ("Diet-controlled GDM", False),
+    ],
 )
 def test_a_delivered_pregnancy_told_complicated_is_its_history(words: str, history: bool) -> None:
     note = f"Postpartum visit, 6 weeks after SVD.\nHPI: {words}. Breastfeeding."
