@@ -154,6 +154,9 @@ def parse_descriptor(code: str, title: str) -> DrugCode | None:
 _TABLES: WeakKeyDictionary[CodeCatalog, dict[str, list[DrugCode]]] = WeakKeyDictionary()
 
 
+_MADE_WORDS = frozenset({"recombinant", "purified", "synthetic", "human", "derived", "plasma"})
+
+
 def drug_codes(catalog: CodeCatalog) -> dict[str, list[DrugCode]]:
     """The catalog's billable J-codes by the word of the drug's name a note must say, or of its bracketed
     product name (read once a catalog)."""
@@ -171,7 +174,9 @@ def drug_codes(catalog: CodeCatalog) -> dict[str, list[DrugCode]]:
                 continue
             drug = parse_descriptor(code, title)
             if drug is not None:
-                for key in {drug.lead} | (drug.brand - diagnosis_words):  # a brand no diagnosis title uses
+                # a brand no diagnosis title uses, and no word of how products are made ("recombinant": the
+                # zoster vaccine's word too, not factor VIII's name)
+                for key in {drug.lead} | (drug.brand - diagnosis_words - _MADE_WORDS):
                     table.setdefault(key, []).append(drug)
         _TABLES[catalog] = table
     return table

@@ -421,6 +421,17 @@ def immunity_in_list(chunk: str, sentence: str) -> bool:
     return _VACCINE_NAME.match(chunk.strip(" \t-*#•>")) is not None and bool(_IMMUNITY_WORD.search(sentence))
 
 
+# An EHR order line with its status after a semicolon ("Glucose tolerance, 1 hour; Future", "CBC; Standing"):
+# the test ordered, not a finding.
+_ORDER_STATUS = re.compile(r";\s*(?:future|standing)\b", re.IGNORECASE)
+
+
+def ehr_order(sentence: str) -> bool:
+    """Is the sentence an order the EHR lists with its status (a few words, then "; Future")?"""
+    status = _ORDER_STATUS.search(sentence)
+    return status is not None and len(re.findall(r"[\w/-]+", sentence[: status.start()])) <= 8
+
+
 def screening_sentence(sentence: str) -> bool:
     """Does the sentence only order or report screening tests (every condition in it is what is screened)?"""
     text = sentence.strip()

@@ -20,6 +20,7 @@ from assistant.suggest.history import (
 from assistant.suggest.injury_words import FALL_OR_BLOW, INJURY_AFTER_MECHANISM
 from assistant.suggest.not_coded import (
     continues_plan,
+    ehr_order,
     immunity_in_list,
     is_label,
     is_specialty_label,
@@ -76,7 +77,7 @@ _SECTION_HEADERS: list[tuple[str, str]] = [
     (r"review\s+of\s+systems|ros", "ros"),
     (
         r"(?:past\s+medical\s+history|pmh|pmhx)\s*/\s*(?:problem\s+list|psh)|past\s+medical\s+history|pmh|pmhx|"
-        r"medical\s+history|problem\s+list",
+        r"medical\s+history|(?:patient\s+)?(?:active\s+)?problem\s+list",
         "pmh",
     ),
     (r"past\s+surgical\s+history|psh|surgical\s+history", "psh"),
@@ -87,7 +88,15 @@ _SECTION_HEADERS: list[tuple[str, str]] = [
         r"mental\s+status(?:\s+exam(?:ination)?)?|mse",
         "exam",
     ),
-    (r"medications?|meds|allergies", "meds"),
+    # an EHR's medication list ("Current Outpatient Medications", "Outpatient Medications Marked as Taking for
+    # the 12/3/26 encounter:")
+    (
+        r"(?:current\s+)?(?:outpatient\s+)?(?:medications?|meds)"
+        r"(?:\s+(?:marked\s+as\s+taking|on\s+file|prior\s+to\s+visit)[^:\n]*)?|allergies",
+        "meds",
+    ),
+    # what the patient is told to do ("Patient Instructions", "Anticipatory guidance:"): no diagnosis
+    (r"patient\s+instructions|patient\s+education|anticipatory\s+guidance", "instructions"),
     # the setting's name as a note's opening label ("ED: chest wall contusion after MVC", "ER note:")
     (r"(?:ed|er|urgent\s+care)(?:\s+(?:note|visit))?(?=\s*:)", "body"),
     # a clinic's or service's name as the note's label ("Eating disorder clinic:", "Wound care service:")
@@ -1287,7 +1296,7 @@ def read_note(
                     or (section in ASSESSMENT_SECTIONS and not note[sec_start:s_start].strip())
                 )
             )
-            screened = screening_sentence(sentence)
+            screened = screening_sentence(sentence) or ehr_order(sentence)
             for c_start, c_end in pieces:
                 a, b = _strip_span(note, s_start + c_start, s_start + c_end)
                 b = _before_next_item(note, a, b)
@@ -1367,6 +1376,8 @@ def _read_qualifiers(note: str, mentions: list[Mention]) -> None:
 
 
 def _exam_finding(section: str, chunk: str) -> str | None:
+    if section == "instructions":
+        return "patient instructions"  # "Jardiance can cause yeast infections": advice, not a diagnosis
     return "exam finding" if section == "exam" and mental_status_descriptor(chunk) else None
 
 

@@ -272,9 +272,10 @@ def partner_documented(partner_code: str, partner_score: float, own_refs: list[s
     return partner_score >= PARTNER_FLOOR
 
 
-# A title naming its condition before its site ("Unspecified perforation of tympanic membrane, left ear").
+# A title naming its condition before its site ("Unspecified perforation of tympanic membrane, left ear") or
+# before its cause ("Anemia due to antineoplastic chemotherapy": a chemotherapy encounter says no anemia).
 _HEAD_OF = re.compile(
-    r"^(?:[a-z]+\s+){0,2}?(?P<head>[a-z]{5,})\s+of\s",
+    r"^(?:[a-z]+\s+){0,2}?(?P<head>[a-z]{5,})\s+(?:of|due\s+to)\s",
     re.IGNORECASE,
 )
 # Status, organism and external-cause partners have rules of their own; a neoplasm's title names it by the

@@ -42,6 +42,7 @@ from assistant.suggest.coding_rules.obstruction import stone_with_hydronephrosis
 from assistant.suggest.coding_rules.partners import add_partners
 from assistant.suggest.coding_rules.poisoning_class import class_word_poisoning
 from assistant.suggest.coding_rules.polyp_history import polyp_history
+from assistant.suggest.coding_rules.post_covid import past_infection_of_post_covid
 from assistant.suggest.coding_rules.postprocedural import (
     postmastectomy_lymphedema,
     postprocedural_erectile_dysfunction,
@@ -112,6 +113,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     recent_infarction(picks, ctx, catalog)
     tobacco_status(picks, ctx, catalog)
     identified_influenza(picks, ctx, catalog)
+    past_infection_of_post_covid(picks, ctx, catalog)
     hiv_status(picks, ctx, catalog)
     hepatitis_antibody(picks, ctx, catalog)
     organism_sepsis(picks, ctx, catalog)

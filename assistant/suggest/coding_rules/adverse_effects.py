@@ -85,7 +85,9 @@ _ATTRIBUTED = re.compile(
     rf"(?P<via>due\s+to|d/t|2/2|secondary\s+to|caused\s+by|induced\s+by|from|after)\s+"
     rf"(?:the\s+|his\s+|her\s+|an?\s+)?{_COURSE}(?P<d2>{_DRUG})"
     # a second drug the same cause names ("due to HCTZ and sertraline")
-    rf"(?:\s*(?:\band\b|&|/|\+|\bor\b|\bplus\b)\s*(?P<d6>{_DRUG}))?|"
+    rf"(?:\s*(?:\band\b|&|/|\+|\bor\b|\bplus\b)\s*(?P<d6>{_DRUG}))?"
+    # the drug's own name in brackets after its class ("due to antibiotic (amoxicillin-clavulanate)")
+    rf"(?:[ \t]*\((?P<d7>{_DRUG})\))?|"
     # an antineoplastic or a drug class named before the condition ("oxaliplatin neuropathy", "steroid
     # myopathy"); other names before a condition are mostly sites or causes that are no drug
     # ("paclitaxel peripheral neuropathy": the kind of neuropathy may stand between)
@@ -149,7 +151,11 @@ def drug_table_code(
     term = known or antineoplastic_class(drug, ctx.note) or drug
     found = ctx.search(f"{column} of {term}", DRUG_TABLE_PREFIXES)
     if not found or found[0][1] < (_MIN_KNOWN if known else _MIN_SCORE):
-        return None
+        # a combination the table lists by its parts ("amoxicillin-clavulanate": amoxicillin's row)
+        parts = [p for p in re.split(r"[-/]", drug) if len(p) >= 4] if known is None else []
+        return next(
+            (c for p in parts[:2] if len(parts) > 1 and (c := drug_table_code(ctx, catalog, p, column))), None
+        )
     code = found[0][0]
     stem = code[:-1] if len(code) == 8 else code
     if len(stem) != 7 or stem[-1] != _COLUMN_DIGIT[column]:
@@ -180,10 +186,11 @@ def drug_adverse_effects(picks: dict[str, Pick], ctx: NoteContext, catalog: Code
     for m in _ATTRIBUTED.finditer(ctx.note):
         if _DENIED.search(ctx.note[max(0, m.start() - 30) : m.start()]):
             continue
-        drug = m.group("d5") or m.group("d1") or m.group("d2") or m.group("d3") or m.group("d4")
+        named = "d5" if m.group("d5") else "d7" if m.group("d7") else None
+        drug = m.group(named) if named else m.group("d1") or m.group("d2") or m.group("d3") or m.group("d4")
         which = next(k for k in ("1", "2", "3", "4") if m.group("d" + k))
         if len(drug.rstrip("s")) == 2:  # two capitals: the class their context spells out, or nothing
-            where = m.span("d5" if m.group("d5") else "d" + which)
+            where = m.span(named or "d" + which)
             drug = expand_span(ctx.note, *where)
             if len(drug.rstrip("s")) == 2 or class_term(drug) is None:
                 continue
@@ -193,7 +200,7 @@ def drug_adverse_effects(picks: dict[str, Pick], ctx: NoteContext, catalog: Code
         if m.group("via") and m.group("via").lower() == "after" and not known:
             continue  # "after" is a time ("rash after the hike"); it names a cause for a known drug class
         c_start, c_end = m.span("c" + which)
-        d_start, d_end = m.span("d5" if m.group("d5") else "d" + which)
+        d_start, d_end = m.span(named or "d" + which)
         drugs = [(drug, d_start, d_end)]
         if m.group("d6"):
             drugs.append((m.group("d6"), *m.span("d6")))

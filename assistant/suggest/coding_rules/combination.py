@@ -392,12 +392,20 @@ def named_in_one_mention(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
             ),
             None,
         )
-        if partner is not None:
+        if partner is not None and not _named_by_partner_title(catalog, q.code, core, partner.code):
             q.final = True
             q.score = max(q.score, partner.score)
             q.reasons.insert(
                 0, f"the mention names both {q.code} and its partner {partner.code} (tabular note)"
             )
+
+
+def _named_by_partner_title(catalog: CodeCatalog, code: str, core: set[str], partner: str) -> bool:
+    """The mention says ``code``'s words only as the partner's own title says them ("Rising PSA following
+    treatment for malignant neoplasm of prostate" is R97.21, which names no current prostate cancer, C61).
+    An unspecified partner ("CKD" in "diabetes with CKD") is still its own statement."""
+    title = {_NOUN_OF.get(w, w) for w in tokens(catalog.title(partner))}
+    return core <= title and "unspecified" not in catalog.title(code).lower()
 
 
 def unspecified_partners(picks: dict[str, Pick], catalog: CodeCatalog) -> None:

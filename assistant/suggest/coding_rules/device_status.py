@@ -29,6 +29,8 @@ DEVICES: tuple[tuple[str, str], ...] = (
     ("Z95.1", r"CABG|coronary (?:artery )?bypass(?: graft\w*)?"),
     ("Z95.5", r"coronary stents?|(?:cardiac|drug[- ]eluting) stents?|PCI|DES|angioplasty with stent\w*"),
     ("Z95.2", r"(?:mechanical|prosthetic|bioprosthetic) (?:aortic |mitral )?valve|[AM]VR|TAVR|TAVI"),
+    # a left atrial appendage occluder: a cardiac implant (Index: "Presence, cardiac, implant NEC")
+    ("Z95.818", r"watchman|(?:left atrial appendage|LAA)\s+(?:occlu\w+|closure)(?:\s+device)?|LAAO"),
     ("Z96.64-", r"(?:total )?hip (?:replacement|arthroplasty)|THA|THR"),
     ("Z96.65-", r"(?:total )?knee (?:replacement|arthroplasty)|TKA|TKR"),
     ("Z96.1", r"pseudophak(?:ia|ic)|intraocular lens|IOL|cataract (?:surgery|extraction)"),

@@ -88,7 +88,9 @@ _GENERIC = frozenset(
 _CLAUSE = re.compile(r"(?:[^;\n.]|\.(?=\d)|\.(?=\S))+")
 _SELF_OR_EARLIER = re.compile(
     r"\b(?:self[- ]\w+|at\s+home|home\s+\w+|last|prior|previous(?:ly)?|ago|yesterday|(?:was|were)\s+given|"
-    r"not\s+(?:\w+\s+)?(?:given|administered|injected)|held)\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b",
+    r"not\s+(?:\w+\s+)?(?:given|administered|injected)|held)\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|"
+    # a year told with it ("levonorgestrel IUD (Mirena) placed 2024"), not a dose ("2000 units")
+    r"\b(?:19|20)\d\d\b(?![-\u2013/]\d)(?!\s*(?:mg|mcg|units?|iu|ml|g)\b)",
     re.IGNORECASE,
 )
 _DOSE = re.compile(

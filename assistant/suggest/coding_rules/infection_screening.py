@@ -77,6 +77,8 @@ def _sent_only(sentence: str) -> bool:
 
 # A screening done before this visit ("STI screening negative last month") is not this encounter's.
 _BEFORE = re.compile(
+    # a year said alone ("Pap/HPV co-test 2023 normal"), not a date's year ("ordered 12/3/2026")
+    r"(?<![/\d-])(?:19|20)\d\d\b(?![/-]\d)|"
     r"\b(?:last|previous|prior|ago|in\s+(?:19|20)\d\d|history\s+of|h/o|hx|annually|yearly|every|due|declin\w*|"
     r"refus\w*|offered|discuss\w*|recommend\w*|consider\w*|defer\w*|up\s+to\s+date|utd|completed|next)\b",
     re.IGNORECASE,

@@ -83,7 +83,7 @@ _ACTIVITY = re.compile(
     r"\b(?:playing|while|during)\b[^.\n]{0,40}?\b(basketball|soccer|football|baseball|softball|hockey|"
     rf"tennis|volleyball|running|jogging|{_WALKING}|hiking|cycling|biking|skiing|snowboarding|swimming|"
     r"gardening|yard work|mowing|cooking|cleaning|climbing|dancing|skateboarding|weight ?lifting|"
-    r"lifting|moving furniture|yoga|wrestling|golf)\w*",
+    r"lifting|moving furniture|yoga|wrestling|golf|laundry)\w*",
     re.IGNORECASE,
 )
 # The activity told by its verb before the injury ("walking in the park when a dog bit her") or by the sport

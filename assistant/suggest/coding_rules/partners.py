@@ -88,6 +88,8 @@ _STOPPED = re.compile(
     # a drug injected into a joint or a soft tissue at the visit is the procedure's, not a therapy taken
     r"intra-?articular|epidural|trigger[- ]point|injected\s+(?:into|in)|(?:joint|bursa|bursal|interspace|"
     r"tendon\s+sheath|subacromial|knee|shoulder|hip|cortisone|steroid)\s+injection|"
+    # the drug of a procedure the note records ("Procedure: ... injection under ultrasound guidance")
+    r"procedure\s*:|(?:ultrasound|fluoroscop\w*)[- ]guided|under\s+(?:ultrasound|fluoroscop\w*)\s+guidance|"
     # a drug decided against or only planned for a condition not yet met: no current therapy
     r"(?:decided|decides|advised|recommended) against|against (?:starting|using|giving)|"
     r"if (?:no|not|there is no|she is not|he is not) (?:relief|improvement|improved|better|response)|"
@@ -107,6 +109,9 @@ _DENIED_BEFORE = re.compile(
 _TEST_AFTER = re.compile(
     r"^[\w\s-]{0,12}?\b(?:suppression|stimulation|challenge|tolerance)\s+test", re.IGNORECASE
 )
+# An EHR medication list's status column: the row ends "Not Taking" (maybe with why) or "Taking".
+_NOT_TAKING_ROW = re.compile(r"\bnot\s+taking\b\s*(?:\([^()]*\))?\s*$", re.IGNORECASE)
+_TAKING_ROW = re.compile(r"(?<!not )\btaking\s*$", re.IGNORECASE)
 _TAKING_CONTEXT = re.compile(
     r"\b(?:on|takes|taking|cont|continue|continues|continued|uses|using|daily|bid|tid|qd|qhs|mg|units?|"
     r"medications?|meds|refill|prn|q\d{1,2}h?|"
@@ -116,8 +121,16 @@ _TAKING_CONTEXT = re.compile(
 
 # Organism words -> B95-B97 codes (the B95-B97 titles; "E. coli" and "MRSA" as clinicians write them).
 ORGANISMS: tuple[tuple[str, str], ...] = (
-    ("B95.62", r"(?-i:MRSA)|methicillin[- ]resistant staph\w*(?: aureus)?"),
-    ("B95.61", r"(?-i:MSSA)|methicillin[- ](?:susceptible|sensitive) staph\w*(?: aureus)?"),
+    (
+        "B95.62",
+        r"(?-i:MRSA)|methicillin[- ]resistant staph\w*(?: aureus)?|"
+        r"staph\w*(?: aureus)?,?\s+\(?methicillin[- ]resistant",
+    ),
+    (
+        "B95.61",
+        r"(?-i:MSSA)|methicillin[- ](?:susceptible|sensitive) staph\w*(?: aureus)?|"
+        r"staph\w*(?: aureus)?,?\s+\(?methicillin[- ](?:susceptible|sensitive)",
+    ),
     ("B95.61", r"staph(?:ylococcus)? aureus|S\. aureus"),
     ("B95.0", r"group A strep\w*|(?-i:GAS)|streptococcus pyogenes"),
     ("B95.1", r"group B strep\w*|(?-i:GBS)|streptococcus agalactiae"),
@@ -161,7 +174,9 @@ _DURATION_BEFORE = re.compile(
     r"return|rtc|repeat|revisit|another)\s*$",
     re.IGNORECASE,
 )
-_DURATION_AFTER = re.compile(r"^\s*(?:ago|later|prior|before|after|postpartum|post\b|pp\b)", re.IGNORECASE)
+_DURATION_AFTER = re.compile(
+    r"^\s*(?:ago|later|prior|before|after|postpartum|post\b|pp\b|s/p\b|status\s+post\b)", re.IGNORECASE
+)
 
 
 def _diagnoses(picks: dict[str, Pick], catalog: CodeCatalog) -> list[Pick]:
@@ -323,12 +338,48 @@ def _drug_clause(line: str, at: int) -> str:
     return re.sub(r"\([^()]*\)", lambda p: p.group(0) if p.start() <= at < p.end() else " ", clause)
 
 
+def not_taken_drugs(note: str) -> set[str]:
+    """The drug words of the medication rows the list marks "Not Taking", less those of rows marked
+    "Taking" ("insulin glargine ... Not Taking" beside "insulin lispro ... Taking" leaves "insulin" taken)."""
+    not_taken: set[str] = set()
+    taken: set[str] = set()
+    for line in note.splitlines():
+        into = not_taken if _NOT_TAKING_ROW.search(line) else taken if _TAKING_ROW.search(line) else None
+        if into is not None:
+            for _, words in DRUG_CLASSES:
+                into.update(m.group(0).lower() for m in re.finditer(rf"\b(?:{words})\b", line, re.IGNORECASE))
+    return not_taken - taken
+
+
+def _other_class_only(pick: Pick, code: str, words: str) -> str | None:
+    """The drug word of another Z79 class a read long-term drug code stands on, when its words name none of
+    its own class ("with long-term current use of insulin" read as Z79.84, the oral hypoglycemics)."""
+    texts = [m.text for m in pick.mentions]
+    if any(re.search(rf"\b(?:{words})\b", t, re.IGNORECASE) for t in texts):
+        return None
+    for other, other_words in DRUG_CLASSES:
+        if other == code or other == "Z79.899":
+            continue
+        said = next((m for t in texts if (m := re.search(rf"\b(?:{other_words})\b", t, re.IGNORECASE))), None)
+        if said is not None:
+            return said.group(0)
+    return None
+
+
 def add_drugs(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
-    """Z79.x for a drug the patient takes now: a line naming it, not stopped, not an allergy."""
+    """Z79.x for a drug the patient takes now: a line naming it, not stopped, not an allergy, not a
+    medication-list row marked "Not Taking"."""
+    for code, words in DRUG_CLASSES:
+        pick = picks.get(code)
+        if pick is not None and pick.final and code != "Z79.899":
+            other = _other_class_only(pick, code, words)
+            if other is not None:
+                demote(pick, f"'{other}' names another drug class than {catalog.title(code)}")
     diagnoses = _diagnoses(picks, catalog)
     if not diagnoses:
         return
     top = max(p.score for p in diagnoses)
+    not_taken = not_taken_drugs(ctx.note)
     for code, words in DRUG_CLASSES:
         asked = [p for p in diagnoses if _asks_for(catalog, p, code)]
         if not asked and code in ("Z79.4", "Z79.84", "Z79.85"):
@@ -338,6 +389,8 @@ def add_drugs(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) ->
             line_end = ctx.note.find("\n", m.end())
             line = ctx.note[line_start : line_end if line_end >= 0 else len(ctx.note)]
             at = m.start() - line_start
+            if m.group(0).lower() in not_taken or _NOT_TAKING_ROW.search(line):
+                continue
             if _DENIED_BEFORE.search(line[:at]) or _TEST_AFTER.search(line[at + len(m.group(0)) :]):
                 continue
             line = _drug_clause(line, at)
@@ -387,6 +440,8 @@ _VACCINE_AFTER = re.compile(
 def add_organism(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     """B95-B97 beside an infection whose note says "use additional code (B95-B97) to identify the agent",
     and beside a condition said with its agent that the Index codes apart."""
+    organism_as_said(picks, ctx, catalog)
+    resistance_unsaid(picks, ctx)
     agent_said_with_condition(picks, ctx, catalog)
     helicobacter_with_gastric_disease(picks, ctx, catalog)
     infections = [p for p in _diagnoses(picks, catalog) if _asks_for(catalog, p, "B96.20")]
@@ -417,6 +472,51 @@ def add_organism(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog)
         if added is not None:
             _organism_is_not_a_second_infection(picks, added, owner, ctx.mention(m.start(), m.end()))
         return
+
+
+def _line_of(note: str, at: int) -> str:
+    start = note.rfind("\n", 0, at) + 1
+    end = note.find("\n", at)
+    return note[start : end if end >= 0 else len(note)]
+
+
+def organism_as_said(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    """An agent code read from words that name another agent of the table ("Staphylococcus aureus,
+    methicillin-sensitive" read as MRSA, B95.62): the agent the words name (B95.61) takes its place."""
+    for code, pick in list(picks.items()):
+        if not pick.final or not code.startswith(("B95", "B96", "B97")):
+            continue
+        lines = {_line_of(ctx.note, m.start) for m in pick.mentions}
+        named = {
+            other
+            for other, rx in ORGANISM_PATTERNS
+            for line in lines
+            if any(not _negative_result(line, f.start(), f.end()) for f in rx.finditer(line))
+        }
+        if code in named or len(named) != 1:
+            continue
+        said = named.pop()
+        reason = f"the note's words name {catalog.title(said) if said in catalog else said} (I.C.1.b)"
+        if add_pick(picks, catalog, said, pick.score, pick.mentions, reason) is not None:
+            demote(pick, f"the words name another agent: coded {said}")
+
+
+# The words that report a resistance to antimicrobial drugs (Z16.-): a drug's name alone reports none.
+_RESISTANCE = re.compile(
+    r"\bresist\w*|\bnon-?susceptible\b|\b(?-i:ESBL|MRSA|VRE|CRE|MDR|XDR)\b|\bmulti-?drug\b|"
+    r"\bextended[- ]spectrum\b|\bcarbapenemase\b",
+    re.IGNORECASE,
+)
+
+
+def resistance_unsaid(picks: dict[str, Pick], ctx: NoteContext) -> None:
+    """Z16.- (resistance to antimicrobial drugs, I.C.1.c) only where the lines it was read from report a
+    resistance ("due to antibiotic (amoxicillin-clavulanate)" names the drug, not a resistance to it)."""
+    for code, pick in picks.items():
+        if code.startswith("Z16") and not any(
+            _RESISTANCE.search(_line_of(ctx.note, m.start)) for m in pick.mentions
+        ):
+            demote(pick, "no resistance to an antimicrobial drug is reported (Z16.-, I.C.1.c)")
 
 
 # Ulcers, gastritis, duodenitis and dyspepsia: the conditions a Helicobacter pylori found in the note causes

@@ -440,7 +440,14 @@ def excluded_in_pregnancy(picks: dict[str, Pick], ctx: NoteContext, catalog: Cod
 
 # A condition of the pregnancy told in the past after the delivery ("Had GDM, diet controlled; GTT normal" at
 # the postpartum visit) is its history: gestational diabetes Z86.32, another complication of pregnancy Z87.59.
-_HAD = re.compile(r"^\W*(?:had|h/o|hx\s+of|history\s+of)\b", re.IGNORECASE)
+# "Pregnancy was complicated by GDM", "pregnancy c/b gestational HTN": the delivered pregnancy's, told past.
+_HAD = re.compile(
+    r"^\W*(?:had|h/o|hx\s+of|history\s+of|(?:the\s+|her\s+)?pregnancy\s+(?:was\s+complicated\s+by|c/b))\b",
+    re.IGNORECASE,
+)
+# "GDM this pregnancy (diet-controlled)", "gestational HTN during her pregnancy" at the postpartum visit: the
+# pregnancy that ended.
+_THAT_PREGNANCY = re.compile(r"\b(?:this|the|her|last)\s+pregnancy\b|\bduring\s+pregnancy\b", re.IGNORECASE)
 PREGNANCY_HISTORY = (("O24.4", "Z86.32"), ("O13", "Z87.59"), ("O14", "Z87.59"), ("O11", "Z87.59"))
 
 
@@ -449,7 +456,8 @@ def pregnancy_condition_told_past(picks: dict[str, Pick], ctx: NoteContext, cata
         return
     for code, pick in list(picks.items()):
         history = next((z for prefix, z in PREGNANCY_HISTORY if code.startswith(prefix)), None)
-        if history is None or not pick.final or not all(_HAD.match(m.text) for m in pick.mentions):
+        told_past = all(_HAD.match(m.text) or _THAT_PREGNANCY.search(ctx.sentence(m)) for m in pick.mentions)
+        if history is None or not pick.final or not told_past:
             continue
         why = f"{history}: a condition of the pregnancy told as past after the delivery (I.C.21.c.4)"
         if add_pick(picks, catalog, history, pick.score, pick.mentions, why) is not None:

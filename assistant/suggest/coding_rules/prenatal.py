@@ -98,6 +98,7 @@ def _risks(ctx: NoteContext, first: bool) -> list[tuple[str, re.Match[str] | Non
 
 
 def prenatal_supervision(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    routine_only_without_complication(picks)
     visit = _PRENATAL_VISIT.search(ctx.note)
     if visit is None or not ctx.pregnant or ctx.delivered or ctx.setting == "inpatient":
         return
@@ -128,6 +129,18 @@ def prenatal_supervision(picks: dict[str, Pick], ctx: NoteContext, catalog: Code
     if code:
         why = f"routine prenatal visit: {catalog.title(code)} (I.C.15.b.1)"
         add_pick(picks, catalog, code, top, [ctx.mention(visit.start(), visit.end())], why)
+
+
+def routine_only_without_complication(picks: dict[str, Pick]) -> None:
+    """A documented complication of the pregnancy (O00-O9A) is coded, and Z34 (a normal pregnancy's
+    supervision, Excludes1 any complication) is not: an EHR title "Encounter for supervision of normal
+    pregnancy" beside "Iron deficiency anemia during pregnancy" is O99.01- with D50.9 (I.C.15.b.1)."""
+    complication = next((p for code, p in picks.items() if p.final and code.startswith("O")), None)
+    if complication is None:
+        return
+    for code, pick in picks.items():
+        if pick.final and code.startswith("Z34"):
+            demote(pick, f"{complication.code} complicates this pregnancy: Z34 is for a routine visit only")
 
 
 def _history_not_now(picks: dict[str, Pick], code: str, note: str) -> None:

@@ -12,7 +12,9 @@ from assistant.suggest.types import Pick
 
 _TOBACCO = re.compile(
     r"(?:\d|\bone|\bhalf|\ba)\s*ppd\b|"  # packs per day only after an amount ("PPD#2": postpartum day 2)
-    r"\b(?:smok\w*|tobacco|cigarettes?|cigars?|nicotine|vap(?:e|es|ing)|e-cig\w*|pack[- ]years?|snuff|"
+    # "smoke" the noun ("can't smell coffee or smoke", "the smoke of a fire") is no one's smoking
+    r"\b(?:smok(?!e\b)\w*|(?<!\bor )(?<!\band )(?<!\bof )(?<!\bthe )(?<!\bsmell )smoke|"
+    r"tobacco|cigarettes?|cigars?|nicotine|vap(?:e|es|ing)|e-cig\w*|pack[- ]years?|snuff|"
     r"chew(?:s|ing)? tobacco|dip(?:s|ping)? tobacco)\b",
     re.IGNORECASE,
 )
