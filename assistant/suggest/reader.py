@@ -249,8 +249,6 @@ _STATUS_POST = re.compile(r"\s*(?:s/p|status\s+post)\s", re.IGNORECASE)
 _CHUNK_SPLIT = re.compile(
     r";|,(?!\d)|(?<!-)\band\b(?!-|\s+(?:vomiting|without|with|below|above)\b)|\s&\s(?!(?:vomiting|without|with)\b)|"
     r"\bbut\b|\bwhile\b|\bplus\b|\s[-–—]+\s|:\s|\s/\s|"
-    # "HTN + CKD 3a": a plus between two conditions, not between tests ordered ("HIV + RPR drawn")
-    r"(?<=[A-Za-z)])\s\+\s(?=[A-Za-z])(?![^.;\n]*\b(?:drawn|sent|ordered|pending|collected|obtained)\b)|"
     # an arrow leads from a problem to its plan or its outcome ("speech delay -> refer to EI"); between
     # values it is a trend ("AFP 1,200 -> 520"), one chunk
     r"(?<=[A-Za-z])\s(?:->|=>|\u2192)\s(?=[A-Za-z])|"
@@ -941,11 +939,9 @@ def _own_parenthesis(between: str) -> bool:
 # dash that opens the line is a bullet ("-HTN controlled"), unless the line goes on listing findings so.
 _MINUS_SIGN = re.compile(r"(?:^|[\s,;:(])-$")
 _MINUS_LIST = re.compile(r"[,;:(]\s*-[A-Za-z]")
-
-
 _HYPOTHETICAL = re.compile(r"\s*(if|unless)\b", re.IGNORECASE)
-# What the patient is told to come back for ("Return/ED precautions: swelling, SOB", "to ED for any bleeding"):
-# the signs to watch for, none of them present.
+# What the patient is told to come back for ("Return/ED precautions: swelling, SOB", "to ED for any
+# bleeding"): the signs to watch for, none of them present.
 _RETURN_FOR = re.compile(
     r"\b(?:(?:return|ed|er)(?:\s*/\s*(?:return|ed|er))?\s+precautions?\b|"
     r"\bto\s+(?:the\s+)?(?:ed|er|l&d)\s+(?:if|for\s+any))\b",
