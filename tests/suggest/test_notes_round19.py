@@ -9,10 +9,12 @@ import pytest
 
 from assistant.suggest.abbreviations import expand_text
 from assistant.suggest.coding_rules.context import NoteContext
+from assistant.suggest.coding_rules.device_status import home_oxygen
 from assistant.suggest.coding_rules.exposure import exposures
 from assistant.suggest.coding_rules.injuries import encounter_character
 from assistant.suggest.coding_rules.partners import add_drugs
 from assistant.suggest.coding_rules.tobacco import tobacco_status
+from assistant.suggest.coding_rules.underdosing import _TAKING_LESS
 from assistant.suggest.not_coded import why_not_coded
 from assistant.suggest.reader import Mention, read_note
 from assistant.suggest.types import Pick
@@ -210,3 +212,63 @@ def test_a_disease_the_patient_was_only_exposed_to_is_the_exposure(
 @pytest.mark.parametrize(("chunk", "kind"), [("DM screen", "test"), ("Depression screen positive", None)])
 def test_a_screen_named_after_its_condition_is_the_test(chunk: str, kind: str | None) -> None:
     assert why_not_coded(chunk) == kind
+
+
+STEROID_O2 = hierarchy_catalog(
+    {
+        "Z79.52": "Long term (current) use of systemic steroids",
+        "Z99.81": "Dependence on supplemental oxygen",
+        "J44.1": "Chronic obstructive pulmonary disease with (acute) exacerbation",
+    },
+    {"Z79": "Long term", "Z79.5": "Steroids", "Z99": "Dependence", "Z99.8": "Other", "J44": "Other COPD"},
+)
+
+
+@pytest.mark.parametrize(
+    ("note", "taking"),
+    [
+        ("A/P: COPD w/ acute exacerbation -> prednisone 40 day 3/5, duonebs", False),
+        ("A/P: COPD w/ acute exacerbation; on prednisone 5 mg daily for years", True),
+    ],
+)
+def test_a_course_counted_by_its_days_is_no_long_term_steroid(note: str, taking: bool) -> None:
+    picks = {"J44.1": Pick("J44.1", 0.8, True, [_mention(note, "COPD w/ acute exacerbation")])}
+    add_drugs(picks, NoteContext(note=note), STEROID_O2)
+    assert ("Z79.52" in picks and picks["Z79.52"].final) is taking
+
+
+@pytest.mark.parametrize(
+    ("note", "dependent"),
+    [
+        ("A/P: COPD w/ acute exacerbation. Dispo: home O2 qualification walk tomorrow.", False),
+        ("A/P: COPD w/ acute exacerbation, on home O2 2 L since 2024.", True),
+    ],
+)
+def test_a_home_oxygen_qualification_is_no_oxygen_dependence(note: str, dependent: bool) -> None:
+    picks = {"J44.1": Pick("J44.1", 0.8, True, [_mention(note, "COPD w/ acute exacerbation")])}
+    home_oxygen(picks, NoteContext(note=note), STEROID_O2)
+    assert ("Z99.81" in picks and picks["Z99.81"].final) is dependent
+
+
+@pytest.mark.parametrize(
+    ("text", "expanded"),
+    [
+        ("Dispo: home once on <=2L or RA", "room air"),
+        ("RA on methotrexate 15 mg weekly", "rheumatoid arthritis"),
+    ],
+)
+def test_ra_after_an_oxygen_flow_is_room_air(text: str, expanded: str) -> None:
+    assert expanded in expand_text(text)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "drug"),
+    [
+        ("Stopped his metformin 3 wk ago on his own d/t loose stools.", "metformin"),
+        ("Metformin stopped 8/2026 (eGFR < 30).", None),
+        ("I stopped his metformin because of the eGFR.", None),
+    ],
+)
+def test_a_drug_the_patient_stopped_on_his_own_is_underdosed(sentence: str, drug: str | None) -> None:
+    found = _TAKING_LESS.search(sentence)
+    assert (found.group("drug") if found else None) == drug

@@ -78,6 +78,8 @@ DRUG_CLASSES: tuple[tuple[str, str], ...] = (
 _STOPPED = re.compile(
     r"\b(?:stopped|discontinued|d/c'?d|off|held|holding|allergic|allergy|intoleran\w*|declines?|refuses?|"
     r"instead of|no longer|not on|never|x\s?\d+\s?d(?:ays?)?|for \d+ days|taper\w*|burst|"
+    # a course counted by its days ("prednisone 40 day 3/5", "day 2 of 5")
+    r"day\s*\d+\s*(?:/|of)\s*\d+|"
     r"completed|finished|last\s+dose|none since|(?:was|previously|formerly) on|"
     r"given (?:in|at) (?:clinic|the ed|ed|office)|in clinic|start(?:ed|ing)? today|"
     # one dose given at the visit ("dexamethasone 0.6 mg/kg PO given", "x1", "single dose")
