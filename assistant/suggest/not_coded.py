@@ -103,6 +103,14 @@ _VITAL_RE = re.compile(
     r"nl|wnl|within|unremarkable|negative|neg|ok)\b|stable|pending|ordered|today|reviewed|$)",
     re.IGNORECASE,
 )
+# A cardiovascular risk estimate ("10-yr ASCVD 7.9%", "ASCVD risk 12%"): a score, not the disease its letters
+# name (I25.10 only where the note says the patient has it).
+_RISK_SCORE = re.compile(
+    r"^\s*(?:10[- ]?y(?:ea)?rs?\s+)?(?:ascvd|pce|framingham)(?:\s+risk)?(?:\s+score)?\s*"
+    r"(?:(?:is|of|=|:|~)\s*)?"
+    r"[<>≤≥~]?\s*\d",
+    re.IGNORECASE,
+)
 _DOSE_RE = re.compile(
     r"\b\d+(?:\.\d+)?\s*(?:mg|mcg|µg|g|units?|u|ml|meq|puffs?|tabs?|tablets?|caps?)\b(?!\s*/)|"
     r"\b(?:bid|tid|qid|qhs|qam|qpm|prn|q\d+h)\b",
@@ -277,11 +285,11 @@ _DIAGNOSTIC_WORDS = re.compile(
 # headings, not diagnoses. An abnormal result ("elevated LFTs", "abnormal EKG") or a finding on a test
 # ("CSA on PSG") is a finding the provider assessed, coded from chapter 18 or the condition.
 _TEST_RE = re.compile(
-    r"^(?:(?!(?:elevated|abnormal|high|low|raised|increased|decreased|positive|on|per|by)\b)[\w/-]+\s+){0,2}"
+    r"^(?:(?!(?:elevated|abnormal|high|low|raised|increased|decreased|positive|failed|on|per|by)\b)[\w/-]+\s+){0,2}"
     r"(?:cx|cultures?|swabs?|panel|x-?rays?|xr|cxr|cta?|mri|mra|ua|labs?|bmp|cmp|cbc|lfts?|"
     r"tfts?|ekg|ecg|echo|ultrasound|dxa|dexa|pfts?|psg|colonoscopy|mammogram|a1c|lipids?|"
     r"ag/ab|antibody|antibodies|antigen|pcr|naat|serolog(?:y|ies)|titers?|viral\s+load|biops(?:y|ies)|bx|egd|"
-    r"endoscopy)"
+    r"endoscopy|screen)"  # "DM screen": the test for it
     r"(?:\s+(?:pending|sent|ordered|obtained|drawn|done|today|now|negative|normal|unremarkable|due|in\s+\d+\s+\w+|"
     r"scheduled|planned|arranged|requested|booked|"
     r"at\s+(?:the\s+)?lab|(?:in|at)\s+(?:the\s+)?(?:office|clinic)|(?:19|20)\d\d))*\s*$",
@@ -587,8 +595,13 @@ _TREATMENT_ALONE = re.compile(
 _IN_BRACKETS = re.compile(r"\([^()]*\)")
 # What belongs to someone else ("partner's IUD", "wife's diabetes"): no condition or status of the patient
 # (a blood relative's is family history, read elsewhere).
+_OTHERS = r"(?:partner|wife|husband|spouse|boyfriend|girlfriend|fianc[eé]e?|roommate|coworker|co-worker)"
 _ANOTHER_PERSONS = re.compile(
-    r"\b(?:partner|wife|husband|spouse|boyfriend|girlfriend|fianc[eé]e?|roommate|coworker|co-worker)['’]s\b",
+    rf"\b{_OTHERS}['’]s\b|"
+    # the other person as the subject of a diagnosis ("Husband dx'd w/ influenza A", "wife has COVID"); what
+    # the person reports or brings about the patient is the patient's ("wife reports he is confused")
+    rf"^(?:(?:his|her|their|the|pt'?s|patient'?s)\s+)?{_OTHERS}\s+(?:has|had|have|with|w/|dx'?d|diagnosed|"
+    r"tested\s+positive|tests?\s+positive|is\s+sick|sick\s+with|positive\s+for|recently\s+had)\b",
     re.IGNORECASE,
 )
 # The biting animal's vaccination ("Rabies: dog vaccinated, observe 10 d"): the animal's status, not the
@@ -648,7 +661,7 @@ def why_not_coded(chunk: str) -> str | None:
         return "administrative"
     if _ANOTHER_PERSONS.search(text) or ANIMAL_VACCINATION.search(text):
         return "another person's"
-    if _VITAL_RE.match(text):
+    if _VITAL_RE.match(text) or _RISK_SCORE.match(text):
         return "vitals or labs"
     if (
         _TEST_RE.match(text)

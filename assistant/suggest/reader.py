@@ -146,7 +146,7 @@ _DESCRIPTOR_NOT_NEGATION = "".join(
 )
 _NEG_POST = (
     r"(?:was|were|is|are|been)\s+(?:ruled\s+out|excluded|negative|absent|not\s+seen|not\s+found)|"
-    r"unlikely|not\s+favou?red|disfavou?red|ruled\s+out|(?:has\s+|have\s+|now\s+)?resolved|none(?!\s+of)|"
+    r"unlikely|not\s+favou?red|disfavou?red|ruled\s+out|r/o'?d|(?:has\s+|have\s+|now\s+)?resolved|none(?!\s+of)|"
     r"not\s+present|excluded|denie[sd](?=\s*(?:[.;,]|$))|not\s+(?:supported|consistent\s+with|confirmed)(?:\s+by\b)?|not\s+increased|"
     r"(?:does|did|do)\s+not\s+meet\s+(?:the\s+)?(?:\w+\s+)?criteria(?!\s+for)|"
     + _DESCRIPTOR_NOT_NEGATION
@@ -166,7 +166,7 @@ _RESOLVED_TAIL = re.compile(
     re.IGNORECASE,
 )  # a post-negation only as a label's answer
 _UNC_PRE = (
-    r"rule\s+out|r/o|probable|probably|possible|possibly|suspected|suspect|suspicion\s+of|likely|"
+    r"rule\s+out|r/o(?!'?d\b)|probable|probably|possible|possibly|suspected|suspect|suspicion\s+of|likely|"
     r"questionable|query|concern\s+for|cannot\s+(?:be\s+)?exclude[d]?|differential|suggestive\s+of|"
     r"compatible\s+with|consistent\s+with|presumed|versus|vs\.?|\?|"
     # a test that looks for the condition ("renal US to look for stones", "MRI to evaluate for MS")
@@ -276,6 +276,8 @@ _CHUNK_SPLIT = re.compile(
     # the patient named before the condition ("Pt w/ Alzheimer dementia", "resident with COPD")
     r"\b(?:pt|patient|resident)\s+(?:w/|with\b|has\b)|"
     r"\bc/o\b|"
+    # a condition the plan waits for ("IVF if BMP shows dehydration", "stress test if sx"): its own chunk
+    r"\s(?=(?:if|unless)\s)|"
     # An acute condition on a chronic one is two conditions ("AKI on CKD 3a", "pneumonia on top of COPD");
     # "acute on chronic" is one qualifier and stays whole.
     r"(?<!acute)\s+(?:on\s+top\s+of|superimposed\s+on)\s+|"
@@ -977,6 +979,27 @@ def _own_parenthesis(between: str) -> bool:
     return opened >= 0 and ")" not in between[opened:] and bool(tokens(between[opened + 1 :]))
 
 
+# "-fever, -rigors", "Bleeding ROS neg: -melena/BRBPR": a minus sign joined to a finding says it is absent. A
+# dash that opens the line is a bullet ("-HTN controlled"), unless the line goes on listing findings so.
+_MINUS_SIGN = re.compile(r"(?:^|[\s,;:(])-$")
+_MINUS_LIST = re.compile(r"[,;:(]\s*-[A-Za-z]")
+_HYPOTHETICAL = re.compile(r"\s*(if|unless)\b", re.IGNORECASE)
+# What the patient is told to come back for ("Return/ED precautions: swelling, SOB", "to ED for any
+# bleeding"): the signs to watch for, none of them present.
+_RETURN_FOR = re.compile(
+    r"\b(?:(?:return|ed|er)(?:\s*/\s*(?:return|ed|er))?\s+precautions?\b|"
+    r"\bto\s+(?:the\s+)?(?:ed|er|l&d)\s+(?:if|for\s+any))\b",
+    re.IGNORECASE,
+)
+
+
+def _minus_sign(sentence: str, chunk_start: int) -> bool:
+    before = sentence[:chunk_start]
+    if not _MINUS_SIGN.search(before):
+        return False
+    return bool(before[:-1].strip()) or _MINUS_LIST.search(sentence) is not None
+
+
 @per_request  # a sentence's chunks each look for the triggers around them: the sentence is scanned once
 def _trigger_matches(sentence: str) -> tuple[tuple[re.Match[str], ...], ...]:
     """The negation, uncertainty, history, family and post-negation triggers' matches in a sentence."""
@@ -1037,6 +1060,20 @@ def _scope_flags(sentence: str, chunk_start: int, chunk_end: int) -> tuple[dict[
         if m.start() >= chunk_start and (label or not apart):
             flags[key] = True
             triggers.append(f"{key}:{m.group(0).strip().lower()}")
+    if not flags["negated"] and _minus_sign(sentence, chunk_start):
+        flags["negated"] = True
+        triggers.append("negated:-")
+    hypothetical = _HYPOTHETICAL.match(sentence, chunk_start)
+    if not flags["negated"] and hypothetical:
+        flags["negated"] = True  # a condition the plan waits for is not there (hypothetical)
+        triggers.append(f"negated:{hypothetical.group(1).lower()}")
+    told = next(
+        (m for m in _RETURN_FOR.finditer(sentence, 0, chunk_end) if tokens(sentence[m.end() : chunk_end])),
+        None,
+    )
+    if not flags["negated"] and told:
+        flags["negated"] = True
+        triggers.append("negated:return precautions")
     return flags, triggers
 
 
@@ -1342,9 +1379,28 @@ def read_note(
                     condition.not_coded = why_not_coded(condition.text)
                     out.append(condition)
     _merge_trigger_only(out)
+    _ruled_out_elsewhere(out)
     kept = [m for m in out if not _trigger_only(m.text)]
     _read_qualifiers(note, kept)
     return kept
+
+
+_RULED_OUT_TRIGGER = re.compile(r"negated:.*\b(?:ruled\s+out|rules\s+out|r/o'?d|excluded)$")
+
+
+def _ruled_out_elsewhere(mentions: list[Mention]) -> None:
+    """A condition to rule out ("adm w/ CP, r/o ACS") that the note later rules out ("ACS r/o'd") is no
+    uncertain diagnosis left to code as established in the hospital (II.H / III.C): it is denied."""
+    ruled_out = [
+        set(tokens(clean_query(n.query)))
+        for n in mentions
+        if n.negated and any(_RULED_OUT_TRIGGER.match(t) for t in n.triggers)
+    ]
+    for m in mentions:
+        words = set(tokens(clean_query(m.query)))
+        if m.uncertain and not m.negated and words and any(words <= said for said in ruled_out):
+            m.negated = True
+            m.triggers.append("negated:ruled out elsewhere")
 
 
 def _read_qualifiers(note: str, mentions: list[Mention]) -> None:

@@ -62,7 +62,9 @@ _CHRONIC_KIDNEY = re.compile(r"\bESRD\b|end[- ]stage (?:renal|kidney)|\bCKD\s*(?
 # Long-term oxygen at home is dependence on supplemental oxygen (Z99.81); oxygen given in the ED or the
 # hospital is treatment, not this status.
 _HOME_OXYGEN = re.compile(
-    r"\bhome\s+(?:oxygen|O2)\b|\b(?:oxygen|O2)\s+at\s+home\b|\b(?:oxygen|O2)[- ]dependent\b|"
+    # "home O2 qualification walk", "home O2 eval": whether it is needed, not oxygen the patient has
+    r"\bhome\s+(?:oxygen|O2)\b(?!\s+(?:qualif\w*|eval\w*|assessments?|needs?|requirements?|walk|test\w*))|"
+    r"\b(?:oxygen|O2)\s+at\s+home\b|\b(?:oxygen|O2)[- ]dependent\b|"
     r"\bon\s+(?:continuous|nocturnal|supplemental|chronic)\s+(?:oxygen|O2)\b",
     re.IGNORECASE,
 )

@@ -37,11 +37,12 @@ _SUBSEQUENT = re.compile(
     rf"\b(?:suture|staple|stitch)e?s? (?:removal{_LATER}|removed)\b|"
     rf"\bremoval of (?:the )?(?:sutures|staples|stitches|cast)\b{_LATER}|"
     r"\bpost[- ]?op(?:erative)? (?:visit|check)\b|"
-    r"\b(?:here|seen|returns?|presents?|comes? in) for (?:a |his |her )?"
+    r"\b(?:here|seen|returns?|presents?|comes? in) for (?:a |his |her )?(?:[\w-]+ ){0,3}?"
     r"(?:follow[- ]?up|f/u|recheck|re-?evaluation)(?![\w/])|"
     r"(?:\bfollow[- ]?up|(?<![\w/])f/u) (?:visit|of|for|on)\b|"
-    # "wound recheck", "recheck of the sprain"; "recheck 1 wk", "recheck in 2 weeks" is the plan
-    r"\brecheck\b(?!\s+(?:in|at|after|next|prn|if|one|two|a|\d)\b|\s+\d)|"
+    # "wound recheck", "recheck of the sprain", "Sports med recheck, 2 wks after ..."; "recheck 1 wk",
+    # "recheck in 2 weeks", "recheck AM", "recheck INR Mon" (what is checked again, and when) are the plan
+    r"\brecheck\b(?=\s*(?:[.,;:)\n]|$|of\b|visit\b))|"
     # the Tabular's note at Z47: "aftercare for healing fracture - code to fracture with 7th character D"
     r"\baftercare\s+(?:for|of)\s+(?:a\s+|the\s+)?healing\s+(?:[a-z]+\s+){0,2}?(?:fracture|injur)",
     re.IGNORECASE,

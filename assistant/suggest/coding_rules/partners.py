@@ -78,6 +78,8 @@ DRUG_CLASSES: tuple[tuple[str, str], ...] = (
 _STOPPED = re.compile(
     r"\b(?:stopped|discontinued|d/c'?d|off|held|holding|allergic|allergy|intoleran\w*|declines?|refuses?|"
     r"instead of|no longer|not on|never|x\s?\d+\s?d(?:ays?)?|for \d+ days|taper\w*|burst|"
+    # a course counted by its days ("prednisone 40 day 3/5", "day 2 of 5")
+    r"day\s*\d+\s*(?:/|of)\s*\d+|"
     r"completed|finished|last\s+dose|none since|(?:was|previously|formerly) on|"
     r"given (?:in|at) (?:clinic|the ed|ed|office)|in clinic|start(?:ed|ing)? today|"
     # one dose given at the visit ("dexamethasone 0.6 mg/kg PO given", "x1", "single dose")
@@ -112,6 +114,23 @@ _TEST_AFTER = re.compile(
 # An EHR medication list's status column: the row ends "Not Taking" (maybe with why) or "Taking".
 _NOT_TAKING_ROW = re.compile(r"\bnot\s+taking\b\s*(?:\([^()]*\))?\s*$", re.IGNORECASE)
 _TAKING_ROW = re.compile(r"(?<!not )\btaking\s*$", re.IGNORECASE)
+# Insulin given only while the patient is in the hospital ("insulin gtt per protocol", "basal-bolus insulin in
+# house"): a temporary treatment of the stay, no long-term use (I.C.4.a.3).
+_DURING_STAY = re.compile(
+    r"^[\w\s/-]{0,25}?\b(?:gtt|drip|infusion|in[- ]house|"
+    r"while\s+(?:inpatient|admitted|in\s+(?:the\s+)?hospital)|"
+    r"during\s+(?:the\s+|this\s+)?(?:stay|admission|hospitali[sz]ation))\b",
+    re.IGNORECASE,
+)
+# a drug named as what something followed ("K 3.2 after insulin", "rash following amoxicillin"): a dose given,
+# no regimen
+_EVENT_AFTER = re.compile(r"\b(?:after|following|post)\s+$", re.IGNORECASE)
+# the words that say the insulin is the stay's alone ("in house"), not only the way it is given ("gtt")
+_STAY_ONLY = re.compile(
+    r"^[\w\s/-]{0,25}?\b(?:in[- ]house|while\s+(?:inpatient|admitted|in\s+(?:the\s+)?hospital)|"
+    r"during\s+(?:the\s+|this\s+)?(?:stay|admission|hospitali[sz]ation))\b",
+    re.IGNORECASE,
+)
 _TAKING_CONTEXT = re.compile(
     r"\b(?:on|takes|taking|cont|continue|continues|continued|uses|using|daily|bid|tid|qd|qhs|mg|units?|"
     r"medications?|meds|refill|prn|q\d{1,2}h?|"
@@ -366,6 +385,24 @@ def _other_class_only(pick: Pick, code: str, words: str) -> str | None:
     return None
 
 
+def _line_after(note: str, m: re.Match[str]) -> str:
+    end = note.find("\n", m.end())
+    return note[m.end() : end if end >= 0 else len(note)]
+
+
+def _regimen(note: str, m: re.Match[str]) -> bool:
+    """The insulin at ``m`` is a regimen the patient takes (its clause says so), not the stay's treatment."""
+    line_start = note.rfind("\n", 0, m.start()) + 1
+    line = note[line_start : m.start()] + m.group(0) + _line_after(note, m)
+    at = m.start() - line_start
+    clause = _drug_clause(line, at)
+    return (
+        not _DURING_STAY.search(_line_after(note, m))
+        and not _DENIED_BEFORE.search(line[:at])
+        and _TAKING_CONTEXT.search(clause) is not None
+    )
+
+
 def add_drugs(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     """Z79.x for a drug the patient takes now: a line naming it, not stopped, not an allergy, not a
     medication-list row marked "Not Taking"."""
@@ -384,17 +421,28 @@ def add_drugs(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) ->
         asked = [p for p in diagnoses if _asks_for(catalog, p, code)]
         if not asked and code in ("Z79.4", "Z79.84", "Z79.85"):
             continue  # only where the diabetes code's note lists them (type 1 does not take Z79.4)
-        for m in re.finditer(rf"\b(?:{words})\b", ctx.note, re.IGNORECASE):
+        found = list(re.finditer(rf"\b(?:{words})\b", ctx.note, re.IGNORECASE))
+        # insulin the stay gives ("insulin gtt", "insulin in house") with no regimen of the patient's written
+        # anywhere ("glargine 20 u qhs", "on insulin"): no long-term use
+        stay_only = (
+            code == "Z79.4"
+            and any(_STAY_ONLY.search(_line_after(ctx.note, m)) for m in found)
+            and not any(_regimen(ctx.note, m) for m in found)
+        )
+        for m in found:
             line_start = ctx.note.rfind("\n", 0, m.start()) + 1
             line_end = ctx.note.find("\n", m.end())
             line = ctx.note[line_start : line_end if line_end >= 0 else len(ctx.note)]
             at = m.start() - line_start
             if m.group(0).lower() in not_taken or _NOT_TAKING_ROW.search(line):
                 continue
-            if _DENIED_BEFORE.search(line[:at]) or _TEST_AFTER.search(line[at + len(m.group(0)) :]):
+            after = line[at + len(m.group(0)) :]
+            if _DENIED_BEFORE.search(line[:at]) or _TEST_AFTER.search(after):
+                continue
+            if code == "Z79.4" and _DURING_STAY.search(after) or _EVENT_AFTER.search(line[:at]):
                 continue
             line = _drug_clause(line, at)
-            if _STOPPED.search(line) or not (_TAKING_CONTEXT.search(line) or asked):
+            if _STOPPED.search(line) or not (_TAKING_CONTEXT.search(line) or asked and not stay_only):
                 continue
             owner = asked[0].code if asked else "the treated condition"
             add_pick(

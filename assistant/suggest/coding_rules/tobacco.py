@@ -36,7 +36,9 @@ _OTHER_SMOKED = re.compile(
 _TOBACCO_NAMED = re.compile(
     r"\b(?:tobacco|cigarettes?|cigars?|nicotine|ppd|pack[- ]years?|e-cig\w*|snuff|chew\w*)\b", re.I
 )
-_REMISSION = re.compile(r"\bin (?:early |sustained )?remission\b", re.IGNORECASE)
+_REMISSION = re.compile(
+    r"\b(?:in (?:early |sustained )?remission|(?:early|sustained) remission)\b", re.IGNORECASE
+)
 _PRODUCT = (
     ("22", re.compile(r"\b(?:chew\w*|dip|snuff|smokeless)\b", re.I)),
     ("29", re.compile(r"\b(?:cigars?|pipe|vap\w*|e-cig\w*|hookah)\b", re.I)),
@@ -144,7 +146,7 @@ def tobacco_status(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalo
         elif not said and any(not_tobacco(c) for c in clauses):
             picks.pop(code)  # "h/o IV heroin use": another substance's history, no tobacco named
         elif said and not any(m.negated or m.family for m in pick.mentions):
-            by_sentence.setdefault(said[0], []).append(pick)
+            by_sentence.setdefault(_remission_first(said, ctx.note), []).append(pick)
     if not by_sentence:
         _from_the_note(picks, ctx, catalog)
     for sentence, group in by_sentence.items():
@@ -155,8 +157,27 @@ def tobacco_status(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalo
             picks.pop(pick.code, None)
         best = max(group, key=lambda p: p.score)
         mentions = [m for p in group for m in p.mentions]
+        mentions.sort(key=lambda m: _mention_clause(ctx, m) != sentence)  # the deciding clause's words first
         note = f"tobacco status from the note: {wanted} (guideline I.C.5.b; a former user is Z87.891)"
         add_pick(picks, catalog, wanted, max(best.score, 0.6), mentions, note)
+
+
+def _remission_first(said: list[str], note: str) -> str:
+    """The clause that decides a tobacco pick: one stating the dependence in remission wins over the quitting
+    it follows from ("Quit cigs 4 mo ago" beside "Tobacco use d/o, cigarettes, early remission": F17.211, not
+    the history Z87.891, which excludes the dependence)."""
+    for clause in said:
+        if _REMISSION.search(clause):
+            return clause
+    if _FORMER.search(said[0]):
+        for m in re.finditer(r"[^.\n]+", note):
+            if (
+                _TOBACCO.search(m.group(0))
+                and _REMISSION.search(m.group(0))
+                and not _NEVER.search(m.group(0))
+            ):
+                return m.group(0)
+    return said[0]
 
 
 def _mention_clause(ctx: NoteContext, m: Mention) -> str:

@@ -22,6 +22,9 @@ _TAKING_LESS = re.compile(
     # "not taking X" alone may be a drug never prescribed ("not taking NSAIDs"): "not been taking" was
     rf"(?:has|have|had)\s*(?:\s+not|n't)\s+been\s+taking\s+{_OWNER}|not\s+been\s+taking\s+{_OWNER}|"
     rf"stopped\s+taking\s+{_OWNER}|self[- ]discontinued\s+{_OWNER}|"
+    # "stopped his metformin 3 wk ago on his own": the patient's own stopping (a physician's "metformin
+    # stopped (eGFR < 30)" is no underdosing)
+    rf"stopped\s+(?:her|his|their)\s+(?=[A-Za-z-]{{4,31}}\b[^.\n]{{0,40}}\bon\s+(?:her|his|their)\s+own\b)|"
     rf"(?:could\s+not|couldn't|cannot|can't|unable\s+to)\s+afford\s+{_OWNER}|"
     rf"non-?complian(?:t|ce)\s+(?:with|to)\s+{_OWNER}|non-?adheren(?:t|ce)\s+(?:with|to)\s+{_OWNER}|"
     rf"not\s+adherent\s+(?:with|to)\s+{_OWNER}|under-?dos\w*\s+(?:(?:of|on|with)\s+)?{_OWNER}|"
