@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.suggest.abbreviations import expand_text
+from assistant.suggest.coding_rules.adverse_effects import drug_table_code
 from assistant.suggest.coding_rules.context import NoteContext
 from assistant.suggest.coding_rules.injuries import _place_query
 from assistant.suggest.coding_rules.pregnancy import in_this_pregnancy
@@ -328,3 +329,14 @@ def test_a_lower_case_aids_is_no_acronym() -> None:
     assert _acronym_unsaid("AIDS", "hearing loss (uses hearing aids)")
     assert not _acronym_unsaid("AIDS", "AIDS on ART")
     assert not _acronym_unsaid("Hypertension", "hypertension")
+
+
+def test_nonadherent_is_the_indexs_noncompliance() -> None:
+    assert expand_text("CPAP nonadherent d/t mask leak") == "CPAP noncompliance due to mask leak"
+
+
+def test_meds_name_no_drug_of_the_table() -> None:
+    assert (
+        drug_table_code(NoteContext(note="x", search=lambda *_: [("T49.1X6", 0.9)]), _SEPSIS_CATALOG, "meds")
+        is None
+    )

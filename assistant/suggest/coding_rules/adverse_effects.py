@@ -106,7 +106,7 @@ _NOT_A_DRUG = re.compile(
     r"cold|heat|sun|light|noise|exertion|pressure|position|activity|ventilator|radiation|virus|viral|"
     r"diabetic|hypertensive|alcoholic|chronic|acute|peripheral|autoimmune|idiopathic|"
     # the generic words name no drug of the table ("drug-induced", "due to medication", "blood loss")
-    r"drugs?-?|medications?|medicaments?|medicines?|substances?|agents?|blood|enzymes?)$",
+    r"drugs?-?|medications?|meds?|medicaments?|medicines?|substances?|agents?|blood|enzymes?)$",
     re.IGNORECASE,
 )
 # A condition's ending names no drug ("anemia secondary to menorrhagia", "neuropathy due to cirrhosis").
