@@ -14,6 +14,8 @@ import math
 from collections.abc import Mapping
 from typing import TypeVar
 
+from assistant.suggest.index_walker import SIDE_WORDS, read_mention
+from assistant.suggest.rules import side_of
 from assistant.suggest.sibling_choice import conflicted
 from assistant.suggest.types import Candidate
 
@@ -63,3 +65,14 @@ def assessed_final(cand: Candidate, problem: bool, family: bool = False) -> bool
     ``family`` member's cancer placed by site ("mother with colon cancer": Z80.0, "digestive organs")."""
     by_site = family and cand.code.startswith(FAMILY_BY_SITE)
     return (problem or by_site or cand.code.startswith(DRUG_TABLE)) and cand.walk >= COMPLETE
+
+
+def complete_but_side(cand: Candidate, query: str, sides: set[str], title: str) -> bool:
+    """A walk that accounts for every word of the mention but its side, which the code's title says ("right
+    femoral neck fracture": Fracture, traumatic, femur, upper end, neck; S72.001A for the right): the Index
+    leaves the side to the Tabular List, so the path is as complete as the coder's."""
+    if cand.walk >= COMPLETE or not sides or side_of(title) not in sides:
+        return False
+    base = read_mention(query).base
+    said = len(base & SIDE_WORDS)
+    return said > 0 and cand.walk + said / len(base) >= COMPLETE

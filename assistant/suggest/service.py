@@ -643,7 +643,12 @@ class SuggestionService:
                         final = sibling_choice.family_share(cands, qualifier_reasons) >= threshold
                     if learned and rank == 0 and not final and cfg.index_final:
                         stated = m.problem or (unassessed and m.section == "body" and not _symptom(c.code))
-                        final = index_first.assessed_final(c, stated, q.kind == "family")
+                        final = index_first.assessed_final(c, stated, q.kind == "family") or (
+                            stated
+                            and index_first.complete_but_side(
+                                c, q.walk_text or q.text, m.laterality, self.catalog.title(c.code)
+                            )
+                        )
                     if rank == 0 and id(m) in gated and self.gate is not None:
                         final = mention_gate.decide(cfg.gate_mode, final, gated[id(m)], self.gate.threshold)
                     if final and q.kind == "history" and matches_only_history(c, q.text):

@@ -15,6 +15,7 @@ from assistant.suggest.coding_rules.severe_sepsis import severe_sepsis
 from assistant.suggest.coding_rules.symptoms import integral_to
 from assistant.suggest.coding_rules.transport import car_occupant_query
 from assistant.suggest.consolidate import absorb_same_category
+from assistant.suggest.index_first import complete_but_side
 from assistant.suggest.index_walker import _acronym_unsaid, read_mention
 from assistant.suggest.not_coded import why_not_coded
 from assistant.suggest.qualifiers import read_qualifiers
@@ -22,7 +23,7 @@ from assistant.suggest.reader import Mention, read_note, sections
 from assistant.suggest.rules import excludes1_conflict
 from assistant.suggest.service import CHRONIC
 from assistant.suggest.store import CodeCatalog
-from assistant.suggest.types import Pick
+from assistant.suggest.types import Candidate, Pick
 
 
 def _section_of(note: str, words: str) -> str:
@@ -340,3 +341,12 @@ def test_meds_name_no_drug_of_the_table() -> None:
         drug_table_code(NoteContext(note="x", search=lambda *_: [("T49.1X6", 0.9)]), _SEPSIS_CATALOG, "meds")
         is None
     )
+
+
+def test_a_walk_complete_but_for_the_side_its_code_says() -> None:
+    cand = Candidate("S72.001A", 0, 0.2, walk=0.7491)
+    title = "Fracture of unspecified part of neck of right femur, initial encounter for closed fracture"
+    assert complete_but_side(cand, "right femoral neck fracture", {"right"}, title)
+    assert not complete_but_side(cand, "right femoral neck fracture", {"left"}, title)  # another side
+    partial = Candidate("S72.001A", 0, 0.2, walk=0.5)  # a word the walk did not read
+    assert not complete_but_side(partial, "right femoral neck fracture", {"right"}, title)
