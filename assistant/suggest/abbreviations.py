@@ -220,6 +220,13 @@ _SHAPES: list[tuple[re.Pattern[str], object, tuple[str, ...] | None]] = [
         lambda m: "stage " + _roman(m.group(1)),
         ("stage",),
     ),
+    # a Salter-Harris type is a physeal fracture's (Index: Fracture, traumatic, radius, lower end, physeal,
+    # Salter-Harris, Type II), its type in roman numerals
+    (
+        re.compile(r"\bsalter[- ]harris\s*(?:type\s*)?(iv|iii|ii|i|[1-4])\b", re.IGNORECASE),
+        lambda m: "physeal Salter-Harris Type " + ("I", "II", "III", "IV")[int(_number(m.group(1))) - 1],
+        ("salter",),
+    ),
     # obesity's class in roman numerals, as the E66.81- titles write it in digits ("Obesity, class 1")
     (
         re.compile(

@@ -115,8 +115,8 @@ _WEEKS_RE = re.compile(
     rf"|\b(?:at|IUP)\s+~?(?P<d>\d{{1,2}}){_FRACTION}(?:\s*(?:weeks?|wks?)|w)\b"
     r"|\b(?P<e>\d{1,2})[- ]?(?:weeks?|wks?)\s+(?:visit|OB|prenatal|check)\b"
     r"|\b(?:OB|prenatal|antenatal)\s+(?:visit|f/u|follow-up)\W{1,3}(?P<f>\d{1,2})\s*(?:weeks?|wks?)\b"
-    # "Pregnant 8 wks", "pregnant, at 12 weeks"
-    rf"|\bpregnant\W{{0,3}}(?:at\s+)?~?(?P<g>\d{{1,2}}){_FRACTION}\s*(?:weeks?|wks?|w)\b",
+    # "Pregnant 8 wks", "pregnant, at 12 weeks", "Pregnancy, 12 weeks" (not "a pregnancy 12 weeks ago")
+    rf"|\bpregnan(?:t|cy)\W{{0,3}}(?:at\s+)?~?(?P<g>\d{{1,2}}){_FRACTION}\s*(?:weeks?|wks?|w)\b(?!\s+ago)",
     re.IGNORECASE,
 )
 

@@ -367,6 +367,7 @@ SHAPE_EXAMPLES = [
     "CKD stage 4",
     "Scadding stage 2 on CT",
     "sarcoma stage iii",
+    "distal radius fx, Salter-Harris 2",
     "Obesity, class II",
     "G3P2012 at 30 weeks",
     "62 y/o F seen today",

@@ -15,13 +15,21 @@ from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 
 
-@pytest.mark.parametrize(("note", "weeks"), [("Pregnant 9 wks, nausea.", 9), ("pregnant, at 14 weeks", 14)])
+@pytest.mark.parametrize(
+    ("note", "weeks"),
+    [
+        ("Pregnant 9 wks, nausea.", 9),
+        ("pregnant, at 14 weeks", 14),
+        ("A: 1. Pregnancy, 12 weeks, normal.", 12),
+    ],
+)
 def test_the_weeks_after_pregnant_are_the_gestation(note: str, weeks: int) -> None:
     assert read_demographics(note).weeks == weeks
 
 
 def test_weeks_of_something_else_are_no_gestation() -> None:
     assert read_demographics("Pregnant. Cough for 3 weeks.").weeks is None
+    assert read_demographics("G2P1, pregnant. Lost a pregnancy 12 weeks ago.").weeks is None
 
 
 @pytest.mark.parametrize(

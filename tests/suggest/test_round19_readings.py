@@ -350,3 +350,14 @@ def test_a_walk_complete_but_for_the_side_its_code_says() -> None:
     assert not complete_but_side(cand, "right femoral neck fracture", {"left"}, title)  # another side
     partial = Candidate("S72.001A", 0, 0.2, walk=0.5)  # a word the walk did not read
     assert not complete_but_side(partial, "right femoral neck fracture", {"right"}, title)
+
+
+@pytest.mark.parametrize(
+    ("text", "expanded"),
+    [
+        ("distal radius fx, Salter-Harris II", "distal radius fracture, physeal Salter-Harris Type II"),
+        ("Salter Harris type 1 distal fibula", "physeal Salter-Harris Type I distal fibula"),
+    ],
+)
+def test_a_salter_harris_type_is_the_physeal_fracture(text: str, expanded: str) -> None:
+    assert expand_text(text) == expanded
