@@ -24,6 +24,7 @@ from assistant.suggest import (
     mention_gate,
     note_rows,
     overlap,
+    phrase_complicating,
     phrase_manifestation,
     phrase_order,
     phrase_pregnancy,
@@ -71,8 +72,10 @@ from assistant.suggest.store import LoadedIndex
 from assistant.suggest.text import expand_abbreviations, lexical_query, tokens
 from assistant.suggest.types import Candidate, Pick, Query
 
-# I25.2 "old myocardial infarction" is the history code of an MI (guideline I.C.9.e.4; Index: History, MI).
-HISTORY_PREFIXES = ("Z85", "Z86", "Z87", "Z91", "Z92", "I25.2")
+# The categories the Index's "History, personal" entries lead to: I25.2 "old myocardial infarction" is the
+# history code of an MI (guideline I.C.9.e.4; Index: History, MI); "History, personal, allergy, penicillin" is
+# Z88.0 (allergy status to drugs, Z88), "..., abuse, childhood" Z62.81-.
+HISTORY_PREFIXES = ("Z85", "Z86", "Z87", "Z88", "Z91", "Z92", "Z62.81", "I25.2")
 # The words of a history code's frame, which name no condition
 HISTORY_WORDS = frozenset({"history", "personal", "of"})
 _HISTORY_TITLE = re.compile(r"(?:personal|family)\s+history\s+of\b", re.IGNORECASE)
@@ -791,6 +794,13 @@ class SuggestionService:
             seen = {c.code for c in cands}
             more = self.retrieve(phrase_order.cued_query(q, cue), vector, [], mode, systems)
             cands = cands + [c for c in more[: phrase_order.CUED_CANDIDATES] if c.code not in seen]
+        if cue == ("O",) and not q.prefixes:  # a condition of another chapter in pregnancy (I.C.15.a.1)
+            ranges = phrase_complicating.complicating_ranges(self.reference)
+            condition, sub = phrase_complicating.complicating(cands, ranges, self.catalog)
+            if condition is not None and sub is not None:
+                coded = phrase_complicating.coded_prefixes(sub, self.catalog)
+                found = self.retrieve(phrase_order.cued_query(q, coded), vector, [], mode, systems)
+                cands = phrase_complicating.with_complicating(cands, found, condition)
         etiology, bracket = phrase_manifestation.bracketed(cands, self.catalog)
         if etiology is not None and not q.prefixes:  # the Index's bracketed manifestation code (I.A.13)
             found = self.retrieve(phrase_order.cued_query(q, bracket), vector, [], mode, systems)
