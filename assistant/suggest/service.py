@@ -29,6 +29,7 @@ from assistant.suggest import (
     phrase_order,
     phrase_pregnancy,
     phrase_ranker,
+    phrase_trimester,
     qualifiers,
     ranked_tail,
     request_memo,
@@ -808,12 +809,38 @@ class SuggestionService:
         phrase_order.share_walk(cands, self.config.w_walker)
         phrase_order.prefer_drug_table(cands)
         cands = phrase_order.prefer_specificity(cands, q.text, self.catalog.title)
+        if cue == ("O",):
+            cands = self._trimester_siblings(cands, q.text)
         cfg = self.config
         if self.phrase_ranker is not None:
             cands = phrase_ranker.reorder(
                 cands, q.text, self.phrase_ranker, self.catalog, cfg.phrase_window, cfg.w_phrase_ranker
             )
         return cands
+
+    def _trimester_siblings(self, cands: list[Candidate], phrase: str) -> list[Candidate]:
+        """A pregnancy phrase's best code followed by its other trimesters (phrase_trimester)."""
+        best = next((c for c in cands if c.code.startswith("O")), None)
+        if best is None:
+            return cands
+        grand = self.catalog.parent(self.catalog.parent(best.code) or "") or best.code
+        codes = phrase_trimester.trimester_siblings(
+            best.code,
+            phrase,
+            phrase_order.episode_of(phrase),
+            self.catalog.title,
+            lambda _: self.catalog.leaves_under(grand),
+        )
+        if not codes:
+            return cands
+        have = {c.code: c for c in cands}
+        for i, code in enumerate(codes, start=1):
+            row = self.index.row_of.get(code)
+            sib = have.get(code) or (Candidate(code, row, 0.0) if row is not None else None)
+            if sib is not None:
+                sib.score = best.score - phrase_trimester.STEP * i
+                have[code] = sib
+        return sorted(have.values(), key=lambda c: (-c.score, c.code))
 
     def _alternates(self, request: SuggestRequest, plan: Plan) -> int:
         """Candidates listed per searched mention: the configured alternates, or enough to fill top_k."""
