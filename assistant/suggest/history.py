@@ -92,9 +92,11 @@ _PAST_EVENT = re.compile(
     r"\bin\s+(?:19|20)\d\d\b)"
     # a decade of the patient's life long past ("tanning beds in her 20s", "in his teens")
     r"|\bin\s+(?:his|her|their|my)\s+(?:teens|[1-9]0'?s)\b"
-    # an age the patient had then is a date ("mumps orchitis at 14", "at age 6", "when she was 12")
-    r"|\b(?:at\s+age|at\s+the\s+age\s+of|age|when\s+(?:he|she)\s+was)\s+\d{1,2}\b"
-    r"(?!\s*(?:weeks?|wks?|months?|mos?|days?)\b)|"
+    # an age the patient had then is a date ("mumps orchitis at 14", "at age 6", "when she was 12"); an age
+    # bound is an age group, no date ("donor under age 35", "age 35 and over")
+    r"|(?<!under\s)(?<!over\s)(?<!below\s)(?<!above\s)"
+    r"\b(?:at\s+age|at\s+the\s+age\s+of|age|when\s+(?:he|she)\s+was)\s+\d{1,2}\b"
+    r"(?!\s*(?:weeks?|wks?|months?|mos?|days?|(?:and|or)\s+(?:over|older|above|under|younger))\b)|"
     # a bare "at 14" closing the item, not a score ("pain rated at 7")
     r"(?<!rated\s)(?<!scored\s)(?<!graded\s)(?<!grade\s)(?<!level\s)(?<!stage\s)(?<!pain\s)"
     r"\bat\s+\d{1,2}(?=\s*(?:years?\s+old|y/?o)?\s*$)",

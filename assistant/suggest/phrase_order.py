@@ -26,7 +26,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Protocol, TypeVar
 
-from assistant.suggest import phrase_intent, phrase_scope, phrase_sites, phrase_without, phrase_wording
+from assistant.suggest import (
+    phrase_intent,
+    phrase_numbers,
+    phrase_scope,
+    phrase_sites,
+    phrase_without,
+    phrase_wording,
+)
 from assistant.suggest.index_walker import DRUG_COLUMNS
 from assistant.suggest.types import Query
 
@@ -323,6 +330,7 @@ def prefer_specificity(cands: Sequence[C], phrase: str, title_of: Callable[[str]
         c.score += KIND_BONUS * phrase_wording.trauma_agreement(phrase, title)
         c.score += KIND_BONUS * phrase_intent.intent_agreement(phrase, title)
         c.score += TITLE_BONUS * phrase_wording.title_said(phrase, title)
+        c.score += KIND_BONUS * phrase_numbers.number_agreement(phrase, title)
         if without:
             c.score += WITHOUT_BONUS * phrase_without.title_agreement(without, title)
         if not sided and _TITLE_SIDE.search(title):

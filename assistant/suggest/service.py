@@ -24,10 +24,12 @@ from assistant.suggest import (
     mention_gate,
     note_rows,
     overlap,
+    phrase_complicating,
     phrase_manifestation,
     phrase_order,
     phrase_pregnancy,
     phrase_ranker,
+    phrase_trimester,
     qualifiers,
     ranked_tail,
     request_memo,
@@ -71,8 +73,10 @@ from assistant.suggest.store import LoadedIndex
 from assistant.suggest.text import expand_abbreviations, lexical_query, tokens
 from assistant.suggest.types import Candidate, Pick, Query
 
-# I25.2 "old myocardial infarction" is the history code of an MI (guideline I.C.9.e.4; Index: History, MI).
-HISTORY_PREFIXES = ("Z85", "Z86", "Z87", "Z91", "Z92", "I25.2")
+# The categories the Index's "History, personal" entries lead to: I25.2 "old myocardial infarction" is the
+# history code of an MI (guideline I.C.9.e.4; Index: History, MI); "History, personal, allergy, penicillin" is
+# Z88.0 (allergy status to drugs, Z88), "..., abuse, childhood" Z62.81-.
+HISTORY_PREFIXES = ("Z85", "Z86", "Z87", "Z88", "Z91", "Z92", "Z62.81", "I25.2")
 # The words of a history code's frame, which name no condition
 HISTORY_WORDS = frozenset({"history", "personal", "of"})
 _HISTORY_TITLE = re.compile(r"(?:personal|family)\s+history\s+of\b", re.IGNORECASE)
@@ -797,6 +801,13 @@ class SuggestionService:
             seen = {c.code for c in cands}
             more = self.retrieve(phrase_order.cued_query(q, cue), vector, [], mode, systems)
             cands = cands + [c for c in more[: phrase_order.CUED_CANDIDATES] if c.code not in seen]
+        if cue == ("O",) and not q.prefixes:  # a condition of another chapter in pregnancy (I.C.15.a.1)
+            ranges = phrase_complicating.complicating_ranges(self.reference)
+            condition, sub = phrase_complicating.complicating(cands, ranges, self.catalog)
+            if condition is not None and sub is not None:
+                coded = phrase_complicating.coded_prefixes(sub, self.catalog)
+                found = self.retrieve(phrase_order.cued_query(q, coded), vector, [], mode, systems)
+                cands = phrase_complicating.with_complicating(cands, found, condition)
         etiology, bracket = phrase_manifestation.bracketed(cands, self.catalog)
         if etiology is not None and not q.prefixes:  # the Index's bracketed manifestation code (I.A.13)
             found = self.retrieve(phrase_order.cued_query(q, bracket), vector, [], mode, systems)
@@ -804,12 +815,38 @@ class SuggestionService:
         phrase_order.share_walk(cands, self.config.w_walker)
         phrase_order.prefer_drug_table(cands)
         cands = phrase_order.prefer_specificity(cands, q.text, self.catalog.title)
+        if cue == ("O",):
+            cands = self._trimester_siblings(cands, q.text)
         cfg = self.config
         if self.phrase_ranker is not None:
             cands = phrase_ranker.reorder(
                 cands, q.text, self.phrase_ranker, self.catalog, cfg.phrase_window, cfg.w_phrase_ranker
             )
         return cands
+
+    def _trimester_siblings(self, cands: list[Candidate], phrase: str) -> list[Candidate]:
+        """A pregnancy phrase's best code followed by its other trimesters (phrase_trimester)."""
+        best = next((c for c in cands if c.code.startswith("O")), None)
+        if best is None:
+            return cands
+        grand = self.catalog.parent(self.catalog.parent(best.code) or "") or best.code
+        codes = phrase_trimester.trimester_siblings(
+            best.code,
+            phrase,
+            phrase_order.episode_of(phrase),
+            self.catalog.title,
+            lambda _: self.catalog.leaves_under(grand),
+        )
+        if not codes:
+            return cands
+        have = {c.code: c for c in cands}
+        for i, code in enumerate(codes, start=1):
+            row = self.index.row_of.get(code)
+            sib = have.get(code) or (Candidate(code, row, 0.0) if row is not None else None)
+            if sib is not None:
+                sib.score = best.score - phrase_trimester.STEP * i
+                have[code] = sib
+        return sorted(have.values(), key=lambda c: (-c.score, c.code))
 
     def _alternates(self, request: SuggestRequest, plan: Plan) -> int:
         """Candidates listed per searched mention: the configured alternates, or enough to fill top_k."""
