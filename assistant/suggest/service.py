@@ -103,7 +103,8 @@ CHRONIC = re.compile(
     r"(hypertension|diabetes|asthma|chronic|copd|heart failure|hypothyroidism|hyperthyroidism|"
     r"hyperlipidemia|dyslipidemia|hypercholesterolemia|hypertriglyceridemia|esophageal reflux|sleep apnea|"
     r"prostatic hyperplasia|"
-    r"atrial fibrillation|epilepsy|depression|depressive|arthritis|coronary|obesity|gout|psoriasis|hiv|"
+    r"atrial fibrillation|epilepsy|depression|depressive|arthritis|coronary\s+(?:artery|heart)\s+disease|"
+    r"atheroscler|obesity|gout|psoriasis|hiv|"
     r"dementia|parkinson|schizophrenia|bipolar|glaucoma|osteoporosis|cirrhosis|anemia|migraine)",
     re.IGNORECASE,
 )

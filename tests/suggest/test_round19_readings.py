@@ -4,11 +4,14 @@ the story). Each test has a wording of our own the rule must change and one it m
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from assistant.suggest.abbreviations import expand_text
 from assistant.suggest.coding_rules.adverse_effects import drug_table_code
 from assistant.suggest.coding_rules.context import NoteContext
+from assistant.suggest.coding_rules.device_status import DEVICES
 from assistant.suggest.coding_rules.injuries import _place_query
 from assistant.suggest.coding_rules.pregnancy import in_this_pregnancy
 from assistant.suggest.coding_rules.severe_sepsis import severe_sepsis
@@ -361,3 +364,32 @@ def test_a_walk_complete_but_for_the_side_its_code_says() -> None:
 )
 def test_a_salter_harris_type_is_the_physeal_fracture(text: str, expanded: str) -> None:
     assert expand_text(text) == expanded
+
+
+@pytest.mark.parametrize(
+    ("text", "expanded"),
+    [
+        ("CAD s/p stent to LAD 2022", "left anterior descending coronary artery"),
+        ("sore throat, posterior cervical LAD", "posterior cervical lymphadenopathy"),
+    ],
+)
+def test_lad_by_its_context(text: str, expanded: str) -> None:
+    assert expanded in expand_text(text)
+
+
+def test_the_sore_throat_of_mononucleosis_is_integral() -> None:
+    assert integral_to("J02.9", ["B27.90"]) == "B27.90"
+    assert integral_to("J02.9", ["J45.909"]) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "stent"), [("s/p stent to LAD 2022", True), ("RCA stent 2019", True), ("ureteral stent", False)]
+)
+def test_a_stent_in_a_named_coronary_artery_is_coronary(text: str, stent: bool) -> None:
+    rx = next(re.compile(words, re.IGNORECASE) for code, words in DEVICES if code == "Z95.5")
+    assert bool(rx.search(text)) is stent
+
+
+def test_a_named_coronary_artery_is_no_chronic_condition() -> None:
+    assert CHRONIC.search("coronary artery disease atherosclerotic heart disease")
+    assert not CHRONIC.search("NSTEMI treated with stent to left anterior descending coronary artery")

@@ -27,7 +27,14 @@ DEVICES: tuple[tuple[str, str], ...] = (
         r"subcutaneous|s-)\s*ICD\b(?![- ]?(?:9|10|11)\b)",
     ),
     ("Z95.1", r"CABG|coronary (?:artery )?bypass(?: graft\w*)?"),
-    ("Z95.5", r"coronary stents?|(?:cardiac|drug[- ]eluting) stents?|PCI|DES|angioplasty with stent\w*"),
+    (
+        "Z95.5",
+        r"coronary stents?|(?:cardiac|drug[- ]eluting) stents?|PCI|DES|angioplasty with stent\w*|"
+        # a stent in a named coronary artery ("s/p stent to LAD 2022", "RCA stent")
+        r"stents?\s+(?:placed\s+)?(?:to|in|into|of)\s+(?:the\s+)?(?:prox(?:imal)?\s+|mid\s+|distal\s+)?"
+        r"(?:LAD|RCA|LCx|OM\d?|left anterior descending|right coronary|circumflex)\b|"
+        r"(?:LAD|RCA|LCx)\s+stents?",
+    ),
     ("Z95.2", r"(?:mechanical|prosthetic|bioprosthetic) (?:aortic |mitral )?valve|[AM]VR|TAVR|TAVI"),
     # a left atrial appendage occluder: a cardiac implant (Index: "Presence, cardiac, implant NEC")
     ("Z95.818", r"watchman|(?:left atrial appendage|LAA)\s+(?:occlu\w+|closure)(?:\s+device)?|LAAO"),

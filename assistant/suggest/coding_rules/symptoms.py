@@ -117,6 +117,7 @@ INTEGRAL: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("K59.0",), ("K58.1", "K58.2")),  # the constipation of irritable bowel syndrome with constipation
     (("R14",), ("K58",)),  # the bloating of an irritable bowel
     (("R51",), ("G43", "G44")),
+    (("J02.9", "R59"), ("B27",)),  # the sore throat and swollen nodes of infectious mononucleosis
     (("R07.9", "R07.89", "R07.2"), ("I20", "I21", "I22", "I24", "I25.11", "I25.7")),
     (("R00.0",), ("E05",)),
     (("R45.84",), ("F32", "F33", "F34.1", "F53", "F31.3", "F31.4", "F31.5")),
