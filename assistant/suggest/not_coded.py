@@ -113,7 +113,9 @@ _RISK_SCORE = re.compile(
 )
 _DOSE_RE = re.compile(
     r"\b\d+(?:\.\d+)?\s*(?:mg|mcg|µg|g|units?|u|ml|meq|puffs?|tabs?|tablets?|caps?)\b(?!\s*/)|"
-    r"\b(?:bid|tid|qid|qhs|qam|qpm|prn|q\d+h)\b",
+    r"\b(?:bid|tid|qid|qhs|qam|qpm|prn|q\d+h)\b|"
+    # a dose with its frequency, the unit left unsaid ("atorvastatin 40 daily", "empagliflozin 10 qd")
+    r"\b\d+(?:\.\d+)?\s+(?:daily|qd|qod|nightly|weekly)\b",
     re.IGNORECASE,
 )
 # Long-term drug use (Z79.-) and dependence on devices stay readable: "on insulin", "on warfarin".
@@ -522,6 +524,15 @@ def continues_plan(previous: str | None, delimiter: str, chunk: str) -> str | No
     if len(chunk.split()) > 3 or _DIAGNOSTIC_WORDS.search(chunk) or expand_text(chunk) != chunk:
         return None  # a diagnosis word or a clinical abbreviation ("DM2") starts a new problem
     return previous
+
+
+_TOPIC_LEAD = re.compile(r"\b(?:re|about|regarding|on|of)\s*:", re.IGNORECASE)
+
+
+def opens_topic(previous: str | None, previous_text: str, delimiter: str) -> bool:
+    """ "Pt counseled re: skin infections (ringworm, herpes)": after a plan that names its subject before a
+    colon, the rest of the sentence is what was taught or discussed, no condition the patient has."""
+    return previous == "plan" and _TOPIC_LEAD.search(previous_text + delimiter) is not None
 
 
 # The patient's age and sex alone ("74 y/o man", "54F", "a 45-year-old woman"): coded from the claim, never

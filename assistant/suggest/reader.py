@@ -25,6 +25,7 @@ from assistant.suggest.not_coded import (
     is_label,
     is_specialty_label,
     mental_status_descriptor,
+    opens_topic,
     screening_sentence,
     searched_length,
     treated_condition,
@@ -988,7 +989,13 @@ _HYPOTHETICAL = re.compile(r"\s*(if|unless)\b", re.IGNORECASE)
 # bleeding"): the signs to watch for, none of them present.
 _RETURN_FOR = re.compile(
     r"\b(?:(?:return|ed|er)(?:\s*/\s*(?:return|ed|er))?\s+precautions?\b|"
-    r"\bto\s+(?:the\s+)?(?:ed|er|l&d)\s+(?:if|for\s+any))\b",
+    r"\bto\s+(?:the\s+)?(?:ed|er|l&d)\s+(?:if|for\s+any)|\bwatch\s+for)\b|"
+    # an instruction that opens its sentence or follows a heading ("Return/ED for leg weakness",
+    # "Instructions: ED for CP", "RTC/ED if fever, vision change") and the signs to "watch for"; "Went to
+    # the ED for chest pain" tells what happened
+    r"(?:^|[:;])\s*(?:(?:return|rtc|ed|er|call|come\s+back|go\s+to\s+(?:the\s+)?(?:ed|er))"
+    r"(?:\s*/\s*(?:return|rtc|ed|er|call|uc|urgent\s+care))*(?:\s+to\s+(?:the\s+)?(?:ed|er|clinic))?"
+    r"|seek\s+(?:medical\s+)?(?:care|attention))\s+(?:for|if)\b",
     re.IGNORECASE,
 )
 
@@ -1334,6 +1341,7 @@ def read_note(
                 )
             )
             screened = screening_sentence(sentence) or ehr_order(sentence)
+            topic = False
             for c_start, c_end in pieces:
                 a, b = _strip_span(note, s_start + c_start, s_start + c_end)
                 b = _before_next_item(note, a, b)
@@ -1360,6 +1368,12 @@ def read_note(
                     or ("immunity status" if immunity_in_list(mention.text, sentence) else None)
                     or _exam_finding(section, mention.text)
                 )
+                topic = topic or (
+                    previous is not None
+                    and opens_topic(previous.not_coded, previous.text, note[previous.end : a])
+                )
+                if topic:
+                    mention.not_coded = "plan"
                 starts_problem = re.match(r"\s*(?:[-–—]+\s|:)", note[b : b + 4]) is not None
                 if mention.not_coded is None and previous is not None and not starts_problem:
                     mention.not_coded = continues_plan(

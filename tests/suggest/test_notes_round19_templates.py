@@ -53,6 +53,11 @@ def test_a_minus_sign_joined_to_a_finding_says_it_is_absent(note: str, words: st
         ("INR 4.6, no bleeding. To ED for any bleeding/fall/head strike.", "head strike", True),
         ("Went to the ED for chest pain last week.", "chest pain", False),
         ("Bleeding precautions reviewed, cellulitis improving.", "cellulitis", False),
+        ("Return/ED for leg weakness, numbness in groin.", "leg weakness", True),
+        ("Instructions: ED for CP, fainting, HR >130 sustained.", "fainting", True),
+        ("RTC/ED if fever, vision change, swelling around eyes.", "vision change", True),
+        ("Keep dry 24h; watch for redness, pus, fever.", "pus", True),
+        ("Pt c/o leg weakness x2d, seen in ED for CP yesterday.", "leg weakness", False),
     ],
 )
 def test_the_signs_to_come_back_for_are_not_present(note: str, words: str, negated: bool) -> None:

@@ -358,12 +358,14 @@ def test_a_spine_region_after_the_comma_completes_the_condition() -> None:
 def test_mono_is_infectious_mononucleosis_only_as_a_word() -> None:
     assert expand_abbreviations("mono, monospot positive") == "infectious mononucleosis, monospot positive"
     assert expand_abbreviations("monotherapy with metformin") == "monotherapy with metformin"
+    assert "mononucleosis" not in expand_abbreviations("Mono filament sensation nml")
 
 
 def test_mi_in_a_plan_is_motivational_interviewing() -> None:
     assert expand_abbreviations("Plan: MI today, f/u 1 mo.").startswith(
         "Plan: motivational interviewing today"
     )
+    assert expand_abbreviations("MI re cannabis").startswith("motivational interviewing")
     assert expand_abbreviations("presented with MI, s/p stent") == (
         "presented with myocardial infarction, status post stent"
     )

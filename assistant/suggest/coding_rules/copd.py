@@ -4,6 +4,8 @@ infection's own code. J44.0 replaces the plain J44.9; an exacerbation documented
 
 from __future__ import annotations
 
+import re
+
 from assistant.suggest.coding_rules.context import NoteContext, add_pick
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
@@ -27,11 +29,37 @@ _LOWER_RESPIRATORY_INFECTION = (
     "J11.0",
 )
 _PLAIN_COPD = ("J44.1", "J44.9")
+# The infection a COPD diagnosis names after its "with" ("COPD exacerbation w/ acute bronchitis"), which no
+# mention of its own codes: the Index's "with acute bronchitis" leads to J44.0, whose "code also" is J20.9.
+_NAMED_INFECTION = (
+    (re.compile(r"\b(?:with|w/)\s+(?:an?\s+)?acute\s+bronchitis\b", re.IGNORECASE), "J20.9"),
+    (re.compile(r"\b(?:with|w/)\s+(?:an?\s+)?(?:acute\s+)?bronchiolitis\b", re.IGNORECASE), "J21.9"),
+    (
+        re.compile(
+            r"\b(?:with|w/)\s+(?:an?\s+)?(?:acute\s+)?lower\s+respiratory\s+(?:tract\s+)?infection\b", re.I
+        ),
+        "J22",
+    ),
+)
+
+
+def _named_infection(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
+    """Code the acute lower respiratory infection a COPD diagnosis names after "with"."""
+    if any(p.final and p.code.startswith(_LOWER_RESPIRATORY_INFECTION) for p in picks.values()):
+        return
+    for pick in [p for p in picks.values() if p.final and p.code in (*_PLAIN_COPD, WITH_INFECTION)]:
+        for m in pick.mentions:
+            for said, code in _NAMED_INFECTION:
+                if said.search(m.query) or said.search(m.text):
+                    reason = f"J44.0 code also: the infection the COPD diagnosis names ({code})"
+                    add_pick(picks, catalog, code, pick.score * 0.9, [m], reason)
+                    return
 
 
 def copd_with_lower_respiratory_infection(
     picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog
 ) -> None:
+    _named_infection(picks, catalog)
     copd = [p for p in picks.values() if p.final and p.code in _PLAIN_COPD]
     infections = [p for p in picks.values() if p.final and p.code.startswith(_LOWER_RESPIRATORY_INFECTION)]
     if not copd or not infections:

@@ -22,7 +22,11 @@ PERFORMED = re.compile(
     r"vaccine|injection))\b|"
     # a route only a clinician gives by, said for today ("intravitreal aflibercept 2 mg OD today")
     r"\b(?:intravitreal|intra-?articular|intralesional)\b(?:[^.;\n]|\.(?=\d)){0,60}\btoday\b|"
-    r"\btoday\b(?:[^.;\n]|\.(?=\d)){0,60}\b(?:intravitreal|intra-?articular|intralesional)\b",
+    r"\btoday\b(?:[^.;\n]|\.(?=\d)){0,60}\b(?:intravitreal|intra-?articular|intralesional)\b|"
+    # a clinic's treatment heading with a route only a clinician gives by ("Tx: ketorolac 30 mg IV", "Tx in
+    # clinic: DuoNeb x2"); "Rx:" is a prescription
+    r"^\W*(?:tx|treatment|treated|meds?\s+given)(?:\s+(?:in|at)\s+(?:the\s+)?(?:clinic|office|uc|urgent\s+care))?\s*:"
+    r"(?=.*\b(?:im|iv|ivp|sq|sc|subq|neb\w*|intramuscular\w*|intravenous\w*|subcutaneous\w*)\b)",
     re.IGNORECASE,
 )
 # The word "given" in "given his history" is a reason, not a service.

@@ -51,7 +51,8 @@ _PLACE = re.compile(
     r"\b(?:at|in|on) (?:his |her |their |the |a )?(?:[a-z]+(?:['\u2019]s)? ){0,2}?"
     r"(?:home|house|kitchen|bathroom|bedroom|garage|yard|backyard|garden|driveway|stairs|street|road|highway|"
     r"sidewalk|parking lot|school|work|"
-    r"workplace|office|store|restaurant|gym|playground|park|field|court|farm|construction site|"
+    r"workplace|office|store|restaurant|gym|playground|park|field|court|farm|barn|chicken coop|orchard|"
+    r"construction site|"
     r"nursing home|pool|beach|interstate|freeway|expressway|parkway|intersection|I-\d+|"
     r"ski (?:area|resort|slopes?|hill|mountain))\b",
     re.IGNORECASE,
