@@ -131,12 +131,11 @@ def in_this_pregnancy(condition: Pick, ctx: NoteContext) -> bool:
         return True
     if ctx.weeks is None:
         return False
-    narrative = not any(name in ASSESSMENT_SECTIONS for _, _, name in sections(ctx.note))
-    return any(
-        m.problem
-        or m.section in ASSESSMENT_SECTIONS
-        or (narrative and m.section in ("body", "hpi") and not m.history)
-        for m in condition.mentions
+    if any(m.problem or m.section in ASSESSMENT_SECTIONS for m in condition.mentions):
+        return True
+    # the note's sections are read only for a narrative finding
+    return any(m.section in ("body", "hpi") and not m.history for m in condition.mentions) and not any(
+        name in ASSESSMENT_SECTIONS for _, _, name in sections(ctx.note)
     )
 
 

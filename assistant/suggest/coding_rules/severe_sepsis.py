@@ -22,17 +22,11 @@ _TIED_BEFORE = re.compile(
     rf"\b{_SEPSIS}\b[^;\n]{{0,100}}?(?:\bwith\b|\bw/|\bcomplicated\s+by\b)[^;\n]*$", re.I
 )
 _SEPTIC_RIGHT_BEFORE = re.compile(r"\bseptic\s+$", re.I)
-_TIED_AFTER = re.compile(
-    rf"^[^.;]{{0,60}}?\b(?:due\s+to|secondary\s+to|attributed\s+to|from|2/2|d/t|caused\s+by|related\s+to)\s+"
-    rf"(?:the\s+)?{_SEPSIS}\b",
-    re.I,
-)
+# The words that put the dysfunction down to a cause, within its sentence's first words.
+_CAUSED_BY = r"^[^.;]{0,60}?\b(?:due\s+to|secondary\s+to|attributed\s+to|from|2/2|d/t|caused\s+by"
+_TIED_AFTER = re.compile(rf"{_CAUSED_BY}|related\s+to)\s+(?:the\s+)?{_SEPSIS}\b", re.I)
 # "AKI due to dehydration": the dysfunction put down to a cause other than the sepsis.
-_OTHER_CAUSE = re.compile(
-    rf"^[^.;]{{0,60}}?\b(?:due\s+to|secondary\s+to|attributed\s+to|from|2/2|d/t|caused\s+by)\s+"
-    rf"(?!(?:the\s+)?{_SEPSIS}|baseline|\d)",
-    re.I,
-)
+_OTHER_CAUSE = re.compile(rf"{_CAUSED_BY})\s+(?!(?:the\s+)?{_SEPSIS}|baseline|\d)", re.I)
 
 
 def _tied(ctx: NoteContext, m: Mention) -> bool:
