@@ -181,6 +181,29 @@ SITES_OF_ONE_DISEASE = re.compile(r"\bhand[\s,-]+foot[\s,-]+(?:and|&)?[\s-]*mout
 _MENOPAUSE_BEFORE = re.compile(r"\b(?:peri|post)?-?menopaus\w*", re.IGNORECASE)
 # "fall" the season ("spring and fall allergies", "fall/winter", "every fall"), not a fall; group 1 is the
 # season or word written before it
+# A spinal level beside a disc word names its region, as the Index's disc entries are divided ("L4-5 disc
+# herniation": lumbar region; "L5-S1": lumbosacral; "T12-L1": thoracolumbar; "C5-6": cervical).
+_SPINAL_LEVEL = re.compile(r"\b([CTL])(\d{1,2})\s*[-/]\s*([CTLS])?(\d{1,2})\b")
+_DISC_WORDS = ("disc", "disk", "herniat", "hnp", "protrus", "extrus", "bulg")
+_DISC_NEAR = re.compile(r"\b(?:dis[ck]s?|herniat\w*|hnp|protrusions?|extrusions?|bulg\w*)\b", re.IGNORECASE)
+_REGIONS = {
+    ("L", "L"): "lumbar",
+    ("L", "S"): "lumbosacral",
+    ("T", "T"): "thoracic",
+    ("T", "L"): "thoracolumbar",
+    ("C", "C"): "cervical",
+    ("C", "T"): "cervicothoracic",
+}
+
+
+def _disc_region(m: re.Match[str]) -> str:
+    around = m.string[max(0, m.start() - 40) : m.end() + 40]
+    region = _REGIONS.get((m.group(1).upper(), (m.group(3) or m.group(1)).upper()))
+    if region is None or not _DISC_NEAR.search(around):
+        return m.group(0)
+    return f"{region} {m.group(0)}"
+
+
 SEASON_FALL = re.compile(
     r"\b((?:spring|summer|winter)\s*(?:,|and|&|/|or)\s*|(?:last|next|every|each|early|late)\s+)?fall\b"
     r"(?(1)|(?=\s*(?:,|and|&|/|or)\s*(?:winter|spring|summer)\b|\s+(?:allerg\w*|pollen|season)\b))",
@@ -347,6 +370,7 @@ _SHAPES: list[tuple[re.Pattern[str], object, tuple[str, ...] | None]] = [
         lambda m: "poor urinary stream",
         ("stream",),
     ),
+    (_SPINAL_LEVEL, _disc_region, _DISC_WORDS),
     (plurals.PATTERN, lambda m: plurals.singular(m.group(0)), (*plurals.IRREGULAR, "oses", "itides")),
     (neoplasm_sites.PATTERN, lambda m: neoplasm_sites.noun(m.group(1)), neoplasm_sites.NEOPLASM_WORDS),
 ]

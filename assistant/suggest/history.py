@@ -285,7 +285,18 @@ def said_cured(sentence: str) -> bool:
     return _CURED.search(sentence) is not None
 
 
+# An infection whose dated course of treatment is done ("Latent TB, completed rifampin 2024", "H. pylori -
+# treated 2023"): the infection is over (History, personal, infectious disease: Z86.1-).
+_INFECTION = re.compile(
+    r"\b(?:tb|tuberculosis|ltbi|h\.?\s?pylori|helicobacter|syphilis|gonorrh\w*|chlamydia|lyme|infections?)\b",
+    re.IGNORECASE,
+)
+_COURSE_DONE = re.compile(r"\b(?:completed|finished|treated)\b[^.;]{0,40}?\b(?:19|20)\d\d\b", re.IGNORECASE)
 _CURE_REACH = 5  # words between the condition and the cure that closes its item
+# ... or further, where the words between tell the course that cured it ("hepatitis C, chronic, genotype 1a,
+# s/p treatment with Mavyret 2022, SVR achieved")
+_COURSE_REACH = 14
+_TREATMENT_COURSE = re.compile(r"\b(?:s/p|status\s+post|treated|completed|after)\b", re.IGNORECASE)
 
 
 def _cured_after(sentence: str, mention: str) -> str | None:
@@ -297,7 +308,13 @@ def _cured_after(sentence: str, mention: str) -> str | None:
         return None
     after = sentence[at + len(mention) :]
     m = _CURED.search(after)
-    if m is None or len(after[: m.start()].split()) > _CURE_REACH:
+    if m is None and _INFECTION.search(mention):
+        m = _COURSE_DONE.search(after)
+    if m is None:
+        return None
+    between = after[: m.start()]
+    reach = _COURSE_REACH if _TREATMENT_COURSE.search(between) else _CURE_REACH
+    if len(between.split()) > reach:
         return None
     said = m.group(0).lower()
     return "no recurrence" if said.endswith("no recurrence") else said  # a history, not a status post

@@ -43,6 +43,14 @@ _PLAN_VERBS = (
 _PLAN_RE = re.compile(rf"^\s*{_PLAN_LEAD}(?:{_PLAN_VERBS})(?![\w/])", re.IGNORECASE)
 # A refusal said alone ("Hep C screen declined" split at the test) is the plan, no decline in health.
 _REFUSED = re.compile(r"^(?:declined|declines|refused|refuses|deferred)\W*$", re.IGNORECASE)
+# A test or screen the patient declines ("Declines HIV test", "HIV screening declined"): nothing was found,
+# so the condition it looks for is no diagnosis.
+_REFUSAL = r"(?:declined|declines|refused|refuses|defers|deferred)"
+_TEST_REFUSED = re.compile(
+    rf"^(?:(?:pt|patient|she|he)\s+)?{_REFUSAL}\s+(?:[\w/-]+\s+){{0,4}}?(?:tests?|testing|screen|screening|labs?)\b|"
+    rf"^(?:[\w/-]+\s+){{0,4}}?(?:tests?|testing|screen|screening|labs?)\s+(?:was\s+|is\s+)?{_REFUSAL}\b",
+    re.IGNORECASE,
+)
 # A transplant still to come ("transplant evaluation", "kidney transplant referral") is a plan, never the
 # transplant status (Z94.-), which is for an organ already received.
 # A service still to come ("eye exam due", "mammogram overdue", "retinal exam due in 6 months"): the plan, not
@@ -310,6 +318,12 @@ _TEST_FOUND = re.compile(
 # A screen named for what it looks for ("GDM screen (1 hr GTT) today", "lead screen ordered"): the test, not
 # the condition; a screen said to be failed or positive is a finding and stays. ("Prostate ca screening" is
 # the encounter's reason, which the search reads as Z12-/Z13-.)
+# An ultrasound ordered, written "US" in capitals ("AAA US ordered (never had one)"): the test, not the
+# condition it looks for. A bare "Thyroid US:" heads its findings and stays a mention.
+_US_ORDERED = re.compile(
+    r"^(?:[\w/-]+\s+){0,2}(?-i:US)\s+(?:ordered|pending|scheduled|planned|requested|due)\b(?:\s*\([^()]*\))?\W*$",
+    re.IGNORECASE,
+)
 _SCREEN_RE = re.compile(
     r"^(?:(?!(?:elevated|abnormal|abnl|high|raised|positive|failed|pos)\b)[\w/-]+\s+){1,4}screen"
     r"(?:\s*\([^)]*\))?(?:\s+(?:pending|sent|ordered|obtained|drawn|done|today|now|negative|neg|normal|"
@@ -526,6 +540,43 @@ def continues_plan(previous: str | None, delimiter: str, chunk: str) -> str | No
     return previous
 
 
+# A problem line's plan after its dash, named by its goal alone ("Fatty liver - weight loss", "Prediabetes -
+# diet and exercise"): the plan, not a symptom (R63.4 is an abnormal loss the patient has).
+_DASH = re.compile(r"^\s*[-\u2013\u2014]+\s*$")
+_LIFESTYLE_PLAN = re.compile(
+    r"^(?:diet|exercise|weight\s+loss|wt\s+loss|lifestyle(?:\s+(?:changes?|modifications?))?|"
+    r"low[- ](?:salt|sodium|fat|carb(?:ohydrate)?)\s+diet)"
+    r"(?:\s*(?:,|and|&|\+)\s*(?:diet|exercise|weight\s+loss|wt\s+loss))*\W*$",
+    re.IGNORECASE,
+)
+
+
+def plan_after_dash(delimiter: str, chunk: str) -> bool:
+    """The chunk after a problem's dash is a lifestyle plan named by its goal."""
+    return _DASH.match(delimiter) is not None and _LIFESTYLE_PLAN.match(chunk.strip()) is not None
+
+
+# Drinking told as a habit within low-risk amounts ("Alcohol use: 2 beers/week", "EtOH: socially"): social
+# history, no alcohol use code (I.C.5.b.3: a use code needs the provider's documented, reportable use).
+_DRINK_LABEL = re.compile(
+    r"^(?:alcohol|etoh|ethanol)(?:\s+(?:use|intake|consumption))?$|^drinks?$", re.IGNORECASE
+)
+_LIGHT_DRINKING = re.compile(
+    r"^\s*(?:(?:only\s+)?(?:socially|social|occasional(?:ly)?|rare(?:ly)?|seldom|special\s+occasions)|"
+    r"(?:\d+(?:\s*-\s*\d+)?|one|two|three|a\s+few|few)\s+(?:beers?|drinks?|glass(?:es)?(?:\s+of\s+wine)?|"
+    r"servings?|cans?)\s*(?:/|per|a|each|every)\s*(?:week|wk|month|mo|weekend))\b"
+    r"(?![^.;\n]*\b(?:abuse|dependen\w*|disorder|misuse|heavy|binge\w*|excess\w*|withdrawal|daily|a\s+day|/day|per\s+day))",
+    re.IGNORECASE,
+)
+
+
+def light_drinking(label: str, after: str) -> bool:
+    """A drinking label whose value is a low-risk habit, or that value itself ("2 beers/week")."""
+    if _DRINK_LABEL.match(label.strip()):
+        return _LIGHT_DRINKING.match(after.lstrip(" :")) is not None
+    return _LIGHT_DRINKING.match(label) is not None and len(label.split()) <= 5
+
+
 _TOPIC_LEAD = re.compile(r"\b(?:re|about|regarding|on|of)\s*:", re.IGNORECASE)
 
 
@@ -663,6 +714,7 @@ def why_not_coded(chunk: str) -> str | None:
         _PLAN_RE.match(text)
         or _PLANNED_TRANSPLANT.match(text)
         or _REFUSED.match(text)
+        or _TEST_REFUSED.match(text)
         or _TREATMENT_ALONE.match(text)
     ):
         return "plan"
@@ -676,6 +728,7 @@ def why_not_coded(chunk: str) -> str | None:
         return "vitals or labs"
     if (
         _TEST_RE.match(text)
+        or _US_ORDERED.match(text)
         or _SCREEN_RE.match(text)
         or (_STRESS_TEST.search(text) and not _TEST_FOUND.search(text))
         or (_ORDERED_TESTS_RE.match(text) and not _DIAGNOSTIC_WORDS.search(text))

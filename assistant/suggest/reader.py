@@ -24,8 +24,10 @@ from assistant.suggest.not_coded import (
     immunity_in_list,
     is_label,
     is_specialty_label,
+    light_drinking,
     mental_status_descriptor,
     opens_topic,
+    plan_after_dash,
     screening_sentence,
     searched_length,
     treated_condition,
@@ -269,7 +271,7 @@ _CHUNK_SPLIT = re.compile(
     r"\bbut\b|\bwhile\b|\bplus\b|\s[-–—]+\s|:\s|\s/\s|"
     # an arrow leads from a problem to its plan or its outcome ("speech delay -> refer to EI"); between
     # values it is a trend ("AFP 1,200 -> 520"), one chunk
-    r"(?<=[A-Za-z])\s(?:->|=>|\u2192)\s(?=[A-Za-z])|"
+    r"(?<=[A-Za-z0-9])\s(?:->|=>|\u2192)\s(?=[A-Za-z])|"
     r"\s(?:\d{1,2}|[a-hA-H])\)\s|\s#(?=\w)|(?<=\w)(?<!aftercare)\s+(?=(?:s/p|status\s+post)\s)|"
     # a bracketed list of results read normal ("anemia (iron, B12, folate nl)"): each test is its own chunk
     r"\s\((?=[^()]*\b(?:nl|normal|wnl|negative|neg|unremarkable)\))|"
@@ -1007,6 +1009,18 @@ def _minus_sign(sentence: str, chunk_start: int) -> bool:
     return bool(before[:-1].strip()) or _MINUS_LIST.search(sentence) is not None
 
 
+# Who the patient is, ahead of the trigger ("55 yo M with history of ...", "Male with h/o ..."): no concept
+# comes before the trigger, so it scopes over what follows as it does after "Patient with" (not a status
+# post, which names the procedure and no condition: "70M s/p CABG 2015, now with chest pain").
+_WHO_LEADS = re.compile(
+    r"\s*(?:(?:a|an|this|the)\s+)?(?:\d{1,3}\s?[MF]\b|"
+    r"(?:\d{1,3}[- ]?(?:year|yr|y)s?[- ]?old|\d{1,3}\s?(?:yo|y/o|y\.o\.))"
+    r"(?:\s+(?:[MF]\b|male|female|man|woman|boy|girl|gentleman|lady|patient|pt))?|male|female|man|woman|gentleman|"
+    r"lady|boy|girl)\s*(?:,\s*)?(?:with|w/|who\s+has|has|had)?\s*(?:(?:a|an)\s+)?",
+    re.IGNORECASE,
+)
+
+
 @per_request  # a sentence's chunks each look for the triggers around them: the sentence is scanned once
 def _trigger_matches(sentence: str) -> tuple[tuple[re.Match[str], ...], ...]:
     """The negation, uncertainty, history, family and post-negation triggers' matches in a sentence."""
@@ -1028,6 +1042,9 @@ def _scope_flags(sentence: str, chunk_start: int, chunk_end: int) -> tuple[dict[
             before = sentence[chunk_start : m.start()] if chunk_start < m.start() else ""
             if (
                 tokens(before)
+                and not (
+                    _WHO_LEADS.fullmatch(before) and not _STATUS_POST_TRIGGER.fullmatch(m.group(0).strip())
+                )
                 and not (key == "negated" and _exam_label(before))
                 and not _test_looks_for(before, m.group(0))
             ):
@@ -1379,6 +1396,14 @@ def read_note(
                     mention.not_coded = continues_plan(
                         previous.not_coded, note[previous.end : a], mention.text
                     )
+                if (
+                    mention.not_coded is None
+                    and previous is not None
+                    and plan_after_dash(note[previous.end : a], mention.text)
+                ):
+                    mention.not_coded = "plan"
+                if mention.not_coded is None and light_drinking(mention.text, note[b : _line_end(note, b)]):
+                    mention.not_coded = "social history"
                 if mention.not_coded is None and note[b : b + 2].startswith(":") and is_label(mention.text):
                     mention.not_coded = "label"
                 if previous is not None:
@@ -1471,7 +1496,9 @@ def _make(
     if section == "fh":
         flags["family"] = True
     if flags["history"] and (  # "weakness from prior CVA": the deficit is current
-        sequela_of_stroke(text) or deficit_listed_with_stroke(sentence, c_start, c_end)
+        sequela_of_stroke(text)
+        or deficit_listed_with_stroke(sentence, c_start, c_end)
+        or (_COURSE_NOW.match(sentence, c_end) and not names_neoplasm(text))
     ):
         flags["history"] = False
         triggers = [t for t in triggers if not t.startswith("history:")]
@@ -1529,6 +1556,21 @@ def is_normal_finding(text: str) -> bool:
         and any(w in _NORMAL_WORDS for w in words)
         and all(w in _NORMAL_WORDS or w in _BODY_SITES for w in words)
     )
+
+
+# A course word right after a "history of" item says the condition is there now ("Hx of eczema, controlled",
+# "h/o gout - stable on allopurinol"): the patient's problem list, not a past condition. Not a cancer, whose
+# "stable" is the surveillance of a past one.
+_COURSE_NOW = re.compile(
+    r"\s*[,:-]?\s*(?:(?:well|poorly|fairly)[- ])?(?:controlled|uncontrolled|stable|flaring|active|improving|"
+    r"worsening|symptomatic)\b",
+    re.IGNORECASE,
+)
+
+
+def _line_end(note: str, at: int) -> int:
+    end = note.find("\n", at)
+    return end if end >= 0 else len(note)
 
 
 def _merge_trigger_only(mentions: list[Mention]) -> None:

@@ -570,7 +570,10 @@ class SuggestionService:
             return
         code, site = placed
         whose = "family" if kind == "family" else "personal"
-        out[row] = (1.0, f"{site.evidence} -> History, {whose}, malignant neoplasm (by site) -> {code}")
+        what = (
+            "malignant neoplasm (by site)" if code.startswith(("Z80", "Z85")) else "condition (by its block)"
+        )
+        out[row] = (1.0, f"{site.evidence} -> History, {whose}, {what} -> {code}")
         unspecified = self.index.row_of.get(UNSPECIFIED_HISTORY[kind])
         if unspecified is not None:
             out.pop(unspecified, None)  # the site is documented: not the unspecified-site code

@@ -147,6 +147,13 @@ def _said_stems(note: str) -> frozenset[str]:
     return frozenset(stem(w) for w in tokens(expand_text(note)))
 
 
+_UNSPECIFIED_HEAD = re.compile(r"unspecified\b", re.IGNORECASE)
+
+
+def _with_codes(cands: Sequence[C], title_of: Callable[[str], str]) -> set[str]:
+    return {c.code for c in cands if qualifiers.with_phrases(title_of(c.code))}
+
+
 _OWN_DEFAULTS = frozenset(
     stem(w) for w in ["status", "intractable", "migrainosus", "epilepticus", "asthmaticus"]
 )
@@ -155,7 +162,9 @@ _OWN_DEFAULTS = frozenset(
 def _with_unsaid(code: str, cands: Sequence[C], title_of: Callable[[str], str], note: str) -> str | None:
     """A title's "with X" that the note never names, while a sibling among the candidates says "without X"
     ("Parkinson's disease with dyskinesia, with fluctuations" for "PD with fluctuations": the note documents
-    no dyskinesia, and "without dyskinesia, with fluctuations" is there)."""
+    no dyskinesia, and "without dyskinesia, with fluctuations" is there), or is the category's unspecified
+    code, which leaves X out ("Acute appendicitis with generalized peritonitis, without perforation" for
+    "acute appendicitis without perforation": "Unspecified acute appendicitis" is there)."""
     phrases = qualifiers.with_phrases(title_of(code))
     if not phrases:
         return None
@@ -164,7 +173,12 @@ def _with_unsaid(code: str, cands: Sequence[C], title_of: Callable[[str], str], 
     for unsaid in [p for p in phrases if not p & said and not p & _OWN_DEFAULTS]:
         for other in cands:
             without = qualifiers.title_qualifiers(title_of(other.code)).without
-            if other.code != code and other.code[:3] == code[:3] and unsaid <= without:
+            if other.code == code or other.code[:3] != code[:3]:
+                continue
+            plain = other.code not in _with_codes(cands, title_of) and _UNSPECIFIED_HEAD.match(
+                title_of(other.code)
+            )
+            if unsaid <= without or plain:
                 words = " ".join(sorted(unsaid))
                 return f'title says "with {words}", the note does not (its sibling says without)'
     return None

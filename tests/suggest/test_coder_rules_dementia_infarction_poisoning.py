@@ -6,6 +6,8 @@ tabular's (public domain)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from assistant.suggest.coding_rules.context import NoteContext
@@ -106,6 +108,25 @@ def test_an_infarction_within_four_weeks_is_current(note: str, expected: list[st
     words = next(w for w in ("NSTEMI", "MI") if w in note)
     picks = {"I25.2": Pick("I25.2", 0.6, True, [_said(note, words)])}
     recent_infarction(picks, NoteContext(note=note), CATALOG)
+    assert _finals(picks) == expected
+
+
+@pytest.mark.parametrize(
+    ("note", "final", "expected"),
+    [
+        ("Recent admission for NSTEMI 11/10/2026, s/p DES to LAD.", True, ["I21.4"]),
+        # the old-MI reading below the final list is read too: the date says it is current
+        ("Recent admission for NSTEMI 11/10/2026, s/p DES to LAD.", False, ["I21.4"]),
+        ("NSTEMI 2026-11-20, medically managed.", True, ["I21.4"]),
+        ("Admission for NSTEMI 06/10/2026, s/p DES to LAD.", True, ["I25.2"]),
+        ("NSTEMI 12/20/2026 (scheduled stress test).", True, ["I25.2"]),  # after the visit: no date of it
+    ],
+)
+def test_an_infarction_dated_within_four_weeks_of_the_visit_is_current(
+    note: str, final: bool, expected: list[str]
+) -> None:
+    picks = {"I25.2": Pick("I25.2", 0.6, final, [_said(note, "NSTEMI")])}
+    recent_infarction(picks, NoteContext(note=note, visit_date=date(2026, 12, 3)), CATALOG)
     assert _finals(picks) == expected
 
 

@@ -386,6 +386,7 @@ SHAPE_EXAMPLES = [
     "spring and fall allergies",
     "NIHSS of 7 on arrival",
     "slow urinary stream at night",
+    "L4-5 disc herniation",
     "bilateral renal calculi",
     "gastric cancer, metastatic",
 ]

@@ -72,6 +72,8 @@ FLU_TITLES = {
     "J11.00": "Influenza due to unidentified influenza virus with unspecified type of pneumonia",
     "J10.01": "Influenza due to other identified influenza virus with the same other identified influenza "
     "virus pneumonia",
+    "J10.08": "Influenza due to other identified influenza virus with other specified pneumonia",
+    "J11.08": "Influenza due to unidentified influenza virus with specified pneumonia",
 }
 
 
@@ -99,6 +101,8 @@ def _flu_final(note: str, code: str, catalog: CodeCatalog) -> set[str]:
         ("Rapid flu: influenza A POSITIVE, B neg.\nImp: Influenza, no pneumonia.", "J11.1", {"J10.1"}),
         ("Flu B + on PCR. Influenza with pneumonia, RLL.", "J11.00", {"J10.00"}),
         ("Dx: Influenza, H1N1, cough and fever.", "J11.1", {"J10.1"}),
+        # J10's "other specified pneumonia" is J11's "specified pneumonia"
+        ("Influenza A with bacterial pneumonia.", "J11.08", {"J10.08"}),
         # no virus type found: the unidentified code stays
         ("Rapid flu A/B negative but classic illness. Influenza, clinical dx.", "J11.1", {"J11.1"}),
         ("Influenza-like illness, negative for flu A and B.", "J11.1", {"J11.1"}),

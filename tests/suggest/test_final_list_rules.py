@@ -568,3 +568,25 @@ def test_a_size_is_not_searched() -> None:
     assert without_sizes("nodule 8mm right lung") == "nodule right lung"
     assert without_sizes("3 cm") == "3 cm"  # nothing else to search
     assert without_sizes("Kenalog 40 mg injected") == "Kenalog 40 mg injected"  # a dose is no size
+
+
+# ------------------------------------------------------------ a "with X" the note never names
+APPENDICITIS = {
+    "K35.210": "Acute appendicitis with generalized peritonitis, without perforation or abscess",
+    "K35.80": "Unspecified acute appendicitis",
+}
+
+
+def test_a_with_phrase_the_note_never_names_gives_way_to_the_unspecified_code() -> None:
+    ranked = [Cand("K35.210", 0.4), Cand("K35.80", 0.1)]
+    assert prefer_named_sibling(
+        ranked, {}, APPENDICITIS.__getitem__, "acute appendicitis without perforation"
+    )
+    assert ranked[0].code == "K35.80"
+
+
+def test_a_with_phrase_the_note_names_stays() -> None:
+    ranked = [Cand("K35.210", 0.4), Cand("K35.80", 0.1)]
+    note = "acute appendicitis with diffuse peritonitis, no perforation"
+    assert prefer_named_sibling(ranked, {}, APPENDICITIS.__getitem__, note) is None
+    assert ranked[0].code == "K35.210"

@@ -24,6 +24,7 @@ from assistant.suggest.coding_rules.copd import copd_with_lower_respiratory_infe
 from assistant.suggest.coding_rules.dementia import dementia_in_other_diseases, dementia_of_the_disease
 from assistant.suggest.coding_rules.device_status import device_status
 from assistant.suggest.coding_rules.diabetic_other import diabetes_with_other_complication
+from assistant.suggest.coding_rules.disc_radiculopathy import disc_with_radiculopathy
 from assistant.suggest.coding_rules.dominance import dominant_side
 from assistant.suggest.coding_rules.drugs_given import drugs_given
 from assistant.suggest.coding_rules.encounters import encounter_codes
@@ -102,6 +103,7 @@ def context_for(
         weeks=facts.weeks,
         delivered=facts.delivered,
         phrase=facts.phrase,
+        visit_date=request.date_of_service,
     )
 
 
@@ -139,6 +141,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     stone_with_hydronephrosis(picks, ctx, catalog)
     prostate_with_symptoms(picks, ctx, catalog)
     copd_with_lower_respiratory_infection(picks, ctx, catalog)
+    disc_with_radiculopathy(picks, ctx, catalog)
     dementia_in_other_diseases(picks, ctx, catalog)
     dementia_of_the_disease(picks, ctx, catalog)
     hypertension_in_pregnancy(picks, ctx, catalog)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from assistant.suggest.reader import ASSESSMENT_SECTIONS, Mention, sections
 from assistant.suggest.store import CodeCatalog
@@ -25,6 +26,7 @@ class NoteContext:
     weeks: int | None = None  # its weeks of gestation, when documented
     delivered: bool = False  # the note records the delivery itself
     phrase: bool = False  # a search phrase, not a note: the phrase itself is all the documentation
+    visit_date: date | None = None  # the date of service (None: today)
 
     def sentence(self, m: Mention) -> str:
         return self.note[m.sentence_start : m.sentence_end] if m.sentence_end > m.sentence_start else m.text

@@ -76,8 +76,8 @@ _HOME_OXYGEN = re.compile(
     re.IGNORECASE,
 )
 _STATUS = re.compile(
-    r"\b(?:s/p|status post|h/o|history of|hx of|has an? |with an? |prior|previous|old|in place|remote|"
-    r"\d{4}|years? ago|months? ago|after|aftercare|post-?op)\b",
+    r"\b(?:s/p|status post|h/o|history of|hx of|has an? |with an? |prior|previous|old|in place|in situ|"
+    r"remote|\d{4}|years? ago|months? ago|after|aftercare|post-?op)\b",
     re.IGNORECASE,
 )
 _NOT_STATUS = re.compile(

@@ -44,8 +44,14 @@ def identified_counterpart(catalog: CodeCatalog, code: str) -> str | None:
     title = catalog.title(code).lower()
     if _UNIDENTIFIED not in title:
         return None
-    wanted = title.replace(_UNIDENTIFIED, _IDENTIFIED)
-    return next((c for c in catalog.leaves_under("J10") if catalog.title(c).lower() == wanted), None)
+    wanted = _OTHER.sub("", title.replace(_UNIDENTIFIED, _IDENTIFIED))
+    # J10's "with other specified pneumonia" is J11's "with specified pneumonia" (its "other" is J10.01's)
+    return next(
+        (c for c in catalog.leaves_under("J10") if _OTHER.sub("", catalog.title(c).lower()) == wanted), None
+    )
+
+
+_OTHER = re.compile(r"(?<=with )other (?=specified)")
 
 
 def identified_influenza(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:

@@ -134,7 +134,9 @@ _STAY_ONLY = re.compile(
 _TAKING_CONTEXT = re.compile(
     r"\b(?:on|takes|taking|cont|continue|continues|continued|uses|using|daily|bid|tid|qd|qhs|mg|units?|"
     r"medications?|meds|refill|prn|q\d{1,2}h?|"
-    r"(?:long[- ]term|chronic|maintenance)\s+(?:\w+\s+)?(?:use|therapy))\b",
+    r"(?:long[- ]term|chronic|maintenance)\s+(?:\w+\s+)?(?:use|therapy)|"
+    # the drug as the line's own long-term treatment ("Long-term warfarin", "anticoagulation with apixaban")
+    r"long[- ]term|anticoagulat\w*\s+(?:with|on)|INR)\b",
     re.IGNORECASE,
 )
 
