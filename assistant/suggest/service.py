@@ -24,6 +24,7 @@ from assistant.suggest import (
     mention_gate,
     note_rows,
     overlap,
+    phrase_axes,
     phrase_complicating,
     phrase_manifestation,
     phrase_order,
@@ -818,6 +819,11 @@ class SuggestionService:
         cands = phrase_order.prefer_specificity(cands, q.text, self.catalog.title)
         if cue == ("O",):
             cands = self._trimester_siblings(cands, q.text)
+        if cands:
+            codes = phrase_axes.axis_siblings(
+                cands[0].code, q.text, self.catalog.title, self.catalog.leaves_under
+            )
+            cands = self._follow_best(cands, cands[0], codes, phrase_axes.STEP)
         cfg = self.config
         if self.phrase_ranker is not None:
             cands = phrase_ranker.reorder(
@@ -838,6 +844,12 @@ class SuggestionService:
             self.catalog.title,
             lambda _: self.catalog.leaves_under(grand),
         )
+        return self._follow_best(cands, best, codes, phrase_trimester.STEP)
+
+    def _follow_best(
+        self, cands: list[Candidate], best: Candidate, codes: list[str], step: float
+    ) -> list[Candidate]:
+        """The candidates with ``codes`` placed right after ``best``, in their order."""
         if not codes:
             return cands
         have = {c.code: c for c in cands}
@@ -845,7 +857,7 @@ class SuggestionService:
             row = self.index.row_of.get(code)
             sib = have.get(code) or (Candidate(code, row, 0.0) if row is not None else None)
             if sib is not None:
-                sib.score = best.score - phrase_trimester.STEP * i
+                sib.score = best.score - step * i
                 have[code] = sib
         return sorted(have.values(), key=lambda c: (-c.score, c.code))
 
