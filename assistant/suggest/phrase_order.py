@@ -31,6 +31,7 @@ from assistant.suggest import (
     phrase_numbers,
     phrase_scope,
     phrase_sites,
+    phrase_transport,
     phrase_without,
     phrase_wording,
 )
@@ -316,6 +317,8 @@ def prefer_specificity(cands: Sequence[C], phrase: str, title_of: Callable[[str]
     cue = chapter_cue(phrase)
     episode = episode_of(phrase) if cue == ("O",) else None
     without = phrase_without.without_stems(phrase)
+    person = phrase_transport.injured_person(phrase)
+    intent = phrase_intent.stated_intent(phrase)
     for c in cands:
         title = title_of(c.code)
         if episode and c.code.startswith("O"):
@@ -329,6 +332,8 @@ def prefer_specificity(cands: Sequence[C], phrase: str, title_of: Callable[[str]
         c.score += KIND_BONUS * phrase_wording.opposite_kind_agreement(phrase, title)
         c.score += KIND_BONUS * phrase_wording.trauma_agreement(phrase, title)
         c.score += KIND_BONUS * phrase_intent.intent_agreement(phrase, title)
+        c.score += KIND_BONUS * phrase_transport.person_agreement(person, title)
+        c.score += KIND_BONUS * phrase_intent.stated_intent_agreement(intent, title, c.code)
         c.score += TITLE_BONUS * phrase_wording.title_said(phrase, title)
         c.score += KIND_BONUS * phrase_numbers.number_agreement(phrase, title)
         if without:

@@ -1,0 +1,80 @@
+"""The injured person of a land transport accident that a phrase names, and whether a code title agrees.
+
+The land transport categories (V00-V89) are ordered first by the injured person's mode of transport
+(pedestrian V01-V09, pedal cyclist V10-V19, motorcycle rider V20-V29, occupant of a three-wheeled
+vehicle, car, pick-up truck or van, heavy transport vehicle or bus V30-V79, other land transport V80-V89)
+and then by the injured person's seat (driver, passenger, person on the outside, boarding or alighting):
+each title opens with that person ("Car passenger injured in ..."). A phrase that names the injured person
+("... injuring pedestrian", "motorcyclist injured in ...") states both axes; a title whose person has
+another mode or seat contradicts it, whatever the other party of the collision (the pedestrian a car
+collided with is no injured pedestrian). "A motor vehicle other than a motorcycle" is a vehicle occupant
+(the car, van, truck and bus blocks), never the motorcycle blocks.
+"""
+
+from __future__ import annotations
+
+import re
+
+# The person named: after "injuring", or before "injured" (a title, or a phrase worded as a title)
+_AFTER = re.compile(r"\binjuring\s+(.+)$", re.IGNORECASE)
+_BEFORE = re.compile(r"^(.+?)\s+injured\b", re.IGNORECASE)
+
+_MODES = (
+    ("pedestrian", re.compile(r"\bpedestrian", re.IGNORECASE)),
+    ("cyclist", re.compile(r"\bpedal cycl|\bbicycl|\bcyclist", re.IGNORECASE)),
+    ("motorcycle", re.compile(r"\bmotorcycl", re.IGNORECASE)),
+    ("streetcar", re.compile(r"\bstreetcar|\btram\b", re.IGNORECASE)),
+    ("railway", re.compile(r"\brailway|\btrain\b", re.IGNORECASE)),
+    ("animal", re.compile(r"\banimal", re.IGNORECASE)),
+)
+_VEHICLE = re.compile(r"\b(?:driver|passenger|occupant|person on (?:the )?outside|boarding)", re.IGNORECASE)
+_SEATS = (
+    ("driver", re.compile(r"\bdriver\b(?!\)\s*\(passenger)", re.IGNORECASE)),
+    ("passenger", re.compile(r"(?<!\(driver\) \()\bpassenger\b", re.IGNORECASE)),
+    ("outside", re.compile(r"\bperson on (?:the )?outside\b", re.IGNORECASE)),
+    ("boarding", re.compile(r"\bboarding or alighting\b", re.IGNORECASE)),
+)
+# A person hurt while boarding or alighting has that seat, whoever the phrase says it is (V03.4-, V48.4-)
+_BOARDING = re.compile(r"\bboarding (?:or|and) alighting\b", re.IGNORECASE)
+# "Person injured while boarding or alighting from X" names X after the word "injured"
+_TITLE_BOARDING = re.compile(r"^person injured while (boarding or alighting from .+)$", re.IGNORECASE)
+_NOT_MOTORCYCLE = re.compile(r"\bother than (?:a )?motorcycle\b", re.IGNORECASE)
+_RIDER = re.compile(r"\bmotorcyclist\b|\brider of (?:a )?motorcycle\b", re.IGNORECASE)
+
+
+Person = tuple[str | None, str | None]  # (mode of transport, seat)
+
+
+def injured_person(text: str, phrase: bool = True) -> Person:
+    """(mode, seat) of the injured person a phrase (or a title) names; (None, None) when it names none."""
+    m = (_AFTER.search(text) if phrase else None) or _TITLE_BOARDING.search(text) or _BEFORE.search(text)
+    if m is None:
+        return None, None
+    who = _NOT_MOTORCYCLE.sub(" ", m.group(1))
+    if phrase and _BOARDING.search(text):
+        who = f"{who} boarding or alighting"
+    modes = [name for name, rx in _MODES if rx.search(who)]
+    mode = modes[0] if len(modes) == 1 else None
+    if mode is None and not modes and _VEHICLE.search(who):
+        mode = "vehicle"
+    seats = [name for name, rx in _SEATS if rx.search(who)]
+    seat = "boarding" if "boarding" in seats else seats[0] if len(seats) == 1 else None
+    if seat is None and _RIDER.search(who):
+        seat = "driver"
+    return mode, seat
+
+
+def person_agreement(person: Person, title: str) -> int:
+    """+1 when the title's injured person has the mode of transport of the phrase's ``person``
+    (``injured_person``), -1 when it has another mode or seat, 0 when either names no injured person."""
+    p_mode, p_seat = person
+    if p_mode is None and p_seat is None:
+        return 0
+    t_mode, t_seat = injured_person(title, False)
+    if t_mode is None and t_seat is None:
+        return 0
+    if p_mode and t_mode and p_mode != t_mode:
+        return -1
+    if p_seat and t_seat and p_seat != t_seat:
+        return -1
+    return 1 if p_mode and p_mode == t_mode else 0
