@@ -2,12 +2,14 @@
 
 Some categories code one more fact on an axis of their own, with a value for "unspecified": an open wound
 (S01, S11 ... S91) is an unspecified open wound, a laceration or a puncture wound, each with or without a
-foreign body, or an open bite; a water transport accident (V90-V94) names the kind of watercraft. Where the
-phrase says nothing on the axis, the coder takes the unspecified value (guideline I.B.18: a code for the
-documented detail only), and the codes of the other values are the alternatives weighed next, once the
-record says more: ``axis_siblings`` lists them right after the phrase's best code, before the codes of other
-conditions. A value the phrase states narrows the alternatives to that value ("laceration of the forearm"
-lists the forearm's lacerations with and without a foreign body, not its puncture wounds or bites).
+foreign body, or an open bite; a water transport accident (V90-V94) names the kind of watercraft; a collision
+with a motor vehicle in "other and unspecified transport accidents" (V09, V19 ... V79) is with an unspecified
+or another motor vehicle. Where the phrase says nothing on the axis, the coder takes the unspecified value
+(guideline I.B.18: a code for the documented detail only), and the codes of the other values are the
+alternatives weighed next, once the record says more: ``axis_siblings`` lists them right after the phrase's
+best code, before the codes of other conditions. A value the phrase states narrows the alternatives to that
+value ("laceration of the forearm" lists the forearm's lacerations with and without a foreign body, not its
+puncture wounds or bites).
 """
 
 from __future__ import annotations
@@ -61,6 +63,11 @@ _WATERCRAFT = (
     Value(_rx(r"\(nonpowered\) inflatable craft\b"), _rx(r"\binflatable\b|\braft\b")),
     Value(_rx(r"\bother unpowered watercraft\b"), _rx(r"\brow ?boat|\bpaddle ?board")),
 )
+# "Other and unspecified motor vehicles" (V09.2-, V19.4-, V29.4-, ... V49.4-): the other party of a collision
+_MOTOR_VEHICLES = (
+    Value(_rx(r"\bunspecified motor vehicles\b")),
+    Value(_rx(r"\bother motor vehicles\b"), _rx(r"(?<!an)\bother (?:specified )?motor vehicles?\b")),
+)
 AXES = (
     Axis(
         _rx(r"^open wound\b"),
@@ -71,6 +78,11 @@ AXES = (
         _rx(r"\bwatercraft\b|\bwater transport\b"),
         _rx(r"\bwater(?:craft| transport)|boat\b|\bship|\bcanoe|\bkayak|\bferry|\braft\b|\bvessel|\byacht"),
         (_WATERCRAFT,),
+    ),
+    Axis(
+        _rx(r"\bother and unspecified transport accidents\b"),
+        _rx(r"\bmotor vehicles?\b"),
+        (_MOTOR_VEHICLES,),
     ),
 )
 # What a phrase says it is without names nothing ("injury of the appendix without open wound")

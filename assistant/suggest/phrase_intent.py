@@ -24,6 +24,11 @@ _OTHER_INTENT = re.compile(
 )
 
 
+def names_poisoning(phrase: str) -> bool:
+    """The phrase names a poisoning, a toxic effect or an overdose (a Drug-table code's intent)."""
+    return bool(_POISONING.search(phrase))
+
+
 def intent_agreement(phrase: str, title: str) -> int:
     """For a phrase naming a poisoning or toxic effect and no intent: +1 for an "accidental (unintentional)"
     title, -1 for one naming another intent, an adverse effect or an underdosing; 0 otherwise."""

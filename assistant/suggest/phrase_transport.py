@@ -14,6 +14,7 @@ collided with is no injured pedestrian). "A motor vehicle other than a motorcycl
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 # The person named: after "injuring", or before "injured" (a title, or a phrase worded as a title)
 _AFTER = re.compile(r"\binjuring\s+(.+)$", re.IGNORECASE)
@@ -22,7 +23,8 @@ _BEFORE = re.compile(r"^(.+?)\s+injured\b", re.IGNORECASE)
 _MODES = (
     ("pedestrian", re.compile(r"\bpedestrian", re.IGNORECASE)),
     ("cyclist", re.compile(r"\bpedal cycl|\bbicycl|\bcyclist", re.IGNORECASE)),
-    ("motorcycle", re.compile(r"\bmotorcycl", re.IGNORECASE)),
+    # a dirt bike is a two-wheeled motor vehicle, a motorcycle by chapter 20's definitions (coded off-road)
+    ("motorcycle", re.compile(r"\bmotorcycl|\bdirt bike|\bmotor/cross bike", re.IGNORECASE)),
     ("streetcar", re.compile(r"\bstreetcar|\btram\b", re.IGNORECASE)),
     ("railway", re.compile(r"\brailway|\btrain\b", re.IGNORECASE)),
     ("animal", re.compile(r"\banimal", re.IGNORECASE)),
@@ -38,7 +40,7 @@ _SEATS = (
 _BOARDING = re.compile(r"\bboarding (?:or|and) alighting\b", re.IGNORECASE)
 # "Person injured while boarding or alighting from X" names X after the word "injured"
 _TITLE_BOARDING = re.compile(r"^person injured while (boarding or alighting from .+)$", re.IGNORECASE)
-_NOT_MOTORCYCLE = re.compile(r"\bother than (?:a )?motorcycle\b", re.IGNORECASE)
+_NOT_MOTORCYCLE = re.compile(r"\bother than (?:a )?motorcycles?\b", re.IGNORECASE)
 _RIDER = re.compile(r"\bmotorcyclist\b|\brider of (?:a )?motorcycle\b", re.IGNORECASE)
 
 
@@ -78,3 +80,52 @@ def person_agreement(person: Person, title: str) -> int:
     if p_seat and t_seat and p_seat != t_seat:
         return -1
     return 1 if p_mode and p_mode == t_mode else 0
+
+
+# The occupant blocks V30-V79 code the same accidents for the occupant of a three-wheeled motor vehicle (V3-),
+# a car (V4-), a pick-up truck or van (V5-), a heavy transport vehicle (V6-) and a bus (V7-), with the same
+# characters after the block's digit. A motor vehicle whose kind the phrase leaves unsaid ("the driver of a
+# motor vehicle other than a motorcycle") is a car first (the four-wheeled vehicle for up to 7 persons that
+# the word means), then the other kinds.
+_OCCUPANT_CODE = re.compile(r"^V[3-7]\d")
+_BLOCKS = "43567"  # car first
+_KIND_SAID = re.compile(
+    r"\b(?:car|automobile|sedan|suv|van|pick-?up|truck|lorry|bus|coach|three-wheeled|tricycle)s?\b",
+    re.IGNORECASE,
+)
+_KINDS = re.compile(
+    r"\b(?:three-wheeled motor vehicle|pick-up truck or van|heavy transport vehicle|car|bus)\b", re.IGNORECASE
+)
+_SUBJECT_FORMS = (
+    (re.compile(r"^(car|bus) (driver|passenger)\b", re.IGNORECASE), r"\2 of \1"),
+    (re.compile(r"^unspecified (car|bus) occupant\b", re.IGNORECASE), r"unspecified occupant of \1"),
+    (re.compile(r"^(car|bus) occupant (\(driver\) \(passenger\))", re.IGNORECASE), r"occupant \2 of \1"),
+    (re.compile(r"^passenger (?:in|on)\b", re.IGNORECASE), "passenger of"),
+)
+
+
+def _occupant_key(title: str) -> str:
+    """The title with its injured occupant's kind of vehicle left out (what the parallel codes share)."""
+    m = _BEFORE.search(title)
+    if m is None:
+        return title.lower()
+    subject = m.group(1)
+    for rx, form in _SUBJECT_FORMS:
+        subject = rx.sub(form, subject)
+    return (_KINDS.sub(" ", subject) + title[m.end(1) :]).lower()
+
+
+def vehicle_siblings(best: str, phrase: str, title_of: Callable[[str], str]) -> list[str]:
+    """The codes of the other occupant blocks (V30-V79) for ``best``'s accident, the car's first, where the
+    phrase's injured person is a motor vehicle's occupant of no kind it names; else []."""
+    if not _OCCUPANT_CODE.match(best) or injured_person(phrase)[0] != "vehicle":
+        return []
+    if _KIND_SAID.search(_NOT_MOTORCYCLE.sub(" ", phrase)):
+        return []
+    key = _occupant_key(title_of(best))
+    out = []
+    for digit in _BLOCKS:
+        code = f"V{digit}{best[2:]}"
+        if code != best and title_of(code) != code and _occupant_key(title_of(code)) == key:
+            out.append(code)
+    return out

@@ -30,6 +30,7 @@ from assistant.suggest import (
     phrase_order,
     phrase_pregnancy,
     phrase_ranker,
+    phrase_transport,
     phrase_trimester,
     qualifiers,
     ranked_tail,
@@ -783,10 +784,14 @@ class SuggestionService:
             retrieved = [c.code for c in cands[:5]]
             qualifier_reasons: dict[str, list[str]] = {}
             if request.mode == "full":
-                if facts.phrase and len(plan) == 1:
+                one_phrase = facts.phrase and len(plan) == 1
+                if one_phrase:
                     cands = self._phrase_candidates(q, cands, vec_of[q.text], request.mode, systems)
                 sentence = request.text[m.sentence_start : m.sentence_end]
                 cands, qualifier_reasons = self._rerank_qualifiers(cands, m, facts, sentence)
+                if one_phrase and cands:  # once the 7th character is chosen (the qualifiers)
+                    unsaid = self._unsaid_axes(cands[0].code, q.text)
+                    cands = self._follow_best(cands, cands[0], unsaid, phrase_axes.STEP)
             out.append(MentionCandidates(m, q, None, cands, qualifier_reasons, retrieved))
         if request.mode == "full":
             self.patient_edits.prefetch([c.code for mc in out for c in mc.cands], facts.date_of_service)
@@ -819,11 +824,6 @@ class SuggestionService:
         cands = phrase_order.prefer_specificity(cands, q.text, self.catalog.title)
         if cue == ("O",):
             cands = self._trimester_siblings(cands, q.text)
-        if cands:
-            codes = phrase_axes.axis_siblings(
-                cands[0].code, q.text, self.catalog.title, self.catalog.leaves_under
-            )
-            cands = self._follow_best(cands, cands[0], codes, phrase_axes.STEP)
         cfg = self.config
         if self.phrase_ranker is not None:
             cands = phrase_ranker.reorder(
@@ -846,10 +846,18 @@ class SuggestionService:
         )
         return self._follow_best(cands, best, codes, phrase_trimester.STEP)
 
+    def _unsaid_axes(self, best: str, phrase: str) -> list[str]:
+        """The siblings of a phrase's best code on an axis the phrase leaves unsaid (phrase_axes), or the
+        same accident for the occupants of the other kinds of motor vehicle (phrase_transport)."""
+        title = self.catalog.title
+        return phrase_axes.axis_siblings(
+            best, phrase, title, self.catalog.leaves_under
+        ) or phrase_transport.vehicle_siblings(best, phrase, title)
+
     def _follow_best(
         self, cands: list[Candidate], best: Candidate, codes: list[str], step: float
     ) -> list[Candidate]:
-        """The candidates with ``codes`` placed right after ``best``, in their order."""
+        """The candidates with ``codes`` placed right after ``best``, in their order (``step`` apart)."""
         if not codes:
             return cands
         have = {c.code: c for c in cands}

@@ -67,3 +67,18 @@ def test_a_phrase_naming_no_wound_or_a_category_without_the_axis_gives_none() ->
 def test_a_watercraft_left_unsaid_lists_the_unspecified_watercraft_first() -> None:
     assert siblings("V93.33XA", "Fall on board a boat") == ["V93.39XA", "V93.35XA"]
     assert siblings("V93.39XA", "Fall while in a kayak on the lake") == ["V93.35XA"]
+
+
+def test_a_collision_with_a_motor_vehicle_of_no_kind_lists_the_unspecified_motor_vehicles() -> None:
+    titles = {
+        "V49": "Car occupant injured in other and unspecified transport accidents",
+        "V49.40XA": "Driver injured in collision with unspecified motor vehicles in traffic accident",
+        "V49.49XA": "Driver injured in collision with other motor vehicles in traffic accident",
+        "V49.50XA": "Passenger injured in collision with unspecified motor vehicles in traffic accident",
+    }
+
+    def axis(best: str, phrase: str) -> list[str]:
+        return axis_siblings(best, phrase, lambda c: titles.get(c, c), lambda c: sorted(titles))
+
+    assert axis("V49.49XA", "Car crash into another motor vehicle, driver injured") == ["V49.40XA"]
+    assert axis("V49.49XA", "Driver injured in collision with other specified motor vehicle") == []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.suggest.phrase_transport import injured_person, person_agreement
+from assistant.suggest.phrase_transport import injured_person, person_agreement, vehicle_siblings
 
 CAR_DRIVER = (
     "Car driver injured in collision with pedestrian or animal in traffic accident, initial encounter"
@@ -38,3 +38,29 @@ def test_a_phrase_naming_no_injured_person_moves_nothing() -> None:
         person = injured_person(phrase)
         assert person == (None, None)
         assert person_agreement(person, CAR_DRIVER) == 0
+
+
+_TAIL = "injured in collision with pedestrian or animal in traffic accident, initial encounter"
+VEHICLE_TITLES = {
+    "V30.5XXA": f"Driver of three-wheeled motor vehicle {_TAIL}",
+    "V40.5XXA": f"Car driver {_TAIL}",
+    "V50.5XXA": f"Driver of pick-up truck or van {_TAIL}",
+    "V70.5XXA": f"Driver of bus {_TAIL}",
+    "V40.6XXA": f"Car passenger {_TAIL}",
+    "V20.5XXA": f"Motorcycle driver {_TAIL}",
+}
+
+
+def vehicle(best: str, phrase: str) -> list[str]:
+    return vehicle_siblings(best, phrase, lambda c: VEHICLE_TITLES.get(c, c))
+
+
+def test_a_motor_vehicle_of_no_kind_lists_the_same_accident_for_the_other_kinds_car_first() -> None:
+    phrase = "Collision with a pedestrian injuring the driver of a motor vehicle other than motorcycle"
+    assert vehicle("V30.5XXA", phrase) == ["V40.5XXA", "V50.5XXA", "V70.5XXA"]  # same seat: no passenger
+
+
+def test_a_kind_of_vehicle_said_or_no_occupant_gives_none() -> None:
+    assert vehicle("V30.5XXA", "Collision with a pedestrian injuring the driver of a car") == []
+    assert vehicle("V30.5XXA", "Collision with a pedestrian injuring the motorcyclist") == []
+    assert vehicle("V20.5XXA", "Collision with a pedestrian injuring the driver of a motor vehicle") == []
