@@ -31,6 +31,7 @@ from assistant.suggest import (
     phrase_numbers,
     phrase_scope,
     phrase_sites,
+    phrase_transport,
     phrase_without,
     phrase_wording,
 )
@@ -94,6 +95,10 @@ _RULED_OUT = re.compile(
     re.IGNORECASE,
 )
 RULED_OUT_CUE = ("Z03", "Z05")
+# An injury the phrase says is of undetermined intent is caused by an event of undetermined intent (Y21-Y33;
+# guideline I.C.20.h: only where the record says the intent cannot be determined); a poisoning's intent is
+# its own code's character (T36-T65), no external cause.
+UNDETERMINED_CUE = tuple(f"Y{n}" for n in range(21, 34))
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
 
 # Score moves, chosen on the gem-phrases dev sample (evals/reports/phrases-2026-11-30.md).
@@ -278,13 +283,15 @@ def title_side(title: str) -> bool:
 def chapter_cue(phrase: str) -> tuple[str, ...] | None:
     """The chapter a phrase's setting words call for: pregnancy ("O"), perinatal ("P"), an encounter for a
     vaccination ("Z23") or a screening (Z11-Z13, Z36), an observation for a suspected condition ruled out
-    ("Z03", "Z05"), else None."""
+    ("Z03", "Z05"), an event of undetermined intent (Y21-Y33), else None."""
     if _VACCINATION.search(phrase) and not _NOT_ENCOUNTER.search(phrase):
         return VACCINATION_CUE
     if _SCREENING.search(phrase) and not _SCREENING_RESULT.search(phrase):
         return SCREENING_CUE
     if _RULED_OUT.search(phrase):
         return RULED_OUT_CUE
+    if phrase_intent.stated_intent(phrase) == "undetermined" and not phrase_intent.names_poisoning(phrase):
+        return UNDETERMINED_CUE
     if _PERINATAL.search(phrase):
         return ("P",)
     if _PREGNANCY.search(phrase):
@@ -316,6 +323,8 @@ def prefer_specificity(cands: Sequence[C], phrase: str, title_of: Callable[[str]
     cue = chapter_cue(phrase)
     episode = episode_of(phrase) if cue == ("O",) else None
     without = phrase_without.without_stems(phrase)
+    person = phrase_transport.injured_person(phrase)
+    intent = phrase_intent.stated_intent(phrase)
     for c in cands:
         title = title_of(c.code)
         if episode and c.code.startswith("O"):
@@ -329,6 +338,8 @@ def prefer_specificity(cands: Sequence[C], phrase: str, title_of: Callable[[str]
         c.score += KIND_BONUS * phrase_wording.opposite_kind_agreement(phrase, title)
         c.score += KIND_BONUS * phrase_wording.trauma_agreement(phrase, title)
         c.score += KIND_BONUS * phrase_intent.intent_agreement(phrase, title)
+        c.score += KIND_BONUS * phrase_transport.person_agreement(person, title)
+        c.score += KIND_BONUS * phrase_intent.stated_intent_agreement(intent, title, c.code)
         c.score += TITLE_BONUS * phrase_wording.title_said(phrase, title)
         c.score += KIND_BONUS * phrase_numbers.number_agreement(phrase, title)
         if without:

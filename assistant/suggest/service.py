@@ -24,11 +24,13 @@ from assistant.suggest import (
     mention_gate,
     note_rows,
     overlap,
+    phrase_axes,
     phrase_complicating,
     phrase_manifestation,
     phrase_order,
     phrase_pregnancy,
     phrase_ranker,
+    phrase_transport,
     phrase_trimester,
     qualifiers,
     ranked_tail,
@@ -785,10 +787,14 @@ class SuggestionService:
             retrieved = [c.code for c in cands[:5]]
             qualifier_reasons: dict[str, list[str]] = {}
             if request.mode == "full":
-                if facts.phrase and len(plan) == 1:
+                one_phrase = facts.phrase and len(plan) == 1
+                if one_phrase:
                     cands = self._phrase_candidates(q, cands, vec_of[q.text], request.mode, systems)
                 sentence = request.text[m.sentence_start : m.sentence_end]
                 cands, qualifier_reasons = self._rerank_qualifiers(cands, m, facts, sentence)
+                if one_phrase and cands:  # once the 7th character is chosen (the qualifiers)
+                    unsaid = self._unsaid_axes(cands[0].code, q.text)
+                    cands = self._follow_best(cands, cands[0], unsaid, phrase_axes.STEP)
             out.append(MentionCandidates(m, q, None, cands, qualifier_reasons, retrieved))
         if request.mode == "full":
             self.patient_edits.prefetch([c.code for mc in out for c in mc.cands], facts.date_of_service)
@@ -841,6 +847,20 @@ class SuggestionService:
             self.catalog.title,
             lambda _: self.catalog.leaves_under(grand),
         )
+        return self._follow_best(cands, best, codes, phrase_trimester.STEP)
+
+    def _unsaid_axes(self, best: str, phrase: str) -> list[str]:
+        """The siblings of a phrase's best code on an axis the phrase leaves unsaid (phrase_axes), or the
+        same accident for the occupants of the other kinds of motor vehicle (phrase_transport)."""
+        title = self.catalog.title
+        return phrase_axes.axis_siblings(
+            best, phrase, title, self.catalog.leaves_under
+        ) or phrase_transport.vehicle_siblings(best, phrase, title)
+
+    def _follow_best(
+        self, cands: list[Candidate], best: Candidate, codes: list[str], step: float
+    ) -> list[Candidate]:
+        """The candidates with ``codes`` placed right after ``best``, in their order (``step`` apart)."""
         if not codes:
             return cands
         have = {c.code: c for c in cands}
@@ -848,7 +868,7 @@ class SuggestionService:
             row = self.index.row_of.get(code)
             sib = have.get(code) or (Candidate(code, row, 0.0) if row is not None else None)
             if sib is not None:
-                sib.score = best.score - phrase_trimester.STEP * i
+                sib.score = best.score - step * i
                 have[code] = sib
         return sorted(have.values(), key=lambda c: (-c.score, c.code))
 
