@@ -551,7 +551,8 @@ QUALIFIERS = frozenset(
         "unspecified other nos nec acute chronic mild moderate severe left right bilateral stable controlled "
         "uncontrolled recurrent initial subsequent sequela type stage unspecified site organism "
         "uncomplicated complicated intractable nonintractable persistent intermittent episode single partial "
-        "full early sustained remission trimester first second third nonproliferative proliferative"
+        "full early sustained remission trimester first second third nonproliferative proliferative sensorineural "
+        "conductive"
     )
 )
 
@@ -1508,6 +1509,9 @@ def _make(
     if not flags["history"] and POLYP.search(text) and _DATED_COLONOSCOPY.search(sentence[:c_start]):
         flags["history"] = True
         triggers.append("history:dated colonoscopy")
+    if not flags["uncertain"] and _VERSUS.search(text):
+        flags["uncertain"] = True  # "sacroiliitis vs SI joint dysfunction": two contrasting diagnoses
+        triggers.append("uncertain:versus")
     cue = None if flags["history"] else history_cue(sentence, text)
     if cue:
         flags["history"] = True
@@ -1564,6 +1568,14 @@ def is_normal_finding(text: str) -> bool:
 _COURSE_NOW = re.compile(
     r"\s*[,:-]?\s*(?:(?:well|poorly|fairly)[- ])?(?:controlled|uncontrolled|stable|flaring|active|improving|"
     r"worsening|symptomatic)\b",
+    re.IGNORECASE,
+)
+
+
+# Two contrasting diagnoses ("X vs Y"): uncertain (outpatient: the symptoms are coded, IV.H; inpatient: both
+# as if established, II.H). Not a comparison with an earlier study ("unchanged vs 2023", "new vs prior").
+_VERSUS = re.compile(
+    r"\w\s+(?:vs\.?|versus)\s+(?!(?:19|20)\d\d\b|prior\b|previous\b|last\b|baseline\b|before\b|the\s+(?:prior|last)\b)\w",
     re.IGNORECASE,
 )
 

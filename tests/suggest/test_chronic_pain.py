@@ -53,3 +53,17 @@ def test_pain_not_chronic_or_with_its_cause_stated_takes_no_g89_code() -> None:
         "G89.4",
         "M54.50",
     ]
+
+
+def test_the_visits_chronic_pain_is_coded_at_its_site_too() -> None:
+    note = "A/P:\n1. Chronic pain of right knee - PT, tylenol.\n2. HTN."
+    at = note.index("Chronic pain of right knee")
+    said = Mention(at, at + 26, "Chronic pain of right knee", "x", "assessment", 0, len(note))
+    picks = {"G89.29": Pick("G89.29", 0.2, True, [said]), "M25.561": Pick("M25.561", 0.15, False, [said])}
+    chronic_site_pain(picks, NoteContext(note=note), CATALOG)
+    assert sorted(c for c, p in picks.items() if p.final) == ["G89.29", "M25.561"]
+    # a site code a rule set aside stays aside
+    picks = {"G89.29": Pick("G89.29", 0.2, True, [said]), "M25.561": Pick("M25.561", 0.15, False, [said])}
+    picks["M25.561"].vetoed = True
+    chronic_site_pain(picks, NoteContext(note=note), CATALOG)
+    assert sorted(c for c, p in picks.items() if p.final) == ["G89.29"]

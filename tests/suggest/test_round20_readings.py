@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.suggest.abbreviations import expand_text
 from assistant.suggest.cancer_history import by_site
 from assistant.suggest.coding_rules.context import NoteContext
 from assistant.suggest.coding_rules.device_status import device_status
 from assistant.suggest.coding_rules.disc_radiculopathy import disc_with_radiculopathy
 from assistant.suggest.coding_rules.partners import add_drugs
+from assistant.suggest.coding_rules.pregnancy_test import pregnancy_test_visit
 from assistant.suggest.history import history_cue
 from assistant.suggest.index_walker import WalkHit
 from assistant.suggest.not_coded import why_not_coded
@@ -259,3 +261,69 @@ def test_cervical_radiculopathy_due_to_a_disc_is_the_cervical_disc_disorder_at_i
     picks = {"M54.12": Pick("M54.12", 0.7, True, [mention])}
     disc_with_radiculopathy(picks, NoteContext(note=note), catalog)
     assert {c for c, p in picks.items() if p.final} == {"M50.122"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expanded"),
+    [
+        ("Right sacroiliitis vs SI joint dysfunction.", "sacroiliac joint dysfunction"),
+        ("R SI joint pain", "sacroiliac joint pain"),
+        ("Passive SI, no plan.", "suicidal ideation"),
+    ],
+)
+def test_si_beside_a_joint_is_sacroiliac(text: str, expanded: str) -> None:
+    assert expanded in expand_text(text)
+
+
+@pytest.mark.parametrize(
+    ("line", "uncertain"),
+    [
+        ("A: Right sacroiliitis vs SI joint dysfunction.", True),
+        ("A: Viral pharyngitis versus strep pharyngitis.", True),
+        ("ECG: SR, LBBB unchanged vs 2023.", False),
+        ("A: Acute sinusitis.", False),
+    ],
+)
+def test_two_contrasting_diagnoses_are_uncertain(line: str, uncertain: bool) -> None:
+    mentions = [m for m in read_note(f"S: pain.\n{line}") if m.section == "assessment" or "LBBB" in m.text]
+    assert any(m.uncertain for m in mentions) is uncertain
+
+
+PREGNANCY_TESTS = CodeCatalog(
+    {
+        "codes": {
+            c: ["ICD-10-CM", t, True, "Z32.0", "code"]
+            for c, t in {
+                "Z32.00": "Encounter for pregnancy test, result unknown",
+                "Z32.01": "Encounter for pregnancy test, result positive",
+                "Z32.02": "Encounter for pregnancy test, result negative",
+            }.items()
+        }
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("note", "code"),
+    [
+        ("Pt presents for pregnancy test. UPT negative. Desires contraception.", "Z32.02"),
+        ("CC: pregnancy test\nUrine hCG positive, LMP 6 weeks ago.", "Z32.01"),
+        ("Here for a pregnancy test; sent to lab.", "Z32.00"),
+        ("Dysuria x 2 days. UPT negative. UA + nitrites.", None),  # a test done at another visit's reason
+    ],
+)
+def test_a_visit_for_a_pregnancy_test_is_coded_by_its_result(note: str, code: str | None) -> None:
+    picks: dict[str, Pick] = {}
+    pregnancy_test_visit(picks, NoteContext(note=note), PREGNANCY_TESTS)
+    assert [c for c, p in picks.items() if p.final] == ([code] if code else [])
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Hearing loss, bilateral, sensorineural - wears hearing aids.",
+        "Hearing loss, sensorineural, bilateral.",
+    ],
+)
+def test_a_hearing_losss_kind_after_a_comma_stays_with_it(line: str) -> None:
+    assert any("sensorineural" in m.text and "Hearing loss" in m.text for m in read_note(f"Visit.\n{line}"))

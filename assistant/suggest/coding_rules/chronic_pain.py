@@ -34,19 +34,23 @@ def _chronic(m: Mention, ctx: NoteContext) -> bool:
 
 
 def chronic_site_pain(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
-    if any(p.final and p.code.startswith("G89") for p in picks.values()):
-        return  # a chronic pain code is already there (G89.29 itself, G89.3 neoplasm, G89.4 syndrome)
     sites = [
         p
         for p in picks.values()
-        if p.final
+        if not p.vetoed
+        and not p.code.startswith("G89")
         and catalog.system(p.code) == "ICD-10-CM"
         and PAIN_TITLE.search(catalog.title(p.code))
         and any(_chronic(m, ctx) for m in p.mentions)
     ]
     if not sites:
         return
-    site = max(sites, key=lambda p: p.score)
+    site = max(sites, key=lambda p: (p.final, p.score))
     evidence = [m for m in site.mentions if _chronic(m, ctx)][:1]
+    if not site.final:  # the visit's chronic pain is coded at its site too, not by G89.29 alone
+        why = "chronic pain at a site, the visit's reason: the site code beside G89.29 (guideline I.C.6.b.1)"
+        add_pick(picks, catalog, site.code, site.score, site.mentions, why)
+    if any(p.final and p.code.startswith("G89") for p in picks.values()):
+        return  # a chronic pain code is already there (G89.29 itself, G89.3 neoplasm, G89.4 syndrome)
     why = "pain documented as chronic, beside its site code (guideline I.C.6.b.1: G89.29)"
     add_pick(picks, catalog, OTHER_CHRONIC_PAIN, site.score * 0.95, evidence, why)

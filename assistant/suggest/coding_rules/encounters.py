@@ -23,6 +23,7 @@ from assistant.suggest.coding_rules.contraception import contraceptive_surveilla
 from assistant.suggest.coding_rules.hcpcs_gate import documents_service
 from assistant.suggest.coding_rules.infection_screening import infection_screening
 from assistant.suggest.coding_rules.iud import iud_encounter
+from assistant.suggest.coding_rules.pregnancy_test import pregnancy_test_visit
 from assistant.suggest.coding_rules.rho_immune_globulin import rho_d_prophylaxis
 from assistant.suggest.coding_rules.treatment_visits import treatment_visits
 from assistant.suggest.not_coded import ANIMAL_VACCINATION, VACCINE_LABEL
@@ -728,6 +729,7 @@ def encounter_codes(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatal
     initial_contraceptive(picks, ctx, catalog)
     contraceptive_surveillance(picks, ctx, catalog)
     iud_encounter(picks, ctx, catalog)
+    pregnancy_test_visit(picks, ctx, catalog)
     if not (
         preoperative_exam(picks, ctx, catalog)
         or administrative_exam(picks, ctx, catalog)
