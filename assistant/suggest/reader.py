@@ -551,8 +551,8 @@ QUALIFIERS = frozenset(
         "unspecified other nos nec acute chronic mild moderate severe left right bilateral stable controlled "
         "uncontrolled recurrent initial subsequent sequela type stage unspecified site organism "
         "uncomplicated complicated intractable nonintractable persistent intermittent episode single partial "
-        "full early sustained remission trimester first second third nonproliferative proliferative sensorineural "
-        "conductive"
+        "full early sustained remission trimester first second third nonproliferative proliferative "
+        "sensorineural conductive"
     )
 )
 
