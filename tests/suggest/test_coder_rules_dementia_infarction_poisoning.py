@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 
 from assistant.suggest.coding_rules.context import NoteContext
-from assistant.suggest.coding_rules.dementia import dementia_of_the_disease
+from assistant.suggest.coding_rules.dementia import dementia_behaviour, dementia_of_the_disease
 from assistant.suggest.coding_rules.encounters import immunization
 from assistant.suggest.coding_rules.injuries import _place_query, mechanism_clause
 from assistant.suggest.coding_rules.partners import add_associated_fever
@@ -213,3 +213,45 @@ def test_the_fever_a_neutropenia_presents_with_is_coded_beside_it() -> None:
         picks = {"D70.9": Pick("D70.9", 0.7, True, [_said(note, words)])}
         add_associated_fever(picks, NoteContext(note=note), catalog)
         assert _finals(picks) == expected, note
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        (
+            "Dementia due to Parkinson's, severe, with psychotic disturbance (visual hallucinations).",
+            "F02.C2",
+        ),
+        ("Dementia due to Parkinson's, severe, no hallucinations, calm.", "F02.C0"),
+    ],
+)
+def test_a_dementia_coded_without_behaviour_takes_the_behaviour_its_sentence_names(
+    note: str, expected: str
+) -> None:
+    catalog = CodeCatalog(
+        {
+            "codes": {
+                "F02.C0": [
+                    ICD,
+                    "Dementia in other diseases classified elsewhere, severe, without behavioral "
+                    "disturbance, psychotic disturbance, mood disturbance, and anxiety",
+                    True,
+                    "F02.C",
+                    "code",
+                ],
+                "F02.C2": [
+                    ICD,
+                    "Dementia in other diseases classified elsewhere, severe, with psychotic disturbance",
+                    True,
+                    "F02.C",
+                    "code",
+                ],
+                "R44.1": [ICD, "Visual hallucinations", True, "R44", "code"],
+            }
+        }
+    )
+    picks = {"F02.C0": Pick("F02.C0", 0.5, True, [_said(note, "Dementia")])}
+    if "visual" in note:
+        picks["R44.1"] = Pick("R44.1", 0.6, True, [_said(note, "visual hallucinations")])
+    dementia_behaviour(picks, NoteContext(note=note), catalog)
+    assert _finals(picks) == [expected]

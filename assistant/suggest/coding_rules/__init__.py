@@ -21,7 +21,11 @@ from assistant.suggest.coding_rules.chronic_pain import chronic_site_pain
 from assistant.suggest.coding_rules.combination import combine, hypertension_after_pairing
 from assistant.suggest.coding_rules.context import CodeSearch, NoteContext
 from assistant.suggest.coding_rules.copd import copd_with_lower_respiratory_infection
-from assistant.suggest.coding_rules.dementia import dementia_in_other_diseases, dementia_of_the_disease
+from assistant.suggest.coding_rules.dementia import (
+    dementia_behaviour,
+    dementia_in_other_diseases,
+    dementia_of_the_disease,
+)
 from assistant.suggest.coding_rules.device_status import device_status
 from assistant.suggest.coding_rules.diabetic_other import diabetes_with_other_complication
 from assistant.suggest.coding_rules.disc_radiculopathy import disc_with_radiculopathy
@@ -144,6 +148,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     disc_with_radiculopathy(picks, ctx, catalog)
     dementia_in_other_diseases(picks, ctx, catalog)
     dementia_of_the_disease(picks, ctx, catalog)
+    dementia_behaviour(picks, ctx, catalog)
     hypertension_in_pregnancy(picks, ctx, catalog)
     excluded_in_pregnancy(picks, ctx, catalog)
     abortive_outcome(picks, ctx, catalog)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.suggest.coding_rules.context import NoteContext, add_pick
+from assistant.suggest.coding_rules.context import NoteContext, add_pick, demote
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 
@@ -149,3 +149,38 @@ def dementia_of_the_disease(picks: dict[str, Pick], ctx: NoteContext, catalog: C
                     "the dementia of the disease coded first (G30 use additional code; guideline I.A.13)",
                 )
                 return
+
+
+_WITHOUT_BEHAVIOUR = re.compile(r"without\s+behaviou?ral\s+disturbance", re.IGNORECASE)
+_BEHAVIOUR_DENIED = re.compile(r"\b(?:no|without|denies|w/o)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+
+
+def dementia_behaviour(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    """A dementia coded "without behavioral disturbance" whose sentence names one ("Dementia due to
+    Parkinson's, severe, with psychotic disturbance"): the sibling with that behaviour (F01-F03 fifth and
+    sixth characters), and the behaviour's own symptom code (R44.-, R45.1) is part of it."""
+    for pick in [p for p in picks.values() if p.final and p.code.startswith(("F01", "F02", "F03"))]:
+        if not _WITHOUT_BEHAVIOUR.search(catalog.title(pick.code)):
+            continue
+        sentences = {ctx.sentence(m) for m in pick.mentions}
+        said = next(
+            (
+                (b, s, m)
+                for s in sorted(sentences)
+                for b, rx in _BEHAVIOUR
+                for m in rx.finditer(s)
+                if not _BEHAVIOUR_DENIED.search(s[: m.start()])
+            ),
+            None,
+        )
+        if said is None:
+            continue
+        behaviour, sentence, _ = said
+        code = pick.code[:5] + behaviour
+        why = f"the behaviour its sentence names: {code}, not {pick.code} (without behavioral disturbance)"
+        if add_pick(picks, catalog, code, pick.score, pick.mentions, why) is None:
+            continue
+        demote(pick, f"{code}: the note names the behaviour")
+        for symptom in [p for p in picks.values() if p.final and p.code.startswith(("R44", "R45.1"))]:
+            if any(ctx.sentence(m) == sentence for m in symptom.mentions):
+                demote(symptom, f"part of {code}'s behavioural disturbance")
