@@ -24,6 +24,7 @@ from assistant.suggest import (
     mention_gate,
     note_rows,
     overlap,
+    phrase_abortion,
     phrase_complicating,
     phrase_manifestation,
     phrase_order,
@@ -77,6 +78,7 @@ from assistant.suggest.types import Candidate, Pick, Query
 # history code of an MI (guideline I.C.9.e.4; Index: History, MI); "History, personal, allergy, penicillin" is
 # Z88.0 (allergy status to drugs, Z88), "..., abuse, childhood" Z62.81-.
 HISTORY_PREFIXES = ("Z85", "Z86", "Z87", "Z88", "Z91", "Z92", "Z62.81", "I25.2")
+PREGNANCY_HISTORY_PREFIXES = ("O09", "O34.2")
 # The words of a history code's frame, which name no condition
 HISTORY_WORDS = frozenset({"history", "personal", "of"})
 _HISTORY_TITLE = re.compile(r"(?:personal|family)\s+history\s+of\b", re.IGNORECASE)
@@ -452,7 +454,9 @@ class SuggestionService:
                             m,
                             Query(
                                 f"personal history of {_past_wording(base)}",
-                                HISTORY_PREFIXES + STATUS_PREFIXES,
+                                HISTORY_PREFIXES
+                                + STATUS_PREFIXES
+                                + self._pregnancy_history(phrase, request.text),
                                 "history",
                             ),
                             None,
@@ -462,6 +466,13 @@ class SuggestionService:
                 walked = walk_query(phrase_order.walk_text(m.query) if phrase else m.query)
                 plan.append((m, Query(base, walk_text=walked, phrase=phrase), None))
         return plan
+
+    @staticmethod
+    def _pregnancy_history(phrase: bool, text: str) -> tuple[str, ...]:
+        """The pregnancy chapter's codes of a past event, for a phrase set in a pregnancy: the supervision of
+        a pregnancy with a history (O09) and the scar of a previous surgery (the Index: "Cesarean delivery,
+        previous, affecting management of pregnancy" O34.21-)."""
+        return PREGNANCY_HISTORY_PREFIXES if phrase and phrase_order.chapter_cue(text) == ("O",) else ()
 
     # ------------------------------------------------------------ retrieval
     def _dense_search(self, texts: list[str], vectors: np.ndarray) -> dict[str, list[tuple[int, float]]]:
@@ -818,6 +829,7 @@ class SuggestionService:
         cands = phrase_order.prefer_specificity(cands, q.text, self.catalog.title)
         if cue == ("O",):
             cands = self._trimester_siblings(cands, q.text)
+        cands = self._induced_alternative(cands, q.text)
         cfg = self.config
         if self.phrase_ranker is not None:
             cands = phrase_ranker.reorder(
@@ -837,7 +849,28 @@ class SuggestionService:
             phrase_order.episode_of(phrase),
             self.catalog.title,
             lambda _: self.catalog.leaves_under(grand),
+        ) or phrase_trimester.childbirth_trimesters(
+            best.code,
+            phrase,
+            phrase_order.episode_of(phrase),
+            self.catalog.title,
+            self.catalog.leaves_under(best.code[:3]),
         )
+        return self._after_best(cands, best, codes)
+
+    def _induced_alternative(self, cands: list[Candidate], phrase: str) -> list[Candidate]:
+        """A phrase's spontaneous abortion followed by the induced termination of the same complication,
+        where the phrase names no kind of abortion (phrase_abortion)."""
+        best = next((c for c in cands if c.code.startswith("O")), None)
+        if best is None:
+            return cands
+        code = phrase_abortion.induced_alternative(
+            best.code, phrase, self.catalog.title, self.catalog.leaves_under(phrase_abortion.INDUCED)
+        )
+        return self._after_best(cands, best, [code]) if code else cands
+
+    def _after_best(self, cands: list[Candidate], best: Candidate, codes: list[str]) -> list[Candidate]:
+        """The candidates with ``codes`` placed right after ``best``, in their order."""
         if not codes:
             return cands
         have = {c.code: c for c in cands}
