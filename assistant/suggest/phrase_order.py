@@ -32,6 +32,7 @@ from assistant.suggest import (
     phrase_scope,
     phrase_sites,
     phrase_transport,
+    phrase_vision,
     phrase_without,
     phrase_wording,
 )
@@ -99,6 +100,10 @@ RULED_OUT_CUE = ("Z03", "Z05")
 # guideline I.C.20.h: only where the record says the intent cannot be determined); a poisoning's intent is
 # its own code's character (T36-T65), no external cause.
 UNDETERMINED_CUE = tuple(f"Y{n}" for n in range(21, 34))
+# A pathological fracture is the Index's "Fracture, pathological" (M84.4-; due to neoplastic disease M84.5-,
+# to another disease M84.6-; guideline I.C.13.c), whatever bone and encounter the phrase names.
+_PATHOLOGICAL_FRACTURE = re.compile(r"\bpathologic(?:al)?\s+fractures?\b", re.IGNORECASE)
+PATHOLOGICAL_FRACTURE_CUE = ("M84.4", "M84.5", "M84.6")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
 
 # Score moves, chosen on the gem-phrases dev sample (evals/reports/phrases-2026-11-30.md).
@@ -158,7 +163,7 @@ def _worded(text: str) -> str:
     text = _WITH_OR_WITHOUT.sub(" ", text)
     text = _WITHOUT_MENTION.sub("without", text)
     text = _THOUSANDS.sub("", text)  # "1,500-1,749 grams": the titles write 1500-1749
-    text = phrase_wording.as_classified(text)
+    text = phrase_vision.as_h54(phrase_wording.as_classified(text))
     return re.sub(r"\s+", " ", text).strip(" ,;:-") or text.strip()
 
 
@@ -283,7 +288,8 @@ def title_side(title: str) -> bool:
 def chapter_cue(phrase: str) -> tuple[str, ...] | None:
     """The chapter a phrase's setting words call for: pregnancy ("O"), perinatal ("P"), an encounter for a
     vaccination ("Z23") or a screening (Z11-Z13, Z36), an observation for a suspected condition ruled out
-    ("Z03", "Z05"), an event of undetermined intent (Y21-Y33), else None."""
+    ("Z03", "Z05"), an event of undetermined intent (Y21-Y33), a pathological fracture (M84.4-M84.6), else
+    None."""
     if _VACCINATION.search(phrase) and not _NOT_ENCOUNTER.search(phrase):
         return VACCINATION_CUE
     if _SCREENING.search(phrase) and not _SCREENING_RESULT.search(phrase):
@@ -296,6 +302,8 @@ def chapter_cue(phrase: str) -> tuple[str, ...] | None:
         return ("P",)
     if _PREGNANCY.search(phrase):
         return ("O",)
+    if _PATHOLOGICAL_FRACTURE.search(phrase):
+        return PATHOLOGICAL_FRACTURE_CUE
     return None
 
 
@@ -325,6 +333,7 @@ def prefer_specificity(cands: Sequence[C], phrase: str, title_of: Callable[[str]
     without = phrase_without.without_stems(phrase)
     person = phrase_transport.injured_person(phrase)
     intent = phrase_intent.stated_intent(phrase)
+    nontraumatic = phrase_wording.nontraumatic_bone(phrase)
     for c in cands:
         title = title_of(c.code)
         if episode and c.code.startswith("O"):
@@ -337,6 +346,8 @@ def prefer_specificity(cands: Sequence[C], phrase: str, title_of: Callable[[str]
         c.score += ELSEWHERE_BONUS * phrase_wording.elsewhere_agreement(phrase, title)
         c.score += KIND_BONUS * phrase_wording.opposite_kind_agreement(phrase, title)
         c.score += KIND_BONUS * phrase_wording.trauma_agreement(phrase, title)
+        if nontraumatic and c.code.startswith("S"):
+            c.score -= KIND_BONUS
         c.score += KIND_BONUS * phrase_intent.intent_agreement(phrase, title)
         c.score += KIND_BONUS * phrase_transport.person_agreement(person, title)
         c.score += KIND_BONUS * phrase_intent.stated_intent_agreement(intent, title, c.code)

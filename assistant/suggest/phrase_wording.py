@@ -166,6 +166,12 @@ _WITHOUT_TRAUMA = re.compile(
 )
 
 
+def nontraumatic_bone(phrase: str) -> bool:
+    """The phrase names a fracture or dislocation of a kind that is no injury (pathological, stress,
+    recurrent ...): the Index leads it to chapter 13 (M80, M84.3-M84.6, M24.4-), never to an injury code."""
+    return bool(_BONE_INJURY.search(phrase) and _WITHOUT_TRAUMA.search(phrase))
+
+
 def trauma_agreement(phrase: str, title: str) -> int:
     """-1 for a title that says nontraumatic where the phrase says traumatic or after an injury, for a
     traumatic title where the phrase says nontraumatic, and for a fracture or dislocation title of a

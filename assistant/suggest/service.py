@@ -24,6 +24,7 @@ from assistant.suggest import (
     mention_gate,
     note_rows,
     overlap,
+    phrase_abortion,
     phrase_axes,
     phrase_complicating,
     phrase_manifestation,
@@ -79,6 +80,7 @@ from assistant.suggest.types import Candidate, Pick, Query
 # history code of an MI (guideline I.C.9.e.4; Index: History, MI); "History, personal, allergy, penicillin" is
 # Z88.0 (allergy status to drugs, Z88), "..., abuse, childhood" Z62.81-.
 HISTORY_PREFIXES = ("Z85", "Z86", "Z87", "Z88", "Z91", "Z92", "Z62.81", "I25.2")
+PREGNANCY_HISTORY_PREFIXES = ("O09", "O34.2")
 # The words of a history code's frame, which name no condition
 HISTORY_WORDS = frozenset({"history", "personal", "of"})
 _HISTORY_TITLE = re.compile(r"(?:personal|family)\s+history\s+of\b", re.IGNORECASE)
@@ -454,7 +456,9 @@ class SuggestionService:
                             m,
                             Query(
                                 f"personal history of {_past_wording(base)}",
-                                HISTORY_PREFIXES + STATUS_PREFIXES,
+                                HISTORY_PREFIXES
+                                + STATUS_PREFIXES
+                                + self._pregnancy_history(phrase, request.text),
                                 "history",
                             ),
                             None,
@@ -464,6 +468,13 @@ class SuggestionService:
                 walked = walk_query(phrase_order.walk_text(m.query) if phrase else m.query)
                 plan.append((m, Query(base, walk_text=walked, phrase=phrase), None))
         return plan
+
+    @staticmethod
+    def _pregnancy_history(phrase: bool, text: str) -> tuple[str, ...]:
+        """The pregnancy chapter's codes of a past event, for a phrase set in a pregnancy: the supervision of
+        a pregnancy with a history (O09) and the scar of a previous surgery (the Index: "Cesarean delivery,
+        previous, affecting management of pregnancy" O34.21-)."""
+        return PREGNANCY_HISTORY_PREFIXES if phrase and phrase_order.chapter_cue(text) == ("O",) else ()
 
     # ------------------------------------------------------------ retrieval
     def _dense_search(self, texts: list[str], vectors: np.ndarray) -> dict[str, list[tuple[int, float]]]:
@@ -827,6 +838,7 @@ class SuggestionService:
         cands = phrase_order.prefer_specificity(cands, q.text, self.catalog.title)
         if cue == ("O",):
             cands = self._trimester_siblings(cands, q.text)
+        cands = self._induced_alternative(cands, q.text)
         cfg = self.config
         if self.phrase_ranker is not None:
             cands = phrase_ranker.reorder(
@@ -846,6 +858,12 @@ class SuggestionService:
             phrase_order.episode_of(phrase),
             self.catalog.title,
             lambda _: self.catalog.leaves_under(grand),
+        ) or phrase_trimester.childbirth_trimesters(
+            best.code,
+            phrase,
+            phrase_order.episode_of(phrase),
+            self.catalog.title,
+            self.catalog.leaves_under(best.code[:3]),
         )
         return self._follow_best(cands, best, codes, phrase_trimester.STEP)
 
@@ -856,6 +874,17 @@ class SuggestionService:
         return phrase_axes.axis_siblings(
             best, phrase, title, self.catalog.leaves_under
         ) or phrase_transport.vehicle_siblings(best, phrase, title)
+
+    def _induced_alternative(self, cands: list[Candidate], phrase: str) -> list[Candidate]:
+        """A phrase's spontaneous abortion followed by the induced termination of the same complication,
+        where the phrase names no kind of abortion (phrase_abortion)."""
+        best = next((c for c in cands if c.code.startswith("O")), None)
+        if best is None:
+            return cands
+        code = phrase_abortion.induced_alternative(
+            best.code, phrase, self.catalog.title, self.catalog.leaves_under(phrase_abortion.INDUCED)
+        )
+        return self._follow_best(cands, best, [code], phrase_trimester.STEP) if code else cands
 
     def _follow_best(
         self, cands: list[Candidate], best: Candidate, codes: list[str], step: float

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from assistant.suggest.phrase_trimester import trimester_siblings, without_trimester
+from assistant.suggest.phrase_trimester import (
+    childbirth_trimesters,
+    condition_of,
+    trimester_siblings,
+    without_trimester,
+)
 
 TITLES = {
     "O30.001": "Twin pregnancy, unspecified number of placenta and amniotic sacs, first trimester",
@@ -44,4 +49,36 @@ def test_a_trimester_said_no_pregnancy_episode_or_a_code_without_trimester_gives
     assert (
         trimester_siblings("O80", "Normal delivery, delivered", "childbirth", TITLES.__getitem__, siblings)
         == []
+    )
+
+
+CHILDBIRTH = {
+    "O16.1": "Unspecified maternal hypertension, first trimester",
+    "O16.3": "Unspecified maternal hypertension, third trimester",
+    "O16.4": "Unspecified maternal hypertension, complicating childbirth",
+    "O16.5": "Unspecified maternal hypertension, complicating the puerperium",
+    "O99.411": "Diseases of the circulatory system complicating pregnancy, first trimester",
+    "O99.42": "Diseases of the circulatory system complicating childbirth",
+}
+
+
+def test_a_delivery_phrase_lists_the_childbirth_codes_trimesters_next() -> None:
+    leaves = sorted(CHILDBIRTH)
+    got = childbirth_trimesters(
+        "O16.4", "Maternal hypertension, delivered", "childbirth", CHILDBIRTH.get, leaves
+    )
+    assert got == ["O16.1", "O16.3"]  # not the puerperium, nor another condition
+    got = childbirth_trimesters("O99.42", "Heart disease, delivered", "childbirth", CHILDBIRTH.get, leaves)
+    assert got == ["O99.411"]
+    assert condition_of(CHILDBIRTH["O99.411"]) == condition_of(CHILDBIRTH["O99.42"])
+
+
+def test_no_trimesters_for_another_episode_a_trimester_said_or_a_code_not_in_childbirth() -> None:
+    leaves = sorted(CHILDBIRTH)
+    said = "Maternal hypertension, delivered, third trimester"
+    assert childbirth_trimesters("O16.4", said, "childbirth", CHILDBIRTH.get, leaves) == []
+    postpartum = "Maternal hypertension, postpartum condition"
+    assert childbirth_trimesters("O16.4", postpartum, "puerperium", CHILDBIRTH.get, leaves) == []
+    assert (
+        childbirth_trimesters("O16.5", "Hypertension, delivered", "childbirth", CHILDBIRTH.get, leaves) == []
     )

@@ -20,6 +20,7 @@ _TITLE_SAID = (
     ("myopathy", r"myopathy|myositis"),
     ("polyneuropathy", r"neuropathy|polyneuropathy"),
     ("organs", r"visceral|organ"),
+    ("felty", r"felty"),  # Felty's syndrome is the Index's M05.0-: its own name says it
     (
         "rheumatoid factor",
         r"seropositive|RF\s*(?:\+|pos\w*)|(?:positive|\+)\s*RF|rheumatoid\s+factor|(?:anti-?)?CCP|ACPA",
