@@ -26,6 +26,7 @@ from assistant.suggest.not_coded import (
     is_specialty_label,
     mental_status_descriptor,
     opens_topic,
+    precautions_shared,
     screening_sentence,
     searched_length,
     treated_condition,
@@ -1366,6 +1367,7 @@ def read_note(
                     or ("test" if screened or _cancer_screened(mention.text) else None)
                     or ("immunization given" if vaccine_in_list_given(mention.text, sentence) else None)
                     or ("immunity status" if immunity_in_list(mention.text, sentence) else None)
+                    or ("prevention" if precautions_shared(note[b : b + 80]) else None)
                     or _exam_finding(section, mention.text)
                 )
                 topic = topic or (
