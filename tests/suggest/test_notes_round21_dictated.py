@@ -7,10 +7,15 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.suggest.coding_rules.adverse_effects import _ATTRIBUTED
 from assistant.suggest.coding_rules.combination import combine
 from assistant.suggest.coding_rules.context import NoteContext
+from assistant.suggest.coding_rules.diabetic_other import diabetes_with_other_complication
 from assistant.suggest.coding_rules.insomnia_cause import insomnia_due_to_mental_disorder
+from assistant.suggest.coding_rules.partners import _STOPPED, add_drugs
 from assistant.suggest.coding_rules.pregnancy import pregnancy_condition_told_past
+from assistant.suggest.drug_classes import table_term
+from assistant.suggest.hcpcs_drugs import parse_descriptor
 from assistant.suggest.not_coded import searched_length, why_not_coded
 from assistant.suggest.reader import Mention, read_note
 from assistant.suggest.rules import head_unsaid
@@ -174,3 +179,134 @@ def test_insomnia_linked_to_a_coded_mental_disorder_is_f51_05(said: str, finals:
     }
     insomnia_due_to_mental_disorder(picks, NoteContext(note), SLEEP)
     assert sorted(c for c, p in picks.items() if p.final) == finals
+
+
+@pytest.mark.parametrize(
+    ("said", "secondary"),
+    [
+        ("Liver metastases", True),
+        ("Bone metastasis", True),
+        ("Metastatic breast cancer", False),
+    ],
+)
+def test_metastases_are_a_secondary_malignant_neoplasm(said: str, secondary: bool) -> None:
+    """Neoplasm Table, secondary column: "Bone metastases" is C79.51, as "bone mets" already read (the plural
+    is first read as "metastasis")."""
+    assert (
+        "secondary malignant neoplasm" in expand_abbreviations(expand_abbreviations(said)).lower()
+    ) is secondary
+
+
+@pytest.mark.parametrize(
+    ("code", "title", "brand"),
+    [
+        (
+            "J7323",
+            "Hyaluronan or derivative, euflexxa, for intra-articular injection, per dose",
+            {"euflexxa"},
+        ),
+        (
+            "J7321",
+            "Hyaluronan or derivative, hyalgan, supartz or visco-3, for intra-articular injection, per dose",
+            {"hyalgan", "supartz", "visco-3", "visco3", "visco"},
+        ),
+        ("J3301", "Injection, triamcinolone acetonide, not otherwise specified, 10 mg", set()),
+    ],
+)
+def test_a_product_named_after_its_class_is_the_brand_a_note_says(
+    code: str, title: str, brand: set[str]
+) -> None:
+    """ "Euflexxa 20 mg/2 mL injected into the right knee" is J7323: the descriptor names the product after
+    "Hyaluronan or derivative"."""
+    drug = parse_descriptor(code, title)
+    assert drug is not None and set(drug.brand) == brand
+
+
+OSTEOMYELITIS = hierarchy_catalog(
+    {"E11.9": "Type 2 diabetes mellitus without complications",
+     "E11.69": "Type 2 diabetes mellitus with other specified complication",
+     "M86.171": "Other acute osteomyelitis, right ankle and foot"},
+    {"E11": "Type 2 diabetes mellitus", "E11.6": "Type 2 diabetes with other specified complications",
+     "M86": "Osteomyelitis", "M86.1": "Other acute osteomyelitis", "M86.17": "ankle and foot"},
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("line", "codes"),
+    [
+        ("1. Acute osteomyelitis of the right great toe, diabetic, improving.", ["E11.69", "M86.171"]),
+        (
+            "1. Acute osteomyelitis of the right great toe, improving. Diabetic foot care reviewed.",
+            ["E11.9", "M86.171"],
+        ),
+    ],
+)
+def test_a_condition_followed_by_diabetic_is_a_diabetic_complication(line: str, codes: list[str]) -> None:
+    """ "Osteomyelitis, diabetic": the Index's order for diabetic osteomyelitis (Diabetes, with,
+    osteomyelitis: E11.69 beside M86.171)."""
+    assessment = f"{line}\n2. DM2"
+    condition = "Acute osteomyelitis of the right great toe"
+    dm = Mention(assessment.rindex("DM2"), len(assessment), "DM2", "DM2", "assessment", 0, len(assessment))
+    picks = {
+        "M86.171": Pick("M86.171", 0.6, True, [_mention(assessment, condition)]),
+        "E11.9": Pick("E11.9", 0.7, True, [dm]),
+    }
+    diabetes_with_other_complication(picks, NoteContext(note=assessment), OSTEOMYELITIS)
+    assert sorted(c for c, p in picks.items() if p.final) == codes
+
+
+@pytest.mark.parametrize(
+    ("clause", "stopped"),
+    [
+        ("Vancomycin 1250 mg IV q.12h., metformin 1000 mg b.i.d.", False),
+        ("ceftriaxone 1 g IM b.i.d.", False),
+        ("dexamethasone 10 mg IV in clinic", True),
+    ],
+)
+def test_a_dictated_schedule_with_periods_is_a_schedule(clause: str, stopped: bool) -> None:
+    """ "IV q.12h." is a regimen, not one dose given at the visit (the list's metformin is taken)."""
+    assert (_STOPPED.search(clause) is not None) is stopped
+
+
+ANTIBIOTIC = hierarchy_catalog(
+    {
+        "Z79.2": "Long term (current) use of antibiotics",
+        "N39.0": "Urinary tract infection, site not specified",
+    },
+    {"Z79": "Long term (current) drug therapy", "N39": "Other disorders of urinary system"},
+)
+
+
+@pytest.mark.parametrize(
+    ("plan", "long_term"),
+    [
+        ("Recurrent UTI, on prophylactic nitrofurantoin 50 mg nightly", True),
+        ("Osteomyelitis, on long-term IV vancomycin via PICC", True),
+        ("UTI, nitrofurantoin 100 mg BID", False),
+    ],
+)
+def test_an_antibiotic_called_long_term_or_prophylactic_is_z79_2(plan: str, long_term: bool) -> None:
+    note = f"A/P: {plan}."
+    picks = {"N39.0": Pick("N39.0", 0.8, True, [_mention(note, plan)])}
+    add_drugs(picks, NoteContext(note=note), ANTIBIOTIC)
+    assert ("Z79.2" in picks and picks["Z79.2"].final) is long_term
+
+
+@pytest.mark.parametrize(
+    ("said", "drug"),
+    [
+        ("Acute kidney injury on CKD stage 3a, due to NSAID (ibuprofen) use", "ibuprofen"),
+        ("Hypokalemia, due to HCTZ", "HCTZ"),
+        ("Acute kidney injury on CKD stage 3a, improving", None),
+    ],
+)
+def test_a_cause_set_apart_by_a_comma_is_still_the_drug(said: str, drug: str | None) -> None:
+    m = _ATTRIBUTED.search(said)
+    assert (m.group("d7") or m.group("d2") if m else None) == drug
+
+
+def test_ibuprofen_and_its_brands_reach_their_drug_table_row() -> None:
+    """Table of Drugs: Ibuprofen / Propionic acid derivative, adverse effect T39.315-."""
+    assert table_term("ibuprofen") == "Propionic acid derivative"
+    assert table_term("Motrin") == "Ibuprofen"
+    assert table_term("naproxen") is None
