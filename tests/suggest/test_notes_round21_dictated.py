@@ -310,3 +310,20 @@ def test_ibuprofen_and_its_brands_reach_their_drug_table_row() -> None:
     assert table_term("ibuprofen") == "Propionic acid derivative"
     assert table_term("Motrin") == "Ibuprofen"
     assert table_term("naproxen") is None
+
+
+@pytest.mark.parametrize(
+    ("note", "one"),
+    [
+        (
+            "IMPRESSION: Nondisplaced fracture, proximal phalanx, left little finger, initial encounter.",
+            True,
+        ),
+        ("IMPRESSION: Closed fracture, distal phalanges, right hand.", True),
+        ("IMPRESSION: Closed nondisplaced fracture, sprain of the wrist.", False),
+    ],
+)
+def test_a_phalanx_after_a_fracture_is_its_site(note: str, one: bool) -> None:
+    """ "Fracture, proximal phalanx, left little finger": one fracture, its bone and digit (S62.647A)."""
+    mentions = [m for m in read_note(note) if m.not_coded is None]
+    assert (len(mentions) == 1) is one
