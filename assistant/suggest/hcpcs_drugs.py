@@ -9,6 +9,7 @@ through DME are dispensed, not given in the office, and are left out.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from weakref import WeakKeyDictionary
@@ -70,6 +71,9 @@ _GENERIC_BRACKETS = frozenset({"contraceptive", "human", "recombinant", "synthet
 # The ESRD pair of a drug's codes (darbepoetin J0881 / J0882): a use, not a product the note must name
 _ON_DIALYSIS = re.compile(r"\(for esrd on dialysis\)", re.IGNORECASE)
 _NON_ESRD = re.compile(r"\(non-esrd use\)", re.IGNORECASE)
+# A descriptor that names a class of products, then the products its code bills ("Hyaluronan or derivative,
+# euflexxa, for intra-articular injection"): the note names the product.
+_CLASS_HEAD = re.compile(r"\bor derivative\s*$", re.IGNORECASE)
 _NOT_OTHERWISE = re.compile(r"\bnot otherwise (?:specified|classified)\b", re.IGNORECASE)
 
 
@@ -132,6 +136,9 @@ def parse_descriptor(code: str, title: str) -> DrugCode | None:
     amounts = list(_AMOUNT.finditer(rest)) or list(_AMOUNT.finditer(" ".join(bracketed)))
     amount = normal_amount(amounts[0]["value"], amounts[0]["unit"]) if amounts else None
     brands = [b.lower() for b in bracketed if _is_brand(b.lower())]
+    if _CLASS_HEAD.search(head):  # "Hyaluronan or derivative, hyalgan, supartz or visco-3, for ...": products
+        products = itertools.takewhile(lambda f: not f.strip().lower().startswith("for "), rest.split(","))
+        brands += [b.strip() for f in products for b in re.split(r"\s+or\s+", f.lower()) if b.strip()]
     groups = [{w for w in words(b) if w not in FORM_WORDS and len(w) > 2} for b in brands]
     groups += [{w for w in words(m.group(0)) if w not in STOP_WORDS} for m in _PRODUCT_WORDS.finditer(title)]
     devices = DEVICE_FORMS & set(words(title))

@@ -91,7 +91,7 @@ _VITAL_NAMES = (
     r"bp|blood\s+pressure|hr|heart\s+rate|pulse|p|rr|resp(?:irations|iratory\s+rate)?|t|temp(?:erature)?|"
     r"spo2|sao2|o2\s+sat(?:uration)?|sat(?:uration)?s?|pulse\s+ox(?:imetry)?|weight|wt|height|ht|"
     r"a1c|hba1c|hemoglobin\s+a1c|ldl|hdl|tg|triglycerides|cholesterol|cr|creatinine|egfr|gfr|bun|k|na|"
-    r"potassium|sodium|glucose|fasting\s+glucose|bg|wbc|hgb|hb|hemoglobin|hct|plt|platelets|tsh|free\s+t4|"
+    r"potassium|sodium|glucose|fasting\s+glucose|bg|(?:blood\s+)?sugars?|wbc|hgb|hb|hemoglobin|hct|plt|platelets|tsh|free\s+t4|"
     r"psa|inr|ua|urinalysis|lmp|ef|ejection\s+fraction|vitals?|pain\s+score|"
     # a prenatal visit's measurements: fetal heart tones or rate, fundal height, cervical length
     r"fht|fhr|fetal\s+heart\s+(?:tones?|rate)|fh|fundal\s+height|cervical\s+length|"
@@ -202,11 +202,27 @@ def without_sizes(query: str) -> str:
     return rest if rest else query
 
 
+# The reaction a drug allergy once caused ("allergic to sulfa drugs which gave her hives", "Allergic to
+# penicillin (rash)", "codeine allergy - vomiting"): the allergy's story, coded as the allergy status (Z88.-),
+# not a current rash or urticaria.
+_ALLERGY_REACTION = re.compile(
+    r"\b(?:allerg(?:ic|y|ies)\s+to\s+(?:[\w/-]+\s+){0,3}?[\w/-]+|[\w/-]+\s+allerg(?:y|ies))"
+    r"(?=\s*\(|\s+[-–]\s|,?\s+(?:(?:which|that|it|they)\s+)?(?:gave|caused|produced)\b)",
+    re.IGNORECASE,
+)
+
+
+def allergy_reaction_tail(text: str) -> int | None:
+    """Where the past reaction told after a drug allergy starts in ``text`` (None: no such tail)."""
+    m = _ALLERGY_REACTION.search(text)
+    return m.end() if m is not None and m.end() < len(text.rstrip(" .")) else None
+
+
 def searched_length(text: str) -> int:
     """How much of a condition chunk is searched: without a trailing treatment ("on lisinopril"), a
-    neutral status ("well controlled"), a measuring bracket ("(BMI 30-39.9)") or the mechanism told after an
-    injury ("strain after lifting a box")."""
-    end = treatment_tail(text) or mechanism_tail(text) or len(text)
+    neutral status ("well controlled"), a measuring bracket ("(BMI 30-39.9)"), the mechanism told after an
+    injury ("strain after lifting a box") or the past reaction told after an allergy ("(hives)")."""
+    end = treatment_tail(text) or mechanism_tail(text) or allergy_reaction_tail(text) or len(text)
     remark = _MEASURE_REMARK.search(text, 0, end)
     if remark is not None and remark.start() > 0:
         end = remark.start()
@@ -344,6 +360,18 @@ _PREVENTION_RE = re.compile(
     r"\bprevention\W*$",
     re.IGNORECASE,
 )
+# The first of conditions joined before one "precautions" ("Preterm labor and preeclampsia precautions
+# given", "seizure/fall precautions"): the precautions are for each of them, none is present.
+_SHARED_PRECAUTIONS = re.compile(
+    r"\s*(?:,\s*)?(?:(?:and|or|&)\s+|/\s*)(?:[\w'-]+\s+){0,2}?[\w'-]+\s+precautions\b", re.IGNORECASE
+)
+
+
+def precautions_shared(after: str) -> bool:
+    """Does the text after a chunk join it to a following "... precautions"?"""
+    return _SHARED_PRECAUTIONS.match(after) is not None
+
+
 # A risk named or counseled ("rabies risk", "risk of DVT") is not the condition itself; a pregnancy or patient
 # called high-risk is left to be read ("high risk pregnancy", "increased risk"), and so is a risk the Index
 # lists under "At risk, for" (falling Z91.81, dental caries, social isolation, loneliness).

@@ -28,6 +28,7 @@ from assistant.suggest.not_coded import (
     mental_status_descriptor,
     opens_topic,
     plan_after_dash,
+    precautions_shared,
     screening_sentence,
     searched_length,
     treated_condition,
@@ -674,6 +675,9 @@ _SITE = (
     r"metacarpals?|ribs?))"
 )
 # The ligament or tendon an injury is of ("L ankle sprain - ATFL", "knee sprain, MCL"): it says which one.
+# The bone of a digit a fracture is of, said before the digit ("Closed fracture, proximal phalanx, left
+# little finger"): no condition of its own.
+_PHALANX = r"(?:(?:proximal|middle|distal)\s+)?(?:phalanx|phalanges)"
 _STRUCTURE = r"(?:atfl|cfl|acl|pcl|mcl|lcl|ucl|(?:[a-z-]+\s+){1,3}(?:ligament|tendon|meniscus|labrum))"
 # The part of the breast (C50.0-C50.8, N63.1-: "Breast cancer, left, upper outer quadrant", "at 2 o'clock").
 _BREAST_PART = (
@@ -758,7 +762,7 @@ _COMPLETES_PREVIOUS = re.compile(
     rf"{_SITE}|"
     # a type only supposed ("Headache - likely tension type") completes nothing: the symptom stays
     rf"{_SERO}|(?!(?:likely|probabl[ey]|possibl[ey]|suspected|questionable|presumed)\b)[a-z]+(?:\s+[a-z]+)?\s+type|"
-    rf"[rl][uml]l|{_SPINE_REGION}|"
+    rf"[rl][uml]l|{_SPINE_REGION}|{_PHALANX}|"
     rf"{_STRUCTURE}|{_BREAST_PART}|{_ULCER_DEPTH}|{_EPISODE}|{_REMISSION}|{_ONSET}|{_ORIGIN}|{_WITH_FEATURE}|{_STAGE}|{_BURN_DEPTH}|"
     rf"{_EXTENT}|{_GRADE}|{_WITHDRAWAL}|"
     rf"{_INJURY_ENCOUNTER})[\s.!?]*",
@@ -1384,6 +1388,7 @@ def read_note(
                     or ("test" if screened or _cancer_screened(mention.text) else None)
                     or ("immunization given" if vaccine_in_list_given(mention.text, sentence) else None)
                     or ("immunity status" if immunity_in_list(mention.text, sentence) else None)
+                    or ("prevention" if precautions_shared(note[b : b + 80]) else None)
                     or _exam_finding(section, mention.text)
                 )
                 topic = topic or (

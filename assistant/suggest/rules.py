@@ -274,8 +274,9 @@ def partner_documented(partner_code: str, partner_score: float, own_refs: list[s
 
 # A title naming its condition before its site ("Unspecified perforation of tympanic membrane, left ear") or
 # before its cause ("Anemia due to antineoplastic chemotherapy": a chemotherapy encounter says no anemia).
+# So does a two-word title, its condition last ("Nocturnal enuresis": getting up at night to urinate is none).
 _HEAD_OF = re.compile(
-    r"^(?:[a-z]+\s+){0,2}?(?P<head>[a-z]{5,})\s+(?:of|due\s+to)\s",
+    r"^(?:[a-z]+\s+){0,2}?(?P<head>[a-z]{5,})\s+(?:of|due\s+to)\s|^[a-z]+\s+(?P<last>[a-z]{5,})$",
     re.IGNORECASE,
 )
 # Status, organism and external-cause partners have rules of their own; a neoplasm's title names it by the
@@ -289,7 +290,7 @@ def head_unsaid(code: str, title: str, texts: list[str]) -> bool:
     m = _HEAD_OF.match(title)
     if code.startswith(_NO_HEAD_CHECK) or m is None:
         return False
-    stem = m.group("head").lower()[:6]
+    stem = (m.group("head") or m.group("last")).lower()[:6]
     return not any(stem in t.lower() for t in texts)
 
 

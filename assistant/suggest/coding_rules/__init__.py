@@ -41,6 +41,7 @@ from assistant.suggest.coding_rules.index_pairs import index_pairs
 from assistant.suggest.coding_rules.infection_screening import hepatitis_antibody
 from assistant.suggest.coding_rules.influenza import identified_influenza
 from assistant.suggest.coding_rules.injuries import injury_rules
+from assistant.suggest.coding_rules.insomnia_cause import insomnia_due_to_mental_disorder
 from assistant.suggest.coding_rules.lymphoma_sites import lymphoma_of_multiple_sites
 from assistant.suggest.coding_rules.menopause import flushing_after_both_ovaries_removed, menopause_unsaid
 from assistant.suggest.coding_rules.neoplasm_pain import neoplasm_related_pain
@@ -138,6 +139,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     postprocedural_erectile_dysfunction(picks, ctx, catalog)
     postmastectomy_lymphedema(picks, ctx, catalog)
     iron_deficiency_from_blood_loss(picks, ctx, catalog)
+    insomnia_due_to_mental_disorder(picks, ctx, catalog)
     streptococcal_throat(picks, ctx, catalog)
     rheumatoid_kind(picks, ctx, catalog)
     alcohol_induced(picks, ctx, catalog)

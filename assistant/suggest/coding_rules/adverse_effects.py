@@ -81,7 +81,8 @@ _MISUSE_AFTER = re.compile(
 )
 _ATTRIBUTED = re.compile(
     rf"\b(?P<d1>{_DRUG})[- ](?:induced|related|associated)\s+(?P<c1>[A-Za-z][^.;:,()\n]{{2,40}})|"
-    rf"\b(?P<c2>[A-Za-z][^.;:,()\n]{{2,40}}?)\s+"
+    # (a comma may set the cause apart: "AKI on CKD 3a, due to NSAID (ibuprofen) use")
+    rf"\b(?P<c2>[A-Za-z][^.;:,()\n]{{2,40}}?),?\s+"
     rf"(?P<via>due\s+to|d/t|2/2|secondary\s+to|caused\s+by|induced\s+by|from|after)\s+"
     rf"(?:the\s+|his\s+|her\s+|an?\s+)?{_COURSE}(?P<d2>{_DRUG})"
     # a second drug the same cause names ("due to HCTZ and sertraline")

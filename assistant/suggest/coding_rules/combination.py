@@ -271,7 +271,8 @@ def _plain(catalog: CodeCatalog, code: str) -> bool:
 
 
 def _said(pick: Pick) -> set[str]:
-    return {w for m in pick.mentions for w in tokens(m.query)}
+    """The words the mentions state as present: "without complications" documents no complication."""
+    return {w for m in pick.mentions for w in tokens(_positive_title(m.query))}
 
 
 _FAMILY_WORDS = frozenset(tokens("hypertensive diabetic unspecified"))

@@ -15,7 +15,9 @@ from assistant.suggest.types import Pick
 _CAUSED_BY_DIABETES = re.compile(
     r"\W{0,3}(?:due\s+to|d/t|2/2|secondary\s+to|caused\s+by|from|related\s+to|attributed\s+to)\s+"
     r"(?:(?:his|her|the|long[- ]?standing|poorly[- ]controlled|uncontrolled)\s+)*"
-    r"(?:type\s+(?:[12]|ii?)\s+|t[12]\s*)?(?:diabetes|dm\b|t[12]dm\b|dm[12]\b|dmii?\b|niddm\b|iddm\b)",
+    r"(?:type\s+(?:[12]|ii?)\s+|t[12]\s*)?(?:diabetes|dm\b|t[12]dm\b|dm[12]\b|dmii?\b|niddm\b|iddm\b)|"
+    # the Index's order, the condition then its kind ("Acute osteomyelitis of the right great toe, diabetic")
+    r"\s*,\s*diabetic\s*(?:[,.;]|$)",
     re.IGNORECASE,
 )
 # Diabetes codes that name no complication: the "with other specified complication" code replaces them.

@@ -51,6 +51,13 @@ DRUG_CLASSES: tuple[tuple[str, str], ...] = (
         r"lovenox|anticoagula(?:nt|tion|ted)",
     ),
     ("Z79.02", r"clopidogrel|plavix|prasugrel|ticagrelor|brilinta|antiplatelet"),
+    # an antibiotic the note calls long-term or suppressive, not a course ("on long-term IV vancomycin")
+    (
+        "Z79.2",
+        r"(?:long[- ]term|chronic|suppressive|prophylactic)\s+(?:(?:iv|oral|po|daily|home)\s+)?"
+        r"(?:antibiotics?|antimicrobials?|vancomycin|daptomycin|cefazolin|ceftriaxone|azithromycin|doxycycline|"
+        r"minocycline|nitrofurantoin|cephalexin|trimethoprim(?:-sulfamethoxazole)?|tmp-smx)",
+    ),
     ("Z79.82", r"aspirin|asa\s*\d{2,3}\s*mg"),
     (
         "Z79.52",
@@ -85,7 +92,9 @@ _STOPPED = re.compile(
     # one dose given at the visit ("dexamethasone 0.6 mg/kg PO given", "x1", "single dose")
     r"given|administered|x\s?1|single dose|one[- ]time dose|"
     # a dose pushed into a vein or a muscle at the visit ("dexamethasone 10 mg IV"), not a schedule
-    r"\d+(?:\.\d+)?\s*(?:mg|mcg|g)(?:/kg)?\s+(?:IV|IM|IVP)(?!\s*(?:daily|q\s?\d|every|weekly|monthly|bid|tid))|"
+    # (a dictated schedule has its periods: "IV q.12h.", "IM b.i.d.")
+    r"\d+(?:\.\d+)?\s*(?:mg|mcg|g)(?:/kg)?\s+(?:IV|IM|IVP)"
+    r"(?!\s*(?:daily|q\.?\s?\d|every|weekly|monthly|b\.?i\.?d|t\.?i\.?d|q\.?i\.?d))|"
     r"once(?!\s+(?:a\s+)?(?:daily|day|week|month|per))|"
     # a drug injected into a joint or a soft tissue at the visit is the procedure's, not a therapy taken
     r"intra-?articular|epidural|trigger[- ]point|injected\s+(?:into|in)|(?:joint|bursa|bursal|interspace|"

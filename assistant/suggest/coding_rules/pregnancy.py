@@ -448,6 +448,8 @@ _HAD = re.compile(
 # pregnancy that ended.
 _THAT_PREGNANCY = re.compile(r"\b(?:this|the|her|last)\s+pregnancy\b|\bduring\s+pregnancy\b", re.IGNORECASE)
 PREGNANCY_HISTORY = (("O24.4", "Z86.32"), ("O13", "Z87.59"), ("O14", "Z87.59"), ("O11", "Z87.59"))
+# "given her GDM history", "GDM hx": the history named after the condition.
+_HISTORY_AFTER = re.compile(r"\b(?:history|hx)\b", re.IGNORECASE)
 
 
 def pregnancy_condition_told_past(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
@@ -455,7 +457,13 @@ def pregnancy_condition_told_past(picks: dict[str, Pick], ctx: NoteContext, cata
         return
     for code, pick in list(picks.items()):
         history = next((z for prefix, z in PREGNANCY_HISTORY if code.startswith(prefix)), None)
-        told_past = all(_HAD.match(m.text) or _THAT_PREGNANCY.search(ctx.sentence(m)) for m in pick.mentions)
+        told_past = all(
+            _HAD.match(m.text)
+            or m.history
+            or _HISTORY_AFTER.search(m.text)
+            or _THAT_PREGNANCY.search(ctx.sentence(m))
+            for m in pick.mentions
+        )
         if history is None or not pick.final or not told_past:
             continue
         why = f"{history}: a condition of the pregnancy told as past after the delivery (I.C.21.c.4)"
