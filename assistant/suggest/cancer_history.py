@@ -16,8 +16,6 @@ from assistant.suggest.index_walker import WalkHit
 # condition or site of a relative's or the patient's past.
 FAMILY_HISTORY = ("Z80", "Z81", "Z82", "Z83", "Z84")
 PERSONAL_HISTORY = ("Z85", "Z86", "Z87")
-# A code the Index gives for a past condition itself: a history or status code, or an old infarction.
-PAST_CODES = (*PERSONAL_HISTORY, "Z88", "Z91", "Z92", "Z93", "Z94", "Z95", "Z96", "Z98", "I25.2", "I69")
 
 # (first category, last category, code), the more specific first.
 _FAMILY: tuple[tuple[str, str, str], ...] = (
@@ -154,42 +152,6 @@ def family_condition_code(code: str) -> str | None:
     return _in_blocks(_FAMILY_CONDITIONS, code)
 
 
-# The patient's own past condition other than cancer by its chapter, where the Index lists no entry of its
-# own under "History, personal": "History, personal, disease or disorder, <system>" (read from the Index's
-# entries), the more specific first. Not here: substance use (F10-F19, coded in remission), pregnancy, and
-# infections and respiratory illnesses (A00-B99, J00-J99), mostly episodes over that the Index lists where a
-# history is coded (History, personal, pneumonia).
-_PERSONAL_CONDITIONS: tuple[tuple[str, str, str], ...] = (
-    ("D50", "D89", "Z86.2"),  # blood and blood-forming organs, immune mechanism
-    ("E00", "E89", "Z86.39"),  # endocrine, nutritional, metabolic
-    ("F10", "F19", ""),
-    ("F01", "F99", "Z86.59"),  # mental NEC
-    ("G00", "G99", "Z86.69"),  # nervous system
-    ("H00", "H95", "Z86.69"),  # eye, ear: sense organs
-    ("I00", "I99", "Z86.79"),  # circulatory system
-    ("K00", "K95", "Z87.19"),  # digestive system
-    ("L00", "L99", "Z87.2"),  # skin, subcutaneous tissue
-    ("M00", "M99", "Z87.39"),  # musculoskeletal, connective tissue NEC
-    ("N00", "N39", "Z87.448"),  # urinary system NEC
-    ("N40", "N53", "Z87.438"),  # genital, male
-    ("N60", "N98", "Z87.42"),  # genital, female
-)
-
-
-# The walk must have placed the condition itself (not a word of a longer sentence), and an acute episode
-# or a fracture over is no "disease or disorder" of the past (fractures have their own history entries).
-_PLACED = 0.3
-_EPISODE = re.compile(r"\bacute\b|\bfracture\b", re.IGNORECASE)
-
-
-def personal_condition_code(code: str) -> str | None:
-    """The "History, personal, disease or disorder" code for the patient's past condition (not a cancer)
-    whose own code is ``code``."""
-    if code[:1] in "ABCJZRSTVWXYOPQ" or not code[1:3].isdigit():
-        return None
-    return _in_blocks(_PERSONAL_CONDITIONS, code) or None
-
-
 def personal_code(primary: str) -> str | None:
     """The Z85 code for the patient's own past cancer whose primary code is ``primary`` (not a carcinoid:
     those are coded from their own Index entry); None where no site-specific Z85 code exists."""
@@ -218,11 +180,6 @@ def by_site(kind: str, hits: Sequence[WalkHit]) -> tuple[str, WalkHit] | None:
             code = family_condition_code(hit.code)
             if code:
                 return code, hit
-    if kind == "history" and hits and not any(hit.code.startswith(PAST_CODES) for hit in hits):
-        best = hits[0]
-        code = personal_condition_code(best.code)
-        if code and best.score >= _PLACED and not _EPISODE.search(" ".join(best.path)):
-            return code, best
     return None
 
 

@@ -1016,7 +1016,8 @@ def _minus_sign(sentence: str, chunk_start: int) -> bool:
 
 # Who the patient is, ahead of the trigger ("55 yo M with history of ...", "Male with h/o ..."): no concept
 # comes before the trigger, so it scopes over what follows as it does after "Patient with" (not a status
-# post, which names the procedure and no condition: "70M s/p CABG 2015, now with chest pain").
+# post, which names the procedure and no condition: "70M s/p CABG 2015, now with chest pain"), and only over a
+# short item: a narrative's "A 46-year-old male with no history of interest presented with anemia" goes on.
 _WHO_LEADS = re.compile(
     r"\s*(?:(?:a|an|this|the)\s+)?(?:\d{1,3}\s?[MF]\b|"
     r"(?:\d{1,3}[- ]?(?:year|yr|y)s?[- ]?old|\d{1,3}\s?(?:yo|y/o|y\.o\.))"
@@ -1047,9 +1048,7 @@ def _scope_flags(sentence: str, chunk_start: int, chunk_end: int) -> tuple[dict[
             before = sentence[chunk_start : m.start()] if chunk_start < m.start() else ""
             if (
                 tokens(before)
-                and not (
-                    _WHO_LEADS.fullmatch(before) and not _STATUS_POST_TRIGGER.fullmatch(m.group(0).strip())
-                )
+                and not (key == "history" and _who_leads(before, m, sentence[m.end() : chunk_end]))
                 and not (key == "negated" and _exam_label(before))
                 and not _test_looks_for(before, m.group(0))
             ):
@@ -1583,6 +1582,18 @@ _VERSUS = re.compile(
     r"\w\s+(?:vs\.?|versus)\s+(?!(?:19|20)\d\d\b|prior\b|previous\b|last\b|baseline\b|before\b|the\s+(?:prior|last)\b)\w",
     re.IGNORECASE,
 )
+
+
+_WHO_LEADS_REACH = 6  # words after the trigger: the item itself, not a narrative that goes on
+
+
+def _who_leads(before: str, trigger: re.Match[str], after: str) -> bool:
+    """Only who the patient is comes before a history trigger whose item ends the chunk."""
+    return (
+        _WHO_LEADS.fullmatch(before) is not None
+        and not _STATUS_POST_TRIGGER.fullmatch(trigger.group(0).strip())
+        and len(after.split()) <= _WHO_LEADS_REACH
+    )
 
 
 def _line_end(note: str, at: int) -> int:

@@ -108,6 +108,7 @@ CHRONIC = re.compile(
     r"hyperlipidemia|dyslipidemia|hypercholesterolemia|hypertriglyceridemia|esophageal reflux|sleep apnea|"
     r"prostatic hyperplasia|"
     r"atrial fibrillation|epilepsy|depression|depressive|arthritis|coronary\s+(?:artery|heart)\s+disease|"
+    r"ischemic\s+heart\s+disease|hypertensive|cardiomyopathy|"
     r"atheroscler|obesity|gout|psoriasis|hiv|"
     r"dementia|parkinson|schizophrenia|bipolar|glaucoma|osteoporosis|cirrhosis|anemia|migraine)",
     re.IGNORECASE,

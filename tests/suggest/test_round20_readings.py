@@ -6,14 +6,12 @@ from __future__ import annotations
 import pytest
 
 from assistant.suggest.abbreviations import expand_text
-from assistant.suggest.cancer_history import by_site
 from assistant.suggest.coding_rules.context import NoteContext
 from assistant.suggest.coding_rules.device_status import device_status
 from assistant.suggest.coding_rules.disc_radiculopathy import disc_with_radiculopathy
 from assistant.suggest.coding_rules.partners import add_drugs
 from assistant.suggest.coding_rules.pregnancy_test import pregnancy_test_visit
 from assistant.suggest.history import history_cue
-from assistant.suggest.index_walker import WalkHit
 from assistant.suggest.not_coded import why_not_coded
 from assistant.suggest.reader import Mention, read_note
 from assistant.suggest.store import CodeCatalog
@@ -79,38 +77,6 @@ def test_a_drug_named_as_the_lines_long_term_treatment_is_its_long_term_use(line
     }
     add_drugs(picks, NoteContext(note=note), ANTICOAGULANTS)
     assert ("Z79.01" in picks and picks["Z79.01"].final) is taking
-
-
-@pytest.mark.parametrize(
-    ("hits", "expected"),
-    [
-        ([WalkHit("I48.92", ["Flutter", "atrial"], 0.5)], "Z86.79"),
-        ([WalkHit("K80.20", ["Calculus", "gallbladder"], 0.3)], "Z87.19"),
-        ([WalkHit("N20.0", ["Calculus", "kidney"], 0.5)], "Z87.448"),
-        # an acute episode over, an infection, a fracture, or a weak walk of a longer sentence: none
-        ([WalkHit("J20.9", ["Bronchitis", "acute or subacute"], 0.3)], None),
-        ([WalkHit("K85.90", ["Pancreatitis", "acute"], 0.5)], None),
-        ([WalkHit("M84.459A", ["Fracture, pathological", "hip"], 0.5)], None),
-        ([WalkHit("I71.40", ["Aneurysm", "aorta", "abdominal"], 0.25)], None),
-        # the Index's own history entry stands: no block code beside it
-        (
-            [
-                WalkHit("Z86.718", ["Thrombosis", "personal history"], 0.6),
-                WalkHit("I82.409", ["Thrombosis"], 0.6),
-            ],
-            None,
-        ),
-        # an old infarction has its own code, substance use is coded in remission, a symptom has none
-        ([WalkHit("I25.2", ["Infarct", "old"], 0.9), WalkHit("I21.9", ["Infarct"], 0.5)], None),
-        ([WalkHit("F10.10", ["Abuse", "alcohol"], 0.5)], None),
-        ([WalkHit("R51.9", ["Headache"], 0.9)], None),
-    ],
-)
-def test_a_past_condition_without_an_index_history_entry_is_the_history_code_of_its_block(
-    hits: list[WalkHit], expected: str | None
-) -> None:
-    placed = by_site("history", hits)
-    assert (placed[0] if placed else None) == expected
 
 
 @pytest.mark.parametrize(
@@ -327,3 +293,11 @@ def test_a_visit_for_a_pregnancy_test_is_coded_by_its_result(note: str, code: st
 )
 def test_a_hearing_losss_kind_after_a_comma_stays_with_it(line: str) -> None:
     assert any("sensorineural" in m.text and "Hearing loss" in m.text for m in read_note(f"Visit.\n{line}"))
+
+
+def test_a_narrative_that_goes_on_after_the_patients_lead_is_no_history_item() -> None:
+    note = (
+        "HPI: visit.\nA 52-year-old woman with a history of note came to a routine checkup at work with new "
+        "onset microcytic anemia."
+    )
+    assert not _read(note, "anemia").history
