@@ -684,6 +684,8 @@ def add_weeks(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) ->
         for p in [q for q in picks.values() if q.final and q.code.startswith("Z3A")]:
             demote(p, "weeks of gestation are coded only with a pregnancy (chapter 15) code")
         return
+    if any(p.final and p.code.startswith("Z3A") for p in picks.values()):
+        return  # one encounter, one gestational age ("36w2d ... ECV at 37 wk" is a plan's week)
     for m in _WEEKS.finditer(ctx.note):
         window = ctx.note[max(0, m.start() - 40) : m.end() + 40]
         if not _PREGNANCY_WORDS.search(window):
