@@ -327,7 +327,7 @@ _POSITIONS = {"fifth": (4,), "sixth": (5,)}
 def character_fits(catalog: CodeCatalog, code: str, kind: str, partner: str) -> bool:
     """Does a chapter-19 drug partner (T36-T65) have the character the note names ("T36-T50 with fifth or
     sixth character 5" takes T40.2X5A, not the assault poisoning T48.0X3A)? True when no note names one."""
-    if not partner.startswith("T"):
+    if not "T36" <= partner[:3] <= "T65":
         return True
     wanted: list[tuple[tuple[int, ...], str, str]] = []
     for text in catalog.notes_for(code).get(kind, []):

@@ -6,10 +6,12 @@ from __future__ import annotations
 import pytest
 
 from assistant.suggest.coding_rules.combination import combine
+from assistant.suggest.coding_rules.completed_treatment import completed_treatment_follow_up
 from assistant.suggest.coding_rules.context import NoteContext
 from assistant.suggest.coding_rules.hcpcs_gate import documents_service
 from assistant.suggest.coding_rules.injuries import _place_query, fall_code
-from assistant.suggest.coding_rules.partners import add_weeks
+from assistant.suggest.coding_rules.partners import add_bmi, add_weeks
+from assistant.suggest.coding_rules.prostate_symptoms import prostate_with_symptoms
 from assistant.suggest.coding_rules.removed_organ import removed_organ
 from assistant.suggest.coding_rules.stated_cause import condition_due_to_another
 from assistant.suggest.reader import Mention
@@ -213,7 +215,8 @@ DRUG_PARTNERS.notes["K59.03"] = {
 
 
 @pytest.mark.parametrize(
-    ("partner", "fits"), [("T40.2X5A", True), ("T48.0X3A", False), ("T40.2X6A", False), ("Z79.891", True)]
+    ("partner", "fits"),
+    [("T40.2X5A", True), ("T48.0X3A", False), ("T40.2X6A", False), ("Z79.891", True), ("T86.11", True)],
 )
 def test_a_drug_partner_has_the_character_the_note_names(partner: str, fits: bool) -> None:
     assert character_fits(DRUG_PARTNERS, "K59.03", "use_additional", partner) is fits
@@ -231,10 +234,105 @@ EYES = hierarchy_catalog(
     [
         ("Vision: cataract surgery both eyes 2024, sees well.", False),
         ("Pre-op exam for R eye cataract surgery, scheduled 1/2027.", True),
+        ("Pre-op H&P: R phacoemulsification with IOL, 12/16/2026.", True),
         ("Cataract, visually significant; refer for cataract surgery.", True),
     ],
 )
 def test_a_cataract_removed_in_a_past_year_is_not_current(line: str, current: bool) -> None:
-    picks = {"H26.9": Pick("H26.9", 0.5, True, [_mention(line, "cataract")])}
+    words = "cataract" if "cataract" in line else "phacoemulsification"
+    picks = {"H26.9": Pick("H26.9", 0.5, True, [_mention(line, words)])}
     removed_organ(picks, NoteContext(note=line), EYES)
     assert picks["H26.9"].final is current
+
+
+BMI_WASTING = hierarchy_catalog(
+    {
+        "Z68.18": "Body mass index [BMI] 18.4 or less, adult",
+        "E88.A": "Wasting disease (syndrome) due to underlying condition",
+        "R62.7": "Adult failure to thrive",
+    },
+    {
+        "Z68": "Body mass index [BMI]",
+        "Z68.1": "BMI 19.9 or less, adult",
+        "E88": "Other",
+        "R62": "Lack of development",
+    },
+)
+
+
+@pytest.mark.parametrize(
+    ("dx", "code", "bmi"), [("cachexia", "E88.A", True), ("failure to thrive", "R62.7", False)]
+)
+def test_a_low_bmi_is_coded_beside_wasting(dx: str, code: str, bmi: bool) -> None:
+    note = f"Wt 118 lb, BMI 17.6.\nA/P: {dx} - dietitian"
+    picks = {code: Pick(code, 0.8, True, [_mention(note, dx)])}
+    add_bmi(picks, NoteContext(note=note, age=78), BMI_WASTING)
+    assert ("Z68.18" in picks and picks["Z68.18"].final) is bmi
+
+
+PROSTATE = hierarchy_catalog(
+    {
+        "N40.1": "Benign prostatic hyperplasia with lower urinary tract symptoms",
+        "R33.8": "Other retention of urine",
+        "R33.9": "Retention of urine, unspecified",
+    },
+    {"N40": "Benign prostatic hyperplasia", "R33": "Retention of urine"},
+)
+
+
+@pytest.mark.parametrize(
+    ("note", "code"),
+    [
+        ("BPH w/ chronic urinary retention - continue finasteride.", "R33.8"),
+        (
+            "BPH w/ nocturia - continue finasteride. Urinary retention after the anesthetic, resolved.",
+            "R33.9",
+        ),
+    ],
+)
+def test_retention_beside_bph_with_luts_is_r33_8(note: str, code: str) -> None:
+    bph = Mention(0, 3, "BPH", "BPH", "assessment", 0, note.index(".") + 1)  # its own sentence
+    picks = {
+        "N40.1": Pick("N40.1", 0.8, True, [bph]),
+        "R33.9": Pick("R33.9", 0.4, True, [_mention(note, "retention")]),
+    }
+    prostate_with_symptoms(picks, NoteContext(note=note), PROSTATE)
+    assert [c for c, p in picks.items() if p.final and c.startswith("R33")] == [code]
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("CAUTI d/t Proteus - Foley exchanged", "due to indwelling urethral catheter"),
+        ("CAUTI after the cystoscopy", "catheter associated urinary tract infection"),
+        ("PUPPP - triamcinolone cream", "pruritic urticarial papules and plaques of pregnancy"),
+    ],
+)
+def test_cauti_and_puppp_read_in_the_index_words(text: str, words: str) -> None:
+    assert words in expand_abbreviations(text)
+
+
+HEART = hierarchy_catalog(
+    {
+        "I11.0": "Hypertensive heart disease with heart failure",
+        "I50.23": "Acute on chronic systolic (congestive) heart failure",
+    },
+    {
+        "I11": "Hypertensive heart disease",
+        "I50": "Heart failure",
+        "I50.2": "Systolic (congestive) heart failure",
+    },
+)
+
+
+def test_an_exacerbation_over_leaves_the_chronic_disease_current() -> None:
+    note = (
+        "SNF visit (cardiology f/u).\nAdmitted for heart failure exacerbation (resolved, diuresed 6 kg).\n"
+        "A/P: chronic systolic heart failure w/ HTN - compensated."
+    )
+    picks = {
+        "I11.0": Pick("I11.0", 0.5, True, [_mention(note, "chronic systolic heart failure w/ HTN")]),
+        "I50.23": Pick("I50.23", 0.5, True, [_mention(note, "heart failure exacerbation")]),
+    }
+    completed_treatment_follow_up(picks, NoteContext(note=note), HEART)
+    assert picks["I11.0"].final and not picks["I50.23"].final

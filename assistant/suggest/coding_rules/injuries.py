@@ -16,7 +16,7 @@ import re
 
 from assistant.suggest import seventh
 from assistant.suggest.abbreviations import SEASON_FALL
-from assistant.suggest.coding_rules.context import NoteContext, add_pick, demote
+from assistant.suggest.coding_rules.context import NoteContext, add_pick, demote, head_lines
 from assistant.suggest.coding_rules.transport import (
     CAR_OCCUPANT_PREFIXES,
     car_occupant_query,
@@ -243,14 +243,15 @@ _RESIDENCE = (
 )
 
 
-# A note written where the patient lives in a nursing home ("SNF progress note", "LTC resident"): a room it
-# names with no home of the patient's own is the nursing home's (Index: Place of occurrence, residence,
-# institutional, nursing home, bedroom Y92.122).
+# A note written where the patient lives in a nursing home (its first lines: "SNF progress note", "LTC
+# resident"): a room it names with no home of the patient's own is the nursing home's (Index: Place of
+# occurrence, residence, institutional, nursing home, bedroom Y92.122). "Dispo: SNF" is where she goes next.
 _NURSING_HOME = re.compile(
     r"\b(?:nursing\s+(?:home|facility|center)|skilled\s+nursing|(?-i:SNF|LTCF?|NH)\b(?:\s+resident)?|"
     r"long[- ]term\s+care\s+(?:facility|resident|unit))\b",
     re.IGNORECASE,
 )
+_HEAD_LINES = 2
 
 
 def _place_query(place: str, sentence: str = "", nursing_home: bool = False) -> str:
@@ -516,7 +517,8 @@ def external_causes(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatal
         return
     place = (_PLACE.search(how) if how else None) or _PLACE.search(ctx.note)
     if place and "Y92" not in have:
-        query = _place_query(place.group(0), how or "", _NURSING_HOME.search(ctx.note) is not None)
+        resident = _NURSING_HOME.search(head_lines(ctx.note, _HEAD_LINES)) is not None
+        query = _place_query(place.group(0), how or "", resident)
         found = _best(ctx, catalog, query, ("Y92",), char, "place")
         if found and found != UNSPECIFIED_PLACE:  # Y92.9 is never coded for a place not stated (I.C.20.b)
             evidence = [ctx.mention(*_span(ctx, place))]

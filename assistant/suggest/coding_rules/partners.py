@@ -278,6 +278,8 @@ def bmi_percentile_code(catalog: CodeCatalog, percentile: int) -> str | None:
 
 
 _MALNUTRITION = ("E40", "E41", "E42", "E43", "E44", "E45", "E46")
+# Wasting (cachexia NOS, cachexia due to an underlying condition): the underweight I.B.14 reports a BMI with.
+_WASTING = ("R64", "E88.A")
 
 
 def add_bmi(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
@@ -286,7 +288,7 @@ def add_bmi(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> N
     owners = [
         p
         for p in _diagnoses(picks, catalog)
-        if _asks_for(catalog, p, "Z68.30") or p.code.startswith(_MALNUTRITION)
+        if _asks_for(catalog, p, "Z68.30") or p.code.startswith(_MALNUTRITION + _WASTING)
     ]
     child = ctx.age is not None and ctx.age < ADULT_BMI_AGE
     for p in [q for q in picks.values() if q.code.startswith("Z68")]:

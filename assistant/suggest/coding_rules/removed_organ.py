@@ -26,8 +26,10 @@ _REMOVALS: tuple[tuple[str, tuple[str, ...], str], ...] = (
 )
 _DONE = r"(?:s/p|status\s+post|post-?op(?:erative)?|after|following|pod\s*#?\s*\d+)\s+(?:[\w-]+\s+){0,2}?"
 # ... or the operation told with the year it was done ("cataract surgery both eyes 2024"), not one to come
+# (a full date, "phacoemulsification with IOL, 12/16/2026", is the one scheduled)
 _DATED = (
-    r"(?![^.;\n]{0,30}\b(?:scheduled|planned|plan|due|next|upcoming|will)\b)[^.;\n]{0,30}\b(?:19|20)\d\d\b"
+    r"(?![^.;\n]{0,30}\b(?:scheduled|planned|plan|due|next|upcoming|will)\b)"
+    r"[^.;\n]{0,30}(?<![/\d-])(?:19|20)\d\d\b"
 )
 _REMOVED = tuple(
     (re.compile(rf"\b{_DONE}(?:{words})|\b(?:{words})\b{_DATED}", re.IGNORECASE), codes, aftercare)
