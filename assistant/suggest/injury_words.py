@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 MECHANISM = re.compile(
-    r"\b(?:fell|falls?|falling|slip(?:ped|ping|s)?|trip(?:ped|ping)|struck|hit|kicked|bitten|bit|stung|cut|"
+    r"\b(?:fell|falls?|falling|slid|slip(?:ped|ping|s)?|trip(?:ped|ping)|struck|hit|kicked|bitten|bit|stung|cut|"
     r"cutting|slicing|chopping|"
     r"lacerated|burned|knife|broken glass|"
     r"twisted|twisting|rolled|jammed|crushed|collided|collision|crash|MVC|MVA|motor vehicle|assault\w*|"
@@ -16,7 +16,7 @@ MECHANISM = re.compile(
 )
 # A fall or a blow (no bite, cut or burn, whose wound the Index names with its cause: "open bite")
 FALL_OR_BLOW = re.compile(
-    r"\b(?:fell|falls?|falling|slip(?:ped|ping|s)?|trip(?:ped|ping)|struck|hit|kicked|twisted|rolled|jammed|"
+    r"\b(?:fell|falls?|falling|slid|slip(?:ped|ping|s)?|trip(?:ped|ping)|struck|hit|kicked|twisted|rolled|jammed|"
     r"crushed|collided|collision|crash|MVC|MVA|motor vehicle|assault\w*|punched|tackled)\b",
     re.IGNORECASE,
 )

@@ -317,6 +317,31 @@ def treatment_unsaid(title: str, note: str) -> bool:
     )
 
 
+# "T36-T50 with fifth or sixth character 5": the partner's intent or kind (5 adverse effect, 1-4 poisoning, 6
+# underdosing) is a character of its code, not a range of codes.
+_CHARACTER = re.compile(
+    r"\b(fifth\s+or\s+sixth|fifth|sixth)\s+character\s+(\d)(?:\s*-\s*(\d))?", re.IGNORECASE
+)
+_POSITIONS = {"fifth": (4,), "sixth": (5,)}
+
+
+def character_fits(catalog: CodeCatalog, code: str, kind: str, partner: str) -> bool:
+    """Does a chapter-19 drug partner (T36-T65) have the character the note names ("T36-T50 with fifth or
+    sixth character 5" takes T40.2X5A, not the assault poisoning T48.0X3A)? True when no note names one."""
+    if not "T36" <= partner[:3] <= "T65":
+        return True
+    wanted: list[tuple[tuple[int, ...], str, str]] = []
+    for text in catalog.notes_for(code).get(kind, []):
+        for m in _CHARACTER.finditer(text):
+            where = m.group(1).lower()
+            positions = (4, 5) if " or " in where else _POSITIONS[where]
+            wanted.append((positions, m.group(2), m.group(3) or m.group(2)))
+    plain = partner.replace(".", "")
+    return not wanted or any(
+        any(i < len(plain) and lo <= plain[i] <= hi for i in positions) for positions, lo, hi in wanted
+    )
+
+
 def paired_refs(catalog: CodeCatalog, code: str, kind: str) -> list[str]:
     """Codes a "use additional code" / "code first" note at the code (or an ancestor) points to."""
     return catalog.refs_for(code, kind)

@@ -1178,6 +1178,7 @@ class SuggestionService:
                         and (pregnant or not q.code.startswith(PREGNANCY_PREFIXES))
                         and any(rules.ref_matches(r, q.code) for r in group)
                         and rules.partner_documented(q.code, q.score, own)
+                        and rules.character_fits(self.catalog, p.code, kind, q.code)
                         and family_documented(q.code, note)
                         and not rules.treatment_unsaid(self.catalog.title(q.code), note)
                         and not rules.head_unsaid(

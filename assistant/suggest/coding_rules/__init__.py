@@ -77,6 +77,7 @@ from assistant.suggest.coding_rules.respiratory_failure import both_kinds_of_res
 from assistant.suggest.coding_rules.rheumatoid import rheumatoid_kind
 from assistant.suggest.coding_rules.sepsis import localized_infection, organism_sepsis
 from assistant.suggest.coding_rules.severe_sepsis import severe_sepsis
+from assistant.suggest.coding_rules.stated_cause import condition_due_to_another
 from assistant.suggest.coding_rules.stated_condition import unstated_conditions
 from assistant.suggest.coding_rules.strep_throat import streptococcal_throat
 from assistant.suggest.coding_rules.stroke_artery import stroke_artery
@@ -128,6 +129,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     organism_sepsis(picks, ctx, catalog)
     severe_sepsis(picks, ctx, catalog)
     localized_infection(picks, ctx, catalog)
+    condition_due_to_another(picks, ctx, catalog)
     combine(picks, ctx, catalog)
     hypertensive_ckd_stage(picks, ctx, catalog)
     index_pairs(picks, ctx, catalog)

@@ -58,15 +58,23 @@ _LINK_DENIED = re.compile(
 )
 
 
-def _link_denied(ctx: NoteContext, catalog: CodeCatalog, partner: Pick) -> bool:
-    """The note denies the link within a few words after a word of the partner's own title."""
+def _link_denied(ctx: NoteContext, catalog: CodeCatalog, partner: Pick, family: Family | None = None) -> bool:
+    """The note denies the link within a few words after a word of the partner's own title. A denial that
+    names another family's condition only ("CKD, unrelated to DM" for hypertension) is not this family's."""
     words = set(tokens(catalog.title(partner.code))) - _QUALIFIER_WORDS
     for m in _LINK_DENIED.finditer(ctx.note):
         before = ctx.note[max(0, m.start() - 60) : m.start()]
         line = re.split(r"[.;\n]", before)[-1]
-        if words & set(tokens(line)):
+        if words & set(tokens(line)) and (family is None or _denies_family(ctx.note[m.start() :], family)):
             return True
     return False
+
+
+def _denies_family(clause: str, family: Family) -> bool:
+    """The denial's own words (to the end of its clause) name ``family``'s condition, or no family's."""
+    said = re.split(r"[.;,)\n]", clause[:60])[0]
+    named = [f for f in FAMILIES if f.presumed and re.search(f.documented, said, re.IGNORECASE)]
+    return not named or family in named
 
 
 # Hypertension as a note writes it: the family's documented words, and what another kind leaves of it.
@@ -464,6 +472,7 @@ def combine(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> N
 def combine_family(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog, family: Family) -> None:
     """One family's combination code from its base and the partners final now."""
     check_family(picks, ctx, catalog, family)
+    denied_combinations(picks, ctx, catalog, family)
     complete_in_family(picks, catalog, family)
     bases = sorted((p for p in picks.values() if p.final and family.is_base(p.code)), key=lambda p: -p.score)
     if not bases:
@@ -485,7 +494,7 @@ def combine_family(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalo
         and catalog.system(p.code) == "ICD-10-CM"
         and (family.presumed or _linked(ctx, base, p))
         and not (family.presumed and _of_itself(picks, catalog, p.code))
-        and not (family.presumed and _link_denied(ctx, catalog, p))
+        and not (family.presumed and _link_denied(ctx, catalog, p, family))
     ]
     taken: set[str] = set()
     while partners:
@@ -512,6 +521,55 @@ def combine_family(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalo
             if family.one_code or c[:3] in specific:
                 picks.pop(c)  # I10 beside I12.9, E11.9 beside E11.42: the combination says it
     one_per_subcategory(picks, family)
+
+
+def denied_combinations(
+    picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog, family: Family
+) -> None:
+    """ "CKD stage 3b (hypertensive nephrosclerosis, unrelated to DM)": a presumed family's combination code
+    (E11.22) whose every partner its own note asks for (N18.32) the note says is not due to the family's
+    condition is not coded; the condition stays as its code without the complication (E11.9, I10) unless
+    another code of the family says it (I.A.15: the "with" presumption yields to the provider)."""
+    if not family.presumed:
+        return
+    for p in [
+        p for p in picks.values() if p.final and family.is_base(p.code) and not _plain(catalog, p.code)
+    ]:
+        refs = _own_refs(catalog, p.code)
+        partners = [
+            q
+            for q in picks.values()
+            if q.final
+            and not family.codes(q.code)
+            and not q.code.startswith("Z")
+            and any(ref_covers(r, q.code) for r in refs)
+        ]
+        if not partners or not all(_link_denied(ctx, catalog, q, family) for q in partners):
+            continue
+        named = ", ".join(q.code for q in partners)
+        demote(p, f"the note says {named} is not due to the {family.name} (I.A.15): {p.code} not coded")
+        if any(q.final and family.codes(q.code) for q in picks.values()):
+            continue
+        plain = _plain_code(catalog, family, p.code)
+        if plain is None:
+            continue
+        mentions = [m for m in p.mentions if re.search(family.documented, m.query, re.IGNORECASE)]
+        target = picks.setdefault(plain, Pick(plain, p.score, True, mentions or list(p.mentions)))
+        target.final = True
+        target.score = max(target.score, p.score)
+        target.reasons.insert(
+            0, f"{family.name} without the complication the note says is unrelated ({p.code})"
+        )
+
+
+def _plain_code(catalog: CodeCatalog, family: Family, code: str) -> str | None:
+    """The family's code for the condition alone: its default (I10), or the category's "without
+    complications" code (E11.9)."""
+    if family.default in catalog and catalog.billable(family.default):
+        return family.default
+    return next(
+        (c for c in family.members(catalog, code) if "without complication" in catalog.title(c).lower()), None
+    )
 
 
 def _waiting_partners(picks: dict[str, Pick], catalog: CodeCatalog) -> set[str]:

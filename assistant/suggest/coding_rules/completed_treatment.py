@@ -39,6 +39,10 @@ _STILL_CURRENT = re.compile(
     r"day\s+\d+\s+of|remains?|(?:on|taking|takes)\s+(?!day\b|(?:its|his|her|their)\s+own\b)[a-z]+)\b",
     re.IGNORECASE,
 )
+# An episode of a chronic disease the note says is over ("HF exacerbation (resolved)"), and a code whose title
+# names one ("Acute on chronic ...", "with (acute) exacerbation").
+_FLARE = re.compile(r"\b(?:exacerbations?|flares?)\b", re.IGNORECASE)
+_EPISODE_TITLE = re.compile(r"\b(?:exacerbations?|flares?|acute)\b", re.IGNORECASE)
 # Gone without a treatment ("childhood asthma, outgrown, no tx"): over, but no treatment was completed, so
 # it brings no follow-up-after-treatment code.
 _NO_TREATMENT = re.compile(
@@ -102,6 +106,7 @@ def completed_treatment_follow_up(picks: dict[str, Pick], ctx: NoteContext, cata
         for t, b in zip(texts, background, strict=True)
     ]
     untreated = [bool(_NO_TREATMENT.search(t)) for t in texts]
+    flare = [bool(_FLARE.search(t)) for t in texts]
     if not any(over):
         return
     resolved = False
@@ -111,9 +116,16 @@ def completed_treatment_follow_up(picks: dict[str, Pick], ctx: NoteContext, cata
         if pick.code[0] == "Z" and not history:
             continue
         words = _condition_words(pick, catalog)
-        if not words or not _said_over(words, sentences, over):
+        # an exacerbation over leaves the chronic disease current ("HF exacerbation (resolved)": I50.23 is
+        # over, I50.22 and I11.0 are not)
+        own = (
+            over
+            if _EPISODE_TITLE.search(catalog.title(pick.code))
+            else [o and not f for o, f in zip(over, flare, strict=True)]
+        )
+        if not words or not _said_over(words, sentences, own):
             continue
-        treated = _said_over(words, sentences, [o and not u for o, u in zip(over, untreated, strict=True)])
+        treated = _said_over(words, sentences, [o and not u for o, u in zip(own, untreated, strict=True)])
         if not history:
             demote(
                 pick,

@@ -23,6 +23,11 @@ PERFORMED = re.compile(
     # a route only a clinician gives by, said for today ("intravitreal aflibercept 2 mg OD today")
     r"\b(?:intravitreal|intra-?articular|intralesional)\b(?:[^.;\n]|\.(?=\d)){0,60}\btoday\b|"
     r"\btoday\b(?:[^.;\n]|\.(?=\d)){0,60}\b(?:intravitreal|intra-?articular|intralesional)\b|"
+    # the injection of the day, or one given by a route by the office's nurse ("6th injection today, 380 mg IM
+    # R gluteal by RN")
+    r"\b(?:\d+(?:st|nd|rd|th)\s+|#\s?\d+\s+)?(?:injection|infusion|shot)\s+today\b|"
+    r"\b(?:im|iv|sq|sc|subq|intramuscular\w*|intravenous\w*|subcutaneous\w*)\b[^.;\n]{0,40}\bby\s+(?:the\s+)?"
+    r"(?:rn|lpn|ma|nurse)\b|"
     # a clinic's treatment heading with a route only a clinician gives by ("Tx: ketorolac 30 mg IV", "Tx in
     # clinic: DuoNeb x2"); "Rx:" is a prescription
     r"^\W*(?:tx|treatment|treated|meds?\s+given)(?:\s+(?:in|at)\s+(?:the\s+)?(?:clinic|office|uc|urgent\s+care))?\s*:"

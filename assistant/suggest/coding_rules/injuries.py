@@ -16,7 +16,7 @@ import re
 
 from assistant.suggest import seventh
 from assistant.suggest.abbreviations import SEASON_FALL
-from assistant.suggest.coding_rules.context import NoteContext, add_pick, demote
+from assistant.suggest.coding_rules.context import NoteContext, add_pick, demote, head_lines
 from assistant.suggest.coding_rules.transport import (
     CAR_OCCUPANT_PREFIXES,
     car_occupant_query,
@@ -123,6 +123,7 @@ _HOME = re.compile(r"\b(?:home|house|apartment)\b", re.IGNORECASE)
 _NOT_A_TOOL = r"(?!\s+(?:knife|knives|scissors|shears|utensils?|appliances?))"
 _ROOMS = ("kitchen", "bathroom", "bedroom", "garden or yard", "garage", "driveway")
 UNSPECIFIED_PLACE = "Y92.9"
+UNSPECIFIED_FALL = "W19.XXXA"
 TRANSPORT_PREFIXES = ("V",)
 ACCIDENT_PREFIXES = ("W", "X0", "X1", "X2", "X3", "X5")
 ASSAULT_PREFIXES = ("X9", "Y0")
@@ -242,9 +243,26 @@ _RESIDENCE = (
 )
 
 
-def _place_query(place: str, sentence: str = "") -> str:
+# A note written where the patient lives in a nursing home (its first lines: "SNF progress note", "LTC
+# resident"): a room it names with no home of the patient's own is the nursing home's (Index: Place of
+# occurrence, residence, institutional, nursing home, bedroom Y92.122). "Dispo: SNF" is where she goes next.
+_NURSING_HOME = re.compile(
+    r"\b(?:nursing\s+(?:home|facility|center)|skilled\s+nursing|(?-i:SNF|LTCF?|NH)\b(?:\s+resident)?|"
+    r"long[- ]term\s+care\s+(?:facility|resident|unit))\b",
+    re.IGNORECASE,
+)
+_HEAD_LINES = 2
+
+
+def _place_query(place: str, sentence: str = "", nursing_home: bool = False) -> str:
     """A place in the words of the Y92 titles ("... as the place of occurrence"); a home is a
-    "non-institutional (private) residence" (its kind from the sentence, when named) with the room or yard."""
+    "non-institutional (private) residence" (its kind from the sentence, when named) with the room or yard;
+    a room of a nursing-home resident's note, the nursing home's."""
+    if nursing_home and not _HOME.search(place):
+        low = place.lower()
+        room = next((r for r in _ROOMS if r.split()[-1] in low or r.split()[0] in low), None)
+        if room is not None:
+            return f"{room} in nursing home as the place of occurrence"
     if _INTERSTATE.search(place):
         return "interstate highway as the place of occurrence"
     if re.search(r"\bski\b", place, re.IGNORECASE):  # not a Y92 title of its own: a recreation area
@@ -300,6 +318,18 @@ def _fall_riding(board: str) -> re.Pattern[str]:
 # Falls on the same level whose cause the W-code titles name in words a search does not reach from the
 # note ("slipped on ice" is W00, not "fall from ice-skates"); the first row that matches wins.
 _FALLS = (
+    # out of a wheelchair that was not moving (External Cause Index: Fall, from, wheelchair, non-moving
+    # W05.0); a powered or moving one is a conveyance accident the search names
+    (
+        re.compile(
+            r"\b(?:fell|falls?|falling|fallen|slid|sliding|slipped)\b[^.;]{0,40}?\b(?:off|from|out\s+of)\s+"
+            r"(?:of\s+)?(?:the\s+|a\s+|his\s+|her\s+|their\s+)?(?:(?!power|motori|electric)[\w-]+\s+){0,2}?"
+            r"(?:wheelchair|w/c)\b"
+            r"(?![^.;]{0,30}\b(?:powered|power|motori[sz]ed|electric|moving|rolling)\b)",
+            re.I,
+        ),
+        "W05.0XXA",
+    ),
     (_fall_riding(r"snowboard\w*"), "V00.311A"),
     (_fall_riding(r"(?:skis\b|skiing\b|(?:downhill|alpine|cross[- ]country)\s+ski\w*)"), "V00.321A"),
     (
@@ -435,8 +465,20 @@ def external_causes(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatal
     if not injuries or ctx.search is None:
         return
     score = min(p.score for p in injuries) * 0.9
-    how = next((s for s in re.split(r"(?<=[.!?])\s+|\n", ctx.note) if states_mechanism(s)), None)
+    stated = [s for s in re.split(r"(?<=[.!?])\s+|\n", ctx.note) if states_mechanism(s)]
+    # a fall told no further ("post-fall evaluation") gives way to the sentence that tells it
+    how = next((s for s in stated if fall_code(s) != UNSPECIFIED_FALL), stated[0] if stated else None)
     have = {c[:3] for c, p in picks.items() if p.final and c[:1] in "VWXY"}
+    unspecified_only = have - {"Y92", "Y93", "Y99"} == {UNSPECIFIED_FALL[:3]}
+    if how is not None and unspecified_only:
+        fall = fall_code(how)
+        if fall and fall != UNSPECIFIED_FALL and fall in catalog:
+            start = ctx.note.find(how)
+            evidence = [ctx.mention(start, start + len(how.rstrip(" .")))]
+            reason = "external cause of the injury (guideline I.C.20.a): the fall as the note tells it"
+            if add_pick(picks, catalog, _with_character(catalog, fall, char), score, evidence, reason):
+                for p in [p for c, p in picks.items() if p.final and c.startswith(UNSPECIFIED_FALL[:3])]:
+                    demote(p, f"the note tells the fall: {fall[:3]}, not an unspecified fall")
     if how is not None and not have - {"Y92", "Y93", "Y99"}:
         start = ctx.note.find(how)
         evidence = [ctx.mention(start, start + len(how.rstrip(" .")))]
@@ -475,7 +517,9 @@ def external_causes(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatal
         return
     place = (_PLACE.search(how) if how else None) or _PLACE.search(ctx.note)
     if place and "Y92" not in have:
-        found = _best(ctx, catalog, _place_query(place.group(0), how or ""), ("Y92",), char, "place")
+        resident = _NURSING_HOME.search(head_lines(ctx.note, _HEAD_LINES)) is not None
+        query = _place_query(place.group(0), how or "", resident)
+        found = _best(ctx, catalog, query, ("Y92",), char, "place")
         if found and found != UNSPECIFIED_PLACE:  # Y92.9 is never coded for a place not stated (I.C.20.b)
             evidence = [ctx.mention(*_span(ctx, place))]
             add_pick(picks, catalog, found, score * 0.98, evidence, "place of occurrence (I.C.20.b)")

@@ -289,6 +289,8 @@ def bmi_percentile_code(catalog: CodeCatalog, percentile: int) -> str | None:
 
 
 _MALNUTRITION = ("E40", "E41", "E42", "E43", "E44", "E45", "E46")
+# Wasting (cachexia NOS, cachexia due to an underlying condition): the underweight I.B.14 reports a BMI with.
+_WASTING = ("R64", "E88.A")
 
 
 def add_bmi(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
@@ -297,7 +299,7 @@ def add_bmi(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> N
     owners = [
         p
         for p in _diagnoses(picks, catalog)
-        if _asks_for(catalog, p, "Z68.30") or p.code.startswith(_MALNUTRITION)
+        if _asks_for(catalog, p, "Z68.30") or p.code.startswith(_MALNUTRITION + _WASTING)
     ]
     child = ctx.age is not None and ctx.age < ADULT_BMI_AGE
     for p in [q for q in picks.values() if q.code.startswith("Z68")]:
@@ -695,6 +697,8 @@ def add_weeks(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) ->
         for p in [q for q in picks.values() if q.final and q.code.startswith("Z3A")]:
             demote(p, "weeks of gestation are coded only with a pregnancy (chapter 15) code")
         return
+    if any(p.final and p.code.startswith("Z3A") for p in picks.values()):
+        return  # one encounter, one gestational age ("36w2d ... ECV at 37 wk" is a plan's week)
     for m in _WEEKS.finditer(ctx.note):
         window = ctx.note[max(0, m.start() - 40) : m.end() + 40]
         if not _PREGNANCY_WORDS.search(window):

@@ -29,8 +29,15 @@ _DENIED = re.compile(r"\b(?:no|denies|denied|without|w/o|not|negative\s+for)\b[^
 REASON = "hyperplasia of the prostate with a lower urinary tract symptom the note names (Index: with LUTS)"
 
 
+# The unspecified code of a symptom whose code N40.1's note names ("retention" read as R33.9 beside BPH is
+# R33.8, "other retention of urine": R33.8's own note codes the enlarged prostate first).
+_UNSPECIFIED_OF = {"R33.8": "R33.9"}
+
+
 def prostate_with_symptoms(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     for code, pick in list(picks.items()):
+        if pick.final and code in WITH_SYMPTOMS.values():
+            _named_symptoms(picks, ctx, catalog, pick)
         if not pick.final or code not in WITH_SYMPTOMS:
             continue
         said = [ctx.sentence(m) for m in pick.mentions]
@@ -57,3 +64,19 @@ def prostate_with_symptoms(picks: dict[str, Pick], ctx: NoteContext, catalog: Co
                     pick.mentions,
                     f"use additional code with {WITH_SYMPTOMS[code]}",
                 )
+
+
+def _named_symptoms(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog, pick: Pick) -> None:
+    """BPH coded "with LUTS" already: a symptom its own sentences name, whose unspecified code was read in its
+    place, takes the code N40.1's note names."""
+    said = [ctx.sentence(m) for m in pick.mentions]
+    for rx, sym in _SYMPTOM_RES:
+        loose = _UNSPECIFIED_OF.get(sym or "")
+        other = picks.get(loose) if loose else None
+        if sym is None or other is None or not other.final:
+            continue
+        if not any(not _DENIED.search(s[: m.start()]) for s in said for m in rx.finditer(s)):
+            continue
+        reason = f"use additional code with {pick.code}: the symptom its note names ({sym})"
+        if add_pick(picks, catalog, sym, other.score, other.mentions, reason) is not None:
+            demote(other, f"coded {sym}: {reason}")

@@ -22,10 +22,17 @@ _REMOVALS: tuple[tuple[str, tuple[str, ...], str], ...] = (
         "Z48.815",
     ),
     (r"appendectomy|lap(?:aroscopic)?\.?\s+appy\b|appy\b", ("K35", "K36", "K37", "K38"), "Z48.815"),
+    (r"cataract\s+(?:surgery|extraction|removal)|phacoemulsification", ("H25", "H26"), "Z48.810"),
 )
 _DONE = r"(?:s/p|status\s+post|post-?op(?:erative)?|after|following|pod\s*#?\s*\d+)\s+(?:[\w-]+\s+){0,2}?"
+# ... or the operation told with the year it was done ("cataract surgery both eyes 2024"), not one to come
+# (a full date, "phacoemulsification with IOL, 12/16/2026", is the one scheduled)
+_DATED = (
+    r"(?![^.;\n]{0,30}\b(?:scheduled|planned|plan|due|next|upcoming|will)\b)"
+    r"[^.;\n]{0,30}(?<![/\d-])(?:19|20)\d\d\b"
+)
 _REMOVED = tuple(
-    (re.compile(rf"\b{_DONE}(?:{words})", re.IGNORECASE), codes, aftercare)
+    (re.compile(rf"\b{_DONE}(?:{words})|\b(?:{words})\b{_DATED}", re.IGNORECASE), codes, aftercare)
     for words, codes, aftercare in _REMOVALS
 )
 # The visit is the check after the operation ("Post-op visit", "postoperative check", "POD 10 wound check").
