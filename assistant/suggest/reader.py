@@ -1567,11 +1567,11 @@ def is_normal_finding(text: str) -> bool:
 
 
 # A course word right after a "history of" item says the condition is there now ("Hx of eczema, controlled",
-# "h/o gout - stable on allopurinol"): the patient's problem list, not a past condition. Not a cancer, whose
-# "stable" is the surveillance of a past one.
+# "h/o gout - well controlled on allopurinol"): the patient's problem list, not a past condition. Not
+# "stable", which a past event's item says too ("history of DVT - stable"), nor a cancer.
 _COURSE_NOW = re.compile(
-    r"\s*[,:-]?\s*(?:(?:well|poorly|fairly)[- ])?(?:controlled|uncontrolled|stable|flaring|active|improving|"
-    r"worsening|symptomatic)\b",
+    r"\s*[,:-]?\s*(?:(?:well|poorly|fairly)[- ])?(?:controlled|uncontrolled|flaring|active|worsening|"
+    r"symptomatic)\b",
     re.IGNORECASE,
 )
 

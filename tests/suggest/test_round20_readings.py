@@ -143,9 +143,10 @@ def test_a_lifestyle_goal_after_a_problems_dash_is_its_plan(line: str, plan: boo
     ("line", "history"),
     [
         ("Hx of eczema, controlled.", False),
-        ("H/o gout - stable on allopurinol.", False),
+        ("H/o gout - well controlled on allopurinol.", False),
+        ("History of DVT - stable.", True),
         ("History of DVT, completed anticoagulation.", True),
-        ("h/o breast cancer, stable.", True),
+        ("h/o breast cancer, active surveillance.", True),
     ],
 )
 def test_a_course_word_after_a_history_item_says_it_is_present(line: str, history: bool) -> None:
