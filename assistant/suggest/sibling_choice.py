@@ -150,10 +150,6 @@ def _said_stems(note: str) -> frozenset[str]:
 _UNSPECIFIED_HEAD = re.compile(r"unspecified\b", re.IGNORECASE)
 
 
-def _with_codes(cands: Sequence[C], title_of: Callable[[str], str]) -> set[str]:
-    return {c.code for c in cands if qualifiers.with_phrases(title_of(c.code))}
-
-
 _OWN_DEFAULTS = frozenset(
     stem(w) for w in ["status", "intractable", "migrainosus", "epilepticus", "asthmaticus"]
 )
@@ -172,12 +168,11 @@ def _with_unsaid(code: str, cands: Sequence[C], title_of: Callable[[str], str], 
     # (no word of the phrase is in the note; status and intractability have their own default rule)
     for unsaid in [p for p in phrases if not p & said and not p & _OWN_DEFAULTS]:
         for other in cands:
-            without = qualifiers.title_qualifiers(title_of(other.code)).without
             if other.code == code or other.code[:3] != code[:3]:
                 continue
-            plain = other.code not in _with_codes(cands, title_of) and _UNSPECIFIED_HEAD.match(
-                title_of(other.code)
-            )
+            other_title = title_of(other.code)
+            without = qualifiers.title_qualifiers(other_title).without
+            plain = not qualifiers.with_phrases(other_title) and _UNSPECIFIED_HEAD.match(other_title)
             if unsaid <= without or plain:
                 words = " ".join(sorted(unsaid))
                 return f'title says "with {words}", the note does not (its sibling says without)'
