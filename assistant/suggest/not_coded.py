@@ -616,11 +616,9 @@ def opens_topic(previous: str | None, previous_text: str, delimiter: str) -> boo
 
 # The patient's age and sex alone ("74 y/o man", "54F", "a 45-year-old woman"): coded from the claim, never
 # from the note's words.
-_DEMOGRAPHICS = re.compile(
-    r"^(?:an?\s+)?(?:\d{1,3}[- ]?(?:years?|yrs?|y)[- ]?old|\d{1,3}\s?(?:yo|y/o|y\.o\.)|\d{1,3}\s?[MF])"
-    r"(?:\s+(?:male|female|man|woman|boy|girl|gentleman|lady|patient|pt|[MF]))?$",
-    re.IGNORECASE,
-)
+AGE = r"\d{1,3}[- ]?(?:years?|yrs?|y)[- ]?old|\d{1,3}\s?(?:yo|y/o|y\.o\.)"
+WHO = r"male|female|man|woman|boy|girl|gentleman|lady|patient|pt"
+_DEMOGRAPHICS = re.compile(rf"^(?:an?\s+)?(?:{AGE}|\d{{1,3}}\s?[MF])(?:\s+(?:{WHO}|[MF]))?$", re.IGNORECASE)
 
 
 # "NED", "no evidence of disease / recurrence" after a treated cancer: a status the history codes carry.

@@ -19,6 +19,8 @@ from assistant.suggest.history import (
 )
 from assistant.suggest.injury_words import FALL_OR_BLOW, INJURY_AFTER_MECHANISM
 from assistant.suggest.not_coded import (
+    AGE,
+    WHO,
     continues_plan,
     ehr_order,
     immunity_in_list,
@@ -1019,10 +1021,8 @@ def _minus_sign(sentence: str, chunk_start: int) -> bool:
 # post, which names the procedure and no condition: "70M s/p CABG 2015, now with chest pain"), and only over a
 # short item: a narrative's "A 46-year-old male with no history of interest presented with anemia" goes on.
 _WHO_LEADS = re.compile(
-    r"\s*(?:(?:a|an|this|the)\s+)?(?:\d{1,3}\s?[MF]\b|"
-    r"(?:\d{1,3}[- ]?(?:year|yr|y)s?[- ]?old|\d{1,3}\s?(?:yo|y/o|y\.o\.))"
-    r"(?:\s+(?:[MF]\b|male|female|man|woman|boy|girl|gentleman|lady|patient|pt))?|male|female|man|woman|gentleman|"
-    r"lady|boy|girl)\s*(?:,\s*)?(?:with|w/|who\s+has|has|had)?\s*(?:(?:a|an)\s+)?",
+    rf"\s*(?:(?:a|an|this|the)\s+)?(?:\d{{1,3}}\s?[MF]\b|(?:{AGE})(?:\s+(?:[MF]\b|{WHO}))?|"
+    r"male|female|man|woman|gentleman|lady|boy|girl)\s*(?:,\s*)?(?:with|w/|who\s+has|has|had)?\s*(?:(?:a|an)\s+)?",
     re.IGNORECASE,
 )
 
