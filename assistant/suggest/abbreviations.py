@@ -221,7 +221,8 @@ _SHAPES: list[tuple[re.Pattern[str], object, tuple[str, ...] | None]] = [
     ),
     (
         re.compile(
-            rf"\b(hemorrhoids?(?:\s+(?:with|w/|without|w/o)\s+bleeding)?,?\s+\(?)(?:grade|gr\.?|stage)\s*({_GRADE})\b",
+            rf"\b(hemorrhoids?(?:,?\s+(?:(?:with|w/|without|w/o)\s+bleeding|internal|external|mixed|bleeding))*"
+            rf",?\s+\(?)(?:grade|gr\.?|stage)\s*({_GRADE})\b",
             re.IGNORECASE,
         ),
         lambda m: m.group(1) + _degree(m.group(2)) + " degree",

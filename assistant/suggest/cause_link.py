@@ -88,13 +88,24 @@ def tail_is_subterm(walker: IndexWalker | None, tabular: Tabular | None, conditi
     own, tail_words = read_mention(cond).base, read_mention(rest).base
     if not own or not tail_words or tail_words & own:
         return False
-    hits = [h for h in walker.walk(f"{cond} {rest}", tabular, _WALK_DEPTH) if _names_main_term(h.path, own)]
+    walked = walker.walk(f"{cond} {rest}", tabular, _WALK_DEPTH)
+    if not joined and len(tail_words) == 1 and any(_narrows(h.path, rest, own) for h in walked):
+        return True
+    hits = [h for h in walked if _names_main_term(h.path, own)]
     if joined:
         return any(_and_subterm(term, tail_words) for h in hits for term in h.path[1:])
     title = tabular.title if tabular is not None else (lambda code: "")
     return any(
         _says_the_tail(read_mention(" ".join(h.path[1:])).words, title(h.code), tail_words) for h in hits
     )
+
+
+def _narrows(path: list[str], tail: str, own: frozenset[str]) -> bool:
+    """The one-word tail is a main term of its own, as the Index spells it, whose subterm is the condition's
+    kind ("Ulcerative colitis, pancolitis": Pancolitis, ulcerative): the tail names the same condition more
+    narrowly. An adjective ("..., diabetic") is no main term: its condition is another one."""
+    main = path[0].split(",")[0].strip().lower() if path else ""
+    return main == tail.strip(" .").lower() and any(content_keys(t) & own for t in path[1:])
 
 
 def _says_the_tail(path_words: frozenset[str], title: str, tail_words: frozenset[str]) -> bool:

@@ -337,11 +337,17 @@ def drop_unspecified_twins(picks: dict[str, Pick], catalog: CodeCatalog) -> None
 # emphysema is a form of COPD; J44.9 is not added).
 COVERED_BY: dict[str, tuple[str, str]] = {
     "J44.9": ("J43", "COPD with emphysema is coded to emphysema (J43.-) alone"),
+    "J44.1": ("J43", "COPD with emphysema is coded to emphysema (J43.-) alone, its exacerbation too"),
 }
+# COPD named with its emphysema in one mention ("COPD with emphysema", "COPD, emphysematous type"): the
+# emphysema's code (Index: Emphysema J43.9), which then covers the COPD code.
+_EMPHYSEMA = re.compile(r"(?<!without )(?<!no )\bemphysem\w*", re.IGNORECASE)
+EMPHYSEMA = "J43.9"
 
 
-def drop_covered(picks: dict[str, Pick]) -> None:
+def drop_covered(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
     """A final code of ``COVERED_BY`` beside a final code of the category that covers it stays an option."""
+    _emphysema_named_with_copd(picks, catalog)
     for code, (category, why) in COVERED_BY.items():
         pick = picks.get(code)
         if pick is None or not pick.final:
@@ -349,6 +355,21 @@ def drop_covered(picks: dict[str, Pick]) -> None:
         if any(p.final and c.startswith(category) for c, p in picks.items()):
             pick.final = False
             pick.warnings.append(why)
+
+
+def _emphysema_named_with_copd(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
+    if EMPHYSEMA not in catalog or any(p.final and c.startswith("J43") for c, p in picks.items()):
+        return
+    for code in COVERED_BY:
+        pick = picks.get(code)
+        if pick is None or not pick.final or not any(_EMPHYSEMA.search(m.text) for m in pick.mentions):
+            continue
+        emphysema = picks.setdefault(EMPHYSEMA, Pick(EMPHYSEMA, pick.score, True, list(pick.mentions)))
+        emphysema.final, emphysema.score = True, max(emphysema.score, pick.score)
+        emphysema.reasons.insert(
+            0, "COPD named with its emphysema: the emphysema is coded (Index: Emphysema)"
+        )
+        return
 
 
 # A psychoactive substance's use (F1x.9), abuse (F1x.1) and dependence (F1x.2) are one disorder at one level:

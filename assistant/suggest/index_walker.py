@@ -47,6 +47,8 @@ _SEX_TERMS = frozenset({"female", "male"})
 # A tissue level the Index puts between a lesion and its sites ("Nevus, skin, back"): a note names the site
 # ("nevus of the back") and leaves the tissue unsaid, as a coder reads it.
 _TISSUE_LEVELS = frozenset({"skin", "upper end", "lower end"})
+# "Lipoma, site classification, trunk": a level that only announces the sites below it
+_SITE_LEVELS = frozenset({"site classification"})
 # ... a bone's end likewise, when the note names a part of it and no end ("tibial plateau": Fracture, tibia,
 # upper end, plateau); a note saying which end ("distal radius") takes that end's own path
 _END_LEVELS = frozenset({"upper end", "lower end"})
@@ -139,6 +141,9 @@ WORD_ALIASES: dict[str, tuple[str, ...]] = {
     "hypoxemic": ("hypoxia",),
     "lumbar": ("back",),  # "lumbar strain": Strain, back (the Index's low back is the lumbar region)
     "lumbosacral": ("back",),
+    "back": ("trunk",),  # "lipoma of the back": Lipoma, site classification, trunk
+    "vulvovaginal": ("vulvovaginitis",),  # "vulvovaginal candidiasis": Candidiasis, vulvovaginitis (B37.31)
+    "toe": ("foot",),  # "gout of the great toe": Gout, idiopathic, foot joint (the toes are of the foot)
     "toenail": ("nail",),  # nail disorders (L60) are one site for finger and toe
     "fingernail": ("nail",),
     "forearm": ("arm",),  # where the Index names no forearm, its arm (Cellulitis, arm: see upper limb)
@@ -170,6 +175,12 @@ WORD_ALIASES: dict[str, tuple[str, ...]] = {
     "scapular": ("scapula",),
     "patellar": ("patella",),
 }
+# A skin carcinoma by kind without a site (C44.91, C44.92, C44.99) and a skin site of unspecified kind
+# (C44.309, C44.602, C44.1092): the walk for the site reads the rest of the mention under the table's "skin".
+_SKIN_KIND = re.compile(r"C44\.9[1-9]$")
+_SKIN_SITE = re.compile(r"C44\.[0-8]0")
+SKIN_NEOPLASM = "malignant neoplasm of skin of"
+SKIN_SITE_CREDIT = 0.05  # the two readings together account for more of the mention than either
 # An organism a phrase names by its noun, where the Index's subterm is its adjective ("meningitis due to
 # bacterium": Meningitis, bacterial; "pneumonia due to streptococcus": Pneumonia, streptococcal), phrases.
 ORGANISM_ADJECTIVES: dict[str, tuple[str, ...]] = {
@@ -638,8 +649,34 @@ class IndexWalker:
                 self._emit(node, state, mention, tabular, found)
         if len(mention.base - SIDE_WORDS) > 1 and not any(h.score >= 1.0 for h in found.values()):
             self._implied(mention, tabular, found)
+        if tabular is not None:
+            self._skin_site(text, tabular, found)
         hits = sorted(found.values(), key=lambda h: (-h.score, len(h.path), h.code))
         return hits[:limit]
+
+    def _skin_site(self, text: str, tabular: Tabular, found: dict[str, WalkHit]) -> None:
+        """A skin carcinoma's kind read without its site ("basal cell carcinoma of left cheek": Carcinoma,
+        basal cell C44.91) takes the site the Neoplasm table's "skin" lists for the rest of the mention
+        (C44.309): C44's fifth character is the kind (0 unspecified, 1 basal cell, 2 squamous cell, 9
+        other),
+        so the two readings make one code (C44.319), and the kind's code without the site is no reading of
+        the mention ("see also Neoplasm, skin, malignant")."""
+        kind = max(
+            (h for h in found.values() if _SKIN_KIND.match(h.code)), key=lambda h: h.score, default=None
+        )
+        if kind is None:
+            return
+        said = content_keys(" ".join(kind.path))
+        rest = " ".join(w for w in _WORD.findall(_folded(text)) if word_key(w) not in said)
+        for site in self.walk(f"{SKIN_NEOPLASM} {rest}", tabular, limit=3):
+            if not _SKIN_SITE.match(site.code):
+                continue
+            code = site.code[:5] + kind.code[5] + site.code[6:]
+            if code in tabular and code not in found:
+                score = min(1.0, max(kind.score, site.score) + SKIN_SITE_CREDIT)
+                found[code] = WalkHit(code, [*kind.path, *site.path[1:]], round(score, 4), kind.source, code)
+                found.pop(kind.code)
+            return
 
     def _implied(self, mention: _Mention, tabular: Tabular | None, found: dict[str, WalkHit]) -> None:
         """Hits under an implied main term whose subterms account for every word of the mention."""
@@ -707,7 +744,7 @@ class IndexWalker:
             matched = _match(child, mention)
             if (
                 matched is None
-                and child.term.lower() in (_SEX_TERMS | _TISSUE_LEVELS)
+                and child.term.lower() in (_SEX_TERMS | _TISSUE_LEVELS | _SITE_LEVELS)
                 and not (child.term.lower() in _END_LEVELS and _POSITION_WORDS & mention.words)
                 and self.children(child)
             ):
@@ -1121,7 +1158,15 @@ def walker_for(reference: Any) -> IndexWalker | None:
 # ---------------------------------------------------------------------- tabular completion
 # "initial": the 7th character A; "not having achieved remission": a leukemia, myeloma or lymphoma whose
 # remission the note does not state (C90-C95 5th/6th character 0)
-DEFAULT_WORDS = ("initial", "unspecified", "without", "not specified", "not having achieved remission")
+# "accidental": a poisoning or toxic effect of unstated intent is accidental (guideline I.C.19.e.5.b)
+DEFAULT_WORDS = (
+    "initial",
+    "unspecified",
+    "without",
+    "not specified",
+    "not having achieved remission",
+    "accidental",
+)
 
 
 def _with_path(mention: _Mention, path: list[str]) -> _Mention:

@@ -48,7 +48,8 @@ _REFUSED = re.compile(r"^(?:declined|declines|refused|refuses|deferred)\W*$", re
 _REFUSAL = r"(?:declined|declines|refused|refuses|defers|deferred)"
 _TEST_REFUSED = re.compile(
     rf"^(?:(?:pt|patient|she|he)\s+)?{_REFUSAL}\s+(?:[\w/-]+\s+){{0,4}}?(?:tests?|testing|screen|screening|labs?)\b|"
-    rf"^(?:[\w/-]+\s+){{0,4}}?(?:tests?|testing|screen|screening|labs?)\s+(?:was\s+|is\s+)?{_REFUSAL}\b",
+    rf"^(?:[\w/-]+\s+){{0,4}}?(?:tests?|testing|screen|screening|labs?)\s+(?:was\s+|is\s+)?"
+    rf"(?:offered\s+(?:and|but)\s+)?{_REFUSAL}\b",
     re.IGNORECASE,
 )
 # A transplant still to come ("transplant evaluation", "kidney transplant referral") is a plan, never the

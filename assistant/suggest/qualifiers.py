@@ -34,9 +34,11 @@ _WITHOUT_MENTION = re.compile(r"\bwithout\s+mention\s+of\s+", re.IGNORECASE)
 _STOP_AT = re.compile(r"\b(?:and|or|with|without|but|due|in|on|of|not|no)\b|[,;:.]", re.IGNORECASE)
 _PAREN = re.compile(r"\([^)]*\)")
 _EXACERBATION = re.compile(r"\b(?:exacerbation|exacerbated|flare|flare-up)\b", re.I)
-# "without exacerbation", "no acute flare": the exacerbation is denied, not stated.
+# "without exacerbation", "no acute flare", "not in exacerbation", "no current flare": the exacerbation is
+# denied, not stated.
 _NO_EXACERBATION = re.compile(
-    r"\b(?:without|w/o|no|not|denies|negative\s+for)\s+(?:(?:an?|any|acute|recent)\s+)*"
+    r"\b(?:without|w/o|no|not|denies|negative\s+for)\s+"
+    r"(?:(?:an?|any|acute|recent|current(?:ly)?|active|in|having|signs?\s+of|evidence\s+of)\s+)*"
     r"(?:exacerbations?|exacerbated|flares?|flare-ups?)\b",
     re.I,
 )

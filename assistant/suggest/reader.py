@@ -270,8 +270,8 @@ _SENTENCE_RE = re.compile(r"(?:[^\n.!?]|[.](?=\d)|(?<=\b[A-Za-z])[.](?=[ \t]+[a-
 _MIXED_PAIR = re.compile(r"\bmixed\s+[\w-]+\s*$", re.IGNORECASE)  # "mixed A" waits for its "and B"
 _STATUS_POST = re.compile(r"\s*(?:s/p|status\s+post)\s", re.IGNORECASE)
 _CHUNK_SPLIT = re.compile(
-    r";|,(?!\d)|(?<!-)\band\b(?!-|\s+(?:vomiting|without|with|below|above)\b)|\s&\s(?!(?:vomiting|without|with)\b)|"
-    r"\bbut\b|\bwhile\b|\bplus\b|\s[-–—]+\s|:\s|\s/\s|"
+    r";|,(?!\d)|(?<!-)\band\b(?!-|\s+(?:vomiting|without|with|below|above|declined|refused|deferred)\b)|\s&\s(?!(?:vomiting|without|with)\b)|"
+    r"\bbut\b(?!\s+(?:declined|refused|deferred)\b)|\bwhile\b|\bplus\b|\s[-–—]+\s|:\s|\s/\s|"
     # an arrow leads from a problem to its plan or its outcome ("speech delay -> refer to EI"); between
     # values it is a trend ("AFP 1,200 -> 520"), one chunk
     r"(?<=[A-Za-z0-9])\s(?:->|=>|\u2192)\s(?=[A-Za-z])|"

@@ -294,6 +294,16 @@ def head_unsaid(code: str, title: str, texts: list[str]) -> bool:
     return not any(stem in t.lower() for t in texts)
 
 
+def kind_unsaid(title: str, parent_title: str, texts: list[str]) -> bool:
+    """A two-word partner naming a kind of the parent's own condition ("Eosinophilic asthma", J45's "use
+    additional" partner) whose kind word none of its mentions says: the asthma read is any asthma."""
+    m = _HEAD_OF.match(title)
+    if m is None or m.group("last") is None or m.group("last").lower() not in parent_title.lower():
+        return False
+    stem = title.split()[0].lower()[:6]
+    return not any(stem in t.lower() for t in texts)
+
+
 # A partner set after a treatment ("Rising PSA following treatment for malignant neoplasm of prostate",
 # R97.21) needs a treatment the note states; a cancer watched without one has no such partner.
 _AFTER_TREATMENT = re.compile(r"\bfollowing\s+treatment\b", re.IGNORECASE)

@@ -738,7 +738,7 @@ class SuggestionService:
                 not facts.phrase
             ):  # a phrase's codes are alternatives for one condition, not problems coded twice
                 consolidate.drop_unspecified_twins(picks, self.catalog)
-            consolidate.drop_covered(picks)
+            consolidate.drop_covered(picks, self.catalog)
             if not facts.phrase:
                 consolidate.excluded_to_combination(picks, self.catalog)
             consolidate.substance_hierarchy(picks, self.catalog)
@@ -1181,11 +1181,7 @@ class SuggestionService:
                         and rules.character_fits(self.catalog, p.code, kind, q.code)
                         and family_documented(q.code, note)
                         and not rules.treatment_unsaid(self.catalog.title(q.code), note)
-                        and not rules.head_unsaid(
-                            q.code,
-                            self.catalog.title(q.code),
-                            [t for x in q.mentions for t in (x.text, x.query)],
-                        )
+                        and not self._partner_unsaid(q, p)
                     ]
                     if not partners:
                         continue
@@ -1198,6 +1194,15 @@ class SuggestionService:
                     p.reasons.append(f"{label}: {best.code} kept together")
                 if not found and own:
                     p.warnings.append(f"{label}: {', '.join(own[:3])} (not found in the note)")
+
+    def _partner_unsaid(self, partner: Pick, parent: Pick) -> bool:
+        """The partner's condition word, or the kind it names of the parent's condition, is not in its
+        mentions (rules.head_unsaid, rules.kind_unsaid)."""
+        title = self.catalog.title(partner.code)
+        said = [t for m in partner.mentions for t in (m.text, m.query)]
+        return rules.head_unsaid(partner.code, title, said) or rules.kind_unsaid(
+            title, self.catalog.title(parent.code), said
+        )
 
     def _excludes1(self, picks: dict[str, Pick]) -> None:
         kept: list[Pick] = []

@@ -599,6 +599,22 @@ def test_the_exam_of_one_organ_is_no_general_examination(svc: SuggestionService)
     assert picks["Z00.00"].final
 
 
+@pytest.mark.parametrize(
+    ("line", "coded"),
+    [
+        ("Assessment: 2-year well child visit. Normal growth and development.", True),
+        ("Assessment: 4-month-old well baby check, thriving.", True),
+        ("Assessment: 2-year follow-up of asthma, well controlled.", False),  # "well" is the asthma's course
+    ],
+)
+def test_a_well_child_visit_named_by_the_age_is_the_general_exam(
+    svc: SuggestionService, line: str, coded: bool
+) -> None:
+    picks: dict[str, Pick] = {}
+    general_exam(picks, NoteContext(line, age=2), svc.catalog)
+    assert ("Z00.129" in picks) is coded
+
+
 def test_a_phrase_naming_its_own_kind_of_examination_is_no_general_examination(
     svc: SuggestionService,
 ) -> None:
@@ -843,6 +859,25 @@ def test_cutting_food_is_food_preparation_with_the_kitchen_knife(svc: Suggestion
     note = "Cut his finger on a broken glass while washing dishes.\nA/P: fracture of right radius."
     injury_rules(_injury_picks(svc, note), NoteContext(note, 40, search=search), svc.catalog)
     assert not any("knife" in text for text, _ in asked)  # the tool the note names, not a knife
+
+
+def test_a_cut_on_a_named_knife_asks_for_the_knife_not_the_story(svc: SuggestionService) -> None:
+    asked: list[str] = []
+
+    def search(text: str, prefixes: tuple[str, ...]) -> list[tuple[str, float]]:
+        asked.append(text)
+        if text == "contact with knife":
+            return [("W26.0XXA", 0.7)]
+        return [("W27.5XXA", 0.8)]  # the story's "cutter" reads as a paper-cutter
+
+    note = "Cut his left hand on a box cutter at work.\nA/P: fracture of right radius."
+    picks = _injury_picks(svc, note)
+    injury_rules(picks, NoteContext(note, 40, search=search), svc.catalog)
+    assert "W26.0XXA" in picks and "W27.5XXA" not in picks
+    asked.clear()
+    note = "Cut his left hand on sheet metal at work.\nA/P: fracture of right radius."
+    injury_rules(_injury_picks(svc, note), NoteContext(note, 40, search=search), svc.catalog)
+    assert "contact with knife" not in asked  # no knife named: the story is asked
 
 
 def test_a_fight_is_an_assault(svc: SuggestionService) -> None:

@@ -15,6 +15,7 @@ TITLES = {
     "Z11.4": "Encounter for screening for human immunodeficiency virus [HIV]",
     "Z11.59": "Encounter for screening for other viral diseases",
     "A15.9": "Respiratory tuberculosis unspecified",
+    "A74.9": "Chlamydial infection, unspecified",
     "B19.20": "Unspecified viral hepatitis C without hepatic coma",
     "B18.2": "Chronic viral hepatitis C",
     "R76.89": "Other specified abnormal immunological findings in serum",
@@ -88,3 +89,13 @@ def test_the_infection_the_virus_confirms_stays() -> None:
     assert _hepatitis(note, "Hepatitis C antibody positive") == ["B19.20"]
     note = "Assessment:\n1. Chronic hepatitis C, genotype 1a - start treatment."
     assert _hepatitis(note, "Chronic hepatitis C", "B18.2") == ["B18.2"]
+
+
+def test_a_chlamydia_screening_is_not_the_index_chlamydial_infection() -> None:
+    note = "A/P:\n1. Bacterial vaginosis.\n2. Screening for chlamydia."
+    at = note.index("Screening")
+    m = Mention(start=at, end=len(note) - 1, text="Screening for chlamydia", query="Screening for chlamydia")
+    assert _run(note, {"A74.9": Pick("A74.9", 0.6, True, [m], heads=[m])}) == ["Z11.3"]
+    found = "A/P:\n1. Chlamydia NAAT positive - azithromycin.\n2. Screening for syphilis."
+    m = Mention(start=9, end=18, text="Chlamydia", query="Chlamydia")
+    assert "A74.9" in _run(found, {"A74.9": Pick("A74.9", 0.6, True, [m], heads=[m])})  # the infection found

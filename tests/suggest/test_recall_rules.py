@@ -570,12 +570,22 @@ def test_adjuvant_treatment_under_way_keeps_the_cancer_current() -> None:
 def test_copd_beside_emphysema_is_coded_once_as_emphysema() -> None:
     from assistant.suggest.consolidate import drop_covered
 
+    titles = {
+        "J43.9": "Emphysema, unspecified",
+        "J44.9": "Chronic obstructive pulmonary disease, unspecified",
+    }
+    catalog = CodeCatalog({"codes": {c: ["ICD-10-CM", t, True, c[:3], "code"] for c, t in titles.items()}})
     picks = {c: Pick(c, 0.7, True, []) for c in ("J43.9", "J44.9", "F17.210")}
-    drop_covered(picks)
+    drop_covered(picks, catalog)
     assert sorted(c for c, p in picks.items() if p.final) == ["F17.210", "J43.9"]
     picks = {c: Pick(c, 0.7, True, []) for c in ("J44.9",)}
-    drop_covered(picks)
+    drop_covered(picks, catalog)
     assert picks["J44.9"].final
+    # one mention naming both: the emphysema is coded, which covers the COPD
+    for said, final in (("COPD with emphysema", ["J43.9"]), ("COPD without emphysema", ["J44.9"])):
+        picks = {"J44.9": Pick("J44.9", 0.7, True, [Mention(0, len(said), said, said)])}
+        drop_covered(picks, catalog)
+        assert sorted(c for c, p in picks.items() if p.final) == final
 
 
 def test_a_condition_treated_definitively_in_a_past_year_is_history() -> None:

@@ -69,6 +69,7 @@ from assistant.suggest.coding_rules.pregnancy import (
     trimester_of_the_weeks,
 )
 from assistant.suggest.coding_rules.pregnancy_bleeding import bleeding_in_pregnancy
+from assistant.suggest.coding_rules.pregnancy_vomiting import vomiting_in_pregnancy
 from assistant.suggest.coding_rules.prenatal import prenatal_supervision
 from assistant.suggest.coding_rules.prostate_symptoms import prostate_with_symptoms
 from assistant.suggest.coding_rules.recent_infarction import recent_infarction
@@ -158,6 +159,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     abortive_outcome(picks, ctx, catalog)
     bleeding_in_pregnancy(picks, ctx, catalog)
     conditions_in_pregnancy(picks, ctx, catalog)
+    vomiting_in_pregnancy(picks, ctx, catalog)
     trimester_of_the_weeks(picks, ctx, catalog)
     carrier_in_pregnancy(picks, ctx, catalog)
     childbirth_at_the_delivery(picks, ctx, catalog)

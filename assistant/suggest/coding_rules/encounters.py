@@ -41,7 +41,8 @@ _GENERAL_EXAM = re.compile(
     r"check[- ]?up|care visit)|"
     r"\b(?:physical exam(?:ination)? for|annual physical|well[- ]child|well[- ](?:visit|exam|check|baby)|WCC|"
     r"gyn(?:ecolog\w*)?\s+annual|annual\s+gyn\w*|well[- ]woman|"
-    r"\d+[- ](?:month|year) (?:well|WCC))\b|"
+    r"\d+[- ](?:months?|years?|mos?|yrs?)(?:[- ]old)?[- ]"
+    r"(?:well(?:[- ](?:child|baby|visit|exam|check))?|WCC))\b|"
     # Medicare's initial preventive physical examination ("Welcome to Medicare visit", "IPPE")
     r"\bwelcome[- ]to[- ]medicare\s+(?:visit|exam\w*|physical)|\binitial preventive physical exam\w*|"
     r"\b(?-i:IPPE)\b",
@@ -80,7 +81,8 @@ PREOP_KIND: tuple[tuple[str, str], ...] = (
     ("Z01.811", r"pulmonary|respiratory"),
 )
 _EXAM_REASON = re.compile(
-    r"\b(?:physical|exam\w*|visit|check[- ]?up|WCC|well[- ]child|IPPE|well[- ]woman|gyn\w*\s+annual|"
+    r"\b(?:physical|exam\w*|visit|check[- ]?up|WCC|well[- ](?:child|baby|check)|IPPE|well[- ]woman|"
+    r"gyn\w*\s+annual|"
     r"annual\s+gyn\w*)\b",
     re.IGNORECASE,
 )

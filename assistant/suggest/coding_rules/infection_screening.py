@@ -30,7 +30,7 @@ INFECTIONS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
             r"\b(?:STIs?|STDs?|gonorrh\w*|chlamydia|GC(?:/CT)?|syphilis|RPR|trichomon\w*|sexually\s+transmitted)\b",
             re.IGNORECASE,
         ),
-        tuple(f"A{n}" for n in range(50, 65)),
+        (*(f"A{n}" for n in range(50, 65)), "A74"),  # A74.9: the Index's "Chlamydia, chlamydial" NOS
     ),
     (  # HPV named as a test, not the vaccine ("HPV cotest", "HPV DNA")
         "Z11.51",

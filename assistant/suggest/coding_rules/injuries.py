@@ -402,6 +402,42 @@ def fall_code(sentence: str) -> str | None:
     return code
 
 
+# A slip, trip or stumble on the same level and the blow that followed ("slipped in the bathroom and hit her
+# head on the sink"): External Cause Index "Fall, same level, from slipping, with subsequent striking against
+# object" W01.1-, by the object (furniture W01.190, sharp glass W01.110, other W01.198, unspecified W01.10);
+# the ground fallen on is no object struck after the fall (W01.0).
+_STRUCK_ON = re.compile(
+    r"\b(?:(?:struck|strik\w*|hit(?:ting)?)\b[^.;]{0,30}?\b(?:on|against|into)|(?:fell|falls?|falling)\s+"
+    r"(?:against|into|onto))\s+(?:the\s+|a\s+|an\s+|her\s+|his\s+)?(?P<object>[\w-]+(?:\s+[\w-]+){0,2})",
+    re.I,
+)
+_GROUND = re.compile(
+    r"\b(?:floor|ground|pavement|sidewalk|concrete|ice|snow|grass|dirt|asphalt|street)\b", re.I
+)
+_FURNITURE = re.compile(
+    r"\b(?:table|chair|desk|dresser|bed|bedframe|bedpost|couch|sofa|nightstand|cabinet|bookcase|bench|stool)\b",
+    re.I,
+)
+_GLASS = re.compile(r"\bglass\b", re.I)
+
+
+def slip_strike_code(sentence: str) -> str | None:
+    """The W01 code of a same-level slip or trip told with a blow after it; None for any other."""
+    first = next((code for rx, code in _FALLS if _stated(rx, sentence)), None)
+    told = _NOT_STRUCK.sub(" ", sentence)
+    if first != "W01.0XXA":
+        return None
+    struck = _STRUCK_ON.search(told)
+    if struck is None:
+        return "W01.10XA" if _STRUCK.search(told) else None
+    thing = struck.group("object")
+    if _GROUND.search(thing):
+        return "W01.0XXA"
+    if _GLASS.search(thing):
+        return "W01.110A"
+    return "W01.190A" if _FURNITURE.search(thing) else "W01.198A"
+
+
 # A strain from lifting: External Cause Index "Lifting, heavy objects" / "Lifting, weights" X50.0
 # (overexertion from strenuous movement or load); a lift with a fall or a blow is that fall's or blow's.
 _LIFTING = re.compile(r"\b(?:lift(?:ing|ed|s)?|picking\s+up|picked\s+up)\b(?!\s+(?:device|machine))", re.I)
@@ -487,18 +523,21 @@ def external_causes(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatal
             prefixes = ASSAULT_PREFIXES
         else:
             prefixes = TRANSPORT_PREFIXES if _VEHICLE.search(how) else ACCIDENT_PREFIXES
+        slipped = slip_strike_code(how) if prefixes == ACCIDENT_PREFIXES else None
         riding = prefixes == TRANSPORT_PREFIXES and _RIDING.search(how)
         fall = fall_code(how) if prefixes != ASSAULT_PREFIXES and not riding else None
         if prefixes == TRANSPORT_PREFIXES:
             fall = pedal_cycle_fall(how) or fall
         elif prefixes == ACCIDENT_PREFIXES:
-            fall = fall or overexertion_code(how)
+            fall = slipped or fall or overexertion_code(how)
         cause = _with_character(catalog, fall, char) if fall and fall in catalog else None
         crash = car_occupant_query(how) if prefixes == TRANSPORT_PREFIXES else None
         if cause is None and crash is not None:
             cause = _best(ctx, catalog, crash, CAR_OCCUPANT_PREFIXES, char, "cause")
         food = re.search(_FOOD_PREPARATION, how, re.IGNORECASE)
-        if (food and not _FOOD_TOOLS.search(how)) or _KNIFE_CUT.search(how):
+        if _KNIFE_CUT.search(how):  # External Cause Index "Contact, with, knife": the tool, not the story
+            how_cut = "contact with knife"
+        elif food and not _FOOD_TOOLS.search(how):
             how_cut = f"{how} contact with knife"
         else:
             how_cut = how
