@@ -169,7 +169,8 @@ def agent_apart(walker: IndexWalker | None, tabular: Tabular | None, query: str)
     """A mention that starts with its infection's agent ("MRSA cellulitis of right arm") is searched as the
     infection alone where no Index path for the whole uses the agent's words: the condition takes its own
     code (L03.113) and the agent its B95-B97 partner (I.C.1.b). "MRSA pneumonia" keeps its agent: the Index
-    names the combination (Pneumonia, due to, Staphylococcus, aureus, methicillin resistant: J15.212)."""
+    names the combination (Pneumonia, due to, Staphylococcus, aureus, methicillin resistant: J15.212), as
+    does a Tabular title holding both ("Pneumococcal meningitis", G00.1)."""
     if walker is None:
         return query
     body = query.lstrip()
@@ -180,6 +181,8 @@ def agent_apart(walker: IndexWalker | None, tabular: Tabular | None, query: str)
     if not content_keys(rest) or set(tokens(rest)) <= RESULT_WORDS:
         return query  # "H. pylori positive": the agent is all the mention names
     said = content_keys(agent.group(0))
+    if _titled_together(tabular, said | content_keys(rest)):
+        return query  # a Tabular title names both ("Pneumococcal meningitis": G00.1), as the Index may not
     for hit in walker.walk(query, tabular, _WALK_DEPTH):
         if any(content_keys(term) & said for term in hit.path):
             return query

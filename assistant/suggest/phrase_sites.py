@@ -21,6 +21,20 @@ REGIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "pelvic region and thigh": ("hip", ("hip", "femur", "pelvis", "pelvic region")),
     "lower leg": ("knee", ("knee", "tibia", "fibula")),
 }
+# A bone's own condition (a pathological or stress fracture, osteomyelitis, osteonecrosis ...) is sited by the
+# region's long bones in its titles ("Pathological fracture, unspecified tibia and fibula", "Other chronic
+# osteomyelitis, unspecified radius and ulna"), not by its joint.
+BONES: dict[str, str] = {
+    "upper arm": "humerus",
+    "forearm": "radius and ulna",
+    "pelvic region and thigh": "femur",
+    "lower leg": "tibia and fibula",
+}
+_BONE_CONDITION = re.compile(
+    r"\b(?:(?:pathologic(?:al)?|stress|fatigue|insufficiency)\s+fractures?|osteomyelitis|osteonecrosis|"
+    r"periostitis|osteitis)\b",
+    re.IGNORECASE,
+)
 _REGION = re.compile(r"\b(" + "|".join(re.escape(r) for r in REGIONS) + r")\b", re.IGNORECASE)
 _UNSPECIFIED_SITE = re.compile(r"\b(?:unspecified site|site unspecified|unspecified joint)\b", re.IGNORECASE)
 
@@ -33,12 +47,15 @@ def region_of(phrase: str) -> str | None:
 
 def with_joint(query: str) -> str:
     """The search text with the named region's joint added ("..., upper arm" -> "..., upper arm, elbow"),
-    so the codes whose site axis names the joint are retrieved; unchanged when no region or the joint is
+    or its long bones for a bone's own condition ("osteomyelitis, lower leg" -> "..., tibia and fibula"),
+    so the codes whose site axis names them are retrieved; unchanged when no region or the joint is
     named."""
     region = region_of(query)
     if region is None:
         return query
     joint = REGIONS[region][0]
+    if region in BONES and _BONE_CONDITION.search(query):
+        joint = BONES[region]
     if re.search(rf"\b{joint}\b", query, re.IGNORECASE):
         return query
     return f"{query}, {joint}"

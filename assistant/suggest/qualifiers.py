@@ -76,9 +76,10 @@ _STATUS_NO = re.compile(r"\b(?:without|w/o|no|not\s+in)\s+status\b", re.I)
 _STATUS_YES = re.compile(r"\bstatus\s+(?:migrainosus|epilepticus|asthmaticus)\b", re.I)
 _REMISSION_NO = re.compile(r"\bnot\s+(?:having\s+achieved|in)\s+remission\b", re.I)
 _RELAPSE = re.compile(r"\b(?:in\s+relapse|relapsed)\b", re.I)
+# "in partial or unspecified remission": in remission, of a kind not settled
 _REMISSION = re.compile(
     r"\b(?:in\s+(?:(?P<kind>full|partial|early|sustained|complete)\s+)?|(?P<bare>full|partial|early|sustained|complete)\s+)"
-    r"remission\b",
+    r"(?P<either>or\s+unspecified\s+)?remission\b",
     re.I,
 )
 _UNCONTROLLED = re.compile(  # "not stated as uncontrolled" says nothing of control (as _RECURRENT)
@@ -283,7 +284,7 @@ def read_qualifiers(text: str, *, title: bool = False) -> Qualifiers:
     elif _RELAPSE.search(low):
         remission = "relapse"
     elif (rm := _REMISSION.search(low)) is not None:
-        kind = (rm.group("kind") or rm.group("bare") or "any").lower()
+        kind = "any" if rm.group("either") else (rm.group("kind") or rm.group("bare") or "any").lower()
         remission = "full" if kind == "complete" else kind
     controlled = False if _UNCONTROLLED.search(low) else True if _CONTROLLED.search(low) else None
     acu = _NAMED_CHRONIC.sub(" ", low)  # "chronic" inside a disease's name says nothing of this episode

@@ -27,12 +27,14 @@ from assistant.suggest import (
     phrase_abortion,
     phrase_axes,
     phrase_complicating,
+    phrase_head,
     phrase_manifestation,
     phrase_order,
     phrase_pregnancy,
     phrase_ranker,
     phrase_transport,
     phrase_trimester,
+    phrase_vision,
     qualifiers,
     ranked_tail,
     request_memo,
@@ -328,12 +330,19 @@ class SuggestionService:
 
     @request_memo.within_one_request  # texts a note repeats are read once per call (request_memo.py)
     def suggest_many(self, requests: Sequence[SuggestRequest]) -> list[SuggestResponse]:
+        requests = [self._one_statement(r) for r in requests]
         note_warnings = [self._check_release(r) for r in requests]
         plans, vec_of, dense_hits, all_facts = self._prepare(requests)
         return [
             self._respond(request, plan, vec_of, dense_hits, warnings, facts)
             for request, plan, warnings, facts in zip(requests, plans, note_warnings, all_facts, strict=True)
         ]
+
+    @staticmethod
+    def _one_statement(request: SuggestRequest) -> SuggestRequest:
+        """The request with two eyes' vision levels given apart read as one H54 statement (phrase_vision)."""
+        text = phrase_vision.one_statement(request.text)
+        return request if text == request.text else request.model_copy(update={"text": text})
 
     def candidate_features(
         self, request: SuggestRequest, prior: CodePrior | None, window: int | None = None
@@ -835,6 +844,7 @@ class SuggestionService:
             found = self.retrieve(phrase_order.cued_query(q, bracket), vector, [], mode, systems)
             cands = phrase_manifestation.with_bracket(cands, found, etiology, self.config.w_walker)
         phrase_order.share_walk(cands, self.config.w_walker)
+        phrase_head.other_conditions(cands, q.text, self.catalog.title)
         phrase_order.prefer_drug_table(cands)
         cands = phrase_order.prefer_specificity(cands, q.text, self.catalog.title)
         if cue == ("O",):

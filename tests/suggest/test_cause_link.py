@@ -310,3 +310,24 @@ def test_a_stroke_with_the_deficit_it_left_is_one_sequela() -> None:
     assert with_is_part(walker, None, "Remote stroke", "residual right arm weakness")
     assert with_is_part(walker, None, "h/o CVA", "persistent expressive aphasia")
     assert not with_is_part(walker, None, "Stroke", "weakness of both legs")  # no deficit it left
+
+
+class _OrganismTitles:
+    """The Tabular's titles, as cause_link reads them (``codes``: code -> (system, title, ...))."""
+
+    codes = {
+        "G00.1": ("ICD-10-CM", "Pneumococcal meningitis"),
+        "K65.9": ("ICD-10-CM", "Peritonitis, unspecified"),
+    }
+
+    def __contains__(self, code: str) -> bool:
+        return code in self.codes
+
+    def title(self, code: str) -> str:
+        return self.codes[code][1]
+
+
+def test_an_agent_a_tabular_title_names_with_the_condition_stays_with_it() -> None:
+    titles: Any = _OrganismTitles()
+    assert agent_apart(WALKER, titles, "pneumococcal meningitis") == "pneumococcal meningitis"  # G00.1
+    assert agent_apart(WALKER, titles, "pneumococcal peritonitis") == "peritonitis"  # no title names both
