@@ -143,6 +143,9 @@ WORD_ALIASES: dict[str, tuple[str, ...]] = {
     "lumbosacral": ("back",),
     "back": ("trunk",),  # "lipoma of the back": Lipoma, site classification, trunk
     "vulvovaginal": ("vulvovaginitis",),  # "vulvovaginal candidiasis": Candidiasis, vulvovaginitis (B37.31)
+    # "speech delay", "language delay": Delay, delayed, development, speech (F80.9); a delay of a child's
+    # skill is of its development
+    "delay": ("development",),
     "toe": ("foot",),  # "gout of the great toe": Gout, idiopathic, foot joint (the toes are of the foot)
     "toenail": ("nail",),  # nail disorders (L60) are one site for finger and toe
     "fingernail": ("nail",),

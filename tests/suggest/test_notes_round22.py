@@ -81,6 +81,10 @@ WALKER = IndexWalker.from_rows(
         _row(1, "Pancolitis, ulcerative", "K51.00"),
         _row(0, "Hypertension", "I10"),
         _row(0, "Osteomyelitis", "M86.9"),
+        _row(0, "Delay, delayed"),
+        _row(1, "Delay, delayed, development", "R62.50"),
+        _row(2, "Delay, delayed, development, speech", "F80.9"),
+        _row(1, "Delay, delayed, puberty", "E30.0"),
         _row(0, "Diabetes, diabetic", "E11.9"),
         _row(1, "Diabetes, diabetic, with"),
         _row(2, "Diabetes, diabetic, with, osteomyelitis", "E11.69"),
@@ -104,6 +108,8 @@ WALKER = IndexWalker.from_rows(
         ("cellulitis of back", "L03.312"),  # the Index's own "back" before the trunk it is part of
         ("idiopathic gout of the great toe", "M10.07"),  # the toes are of the foot
         ("fracture of the great toe", "S92.91"),  # the Index's own "toe" first
+        ("speech delay", "F80.9"),  # a delay of a child's skill is of its development
+        ("delayed puberty", "E30.0"),
     ],
 )
 def test_the_walk_reads_a_site_level_and_the_back_as_trunk(mention: str, code: str) -> None:
@@ -226,6 +232,10 @@ def test_a_toxic_effect_of_unstated_intent_is_accidental(mention: str, code: str
         ("slipped on the wet floor and hit her head on the floor", "W01.0XXA"),  # the ground fallen on
         ("slipped on a wet floor, did not hit her head", None),  # no blow: fall_code's W01.0
         ("fell down the stairs and hit his head on the railing", None),  # no same-level slip
+        (
+            "slipped and hit her knee on the deck",
+            None,
+        ),  # neither known object nor ground: the search names it
     ],
 )
 def test_a_slip_with_a_blow_after_it_is_coded_by_the_object_struck(sentence: str, code: str | None) -> None:

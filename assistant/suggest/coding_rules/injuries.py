@@ -405,7 +405,8 @@ def fall_code(sentence: str) -> str | None:
 # A slip, trip or stumble on the same level and the blow that followed ("slipped in the bathroom and hit her
 # head on the sink"): External Cause Index "Fall, same level, from slipping, with subsequent striking against
 # object" W01.1-, by the object (furniture W01.190, sharp glass W01.110, other W01.198, unspecified W01.10);
-# the ground fallen on is no object struck after the fall (W01.0).
+# the ground fallen on is no object struck after the fall (W01.0); a thing named that is neither is left to
+# the search of the sentence.
 _STRUCK_ON = re.compile(
     r"\b(?:(?:struck|strik\w*|hit(?:ting)?)\b[^.;]{0,30}?\b(?:on|against|into)|(?:fell|falls?|falling)\s+"
     r"(?:against|into|onto))\s+(?:the\s+|a\s+|an\s+|her\s+|his\s+)?(?P<object>[\w-]+(?:\s+[\w-]+){0,2})",
@@ -419,6 +420,12 @@ _FURNITURE = re.compile(
     re.I,
 )
 _GLASS = re.compile(r"\bglass\b", re.I)
+# Fixtures and things a patient strikes after a slip, named as objects (other objects: W01.198).
+_OTHER_OBJECT = re.compile(
+    r"\b(?:sink|counter\w*|vanity|toilet|(?:bath)?tub|shower|door\w*|wall|shelf|shelves|stove|oven|"
+    r"refrigerator|fridge|dishwasher|washer|dryer|mailbox|pole|post|rock|bucket|box)\b",
+    re.I,
+)
 
 
 def slip_strike_code(sentence: str) -> str | None:
@@ -435,7 +442,9 @@ def slip_strike_code(sentence: str) -> str | None:
         return "W01.0XXA"
     if _GLASS.search(thing):
         return "W01.110A"
-    return "W01.190A" if _FURNITURE.search(thing) else "W01.198A"
+    if _FURNITURE.search(thing):
+        return "W01.190A"
+    return "W01.198A" if _OTHER_OBJECT.search(thing) else None  # a thing not known as an object: the search
 
 
 # A strain from lifting: External Cause Index "Lifting, heavy objects" / "Lifting, weights" X50.0
