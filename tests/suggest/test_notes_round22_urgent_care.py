@@ -7,9 +7,15 @@ from dataclasses import dataclass
 
 import pytest
 
+from assistant.suggest.coding_rules.encounters import _another_problem_first
+from assistant.suggest.coding_rules.injuries import _WORK
+from assistant.suggest.coding_rules.pregnancy import companion_row
+from assistant.suggest.index_walker import WORD_ALIASES
 from assistant.suggest.not_coded import vaccine_in_list_given, why_not_coded
 from assistant.suggest.qualifiers import read_qualifiers, rerank
-from assistant.suggest.reader import is_normal_finding, read_note
+from assistant.suggest.reader import Mention, is_normal_finding, read_note
+from assistant.suggest.text import expand_abbreviations
+from assistant.suggest.types import Pick
 
 
 @dataclass
@@ -183,3 +189,59 @@ def test_a_vaccine_record_by_its_doses_names_the_vaccine(chunk: str, sentence: s
 )
 def test_reassuring_fetal_heart_tones_and_patent_veins_are_normal(text: str, normal: bool) -> None:
     assert is_normal_finding(text) is normal
+
+
+@pytest.mark.parametrize(
+    ("code", "row"),
+    [
+        ("S93.491A", ("O9A.21", ("O9A.2",))),  # an injury in a pregnancy: O9A.2- first (its inclusion note)
+        ("T63.441A", ("O9A.21", ("O9A.2",))),
+        ("T74.11XA", None),  # maltreatment is O9A.3-O9A.5's
+    ],
+)
+def test_an_injury_in_a_pregnancy_takes_o9a_2(code: str, row: tuple[str, tuple[str, ...]] | None) -> None:
+    assert companion_row(code) == row
+
+
+@pytest.mark.parametrize(
+    ("note", "work"),
+    [
+        ("OCC HEALTH - WORKPLACE INJURY. Assaulted by a patient.", True),
+        ("Occupational percutaneous exposure to blood.", True),
+        ("WC claim pending; workers' comp paperwork done.", True),
+        ("Fell off a ladder at home cleaning gutters.", False),
+    ],
+)
+def test_a_work_injury_is_said_in_several_ways(note: str, work: bool) -> None:
+    assert (_WORK.search(note) is not None) is work
+
+
+def _problem(code: str, start: int) -> Pick:
+    m = Mention(start, start + 5, "words", "words", "assessment", 0, 200)
+    m.problem = True
+    return Pick(code, 0.8, True, [m])
+
+
+@pytest.mark.parametrize(("assessed", "another"), [(True, False), (False, True)])
+def test_a_surveillance_told_in_the_history_leaves_the_problem_lines_the_reason(
+    assessed: bool, another: bool
+) -> None:
+    # the surveillance word at 100; the visit's problem lines (cellulitis, lymphedema) after it
+    picks = {"L03.114": _problem("L03.114", 150), "Z85.3": _problem("Z85.3", 180)}
+    assert _another_problem_first(picks, 100, assessed) is another
+
+
+def test_an_extremity_is_the_index_s_limb() -> None:
+    assert WORD_ALIASES["extremity"] == ("limb",) and WORD_ALIASES["extremities"] == ("limb",)
+
+
+@pytest.mark.parametrize(
+    ("text", "expanded"),
+    [
+        ("Allergies: PCN (hives as child).", "Allergies: penicillin (hives as child)."),
+        ("PCN allergy", "penicillin allergy"),
+        ("R PCN tube exchanged", "R PCN tube exchanged"),  # a nephrostomy, no allergy around it
+    ],
+)
+def test_pcn_is_penicillin_beside_an_allergy(text: str, expanded: str) -> None:
+    assert expand_abbreviations(text) == expanded
