@@ -150,6 +150,9 @@ WORD_ALIASES: dict[str, tuple[str, ...]] = {
     "toenail": ("nail",),  # nail disorders (L60) are one site for finger and toe
     "fingernail": ("nail",),
     "forearm": ("arm",),  # where the Index names no forearm, its arm (Cellulitis, arm: see upper limb)
+    # "Cellulitis L upper extremity": Cellulitis, upper limb (the Index's word for an extremity)
+    "extremity": ("limb",),
+    "extremities": ("limb",),
     # "aftercare following TKA": Aftercare, following surgery, joint replacement
     "arthroplasty": ("surgery", "joint", "replacement"),
     # heavy menstrual bleeding is a chronic blood loss ("anemia secondary to menorrhagia": Anemia, iron

@@ -273,7 +273,8 @@ _TREATMENT_ONLY_RE = re.compile(
 _VACCINE_GIVEN = re.compile(
     r"\b(?:dtap|tdap|td|ipv|mmr|mmrv|varicella|hep(?:atitis)?\s*[ab]|hib|pcv\d*|pneumococcal|ppsv\d*|rotavirus|"
     r"hpv|influenza|flu|covid(?:-19)?|zoster|shingrix|rsv|menacwy|mening\w*|prevnar|vaccines?|vax|vaccinations?|"
-    r"immuni[sz]ations?|shots?|boosters?)\b[^.;]*\b(?:given|administered|received|updated|due|today|up\s+to\s+date|utd)\b|"
+    r"immuni[sz]ations?|shots?|boosters?)\b[^.;]*\b(?:given|administered|received|updated|due|today|up\s+to\s+date|utd|"
+    r"doses?|series)\b|"  # "MMR/varicella: 2 doses each documented": the vaccine record
     r"\b(?:given|administered|received)\b[^.;]*\b(?:vaccines?|vax|dtap|tdap|mmr|varicella|influenza|flu\s+shot|booster)\b|"
     # a vaccination status ("dog UTD on rabies vax", "up to date with her HPV vaccines"): not the disease
     r"\b(?:utd|up\s+to\s+date|current)\s+(?:on|with)\b[^.;]*\b(?:vaccines?|vax|vaccinations?|immuni[sz]ations?|shots?)\b",
@@ -315,8 +316,9 @@ _TEST_RE = re.compile(
     r"^(?:(?!(?:elevated|abnormal|high|low|raised|increased|decreased|positive|failed|on|per|by)\b)[\w/-]+\s+){0,2}"
     r"(?:cx|cultures?|swabs?|panel|x-?rays?|xr|cxr|cta?|mri|mra|ua|labs?|bmp|cmp|cbc|lfts?|"
     r"tfts?|ekg|ecg|echo|ultrasound|dxa|dexa|pfts?|psg|colonoscopy|mammogram|a1c|lipids?|"
-    r"ag/ab|antibody|antibodies|antigen|pcr|naat|serolog(?:y|ies)|titers?|viral\s+load|biops(?:y|ies)|bx|egd|"
-    r"endoscopy|screen)"  # "DM screen": the test for it
+    r"ag/ab|ab|ag|antibody|antibodies|antigen|pcr|naat|serolog(?:y|ies)|titers?|viral\s+load|biops(?:y|ies)|bx|egd|"
+    r"endoscopy|screen|"  # "DM screen": the test for it
+    r"(?<!\bstress\s)tests?|testing)"  # "N95 fit test": a test named as one (the stress test reads below)
     r"(?:\s+(?:pending|sent|ordered|obtained|drawn|done|today|now|negative|normal|unremarkable|due|in\s+\d+\s+\w+|"
     r"scheduled|planned|arranged|requested|booked|"
     r"at\s+(?:the\s+)?lab|(?:in|at)\s+(?:the\s+)?(?:office|clinic)|(?:19|20)\d\d))*\s*$",
@@ -434,7 +436,9 @@ _SCREENING_TAIL = re.compile(
 
 # A bare disease name in a list of vaccines given ("MMR, varicella, Hep A #1 given today"): the vaccine.
 _VACCINE_NAME = re.compile(
-    r"^(?:hpv|hep(?:atitis)?\s*[ab]|covid(?:-19)?|influenza|flu|varicella|zoster|pneumococcal|rsv|rotavirus|"
+    # a combined or paired vaccine written with a slash ("MMR/varicella", "Tdap/flu")
+    r"^(?:(?:mmrv?|tdap|dtap|td|ipv|hib|hpv|hep(?:atitis)?\s*[ab]|influenza|flu|varicella|covid(?:-19)?)\s*/\s*)*"
+    r"(?:hpv|hep(?:atitis)?\s*[ab]|covid(?:-19)?|influenza|flu|varicella|zoster|pneumococcal|rsv|rotavirus|"
     r"polio|measles|mumps|rubella|meningococcal|typhoid|rabies|yellow\s+fever|japanese\s+encephalitis)"
     # the vaccine's antigen, form or route, bracketed or not, and the word that it was given: "Typhoid
     # (injectable)", "Typhoid (oral)", "Flu (high-dose)", "typhoid Vi IM given"
@@ -690,7 +694,11 @@ _ANOTHER_PERSONS = re.compile(
     # the other person as the subject of a diagnosis ("Husband dx'd w/ influenza A", "wife has COVID"); what
     # the person reports or brings about the patient is the patient's ("wife reports he is confused")
     rf"^(?:(?:his|her|their|the|pt'?s|patient'?s)\s+)?{_OTHERS}\s+(?:has|had|have|with|w/|dx'?d|diagnosed|"
-    r"tested\s+positive|tests?\s+positive|is\s+sick|sick\s+with|positive\s+for|recently\s+had)\b",
+    r"tested\s+positive|tests?\s+positive|is\s+sick|sick\s+with|positive\s+for|recently\s+had)\b|"
+    # the source patient of a needlestick or splash ("Source pt known HIV+", "source HCV status unknown"),
+    # not an infection's source ("source likely pyelonephritis")
+    r"^(?:the\s+)?source(?:\s+(?:pt|patient|person|individual)(?:['’]s)?\s|(?:['’]s)?\s+"
+    r"(?=(?:hiv|hcv|hbv|hep(?:atitis)?\s*[bc])\b))",
     re.IGNORECASE,
 )
 # The biting animal's vaccination ("Rabies: dog vaccinated, observe 10 d"): the animal's status, not the

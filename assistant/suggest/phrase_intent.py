@@ -61,6 +61,21 @@ def stated_intent(phrase: str) -> str | None:
     return next((name for name, rx in _STATED if rx.search(phrase)), None)
 
 
+_DRUG_TABLE_TITLE = re.compile(r"^(?:poisoning by|toxic effects? of)\b", re.IGNORECASE)
+
+
+def title_intent(title: str) -> str | None:
+    """The intent a Drug-table poisoning or toxic-effect title names (T36-T65), else None."""
+    if not _DRUG_TABLE_TITLE.match(title):
+        return None
+    return next((name for name, rx in _TITLE_INTENT if rx.search(title)), None)
+
+
+def states_other_intent(text: str) -> bool:
+    """The text states an intent other than accidental (self-harm, assault, undetermined) anywhere."""
+    return any(rx.search(text) for name, rx in _STATED if name != "accidental")
+
+
 # The accidents of chapter 20 (transport accidents V00-V99, other external causes of accidental injury
 # W00-X58) are accidental by their block, whether or not their titles say it
 _ACCIDENT_BLOCK = re.compile(r"^(?:V|W|X[0-5])")

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Protocol, TypeVar
 
+from assistant.suggest.phrase_intent import stated_intent, title_intent
 from assistant.suggest.request_memo import per_request
 from assistant.suggest.text import stem
 
@@ -213,6 +214,10 @@ class Qualifiers:
     # the mention's sentence says "recurrent" outside the mention ("MDD recurrent, in full remission"): a
     # recurrent title is then no conflict (never an agreement: the word may be another condition's)
     recurrent_nearby: bool = field(default=False, compare=False)
+    # the intent of a poisoning or toxic effect: a note's stated one, a Drug-table title's own
+    intent: str | None = None
+    # the note states a poisoning intent other than accidental somewhere else: accidental is no default here
+    intent_elsewhere: bool = field(default=False, compare=False)
     notes: list[str] = field(default_factory=list, compare=False)
 
     @property
@@ -333,6 +338,7 @@ def read_qualifiers(text: str, *, title: bool = False) -> Qualifiers:
         excluded=frozenset(e for e in excluded if e),
         bleeding=True if bleeding else None,
         said=frozenset() if title else words_said(low),
+        intent=title_intent(low) if title else stated_intent(low),
     )
 
 
@@ -518,6 +524,9 @@ def compare(note: Qualifiers, title: Qualifiers) -> tuple[list[str], list[str]]:
                 conflicts.append(f"title says {name} {t}, the note {n}")
     if note.denied_severity and title.severity == note.denied_severity:
         conflicts.append(f"title says {title.severity}, the note says without {note.denied_severity}")
+    # Only the opposite intent counts (as the diabetes type): "accidental" for a note's "accidental".
+    if note.intent and title.intent and note.intent != title.intent:
+        conflicts.append(f"title says {title.intent}, the note {note.intent}")
     if note.trimester and title.trimester is not None:
         if title.trimester == note.trimester:
             agree.append("trimester")
@@ -626,6 +635,65 @@ def says_recurrent(text: str) -> bool:
     return _RECURRENT.search(text) is not None
 
 
+def unstated_intent(note: Qualifiers, title: Qualifiers) -> bool:
+    """A poisoning or toxic effect coded as self-harm, assault or undetermined where neither the mention nor
+    the rest of the note states an intent: "If the intent of the poisoning is unknown or unspecified, code
+    the intent as accidental" (guideline I.C.19.e.5.b)."""
+    return title.intent not in (None, "accidental") and note.intent is None and not note.intent_elsewhere
+
+
+_INTENT_WORDS = re.compile(
+    r",\s*(?:accidental \(unintentional\)|intentional self-harm|assault|undetermined)(?=,|$)", re.IGNORECASE
+)
+
+
+def accidental_twin(
+    code: str, title_of: Callable[[str], str], siblings_of: Callable[[str], list[str]]
+) -> str:
+    """The code of the same poisoning or toxic effect, accidental (itself when there is none)."""
+    plain = _INTENT_WORDS.sub("", title_of(code))
+    for sib in siblings_of(code):
+        title = title_of(sib)
+        if (
+            sib[-1] == code[-1]
+            and title_intent(title) == "accidental"
+            and _INTENT_WORDS.sub("", title) == plain
+        ):
+            return sib
+    return code
+
+
+def _default_intent(
+    cands: Sequence[C],
+    note: Qualifiers,
+    title_of: Callable[[str], str],
+    siblings_of: Callable[[str], list[str]],
+    make: Callable[[str, float], C],
+) -> list[C]:
+    """A poisoning or toxic effect the note gives no intent is accidental: a candidate of another intent
+    becomes its accidental twin in its place (the twin's own, lower place is dropped)."""
+    placed: set[str] = set()
+    out: list[C] = []
+    for c in cands:
+        if unstated_intent(note, title_qualifiers(title_of(c.code))):
+            twin = accidental_twin(c.code, title_of, siblings_of)
+            if twin != c.code:
+                c = _recoded(c, twin, make)
+        if c.code not in placed:
+            placed.add(c.code)
+            out.append(c)
+    return out
+
+
+def _recoded(c: C, code: str, make: Callable[[str, float], C]) -> C:
+    """``c`` under another code, its retrieval features kept (the twins' titles differ in the intent only)."""
+    new = make(code, c.score)
+    for name, value in vars(c).items():
+        if name not in ("code", "row"):
+            setattr(new, name, value)
+    return new
+
+
 def _nothing_to_weigh(note: Qualifiers, cands: Sequence[_Cand], title_of: Callable[[str], str]) -> bool:
     """The note says nothing on any axis (its own words aside), and no title asserts what such a note never
     implies (a remission, a recurrence, a cause in _KINDS) or codes a condition with what the note names: the
@@ -634,7 +702,7 @@ def _nothing_to_weigh(note: Qualifiers, cands: Sequence[_Cand], title_of: Callab
         return False
     for c in cands:
         said = title_qualifiers(title_of(c.code))
-        if remitted(said.remission) or said.kinds or said.recurrent:
+        if remitted(said.remission) or said.kinds or said.recurrent or unstated_intent(note, said):
             return False
         if not getattr(c, "walk", 0.0) and unnamed_condition(note, said):
             return False
@@ -656,6 +724,7 @@ def rerank(
         return list(cands), {}
     if _nothing_to_weigh(note, cands, title_of):
         return list(cands), {}
+    cands = _default_intent(cands, note, title_of, siblings_of, make)
     reasons: dict[str, list[str]] = {}
     out: list[C] = []
     for c in cands:

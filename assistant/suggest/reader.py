@@ -38,6 +38,7 @@ from assistant.suggest.not_coded import (
     why_not_coded,
     without_sizes,
 )
+from assistant.suggest.phrase_intent import states_other_intent
 from assistant.suggest.qualifiers import Qualifiers, diabetes_type, read_qualifiers, words_said
 from assistant.suggest.request_memo import per_request
 from assistant.suggest.text import expand_abbreviations, tokens
@@ -153,7 +154,10 @@ _DESCRIPTOR_NOT_NEGATION = "".join(
 _NEG_POST = (
     r"(?:was|were|is|are|been)\s+(?:ruled\s+out|excluded|negative|absent|not\s+seen|not\s+found)|"
     r"unlikely|not\s+favou?red|disfavou?red|ruled\s+out|r/o'?d|(?:has\s+|have\s+|now\s+)?resolved|none(?!\s+of)|"
+    # a test that excluded it ("DVT excluded on duplex", "PE excluded by CTA"), not only as a label's answer
+    r"excluded\s+(?:on|by|with|via|per)(?=\s)|"
     r"not\s+present|excluded|denie[sd](?=\s*(?:[.;,]|$))|not\s+(?:supported|consistent\s+with|confirmed)(?:\s+by\b)?|not\s+increased|"
+    r"not\s+suspected|"
     r"(?:does|did|do)\s+not\s+meet\s+(?:the\s+)?(?:\w+\s+)?criteria(?!\s+for)|"
     + _DESCRIPTOR_NOT_NEGATION
     # a work-up that came back negative leaves the finding it looked into ("hematuria with negative work-up")
@@ -176,7 +180,7 @@ _UNC_PRE = (
     r"questionable|query|concern\s+for|cannot\s+(?:be\s+)?exclude[d]?|differential|suggestive\s+of|"
     r"compatible\s+with|consistent\s+with|presumed|versus|vs\.?|\?|"
     # a test that looks for the condition ("renal US to look for stones", "MRI to evaluate for MS")
-    r"(?:to\s+)?(?:look|looking|evaluate|eval|assess|check)\s+for|to\s+exclude|"
+    r"(?:to\s+)?(?:re-?)?(?:look|looking|evaluate|eval|assess|check)\s+for|to\s+exclude|"
     # a condition the physician expects to come ("expect a hypothyroid phase"): not there yet (IV.H)
     r"expects?|expecting|anticipates?|anticipating"
 )
@@ -533,7 +537,7 @@ _NORMAL_WORDS = frozenset(
         "afebrile supple benign warm dry equal reactive symmetric symmetrical alert oriented well appearing "
         "well-appearing nourished developed healthy appropriate wnl rrr ctab perrla perrl nad "
         "auscultation rate rhythm sounds present bilaterally bowel breath good air entry within limits "
-        "palpation moist pink responsive cooperative pleasant "
+        "palpation moist pink responsive cooperative pleasant patent compressible reassuring "
         "times three x3 person place time"
     )
 )
@@ -546,7 +550,7 @@ _BODY_SITES = frozenset(
         "abdomen abdominal heart cardiac cardiovascular lung lungs chest respiratory pulmonary head neck "
         "heent eyes eye ears ear nose throat oropharynx mouth skin extremities extremity neuro neurologic "
         "neurological psych psychiatric mood affect gait pupils mucous membranes general constitutional "
-        "back spine musculoskeletal msk lymph nodes thyroid pulses"
+        "back spine musculoskeletal msk lymph nodes thyroid pulses deep veins fht fhr fetal tones"
     )
 )
 QUALIFIERS = frozenset(
@@ -1027,6 +1031,16 @@ _WHO_LEADS = re.compile(
 )
 
 
+# Who tells the patient's story, ahead of the trigger ("Partner denies snoring", "Per mom no fever"): the
+# denial or the doubt is about the patient's condition, as after "Pt denies".
+_INFORMANT_LEADS = re.compile(
+    r"\s*(?:per\s+)?(?:(?:his|her|their|the)\s+)?"
+    rf"(?:{RELATIVES}|(?:bed\s*)?partner|wife|husband|spouse|girlfriend|boyfriend|roommate|caregivers?|"
+    r"guardian|family)\s*,?\s*",
+    re.IGNORECASE,
+)
+
+
 @per_request  # a sentence's chunks each look for the triggers around them: the sentence is scanned once
 def _trigger_matches(sentence: str) -> tuple[tuple[re.Match[str], ...], ...]:
     """The negation, uncertainty, history, family and post-negation triggers' matches in a sentence."""
@@ -1049,6 +1063,7 @@ def _scope_flags(sentence: str, chunk_start: int, chunk_end: int) -> tuple[dict[
             if (
                 tokens(before)
                 and not (key == "history" and _who_leads(before, m, sentence[m.end() : chunk_end]))
+                and not (key in ("negated", "uncertain") and _INFORMANT_LEADS.fullmatch(before))
                 and not (key == "negated" and _exam_label(before))
                 and not _test_looks_for(before, m.group(0))
             ):
@@ -1468,6 +1483,11 @@ def _read_qualifiers(note: str, mentions: list[Mention]) -> None:
             said = m.query  # the ended episode's words ("exacerbation") are not the condition's state now
         read = read_qualifiers(_NON_CODING.sub(" ", expand_abbreviations(said)))
         m.qualifiers = replace(read, said=words_said(m.query))  # the condition's own words only
+    # A poisoning's intent said once in the note ("took the pills to end her life") holds for its mentions:
+    # accidental is then no default for them (qualifiers.unstated_intent).
+    if states_other_intent(note):
+        for m in mentions:
+            m.qualifiers = replace(m.qualifiers, intent_elsewhere=True)
     # The type of diabetes is written once ("T1DM since age 9") and holds for every mention ("DKA").
     note_type = diabetes_type(expand_abbreviations(note))
     for m in mentions:

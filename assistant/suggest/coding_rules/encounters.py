@@ -27,7 +27,7 @@ from assistant.suggest.coding_rules.pregnancy_test import pregnancy_test_visit
 from assistant.suggest.coding_rules.rho_immune_globulin import rho_d_prophylaxis
 from assistant.suggest.coding_rules.treatment_visits import treatment_visits
 from assistant.suggest.not_coded import ANIMAL_VACCINATION, VACCINE_LABEL
-from assistant.suggest.reader import BACKGROUND_SECTIONS
+from assistant.suggest.reader import ASSESSMENT_SECTIONS, BACKGROUND_SECTIONS
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.text import tokens
 from assistant.suggest.types import Pick
@@ -566,10 +566,14 @@ def _visit_said(ctx: NoteContext, start: int, end: int) -> bool:
     return ctx.mention(start, end).section not in BACKGROUND_SECTIONS  # the past says not why they came
 
 
-def _another_problem_first(picks: dict[str, Pick], at: int) -> bool:
-    """A condition coded from a problem line before ``at``: the visit's reason, before the past cancer."""
+def _another_problem_first(picks: dict[str, Pick], at: int, assessed: bool) -> bool:
+    """A condition coded from a problem line before ``at``: the visit's reason, before the past cancer. A
+    surveillance the history tells ("NED at her oncology visit in September"), not the assessment, leaves
+    every problem line the visit's reason."""
     return any(
-        p.final and not p.code.startswith("Z") and any(m.problem and m.start < at for m in p.mentions)
+        p.final
+        and not p.code.startswith("Z")
+        and any(m.problem and (m.start < at or not assessed) for m in p.mentions)
         for p in picks.values()
     )
 
@@ -580,10 +584,12 @@ def cancer_follow_up(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCata
         return  # a cancer treated now (or its chemotherapy visit) is the visit's reason, not a follow-up
     if _GENERAL_EXAM.search(head_lines(ctx.note, 4)) or _WELLNESS_VISIT.search(head_lines(ctx.note, 4)):
         return  # a preventive visit is its own reason; the past cancer is its history (Z85) only
-    m = next((f for f in _SURVEILLANCE.finditer(ctx.note) if _visit_said(ctx, f.start(), f.end())), None)
+    said = [f for f in _SURVEILLANCE.finditer(ctx.note) if _visit_said(ctx, f.start(), f.end())]
+    assessed = [f for f in said if ctx.mention(f.start(), f.end()).section in ASSESSMENT_SECTIONS]
+    m = next(iter(assessed or said), None)
     if m is None:
         return
-    if _another_problem_first(picks, m.start()):
+    if _another_problem_first(picks, m.start(), bool(assessed)):
         return  # "# Osteoporosis ... # Hx of breast cancer, NED": the visit is for the first problem
     add_pick(
         picks,

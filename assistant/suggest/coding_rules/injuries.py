@@ -50,7 +50,7 @@ _SUBSEQUENT = re.compile(
 _PLACE = re.compile(
     r"\b(?:at|in|on) (?:his |her |their |the |a )?(?:[a-z]+(?:['\u2019]s)? ){0,2}?"
     r"(?:home|house|kitchen|bathroom|bedroom|garage|yard|backyard|garden|driveway|stairs|street|road|highway|"
-    r"sidewalk|parking lot|school|work|"
+    r"sidewalk|parking lot|school|work|hospital|warehouse|factory|"
     r"workplace|office|store|restaurant|gym|playground|park|field|court|farm|barn|chicken coop|orchard|"
     r"construction site|"
     r"nursing home|pool|beach|interstate|freeway|expressway|parkway|intersection|I-\d+|"
@@ -105,7 +105,11 @@ _EQUIPMENT_ACTIVITY = re.compile(
     r"skateboard|(?:roller\s*|inline\s+)skates|rollerblades)\b",
     re.IGNORECASE,
 )
-_WORK = re.compile(r"\b(?:at work|while working|on the job|work[- ]related|at his job|at her job)\b", re.I)
+_WORK = re.compile(
+    r"\b(?:at work|while working|on the job|work[- ]related|at his job|at her job|workplace|"
+    r"work[- ]injury|occupational\s+(?:\w+\s+)?(?:exposure|injury|illness)|workers['’]?\s+comp\w*)\b",
+    re.I,
+)
 _ASSAULT = re.compile(
     r"\b(?:assault\w*|attacked|punched by|beaten|hit by (?:a|an|his|her) \w+ during|"
     r"(?:bar|street|school)?\s*fight(?:ing)?|brawl|altercation|stabbed|"
@@ -590,9 +594,15 @@ def external_causes(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatal
                 [ctx.mention(*_span(ctx, activity))],
                 "activity (I.C.20.c)",
             )
-    if "Y99" in have:
-        return
     work = _WORK.search(ctx.note)
+    if "Y99" in have:
+        status = [p for c, p in picks.items() if p.final and c.startswith("Y99")]
+        if work and not any(p.code == "Y99.0" for p in status):
+            for p in status:  # the note says the injury happened at work: its status is Y99.0
+                demote(p, "the note documents the injury at work: Y99.0 (I.C.20.k)")
+            have.discard("Y99")
+        else:
+            return
     if work:
         add_pick(
             picks, catalog, "Y99.0", score * 0.96, [ctx.mention(*_span(ctx, work))], "status: work (I.C.20.k)"

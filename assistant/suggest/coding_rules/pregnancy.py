@@ -89,6 +89,10 @@ COMPANIONS: tuple[tuple[Ranges, str, tuple[str, ...]], ...] = (
     ((("A80", "B09"), ("B25", "B34"), ("U07", "U07")), "O98.51", ("O98.5",)),
     ((("B50", "B64"),), "O98.61", ("O98.6",)),
     ((("B20", "B20"), ("Z21", "Z21")), "O98.71", ("O98.7",)),
+    # O9A.2's inclusion note: "Conditions in S00-T88" (use additional code for the injury or poisoning); a
+    # confirmed or suspected maltreatment is O9A.3-O9A.5's (its Excludes1)
+    ((("T74", "T74"), ("T76", "T76")), "", ()),
+    ((("S00", "T88"),), "O9A.21", ("O9A.2",)),
 )
 TRIMESTER_WORDS = {
     "1": "first trimester",
