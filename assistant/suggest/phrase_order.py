@@ -112,6 +112,10 @@ KIND_BONUS = 0.1
 EPISODE_BONUS = 0.1
 SITE_BONUS = 0.1
 WITHOUT_BONUS = 0.1
+# A code of a category the phrase says it is without (phrase_without.category_excluded): no other word of
+# the phrase outweighs it ("skull fracture without intracranial injury, with loss of consciousness" is no
+# S06 code, however many of its words the S06 titles share)
+CATEGORY_WITHOUT_PENALTY = 0.3
 # A phrase saying its condition is "in diseases classified elsewhere" names the manifestation code (I.A.13);
 # over the Index walk's etiology code too (the first 3,000: 0.1 -> 0.2, 8 better, 0 worse)
 ELSEWHERE_BONUS = 0.2
@@ -355,6 +359,8 @@ def prefer_specificity(cands: Sequence[C], phrase: str, title_of: Callable[[str]
         c.score += KIND_BONUS * phrase_numbers.number_agreement(phrase, title)
         if without:
             c.score += WITHOUT_BONUS * phrase_without.title_agreement(without, title)
+            if phrase_without.category_excluded(without, title_of(c.code[:3])):
+                c.score -= CATEGORY_WITHOUT_PENALTY
         if not sided and _TITLE_SIDE.search(title):
             c.score -= SIDE_PENALTY
         kind_title = phrase_scope.scoped_title(phrase, title) if q_other else title
