@@ -27,6 +27,7 @@ from dataclasses import replace
 from typing import Protocol, TypeVar
 
 from assistant.suggest import (
+    phrase_aircraft,
     phrase_intent,
     phrase_numbers,
     phrase_scope,
@@ -354,6 +355,7 @@ def prefer_specificity(cands: Sequence[C], phrase: str, title_of: Callable[[str]
             c.score -= KIND_BONUS
         c.score += KIND_BONUS * phrase_intent.intent_agreement(phrase, title)
         c.score += KIND_BONUS * phrase_transport.person_agreement(person, title)
+        c.score += KIND_BONUS * phrase_aircraft.aircraft_agreement(phrase, title, c.code)
         c.score += KIND_BONUS * phrase_intent.stated_intent_agreement(intent, title, c.code)
         c.score += TITLE_BONUS * phrase_wording.title_said(phrase, title)
         c.score += KIND_BONUS * phrase_numbers.number_agreement(phrase, title)

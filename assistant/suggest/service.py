@@ -25,6 +25,7 @@ from assistant.suggest import (
     note_rows,
     overlap,
     phrase_abortion,
+    phrase_aircraft,
     phrase_axes,
     phrase_complicating,
     phrase_manifestation,
@@ -873,8 +874,10 @@ class SuggestionService:
         same accident for the occupants of the other kinds of motor vehicle (phrase_transport); then the
         same accident in a collision with each kind of motor vehicle (phrase_transport.party_siblings)."""
         title, leaves = self.catalog.title, self.catalog.leaves_under
-        axes = phrase_axes.axis_siblings(best, phrase, title, leaves) or phrase_transport.vehicle_siblings(
-            best, phrase, title
+        axes = (
+            phrase_axes.axis_siblings(best, phrase, title, leaves)
+            or phrase_transport.vehicle_siblings(best, phrase, title)
+            or phrase_aircraft.accident_siblings(best, phrase, leaves)
         )
         party = phrase_transport.party_siblings(best, phrase, title, leaves)
         return axes + [c for c in party if c not in axes]
