@@ -196,6 +196,14 @@ _SURFACE = re.compile(
 )
 
 
+# "Unspecified part of the radius", "ear, part unspecified", "unspecified site of the back": the site NOS,
+# which the Index lists as the site's own subterm ("Fracture, radius" S52.9-; guideline I.A.9.a: NOS is
+# unspecified); the words name no subterm of their own.
+_UNSAID_PART = re.compile(
+    r",?\s*\b(?:unspecified (?:part|site)s?(?:\s+of)?|(?:part|site)s? unspecified)\b", re.IGNORECASE
+)
+
+
 def walk_text(text: str) -> str:
     """The phrase as its Index walk reads it: worded as its search is (``phrase_query``: "without mention of"
     is "without", "type II" diabetes type 2, a burn named by its depth a burn of that degree ...), a
@@ -204,6 +212,8 @@ def walk_text(text: str) -> str:
     worded = _worded(text)
     if not _SURFACE.search(worded):  # a limb region's joint (chapter XIII); a burn's region is its surface
         worded = phrase_sites.with_joint(worded)
+    else:  # an injury's "unspecified part / site" of a region is the region NOS, the Index's bare subterm
+        worded = re.sub(r"\s+", " ", _UNSAID_PART.sub(" ", worded)).strip()
     worded = _OTHER_THAN.sub("not", _NEGATED_BRACKET.sub(r"\1 \2", worded))
     return _SET_OFF_NEGATION.sub(" ", worded)
 
