@@ -117,6 +117,7 @@ WITHOUT_BONUS = 0.1
 # the phrase outweighs it ("skull fracture without intracranial injury, with loss of consciousness" is no
 # S06 code, however many of its words the S06 titles share)
 CATEGORY_WITHOUT_PENALTY = 0.3
+_INJURY_CHAPTER = ("S", "T")
 # A phrase saying its condition is "in diseases classified elsewhere" names the manifestation code (I.A.13);
 # over the Index walk's etiology code too (the first 3,000: 0.1 -> 0.2, 8 better, 0 worse)
 ELSEWHERE_BONUS = 0.2
@@ -371,7 +372,11 @@ def prefer_specificity(cands: Sequence[C], phrase: str, title_of: Callable[[str]
         c.score += KIND_BONUS * phrase_numbers.number_agreement(phrase, title)
         if without:
             c.score += WITHOUT_BONUS * phrase_without.title_agreement(without, title)
-            if phrase_without.category_excluded(without, title_of(c.code[:3])):
+            # an injury category (by site and kind); elsewhere the Index may class the phrase's own condition
+            # in the category it is without ("Periostitis - see also Osteomyelitis": M86)
+            if c.code.startswith(_INJURY_CHAPTER) and phrase_without.category_excluded(
+                without, title_of(c.code[:3])
+            ):
                 c.score -= CATEGORY_WITHOUT_PENALTY
         if not sided and _TITLE_SIDE.search(title):
             c.score -= SIDE_PENALTY

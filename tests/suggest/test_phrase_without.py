@@ -101,3 +101,16 @@ def test_the_phrase_order_leaves_out_the_excluded_category() -> None:
     cands = [Cand("S06.0X1A", 1.0), Cand("S02.91XA", 0.85)]
     ranked = prefer_specificity(cands, "Skull fracture with brief loss of consciousness", titles.__getitem__)
     assert [c.code for c in ranked] == ["S06.0X1A", "S02.91XA"]
+
+
+def test_outside_the_injury_chapter_the_category_is_not_excluded() -> None:
+    # the Index may class the phrase's own condition in the category it says it is without
+    titles = {
+        "M86.9": "Osteomyelitis, unspecified",
+        "M86": "Osteomyelitis",
+        "M89.9": "Disorder of bone, unspecified",
+    }
+    titles["M89"] = "Other disorders of bone"
+    cands = [Cand("M86.9", 1.0), Cand("M89.9", 0.85)]
+    ranked = prefer_specificity(cands, "Inflamed periosteum without osteomyelitis", titles.__getitem__)
+    assert ranked[0].code == "M86.9" and ranked[0].score > 0.85
