@@ -27,6 +27,7 @@ from dataclasses import replace
 from typing import Protocol, TypeVar
 
 from assistant.suggest import (
+    phrase_aircraft,
     phrase_intent,
     phrase_numbers,
     phrase_scope,
@@ -112,6 +113,11 @@ KIND_BONUS = 0.1
 EPISODE_BONUS = 0.1
 SITE_BONUS = 0.1
 WITHOUT_BONUS = 0.1
+# A code of a category the phrase says it is without (phrase_without.category_excluded): no other word of
+# the phrase outweighs it ("skull fracture without intracranial injury, with loss of consciousness" is no
+# S06 code, however many of its words the S06 titles share)
+CATEGORY_WITHOUT_PENALTY = 0.3
+_INJURY_CHAPTER = ("S", "T")
 # A phrase saying its condition is "in diseases classified elsewhere" names the manifestation code (I.A.13);
 # over the Index walk's etiology code too (the first 3,000: 0.1 -> 0.2, 8 better, 0 worse)
 ELSEWHERE_BONUS = 0.2
@@ -191,6 +197,14 @@ _SURFACE = re.compile(
 )
 
 
+# "Unspecified part of the radius", "ear, part unspecified", "unspecified site of the back": the site NOS,
+# which the Index lists as the site's own subterm ("Fracture, radius" S52.9-; guideline I.A.9.a: NOS is
+# unspecified); the words name no subterm of their own.
+_UNSAID_PART = re.compile(
+    r",?\s*\b(?:unspecified (?:part|site)s?(?:\s+of)?|(?:part|site)s? unspecified)\b", re.IGNORECASE
+)
+
+
 def walk_text(text: str) -> str:
     """The phrase as its Index walk reads it: worded as its search is (``phrase_query``: "without mention of"
     is "without", "type II" diabetes type 2, a burn named by its depth a burn of that degree ...), a
@@ -199,6 +213,8 @@ def walk_text(text: str) -> str:
     worded = _worded(text)
     if not _SURFACE.search(worded):  # a limb region's joint (chapter XIII); a burn's region is its surface
         worded = phrase_sites.with_joint(worded)
+    else:  # an injury's "unspecified part / site" of a region is the region NOS, the Index's bare subterm
+        worded = re.sub(r"\s+", " ", _UNSAID_PART.sub(" ", worded)).strip()
     worded = _OTHER_THAN.sub("not", _NEGATED_BRACKET.sub(r"\1 \2", worded))
     return _SET_OFF_NEGATION.sub(" ", worded)
 
@@ -350,11 +366,18 @@ def prefer_specificity(cands: Sequence[C], phrase: str, title_of: Callable[[str]
             c.score -= KIND_BONUS
         c.score += KIND_BONUS * phrase_intent.intent_agreement(phrase, title)
         c.score += KIND_BONUS * phrase_transport.person_agreement(person, title)
+        c.score += KIND_BONUS * phrase_aircraft.aircraft_agreement(phrase, title, c.code)
         c.score += KIND_BONUS * phrase_intent.stated_intent_agreement(intent, title, c.code)
         c.score += TITLE_BONUS * phrase_wording.title_said(phrase, title)
         c.score += KIND_BONUS * phrase_numbers.number_agreement(phrase, title)
         if without:
             c.score += WITHOUT_BONUS * phrase_without.title_agreement(without, title)
+            # an injury category (by site and kind); elsewhere the Index may class the phrase's own condition
+            # in the category it is without ("Periostitis - see also Osteomyelitis": M86)
+            if c.code.startswith(_INJURY_CHAPTER) and phrase_without.category_excluded(
+                without, title_of(c.code[:3])
+            ):
+                c.score -= CATEGORY_WITHOUT_PENALTY
         if not sided and _TITLE_SIDE.search(title):
             c.score -= SIDE_PENALTY
         kind_title = phrase_scope.scoped_title(phrase, title) if q_other else title

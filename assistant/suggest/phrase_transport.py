@@ -129,3 +129,49 @@ def vehicle_siblings(best: str, phrase: str, title_of: Callable[[str], str]) -> 
         if code != best and title_of(code) != code and _occupant_key(title_of(code)) == key:
             out.append(code)
     return out
+
+
+# The other party of a collision is an axis too: the blocks of each injured person list the collision with a
+# two- or three-wheeled motor vehicle (V_2), a car, pick-up truck or van (V_3), a heavy transport vehicle or
+# bus (V_4), and, in their "other and unspecified" category (V_9), an unspecified or another motor vehicle.
+# A phrase naming a motor vehicle of no kind is coded to the unspecified one (guideline I.B.18); the
+# collisions with each kind are its alternatives, the car's first (the four-wheeled vehicle the word means).
+_UNSAID_PARTY = re.compile(
+    r"\b(?:involving|collision with) (?:unspecified|other) motor vehicles\b", re.IGNORECASE
+)
+_PARTY = re.compile(
+    r"\b(?:in )?collision with (?:two- or three-wheeled motor vehicle|car, pick-up(?: truck)? or van|"
+    r"heavy transport vehicle or bus|(?:unspecified|other) motor vehicles)\b|"
+    r"\binvolving (?:unspecified|other) motor vehicles\b",
+    re.IGNORECASE,
+)
+_PARTY_BLOCKS = "324"  # car first
+_PARTY_SAID = re.compile(
+    rf"{_KIND_SAID.pattern}|\bmotorcycl\w*|\bmoped|\bscooter|\btwo-wheeled", re.IGNORECASE
+)
+# a pedestrian the V09 titles name bare is one on foot (the pedestrian conveyances are their own codes)
+_ON_FOOT = re.compile(r"\bpedestrian on foot\b", re.IGNORECASE)
+
+
+def _party_key(title: str) -> str:
+    """The title with the collision's other party left out (what the parallel codes share)."""
+    title = _ON_FOOT.sub("pedestrian", _PARTY.sub(" ", title))
+    return re.sub(r"[\s,]+", " ", title).strip().lower()
+
+
+def party_siblings(
+    best: str, phrase: str, title_of: Callable[[str], str], leaves_of: Callable[[str], list[str]]
+) -> list[str]:
+    """The same accident in a collision with each kind of motor vehicle (V_3, V_2, V_4), where ``best`` is a
+    collision with an unspecified or other motor vehicle (V_9) and the phrase names no kind; else []."""
+    if not re.match(r"^V[0-7]9", best) or not _UNSAID_PARTY.search(title_of(best)):
+        return []
+    if _PARTY_SAID.search(_NOT_MOTORCYCLE.sub(" ", phrase)):
+        return []
+    key = _party_key(title_of(best))
+    return [
+        code
+        for digit in _PARTY_BLOCKS
+        for code in leaves_of(f"V{best[1]}{digit}")
+        if code[-1] == best[-1] and _party_key(title_of(code)) == key
+    ]

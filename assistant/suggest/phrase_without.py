@@ -6,7 +6,9 @@ is the "without" sibling, never the "with" one nor a code for X itself; a title 
 X", "not X") agrees with it. Words are compared by their first six letters ("psychotic behavior" and
 "psychotic symptoms" share "psycho"). "Except X" says the same of a site or a kind: "open wound of hand
 except fingers" is no finger wound, and a title that says "except X" itself agrees; "other than X" is
-"except X".
+"except X". Where the words it is without are the whole title of a category ("skull fracture without
+intracranial injury": S06 "Intracranial injury"), every code of that category is what the phrase excludes,
+whatever its own title says ("Concussion with loss of consciousness" is an intracranial injury).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ _CLAUSE_END = re.compile(r"\b(?:with|and|but|due|in|of|following|complicat\w*)\b
 _NEGATORS = re.compile(r"\b(?:without|no|not|non|except|other than)\b[^,;]*$", re.IGNORECASE)
 _STOP = {"mention", "other", "unspecified", "specified", "stated", "type", "any", "or", "the", "a", "an"}
 STEM = 6
+# "Not elsewhere classified" in a category's title says where it stands, not what it is
+_NEC = re.compile(r"\bnot elsewhere classified\b|\bNEC\b", re.IGNORECASE)
 
 
 def without_stems(phrase: str) -> set[str]:
@@ -48,3 +52,10 @@ def title_agreement(stems: set[str], title: str) -> int:
         else:
             contradict = True
     return -1 if contradict else int(agree)
+
+
+def category_excluded(stems: set[str], category_title: str) -> bool:
+    """Every word of the category's title is one the phrase says it is without (``without_stems``)."""
+    words = [w for w in re.findall(r"[a-z]+", _NEC.sub(" ", category_title).lower()) if len(w) > 3]
+    words = [w for w in words if w not in _STOP]
+    return bool(stems) and bool(words) and all(w[:STEM] in stems for w in words)

@@ -25,6 +25,7 @@ from assistant.suggest import (
     note_rows,
     overlap,
     phrase_abortion,
+    phrase_aircraft,
     phrase_axes,
     phrase_complicating,
     phrase_head,
@@ -880,11 +881,16 @@ class SuggestionService:
 
     def _unsaid_axes(self, best: str, phrase: str) -> list[str]:
         """The siblings of a phrase's best code on an axis the phrase leaves unsaid (phrase_axes), or the
-        same accident for the occupants of the other kinds of motor vehicle (phrase_transport)."""
-        title = self.catalog.title
-        return phrase_axes.axis_siblings(
-            best, phrase, title, self.catalog.leaves_under
-        ) or phrase_transport.vehicle_siblings(best, phrase, title)
+        same accident for the occupants of the other kinds of motor vehicle (phrase_transport); then the
+        same accident in a collision with each kind of motor vehicle (phrase_transport.party_siblings)."""
+        title, leaves = self.catalog.title, self.catalog.leaves_under
+        axes = (
+            phrase_axes.axis_siblings(best, phrase, title, leaves)
+            or phrase_transport.vehicle_siblings(best, phrase, title)
+            or phrase_aircraft.accident_siblings(best, phrase, leaves)
+        )
+        party = phrase_transport.party_siblings(best, phrase, title, leaves)
+        return axes + [c for c in party if c not in axes]
 
     def _induced_alternative(self, cands: list[Candidate], phrase: str) -> list[Candidate]:
         """A phrase's spontaneous abortion followed by the induced termination of the same complication,

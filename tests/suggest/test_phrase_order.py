@@ -214,3 +214,12 @@ def test_the_cued_chapter_is_searched_with_the_phrases_own_reading() -> None:
     cued = cued_query(query, ("O",))
     assert cued.prefixes == ("O",)
     assert cued.phrase and cued.walk_text == "Anemia in pregnancy" and cued.text == query.text
+
+
+def test_an_injury_s_unspecified_part_of_a_site_walks_as_the_site_nos() -> None:
+    assert walk_text("Crush injury of unspecified part of the forearm") == "Crush injury of the forearm"
+    assert walk_text("Laceration of the eyelid, part unspecified") == "Laceration of the eyelid"
+    assert walk_text("Contusion of the thigh, site unspecified") == "Contusion of the thigh"
+    # not an injury: the words stay (a neoplasm's unspecified part is its own Index subterm)
+    text = "Malignant neoplasm of unspecified part of bronchus"
+    assert walk_text(text) == text

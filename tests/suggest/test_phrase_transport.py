@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from assistant.suggest.phrase_transport import injured_person, person_agreement, vehicle_siblings
+from assistant.suggest.phrase_transport import (
+    injured_person,
+    party_siblings,
+    person_agreement,
+    vehicle_siblings,
+)
 
 CAR_DRIVER = (
     "Car driver injured in collision with pedestrian or animal in traffic accident, initial encounter"
@@ -64,3 +69,40 @@ def test_a_kind_of_vehicle_said_or_no_occupant_gives_none() -> None:
     assert vehicle("V30.5XXA", "Collision with a pedestrian injuring the driver of a car") == []
     assert vehicle("V30.5XXA", "Collision with a pedestrian injuring the motorcyclist") == []
     assert vehicle("V20.5XXA", "Collision with a pedestrian injuring the driver of a motor vehicle") == []
+
+
+PARTY_TITLES = {
+    "V09.20XA": "Pedestrian injured in traffic accident involving unspecified motor vehicles, "
+    "initial encounter",
+    "V02.10XA": "Pedestrian on foot injured in collision with two- or three-wheeled motor vehicle in traffic "
+    "accident, initial encounter",
+    "V02.12XA": "Pedestrian on skateboard injured in collision with two- or three-wheeled motor vehicle in "
+    "traffic accident, initial encounter",
+    "V03.00XA": "Pedestrian on foot injured in collision with car, pick-up truck or van in nontraffic "
+    "accident, initial encounter",
+    "V03.10XA": "Pedestrian on foot injured in collision with car, pick-up truck or van in traffic accident, "
+    "initial encounter",
+    "V04.10XA": "Pedestrian on foot injured in collision with heavy transport vehicle or bus in traffic "
+    "accident, initial encounter",
+    "V09.3XXA": "Pedestrian injured in unspecified traffic accident, initial encounter",
+}
+PARTY_LEAVES = {
+    "V02": ["V02.10XA", "V02.12XA"],
+    "V03": ["V03.00XA", "V03.10XA"],
+    "V04": ["V04.10XA"],
+}
+
+
+def party(best: str, phrase: str) -> list[str]:
+    return party_siblings(best, phrase, lambda c: PARTY_TITLES.get(c, c), lambda c: PARTY_LEAVES.get(c, []))
+
+
+def test_a_motor_vehicle_of_no_kind_lists_the_collision_with_each_kind_car_first() -> None:
+    phrase = "Traffic accident, a motor vehicle hit a man walking across the road, injuring pedestrian"
+    assert party("V09.20XA", phrase) == ["V03.10XA", "V02.10XA", "V04.10XA"]  # on foot, traffic: as the best
+
+
+def test_a_kind_of_vehicle_said_or_a_best_code_with_no_unsaid_party_gives_none() -> None:
+    assert party("V09.20XA", "Pedestrian struck by a bus in traffic") == []
+    assert party("V09.20XA", "Pedestrian hit by a motorcycle in traffic") == []
+    assert party("V09.3XXA", "Traffic accident of unknown kind injuring pedestrian") == []
