@@ -150,9 +150,13 @@ _DESCRIPTOR_NOT_NEGATION = "".join(
         "type ab",
     )
 )
+# "Bacteremia - cleared" (gone), not "cleared for surgery" / "cleared by cardiology" (a clearance)
+_CLEARED = r"(?:now\s+)?cleared(?!\s+(?:for|by|to|with|from)\b)"
 _NEG_POST = (
     r"(?:was|were|is|are|been)\s+(?:ruled\s+out|excluded|negative|absent|not\s+seen|not\s+found)|"
     r"unlikely|not\s+favou?red|disfavou?red|ruled\s+out|r/o'?d|(?:has\s+|have\s+|now\s+)?resolved|none(?!\s+of)|"
+    + _CLEARED
+    + r"|"
     r"not\s+present|excluded|denie[sd](?=\s*(?:[.;,]|$))|not\s+(?:supported|consistent\s+with|confirmed)(?:\s+by\b)?|not\s+increased|"
     r"(?:does|did|do)\s+not\s+meet\s+(?:the\s+)?(?:\w+\s+)?criteria(?!\s+for)|"
     + _DESCRIPTOR_NOT_NEGATION
@@ -162,9 +166,13 @@ _NEG_POST = (
 # A label and its answer: "Diabetic retinopathy: none", "Tophi - negative", "Depression - not present",
 # "Hidradenitis suppurativa: ruled out (no tunnels)", "Hypoglycemia - denies" (the condition is not present).
 _LABEL_SAYS = re.compile(r"\s*(?::|-|\u2013)\s*")
-_ABSENT = re.compile(r"none|negative|neg|not\s+present|ruled\s+out|excluded|denie[sd]", re.IGNORECASE)
-_ANSWER_ONLY = re.compile(r"not\s+present|excluded|denie[sd]", re.IGNORECASE)
-_RESOLVED_WORD = re.compile(r"(?:has\s+|have\s+|now\s+)?resolved", re.IGNORECASE)
+# "MSSA bacteremia - cleared": an infection's answer that it is gone (a resolved course, as "resolved" is);
+# only as a label's answer ("medically cleared", "cleared for surgery" say nothing of a condition).
+_ABSENT = re.compile(
+    r"none|negative|neg|not\s+present|ruled\s+out|excluded|denie[sd]|(?:now\s+)?cleared", re.IGNORECASE
+)
+_ANSWER_ONLY = re.compile(r"not\s+present|excluded|denie[sd]|(?:now\s+)?cleared", re.IGNORECASE)
+_RESOLVED_WORD = re.compile(r"(?:has\s+|have\s+|now\s+)?(?:resolved|cleared)", re.IGNORECASE)
 # A problem whose line ends ", resolved" / ", now resolved": its status, as a label's answer is.
 _RESOLVED_TAIL = re.compile(
     r"\s*,\s*(?:now\s+|since\s+)?resolved(?:\s+(?:w/o|without|with|after|by|on\s+(?:its|his|her)\s+own)"
@@ -681,6 +689,11 @@ _SITE = (
 # little finger"): no condition of its own.
 _PHALANX = r"(?:(?:proximal|middle|distal)\s+)?(?:phalanx|phalanges)"
 _STRUCTURE = r"(?:atfl|cfl|acl|pcl|mcl|lcl|ucl|(?:[a-z-]+\s+){1,3}(?:ligament|tendon|meniscus|labrum))"
+# The part of the large intestine the condition is of ("Diverticulitis, sigmoid", "UC, left-sided").
+_COLON_PART = (
+    r"(?:(?:sigmoid|rectosigmoid|descending|ascending|transverse|(?:left|right)[- ]sided)(?:\s+colon)?|"
+    r"cecum|cecal)"
+)
 # The part of the breast (C50.0-C50.8, N63.1-: "Breast cancer, left, upper outer quadrant", "at 2 o'clock").
 _BREAST_PART = (
     r"(?:(?:upper|lower)[- ]?(?:outer|inner)(?:\s+quadrant)?|uoq|uiq|loq|liq|central\s+portion|"
@@ -765,7 +778,7 @@ _COMPLETES_PREVIOUS = re.compile(
     # a type only supposed ("Headache - likely tension type") completes nothing: the symptom stays
     rf"{_SERO}|(?!(?:likely|probabl[ey]|possibl[ey]|suspected|questionable|presumed)\b)[a-z]+(?:\s+[a-z]+)?\s+type|"
     rf"[rl][uml]l|{_SPINE_REGION}|{_PHALANX}|"
-    rf"{_STRUCTURE}|{_BREAST_PART}|{_ULCER_DEPTH}|{_EPISODE}|{_REMISSION}|{_ONSET}|{_ORIGIN}|{_WITH_FEATURE}|{_STAGE}|{_BURN_DEPTH}|"
+    rf"{_STRUCTURE}|{_COLON_PART}|{_BREAST_PART}|{_ULCER_DEPTH}|{_EPISODE}|{_REMISSION}|{_ONSET}|{_ORIGIN}|{_WITH_FEATURE}|{_STAGE}|{_BURN_DEPTH}|"
     rf"{_EXTENT}|{_GRADE}|{_WITHDRAWAL}|"
     rf"{_INJURY_ENCOUNTER})[\s.!?]*",
     re.IGNORECASE,
@@ -943,8 +956,9 @@ _EXAM_LABEL = re.compile(
     r"psych|msk|gu|chest|resp(?:iratory)?|eyes?|ears?|throat|neck|surrounding\s+\w+|"
     # a label of the interval history ("Interval: no thrombosis", "ROS: no fever")
     r"interval(?:\s+history)?|interim|today|update|overnight|events|ros)\s*:\s*$|"
-    # an imaging study and its reading ("foot XR no osteomyelitis", "CT head: no bleed")
-    r"^(?:[\w/-]+\s+){0,3}(?:xr|x-?rays?|cxr|ct|mri|ultrasound|us|films?|radiographs?)(?:\s+[\w/-]+){0,2}\s*:?\s*$",
+    # an imaging study and its reading ("foot XR no osteomyelitis", "CT head: no bleed", "KUB + renal US
+    # 12/1: no residual stone")
+    r"^(?:[\w/+&-]+\s+){0,3}(?:xr|x-?rays?|cxr|kub|ct|mri|ultrasound|us|films?|radiographs?)(?:\s+[\w/-]+){0,2}\s*:?\s*$",
     re.IGNORECASE,
 )
 
