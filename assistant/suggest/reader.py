@@ -1050,6 +1050,16 @@ def _trigger_matches(sentence: str) -> tuple[tuple[re.Match[str], ...], ...]:
     )
 
 
+# A chunk that opens with its condition free ("now stone-free after URS", "seizure-free x2 yr"): absent; not
+# a product or a diet ("gluten-free diet", "fragrance-free moisturizer", "smoke-free home").
+_FREE_CHUNK = re.compile(r"\s*(?:(?:now|remains|is|stays|still)\s+)?(?P<what>[a-z]+)-free\b", re.IGNORECASE)
+_FREE_PRODUCTS = frozenset(
+    tokens(
+        "gluten sugar lactose dairy fat salt latex fragrance smoke alcohol caffeine nut peanut oil soap dye"
+    )
+)
+
+
 def _scope_flags(sentence: str, chunk_start: int, chunk_end: int) -> tuple[dict[str, bool], list[str]]:
     """ConText: a trigger before the chunk (no terminator between) or inside it scopes over it."""
     flags = {"negated": False, "uncertain": False, "history": False, "family": False}
@@ -1102,6 +1112,10 @@ def _scope_flags(sentence: str, chunk_start: int, chunk_end: int) -> tuple[dict[
         if m.start() >= chunk_start and (label or not apart):
             flags[key] = True
             triggers.append(f"{key}:{m.group(0).strip().lower()}")
+    free = _FREE_CHUNK.match(sentence, chunk_start, chunk_end)
+    if not flags["negated"] and free and free.group("what").lower() not in _FREE_PRODUCTS:
+        flags["negated"] = True  # "now stone-free after URS": the chunk's own condition is absent
+        triggers.append("negated:-free")
     if not flags["negated"] and _minus_sign(sentence, chunk_start):
         flags["negated"] = True
         triggers.append("negated:-")

@@ -9,6 +9,7 @@ import pytest
 
 from assistant.suggest.coding_rules.completed_treatment import completed_treatment_follow_up
 from assistant.suggest.coding_rules.context import NoteContext, visits_named
+from assistant.suggest.coding_rules.encounters import general_exam
 from assistant.suggest.coding_rules.past_stay import PAST_STAY, past_stay_conditions, stay_spans
 from assistant.suggest.consolidate import excluded_to_combination
 from assistant.suggest.qualifiers import read_qualifiers
@@ -37,6 +38,26 @@ TITLES = {
     "Z87.898": "Personal history of other specified conditions",
 }
 CATALOG = CodeCatalog({"codes": {c: [ICD, t, True, c[:3], "code"] for c, t in TITLES.items()}})
+EXAMS = CodeCatalog(
+    {
+        "codes": {
+            "Z00.121": [
+                ICD,
+                "Encounter for routine child health examination with abnormal findings",
+                True,
+                "Z00",
+                "code",
+            ],
+            "Z00.129": [
+                ICD,
+                "Encounter for routine child health examination without abnormal findings",
+                True,
+                "Z00",
+                "code",
+            ],
+        }
+    }
+)
 
 HF_VISIT = (
     "Heart Failure Program - home visit (TCM), day 4 after discharge\n"
@@ -217,3 +238,24 @@ def test_a_condition_a_rule_left_out_is_combined_with_nothing() -> None:
     stone.vetoed = False
     excluded_to_combination(picks, STONES)
     assert sorted(c for c, p in picks.items() if p.final) == ["N13.2"]
+
+
+def test_a_chunk_that_opens_with_its_condition_free_says_it_is_absent() -> None:
+    assert _negated("Assessment:\n- Uric acid nephrolithiasis - now stone-free after URS.", "stone-free")
+    # a diet or a product "-free" denies nothing, nor does a condition free of another's symptom
+    assert not _negated("Assessment:\n1. Celiac disease, strict gluten-free diet.", "gluten-free")
+    assert not _negated("Epilepsy - seizure-free x2 yr on levetiracetam.", "Epilepsy")
+
+
+def test_a_well_child_check_the_plan_books_is_no_exam_of_this_visit() -> None:
+    note = (
+        "Pediatrics - hospital follow-up\n10 mo M, here w/ mom.\nHospital 11/14-11/17: first febrile UTI.\n"
+        "Now afebrile, feeding well.\nA/P:\n1. Diaper dermatitis - zinc.\nRTC 1 mo / 12-mo WCC."
+    )
+    picks = {"Z00.129": _pick("Z00.129", _at(note, "12-mo WCC", "assessment"))}
+    general_exam(picks, NoteContext(note=note, age=0), EXAMS)
+    assert [c for c, p in picks.items() if p.final] == []
+    today = "Well child visit\nA/P:\n1. 12-mo WCC - growing well."
+    picks = {"Z00.129": _pick("Z00.129", _at(today, "12-mo WCC", "assessment"))}
+    general_exam(picks, NoteContext(note=today, age=0), EXAMS)
+    assert [c for c, p in picks.items() if p.final] == ["Z00.129"]
