@@ -440,7 +440,7 @@ def excluded_to_combination(picks: dict[str, Pick], catalog: CodeCatalog) -> Non
         for other in list(picks.values()):
             if other is pick or not set(map(id, other.mentions)) & set(map(id, pick.mentions)):
                 continue
-            if other.code not in catalog:
+            if other.code not in catalog or other.vetoed:  # a rule said the other is not coded
                 continue
             combo = next(
                 (

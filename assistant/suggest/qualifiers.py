@@ -36,11 +36,13 @@ _STOP_AT = re.compile(r"\b(?:and|or|with|without|but|due|in|on|of|not|no)\b|[,;:
 _PAREN = re.compile(r"\([^)]*\)")
 _EXACERBATION = re.compile(r"\b(?:exacerbation|exacerbated|flare|flare-up)\b", re.I)
 # "without exacerbation", "no acute flare", "not in exacerbation", "no current flare": the exacerbation is
-# denied, not stated.
+# denied, not stated; "exacerbation resolved", "flare now over": the episode ended, the lasting disease goes
+# on without it.
 _NO_EXACERBATION = re.compile(
     r"\b(?:without|w/o|no|not|denies|negative\s+for)\s+"
     r"(?:(?:an?|any|acute|recent|current(?:ly)?|active|in|having|signs?\s+of|evidence\s+of)\s+)*"
-    r"(?:exacerbations?|exacerbated|flares?|flare-ups?)\b",
+    r"(?:exacerbations?|exacerbated|flares?|flare-ups?)\b|"
+    r"\b(?:exacerbations?|flares?|flare-ups?)\s+(?:(?:has|have|is|now)\s+)?(?:resolved|over|ended)\b",
     re.I,
 )
 # An exacerbation dated weeks or more before this visit ("with exacerbation 2 wk ago", "flare last month"):

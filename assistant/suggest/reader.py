@@ -151,11 +151,15 @@ _DESCRIPTOR_NOT_NEGATION = "".join(
         "type ab",
     )
 )
+# "Bacteremia - cleared" (gone), not "cleared for surgery" / "cleared by cardiology" (a clearance)
+_CLEARED = r"(?:now\s+)?cleared(?!\s+(?:for|by|to|with|from)\b)"
 _NEG_POST = (
     r"(?:was|were|is|are|been)\s+(?:ruled\s+out|excluded|negative|absent|not\s+seen|not\s+found)|"
     r"unlikely|not\s+favou?red|disfavou?red|ruled\s+out|r/o'?d|(?:has\s+|have\s+|now\s+)?resolved|none(?!\s+of)|"
     # a test that excluded it ("DVT excluded on duplex", "PE excluded by CTA"), not only as a label's answer
     r"excluded\s+(?:on|by|with|via|per)(?=\s)|"
+    + _CLEARED
+    + r"|"
     r"not\s+present|excluded|denie[sd](?=\s*(?:[.;,]|$))|not\s+(?:supported|consistent\s+with|confirmed)(?:\s+by\b)?|not\s+increased|"
     r"not\s+suspected|"
     r"(?:does|did|do)\s+not\s+meet\s+(?:the\s+)?(?:\w+\s+)?criteria(?!\s+for)|"
@@ -166,9 +170,13 @@ _NEG_POST = (
 # A label and its answer: "Diabetic retinopathy: none", "Tophi - negative", "Depression - not present",
 # "Hidradenitis suppurativa: ruled out (no tunnels)", "Hypoglycemia - denies" (the condition is not present).
 _LABEL_SAYS = re.compile(r"\s*(?::|-|\u2013)\s*")
-_ABSENT = re.compile(r"none|negative|neg|not\s+present|ruled\s+out|excluded|denie[sd]", re.IGNORECASE)
-_ANSWER_ONLY = re.compile(r"not\s+present|excluded|denie[sd]", re.IGNORECASE)
-_RESOLVED_WORD = re.compile(r"(?:has\s+|have\s+|now\s+)?resolved", re.IGNORECASE)
+# "MSSA bacteremia - cleared": an infection's answer that it is gone (a resolved course, as "resolved" is);
+# only as a label's answer ("medically cleared", "cleared for surgery" say nothing of a condition).
+_ABSENT = re.compile(
+    r"none|negative|neg|not\s+present|ruled\s+out|excluded|denie[sd]|(?:now\s+)?cleared", re.IGNORECASE
+)
+_ANSWER_ONLY = re.compile(r"not\s+present|excluded|denie[sd]|(?:now\s+)?cleared", re.IGNORECASE)
+_RESOLVED_WORD = re.compile(r"(?:has\s+|have\s+|now\s+)?(?:resolved|cleared)", re.IGNORECASE)
 # A problem whose line ends ", resolved" / ", now resolved": its status, as a label's answer is.
 _RESOLVED_TAIL = re.compile(
     r"\s*,\s*(?:now\s+|since\s+)?resolved(?:\s+(?:w/o|without|with|after|by|on\s+(?:its|his|her)\s+own)"
@@ -685,6 +693,11 @@ _SITE = (
 # little finger"): no condition of its own.
 _PHALANX = r"(?:(?:proximal|middle|distal)\s+)?(?:phalanx|phalanges)"
 _STRUCTURE = r"(?:atfl|cfl|acl|pcl|mcl|lcl|ucl|(?:[a-z-]+\s+){1,3}(?:ligament|tendon|meniscus|labrum))"
+# The part of the large intestine the condition is of ("Diverticulitis, sigmoid", "UC, left-sided").
+_COLON_PART = (
+    r"(?:(?:sigmoid|rectosigmoid|descending|ascending|transverse|(?:left|right)[- ]sided)(?:\s+colon)?|"
+    r"cecum|cecal)"
+)
 # The part of the breast (C50.0-C50.8, N63.1-: "Breast cancer, left, upper outer quadrant", "at 2 o'clock").
 _BREAST_PART = (
     r"(?:(?:upper|lower)[- ]?(?:outer|inner)(?:\s+quadrant)?|uoq|uiq|loq|liq|central\s+portion|"
@@ -769,7 +782,7 @@ _COMPLETES_PREVIOUS = re.compile(
     # a type only supposed ("Headache - likely tension type") completes nothing: the symptom stays
     rf"{_SERO}|(?!(?:likely|probabl[ey]|possibl[ey]|suspected|questionable|presumed)\b)[a-z]+(?:\s+[a-z]+)?\s+type|"
     rf"[rl][uml]l|{_SPINE_REGION}|{_PHALANX}|"
-    rf"{_STRUCTURE}|{_BREAST_PART}|{_ULCER_DEPTH}|{_EPISODE}|{_REMISSION}|{_ONSET}|{_ORIGIN}|{_WITH_FEATURE}|{_STAGE}|{_BURN_DEPTH}|"
+    rf"{_STRUCTURE}|{_COLON_PART}|{_BREAST_PART}|{_ULCER_DEPTH}|{_EPISODE}|{_REMISSION}|{_ONSET}|{_ORIGIN}|{_WITH_FEATURE}|{_STAGE}|{_BURN_DEPTH}|"
     rf"{_EXTENT}|{_GRADE}|{_WITHDRAWAL}|"
     rf"{_INJURY_ENCOUNTER})[\s.!?]*",
     re.IGNORECASE,
@@ -947,8 +960,9 @@ _EXAM_LABEL = re.compile(
     r"psych|msk|gu|chest|resp(?:iratory)?|eyes?|ears?|throat|neck|surrounding\s+\w+|"
     # a label of the interval history ("Interval: no thrombosis", "ROS: no fever")
     r"interval(?:\s+history)?|interim|today|update|overnight|events|ros)\s*:\s*$|"
-    # an imaging study and its reading ("foot XR no osteomyelitis", "CT head: no bleed")
-    r"^(?:[\w/-]+\s+){0,3}(?:xr|x-?rays?|cxr|ct|mri|ultrasound|us|films?|radiographs?)(?:\s+[\w/-]+){0,2}\s*:?\s*$",
+    # an imaging study and its reading ("foot XR no osteomyelitis", "CT head: no bleed", "KUB + renal US
+    # 12/1: no residual stone")
+    r"^(?:[\w/+&-]+\s+){0,3}(?:xr|x-?rays?|cxr|kub|ct|mri|ultrasound|us|films?|radiographs?)(?:\s+[\w/-]+){0,2}\s*:?\s*$",
     re.IGNORECASE,
 )
 
@@ -1050,6 +1064,16 @@ def _trigger_matches(sentence: str) -> tuple[tuple[re.Match[str], ...], ...]:
     )
 
 
+# A chunk that opens with its condition free ("now stone-free after URS", "seizure-free x2 yr"): absent; not
+# a product or a diet ("gluten-free diet", "fragrance-free moisturizer", "smoke-free home").
+_FREE_CHUNK = re.compile(r"\s*(?:(?:now|remains|is|stays|still)\s+)?(?P<what>[a-z]+)-free\b", re.IGNORECASE)
+_FREE_PRODUCTS = frozenset(
+    tokens(
+        "gluten sugar lactose dairy fat salt latex fragrance smoke alcohol caffeine nut peanut oil soap dye"
+    )
+)
+
+
 def _scope_flags(sentence: str, chunk_start: int, chunk_end: int) -> tuple[dict[str, bool], list[str]]:
     """ConText: a trigger before the chunk (no terminator between) or inside it scopes over it."""
     flags = {"negated": False, "uncertain": False, "history": False, "family": False}
@@ -1103,6 +1127,10 @@ def _scope_flags(sentence: str, chunk_start: int, chunk_end: int) -> tuple[dict[
         if m.start() >= chunk_start and (label or not apart):
             flags[key] = True
             triggers.append(f"{key}:{m.group(0).strip().lower()}")
+    free = _FREE_CHUNK.match(sentence, chunk_start, chunk_end)
+    if not flags["negated"] and free and free.group("what").lower() not in _FREE_PRODUCTS:
+        flags["negated"] = True  # "now stone-free after URS": the chunk's own condition is absent
+        triggers.append("negated:-free")
     if not flags["negated"] and _minus_sign(sentence, chunk_start):
         flags["negated"] = True
         triggers.append("negated:-")

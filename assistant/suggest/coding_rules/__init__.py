@@ -47,6 +47,7 @@ from assistant.suggest.coding_rules.menopause import flushing_after_both_ovaries
 from assistant.suggest.coding_rules.neoplasm_pain import neoplasm_related_pain
 from assistant.suggest.coding_rules.obstruction import stone_with_hydronephrosis
 from assistant.suggest.coding_rules.partners import add_partners
+from assistant.suggest.coding_rules.past_stay import past_stay_conditions
 from assistant.suggest.coding_rules.poisoning_class import class_word_poisoning
 from assistant.suggest.coding_rules.polyp_history import polyp_history
 from assistant.suggest.coding_rules.post_covid import past_infection_of_post_covid
@@ -116,6 +117,7 @@ def context_for(
 
 def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     gate(picks, ctx, catalog)
+    past_stay_conditions(picks, ctx, catalog)  # before the rules that pair or combine what it leaves out
     unstated_conditions(picks, ctx, catalog)
     stroke_sequelae(picks, ctx, catalog)
     stroke_artery(picks, ctx, catalog)
@@ -188,11 +190,13 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     drugs_given(picks, ctx, catalog)
     antineoplastic_encounter(picks, ctx, catalog)
     encounter_codes(picks, ctx, catalog)
+    past_stay_conditions(picks, ctx, catalog)  # and what the rules added from the recap
 
 
 def after_pairing(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     """The rules that depend on codes the pairing notes made final after the rules ran."""
     hypertension_after_pairing(picks, ctx, catalog)
+    past_stay_conditions(picks, ctx, catalog)  # a code the pairing notes made final from the recap
     menopause_unsaid(picks, ctx, catalog)  # R23.2's "code first, if applicable" partner
     flushing_after_both_ovaries_removed(picks, ctx, catalog)
 

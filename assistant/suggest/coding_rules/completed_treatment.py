@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from assistant.suggest.coding_rules.context import NoteContext, add_pick, best_score, demote, head_lines
+from assistant.suggest.coding_rules.past_stay import PAST_STAY
 from assistant.suggest.reader import BACKGROUND_SECTIONS, QUALIFIERS
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.text import expand_abbreviations, tokens
@@ -17,10 +18,11 @@ from assistant.suggest.types import Pick
 FOLLOW_UP_AFTER_TREATMENT = "Z09"
 HISTORY_OF_DISEASE = ("Z86", "Z87")
 ORGANISMS = ("B95", "B96", "B97")
-# The visit is a follow-up (its first lines say so), not a plan for one ("f/u in 2 weeks").
+# The visit is a follow-up (its first lines say so), not a plan for one ("f/u in 2 weeks"; a heading's line
+# ends before the next line's "10 mo M").
 _FOLLOW_UP_VISIT = re.compile(
     r"(?<!pcp )\b(?:follow[- ]?up|f/u|re-?check|re-?evaluation)\b"
-    r"(?!\s+(?:in|with|after|prn|next|one|two|\d))|"
+    r"(?![ \t]+(?:in|with|after|prn|next|one|two|\d))|"
     r"\bpost[- ]?(?:hospital(?:ization)?|discharge)\b|\btransitional\s+care\b|\bTCM\b",
     re.IGNORECASE,
 )
@@ -55,13 +57,48 @@ _NO_TREATMENT = re.compile(
 _SENTENCE = re.compile(r"(?:[^.;!?\n]|(?<=\b[A-Z])\.(?=[ \t]+[a-z])|\.(?=\d))+")
 _HISTORY_WORDS = frozenset(tokens("personal history of other"))
 _GENERIC = QUALIFIERS | frozenset(tokens("not specified"))
+# A title's with / without clauses and the axes after its comma ("Diverticulitis of intestine, part
+# unspecified, without perforation or abscess ..."): what the condition is, is said before them.
+_TITLE_AXES = re.compile(r",|\b(?:with|without|due\s+to|in)\b", re.IGNORECASE)
+# The Index's "History, personal, disease or disorder, <system>" code, by the condition's chapter, for a
+# condition treated and resolved that no history code names (cellulitis: skin; diverticulitis: digestive
+# system); a urinary tract infection has its own entry ("History, personal, infection, urinary (tract)").
+URINARY_INFECTION = "Z87.440"
+_ACUTE = re.compile(r"\bacute\b", re.IGNORECASE)
+_SYSTEM_HISTORY: tuple[tuple[str, str, str], ...] = (
+    ("N10", "N12", URINARY_INFECTION),
+    ("N30", "N30", URINARY_INFECTION),
+    ("N39.0", "", URINARY_INFECTION),
+    ("N00", "N39", "Z87.448"),
+    ("K00", "K95", "Z87.19"),
+    ("L00", "L99", "Z87.2"),
+    ("M00", "M99", "Z87.39"),
+)
 
 
 def _condition_words(pick: Pick, catalog: CodeCatalog) -> frozenset[str]:
-    """The words of the code's title that its evidence wrote: the condition as the note names it."""
-    title = catalog.title_tokens(pick.code) - _HISTORY_WORDS - _GENERIC
+    """The words of the code's title that its evidence wrote: the condition as the note names it (its
+    title's with / without clauses only where nothing is left without them)."""
     said = {t for m in pick.mentions for t in tokens(m.query)}
-    return frozenset(title & said)
+    title = catalog.title(pick.code)
+    core = frozenset(tokens(_TITLE_AXES.split(title, 1)[0])) - _HISTORY_WORDS - _GENERIC
+    full = catalog.title_tokens(pick.code) - _HISTORY_WORDS - _GENERIC
+    return frozenset(core & said) or frozenset(full & said)
+
+
+def _system_history(code: str, title: str) -> str | None:
+    """The body system's personal history code of the condition coded ``code`` (an acute episode over, as
+    an acute kidney failure, is no disease or disorder of the patient's past)."""
+    acute = _ACUTE.search(title) is not None
+    for first, last, history in _SYSTEM_HISTORY:
+        if acute and history != URINARY_INFECTION:
+            continue
+        if "." in first:
+            if code.startswith(first):
+                return history
+        elif first <= code[:3] <= last:
+            return history
+    return None
 
 
 def _said_over(words: frozenset[str], sentences: list[set[str]], over: list[bool]) -> bool:
@@ -74,10 +111,9 @@ def _history_code(pick: Pick, words: frozenset[str], ctx: NoteContext, catalog: 
     if ctx.search is None:
         return None
     found = ctx.search(f"personal history of {catalog.title(pick.code)}", HISTORY_OF_DISEASE)
-    if not found:
-        return None
-    code = found[0][0]
-    return code if words <= catalog.title_tokens(code) else None
+    if found and words <= catalog.title_tokens(found[0][0]):
+        return found[0][0]
+    return _system_history(pick.code, catalog.title(pick.code))
 
 
 def _current_condition_followed(picks: dict[str, Pick], at: int) -> bool:
@@ -111,7 +147,9 @@ def completed_treatment_follow_up(picks: dict[str, Pick], ctx: NoteContext, cata
         return
     resolved = False
     ended: set[tuple[int, int]] = set()
-    for pick in [p for p in picks.values() if p.final and catalog.system(p.code) == "ICD-10-CM"]:
+    # a condition the recap of the stay names (past_stay) is over too, when the visit says so
+    stay = [p for p in picks.values() if p.final or PAST_STAY in p.warnings]
+    for pick in [p for p in stay if catalog.system(p.code) == "ICD-10-CM"]:
         history = pick.code.startswith(HISTORY_OF_DISEASE)
         if pick.code[0] == "Z" and not history:
             continue

@@ -100,9 +100,11 @@ def head_lines(note: str, n: int = 3) -> str:
     return note[:end]
 
 
-# "needs cardiac clearance", "will obtain pre-op eval": another visit's examination, not this one.
+# "needs cardiac clearance", "will obtain pre-op eval", "RTC 1 mo / 12-mo WCC": another visit's
+# examination, not this one.
 ORDERED_ELSEWHERE = re.compile(
-    r"\b(?:needs?|need\s+for|will|obtain|request\w*|refer\w*|pending|awaiting|schedul\w*)\b",
+    r"\b(?:needs?|need\s+for|will|obtain|request\w*|refer\w*|pending|awaiting|schedul\w*|rtc|"
+    r"return\s+(?:to\s+clinic|visit|in|for)|next\s+(?:visit|appt|appointment))\b",
     re.IGNORECASE,
 )
 

@@ -11,6 +11,7 @@ import re
 
 from assistant.suggest.coding_rules.completed_treatment import completed_treatment_follow_up
 from assistant.suggest.coding_rules.context import (
+    ORDERED_ELSEWHERE,
     NoteContext,
     add_pick,
     best_score,
@@ -27,7 +28,7 @@ from assistant.suggest.coding_rules.pregnancy_test import pregnancy_test_visit
 from assistant.suggest.coding_rules.rho_immune_globulin import rho_d_prophylaxis
 from assistant.suggest.coding_rules.treatment_visits import treatment_visits
 from assistant.suggest.not_coded import ANIMAL_VACCINATION, VACCINE_LABEL
-from assistant.suggest.reader import ASSESSMENT_SECTIONS, BACKGROUND_SECTIONS
+from assistant.suggest.reader import ASSESSMENT_SECTIONS, BACKGROUND_SECTIONS, Mention
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.text import tokens
 from assistant.suggest.types import Pick
@@ -403,6 +404,12 @@ def _general_exam_said(text: str) -> bool:
     )
 
 
+def _exam_of_this_visit(m: Mention, note: str) -> bool:
+    """A general examination the mention names, not the one its line plans ("RTC 1 mo / 12-mo WCC")."""
+    before = note[note.rfind("\n", 0, m.start) + 1 : m.start]
+    return _general_exam_said(m.text) and ORDERED_ELSEWHERE.search(before) is None
+
+
 def general_exam(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     exams = [c for c in picks if c.startswith(("Z00.0", "Z00.12"))]
     match = _GENERAL_EXAM.search(head_lines(ctx.note, 4)) or _POSTPARTUM_VISIT.search(head_lines(ctx.note, 4))
@@ -412,7 +419,7 @@ def general_exam(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog)
         return  # a phrase that names no general examination names its own kind of examination
     if match is not None and not _EXAM_REASON.search(match.group(0)) and not exams:
         return
-    if match is None and not any(_general_exam_said(m.text) for c in exams for m in picks[c].mentions):
+    if match is None and not any(_exam_of_this_visit(m, ctx.note) for c in exams for m in picks[c].mentions):
         for c in exams:  # "established patient" is not a general examination
             demote(picks[c], "no general examination documented: an exam code needs that visit")
         return
