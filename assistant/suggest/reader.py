@@ -157,9 +157,7 @@ _NEG_POST = (
     r"(?:was|were|is|are|been)\s+(?:ruled\s+out|excluded|negative|absent|not\s+seen|not\s+found)|"
     r"unlikely|not\s+favou?red|disfavou?red|ruled\s+out|r/o'?d|(?:has\s+|have\s+|now\s+)?resolved|none(?!\s+of)|"
     # a test that excluded it ("DVT excluded on duplex", "PE excluded by CTA"), not only as a label's answer
-    r"excluded\s+(?:on|by|with|via|per)(?=\s)|"
-    + _CLEARED
-    + r"|"
+    r"excluded\s+(?:on|by|with|via|per)(?=\s)|" + _CLEARED + r"|"
     r"not\s+present|excluded|denie[sd](?=\s*(?:[.;,]|$))|not\s+(?:supported|consistent\s+with|confirmed)(?:\s+by\b)?|not\s+increased|"
     r"not\s+suspected|"
     r"(?:does|did|do)\s+not\s+meet\s+(?:the\s+)?(?:\w+\s+)?criteria(?!\s+for)|"
