@@ -9,9 +9,9 @@ condition's own code, which may have no site axis at all (C96.0, C91.4-).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Protocol, TypeVar
 
 from assistant.suggest.index_walker import content_keys
+from assistant.suggest.phrase_complicating import W
 
 # The score a code of another condition gives up (the size of phrase_order's KIND_BONUS).
 OTHER_CONDITION_PENALTY = 0.1
@@ -21,16 +21,6 @@ _KIND_ONLY = content_keys(
     "unspecified specified not elsewhere classified otherwise further congenital acquired"
 )
 _STEM = 5  # word forms share their first letters ("chlamydia" / "chlamydial", "embolism" / "thromboembolism")
-
-
-class Walked(Protocol):
-    code: str
-    score: float
-    walk: float
-    walk_path: str
-
-
-W = TypeVar("W", bound=Walked)
 
 
 def _names_main_term(walk_path: str, words: frozenset[str]) -> bool:
