@@ -23,6 +23,7 @@ from assistant.suggest.store import CodeCatalog
 from assistant.suggest.text import expand_abbreviations
 from assistant.suggest.types import Pick
 from tests.suggest.catalog_fixtures import hierarchy_catalog
+from tests.suggest.test_notes_round19 import GDM
 
 ICD = "ICD-10-CM"
 _DIABETES_ROWS = {
@@ -99,14 +100,6 @@ def test_conditions_joined_before_one_precautions_are_watched_for(note: str, wor
 def test_postradiation_is_the_index_word_postirradiation(said: str, expanded: str) -> None:
     """Index: Hypothyroidism, postirradiation E89.0 (E03 Excludes1 postprocedural hypothyroidism)."""
     assert expanded in expand_abbreviations(said).lower()
-
-
-GDM = hierarchy_catalog(
-    {"O24.410": "Gestational diabetes mellitus in pregnancy, diet controlled",
-     "Z86.32": "Personal history of gestational diabetes"},
-    {"O24": "Diabetes in pregnancy", "O24.4": "Gestational diabetes", "O24.41": "GDM in pregnancy",
-     "Z86": "Personal history", "Z86.3": "Endocrine"},
-)  # fmt: skip
 
 
 @pytest.mark.parametrize(

@@ -19,12 +19,7 @@ from assistant.suggest.rules import character_fits
 from assistant.suggest.text import expand_abbreviations
 from assistant.suggest.types import Pick
 from tests.suggest.catalog_fixtures import hierarchy_catalog
-
-
-def _mention(note: str, words: str) -> Mention:
-    start = note.index(words)
-    return Mention(start, start + len(words), words, words, "assessment", 0, len(note))
-
+from tests.suggest.test_notes_round19 import _mention
 
 KIDNEY = hierarchy_catalog(
     {

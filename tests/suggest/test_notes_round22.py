@@ -1,7 +1,5 @@
 """Round 22 (the lead's probe notes): a partner's kind word, denied exacerbations, the Index's site levels."""
 
-from typing import Any
-
 import pytest
 
 from assistant.suggest.cause_link import tail_is_subterm
@@ -11,6 +9,8 @@ from assistant.suggest.qualifiers import read_qualifiers
 from assistant.suggest.reader import read_note
 from assistant.suggest.rules import kind_unsaid
 from assistant.suggest.text import expand_abbreviations
+from tests.suggest.catalog_fixtures import hierarchy_catalog
+from tests.suggest.test_index_walker import _row
 
 
 @pytest.mark.parametrize(
@@ -49,10 +49,6 @@ def test_a_denied_exacerbation_is_read_as_without(text: str, exacerbation: bool)
     q = read_qualifiers(text)
     assert ("exacerbation" in q.with_) is exacerbation
     assert ("exacerbation" in q.without) is not exacerbation
-
-
-def _row(level: int, path: str, code: str | None = None) -> dict[str, Any]:
-    return {"source": "main", "level": level, "path": path, "code": code}
 
 
 WALKER = IndexWalker.from_rows(
@@ -150,35 +146,23 @@ def test_a_one_word_tail_naming_the_condition_more_narrowly_is_the_same_conditio
     assert not tail_is_subterm(WALKER, None, "Acute osteomyelitis of the toe", "diabetic")
 
 
-class _Tabular:
-    """The few C44 codes the skin-site test needs (titles as in the ICD-10-CM tabular)."""
-
-    codes = {
+# Titles as in the ICD-10-CM tabular (public domain).
+SKIN = hierarchy_catalog(
+    {
         "C44.91": "Basal cell carcinoma of skin, unspecified",
         "C44.309": "Unspecified malignant neoplasm of skin of other parts of face",
         "C44.319": "Basal cell carcinoma of skin of other parts of face",
         "C44.301": "Unspecified malignant neoplasm of skin of nose",
         "C44.311": "Basal cell carcinoma of skin of nose",
-    }
-
-    def __contains__(self, code: str) -> bool:
-        return code in self.codes
-
-    def billable(self, code: str) -> bool:
-        return code in self.codes
-
-    def children(self, code: str) -> list[str]:
-        return []
-
-    def title(self, code: str) -> str:
-        return self.codes.get(code, "")
-
-    def excludes1(self, code: str) -> list[tuple[str, str]]:
-        return []
-
-    @property
-    def titles(self) -> dict[str, str]:
-        return self.codes
+    },
+    {
+        "C44": "Other and unspecified malignant neoplasm of skin",
+        "C44.3": "Other and unspecified malignant neoplasm of skin of other and unspecified parts of face",
+        "C44.30": "Unspecified malignant neoplasm of skin of other and unspecified parts of face",
+        "C44.31": "Basal cell carcinoma of skin of other and unspecified parts of face",
+        "C44.9": "Other and unspecified malignant neoplasm of skin, unspecified",
+    },
+)
 
 
 @pytest.mark.parametrize(
@@ -190,25 +174,24 @@ class _Tabular:
     ],
 )
 def test_a_skin_carcinoma_kind_takes_the_site_the_neoplasm_table_lists(mention: str, code: str) -> None:
-    hits = WALKER.walk(mention, _Tabular())
+    hits = WALKER.walk(mention, SKIN)
     assert hits[0].code == code
     assert code == "C44.91" or "C44.91" not in [h.code for h in hits]
 
 
-class _VenomTabular(_Tabular):
-    codes = {
-        "T63.44": "Toxic effect of venom of bees",
+VENOM = hierarchy_catalog(
+    {
         "T63.441": "Toxic effect of venom of bees, accidental (unintentional)",
         "T63.442": "Toxic effect of venom of bees, intentional self-harm",
         "T63.443": "Toxic effect of venom of bees, assault",
         "T63.444": "Toxic effect of venom of bees, undetermined",
-    }
-
-    def billable(self, code: str) -> bool:
-        return len(code) == 7
-
-    def children(self, code: str) -> list[str]:
-        return [c for c in self.codes if c.startswith(code) and len(c) == len(code) + 1]
+    },
+    {
+        "T63": "Toxic effect of contact with venomous animals and plants",
+        "T63.4": "Toxic effect of venom of arthropods",
+        "T63.44": "Toxic effect of venom of bees",
+    },
+)
 
 
 @pytest.mark.parametrize(
@@ -219,7 +202,7 @@ class _VenomTabular(_Tabular):
     ],
 )
 def test_a_toxic_effect_of_unstated_intent_is_accidental(mention: str, code: str) -> None:
-    assert complete("T63.44-", mention, _VenomTabular()) == code
+    assert complete("T63.44-", mention, VENOM) == code
 
 
 @pytest.mark.parametrize(

@@ -400,10 +400,14 @@ def _stated(rx: re.Pattern[str], sentence: str) -> bool:
 def fall_code(sentence: str) -> str | None:
     """The W00/W01 code a same-level fall sentence names, the W09 code of the playground equipment fallen
     from, or W19 for a fall told no further, at the initial encounter; None for any other."""
-    code = next((code for rx, code in _FALLS if _stated(rx, sentence)), None)
+    code = _told_fall(sentence)
     if code == "W01.0XXA" and _STRUCK.search(_NOT_STRUCK.sub(" ", sentence)):
-        return None  # W01.1x: striking against an object, which the search names better
+        return None  # W01.1x: striking against an object, which slip_strike_code or the search names
     return code
+
+
+def _told_fall(sentence: str) -> str | None:
+    return next((code for rx, code in _FALLS if _stated(rx, sentence)), None)
 
 
 # A slip, trip or stumble on the same level and the blow that followed ("slipped in the bathroom and hit her
@@ -434,10 +438,9 @@ _OTHER_OBJECT = re.compile(
 
 def slip_strike_code(sentence: str) -> str | None:
     """The W01 code of a same-level slip or trip told with a blow after it; None for any other."""
-    first = next((code for rx, code in _FALLS if _stated(rx, sentence)), None)
-    told = _NOT_STRUCK.sub(" ", sentence)
-    if first != "W01.0XXA":
+    if _told_fall(sentence) != "W01.0XXA":
         return None
+    told = _NOT_STRUCK.sub(" ", sentence)
     struck = _STRUCK_ON.search(told)
     if struck is None:
         return "W01.10XA" if _STRUCK.search(told) else None
