@@ -333,11 +333,25 @@ _LESION_REMOVED = re.compile(
 )
 
 
+# ... unless the sentence reports this procedure's removal: how it was removed, its pathology pending, today.
+_REMOVED_NOW = re.compile(
+    r"\b(?:by|with|via|using)\s+(?:an?\s+)?(?:(?:cold|hot)\s+)?(?:snare|forceps|polypectomy)|"
+    r"\bpath(?:ology)?\s+(?:is\s+)?pending\b|\btoday\b|\bthis\s+(?:procedure|exam|colonoscopy)\b",
+    re.IGNORECASE,
+)
+_REMOVED_BEFORE = re.compile(
+    r"\b(?:19|20)\d\d\b|\bago\b|\b(?:prior|previous|last|earlier)\b|\bh/o\b|\bhistory\b|\bs/p\b",
+    re.IGNORECASE,
+)
+
+
 def history_cue(sentence: str, mention: str) -> str | None:
     """The history trigger that covers ``mention`` (a span inside ``sentence``), or None."""
     if sequela_of_stroke(mention):
         return None
     if (removed := _LESION_REMOVED.search(mention)) is not None:
+        if _REMOVED_NOW.search(sentence) and not _REMOVED_BEFORE.search(sentence):
+            return None  # this procedure's finding: the polyp is coded (D12.-, K63.5), not its history
         return removed.group(0).lower()
     if _SUBSTANCE.search(mention) and not _DISORDER_IN_REMISSION.search(sentence):
         m = _CESSATION.search(_QUIT_INTENDED.sub(" ", sentence))

@@ -11,10 +11,10 @@ first place's probability, so it is final exactly where the first code would hav
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TypeVar
 
-from assistant.suggest.index_walker import SIDE_WORDS, read_mention
+from assistant.suggest.index_walker import SIDE_WORDS, content_keys, read_mention, regions_titled
 from assistant.suggest.rules import side_of
 from assistant.suggest.sibling_choice import conflicted
 from assistant.suggest.types import Candidate
@@ -28,17 +28,39 @@ COMPLETE = 0.97
 DIRECTER = 0.005
 
 
-def promote(cands: list[C], reasons: Mapping[str, list[str]]) -> str | None:
+def promote(
+    cands: list[C],
+    reasons: Mapping[str, list[str]],
+    query: str = "",
+    title: Callable[[str], str] | None = None,
+) -> str | None:
     """Move the best-scored candidate whose Index path is complete to the front (in place), unless the
     first one's path is complete and as direct, its indexed text covers the whole mention (the FY2025 Index
     lags the Tabular List: "Carbuncle, flank L02.231" where L02.237 is now "Carbuncle of flank"), or the
-    qualifier reasons contradict the candidate; returns the code moved."""
-    if len(cands) < 2 or cands[0].coverage >= 1.0:
+    qualifier reasons contradict the candidate; returns the code moved. With the ``query`` and the code
+    titles, a path the Tabular child's title completes counts as complete (complete_by_title)."""
+    if len(cands) < 2:
+        return None
+    covered = cands[0].coverage >= 1.0
+    if covered and (title is None or not query or _title_says(title(cands[0].code), query)):
         return None  # the first code's own text already says every word ("carbuncle of flank": L02.237)
+
+    def walk(c: C) -> float:
+        if title is not None and query and complete_by_title(c, query, title(c.code)):
+            return COMPLETE
+        return c.walk
+
     # a complete walk of the first code yields only to a more direct one ("Menorrhagia" N92.0, not R58 by the
     # alias blood loss -> Hemorrhage)
-    bar = cands[0].walk + DIRECTER if cands[0].walk >= COMPLETE else COMPLETE
-    complete = (c for c in cands[1:] if c.walk >= bar and not conflicted(reasons.get(c.code, [])))
+    first = walk(cands[0])
+    bar = first + DIRECTER if first >= COMPLETE else COMPLETE
+    # over a first code whose indexed text (not its title) covers the mention, only the Tabular's completion
+    # of a partial walk is more than the same words found again
+    complete = (
+        c
+        for c in cands[1:]
+        if walk(c) >= bar and not conflicted(reasons.get(c.code, [])) and not (covered and c.walk >= COMPLETE)
+    )
     best = next(complete, None)
     if best is None:
         return None
@@ -76,3 +98,29 @@ def complete_but_side(cand: Candidate, query: str, sides: set[str], title: str) 
     base = read_mention(query).base
     said = len(base & SIDE_WORDS)
     return said > 0 and cand.walk + said / len(base) >= COMPLETE
+
+
+def _title_says(title: str, query: str) -> bool:
+    """Does the title say every word of the mention (its indexed text may say them by other names)?"""
+    mention = read_mention(query)
+    return mention.base - mention.negated <= read_mention(title).words
+
+
+def complete_by_title(cand: Candidate, query: str, title: str) -> bool:
+    """A walk to a category ("Osteopenia M85.8-") whose words left over the Tabular child's title says, or
+    names by its chapter 13 region ("osteopenia of the left hip": M85.852, "..., left thigh"): Index and
+    Tabular together account for the whole mention, as a coder's look-up does."""
+    if cand.walk >= COMPLETE or not cand.walk_path:
+        return False
+    mention = read_mention(query)
+    left = mention.base - mention.negated - content_keys(cand.walk_path)
+    if not left:
+        return False
+    named = left & read_mention(title).words
+    named |= regions_titled(left - named, cand.code, title)
+    if side_of(title) is not None:  # a side axis: both sides are coded each (I.B.13), where no code says so
+        named |= left & _BOTH_SIDES
+    return cand.walk + len(named) / len(mention.base) >= COMPLETE
+
+
+_BOTH_SIDES = frozenset({"bilateral", "both"})

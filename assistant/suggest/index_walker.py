@@ -25,6 +25,7 @@ from typing import Any, NamedTuple, Protocol
 from assistant.core.errors import NoReleaseForDate, NotReady
 from assistant.suggest.abbreviations import ORDINAL_WORDS
 from assistant.suggest.organ_adjectives import ORGAN_NOUNS
+from assistant.suggest.phrase_sites import CHAPTER13_REGION
 from assistant.suggest.plurals import ENGLISH_IRREGULAR
 from assistant.suggest.text import stem
 
@@ -1231,16 +1232,42 @@ def _title_words(title: str) -> tuple[frozenset[str], frozenset[str]]:
     return read.words, read.negated - said_first
 
 
+_REGION_OF_KEY = {word_key(w): region for w, region in CHAPTER13_REGION.items()}
+
+
+def regions_titled(words: Iterable[str], code: str, title: str) -> frozenset[str]:
+    """The word keys among ``words`` naming a bone or joint whose chapter 13 region a chapter M ``title``
+    names as its site ("hip" in "..., left thigh")."""
+    if not code.startswith("M"):
+        return frozenset()
+    low = title.lower()
+    return frozenset(
+        w for w in words if w in _REGION_OF_KEY and re.search(rf"\b{_REGION_OF_KEY[w]}\b", low) is not None
+    )
+
+
+def _regions_said(mention: _Mention, kids: list[str]) -> frozenset[str]:
+    """The chapter 13 regions whose bones or joints a mention names, for a chapter M site axis ("osteopenia
+    of the left hip": thigh; "... of the lumbar spine": other site)."""
+    if not kids or not kids[0].startswith("M"):
+        return frozenset()
+    return frozenset(_REGION_OF_KEY[w] for w in mention.base - mention.negated if w in _REGION_OF_KEY)
+
+
 def _best_child(kids: list[str], mention: _Mention, tabular: Tabular) -> str:
-    def rank(code: str) -> tuple[int, tuple[int, ...], int, int, str]:
+    regions = _regions_said(mention, kids)
+
+    def rank(code: str) -> tuple[int, int, tuple[int, ...], int, int, str]:
         title = tabular.title(code).lower()
         words, negated = _title_words(title)
         fit = len(words & mention.words)
         clash = len(negated & (mention.words - mention.negated)) + len((words - negated) & mention.negated)
+        # the region of a site the title does not name itself: a tie of the direct words is broken by it
+        region = sum(1 for r in regions if re.search(rf"\b{r}\b", title))
         # the default words the title holds, in their order of precedence ("unspecified, not having
         # achieved remission" before "unspecified, in remission")
         default = (*(i for i, w in enumerate(DEFAULT_WORDS) if w in title), len(DEFAULT_WORDS))
         extra = len(words - mention.words)  # fewest words the mention did not say ("recurrent")
-        return (-(fit - 2 * clash), default, -title.count("unspecified"), extra, code)
+        return (-(fit - 2 * clash), -region, default, -title.count("unspecified"), extra, code)
 
     return min(sorted(kids), key=rank)

@@ -116,7 +116,10 @@ _WEEKS_RE = re.compile(
     r"|\b(?P<e>\d{1,2})[- ]?(?:weeks?|wks?)\s+(?:visit|OB|prenatal|check)\b"
     r"|\b(?:OB|prenatal|antenatal)\s+(?:visit|f/u|follow-up)\W{1,3}(?P<f>\d{1,2})\s*(?:weeks?|wks?)\b"
     # "Pregnant 8 wks", "pregnant, at 12 weeks", "Pregnancy, 12 weeks" (not "a pregnancy 12 weeks ago")
-    rf"|\bpregnan(?:t|cy)\W{{0,3}}(?:at\s+)?~?(?P<g>\d{{1,2}}){_FRACTION}\s*(?:weeks?|wks?|w)\b(?!\s+ago)",
+    rf"|\bpregnan(?:t|cy)\W{{0,3}}(?:at\s+)?~?(?P<g>\d{{1,2}}){_FRACTION}\s*(?:weeks?|wks?|w)\b(?!\s+ago)"
+    # the weeks beside the obstetric formula ("28 wk G2P1 presenting with ...", "G3P2, 31 weeks")
+    rf"|\b(?P<h>\d{{1,2}}){_FRACTION}\s*(?:weeks?|wks?|w)\W{{1,3}}G\d{{1,2}}\s*P\d"
+    rf"|\bG\d{{1,2}}\s*P\d{{1,4}}\W{{1,3}}(?P<i>\d{{1,2}}){_FRACTION}\s*(?:weeks?|wks?|w)\b(?!\s+ago)",
     re.IGNORECASE,
 )
 
@@ -199,7 +202,7 @@ def read_demographics(note: str) -> NoteDemographics:
         if wm and _POSTPARTUM_NOTE.search(note) and not any(wm.group("a", "b", "c")):
             wm = None  # "CBC at the 6-wk visit" after a delivery is the postpartum visit, not a gestation
         if wm:
-            value = int(next(g for g in wm.group("a", "b", "c", "d", "e", "f", "g") if g))
+            value = int(next(g for g in wm.group("a", "b", "c", "d", "e", "f", "g", "h", "i") if g))
             if 1 <= value <= 45:
                 weeks, weeks_span = value, Span(wm.start(), wm.end())
     if preg is not None and sex == "U":

@@ -147,3 +147,34 @@ def regions_named(words: set[str]) -> set[str]:
     if len(limbs) == 1:  # both limbs named: neither is the site
         out.update(limbs.pop().split())
     return out
+
+
+# ICD-10 chapter 13's site list, as the site axes of ICD-10-CM's chapter M titles name its regions
+# ("Other specified disorders of bone density and structure, thigh"): the bones and joints each region
+# holds. "Other site" is the head, neck, ribs, skull, trunk and vertebral column.
+CHAPTER13_REGION: dict[str, str] = {
+    **dict.fromkeys(
+        ["clavicle", "scapula", "acromioclavicular", "glenohumeral", "sternoclavicular"], "shoulder"
+    ),
+    **dict.fromkeys(["humerus", "elbow"], "upper arm"),
+    **dict.fromkeys(["radius", "ulna", "wrist"], "forearm"),
+    **dict.fromkeys(["carpal", "carpus", "metacarpal", "finger", "thumb"], "hand"),
+    **dict.fromkeys(["hip", "femur", "femoral", "pelvis", "pelvic", "buttock", "sacroiliac"], "thigh"),
+    **dict.fromkeys(["knee", "tibia", "tibial", "fibula", "patella"], "lower leg"),
+    **dict.fromkeys(["ankle", "toe", "tarsal", "metatarsal", "heel", "foot"], "ankle and foot"),
+    **dict.fromkeys(
+        [
+            "spine",
+            "spinal",
+            "vertebra",
+            "vertebrae",
+            "vertebral",
+            "lumbar",
+            "thoracic",
+            "rib",
+            "skull",
+            "sternum",
+        ],
+        "other site",
+    ),
+}

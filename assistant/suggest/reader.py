@@ -690,7 +690,12 @@ _SITE = (
 # The bone of a digit a fracture is of, said before the digit ("Closed fracture, proximal phalanx, left
 # little finger"): no condition of its own.
 _PHALANX = r"(?:(?:proximal|middle|distal)\s+)?(?:phalanx|phalanges)"
-_STRUCTURE = r"(?:atfl|cfl|acl|pcl|mcl|lcl|ucl|(?:[a-z-]+\s+){1,3}(?:ligament|tendon|meniscus|labrum))"
+_LIGAMENT = r"(?:atfl|cfl|acl|pcl|mcl|lcl|ucl|(?:[a-z-]+\s+){1,3}(?:ligament|tendon|meniscus|labrum))"
+# ... or the side of the joint it is on, with it or alone ("Ankle sprain, left, lateral (ATFL)")
+_STRUCTURE = (
+    rf"(?:(?:(?:lateral|medial)\s*)?\(\s*{_LIGAMENT}\s*\)|"
+    rf"(?:(?:lateral|medial)\s+)?{_LIGAMENT}|lateral|medial)"
+)
 # The part of the large intestine the condition is of ("Diverticulitis, sigmoid", "UC, left-sided").
 _COLON_PART = (
     r"(?:(?:sigmoid|rectosigmoid|descending|ascending|transverse|(?:left|right)[- ]sided)(?:\s+colon)?|"

@@ -31,18 +31,26 @@ def ref_matches(ref: str, code: str) -> bool:
     return ref_covers(ref, code)
 
 
+_UNSPECIFIED_SIDE = re.compile(
+    r"\bunspecified (?:side|laterality|eye|ear|arm|leg|hand|foot|knee|hip|shoulder|elbow|wrist|ankle|breast|"
+    r"kidney|ovary|lung|thigh|lower leg|upper arm|forearm|finger|toe|lower limb|upper limb)\b"
+)
+
+
 def side_of(title: str) -> str | None:
     low = title.lower()
     for side in ("bilateral", "right", "left"):
         if _SIDE_WORDS[side].search(low):
             return side
-    if re.search(r"\bunspecified (?:side|laterality)\b", low) or re.search(
-        r"\bunspecified (?:eye|ear|arm|leg|hand|foot|knee|hip|shoulder|elbow|wrist|ankle|breast|kidney|ovary|"
-        r"lung|thigh|lower leg|upper arm|forearm|finger|toe|lower limb|upper limb)\b",
-        low,
-    ):
+    if _UNSPECIFIED_SIDE.search(low):
         return "unspecified"
     return None
+
+
+def condition_unspecified(title: str) -> bool:
+    """The title leaves its condition unspecified, not only its side ("Lumbago with sciatica, unspecified
+    side" is a specified condition)."""
+    return "unspecified" in _UNSPECIFIED_SIDE.sub("", title.lower())
 
 
 def _strip_sides(title: str) -> str:
@@ -221,8 +229,9 @@ def _unspecified_form(catalog: CodeCatalog, code: str) -> bool:
 def excluded_elsewhere(catalog: CodeCatalog, a: str, b: str) -> bool:
     """Only ``a``'s Excludes1 note names ``b``: the condition both say is classified at ``b`` ("electrolyte
     imbalance with hyperemesis gravidarum" is O21.1, not E87.-), so ``b`` is the code kept. Not when ``b`` is
-    a status or history (Z) code or an unspecified one: the note's condition stays the specific code."""
-    if b.startswith("Z") or "unspecified" in catalog.title(b).lower():
+    a status or history (Z) code or leaves its condition unspecified: the note's condition stays the specific
+    code."""
+    if b.startswith("Z") or condition_unspecified(catalog.title(b)):
         return False
     return any(ref_matches(r, b) for r in catalog.refs_for(a, "excludes1")) and not any(
         ref_matches(r, a) for r in catalog.refs_for(b, "excludes1")

@@ -77,7 +77,7 @@ from assistant.suggest.reader import (
 from assistant.suggest.schemas import Evidence, Suggestion, SuggestRequest, SuggestResponse
 from assistant.suggest.store import LoadedIndex
 from assistant.suggest.text import expand_abbreviations, lexical_query, tokens
-from assistant.suggest.types import Candidate, Pick, Query
+from assistant.suggest.types import INDEX_REASON, Candidate, Pick, Query
 
 # The categories the Index's "History, personal" entries lead to: I25.2 "old myocardial infarction" is the
 # history code of an MI (guideline I.C.9.e.4; Index: History, MI); "History, personal, allergy, penicillin" is
@@ -675,10 +675,13 @@ class SuggestionService:
                         final = sibling_choice.family_share(cands, qualifier_reasons) >= threshold
                     if learned and rank == 0 and not final and cfg.index_final:
                         stated = m.problem or (unassessed and m.section == "body" and not _symptom(c.code))
+                        title = self.catalog.title(c.code)
+                        walked = q.walk_text or q.text
                         final = index_first.assessed_final(c, stated, q.kind == "family") or (
                             stated
-                            and index_first.complete_but_side(
-                                c, q.walk_text or q.text, m.laterality, self.catalog.title(c.code)
+                            and (
+                                index_first.complete_but_side(c, walked, m.laterality, title)
+                                or index_first.complete_by_title(c, walked, title)
                             )
                         )
                     if rank == 0 and id(m) in gated and self.gate is not None:
@@ -997,7 +1000,8 @@ class SuggestionService:
             )
             mc.cands[:] = self._fit_patient(head, facts, max(per_mention, 1), left_out) + later[i]
             if cfg.index_first:
-                index_first.promote(mc.cands, mc.qualifier_reasons)
+                walked = mc.query.walk_text or mc.query.text if mc.query is not None else ""
+                index_first.promote(mc.cands, mc.qualifier_reasons, walked, self.catalog.title)
         return ranked
 
     def _gate_inputs(self, ranked: Sequence[MentionCandidates]) -> list[GateInput]:
@@ -1251,7 +1255,7 @@ class SuggestionService:
                     p.warnings.append(f'also documented as {why.split(" ")[0]}: "{m.text}"')
 
     def _reasons(self, c: Candidate, m: Mention, q: Query) -> list[str]:
-        out = [f"Alphabetic Index: {c.walk_path}"] if c.walk_path else []
+        out = [f"{INDEX_REASON}{c.walk_path}"] if c.walk_path else []
         if c.matched:
             out.append("matched terms: " + ", ".join(c.matched))
         if c.cos:

@@ -36,6 +36,10 @@ class Query:
     phrase: bool = False  # a one-phrase request's query (the walk reads its "other" as "specified NEC")
 
 
+# The reason a candidate found by the Index walk carries first ("Alphabetic Index: Sciatica -> M54.32").
+INDEX_REASON = "Alphabetic Index: "
+
+
 @dataclass
 class Pick:
     code: str

@@ -71,6 +71,9 @@ COPD = hierarchy_catalog(
         ("COPD exacerbation w/ acute bronchitis", "J44.1", {"J44.1", "J44.0", "J20.9"}),
         ("COPD with acute bronchitis", "J44.9", {"J44.0", "J20.9"}),
         ("COPD exacerbation without acute bronchitis", "J44.1", {"J44.1"}),
+        ("Acute bronchitis in COPD pt", "J44.0", {"J44.0", "J20.9"}),  # named before "in COPD"
+        ("Acute bronchitis in a patient with COPD", "J44.9", {"J44.0", "J20.9"}),
+        ("COPD, bronchitis in childhood", "J44.9", {"J44.9"}),
     ],
 )
 def test_the_infection_a_copd_diagnosis_names_is_coded_too(dx: str, code: str, coded: set[str]) -> None:

@@ -19,7 +19,7 @@ from assistant.suggest.coding_rules.context import NoteContext, add_pick, best_s
 from assistant.suggest.drug_classes import table_term
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.text import DIAGNOSTIC_SUFFIXES
-from assistant.suggest.types import Pick
+from assistant.suggest.types import INDEX_REASON, Pick
 
 DRUG_TABLE_PREFIXES = tuple(f"T{n}" for n in range(36, 51))
 # The Table of Drugs and Chemicals' whole range (drugs T36-T50, other substances T51-T65): no condition
@@ -276,7 +276,7 @@ def _named_nature(picks: dict[str, Pick], condition: tuple[int, int]) -> list[Pi
         if not p.vetoed
         and not p.code.startswith(("Z", *POISONING_PREFIXES))
         and any(x.start < c_end and c_start < x.end and abs(x.end - c_end) <= 1 for x in p.mentions)
-        and any(r.startswith("Alphabetic Index:") for r in p.reasons)
+        and any(r.startswith(INDEX_REASON) for r in p.reasons)
     ]
     if not named:
         return []

@@ -26,11 +26,19 @@ def _says_both_sides(ctx: NoteContext, mention: Mention) -> bool:
     )
 
 
+def _side_silent(ctx: NoteContext, mention: Mention) -> bool:
+    named = any(rx.search(mention.query) for rx in LATERALITY.values())
+    return not named and not _says_both_sides(ctx, mention)
+
+
 def both_sides_without_a_bilateral_code(
     picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog
 ) -> None:
     for pick in [p for p in picks.values() if p.final and p.code in catalog]:
-        if not pick.mentions or not all(_says_both_sides(ctx, m) for m in pick.mentions):
+        # a mention silent on the side (the history's "seropositive RA") does not gainsay the line that
+        # says both sides; one that names a single side does
+        sided = [m for m in pick.mentions if not _side_silent(ctx, m)]
+        if not sided or not all(_says_both_sides(ctx, m) for m in sided):
             continue
         by_side = rules.side_variants(catalog, pick.code)
         if not rules.both_sides_coded_apart(catalog, pick.code) or pick.code not in by_side.values():

@@ -29,17 +29,19 @@ _LOWER_RESPIRATORY_INFECTION = (
     "J11.0",
 )
 _PLAIN_COPD = ("J44.1", "J44.9")
-# The infection a COPD diagnosis names after its "with" ("COPD exacerbation w/ acute bronchitis"), which no
-# mention of its own codes: the Index's "with acute bronchitis" leads to J44.0, whose "code also" is J20.9.
+# The infection a COPD diagnosis names after its "with" ("COPD exacerbation w/ acute bronchitis") or before
+# its "in" ("acute bronchitis in a COPD pt"), which no mention of its own codes: the Index's "with acute
+# bronchitis" leads to J44.0, whose "code also" is J20.9.
+_WITH = r"\b(?:with|w/)\s+(?:an?\s+)?"
+_IN_COPD = (
+    r"\s+in\s+(?:an?\s+|this\s+|the\s+|his\s+|her\s+)?(?:pt\s+|patient\s+)?(?:with\s+)?"
+    r"(?:COPD|chronic\s+obstructive)"
+)
+_LRTI = r"lower\s+respiratory\s+(?:tract\s+)?infection"
 _NAMED_INFECTION = (
-    (re.compile(r"\b(?:with|w/)\s+(?:an?\s+)?acute\s+bronchitis\b", re.IGNORECASE), "J20.9"),
-    (re.compile(r"\b(?:with|w/)\s+(?:an?\s+)?(?:acute\s+)?bronchiolitis\b", re.IGNORECASE), "J21.9"),
-    (
-        re.compile(
-            r"\b(?:with|w/)\s+(?:an?\s+)?(?:acute\s+)?lower\s+respiratory\s+(?:tract\s+)?infection\b", re.I
-        ),
-        "J22",
-    ),
+    (re.compile(rf"{_WITH}acute\s+bronchitis\b|\bacute\s+bronchitis{_IN_COPD}", re.IGNORECASE), "J20.9"),
+    (re.compile(rf"{_WITH}(?:acute\s+)?bronchiolitis\b|\bbronchiolitis{_IN_COPD}", re.IGNORECASE), "J21.9"),
+    (re.compile(rf"{_WITH}(?:acute\s+)?{_LRTI}\b|\b{_LRTI}{_IN_COPD}", re.IGNORECASE), "J22"),
 )
 
 

@@ -69,6 +69,20 @@ _KNIFE_CUT = re.compile(
     r"\b(?:cut|cutting|sliced|lacerated)\b[^.;]{0,60}\b(?:knife|knives|box\s+cutter|utility\s+knife|x-?acto)\b",
     re.I,
 )
+# A nonpowered hand tool the sentence names ("hit his thumb with a hammer"): "Contact, with, tool, hand".
+_HAND_TOOL = re.compile(
+    r"\b(hammer|mallet|screwdriver|chisel|hand\s*saw|axe|hatchet|wrench|pliers|crowbar|shovel|rake|hoe|"
+    r"pitchfork)\b(?!\s+drill)",
+    re.I,
+)
+# A blow by another person's body, not by what the game was played with ("hit in the nose by another
+# player's elbow during basketball": W50.0, not "Struck by basketball").
+_BY_ANOTHER = re.compile(
+    r"\b(?:hit|struck|kicked|kneed|elbowed|headbutted|bumped|collided)\b[^.;]{0,40}?\b(?:by|with)\s+"
+    r"(?:an?other|a|the|his|her|their)\s+(?:person|player|opponent|teammate|classmate|child|kid|boy|girl|"
+    r"sibling|brother|sister|friend)(?:'s)?\b",
+    re.I,
+)
 _FOOD_TOOLS = re.compile(r"\b(?:knife|knives|mandoline|peeler|scissors|glass|can\b|lid|grater|blender)", re.I)
 # Walking a pet is its own activity (Y93.K1), not walking (Y93.01).
 _WALKING = r"walking(?:\s+(?:her|his|the|their|a|my|our)\s+(?:dogs?|puppy|pet|animal))?"
@@ -233,11 +247,27 @@ def open_bites(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -
 def _best(
     ctx: NoteContext, catalog: CodeCatalog, text: str, prefixes: tuple[str, ...], char: str, kind: str
 ) -> str | None:
-    """The best code under ``prefixes`` for ``text``, with the encounter's 7th character; None if weak."""
-    found = ctx.search(text, prefixes)[:1] if ctx.search is not None else []
+    """The best code under ``prefixes`` for ``text``, with the encounter's 7th character; None if weak. A
+    code of a blow or contact "by another person" (W50-W52) needs a person in the text."""
+    found = ctx.search(text, prefixes)[:_LOOKED_AT] if ctx.search is not None else []
+    found = [f for f in found if not _person_unsaid(catalog.title(f[0]), text)][:1]
     if not found or found[0][1] < MIN_SCORE[kind]:
         return None
     return _with_character(catalog, found[0][0], char)
+
+
+_LOOKED_AT = 5
+_BY_A_PERSON = re.compile(r"\b(?:by|with) another person\b", re.IGNORECASE)
+_PERSON = re.compile(
+    r"\b(?:person|people|someone|somebody|another|players?|opponent|teammate|classmate|co-?worker|child|kid|"
+    r"boy|girl|man|woman|brother|sister|sibling|son|daughter|mother|father|mom|dad|friend|wife|husband|"
+    r"partner|patient|resident|student|toddler|baby|crowd)\b",
+    re.IGNORECASE,
+)
+
+
+def _person_unsaid(title: str, text: str) -> bool:
+    return _BY_A_PERSON.search(title) is not None and _PERSON.search(text) is None
 
 
 _RESIDENCE = (
@@ -551,8 +581,13 @@ def external_causes(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatal
         if cause is None and crash is not None:
             cause = _best(ctx, catalog, crash, CAR_OCCUPANT_PREFIXES, char, "cause")
         food = re.search(_FOOD_PREPARATION, how, re.IGNORECASE)
+        tool = _HAND_TOOL.search(how)
         if _KNIFE_CUT.search(how):  # External Cause Index "Contact, with, knife": the tool, not the story
             how_cut = "contact with knife"
+        elif tool:
+            how_cut = f"contact with hand tool, {tool.group(1).lower()}"
+        elif _BY_ANOTHER.search(how):
+            how_cut = "accidental hit or strike by another person"
         elif food and not _FOOD_TOOLS.search(how):
             how_cut = f"{how} contact with knife"
         else:

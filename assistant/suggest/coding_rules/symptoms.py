@@ -86,6 +86,7 @@ INTEGRAL: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("R50",), _FEVER_INFECTION),
     (("R06.0", "R06.2"), ("J44", "J45", "I50", "J18", "J20", "J21", "J12", "J80", "J81", "U07.1")),
     (("R07.0", "R09.81", "R09.82", "R43"), _RESPIRATORY_INFECTION),
+    (("J34.89",), _RESPIRATORY_INFECTION),  # the runny nose of a cold (Index: Rhinorrhea J34.89)
     (("R06.1", "R49.0"), ("J04", "J05", "J38.5")),  # stridor and hoarseness in croup / laryngitis
     (("R30", "R35", "R39.1"), ("N30", "N39.0", "N34", "N41", "N10", "N40.1")),
     (("R31",), ("N20", "N21", "N13.2", "N30.01", "N30.91")),
