@@ -8,6 +8,7 @@ import pytest
 from assistant.suggest.coding_rules.context import NoteContext
 from assistant.suggest.coding_rules.pregnancy import conditions_in_pregnancy, excluded_in_pregnancy
 from assistant.suggest.coding_rules.tobacco import tobacco_code, tobacco_status
+from assistant.suggest.history import history_cue
 from assistant.suggest.patient import read_demographics
 from assistant.suggest.reader import Mention, read_note
 from assistant.suggest.spoken_numbers import spoken_digits
@@ -182,3 +183,20 @@ def test_a_condition_assessed_in_its_own_sentence_gets_its_chapter_15_companion(
     }
     conditions_in_pregnancy(picks, NoteContext(note, pregnant=True, weeks=9), _ob_catalog())
     assert ("O99.281" in picks) is companion
+
+
+@pytest.mark.parametrize(
+    ("sentence", "mention", "cue"),
+    [
+        (
+            "She had a CT in August for a kidney stone which she passed on her own.",
+            "a kidney stone which she passed on her own",
+            "stone which she passed",
+        ),
+        ("Passed a 4 mm stone last week.", "Passed a 4 mm stone", "passed a 4 mm stone"),
+        ("Kidney stone, 6 mm, not yet passed; tamsulosin.", "Kidney stone, 6 mm, not yet passed", None),
+        ("Kidney stone, he passed out from the pain.", "Kidney stone, he passed out from the pain", None),
+    ],
+)
+def test_a_stone_the_patient_passed_is_history(sentence: str, mention: str, cue: str | None) -> None:
+    assert history_cue(sentence, mention) == cue
