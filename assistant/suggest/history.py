@@ -332,6 +332,14 @@ _LESION_REMOVED = re.compile(
     re.IGNORECASE,
 )
 
+# A stone the patient passed ("a kidney stone which she passed on her own", "passed a 4 mm stone") is gone:
+# its history (Z87.442), not a current calculus.
+_STONE_PASSED = re.compile(
+    r"\b(?:stones?|calcul(?:us|i))\b[^.;]{0,40}?(?<!\bnot\s)(?<!\byet\s)(?<!\bnever\s)\bpassed\b(?!\s+out)|"
+    r"(?<!\bnot\s)(?<!\byet\s)(?<!\bnever\s)\bpassed\s+(?:\w+\s+){0,4}?stones?\b",
+    re.IGNORECASE,
+)
+
 
 # ... unless the sentence reports this procedure's removal: how it was removed, its pathology pending, today.
 _REMOVED_NOW = re.compile(
@@ -352,6 +360,8 @@ def history_cue(sentence: str, mention: str) -> str | None:
     if (removed := _LESION_REMOVED.search(mention)) is not None:
         if _REMOVED_NOW.search(sentence) and not _REMOVED_BEFORE.search(sentence):
             return None  # this procedure's finding: the polyp is coded (D12.-, K63.5), not its history
+        return removed.group(0).lower()
+    if (removed := _STONE_PASSED.search(mention)) is not None:
         return removed.group(0).lower()
     if _SUBSTANCE.search(mention) and not _DISORDER_IN_REMISSION.search(sentence):
         m = _CESSATION.search(_QUIT_INTENDED.sub(" ", sentence))

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Literal
 
 from assistant.suggest.schemas import Patient
+from assistant.suggest.spoken_numbers import spoken_digits
 
 Sex = Literal["F", "M", "U"]
 
@@ -198,7 +199,7 @@ def read_demographics(note: str) -> NoteDemographics:
     preg = _documented_pregnancy(note)
     weeks, weeks_span = None, None
     if preg is not None:
-        wm = _WEEKS_RE.search(note)
+        wm = _WEEKS_RE.search(spoken_digits(note))  # "at thirty four weeks" as "at 34 weeks"
         if wm and _POSTPARTUM_NOTE.search(note) and not any(wm.group("a", "b", "c")):
             wm = None  # "CBC at the 6-wk visit" after a delivery is the postpartum visit, not a gestation
         if wm:

@@ -130,6 +130,8 @@ _NEG_PRE = (
     r"denies|denied|deny|denying|without|negative\s+for|no\s+evidence\s+of|no\s+signs?\s+of|"
     r"no\s+history\s+of|free\s+of|absence\s+of|ruled\s+out|rules\s+out|never|resolved|"
     r"no\s+complaints?\s+of|not\s+consistent\s+with|excluded|discarding|discarded|"
+    # "I doubt Parkinson's", "doubtful for PE": the physician thinks it unlikely, as "unlikely" after it
+    r"(?<!\bno\s)doubt(?:s|ful(?:\s+for)?)?|"
     r"(?:does|did|do)\s+not\s+meet\s+(?:the\s+)?(?:\w+\s+)?criteria\s+for"
 )
 # "negative" that names a kind rather than denying the condition: Rh-negative, blood type O negative,
@@ -163,7 +165,8 @@ _NEG_POST = (
     r"(?:does|did|do)\s+not\s+meet\s+(?:the\s+)?(?:\w+\s+)?criteria(?!\s+for)|"
     + _DESCRIPTOR_NOT_NEGATION
     # a work-up that came back negative leaves the finding it looked into ("hematuria with negative work-up")
-    + r"(?:negative|neg)(?!\s+(?:work-?\s?ups?|w/u|evaluations?|evals?|studies|testing|imaging)\b)"
+    + r"(?:negative|neg)"
+    + r"(?!\s+(?:[a-z]+\s+)?(?:work-?\s?ups?|w/u|evaluations?|evals?|studies|testing|imaging)\b)"
 )
 # A label and its answer: "Diabetic retinopathy: none", "Tophi - negative", "Depression - not present",
 # "Hidradenitis suppurativa: ruled out (no tunnels)", "Hypoglycemia - denies" (the condition is not present).
@@ -1057,6 +1060,15 @@ _INFORMANT_LEADS = re.compile(
     re.IGNORECASE,
 )
 
+# Who the doubt or the denial is spoken by or of, ahead of its trigger in a dictated sentence ("I doubt
+# Parkinson's disease", "so I also doubt a stroke", "He does not have chronic kidney disease"): the scope is
+# the condition's.
+_SPEAKER_LEADS = re.compile(
+    r"\s*(?:(?:and|so|but)\s+)?(?:i|we|he|she|they)\s+(?:also\s+|still\s+|really\s+|strongly\s+)?"
+    r"(?:(?:does|did|do)\s+)?",
+    re.IGNORECASE,
+)
+
 
 @per_request  # a sentence's chunks each look for the triggers around them: the sentence is scanned once
 def _trigger_matches(sentence: str) -> tuple[tuple[re.Match[str], ...], ...]:
@@ -1090,7 +1102,10 @@ def _scope_flags(sentence: str, chunk_start: int, chunk_end: int) -> tuple[dict[
             if (
                 tokens(before)
                 and not (key == "history" and _who_leads(before, m, sentence[m.end() : chunk_end]))
-                and not (key in ("negated", "uncertain") and _INFORMANT_LEADS.fullmatch(before))
+                and not (
+                    key in ("negated", "uncertain")
+                    and (_INFORMANT_LEADS.fullmatch(before) or _SPEAKER_LEADS.fullmatch(before))
+                )
                 and not (key == "negated" and _exam_label(before))
                 and not _test_looks_for(before, m.group(0))
             ):

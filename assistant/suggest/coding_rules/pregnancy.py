@@ -7,6 +7,7 @@ listed with that code by trimester, its own code kept beside it."""
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 
 from assistant.suggest.coding_rules.context import NoteContext, add_pick, best_score, demote
 from assistant.suggest.reader import ASSESSMENT_SECTIONS, Mention, sections
@@ -159,10 +160,11 @@ _INLINE_ITEM = re.compile(r"(?<=\s)\d{1,2}[.)]\s+(?=[A-Za-z])")
 
 
 def _line(note: str, m: Mention) -> tuple[int, int]:
-    """The problem the mention stands in: its line, or its ";" clause or numbered item of a line that lists
-    several ("twins - growth US; gestational thrombocytopenia - CBC", "1. Pyelonephritis 2. Dehydration")."""
-    start = max(note.rfind("\n", 0, m.start), note.rfind(";", 0, m.start)) + 1
-    ends = [e for e in (note.find("\n", m.end), note.find(";", m.end)) if e >= 0]
+    """The problem the mention stands in: its line, or its ";" clause, sentence or numbered item of a line
+    that lists several ("twins - growth US; gestational thrombocytopenia - CBC", "1. Pyelonephritis 2.
+    Dehydration", a dictated assessment paragraph's sentences)."""
+    start = max(note.rfind("\n", 0, m.start), note.rfind(";", 0, m.start), note.rfind(". ", 0, m.start)) + 1
+    ends = [e for e in (note.find("\n", m.end), note.find(";", m.end), note.find(". ", m.end)) if e >= 0]
     end = min(ends, default=len(note))
     items = [i.start() for i in _INLINE_ITEM.finditer(note, start, end)]
     start = max([i for i in items if i <= m.start] + [start])
@@ -277,8 +279,10 @@ def _named(p: Pick, catalog: CodeCatalog) -> set[str]:
 def _line_has_chapter_15(
     picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog, condition: Pick
 ) -> bool:
-    """A final chapter 15 code read on the condition's line that names what the line says."""
-    lines = {_line(ctx.note, m) for m in condition.mentions}
+    """A final chapter 15 code read on the condition's line that names what the line says (its assessment's
+    line, where the assessment states it: "Hypothyroidism in pregnancy, continue levothyroxine")."""
+    assessed = [m for m in condition.mentions if m.problem or m.section in ASSESSMENT_SECTIONS]
+    lines = {_line(ctx.note, m) for m in assessed or condition.mentions}
     for q in picks.values():
         if q.final and q.code.startswith("O"):
             shared = [s for s in (_line(ctx.note, m) for m in q.mentions) if s in lines]
@@ -355,8 +359,13 @@ _OB_EXCLUDES = re.compile(r"^(?P<what>[^()]*)\((?P<ref>O\d[\dA-Z](?:\.[\dA-Z]*)?
 _PUERPERAL_WORDS = re.compile(r"puerper|childbirth|postpartum|delivery|lactation", re.IGNORECASE)
 # The note's condition while pregnant or after delivery; not one obstetric condition's own complication
 # ("electrolyte imbalance associated with hyperemesis gravidarum (O21.1)", "... following ectopic pregnancy").
+# A code of the pregnancy's history that its Excludes1 sends to chapter 15 while pregnant (N96 "Recurrent
+# pregnancy loss": "recurrent pregnancy loss with current pregnancy (O26.2-)").
+_CURRENT_PREGNANCY = re.compile(r"\bwith\s+(?:a\s+)?current\s+pregnancy\b", re.IGNORECASE)
 _COMPLICATING = re.compile(
-    r"\b(?:complicating|in|during|associated\s+with)\s+(?:the\s+)?(?:pregnancy|childbirth|puerperium)\b", re.I
+    r"\b(?:complicating|in|during|associated\s+with)\s+(?:the\s+)?(?:pregnancy|childbirth|puerperium)\b|"
+    + _CURRENT_PREGNANCY.pattern,
+    re.I,
 )
 _SPECIFIC_OBSTETRIC = re.compile(
     r"ectopic|molar|abortion|hyperemesis|gravidarum|eclampsia|labor|gestational\s+diabetes", re.I
@@ -398,12 +407,18 @@ def _condition_in_pregnancy(what: str, puerperal: bool) -> str | None:
     return what[: state.start()]
 
 
+_SAME_WORD = 0.85
+
+
 def _names_the_code(condition: str, code: str, catalog: CodeCatalog) -> bool:
     """The note's condition is the code's (its words are all in the code's or its category's title), not a
     form of it ("excessive vomiting in pregnancy (O21.-)" at R11 is not any nausea or vomiting)."""
     said = {word_stem(w) for w in tokens(condition)}
     titled = {word_stem(w) for w in tokens(f"{catalog.title(code)} {catalog.title(code[:3])}")}
-    return bool(said) and said <= titled
+    # a word the Excludes note misspells ("recurrent pregancy loss" at N96) is still the title's word
+    return bool(said) and all(
+        w in titled or any(SequenceMatcher(None, w, t).ratio() >= _SAME_WORD for t in titled) for w in said
+    )
 
 
 def excluded_in_pregnancy(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
@@ -413,11 +428,12 @@ def excluded_in_pregnancy(picks: dict[str, Pick], ctx: NoteContext, catalog: Cod
     for pick in [p for p in picks.values() if p.final and p.code[:1] not in ("O", "Z") and p.code in catalog]:
         if not puerperal and not in_this_pregnancy(pick, ctx):
             continue
-        if _PUERPERAL_WORDS.search(catalog.title(pick.code)) or PREGNANCY_WORDS.search(
-            catalog.title(pick.code)
-        ):
-            continue  # the code is already the condition of the puerperium ("Postpartum depression")
         notes = catalog.notes_for(pick.code)
+        if (
+            _PUERPERAL_WORDS.search(catalog.title(pick.code))
+            or PREGNANCY_WORDS.search(catalog.title(pick.code))
+        ) and not any(_CURRENT_PREGNANCY.search(n) for n in notes.get("excludes1", [])):
+            continue  # the code is already the condition of the puerperium ("Postpartum depression")
         for note in [*notes.get("excludes1", []), *notes.get("excludes2", [])]:
             m = _OB_EXCLUDES.match(note)
             if m is None:

@@ -24,8 +24,8 @@ _NEVER = re.compile(
     re.I,
 )
 _FORMER = re.compile(
-    r"(?<!to )(?<!\bnot )\bquit\b|\b(?:former|formerly|ex-?\s?smoker|ex-|stopped|used to|previous|prior|"
-    r"h/o|history of|hx of|remote|years? ago|until \d{4})\b",
+    r"(?<!to )(?<!\bnot )\bquit\b|\b(?:former|formerly|ex-?\s?smoker|ex-|stopped|used to|no longer|previous|"
+    r"prior|h/o|history of|hx of|remote|years? ago|until \d{4})\b",
     re.IGNORECASE,
 )
 # "Smokes cannabis most days", "vapes THC": another smoked substance is not tobacco (F12.-, not F17.-) unless
@@ -33,6 +33,8 @@ _FORMER = re.compile(
 _OTHER_SMOKED = re.compile(
     r"\b(?:cannabis|marijuana|marihuana|weed|THC|pot|crack|cocaine|meth\w*|heroin|fentanyl|opium)\b", re.I
 )
+# Drinking a sentence names without any tobacco word: its "quit" is of alcohol, not a former smoker's
+_ALCOHOL = re.compile(r"\b(?:alcohol\w*|etoh|drink\w*|beers?|wine|liquor)\b", re.IGNORECASE)
 _TOBACCO_NAMED = re.compile(
     r"\b(?:tobacco|cigarettes?|cigars?|nicotine|ppd|pack[- ]years?|e-cig\w*|snuff|chew\w*)\b", re.I
 )
@@ -143,8 +145,10 @@ def tobacco_status(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalo
         said = [c for c in clauses if _TOBACCO.search(c)]
         if said and (_NEVER.search(said[0]) or not_tobacco(said[0])):
             picks.pop(code)  # "never smoker", "smokes cannabis": no tobacco code at all
-        elif not said and any(not_tobacco(c) for c in clauses):
-            picks.pop(code)  # "h/o IV heroin use": another substance's history, no tobacco named
+        elif not said and any(not_tobacco(c) or _ALCOHOL.search(c) for c in clauses):
+            picks.pop(
+                code
+            )  # "h/o IV heroin use", "quit drinking 10 years ago": another substance, no tobacco
         elif said and not any(m.negated or m.family for m in pick.mentions):
             by_sentence.setdefault(_remission_first(said, ctx.note), []).append(pick)
     if not by_sentence:
