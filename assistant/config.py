@@ -101,6 +101,11 @@ class Settings(BaseSettings):
         description="Rank suggestions with the learned reranker (assistant/suggest/data/ranker.json) when "
         "it is there; off: the rule-based scores (the evaluation compares both).",
     )
+    suggest_ranker_path: Path | None = Field(
+        default=None,
+        description="The learned reranker's file (None: the committed assistant/suggest/data/ranker.json); "
+        "the evaluation points it at a retrained artifact to compare the two.",
+    )
     suggest_phrase_ranker: bool = Field(
         default=False,
         description="Nudge a one-phrase request's candidate order with the learned phrase ranker "

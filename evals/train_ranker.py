@@ -97,6 +97,41 @@ class Rows:
     codes: np.ndarray  # the candidate code of each row
     mention: np.ndarray  # a running mention number (rows of one mention are consecutive)
 
+    def subset(self, mask: np.ndarray) -> Rows:
+        return Rows(
+            self.x[mask],
+            self.y[mask],
+            self.note[mask],
+            self.group[mask],
+            self.codes[mask],
+            self.mention[mask],
+        )
+
+
+def _id_key(note_id: str) -> tuple[str, int]:
+    prefix, _, number = note_id.rpartition("-")
+    return (prefix, int(number)) if number.isdigit() else (note_id, -1)
+
+
+def id_filter(spec: str) -> Callable[[str], bool]:
+    """``usn-1437..usn-1508,usn-0007``: note ids and inclusive ranges (one prefix, compared by number)."""
+    singles: set[str] = set()
+    ranges: list[tuple[tuple[str, int], tuple[str, int]]] = []
+    for part in (p.strip() for p in spec.split(",")):
+        if ".." in part:
+            lo, hi = (_id_key(b.strip()) for b in part.split("..", 1))
+            if lo[0] != hi[0] or lo[1] < 0 or hi[1] < 0:
+                raise typer.BadParameter(f"not a range of numbered ids: {part}")
+            ranges.append((lo, hi))
+        elif part:
+            singles.add(part)
+
+    def chosen(note_id: str) -> bool:
+        key = _id_key(note_id)
+        return note_id in singles or any(lo <= key <= hi for lo, hi in ranges)
+
+    return chosen
+
 
 def label(code: str, note: Note) -> int:
     if any(metrics.code_matches(code, g) for g in note.gold):
@@ -152,6 +187,13 @@ def leave_note_out_prior(rows: Rows, notes: Sequence[Note], prior: CodePrior) ->
         if note not in cache:
             cache = {note: prior.without(notes[note].gold)}
         rows.x[i, PRIOR_COLUMNS] = cache[note].code(code)
+
+
+def set_prior(rows: Rows, prior: CodePrior) -> None:
+    """Dev rows get the training notes' prior (the rows are cached with the prior of every training note;
+    notes held out of training must not reach the prior either)."""
+    for i, code in enumerate(rows.codes.tolist()):
+        rows.x[i, PRIOR_COLUMNS] = prior.code(code)
 
 
 def sample_weights(rows: Rows, us_share: float) -> np.ndarray:
@@ -296,6 +338,14 @@ def main(
         help="Candidates per mention that become rows (EngineConfig.rank_window). 100 (as deep as the ranked "
         "tail scores) was tried on 2026-11-30 and not kept (evals/reports/pool-2026-11-30-b.md).",
     ),
+    exclude_ids: str = typer.Option(
+        "",
+        help="Training notes left out (hands-out validation), e.g. usn-1437..usn-1508: ids and inclusive "
+        "ranges. Their rows stay in the cache; they reach neither the model nor the prior.",
+    ),
+    us_shares: str = typer.Option(
+        "0,0.3", help="The us-notes weight shares tried (0: natural counts), comma-separated."
+    ),
 ) -> None:
     """Train, choose and write the learned reranker (reads the real index: ASSISTANT_INDEX_DIR)."""
 
@@ -311,7 +361,10 @@ def main(
         f"notes: train {len(train)} (CodiEsp train, us-notes tune), "
         f"dev {len(dev)} (CodiEsp dev, us-notes check)"
     )
-    prior = CodePrior.from_gold([n.gold for n in train])
+    held = id_filter(exclude_ids)
+    kept_notes = np.array([not held(n.id) for n in train], dtype=bool)
+    if not kept_notes.all():
+        log(f"left out of training: {int((~kept_notes).sum())} notes ({exclude_ids})")
     service, _ = open_backend(get_settings())
     service.ranker = None
     cache.mkdir(parents=True, exist_ok=True)
@@ -322,18 +375,21 @@ def main(
             z = np.load(path)
             sets[name] = Rows(z["x"], z["y"], z["note"], z["group"], z["codes"], z["mention"])
         else:
-            sets[name] = collect(service, part, prior, log, rows_per_mention)
+            every = CodePrior.from_gold([n.gold for n in train])  # the cache serves any --exclude-ids
+            sets[name] = collect(service, part, every, log, rows_per_mention)
             got = sets[name]
             np.savez_compressed(
                 path, x=got.x, y=got.y, note=got.note, group=got.group, codes=got.codes, mention=got.mention
             )
         log(f"{name}: {len(sets[name].y)} rows, {int((sets[name].y == 1).sum())} positive")
-    tr = sets["train"]
+    prior = CodePrior.from_gold([n.gold for n, k in zip(train, kept_notes, strict=True) if k])
+    tr = sets["train"].subset(kept_notes[sets["train"].note])
     leave_note_out_prior(tr, train, prior)
+    set_prior(sets["dev"], prior)
     keep = tr.y >= 0
     x, y = tr.x[keep], tr.y[keep]
     trials: list[tuple[dict[str, float], str, Ranker]] = []
-    for share in (0.0, 0.3):
+    for share in (float(v) for v in us_shares.split(",")):
         w = sample_weights(tr, share)[keep]
         for c in (0.1,):
             r = fit_logistic(x, y, w, c)
@@ -371,6 +427,10 @@ def main(
             else "(each mention's best candidate, before coding rules)"
         ),
         "codiesp_train_notes": min(codiesp_train_notes, len(codiesp_train)),
+        "us_notes_train_notes": int(
+            sum(k for n, k in zip(train, kept_notes, strict=True) if n.group != "codiesp")
+        ),
+        **({"excluded_ids": exclude_ids} if exclude_ids else {}),
         "rows_per_mention": rows_per_mention,
         "dev_final_prf_at_threshold": best,
         "seed": SEED,

@@ -203,3 +203,14 @@ def load_ranker(path: Path | None = None) -> Ranker | None:
     if not path.is_file():
         return None
     return Ranker.from_json(json.loads(path.read_text(encoding="utf-8")))
+
+
+def configured_ranker(settings: object) -> Ranker | None:
+    """The ranker the settings ask for: none (``suggest_ranker`` off), the committed artifact, or the file
+    ``suggest_ranker_path`` names (a named file that is missing is an error, not a silent rule-based run)."""
+    if not getattr(settings, "suggest_ranker", True):
+        return None
+    path = getattr(settings, "suggest_ranker_path", None)
+    if path is not None and not Path(path).is_file():
+        raise FileNotFoundError(f"suggest_ranker_path: no ranker file at {path}")
+    return load_ranker(Path(path) if path is not None else None)

@@ -64,7 +64,7 @@ from assistant.suggest.patient import PatientFacts, read_demographics, resolve_p
 from assistant.suggest.patient_edits import PREGNANCY_PREFIXES, PatientEdits, exam_for_age, weeks_code
 from assistant.suggest.phrase_ranker import PhraseRanker, load_phrase_ranker
 from assistant.suggest.query_adapter import with_query_adapter
-from assistant.suggest.ranker import Ranker, load_ranker
+from assistant.suggest.ranker import Ranker, configured_ranker
 from assistant.suggest.reader import (
     ASSESSMENT_SECTIONS,
     SUBJECTS,
@@ -298,7 +298,7 @@ class SuggestionService:
             ef_search=getattr(settings, "hnsw_ef_search", 128),
         )
         walker = walker or walker_for(reference)
-        ranker = load_ranker() if getattr(settings, "suggest_ranker", True) else None
+        ranker = configured_ranker(settings)
         chosen = getattr(settings, "suggest_final_threshold", None)
         if ranker is not None and chosen is not None:
             ranker = replace(ranker, threshold=chosen)

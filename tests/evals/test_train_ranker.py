@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
+import typer
 
 from assistant.suggest.embedder import HashingEmbedder
 from assistant.suggest.features import FEATURES, CodePrior
@@ -49,6 +51,38 @@ def test_prior_of_a_training_row_leaves_its_own_note_out() -> None:
     seen = FEATURES.index("prior_seen")
     assert rows.x[0, seen] == 0.0  # E11.9 is only note a's own gold
     assert rows.x[1, seen] == 1.0  # for note b, note a's E11.9 is prior knowledge
+
+
+def test_exclude_ids_takes_ids_and_numbered_ranges() -> None:
+    held = tr.id_filter("usn-1437..usn-1508, usn-0007")
+    assert held("usn-1437") and held("usn-1500") and held("usn-1508") and held("usn-0007")
+    assert not held("usn-1436") and not held("usn-1509") and not held("usn-0008") and not held("S0004-1")
+    assert not tr.id_filter("")("usn-0001")
+    with pytest.raises(typer.BadParameter):
+        tr.id_filter("usn-1..S2-4")
+
+
+def test_held_out_notes_reach_neither_the_rows_nor_the_prior() -> None:
+    notes = [note("a", ["E11.9"], group="us-notes"), note("b", ["I10"], group="us-notes")]
+    x = np.zeros((3, len(FEATURES)), np.float32)
+    rows = tr.Rows(
+        x,
+        np.array([1, 1, 0]),
+        np.array([0, 1, 1]),
+        np.array(["us-notes"] * 3),
+        np.array(["E11.9", "I10", "J45.909"]),
+        np.array([0, 1, 1]),
+    )
+    kept = np.array([True, False])
+    train = rows.subset(kept[rows.note])
+    assert train.codes.tolist() == ["E11.9"] and train.x.shape == (1, len(FEATURES))
+    prior = CodePrior.from_gold([n.gold for n, k in zip(notes, kept, strict=True) if k])
+    dev = rows.subset(np.array([False, True, True]))
+    tr.set_prior(dev, prior)
+    seen = FEATURES.index("prior_seen")
+    assert dev.x[:, seen].tolist() == [0.0, 0.0]  # note b's I10 is unknown to a prior without note b
+    tr.set_prior(dev, CodePrior.from_gold([["I10"]]))
+    assert dev.x[:, seen].tolist() == [1.0, 0.0]
 
 
 def test_fit_choose_save_and_the_engine_uses_it(tmp_path: Path) -> None:

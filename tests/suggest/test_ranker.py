@@ -13,7 +13,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from assistant.config import Settings
 from assistant.core.errors import AssistantError
 from assistant.suggest.features import FEATURES, CodePrior
-from assistant.suggest.ranker import DEFAULT_PATH, Ranker, export_trees, load_ranker
+from assistant.suggest.ranker import DEFAULT_PATH, Ranker, configured_ranker, export_trees, load_ranker
 from assistant.suggest.schemas import SuggestRequest
 from assistant.suggest.service import SuggestionService
 
@@ -196,3 +196,15 @@ def test_committed_artifact_loads_and_is_used_by_settings(tmp_path: Path) -> Non
     p = ranker.predict(x)
     assert ((p > 0) & (p < 1)).all()
     assert Settings(suggest_ranker=False).suggest_ranker is False
+
+
+def test_settings_name_the_ranker_file(tmp_path: Path) -> None:
+    path = tmp_path / "other.json"
+    one_feature_ranker("cos", 2.0, threshold=0.3).save(path)
+    named = configured_ranker(Settings(suggest_ranker_path=path))
+    assert named is not None and named.threshold == 0.3 and named.coef is not None
+    committed = configured_ranker(Settings())
+    assert committed is not None and committed.to_json() == load_ranker().to_json()  # type: ignore[union-attr]
+    assert configured_ranker(Settings(suggest_ranker=False, suggest_ranker_path=path)) is None
+    with pytest.raises(FileNotFoundError, match="no ranker file"):
+        configured_ranker(Settings(suggest_ranker_path=tmp_path / "typo.json"))
