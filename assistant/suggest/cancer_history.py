@@ -82,6 +82,18 @@ _PERSONAL: tuple[tuple[str, str, str], ...] = (
     ("C73", "C73", "Z85.850"),
     ("C74", "C75", "Z85.858"),
 )
+# A past carcinoma or melanoma in situ (D00-D09) is no past malignancy: Z86.00- by the in-situ site.
+_PERSONAL_IN_SITU: tuple[tuple[str, str, str], ...] = (
+    ("D00", "D00", "Z86.003"),
+    ("D01", "D01", "Z86.004"),
+    ("D02", "D02", "Z86.005"),
+    ("D03", "D03", "Z86.006"),
+    ("D04", "D04", "Z86.007"),
+    ("D05", "D05", "Z86.000"),
+    ("D06", "D06", "Z86.001"),
+    ("D07", "D07", "Z86.002"),
+    ("D09", "D09", "Z86.008"),
+)
 UNSPECIFIED = {"family": "Z80.9", "history": "Z85.9"}
 # A family member's condition other than cancer by its block (the Z81-Z84 titles against the chapters'
 # blocks), the more specific first: "father with MI at 55" walks to I21.9, ischemic heart disease, Z82.49.
@@ -154,7 +166,10 @@ def family_condition_code(code: str) -> str | None:
 
 def personal_code(primary: str) -> str | None:
     """The Z85 code for the patient's own past cancer whose primary code is ``primary`` (not a carcinoid:
-    those are coded from their own Index entry); None where no site-specific Z85 code exists."""
+    those are coded from their own Index entry), the Z86.00- code for a past neoplasm in situ (D00-D09);
+    None where no site-specific code exists."""
+    if primary.startswith("D0") and primary[1:3].isdigit():
+        return _in_blocks(_PERSONAL_IN_SITU, primary)
     return _lookup(_PERSONAL, primary)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.suggest import qualifiers
+from assistant.suggest import qualifiers, rules
 from assistant.suggest.cancer_history import FAMILY_HISTORY, PERSONAL_HISTORY
 from assistant.suggest.coding_rules.combination import is_diabetes
 from assistant.suggest.reader import clean_query
@@ -46,7 +46,11 @@ def absorb_same_category(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
                 or (lo.code.startswith(_ONE_SITE_PER_CODE) and _names_own_site(catalog, lo))
             ):
                 continue
-            if _uncomplicated(catalog, hi.code) and not _uncomplicated(catalog, lo.code):
+            if (
+                _uncomplicated(catalog, hi.code)
+                and not _uncomplicated(catalog, lo.code)
+                or _without_by_silence(catalog, hi, lo)
+            ):
                 # "Diabetes. Also diabetic gastroparesis": the complication's code is the condition coded
                 picks.pop(hi.code)
                 lo.mentions.extend(m for m in hi.mentions if m not in lo.mentions)
@@ -63,6 +67,21 @@ def absorb_same_category(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
             hi.mentions.extend(m for m in lo.mentions if m not in hi.mentions)
             hi.reasons.append(f"also documented as {lo.code}'s wording; coded once as {hi.code}")
             break
+
+
+_WITHOUT = re.compile(r"\bwithout\s+(?P<what>[^,;]+)", re.IGNORECASE)
+
+
+def _without_by_silence(catalog: CodeCatalog, hi: Pick, lo: Pick) -> bool:
+    """``hi`` differs from ``lo`` only by "without X" where ``lo`` has "with X", ``lo``'s mentions state X and
+    ``hi``'s are silent on it ("severe NPDR" in the exam, "severe NPDR w/ DME OD" in the assessment): the
+    Index's default "without" is no documentation against the stated X."""
+    title = catalog.title(hi.code)
+    m = _WITHOUT.search(title)
+    if m is None or title[: m.start()] + "with " + title[m.start("what") :] != catalog.title(lo.code):
+        return False
+    what = set(tokens(m.group("what")))
+    return bool(what) and what <= _mention_tokens(lo) and not what & _mention_tokens(hi)
 
 
 def _names_own_site(catalog: CodeCatalog, pick: Pick) -> bool:
@@ -226,6 +245,9 @@ def _line_of(note: str, offset: int) -> int:
 def _contradict(catalog: CodeCatalog, a: str, b: str) -> bool:
     """The titles state opposite things; one naming a cause the other leaves out is no opposite (K86.0
     "Alcohol-induced chronic pancreatitis" beside K86.81 "Exocrine pancreatic insufficiency")."""
+    sides = {rules.side_of(catalog.title(a)), rules.side_of(catalog.title(b))}
+    if {"right", "left"} <= sides:
+        return False  # one eye's retinopathy with macular edema, the other's without: two facts (I.C.4.a)
     ta, tb = qualifiers.title_qualifiers(catalog.title(a)), qualifiers.title_qualifiers(catalog.title(b))
     conflicts = qualifiers.compare(ta, tb)[0] + qualifiers.compare(tb, ta)[0]
     return any(not c.startswith(qualifiers.KIND_UNSAID) for c in conflicts)
@@ -240,7 +262,11 @@ def drop_contradicting_siblings(picks: dict[str, Pick], catalog: CodeCatalog) ->
         clash = next(
             (k for k in kept if k.code[:3] == p.code[:3] and _contradict(catalog, k.code, p.code)), None
         )
-        if clash is None:
+        if clash is not None and _without_by_silence(catalog, clash, p):
+            kept.remove(clash)  # the stated "with X" over the Index's default "without X"
+            kept.append(p)
+            p, clash = clash, p
+        elif clash is None:
             kept.append(p)
             continue
         p.final = False

@@ -30,7 +30,9 @@ _STOP_WORDS = (
     "previous his her their patient diagnosis diagnosed disorder disorders disease condition specified "
     "induced"
 )
-_STOP_CONCEPT = frozenset(_STOP_WORDS.split())
+# "Diabetic" before a complication ("without diabetic macular edema", "with ... diabetic retinopathy") says
+# the cause a diabetes code's own head names, never which complication: no concept of a with / without phrase.
+_STOP_CONCEPT = frozenset(_STOP_WORDS.split()) | {"diabetic"}
 _WITHOUT_MENTION = re.compile(r"\bwithout\s+mention\s+of\s+", re.IGNORECASE)
 _STOP_AT = re.compile(r"\b(?:and|or|with|without|but|due|in|on|of|not|no)\b|[,;:.]", re.IGNORECASE)
 _PAREN = re.compile(r"\([^)]*\)")

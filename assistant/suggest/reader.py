@@ -190,6 +190,8 @@ _UNC_PRE = (
     r"compatible\s+with|consistent\s+with|presumed|versus|vs\.?|\?|"
     # a test that looks for the condition ("renal US to look for stones", "MRI to evaluate for MS")
     r"(?:to\s+)?(?:re-?)?(?:look|looking|evaluate|eval|assess|check)\s+for|to\s+exclude|"
+    # a test whose result for the condition is awaited ("bx pending for H. pylori")
+    r"pending\s+for|"
     # a condition the physician expects to come ("expect a hypothyroid phase"): not there yet (IV.H)
     r"expects?|expecting|anticipates?|anticipating"
 )
@@ -965,7 +967,9 @@ _EXAM_LABEL = re.compile(
     r"^(?:[\w/-]+\s+){0,3}(?:skin|exam|lungs?|heart|cv|abd(?:omen)?|ext(?:remities)?|wound|heent|neuro|"
     r"psych|msk|gu|chest|resp(?:iratory)?|eyes?|ears?|throat|neck|surrounding\s+\w+|"
     # a label of the interval history ("Interval: no thrombosis", "ROS: no fever")
-    r"interval(?:\s+history)?|interim|today|update|overnight|events|ros)\s*:\s*$|"
+    r"interval(?:\s+history)?|interim|today|update|overnight|events|ros|"
+    # a procedure's check before or after it ("Pre-injection: no URI sx", "Post-procedure: no bleeding")
+    r"(?:pre|post)-?(?:injection|procedure|op|operative|infusion|shot))\s*:\s*$|"
     # an imaging study and its reading ("foot XR no osteomyelitis", "CT head: no bleed", "KUB + renal US
     # 12/1: no residual stone")
     r"^(?:[\w/+&-]+\s+){0,3}(?:xr|x-?rays?|cxr|kub|ct|mri|ultrasound|us|films?|radiographs?)(?:\s+[\w/-]+){0,2}\s*:?\s*$",
@@ -996,10 +1000,15 @@ def _exam_label(text: str) -> bool:
 _TEST_BEFORE = re.compile(
     r"\b(?:us|ultrasound|ct|cta|mri|mra|x-?rays?|xr|cxr|films?|scan|echo|tte|tee|ekg|ecg|eeg|emg|labs?|"
     r"biopsy|bx|colonoscopy|egd|endoscopy|tests?|testing|panel|culture|cx|ua|imaging|study|studies|"
-    r"work-?up|holter|monitor)\b(?:\s+[\w-]+){0,2}\s*$",
+    r"work-?up|holter|monitor)\b(?:\s+[\w-]+){0,2}\s*\(?\s*$",
     re.IGNORECASE,
 )
-_LOOKS_FOR = re.compile(r"(?:to\s+)?(?:look|looking|evaluate|eval|assess|check)\s+for", re.IGNORECASE)
+# What a test named before it looks for ("cold bx x2 (r/o H. pylori)", "CT to exclude PE", "bx pending for H.
+# pylori"): the condition is not established by the test's mention.
+_LOOKS_FOR = re.compile(
+    r"(?:to\s+)?(?:look|looking|evaluate|eval|assess|check)\s+for|rule\s+out|r/o|to\s+exclude|pending\s+for",
+    re.IGNORECASE,
+)
 
 
 def _test_looks_for(before: str, trigger: str) -> bool:
@@ -1691,6 +1700,8 @@ _NON_CODING = re.compile(
     r"\b(?:\d{1,3}[- ]?(?:year|yr|y)s?[- ]?old|\d{1,3}\s?(?:yo|y/o))(?:\s+(?:male|female|man|woman|boy|girl|"
     r"gentleman|lady|patient|pt))?(?:\s+with)?\b|\b\d{1,3}\s?[MF]\b(?:\s+with)?|"
     r"\bcommunity[- ]acquired\b|\bcommunity[- ]onset\b|"
+    # a count or a duration after the condition ("Calluses x2", "warts x3", "cough x3d", "T2DM x15 yr")
+    r"\bx\s?\d{1,3}(?:\s?(?:d|days?|wks?|weeks?|mos?|months?|yrs?|years?|h|hrs?|hours?))?\b|"
     # an adult BMI value beside its condition ("Obesity BMI 34"): the Z68 partner comes from the value itself
     r"\b(?:body\s+mass\s+index|BMI)\s*(?:of|:|=|is)?\s*\d{2}(?:\.\d)?\b(?!\s*(?:%|th\b|st\b|nd\b|rd\b|percentile))|"
     # a sprain's or strain's grade: the codes classify the ligament or muscle, never the grade

@@ -595,7 +595,11 @@ class SuggestionService:
         code, site = placed
         whose = "family" if kind == "family" else "personal"
         what = (
-            "malignant neoplasm (by site)" if code.startswith(("Z80", "Z85")) else "condition (by its block)"
+            "malignant neoplasm (by site)"
+            if code.startswith(("Z80", "Z85"))
+            else "in situ neoplasm (by site)"
+            if code.startswith("Z86.00")
+            else "condition (by its block)"
         )
         out[row] = (1.0, f"{site.evidence} -> History, {whose}, {what} -> {code}")
         unspecified = self.index.row_of.get(UNSPECIFIED_HISTORY[kind])

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache, partial
 from typing import Any, TypeVar
 
@@ -391,6 +391,7 @@ def settle(
         else:  # up to the next final code of another category (the same one's words qualify it)
             others = _other_heads(picks, code)
             line = read_line(_clause_of(note, said, others))
+        line = _own_side(line, said)
         if "A" in catalog.seven_chr_for(code):  # encounters: the 7th character and side rules decide,
             pick = _unprefixed(picks, pick, line.text, catalog, allowed)
             pick = _displaced_by_default(picks, pick, note, catalog, allowed)
@@ -438,6 +439,15 @@ def settle(
     specified_nec(picks, note, catalog, allowed)
     osteoporotic_fracture(picks, note, catalog, allowed)
     osteoporotic_vertebra(picks, catalog, allowed)
+
+
+def _own_side(line: LineSays, said: Mention) -> LineSays:
+    """A line naming both eyes for one condition and one eye for another ("Myopia OU, astigmatism OD"): the
+    side the mention's own words name is its side, not the other condition's "bilateral"."""
+    own = {s for s, rx in LATERALITY.items() if rx.search(said.query)}
+    if line.side == "bilateral" and len(own) == 1 and own <= {"right", "left"}:
+        return replace(line, side=own.pop())
+    return line
 
 
 # A phrase's side said by its dominance ("affecting the dominant side": right for most, I.C.6.a)

@@ -23,7 +23,7 @@ from assistant.suggest.coding_rules.context import (
     denied_before,
     head_lines,
 )
-from assistant.suggest.coding_rules.hcpcs_gate import documents_service
+from assistant.suggest.coding_rules.hcpcs_gate import NOT_YET, documents_service
 from assistant.suggest.hcpcs_drugs import (
     DEVICE_FORMS,
     FORM_WORDS,
@@ -33,6 +33,7 @@ from assistant.suggest.hcpcs_drugs import (
     normal_amount,
     words,
 )
+from assistant.suggest.reader import sections
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 
@@ -245,6 +246,8 @@ def drugs_in(text: str, table: dict[str, list[DrugCode]], on_dialysis: bool = Fa
     for i, (word, start, end) in enumerate(spans):
         if word not in table or word in seen or start in coded or word in _LOCAL_ANESTHETIC:
             continue
+        if word == "epinephrine" and _LOCAL_ANESTHETIC & {w for w, _, _ in spans[max(0, i - 3) : i]}:
+            continue  # "1% lidocaine w/ epi": the anesthetic's own vasoconstrictor
         if (
             _NOT_INJECTED.search(text, start, min(len(text), end + 30))
             or _NAMED_NOT_GIVEN.match(text, end)
@@ -263,6 +266,29 @@ def drugs_in(text: str, table: dict[str, list[DrugCode]], on_dialysis: bool = Fa
             coded.add(start)
             out.append(Given(chosen, start, end, dose))
     return out
+
+
+# A procedure note's heading line ("Procedure note: R knee injected ...", "Procedure:"): what the block under
+# it tells (up to the next section) was done at this encounter, the drugs and doses of the procedure included.
+_PROCEDURE_HEAD = re.compile(
+    r"^[^\S\n]*(?:(?:in-?office|office|injection)\s+)?(?:procedures?|injection)(?:\s+(?:note|performed|done))?\s*:",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def procedure_blocks(note: str) -> list[tuple[int, int]]:
+    """(start, end) of each procedure note's block: from its heading to the next section or blank line."""
+    bounds = sorted({start for start, _, _ in sections(note)} | {len(note)})
+    out: list[tuple[int, int]] = []
+    for m in _PROCEDURE_HEAD.finditer(note):
+        end = next(b for b in bounds if b > m.end() or b == len(note))
+        blank = note.find("\n\n", m.end(), end)
+        out.append((m.start(), blank if blank >= 0 else end))
+    return out
+
+
+def _done_in_procedure(text: str, at: int, blocks: list[tuple[int, int]]) -> bool:
+    return any(a <= at < b for a, b in blocks) and NOT_YET.search(text) is None
 
 
 def _units(given: Given) -> str:
@@ -287,9 +313,12 @@ def drugs_given(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) 
     if not table or facility_visit(ctx):
         return
     on_dialysis = any(not denied_before(ctx.note[: m.start()]) for m in _DIALYSIS.finditer(ctx.note))
+    blocks = procedure_blocks(ctx.note)
     for clause in _CLAUSE.finditer(ctx.note):
         text = clause.group(0)
-        if not documents_service(text) or _SELF_OR_EARLIER.search(text):
+        if _SELF_OR_EARLIER.search(text):
+            continue
+        if not documents_service(text) and not _done_in_procedure(text, clause.start(), blocks):
             continue
         for given in drugs_in(text, table, on_dialysis):
             code = given.drug.code

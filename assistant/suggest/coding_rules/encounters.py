@@ -97,8 +97,9 @@ _IMMUNIZATION = re.compile(
     re.IGNORECASE,
 )
 _SURVEILLANCE = re.compile(
-    r"\b(?:surveillance|no evidence of (?:recurrence|disease)|NED|completed (?:chemo\w*|radiation|treatment|"
-    r"therapy)|post[- ]treatment follow[- ]?up|remission|cancer follow[- ]?up)\b",
+    r"\b(?:surveillance|no evidence of (?:recurrence|disease)|NED|"
+    r"no (?:(?:local|locoregional|distant) )?recurrence|completed (?:chemo\w*|radiation|treatment|therapy)|"
+    r"post[- ]treatment follow[- ]?up|remission|cancer follow[- ]?up)\b",
     re.IGNORECASE,
 )
 SCREENING: tuple[tuple[str, str], ...] = (

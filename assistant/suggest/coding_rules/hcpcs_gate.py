@@ -38,7 +38,7 @@ PERFORMED = re.compile(
 _NOT_A_SERVICE = re.compile(r"\bgiven\s+(?:his|her|their|the|that|this|its)\b", re.IGNORECASE)
 
 
-_NOT_YET = re.compile(
+NOT_YET = re.compile(
     r"\b(?:will|would|consider\w*|plan(?:s|ned)?\s+to|next|recommend\w*|schedul\w*|due|declin\w*|refus\w*|"
     r"if|should|may)\b",
     re.IGNORECASE,
@@ -48,7 +48,7 @@ _NOT_YET = re.compile(
 def documents_service(sentence: str) -> bool:
     """Does the sentence say a service, supply or drug was given or done now (not planned, not declined)?"""
     text = _NOT_A_SERVICE.sub(" ", sentence)
-    return PERFORMED.search(text) is not None and _NOT_YET.search(text) is None
+    return PERFORMED.search(text) is not None and NOT_YET.search(text) is None
 
 
 # G8xxx-G9xxx are quality-data (performance measure) codes: reported from measure logic, never from a note.
@@ -80,7 +80,7 @@ def _visit_of_the_note(title: str, m: Mention, head_end: int, sentence: str) -> 
         and bool(_VISIT_TITLE.search(title) and _VISIT_TITLE.search(m.query))
         # a word of the visit's own ("wellness"), not only "initial visit"
         and bool((set(tokens(title)) & set(tokens(m.query))) - _VISIT_WORDS)
-        and _NOT_YET.search(sentence) is None
+        and NOT_YET.search(sentence) is None
     )
 
 
