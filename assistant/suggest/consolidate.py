@@ -280,6 +280,20 @@ _UNSPECIFIED_SITE = re.compile(r",?\s*\b(?:of\s+)?unspecified\s+site\b", re.IGNO
 _SITE_WORDS = frozenset(tokens("site"))
 
 
+# The default axis an unspecified title closes on ("Unspecified viral hepatitis C without hepatic coma"): a
+# code of another category that has no such axis ("Chronic viral hepatitis C" B18.2) still names the
+# condition, unless its own title says "with" it.
+_WITHOUT_CLAUSE = re.compile(r"\s+without\s+[^,]*$", re.IGNORECASE)
+
+
+def _condition_title(catalog: CodeCatalog, unspecified: str, code: str) -> str:
+    """The unspecified code's title less its closing "without ..." axis where ``code`` has no "with"."""
+    title = catalog.title(unspecified).lower()
+    if "with" in catalog.title_tokens(code):
+        return title
+    return _WITHOUT_CLAUSE.sub("", title)
+
+
 def _named_in_block(catalog: CodeCatalog, unspecified: str, code: str) -> bool:
     """``code`` lies in the same block and its title names the unspecified code's condition word for word
     ("Rheumatoid arthritis, unspecified" M06.9 in "Other rheumatoid arthritis with rheumatoid factor of
@@ -288,7 +302,7 @@ def _named_in_block(catalog: CodeCatalog, unspecified: str, code: str) -> bool:
     block = catalog.parent(unspecified[:3])
     if code[:3] == unspecified[:3] or block is None or catalog.parent(code[:3]) != block:
         return False
-    condition = _UNSPECIFIED_SITE.sub("", catalog.title(unspecified).lower())
+    condition = _UNSPECIFIED_SITE.sub("", _condition_title(catalog, unspecified, code))
     condition = re.sub(r",?\s*\bunspecified\b", "", condition).strip(" ,")
     return bool(condition) and condition in catalog.title(code).lower()
 
@@ -323,6 +337,17 @@ def _names_the_condition(catalog: CodeCatalog, words: set[str], code: str) -> bo
     return not named or bool(named & catalog.title_tokens(code))
 
 
+def _block_twin(catalog: CodeCatalog, lo: str, hi: str, words: set[str]) -> bool:
+    """``hi``, of another category of the block, names ``lo``'s condition (``words`` less the closing
+    "without ..." axis ``hi`` has none of)."""
+    core = words & set(tokens(_condition_title(catalog, lo, hi)))
+    return (
+        core <= _inherited_tokens(catalog, hi)
+        and _names_the_condition(catalog, core, hi)
+        and _named_in_block(catalog, lo, hi)
+    )
+
+
 def drop_unspecified_twins(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
     """A final "unspecified" code whose title says nothing a final code of its category does not also say
     (E11.319 "... with unspecified diabetic retinopathy without macular edema" beside E11.3293 "... with
@@ -342,11 +367,14 @@ def drop_unspecified_twins(picks: dict[str, Pick], catalog: CodeCatalog) -> None
                 for p in finals
                 if p is not lo
                 and p.final
-                and words <= _inherited_tokens(catalog, p.code)
-                and _names_the_condition(catalog, words, p.code)
                 and (
-                    (p.code[:3] == lo.code[:3] and _specific_beside(catalog, words, p.code))
-                    or _named_in_block(catalog, lo.code, p.code)
+                    (
+                        p.code[:3] == lo.code[:3]
+                        and words <= _inherited_tokens(catalog, p.code)
+                        and _names_the_condition(catalog, words, p.code)
+                        and _specific_beside(catalog, words, p.code)
+                    )
+                    or _block_twin(catalog, lo.code, p.code, words)
                 )
             ),
             None,

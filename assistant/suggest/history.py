@@ -33,6 +33,9 @@ _QUIT_INTENDED = re.compile(
     r"\bquit\s+(?:date|line|plan|attempt)",
     re.IGNORECASE,
 )
+# A withdrawal is the current state of a recent stop ("quit 6 days ago ... nicotine withdrawal"): the
+# dependence with withdrawal (F1x.x3-), not a history.
+_WITHDRAWAL = re.compile(r"\bwithdrawals?\b", re.IGNORECASE)
 # A use disorder documented in remission is coded as the disorder in remission (I.C.5.b.1), not history.
 _DISORDER_IN_REMISSION = re.compile(
     r"\b(?:use\s+(?:disorder|d/o)|dependence|addiction|abuse)\b[^.;]*?"
@@ -307,6 +310,10 @@ def _cured_after(sentence: str, mention: str) -> str | None:
     if at < 0:
         return None
     after = sentence[at + len(mention) :]
+    m = _CURED.search(mention)  # read in the same span ("Chronic hep C treated 2022 with SVR")
+    if m is not None and m.start() > 0:
+        said = m.group(0).lower()
+        return "no recurrence" if said.endswith("no recurrence") else said
     m = _CURED.search(after)
     if m is None and _INFECTION.search(mention):
         m = _COURSE_DONE.search(after)
@@ -363,7 +370,11 @@ def history_cue(sentence: str, mention: str) -> str | None:
         return removed.group(0).lower()
     if (removed := _STONE_PASSED.search(mention)) is not None:
         return removed.group(0).lower()
-    if _SUBSTANCE.search(mention) and not _DISORDER_IN_REMISSION.search(sentence):
+    if (
+        _SUBSTANCE.search(mention)
+        and not _DISORDER_IN_REMISSION.search(sentence)
+        and not _WITHDRAWAL.search(mention)
+    ):
         m = _CESSATION.search(_QUIT_INTENDED.sub(" ", sentence))
         if m:
             return m.group(0).strip().lower()

@@ -130,13 +130,17 @@ def in_this_pregnancy(condition: Pick, ctx: NoteContext) -> bool:
     """The note puts the condition in the current pregnancy: its sentence names the pregnancy ("hypothyroidism
     complicating pregnancy"), or the pregnancy's weeks are documented and the condition is assessed (a
     problem-list or assessment line of a prenatal note, or, in a note without an assessment, a current finding
-    of its narrative: I.C.15.a.1 has it complicate the pregnancy unless the physician says otherwise). A case
-    history's "asthma as a child; G3P3" is not."""
+    of its narrative, or a current item of its past-history list: I.C.15.a.1 has it complicate the pregnancy
+    unless the physician says otherwise). A case history's "asthma as a child; G3P3" is not."""
     if any(PREGNANCY_WORDS.search(ctx.sentence(m)) for m in condition.mentions):
         return True
     if ctx.weeks is None:
         return False
     if any(m.problem or m.section in ASSESSMENT_SECTIONS for m in condition.mentions):
+        return True
+    # a current item of the prenatal note's history list ("PMH: recurrent MDD, on sertraline"): the condition
+    # the pregnancy carries, not a past one
+    if any(m.section == "pmh" and not m.history for m in condition.mentions):
         return True
     # the note's sections are read only for a narrative finding
     return any(m.section in ("body", "hpi") and not m.history for m in condition.mentions) and not any(
