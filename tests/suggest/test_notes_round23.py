@@ -8,6 +8,7 @@ from assistant.suggest.coding_rules.context import NoteContext
 from assistant.suggest.coding_rules.index_pairs import index_pairs
 from assistant.suggest.coding_rules.injuries import _best, injury_rules
 from assistant.suggest.coding_rules.symptoms import integral_to
+from assistant.suggest.coding_rules.tobacco import tobacco_code
 from assistant.suggest.history import history_cue
 from assistant.suggest.index_first import complete_by_title, promote
 from assistant.suggest.index_walker import complete
@@ -280,3 +281,18 @@ def test_a_mention_silent_on_the_side_does_not_gainsay_both_sides(
     picks = {"M19.049": Pick("M19.049", 0.8, True, [mention(other), mention(line)])}
     both_sides_without_a_bilateral_code(picks, NoteContext(note), svc.catalog)
     assert {c for c, p in picks.items() if p.final} == coded
+
+
+@pytest.mark.parametrize(
+    ("sentence", "code"),
+    [
+        ("Tobacco use, quit 2 weeks ago, now with nicotine withdrawal - patch.", "F17.203"),
+        ("Quit cigarettes 6 days ago, nicotine withdrawal.", "F17.213"),  # in withdrawal: dependence now
+        ("Quit smoking 2019, no nicotine withdrawal.", "Z87.891"),  # denied: a former smoker
+        ("Alcohol withdrawal; smokes 1 ppd.", "F17.210"),  # another substance's withdrawal
+    ],
+)
+def test_a_nicotine_withdrawal_is_the_dependence_now_however_recent_the_quit(
+    sentence: str, code: str
+) -> None:
+    assert tobacco_code(sentence) == code

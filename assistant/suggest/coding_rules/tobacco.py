@@ -83,9 +83,28 @@ def note_product(note: str) -> str | None:
 _USE_ONLY = re.compile(r"\btobacco\s+use\b(?!\s+disorder)", re.IGNORECASE)
 
 
+# A withdrawal the sentence states (not denied) is the dependence now, however recently the patient quit:
+# Dependence, drug, nicotine, with withdrawal (F17.2x3)
+_WITHDRAWAL = re.compile(
+    r"\b(?:nicotine|tobacco|smoking|cigarettes?)\s+withdrawal\b|"
+    r"\bwithdrawal\s+(?:from|of)\s+(?:nicotine|tobacco|smoking|cigarettes?)\b",
+    re.IGNORECASE,
+)
+_WITHDRAWAL_DENIED = re.compile(
+    r"\b(?:no|not|without|w/o|denies|denied|negative\s+for)\s+(?:\w+\s+){0,3}withdrawal\b", re.IGNORECASE
+)
+
+
+def _in_withdrawal(sentence: str) -> bool:
+    return _WITHDRAWAL.search(sentence) is not None and _WITHDRAWAL_DENIED.search(sentence) is None
+
+
 def tobacco_code(sentence: str, note: str = "") -> str:
     """The code a tobacco sentence supports: Z87.891 (former), F17.2x1 (in remission), F17.2x0 (current),
-    the product from the sentence, else from the rest of the note; Z72.0 for a use no product names."""
+    F17.2x3 (in withdrawal, a recent quit included), the product from the sentence, else from the rest of the
+    note; Z72.0 for a use no product names."""
+    if _in_withdrawal(sentence):
+        return f"F17.{_product(sentence) or note_product(note) or '20'}3"
     if _FORMER.search(sentence) and not _REMISSION.search(sentence):
         return "Z87.891"
     product = _product(sentence) or note_product(note)
