@@ -14,7 +14,14 @@ import math
 from collections.abc import Callable, Mapping
 from typing import TypeVar
 
-from assistant.suggest.index_walker import SIDE_WORDS, content_keys, read_mention, regions_titled
+from assistant.suggest.index_walker import (
+    SIDE_WORDS,
+    MentionWords,
+    content_keys,
+    read_mention,
+    regions_titled,
+    title_words,
+)
 from assistant.suggest.rules import side_of
 from assistant.suggest.sibling_choice import conflicted
 from assistant.suggest.types import Candidate
@@ -41,12 +48,18 @@ def promote(
     titles, a path the Tabular child's title completes counts as complete (complete_by_title)."""
     if len(cands) < 2:
         return None
+    mention = read_mention(query) if title is not None and query else None  # read once for every candidate
     covered = cands[0].coverage >= 1.0
-    if covered and (title is None or not query or _title_says(title(cands[0].code), query)):
+    if covered and (title is None or mention is None or _title_says(title(cands[0].code), mention)):
         return None  # the first code's own text already says every word ("carbuncle of flank": L02.237)
 
     def walk(c: C) -> float:
-        if title is not None and query and complete_by_title(c, query, title(c.code)):
+        if (
+            title is not None
+            and mention is not None
+            and _partial(c)
+            and _completed(c, mention, title(c.code))
+        ):
             return COMPLETE
         return c.walk
 
@@ -100,23 +113,28 @@ def complete_but_side(cand: Candidate, query: str, sides: set[str], title: str) 
     return said > 0 and cand.walk + said / len(base) >= COMPLETE
 
 
-def _title_says(title: str, query: str) -> bool:
+def _title_says(title: str, mention: MentionWords) -> bool:
     """Does the title say every word of the mention (its indexed text may say them by other names)?"""
-    mention = read_mention(query)
-    return mention.base - mention.negated <= read_mention(title).words
+    return mention.base - mention.negated <= title_words(title)
 
 
 def complete_by_title(cand: Candidate, query: str, title: str) -> bool:
     """A walk to a category ("Osteopenia M85.8-") whose words left over the Tabular child's title says, or
     names by its chapter 13 region ("osteopenia of the left hip": M85.852, "..., left thigh"): Index and
     Tabular together account for the whole mention, as a coder's look-up does."""
-    if cand.walk >= COMPLETE or not cand.walk_path:
-        return False
-    mention = read_mention(query)
+    return _partial(cand) and _completed(cand, read_mention(query), title)
+
+
+def _partial(cand: Candidate) -> bool:
+    """An Index walk that reached the code without reading every word."""
+    return cand.walk < COMPLETE and bool(cand.walk_path)
+
+
+def _completed(cand: Candidate, mention: MentionWords, title: str) -> bool:
     left = mention.base - mention.negated - content_keys(cand.walk_path)
     if not left:
         return False
-    named = left & read_mention(title).words
+    named = left & title_words(title)
     named |= regions_titled(left - named, cand.code, title)
     if side_of(title) is not None:  # a side axis: both sides are coded each (I.B.13), where no code says so
         named |= left & _BOTH_SIDES

@@ -411,6 +411,9 @@ class _Mention:
         return (len(full) + 0.5 * len(part)) / max(1, len(self.base))
 
 
+MentionWords = _Mention  # what read_mention returns, for callers outside this module
+
+
 def read_mention(text: str) -> _Mention:
     raw = [w for w in _WORD.findall(_folded(text)) if w not in UNSPOKEN]
     words: set[str] = set()
@@ -1222,6 +1225,11 @@ def _plain_words(text: str) -> frozenset[str]:
 _FIRST_NEGATOR = re.compile(r"\b(?:without|no|not|w/o)\b")
 
 
+def title_words(title: str) -> frozenset[str]:
+    """A tabular title's word keys (read once per title)."""
+    return _title_words(title)[0]
+
+
 @lru_cache(maxsize=65536)
 def _title_words(title: str) -> tuple[frozenset[str], frozenset[str]]:
     """A tabular title's word keys and the negated ones (read once per title)."""
@@ -1241,9 +1249,12 @@ def regions_titled(words: Iterable[str], code: str, title: str) -> frozenset[str
     if not code.startswith("M"):
         return frozenset()
     low = title.lower()
-    return frozenset(
-        w for w in words if w in _REGION_OF_KEY and re.search(rf"\b{_REGION_OF_KEY[w]}\b", low) is not None
-    )
+    return frozenset(w for w in words if w in _REGION_OF_KEY and _names_region(low, _REGION_OF_KEY[w]))
+
+
+def _names_region(title: str, region: str) -> bool:
+    """Does a lower-case title name the region as its site?"""
+    return re.search(rf"\b{region}\b", title) is not None
 
 
 def _regions_said(mention: _Mention, kids: list[str]) -> frozenset[str]:
@@ -1263,7 +1274,7 @@ def _best_child(kids: list[str], mention: _Mention, tabular: Tabular) -> str:
         fit = len(words & mention.words)
         clash = len(negated & (mention.words - mention.negated)) + len((words - negated) & mention.negated)
         # the region of a site the title does not name itself: a tie of the direct words is broken by it
-        region = sum(1 for r in regions if re.search(rf"\b{r}\b", title))
+        region = sum(1 for r in regions if _names_region(title, r))
         # the default words the title holds, in their order of precedence ("unspecified, not having
         # achieved remission" before "unspecified, in remission")
         default = (*(i for i, w in enumerate(DEFAULT_WORDS) if w in title), len(DEFAULT_WORDS))
