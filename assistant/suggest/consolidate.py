@@ -44,6 +44,7 @@ def absorb_same_category(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
                 or (_unspecified(catalog, hi.code) and not _unspecified(catalog, lo.code))
                 or lo.code.startswith(_ONE_FACT_PER_CODE)
                 or (lo.code.startswith(_ONE_SITE_PER_CODE) and _names_own_site(catalog, lo))
+                or _substance_levels(lo.code, hi.code)
             ):
                 continue
             if (
@@ -67,6 +68,16 @@ def absorb_same_category(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
             hi.mentions.extend(m for m in lo.mentions if m not in hi.mentions)
             hi.reasons.append(f"also documented as {lo.code}'s wording; coded once as {hi.code}")
             break
+
+
+_SUBSTANCE = re.compile(r"F1[0-689]\.[129]\w*")
+
+
+def _substance_levels(a: str, b: str) -> bool:
+    """Two levels (use, abuse, dependence) of one substance: substance_hierarchy keeps the highest and moves
+    what the lower one named to it ("alcohol intoxication" beside "alcohol use disorder, moderate":
+    F10.220)."""
+    return bool(_SUBSTANCE.fullmatch(a) and _SUBSTANCE.fullmatch(b)) and a[4] != b[4]
 
 
 _WITHOUT = re.compile(r"\bwithout\s+(?P<what>[^,;]+)", re.IGNORECASE)
@@ -485,15 +496,18 @@ def excluded_to_combination(picks: dict[str, Pick], catalog: CodeCatalog) -> Non
     """A final residual code ("Unspecified hydronephrosis") whose phrase also gave a condition (N20.1
     "Calculus of ureter") that the Tabular excludes to a "with" code of the final code's category (N20:
     Excludes1 "with hydronephrosis (N13.2)") is that combination: the phrase states both ("ureteral
-    calculus with hydronephrosis"), and the Excludes1 note names the one code for them (I.A.12.a, I.A.15)."""
+    calculus with hydronephrosis") or the note states each as a problem ("Nephrolithiasis ... Hydronephrosis
+    mild"), and the Excludes1 note names the one code for them (I.A.12.a, I.A.15)."""
     for code, pick in list(picks.items()):
         if not pick.final or picks.get(code) is not pick or code not in catalog:
             continue
         if not _unspecified(catalog, code) and "other" not in catalog.title_tokens(code):
             continue
         for other in list(picks.values()):
-            if other is pick or not set(map(id, other.mentions)) & set(map(id, pick.mentions)):
+            if other is pick:
                 continue
+            if not other.final and not set(map(id, other.mentions)) & set(map(id, pick.mentions)):
+                continue  # two final codes the note states apart are one combination too
             if other.code not in catalog or other.vetoed:  # a rule said the other is not coded
                 continue
             combo = next(

@@ -71,16 +71,18 @@ _BLOOD_CANCER_IN_REMISSION = re.compile(
     r"remission\b",
     re.IGNORECASE,
 )
-# Treatment still going on: the cancer is current (I.C.2.d), whatever surgery came before.
+# Treatment still going on: the cancer is current (I.C.2.d), whatever surgery came before; not a course the
+# clause then calls completed ("adjuvant CAPOX x 8 cycles completed 1/2024").
+_COMPLETED_AFTER = r"(?![^.;]{0,40}?\b(?:completed|finished|done|ended)\b)"
 _TREATMENT_ONGOING = re.compile(
     r"\b(?:on|receiving|undergoing|currently\s+on|continuing|started|starting)\s+(?:\w+\s+){0,2}?"
     r"(?:chemo\w*|radiation|radiotherapy|immunotherapy|folfox|folfiri|capox|tamoxifen|letrozole|anastrozole|"
-    r"hormon\w+\s+therapy|adjuvant|neoadjuvant)\b|\bcycle\s+\d+\b|"
+    rf"hormon\w+\s+therapy|adjuvant|neoadjuvant)\b{_COMPLETED_AFTER}|\bcycle\s+\d+\b|"
     # "adjuvant FOLFOX q2wk", not "completed adjuvant chemo"
     r"(?<!completed\s)(?<!finished\s)(?<!s/p\s)(?<!after\s)(?<!prior\s)(?<!no\s)(?<!without\s)(?<!declined\s)"
     r"\b(?:neo)?adjuvant\s+(?:\w+\s+)?"
     r"(?:chemo\w*|radiation|radiotherapy|immunotherapy|folfox|folfiri|capox|xelox|tamoxifen|letrozole|"
-    r"anastrozole)\b",
+    rf"anastrozole)\b{_COMPLETED_AFTER}",
     re.IGNORECASE,
 )
 _PAST_EVENT = re.compile(

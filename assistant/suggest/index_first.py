@@ -142,3 +142,24 @@ def _completed(cand: Candidate, mention: MentionWords, title: str) -> bool:
 
 
 _BOTH_SIDES = frozenset({"bilateral", "both"})
+
+
+# The external causes' chapter (V00-Y99): never a first-listed code, always beside the injury it explains
+# (I.C.20); an injury or poisoning code (S00-T88) the same mention walks to heads the mention instead.
+_CAUSE_CHAPTER = ("V", "W", "X", "Y")
+_INJURY_CHAPTER = ("S", "T")
+INJURY_WALK_FLOOR = 0.5  # the injury reached by the Index walk for most of the mention's words
+INJURY_LOOKAHEAD = 3
+
+
+def injury_before_its_cause(cands: list[Candidate]) -> None:
+    """ "Cut right palm with a kitchen knife": the mention states an injury and its cause. Where its best
+    candidate is the cause (W26.0) and a near one the injury the Index walk reached (S61.411A), the injury
+    heads the mention with the cause's confidence; the cause stays the next (the injury rules code it)."""
+    if not cands or not cands[0].code.startswith(_CAUSE_CHAPTER):
+        return
+    for i, c in enumerate(cands[1:INJURY_LOOKAHEAD], start=1):
+        if c.code.startswith(_INJURY_CHAPTER) and c.walk >= INJURY_WALK_FLOOR:
+            c.score = max(c.score, cands[0].score)
+            cands.insert(0, cands.pop(i))
+            return

@@ -166,6 +166,7 @@ WORD_ALIASES: dict[str, tuple[str, ...]] = {
     "frequent": ("repeated",),
     # the colon is the large intestine (Neoplasm table: intestine, large, colon, sigmoid)
     "colon": ("intestine", "large"),
+    "sigmoid": ("colon", "intestine", "large"),  # "sigmoid diverticulosis": Diverticulosis, intestine, large
     # a bone named by its adjective, where the Index names the bone ("femoral neck fracture": Fracture,
     # femur, neck; "calcaneal fracture": Fracture, calcaneus)
     "femoral": ("femur",),
@@ -181,6 +182,13 @@ WORD_ALIASES: dict[str, tuple[str, ...]] = {
     "clavicular": ("clavicle",),
     "scapular": ("scapula",),
     "patellar": ("patella",),
+    # the thumb is a digit of the hand: where the Index names no thumb, its finger ("Cellulitis, digit,
+    # finger" for a paronychia of the thumb)
+    "thumb": ("finger",),
+    # DSM's amphetamine-type substances are the Index's stimulants NEC ("Disorder, stimulant use, moderate or
+    # severe" F15.20); the Index's own "amphetamine" entries read too
+    "methamphetamine": ("amphetamine", "stimulant"),
+    "amphetamine": ("stimulant",),
 }
 # A skin carcinoma by kind without a site (C44.91, C44.92, C44.99) and a skin site of unspecified kind
 # (C44.309, C44.602, C44.1092): the walk for the site reads the rest of the mention under the table's "skin".
@@ -895,16 +903,22 @@ class IndexWalker:
             )
             used = used | (content_keys(f"{column} {cue}") & mention.words)
             path.append(column)
-        if _ACUTE & mention.base and _INJURY_TERMS & content_keys(node.path[0]):
-            used = used | _ACUTE  # an injury is acute by nature: "acute lumbar strain" is Strain, back
+        if _ACUTE & mention.base and not _ACUTE & used:
+            if _INJURY_TERMS & content_keys(node.path[0]):
+                used = used | _ACUTE  # an injury is acute by nature: "acute lumbar strain" is Strain, back
+            elif not self._acuity_classified(node):
+                used = used | _ACUTE  # "acute paronychia": the Index has no acute kind to choose
         beside = frozenset[str]()
         if not node.columns and not self.children(node):  # an entry with no subterms: no site choice
             beside = self._sites_beside(mention.unused(used))
             used = used | beside
         # a word read as its alias: a direct entry wins; of two paths through one word's aliases, the one
-        # that reads more of them ("colon": Diverticulitis, intestine, large before Diverticulitis, intestine)
+        # that reads more of them ("colon": Diverticulitis, intestine, large before Diverticulitis,
+        # intestine); a word the path also reads as itself costs nothing ("trigger thumb": Trigger finger,
+        # thumb)
         aliases = [w for w in used if w not in mention.base and w != OTHER]
-        aliased = len({mention.origin.get(w, w) for w in aliases}) - ALIAS_DEPTH_CREDIT * len(aliases)
+        origins = {mention.origin.get(w, w) for w in aliases} - used
+        aliased = len(origins) - ALIAS_DEPTH_CREDIT * len(aliases)
         score = mention.credit(used, state.half) - 0.01 * state.hops - state.penalty - ALIAS_PENALTY * aliased
         if beside:  # an entry that names the site wins ("gastric ulcer with bleeding": Ulcer, stomach, ...)
             score -= SITE_BESIDE_PENALTY
@@ -922,6 +936,15 @@ class IndexWalker:
             seen = _SEE_CATEGORY.fullmatch(node.see_also or "") if mention.phrase else None
             bracket = seen.group(1).upper() if seen else ""
             found[full] = WalkHit(full, path, round(score, 4), node.source, code, bracket)
+
+    def _acuity_classified(self, node: Entry) -> bool:
+        """Whether the entry or a level above it offers an acute subterm to choose (Bronchitis, acute)."""
+        at: Entry | None = node
+        while at is not None:
+            if any(_ACUTE & child.words for child in self.children(at)):
+                return True
+            at = at.parent
+        return False
 
     def _sites_beside(self, unused: frozenset[str]) -> frozenset[str]:
         """The mention's unmatched words where all are body sites (the Neoplasm table's site list): at an

@@ -139,7 +139,10 @@ _LONG_TERM = (
 _DRUG_NAME = (
     r"(?:[a-z]+(?:pril|sartan|olol|dipine|statin|formin|gliptin|gliflozin|glutide|mab|nib|parin|xaban|azole|"
     r"cycline|cillin|mycin|floxacin|prazole|tidine|lukast|terol|sone|olone|thyroxine|prolide|relin|profen|"
-    r"pam|lam|zine|oxetine|aline|pramine|triptan|dronate)|statins?|"
+    r"pam|lam|zine|oxetine|aline|pramine|triptan|dronate|thiazide|thalidone|semide|tanide|lactone|ilol|alol|"
+    r"purinol|tiazem|pamil|onidine|pram|pentin|gabalin|cetam|odone)|statins?|"
+    # the drug classes' and drugs' short names ("HTN on HCTZ", "GERD on PPI", "depression on SSRI")
+    r"hctz|ppis?|ssris?|snris?|nsaids?|arbs?|ace-?is?|ocps?|"
     # supplements taken for a condition ("osteopenia on calcium/D", "on vitamin D3")
     r"calcium(?:\s*(?:/|and|\+|&)\s*(?:vit(?:amin)?\.?\s*)?d3?)?|vit(?:amin)?\.?\s*d3?)"
 )
@@ -197,9 +200,19 @@ _MEASURE_REMARK = re.compile(
 _SIZE = re.compile(r"\s*\b\d+(?:\.\d+)?\s*(?:(?:x|by)\s*\d+(?:\.\d+)?\s*)*(?:cm|mm)\b\.?", re.IGNORECASE)
 
 
+# A rash's dermatome ("of right T6 dermatome", "in a left L4-L5 distribution"): where the eruption lies, which
+# the zoster codes do not classify (the eye's and the ear's have their own words).
+_DERMATOME = re.compile(
+    r"\s*,?\s*\b(?:of|in|on|along|involving|over)\s+(?:the\s+|a\s+)?(?:(?:right|left|rt|lt|r|l)\s+)?"
+    r"[CTLS]\d{1,2}(?:\s*-\s*[CTLS]?\d{1,2})?\s+(?:dermatomes?|dermatomal\s+distribution|distribution)\b",
+    re.IGNORECASE,
+)
+
+
 def without_sizes(query: str) -> str:
-    """The query without the sizes it states (unchanged where nothing else would be left)."""
-    rest = _SIZE.sub("", query).strip()
+    """The query without the sizes and the dermatome it states (unchanged where nothing else would be
+    left)."""
+    rest = _DERMATOME.sub("", _SIZE.sub("", query)).strip()
     return rest if rest else query
 
 
@@ -273,6 +286,8 @@ _TREATMENT_ONLY_RE = re.compile(
 _VACCINE_GIVEN = re.compile(
     r"\b(?:dtap|tdap|td|ipv|mmr|mmrv|varicella|hep(?:atitis)?\s*[ab]|hib|pcv\d*|pneumococcal|ppsv\d*|rotavirus|"
     r"hpv|influenza|flu|covid(?:-19)?|zoster|shingrix|rsv|menacwy|mening\w*|prevnar|vaccines?|vax|vaccinations?|"
+    # the disease a vaccine is named for ("Tetanus up to date", "tetanus status current")
+    r"tetanus|pertussis|diphtheria|polio|measles|rabies|"
     r"immuni[sz]ations?|shots?|boosters?)\b[^.;]*\b(?:given|administered|received|updated|due|today|up\s+to\s+date|utd|"
     r"doses?|series)\b|"  # "MMR/varicella: 2 doses each documented": the vaccine record
     r"\b(?:given|administered|received)\b[^.;]*\b(?:vaccines?|vax|dtap|tdap|mmr|varicella|influenza|flu\s+shot|booster)\b|"
@@ -681,7 +696,10 @@ _TREATMENT_ALONE = re.compile(
     r"nebs|nebulizers?|(?:breathing\s+)?treatments|antiemetics?|analgesi(?:a|cs)|supportive\s+care|pain\s+control|"
     r"(?:physical|occupational|speech)\s+therapy|(?:pulmonary|cardiac|vestibular)\s+rehab(?:ilitation)?|"
     r"rice|ice|rest|elevation|compression|heat)"
-    r"(?:\s*(?:x\s*\d+|\d+\s*(?:l|ml|cc)|prn|as\s+needed))?\s*[.!]?$",
+    # its amount, its fluid, where and when ("IV fluids 1L NS in clinic", "NS bolus 20 ml/kg given")
+    r"(?:\s*(?:x\s*\d+|\d+(?:\.\d+)?\s*(?:l|ml|cc)(?:/kg)?|(?:of\s+)?(?:ns|lr|normal\s+saline|d5\w*|"
+    r"lactated\s+ringer'?s?)|prn|as\s+needed|given|today|(?:given\s+)?in\s+(?:the\s+)?(?:clinic|office|ed|er)))*"
+    r"\s*[.!]?$",
     re.IGNORECASE,
 )
 

@@ -699,7 +699,8 @@ _LIGAMENT = r"(?:atfl|cfl|acl|pcl|mcl|lcl|ucl|(?:[a-z-]+\s+){1,3}(?:ligament|ten
 # ... or the side of the joint it is on, with it or alone ("Ankle sprain, left, lateral (ATFL)")
 _STRUCTURE = (
     rf"(?:(?:(?:lateral|medial)\s*)?\(\s*{_LIGAMENT}\s*\)|"
-    rf"(?:(?:lateral|medial)\s+)?{_LIGAMENT}|lateral|medial)"
+    # the inner or outer kind ("Hemorrhoids, external": K64.4; "Otitis, external")
+    rf"(?:(?:lateral|medial)\s+)?{_LIGAMENT}|lateral|medial|internal|external)"
 )
 # The part of the large intestine the condition is of ("Diverticulitis, sigmoid", "UC, left-sided").
 _COLON_PART = (
@@ -740,10 +741,11 @@ _WITH_FEATURE = (
     r"(?:with|without|w/o|w/)\s+(?:behaviou?ral\s+disturbances?|agitation|psychotic\s+(?:features|symptoms)|"
     r"mood\s+disturbance|(?:acute\s+)?exacerbation|aura|status\s+(?:migrainosus|asthmaticus|epilepticus)|"
     r"(?:diabetic\s+)?complications?|hematuria|coma|hyperglycemia|hypoglycemia|ketoacidosis|bleeding|"
-    r"hemorrhage|perforation|obstruction|gangrene)"
+    r"hemorrhage|perforation|obstruction|gangrene|ascites|abscess|hypoxia|hypercapnia|radiculopathy|myelopathy|"
+    r"neurogenic\s+claudication|dyskinesia|fluctuations|lower\s+urinary\s+tract\s+symptoms|luts)"
 )
 # The origin the Index subdivides by ("Insomnia, primary" F51.01, "Hypertension, secondary" I15.9).
-_ORIGIN = r"(?:primary|secondary|idiopathic|essential|familial|congenital|acquired)"
+_ORIGIN = r"(?:primary|secondary|idiopathic|essential|familial|congenital|acquired|seasonal|perennial)"
 # The onset the titles subdivide by ("Alzheimer's dementia, late onset" G30.1, "Asthma, adult onset").
 _ONSET = r"(?:early|late|adult|childhood|juvenile|young[- ]adult)[- ]onset"
 # The stage the titles subdivide by ("Macular degeneration, intermediate stage", "CKD, stage 3b").
@@ -759,7 +761,10 @@ _STAGE = (
 _BURN_DEPTH = (
     r"(?:first|second|third|1st|2nd|3rd)[- ]degree(?:\s+burns?)?|(?:partial|full)[- ]thickness(?:\s+burns?)?"
 )
-_REMISSION = r"(?:in\s+)?(?:(?:early|sustained|partial|full|complete)\s+)?remission(?:\s*\([^)]*\)?)?"
+# (with its evidence after a colon: "in early remission: last use 2/2026")
+_REMISSION = (
+    r"(?:in\s+)?(?:(?:early|sustained|partial|full|complete)\s+)?remission(?:\s*\([^)]*\)?|\s*:\s*[^,;:()]*)?"
+)
 # How far an embolism or a lesion reaches, in the words the titles subdivide by ("PE, single subsegmental
 # LLL" I26.93, "saddle", "multiple subsegmental"), and a grade a classification gives the condition before it
 # ("Esophagitis, LA grade B", "Internal hemorrhoids, grade 3").

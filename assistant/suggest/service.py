@@ -1006,6 +1006,7 @@ class SuggestionService:
             if cfg.index_first:
                 walked = mc.query.walk_text or mc.query.text if mc.query is not None else ""
                 index_first.promote(mc.cands, mc.qualifier_reasons, walked, self.catalog.title)
+            index_first.injury_before_its_cause(mc.cands)
         return ranked
 
     def _gate_inputs(self, ranked: Sequence[MentionCandidates]) -> list[GateInput]:

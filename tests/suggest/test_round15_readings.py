@@ -181,10 +181,17 @@ def test_an_injury_is_acute_by_nature() -> None:
             {"source": "main", "level": 0, "path": "Strain", "code": None},
             {"source": "main", "level": 1, "path": "Strain, back", "code": "S39.012A"},
             {"source": "main", "level": 0, "path": "Otitis", "code": "H66.90"},
+            {"source": "main", "level": 1, "path": "Otitis, acute", "code": "H66.90"},
+            {"source": "main", "level": 0, "path": "Paronychia", "code": "L03.019"},
         ]
     )
     assert walker.walk("acute back strain")[0].score == pytest.approx(1.0)
-    assert walker.walk("acute otitis")[0].score < 0.9  # "acute" is a subterm's word for a disease
+    assert walker.walk("acute otitis")[0].score == pytest.approx(1.0)  # the disease's acute subterm
+    assert walker.walk("acute otitis", other_is_nec=False)[0].path == ["Otitis", "acute"]
+    # "acute" is a subterm's word for a disease: the entry alone reads less, where the Index offers one
+    assert walker.walk("acute otitis media")[0].score < 0.9
+    # ... and costs nothing where the Index has no acute kind to choose
+    assert walker.walk("acute paronychia")[0].score == pytest.approx(1.0)
 
 
 @pytest.mark.parametrize(

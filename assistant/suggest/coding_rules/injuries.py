@@ -69,6 +69,20 @@ _KNIFE_CUT = re.compile(
     r"\b(?:cut|cutting|sliced|lacerated)\b[^.;]{0,60}\b(?:knife|knives|box\s+cutter|utility\s+knife|x-?acto)\b",
     re.I,
 )
+# ... or the knife the wound came from ("laceration to right palm from kitchen knife", "cut on a knife")
+_FROM_KNIFE = re.compile(
+    r"\b(?:from|on|by|with)\s+(?:an?\s+|the\s+|his\s+|her\s+|my\s+)?(?:[\w-]+\s+)?"
+    r"(?:knife|knives|box\s+cutter|x-?acto)\b",
+    re.I,
+)
+# A cut on a sharp edge the Index does not list by name ("cut his finger on sheet metal"): "Contact, with,
+# sharp object(s), specified NEC" (W26.8).
+_SHARP_EDGE = re.compile(
+    r"\b(?:cut|cutting|sliced|lacerated|laceration|lac)\b[^.;]{0,40}\b(?:on|by|from|with)\s+(?:an?\s+|the\s+|some\s+)?"
+    r"(?:sharp\s+)?(?:sheet\s+metal|metal(?:\s+(?:edge|sheet|siding|shelf|flashing))?|tin\s+can|can\s+lid|"
+    r"sharp\s+(?:edge|object))\b",
+    re.I,
+)
 # A nonpowered hand tool the sentence names ("hit his thumb with a hammer"): "Contact, with, tool, hand".
 _HAND_TOOL = re.compile(
     r"\b(hammer|mallet|screwdriver|chisel|hand\s*saw|axe|hatchet|wrench|pliers|crowbar|shovel|rake|hoe|"
@@ -582,8 +596,12 @@ def external_causes(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatal
             cause = _best(ctx, catalog, crash, CAR_OCCUPANT_PREFIXES, char, "cause")
         food = re.search(_FOOD_PREPARATION, how, re.IGNORECASE)
         tool = _HAND_TOOL.search(how)
-        if _KNIFE_CUT.search(how):  # External Cause Index "Contact, with, knife": the tool, not the story
+        accident = prefixes == ACCIDENT_PREFIXES
+        # External Cause Index "Contact, with, knife": the tool, not the story
+        if _KNIFE_CUT.search(how) or accident and _FROM_KNIFE.search(how):
             how_cut = "contact with knife"
+        elif accident and _SHARP_EDGE.search(how):
+            how_cut = "contact with other specified sharp object"
         elif tool:
             how_cut = f"contact with hand tool, {tool.group(1).lower()}"
         elif _BY_ANOTHER.search(how):

@@ -71,8 +71,14 @@ DRUG_CLASSES: tuple[tuple[str, str], ...] = (
     ("Z79.624", r"mycophenolate|(?-i:MMF)|cellcept|myfortic|azathioprine"),
     ("Z79.631", r"methotrexate"),
     ("Z79.83", r"alendronate|fosamax|risedronate|actonel|ibandronate|boniva|bisphosphonates?"),
-    # a drug monitored for its long-term toxicity (retinal screening) with no class code of its own
-    ("Z79.899", r"hydroxychloroquine|plaquenil"),
+    # drugs with no class code of their own: one monitored for its long-term toxicity (retinal screening),
+    # and a benzodiazepine the note calls long-term (not a prescription alone)
+    (
+        "Z79.899",
+        r"hydroxychloroquine|plaquenil|"
+        r"(?:chronic|long[- ]term|maintenance)\s+(?:prescribed\s+)?(?:benzodiazepines?|benzos?|alprazolam|"
+        r"xanax|lorazepam|ativan|clonazepam|klonopin|diazepam|valium)(?:\s+(?:therapy|use))?",
+    ),
     ("Z79.811", r"anastrozole|arimidex|letrozole|femara|exemestane|aromasin|aromatase inhibitors?"),
     ("Z79.810", r"tamoxifen|raloxifene|evista|toremifene"),
     (
@@ -100,7 +106,10 @@ _STOPPED = re.compile(
     r"intra-?articular|epidural|trigger[- ]point|injected\s+(?:into|in)|(?:joint|bursa|bursal|interspace|"
     r"tendon\s+sheath|subacromial|knee|shoulder|hip|cortisone|steroid)\s+injection|"
     # the drug of a procedure the note records ("Procedure: ... injection under ultrasound guidance")
-    r"procedure\s*:|(?:ultrasound|fluoroscop\w*)[- ]guided|under\s+(?:ultrasound|fluoroscop\w*)\s+guidance|"
+    r"procedure\s*:|(?:ultrasound|fluoroscop\w*)[- ]guided|"
+    r"under\s+(?:ultrasound|fluoroscop\w*)(?:\s+guidance)?|"
+    # a spinal injection or nerve block ("L5 transforaminal ESI ... 80 mg methylprednisolone")
+    r"(?-i:ESI)|transforaminal|interlaminar|(?:nerve|facet|medial\s+branch|genicular)\s+blocks?|"
     # a drug decided against or only planned for a condition not yet met: no current therapy
     r"(?:decided|decides|advised|recommended) against|against (?:starting|using|giving)|"
     r"if (?:no|not|there is no|she is not|he is not) (?:relief|improvement|improved|better|response)|"

@@ -40,7 +40,8 @@ _ORGANISMS = ("B95", "B96", "B97")
 def stay_spans(note: str) -> list[tuple[int, int]]:
     """(start, end) of each recap of a past stay: its line, or its whole section when the stay heads one."""
     spans = []
-    heads = {start: end for start, end, _ in sections(note)}
+    # a section the stay's words head ("Hospital course: ..."), not the unlabelled text a note opens with
+    heads = {start: end for start, end, name in sections(note) if name != "body"}
     for m in _STAY_LINE.finditer(note):
         start = m.start("stay")
         line_end = note.find("\n", start)

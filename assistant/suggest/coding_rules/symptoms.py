@@ -126,6 +126,7 @@ INTEGRAL: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("R60",), ("I50",)),
     (("R42",), ("H81",)),
     (("H92.0",), ("H60", "H62", "H65", "H66", "H67", "H70", "H73.0", "A38.0")),  # otalgia of otitis
+    (("H92.1",), ("H60", "H62", "H66", "H70")),  # the discharge of a suppurative otitis or external otitis
     # erythema of the inflamed or infected part (an ear drum, the skin, the throat)
     (
         ("L53.9", "L53.8"),
