@@ -496,18 +496,15 @@ def excluded_to_combination(picks: dict[str, Pick], catalog: CodeCatalog) -> Non
     """A final residual code ("Unspecified hydronephrosis") whose phrase also gave a condition (N20.1
     "Calculus of ureter") that the Tabular excludes to a "with" code of the final code's category (N20:
     Excludes1 "with hydronephrosis (N13.2)") is that combination: the phrase states both ("ureteral
-    calculus with hydronephrosis") or the note states each as a problem ("Nephrolithiasis ... Hydronephrosis
-    mild"), and the Excludes1 note names the one code for them (I.A.12.a, I.A.15)."""
+    calculus with hydronephrosis"), and the Excludes1 note names the one code for them (I.A.12.a, I.A.15)."""
     for code, pick in list(picks.items()):
         if not pick.final or picks.get(code) is not pick or code not in catalog:
             continue
         if not _unspecified(catalog, code) and "other" not in catalog.title_tokens(code):
             continue
         for other in list(picks.values()):
-            if other is pick:
+            if other is pick or not set(map(id, other.mentions)) & set(map(id, pick.mentions)):
                 continue
-            if not other.final and not set(map(id, other.mentions)) & set(map(id, pick.mentions)):
-                continue  # two final codes the note states apart are one combination too
             if other.code not in catalog or other.vetoed:  # a rule said the other is not coded
                 continue
             combo = next(

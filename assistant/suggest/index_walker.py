@@ -182,6 +182,7 @@ WORD_ALIASES: dict[str, tuple[str, ...]] = {
     "clavicular": ("clavicle",),
     "scapular": ("scapula",),
     "patellar": ("patella",),
+    "vertebral": ("vertebra",),  # "vertebral fracture": the titles' "vertebra(e)" (M80.08, M48.5-)
     # the thumb is a digit of the hand: where the Index names no thumb, its finger ("Cellulitis, digit,
     # finger" for a paronychia of the thumb)
     "thumb": ("finger",),
@@ -455,10 +456,29 @@ def read_mention(text: str) -> _Mention:
         previous = w
     for k in words:
         origin.pop(k, None)
-    base = frozenset(words)
-    every = base | frozenset(origin)
+    base = frozenset(words) - _levels_restating_region(words)
+    every = frozenset(words) | frozenset(origin)
     long = tuple(sorted((w for w in every if len(w) >= 6), key=lambda w: (-len(w), w)))  # same in any process
     return _Mention(every, frozenset(negated), text, base, origin, long, frozenset(plain))
+
+
+# A spinal level beside its region's word ("lumbar DDD L4-L5"): the level only restates the region the titles
+# name, so it is no word a path must read.
+_SPINAL_LEVEL = re.compile(r"([ctls])\d{1,2}")
+_REGION_OF_LEVEL = {
+    "c": word_key("cervical"),
+    "t": word_key("thoracic"),
+    "l": word_key("lumbar"),
+    "s": word_key("sacral"),
+}
+
+
+def _levels_restating_region(words: set[str]) -> frozenset[str]:
+    return frozenset(
+        w
+        for w in words
+        if (m := _SPINAL_LEVEL.fullmatch(w)) is not None and _REGION_OF_LEVEL[m.group(1)] in words
+    )
 
 
 _ORGANISM_KEYS = {word_key(w): tuple(word_key(a) for a in alts) for w, alts in ORGANISM_ADJECTIVES.items()}

@@ -99,3 +99,15 @@ def test_a_chlamydia_screening_is_not_the_index_chlamydial_infection() -> None:
     found = "A/P:\n1. Chlamydia NAAT positive - azithromycin.\n2. Screening for syphilis."
     m = Mention(start=9, end=18, text="Chlamydia", query="Chlamydia")
     assert "A74.9" in _run(found, {"A74.9": Pick("A74.9", 0.6, True, [m], heads=[m])})  # the infection found
+
+
+def test_a_diagnosed_infection_beside_a_screening_for_others_keeps_both() -> None:
+    """ "Chlamydia cervicitis, NAAT positive. Screening for HIV and syphilis.": on one line, the chlamydia is
+    diagnosed, the syphilis only screened for (Z11.3 beside A74.9, not syphilis itself)."""
+    note = (
+        "Assessment: Chlamydia cervicitis, positive NAAT. Treated with doxycycline. "
+        "Screening for HIV and syphilis."
+    )
+    chlamydia = Mention(12, 33, "Chlamydia cervicitis", "Chlamydia cervicitis")
+    picks = {"A74.9": Pick("A74.9", 0.6, True, [chlamydia], heads=[chlamydia])}
+    assert _run(note, picks) == ["A74.9", "Z11.3", "Z11.4"]

@@ -13,19 +13,18 @@ from assistant.suggest.coding_rules.injuries import injury_rules
 from assistant.suggest.coding_rules.partners import add_drugs
 from assistant.suggest.coding_rules.past_stay import stay_spans
 from assistant.suggest.coding_rules.symptoms import integral_to
-from assistant.suggest.consolidate import absorb_same_category, excluded_to_combination, substance_hierarchy
+from assistant.suggest.consolidate import absorb_same_category, substance_hierarchy
 from assistant.suggest.history import history_cue
 from assistant.suggest.index_first import injury_before_its_cause
-from assistant.suggest.index_walker import IndexWalker
+from assistant.suggest.index_walker import IndexWalker, read_mention
 from assistant.suggest.not_coded import treatment_tail, why_not_coded, without_sizes
-from assistant.suggest.reader import Mention, qualifies_previous
+from assistant.suggest.reader import qualifies_previous
 from assistant.suggest.service import SuggestionService
 from assistant.suggest.types import Candidate, Pick
 from tests.suggest.catalog_fixtures import hierarchy_catalog
 from tests.suggest.rules_corpus import rules_service
 from tests.suggest.test_coding_rules import _injury_picks
 from tests.suggest.test_notes_round17 import STEROIDS, _mention
-from tests.suggest.test_notes_round22_transitional import STONES
 
 
 @pytest.fixture(scope="module")
@@ -264,18 +263,6 @@ def test_a_remission_with_its_evidence_after_a_colon_completes_the_disorder() ->
     assert qualifies_previous("in sustained remission")
 
 
-def test_two_final_codes_stated_apart_take_the_combination_their_excludes1_names() -> None:
-    stone = Mention(start=0, end=15, text="Nephrolithiasis", query="Nephrolithiasis")
-    hydro = Mention(start=40, end=59, text="Hydronephrosis mild", query="Hydronephrosis mild")
-    picks = {"N13.30": Pick("N13.30", 0.6, True, [hydro]), "N20.1": Pick("N20.1", 0.5, True, [stone])}
-    excluded_to_combination(picks, STONES)
-    assert sorted(c for c, p in picks.items() if p.final) == ["N13.2"]
-    # a calculus only offered (not final) in another mention combines with nothing
-    picks = {"N13.30": Pick("N13.30", 0.6, True, [hydro]), "N20.1": Pick("N20.1", 0.5, False, [stone])}
-    excluded_to_combination(picks, STONES)
-    assert sorted(c for c, p in picks.items() if p.final) == ["N13.30"]
-
-
 @pytest.mark.parametrize(
     ("chunk", "qualifies"),
     [
@@ -329,3 +316,19 @@ def test_two_levels_of_one_substance_are_no_wording_of_one_code() -> None:
 @pytest.mark.parametrize("chunk", ["seasonal", "perennial"])
 def test_a_season_after_the_comma_completes_the_allergic_rhinitis(chunk: str) -> None:
     assert qualifies_previous(chunk)
+
+
+def test_a_vertebral_fracture_names_the_titles_vertebra() -> None:
+    assert read_mention("vertebral fracture").words >= {"vertebra"}
+
+
+@pytest.mark.parametrize(
+    ("mention", "counted"),
+    [
+        ("lumbar degenerative disc disease L4-L5", False),  # the level restates the region the titles name
+        ("cervical radiculopathy C6", False),
+        ("L4-L5 disc herniation", True),  # no region word: the level is the mention's only site
+    ],
+)
+def test_a_spinal_level_beside_its_region_is_no_word_a_path_must_read(mention: str, counted: bool) -> None:
+    assert ("l4" in read_mention(mention).base or "c6" in read_mention(mention).base) is counted

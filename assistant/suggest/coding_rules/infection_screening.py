@@ -51,10 +51,11 @@ INFECTIONS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
 
 
 def _screened(ctx: NoteContext, pick: Pick) -> bool:
-    """Every mention of ``pick`` is on a line about screening ("TB screening: PPD read 0 mm") or is itself the
-    sending of its test, with no result yet ("TB: IGRA drawn (no BCG)")."""
+    """Every mention of ``pick`` is in a sentence about screening ("TB screening: PPD read 0 mm") or is itself
+    the sending of its test, with no result yet ("TB: IGRA drawn (no BCG)"); not a diagnosis whose line
+    goes on to a screening for other infections ("Chlamydia cervicitis, NAAT positive. Screening for HIV")."""
     return bool(pick.mentions) and all(
-        _SCREENING.search(_line(ctx.note, m.start)) or _sent_only(ctx.note[m.start : m.end])
+        _SCREENING.search(_sentence(ctx.note, m.start)) or _sent_only(ctx.note[m.start : m.end])
         for m in pick.mentions
     )
 
@@ -109,22 +110,24 @@ def infection_screening(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeC
     if any(p.final and c.startswith("Z20") for c, p in picks.items()):
         return
     for code, rx, disease in INFECTIONS:
-        m = next(
-            (
-                f
-                for f in rx.finditer(ctx.note)
-                if _this_visit(_sentence(ctx.note, f.start()))
-                and (_SCREENING.search(_line(ctx.note, f.start())) or _SCREENING.search(visit))
-            ),
-            None,
-        )
-        if m is None:
+        tested = [
+            f
+            for f in rx.finditer(ctx.note)
+            if _this_visit(_sentence(ctx.note, f.start()))
+            and (_SCREENING.search(_line(ctx.note, f.start())) or _SCREENING.search(visit))
+        ]
+        if not tested:
             continue
+        # the sentence that calls it a screening first ("... NAAT positive. Screening for HIV and syphilis.")
+        m = next((f for f in tested if _SCREENING.search(_sentence(ctx.note, f.start()))), tested[0])
         found = [p for c, p in picks.items() if p.final and c.startswith(disease)]
-        if any(not _screened(ctx, p) for p in found):
-            continue  # the infection itself is documented
+        diagnosed = [p for p in found if not _screened(ctx, p)]
         for p in found:
-            demote(p, f"the infection is screened for, not diagnosed: {code} (I.C.21.c.5)")
+            if p not in diagnosed:  # an infection named only as what the screening looks for
+                demote(p, f"the infection is screened for, not diagnosed: {code} (I.C.21.c.5)")
+        said = _sentence(ctx.note, m.start())
+        if any(_sentence(ctx.note, d.start) == said for p in diagnosed for d in p.mentions):
+            continue  # the screening's sentence is the diagnosed infection's ("STI screen: GC/CT positive")
         add_pick(
             picks,
             catalog,
