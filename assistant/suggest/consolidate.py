@@ -51,6 +51,7 @@ def absorb_same_category(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
                 _uncomplicated(catalog, hi.code)
                 and not _uncomplicated(catalog, lo.code)
                 or _without_by_silence(catalog, hi, lo)
+                or _denies_what_lo_states(catalog, hi, lo)
             ):
                 # "Diabetes. Also diabetic gastroparesis": the complication's code is the condition coded
                 picks.pop(hi.code)
@@ -93,6 +94,22 @@ def _without_by_silence(catalog: CodeCatalog, hi: Pick, lo: Pick) -> bool:
         return False
     what = set(tokens(m.group("what")))
     return bool(what) and what <= _mention_tokens(lo) and not what & _mention_tokens(hi)
+
+
+_DENIED_WORDS = re.compile(r"\b(?:no|not|without|w/o|denies|negative\s+for)\b[^,;.()]*", re.IGNORECASE)
+
+
+def _denies_what_lo_states(catalog: CodeCatalog, hi: Pick, lo: Pick) -> bool:
+    """``hi``'s title says "without X" and ``lo``'s codes X, which ``lo``'s own mentions state ("calculus of
+    bile duct without cholangitis" beside "... with acute cholangitis" for "cholangitis w/ CBD stone"): the
+    code that denies a documented fact is not the one kept."""
+    without = {w for m in _WITHOUT.finditer(catalog.title(hi.code)) for w in tokens(m.group("what"))}
+    if not without:
+        return False
+    coded = set(tokens(_WITHOUT.sub("", catalog.title(lo.code))))
+    # what lo's mentions state, not what they deny ("no motor fluctuations or dyskinesia")
+    stated = {t for m in lo.mentions for t in tokens(_DENIED_WORDS.sub(" ", m.text))}
+    return bool(without & coded & stated)
 
 
 def _names_own_site(catalog: CodeCatalog, pick: Pick) -> bool:

@@ -131,7 +131,11 @@ WORD_ALIASES: dict[str, tuple[str, ...]] = {
     "gastric": ("stomach",),  # "gastric ulcer": Ulcer, stomach
     # "Bleeding - see Hemorrhage": "gastric ulcer with bleeding" is Ulcer, stomach, with hemorrhage
     "bleeding": ("hemorrhage",),
-    "bleed": ("hemorrhage",),
+    "bleed": ("hemorrhage", "bleeding"),
+    # and the other way: "diverticulosis w/ hemorrhage" is Diverticulosis, large intestine, with bleeding
+    "hemorrhage": ("bleeding",),
+    # "diverticular bleed": the bleeding of a diverticulosis (Diverticulosis, with bleeding)
+    "diverticular": ("diverticulosis",),
     "liver": ("hepatic",),
     "exam": ("examination",),
     "thickened": ("thickening",),  # "thickened endometrium": Thickening, endometrium (R93.89)
@@ -820,7 +824,7 @@ class IndexWalker:
                 out.extend(self._descend(nec, mention, state._replace(used=state.used | {OTHER}), negative))
         if not matched_child and _CAUSE_SAID.search(mention.text):
             out.extend(self._cause_under_a_type(node, mention, state, negative))
-        if not matched_child and node.see_also and state.hops < MAX_HOPS:
+        if node.see_also and state.hops < MAX_HOPS and (not matched_child or node.parent is None):
             target = self._see_target(node.see_also, node.source)
             if target is not None and target is not node and not _denied(target, mention):
                 crossed = state._replace(
@@ -831,6 +835,11 @@ class IndexWalker:
                 further = self._descend(target, mention, crossed)
                 if node.code:  # the entry has its own code: take the reference only where it goes further
                     further = [x for x in further[1:] if (x[1].used, x[1].half) != (state.used, state.half)]
+                if matched_child:
+                    # "Stone, salivary gland or duct" matched by the "duct" of "bile duct stone": the main
+                    # term's see-also entry (Calculus, bile duct) is taken where it reads more of the mention
+                    most = max(len(x[1].used) for x in out[1:])
+                    further = [x for x in further if len(x[1].used) > most]
                 out.extend(further)
         return out
 

@@ -82,6 +82,8 @@ _ADMIN_RE = re.compile(
     r"records?\s+reviewed|(?:video|audio|telephone|telehealth|virtual)\s+(?:visit|encounter)|"
     r"located\s+at\s+(?:home|work)|patient\s+location|provider\s+location|identity\s+(?:was\s+)?verified|"
     r"seen\s+(?:and\s+examined|today)|"
+    # a drug put on the chart's allergy list ("added to allergy/intolerance list"): the record, no reaction
+    r"(?:added|adding|add)\s+to\s+(?:the\s+|her\s+|his\s+)?(?:allerg(?:y|ies)(?:\s*/\s*\w+)?)\s+list|"
     r"accompanied\s+by\s+(?:his\s+|her\s+|their\s+|the\s+)?(?:mother|father|mom|dad|parents?|wife|husband|"
     r"daughter|son|family|spouse|caregiver|partner|friend)|\w+\s+following\s*$|"
     r"referral(?:\s+(?:to|placed|sent))?\s*$|"

@@ -45,6 +45,8 @@ ENGLISH_IRREGULAR: dict[str, str] = {
     "lice": "louse",
     "mice": "mouse",
     "geese": "goose",
+    # a participle that says the Index's "with obstruction" axis ("obstructing CBD stone")
+    "obstructing": "obstruction",
 }
 # "-oses" -> "-osis" ("keratoses", "stenoses", "exostoses", "thromboses"); "-itides" -> "-itis". English
 # "-poses" verbs ("exposes") and short words ("doses", "noses") are left alone.

@@ -150,6 +150,8 @@ _NAMED_CHRONIC = re.compile(
 # "(acute) (chronic)": each in its own parentheses, the nonessential modifiers a title lists as alternatives
 # (ICD-10-CM conventions, I.A.7 parentheses), so either acuity, not an acute episode on a chronic one
 _EITHER_ACUITY = re.compile(r"\((?:acute|chronic)\)\s*\((?:acute|chronic)\)", re.IGNORECASE)
+# "acute hypoxic failure (not hypercapnic, not chronic)": an acuity the note denies is not said
+_DENIED_ACUITY = re.compile(r"\b(?:not|no|non)[\s-]+(?:acute|chronic)\b", re.IGNORECASE)
 _RECURRENT = re.compile(r"(?<!specified as )(?<!stated as )\b(?:recurrent|recurring)\b", re.I)
 # "Recurrent and persistent hematuria" (N02, IgA nephropathy among them) names a kind, not a recurrence.
 _KIND_NAME = re.compile(r"\brecurrent\s+and\s+persistent\b", re.I)
@@ -298,7 +300,7 @@ def read_qualifiers(text: str, *, title: bool = False) -> Qualifiers:
     controlled = False if _UNCONTROLLED.search(low) else True if _CONTROLLED.search(low) else None
     acu = _NAMED_CHRONIC.sub(" ", low)  # "chronic" inside a disease's name says nothing of this episode
     if not title:  # a phrase that copies a title's alternatives says neither
-        acu = _EITHER_ACUITY.sub(" ", acu)
+        acu = _DENIED_ACUITY.sub(" ", _EITHER_ACUITY.sub(" ", acu))
     if _ACUTE_ON_CHRONIC.search(acu):
         acuity: str | None = "acute on chronic"
     elif _ACUTE.search(acu) and _CHRONIC.search(acu) and not title:

@@ -802,6 +802,9 @@ _COMPLETES_PREVIOUS = re.compile(
 )
 
 
+# A bracketed list of what the condition is not ("respiratory failure (not hypercapnic, not chronic)"): its
+# commas do not end the condition's mention.
+_DENIED_REMARK = re.compile(r"\((?:not|no|without)\s[^()]*\)", re.IGNORECASE)
 # A parenthesis (closed or not: "uncomplicated (no delirium") explains the words before it.
 _PARENTHESIS = re.compile(r"\([^)]*\)?")
 
@@ -1180,6 +1183,24 @@ def _scope_flags(sentence: str, chunk_start: int, chunk_end: int) -> tuple[dict[
     return flags, triggers
 
 
+def said_past_or_absent(note: str, start: int, end: int) -> bool:
+    """Whether a span the rules found ("hx MRSA abscess 2023", "no E. coli") is in the scope of a negation,
+    history or family trigger of its own sentence: no current finding."""
+    sentence = next((m for m in _SENTENCE_RE.finditer(note) if m.start() <= start < m.end()), None)
+    if sentence is None:
+        return False
+    text, at = sentence.group(0), start - sentence.start()
+    # its own chunk ("Acute cystitis without hematuria, E. coli": the denial is the hematuria's)
+    chunk_start = max((c.end() for c in _CHUNK_SPLIT.finditer(text) if c.end() <= at), default=0)
+    chunk_end = min(
+        (c.start() for c in _CHUNK_SPLIT.finditer(text, at) if c.start() >= at), default=len(text)
+    )
+    flags, _ = _scope_flags(
+        text[chunk_start:chunk_end], at - chunk_start, end - sentence.start() - chunk_start
+    )
+    return flags["negated"] or flags["history"] or flags["family"]
+
+
 @per_request  # asked twice of each chunk (its own scope, then whether it is kept)
 def _trigger_only(text: str) -> bool:
     stripped = text
@@ -1370,6 +1391,7 @@ def read_note(
                 or _PROBLEM_HEADING.match(note, line_start) is not None
             )
             one_term = [t.span() for t in SITES_OF_ONE_DISEASE.finditer(sentence)]
+            one_term += [t.span() for t in _DENIED_REMARK.finditer(sentence)]
             for cm in _CHUNK_SPLIT.finditer(sentence):
                 if any(a < cm.start() < b for a, b in one_term):
                     continue

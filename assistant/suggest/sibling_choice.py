@@ -25,6 +25,7 @@ from typing import Protocol, TypeVar
 
 from assistant.suggest import qualifiers
 from assistant.suggest.abbreviations import expand_text
+from assistant.suggest.plurals import ENGLISH_IRREGULAR
 from assistant.suggest.request_memo import per_request
 from assistant.suggest.text import stem, tokens
 
@@ -144,7 +145,7 @@ def _note_stems(note: str) -> set[str]:
 
 @per_request  # a mention's words, read for each candidate of its window
 def _said_stems(note: str) -> frozenset[str]:
-    return frozenset(stem(w) for w in tokens(expand_text(note)))
+    return frozenset(stem(ENGLISH_IRREGULAR.get(w, w)) for w in tokens(expand_text(note)))
 
 
 _UNSPECIFIED_HEAD = re.compile(r"unspecified\b", re.IGNORECASE)

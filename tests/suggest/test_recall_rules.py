@@ -358,7 +358,7 @@ def test_diagnosis_lines_without_a_course_header_stay_diagnoses() -> None:
 
 def test_qualifier_with_a_negated_parenthesis_qualifies_the_condition() -> None:
     ms = by_text("Dx: Alcohol withdrawal, uncomplicated (no delirium, no seizures), in alcohol dependence.")
-    assert ms["uncomplicated (no delirium"].not_coded == "status"
+    assert ms["uncomplicated (no delirium, no seizures)"].not_coded == "status"  # one bracketed list
     assert ms["Alcohol withdrawal"].qualifiers.uncomplicated
     assert not ms["in alcohol dependence"].negated  # the parenthesis ends the negation
 

@@ -12,7 +12,7 @@ from assistant.codesets.repository import ref_covers
 from assistant.suggest.coding_rules.context import NoteContext, add_pick, demote
 from assistant.suggest.coding_rules.hormone_status import hormone_sensitivity_status
 from assistant.suggest.coding_rules.receptor_status import add_receptor_status
-from assistant.suggest.reader import Mention, next_item_number
+from assistant.suggest.reader import Mention, next_item_number, said_past_or_absent
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.text import tokens
 from assistant.suggest.types import Pick
@@ -58,7 +58,12 @@ DRUG_CLASSES: tuple[tuple[str, str], ...] = (
         r"(?:antibiotics?|antimicrobials?|vancomycin|daptomycin|cefazolin|ceftriaxone|azithromycin|doxycycline|"
         r"minocycline|nitrofurantoin|cephalexin|trimethoprim(?:-sulfamethoxazole)?|tmp-smx)",
     ),
-    ("Z79.82", r"aspirin|asa\s*\d{2,3}\s*mg"),
+    # "ASA" in capitals is aspirin, not the anesthesia physical-status class ("ASA class II", "ASA 3")
+    (
+        "Z79.82",
+        r"aspirin|asa\s*\d{2,3}\s*mg|"
+        r"(?-i:ASA)(?!\s*(?:class|physical|status|score|-?PS\b|[1-6]\b|(?:I{1,3}|IV|VI?|E)\b))",
+    ),
     (
         "Z79.52",
         r"(?:chronic|long[- ]term|maintenance|daily) (?:prednisone|steroids?|prednisolone)|"
@@ -151,6 +156,8 @@ _STAY_ONLY = re.compile(
 )
 _TAKING_CONTEXT = re.compile(
     r"\b(?:on|takes|taking|cont|continue|continues|continued|uses|using|daily|bid|tid|qd|qhs|mg|units?|"
+    # a home drug held for the stay and started again ("apixaban resumed day 4")
+    r"resumed?|restart(?:ed)?|"
     r"medications?|meds|refill|prn|q\d{1,2}h?|"
     r"(?:long[- ]term|chronic|maintenance)\s+(?:\w+\s+)?(?:use|therapy)|"
     # the drug as the line's own long-term treatment ("Long-term warfarin", "anticoagulation with apixaban")
@@ -526,6 +533,7 @@ def add_organism(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog)
                 for f in found
                 if not _negative_result(ctx.note, f.start(), f.end())
                 and not _VACCINE_AFTER.match(ctx.note, f.end())
+                and not said_past_or_absent(ctx.note, f.start(), f.end())
             ),
             None,
         )
@@ -542,6 +550,42 @@ def add_organism(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog)
         if added is not None:
             _organism_is_not_a_second_infection(picks, added, owner, ctx.mention(m.start(), m.end()))
         return
+
+
+# The organism part of a B95-B97 title ("Klebsiella pneumoniae [K. pneumoniae] as the cause of diseases
+# classified elsewhere": "klebsiella pneumoniae").
+_AGENT_TAIL = re.compile(r"\s*(?:infection\s+)?as the cause of .*$", re.IGNORECASE)
+_AGENT_NOISE = re.compile(r"\[[^]]*\]|\bunspecified\b", re.IGNORECASE)
+
+
+def agent_named_by_its_condition(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
+    """B95-B97 beside a final code whose own title names that organism ("Pneumonia due to Klebsiella
+    pneumoniae", "Sepsis due to Escherichia coli"): the combination code already identifies the agent, and
+    the supplementary code adds nothing (I.C.1.b; I.A.13 "use additional code" where the code does not)."""
+    for code, pick in picks.items():
+        if not pick.final or not code.startswith(("B95", "B96", "B97")) or code not in catalog:
+            continue
+        agent = set(tokens(_AGENT_NOISE.sub(" ", _AGENT_TAIL.sub("", catalog.title(code)))))
+        owner = next(
+            (
+                p.code
+                for p in picks.values()
+                if p.final
+                and p is not pick
+                # an infection of unspecified site (A49.-) names the agent alone: the agent code goes with the
+                # infection the note locates
+                and not p.code.startswith(("B95", "B96", "B97", "Z16", "A49"))
+                and p.code in catalog
+                and agent
+                and agent <= set(tokens(catalog.title(p.code)))
+            ),
+            None,
+        )
+        # a localized infection beside it that asks for the agent ("sepsis due to E. coli" from a
+        # pyelonephritis) keeps it
+        asked = any(p.final and p.code != owner and _asks_for(catalog, p, code) for p in picks.values())
+        if owner is not None and not asked:
+            demote(pick, f"{owner}'s title already names the organism (I.C.1.b)")
 
 
 def _line_of(note: str, at: int) -> str:
@@ -807,6 +851,7 @@ def add_partners(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog)
     add_bmi(picks, ctx, catalog)
     add_drugs(picks, ctx, catalog)
     add_organism(picks, ctx, catalog)
+    agent_named_by_its_condition(picks, catalog)
     add_receptor_status(picks, ctx, catalog)
     hormone_sensitivity_status(picks, ctx, catalog)
     add_weeks(picks, ctx, catalog)

@@ -25,6 +25,13 @@ _SEPTIC_RIGHT_BEFORE = re.compile(r"\bseptic\s+$", re.I)
 # The words that put the dysfunction down to a cause, within its sentence's first words.
 _CAUSED_BY = r"^[^.;]{0,60}?\b(?:due\s+to|secondary\s+to|attributed\s+to|from|2/2|d/t|caused\s+by"
 _TIED_AFTER = re.compile(rf"{_CAUSED_BY}|related\s+to)\s+(?:the\s+)?{_SEPSIS}\b", re.I)
+# "Sepsis due to E. coli w/ acute organ dysfunction (AKI)", "severe sepsis": the Index's own words (Sepsis,
+# with, organ dysfunction; Sepsis, severe) said in the sepsis's mention.
+_SAID_SEVERE = re.compile(
+    rf"\bsevere\s+{_SEPSIS}|\b{_SEPSIS}\b[^;\n]{{0,60}}?(?:\bwith\b|\bw/)\s*(?:(?:acute|multiple|multi-?)\s+)*"
+    r"organs?\s+(?:dysfunction|failure)",
+    re.I,
+)
 # "AKI due to dehydration": the dysfunction put down to a cause other than the sepsis.
 _OTHER_CAUSE = re.compile(rf"{_CAUSED_BY})\s+(?!(?:the\s+)?{_SEPSIS}|baseline|\d)", re.I)
 
@@ -45,6 +52,11 @@ def severe_sepsis(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog
         return
     sepsis = [p for p in picks.values() if p.final and p.code.startswith(_SEPSIS_CODES)]
     if not sepsis:
+        return
+    said = [m for p in sepsis for m in p.mentions if _SAID_SEVERE.search(m.text) and not m.negated]
+    if said:
+        reason = "sepsis with an acute organ dysfunction, as the note says (I.C.1.d.1.a)"
+        add_pick(picks, catalog, SEVERE_SEPSIS, max(p.score for p in sepsis) * 0.95, said, reason)
         return
     dysfunctions = catalog.refs_for(SEVERE_SEPSIS, "use_additional")
     for pick in [p for p in picks.values() if p.final and p.code != SEVERE_SEPSIS]:

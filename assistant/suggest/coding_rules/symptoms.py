@@ -199,6 +199,36 @@ INTEGRAL: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("B88",), ("J30", "J45", "L20", "L23", "H10.1")),
     # the vaginal bleeding a postmenopausal bleeding is
     (("N93",), ("N95.0",)),
+    # the low blood pressure of a septic shock (R65.21: severe sepsis with septic shock)
+    (("I95.89", "I95.9"), ("R65.21",)),
+    # the bleeding of a condition coded "with hemorrhage" or "with bleeding" (an ulcer, a diverticulosis,
+    # varices, a gastrointestinal hemorrhage)
+    (
+        ("R58",),
+        (
+            "K25",
+            "K26",
+            "K27",
+            "K28",
+            "K57.01",
+            "K57.11",
+            "K57.21",
+            "K57.31",
+            "K57.33",
+            "K57.41",
+            "K57.51",
+            "K57.53",
+            "K57.81",
+            "K57.91",
+            "K57.93",
+            "K92.0",
+            "K92.1",
+            "K92.2",
+            "K62.5",
+            "I85.01",
+            "I85.11",
+        ),
+    ),
     # the trouble swallowing of an eosinophilic esophagitis or an esophageal stricture
     (("R13.1",), ("K20.0", "K22.2")),
     # the abscesses, boils and inflamed nodules of a hidradenitis suppurativa
@@ -208,6 +238,7 @@ INTEGRAL: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     # the medial or lateral malleolus broken as part of a bimalleolar or trimalleolar fracture
     (("S82.5", "S82.6"), ("S82.84", "S82.85")),
 )
+_SHOCK = "R65.21"  # septic shock: a diagnosis of its own, though in chapter 18
 _SYMPTOMS = tuple(prefix for symptoms, _ in INTEGRAL for prefix in symptoms)
 
 
@@ -229,7 +260,11 @@ def _asked_for(catalog: CodeCatalog, diagnosis: str, symptom: str) -> bool:
 
 
 def drop_integral_symptoms(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
-    diagnoses = [c for c, p in picks.items() if p.final and c[:1] not in ("R", "Z") and c in catalog]
+    diagnoses = [
+        c
+        for c, p in picks.items()
+        if p.final and (c[:1] not in ("R", "Z") or c.startswith(_SHOCK)) and c in catalog
+    ]
     for code, pick in list(picks.items()):
         if not pick.final or not code.startswith(_SYMPTOMS):
             continue
