@@ -1112,6 +1112,9 @@ def _scope_flags(sentence: str, chunk_start: int, chunk_end: int) -> tuple[dict[
                 tokens(before)
                 and not (key == "history" and _who_leads(before, m, sentence[m.end() : chunk_end]))
                 and not (
+                    key == "history" and _COUNT_LEADS.fullmatch(before) and m.group(0).lower() in _PAST_WORDS
+                )
+                and not (
                     key in ("negated", "uncertain")
                     and (_INFORMANT_LEADS.fullmatch(before) or _SPEAKER_LEADS.fullmatch(before))
                 )
@@ -1660,6 +1663,12 @@ _VERSUS = re.compile(
 
 
 _WHO_LEADS_REACH = 6  # words after the trigger: the item itself, not a narrative that goes on
+# How many of the past events there were, ahead of the history word ("Two prior SABs", "3 previous UTIs").
+_PAST_WORDS = frozenset({"prior", "previous"})
+_COUNT_LEADS = re.compile(
+    r"\s*(?:\d{1,2}|one|two|three|four|five|six|several|multiple|many|numerous|(?:a\s+)?few)\s*",
+    re.IGNORECASE,
+)
 
 
 def _who_leads(before: str, trigger: re.Match[str], after: str) -> bool:
