@@ -11,6 +11,8 @@ from assistant.suggest.coding_rules.menopause import menopause_unsaid
 from assistant.suggest.coding_rules.partners import add_drugs
 from assistant.suggest.not_coded import why_not_coded
 from assistant.suggest.reader import Mention, read_note
+from assistant.suggest.rules import excludes1_conflict
+from assistant.suggest.text import expand_abbreviations
 from assistant.suggest.types import Pick
 from tests.suggest.catalog_fixtures import hierarchy_catalog
 
@@ -132,3 +134,57 @@ def test_atrophic_vaginitis_needs_no_word_of_the_menopause(
     picks = {code: Pick(code, 0.8, True, [_mention(note, words)])}
     menopause_unsaid(picks, NoteContext(note=note), ATROPHY)
     assert picks[code].final is kept
+
+
+@pytest.mark.parametrize(
+    ("text", "expanded"),
+    [
+        ("BRCA2 carrier", "genetic susceptibility, breast (BRCA2)"),
+        ("heterogeneously dense breasts, both sides", "mammographic heterogeneous density"),
+        ("scattered fibroglandular density", "mammographic fibroglandular density"),
+        ("extremely dense breasts (category D)", "mammographic extreme density"),
+    ],
+)
+def test_mammographic_density_and_brca_in_the_classification_words(text: str, expanded: str) -> None:
+    assert expanded in expand_abbreviations(text)
+
+
+def test_extremely_dense_needs_a_breast_context() -> None:
+    assert "mammographic" not in expand_abbreviations("extremely dense consolidation in RLL")
+
+
+UTI = hierarchy_catalog(
+    {
+        "N39.0": "Urinary tract infection, site not specified",
+        "N10": "Acute pyelonephritis",
+        "N30.00": "Acute cystitis without hematuria",
+        "E11.65": "Type 2 diabetes mellitus with hyperglycemia",
+    },
+    {"N39": "Other disorders of urinary system", "N30": "Cystitis", "N30.0": "Acute cystitis", "E11": "T2DM"},
+    refs={"N39.0": {"excludes1": ["N30.-", "N13.6", "N34.-"]}},
+)
+
+
+@pytest.mark.parametrize(
+    ("other", "conflict"),
+    [
+        ("N10", True),  # a urinary tract infection of specified site, like the note's examples
+        ("N30.00", True),  # named by the note itself
+        ("E11.65", False),
+    ],
+)
+def test_a_uti_of_specified_site_excludes_the_site_not_specified(other: str, conflict: bool) -> None:
+    assert excludes1_conflict(UTI, "N39.0", other) is conflict
+
+
+@pytest.mark.parametrize(
+    ("sentence", "family"),
+    [
+        ("Cascade testing after sister's ovarian cancer at 45.", True),
+        ("Screening colonoscopy at 40 given father's colon cancer.", True),
+        ("Anxiety since her mother's death.", False),  # the patient's own condition leads the chunk
+        ("Chest pain, mother's history unknown.", False),
+    ],
+)
+def test_a_relatives_condition_that_a_test_is_for_is_family_history(sentence: str, family: bool) -> None:
+    assert read_note(sentence)[0].family is family
