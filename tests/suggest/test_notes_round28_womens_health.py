@@ -9,9 +9,11 @@ from assistant.suggest.coding_rules.context import NoteContext
 from assistant.suggest.coding_rules.index_pairs import index_pairs
 from assistant.suggest.coding_rules.menopause import menopause_unsaid
 from assistant.suggest.coding_rules.partners import add_drugs
+from assistant.suggest.coding_rules.pregnancy import trimester_of_the_weeks
 from assistant.suggest.not_coded import why_not_coded
 from assistant.suggest.reader import Mention, read_note
 from assistant.suggest.rules import excludes1_conflict
+from assistant.suggest.store import CodeCatalog
 from assistant.suggest.text import expand_abbreviations
 from assistant.suggest.types import Pick
 from tests.suggest.catalog_fixtures import hierarchy_catalog
@@ -188,3 +190,36 @@ def test_a_uti_of_specified_site_excludes_the_site_not_specified(other: str, con
 )
 def test_a_relatives_condition_that_a_test_is_for_is_family_history(sentence: str, family: bool) -> None:
     assert read_note(sentence)[0].family is family
+
+
+_GROWTH = {
+    "O36.60X0": "Maternal care for excessive fetal growth, unspecified trimester, "
+    "not applicable or unspecified",
+    "O36.61X0": "Maternal care for excessive fetal growth, first trimester, not applicable or unspecified",
+    "O36.62X0": "Maternal care for excessive fetal growth, second trimester, not applicable or unspecified",
+    "O36.63X0": "Maternal care for excessive fetal growth, third trimester, not applicable or unspecified",
+    "O36.63X1": "Maternal care for excessive fetal growth, third trimester, fetus 1",
+}
+GROWTH = CodeCatalog(
+    {"codes": {c: ["ICD-10-CM", t, True, "O36.6", "code"] for c, t in _GROWTH.items()}, "refs": {}}
+)
+
+
+@pytest.mark.parametrize(("weeks", "expected"), [(33, "O36.63X0"), (20, "O36.62X0"), (None, "O36.60X0")])
+def test_the_trimester_of_a_code_with_a_seventh_character(weeks: int | None, expected: str) -> None:
+    ctx = NoteContext(note="MFM visit. Fetal macrosomia (LGA).", pregnant=True, weeks=weeks)
+    picks = {"O36.60X0": Pick("O36.60X0", 0.6, True, [ctx.mention(11, 27)])}
+    trimester_of_the_weeks(picks, ctx, GROWTH)
+    assert [c for c, p in picks.items() if p.final] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expanded"),
+    [
+        ("US: EFW 93rd %ile -> LGA", "maternal care for excessive fetal growth"),
+        ("Fetal macrosomia", "maternal care for excessive fetal growth"),
+        ("Term LGA male infant", "large for gestational age"),  # a newborn's size stays the newborn's
+    ],
+)
+def test_a_large_for_dates_fetus_is_the_mothers_care_for_excessive_growth(text: str, expanded: str) -> None:
+    assert expanded in expand_abbreviations(text)
