@@ -377,7 +377,11 @@ _PREVENTION_RE = re.compile(
     r"\b(?:prophylaxis|prophylactic|ppx|precautions|(?-i:PrEP|PEP))\b|"
     # what a plan prevents ("aspirin for preeclampsia prevention"), not a device placed for prevention
     # ("primary prevention ICD 2022")
-    r"\bprevention\W*$",
+    r"\bprevention\W*$|"
+    # what a treatment is said to lower, at the start of the chunk or in its closing parenthesis ("estrogen
+    # cream (also lowers UTI recurrence)", "reduces risk of stroke")
+    r"(?:^|\()(?:also\s+)?(?:to\s+(?:lower|reduce|decrease|prevent)|lowers|lowering|reduces|decreases|"
+    r"decreasing|prevents|preventing)\s+[^()]*\)?\W*$",
     re.IGNORECASE,
 )
 # The first of conditions joined before one "precautions" ("Preterm labor and preeclampsia precautions

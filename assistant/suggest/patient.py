@@ -56,7 +56,7 @@ _PREGNANCY_CUES = re.compile(
     r"\bgravid\w*|"
     r"\b(?:in\s+)?labou?r\b(?!\s+(?:force|market|union))|\bdeliver(?:y|ed)\b|\babortion\b|\bmiscarriage\b|"
     r"\bectopic\b|\bplacenta\w*|\b(?:pre-?)?eclampsia\b|\bhyperemesis\b|\bobstetric\w*|\bcesarean\b|"
-    r"\bc-section\b|\bamniotic\b|\bchorioamnionitis\b|\bfetus\b|\bmaternal\b",
+    r"\bc-section\b|\bamniotic\b|\bchorioamnionitis\b|\bfetus\b|\bmaternal\b|\bn?svd\b|\bPP\s+(?:visit|check)\b",
     re.IGNORECASE,
 )
 # A pregnancy denied, tested for, or only planned or supposed ("call if planning pregnancy", "avoid pregnancy
@@ -103,6 +103,13 @@ def _delivery_now(note: str) -> bool:
         and not _DATED_AFTER.search(note[m.end() : m.end() + 30])
         for m in _DELIVERY.finditer(note)
     )
+
+
+def _past_delivery_before(note: str, at: int) -> bool:
+    """A dated delivery ("SVD 10/22/2026", "delivered 3 weeks ago") named earlier on the line that gives
+    the weeks: they are the weeks that delivery came at, not a current gestation."""
+    line = note[note.rfind("\n", 0, at) + 1 : at]
+    return any(_DATED_AFTER.search(line[m.end() :]) for m in _DELIVERY.finditer(line))
 
 
 _POSTPARTUM_NOTE = re.compile(r"\bpost-?partum\b|\bpuerper\w*|\bdelivered\b|\bSVD\b|\bNSVD\b", re.I)
@@ -202,6 +209,8 @@ def read_demographics(note: str) -> NoteDemographics:
         wm = _WEEKS_RE.search(spoken_digits(note))  # "at thirty four weeks" as "at 34 weeks"
         if wm and _POSTPARTUM_NOTE.search(note) and not any(wm.group("a", "b", "c")):
             wm = None  # "CBC at the 6-wk visit" after a delivery is the postpartum visit, not a gestation
+        if wm and _POSTPARTUM_NOTE.search(note) and _past_delivery_before(note, wm.start()):
+            wm = None  # "SVD 10/22 at 39w1d" at the postpartum visit: the weeks the delivery came at
         if wm:
             value = int(next(g for g in wm.group("a", "b", "c", "d", "e", "f", "g", "h", "i") if g))
             if 1 <= value <= 45:
@@ -226,11 +235,33 @@ def _sex_from_words(note: str) -> Sex:
     return "U"
 
 
+# The obstetric formula: gravida, then para as one count ("G2P2") or as term-preterm-abortions-living
+# ("G2P1011", "G3 P1-0-1-1").
+_OB_FORMULA = re.compile(r"G(?P<g>\d{1,2})\s*P(?P<p>\d{1,4})(?:-(?P<pre>\d+)-(?P<ab>\d+)(?:-\d+)?)?\b", re.I)
+
+
+def _formula_closed(cue: str) -> bool:
+    """A formula whose outcomes add up to its gravidity ("G2P2", "G2P2002", "G3P0030") counts only past
+    pregnancies: every pregnancy has ended, so none is current (the gravidity counts a current one)."""
+    m = _OB_FORMULA.fullmatch(cue)
+    if m is None:
+        return False
+    p = m.group("p")
+    if m.group("pre") is not None:
+        outcomes = int(p) + int(m.group("pre")) + int(m.group("ab"))
+    elif len(p) == 4:
+        outcomes = sum(int(d) for d in p[:3])
+    else:
+        outcomes = int(p)
+    return outcomes >= int(m.group("g"))
+
+
 def _documented_pregnancy(note: str) -> Span | None:
     for m in _PREGNANCY_CUES.finditer(note):
         before = note[max(0, m.start() - 40) : m.start()]
         if (
-            _PREG_NEGATION.search(before)
+            _formula_closed(m.group(0))
+            or _PREG_NEGATION.search(before)
             or _PREG_NEGATION_AFTER.search(note[m.end() : m.end() + 25])
             or _ANOTHER_PREGNANCY.search(before)
         ):

@@ -1120,6 +1120,13 @@ def _scope_flags(sentence: str, chunk_start: int, chunk_end: int) -> tuple[dict[
                 tokens(before)
                 and not (key == "history" and _who_leads(before, m, sentence[m.end() : chunk_end]))
                 and not (
+                    key == "history" and _COUNT_LEADS.fullmatch(before) and m.group(0).lower() in _PAST_WORDS
+                )
+                # a relative's own condition inside the chunk ("testing after sister's ovarian cancer")
+                and not (
+                    key == "family" and _AFTER_WORD.search(before) and _POSSESSIVE.match(sentence, m.end())
+                )
+                and not (
                     key in ("negated", "uncertain")
                     and (_INFORMANT_LEADS.fullmatch(before) or _SPEAKER_LEADS.fullmatch(before))
                 )
@@ -1687,6 +1694,20 @@ _VERSUS = re.compile(
 
 
 _WHO_LEADS_REACH = 6  # words after the trigger: the item itself, not a narrative that goes on
+# How many of the past events there were, ahead of the history word ("Two prior SABs", "3 previous UTIs").
+_PAST_WORDS = frozenset({"prior", "previous"})
+# A test or a service the relative's condition calls for ("cascade testing after sister's ovarian cancer",
+# "screening colonoscopy given father's colon cancer"): the condition is the relative's.
+_AFTER_WORD = re.compile(
+    r"\b(?:test\w*|screen\w*|counsel\w*|referr?\w*|work-?up|evaluation|colonoscopy|mammo\w*)\s+"
+    r"(?:[\w-]+\s+){0,2}?(?:after|for|given|because\s+of|due\s+to|following)\s+$",
+    re.IGNORECASE,
+)
+_POSSESSIVE = re.compile(r"['\u2019]s\s+[a-z]", re.IGNORECASE)
+_COUNT_LEADS = re.compile(
+    r"\s*(?:\d{1,2}|one|two|three|four|five|six|several|multiple|many|numerous|(?:a\s+)?few)\s*",
+    re.IGNORECASE,
+)
 
 
 def _who_leads(before: str, trigger: re.Match[str], after: str) -> bool:

@@ -203,10 +203,19 @@ def excludes1_conflict(catalog: CodeCatalog, a: str, b: str) -> bool:
 _NOS = re.compile(r"\bNOS\b")
 
 
+# An Excludes1 note that names a class by examples ("urinary tract infection of specified site, such as:
+# cystitis (N30.-), pyonephrosis (N13.6), urethritis (N34.-)" at N39.0): the class's other members the
+# examples stand for (pyelonephritis N10-N12 and prostatitis N41 are urinary tract infections of a specified
+# site too).
+_CLASS_EXCLUDED: dict[str, tuple[str, ...]] = {"N39.0": ("N10", "N11", "N12", "N41")}
+
+
 def _excludes(catalog: CodeCatalog, a: str, b: str) -> bool:
     """``a``'s Excludes1 notes name ``b``. A note about a condition NOS ("radiculitis NOS (M54.1-)" at
     G50-G59) excludes only that condition's unspecified form: a lumbar radiculopathy (M54.16) and a carpal
     tunnel syndrome are two unrelated conditions, both reported (I.A.12.a)."""
+    if b.startswith(_CLASS_EXCLUDED.get(a, ())):
+        return True
     refs = catalog.refs_for(a, "excludes1")
     if not any(ref_matches(r, b) for r in refs):
         return False

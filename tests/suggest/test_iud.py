@@ -53,3 +53,24 @@ def test_the_iud_encounter_of_the_visit(note: str, code: str) -> None:
 )
 def test_a_device_of_another_time_is_no_encounter_for_it(note: str) -> None:
     assert _finals(note) == ["Z97.5"]
+
+
+@pytest.mark.parametrize(
+    ("note", "code"),
+    [
+        # one word for the removal and the reinsertion, and the two told in separate sentences
+        ("Family planning - IUD exchange. No complications.", "Z30.433"),
+        ("Procedure: Paragard removed intact. New Paragard T380A placed, strings trimmed.", "Z30.433"),
+        # a removal alone stays a removal
+        ("Procedure: Mirena removed intact w/ ring forceps. Pt will use condoms.", "Z30.432"),
+    ],
+)
+def test_an_exchange_told_by_one_word_or_over_two_sentences(note: str, code: str) -> None:
+    assert _finals(note) == [code]
+
+
+def test_the_exchange_replaces_a_removal_read_from_the_note() -> None:
+    m = Mention(0, 5, "x", "x", "body")
+    picks = {"Z30.432": Pick("Z30.432", 0.7, True, [m])}
+    iud_encounter(picks, NoteContext(note="IUD exchange. Paragard removed, new Paragard placed."), CATALOG)
+    assert sorted(c for c, p in picks.items() if p.final) == ["Z30.433"]

@@ -13,7 +13,10 @@ from assistant.suggest.types import INDEX_REASON, Pick
 
 # (first condition's codes, second condition's codes, the combination's stem): the combination takes the
 # second code's last character, its side (M54.31 right sciatica -> M54.41).
-PAIRS: tuple[tuple[str, str, str], ...] = (("M54.5", "M54.3", "M54.4"),)
+PAIRS: tuple[tuple[str, str, str], ...] = (
+    ("M54.5", "M54.3", "M54.4"),
+    ("N20.0", "N20.1", "N20.2"),  # Calculus, kidney, with calculus, ureter N20.2
+)
 
 
 def _one_sentence(a: Pick, b: Pick) -> bool:

@@ -19,9 +19,9 @@ _IUD = re.compile(
 _PLACED = re.compile(
     r"\b(?:placed|inserted|insertion|insert(?:ing)?|reinsert\w*|re-inserted)\b", re.IGNORECASE
 )
-_REMOVED = re.compile(
-    r"\b(?:removed|removal|remove|exchang\w*|replac\w*|reinsert\w*|re-inserted)\b", re.IGNORECASE
-)
+_REMOVED = re.compile(r"\b(?:removed|removal|remove)\b", re.IGNORECASE)
+# one word for both ("IUD exchange", "Mirena replaced", "reinserted")
+_EXCHANGED = re.compile(r"\b(?:exchang\w*|replac\w*|reinsert\w*|re-inserted)\b", re.IGNORECASE)
 _CHECKED = re.compile(r"\b(?:string|strings|check|checked|in\s+place|position\s+confirmed)\b", re.IGNORECASE)
 # another time than this visit, or no procedure at all
 _NOT_NOW = re.compile(
@@ -39,30 +39,37 @@ def _clauses(note: str) -> list[tuple[int, str]]:
     return [(m.start(), m.group(0)) for m in re.finditer(r"(?:[^.;:\n-]|-(?!\s))+", note)]
 
 
+def _clause_code(clause: str) -> str | None:
+    placed, removed = _PLACED.search(clause), _REMOVED.search(clause)
+    if _EXCHANGED.search(clause) or (placed and removed):
+        return EXCHANGE
+    if removed:
+        return REMOVAL
+    if placed:
+        return INSERTION
+    return CHECK if _CHECKED.search(clause) else None
+
+
 def iud_encounter(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    found: list[tuple[str, int, re.Match[str]]] = []
     for start, clause in _clauses(ctx.note):
         device = _IUD.search(clause)
         if device is None or _NOT_NOW.search(clause):
             continue
-        placed, removed = _PLACED.search(clause), _REMOVED.search(clause)
-        code = (
-            EXCHANGE
-            if placed and removed and (placed.group(0) != removed.group(0) or "reinsert" in clause.lower())
-            else REMOVAL
-            if removed
-            else INSERTION
-            if placed
-            else CHECK
-            if _CHECKED.search(clause)
-            else None
-        )
-        if code is None or code not in catalog:
-            continue
-        evidence = [ctx.mention(start + device.start(), start + device.end())]
-        why = f"the IUD at this visit: {catalog.title(code)} (I.C.21.c.11)"
-        if add_pick(picks, catalog, code, best_score(picks) * 0.9, evidence, why) is None:
-            return
-        for other, pick in picks.items():
-            if pick.final and other != code and other.startswith(_REPLACED):
-                demote(pick, f"{code} codes the IUD encounter (I.C.21.c.11)")
+        if (code := _clause_code(clause)) is not None:
+            found.append((code, start, device))
+    if not found:
         return
+    codes = {code for code, _, _ in found}
+    # "Paragard removed intact. New Paragard placed": the removal and the insertion of one visit
+    code = EXCHANGE if EXCHANGE in codes or {REMOVAL, INSERTION} <= codes else found[0][0]
+    if code not in catalog:
+        return
+    _, start, device = next((f for f in found if f[0] == code), found[0])
+    evidence = [ctx.mention(start + device.start(), start + device.end())]
+    why = f"the IUD at this visit: {catalog.title(code)} (I.C.21.c.11)"
+    if add_pick(picks, catalog, code, best_score(picks) * 0.9, evidence, why) is None:
+        return
+    for other, pick in picks.items():
+        if pick.final and other != code and other.startswith((*_REPLACED, "Z30.43")):
+            demote(pick, f"{code} codes the IUD encounter (I.C.21.c.11)")

@@ -17,11 +17,17 @@ _MENOPAUSE_SAID = re.compile(
     r"(?<!pre)(?<!pre-)menopaus|climacter|\b(?:HRT|MHT)\b|hormone\s+replacement", re.IGNORECASE
 )
 
+# Atrophic vaginitis is N95.2 whatever the note says of the menopause (Index: Vaginitis, senile (atrophic)).
+_ATROPHIC_VAGINITIS = "N95.2"
+_ATROPHIC_SAID = re.compile(r"\batroph\w*\s+(?:vulvo)?vagin\w*|\bvaginal\s+atroph\w*", re.IGNORECASE)
+
 
 def menopause_unsaid(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     if _MENOPAUSE_SAID.search(ctx.note):
         return
     for code, pick in picks.items():
+        if code == _ATROPHIC_VAGINITIS and any(_ATROPHIC_SAID.search(m.text) for m in pick.mentions):
+            continue
         if pick.final and code.startswith("N95") and _MENOPAUSAL_TITLE.search(catalog.title(code)):
             demote(pick, "the note does not speak of the menopause: no menopausal state is coded")
 

@@ -130,6 +130,14 @@ _DENIED_BEFORE = re.compile(
     r"|\bnon-?\s*$",
     re.IGNORECASE,
 )
+# A drug only proposed for later ("PCP to add basal insulin?", "consider starting a GLP-1", "may need
+# insulin"): no current use.
+_PROPOSED_BEFORE = re.compile(
+    r"\b(?:(?:to|will|would|may|might|could|plan(?:s|ning)?\s+to|consider(?:ing)?)\s+"
+    r"(?:add|adding|start|starting|begin|beginning|initiate|initiating|need|needs)|consider(?:ing)?)\s+"
+    r"(?:[a-z][\w-]*\s+){0,2}$",
+    re.IGNORECASE,
+)
 # "1 mg dexamethasone suppression test", "ACTH stimulation test": a drug given for a test, not a therapy
 _TEST_AFTER = re.compile(
     r"^[\w\s-]{0,12}?\b(?:suppression|stimulation|challenge|tolerance)\s+test", re.IGNORECASE
@@ -467,6 +475,8 @@ def add_drugs(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) ->
                 continue
             after = line[at + len(m.group(0)) :]
             if _DENIED_BEFORE.search(line[:at]) or _TEST_AFTER.search(after):
+                continue
+            if _PROPOSED_BEFORE.search(line[:at]) or after.lstrip().startswith("?"):
                 continue
             if code == "Z79.4" and _DURING_STAY.search(after) or _EVENT_AFTER.search(line[:at]):
                 continue

@@ -258,17 +258,36 @@ def trimester_of_the_weeks(picks: dict[str, Pick], ctx: NoteContext, catalog: Co
     if not ctx.pregnant or ctx.weeks is None or ctx.delivered:
         return
     for code, pick in list(picks.items()):
-        if (
-            not pick.final
-            or not code.startswith("O")
-            or not catalog.title(code).lower().endswith("unspecified trimester")
-        ):
+        title = catalog.title(code).lower()
+        if not pick.final or not code.startswith("O") or "unspecified trimester" not in title:
             continue
-        sibling = trimester_code(code[:-1], ctx.weeks, catalog)
+        sibling = (
+            trimester_code(code[:-1], ctx.weeks, catalog)
+            if title.endswith("unspecified trimester")
+            else _seventh_character_sibling(code, title, ctx.weeks, catalog)
+        )
         if sibling is not None and sibling != code:
             why = f"{sibling}: the trimester of the documented {ctx.weeks} weeks (chapter 15)"
             if add_pick(picks, catalog, sibling, pick.score, pick.mentions, why) is not None:
                 picks.pop(code)
+
+
+def _seventh_character_sibling(code: str, title: str, weeks: int | None, catalog: CodeCatalog) -> str | None:
+    """A code with a 7th character ("Maternal care for excessive fetal growth, unspecified trimester, not
+    applicable or unspecified", O36.60X0): the code one character away whose title names the trimester of the
+    weeks in place of the unspecified one, its fetus character kept (O36.63X0)."""
+    wanted = title.replace("unspecified trimester", TRIMESTER_WORDS[trimester(weeks)])
+    for i in range(4, len(code)):
+        for digit in "0123456789":
+            other = code[:i] + digit + code[i + 1 :]
+            if (
+                other != code
+                and other in catalog
+                and catalog.billable(other)
+                and catalog.title(other).lower() == wanted
+            ):
+                return other
+    return None
 
 
 def _said(ctx: NoteContext, spans: list[tuple[int, int]]) -> set[str]:
