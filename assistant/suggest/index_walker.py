@@ -336,6 +336,8 @@ _SAYS_NONTRAUMATIC = _NOT_TRAUMATIC | frozenset(
 IMPLIED_SITE_WORDS = frozenset({"joint", "region", "end"})
 _POSITION_WORDS = frozenset({"distal", "proximal", "lower", "upper"})
 _ACUTE = frozenset({word_key("acute")})
+_OPEN_OR_CLOSED = frozenset({word_key("closed"), word_key("open")})
+_FRACTURE = word_key("fracture")
 _INJURY_TERMS = frozenset(
     word_key(w) for w in ("strain", "sprain", "contusion", "laceration", "dislocation", "fracture", "wound")
 )
@@ -932,6 +934,8 @@ class IndexWalker:
             )
             used = used | (content_keys(f"{column} {cue}") & mention.words)
             path.append(column)
+        if _OPEN_OR_CLOSED & mention.base and _FRACTURE in content_keys(node.path[0]):
+            used = used | (_OPEN_OR_CLOSED & mention.base)  # a fracture's 7th character reads it (I.C.19.c.1)
         if _ACUTE & mention.base and not _ACUTE & used:
             if _INJURY_TERMS & content_keys(node.path[0]):
                 used = used | _ACUTE  # an injury is acute by nature: "acute lumbar strain" is Strain, back

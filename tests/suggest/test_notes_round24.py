@@ -12,6 +12,7 @@ from assistant.suggest.coding_rules.context import NoteContext
 from assistant.suggest.coding_rules.injuries import injury_rules
 from assistant.suggest.coding_rules.partners import add_drugs
 from assistant.suggest.coding_rules.past_stay import stay_spans
+from assistant.suggest.coding_rules.traumatic_fracture import traumatic_fracture
 from assistant.suggest.coding_rules.symptoms import integral_to
 from assistant.suggest.consolidate import absorb_same_category, substance_hierarchy
 from assistant.suggest.history import history_cue
@@ -332,3 +333,30 @@ def test_a_vertebral_fracture_names_the_titles_vertebra() -> None:
 )
 def test_a_spinal_level_beside_its_region_is_no_word_a_path_must_read(mention: str, counted: bool) -> None:
     assert ("l4" in read_mention(mention).base or "c6" in read_mention(mention).base) is counted
+
+
+def test_a_fracture_s_closed_or_open_is_read_by_its_seventh_character(walker: IndexWalker) -> None:
+    closed = walker.walk("closed fracture of radius", None, 1)[0]
+    assert closed.code.startswith("S52.9") and closed.score == pytest.approx(1.0)
+
+
+def test_the_traumatic_twin_is_asked_as_the_index_traumatic_fracture() -> None:
+    asked: list[str] = []
+
+    def search(text: str, prefixes: tuple[str, ...]) -> list[tuple[str, float]]:
+        asked.append(text)
+        return [("S52.91XA", 0.7)]
+
+    note = "A/P: 1. Fracture of right radius, closed."
+    pathological = Pick("M84.433A", 0.4, True, [_mention(note, "Fracture of right radius, closed")])
+    catalog = hierarchy_catalog(
+        {
+            "M84.433A": "Pathological fracture, right radius, initial encounter for fracture",
+            "S52.91XA": "Unspecified fracture of right forearm, initial encounter for closed fracture",
+        },
+        {"M84": "Disorder of continuity of bone", "S52": "Fracture of forearm"},
+    )
+    picks = {"M84.433A": pathological}
+    traumatic_fracture(picks, NoteContext(note=note, search=search), catalog)
+    assert asked == ["traumatic Fracture of right radius,"]
+    assert not pathological.final and picks["S52.91XA"].final

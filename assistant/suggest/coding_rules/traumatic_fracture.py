@@ -22,6 +22,7 @@ _WHY_IT_BROKE = re.compile(
     re.IGNORECASE,
 )
 _TRAUMATIC = ("S",)
+_CLOSED_OR_OPEN = re.compile(r"\b(?:closed|open)\b", re.IGNORECASE)
 REASON = "a fracture is traumatic unless documented as pathological (I.C.13.c; Index: Fracture, traumatic)"
 
 
@@ -44,7 +45,10 @@ def _traumatic_twin(ctx: NoteContext, catalog: CodeCatalog, pick: Pick) -> str |
     if ctx.search is None:
         return None
     for mention in pick.mentions:
-        for code, _score in ctx.search(clean_query(mention.query), _TRAUMATIC)[:10]:
+        # asked as the Index's "Fracture, traumatic" (its walk then leads: "radius" is S52.9-, not the
+        # Colles' title that holds every word), without the closed/open the 7th character carries
+        query = f"traumatic {_CLOSED_OR_OPEN.sub(' ', clean_query(mention.query))}"
+        for code, _score in ctx.search(" ".join(query.split()), _TRAUMATIC)[:10]:
             if "fracture" in catalog.title(code).lower():
                 return code
     return None
