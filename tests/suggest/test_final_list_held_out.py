@@ -96,6 +96,8 @@ def _pick(note: str, code: str, phrase: str, score: float, final: bool = True) -
         ("Poor appetite d/t methylphenidate", "loss of appetite"),  # Index: Appetite, loss R63.0
         ("decreased appetite x 2 wk", "loss of appetite"),
         ("appetite good", "appetite good"),
+        ("Acute L cervical lymphadenitis, reactive", "left lymphadenitis of neck"),  # Index: ..., neck L04.0
+        ("cervical dysplasia, CIN 2", "cervical dysplasia"),  # the cervix: left as written
         ("medication overuse ha 2/2 otc analgesics", "medication overuse headache"),  # Index: Headache, ...
         ("ha ha, very funny", "ha ha, very funny"),  # no headache words around: left as written
         ("ca 9.2, mg 1.8", "ca 9.2"),  # a lab value: left as written
