@@ -126,7 +126,9 @@ _DOSE_RE = re.compile(
     r"\b\d+(?:\.\d+)?\s*(?:mg|mcg|µg|g|units?|u|ml|meq|puffs?|tabs?|tablets?|caps?)\b(?!\s*/)|"
     r"\b(?:bid|tid|qid|qhs|qam|qpm|prn|q\d+h)\b|"
     # a dose with its frequency, the unit left unsaid ("atorvastatin 40 daily", "empagliflozin 10 qd")
-    r"\b\d+(?:\.\d+)?\s+(?:daily|qd|qod|nightly|weekly)\b",
+    r"\b\d+(?:\.\d+)?\s+(?:daily|qd|qod|nightly|weekly)\b|"
+    # a form with its frequency, the dose left unsaid ("vit D drops daily", "iron drops qd")
+    r"\b(?:drops|gtts|gummies|gummy|chewables?|supplements?)\s+(?:daily|qd|qod|nightly|weekly)\b",
     re.IGNORECASE,
 )
 # Long-term drug use (Z79.-) and dependence on devices stay readable: "on insulin", "on warfarin".

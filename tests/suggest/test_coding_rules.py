@@ -1047,6 +1047,13 @@ def test_an_injury_of_an_unspecified_region_is_not_coded_beside_the_sited_one() 
     picks = {"T14.91XA": _pick("T14.91XA", "suicide attempt"), "S61.412A": _pick("S61.412A", "laceration")}
     unspecified_region(picks)
     assert picks["T14.91XA"].final
+    # the region's "unspecified injury" beside that region's named injury; another region's stays
+    picks = {"S09.90XA": _pick("S09.90XA", "minor head injury"), "S01.81XA": _pick("S01.81XA", "laceration")}
+    unspecified_region(picks)
+    assert picks["S01.81XA"].final and not picks["S09.90XA"].final
+    picks = {"S69.91XA": _pick("S69.91XA", "R hand injury"), "S01.81XA": _pick("S01.81XA", "laceration")}
+    unspecified_region(picks)
+    assert picks["S69.91XA"].final and picks["S01.81XA"].final
 
 
 def test_a_code_first_note_never_brings_a_condition_the_note_does_not_name(svc: SuggestionService) -> None:

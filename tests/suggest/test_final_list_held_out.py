@@ -4,6 +4,8 @@ Notes here are written for these tests; titles are the ICD-10-CM tabular's (publ
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from assistant.suggest import rules
@@ -75,6 +77,15 @@ def _pick(note: str, code: str, phrase: str, score: float, final: bool = True) -
         ("UC 19F, sore throat x 5 d", "urgent care"),  # the note's header: place, then the patient
         ("UC 45 yo M with cough", "urgent care"),
         ("UC 12 yrs, stable on no meds", "ulcerative colitis"),  # a duration: the disease
+        ("Peds UC - asthma flare. 9 yo F", "urgent care"),  # the place's name, whatever follows
+        ("Pediatric UC - vomiting/diarrhea", "urgent care"),
+        ("Peds GI: UC flare on mesalamine", "ulcerative colitis"),
+        ("hMPV bronchiolitis, RSV neg", "human metapneumovirus bronchiolitis"),
+        ("Bicillin L-A 600,000 units IM given", "penicillin g benzathine"),  # J0561, a brand
+        ("Bicillin C-R 1.2 million units IM", "penicillin g benzathine and penicillin g procaine"),  # J0558
+        ("FHx SCD - echo for screening", "sudden cardiac death"),  # Z82.41
+        ("SCD with pain crisis, on hydroxyurea", "sickle cell disease"),
+        ("SCD, f/u in 3 mo", "SCD, follow up"),  # no context either way: left as written
         ("Recurrent acute suppurative OM, R - amox-clav", "otitis media, right - amox"),  # side at line end
         ("Ganglion cyst, L.", "cyst, left."),
         ("acute otitis externa, L (swimmer's ear)", "externa, left (swimmer"),  # side before a remark
@@ -82,6 +93,11 @@ def _pick(note: str, code: str, phrase: str, score: float, final: bool = True) -
         ("Hx prostate ca s/p XRT 2017", "prostate cancer"),  # lower-case "ca" after an organ
         ("L hemiparesis (nondominant) after CVA", "left hemiparesis"),
         ("vit d insufficiency on last labs (22)", "vitamin d deficiency"),  # coded as the deficiency (E55.9)
+        ("Poor appetite d/t methylphenidate", "loss of appetite"),  # Index: Appetite, loss R63.0
+        ("decreased appetite x 2 wk", "loss of appetite"),
+        ("appetite good", "appetite good"),
+        ("Acute L cervical lymphadenitis, reactive", "left lymphadenitis of neck"),  # Index: ..., neck L04.0
+        ("cervical dysplasia, CIN 2", "cervical dysplasia"),  # the cervix: left as written
         ("medication overuse ha 2/2 otc analgesics", "medication overuse headache"),  # Index: Headache, ...
         ("ha ha, very funny", "ha ha, very funny"),  # no headache words around: left as written
         ("ca 9.2, mg 1.8", "ca 9.2"),  # a lab value: left as written
@@ -179,6 +195,9 @@ def test_an_intrauterine_pregnancy_is_not_read_as_an_ectopic_one() -> None:
         ("drinks 2-3 beers on weekends", None),
         ("drinking heavily since the divorce", None),
         ("dehydration, drinking only sips", None),
+        # a supplement's form and frequency, the dose unsaid, is a medication, not the deficiency
+        ("Vit D drops daily", "medication"),
+        ("Vitamin D deficiency - D3 drops daily", None),
     ],
 )
 def test_immunity_rhythm_prescriptions_and_specialty_headings_are_not_diagnoses(
@@ -371,13 +390,22 @@ def test_another_substances_history_is_no_tobacco_history(
          ["Z77.22"]),
         ("15M asthma flare. No secondhand smoke exposure.", None, None, []),
         ("40M asthma. Smokes 1 ppd cigarettes.", "Smokes 1 ppd cigarettes", "F17.210", ["F17.210"]),
+        # a child's parent who smokes: the child's exposure, not the child's use
+        ("9 yo F, asthma flare. Dad smokes in the car with kids.", None, None, ["Z77.22"]),
+        ("26 mo M, AOM. Dad smokes, only on the porch.", None, None, ["Z77.22"]),
+        ("16 yo M, asthma. Per mom smokes 1 ppd cigarettes.", None, None, ["F17.210"]),
+        ("9 yo F, asthma. Mom denies that dad smokes.", None, None, []),
+        ("50 yo M, asthma. Dad smokes, mom has COPD.", None, None, []),  # an adult's parent: not his home
+        ("9 yo F, asthma flare. Smoke-free car counseling.", None, None, []),  # the advice, no one's smoking
     ],
 )  # fmt: skip
 def test_other_peoples_smoke_is_an_exposure_not_tobacco_use(
     catalog: CodeCatalog, note: str, phrase: str | None, code: str | None, expected: list[str]
 ) -> None:
     picks = {code: _pick(note, code, phrase, 0.5)} if code and phrase else {}
-    tobacco_status(picks, NoteContext(note=note), catalog)
+    age = re.search(r"(\d+) (?:yo|mo)\b", note)
+    years = (int(age.group(1)) // 12 if "mo" in age.group(0) else int(age.group(1))) if age else None
+    tobacco_status(picks, NoteContext(note=note, age=years), catalog)
     assert sorted(c for c in picks if c[0] in "FXZ") == expected
 
 

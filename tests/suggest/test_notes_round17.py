@@ -239,6 +239,21 @@ def test_a_childs_bmi_said_as_a_share_of_the_95th_percentile(words: str, code: s
 
 
 @pytest.mark.parametrize(
+    ("words", "kept"),
+    [
+        ("BMI 12.8 = 3rd %ile (underweight)", False),
+        ("BMI 17.6 (60th %ile)", False),
+        ("BMI 24, 97th percentile", True),
+    ],
+)
+def test_a_childs_bmi_percentile_below_the_85th_is_no_obesity(words: str, kept: bool) -> None:
+    note = f"7 yo f/u. {words}.\nA/P: weight - nutrition referral"
+    picks = {"E66.9": Pick("E66.9", 0.8, True, [_mention(note, words)])}
+    add_bmi(picks, NoteContext(note=note, age=7), BMI_CHILD)
+    assert picks["E66.9"].final is kept
+
+
+@pytest.mark.parametrize(
     ("text", "expanded"),
     [("Dx: L AOM, amoxicillin", "left acute otitis media"), ("R OME, tubes discussed", "right otitis media")],
 )

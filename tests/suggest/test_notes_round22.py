@@ -3,7 +3,7 @@
 import pytest
 
 from assistant.suggest.cause_link import tail_is_subterm
-from assistant.suggest.coding_rules.injuries import slip_strike_code
+from assistant.suggest.coding_rules.injuries import names_vehicle, slip_strike_code
 from assistant.suggest.index_walker import IndexWalker, complete
 from assistant.suggest.qualifiers import read_qualifiers
 from assistant.suggest.reader import read_note
@@ -210,6 +210,8 @@ def test_a_toxic_effect_of_unstated_intent_is_accidental(mention: str, code: str
     [
         ("slipped in the bathroom and hit her head on the sink", "W01.198A"),
         ("tripped over the dog and struck his face on the coffee table", "W01.190A"),
+        ("tripped over a toy and hit his forehead on the corner of the wooden coffee table", "W01.190A"),
+        ("slipped and hit her head on the edge of the bathtub", "W01.198A"),
         ("tripped and fell against a glass door", "W01.110A"),
         ("tripped on the rug and hit her head", "W01.10XA"),  # the object unsaid
         ("slipped on the wet floor and hit her head on the floor", "W01.0XXA"),  # the ground fallen on
@@ -223,3 +225,16 @@ def test_a_toxic_effect_of_unstated_intent_is_accidental(mention: str, code: str
 )
 def test_a_slip_with_a_blow_after_it_is_coded_by_the_object_struck(sentence: str, code: str | None) -> None:
     assert slip_strike_code(sentence) == code
+
+
+@pytest.mark.parametrize(
+    ("sentence", "vehicle"),
+    [
+        ("tripped over a toy truck in the living room", False),
+        ("stepped on his toys car and fell", False),
+        ("rear-ended at a stop light, restrained driver", True),
+        ("fell off his bike in the park", True),
+    ],
+)
+def test_a_toy_vehicle_is_no_transport_accident(sentence: str, vehicle: bool) -> None:
+    assert names_vehicle(sentence) is vehicle

@@ -145,11 +145,19 @@ _ASSAULT = re.compile(
     re.I,
 )
 
+# ... not a toy one ("tripped over a toy truck")
 _VEHICLE = re.compile(
-    r"\b(?:car|vehicle|MVC|MVA|truck|bus|motorcycle|bicycle|bike|pedestrian|scooter|skateboard\w*|"
+    r"(?<!\btoy\s)(?<!\btoys\s)\b(?:car|vehicle|MVC|MVA|truck|bus|motorcycle|bicycle|bike|pedestrian|scooter|skateboard\w*|"
     r"skates?|driver|passenger|collision|crash)\b",
     re.IGNORECASE,
 )
+
+
+def names_vehicle(text: str) -> bool:
+    """The text tells a transport accident's vehicle (or its crash): the cause is a V code."""
+    return bool(_VEHICLE.search(text))
+
+
 _HOME = re.compile(r"\b(?:home|house|apartment)\b", re.IGNORECASE)
 # A room's name that names a tool ("kitchen knife") is no place.
 _NOT_A_TOOL = r"(?!\s+(?:knife|knives|scissors|shears|utensils?|appliances?))"
@@ -461,7 +469,10 @@ def _told_fall(sentence: str) -> str | None:
 # the search of the sentence.
 _STRUCK_ON = re.compile(
     r"\b(?:(?:struck|strik\w*|hit(?:ting)?)\b[^.;]{0,30}?\b(?:on|against|into)|(?:fell|falls?|falling)\s+"
-    r"(?:against|into|onto))\s+(?:the\s+|a\s+|an\s+|her\s+|his\s+)?(?P<object>[\w-]+(?:\s+[\w-]+){0,2})",
+    r"(?:against|into|onto))\s+(?:the\s+|a\s+|an\s+|her\s+|his\s+)?"
+    # the part of the object struck ("on the corner of the coffee table")
+    r"(?:(?:corner|edge|side|leg|top|end|arm)\s+of\s+(?:the\s+|a\s+|an\s+|her\s+|his\s+)?)?"
+    r"(?P<object>[\w-]+(?:\s+[\w-]+){0,2})",
     re.I,
 )
 _GROUND = re.compile(
@@ -582,7 +593,7 @@ def external_causes(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatal
         if _ASSAULT.search(how):
             prefixes = ASSAULT_PREFIXES
         else:
-            prefixes = TRANSPORT_PREFIXES if _VEHICLE.search(how) else ACCIDENT_PREFIXES
+            prefixes = TRANSPORT_PREFIXES if names_vehicle(how) else ACCIDENT_PREFIXES
         slipped = slip_strike_code(how) if prefixes == ACCIDENT_PREFIXES else None
         riding = prefixes == TRANSPORT_PREFIXES and _RIDING.search(how)
         fall = fall_code(how) if prefixes != ASSAULT_PREFIXES and not riding else None
@@ -711,6 +722,19 @@ def unspecified_region(picks: dict[str, Pick]) -> None:
         return
     for pick in [p for p in picks.values() if p.final and p.code.startswith(UNSPECIFIED_REGION)]:
         demote(pick, "an injury of an unspecified region beside the injury coded by its site (I.C.19.b)")
+    named = {
+        p.code[1] for p in picks.values() if p.final and p.code[:1] == "S" and not _unspecified_kind(p.code)
+    }
+    for pick in [p for p in picks.values() if p.final and _unspecified_kind(p.code) and p.code[1] in named]:
+        demote(
+            pick,
+            "an unspecified injury of a region beside the injury of that region the note names (I.C.19.b)",
+        )
+
+
+def _unspecified_kind(code: str) -> bool:
+    """A region's "Unspecified injury of ..." (S09.9-, S19.9-, ... S99.9-: each body region's S_9.9)."""
+    return code[:1] == "S" and code[2:5] == "9.9"
 
 
 # A fracture the note calls nondisplaced somewhere (the imaging line) while its diagnosis line says neither

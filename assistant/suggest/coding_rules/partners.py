@@ -326,6 +326,9 @@ def add_bmi(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> N
         if _asks_for(catalog, p, "Z68.30") or p.code.startswith(_MALNUTRITION + _WASTING)
     ]
     child = ctx.age is not None and ctx.age < ADULT_BMI_AGE
+    if child:
+        _excess_weight_contradicted(picks, ctx)
+        owners = [p for p in owners if p.final]
     for p in [q for q in picks.values() if q.code.startswith("Z68")]:
         if not owners:
             demote(p, "BMI is coded only with an associated diagnosis (obesity, overweight ...)")
@@ -342,6 +345,21 @@ def add_bmi(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> N
         for p in [q for q in picks.values() if q.code.startswith("Z68") and q.code != code and q.final]:
             demote(p, f"the note's BMI ({match.group(1)}) is {code}")
         _add_bmi_pick(picks, ctx, catalog, owners, code, match, "BMI")
+
+
+# A child is overweight from the 85th BMI percentile (the Z68.5- ranges): overweight or obesity (E66.-)
+# below it contradicts the note's own percentile ("BMI 12.8 = 3rd %ile (underweight)").
+OVERWEIGHT_PERCENTILE = 85
+
+
+def _excess_weight_contradicted(picks: dict[str, Pick], ctx: NoteContext) -> None:
+    match = _PERCENTILE.search(ctx.note)
+    if match is None or _OF_95TH.search(ctx.note) or int(match.group("n")) >= OVERWEIGHT_PERCENTILE:
+        return
+    for p in [q for q in picks.values() if q.code.startswith("E66") and q.final]:
+        demote(
+            p, f"the note's BMI percentile is below the {OVERWEIGHT_PERCENTILE}th: no overweight or obesity"
+        )
 
 
 def _add_percentile(

@@ -6,14 +6,15 @@ from __future__ import annotations
 import re
 
 from assistant.suggest.coding_rules.context import NoteContext, add_pick
-from assistant.suggest.reader import SUBJECTS, Mention
+from assistant.suggest.reader import RELATIVES, SUBJECTS, Mention
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 
 _TOBACCO = re.compile(
     r"(?:\d|\bone|\bhalf|\ba)\s*ppd\b|"  # packs per day only after an amount ("PPD#2": postpartum day 2)
-    # "smoke" the noun ("can't smell coffee or smoke", "the smoke of a fire") is no one's smoking
-    r"\b(?:smok(?!e\b)\w*|(?<!\bor )(?<!\band )(?<!\bof )(?<!\bthe )(?<!\bsmell )smoke|"
+    # "smoke" the noun ("can't smell coffee or smoke", "the smoke of a fire", "smoke-free car") is no one's
+    # smoking
+    r"\b(?:smok(?!e\b)\w*|(?<!\bor )(?<!\band )(?<!\bof )(?<!\bthe )(?<!\bsmell )smoke(?![- ]free)|"
     r"tobacco|cigarettes?|cigars?|nicotine|vap(?:e|es|ing)|e-cig\w*|pack[- ]years?|snuff|"
     r"chew(?:s|ing)? tobacco|dip(?:s|ping)? tobacco)\b",
     re.IGNORECASE,
@@ -131,15 +132,23 @@ _SMOKE_AROUND = re.compile(
     r"\b(?:tobacco|cigarette)\s+smoke\s+exposure\b",
     re.IGNORECASE,
 )
+# A child's relative who smokes now ("Dad smokes in the car", "both parents smoke"): the smoke of the home the
+# child lives in; not a relative who tells the story ("per mom, smokes 1 ppd").
+_RELATIVE_SMOKES = re.compile(
+    rf"(?<!\bper\s)\b{RELATIVES}\s+(?:also\s+|still\s+)?(?:smokes|smoke|vapes)\b", re.IGNORECASE
+)
 _DENIED_BEFORE = re.compile(r"\b(?:no|not|denies|without|never)\b[^.;\n]{0,30}$", re.IGNORECASE)
 
 
 def secondhand_smoke(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     """Z77.22 where the note says the patient breathes other people's tobacco smoke; a tobacco-use or
     fire-smoke pick read from those words goes."""
+    around = list(_SMOKE_AROUND.finditer(ctx.note))
+    if ctx.age is not None and ctx.age < 18:
+        around += _RELATIVE_SMOKES.finditer(ctx.note)
     said = [
         m
-        for m in _SMOKE_AROUND.finditer(ctx.note)
+        for m in around
         if not _DENIED_BEFORE.search(ctx.note[ctx.note.rfind("\n", 0, m.start()) + 1 : m.start()])
     ]
     if not said:
@@ -212,7 +221,7 @@ def _mention_clause(ctx: NoteContext, m: Mention) -> str:
 
 
 _SOMEONE_ELSE = re.compile(
-    r"\b(?:mother|father|parents?|husband|wife|spouse|partner|household|secondhand|second-hand|passive|"
+    rf"(?<!\bper\s)\b(?:{RELATIVES}|husband|wife|spouse|partner|household|secondhand|second-hand|passive|"
     r"exposure|exposed|FH|family|smokers|lives\s+with)\b",
     re.IGNORECASE,
 )
