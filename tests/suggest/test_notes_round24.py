@@ -12,8 +12,8 @@ from assistant.suggest.coding_rules.context import NoteContext
 from assistant.suggest.coding_rules.injuries import injury_rules
 from assistant.suggest.coding_rules.partners import add_drugs
 from assistant.suggest.coding_rules.past_stay import stay_spans
-from assistant.suggest.coding_rules.traumatic_fracture import traumatic_fracture
 from assistant.suggest.coding_rules.symptoms import integral_to
+from assistant.suggest.coding_rules.traumatic_fracture import traumatic_fracture
 from assistant.suggest.consolidate import absorb_same_category, substance_hierarchy
 from assistant.suggest.history import history_cue
 from assistant.suggest.index_first import injury_before_its_cause
