@@ -9,7 +9,6 @@ import pytest
 
 from assistant.codesets.repository import CodeSetRepository
 from assistant.suggest.coding_rules.context import NoteContext
-from assistant.suggest.coding_rules.injuries import injury_rules
 from assistant.suggest.coding_rules.partners import add_drugs
 from assistant.suggest.coding_rules.past_stay import stay_spans
 from assistant.suggest.coding_rules.symptoms import integral_to
@@ -24,8 +23,8 @@ from assistant.suggest.service import SuggestionService
 from assistant.suggest.types import Candidate, Pick
 from tests.suggest.catalog_fixtures import hierarchy_catalog
 from tests.suggest.rules_corpus import rules_service
-from tests.suggest.test_coding_rules import _injury_picks
 from tests.suggest.test_notes_round17 import STEROIDS, _mention
+from tests.suggest.test_notes_round23 import causes_asked
 
 
 @pytest.fixture(scope="module")
@@ -233,15 +232,7 @@ def svc(tmp_path_factory: pytest.TempPathFactory) -> SuggestionService:
 def test_the_knife_or_the_sharp_edge_a_cut_came_from_is_asked(
     svc: SuggestionService, story: str, asked: str
 ) -> None:
-    texts: list[str] = []
-
-    def search(text: str, prefixes: tuple[str, ...]) -> list[tuple[str, float]]:
-        texts.append(text)
-        return []
-
-    note = f"{story}\nA/P: laceration."
-    injury_rules(_injury_picks(svc, note), NoteContext(note, 40, search=search), svc.catalog)
-    assert asked in texts
+    assert asked in causes_asked(svc, story, "laceration")
 
 
 @pytest.mark.parametrize(
