@@ -420,6 +420,8 @@ def drop_unspecified_twins(picks: dict[str, Pick], catalog: CodeCatalog) -> None
 COVERED_BY: dict[str, tuple[str, str]] = {
     "J44.9": ("J43", "COPD with emphysema is coded to emphysema (J43.-) alone"),
     "J44.1": ("J43", "COPD with emphysema is coded to emphysema (J43.-) alone, its exacerbation too"),
+    # Index: Hypothyroidism, autoimmune - see Thyroiditis, autoimmune (E06.3, Hashimoto's)
+    "E03.9": ("E06.3", "hypothyroidism of Hashimoto's (autoimmune) thyroiditis is E06.3 alone (Index)"),
 }
 # COPD named with its emphysema in one mention ("COPD with emphysema", "COPD, emphysematous type"): the
 # emphysema's code (Index: Emphysema J43.9), which then covers the COPD code.

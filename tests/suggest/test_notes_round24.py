@@ -13,7 +13,7 @@ from assistant.suggest.coding_rules.partners import add_drugs
 from assistant.suggest.coding_rules.past_stay import stay_spans
 from assistant.suggest.coding_rules.symptoms import integral_to
 from assistant.suggest.coding_rules.traumatic_fracture import traumatic_fracture
-from assistant.suggest.consolidate import absorb_same_category, substance_hierarchy
+from assistant.suggest.consolidate import absorb_same_category, drop_covered, substance_hierarchy
 from assistant.suggest.history import history_cue
 from assistant.suggest.index_first import injury_before_its_cause
 from assistant.suggest.index_walker import IndexWalker, read_mention
@@ -351,3 +351,21 @@ def test_the_traumatic_twin_is_asked_as_the_index_traumatic_fracture() -> None:
     traumatic_fracture(picks, NoteContext(note=note, search=search), catalog)
     assert asked == ["traumatic Fracture of right radius,"]
     assert not pathological.final and picks["S52.91XA"].final
+
+
+def test_hypothyroidism_of_hashimoto_s_thyroiditis_is_e06_3_alone() -> None:
+    """Index: Hypothyroidism, autoimmune - see Thyroiditis, autoimmune (E06.3)."""
+    catalog = hierarchy_catalog(
+        {"E03.9": "Hypothyroidism, unspecified", "E06.3": "Autoimmune thyroiditis"},
+        {"E03": "Other hypothyroidism", "E06": "Thyroiditis"},
+    )
+    note = "A/P: Hypothyroidism due to Hashimoto's thyroiditis."
+    picks = {
+        "E06.3": Pick("E06.3", 0.8, True, [_mention(note, "Hashimoto's thyroiditis")]),
+        "E03.9": Pick("E03.9", 0.6, True, [_mention(note, "Hypothyroidism")]),
+    }
+    drop_covered(picks, catalog)
+    assert [c for c, p in picks.items() if p.final] == ["E06.3"]
+    alone = {"E03.9": Pick("E03.9", 0.6, True, [_mention(note, "Hypothyroidism")])}
+    drop_covered(alone, catalog)
+    assert alone["E03.9"].final
