@@ -33,6 +33,7 @@ from assistant.suggest.coding_rules.dominance import dominant_side
 from assistant.suggest.coding_rules.drugs_given import drugs_given
 from assistant.suggest.coding_rules.encounters import encounter_codes
 from assistant.suggest.coding_rules.exposure import exposures
+from assistant.suggest.coding_rules.food_allergy import food_allergy_status
 from assistant.suggest.coding_rules.fragility_fracture import fragility_fracture
 from assistant.suggest.coding_rules.hcpcs_gate import gate
 from assistant.suggest.coding_rules.hiv import hiv_status
@@ -127,6 +128,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     identified_influenza(picks, ctx, catalog)
     past_infection_of_post_covid(picks, ctx, catalog)
     exposures(picks, ctx, catalog)
+    food_allergy_status(picks, ctx, catalog)
     hiv_status(picks, ctx, catalog)
     hepatitis_antibody(picks, ctx, catalog)
     organism_sepsis(picks, ctx, catalog)
