@@ -58,16 +58,14 @@ def food_allergy_status(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeC
     if ctx.phrase:
         return
     for m in _ALLERGY.finditer(ctx.note):
-        start = max(ctx.note.rfind("\n", 0, m.start()), ctx.note.rfind(". ", 0, m.start())) + 1
-        sentence = re.split(r"\n|\.\s", ctx.note[start:], maxsplit=1)[0]
-        before = ctx.note[start : m.start()]
+        said = ctx.mention(m.start(), m.end())
+        before = ctx.note[said.sentence_start : m.start()]
         denied = _DENIED.search(before) or _DENIED_AFTER.match(ctx.note, m.end())
-        if _REACTION_NOW.search(sentence) or denied or _RELATIVE.search(before):
+        if _REACTION_NOW.search(ctx.sentence(said)) or denied or _RELATIVE.search(before):
             continue
         code = _code_of(m.group("food") or m.group("food2"))
-        evidence = [ctx.mention(m.start(), m.end())]
-        if add_pick(picks, catalog, code, best_score(picks) * 0.85, evidence, STATUS) is None:
+        if add_pick(picks, catalog, code, best_score(picks) * 0.85, [said], STATUS) is None:
             continue
         for reaction in [p for c, p in picks.items() if p.final and c.startswith(_REACTIONS)]:
-            if all(start <= x.start < start + len(sentence) for x in reaction.mentions):
+            if all(said.sentence_start <= x.start < said.sentence_end for x in reaction.mentions):
                 demote(reaction, f"{STATUS}: {code}")
