@@ -9,7 +9,7 @@ from assistant.suggest.cancer_history import FAMILY_HISTORY, PERSONAL_HISTORY
 from assistant.suggest.coding_rules.combination import is_diabetes
 from assistant.suggest.reader import clean_query
 from assistant.suggest.store import CodeCatalog
-from assistant.suggest.text import tokens
+from assistant.suggest.text import expand_abbreviations, tokens
 from assistant.suggest.types import Pick
 
 DIAGNOSIS_SECTIONS = frozenset({"assessment", "diagnosis"})
@@ -26,13 +26,14 @@ def _mention_tokens(pick: Pick) -> set[str]:
     return {t for m in pick.mentions for t in tokens(clean_query(m.query))}
 
 
-def absorb_same_category(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
+def absorb_same_category(picks: dict[str, Pick], catalog: CodeCatalog, note: str = "") -> None:
     """Drop a final code whose mentions say nothing its same-category sibling does not already code.
 
     "T2DM" in the HPI and "type 2 diabetes with diabetic CKD" in the assessment are one condition:
     E11.22, not E11.22 plus E11.9. Two mentions that each add their own words (CKD, neuropathy) keep both,
-    and so do two problem-list lines (each line is its own problem). A specific code is never folded into
-    an "unspecified" sibling: the coder keeps the code of the highest specificity documented.
+    and so do two problem-list lines (each line is its own problem) and two conditions of one list
+    ("tinea pedis and onychomycosis": B35.3 and B35.1). A specific code is never folded into an
+    "unspecified" sibling: the coder keeps the code of the highest specificity documented.
     """
     finals = sorted((p for p in picks.values() if p.final), key=lambda p: -p.score)
     for lo in reversed(finals):
@@ -61,6 +62,8 @@ def absorb_same_category(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
                     f"also documented without its complication ({hi.code}); coded once as {lo.code}"
                 )
                 break
+            if _conjoined_apart(lo, hi, note):
+                continue
             said = _mention_tokens(hi) | catalog.title_tokens(hi.code)
             extra = _mention_tokens(lo) - said
             if _titled(extra, catalog.title_tokens(lo.code)) or _codes_more(catalog, lo, hi):
@@ -69,6 +72,25 @@ def absorb_same_category(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
             hi.mentions.extend(m for m in lo.mentions if m not in hi.mentions)
             hi.reasons.append(f"also documented as {lo.code}'s wording; coded once as {hi.code}")
             break
+
+
+# Two conditions of one list: only "and", "&", "plus" or a comma between them.
+_CONJUNCTION = re.compile(r"\s*(?:,\s*)?(?:and|&|plus)\s+|\s*[,;]\s*", re.IGNORECASE)
+_LIST_WORDS = frozenset(tokens("of the with without and in on left right bilateral acute chronic"))
+
+
+def _conjoined_apart(lo: Pick, hi: Pick, note: str) -> bool:
+    """``lo`` and ``hi`` are the codes of two conditions one sentence lists side by side, and the two share
+    no word ("Tinea pedis and onychomycosis of toenails"; not "diabetes and diabetic neuropathy")."""
+    for m in (m for m in lo.heads if m not in hi.heads):
+        for h in (h for h in hi.heads if h not in lo.heads and h.sentence_start == m.sentence_start):
+            first, second = (m, h) if m.start < h.start else (h, m)
+            if not note or not _CONJUNCTION.fullmatch(note[first.end : second.start]):
+                continue
+            own, other = (set(tokens(expand_abbreviations(x.text))) - _LIST_WORDS for x in (m, h))
+            if own and other and not {w[:5] for w in own} & {w[:5] for w in other}:
+                return True
+    return False
 
 
 _SUBSTANCE = re.compile(r"F1[0-689]\.[129]\w*")

@@ -48,6 +48,9 @@ _SEX_TERMS = frozenset({"female", "male"})
 # A tissue level the Index puts between a lesion and its sites ("Nevus, skin, back"): a note names the site
 # ("nevus of the back") and leaves the tissue unsaid, as a coder reads it.
 _TISSUE_LEVELS = frozenset({"skin", "upper end", "lower end"})
+# So is a joint between a sign and the joint it is of ("Pain, joint, knee": "left knee pain"), where no
+# subterm beside it names that site ("Pain, shoulder"; "Pain, finger - see Pain, limb, upper").
+_JOINT_LEVELS = frozenset({"joint"})
 # "Lipoma, site classification, trunk": a level that only announces the sites below it
 _SITE_LEVELS = frozenset({"site classification"})
 # ... a bone's end likewise, when the note names a part of it and no end ("tibial plateau": Fracture, tibia,
@@ -163,6 +166,10 @@ WORD_ALIASES: dict[str, tuple[str, ...]] = {
     # heavy menstrual bleeding is a chronic blood loss ("anemia secondary to menorrhagia": Anemia, iron
     # deficiency, secondary to blood loss)
     "menorrhagia": ("blood", "loss"),
+    # "heavy menses", "heavy menstrual bleeding": Periods, heavy (N92.0); "painful menses": Menstruation,
+    # painful
+    "menses": ("periods", "menstruation"),
+    "menstrual": ("periods", "menstruation"),
     # "recurrent falls": Falling, falls (repeated) R29.6
     "recurrent": ("repeated",),
     # "fall risk", "at risk for falls": At risk, for, falling (Z91.81); the Index says "falling" for a fall
@@ -755,7 +762,8 @@ class IndexWalker:
                 )
                 out.extend(self._descend(target, mention, gained))
         matched_child = False
-        for child in self._candidates(node, mention):
+        candidates = self._candidates(node, mention)
+        for child in candidates:
             # a phrase's subterm "not X" ("not associated with childbirth") is the one the phrase denies X of
             denies = mention.phrase and bool(_NOT_TERM.match(child.term))
             child_negative = negative or child.negative or denies
@@ -794,6 +802,15 @@ class IndexWalker:
             ):
                 # "Cystocele, female, midline": the patient's sex, not a word of the note (the sex edits
                 # keep the right branch); "Nevus, skin, back": the tissue the site implies
+                deeper = self._descend(child, mention, state, negative)[1:]
+                matched_child = matched_child or bool(deeper)
+                out.extend(deeper)
+                continue
+            if (
+                matched is None
+                and child.term.lower() in _JOINT_LEVELS
+                and self._joint_unsaid(child, candidates, mention)
+            ):
                 deeper = self._descend(child, mention, state, negative)[1:]
                 matched_child = matched_child or bool(deeper)
                 out.extend(deeper)
@@ -862,6 +879,14 @@ class IndexWalker:
                 deeper = self._descend(level, mention, implied, negative)[1:]
                 out.extend(x for x in deeper if x[1].used - state.used)
         return out
+
+    def _joint_unsaid(self, joint: Entry, siblings: list[Entry], mention: _Mention) -> bool:
+        """The mention names a joint the level lists and no sibling subterm names it too."""
+        inner = {w for kid in self.children(joint) if _match(kid, mention) is not None for w in kid.words}
+        beside = {
+            w for kid in siblings if kid is not joint and _match(kid, mention) is not None for w in kid.words
+        }
+        return bool(inner) and not inner & beside
 
     def _candidates(self, node: Entry, mention: _Mention) -> list[Entry]:
         """The subterms that may match: all of a small entry's; a large entry's through its word index."""
@@ -1025,7 +1050,9 @@ def _word_index(kids: list[Entry]) -> dict[str, list[int]]:
     index: dict[str, list[int]] = {}
     for i, kid in enumerate(kids):
         words = {w for alt in (*kid.alts, *kid.forms) for w in alt}
-        keys = set(words) if words and kid.term.lower() not in _TISSUE_LEVELS else {""} | words
+        keys = (
+            set(words) if words and kid.term.lower() not in _TISSUE_LEVELS | _JOINT_LEVELS else {""} | words
+        )
         keys.update("~" + w[j:] for w in words for j in range(1, len(w) - 5))
         for key in keys:
             index.setdefault(key, []).append(i)

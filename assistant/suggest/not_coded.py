@@ -703,6 +703,8 @@ _TREATMENT_ALONE = re.compile(
     r"fluid\s+(?:resuscitation|restriction)|antibiotics?|abx|(?<=\s)(?:oxygen|o2)|(?:oxygen|o2)\s+via\s+\w+|"
     r"nebs|nebulizers?|(?:breathing\s+)?treatments|antiemetics?|analgesi(?:a|cs)|supportive\s+care|pain\s+control|"
     r"(?:physical|occupational|speech)\s+therapy|(?:pulmonary|cardiac|vestibular)\s+rehab(?:ilitation)?|"
+    # the therapies by their initials ("Recurrent falls - PT/OT", "home PT eval")
+    r"(?:home\s+)?(?:pt|ot)(?:\s*[/&+,]\s*(?:pt|ot|st|slp))*(?:\s+(?:eval(?:uation)?|referral|consult))?|"
     r"rice|ice|rest|elevation|compression|heat)"
     # its amount, its fluid, where and when ("IV fluids 1L NS in clinic", "NS bolus 20 ml/kg given")
     r"(?:\s*(?:x\s*\d+|\d+(?:\.\d+)?\s*(?:l|ml|cc)(?:/kg)?|(?:of\s+)?(?:ns|lr|normal\s+saline|d5\w*|"

@@ -274,6 +274,28 @@ def ref_groups(refs: list[str]) -> list[list[str]]:
     return list(groups.values())
 
 
+# "Code first any associated: diabetic chronic kidney disease (E08.22, ...); hypertensive chronic kidney
+# disease (I12.-, I13.-)" (N18): each item is a condition of its own that may apply beside the others, not an
+# alternative to them ("CKD 3a due to DM2 and HTN": E11.22, I12.9 and N18.31, I.C.9.a.2 / I.C.4.a).
+_ANY_ASSOCIATED = re.compile(r"any\s+associated\s*:", re.IGNORECASE)
+_INHERITED_AT = re.compile(r"\s*\(at [A-Z][0-9A-Z.]+\)$")
+
+
+def associated_groups(catalog: CodeCatalog, code: str, kind: str, refs: list[str]) -> list[list[str]] | None:
+    """The references of an "any associated:" list, one group per listed condition; None without one."""
+    items = [_INHERITED_AT.sub("", item) for item in catalog.notes_for(code).get(kind, [])]
+    starts = [i for i, item in enumerate(items) if _ANY_ASSOCIATED.match(item)]
+    if not starts:
+        return None
+    groups: list[list[str]] = []
+    for item in items[starts[0] + 1 :]:
+        group = [r for r in refs if re.search(rf"(?<![\w.]){re.escape(r)}(?![\w.])", item)]
+        if group:
+            groups.append(group)
+    listed = {r for g in groups for r in g}
+    return [*groups, *([r] for r in refs if r not in listed)] if groups else None
+
+
 # The ranker's probability below which a pick is no documented condition (first_listed.FLOOR's scale).
 PARTNER_FLOOR = 0.05
 

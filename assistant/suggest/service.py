@@ -47,7 +47,7 @@ from assistant.suggest import (
 from assistant.suggest.cancer_history import FAMILY_HISTORY, by_site
 from assistant.suggest.cancer_history import UNSPECIFIED as UNSPECIFIED_HISTORY
 from assistant.suggest.cause_link import agent_apart, cause_is_part, tail_is_subterm, with_is_part
-from assistant.suggest.coding_rules.combination import family_already_coded, family_documented
+from assistant.suggest.coding_rules.combination import cause_denied, family_already_coded, family_documented
 from assistant.suggest.coding_rules.hcpcs_gate import QUALITY_DATA
 from assistant.suggest.coding_rules.hcpcs_gate import gate as hcpcs_gate
 from assistant.suggest.coding_rules.symptoms import drop_integral_symptoms
@@ -733,7 +733,7 @@ class SuggestionService:
                 facts.phrase,
             )
             settled = set(picks)  # a sibling the note contradicts is dropped, not folded
-            consolidate.absorb_same_category(picks, self.catalog)
+            consolidate.absorb_same_category(picks, self.catalog, request.text)
             consolidate.absorb_unspecified_organism(picks, self.catalog)
             consolidate.drop_history_of_current_cancer(picks, self.catalog)
             consolidate.drop_unspecified_site_cancer(picks)
@@ -1187,7 +1187,11 @@ class SuggestionService:
                 found = False
                 # The code's own "use additional" note names each partner apart (I13.0: the HF type and the
                 # CKD stage); other notes list alternatives: one partner.
-                groups = rules.ref_groups(refs) if kind == "use_additional" and own else [refs]
+                groups = (
+                    rules.ref_groups(refs)
+                    if kind == "use_additional" and own
+                    else rules.associated_groups(self.catalog, p.code, kind, refs) or [refs]
+                )
                 others = [q.code for q in finals if q is not p]
                 for group in groups:
                     if family_already_coded(group, others) or any(
@@ -1205,6 +1209,7 @@ class SuggestionService:
                         and rules.partner_documented(q.code, q.score, own)
                         and rules.character_fits(self.catalog, p.code, kind, q.code)
                         and family_documented(q.code, note)
+                        and not (kind == "code_first" and cause_denied(note, self.catalog, p, q.code))
                         and not rules.treatment_unsaid(self.catalog.title(q.code), note)
                         and not self._partner_unsaid(q, p)
                     ]

@@ -70,6 +70,13 @@ def _link_denied(ctx: NoteContext, catalog: CodeCatalog, partner: Pick, family: 
     return False
 
 
+def cause_denied(note: str, catalog: CodeCatalog, condition: Pick, cause: str) -> bool:
+    """The note says ``condition`` is not due to the family ``cause`` codes ("CKD 3b, unrelated to DM"):
+    no "code first any associated" partner of that family."""
+    family = next((f for f in FAMILIES if f.codes(cause)), None)
+    return family is not None and _link_denied(NoteContext(note), catalog, condition, family)
+
+
 def _denies_family(clause: str, family: Family) -> bool:
     """The denial's own words (to the end of its clause) name ``family``'s condition, or no family's."""
     said = re.split(r"[.;,)\n]", clause[:60])[0]

@@ -8,6 +8,7 @@ import re
 
 from assistant.suggest.coding_rules.context import NoteContext, add_pick, demote
 from assistant.suggest.store import CodeCatalog
+from assistant.suggest.text import expand_abbreviations
 from assistant.suggest.types import Pick
 
 INSOMNIA_DUE_TO_MENTAL_DISORDER = "F51.05"
@@ -29,23 +30,28 @@ def _cause_words(sentence: str) -> set[str]:
     link = _LINK.match(sentence, insomnia.end()) if insomnia else None
     if link is None:
         return set()
-    return _stems(link.group("cause"))
+    return _stems(expand_abbreviations(link.group("cause")))
 
 
 def insomnia_due_to_mental_disorder(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     disorders = [p for p in picks.values() if p.final and _MENTAL.match(p.code)]
     if not disorders:
         return
-    for pick in [p for p in picks.values() if p.final and p.code in _ORGANIC]:
+    # A mention that starts with the insomnia ("Insomnia due to MDD") is about it, though its words may have
+    # ranked the disorder first: its insomnia candidate is read too.
+    for pick in [p for p in picks.values() if p.code in _ORGANIC]:
         linked = []
-        for m in pick.mentions:
+        for m in pick.mentions if pick.final else [m for m in pick.mentions if _INSOMNIA.match(m.text)]:
             cause = _cause_words(ctx.sentence(m))
-            if any(cause & _said(catalog, d) for d in disorders):
-                linked.append(m)
+            causes = [d for d in disorders if cause & _said(catalog, d)]
+            if causes:
+                linked.append((m, max(d.score for d in causes)))
         if not linked:
             continue
         reason = "Index: Insomnia, due to, mental disorder: the note links it to a coded mental disorder"
-        if add_pick(picks, catalog, INSOMNIA_DUE_TO_MENTAL_DISORDER, pick.score, linked, reason) is not None:
+        score = pick.score if pick.final else max(s for _, s in linked)
+        said = [m for m, _ in linked]
+        if add_pick(picks, catalog, INSOMNIA_DUE_TO_MENTAL_DISORDER, score, said, reason) is not None:
             demote(pick, f"{INSOMNIA_DUE_TO_MENTAL_DISORDER}: the insomnia is due to a mental disorder")
 
 

@@ -7,7 +7,10 @@ The table pairs chapter-18 symptom codes with the diagnosis categories that rout
 
 from __future__ import annotations
 
+import re
+
 from assistant.codesets.repository import ref_covers
+from assistant.suggest import rules
 from assistant.suggest.coding_rules.context import NoteContext, demote
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
@@ -123,7 +126,9 @@ INTEGRAL: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("R00.0",), ("E05",)),
     (("R45.84",), ("F32", "F33", "F34.1", "F53", "F31.3", "F31.4", "F31.5")),
     (("M79.1",), ("J09", "J10", "J11", "U07.1")),
-    (("R60",), ("I50",)),
+    # the swelling of a failing heart, of chronic venous insufficiency, venous hypertension or a
+    # postthrombotic limb, and of lymphedema
+    (("R60",), ("I50", "I87.0", "I87.2", "I87.3", "I89.0")),
     (("R42",), ("H81",)),
     (("H92.0",), ("H60", "H62", "H65", "H66", "H67", "H70", "H73.0", "A38.0")),  # otalgia of otitis
     (("H92.1",), ("H60", "H62", "H66", "H70")),  # the discharge of a suppurative otitis or external otitis
@@ -156,6 +161,10 @@ INTEGRAL: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("M25.51",), ("M75", "M19.01")),
     (("M25.55",), ("M16",)),
     (("M25.56",), ("M17",)),
+    # ... and of its bursitis or tendinitis (trochanteric, prepatellar, olecranon, patellar, epicondylitis)
+    (("M25.55",), ("M70.6", "M70.7")),
+    (("M25.56",), ("M70.4", "M70.5", "M76.5")),
+    (("M25.52",), ("M70.2", "M70.3", "M77.0", "M77.1")),
     # osteophytes (bone spurs) of the joint its osteoarthritis is coded for
     (("M25.75",), ("M16",)),
     (("M25.76",), ("M17",)),
@@ -237,6 +246,12 @@ INTEGRAL: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("K11.7", "R68.2", "H04.12", "H16.22"), ("M35.0",)),
     # the medial or lateral malleolus broken as part of a bimalleolar or trimalleolar fracture
     (("S82.5", "S82.6"), ("S82.84", "S82.85")),
+    # the effusion, pain and stiffness of the joint a gout flare is coded for (M25.4-/5-/6- and M10's 5th
+    # character name the joint alike: 1 shoulder ... 6 knee, 7 ankle and foot)
+    *(
+        ((f"M25.4{j}", f"M25.5{j}", f"M25.6{j}"), tuple(f"M10.{kind}{j}" for kind in "012349"))
+        for j in "1234567"
+    ),
 )
 _SHOCK = "R65.21"  # septic shock: a diagnosis of its own, though in chapter 18
 _SYMPTOMS = tuple(prefix for symptoms, _ in INTEGRAL for prefix in symptoms)
@@ -259,6 +274,51 @@ def _asked_for(catalog: CodeCatalog, diagnosis: str, symptom: str) -> bool:
     return any(ref_covers(ref, symptom) for ref in refs)
 
 
+# The injury block (S4- shoulder and upper arm ... S9- ankle and foot) a joint's or limb's pain is felt in.
+_PAIN_REGION = {
+    "M25.51": 4, "M25.52": 5, "M25.53": 6, "M25.54": 6, "M25.55": 7, "M25.56": 8, "M25.57": 9,
+    "M79.62": 4, "M79.63": 5, "M79.64": 6, "M79.65": 7, "M79.66": 8, "M79.67": 9,
+}  # fmt: skip
+_SIDES = ("right", "left")
+
+
+def _elsewhere(catalog: CodeCatalog, symptom: str, diagnosis: str) -> bool:
+    """The pain is of another side or limb region than the injury ("right shoulder pain" beside a left ankle
+    sprain): a problem of its own, not part of it (a wrist's pain and a distal radius, the next block, are
+    one)."""
+    region = next((r for prefix, r in _PAIN_REGION.items() if symptom.startswith(prefix)), None)
+    injury = diagnosis[:1] == "S" and diagnosis[1:2].isdigit()
+    if region is not None and injury and abs(int(diagnosis[1]) - region) > 1:
+        return True
+    sides = {rules.side_of(catalog.title(c)) for c in (symptom, diagnosis)}
+    return sides == set(_SIDES)
+
+
+# A joint's pain, effusion and stiffness (M25.4-/5-/6-) are signs of the musculoskeletal disorder or injury
+# coded for that joint on that side ("Lateral epicondylitis, left elbow", "Patellofemoral disorders, right
+# knee", "Septic arthritis, right knee").
+_JOINT_SIGNS = ("M25.4", "M25.5", "M25.6")
+_JOINTS = re.compile(r"\b(shoulder|elbow|wrist|hand|hip|knee|ankle|foot)\b", re.IGNORECASE)
+
+
+def _joints_own(catalog: CodeCatalog, symptom: str, diagnoses: list[str]) -> str | None:
+    if not symptom.startswith(_JOINT_SIGNS):
+        return None
+    joints = {j.lower() for j in _JOINTS.findall(catalog.title(symptom))}
+    if not joints:
+        return None
+    return next(
+        (
+            d
+            for d in diagnoses
+            if d[:1] in ("M", "S")
+            and not d.startswith(_JOINT_SIGNS)
+            and joints & {j.lower() for j in _JOINTS.findall(catalog.title(d))}
+        ),
+        None,
+    )
+
+
 def drop_integral_symptoms(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     diagnoses = [
         c
@@ -266,9 +326,10 @@ def drop_integral_symptoms(picks: dict[str, Pick], ctx: NoteContext, catalog: Co
         if p.final and (c[:1] not in ("R", "Z") or c.startswith(_SHOCK)) and c in catalog
     ]
     for code, pick in list(picks.items()):
-        if not pick.final or not code.startswith(_SYMPTOMS):
+        if not pick.final or not code.startswith((*_SYMPTOMS, *_JOINT_SIGNS)):
             continue
-        owner = integral_to(code, diagnoses)
+        near = [d for d in diagnoses if not _elsewhere(catalog, code, d)]
+        owner = integral_to(code, near) or _joints_own(catalog, code, near)
         if owner is None or _asked_for(catalog, owner, code):
             continue
         demote(
