@@ -169,3 +169,8 @@ def test_a_tnf_blocker_is_an_immunosuppressive_biologic() -> None:
     assert re.search(rf"\b(?:{words})\b", "PsA on MTX + adalimumab 40 mg q2wk", re.IGNORECASE)
     assert re.search(rf"\b(?:{words})\b", "Crohn's - Humira since 2024", re.IGNORECASE)
     assert not re.search(rf"\b(?:{words})\b", "RA on methotrexate and folic acid", re.IGNORECASE)
+
+
+def test_a_benign_nevus_is_the_index_nevus() -> None:
+    assert expand_abbreviations("Benign nevus L forearm - reassured").lower().startswith("nevus left forearm")
+    assert "benign neoplasm" in expand_abbreviations("Benign neoplasm of skin").lower()
