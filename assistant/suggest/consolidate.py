@@ -26,6 +26,12 @@ def _mention_tokens(pick: Pick) -> set[str]:
     return {t for m in pick.mentions for t in tokens(clean_query(m.query))}
 
 
+def _head_tokens(pick: Pick) -> set[str]:
+    """The words of the mentions ``pick`` codes first: a mention it only ranks behind another code ("+ tinea
+    manuum R hand" under B35.3's "Tinea pedis") says what that other code codes."""
+    return {t for m in (pick.heads or pick.mentions) for t in tokens(clean_query(m.query))}
+
+
 def absorb_same_category(picks: dict[str, Pick], catalog: CodeCatalog, note: str = "") -> None:
     """Drop a final code whose mentions say nothing its same-category sibling does not already code.
 
@@ -64,7 +70,7 @@ def absorb_same_category(picks: dict[str, Pick], catalog: CodeCatalog, note: str
                 break
             if _conjoined_apart(lo, hi, note):
                 continue
-            said = _mention_tokens(hi) | catalog.title_tokens(hi.code)
+            said = _head_tokens(hi) | catalog.title_tokens(hi.code)
             extra = _mention_tokens(lo) - said
             if _titled(extra, catalog.title_tokens(lo.code)) or _codes_more(catalog, lo, hi):
                 continue
@@ -176,13 +182,18 @@ _HISTORY_OF_CANCER = re.compile(r"personal history of (?:other )?(?:malignant ne
 _SITE_NOISE = frozenset(tokens("other unspecified and or part parts site sites"))
 
 
+# The skin (Z85.82-: melanoma, other skin cancers) grows new primaries anywhere on the body: a current skin
+# cancer is another lesion than the excised one, whose history stays (Z85.828 beside a new C44.311).
+_NEW_PRIMARY_ORGANS = ("Z85.82",)
+
+
 def drop_history_of_current_cancer(picks: dict[str, Pick], catalog: CodeCatalog) -> None:
     """A personal history of cancer (Z85.-) is for a malignancy excised or eradicated, no longer treated
     and with no evidence of disease (I.C.2.d); beside a current primary malignancy of the same site
     (C50.912 on anastrozole with "NED on mammogram"), the history code goes."""
     finals = [p for p in picks.values() if p.final]
     primaries = [p for p in finals if _PRIMARY.match(p.code)]
-    for z in [p for p in finals if p.code.startswith("Z85")]:
+    for z in [p for p in finals if p.code.startswith("Z85") and not p.code.startswith(_NEW_PRIMARY_ORGANS)]:
         site = set(tokens(_HISTORY_OF_CANCER.sub("", catalog.title(z.code)))) - _SITE_NOISE
         if site and any(site <= catalog.title_tokens(c.code) for c in primaries):
             picks.pop(z.code)

@@ -682,7 +682,8 @@ _BULLET_CHARS = "-*•#>.,:;()0123456789abcdefghABCDEFGH"
 # A chunk that only completes the condition before it: its side and site ("R ear", "left knee", "both
 # feet") or its type ("bipolar type"). It joins the previous mention instead of being searched alone.
 _SITE = (
-    r"(?:(?:lower|upper|great|index|middle|ring|little)\s+)?(?:ears?|eyes?|foot|feet|hands?|knees?|hips?|"
+    r"(?:(?:lower|upper|great|index|middle|ring|little|dorsal|volar|palmar|plantar)\s+)?(?:ears?|eyes?|foot|"
+    r"feet|hands?|knees?|hips?|nasal\s+(?:ala|sidewall|tip)|cheeks?|temples?|eyelids?|lips?|"
     r"shoulders?|ankles?|wrists?|elbows?|legs?|arms?|breasts?|sides?|thighs?|calf|calves|shins?|heels?|toes?|"
     r"fingers?|thumbs?|flanks?|groins?|axillae?|lungs?|kidneys?|forearms?|buttocks?|ovary|ovaries|testis|"
     r"testes|tm|extremity|extremities|limbs?|"
@@ -690,6 +691,11 @@ _SITE = (
     r"(?:(?:distal|proximal|\d(?:st|nd|rd|th))\s+)?(?:calcaneus|talus|tibia|fibula|femur|patella|radius|ulna|"
     r"humerus|clavicle|scapula|olecranon|scaphoid|(?:medial\s+|lateral\s+)?malleolus|metatarsals?|"
     r"metacarpals?|ribs?))"
+)
+# A site of the head or trunk, said without a side ("Melanoma in situ, upper back", "AK, scalp").
+_MIDLINE_SITE = (
+    r"(?:(?:mid|upper|lower|central|posterior|anterior)\s+){0,2}(?:back|chest|trunk|abdomen|scalp|forehead|nose|"
+    r"neck|face|chin|vertex)"
 )
 # The ligament or tendon an injury is of ("L ankle sprain - ATFL", "knee sprain, MCL"): it says which one.
 # The bone of a digit a fracture is of, said before the digit ("Closed fracture, proximal phalanx, left
@@ -791,7 +797,7 @@ _WITHDRAWAL = (
 )
 _COMPLETES_PREVIOUS = re.compile(
     rf"\s*(?:(?:(?:involving|affecting)\s+(?:the\s+|his\s+|her\s+)?)?(?:right|left|bilateral|both|r|l|rt|lt)\s+"
-    rf"{_SITE}|"
+    rf"{_SITE}|{_MIDLINE_SITE}|"
     # a type only supposed ("Headache - likely tension type") completes nothing: the symptom stays
     rf"{_SERO}|(?!(?:likely|probabl[ey]|possibl[ey]|suspected|questionable|presumed)\b)[a-z]+(?:\s+[a-z]+)?\s+type|"
     rf"[rl][uml]l|{_SPINE_REGION}|{_PHALANX}|"
@@ -802,6 +808,12 @@ _COMPLETES_PREVIOUS = re.compile(
 )
 
 
+# Allergen kinds that share one head noun ("due to tree and grass pollen", "tree, grass and weed pollens"):
+# one term, the pollen of each.
+_SHARED_ALLERGEN = re.compile(
+    r"\b(?:tree|grass|weed|ragweed)(?:\s*(?:,|/|&|\band\b|\bor\b)\s*(?:tree|grass|weed|ragweed))+\s+pollens?\b",
+    re.IGNORECASE,
+)
 # A bracketed list of what the condition is not ("respiratory failure (not hypercapnic, not chronic)"): its
 # commas do not end the condition's mention.
 _DENIED_REMARK = re.compile(r"\((?:not|no|without)\s[^()]*\)", re.IGNORECASE)
@@ -1399,6 +1411,7 @@ def read_note(
             )
             one_term = [t.span() for t in SITES_OF_ONE_DISEASE.finditer(sentence)]
             one_term += [t.span() for t in _DENIED_REMARK.finditer(sentence)]
+            one_term += [t.span() for t in _SHARED_ALLERGEN.finditer(sentence)]
             for cm in _CHUNK_SPLIT.finditer(sentence):
                 if any(a < cm.start() < b for a, b in one_term):
                     continue

@@ -120,6 +120,17 @@ def test_follow_up_after_a_completed_cancer_is_not_coded_beside_a_cancer_treated
         assert "Z08" not in picks
 
 
+def test_a_follow_up_the_ranker_coded_goes_when_a_cancer_is_found_current(enc_catalog: CodeCatalog) -> None:
+    note = "Lymphoma f/u. DLBCL relapsed on PET - start R-ICE."
+    follow_up = _mention(note, "Lymphoma f/u")
+    picks = {"Z08": Pick("Z08", 0.6, True, [follow_up]), "C83.38": Pick("C83.38", 0.8, True, [follow_up])}
+    cancer_follow_up(picks, NoteContext(note=note), enc_catalog)
+    assert not picks["Z08"].final and picks["C83.38"].final  # the cancer found is coded in its place
+    picks = {"Z08": Pick("Z08", 0.6, True, [follow_up])}
+    cancer_follow_up(picks, NoteContext(note=note), enc_catalog)
+    assert picks["Z08"].final  # no current cancer: the follow-up stays
+
+
 def test_a_completed_cancer_in_the_past_history_does_not_make_the_visit_a_follow_up(
     enc_catalog: CodeCatalog,
 ) -> None:

@@ -429,6 +429,10 @@ class _Cancer:
         "C50.912": "Malignant neoplasm of unspecified site of left female breast",
         "Z85.038": "Personal history of other malignant neoplasm of large intestine",
         "C34.11": "Malignant neoplasm of upper lobe, right bronchus or lung",
+        "Z85.828": "Personal history of other malignant neoplasm of skin",
+        "C44.311": "Basal cell carcinoma of skin of nose",
+        "Z85.820": "Personal history of malignant melanoma of skin",
+        "C43.59": "Malignant melanoma of other part of trunk",
     }
 
     def title(self, code: str) -> str:
@@ -448,6 +452,17 @@ def test_no_history_of_a_cancer_that_is_current() -> None:
     picks = {c: _head(c, "lung and colon", 0.7) for c in ("C34.11", "Z85.038")}
     drop_history_of_current_cancer(picks, stub)
     assert set(picks) == {"C34.11", "Z85.038"}  # another site's history stays
+
+
+def test_a_skin_cancer_history_stays_beside_a_new_skin_cancer() -> None:
+    # "BCC, left nasal ala" now, "Hx BCC forehead 2019" excised: the skin grows new primaries (Z85.828 stays)
+    stub: Any = _Cancer()
+    picks = {c: _head(c, "BCC", 0.7) for c in ("C44.311", "Z85.828")}
+    drop_history_of_current_cancer(picks, stub)
+    assert set(picks) == {"C44.311", "Z85.828"}
+    picks = {c: _head(c, "melanoma", 0.7) for c in ("C43.59", "Z85.820")}
+    drop_history_of_current_cancer(picks, stub)
+    assert set(picks) == {"C43.59", "Z85.820"}
 
 
 def test_no_unspecified_site_cancer_beside_a_named_primary() -> None:

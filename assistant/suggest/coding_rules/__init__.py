@@ -33,6 +33,7 @@ from assistant.suggest.coding_rules.dominance import dominant_side
 from assistant.suggest.coding_rules.drugs_given import drugs_given
 from assistant.suggest.coding_rules.encounters import encounter_codes
 from assistant.suggest.coding_rules.exposure import exposures
+from assistant.suggest.coding_rules.eyelids import eyelid_by_eye_and_lid
 from assistant.suggest.coding_rules.food_allergy import food_allergy_status
 from assistant.suggest.coding_rules.fragility_fracture import fragility_fracture
 from assistant.suggest.coding_rules.hcpcs_gate import gate
@@ -80,6 +81,7 @@ from assistant.suggest.coding_rules.respiratory_failure import both_kinds_of_res
 from assistant.suggest.coding_rules.rheumatoid import rheumatoid_kind
 from assistant.suggest.coding_rules.sepsis import localized_infection, organism_sepsis
 from assistant.suggest.coding_rules.severe_sepsis import severe_sepsis
+from assistant.suggest.coding_rules.sinuses import sinuses_together
 from assistant.suggest.coding_rules.stated_cause import condition_due_to_another
 from assistant.suggest.coding_rules.stated_condition import unstated_conditions
 from assistant.suggest.coding_rules.strep_throat import streptococcal_throat
@@ -141,6 +143,8 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     both_kinds_of_respiratory_failure(picks, ctx, catalog)
     diabetes_with_other_complication(picks, ctx, catalog)
     both_sides_without_a_bilateral_code(picks, ctx, catalog)
+    eyelid_by_eye_and_lid(picks, ctx, catalog)
+    sinuses_together(picks, ctx, catalog)
     dominant_side(picks, ctx, catalog)
     postprocedural_hypothyroidism(picks, ctx, catalog)
     postprocedural_erectile_dysfunction(picks, ctx, catalog)

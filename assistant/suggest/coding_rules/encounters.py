@@ -588,7 +588,16 @@ def _another_problem_first(picks: dict[str, Pick], at: int, assessed: bool) -> b
 
 def cancer_follow_up(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     history = [p for p in picks.values() if p.final and p.code.startswith("Z85")]
-    if not history or any(p.final and _CURRENT_NEOPLASM.match(p.code) for p in picks.values()):
+    current = next((c for c, p in picks.items() if p.final and _CURRENT_NEOPLASM.match(c)), None)
+    follow_up = picks.get("Z08")
+    if current is not None and follow_up is not None and follow_up.final:
+        # "skin cancer f/u" with a new BCC on the path report: the cancer found is coded in place of the
+        # follow-up (I.C.21.c.8)
+        demote(
+            follow_up,
+            f"a cancer coded as current ({current}) is the visit's reason, not a follow-up (I.C.21.c.8)",
+        )
+    if not history or current is not None:
         return  # a cancer treated now (or its chemotherapy visit) is the visit's reason, not a follow-up
     if _GENERAL_EXAM.search(head_lines(ctx.note, 4)) or _WELLNESS_VISIT.search(head_lines(ctx.note, 4)):
         return  # a preventive visit is its own reason; the past cancer is its history (Z85) only

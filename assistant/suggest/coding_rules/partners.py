@@ -75,6 +75,13 @@ DRUG_CLASSES: tuple[tuple[str, str], ...] = (
     ("Z79.621", rf"(?:tacrolimus|cyclosporine)(?!{_LOCAL_FORM})|prograf|envarsus"),
     ("Z79.624", r"mycophenolate|(?-i:MMF)|cellcept|myfortic|azathioprine"),
     ("Z79.631", r"methotrexate"),
+    # biologics taken to suppress an immune disease (TNF, interleukin, integrin and B-cell blockers)
+    (
+        "Z79.620",
+        r"adalimumab|humira|etanercept|enbrel|infliximab|remicade|certolizumab|cimzia|golimumab|simponi|"
+        r"ustekinumab|stelara|secukinumab|cosentyx|ixekizumab|taltz|guselkumab|tremfya|risankizumab|skyrizi|"
+        r"tocilizumab|actemra|abatacept|orencia|vedolizumab|entyvio|natalizumab|tysabri|ocrelizumab|ocrevus",
+    ),
     ("Z79.83", r"alendronate|fosamax|risedronate|actonel|ibandronate|boniva|bisphosphonates?"),
     # drugs with no class code of their own: one monitored for its long-term toxicity (retinal screening),
     # and a benzodiazepine the note calls long-term (not a prescription alone)
