@@ -216,7 +216,8 @@ _FAMILY_PRE = (
     r"family\s+history\s+of|fh\s+of|fhx\s+of|fhx?(?=\s+[a-z])|"
     # a relative who found, brought or reports about the patient ("found down by daughter", "per son") is
     # no family history
-    r"(?<!\bby\s)(?<!\bper\s)(?<!\bwith\s)(?<!\bfrom\s)(?<!\bto\s)(?:his|her|the\s+patient's|patient's)?\s*"
+    r"(?<!\bby\s)(?<!\bper\s)(?<!\bwith\s)(?<!\bw/\s)(?<!\bw/)(?<!\bfrom\s)(?<!\bto\s)"
+    r"(?:his|her|the\s+patient's|patient's)?\s*"
     rf"{RELATIVES}{_INFORMANT}"
     # what the relative had, with the age in brackets or at death ("brother (47) has", "father died at 51 of")
     r"(?:\s*\(\d{1,3}\))?(?:\s+(?:(?:is\s+)?alive\s+(?:w/|with)|has|had|with|w/|"

@@ -14,7 +14,7 @@ from assistant.suggest.coding_rules.insomnia_cause import insomnia_due_to_mental
 from assistant.suggest.coding_rules.symptoms import drop_integral_symptoms, integral_to
 from assistant.suggest.consolidate import absorb_same_category
 from assistant.suggest.index_walker import IndexWalker
-from assistant.suggest.reader import Mention
+from assistant.suggest.reader import Mention, read_note
 from assistant.suggest.rules import associated_groups
 from assistant.suggest.service import SuggestionService
 from assistant.suggest.store import CodeCatalog
@@ -311,3 +311,18 @@ def test_a_gouty_joints_own_signs_are_part_of_the_flare(
     symptom: str, gout: str, integral: str | None
 ) -> None:
     assert integral_to(symptom, [gout]) == integral
+
+
+@pytest.mark.parametrize(
+    ("note", "words", "family"),
+    [
+        # the parent who brought the child ("w/ mom") is no family history of what follows
+        ("8 yo M w/ mom, sore throat and fever x2d.\nA/P: strep pharyngitis.", "sore throat", False),
+        ("8 yo M w/mom, sore throat.\nA/P: URI.", "sore throat", False),
+        ("FH: mom w/ DM2, dad HTN.\nA/P: URI.", "mom w/ DM2", True),
+        ("Mom has asthma.\nA/P: URI.", "Mom has asthma", True),
+    ],
+)
+def test_the_parent_who_came_with_the_child_is_no_family_history(note: str, words: str, family: bool) -> None:
+    mention = next(m for m in read_note(note) if m.text == words)
+    assert mention.family is family
