@@ -110,6 +110,10 @@ _NOT_A_SITE = frozenset({"nec", "site", "specified", "unspecified", "other", "pa
 _PLURAL_MARK = re.compile(r"\(s\)$")  # "Bite(s)": the main term's "(s)", which our Index copy moved out
 _SITE_SAID = re.compile(r"(un)?specified site", re.IGNORECASE)
 _UNSAID = re.compile(r"(?:not specified|unspecified) as\b(?: to\b)?", re.IGNORECASE)
+# A Tabular title that defines its code by a word left unsaid ("Complete rotator cuff tear or rupture not
+# specified as traumatic", "Gastric ulcer, unspecified as acute or chronic"): a mention that says the word
+# ("traumatic full-thickness rotator cuff tear") is not that code (Index: Tear, rotator cuff, traumatic).
+_TITLE_UNSAID = re.compile(r"\b(?:not specified|unspecified) as\b(?: to\b)? ([^,]+)", re.IGNORECASE)
 # Everyday words -> the words the Index uses (our own short list; the abbreviation table is separate).
 WORD_ALIASES: dict[str, tuple[str, ...]] = {
     "both": ("bilateral",),  # "OA of both knees": Osteoarthritis, knee, bilateral
@@ -955,6 +959,8 @@ class IndexWalker:
         score = mention.credit(used, state.half) - 0.01 * state.hops - state.penalty - ALIAS_PENALTY * aliased
         if beside:  # an entry that names the site wins ("gastric ulcer with bleeding": Ulcer, stomach, ...)
             score -= SITE_BESIDE_PENALTY
+        if tabular is not None and _title_leaves_unsaid(tabular, full, mention):
+            score -= QUALIFIER_PENALTY
         root_words = content_keys(node.path[0])
         if _NOT_TRAUMATIC & mention.words and "traumat" in root_words:
             score -= NOT_DEFAULT_PENALTY  # "fragility fracture", "osteoporotic fracture": not the default
@@ -1017,6 +1023,12 @@ class IndexWalker:
 
 SMALL_ENTRY = 12
 LONG_HEAD = 24  # head lists longer than this are indexed by their terms' second word
+
+
+def _title_leaves_unsaid(tabular: Tabular, code: str, mention: _Mention) -> bool:
+    """The code's title is the kind "not specified as" a word the mention says (_TITLE_UNSAID)."""
+    found = _TITLE_UNSAID.search(tabular.title(code)) if code in tabular else None
+    return found is not None and bool(content_keys(found.group(1)) & (mention.base - mention.negated))
 
 
 def _word_index(kids: list[Entry]) -> dict[str, list[int]]:
