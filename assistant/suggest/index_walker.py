@@ -1027,8 +1027,14 @@ LONG_HEAD = 24  # head lists longer than this are indexed by their terms' second
 
 def _title_leaves_unsaid(tabular: Tabular, code: str, mention: _Mention) -> bool:
     """The code's title is the kind "not specified as" a word the mention says (_TITLE_UNSAID)."""
-    found = _TITLE_UNSAID.search(tabular.title(code)) if code in tabular else None
-    return found is not None and bool(content_keys(found.group(1)) & (mention.base - mention.negated))
+    title = tabular.title(code) if code in tabular else ""
+    found = _TITLE_UNSAID.search(title)
+    if found is None:
+        return False
+    # the title's own condition words are no qualifier ("PROM, unspecified as to length of time between
+    # rupture and onset of labor": "rupture" is the condition)
+    unsaid = content_keys(found.group(1)) - content_keys(title[: found.start()])
+    return bool(unsaid & (mention.base - mention.negated))
 
 
 def _word_index(kids: list[Entry]) -> dict[str, list[int]]:

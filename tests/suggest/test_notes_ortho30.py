@@ -18,6 +18,7 @@ from assistant.suggest.coding_rules.injuries import (
 from assistant.suggest.coding_rules.retained_foreign_body import removed_foreign_body
 from assistant.suggest.coding_rules.tobacco import tobacco_code
 from assistant.suggest.index_walker import IndexWalker
+from assistant.suggest.qualifiers import unsaid_word_said, words_said
 from assistant.suggest.reader import Mention
 from assistant.suggest.types import Pick
 from tests.suggest.catalog_fixtures import hierarchy_catalog
@@ -127,6 +128,7 @@ def test_a_title_not_specified_as_what_the_note_says_gives_way(text: str, code: 
         ("Glucocorticoid-induced osteoporosis", "glucocorticoid drug-induced osteoporosis", None),
         ("steroid-induced myopathy", "steroid drug-induced myopathy", None),
         ("steroid injection", None, "drug"),
+        ("steroid-induced hyperglycemia", None, "drug"),  # R73.9 with the adverse effect, not E09
     ],
 )
 def test_orthopedic_shorthand_is_read(text: str, said: str | None, unsaid: str | None) -> None:
@@ -190,3 +192,19 @@ def test_a_cut_by_glass(sentence: str, glass: bool) -> None:
 )
 def test_the_chief_complaint_only_names_the_injury(line: str, complaint: bool) -> None:
     assert (_CHIEF_COMPLAINT.match(line) is not None) is complaint
+
+
+CUFF = "Complete rotator cuff tear or rupture of right shoulder, not specified as traumatic"
+PROM = "Premature rupture of membranes, unspecified as to length of time between rupture and onset of labor"
+
+
+@pytest.mark.parametrize(
+    ("title", "phrase", "word"),
+    [
+        (CUFF, "Acute traumatic complete rotator cuff tear right", "traumatic"),
+        (CUFF, "complete rotator cuff tear right", None),
+        (PROM, "premature rupture of membranes", None),  # "rupture" is the title's own condition
+    ],
+)
+def test_a_title_not_specified_as_a_word_the_note_says(title: str, phrase: str, word: str | None) -> None:
+    assert unsaid_word_said(title, words_said(phrase)) == word
