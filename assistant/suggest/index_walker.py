@@ -1025,6 +1025,9 @@ SMALL_ENTRY = 12
 LONG_HEAD = 24  # head lists longer than this are indexed by their terms' second word
 
 
+_SPECIFIED_WORDS = content_keys("specified unspecified")
+
+
 def _title_leaves_unsaid(tabular: Tabular, code: str, mention: _Mention) -> bool:
     """The code's title is the kind "not specified as" a word the mention says (_TITLE_UNSAID)."""
     title = tabular.title(code) if code in tabular else ""
@@ -1034,6 +1037,8 @@ def _title_leaves_unsaid(tabular: Tabular, code: str, mention: _Mention) -> bool
     # the title's own condition words are no qualifier ("PROM, unspecified as to length of time between
     # rupture and onset of labor": "rupture" is the condition)
     unsaid = content_keys(found.group(1)) - content_keys(title[: found.start()])
+    if _SPECIFIED_WORDS & mention.base:  # a phrase "unspecified as to acute or chronic" says neither
+        return False
     return bool(unsaid & (mention.base - mention.negated))
 
 

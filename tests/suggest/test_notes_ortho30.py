@@ -208,3 +208,9 @@ PROM = "Premature rupture of membranes, unspecified as to length of time between
 )
 def test_a_title_not_specified_as_a_word_the_note_says(title: str, phrase: str, word: str | None) -> None:
     assert unsaid_word_said(title, words_said(phrase)) == word
+
+
+def test_a_phrase_unspecified_as_the_word_says_neither() -> None:
+    ulcer = "Gastric ulcer, unspecified as acute or chronic, without hemorrhage or perforation"
+    assert unsaid_word_said(ulcer, words_said("chronic gastric ulcer")) == "chronic"
+    assert unsaid_word_said(ulcer, words_said("gastric ulcer, unspecified as acute or chronic")) is None
