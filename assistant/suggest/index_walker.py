@@ -113,6 +113,10 @@ _NOT_A_SITE = frozenset({"nec", "site", "specified", "unspecified", "other", "pa
 _PLURAL_MARK = re.compile(r"\(s\)$")  # "Bite(s)": the main term's "(s)", which our Index copy moved out
 _SITE_SAID = re.compile(r"(un)?specified site", re.IGNORECASE)
 _UNSAID = re.compile(r"(?:not specified|unspecified) as\b(?: to\b)?", re.IGNORECASE)
+# A Tabular title that defines its code by a word left unsaid ("Complete rotator cuff tear or rupture not
+# specified as traumatic", "Gastric ulcer, unspecified as acute or chronic"): a mention that says the word
+# ("traumatic full-thickness rotator cuff tear") is not that code (Index: Tear, rotator cuff, traumatic).
+_TITLE_UNSAID = re.compile(r"\b(?:not specified|unspecified) as\b(?: to\b)? ([^,]+)", re.IGNORECASE)
 # Everyday words -> the words the Index uses (our own short list; the abbreviation table is separate).
 WORD_ALIASES: dict[str, tuple[str, ...]] = {
     "both": ("bilateral",),  # "OA of both knees": Osteoarthritis, knee, bilateral
@@ -980,6 +984,8 @@ class IndexWalker:
         score = mention.credit(used, state.half) - 0.01 * state.hops - state.penalty - ALIAS_PENALTY * aliased
         if beside:  # an entry that names the site wins ("gastric ulcer with bleeding": Ulcer, stomach, ...)
             score -= SITE_BESIDE_PENALTY
+        if tabular is not None and _title_leaves_unsaid(tabular, full, mention):
+            score -= QUALIFIER_PENALTY
         root_words = content_keys(node.path[0])
         if _NOT_TRAUMATIC & mention.words and "traumat" in root_words:
             score -= NOT_DEFAULT_PENALTY  # "fragility fracture", "osteoporotic fracture": not the default
@@ -1042,6 +1048,23 @@ class IndexWalker:
 
 SMALL_ENTRY = 12
 LONG_HEAD = 24  # head lists longer than this are indexed by their terms' second word
+
+
+_SPECIFIED_WORDS = content_keys("specified unspecified")
+
+
+def _title_leaves_unsaid(tabular: Tabular, code: str, mention: _Mention) -> bool:
+    """The code's title is the kind "not specified as" a word the mention says (_TITLE_UNSAID)."""
+    title = tabular.title(code) if code in tabular else ""
+    found = _TITLE_UNSAID.search(title)
+    if found is None:
+        return False
+    # the title's own condition words are no qualifier ("PROM, unspecified as to length of time between
+    # rupture and onset of labor": "rupture" is the condition)
+    unsaid = content_keys(found.group(1)) - content_keys(title[: found.start()])
+    if _SPECIFIED_WORDS & mention.base:  # a phrase "unspecified as to acute or chronic" says neither
+        return False
+    return bool(unsaid & (mention.base - mention.negated))
 
 
 def _word_index(kids: list[Entry]) -> dict[str, list[int]]:

@@ -700,6 +700,28 @@ def _recoded(c: C, code: str, make: Callable[[str, float], C]) -> C:
     return new
 
 
+# A title defined by a word it leaves unsaid ("Complete rotator cuff tear or rupture not specified as
+# traumatic"): a note that says the word is not that code (Index: Tear, rotator cuff, traumatic S46.01-).
+_TITLE_UNSAID = re.compile(r"\b(?:not specified|unspecified) as\b(?: to\b)? ([^,]+)", re.IGNORECASE)
+_UNSAID_CONNECTORS = frozenset({"or", "and", "versus", "as", "to", "the", "of", "between"})
+_SPECIFIED = words_said("specified unspecified")
+
+
+def unsaid_word_said(title: str, said: frozenset[str]) -> str | None:
+    """The word a title leaves unsaid that the note's phrase says, if any (not the title's own condition
+    words: "PROM, unspecified as to length of time between rupture and onset of labor")."""
+    found = _TITLE_UNSAID.search(title)
+    if found is None or not said or said & _SPECIFIED:  # "unspecified as to acute or chronic" says neither
+        return None
+    own = words_said(title[: found.start()])
+    hit = [
+        w
+        for w in _WORD_RE.findall(found.group(1).lower())
+        if w not in _UNSAID_CONNECTORS and stem(w) not in own and stem(w) in said
+    ]
+    return " ".join(hit) or None
+
+
 def _nothing_to_weigh(note: Qualifiers, cands: Sequence[_Cand], title_of: Callable[[str], str]) -> bool:
     """The note says nothing on any axis (its own words aside), and no title asserts what such a note never
     implies (a remission, a recurrence, a cause in _KINDS) or codes a condition with what the note names: the
@@ -711,6 +733,8 @@ def _nothing_to_weigh(note: Qualifiers, cands: Sequence[_Cand], title_of: Callab
         if remitted(said.remission) or said.kinds or said.recurrent or unstated_intent(note, said):
             return False
         if not getattr(c, "walk", 0.0) and unnamed_condition(note, said):
+            return False
+        if unsaid_word_said(title_of(c.code), note.said):
             return False
     return True
 
@@ -742,6 +766,9 @@ def rerank(
         unnamed = None if getattr(c, "walk", 0.0) else unnamed_condition(note, said)  # the Index may say so
         if unnamed:
             conflicts.append(unnamed)
+        unsaid = unsaid_word_said(title, note.said)
+        if unsaid:
+            conflicts.append(f'title is "not specified as {unsaid}", the note says it')
         if (
             said.recurrent
             and note.recurrent is None

@@ -316,7 +316,7 @@ def test_an_exam_line_with_its_findings_is_no_general_exam(text: str, general: b
 @pytest.mark.parametrize(
     ("text", "expanded"),
     [
-        ("R full-thickness RTC tear", "right full-thickness rotator cuff tear"),
+        ("R full-thickness RTC tear", "right complete rotator cuff tear"),  # full thickness: complete
         ("L complete supraspinatus tear", "left complete supraspinatus tear"),
         ("L full-thickness", "L full-thickness"),  # no site follows: the letter is left as written
     ],

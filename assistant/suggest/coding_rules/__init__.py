@@ -78,6 +78,7 @@ from assistant.suggest.coding_rules.prostate_symptoms import prostate_with_sympt
 from assistant.suggest.coding_rules.recent_infarction import recent_infarction
 from assistant.suggest.coding_rules.removed_organ import removed_organ
 from assistant.suggest.coding_rules.respiratory_failure import both_kinds_of_respiratory_failure
+from assistant.suggest.coding_rules.retained_foreign_body import removed_foreign_body
 from assistant.suggest.coding_rules.rheumatoid import rheumatoid_kind
 from assistant.suggest.coding_rules.sepsis import localized_infection, organism_sepsis
 from assistant.suggest.coding_rules.severe_sepsis import severe_sepsis
@@ -178,6 +179,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     prenatal_supervision(picks, ctx, catalog)
     traumatic_fracture(picks, ctx, catalog)
     injury_rules(picks, ctx, catalog)
+    removed_foreign_body(picks, ctx, catalog)
     fragility_fracture(picks, ctx, catalog)
     drop_integral_symptoms(picks, ctx, catalog)
     removed_organ(picks, ctx, catalog)

@@ -53,7 +53,8 @@ _PLACE = re.compile(
     r"sidewalk|parking lot|school|work|hospital|warehouse|factory|"
     r"workplace|office|store|restaurant|gym|playground|park|field|court|farm|barn|chicken coop|orchard|"
     r"construction site|"
-    r"nursing home|pool|beach|interstate|freeway|expressway|parkway|intersection|I-\d+|"
+    r"nursing home|pool|beach|flight(?!\s+of\b)|airplane|plane|"
+    r"interstate|freeway|expressway|parkway|intersection|I-\d+|"
     r"ski (?:area|resort|slopes?|hill|mountain))\b",
     re.IGNORECASE,
 )
@@ -83,6 +84,14 @@ _SHARP_EDGE = re.compile(
     r"sharp\s+(?:edge|object))\b",
     re.I,
 )
+# A cut by glass ("a drinking glass broke in the sink and cut his palm", "cut on a broken bottle"): the
+# External Cause Index's "Contact, with, glass (sharp) (broken)" (W25).
+_GLASS_CUT = re.compile(
+    r"\b(?:glass|bottle|mirror|window\s*pane)\b[^.;]{0,60}\b(?:cut|cutting|sliced|lacerat\w*)\b|"
+    r"\b(?:cut|cutting|sliced|lacerat\w*)\b[^.;]{0,40}\b(?:on|by|from|with)\s+(?:an?\s+|the\s+|some\s+)?"
+    r"(?:broken\s+)?(?:glass|bottle|mirror|window)\b",
+    re.I,
+)
 # A nonpowered hand tool the sentence names ("hit his thumb with a hammer"): "Contact, with, tool, hand".
 _HAND_TOOL = re.compile(
     r"\b(hammer|mallet|screwdriver|chisel|hand\s*saw|axe|hatchet|wrench|pliers|crowbar|shovel|rake|hoe|"
@@ -105,6 +114,7 @@ _ACTIVITY_NAMES = (
     (re.compile(r"walking\s+\w+\s+(?:dogs?|puppy|pet|animal)", re.IGNORECASE), "walking an animal"),
     (re.compile(r"skateboards?", re.IGNORECASE), "skateboarding"),
     (re.compile(r"(?:roller\s*|inline\s+)skates?|rollerblades?", re.IGNORECASE), "roller skating"),
+    (re.compile(r"recess", re.IGNORECASE), "physical games generally associated with school recess"),
 )
 # A limited-access highway by its name or number ("on I-94", "on the freeway"): the Y92 title's words.
 _INTERSTATE = re.compile(r"\b(?:I-\d+|interstate|freeway|expressway)\b", re.IGNORECASE)
@@ -113,12 +123,15 @@ _ACTIVITY = re.compile(
     r"\b(?:playing|while|during)\b[^.\n]{0,40}?\b(basketball|soccer|football|baseball|softball|hockey|"
     rf"tennis|volleyball|running|jogging|{_WALKING}|hiking|cycling|biking|skiing|snowboarding|swimming|"
     r"gardening|yard work|mowing|cooking|cleaning|climbing|dancing|skateboarding|weight ?lifting|"
-    r"lifting|moving furniture|yoga|wrestling|golf|laundry)\w*",
+    r"lifting|moving furniture|yoga|wrestling|golf|laundry)\w*|"
+    # a child's play at school recess (Activity, physical games generally associated with school recess)
+    r"\b(?:at|during)\s+(?:school\s+)?(recess)\b",
     re.IGNORECASE,
 )
 # The activity told by its verb before the injury ("walking in the park when a dog bit her") or by the sport
 # the patient was playing ("HS football player, tackled at practice").
 _ACTIVITY_WHEN = re.compile(
+    rf"\b({_FOOD_PREPARATION})\b(?=[^.\n]{{0,60}}\bwhen\b)|"
     rf"\b({_WALKING}|running|jogging|hiking|cycling|biking|skiing|snowboarding|swimming|gardening|mowing|"
     r"cooking|climbing|dancing|skateboarding|skating)\b(?=[^.\n]{0,60}\bwhen\b)|"
     r"\b(basketball|soccer|football|baseball|softball|hockey|tennis|volleyball|lacrosse|rugby|wrestling)\s+"
@@ -172,11 +185,23 @@ ASSAULT_PREFIXES = ("X9", "Y0")
 MIN_SCORE = {"cause": 0.35, "place": 0.45, "activity": 0.45}
 
 
+# ... and one whose time or return visit the line gives before it ("RTC 10-12 d suture removal", "return in
+# 10 days for suture removal", "f/u 1 wk cast removal"): the plan too.
+_PLAN_BEFORE = re.compile(
+    r"(?:\bRTC\b|\breturn(?:\s+to\s+clinic)?\s+in\b|\b(?:f/u|follow[- ]?up)\s+(?:in\s+)?\d|"
+    r"\b\d+\s*(?:-\s*\d+\s*)?(?:d|days?|wks?|weeks?)\b)"
+    # not a time past ("10 days s/p repair, here for suture removal")
+    r"(?:(?!\b(?:ago|s/p|status\s+post|post|after|here|present\w*|seen|today)\b)[^.;\n]){0,25}$",
+    re.IGNORECASE,
+)
+
+
 def encounter_character(note: str) -> str:
     if _SEQUELA.search(note):
         return "S"
-    if _SUBSEQUENT.search(note):
-        return "D"
+    for found in _SUBSEQUENT.finditer(note):
+        if not _PLAN_BEFORE.search(note, note.rfind("\n", 0, found.start()) + 1, found.start()):
+            return "D"
     return "A"
 
 
@@ -310,10 +335,22 @@ _NURSING_HOME = re.compile(
 _HEAD_LINES = 2
 
 
+# The nursing home the place names ("CNA at Maplewood Nursing Home") is no private home, whatever "home" it
+# says; a resident's own room there is its bedroom (Y92.122).
+_NURSING_HOME_PLACE = re.compile(r"\bnursing\s+(?:home|facility)\b", re.IGNORECASE)
+_RESIDENTS_ROOM = re.compile(r"\b(?:resident|patient)['\u2019]?s\s+(?:bed)?room\b", re.IGNORECASE)
+
+
 def _place_query(place: str, sentence: str = "", nursing_home: bool = False) -> str:
     """A place in the words of the Y92 titles ("... as the place of occurrence"); a home is a
     "non-institutional (private) residence" (its kind from the sentence, when named) with the room or yard;
     a room of a nursing-home resident's note, the nursing home's."""
+    if _NURSING_HOME_PLACE.search(place):
+        said = f"{place} {sentence}".lower()
+        room = next((r for r in _ROOMS if re.search(rf"\b{r.split()[-1]}\b{_NOT_A_TOOL}", said)), None)
+        if room is None and _RESIDENTS_ROOM.search(sentence):
+            room = "bedroom"
+        return f"{room or 'unspecified place'} in nursing home as the place of occurrence"
     if nursing_home and not _HOME.search(place):
         low = place.lower()
         room = next((r for r in _ROOMS if r.split()[-1] in low or r.split()[0] in low), None)
@@ -327,6 +364,7 @@ def _place_query(place: str, sentence: str = "", nursing_home: bool = False) -> 
     room = next((r for r in _ROOMS if r.split()[-1] in low or r.split()[0] in low), None)
     if not _HOME.search(place) and room is None:
         place = re.sub(r"\bgym\b", "gymnasium", place, flags=re.IGNORECASE)  # the Index's word (Y92.39)
+        place = re.sub(r"\b(?:flight|plane)\b", "airplane", place, flags=re.IGNORECASE)  # Y92.813
         return f"{place} as the place of occurrence"
     if room is None:  # "at his house (backyard side)": the room or yard the sentence names beside the home
         said = sentence.lower()
@@ -561,6 +599,9 @@ def _not_this_encounter(picks: dict[str, Pick], catalog: CodeCatalog, char: str)
             demote(pick, "place, activity and status are reported at the initial encounter only (I.C.20)")
 
 
+_CHIEF_COMPLAINT = re.compile(r"\s*(?:CC|C/C|chief\s+complaint|reason\s+for\s+visit)\s*:", re.IGNORECASE)
+
+
 def states_mechanism(sentence: str) -> bool:
     """The sentence names how the injury happened, not only a mechanism it denies."""
     return _stated(_MECHANISM, sentence)
@@ -573,6 +614,7 @@ def external_causes(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatal
         return
     score = min(p.score for p in injuries) * 0.9
     stated = [s for s in re.split(r"(?<=[.!?])\s+|\n", ctx.note) if states_mechanism(s)]
+    stated.sort(key=lambda s: _CHIEF_COMPLAINT.match(s) is not None)  # the HPI tells how, the CC only names
     # a fall told no further ("post-fall evaluation") gives way to the sentence that tells it
     how = next((s for s in stated if fall_code(s) != UNSPECIFIED_FALL), stated[0] if stated else None)
     have = {c[:3] for c, p in picks.items() if p.final and c[:1] in "VWXY"}
@@ -611,6 +653,8 @@ def external_causes(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatal
         # External Cause Index "Contact, with, knife": the tool, not the story
         if _KNIFE_CUT.search(how) or accident and _FROM_KNIFE.search(how):
             how_cut = "contact with knife"
+        elif accident and _GLASS_CUT.search(how):
+            how_cut = "contact with sharp glass"
         elif accident and _SHARP_EDGE.search(how):
             how_cut = "contact with other specified sharp object"
         elif tool:

@@ -24,8 +24,10 @@ _NEVER = re.compile(
     r"(?:does|do|did)(?: not|n't) (?:smoke|use tobacco|use nicotine)|not an? (?:smoker|tobacco user))\b",
     re.I,
 )
+# "quit line", "quit date", "quit plan": the cessation help the plan offers, not a former user
 _FORMER = re.compile(
-    r"(?<!to )(?<!\bnot )\bquit\b|\b(?:former|formerly|ex-?\s?smoker|ex-|stopped|used to|no longer|previous|"
+    r"(?<!to )(?<!\bnot )\bquit\b(?![- ]?(?:line|date|plan|program|kit|aids?|resources?|attempts?)\b)|"
+    r"\b(?:former|formerly|ex-?\s?smoker|ex-|stopped|used to|no longer|previous|"
     r"prior|h/o|history of|hx of|remote|years? ago|until \d{4})\b",
     re.IGNORECASE,
 )
