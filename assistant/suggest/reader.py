@@ -232,6 +232,9 @@ _TERMINATE = (
     # how it happened, after a comma ("without nail damage, cut while slicing ..."): a clause of its own
     r",\s*(?:\w+\s+)?(?:while|when|after)\s"
 )
+# The cause of the condition before a negation, after a comma ("CKD 5, not yet on dialysis, d/t DM2 + HTN"):
+# a clause of its own that the negation does not reach.
+_CAUSE_CLAUSE = re.compile(r",\s*(?:due\s+to|d/t|2/2|secondary\s+to)\s", re.IGNORECASE)
 _NEG_RE = re.compile(rf"(?<![\w/])(?:{_NEG_PRE})(?![\w/])", re.IGNORECASE)
 _NEG_POST_RE = re.compile(rf"(?<![\w/])(?:{_NEG_POST})(?![\w/])", re.IGNORECASE)
 # After the condition, a doubt that it is there: "Chlamydia not excluded", "PE cannot be ruled out" (IV.H:
@@ -627,11 +630,15 @@ class Mention:
         }
 
 
-# Family and social history written on the heading's own line end with that line.
-_ONE_LINE_SECTIONS = frozenset({"fh", "sh"})
+# Family and social history written on the heading's own line end with that line, and so does a medication
+# list written on it ("Meds: apixaban 5 bid, metoprolol 100." then "CKD 3a w/ HTN ...").
+_ONE_LINE_SECTIONS = frozenset({"fh", "sh", "meds"})
 # So does the chief complaint ("CC: f/u labs"): the lines after it, with no header of their own, are the
 # note's body.
 _CHIEF_COMPLAINT = re.compile(r"chief\s+complaint|cc", re.IGNORECASE)
+# A problem list the physician writes ("Problem list:"), not a past medical history nor an EHR's pasted
+# chart list ("Patient Active Problem List").
+_PROBLEM_LIST = re.compile(r"problem\s+list", re.IGNORECASE)
 # Where the physician states the diagnoses (each line a problem; the engine trusts their best codes more).
 ASSESSMENT_SECTIONS = frozenset({"assessment", "diagnosis"})
 
@@ -663,10 +670,19 @@ def sections(note: str) -> list[tuple[int, int, str]]:
             and note[line_end:].strip()
             and not _HEADER_RE.match(note, line_end + 1)
         ):
-            # "FHx: father MI at 50; sister lupus" then "ECG: LBBB": the relatives' line only
-            headers.append((line_end, line_end, current))
+            # "FHx: father MI at 50; sister lupus" then "ECG: LBBB": the relatives' line only; after a
+            # medication line the note goes on with this visit ("PMH: ... Meds: ..." then "MDM: ...")
+            after = "body" if name == "meds" and current in BACKGROUND_SECTIONS else current
+            headers.append((line_end, line_end, after))
         else:
             current = name
+    if not any(name in ASSESSMENT_SECTIONS for _, _, name in headers):
+        # a note whose only list of problems is its "Problem list:" (a nephrology "#" list, a refill or
+        # portal note) states this visit's problems there, not the patient's background
+        headers = [
+            (start, end, "assessment" if _PROBLEM_LIST.fullmatch(note[start:end].rstrip(" \t:-")) else name)
+            for start, end, name in headers
+        ]
     spans = []
     pos, current = 0, "body"
     for start, end, name in headers:
@@ -1156,6 +1172,7 @@ def _scope_flags(sentence: str, chunk_start: int, chunk_end: int) -> tuple[dict[
                     or (key == "history" and _NOW_CLAUSE.search(sentence, m.end(), chunk_start + 12))
                     or _CLAUSE_GAP.search(between)
                     and (_SUBJECT.match(sentence, chunk_start) or _WITH_CLAUSE.match(sentence, chunk_start))
+                    or _CAUSE_CLAUSE.search(sentence[m.end() : min(chunk_end, chunk_start + 16)])
                 ):
                     continue
                 if key != "negated" and len(between.split()) > 12:

@@ -15,7 +15,7 @@ from assistant.suggest.coding_rules.dementia import dementia_behaviour, dementia
 from assistant.suggest.coding_rules.encounters import immunization
 from assistant.suggest.coding_rules.injuries import _place_query, mechanism_clause
 from assistant.suggest.coding_rules.partners import add_associated_fever
-from assistant.suggest.coding_rules.recent_infarction import recent_infarction
+from assistant.suggest.coding_rules.recent_infarction import old_infarction, recent_infarction
 from assistant.suggest.index_first import assessed_final
 from assistant.suggest.reader import Mention
 from assistant.suggest.store import CodeCatalog
@@ -127,6 +127,26 @@ def test_an_infarction_dated_within_four_weeks_of_the_visit_is_current(
 ) -> None:
     picks = {"I25.2": Pick("I25.2", 0.6, final, [_said(note, "NSTEMI")])}
     recent_infarction(picks, NoteContext(note=note, visit_date=date(2026, 12, 3)), CATALOG)
+    assert _finals(picks) == expected
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        ("PMH: CAD, inferior MI 2019 (PCI), HTN.", ["I25.2"]),
+        ("s/p NSTEMI 3/2022 w/ DES to prox LAD.", ["I25.2"]),
+        ("MI 6 years ago, no angina since.", ["I25.2"]),
+        ("NSTEMI 11/20/2026, medically managed.", ["I21.9"]),  # within four weeks of the visit
+        ("Inferior MI this admission; troponin peaked 2026.", ["I21.9"]),  # the year of the visit
+        ("Acute MI, troponin 4.2.", ["I21.9"]),
+        ("CAD w/o angina; old MI - cont ASA.", ["I25.2"]),
+        ("Prior MI 2 weeks ago, cardiac rehab referral.", ["I21.9"]),  # old in words, within four weeks
+    ],
+)
+def test_an_infarction_dated_before_four_weeks_is_old(note: str, expected: list[str]) -> None:
+    words = next(w for w in ("NSTEMI", "MI") if w in note)
+    picks = {"I21.9": Pick("I21.9", 0.7, True, [_said(note, words)])}
+    old_infarction(picks, NoteContext(note=note, visit_date=date(2026, 12, 3)), CATALOG)
     assert _finals(picks) == expected
 
 

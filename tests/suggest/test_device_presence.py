@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.suggest.coding_rules.context import NoteContext
-from assistant.suggest.coding_rules.device_status import device_status
+from assistant.suggest.coding_rules.device_status import awaited_transplant, device_status
 from assistant.suggest.reader import Mention
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
@@ -63,3 +63,30 @@ def test_a_device_listed_in_the_past_history_is_one_the_patient_has() -> None:
     assert _pacemaker("Past medical history: pacemaker for complete heart block. Here for cough.")
     # named in the visit's own plan without a status word: not assumed present
     assert not _pacemaker("A/P: Symptomatic bradycardia - PPM placement scheduled.")
+
+
+TRANSPLANT_CATALOG = CodeCatalog(
+    {
+        "codes": {
+            "Z94.0": ["ICD-10-CM", "Kidney transplant status", True, "Z94", "code"],
+            "Z76.82": ["ICD-10-CM", "Awaiting organ transplant status", True, "Z76", "code"],
+        }
+    }
+)
+
+
+def _transplant_finals(note: str, words: str) -> list[str]:
+    at = note.index(words)
+    end = note.find(".", at)
+    mention = Mention(at, at + len(words), words, words, "assessment", note.rfind(".", 0, at) + 1, end)
+    picks = {"Z94.0": Pick("Z94.0", 0.6, True, [mention])}
+    awaited_transplant(picks, NoteContext(note=note), TRANSPLANT_CATALOG)
+    return sorted(c for c, p in picks.items() if p.final)
+
+
+def test_an_organ_on_the_transplant_list_is_awaited_not_transplanted() -> None:
+    assert _transplant_finals("ESRD on HD. Renal transplant list - active.", "Renal transplant list") == [
+        "Z76.82"
+    ]
+    assert _transplant_finals("Listed for kidney transplant at UCSF.", "kidney transplant") == ["Z76.82"]
+    assert _transplant_finals("s/p kidney transplant 2019, on tacrolimus.", "kidney transplant") == ["Z94.0"]

@@ -46,6 +46,8 @@ KIDNEY = hierarchy_catalog(
         ("CKD stage 3b (hypertensive nephrosclerosis, unrelated to DM per nephrology).", False),
         ("CKD stage 3b, not diabetic kidney disease per renal.", False),
         ("CKD stage 3b, stable.", True),
+        ("CKD stage 3b, stable. Attributed to nephrosclerosis - NOT diabetic kidney disease.", False),
+        ("CKD stage 3b, stable. Cataract OS - not diabetic eye disease.", True),
     ],
 )
 def test_a_ckd_the_note_says_is_not_diabetic_is_no_e11_22(ckd: str, diabetic: bool) -> None:

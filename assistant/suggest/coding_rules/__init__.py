@@ -75,7 +75,7 @@ from assistant.suggest.coding_rules.pregnancy_bleeding import bleeding_in_pregna
 from assistant.suggest.coding_rules.pregnancy_vomiting import vomiting_in_pregnancy
 from assistant.suggest.coding_rules.prenatal import prenatal_supervision
 from assistant.suggest.coding_rules.prostate_symptoms import prostate_with_symptoms
-from assistant.suggest.coding_rules.recent_infarction import recent_infarction
+from assistant.suggest.coding_rules.recent_infarction import old_infarction, recent_infarction
 from assistant.suggest.coding_rules.removed_organ import removed_organ
 from assistant.suggest.coding_rules.respiratory_failure import both_kinds_of_respiratory_failure
 from assistant.suggest.coding_rules.retained_foreign_body import removed_foreign_body
@@ -127,6 +127,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     stroke_artery(picks, ctx, catalog)
     stated_sequelae(picks, ctx, catalog)
     recent_infarction(picks, ctx, catalog)
+    old_infarction(picks, ctx, catalog)
     tobacco_status(picks, ctx, catalog)
     identified_influenza(picks, ctx, catalog)
     past_infection_of_post_covid(picks, ctx, catalog)

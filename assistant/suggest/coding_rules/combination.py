@@ -50,6 +50,8 @@ _OTHER_KINDS = re.compile(
 # unspecified code of the same condition beside it ("cataract extraction" read as H26.9) is that one.
 _PRIMARY = re.compile(r"\bprimary\b|\bage-related\b|\bsenile\b", re.IGNORECASE)
 _WITHOUT = re.compile(r"\b(?:without|w/o|no|not|denies|negative)\b", re.IGNORECASE)
+# Title words too common to name the partner a denial is about ("not diabetic eye disease" is not CKD's).
+_GENERIC_WORDS = frozenset(tokens("disease disorder chronic acute stage"))
 # A link the note denies beside the condition ("nuclear cataract OS (not diabetic per ophtho)", "CKD, not due
 # to HTN", "neuropathy unrelated to her diabetes"): the "with" presumption yields to the provider (I.A.15).
 _LINK_DENIED = re.compile(
@@ -59,13 +61,16 @@ _LINK_DENIED = re.compile(
 
 
 def _link_denied(ctx: NoteContext, catalog: CodeCatalog, partner: Pick, family: Family | None = None) -> bool:
-    """The note denies the link within a few words after a word of the partner's own title. A denial that
-    names another family's condition only ("CKD, unrelated to DM" for hypertension) is not this family's."""
+    """The note denies the link within a few words after a word of the partner's own title, or names the
+    partner right after the denial ("NOT diabetic kidney disease"). A denial that names another family's
+    condition only ("CKD, unrelated to DM" for hypertension) is not this family's."""
     words = set(tokens(catalog.title(partner.code))) - _QUALIFIER_WORDS
     for m in _LINK_DENIED.finditer(ctx.note):
         before = ctx.note[max(0, m.start() - 60) : m.start()]
         line = re.split(r"[.;\n]", before)[-1]
-        if words & set(tokens(line)) and (family is None or _denies_family(ctx.note[m.start() :], family)):
+        after = re.split(r"[.;,()\n]", ctx.note[m.end() : m.end() + 40])[0]
+        named = words & set(tokens(line)) or (words - _GENERIC_WORDS) & set(tokens(after))
+        if named and (family is None or _denies_family(ctx.note[m.start() :], family)):
             return True
     return False
 

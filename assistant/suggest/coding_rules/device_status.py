@@ -150,6 +150,7 @@ def device_status(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog
             break
     _drop_stray_statuses(picks, coded)
     _drop_absent_devices(picks, ctx, coded)
+    awaited_transplant(picks, ctx, catalog)
     home_oxygen(picks, ctx, catalog)
     renal_dialysis(picks, ctx, catalog)
 
@@ -189,6 +190,28 @@ def _drop_absent_devices(
         sentences = [ctx.sentence(m) for m in pick.mentions]
         if sentences and all(_WANTED.search(s) or _NOT_STATUS.search(s) for s in sentences):
             demote(pick, "the device is wanted or to be placed, not present: no status code (I.C.21.c.3)")
+
+
+# An organ the patient waits for ("Renal transplant list - active", "listed for kidney transplant", "awaiting
+# a liver transplant"): no transplanted organ yet, the awaiting status (Index: Status, awaiting organ
+# transplant Z76.82).
+_AWAITED_TRANSPLANT = re.compile(
+    r"\btransplant\s+(?:wait\s*-?\s*list|list|candidate|waiting\s+list)|"
+    r"\b(?:wait\s*-?\s*listed|listed|awaiting|waiting)\s+(?:for\s+)?(?:an?\s+)?(?:\w+\s+)?transplant",
+    re.IGNORECASE,
+)
+AWAITING_TRANSPLANT = "Z76.82"
+
+
+def awaited_transplant(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    """A transplant status read from an organ the patient is on the list for is the awaiting status."""
+    for pick in [p for p in picks.values() if p.final and p.code.startswith("Z94")]:
+        if not pick.mentions or not all(_AWAITED_TRANSPLANT.search(ctx.sentence(m)) for m in pick.mentions):
+            continue
+        demote(
+            pick, "the organ is awaited, not transplanted: Z76.82 (Index: Status, awaiting organ transplant)"
+        )
+        add_pick(picks, catalog, AWAITING_TRANSPLANT, pick.score, pick.mentions, "awaiting organ transplant")
 
 
 def _first_undenied(statement: re.Pattern[str], note: str, denials: str) -> re.Match[str] | None:
