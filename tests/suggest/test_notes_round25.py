@@ -14,13 +14,14 @@ from assistant.suggest.coding_rules.insomnia_cause import insomnia_due_to_mental
 from assistant.suggest.coding_rules.symptoms import drop_integral_symptoms, integral_to
 from assistant.suggest.consolidate import absorb_same_category
 from assistant.suggest.index_walker import IndexWalker
-from assistant.suggest.reader import Mention, read_note
+from assistant.suggest.reader import read_note
 from assistant.suggest.rules import associated_groups
 from assistant.suggest.service import SuggestionService
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
 from tests.suggest.catalog_fixtures import hierarchy_catalog
 from tests.suggest.rules_corpus import rules_service
+from tests.suggest.test_notes_round17 import _mention
 
 ICD = "ICD-10-CM"
 
@@ -61,11 +62,6 @@ def test_an_any_associated_list_gives_each_condition_its_own_group() -> None:
     # "code first the underlying disease, such as: ..." lists alternatives: no groups
     such_as = _kidney_catalog(["underlying disease, such as:", "diabetes (E11.22)", "hypertension (I12.-)"])
     assert associated_groups(such_as, "N18.31", "code_first", ["E11.22", "I12.-"]) is None
-
-
-def _mention(note: str, words: str) -> Mention:
-    start = note.index(words)
-    return Mention(start, start + len(words), words, words, "assessment", 0, len(note))
 
 
 @pytest.fixture(scope="module")
