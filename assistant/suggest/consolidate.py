@@ -70,7 +70,9 @@ def absorb_same_category(picks: dict[str, Pick], catalog: CodeCatalog, note: str
                 break
             if _conjoined_apart(lo, hi, note):
                 continue
-            said = _head_tokens(hi) | catalog.title_tokens(hi.code)
+            # an unspecified code ("CKD": N18.9) says nothing the specific one read from its words does not
+            said_of = _mention_tokens if _unspecified(catalog, lo.code) else _head_tokens
+            said = said_of(hi) | catalog.title_tokens(hi.code)
             extra = _mention_tokens(lo) - said
             if _titled(extra, catalog.title_tokens(lo.code)) or _codes_more(catalog, lo, hi):
                 continue

@@ -322,3 +322,23 @@ def test_a_gouty_joints_own_signs_are_part_of_the_flare(
 def test_the_parent_who_came_with_the_child_is_no_family_history(note: str, words: str, family: bool) -> None:
     mention = next(m for m in read_note(note) if m.text == words)
     assert mention.family is family
+
+
+KIDNEY = hierarchy_catalog(
+    {"N18.6": "End stage renal disease", "N18.9": "Chronic kidney disease, unspecified"},
+    {"N18": "Chronic kidney disease (CKD)"},
+)
+
+
+def test_an_unspecified_code_folds_into_the_specific_one_its_words_also_ranked() -> None:
+    """ "ESRD on HD / HTN heart & CKD": the bare "CKD" is the ESRD the line states (N18.6), not a second
+    kidney disease (N18.9), though N18.6 is only its second-ranked code."""
+    note = "A/P: ESRD on HD / HTN heart & CKD w/ chronic diastolic HF."
+    esrd, ckd = _mention(note, "ESRD on HD"), _mention(note, "CKD")
+    esrd.query, ckd.query = "end stage renal disease on hemodialysis", "chronic kidney disease"
+    picks = {
+        "N18.6": Pick("N18.6", 0.87, True, [esrd, ckd], heads=[esrd]),
+        "N18.9": Pick("N18.9", 0.5, True, [ckd], heads=[ckd]),
+    }
+    absorb_same_category(picks, KIDNEY, note)
+    assert set(picks) == {"N18.6"}
