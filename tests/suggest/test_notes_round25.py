@@ -14,6 +14,7 @@ from assistant.suggest.coding_rules.insomnia_cause import insomnia_due_to_mental
 from assistant.suggest.coding_rules.symptoms import drop_integral_symptoms, integral_to
 from assistant.suggest.consolidate import absorb_same_category
 from assistant.suggest.index_walker import IndexWalker
+from assistant.suggest.not_coded import why_not_coded
 from assistant.suggest.reader import read_note
 from assistant.suggest.rules import associated_groups
 from assistant.suggest.service import SuggestionService
@@ -342,3 +343,17 @@ def test_an_unspecified_code_folds_into_the_specific_one_its_words_also_ranked()
     }
     absorb_same_category(picks, KIDNEY, note)
     assert set(picks) == {"N18.6"}
+
+
+@pytest.mark.parametrize(
+    ("chunk", "kind"),
+    [("PT/OT", "plan"), ("OT/PT", "plan"), ("home PT eval", "plan"), ("PT 14.2", None), ("PTSD", None)],
+)
+def test_the_therapies_by_their_initials_are_the_plan(chunk: str, kind: str | None) -> None:
+    assert why_not_coded(chunk) == kind
+
+
+def test_a_problem_followed_by_its_therapies_is_read_alone() -> None:
+    """ "Recurrent falls - PT/OT": the initials are two letters each, and were read as part of the problem."""
+    texts = [m.text for m in read_note("A/P:\nRecurrent falls - PT/OT, home safety.")]
+    assert "Recurrent falls" in texts
