@@ -19,6 +19,7 @@ from assistant.suggest.reader import read_note
 from assistant.suggest.rules import associated_groups
 from assistant.suggest.service import SuggestionService
 from assistant.suggest.store import CodeCatalog
+from assistant.suggest.text import expand_abbreviations
 from assistant.suggest.types import Pick
 from tests.suggest.catalog_fixtures import hierarchy_catalog
 from tests.suggest.rules_corpus import rules_service
@@ -357,3 +358,19 @@ def test_a_problem_followed_by_its_therapies_is_read_alone() -> None:
     """ "Recurrent falls - PT/OT": the initials are two letters each, and were read as part of the problem."""
     texts = [m.text for m in read_note("A/P:\nRecurrent falls - PT/OT, home safety.")]
     assert "Recurrent falls" in texts
+
+
+@pytest.mark.parametrize(
+    ("text", "expanded"),
+    [
+        ("Sjogren syndrome with dry eyes", "Sjogren syndrome with keratoconjunctivitis"),
+        ("Dry eyes - artificial tears", "Dry eyes - artificial tears"),  # no Sjogren syndrome said
+    ],
+)
+def test_a_sjogren_syndromes_dry_eyes_are_its_keratoconjunctivitis(text: str, expanded: str) -> None:
+    assert expand_abbreviations(text) == expanded
+
+
+def test_keratoconjunctivitis_is_part_of_sjogren_syndrome_coded_with_it() -> None:
+    assert integral_to("H16.203", ["M35.01"]) == "M35.01"
+    assert integral_to("H16.203", ["L40.0"]) is None

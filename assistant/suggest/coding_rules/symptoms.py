@@ -243,7 +243,7 @@ INTEGRAL: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     # the abscesses, boils and inflamed nodules of a hidradenitis suppurativa
     (("L02", "L03", "L08.9"), ("L73.2",)),
     # the dry mouth and dry eyes of a Sjogren syndrome
-    (("K11.7", "R68.2", "H04.12", "H16.22"), ("M35.0",)),
+    (("K11.7", "R68.2", "H04.12", "H16.20", "H16.22"), ("M35.0",)),
     # the medial or lateral malleolus broken as part of a bimalleolar or trimalleolar fracture
     (("S82.5", "S82.6"), ("S82.84", "S82.85")),
     # the effusion, pain and stiffness of the joint a gout flare is coded for (M25.4-/5-/6- and M10's 5th
