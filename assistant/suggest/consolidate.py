@@ -7,7 +7,7 @@ import re
 from assistant.suggest import qualifiers, rules
 from assistant.suggest.cancer_history import FAMILY_HISTORY, PERSONAL_HISTORY
 from assistant.suggest.coding_rules.combination import is_diabetes
-from assistant.suggest.reader import clean_query
+from assistant.suggest.reader import Mention, clean_query
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.text import expand_abbreviations, tokens
 from assistant.suggest.types import Pick
@@ -22,14 +22,18 @@ _ONE_SITE_PER_CODE = ("C77", "C78", "C79")
 _SECONDARY_WORDS = frozenset(tokens("secondary and unspecified malignant neoplasm of"))
 
 
+def _words_of(mentions: list[Mention]) -> set[str]:
+    return {t for m in mentions for t in tokens(clean_query(m.query))}
+
+
 def _mention_tokens(pick: Pick) -> set[str]:
-    return {t for m in pick.mentions for t in tokens(clean_query(m.query))}
+    return _words_of(pick.mentions)
 
 
 def _head_tokens(pick: Pick) -> set[str]:
     """The words of the mentions ``pick`` codes first: a mention it only ranks behind another code ("+ tinea
     manuum R hand" under B35.3's "Tinea pedis") says what that other code codes."""
-    return {t for m in (pick.heads or pick.mentions) for t in tokens(clean_query(m.query))}
+    return _words_of(pick.heads or pick.mentions)
 
 
 def absorb_same_category(picks: dict[str, Pick], catalog: CodeCatalog, note: str = "") -> None:

@@ -27,6 +27,7 @@ from assistant.suggest.abbreviations import ORDINAL_WORDS
 from assistant.suggest.organ_adjectives import ORGAN_NOUNS
 from assistant.suggest.phrase_sites import CHAPTER13_REGION
 from assistant.suggest.plurals import ENGLISH_IRREGULAR
+from assistant.suggest.qualifiers import TITLE_UNSAID
 from assistant.suggest.text import stem
 
 # Words that join subterms and never identify one ("with", "in", "due to" ...); "without" / "no" negate.
@@ -113,10 +114,6 @@ _NOT_A_SITE = frozenset({"nec", "site", "specified", "unspecified", "other", "pa
 _PLURAL_MARK = re.compile(r"\(s\)$")  # "Bite(s)": the main term's "(s)", which our Index copy moved out
 _SITE_SAID = re.compile(r"(un)?specified site", re.IGNORECASE)
 _UNSAID = re.compile(r"(?:not specified|unspecified) as\b(?: to\b)?", re.IGNORECASE)
-# A Tabular title that defines its code by a word left unsaid ("Complete rotator cuff tear or rupture not
-# specified as traumatic", "Gastric ulcer, unspecified as acute or chronic"): a mention that says the word
-# ("traumatic full-thickness rotator cuff tear") is not that code (Index: Tear, rotator cuff, traumatic).
-_TITLE_UNSAID = re.compile(r"\b(?:not specified|unspecified) as\b(?: to\b)? ([^,]+)", re.IGNORECASE)
 # Everyday words -> the words the Index uses (our own short list; the abbreviation table is separate).
 WORD_ALIASES: dict[str, tuple[str, ...]] = {
     "both": ("bilateral",),  # "OA of both knees": Osteoarthritis, knee, bilateral
@@ -798,23 +795,9 @@ class IndexWalker:
                     out.extend(self._descend(child, mention, state, negative))
                 continue
             matched = _match(child, mention)
-            if (
-                matched is None
-                and child.term.lower() in (_SEX_TERMS | _TISSUE_LEVELS | _SITE_LEVELS)
-                and not (child.term.lower() in _END_LEVELS and _POSITION_WORDS & mention.words)
-                and self.children(child)
-            ):
+            if matched is None and self._implied_level(child, candidates, mention):
                 # "Cystocele, female, midline": the patient's sex, not a word of the note (the sex edits
                 # keep the right branch); "Nevus, skin, back": the tissue the site implies
-                deeper = self._descend(child, mention, state, negative)[1:]
-                matched_child = matched_child or bool(deeper)
-                out.extend(deeper)
-                continue
-            if (
-                matched is None
-                and child.term.lower() in _JOINT_LEVELS
-                and self._joint_unsaid(child, candidates, mention)
-            ):
                 deeper = self._descend(child, mention, state, negative)[1:]
                 matched_child = matched_child or bool(deeper)
                 out.extend(deeper)
@@ -883,6 +866,18 @@ class IndexWalker:
                 deeper = self._descend(level, mention, implied, negative)[1:]
                 out.extend(x for x in deeper if x[1].used - state.used)
         return out
+
+    def _implied_level(self, child: Entry, siblings: list[Entry], mention: _Mention) -> bool:
+        """A level the note leaves unsaid and the walk passes through: the patient's sex, a tissue, a
+        site heading, a bone's end the note names no position of, a joint no sibling names."""
+        term = child.term.lower()
+        if term in _JOINT_LEVELS:
+            return self._joint_unsaid(child, siblings, mention)
+        return (
+            term in (_SEX_TERMS | _TISSUE_LEVELS | _SITE_LEVELS)
+            and not (term in _END_LEVELS and _POSITION_WORDS & mention.words)
+            and bool(self.children(child))
+        )
 
     def _joint_unsaid(self, joint: Entry, siblings: list[Entry], mention: _Mention) -> bool:
         """The mention names a joint the level lists and no sibling subterm names it too."""
@@ -1054,9 +1049,11 @@ _SPECIFIED_WORDS = content_keys("specified unspecified")
 
 
 def _title_leaves_unsaid(tabular: Tabular, code: str, mention: _Mention) -> bool:
-    """The code's title is the kind "not specified as" a word the mention says (_TITLE_UNSAID)."""
+    """The code's title is the kind "not specified as" a word the mention says (qualifiers.TITLE_UNSAID): a
+    mention that says the word ("traumatic full-thickness rotator cuff tear") is not that code (Index: Tear,
+    rotator cuff, traumatic)."""
     title = tabular.title(code) if code in tabular else ""
-    found = _TITLE_UNSAID.search(title)
+    found = TITLE_UNSAID.search(title)
     if found is None:
         return False
     # the title's own condition words are no qualifier ("PROM, unspecified as to length of time between

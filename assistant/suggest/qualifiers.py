@@ -701,8 +701,9 @@ def _recoded(c: C, code: str, make: Callable[[str, float], C]) -> C:
 
 
 # A title defined by a word it leaves unsaid ("Complete rotator cuff tear or rupture not specified as
-# traumatic"): a note that says the word is not that code (Index: Tear, rotator cuff, traumatic S46.01-).
-_TITLE_UNSAID = re.compile(r"\b(?:not specified|unspecified) as\b(?: to\b)? ([^,]+)", re.IGNORECASE)
+# traumatic", "Gastric ulcer, unspecified as acute or chronic"): a note that says the word is not that code
+# (Index: Tear, rotator cuff, traumatic S46.01-). The index walker reads titles with it too.
+TITLE_UNSAID = re.compile(r"\b(?:not specified|unspecified) as\b(?: to\b)? ([^,]+)", re.IGNORECASE)
 _UNSAID_CONNECTORS = frozenset({"or", "and", "versus", "as", "to", "the", "of", "between"})
 _SPECIFIED = words_said("specified unspecified")
 
@@ -710,7 +711,7 @@ _SPECIFIED = words_said("specified unspecified")
 def unsaid_word_said(title: str, said: frozenset[str]) -> str | None:
     """The word a title leaves unsaid that the note's phrase says, if any (not the title's own condition
     words: "PROM, unspecified as to length of time between rupture and onset of labor")."""
-    found = _TITLE_UNSAID.search(title)
+    found = TITLE_UNSAID.search(title)
     if found is None or not said or said & _SPECIFIED:  # "unspecified as to acute or chronic" says neither
         return None
     own = words_said(title[: found.start()])

@@ -1186,7 +1186,8 @@ class SuggestionService:
                     continue
                 found = False
                 # The code's own "use additional" note names each partner apart (I13.0: the HF type and the
-                # CKD stage); other notes list alternatives: one partner.
+                # CKD stage), and so does an "any associated:" list (N18: diabetic and hypertensive CKD);
+                # other notes list alternatives: one partner.
                 groups = (
                     rules.ref_groups(refs)
                     if kind == "use_additional" and own
