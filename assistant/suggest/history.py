@@ -322,6 +322,8 @@ def _cured_after(sentence: str, mention: str) -> str | None:
     if m is None:
         return None
     between = after[: m.start()]
+    if _INFECTION.search(between) and not _INFECTION.search(mention):
+        return None  # the infection named between was cured ("Gastric ulcer - on PPI, H. pylori eradicated")
     reach = _COURSE_REACH if _TREATMENT_COURSE.search(between) else _CURE_REACH
     if len(between.split()) > reach:
         return None

@@ -537,7 +537,9 @@ _SPECIALTIES = (
     r"pulmonary|rheumatology|neurology|dermatology|gastroenterology|\bgi\b|orthopedics|orthopaedics|ortho|"
     r"urology|gynecology|obstetrics|ob/gyn|obgyn|pediatrics|peds|infectious\s+diseases?|\bid\b|"
     r"sports\s+medicine|primary\s+care|internal\s+medicine|family\s+medicine|geriatrics|survivorship|"
-    r"addiction(?=\s+(?:medicine|psychiatry))|addiction\s+medicine"
+    r"addiction(?=\s+(?:medicine|psychiatry))|addiction\s+medicine|allergy(?:\s*(?:/|&|and)\s*immunology)?|immunology|"
+    r"sleep\s+medicine|pain\s+(?:management|medicine)|physical\s+medicine(?:\s+(?:and|&)\s+rehabilitation)?|pm&r|"
+    r"podiatry|ophthalmology|otolaryngology|hepatology|neurosurgery|general\s+surgery|vascular\s+surgery"
 )
 # A specialty's shorthand heading a problem line ("Rheum: RA on MTX", "Cards: AFib on Eliquis").
 _SPECIALTY_SHORT = (
@@ -626,10 +628,17 @@ _LIGHT_DRINKING = re.compile(
 )
 
 
+_LABEL_VALUE = re.compile(r"^(?P<label>[^:,]+?)\s*(?::|,|\s[-\u2013\u2014]+)\s*(?P<value>.+)$")
+
+
 def light_drinking(label: str, after: str) -> bool:
-    """A drinking label whose value is a low-risk habit, or that value itself ("2 beers/week")."""
+    """A drinking label whose value is a low-risk habit ("Alcohol use, 2-3 drinks/wk"), or that value itself
+    ("2 beers/week")."""
+    said = _LABEL_VALUE.match(label.strip())
+    if said is not None and _DRINK_LABEL.match(said["label"]):
+        label, after = said["label"], " " + said["value"] + after
     if _DRINK_LABEL.match(label.strip()):
-        return _LIGHT_DRINKING.match(after.lstrip(" :")) is not None
+        return _LIGHT_DRINKING.match(after.lstrip(" :,-\u2013\u2014")) is not None
     return _LIGHT_DRINKING.match(label) is not None and len(label.split()) <= 5
 
 

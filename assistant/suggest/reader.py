@@ -234,6 +234,8 @@ _TERMINATE = (
 )
 # The cause of the condition before a negation, after a comma ("CKD 5, not yet on dialysis, d/t DM2 + HTN"):
 # a clause of its own that the negation does not reach.
+# "without" denies a feature of the condition before it, not the problem's plan after a dash
+_FEATURE_DENIED = re.compile(r"without|w/o", re.IGNORECASE)
 _CAUSE_CLAUSE = re.compile(r",\s*(?:due\s+to|d/t|2/2|secondary\s+to)\s", re.IGNORECASE)
 _NEG_RE = re.compile(rf"(?<![\w/])(?:{_NEG_PRE})(?![\w/])", re.IGNORECASE)
 _NEG_POST_RE = re.compile(rf"(?<![\w/])(?:{_NEG_POST})(?![\w/])", re.IGNORECASE)
@@ -297,7 +299,8 @@ _CHUNK_SPLIT = re.compile(
     r"\s(?:\d{1,2}|[a-hA-H])\)\s|\s#(?=\w)|(?<=\w)(?<!aftercare)\s+(?=(?:s/p|status\s+post)\s)|"
     # a bracketed list of results read normal ("anemia (iron, B12, folate nl)"): each test is its own chunk
     r"\s\((?=[^()]*\b(?:nl|normal|wnl|negative|neg|unremarkable)\))|"
-    r"\b(?:presents?|presented|presenting|complains?|complaining|admitted|came\s+in)\s+(?:(?:with|of|for)\b|w/)|"
+    r"\b(?:presents?|presented|presenting|complains?|complaining|admitted|admit|admission|came\s+in)\s+"
+    r"(?:(?:with|of|for)\b|w/)|"
     # the patient named before the condition ("Pt w/ Alzheimer dementia", "resident with COPD")
     r"\b(?:pt|patient|resident)\s+(?:w/|with\b|has\b)|"
     r"\bc/o\b|"
@@ -760,15 +763,21 @@ _INJURY_ENCOUNTER = (
 )
 # A "with" / "without" feature the code titles of the condition before it subdivide by ("Alzheimer's dementia,
 # moderate, with agitation", "Gastric ulcer, with bleeding", "Migraine, without aura").
-_WITH_FEATURE = (
-    r"(?:with|without|w/o|w/)\s+(?:behaviou?ral\s+disturbances?|agitation|psychotic\s+(?:features|symptoms)|"
+_FEATURE = (
+    r"(?:behaviou?ral\s+disturbances?|agitation|psychotic\s+(?:features|symptoms)|"
     r"mood\s+disturbance|(?:acute\s+)?exacerbation|aura|status\s+(?:migrainosus|asthmaticus|epilepticus)|"
     r"(?:diabetic\s+)?complications?|hematuria|coma|hyperglycemia|hypoglycemia|ketoacidosis|bleeding|"
     r"hemorrhage|perforation|obstruction|gangrene|ascites|abscess|hypoxia|hypercapnia|radiculopathy|myelopathy|"
     r"neurogenic\s+claudication|dyskinesia|fluctuations|lower\s+urinary\s+tract\s+symptoms|luts)"
 )
+# ... one feature or two the titles pair ("without hemorrhage or perforation", "without obstruction or
+# gangrene")
+_WITH_FEATURE = rf"(?:with|without|w/o|w/)\s+{_FEATURE}(?:\s*(?:,|or|and|/)\s*{_FEATURE})?"
 # The origin the Index subdivides by ("Insomnia, primary" F51.01, "Hypertension, secondary" I15.9).
 _ORIGIN = r"(?:primary|secondary|idiopathic|essential|familial|congenital|acquired|seasonal|perennial)"
+# The kind the Index subdivides by ("Incontinence, urine, mixed (stress and urge)" N39.46, "Hyperlipidemia,
+# mixed" E78.2, "Enuresis, nocturnal" N39.44): "Urinary incontinence, mixed" is one condition.
+_KIND = r"(?:mixed|stress|urge|overflow|nocturnal|diurnal)"
 # The onset the titles subdivide by ("Alzheimer's dementia, late onset" G30.1, "Asthma, adult onset").
 _ONSET = r"(?:early|late|adult|childhood|juvenile|young[- ]adult)[- ]onset"
 # The stage the titles subdivide by ("Macular degeneration, intermediate stage", "CKD, stage 3b").
@@ -818,7 +827,7 @@ _COMPLETES_PREVIOUS = re.compile(
     # a type only supposed ("Headache - likely tension type") completes nothing: the symptom stays
     rf"{_SERO}|(?!(?:likely|probabl[ey]|possibl[ey]|suspected|questionable|presumed)\b)[a-z]+(?:\s+[a-z]+)?\s+type|"
     rf"[rl][uml]l|{_SPINE_REGION}|{_PHALANX}|"
-    rf"{_STRUCTURE}|{_COLON_PART}|{_BREAST_PART}|{_ULCER_DEPTH}|{_EPISODE}|{_REMISSION}|{_ONSET}|{_ORIGIN}|{_WITH_FEATURE}|{_STAGE}|{_BURN_DEPTH}|"
+    rf"{_STRUCTURE}|{_COLON_PART}|{_BREAST_PART}|{_ULCER_DEPTH}|{_EPISODE}|{_REMISSION}|{_ONSET}|{_ORIGIN}|{_KIND}|{_WITH_FEATURE}|{_STAGE}|{_BURN_DEPTH}|"
     rf"{_EXTENT}|{_GRADE}|{_WITHDRAWAL}|"
     rf"{_INJURY_ENCOUNTER})[\s.!?]*",
     re.IGNORECASE,
@@ -1177,6 +1186,9 @@ def _scope_flags(sentence: str, chunk_start: int, chunk_end: int) -> tuple[dict[
                     continue
                 if key != "negated" and len(between.split()) > 12:
                     continue
+                feature = _FEATURE_DENIED.fullmatch(m.group(0).strip())
+                if key == "negated" and feature and _DASH.search(between):
+                    continue  # "ulcer without perforation - on PPI, H. pylori treated": no denied plan
                 if (
                     key == "history"
                     and _STATUS_POST_TRIGGER.fullmatch(m.group(0).strip())
@@ -1559,9 +1571,55 @@ def read_note(
                     out.append(condition)
     _merge_trigger_only(out)
     _ruled_out_elsewhere(out)
+    _tested_in_a_list(note, out)
     kept = [m for m in out if not _trigger_only(m.text)]
     _read_qualifiers(note, kept)
     return kept
+
+
+# What a lab tests for, named in a list of tests ("HIV, RPR, GC/CT urine sent", "CBC, hep C, HIV ordered"): the
+# test's name, not the patient's infection.
+_TESTED_FOR = re.compile(
+    r"(?:hiv(?:\s*1/2)?(?:\s+ag/ab)?|rpr|vdrl|syphilis|gc|ct|gc/ct|chlamydia|gonorrh?ea|trich\w*|hsv|hcv|hbv|"
+    r"hep(?:atitis)?\s*[abc]|hbsag|quantiferon|tb|covid(?:-19)?|flu|strep|mono)",
+    re.IGNORECASE,
+)
+_TEST_KINDS = ("test", "vitals or labs")
+
+
+_TEST_STATUS = re.compile(
+    r"\s+(?:(?:urine|serum|blood|swabs?|pcr|ab|ag|antibody|antigen|screen(?:ing)?)\s+)?"
+    r"(?:sent|drawn|ordered|pending|obtained|collected|done)",
+    re.IGNORECASE,
+)
+
+
+def _tested_in_a_list(note: str, mentions: list[Mention]) -> None:
+    """An infection named with a test's status ("HIV ordered"), or alone in a comma list beside a test of
+    the same sentence ("HIV, RPR, GC/CT urine sent"), is tested for."""
+    for m in mentions:
+        said = _TESTED_FOR.match(m.text.strip())
+        if m.not_coded is None and said and _TEST_STATUS.fullmatch(m.text.strip()[said.end() :]):
+            m.not_coded = "test"
+    for i, m in enumerate(mentions):
+        if m.not_coded is not None or not _TESTED_FOR.fullmatch(m.text.strip()):
+            continue
+        if any(n.not_coded in _TEST_KINDS for step in (-1, 1) for n in _comma_run(note, mentions, i, step)):
+            m.not_coded = "test"
+
+
+def _comma_run(note: str, mentions: list[Mention], i: int, step: int) -> list[Mention]:
+    """The mentions joined to mention ``i`` by commas alone, in one direction."""
+    run: list[Mention] = []
+    j, last = i + step, mentions[i]
+    while 0 <= j < len(mentions) and mentions[j].sentence_start == last.sentence_start:
+        a, b = (mentions[j], last) if step < 0 else (last, mentions[j])
+        if note[a.end : b.start].strip() != ",":
+            break
+        run.append(mentions[j])
+        last = mentions[j]
+        j += step
+    return run
 
 
 _RULED_OUT_TRIGGER = re.compile(r"negated:.*\b(?:ruled\s+out|rules\s+out|r/o'?d|excluded)$")
@@ -1800,6 +1858,10 @@ _NON_CODING = re.compile(
     # "renal calculus in the right ureter"): where it is, not where it formed (Calculus, ureter N20.1)
     r"\b(?:kidney|renal)\s+(?=(?:stones?|calcul(?:us|i))\s*(?:,|\b(?:in|at|lodged\s+in)\s+)\s*(?:the\s+)?"
     r"(?:(?:right|left|distal|proximal|mid|lower|upper)\s+)*(?:ureter|ureteral|ureterovesical|bladder|urethra)\b)|"
+    # the treatment after the condition by its route or form ("B12 deficiency on monthly injections", "on
+    # iron supplements"): how it is treated, no word of the condition
+    r"\b(?:on|getting|receiving)\s+(?:(?:monthly|weekly|daily|biweekly|oral|po|im|iv|sc|sq|subq|home|iron|b12)\s+)*"
+    r"(?:injections?|shots|supplements?|supplementation|infusions?)\b|"
     # a list's joining word ahead of the condition ("Also Raynaud's", "Additionally has GERD")
     r"^\s*(?:and\s+)?(?:also|additionally|plus|in\s+addition)\b[,:]?\s*(?:(?:has|with|had|notes?)\s+)?|"
     # who reports it or which test showed it, ahead of the condition ("Patient reports her gout flared ...",

@@ -188,6 +188,8 @@ def extra_records() -> list[CodeRecord]:
         _r("Z00.01", "Encounter for general adult medical examination with abnormal findings", "Z00"),
         _r("Z00.121", "Encounter for routine child health examination with abnormal findings", "Z00"),
         _r("Z00.129", "Encounter for routine child health examination without abnormal findings", "Z00"),
+        _r("Z00.110", "Health examination for newborn under 8 days old", "Z00"),
+        _r("Z00.111", "Health examination for newborn 8 to 28 days old", "Z00"),
         _r("Z23", "Encounter for immunization"),
         _r("Z08", "Encounter for follow-up examination after completed treatment for malignant neoplasm"),
         _r("Z85.3", "Personal history of malignant neoplasm of breast", "Z85.038"),

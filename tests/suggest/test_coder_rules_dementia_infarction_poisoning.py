@@ -33,6 +33,9 @@ TITLES = {
     "F02.A0": "Dementia in other diseases classified elsewhere, mild, without behavioral disturbance, "
     "psychotic disturbance, mood disturbance, and anxiety",
     "F02.B11": "Dementia in other diseases classified elsewhere, moderate, with agitation",
+    "F02.B0": "Dementia in other diseases classified elsewhere, moderate, without behavioral disturbance, "
+    "psychotic disturbance, mood disturbance, and anxiety",
+    "F02.A18": "Dementia in other diseases classified elsewhere, mild, with other behavioral disturbance",
     "F02.C2": "Dementia in other diseases classified elsewhere, severe, with psychotic disturbance",
     "I25.2": "Old myocardial infarction",
     "I21.4": "Non-ST elevation (NSTEMI) myocardial infarction",
@@ -69,6 +72,9 @@ def test_an_unspecified_dementia_the_ranking_doubted_does_not_block_the_diseases
         ("A/P: 1. Alzheimer's dementia - continue donepezil.", ["F02.80", "G30.9"]),
         ("Alzheimer's dementia, late onset, moderate, with agitation.", ["F02.B11", "G30.1"]),
         ("Alzheimer dementia, mild, no behavioral issues.", ["F02.A0", "G30.9"]),
+        # a behaviour the note denies is not the dementia's ("no behavioral disturbance", "without agitation")
+        ("Alzheimer's dementia, mild, no behavioral disturbance.", ["F02.A0", "G30.9"]),
+        ("Alzheimer's dementia, moderate, calm, without agitation or wandering.", ["F02.B0", "G30.9"]),
         ("Alzheimer's disease with severe dementia and hallucinations.", ["F02.C2", "G30.9"]),
         ("Alzheimer's disease with dementia, agitated at night.", ["F02.811", "G30.9"]),
         # a disease the note names without dementia adds none

@@ -296,6 +296,9 @@ PYLORI_CATALOG = CodeCatalog(
     [
         ("EGD: gastric ulcer. H. pylori positive on biopsy. Triple therapy.", {"K25.9", "B96.81"}),
         ("EGD: gastric ulcer. H. pylori negative on biopsy. PPI.", {"K25.9"}),
+        # an infection treated and gone is no agent of the ulcer now
+        ("Recurrent gastric ulcer - on PPI, H. pylori treated, eradication confirmed.", {"K25.9"}),
+        ("Bleeding gastric ulcer - on PPI, H. pylori treated with quadruple therapy.", {"K25.9", "B96.81"}),
     ],
 )
 def test_helicobacter_found_with_an_ulcer_is_coded_beside_it(note: str, expected: set[str]) -> None:

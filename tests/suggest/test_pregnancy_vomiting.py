@@ -60,3 +60,24 @@ def test_nausea_without_vomiting_has_no_vomiting_of_pregnancy() -> None:
     picks = {"R11.0": Pick("R11.0", 0.6, True, [m])}
     vomiting_in_pregnancy(picks, NoteContext(note=note, pregnant=True, weeks=12), CATALOG)
     assert sorted(c for c, p in picks.items() if p.final) == ["R11.0"]
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("nausea and vomiting of pregnancy, mild", ["O21.9"]),
+        ("N/V of pregnancy", ["O21.9"]),
+        ("nausea, no vomiting", ["R11.0"]),
+    ],
+)
+def test_nausea_read_from_a_mention_that_says_vomiting_is_the_vomiting_of_pregnancy(
+    words: str, expected: list[str]
+) -> None:
+    """The note's ranker may read "nausea" first from "nausea and vomiting of pregnancy": the mention still
+    says vomiting, so chapter 15's O21.9 codes it; nausea the note says came without vomiting stays."""
+    note = f"8 wks pregnant. {words}. Prenatal vitamins started."
+    at = note.index(words)
+    m = Mention(at, at + len(words), words, words, "assessment", 0, len(note))
+    picks = {"R11.0": Pick("R11.0", 0.6, True, [m])}
+    vomiting_in_pregnancy(picks, NoteContext(note=note, pregnant=True, weeks=8), CATALOG)
+    assert sorted(c for c, p in picks.items() if p.final) == expected

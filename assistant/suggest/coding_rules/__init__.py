@@ -80,6 +80,7 @@ from assistant.suggest.coding_rules.removed_organ import removed_organ
 from assistant.suggest.coding_rules.respiratory_failure import both_kinds_of_respiratory_failure
 from assistant.suggest.coding_rules.retained_foreign_body import removed_foreign_body
 from assistant.suggest.coding_rules.rheumatoid import rheumatoid_kind
+from assistant.suggest.coding_rules.secondary_varices import secondary_varices
 from assistant.suggest.coding_rules.sepsis import localized_infection, organism_sepsis
 from assistant.suggest.coding_rules.severe_sepsis import severe_sepsis
 from assistant.suggest.coding_rules.sinuses import sinuses_together
@@ -142,6 +143,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     combine(picks, ctx, catalog)
     hypertensive_ckd_stage(picks, ctx, catalog)
     index_pairs(picks, ctx, catalog)
+    secondary_varices(picks, ctx, catalog)
     both_kinds_of_respiratory_failure(picks, ctx, catalog)
     diabetes_with_other_complication(picks, ctx, catalog)
     both_sides_without_a_bilateral_code(picks, ctx, catalog)

@@ -99,6 +99,8 @@ _BEHAVIOUR: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
+# a behaviour the note denies ("no behavioral disturbance", "without agitation or wandering") is not said
+_DENIED_BEHAVIOUR = re.compile(r"\b(?:no|without|w/o|denies|not|negative\s+for)\b[^,.;()]*", re.IGNORECASE)
 _SEVERITY = {"mild": "A", "moderate": "B", "severe": "C"}
 _SEVERITY_WORD = re.compile(r"\b(mild|moderate|severe)\b", re.IGNORECASE)
 _DEMENTIA_SAID = re.compile(r"\bdementia\b", re.IGNORECASE)
@@ -109,8 +111,8 @@ _UNDERLYING = ("G30", "G31.83")
 def _manifestation_code(words: str) -> str:
     """F02's code for the severity and behaviour ``words`` name (none named: F02.80)."""
     severity = _SEVERITY_WORD.search(words)
-    without = re.search(r"\bwithout\s+behaviou?ral", words, re.IGNORECASE)
-    behaviour = "" if without else next((b for b, rx in _BEHAVIOUR if rx.search(words)), "")
+    said = _DENIED_BEHAVIOUR.sub(" ", words)
+    behaviour = next((b for b, rx in _BEHAVIOUR if rx.search(said)), "")
     level = _SEVERITY[severity.group(1).lower()] if severity else "8"
     return f"F02.{level}{behaviour or '0'}"
 

@@ -46,10 +46,32 @@ _GENERAL_EXAM = re.compile(
     r"(?:well(?:[- ](?:child|baby|visit|exam|check))?|WCC))\b|"
     # Medicare's initial preventive physical examination ("Welcome to Medicare visit", "IPPE")
     r"\bwelcome[- ]to[- ]medicare\s+(?:visit|exam\w*|physical)|\binitial preventive physical exam\w*|"
+    r"\b(?:newborn|nb)\s+(?:check|exam\w*|visit)\b|"
     r"\b(?-i:IPPE)\b",
     re.IGNORECASE,
 )
 # A gynecological exam has its own encounter code, Z01.41- (Z00.0- Excludes1 it; I.C.21.c.13).
+# A newborn's health examination is coded by the days of life (Z00.110 under 8 days, Z00.111 8 to 28 days;
+# Z00.12- after the first 28 days): "2 wk newborn check", "5-day-old newborn visit".
+_NEWBORN_AGE = re.compile(
+    r"\b(\d{1,2})[- ]?(d|days?|wks?|weeks?)(?:[- ]old|[- ]?o\b)?[- ](?:[a-z]+[- ])?(?:newborn|nb|neonate)\b|"
+    r"\b(?:newborn|nb|neonate)\b[^.\n]{0,30}?\b(?:dol|day\s+of\s+life)\s*#?\s*(\d{1,2})\b",
+    re.IGNORECASE,
+)
+NEWBORN_FIRST_WEEK = 8
+NEWBORN_DAYS = 28
+
+
+def newborn_days(text: str) -> int | None:
+    """The newborn's days of life a visit's heading states, if any."""
+    found = _NEWBORN_AGE.search(text)
+    if found is None:
+        return None
+    if found.group(3):
+        return int(found.group(3))
+    return int(found.group(1)) * (7 if found.group(2).lower().startswith("w") else 1)
+
+
 _GYN_EXAM = re.compile(r"\b(?:gyn\w*|well[- ]woman)\b", re.IGNORECASE)
 # A routine postpartum visit has its own encounter code, Z39.2 (I.C.21.c.11), not a general exam.
 _POSTPARTUM = re.compile(r"\bpost-?partum\b|\bpuerper\w*|(?-i:\bPP\b)", re.IGNORECASE)
@@ -83,6 +105,7 @@ PREOP_KIND: tuple[tuple[str, str], ...] = (
 )
 _EXAM_REASON = re.compile(
     r"\b(?:physical|exam\w*|visit|check[- ]?up|WCC|well[- ](?:child|baby|check)|IPPE|well[- ]woman|"
+    r"newborn\s+check|"
     r"gyn\w*\s+annual|"
     r"annual\s+gyn\w*)\b",
     re.IGNORECASE,
@@ -438,6 +461,8 @@ def general_exam(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog)
         code = POSTPARTUM_FOLLOW_UP
     elif _GYN_EXAM.search(exam_words):
         code = "Z01.411" if abnormal else "Z01.419"
+    elif (days := newborn_days(head_lines(ctx.note, 4))) is not None and days <= NEWBORN_DAYS:
+        code = "Z00.110" if days < NEWBORN_FIRST_WEEK else "Z00.111"
     elif (ctx.age is not None and ctx.age < ADULT_AGE) or (ctx.age is None and child_words):
         code = "Z00.121" if abnormal else "Z00.129"
     else:

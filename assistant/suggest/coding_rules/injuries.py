@@ -40,6 +40,9 @@ _SUBSEQUENT = re.compile(
     r"\b(?:here|seen|returns?|presents?|comes? in) for (?:a |his |her )?(?:[\w-]+ ){0,3}?"
     r"(?:follow[- ]?up|f/u|recheck|re-?evaluation)(?![\w/])|"
     r"(?:\bfollow[- ]?up|(?<![\w/])f/u) (?:visit|of|for|on)\b|"
+    # the visit after the emergency department treated the injury ("ED f/u.", "ER follow-up visit")
+    r"\b(?:ED|ER|emergency\s+(?:room|department)|urgent\s+care)\s+(?:f/u|follow[- ]?up)(?![\w/])"
+    r"(?!\s+(?:in|at|if|prn|as|with|\d))|"
     # "wound recheck", "recheck of the sprain", "Sports med recheck, 2 wks after ..."; "recheck 1 wk",
     # "recheck in 2 weeks", "recheck AM", "recheck INR Mon" (what is checked again, and when) are the plan
     r"\brecheck\b(?=\s*(?:[.,;:)\n]|$|of\b|visit\b))|"

@@ -12,6 +12,7 @@ from assistant.codesets.repository import ref_covers
 from assistant.suggest.coding_rules.context import NoteContext, add_pick, demote
 from assistant.suggest.coding_rules.hormone_status import hormone_sensitivity_status
 from assistant.suggest.coding_rules.receptor_status import add_receptor_status
+from assistant.suggest.history import said_cured
 from assistant.suggest.reader import Mention, next_item_number, said_past_or_absent
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.text import tokens
@@ -674,10 +675,24 @@ _PYLORI_CONDITIONS = ("K25", "K26", "K27", "K28", "K29", "K30")
 _PYLORI = next(rx for code, rx in ORGANISM_PATTERNS if code == "B96.81")
 
 
+_CURE_REACH = 6  # words after the organism to the word that says it is gone ("H. pylori treated, eradicated")
+
+
+def _cured_since(note: str, at: int) -> bool:
+    """ "H. pylori treated, eradication confirmed": the infection is gone, no agent of the disease now."""
+    item = re.split(r"[.;\n]", note[at:], maxsplit=1)[0]
+    return said_cured(" ".join(item.split()[:_CURE_REACH]))
+
+
 def helicobacter_with_gastric_disease(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     owners = [p for p in _diagnoses(picks, catalog) if p.code.startswith(_PYLORI_CONDITIONS)]
     found = next(
-        (f for f in _PYLORI.finditer(ctx.note) if not _negative_result(ctx.note, f.start(), f.end())), None
+        (
+            f
+            for f in _PYLORI.finditer(ctx.note)
+            if not _negative_result(ctx.note, f.start(), f.end()) and not _cured_since(ctx.note, f.end())
+        ),
+        None,
     )
     if not owners or found is None or any(p.final and p.code == "B96.81" for p in picks.values()):
         return
