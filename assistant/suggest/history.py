@@ -247,9 +247,31 @@ _CLOSED_THEN_YEAR = re.compile(
 )
 
 
+# A course of treatment given for the condition and said done right after it ("Clindamycin x 7 d for a dental
+# abscess (completed 11/15)", "amoxicillin for otitis media - finished"): the condition treated before this
+# visit, which the sentence does not call present.
+_COURSE_FOR_DONE = re.compile(
+    r"\bfor\s+(?:an?\s+|the\s+|(?:his|her|their)\s+)?(?:[\w'/.-]+\s+){0,4}?[\w'/.-]+\s*(?:[-(,]\s*)?"
+    r"(?P<closed>completed|finished)\b",
+    re.IGNORECASE,
+)
+_STILL_THERE = re.compile(
+    r"\b(?:still|persist\w*|ongoing|recurr\w*|worse\w*|not\s+(?:resolved|better))\b", re.I
+)
+
+
 def _closed_then_dated(sentence: str, mention: str) -> str | None:
     at = sentence.find(mention)
     found = _CLOSED_THEN_YEAR.match(sentence, at + len(mention)) if at >= 0 else None
+    if found is None and at >= 0 and not _STILL_THERE.search(sentence):
+        found = next(
+            (
+                f
+                for f in _COURSE_FOR_DONE.finditer(sentence)
+                if f.start() < at + len(mention) and f.end() > at
+            ),
+            None,
+        )
     return found.group("closed").lower() if found else None
 
 

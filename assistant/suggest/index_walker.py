@@ -202,6 +202,9 @@ WORD_ALIASES: dict[str, tuple[str, ...]] = {
     # severe" F15.20); the Index's own "amphetamine" entries read too
     "methamphetamine": ("amphetamine", "stimulant"),
     "amphetamine": ("stimulant",),
+    # the Index lists gonorrhea's sites under its organism ("rectal gonorrhea": Gonococcus, gonococcal,
+    # rectum A54.6; "gonococcal pharyngitis"), its main term "Gonorrhea" only some
+    "gonorrhea": ("gonococcus", "gonococcal"),
 }
 # A skin carcinoma by kind without a site (C44.91, C44.92, C44.99) and a skin site of unspecified kind
 # (C44.309, C44.602, C44.1092): the walk for the site reads the rest of the mention under the table's "skin".

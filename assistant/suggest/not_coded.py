@@ -339,7 +339,7 @@ _TEST_RE = re.compile(
     r"endoscopy|screen|"  # "DM screen": the test for it
     r"(?<!\bstress\s)tests?|testing)"  # "N95 fit test": a test named as one (the stress test reads below)
     r"(?:\s+(?:pending|sent|ordered|obtained|drawn|done|today|now|negative|normal|unremarkable|due|in\s+\d+\s+\w+|"
-    r"scheduled|planned|arranged|requested|booked|"
+    r"scheduled|planned|arranged|requested|booked|repeated|rechecked|redrawn|"
     r"at\s+(?:the\s+)?lab|(?:in|at)\s+(?:the\s+)?(?:office|clinic)|(?:19|20)\d\d))*\s*$",
     re.IGNORECASE,
 )
@@ -620,7 +620,9 @@ _DRINK_LABEL = re.compile(
     r"^(?:alcohol|etoh|ethanol)(?:\s+(?:use|intake|consumption))?$|^drinks?$", re.IGNORECASE
 )
 _LIGHT_DRINKING = re.compile(
-    r"^\s*(?:(?:only\s+)?(?:socially|social|occasional(?:ly)?|rare(?:ly)?|seldom|special\s+occasions)|"
+    # the label may open the same chunk ("EtOH 2 beers/wk", "drinks 1-2 glasses of wine a week")
+    r"^\s*(?:(?:alcohol|etoh|ethanol)(?:\s+(?:use|intake|consumption))?\s*[:-]?\s+|drinks\s+)?"
+    r"(?:(?:only\s+)?(?:socially|social|occasional(?:ly)?|rare(?:ly)?|seldom|special\s+occasions)|"
     r"(?:\d+(?:\s*-\s*\d+)?|one|two|three|a\s+few|few)\s+(?:beers?|drinks?|glass(?:es)?(?:\s+of\s+wine)?|"
     r"servings?|cans?)\s*(?:/|per|a|each|every)\s*(?:week|wk|month|mo|weekend))\b"
     r"(?![^.;\n]*\b(?:abuse|dependen\w*|disorder|misuse|heavy|binge\w*|excess\w*|withdrawal|daily|a\s+day|/day|per\s+day))",

@@ -274,6 +274,16 @@ def ref_groups(refs: list[str]) -> list[list[str]]:
     return list(groups.values())
 
 
+# "Use additional code to identify any applicable history of disease code (Z86.-, Z87.-)" (Z09): the codes
+# one item lists are alternatives, one partner answers them all.
+_ANY_APPLICABLE = re.compile(r"\bany\s+applicable\b", re.IGNORECASE)
+
+
+def any_applicable(catalog: CodeCatalog, code: str, kind: str) -> bool:
+    """Does the code's own note of ``kind`` ask for "any applicable" code of the ones it lists?"""
+    return any(_ANY_APPLICABLE.search(item) for item in catalog.notes_for(code).get(kind, []))
+
+
 # "Code first any associated: diabetic chronic kidney disease (E08.22, ...); hypertensive chronic kidney
 # disease (I12.-, I13.-)" (N18): each item is a condition of its own that may apply beside the others, not an
 # alternative to them ("CKD 3a due to DM2 and HTN": E11.22, I12.9 and N18.31, I.C.9.a.2 / I.C.4.a).

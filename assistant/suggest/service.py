@@ -1190,7 +1190,9 @@ class SuggestionService:
                 # other notes list alternatives: one partner.
                 groups = (
                     rules.ref_groups(refs)
-                    if kind == "use_additional" and own
+                    if kind == "use_additional"
+                    and own
+                    and not rules.any_applicable(self.catalog, p.code, kind)
                     else rules.associated_groups(self.catalog, p.code, kind, refs) or [refs]
                 )
                 others = [q.code for q in finals if q is not p]

@@ -83,6 +83,7 @@ from assistant.suggest.coding_rules.rheumatoid import rheumatoid_kind
 from assistant.suggest.coding_rules.secondary_varices import secondary_varices
 from assistant.suggest.coding_rules.sepsis import localized_infection, organism_sepsis
 from assistant.suggest.coding_rules.severe_sepsis import severe_sepsis
+from assistant.suggest.coding_rules.sexual_behavior import sexual_behavior_partners
 from assistant.suggest.coding_rules.sinuses import sinuses_together
 from assistant.suggest.coding_rules.stated_cause import condition_due_to_another
 from assistant.suggest.coding_rules.stated_condition import unstated_conditions
@@ -135,6 +136,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     exposures(picks, ctx, catalog)
     food_allergy_status(picks, ctx, catalog)
     hiv_status(picks, ctx, catalog)
+    sexual_behavior_partners(picks, ctx, catalog)
     hepatitis_antibody(picks, ctx, catalog)
     organism_sepsis(picks, ctx, catalog)
     severe_sepsis(picks, ctx, catalog)

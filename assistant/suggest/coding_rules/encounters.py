@@ -512,8 +512,12 @@ def _sentence_at(line: str, at: int) -> str:
     return line[start : end.start() if end else len(line)]
 
 
-# An immunity the patient has from a past series ("Hep B immune (vaccinated)", "previously vaccinated").
-_PAST_SERIES = re.compile(r"\b(?:immune|immunity|previously|already|fully|as\s+a\s+child)\b", re.IGNORECASE)
+# An immunity the patient has from a past series ("Hep B immune (vaccinated)", "previously vaccinated"), or
+# its antibody ("anti-HBs + (vaccinated)", "HBsAb pos", "varicella titer positive").
+_PAST_SERIES = re.compile(
+    r"\b(?:immune|immunity|previously|already|fully|as\s+a\s+child|anti-?HBs|HBs\s?Ab|titers?)\b",
+    re.IGNORECASE,
+)
 
 
 # A vaccine declined, due or to come ("HBV series once recovered", "HAV vaccine via PCP within 14 d"), never
@@ -749,7 +753,7 @@ _PREP = r"(?:HIV\s+)?(?:(?-i:PrEP)|pre-?exposure\s+prophylaxis)"
 _HIV_PREP_VISIT = re.compile(
     rf"\b(?:request\w*|here\s+for|presents?\s+for|seen\s+for|start\w*|initiat\w*|interested\s+in|wants?)\s+"
     rf"(?:to\s+start\s+)?{_PREP}\b|"
-    rf"\b{_PREP}\s+(?:visit|follow[- ]?up|f/u|initiation|start|consult\w*|refill)\b",
+    rf"\b{_PREP}\s+(?:visit|follow[- ]?up|f/u|initiation|start|consult\w*|refill|clinic)\b",
     re.IGNORECASE,
 )
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.suggest.coding_rules.context import NoteContext, add_pick, best_score, demote
+from assistant.suggest.coding_rules.context import NoteContext, add_pick, best_score, demote, head_lines
 from assistant.suggest.reader import POLYP, Mention
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.types import Pick
@@ -28,6 +28,27 @@ _REPLACED = ("Z85.0", "D12.", "K63.5", "K62.1", "D01.", "C18", "C19", "C20")
 REASON = (
     "colon polyps removed before this visit: personal history (Index: History, personal, neoplasm, benign)"
 )
+# A colonoscopy the visit's first lines call surveillance ("Indication: surveillance colonoscopy - h/o
+# adenomas"): the follow-up examination after the completed treatment (the polypectomy), Z09 beside the
+# history code (I.C.21.c.8); not a screening (Z12.11) and not a cancer's follow-up (Z08, read elsewhere).
+_SURVEILLANCE_COLONOSCOPY = re.compile(
+    r"\bsurveillance\b[^.\n]{0,40}\bcolonoscop\w*|\bcolonoscop\w*[^.\n]{0,40}\bsurveillance\b|"
+    r"\bindication\s*:\s*surveillance\b",
+    re.IGNORECASE,
+)
+FOLLOW_UP = "Z09"
+
+
+def surveillance_colonoscopy(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    """Z09 for a surveillance colonoscopy after polyps removed, where the note codes no cancer history."""
+    history = [p for c, p in picks.items() if p.final and c.startswith("Z86.010")]
+    if not history or any(p.final and c.startswith(("Z85", "Z08", "C")) for c, p in picks.items()):
+        return
+    found = _SURVEILLANCE_COLONOSCOPY.search(head_lines(ctx.note, 3))
+    if found is None:
+        return
+    reason = "surveillance colonoscopy after polyps removed: follow-up after completed treatment (I.C.21.c.8)"
+    add_pick(picks, catalog, FOLLOW_UP, history[0].score, [ctx.mention(found.start(), found.end())], reason)
 
 
 def _past_polyp(ctx: NoteContext, m: Mention) -> bool:
@@ -43,7 +64,7 @@ def _past_polyp(ctx: NoteContext, m: Mention) -> bool:
     )
 
 
-def polyp_history(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+def _removed_polyps(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
     past = {(m.start, m.end): m for p in picks.values() for m in p.mentions if _past_polyp(ctx, m)}
     if not past:
         return
@@ -56,3 +77,8 @@ def polyp_history(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog
     said = " ".join(ctx.sentence(m) for m in mentions)
     code = next((c for rx, c in _KINDS if rx.search(said)), UNSPECIFIED)
     add_pick(picks, catalog, code, best_score(picks) * 0.8, mentions, REASON)
+
+
+def polyp_history(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None:
+    _removed_polyps(picks, ctx, catalog)
+    surveillance_colonoscopy(picks, ctx, catalog)
