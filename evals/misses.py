@@ -65,9 +65,9 @@ class Probe:
             ]
             return out
 
-        def absorb(picks: dict[str, Any], catalog: Any) -> None:
+        def absorb(picks: dict[str, Any], catalog: Any, note: str = "") -> None:
             self.before_rules = {p.code for p in picks.values() if p.final}
-            orig_absorb(picks, catalog)
+            orig_absorb(picks, catalog, note)
 
         service._mention_candidates = mention_candidates  # type: ignore[method-assign]
         service._learned_order = learned_order  # type: ignore[method-assign]
