@@ -45,7 +45,10 @@ _DISORDER_IN_REMISSION = re.compile(
 )
 _NEOPLASM = re.compile(
     r"\b(?:cancer|ca|carcinoma|malignan\w*|neoplasm|tumou?r|adenocarcinoma|melanoma|sarcoma|lymphoma|"
-    r"seminoma|glioma|blastoma|dcis|cll|hodgkin\w*)\b",
+    r"seminoma|glioma|blastoma|dcis|cll|hodgkin\w*|"
+    # the histology's abbreviations ("L breast IDC", "ES-SCLC", "HCC"): invasive ductal / lobular carcinoma,
+    # (non-)small-cell lung cancer, hepatocellular and renal cell carcinoma
+    r"idc|ilc|n?sclc|hcc|rcc)\b",
     re.IGNORECASE,
 )
 _TREATMENT_OVER = re.compile(
@@ -60,7 +63,12 @@ _TREATMENT_OVER = re.compile(
     r"\btreated\s+(?:in\s+(?:19|20)\d\d|\d+\s+years?\s+ago|with\s+(?:surgery|chemo\w*|radiation))|"
     # a dictated course: "treated with hysterectomy ... in March 2022", "brachytherapy completed June 2022"
     r"\btreated\s+with\s+[^.;]{0,80}?\bin\s+(?:[a-z]+\s+)?(?:19|20)\d\d\b|"
-    r"\b(?:chemo\w*|radiation|radiotherapy|brachytherapy|treatment|therapy)\s+(?:was\s+)?completed\b",
+    r"\b(?:chemo\w*|radiation|radiotherapy|brachytherapy|treatment|therapy)\s+(?:was\s+)?completed\b|"
+    # an endocrine therapy's course over ("anastrozole x 5 yr completed 04/2025"), or none now ("no current
+    # cancer tx")
+    r"\b(?:tamoxifen|anastrozole|letrozole|exemestane|aromatase\s+inhibitors?|endocrine\s+therapy)\s+"
+    r"(?:x\s*\d+\s*(?:years?|yrs?|y)\s+)?(?:was\s+)?(?:completed|finished|done)\b|"
+    r"\bno\s+(?:current|active|ongoing|further)\s+(?:cancer\s+|oncologic\s+)?(?:tx|treatment|therapy)\b",
     re.IGNORECASE,
 )
 # Leukemia, myeloma and lymphoma "in remission" have codes of their own (C81-C96, "in remission"): the cancer
@@ -226,9 +234,15 @@ _ONSET_DATE = re.compile(
 # excised" or removed by Mohs surgery, "DVT 3/2019 - treated, resolved"): an event of the past, not a current
 # condition.
 # The date ends the item, as problem lists write it (not "2004 diagnosed with ...", "vision 20/25 both eyes"),
-# or only the event's occasion follows it ("DVT 2020 after knee surgery - completed 6 mo apixaban").
+# or only the event's occasion follows it ("DVT 2020 after knee surgery - completed 6 mo apixaban", "calf DVT
+# 2019 post-op").
 _DATE = r"(?:\b(?:19|20)\d\d|\b\d{1,2}/(?:19|20)?\d\d)"
-_DATED = re.compile(_DATE + r"(?:\s+(?:after|following|post|during)\s+[\w -]{1,30}?)?\W*$")
+_DATED = re.compile(
+    _DATE
+    + r"(?:\s+(?:(?:after|following|post|during)\s+[\w -]{1,30}?|post-?op\w*|post-?partum|post-?surgical))?"
+    + r"\W*$",
+    re.IGNORECASE,
+)
 _ANY_DATE = re.compile(_DATE)
 _CLOSED_WORDS = (
     r"\b(?:passed|excised|resected|removed|resolved|healed|repaired|cured|treated|completed|remitted|"
@@ -290,7 +304,7 @@ def _dated_and_closed(sentence: str, mention: str) -> str | None:
     at = sentence.find(mention)
     after = sentence[at + len(mention) :] if at >= 0 else ""
     m = _CLOSED.search(after)
-    if m is None or len(after[: m.start()].split()) > 3:
+    if m is None or len(re.findall(r"\w+", after[: m.start()])) > 3:
         return None
     return m.group(0).lower()
 

@@ -381,11 +381,28 @@ def scoped_site(sentence: str, query: str) -> str:
     return f"{query} of {organ}" if organ else query
 
 
+# "Sigmoid colon ca w/ liver mets": the primary, and the metastases (the site's secondary malignancy) said
+# after "with", a piece of their own.
+_WITH_SPREAD = re.compile(
+    r"\s+(?:with|w/)\s*(?=(?:[\w-]+\s+){1,3}?(?:mets|metastas[ie]s|metastatic\s+disease)\b)", re.IGNORECASE
+)
+
+
+def _split_with_spread(sentence: str, c_start: int, c_end: int) -> list[tuple[int, int]] | None:
+    link = _WITH_SPREAD.search(sentence, c_start, c_end)
+    if link is None or not names_neoplasm(expand_abbreviations(sentence[c_start : link.start()])):
+        return None
+    return [(c_start, link.start()), (link.end(), c_end)]
+
+
 def _split_spread(sentence: str, pieces: list[tuple[int, int]]) -> tuple[list[tuple[int, int]], set[int]]:
     """Pieces with each "<cancer> metastatic to <site>" cut in two; the starts of the site pieces."""
     out: list[tuple[int, int]] = []
     sites: set[int] = set()
     for c_start, c_end in pieces:
+        if (with_spread := _split_with_spread(sentence, c_start, c_end)) is not None:
+            out += with_spread
+            continue
         link = _SPREAD_TO.search(sentence, c_start, c_end)
         primary = sentence[c_start : link.start()] if link else ""
         site = sentence[link.end() : c_end] if link else ""

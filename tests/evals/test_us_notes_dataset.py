@@ -130,3 +130,41 @@ def test_at_least_150_notes_of_varied_length() -> None:
     assert len(ROWS) >= 150
     words = sorted(len(r["text"].split()) for r in ROWS)
     assert words[0] <= 40 and words[-1] >= 250
+
+
+VISITS_FROM = "2026-10-01"  # the notes' visits are in FY2027
+
+
+def test_hcpcs_codes_are_in_force_on_the_visits(reference: Any) -> None:
+    """A HCPCS code terminated before the visits (J9070 ended 2024-03-31 for J9075) is no gold: the claim's
+    scrubber rejects it, so the engine must not be taught it."""
+    ended = []
+    for row in ROWS:
+        for code in [c for c in row["gold"] + row["acceptable"] if _is_hcpcs(c)]:
+            info = reference.find_code(code, "HCPCS")
+            stop = info.extra.get("termination_date") if info is not None else None
+            if stop and str(stop) < VISITS_FROM:
+                ended.append((row["id"], code, stop))
+    assert not ended
+
+
+_CONTENTS = re.compile(r"\*\*Contents\.\*\* ([\d,]+) notes \(`tune` ([\d,]+), `check` ([\d,]+)\)")
+
+
+def _number(text: str) -> int:
+    return int(text.replace(",", ""))
+
+
+def test_the_readme_counts_the_notes_it_holds() -> None:
+    readme = (FOLDER / "README.md").read_text(encoding="utf-8")
+    said = _CONTENTS.search(readme)
+    assert said is not None
+    tune, check = _rows("tune"), _rows("check")
+    assert [_number(n) for n in said.groups()] == [len(tune) + len(check), len(tune), len(check)]
+    by_specialty = Counter((r["specialty"], r["split"]) for r in tune + check)
+    table = readme[said.end() :].split("| specialty | tune | check |", 1)[1].split("\n\n", 1)[0]
+    rows = [[c.strip() for c in line.split("|")] for line in table.splitlines()[2:]]
+    assert {r[1].split(" ")[0] for r in rows} == SPECIALTIES
+    for cells in rows:
+        name = cells[1].split(" ")[0]
+        assert [int(cells[2]), int(cells[3])] == [by_specialty[name, "tune"], by_specialty[name, "check"]]

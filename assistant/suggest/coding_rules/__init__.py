@@ -84,7 +84,7 @@ from assistant.suggest.coding_rules.secondary_varices import secondary_varices
 from assistant.suggest.coding_rules.sepsis import localized_infection, organism_sepsis
 from assistant.suggest.coding_rules.severe_sepsis import severe_sepsis
 from assistant.suggest.coding_rules.sexual_behavior import sexual_behavior_partners
-from assistant.suggest.coding_rules.sinuses import sinuses_together
+from assistant.suggest.coding_rules.sinuses import acute_sinusitis_over_the_default, sinuses_together
 from assistant.suggest.coding_rules.stated_cause import condition_due_to_another
 from assistant.suggest.coding_rules.stated_condition import unstated_conditions
 from assistant.suggest.coding_rules.strep_throat import streptococcal_throat
@@ -150,6 +150,7 @@ def apply_coding_rules(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCa
     diabetes_with_other_complication(picks, ctx, catalog)
     both_sides_without_a_bilateral_code(picks, ctx, catalog)
     eyelid_by_eye_and_lid(picks, ctx, catalog)
+    acute_sinusitis_over_the_default(picks, ctx, catalog)
     sinuses_together(picks, ctx, catalog)
     dominant_side(picks, ctx, catalog)
     postprocedural_hypothyroidism(picks, ctx, catalog)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from assistant.suggest.coding_rules.context import NoteContext, add_pick, best_score
+from assistant.suggest.coding_rules.hcpcs_gate import on_given_line
 from assistant.suggest.history import names_neoplasm
 from assistant.suggest.store import CodeCatalog
 from assistant.suggest.text import expand_abbreviations
@@ -55,12 +56,18 @@ _NOT_NOW = re.compile(
 )
 # A condition attributed to the drug ("neuropathy from oxaliplatin", "oxaliplatin neuropathy",
 # "chemo-induced nausea"): an adverse effect of a drug properly given (I.C.19.e.5.a).
-_CAUSED = r"(?:from|due\s+to|secondary\s+to|caused\s+by|induced\s+by|related\s+to|attributed\s+to|after)"
+_CAUSED = (
+    r"(?:from|due\s+to|d/t|2/2|secondary\s+to|caused\s+by|induced\s+by|related\s+to|attributed\s+to|after)"
+)
 _CONDITION = (
     r"neuropath\w*|nausea|vomiting|neutropeni\w*|anemia|thrombocytopeni\w*|pancytopeni\w*|mucositis|"
     r"stomatitis|diarrh\w*|colitis|pneumonitis|hepatitis|thyroiditis|hypothyroid\w*|rash|dermatitis|"
     r"alopecia|fatigue|cardiomyopathy|nephrotoxicity|ototoxicity|tingling|numbness|hand[- ]foot"
 )
+
+
+# A link the note denies between the condition and the drug ("anemia, not related to chemo").
+_LINK_DENIED = re.compile(r"\b(?:not|unrelated|nor)\b", re.IGNORECASE)
 
 
 def antineoplastic_class(drug: str, note: str = "") -> str | None:
@@ -96,9 +103,10 @@ def antineoplastic_encounter(picks: dict[str, Pick], ctx: NoteContext, catalog: 
             return
     wanted: dict[str, tuple[int, int]] = {}
     for start, line in _lines(ctx.note):
+        heading = on_given_line(line, 0)  # "Given: ...; docetaxel 136 mg IV": each clause a drug given
         for clause in re.finditer(r"[^.;]+", line):
             text = clause.group(0)
-            given = _GIVEN_NOW.search(text)
+            given = _GIVEN_NOW.search(text) or (re.match(r"", text) if heading else None)
             if given is None or _NOT_NOW.search(text):
                 continue
             drug = _given_drug(text, given)  # the drug given is named in the same clause
@@ -131,8 +139,10 @@ def antineoplastic_adverse_effect(picks: dict[str, Pick], ctx: NoteContext, cata
     )
     for m in caused.finditer(ctx.note):
         before = ctx.note[max(0, m.start() - 25) : m.start()]
-        if re.search(r"\b(?:no|denies|without|negative\s+for)\b[^.;\n]*$", before, re.IGNORECASE):
+        if re.search(r"\b(?:no|not|denies|without|negative\s+for)\b[^.;\n]*$", before, re.IGNORECASE):
             continue
+        if _LINK_DENIED.search(m.group(0)):
+            continue  # "anemia, not related to chemo": the link is denied
         name = m.group("d1") or m.group("d2") or m.group("d3")
         checkpoint = antineoplastic_class(name, ctx.note) == "immune checkpoint inhibitor"
         code = "T45.AX5A" if checkpoint else "T45.1X5A"

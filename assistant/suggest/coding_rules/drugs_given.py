@@ -23,7 +23,7 @@ from assistant.suggest.coding_rules.context import (
     denied_before,
     head_lines,
 )
-from assistant.suggest.coding_rules.hcpcs_gate import NOT_YET, documents_service
+from assistant.suggest.coding_rules.hcpcs_gate import NOT_YET, documents_service, on_given_line
 from assistant.suggest.hcpcs_drugs import (
     DEVICE_FORMS,
     FORM_WORDS,
@@ -318,7 +318,11 @@ def drugs_given(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) 
         text = clause.group(0)
         if _SELF_OR_EARLIER.search(text):
             continue
-        if not documents_service(text) and not _done_in_procedure(text, clause.start(), blocks):
+        if (
+            not documents_service(text)
+            and not on_given_line(ctx.note, clause.start())
+            and not _done_in_procedure(text, clause.start(), blocks)
+        ):
             continue
         for given in drugs_in(text, table, on_dialysis):
             code = given.drug.code

@@ -34,8 +34,14 @@ PERFORMED = re.compile(
     r"(?=.*\b(?:im|iv|ivp|sq|sc|subq|neb\w*|intramuscular\w*|intravenous\w*|subcutaneous\w*)\b)",
     re.IGNORECASE,
 )
-# The word "given" in "given his history" is a reason, not a service.
-_NOT_A_SERVICE = re.compile(r"\bgiven\s+(?:his|her|their|the|that|this|its)\b", re.IGNORECASE)
+# The word "given" in "given his history" is a reason, not a service; a dose dated before the visit ("C4 given
+# 11/20", "infused last week", "given 3 wk ago") is an earlier encounter's.
+_NOT_A_SERVICE = re.compile(
+    r"\bgiven\s+(?:his|her|their|the|that|this|its)\b|"
+    r"\b(?:given|administered|infused|injected)\s+(?:on\s+)?(?:\d{1,2}/\d{1,2}\b|last\s+\w+|yesterday\b|"
+    r"\d+\s+(?:days?|d|wks?|weeks?|mos?|months?)\s+ago\b)",
+    re.IGNORECASE,
+)
 
 
 NOT_YET = re.compile(
@@ -43,6 +49,23 @@ NOT_YET = re.compile(
     r"if|should|may)\b",
     re.IGNORECASE,
 )
+
+
+# A line headed as what was given ("Given: dexamethasone 12 mg IV; docetaxel 136 mg IV over 60 min"): each of
+# its clauses is a drug given at the visit.
+GIVEN_HEADING = re.compile(
+    r"^\W*(?:given|administered|infused|(?:meds?|medications?|drugs?|treatment)\s+(?:given|administered))"
+    r"(?:\s+(?:today|in\s+(?:the\s+)?(?:clinic|office)))?\s*:",
+    re.IGNORECASE,
+)
+
+
+def on_given_line(note: str, at: int) -> bool:
+    """Is ``at`` on a line headed "Given:" (and not a plan's)?"""
+    start = note.rfind("\n", 0, at) + 1
+    end = note.find("\n", at)
+    line = note[start : end if end >= 0 else len(note)]
+    return GIVEN_HEADING.match(line) is not None and NOT_YET.search(line) is None
 
 
 def documents_service(sentence: str) -> bool:
@@ -111,7 +134,11 @@ def gate(picks: dict[str, Pick], ctx: NoteContext, catalog: CodeCatalog) -> None
         done = [
             m
             for m in pick.mentions
-            if (documents_service(ctx.sentence(m)) or _visit_of_the_note(title, m, head_end, ctx.sentence(m)))
+            if (
+                documents_service(ctx.sentence(m))
+                or on_given_line(ctx.note, m.start)
+                or _visit_of_the_note(title, m, head_end, ctx.sentence(m))
+            )
             and not (m.negated or m.uncertain or m.history or m.family)
         ]
         other_visit = _visit_of_the_note(
