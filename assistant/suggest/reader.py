@@ -1594,8 +1594,8 @@ def read_note(
     return kept
 
 
-# What a lab tests for, named in a list of tests ("HIV, RPR, GC/CT urine sent", "CBC, hep C, HIV ordered"): the
-# test's name, not the patient's infection.
+# What a lab tests for, named in a list of tests ("HIV, RPR, GC/CT urine sent", "CBC, hep C, HIV ordered"):
+# the test's name, not the patient's infection.
 _TESTED_FOR = re.compile(
     r"(?:hiv(?:\s*1/2)?(?:\s+ag/ab)?|rpr|vdrl|syphilis|gc|ct|gc/ct|chlamydia|gonorrh?ea|trich\w*|hsv|hcv|hbv|"
     r"hep(?:atitis)?\s*[abc]|hbsag|quantiferon|tb|covid(?:-19)?|flu|strep|mono)",
