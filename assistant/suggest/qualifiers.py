@@ -74,7 +74,12 @@ _INTRACTABLE_NO = re.compile(
     r"\b(?:not\s+(?:intractable|refractory|pharmacoresistant)|non-?intractable|without\s+(?:mention\s+of\s+)?(?:intractab|refractory))",
     re.I,
 )
-_INTRACTABLE_YES = re.compile(r"\b(?:intractable|refractory|pharmacoresistant|medically\s+resistant)\b", re.I)
+# G40/G43: "pharmacoresistant (pharmacologically resistant), treatment resistant, refractory (medically) and
+# poorly controlled" are equivalent to intractable; "drug-resistant" is the pharmacoresistance said plainly
+_INTRACTABLE_YES = re.compile(
+    r"\b(?:intractable|refractory|pharmacoresistant|(?:medically|pharmacologically|drug|treatment)[- ]resistant)\b",
+    re.I,
+)
 # An adjective that says the "with" clause of a title ("tophaceous": with tophus (tophi)).
 _ADJECTIVE_WITH = ((re.compile(r"\btophaceous\b", re.I), "tophus tophi"),)
 _STATUS_NO = re.compile(r"\b(?:without|w/o|no|not\s+in)\s+status\b", re.I)

@@ -1853,7 +1853,7 @@ TREATMENT_CYCLE = r"\bcycle\s*#?\s*\d+(?:\s*,?\s*day\s*\d+)?\b|\bC\d{1,2}D\d{1,2
 _NON_CODING = re.compile(
     r"\b(?:\d{1,3}[- ]?(?:year|yr|y)s?[- ]?old|\d{1,3}\s?(?:yo|y/o))(?:\s+(?:male|female|man|woman|boy|girl|"
     r"gentleman|lady|patient|pt))?(?:\s+with)?\b|\b\d{1,3}\s?[MF]\b(?:\s+with)?|"
-    r"\bcommunity[- ]acquired\b|\bcommunity[- ]onset\b|"
+    r"\bcommunity[- ]acquired\b|\bcommunity[- ]onset\b|\bnew[- ]onset\b|"
     # a count or a duration after the condition ("Calluses x2", "warts x3", "cough x3d", "T2DM x15 yr")
     r"\bx\s?\d{1,3}(?:\s?(?:d|days?|wks?|weeks?|mos?|months?|yrs?|years?|h|hrs?|hours?))?\b|"
     # an adult BMI value beside its condition ("Obesity BMI 34"): the Z68 partner comes from the value itself

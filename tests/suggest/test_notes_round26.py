@@ -17,7 +17,8 @@ from assistant.suggest.coding_rules.secondary_varices import secondary_varices
 from assistant.suggest.coding_rules.symptoms import integral_to
 from assistant.suggest.index_walker import IndexWalker
 from assistant.suggest.not_coded import light_drinking, why_not_coded
-from assistant.suggest.reader import read_note
+from assistant.suggest.qualifiers import read_qualifiers
+from assistant.suggest.reader import clean_query, read_note
 from assistant.suggest.service import SuggestionService
 from assistant.suggest.text import expand_abbreviations
 from assistant.suggest.types import Pick
@@ -262,3 +263,23 @@ def test_varices_in_a_coded_liver_disease_are_secondary(liver: str, expected: li
 def test_an_infection_in_a_list_of_tests_is_tested_for(note: str, words: str, tested: bool) -> None:
     mention = next(m for m in read_note(note) if m.text == words)
     assert (mention.not_coded == "test") is tested
+
+
+@pytest.mark.parametrize(
+    ("text", "intractable"),
+    [
+        ("Focal impaired awareness seizures, drug-resistant", True),
+        ("Migraine without aura, treatment-resistant", True),
+        ("Focal epilepsy, not refractory", False),
+        ("Focal epilepsy, controlled on lamotrigine", None),
+    ],
+)
+def test_the_tabulars_equivalents_of_intractable(text: str, intractable: bool | None) -> None:
+    """G40 / G43: pharmacoresistant, treatment resistant and refractory are intractable."""
+    assert read_qualifiers(text).intractable is intractable
+
+
+def test_new_onset_is_no_word_of_the_index() -> None:
+    """ "New onset seizure" walks as "Seizure" (R56.9): no Index entry is subdivided by a new onset."""
+    assert clean_query("New onset seizure") == "seizure"
+    assert clean_query("New-onset atrial fibrillation") == "atrial fibrillation"
