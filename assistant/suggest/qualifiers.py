@@ -77,7 +77,8 @@ _INTRACTABLE_NO = re.compile(
 # G40/G43: "pharmacoresistant (pharmacologically resistant), treatment resistant, refractory (medically) and
 # poorly controlled" are equivalent to intractable; "drug-resistant" is the pharmacoresistance said plainly
 _INTRACTABLE_YES = re.compile(
-    r"\b(?:intractable|refractory|pharmacoresistant|(?:medically|pharmacologically|drug|treatment)[- ]resistant)\b",
+    r"\b(?:intractable|refractory|pharmacoresistant|"
+    r"(?:medically|pharmacologically|drug|treatment)[- ]resistant)\b",
     re.I,
 )
 # An adjective that says the "with" clause of a title ("tophaceous": with tophus (tophi)).
