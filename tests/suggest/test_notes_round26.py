@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.codesets.repository import CodeSetRepository
+from assistant.suggest.coding_rules.antineoplastic import antineoplastic_class
 from assistant.suggest.coding_rules.context import NoteContext
 from assistant.suggest.coding_rules.encounters import general_exam, newborn_days
 from assistant.suggest.coding_rules.injuries import encounter_character
@@ -283,3 +284,12 @@ def test_new_onset_is_no_word_of_the_index() -> None:
     """ "New onset seizure" walks as "Seizure" (R56.9): no Index entry is subdivided by a new onset."""
     assert clean_query("New onset seizure") == "seizure"
     assert clean_query("New-onset atrial fibrillation") == "atrial fibrillation"
+
+
+@pytest.mark.parametrize(
+    ("drug", "kind"),
+    [("bortezomib", "antineoplastic drug"), ("Kyprolis", "antineoplastic drug"), ("ondansetron", None)],
+)
+def test_proteasome_inhibitors_are_antineoplastic_drugs(drug: str, kind: str | None) -> None:
+    """Myeloma's bortezomib and carfilzomib are chemotherapy (Z51.11 when given at the visit)."""
+    assert antineoplastic_class(drug) == kind

@@ -29,6 +29,7 @@ _CHEMOTHERAPY = (
     r"fluorouracil|5-?fu|capecitabine|irinotecan|etoposide|cyclophosphamide|doxorubicin|adriamycin|"
     r"pemetrexed|vinorelbine|vincristine|bendamustine|cytarabine|azacitidine|decitabine|topotecan|"
     r"eribulin|ifosfamide|methotrexate\s+(?:infusion|iv|high[- ]dose)|"
+    r"bortezomib|velcade|carfilzomib|kyprolis|"
     # regimens by their letters, and the antibodies given with them (Coding Clinic: chemotherapy, Z51.11)
     r"tchp|tch|thp|ddac|ac-t|fec|cmf|bep|r-?cvp|vrd|krd|taxol|gem/(?:cis|abraxane)|carbo/\w+|"
     r"trastuzumab|pertuzumab|herceptin|rituximab|rituxan|bevacizumab|avastin"
