@@ -89,6 +89,9 @@ def test_a_clinic_named_by_its_specialty_is_no_diagnosis(chunk: str, kind: str |
         ("Fibroids.", "Fibroids."),
         # Index: Stenosis, artery, see also Arteriosclerosis, carotid I65.2- (no "Stenosis, carotid" entry)
         ("Carotid stenosis, R ICA 60-79%.", "carotid artery stenosis, right internal carotid artery 60-79%."),
+        # a lung's lobe named without the organ beside a neoplasm (Neoplasm, lung, lower lobe C34.3-)
+        ("Carcinoma of the left lower lobe.", "Carcinoma of the left lower lobe of lung."),
+        ("Pneumonia, left lower lobe.", "Pneumonia, left lower lobe."),
         # Index: Frequency, micturition R35.0
         ("Dysuria, frequency x 2 days.", "Dysuria, urinary frequency x 2 days."),
         ("Frequency of PVCs increased.", "Frequency of premature ventricular contractions increased."),
