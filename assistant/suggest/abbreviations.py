@@ -182,10 +182,14 @@ _MENOPAUSE_BEFORE = re.compile(r"\b(?:peri|post)?-?menopaus\w*", re.IGNORECASE)
 # "fall" the season ("spring and fall allergies", "fall/winter", "every fall"), not a fall; group 1 is the
 # season or word written before it
 # A spinal level beside a disc word names its region, as the Index's disc entries are divided ("L4-5 disc
-# herniation": lumbar region; "L5-S1": lumbosacral; "T12-L1": thoracolumbar; "C5-6": cervical).
+# herniation": lumbar region; "L5-S1": lumbosacral; "T12-L1": thoracolumbar; "C5-6": cervical), and so are
+# the other spine entries (Spondylolisthesis, Spondylosis, Stenosis, spinal: "lumbar region").
 _SPINAL_LEVEL = re.compile(r"\b([CTL])(\d{1,2})\s*[-/]\s*([CTLS])?(\d{1,2})\b")
-_DISC_WORDS = ("disc", "disk", "herniat", "hnp", "protrus", "extrus", "bulg")
-_DISC_NEAR = re.compile(r"\b(?:dis[ck]s?|herniat\w*|hnp|protrusions?|extrusions?|bulg\w*)\b", re.IGNORECASE)
+_DISC_WORDS = ("disc", "disk", "herniat", "hnp", "protrus", "extrus", "bulg", "listhes", "spondyl", "stenos")
+_DISC_NEAR = re.compile(
+    r"\b(?:dis[ck]s?|herniat\w*|hnp|protrusions?|extrusions?|bulg\w*|\w*listhesis|spondylo\w*|stenosis)\b",
+    re.IGNORECASE,
+)
 _REGIONS = {
     ("L", "L"): "lumbar",
     ("L", "S"): "lumbosacral",

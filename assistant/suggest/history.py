@@ -246,11 +246,14 @@ _DATED = re.compile(
 _ANY_DATE = re.compile(_DATE)
 _CLOSED_WORDS = (
     r"\b(?:passed|excised|resected|removed|resolved|healed|repaired|cured|treated|completed|remitted|"
-    r"cleared|recovered|mohs)\b|\b(?:no|without)\s+residual\w*|\bclear\s+margins\b"
+    r"cleared|recovered|mohs)\b|\b(?:no|without)\s+residual\w*|\bclear\s+margins\b|\b(?:full|complete)\s+recovery\b"
 )
 _CLOSED = re.compile(_CLOSED_WORDS, re.IGNORECASE)
-# The item's date and its closing word both inside the mention ("Old L ankle sprain (8/2026) healed").
-_DATED_CLOSED = re.compile(_DATE + r"\W*(?:\w+\W+){0,2}?(?:" + _CLOSED_WORDS + r")\W*$", re.IGNORECASE)
+# The item's date and its closing word both inside the mention ("Old L ankle sprain (8/2026) healed"), the
+# prevention taken since after it ("TIA 2019 with full recovery on aspirin 81").
+_DATED_CLOSED = re.compile(
+    _DATE + r"\W*(?:\w+\W+){0,2}?(?:" + _CLOSED_WORDS + r")(?:\s+on\s+[\w ]{1,25}?)?\W*$", re.IGNORECASE
+)
 
 
 # An item closed and dated right after it ("Pseudocyst - drained 2023", "Kidney stone: passed 5/2019"): the

@@ -332,7 +332,7 @@ _DIAGNOSTIC_WORDS = re.compile(
 # headings, not diagnoses. An abnormal result ("elevated LFTs", "abnormal EKG") or a finding on a test
 # ("CSA on PSG") is a finding the provider assessed, coded from chapter 18 or the condition.
 _TEST_RE = re.compile(
-    r"^(?:(?!(?:elevated|abnormal|high|low|raised|increased|decreased|positive|failed|on|per|by)\b)[\w/-]+\s+){0,2}"
+    r"^(?:(?!(?:elevated|abnormal|high|low|raised|increased|decreased|positive|failed|on|per|by)\b)[\w/-]+\s+){0,3}"
     r"(?:cx|cultures?|swabs?|panel|x-?rays?|xr|cxr|cta?|mri|mra|ua|labs?|bmp|cmp|cbc|lfts?|"
     r"tfts?|ekg|ecg|echo|ultrasound|dxa|dexa|pfts?|psg|colonoscopy|mammogram|a1c|lipids?|"
     r"ag/ab|ab|ag|antibody|antibodies|antigen|pcr|naat|serolog(?:y|ies)|titers?|viral\s+load|biops(?:y|ies)|bx|egd|"
@@ -340,7 +340,9 @@ _TEST_RE = re.compile(
     r"(?<!\bstress\s)tests?|testing)"  # "N95 fit test": a test named as one (the stress test reads below)
     r"(?:\s+(?:pending|sent|ordered|obtained|drawn|done|today|now|negative|normal|unremarkable|due|in\s+\d+\s+\w+|"
     r"scheduled|planned|arranged|requested|booked|repeated|rechecked|redrawn|"
-    r"at\s+(?:the\s+)?lab|(?:in|at)\s+(?:the\s+)?(?:office|clinic)|(?:19|20)\d\d))*\s*$",
+    r"at\s+(?:the\s+)?lab|(?:in|at)\s+(?:the\s+)?(?:office|clinic)|(?:\d{1,2}/)?(?:19|20)\d\d))*"
+    # its values after a colon ("Home sleep apnea test 9/2026: AHI 3.1"): numbers, no condition
+    r"(?::\s*[a-z0-9]{1,5}\s*[<>=]?\s*\d+(?:\.\d+)?\s*%?)?\s*$",
     re.IGNORECASE,
 )
 # A cardiac stress test ("f/u cardiology for stress test", "nuclear stress test next week"): the test, never a

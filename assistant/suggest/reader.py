@@ -132,7 +132,7 @@ _NEG_PRE = (
     r"no\s+complaints?\s+of|not\s+consistent\s+with|excluded|discarding|discarded|"
     # "I doubt Parkinson's", "doubtful for PE": the physician thinks it unlikely, as "unlikely" after it
     r"(?<!\bno\s)doubt(?:s|ful(?:\s+for)?)?|"
-    r"(?:does|did|do)\s+not\s+meet\s+(?:the\s+)?(?:\w+\s+)?criteria\s+for"
+    r"(?:does|did|do)\s+not\s+meet\s+(?:the\s+)?(?:[\w-]+\s+)?criteria\s+for"
 )
 # "negative" that names a kind rather than denying the condition: Rh-negative, blood type O negative,
 # gram-negative bacteria, triple-negative / ER-, PR-, HER2-, hormone-receptor-negative cancer.
@@ -162,7 +162,7 @@ _NEG_POST = (
     r"excluded\s+(?:on|by|with|via|per)(?=\s)|" + _CLEARED + r"|"
     r"not\s+present|excluded|denie[sd](?=\s*(?:[.;,]|$))|not\s+(?:supported|consistent\s+with|confirmed)(?:\s+by\b)?|not\s+increased|"
     r"not\s+suspected|"
-    r"(?:does|did|do)\s+not\s+meet\s+(?:the\s+)?(?:\w+\s+)?criteria(?!\s+for)|"
+    r"(?:does|did|do)\s+not\s+meet\s+(?:the\s+)?(?:[\w-]+\s+)?criteria(?!\s+for)|"
     + _DESCRIPTOR_NOT_NEGATION
     # a work-up that came back negative leaves the finding it looked into ("hematuria with negative work-up")
     + r"(?:negative|neg)"
@@ -177,6 +177,7 @@ _ABSENT = re.compile(
     r"none|negative|neg|not\s+present|ruled\s+out|excluded|denie[sd]|(?:now\s+)?cleared", re.IGNORECASE
 )
 _ANSWER_ONLY = re.compile(r"not\s+present|excluded|denie[sd]|(?:now\s+)?cleared", re.IGNORECASE)
+_DOUBT_BEFORE = re.compile(r"\b(?:not|be|been)\s*$", re.IGNORECASE)  # "Gout not excluded": a doubt
 _RESOLVED_WORD = re.compile(r"(?:has\s+|have\s+|now\s+)?(?:resolved|cleared)", re.IGNORECASE)
 # A problem whose line ends ", resolved" / ", now resolved": its status, as a label's answer is.
 _RESOLVED_TAIL = re.compile(
@@ -785,11 +786,22 @@ _FEATURE = (
     r"mood\s+disturbance|(?:acute\s+)?exacerbation|aura|status\s+(?:migrainosus|asthmaticus|epilepticus)|"
     r"(?:diabetic\s+)?complications?|hematuria|coma|hyperglycemia|hypoglycemia|ketoacidosis|bleeding|"
     r"hemorrhage|perforation|obstruction|gangrene|ascites|abscess|hypoxia|hypercapnia|radiculopathy|myelopathy|"
-    r"neurogenic\s+claudication|dyskinesia|fluctuations|lower\s+urinary\s+tract\s+symptoms|luts)"
+    r"neurogenic\s+claudication|dyskinesias?|fluctuations|lower\s+urinary\s+tract\s+symptoms|luts)"
 )
 # ... one feature or two the titles pair ("without hemorrhage or perforation", "without obstruction or
 # gangrene")
 _WITH_FEATURE = rf"(?:with|without|w/o|w/)\s+{_FEATURE}(?:\s*(?:,|or|and|/)\s*{_FEATURE})?"
+# "PD with motor fluctuations (wearing off) and peak-dose dyskinesia": a second feature after "and" continues
+# the "with" list of the condition before it (one word may describe each feature).
+_WITH_ONE_FEATURE = re.compile(rf"\b(?:with|w/)\s+(?:[a-z-]+\s+)?{_FEATURE}\b", re.IGNORECASE)
+_ONE_MORE_FEATURE = re.compile(rf"\s*(?:[a-z-]+\s+)?{_FEATURE}(?:\s*\([^()]*\))?[\s.]*", re.IGNORECASE)
+
+
+def continues_with_list(previous: str, chunk: str) -> bool:
+    """Is ``chunk`` (after "and") one more feature of the "with" list that ends ``previous``?"""
+    return _WITH_ONE_FEATURE.search(previous) is not None and _ONE_MORE_FEATURE.fullmatch(chunk) is not None
+
+
 # The origin the Index subdivides by ("Insomnia, primary" F51.01, "Hypertension, secondary" I15.9).
 _ORIGIN = r"(?:primary|secondary|idiopathic|essential|familial|congenital|acquired|seasonal|perennial)"
 # The kind the Index subdivides by ("Incontinence, urine, mixed (stress and urge)" N39.46, "Hyperlipidemia,
@@ -1223,8 +1235,9 @@ def _scope_flags(sentence: str, chunk_start: int, chunk_end: int) -> tuple[dict[
         )  # "Neonatal jaundice, resolved"
         after_dash = _DASH.split(between)[-1] if _DASH.search(between) else ""
         apart = _TERM_RE.search(between) or "," in between or tokens(after_dash) or _own_parenthesis(between)
-        if _ANSWER_ONLY.fullmatch(m.group(0)) and not label:
-            continue  # "adenopathy not present on the old film": only as a label's answer
+        last = not sentence[m.end() :].strip(" .;!\n") and not _DOUBT_BEFORE.search(sentence, 0, m.start())
+        if _ANSWER_ONLY.fullmatch(m.group(0)) and not label and not last:
+            continue  # "adenopathy not present on the old film": a label's answer or the sentence's last word
         if m.start() >= chunk_start and (label or not apart):
             flags[key] = True
             triggers.append(f"{key}:{m.group(0).strip().lower()}")
@@ -1491,6 +1504,10 @@ def read_note(
                 if merged and _MIXED_PAIR.search(sentence[merged[-1][0] : merged[-1][1]]):
                     short = True  # "mixed anxiety and depressed mood", "mixed conductive and sensorineural"
                 joint = sentence[merged[-1][1] : c_start].strip().lower() if merged else ""
+                if joint == "and" and continues_with_list(
+                    sentence[merged[-1][0] : merged[-1][1]], sentence[c_start:c_end]
+                ):
+                    short = True
                 if merged and words and not short and problem_line and joint in (",", "and"):
                     chunk = sentence[c_start:c_end]
                     course = _STATUS_TAIL.search(chunk) or _REMARK.search(chunk)  # "minimal change - partial
