@@ -807,6 +807,9 @@ _ORIGIN = r"(?:primary|secondary|idiopathic|essential|familial|congenital|acquir
 # The kind the Index subdivides by ("Incontinence, urine, mixed (stress and urge)" N39.46, "Hyperlipidemia,
 # mixed" E78.2, "Enuresis, nocturnal" N39.44): "Urinary incontinence, mixed" is one condition.
 _KIND = r"(?:mixed|stress|urge|overflow|nocturnal|diurnal)"
+# ... and the cause said as an adjective after the comma ("Neutropenia, chemo-induced": Neutropenia,
+# drug-induced, due to cytoreductive cancer chemotherapy D70.1)
+_INDUCED = r"(?:chemo(?:therapy)?|drug|medication|steroid|opioid|alcohol|radiation)[- ](?:induced|related)"
 # The onset the titles subdivide by ("Alzheimer's dementia, late onset" G30.1, "Asthma, adult onset").
 _ONSET = r"(?:early|late|adult|childhood|juvenile|young[- ]adult)[- ]onset"
 # The stage the titles subdivide by ("Macular degeneration, intermediate stage", "CKD, stage 3b").
@@ -856,7 +859,7 @@ _COMPLETES_PREVIOUS = re.compile(
     # a type only supposed ("Headache - likely tension type") completes nothing: the symptom stays
     rf"{_SERO}|(?!(?:likely|probabl[ey]|possibl[ey]|suspected|questionable|presumed)\b)[a-z]+(?:\s+[a-z]+)?\s+type|"
     rf"[rl][uml]l|{_SPINE_REGION}|{_PHALANX}|"
-    rf"{_STRUCTURE}|{_COLON_PART}|{_BREAST_PART}|{_ULCER_DEPTH}|{_EPISODE}|{_REMISSION}|{_ONSET}|{_ORIGIN}|{_KIND}|{_WITH_FEATURE}|{_STAGE}|{_BURN_DEPTH}|"
+    rf"{_STRUCTURE}|{_COLON_PART}|{_BREAST_PART}|{_ULCER_DEPTH}|{_EPISODE}|{_REMISSION}|{_ONSET}|{_ORIGIN}|{_KIND}|{_INDUCED}|{_WITH_FEATURE}|{_STAGE}|{_BURN_DEPTH}|"
     rf"{_EXTENT}|{_GRADE}|{_WITHDRAWAL}|"
     rf"{_INJURY_ENCOUNTER})[\s.!?]*",
     re.IGNORECASE,

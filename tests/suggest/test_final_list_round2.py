@@ -177,6 +177,8 @@ def test_a_cancer_named_by_its_abbreviation_opens_the_chemotherapy_rule(onc_cata
         # an office visit while on chemotherapy, held or finished chemotherapy: no encounter code
         ("Sigmoid colon cancer on adjuvant FOLFOX, labs today, next cycle in 2 wk.", ["C18.7"]),
         ("Colon cancer: C4 held today for ANC 0.8.", ["C18.7"]),
+        # the visit's dose held in another sentence than the cycle label
+        ("C3D15 FOLFOX for colon cancer. Neutropenia, ANC 900 - hold today.", ["C18.7"]),
         ("Colon cancer, completed 12 cycles of FOLFOX in 2024. No neuropathy from oxaliplatin.", ["C18.7"]),
         # a cycle dated before this encounter (an admission for something else) or one to resume later
         ("Colon cancer on FOLFOX (cycle 3 given 11/10), admitted for a fall.", ["C18.7"]),

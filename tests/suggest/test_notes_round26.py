@@ -92,6 +92,9 @@ def test_a_clinic_named_by_its_specialty_is_no_diagnosis(chunk: str, kind: str |
         # a lung's lobe named without the organ beside a neoplasm (Neoplasm, lung, lower lobe C34.3-)
         ("Carcinoma of the left lower lobe.", "Carcinoma of the left lower lobe of lung."),
         ("Pneumonia, left lower lobe.", "Pneumonia, left lower lobe."),
+        # Index: Neutropenia, drug-induced, due to cytoreductive cancer chemotherapy D70.1
+        ("Neutropenia, chemo-induced", "Neutropenia, drug-induced due to cytoreductive cancer chemotherapy"),
+        ("Chemo-induced nausea.", "Chemo-induced nausea."),
         # Index: Frequency, micturition R35.0
         ("Dysuria, frequency x 2 days.", "Dysuria, urinary frequency x 2 days."),
         ("Frequency of PVCs increased.", "Frequency of premature ventricular contractions increased."),
@@ -137,6 +140,7 @@ def test_a_word_the_index_writes_solid_is_read_solid(text: str, expanded: str) -
         ("Urinary incontinence, stress - pelvic floor PT.", "Urinary incontinence, stress"),
         ("Hyperlipidemia, mixed - on atorvastatin.", "Hyperlipidemia, mixed"),
         ("ADHD - stable. Also enuresis, nocturnal - desmopressin.", "Also enuresis, nocturnal"),
+        ("Neutropenia, chemo-induced, afebrile - hold today.", "Neutropenia, chemo-induced"),
     ],
 )
 def test_the_kind_said_after_the_comma_is_the_conditions(note: str, words: str) -> None:

@@ -55,6 +55,14 @@ _NOT_NOW = re.compile(
     r"\b(?:given|administered|infused)\s+(?:on\s+)?(?:\d{1,2}/\d{1,2}\b|last\b|yesterday\b|\d+\s+(?:days?|wks?|weeks?)\s+ago\b)",
     re.IGNORECASE,
 )
+# The visit's dose held anywhere in the note ("C3D15 FOLFOX. ANC 900 - hold today", "chemo held"): none given.
+_HELD = re.compile(
+    r"\b(?:hold|held|holding|defer\w*|delay\w*)\s+(?:today|this\s+cycle|tx|treatment|chemo\w*|infusion|"
+    r"c\d+\s*d\d+|cycle(?:\s*\d+)?)\b|"
+    r"\b(?:chemo\w*|treatment|tx|infusion|c\d+\s*d\d+|cycle(?:\s*\d+)?)\s+(?:(?:is|was|will\s+be)\s+)?"
+    r"(?:held|deferred|delayed|on\s+hold)\b",
+    re.IGNORECASE,
+)
 # A condition attributed to the drug ("neuropathy from oxaliplatin", "oxaliplatin neuropathy",
 # "chemo-induced nausea"): an adverse effect of a drug properly given (I.C.19.e.5.a).
 _CAUSED = (
@@ -102,6 +110,8 @@ def antineoplastic_encounter(picks: dict[str, Pick], ctx: NoteContext, catalog: 
         said = expand_abbreviations(ctx.note)  # "NSCLC", "DLBCL", "AML"
         if not (names_neoplasm(said) or _BLOOD_CANCER.search(said)):
             return
+    if _HELD.search(ctx.note):
+        return
     wanted: dict[str, tuple[int, int]] = {}
     for start, line in _lines(ctx.note):
         heading = on_given_line(line, 0)  # "Given: ...; docetaxel 136 mg IV": each clause a drug given
