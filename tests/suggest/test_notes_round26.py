@@ -95,6 +95,8 @@ def test_a_clinic_named_by_its_specialty_is_no_diagnosis(chunk: str, kind: str |
         # Index: Neutropenia, drug-induced, due to cytoreductive cancer chemotherapy D70.1
         ("Neutropenia, chemo-induced", "Neutropenia, drug-induced due to cytoreductive cancer chemotherapy"),
         ("Chemo-induced nausea.", "Chemo-induced nausea."),
+        # the radiologist's canal is the spine's (Stenosis, spinal M48.0-), not the neural canal (M99.2-)
+        ("Severe central canal stenosis.", "Severe central spinal stenosis."),
         # Index: Frequency, micturition R35.0
         ("Dysuria, frequency x 2 days.", "Dysuria, urinary frequency x 2 days."),
         ("Frequency of PVCs increased.", "Frequency of premature ventricular contractions increased."),
