@@ -146,6 +146,9 @@ WORD_ALIASES: dict[str, tuple[str, ...]] = {
     "strep": ("streptococcal",),
     "diabetes": ("mellitus",),  # "screening for diabetes": Screening, diabetes mellitus
     "heel": ("calcaneal", "calcaneus"),  # "heel spur": Spur, bone, calcaneal
+    # one side is the Index's "unilateral" ("Osteoarthritis, knee, unilateral M17.1-")
+    "right": ("unilateral",),
+    "left": ("unilateral",),
     "hypoxemia": ("hypoxia",),  # "hypoxemic respiratory failure": Failure, respiratory, with hypoxia
     "hypoxemic": ("hypoxia",),
     "lumbar": ("back",),  # "lumbar strain": Strain, back (the Index's low back is the lumbar region)
@@ -360,6 +363,8 @@ _ALIAS_KEYS = {word_key(w): tuple(word_key(a) for a in alts) for w, alts in WORD
 # A noun said in the singular names one: "pulmonary nodule" is Nodule, lung, solitary (R91.1); "nodules" is
 # no solitary one (the Index's "multiple" subterm, R91.8).
 _SINGULAR_ALIASES: dict[str, tuple[str, ...]] = {"nodule": (word_key("solitary"),)}
+_BOTH_SIDES = frozenset({word_key("right"), word_key("left")})
+_UNILATERAL, _BILATERAL = word_key("unilateral"), word_key("bilateral")
 
 
 def keys(text: str) -> list[str]:
@@ -471,6 +476,9 @@ def read_mention(text: str) -> _Mention:
         else:
             plain.add(k)
         previous = w
+    if words >= _BOTH_SIDES:  # "right and left knees": bilateral, not the one side each word alone says
+        origin.pop(_UNILATERAL, None)
+        origin.setdefault(_BILATERAL, word_key("right"))
     for k in words:
         origin.pop(k, None)
     base = frozenset(words) - _levels_restating_region(words)

@@ -160,7 +160,7 @@ _NEG_POST = (
     r"unlikely|not\s+favou?red|disfavou?red|ruled\s+out|r/o'?d|(?:has\s+|have\s+|now\s+)?resolved|none(?!\s+of)|"
     # a test that excluded it ("DVT excluded on duplex", "PE excluded by CTA"), not only as a label's answer
     r"excluded\s+(?:on|by|with|via|per)(?=\s)|" + _CLEARED + r"|"
-    r"not\s+present|excluded|denie[sd](?=\s*(?:[.;,]|$))|not\s+(?:supported|consistent\s+with|confirmed)(?:\s+by\b)?|not\s+increased|"
+    r"not\s+present|absent|excluded|denie[sd](?=\s*(?:[.;,]|$))|not\s+(?:supported|consistent\s+with|confirmed)(?:\s+by\b)?|not\s+increased|"
     r"not\s+suspected|"
     r"(?:does|did|do)\s+not\s+meet\s+(?:the\s+)?(?:[\w-]+\s+)?criteria(?!\s+for)|"
     + _DESCRIPTOR_NOT_NEGATION
@@ -174,9 +174,9 @@ _LABEL_SAYS = re.compile(r"\s*(?::|-|\u2013)\s*")
 # "MSSA bacteremia - cleared": an infection's answer that it is gone (a resolved course, as "resolved" is);
 # only as a label's answer ("medically cleared", "cleared for surgery" say nothing of a condition).
 _ABSENT = re.compile(
-    r"none|negative|neg|not\s+present|ruled\s+out|excluded|denie[sd]|(?:now\s+)?cleared", re.IGNORECASE
+    r"none|negative|neg|not\s+present|absent|ruled\s+out|excluded|denie[sd]|(?:now\s+)?cleared", re.IGNORECASE
 )
-_ANSWER_ONLY = re.compile(r"not\s+present|excluded|denie[sd]|(?:now\s+)?cleared", re.IGNORECASE)
+_ANSWER_ONLY = re.compile(r"not\s+present|absent|excluded|denie[sd]|(?:now\s+)?cleared", re.IGNORECASE)
 _DOUBT_BEFORE = re.compile(r"\b(?:not|be|been)\s*$", re.IGNORECASE)  # "Gout not excluded": a doubt
 _RESOLVED_WORD = re.compile(r"(?:has\s+|have\s+|now\s+)?(?:resolved|cleared)", re.IGNORECASE)
 # A problem whose line ends ", resolved" / ", now resolved": its status, as a label's answer is.

@@ -302,3 +302,37 @@ def test_new_onset_is_no_word_of_the_index() -> None:
 def test_proteasome_inhibitors_are_antineoplastic_drugs(drug: str, kind: str | None) -> None:
     """Myeloma's bortezomib and carfilzomib are chemotherapy (Z51.11 when given at the visit)."""
     assert antineoplastic_class(drug) == kind
+
+
+@pytest.mark.parametrize(
+    ("mention", "code"),
+    [
+        ("osteoarthritis of right knee", "M17.1"),  # Osteoarthritis, knee, unilateral M17.1-
+        ("left hip osteoarthritis", "M16.1"),
+        ("osteoarthritis of right and left knees", "M17.0"),  # both sides: bilateral
+        ("bilateral knee osteoarthritis", "M17.0"),
+        ("right and left inguinal hernias", "K40.20"),
+    ],
+)
+def test_one_side_is_the_indexs_unilateral(walker: IndexWalker, mention: str, code: str) -> None:
+    hits = walker.walk(mention, None, 3)
+    assert hits and hits[0].code == code
+
+
+@pytest.mark.parametrize(
+    ("note", "words", "negated"),
+    [
+        ("Gout: on allopurinol. Tophi absent.", "Tophi absent", True),
+        ("Tophi: absent.", "Tophi: absent", True),
+        ("Tophi absent on the old film, new tophus R elbow.", "Tophi absent on the old film", False),
+    ],
+)
+def test_absent_that_answers_or_ends_the_sentence_denies(note: str, words: str, negated: bool) -> None:
+    mention = next(m for m in read_note(note) if m.text.startswith(words))
+    assert mention.negated is negated
+
+
+def test_a_panic_attacks_palpitations_are_part_of_the_panic_disorder() -> None:
+    assert integral_to("R00.2", ["F41.0"]) == "F41.0"
+    assert integral_to("R06.02", ["F41.0"]) == "F41.0"
+    assert integral_to("R00.2", ["F41.1"]) is None

@@ -139,6 +139,8 @@ INTEGRAL: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
         + tuple(f"L{n}" for n in range(20, 31))
         + ("L71",),
     ),
+    # the palpitations and breathlessness of a panic attack
+    (("R00.2", "R06.0"), ("F41.0",)),
     # the rash of an exanthem (scarlet fever's is its sign) and of a dermatitis
     (("R21",), ("A38", "B01", "B02", "B05", "B06", "B08", "B09", "L20", "L23", "L24", "L25", "L30", "L50")),
     (("R73",), ("E08", "E09", "E10", "E11", "E13")),
