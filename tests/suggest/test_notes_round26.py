@@ -336,3 +336,24 @@ def test_a_panic_attacks_palpitations_are_part_of_the_panic_disorder() -> None:
     assert integral_to("R00.2", ["F41.0"]) == "F41.0"
     assert integral_to("R06.02", ["F41.0"]) == "F41.0"
     assert integral_to("R00.2", ["F41.1"]) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "texts"),
+    [
+        ("A/P: HTN/HLD - stable on meds.", ["HTN", "HLD"]),
+        ("A/P: DM2/HTN/HLD - continue meds.", ["DM2", "HTN", "HLD"]),
+        # a receptor status, a test pair, a therapy pair stay whole
+        ("A/P: Breast ca, ER/PR+, HER2-.", ["Breast ca, ER/PR+"]),
+        ("A/P: GC/CT sent. GERD.", ["GC/CT sent"]),
+        ("A/P: PT/OT eval. GERD.", ["PT/OT eval"]),
+    ],
+)
+def test_problems_joined_by_slashes_are_read_apart(line: str, texts: list[str]) -> None:
+    read = [m.text for m in read_note(line)]
+    assert all(t in read for t in texts)
+
+
+def test_a_history_before_slashed_problems_covers_each() -> None:
+    mentions = read_note("A/P: Hx TIA/CVA. GERD.")
+    assert [(m.text, m.history) for m in mentions[:2]] == [("Hx TIA", True), ("CVA", True)]
