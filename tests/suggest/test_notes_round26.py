@@ -97,6 +97,11 @@ def test_a_clinic_named_by_its_specialty_is_no_diagnosis(chunk: str, kind: str |
         ("Chemo-induced nausea.", "Chemo-induced nausea."),
         # the radiologist's canal is the spine's (Stenosis, spinal M48.0-), not the neural canal (M99.2-)
         ("Severe central canal stenosis.", "Severe central spinal stenosis."),
+        # problems joined by slashes, each its own shorthand; a receptor status stays as written
+        ("HTN/HLD/DM2.", "hypertension/hyperlipidemia/type 2 diabetes mellitus."),
+        ("ER/PR+, HER2-", "ER/PR+, HER2-"),
+        # Index: Syndrome, irritable bowel, with constipation K58.1
+        ("IBS-C", "irritable bowel syndrome with constipation"),
         # Index: Frequency, micturition R35.0
         ("Dysuria, frequency x 2 days.", "Dysuria, urinary frequency x 2 days."),
         ("Frequency of PVCs increased.", "Frequency of premature ventricular contractions increased."),
