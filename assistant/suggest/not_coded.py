@@ -776,13 +776,27 @@ _SCAR_TROUBLE = re.compile(
 )
 
 
+# A cause said alone, cut from its condition by a list's numbering ("Febrile neutropenia, chemo-induced 2.
+# DLBCL"): it names no condition of its own.
+_CAUSE_ONLY = re.compile(
+    r"^(?:chemo(?:therapy)?|drug|medication|steroid|opioid|alcohol|radiation)[- ](?:induced|related)"
+    r"\W*\d{0,2}\W*$",
+    re.IGNORECASE,
+)
+
+
 def why_not_coded(chunk: str) -> str | None:
     """'plan', 'administrative', 'vitals or labs', 'medication' or 'status' for a chunk that is not a
     diagnosis; None when the chunk may name one."""
     text = chunk.strip(" \t-*#•>")
     if not text:
         return None
-    if _STATUS_RE.match(text) or _NO_EVIDENCE_RE.match(text) or _TREATMENT_ONLY_RE.match(text):
+    if (
+        _STATUS_RE.match(text)
+        or _NO_EVIDENCE_RE.match(text)
+        or _TREATMENT_ONLY_RE.match(text)
+        or _CAUSE_ONLY.match(text)
+    ):
         return "status"
     if _DEMOGRAPHICS.match(text):
         return "demographics"

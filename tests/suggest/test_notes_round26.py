@@ -65,6 +65,7 @@ def test_uc_opening_the_note_is_the_urgent_care(text: str, expanded: str) -> Non
         ("Allergy & Immunology f/u", "administrative"),
         ("Pain management visit", "administrative"),
         ("Podiatry", "administrative"),
+        ("chemo-induced 2", "status"),  # a cause cut from its condition by the list's numbering
         ("Allergy to penicillin", None),
         ("Seasonal allergy", None),
     ],
