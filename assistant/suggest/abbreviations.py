@@ -387,9 +387,6 @@ def _blood_type(m: re.Match[str]) -> str:
     return f"blood type {m.group(2)} Rh negative"
 
 
-_SLASHED = re.compile(r"(?<![A-Za-z0-9/])[A-Z][A-Z0-9]{1,5}(?:/[A-Z][A-Z0-9]{1,5})+(?![A-Za-z0-9/])")
-_CAPS_TOKEN = re.compile(r"([A-Z][A-Z0-9]{1,5})")
-_NOT_PROBLEMS = frozenset({"ER", "PR", "HER2", "GC", "CT", "PT", "OT", "ST"})
 _PLURAL_CAPS = re.compile(r"(?<![A-Za-z0-9/])([A-Z]{2,6})s(?![A-Za-z0-9/])")
 
 
@@ -428,17 +425,6 @@ def _edits(text: str) -> list[tuple[int, int, str]]:
         if expansion is not None:
             edits.append((m.start(), m.end(), expansion))
             taken.append((m.start(), m.end()))
-    # problems written as abbreviations joined by slashes ("HTN/HLD/DM2"): each its own shorthand (the
-    # reader reads them apart), unless the chain is a receptor status, a test or a therapy pair
-    for chain in _SLASHED.finditer(text):
-        if _NOT_PROBLEMS & set(chain.group(0).split("/")):
-            continue
-        for m in _CAPS_TOKEN.finditer(text, chain.start(), chain.end()):
-            if m.group(1).lower() in table() and free(m.start(), m.end()):
-                expansion = _meaning(text, m)
-                if expansion is not None:
-                    edits.append((m.start(), m.end(), expansion))
-                    taken.append((m.start(), m.end()))
     # "recurrent UTIs", "2 TIAs": the condition, as for "UTI" (an ASCII text without capitals has none)
     plural_caps = _PLURAL_CAPS.finditer(text) if low is None or low != text else ()
     for m in plural_caps:

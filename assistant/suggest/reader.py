@@ -305,10 +305,6 @@ _CHUNK_SPLIT = re.compile(
     # the patient named before the condition ("Pt w/ Alzheimer dementia", "resident with COPD")
     r"\b(?:pt|patient|resident)\s+(?:w/|with\b|has\b)|"
     r"\bc/o\b|"
-    # problems listed by their abbreviations joined by slashes ("HTN/HLD", "DM2/HTN/CKD3"): one chunk
-    # each; not a receptor status, a test pair or a therapy pair ("ER/PR", "GC/CT", "PT/OT")
-    r"(?-i:(?<=[A-Z][A-Z0-9])(?<!\bER)(?<!\bPR)(?<!\bGC)(?<!\bPT)/"
-    r"(?=(?!ER\b|PR\b|CT\b|OT\b|HER2)[A-Z][A-Za-z0-9]{1,5}\b))|"
     # a condition the plan waits for ("IVF if BMP shows dehydration", "stress test if sx"): its own chunk
     r"\s(?=(?:if|unless)\s)|"
     # An acute condition on a chronic one is two conditions ("AKI on CKD 3a", "pneumonia on top of COPD");
