@@ -146,9 +146,6 @@ WORD_ALIASES: dict[str, tuple[str, ...]] = {
     "strep": ("streptococcal",),
     "diabetes": ("mellitus",),  # "screening for diabetes": Screening, diabetes mellitus
     "heel": ("calcaneal", "calcaneus"),  # "heel spur": Spur, bone, calcaneal
-    # one side is the Index's "unilateral" ("Osteoarthritis, knee, unilateral M17.1-")
-    "right": ("unilateral",),
-    "left": ("unilateral",),
     "hypoxemia": ("hypoxia",),  # "hypoxemic respiratory failure": Failure, respiratory, with hypoxia
     "hypoxemic": ("hypoxia",),
     "lumbar": ("back",),  # "lumbar strain": Strain, back (the Index's low back is the lumbar region)
@@ -476,9 +473,6 @@ def read_mention(text: str) -> _Mention:
         else:
             plain.add(k)
         previous = w
-    if words >= _BOTH_SIDES:  # "right and left knees": bilateral, not the one side each word alone says
-        origin.pop(_UNILATERAL, None)
-        origin.setdefault(_BILATERAL, word_key("right"))
     for k in words:
         origin.pop(k, None)
     base = frozenset(words) - _levels_restating_region(words)
@@ -805,7 +799,7 @@ class IndexWalker:
                     matched_child = True
                     out.extend(self._descend(child, mention, state, negative))
                 continue
-            matched = _match(child, mention)
+            matched = _match(child, mention) or _sides_said(child, mention)
             if matched is None and self._implied_level(child, candidates, mention):
                 # "Cystocele, female, midline": the patient's sex, not a word of the note (the sex edits
                 # keep the right branch); "Nevus, skin, back": the tissue the site implies
@@ -1088,6 +1082,16 @@ def _word_index(kids: list[Entry]) -> dict[str, list[int]]:
         for key in keys:
             index.setdefault(key, []).append(i)
     return index
+
+
+def _sides_said(entry: Entry, mention: _Mention) -> tuple[frozenset[str], frozenset[str]] | None:
+    """The Index's "unilateral" where the note says one side ("Osteoarthritis, knee, unilateral M17.1-" for
+    "right knee OA"), its "bilateral" where it says both; the side words are what the level matches."""
+    sides = mention.words & _BOTH_SIDES
+    one, both = entry.words == {_UNILATERAL}, entry.words == {_BILATERAL}
+    if (one and len(sides) == 1) or (both and len(sides) == 2):
+        return frozenset(sides), frozenset()
+    return None
 
 
 def _match(entry: Entry, mention: _Mention) -> tuple[frozenset[str], frozenset[str]] | None:
