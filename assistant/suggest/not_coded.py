@@ -776,13 +776,14 @@ _SCAR_TROUBLE = re.compile(
 )
 
 
-# A cause said alone, cut from its condition by a list's numbering ("Febrile neutropenia, chemo-induced 2.
-# DLBCL"): it names no condition of its own.
-_CAUSE_ONLY = re.compile(
-    r"^(?:chemo(?:therapy)?|drug|medication|steroid|opioid|alcohol|radiation)[- ](?:induced|related)"
-    r"\W*\d{0,2}\W*$",
-    re.IGNORECASE,
+# A condition's cause said as an adjective ("chemo-induced", "drug-related"): the reader keeps it with the
+# condition before its comma ("Neutropenia, chemo-induced").
+CAUSE_ADJECTIVE = (
+    r"(?:chemo(?:therapy)?|drug|medication|steroid|opioid|alcohol|radiation)[- ](?:induced|related)"
 )
+# ... said alone, cut from its condition by a list's numbering ("Febrile neutropenia, chemo-induced 2.
+# DLBCL"): it names no condition of its own.
+_CAUSE_ONLY = re.compile(rf"^{CAUSE_ADJECTIVE}\W*\d{{0,2}}\W*$", re.IGNORECASE)
 
 
 def why_not_coded(chunk: str) -> str | None:

@@ -20,6 +20,7 @@ from assistant.suggest.history import (
 from assistant.suggest.injury_words import FALL_OR_BLOW, INJURY_AFTER_MECHANISM
 from assistant.suggest.not_coded import (
     AGE,
+    CAUSE_ADJECTIVE,
     WHO,
     continues_plan,
     ehr_order,
@@ -809,7 +810,7 @@ _ORIGIN = r"(?:primary|secondary|idiopathic|essential|familial|congenital|acquir
 _KIND = r"(?:mixed|stress|urge|overflow|nocturnal|diurnal)"
 # ... and the cause said as an adjective after the comma ("Neutropenia, chemo-induced": Neutropenia,
 # drug-induced, due to cytoreductive cancer chemotherapy D70.1)
-_INDUCED = r"(?:chemo(?:therapy)?|drug|medication|steroid|opioid|alcohol|radiation)[- ](?:induced|related)"
+_INDUCED = CAUSE_ADJECTIVE
 # The onset the titles subdivide by ("Alzheimer's dementia, late onset" G30.1, "Asthma, adult onset").
 _ONSET = r"(?:early|late|adult|childhood|juvenile|young[- ]adult)[- ]onset"
 # The stage the titles subdivide by ("Macular degeneration, intermediate stage", "CKD, stage 3b").
